@@ -1,0 +1,317 @@
+"""The blood-count catalogue: analytes, units and exact conversions.
+
+Conversions come from ``shared/domain.md`` §2.2:
+
+* any cell count: 1 ×10⁹/L = 1 ×10³/µL = 1 K/µL = 1 G/L = 1,000 cells/µL = 1,000/mm³
+* red cells: 1 ×10¹²/L = 1 ×10⁶/µL (M/µL)
+* haemoglobin: g/L = g/dL × 10; mmol/L = g/dL × 0.6206
+* haematocrit: L/L = % ÷ 100
+
+Canonical units: ×10⁹/L for white cells and platelets, g/L for haemoglobin,
+L/L for haematocrit, ×10¹²/L for red cells, % for percentages.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tracker.model import Comparator
+
+COUNT_CANONICAL = "10^9/L"
+HB_MMOL_PER_G_DL = 0.6206
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A unit an analyte may be reported in, and how to reach the canonical unit."""
+
+    label: str  # how we print it
+    factor: float  # canonical = value * factor
+    spellings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Analyte:
+    code: str
+    name: str
+    short: str
+    loinc: str
+    canonical_unit: str
+    units: tuple[Unit, ...]
+    # Plausible values in the canonical unit: anything outside is a typing or
+    # unit slip, not a result.  These are input checks, not clinical ranges.
+    plausible: tuple[float, float]
+    aliases: tuple[str, ...] = ()
+
+    def unit(self, text: str) -> Unit | None:
+        key = unit_key(text)
+        for unit in self.units:
+            if key == unit_key(unit.label) or key in (unit_key(s) for s in unit.spellings):
+                return unit
+        return None
+
+    @property
+    def default_unit(self) -> Unit:
+        return self.units[0]
+
+
+_COUNT_UNITS = (
+    Unit("×10⁹/L", 1.0, ("10^9/L", "x10^9/L", "10E9/L", "x10E9/L", "10*9/L", "G/L", "Gpt/L")),
+    Unit(
+        "×10³/µL",
+        1.0,
+        ("10^3/uL", "x10^3/uL", "x10E3/uL", "10E3/uL", "K/uL", "K/µL", "10^3/mm3", "thou/uL"),
+    ),
+    Unit("/µL", 0.001, ("cells/uL", "/uL", "/mm3", "cells/mm3", "per uL", "/cmm")),
+)
+_PCT_UNITS = (Unit("%", 1.0, ("percent", "pct")),)
+_HB_UNITS = (
+    Unit("g/dL", 10.0, ("g/100mL", "gm/dL")),
+    Unit("g/L", 1.0, ()),
+    Unit("mmol/L", 10.0 / HB_MMOL_PER_G_DL, ()),
+)
+_HCT_UNITS = (Unit("%", 0.01, ("percent",)), Unit("L/L", 1.0, ("l/l", "fraction")))
+_RBC_UNITS = (
+    Unit("×10¹²/L", 1.0, ("10^12/L", "x10^12/L", "10E12/L", "x10E12/L", "T/L")),
+    Unit("×10⁶/µL", 1.0, ("10^6/uL", "x10^6/uL", "x10E6/uL", "M/uL", "M/µL", "10^6/mm3")),
+)
+
+ANALYTES: tuple[Analyte, ...] = (
+    Analyte(
+        "wbc",
+        "White blood cells",
+        "WBC",
+        "6690-2",
+        COUNT_CANONICAL,
+        _COUNT_UNITS,
+        (0.0, 2000.0),
+        ("white blood cell count", "leukocytes", "leuk", "wbc count"),
+    ),
+    Analyte(
+        "anc",
+        "Neutrophils (absolute, ANC)",
+        "ANC",
+        "751-8",
+        COUNT_CANONICAL,
+        _COUNT_UNITS,
+        (0.0, 200.0),
+        ("absolute neutrophil count", "neutrophils, absolute", "neut#"),
+    ),
+    Analyte(
+        "neut_pct",
+        "Neutrophils %",
+        "Neut %",
+        "770-8",
+        "%",
+        _PCT_UNITS,
+        (0.0, 100.0),
+        ("neut%", "neutrophils %", "segs"),
+    ),
+    Analyte(
+        "band_pct",
+        "Band neutrophils %",
+        "Bands %",
+        "26508-2",
+        "%",
+        _PCT_UNITS,
+        (0.0, 100.0),
+        ("bands", "stabs"),
+    ),
+    Analyte(
+        "lymph",
+        "Lymphocytes (absolute)",
+        "Lymph",
+        "731-0",
+        COUNT_CANONICAL,
+        _COUNT_UNITS,
+        (0.0, 2000.0),
+        ("lym#", "lymphocytes"),
+    ),
+    Analyte(
+        "mono",
+        "Monocytes (absolute)",
+        "Mono",
+        "742-7",
+        COUNT_CANONICAL,
+        _COUNT_UNITS,
+        (0.0, 500.0),
+        ("mono#", "monocytes"),
+    ),
+    Analyte(
+        "blast_pct",
+        "Blasts (blood) %",
+        "Blasts %",
+        "26446-5",
+        "%",
+        _PCT_UNITS,
+        (0.0, 100.0),
+        ("blasts",),
+    ),
+    Analyte(
+        "hgb",
+        "Hemoglobin",
+        "Hb",
+        "718-7",
+        "g/L",
+        _HB_UNITS,
+        (10.0, 250.0),
+        ("hgb", "haemoglobin", "hemoglobin"),
+    ),
+    Analyte(
+        "hct",
+        "Hematocrit",
+        "Hct",
+        "4544-3",
+        "L/L",
+        _HCT_UNITS,
+        (0.03, 0.85),
+        ("haematocrit", "pcv"),
+    ),
+    Analyte(
+        "plt",
+        "Platelets",
+        "PLT",
+        "777-3",
+        COUNT_CANONICAL,
+        _COUNT_UNITS,
+        (0.0, 3000.0),
+        ("platelet count", "thrombocytes", "thrombo"),
+    ),
+    Analyte(
+        "rbc",
+        "Red blood cells",
+        "RBC",
+        "789-8",
+        "10^12/L",
+        _RBC_UNITS,
+        (0.3, 12.0),
+        ("red blood cell count", "erythrocytes", "ery"),
+    ),
+)
+
+BY_CODE: dict[str, Analyte] = {a.code: a for a in ANALYTES}
+CODES: tuple[str, ...] = tuple(a.code for a in ANALYTES)
+
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+
+
+def unit_key(text: str) -> str:
+    """A comparison key for a unit spelling: case, spaces, µ/u/mc, ×/x/*, ^ and superscripts."""
+    s = text.strip().translate(_SUPERSCRIPTS).lower()
+    s = s.replace(" ", "").replace("μ", "u").replace("µ", "u").replace("mcl", "ul")
+    s = s.replace("³", "3")
+    s = s.replace("×", "x").replace("*", "^")
+    s = re.sub(r"10e(\d+)", r"10^\1", s)
+    s = re.sub(
+        r"10(\d+)",
+        lambda m: "10^" + m.group(1) if m.group(1) in {"3", "6", "9", "12"} else m.group(0),
+        s,
+    )
+    if s.startswith("x10"):
+        s = s[1:]
+    return s
+
+
+def analyte(code: str) -> Analyte:
+    try:
+        return BY_CODE[code]
+    except KeyError:
+        raise ValueError(f"unknown analyte code {code!r}") from None
+
+
+def find_analyte(name: str) -> Analyte | None:
+    """Look an analyte up by code, abbreviation, display name or a lab's spelling."""
+    key = name.strip().lower()
+    for a in ANALYTES:
+        if key in (a.code, a.short.lower(), a.name.lower(), *a.aliases):
+            return a
+    return None
+
+
+_NUMBER = re.compile(r"^\s*([<>]?)\s*(\d+)(?:([.,])(\d+))?\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedNumber:
+    value: float
+    comparator: Comparator
+
+
+def parse_number(text: str) -> ParsedNumber:
+    """Parse a value as typed: ASCII digits, one decimal point or comma, optional < or >.
+
+    Refuses what ``float()`` would let through (``nan``, ``1e3``, ``1_000``,
+    non-ASCII digits) and a comma followed by exactly three digits, which could
+    be a thousands separator ("1,200") or a decimal comma.
+    """
+    m = _NUMBER.match(text)
+    if not m or not text.isascii():
+        raise ValueError(
+            f"“{text.strip()}” is not a number; write digits with an optional decimal point, "
+            "for example 1.2 or 850"
+        )
+    sign, whole, sep, frac = m.groups()
+    if sep == "," and frac is not None and len(frac) == 3:
+        raise ValueError(
+            f"“{text.strip()}” is ambiguous: write {whole}{frac} if you meant a whole number "
+            f"or {whole}.{frac} for a decimal"
+        )
+    value = float(f"{whole}.{frac}" if frac is not None else whole)
+    return ParsedNumber(value, Comparator(sign))
+
+
+def format_number(value: float, digits: int = 3) -> str:
+    """Print a number with at most ``digits`` significant decimals and no trailing zeros."""
+    if value == 0:
+        return "0"
+    text = f"{value:.{max(0, digits)}f}" if abs(value) >= 1 else f"{value:.{digits}g}"
+    if "e" in text:
+        text = f"{value:.6f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def to_canonical(code: str, value: float, unit_text: str) -> float:
+    a = analyte(code)
+    unit = a.unit(unit_text)
+    if unit is None:
+        raise ValueError(unknown_unit_message(a, unit_text))
+    return value * unit.factor
+
+
+def from_canonical(code: str, canonical_value: float, unit_text: str) -> float:
+    a = analyte(code)
+    unit = a.unit(unit_text)
+    if unit is None:
+        raise ValueError(unknown_unit_message(a, unit_text))
+    return canonical_value / unit.factor
+
+
+def unknown_unit_message(a: Analyte, unit_text: str) -> str:
+    accepted = ", ".join(u.label for u in a.units)
+    if not unit_text.strip():
+        return f"{a.name}: choose a unit ({accepted})"
+    return f"{a.name}: the unit “{unit_text.strip()}” is not one we know; use one of {accepted}"
+
+
+def plausibility_problem(code: str, value: float, unit_text: str) -> str | None:
+    """A plain message when a value cannot be right in this unit, naming the likely unit."""
+    a = analyte(code)
+    unit = a.unit(unit_text)
+    if unit is None:
+        return unknown_unit_message(a, unit_text)
+    low, high = a.plausible
+    canonical = value * unit.factor
+    if low <= canonical <= high:
+        return None
+    lo_u, hi_u = low / unit.factor, high / unit.factor
+    message = (
+        f"{a.name} of {format_number(value)} {unit.label} is not possible; in {unit.label} it is "
+        f"between {format_number(lo_u)} and {format_number(hi_u)}"
+    )
+    likely = [u.label for u in a.units if u is not unit and low <= value * u.factor <= high]
+    if likely:
+        message += f". Did you mean {' or '.join(likely)}?"
+    return message

@@ -1,0 +1,692 @@
+"""Turning what a family typed into records, with a plain reason for every refusal.
+
+Each ``*_from_form`` function takes the form's text fields (a mapping of field
+name to text) and returns the record, or raises :class:`FormErrors` naming each
+field that is wrong and why.  ``validate_*`` holds the rules that apply to a
+record however it was made (a form, an import); the store runs them on save.
+The UI shows the messages beside the fields and holds no rules of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from tracker import analytes, labels
+from tracker.analytes import format_number, parse_number
+from tracker.dates import parse_date, parse_optional_date, parse_time
+from tracker.model import (
+    Child,
+    CnsStatus,
+    CnsVisit,
+    CountResult,
+    CountValue,
+    ItDose,
+    ItDrug,
+    Kmt2aStatus,
+    LpProcedure,
+    Milestone,
+    MilestoneKind,
+    Mrd,
+    MrdMethod,
+    MrdQualifier,
+    MrdSample,
+    Phase,
+    PhaseKind,
+    PrednisoneResponse,
+    RiskGroup,
+    Sex,
+    YesNoUnknown,
+)
+from tracker.mrd import parse_mrd
+
+
+class FormErrors(ValueError):
+    """Field name → plain message, for every field that is wrong."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__("; ".join(self.errors.values()))
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.errors: dict[str, str] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.errors.setdefault(field, message)
+
+    def run(self, field: str, fn, *args):  # type: ignore[no-untyped-def]
+        try:
+            return fn(*args)
+        except ValueError as exc:
+            self.add(field, str(exc))
+            return None
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise FormErrors(self.errors)
+
+
+def _text(f: Mapping[str, str], key: str) -> str:
+    return (f.get(key) or "").strip()
+
+
+def _choice(enum, value: str, field: str, names: Mapping[str, str]):  # type: ignore[no-untyped-def]
+    try:
+        return enum(value)
+    except ValueError:
+        accepted = ", ".join(names.values())
+        raise ValueError(f"{field}: “{value}” is not one of the choices ({accepted})") from None
+
+
+# --------------------------------------------------------------------------- child
+
+
+def child_from_form(
+    f: Mapping[str, str], *, today: dt.date, id: int | None = None, uid: str = ""
+) -> Child:
+    c = _Collector()
+    name = _text(f, "name")
+    if not name:
+        c.add("name", "Name: please type the child's name (a first name is enough)")
+    birth = c.run("birth_date", parse_date, _text(f, "birth_date"), "Date of birth")
+    diagnosis = c.run(
+        "diagnosis_date", parse_optional_date, _text(f, "diagnosis_date"), "Diagnosis date"
+    )
+    wbc_text, wbc_unit = _text(f, "wbc_at_diagnosis_text"), _text(f, "wbc_at_diagnosis_unit")
+    wbc: float | None = None
+    if wbc_text:
+        parsed = c.run("wbc_at_diagnosis_text", _count_value, "wbc", wbc_text, wbc_unit)
+        if parsed is not None:
+            wbc = parsed.normalised_value
+    child = Child(
+        name=name,
+        birth_date=birth or today,
+        sex=c.run("sex", _choice, Sex, _text(f, "sex") or "unknown", "Sex", labels.SEX)
+        or Sex.UNKNOWN,
+        diagnosis_date=diagnosis,
+        immunophenotype=_text(f, "immunophenotype"),
+        kmt2a_status=c.run(
+            "kmt2a_status",
+            _choice,
+            Kmt2aStatus,
+            _text(f, "kmt2a_status") or "unknown",
+            "KMT2A status",
+            labels.KMT2A,
+        )
+        or Kmt2aStatus.UNKNOWN,
+        kmt2a_partner=_text(f, "kmt2a_partner"),
+        wbc_at_diagnosis_text=wbc_text,
+        wbc_at_diagnosis_unit=wbc_unit if wbc_text else "",
+        wbc_at_diagnosis=wbc,
+        cns_status_at_diagnosis=c.run(
+            "cns_status_at_diagnosis",
+            _choice,
+            CnsStatus,
+            _text(f, "cns_status_at_diagnosis") or "unknown",
+            "CNS status",
+            labels.CNS_STATUS,
+        )
+        or CnsStatus.UNKNOWN,
+        prednisone_response=c.run(
+            "prednisone_response",
+            _choice,
+            PrednisoneResponse,
+            _text(f, "prednisone_response") or "unknown",
+            "Prednisone response",
+            labels.PREDNISONE,
+        )
+        or PrednisoneResponse.UNKNOWN,
+        protocol=_text(f, "protocol"),
+        risk_group=c.run(
+            "risk_group",
+            _choice,
+            RiskGroup,
+            _text(f, "risk_group") or "unknown",
+            "Risk group",
+            labels.RISK,
+        )
+        or RiskGroup.UNKNOWN,
+        risk_group_text=_text(f, "risk_group_text"),
+        hospital=_text(f, "hospital"),
+        team_contacts=_text(f, "team_contacts"),
+        notes=_text(f, "notes"),
+        id=id,
+        uid=uid,
+    )
+    if birth is not None:
+        for field, message in validate_child(child, today).items():
+            c.add(field, message)
+    c.raise_if_any()
+    return child
+
+
+def validate_child(child: Child, today: dt.date) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not child.name.strip():
+        errors["name"] = "Name: please type the child's name (a first name is enough)"
+    if child.birth_date > today:
+        errors["birth_date"] = (
+            f"Date of birth: {child.birth_date.isoformat()} is in the future; today is "
+            f"{today.isoformat()}"
+        )
+    if child.diagnosis_date is not None:
+        if child.diagnosis_date < child.birth_date:
+            errors["diagnosis_date"] = (
+                f"Diagnosis date: {child.diagnosis_date.isoformat()} is before the date of birth "
+                f"({child.birth_date.isoformat()})"
+            )
+        elif child.diagnosis_date > today:
+            errors["diagnosis_date"] = (
+                f"Diagnosis date: {child.diagnosis_date.isoformat()} is in the future"
+            )
+    if child.risk_group is RiskGroup.OTHER and not child.risk_group_text.strip():
+        errors["risk_group_text"] = "Risk group: you chose “Other”; type what the team called it"
+    if child.wbc_at_diagnosis is not None and child.wbc_at_diagnosis < 0:
+        errors["wbc_at_diagnosis_text"] = "WBC at diagnosis cannot be negative"
+    return errors
+
+
+# --------------------------------------------------------------------------- phase
+
+
+def phase_from_form(
+    f: Mapping[str, str], *, child: Child, id: int | None = None, uid: str = ""
+) -> Phase:
+    c = _Collector()
+    assert child.id is not None
+    kind = c.run("kind", _choice, PhaseKind, _text(f, "kind"), "Kind", labels.PHASE_KIND)
+    dates = {
+        key: c.run(key, parse_optional_date, _text(f, key), label)
+        for key, label in (
+            ("planned_start", "Planned start"),
+            ("planned_end", "Planned end"),
+            ("actual_start", "Actual start"),
+            ("actual_end", "Actual end"),
+        )
+    }
+    phase = Phase(
+        child_id=child.id,
+        kind=kind or PhaseKind.OTHER,
+        name=_text(f, "name"),
+        notes=_text(f, "notes"),
+        id=id,
+        uid=uid,
+        **dates,
+    )
+    if not c.errors:
+        for field, message in validate_phase(phase, child).items():
+            c.add(field, message)
+    c.raise_if_any()
+    return phase
+
+
+def validate_phase(phase: Phase, child: Child) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if phase.planned_start is None and phase.actual_start is None:
+        errors["actual_start"] = (
+            "Start: give the actual start date, or a planned start date for a phase still to come"
+        )
+    for start_key, end_key, start, end, word in (
+        ("planned_start", "planned_end", phase.planned_start, phase.planned_end, "Planned"),
+        ("actual_start", "actual_end", phase.actual_start, phase.actual_end, "Actual"),
+    ):
+        if start is not None and end is not None and end < start:
+            errors[end_key] = (
+                f"{word} end: {end.isoformat()} is before the {word.lower()} start "
+                f"({start.isoformat()})"
+            )
+        if end is not None and start is None and not (word == "Planned" and phase.actual_start):
+            errors.setdefault(start_key, f"{word} start: an end date needs a start date")
+    for key, value in (
+        ("planned_start", phase.planned_start),
+        ("planned_end", phase.planned_end),
+        ("actual_start", phase.actual_start),
+        ("actual_end", phase.actual_end),
+    ):
+        if value is not None and value < child.birth_date:
+            errors.setdefault(key, _before_birth(key, value, child))
+    return errors
+
+
+def _before_birth(key: str, value: dt.date, child: Child) -> str:
+    label = key.replace("_", " ").capitalize()
+    return (
+        f"{label}: {value.isoformat()} is before {child.name}'s date of birth "
+        f"({child.birth_date.isoformat()})"
+    )
+
+
+# --------------------------------------------------------------------------- milestone
+
+
+def milestone_from_form(
+    f: Mapping[str, str],
+    *,
+    child: Child,
+    today: dt.date,
+    id: int | None = None,
+    uid: str = "",
+) -> Milestone:
+    c = _Collector()
+    assert child.id is not None
+    date = c.run("date", parse_date, _text(f, "date"), "Date")
+    kind = c.run("kind", _choice, MilestoneKind, _text(f, "kind"), "Kind", labels.MILESTONE_KIND)
+    mrd: Mrd | None = None
+    if kind is MilestoneKind.MRD_RESULT:
+        qualifier = (
+            c.run(
+                "mrd_qualifier",
+                _choice,
+                MrdQualifier,
+                _text(f, "mrd_qualifier") or "quantified",
+                "MRD reported as",
+                labels.MRD_QUALIFIER,
+            )
+            or MrdQualifier.QUANTIFIED
+        )
+        entered = _text(f, "mrd_value")
+        fraction = None
+        if entered:
+            fraction = c.run("mrd_value", parse_mrd, entered)
+        elif qualifier is MrdQualifier.QUANTIFIED:
+            c.add(
+                "mrd_value",
+                "MRD value: type the value (for example 0.01% or 1e-4), or choose how it was "
+                "reported (negative, positive not quantifiable, below quantifiable range)",
+            )
+        method = _text(f, "mrd_method")
+        sample = _text(f, "mrd_sample")
+        mrd = Mrd(
+            entered=entered,
+            fraction=fraction,
+            qualifier=qualifier,
+            method=c.run("mrd_method", _choice, MrdMethod, method, "Method", labels.MRD_METHOD)
+            if method
+            else None,
+            sample=c.run("mrd_sample", _choice, MrdSample, sample, "Sample", labels.MRD_SAMPLE)
+            if sample
+            else None,
+        )
+    milestone = Milestone(
+        child_id=child.id,
+        date=date or today,
+        kind=kind or MilestoneKind.OTHER,
+        result_text=_text(f, "result_text"),
+        planned=_text(f, "planned") in ("1", "true", "yes"),
+        mrd=mrd,
+        notes=_text(f, "notes"),
+        id=id,
+        uid=uid,
+    )
+    if date is not None and kind is not None:
+        for field, message in validate_milestone(milestone, child, today).items():
+            c.add(field, message)
+    c.raise_if_any()
+    return milestone
+
+
+def validate_milestone(m: Milestone, child: Child, today: dt.date) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if m.date < child.birth_date:
+        errors["date"] = _before_birth("date", m.date, child)
+    elif m.date > today and not m.planned:
+        errors["date"] = (
+            f"Date: {m.date.isoformat()} is in the future; tick “Planned” for something still "
+            "to come"
+        )
+    if m.mrd is not None:
+        if m.kind is not MilestoneKind.MRD_RESULT:
+            errors["kind"] = "Kind: only an MRD result can carry an MRD value"
+        if m.mrd.fraction is not None and not 0 <= m.mrd.fraction <= 1:
+            errors["mrd_value"] = "MRD value: must be between 0 and 100%"
+        if m.mrd.qualifier is MrdQualifier.QUANTIFIED and m.mrd.fraction is None and not m.planned:
+            errors["mrd_value"] = "MRD value: type the value, or choose how it was reported"
+        if m.mrd.qualifier is MrdQualifier.NEGATIVE and m.mrd.fraction not in (None, 0):
+            errors["mrd_value"] = (
+                "MRD value: a negative result has no value; clear the value or choose "
+                "“Measured value”"
+            )
+    return errors
+
+
+# --------------------------------------------------------------------------- counts
+
+
+_RANGE = re.compile(
+    r"^\s*(?:(?P<low>\d+(?:[.,]\d+)?)\s*(?:-|–|—|to)\s*(?P<high>\d+(?:[.,]\d+)?)"
+    r"|(?P<op>[<>]=?|≤|≥)\s*(?P<bound>\d+(?:[.,]\d+)?))\s*$"
+)
+
+
+def parse_range(text: str) -> tuple[float | None, float | None]:
+    """A lab's printed range: "3.5-10.5", "3,5 – 10,5", "<5", ">150" (in the value's unit)."""
+    m = _RANGE.match(text)
+    if not m or (not text.isascii() and not set(text) & set("–—≤≥")):
+        raise ValueError(
+            f"“{text.strip()}” is not a range we can read; write it as on the report, "
+            "for example 3.5-10.5, <5 or >150"
+        )
+
+    def num(s: str) -> float:
+        return float(s.replace(",", "."))
+
+    if m.group("low") is not None:
+        low, high = num(m.group("low")), num(m.group("high"))
+        if high < low:
+            raise ValueError(f"“{text.strip()}”: the upper limit is below the lower one")
+        return low, high
+    bound = num(m.group("bound"))
+    return (None, bound) if m.group("op") in ("<", "<=", "≤") else (bound, None)
+
+
+@dataclass(frozen=True, slots=True)
+class ValueInput:
+    """One analyte row of the count form, as typed."""
+
+    analyte: str
+    value_text: str
+    unit: str
+    range_text: str = ""
+    uid: str = ""
+
+
+def _count_value(
+    code: str, value_text: str, unit_text: str, range_text: str = "", uid: str = ""
+) -> CountValue:
+    a = analytes.analyte(code)
+    parsed = parse_number(value_text)
+    unit = a.unit(unit_text)
+    if unit is None:
+        raise ValueError(analytes.unknown_unit_message(a, unit_text))
+    problem = analytes.plausibility_problem(code, parsed.value, unit_text)
+    if problem:
+        raise ValueError(problem)
+    return CountValue(
+        analyte=code,
+        value_text=value_text.strip(),
+        unit=unit_text.strip(),
+        value=parsed.value,
+        normalised_value=parsed.value * unit.factor,
+        canonical_unit=a.canonical_unit,
+        comparator=parsed.comparator,
+        range_text=range_text.strip(),
+        uid=uid,
+    )
+
+
+def count_from_form(
+    f: Mapping[str, str],
+    values: Sequence[ValueInput],
+    *,
+    child: Child,
+    today: dt.date,
+    id: int | None = None,
+    uid: str = "",
+) -> CountResult:
+    c = _Collector()
+    assert child.id is not None
+    date = c.run("taken_date", parse_date, _text(f, "taken_date"), "Date")
+    time_text = _text(f, "taken_time")
+    time = c.run("taken_time", parse_time, time_text, "Time") if time_text else None
+    parsed: list[CountValue] = []
+    for v in values:
+        if not v.value_text.strip():
+            continue
+        name = analytes.analyte(v.analyte).name
+        cv = c.run(f"{v.analyte}.value", _count_value_named, name, v)
+        if cv is None:
+            continue
+        if v.range_text.strip():
+            bounds = c.run(f"{v.analyte}.range", _named_range, name, v.range_text)
+            if bounds is not None:
+                cv = _with_range(cv, *bounds)
+        parsed.append(cv)
+    if not parsed and not c.errors:
+        c.add("values", "Values: type at least one result (for example WBC or platelets)")
+    result = CountResult(
+        child_id=child.id,
+        taken_date=date or today,
+        taken_time=time,
+        source=_text(f, "source"),
+        note=_text(f, "note"),
+        values=tuple(parsed),
+        id=id,
+        uid=uid,
+    )
+    if date is not None:
+        for field, message in validate_count(result, child, today).items():
+            if field == "values" and c.errors:
+                continue  # a value was typed but is wrong: that message says enough
+            c.add(field, message)
+    c.raise_if_any()
+    return result
+
+
+def _count_value_named(name: str, v: ValueInput) -> CountValue:
+    try:
+        return _count_value(v.analyte, v.value_text, v.unit, v.range_text, v.uid)
+    except ValueError as exc:
+        message = str(exc)
+        if not message.startswith(name):
+            message = f"{name}: {message}"
+        raise ValueError(message) from None
+
+
+def _named_range(name: str, text: str) -> tuple[float | None, float | None]:
+    try:
+        return parse_range(text)
+    except ValueError as exc:
+        raise ValueError(f"{name} range: {exc}") from None
+
+
+def _with_range(cv: CountValue, low: float | None, high: float | None) -> CountValue:
+    return CountValue(
+        analyte=cv.analyte,
+        value_text=cv.value_text,
+        unit=cv.unit,
+        value=cv.value,
+        normalised_value=cv.normalised_value,
+        canonical_unit=cv.canonical_unit,
+        comparator=cv.comparator,
+        range_text=cv.range_text,
+        range_low=low,
+        range_high=high,
+        uid=cv.uid,
+    )
+
+
+def validate_count(result: CountResult, child: Child, today: dt.date) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if result.taken_date < child.birth_date:
+        errors["taken_date"] = _before_birth("taken_date", result.taken_date, child).replace(
+            "Taken date", "Date"
+        )
+    elif result.taken_date > today:
+        errors["taken_date"] = (
+            f"Date: {result.taken_date.isoformat()} is in the future; a blood count is entered "
+            "once the result is back"
+        )
+    if not result.values:
+        errors["values"] = "Values: type at least one result (for example WBC or platelets)"
+    seen: set[str] = set()
+    for v in result.values:
+        name = analytes.analyte(v.analyte).name
+        if v.analyte in seen:
+            errors[f"{v.analyte}.value"] = f"{name} appears twice in one blood count"
+        seen.add(v.analyte)
+        if v.value < 0:
+            errors[f"{v.analyte}.value"] = f"{name} cannot be negative"
+        problem = analytes.plausibility_problem(v.analyte, v.value, v.unit)
+        if problem:
+            errors.setdefault(f"{v.analyte}.value", problem)
+    pct = [result.value(code) for code in ("neut_pct", "band_pct")]
+    total = sum(v.value for v in pct if v is not None)
+    if total > 100:
+        errors["band_pct.value"] = (
+            f"Neutrophils % and bands % add up to {format_number(total)}%, more than 100%"
+        )
+    return errors
+
+
+# --------------------------------------------------------------------------- CNS visits
+
+_IT_ALIASES = {
+    "mtx": ItDrug.METHOTREXATE,
+    "methotrexate": ItDrug.METHOTREXATE,
+    "ara-c": ItDrug.CYTARABINE,
+    "arac": ItDrug.CYTARABINE,
+    "cytarabine": ItDrug.CYTARABINE,
+    "cytosine arabinoside": ItDrug.CYTARABINE,
+    "hc": ItDrug.HYDROCORTISONE,
+    "hydrocortisone": ItDrug.HYDROCORTISONE,
+    "prednisolone": ItDrug.PREDNISOLONE,
+    "pred": ItDrug.PREDNISOLONE,
+}
+_NEVER_INTRATHECAL = (
+    "vincristine",
+    "vinblastine",
+    "vinorelbine",
+    "vindesine",
+    "vinca",
+    "bortezomib",
+)
+
+
+def parse_it_drug(text: str) -> ItDrug:
+    """Map a typed drug name to one of the four intrathecal drugs, or refuse it plainly."""
+    key = text.strip().lower()
+    if key in _IT_ALIASES:
+        return _IT_ALIASES[key]
+    if any(word in key for word in _NEVER_INTRATHECAL):
+        name = text.strip()[:1].upper() + text.strip()[1:]
+        raise ValueError(
+            f"{name} cannot be recorded as given intrathecally: it must never be given "
+            "into the spinal fluid. If a report says so, please check it with your team now."
+        )
+    allowed = ", ".join(labels.IT_DRUG.values())
+    raise ValueError(
+        f"“{text.strip()}” cannot be recorded as an intrathecal drug; only {allowed} can"
+    )
+
+
+def cns_visit_from_form(
+    f: Mapping[str, str],
+    drugs: Sequence[tuple[str, str]],
+    *,
+    child: Child,
+    today: dt.date,
+    id: int | None = None,
+    uid: str = "",
+    drug_uids: Mapping[str, str] | None = None,
+) -> CnsVisit:
+    """``drugs`` is (drug name as typed or chosen, dose text) per intrathecal drug given."""
+    c = _Collector()
+    assert child.id is not None
+    date = c.run("date", parse_date, _text(f, "date"), "Date")
+    procedure = c.run(
+        "procedure",
+        _choice,
+        LpProcedure,
+        _text(f, "procedure") or "lp_it",
+        "Procedure",
+        labels.LP_PROCEDURE,
+    )
+    doses: list[ItDose] = []
+    for i, (name, dose) in enumerate(drugs):
+        if not name.strip():
+            continue
+        drug = c.run(f"it_drugs.{i}", parse_it_drug, name)
+        if drug is not None:
+            uid_ = (drug_uids or {}).get(drug.value, "")
+            doses.append(ItDose(drug, dose.strip(), uid_))
+    numbers: dict[str, float | None] = {}
+    for key, label in (
+        ("csf_wbc", "CSF white cells"),
+        ("csf_rbc", "CSF red cells"),
+        ("platelets", "Platelets that day"),
+    ):
+        numbers[key] = c.run(key, _labelled_number, _text(f, key), label)
+    phase_text = _text(f, "phase_id")
+    visit = CnsVisit(
+        child_id=child.id,
+        date=date or today,
+        procedure=procedure or LpProcedure.LP_WITH_IT,
+        phase_id=int(phase_text) if phase_text.isdigit() else None,
+        it_drugs=tuple(doses),
+        csf_wbc=numbers["csf_wbc"],
+        csf_rbc=numbers["csf_rbc"],
+        blasts_seen=c.run(
+            "blasts_seen",
+            _choice,
+            YesNoUnknown,
+            _text(f, "blasts_seen") or "unknown",
+            "Blasts seen",
+            labels.YES_NO,
+        )
+        or YesNoUnknown.UNKNOWN,
+        cns_status=c.run(
+            "cns_status",
+            _choice,
+            CnsStatus,
+            _text(f, "cns_status") or "pending",
+            "CNS status",
+            labels.CNS_STATUS,
+        )
+        or CnsStatus.PENDING,
+        sedation=_text(f, "sedation"),
+        platelets=numbers["platelets"],
+        complications=_text(f, "complications"),
+        planned=_text(f, "planned") in ("1", "true", "yes"),
+        note=_text(f, "note"),
+        id=id,
+        uid=uid,
+    )
+    if date is not None and procedure is not None:
+        for field, message in validate_cns_visit(visit, child, today).items():
+            c.add(field, message)
+    c.raise_if_any()
+    return visit
+
+
+def _labelled_number(text: str, label: str) -> float | None:
+    if not text:
+        return None
+    try:
+        return parse_number(text).value
+    except ValueError as exc:
+        raise ValueError(f"{label}: {exc}") from None
+
+
+def validate_cns_visit(v: CnsVisit, child: Child, today: dt.date) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if v.date < child.birth_date:
+        errors["date"] = _before_birth("date", v.date, child)
+    elif v.date > today and not v.planned:
+        errors["date"] = (
+            f"Date: {v.date.isoformat()} is in the future; tick “Planned” for a lumbar puncture "
+            "still to come"
+        )
+    seen: set[ItDrug] = set()
+    for i, dose in enumerate(v.it_drugs):
+        if not isinstance(dose.drug, ItDrug):
+            errors[f"it_drugs.{i}"] = f"“{dose.drug}” cannot be recorded as an intrathecal drug"
+        elif dose.drug in seen:
+            errors[f"it_drugs.{i}"] = f"{labels.IT_DRUG[dose.drug.value]} is listed twice"
+        seen.add(dose.drug)
+    if v.procedure is LpProcedure.DIAGNOSTIC_LP and v.it_drugs:
+        errors["procedure"] = (
+            "Procedure: a diagnostic LP has no intrathecal drugs; choose “LP with intrathecal "
+            "chemo” or remove the drugs"
+        )
+    for key, value, label, high in (
+        ("csf_wbc", v.csf_wbc, "CSF white cells", 100_000.0),
+        ("csf_rbc", v.csf_rbc, "CSF red cells", 10_000_000.0),
+        ("platelets", v.platelets, "Platelets that day", 3000.0),
+    ):
+        if value is not None and not 0 <= value <= high:
+            errors[key] = f"{label}: {format_number(value)} is not possible (0 to {high:,.0f})"
+    return errors

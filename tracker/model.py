@@ -1,0 +1,285 @@
+"""The things a family records, as plain frozen dataclasses.
+
+Dates are :class:`datetime.date`; what the family typed (value text, unit as
+written, the lab's printed range) is kept beside the normalised number.  An
+``id`` of ``None`` means "not saved yet"; a ``uid`` of ``""`` means "give it a
+new one when saved".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Sex(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+class Kmt2aStatus(StrEnum):
+    REARRANGED = "rearranged"
+    GERMLINE = "germline"
+    UNKNOWN = "unknown"
+
+
+class PrednisoneResponse(StrEnum):
+    GOOD = "good"
+    POOR = "poor"
+    UNKNOWN = "unknown"
+
+
+class RiskGroup(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    OTHER = "other"
+    UNKNOWN = "unknown"
+
+
+class CnsStatus(StrEnum):
+    CNS1 = "CNS1"
+    CNS2 = "CNS2"
+    CNS3 = "CNS3"
+    TLP_POSITIVE = "TLP+"
+    TLP_NEGATIVE = "TLP-"
+    PENDING = "pending"
+    UNKNOWN = "unknown"
+
+
+class PhaseKind(StrEnum):
+    PROPHASE = "prophase"
+    INDUCTION = "induction"
+    CONSOLIDATION = "consolidation"
+    INTENSIFICATION = "intensification"
+    MAINTENANCE = "maintenance"
+    TRANSPLANT = "transplant"
+    OFF_THERAPY = "off_therapy"
+    OTHER = "other"
+
+
+class MilestoneKind(StrEnum):
+    PHASE_START = "phase_start"
+    PHASE_END = "phase_end"
+    MARROW_CHECK = "marrow_check"
+    MRD_RESULT = "mrd_result"
+    REMISSION = "remission"
+    RISK_CHANGE = "risk_change"
+    TRANSPLANT = "transplant"
+    END_OF_THERAPY = "end_of_therapy"
+    OTHER = "other"
+
+
+class MrdMethod(StrEnum):
+    FLOW = "flow"
+    PCR_IG_TCR = "pcr_ig_tcr"
+    PCR_KMT2A = "pcr_kmt2a"
+    NGS = "ngs"
+    OTHER = "other"
+
+
+class MrdSample(StrEnum):
+    MARROW = "marrow"
+    BLOOD = "blood"
+
+
+class MrdQualifier(StrEnum):
+    """How an MRD result was reported besides (or instead of) a number."""
+
+    QUANTIFIED = "quantified"
+    NEGATIVE = "negative"
+    POSITIVE_NOT_QUANTIFIABLE = "positive_not_quantifiable"
+    BELOW_QUANTIFIABLE_RANGE = "below_quantifiable_range"
+
+
+class LpProcedure(StrEnum):
+    LP_WITH_IT = "lp_it"
+    DIAGNOSTIC_LP = "diagnostic_lp"
+
+
+class ItDrug(StrEnum):
+    """The only drugs that can be recorded as given intrathecally."""
+
+    METHOTREXATE = "methotrexate"
+    CYTARABINE = "cytarabine"
+    HYDROCORTISONE = "hydrocortisone"
+    PREDNISOLONE = "prednisolone"
+
+
+class YesNoUnknown(StrEnum):
+    YES = "yes"
+    NO = "no"
+    UNKNOWN = "unknown"
+
+
+class Comparator(StrEnum):
+    """A lab value printed as "<0.1" or ">1000" keeps its sign."""
+
+    EQUAL = ""
+    LESS = "<"
+    GREATER = ">"
+
+
+@dataclass(frozen=True, slots=True)
+class Child:
+    name: str
+    birth_date: dt.date
+    sex: Sex = Sex.UNKNOWN
+    diagnosis_date: dt.date | None = None
+    immunophenotype: str = ""
+    kmt2a_status: Kmt2aStatus = Kmt2aStatus.UNKNOWN
+    kmt2a_partner: str = ""
+    wbc_at_diagnosis_text: str = ""
+    wbc_at_diagnosis_unit: str = ""
+    wbc_at_diagnosis: float | None = None  # normalised, 10^9/L
+    cns_status_at_diagnosis: CnsStatus = CnsStatus.UNKNOWN
+    prednisone_response: PrednisoneResponse = PrednisoneResponse.UNKNOWN
+    protocol: str = ""
+    risk_group: RiskGroup = RiskGroup.UNKNOWN
+    risk_group_text: str = ""
+    hospital: str = ""
+    team_contacts: str = ""
+    notes: str = ""
+    id: int | None = None
+    uid: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Phase:
+    child_id: int
+    kind: PhaseKind
+    name: str = ""
+    planned_start: dt.date | None = None
+    planned_end: dt.date | None = None
+    actual_start: dt.date | None = None
+    actual_end: dt.date | None = None
+    notes: str = ""
+    id: int | None = None
+    uid: str = ""
+
+    @property
+    def start(self) -> dt.date | None:
+        """The actual start when known, else the planned one."""
+        return self.actual_start or self.planned_start
+
+    @property
+    def end(self) -> dt.date | None:
+        return self.actual_end or self.planned_end
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.kind.value.replace("_", " ").capitalize()
+
+
+@dataclass(frozen=True, slots=True)
+class Mrd:
+    """A measurable-residual-disease result.  ``fraction`` 1e-4 is 0.01 %."""
+
+    entered: str = ""  # as the family typed it: "0.01%", "1e-4", "10^-4"
+    fraction: float | None = None
+    qualifier: MrdQualifier = MrdQualifier.QUANTIFIED
+    method: MrdMethod | None = None
+    sample: MrdSample | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    child_id: int
+    date: dt.date
+    kind: MilestoneKind
+    result_text: str = ""
+    planned: bool = False
+    mrd: Mrd | None = None
+    notes: str = ""
+    id: int | None = None
+    uid: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CountValue:
+    analyte: str  # catalogue code: wbc, anc, hgb, ...
+    value_text: str  # as typed, e.g. "1,2" or "<0.1"
+    unit: str  # as written on the report
+    value: float  # parsed from value_text, in ``unit``
+    normalised_value: float
+    canonical_unit: str
+    comparator: Comparator = Comparator.EQUAL
+    range_text: str = ""  # the lab's printed range, as typed
+    range_low: float | None = None  # in ``unit``
+    range_high: float | None = None
+    uid: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CountResult:
+    """One blood draw: a date (and maybe a time) with the values measured."""
+
+    child_id: int
+    taken_date: dt.date
+    taken_time: dt.time | None = None
+    source: str = ""
+    note: str = ""
+    values: tuple[CountValue, ...] = ()
+    id: int | None = None
+    uid: str = ""
+
+    def value(self, analyte: str) -> CountValue | None:
+        for v in self.values:
+            if v.analyte == analyte:
+                return v
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class ItDose:
+    drug: ItDrug
+    dose_text: str = ""  # e.g. "8 mg"
+    uid: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CnsVisit:
+    child_id: int
+    date: dt.date
+    procedure: LpProcedure = LpProcedure.LP_WITH_IT
+    phase_id: int | None = None
+    it_drugs: tuple[ItDose, ...] = ()
+    csf_wbc: float | None = None  # cells per µL
+    csf_rbc: float | None = None  # cells per µL
+    blasts_seen: YesNoUnknown = YesNoUnknown.UNKNOWN
+    cns_status: CnsStatus = CnsStatus.PENDING
+    sedation: str = ""
+    platelets: float | None = None  # 10^9/L that day
+    complications: str = ""
+    planned: bool = False
+    note: str = ""
+    id: int | None = None
+    uid: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What an operation changed, so each view refreshes only its part."""
+
+    children: bool = False
+    phases: bool = False
+    milestones: bool = False
+    counts: bool = False
+    cns: bool = False
+
+    def __or__(self, other: Changes) -> Changes:
+        return Changes(*(a or b for a, b in zip(_astuple(self), _astuple(other), strict=True)))
+
+    @property
+    def any(self) -> bool:
+        return any(_astuple(self))
+
+
+def _astuple(c: Changes) -> tuple[bool, ...]:
+    return (c.children, c.phases, c.milestones, c.counts, c.cns)
+
+
+ALL_CHANGED = Changes(True, True, True, True, True)

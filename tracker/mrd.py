@@ -1,0 +1,73 @@
+"""MRD notation: entered as a percentage, a fraction or a power of ten; stored as a fraction.
+
+domain.md §4: 10⁻⁴ = 0.01 % = one leukaemic cell in 10,000.  Both notations are
+always shown together; the program never colours an MRD value as good or bad.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+_DECIMAL = r"\d+(?:\.\d+)?"
+_PERCENT = re.compile(rf"^({_DECIMAL})%$")
+_PLAIN = re.compile(rf"^({_DECIMAL})$")
+_E_NOTATION = re.compile(rf"^({_DECIMAL})e(-?\d+)$")
+_POWER = re.compile(rf"^(?:({_DECIMAL})[x×*])?10\^?(-\d+)$")
+
+HINT = "for example 0.01%, 0.0001, 1e-4, 10^-4 or 1×10^-4"
+
+
+def parse_mrd(text: str) -> float:
+    """Return the MRD as a fraction (0 ≤ f ≤ 1) or raise ValueError with a plain reason."""
+    raw = text.strip()
+    s = raw.translate(_SUPERSCRIPTS).replace(" ", "").replace(",", ".").lower()
+    if not s.isascii() or not s:
+        raise ValueError(f"MRD “{raw}” is not a value we can read; write it {HINT}")
+    fraction: float
+    if m := _PERCENT.match(s):
+        fraction = float(m.group(1)) / 100
+    elif m := _PLAIN.match(s):
+        fraction = float(m.group(1))
+        if fraction > 1:
+            raise ValueError(
+                f"MRD “{raw}” is more than 1 as a fraction; add % if you meant a percentage "
+                f"({raw}%)"
+            )
+    elif m := _E_NOTATION.match(s):
+        fraction = float(m.group(1)) * 10 ** int(m.group(2))
+    elif m := _POWER.match(s):
+        mantissa = float(m.group(1)) if m.group(1) else 1.0
+        fraction = mantissa * 10 ** int(m.group(2))
+    else:
+        raise ValueError(f"MRD “{raw}” is not a value we can read; write it {HINT}")
+    if not 0 <= fraction <= 1:
+        raise ValueError(f"MRD “{raw}” is above 100%; an MRD value is between 0 and 100%")
+    return fraction
+
+
+def format_percent(fraction: float) -> str:
+    pct = fraction * 100
+    if pct == 0:
+        return "0%"
+    text = f"{pct:.6f}".rstrip("0").rstrip(".") if pct >= 0.0001 else f"{pct:.2g}"
+    return f"{text}%"
+
+
+def format_power(fraction: float) -> str:
+    """1e-4 → "1×10⁻⁴"; 5e-4 → "5×10⁻⁴"; 0.0012 → "1.2×10⁻³"."""
+    if fraction == 0:
+        return "0"
+    exponent = math.floor(math.log10(fraction))
+    mantissa = round(fraction / 10**exponent, 2)
+    if mantissa >= 10:
+        mantissa, exponent = mantissa / 10, exponent + 1
+    sup = str(exponent).translate(str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"))
+    m_text = f"{mantissa:g}"
+    return f"{m_text}×10{sup}"
+
+
+def format_both(fraction: float) -> str:
+    """The two notations side by side, e.g. "0.01% (1×10⁻⁴)"."""
+    return f"{format_percent(fraction)} ({format_power(fraction)})"

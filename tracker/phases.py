@@ -1,0 +1,66 @@
+"""Where the child is in treatment: the current phase, its day, what comes next."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from tracker.dates import day_of_phase
+from tracker.model import CnsVisit, Milestone, Phase
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentPhase:
+    phase: Phase
+    day: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.phase.display_name} · day {self.day}"
+
+
+def current_phase(phases: Iterable[Phase], today: dt.date) -> CurrentPhase | None:
+    """The phase running today; when several overlap, the one that started last.
+
+    Actual dates win over planned ones.  A phase with a start and no end is
+    running from its start on.
+    """
+    running = [
+        p
+        for p in phases
+        if p.start is not None and p.start <= today and (p.end is None or today <= p.end)
+    ]
+    if not running:
+        return None
+    phase = max(running, key=lambda p: (p.start, p.id or 0))
+    assert phase.start is not None
+    return CurrentPhase(phase, day_of_phase(phase.start, today))
+
+
+@dataclass(frozen=True, slots=True)
+class NextEvent:
+    date: dt.date
+    label: str
+
+
+def next_planned(
+    phases: Iterable[Phase],
+    milestones: Iterable[Milestone],
+    visits: Iterable[CnsVisit],
+    today: dt.date,
+    milestone_labels: dict[str, str] | None = None,
+) -> NextEvent | None:
+    """The nearest future phase start, milestone or lumbar puncture."""
+    candidates: list[NextEvent] = []
+    for p in phases:
+        if p.actual_start is None and p.planned_start is not None and p.planned_start > today:
+            candidates.append(NextEvent(p.planned_start, f"{p.display_name} starts"))
+    labels = milestone_labels or {}
+    for m in milestones:
+        if m.date > today:
+            candidates.append(NextEvent(m.date, labels.get(m.kind.value, m.kind.value)))
+    for v in visits:
+        if v.date > today:
+            candidates.append(NextEvent(v.date, "Lumbar puncture"))
+    return min(candidates, key=lambda e: e.date) if candidates else None

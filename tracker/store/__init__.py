@@ -1,0 +1,27 @@
+"""Storage: the record file, its schema and the only code that writes SQL."""
+
+from tracker.store.errors import (
+    CannotSave,
+    NotARecord,
+    RecordError,
+    RecordInUse,
+    TooNew,
+    ValidationFailed,
+)
+from tracker.store.files import APPLICATION_ID
+from tracker.store.record import Deleted, Record, system_clock
+from tracker.store.schema import SCHEMA_VERSION
+
+__all__ = [
+    "APPLICATION_ID",
+    "SCHEMA_VERSION",
+    "CannotSave",
+    "Deleted",
+    "NotARecord",
+    "Record",
+    "RecordError",
+    "RecordInUse",
+    "TooNew",
+    "ValidationFailed",
+    "system_clock",
+]

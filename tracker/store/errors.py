@@ -1,0 +1,94 @@
+"""What can go wrong with a record file, in words a parent can act on.
+
+*Environment* problems (disk full, read-only, locked, damaged, too new, not a
+record) get a clear message and change nothing; anything else from SQLite is a
+bug and travels as the original exception.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+# Primary SQLite result codes (https://www.sqlite.org/rescode.html)
+SQLITE_BUSY = 5
+SQLITE_LOCKED = 6
+SQLITE_NOMEM = 7
+SQLITE_READONLY = 8
+SQLITE_IOERR = 10
+SQLITE_CORRUPT = 11
+SQLITE_FULL = 13
+SQLITE_CANTOPEN = 14
+SQLITE_NOTADB = 26
+
+
+class RecordError(Exception):
+    """A problem with the record file itself; ``str()`` is the message for the family."""
+
+
+class NotARecord(RecordError):
+    """The file is not a treatment record (not SQLite, another program's, empty, damaged)."""
+
+
+class TooNew(RecordError):
+    """The record was written by a newer version of the program."""
+
+
+class RecordInUse(RecordError):
+    """Another copy of the program has the record open."""
+
+
+class CannotSave(RecordError):
+    """A save failed for a reason outside the program (disk full, read-only, I/O error)."""
+
+
+class ValidationFailed(RecordError):
+    """A record to be saved breaks a rule; ``errors`` maps field → message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(errors.values()))
+
+
+def environment_error(exc: sqlite3.Error, path: Path | str, doing: str) -> RecordError | None:
+    """Translate an SQLite error caused by the machine into a RecordError, else None."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is None:
+        return None
+    primary = code & 0xFF
+    nothing_lost = "nothing that was saved before is lost"
+    if primary == SQLITE_FULL:
+        return CannotSave(f"Could not {doing}: the disk is full; {nothing_lost}.")
+    if primary == SQLITE_READONLY:
+        return CannotSave(
+            f"Could not {doing}: the record file {path} is read-only; {nothing_lost}."
+        )
+    if primary == SQLITE_IOERR:
+        return CannotSave(
+            f"Could not {doing}: the computer reported a problem writing to the disk "
+            f"(it may be full or failing); {nothing_lost}."
+        )
+    if primary in (SQLITE_BUSY, SQLITE_LOCKED):
+        return RecordInUse(
+            f"Could not {doing}: the record {path} is in use by another copy of the program."
+        )
+    if primary in (SQLITE_CORRUPT, SQLITE_NOTADB):
+        return NotARecord(
+            f"Could not {doing}: the record file {path} is damaged. Restore it from a backup."
+        )
+    if primary == SQLITE_CANTOPEN:
+        return CannotSave(f"Could not {doing}: the file {path} cannot be opened.")
+    return None
+
+
+@contextmanager
+def translated(path: Path | str, doing: str) -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.Error as exc:
+        mapped = environment_error(exc, path, doing)
+        if mapped is None:
+            raise
+        raise mapped from exc

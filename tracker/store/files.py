@@ -1,0 +1,92 @@
+"""Look at a file before SQLite touches it.
+
+``sqlite3.connect()`` creates missing files, may create ``-wal``/``-shm``
+siblings and rolls a hot journal back into the file it opens, so a file someone
+chose is classified from its bytes first (reliability.md, "Opening a file
+someone chose").  Nothing here writes.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import struct
+from pathlib import Path
+
+from tracker.store.errors import NotARecord, TooNew
+
+APPLICATION_ID = 0x49414C4C  # "IALL": written into every record's header at offset 68
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+_LOOKALIKES: tuple[tuple[bytes, str], ...] = (
+    (b"PK\x03\x04", "a ZIP archive (or an Office document)"),
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG picture"),
+    (b"\xff\xd8\xff", "a JPEG picture"),
+    (b"GIF8", "a GIF picture"),
+    (b"{", "a JSON or text file"),
+    (b"\xef\xbb\xbf", "a text file"),
+)
+
+
+def _describe(head: bytes) -> str:
+    for magic, what in _LOOKALIKES:
+        if head.startswith(magic):
+            return what
+    sample = head[:512]
+    if sample and all(32 <= b < 127 or b in (9, 10, 13) for b in sample):
+        return "a text file"
+    return "not a treatment record"
+
+
+def check_record_file(path: Path, schema_version: int) -> int:
+    """Return the file's schema version, or raise NotARecord / TooNew with a plain reason.
+
+    A missing file raises FileNotFoundError (the caller decides whether to create it).
+    """
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        raise
+    if stat.S_ISLNK(st.st_mode):
+        raise NotARecord(f"{path} is a link to another file; open the file it points to instead.")
+    if stat.S_ISDIR(st.st_mode):
+        raise NotARecord(f"{path} is a folder, not a treatment record file.")
+    if not stat.S_ISREG(st.st_mode):
+        raise NotARecord(f"{path} is not an ordinary file, so it cannot be a treatment record.")
+    if st.st_size == 0:
+        raise NotARecord(f"{path} is empty (0 bytes); it is not a treatment record.")
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(100)
+    except PermissionError:
+        raise NotARecord(f"{path} cannot be read: you do not have permission to open it.") from None
+    if not header.startswith(SQLITE_MAGIC):
+        raise NotARecord(f"{path} is {_describe(header)}, not a treatment record.")
+    if len(header) < 100:
+        raise NotARecord(f"{path} is cut short (damaged); it is not a whole treatment record.")
+    (page_size,) = struct.unpack(">H", header[16:18])
+    page_size = 65536 if page_size == 1 else page_size
+    (change_counter,) = struct.unpack(">I", header[24:28])
+    (page_count,) = struct.unpack(">I", header[28:32])
+    (valid_for,) = struct.unpack(">I", header[92:96])
+    (user_version,) = struct.unpack(">i", header[60:64])
+    (application_id,) = struct.unpack(">I", header[68:72])
+    if page_size < 512 or page_size & (page_size - 1):
+        raise NotARecord(f"{path} has a damaged header; it cannot be opened as a record.")
+    if application_id != APPLICATION_ID:
+        raise NotARecord(f"{path} is a database made by another program, not a treatment record.")
+    if user_version > schema_version:
+        raise TooNew(
+            f"{path} was saved by a newer version of Treatment Tracker (record format "
+            f"{user_version}; this version reads up to {schema_version}). Install the newer "
+            "version to open it; the file has not been changed."
+        )
+    if user_version < 1:
+        raise NotARecord(f"{path} is an unfinished treatment record (no format version).")
+    if valid_for == change_counter and st.st_size < page_size * page_count:
+        raise NotARecord(
+            f"{path} is shorter than its header says (truncated or damaged); restore it from a "
+            "backup. The file has not been changed."
+        )
+    return user_version

@@ -1,0 +1,783 @@
+"""The family's record: one SQLite file, one class, the only place that writes SQL.
+
+Every save is one ``BEGIN IMMEDIATE … COMMIT`` on a connection opened with
+``isolation_level=None``; settings per design.md §2 (rollback journal,
+``synchronous=FULL``, ``foreign_keys=ON``).  Operations return
+:class:`~tracker.model.Changes` so a screen refreshes only what changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from tracker import forms
+from tracker.model import (
+    Changes,
+    Child,
+    CnsStatus,
+    CnsVisit,
+    Comparator,
+    CountResult,
+    CountValue,
+    ItDose,
+    ItDrug,
+    Kmt2aStatus,
+    LpProcedure,
+    Milestone,
+    MilestoneKind,
+    Mrd,
+    MrdMethod,
+    MrdQualifier,
+    MrdSample,
+    Phase,
+    PhaseKind,
+    PrednisoneResponse,
+    RiskGroup,
+    Sex,
+    YesNoUnknown,
+)
+from tracker.store.errors import NotARecord, RecordError, ValidationFailed, translated
+from tracker.store.files import APPLICATION_ID, check_record_file
+from tracker.store.schema import SCHEMA_VERSION, TABLES, migrate
+
+Clock = Callable[[], dt.datetime]
+
+
+def system_clock() -> dt.datetime:
+    return dt.datetime.now().astimezone()
+
+
+def _d(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _iso(d: dt.date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+@dataclass(frozen=True, slots=True)
+class Deleted:
+    """Everything a delete removed or unlinked, so that undo can put it back exactly."""
+
+    rows: tuple[tuple[str, dict[str, Any]], ...]
+    unlinked: tuple[tuple[str, int, str, int], ...] = ()  # (table, row id, column, old value)
+    changes: Changes = field(default_factory=Changes)
+    description: str = ""
+
+
+def create_private_file(path: Path) -> None:
+    """Create an empty file readable only by its owner (folder 0700 if we make it)."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)
+
+
+class Record:
+    """One family's treatment record.  Open with :meth:`open` or :meth:`create`."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, clock: Clock) -> None:
+        self.path = path
+        self._conn = conn
+        self._clock = clock
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        create: bool = False,
+        clock: Clock = system_clock,
+        backup_dir: Path | None = None,
+    ) -> Record:
+        """Open an existing record (running missing migrations after a backup).
+
+        With ``create=True`` a missing file becomes a new, empty record.  A file
+        that is not ours, or is too new, raises NotARecord/TooNew untouched.
+        """
+        path = Path(path)
+        try:
+            version = check_record_file(path, SCHEMA_VERSION)
+        except FileNotFoundError:
+            if not create:
+                raise NotARecord(f"There is no record file at {path}.") from None
+            return cls._create(path, clock)
+        conn = cls._connect(path)
+        try:
+            with translated(path, "open the record"):
+                found = conn.execute("PRAGMA user_version").fetchone()[0]
+                if found != version:  # changed between the look and the open
+                    raise NotARecord(f"{path} changed while it was being opened; try again.")
+                if version < SCHEMA_VERSION:
+                    backup_before_migration(conn, path, version, clock, backup_dir)
+                    with _transaction(conn):
+                        migrate(conn, version, APPLICATION_ID)
+        except BaseException:
+            conn.close()
+            raise
+        return cls(path, conn, clock)
+
+    @classmethod
+    def create(cls, path: str | Path, *, clock: Clock = system_clock) -> Record:
+        path = Path(path)
+        if path.exists() or path.is_symlink():
+            raise RecordError(f"{path} already exists; choose another name for a new record.")
+        return cls._create(path, clock)
+
+    @classmethod
+    def _create(cls, path: Path, clock: Clock) -> Record:
+        with translated(path, "create the record"):
+            create_private_file(path)
+            conn = cls._connect(path)
+            try:
+                with _transaction(conn):
+                    migrate(conn, 0, APPLICATION_ID)
+            except BaseException:
+                conn.close()
+                path.unlink(missing_ok=True)
+                raise
+        return cls(path, conn, clock)
+
+    @staticmethod
+    def _connect(path: Path) -> sqlite3.Connection:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.execute("PRAGMA busy_timeout = 2000")
+        return conn
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Record:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """For backup and checks inside ``tracker.store`` only."""
+        return self._conn
+
+    def today(self) -> dt.date:
+        return self._clock().date()
+
+    def _now(self) -> str:
+        return self._clock().astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    @contextmanager
+    def _write(self, doing: str) -> Iterator[sqlite3.Connection]:
+        with translated(self.path, doing), _transaction(self._conn):
+            yield self._conn
+
+    def _q(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        with translated(self.path, "read the record"):
+            return self._conn.execute(sql, params).fetchall()
+
+    # ------------------------------------------------------------------ children
+
+    def children(self) -> list[Child]:
+        return [_child(r) for r in self._q("SELECT * FROM child ORDER BY id")]
+
+    def child(self, child_id: int) -> Child:
+        rows = self._q("SELECT * FROM child WHERE id = ?", (child_id,))
+        if not rows:
+            raise KeyError(child_id)
+        return _child(rows[0])
+
+    def save_child(self, child: Child) -> tuple[Child, Changes]:
+        errors = forms.validate_child(child, self.today())
+        if errors:
+            raise ValidationFailed(errors)
+        cols = {
+            "name": child.name.strip(),
+            "birth_date": child.birth_date.isoformat(),
+            "sex": child.sex.value,
+            "diagnosis_date": _iso(child.diagnosis_date),
+            "immunophenotype": child.immunophenotype,
+            "kmt2a_status": child.kmt2a_status.value,
+            "kmt2a_partner": child.kmt2a_partner,
+            "wbc_at_diagnosis_text": child.wbc_at_diagnosis_text,
+            "wbc_at_diagnosis_unit": child.wbc_at_diagnosis_unit,
+            "wbc_at_diagnosis": child.wbc_at_diagnosis,
+            "cns_status_at_diagnosis": child.cns_status_at_diagnosis.value,
+            "prednisone_response": child.prednisone_response.value,
+            "protocol": child.protocol,
+            "risk_group": child.risk_group.value,
+            "risk_group_text": child.risk_group_text,
+            "hospital": child.hospital,
+            "team_contacts": child.team_contacts,
+            "notes": child.notes,
+        }
+        if child.id is not None:
+            self._check_children_dates(child)
+        with self._write("save the child's details") as conn:
+            row_id, uid = self._upsert(conn, "child", child.id, child.uid, cols)
+        return replace(child, id=row_id, uid=uid), Changes(children=True)
+
+    def _check_children_dates(self, child: Child) -> None:
+        """A new date of birth must not leave recorded events before birth."""
+        assert child.id is not None
+        birth = child.birth_date.isoformat()
+        earliest = self._q(
+            """SELECT min(d) FROM (
+                 SELECT taken_date AS d FROM count_result WHERE child_id = :c
+                 UNION ALL SELECT date FROM milestone WHERE child_id = :c
+                 UNION ALL SELECT date FROM cns_visit WHERE child_id = :c
+                 UNION ALL SELECT coalesce(actual_start, planned_start) FROM phase
+                   WHERE child_id = :c)""",
+            {"c": child.id},  # type: ignore[arg-type]
+        )[0][0]
+        if earliest is not None and earliest < birth:
+            raise ValidationFailed(
+                {
+                    "birth_date": f"Date of birth: something is already recorded on {earliest}, "
+                    f"before {birth}; check the date of birth"
+                }
+            )
+
+    def delete_child(self, child_id: int) -> Deleted:
+        name = self.child(child_id).name
+        return self._delete(
+            [
+                ("child", "id = ?", (child_id,)),
+                ("phase", "child_id = ?", (child_id,)),
+                ("milestone", "child_id = ?", (child_id,)),
+                ("count_result", "child_id = ?", (child_id,)),
+                (
+                    "count_value",
+                    "result_id IN (SELECT id FROM count_result WHERE child_id = ?)",
+                    (child_id,),
+                ),
+                ("cns_visit", "child_id = ?", (child_id,)),
+                (
+                    "cns_it_drug",
+                    "visit_id IN (SELECT id FROM cns_visit WHERE child_id = ?)",
+                    (child_id,),
+                ),
+            ],
+            "child",
+            child_id,
+            Changes(True, True, True, True, True),
+            f"Delete {name}",
+        )
+
+    # ------------------------------------------------------------------ phases
+
+    def phases(self, child_id: int) -> list[Phase]:
+        rows = self._q(
+            "SELECT * FROM phase WHERE child_id = ? "
+            "ORDER BY coalesce(actual_start, planned_start), id",
+            (child_id,),
+        )
+        return [_phase(r) for r in rows]
+
+    def phase(self, phase_id: int) -> Phase:
+        rows = self._q("SELECT * FROM phase WHERE id = ?", (phase_id,))
+        if not rows:
+            raise KeyError(phase_id)
+        return _phase(rows[0])
+
+    def save_phase(self, phase: Phase) -> tuple[Phase, Changes]:
+        child = self.child(phase.child_id)
+        errors = forms.validate_phase(phase, child)
+        if errors:
+            raise ValidationFailed(errors)
+        cols = {
+            "child_id": phase.child_id,
+            "kind": phase.kind.value,
+            "name": phase.name.strip(),
+            "planned_start": _iso(phase.planned_start),
+            "planned_end": _iso(phase.planned_end),
+            "actual_start": _iso(phase.actual_start),
+            "actual_end": _iso(phase.actual_end),
+            "notes": phase.notes,
+        }
+        with self._write("save the phase") as conn:
+            row_id, uid = self._upsert(conn, "phase", phase.id, phase.uid, cols)
+        return replace(phase, id=row_id, uid=uid), Changes(phases=True)
+
+    def delete_phase(self, phase_id: int) -> Deleted:
+        p = self.phase(phase_id)
+        return self._delete(
+            [("phase", "id = ?", (phase_id,))],
+            "phase",
+            phase_id,
+            Changes(phases=True, cns=True),
+            f"Delete phase {p.display_name}",
+            unlink=[("cns_visit", "phase_id", phase_id)],
+        )
+
+    # ------------------------------------------------------------------ milestones
+
+    def milestones(self, child_id: int) -> list[Milestone]:
+        rows = self._q("SELECT * FROM milestone WHERE child_id = ? ORDER BY date, id", (child_id,))
+        return [_milestone(r) for r in rows]
+
+    def milestone(self, milestone_id: int) -> Milestone:
+        rows = self._q("SELECT * FROM milestone WHERE id = ?", (milestone_id,))
+        if not rows:
+            raise KeyError(milestone_id)
+        return _milestone(rows[0])
+
+    def save_milestone(self, m: Milestone) -> tuple[Milestone, Changes]:
+        child = self.child(m.child_id)
+        errors = forms.validate_milestone(m, child, self.today())
+        if errors:
+            raise ValidationFailed(errors)
+        mrd = m.mrd
+        cols = {
+            "child_id": m.child_id,
+            "date": m.date.isoformat(),
+            "kind": m.kind.value,
+            "result_text": m.result_text,
+            "planned": int(m.planned),
+            "mrd_entered": mrd.entered if mrd else None,
+            "mrd_fraction": mrd.fraction if mrd else None,
+            "mrd_qualifier": mrd.qualifier.value if mrd else None,
+            "mrd_method": mrd.method.value if mrd and mrd.method else None,
+            "mrd_sample": mrd.sample.value if mrd and mrd.sample else None,
+            "notes": m.notes,
+        }
+        with self._write("save the milestone") as conn:
+            row_id, uid = self._upsert(conn, "milestone", m.id, m.uid, cols)
+        return replace(m, id=row_id, uid=uid), Changes(milestones=True)
+
+    def delete_milestone(self, milestone_id: int) -> Deleted:
+        m = self.milestone(milestone_id)
+        return self._delete(
+            [("milestone", "id = ?", (milestone_id,))],
+            "milestone",
+            milestone_id,
+            Changes(milestones=True),
+            f"Delete milestone of {m.date.isoformat()}",
+        )
+
+    # ------------------------------------------------------------------ counts
+
+    def counts(self, child_id: int) -> list[CountResult]:
+        """All blood counts of a child, oldest first."""
+        results = self._q(
+            "SELECT * FROM count_result WHERE child_id = ? "
+            "ORDER BY taken_date, coalesce(taken_time, ''), id",
+            (child_id,),
+        )
+        values = self._q(
+            "SELECT v.* FROM count_value v JOIN count_result r ON r.id = v.result_id "
+            "WHERE r.child_id = ? ORDER BY v.id",
+            (child_id,),
+        )
+        by_result: dict[int, list[CountValue]] = {}
+        for v in values:
+            by_result.setdefault(v["result_id"], []).append(_count_value(v))
+        return [_count_result(r, by_result.get(r["id"], [])) for r in results]
+
+    def count(self, result_id: int) -> CountResult:
+        rows = self._q("SELECT * FROM count_result WHERE id = ?", (result_id,))
+        if not rows:
+            raise KeyError(result_id)
+        values = self._q("SELECT * FROM count_value WHERE result_id = ? ORDER BY id", (result_id,))
+        return _count_result(rows[0], [_count_value(v) for v in values])
+
+    def save_count(self, result: CountResult) -> tuple[CountResult, Changes]:
+        child = self.child(result.child_id)
+        errors = forms.validate_count(result, child, self.today())
+        if errors:
+            raise ValidationFailed(errors)
+        cols = {
+            "child_id": result.child_id,
+            "taken_date": result.taken_date.isoformat(),
+            "taken_time": result.taken_time.strftime("%H:%M") if result.taken_time else None,
+            "source": result.source,
+            "note": result.note,
+        }
+        saved_values: list[CountValue] = []
+        with self._write("save the blood count") as conn:
+            row_id, uid = self._upsert(conn, "count_result", result.id, result.uid, cols)
+            existing = {
+                r["analyte"]: (r["id"], r["uid"])
+                for r in conn.execute(
+                    "SELECT id, uid, analyte FROM count_value WHERE result_id = ?", (row_id,)
+                )
+            }
+            for v in result.values:
+                vcols = {
+                    "result_id": row_id,
+                    "analyte": v.analyte,
+                    "value_text": v.value_text,
+                    "unit": v.unit,
+                    "value": v.value,
+                    "comparator": v.comparator.value,
+                    "normalised_value": v.normalised_value,
+                    "canonical_unit": v.canonical_unit,
+                    "range_text": v.range_text,
+                    "range_low": v.range_low,
+                    "range_high": v.range_high,
+                }
+                old = existing.pop(v.analyte, None)
+                vid, vuid = self._upsert(
+                    conn, "count_value", old[0] if old else None, old[1] if old else v.uid, vcols
+                )
+                saved_values.append(replace(v, uid=vuid))
+            for vid, _ in existing.values():
+                conn.execute("DELETE FROM count_value WHERE id = ?", (vid,))
+        return (
+            replace(result, id=row_id, uid=uid, values=tuple(saved_values)),
+            Changes(counts=True),
+        )
+
+    def delete_count(self, result_id: int) -> Deleted:
+        r = self.count(result_id)
+        return self._delete(
+            [
+                ("count_result", "id = ?", (result_id,)),
+                ("count_value", "result_id = ?", (result_id,)),
+            ],
+            "count_result",
+            result_id,
+            Changes(counts=True),
+            f"Delete blood count of {r.taken_date.isoformat()}",
+        )
+
+    # ------------------------------------------------------------------ CNS visits
+
+    def cns_visits(self, child_id: int) -> list[CnsVisit]:
+        visits = self._q(
+            "SELECT * FROM cns_visit WHERE child_id = ? ORDER BY date, id", (child_id,)
+        )
+        drugs = self._q(
+            "SELECT d.* FROM cns_it_drug d JOIN cns_visit v ON v.id = d.visit_id "
+            "WHERE v.child_id = ? ORDER BY d.id",
+            (child_id,),
+        )
+        by_visit: dict[int, list[ItDose]] = {}
+        for d in drugs:
+            by_visit.setdefault(d["visit_id"], []).append(_it_dose(d))
+        return [_cns_visit(v, by_visit.get(v["id"], [])) for v in visits]
+
+    def cns_visit(self, visit_id: int) -> CnsVisit:
+        rows = self._q("SELECT * FROM cns_visit WHERE id = ?", (visit_id,))
+        if not rows:
+            raise KeyError(visit_id)
+        drugs = self._q("SELECT * FROM cns_it_drug WHERE visit_id = ? ORDER BY id", (visit_id,))
+        return _cns_visit(rows[0], [_it_dose(d) for d in drugs])
+
+    def save_cns_visit(self, visit: CnsVisit) -> tuple[CnsVisit, Changes]:
+        child = self.child(visit.child_id)
+        errors = forms.validate_cns_visit(visit, child, self.today())
+        if visit.phase_id is not None:
+            owner = self._q("SELECT child_id FROM phase WHERE id = ?", (visit.phase_id,))
+            if not owner or owner[0][0] != visit.child_id:
+                errors["phase_id"] = "Phase: choose one of this child's phases"
+        if errors:
+            raise ValidationFailed(errors)
+        cols = {
+            "child_id": visit.child_id,
+            "date": visit.date.isoformat(),
+            "phase_id": visit.phase_id,
+            "procedure": visit.procedure.value,
+            "csf_wbc": visit.csf_wbc,
+            "csf_rbc": visit.csf_rbc,
+            "blasts_seen": visit.blasts_seen.value,
+            "cns_status": visit.cns_status.value,
+            "sedation": visit.sedation,
+            "platelets": visit.platelets,
+            "complications": visit.complications,
+            "planned": int(visit.planned),
+            "note": visit.note,
+        }
+        saved: list[ItDose] = []
+        with self._write("save the CNS visit") as conn:
+            row_id, uid = self._upsert(conn, "cns_visit", visit.id, visit.uid, cols)
+            existing = {
+                r["drug"]: (r["id"], r["uid"])
+                for r in conn.execute(
+                    "SELECT id, uid, drug FROM cns_it_drug WHERE visit_id = ?", (row_id,)
+                )
+            }
+            for dose in visit.it_drugs:
+                old = existing.pop(dose.drug.value, None)
+                _, duid = self._upsert(
+                    conn,
+                    "cns_it_drug",
+                    old[0] if old else None,
+                    old[1] if old else dose.uid,
+                    {"visit_id": row_id, "drug": dose.drug.value, "dose_text": dose.dose_text},
+                )
+                saved.append(replace(dose, uid=duid))
+            for did, _ in existing.values():
+                conn.execute("DELETE FROM cns_it_drug WHERE id = ?", (did,))
+        return replace(visit, id=row_id, uid=uid, it_drugs=tuple(saved)), Changes(cns=True)
+
+    def delete_cns_visit(self, visit_id: int) -> Deleted:
+        v = self.cns_visit(visit_id)
+        return self._delete(
+            [
+                ("cns_visit", "id = ?", (visit_id,)),
+                ("cns_it_drug", "visit_id = ?", (visit_id,)),
+            ],
+            "cns_visit",
+            visit_id,
+            Changes(cns=True),
+            f"Delete lumbar puncture of {v.date.isoformat()}",
+        )
+
+    # ------------------------------------------------------------------ delete / undo
+
+    def _delete(
+        self,
+        selections: list[tuple[str, str, tuple[Any, ...]]],
+        table: str,
+        row_id: int,
+        changes: Changes,
+        description: str,
+        unlink: Sequence[tuple[str, str, int]] = (),
+    ) -> Deleted:
+        with self._write("delete") as conn:
+            rows: list[tuple[str, dict[str, Any]]] = []
+            for tbl, where, params in selections:
+                for r in conn.execute(f"SELECT * FROM {tbl} WHERE {where} ORDER BY id", params):
+                    rows.append((tbl, dict(r)))
+            unlinked: list[tuple[str, int, str, int]] = []
+            for tbl, column, value in unlink:
+                for (rid,) in conn.execute(f"SELECT id FROM {tbl} WHERE {column} = ?", (value,)):
+                    unlinked.append((tbl, rid, column, value))
+            conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
+        rows.sort(key=lambda item: TABLES.index(item[0]))
+        return Deleted(tuple(rows), tuple(unlinked), changes, description)
+
+    def undelete(self, deleted: Deleted) -> Changes:
+        """Put back exactly what a delete removed: same ids, uids and timestamps."""
+        with self._write("undo the delete") as conn:
+            for table, row in deleted.rows:
+                columns = ", ".join(row)
+                marks = ", ".join("?" for _ in row)
+                conn.execute(
+                    f"INSERT INTO {table} ({columns}) VALUES ({marks})", tuple(row.values())
+                )
+            for table, rid, column, value in deleted.unlinked:
+                conn.execute(f"UPDATE {table} SET {column} = ? WHERE id = ?", (value, rid))
+        return deleted.changes
+
+    # ------------------------------------------------------------------ helpers
+
+    def _upsert(
+        self,
+        conn: sqlite3.Connection,
+        table: str,
+        row_id: int | None,
+        uid: str,
+        cols: dict[str, Any],
+    ) -> tuple[int, str]:
+        now = self._now()
+        if row_id is None:
+            uid = uid or str(uuid.uuid4())
+            names = ["uid", "created_at", "updated_at", *cols]
+            marks = ", ".join("?" for _ in names)
+            cur = conn.execute(
+                f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})",
+                (uid, now, now, *cols.values()),
+            )
+            assert cur.lastrowid is not None
+            return cur.lastrowid, uid
+        sets = ", ".join(f"{name} = ?" for name in cols)
+        cur = conn.execute(
+            f"UPDATE {table} SET {sets}, updated_at = ? WHERE id = ? RETURNING uid",
+            (*cols.values(), now, row_id),
+        )
+        found = cur.fetchone()
+        if found is None:
+            raise KeyError(f"{table} {row_id} is no longer in the record")
+        return row_id, found[0]
+
+    def uid_exists(self, table: str, uid: str) -> bool:
+        if table not in TABLES:
+            raise ValueError(table)
+        return bool(self._q(f"SELECT 1 FROM {table} WHERE uid = ?", (uid,)))
+
+    def problems(self) -> list[str]:
+        """Integrity, foreign keys and schema version; an empty list means all is well."""
+        found: list[str] = []
+        with translated(self.path, "check the record"):
+            integrity = [r[0] for r in self._conn.execute("PRAGMA integrity_check")]
+            if integrity != ["ok"]:
+                found.extend(f"integrity: {line}" for line in integrity)
+            for table, rowid, parent, _ in self._conn.execute("PRAGMA foreign_key_check"):
+                found.append(f"{table} row {rowid} points to a missing {parent}")
+            version = self._conn.execute("PRAGMA user_version").fetchone()[0]
+            if version != SCHEMA_VERSION:
+                found.append(f"record format {version}, expected {SCHEMA_VERSION}")
+            app = self._conn.execute("PRAGMA application_id").fetchone()[0]
+            if app != APPLICATION_ID:
+                found.append("the file's program mark is not Treatment Tracker's")
+        return found
+
+
+@contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def backup_before_migration(
+    conn: sqlite3.Connection,
+    path: Path,
+    version: int,
+    clock: Clock,
+    backup_dir: Path | None = None,
+) -> Path:
+    """A verified copy of the record as it was, taken with SQLite's online backup."""
+    folder = backup_dir or path.parent
+    stamp = clock().strftime("%Y%m%d-%H%M%S")
+    target = folder / f"{path.stem}.v{version}-{stamp}.backup.sqlite"
+    with translated(target, "make a backup before updating the record"):
+        create_private_file(target)
+        dest = sqlite3.connect(target)
+        try:
+            conn.backup(dest)
+            ok = dest.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            dest.close()
+    if ok != "ok":
+        raise RecordError(f"The backup {target} did not verify; the record was not updated.")
+    return target
+
+
+# ---------------------------------------------------------------------- row mapping
+
+
+def _child(r: sqlite3.Row) -> Child:
+    return Child(
+        name=r["name"],
+        birth_date=dt.date.fromisoformat(r["birth_date"]),
+        sex=Sex(r["sex"]),
+        diagnosis_date=_d(r["diagnosis_date"]),
+        immunophenotype=r["immunophenotype"],
+        kmt2a_status=Kmt2aStatus(r["kmt2a_status"]),
+        kmt2a_partner=r["kmt2a_partner"],
+        wbc_at_diagnosis_text=r["wbc_at_diagnosis_text"],
+        wbc_at_diagnosis_unit=r["wbc_at_diagnosis_unit"],
+        wbc_at_diagnosis=r["wbc_at_diagnosis"],
+        cns_status_at_diagnosis=CnsStatus(r["cns_status_at_diagnosis"]),
+        prednisone_response=PrednisoneResponse(r["prednisone_response"]),
+        protocol=r["protocol"],
+        risk_group=RiskGroup(r["risk_group"]),
+        risk_group_text=r["risk_group_text"],
+        hospital=r["hospital"],
+        team_contacts=r["team_contacts"],
+        notes=r["notes"],
+        id=r["id"],
+        uid=r["uid"],
+    )
+
+
+def _phase(r: sqlite3.Row) -> Phase:
+    return Phase(
+        child_id=r["child_id"],
+        kind=PhaseKind(r["kind"]),
+        name=r["name"],
+        planned_start=_d(r["planned_start"]),
+        planned_end=_d(r["planned_end"]),
+        actual_start=_d(r["actual_start"]),
+        actual_end=_d(r["actual_end"]),
+        notes=r["notes"],
+        id=r["id"],
+        uid=r["uid"],
+    )
+
+
+def _milestone(r: sqlite3.Row) -> Milestone:
+    mrd = None
+    if r["mrd_qualifier"] is not None:
+        mrd = Mrd(
+            entered=r["mrd_entered"] or "",
+            fraction=r["mrd_fraction"],
+            qualifier=MrdQualifier(r["mrd_qualifier"]),
+            method=MrdMethod(r["mrd_method"]) if r["mrd_method"] else None,
+            sample=MrdSample(r["mrd_sample"]) if r["mrd_sample"] else None,
+        )
+    return Milestone(
+        child_id=r["child_id"],
+        date=dt.date.fromisoformat(r["date"]),
+        kind=MilestoneKind(r["kind"]),
+        result_text=r["result_text"],
+        planned=bool(r["planned"]),
+        mrd=mrd,
+        notes=r["notes"],
+        id=r["id"],
+        uid=r["uid"],
+    )
+
+
+def _count_value(r: sqlite3.Row) -> CountValue:
+    return CountValue(
+        analyte=r["analyte"],
+        value_text=r["value_text"],
+        unit=r["unit"],
+        value=r["value"],
+        normalised_value=r["normalised_value"],
+        canonical_unit=r["canonical_unit"],
+        comparator=Comparator(r["comparator"]),
+        range_text=r["range_text"],
+        range_low=r["range_low"],
+        range_high=r["range_high"],
+        uid=r["uid"],
+    )
+
+
+def _count_result(r: sqlite3.Row, values: list[CountValue]) -> CountResult:
+    return CountResult(
+        child_id=r["child_id"],
+        taken_date=dt.date.fromisoformat(r["taken_date"]),
+        taken_time=dt.time.fromisoformat(r["taken_time"]) if r["taken_time"] else None,
+        source=r["source"],
+        note=r["note"],
+        values=tuple(values),
+        id=r["id"],
+        uid=r["uid"],
+    )
+
+
+def _it_dose(r: sqlite3.Row) -> ItDose:
+    return ItDose(drug=ItDrug(r["drug"]), dose_text=r["dose_text"], uid=r["uid"])
+
+
+def _cns_visit(r: sqlite3.Row, drugs: list[ItDose]) -> CnsVisit:
+    return CnsVisit(
+        child_id=r["child_id"],
+        date=dt.date.fromisoformat(r["date"]),
+        procedure=LpProcedure(r["procedure"]),
+        phase_id=r["phase_id"],
+        it_drugs=tuple(drugs),
+        csf_wbc=r["csf_wbc"],
+        csf_rbc=r["csf_rbc"],
+        blasts_seen=YesNoUnknown(r["blasts_seen"]),
+        cns_status=CnsStatus(r["cns_status"]),
+        sedation=r["sedation"],
+        platelets=r["platelets"],
+        complications=r["complications"],
+        planned=bool(r["planned"]),
+        note=r["note"],
+        id=r["id"],
+        uid=r["uid"],
+    )

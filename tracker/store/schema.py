@@ -1,0 +1,221 @@
+"""Numbered migrations, keyed by ``PRAGMA user_version``.
+
+Step N takes a record from version N-1 to N inside the caller's transaction.
+Statements run one at a time: ``executescript()`` would commit first (bpo-30593).
+A new record runs the whole chain from 0.  When a step is added, add a fixture
+file for the new version under ``tests/data/`` (a test fails until you do).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+
+_ISO_DATE = "CHECK ({c} IS NULL OR date({c}, '+0 days') IS {c})"
+
+
+def _date(column: str, null: bool = True) -> str:
+    return f"{column} TEXT{'' if null else ' NOT NULL'} " + _ISO_DATE.format(c=column)
+
+
+def _in(column: str, values: Sequence[str]) -> str:
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return f"CHECK ({column} IN ({quoted}))"
+
+
+_ROW = (
+    "id INTEGER PRIMARY KEY, "
+    "uid TEXT NOT NULL UNIQUE CHECK (length(uid) = 36), "
+    "created_at TEXT NOT NULL, "
+    "updated_at TEXT NOT NULL"
+)
+
+_V1 = [
+    f"""CREATE TABLE child (
+        {_ROW},
+        name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+        {_date("birth_date", null=False)},
+        sex TEXT NOT NULL {_in("sex", ["female", "male", "other", "unknown"])},
+        {_date("diagnosis_date")},
+        immunophenotype TEXT NOT NULL DEFAULT '',
+        kmt2a_status TEXT NOT NULL {_in("kmt2a_status", ["rearranged", "germline", "unknown"])},
+        kmt2a_partner TEXT NOT NULL DEFAULT '',
+        wbc_at_diagnosis_text TEXT NOT NULL DEFAULT '',
+        wbc_at_diagnosis_unit TEXT NOT NULL DEFAULT '',
+        wbc_at_diagnosis REAL CHECK (wbc_at_diagnosis IS NULL OR wbc_at_diagnosis >= 0),
+        cns_status_at_diagnosis TEXT NOT NULL {
+        _in(
+            "cns_status_at_diagnosis",
+            ["CNS1", "CNS2", "CNS3", "TLP+", "TLP-", "pending", "unknown"],
+        )
+    },
+        prednisone_response TEXT NOT NULL {_in("prednisone_response", ["good", "poor", "unknown"])},
+        protocol TEXT NOT NULL DEFAULT '',
+        risk_group TEXT NOT NULL {_in("risk_group", ["low", "medium", "high", "other", "unknown"])},
+        risk_group_text TEXT NOT NULL DEFAULT '',
+        hospital TEXT NOT NULL DEFAULT '',
+        team_contacts TEXT NOT NULL DEFAULT '',
+        notes TEXT NOT NULL DEFAULT ''
+    ) STRICT""",
+    f"""CREATE TABLE phase (
+        {_ROW},
+        child_id INTEGER NOT NULL REFERENCES child(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL {
+        _in(
+            "kind",
+            [
+                "prophase",
+                "induction",
+                "consolidation",
+                "intensification",
+                "maintenance",
+                "transplant",
+                "off_therapy",
+                "other",
+            ],
+        )
+    },
+        name TEXT NOT NULL DEFAULT '',
+        {_date("planned_start")},
+        {_date("planned_end")},
+        {_date("actual_start")},
+        {_date("actual_end")},
+        notes TEXT NOT NULL DEFAULT '',
+        CHECK (planned_start IS NOT NULL OR actual_start IS NOT NULL),
+        CHECK (planned_end IS NULL OR planned_start IS NULL OR planned_end >= planned_start),
+        CHECK (actual_end IS NULL OR actual_start IS NULL OR actual_end >= actual_start)
+    ) STRICT""",
+    "CREATE INDEX phase_child ON phase(child_id)",
+    f"""CREATE TABLE milestone (
+        {_ROW},
+        child_id INTEGER NOT NULL REFERENCES child(id) ON DELETE CASCADE,
+        {_date("date", null=False)},
+        kind TEXT NOT NULL {
+        _in(
+            "kind",
+            [
+                "phase_start",
+                "phase_end",
+                "marrow_check",
+                "mrd_result",
+                "remission",
+                "risk_change",
+                "transplant",
+                "end_of_therapy",
+                "other",
+            ],
+        )
+    },
+        result_text TEXT NOT NULL DEFAULT '',
+        planned INTEGER NOT NULL DEFAULT 0 CHECK (planned IN (0, 1)),
+        mrd_entered TEXT,
+        mrd_fraction REAL CHECK (mrd_fraction IS NULL OR mrd_fraction BETWEEN 0 AND 1),
+        mrd_qualifier TEXT CHECK (mrd_qualifier IS NULL OR mrd_qualifier IN ('quantified',
+            'negative', 'positive_not_quantifiable', 'below_quantifiable_range')),
+        mrd_method TEXT CHECK (mrd_method IS NULL OR mrd_method IN ('flow', 'pcr_ig_tcr',
+            'pcr_kmt2a', 'ngs', 'other')),
+        mrd_sample TEXT CHECK (mrd_sample IS NULL OR mrd_sample IN ('marrow', 'blood')),
+        notes TEXT NOT NULL DEFAULT ''
+    ) STRICT""",
+    "CREATE INDEX milestone_child_date ON milestone(child_id, date)",
+    f"""CREATE TABLE count_result (
+        {_ROW},
+        child_id INTEGER NOT NULL REFERENCES child(id) ON DELETE CASCADE,
+        {_date("taken_date", null=False)},
+        taken_time TEXT CHECK (taken_time IS NULL OR taken_time GLOB '[0-2][0-9]:[0-5][0-9]'),
+        source TEXT NOT NULL DEFAULT '',
+        note TEXT NOT NULL DEFAULT ''
+    ) STRICT""",
+    "CREATE INDEX count_child_taken ON count_result(child_id, taken_date, taken_time)",
+    f"""CREATE TABLE count_value (
+        {_ROW},
+        result_id INTEGER NOT NULL REFERENCES count_result(id) ON DELETE CASCADE,
+        analyte TEXT NOT NULL {
+        _in(
+            "analyte",
+            [
+                "wbc",
+                "anc",
+                "neut_pct",
+                "band_pct",
+                "lymph",
+                "mono",
+                "blast_pct",
+                "hgb",
+                "hct",
+                "plt",
+                "rbc",
+            ],
+        )
+    },
+        value_text TEXT NOT NULL,
+        unit TEXT NOT NULL,
+        value REAL NOT NULL CHECK (value >= 0),
+        comparator TEXT NOT NULL DEFAULT '' CHECK (comparator IN ('', '<', '>')),
+        normalised_value REAL NOT NULL CHECK (normalised_value >= 0),
+        canonical_unit TEXT NOT NULL,
+        range_text TEXT NOT NULL DEFAULT '',
+        range_low REAL,
+        range_high REAL,
+        UNIQUE (result_id, analyte)
+    ) STRICT""",
+    f"""CREATE TABLE cns_visit (
+        {_ROW},
+        child_id INTEGER NOT NULL REFERENCES child(id) ON DELETE CASCADE,
+        {_date("date", null=False)},
+        phase_id INTEGER REFERENCES phase(id) ON DELETE SET NULL,
+        procedure TEXT NOT NULL {_in("procedure", ["lp_it", "diagnostic_lp"])},
+        csf_wbc REAL CHECK (csf_wbc IS NULL OR csf_wbc >= 0),
+        csf_rbc REAL CHECK (csf_rbc IS NULL OR csf_rbc >= 0),
+        blasts_seen TEXT NOT NULL {_in("blasts_seen", ["yes", "no", "unknown"])},
+        cns_status TEXT NOT NULL {
+        _in("cns_status", ["CNS1", "CNS2", "CNS3", "TLP+", "TLP-", "pending", "unknown"])
+    },
+        sedation TEXT NOT NULL DEFAULT '',
+        platelets REAL CHECK (platelets IS NULL OR platelets >= 0),
+        complications TEXT NOT NULL DEFAULT '',
+        planned INTEGER NOT NULL DEFAULT 0 CHECK (planned IN (0, 1)),
+        note TEXT NOT NULL DEFAULT ''
+    ) STRICT""",
+    "CREATE INDEX cns_child_date ON cns_visit(child_id, date)",
+    "CREATE INDEX cns_phase ON cns_visit(phase_id)",
+    f"""CREATE TABLE cns_it_drug (
+        {_ROW},
+        visit_id INTEGER NOT NULL REFERENCES cns_visit(id) ON DELETE CASCADE,
+        drug TEXT NOT NULL {
+        _in("drug", ["methotrexate", "cytarabine", "hydrocortisone", "prednisolone"])
+    },
+        dose_text TEXT NOT NULL DEFAULT '',
+        UNIQUE (visit_id, drug)
+    ) STRICT""",
+    "CREATE INDEX it_drug_visit ON cns_it_drug(visit_id)",
+]
+
+
+def _step_1(conn: sqlite3.Connection) -> None:
+    for statement in _V1:
+        conn.execute(statement)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_step_1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+# Tables in parent-before-child order (inserts) with their parent link, used by
+# delete/undo and by the integrity check.
+TABLES: tuple[str, ...] = (
+    "child",
+    "phase",
+    "milestone",
+    "count_result",
+    "count_value",
+    "cns_visit",
+    "cns_it_drug",
+)
+
+
+def migrate(conn: sqlite3.Connection, from_version: int, application_id: int) -> None:
+    """Run the missing steps inside the caller's open transaction."""
+    for number in range(from_version + 1, SCHEMA_VERSION + 1):
+        MIGRATIONS[number - 1](conn)
+    conn.execute(f"PRAGMA application_id = {int(application_id)}")
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
