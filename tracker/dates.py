@@ -12,8 +12,8 @@ import re
 
 from dateutil.relativedelta import relativedelta
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_TIME = re.compile(r"^\d{2}:\d{2}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+_TIME = re.compile(r"^\d{2}:\d{2}$", re.ASCII)
 
 
 def parse_date(text: str, field: str = "Date") -> dt.date:

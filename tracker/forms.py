@@ -358,8 +358,10 @@ def validate_milestone(m: Milestone, child: Child, today: dt.date) -> dict[str, 
 
 _RANGE = re.compile(
     r"^\s*(?:(?P<low>\d+(?:[.,]\d+)?)\s*(?:-|–|—|to)\s*(?P<high>\d+(?:[.,]\d+)?)"
-    r"|(?P<op>[<>]=?|≤|≥)\s*(?P<bound>\d+(?:[.,]\d+)?))\s*$"
+    r"|(?P<op>[<>]=?|≤|≥)\s*(?P<bound>\d+(?:[.,]\d+)?))\s*$",
+    re.ASCII,  # ASCII digits only; the dashes and ≤ ≥ are matched literally
 )
+_THOUSANDS = re.compile(r"\d+,\d{3}(?!\d)", re.ASCII)
 
 
 def parse_range(text: str) -> tuple[float | None, float | None]:
@@ -369,6 +371,13 @@ def parse_range(text: str) -> tuple[float | None, float | None]:
         raise ValueError(
             f"“{text.strip()}” is not a range we can read; write it as on the report, "
             "for example 3.5-10.5, <5 or >150"
+        )
+
+    if ambiguous := _THOUSANDS.search(text):
+        raise ValueError(
+            f"“{text.strip()}” is ambiguous: “{ambiguous.group(0)}” could be a thousands "
+            "separator or a decimal comma; write the range without the comma, or with a "
+            "decimal point"
         )
 
     def num(s: str) -> float:

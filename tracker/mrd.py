@@ -22,7 +22,7 @@ HINT = "for example 0.01%, 0.0001, 1e-4, 10^-4 or 1×10^-4"
 def parse_mrd(text: str) -> float:
     """Return the MRD as a fraction (0 ≤ f ≤ 1) or raise ValueError with a plain reason."""
     raw = text.strip()
-    s = raw.translate(_SUPERSCRIPTS).replace(" ", "").replace(",", ".").lower()
+    s = raw.translate(_SUPERSCRIPTS).replace(" ", "").replace(",", ".").replace("×", "x").lower()
     if not s.isascii() or not s:
         raise ValueError(f"MRD “{raw}” is not a value we can read; write it {HINT}")
     fraction: float
@@ -51,7 +51,10 @@ def format_percent(fraction: float) -> str:
     pct = fraction * 100
     if pct == 0:
         return "0%"
-    text = f"{pct:.6f}".rstrip("0").rstrip(".") if pct >= 0.0001 else f"{pct:.2g}"
+    if pct >= 0.0001:
+        text = f"{pct:.6f}".rstrip("0").rstrip(".")
+    else:  # two significant digits, never scientific notation ("1e-05%")
+        text = f"{float(f'{pct:.2g}'):.15f}".rstrip("0").rstrip(".")
     return f"{text}%"
 
 

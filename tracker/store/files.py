@@ -72,7 +72,16 @@ def check_record_file(path: Path, schema_version: int) -> int:
     (valid_for,) = struct.unpack(">I", header[92:96])
     (user_version,) = struct.unpack(">i", header[60:64])
     (application_id,) = struct.unpack(">I", header[68:72])
-    if page_size < 512 or page_size & (page_size - 1):
+    (schema_format,) = struct.unpack(">I", header[44:48])
+    if (
+        page_size < 512
+        or page_size & (page_size - 1)
+        # Fields with fixed values (sqlite.org/fileformat.html §1.3); ours never reserve bytes.
+        or header[18] not in (1, 2)
+        or header[19] not in (1, 2)
+        or header[20:24] != b"\x00\x40\x20\x20"
+        or schema_format not in (1, 2, 3, 4)
+    ):
         raise NotARecord(f"{path} has a damaged header; it cannot be opened as a record.")
     if application_id != APPLICATION_ID:
         raise NotARecord(f"{path} is a database made by another program, not a treatment record.")

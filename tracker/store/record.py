@@ -100,11 +100,13 @@ class Record:
         create: bool = False,
         clock: Clock = system_clock,
         backup_dir: Path | None = None,
+        read_only: bool = False,
     ) -> Record:
         """Open an existing record (running missing migrations after a backup).
 
         With ``create=True`` a missing file becomes a new, empty record.  A file
         that is not ours, or is too new, raises NotARecord/TooNew untouched.
+        ``read_only=True`` opens without writing anything (no migration).
         """
         path = Path(path)
         try:
@@ -113,6 +115,9 @@ class Record:
             if not create:
                 raise NotARecord(f"There is no record file at {path}.") from None
             return cls._create(path, clock)
+        if read_only:
+            conn = cls._connect(path, read_only=True)
+            return cls(path, conn, clock)
         conn = cls._connect(path)
         try:
             with translated(path, "open the record"):
@@ -150,14 +155,27 @@ class Record:
         return cls(path, conn, clock)
 
     @staticmethod
-    def _connect(path: Path) -> sqlite3.Connection:
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA synchronous = FULL")
-        conn.execute("PRAGMA journal_mode = DELETE")
-        conn.execute("PRAGMA busy_timeout = 2000")
-        return conn
+    def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
+        """Open a connection; SQLite's refusals (a damaged file) become RecordErrors."""
+        with translated(path, "open the record"):
+            if read_only:
+                uri = path.resolve().as_uri() + "?mode=ro"
+                conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            else:
+                conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            try:
+                conn.row_factory = sqlite3.Row
+                if read_only:
+                    conn.execute("PRAGMA query_only = ON")
+                else:
+                    conn.execute("PRAGMA foreign_keys = ON")
+                    conn.execute("PRAGMA synchronous = FULL")
+                    conn.execute("PRAGMA journal_mode = DELETE")
+                    conn.execute("PRAGMA busy_timeout = 2000")
+            except BaseException:
+                conn.close()
+                raise
+            return conn
 
     def close(self) -> None:
         self._conn.close()
@@ -238,7 +256,8 @@ class Record:
                  SELECT taken_date AS d FROM count_result WHERE child_id = :c
                  UNION ALL SELECT date FROM milestone WHERE child_id = :c
                  UNION ALL SELECT date FROM cns_visit WHERE child_id = :c
-                 UNION ALL SELECT coalesce(actual_start, planned_start) FROM phase
+                 UNION ALL SELECT min(coalesce(actual_start, planned_start),
+                                      coalesce(planned_start, actual_start)) FROM phase
                    WHERE child_id = :c)""",
             {"c": child.id},  # type: ignore[arg-type]
         )[0][0]

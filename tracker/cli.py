@@ -1,0 +1,143 @@
+"""The public command line (design.md §3): parsing, and the subcommands that need no display.
+
+Exit status: 0 success, 1 a problem with the input or the record (one plain
+sentence on stderr, nothing changed), 2 bad usage (argparse's own).
+``ui.app.main`` is the console script: it runs these subcommands without
+importing Qt, and starts the window otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from tracker.store import Record, RecordError
+from tracker.store.record import system_clock
+
+VIEWS = ("timeline", "phases", "counts", "cns")
+GUI_VIEWS = ("phases", "counts", "cns")
+
+EXIT_OK = 0
+EXIT_PROBLEM = 1
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="treatment-tracker",
+        description="A private record of a baby's leukemia treatment: phases, blood counts "
+        "and lumbar punctures. With no command, opens the program.",
+    )
+    parser.add_argument("--db", metavar="FILE", type=Path, help="the record file to open")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open a fresh temporary copy of the demo record (never your own file)",
+    )
+    parser.add_argument(
+        "--screenshot",
+        metavar="PNG",
+        type=Path,
+        help="render the main window to a PNG file and exit",
+    )
+    parser.add_argument(
+        "--view",
+        choices=GUI_VIEWS,
+        default=None,
+        help="the view shown (or rendered with --screenshot)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = sub.add_parser("make-demo", help="write the demo record to FILE")
+    demo.add_argument("file", metavar="FILE", type=Path)
+
+    export = sub.add_parser("export", help="export the whole record to a file")
+    export.add_argument("--db", dest="sub_db", metavar="FILE", type=Path, required=True)
+    export.add_argument("--format", choices=("json",), required=True)
+    export.add_argument("out", metavar="OUT", type=Path)
+
+    check = sub.add_parser("check", help="check the record's integrity and format version")
+    check.add_argument("--db", dest="sub_db", metavar="FILE", type=Path, required=True)
+    return parser
+
+
+def run(
+    args: argparse.Namespace,
+    *,
+    out: TextIO = sys.stdout,
+    err: TextIO = sys.stderr,
+    today: dt.date | None = None,
+) -> int:
+    """Run a subcommand; the caller has checked that ``args.command`` is set."""
+    try:
+        if args.command == "make-demo":
+            return _make_demo(args.file, today or system_clock().date(), out)
+        if args.command == "export":
+            return _export(args.sub_db, args.out, out)
+        if args.command == "check":
+            return _check(args.sub_db, out, err)
+    except RecordError as exc:
+        print(f"treatment-tracker: {exc}", file=err)
+        return EXIT_PROBLEM
+    except OSError as exc:
+        print(
+            f"treatment-tracker: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=err
+        )
+        return EXIT_PROBLEM
+    raise AssertionError(f"unknown command {args.command!r}")
+
+
+def _make_demo(path: Path, today: dt.date, out: TextIO) -> int:
+    from tracker.demo import write_demo
+
+    if path.exists() or path.is_symlink():
+        raise RecordError(f"{path} already exists; choose a new file name for the demo record.")
+    write_demo(path, today)
+    print(f"Demo record written to {path}", file=out)
+    return EXIT_OK
+
+
+def _export(db: Path, target: Path, out: TextIO) -> int:
+    from tracker.io.json_export import write_json
+
+    if target.is_dir():
+        raise RecordError(f"{target} is a folder; give a file name for the export.")
+    with Record.open(db, read_only=True) as record:
+        write_json(record, target, system_clock())
+    print(f"Exported {db} to {target}", file=out)
+    return EXIT_OK
+
+
+def _check(db: Path, out: TextIO, err: TextIO) -> int:
+    with Record.open(db, read_only=True) as record:
+        problems = record.problems()
+        children = record.children()
+        counts = sum(len(record.counts(c.id)) for c in children if c.id is not None)
+    if problems:
+        for problem in problems:
+            print(f"problem: {problem}", file=err)
+        print(
+            f"treatment-tracker: {db} has {len(problems)} problem(s); restore it from a "
+            "backup or ask for help before adding more.",
+            file=err,
+        )
+        return EXIT_PROBLEM
+    print(
+        f"{db}: OK — integrity, links and format version are good "
+        f"({len(children)} child(ren), {counts} blood count(s)).",
+        file=out,
+    )
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Headless entry point (tests, scripts): subcommands only."""
+    args = build_parser().parse_args(argv)
+    if not args.command:
+        print("treatment-tracker: give a command (make-demo, export, check)", file=sys.stderr)
+        return EXIT_USAGE
+    return run(args)

@@ -1,0 +1,778 @@
+"""A deterministic, clearly fictional demo record for ``--demo``, ``make-demo`` and tests.
+
+One synthetic infant, "Robin (demo)", diagnosed at four months of age with
+KMT2A-rearranged (AFF1) pro-B ALL and treated on a made-up "Interfant-21 (demo)"
+roadmap.  Every date is counted from ``today`` so that on ``today`` the child is
+in maintenance: prophase, induction, one blinatumomab course, protocol IB,
+MARMA and OCTADAD lie behind; an "Off therapy" phase, a marrow check and two
+lumbar punctures are still planned.
+
+The only randomness is a :class:`random.Random` with a fixed seed, created anew
+for every build, so the same ``today`` always gives the same record (apart from
+the uids the store draws).  Everything is saved through :class:`Record`, so the
+store's validation runs on every row.
+
+The numbers are shaped to look plausible (a very high white count at diagnosis
+that falls under prednisone, counts that fall to a nadir about ten days after
+each block starts and then recover, steadier counts every two weeks in
+maintenance) but they are invented: this is not clinical data and not advice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from dateutil.relativedelta import relativedelta
+
+from tracker.forms import ValueInput, child_from_form, count_from_form
+from tracker.model import (
+    Child,
+    CnsStatus,
+    CnsVisit,
+    CountResult,
+    ItDose,
+    ItDrug,
+    LpProcedure,
+    Milestone,
+    MilestoneKind,
+    Mrd,
+    MrdMethod,
+    MrdQualifier,
+    MrdSample,
+    Phase,
+    PhaseKind,
+    YesNoUnknown,
+)
+from tracker.mrd import parse_mrd
+from tracker.store.record import Record
+
+SEED = 20_261_124
+"""Seed of the demo's only random generator; change it and the demo changes."""
+
+DIAGNOSIS_DAYS_AGO = 560
+"""Diagnosis lies this many days before ``today`` (maintenance day 346 on ``today``)."""
+
+AGE_AT_DIAGNOSIS = relativedelta(months=4, days=9)
+
+CHILD_NAME = "Robin (demo)"
+HOSPITAL = "Lindenbrook Children's Hospital (fictional)"
+HOSPITAL_LAB = "Lindenbrook hospital lab (demo)"
+LOCAL_LAB = "Riverside family practice lab (demo)"
+
+_Day = Callable[[int], dt.date]
+"""Offset in days from diagnosis → date."""
+
+# ---------------------------------------------------------------------- roadmap
+# Offsets are days after diagnosis (offset 0 = day 1 of the prophase).
+
+
+@dataclass(frozen=True, slots=True)
+class _PhasePlan:
+    kind: PhaseKind
+    name: str
+    planned_start: int
+    planned_end: int | None
+    actual_start: int | None
+    actual_end: int | None
+    notes: str = ""
+
+
+def _phase_plans(maintenance_end: int) -> tuple[_PhasePlan, ...]:
+    return (
+        _PhasePlan(
+            PhaseKind.PROPHASE,
+            "Prednisone prophase",
+            0,
+            6,
+            0,
+            6,
+            "7 days of prednisone; one intrathecal methotrexate on day 1.",
+        ),
+        _PhasePlan(
+            PhaseKind.INDUCTION,
+            "Induction",
+            7,
+            41,
+            7,
+            41,
+            "Dexamethasone, vincristine, asparaginase, daunorubicin (+ intrathecal).",
+        ),
+        _PhasePlan(
+            PhaseKind.CONSOLIDATION,
+            "Blinatumomab 1",
+            42,
+            69,
+            43,
+            70,
+            "28-day continuous infusion through the central line. Started a day late "
+            "(waiting for a bed on the ward).",
+        ),
+        _PhasePlan(
+            PhaseKind.CONSOLIDATION,
+            "Protocol IB",
+            71,
+            98,
+            73,
+            100,
+            "Cyclophosphamide, cytarabine, 6-mercaptopurine (+ intrathecal).",
+        ),
+        _PhasePlan(
+            PhaseKind.INTENSIFICATION,
+            "MARMA",
+            105,
+            139,
+            108,
+            142,
+            "High-dose cytarabine and methotrexate, 6-MP, asparaginase. Started 3 days late: "
+            "waiting for the platelets to recover.",
+        ),
+        _PhasePlan(
+            PhaseKind.INTENSIFICATION,
+            "OCTADAD",
+            147,
+            202,
+            150,
+            205,
+            "Two halves of four weeks each (+ intrathecal).",
+        ),
+        _PhasePlan(
+            PhaseKind.MAINTENANCE,
+            "Maintenance",
+            212,
+            maintenance_end,
+            215,
+            None,
+            "Daily 6-MP and weekly methotrexate by mouth; intrathecal every 12 weeks; "
+            "counts every 2 weeks at the family practice or the clinic.",
+        ),
+        _PhasePlan(
+            PhaseKind.OFF_THERAPY,
+            "Off therapy",
+            maintenance_end,
+            None,
+            None,
+            None,
+            "Planned end of treatment, about two years from diagnosis; to be confirmed.",
+        ),
+    )
+
+
+# Blocks that push the marrow down: (start, white-cell depth, platelet depth,
+# days from start to the nadir, width of the dip in days).
+_BLOCKS: tuple[tuple[int, float, float, float, float], ...] = (
+    (7, 0.90, 0.55, 14.0, 7.0),  # induction
+    (43, 0.35, 0.20, 10.0, 6.0),  # blinatumomab: mild
+    (73, 0.90, 0.85, 10.0, 5.0),  # protocol IB
+    (108, 0.95, 0.95, 10.0, 5.0),  # MARMA
+    (150, 0.90, 0.85, 10.0, 5.0),  # OCTADAD, first half
+    (178, 0.85, 0.80, 10.0, 5.0),  # OCTADAD, second half
+    (316, 0.45, 0.25, 4.0, 5.0),  # maintenance: a fever, 6-MP and MTX paused
+)
+_MAINTENANCE_START = 215
+_FEVER_DAY = 316
+
+# Lumbar punctures: (offset, drugs, CSF WBC, CSF RBC, blasts seen, CNS status,
+# sedation, complications, note).  Drugs: "m" methotrexate only, "t" triple.
+_SEVO = "General anaesthetic (sevoflurane gas), in theatre"
+_PROPOFOL = "Propofol sedation on the day unit"
+_LPS: tuple[tuple[int, str, float, float, YesNoUnknown, CnsStatus, str, str, str], ...] = (
+    (
+        0,
+        "m",
+        3,
+        4,
+        YesNoUnknown.YES,
+        CnsStatus.CNS2,
+        _SEVO,
+        "",
+        "Diagnostic LP with the first intrathecal dose. Platelets transfused before the LP.",
+    ),
+    (
+        14,
+        "t",
+        1,
+        0,
+        YesNoUnknown.NO,
+        CnsStatus.CNS1,
+        _SEVO,
+        "",
+        "Extra intrathecal dose because of CNS2 at diagnosis.",
+    ),
+    (32, "t", 0, 2, YesNoUnknown.NO, CnsStatus.CNS1, _SEVO, "", "End-of-induction LP (day 33)."),
+    (43, "m", 1, 1, YesNoUnknown.NO, CnsStatus.CNS1, _PROPOFOL, "", "Before blinatumomab."),
+    (73, "t", 0, 0, YesNoUnknown.NO, CnsStatus.CNS1, _PROPOFOL, "", "Protocol IB day 1."),
+    (
+        87,
+        "t",
+        1,
+        3,
+        YesNoUnknown.NO,
+        CnsStatus.CNS1,
+        _PROPOFOL,
+        "Sleepy and sick in the car home",
+        "Protocol IB day 15.",
+    ),
+    (108, "t", 0, 1, YesNoUnknown.NO, CnsStatus.CNS1, _SEVO, "", "MARMA day 1."),
+    (122, "t", 2, 0, YesNoUnknown.NO, CnsStatus.CNS1, _SEVO, "", "MARMA day 15."),
+    (150, "t", 0, 0, YesNoUnknown.NO, CnsStatus.CNS1, _PROPOFOL, "", "OCTADAD day 1."),
+    (178, "t", 1, 2, YesNoUnknown.NO, CnsStatus.CNS1, _PROPOFOL, "", "OCTADAD day 29."),
+    (215, "t", 0, 0, YesNoUnknown.NO, CnsStatus.CNS1, _PROPOFOL, "", "Maintenance day 1."),
+    (
+        299,
+        "t",
+        3,
+        850,
+        YesNoUnknown.NO,
+        CnsStatus.TLP_NEGATIVE,
+        _PROPOFOL,
+        "Traumatic tap (blood in the sample); a little back pain for a day",
+        "Cytospin showed no blasts.",
+    ),
+    (383, "t", 1, 0, YesNoUnknown.NO, CnsStatus.CNS1, _PROPOFOL, "", ""),
+    (
+        467,
+        "t",
+        0,
+        5,
+        YesNoUnknown.NO,
+        CnsStatus.CNS1,
+        _PROPOFOL,
+        "Headache the evening after; settled with paracetamol and lying flat",
+        "",
+    ),
+    (551, "t", 2, 1, YesNoUnknown.NO, CnsStatus.CNS1, _PROPOFOL, "", ""),
+)
+_PLANNED_LPS: tuple[int, ...] = (635, 719)
+
+
+# ---------------------------------------------------------------------- entry points
+
+
+def write_demo(path: str | Path, today: dt.date) -> None:
+    """Write a new record file at ``path`` holding the demo child, as seen on ``today``.
+
+    Refuses a path that already exists (a demo is never mixed into a family's
+    record).  If building fails half way, the new file is removed again.
+    """
+    path = Path(path)
+
+    def clock() -> dt.datetime:
+        return dt.datetime.combine(today, dt.time(12, 0), tzinfo=dt.UTC)
+
+    record = Record.create(path, clock=clock)
+    try:
+        build_demo(record, today)
+    except BaseException:
+        record.close()
+        path.unlink(missing_ok=True)
+        raise
+    record.close()
+
+
+def build_demo(record: Record, today: dt.date) -> int:
+    """Add the demo child to ``record`` with every date relative to ``today``; its id."""
+    if record.today() < today:
+        raise ValueError(
+            f"the record's clock says {record.today().isoformat()}, before the demo's "
+            f"today ({today.isoformat()}); the demo would lie in the future"
+        )
+    rng = random.Random(SEED)
+    diagnosis = today - dt.timedelta(days=DIAGNOSIS_DAYS_AGO)
+    birth = diagnosis - AGE_AT_DIAGNOSIS
+    maintenance_end = (diagnosis + relativedelta(years=2) - diagnosis).days
+
+    def day(offset: int) -> dt.date:
+        return diagnosis + dt.timedelta(days=offset)
+
+    child = _save_child(record, birth, diagnosis, today)
+    assert child.id is not None
+    phases = _save_phases(record, child, _phase_plans(maintenance_end), day)
+    counts = _save_counts(record, child, rng, birth, today, day)
+    _save_milestones(record, child, phases, counts, maintenance_end, day)
+    _save_cns_visits(record, child, phases, counts, birth, day)
+    return child.id
+
+
+# ---------------------------------------------------------------------- child
+
+
+def _save_child(record: Record, birth: dt.date, diagnosis: dt.date, today: dt.date) -> Child:
+    child = child_from_form(
+        {
+            "name": CHILD_NAME,
+            "birth_date": birth.isoformat(),
+            "sex": "female",
+            "diagnosis_date": diagnosis.isoformat(),
+            "immunophenotype": "pro-B ALL (CD10-negative, BI)",
+            "kmt2a_status": "rearranged",
+            "kmt2a_partner": "AFF1 (AF4), t(4;11)(q21;q23)",
+            "wbc_at_diagnosis_text": "285",
+            "wbc_at_diagnosis_unit": "×10⁹/L",
+            "cns_status_at_diagnosis": "CNS2",
+            "prednisone_response": "good",
+            "protocol": "Interfant-21 (demo)",
+            "risk_group": "medium",
+            "risk_group_text": "MR",
+            "hospital": HOSPITAL,
+            "team_contacts": "Oncology ward (demo): 555-0142\nDay unit (demo): 555-0177",
+            "notes": "A fictional demonstration record: not a real child, and not medical "
+            "advice. Every value is invented.",
+        },
+        today=today,
+    )
+    saved, _ = record.save_child(child)
+    return saved
+
+
+# ---------------------------------------------------------------------- phases
+
+
+def _save_phases(
+    record: Record,
+    child: Child,
+    plans: Sequence[_PhasePlan],
+    day: _Day,
+) -> list[Phase]:
+    assert child.id is not None
+    saved: list[Phase] = []
+    for plan in plans:
+        phase = Phase(
+            child_id=child.id,
+            kind=plan.kind,
+            name=plan.name,
+            planned_start=day(plan.planned_start),
+            planned_end=day(plan.planned_end) if plan.planned_end is not None else None,
+            actual_start=day(plan.actual_start) if plan.actual_start is not None else None,
+            actual_end=day(plan.actual_end) if plan.actual_end is not None else None,
+            notes=plan.notes,
+        )
+        saved.append(record.save_phase(phase)[0])
+    return saved
+
+
+def _phase_on(phases: Sequence[Phase], date: dt.date) -> Phase | None:
+    """The phase running on ``date`` (the latest to start when several do)."""
+    running = [
+        p
+        for p in phases
+        if p.start is not None and p.start <= date and (p.end is None or date <= p.end)
+    ]
+    return max(running, key=lambda p: (p.start, p.id or 0)) if running else None
+
+
+# ---------------------------------------------------------------------- blood counts
+
+
+def _count_offsets(last: int) -> list[int]:
+    """Daily while in hospital, every other day between, every 2 weeks in maintenance."""
+    offsets = set(range(28))
+    offsets.update(range(28, _MAINTENANCE_START, 2))
+    offsets.update(range(108, 116))  # MARMA's high-dose week, in hospital
+    offsets.update(start for start, *_ in _BLOCKS)
+    offsets.update(lp[0] for lp in _LPS)
+    offsets.update(range(_MAINTENANCE_START, last + 1, 14))
+    # the fever: checked on the day and then weekly until the counts recovered
+    offsets.update((_FEVER_DAY, _FEVER_DAY + 2, _FEVER_DAY + 8, _FEVER_DAY + 15))
+    return sorted(o for o in offsets if o <= last)
+
+
+def _dip(t: float, start: float, depth: float, nadir: float, width: float) -> float:
+    if t < start:
+        return 1.0
+    return 1.0 - depth * math.exp(-(((t - start - nadir) / width) ** 2))
+
+
+def _capacity(t: int, platelets: bool = False) -> float:
+    """How much of normal blood making is working, 0..1 (marrow first full of leukaemia)."""
+    cap = 1.0 - (0.9 if platelets else 0.85) * math.exp(-t / (14.0 if platelets else 9.0))
+    for start, wbc_depth, plt_depth, nadir, width in _BLOCKS:
+        cap *= _dip(t, start, plt_depth if platelets else wbc_depth, nadir, width)
+    return cap
+
+
+def _leukaemic_wbc(t: int) -> float:
+    """Blasts in the blood (×10⁹/L): 285 at diagnosis, cleared by prednisone within days."""
+    return 283.0 * math.exp(-0.906 * t) if t <= 12 else 0.0
+
+
+def _base_wbc(t: int) -> float:
+    if t < _MAINTENANCE_START:
+        return 7.0
+    # 6-MP and methotrexate hold the white count lower in maintenance
+    return 7.0 - 3.9 * min(1.0, (t - _MAINTENANCE_START) / 42)
+
+
+@dataclass(frozen=True, slots=True)
+class _Lab:
+    source: str
+    count_unit: str
+    hb_unit: str
+    hb_per_g_l: float  # value in hb_unit = g/L × this
+    hct_unit: str
+    hct_per_l_l: float
+    rbc_unit: str
+    count_digits: tuple[int, int]  # decimals below 1 and below 100
+    hb_digits: int
+    hct_digits: int
+    times: tuple[str, ...]
+
+
+_HOSPITAL = _Lab(
+    HOSPITAL_LAB,
+    "×10⁹/L",
+    "g/L",
+    1.0,
+    "L/L",
+    1.0,
+    "×10¹²/L",
+    (2, 1),
+    0,
+    2,
+    ("07:10", "07:35", "07:50", "08:20", "08:45", "09:15", "10:05", "11:40", "14:30"),
+)
+_LOCAL = _Lab(
+    LOCAL_LAB,
+    "K/µL",
+    "g/dL",
+    0.1,
+    "%",
+    100.0,
+    "M/µL",
+    (2, 1),
+    1,
+    1,
+    ("08:30", "08:50", "09:10", "09:40", "10:15"),
+)
+
+
+def _fmt(value: float, decimals: int) -> str:
+    return f"{value:.{decimals}f}"
+
+
+def _fmt_count(value: float, lab: _Lab, whole_above: float = 100.0) -> str:
+    if value >= whole_above:
+        return _fmt(value, 0)
+    return _fmt(value, lab.count_digits[0] if value < 1 else lab.count_digits[1])
+
+
+def _ranges(lab: _Lab, age_months: int) -> dict[str, str]:
+    """The lab's printed reference range for the child's age (as it would be typed)."""
+    if lab is _HOSPITAL:
+        return {
+            "wbc": "6.0-17.5",
+            "anc": "1.0-8.5" if age_months < 12 else "1.5-8.5",
+            "lymph": "4.0-13.5",
+            "mono": "0.3-0.9",
+            "hgb": "95-141" if age_months < 6 else "105-135",
+            "hct": "0.29-0.41" if age_months < 6 else "0.33-0.39",
+            "plt": "150-450",
+            "rbc": "3.1-5.1" if age_months < 6 else "3.9-5.5",
+        }
+    return {
+        "wbc": "6.1-17.5",
+        "anc": "1.90-5.40",
+        "hgb": "10.5-13.5",
+        "hct": "33-39",
+        "plt": "150-450",
+        "rbc": "3.9-5.5",
+    }
+
+
+def _save_counts(
+    record: Record,
+    child: Child,
+    rng: random.Random,
+    birth: dt.date,
+    today: dt.date,
+    day: _Day,
+) -> dict[int, CountResult]:
+    """Save every blood count; returns them by offset from diagnosis."""
+    last = (today - day(0)).days
+    offsets = _count_offsets(last)
+    wanted = set(offsets)
+    lp_days = {lp[0] for lp in _LPS}
+    saved: dict[int, CountResult] = {}
+    hb = 68.0  # g/L at diagnosis
+    transfuse_red = False
+    for t in range(last + 1):
+        cap = _capacity(t)
+        # haemoglobin drifts toward a target while the marrow works and falls while it does not
+        target = 118.0 if t < _MAINTENANCE_START else 112.0
+        if transfuse_red:
+            hb += 38.0
+            transfuse_red = False
+        hb += 0.05 * (target - hb) * cap - 2.2 * (1.0 - cap) + rng.gauss(0.0, 0.6)
+        hb = min(max(hb, 58.0), 135.0)
+        if t not in wanted:
+            continue
+        hospital = t < _MAINTENANCE_START or t in lp_days or rng.random() < 0.3
+        lab = _HOSPITAL if hospital else _LOCAL
+        values, notes, red, platelets_given = _draw(t, cap, hb, lab, rng, birth, day)
+        transfuse_red = red
+        note = "; ".join(notes)
+        if platelets_given:
+            note = f"{note}; platelets transfused" if note else "Platelets transfused"
+        time = "" if rng.random() < 0.12 else rng.choice(lab.times)
+        result = count_from_form(
+            {
+                "taken_date": day(t).isoformat(),
+                "taken_time": time,
+                "source": lab.source,
+                "note": note,
+            },
+            values,
+            child=child,
+            today=today,
+        )
+        saved[t] = record.save_count(result)[0]
+    return saved
+
+
+def _draw(
+    t: int,
+    cap: float,
+    hb: float,
+    lab: _Lab,
+    rng: random.Random,
+    birth: dt.date,
+    day: _Day,
+) -> tuple[list[ValueInput], list[str], bool, bool]:
+    """One blood draw: the values as typed, notes, and whether red cells/platelets were given."""
+    noise = rng.uniform(0.9, 1.1)
+    leukaemic = _leukaemic_wbc(t)
+    normal = max(0.12, _base_wbc(t) * cap * noise)
+    wbc = leukaemic + normal
+    plt = max(6.0, (330.0 if t < _MAINTENANCE_START else 265.0) * _capacity(t, True))
+    plt *= rng.uniform(0.88, 1.12)
+    plt = max(6.0, plt)
+    age = relativedelta(day(t), birth)
+    ranges = _ranges(lab, age.years * 12 + age.months)
+    with_ranges = rng.random() < 0.4
+    inputs: list[ValueInput] = []
+
+    def add(code: str, text: str, unit: str) -> None:
+        rng_text = ranges.get(code, "") if with_ranges else ""
+        inputs.append(ValueInput(code, text, unit, rng_text))
+
+    wbc_text = _fmt_count(wbc, lab)
+    wbc_typed = float(wbc_text)
+    add("wbc", wbc_text, lab.count_unit)
+    differential = wbc_typed >= 0.5 and (t < 60 or rng.random() < 0.7)
+    neutro_share = 0.10 + 0.32 * min(1.0, cap)  # of the normal white cells
+    if differential:
+        blast_share = min(0.95, leukaemic / wbc) if leukaemic > 0 else 0.0
+        rest = 1.0 - blast_share
+        neut_pct = max(1, round(100 * rest * neutro_share * rng.uniform(0.85, 1.15)))
+        band_pct = round(100 * rest * rng.uniform(0.0, 0.05))
+        anc = wbc_typed * (neut_pct + band_pct) / 100
+        add("anc", _fmt(anc, 2), lab.count_unit)
+        add("neut_pct", str(neut_pct), "%")
+        add("band_pct", str(band_pct), "%")
+        if t < 60:
+            mono_share = rest * 0.08
+            lymph_share = max(0.0, rest - (neut_pct + band_pct) / 100 - mono_share)
+            add("lymph", _fmt_count(wbc_typed * lymph_share, lab), lab.count_unit)
+            add("mono", _fmt_count(wbc_typed * mono_share, lab), lab.count_unit)
+            add("blast_pct", str(round(100 * blast_share)), "%")
+    else:
+        anc = wbc_typed * neutro_share * rng.uniform(0.85, 1.15)
+        add("anc", "<0.1" if anc < 0.1 else _fmt(anc, 2), lab.count_unit)
+    add("hgb", _fmt(hb * lab.hb_per_g_l, lab.hb_digits), lab.hb_unit)
+    add("plt", _fmt(plt, 0), lab.count_unit)
+    if rng.random() < 0.4:
+        hct = hb / 330.0 * rng.uniform(0.97, 1.03)
+        add("hct", _fmt(hct * lab.hct_per_l_l, lab.hct_digits), lab.hct_unit)
+        add("rbc", _fmt(hb / 29.0 * rng.uniform(0.96, 1.04), 2), lab.rbc_unit)
+
+    notes: list[str] = []
+    if t == 0:
+        notes.append("Diagnosis: blasts on the blood film")
+    elif t == 7:
+        notes.append("Day 8: prednisone response check")
+    elif t == _FEVER_DAY:
+        notes.append("Fever 38.6 °C, admitted for antibiotics; 6-MP and MTX paused")
+    elif t == _FEVER_DAY + 15:
+        notes.append("6-MP and MTX restarted at full dose")
+    elif t == _MAINTENANCE_START:
+        notes.append("Home for maintenance 🎉")
+    red = hb < 75.0
+    if red:
+        notes.append("Red cell transfusion after this count")
+    return inputs, notes, red, plt < 12.0 or (t == 0)
+
+
+# ---------------------------------------------------------------------- milestones
+
+
+def _mrd(entered: str, method: MrdMethod, qualifier: MrdQualifier | None = None) -> Mrd:
+    if qualifier is None:
+        return Mrd(entered, parse_mrd(entered), MrdQualifier.QUANTIFIED, method, MrdSample.MARROW)
+    return Mrd(entered, None, qualifier, method, MrdSample.MARROW)
+
+
+def _day8_blasts(count: CountResult) -> int:
+    wbc, blasts = count.value("wbc"), count.value("blast_pct")
+    assert wbc is not None and blasts is not None
+    return round(wbc.normalised_value * blasts.value / 100 * 1000)
+
+
+def _save_milestones(
+    record: Record,
+    child: Child,
+    phases: Sequence[Phase],
+    counts: dict[int, CountResult],
+    maintenance_end: int,
+    day: _Day,
+) -> None:
+    assert child.id is not None
+    cid = child.id
+    items: list[Milestone] = [
+        Milestone(
+            cid,
+            day(0),
+            MilestoneKind.MARROW_CHECK,
+            "Diagnostic marrow: 94% blasts, pro-B; KMT2A::AFF1 by split-signal FISH",
+        ),
+    ]
+    for p in phases:
+        if p.actual_start is not None:
+            items.append(
+                Milestone(cid, p.actual_start, MilestoneKind.PHASE_START, f"{p.name} started")
+            )
+    blasts = _day8_blasts(counts[7])
+    response = "good prednisone response" if blasts < 1000 else "poor prednisone response"
+    items += [
+        Milestone(
+            cid,
+            day(7),
+            MilestoneKind.OTHER,
+            f"Day 8 blood blasts {blasts}/µL: {response} (under 1,000/µL is good)",
+        ),
+        Milestone(
+            cid,
+            day(32),
+            MilestoneKind.MARROW_CHECK,
+            "End-of-induction marrow (day 33): M1, under 5% blasts",
+        ),
+        Milestone(
+            cid,
+            day(32),
+            MilestoneKind.MRD_RESULT,
+            "End of induction (TP2)",
+            mrd=_mrd("1.2%", MrdMethod.PCR_KMT2A),
+            notes="Discuss with the team what this means for the next block.",
+        ),
+        Milestone(
+            cid,
+            day(32),
+            MilestoneKind.MRD_RESULT,
+            "End of induction, flow cytometry",
+            mrd=_mrd("0.8%", MrdMethod.FLOW),
+        ),
+        Milestone(
+            cid,
+            day(34),
+            MilestoneKind.REMISSION,
+            "Complete remission confirmed (M1 marrow on day 33)",
+        ),
+        Milestone(
+            cid,
+            day(70),
+            MilestoneKind.MRD_RESULT,
+            "After blinatumomab 1",
+            mrd=_mrd("5×10^-4", MrdMethod.PCR_KMT2A),
+        ),
+        Milestone(
+            cid,
+            day(100),
+            MilestoneKind.MRD_RESULT,
+            "End of protocol IB (TP3): detectable, below the quantifiable range",
+            mrd=_mrd("", MrdMethod.PCR_KMT2A, MrdQualifier.BELOW_QUANTIFIABLE_RANGE),
+        ),
+        Milestone(
+            cid,
+            day(150),
+            MilestoneKind.MRD_RESULT,
+            "Start of OCTADAD",
+            mrd=_mrd("", MrdMethod.PCR_KMT2A, MrdQualifier.NEGATIVE),
+            notes="Marrow taken under the same anaesthetic as the LP.",
+        ),
+        Milestone(
+            cid,
+            day(maintenance_end),
+            MilestoneKind.MARROW_CHECK,
+            "End-of-therapy marrow",
+            planned=True,
+            notes="Date to be confirmed by the team.",
+        ),
+    ]
+    for m in sorted(items, key=lambda m: m.date):
+        record.save_milestone(m)
+
+
+# ---------------------------------------------------------------------- CNS visits
+
+
+def _it_doses(drugs: str, age_years: int) -> tuple[ItDose, ...]:
+    """Age-banded doses as a family would copy them from the chart (illustrative only)."""
+    mtx, arac, pred = ("6 mg", "16 mg", "4 mg") if age_years < 1 else ("8 mg", "20 mg", "6 mg")
+    if drugs == "m":
+        return (ItDose(ItDrug.METHOTREXATE, mtx),)
+    return (
+        ItDose(ItDrug.METHOTREXATE, mtx),
+        ItDose(ItDrug.CYTARABINE, arac),
+        ItDose(ItDrug.PREDNISOLONE, pred),
+    )
+
+
+def _save_cns_visits(
+    record: Record,
+    child: Child,
+    phases: Sequence[Phase],
+    counts: dict[int, CountResult],
+    birth: dt.date,
+    day: _Day,
+) -> None:
+    assert child.id is not None
+    for offset, drugs, wbc, rbc, blasts, status, sedation, complications, note in _LPS:
+        date = day(offset)
+        phase = _phase_on(phases, date)
+        plt = counts[offset].value("plt")
+        record.save_cns_visit(
+            CnsVisit(
+                child_id=child.id,
+                date=date,
+                procedure=LpProcedure.LP_WITH_IT,
+                phase_id=phase.id if phase else None,
+                it_drugs=_it_doses(drugs, relativedelta(date, birth).years),
+                csf_wbc=wbc,
+                csf_rbc=rbc,
+                blasts_seen=blasts,
+                cns_status=status,
+                sedation=sedation,
+                platelets=plt.normalised_value if plt else None,
+                complications=complications,
+                note=note,
+            )
+        )
+    for offset in _PLANNED_LPS:
+        date = day(offset)
+        phase = _phase_on(phases, date)
+        record.save_cns_visit(
+            CnsVisit(
+                child_id=child.id,
+                date=date,
+                procedure=LpProcedure.LP_WITH_IT,
+                phase_id=phase.id if phase else None,
+                it_drugs=_it_doses("t", relativedelta(date, birth).years),
+                cns_status=CnsStatus.PENDING,
+                sedation=_PROPOFOL,
+                planned=True,
+                note="Maintenance LP (every 12 weeks); the date may move.",
+            )
+        )

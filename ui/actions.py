@@ -1,0 +1,68 @@
+"""Every menu command in one registry, with standard shortcuts and menu roles."""
+
+from __future__ import annotations
+
+from enum import Enum, auto
+
+from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtGui import QAction, QKeySequence
+
+
+class ActionId(Enum):
+    NEW_CHILD = auto()
+    EDIT_CHILD = auto()
+    DELETE_CHILD = auto()
+    EXPORT_JSON = auto()
+    QUIT = auto()
+    UNDO = auto()
+    REDO = auto()
+    ADD_COUNT = auto()
+    ADD_PHASE = auto()
+    ADD_MILESTONE = auto()
+    ADD_LP = auto()
+    VIEW_PHASES = auto()
+    VIEW_COUNTS = auto()
+    VIEW_CNS = auto()
+    ABOUT = auto()
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Actions", text)
+
+
+_SPECS: dict[ActionId, tuple[str, QKeySequence | QKeySequence.StandardKey | str | None]] = {
+    ActionId.NEW_CHILD: ("Add a &child…", None),
+    ActionId.EDIT_CHILD: ("Child's &details…", "Ctrl+I"),
+    ActionId.DELETE_CHILD: ("Delete this child…", None),
+    ActionId.EXPORT_JSON: ("&Export whole record (JSON)…", "Ctrl+E"),
+    ActionId.QUIT: ("&Quit", QKeySequence.StandardKey.Quit),
+    ActionId.UNDO: ("&Undo", QKeySequence.StandardKey.Undo),
+    ActionId.REDO: ("&Redo", QKeySequence.StandardKey.Redo),
+    ActionId.ADD_COUNT: ("Add &blood count…", QKeySequence.StandardKey.New),
+    ActionId.ADD_PHASE: ("Add &phase…", "Ctrl+Shift+P"),
+    ActionId.ADD_MILESTONE: ("Add &milestone…", "Ctrl+Shift+M"),
+    ActionId.ADD_LP: ("Add &lumbar puncture…", "Ctrl+Shift+L"),
+    ActionId.VIEW_PHASES: ("&Phases && milestones", "Ctrl+1"),
+    ActionId.VIEW_COUNTS: ("&Blood counts", "Ctrl+2"),
+    ActionId.VIEW_CNS: ("&CNS visits (lumbar punctures)", "Ctrl+3"),
+    ActionId.ABOUT: ("&About Treatment Tracker", None),
+}
+
+
+class Actions(QObject):
+    """Builds each QAction once; ``actions[ActionId.UNDO]`` is the shared instance."""
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._actions: dict[ActionId, QAction] = {}
+        for action_id, (text, shortcut) in _SPECS.items():
+            action = QAction(_tr(text), parent)
+            action.setObjectName(action_id.name.lower())
+            if shortcut is not None:
+                action.setShortcut(QKeySequence(shortcut))
+            self._actions[action_id] = action
+        self._actions[ActionId.QUIT].setMenuRole(QAction.MenuRole.QuitRole)
+        self._actions[ActionId.ABOUT].setMenuRole(QAction.MenuRole.AboutRole)
+
+    def __getitem__(self, action_id: ActionId) -> QAction:
+        return self._actions[action_id]

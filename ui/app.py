@@ -1,0 +1,188 @@
+"""Entry point and composition root: arguments → record → bridge → main window.
+
+Subcommands (``make-demo``, ``export``, ``check``) run without importing Qt.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from tracker import cli
+
+APP_NAME = "treatment-tracker"
+ORG_NAME = "TreatmentTracker"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = cli.build_parser()
+    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    if args.command:
+        return cli.run(args)
+    if args.demo and args.db:
+        parser.error("--demo opens a copy of the demo record; it cannot be used with --db")
+    return run_gui(args)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(APP_NAME)
+    except PackageNotFoundError:
+        return "0.0"
+
+
+def default_record_path() -> Path:
+    from PySide6.QtCore import QStandardPaths
+
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    return Path(folder) / "record.sqlite"
+
+
+def make_application(argv: list[str]):  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+    from PySide6.QtGui import QGuiApplication, QIcon, QPixmap
+    from PySide6.QtWidgets import QApplication
+
+    import resources
+
+    app = QApplication.instance() or QApplication(argv)
+    QCoreApplication.setOrganizationName(ORG_NAME)
+    QCoreApplication.setApplicationName(APP_NAME)
+    QCoreApplication.setApplicationVersion(_version())
+    QGuiApplication.setApplicationDisplayName("Treatment Tracker")
+    pixmap = QPixmap()
+    pixmap.loadFromData(resources.read_bytes("icons/app.svg"))
+    QGuiApplication.setWindowIcon(QIcon(pixmap))
+    translator = QTranslator(app)
+    if translator.load(
+        QLocale(), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    ):
+        app.installTranslator(translator)
+    return app
+
+
+def install_crash_hook(log_dir: Path) -> None:
+    """Log unexpected errors and tell the family calmly that the record is safe."""
+    import datetime as dt
+    import os
+    import traceback
+
+    def hook(exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]
+        text = "".join(traceback.format_exception(exc_type, exc, tb))
+        log_path = log_dir / "crash.log"
+        try:
+            log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            with os.fdopen(fd, "a", encoding="utf-8") as fh:
+                fh.write(f"--- {dt.datetime.now().isoformat()}\n{text}\n")
+        except OSError:
+            pass
+        print(text, file=sys.stderr)
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        if QApplication.instance() is not None and not _offscreen():
+            QMessageBox.critical(
+                None,
+                "Something went wrong",
+                "Something went wrong in Treatment Tracker. Your record is safe: every save "
+                "is complete or not made at all.\n\nDetails were written to "
+                f"{log_path}; please include that file if you report the problem.",
+            )
+
+    sys.excepthook = hook
+
+
+def _offscreen() -> bool:
+    from PySide6.QtGui import QGuiApplication
+
+    return QGuiApplication.platformName() == "offscreen"
+
+
+def run_gui(args) -> int:  # type: ignore[no-untyped-def]
+    app = make_application(sys.argv[:1])
+    from PySide6.QtCore import QStandardPaths
+
+    from tracker.store import Record, RecordError
+    from ui.interaction import Interaction
+
+    data_dir = Path(
+        QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    )
+    install_crash_hook(data_dir / "logs")
+    interaction = Interaction()
+    non_interactive = args.screenshot is not None
+
+    if args.demo:
+        from tracker.demo import write_demo
+        from tracker.store.record import system_clock
+
+        folder = Path(tempfile.mkdtemp(prefix="treatment-tracker-demo-"))
+        path = folder / "demo-record.sqlite"
+        write_demo(path, system_clock().date())
+    else:
+        path = args.db or default_record_path()
+
+    record: Record | None
+    try:
+        record = Record.open(path) if path.exists() or path.is_symlink() else None
+    except RecordError as exc:
+        print(f"treatment-tracker: {exc}", file=sys.stderr)
+        if not non_interactive:
+            interaction.error(None, "Cannot open the record", str(exc))
+        return cli.EXIT_PROBLEM
+
+    if record is None or not record.children():
+        from ui.welcome import WelcomeDialog
+
+        welcome = WelcomeDialog(path, record)
+        if non_interactive:
+            return _screenshot(welcome, args.screenshot)
+        if welcome.exec() != WelcomeDialog.DialogCode.Accepted or welcome.record is None:
+            if record is not None:
+                record.close()
+            return cli.EXIT_OK
+        record = welcome.record
+
+    from ui.bridge import RecordBridge
+    from ui.main_window import MainWindow
+    from ui.settings import Settings
+
+    bridge = RecordBridge(record)
+    window = MainWindow(bridge, interaction, Settings())
+    if args.demo:
+        window.setWindowTitle(window.windowTitle() + " (demo)")
+    if args.view:
+        window.show_view(args.view)
+    if non_interactive:
+        code = _screenshot(window, args.screenshot)
+        record.close()
+        return code
+    window.show()
+    code = app.exec()
+    record.close()
+    return code
+
+
+def _screenshot(widget, target: Path) -> int:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    if isinstance(widget, QMainWindow):
+        widget.resize(1280, 820)
+    else:
+        widget.adjustSize()
+    widget.show()
+    QApplication.processEvents()
+    image = widget.grab()
+    widget.close()
+    if not image.save(str(target), "PNG"):
+        print(f"treatment-tracker: could not write the screenshot to {target}", file=sys.stderr)
+        return cli.EXIT_PROBLEM
+    return cli.EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,198 @@
+"""The Qt side of the record: operations with undo, and one ``changed`` signal.
+
+Views never touch the database: they read through :attr:`RecordBridge.record`
+and change it through the methods here, each of which is one transaction and
+one step on the undo stack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from tracker.model import Changes, Child, CnsVisit, CountResult, Milestone, Phase
+from tracker.store import Deleted, Record
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("RecordBridge", text)
+
+
+class _Applied(QUndoCommand):
+    """A change already made; the stack's first ``redo`` is skipped."""
+
+    def __init__(
+        self,
+        text: str,
+        undo: Callable[[], Changes],
+        redo: Callable[[], Changes],
+        notify: Callable[[Changes], None],
+    ) -> None:
+        super().__init__(text)
+        self._undo, self._redo, self._notify = undo, redo, notify
+        self._first = True
+
+    def redo(self) -> None:
+        if self._first:
+            self._first = False
+            return
+        self._notify(self._redo())
+
+    def undo(self) -> None:
+        self._notify(self._undo())
+
+
+class RecordBridge(QObject):
+    """Operations on the open record.
+
+    Signals:
+        changed(Changes): something was saved, deleted, undone or redone.
+        child_selected(int): the child shown everywhere changed (its id).
+    """
+
+    changed = Signal(object)
+    child_selected = Signal(int)
+
+    def __init__(self, record: Record, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.record = record
+        self.undo_stack = QUndoStack(self)
+        self._child_id: int | None = None
+        children = record.children()
+        if children:
+            self._child_id = children[0].id
+
+    # ------------------------------------------------------------------ current child
+
+    @property
+    def child_id(self) -> int | None:
+        return self._child_id
+
+    def current_child(self) -> Child | None:
+        if self._child_id is None:
+            return None
+        try:
+            return self.record.child(self._child_id)
+        except KeyError:
+            return None
+
+    def select_child(self, child_id: int) -> None:
+        if child_id != self._child_id:
+            self._child_id = child_id
+            self.child_selected.emit(child_id)
+
+    def _emit(self, changes: Changes) -> None:
+        if changes.children and self.current_child() is None:
+            children = self.record.children()
+            self._child_id = children[0].id if children else None
+            self.child_selected.emit(self._child_id if self._child_id is not None else -1)
+        self.changed.emit(changes)
+
+    # ------------------------------------------------------------------ saving
+
+    def save_child(self, child: Child) -> Child:
+        return self._save(
+            child,
+            self.record.save_child,
+            self.record.delete_child,
+            lambda i: self.record.child(i),
+            _tr("child's details"),
+        )
+
+    def save_phase(self, phase: Phase) -> Phase:
+        return self._save(
+            phase, self.record.save_phase, self.record.delete_phase, self.record.phase, _tr("phase")
+        )
+
+    def save_milestone(self, milestone: Milestone) -> Milestone:
+        return self._save(
+            milestone,
+            self.record.save_milestone,
+            self.record.delete_milestone,
+            self.record.milestone,
+            _tr("milestone"),
+        )
+
+    def save_count(self, result: CountResult) -> CountResult:
+        return self._save(
+            result,
+            self.record.save_count,
+            self.record.delete_count,
+            self.record.count,
+            _tr("blood count"),
+        )
+
+    def save_cns_visit(self, visit: CnsVisit) -> CnsVisit:
+        return self._save(
+            visit,
+            self.record.save_cns_visit,
+            self.record.delete_cns_visit,
+            self.record.cns_visit,
+            _tr("lumbar puncture"),
+        )
+
+    def _save(
+        self,
+        item: Any,
+        save: Callable[[Any], tuple[Any, Changes]],
+        delete: Callable[[int], Deleted],
+        load: Callable[[int], Any],
+        what: str,
+    ) -> Any:
+        before = load(item.id) if item.id is not None else None
+        saved, changes = save(item)
+        if before is None:
+            holder: dict[str, Deleted] = {}
+
+            def undo_add() -> Changes:
+                holder["deleted"] = delete(saved.id)
+                return holder["deleted"].changes
+
+            def redo_add() -> Changes:
+                return self.record.undelete(holder["deleted"])
+
+            text = _tr("Add {what}").format(what=what)
+            self.undo_stack.push(_Applied(text, undo_add, redo_add, self._emit))
+        else:
+            text = _tr("Edit {what}").format(what=what)
+            self.undo_stack.push(
+                _Applied(text, lambda: save(before)[1], lambda: save(saved)[1], self._emit)
+            )
+        if isinstance(saved, Child) and self._child_id is None:
+            self._child_id = saved.id
+            self.child_selected.emit(saved.id)
+        self._emit(changes)
+        return saved
+
+    # ------------------------------------------------------------------ deleting
+
+    def delete_child(self, child_id: int) -> None:
+        self._delete(self.record.delete_child, child_id)
+
+    def delete_phase(self, phase_id: int) -> None:
+        self._delete(self.record.delete_phase, phase_id)
+
+    def delete_milestone(self, milestone_id: int) -> None:
+        self._delete(self.record.delete_milestone, milestone_id)
+
+    def delete_count(self, result_id: int) -> None:
+        self._delete(self.record.delete_count, result_id)
+
+    def delete_cns_visit(self, visit_id: int) -> None:
+        self._delete(self.record.delete_cns_visit, visit_id)
+
+    def _delete(self, delete: Callable[[int], Deleted], row_id: int) -> None:
+        state = {"deleted": delete(row_id)}
+
+        def undo() -> Changes:
+            return self.record.undelete(state["deleted"])
+
+        def redo() -> Changes:
+            state["deleted"] = delete(row_id)
+            return state["deleted"].changes
+
+        self.undo_stack.push(_Applied(state["deleted"].description, undo, redo, self._emit))
+        self._emit(state["deleted"].changes)

@@ -1,0 +1,283 @@
+"""What every editor shares: fields with their error beside them, a date field, a banner.
+
+A dialog takes a value in and gives a value out.  The caller may pass a
+``submit`` function (which saves, and raises if the record refuses); the dialog
+then stays open with the reason shown, so nothing typed is lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCalendarWidget,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+    QWidgetAction,
+)
+
+from tracker.forms import FormErrors
+from tracker.store import RecordError, ValidationFailed
+
+ERROR_STYLE = "color: #a1260d;"
+FIELD_ERROR_STYLE = "border: 2px solid #a1260d; border-radius: 3px;"
+
+
+class DateField(QWidget):
+    """A date typed as YYYY-MM-DD, with a calendar to pick from; may be left empty.
+
+    Signals:
+        edited(): the text changed.
+    """
+
+    edited = Signal()
+
+    def __init__(self, parent: QWidget | None = None, *, optional: bool = True) -> None:
+        super().__init__(parent)
+        self.line = QLineEdit(self)
+        self.line.setPlaceholderText(self.tr("YYYY-MM-DD"))
+        self.line.setMaxLength(10)
+        self.line.textChanged.connect(self.edited)
+        self.button = QToolButton(self)
+        from ui.icons import icon
+
+        self.button.setIcon(icon("calendar"))
+        self.button.setToolTip(self.tr("Pick from a calendar"))
+        self.button.setAccessibleName(self.tr("Pick from a calendar"))
+        self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.calendar = QCalendarWidget()
+        self.calendar.setGridVisible(True)
+        self.calendar.setFirstDayOfWeek(QLocale().firstDayOfWeek())
+        menu = QMenu(self.button)
+        action = QWidgetAction(menu)
+        action.setDefaultWidget(self.calendar)
+        menu.addAction(action)
+        menu.aboutToShow.connect(self._sync_calendar)
+        self.button.setMenu(menu)
+        self.calendar.clicked.connect(self._picked)
+        self.calendar.activated.connect(self._picked)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.line, 1)
+        layout.addWidget(self.button)
+        self.setFocusProxy(self.line)
+
+    def text(self) -> str:
+        return self.line.text().strip()
+
+    def setText(self, text: str) -> None:
+        self.line.setText(text)
+
+    def set_date(self, value: dt.date | None) -> None:
+        self.line.setText(value.isoformat() if value else "")
+
+    def _sync_calendar(self) -> None:
+        try:
+            d = dt.date.fromisoformat(self.text())
+        except ValueError:
+            d = dt.date.today()
+        self.calendar.setSelectedDate(QDate(d.year, d.month, d.day))
+
+    def _picked(self, qdate: QDate) -> None:
+        self.line.setText(qdate.toString(Qt.DateFormat.ISODate))
+        menu = self.button.menu()
+        if menu is not None:
+            menu.hide()
+        self.line.setFocus()
+
+
+def fill_combo(combo: QComboBox, choices: Mapping[str, str], context: str = "labels") -> None:
+    """Items show translated labels and carry the stored code as data."""
+    from PySide6.QtCore import QCoreApplication
+
+    combo.clear()
+    for code, label in choices.items():
+        combo.addItem(QCoreApplication.translate(context, label), code)
+
+
+def set_combo(combo: QComboBox, code: str | None) -> None:
+    index = combo.findData(code) if code is not None else -1
+    if index >= 0:
+        combo.setCurrentIndex(index)
+
+
+class FormDialog(QDialog):
+    """A titled form whose fields are named like the tracker's form keys."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setModal(True)
+        self._fields: dict[str, QWidget] = {}
+        self._errors: dict[str, QLabel] = {}
+        self.value: Any = None
+        self.submit: Callable[[Any], Any] | None = None
+        self.banner = QLabel(self)
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(
+            "QLabel { background: #fdecea; color: #7a1c0c; border: 1px solid #e0a59a;"
+            " border-radius: 4px; padding: 8px; }"
+        )
+        self.banner.setObjectName("banner")
+        self.banner.hide()
+        self.body = QVBoxLayout()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.banner)
+        outer.addLayout(self.body, 1)
+        outer.addWidget(self.buttons)
+        self.setMinimumWidth(560)
+
+    # ------------------------------------------------------------------ fields
+
+    def add_field(
+        self, form: QFormLayout, name: str, label: str, widget: QWidget, hint: str = ""
+    ) -> QWidget:
+        """Add ``widget`` as field ``name``, with a (hidden) error line under it."""
+        error = QLabel(self)
+        error.setWordWrap(True)
+        error.setStyleSheet(ERROR_STYLE)
+        error.setObjectName(f"error_{name}")
+        error.hide()
+        holder = QWidget(self)
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(widget)
+        if hint:
+            hint_label = QLabel(hint, self)
+            hint_label.setWordWrap(True)
+            hint_label.setStyleSheet("color: palette(mid);")
+            column.addWidget(hint_label)
+        column.addWidget(error)
+        label_widget = QLabel(label, self)
+        label_widget.setBuddy(widget)
+        form.addRow(label_widget, holder)
+        widget.setAccessibleName(label.replace("&", "").rstrip(":"))
+        self.register(name, widget, error)
+        return widget
+
+    def register(self, name: str, widget: QWidget, error: QLabel | None = None) -> None:
+        self._fields[name] = widget
+        if error is not None:
+            self._errors[name] = error
+
+    def field(self, name: str) -> QWidget:
+        return self._fields[name]
+
+    def text_of(self, name: str) -> str:
+        widget = self._fields[name]
+        if isinstance(widget, QLineEdit | DateField):
+            return widget.text().strip()
+        if isinstance(widget, QComboBox):
+            data = widget.currentData()
+            return str(data) if data is not None else widget.currentText().strip()
+        if isinstance(widget, QPlainTextEdit):
+            return widget.toPlainText().strip()
+        if isinstance(widget, QCheckBox):
+            return "1" if widget.isChecked() else ""
+        raise TypeError(f"no text for {type(widget).__name__}")
+
+    def set_text(self, name: str, value: str | None) -> None:
+        widget = self._fields[name]
+        if isinstance(widget, QLineEdit | DateField):
+            widget.setText(value or "")
+        elif isinstance(widget, QComboBox):
+            index = widget.findData(value)
+            if index >= 0:
+                widget.setCurrentIndex(index)
+            elif widget.isEditable():
+                widget.setEditText(value or "")
+        elif isinstance(widget, QPlainTextEdit):
+            widget.setPlainText(value or "")
+        elif isinstance(widget, QCheckBox):
+            widget.setChecked(bool(value))
+
+    def texts(self) -> dict[str, str]:
+        return {name: self.text_of(name) for name in self._fields}
+
+    # ------------------------------------------------------------------ errors
+
+    def clear_errors(self) -> None:
+        self.banner.hide()
+        for name, label in self._errors.items():
+            label.hide()
+            label.setMinimumHeight(0)
+            label.clear()
+            self._fields[name].setStyleSheet("")
+
+    def show_errors(self, errors: Mapping[str, str]) -> None:
+        self.clear_errors()
+        general: list[str] = []
+        first: QWidget | None = None
+        for name, message in errors.items():
+            label = self._errors.get(name)
+            if label is None:
+                general.append(message)
+                continue
+            label.setText("⚠ " + message)
+            label.show()
+            widget = self._fields[name]
+            target = widget.line if isinstance(widget, DateField) else widget
+            target.setStyleSheet(FIELD_ERROR_STYLE)
+            if first is None:
+                first = widget
+        if general:
+            self.show_banner("\n".join("⚠ " + m for m in general))
+        elif errors:
+            self.show_banner(self.tr("Nothing was saved yet: please correct the marked fields."))
+        if first is not None:
+            first.setFocus()
+        QTimer.singleShot(0, self._fit_errors)
+
+    def _fit_errors(self) -> None:
+        """Word-wrapped labels shown late get clipped; give each the height its text needs."""
+        for label in (*self._errors.values(), self.banner):
+            if label.isVisible() and label.width() > 0:
+                label.setMinimumHeight(label.heightForWidth(label.width()))
+        hint = self.sizeHint()
+        if hint.height() > self.height():
+            self.resize(self.width(), hint.height())
+
+    def show_banner(self, text: str) -> None:
+        self.banner.setText(text)
+        self.banner.show()
+
+    # ------------------------------------------------------------------ saving
+
+    def build(self) -> Any:
+        """Turn the fields into a record (raise FormErrors); subclasses implement it."""
+        raise NotImplementedError
+
+    def accept(self) -> None:
+        try:
+            value = self.build()
+            if self.submit is not None:
+                value = self.submit(value)
+        except (FormErrors, ValidationFailed) as exc:
+            self.show_errors(exc.errors)
+            return
+        except RecordError as exc:
+            self.clear_errors()
+            self.show_banner("⚠ " + str(exc))
+            return
+        self.value = value
+        super().accept()

@@ -1,0 +1,180 @@
+"""Editor for a child's details: who they are, the diagnosis, the treatment team."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
+
+from tracker import analytes, labels
+from tracker.forms import child_from_form
+from tracker.model import Child
+from ui.dialogs.base import DateField, FormDialog, fill_combo
+
+
+class ChildDialog(FormDialog):
+    def __init__(
+        self,
+        child: Child | None,
+        today: dt.date,
+        parent: QWidget | None = None,
+        *,
+        first: bool = False,
+    ) -> None:
+        title = (
+            self.tr("About your child")
+            if first
+            else (
+                self.tr("New child")
+                if child is None
+                else self.tr("Edit {name}").format(name=child.name)
+            )
+        )
+        super().__init__(title, parent)
+        self._child = child
+        self._today = today
+
+        about = QGroupBox(self.tr("Child"), self)
+        form = QFormLayout(about)
+        self.add_field(form, "name", self.tr("&Name:"), QLineEdit(self))
+        self.add_field(form, "birth_date", self.tr("Date of &birth:"), DateField(self))
+        sex = QComboBox(self)
+        fill_combo(sex, labels.SEX)
+        self.add_field(form, "sex", self.tr("&Sex:"), sex)
+
+        diagnosis = QGroupBox(self.tr("Diagnosis"), self)
+        dform = QFormLayout(diagnosis)
+        self.add_field(dform, "diagnosis_date", self.tr("&Diagnosis date:"), DateField(self))
+        immuno = QComboBox(self)
+        immuno.setEditable(True)
+        immuno.addItems(
+            [
+                "",
+                "pro-B (B-I)",
+                "common B (B-II)",
+                "pre-B (B-III)",
+                "mature B",
+                "T-ALL",
+                "mixed phenotype (MPAL)",
+            ]
+        )
+        self.add_field(dform, "immunophenotype", self.tr("&Immunophenotype:"), immuno)
+        kmt2a = QComboBox(self)
+        fill_combo(kmt2a, labels.KMT2A)
+        self.add_field(dform, "kmt2a_status", self.tr("&KMT2A (MLL):"), kmt2a)
+        self.add_field(
+            dform,
+            "kmt2a_partner",
+            self.tr("KMT2A &partner gene:"),
+            QLineEdit(self),
+            self.tr("As written on the report, e.g. AFF1 (AF4), MLLT1 (ENL)"),
+        )
+        wbc_row = QWidget(self)
+        wbc_layout = QHBoxLayout(wbc_row)
+        wbc_layout.setContentsMargins(0, 0, 0, 0)
+        wbc_value = QLineEdit(self)
+        wbc_value.setPlaceholderText(self.tr("e.g. 350"))
+        wbc_unit = QComboBox(self)
+        wbc_unit.setEditable(True)
+        wbc_unit.addItems([u.label for u in analytes.analyte("wbc").units])
+        wbc_layout.addWidget(wbc_value, 1)
+        wbc_layout.addWidget(wbc_unit)
+        self.add_field(dform, "wbc_at_diagnosis_text", self.tr("&WBC at diagnosis:"), wbc_row)
+        self.register("wbc_at_diagnosis_text", wbc_value, self._errors["wbc_at_diagnosis_text"])
+        self.register("wbc_at_diagnosis_unit", wbc_unit)
+        cns = QComboBox(self)
+        fill_combo(cns, {k: v for k, v in labels.CNS_STATUS.items() if k != "pending"})
+        set_default(cns, "unknown")
+        self.add_field(dform, "cns_status_at_diagnosis", self.tr("&CNS status at diagnosis:"), cns)
+        pred = QComboBox(self)
+        fill_combo(pred, labels.PREDNISONE)
+        set_default(pred, "unknown")
+        self.add_field(
+            dform,
+            "prednisone_response",
+            self.tr("P&rednisone response:"),
+            pred,
+            self.tr("As told by the team after the day-8 blood count"),
+        )
+
+        treatment = QGroupBox(self.tr("Treatment and team"), self)
+        tform = QFormLayout(treatment)
+        protocol = QComboBox(self)
+        protocol.setEditable(True)
+        protocol.addItems(["", "Interfant-21", "Interfant-06", "Interfant-99"])
+        self.add_field(tform, "protocol", self.tr("&Protocol:"), protocol)
+        risk = QComboBox(self)
+        fill_combo(risk, labels.RISK)
+        set_default(risk, "unknown")
+        self.add_field(
+            tform, "risk_group", self.tr("Risk &group:"), risk, self.tr("As told by the team")
+        )
+        self.add_field(
+            tform, "risk_group_text", self.tr("Risk group (their words):"), QLineEdit(self)
+        )
+        self.add_field(tform, "hospital", self.tr("&Hospital:"), QLineEdit(self))
+        contacts = QPlainTextEdit(self)
+        contacts.setTabChangesFocus(True)
+        contacts.setFixedHeight(60)
+        contacts.setPlaceholderText(self.tr("Names and phone numbers of the team"))
+        self.add_field(tform, "team_contacts", self.tr("&Team contacts:"), contacts)
+        notes = QPlainTextEdit(self)
+        notes.setTabChangesFocus(True)
+        notes.setFixedHeight(60)
+        self.add_field(tform, "notes", self.tr("N&otes:"), notes)
+
+        columns = QHBoxLayout()
+        left = QWidget(self)
+        from PySide6.QtWidgets import QVBoxLayout
+
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(about)
+        left_layout.addWidget(diagnosis)
+        left_layout.addStretch(1)
+        columns.addWidget(left)
+        columns.addWidget(treatment)
+        self.body.addLayout(columns)
+        if child is not None:
+            self._load(child)
+        self.field("name").setFocus()
+
+    def _load(self, c: Child) -> None:
+        self.set_text("name", c.name)
+        self.set_text("birth_date", c.birth_date.isoformat())
+        self.set_text("sex", c.sex.value)
+        self.set_text("diagnosis_date", c.diagnosis_date.isoformat() if c.diagnosis_date else "")
+        self.set_text("immunophenotype", c.immunophenotype)
+        self.set_text("kmt2a_status", c.kmt2a_status.value)
+        self.set_text("kmt2a_partner", c.kmt2a_partner)
+        self.set_text("wbc_at_diagnosis_text", c.wbc_at_diagnosis_text)
+        if c.wbc_at_diagnosis_unit:
+            self.set_text("wbc_at_diagnosis_unit", c.wbc_at_diagnosis_unit)
+        self.set_text("cns_status_at_diagnosis", c.cns_status_at_diagnosis.value)
+        self.set_text("prednisone_response", c.prednisone_response.value)
+        self.set_text("protocol", c.protocol)
+        self.set_text("risk_group", c.risk_group.value)
+        self.set_text("risk_group_text", c.risk_group_text)
+        self.set_text("hospital", c.hospital)
+        self.set_text("team_contacts", c.team_contacts)
+        self.set_text("notes", c.notes)
+
+    def build(self) -> Child:
+        c = self._child
+        return child_from_form(
+            self.texts(), today=self._today, id=c.id if c else None, uid=c.uid if c else ""
+        )
+
+
+def set_default(combo: QComboBox, code: str) -> None:
+    index = combo.findData(code)
+    if index >= 0:
+        combo.setCurrentIndex(index)

@@ -1,0 +1,156 @@
+"""Editor for one blood count: the date, then each value as printed on the lab report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
+
+from tracker import analytes
+from tracker.forms import ValueInput, count_from_form
+from tracker.model import Child, CountResult
+from ui.dialogs.base import ERROR_STYLE, DateField, FormDialog
+
+
+class CountDialog(FormDialog):
+    """Values are typed as on the report; the unit list offers each analyte's accepted units."""
+
+    def __init__(
+        self,
+        result: CountResult | None,
+        child: Child,
+        today: dt.date,
+        parent: QWidget | None = None,
+        *,
+        default_units: Mapping[str, str] | None = None,
+        default_source: str = "",
+    ) -> None:
+        super().__init__(
+            self.tr("New blood count") if result is None else self.tr("Edit blood count"), parent
+        )
+        self._result = result
+        self._child = child
+        self._today = today
+        form = QFormLayout()
+        date = DateField(self)
+        self.add_field(form, "taken_date", self.tr("&Date of the blood test:"), date)
+        time = QLineEdit(self)
+        time.setPlaceholderText(self.tr("HH:MM (optional)"))
+        time.setMaxLength(5)
+        self.add_field(form, "taken_time", self.tr("&Time:"), time)
+        source = QComboBox(self)
+        source.setEditable(True)
+        self.add_field(form, "source", self.tr("&Lab or hospital:"), source)
+        self.body.addLayout(form)
+
+        box = QGroupBox(
+            self.tr("Results (as printed on the report; leave empty what was not measured)"), self
+        )
+        grid = QGridLayout(box)
+        for column, heading in enumerate(
+            (self.tr("Test"), self.tr("Value"), self.tr("Unit"), self.tr("Lab's range"))
+        ):
+            head = QLabel(f"<b>{heading}</b>", self)
+            grid.addWidget(head, 0, column)
+        row = 1
+        defaults = dict(default_units or {})
+        for a in analytes.ANALYTES:
+            short = a.short.lower().rstrip(" %")
+            text = a.name if short in a.name.lower() else f"{a.name} ({a.short})"
+            label = QLabel(text, self)
+            value = QLineEdit(self)
+            value.setObjectName(f"value_{a.code}")
+            value.setAccessibleName(a.name)
+            value.setMaximumWidth(110)
+            label.setBuddy(value)
+            unit = QComboBox(self)
+            unit.setEditable(True)
+            unit.addItems([u.label for u in a.units])
+            unit.setAccessibleName(self.tr("{name} unit").format(name=a.name))
+            unit.setCurrentText(defaults.get(a.code, a.default_unit.label))
+            rng = QLineEdit(self)
+            if row == 1:
+                rng.setPlaceholderText(self.tr("e.g. 1.5-8.5"))
+            rng.setAccessibleName(self.tr("{name} range printed by the lab").format(name=a.name))
+            rng.setMaximumWidth(130)
+            error = QLabel(self)
+            error.setWordWrap(True)
+            error.setStyleSheet(ERROR_STYLE)
+            error.hide()
+            range_error = QLabel(self)
+            range_error.setWordWrap(True)
+            range_error.setStyleSheet(ERROR_STYLE)
+            range_error.hide()
+            grid.addWidget(label, row, 0)
+            grid.addWidget(value, row, 1)
+            grid.addWidget(unit, row, 2)
+            grid.addWidget(rng, row, 3)
+            grid.addWidget(error, row + 1, 0, 1, 4)
+            grid.addWidget(range_error, row + 2, 0, 1, 4)
+            self.register(f"{a.code}.value", value, error)
+            self.register(f"{a.code}.unit", unit)
+            self.register(f"{a.code}.range", rng, range_error)
+            row += 3
+        grid.setColumnStretch(0, 1)
+        self.body.addWidget(box)
+        notes = QFormLayout()
+        note = QPlainTextEdit(self)
+        note.setTabChangesFocus(True)
+        note.setFixedHeight(50)
+        self.add_field(notes, "note", self.tr("N&ote:"), note)
+        self.body.addLayout(notes)
+        if default_source:
+            source.addItem(default_source)
+            source.setCurrentText(default_source)
+        if result is not None:
+            self._load(result)
+        else:
+            date.set_date(today)
+        date.setFocus()
+
+    def _load(self, r: CountResult) -> None:
+        self.set_text("taken_date", r.taken_date.isoformat())
+        self.set_text("taken_time", r.taken_time.strftime("%H:%M") if r.taken_time else "")
+        self.set_text("source", r.source)
+        self.set_text("note", r.note)
+        for v in r.values:
+            self.set_text(f"{v.analyte}.value", v.value_text)
+            unit = self.field(f"{v.analyte}.unit")
+            assert isinstance(unit, QComboBox)
+            unit.setCurrentText(v.unit)
+            self.set_text(f"{v.analyte}.range", v.range_text)
+
+    def value_inputs(self) -> list[ValueInput]:
+        old = {v.analyte: v.uid for v in self._result.values} if self._result else {}
+        return [
+            ValueInput(
+                analyte=a.code,
+                value_text=self.text_of(f"{a.code}.value"),
+                unit=self.text_of(f"{a.code}.unit"),
+                range_text=self.text_of(f"{a.code}.range"),
+                uid=old.get(a.code, ""),
+            )
+            for a in analytes.ANALYTES
+        ]
+
+    def build(self) -> CountResult:
+        r = self._result
+        fields = {k: v for k, v in self.texts().items() if "." not in k}
+        return count_from_form(
+            fields,
+            self.value_inputs(),
+            child=self._child,
+            today=self._today,
+            id=r.id if r else None,
+            uid=r.uid if r else "",
+        )

@@ -1,0 +1,151 @@
+"""The header always in view: who, how old, where in treatment, last counts, what's next."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QFrame, QGridLayout, QLabel, QWidget
+
+from tracker import analytes, labels
+from tracker.dates import format_age
+from tracker.model import Changes
+from tracker.phases import current_phase, next_planned
+from ui.bridge import RecordBridge
+from ui.models.tables import value_text
+
+GLANCE = ("wbc", "anc", "hgb", "plt")
+
+
+class HeaderWidget(QFrame):
+    """Signals:
+    child_chosen(int): the family picked another child in the switcher.
+    """
+
+    child_chosen = Signal(int)
+
+    def __init__(self, bridge: RecordBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.setObjectName("header")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet(
+            "#header { background: palette(alternate-base); border-radius: 6px; }"
+            "QLabel#name { font-size: 20px; font-weight: 600; }"
+            "QLabel#phase { font-size: 16px; font-weight: 600; }"
+        )
+        self.name = QLabel(self)
+        self.name.setObjectName("name")
+        self.switcher = QComboBox(self)
+        self.switcher.setAccessibleName(self.tr("Child shown"))
+        self.switcher.setToolTip(self.tr("Switch to another child in this record"))
+        self.switcher.activated.connect(self._switched)
+        self.age = QLabel(self)
+        self.age.setObjectName("age")
+        self.phase = QLabel(self)
+        self.phase.setObjectName("phase")
+        self.diagnosis = QLabel(self)
+        self.diagnosis.setObjectName("diagnosis")
+        self.counts = QLabel(self)
+        self.counts.setObjectName("counts")
+        self.counts.setTextFormat(Qt.TextFormat.RichText)
+        self.next = QLabel(self)
+        self.next.setObjectName("next")
+        for label in (self.age, self.diagnosis, self.counts, self.next, self.phase):
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(14, 10, 14, 10)
+        grid.setHorizontalSpacing(24)
+        grid.addWidget(self.name, 0, 0)
+        grid.addWidget(self.switcher, 1, 0)
+        grid.addWidget(self.age, 2, 0)
+        grid.addWidget(self.phase, 0, 1)
+        grid.addWidget(self.diagnosis, 1, 1)
+        grid.addWidget(self.next, 2, 1)
+        grid.addWidget(self.counts, 0, 2, 3, 1)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(2, 1)
+        bridge.changed.connect(self.on_changed)
+        bridge.child_selected.connect(lambda _id: self.refresh())
+        self.refresh()
+
+    def on_changed(self, changes: Changes) -> None:
+        if changes.any:
+            self.refresh()
+
+    def _switched(self, index: int) -> None:
+        child_id = self.switcher.itemData(index)
+        if child_id is not None:
+            self.child_chosen.emit(int(child_id))
+
+    def refresh(self, today_fn: Callable[[], object] | None = None) -> None:
+        record = self.bridge.record
+        today = record.today()
+        children = record.children()
+        self.switcher.blockSignals(True)
+        self.switcher.clear()
+        for c in children:
+            self.switcher.addItem(c.name, c.id)
+        self.switcher.setVisible(len(children) > 1)
+        child = self.bridge.current_child()
+        if child is not None:
+            self.switcher.setCurrentIndex(self.switcher.findData(child.id))
+        self.switcher.blockSignals(False)
+        if child is None or child.id is None:
+            self.name.setText(self.tr("No child yet"))
+            for label in (self.age, self.phase, self.diagnosis, self.counts, self.next):
+                label.clear()
+            return
+        self.name.setText(child.name)
+        if today >= child.birth_date:
+            self.age.setText(self.tr("Age {age}").format(age=format_age(child.birth_date, today)))
+        else:
+            self.age.setText("")
+        details = [child.protocol] if child.protocol else []
+        if child.risk_group.value not in ("unknown",):
+            risk = child.risk_group_text or self.tr(labels.RISK[child.risk_group.value])
+            details.append(self.tr("risk group: {risk}").format(risk=risk))
+        if child.diagnosis_date:
+            details.insert(
+                0, self.tr("diagnosed {date}").format(date=child.diagnosis_date.isoformat())
+            )
+        self.diagnosis.setText(" · ".join(details))
+        current = current_phase(record.phases(child.id), today)
+        self.phase.setText(
+            self.tr("{phase} · day {day}").format(phase=current.phase.display_name, day=current.day)
+            if current
+            else self.tr("No phase running today")
+        )
+        upcoming = next_planned(
+            record.phases(child.id),
+            record.milestones(child.id),
+            record.cns_visits(child.id),
+            today,
+            labels.MILESTONE_KIND,
+        )
+        self.next.setText(
+            self.tr("Next: {what} on {date}").format(
+                what=upcoming.label, date=upcoming.date.isoformat()
+            )
+            if upcoming
+            else self.tr("Nothing planned entered")
+        )
+        self.counts.setText(self._glance(child.id))
+
+    def _glance(self, child_id: int) -> str:
+        results = self.bridge.record.counts(child_id)
+        if not results:
+            return self.tr("No blood counts yet")
+        cells: list[str] = []
+        for code in GLANCE:
+            latest = next((r for r in reversed(results) if r.value(code) is not None), None)
+            if latest is None:
+                continue
+            a = analytes.analyte(code)
+            cells.append(
+                f"<tr><td><b>{a.short}</b></td><td align='right'>"
+                f"{value_text(latest.value(code))}</td>"
+                f"<td style='color:gray'>&nbsp;{latest.taken_date.isoformat()}</td></tr>"
+            )
+        title = self.tr("Latest counts")
+        return f"<b>{title}</b><table cellspacing='2'>{''.join(cells)}</table>"

@@ -1,0 +1,37 @@
+"""Every message box and file picker goes through one object that tests replace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+
+class Interaction:
+    """Asks the user things.  Tests pass a subclass with scripted answers."""
+
+    def confirm(self, parent: QWidget | None, title: str, text: str, action: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+        yes = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is yes
+
+    def error(self, parent: QWidget | None, title: str, text: str) -> None:
+        QMessageBox.warning(parent, title, text)
+
+    def info(self, parent: QWidget | None, title: str, text: str) -> None:
+        QMessageBox.information(parent, title, text)
+
+    def save_file(
+        self, parent: QWidget | None, title: str, suggested: Path, filter_: str
+    ) -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), filter_)
+        return Path(name) if name else None
+
+    def open_file(
+        self, parent: QWidget | None, title: str, folder: Path, filter_: str
+    ) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(parent, title, str(folder), filter_)
+        return Path(name) if name else None

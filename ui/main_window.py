@@ -1,0 +1,270 @@
+"""The main window: composition only (header, views, menus, status bar)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
+
+from tracker.model import Changes
+from tracker.store import RecordError
+from ui.actions import ActionId, Actions
+from ui.bridge import RecordBridge
+from ui.header import HeaderWidget
+from ui.interaction import Interaction
+from ui.settings import Settings
+from ui.views.lists import CnsView, CountsView, PhasesView
+
+VIEW_NAMES = ("phases", "counts", "cns")
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        bridge: RecordBridge,
+        interaction: Interaction,
+        settings: Settings,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.interaction = interaction
+        self.settings = settings
+        self.setWindowTitle(
+            self.tr("Treatment Tracker — {file}").format(file=bridge.record.path.name)
+        )
+        self.actions_ = Actions(self)
+
+        self.header = HeaderWidget(bridge, self)
+        self.header.child_chosen.connect(bridge.select_child)
+        # The timeline (a later piece of work) becomes the first tab, the home view.
+        self.views = QTabWidget(self)
+        self.views.setDocumentMode(True)
+        self.phases_view = PhasesView(bridge, interaction, self)
+        self.counts_view = CountsView(bridge, interaction, self)
+        self.cns_view = CnsView(bridge, interaction, self)
+        self.views.addTab(self.phases_view, self.tr("Phases && milestones"))
+        self.views.addTab(self.counts_view, self.tr("Blood counts"))
+        self.views.addTab(self.cns_view, self.tr("CNS visits"))
+        self.views.currentChanged.connect(self._view_changed)
+
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.addWidget(self.header)
+        layout.addWidget(self.views, 1)
+        self.setCentralWidget(central)
+        self.record_label = QLabel(str(bridge.record.path), self)
+        self.record_label.setToolTip(self.tr("The record file: everything stays on this computer"))
+        self.statusBar().addPermanentWidget(self.record_label)
+        self._build_menus()
+        self._connect()
+        self.restore_state()
+
+    # ------------------------------------------------------------------ menus
+
+    def _build_menus(self) -> None:
+        a = self.actions_
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        for action_id in (ActionId.NEW_CHILD, ActionId.EDIT_CHILD):
+            file_menu.addAction(a[action_id])
+        file_menu.addSeparator()
+        file_menu.addAction(a[ActionId.EXPORT_JSON])
+        file_menu.addSeparator()
+        file_menu.addAction(a[ActionId.DELETE_CHILD])
+        file_menu.addSeparator()
+        file_menu.addAction(a[ActionId.QUIT])
+        edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
+        edit_menu.addAction(a[ActionId.UNDO])
+        edit_menu.addAction(a[ActionId.REDO])
+        add_menu = self.menuBar().addMenu(self.tr("&Add"))
+        for action_id in (
+            ActionId.ADD_COUNT,
+            ActionId.ADD_PHASE,
+            ActionId.ADD_MILESTONE,
+            ActionId.ADD_LP,
+        ):
+            add_menu.addAction(a[action_id])
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        for action_id in (ActionId.VIEW_PHASES, ActionId.VIEW_COUNTS, ActionId.VIEW_CNS):
+            view_menu.addAction(a[action_id])
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        help_menu.addAction(a[ActionId.ABOUT])
+
+    def _connect(self) -> None:
+        a = self.actions_
+        stack = self.bridge.undo_stack
+        a[ActionId.UNDO].triggered.connect(stack.undo)
+        a[ActionId.REDO].triggered.connect(stack.redo)
+        stack.canUndoChanged.connect(a[ActionId.UNDO].setEnabled)
+        stack.canRedoChanged.connect(a[ActionId.REDO].setEnabled)
+        stack.undoTextChanged.connect(self._undo_text)
+        stack.redoTextChanged.connect(self._redo_text)
+        stack.indexChanged.connect(self._undo_index_changed)
+        a[ActionId.UNDO].setEnabled(False)
+        a[ActionId.REDO].setEnabled(False)
+        a[ActionId.QUIT].triggered.connect(self.close)
+        a[ActionId.NEW_CHILD].triggered.connect(self.add_child)
+        a[ActionId.EDIT_CHILD].triggered.connect(self.edit_child)
+        a[ActionId.DELETE_CHILD].triggered.connect(self.delete_child)
+        a[ActionId.EXPORT_JSON].triggered.connect(self.export_json)
+        a[ActionId.ADD_COUNT].triggered.connect(lambda: self._add(1))
+        a[ActionId.ADD_PHASE].triggered.connect(lambda: self._add(0, "phase"))
+        a[ActionId.ADD_MILESTONE].triggered.connect(lambda: self._add(0, "milestone"))
+        a[ActionId.ADD_LP].triggered.connect(lambda: self._add(2))
+        a[ActionId.VIEW_PHASES].triggered.connect(lambda: self.views.setCurrentIndex(0))
+        a[ActionId.VIEW_COUNTS].triggered.connect(lambda: self.views.setCurrentIndex(1))
+        a[ActionId.VIEW_CNS].triggered.connect(lambda: self.views.setCurrentIndex(2))
+        a[ActionId.ABOUT].triggered.connect(self.about)
+        self.bridge.changed.connect(self._changed)
+        self.bridge.child_selected.connect(lambda _id: self._update_child_actions())
+        self._update_child_actions()
+
+    def _undo_text(self, text: str) -> None:
+        action = self.actions_[ActionId.UNDO]
+        action.setText(self.tr("&Undo {what}").format(what=text) if text else self.tr("&Undo"))
+
+    def _redo_text(self, text: str) -> None:
+        action = self.actions_[ActionId.REDO]
+        action.setText(self.tr("&Redo {what}").format(what=text) if text else self.tr("&Redo"))
+
+    def _undo_index_changed(self, _index: int) -> None:
+        stack = self.bridge.undo_stack
+        if stack.canUndo():
+            self.statusBar().showMessage(
+                self.tr("Saved: {what}. Ctrl+Z undoes it.").format(what=stack.undoText()), 8000
+            )
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.children:
+            self._update_child_actions()
+
+    def _update_child_actions(self) -> None:
+        has_child = self.bridge.current_child() is not None
+        for action_id in (
+            ActionId.EDIT_CHILD,
+            ActionId.DELETE_CHILD,
+            ActionId.ADD_COUNT,
+            ActionId.ADD_PHASE,
+            ActionId.ADD_MILESTONE,
+            ActionId.ADD_LP,
+        ):
+            self.actions_[action_id].setEnabled(has_child)
+
+    # ------------------------------------------------------------------ commands
+
+    def show_view(self, name: str) -> None:
+        if name in VIEW_NAMES:
+            self.views.setCurrentIndex(VIEW_NAMES.index(name))
+
+    def _view_changed(self, index: int) -> None:
+        if 0 <= index < len(VIEW_NAMES):
+            self.settings.last_view = VIEW_NAMES[index]
+
+    def _add(self, view_index: int, what: str = "") -> None:
+        self.views.setCurrentIndex(view_index)
+        if view_index == 0:
+            if what == "phase":
+                self.phases_view.edit_phase(None)
+            else:
+                self.phases_view.edit_milestone(None)
+        elif view_index == 1:
+            self.counts_view.edit_count(None)
+        else:
+            self.cns_view.edit_visit(None)
+
+    def add_child(self) -> None:
+        from ui.dialogs.child import ChildDialog
+
+        dialog = ChildDialog(None, self.bridge.record.today(), self)
+        dialog.submit = self.bridge.save_child
+        if dialog.exec() == ChildDialog.DialogCode.Accepted and dialog.value is not None:
+            self.bridge.select_child(dialog.value.id)
+
+    def edit_child(self) -> None:
+        from ui.dialogs.child import ChildDialog
+
+        child = self.bridge.current_child()
+        if child is None:
+            return
+        dialog = ChildDialog(child, self.bridge.record.today(), self)
+        dialog.submit = self.bridge.save_child
+        dialog.exec()
+
+    def delete_child(self) -> None:
+        child = self.bridge.current_child()
+        if child is None or child.id is None:
+            return
+        sure = self.interaction.confirm(
+            self,
+            self.tr("Delete {name}?").format(name=child.name),
+            self.tr(
+                "This deletes {name} and everything recorded for them: phases, milestones, "
+                "blood counts and lumbar punctures. You can undo it with Ctrl+Z until you "
+                "close the program."
+            ).format(name=child.name),
+            self.tr("Delete {name}").format(name=child.name),
+        )
+        if sure:
+            self._guard(lambda: self.bridge.delete_child(child.id), self.tr("Delete"))
+
+    def export_json(self) -> None:
+        from tracker.io.json_export import write_json
+        from tracker.store.record import system_clock
+
+        suggested = Path.home() / f"{self.bridge.record.path.stem}-export.json"
+        target = self.interaction.save_file(
+            self, self.tr("Export the whole record"), suggested, self.tr("JSON files (*.json)")
+        )
+        if target is None:
+            return
+        if target.suffix == "":
+            target = target.with_suffix(".json")
+
+        def run() -> None:
+            write_json(self.bridge.record, target, system_clock())
+            self.statusBar().showMessage(self.tr("Exported to {file}").format(file=target), 8000)
+
+        self._guard(run, self.tr("Export"))
+
+    def _guard(self, fn: object, title: str) -> None:
+        try:
+            fn()  # type: ignore[operator]
+        except (RecordError, OSError) as exc:
+            self.interaction.error(self, title, str(exc))
+
+    def about(self) -> None:
+        self.interaction.info(
+            self,
+            self.tr("About Treatment Tracker"),
+            self.tr(
+                "Treatment Tracker {version}\n\nA private record of a baby's leukemia "
+                "treatment, kept by the family. It records and shows; it does not give "
+                "medical advice: ask your treatment team.\n\nNothing leaves this computer: "
+                "no account, no network.\n\nRecord file: {path}"
+            ).format(version=QCoreApplication.applicationVersion(), path=self.bridge.record.path),
+        )
+
+    # ------------------------------------------------------------------ window state
+
+    def restore_state(self) -> None:
+        geometry = self.settings.geometry
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1200, 780)
+        state = self.settings.window_state
+        if state is not None:
+            self.restoreState(state)
+        self.show_view(self.settings.last_view)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.geometry = self.saveGeometry()
+        self.settings.window_state = self.saveState()
+        self.settings.sync()
+        super().closeEvent(event)
+
+
+def set_focus_policy(widget: QWidget) -> None:
+    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)

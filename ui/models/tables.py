@@ -1,0 +1,282 @@
+"""Table models over the record's lists: one model per kind of row.
+
+Each model holds a cached list of frozen records (ids and values) filled by
+``reload``; views never run SQL.  ``ITEM_ROLE`` gives the record behind a row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QFont
+
+from tracker import analytes, labels
+from tracker.analytes import format_number
+from tracker.model import CnsVisit, CountResult, CountValue, Milestone, MrdQualifier, Phase
+from tracker.mrd import format_both
+
+T = TypeVar("T")
+ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("tables", text)
+
+
+@dataclass(frozen=True)
+class Column(Generic[T]):
+    header: str
+    text: Callable[[T], str]
+    align_right: bool = False
+    tooltip: Callable[[T], str] | None = None
+
+
+class RecordTableModel(QAbstractTableModel, Generic[T]):
+    columns: Sequence[Column[T]] = ()
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._items: list[T] = []
+
+    def reload(self, items: Sequence[T]) -> None:
+        self.beginResetModel()
+        self._items = list(items)
+        self.endResetModel()
+
+    def item(self, row: int) -> T:
+        return self._items[row]
+
+    def items(self) -> list[T]:
+        return list(self._items)
+
+    def row_of(self, item_id: int) -> int:
+        for row, item in enumerate(self._items):
+            if getattr(item, "id", None) == item_id:
+                return row
+        return -1
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._items)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            if 0 <= section < len(self.columns):
+                return tr(self.columns[section].header)
+            return None
+        return section + 1
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._items)):
+            return None
+        if not 0 <= index.column() < len(self.columns):
+            return None
+        item = self._items[index.row()]
+        column = self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.text(item)
+        if role == ITEM_ROLE:
+            return item
+        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
+            return column.tooltip(item)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+def _date(d: Any) -> str:
+    return d.isoformat() if d else ""
+
+
+# ---------------------------------------------------------------------- phases
+
+
+def _phase_status(p: Phase) -> str:
+    if p.actual_start is None:
+        return tr("Planned")
+    if p.actual_end is None:
+        return tr("Running")
+    return tr("Finished")
+
+
+def _phase_days(p: Phase) -> str:
+    start, end = p.start, p.end
+    if start is None or end is None:
+        return ""
+    return str((end - start).days + 1)
+
+
+class PhasesModel(RecordTableModel[Phase]):
+    columns = (
+        Column(tr("Phase"), lambda p: p.display_name),
+        Column(tr("Kind"), lambda p: tr(labels.PHASE_KIND[p.kind.value])),
+        Column(tr("Start"), lambda p: _date(p.actual_start or p.planned_start)),
+        Column(tr("End"), lambda p: _date(p.actual_end or p.planned_end)),
+        Column(tr("Days"), _phase_days, align_right=True),
+        Column(tr("Status"), _phase_status),
+        Column(tr("Notes"), lambda p: p.notes.replace("\n", " ")),
+    )
+
+
+# ---------------------------------------------------------------------- milestones
+
+
+def milestone_result(m: Milestone) -> str:
+    parts: list[str] = []
+    if m.mrd is not None:
+        if m.mrd.fraction is not None:
+            parts.append(tr("MRD {value}").format(value=format_both(m.mrd.fraction)))
+        if m.mrd.qualifier is not MrdQualifier.QUANTIFIED:
+            parts.append(tr(labels.MRD_QUALIFIER[m.mrd.qualifier.value]))
+        detail = ", ".join(
+            tr(x)
+            for x in (
+                labels.MRD_METHOD.get(m.mrd.method.value, "") if m.mrd.method else "",
+                labels.MRD_SAMPLE.get(m.mrd.sample.value, "") if m.mrd.sample else "",
+            )
+            if x
+        )
+        if detail:
+            parts.append(f"({detail})")
+    if m.result_text:
+        parts.append(m.result_text)
+    return " ".join(parts)
+
+
+class MilestonesModel(RecordTableModel[Milestone]):
+    columns = (
+        Column(tr("Date"), lambda m: m.date.isoformat()),
+        Column(tr("Milestone"), lambda m: tr(labels.MILESTONE_KIND[m.kind.value])),
+        Column(tr("Result"), milestone_result),
+        Column(tr("Planned"), lambda m: tr("Planned") if m.planned else ""),
+        Column(tr("Notes"), lambda m: m.notes.replace("\n", " ")),
+    )
+
+
+# ---------------------------------------------------------------------- counts
+
+
+def value_text(v: CountValue | None) -> str:
+    """A value as reported: the typed number with its unit, e.g. "1.2 K/µL" or "<0.1 ×10⁹/L"."""
+    if v is None:
+        return ""
+    number = v.comparator.value + format_number(v.value)
+    return f"{number} {v.unit}".strip()
+
+
+def value_tooltip(v: CountValue | None) -> str:
+    if v is None:
+        return ""
+    a = analytes.analyte(v.analyte)
+    lines = [
+        f"{a.name}: {v.value_text} {v.unit}",
+        tr("= {value} {unit} (standard unit)").format(
+            value=format_number(v.normalised_value), unit=v.canonical_unit
+        ),
+    ]
+    if v.range_text:
+        lines.append(tr("Lab's printed range: {range}").format(range=v.range_text))
+    return "\n".join(lines)
+
+
+def _value_column(code: str) -> Column[CountResult]:
+    a = analytes.analyte(code)
+    return Column(
+        a.short,
+        lambda r: value_text(r.value(code)),
+        align_right=True,
+        tooltip=lambda r: value_tooltip(r.value(code)),
+    )
+
+
+class CountsModel(RecordTableModel[CountResult]):
+    """Newest first; one column per analyte, each cell with its unit as reported."""
+
+    fixed = (
+        Column(tr("Date"), lambda r: r.taken_date.isoformat()),
+        Column(tr("Time"), lambda r: r.taken_time.strftime("%H:%M") if r.taken_time else ""),
+    )
+    tail = (
+        Column(tr("Lab"), lambda r: r.source),
+        Column(tr("Note"), lambda r: r.note.replace("\n", " ")),
+    )
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.columns = (*self.fixed, *(_value_column(c) for c in analytes.CODES), *self.tail)
+
+    def reload(self, items: Sequence[CountResult]) -> None:
+        newest_first = sorted(
+            items,
+            key=lambda r: (
+                r.taken_date,
+                r.taken_time.isoformat() if r.taken_time else "",
+                r.id or 0,
+            ),
+            reverse=True,
+        )
+        super().reload(newest_first)
+
+    def analyte_column(self, code: str) -> int:
+        return len(self.fixed) + analytes.CODES.index(code)
+
+    def empty_analytes(self) -> set[str]:
+        return {c for c in analytes.CODES if all(r.value(c) is None for r in self._items)}
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.FontRole and index.isValid() and index.column() == 0:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return super().data(index, role)
+
+
+# ---------------------------------------------------------------------- CNS visits
+
+
+def drugs_text(v: CnsVisit) -> str:
+    return ", ".join(
+        f"{tr(labels.IT_DRUG[d.drug.value])} {d.dose_text}".strip() for d in v.it_drugs
+    )
+
+
+def _num(x: float | None) -> str:
+    return format_number(x) if x is not None else ""
+
+
+class CnsVisitsModel(RecordTableModel[CnsVisit]):
+    def __init__(
+        self, phase_names: Callable[[int | None], str] | None = None, parent: Any = None
+    ) -> None:
+        super().__init__(parent)
+        names = phase_names or (lambda _id: "")
+        self.columns = (
+            Column(tr("Date"), lambda v: v.date.isoformat()),
+            Column(tr("Procedure"), lambda v: tr(labels.LP_PROCEDURE[v.procedure.value])),
+            Column(tr("Intrathecal drugs"), drugs_text),
+            Column(tr("CSF WBC /µL"), lambda v: _num(v.csf_wbc), align_right=True),
+            Column(tr("CSF RBC /µL"), lambda v: _num(v.csf_rbc), align_right=True),
+            Column(tr("Blasts"), lambda v: tr(labels.YES_NO[v.blasts_seen.value])),
+            Column(tr("CNS status"), lambda v: tr(labels.CNS_STATUS[v.cns_status.value])),
+            Column(tr("Phase"), lambda v: names(v.phase_id)),
+            Column(tr("Planned"), lambda v: tr("Planned") if v.planned else ""),
+            Column(tr("Note"), lambda v: " ".join(x for x in (v.complications, v.note) if x)),
+        )

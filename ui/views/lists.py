@@ -1,0 +1,361 @@
+"""The list views: a table of one kind of record with Add, Edit and Delete.
+
+Each view reads through the bridge's record and changes it only through the
+bridge (one transaction, one undo step).  Enter or double-click edits, Delete
+deletes (undo with Ctrl+Z), Insert adds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tracker.model import Changes
+from ui.bridge import RecordBridge
+from ui.dialogs.base import FormDialog
+from ui.interaction import Interaction
+from ui.models.tables import (
+    CnsVisitsModel,
+    CountsModel,
+    MilestonesModel,
+    PhasesModel,
+    RecordTableModel,
+)
+
+
+class RecordTable(QWidget):
+    """A titled table with Add/Edit/Delete buttons.
+
+    Signals:
+        add_requested(), edit_requested(object), delete_requested(object)
+    """
+
+    add_requested = Signal()
+    edit_requested = Signal(object)
+    delete_requested = Signal(object)
+
+    def __init__(
+        self,
+        title: str,
+        model: RecordTableModel[Any],
+        add_text: str,
+        empty_text: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.title = QLabel(f"<h3>{title}</h3>", self)
+        self.add_button = QPushButton(add_text, self)
+        self.edit_button = QPushButton(self.tr("&Edit…"), self)
+        self.delete_button = QPushButton(self.tr("Delete"), self)
+        self.delete_button.setToolTip(self.tr("Delete the selected row (Ctrl+Z undoes it)"))
+        self.empty = QLabel(empty_text, self)
+        self.empty.setWordWrap(True)
+        self.empty.setStyleSheet("color: palette(mid); padding: 12px;")
+        self.table = QTableView(self)
+        self.table.setModel(model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setAccessibleName(title)
+        self.table.doubleClicked.connect(lambda _index: self._edit())
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            QShortcut(
+                QKeySequence(key), self.table, self._edit, context=Qt.ShortcutContext.WidgetShortcut
+            )
+        QShortcut(
+            QKeySequence(QKeySequence.StandardKey.Delete),
+            self.table,
+            self._delete,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
+        QShortcut(
+            QKeySequence(Qt.Key.Key_Insert),
+            self.table,
+            self.add_requested.emit,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
+        self.add_button.clicked.connect(self.add_requested)
+        self.edit_button.clicked.connect(self._edit)
+        self.delete_button.clicked.connect(self._delete)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.title)
+        buttons.addStretch(1)
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.edit_button)
+        buttons.addWidget(self.delete_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(buttons)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.table, 1)
+        self.selection_changed()
+        self.table.selectionModel().selectionChanged.connect(self.selection_changed)
+        model.modelReset.connect(self.selection_changed)
+
+    def selected(self) -> Any | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            index = self.table.currentIndex()
+            if not index.isValid():
+                return None
+            return self.model.item(index.row())
+        return self.model.item(rows[0].row())
+
+    def select_id(self, item_id: int | None) -> None:
+        row = self.model.row_of(item_id) if item_id is not None else -1
+        if row >= 0:
+            index = self.model.index(row, 0)
+            self.table.selectionModel().setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            self.table.scrollTo(index)
+
+    def selection_changed(self, *_: object) -> None:
+        has = self.selected() is not None
+        self.edit_button.setEnabled(has)
+        self.delete_button.setEnabled(has)
+        empty = self.model.rowCount() == 0
+        self.empty.setVisible(empty)
+
+    def _edit(self) -> None:
+        item = self.selected()
+        if item is not None:
+            self.edit_requested.emit(item)
+
+    def _delete(self) -> None:
+        item = self.selected()
+        if item is not None:
+            self.delete_requested.emit(item)
+
+
+class RecordView(QWidget):
+    """Base for the views: knows the bridge, the dialog opener and the clock."""
+
+    def __init__(
+        self, bridge: RecordBridge, interaction: Interaction, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.interaction = interaction
+        bridge.changed.connect(self.on_changed)
+        bridge.child_selected.connect(lambda _id: self.refresh())
+
+    def on_changed(self, changes: Changes) -> None:
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        raise NotImplementedError
+
+    def run_dialog(self, dialog: FormDialog, save: Callable[[Any], Any]) -> Any | None:
+        """Open ``dialog``; its Save button saves through ``save`` and keeps it open on error."""
+        dialog.submit = save
+        accepted = dialog.exec() == FormDialog.DialogCode.Accepted
+        return dialog.value if accepted else None
+
+
+def dialog_factory() -> dict[str, Any]:
+    """The dialog classes, looked up late so tests can replace them."""
+    from ui.dialogs.cns import CnsVisitDialog
+    from ui.dialogs.count import CountDialog
+    from ui.dialogs.phase import MilestoneDialog, PhaseDialog
+
+    return {
+        "phase": PhaseDialog,
+        "milestone": MilestoneDialog,
+        "count": CountDialog,
+        "cns": CnsVisitDialog,
+    }
+
+
+class PhasesView(RecordView):
+    def __init__(
+        self, bridge: RecordBridge, interaction: Interaction, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(bridge, interaction, parent)
+        self.phases = RecordTable(
+            self.tr("Treatment phases"),
+            PhasesModel(self),
+            self.tr("&Add phase…"),
+            self.tr(
+                "No phases yet. Add the phases from your team's roadmap, e.g. prophase "
+                "and induction; planned phases can be added with planned dates."
+            ),
+            self,
+        )
+        self.milestones = RecordTable(
+            self.tr("Milestones"),
+            MilestonesModel(self),
+            self.tr("Add &milestone…"),
+            self.tr(
+                "No milestones yet: marrow checks, MRD results, remission, risk-group changes."
+            ),
+            self,
+        )
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(self.phases)
+        splitter.addWidget(self.milestones)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self.phases.add_requested.connect(lambda: self.edit_phase(None))
+        self.phases.edit_requested.connect(self.edit_phase)
+        self.phases.delete_requested.connect(lambda p: self.bridge.delete_phase(p.id))
+        self.milestones.add_requested.connect(lambda: self.edit_milestone(None))
+        self.milestones.edit_requested.connect(self.edit_milestone)
+        self.milestones.delete_requested.connect(lambda m: self.bridge.delete_milestone(m.id))
+        self.refresh()
+
+    def on_changed(self, changes: Changes) -> None:
+        if changes.phases or changes.milestones or changes.children:
+            self.refresh()
+
+    def refresh(self) -> None:
+        child_id = self.bridge.child_id
+        record = self.bridge.record
+        self.phases.model.reload(record.phases(child_id) if child_id is not None else [])
+        self.milestones.model.reload(record.milestones(child_id) if child_id is not None else [])
+
+    def edit_phase(self, phase: Any) -> None:
+        child = self.bridge.current_child()
+        if child is None:
+            return
+        dialog = dialog_factory()["phase"](phase, child, self)
+        saved = self.run_dialog(dialog, self.bridge.save_phase)
+        if saved is not None:
+            self.phases.select_id(saved.id)
+
+    def edit_milestone(self, milestone: Any) -> None:
+        child = self.bridge.current_child()
+        if child is None:
+            return
+        dialog = dialog_factory()["milestone"](milestone, child, self.bridge.record.today(), self)
+        saved = self.run_dialog(dialog, self.bridge.save_milestone)
+        if saved is not None:
+            self.milestones.select_id(saved.id)
+
+
+class CountsView(RecordView):
+    def __init__(
+        self, bridge: RecordBridge, interaction: Interaction, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(bridge, interaction, parent)
+        self.model = CountsModel(self)
+        self.counts = RecordTable(
+            self.tr("Blood counts (newest first)"),
+            self.model,
+            self.tr("&Add blood count…"),
+            self.tr(
+                "No blood counts yet. Add one from a lab report: type each value as it "
+                "is printed, with its unit."
+            ),
+            self,
+        )
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.counts)
+        self.counts.add_requested.connect(lambda: self.edit_count(None))
+        self.counts.edit_requested.connect(self.edit_count)
+        self.counts.delete_requested.connect(lambda r: self.bridge.delete_count(r.id))
+        self.refresh()
+
+    def on_changed(self, changes: Changes) -> None:
+        if changes.counts or changes.children:
+            self.refresh()
+
+    def refresh(self) -> None:
+        child_id = self.bridge.child_id
+        self.model.reload(self.bridge.record.counts(child_id) if child_id is not None else [])
+        empty = self.model.empty_analytes()
+        from tracker import analytes
+
+        for code in analytes.CODES:
+            self.counts.table.setColumnHidden(self.model.analyte_column(code), code in empty)
+
+    def edit_count(self, result: Any) -> None:
+        child = self.bridge.current_child()
+        if child is None:
+            return
+        latest = self.model.items()
+        units: dict[str, str] = {}
+        for r in reversed(latest):  # oldest → newest so the newest unit wins
+            for v in r.values:
+                units[v.analyte] = v.unit
+        source = latest[0].source if latest else ""
+        dialog = dialog_factory()["count"](
+            result,
+            child,
+            self.bridge.record.today(),
+            self,
+            default_units=units,
+            default_source=source,
+        )
+        saved = self.run_dialog(dialog, self.bridge.save_count)
+        if saved is not None:
+            self.counts.select_id(saved.id)
+
+
+class CnsView(RecordView):
+    def __init__(
+        self, bridge: RecordBridge, interaction: Interaction, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(bridge, interaction, parent)
+        self._phase_names: dict[int, str] = {}
+        self.model = CnsVisitsModel(lambda pid: self._phase_names.get(pid, "") if pid else "", self)
+        self.visits = RecordTable(
+            self.tr("CNS prophylaxis: lumbar punctures"),
+            self.model,
+            self.tr("&Add lumbar puncture…"),
+            self.tr(
+                "No lumbar punctures yet. Add each LP with the intrathecal drugs given and "
+                "the spinal-fluid result when it is back."
+            ),
+            self,
+        )
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.visits)
+        self.visits.add_requested.connect(lambda: self.edit_visit(None))
+        self.visits.edit_requested.connect(self.edit_visit)
+        self.visits.delete_requested.connect(lambda v: self.bridge.delete_cns_visit(v.id))
+        self.refresh()
+
+    def on_changed(self, changes: Changes) -> None:
+        if changes.cns or changes.phases or changes.children:
+            self.refresh()
+
+    def refresh(self) -> None:
+        child_id = self.bridge.child_id
+        record = self.bridge.record
+        phases = record.phases(child_id) if child_id is not None else []
+        self._phase_names = {p.id: p.display_name for p in phases if p.id is not None}
+        visits = record.cns_visits(child_id) if child_id is not None else []
+        self.model.reload(sorted(visits, key=lambda v: (v.date, v.id or 0), reverse=True))
+
+    def edit_visit(self, visit: Any) -> None:
+        child = self.bridge.current_child()
+        if child is None or child.id is None:
+            return
+        phases = self.bridge.record.phases(child.id)
+        dialog = dialog_factory()["cns"](visit, child, phases, self.bridge.record.today(), self)
+        saved = self.run_dialog(dialog, self.bridge.save_cns_visit)
+        if saved is not None:
+            self.visits.select_id(saved.id)

@@ -1,0 +1,67 @@
+"""First run: a short welcome that creates the record and the first child."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
+
+from tracker.forms import child_from_form
+from tracker.model import Child
+from tracker.store import Record
+from tracker.store.record import system_clock
+from ui.dialogs.base import DateField, FormDialog
+
+
+class WelcomeDialog(FormDialog):
+    """Asks for the child's name and dates; Save creates the record file (if new) and the child.
+
+    After ``exec()`` returns Accepted, :attr:`record` is the open record.
+    """
+
+    def __init__(
+        self, path: Path, record: Record | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(self.tr("Welcome to Treatment Tracker"), parent)
+        self.path = path
+        self.record = record
+        intro = QLabel(
+            self.tr(
+                "<h2>Welcome</h2>"
+                "<p>This program keeps your child's treatment record: phases, blood counts "
+                "and lumbar punctures, on this computer only. Nothing is sent anywhere.</p>"
+                "<p>To begin, tell us who the record is for. Everything else can be added "
+                "later, and everything can be changed.</p>"
+            ),
+            self,
+        )
+        intro.setWordWrap(True)
+        self.body.addWidget(intro)
+        form = QFormLayout()
+        self.add_field(form, "name", self.tr("Child's &name:"), QLineEdit(self))
+        self.add_field(form, "birth_date", self.tr("Date of &birth:"), DateField(self))
+        self.add_field(
+            form,
+            "diagnosis_date",
+            self.tr("&Diagnosis date:"),
+            DateField(self),
+            self.tr("Optional"),
+        )
+        self.body.addLayout(form)
+        where = QLabel(self.tr("Your record will be kept in: {path}").format(path=path), self)
+        where.setWordWrap(True)
+        where.setStyleSheet("color: palette(mid);")
+        self.body.addWidget(where)
+        self.buttons.button(self.buttons.StandardButton.Save).setText(self.tr("&Start my record"))
+        self.setMinimumWidth(520)
+        self.field("name").setFocus()
+        self.submit = self._create
+
+    def build(self) -> Child:
+        return child_from_form(self.texts(), today=system_clock().date())
+
+    def _create(self, child: Child) -> Child:
+        if self.record is None:
+            self.record = Record.open(self.path, create=True)
+        saved, _ = self.record.save_child(child)
+        return saved
