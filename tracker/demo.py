@@ -49,6 +49,7 @@ from tracker.model import (
     YesNoUnknown,
 )
 from tracker.mrd import parse_mrd
+from tracker.phases import current_phase
 from tracker.store.record import Record
 
 SEED = 20_261_124
@@ -60,6 +61,7 @@ DIAGNOSIS_DAYS_AGO = 560
 AGE_AT_DIAGNOSIS = relativedelta(months=4, days=9)
 
 CHILD_NAME = "Robin (demo)"
+WBC_AT_DIAGNOSIS = "285"  # ×10⁹/L, as on the first blood count
 HOSPITAL = "Lindenbrook Children's Hospital (fictional)"
 HOSPITAL_LAB = "Lindenbrook hospital lab (demo)"
 LOCAL_LAB = "Riverside family practice lab (demo)"
@@ -311,7 +313,7 @@ def _save_child(record: Record, birth: dt.date, diagnosis: dt.date, today: dt.da
             "immunophenotype": "pro-B ALL (CD10-negative, BI)",
             "kmt2a_status": "rearranged",
             "kmt2a_partner": "AFF1 (AF4), t(4;11)(q21;q23)",
-            "wbc_at_diagnosis_text": "285",
+            "wbc_at_diagnosis_text": WBC_AT_DIAGNOSIS,
             "wbc_at_diagnosis_unit": "×10⁹/L",
             "cns_status_at_diagnosis": "CNS2",
             "prednisone_response": "good",
@@ -357,12 +359,8 @@ def _save_phases(
 
 def _phase_on(phases: Sequence[Phase], date: dt.date) -> Phase | None:
     """The phase running on ``date`` (the latest to start when several do)."""
-    running = [
-        p
-        for p in phases
-        if p.start is not None and p.start <= date and (p.end is None or date <= p.end)
-    ]
-    return max(running, key=lambda p: (p.start, p.id or 0)) if running else None
+    running = current_phase(phases, date)
+    return running.phase if running else None
 
 
 # ---------------------------------------------------------------------- blood counts
@@ -396,7 +394,7 @@ def _capacity(t: int, platelets: bool = False) -> float:
 
 
 def _leukaemic_wbc(t: int) -> float:
-    """Blasts in the blood (×10⁹/L): 285 at diagnosis, cleared by prednisone within days."""
+    """Blasts in the blood (×10⁹/L): about 284 at diagnosis, cleared by prednisone within days."""
     return 283.0 * math.exp(-0.906 * t) if t <= 12 else 0.0
 
 
@@ -559,7 +557,7 @@ def _draw(
         rng_text = ranges.get(code, "") if with_ranges else ""
         inputs.append(ValueInput(code, text, unit, rng_text))
 
-    wbc_text = _fmt_count(wbc, lab)
+    wbc_text = WBC_AT_DIAGNOSIS if t == 0 else _fmt_count(wbc, lab)
     wbc_typed = float(wbc_text)
     add("wbc", wbc_text, lab.count_unit)
     differential = wbc_typed >= 0.5 and (t < 60 or rng.random() < 0.7)

@@ -20,6 +20,7 @@ import errno
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,12 +41,21 @@ FORMAT = "treatment-tracker"
 VERSION = 1
 
 JsonObject = dict[str, Any]
+_PhaseUid = Callable[[int | None], str | None]
 
 
 def export_record(record: Record, exported_at: dt.datetime) -> JsonObject:
     """Everything in ``record`` as plain JSON-ready data (dicts, lists, str, float, bool, None)."""
     children: list[JsonObject] = []
     phase_uids: dict[int, str] = {}
+
+    def phase_uid(phase_id: int | None) -> str | None:
+        if phase_id is None:
+            return None
+        if phase_id not in phase_uids:  # the store keeps a visit's phase within its child
+            phase_uids[phase_id] = record.phase(phase_id).uid
+        return phase_uids[phase_id]
+
     for child in record.children():
         assert child.id is not None
         phases = record.phases(child.id)
@@ -57,13 +67,13 @@ def export_record(record: Record, exported_at: dt.datetime) -> JsonObject:
                 record.milestones(child.id),
                 record.counts(child.id),
                 record.cns_visits(child.id),
-                lambda phase_id: _phase_uid(record, phase_uids, phase_id),
+                phase_uid,
             )
         )
     return {
         "format": FORMAT,
         "version": VERSION,
-        "exported_at": exported_at.isoformat(),
+        "exported_at": exported_at.isoformat(timespec="seconds"),
         "children": children,
     }
 
@@ -123,9 +133,7 @@ def _fsync_folder(folder: Path) -> None:
 
 
 def _cannot_save(path: Path, exc: OSError) -> CannotSave:
-    unchanged = (
-        f"the existing file {path} is unchanged" if path.exists() else "nothing was written"
-    )
+    unchanged = f"the existing file {path} is unchanged" if path.exists() else "nothing was written"
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         reason = "the disk is full"
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
@@ -139,14 +147,6 @@ def _cannot_save(path: Path, exc: OSError) -> CannotSave:
     return CannotSave(f"Could not write the export to {path}: {reason}; {unchanged}.")
 
 
-def _phase_uid(record: Record, known: dict[int, str], phase_id: int | None) -> str | None:
-    if phase_id is None:
-        return None
-    if phase_id not in known:
-        known[phase_id] = record.phase(phase_id).uid
-    return known[phase_id]
-
-
 def _iso(d: dt.date | None) -> str | None:
     return d.isoformat() if d is not None else None
 
@@ -157,7 +157,7 @@ def _child(
     milestones: list[Milestone],
     counts: list[CountResult],
     visits: list[CnsVisit],
-    phase_uid: Any,
+    phase_uid: _PhaseUid,
 ) -> JsonObject:
     return {
         "uid": child.uid,
