@@ -13,6 +13,7 @@ L/L for haematocrit, ×10¹²/L for red cells, % for percentages.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -258,6 +259,8 @@ def parse_number(text: str) -> ParsedNumber:
             f"or {whole}.{frac} for a decimal"
         )
     value = float(f"{whole}.{frac}" if frac is not None else whole)
+    if not math.isfinite(value):  # hundreds of digits overflow to inf
+        raise ValueError(f"“{text.strip()[:20]}…” is far too large to be a result")
     return ParsedNumber(value, Comparator(sign))
 
 

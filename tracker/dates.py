@@ -67,6 +67,8 @@ def format_age(birth: dt.date, on: dt.date) -> str:
         return " ".join(parts)
     if months == 0:
         return _plural(r.days, "day")
+    if r.days == 0:
+        return _plural(months, "month")
     return f"{_plural(months, 'month')} {_plural(r.days, 'day')}"
 
 

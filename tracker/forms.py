@@ -10,6 +10,7 @@ The UI shows the messages beside the fields and holds no rules of its own.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -40,7 +41,7 @@ from tracker.model import (
     Sex,
     YesNoUnknown,
 )
-from tracker.mrd import parse_mrd
+from tracker.mrd import is_bare_number, parse_mrd
 
 
 class FormErrors(ValueError):
@@ -275,6 +276,7 @@ def milestone_from_form(
     assert child.id is not None
     date = c.run("date", parse_date, _text(f, "date"), "Date")
     kind = c.run("kind", _choice, MilestoneKind, _text(f, "kind"), "Kind", labels.MILESTONE_KIND)
+    planned = _text(f, "planned") in ("1", "true", "yes")
     mrd: Mrd | None = None
     if kind is MilestoneKind.MRD_RESULT:
         qualifier = (
@@ -291,8 +293,14 @@ def milestone_from_form(
         entered = _text(f, "mrd_value")
         fraction = None
         if entered:
-            fraction = c.run("mrd_value", parse_mrd, entered)
-        elif qualifier is MrdQualifier.QUANTIFIED:
+            notation = _text(f, "mrd_notation")
+            if notation not in ("", "percent", "fraction"):
+                c.add("mrd_notation", "MRD: choose percent or fraction")
+                notation = ""
+            fraction = c.run("mrd_value", _parse_mrd_as, entered, notation)
+            if notation == "percent" and is_bare_number(entered):
+                entered = entered + "%"
+        elif qualifier is MrdQualifier.QUANTIFIED and not planned:  # a planned check has none yet
             c.add(
                 "mrd_value",
                 "MRD value: type the value (for example 0.01% or 1e-4), or choose how it was "
@@ -316,7 +324,7 @@ def milestone_from_form(
         date=date or today,
         kind=kind or MilestoneKind.OTHER,
         result_text=_text(f, "result_text"),
-        planned=_text(f, "planned") in ("1", "true", "yes"),
+        planned=planned,
         mrd=mrd,
         notes=_text(f, "notes"),
         id=id,
@@ -327,6 +335,10 @@ def milestone_from_form(
             c.add(field, message)
     c.raise_if_any()
     return milestone
+
+
+def _parse_mrd_as(text: str, notation: str) -> float:
+    return parse_mrd(text, bare_as=notation)
 
 
 def validate_milestone(m: Milestone, child: Child, today: dt.date) -> dict[str, str]:
@@ -381,7 +393,10 @@ def parse_range(text: str) -> tuple[float | None, float | None]:
         )
 
     def num(s: str) -> float:
-        return float(s.replace(",", "."))
+        value = float(s.replace(",", "."))
+        if not math.isfinite(value):  # hundreds of digits overflow to inf
+            raise ValueError(f"“{text.strip()[:20]}…” holds a number far too large for a range")
+        return value
 
     if m.group("low") is not None:
         low, high = num(m.group("low")), num(m.group("high"))
@@ -624,7 +639,7 @@ def cns_visit_from_form(
         child_id=child.id,
         date=date or today,
         procedure=procedure or LpProcedure.LP_WITH_IT,
-        phase_id=int(phase_text) if phase_text.isdigit() else None,
+        phase_id=int(phase_text) if phase_text.isascii() and phase_text.isdigit() else None,
         it_drugs=tuple(doses),
         csf_wbc=numbers["csf_wbc"],
         csf_rbc=numbers["csf_rbc"],
@@ -680,11 +695,11 @@ def validate_cns_visit(v: CnsVisit, child: Child, today: dt.date) -> dict[str, s
             "still to come"
         )
     seen: set[ItDrug] = set()
-    for i, dose in enumerate(v.it_drugs):
+    for _i, dose in enumerate(v.it_drugs):
         if not isinstance(dose.drug, ItDrug):
-            errors[f"it_drugs.{i}"] = f"“{dose.drug}” cannot be recorded as an intrathecal drug"
+            errors["it_drugs"] = f"“{dose.drug}” cannot be recorded as an intrathecal drug"
         elif dose.drug in seen:
-            errors[f"it_drugs.{i}"] = f"{labels.IT_DRUG[dose.drug.value]} is listed twice"
+            errors["it_drugs"] = f"{labels.IT_DRUG[dose.drug.value]} is listed twice"
         seen.add(dose.drug)
     if v.procedure is LpProcedure.DIAGNOSTIC_LP and v.it_drugs:
         errors["procedure"] = (

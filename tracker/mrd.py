@@ -14,13 +14,31 @@ _DECIMAL = r"\d+(?:\.\d+)?"
 _PERCENT = re.compile(rf"^({_DECIMAL})%$")
 _PLAIN = re.compile(rf"^({_DECIMAL})$")
 _E_NOTATION = re.compile(rf"^({_DECIMAL})e(-?\d+)$")
-_POWER = re.compile(rf"^(?:({_DECIMAL})[x×*])?10\^?(-\d+)$")
+_POWER = re.compile(rf"^(?:({_DECIMAL})[x×*])?10\^?(-?\d+)$")
 
 HINT = "for example 0.01%, 0.0001, 1e-4, 10^-4 or 1×10^-4"
 
 
-def parse_mrd(text: str) -> float:
-    """Return the MRD as a fraction (0 ≤ f ≤ 1) or raise ValueError with a plain reason."""
+def is_bare_number(text: str) -> bool:
+    """True for "0.05" (no %, no power of ten): percent or fraction cannot be told apart."""
+    s = text.strip().replace(",", ".")
+    return bool(_PLAIN.match(s)) and float(s) != 0
+
+
+def parse_mrd(text: str, *, bare_as: str = "fraction") -> float:
+    """Return the MRD as a fraction (0 ≤ f ≤ 1) or raise ValueError with a plain reason.
+
+    ``bare_as`` says what a plain number such as "0.05" means: ``"fraction"``,
+    ``"percent"``, or ``""`` to refuse it (a report's "0.05%" typed without the
+    % would otherwise be stored 100 times too high).
+    """
+    if bare_as == "percent" and is_bare_number(text):
+        text = text.strip() + "%"
+    elif bare_as == "" and is_bare_number(text):
+        raise ValueError(
+            f"MRD “{text.strip()}” could be a percentage or a fraction; say which "
+            f"(for example {text.strip()}% for a percentage, or choose “fraction”)"
+        )
     raw = text.strip()
     s = raw.translate(_SUPERSCRIPTS).replace(" ", "").replace(",", ".").replace("×", "x").lower()
     if not s.isascii() or not s:
@@ -36,10 +54,10 @@ def parse_mrd(text: str) -> float:
                 f"({raw}%)"
             )
     elif m := _E_NOTATION.match(s):
-        fraction = float(m.group(1)) * 10 ** int(m.group(2))
+        # float("1e400") is inf (refused below); float * 10**400 would raise OverflowError
+        fraction = float(f"{m.group(1)}e{m.group(2)}")
     elif m := _POWER.match(s):
-        mantissa = float(m.group(1)) if m.group(1) else 1.0
-        fraction = mantissa * 10 ** int(m.group(2))
+        fraction = float(f"{m.group(1) or 1}e{m.group(2)}")
     else:
         raise ValueError(f"MRD “{raw}” is not a value we can read; write it {HINT}")
     if not 0 <= fraction <= 1:

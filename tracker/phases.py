@@ -26,16 +26,22 @@ def current_phase(phases: Iterable[Phase], today: dt.date) -> CurrentPhase | Non
     Actual dates win over planned ones.  A phase with a start and no end is
     running from its start on.
     """
-    running = [
-        p
-        for p in phases
-        if p.start is not None and p.start <= today and (p.end is None or today <= p.end)
-    ]
+    running: list[Phase] = []
+    for p in phases:
+        start, end = p.start, _end(p)
+        if start is not None and start <= today and (end is None or today <= end):
+            running.append(p)
     if not running:
         return None
     phase = max(running, key=lambda p: (p.start, p.id or 0))
     assert phase.start is not None
     return CurrentPhase(phase, day_of_phase(phase.start, today))
+
+
+def _end(p: Phase) -> dt.date | None:
+    """A phase that has actually started runs until its actual end is entered; the planned
+    end only bounds a phase that is still all plan (treatment is often delayed)."""
+    return p.actual_end if p.actual_start is not None else p.planned_end
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ class ActionId(Enum):
     ADD_PHASE = auto()
     ADD_MILESTONE = auto()
     ADD_LP = auto()
+    VIEW_TIMELINE = auto()
     VIEW_PHASES = auto()
     VIEW_COUNTS = auto()
     VIEW_CNS = auto()
@@ -42,9 +43,10 @@ _SPECS: dict[ActionId, tuple[str, QKeySequence | QKeySequence.StandardKey | str 
     ActionId.ADD_PHASE: ("Add &phase…", "Ctrl+Shift+P"),
     ActionId.ADD_MILESTONE: ("Add &milestone…", "Ctrl+Shift+M"),
     ActionId.ADD_LP: ("Add &lumbar puncture…", "Ctrl+Shift+L"),
-    ActionId.VIEW_PHASES: ("&Phases && milestones", "Ctrl+1"),
-    ActionId.VIEW_COUNTS: ("&Blood counts", "Ctrl+2"),
-    ActionId.VIEW_CNS: ("&CNS visits (lumbar punctures)", "Ctrl+3"),
+    ActionId.VIEW_TIMELINE: ("&Timeline", "Ctrl+1"),
+    ActionId.VIEW_PHASES: ("&Phases && milestones", "Ctrl+2"),
+    ActionId.VIEW_COUNTS: ("&Blood counts", "Ctrl+3"),
+    ActionId.VIEW_CNS: ("&CNS visits (lumbar punctures)", "Ctrl+4"),
     ActionId.ABOUT: ("&About Treatment Tracker", None),
 }
 

@@ -96,6 +96,16 @@ def install_crash_hook(log_dir: Path) -> None:
     sys.excepthook = hook
 
 
+def _temporary_folder(prefix: str) -> str:
+    """A private folder removed when the program ends."""
+    import atexit
+    import shutil
+
+    folder = tempfile.mkdtemp(prefix=prefix)
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
+
+
 def _offscreen() -> bool:
     from PySide6.QtGui import QGuiApplication
 
@@ -120,7 +130,7 @@ def run_gui(args) -> int:  # type: ignore[no-untyped-def]
         from tracker.demo import write_demo
         from tracker.store.record import system_clock
 
-        folder = Path(tempfile.mkdtemp(prefix="treatment-tracker-demo-"))
+        folder = Path(_temporary_folder("treatment-tracker-demo-"))
         path = folder / "demo-record.sqlite"
         write_demo(path, system_clock().date())
     else:
@@ -152,7 +162,16 @@ def run_gui(args) -> int:  # type: ignore[no-untyped-def]
     from ui.settings import Settings
 
     bridge = RecordBridge(record)
-    window = MainWindow(bridge, interaction, Settings())
+    if non_interactive:
+        # A screenshot must not change the family's saved window layout: use a throw-away
+        # settings file (deleted with its folder when the process ends).
+        from PySide6.QtCore import QSettings
+
+        scratch = _temporary_folder("treatment-tracker-settings-")
+        settings = Settings(QSettings(str(Path(scratch) / "s.ini"), QSettings.Format.IniFormat))
+    else:
+        settings = Settings()
+    window = MainWindow(bridge, interaction, settings)
     if args.demo:
         window.setWindowTitle(window.windowTitle() + " (demo)")
     if args.view:
@@ -178,6 +197,19 @@ def _screenshot(widget, target: Path) -> int:  # type: ignore[no-untyped-def]
     QApplication.processEvents()
     image = widget.grab()
     widget.close()
+    # The picture shows the child's record: write it private to the user, like the record.
+    import os
+
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.close(fd)
+        os.chmod(target, 0o600)
+    except OSError as exc:
+        print(
+            f"treatment-tracker: could not write the screenshot to {target}: {exc.strerror}",
+            file=sys.stderr,
+        )
+        return cli.EXIT_PROBLEM
     if not image.save(str(target), "PNG"):
         print(f"treatment-tracker: could not write the screenshot to {target}", file=sys.stderr)
         return cli.EXIT_PROBLEM

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from tracker.model import Changes
 from tracker.store import RecordError
+from tracker.timeline import Ref
 from ui.actions import ActionId, Actions
 from ui.bridge import RecordBridge
 from ui.header import HeaderWidget
 from ui.interaction import Interaction
 from ui.settings import Settings
+from ui.timeline.view import TimelineView
 from ui.views.lists import CnsView, CountsView, PhasesView
 
-VIEW_NAMES = ("phases", "counts", "cns")
+VIEW_NAMES = ("timeline", "phases", "counts", "cns")
 
 
 class MainWindow(QMainWindow):
@@ -39,12 +41,14 @@ class MainWindow(QMainWindow):
 
         self.header = HeaderWidget(bridge, self)
         self.header.child_chosen.connect(bridge.select_child)
-        # The timeline (a later piece of work) becomes the first tab, the home view.
         self.views = QTabWidget(self)
         self.views.setDocumentMode(True)
+        self.timeline_view = TimelineView(bridge, settings, parent=self)
+        self.timeline_view.edit_requested.connect(self.open_item)
         self.phases_view = PhasesView(bridge, interaction, self)
         self.counts_view = CountsView(bridge, interaction, self)
         self.cns_view = CnsView(bridge, interaction, self)
+        self.views.addTab(self.timeline_view, self.tr("Timeline"))
         self.views.addTab(self.phases_view, self.tr("Phases && milestones"))
         self.views.addTab(self.counts_view, self.tr("Blood counts"))
         self.views.addTab(self.cns_view, self.tr("CNS visits"))
@@ -87,7 +91,12 @@ class MainWindow(QMainWindow):
         ):
             add_menu.addAction(a[action_id])
         view_menu = self.menuBar().addMenu(self.tr("&View"))
-        for action_id in (ActionId.VIEW_PHASES, ActionId.VIEW_COUNTS, ActionId.VIEW_CNS):
+        for action_id in (
+            ActionId.VIEW_TIMELINE,
+            ActionId.VIEW_PHASES,
+            ActionId.VIEW_COUNTS,
+            ActionId.VIEW_CNS,
+        ):
             view_menu.addAction(a[action_id])
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         help_menu.addAction(a[ActionId.ABOUT])
@@ -109,13 +118,14 @@ class MainWindow(QMainWindow):
         a[ActionId.EDIT_CHILD].triggered.connect(self.edit_child)
         a[ActionId.DELETE_CHILD].triggered.connect(self.delete_child)
         a[ActionId.EXPORT_JSON].triggered.connect(self.export_json)
-        a[ActionId.ADD_COUNT].triggered.connect(lambda: self._add(1))
-        a[ActionId.ADD_PHASE].triggered.connect(lambda: self._add(0, "phase"))
-        a[ActionId.ADD_MILESTONE].triggered.connect(lambda: self._add(0, "milestone"))
-        a[ActionId.ADD_LP].triggered.connect(lambda: self._add(2))
-        a[ActionId.VIEW_PHASES].triggered.connect(lambda: self.views.setCurrentIndex(0))
-        a[ActionId.VIEW_COUNTS].triggered.connect(lambda: self.views.setCurrentIndex(1))
-        a[ActionId.VIEW_CNS].triggered.connect(lambda: self.views.setCurrentIndex(2))
+        a[ActionId.ADD_COUNT].triggered.connect(lambda: self._add("count"))
+        a[ActionId.ADD_PHASE].triggered.connect(lambda: self._add("phase"))
+        a[ActionId.ADD_MILESTONE].triggered.connect(lambda: self._add("milestone"))
+        a[ActionId.ADD_LP].triggered.connect(lambda: self._add("cns"))
+        a[ActionId.VIEW_TIMELINE].triggered.connect(lambda: self.show_view("timeline"))
+        a[ActionId.VIEW_PHASES].triggered.connect(lambda: self.show_view("phases"))
+        a[ActionId.VIEW_COUNTS].triggered.connect(lambda: self.show_view("counts"))
+        a[ActionId.VIEW_CNS].triggered.connect(lambda: self.show_view("cns"))
         a[ActionId.ABOUT].triggered.connect(self.about)
         self.bridge.changed.connect(self._changed)
         self.bridge.child_selected.connect(lambda _id: self._update_child_actions())
@@ -131,7 +141,11 @@ class MainWindow(QMainWindow):
 
     def _undo_index_changed(self, _index: int) -> None:
         stack = self.bridge.undo_stack
-        if stack.canUndo():
+        try:
+            can_undo = stack.canUndo()
+        except RuntimeError:  # the stack is being destroyed (it clears itself on the way)
+            return
+        if can_undo:
             self.statusBar().showMessage(
                 self.tr("Saved: {what}. Ctrl+Z undoes it.").format(what=stack.undoText()), 8000
             )
@@ -162,17 +176,31 @@ class MainWindow(QMainWindow):
         if 0 <= index < len(VIEW_NAMES):
             self.settings.last_view = VIEW_NAMES[index]
 
-    def _add(self, view_index: int, what: str = "") -> None:
-        self.views.setCurrentIndex(view_index)
-        if view_index == 0:
-            if what == "phase":
-                self.phases_view.edit_phase(None)
-            else:
-                self.phases_view.edit_milestone(None)
-        elif view_index == 1:
+    def _add(self, what: str) -> None:
+        """Add from the menu: the editor opens over whichever view is showing."""
+        if what == "phase":
+            self.phases_view.edit_phase(None)
+        elif what == "milestone":
+            self.phases_view.edit_milestone(None)
+        elif what == "count":
             self.counts_view.edit_count(None)
         else:
             self.cns_view.edit_visit(None)
+
+    def open_item(self, ref: Ref) -> None:
+        """Open the editor of an item chosen on the timeline."""
+        record = self.bridge.record
+        try:
+            if ref.kind == "phase":
+                self.phases_view.edit_phase(record.phase(ref.id))
+            elif ref.kind == "milestone":
+                self.phases_view.edit_milestone(record.milestone(ref.id))
+            elif ref.kind == "count":
+                self.counts_view.edit_count(record.count(ref.id))
+            elif ref.kind == "cns":
+                self.cns_view.edit_visit(record.cns_visit(ref.id))
+        except KeyError:
+            self.statusBar().showMessage(self.tr("That item is no longer in the record."), 5000)
 
     def add_child(self) -> None:
         from ui.dialogs.child import ChildDialog
@@ -264,7 +292,3 @@ class MainWindow(QMainWindow):
         self.settings.window_state = self.saveState()
         self.settings.sync()
         super().closeEvent(event)
-
-
-def set_focus_policy(widget: QWidget) -> None:
-    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)

@@ -35,7 +35,7 @@ class Settings:
 
     @property
     def last_view(self) -> str:
-        return str(self._s.value("window/last_view", "phases") or "phases")
+        return str(self._s.value("window/last_view", "timeline") or "timeline")
 
     @last_view.setter
     def last_view(self, value: str) -> None:
@@ -43,3 +43,24 @@ class Settings:
 
     def sync(self) -> None:
         self._s.sync()
+
+    # ------------------------------------------------------------------ timeline
+
+    @property
+    def timeline_hidden_lanes(self) -> list[str]:
+        value = self._s.value("timeline/hidden_lanes", "")
+        if isinstance(value, list):
+            return [str(v) for v in value]
+        return [v for v in str(value or "").split(",") if v]
+
+    @timeline_hidden_lanes.setter
+    def timeline_hidden_lanes(self, keys: list[str]) -> None:
+        self._s.setValue("timeline/hidden_lanes", ",".join(keys))
+
+    @property
+    def timeline_thresholds(self) -> bool:
+        return str(self._s.value("timeline/thresholds", "true")).lower() == "true"
+
+    @timeline_thresholds.setter
+    def timeline_thresholds(self, on: bool) -> None:
+        self._s.setValue("timeline/thresholds", "true" if on else "false")

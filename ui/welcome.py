@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 from tracker.forms import child_from_form
 from tracker.model import Child
 from tracker.store import Record
-from tracker.store.record import system_clock
+from tracker.store.record import Clock, system_clock
 from ui.dialogs.base import DateField, FormDialog
 
 
@@ -20,10 +20,16 @@ class WelcomeDialog(FormDialog):
     """
 
     def __init__(
-        self, path: Path, record: Record | None = None, parent: QWidget | None = None
+        self,
+        path: Path,
+        record: Record | None = None,
+        parent: QWidget | None = None,
+        *,
+        clock: Clock = system_clock,
     ) -> None:
         super().__init__(self.tr("Welcome to Treatment Tracker"), parent)
         self.path = path
+        self._clock = clock
         self.record = record
         intro = QLabel(
             self.tr(
@@ -50,7 +56,7 @@ class WelcomeDialog(FormDialog):
         self.body.addLayout(form)
         where = QLabel(self.tr("Your record will be kept in: {path}").format(path=path), self)
         where.setWordWrap(True)
-        where.setStyleSheet("color: palette(mid);")
+        where.setStyleSheet("color: #5f6368;")
         self.body.addWidget(where)
         self.buttons.button(self.buttons.StandardButton.Save).setText(self.tr("&Start my record"))
         self.setMinimumWidth(520)
@@ -58,10 +64,10 @@ class WelcomeDialog(FormDialog):
         self.submit = self._create
 
     def build(self) -> Child:
-        return child_from_form(self.texts(), today=system_clock().date())
+        return child_from_form(self.texts(), today=self._clock().date())
 
     def _create(self, child: Child) -> Child:
         if self.record is None:
-            self.record = Record.open(self.path, create=True)
+            self.record = Record.open(self.path, create=True, clock=self._clock)
         saved, _ = self.record.save_child(child)
         return saved

@@ -98,4 +98,4 @@ def check_record_file(path: Path, schema_version: int) -> int:
             f"{path} is shorter than its header says (truncated or damaged); restore it from a "
             "backup. The file has not been changed."
         )
-    return user_version
+    return int(user_version)

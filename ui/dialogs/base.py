@@ -165,7 +165,7 @@ class FormDialog(QDialog):
         if hint:
             hint_label = QLabel(hint, self)
             hint_label.setWordWrap(True)
-            hint_label.setStyleSheet("color: palette(mid);")
+            hint_label.setStyleSheet("color: #5f6368;")
             column.addWidget(hint_label)
         column.addWidget(error)
         label_widget = QLabel(label, self)

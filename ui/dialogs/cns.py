@@ -95,6 +95,7 @@ class CnsVisitDialog(FormDialog):
         self.drug_error.hide()
         grid.addWidget(self.drug_error, other_row + 1, 0, 1, 2)
         self.register(f"it_drugs.{other_row}", self.other_drug, self.drug_error)
+        self.register("it_drugs", self.other_drug, self.drug_error)
         self.body.addWidget(drugs)
 
         csf = QGroupBox(self.tr("Spinal fluid (CSF) results"), self)
@@ -164,7 +165,7 @@ class CnsVisitDialog(FormDialog):
 
     def build(self) -> CnsVisit:
         v = self._visit
-        fields = {k: val for k, val in self.texts().items() if not k.startswith("it_drugs.")}
+        fields = {k: val for k, val in self.texts().items() if not k.startswith("it_drugs")}
         return cns_visit_from_form(
             fields,
             self.drugs(),

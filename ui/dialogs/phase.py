@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from tracker import labels
 from tracker.forms import milestone_from_form, phase_from_form
 from tracker.model import Child, Milestone, MilestoneKind, Phase
-from tracker.mrd import format_both, parse_mrd
+from tracker.mrd import format_both, is_bare_number, parse_mrd
 from ui.dialogs.base import DateField, FormDialog, fill_combo
 
 # Names families meet on Interfant roadmaps (domain.md §1.2); any other name can be typed.
@@ -145,8 +145,14 @@ class MilestoneDialog(FormDialog):
             "mrd_value",
             self.tr("&Value:"),
             value,
-            self.tr("A percentage (with %), a fraction, or a power of ten"),
+            self.tr("As on the report: 0.01%, 1e-4 or 10^-4"),
         )
+        notation = QComboBox(self)
+        notation.addItem(self.tr("Choose for a plain number…"), "")
+        notation.addItem(self.tr("a percentage (0.01 means 0.01%)"), "percent")
+        notation.addItem(self.tr("a fraction (0.0001 means 1 in 10,000)"), "fraction")
+        self.add_field(mform, "mrd_notation", self.tr("A plain number is:"), notation)
+        notation.currentIndexChanged.connect(lambda _i: self._preview(value.text()))
         self.mrd_preview = QLabel(self)
         self.mrd_preview.setObjectName("mrd_preview")
         mform.addRow("", self.mrd_preview)
@@ -193,15 +199,20 @@ class MilestoneDialog(FormDialog):
             self.mrd_preview.clear()
             return
         try:
-            self.mrd_preview.setText("= " + format_both(parse_mrd(text)))
+            fraction = parse_mrd(text, bare_as=self.text_of("mrd_notation"))
+            self.mrd_preview.setText("= " + format_both(fraction))
         except ValueError:
-            self.mrd_preview.setText(self.tr("(not a value yet)"))
+            self.mrd_preview.setText(
+                self.tr("(choose below whether it is a percentage or a fraction)")
+                if is_bare_number(text)
+                else self.tr("(not a value yet)")
+            )
 
     def build(self) -> Milestone:
         m = self._milestone
         fields = self.texts()
         if fields["kind"] != MilestoneKind.MRD_RESULT.value:
-            for key in ("mrd_qualifier", "mrd_value", "mrd_method", "mrd_sample"):
+            for key in ("mrd_qualifier", "mrd_value", "mrd_method", "mrd_sample", "mrd_notation"):
                 fields.pop(key, None)
         return milestone_from_form(
             fields,

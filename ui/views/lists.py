@@ -7,11 +7,11 @@ deletes (undo with Ctrl+Z), Insert adds.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -35,6 +35,22 @@ from ui.models.tables import (
     PhasesModel,
     RecordTableModel,
 )
+
+
+class KeyTableView(QTableView):
+    """A table whose Enter, Delete and Insert act on its rows, only while it has focus."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.key_actions: dict[Qt.Key, Callable[[], object]] = {}
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        action = self.key_actions.get(Qt.Key(event.key()))
+        if action is not None and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+            action()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
 
 class RecordTable(QWidget):
@@ -65,8 +81,8 @@ class RecordTable(QWidget):
         self.delete_button.setToolTip(self.tr("Delete the selected row (Ctrl+Z undoes it)"))
         self.empty = QLabel(empty_text, self)
         self.empty.setWordWrap(True)
-        self.empty.setStyleSheet("color: palette(mid); padding: 12px;")
-        self.table = QTableView(self)
+        self.empty.setStyleSheet("color: #5f6368; padding: 12px;")
+        self.table = KeyTableView(self)
         self.table.setModel(model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -78,22 +94,12 @@ class RecordTable(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setAccessibleName(title)
         self.table.doubleClicked.connect(lambda _index: self._edit())
-        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            QShortcut(
-                QKeySequence(key), self.table, self._edit, context=Qt.ShortcutContext.WidgetShortcut
-            )
-        QShortcut(
-            QKeySequence(QKeySequence.StandardKey.Delete),
-            self.table,
-            self._delete,
-            context=Qt.ShortcutContext.WidgetShortcut,
-        )
-        QShortcut(
-            QKeySequence(Qt.Key.Key_Insert),
-            self.table,
-            self.add_requested.emit,
-            context=Qt.ShortcutContext.WidgetShortcut,
-        )
+        self.table.key_actions = {
+            Qt.Key.Key_Return: self._edit,
+            Qt.Key.Key_Enter: self._edit,
+            Qt.Key.Key_Delete: self._delete,
+            Qt.Key.Key_Insert: self.add_requested.emit,
+        }
         self.add_button.clicked.connect(self.add_requested)
         self.edit_button.clicked.connect(self._edit)
         self.delete_button.clicked.connect(self._delete)
@@ -111,6 +117,13 @@ class RecordTable(QWidget):
         self.selection_changed()
         self.table.selectionModel().selectionChanged.connect(self.selection_changed)
         model.modelReset.connect(self.selection_changed)
+
+    def reload(self, items: Sequence[Any]) -> None:
+        """Show ``items``, keeping the selected row selected when it is still there."""
+        current = self.selected()
+        self.model.reload(items)
+        if current is not None:
+            self.select_id(getattr(current, "id", None))
 
     def selected(self) -> Any | None:
         rows = self.table.selectionModel().selectedRows()
@@ -227,8 +240,12 @@ class PhasesView(RecordView):
         self.refresh()
 
     def on_changed(self, changes: Changes) -> None:
-        if changes.phases or changes.milestones or changes.children:
-            self.refresh()
+        child_id = self.bridge.child_id
+        record = self.bridge.record
+        if changes.phases or changes.children:
+            self.phases.reload(record.phases(child_id) if child_id is not None else [])
+        if changes.milestones or changes.children:
+            self.milestones.reload(record.milestones(child_id) if child_id is not None else [])
 
     def refresh(self) -> None:
         child_id = self.bridge.child_id
@@ -280,11 +297,15 @@ class CountsView(RecordView):
 
     def on_changed(self, changes: Changes) -> None:
         if changes.counts or changes.children:
-            self.refresh()
+            self.refresh(keep_selection=True)
 
-    def refresh(self) -> None:
+    def refresh(self, keep_selection: bool = False) -> None:
         child_id = self.bridge.child_id
-        self.model.reload(self.bridge.record.counts(child_id) if child_id is not None else [])
+        items = self.bridge.record.counts(child_id) if child_id is not None else []
+        if keep_selection:
+            self.counts.reload(items)
+        else:
+            self.model.reload(items)
         empty = self.model.empty_analytes()
         from tracker import analytes
 
@@ -348,7 +369,7 @@ class CnsView(RecordView):
         phases = record.phases(child_id) if child_id is not None else []
         self._phase_names = {p.id: p.display_name for p in phases if p.id is not None}
         visits = record.cns_visits(child_id) if child_id is not None else []
-        self.model.reload(sorted(visits, key=lambda v: (v.date, v.id or 0), reverse=True))
+        self.visits.reload(sorted(visits, key=lambda v: (v.date, v.id or 0), reverse=True))
 
     def edit_visit(self, visit: Any) -> None:
         child = self.bridge.current_child()

@@ -1,0 +1,398 @@
+"""Schema migrations: old records open with every row intact, new ones run the whole chain.
+
+Fixtures live in ``tests/data/record-v{N}.sqlite`` with a canonical dump beside
+them; ``tests/data/make_fixtures.py`` writes the one for the current version.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import importlib.util
+import json
+import os
+import re
+import shutil
+import sqlite3
+import stat
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+import tracker.store.record as record_module
+import tracker.store.schema as schema
+from tracker import analytes
+from tracker.mrd import format_both
+from tracker.store import APPLICATION_ID, SCHEMA_VERSION, Record, TooNew
+from tracker.store.schema import MIGRATIONS, TABLES
+
+DATA = Path(__file__).resolve().parent / "data"
+STORE = Path(schema.__file__).resolve().parent
+NOW = dt.datetime(2026, 11, 24, 9, 30, tzinfo=dt.UTC)
+
+
+def clock() -> dt.datetime:
+    return NOW
+
+
+def load_make_fixtures() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("make_fixtures", DATA / "make_fixtures.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+make_fixtures = load_make_fixtures()
+dump_tables: Callable[[Path], dict[str, Any]] = make_fixtures.dump_tables
+
+
+def fixture_versions() -> list[int]:
+    found = []
+    for path in DATA.glob("record-v*.sqlite"):
+        m = re.fullmatch(r"record-v(\d+)\.sqlite", path.name)
+        if m:
+            found.append(int(m.group(1)))
+    return sorted(found)
+
+
+def expected_dump(version: int) -> dict[str, Any]:
+    return json.loads((DATA / f"record-v{version}.expected.json").read_text(encoding="utf-8"))
+
+
+def copy_fixture(version: int, folder: Path) -> Path:
+    target = folder / "family.sqlite"
+    shutil.copyfile(DATA / f"record-v{version}.sqlite", target)
+    target.chmod(0o600)
+    return target
+
+
+def assert_rows_intact(expected: dict[str, Any], actual: dict[str, Any]) -> None:
+    """Every table, row and column of ``expected`` is in ``actual`` unchanged.
+
+    Later versions may add tables and columns; they may not lose or change old ones.
+    """
+    for table, rows in expected["tables"].items():
+        assert table in actual["tables"], f"table {table} is gone"
+        now = {r["id"]: r for r in actual["tables"][table]}
+        assert sorted(now) == [r["id"] for r in rows], f"{table}: rows added or lost"
+        for row in rows:
+            for column, value in row.items():
+                assert now[row["id"]][column] == value, (table, row["id"], column)
+
+
+# ---------------------------------------------------------------------- fixtures exist
+
+
+def missing_fixtures(version: int) -> list[str]:
+    wanted = (DATA / f"record-v{version}.sqlite", DATA / f"record-v{version}.expected.json")
+    return [p.name for p in wanted if not p.is_file()]
+
+
+def test_fixture_exists_for_the_current_schema_version() -> None:
+    """Fails when SCHEMA_VERSION moves without a fixture: run tests/data/make_fixtures.py."""
+    missing = missing_fixtures(SCHEMA_VERSION)
+    assert missing == [], (
+        f"missing {missing} in tests/data: run `python tests/data/make_fixtures.py` and commit "
+        "both files"
+    )
+
+
+def test_fixture_check_would_catch_a_version_bump() -> None:
+    """The control: a version with no fixture yet is reported."""
+    assert missing_fixtures(SCHEMA_VERSION + 1) == [
+        f"record-v{SCHEMA_VERSION + 1}.sqlite",
+        f"record-v{SCHEMA_VERSION + 1}.expected.json",
+    ]
+
+
+def test_a_fixture_for_every_version() -> None:
+    assert fixture_versions() == list(range(1, SCHEMA_VERSION + 1))
+
+
+@pytest.mark.parametrize("version", fixture_versions())
+def test_fixture_file_matches_its_dump(version: int) -> None:
+    """The committed file is the one the dump describes, at the version its name says."""
+    dump = dump_tables(DATA / f"record-v{version}.sqlite")
+    assert dump == expected_dump(version)
+    assert dump["user_version"] == version
+    assert dump["application_id"] == APPLICATION_ID
+
+
+def test_fixture_covers_what_families_record() -> None:
+    """The v1 fixture holds every analyte, several units, MRD forms, drugs, emoji and RTL text."""
+    tables = expected_dump(1)["tables"]
+    values = tables["count_value"]
+    assert {v["analyte"] for v in values} == set(analytes.CODES)
+    for code in ("wbc", "anc", "hgb", "hct", "plt", "rbc"):
+        units = {analytes.analyte(code).unit(v["unit"]) for v in values if v["analyte"] == code}
+        assert len(units) >= 2, f"{code} in one unit only"
+    assert {v["comparator"] for v in values} == {"", "<", ">"}
+    assert any(v["range_low"] is not None for v in values)
+    qualifiers = {m["mrd_qualifier"] for m in tables["milestone"]}
+    assert qualifiers >= {
+        "quantified",
+        "negative",
+        "positive_not_quantifiable",
+        "below_quantifiable_range",
+    }
+    assert {d["drug"] for d in tables["cns_it_drug"]} == {
+        "methotrexate",
+        "cytarabine",
+        "hydrocortisone",
+        "prednisolone",
+    }
+    assert len(tables["child"]) == 2
+    text = repr(tables)
+    assert re.search("[\U0001f300-\U0001faff]", text), "no emoji"
+    assert re.search("[\u0590-\u05ff]", text), "no Hebrew"
+    assert re.search("[\u0600-\u06ff]", text), "no Arabic"
+
+
+def test_make_fixtures_reproduces_the_current_fixture(tmp_path: Path) -> None:
+    """The script is deterministic and today's code writes what the newest fixture holds."""
+    built = tmp_path / "built.sqlite"
+    make_fixtures.build_record(built)
+    # Timestamps depend on how often the store reads the clock, which is not the point here.
+    assert without_timestamps(dump_tables(built)) == without_timestamps(
+        expected_dump(SCHEMA_VERSION)
+    )
+
+
+def without_timestamps(dump: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **dump,
+        "tables": {
+            table: [
+                {k: v for k, v in row.items() if k not in ("created_at", "updated_at")}
+                for row in rows
+            ]
+            for table, rows in dump["tables"].items()
+        },
+    }
+
+
+def test_make_fixtures_never_overwrites(tmp_path: Path) -> None:
+    db, expected = make_fixtures.write_fixture(tmp_path)
+    assert db.name == f"record-v{SCHEMA_VERSION}.sqlite"
+    assert dump_tables(db) == expected_dump(SCHEMA_VERSION)
+    before = db.read_bytes()
+    with pytest.raises(FileExistsError):
+        make_fixtures.write_fixture(tmp_path)
+    assert db.read_bytes() == before
+    assert expected.read_text(encoding="utf-8") == (
+        DATA / f"record-v{SCHEMA_VERSION}.expected.json"
+    ).read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------- opening old records
+
+
+@pytest.mark.parametrize("version", fixture_versions())
+def test_old_record_opens_with_every_row_intact(version: int, tmp_path: Path) -> None:
+    path = copy_fixture(version, tmp_path)
+    with Record.open(path, clock=clock) as rec:
+        assert rec.problems() == []
+    after = dump_tables(path)
+    assert after["user_version"] == SCHEMA_VERSION
+    assert after["application_id"] == APPLICATION_ID
+    assert_rows_intact(expected_dump(version), after)
+    backups = sorted(tmp_path.glob("*.backup.sqlite"))
+    assert len(backups) == (1 if version < SCHEMA_VERSION else 0)
+
+
+@pytest.mark.parametrize("version", fixture_versions())
+def test_old_record_reads_through_the_api(version: int, tmp_path: Path) -> None:
+    path = copy_fixture(version, tmp_path)
+    expected = expected_dump(version)["tables"]
+    with Record.open(path, clock=clock) as rec:
+        children = rec.children()
+        assert [c.uid for c in children] == [r["uid"] for r in expected["child"]]
+        totals = {"phase": 0, "milestone": 0, "count_value": 0, "cns_it_drug": 0}
+        for child in children:
+            assert child.id is not None
+            totals["phase"] += len(rec.phases(child.id))
+            milestones = rec.milestones(child.id)
+            totals["milestone"] += len(milestones)
+            for m in milestones:
+                if m.mrd is not None and m.mrd.fraction is not None:
+                    assert format_both(m.mrd.fraction)
+            for result in rec.counts(child.id):
+                totals["count_value"] += len(result.values)
+                for v in result.values:
+                    converted = analytes.to_canonical(v.analyte, v.value, v.unit)
+                    assert converted == pytest.approx(v.normalised_value)
+            totals["cns_it_drug"] += sum(len(v.it_drugs) for v in rec.cns_visits(child.id))
+        assert totals == {table: len(expected[table]) for table in totals}
+
+
+def test_new_record_runs_the_whole_chain(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[int, bool]] = []
+
+    def spy(number: int, step: Callable[[sqlite3.Connection], None]) -> Callable[..., None]:
+        def run(conn: sqlite3.Connection) -> None:
+            calls.append((number, conn.in_transaction))
+            step(conn)
+
+        return run
+
+    monkeypatch.setattr(schema, "MIGRATIONS", [spy(i + 1, s) for i, s in enumerate(MIGRATIONS)])
+    path = tmp_path / "new.sqlite"
+    with Record.open(path, create=True, clock=clock) as rec:
+        conn = rec.connection
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert set(TABLES) <= tables
+        assert rec.problems() == []
+    assert calls == [(n, True) for n in range(1, SCHEMA_VERSION + 1)]
+
+
+def test_migrate_from_zero_on_a_bare_connection() -> None:
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        schema.migrate(conn, 0, APPLICATION_ID)
+        conn.execute("COMMIT")
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        conn.close()
+
+
+# ---------------------------------------------------------------------- a migration step
+
+
+def add_step(monkeypatch: pytest.MonkeyPatch, step: Callable[[sqlite3.Connection], None]) -> int:
+    """Pretend the code is one schema version newer, with ``step`` as the new migration."""
+    new_version = SCHEMA_VERSION + 1
+    monkeypatch.setattr(schema, "MIGRATIONS", [*MIGRATIONS, step])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", new_version)
+    monkeypatch.setattr(record_module, "SCHEMA_VERSION", new_version)
+    return new_version
+
+
+def add_weight_table(conn: sqlite3.Connection) -> None:
+    assert conn.in_transaction
+    conn.execute(
+        "CREATE TABLE weight (id INTEGER PRIMARY KEY, uid TEXT NOT NULL UNIQUE, "
+        "created_at TEXT NOT NULL, updated_at TEXT NOT NULL, child_id INTEGER NOT NULL "
+        "REFERENCES child(id) ON DELETE CASCADE, date TEXT NOT NULL, grams INTEGER) STRICT"
+    )
+    conn.execute("ALTER TABLE child ADD COLUMN nickname TEXT NOT NULL DEFAULT ''")
+
+
+def test_migration_makes_a_verified_private_backup_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = SCHEMA_VERSION
+    path = copy_fixture(old, tmp_path)
+    new = add_step(monkeypatch, add_weight_table)
+    with Record.open(path, clock=clock) as rec:
+        assert rec.problems() == []
+        assert rec.connection.execute("SELECT count(*) FROM weight").fetchone()[0] == 0
+    after = dump_tables(path)
+    assert after["user_version"] == new
+    assert_rows_intact(expected_dump(old), after)
+    assert all(r["nickname"] == "" for r in after["tables"]["child"])
+
+    backups = sorted(tmp_path.glob("*.backup.sqlite"))
+    assert [b.name for b in backups] == [f"family.v{old}-20261124-093000.backup.sqlite"]
+    backup = backups[0]
+    assert stat.S_IMODE(os.stat(backup).st_mode) == 0o600
+    conn = sqlite3.connect(f"{backup.as_uri()}?mode=ro", uri=True)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        conn.close()
+    assert dump_tables(backup) == expected_dump(old)  # the record exactly as it was
+
+
+def test_backup_goes_to_the_chosen_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = copy_fixture(SCHEMA_VERSION, tmp_path)
+    backups = tmp_path / "backups"
+    backups.mkdir(mode=0o700)
+    add_step(monkeypatch, add_weight_table)
+    with Record.open(path, clock=clock, backup_dir=backups):
+        pass
+    assert list(tmp_path.glob("*.backup.sqlite")) == []
+    assert len(list(backups.glob("*.backup.sqlite"))) == 1
+
+
+def test_failed_migration_leaves_the_old_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = SCHEMA_VERSION
+    path = copy_fixture(old, tmp_path)
+
+    class Boom(RuntimeError):
+        pass
+
+    def half_a_step(conn: sqlite3.Connection) -> None:
+        add_weight_table(conn)
+        conn.execute("UPDATE child SET nickname = 'half done'")
+        raise Boom("the step fails after changing things")
+
+    add_step(monkeypatch, half_a_step)
+    with pytest.raises(Boom):
+        Record.open(path, clock=clock)
+    assert dump_tables(path) == expected_dump(old)  # no table, no column, no change
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".backup.sqlite")) == [
+        "family.sqlite"
+    ]
+    monkeypatch.undo()
+    with Record.open(path, clock=clock) as rec:  # still opens with today's code
+        assert rec.problems() == []
+
+
+def test_record_from_the_future_of_a_patched_version_is_too_new(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After migrating under a newer code version, today's code refuses the file."""
+    path = copy_fixture(SCHEMA_VERSION, tmp_path)
+    add_step(monkeypatch, add_weight_table)
+    with Record.open(path, clock=clock):
+        pass
+    monkeypatch.undo()
+    before = path.read_bytes()
+    with pytest.raises(TooNew):
+        Record.open(path, clock=clock)
+    assert path.read_bytes() == before
+
+
+# ---------------------------------------------------------------------- executescript
+
+
+def test_store_never_calls_executescript() -> None:
+    """executescript() commits first (bpo-30593), which would break a migration's transaction."""
+    offenders = []
+    for source in sorted(STORE.glob("*.py")):
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr == "executescript":
+                offenders.append(f"{source.name}:{node.lineno}")
+            if isinstance(node, ast.Constant) and node.value == "executescript":
+                offenders.append(f"{source.name}:{node.lineno} (by name)")
+    assert offenders == []
+
+
+class NoScriptConnection(sqlite3.Connection):
+    def executescript(self, *args: Any, **kwargs: Any) -> sqlite3.Cursor:
+        raise AssertionError("a migration called executescript()")
+
+
+def test_migrations_run_without_executescript() -> None:
+    conn = sqlite3.connect(":memory:", isolation_level=None, factory=NoScriptConnection)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        for step in MIGRATIONS:
+            step(conn)
+            assert conn.in_transaction, "a step committed the caller's transaction"
+        conn.execute("ROLLBACK")
+        assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+    finally:
+        conn.close()

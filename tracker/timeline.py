@@ -1,0 +1,643 @@
+"""The timeline's layout, without Qt: record + date range → lanes of drawables.
+
+Time is measured in days as floats (``x = date.toordinal() + time/24h``), so the
+Qt side maps x linearly to pixels.  Everything here is pure and tested headless:
+lane packing, visible-range selection by bisection, axis ticks from dateutil's
+``rrule``, and min/max thinning of dense series so painting cost follows the
+screen width, not the length of the history.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from dateutil.relativedelta import relativedelta
+from dateutil.rrule import DAILY, MO, MONTHLY, WEEKLY, YEARLY, rrule
+
+from tracker import analytes, labels
+from tracker.analytes import format_number
+from tracker.dates import day_of_phase
+from tracker.model import CnsStatus, CnsVisit, CountResult, Milestone, MrdQualifier, Phase
+from tracker.mrd import format_both
+
+# Default team thresholds (shared/domain.md §6, "ask your team" flags); the family can change
+# or hide them.  In canonical units: ×10⁹/L for cells, g/L for haemoglobin.
+DEFAULT_THRESHOLDS: dict[str, float] = {"anc": 0.5, "plt": 20.0, "hgb": 80.0}
+THRESHOLD_SOURCE = "default from the program's reference (domain.md §6); set your team's own"
+CHART_ANALYTES = ("anc", "hgb", "plt")
+
+
+def x_of(d: dt.date, t: dt.time | None = None) -> float:
+    x = float(d.toordinal())
+    if t is not None:
+        x += (t.hour * 60 + t.minute) / 1440.0
+    return x
+
+
+def date_of(x: float) -> dt.date:
+    return dt.date.fromordinal(math.floor(x))
+
+
+# ---------------------------------------------------------------------- drawables
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """What a drawable stands for, so a click can open its editor."""
+
+    kind: str  # "phase", "milestone", "cns", "count"
+    id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    x0: float
+    x1: float  # exclusive: a phase ending on day D covers up to D+1
+    row: int
+    label: str
+    kind: str  # phase kind code
+    planned: bool  # no actual start: drawn outlined/hatched
+    open_ended: bool  # running, no end known: drawn to today
+    ref: Ref
+    tooltip: str
+    start: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    x: float
+    row: int
+    label: str
+    shape: str  # "diamond", "circle", "triangle", "square", "star", "cross"
+    filled: bool
+    kind: str
+    ref: Ref
+    tooltip: str
+    planned: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    x: float
+    y: float  # in the display unit
+    comparator: str
+    ref: Ref
+    tooltip: str
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    x0: float
+    x1: float
+    low: float | None
+    high: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Threshold:
+    y: float
+    label: str
+
+
+@dataclass(slots=True)
+class Series:
+    analyte: str
+    title: str
+    unit: str  # display unit label
+    points: list[Point]
+    bands: list[Band]
+    thresholds: list[Threshold]
+    y_min: float
+    y_max: float
+    gap_days: float  # points further apart than this are not joined
+
+    def visible_slice(self, x0: float, x1: float) -> tuple[int, int]:
+        """Indices [i, j) of points inside [x0, x1], plus one neighbour each side for lines."""
+        xs = [p.x for p in self.points]
+        i = max(bisect.bisect_left(xs, x0) - 1, 0)
+        j = min(bisect.bisect_right(xs, x1) + 1, len(xs))
+        return i, j
+
+
+@dataclass(slots=True)
+class Lane:
+    key: str  # "phases", "milestones", "cns", or an analyte code
+    title: str
+    rows: int = 1
+    spans: list[Span] = field(default_factory=list)
+    marks: list[Mark] = field(default_factory=list)
+    series: Series | None = None
+
+    def visible_spans(self, x0: float, x1: float) -> list[Span]:
+        return [s for s in self.spans if s.x1 >= x0 and s.x0 <= x1]
+
+    def visible_marks(self, x0: float, x1: float) -> list[Mark]:
+        xs = [m.x for m in self.marks]
+        return self.marks[bisect.bisect_left(xs, x0) : bisect.bisect_right(xs, x1)]
+
+
+@dataclass(slots=True)
+class Timeline:
+    lanes: list[Lane]
+    first: float  # x of the earliest item
+    last: float  # x just after the latest item
+    today: float
+    phases: list[Phase]
+
+    def lane(self, key: str) -> Lane | None:
+        return next((lane for lane in self.lanes if lane.key == key), None)
+
+    def day_of_phase(self, x: float) -> tuple[str, int] | None:
+        """The phase running on day ``x`` and its day number (actual dates first)."""
+        d = date_of(x)
+        best: tuple[str, int] | None = None
+        for p in self.phases:
+            start, end = p.start, p.end
+            if start is None or d < start or (end is not None and d > end):
+                continue
+            best = (p.display_name, day_of_phase(start, d))
+        return best
+
+
+# ---------------------------------------------------------------------- lane packing
+
+
+def pack(intervals: Sequence[tuple[float, float]]) -> list[int]:
+    """Give each interval the lowest row where it overlaps nothing (greedy, by start).
+
+    Returns the row of each interval in input order.  Touching intervals
+    ([a, b) and [b, c)) share a row.
+    """
+    order = sorted(range(len(intervals)), key=lambda i: (intervals[i][0], intervals[i][1]))
+    row_ends: list[float] = []
+    rows = [0] * len(intervals)
+    for i in order:
+        x0, x1 = intervals[i]
+        for r, end in enumerate(row_ends):
+            if end <= x0:
+                row_ends[r] = x1
+                rows[i] = r
+                break
+        else:
+            rows[i] = len(row_ends)
+            row_ends.append(x1)
+    return rows
+
+
+def pack_marks(xs: Sequence[float], min_gap: float) -> list[int]:
+    """Rows for point marks so that marks closer than ``min_gap`` stack instead of overlap."""
+    return pack([(x - min_gap / 2, x + min_gap / 2) for x in xs])
+
+
+# ---------------------------------------------------------------------- ticks
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    x: float
+    label: str
+    major: bool
+
+
+_STEPS: tuple[tuple[str, int, int], ...] = (
+    # (unit, rrule frequency, interval) from finest to coarsest
+    ("day", DAILY, 1),
+    ("day", DAILY, 2),
+    ("week", WEEKLY, 1),
+    ("week", WEEKLY, 2),
+    ("month", MONTHLY, 1),
+    ("month", MONTHLY, 3),
+    ("month", MONTHLY, 6),
+    ("year", YEARLY, 1),
+    ("year", YEARLY, 2),
+    ("year", YEARLY, 5),
+)
+_STEP_DAYS = {"day": 1.0, "week": 7.0, "month": 30.44, "year": 365.25}
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def ticks(x0: float, x1: float, width_px: float, min_px: float = 56.0) -> list[Tick]:
+    """Axis ticks for the days [x0, x1] drawn over ``width_px`` pixels.
+
+    The step is the finest of day / 2 days / week / 2 weeks / month / quarter /
+    half-year / year / 2 / 5 years whose ticks are at least ``min_px`` apart.
+    Dates come from ``rrule`` on calendar dates (no clock time), so month ends,
+    leap days and daylight-saving changes never shift a tick.  Major ticks mark
+    a new month (for day/week steps) or a new year (for month steps).
+    """
+    if x1 <= x0 or width_px <= 0:
+        return []
+    px_per_day = width_px / (x1 - x0)
+    unit, freq, interval = next(
+        (step for step in _STEPS if _STEP_DAYS[step[0]] * step[2] * px_per_day >= min_px),
+        _STEPS[-1],
+    )
+    start = date_of(x0)
+    end = date_of(x1)
+    anchor = _anchor(start, unit, interval)
+    rule = rrule(
+        freq,  # type: ignore[arg-type]  # one of the rrule frequency constants
+        interval=interval,
+        dtstart=_dtm(anchor),
+        until=_dtm(end),
+        byweekday=MO if unit == "week" else None,
+    )
+    out: list[Tick] = []
+    previous: dt.date | None = None
+    for moment in rule:
+        d = moment.date()
+        if d < start:
+            previous = d
+            continue
+        out.append(
+            Tick(float(d.toordinal()), _tick_label(d, unit, previous), _is_major(d, unit, previous))
+        )
+        previous = d
+    return out
+
+
+def _dtm(d: dt.date) -> dt.datetime:
+    return dt.datetime(d.year, d.month, d.day)
+
+
+def _anchor(start: dt.date, unit: str, interval: int) -> dt.date:
+    if unit == "day":
+        return start
+    if unit == "week":
+        return start - dt.timedelta(days=start.weekday() + 7 * (interval - 1))
+    if unit == "month":
+        month0 = (start.month - 1) // interval * interval
+        return dt.date(start.year, month0 + 1, 1)
+    return dt.date(start.year - start.year % interval, 1, 1)
+
+
+def _is_major(d: dt.date, unit: str, previous: dt.date | None) -> bool:
+    if unit in ("day", "week"):
+        return previous is None or previous.month != d.month
+    if unit == "month":
+        return previous is None or previous.year != d.year
+    return True
+
+
+def _tick_label(d: dt.date, unit: str, previous: dt.date | None) -> str:
+    if unit in ("day", "week"):
+        if previous is None or previous.month != d.month:
+            return f"{d.day} {_MONTHS[d.month - 1]}"
+        return str(d.day)
+    if unit == "month":
+        if previous is None or previous.year != d.year or d.month == 1:
+            return f"{_MONTHS[d.month - 1]} {d.year}"
+        return _MONTHS[d.month - 1]
+    return str(d.year)
+
+
+# ---------------------------------------------------------------------- thinning
+
+
+def thin(points: Sequence[Point], x0: float, x1: float, columns: int) -> list[Point]:
+    """At most ~4 points per pixel column: first, min, max and last of each column.
+
+    Keeps every extreme, so a nadir or a peak never disappears at far zoom.
+    ``points`` must be sorted by x; points outside [x0, x1] are kept only as the
+    nearest neighbours on either side (so lines run to the edge).
+    """
+    if len(points) <= columns * 2 or columns <= 0:
+        return list(points)
+    width = (x1 - x0) / columns
+    out: list[Point] = []
+    bucket: list[Point] = []
+    current = None
+    for p in points:
+        col = math.floor((p.x - x0) / width) if width > 0 else 0
+        if col != current and bucket:
+            out.extend(_reduce(bucket))
+            bucket = []
+        current = col
+        bucket.append(p)
+    if bucket:
+        out.extend(_reduce(bucket))
+    return out
+
+
+def _reduce(bucket: list[Point]) -> list[Point]:
+    if len(bucket) <= 4:
+        return bucket
+    lo = min(bucket, key=lambda p: p.y)
+    hi = max(bucket, key=lambda p: p.y)
+    keep = {id(bucket[0]), id(lo), id(hi), id(bucket[-1])}
+    return [p for p in bucket if id(p) in keep]
+
+
+# ---------------------------------------------------------------------- building
+
+
+MILESTONE_SHAPES = {
+    "phase_start": ("triangle", "Start"),
+    "phase_end": ("triangle", "End"),
+    "marrow_check": ("square", "Marrow"),
+    "mrd_result": ("diamond", "MRD"),
+    "remission": ("star", "Remission"),
+    "risk_change": ("cross", "Risk"),
+    "transplant": ("circle", "SCT"),
+    "end_of_therapy": ("star", "End of therapy"),
+    "other": ("circle", ""),
+}
+
+
+def build(
+    phases: Sequence[Phase],
+    milestones: Sequence[Milestone],
+    visits: Sequence[CnsVisit],
+    counts: Sequence[CountResult],
+    today: dt.date,
+    *,
+    display_units: Mapping[str, str] | None = None,
+    thresholds: Mapping[str, float | None] | None = None,
+    lanes: Iterable[str] = ("phases", "milestones", "cns", *CHART_ANALYTES),
+) -> Timeline:
+    """Lay out a child's record.  ``display_units`` maps analyte → unit label (default: the
+    unit of the latest result, i.e. the family's lab); ``thresholds`` maps analyte →
+    threshold in canonical units (``None`` hides it; missing keys use the defaults)."""
+    wanted = list(lanes)
+    today_x = x_of(today)
+    out: list[Lane] = []
+    xs: list[float] = [today_x]
+    for key in wanted:
+        if key == "phases":
+            lane = _phase_lane(phases, today)
+        elif key == "milestones":
+            lane = _milestone_lane(milestones)
+        elif key == "cns":
+            lane = _cns_lane(visits)
+        elif key in analytes.BY_CODE:
+            unit = (display_units or {}).get(key) or _latest_unit(counts, key)
+            given = thresholds or {}
+            limit = given.get(key, DEFAULT_THRESHOLDS.get(key))
+            lane = _series_lane(counts, key, unit, limit, team_set=given.get(key) is not None)
+        else:
+            raise ValueError(f"unknown lane {key!r}")
+        out.append(lane)
+        xs.extend(s.x0 for s in lane.spans)
+        xs.extend(s.x1 for s in lane.spans)
+        xs.extend(m.x for m in lane.marks)
+        if lane.series and lane.series.points:
+            xs.append(lane.series.points[0].x)
+            xs.append(lane.series.points[-1].x)
+    return Timeline(out, min(xs), max(xs) + 1, today_x, list(phases))
+
+
+def _phase_lane(phases: Sequence[Phase], today: dt.date) -> Lane:
+    items: list[tuple[float, float, Phase, bool, bool]] = []
+    for p in phases:
+        start = p.start
+        if start is None:
+            continue
+        planned = p.actual_start is None
+        end = p.end
+        open_ended = end is None
+        if end is None:
+            end = max(today, start)
+        items.append((x_of(start), x_of(end) + 1, p, planned, open_ended))
+    rows = pack([(a, b) for a, b, *_ in items])
+    spans = []
+    for (x0, x1, p, planned, open_ended), row in zip(items, rows, strict=True):
+        assert p.id is not None
+        spans.append(
+            Span(
+                x0,
+                x1,
+                row,
+                p.display_name,
+                p.kind.value,
+                planned,
+                open_ended,
+                Ref("phase", p.id),
+                _phase_tooltip(p, planned),
+                p.start or dt.date.min,
+            )
+        )
+    spans.sort(key=lambda s: s.x0)
+    return Lane("phases", "Phases", max(rows, default=0) + 1, spans=spans)
+
+
+def _phase_tooltip(p: Phase, planned: bool) -> str:
+    lines = [f"{p.display_name} ({labels.PHASE_KIND[p.kind.value]})"]
+    if p.actual_start:
+        end = p.actual_end.isoformat() if p.actual_end else "running"
+        lines.append(f"{p.actual_start.isoformat()} – {end}")
+        if p.actual_end:
+            lines.append(f"{(p.actual_end - p.actual_start).days + 1} days")
+    if p.planned_start:
+        end = p.planned_end.isoformat() if p.planned_end else "?"
+        lines.append(f"Planned: {p.planned_start.isoformat()} – {end}")
+    if planned:
+        lines.append("Still to come")
+    return "\n".join(lines)
+
+
+def _milestone_label(m: Milestone) -> str:
+    _shape, short = MILESTONE_SHAPES[m.kind.value]
+    if m.mrd is not None:
+        if m.mrd.fraction is not None:
+            return f"MRD {format_both(m.mrd.fraction).split(' ')[0]}"
+        if m.mrd.qualifier is MrdQualifier.NEGATIVE:
+            return "MRD neg."
+        return "MRD " + {
+            "positive_not_quantifiable": "pos. NQ",
+            "below_quantifiable_range": "< QR",
+        }.get(m.mrd.qualifier.value, "")
+    return short or (m.result_text[:16] if m.result_text else "")
+
+
+def _milestone_lane(milestones: Sequence[Milestone]) -> Lane:
+    ordered = sorted(milestones, key=lambda m: (m.date, m.id or 0))
+    xs = [x_of(m.date) + 0.5 for m in ordered]
+    rows = _stack_same_day(xs)
+    marks = []
+    for m, x, row in zip(ordered, xs, rows, strict=True):
+        assert m.id is not None
+        shape, _ = MILESTONE_SHAPES[m.kind.value]
+        tooltip = [f"{m.date.isoformat()} · {labels.MILESTONE_KIND[m.kind.value]}"]
+        if m.mrd is not None and m.mrd.fraction is not None:
+            tooltip.append(f"MRD {format_both(m.mrd.fraction)}")
+        elif m.mrd is not None:
+            tooltip.append(f"MRD: {labels.MRD_QUALIFIER[m.mrd.qualifier.value]}")
+        if m.result_text:
+            tooltip.append(m.result_text)
+        if m.planned:
+            tooltip.append("Planned")
+        marks.append(
+            Mark(
+                x,
+                row,
+                _milestone_label(m),
+                shape,
+                not m.planned,
+                m.kind.value,
+                Ref("milestone", m.id),
+                "\n".join(tooltip),
+                m.planned,
+            )
+        )
+    return Lane("milestones", "Milestones", max(rows, default=0) + 1, marks=marks)
+
+
+def _stack_same_day(xs: Sequence[float]) -> list[int]:
+    rows: list[int] = []
+    for i, x in enumerate(xs):
+        rows.append(rows[i - 1] + 1 if i and xs[i - 1] == x else 0)
+    return rows
+
+
+def _cns_lane(visits: Sequence[CnsVisit]) -> Lane:
+    ordered = sorted(visits, key=lambda v: (v.date, v.id or 0))
+    xs = [x_of(v.date) + 0.5 for v in ordered]
+    rows = _stack_same_day(xs)
+    marks = []
+    for v, x, row in zip(ordered, xs, rows, strict=True):
+        assert v.id is not None
+        status = v.cns_status
+        shape = {
+            CnsStatus.CNS1: "circle",
+            CnsStatus.CNS2: "triangle",
+            CnsStatus.CNS3: "square",
+            CnsStatus.TLP_POSITIVE: "cross",
+            CnsStatus.TLP_NEGATIVE: "circle",
+        }.get(status, "circle")
+        given = bool(v.it_drugs)
+        drugs = ", ".join(
+            f"{labels.IT_DRUG[d.drug.value]} {d.dose_text}".strip() for d in v.it_drugs
+        )
+        tooltip = [
+            f"{v.date.isoformat()} · lumbar puncture" + (" (planned)" if v.planned else ""),
+            f"Intrathecal: {drugs}" if drugs else "No intrathecal drugs",
+            f"CNS status: {labels.CNS_STATUS[status.value]}",
+        ]
+        if v.csf_wbc is not None:
+            tooltip.append(f"CSF white cells {format_number(v.csf_wbc)}/µL")
+        label = {"CNS1": "1", "CNS2": "2", "CNS3": "3", "TLP+": "T+", "TLP-": "T−"}.get(
+            status.value, "?" if not v.planned else ""
+        )
+        marks.append(
+            Mark(
+                x,
+                row,
+                label,
+                shape,
+                given,
+                status.value,
+                Ref("cns", v.id),
+                "\n".join(tooltip),
+                v.planned,
+            )
+        )
+    return Lane("cns", "Lumbar punctures", max(rows, default=0) + 1, marks=marks)
+
+
+def _latest_unit(counts: Sequence[CountResult], code: str) -> str:
+    a = analytes.analyte(code)
+    for r in reversed(counts):
+        v = r.value(code)
+        if v is not None:
+            unit = a.unit(v.unit)
+            return unit.label if unit else a.default_unit.label
+    return a.default_unit.label
+
+
+def _series_lane(
+    counts: Sequence[CountResult],
+    code: str,
+    unit_label: str,
+    threshold: float | None,
+    team_set: bool = False,
+) -> Lane:
+    a = analytes.analyte(code)
+    unit = a.unit(unit_label) or a.default_unit
+    points: list[Point] = []
+    bands: list[Band] = []
+    ordered = sorted(counts, key=lambda r: (r.taken_date, r.taken_time or dt.time(), r.id or 0))
+    for r in ordered:
+        v = r.value(code)
+        if v is None:
+            continue
+        assert r.id is not None
+        x = x_of(r.taken_date, r.taken_time or dt.time(12, 0))
+        y = v.normalised_value / unit.factor
+        when = r.taken_date.isoformat() + (f" {r.taken_time:%H:%M}" if r.taken_time else "")
+        tip = f"{when}\n{a.name}: {v.comparator.value}{format_number(y)} {unit.label}"
+        if v.unit and a.unit(v.unit) is not unit:
+            tip += f"\n(reported as {v.value_text} {v.unit})"
+        if v.range_text:
+            tip += f"\nLab's range: {v.range_text} {v.unit}"
+        points.append(Point(x, y, v.comparator.value, Ref("count", r.id), tip))
+        if v.range_low is not None or v.range_high is not None:
+            source = a.unit(v.unit) or unit
+            conv = source.factor / unit.factor
+            low = v.range_low * conv if v.range_low is not None else None
+            high = v.range_high * conv if v.range_high is not None else None
+            bands.append(Band(x, x, low, high))
+    bands = _merge_bands(bands, points)
+    thresholds: list[Threshold] = []
+    if threshold is not None:
+        value = threshold / unit.factor
+        who = "your team's threshold" if team_set else "default threshold"
+        thresholds.append(Threshold(value, f"{who} {format_number(value)} {unit.label}"))
+    ys = [p.y for p in points] + [t.y for t in thresholds]
+    ys += [b.high for b in bands if b.high is not None]
+    y_max = max(ys, default=1.0)
+    y_max = _nice_ceiling(y_max * 1.08 if y_max > 0 else 1.0)
+    series = Series(code, a.short, unit.label, points, bands, thresholds, 0.0, y_max, gap_days=45.0)
+    return Lane(code, f"{a.short}\n{unit.label}", 1, series=series)
+
+
+def _merge_bands(bands: list[Band], points: list[Point]) -> list[Band]:
+    """Consecutive results with the same printed range become one band from first to last."""
+    merged: list[Band] = []
+    for b in bands:
+        if (
+            merged
+            and merged[-1].low == b.low
+            and merged[-1].high == b.high
+            and (b.x0 - merged[-1].x1 <= 45)
+        ):
+            last = merged[-1]
+            merged[-1] = Band(last.x0, b.x1, last.low, last.high)
+        else:
+            merged.append(b)
+    return [Band(b.x0 - 0.5, b.x1 + 0.5, b.low, b.high) for b in merged]
+
+
+def _nice_ceiling(value: float) -> float:
+    """1, 2, 2.5, 5 × 10^n at or above ``value``."""
+    if value <= 0:
+        return 1.0
+    exponent = math.floor(math.log10(value))
+    base = 10**exponent
+    for m in (1, 2, 2.5, 5, 10):
+        if m * base >= value:
+            return float(m * base)
+    return float(10 * base)
+
+
+def preset_range(kind: str, timeline: Timeline) -> tuple[float, float]:
+    """Zoom presets: "2w", "3m" (ending a little after today), "treatment", "all"."""
+    today = timeline.today
+    if kind == "2w":
+        return today - 10, today + 4
+    if kind == "3m":
+        end = date_of(today) + relativedelta(weeks=2)
+        start = end - relativedelta(months=3)
+        return x_of(start), x_of(end)
+    if kind == "treatment":
+        lane = timeline.lane("phases")
+        if lane and lane.spans:
+            x0 = min(s.x0 for s in lane.spans)
+            x1 = max(s.x1 for s in lane.spans)
+            pad = (x1 - x0) * 0.02 + 1
+            return x0 - pad, x1 + pad
+    pad = (timeline.last - timeline.first) * 0.02 + 1
+    return timeline.first - pad, timeline.last + pad

@@ -1,0 +1,469 @@
+"""Draws a laid-out :class:`~tracker.timeline.Timeline` on any QPainter.
+
+The same code paints the screen, a PNG and the printed page.  Only what
+intersects the visible range is drawn; dense series are thinned to the pixel
+columns first, and antialiasing is used only where points are sparse.
+
+Colours are the Okabe–Ito palette (safe for colour-blind readers), and every
+meaning is also carried by a label, a shape or a pattern, so grey print loses
+nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPolygonF,
+)
+
+from tracker.timeline import Lane, Mark, Series, Timeline, thin, ticks
+
+OKABE_ITO = {
+    "orange": QColor("#E69F00"),
+    "sky": QColor("#56B4E9"),
+    "green": QColor("#009E73"),
+    "yellow": QColor("#F0E442"),
+    "blue": QColor("#0072B2"),
+    "vermillion": QColor("#D55E00"),
+    "purple": QColor("#CC79A7"),
+    "grey": QColor("#7f7f7f"),
+}
+PHASE_COLOURS = {
+    "prophase": OKABE_ITO["yellow"],
+    "induction": OKABE_ITO["orange"],
+    "consolidation": OKABE_ITO["sky"],
+    "intensification": OKABE_ITO["purple"],
+    "maintenance": OKABE_ITO["green"],
+    "transplant": OKABE_ITO["vermillion"],
+    "off_therapy": QColor("#bbbbbb"),
+    "other": QColor("#cccccc"),
+}
+SERIES_COLOURS = {
+    "anc": OKABE_ITO["blue"],
+    "hgb": OKABE_ITO["vermillion"],
+    "plt": OKABE_ITO["green"],
+}
+TEXT = QColor("#202124")
+MUTED = QColor("#5f6368")
+GRID = QColor("#e3e3e3")
+TODAY = QColor("#D55E00")
+
+
+@dataclass
+class Geometry:
+    """Where each lane sits, in device pixels; filled by :func:`layout_lanes`."""
+
+    plot: QRectF = field(default_factory=QRectF)  # the time area (right of the titles)
+    axis: QRectF = field(default_factory=QRectF)
+    lanes: dict[str, QRectF] = field(default_factory=dict)
+
+
+@dataclass
+class Style:
+    title_width: float = 118.0
+    axis_height: float = 34.0
+    phase_row: float = 26.0
+    mark_row: float = 24.0
+    lane_gap: float = 8.0
+    min_chart: float = 70.0
+    font_size: float = 9.0
+    show_day_of_phase: bool = True
+    mark_rows: dict[str, int] = field(default_factory=lambda: {"milestones": 3, "cns": 2})
+    mark_size: float = 6.0
+
+
+@dataclass(frozen=True)
+class PlacedMark:
+    """A mark at its pixel position; ``label`` says whether its text fits beside it."""
+
+    mark: Mark
+    cx: float
+    cy: float
+    label: bool
+
+
+def place_marks(
+    lane: Lane, area: QRectF, x0: float, x1: float, px, fm: QFontMetricsF, style: Style
+) -> list[PlacedMark]:
+    """Stack marks into the lane's rows in pixel space so that neither marks nor labels
+    overlap; when every row is taken the mark is still drawn, without its label.
+    Painting and hit testing both use this, so what is clicked is what is seen."""
+    rows = style.mark_rows.get(lane.key, 2)
+    size = style.mark_size
+    right = [-1e9] * rows
+    placed: list[PlacedMark] = []
+    for mark in lane.visible_marks(x0 - 2, x1 + 2):
+        cx = px(mark.x)
+        free = next((r for r in range(rows) if right[r] <= cx - size - 2), None)
+        width = fm.horizontalAdvance(mark.label) + 5 if mark.label else 0
+        if free is None:
+            row = min(range(rows), key=lambda r: right[r])
+            right[row] = max(right[row], cx + size)
+            show = False
+        else:
+            row = free
+            right[row] = cx + size + width
+            show = bool(mark.label)
+        cy = area.top() + row * style.mark_row + size + 3
+        placed.append(PlacedMark(mark, cx, cy, show))
+    return placed
+
+
+def layout_lanes(timeline: Timeline, rect: QRectF, style: Style) -> Geometry:
+    g = Geometry()
+    g.plot = QRectF(
+        rect.left() + style.title_width,
+        rect.top(),
+        rect.width() - style.title_width - 8,
+        rect.height(),
+    )
+    g.axis = QRectF(g.plot.left(), rect.top(), g.plot.width(), style.axis_height)
+    y = rect.top() + style.axis_height + 4
+    fixed: list[tuple[str, float]] = []
+    charts: list[str] = []
+    for lane in timeline.lanes:
+        if lane.series is not None:
+            charts.append(lane.key)
+        elif lane.key == "phases":
+            fixed.append((lane.key, max(lane.rows, 1) * style.phase_row))
+        else:
+            rows = style.mark_rows.get(lane.key, 2)
+            fixed.append((lane.key, rows * style.mark_row + 2))
+    used = sum(h + style.lane_gap for _, h in fixed)
+    left = rect.bottom() - y - used
+    chart_h = max(style.min_chart, (left - style.lane_gap * len(charts)) / max(len(charts), 1))
+    for lane in timeline.lanes:
+        h = chart_h if lane.series is not None else dict(fixed)[lane.key]
+        g.lanes[lane.key] = QRectF(rect.left(), y, rect.width(), h)
+        y += h + style.lane_gap
+    return g
+
+
+class TimelinePainter:
+    """Paints ``timeline`` for the days [x0, x1] into ``rect``.
+
+    ``highlight`` is a (kind, id) pair drawn with a focus ring.
+    """
+
+    def __init__(self, style: Style | None = None) -> None:
+        self.style = style or Style()
+
+    def paint(
+        self,
+        p: QPainter,
+        rect: QRectF,
+        timeline: Timeline,
+        x0: float,
+        x1: float,
+        highlight: tuple[str, int] | None = None,
+    ) -> Geometry:
+        s = self.style
+        g = layout_lanes(timeline, rect, s)
+        font = QFont(p.font())
+        font.setPointSizeF(s.font_size)
+        p.setFont(font)
+        scale = g.plot.width() / max(x1 - x0, 1e-9)
+
+        def px(x: float) -> float:
+            return g.plot.left() + (x - x0) * scale
+
+        self._axis(p, g, x0, x1, px, timeline)
+        p.save()
+        for lane in timeline.lanes:
+            area = g.lanes[lane.key]
+            self._lane_title(p, lane, area)
+            plot_area = QRectF(g.plot.left(), area.top(), g.plot.width(), area.height())
+            p.save()
+            if lane.series is not None:
+                self._y_labels(p, lane.series, plot_area)
+            p.setClipRect(plot_area.adjusted(-1, -2, 1, 2))
+            if lane.key == "phases":
+                self._spans(p, lane, plot_area, x0, x1, px, highlight)
+            elif lane.series is not None:
+                self._series(p, lane.series, plot_area, x0, x1, px, highlight)
+            else:
+                self._marks(p, lane, plot_area, x0, x1, px, highlight)
+            p.restore()
+        p.restore()
+        self._today(p, g, timeline, x0, x1, px, rect)
+        return g
+
+    # ------------------------------------------------------------------ axis
+
+    def _axis(self, p: QPainter, g: Geometry, x0: float, x1: float, px, timeline) -> None:
+        fm = QFontMetricsF(p.font())
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        top = g.axis.top()
+        bottom_of_lanes = max((r.bottom() for r in g.lanes.values()), default=g.axis.bottom())
+        tick_list = ticks(x0, x1, g.plot.width())
+        for t in tick_list:
+            x = px(t.x)
+            p.setPen(QPen(GRID if not t.major else QColor("#c8c8c8"), 1))
+            p.drawLine(QPointF(x, g.axis.bottom() - 4), QPointF(x, bottom_of_lanes))
+            p.setPen(TEXT if t.major else MUTED)
+            font = QFont(p.font())
+            font.setBold(t.major)
+            p.setFont(font)
+            if x + 3 + fm.horizontalAdvance(t.label) <= g.plot.right():
+                p.drawText(QPointF(x + 3, top + fm.ascent() + 2), t.label)
+        font = QFont(p.font())
+        font.setBold(False)
+        p.setFont(font)
+        # Day of phase when zoomed in far enough to read it ("D15").
+        days_visible = x1 - x0
+        if self.style.show_day_of_phase and 0 < days_visible <= 45:
+            p.setPen(MUTED)
+            step = 1 if days_visible <= 16 else 7
+            first = int(x0)
+            for day in range(first, int(x1) + 1):
+                found = timeline.day_of_phase(day)
+                if found is None:
+                    continue
+                _name, n = found
+                if step > 1 and n != 1 and n % step != 1:
+                    continue
+                x = px(day + 0.5)
+                label = f"D{n}"
+                p.drawText(
+                    QPointF(x - fm.horizontalAdvance(label) / 2, top + fm.height() * 2 + 1), label
+                )
+        p.setPen(QPen(QColor("#9a9a9a"), 1))
+        p.drawLine(
+            QPointF(g.plot.left(), g.axis.bottom()), QPointF(g.plot.right(), g.axis.bottom())
+        )
+
+    def _lane_title(self, p: QPainter, lane: Lane, area: QRectF) -> None:
+        p.setPen(TEXT)
+        width = self.style.title_width - (44 if lane.series is not None else 8)
+        title_rect = QRectF(area.left() + 2, area.top(), width, min(area.height(), 44))
+        p.drawText(
+            title_rect,
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap),
+            lane.title,
+        )
+
+    def _today(
+        self, p: QPainter, g: Geometry, timeline: Timeline, x0: float, x1: float, px, rect: QRectF
+    ) -> None:
+        if not x0 <= timeline.today + 0.5 <= x1:
+            return
+        x = px(timeline.today + 0.5)
+        pen = QPen(TODAY, 1.5, Qt.PenStyle.DashLine)
+        p.setPen(pen)
+        bottom = max((r.bottom() for r in g.lanes.values()), default=rect.bottom())
+        p.drawLine(QPointF(x, g.axis.bottom()), QPointF(x, bottom))
+        p.setPen(TODAY)
+        fm = QFontMetricsF(p.font())
+        label = "today"
+        p.drawText(QPointF(x - fm.horizontalAdvance(label) / 2, g.axis.bottom() - 2), label)
+
+    # ------------------------------------------------------------------ phases
+
+    def _spans(
+        self, p: QPainter, lane: Lane, area: QRectF, x0: float, x1: float, px, highlight
+    ) -> None:
+        fm = QFontMetricsF(p.font())
+        row_h = self.style.phase_row
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        for span in lane.visible_spans(x0, x1):
+            left, right = px(span.x0), px(span.x1)
+            r = QRectF(left, area.top() + span.row * row_h + 2, max(right - left, 2), row_h - 4)
+            colour = PHASE_COLOURS.get(span.kind, PHASE_COLOURS["other"])
+            if span.planned:
+                p.setPen(QPen(colour.darker(140), 1.5, Qt.PenStyle.DashLine))
+                brush = QBrush(colour, Qt.BrushStyle.BDiagPattern)
+                p.setBrush(brush)
+            else:
+                p.setPen(QPen(colour.darker(160), 1))
+                p.setBrush(colour.lighter(115))
+            p.drawRect(r)
+            if span.open_ended and not span.planned:
+                # A running phase fades out at today: an arrow says "continues".
+                p.setBrush(colour.darker(160))
+                mid = r.center().y()
+                tri = QPolygonF(
+                    [
+                        QPointF(r.right(), mid - 5),
+                        QPointF(r.right() + 7, mid),
+                        QPointF(r.right(), mid + 5),
+                    ]
+                )
+                p.drawPolygon(tri)
+            if highlight == (span.ref.kind, span.ref.id):
+                self._focus_ring(p, r)
+            label = span.label
+            visible = r.intersected(area)
+            if visible.width() > fm.horizontalAdvance(label[:3]) + 6:
+                p.setPen(TEXT)
+                text = fm.elidedText(label, Qt.TextElideMode.ElideRight, visible.width() - 6)
+                p.drawText(
+                    visible.adjusted(4, 0, -2, 0),
+                    int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+                    text,
+                )
+
+    # ------------------------------------------------------------------ marks
+
+    def _marks(
+        self, p: QPainter, lane: Lane, area: QRectF, x0: float, x1: float, px, highlight
+    ) -> None:
+        fm = QFontMetricsF(p.font())
+        placed = place_marks(lane, area, x0, x1, px, fm, self.style)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, len(placed) < 400)
+        size = self.style.mark_size
+        for item in placed:
+            mark = item.mark
+            colour = OKABE_ITO["blue"] if lane.key == "milestones" else OKABE_ITO["purple"]
+            if mark.kind in ("CNS2", "CNS3", "TLP+"):
+                colour = OKABE_ITO["vermillion"]
+            centre = QPointF(item.cx, item.cy)
+            self._shape(p, mark, centre, size, colour)
+            if highlight == (mark.ref.kind, mark.ref.id):
+                self._focus_ring(
+                    p, QRectF(item.cx - size - 3, item.cy - size - 3, 2 * size + 6, 2 * size + 6)
+                )
+            if item.label:
+                p.setPen(TEXT)
+                p.drawText(QPointF(item.cx + size + 3, item.cy + fm.ascent() / 2 - 1), mark.label)
+
+    def _shape(self, p: QPainter, mark: Mark, c: QPointF, r: float, colour: QColor) -> None:
+        pen = QPen(colour.darker(130), 1.5)
+        if mark.planned:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        p.setPen(pen)
+        p.setBrush(colour if mark.filled else Qt.BrushStyle.NoBrush)
+        x, y = c.x(), c.y()
+        if mark.shape == "circle":
+            p.drawEllipse(c, r, r)
+        elif mark.shape == "square":
+            p.drawRect(QRectF(x - r + 1, y - r + 1, 2 * r - 2, 2 * r - 2))
+        elif mark.shape == "diamond":
+            p.drawPolygon(
+                QPolygonF(
+                    [QPointF(x, y - r), QPointF(x + r, y), QPointF(x, y + r), QPointF(x - r, y)]
+                )
+            )
+        elif mark.shape == "triangle":
+            p.drawPolygon(
+                QPolygonF([QPointF(x, y - r), QPointF(x + r, y + r - 1), QPointF(x - r, y + r - 1)])
+            )
+        elif mark.shape == "star":
+            path = QPainterPath()
+            import math
+
+            for i in range(10):
+                radius = r + 1 if i % 2 == 0 else r * 0.45
+                angle = -math.pi / 2 + i * math.pi / 5
+                point = QPointF(x + radius * math.cos(angle), y + radius * math.sin(angle))
+                if i == 0:
+                    path.moveTo(point)
+                else:
+                    path.lineTo(point)
+            path.closeSubpath()
+            p.drawPath(path)
+        else:  # cross
+            p.drawLine(QPointF(x - r, y - r), QPointF(x + r, y + r))
+            p.drawLine(QPointF(x - r, y + r), QPointF(x + r, y - r))
+
+    def _focus_ring(self, p: QPainter, r: QRectF) -> None:
+        p.save()
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.setPen(QPen(QColor("#000000"), 2, Qt.PenStyle.DotLine))
+        p.drawRect(r.adjusted(-2, -2, 2, 2))
+        p.restore()
+
+    # ------------------------------------------------------------------ charts
+
+    def _y_labels(self, p: QPainter, series: Series, area: QRectF) -> None:
+        inner = area.adjusted(0, 6, 0, -4)
+        span = series.y_max - series.y_min or 1.0
+        fm = QFontMetricsF(p.font())
+        p.setPen(MUTED)
+        for value in (series.y_min, series.y_max / 2, series.y_max):
+            y = inner.bottom() - (value - series.y_min) / span * inner.height()
+            label = f"{value:g}"
+            p.drawText(
+                QPointF(area.left() - fm.horizontalAdvance(label) - 4, y + fm.ascent() / 2 - 1),
+                label,
+            )
+
+    def _series(
+        self, p: QPainter, series: Series, area: QRectF, x0: float, x1: float, px, highlight
+    ) -> None:
+        inner = area.adjusted(0, 6, 0, -4)
+        span = series.y_max - series.y_min or 1.0
+
+        def py(y: float) -> float:
+            return inner.bottom() - (y - series.y_min) / span * inner.height()
+
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        p.setPen(QPen(GRID, 1))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRect(area)
+        fm = QFontMetricsF(p.font())
+        for value in (series.y_max / 2, series.y_max):
+            y = py(value)
+            p.setPen(QPen(GRID, 1, Qt.PenStyle.DotLine))
+            p.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
+        colour = SERIES_COLOURS.get(series.analyte, OKABE_ITO["blue"])
+        # the lab's range as a band
+        band_colour = QColor(colour)
+        band_colour.setAlpha(38)
+        for band in series.bands:
+            if band.x1 < x0 or band.x0 > x1:
+                continue
+            top = py(band.high) if band.high is not None else inner.top()
+            bottom = py(band.low) if band.low is not None else inner.bottom()
+            r = QRectF(QPointF(px(band.x0), top), QPointF(px(band.x1), bottom))
+            p.fillRect(r, band_colour)
+            p.setPen(QPen(colour.lighter(130), 1, Qt.PenStyle.DashLine))
+            p.drawLine(r.topLeft(), r.topRight())
+            p.drawLine(r.bottomLeft(), r.bottomRight())
+        # thresholds
+        for t in series.thresholds:
+            y = py(t.y)
+            p.setPen(QPen(TEXT, 1, Qt.PenStyle.DashDotLine))
+            p.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
+            label = t.label
+            p.setPen(TEXT)
+            p.drawText(QPointF(area.right() - fm.horizontalAdvance(label) - 4, y - 3), label)
+        # the values
+        i, j = series.visible_slice(x0, x1)
+        pts = series.points[i:j]
+        columns = max(int(area.width()), 1)
+        if len(pts) > columns:
+            pts = thin(pts, x0, x1, columns)
+        sparse = len(pts) < columns / 4
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, sparse)
+        p.setPen(QPen(colour, 1.6))
+        run: list[QPointF] = []
+        previous_x: float | None = None
+        for point in pts:
+            if previous_x is not None and point.x - previous_x > series.gap_days and run:
+                p.drawPolyline(QPolygonF(run))
+                run = []
+            run.append(QPointF(px(point.x), py(point.y)))
+            previous_x = point.x
+        if len(run) > 1:
+            p.drawPolyline(QPolygonF(run))
+        if sparse:
+            p.setBrush(colour)
+            for point in pts:
+                c = QPointF(px(point.x), py(point.y))
+                if point.comparator:
+                    p.setBrush(Qt.BrushStyle.NoBrush)
+                    p.drawEllipse(c, 3.5, 3.5)
+                    p.setBrush(colour)
+                else:
+                    p.drawEllipse(c, 2.6, 2.6)
+                if highlight == (point.ref.kind, point.ref.id):
+                    self._focus_ring(p, QRectF(c.x() - 5, c.y() - 5, 10, 10))

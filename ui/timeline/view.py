@@ -1,0 +1,159 @@
+"""The Timeline view (home): toolbar with zoom presets and lane filter, over the widget."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tracker import timeline as layout
+from tracker.model import Changes
+from ui.bridge import RecordBridge
+from ui.settings import Settings
+from ui.timeline.widget import TimelineWidget
+
+LANES = (
+    ("phases", "Phases"),
+    ("milestones", "Milestones"),
+    ("cns", "Lumbar punctures"),
+    ("anc", "ANC (neutrophils)"),
+    ("hgb", "Hemoglobin"),
+    ("plt", "Platelets"),
+)
+
+
+class TimelineView(QWidget):
+    """Signals:
+    edit_requested(Ref): open the editor of this item.
+    """
+
+    edit_requested = Signal(object)
+
+    def __init__(
+        self,
+        bridge: RecordBridge,
+        settings: Settings | QSettings | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        if isinstance(settings, Settings):
+            self._settings = settings
+        else:
+            self._settings = Settings(settings)
+        self.widget = TimelineWidget(self)
+        self.widget.item_activated.connect(self.edit_requested)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(self.tr("Show:"), self))
+        self.preset_buttons: dict[str, QToolButton] = {}
+        for key, text, tip in (
+            ("2w", self.tr("2 weeks"), self.tr("The last ten days and the next four")),
+            ("3m", self.tr("3 months"), self.tr("The last three months")),
+            ("treatment", self.tr("Whole treatment"), self.tr("From the first phase to the last")),
+            ("all", self.tr("Fit all"), self.tr("Everything recorded")),
+        ):
+            button = QToolButton(self)
+            button.setText(text)
+            button.setToolTip(tip)
+            button.clicked.connect(lambda _=False, k=key: self.widget.apply_preset(k))
+            bar.addWidget(button)
+            self.preset_buttons[key] = button
+        zoom_in = QToolButton(self)
+        zoom_in.setText("+")
+        zoom_in.setToolTip(self.tr("Zoom in (+, or Ctrl+wheel)"))
+        zoom_in.setAccessibleName(self.tr("Zoom in"))
+        zoom_in.clicked.connect(lambda: self.widget.zoom(1.5))
+        zoom_out = QToolButton(self)
+        zoom_out.setText("−")
+        zoom_out.setToolTip(self.tr("Zoom out (−, or Ctrl+wheel)"))
+        zoom_out.setAccessibleName(self.tr("Zoom out"))
+        zoom_out.clicked.connect(lambda: self.widget.zoom(1 / 1.5))
+        bar.addSpacing(12)
+        bar.addWidget(zoom_in)
+        bar.addWidget(zoom_out)
+        bar.addStretch(1)
+        self.lanes_button = QToolButton(self)
+        self.lanes_button.setText(self.tr("Lanes"))
+        self.lanes_button.setToolTip(self.tr("Choose what the timeline shows"))
+        self.lanes_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.lanes_button)
+        self.lane_actions: dict[str, QAction] = {}
+        hidden = set(self._hidden_lanes())
+        for key, text in LANES:
+            action = QAction(self.tr(text), menu)
+            action.setCheckable(True)
+            action.setChecked(key not in hidden)
+            action.toggled.connect(self._lanes_changed)
+            menu.addAction(action)
+            self.lane_actions[key] = action
+        menu.addSeparator()
+        self.threshold_action = QAction(self.tr("Team threshold lines"), menu)
+        self.threshold_action.setCheckable(True)
+        self.threshold_action.setChecked(self._settings.timeline_thresholds)
+        self.threshold_action.setToolTip(self.tr(layout.THRESHOLD_SOURCE))
+        self.threshold_action.toggled.connect(self._thresholds_toggled)
+        menu.addAction(self.threshold_action)
+        self.lanes_button.setMenu(menu)
+        bar.addWidget(self.lanes_button)
+        self.range_label = QLabel(self)
+        bar.addWidget(self.range_label)
+        self.widget.range_changed.connect(self._show_range)
+        outer = QVBoxLayout(self)
+        outer.addLayout(bar)
+        outer.addWidget(self.widget, 1)
+        bridge.changed.connect(self.on_changed)
+        bridge.child_selected.connect(lambda _id: self.refresh(keep_range=False))
+        self.refresh(keep_range=False)
+
+    # ------------------------------------------------------------------ settings
+
+    def _hidden_lanes(self) -> list[str]:
+        return self._settings.timeline_hidden_lanes
+
+    def shown_lanes(self) -> list[str]:
+        return [key for key, _ in LANES if self.lane_actions[key].isChecked()]
+
+    def _lanes_changed(self) -> None:
+        hidden = [key for key, _ in LANES if not self.lane_actions[key].isChecked()]
+        self._settings.timeline_hidden_lanes = hidden
+        self.refresh()
+
+    def _thresholds_toggled(self, on: bool) -> None:
+        self._settings.timeline_thresholds = on
+        self.refresh()
+
+    # ------------------------------------------------------------------ data
+
+    def on_changed(self, changes: Changes) -> None:
+        if changes.any:
+            self.refresh()
+
+    def refresh(self, keep_range: bool = True) -> None:
+        record = self.bridge.record
+        child_id = self.bridge.child_id
+        if child_id is None:
+            return
+        thresholds = (
+            None if self.threshold_action.isChecked() else dict.fromkeys(layout.CHART_ANALYTES)
+        )
+        timeline = layout.build(
+            record.phases(child_id),
+            record.milestones(child_id),
+            record.cns_visits(child_id),
+            record.counts(child_id),
+            record.today(),
+            thresholds=thresholds,
+            lanes=self.shown_lanes(),
+        )
+        self.widget.set_timeline(timeline, keep_range=keep_range)
+
+    def _show_range(self, x0: float, x1: float) -> None:
+        start, end = layout.date_of(x0), layout.date_of(x1)
+        self.range_label.setText(f"{start.isoformat()} – {end.isoformat()}")

@@ -1,0 +1,342 @@
+"""The interactive timeline: zoom, pan, hover, click and keyboard, over the shared painter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QKeyEvent,
+    QMouseEvent,
+    QNativeGestureEvent,
+    QPainter,
+    QPaintEvent,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+
+from tracker.timeline import Ref, Timeline, preset_range
+from ui.timeline.painter import Geometry, TimelinePainter, place_marks
+
+MIN_DAYS = 5.0
+MAX_DAYS = 365.25 * 30
+
+
+@dataclass(frozen=True)
+class Hit:
+    ref: Ref
+    tooltip: str
+    rect: QRectF
+
+
+class TimelineWidget(QWidget):
+    """Shows a :class:`Timeline` for a range of days.
+
+    Signals:
+        item_activated(Ref): a phase, milestone, LP or count was clicked or Entered.
+        range_changed(float, float): the visible days changed (zoom or pan).
+    """
+
+    item_activated = Signal(object)
+    range_changed = Signal(float, float)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setMouseTracking(True)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setAccessibleName(self.tr("Timeline"))
+        self.setAccessibleDescription(
+            self.tr(
+                "Phases, milestones, lumbar punctures and blood counts on one time axis. "
+                "Plus and minus zoom, arrows move, Tab moves between items, Enter opens one."
+            )
+        )
+        self.painter = TimelinePainter()
+        self.timeline: Timeline | None = None
+        self.x0 = 0.0
+        self.x1 = 1.0
+        self._geometry: Geometry | None = None
+        self._hits: list[Hit] = []
+        self._focused: Ref | None = None
+        self._drag_from: QPointF | None = None
+        self._drag_range = (0.0, 1.0)
+        self._dragged = False
+
+    def sizeHint(self) -> QSize:
+        return QSize(900, 520)
+
+    # ------------------------------------------------------------------ data
+
+    def set_timeline(self, timeline: Timeline, keep_range: bool = True) -> None:
+        first = self.timeline is None
+        self.timeline = timeline
+        if first or not keep_range:
+            self.apply_preset("3m")
+        self._hits = []
+        self.update()
+
+    def visible_range(self) -> tuple[float, float]:
+        return self.x0, self.x1
+
+    def set_range(self, x0: float, x1: float) -> None:
+        days = min(max(x1 - x0, MIN_DAYS), MAX_DAYS)
+        centre = (x0 + x1) / 2
+        self.x0, self.x1 = centre - days / 2, centre + days / 2
+        self._hits = []
+        self.update()
+        self.range_changed.emit(self.x0, self.x1)
+
+    def apply_preset(self, kind: str) -> None:
+        if self.timeline is None:
+            return
+        self.set_range(*preset_range(kind, self.timeline))
+
+    def zoom(self, factor: float, anchor_px: float | None = None) -> None:
+        """factor > 1 zooms in, around the pointer's day (or the centre)."""
+        plot = self._plot()
+        if anchor_px is None or plot.width() <= 0:
+            anchor = (self.x0 + self.x1) / 2
+            frac = 0.5
+        else:
+            frac = min(max((anchor_px - plot.left()) / plot.width(), 0.0), 1.0)
+            anchor = self.x0 + frac * (self.x1 - self.x0)
+        days = min(max((self.x1 - self.x0) / factor, MIN_DAYS), MAX_DAYS)
+        self.x0 = anchor - frac * days
+        self.x1 = self.x0 + days
+        self._hits = []
+        self.update()
+        self.range_changed.emit(self.x0, self.x1)
+
+    def pan(self, fraction: float) -> None:
+        shift = (self.x1 - self.x0) * fraction
+        self.set_range(self.x0 + shift, self.x1 + shift)
+
+    def _plot(self) -> QRectF:
+        style = self.painter.style
+        return QRectF(style.title_width, 0, self.width() - style.title_width - 8, self.height())
+
+    # ------------------------------------------------------------------ painting
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        try:
+            p.fillRect(self.rect(), self.palette().base())
+            if self.timeline is None:
+                return
+            focused = self.focused_item()
+            highlight = (focused.ref.kind, focused.ref.id) if focused else None
+            self._geometry = self.painter.paint(
+                p, QRectF(self.rect()), self.timeline, self.x0, self.x1, highlight
+            )
+            if self.hasFocus():
+                p.setPen(QColor("#0072B2"))
+                p.drawRect(self.rect().adjusted(0, 0, -1, -1))
+        finally:
+            p.end()
+
+    def render_range(self, p: QPainter, rect: QRectF, x0: float, x1: float) -> None:
+        """Paint any range at any size on any QPainter (PNG, PDF, printer)."""
+        if self.timeline is not None:
+            self.painter.paint(p, rect, self.timeline, x0, x1)
+
+    # ------------------------------------------------------------------ hit testing
+
+    def hit_items(self) -> list[Hit]:
+        """Everything drawn in the visible range, left to right, with its screen box."""
+        if self._hits or self.timeline is None:
+            return self._hits
+        from ui.timeline.painter import layout_lanes
+
+        geometry = layout_lanes(self.timeline, QRectF(self.rect()), self.painter.style)
+        plot = geometry.plot
+        scale = plot.width() / max(self.x1 - self.x0, 1e-9)
+
+        def px(x: float) -> float:
+            return plot.left() + (x - self.x0) * scale
+
+        hits: list[Hit] = []
+        style = self.painter.style
+        for lane in self.timeline.lanes:
+            area = geometry.lanes[lane.key]
+            if lane.key == "phases":
+                for s in lane.visible_spans(self.x0, self.x1):
+                    r = QRectF(
+                        px(s.x0),
+                        area.top() + s.row * style.phase_row,
+                        max(px(s.x1) - px(s.x0), 4),
+                        style.phase_row,
+                    )
+                    hits.append(Hit(s.ref, s.tooltip, r))
+            elif lane.series is not None:
+                series = lane.series
+                inner = area.adjusted(0, 6, 0, -4)
+                span = series.y_max - series.y_min or 1.0
+                i, j = series.visible_slice(self.x0, self.x1)
+                if j - i > plot.width() / 4:
+                    continue  # too dense to point at one result; zoom in
+                for pt in series.points[i:j]:
+                    if not self.x0 <= pt.x <= self.x1:
+                        continue
+                    y = inner.bottom() - (pt.y - series.y_min) / span * inner.height()
+                    hits.append(Hit(pt.ref, pt.tooltip, QRectF(px(pt.x) - 5, y - 5, 10, 10)))
+            else:
+                from PySide6.QtGui import QFontMetricsF
+
+                font = self.font()
+                font.setPointSizeF(style.font_size)
+                plot_area = QRectF(plot.left(), area.top(), plot.width(), area.height())
+                for item in place_marks(
+                    lane, plot_area, self.x0, self.x1, px, QFontMetricsF(font), style
+                ):
+                    hits.append(
+                        Hit(
+                            item.mark.ref,
+                            item.mark.tooltip,
+                            QRectF(item.cx - 8, item.cy - 8, 16, 16),
+                        )
+                    )
+        hits.sort(key=lambda h: (h.rect.left(), h.rect.top()))
+        self._hits = hits
+        return hits
+
+    def hit_at(self, pos: QPointF) -> Hit | None:
+        best: Hit | None = None
+        for h in self.hit_items():
+            if h.rect.adjusted(-2, -2, 2, 2).contains(pos) and (
+                best is None or h.rect.width() < best.rect.width()
+            ):
+                best = h  # the smallest item under the pointer wins (a mark over a band)
+        return best
+
+    def focused_item(self) -> Hit | None:
+        hits = self.hit_items()
+        return next((h for h in hits if h.ref == self._focused), None)
+
+    # ------------------------------------------------------------------ events
+
+    def event(self, e: QEvent) -> bool:
+        if e.type() == QEvent.Type.ToolTip:
+            hit = self.hit_at(QPointF(e.pos()))  # type: ignore[attr-defined]
+            if hit is not None:
+                QToolTip.showText(e.globalPos(), hit.tooltip, self)  # type: ignore[attr-defined]
+            else:
+                day_text = self._day_text(QPointF(e.pos()))  # type: ignore[attr-defined]
+                if day_text:
+                    QToolTip.showText(e.globalPos(), day_text, self)  # type: ignore[attr-defined]
+                else:
+                    QToolTip.hideText()
+            return True
+        if e.type() == QEvent.Type.NativeGesture:
+            gesture: QNativeGestureEvent = e  # type: ignore[assignment]
+            if gesture.gestureType() == Qt.NativeGestureType.ZoomNativeGesture:
+                self.zoom(1.0 + gesture.value(), gesture.position().x())
+                return True
+        return super().event(e)
+
+    def _day_text(self, pos: QPointF) -> str:
+        plot = self._plot()
+        if self.timeline is None or not plot.contains(pos):
+            return ""
+        x = self.x0 + (pos.x() - plot.left()) / plot.width() * (self.x1 - self.x0)
+        from tracker.timeline import date_of
+
+        d = date_of(x)
+        found = self.timeline.day_of_phase(x)
+        return f"{d.isoformat()}" + (f" · {found[0]} day {found[1]}" if found else "")
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        delta = event.angleDelta()
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            steps = delta.y() / 120.0
+            self.zoom(1.25**steps, event.position().x())
+        else:
+            amount = delta.x() or delta.y()
+            if event.modifiers() & Qt.KeyboardModifier.ShiftModifier and not delta.x():
+                amount = delta.y()
+            self.pan(-amount / 120.0 * 0.1)
+        event.accept()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._drag_from = event.position()
+            self._drag_range = (self.x0, self.x1)
+            self._dragged = False
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._drag_from is not None and event.buttons() & Qt.MouseButton.LeftButton:
+            dx = event.position().x() - self._drag_from.x()
+            if abs(dx) > 3:
+                self._dragged = True
+                self.setCursor(Qt.CursorShape.ClosedHandCursor)
+            plot = self._plot()
+            days = (self._drag_range[1] - self._drag_range[0]) * dx / max(plot.width(), 1)
+            self.x0, self.x1 = self._drag_range[0] - days, self._drag_range[1] - days
+            self._hits = []
+            self.update()
+            self.range_changed.emit(self.x0, self.x1)
+        else:
+            hit = self.hit_at(event.position())
+            self.setCursor(Qt.CursorShape.PointingHandCursor if hit else Qt.CursorShape.ArrowCursor)
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            if not self._dragged:
+                hit = self.hit_at(event.position())
+                if hit is not None:
+                    self._focused = hit.ref
+                    self.update()
+                    self.item_activated.emit(hit.ref)
+            self._drag_from = None
+            self._dragged = False
+            self.unsetCursor()
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom(1.5)
+        elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
+            self.zoom(1 / 1.5)
+        elif key == Qt.Key.Key_Left:
+            self.pan(-0.1)
+        elif key == Qt.Key.Key_Right:
+            self.pan(0.1)
+        elif key == Qt.Key.Key_PageUp:
+            self.pan(-0.9)
+        elif key == Qt.Key.Key_PageDown:
+            self.pan(0.9)
+        elif key == Qt.Key.Key_Home and self.timeline is not None:
+            days = self.x1 - self.x0
+            self.set_range(self.timeline.first - 1, self.timeline.first - 1 + days)
+        elif key == Qt.Key.Key_End and self.timeline is not None:
+            days = self.x1 - self.x0
+            self.set_range(self.timeline.last + 1 - days, self.timeline.last + 1)
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            hit = self.focused_item()
+            if hit is not None:
+                self.item_activated.emit(hit.ref)
+        else:
+            super().keyPressEvent(event)
+
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        """Tab walks through the items drawn; past the last one, focus leaves the timeline."""
+        hits = self.hit_items()
+        current = self.focused_item()
+        if current is None:
+            nxt = 0 if forward else len(hits) - 1
+        else:
+            nxt = hits.index(current) + (1 if forward else -1)
+        if 0 <= nxt < len(hits):
+            hit = hits[nxt]
+            self._focused = hit.ref
+            self.update()
+            QToolTip.showText(self.mapToGlobal(hit.rect.bottomLeft().toPoint()), hit.tooltip, self)
+            return True
+        self._focused = None
+        self.update()
+        return super().focusNextPrevChild(forward)
