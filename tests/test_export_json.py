@@ -74,6 +74,7 @@ CHILD_KEYS = [
     "milestones",
     "counts",
     "cns_visits",
+    "team_thresholds",
 ]
 PHASE_KEYS = [
     "uid",

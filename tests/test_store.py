@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from tracker.analytes import analyte, parse_number, to_canonical
-from tracker.forms import parse_range
+from tracker.forms import parse_range, threshold_from_form
 from tracker.model import (
     ALL_CHANGED,
     Changes,
@@ -196,6 +196,12 @@ def populate(rec: Record) -> Saved:
     )
     diagnostic_lp, _ = rec.save_cns_visit(
         CnsVisit(child.id, dt.date(2026, 5, 12), procedure=LpProcedure.DIAGNOSTIC_LP)
+    )
+    rec.save_threshold(
+        threshold_from_form(
+            {"analyte": "plt", "purpose": "transfusion", "value_text": "20", "unit": "×10⁹/L"},
+            child=child,
+        )
     )
     return Saved(child, prophase, induction, mrd, count, visit, diagnostic_lp)
 

@@ -22,6 +22,7 @@ from tracker.model import (
     Child,
     CnsStatus,
     CnsVisit,
+    Comparator,
     CountResult,
     CountValue,
     ItDose,
@@ -39,6 +40,8 @@ from tracker.model import (
     PrednisoneResponse,
     RiskGroup,
     Sex,
+    TeamThreshold,
+    ThresholdPurpose,
     YesNoUnknown,
 )
 from tracker.mrd import is_bare_number, parse_mrd
@@ -713,4 +716,66 @@ def validate_cns_visit(v: CnsVisit, child: Child, today: dt.date) -> dict[str, s
     ):
         if value is not None and not 0 <= value <= high:
             errors[key] = f"{label}: {format_number(value)} is not possible (0 to {high:,.0f})"
+    return errors
+
+
+# --------------------------------------------------------------------------- team thresholds
+
+
+def threshold_from_form(
+    f: Mapping[str, str], *, child: Child, id: int | None = None, uid: str = ""
+) -> TeamThreshold:
+    """A number the team gave (e.g. "platelets below 20 ×10⁹/L: transfusion")."""
+    c = _Collector()
+    assert child.id is not None
+    code = _text(f, "analyte")
+    a = analytes.BY_CODE.get(code)
+    if a is None:
+        c.add("analyte", "Count: choose which blood count the number is for")
+    purpose = c.run(
+        "purpose", _choice, ThresholdPurpose, _text(f, "purpose") or "watch", "What it is for",
+        labels.THRESHOLD_PURPOSE,
+    )
+    value_text, unit = _text(f, "value_text"), _text(f, "unit")
+    normalised = None
+    if not value_text:
+        c.add("value_text", "Value: type the number the team gave")
+    elif a is not None:
+        parsed = c.run("value_text", _count_value_named, a.name,
+                       ValueInput(a.code, value_text, unit))
+        if parsed is not None:
+            if parsed.comparator is not Comparator.EQUAL:
+                c.add("value_text", "Value: type the number only, without < or >")
+            normalised = parsed.normalised_value
+    c.raise_if_any()
+    assert a is not None and purpose is not None and normalised is not None
+    return TeamThreshold(
+        child_id=child.id,
+        analyte=a.code,
+        purpose=purpose,
+        value_text=value_text,
+        unit=unit,
+        normalised_value=normalised,
+        note=_text(f, "note"),
+        id=id,
+        uid=uid,
+    )
+
+
+def validate_threshold(t: TeamThreshold) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    a = analytes.BY_CODE.get(t.analyte)
+    if a is None:
+        return {"analyte": "Count: choose which blood count the number is for"}
+    unit = a.unit(t.unit)
+    if unit is None:
+        errors["value_text"] = analytes.unknown_unit_message(a, t.unit)
+    elif abs(unit.factor * parse_number(t.value_text).value - t.normalised_value) > 1e-9 * max(
+        1.0, t.normalised_value
+    ):
+        errors["value_text"] = "Value: the stored number does not match what was typed"
+    else:
+        problem = analytes.plausibility_problem(a.code, parse_number(t.value_text).value, t.unit)
+        if problem:
+            errors["value_text"] = problem
     return errors

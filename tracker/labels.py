@@ -64,3 +64,9 @@ IT_DRUG = {
     "prednisolone": "Prednisolone",
 }
 YES_NO = {"yes": "Yes", "no": "No", "unknown": "Unknown"}
+THRESHOLD_PURPOSE = {
+    "transfusion": "Transfusion trigger",
+    "next_block": "Needed to start the next block",
+    "watch": "Watch for",
+    "other": "Other",
+}

@@ -260,6 +260,30 @@ class CnsVisit:
     uid: str = ""
 
 
+class ThresholdPurpose(StrEnum):
+    """Why the team gave the family this number."""
+
+    TRANSFUSION = "transfusion"  # e.g. "we transfuse platelets below 20"
+    NEXT_BLOCK = "next_block"  # e.g. "ANC must be over 0.5 to start the next block"
+    WATCH = "watch"  # anything else the team asked the family to watch
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class TeamThreshold:
+    """A number the treatment team gave for one count, as the family typed it."""
+
+    child_id: int
+    analyte: str  # anc, hgb, plt, ...
+    purpose: ThresholdPurpose
+    value_text: str
+    unit: str
+    normalised_value: float  # in the analyte's canonical unit
+    note: str = ""
+    id: int | None = None
+    uid: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class Changes:
     """What an operation changed, so each view refreshes only its part."""
@@ -269,6 +293,7 @@ class Changes:
     milestones: bool = False
     counts: bool = False
     cns: bool = False
+    thresholds: bool = False
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(*(a or b for a, b in zip(_astuple(self), _astuple(other), strict=True)))
@@ -279,7 +304,7 @@ class Changes:
 
 
 def _astuple(c: Changes) -> tuple[bool, ...]:
-    return (c.children, c.phases, c.milestones, c.counts, c.cns)
+    return (c.children, c.phases, c.milestones, c.counts, c.cns, c.thresholds)
 
 
-ALL_CHANGED = Changes(True, True, True, True, True)
+ALL_CHANGED = Changes(True, True, True, True, True, True)

@@ -21,7 +21,15 @@ from dateutil.rrule import DAILY, MO, MONTHLY, WEEKLY, YEARLY, rrule
 from tracker import analytes, labels
 from tracker.analytes import format_number
 from tracker.dates import day_of_phase
-from tracker.model import CnsStatus, CnsVisit, CountResult, Milestone, MrdQualifier, Phase
+from tracker.model import (
+    CnsStatus,
+    CnsVisit,
+    CountResult,
+    Milestone,
+    MrdQualifier,
+    Phase,
+    TeamThreshold,
+)
 from tracker.mrd import format_both
 
 # Default team thresholds (shared/domain.md §6, "ask your team" flags); the family can change
@@ -357,11 +365,14 @@ def build(
     *,
     display_units: Mapping[str, str] | None = None,
     thresholds: Mapping[str, float | None] | None = None,
+    team_thresholds: Sequence[TeamThreshold] = (),
     lanes: Iterable[str] = ("phases", "milestones", "cns", *CHART_ANALYTES),
 ) -> Timeline:
     """Lay out a child's record.  ``display_units`` maps analyte → unit label (default: the
-    unit of the latest result, i.e. the family's lab); ``thresholds`` maps analyte →
-    threshold in canonical units (``None`` hides it; missing keys use the defaults)."""
+    unit of the latest result, i.e. the family's lab).  Threshold lines: the team's numbers
+    (``team_thresholds``) when the family entered any for an analyte, else the default of
+    :data:`DEFAULT_THRESHOLDS`; ``thresholds`` maps analyte → a value in canonical units to
+    use instead, or ``None`` to draw no line for it."""
     wanted = list(lanes)
     today_x = x_of(today)
     out: list[Lane] = []
@@ -376,8 +387,18 @@ def build(
         elif key in analytes.BY_CODE:
             unit = (display_units or {}).get(key) or _latest_unit(counts, key)
             given = thresholds or {}
-            limit = given.get(key, DEFAULT_THRESHOLDS.get(key))
-            lane = _series_lane(counts, key, unit, limit, team_set=given.get(key) is not None)
+            team = [t for t in team_thresholds if t.analyte == key]
+            lines: list[tuple[float, str]] = []
+            if key in given:
+                value = given[key]
+                if value is not None:
+                    lines.append((value, "threshold"))
+            elif team:
+                lines = [(t.normalised_value, labels.THRESHOLD_PURPOSE[t.purpose.value].lower())
+                         for t in team]
+            elif key in DEFAULT_THRESHOLDS:
+                lines.append((DEFAULT_THRESHOLDS[key], "default threshold"))
+            lane = _series_lane(counts, key, unit, lines)
         else:
             raise ValueError(f"unknown lane {key!r}")
         out.append(lane)
@@ -552,8 +573,7 @@ def _series_lane(
     counts: Sequence[CountResult],
     code: str,
     unit_label: str,
-    threshold: float | None,
-    team_set: bool = False,
+    lines: Sequence[tuple[float, str]] = (),
 ) -> Lane:
     a = analytes.analyte(code)
     unit = a.unit(unit_label) or a.default_unit
@@ -581,11 +601,10 @@ def _series_lane(
             high = v.range_high * conv if v.range_high is not None else None
             bands.append(Band(x, x, low, high))
     bands = _merge_bands(bands, points)
-    thresholds: list[Threshold] = []
-    if threshold is not None:
-        value = threshold / unit.factor
-        who = "your team's threshold" if team_set else "default threshold"
-        thresholds.append(Threshold(value, f"{who} {format_number(value)} {unit.label}"))
+    thresholds = [
+        Threshold(value / unit.factor, f"{who} {format_number(value / unit.factor)} {unit.label}")
+        for value, who in lines
+    ]
     ys = [p.y for p in points] + [t.y for t in thresholds]
     ys += [b.high for b in bands if b.high is not None]
     y_max = max(ys, default=1.0)

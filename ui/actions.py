@@ -14,6 +14,7 @@ class ActionId(Enum):
     DELETE_CHILD = auto()
     EXPORT_JSON = auto()
     QUIT = auto()
+    THRESHOLDS = auto()
     UNDO = auto()
     REDO = auto()
     ADD_COUNT = auto()
@@ -37,6 +38,7 @@ _SPECS: dict[ActionId, tuple[str, QKeySequence | QKeySequence.StandardKey | str 
     ActionId.DELETE_CHILD: ("Delete this child…", None),
     ActionId.EXPORT_JSON: ("&Export whole record (JSON)…", "Ctrl+E"),
     ActionId.QUIT: ("&Quit", QKeySequence.StandardKey.Quit),
+    ActionId.THRESHOLDS: ("Team &thresholds…", None),
     ActionId.UNDO: ("&Undo", QKeySequence.StandardKey.Undo),
     ActionId.REDO: ("&Redo", QKeySequence.StandardKey.Redo),
     ActionId.ADD_COUNT: ("Add &blood count…", QKeySequence.StandardKey.New),

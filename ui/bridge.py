@@ -13,7 +13,15 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from tracker.model import Changes, Child, CnsVisit, CountResult, Milestone, Phase
+from tracker.model import (
+    Changes,
+    Child,
+    CnsVisit,
+    CountResult,
+    Milestone,
+    Phase,
+    TeamThreshold,
+)
 from tracker.store import Deleted, Record
 
 
@@ -167,7 +175,19 @@ class RecordBridge(QObject):
         self._emit(changes)
         return saved
 
+    def save_threshold(self, threshold: TeamThreshold) -> TeamThreshold:
+        return self._save(
+            threshold,
+            self.record.save_threshold,
+            self.record.delete_threshold,
+            self.record.threshold,
+            _tr("team threshold"),
+        )
+
     # ------------------------------------------------------------------ deleting
+
+    def delete_threshold(self, threshold_id: int) -> None:
+        self._delete(self.record.delete_threshold, threshold_id)
 
     def delete_child(self, child_id: int) -> None:
         self._delete(self.record.delete_child, child_id)

@@ -82,6 +82,8 @@ class MainWindow(QMainWindow):
         edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
         edit_menu.addAction(a[ActionId.UNDO])
         edit_menu.addAction(a[ActionId.REDO])
+        edit_menu.addSeparator()
+        edit_menu.addAction(a[ActionId.THRESHOLDS])
         add_menu = self.menuBar().addMenu(self.tr("&Add"))
         for action_id in (
             ActionId.ADD_COUNT,
@@ -118,6 +120,8 @@ class MainWindow(QMainWindow):
         a[ActionId.EDIT_CHILD].triggered.connect(self.edit_child)
         a[ActionId.DELETE_CHILD].triggered.connect(self.delete_child)
         a[ActionId.EXPORT_JSON].triggered.connect(self.export_json)
+        a[ActionId.THRESHOLDS].triggered.connect(self.edit_thresholds)
+        self.timeline_view.thresholds_requested.connect(self.edit_thresholds)
         a[ActionId.ADD_COUNT].triggered.connect(lambda: self._add("count"))
         a[ActionId.ADD_PHASE].triggered.connect(lambda: self._add("phase"))
         a[ActionId.ADD_MILESTONE].triggered.connect(lambda: self._add("milestone"))
@@ -219,6 +223,13 @@ class MainWindow(QMainWindow):
         dialog = ChildDialog(child, self.bridge.record.today(), self)
         dialog.submit = self.bridge.save_child
         dialog.exec()
+
+    def edit_thresholds(self) -> None:
+        from ui.dialogs.thresholds import ThresholdsDialog
+
+        if self.bridge.current_child() is None:
+            return
+        ThresholdsDialog(self.bridge, self).exec()
 
     def delete_child(self) -> None:
         child = self.bridge.current_child()

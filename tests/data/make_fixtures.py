@@ -39,6 +39,7 @@ from tracker.forms import (
     count_from_form,
     milestone_from_form,
     phase_from_form,
+    threshold_from_form,
 )
 from tracker.model import Child
 from tracker.store import SCHEMA_VERSION, Record
@@ -320,6 +321,28 @@ def build_record(path: Path) -> None:
             planned="true",
         )
         visit(noor, [("mtx", "6 mg")], date="2026-03-03", phase_id=str(noor_induction))
+        if SCHEMA_VERSION >= 2:  # team thresholds arrived with record format 2
+            for child, code, purpose, value, unit, note in (
+                (mila, "plt", "transfusion", "20", "×10⁹/L", "platelets below 20: transfusion"),
+                (mila, "hgb", "transfusion", "7,5", "g/dL", f"red cells below 7.5 — {ARABIC}"),
+                (mila, "anc", "next_block", "0.5", "K/µL", "ANC over 0.5 to start 🧪"),
+                (noor, "plt", "next_block", "75000", "/µL", HEBREW),
+            ):
+                rec.save_threshold(
+                    replace(
+                        threshold_from_form(
+                            {
+                                "analyte": code,
+                                "purpose": purpose,
+                                "value_text": value,
+                                "unit": unit,
+                                "note": note,
+                            },
+                            child=child,
+                        ),
+                        uid=uid(),
+                    )
+                )
 
 
 # ---------------------------------------------------------------------- the dump

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tracker import analytes
 from tracker.model import (
     Child,
     CnsVisit,
@@ -33,6 +34,7 @@ from tracker.model import (
     Milestone,
     Mrd,
     Phase,
+    TeamThreshold,
 )
 from tracker.store.errors import CannotSave
 from tracker.store.record import Record
@@ -60,16 +62,16 @@ def export_record(record: Record, exported_at: dt.datetime) -> JsonObject:
         assert child.id is not None
         phases = record.phases(child.id)
         phase_uids.update((p.id, p.uid) for p in phases if p.id is not None)
-        children.append(
-            _child(
-                child,
-                phases,
-                record.milestones(child.id),
-                record.counts(child.id),
-                record.cns_visits(child.id),
-                phase_uid,
-            )
+        entry = _child(
+            child,
+            phases,
+            record.milestones(child.id),
+            record.counts(child.id),
+            record.cns_visits(child.id),
+            phase_uid,
         )
+        entry["team_thresholds"] = [_threshold(t) for t in record.thresholds(child.id)]
+        children.append(entry)
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -273,4 +275,17 @@ def _cns_visit(v: CnsVisit, phase_uid: str | None) -> JsonObject:
         "complications": v.complications,
         "planned": v.planned,
         "note": v.note,
+    }
+
+
+def _threshold(t: TeamThreshold) -> JsonObject:
+    return {
+        "uid": t.uid,
+        "analyte": t.analyte,
+        "purpose": t.purpose.value,
+        "value_text": t.value_text,
+        "unit": t.unit,
+        "normalised_value": t.normalised_value,
+        "canonical_unit": analytes.analyte(t.analyte).canonical_unit,
+        "note": t.note,
     }

@@ -20,6 +20,7 @@ from typing import Any
 
 from tracker import forms
 from tracker.model import (
+    ALL_CHANGED,
     Changes,
     Child,
     CnsStatus,
@@ -42,6 +43,8 @@ from tracker.model import (
     PrednisoneResponse,
     RiskGroup,
     Sex,
+    TeamThreshold,
+    ThresholdPurpose,
     YesNoUnknown,
 )
 from tracker.store.errors import NotARecord, RecordError, ValidationFailed, translated
@@ -288,10 +291,11 @@ class Record:
                     "visit_id IN (SELECT id FROM cns_visit WHERE child_id = ?)",
                     (child_id,),
                 ),
+                ("team_threshold", "child_id = ?", (child_id,)),
             ],
             "child",
             child_id,
-            Changes(True, True, True, True, True),
+            ALL_CHANGED,
             f"Delete {name}",
         )
 
@@ -555,6 +559,58 @@ class Record:
             f"Delete lumbar puncture of {v.date.isoformat()}",
         )
 
+    # ------------------------------------------------------------------ team thresholds
+
+    def thresholds(self, child_id: int) -> list[TeamThreshold]:
+        rows = self._q(
+            "SELECT * FROM team_threshold WHERE child_id = ? ORDER BY analyte, purpose, id",
+            (child_id,),
+        )
+        return [_threshold(r) for r in rows]
+
+    def threshold(self, threshold_id: int) -> TeamThreshold:
+        rows = self._q("SELECT * FROM team_threshold WHERE id = ?", (threshold_id,))
+        if not rows:
+            raise KeyError(threshold_id)
+        return _threshold(rows[0])
+
+    def save_threshold(self, t: TeamThreshold) -> tuple[TeamThreshold, Changes]:
+        self.child(t.child_id)
+        errors = forms.validate_threshold(t)
+        clash = self._q(
+            "SELECT id FROM team_threshold WHERE child_id = ? AND analyte = ? AND purpose = ?",
+            (t.child_id, t.analyte, t.purpose.value),
+        )
+        if clash and clash[0][0] != t.id:
+            errors["purpose"] = (
+                "What it is for: there is already a number for this count and purpose; "
+                "edit that one instead"
+            )
+        if errors:
+            raise ValidationFailed(errors)
+        cols = {
+            "child_id": t.child_id,
+            "analyte": t.analyte,
+            "purpose": t.purpose.value,
+            "value_text": t.value_text,
+            "unit": t.unit,
+            "normalised_value": t.normalised_value,
+            "note": t.note,
+        }
+        with self._write("save the team's threshold") as conn:
+            row_id, uid = self._upsert(conn, "team_threshold", t.id, t.uid, cols)
+        return replace(t, id=row_id, uid=uid), Changes(thresholds=True)
+
+    def delete_threshold(self, threshold_id: int) -> Deleted:
+        t = self.threshold(threshold_id)
+        return self._delete(
+            [("team_threshold", "id = ?", (threshold_id,))],
+            "team_threshold",
+            threshold_id,
+            Changes(thresholds=True),
+            f"Delete the {t.analyte.upper()} threshold",
+        )
+
     # ------------------------------------------------------------------ delete / undo
 
     def _delete(
@@ -796,6 +852,20 @@ def _cns_visit(r: sqlite3.Row, drugs: list[ItDose]) -> CnsVisit:
         platelets=r["platelets"],
         complications=r["complications"],
         planned=bool(r["planned"]),
+        note=r["note"],
+        id=r["id"],
+        uid=r["uid"],
+    )
+
+
+def _threshold(r: sqlite3.Row) -> TeamThreshold:
+    return TeamThreshold(
+        child_id=r["child_id"],
+        analyte=r["analyte"],
+        purpose=ThresholdPurpose(r["purpose"]),
+        value_text=r["value_text"],
+        unit=r["unit"],
+        normalised_value=r["normalised_value"],
         note=r["note"],
         id=r["id"],
         uid=r["uid"],

@@ -197,7 +197,30 @@ def _step_1(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_step_1]
+_V2 = [
+    f"""CREATE TABLE team_threshold (
+        {_ROW},
+        child_id INTEGER NOT NULL REFERENCES child(id) ON DELETE CASCADE,
+        analyte TEXT NOT NULL {_in('analyte', ['wbc', 'anc', 'neut_pct', 'band_pct', 'lymph',
+            'mono', 'blast_pct', 'hgb', 'hct', 'plt', 'rbc'])},
+        purpose TEXT NOT NULL {_in('purpose', ['transfusion', 'next_block', 'watch', 'other'])},
+        value_text TEXT NOT NULL,
+        unit TEXT NOT NULL,
+        normalised_value REAL NOT NULL CHECK (normalised_value >= 0),
+        note TEXT NOT NULL DEFAULT '',
+        UNIQUE (child_id, analyte, purpose)
+    ) STRICT""",
+    "CREATE INDEX threshold_child ON team_threshold(child_id)",
+]
+
+
+def _step_2(conn: sqlite3.Connection) -> None:
+    """Version 2: the numbers the team gave the family (transfusion triggers, block starts)."""
+    for statement in _V2:
+        conn.execute(statement)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_step_1, _step_2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # Tables in parent-before-child order (inserts) with their parent link, used by
@@ -210,6 +233,7 @@ TABLES: tuple[str, ...] = (
     "count_value",
     "cns_visit",
     "cns_it_drug",
+    "team_threshold",
 )
 
 

@@ -21,7 +21,15 @@ from PySide6.QtGui import QFont
 
 from tracker import analytes, labels
 from tracker.analytes import format_number
-from tracker.model import CnsVisit, CountResult, CountValue, Milestone, MrdQualifier, Phase
+from tracker.model import (
+    CnsVisit,
+    CountResult,
+    CountValue,
+    Milestone,
+    MrdQualifier,
+    Phase,
+    TeamThreshold,
+)
 from tracker.mrd import format_both
 
 T = TypeVar("T")
@@ -280,3 +288,15 @@ class CnsVisitsModel(RecordTableModel[CnsVisit]):
             Column(tr("Planned"), lambda v: tr("Planned") if v.planned else ""),
             Column(tr("Note"), lambda v: " ".join(x for x in (v.complications, v.note) if x)),
         )
+
+
+# ---------------------------------------------------------------------- team thresholds
+
+
+class ThresholdsModel(RecordTableModel[TeamThreshold]):
+    columns = (
+        Column("Count", lambda t: analytes.analyte(t.analyte).name),
+        Column("What it is for", lambda t: tr(labels.THRESHOLD_PURPOSE[t.purpose.value])),
+        Column("Value", lambda t: f"{t.value_text} {t.unit}".strip(), align_right=True),
+        Column("Note", lambda t: t.note.replace("\n", " ")),
+    )

@@ -35,6 +35,7 @@ class TimelineView(QWidget):
     """
 
     edit_requested = Signal(object)
+    thresholds_requested = Signal()
 
     def __init__(
         self,
@@ -100,6 +101,9 @@ class TimelineView(QWidget):
         self.threshold_action.setToolTip(self.tr(layout.THRESHOLD_SOURCE))
         self.threshold_action.toggled.connect(self._thresholds_toggled)
         menu.addAction(self.threshold_action)
+        set_numbers = QAction(self.tr("Your team's numbers…"), menu)
+        set_numbers.triggered.connect(self.thresholds_requested)
+        menu.addAction(set_numbers)
         self.lanes_button.setMenu(menu)
         bar.addWidget(self.lanes_button)
         self.range_label = QLabel(self)
@@ -150,6 +154,7 @@ class TimelineView(QWidget):
             record.counts(child_id),
             record.today(),
             thresholds=thresholds,
+            team_thresholds=record.thresholds(child_id),
             lanes=self.shown_lanes(),
         )
         self.widget.set_timeline(timeline, keep_range=keep_range)

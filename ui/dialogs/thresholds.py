@@ -1,0 +1,153 @@
+"""The numbers the treatment team gave: one editor, and the list they are kept in."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tracker import analytes, labels
+from tracker.forms import threshold_from_form
+from tracker.model import Changes, Child, TeamThreshold
+from tracker.timeline import DEFAULT_THRESHOLDS
+from ui.bridge import RecordBridge
+from ui.dialogs.base import FormDialog, fill_combo
+from ui.models.tables import ThresholdsModel
+from ui.views.lists import RecordTable
+
+# Charted counts first: those are the ones a line is drawn for.
+_ORDER = ("plt", "hgb", "anc", *(c for c in analytes.CODES if c not in ("plt", "hgb", "anc")))
+
+
+class ThresholdDialog(FormDialog):
+    def __init__(
+        self, threshold: TeamThreshold | None, child: Child, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(
+            self.tr("New team threshold") if threshold is None else self.tr("Edit team threshold"),
+            parent,
+        )
+        self._threshold = threshold
+        self._child = child
+        intro = QLabel(
+            self.tr(
+                "Type a number exactly as your treatment team gave it, for example "
+                "“we give platelets below 20” or “ANC must be over 0.5 to start the next "
+                "block”. The timeline draws it as a line."
+            ),
+            self,
+        )
+        intro.setWordWrap(True)
+        self.body.addWidget(intro)
+        form = QFormLayout()
+        analyte = QComboBox(self)
+        for code in _ORDER:
+            analyte.addItem(analytes.analyte(code).name, code)
+        self.add_field(form, "analyte", self.tr("&Count:"), analyte)
+        purpose = QComboBox(self)
+        fill_combo(purpose, labels.THRESHOLD_PURPOSE)
+        self.add_field(form, "purpose", self.tr("&What it is for:"), purpose)
+        self.add_field(form, "value_text", self.tr("&Value:"), QLineEdit(self))
+        self.unit = QComboBox(self)
+        self.unit.setEditable(True)
+        self.add_field(form, "unit", self.tr("&Unit:"), self.unit)
+        self.add_field(
+            form,
+            "note",
+            self.tr("&Note:"),
+            QLineEdit(self),
+            self.tr("In the team's words, if you like"),
+        )
+        self.body.addLayout(form)
+        analyte.currentIndexChanged.connect(self._units)
+        self._units()
+        if threshold is not None:
+            self.set_text("analyte", threshold.analyte)
+            self.set_text("purpose", threshold.purpose.value)
+            self.set_text("value_text", threshold.value_text)
+            self.unit.setCurrentText(threshold.unit)
+            self.set_text("note", threshold.note)
+        analyte.setFocus()
+
+    def _units(self) -> None:
+        code = self.text_of("analyte")
+        a = analytes.analyte(code)
+        current = self.unit.currentText()
+        self.unit.clear()
+        self.unit.addItems([u.label for u in a.units])
+        if a.unit(current) is not None:
+            self.unit.setCurrentText(current)
+
+    def build(self) -> TeamThreshold:
+        t = self._threshold
+        return threshold_from_form(
+            self.texts(), child=self._child, id=t.id if t else None, uid=t.uid if t else ""
+        )
+
+
+class ThresholdsDialog(QDialog):
+    """The list of the current child's team thresholds, with Add, Edit and Delete."""
+
+    def __init__(self, bridge: RecordBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.setWindowTitle(self.tr("Team thresholds"))
+        self.setMinimumSize(640, 360)
+        defaults = ", ".join(
+            f"{analytes.analyte(code).short} {value / analytes.analyte(code).default_unit.factor:g}"
+            f" {analytes.analyte(code).default_unit.label}"
+            for code, value in DEFAULT_THRESHOLDS.items()
+        )
+        note = QLabel(
+            self.tr(
+                "Numbers your team gave you. Where you have entered none for a count, the "
+                "timeline shows a default line ({defaults}) from the program's reference "
+                "(common thresholds for low counts, not your team's advice). Your team's "
+                "numbers always replace it."
+            ).format(defaults=defaults),
+            self,
+        )
+        note.setWordWrap(True)
+        self.model = ThresholdsModel(self)
+        self.table = RecordTable(
+            self.tr("Your team's numbers"),
+            self.model,
+            self.tr("&Add…"),
+            self.tr("None entered yet."),
+            self,
+        )
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)
+        self.table.add_requested.connect(lambda: self.edit(None))
+        self.table.edit_requested.connect(self.edit)
+        self.table.delete_requested.connect(lambda t: bridge.delete_threshold(t.id))
+        bridge.changed.connect(self._changed)
+        self.refresh()
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.thresholds or changes.children:
+            self.refresh()
+
+    def refresh(self) -> None:
+        child_id = self.bridge.child_id
+        self.table.reload(self.bridge.record.thresholds(child_id) if child_id is not None else [])
+
+    def edit(self, threshold: TeamThreshold | None) -> None:
+        child = self.bridge.current_child()
+        if child is None:
+            return
+        dialog = ThresholdDialog(threshold, child, self)
+        dialog.submit = self.bridge.save_threshold
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.value is not None:
+            self.table.select_id(dialog.value.id)
