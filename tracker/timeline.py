@@ -20,6 +20,7 @@ from dateutil.rrule import DAILY, MO, MONTHLY, WEEKLY, YEARLY, rrule
 
 from tracker import analytes, labels
 from tracker.analytes import format_number
+from tracker.anc import calculate_anc
 from tracker.dates import day_of_phase
 from tracker.model import (
     CnsStatus,
@@ -95,6 +96,7 @@ class Point:
     comparator: str
     ref: Ref
     tooltip: str
+    calculated: bool = False  # worked out (ANC from the differential), not reported
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +124,19 @@ class Series:
     y_min: float
     y_max: float
     gap_days: float  # points further apart than this are not joined
+
+    def scale(self, x0: float, x1: float) -> tuple[float, float]:
+        """The y range for the days [x0, x1]: 0 to a round number above what is visible
+        (points, the lab's range bands, the threshold lines), so a nadir of 0.3 is not
+        flattened by a diagnosis WBC of 300 months earlier."""
+        i, j = self.visible_slice(x0, x1)
+        ys = [p.y for p in self.points[i:j] if x0 <= p.x <= x1]
+        if not ys:
+            return self.y_min, self.y_max
+        ys += [t.y for t in self.thresholds]
+        ys += [b.high for b in self.bands if b.high is not None and b.x1 >= x0 and b.x0 <= x1]
+        top = max(ys)
+        return 0.0, _nice_ceiling(top * 1.08 if top > 0 else 1.0)
 
     def visible_slice(self, x0: float, x1: float) -> tuple[int, int]:
         """Indices [i, j) of points inside [x0, x1], plus one neighbour each side for lines."""
@@ -394,8 +409,10 @@ def build(
                 if value is not None:
                     lines.append((value, "threshold"))
             elif team:
-                lines = [(t.normalised_value, labels.THRESHOLD_PURPOSE[t.purpose.value].lower())
-                         for t in team]
+                lines = [
+                    (t.normalised_value, labels.THRESHOLD_PURPOSE[t.purpose.value].lower())
+                    for t in team
+                ]
             elif key in DEFAULT_THRESHOLDS:
                 lines.append((DEFAULT_THRESHOLDS[key], "default threshold"))
             lane = _series_lane(counts, key, unit, lines)
@@ -583,6 +600,19 @@ def _series_lane(
     for r in ordered:
         v = r.value(code)
         if v is None:
+            if code == "anc" and r.id is not None:
+                calc = calculate_anc(r)
+                if calc is not None:
+                    x = x_of(r.taken_date, r.taken_time or dt.time(12, 0))
+                    y = calc.value / unit.factor
+                    when = r.taken_date.isoformat() + (
+                        f" {r.taken_time:%H:%M}" if r.taken_time else ""
+                    )
+                    tip = (
+                        f"{when}\nANC ≈ {format_number(y, 2)} {unit.label}\n"
+                        f"{calc.label} (not reported by the lab)"
+                    )
+                    points.append(Point(x, y, "", Ref("count", r.id), tip, calculated=True))
             continue
         assert r.id is not None
         x = x_of(r.taken_date, r.taken_time or dt.time(12, 0))

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from tracker.display import UnitPreference
 from tracker.model import (
     Changes,
     Child,
@@ -59,19 +60,27 @@ class RecordBridge(QObject):
     Signals:
         changed(Changes): something was saved, deleted, undone or redone.
         child_selected(int): the child shown everywhere changed (its id).
+        display_changed(): the units values are shown in changed.
     """
 
     changed = Signal(object)
     child_selected = Signal(int)
+    display_changed = Signal()
 
     def __init__(self, record: Record, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.record = record
         self.undo_stack = QUndoStack(self)
         self._child_id: int | None = None
+        self.unit_preference = UnitPreference.AS_REPORTED
         children = record.children()
         if children:
             self._child_id = children[0].id
+
+    def set_unit_preference(self, preference: UnitPreference) -> None:
+        if preference is not self.unit_preference:
+            self.unit_preference = preference
+            self.display_changed.emit()
 
     # ------------------------------------------------------------------ current child
 

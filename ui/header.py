@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFrame, QGridLayout, QLabel, QWidget
 
 from tracker import analytes, labels
+from tracker.analytes import format_number
+from tracker.anc import anc_view
 from tracker.dates import format_age
+from tracker.display import convert, display_unit, shown
 from tracker.model import Changes
 from tracker.phases import current_phase, next_planned
 from ui.bridge import RecordBridge
-from ui.models.tables import value_text
 
 GLANCE = ("wbc", "anc", "hgb", "plt")
 
@@ -53,6 +53,8 @@ class HeaderWidget(QFrame):
         self.next.setObjectName("next")
         for label in (self.age, self.diagnosis, self.counts, self.next, self.phase):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        for label in (self.name, self.age, self.diagnosis, self.next, self.phase):
+            label.setWordWrap(True)  # a narrow window wraps the header instead of clipping
         grid = QGridLayout(self)
         grid.setContentsMargins(14, 10, 14, 10)
         grid.setHorizontalSpacing(24)
@@ -67,6 +69,7 @@ class HeaderWidget(QFrame):
         grid.setColumnStretch(2, 1)
         bridge.changed.connect(self.on_changed)
         bridge.child_selected.connect(lambda _id: self.refresh())
+        bridge.display_changed.connect(self.refresh)
         self.refresh()
 
     def on_changed(self, changes: Changes) -> None:
@@ -78,7 +81,7 @@ class HeaderWidget(QFrame):
         if child_id is not None:
             self.child_chosen.emit(int(child_id))
 
-    def refresh(self, today_fn: Callable[[], object] | None = None) -> None:
+    def refresh(self) -> None:
         record = self.bridge.record
         today = record.today()
         children = record.children()
@@ -139,12 +142,40 @@ class HeaderWidget(QFrame):
         cells: list[str] = []
         for code in GLANCE:
             latest = next((r for r in reversed(results) if r.value(code) is not None), None)
+            if code == "anc":
+                # A newer result may have only a differential: its worked-out ANC is newer.
+                newest = next(
+                    (
+                        r
+                        for r in reversed(results)
+                        if r.value("anc") is not None or anc_view(r).is_calculated
+                    ),
+                    None,
+                )
+                if newest is not None and newest.value("anc") is None:
+                    view = anc_view(newest)
+                    assert view.value is not None
+                    a = analytes.analyte("anc")
+                    unit = display_unit(
+                        "anc",
+                        self.bridge.unit_preference,
+                        newest.value("wbc").unit if newest.value("wbc") else "",
+                    )
+                    number = format_number(convert("anc", view.value, unit), 2)
+                    cells.append(
+                        f"<tr><td><b>{a.short}</b></td><td align='right'>{number} {unit} "
+                        f"<i>{self.tr('calc.')}</i></td><td style='color:gray'>&nbsp;"
+                        f"{newest.taken_date.isoformat()}</td></tr>"
+                    )
+                    continue
             if latest is None:
                 continue
+            value = latest.value(code)
+            assert value is not None
             a = analytes.analyte(code)
             cells.append(
                 f"<tr><td><b>{a.short}</b></td><td align='right'>"
-                f"{value_text(latest.value(code))}</td>"
+                f"{shown(value, self.bridge.unit_preference)}</td>"
                 f"<td style='color:gray'>&nbsp;{latest.taken_date.isoformat()}</td></tr>"
             )
         title = self.tr("Latest counts")

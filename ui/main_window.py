@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
+from tracker.display import PREFERENCE_LABELS, UnitPreference
 from tracker.model import Changes
 from tracker.store import RecordError
 from tracker.timeline import Ref
@@ -38,6 +39,7 @@ class MainWindow(QMainWindow):
             self.tr("Treatment Tracker — {file}").format(file=bridge.record.path.name)
         )
         self.actions_ = Actions(self)
+        bridge.set_unit_preference(settings.unit_preference)
 
         self.header = HeaderWidget(bridge, self)
         self.header.child_chosen.connect(bridge.select_child)
@@ -100,6 +102,18 @@ class MainWindow(QMainWindow):
             ActionId.VIEW_CNS,
         ):
             view_menu.addAction(a[action_id])
+        view_menu.addSeparator()
+        units_menu = view_menu.addMenu(self.tr("Show values &in"))
+        group = QActionGroup(self)
+        self.unit_actions: dict[UnitPreference, QAction] = {}
+        for preference in UnitPreference:
+            action = QAction(self.tr(PREFERENCE_LABELS[preference.value]), self)
+            action.setCheckable(True)
+            action.setChecked(preference is self.bridge.unit_preference)
+            action.triggered.connect(lambda _=False, p=preference: self.set_units(p))
+            group.addAction(action)
+            units_menu.addAction(action)
+            self.unit_actions[preference] = action
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         help_menu.addAction(a[ActionId.ABOUT])
 
@@ -171,6 +185,11 @@ class MainWindow(QMainWindow):
             self.actions_[action_id].setEnabled(has_child)
 
     # ------------------------------------------------------------------ commands
+
+    def set_units(self, preference: UnitPreference) -> None:
+        self.settings.unit_preference = preference
+        self.unit_actions[preference].setChecked(True)
+        self.bridge.set_unit_preference(preference)
 
     def show_view(self, name: str) -> None:
         if name in VIEW_NAMES:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from tracker.display import UnitPreference
+
 SETTINGS_VERSION = 1
 
 
@@ -64,3 +66,17 @@ class Settings:
     @timeline_thresholds.setter
     def timeline_thresholds(self, on: bool) -> None:
         self._s.setValue("timeline/thresholds", "true" if on else "false")
+
+    # ------------------------------------------------------------------ display
+
+    @property
+    def unit_preference(self) -> UnitPreference:
+        value = str(self._s.value("display/units", UnitPreference.AS_REPORTED.value))
+        try:
+            return UnitPreference(value)
+        except ValueError:
+            return UnitPreference.AS_REPORTED
+
+    @unit_preference.setter
+    def unit_preference(self, value: UnitPreference) -> None:
+        self._s.setValue("display/units", value.value)

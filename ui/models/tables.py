@@ -17,14 +17,11 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QFont
 
 from tracker import analytes, labels
 from tracker.analytes import format_number
 from tracker.model import (
     CnsVisit,
-    CountResult,
-    CountValue,
     Milestone,
     MrdQualifier,
     Phase,
@@ -180,81 +177,6 @@ class MilestonesModel(RecordTableModel[Milestone]):
 
 
 # ---------------------------------------------------------------------- counts
-
-
-def value_text(v: CountValue | None) -> str:
-    """A value as reported: the typed number with its unit, e.g. "1.2 K/µL" or "<0.1 ×10⁹/L"."""
-    if v is None:
-        return ""
-    number = v.comparator.value + format_number(v.value)
-    return f"{number} {v.unit}".strip()
-
-
-def value_tooltip(v: CountValue | None) -> str:
-    if v is None:
-        return ""
-    a = analytes.analyte(v.analyte)
-    lines = [
-        f"{a.name}: {v.value_text} {v.unit}",
-        tr("= {value} {unit} (standard unit)").format(
-            value=format_number(v.normalised_value), unit=v.canonical_unit
-        ),
-    ]
-    if v.range_text:
-        lines.append(tr("Lab's printed range: {range}").format(range=v.range_text))
-    return "\n".join(lines)
-
-
-def _value_column(code: str) -> Column[CountResult]:
-    a = analytes.analyte(code)
-    return Column(
-        a.short,
-        lambda r: value_text(r.value(code)),
-        align_right=True,
-        tooltip=lambda r: value_tooltip(r.value(code)),
-    )
-
-
-class CountsModel(RecordTableModel[CountResult]):
-    """Newest first; one column per analyte, each cell with its unit as reported."""
-
-    fixed = (
-        Column(tr("Date"), lambda r: r.taken_date.isoformat()),
-        Column(tr("Time"), lambda r: r.taken_time.strftime("%H:%M") if r.taken_time else ""),
-    )
-    tail = (
-        Column(tr("Lab"), lambda r: r.source),
-        Column(tr("Note"), lambda r: r.note.replace("\n", " ")),
-    )
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.columns = (*self.fixed, *(_value_column(c) for c in analytes.CODES), *self.tail)
-
-    def reload(self, items: Sequence[CountResult]) -> None:
-        newest_first = sorted(
-            items,
-            key=lambda r: (
-                r.taken_date,
-                r.taken_time.isoformat() if r.taken_time else "",
-                r.id or 0,
-            ),
-            reverse=True,
-        )
-        super().reload(newest_first)
-
-    def analyte_column(self, code: str) -> int:
-        return len(self.fixed) + analytes.CODES.index(code)
-
-    def empty_analytes(self) -> set[str]:
-        return {c for c in analytes.CODES if all(r.value(c) is None for r in self._items)}
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.FontRole and index.isValid() and index.column() == 0:
-            font = QFont()
-            font.setBold(True)
-            return font
-        return super().data(index, role)
 
 
 # ---------------------------------------------------------------------- CNS visits

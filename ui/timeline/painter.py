@@ -48,6 +48,7 @@ PHASE_COLOURS = {
     "other": QColor("#cccccc"),
 }
 SERIES_COLOURS = {
+    "wbc": OKABE_ITO["orange"],
     "anc": OKABE_ITO["blue"],
     "hgb": OKABE_ITO["vermillion"],
     "plt": OKABE_ITO["green"],
@@ -156,6 +157,7 @@ class TimelinePainter:
 
     def __init__(self, style: Style | None = None) -> None:
         self.style = style or Style()
+        self._background = QColor("#ffffff")
 
     def paint(
         self,
@@ -184,7 +186,7 @@ class TimelinePainter:
             plot_area = QRectF(g.plot.left(), area.top(), g.plot.width(), area.height())
             p.save()
             if lane.series is not None:
-                self._y_labels(p, lane.series, plot_area)
+                self._y_labels(p, lane.series, plot_area, *lane.series.scale(x0, x1))
             p.setClipRect(plot_area.adjusted(-1, -2, 1, 2))
             if lane.key == "phases":
                 self._spans(p, lane, plot_area, x0, x1, px, highlight)
@@ -383,13 +385,15 @@ class TimelinePainter:
 
     # ------------------------------------------------------------------ charts
 
-    def _y_labels(self, p: QPainter, series: Series, area: QRectF) -> None:
+    def _y_labels(
+        self, p: QPainter, series: Series, area: QRectF, y_min: float, y_max: float
+    ) -> None:
         inner = area.adjusted(0, 6, 0, -4)
-        span = series.y_max - series.y_min or 1.0
+        span = y_max - y_min or 1.0
         fm = QFontMetricsF(p.font())
         p.setPen(MUTED)
-        for value in (series.y_min, series.y_max / 2, series.y_max):
-            y = inner.bottom() - (value - series.y_min) / span * inner.height()
+        for value in (y_min, y_max / 2, y_max):
+            y = inner.bottom() - (value - y_min) / span * inner.height()
             label = f"{value:g}"
             p.drawText(
                 QPointF(area.left() - fm.horizontalAdvance(label) - 4, y + fm.ascent() / 2 - 1),
@@ -400,17 +404,18 @@ class TimelinePainter:
         self, p: QPainter, series: Series, area: QRectF, x0: float, x1: float, px, highlight
     ) -> None:
         inner = area.adjusted(0, 6, 0, -4)
-        span = series.y_max - series.y_min or 1.0
+        y_min, y_max = series.scale(x0, x1)
+        span = y_max - y_min or 1.0
 
         def py(y: float) -> float:
-            return inner.bottom() - (y - series.y_min) / span * inner.height()
+            return inner.bottom() - (y - y_min) / span * inner.height()
 
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         p.setPen(QPen(GRID, 1))
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRect(area)
         fm = QFontMetricsF(p.font())
-        for value in (series.y_max / 2, series.y_max):
+        for value in (y_max / 2, y_max):
             y = py(value)
             p.setPen(QPen(GRID, 1, Qt.PenStyle.DotLine))
             p.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
@@ -424,6 +429,14 @@ class TimelinePainter:
             top = py(band.high) if band.high is not None else inner.top()
             bottom = py(band.low) if band.low is not None else inner.bottom()
             r = QRectF(QPointF(px(band.x0), top), QPointF(px(band.x1), bottom))
+            if band.x1 - band.x0 < 2:
+                # One result's own range: an I-beam at the point, not a sliver of band.
+                cx = r.center().x()
+                p.setPen(QPen(colour.lighter(120), 1))
+                p.drawLine(QPointF(cx, top), QPointF(cx, bottom))
+                p.drawLine(QPointF(cx - 3, top), QPointF(cx + 3, top))
+                p.drawLine(QPointF(cx - 3, bottom), QPointF(cx + 3, bottom))
+                continue
             p.fillRect(r, band_colour)
             p.setPen(QPen(colour.lighter(130), 1, Qt.PenStyle.DashLine))
             p.drawLine(r.topLeft(), r.topRight())
@@ -459,7 +472,11 @@ class TimelinePainter:
             p.setBrush(colour)
             for point in pts:
                 c = QPointF(px(point.x), py(point.y))
-                if point.comparator:
+                if point.calculated:  # a worked-out ANC: hollow square, never a lab dot
+                    p.setBrush(self._background)
+                    p.drawRect(QRectF(c.x() - 3, c.y() - 3, 6, 6))
+                    p.setBrush(colour)
+                elif point.comparator:
                     p.setBrush(Qt.BrushStyle.NoBrush)
                     p.drawEllipse(c, 3.5, 3.5)
                     p.setBrush(colour)

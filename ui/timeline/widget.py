@@ -78,6 +78,14 @@ class TimelineWidget(QWidget):
         self._hits = []
         self.update()
 
+    def highlight(self, ref: Ref | None, x: float | None = None) -> None:
+        """Ring ``ref`` (e.g. the table's selected result); bring day ``x`` into view."""
+        self._focused = ref
+        if x is not None and not self.x0 <= x <= self.x1:
+            days = self.x1 - self.x0
+            self.set_range(x - days * 0.7, x + days * 0.3)
+        self.update()
+
     def visible_range(self) -> tuple[float, float]:
         return self.x0, self.x1
 
@@ -173,14 +181,15 @@ class TimelineWidget(QWidget):
             elif lane.series is not None:
                 series = lane.series
                 inner = area.adjusted(0, 6, 0, -4)
-                span = series.y_max - series.y_min or 1.0
+                y_min, y_max = series.scale(self.x0, self.x1)
+                span = y_max - y_min or 1.0
                 i, j = series.visible_slice(self.x0, self.x1)
                 if j - i > plot.width() / 4:
                     continue  # too dense to point at one result; zoom in
                 for pt in series.points[i:j]:
                     if not self.x0 <= pt.x <= self.x1:
                         continue
-                    y = inner.bottom() - (pt.y - series.y_min) / span * inner.height()
+                    y = inner.bottom() - (pt.y - y_min) / span * inner.height()
                     hits.append(Hit(pt.ref, pt.tooltip, QRectF(px(pt.x) - 5, y - 5, 10, 10)))
             else:
                 from PySide6.QtGui import QFontMetricsF

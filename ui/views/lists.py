@@ -30,7 +30,6 @@ from ui.dialogs.base import FormDialog
 from ui.interaction import Interaction
 from ui.models.tables import (
     CnsVisitsModel,
-    CountsModel,
     MilestonesModel,
     PhasesModel,
     RecordTableModel,
@@ -273,10 +272,20 @@ class PhasesView(RecordView):
 
 
 class CountsView(RecordView):
+    """The blood counts: charts (WBC, ANC, Hb, platelets) over the table, newest first.
+
+    Selecting a row rings its point on the charts; clicking a point selects its row.
+    """
+
+    CHARTS = ("wbc", "anc", "hgb", "plt")
+
     def __init__(
         self, bridge: RecordBridge, interaction: Interaction, parent: QWidget | None = None
     ) -> None:
         super().__init__(bridge, interaction, parent)
+        from ui.models.counts import CountsModel
+        from ui.timeline.widget import TimelineWidget
+
         self.model = CountsModel(self)
         self.counts = RecordTable(
             self.tr("Blood counts (newest first)"),
@@ -288,29 +297,89 @@ class CountsView(RecordView):
             ),
             self,
         )
+        self.counts.table.verticalHeader().setDefaultSectionSize(26)
+        self.chart = TimelineWidget(self)
+        self.chart.setMinimumHeight(150)
+        self.chart.setAccessibleName(self.tr("Blood count charts"))
+        self.chart.item_activated.connect(self._point_clicked)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(self.chart)
+        splitter.addWidget(self.counts)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.counts)
+        layout.addWidget(splitter)
         self.counts.add_requested.connect(lambda: self.edit_count(None))
         self.counts.edit_requested.connect(self.edit_count)
         self.counts.delete_requested.connect(lambda r: self.bridge.delete_count(r.id))
+        self.counts.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        bridge.display_changed.connect(lambda: self.refresh(keep_selection=True))
         self.refresh()
 
     def on_changed(self, changes: Changes) -> None:
-        if changes.counts or changes.children:
+        if changes.counts or changes.children or changes.thresholds or changes.phases:
             self.refresh(keep_selection=True)
 
     def refresh(self, keep_selection: bool = False) -> None:
-        child_id = self.bridge.child_id
-        items = self.bridge.record.counts(child_id) if child_id is not None else []
-        if keep_selection:
-            self.counts.reload(items)
-        else:
-            self.model.reload(items)
-        empty = self.model.empty_analytes()
         from tracker import analytes
+        from tracker import timeline as layout
+        from tracker.display import UnitPreference, display_unit
 
+        child_id = self.bridge.child_id
+        record = self.bridge.record
+        items = record.counts(child_id) if child_id is not None else []
+        preference = self.bridge.unit_preference
+        assess = self._assessor()
+        current = self.counts.selected() if keep_selection else None
+        self.model.reload(items, assess, preference)
+        if current is not None:
+            self.counts.select_id(current.id)
+        self.counts.selection_changed()
+        empty = self.model.empty_analytes()
         for code in analytes.CODES:
             self.counts.table.setColumnHidden(self.model.analyte_column(code), code in empty)
+        if child_id is None:
+            return
+        units = None
+        if preference is not UnitPreference.AS_REPORTED:
+            units = {code: display_unit(code, preference) for code in self.CHARTS}
+        timeline = layout.build(
+            record.phases(child_id),
+            [],
+            [],
+            items,
+            record.today(),
+            display_units=units,
+            team_thresholds=record.thresholds(child_id),
+            lanes=self.CHARTS,
+        )
+        self.chart.set_timeline(timeline, keep_range=keep_selection)
+
+    def _assessor(self):  # type: ignore[no-untyped-def]
+        """Flags from tracker.ranges for the current child (lab range first)."""
+        try:
+            from ui.models.assess import make_assessor
+        except ImportError:  # ranges arrive with the reference tables
+            return None
+        child = self.bridge.current_child()
+        if child is None or child.id is None:
+            return None
+        return make_assessor(child, self.bridge.record.thresholds(child.id))
+
+    def _row_changed(self, current, _previous) -> None:  # type: ignore[no-untyped-def]
+        from tracker.timeline import Ref, x_of
+
+        if not current.isValid():
+            self.chart.highlight(None)
+            return
+        r = self.model.item(current.row())
+        x = x_of(r.taken_date, r.taken_time)
+        self.chart.highlight(Ref("count", r.id), x)
+
+    def _point_clicked(self, ref) -> None:  # type: ignore[no-untyped-def]
+        if ref.kind == "count":
+            self.counts.select_id(ref.id)
+            self.counts.table.setFocus()
 
     def edit_count(self, result: Any) -> None:
         child = self.bridge.current_child()

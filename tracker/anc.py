@@ -1,0 +1,92 @@
+"""The absolute neutrophil count, reported by the lab or worked out from the differential.
+
+domain.md §2.2: ANC (×10⁹/L) = WBC (×10⁹/L) × (segmented % + band %) / 100.  When
+only a total neutrophil % is given it is commonly said to include bands (no
+primary source), so the ANC is then labelled as calculated from total
+neutrophil %.  A calculated ANC is always marked as such, never shown as if the
+lab had reported it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tracker.model import Comparator, CountResult
+
+DISAGREEMENT = 0.10  # more than 10 % apart: show both and say so
+
+
+@dataclass(frozen=True, slots=True)
+class CalculatedAnc:
+    value: float  # ×10⁹/L
+    basis: str  # how it was worked out, in words
+
+    @property
+    def label(self) -> str:
+        return f"calculated: {self.basis}"
+
+
+@dataclass(frozen=True, slots=True)
+class AncView:
+    """What to show for a result's ANC."""
+
+    reported: float | None  # ×10⁹/L, as the lab gave it
+    calculated: CalculatedAnc | None
+    disagrees: bool  # both exist and differ by more than 10 %
+
+    @property
+    def value(self) -> float | None:
+        """The lab's number when there is one, else the calculated one."""
+        if self.reported is not None:
+            return self.reported
+        return self.calculated.value if self.calculated else None
+
+    @property
+    def is_calculated(self) -> bool:
+        return self.reported is None and self.calculated is not None
+
+    @property
+    def note(self) -> str:
+        if self.disagrees and self.calculated is not None and self.reported is not None:
+            return (
+                f"The lab's ANC ({self.reported:g} ×10⁹/L) and the one worked out from the "
+                f"white count and differential ({self.calculated.value:.2g} ×10⁹/L) differ by "
+                "more than 10%; both are shown."
+            )
+        if self.is_calculated and self.calculated is not None:
+            return f"ANC {self.calculated.label} (not reported by the lab)."
+        return ""
+
+
+def calculate_anc(result: CountResult) -> CalculatedAnc | None:
+    """ANC from WBC × (neutrophils % + bands %) / 100, or None if the inputs are missing.
+
+    Values printed with "<" or ">" are not exact, so nothing is calculated from them.
+    """
+    wbc = result.value("wbc")
+    neut = result.value("neut_pct")
+    if wbc is None or neut is None:
+        return None
+    bands = result.value("band_pct")
+    inputs = [v for v in (wbc, neut, bands) if v is not None]
+    if any(v.comparator is not Comparator.EQUAL for v in inputs):
+        return None
+    pct = neut.normalised_value + (bands.normalised_value if bands is not None else 0.0)
+    value = wbc.normalised_value * pct / 100.0
+    basis = (
+        "WBC × (neutrophils % + bands %) ÷ 100"
+        if bands is not None
+        else "WBC × total neutrophils % ÷ 100 (bands not given separately)"
+    )
+    return CalculatedAnc(value, basis)
+
+
+def anc_view(result: CountResult) -> AncView:
+    reported_value = result.value("anc")
+    reported = reported_value.normalised_value if reported_value is not None else None
+    calculated = calculate_anc(result)
+    disagrees = False
+    if reported is not None and calculated is not None:
+        difference = abs(reported - calculated.value)
+        disagrees = difference > DISAGREEMENT * reported if reported > 0 else difference > 0
+    return AncView(reported, calculated, disagrees)

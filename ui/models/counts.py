@@ -1,0 +1,261 @@
+"""The blood-count table: newest first, values in the chosen units, trends, flags, ANC.
+
+Everything shown is worked out once per reload (trend arrows, calculated ANC,
+flags) so painting the table costs nothing.  Flags come from ``tracker.ranges``
+through the ``assess`` function given to :meth:`CountsModel.reload`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
+
+from tracker import analytes
+from tracker.analytes import format_number
+from tracker.anc import AncView, anc_view
+from tracker.display import UnitPreference, convert, display_unit, shown
+from tracker.model import CountResult, CountValue
+from ui.models.tables import ITEM_ROLE, RecordTableModel
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("CountsModel", text)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What ``tracker.ranges`` says about one value: a short flag and the full reason."""
+
+    short: str  # "↓ L", "↑ H", ""
+    text: str  # "ANC low (lab range 1.5–8.5 ×10⁹/L)"
+    notes: tuple[str, ...] = ()  # "ask your team" notes
+
+
+Assess = Callable[[CountResult, CountValue], Assessment | None]
+
+
+@dataclass
+class CountRow:
+    result: CountResult
+    anc: AncView
+    trends: dict[str, str] = field(default_factory=dict)  # analyte → "↑" / "↓" / "→"
+    flags: dict[str, Assessment] = field(default_factory=dict)
+
+
+FIXED = ("date", "time")
+TAIL = ("flags", "source", "note")
+
+
+class CountsModel(RecordTableModel[CountResult]):
+    """Columns: date, time, one per analyte, flags, lab, note."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.preference = UnitPreference.AS_REPORTED
+        self._rows: list[CountRow] = []
+        self._keys: tuple[str, ...] = (*FIXED, *analytes.CODES, *TAIL)
+
+    # the base class's column list is replaced by keys
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._keys)
+
+    def column_key(self, column: int) -> str:
+        return self._keys[column]
+
+    def analyte_column(self, code: str) -> int:
+        return self._keys.index(code)
+
+    def reload(
+        self,
+        items: Sequence[CountResult],
+        assess: Assess | None = None,
+        preference: UnitPreference | None = None,
+    ) -> None:
+        if preference is not None:
+            self.preference = preference
+        oldest_first = sorted(
+            items,
+            key=lambda r: (
+                r.taken_date,
+                r.taken_time.isoformat() if r.taken_time else "",
+                r.id or 0,
+            ),
+        )
+        rows: list[CountRow] = []
+        previous: dict[str, float] = {}
+        for r in oldest_first:
+            row = CountRow(r, anc_view(r))
+            for code in analytes.CODES:
+                value = self._canonical(row, code)
+                if value is None:
+                    continue
+                if code in previous:
+                    before = previous[code]
+                    row.trends[code] = "↑" if value > before else "↓" if value < before else "→"
+                previous[code] = value
+                v = r.value(code)
+                if assess is not None and v is not None:
+                    found = assess(r, v)
+                    if found is not None:
+                        row.flags[code] = found
+            rows.append(row)
+        rows.reverse()  # newest first
+        self.beginResetModel()
+        self._rows = rows
+        self._items = [row.result for row in rows]
+        self.endResetModel()
+
+    @staticmethod
+    def _canonical(row: CountRow, code: str) -> float | None:
+        v = row.result.value(code)
+        if v is not None:
+            return v.normalised_value
+        if code == "anc" and row.anc.is_calculated:
+            return row.anc.value
+        return None
+
+    def row(self, index: int) -> CountRow:
+        return self._rows[index]
+
+    def empty_analytes(self) -> set[str]:
+        return {
+            c for c in analytes.CODES if all(self._canonical(row, c) is None for row in self._rows)
+        }
+
+    # ------------------------------------------------------------------ Qt
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._keys):
+            return super().headerData(section, orientation, role)
+        key = self._keys[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if key in analytes.BY_CODE:
+                a = analytes.analyte(key)
+                if self.preference is UnitPreference.AS_REPORTED or a.canonical_unit == "%":
+                    return a.short
+                return f"{a.short}\n{display_unit(key, self.preference)}"
+            return {
+                "date": tr("Date"),
+                "time": tr("Time"),
+                "flags": tr("Flags"),
+                "source": tr("Lab"),
+                "note": tr("Note"),
+            }[key]
+        if role == Qt.ItemDataRole.ToolTipRole and key in analytes.BY_CODE:
+            return analytes.analyte(key).name
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        if not 0 <= index.column() < len(self._keys):
+            return None
+        row = self._rows[index.row()]
+        key = self._keys[index.column()]
+        r = row.result
+        if role == ITEM_ROLE:
+            return r
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, key)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, key)
+        if role == Qt.ItemDataRole.TextAlignmentRole and key in analytes.BY_CODE:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.FontRole:
+            if key == "date" or (key in row.flags and row.flags[key].short):
+                font = QFont()
+                font.setBold(True)
+                return font
+            if key == "anc" and row.anc.is_calculated:
+                font = QFont()
+                font.setItalic(True)
+                return font
+        return None
+
+    def _text(self, row: CountRow, key: str) -> str:
+        r = row.result
+        if key == "date":
+            return r.taken_date.isoformat()
+        if key == "time":
+            return r.taken_time.strftime("%H:%M") if r.taken_time else ""
+        if key == "flags":
+            return ", ".join(
+                f"{analytes.analyte(code).short} {a.short}"
+                for code, a in row.flags.items()
+                if a.short
+            )
+        if key == "source":
+            return r.source
+        if key == "note":
+            return r.note.replace("\n", " ")
+        v = r.value(key)
+        trend = row.trends.get(key, "")
+        flag = row.flags[key].short if key in row.flags else ""
+        if v is None:
+            if key == "anc" and row.anc.is_calculated and row.anc.calculated is not None:
+                number, unit = self._anc_in_units(row.anc.calculated.value)
+                return f"{number} {unit} {tr('calc.')} {trend}".rstrip()
+            return ""
+        text = str(shown(v, self.preference))
+        if key == "anc" and row.anc.disagrees and row.anc.calculated is not None:
+            number, _unit = self._anc_in_units(row.anc.calculated.value)
+            text += " " + tr("(calc. {number})").format(number=number)
+        return " ".join(x for x in (text, flag, trend) if x)
+
+    def _anc_in_units(self, canonical: float) -> tuple[str, str]:
+        latest = next(
+            (
+                row.result.value("anc") or row.result.value("wbc")
+                for row in self._rows
+                if row.result.value("anc") or row.result.value("wbc")
+            ),
+            None,
+        )
+        unit = display_unit("anc", self.preference, latest.unit if latest else "")
+        return format_number(convert("anc", canonical, unit), 2), unit
+
+    def _tooltip(self, row: CountRow, key: str) -> str:
+        r = row.result
+        if key not in analytes.BY_CODE:
+            if key == "flags":
+                return "\n".join("\n".join((a.text, *a.notes)) for a in row.flags.values())
+            return ""
+        a = analytes.analyte(key)
+        v = r.value(key)
+        lines: list[str] = []
+        if v is not None:
+            lines.append(f"{a.name}: {v.value_text} {v.unit} " + tr("(as on the report)"))
+            lines.append(
+                tr("= {value} {unit} (standard unit)").format(
+                    value=format_number(v.normalised_value), unit=v.canonical_unit
+                )
+            )
+            if v.range_text:
+                lines.append(
+                    tr("Lab's printed range: {range} {unit}").format(
+                        range=v.range_text, unit=v.unit
+                    )
+                )
+        if key == "anc" and row.anc.note:
+            lines.append(row.anc.note)
+        if key in row.flags:
+            lines.append(row.flags[key].text)
+            lines.extend(row.flags[key].notes)
+        trend = row.trends.get(key)
+        if trend:
+            lines.append(
+                {
+                    "↑": tr("↑ higher than the previous result"),
+                    "↓": tr("↓ lower than the previous result"),
+                    "→": tr("→ the same as the previous result"),
+                }[trend]
+            )
+        return "\n".join(lines)
