@@ -101,6 +101,7 @@ VALUE_KEYS = [
     "range_text",
     "range_low",
     "range_high",
+    "calculated",
 ]
 CNS_KEYS = [
     "uid",

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker import analytes
+from tracker.anc import calculate_anc
 from tracker.model import (
     Child,
     CnsVisit,
@@ -235,8 +236,36 @@ def _count(c: CountResult) -> JsonObject:
         "taken_time": time,
         "source": c.source,
         "note": c.note,
-        "values": [_value(v) for v in c.values],
+        "values": [_value(v) for v in c.values] + _calculated(c),
     }
+
+
+def _calculated(c: CountResult) -> list[JsonObject]:
+    """A worked-out ANC (no ANC reported, WBC and neutrophil % given), marked as such.
+
+    It is not part of the record: a reader that loads the file back skips it."""
+    if c.value("anc") is not None:
+        return []
+    calc = calculate_anc(c)
+    if calc is None:
+        return []
+    return [
+        {
+            "uid": None,
+            "analyte": "anc",
+            "value": calc.value,
+            "value_text": "",
+            "unit": "",
+            "comparator": "",
+            "normalised_value": calc.value,
+            "canonical_unit": analytes.COUNT_CANONICAL,
+            "range_text": "",
+            "range_low": None,
+            "range_high": None,
+            "calculated": True,
+            "basis": calc.basis,
+        }
+    ]
 
 
 def _value(v: CountValue) -> JsonObject:
@@ -252,6 +281,7 @@ def _value(v: CountValue) -> JsonObject:
         "range_text": v.range_text,
         "range_low": v.range_low,
         "range_high": v.range_high,
+        "calculated": False,
     }
 
 

@@ -1,0 +1,90 @@
+"""ANC worked out from the differential: the formula, its label, disagreement, export."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tracker.anc import anc_view, calculate_anc
+from tracker.forms import ValueInput, count_from_form
+from tracker.io.json_export import export_record
+from tracker.model import Child, CountResult
+from tracker.store import Record
+
+TODAY = dt.date(2026, 11, 24)
+
+
+def result(child: Child, **values: tuple[str, str]) -> CountResult:
+    return count_from_form(
+        {"taken_date": "2026-11-20"},
+        [ValueInput(code, text, unit) for code, (text, unit) in values.items()],
+        child=child,
+        today=TODAY,
+    )
+
+
+def test_formula_with_bands(child: Child) -> None:
+    r = result(child, wbc=("2.0", "K/µL"), neut_pct=("20", "%"), band_pct=("5", "%"))
+    calc = calculate_anc(r)
+    assert calc is not None
+    assert calc.value == pytest.approx(0.5)  # 2.0 × (20 + 5) / 100 ×10⁹/L = 500/µL
+    assert "bands %" in calc.basis
+
+
+def test_formula_from_total_neutrophils_is_labelled_so(child: Child) -> None:
+    r = result(child, wbc=("1200", "/µL"), neut_pct=("40", "%"))
+    calc = calculate_anc(r)
+    assert calc is not None
+    assert calc.value == pytest.approx(0.48)
+    assert "total neutrophils %" in calc.basis
+    view = anc_view(r)
+    assert view.is_calculated and view.value == pytest.approx(0.48)
+    assert "not reported by the lab" in view.note
+
+
+def test_nothing_is_calculated_without_inputs_or_from_bounds(child: Child) -> None:
+    assert calculate_anc(result(child, wbc=("2.0", "K/µL"))) is None
+    assert calculate_anc(result(child, neut_pct=("20", "%"))) is None
+    assert calculate_anc(result(child, wbc=("<0.1", "K/µL"), neut_pct=("20", "%"))) is None
+
+
+def test_reported_anc_wins_and_disagreement_is_said(child: Child) -> None:
+    close = result(child, anc=("0.52", "×10⁹/L"), wbc=("2.0", "K/µL"), neut_pct=("25", "%"))
+    view = anc_view(close)
+    assert view.value == pytest.approx(0.52) and not view.is_calculated
+    assert not view.disagrees  # 0.52 vs 0.50: within 10 %
+    far = result(child, anc=("0.9", "×10⁹/L"), wbc=("2.0", "K/µL"), neut_pct=("25", "%"))
+    view = anc_view(far)
+    assert view.disagrees
+    assert "differ by more than 10%" in view.note
+    assert view.value == pytest.approx(0.9)
+
+
+@given(
+    wbc=st.decimals(min_value="0.1", max_value="100", places=1),
+    neut=st.integers(min_value=0, max_value=90),
+    bands=st.integers(min_value=0, max_value=10),
+)
+def test_formula_property(wbc, neut, bands) -> None:  # type: ignore[no-untyped-def]
+    child = Child(name="A", birth_date=dt.date(2026, 1, 1), id=1)
+    r = result(
+        child, wbc=(str(wbc), "×10⁹/L"), neut_pct=(str(neut), "%"), band_pct=(str(bands), "%")
+    )
+    calc = calculate_anc(r)
+    assert calc is not None
+    assert calc.value == pytest.approx(float(wbc) * (neut + bands) / 100)
+    assert calc.value <= float(wbc) + 1e-9
+
+
+def test_json_export_marks_the_calculated_anc(record: Record, child: Child) -> None:
+    record.save_count(result(child, wbc=("2.0", "K/µL"), neut_pct=("20", "%")))
+    data = export_record(record, dt.datetime(2026, 11, 24, tzinfo=dt.UTC))
+    values = data["children"][0]["counts"][0]["values"]
+    entered = [v for v in values if not v["calculated"]]
+    [calc] = [v for v in values if v["calculated"]]
+    assert {v["analyte"] for v in entered} == {"wbc", "neut_pct"}
+    assert calc["analyte"] == "anc" and calc["uid"] is None
+    assert calc["normalised_value"] == pytest.approx(0.4)
