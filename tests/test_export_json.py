@@ -75,6 +75,8 @@ CHILD_KEYS = [
     "counts",
     "cns_visits",
     "team_thresholds",
+    "appointments",
+    "questions",
 ]
 PHASE_KEYS = [
     "uid",

@@ -20,7 +20,12 @@ from typing import Any
 import pytest
 
 from tracker.analytes import analyte, parse_number, to_canonical
-from tracker.forms import parse_range, threshold_from_form
+from tracker.forms import (
+    appointment_from_form,
+    parse_range,
+    question_from_form,
+    threshold_from_form,
+)
 from tracker.model import (
     ALL_CHANGED,
     Changes,
@@ -202,6 +207,12 @@ def populate(rec: Record) -> Saved:
             {"analyte": "plt", "purpose": "transfusion", "value_text": "20", "unit": "×10⁹/L"},
             child=child,
         )
+    )
+    rec.save_appointment(
+        appointment_from_form({"date": "2026-11-25", "with_whom": "Dr. A"}, child=child)
+    )
+    rec.save_question(
+        question_from_form({"text": "When is the next LP?"}, child=child, today=TODAY)
     )
     return Saved(child, prophase, induction, mrd, count, visit, diagnostic_lp)
 

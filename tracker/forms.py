@@ -19,6 +19,7 @@ from tracker import analytes, labels
 from tracker.analytes import format_number, parse_number
 from tracker.dates import parse_date, parse_optional_date, parse_time
 from tracker.model import (
+    Appointment,
     Child,
     CnsStatus,
     CnsVisit,
@@ -38,6 +39,7 @@ from tracker.model import (
     Phase,
     PhaseKind,
     PrednisoneResponse,
+    Question,
     RiskGroup,
     Sex,
     TeamThreshold,
@@ -778,4 +780,75 @@ def validate_threshold(t: TeamThreshold) -> dict[str, str]:
         problem = analytes.plausibility_problem(a.code, parse_number(t.value_text).value, t.unit)
         if problem:
             errors["value_text"] = problem
+    return errors
+
+
+# --------------------------------------------------------------------------- appointments
+
+
+def appointment_from_form(
+    f: Mapping[str, str], *, child: Child, id: int | None = None, uid: str = ""
+) -> Appointment:
+    c = _Collector()
+    assert child.id is not None
+    date = c.run("date", parse_date, _text(f, "date"), "Date")
+    time_text = _text(f, "time")
+    time = c.run("time", parse_time, time_text, "Time") if time_text else None
+    appointment = Appointment(
+        child_id=child.id,
+        date=date or child.birth_date,
+        time=time,
+        with_whom=_text(f, "with_whom"),
+        place=_text(f, "place"),
+        note=_text(f, "note"),
+        id=id,
+        uid=uid,
+    )
+    if date is not None:
+        for field, message in validate_appointment(appointment, child).items():
+            c.add(field, message)
+    c.raise_if_any()
+    return appointment
+
+
+def validate_appointment(a: Appointment, child: Child) -> dict[str, str]:
+    if a.date < child.birth_date:
+        return {"date": _before_birth("date", a.date, child)}
+    return {}
+
+
+# --------------------------------------------------------------------------- questions
+
+
+def question_from_form(
+    f: Mapping[str, str], *, child: Child, today: dt.date, id: int | None = None,
+    uid: str = "",
+) -> Question:
+    c = _Collector()
+    assert child.id is not None
+    added_text = _text(f, "added_on")
+    added = c.run("added_on", parse_date, added_text, "Date added") if added_text else today
+    question = Question(
+        child_id=child.id,
+        added_on=added or today,
+        text=_text(f, "text"),
+        answered=_text(f, "answered") in ("1", "true", "yes"),
+        answer=_text(f, "answer"),
+        id=id,
+        uid=uid,
+    )
+    for field, message in validate_question(question, child, today).items():
+        c.add(field, message)
+    c.raise_if_any()
+    return question
+
+
+def validate_question(q: Question, child: Child, today: dt.date) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not q.text.strip():
+        errors["text"] = "Question: type the question you want to ask"
+    if q.added_on > today:
+        errors["added_on"] = f"Date added: {q.added_on.isoformat()} is in the future"
+    elif q.added_on < child.birth_date:
+        errors["added_on"] = _before_birth("added_on", q.added_on, child)
     return errors

@@ -285,6 +285,33 @@ class TeamThreshold:
 
 
 @dataclass(frozen=True, slots=True)
+class Appointment:
+    """A clinic visit (past or planned): the printed summary covers what happened since."""
+
+    child_id: int
+    date: dt.date
+    time: dt.time | None = None
+    with_whom: str = ""  # "Dr. de Vries, oncology day clinic"
+    place: str = ""
+    note: str = ""
+    id: int | None = None
+    uid: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A question the family wants to ask the team."""
+
+    child_id: int
+    added_on: dt.date
+    text: str
+    answered: bool = False
+    answer: str = ""
+    id: int | None = None
+    uid: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Changes:
     """What an operation changed, so each view refreshes only its part."""
 
@@ -294,6 +321,8 @@ class Changes:
     counts: bool = False
     cns: bool = False
     thresholds: bool = False
+    appointments: bool = False
+    questions: bool = False
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(*(a or b for a, b in zip(_astuple(self), _astuple(other), strict=True)))
@@ -304,7 +333,8 @@ class Changes:
 
 
 def _astuple(c: Changes) -> tuple[bool, ...]:
-    return (c.children, c.phases, c.milestones, c.counts, c.cns, c.thresholds)
+    return (c.children, c.phases, c.milestones, c.counts, c.cns, c.thresholds,
+            c.appointments, c.questions)
 
 
-ALL_CHANGED = Changes(True, True, True, True, True, True)
+ALL_CHANGED = Changes(True, True, True, True, True, True, True, True)

@@ -274,8 +274,7 @@ def ticks(x0: float, x1: float, width_px: float, min_px: float = 56.0) -> list[T
     for moment in rule:
         d = moment.date()
         if d < start:
-            previous = d
-            continue
+            continue  # the first visible tick names its month or year
         out.append(
             Tick(float(d.toordinal()), _tick_label(d, unit, previous), _is_major(d, unit, previous))
         )

@@ -34,11 +34,13 @@ from typing import Any
 
 from tracker.forms import (
     ValueInput,
+    appointment_from_form,
     child_from_form,
     cns_visit_from_form,
     count_from_form,
     milestone_from_form,
     phase_from_form,
+    question_from_form,
     threshold_from_form,
 )
 from tracker.model import Child
@@ -321,6 +323,38 @@ def build_record(path: Path) -> None:
             planned="true",
         )
         visit(noor, [("mtx", "6 mg")], date="2026-03-03", phase_id=str(noor_induction))
+        if SCHEMA_VERSION >= 2:  # appointments and questions arrived with record format 2
+            for child, fields in (
+                (
+                    mila,
+                    {
+                        "date": "2026-11-02",
+                        "time": "09:15",
+                        "with_whom": "Dr. de Vries 🩺",
+                        "place": "Day clinic, Utrecht",
+                        "note": ARABIC,
+                    },
+                ),
+                (mila, {"date": "2026-12-09", "with_whom": "LP + clinic", "note": "planned"}),
+                (noor, {"date": "2026-03-01", "place": HEBREW}),
+            ):
+                rec.save_appointment(replace(appointment_from_form(fields, child=child), uid=uid()))
+            for child, fields in (
+                (mila, {"text": "Can she go to the crèche? 🧸", "added_on": "2026-11-10"}),
+                (
+                    mila,
+                    {
+                        "text": f"Why the rash? — {HEBREW}",
+                        "added_on": "2026-10-01",
+                        "answered": "1",
+                        "answer": "Likely the co-trimoxazole.",
+                    },
+                ),
+                (noor, {"text": "When is the next marrow check?", "added_on": "2026-03-02"}),
+            ):
+                rec.save_question(
+                    replace(question_from_form(fields, child=child, today=TODAY), uid=uid())
+                )
         if SCHEMA_VERSION >= 2:  # team thresholds arrived with record format 2
             for child, code, purpose, value, unit, note in (
                 (mila, "plt", "transfusion", "20", "×10⁹/L", "platelets below 20: transfusion"),

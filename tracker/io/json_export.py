@@ -27,6 +27,7 @@ from typing import Any
 from tracker import analytes
 from tracker.anc import calculate_anc
 from tracker.model import (
+    Appointment,
     Child,
     CnsVisit,
     CountResult,
@@ -35,6 +36,7 @@ from tracker.model import (
     Milestone,
     Mrd,
     Phase,
+    Question,
     TeamThreshold,
 )
 from tracker.store.errors import CannotSave
@@ -72,6 +74,8 @@ def export_record(record: Record, exported_at: dt.datetime) -> JsonObject:
             phase_uid,
         )
         entry["team_thresholds"] = [_threshold(t) for t in record.thresholds(child.id)]
+        entry["appointments"] = [_appointment(a) for a in record.appointments(child.id)]
+        entry["questions"] = [_question(q) for q in record.questions(child.id)]
         children.append(entry)
     return {
         "format": FORMAT,
@@ -318,4 +322,25 @@ def _threshold(t: TeamThreshold) -> JsonObject:
         "normalised_value": t.normalised_value,
         "canonical_unit": analytes.analyte(t.analyte).canonical_unit,
         "note": t.note,
+    }
+
+
+def _appointment(a: Appointment) -> JsonObject:
+    return {
+        "uid": a.uid,
+        "date": a.date.isoformat(),
+        "time": a.time.strftime("%H:%M") if a.time else None,
+        "with_whom": a.with_whom,
+        "place": a.place,
+        "note": a.note,
+    }
+
+
+def _question(q: Question) -> JsonObject:
+    return {
+        "uid": q.uid,
+        "added_on": q.added_on.isoformat(),
+        "text": q.text,
+        "answered": q.answered,
+        "answer": q.answer,
     }

@@ -21,6 +21,7 @@ from typing import Any
 from tracker import forms
 from tracker.model import (
     ALL_CHANGED,
+    Appointment,
     Changes,
     Child,
     CnsStatus,
@@ -41,6 +42,7 @@ from tracker.model import (
     Phase,
     PhaseKind,
     PrednisoneResponse,
+    Question,
     RiskGroup,
     Sex,
     TeamThreshold,
@@ -292,6 +294,8 @@ class Record:
                     (child_id,),
                 ),
                 ("team_threshold", "child_id = ?", (child_id,)),
+                ("appointment", "child_id = ?", (child_id,)),
+                ("question", "child_id = ?", (child_id,)),
             ],
             "child",
             child_id,
@@ -611,6 +615,87 @@ class Record:
             f"Delete the {t.analyte.upper()} threshold",
         )
 
+    # ------------------------------------------------------------------ appointments
+
+    def appointments(self, child_id: int) -> list[Appointment]:
+        rows = self._q(
+            "SELECT * FROM appointment WHERE child_id = ? ORDER BY date, coalesce(time, ''), id",
+            (child_id,),
+        )
+        return [_appointment(r) for r in rows]
+
+    def appointment(self, appointment_id: int) -> Appointment:
+        rows = self._q("SELECT * FROM appointment WHERE id = ?", (appointment_id,))
+        if not rows:
+            raise KeyError(appointment_id)
+        return _appointment(rows[0])
+
+    def save_appointment(self, a: Appointment) -> tuple[Appointment, Changes]:
+        errors = forms.validate_appointment(a, self.child(a.child_id))
+        if errors:
+            raise ValidationFailed(errors)
+        cols = {
+            "child_id": a.child_id,
+            "date": a.date.isoformat(),
+            "time": a.time.strftime("%H:%M") if a.time else None,
+            "with_whom": a.with_whom,
+            "place": a.place,
+            "note": a.note,
+        }
+        with self._write("save the appointment") as conn:
+            row_id, uid = self._upsert(conn, "appointment", a.id, a.uid, cols)
+        return replace(a, id=row_id, uid=uid), Changes(appointments=True)
+
+    def delete_appointment(self, appointment_id: int) -> Deleted:
+        a = self.appointment(appointment_id)
+        return self._delete(
+            [("appointment", "id = ?", (appointment_id,))],
+            "appointment",
+            appointment_id,
+            Changes(appointments=True),
+            f"Delete the appointment of {a.date.isoformat()}",
+        )
+
+    # ------------------------------------------------------------------ questions
+
+    def questions(self, child_id: int) -> list[Question]:
+        rows = self._q(
+            "SELECT * FROM question WHERE child_id = ? ORDER BY answered, added_on, id",
+            (child_id,),
+        )
+        return [_question(r) for r in rows]
+
+    def question(self, question_id: int) -> Question:
+        rows = self._q("SELECT * FROM question WHERE id = ?", (question_id,))
+        if not rows:
+            raise KeyError(question_id)
+        return _question(rows[0])
+
+    def save_question(self, q: Question) -> tuple[Question, Changes]:
+        errors = forms.validate_question(q, self.child(q.child_id), self.today())
+        if errors:
+            raise ValidationFailed(errors)
+        cols = {
+            "child_id": q.child_id,
+            "added_on": q.added_on.isoformat(),
+            "text": q.text.strip(),
+            "answered": int(q.answered),
+            "answer": q.answer,
+        }
+        with self._write("save the question") as conn:
+            row_id, uid = self._upsert(conn, "question", q.id, q.uid, cols)
+        return replace(q, id=row_id, uid=uid), Changes(questions=True)
+
+    def delete_question(self, question_id: int) -> Deleted:
+        self.question(question_id)
+        return self._delete(
+            [("question", "id = ?", (question_id,))],
+            "question",
+            question_id,
+            Changes(questions=True),
+            "Delete the question",
+        )
+
     # ------------------------------------------------------------------ delete / undo
 
     def _delete(
@@ -867,6 +952,31 @@ def _threshold(r: sqlite3.Row) -> TeamThreshold:
         unit=r["unit"],
         normalised_value=r["normalised_value"],
         note=r["note"],
+        id=r["id"],
+        uid=r["uid"],
+    )
+
+
+def _appointment(r: sqlite3.Row) -> Appointment:
+    return Appointment(
+        child_id=r["child_id"],
+        date=dt.date.fromisoformat(r["date"]),
+        time=dt.time.fromisoformat(r["time"]) if r["time"] else None,
+        with_whom=r["with_whom"],
+        place=r["place"],
+        note=r["note"],
+        id=r["id"],
+        uid=r["uid"],
+    )
+
+
+def _question(r: sqlite3.Row) -> Question:
+    return Question(
+        child_id=r["child_id"],
+        added_on=dt.date.fromisoformat(r["added_on"]),
+        text=r["text"],
+        answered=bool(r["answered"]),
+        answer=r["answer"],
         id=r["id"],
         uid=r["uid"],
     )

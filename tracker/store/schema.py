@@ -211,11 +211,31 @@ _V2 = [
         UNIQUE (child_id, analyte, purpose)
     ) STRICT""",
     "CREATE INDEX threshold_child ON team_threshold(child_id)",
+    f"""CREATE TABLE appointment (
+        {_ROW},
+        child_id INTEGER NOT NULL REFERENCES child(id) ON DELETE CASCADE,
+        {_date('date', null=False)},
+        time TEXT CHECK (time IS NULL OR time GLOB '[0-2][0-9]:[0-5][0-9]'),
+        with_whom TEXT NOT NULL DEFAULT '',
+        place TEXT NOT NULL DEFAULT '',
+        note TEXT NOT NULL DEFAULT ''
+    ) STRICT""",
+    "CREATE INDEX appointment_child_date ON appointment(child_id, date)",
+    f"""CREATE TABLE question (
+        {_ROW},
+        child_id INTEGER NOT NULL REFERENCES child(id) ON DELETE CASCADE,
+        {_date('added_on', null=False)},
+        text TEXT NOT NULL CHECK (length(trim(text)) > 0),
+        answered INTEGER NOT NULL DEFAULT 0 CHECK (answered IN (0, 1)),
+        answer TEXT NOT NULL DEFAULT ''
+    ) STRICT""",
+    "CREATE INDEX question_child ON question(child_id)",
 ]
 
 
 def _step_2(conn: sqlite3.Connection) -> None:
-    """Version 2: the numbers the team gave the family (transfusion triggers, block starts)."""
+    """Version 2: the numbers the team gave the family (transfusion triggers, block starts),
+    clinic appointments, and the family's questions for the team."""
     for statement in _V2:
         conn.execute(statement)
 
@@ -234,6 +254,8 @@ TABLES: tuple[str, ...] = (
     "cns_visit",
     "cns_it_drug",
     "team_threshold",
+    "appointment",
+    "question",
 )
 
 
