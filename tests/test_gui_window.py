@@ -203,9 +203,11 @@ def test_view_actions_switch_tabs(qtbot, window, settings):
         "phases": window.phases_view,
         "counts": window.counts_view,
         "cns": window.cns_view,
+        "agenda": window.agenda_view,
     }
     assert set(VIEW_NAMES) == set(widgets)
     for action_id, name in (
+        (ActionId.VIEW_AGENDA, "agenda"),
         (ActionId.VIEW_COUNTS, "counts"),
         (ActionId.VIEW_CNS, "cns"),
         (ActionId.VIEW_PHASES, "phases"),

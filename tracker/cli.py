@@ -19,7 +19,7 @@ from tracker.store import Record, RecordError
 from tracker.store.record import system_clock
 
 VIEWS = ("timeline", "phases", "counts", "cns")
-GUI_VIEWS = ("timeline", "phases", "counts", "cns")
+GUI_VIEWS = ("timeline", "phases", "counts", "cns", "agenda")
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1

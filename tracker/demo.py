@@ -29,7 +29,13 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-from tracker.forms import ValueInput, child_from_form, count_from_form
+from tracker.forms import (
+    ValueInput,
+    appointment_from_form,
+    child_from_form,
+    count_from_form,
+    question_from_form,
+)
 from tracker.model import (
     Child,
     CnsStatus,
@@ -297,7 +303,57 @@ def build_demo(record: Record, today: dt.date) -> int:
     counts = _save_counts(record, child, rng, birth, today, day)
     _save_milestones(record, child, phases, counts, maintenance_end, day)
     _save_cns_visits(record, child, phases, counts, birth, day)
+    _save_agenda(record, child, today)
     return child.id
+
+
+def _save_agenda(record: Record, child: Child, today: dt.date) -> None:
+    """Clinic visits every four weeks in maintenance, the next one planned, and questions."""
+    for weeks_ago in (12, 8, 4):
+        record.save_appointment(
+            appointment_from_form(
+                {
+                    "date": (today - dt.timedelta(weeks=weeks_ago, days=3)).isoformat(),
+                    "time": "10:30",
+                    "with_whom": "Oncology day clinic (demo)",
+                    "place": "Lindenbrook Children's Hospital (fictional)",
+                },
+                child=child,
+            )
+        )
+    record.save_appointment(
+        appointment_from_form(
+            {
+                "date": (today + dt.timedelta(days=4)).isoformat(),
+                "time": "09:45",
+                "with_whom": "Oncology day clinic (demo)",
+                "note": "Bring the summary and the medicine list.",
+            },
+            child=child,
+        )
+    )
+    for days_ago, text, answered, answer in (
+        (
+            40,
+            "Is the rash on the cheeks from the co-trimoxazole?",
+            True,
+            "Probably not; keep an eye on it and show it at the next visit.",
+        ),
+        (9, "Can Robin go to the toddler group again while in maintenance?", False, ""),
+        (2, "When is the next lumbar puncture, and does Robin need to fast before it?", False, ""),
+    ):
+        record.save_question(
+            question_from_form(
+                {
+                    "added_on": (today - dt.timedelta(days=days_ago)).isoformat(),
+                    "text": text,
+                    "answered": "1" if answered else "",
+                    "answer": answer,
+                },
+                child=child,
+                today=today,
+            )
+        )
 
 
 # ---------------------------------------------------------------------- child

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tracker.dates import day_of_phase
-from tracker.model import CnsVisit, Milestone, Phase
+from tracker.model import Appointment, CnsVisit, Milestone, Phase
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +56,9 @@ def next_planned(
     visits: Iterable[CnsVisit],
     today: dt.date,
     milestone_labels: dict[str, str] | None = None,
+    appointments: Iterable[Appointment] = (),
 ) -> NextEvent | None:
-    """The nearest future phase start, milestone or lumbar puncture."""
+    """The nearest future phase start, milestone, lumbar puncture or clinic appointment."""
     candidates: list[NextEvent] = []
     for p in phases:
         if p.actual_start is None and p.planned_start is not None and p.planned_start > today:
@@ -69,4 +70,8 @@ def next_planned(
     for v in visits:
         if v.date > today:
             candidates.append(NextEvent(v.date, "Lumbar puncture"))
+    for a in appointments:
+        if a.date > today:
+            who = f" ({a.with_whom})" if a.with_whom else ""
+            candidates.append(NextEvent(a.date, f"Appointment{who}"))
     return min(candidates, key=lambda e: e.date) if candidates else None

@@ -21,10 +21,13 @@ class ActionId(Enum):
     ADD_PHASE = auto()
     ADD_MILESTONE = auto()
     ADD_LP = auto()
+    ADD_APPOINTMENT = auto()
+    ADD_QUESTION = auto()
     VIEW_TIMELINE = auto()
     VIEW_PHASES = auto()
     VIEW_COUNTS = auto()
     VIEW_CNS = auto()
+    VIEW_AGENDA = auto()
     ABOUT = auto()
 
 
@@ -45,10 +48,13 @@ _SPECS: dict[ActionId, tuple[str, QKeySequence | QKeySequence.StandardKey | str 
     ActionId.ADD_PHASE: ("Add &phase…", "Ctrl+Shift+P"),
     ActionId.ADD_MILESTONE: ("Add &milestone…", "Ctrl+Shift+M"),
     ActionId.ADD_LP: ("Add &lumbar puncture…", "Ctrl+Shift+L"),
+    ActionId.ADD_APPOINTMENT: ("Add a&ppointment…", None),
+    ActionId.ADD_QUESTION: ("Add &question for the team…", "Ctrl+Shift+Q"),
     ActionId.VIEW_TIMELINE: ("&Timeline", "Ctrl+1"),
     ActionId.VIEW_PHASES: ("&Phases && milestones", "Ctrl+2"),
     ActionId.VIEW_COUNTS: ("&Blood counts", "Ctrl+3"),
     ActionId.VIEW_CNS: ("&CNS visits (lumbar punctures)", "Ctrl+4"),
+    ActionId.VIEW_AGENDA: ("&Appointments && questions", "Ctrl+5"),
     ActionId.ABOUT: ("&About Treatment Tracker", None),
 }
 

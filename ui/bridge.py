@@ -15,12 +15,14 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from tracker.display import UnitPreference
 from tracker.model import (
+    Appointment,
     Changes,
     Child,
     CnsVisit,
     CountResult,
     Milestone,
     Phase,
+    Question,
     TeamThreshold,
 )
 from tracker.store import Deleted, Record
@@ -193,7 +195,31 @@ class RecordBridge(QObject):
             _tr("team threshold"),
         )
 
+    def save_appointment(self, appointment: Appointment) -> Appointment:
+        return self._save(
+            appointment,
+            self.record.save_appointment,
+            self.record.delete_appointment,
+            self.record.appointment,
+            _tr("appointment"),
+        )
+
+    def save_question(self, question: Question) -> Question:
+        return self._save(
+            question,
+            self.record.save_question,
+            self.record.delete_question,
+            self.record.question,
+            _tr("question"),
+        )
+
     # ------------------------------------------------------------------ deleting
+
+    def delete_appointment(self, appointment_id: int) -> None:
+        self._delete(self.record.delete_appointment, appointment_id)
+
+    def delete_question(self, question_id: int) -> None:
+        self._delete(self.record.delete_question, question_id)
 
     def delete_threshold(self, threshold_id: int) -> None:
         self._delete(self.record.delete_threshold, threshold_id)

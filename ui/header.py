@@ -125,6 +125,7 @@ class HeaderWidget(QFrame):
             record.cns_visits(child.id),
             today,
             labels.MILESTONE_KIND,
+            record.appointments(child.id),
         )
         self.next.setText(
             self.tr("Next: {what} on {date}").format(

@@ -18,9 +18,9 @@ from ui.header import HeaderWidget
 from ui.interaction import Interaction
 from ui.settings import Settings
 from ui.timeline.view import TimelineView
-from ui.views.lists import CnsView, CountsView, PhasesView
+from ui.views.lists import AgendaView, CnsView, CountsView, PhasesView
 
-VIEW_NAMES = ("timeline", "phases", "counts", "cns")
+VIEW_NAMES = ("timeline", "phases", "counts", "cns", "agenda")
 
 
 class MainWindow(QMainWindow):
@@ -50,10 +50,12 @@ class MainWindow(QMainWindow):
         self.phases_view = PhasesView(bridge, interaction, self)
         self.counts_view = CountsView(bridge, interaction, self)
         self.cns_view = CnsView(bridge, interaction, self)
+        self.agenda_view = AgendaView(bridge, interaction, self)
         self.views.addTab(self.timeline_view, self.tr("Timeline"))
         self.views.addTab(self.phases_view, self.tr("Phases && milestones"))
         self.views.addTab(self.counts_view, self.tr("Blood counts"))
         self.views.addTab(self.cns_view, self.tr("CNS visits"))
+        self.views.addTab(self.agenda_view, self.tr("Appointments && questions"))
         self.views.currentChanged.connect(self._view_changed)
 
         central = QWidget(self)
@@ -92,6 +94,8 @@ class MainWindow(QMainWindow):
             ActionId.ADD_PHASE,
             ActionId.ADD_MILESTONE,
             ActionId.ADD_LP,
+            ActionId.ADD_APPOINTMENT,
+            ActionId.ADD_QUESTION,
         ):
             add_menu.addAction(a[action_id])
         view_menu = self.menuBar().addMenu(self.tr("&View"))
@@ -100,6 +104,7 @@ class MainWindow(QMainWindow):
             ActionId.VIEW_PHASES,
             ActionId.VIEW_COUNTS,
             ActionId.VIEW_CNS,
+            ActionId.VIEW_AGENDA,
         ):
             view_menu.addAction(a[action_id])
         view_menu.addSeparator()
@@ -144,6 +149,9 @@ class MainWindow(QMainWindow):
         a[ActionId.VIEW_PHASES].triggered.connect(lambda: self.show_view("phases"))
         a[ActionId.VIEW_COUNTS].triggered.connect(lambda: self.show_view("counts"))
         a[ActionId.VIEW_CNS].triggered.connect(lambda: self.show_view("cns"))
+        a[ActionId.VIEW_AGENDA].triggered.connect(lambda: self.show_view("agenda"))
+        a[ActionId.ADD_APPOINTMENT].triggered.connect(lambda: self._add("appointment"))
+        a[ActionId.ADD_QUESTION].triggered.connect(lambda: self._add("question"))
         a[ActionId.ABOUT].triggered.connect(self.about)
         self.bridge.changed.connect(self._changed)
         self.bridge.child_selected.connect(lambda _id: self._update_child_actions())
@@ -181,6 +189,9 @@ class MainWindow(QMainWindow):
             ActionId.ADD_PHASE,
             ActionId.ADD_MILESTONE,
             ActionId.ADD_LP,
+            ActionId.ADD_APPOINTMENT,
+            ActionId.ADD_QUESTION,
+            ActionId.THRESHOLDS,
         ):
             self.actions_[action_id].setEnabled(has_child)
 
@@ -207,6 +218,10 @@ class MainWindow(QMainWindow):
             self.phases_view.edit_milestone(None)
         elif what == "count":
             self.counts_view.edit_count(None)
+        elif what == "appointment":
+            self.agenda_view.edit_appointment(None)
+        elif what == "question":
+            self.agenda_view.edit_question(None)
         else:
             self.cns_view.edit_visit(None)
 

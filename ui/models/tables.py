@@ -21,10 +21,12 @@ from PySide6.QtCore import (
 from tracker import analytes, labels
 from tracker.analytes import format_number
 from tracker.model import (
+    Appointment,
     CnsVisit,
     Milestone,
     MrdQualifier,
     Phase,
+    Question,
     TeamThreshold,
 )
 from tracker.mrd import format_both
@@ -221,4 +223,26 @@ class ThresholdsModel(RecordTableModel[TeamThreshold]):
         Column("What it is for", lambda t: tr(labels.THRESHOLD_PURPOSE[t.purpose.value])),
         Column("Value", lambda t: f"{t.value_text} {t.unit}".strip(), align_right=True),
         Column("Note", lambda t: t.note.replace("\n", " ")),
+    )
+
+
+# ---------------------------------------------------------------------- appointments, questions
+
+
+class AppointmentsModel(RecordTableModel[Appointment]):
+    columns = (
+        Column("Date", lambda a: a.date.isoformat()),
+        Column("Time", lambda a: a.time.strftime("%H:%M") if a.time else ""),
+        Column("With", lambda a: a.with_whom),
+        Column("Where", lambda a: a.place),
+        Column("Note", lambda a: a.note.replace("\n", " ")),
+    )
+
+
+class QuestionsModel(RecordTableModel[Question]):
+    columns = (
+        Column("Added", lambda q: q.added_on.isoformat()),
+        Column("Question", lambda q: q.text.replace("\n", " ")),
+        Column("Answered", lambda q: tr("Yes") if q.answered else tr("Not yet")),
+        Column("Answer", lambda q: q.answer.replace("\n", " ")),
     )

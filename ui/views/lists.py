@@ -449,3 +449,83 @@ class CnsView(RecordView):
         saved = self.run_dialog(dialog, self.bridge.save_cns_visit)
         if saved is not None:
             self.visits.select_id(saved.id)
+
+
+class AgendaView(RecordView):
+    """Appointments (past and planned) and the questions the family wants to ask."""
+
+    def __init__(
+        self, bridge: RecordBridge, interaction: Interaction, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(bridge, interaction, parent)
+        from ui.models.tables import AppointmentsModel, QuestionsModel
+
+        self.appointments = RecordTable(
+            self.tr("Appointments"),
+            AppointmentsModel(self),
+            self.tr("Add &appointment…"),
+            self.tr(
+                "No appointments yet. Add clinic visits, past and planned: the printed "
+                "summary covers what happened since the last one."
+            ),
+            self,
+        )
+        self.questions = RecordTable(
+            self.tr("Questions for the team"),
+            QuestionsModel(self),
+            self.tr("Add &question…"),
+            self.tr(
+                "No questions yet. Write them down as they come; open ones are printed "
+                "on the summary you take to the appointment."
+            ),
+            self,
+        )
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(self.questions)
+        splitter.addWidget(self.appointments)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self.appointments.add_requested.connect(lambda: self.edit_appointment(None))
+        self.appointments.edit_requested.connect(self.edit_appointment)
+        self.appointments.delete_requested.connect(lambda a: self.bridge.delete_appointment(a.id))
+        self.questions.add_requested.connect(lambda: self.edit_question(None))
+        self.questions.edit_requested.connect(self.edit_question)
+        self.questions.delete_requested.connect(lambda q: self.bridge.delete_question(q.id))
+        self.refresh()
+
+    def on_changed(self, changes: Changes) -> None:
+        child_id = self.bridge.child_id
+        record = self.bridge.record
+        if changes.appointments or changes.children:
+            self.appointments.reload(
+                list(reversed(record.appointments(child_id))) if child_id is not None else []
+            )
+        if changes.questions or changes.children:
+            self.questions.reload(record.questions(child_id) if child_id is not None else [])
+
+    def refresh(self) -> None:
+        from tracker.model import ALL_CHANGED
+
+        self.on_changed(ALL_CHANGED)
+
+    def edit_appointment(self, appointment: Any) -> None:
+        from ui.dialogs.agenda import AppointmentDialog
+
+        child = self.bridge.current_child()
+        if child is None:
+            return
+        dialog = AppointmentDialog(appointment, child, self.bridge.record.today(), self)
+        saved = self.run_dialog(dialog, self.bridge.save_appointment)
+        if saved is not None:
+            self.appointments.select_id(saved.id)
+
+    def edit_question(self, question: Any) -> None:
+        from ui.dialogs.agenda import QuestionDialog
+
+        child = self.bridge.current_child()
+        if child is None:
+            return
+        dialog = QuestionDialog(question, child, self.bridge.record.today(), self)
+        saved = self.run_dialog(dialog, self.bridge.save_question)
+        if saved is not None:
+            self.questions.select_id(saved.id)
