@@ -119,6 +119,20 @@ def place_marks(
     return placed
 
 
+def required_height(timeline: Timeline, style: Style) -> float:
+    """The least height that shows every lane (charts at their minimum)."""
+    height = style.axis_height + 4
+    for lane in timeline.lanes:
+        if lane.series is not None:
+            height += style.min_chart
+        elif lane.key == "phases":
+            height += max(lane.rows, 1) * style.phase_row
+        else:
+            height += style.mark_rows.get(lane.key, 2) * style.mark_row + 2
+        height += style.lane_gap
+    return height
+
+
 def layout_lanes(timeline: Timeline, rect: QRectF, style: Style) -> Geometry:
     g = Geometry()
     g.plot = QRectF(
@@ -171,7 +185,9 @@ class TimelinePainter:
         s = self.style
         g = layout_lanes(timeline, rect, s)
         font = QFont(p.font())
-        font.setPointSizeF(s.font_size)
+        # Logical pixels (96 per inch), not points: the painter may be scaled onto a
+        # 300-dpi page, where a point size would be scaled twice.
+        font.setPixelSize(max(1, round(s.font_size * 96 / 72)))
         p.setFont(font)
         scale = g.plot.width() / max(x1 - x0, 1e-9)
 

@@ -1,0 +1,439 @@
+"""The printed summary's content, as plain data (layout lives in ``ui/printing``).
+
+A parent prints this before an appointment: who the child is, where they are in
+treatment, what happened since the last visit (counts, milestones, lumbar
+punctures), what is planned, and their open questions.  Everything here is
+pure and tested without Qt; the layout only places it on paper.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from tracker import analytes, labels
+from tracker.analytes import format_number
+from tracker.anc import anc_view
+from tracker.dates import format_age
+from tracker.display import UnitPreference, convert, display_unit, shown
+from tracker.model import (
+    Appointment,
+    Child,
+    CnsVisit,
+    CountResult,
+    CountValue,
+    ItDrug,
+    Milestone,
+    MrdQualifier,
+    Phase,
+    Question,
+    TeamThreshold,
+)
+from tracker.mrd import format_both
+from tracker.phases import current_phase
+
+DEFAULT_WEEKS = 4
+FOOTER_NOTE = "Kept by the family; not a medical record"
+MAIN_ANALYTES = ("wbc", "anc", "hgb", "plt")
+
+
+class SummaryError(ValueError):
+    """A summary cannot be made (bad range, nothing in it, unknown child): the reason."""
+
+
+@dataclass(frozen=True)
+class Flagged:
+    """What the reference ranges say about one value (see ``tracker.ranges``)."""
+
+    short: str  # "↓ L"
+    text: str  # full reason with the range used and its source
+    notes: tuple[str, ...] = ()
+    range_source: str = ""  # "lab" or the built-in table's source
+
+
+Assess = Callable[[CountResult, CountValue], Flagged | None]
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str  # "0.42 ×10⁹/L ↓ L"
+    calculated: bool = False
+    flagged: bool = False
+
+
+@dataclass(frozen=True)
+class CountRow:
+    date: dt.date
+    time: str
+    cells: dict[str, Cell]
+    source: str
+    note: str
+
+
+@dataclass(frozen=True)
+class EventLine:
+    date: dt.date
+    text: str
+    planned: bool = False
+
+
+@dataclass(frozen=True)
+class LpLine:
+    date: dt.date
+    procedure: str
+    drugs: str
+    status: str
+    csf: str
+    phase: str
+    planned: bool
+
+
+@dataclass
+class Summary:
+    # header
+    name: str  # full name, or initials when redacted
+    initials: str
+    redacted: bool
+    birth_date: dt.date
+    age: str
+    diagnosis_date: dt.date | None
+    diagnosis: str  # "pro-B · KMT2A rearranged (AFF1)"
+    protocol: str
+    risk_group: str
+    hospital: str
+    printed_on: dt.date
+    # the range
+    start: dt.date
+    end: dt.date
+    range_reason: str
+    # where we are
+    current: str
+    plan_ahead: list[EventLine] = field(default_factory=list)
+    # since the last visit
+    milestones: list[EventLine] = field(default_factory=list)
+    notes: list[EventLine] = field(default_factory=list)
+    count_columns: list[str] = field(default_factory=list)  # analyte codes
+    count_headers: dict[str, str] = field(default_factory=dict)  # code → "ANC (×10⁹/L)"
+    counts: list[CountRow] = field(default_factory=list)
+    count_footnotes: list[str] = field(default_factory=list)
+    thresholds: list[str] = field(default_factory=list)
+    # CNS
+    lps: list[LpLine] = field(default_factory=list)
+    it_totals: dict[str, int] = field(default_factory=dict)  # drug label → doses so far
+    next_lp: EventLine | None = None
+    # questions
+    questions: list[EventLine] = field(default_factory=list)
+    footer: str = FOOTER_NOTE
+
+    @property
+    def title(self) -> str:
+        return f"Treatment summary — {self.name}"
+
+
+def initials(name: str) -> str:
+    """Initials for a redacted page: "Robin (demo)" → "R."; "Anna-Lena de Vries" →
+    "A.-L. D. V.".  Text in brackets is a note, not part of the name."""
+    parts = []
+    for word in re.sub(r"\([^)]*\)", " ", name).split():
+        pieces = [p for p in word.split("-") if p]
+        letters = "-".join(f"{p[0].upper() if p[0].isalpha() else p[0]}." for p in pieces)
+        if letters and pieces[0][0].isalpha():
+            parts.append(letters)
+    return " ".join(parts[:4]) if parts else "—"
+
+
+def default_range(
+    appointments: Sequence[Appointment], today: dt.date
+) -> tuple[dt.date, dt.date, str]:
+    """Since the last appointment before today, else the last four weeks."""
+    past = [a for a in appointments if a.date < today]
+    if past:
+        last = max(past, key=lambda a: (a.date, a.id or 0))
+        return last.date, today, f"since the last appointment ({last.date.isoformat()})"
+    start = today - dt.timedelta(weeks=DEFAULT_WEEKS)
+    return start, today, f"the last {DEFAULT_WEEKS} weeks (no earlier appointment recorded)"
+
+
+def build_summary(
+    child: Child,
+    *,
+    phases: Sequence[Phase],
+    milestones: Sequence[Milestone],
+    counts: Sequence[CountResult],
+    visits: Sequence[CnsVisit],
+    appointments: Sequence[Appointment],
+    questions: Sequence[Question],
+    thresholds: Sequence[TeamThreshold],
+    today: dt.date,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    redact: bool = False,
+    units: UnitPreference = UnitPreference.AS_REPORTED,
+    assess: Assess | None = None,
+) -> Summary:
+    if start is None and end is None:
+        start, end, reason = default_range(appointments, today)
+    else:
+        start = start or child.birth_date
+        end = end or today
+        reason = "the dates chosen"
+    if end < start:
+        raise SummaryError(
+            f"The range ends ({end.isoformat()}) before it starts ({start.isoformat()}); "
+            "choose a 'to' date on or after the 'from' date."
+        )
+    in_range_counts = [c for c in counts if start <= c.taken_date <= end]
+    in_range_milestones = [m for m in milestones if start <= m.date <= end]
+    in_range_visits = [v for v in visits if start <= v.date <= end]
+    if not (in_range_counts or in_range_milestones or in_range_visits):
+        raise SummaryError(
+            f"Nothing is recorded for {child.name} between {start.isoformat()} and "
+            f"{end.isoformat()}: no blood counts, milestones or lumbar punctures. "
+            "Choose a wider range."
+        )
+    shown_name = initials(child.name) if redact else child.name
+    summary = Summary(
+        name=shown_name,
+        initials=initials(child.name),
+        redacted=redact,
+        birth_date=child.birth_date,
+        age=format_age(child.birth_date, today) if today >= child.birth_date else "",
+        diagnosis_date=child.diagnosis_date,
+        diagnosis=_diagnosis(child),
+        protocol=child.protocol,
+        risk_group=(child.risk_group_text or labels.RISK[child.risk_group.value])
+        if child.risk_group.value != "unknown"
+        else "",
+        hospital=child.hospital,
+        printed_on=today,
+        start=start,
+        end=end,
+        range_reason=reason,
+        current=_current(phases, today),
+    )
+    phase_names = {p.id: p.display_name for p in phases if p.id is not None}
+    summary.plan_ahead = _plan(phases, milestones, visits, appointments, today)
+    summary.milestones = [
+        _milestone_line(m) for m in sorted(in_range_milestones, key=lambda m: m.date)
+    ]
+    summary.notes = _notes(in_range_counts, in_range_milestones, in_range_visits)
+    _counts_table(summary, in_range_counts, units, assess)
+    summary.thresholds = [
+        f"{labels.THRESHOLD_PURPOSE[t.purpose.value]}: {analytes.analyte(t.analyte).short} "
+        f"{t.value_text} {t.unit}" + (f" ({t.note})" if t.note else "")
+        for t in thresholds
+    ]
+    summary.lps = [_lp_line(v, phase_names) for v in sorted(in_range_visits, key=lambda v: v.date)]
+    summary.it_totals = it_totals(visits, end)
+    upcoming = sorted((v for v in visits if v.date > today), key=lambda v: v.date)
+    if upcoming:
+        v = upcoming[0]
+        drugs = ", ".join(labels.IT_DRUG[d.drug.value] for d in v.it_drugs)
+        summary.next_lp = EventLine(
+            v.date, "Lumbar puncture" + (f" ({drugs})" if drugs else ""), True
+        )
+    summary.questions = [EventLine(q.added_on, q.text) for q in questions if not q.answered]
+    return summary
+
+
+def it_totals(visits: Sequence[CnsVisit], until: dt.date) -> dict[str, int]:
+    """How many intrathecal doses of each drug were given up to ``until`` (planned LPs and
+    diagnostic LPs give none)."""
+    totals: dict[str, int] = {}
+    for v in visits:
+        if v.planned or v.date > until:
+            continue
+        for dose in v.it_drugs:
+            label = labels.IT_DRUG[dose.drug.value]
+            totals[label] = totals.get(label, 0) + 1
+    order = [labels.IT_DRUG[d.value] for d in ItDrug]
+    return {k: totals[k] for k in order if k in totals}
+
+
+def _diagnosis(child: Child) -> str:
+    parts = []
+    if child.immunophenotype:
+        parts.append(child.immunophenotype)
+    kmt2a = {"rearranged": "KMT2A rearranged", "germline": "KMT2A germline"}.get(
+        child.kmt2a_status.value, ""
+    )
+    if kmt2a:
+        parts.append(kmt2a + (f" ({child.kmt2a_partner})" if child.kmt2a_partner else ""))
+    if child.wbc_at_diagnosis is not None:
+        parts.append(f"WBC at diagnosis {format_number(child.wbc_at_diagnosis)} ×10⁹/L")
+    if child.cns_status_at_diagnosis.value not in ("unknown", "pending"):
+        parts.append(f"{child.cns_status_at_diagnosis.value} at diagnosis")
+    if child.prednisone_response.value != "unknown":
+        parts.append(
+            labels.PREDNISONE[child.prednisone_response.value]
+            .lower()
+            .replace("response", "prednisone response")
+        )
+    return " · ".join(parts)
+
+
+def _current(phases: Sequence[Phase], today: dt.date) -> str:
+    found = current_phase(phases, today)
+    if found is None:
+        return "No phase running today"
+    p = found.phase
+    planned_end = f"; planned end {p.planned_end.isoformat()}" if p.planned_end else ""
+    return (
+        f"{p.display_name} · day {found.day} (started {p.start.isoformat()}{planned_end})"
+        if p.start
+        else found.label
+    )
+
+
+def _plan(
+    phases: Sequence[Phase],
+    milestones: Sequence[Milestone],
+    visits: Sequence[CnsVisit],
+    appointments: Sequence[Appointment],
+    today: dt.date,
+) -> list[EventLine]:
+    lines: list[EventLine] = []
+    for p in phases:
+        if p.actual_start is None and p.planned_start and p.planned_start > today:
+            lines.append(EventLine(p.planned_start, f"{p.display_name} starts (planned)", True))
+    for m in milestones:
+        if m.date > today:
+            text = labels.MILESTONE_KIND[m.kind.value]
+            if m.result_text:
+                text += f": {m.result_text}"
+            lines.append(EventLine(m.date, text, True))
+    for v in visits:
+        if v.date > today:
+            drugs = ", ".join(labels.IT_DRUG[d.drug.value] for d in v.it_drugs)
+            lines.append(
+                EventLine(v.date, "Lumbar puncture" + (f" ({drugs})" if drugs else ""), True)
+            )
+    for a in appointments:
+        if a.date > today:
+            when = f" {a.time:%H:%M}" if a.time else ""
+            who = f" — {a.with_whom}" if a.with_whom else ""
+            lines.append(EventLine(a.date, f"Appointment{when}{who}", True))
+    return sorted(lines, key=lambda e: e.date)[:8]
+
+
+def _milestone_line(m: Milestone) -> EventLine:
+    text = labels.MILESTONE_KIND[m.kind.value]
+    if m.mrd is not None:
+        if m.mrd.fraction is not None:
+            text += f": {format_both(m.mrd.fraction)}"
+        if m.mrd.qualifier is not MrdQualifier.QUANTIFIED:
+            text += f" ({labels.MRD_QUALIFIER[m.mrd.qualifier.value].lower()})"
+        detail = ", ".join(
+            x
+            for x in (
+                labels.MRD_METHOD[m.mrd.method.value] if m.mrd.method else "",
+                labels.MRD_SAMPLE[m.mrd.sample.value].lower() if m.mrd.sample else "",
+            )
+            if x
+        )
+        if detail:
+            text += f", {detail}"
+    if m.result_text:
+        text += f" — {m.result_text}"
+    return EventLine(m.date, text, m.planned)
+
+
+def _notes(
+    counts: Sequence[CountResult], milestones: Sequence[Milestone], visits: Sequence[CnsVisit]
+) -> list[EventLine]:
+    lines = [EventLine(c.taken_date, f"Blood count: {c.note}") for c in counts if c.note]
+    lines += [EventLine(m.date, m.notes) for m in milestones if m.notes]
+    lines += [
+        EventLine(v.date, "LP: " + "; ".join(x for x in (v.complications, v.note) if x))
+        for v in visits
+        if v.complications or v.note
+    ]
+    return sorted(lines, key=lambda e: e.date)
+
+
+def _counts_table(
+    summary: Summary, counts: Sequence[CountResult], units: UnitPreference, assess: Assess | None
+) -> None:
+    present = [
+        c
+        for c in analytes.CODES
+        if any(r.value(c) is not None for r in counts)
+        or (c == "anc" and any(anc_view(r).is_calculated for r in counts))
+    ]
+    columns = [c for c in MAIN_ANALYTES if c in present]
+    columns += [c for c in present if c not in MAIN_ANALYTES]
+    summary.count_columns = columns
+    for code in columns:
+        a = analytes.analyte(code)
+        unit = "" if units is UnitPreference.AS_REPORTED else display_unit(code, units)
+        summary.count_headers[code] = a.short + (f" ({unit})" if unit and unit != "%" else "")
+    sources: dict[str, None] = {}
+    for r in sorted(counts, key=lambda r: (r.taken_date, r.taken_time or dt.time()), reverse=True):
+        cells: dict[str, Cell] = {}
+        for code in columns:
+            v = r.value(code)
+            if v is None:
+                view = anc_view(r) if code == "anc" else None
+                if view is not None and view.is_calculated and view.calculated is not None:
+                    wbc = r.value("wbc")
+                    unit = display_unit("anc", units, wbc.unit if wbc else "")
+                    number = format_number(convert("anc", view.calculated.value, unit), 2)
+                    cells[code] = Cell(f"{number} {unit} (calc.)", calculated=True)
+                continue
+            text = (
+                str(shown(v, units))
+                if units is not UnitPreference.AS_REPORTED
+                else f"{v.comparator.value}{format_number(v.value)} {v.unit}".strip()
+            )
+            flagged = assess(r, v) if assess else None
+            if flagged is not None and flagged.short:
+                text += f" {flagged.short}"
+                if flagged.range_source:
+                    sources[flagged.range_source] = None
+            cells[code] = Cell(text, flagged=bool(flagged and flagged.short))
+        summary.counts.append(
+            CountRow(
+                r.taken_date,
+                r.taken_time.strftime("%H:%M") if r.taken_time else "",
+                cells,
+                r.source,
+                r.note,
+            )
+        )
+    footnotes = [
+        "↓ L / ↑ H: below / above the range used. Flags compare with the lab's "
+        "printed range when the report gives one; otherwise with a built-in infant "
+        "range, named below."
+    ]
+    footnotes += [f"Built-in range: {s}" for s in sources if s != "lab"]
+    if any(c.calculated for row in summary.counts for c in row.cells.values()):
+        footnotes.append(
+            "(calc.) ANC worked out as WBC × (neutrophils % + bands %) ÷ 100; "
+            "not reported by the lab."
+        )
+    summary.count_footnotes = footnotes
+
+
+def _lp_line(v: CnsVisit, phase_names: dict[int, str]) -> LpLine:
+    drugs = (
+        ", ".join(f"{labels.IT_DRUG[d.drug.value]} {d.dose_text}".strip() for d in v.it_drugs)
+        or "none"
+    )
+    csf = []
+    if v.csf_wbc is not None:
+        csf.append(f"WBC {format_number(v.csf_wbc)}/µL")
+    if v.csf_rbc is not None:
+        csf.append(f"RBC {format_number(v.csf_rbc)}/µL")
+    if v.blasts_seen.value != "unknown":
+        csf.append(f"blasts {labels.YES_NO[v.blasts_seen.value].lower()}")
+    return LpLine(
+        date=v.date,
+        procedure=labels.LP_PROCEDURE[v.procedure.value],
+        drugs=drugs,
+        status=labels.CNS_STATUS[v.cns_status.value],
+        csf=", ".join(csf),
+        phase=phase_names.get(v.phase_id, "") if v.phase_id is not None else "",
+        planned=v.planned,
+    )

@@ -1,0 +1,352 @@
+"""Lays a :class:`~tracker.summary.Summary` out as a QTextDocument with vector charts.
+
+Text is real text (selectable and searchable in the PDF).  The charts and the
+timeline strip are custom text objects drawn by the same painter as the screen,
+so they stay vector graphics on paper.  Sections are kept whole where they fit
+(a section is one table row, which the layout moves to the next page rather
+than cutting), and the counts table repeats its heading row on every page.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QRectF, QSizeF
+from PySide6.QtGui import (
+    QFont,
+    QPainter,
+    QPyTextObject,  # PySide's way to implement QTextObjectInterface
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+    QTextFrame,
+    QTextFrameFormat,
+)
+
+from tracker.summary import Summary
+from tracker.timeline import Timeline, x_of
+from ui.timeline.painter import Style, TimelinePainter, required_height
+
+CHART_OBJECT = QTextFormat.ObjectTypes.UserObject + 1
+CHART_KEY = QTextFormat.Property.UserProperty + 1
+
+BASE_CSS = """
+body { font-family: 'DejaVu Sans', 'Helvetica', 'Arial', sans-serif; font-size: 9pt;
+       color: #000000; }
+h1 { font-size: 13pt; margin: 0 0 1pt 0; }
+h2 { font-size: 10pt; margin: 6pt 0 2pt 0; }
+p { margin: 1pt 0; }
+.muted { color: #444444; }
+table.grid { border-collapse: collapse; }
+table.grid td, table.grid th { border: 0.5px solid #999999; padding: 2px 4px; }
+th { background: #eeeeee; font-weight: 600; text-align: left; }
+td.num { text-align: right; white-space: nowrap; }
+.flag { font-weight: bold; }
+"""
+
+
+@dataclass
+class ChartSpec:
+    timeline: Timeline
+    x0: float
+    x1: float
+    height: float  # in document units
+
+
+class ChartObject(QPyTextObject):
+    """Draws a chart (timeline strip or count charts) where its placeholder sits.
+
+    PySide needs ``QPyTextObject`` (not QObject + QTextObjectInterface) for the
+    layout to find the interface."""
+
+    def __init__(
+        self, charts: dict[int, ChartSpec], width: float, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.charts = charts
+        self.width = width
+        self.frames: list[QTextFrame] = []
+        self.painter = TimelinePainter(
+            Style(
+                title_width=84,
+                axis_height=26,
+                phase_row=18,
+                mark_row=18,
+                lane_gap=5,
+                min_chart=48,
+                font_size=7.0,
+                mark_rows={"milestones": 1, "cns": 1},
+                mark_size=4.5,
+            )
+        )
+
+    def intrinsicSize(self, doc, pos: int, fmt: QTextFormat) -> QSizeF:  # type: ignore[no-untyped-def]
+        spec = self.charts[int(fmt.property(CHART_KEY))]
+        return QSizeF(
+            self.width, max(spec.height, required_height(spec.timeline, self.painter.style))
+        )
+
+    def drawObject(
+        self,
+        painter: QPainter,
+        rect: QRectF,
+        doc,
+        pos: int,  # type: ignore[no-untyped-def]
+        fmt: QTextFormat,
+    ) -> None:
+        spec = self.charts[int(fmt.property(CHART_KEY))]
+        painter.save()
+        self.painter.paint(painter, rect, spec.timeline, spec.x0, spec.x1)
+        painter.restore()
+
+
+H2 = (
+    "<p style='font-size:10.5pt; font-weight:600; margin-top:5px; margin-bottom:1px'>{}</p>"
+)
+
+
+def _plain_frame() -> QTextFrameFormat:
+    fmt = QTextFrameFormat()
+    fmt.setMargin(0)
+    fmt.setPadding(0)
+    fmt.setBorder(0)
+    return fmt
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def build_document(
+    summary: Summary,
+    width: float,
+    *,
+    strip: Timeline | None = None,
+    charts: Timeline | None = None,
+    sections: frozenset[str] = frozenset(
+        {"where", "since", "counts", "charts", "cns", "questions"}
+    ),
+) -> tuple[QTextDocument, ChartObject]:
+    """The summary as a document ``width`` units wide (the text area of the page)."""
+    doc = QTextDocument()
+    doc.setDefaultStyleSheet(BASE_CSS)
+    font = QFont("DejaVu Sans")
+    font.setPointSizeF(9)
+    doc.setDefaultFont(font)
+    doc.setDocumentMargin(0)
+    doc.setTextWidth(width)
+    specs: dict[int, ChartSpec] = {}
+    handler = ChartObject(specs, width, doc)
+    doc.documentLayout().registerHandler(CHART_OBJECT, handler)
+    cursor = QTextCursor(doc)
+    x0, x1 = x_of(summary.start) - 0.5, x_of(summary.end) + 1.5
+
+    def chart(key: int, timeline: Timeline, height: float) -> None:
+        specs[key] = ChartSpec(timeline, x0, x1, height)
+        fmt = QTextCharFormat()
+        fmt.setObjectType(CHART_OBJECT)
+        fmt.setProperty(CHART_KEY, key)
+        cursor.insertText("\ufffc", fmt)
+
+    frames: list[QTextFrame] = []
+
+    def section(markup: str, keep_together: bool = True) -> None:
+        """Each section is a frame; :func:`keep_sections_whole` moves a frame that would be
+        cut by a page end to the next page, so a heading never stays behind alone."""
+        if not keep_together:
+            cursor.insertBlock()
+            cursor.insertHtml(markup)
+            return
+        frame = cursor.insertFrame(_plain_frame())
+        cursor.insertHtml(markup)
+        frames.append(frame)
+        cursor.setPosition(doc.rootFrame().lastPosition())
+
+    def chart_section(
+        title: str, key: int, timeline: Timeline, height: float, caption: str = ""
+    ) -> None:
+        frame = cursor.insertFrame(_plain_frame())
+        cursor.insertHtml(H2.format(_e(title)))
+        cursor.insertBlock()
+        chart(key, timeline, height)
+        if caption:
+            cursor.insertBlock()
+            cursor.insertHtml(caption)
+        frames.append(frame)
+        cursor.setPosition(doc.rootFrame().lastPosition())
+
+    cursor.insertHtml(_header(summary))
+    if "where" in sections:
+        section(_where(summary))
+    if "charts" in sections and strip is not None:
+        chart_section("Timeline of the range", 1, strip, 80.0)
+    if "since" in sections:
+        section(_since(summary))
+    if "counts" in sections and summary.counts:
+        section(_counts(summary), keep_together=False)  # long: its heading row repeats
+    if "charts" in sections and charts is not None and summary.counts:
+        chart_section(
+            "ANC, hemoglobin and platelets",
+            2,
+            charts,
+            165.0,
+            "<p class='muted'>Shaded: the lab's printed range. Dash-dot lines: "
+            + _e("; ".join(summary.thresholds) or "default thresholds (program reference)")
+            + ". Hollow squares: ANC worked out from the differential.</p>",
+        )
+    if "cns" in sections:
+        section(_cns(summary))
+    if "questions" in sections:
+        section(_questions(summary))
+    doc.setProperty("section_frames", len(frames))
+    handler.frames = frames
+    return doc, handler
+
+
+def keep_sections_whole(doc: QTextDocument, frames: list[QTextFrame], page_height: float) -> None:
+    """Give a page break before every section that a page end would cut (when the section
+    fits on one page at all).  ``doc`` must already have its page size."""
+    layout = doc.documentLayout()
+    for frame in frames:
+        rect = layout.frameBoundingRect(frame)
+        if rect.height() >= page_height:
+            continue
+        page_top = (rect.top() // page_height) * page_height
+        if rect.bottom() > page_top + page_height + 0.5:
+            fmt = frame.frameFormat()
+            fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+            frame.setFrameFormat(fmt)
+
+
+def _header(s: Summary) -> str:
+    left = [
+        ("Date of birth", f"{s.birth_date.isoformat()} (age {s.age})"),
+        ("Diagnosis", s.diagnosis_date.isoformat() if s.diagnosis_date else ""),
+        ("Protocol", s.protocol),
+    ]
+    right = [
+        ("Risk group (as told)", s.risk_group),
+        ("Hospital", s.hospital),
+    ]
+
+    def cells(rows: list[tuple[str, str]]) -> str:
+        return "".join(
+            f"<tr><td class='muted'>{_e(k)}</td><td>{_e(v)}</td></tr>" for k, v in rows if v
+        )
+
+    return (
+        f"<p style='font-size:14pt; font-weight:600; margin:0px'>{_e(s.title)}</p>"
+        f"<p class='muted'>Printed {s.printed_on.isoformat()} · covers {s.start.isoformat()} "
+        f"to {s.end.isoformat()} ({_e(s.range_reason)})</p>"
+        "<table width='100%' cellspacing='0' cellpadding='0'><tr>"
+        f"<td width='50%'><table cellspacing='0' cellpadding='1'>{cells(left)}</table></td>"
+        f"<td width='50%'><table cellspacing='0' cellpadding='1'>{cells(right)}</table></td>"
+        "</tr></table>" + (f"<p>{_e(s.diagnosis)}</p>" if s.diagnosis else "")
+    )
+
+
+def _where(s: Summary) -> str:
+    plan = (
+        "".join(
+            f"<tr><td width='16%'>{e.date.isoformat()}</td><td>{_e(e.text)}</td></tr>"
+            for e in s.plan_ahead[:5]
+        )
+        or "<tr><td>Nothing planned is entered.</td></tr>"
+    )
+    return (
+        H2.format("Where we are") + f"<p><b>{_e(s.current)}</b></p>"
+        "<p class='muted'>Planned next (as entered):</p>"
+        f"<table width='100%' cellspacing='0' cellpadding='1'>{plan}</table>"
+    )
+
+
+def _since(s: Summary) -> str:
+    lines = s.milestones + s.notes
+    if not lines:
+        return (
+            H2.format(_since_title(s)) + "<p class='muted'>No milestones or notes in "
+            "this range.</p>"
+        )
+    rows = "".join(
+        f"<tr><td width='16%'>{e.date.isoformat()}</td><td>{_e(e.text)}"
+        f"{' (planned)' if e.planned else ''}</td></tr>"
+        for e in sorted(lines, key=lambda e: e.date)
+    )
+    return (
+        H2.format(f"{_since_title(s)}: milestones and notes")
+        + f"<table width='100%' cellspacing='0' cellpadding='1'>{rows}</table>"
+    )
+
+
+def _since_title(s: Summary) -> str:
+    return "Since the last visit" if s.range_reason.startswith("since") else "In this period"
+
+
+def _counts(s: Summary) -> str:
+    head = "".join(f"<th>{_e(s.count_headers[c])}</th>" for c in s.count_columns)
+    span = len(s.count_columns) + 2
+    body = []
+    for row in s.counts:
+        cells = []
+        for c in s.count_columns:
+            cell = row.cells.get(c)
+            if cell is None:
+                cells.append("<td class='num'></td>")
+                continue
+            text = _e(cell.text)
+            if cell.flagged:
+                text = f"<span class='flag'>{text}</span>"
+            if cell.calculated:
+                text = f"<i>{text}</i>"
+            cells.append(f"<td class='num'>{text}</td>")
+        body.append(
+            f"<tr><td>{row.date.isoformat()}</td><td>{_e(row.time)}</td>{''.join(cells)}</tr>"
+        )
+    notes = "".join(f"<p class='muted'>{_e(n)}</p>" for n in s.count_footnotes)
+    return (
+        "<table class='grid' width='100%' cellspacing='0' cellpadding='2' border='0.5'>"
+        f"<thead><tr><td colspan='{span}' style='border: none; padding: 8px 0 3px 0;'>"
+        f"<span style='font-size: 10.5pt; font-weight: 600;'>Blood counts "
+        f"({len(s.counts)})</span></td></tr>"
+        f"<tr><th>Date</th><th>Time</th>{head}</tr></thead>"
+        f"{''.join(body)}</table>{notes}"
+    )
+
+
+def _cns(s: Summary) -> str:
+    totals = ", ".join(f"{drug} × {n}" for drug, n in s.it_totals.items()) or "none recorded"
+    parts = [H2.format("CNS prophylaxis (lumbar punctures)")]
+    if s.lps:
+        rows = "".join(
+            f"<tr><td>{lp.date.isoformat()}{' (planned)' if lp.planned else ''}</td>"
+            f"<td>{_e(lp.drugs)}</td><td>{_e(lp.status)}</td><td>{_e(lp.csf)}</td>"
+            f"<td>{_e(lp.phase)}</td></tr>"
+            for lp in s.lps
+        )
+        parts.append(
+            "<table class='grid' width='100%' cellspacing='0' cellpadding='2' border='0.5'>"
+            "<thead><tr><th>Date</th><th>Intrathecal drugs</th><th>CNS status</th>"
+            f"<th>CSF</th><th>Phase</th></tr></thead>{rows}</table>"
+        )
+    else:
+        parts.append("<p class='muted'>No lumbar punctures in this range.</p>")
+    parts.append(f"<p>Intrathecal doses so far: {_e(totals)}.</p>")
+    if s.next_lp is not None:
+        parts.append(f"<p>Next planned: {s.next_lp.date.isoformat()} — {_e(s.next_lp.text)}</p>")
+    return "".join(parts)
+
+
+def _questions(s: Summary) -> str:
+    if not s.questions:
+        return H2.format("Questions for the team") + "<p class='muted'>No open questions.</p>"
+    items = "".join(
+        f"<tr><td width='4%'>☐</td><td>{_e(q.text)} <span class='muted'>(noted "
+        f"{q.date.isoformat()})</span></td></tr>"
+        for q in s.questions
+    )
+    return (
+        H2.format("Questions for the team")
+        + f"<table width='100%' cellspacing='0' cellpadding='2'>{items}</table>"
+    )

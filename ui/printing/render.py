@@ -1,0 +1,209 @@
+"""Puts the summary on paper: pages, footer "page x of y", PDF or printer, one code path."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QColor,
+    QFont,
+    QPagedPaintDevice,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPen,
+)
+
+from tracker import timeline as layout
+from tracker.display import UnitPreference
+from tracker.store import Record
+from tracker.summary import Assess, Summary, build_summary
+from ui.printing.document import build_document, keep_sections_whole
+
+DOC_DPI = 96.0  # QTextDocument lays out in these units (Qt's default logical dpi)
+FOOTER = 26.0  # height kept for the footer, in document units
+PAPERS = {"a4": QPageSize.PageSizeId.A4, "letter": QPageSize.PageSizeId.Letter}
+SECTIONS = ("where", "since", "counts", "charts", "cns", "questions")
+
+
+@dataclass
+class SummaryRequest:
+    child_id: int
+    start: dt.date | None = None
+    end: dt.date | None = None
+    redact: bool = False
+    paper: str = "a4"
+    units: UnitPreference = UnitPreference.AS_REPORTED
+    sections: frozenset[str] = frozenset(SECTIONS)
+
+
+def default_paper() -> str:
+    """US Letter where the locale says so, A4 elsewhere."""
+    from PySide6.QtCore import QLocale
+
+    country = QLocale().territory()
+    letter = {
+        QLocale.Country.UnitedStates,
+        QLocale.Country.Canada,
+        QLocale.Country.Mexico,
+        QLocale.Country.Chile,
+        QLocale.Country.Colombia,
+        QLocale.Country.Philippines,
+    }
+    return "letter" if country in letter else "a4"
+
+
+def make_summary(record: Record, request: SummaryRequest, assess: Assess | None = None) -> Summary:
+    child = record.child(request.child_id)
+    assert child.id is not None
+    return build_summary(
+        child,
+        phases=record.phases(child.id),
+        milestones=record.milestones(child.id),
+        counts=record.counts(child.id),
+        visits=record.cns_visits(child.id),
+        appointments=record.appointments(child.id),
+        questions=record.questions(child.id),
+        thresholds=record.thresholds(child.id),
+        today=record.today(),
+        start=request.start,
+        end=request.end,
+        redact=request.redact,
+        units=request.units,
+        assess=assess,
+    )
+
+
+def page_layout(paper: str) -> QPageLayout:
+    return QPageLayout(
+        QPageSize(PAPERS[paper]),
+        QPageLayout.Orientation.Portrait,
+        QMarginsF(15, 14, 15, 12),
+        QPageLayout.Unit.Millimeter,
+    )
+
+
+def paint_summary(
+    device: QPagedPaintDevice, record: Record, request: SummaryRequest, summary: Summary
+) -> int:
+    """Lay out and paint every page on ``device`` (already given its page layout).
+
+    Returns the number of pages."""
+    dpi = float(device.logicalDpiX())
+    scale = dpi / DOC_DPI
+    paint = device.pageLayout().paintRectPixels(int(dpi))
+    width = paint.width() / scale
+    content_h = paint.height() / scale - FOOTER
+    child_id = request.child_id
+    units = None
+    if request.units is not UnitPreference.AS_REPORTED:
+        from tracker.display import display_unit
+
+        units = {c: display_unit(c, request.units) for c in layout.CHART_ANALYTES}
+    phases = record.phases(child_id)
+    counts = [c for c in record.counts(child_id) if summary.start <= c.taken_date <= summary.end]
+    strip = layout.build(
+        phases,
+        record.milestones(child_id),
+        record.cns_visits(child_id),
+        [],
+        summary.printed_on,
+        lanes=("phases", "milestones", "cns"),
+    )
+    charts = layout.build(
+        phases,
+        [],
+        [],
+        counts,
+        summary.printed_on,
+        display_units=units,
+        team_thresholds=record.thresholds(child_id),
+        lanes=layout.CHART_ANALYTES,
+    )
+    doc, handler = build_document(
+        summary, width, strip=strip, charts=charts, sections=request.sections
+    )
+    doc.setPageSize(QSizeF(width, content_h))
+    keep_sections_whole(doc, handler.frames, content_h)
+    pages = doc.pageCount()
+    painter = QPainter(device)
+    try:
+        for page in range(pages):
+            if page:
+                device.newPage()
+            painter.save()
+            painter.scale(scale, scale)
+            painter.translate(0, -page * content_h)
+            clip = QRectF(0, page * content_h, width, content_h)
+            painter.setClipRect(clip)
+            context = QAbstractTextDocumentLayout.PaintContext()
+            context.clip = clip
+            doc.documentLayout().draw(painter, context)
+            painter.restore()
+            _footer(painter, scale, width, content_h, page + 1, pages, summary)
+    finally:
+        painter.end()
+    return pages
+
+
+def _footer(
+    painter: QPainter,
+    scale: float,
+    width: float,
+    top: float,
+    page: int,
+    pages: int,
+    summary: Summary,
+) -> None:
+    painter.save()
+    painter.scale(scale, scale)
+    painter.setPen(QPen(QColor("#777777"), 0.5))
+    painter.drawLine(0, int(top + 8), int(width), int(top + 8))
+    font = QFont("DejaVu Sans")
+    font.setPixelSize(10)  # document units (96 per inch): about 7.5 pt on paper
+    painter.setFont(font)
+    painter.setPen(QColor("#333333"))
+    rect = QRectF(0, top + 10, width, FOOTER - 10)
+    left = f"{summary.initials} · {summary.footer} · printed {summary.printed_on.isoformat()}"
+    painter.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), left)
+    painter.drawText(
+        rect,
+        int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+        f"Page {page} of {pages}",
+    )
+    painter.restore()
+
+
+def write_pdf(
+    record: Record, request: SummaryRequest, target: Path, assess: Assess | None = None
+) -> int:
+    """Write the summary to ``target`` (0600), atomically: the old file stays until the new
+    one is whole.  Raises SummaryError before anything is written if there is nothing to
+    print."""
+    summary = make_summary(record, request, assess)
+    folder = target.parent
+    temp = folder / f".{target.name}.{os.getpid()}.tmp"
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.close(fd)
+    try:
+        writer = QPdfWriter(str(temp))
+        writer.setPageLayout(page_layout(request.paper))
+        writer.setResolution(300)
+        writer.setTitle(summary.title if not summary.redacted else "Treatment summary")
+        writer.setCreator("Treatment Tracker")
+        pages = paint_summary(writer, record, request, summary)
+        del writer  # closes the file
+        with open(temp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(temp, target)
+        os.chmod(target, 0o600)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return pages
