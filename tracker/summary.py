@@ -10,20 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from tracker import analytes, labels
 from tracker.analytes import format_number
 from tracker.anc import anc_view
+from tracker.assessment import Assessor
 from tracker.dates import format_age
-from tracker.display import UnitPreference, convert, display_unit, shown
+from tracker.display import UnitPreference, convert, display_unit
 from tracker.model import (
     Appointment,
     Child,
     CnsVisit,
     CountResult,
-    CountValue,
     ItDrug,
     Milestone,
     MrdQualifier,
@@ -43,17 +43,7 @@ class SummaryError(ValueError):
     """A summary cannot be made (bad range, nothing in it, unknown child): the reason."""
 
 
-@dataclass(frozen=True)
-class Flagged:
-    """What the reference ranges say about one value (see ``tracker.ranges``)."""
-
-    short: str  # "↓ L"
-    text: str  # full reason with the range used and its source
-    notes: tuple[str, ...] = ()
-    range_source: str = ""  # "lab" or the built-in table's source
-
-
-Assess = Callable[[CountResult, CountValue], Flagged | None]
+Assess = Assessor
 
 
 @dataclass(frozen=True)
@@ -235,7 +225,44 @@ def build_summary(
             v.date, "Lumbar puncture" + (f" ({drugs})" if drugs else ""), True
         )
     summary.questions = [EventLine(q.added_on, q.text) for q in questions if not q.answered]
+    if redact:
+        _redact(summary, child.name)
     return summary
+
+
+def _redact(summary: Summary, name: str) -> None:
+    """Replace the child's name wherever the family typed it (questions, notes, results)."""
+    words = [w for w in re.sub(r"\([^)]*\)", " ", name).split() if len(w) > 1]
+    if not words:
+        return
+    pattern = re.compile(
+        r"\b(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b",
+        re.IGNORECASE,
+    )
+
+    def clean(text: str) -> str:
+        return pattern.sub(summary.initials, text)
+
+    def lines(items: list[EventLine]) -> list[EventLine]:
+        return [EventLine(e.date, clean(e.text), e.planned) for e in items]
+
+    summary.plan_ahead = lines(summary.plan_ahead)
+    summary.milestones = lines(summary.milestones)
+    summary.notes = lines(summary.notes)
+    summary.questions = lines(summary.questions)
+    if summary.next_lp is not None:
+        summary.next_lp = lines([summary.next_lp])[0]
+    summary.thresholds = [clean(t) for t in summary.thresholds]
+    summary.current = clean(summary.current)
+    summary.counts = [
+        CountRow(r.date, r.time, r.cells, clean(r.source), clean(r.note)) for r in summary.counts
+    ]
+    summary.lps = [
+        LpLine(
+            lp.date, lp.procedure, clean(lp.drugs), lp.status, lp.csf, clean(lp.phase), lp.planned
+        )
+        for lp in summary.lps
+    ]
 
 
 def it_totals(visits: Sequence[CnsVisit], until: dt.date) -> dict[str, int]:
@@ -365,49 +392,74 @@ def _counts_table(
     columns = [c for c in MAIN_ANALYTES if c in present]
     columns += [c for c in present if c not in MAIN_ANALYTES]
     summary.count_columns = columns
+    sources: dict[str, None] = {}
+    ordered = sorted(counts, key=lambda r: (r.taken_date, r.taken_time or dt.time()), reverse=True)
+    # One unit per column, in its heading, so the cells hold numbers only.  "As on the
+    # report" keeps the lab's own numbers when the column has one unit; a column where
+    # labs used different units is shown in the newest report's unit, and a footnote says
+    # so.
+    column_unit: dict[str, str] = {}
+    converted: list[str] = []
     for code in columns:
         a = analytes.analyte(code)
-        unit = "" if units is UnitPreference.AS_REPORTED else display_unit(code, units)
-        summary.count_headers[code] = a.short + (f" ({unit})" if unit and unit != "%" else "")
-    sources: dict[str, None] = {}
-    for r in sorted(counts, key=lambda r: (r.taken_date, r.taken_time or dt.time()), reverse=True):
-        cells: dict[str, Cell] = {}
+        typed = [v.unit for r in ordered if (v := r.value(code)) is not None]
+        if units is not UnitPreference.AS_REPORTED:
+            column_unit[code] = display_unit(code, units)
+        elif typed and len({id(a.unit(t)) for t in typed}) == 1:
+            column_unit[code] = typed[0]
+        else:
+            newest = a.unit(typed[0]) if typed else None
+            column_unit[code] = newest.label if newest else display_unit(code, units)
+            if len(typed) > 1:
+                converted.append(a.short)
+        unit = column_unit[code]
+        if unit == "%":
+            summary.count_headers[code] = a.short if a.short.endswith("%") else f"{a.short} %"
+        else:
+            summary.count_headers[code] = f"{a.short} ({unit})"
+    for r in ordered:
+        row_cells: dict[str, Cell] = {}
         for code in columns:
+            unit = column_unit[code]
             v = r.value(code)
             if v is None:
                 view = anc_view(r) if code == "anc" else None
                 if view is not None and view.is_calculated and view.calculated is not None:
-                    wbc = r.value("wbc")
-                    unit = display_unit("anc", units, wbc.unit if wbc else "")
                     number = format_number(convert("anc", view.calculated.value, unit), 2)
-                    cells[code] = Cell(f"{number} {unit} (calc.)", calculated=True)
+                    row_cells[code] = Cell(f"{number} (calc.)", calculated=True)
                 continue
-            text = (
-                str(shown(v, units))
-                if units is not UnitPreference.AS_REPORTED
-                else f"{v.comparator.value}{format_number(v.value)} {v.unit}".strip()
-            )
+            a = analytes.analyte(code)
+            if a.unit(v.unit) is a.unit(unit):
+                number = f"{v.comparator.value}{format_number(v.value)}"
+            else:
+                number = (
+                    f"{v.comparator.value}{format_number(convert(code, v.normalised_value, unit))}"
+                )
             flagged = assess(r, v) if assess else None
-            if flagged is not None and flagged.short:
-                text += f" {flagged.short}"
-                if flagged.range_source:
-                    sources[flagged.range_source] = None
-            cells[code] = Cell(text, flagged=bool(flagged and flagged.short))
+            flag = flagged.short.replace(" ", "") if flagged is not None else ""  # "↓L"
+            if flag and flagged is not None and flagged.range_source:
+                sources[flagged.range_source] = None
+            row_cells[code] = Cell(f"{number} {flag}".strip(), flagged=bool(flag))
         summary.counts.append(
             CountRow(
                 r.taken_date,
                 r.taken_time.strftime("%H:%M") if r.taken_time else "",
-                cells,
+                row_cells,
                 r.source,
                 r.note,
             )
         )
     footnotes = [
-        "↓ L / ↑ H: below / above the range used. Flags compare with the lab's "
+        "↓L / ↑H: below / above the range used. Flags compare with the lab's "
         "printed range when the report gives one; otherwise with a built-in infant "
         "range, named below."
     ]
     footnotes += [f"Built-in range: {s}" for s in sources if s != "lab"]
+    if converted:
+        footnotes.append(
+            f"{', '.join(converted)}: labs reported these in different units; shown here in "
+            "the unit of the newest report (the record keeps each value as reported)."
+        )
     if any(c.calculated for row in summary.counts for c in row.cells.values()):
         footnotes.append(
             "(calc.) ANC worked out as WBC × (neutrophils % + bands %) ÷ 100; "

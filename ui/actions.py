@@ -12,6 +12,7 @@ class ActionId(Enum):
     NEW_CHILD = auto()
     EDIT_CHILD = auto()
     DELETE_CHILD = auto()
+    PRINT_SUMMARY = auto()
     EXPORT_JSON = auto()
     QUIT = auto()
     THRESHOLDS = auto()
@@ -39,6 +40,7 @@ _SPECS: dict[ActionId, tuple[str, QKeySequence | QKeySequence.StandardKey | str 
     ActionId.NEW_CHILD: ("Add a &child…", None),
     ActionId.EDIT_CHILD: ("Child's &details…", "Ctrl+I"),
     ActionId.DELETE_CHILD: ("Delete this child…", None),
+    ActionId.PRINT_SUMMARY: ("&Print summary…", QKeySequence.StandardKey.Print),
     ActionId.EXPORT_JSON: ("&Export whole record (JSON)…", "Ctrl+E"),
     ActionId.QUIT: ("&Quit", QKeySequence.StandardKey.Quit),
     ActionId.THRESHOLDS: ("Team &thresholds…", None),

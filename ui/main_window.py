@@ -39,6 +39,7 @@ class MainWindow(QMainWindow):
             self.tr("Treatment Tracker — {file}").format(file=bridge.record.path.name)
         )
         self.actions_ = Actions(self)
+        self._printer = None  # one QPrinter, made on first use and kept for its settings
         bridge.set_unit_preference(settings.unit_preference)
 
         self.header = HeaderWidget(bridge, self)
@@ -78,6 +79,7 @@ class MainWindow(QMainWindow):
         for action_id in (ActionId.NEW_CHILD, ActionId.EDIT_CHILD):
             file_menu.addAction(a[action_id])
         file_menu.addSeparator()
+        file_menu.addAction(a[ActionId.PRINT_SUMMARY])
         file_menu.addAction(a[ActionId.EXPORT_JSON])
         file_menu.addSeparator()
         file_menu.addAction(a[ActionId.DELETE_CHILD])
@@ -139,6 +141,7 @@ class MainWindow(QMainWindow):
         a[ActionId.EDIT_CHILD].triggered.connect(self.edit_child)
         a[ActionId.DELETE_CHILD].triggered.connect(self.delete_child)
         a[ActionId.EXPORT_JSON].triggered.connect(self.export_json)
+        a[ActionId.PRINT_SUMMARY].triggered.connect(self.print_summary)
         a[ActionId.THRESHOLDS].triggered.connect(self.edit_thresholds)
         self.timeline_view.thresholds_requested.connect(self.edit_thresholds)
         a[ActionId.ADD_COUNT].triggered.connect(lambda: self._add("count"))
@@ -192,6 +195,7 @@ class MainWindow(QMainWindow):
             ActionId.ADD_APPOINTMENT,
             ActionId.ADD_QUESTION,
             ActionId.THRESHOLDS,
+            ActionId.PRINT_SUMMARY,
         ):
             self.actions_[action_id].setEnabled(has_child)
 
@@ -281,6 +285,17 @@ class MainWindow(QMainWindow):
         )
         if sure:
             self._guard(lambda: self.bridge.delete_child(child.id), self.tr("Delete"))
+
+    def print_summary(self) -> None:
+        from ui.printing.dialog import PrintSummaryDialog
+
+        if self.bridge.current_child() is None:
+            return
+        if self._printer is None:
+            from PySide6.QtPrintSupport import QPrinter
+
+            self._printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        PrintSummaryDialog(self.bridge, self.interaction, self._printer, self).exec()
 
     def export_json(self) -> None:
         from tracker.io.json_export import write_json

@@ -17,6 +17,7 @@ from PySide6.QtGui import QFont
 from tracker import analytes
 from tracker.analytes import format_number
 from tracker.anc import AncView, anc_view
+from tracker.assessment import Assessment
 from tracker.display import UnitPreference, convert, display_unit, shown
 from tracker.model import CountResult, CountValue
 from ui.models.tables import ITEM_ROLE, RecordTableModel
@@ -26,15 +27,6 @@ _Index = QModelIndex | QPersistentModelIndex
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("CountsModel", text)
-
-
-@dataclass(frozen=True)
-class Assessment:
-    """What ``tracker.ranges`` says about one value: a short flag and the full reason."""
-
-    short: str  # "↓ L", "↑ H", ""
-    text: str  # "ANC low (lab range 1.5–8.5 ×10⁹/L)"
-    notes: tuple[str, ...] = ()  # "ask your team" notes
 
 
 Assess = Callable[[CountResult, CountValue], Assessment | None]

@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QFont,
     QPainter,
     QPyTextObject,  # PySide's way to implement QTextObjectInterface
+    QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
@@ -42,7 +43,7 @@ p { margin: 1pt 0; }
 table.grid { border-collapse: collapse; }
 table.grid td, table.grid th { border: 0.5px solid #999999; padding: 2px 4px; }
 th { background: #eeeeee; font-weight: 600; text-align: left; }
-td.num { text-align: right; white-space: nowrap; }
+td.num { text-align: right; }
 .flag { font-weight: bold; }
 """
 
@@ -102,9 +103,7 @@ class ChartObject(QPyTextObject):
         painter.restore()
 
 
-H2 = (
-    "<p style='font-size:10.5pt; font-weight:600; margin-top:5px; margin-bottom:1px'>{}</p>"
-)
+H2 = "<p style='font-size:10.5pt; font-weight:600; margin-top:5px; margin-bottom:1px'>{}</p>"
 
 
 def _plain_frame() -> QTextFrameFormat:
@@ -113,6 +112,12 @@ def _plain_frame() -> QTextFrameFormat:
     fmt.setPadding(0)
     fmt.setBorder(0)
     return fmt
+
+
+def _nb(text: str) -> str:
+    """Keep a date or "3.1 K/µL ↓ L" on one line: non-breaking hyphens and spaces (Qt's
+    table layout ignores nowrap, and a date broken into digits is unreadable)."""
+    return text.replace("-", "\u2011").replace(" ", "\u00a0")
 
 
 def _e(text: str) -> str:
@@ -162,7 +167,14 @@ def build_document(
         frame = cursor.insertFrame(_plain_frame())
         cursor.insertHtml(markup)
         frames.append(frame)
+        after_frame()
+
+    def after_frame() -> None:
+        """Frames are separated by an empty paragraph: make it 2 units high, not a line."""
         cursor.setPosition(doc.rootFrame().lastPosition())
+        spacer = QTextBlockFormat()
+        spacer.setLineHeight(2, QTextBlockFormat.LineHeightTypes.FixedHeight.value)
+        cursor.setBlockFormat(spacer)
 
     def chart_section(
         title: str, key: int, timeline: Timeline, height: float, caption: str = ""
@@ -175,7 +187,7 @@ def build_document(
             cursor.insertBlock()
             cursor.insertHtml(caption)
         frames.append(frame)
-        cursor.setPosition(doc.rootFrame().lastPosition())
+        after_frame()
 
     cursor.insertHtml(_header(summary))
     if "where" in sections:
@@ -285,7 +297,11 @@ def _since_title(s: Summary) -> str:
 
 
 def _counts(s: Summary) -> str:
-    head = "".join(f"<th>{_e(s.count_headers[c])}</th>" for c in s.count_columns)
+    share = min(20, 82 // max(len(s.count_columns), 1))  # % of the width per analyte column
+    head = "".join(
+        f"<th width='{share}%'>{_e(s.count_headers[c])}</th>" for c in s.count_columns
+    )
+    small = len(s.count_columns) > 6  # many analytes: a smaller font keeps rows on one line
     span = len(s.count_columns) + 2
     body = []
     for row in s.counts:
@@ -293,24 +309,27 @@ def _counts(s: Summary) -> str:
         for c in s.count_columns:
             cell = row.cells.get(c)
             if cell is None:
-                cells.append("<td class='num'></td>")
+                cells.append(f"<td class='num' width='{share}%'></td>")
                 continue
-            text = _e(cell.text)
+            text = _nb(_e(cell.text))
             if cell.flagged:
                 text = f"<span class='flag'>{text}</span>"
             if cell.calculated:
                 text = f"<i>{text}</i>"
-            cells.append(f"<td class='num'>{text}</td>")
+            cells.append(f"<td class='num' width='{share}%'>{text}</td>")
         body.append(
-            f"<tr><td>{row.date.isoformat()}</td><td>{_e(row.time)}</td>{''.join(cells)}</tr>"
+            f"<tr><td width='12%'>{_nb(row.date.isoformat())}</td>"
+            f"<td width='8%'>{_nb(_e(row.time))}</td>"
+            f"{''.join(cells)}</tr>"
         )
     notes = "".join(f"<p class='muted'>{_e(n)}</p>" for n in s.count_footnotes)
     return (
-        "<table class='grid' width='100%' cellspacing='0' cellpadding='2' border='0.5'>"
-        f"<thead><tr><td colspan='{span}' style='border: none; padding: 8px 0 3px 0;'>"
+        "<table class='grid' width='100%' cellspacing='0' cellpadding='2' border='0.5'"
+        + (" style='font-size: 7.5pt'>" if small else ">")
+        + f"<thead><tr><td colspan='{span}' style='border: none; padding: 8px 0 3px 0;'>"
         f"<span style='font-size: 10.5pt; font-weight: 600;'>Blood counts "
         f"({len(s.counts)})</span></td></tr>"
-        f"<tr><th>Date</th><th>Time</th>{head}</tr></thead>"
+        f"<tr><th width='12%'>Date</th><th width='8%'>Time</th>{head}</tr></thead>"
         f"{''.join(body)}</table>{notes}"
     )
 

@@ -21,6 +21,7 @@ from PySide6.QtGui import (
 )
 
 from tracker import timeline as layout
+from tracker.assessment import make_assessor
 from tracker.display import UnitPreference
 from tracker.store import Record
 from tracker.summary import Assess, Summary, build_summary
@@ -62,6 +63,8 @@ def default_paper() -> str:
 def make_summary(record: Record, request: SummaryRequest, assess: Assess | None = None) -> Summary:
     child = record.child(request.child_id)
     assert child.id is not None
+    if assess is None:
+        assess = make_assessor(child, record.thresholds(child.id))
     return build_summary(
         child,
         phases=record.phases(child.id),

@@ -357,10 +357,8 @@ class CountsView(RecordView):
 
     def _assessor(self):  # type: ignore[no-untyped-def]
         """Flags from tracker.ranges for the current child (lab range first)."""
-        try:
-            from ui.models.assess import make_assessor
-        except ImportError:  # ranges arrive with the reference tables
-            return None
+        from tracker.assessment import make_assessor
+
         child = self.bridge.current_child()
         if child is None or child.id is None:
             return None

@@ -1,0 +1,145 @@
+"""The printed summary's content: range selection, since-last-visit, IT totals, redaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from conftest import TODAY, fixed_clock
+
+from tracker.demo import build_demo
+from tracker.display import UnitPreference
+from tracker.model import CnsVisit, ItDose, ItDrug, LpProcedure
+from tracker.store import Record
+from tracker.summary import (
+    FOOTER_NOTE,
+    SummaryError,
+    build_summary,
+    default_range,
+    initials,
+    it_totals,
+)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):  # type: ignore[no-untyped-def]
+    path = tmp_path_factory.mktemp("summary") / "demo.sqlite"
+    rec = Record.open(path, create=True, clock=fixed_clock)
+    child_id = build_demo(rec, TODAY)
+    yield rec, child_id
+    rec.close()
+
+
+def summary_of(rec: Record, child_id: int, **kwargs):  # type: ignore[no-untyped-def]
+    return build_summary(
+        rec.child(child_id),
+        phases=rec.phases(child_id),
+        milestones=rec.milestones(child_id),
+        counts=rec.counts(child_id),
+        visits=rec.cns_visits(child_id),
+        appointments=rec.appointments(child_id),
+        questions=rec.questions(child_id),
+        thresholds=rec.thresholds(child_id),
+        today=TODAY,
+        **kwargs,
+    )
+
+
+def test_default_range_is_since_the_last_appointment(demo) -> None:  # type: ignore[no-untyped-def]
+    rec, child_id = demo
+    past = [a for a in rec.appointments(child_id) if a.date < TODAY]
+    s = summary_of(rec, child_id)
+    assert s.start == max(a.date for a in past)
+    assert s.end == TODAY
+    assert s.range_reason.startswith("since the last appointment")
+    assert all(s.start <= row.date <= s.end for row in s.counts)
+    assert s.counts == sorted(s.counts, key=lambda r: r.date, reverse=True)
+
+
+def test_without_appointments_the_last_four_weeks() -> None:
+    start, end, reason = default_range([], TODAY)
+    assert (start, end) == (TODAY - dt.timedelta(weeks=4), TODAY)
+    assert "4 weeks" in reason
+
+
+def test_header_where_we_are_and_plan(demo) -> None:  # type: ignore[no-untyped-def]
+    rec, child_id = demo
+    s = summary_of(rec, child_id)
+    assert s.name == "Robin (demo)" and not s.redacted
+    assert s.current.startswith("Maintenance · day ")
+    assert "KMT2A rearranged" in s.diagnosis
+    assert s.plan_ahead and all(e.date > TODAY for e in s.plan_ahead)
+    assert s.plan_ahead == sorted(s.plan_ahead, key=lambda e: e.date)
+    assert [q.text for q in s.questions] == [
+        q.text for q in rec.questions(child_id) if not q.answered
+    ]
+    assert s.footer == FOOTER_NOTE
+
+
+def test_mrd_in_both_notations_and_counts_columns(demo) -> None:  # type: ignore[no-untyped-def]
+    rec, child_id = demo
+    s = summary_of(rec, child_id, start=rec.child(child_id).diagnosis_date, end=TODAY)
+    mrd_lines = [m.text for m in s.milestones if m.text.startswith("MRD result")]
+    assert any("% (" in text and "×10" in text for text in mrd_lines)
+    assert s.count_columns[:4] == ["wbc", "anc", "hgb", "plt"]
+
+
+def test_units_preference_is_obeyed(demo) -> None:  # type: ignore[no-untyped-def]
+    rec, child_id = demo
+    s = summary_of(rec, child_id, units=UnitPreference.SI)
+    assert s.count_headers["hgb"] == "Hb (g/L)"
+    values = [c.text.split()[0] for row in s.counts if (c := row.cells.get("hgb")) is not None]
+    assert values and all(60 <= float(v) <= 200 for v in values)  # g/L, not g/dL
+    us = summary_of(rec, child_id, units=UnitPreference.US)
+    assert us.count_headers["hgb"] == "Hb (g/dL)"
+    assert us.count_headers["plt"] == "PLT (×10³/µL)"
+
+
+def test_redaction_leaves_no_name(demo) -> None:  # type: ignore[no-untyped-def]
+    rec, child_id = demo
+    s = summary_of(rec, child_id, redact=True)
+    assert s.name == s.initials == "R."
+    assert "Robin" not in s.title
+    assert any("R." in q.text for q in s.questions)  # "Can Robin go …" → "Can R. go …"
+    assert "robin" not in repr(s).lower()
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("Robin (demo)", "R."), ("Anna-Lena de Vries", "A.-L. D. V."), ("Émile", "É."), ("  ", "—")],
+)
+def test_initials(name: str, expected: str) -> None:
+    assert initials(name) == expected
+
+
+def test_it_totals_count_given_doses_only() -> None:
+    def visit(
+        day: int,
+        *drugs: ItDrug,
+        planned: bool = False,
+        procedure: LpProcedure = LpProcedure.LP_WITH_IT,
+    ) -> CnsVisit:
+        return CnsVisit(
+            1,
+            dt.date(2026, 11, day),
+            procedure=procedure,
+            it_drugs=tuple(ItDose(d) for d in drugs),
+            planned=planned,
+        )
+
+    visits = [
+        visit(1, ItDrug.METHOTREXATE, ItDrug.CYTARABINE),
+        visit(8, ItDrug.METHOTREXATE),
+        visit(9, procedure=LpProcedure.DIAGNOSTIC_LP),
+        visit(20, ItDrug.METHOTREXATE, planned=True),
+        visit(28, ItDrug.METHOTREXATE),
+    ]
+    assert it_totals(visits, dt.date(2026, 11, 24)) == {"Methotrexate": 2, "Cytarabine": 1}
+
+
+def test_bad_and_empty_ranges_are_refused(demo) -> None:  # type: ignore[no-untyped-def]
+    rec, child_id = demo
+    with pytest.raises(SummaryError, match="before it starts"):
+        summary_of(rec, child_id, start=TODAY, end=TODAY - dt.timedelta(days=1))
+    with pytest.raises(SummaryError, match="Nothing is recorded"):
+        summary_of(rec, child_id, start=dt.date(2025, 1, 1), end=dt.date(2025, 1, 2))

@@ -1,0 +1,159 @@
+"""The summary on paper: PDF pages, real text, footer, redaction, refusals, the dialog."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from conftest import TODAY, fixed_clock
+from pypdf import PdfReader
+
+from tracker.demo import build_demo
+from tracker.store import Record
+from tracker.summary import SummaryError
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):  # type: ignore[no-untyped-def]
+    path = tmp_path_factory.mktemp("pdf") / "demo.sqlite"
+    rec = Record.open(path, create=True, clock=fixed_clock)
+    child_id = build_demo(rec, TODAY)
+    yield rec, child_id
+    rec.close()
+
+
+def pdf_text(path: Path) -> tuple[int, str]:
+    reader = PdfReader(str(path))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return len(reader.pages), " ".join(text.replace("\u2011", "-").split())
+
+
+def test_four_weeks_fit_on_one_page_with_the_facts(qapp, demo, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from ui.printing.render import SummaryRequest, write_pdf
+
+    rec, child_id = demo
+    target = tmp_path / "summary.pdf"
+    pages = write_pdf(rec, SummaryRequest(child_id), target)
+    assert pages == 1
+    assert target.stat().st_mode & 0o777 == 0o600
+    count, text = pdf_text(target)
+    assert count == 1
+    assert "Robin (demo)" in text
+    assert "Page 1 of 1" in text
+    assert "Kept by the family; not a medical record" in text
+    newest = max(rec.counts(child_id), key=lambda r: (r.taken_date, r.taken_time or dt.time()))
+    assert newest.taken_date.isoformat() in text
+    plt = newest.value("plt")
+    assert plt is not None and plt.value_text in text
+
+
+def test_three_months_take_at_most_three_pages(qapp, demo, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from ui.printing.render import SummaryRequest, write_pdf
+
+    rec, child_id = demo
+    target = tmp_path / "three.pdf"
+    pages = write_pdf(
+        rec, SummaryRequest(child_id, start=TODAY - dt.timedelta(days=91), end=TODAY), target
+    )
+    count, text = pdf_text(target)
+    assert pages == count <= 3
+    assert f"Page {count} of {count}" in text
+
+
+def test_whole_treatment_paginates_without_losing_rows(qapp, demo, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from ui.printing.render import SummaryRequest, write_pdf
+
+    rec, child_id = demo
+    child = rec.child(child_id)
+    target = tmp_path / "all.pdf"
+    write_pdf(
+        rec, SummaryRequest(child_id, start=child.diagnosis_date, end=TODAY, paper="letter"), target
+    )
+    count, text = pdf_text(target)
+    assert count > 3
+    for r in rec.counts(child_id)[:: max(1, len(rec.counts(child_id)) // 20)]:
+        assert r.taken_date.isoformat() in text
+    reader = PdfReader(str(target))
+    width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
+    assert (round(float(width)), round(float(height))) == (612, 792)  # US Letter in points
+
+
+def test_redacted_pdf_has_the_name_nowhere(qapp, demo, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from ui.printing.render import SummaryRequest, write_pdf
+
+    rec, child_id = demo
+    target = tmp_path / "redacted.pdf"
+    write_pdf(rec, SummaryRequest(child_id, redact=True), target)
+    _, text = pdf_text(target)
+    assert "Robin" not in text
+    assert "Robin" not in (PdfReader(str(target)).metadata or {}).get("/Title", "")
+    assert b"Robin" not in target.read_bytes()
+
+
+def test_empty_range_writes_nothing(qapp, demo, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from ui.printing.render import SummaryRequest, write_pdf
+
+    rec, child_id = demo
+    target = tmp_path / "none.pdf"
+    with pytest.raises(SummaryError):
+        write_pdf(
+            rec,
+            SummaryRequest(child_id, start=dt.date(2024, 1, 1), end=dt.date(2024, 1, 2)),
+            target,
+        )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_write_keeps_the_old_file(qapp, demo, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    from ui.printing import render
+
+    rec, child_id = demo
+    target = tmp_path / "summary.pdf"
+    target.write_bytes(b"the old summary")
+
+    def fail(*_args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(render.os, "replace", fail)
+    with pytest.raises(OSError):
+        render.write_pdf(rec, render.SummaryRequest(child_id), target)
+    assert target.read_bytes() == b"the old summary"
+    assert sorted(os.listdir(tmp_path)) == ["summary.pdf"]
+
+
+def test_print_dialog_saves_a_pdf_and_refuses_bad_dates(qtbot, demo, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from ui.bridge import RecordBridge
+    from ui.interaction import Interaction
+    from ui.printing.dialog import PrintSummaryDialog
+
+    rec, _child_id = demo
+    target = tmp_path / "from-dialog"
+
+    class Scripted(Interaction):
+        def __init__(self) -> None:
+            self.said: list[str] = []
+
+        def save_file(self, *_args: object) -> Path:  # type: ignore[override]
+            return target
+
+        def info(self, _parent, _title: str, text: str) -> None:  # type: ignore[no-untyped-def, override]
+            self.said.append(text)
+
+    interaction = Scripted()
+    dialog = PrintSummaryDialog(RecordBridge(rec), interaction)
+    qtbot.addWidget(dialog)
+    dialog.end.setText("2026-02-30")
+    assert dialog.save_pdf() is None
+    assert "not a day of the calendar" in dialog.error.text()
+    dialog.end.setText(TODAY.isoformat())
+    dialog.redact.setChecked(True)
+    saved = dialog.save_pdf()
+    assert saved == target.with_suffix(".pdf") and saved.exists()
+    assert "1 page(s)" in interaction.said[-1]
+    _, text = pdf_text(saved)
+    assert "Robin" not in text

@@ -1,0 +1,56 @@
+"""One place that says what a value means against its range, for the table, charts and paper.
+
+It puts together ``tracker.ranges`` (the lab's range first, else a built-in infant
+table with its source), the ANC category, an optional CTCAE grade (always with its
+version) and the "ask your team" notes.  It labels; it never advises.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from tracker import ranges
+from tracker.model import Child, CountResult, CountValue, TeamThreshold
+
+
+@dataclass(frozen=True)
+class Assessment:
+    short: str  # "↓ L", "↑ H" or "" (within the range, or no range)
+    text: str  # the flag and the range used, with its source
+    notes: tuple[str, ...] = ()  # ANC category, CTCAE grade, "ask your team" notes
+    range_source: str = ""  # "lab", a built-in table's source, or ""
+
+
+Assessor = Callable[[CountResult, CountValue], Assessment | None]
+
+
+def make_assessor(child: Child, thresholds: Sequence[TeamThreshold] = (), *,
+                  grades: bool = True) -> Assessor:
+    """An assess(result, value) function for one child (its age picks the built-in range)."""
+
+    def assess(result: CountResult, value: CountValue) -> Assessment | None:
+        used = ranges.range_for(value, child.birth_date, result.taken_date)
+        flag = ranges.flag(value, used)
+        notes: list[str] = []
+        if value.analyte == "anc":
+            category = ranges.anc_category(value.normalised_value, value.comparator)
+            if category is not None:
+                notes.append(category.text)
+        if grades:
+            grade = ranges.ctcae_grade(value.analyte, value, used)
+            if grade is not None and grade.grade > 0:
+                notes.append(f"{grade.label} ({grade.term})")
+        notes.extend(n.text for n in ranges.team_notes(value, thresholds, used))
+        if used.kind is None and flag is None and not notes:
+            return None
+        if flag is not None:
+            text = flag.text
+        elif used.kind is not None:
+            text = f"Within the range used ({used.source})"
+        else:
+            text = "No range to compare with"
+        source = "lab" if used.kind == "lab" else (used.source if used.kind else "")
+        return Assessment(flag.symbol if flag else "", text, tuple(notes), source)
+
+    return assess

@@ -1,0 +1,925 @@
+"""Reference ranges by age, low/high flags, neutropenia categories, CTCAE grades, team notes.
+
+Everything here labels a number; nothing advises.  The data come from three files under
+``resources/reference/`` (each with its source, copied from ``shared/domain.md`` §2.3–2.5):
+
+* ``infant_ranges.json``: age-specific example ranges (Tables A–D), in the source's units;
+* ``anc_categories.json``: mild / moderate / severe (/ profound) neutropenia;
+* ``ctcae.json``: CTCAE v5.0 grades for ANC, platelets, haemoglobin, WBC and lymphocytes.
+
+The range printed by the family's own lab always wins over a built-in one
+(:func:`range_for`); built-in ranges are a labelled fallback.  All limits handed out
+are in the analyte's canonical unit (×10⁹/L cells, g/L Hb, L/L Hct, ×10¹²/L RBC, %),
+see :mod:`tracker.analytes`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import itertools
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal
+
+import resources
+from tracker import analytes
+from tracker.analytes import format_number
+from tracker.model import Comparator, CountValue, TeamThreshold, ThresholdPurpose
+
+Status = Literal["verified", "partly_verified"]
+RangeKind = Literal["lab", "builtin"]
+
+INFANT_RANGES_FILE = "reference/infant_ranges.json"
+CTCAE_FILE = "reference/ctcae.json"
+ANC_CATEGORIES_FILE = "reference/anc_categories.json"
+
+# The wording of domain.md §6 ("ask your team about this"), kept verbatim.
+NOTE_OUTSIDE_LAB_RANGE = "Outside the range printed by your lab — you may want to ask your team."
+NOTE_SEVERE_NEUTROPENIA = "Severe neutropenia range. Follow your team's fever and infection advice."
+NOTE_LOW_PLATELETS = (
+    "Low platelets — check what your team wants you to watch for (bruising, bleeding)."
+)
+NOTE_LOW_HAEMOGLOBIN = "Low haemoglobin — ask whether a transfusion is planned."
+NOTE_BELOW_NEXT_BLOCK = (
+    "Counts below what your team said is needed to start — expect a possible delay; "
+    "confirm with the team."
+)
+# domain.md §6: "Platelets < 20 ×10⁹/L or below the team's transfusion trigger" (a default
+# the family may turn off: pass ``default_platelet_trigger=None`` to :func:`team_notes`).
+DEFAULT_PLATELET_NOTE_BELOW = 20.0
+
+_STATUSES: tuple[Status, ...] = ("verified", "partly_verified")
+_SEVERE_KEYS = frozenset({"severe", "profound"})
+
+
+class ReferenceDataError(ValueError):
+    """A reference file is missing, not JSON, or not shaped as this module expects."""
+
+
+# --------------------------------------------------------------------------- value types
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceTable:
+    """One source table (e.g. "Table B") as shipped, for an "about these ranges" screen."""
+
+    id: str
+    name: str
+    title: str
+    source: str
+    status: Status
+    status_note: str
+    limits: str
+    notes: tuple[str, ...]
+    ranges: tuple[BuiltinRange, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltinRange:
+    """An example range from a published table for one count at one age.
+
+    ``low``/``high``/``mean`` are in the analyte's canonical unit (``unit``); either limit
+    may be ``None`` (Table A prints a lower limit only).  ``printed`` is the row as the
+    source prints it, in the source's unit.
+    """
+
+    analyte: str
+    low: float | None
+    high: float | None
+    mean: float | None
+    unit: str
+    table: str
+    table_title: str
+    source: str
+    status: Status
+    status_note: str
+    age_label: str
+    from_day: int
+    to_day: int
+    limits: str
+    printed: str
+
+    @property
+    def partly_verified(self) -> bool:
+        return self.status == "partly_verified"
+
+    @property
+    def text(self) -> str:
+        """One line for a tooltip or a summary: the range, the age it is for, its source."""
+        text = (
+            f"Example range for age {self.age_label}: "
+            f"{describe_limits(self.low, self.high, self.unit)}"
+        )
+        if self.mean is not None:
+            text += f" (mean {format_number(self.mean)} {self.unit})"
+        if self.low is None or self.high is None:
+            text += f". {self.limits.rstrip('.')}"
+        text += f". {self.table}: {self.source}."
+        if self.partly_verified:
+            text += f" Partly verified source: {self.status_note}"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class RangeUsed:
+    """The range a value is judged against, and where it came from.
+
+    ``kind`` is ``"lab"`` (the range printed on the report), ``"builtin"`` (an example
+    from a published table) or ``None`` (no range).  ``low``/``high`` are canonical.
+    """
+
+    kind: RangeKind | None
+    low: float | None
+    high: float | None
+    unit: str
+    source: str
+    status: Status | None = None
+    builtin: BuiltinRange | None = None
+
+
+class FlagKind(StrEnum):
+    LOW = "low"
+    HIGH = "high"
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """Below or above the range used.  Shown as ``symbol`` and ``text``, never by colour only."""
+
+    kind: FlagKind
+    symbol: str  # "↓ L" or "↑ H"
+    text: str
+    range_kind: RangeKind
+
+
+@dataclass(frozen=True, slots=True)
+class AncCategory:
+    key: str  # "profound", "severe", "moderate", "mild"
+    label: str  # "Severe neutropenia"
+    boundary: str  # "ANC < 0.5 ×10⁹/L"
+    note: str
+    source: str
+
+    @property
+    def text(self) -> str:
+        """E.g. "Severe neutropenia (ANC < 0.5 ×10⁹/L)"."""
+        return f"{self.label} ({self.boundary})"
+
+
+@dataclass(frozen=True, slots=True)
+class Grade:
+    """A CTCAE grade computed from a number: for labelling, never for decisions."""
+
+    version: str  # "CTCAE v5.0"
+    grade: int
+    term: str  # "Neutrophil count decreased"
+    criterion: str  # "< 1.0 – 0.5 ×10⁹/L"
+    label: str  # "CTCAE v5 grade 3"
+    source: str
+    note: str
+
+
+class NoteKind(StrEnum):
+    OUTSIDE_LAB_RANGE = "outside_lab_range"
+    SEVERE_NEUTROPENIA = "severe_neutropenia"
+    LOW_PLATELETS = "low_platelets"
+    LOW_HAEMOGLOBIN = "low_haemoglobin"
+    BELOW_NEXT_BLOCK = "below_next_block"
+
+
+@dataclass(frozen=True, slots=True)
+class TeamNote:
+    """An "ask your team" note (domain.md §6) and what it is based on."""
+
+    kind: NoteKind
+    text: str
+    basis: str  # e.g. "your team's transfusion trigger: 20 ×10⁹/L"
+    threshold: TeamThreshold | None = None
+
+
+# --------------------------------------------------------------------------- age ranges
+
+
+def age_in_days(birth_date: dt.date, on_date: dt.date) -> int:
+    """Whole days from birth; the birth date is day 0."""
+    return (on_date - birth_date).days
+
+
+def builtin_ranges(
+    code: str,
+    birth_date: dt.date | None,
+    on_date: dt.date,
+    *,
+    allow_partly_verified: bool = True,
+) -> tuple[BuiltinRange, ...]:
+    """Every built-in example range for ``code`` at the child's age, most preferred first."""
+    if birth_date is None:
+        return ()
+    day = age_in_days(birth_date, on_date)
+    if day < 0:
+        return ()
+    return tuple(
+        r
+        for r in _infant().by_analyte.get(code, ())
+        if r.from_day <= day <= r.to_day and (allow_partly_verified or not r.partly_verified)
+    )
+
+
+def builtin_range(
+    code: str,
+    birth_date: dt.date | None,
+    on_date: dt.date,
+    *,
+    allow_partly_verified: bool = True,
+) -> BuiltinRange | None:
+    """The preferred built-in range for ``code`` at the child's age on ``on_date``.
+
+    ``None`` when no table covers that count at that age (or the date is before birth).
+    A partly verified table (``status == "partly_verified"``) is used only where no
+    verified one covers the age; pass ``allow_partly_verified=False`` to exclude it.
+    """
+    found = builtin_ranges(code, birth_date, on_date, allow_partly_verified=allow_partly_verified)
+    return found[0] if found else None
+
+
+def reference_tables() -> tuple[ReferenceTable, ...]:
+    """The shipped tables in order of preference, each with its source and status."""
+    return _infant().tables
+
+
+def reference_notes() -> tuple[str, ...]:
+    """How ages map to days and how a table is chosen (shown beside the tables)."""
+    return _infant().notes
+
+
+def range_for(
+    value: CountValue,
+    birth_date: dt.date | None,
+    on_date: dt.date,
+    *,
+    allow_partly_verified: bool = True,
+) -> RangeUsed:
+    """The range to judge ``value`` against: the lab's printed one always wins.
+
+    A lab range (``value.range_low``/``range_high``, in the value's own unit) is converted
+    to canonical.  Without one, the built-in range for the child's age is used; without
+    that, ``kind`` is ``None``.  If the lab's range cannot be converted (unknown unit), no
+    built-in range is offered in its place: ``kind`` is ``None`` and ``source`` says why.
+    """
+    unit = canonical_unit_label(value.analyte)
+    if value.range_low is not None or value.range_high is not None:
+        factor = _value_factor(value)
+        if factor is None:
+            return RangeUsed(
+                None,
+                None,
+                None,
+                unit,
+                f"The range printed by your lab could not be converted from “{value.unit}”.",
+            )
+        low = _canon(value.range_low * factor) if value.range_low is not None else None
+        high = _canon(value.range_high * factor) if value.range_high is not None else None
+        shown = value.range_text or describe_limits(value.range_low, value.range_high, "")
+        source = f"Range printed by your lab: {shown} {value.unit}".strip()
+        return RangeUsed("lab", low, high, unit, source)
+    found = builtin_range(
+        value.analyte, birth_date, on_date, allow_partly_verified=allow_partly_verified
+    )
+    if found is not None:
+        return RangeUsed("builtin", found.low, found.high, unit, found.text, found.status, found)
+    return RangeUsed(
+        None,
+        None,
+        None,
+        unit,
+        "No range: your lab's range was not entered and no built-in example covers this age.",
+    )
+
+
+def flag(value: CountValue, used: RangeUsed) -> Flag | None:
+    """LOW or HIGH against ``used``; ``None`` when inside, without a range, or undetermined.
+
+    A printed comparator is respected: "<0.1" below a lower limit of 0.5 is low, but
+    "<5" against a lower limit of 1 could be either side, so it is not flagged.  Limits
+    are inclusive: a value equal to a limit is inside the range.
+    """
+    if used.kind is None:
+        return None
+    v = value.normalised_value
+    low, high = used.low, used.high
+    is_low = is_high = False
+    if value.comparator is Comparator.EQUAL:
+        is_low = low is not None and _lt(v, low)
+        is_high = high is not None and _lt(high, v)
+    elif value.comparator is Comparator.LESS:  # the true value is below v
+        is_low = low is not None and _le(v, low)
+    elif value.comparator is Comparator.GREATER:  # the true value is above v
+        is_high = high is not None and _le(high, v)
+    if not (is_low or is_high):
+        return None
+    kind = FlagKind.LOW if is_low else FlagKind.HIGH
+    word, side = ("Low", "below") if is_low else ("High", "above")
+    if used.kind == "lab":
+        text = f"{word}: {side} the range printed by your lab"
+    else:
+        b = used.builtin
+        where = f"{b.table}, age {b.age_label}" if b is not None else "built-in"
+        text = f"{word}: {side} the built-in example range ({where})"
+        if used.status == "partly_verified":
+            text += ", from a partly verified source"
+    return Flag(kind, "↓ L" if is_low else "↑ H", text, used.kind)
+
+
+# --------------------------------------------------------------------------- ANC categories
+
+
+def anc_category(
+    anc_canonical: float, comparator: Comparator = Comparator.EQUAL
+) -> AncCategory | None:
+    """The neutropenia category of an ANC in ×10⁹/L, most specific first; ``None`` if none.
+
+    Lower limits are included, upper limits are not (exactly 0.5 is moderate); see
+    ``anc_categories.json``.  "<x" is placed only if every value below x falls in one
+    category; ">x" never is.
+    """
+    data = _anc()
+    for cat in data.categories:
+        if comparator is Comparator.EQUAL:
+            inside = (cat.low is None or _le(cat.low, anc_canonical)) and _lt(
+                anc_canonical, cat.high
+            )
+        elif comparator is Comparator.LESS:
+            inside = cat.low is None and _le(anc_canonical, cat.high)
+        else:
+            inside = False
+        if inside:
+            return AncCategory(cat.key, cat.label, cat.boundary, cat.note, data.source)
+    return None
+
+
+# --------------------------------------------------------------------------- CTCAE
+
+
+def ctcae_version() -> str:
+    """The CTCAE version grades are computed with, e.g. "CTCAE v5.0"."""
+    return _ctcae().version
+
+
+def ctcae_grade(code: str, value: CountValue, used: RangeUsed | None = None) -> Grade | None:
+    """The CTCAE grade of ``value`` (an ANC, platelet, Hb, WBC or lymphocyte count).
+
+    ``None`` when the count is not graded here, is not low enough for a grade, or cannot
+    be told (a "<x" spanning two grades, any ">x").  Grade 1 means "below the lower limit
+    of normal" and is given only with the lab's own range (``used.kind == "lab"``).
+    A value in a unit CTCAE prints limits for (g/dL, g/L, mmol/L for Hb) is graded
+    against those printed limits directly: mmol/L is never converted.
+    """
+    if value.analyte != code:
+        raise ValueError(f"ctcae_grade: value is {value.analyte!r}, not {code!r}")
+    data = _ctcae()
+    term = data.terms.get(code)
+    if term is None:
+        return None
+    x, limits = _limits_for(code, value, term)
+    ordered = sorted(limits.items(), key=lambda kv: kv[0], reverse=True)  # grade 4 first
+    grade: int | None = None
+    if value.comparator is Comparator.EQUAL:
+        grade = next((g for g, lim in ordered if _lt(x, lim)), None)
+        if grade is None and used is not None and used.kind == "lab" and used.low is not None:
+            grade = 1 if _lt(value.normalised_value, used.low) else None
+    elif value.comparator is Comparator.LESS and ordered:
+        top, top_limit = ordered[0]
+        grade = top if _le(x, top_limit) else None
+    if grade is None:
+        return None
+    return Grade(
+        version=data.version,
+        grade=grade,
+        term=term.term,
+        criterion=term.criteria.get(grade, ""),
+        label=f"{data.short} grade {grade}",
+        source=data.source,
+        note=data.display_note,
+    )
+
+
+def _limits_for(code: str, value: CountValue, term: _Term) -> tuple[float, Mapping[int, float]]:
+    """The number to grade and the limits to grade it against, in the same unit."""
+    own = analytes.analyte(code).unit(value.unit)
+    if own is not None:
+        for unit_text, limits in term.below.items():
+            if analytes.analyte(code).unit(unit_text) is own:
+                return value.value, limits
+    return value.normalised_value, term.below[term.canonical_unit]
+
+
+# --------------------------------------------------------------------------- team notes
+
+
+def team_notes(
+    value: CountValue,
+    thresholds: Sequence[TeamThreshold],
+    used: RangeUsed | None = None,
+    *,
+    default_platelet_trigger: float | None = DEFAULT_PLATELET_NOTE_BELOW,
+) -> tuple[TeamNote, ...]:
+    """The "ask your team" notes (domain.md §6 wording) that apply to ``value``.
+
+    * outside the lab's own printed range (only when ``used.kind == "lab"``);
+    * ANC in the severe (or profound) range;
+    * platelets below a team transfusion trigger, or below ``default_platelet_trigger``
+      (20 ×10⁹/L, domain.md §6; ``None`` turns the default off);
+    * haemoglobin below a team transfusion trigger (no default: the team sets it);
+    * any count below a team "next block" number (the count must be at or above it).
+
+    Only thresholds for ``value.analyte`` are looked at.  "watch" and "other" thresholds
+    carry no direction, so they give no note.  A comparator is respected: "<15" is below
+    20, ">15" is not known to be.
+    """
+    code = value.analyte
+    canon = canonical_unit_label(code)
+    mine = [t for t in thresholds if t.analyte == code]
+    notes: list[TeamNote] = []
+
+    if used is not None and used.kind == "lab" and flag(value, used) is not None:
+        notes.append(TeamNote(NoteKind.OUTSIDE_LAB_RANGE, NOTE_OUTSIDE_LAB_RANGE, used.source))
+
+    if code == "anc":
+        cat = anc_category(value.normalised_value, value.comparator)
+        if cat is not None and cat.key in _SEVERE_KEYS:
+            notes.append(TeamNote(NoteKind.SEVERE_NEUTROPENIA, NOTE_SEVERE_NEUTROPENIA, cat.text))
+
+    transfusion = [t for t in mine if t.purpose is ThresholdPurpose.TRANSFUSION]
+    if code == "plt":
+        hit = _first_below(value, transfusion)
+        if hit is not None:
+            notes.append(
+                TeamNote(NoteKind.LOW_PLATELETS, NOTE_LOW_PLATELETS, _basis(hit, canon), hit)
+            )
+        elif default_platelet_trigger is not None and _below(value, default_platelet_trigger):
+            basis = f"platelets below {format_number(default_platelet_trigger)} {canon}"
+            notes.append(TeamNote(NoteKind.LOW_PLATELETS, NOTE_LOW_PLATELETS, basis))
+    elif code == "hgb":
+        hit = _first_below(value, transfusion)
+        if hit is not None:
+            notes.append(
+                TeamNote(NoteKind.LOW_HAEMOGLOBIN, NOTE_LOW_HAEMOGLOBIN, _basis(hit, canon), hit)
+            )
+
+    needed = [t for t in mine if t.purpose is ThresholdPurpose.NEXT_BLOCK]
+    hit = _first_below(value, needed)
+    if hit is not None:
+        notes.append(
+            TeamNote(NoteKind.BELOW_NEXT_BLOCK, NOTE_BELOW_NEXT_BLOCK, _basis(hit, canon), hit)
+        )
+    return tuple(notes)
+
+
+def _below(value: CountValue, limit: float) -> bool:
+    """The value is certainly below ``limit`` (canonical)."""
+    if value.comparator is Comparator.EQUAL:
+        return _lt(value.normalised_value, limit)
+    if value.comparator is Comparator.LESS:
+        return _le(value.normalised_value, limit)
+    return False
+
+
+def _first_below(value: CountValue, thresholds: Sequence[TeamThreshold]) -> TeamThreshold | None:
+    hits = [t for t in thresholds if _below(value, t.normalised_value)]
+    return max(hits, key=lambda t: t.normalised_value) if hits else None
+
+
+def _basis(t: TeamThreshold, canon: str) -> str:
+    what = {
+        ThresholdPurpose.TRANSFUSION: "your team's transfusion trigger",
+        ThresholdPurpose.NEXT_BLOCK: "what your team said is needed to start the next block",
+    }.get(t.purpose, "your team's number")
+    text = f"{what}: {format_number(t.normalised_value)} {canon}"
+    typed = f"{t.value_text} {t.unit}".strip()
+    if typed and t.unit and analytes.unit_key(t.unit) != analytes.unit_key(canon):
+        text += f" (as typed: {typed})"
+    return text
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+def canonical_unit_label(code: str) -> str:
+    """How the canonical unit of ``code`` is printed: "×10⁹/L", "g/L", "L/L", "%", "fL"…"""
+    outside = _infant().outside_catalogue
+    if code in outside:
+        return outside[code]
+    return _catalogue_unit_label(code) if code in analytes.BY_CODE else ""
+
+
+def describe_limits(low: float | None, high: float | None, unit: str) -> str:
+    """ "3.5–10.5 ×10⁹/L", "lower limit 9 g/L", "upper limit 5 ×10⁹/L" or "no limits"."""
+    suffix = f" {unit}" if unit else ""
+    if low is not None and high is not None:
+        return f"{format_number(low)}–{format_number(high)}{suffix}"
+    if low is not None:
+        return f"lower limit {format_number(low)}{suffix}"
+    if high is not None:
+        return f"upper limit {format_number(high)}{suffix}"
+    return "no limits"
+
+
+def _lt(a: float, b: float) -> bool:
+    """a < b, ignoring floating-point noise from unit conversion (1800 × 0.001 vs 1.8)."""
+    return a < b and not math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def _le(a: float, b: float) -> bool:
+    return a <= b or math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def _canon(x: float) -> float:
+    return round(x, 10)
+
+
+def _value_factor(value: CountValue) -> float | None:
+    """value × factor = canonical, from the catalogue or, failing that, the stored pair."""
+    a = analytes.BY_CODE.get(value.analyte)
+    unit = a.unit(value.unit) if a is not None else None
+    if unit is not None:
+        return unit.factor
+    if value.value != 0 and math.isfinite(value.normalised_value):
+        return value.normalised_value / value.value
+    return None
+
+
+# --------------------------------------------------------------------------- loading
+
+
+@dataclass(frozen=True, slots=True)
+class _InfantRanges:
+    tables: tuple[ReferenceTable, ...]
+    by_analyte: Mapping[str, tuple[BuiltinRange, ...]]
+    notes: tuple[str, ...]
+    outside_catalogue: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class _AncCat:
+    key: str
+    label: str
+    low: float | None
+    high: float
+    boundary: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class _AncCategories:
+    source: str
+    categories: tuple[_AncCat, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    term: str
+    criteria: Mapping[int, str]
+    below: Mapping[str, Mapping[int, float]]
+    canonical_unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Ctcae:
+    version: str
+    short: str
+    source: str
+    display_note: str
+    terms: Mapping[str, _Term]
+
+
+def load_all() -> None:
+    """Load and check every reference file now (raises :class:`ReferenceDataError`)."""
+    _infant()
+    _anc()
+    _ctcae()
+
+
+@functools.cache
+def _infant() -> _InfantRanges:
+    return parse_infant_ranges(_read(INFANT_RANGES_FILE), INFANT_RANGES_FILE)
+
+
+@functools.cache
+def _anc() -> _AncCategories:
+    return parse_anc_categories(_read(ANC_CATEGORIES_FILE), ANC_CATEGORIES_FILE)
+
+
+@functools.cache
+def _ctcae() -> _Ctcae:
+    return parse_ctcae(_read(CTCAE_FILE), CTCAE_FILE)
+
+
+def _read(name: str) -> object:
+    try:
+        text = resources.read_text(name)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReferenceDataError(f"{name}: cannot be read ({exc})") from exc
+    try:
+        data: object = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ReferenceDataError(f"{name}: not valid JSON ({exc})") from exc
+    return data
+
+
+class _Where:
+    """Builds error messages that say which file and which item is wrong."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def fail(self, path: str, problem: str) -> ReferenceDataError:
+        return ReferenceDataError(f"{self.name}: {path}: {problem}")
+
+    def obj(self, x: object, path: str) -> Mapping[str, object]:
+        if not isinstance(x, dict):
+            raise self.fail(path, "expected an object")
+        return x
+
+    def items(self, x: object, path: str) -> list[object]:
+        if not isinstance(x, list):
+            raise self.fail(path, "expected a list")
+        return x
+
+    def text(self, o: Mapping[str, object], key: str, path: str, *, empty: bool = False) -> str:
+        x = o.get(key)
+        if not isinstance(x, str) or (not empty and not x.strip()):
+            raise self.fail(f"{path}.{key}", "expected a non-empty text")
+        return x
+
+    def opt_text(self, o: Mapping[str, object], key: str, path: str) -> str:
+        return self.text(o, key, path, empty=True) if key in o else ""
+
+    def texts(self, o: Mapping[str, object], key: str, path: str) -> tuple[str, ...]:
+        items = self.items(o.get(key), f"{path}.{key}")
+        if not all(isinstance(s, str) and s.strip() for s in items):
+            raise self.fail(f"{path}.{key}", "expected a list of texts")
+        return tuple(str(s) for s in items)
+
+    def num(self, x: object, path: str) -> float:
+        if isinstance(x, bool) or not isinstance(x, int | float) or not math.isfinite(x):
+            raise self.fail(path, "expected a number")
+        return float(x)
+
+    def opt_num(self, o: Mapping[str, object], key: str, path: str) -> float | None:
+        x = o.get(key)
+        return None if x is None else self.num(x, f"{path}.{key}")
+
+    def day(self, o: Mapping[str, object], key: str, path: str) -> int:
+        x = o.get(key)
+        if isinstance(x, bool) or not isinstance(x, int) or x < 0:
+            raise self.fail(f"{path}.{key}", "expected a whole number of days, 0 or more")
+        return x
+
+    def status(self, o: Mapping[str, object], key: str, path: str) -> Status:
+        x = o.get(key)
+        for s in _STATUSES:
+            if x == s:
+                return s
+        raise self.fail(f"{path}.{key}", f"expected one of {', '.join(_STATUSES)}")
+
+
+_PRINTED_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+
+
+def _printed_numbers(text: str) -> list[float]:
+    return [float(m.group(0).replace(",", "")) for m in _PRINTED_NUMBER.finditer(text)]
+
+
+def parse_infant_ranges(data: object, name: str = INFANT_RANGES_FILE) -> _InfantRanges:
+    """Check and convert ``infant_ranges.json`` (already parsed from JSON)."""
+    w = _Where(name)
+    top = w.obj(data, "file")
+    notes = w.texts(top, "notes", "file")
+    outside_raw = w.obj(top.get("analytes_outside_catalogue", {}), "analytes_outside_catalogue")
+    outside: dict[str, str] = {}
+    for code, unit in outside_raw.items():
+        if not isinstance(unit, str) or not unit or code in analytes.BY_CODE:
+            raise w.fail(f"analytes_outside_catalogue.{code}", "expected a unit for a new code")
+        outside[code] = unit
+    preference = w.texts(top, "preference", "file")
+
+    tables: dict[str, ReferenceTable] = {}
+    for i, raw_table in enumerate(w.items(top.get("tables"), "tables")):
+        path = f"tables[{i}]"
+        t = w.obj(raw_table, path)
+        table_id = w.text(t, "id", path)
+        path = f"table {table_id}"
+        if table_id in tables:
+            raise w.fail(path, "appears twice")
+        status = w.status(t, "status", path)
+        status_note = w.opt_text(t, "status_note", path)
+        if status == "partly_verified" and not status_note:
+            raise w.fail(path, "a partly verified table needs a status_note saying why")
+        head = (
+            w.text(t, "name", path),
+            w.text(t, "title", path),
+            w.text(t, "source", path),
+        )
+        limits = w.text(t, "limits", path)
+        table_notes = w.texts(t, "notes", path)
+        ranges = tuple(
+            _parse_row(
+                w, raw_row, f"{path} row {j + 1}", head, status, status_note, limits, outside
+            )
+            for j, raw_row in enumerate(w.items(t.get("rows"), f"{path}.rows"))
+        )
+        if not ranges:
+            raise w.fail(path, "has no rows")
+        _check_no_overlap(w, path, ranges)
+        tables[table_id] = ReferenceTable(
+            table_id, head[0], head[1], head[2], status, status_note, limits, table_notes, ranges
+        )
+    if sorted(preference) != sorted(tables):
+        raise w.fail("preference", f"must list each table once: {', '.join(sorted(tables))}")
+    ordered = tuple(tables[k] for k in preference)
+    by_analyte: dict[str, list[BuiltinRange]] = {}
+    for table in ordered:
+        for r in sorted(table.ranges, key=lambda r: r.from_day):
+            by_analyte.setdefault(r.analyte, []).append(r)
+    return _InfantRanges(ordered, {k: tuple(v) for k, v in by_analyte.items()}, notes, outside)
+
+
+def _parse_row(
+    w: _Where,
+    raw: object,
+    path: str,
+    head: tuple[str, str, str],
+    status: Status,
+    status_note: str,
+    limits: str,
+    outside: Mapping[str, str],
+) -> BuiltinRange:
+    row = w.obj(raw, path)
+    code = w.text(row, "analyte", path)
+    unit_text = w.text(row, "unit", path)
+    factor = _row_factor(w, code, unit_text, path, outside)
+    from_day, to_day = w.day(row, "from_day", path), w.day(row, "to_day", path)
+    if to_day < from_day:
+        raise w.fail(path, "to_day is before from_day")
+    low, high = w.opt_num(row, "low", path), w.opt_num(row, "high", path)
+    mean = w.opt_num(row, "mean", path)
+    if low is None and high is None:
+        raise w.fail(path, "needs a low or a high limit")
+    if low is not None and high is not None and high < low:
+        raise w.fail(path, "high is below low")
+    printed = w.opt_text(row, "printed", path)
+    if printed and _printed_numbers(printed) != [x for x in (low, high) if x is not None]:
+        raise w.fail(path, f"“{printed}” does not match low/high")
+    if "si" in row:
+        si = w.obj(row["si"], f"{path}.si")
+        si_factor = _row_factor(w, code, w.text(si, "unit", f"{path}.si"), f"{path}.si", outside)
+        for key, mine in (("low", low), ("high", high)):
+            other = w.opt_num(si, key, f"{path}.si")
+            same = (mine is None) == (other is None) and (
+                mine is None or other is None or math.isclose(mine * factor, other * si_factor)
+            )
+            if not same:
+                raise w.fail(f"{path}.si.{key}", "does not agree with the row's own unit")
+    shown = printed or describe_limits(low, high, "")
+    return BuiltinRange(
+        analyte=code,
+        low=_canon(low * factor) if low is not None else None,
+        high=_canon(high * factor) if high is not None else None,
+        mean=_canon(mean * factor) if mean is not None else None,
+        unit=outside.get(code) or _catalogue_unit_label(code),
+        table=head[0],
+        table_title=head[1],
+        source=head[2],
+        status=status,
+        status_note=status_note,
+        age_label=w.text(row, "printed_age", path),
+        from_day=from_day,
+        to_day=to_day,
+        limits=limits,
+        printed=f"{shown} {unit_text}",
+    )
+
+
+def _catalogue_unit_label(code: str) -> str:
+    a = analytes.analyte(code)
+    return next((u.label for u in a.units if u.factor == 1.0), a.canonical_unit)
+
+
+def _row_factor(
+    w: _Where, code: str, unit_text: str, path: str, outside: Mapping[str, str]
+) -> float:
+    if code in outside:
+        if unit_text != outside[code]:
+            raise w.fail(path, f"{code} must be in {outside[code]}, not “{unit_text}”")
+        return 1.0
+    a = analytes.BY_CODE.get(code)
+    if a is None:
+        raise w.fail(path, f"unknown analyte “{code}”")
+    unit = a.unit(unit_text)
+    if unit is None:
+        raise w.fail(path, f"unit “{unit_text}” is not one {a.name} can be converted from")
+    return unit.factor
+
+
+def _check_no_overlap(w: _Where, path: str, ranges: Sequence[BuiltinRange]) -> None:
+    by_code: dict[str, list[BuiltinRange]] = {}
+    for r in ranges:
+        by_code.setdefault(r.analyte, []).append(r)
+    for code, rows in by_code.items():
+        rows.sort(key=lambda r: r.from_day)
+        for a, b in itertools.pairwise(rows):
+            if b.from_day <= a.to_day:
+                raise w.fail(path, f"{code} rows “{a.age_label}” and “{b.age_label}” overlap")
+
+
+def parse_anc_categories(data: object, name: str = ANC_CATEGORIES_FILE) -> _AncCategories:
+    """Check and convert ``anc_categories.json`` (already parsed from JSON)."""
+    w = _Where(name)
+    top = w.obj(data, "file")
+    source = w.text(top, "source", "file")
+    w.status(top, "status", "file")
+    unit = w.text(top, "unit", "file")
+    anc_unit = analytes.analyte("anc").unit(unit)
+    if anc_unit is None or anc_unit.factor != 1.0:
+        raise w.fail("file.unit", "categories must be given in ×10⁹/L")
+    cats: list[_AncCat] = []
+    for i, raw in enumerate(w.items(top.get("categories"), "categories")):
+        path = f"categories[{i}]"
+        c = w.obj(raw, path)
+        low = w.opt_num(c, "low", path)
+        high = w.num(c.get("high"), f"{path}.high")
+        if low is not None and not low < high:
+            raise w.fail(path, "low must be below high")
+        if cats and high < cats[-1].high:
+            raise w.fail(path, "categories must go from most to least severe")
+        limits = f"{low:.1f} to < {high:.1f}" if low is not None else f"< {high:.1f}"
+        boundary = f"ANC {limits} ×10⁹/L"
+        cats.append(
+            _AncCat(
+                w.text(c, "key", path),
+                w.text(c, "label", path),
+                low,
+                high,
+                boundary,
+                w.opt_text(c, "note", path),
+            )
+        )
+    if not cats:
+        raise w.fail("categories", "is empty")
+    return _AncCategories(source, tuple(cats))
+
+
+def parse_ctcae(data: object, name: str = CTCAE_FILE) -> _Ctcae:
+    """Check and convert ``ctcae.json`` (already parsed from JSON)."""
+    w = _Where(name)
+    top = w.obj(data, "file")
+    version, short = w.text(top, "version", "file"), w.text(top, "short", "file")
+    if w.status(top, "status", "file") != "verified":
+        raise w.fail("file.status", "only a verified CTCAE version may be shipped")
+    terms: dict[str, _Term] = {}
+    for i, raw in enumerate(w.items(top.get("terms"), "terms")):
+        path = f"terms[{i}]"
+        t = w.obj(raw, path)
+        code = w.text(t, "analyte", path)
+        a = analytes.BY_CODE.get(code)
+        if a is None or code in terms:
+            raise w.fail(path, f"unknown or repeated analyte “{code}”")
+        criteria: dict[int, str] = {}
+        for g, text in w.obj(t.get("grades"), f"{path}.grades").items():
+            if g not in {"1", "2", "3", "4"} or not isinstance(text, str):
+                raise w.fail(f"{path}.grades.{g}", "expected grades 1–4 with their wording")
+            criteria[int(g)] = text
+        below: dict[str, dict[int, float]] = {}
+        canonical = ""
+        for unit_text, raw_limits in w.obj(t.get("below"), f"{path}.below").items():
+            unit = a.unit(unit_text)
+            if unit is None:
+                raise w.fail(f"{path}.below.{unit_text}", f"not a unit of {a.name}")
+            if unit.factor == 1.0:
+                canonical = unit_text
+            limits: dict[int, float] = {}
+            for g, x in w.obj(raw_limits, f"{path}.below.{unit_text}").items():
+                if g not in {"2", "3", "4"}:
+                    raise w.fail(f"{path}.below.{unit_text}.{g}", "only grades 2–4 have numbers")
+                limits[int(g)] = w.num(x, f"{path}.below.{unit_text}.{g}")
+            ordered = [limits[g] for g in sorted(limits)]
+            if (
+                not limits
+                or ordered != sorted(ordered, reverse=True)
+                or len(set(ordered)) != len(ordered)
+            ):
+                raise w.fail(f"{path}.below.{unit_text}", "a higher grade needs a lower limit")
+            below[unit_text] = limits
+        if not canonical:
+            raise w.fail(f"{path}.below", f"needs limits in the canonical unit of {a.name}")
+        if len({frozenset(v) for v in below.values()}) != 1:
+            raise w.fail(f"{path}.below", "every unit must give the same grades")
+        terms[code] = _Term(w.text(t, "term", path), criteria, below, canonical)
+    return _Ctcae(
+        version, short, w.text(top, "source", "file"), w.text(top, "display_note", "file"), terms
+    )

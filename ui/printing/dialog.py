@@ -1,0 +1,207 @@
+"""File ▸ Print summary…: choose the range, sections, paper and redaction; preview, print, PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tracker.dates import parse_date
+from tracker.summary import SummaryError, default_range
+from ui.bridge import RecordBridge
+from ui.dialogs.base import ERROR_STYLE, DateField
+from ui.interaction import Interaction
+from ui.printing.render import (
+    SECTIONS,
+    SummaryRequest,
+    default_paper,
+    make_summary,
+    page_layout,
+    paint_summary,
+    write_pdf,
+)
+
+SECTION_LABELS = {
+    "where": "Where we are and what is planned",
+    "since": "Milestones and notes in the range",
+    "counts": "Blood counts table",
+    "charts": "Timeline and count charts",
+    "cns": "Lumbar punctures (CNS prophylaxis)",
+    "questions": "Open questions for the team",
+}
+
+
+class PrintSummaryDialog(QDialog):
+    """One reused QPrinter (Frescobaldi's way); the summary is rebuilt for each output."""
+
+    def __init__(
+        self,
+        bridge: RecordBridge,
+        interaction: Interaction,
+        printer: QPrinter | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.interaction = interaction
+        self.printer = printer or QPrinter(QPrinter.PrinterMode.HighResolution)
+        self.setWindowTitle(self.tr("Print summary"))
+        self.setMinimumWidth(520)
+        record = bridge.record
+        child = bridge.current_child()
+        assert child is not None and child.id is not None
+        self.child_id = child.id
+        start, end, reason = default_range(record.appointments(child.id), record.today())
+        form = QFormLayout()
+        self.start = DateField(self)
+        self.start.set_date(start)
+        self.end = DateField(self)
+        self.end.set_date(end)
+        form.addRow(self.tr("&From:"), self.start)
+        form.addRow(self.tr("&To:"), self.end)
+        hint = QLabel(self.tr("Suggested: {reason}.").format(reason=reason), self)
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #5f6368;")
+        form.addRow("", hint)
+        self.paper = QComboBox(self)
+        self.paper.addItem(self.tr("A4"), "a4")
+        self.paper.addItem(self.tr("US Letter"), "letter")
+        self.paper.setCurrentIndex(self.paper.findData(default_paper()))
+        form.addRow(self.tr("&Paper:"), self.paper)
+        self.redact = QCheckBox(self.tr("Show initials only, not the child's name (&redact)"), self)
+        form.addRow("", self.redact)
+        sections = QGroupBox(self.tr("Sections"), self)
+        box = QVBoxLayout(sections)
+        self.section_boxes: dict[str, QCheckBox] = {}
+        for key in SECTIONS:
+            check = QCheckBox(self.tr(SECTION_LABELS[key]), self)
+            check.setChecked(True)
+            box.addWidget(check)
+            self.section_boxes[key] = check
+        self.error = QLabel(self)
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setObjectName("error")
+        self.error.hide()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        self.preview_button = QPushButton(self.tr("Pre&view…"), self)
+        self.print_button = QPushButton(self.tr("&Print…"), self)
+        self.pdf_button = QPushButton(self.tr("Save as P&DF…"), self)
+        row = QHBoxLayout()
+        for button in (self.preview_button, self.print_button, self.pdf_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        self.preview_button.clicked.connect(self.preview)
+        self.print_button.clicked.connect(self.print_)
+        self.pdf_button.clicked.connect(self.save_pdf)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(sections)
+        layout.addWidget(self.error)
+        layout.addLayout(row)
+        layout.addWidget(buttons)
+        self.pdf_button.setDefault(True)
+
+    # ------------------------------------------------------------------ the request
+
+    def request(self) -> SummaryRequest | None:
+        """The choices as a request, or None with the reason shown."""
+        try:
+            start = parse_date(self.start.text(), "From")
+            end = parse_date(self.end.text(), "To")
+        except ValueError as exc:
+            self._show_error(str(exc))
+            return None
+        sections = frozenset(k for k, box in self.section_boxes.items() if box.isChecked())
+        if not sections:
+            self._show_error(self.tr("Choose at least one section to print."))
+            return None
+        request = SummaryRequest(
+            child_id=self.child_id,
+            start=start,
+            end=end,
+            redact=self.redact.isChecked(),
+            paper=str(self.paper.currentData()),
+            units=self.bridge.unit_preference,
+            sections=sections,
+        )
+        try:
+            make_summary(self.bridge.record, request)  # says now if there is nothing to print
+        except SummaryError as exc:
+            self._show_error(str(exc))
+            return None
+        self.error.hide()
+        return request
+
+    def _show_error(self, text: str) -> None:
+        self.error.setText("⚠ " + text)
+        self.error.show()
+
+    def _prepare_printer(self, request: SummaryRequest) -> None:
+        self.printer.setPageLayout(page_layout(request.paper))
+        self.printer.setDocName("Treatment summary")
+
+    def _paint(self, printer: QPrinter, request: SummaryRequest) -> None:
+        summary = make_summary(self.bridge.record, request)
+        paint_summary(printer, self.bridge.record, request, summary)
+
+    # ------------------------------------------------------------------ outputs
+
+    def preview(self) -> None:
+        request = self.request()
+        if request is None:
+            return
+        self._prepare_printer(request)
+        dialog = QPrintPreviewDialog(self.printer, self)
+        dialog.paintRequested.connect(lambda printer: self._paint(printer, request))
+        dialog.exec()
+
+    def print_(self) -> None:
+        request = self.request()
+        if request is None:
+            return
+        self._prepare_printer(request)
+        dialog = QPrintDialog(self.printer, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._paint(self.printer, request)
+
+    def save_pdf(self) -> Path | None:
+        request = self.request()
+        if request is None:
+            return None
+        child = self.bridge.record.child(self.child_id)
+        name = "summary" if request.redact else child.name.split()[0].lower()
+        suggested = Path.home() / f"{name}-summary-{dt.date.today().isoformat()}.pdf"
+        target = self.interaction.save_file(
+            self, self.tr("Save the summary as PDF"), suggested, self.tr("PDF files (*.pdf)")
+        )
+        if target is None:
+            return None
+        if target.suffix.lower() != ".pdf":
+            target = target.with_suffix(".pdf")
+        try:
+            pages = write_pdf(self.bridge.record, request, target)
+        except (OSError, SummaryError) as exc:
+            self._show_error(str(exc))
+            return None
+        self.interaction.info(
+            self,
+            self.tr("Summary saved"),
+            self.tr("Saved {pages} page(s) to {file}.").format(pages=pages, file=target),
+        )
+        return target
