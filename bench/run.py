@@ -1,0 +1,412 @@
+"""Measure start-up and timeline painting on synthetic records; one run, this machine.
+
+    python bench/run.py [--repeats N] [--paint-repeats M] [--reuse]
+
+1. Writes 1-, 3- and 10-year records to ``bench/out/`` (``bench/make_record.py``).
+2. Start-up: fresh processes, offscreen, interleaved (A B B A …), ``--repeats``
+   each.  The baseline is a bare ``QApplication`` + ``QMainWindow`` that is shown,
+   painted and grabbed exactly as ``--screenshot`` does; the program is the real
+   entry point, ``ui.app.main(["--db", FILE, "--screenshot", PNG, "--view",
+   "timeline"])``, which exits after its first painted window.  Both children print a
+   ``FIRST_PAINT`` mark (``CLOCK_MONOTONIC``) once that picture is saved: start-up is
+   spawn → mark (spawn → exit is reported too).  Peak memory is the child's own
+   ``ru_maxrss`` (``os.wait4``).  Each child gets a new, empty HOME and XDG folders.
+   "Cold" here means a new process each time; the OS file cache is warm (one
+   discarded warm-up run of each first).  The 1-year record is started too, for scale.
+3. Painting: the timeline of each record is laid out with ``tracker.timeline.build``
+   and painted by ``TimelinePainter`` into a 1920×1080 ``QImage`` (fill, paint,
+   end), for the "3m" and "all" presets: median of ``--paint-repeats`` after 3 warm-up
+   rounds, records and presets interleaved so drift hits all alike.  One picture of
+   each is saved next to the records.
+
+Prints a table, and on the last line one JSON object (``startup_ratio``,
+``memory_ratio``, ``paint_ms_3mo_10y``, ``paint_ms_all_10y``, ``scale_ratio_3mo`` and
+more).  Nothing here asserts: goals are reported, not enforced.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from make_record import DEFAULT_TODAY, Made, make_record  # noqa: E402
+
+YEARS = (1, 3, 10)
+WIDTH, HEIGHT = 1920, 1080
+GOALS = {
+    "startup_ratio": 1.3,
+    "memory_ratio": 2.0,
+    "paint_ms_3mo_10y": 8.0,
+    "paint_ms_all_10y": 8.0,
+    "scale_ratio_3mo": 1.2,
+}
+
+# Both children print "FIRST_PAINT <monotonic ns>" once their first painted window is
+# saved; CLOCK_MONOTONIC is system-wide on Linux, so the parent can subtract its own spawn
+# time.  The baseline mirrors ui.app._screenshot: resize, show, process events, grab, save.
+BARE = """
+import sys, time
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.resize(1280, 820)
+window.show()
+QApplication.processEvents()
+image = window.grab()
+window.close()
+ok = image.save(sys.argv[1], "PNG")
+print("FIRST_PAINT", time.monotonic_ns(), file=sys.stderr, flush=True)
+sys.exit(0 if ok else 1)
+"""
+# The real entry point; the only addition is the same mark after its --screenshot is saved
+# (ui.app._screenshot shows the main window, processes events, grabs it and saves it).
+PROGRAM = """
+import sys, time
+import ui.app
+_shot = ui.app._screenshot
+def _marked(widget, target):
+    code = _shot(widget, target)
+    print("FIRST_PAINT", time.monotonic_ns(), file=sys.stderr, flush=True)
+    return code
+ui.app._screenshot = _marked
+sys.exit(ui.app.main(sys.argv[1:]))
+"""
+
+
+# ---------------------------------------------------------------------- start-up
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    first_paint_s: float  # spawn → first painted window saved
+    wall_s: float  # spawn → process gone (includes tear-down)
+    rss_mib: float  # peak resident memory of the child
+
+
+def _spawn(code: str, args: list[str], label: str) -> Run:
+    """Run ``python -c code args`` in a fresh, isolated home; wall time and peak RSS."""
+    home = Path(tempfile.mkdtemp(prefix="tt-bench-home-"))
+    try:
+        runtime = home / "runtime"
+        runtime.mkdir(mode=0o700)
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(home),
+            "XDG_CONFIG_HOME": str(home / "config"),
+            "XDG_DATA_HOME": str(home / "data"),
+            "XDG_CACHE_HOME": str(home / "cache"),
+            "XDG_RUNTIME_DIR": str(runtime),
+            "QT_QPA_PLATFORM": "offscreen",
+            "LANG": os.environ.get("LANG", "C.UTF-8"),
+        }
+        png = home / "first-paint.png"
+        err = home / "stderr.txt"
+        actions = [
+            (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+            (os.POSIX_SPAWN_OPEN, 1, str(err), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
+            (os.POSIX_SPAWN_DUP2, 1, 2),
+        ]
+        argv = (
+            [sys.executable, "-c", code, str(png), *args]
+            if code is BARE
+            else [sys.executable, "-c", code, *args, "--screenshot", str(png)]
+        )
+        os.chdir(ROOT)
+        started = time.monotonic_ns()
+        pid = os.posix_spawn(sys.executable, argv, env, file_actions=actions)
+        _, status, usage = os.wait4(pid, 0)
+        ended = time.monotonic_ns()
+        code_ = os.waitstatus_to_exitcode(status)
+        text = err.read_text(errors="replace")
+        marks = [line.split()[1] for line in text.splitlines() if line.startswith("FIRST_PAINT ")]
+        if code_ != 0 or not marks or not png.exists() or png.stat().st_size == 0:
+            raise RuntimeError(f"{label} failed (exit {code_}, no picture?):\n{text[-2000:]}")
+        return Run(
+            (int(marks[0]) - started) / 1e9, (ended - started) / 1e9, usage.ru_maxrss / 1024
+        )  # Linux: KiB
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def measure_startup(
+    records: dict[int, Path], repeats: int, progress: Callable[[str], None]
+) -> dict[str, list[Run]]:
+    from tracker import cli
+
+    view = ["--view", "timeline"] if "timeline" in getattr(cli, "GUI_VIEWS", ()) else []
+    subjects: dict[str, tuple[str, list[str]]] = {"bare": (BARE, [])}
+    for years in (10, 1):
+        subjects[f"program_{years}y"] = (PROGRAM, ["--db", str(records[years]), *view])
+    runs: dict[str, list[Run]] = {name: [] for name in subjects}
+    for name, (code, args) in subjects.items():  # warm the file cache; not counted
+        _spawn(code, args, name)
+    names = list(subjects)
+    for i in range(repeats):
+        order = names if i % 2 == 0 else names[::-1]  # A B C, C B A, … cancels drift
+        for name in order:
+            code, args = subjects[name]
+            runs[name].append(_spawn(code, args, name))
+        progress(f"start-up repeat {i + 1}/{repeats}")
+    return runs
+
+
+# ---------------------------------------------------------------------- painting
+
+
+@dataclass(slots=True)
+class PaintResult:
+    read_ms: float
+    build_ms: float
+    lanes: int
+    points: int
+    paint_ms: dict[str, float]
+
+
+def measure_paint(
+    records: dict[int, Path],
+    today: dt.date,
+    repeats: int,
+    build_repeats: int,
+    pictures: Path | None,
+) -> dict[int, PaintResult]:
+    """Read and lay out every record, then time repaints in rounds over all records and
+    both presets (so drift hits every record alike), after 3 warm-up rounds."""
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"  # painted into images; no display needed
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter
+
+    from tracker import timeline as layout
+    from tracker.store import Record
+    from ui.timeline.painter import TimelinePainter
+
+    _ = QGuiApplication.instance() or QGuiApplication([sys.argv[0]])
+
+    def clock() -> dt.datetime:
+        return dt.datetime.combine(today, dt.time(12, 0), tzinfo=dt.UTC)
+
+    timelines: dict[int, layout.Timeline] = {}
+    results: dict[int, PaintResult] = {}
+    for years, path in records.items():
+        record = Record.open(path, read_only=True, clock=clock)
+        try:
+            child_id = record.children()[0].id
+            assert child_id is not None
+            started = time.perf_counter()
+            data = (
+                record.phases(child_id),
+                record.milestones(child_id),
+                record.cns_visits(child_id),
+                record.counts(child_id),
+            )
+            read_ms = (time.perf_counter() - started) * 1000
+        finally:
+            record.close()
+        builds = []
+        for _ in range(build_repeats):
+            started = time.perf_counter()
+            timeline = layout.build(*data, today)
+            builds.append((time.perf_counter() - started) * 1000)
+        timelines[years] = timeline
+        points = sum(len(lane.series.points) for lane in timeline.lanes if lane.series)
+        results[years] = PaintResult(
+            read_ms, statistics.median(builds), len(timeline.lanes), points, {}
+        )
+
+    painter = TimelinePainter()
+    image = QImage(WIDTH, HEIGHT, QImage.Format.Format_ARGB32_Premultiplied)
+    rect = QRectF(0, 0, WIDTH, HEIGHT)
+    white = QColor("white")
+
+    def paint_once(timeline: layout.Timeline, x0: float, x1: float) -> float:
+        started = time.perf_counter()
+        image.fill(white)
+        p = QPainter(image)
+        painter.paint(p, rect, timeline, x0, x1)
+        p.end()
+        return (time.perf_counter() - started) * 1000
+
+    cases = [
+        (years, kind, layout.preset_range(kind, timelines[years]))
+        for years in timelines
+        for kind in ("3m", "all")
+    ]
+    samples: dict[tuple[int, str], list[float]] = {(y, k): [] for y, k, _ in cases}
+    for round_ in range(3 + repeats):
+        for years, kind, (x0, x1) in cases:
+            ms = paint_once(timelines[years], x0, x1)
+            if round_ >= 3:
+                samples[(years, kind)].append(ms)
+    for (years, kind), values in samples.items():
+        results[years].paint_ms[kind] = statistics.median(values)
+    if pictures is not None:
+        for years, kind, (x0, x1) in cases:
+            paint_once(timelines[years], x0, x1)
+            image.save(str(pictures / f"paint-{years}y-{kind}.png"), "PNG")
+    return results
+
+
+# ---------------------------------------------------------------------- report
+
+
+def _verdict(key: str, value: float) -> str:
+    return "met" if value <= GOALS[key] else "MISSED"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=7, help="start-up runs of each (≥5)")
+    parser.add_argument("--paint-repeats", type=int, default=15, help="repaints timed (≥15)")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep records already in bench/out instead of writing them anew",
+    )
+    args = parser.parse_args(argv)
+    repeats = max(args.repeats, 5)
+    paint_repeats = max(args.paint_repeats, 15)
+
+    def progress(text: str) -> None:
+        print(f"… {text}", file=sys.stderr, flush=True)
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    if not args.reuse:  # only what this script writes: records, their backups, pictures
+        for old in (*OUT.glob("record-*y*.sqlite"), *OUT.glob("paint-*.png")):
+            old.unlink()
+    today = DEFAULT_TODAY
+    records: dict[int, Path] = {}
+    made: dict[int, Made | None] = {}
+    for years in YEARS:
+        path = OUT / f"record-{years}y.sqlite"
+        records[years] = path
+        if args.reuse and path.exists():
+            made[years] = None
+            continue
+        path.unlink(missing_ok=True)
+        made[years] = make_record(years, path, today)
+        progress(f"wrote {path.name} in {made[years].seconds:.1f} s")  # type: ignore[union-attr]
+
+    runs = measure_startup(records, repeats, progress)
+    paints = measure_paint(records, today, paint_repeats, 5, OUT)
+    progress("painted the timelines")
+
+    def median(name: str, what: str) -> float:
+        return statistics.median(getattr(r, what) for r in runs[name])
+
+    bare_s, bare_mib = median("bare", "first_paint_s"), median("bare", "rss_mib")
+    prog_s, prog_mib = median("program_10y", "first_paint_s"), median("program_10y", "rss_mib")
+    result: dict[str, object] = {
+        "startup_ratio": round(prog_s / bare_s, 3),
+        "memory_ratio": round(prog_mib / bare_mib, 3),
+        "paint_ms_3mo_10y": round(paints[10].paint_ms["3m"], 3),
+        "paint_ms_all_10y": round(paints[10].paint_ms["all"], 3),
+        "scale_ratio_3mo": round(paints[10].paint_ms["3m"] / paints[1].paint_ms["3m"], 3),
+        "startup_s_bare": round(bare_s, 4),
+        "startup_s_program_10y": round(prog_s, 4),
+        "startup_s_program_1y": round(median("program_1y", "first_paint_s"), 4),
+        "startup_ratio_1y": round(median("program_1y", "first_paint_s") / bare_s, 3),
+        "process_s_bare": round(median("bare", "wall_s"), 4),
+        "process_s_program_10y": round(median("program_10y", "wall_s"), 4),
+        "process_ratio": round(median("program_10y", "wall_s") / median("bare", "wall_s"), 3),
+        "rss_mib_bare": round(bare_mib, 1),
+        "rss_mib_program_10y": round(prog_mib, 1),
+        "rss_mib_program_1y": round(median("program_1y", "rss_mib"), 1),
+        "memory_ratio_1y": round(median("program_1y", "rss_mib") / bare_mib, 3),
+    }
+    for years in YEARS:
+        pr = paints[years]
+        result[f"read_ms_{years}y"] = round(pr.read_ms, 2)
+        result[f"build_ms_{years}y"] = round(pr.build_ms, 2)
+        result[f"paint_ms_3mo_{years}y"] = round(pr.paint_ms["3m"], 3)
+        result[f"paint_ms_all_{years}y"] = round(pr.paint_ms["all"], 3)
+    result["goals"] = GOALS
+    result["goals_met"] = {
+        key: result[key] <= goal  # type: ignore[operator]
+        for key, goal in GOALS.items()
+    }
+    result["repeats"] = {"startup": repeats, "paint": paint_repeats}
+    try:
+        from PySide6 import __version__ as pyside_version
+    except ImportError:  # pragma: no cover
+        pyside_version = "?"
+    result["machine"] = {
+        "python": platform.python_version(),
+        "pyside6": pyside_version,
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+    }
+
+    lines = [
+        f"treatment-tracker benchmark · Python {platform.python_version()} · PySide6 "
+        f"{pyside_version} · {os.cpu_count()} CPUs · {platform.machine()}",
+        "",
+        "Records (bench/out, synthetic, today = " + today.isoformat() + ")",
+        f"  {'years':>5} {'counts':>7} {'values':>7} {'LPs':>5} {'phases':>7} "
+        f"{'milestones':>10} {'written in':>10}",
+    ]
+    for years in YEARS:
+        m = made[years]
+        if m is None:
+            lines.append(f"  {years:>5}  (reused {records[years].name})")
+        else:
+            lines.append(
+                f"  {years:>5} {m.counts:>7} {m.values:>7} {m.cns:>5} {m.phases:>7} "
+                f"{m.milestones:>10} {m.seconds:>9.1f}s"
+            )
+    lines += [
+        "",
+        f"Start-up (fresh processes, offscreen, interleaved, median of {repeats}): spawn → first "
+        "painted window saved; spawn → exit",
+        f"  {'':26} {'first paint s':>13} {'× bare':>7} {'exit s':>7} {'peak RSS MiB':>13} "
+        f"{'× bare':>7}",
+    ]
+    for name, label in (
+        ("bare", "bare QMainWindow"),
+        ("program_10y", "program, 10-year record"),
+        ("program_1y", "program, 1-year record"),
+    ):
+        s, mib = median(name, "first_paint_s"), median(name, "rss_mib")
+        lines.append(
+            f"  {label:26} {s:13.3f} {s / bare_s:7.2f} {median(name, 'wall_s'):7.3f} "
+            f"{mib:13.1f} {mib / bare_mib:7.2f}"
+        )
+    lines += [
+        "",
+        f"Timeline, {WIDTH}×{HEIGHT} QImage: read, layout (median of 5), repaint (median of "
+        f"{paint_repeats}, after 3 warm-up rounds; records and presets interleaved)",
+        f"  {'record':>6} {'read ms':>8} {'build ms':>9} {'points':>7} {'paint 3 mo ms':>14} "
+        f"{'paint all ms':>13}",
+    ]
+    for years in YEARS:
+        pr = paints[years]
+        lines.append(
+            f"  {years:>5}y {pr.read_ms:8.1f} {pr.build_ms:9.1f} {pr.points:7} "
+            f"{pr.paint_ms['3m']:14.2f} {pr.paint_ms['all']:13.2f}"
+        )
+    lines += ["", "Goals"]
+    for key, goal in GOALS.items():
+        value = float(result[key])  # type: ignore[arg-type]
+        lines.append(f"  {key:18} {value:10.3f}  goal ≤ {goal:<5} {_verdict(key, value)}")
+    print("\n".join(lines))
+    print(json.dumps(result, separators=(",", ":")))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

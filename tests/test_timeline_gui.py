@@ -1,0 +1,338 @@
+"""The timeline on screen and on paper: painting, zoom, pan, hover, click, keyboard, lanes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import shiboken6
+from conftest import TODAY
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSettings, Qt
+from PySide6.QtGui import (
+    QColor,
+    QHelpEvent,
+    QImage,
+    QMouseEvent,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QApplication, QToolTip
+from pytestqt.qtbot import QtBot
+
+from tracker import timeline as layout
+from tracker.analytes import format_number
+from tracker.demo import DIAGNOSIS_DAYS_AGO, build_demo
+from tracker.store import Record
+from ui.timeline.painter import TimelinePainter
+from ui.timeline.widget import Hit, TimelineWidget
+
+pytestmark = pytest.mark.gui
+
+
+# ---------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture
+def demo(record: Record) -> Record:
+    build_demo(record, TODAY)
+    return record
+
+
+@pytest.fixture
+def timeline(demo: Record) -> layout.Timeline:
+    child_id = demo.children()[0].id
+    assert child_id is not None
+    return layout.build(
+        demo.phases(child_id),
+        demo.milestones(child_id),
+        demo.cns_visits(child_id),
+        demo.counts(child_id),
+        TODAY,
+    )
+
+
+@pytest.fixture
+def widget(qtbot: QtBot, timeline: layout.Timeline) -> Iterator[TimelineWidget]:
+    w = TimelineWidget()
+    qtbot.addWidget(w)
+    w.resize(1200, 700)
+    w.set_timeline(timeline)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    QToolTip.hideText()
+    if shiboken6.isValid(w):
+        shiboken6.delete(w)
+
+
+def _plot(w: TimelineWidget) -> tuple[float, float]:
+    """Left edge and width of the time area, in widget pixels."""
+    style = w.painter.style
+    return style.title_width, w.width() - style.title_width - 8
+
+
+def _day_at(w: TimelineWidget, px: float) -> float:
+    left, width = _plot(w)
+    x0, x1 = w.visible_range()
+    return x0 + (px - left) / width * (x1 - x0)
+
+
+def _wheel(
+    w: TimelineWidget,
+    pos: QPointF,
+    dy: int,
+    modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
+) -> None:
+    event = QWheelEvent(
+        pos,
+        w.mapToGlobal(pos),
+        QPoint(0, 0),
+        QPoint(0, dy),
+        Qt.MouseButton.NoButton,
+        modifiers,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(w, event)
+
+
+def _clear_hit(w: TimelineWidget, kind: str) -> Hit:
+    """An item of ``kind`` whose centre picks that very item (nothing smaller on top)."""
+    for hit in w.hit_items():
+        if hit.ref.kind == kind and w.hit_at(hit.rect.center()) == hit:
+            return hit
+    raise AssertionError(f"no clickable {kind} in {w.visible_range()}")
+
+
+# ---------------------------------------------------------------------- painting
+
+
+def test_paints_a_range_into_an_image(qapp: QApplication, timeline: layout.Timeline) -> None:
+    image = QImage(1600, 900, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(QColor("white"))
+    blank = image.copy()
+    p = QPainter(image)
+    try:
+        geometry = TimelinePainter().paint(
+            p, QRectF(0, 0, 1600, 900), timeline, *layout.preset_range("3m", timeline)
+        )
+    finally:
+        p.end()
+    assert image != blank
+    assert set(geometry.lanes) == {lane.key for lane in timeline.lanes}
+    tops = [geometry.lanes[lane.key].top() for lane in timeline.lanes]
+    assert tops == sorted(tops)
+    assert all(r.bottom() <= 900 for r in geometry.lanes.values())
+
+
+def test_paints_a_range_into_a_pdf(widget: TimelineWidget, tmp_path: Path) -> None:
+    target = tmp_path / "timeline.pdf"
+    writer = QPdfWriter(str(target))
+    writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+    writer.setPageOrientation(QPageLayout.Orientation.Landscape)
+    writer.setResolution(150)
+    p = QPainter(writer)
+    try:
+        x0, x1 = layout.preset_range("all", widget.timeline)  # type: ignore[arg-type]
+        widget.render_range(p, QRectF(0, 0, writer.width(), writer.height()), x0, x1)
+    finally:
+        p.end()
+    data = target.read_bytes()
+    assert data.startswith(b"%PDF")
+    assert len(data) > 2000
+
+
+# ---------------------------------------------------------------------- zoom and pan
+
+
+def test_plus_and_minus_zoom_around_the_centre(qtbot: QtBot, widget: TimelineWidget) -> None:
+    x0, x1 = widget.visible_range()
+    with qtbot.waitSignal(widget.range_changed):
+        qtbot.keyClick(widget, Qt.Key.Key_Plus)
+    a0, a1 = widget.visible_range()
+    assert a1 - a0 == pytest.approx((x1 - x0) / 1.5)
+    assert (a0 + a1) / 2 == pytest.approx((x0 + x1) / 2)
+    qtbot.keyClick(widget, Qt.Key.Key_Minus)
+    qtbot.keyClick(widget, Qt.Key.Key_Minus)
+    b0, b1 = widget.visible_range()
+    assert b1 - b0 == pytest.approx((x1 - x0) * 1.5)
+    assert (b0 + b1) / 2 == pytest.approx((x0 + x1) / 2)
+
+
+def test_ctrl_wheel_zooms_around_the_pointer(widget: TimelineWidget) -> None:
+    left, width = _plot(widget)
+    pos = QPointF(left + width * 0.8, 300)
+    day = _day_at(widget, pos.x())
+    x0, x1 = widget.visible_range()
+    _wheel(widget, pos, 240, Qt.KeyboardModifier.ControlModifier)  # two notches in
+    a0, a1 = widget.visible_range()
+    assert a1 - a0 == pytest.approx((x1 - x0) / 1.25**2)
+    assert _day_at(widget, pos.x()) == pytest.approx(day)  # the day under the pointer stays
+    _wheel(widget, pos, -120, Qt.KeyboardModifier.ControlModifier)  # one notch out
+    b0, b1 = widget.visible_range()
+    assert b1 - b0 == pytest.approx((a1 - a0) * 1.25)
+    assert _day_at(widget, pos.x()) == pytest.approx(day)
+
+
+def test_arrows_and_wheel_pan(qtbot: QtBot, widget: TimelineWidget) -> None:
+    x0, x1 = widget.visible_range()
+    days = x1 - x0
+    qtbot.keyClick(widget, Qt.Key.Key_Right)
+    assert widget.visible_range() == pytest.approx((x0 + days * 0.1, x1 + days * 0.1))
+    qtbot.keyClick(widget, Qt.Key.Key_Left)
+    assert widget.visible_range() == pytest.approx((x0, x1))
+    qtbot.keyClick(widget, Qt.Key.Key_PageDown)
+    assert widget.visible_range() == pytest.approx((x0 + days * 0.9, x1 + days * 0.9))
+    qtbot.keyClick(widget, Qt.Key.Key_PageUp)
+    _wheel(widget, QPointF(600, 300), 120)  # wheel up: back in time, zoom unchanged
+    assert widget.visible_range() == pytest.approx((x0 - days * 0.1, x1 - days * 0.1))
+
+
+def test_drag_pans_and_does_not_open_anything(qtbot: QtBot, widget: TimelineWidget) -> None:
+    x0, x1 = widget.visible_range()
+    _, width = _plot(widget)
+    start, end = QPointF(700, 400), QPointF(800, 400)
+    with qtbot.assertNotEmitted(widget.item_activated):
+        qtbot.mousePress(widget, Qt.MouseButton.LeftButton, pos=start.toPoint())
+        move = QMouseEvent(
+            QEvent.Type.MouseMove,
+            end,
+            widget.mapToGlobal(end),
+            Qt.MouseButton.NoButton,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
+        QApplication.sendEvent(widget, move)
+        qtbot.mouseRelease(widget, Qt.MouseButton.LeftButton, pos=end.toPoint())
+    shift = (x1 - x0) * 100 / width
+    assert widget.visible_range() == pytest.approx((x0 - shift, x1 - shift))
+
+
+def test_home_and_end_go_to_the_first_and_last_item(qtbot: QtBot, widget: TimelineWidget) -> None:
+    timeline = widget.timeline
+    assert timeline is not None
+    x0, x1 = widget.visible_range()
+    qtbot.keyClick(widget, Qt.Key.Key_Home)
+    assert widget.visible_range() == pytest.approx(
+        (timeline.first - 1, timeline.first - 1 + (x1 - x0))
+    )
+    qtbot.keyClick(widget, Qt.Key.Key_End)
+    assert widget.visible_range() == pytest.approx(
+        (timeline.last + 1 - (x1 - x0), timeline.last + 1)
+    )
+
+
+# ---------------------------------------------------------------------- hover, click, keys
+
+
+def test_hovering_a_result_shows_its_date_value_and_unit(
+    widget: TimelineWidget, demo: Record
+) -> None:
+    hit = _clear_hit(widget, "count")
+    timeline = widget.timeline
+    assert timeline is not None
+    series, point = next(
+        (lane.series, pt)
+        for lane in timeline.lanes
+        if lane.series is not None
+        for pt in lane.series.points
+        if pt.ref == hit.ref and pt.tooltip == hit.tooltip
+    )
+    pos = hit.rect.center().toPoint()
+    QApplication.sendEvent(widget, QHelpEvent(QEvent.Type.ToolTip, pos, widget.mapToGlobal(pos)))
+    shown = QToolTip.text()
+    assert shown == hit.tooltip
+    assert demo.count(hit.ref.id).taken_date.isoformat() in shown
+    assert format_number(point.y) in shown
+    assert series.unit in shown
+
+
+def test_hovering_empty_time_shows_the_day(widget: TimelineWidget) -> None:
+    left, width = _plot(widget)
+    for px in range(int(left) + 5, int(left + width), 7):
+        pos = QPoint(px, widget.height() - 3)  # the very bottom: below every item
+        if widget.hit_at(QPointF(pos)) is None:
+            break
+    QApplication.sendEvent(widget, QHelpEvent(QEvent.Type.ToolTip, pos, widget.mapToGlobal(pos)))
+    assert QToolTip.text().startswith(layout.date_of(_day_at(widget, pos.x())).isoformat())
+
+
+@pytest.mark.parametrize("kind", ["milestone", "cns", "phase", "count"])
+def test_clicking_an_item_opens_it(qtbot: QtBot, widget: TimelineWidget, kind: str) -> None:
+    if kind == "milestone":  # the demo's milestones lie in its first months
+        diagnosis = layout.x_of(TODAY - dt.timedelta(days=DIAGNOSIS_DAYS_AGO))
+        widget.set_range(diagnosis + 20, diagnosis + 60)
+    hit = _clear_hit(widget, kind)
+    with qtbot.waitSignal(widget.item_activated) as blocker:
+        qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=hit.rect.center().toPoint())
+    assert blocker.args == [hit.ref]
+    assert widget.focused_item() == hit
+
+
+def test_tab_walks_the_items_and_enter_opens_one(qtbot: QtBot, widget: TimelineWidget) -> None:
+    hits = widget.hit_items()
+    assert len(hits) >= 3
+    widget.setFocus()
+    qtbot.keyClick(widget, Qt.Key.Key_Tab)
+    assert widget.focused_item() == hits[0]
+    qtbot.keyClick(widget, Qt.Key.Key_Tab)
+    assert widget.focused_item() == hits[1]
+    with qtbot.waitSignal(widget.item_activated) as blocker:
+        qtbot.keyClick(widget, Qt.Key.Key_Return)
+    assert blocker.args == [hits[1].ref]
+    qtbot.keyClick(widget, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert widget.focused_item() == hits[0]
+    with qtbot.waitSignal(widget.item_activated) as blocker:
+        qtbot.keyClick(widget, Qt.Key.Key_Enter)
+    assert blocker.args == [hits[0].ref]
+
+
+def test_items_are_listed_left_to_right(widget: TimelineWidget) -> None:
+    lefts = [h.rect.left() for h in widget.hit_items()]
+    assert lefts == sorted(lefts)
+    left, width = _plot(widget)
+    assert all(
+        left - 20 <= h.rect.center().x() <= left + width + 20
+        for h in widget.hit_items()
+        if h.ref.kind != "phase"
+    )
+
+
+# ---------------------------------------------------------------------- the view
+
+
+def test_lane_filter_hides_a_lane_and_is_remembered(
+    qtbot: QtBot,
+    demo: Record,
+    tmp_path: Path,
+) -> None:
+    from ui.bridge import RecordBridge
+    from ui.timeline.view import TimelineView
+
+    ini = str(tmp_path / "timeline.ini")
+    bridge = RecordBridge(demo)
+    first = TimelineView(bridge, QSettings(ini, QSettings.Format.IniFormat))
+    qtbot.addWidget(first)
+    assert first.widget.timeline is not None
+    assert first.widget.timeline.lane("cns") is not None
+    first.lane_actions["cns"].trigger()  # untick "Lumbar punctures"
+    assert "cns" not in first.shown_lanes()
+    assert first.widget.timeline.lane("cns") is None
+    assert first.widget.timeline.lane("phases") is not None
+
+    again = TimelineView(bridge, QSettings(ini, QSettings.Format.IniFormat))
+    qtbot.addWidget(again)
+    assert not again.lane_actions["cns"].isChecked()
+    assert again.lane_actions["phases"].isChecked()
+    assert again.widget.timeline is not None
+    assert again.widget.timeline.lane("cns") is None
+    again.lane_actions["cns"].trigger()  # and back
+    assert again.widget.timeline.lane("cns") is not None
+    other = TimelineView(bridge, QSettings(ini, QSettings.Format.IniFormat))
+    qtbot.addWidget(other)
+    assert other.lane_actions["cns"].isChecked()
