@@ -310,3 +310,9 @@ def one(path: Path, sql: str, params: tuple[Any, ...] = ()) -> dict[str, Any]:
     found = rows(path, sql, params)
     assert len(found) == 1, f"expected one row, found {found!r}"
     return found[0]
+
+
+def refresh_views(window: Any) -> None:
+    """Views on tabs not showing refresh when shown; bring them all up to date now."""
+    for view in (window.phases_view, window.counts_view, window.cns_view, window.agenda_view):
+        view.ensure_fresh()

@@ -105,6 +105,8 @@ def test_units_menu_changes_table_and_is_remembered(qtbot, window, record, child
         )
     )
     view = window.counts_view
+    window.show_view("counts")
+    view.ensure_fresh()
     column = view.model.analyte_column("hgb")
     assert view.model.index(0, column).data().startswith("9.5 g/dL")
     window.unit_actions[UnitPreference.SI].trigger()

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from gui_helpers import activate, blood_count, drive_modal, one, press, rows
+from gui_helpers import activate, blood_count, drive_modal, one, press, refresh_views, rows
 from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtGui import QImage, QKeySequence
 from PySide6.QtWidgets import QApplication
@@ -126,6 +126,7 @@ def test_switching_child_updates_header_and_views(qtbot, filled, bridge, interac
     switcher = window.header.switcher
     assert switcher.isVisible()
     assert [switcher.itemText(i) for i in range(switcher.count())] == ["Mila", "Noah"]
+    refresh_views(window)
     assert window.counts_view.model.rowCount() == 2
     assert window.phases_view.phases.model.rowCount() == 2
 
@@ -135,6 +136,7 @@ def test_switching_child_updates_header_and_views(qtbot, filled, bridge, interac
     assert window.header.name.text() == "Noah"
     assert window.header.age.text() == "Age 8 months 22 days"
     assert "250 10^9/L" in window.header.counts.text()
+    refresh_views(window)
     assert [r.id for r in window.counts_view.model.items()] == [
         r.id for r in bridge.record.counts(noah.id)
     ]
@@ -145,6 +147,7 @@ def test_switching_child_updates_header_and_views(qtbot, filled, bridge, interac
 
     qtbot.keyClick(switcher, Qt.Key.Key_Up)
     assert window.header.name.text() == "Mila"
+    refresh_views(window)
     assert window.counts_view.model.rowCount() == 2
     assert window.cns_view.model.rowCount() == 2
     window.close()
@@ -178,6 +181,7 @@ def test_delete_child_asks_first_and_undo_restores(
     assert all(rows(record_path, f"SELECT * FROM {t}") == [] for t in tables)
     assert bridge.current_child() is None
     assert window.header.name.text() == "No child yet"
+    refresh_views(window)
     assert window.counts_view.model.rowCount() == 0
     assert not window.actions_[ActionId.ADD_COUNT].isEnabled()
     undo = window.actions_[ActionId.UNDO]
@@ -187,6 +191,7 @@ def test_delete_child_asks_first_and_undo_restores(
     assert {t: rows(record_path, f"SELECT * FROM {t} ORDER BY id") for t in tables} == before
     assert bridge.child_id == child_id
     assert window.header.name.text() == "Mila"
+    refresh_views(window)
     assert window.counts_view.model.rowCount() == 2
     assert window.actions_[ActionId.ADD_COUNT].isEnabled()
 
@@ -377,6 +382,7 @@ def test_every_table_model_passes_the_model_tester(qtmodeltester, filled, window
         qtmodeltester.check(model)  # stays attached: the reload below is checked too
         before = model.rowCount()
         changes[name]()
+        refresh_views(window)
         assert model.rowCount() == before + 1, name
 
 

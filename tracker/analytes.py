@@ -13,6 +13,7 @@ L/L for haematocrit, ×10¹²/L for red cells, % for percentages.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -46,11 +47,8 @@ class Analyte:
     aliases: tuple[str, ...] = ()
 
     def unit(self, text: str) -> Unit | None:
-        key = unit_key(text)
-        for unit in self.units:
-            if key == unit_key(unit.label) or key in (unit_key(s) for s in unit.spellings):
-                return unit
-        return None
+        """The unit a spelling stands for (cached: called for every value shown)."""
+        return _unit_of(self, text)
 
     @property
     def default_unit(self) -> Unit:
@@ -354,6 +352,16 @@ CODES: tuple[str, ...] = tuple(a.code for a in ANALYTES)
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 
 
+@functools.lru_cache(maxsize=4096)
+def _unit_of(a: Analyte, text: str) -> Unit | None:
+    key = unit_key(text)
+    for unit in a.units:
+        if key == unit_key(unit.label) or key in (unit_key(s) for s in unit.spellings):
+            return unit
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
 def unit_key(text: str) -> str:
     """A comparison key for a unit spelling: case, spaces, µ/u/mc, ×/x/*, ^ and superscripts."""
     s = text.strip().translate(_SUPERSCRIPTS).lower()

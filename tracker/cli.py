@@ -11,10 +11,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from tracker.model import Child
 from tracker.store import Record, RecordError
 from tracker.store.record import system_clock
 
@@ -57,8 +58,42 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser("export", help="export the whole record to a file")
     export.add_argument("--db", dest="sub_db", metavar="FILE", type=Path, required=True)
-    export.add_argument("--format", choices=("json",), required=True)
+    export.add_argument("--format", choices=("json", "csv"), required=True)
     export.add_argument("out", metavar="OUT", type=Path)
+
+    imp = sub.add_parser(
+        "import-counts",
+        help="import blood counts from a laboratory's CSV file (docs/csv-format.md)",
+    )
+    imp.add_argument("--db", dest="sub_db", metavar="FILE", type=Path, required=True)
+    imp.add_argument(
+        "--child", metavar="NAME", help="whose counts they are (needed with several children)"
+    )
+    imp.add_argument(
+        "--dry-run", action="store_true", help="show what would be imported; change nothing"
+    )
+    imp.add_argument(
+        "--skip-bad",
+        action="store_true",
+        help="import the other rows when some are wrong (each is still listed)",
+    )
+    order = imp.add_mutually_exclusive_group()
+    order.add_argument(
+        "--dayfirst",
+        dest="dayfirst",
+        action="store_const",
+        const=True,
+        default=None,
+        help="dates such as 03/04/2026 are day-first (3 April)",
+    )
+    order.add_argument(
+        "--monthfirst",
+        dest="dayfirst",
+        action="store_const",
+        const=False,
+        help="dates such as 03/04/2026 are month-first (March 4)",
+    )
+    imp.add_argument("csv", metavar="CSV", type=Path)
 
     check = sub.add_parser("check", help="check the record's integrity and format version")
     check.add_argument("--db", dest="sub_db", metavar="FILE", type=Path, required=True)
@@ -77,7 +112,9 @@ def run(
         if args.command == "make-demo":
             return _make_demo(args.file, today or system_clock().date(), out)
         if args.command == "export":
-            return _export(args.sub_db, args.out, out)
+            return _export(args.sub_db, args.out, out, args.format)
+        if args.command == "import-counts":
+            return _import_counts(args, out, err, today)
         if args.command == "check":
             return _check(args.sub_db, out, err)
     except RecordError as exc:
@@ -101,15 +138,98 @@ def _make_demo(path: Path, today: dt.date, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _export(db: Path, target: Path, out: TextIO) -> int:
+def _export(db: Path, target: Path, out: TextIO, fmt: str = "json") -> int:
+    from tracker.io.csv_export import write_csv
     from tracker.io.json_export import write_json
 
     if target.is_dir():
         raise RecordError(f"{target} is a folder; give a file name for the export.")
     with Record.open(db, read_only=True) as record:
+        if fmt == "csv":
+            n = write_csv(record, target)
+            print(f"Exported {n} blood count value(s) from {db} to {target}", file=out)
+            return EXIT_OK
         write_json(record, target, system_clock())
     print(f"Exported {db} to {target}", file=out)
     return EXIT_OK
+
+
+def _import_counts(
+    args: argparse.Namespace, out: TextIO, err: TextIO, today: dt.date | None
+) -> int:
+    """Bad rows are listed on stderr, one "line N: reason" each; the summary goes to stdout."""
+    from tracker.io.csv_import import (
+        UnreadableCsv,
+        apply_import,
+        plan_import,
+        read_csv,
+        summary_lines,
+    )
+
+    path: Path = args.csv
+    data = path.read_bytes()
+    try:
+        parsed = read_csv(data, dayfirst=args.dayfirst)
+    except UnreadableCsv as exc:
+        print(f"treatment-tracker: {path}: {exc}", file=err)
+        return EXIT_PROBLEM
+    if parsed.needs_date_order:
+        print(
+            f"treatment-tracker: {path}: {parsed.date_order_question()} "
+            "Run again with --dayfirst or --monthfirst.",
+            file=err,
+        )
+        return EXIT_PROBLEM
+    with Record.open(args.sub_db, read_only=args.dry_run, clock=_clock(today)) as record:
+        child = _choose_child(record, args.child)
+        plan = plan_import(parsed, record, child, source=f"imported from {path.name}")
+        for problem in plan.problems:
+            print(problem, file=err)
+        if plan.problems and not args.skip_bad:
+            print(
+                f"treatment-tracker: {len(plan.bad_lines)} bad row(s) in {path}; nothing was "
+                "imported. Correct them, or run again with --skip-bad to import the other rows.",
+                file=err,
+            )
+            return EXIT_PROBLEM
+        print(f"Read {path}: {parsed.describe()}; {parsed.rows} row(s).", file=out)
+        if args.dry_run:
+            print("Dry run: nothing was written.", file=out)
+        else:
+            apply_import(plan, record, skip_bad=args.skip_bad)
+        for line in summary_lines(plan, applied=not args.dry_run):
+            print(line, file=out)
+    return EXIT_OK
+
+
+def _clock(today: dt.date | None) -> Callable[[], dt.datetime]:
+    if today is None:
+        return system_clock
+    noon = dt.datetime.combine(today, dt.time(12), tzinfo=dt.UTC)
+    return lambda: noon
+
+
+def _choose_child(record: Record, name: str | None) -> Child:
+    children = record.children()
+    if not children:
+        raise RecordError("The record has no child yet; add the child in the program first.")
+    names = ", ".join(c.name for c in children)
+    if name is None:
+        if len(children) == 1:
+            return children[0]
+        raise RecordError(
+            f"The record has {len(children)} children ({names}); choose one with --child NAME."
+        )
+    wanted = name.strip().casefold()
+    matches = [c for c in children if c.name.strip().casefold() == wanted]
+    if not matches:
+        raise RecordError(f'There is no child called "{name}" in the record; it has: {names}.')
+    if len(matches) > 1:
+        raise RecordError(
+            f'{len(matches)} children are called "{name}"; give them different names in the '
+            "program first."
+        )
+    return matches[0]
 
 
 def _check(db: Path, out: TextIO, err: TextIO) -> int:
@@ -138,6 +258,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Headless entry point (tests, scripts): subcommands only."""
     args = build_parser().parse_args(argv)
     if not args.command:
-        print("treatment-tracker: give a command (make-demo, export, check)", file=sys.stderr)
+        print(
+            "treatment-tracker: give a command (make-demo, export, import-counts, check)",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     return run(args)

@@ -74,6 +74,7 @@ class Span:
     ref: Ref
     tooltip: str
     start: dt.date
+    plan_x1: float | None = None  # started, not ended: the planned rest, drawn hatched
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +125,7 @@ class Series:
     y_min: float
     y_max: float
     gap_days: float  # points further apart than this are not joined
+    xs: list[float] = field(default_factory=list)
 
     def scale(self, x0: float, x1: float) -> tuple[float, float]:
         """The y range for the days [x0, x1]: 0 to a round number above what is visible
@@ -140,7 +142,9 @@ class Series:
 
     def visible_slice(self, x0: float, x1: float) -> tuple[int, int]:
         """Indices [i, j) of points inside [x0, x1], plus one neighbour each side for lines."""
-        xs = [p.x for p in self.points]
+        if len(self.xs) != len(self.points):  # kept sorted beside the points for bisection
+            self.xs = [p.x for p in self.points]
+        xs = self.xs
         i = max(bisect.bisect_left(xs, x0) - 1, 0)
         j = min(bisect.bisect_right(xs, x1) + 1, len(xs))
         return i, j
@@ -154,12 +158,15 @@ class Lane:
     spans: list[Span] = field(default_factory=list)
     marks: list[Mark] = field(default_factory=list)
     series: Series | None = None
+    mark_xs: list[float] = field(default_factory=list)
 
     def visible_spans(self, x0: float, x1: float) -> list[Span]:
-        return [s for s in self.spans if s.x1 >= x0 and s.x0 <= x1]
+        return [s for s in self.spans if (s.plan_x1 or s.x1) >= x0 and s.x0 <= x1]
 
     def visible_marks(self, x0: float, x1: float) -> list[Mark]:
-        xs = [m.x for m in self.marks]
+        if len(self.mark_xs) != len(self.marks):
+            self.mark_xs = [m.x for m in self.marks]
+        xs = self.mark_xs
         return self.marks[bisect.bisect_left(xs, x0) : bisect.bisect_right(xs, x1)]
 
 
@@ -419,7 +426,7 @@ def build(
             raise ValueError(f"unknown lane {key!r}")
         out.append(lane)
         xs.extend(s.x0 for s in lane.spans)
-        xs.extend(s.x1 for s in lane.spans)
+        xs.extend(s.plan_x1 or s.x1 for s in lane.spans)
         xs.extend(m.x for m in lane.marks)
         if lane.series and lane.series.points:
             xs.append(lane.series.points[0].x)
@@ -428,20 +435,30 @@ def build(
 
 
 def _phase_lane(phases: Sequence[Phase], today: dt.date) -> Lane:
-    items: list[tuple[float, float, Phase, bool, bool]] = []
+    """A started phase with no actual end is solid up to today (it is running), then
+    hatched up to its planned end; a phase not started yet is hatched throughout."""
+    items: list[tuple[float, float, Phase, bool, bool, float | None]] = []
     for p in phases:
         start = p.start
         if start is None:
             continue
         planned = p.actual_start is None
-        end = p.end
-        open_ended = end is None
+        plan_x1: float | None = None
+        if planned:
+            end = p.planned_end
+        elif p.actual_end is not None:
+            end = p.actual_end
+        else:
+            end = max(today, start)
+            if p.planned_end is not None and p.planned_end > end:
+                plan_x1 = x_of(p.planned_end) + 1
+        open_ended = end is None or (not planned and p.actual_end is None and plan_x1 is None)
         if end is None:
             end = max(today, start)
-        items.append((x_of(start), x_of(end) + 1, p, planned, open_ended))
-    rows = pack([(a, b) for a, b, *_ in items])
+        items.append((x_of(start), x_of(end) + 1, p, planned, open_ended, plan_x1))
+    rows = pack([(a, plan or b) for a, b, _p, _pl, _o, plan in items])
     spans = []
-    for (x0, x1, p, planned, open_ended), row in zip(items, rows, strict=True):
+    for (x0, x1, p, planned, open_ended, plan_x1), row in zip(items, rows, strict=True):
         assert p.id is not None
         spans.append(
             Span(
@@ -455,6 +472,7 @@ def _phase_lane(phases: Sequence[Phase], today: dt.date) -> Lane:
                 Ref("phase", p.id),
                 _phase_tooltip(p, planned),
                 p.start or dt.date.min,
+                plan_x1,
             )
         )
     spans.sort(key=lambda s: s.x0)
@@ -643,19 +661,22 @@ def _series_lane(
 
 
 def _merge_bands(bands: list[Band], points: list[Point]) -> list[Band]:
-    """Consecutive results with the same printed range become one band from first to last."""
+    """Results with the same printed range become one band from first to last, even when
+    another lab's results (with another range) come in between; a gap of more than 45
+    days starts a new band."""
+    open_: dict[tuple[float | None, float | None], Band] = {}
     merged: list[Band] = []
     for b in bands:
-        if (
-            merged
-            and merged[-1].low == b.low
-            and merged[-1].high == b.high
-            and (b.x0 - merged[-1].x1 <= 45)
-        ):
-            last = merged[-1]
-            merged[-1] = Band(last.x0, b.x1, last.low, last.high)
+        key = (b.low, b.high)
+        last = open_.get(key)
+        if last is not None and b.x0 - last.x1 <= 45:
+            open_[key] = Band(last.x0, b.x1, last.low, last.high)
         else:
-            merged.append(b)
+            if last is not None:
+                merged.append(last)
+            open_[key] = b
+    merged.extend(open_.values())
+    merged.sort(key=lambda b: b.x0)
     return [Band(b.x0 - 0.5, b.x1 + 0.5, b.low, b.high) for b in merged]
 
 

@@ -75,9 +75,18 @@ class RecordBridge(QObject):
         self.undo_stack = QUndoStack(self)
         self._child_id: int | None = None
         self.unit_preference = UnitPreference.AS_REPORTED
+        self._counts_cache: dict[int, list[CountResult]] = {}
         children = record.children()
         if children:
             self._child_id = children[0].id
+
+    def counts(self, child_id: int) -> list[CountResult]:
+        """The child's blood counts, read once and kept until the next change."""
+        cached = self._counts_cache.get(child_id)
+        if cached is None:
+            cached = self.record.counts(child_id)
+            self._counts_cache[child_id] = cached
+        return list(cached)
 
     def set_unit_preference(self, preference: UnitPreference) -> None:
         if preference is not self.unit_preference:
@@ -104,6 +113,8 @@ class RecordBridge(QObject):
             self.child_selected.emit(child_id)
 
     def _emit(self, changes: Changes) -> None:
+        if changes.counts or changes.children:
+            self._counts_cache.clear()
         if changes.children and self.current_child() is None:
             children = self.record.children()
             self._child_id = children[0].id if children else None

@@ -137,7 +137,7 @@ class HeaderWidget(QFrame):
         self.counts.setText(self._glance(child.id))
 
     def _glance(self, child_id: int) -> str:
-        results = self.bridge.record.counts(child_id)
+        results = self.bridge.record.recent_counts(child_id)
         if not results:
             return self.tr("No blood counts yet")
         cells: list[str] = []

@@ -18,7 +18,7 @@ from ui.header import HeaderWidget
 from ui.interaction import Interaction
 from ui.settings import Settings
 from ui.timeline.view import TimelineView
-from ui.views.lists import AgendaView, CnsView, CountsView, PhasesView
+from ui.views.lists import AgendaView, CnsView, CountsView, PhasesView, RecordView
 
 VIEW_NAMES = ("timeline", "phases", "counts", "cns", "agenda")
 
@@ -213,9 +213,14 @@ class MainWindow(QMainWindow):
     def _view_changed(self, index: int) -> None:
         if 0 <= index < len(VIEW_NAMES):
             self.settings.last_view = VIEW_NAMES[index]
+        view = self.views.widget(index)
+        if isinstance(view, RecordView):
+            view.ensure_fresh()
 
     def _add(self, what: str) -> None:
         """Add from the menu: the editor opens over whichever view is showing."""
+        for view in (self.phases_view, self.counts_view, self.cns_view, self.agenda_view):
+            view.ensure_fresh()  # the editor takes defaults (units, lab) from the view
         if what == "phase":
             self.phases_view.edit_phase(None)
         elif what == "milestone":
@@ -232,6 +237,8 @@ class MainWindow(QMainWindow):
     def open_item(self, ref: Ref) -> None:
         """Open the editor of an item chosen on the timeline."""
         record = self.bridge.record
+        for view in (self.phases_view, self.counts_view, self.cns_view):
+            view.ensure_fresh()
         try:
             if ref.kind == "phase":
                 self.phases_view.edit_phase(record.phase(ref.id))

@@ -413,6 +413,26 @@ class Record:
             by_result.setdefault(v["result_id"], []).append(_count_value(v))
         return [_count_result(r, by_result.get(r["id"], [])) for r in results]
 
+    def recent_counts(self, child_id: int, limit: int = 30) -> list[CountResult]:
+        """The ``limit`` newest blood counts, oldest first (for the header at a glance)."""
+        results = self._q(
+            "SELECT * FROM (SELECT * FROM count_result WHERE child_id = ? "
+            "ORDER BY taken_date DESC, coalesce(taken_time, '') DESC, id DESC LIMIT ?) "
+            "ORDER BY taken_date, coalesce(taken_time, ''), id",
+            (child_id, limit),
+        )
+        ids = [r["id"] for r in results]
+        marks = ", ".join("?" for _ in ids)
+        values = (
+            self._q(f"SELECT * FROM count_value WHERE result_id IN ({marks}) ORDER BY id", ids)
+            if ids
+            else []
+        )
+        by_result: dict[int, list[CountValue]] = {}
+        for v in values:
+            by_result.setdefault(v["result_id"], []).append(_count_value(v))
+        return [_count_result(r, by_result.get(r["id"], [])) for r in results]
+
     def count(self, result_id: int) -> CountResult:
         rows = self._q("SELECT * FROM count_result WHERE id = ?", (result_id,))
         if not rows:
@@ -425,6 +445,37 @@ class Record:
         errors = forms.validate_count(result, child, self.today())
         if errors:
             raise ValidationFailed(errors)
+        with self._write("save the blood count") as conn:
+            saved = self._write_count(conn, result)
+        return saved, Changes(counts=True)
+
+    def save_counts(self, results: Sequence[CountResult]) -> Changes:
+        """Save many blood counts (an import) in ONE transaction: all of them or none.
+
+        Each is validated like :meth:`save_count` before anything is written; the
+        first that breaks a rule raises :class:`ValidationFailed` (keys prefixed
+        with its position, ``"3:taken_date"``) and the record is unchanged.
+        """
+        if not results:
+            return Changes()
+        today = self.today()
+        children: dict[int, Child] = {}
+        for i, result in enumerate(results):
+            if result.child_id not in children:
+                children[result.child_id] = self.child(result.child_id)
+            errors = forms.validate_count(result, children[result.child_id], today)
+            if errors:
+                when = result.taken_date.isoformat()
+                raise ValidationFailed(
+                    {f"{i}:{k}": f"Blood count of {when}: {m}" for k, m in errors.items()}
+                )
+        with self._write("save the blood counts") as conn:
+            for result in results:
+                self._write_count(conn, result)
+        return Changes(counts=True)
+
+    def _write_count(self, conn: sqlite3.Connection, result: CountResult) -> CountResult:
+        """Insert or update one result and its values inside the caller's transaction."""
         cols = {
             "child_id": result.child_id,
             "taken_date": result.taken_date.isoformat(),
@@ -433,39 +484,37 @@ class Record:
             "note": result.note,
         }
         saved_values: list[CountValue] = []
-        with self._write("save the blood count") as conn:
-            row_id, uid = self._upsert(conn, "count_result", result.id, result.uid, cols)
+        row_id, uid = self._upsert(conn, "count_result", result.id, result.uid, cols)
+        existing: dict[str, tuple[int, str]] = {}
+        if result.id is not None:
             existing = {
                 r["analyte"]: (r["id"], r["uid"])
                 for r in conn.execute(
                     "SELECT id, uid, analyte FROM count_value WHERE result_id = ?", (row_id,)
                 )
             }
-            for v in result.values:
-                vcols = {
-                    "result_id": row_id,
-                    "analyte": v.analyte,
-                    "value_text": v.value_text,
-                    "unit": v.unit,
-                    "value": v.value,
-                    "comparator": v.comparator.value,
-                    "normalised_value": v.normalised_value,
-                    "canonical_unit": v.canonical_unit,
-                    "range_text": v.range_text,
-                    "range_low": v.range_low,
-                    "range_high": v.range_high,
-                }
-                old = existing.pop(v.analyte, None)
-                vid, vuid = self._upsert(
-                    conn, "count_value", old[0] if old else None, old[1] if old else v.uid, vcols
-                )
-                saved_values.append(replace(v, uid=vuid))
-            for vid, _ in existing.values():
-                conn.execute("DELETE FROM count_value WHERE id = ?", (vid,))
-        return (
-            replace(result, id=row_id, uid=uid, values=tuple(saved_values)),
-            Changes(counts=True),
-        )
+        for v in result.values:
+            vcols = {
+                "result_id": row_id,
+                "analyte": v.analyte,
+                "value_text": v.value_text,
+                "unit": v.unit,
+                "value": v.value,
+                "comparator": v.comparator.value,
+                "normalised_value": v.normalised_value,
+                "canonical_unit": v.canonical_unit,
+                "range_text": v.range_text,
+                "range_low": v.range_low,
+                "range_high": v.range_high,
+            }
+            old = existing.pop(v.analyte, None)
+            _, vuid = self._upsert(
+                conn, "count_value", old[0] if old else None, old[1] if old else v.uid, vcols
+            )
+            saved_values.append(replace(v, uid=vuid))
+        for vid, _ in existing.values():
+            conn.execute("DELETE FROM count_value WHERE id = ?", (vid,))
+        return replace(result, id=row_id, uid=uid, values=tuple(saved_values))
 
     def delete_count(self, result_id: int) -> Deleted:
         r = self.count(result_id)

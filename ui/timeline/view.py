@@ -151,7 +151,7 @@ class TimelineView(QWidget):
             record.phases(child_id),
             record.milestones(child_id),
             record.cns_visits(child_id),
-            record.counts(child_id),
+            self.bridge.counts(child_id),
             record.today(),
             thresholds=thresholds,
             team_thresholds=record.thresholds(child_id),

@@ -1,0 +1,133 @@
+"""Blood counts as a CSV table, one row per value, for spreadsheets and the team.
+
+Columns (``docs/csv-format.md`` is the contract): child, date, time, analyte,
+value, unit, normalised_value, canonical_unit, lab_range, flag, source.
+
+* UTF-8 **without** a byte-order mark, comma-separated, CRLF line ends
+  (RFC 4180), a header row.  Spreadsheet programs that guess Windows-1252
+  should open it through their import dialog (Excel: Data › From Text/CSV).
+* ``value`` and ``unit`` are what the family or the lab wrote (a decimal comma
+  becomes a point so that every reader sees one number); ``normalised_value``
+  is in ``canonical_unit``.  Zeros stay ``0``, never an empty cell.
+* ``flag`` is worked out from the lab's range (``ranges.flag``, as the counts
+  table does): ``L`` below it, ``H`` above it, empty inside it, when it cannot
+  be told (``<5`` against a lower limit of 1) or when there is no lab range.
+  The record keeps the range, not the printed flag.
+* A text cell beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+  return is prefixed with ``'`` so that a spreadsheet shows it as text instead
+  of running it as a formula (CSV formula injection).  The importer removes the
+  prefix again.
+
+The file is replaced atomically (``json_export.write_atomically``: private
+temp file, fsync, rename; the old file is untouched on failure).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+from tracker import analytes, ranges
+from tracker.io.json_export import write_atomically
+from tracker.model import Child, CountResult, CountValue
+from tracker.store.record import Record
+
+COLUMNS = (
+    "child",
+    "date",
+    "time",
+    "analyte",
+    "value",
+    "unit",
+    "normalised_value",
+    "canonical_unit",
+    "lab_range",
+    "flag",
+    "source",
+)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_cell(text: str) -> str:
+    """Neutralise a cell a spreadsheet would run as a formula."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def plain_number(x: float) -> str:
+    """A number as plain decimal text: ``0``, ``1.2``, ``1200``, ``99.903``; never ``1e-05``."""
+    if x == 0:
+        return "0"
+    text = f"{x:.12g}"
+    if "e" in text:
+        text = f"{x:.15f}".rstrip("0").rstrip(".")
+    return text
+
+
+def lab_flag(v: CountValue) -> str:
+    """``L`` or ``H`` when the value lies outside the lab's own range, else ``""``.
+
+    The same judgement as the counts table (``ranges.flag``, comparators respected,
+    limits inclusive), but only against the range the lab printed: the column sits
+    beside ``lab_range``, so a built-in example range never flags here.
+    """
+    if v.range_low is None and v.range_high is None:
+        return ""
+    used = ranges.range_for(v, None, dt.date.min)
+    if used.kind != "lab":
+        return ""
+    found = ranges.flag(v, used)
+    if found is None:
+        return ""
+    return "L" if found.kind is ranges.FlagKind.LOW else "H"
+
+
+def rows(record: Record, child_id: int | None = None) -> Iterator[list[str]]:
+    """The table body, oldest draw first, values in catalogue order within a draw."""
+    for child in record.children():
+        assert child.id is not None
+        if child_id is not None and child.id != child_id:
+            continue
+        for result in record.counts(child.id):
+            yield from _result_rows(child, result)
+
+
+def _result_rows(child: Child, result: CountResult) -> Iterator[list[str]]:
+    time = result.taken_time.strftime("%H:%M") if result.taken_time is not None else ""
+    order = {code: i for i, code in enumerate(analytes.CODES)}
+    for v in sorted(result.values, key=lambda v: order.get(v.analyte, len(order))):
+        cells = [
+            child.name,
+            result.taken_date.isoformat(),
+            time,
+            analytes.analyte(v.analyte).short,
+            v.value_text.replace(",", "."),
+            v.unit,
+            plain_number(v.normalised_value),
+            v.canonical_unit,
+            v.range_text,
+            lab_flag(v),
+            result.source,
+        ]
+        yield [escape_cell(c) for c in cells]
+
+
+def csv_text(record: Record, child_id: int | None = None) -> tuple[str, int]:
+    """The whole CSV text and the number of value rows in it."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    n = 0
+    for row in rows(record, child_id):
+        writer.writerow(row)
+        n += 1
+    return buffer.getvalue(), n
+
+
+def write_csv(record: Record, path: Path, *, child_id: int | None = None) -> int:
+    """Export the blood counts to ``path`` atomically (0600); returns the number of values."""
+    text, n = csv_text(record, child_id)
+    write_atomically(Path(path), text.encode("utf-8"))
+    return n

@@ -1,0 +1,1085 @@
+"""Blood counts from a laboratory's CSV file: read, plan against the record, apply.
+
+Three steps, so that a preview can sit between reading and writing:
+
+1. :func:`read_csv` (pure, no database) decodes the bytes, finds the delimiter
+   and the header line, recognises the *long* shape (one row per test) or the
+   *wide* shape (one row per draw, one column per test with its unit in the
+   header), parses every cell strictly and groups the values into draws (same
+   date and time).  Each row that cannot be read becomes a :class:`RowProblem`
+   with its line number; tests the program does not keep are counted in
+   ``unknown_tests``, never dropped silently.
+2. :func:`plan_import` compares the draws with what the record already holds
+   for the child: a value already there is skipped, a different value for the
+   same test at the same draw is a :class:`Conflict` (never overwritten), and
+   the rules every blood count obeys (``forms.validate_count``: not in the
+   future, not before birth…) turn more rows into problems.
+3. :func:`apply_import` writes everything in **one** transaction
+   (``Record.save_counts``), so an interrupted import leaves all or nothing.
+   It refuses a plan with problems unless the caller says the user agreed to
+   leave the bad rows out (``skip_bad=True``).
+
+Numbers go through ``analytes.parse_number`` (a decimal comma only in a
+semicolon-separated file), units through ``Analyte.unit``, ranges through
+``forms.parse_range``; an implausible value (a unit slip) is a bad row with the
+catalogue's message, never guessed.  Numeric dates are matched against a short
+list of patterns and built directly, because a day-first/month-first guess is
+exactly what must not happen silently: when every numeric date of a file could
+be either, ``needs_date_order`` is set and the caller must ask (or take
+``--dayfirst``/``--monthfirst``); one date with a day above 12 settles the
+order for the file.  Month names are read with ``dateutil``'s English names.
+Cell-level reading lives in ``tracker.io.lab_values``; ``docs/csv-format.md``
+describes the accepted files.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from tracker import analytes, forms
+from tracker.analytes import Analyte
+from tracker.io.lab_values import (
+    is_not_a_result,
+    is_percent,
+    name_key,
+    order_hint,
+    parse_value,
+    parse_when,
+    resolve_test,
+    split_flag,
+    unknown_name,
+)
+from tracker.model import Changes, Child, CountResult, CountValue
+from tracker.store.record import Record
+
+Shape = Literal["long", "wide"]
+DateOrder = Literal["day-first", "month-first"]
+
+MAX_BYTES = 64 * 1024 * 1024  # a lab export is kilobytes; anything this big is not one
+_HEADER_SEARCH = 30  # records looked at for the header line (lines before it are a preamble)
+_DELIMITERS = (",", ";", "\t")
+_SHIFTED = (
+    " (this row has more cells than the header: a name or value with the separator in it "
+    "needs quotes)"
+)
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+class UnreadableCsv(ValueError):
+    """The file as a whole cannot be read as lab results; ``str()`` is the message."""
+
+
+class DateOrderNeeded(ValueError):
+    """Every numeric date could be day-first or month-first: ask, then read again."""
+
+
+class BadRowsNotConfirmed(ValueError):
+    """A plan with bad rows was applied without the user agreeing to leave them out."""
+
+
+class PlanOutdated(ValueError):
+    """The record changed between planning and applying; plan again."""
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True, slots=True)
+class RowProblem:
+    """A row (or one cell of it) that cannot be imported, and why."""
+
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class DraftValue:
+    """One parsed value with the line it came from and the lab's flag as printed."""
+
+    line: int
+    test: str  # the test name as written in the file
+    value: CountValue
+    flag: str = ""  # "H", "L", "*"…: shown in the preview, not stored (the range is)
+
+
+@dataclass(frozen=True, slots=True)
+class Draw:
+    """The values of one blood draw: same date and same time (or both without a time)."""
+
+    taken_date: dt.date
+    taken_time: dt.time | None
+    values: tuple[DraftValue, ...]
+    source: str = ""
+    child: str = ""  # a "child" column (this program's own export); "" when the file has none
+
+    @property
+    def lines(self) -> tuple[int, ...]:
+        return tuple(sorted({v.line for v in self.values}))
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFile:
+    """Everything read from one file, before the record is looked at."""
+
+    draws: tuple[Draw, ...]
+    problems: tuple[RowProblem, ...]
+    pending: tuple[RowProblem, ...]  # cells saying there is no result yet: "Pending", "--"
+    repeated: tuple[RowProblem, ...]  # a row repeating another of the same draw, same value
+    unknown_tests: dict[str, int]  # test name as written → rows (long) or cells (wide)
+    ignored_columns: tuple[str, ...]  # columns read as neither a test nor a known field
+    encoding: str  # "utf-8", "utf-8-sig", "utf-16", "windows-1252" or "latin-1"
+    delimiter: str  # ",", ";" or "\t"
+    shape: Shape
+    header_line: int
+    rows: int  # data rows read (blank lines not counted)
+    date_order: DateOrder | None  # None: no date in the file needed it
+    needs_date_order: bool
+    ambiguous_line: int = 0  # a date that could be either order, for the question to the user
+    ambiguous_date: str = ""
+
+    @property
+    def skipped(self) -> tuple[RowProblem, ...]:
+        """Rows left out on purpose (not errors), in line order."""
+        return tuple(sorted((*self.pending, *self.repeated), key=lambda p: p.line))
+
+    @property
+    def value_count(self) -> int:
+        return sum(len(d.values) for d in self.draws)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not self.needs_date_order
+
+    def date_order_question(self) -> str:
+        """The question to ask when ``needs_date_order`` is set, with an example from the file."""
+        text = self.ambiguous_date
+        where = f"line {self.ambiguous_line} reads {text}"
+        try:
+            day_first = parse_when(text, dayfirst=True)[0]
+            month_first = parse_when(text, dayfirst=False)[0]
+        except ValueError:
+            return f"Are the dates in this file day-first or month-first? ({where})"
+        return (
+            f"Are the dates in this file day-first or month-first? For example {where}: "
+            f"{_long_date(day_first)} if day-first, {_long_date(month_first)} if month-first."
+        )
+
+    def describe(self) -> str:
+        """ "long form, comma-separated, UTF-8, dates month-first" """
+        parts = [
+            f"{self.shape} form",
+            f"{_DELIMITER_NAMES[self.delimiter]}-separated",
+            _ENCODING_NAMES.get(self.encoding, self.encoding),
+        ]
+        if self.date_order:
+            parts.append(f"dates {self.date_order}")
+        return ", ".join(parts)
+
+
+def _long_date(d: dt.date) -> str:
+    return f"{d.day} {d.strftime('%B')} {d.year}"  # English month names, like the messages
+
+
+_ENCODING_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 with BOM",
+    "utf-16": "UTF-16",
+    "windows-1252": "Windows-1252",
+    "latin-1": "Latin-1",
+}
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+# fmt: off
+_MAGIC = (
+    (b"PK\x03\x04", "a ZIP archive or an Excel workbook (.xlsx); in Excel choose "
+     "File › Save As › CSV UTF-8 and import that file"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls); in Excel choose File › Save As › "
+     "CSV UTF-8 and import that file"),
+    (b"%PDF", "a PDF; ask the laboratory for a CSV export, or type the values in"),
+    (b"\x89PNG", "a PNG picture, not a table of results"),
+    (b"\xff\xd8\xff", "a JPEG picture, not a table of results"),
+    (b"SQLite format 3\x00", "a database (perhaps a treatment record), not a CSV file"),
+)
+# fmt: on
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The text of the file and the encoding used: UTF-8 (BOM or not), UTF-16 with BOM,
+    else Windows-1252/Latin-1 (Latin-1 decodes any byte, so that is the last resort)."""
+    if len(data) > MAX_BYTES:
+        raise UnreadableCsv(
+            f"The file is {len(data) // (1024 * 1024)} MB; a laboratory's CSV export is far "
+            "smaller, so this is probably not one."
+        )
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise UnreadableCsv(f"This file is {what}.")
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise UnreadableCsv(
+                f"The file says it is UTF-8 but byte {exc.start + 3} is not; save it again "
+                "as CSV UTF-8."
+            ) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise UnreadableCsv(
+                "The file says it is UTF-16 text but is damaged; save it again as CSV UTF-8."
+            ) from None
+    if b"\x00" in data:
+        raise UnreadableCsv("This is not a text file, so it cannot be a CSV export.")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if not any(0x80 <= b <= 0x9F for b in data):
+        return data.decode("latin-1"), "latin-1"
+    try:
+        return data.decode("windows-1252"), "windows-1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+# --------------------------------------------------------------------------- names
+
+
+# Column roles, most specific spelling first: when a file has both "Component" and
+# "Test" (a panel name), the component is the test; the other becomes an ignored column.
+# fmt: off
+_ROLE_NAMES: dict[str, tuple[str, ...]] = {
+    "date": (
+        "collection date/time", "collected date/time", "collection datetime",
+        "specimen collection date/time", "specimen collected", "date/time collected",
+        "collection date", "date collected", "collected date", "collected on", "collected",
+        "drawn", "date drawn", "draw date", "specimen date", "sample date", "date/time",
+        "date time", "datetime", "date and time", "timestamp", "date", "observation date",
+        "test date", "datum/zeit", "datum/uhrzeit", "entnahmedatum", "abnahmedatum", "datum",
+        "date/heure", "date de prélèvement", "fecha/hora", "fecha", "data", "afnamedatum",
+        "data pobrania",
+    ),
+    "time": (
+        "collection time", "collected time", "time collected", "draw time", "sample time",
+        "specimen time", "time", "entnahmezeit", "abnahmezeit", "uhrzeit", "zeit", "heure",
+        "hora", "ora", "tijd", "afnametijd", "godzina",
+    ),
+    "test": (
+        "component", "component name", "test name", "analyte", "result name", "test",
+        "parameter", "observation", "test description", "lab test", "investigation",
+        "description", "untersuchung", "analyse", "bezeichnung", "examen", "prueba", "esame",
+        "bepaling", "badanie", "name",
+    ),
+    "value": (
+        "result", "value", "result value", "numeric result", "observation value", "results",
+        "wert", "ergebnis", "befund", "resultat", "résultat", "valeur", "resultado", "valor",
+        "risultato", "valore", "uitslag", "waarde", "wynik",
+    ),
+    "unit": (
+        "unit", "units", "uom", "unit of measure", "result unit", "result units", "einheit",
+        "unité", "unidad", "unidades", "unità", "eenheid", "jednostka",
+    ),
+    "range": (
+        "reference range", "lab range", "ref range", "reference interval", "ref interval",
+        "reference values", "normal range", "standard range", "reference", "range",
+        "referenzbereich", "referenzwerte", "normbereich", "normalwert", "normwert", "norm",
+        "valeurs de référence", "valeurs normales", "intervalle de référence",
+        "rango de referencia", "valores de referencia", "intervallo di riferimento",
+        "referentiewaarden", "referentiewaarde", "normaalwaarde", "zakres referencyjny",
+        "norma",
+    ),
+    "flag": (
+        "flag", "flags", "abnormal flag", "result flag", "abn flag", "abnormal", "abn", "h/l",
+        "interpretation", "kennzeichen", "markierung", "drapeau", "indicador",
+    ),
+    "child": ("child", "child name"),
+    "source": (
+        "performing lab", "performing laboratory", "performing site", "laboratory", "lab",
+        "source", "labor", "laboratoire", "laboratorio", "laboratorium",
+    ),
+    "loinc": ("loinc", "loinc code", "loinc number", "loinc no"),
+}
+# fmt: on
+# Known columns that are not results: read past them without listing them as tests.
+# fmt: off
+_METADATA_NAMES = (
+    "patient", "patient name", "patient id", "name of patient", "mrn", "dob",
+    "date of birth", "birth date", "sex", "gender", "age", "order", "order name",
+    "order id", "ordered", "ordered by", "panel", "panel name", "test panel", "accession",
+    "accession number", "specimen", "specimen type", "sample", "sample type", "status",
+    "result status", "comment", "comments", "note", "notes", "provider",
+    "ordering provider", "physician", "department", "location", "code", "test code", "id",
+    "row", "#", "no", "nr", "result date", "resulted", "reported", "report date",
+    "received", "verified", "method", "units system", "normalised value",
+    "normalized value", "canonical unit",
+)
+# fmt: on
+
+_ROLE_BY_KEY: dict[str, tuple[str, int]] = {}
+for _role, _names in _ROLE_NAMES.items():
+    for _rank, _name in enumerate(_names):
+        _ROLE_BY_KEY.setdefault(name_key(_name), (_role, _rank))
+_METADATA_KEYS = frozenset(name_key(n) for n in _METADATA_NAMES) - set(_ROLE_BY_KEY)
+
+
+def _same(a: CountValue, b: CountValue) -> bool:
+    return a.comparator == b.comparator and math.isclose(
+        a.normalised_value, b.normalised_value, rel_tol=1e-9, abs_tol=1e-12
+    )
+
+
+def _shown(v: CountValue) -> str:
+    return f"{v.value_text} {v.unit}".strip()
+
+
+def _when(d: dt.date, t: dt.time | None) -> str:
+    return d.isoformat() + (t.strftime(" %H:%M") if t is not None else "")
+
+
+# --------------------------------------------------------------------------- layout
+
+
+@dataclass(frozen=True, slots=True)
+class _Column:
+    index: int
+    header: str
+    analyte: Analyte | None = None
+    unit: str = ""
+
+
+@dataclass(slots=True)
+class _Layout:
+    shape: Shape
+    header_index: int  # position among the records
+    roles: dict[str, int]  # role → column index
+    tests: list[_Column] = field(default_factory=list)  # wide: one per analyte column
+    unknown: list[_Column] = field(default_factory=list)  # wide: columns that may be tests
+    ignored: list[str] = field(default_factory=list)
+    header_problems: list[str] = field(default_factory=list)
+    width: int = 0
+    score: int = 0
+
+
+_UNIT_IN_HEADER = re.compile(r"^(?P<name>.*?\S)\s*[(\[](?P<unit>[^()\[\]]*)[)\]]\s*$")
+
+
+def _layout(cells: Sequence[str], index: int) -> _Layout | None:
+    """Read a candidate header row; None when it is not one we can use."""
+    picked: dict[str, tuple[int, int]] = {}  # role → (rank, column)
+    others: list[tuple[int, str]] = []
+    ignored: list[str] = []
+    for col, cell in enumerate(cells):
+        k = name_key(cell)
+        if not k:
+            continue
+        role = _ROLE_BY_KEY.get(k)
+        if role is None:
+            if k in _METADATA_KEYS:
+                ignored.append(cell.strip())
+            else:
+                others.append((col, cell.strip()))
+            continue
+        name, rank = role
+        if name not in picked or rank < picked[name][0]:
+            if name in picked:
+                ignored.append(cells[picked[name][1]].strip())
+            picked[name] = (rank, col)
+        else:
+            ignored.append(cell.strip())
+    roles = {name: col for name, (_, col) in picked.items()}
+    if "date" not in roles:
+        return None
+    if "test" in roles and "value" in roles:
+        ignored.extend(cell for _, cell in others)
+        return _Layout(
+            "long", index, roles, ignored=ignored, width=len(cells), score=len(roles) + 10
+        )
+    layout = _Layout("wide", index, roles, ignored=ignored, width=len(cells))
+    for long_role in ("test", "value", "unit", "range", "flag", "loinc"):
+        if long_role in roles:  # a long-form column in a wide file means nothing here
+            layout.ignored.append(cells[roles.pop(long_role)].strip())
+    for col, header in others:
+        name, unit = header, ""
+        a = resolve_test(header)
+        if a is None and (m := _UNIT_IN_HEADER.match(header)):
+            name, unit = m["name"], m["unit"].strip()
+            a = resolve_test(name, unit)
+        if a is None:
+            layout.unknown.append(_Column(col, header, None, unit))
+            continue
+        if not unit:
+            if all(is_percent(u.label) for u in a.units):
+                unit = "%"
+            else:
+                layout.header_problems.append(
+                    f"column “{header}” gives no unit; write it in the header, for example "
+                    f"“{a.short} ({a.default_unit.label})”. Its values were not read"
+                )
+                continue
+        if a.unit(unit) is None:
+            layout.header_problems.append(
+                f"column “{header}”: {analytes.unknown_unit_message(a, unit)}. "
+                "Its values were not read"
+            )
+            continue
+        layout.tests.append(_Column(col, header, a, unit))
+    if not layout.tests and not layout.header_problems:
+        return None
+    layout.score = len(layout.tests) + len(roles)
+    return layout
+
+
+def _records(text: str, delimiter: str, start_line: int) -> Iterator[tuple[int, list[str]]]:
+    """(first line number, cells) of each record, blank records skipped."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    previous = 0
+    try:
+        for cells in reader:
+            line = previous + 1 + start_line
+            previous = reader.line_num
+            if cells and any(c.strip() for c in cells):
+                yield line, cells
+    except csv.Error as exc:
+        raise UnreadableCsv(
+            f"line {previous + 1 + start_line}: the file cannot be read as CSV ({exc})."
+        ) from None
+
+
+def _find_layout(text: str, start_line: int, forced: str | None) -> tuple[str, _Layout]:
+    best: tuple[int, str, _Layout] | None = None
+    for delimiter in (forced,) if forced else _DELIMITERS:
+        try:
+            sample = list(_take(_records(text, delimiter, start_line), _HEADER_SEARCH))
+        except UnreadableCsv:
+            continue
+        for index, (_, cells) in enumerate(sample):
+            layout = _layout(cells, index)
+            if layout is not None:
+                if best is None or layout.score > best[0]:
+                    best = (layout.score, delimiter, layout)
+                break
+    if best is None:
+        raise UnreadableCsv(
+            "No header line was found. A lab results file needs a date column and either a "
+            "test name and a result on each row (for example “Date, Test, Result, Unit”) or "
+            "one column per test with its unit (for example “Date, ANC (10^9/L), Hb (g/dL)”)."
+        )
+    return best[1], best[2]
+
+
+def _take(items: Iterator[tuple[int, list[str]]], n: int) -> Iterator[tuple[int, list[str]]]:
+    for i, item in enumerate(items):
+        if i >= n:
+            return
+        yield item
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@dataclass(slots=True)
+class _Row:
+    """A data row reduced to what a draw needs; the date is parsed once the order is known."""
+
+    line: int
+    date_text: str
+    time_text: str
+    source: str
+    child: str
+    values: list[tuple[str, Analyte, str, str, str, str]]  # test, analyte, value, unit, range, flag
+
+
+def read_csv(data: bytes, *, dayfirst: bool | None = None) -> ParsedFile:
+    """Read a lab's CSV export (see the module docstring); never touches a record.
+
+    Raises :class:`UnreadableCsv` when the file as a whole is not lab results.
+    ``dayfirst`` answers the date-order question; ``None`` lets the file decide.
+    """
+    text, encoding = decode(data)
+    text = text.lstrip("\ufeff")
+    forced: str | None = None
+    start_line = 0
+    first, _, rest = text.partition("\n")
+    if sep := re.fullmatch(r"(?i)sep=(.)\r?", first):  # Excel's delimiter line
+        forced = sep[1] if sep[1] in _DELIMITERS else None
+        if forced:
+            text, start_line = rest, 1
+    delimiter, layout = _find_layout(text, start_line, forced)
+    decimal_comma = delimiter == ";"
+    problems: list[RowProblem] = []
+    pending: list[RowProblem] = []
+    repeated: list[RowProblem] = []
+    unknown: Counter[str] = Counter()
+    rows: list[_Row] = []
+    header_line = 0
+    count = 0
+    overflow: set[int] = set()  # rows with empty cells past the header: maybe a stray comma
+    for index, (line, cells) in enumerate(_records(text, delimiter, start_line)):
+        if index < layout.header_index:
+            continue
+        if index == layout.header_index:
+            header_line = line
+            problems.extend(RowProblem(line, p) for p in layout.header_problems)
+            continue
+        count += 1
+        extra = [c for c in cells[layout.width :] if c.strip()]
+        if extra:
+            problems.append(
+                RowProblem(
+                    line,
+                    f"this row has {len(cells)} cells but the header has {layout.width}; a "
+                    f"name or value with a {_DELIMITER_NAMES[delimiter]} in it needs quotes",
+                )
+            )
+            continue
+        if len(cells) > layout.width:
+            overflow.add(line)
+        cells = [*cells, *[""] * (layout.width - len(cells))]
+        if layout.shape == "long":
+            _long_row(line, cells, layout, rows, problems, pending, unknown)
+        else:
+            _wide_row(line, cells, layout, rows, pending, unknown)
+
+    order, needs, example = _date_order(rows, dayfirst)
+    draws: tuple[Draw, ...] = ()
+    if not needs:
+        first_day = dayfirst if dayfirst is not None else order == "day-first"
+        draws = _group(rows, first_day, decimal_comma, problems, repeated)
+    problems = [
+        RowProblem(p.line, p.reason + _SHIFTED) if p.line in overflow else p for p in problems
+    ]
+    problems.sort(key=lambda p: p.line)
+    pending.sort(key=lambda p: p.line)
+    repeated.sort(key=lambda p: p.line)
+    ignored = list(layout.ignored)
+    ignored += [c.header for c in layout.unknown if c.header not in unknown]
+    return ParsedFile(
+        draws=draws,
+        problems=tuple(problems),
+        pending=tuple(pending),
+        repeated=tuple(repeated),
+        unknown_tests=dict(sorted(unknown.items(), key=lambda kv: (-kv[1], kv[0].lower()))),
+        ignored_columns=tuple(ignored),
+        encoding=encoding,
+        delimiter=delimiter,
+        shape=layout.shape,
+        header_line=header_line,
+        rows=count,
+        date_order=order,
+        needs_date_order=needs,
+        ambiguous_line=example[0] if example else 0,
+        ambiguous_date=example[1] if example else "",
+    )
+
+
+def _cell(cells: Sequence[str], layout: _Layout, role: str) -> str:
+    col = layout.roles.get(role)
+    if col is None:
+        return ""
+    text = cells[col].strip()
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":  # our own export's escape
+        text = text[1:]
+    return text
+
+
+def _long_row(
+    line: int,
+    cells: list[str],
+    layout: _Layout,
+    rows: list[_Row],
+    problems: list[RowProblem],
+    pending: list[RowProblem],
+    unknown: Counter[str],
+) -> None:
+    test = _cell(cells, layout, "test")
+    value = _cell(cells, layout, "value")
+    unit = _cell(cells, layout, "unit")
+    if not test:
+        problems.append(RowProblem(line, "no test name in this row"))
+        return
+    a = resolve_test(test, unit, _cell(cells, layout, "loinc"))
+    if a is None:
+        unknown[unknown_name(test, unit)] += 1
+        return
+    if value and is_not_a_result(value):
+        pending.append(RowProblem(line, f"{test}: “{value}” is not a result yet; left out"))
+        return
+    number, flag = split_flag(value)
+    rows.append(
+        _Row(
+            line,
+            _cell(cells, layout, "date"),
+            _cell(cells, layout, "time"),
+            _cell(cells, layout, "source"),
+            _cell(cells, layout, "child"),
+            [
+                (
+                    test,
+                    a,
+                    number,
+                    unit,
+                    _cell(cells, layout, "range"),
+                    _cell(cells, layout, "flag") or flag,
+                )
+            ],
+        )
+    )
+
+
+def _wide_row(
+    line: int,
+    cells: list[str],
+    layout: _Layout,
+    rows: list[_Row],
+    pending: list[RowProblem],
+    unknown: Counter[str],
+) -> None:
+    values: list[tuple[str, Analyte, str, str, str, str]] = []
+    for col in layout.tests:
+        text = cells[col.index].strip()
+        if not text:
+            continue
+        if is_not_a_result(text):
+            reason = f"{col.header}: “{text}” is not a result yet; left out"
+            pending.append(RowProblem(line, reason))
+            continue
+        assert col.analyte is not None
+        number, flag = split_flag(text)
+        values.append((col.header, col.analyte, number, col.unit, "", flag))
+    for col in layout.unknown:
+        text = cells[col.index].strip()
+        if text and (col.unit or _looks_numeric(text)):
+            unknown[col.header] += 1
+    if not values:
+        return  # nothing we keep on this row (unknown tests are counted above)
+    rows.append(
+        _Row(
+            line,
+            _cell(cells, layout, "date"),
+            _cell(cells, layout, "time"),
+            _cell(cells, layout, "source"),
+            _cell(cells, layout, "child"),
+            values,
+        )
+    )
+
+
+def _looks_numeric(text: str) -> bool:
+    return bool(re.fullmatch(r"[<>]?\s*\d[\d.,]*\s*\S{0,3}", text, re.ASCII))
+
+
+def _date_order(
+    rows: Sequence[_Row], dayfirst: bool | None
+) -> tuple[DateOrder | None, bool, tuple[int, str] | None]:
+    """The file's date order: (order, needs asking, an example of an ambiguous date).
+
+    One date that can only be day-first (or month-first) settles the order;
+    when both kinds occur the majority wins and parsing reports the others.
+    """
+    hints: dict[str, list[_Row]] = {"day-first": [], "month-first": [], "ambiguous": []}
+    for row in rows:
+        hint = order_hint(row.date_text)
+        if hint is not None:
+            hints[hint].append(row)
+    numeric = hints["ambiguous"] or hints["day-first"] or hints["month-first"]
+    example = (numeric[0].line, numeric[0].date_text) if numeric else None
+    if dayfirst is not None:
+        needed = bool(numeric)
+        return ("day-first" if dayfirst else "month-first") if needed else None, False, example
+    day, month = len(hints["day-first"]), len(hints["month-first"])
+    if day == month:  # none settles it (or as many say one as the other): ask
+        return None, bool(hints["ambiguous"]) or day > 0, example
+    return ("day-first" if day > month else "month-first"), False, example
+
+
+_DrawKey = tuple[str, dt.date, dt.time | None]  # (child casefolded, date, time)
+
+
+def _group(
+    rows: Sequence[_Row],
+    dayfirst: bool,
+    decimal_comma: bool,
+    problems: list[RowProblem],
+    repeated: list[RowProblem],
+) -> tuple[Draw, ...]:
+    when_cache: dict[tuple[str, str], tuple[dt.date, dt.time | None] | str] = {}
+    by_draw: dict[_DrawKey, dict[str, list[DraftValue]]] = {}
+    sources: dict[_DrawKey, str] = {}
+    children: dict[_DrawKey, str] = {}
+    for row in rows:
+        cache_key = (row.date_text, row.time_text)
+        when = when_cache.get(cache_key)
+        if when is None:
+            try:
+                when = parse_when(row.date_text, row.time_text, dayfirst=dayfirst)
+            except ValueError as exc:
+                when = str(exc)
+            when_cache[cache_key] = when
+        if isinstance(when, str):
+            problems.append(RowProblem(row.line, when[:1].upper() + when[1:]))
+            continue
+        parsed: list[DraftValue] = []
+        for test, a, number, unit, range_text, flag in row.values:
+            try:
+                cv = parse_value(a, number, unit, range_text, decimal_comma=decimal_comma)
+            except ValueError as exc:
+                problems.append(RowProblem(row.line, str(exc)))
+                continue
+            parsed.append(DraftValue(row.line, test, cv, flag))
+        if not parsed:
+            continue
+        key = (row.child.casefold(), *when)
+        draw = by_draw.setdefault(key, {})
+        children.setdefault(key, row.child)
+        if row.source and key not in sources:
+            sources[key] = row.source
+        for dv in parsed:
+            draw.setdefault(dv.value.analyte, []).append(dv)
+    draws: list[Draw] = []
+    for key, by_code in by_draw.items():
+        _, day, at = key
+        kept: list[DraftValue] = []
+        for same_test in by_code.values():
+            first = same_test[0]
+            if all(_same(first.value, other.value) for other in same_test[1:]):
+                kept.append(first)
+                repeated.extend(
+                    RowProblem(
+                        o.line, f"{o.test}: the same value as line {first.line}; counted once"
+                    )
+                    for o in same_test[1:]
+                )
+                continue
+            listing = "; ".join(f"line {o.line}: {_shown(o.value)}" for o in same_test)
+            name = analytes.analyte(first.value.analyte).name
+            problems.extend(
+                RowProblem(
+                    o.line,
+                    f"{name} is given more than once for {_when(day, at)} with different "
+                    f"values ({listing}); check which is right",
+                )
+                for o in same_test
+            )
+        if kept:
+            kept.sort(key=lambda v: (v.line, analytes.CODES.index(v.value.analyte)))
+            draws.append(Draw(day, at, tuple(kept), sources.get(key, ""), children[key]))
+    draws.sort(key=lambda d: (d.taken_date, d.taken_time or dt.time.min, d.taken_time is not None))
+    return tuple(draws)
+
+
+# --------------------------------------------------------------------------- planning
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """A value in the file that differs from the one recorded for the same test and draw."""
+
+    line: int
+    analyte: str  # catalogue code
+    taken: str  # "2026-03-14 08:30"
+    in_file: str  # "1.2 K/uL"
+    in_record: str
+
+    def __str__(self) -> str:
+        name = analytes.analyte(self.analyte).name
+        return (
+            f"line {self.line}: {name} on {self.taken} is {self.in_file} in the file but "
+            f"{self.in_record} in the record; the record was kept"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Addition:
+    """One value the import will add, for the preview: where it comes from and where it goes."""
+
+    line: int
+    taken_date: dt.date
+    taken_time: dt.time | None
+    value: CountValue
+    test: str  # as written in the file
+    flag: str
+    into_result_id: int | None  # an existing blood count it completes, or None for a new one
+
+
+@dataclass(frozen=True, slots=True)
+class ImportPlan:
+    """What applying the import would do; nothing has been written yet."""
+
+    child: Child
+    results: tuple[CountResult, ...]  # to save: new counts (id None) and completed ones (id set)
+    additions: tuple[Addition, ...]
+    new_results: int
+    completed_results: int  # blood counts already recorded that get more values
+    already_there: tuple[RowProblem, ...]  # values skipped because the record has them
+    conflicts: tuple[Conflict, ...]
+    problems: tuple[RowProblem, ...]  # bad rows: the file's own and the record's rules
+    pending: tuple[RowProblem, ...]
+    repeated: tuple[RowProblem, ...]
+    other_children: tuple[RowProblem, ...]  # rows whose "child" column names someone else
+    unknown_tests: dict[str, int]
+    ignored_columns: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        """Nothing in the file is wrong: it can be applied without asking."""
+        return not self.problems
+
+    @property
+    def bad_lines(self) -> tuple[int, ...]:
+        return tuple(sorted({p.line for p in self.problems}))
+
+    @property
+    def values_added(self) -> int:
+        return len(self.additions)
+
+
+def plan_import(
+    parsed: ParsedFile, record: Record, child: Child, *, source: str = ""
+) -> ImportPlan:
+    """Compare the file with ``child``'s blood counts; ``source`` names draws the file does not.
+
+    A value already recorded for the same test at the same draw (same date and
+    the same time, or both without a time) is skipped; a different value there
+    is a conflict and the record's value stays.  Raises :class:`DateOrderNeeded`
+    while the file's date order is undecided.
+    """
+    if parsed.needs_date_order:
+        raise DateOrderNeeded(parsed.date_order_question())
+    assert child.id is not None
+    today = record.today()
+    recorded: dict[tuple[dt.date, dt.time | None], list[CountResult]] = {}
+    for r in record.counts(child.id):
+        recorded.setdefault((r.taken_date, r.taken_time), []).append(r)
+    problems = list(parsed.problems)
+    others: list[RowProblem] = []
+    already: list[RowProblem] = []
+    conflicts: list[Conflict] = []
+    results: list[CountResult] = []
+    additions: list[Addition] = []
+    new_results = completed = 0
+    wanted = child.name.strip().casefold()
+    for draw in parsed.draws:
+        if draw.child and draw.child.strip().casefold() != wanted:
+            others.extend(
+                RowProblem(dv.line, f"for {draw.child}, not {child.name}; left out")
+                for dv in draw.values
+            )
+            continue
+        key = (draw.taken_date, draw.taken_time)
+        when = _when(*key)
+        matches = recorded.get(key, [])
+        present: dict[str, CountValue] = {}
+        for r in matches:
+            for v in r.values:
+                present.setdefault(v.analyte, v)
+        new: list[DraftValue] = []
+        for dv in draw.values:
+            old = present.get(dv.value.analyte)
+            if old is None:
+                new.append(dv)
+            elif _same(old, dv.value):
+                already.append(RowProblem(dv.line, f"{dv.test} on {when}: already recorded"))
+            else:
+                conflicts.append(
+                    Conflict(dv.line, dv.value.analyte, when, _shown(dv.value), _shown(old))
+                )
+        target = matches[0] if matches else None
+        new, result = _valid_result(draw, new, target, child, today, source, problems)
+        if result is None:
+            continue
+        results.append(result)
+        if target is None:
+            new_results += 1
+        else:
+            completed += 1
+        additions.extend(
+            Addition(
+                dv.line,
+                draw.taken_date,
+                draw.taken_time,
+                dv.value,
+                dv.test,
+                dv.flag,
+                target.id if target is not None else None,
+            )
+            for dv in new
+        )
+    problems.sort(key=lambda p: p.line)
+    return ImportPlan(
+        child=child,
+        results=tuple(results),
+        additions=tuple(additions),
+        new_results=new_results,
+        completed_results=completed,
+        already_there=tuple(already),
+        conflicts=tuple(conflicts),
+        problems=tuple(problems),
+        pending=parsed.pending,
+        repeated=parsed.repeated,
+        other_children=tuple(sorted(others, key=lambda p: p.line)),
+        unknown_tests=dict(parsed.unknown_tests),
+        ignored_columns=parsed.ignored_columns,
+    )
+
+
+def _valid_result(
+    draw: Draw,
+    new: list[DraftValue],
+    target: CountResult | None,
+    child: Child,
+    today: dt.date,
+    source: str,
+    problems: list[RowProblem],
+) -> tuple[list[DraftValue], CountResult | None]:
+    """The result to save with ``new`` values, after leaving out what breaks the rules."""
+    assert child.id is not None
+    while new:
+        values = tuple(dv.value for dv in new)
+        if target is None:
+            result = CountResult(
+                child_id=child.id,
+                taken_date=draw.taken_date,
+                taken_time=draw.taken_time,
+                source=draw.source or source,
+                values=values,
+            )
+        else:
+            result = replace(target, values=target.values + values)
+        errors = forms.validate_count(result, child, today)
+        if not errors:
+            return new, result
+        new_codes = {dv.value.analyte for dv in new}
+        drop: dict[str, str] = {}  # analyte code → reason
+        for key, message in errors.items():
+            code = key.partition(".")[0]
+            if key == "taken_date" or (code not in new_codes and code != "band_pct"):
+                drop = {c: message for c in new_codes}  # the whole draw is wrong
+                break
+            if key == "band_pct.value":  # its own range, or neutrophils % + bands % > 100
+                drop.update((c, message) for c in ("neut_pct", "band_pct") if c in new_codes)
+            else:
+                drop[code] = message
+        if not drop:  # a rule about values the record already had: leave the draw alone
+            drop = {c: next(iter(errors.values())) for c in new_codes}
+        problems.extend(
+            RowProblem(dv.line, drop[dv.value.analyte]) for dv in new if dv.value.analyte in drop
+        )
+        new = [dv for dv in new if dv.value.analyte not in drop]
+    return new, None
+
+
+# --------------------------------------------------------------------------- applying
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What an applied import wrote and what it left out."""
+
+    new_results: int
+    completed_results: int
+    values_added: int
+    already_there: int
+    conflicts: tuple[Conflict, ...]
+    bad_rows: int  # lines left out because something in them was wrong
+    pending: int
+    repeated: int
+    other_children: int
+    unknown_tests: dict[str, int]
+    changes: Changes
+
+
+def apply_import(plan: ImportPlan, record: Record, *, skip_bad: bool = False) -> ImportReport:
+    """Write the plan in one transaction (all or nothing).
+
+    A plan with bad rows is refused with :class:`BadRowsNotConfirmed` unless
+    ``skip_bad`` says the user agreed to import the rest without them.
+    """
+    if plan.problems and not skip_bad:
+        raise BadRowsNotConfirmed(
+            f"{len(plan.bad_lines)} row(s) of the file are wrong; nothing was imported."
+        )
+    try:
+        changes = record.save_counts(plan.results) if plan.results else Changes()
+    except KeyError:  # a blood count the plan completes was deleted since (rolled back)
+        raise PlanOutdated(
+            "The record changed after the file was read; nothing was imported. Read the file again."
+        ) from None
+    return ImportReport(
+        new_results=plan.new_results,
+        completed_results=plan.completed_results,
+        values_added=plan.values_added,
+        already_there=len(plan.already_there),
+        conflicts=plan.conflicts,
+        bad_rows=len(plan.bad_lines),
+        pending=len(plan.pending),
+        repeated=len(plan.repeated),
+        other_children=len(plan.other_children),
+        unknown_tests=dict(plan.unknown_tests),
+        changes=changes,
+    )
+
+
+def summary_lines(plan: ImportPlan, *, applied: bool) -> list[str]:
+    """The plain-language summary the command line prints (and a preview may show)."""
+    verb = "Added" if applied else "Would add"
+    counts = _plural(plan.new_results, "new blood count")
+    line = f"{verb} for {plan.child.name}: {_plural(plan.values_added, 'value')}"
+    if plan.values_added:
+        line += f" ({counts}"
+        if plan.completed_results:
+            line += (
+                f"; {_plural(plan.completed_results, 'blood count')} already recorded "
+                "completed with new values"
+            )
+        line += ")"
+    if not plan.values_added:
+        line = f"{verb} for {plan.child.name}: nothing new"
+    lines = [line + "."]
+    skipped: list[str] = []
+    if plan.already_there:
+        skipped.append(f"{_plural(len(plan.already_there), 'value')} already in the record")
+    if plan.conflicts:
+        skipped.append(
+            f"{_plural(len(plan.conflicts), 'value')} that differ from the record "
+            "(the record was kept; listed below)"
+        )
+    if plan.problems:
+        skipped.append(f"{_plural(len(plan.bad_lines), 'bad row')} (listed above)")
+    if plan.pending:
+        skipped.append(
+            f"{_plural(len(plan.pending), 'result')} not given yet (pending, cancelled…)"
+        )
+    if plan.repeated:
+        skipped.append(_plural(len(plan.repeated), "repeated row"))
+    if plan.other_children:
+        skipped.append(f"{_plural(len(plan.other_children), 'value')} of another child")
+    if plan.unknown_tests:
+        listing = ", ".join(f"{name} ×{n}" for name, n in plan.unknown_tests.items())
+        total = sum(plan.unknown_tests.values())
+        skipped.append(f"{_plural(total, 'result')} of tests the program does not keep: {listing}")
+    if skipped:
+        lines.append("Skipped: " + "; ".join(skipped) + ".")
+    lines.extend(str(c) for c in plan.conflicts)
+    return lines
+
+
+def _plural(n: int, word: str) -> str:
+    if n == 1:
+        return f"1 {word}"
+    head, _, last = word.rpartition(" ")
+    return f"{n} {head + ' ' if head else ''}{last}s"

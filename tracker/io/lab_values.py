@@ -1,0 +1,332 @@
+"""How a laboratory writes one result: the test's name, the number, its unit and range, the date.
+
+Shared by the CSV importer (``tracker.io.csv_import``) and anything else that
+reads lab output cell by cell.  Every function is pure and refuses with a
+``ValueError`` whose message can be shown to the family as it is.
+
+* Test names: ``analytes.find_analyte`` first, then the catalogue's spellings
+  under a loose key (case, punctuation, spacing), then the LOINC code.  A bare
+  "Neutrophils", "Lymphocytes", "Blasts" or "Bands" means the absolute count or
+  the percentage depending on the unit; a combination the catalogue does not
+  keep (lymphocytes in %) is an unknown test, not a wrong row.
+* Numbers: ``analytes.parse_number`` (ASCII digits, one decimal separator,
+  ``<``/``>``); a decimal comma only where the caller allows it.
+* Dates: numeric dates are matched against a short list of patterns and built
+  directly; ``dayfirst`` decides 03/04/2026 and nothing guesses it.  Month
+  names are read with ``dateutil``'s English names (14 Mar 2026, Mar 14, 2026).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from typing import Literal
+
+from dateutil.parser import parserinfo
+
+from tracker import analytes, forms
+from tracker.analytes import Analyte, Unit, parse_number, unit_key
+from tracker.model import CountValue
+
+
+def name_key(text: str) -> str:
+    """A loose comparison key for header and test names: case, punctuation, spacing."""
+    s = text.strip().strip("\ufeff").lower()
+    s = re.sub(r"[\s,.;:()\[\]_\-]+", " ", s).strip()
+    return re.sub(r"\s*([%#])\s*", r"\1", s)
+
+
+# Every spelling in the catalogue, under the loose key (find_analyte is tried first).
+_ANALYTE_BY_KEY: dict[str, Analyte] = {}
+for _a in analytes.ANALYTES:
+    for _spelling in (_a.code, _a.short, _a.name, *_a.aliases):
+        _ANALYTE_BY_KEY.setdefault(name_key(_spelling), _a)
+_ANALYTE_BY_LOINC = {a.loinc: a for a in analytes.ANALYTES}
+
+# Bare names whose meaning depends on the unit: (absolute count, percentage).  A
+# "Neutrophils" row in K/µL is the ANC; in % it is the neutrophil percentage.  The
+# catalogue keeps no lymphocyte or monocyte percentage, so those are unknown tests.
+_BY_UNIT_KIND: dict[str, tuple[str | None, str | None]] = {}
+# fmt: off
+for _names, _pair in (
+    (("neutrophils", "neutrophil", "neut", "neu", "neutro", "granulocytes", "gran",
+      "neutrophile", "neutrophiles", "neutrofielen", "neutrófilos", "neutrofili"),
+     ("anc", "neut_pct")),
+    (("lymphocytes", "lymphocyte", "lymph", "lymphs", "lym", "lymphozyten", "lymfocyten"),
+     ("lymph", None)),
+    (("monocytes", "monocyte", "mono", "monos", "monozyten", "monocyten"), ("mono", None)),
+    (("blasts", "blast", "blast cells", "blasten"), (None, "blast_pct")),
+    (("bands", "band", "band neutrophils", "band forms", "stabs", "stabkernige"),
+     (None, "band_pct")),
+):
+    for _name in _names:
+        _BY_UNIT_KIND[name_key(_name)] = _pair
+# fmt: on
+
+_PERCENT_KEYS = frozenset({"%", "percent", "pct"})
+
+
+def is_percent(unit_text: str) -> bool:
+    return unit_key(unit_text) in _PERCENT_KEYS
+
+
+def resolve_test(name: str, unit_text: str = "", loinc: str = "") -> Analyte | None:
+    """The analyte a lab's test name (and unit, and LOINC code) means, or None if not kept."""
+    key = name_key(name)
+    pair = _BY_UNIT_KIND.get(key)
+    if pair is not None:
+        if is_percent(unit_text):
+            code = pair[1]
+        elif unit_of("wbc", unit_text) is not None:  # WBC has every cell-count spelling
+            code = pair[0]
+        else:  # no unit, or a wrong one: the meaning the catalogue keeps, so the unit is refused
+            code = pair[0] or pair[1]
+        return analytes.BY_CODE[code] if code else None
+    found = analytes.find_analyte(name) or _ANALYTE_BY_KEY.get(key)
+    if found is None and loinc.strip():
+        found = _ANALYTE_BY_LOINC.get(loinc.strip())
+    return found
+
+
+def unknown_name(name: str, unit_text: str) -> str:
+    """How an unknown test is listed: "MCV", or "Lymphocytes (%)" when the unit decides."""
+    if name_key(name) in _BY_UNIT_KIND and unit_text.strip():
+        return f"{name.strip()} ({unit_text.strip()})"
+    return name.strip()
+
+
+# --------------------------------------------------------------------------- dates
+
+_TIME = (
+    r"(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:\.\d{1,6})?)?"
+    r"(?:\s*(?P<ampm>[AaPp])\.?\s?[Mm]\.?)?"
+)
+_YMD = re.compile(
+    rf"^(?P<y>\d{{4}})(?P<sep>[-/.])(?P<m>\d{{1,2}})(?P=sep)(?P<d>\d{{1,2}})"
+    rf"(?:(?:T|\s+){_TIME})?$",
+    re.ASCII,
+)
+_NUMERIC = re.compile(
+    rf"^(?P<a>\d{{1,2}})(?P<sep>[-/.])(?P<b>\d{{1,2}})(?P=sep)(?P<y>\d{{4}}|\d{{2}})\.?"
+    rf"(?:,?\s+{_TIME})?$",
+    re.ASCII,
+)
+_NAMED_DMY = re.compile(
+    rf"^(?P<d>\d{{1,2}})\.?[ \-](?P<mon>[A-Za-z]{{3,9}})\.?[ \-](?P<y>\d{{4}})"
+    rf"(?:,?\s+{_TIME})?$",
+    re.ASCII,
+)
+_NAMED_MDY = re.compile(
+    rf"^(?P<mon>[A-Za-z]{{3,9}})\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})(?:,?\s+{_TIME})?$",
+    re.ASCII,
+)
+_TIME_ONLY = re.compile(rf"^{_TIME}$", re.ASCII)
+_MONTHS = parserinfo()
+
+_DATE_HELP = (
+    "use a date such as 2026-03-14, 14.03.2026, 03/14/2026 or 14 Mar 2026, "
+    "optionally followed by a time such as 08:30"
+)
+
+
+def order_hint(date_text: str) -> Literal["day-first", "month-first", "ambiguous"] | None:
+    """What a numeric date says about the file's order; None when it needs no order."""
+    m = _NUMERIC.match(date_text.strip())
+    if not m:
+        return None
+    a, b = int(m["a"]), int(m["b"])
+    if a > 12 and b <= 12:
+        return "day-first"
+    if b > 12 and a <= 12:
+        return "month-first"
+    if a <= 12 and b <= 12 and a != b:
+        return "ambiguous"
+    return None
+
+
+def _time_from(m: re.Match[str], text: str) -> dt.time | None:
+    if m["h"] is None:
+        return None
+    hour, minute, second = int(m["h"]), int(m["mi"]), int(m["s"] or 0)
+    if m["ampm"]:
+        if not 1 <= hour <= 12:
+            raise ValueError(f"“{text}”: {hour} o'clock does not go with AM/PM")
+        hour = hour % 12 + (12 if m["ampm"] in "Pp" else 0)
+    if hour > 23 or minute > 59 or second > 59:
+        raise ValueError(f"“{text}” is not a time of day")
+    return dt.time(hour, minute)
+
+
+def _year(text: str) -> int:
+    return int(text) + 2000 if len(text) == 2 else int(text)
+
+
+def _calendar(y: int, m: int, d: int, text: str) -> dt.date:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        raise ValueError(f"“{text}” is not a day of the calendar") from None
+
+
+def parse_when(
+    date_text: str, time_text: str = "", *, dayfirst: bool | None = None
+) -> tuple[dt.date, dt.time | None]:
+    """A draw's date (and time) from a date cell and an optional time cell.
+
+    ``dayfirst`` decides numeric dates such as 03/04/2026; ``None`` refuses any
+    that it would change (the caller decides the order for the whole file).
+    """
+    date_s, time_s = date_text.strip(), time_text.strip()
+    if not date_s:
+        if time_s:
+            raise ValueError(f"the time {time_s} has no date; give the date of the draw")
+        raise ValueError("no date; give the date of the draw")
+    when: tuple[dt.date, dt.time | None]
+    if m := _YMD.match(date_s):
+        when = (_calendar(int(m["y"]), int(m["m"]), int(m["d"]), date_s), _time_from(m, date_s))
+    elif m := _NUMERIC.match(date_s):
+        a, b, y = int(m["a"]), int(m["b"]), _year(m["y"])
+        if dayfirst is None and a != b and a <= 12 and b <= 12:
+            raise ValueError(
+                f"“{date_s}” could be day-first or month-first; say which this file uses"
+            )
+        if dayfirst is None:
+            dayfirst = a > 12
+        day, month = (a, b) if dayfirst else (b, a)
+        if month > 12:
+            order = "day-first" if dayfirst else "month-first"
+            raise ValueError(
+                f"“{date_s}” cannot be read {order} (there is no month {month}), but the "
+                "other dates in this file are"
+            )
+        when = (_calendar(y, month, day, date_s), _time_from(m, date_s))
+    elif (m := _NAMED_DMY.match(date_s)) or (m := _NAMED_MDY.match(date_s)):
+        month_no = _MONTHS.month(m["mon"])
+        if month_no is None:
+            raise ValueError(f"“{date_s}”: “{m['mon']}” is not a month name we know; {_DATE_HELP}")
+        when = (_calendar(int(m["y"]), month_no, int(m["d"]), date_s), _time_from(m, date_s))
+    else:
+        raise ValueError(f"“{date_s}” is not a date we can read; {_DATE_HELP}")
+    if time_s:
+        tm = _TIME_ONLY.match(time_s)
+        if not tm:
+            raise ValueError(f"“{time_s}” is not a time; write it as hours:minutes, e.g. 08:30")
+        column_time = _time_from(tm, time_s)
+        if when[1] is not None and when[1] != column_time:
+            raise ValueError(
+                f"the date “{date_s}” has a time that differs from the time column ({time_s})"
+            )
+        when = (when[0], column_time)
+    return when
+
+
+# --------------------------------------------------------------------------- values
+
+# A flag printed after the number: "3.2 H", "0.4 (L)", "12*".
+_VALUE_FLAG = re.compile(
+    r"^(?P<num>[<>]?\s*\d[\d.,]*)\s*(?P<flag>\(?(?:HH|LL|H|L|AA|A|C)\)?|\*{1,2}|!)$", re.ASCII
+)
+# fmt: off
+_NOT_A_RESULT = frozenset(
+    name_key(s)
+    for s in (
+        "pending", "in progress", "to follow", "cancelled", "canceled", "see comment",
+        "see note", "see below", "see report", "not done", "nd", "n/a", "na", "tnp",
+        "test not performed", "not performed", "qns", "quantity not sufficient", "clotted",
+        "hemolyzed", "haemolysed", "folgt", "storniert",
+        "nicht durchgeführt", "entfällt", "siehe befund", "en cours", "annulé", "pendiente",
+        "volgt",
+    )
+)
+# fmt: on
+_NO_RANGE = frozenset(
+    name_key(s) for s in ("not established", "n/a", "na", "none", "see comment", "see note")
+)
+_DASHES = frozenset("-–—./* ")
+
+
+def is_not_a_result(text: str) -> bool:
+    """ "Pending", "cancelled", "--"…: a cell a lab fills when there is no result."""
+    stripped = text.strip()
+    return name_key(stripped) in _NOT_A_RESULT or (bool(stripped) and set(stripped) <= _DASHES)
+
+
+def split_flag(value_text: str) -> tuple[str, str]:
+    """ "3.2 H" → ("3.2", "H"); a value without a trailing flag is returned unchanged."""
+    m = _VALUE_FLAG.match(value_text.strip())
+    if not m:
+        return value_text.strip(), ""
+    return m["num"].strip(), m["flag"].strip("()")
+
+
+def parse_value(
+    a: Analyte,
+    value_text: str,
+    unit_text: str,
+    range_text: str = "",
+    *,
+    decimal_comma: bool = False,
+) -> CountValue:
+    """One value as the lab printed it, or ValueError with a plain reason.
+
+    ``decimal_comma`` is True only for semicolon-separated files; elsewhere a
+    comma in a value is refused (it may be a thousands separator).
+    """
+    text = value_text.strip()
+    if not text:
+        raise ValueError(f"{a.name}: no result in this row")
+    if "," in text and not decimal_comma:
+        raise ValueError(
+            f"{a.name}: “{text}” has a comma; in a file that is not separated by semicolons "
+            "write decimals with a point (1.2) and no thousands separator (1200)"
+        )
+    try:
+        number = parse_number(text)
+    except ValueError as exc:
+        raise ValueError(f"{a.name}: {exc}") from None
+    unit = unit_of(a.code, unit_text)
+    if unit is None:
+        raise ValueError(analytes.unknown_unit_message(a, unit_text))
+    low_ok, high_ok = a.plausible
+    if not low_ok <= number.value * unit.factor <= high_ok:  # the catalogue words the refusal
+        raise ValueError(analytes.plausibility_problem(a.code, number.value, unit_text) or "")
+    low: float | None = None
+    high: float | None = None
+    range_s = _clean_range(range_text, unit_text)
+    if range_s:
+        try:
+            low, high = forms.parse_range(range_s)
+        except ValueError as exc:
+            raise ValueError(f"{a.name} range: {exc}") from None
+    return CountValue(
+        analyte=a.code,
+        value_text=text,
+        unit=unit_text.strip(),
+        value=number.value,
+        normalised_value=number.value * unit.factor,
+        canonical_unit=a.canonical_unit,
+        comparator=number.comparator,
+        range_text=range_s,
+        range_low=low,
+        range_high=high,
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def unit_of(code: str, unit_text: str) -> Unit | None:
+    """``Analyte.unit``, remembered: a file repeats a handful of spellings thousands of times."""
+    return analytes.analyte(code).unit(unit_text)
+
+
+def _clean_range(range_text: str, unit_text: str) -> str:
+    """ "(3.5-10.5)", "[3.5-10.5]", "3.5-10.5 K/uL" → "3.5-10.5"; "not established" → ""."""
+    s = range_text.strip()
+    if name_key(s) in _NO_RANGE or set(s) <= _DASHES:
+        return ""
+    if len(s) > 1 and s[0] + s[-1] in ("()", "[]"):
+        s = s[1:-1].strip()
+    unit = unit_text.strip()
+    if unit and s.lower().endswith(unit.lower()) and len(s) > len(unit):
+        s = s[: -len(unit)].strip()
+    return s
