@@ -418,7 +418,11 @@ def test_phase_spans_use_actual_dates_and_flag_planned_ones(demo: tuple[Record, 
         assert span.ref == Ref("phase", p.id)
         assert span.planned == (p.actual_start is None)
         assert span.x0 == x_of(p.actual_start or p.planned_start)  # type: ignore[arg-type]
-        if p.end is not None:
+        if p.actual_start is not None and p.actual_end is None and p.planned_end:
+            # running: solid to today, then the planned rest up to the planned end
+            assert span.x1 == x_of(TODAY) + 1
+            assert span.plan_x1 == x_of(p.planned_end) + 1
+        elif p.end is not None:
             assert span.x1 == x_of(p.end) + 1  # the end day is covered
     planned = [s for s in lane.spans if s.planned]
     assert [s.label for s in planned] == ["Off therapy"]
