@@ -126,15 +126,23 @@ class Series:
     y_max: float
     gap_days: float  # points further apart than this are not joined
     xs: list[float] = field(default_factory=list)
+    ys: list[float] = field(default_factory=list)
 
     def scale(self, x0: float, x1: float) -> tuple[float, float]:
         """The y range for the days [x0, x1]: 0 to a round number above what is visible
         (points, the lab's range bands, the threshold lines), so a nadir of 0.3 is not
         flattened by a diagnosis WBC of 300 months earlier."""
         i, j = self.visible_slice(x0, x1)
-        ys = [p.y for p in self.points[i:j] if x0 <= p.x <= x1]
-        if not ys:
+        # visible_slice keeps one neighbour each side (for lines to the edge): skip them
+        if i < j and self.xs[i] < x0:
+            i += 1
+        if i < j and self.xs[j - 1] > x1:
+            j -= 1
+        if i >= j:
             return self.y_min, self.y_max
+        if len(self.ys) != len(self.points):
+            self.ys = [p.y for p in self.points]
+        ys = [max(self.ys[i:j])]
         ys += [t.y for t in self.thresholds]
         ys += [b.high for b in self.bands if b.high is not None and b.x1 >= x0 and b.x0 <= x1]
         top = max(ys)

@@ -23,9 +23,10 @@ from PySide6.QtGui import (
     QPainterPath,
     QPen,
     QPolygonF,
+    QTransform,
 )
 
-from tracker.timeline import Lane, Mark, Series, Timeline, thin, ticks
+from tracker.timeline import Lane, Mark, Series, Timeline, ticks
 
 OKABE_ITO = {
     "orange": QColor("#E69F00"),
@@ -119,6 +120,11 @@ def place_marks(
     return placed
 
 
+def scale_x(x0: float, x1: float, area: QRectF) -> float:
+    """Pixels per day."""
+    return area.width() / max(x1 - x0, 1e-9)
+
+
 def required_height(timeline: Timeline, style: Style) -> float:
     """The least height that shows every lane (charts at their minimum)."""
     height = style.axis_height + 4
@@ -172,6 +178,7 @@ class TimelinePainter:
     def __init__(self, style: Style | None = None) -> None:
         self.style = style or Style()
         self._background = QColor("#ffffff")
+        self._polylines: dict[int, tuple[Series, QPolygonF, list[int]]] = {}
 
     def paint(
         self,
@@ -289,11 +296,30 @@ class TimelinePainter:
     def _spans(
         self, p: QPainter, lane: Lane, area: QRectF, x0: float, x1: float, px, highlight
     ) -> None:
+        self._wide_spans(p, lane, area, x0, x1, px, highlight)
+
+    def _draw_narrow(self, p: QPainter, narrow: dict[tuple[str, bool], list[QRectF]]) -> None:
+        p.setPen(Qt.PenStyle.NoPen)
+        for (kind, planned), rects in narrow.items():
+            colour = PHASE_COLOURS.get(kind, PHASE_COLOURS["other"])
+            p.setBrush(QBrush(colour, Qt.BrushStyle.BDiagPattern) if planned else colour)
+            p.drawRects(rects)
+
+    def _wide_spans(
+        self, p: QPainter, lane: Lane, area: QRectF, x0: float, x1: float, px, highlight
+    ) -> None:
         fm = QFontMetricsF(p.font())
         row_h = self.style.phase_row
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        for span in lane.visible_spans(x0, x1):
+        spans = lane.visible_spans(x0, x1)
+        narrow: dict[tuple[str, bool], list[QRectF]] = {}
+        for span in spans:
             left, right = px(span.x0), px(span.x1)
+            if right - left < 6 and span.plan_x1 is None and highlight != ("phase", span.ref.id):
+                # Too narrow for a label or an outline (years at a glance): batch by look.
+                r = QRectF(left, area.top() + span.row * row_h + 2, max(right - left, 1), row_h - 4)
+                narrow.setdefault((span.kind, span.planned), []).append(r)
+                continue
             r = QRectF(left, area.top() + span.row * row_h + 2, max(right - left, 2), row_h - 4)
             colour = PHASE_COLOURS.get(span.kind, PHASE_COLOURS["other"])
             if span.planned:
@@ -306,8 +332,7 @@ class TimelinePainter:
             p.drawRect(r)
             if span.plan_x1 is not None:
                 # Started and still running: the planned rest of the phase, hatched.
-                rest = QRectF(r.right(), r.top(), max(px(span.plan_x1) - r.right(), 0),
-                              r.height())
+                rest = QRectF(r.right(), r.top(), max(px(span.plan_x1) - r.right(), 0), r.height())
                 p.setPen(QPen(colour.darker(140), 1, Qt.PenStyle.DashLine))
                 p.setBrush(QBrush(colour, Qt.BrushStyle.BDiagPattern))
                 p.drawRect(rest)
@@ -335,6 +360,7 @@ class TimelinePainter:
                     int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
                     text,
                 )
+        self._draw_narrow(p, narrow)
 
     # ------------------------------------------------------------------ marks
 
@@ -342,6 +368,18 @@ class TimelinePainter:
         self, p: QPainter, lane: Lane, area: QRectF, x0: float, x1: float, px, highlight
     ) -> None:
         fm = QFontMetricsF(p.font())
+        visible = lane.visible_marks(x0 - 2, x1 + 2)
+        if len(visible) > area.width() / 6:
+            # Too many to tell apart (years at a glance): one tick per pixel column, in one
+            # call; zooming in brings back shapes and labels.
+            colour = OKABE_ITO["blue"] if lane.key == "milestones" else OKABE_ITO["purple"]
+            columns = sorted({round(px(m.x)) for m in visible})
+            top = area.top() + 3
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(colour)
+            p.drawRects([QRectF(c - 1, top, 2, self.style.mark_size * 2) for c in columns])
+            return
         placed = place_marks(lane, area, x0, x1, px, fm, self.style)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, len(placed) < 400)
         size = self.style.mark_size
@@ -423,6 +461,21 @@ class TimelinePainter:
                 label,
             )
 
+    def _polyline(self, series: Series) -> tuple[QPolygonF, list[int]]:
+        """All points as one polygon in (day, value) units, and where gaps break the line."""
+        cached = self._polylines.get(id(series))
+        if cached is not None and cached[0] is series:
+            return cached[1], cached[2]
+        points = series.points
+        polygon = QPolygonF([QPointF(pt.x, pt.y) for pt in points])
+        breaks = [
+            k for k in range(1, len(points)) if points[k].x - points[k - 1].x > series.gap_days
+        ]
+        if len(self._polylines) > 32:
+            self._polylines.clear()
+        self._polylines[id(series)] = (series, polygon, breaks)
+        return polygon, breaks
+
     def _series(
         self, p: QPainter, series: Series, area: QRectF, x0: float, x1: float, px, highlight
     ) -> None:
@@ -472,42 +525,58 @@ class TimelinePainter:
             label = t.label
             p.setPen(TEXT)
             p.drawText(QPointF(area.right() - fm.horizontalAdvance(label) - 4, y - 3), label)
-        # the values
+        # the values: lines from polygons built once per series in data units and drawn
+        # through a transform (no Python loop over points at paint time)
         i, j = series.visible_slice(x0, x1)
-        pts = series.points[i:j]
         columns = max(int(area.width()), 1)
-        if len(pts) > columns:
-            pts = thin(pts, x0, x1, columns)
-        sparse = len(pts) < columns / 4
+        sparse = j - i < min(columns / 8, 100)
+        polygon, breaks = self._polyline(series)
+        transform = QTransform(
+            scale_x(x0, x1, area),
+            0,
+            0,
+            -inner.height() / span,
+            area.left() - x0 * scale_x(x0, x1, area),
+            inner.bottom() + y_min * inner.height() / span,
+        )
+        p.save()
+        p.setTransform(transform, True)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, sparse)
         # A pen wider than one pixel takes Qt's slow stroking path (285 ms for 5,000
-        # points); dense lines get a cosmetic 1-px pen, sparse ones a smooth wider one.
-        line = QPen(colour, 1.6 if sparse else 1.0)
-        line.setCosmetic(not sparse)
+        # points): dense lines are a cosmetic 1-px pen, sparse ones a smooth 1.6 px.
+        line = QPen(colour, 1.3 if sparse else 1.0)
+        line.setCosmetic(True)
         p.setPen(line)
-        run: list[QPointF] = []
-        previous_x: float | None = None
-        for point in pts:
-            if previous_x is not None and point.x - previous_x > series.gap_days and run:
-                p.drawPolyline(QPolygonF(run))
-                run = []
-            run.append(QPointF(px(point.x), py(point.y)))
-            previous_x = point.x
-        if len(run) > 1:
-            p.drawPolyline(QPolygonF(run))
-        if sparse:
-            p.setBrush(colour)
+        start = i
+        for stop in [b for b in breaks if i < b < j] + [j]:
+            if stop - start > 1:
+                whole = start == 0 and stop == polygon.size()
+                p.drawPolyline(polygon if whole else polygon.mid(start, stop - start))
+            start = stop
+        p.restore()
+        pts = series.points[i:j]
+        p.setPen(QPen(colour, 1))
+        p.setBrush(colour)
+        if not sparse and len(pts) < columns / 2:  # dense: small squares in one call
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+            p.drawRects(
+                [QRectF(px(pt.x) - 1, py(pt.y) - 1, 2, 2) for pt in pts if not pt.calculated]
+            )
+        # denser still (points under 2 px apart): the line alone shows the shape
+        for point in pts if sparse else ():
+            c = QPointF(px(point.x), py(point.y))
+            if point.calculated:  # a worked-out ANC: hollow square, never a lab dot
+                p.setBrush(self._background)
+                p.drawRect(QRectF(c.x() - 3, c.y() - 3, 6, 6))
+                p.setBrush(colour)
+            elif point.comparator:
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                p.drawEllipse(c, 3.5, 3.5)
+                p.setBrush(colour)
+            else:
+                p.drawEllipse(c, 2.6, 2.6)
+        if highlight is not None and highlight[0] == "count":
             for point in pts:
-                c = QPointF(px(point.x), py(point.y))
-                if point.calculated:  # a worked-out ANC: hollow square, never a lab dot
-                    p.setBrush(self._background)
-                    p.drawRect(QRectF(c.x() - 3, c.y() - 3, 6, 6))
-                    p.setBrush(colour)
-                elif point.comparator:
-                    p.setBrush(Qt.BrushStyle.NoBrush)
-                    p.drawEllipse(c, 3.5, 3.5)
-                    p.setBrush(colour)
-                else:
-                    p.drawEllipse(c, 2.6, 2.6)
-                if highlight == (point.ref.kind, point.ref.id):
+                if point.ref.id == highlight[1]:
+                    c = QPointF(px(point.x), py(point.y))
                     self._focus_ring(p, QRectF(c.x() - 5, c.y() - 5, 10, 10))
