@@ -17,7 +17,7 @@ from tracker import analytes
 from tracker import timeline as tl
 from tracker.analytes import format_number
 from tracker.demo import DIAGNOSIS_DAYS_AGO, build_demo
-from tracker.model import Phase, PhaseKind
+from tracker.model import CountResult, Phase, PhaseKind
 from tracker.store import Record
 from tracker.timeline import (
     Lane,
@@ -37,8 +37,11 @@ from tracker.timeline import (
 # ---------------------------------------------------------------------- helpers
 
 
+_RESULT = CountResult(1, dt.date(2026, 1, 1), values=(), id=1)
+
+
 def _point(x: float, y: float = 1.0, i: int = 0) -> Point:
-    return Point(x, y, "", Ref("count", i), f"p{i}")
+    return Point(x, y, "", Ref("count", i), _RESULT, "anc", "×10⁹/L")
 
 
 def _series(xs: list[float]) -> Series:

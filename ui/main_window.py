@@ -209,6 +209,9 @@ class MainWindow(QMainWindow):
     def show_view(self, name: str) -> None:
         if name in VIEW_NAMES:
             self.views.setCurrentIndex(VIEW_NAMES.index(name))
+            view = self.views.currentWidget()
+            if isinstance(view, RecordView):
+                view.ensure_fresh()
 
     def _view_changed(self, index: int) -> None:
         if 0 <= index < len(VIEW_NAMES):

@@ -1,7 +1,7 @@
 """The blood-count table: newest first, values in the chosen units, trends, flags, ANC.
 
-Everything shown is worked out once per reload (trend arrows, calculated ANC,
-flags) so painting the table costs nothing.  Flags come from ``tracker.ranges``
+Trend arrows and the calculated ANC are worked out once per reload; flags when a
+row is first painted.  Flags come from ``tracker.ranges``
 through the ``assess`` function given to :meth:`CountsModel.reload`.
 """
 
@@ -37,7 +37,7 @@ class CountRow:
     result: CountResult
     anc: AncView
     trends: dict[str, str] = field(default_factory=dict)  # analyte → "↑" / "↓" / "→"
-    flags: dict[str, Assessment] = field(default_factory=dict)
+    assessed: dict[str, Assessment] | None = None  # worked out when the row is first shown
 
 
 FIXED = ("date", "time")
@@ -51,6 +51,7 @@ class CountsModel(RecordTableModel[CountResult]):
         super().__init__(parent)
         self.preference = UnitPreference.AS_REPORTED
         self._rows: list[CountRow] = []
+        self._assess: Assess | None = None
         self._keys: tuple[str, ...] = (*FIXED, *analytes.CODES, *TAIL)
 
     # the base class's column list is replaced by keys
@@ -91,13 +92,9 @@ class CountsModel(RecordTableModel[CountResult]):
                     before = previous[code]
                     row.trends[code] = "↑" if value > before else "↓" if value < before else "→"
                 previous[code] = value
-                v = r.value(code)
-                if assess is not None and v is not None:
-                    found = assess(r, v)
-                    if found is not None:
-                        row.flags[code] = found
             rows.append(row)
         rows.reverse()  # newest first
+        self._assess = assess
         self.beginResetModel()
         self._rows = rows
         self._items = [row.result for row in rows]
@@ -114,6 +111,18 @@ class CountsModel(RecordTableModel[CountResult]):
 
     def row(self, index: int) -> CountRow:
         return self._rows[index]
+
+    def row_flags(self, row: CountRow) -> dict[str, Assessment]:
+        """The row's flags, worked out the first time the row is painted (a long history
+        is not assessed value by value before the window can open)."""
+        if row.assessed is None:
+            row.assessed = {}
+            if self._assess is not None:
+                for v in row.result.values:
+                    found = self._assess(row.result, v)
+                    if found is not None:
+                        row.assessed[v.analyte] = found
+        return row.assessed
 
     def empty_analytes(self) -> set[str]:
         return {
@@ -162,7 +171,7 @@ class CountsModel(RecordTableModel[CountResult]):
         if role == Qt.ItemDataRole.TextAlignmentRole and key in analytes.BY_CODE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole:
-            if key == "date" or (key in row.flags and row.flags[key].short):
+            if key == "date" or (key in self.row_flags(row) and self.row_flags(row)[key].short):
                 font = QFont()
                 font.setBold(True)
                 return font
@@ -181,7 +190,7 @@ class CountsModel(RecordTableModel[CountResult]):
         if key == "flags":
             return ", ".join(
                 f"{analytes.analyte(code).short} {a.short}"
-                for code, a in row.flags.items()
+                for code, a in self.row_flags(row).items()
                 if a.short
             )
         if key == "source":
@@ -190,7 +199,7 @@ class CountsModel(RecordTableModel[CountResult]):
             return r.note.replace("\n", " ")
         v = r.value(key)
         trend = row.trends.get(key, "")
-        flag = row.flags[key].short if key in row.flags else ""
+        flag = self.row_flags(row)[key].short if key in self.row_flags(row) else ""
         if v is None:
             if key == "anc" and row.anc.is_calculated and row.anc.calculated is not None:
                 number, unit = self._anc_in_units(row.anc.calculated.value)
@@ -218,7 +227,9 @@ class CountsModel(RecordTableModel[CountResult]):
         r = row.result
         if key not in analytes.BY_CODE:
             if key == "flags":
-                return "\n".join("\n".join((a.text, *a.notes)) for a in row.flags.values())
+                return "\n".join(
+                    "\n".join((a.text, *a.notes)) for a in self.row_flags(row).values()
+                )
             return ""
         a = analytes.analyte(key)
         v = r.value(key)
@@ -238,9 +249,9 @@ class CountsModel(RecordTableModel[CountResult]):
                 )
         if key == "anc" and row.anc.note:
             lines.append(row.anc.note)
-        if key in row.flags:
-            lines.append(row.flags[key].text)
-            lines.extend(row.flags[key].notes)
+        if key in self.row_flags(row):
+            lines.append(self.row_flags(row)[key].text)
+            lines.extend(self.row_flags(row)[key].notes)
         trend = row.trends.get(key)
         if trend:
             lines.append(

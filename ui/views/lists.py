@@ -195,8 +195,10 @@ class RecordView(QWidget):
             self.refresh()
 
     def refresh_when_shown(self) -> None:
+        """Fill the view now if it stands alone; inside the main window, when its tab is
+        first shown (the window calls :meth:`ensure_fresh`)."""
         self._stale = True
-        if not self.isHidden():
+        if self.parent() is None:
             self.ensure_fresh()
 
     def showEvent(self, event: QShowEvent) -> None:
