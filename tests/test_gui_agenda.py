@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from gui_helpers import drive_modal, fill, rows, save_and_close
+from PySide6.QtCore import QSettings
 
 from tracker.display import UnitPreference
 from tracker.forms import ValueInput, count_from_form
@@ -115,3 +118,31 @@ def test_units_menu_changes_table_and_is_remembered(qtbot, window, record, child
     assert "95 g/L" in window.header.counts.text()
     window.unit_actions[UnitPreference.US].trigger()
     assert view.model.index(0, column).data().startswith("9.5 g/dL")
+
+
+def test_timeline_opens_on_recent_counts_then_loads_the_history(qtbot, record, child) -> None:  # type: ignore[no-untyped-def]
+    from ui.bridge import RecordBridge
+    from ui.timeline.view import RECENT_DAYS, TimelineView
+
+    old = record.today() - dt.timedelta(days=RECENT_DAYS + 60)
+    for day in (old, record.today() - dt.timedelta(days=3)):
+        record.save_count(
+            count_from_form(
+                {"taken_date": day.isoformat()},
+                [ValueInput("plt", "120", "×10⁹/L")],
+                child=child,
+                today=record.today(),
+            )
+        )
+    view = TimelineView(
+        RecordBridge(record), QSettings(str(record.path) + ".ini", QSettings.Format.IniFormat)
+    )
+    qtbot.addWidget(view)
+
+    def plt_points() -> int:
+        lane = view.widget.timeline.lane("plt")
+        return len(lane.series.points)
+
+    assert plt_points() == 1  # the first picture: recent counts only
+    view.show()
+    qtbot.waitUntil(lambda: plt_points() == 2, timeout=3000)

@@ -396,17 +396,18 @@ class Record:
 
     # ------------------------------------------------------------------ counts
 
-    def counts(self, child_id: int) -> list[CountResult]:
-        """All blood counts of a child, oldest first."""
+    def counts(self, child_id: int, since: dt.date | None = None) -> list[CountResult]:
+        """All blood counts of a child (or those taken on or after ``since``), oldest first."""
+        first = since.isoformat() if since else "0000-00-00"
         results = self._q(
-            "SELECT * FROM count_result WHERE child_id = ? "
+            "SELECT * FROM count_result WHERE child_id = ? AND taken_date >= ? "
             "ORDER BY taken_date, coalesce(taken_time, ''), id",
-            (child_id,),
+            (child_id, first),
         )
         values = self._q(
             "SELECT v.* FROM count_value v JOIN count_result r ON r.id = v.result_id "
-            "WHERE r.child_id = ? ORDER BY v.id",
-            (child_id,),
+            "WHERE r.child_id = ? AND r.taken_date >= ? ORDER BY v.id",
+            (child_id, first),
         )
         by_result: dict[int, list[CountValue]] = {}
         for v in values:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Signal
-from PySide6.QtGui import QAction
+import datetime as dt
+
+from PySide6.QtCore import QSettings, QTimer, Signal
+from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -18,6 +20,8 @@ from tracker.model import Changes
 from ui.bridge import RecordBridge
 from ui.settings import Settings
 from ui.timeline.widget import TimelineWidget
+
+RECENT_DAYS = 120  # counts shown in the first picture; the rest follows a moment later
 
 LANES = (
     ("phases", "Phases"),
@@ -114,7 +118,12 @@ class TimelineView(QWidget):
         outer.addWidget(self.widget, 1)
         bridge.changed.connect(self.on_changed)
         bridge.child_selected.connect(lambda _id: self.refresh(keep_range=False))
-        self.refresh(keep_range=False)
+        self._history_pending = False
+        self._history_timer = QTimer(self)
+        self._history_timer.setSingleShot(True)
+        self._history_timer.setInterval(250)
+        self._history_timer.timeout.connect(self._load_history)
+        self.refresh(keep_range=False, recent_first=True)
 
     # ------------------------------------------------------------------ settings
 
@@ -139,11 +148,22 @@ class TimelineView(QWidget):
         if changes.any:
             self.refresh()
 
-    def refresh(self, keep_range: bool = True) -> None:
+    def refresh(self, keep_range: bool = True, recent_first: bool = False) -> None:
+        """Lay the child's record out again.  With ``recent_first`` the first picture uses
+        only the last months of blood counts (what the opening 3-month view shows), and the
+        whole history follows as soon as the window is up: a long record opens fast."""
         record = self.bridge.record
         child_id = self.bridge.child_id
         if child_id is None:
             return
+        if recent_first:
+            since = record.today() - dt.timedelta(days=RECENT_DAYS)
+            counts = record.counts(child_id, since=since)
+            self._history_pending = True
+            self._history_timer.start()
+        else:
+            self._history_pending = False
+            counts = self.bridge.counts(child_id)
         thresholds = (
             None if self.threshold_action.isChecked() else dict.fromkeys(layout.CHART_ANALYTES)
         )
@@ -151,13 +171,23 @@ class TimelineView(QWidget):
             record.phases(child_id),
             record.milestones(child_id),
             record.cns_visits(child_id),
-            self.bridge.counts(child_id),
+            counts,
             record.today(),
             thresholds=thresholds,
             team_thresholds=record.thresholds(child_id),
             lanes=self.shown_lanes(),
         )
         self.widget.set_timeline(timeline, keep_range=keep_range)
+
+    def _load_history(self) -> None:
+        """The whole history, once the window shows (a hidden view waits until shown)."""
+        if self._history_pending and self.isVisible():
+            self.refresh(keep_range=True)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._history_pending:
+            self._history_timer.start()
 
     def _show_range(self, x0: float, x1: float) -> None:
         start, end = layout.date_of(x0), layout.date_of(x1)
