@@ -157,3 +157,28 @@ def test_print_dialog_saves_a_pdf_and_refuses_bad_dates(qtbot, demo, tmp_path) -
     assert "1 page(s)" in interaction.said[-1]
     _, text = pdf_text(saved)
     assert "Robin" not in text
+
+
+def test_summary_command_line(qapp, demo, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from ui.app import main
+
+    rec, _child_id = demo
+    out = tmp_path / "cli.pdf"
+    assert (
+        main(["summary", "--db", str(rec.path), "--redact", "--paper", "letter", "-o", str(out)])
+        == 0
+    )
+    pages, text = pdf_text(out)
+    assert pages == 1 and "Robin" not in text
+    assert "Summary written" in capsys.readouterr().out
+    for argv, says in (
+        (["--from", "2024-01-01", "--to", "2024-01-31"], "Nothing is recorded"),
+        (["--from", "2026-02-30"], "not a day of the calendar"),
+        (["--child", "Nobody"], "no child called"),
+        (["--from", "2026-11-20", "--to", "2026-11-01"], "before it starts"),
+    ):
+        target = tmp_path / "refused.pdf"
+        assert main(["summary", "--db", str(rec.path), *argv, "-o", str(target)]) == 1
+        err = capsys.readouterr().err
+        assert says in err and err.count("\n") == 1
+        assert not target.exists()

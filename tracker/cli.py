@@ -95,6 +95,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("csv", metavar="CSV", type=Path)
 
+    summary = sub.add_parser(
+        "summary", help="print the summary for an appointment to a PDF file (no window needed)"
+    )
+    summary.add_argument("--db", dest="sub_db", metavar="FILE", type=Path, required=True)
+    summary.add_argument("--child", metavar="NAME", help="the child (needed if several)")
+    summary.add_argument(
+        "--from",
+        dest="start",
+        metavar="DATE",
+        help="first day, YYYY-MM-DD (default: since the last appointment)",
+    )
+    summary.add_argument("--to", dest="end", metavar="DATE", help="last day, YYYY-MM-DD")
+    summary.add_argument(
+        "--redact", action="store_true", help="initials instead of the child's name on every page"
+    )
+    summary.add_argument("--paper", choices=("a4", "letter"), default="a4")
+    summary.add_argument("-o", dest="out", metavar="OUT.pdf", type=Path, required=True)
+
     check = sub.add_parser("check", help="check the record's integrity and format version")
     check.add_argument("--db", dest="sub_db", metavar="FILE", type=Path, required=True)
     return parser
@@ -115,6 +133,8 @@ def run(
             return _export(args.sub_db, args.out, out, args.format)
         if args.command == "import-counts":
             return _import_counts(args, out, err, today)
+        if args.command == "summary":
+            raise AssertionError("the summary needs Qt: ui.app runs it")
         if args.command == "check":
             return _check(args.sub_db, out, err)
     except RecordError as exc:

@@ -19,6 +19,10 @@ ORG_NAME = "TreatmentTracker"
 def main(argv: Sequence[str] | None = None) -> int:
     parser = cli.build_parser()
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    if args.command == "summary":
+        from ui.printing.cli import run_summary
+
+        return run_summary(args)
     if args.command:
         return cli.run(args)
     if args.demo and args.db:

@@ -1,0 +1,68 @@
+"""``treatment-tracker summary``: the printed summary to a PDF, offscreen, no window."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TextIO
+
+from tracker import cli
+from tracker.dates import parse_date
+from tracker.store import Record, RecordError
+from tracker.summary import SummaryError
+
+
+def run_summary(
+    args: argparse.Namespace, *, out: TextIO = sys.stdout, err: TextIO = sys.stderr
+) -> int:
+    """Exit 1 with one plain sentence (and no file written) on a bad date, an empty range,
+    an unknown child or a record problem."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from ui.printing.render import SummaryRequest, write_pdf
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    _ = app
+    try:
+        start = parse_date(args.start, "--from") if args.start else None
+        end = parse_date(args.end, "--to") if args.end else None
+        if args.out.is_dir():
+            raise RecordError(f"{args.out} is a folder; give a file name for the PDF.")
+        with Record.open(args.sub_db, read_only=True) as record:
+            child = _child(record, args.child)
+            assert child.id is not None
+            request = SummaryRequest(
+                child.id, start=start, end=end, redact=args.redact, paper=args.paper
+            )
+            pages = write_pdf(record, request, args.out)
+    except (ValueError, RecordError, SummaryError) as exc:
+        print(f"treatment-tracker: {exc}", file=err)
+        return cli.EXIT_PROBLEM
+    except OSError as exc:
+        print(f"treatment-tracker: could not write {args.out}: {exc.strerror}", file=err)
+        return cli.EXIT_PROBLEM
+    print(f"Summary written to {args.out} ({pages} page{'s' if pages != 1 else ''})", file=out)
+    return cli.EXIT_OK
+
+
+def _child(record: Record, name: str | None):  # type: ignore[no-untyped-def]
+    children = record.children()
+    if not children:
+        raise RecordError("The record has no child yet; there is nothing to summarise.")
+    if name is None:
+        if len(children) == 1:
+            return children[0]
+        names = ", ".join(c.name for c in children)
+        raise RecordError(
+            f"The record holds several children ({names}); choose one with --child NAME."
+        )
+    for c in children:
+        if c.name.casefold() == name.strip().casefold():
+            return c
+    names = ", ".join(c.name for c in children)
+    raise RecordError(
+        f"There is no child called {name!r} in the record; its children are: {names}."
+    )
