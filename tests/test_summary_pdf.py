@@ -165,7 +165,7 @@ def test_summary_command_line(qapp, demo, tmp_path, capsys) -> None:  # type: ig
     rec, _child_id = demo
     out = tmp_path / "cli.pdf"
     assert (
-        main(["summary", "--db", str(rec.path), "--redact", "--paper", "letter", "-o", str(out)])
+        main(["summary", "--db", str(rec.path), "--redact", "--paper", "a4", "-o", str(out)])
         == 0
     )
     pages, text = pdf_text(out)
