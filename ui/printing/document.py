@@ -193,7 +193,7 @@ def build_document(
     if "where" in sections:
         section(_where(summary))
     if "charts" in sections and strip is not None:
-        chart_section("Timeline of the range", 1, strip, 80.0)
+        chart_section("Timeline of the range", 1, strip, 70.0)
     if "since" in sections:
         section(_since(summary))
     if "counts" in sections and summary.counts:
@@ -203,7 +203,7 @@ def build_document(
             "ANC, hemoglobin and platelets",
             2,
             charts,
-            165.0,
+            140.0,
             "<p class='muted'>Shaded: the lab's printed range. Dash-dot lines: "
             + _e("; ".join(summary.thresholds) or "default thresholds (program reference)")
             + ". Hollow squares: ANC worked out from the differential.</p>",
@@ -263,7 +263,7 @@ def _where(s: Summary) -> str:
     plan = (
         "".join(
             f"<tr><td width='16%'>{e.date.isoformat()}</td><td>{_e(e.text)}</td></tr>"
-            for e in s.plan_ahead[:5]
+            for e in s.plan_ahead[:4]
         )
         or "<tr><td>Nothing planned is entered.</td></tr>"
     )
@@ -320,7 +320,7 @@ def _counts(s: Summary) -> str:
             f"<td width='8%'>{_nb(_e(row.time))}</td>"
             f"{''.join(cells)}</tr>"
         )
-    notes = "".join(f"<p class='muted'>{_e(n)}</p>" for n in s.count_footnotes)
+    notes = f"<p class='muted'>{_e(' '.join(s.count_footnotes))}</p>"
     return (
         "<table class='grid' width='100%' cellspacing='0' cellpadding='2' border='0.5'"
         + (" style='font-size: 7.5pt'>" if small else ">")

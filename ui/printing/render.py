@@ -87,7 +87,7 @@ def page_layout(paper: str) -> QPageLayout:
     return QPageLayout(
         QPageSize(PAPERS[paper]),
         QPageLayout.Orientation.Portrait,
-        QMarginsF(15, 14, 15, 12),
+        QMarginsF(14, 12, 14, 10),
         QPageLayout.Unit.Millimeter,
     )
 
@@ -111,14 +111,15 @@ def paint_summary(
         units = {c: display_unit(c, request.units) for c in layout.CHART_ANALYTES}
     phases = record.phases(child_id)
     counts = [c for c in record.counts(child_id) if summary.start <= c.taken_date <= summary.end]
-    strip = layout.build(
-        phases,
-        record.milestones(child_id),
-        record.cns_visits(child_id),
-        [],
-        summary.printed_on,
-        lanes=("phases", "milestones", "cns"),
-    )
+    milestones = record.milestones(child_id)
+    visits = record.cns_visits(child_id)
+    in_range = {
+        "milestones": any(summary.start <= m.date <= summary.end for m in milestones),
+        "cns": any(summary.start <= v.date <= summary.end for v in visits),
+    }
+    # On paper an empty lane is wasted space: only lanes with something in the range.
+    strip_lanes = ("phases", *(k for k in ("milestones", "cns") if in_range[k]))
+    strip = layout.build(phases, milestones, visits, [], summary.printed_on, lanes=strip_lanes)
     charts = layout.build(
         phases,
         [],

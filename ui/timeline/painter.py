@@ -539,20 +539,32 @@ class TimelinePainter:
             area.left() - x0 * scale_x(x0, x1, area),
             inner.bottom() + y_min * inner.height() / span,
         )
-        p.save()
-        p.setTransform(transform, True)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, sparse)
         # A pen wider than one pixel takes Qt's slow stroking path (285 ms for 5,000
-        # points): dense lines are a cosmetic 1-px pen, sparse ones a smooth 1.6 px.
-        line = QPen(colour, 1.3 if sparse else 1.0)
-        line.setCosmetic(True)
+        # points): on screen, lines are cosmetic (device-pixel) pens through the transform.
+        # On paper (hundreds of dpi) a cosmetic pixel is a hair, so the few points of a
+        # printed range are mapped by hand and drawn with a real width.
+        on_paper = p.device() is not None and p.device().logicalDpiX() > 150
+        line = QPen(colour, 1.3 if sparse or on_paper else 1.0)
+        line.setCosmetic(not on_paper)
+        runs = [b for b in breaks if i < b < j] + [j]
+        p.save()
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, sparse or on_paper)
         p.setPen(line)
         start = i
-        for stop in [b for b in breaks if i < b < j] + [j]:
-            if stop - start > 1:
-                whole = start == 0 and stop == polygon.size()
-                p.drawPolyline(polygon if whole else polygon.mid(start, stop - start))
-            start = stop
+        if on_paper:
+            for stop in runs:
+                if stop - start > 1:
+                    p.drawPolyline(
+                        QPolygonF([QPointF(px(pt.x), py(pt.y)) for pt in series.points[start:stop]])
+                    )
+                start = stop
+        else:
+            p.setTransform(transform, True)
+            for stop in runs:
+                if stop - start > 1:
+                    whole = start == 0 and stop == polygon.size()
+                    p.drawPolyline(polygon if whole else polygon.mid(start, stop - start))
+                start = stop
         p.restore()
         pts = series.points[i:j]
         p.setPen(QPen(colour, 1))
