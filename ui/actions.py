@@ -13,6 +13,8 @@ class ActionId(Enum):
     EDIT_CHILD = auto()
     DELETE_CHILD = auto()
     PRINT_SUMMARY = auto()
+    IMPORT_CSV = auto()
+    EXPORT_CSV = auto()
     EXPORT_JSON = auto()
     QUIT = auto()
     THRESHOLDS = auto()
@@ -41,6 +43,8 @@ _SPECS: dict[ActionId, tuple[str, QKeySequence | QKeySequence.StandardKey | str 
     ActionId.EDIT_CHILD: ("Child's &details…", "Ctrl+I"),
     ActionId.DELETE_CHILD: ("Delete this child…", None),
     ActionId.PRINT_SUMMARY: ("&Print summary…", QKeySequence.StandardKey.Print),
+    ActionId.IMPORT_CSV: ("&Import lab results (CSV)…", "Ctrl+Shift+I"),
+    ActionId.EXPORT_CSV: ("Export blood counts (&CSV)…", None),
     ActionId.EXPORT_JSON: ("&Export whole record (JSON)…", "Ctrl+E"),
     ActionId.QUIT: ("&Quit", QKeySequence.StandardKey.Quit),
     ActionId.THRESHOLDS: ("Team &thresholds…", None),

@@ -121,6 +121,10 @@ class RecordBridge(QObject):
             self.child_selected.emit(self._child_id if self._child_id is not None else -1)
         self.changed.emit(changes)
 
+    def changed_outside(self, changes: Changes) -> None:
+        """Something was written without the undo stack (an import): refresh the views."""
+        self._emit(changes)
+
     # ------------------------------------------------------------------ saving
 
     def save_child(self, child: Child) -> Child:

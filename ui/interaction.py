@@ -35,3 +35,16 @@ class Interaction:
     ) -> Path | None:
         name, _ = QFileDialog.getOpenFileName(parent, title, str(folder), filter_)
         return Path(name) if name else None
+
+    def choose_date_order(self, parent: QWidget | None, parsed: object) -> bool | None:
+        """Day-first (True) or month-first (False) for a file whose dates could be either."""
+        from ui.dialogs.import_csv import ask_date_order
+
+        return ask_date_order(parent, parsed)  # type: ignore[arg-type]
+
+    def confirm_import(self, parent: QWidget | None, plan: object, path: Path) -> bool:
+        """Show the import preview; True when the family chose Import."""
+        from ui.dialogs.import_csv import ImportPreviewDialog
+
+        dialog = ImportPreviewDialog(plan, path, parent)  # type: ignore[arg-type]
+        return dialog.exec() == ImportPreviewDialog.DialogCode.Accepted

@@ -80,6 +80,9 @@ class MainWindow(QMainWindow):
             file_menu.addAction(a[action_id])
         file_menu.addSeparator()
         file_menu.addAction(a[ActionId.PRINT_SUMMARY])
+        file_menu.addSeparator()
+        file_menu.addAction(a[ActionId.IMPORT_CSV])
+        file_menu.addAction(a[ActionId.EXPORT_CSV])
         file_menu.addAction(a[ActionId.EXPORT_JSON])
         file_menu.addSeparator()
         file_menu.addAction(a[ActionId.DELETE_CHILD])
@@ -142,6 +145,8 @@ class MainWindow(QMainWindow):
         a[ActionId.DELETE_CHILD].triggered.connect(self.delete_child)
         a[ActionId.EXPORT_JSON].triggered.connect(self.export_json)
         a[ActionId.PRINT_SUMMARY].triggered.connect(self.print_summary)
+        a[ActionId.IMPORT_CSV].triggered.connect(self.import_csv)
+        a[ActionId.EXPORT_CSV].triggered.connect(self.export_csv)
         a[ActionId.THRESHOLDS].triggered.connect(self.edit_thresholds)
         self.timeline_view.thresholds_requested.connect(self.edit_thresholds)
         a[ActionId.ADD_COUNT].triggered.connect(lambda: self._add("count"))
@@ -196,6 +201,7 @@ class MainWindow(QMainWindow):
             ActionId.ADD_QUESTION,
             ActionId.THRESHOLDS,
             ActionId.PRINT_SUMMARY,
+            ActionId.IMPORT_CSV,
         ):
             self.actions_[action_id].setEnabled(has_child)
 
@@ -306,6 +312,31 @@ class MainWindow(QMainWindow):
 
             self._printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         PrintSummaryDialog(self.bridge, self.interaction, self._printer, self).exec()
+
+    def import_csv(self) -> None:
+        from ui.dialogs.import_csv import CsvImporter
+
+        CsvImporter(self.bridge, self.interaction, self).run()
+
+    def export_csv(self) -> None:
+        from tracker.io.csv_export import write_csv
+
+        suggested = Path.home() / f"{self.bridge.record.path.stem}-blood-counts.csv"
+        target = self.interaction.save_file(
+            self, self.tr("Export blood counts"), suggested, self.tr("CSV files (*.csv)")
+        )
+        if target is None:
+            return
+        if target.suffix == "":
+            target = target.with_suffix(".csv")
+
+        def run() -> None:
+            rows = write_csv(self.bridge.record, target)
+            self.statusBar().showMessage(
+                self.tr("Exported {rows} values to {file}").format(rows=rows, file=target), 8000
+            )
+
+        self._guard(run, self.tr("Export"))
 
     def export_json(self) -> None:
         from tracker.io.json_export import write_json

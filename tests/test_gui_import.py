@@ -1,0 +1,121 @@
+"""File ▸ Import lab results: read in the background, preview, confirm, counts appear."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from gui_helpers import ScriptedInteraction, refresh_views, rows
+
+pytest_plugins = ["gui_helpers"]
+pytestmark = pytest.mark.gui
+
+DATA = Path(__file__).parent / "data" / "csv"
+
+
+class ImportAnswers(ScriptedInteraction):
+    def __init__(self, confirm: bool = True, dayfirst: bool | None = True) -> None:
+        super().__init__()
+        self.confirm_import_answer = confirm
+        self.dayfirst = dayfirst
+        self.previews: list[object] = []
+        self.errors: list[str] = []
+        self.infos: list[str] = []
+
+    def confirm_import(self, parent, plan, path) -> bool:  # type: ignore[no-untyped-def]
+        self.previews.append(plan)
+        return self.confirm_import_answer
+
+    def choose_date_order(self, parent, parsed):  # type: ignore[no-untyped-def]
+        self.asked.append(("date order", "", parsed.date_order_question()))
+        return self.dayfirst
+
+    def error(self, parent, title: str, text: str) -> None:  # type: ignore[no-untyped-def]
+        self.errors.append(text)
+
+    def info(self, parent, title: str, text: str) -> None:  # type: ignore[no-untyped-def]
+        self.infos.append(text)
+
+
+def _a_file(tmp_path: Path) -> Path:
+    path = tmp_path / "lab.csv"
+    path.write_text(
+        "Date,Test,Result,Unit,Reference range\n"
+        "2026-11-02,WBC,2.1,K/uL,4.5-11\n"
+        "2026-11-02,ANC,0.6,K/uL,1.5-8.5\n"
+        "2026-11-02,Platelets,55,K/uL,150-450\n"
+        "2026-11-09,Hgb,9.4,g/dL,10.5-13.5\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_import_previews_then_adds_and_a_second_import_adds_nothing(  # type: ignore[no-untyped-def]
+    qtbot, window, record, tmp_path
+) -> None:
+    from ui.dialogs.import_csv import CsvImporter
+
+    answers = ImportAnswers()
+    path = _a_file(tmp_path)
+    report = CsvImporter(window.bridge, answers, window).run(path)
+    assert report is not None and report.values_added == 4
+    assert len(answers.previews) == 1
+    assert len(rows(record.path, "SELECT * FROM count_result")) == 2
+    refresh_views(window)
+    assert window.counts_view.model.rowCount() == 2
+    assert "Added" in answers.infos[-1]
+    again = CsvImporter(window.bridge, answers, window).run(path)
+    assert again is not None and again.values_added == 0
+    assert len(rows(record.path, "SELECT * FROM count_value")) == 4
+
+
+def test_cancelled_preview_writes_nothing(qtbot, window, record, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from ui.dialogs.import_csv import CsvImporter
+
+    answers = ImportAnswers(confirm=False)
+    assert CsvImporter(window.bridge, answers, window).run(_a_file(tmp_path)) is None
+    assert rows(record.path, "SELECT * FROM count_result") == []
+
+
+def test_unreadable_file_says_why(qtbot, window, record, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from ui.dialogs.import_csv import CsvImporter
+
+    path = tmp_path / "photo.csv"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    answers = ImportAnswers()
+    assert CsvImporter(window.bridge, answers, window).run(path) is None
+    assert answers.errors and rows(record.path, "SELECT * FROM count_result") == []
+
+
+def test_ambiguous_dates_are_asked(qtbot, window, record, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from ui.dialogs.import_csv import CsvImporter
+
+    path = tmp_path / "ambiguous.csv"
+    path.write_text("Date,Test,Result,Unit\n03/04/2026,WBC,2.1,K/uL\n", encoding="utf-8")
+    answers = ImportAnswers(dayfirst=True)
+    report = CsvImporter(window.bridge, answers, window).run(path)
+    assert any(kind == "date order" for kind, _t, _x in answers.asked)
+    assert report is not None
+    assert rows(record.path, "SELECT taken_date FROM count_result") == [
+        {"taken_date": "2026-04-03"}
+    ]
+
+
+def test_preview_dialog_needs_consent_for_bad_rows(qtbot, window, record, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tracker.io.csv_import import plan_import, read_csv
+    from ui.dialogs.import_csv import ImportPreviewDialog
+
+    path = tmp_path / "bad.csv"
+    path.write_text(
+        "Date,Test,Result,Unit\n2026-11-02,WBC,2.1,K/uL\n2026-11-03,Hgb,150,g/dL\n",
+        encoding="utf-8",
+    )
+    plan = plan_import(read_csv(path.read_bytes()), record, window.bridge.current_child())
+    dialog = ImportPreviewDialog(plan, path)
+    qtbot.addWidget(dialog)
+    assert plan.problems
+    assert not dialog.import_button.isEnabled()
+    dialog.skip_bad.setChecked(True)
+    assert dialog.import_button.isEnabled()
+    dialog.show()
+    dialog.grab().save(str(tmp_path / "preview.png"))
