@@ -40,6 +40,15 @@ class CountRow:
     assessed: dict[str, Assessment] | None = None  # worked out when the row is first shown
 
 
+def _letter(short: str) -> str:
+    """ "↓ L" → "L": in a cell the arrow is the trend's."""
+    return short.replace("↓", "").replace("↑", "").strip()
+
+
+def _word(short: str) -> str:
+    return {"L": tr("low"), "H": tr("high")}.get(_letter(short), _letter(short))
+
+
 FIXED = ("date", "time")
 TAIL = ("flags", "source", "note")
 
@@ -189,7 +198,7 @@ class CountsModel(RecordTableModel[CountResult]):
             return r.taken_time.strftime("%H:%M") if r.taken_time else ""
         if key == "flags":
             return ", ".join(
-                f"{analytes.analyte(code).short} {a.short}"
+                f"{analytes.analyte(code).short} {_word(a.short)}"
                 for code, a in self.row_flags(row).items()
                 if a.short
             )
@@ -199,7 +208,8 @@ class CountsModel(RecordTableModel[CountResult]):
             return r.note.replace("\n", " ")
         v = r.value(key)
         trend = row.trends.get(key, "")
-        flag = self.row_flags(row)[key].short if key in self.row_flags(row) else ""
+        # The flag as a letter (L / H) so it never reads like the trend arrow beside it.
+        flag = _letter(self.row_flags(row)[key].short) if key in self.row_flags(row) else ""
         if v is None:
             if key == "anc" and row.anc.is_calculated and row.anc.calculated is not None:
                 number, unit = self._anc_in_units(row.anc.calculated.value)

@@ -214,7 +214,7 @@ class TimelinePainter:
             if lane.key == "phases":
                 self._spans(p, lane, plot_area, x0, x1, px, highlight)
             elif lane.series is not None:
-                self._series(p, lane.series, plot_area, x0, x1, px, highlight)
+                self._series(p, lane.series, plot_area, x0, x1, px, highlight, timeline.today)
             else:
                 self._marks(p, lane, plot_area, x0, x1, px, highlight)
             p.restore()
@@ -477,7 +477,15 @@ class TimelinePainter:
         return polygon, breaks
 
     def _series(
-        self, p: QPainter, series: Series, area: QRectF, x0: float, x1: float, px, highlight
+        self,
+        p: QPainter,
+        series: Series,
+        area: QRectF,
+        x0: float,
+        x1: float,
+        px,
+        highlight,
+        today: float | None = None,
     ) -> None:
         inner = area.adjusted(0, 6, 0, -4)
         y_min, y_max = series.scale(x0, x1)
@@ -524,7 +532,16 @@ class TimelinePainter:
             p.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
             label = t.label
             p.setPen(TEXT)
-            p.drawText(QPointF(area.right() - fm.horizontalAdvance(label) - 4, y - 3), label)
+            # Right-aligned, but kept clear of the today line when that is near the edge.
+            right = area.right()
+            if today is not None and x0 <= today + 0.5 <= x1:
+                today_px = px(today + 0.5)
+                if right - today_px < fm.horizontalAdvance(label) + 12:
+                    right = today_px - 6
+            width = fm.horizontalAdvance(label)
+            box = QRectF(right - width - 6, y - 3 - fm.ascent(), width + 4, fm.height())
+            p.fillRect(box, QColor(255, 255, 255, 200))  # legible over the data
+            p.drawText(QPointF(right - width - 4, y - 3), label)
         # the values: lines from polygons built once per series in data units and drawn
         # through a transform (no Python loop over points at paint time)
         i, j = series.visible_slice(x0, x1)
