@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from gui_helpers import drive_modal, fill, rows, save_and_close
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 
 from tracker.display import UnitPreference
 from tracker.forms import ValueInput, count_from_form
@@ -146,3 +146,34 @@ def test_timeline_opens_on_recent_counts_then_loads_the_history(qtbot, record, c
     assert plt_points() == 1  # the first picture: recent counts only
     view.show()
     qtbot.waitUntil(lambda: plt_points() == 2, timeout=3000)
+
+
+def test_flags_team_numbers_and_optional_grades(qtbot, window, record, child) -> None:  # type: ignore[no-untyped-def]
+    from tracker.forms import threshold_from_form
+
+    window.bridge.save_threshold(
+        threshold_from_form(
+            {"analyte": "plt", "purpose": "transfusion", "value_text": "20", "unit": "×10⁹/L"},
+            child=child,
+        )
+    )
+    window.bridge.save_count(
+        count_from_form(
+            {"taken_date": "2026-11-20"},
+            [ValueInput("plt", "12", "×10⁹/L", "150-450"), ValueInput("anc", "0.3", "×10⁹/L")],
+            child=child,
+            today=record.today(),
+        )
+    )
+    window.show_view("counts")
+    view = window.counts_view
+    model = view.model
+    flags_column = next(c for c in range(model.columnCount()) if model.column_key(c) == "flags")
+    flags = model.index(0, flags_column).data()
+    assert "PLT low" in flags and "below your team's" in flags
+    anc_tip = model.index(0, model.analyte_column("anc")).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Severe neutropenia (ANC < 0.5" in anc_tip
+    assert "CTCAE" not in anc_tip  # grades are optional, off by default
+    window.grades_action.setChecked(True)
+    anc_tip = model.index(0, model.analyte_column("anc")).data(Qt.ItemDataRole.ToolTipRole)
+    assert "CTCAE v5 grade" in anc_tip

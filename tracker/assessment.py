@@ -20,13 +20,15 @@ class Assessment:
     text: str  # the flag and the range used, with its source
     notes: tuple[str, ...] = ()  # ANC category, CTCAE grade, "ask your team" notes
     range_source: str = ""  # "lab", a built-in table's source, or ""
+    below_team: str = ""  # "below your team's transfusion trigger (20 ×10⁹/L)", or ""
 
 
 Assessor = Callable[[CountResult, CountValue], Assessment | None]
 
 
-def make_assessor(child: Child, thresholds: Sequence[TeamThreshold] = (), *,
-                  grades: bool = True) -> Assessor:
+def make_assessor(
+    child: Child, thresholds: Sequence[TeamThreshold] = (), *, grades: bool = True
+) -> Assessor:
     """An assess(result, value) function for one child (its age picks the built-in range)."""
 
     def assess(result: CountResult, value: CountValue) -> Assessment | None:
@@ -41,7 +43,9 @@ def make_assessor(child: Child, thresholds: Sequence[TeamThreshold] = (), *,
             grade = ranges.ctcae_grade(value.analyte, value, used)
             if grade is not None and grade.grade > 0:
                 notes.append(f"{grade.label} ({grade.term})")
-        notes.extend(n.text for n in ranges.team_notes(value, thresholds, used))
+        team = ranges.team_notes(value, thresholds, used)
+        notes.extend(n.text for n in team)
+        below = next((f"below {n.basis}" for n in team if n.threshold is not None), "")
         if used.kind is None and flag is None and not notes:
             return None
         if flag is not None:
@@ -51,6 +55,6 @@ def make_assessor(child: Child, thresholds: Sequence[TeamThreshold] = (), *,
         else:
             text = "No range to compare with"
         source = "lab" if used.kind == "lab" else (used.source if used.kind else "")
-        return Assessment(flag.symbol if flag else "", text, tuple(notes), source)
+        return Assessment(flag.symbol if flag else "", text, tuple(notes), source, below)
 
     return assess

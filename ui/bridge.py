@@ -75,6 +75,7 @@ class RecordBridge(QObject):
         self.undo_stack = QUndoStack(self)
         self._child_id: int | None = None
         self.unit_preference = UnitPreference.AS_REPORTED
+        self.show_grades = False
         self._counts_cache: dict[int, list[CountResult]] = {}
         children = record.children()
         if children:
@@ -87,6 +88,11 @@ class RecordBridge(QObject):
             cached = self.record.counts(child_id)
             self._counts_cache[child_id] = cached
         return list(cached)
+
+    def set_show_grades(self, on: bool) -> None:
+        if on != self.show_grades:
+            self.show_grades = on
+            self.display_changed.emit()
 
     def set_unit_preference(self, preference: UnitPreference) -> None:
         if preference is not self.unit_preference:

@@ -41,6 +41,7 @@ class MainWindow(QMainWindow):
         self.actions_ = Actions(self)
         self._printer = None  # one QPrinter, made on first use and kept for its settings
         bridge.set_unit_preference(settings.unit_preference)
+        bridge.set_show_grades(settings.show_grades)
 
         self.header = HeaderWidget(bridge, self)
         self.header.child_chosen.connect(bridge.select_child)
@@ -124,6 +125,14 @@ class MainWindow(QMainWindow):
             group.addAction(action)
             units_menu.addAction(action)
             self.unit_actions[preference] = action
+        self.grades_action = QAction(self.tr("Show CTCAE &grades (version named)"), self)
+        self.grades_action.setCheckable(True)
+        self.grades_action.setChecked(self.bridge.show_grades)
+        self.grades_action.setToolTip(
+            self.tr("Adds the CTCAE v5.0 grade of low counts to the flags' details")
+        )
+        self.grades_action.toggled.connect(self.set_grades)
+        view_menu.addAction(self.grades_action)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         help_menu.addAction(a[ActionId.ABOUT])
 
@@ -206,6 +215,10 @@ class MainWindow(QMainWindow):
             self.actions_[action_id].setEnabled(has_child)
 
     # ------------------------------------------------------------------ commands
+
+    def set_grades(self, on: bool) -> None:
+        self.settings.show_grades = on
+        self.bridge.set_show_grades(on)
 
     def set_units(self, preference: UnitPreference) -> None:
         self.settings.unit_preference = preference

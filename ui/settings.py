@@ -80,3 +80,12 @@ class Settings:
     @unit_preference.setter
     def unit_preference(self, value: UnitPreference) -> None:
         self._s.setValue("display/units", value.value)
+
+    @property
+    def show_grades(self) -> bool:
+        """CTCAE grades beside flags (optional, off unless the family turns them on)."""
+        return str(self._s.value("display/grades", "false")).lower() == "true"
+
+    @show_grades.setter
+    def show_grades(self, on: bool) -> None:
+        self._s.setValue("display/grades", "true" if on else "false")

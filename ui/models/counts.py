@@ -197,11 +197,17 @@ class CountsModel(RecordTableModel[CountResult]):
         if key == "time":
             return r.taken_time.strftime("%H:%M") if r.taken_time else ""
         if key == "flags":
-            return ", ".join(
+            parts = [
                 f"{analytes.analyte(code).short} {_word(a.short)}"
                 for code, a in self.row_flags(row).items()
                 if a.short
-            )
+            ]
+            parts += [
+                f"{analytes.analyte(code).short} {a.below_team}"
+                for code, a in self.row_flags(row).items()
+                if a.below_team
+            ]
+            return "; ".join(parts)
         if key == "source":
             return r.source
         if key == "note":

@@ -393,7 +393,9 @@ class CountsView(RecordView):
         child = self.bridge.current_child()
         if child is None or child.id is None:
             return None
-        return make_assessor(child, self.bridge.record.thresholds(child.id))
+        return make_assessor(
+            child, self.bridge.record.thresholds(child.id), grades=self.bridge.show_grades
+        )
 
     def _row_changed(self, current, _previous) -> None:  # type: ignore[no-untyped-def]
         from tracker.timeline import Ref, x_of
