@@ -56,6 +56,8 @@ GOALS = {
     "paint_ms_3mo_10y": 8.0,
     "paint_ms_all_10y": 8.0,
     "scale_ratio_3mo": 1.2,
+    "import_10k_s": 2.0,
+    "summary_3mo_s": 1.0,
 }
 
 # Both children print "FIRST_PAINT <monotonic ns>" once their first painted window is
@@ -269,6 +271,78 @@ def _verdict(key: str, value: float) -> str:
     return "met" if value <= GOALS[key] else "MISSED"
 
 
+def measure_import_10k(today: dt.date, repeats: int = 3) -> float:
+    """Median seconds to read, plan and apply a 10,000-row lab CSV into a fresh record."""
+    import random
+
+    from tracker.forms import child_from_form
+    from tracker.io.csv_import import apply_import, plan_import, read_csv
+    from tracker.store import Record
+
+    rng = random.Random(10_000)
+    tests = (
+        ("WBC", "K/uL", 1.0, 12.0),
+        ("ANC", "K/uL", 0.1, 8.0),
+        ("Hgb", "g/dL", 7.0, 13.0),
+        ("Platelets", "K/uL", 15.0, 400.0),
+        ("Hematocrit", "%", 22.0, 40.0),
+    )
+    lines = ["Date,Time,Test,Result,Unit,Reference range"]
+    day = today - dt.timedelta(days=2100)
+    while len(lines) < 10_001:
+        day += dt.timedelta(days=1)
+        for name, unit, low, high in tests:
+            lines.append(
+                f"{day.isoformat()},08:{rng.randint(0, 59):02d},{name},"
+                f"{rng.uniform(low, high):.1f},{unit},"
+            )
+            if len(lines) == 10_001:
+                break
+    data = ("\n".join(lines) + "\n").encode()
+    times = []
+    for _ in range(repeats):
+        with tempfile.TemporaryDirectory() as folder:
+            record = Record.open(
+                Path(folder) / "r.sqlite",
+                create=True,
+                clock=lambda: dt.datetime.combine(today, dt.time(12)),
+            )
+            child, _ = record.save_child(
+                child_from_form(
+                    {"name": "Bench", "birth_date": (today - dt.timedelta(days=2500)).isoformat()},
+                    today=today,
+                )
+            )
+            started = time.perf_counter()
+            plan = plan_import(read_csv(data), record, child)
+            apply_import(plan, record)
+            times.append(time.perf_counter() - started)
+            assert plan.values_added == 10_000, plan.values_added
+            record.close()
+    return statistics.median(times)
+
+
+def measure_summary_3mo(record_path: Path, today: dt.date, repeats: int = 3) -> float:
+    """Median seconds to lay out and write a 3-month summary PDF of a record."""
+    from tracker.store import Record
+    from ui.printing.render import SummaryRequest, write_pdf
+
+    times = []
+    with Record.open(record_path, read_only=True) as record:
+        child = record.children()[0]
+        assert child.id is not None
+        for _ in range(repeats):
+            with tempfile.TemporaryDirectory() as folder:
+                started = time.perf_counter()
+                write_pdf(
+                    record,
+                    SummaryRequest(child.id, start=today - dt.timedelta(days=91), end=today),
+                    Path(folder) / "s.pdf",
+                )
+                times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7, help="start-up runs of each (≥5)")
@@ -305,6 +379,10 @@ def main(argv: list[str] | None = None) -> int:
     runs = measure_startup(records, repeats, progress)
     paints = measure_paint(records, today, paint_repeats, 5, OUT)
     progress("painted the timelines")
+    import_10k_s = measure_import_10k(today)
+    progress(f"imported 10,000 CSV rows in {import_10k_s:.2f} s")
+    summary_3mo_s = measure_summary_3mo(records[10], today)
+    progress(f"printed a 3-month summary in {summary_3mo_s:.2f} s")
 
     def median(name: str, what: str) -> float:
         return statistics.median(getattr(r, what) for r in runs[name])
@@ -317,6 +395,8 @@ def main(argv: list[str] | None = None) -> int:
         "paint_ms_3mo_10y": round(paints[10].paint_ms["3m"], 3),
         "paint_ms_all_10y": round(paints[10].paint_ms["all"], 3),
         "scale_ratio_3mo": round(paints[10].paint_ms["3m"] / paints[1].paint_ms["3m"], 3),
+        "import_10k_s": round(import_10k_s, 3),
+        "summary_3mo_s": round(summary_3mo_s, 3),
         "startup_s_bare": round(bare_s, 4),
         "startup_s_program_10y": round(prog_s, 4),
         "startup_s_program_1y": round(median("program_1y", "first_paint_s"), 4),
