@@ -258,7 +258,7 @@ ANALYTES: tuple[Analyte, ...] = (
         "718-7",
         "g/L",
         _HB_UNITS,
-        (10.0, 250.0),
+        (30.0, 250.0),
         (
             "hgb",
             "haemoglobin",
@@ -464,6 +464,18 @@ def unknown_unit_message(a: Analyte, unit_text: str) -> str:
     return f"{a.name}: the unit “{unit_text.strip()}” is not one we know; use one of {accepted}"
 
 
+# The smallest count a lab reports other than 0 (in the canonical unit): below it a number
+# is a unit slip ("269" platelets typed with /µL is 0.269 ×10⁹/L), not a result.  Input
+# checks, not clinical limits.
+SMALLEST_NONZERO: dict[str, float] = {
+    "wbc": 0.01,
+    "anc": 0.01,
+    "lymph": 0.01,
+    "mono": 0.01,
+    "plt": 1.0,
+}
+
+
 def plausibility_problem(code: str, value: float, unit_text: str) -> str | None:
     """A plain message when a value cannot be right in this unit, naming the likely unit."""
     a = analyte(code)
@@ -471,15 +483,22 @@ def plausibility_problem(code: str, value: float, unit_text: str) -> str | None:
     if unit is None:
         return unknown_unit_message(a, unit_text)
     low, high = a.plausible
-    canonical = value * unit.factor
-    if low <= canonical <= high:
+    smallest = SMALLEST_NONZERO.get(code, 0.0)
+
+    def fits(canonical: float) -> bool:
+        return low <= canonical <= high and (canonical == 0 or canonical >= smallest)
+
+    if fits(value * unit.factor):
         return None
-    lo_u, hi_u = low / unit.factor, high / unit.factor
+    lo_u, hi_u = max(low, smallest) / unit.factor, high / unit.factor
+    between = f"between {format_number(lo_u)} and {format_number(hi_u)}"
+    if smallest and low == 0:
+        between = f"0, or {between}"
     message = (
         f"{a.name} of {format_number(value)} {unit.label} is not possible; in {unit.label} it is "
-        f"between {format_number(lo_u)} and {format_number(hi_u)}"
+        f"{between}"
     )
-    likely = [u.label for u in a.units if u is not unit and low <= value * u.factor <= high]
+    likely = [u.label for u in a.units if u is not unit and fits(value * u.factor)]
     if likely:
         message += f". Did you mean {' or '.join(likely)}?"
     return message
