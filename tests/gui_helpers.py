@@ -82,6 +82,20 @@ class ScriptedInteraction(Interaction):
 # ---------------------------------------------------------------------- fixtures
 
 
+@pytest.fixture(autouse=True)
+def discard_without_asking(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Closing a dialog with typed text asks first; in tests the answer is "discard" and
+    each question is recorded (a test can check it was asked)."""
+    asked: list[str] = []
+
+    def answer(dialog: QWidget) -> bool:
+        asked.append(dialog.windowTitle())
+        return True
+
+    monkeypatch.setattr(FormDialog, "confirm_discard", staticmethod(answer))
+    return asked
+
+
 @pytest.fixture
 def interaction() -> ScriptedInteraction:
     return ScriptedInteraction()

@@ -177,3 +177,33 @@ def test_flags_team_numbers_and_optional_grades(qtbot, window, record, child) ->
     window.grades_action.setChecked(True)
     anc_tip = model.index(0, model.analyte_column("anc")).data(Qt.ItemDataRole.ToolTipRole)
     assert "CTCAE v5 grade" in anc_tip
+
+
+def test_closing_a_dialog_with_typed_text_asks_first(
+    qtbot, window, record, child, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from ui.dialogs.base import FormDialog
+    from ui.dialogs.count import CountDialog
+
+    answers = [False, True]
+    asked: list[str] = []
+
+    def answer(dialog) -> bool:  # type: ignore[no-untyped-def]
+        asked.append(dialog.windowTitle())
+        return answers.pop(0)
+
+    monkeypatch.setattr(FormDialog, "confirm_discard", staticmethod(answer))
+    dialog = CountDialog(None, child, record.today())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.reject()  # nothing typed: closes without asking
+    assert asked == [] and not dialog.isVisible()
+    dialog = CountDialog(None, child, record.today())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.set_text("plt.value", "45")
+    dialog.reject()  # typed: asks; "keep editing"
+    assert asked == ["New blood count"] and dialog.isVisible()
+    dialog.reject()  # asks again; "discard"
+    assert not dialog.isVisible()
+    assert rows(record.path, "SELECT * FROM count_result") == []

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QCheckBox,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QMessageBox,
     QPlainTextEdit,
     QToolButton,
     QVBoxLayout,
@@ -126,6 +128,7 @@ class FormDialog(QDialog):
         self._errors: dict[str, QLabel] = {}
         self.value: Any = None
         self.submit: Callable[[Any], Any] | None = None
+        self._initial: dict[str, str] | None = None
         self.banner = QLabel(self)
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet(
@@ -260,6 +263,37 @@ class FormDialog(QDialog):
     def show_banner(self, text: str) -> None:
         self.banner.setText(text)
         self.banner.show()
+
+    # ------------------------------------------------------------------ leaving
+
+    @staticmethod
+    def confirm_discard(dialog: QWidget) -> bool:
+        """Asked when Cancel, Esc or the close button would throw typed text away (tests
+        replace it)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            dialog.tr("Discard what you typed?"),
+            dialog.tr("You have typed something that is not saved yet. Close without saving?"),
+            parent=dialog,
+        )
+        discard = box.addButton(
+            dialog.tr("Close without saving"), QMessageBox.ButtonRole.DestructiveRole
+        )
+        keep = box.addButton(dialog.tr("Keep editing"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.exec()
+        return box.clickedButton() is discard
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._initial is None:
+            self._initial = self.texts()  # what was there before the family typed anything
+        super().showEvent(event)
+
+    def reject(self) -> None:
+        typed = self._initial is not None and self.texts() != self._initial
+        if typed and not type(self).confirm_discard(self):
+            return
+        super().reject()
 
     # ------------------------------------------------------------------ saving
 
