@@ -54,7 +54,15 @@ def make_assessor(
             text = f"Within the range used ({used.source})"
         else:
             text = "No range to compare with"
-        source = "lab" if used.kind == "lab" else (used.source if used.kind else "")
+        if used.kind == "lab":
+            source = "lab"
+        elif used.builtin is not None:  # one line per table on paper, not per age band
+            b = used.builtin
+            source = f"{b.table_title} — {b.source}"
+            if b.partly_verified:
+                source += " (source partly verified)"
+        else:
+            source = ""
         return Assessment(flag.symbol if flag else "", text, tuple(notes), source, below)
 
     return assess

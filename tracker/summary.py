@@ -141,7 +141,7 @@ def default_range(
     past = [a for a in appointments if a.date < today]
     if past:
         last = max(past, key=lambda a: (a.date, a.id or 0))
-        return last.date, today, f"since the last appointment ({last.date.isoformat()})"
+        return last.date, today, f"since the last appointment on {last.date.isoformat()}"
     start = today - dt.timedelta(weeks=DEFAULT_WEEKS)
     return start, today, f"the last {DEFAULT_WEEKS} weeks (no earlier appointment recorded)"
 
@@ -436,7 +436,8 @@ def _counts_table(
                     f"{v.comparator.value}{format_number(convert(code, v.normalised_value, unit))}"
                 )
             flagged = assess(r, v) if assess else None
-            flag = flagged.short.replace(" ", "") if flagged is not None else ""  # "↓L"
+            # "L" / "H": a letter, which neither wraps nor reads like a trend arrow
+            flag = flagged.short.replace("↓", "").replace("↑", "").strip() if flagged else ""
             if flag and flagged is not None and flagged.range_source:
                 sources[flagged.range_source] = None
             row_cells[code] = Cell(f"{number} {flag}".strip(), flagged=bool(flag))
@@ -450,11 +451,11 @@ def _counts_table(
             )
         )
     footnotes = [
-        "↓L / ↑H: below / above the range used. Flags compare with the lab's "
-        "printed range when the report gives one; otherwise with a built-in infant "
-        "range, named below."
+        "L / H: below / above the range used: the lab's printed range when the report gives "
+        "one, otherwise a published infant range for the child's age (named here). A value "
+        "with neither is not flagged."
     ]
-    footnotes += [f"Built-in range: {s}" for s in sources if s != "lab"]
+    footnotes += [f"Infant range used: {s}." for s in sources if s != "lab"]
     if converted:
         footnotes.append(
             f"{', '.join(converted)}: labs reported these in different units; shown here in "

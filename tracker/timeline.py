@@ -36,7 +36,17 @@ from tracker.mrd import format_both
 # Default team thresholds (shared/domain.md §6, "ask your team" flags); the family can change
 # or hide them.  In canonical units: ×10⁹/L for cells, g/L for haemoglobin.
 DEFAULT_THRESHOLDS: dict[str, float] = {"anc": 0.5, "plt": 20.0, "hgb": 80.0}
-THRESHOLD_SOURCE = "default from the program's reference (domain.md §6); set your team's own"
+# What each reference line marks, in the words of the "ask your team" flags (domain.md §6).
+REFERENCE_MEANING: dict[str, str] = {
+    "anc": "severe neutropenia below",
+    "plt": "low platelets below",
+    "hgb": "a common transfusion trigger",
+}
+THRESHOLD_SOURCE = (
+    "Reference lines, not your team's advice: severe neutropenia below ANC 0.5 ×10⁹/L, low "
+    "platelets below 20 ×10⁹/L, hemoglobin 8 g/dL (a common transfusion trigger). Your team's "
+    "own numbers (Edit ▸ Team thresholds) replace them."
+)
 CHART_ANALYTES = ("anc", "hgb", "plt")
 
 
@@ -454,7 +464,7 @@ def build(
                     for t in team
                 ]
             elif key in DEFAULT_THRESHOLDS:
-                lines.append((DEFAULT_THRESHOLDS[key], "default threshold"))
+                lines.append((DEFAULT_THRESHOLDS[key], "reference:"))
             lane = _series_lane(counts, key, unit, lines)
         else:
             raise ValueError(f"unknown lane {key!r}")
@@ -683,7 +693,13 @@ def _series_lane(
             bands.append(Band(x, x, low, high))
     bands = _merge_bands(bands, points)
     thresholds = [
-        Threshold(value / unit.factor, f"{who} {format_number(value / unit.factor)} {unit.label}")
+        Threshold(
+            value / unit.factor,
+            f"reference: {REFERENCE_MEANING.get(code, 'line')} "
+            f"{format_number(value / unit.factor)} {unit.label}"
+            if who == "reference:"
+            else f"{who} {format_number(value / unit.factor)} {unit.label}",
+        )
         for value, who in lines
     ]
     ys = [p.y for p in points] + [t.y for t in thresholds]

@@ -103,6 +103,11 @@ class ChartObject(QPyTextObject):
         painter.restore()
 
 
+REFERENCE_NOTE = (
+    "reference lines, not your team's advice: severe neutropenia below ANC 0.5 ×10⁹/L, low "
+    "platelets below 20 ×10⁹/L, hemoglobin 8 g/dL (a common transfusion trigger); the team's "
+    "own numbers replace them once entered"
+)
 H2 = "<p style='font-size:10.5pt; font-weight:600; margin-top:5px; margin-bottom:1px'>{}</p>"
 
 
@@ -204,8 +209,9 @@ def build_document(
             2,
             charts,
             140.0,
-            "<p class='muted'>Shaded: the lab's printed range. Dash-dot lines: "
-            + _e("; ".join(summary.thresholds) or "default thresholds (program reference)")
+            "<p class='muted'>Shaded band (a bar for a single report): the lab's printed range. "
+            "Dash-dot lines: "
+            + _e("; ".join(summary.thresholds) or REFERENCE_NOTE)
             + ". Hollow squares: ANC worked out from the differential.</p>",
         )
     if "cns" in sections:
@@ -233,14 +239,15 @@ def keep_sections_whole(doc: QTextDocument, frames: list[QTextFrame], page_heigh
 
 
 def _header(s: Summary) -> str:
+    born = f"age {s.age}" if s.redacted else f"{s.birth_date.isoformat()} (age {s.age})"
     left = [
-        ("Date of birth", f"{s.birth_date.isoformat()} (age {s.age})"),
+        ("Date of birth" if not s.redacted else "Age", born),
         ("Diagnosis", s.diagnosis_date.isoformat() if s.diagnosis_date else ""),
         ("Protocol", s.protocol),
     ]
     right = [
         ("Risk group (as told)", s.risk_group),
-        ("Hospital", s.hospital),
+        ("Hospital", "" if s.redacted else s.hospital),
     ]
 
     def cells(rows: list[tuple[str, str]]) -> str:
