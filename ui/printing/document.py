@@ -305,7 +305,13 @@ def _since_title(s: Summary) -> str:
 
 def _counts(s: Summary) -> str:
     share = min(20, 82 // max(len(s.count_columns), 1))  # % of the width per analyte column
-    head = "".join(f"<th width='{share}%'>{_e(s.count_headers[c])}</th>" for c in s.count_columns)
+    def header(code: str) -> str:  # the unit on its own line, never split inside
+        name, _, unit = s.count_headers[code].partition(" (")
+        if unit:
+            return f"{_e(name)}<br>{_nb(_e(unit.rstrip(')')))}"
+        return _nb(_e(name))
+
+    head = "".join(f"<th width='{share}%'>{header(c)}</th>" for c in s.count_columns)
     small = len(s.count_columns) > 6  # many analytes: a smaller font keeps rows on one line
     span = len(s.count_columns) + 2
     body = []
