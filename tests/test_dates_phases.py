@@ -72,7 +72,12 @@ def test_parse_date_accepts_year_month_day(text: str, expected: dt.date) -> None
     ],
 )
 def test_parse_date_refuses_other_spellings(text: str) -> None:
-    with pytest.raises(ValueError, match=r"Date of birth: .*not a date.*year-month-day"):
+    expected = (
+        r"Date of birth: please enter the date"
+        if not text.strip()
+        else r"Date of birth: .*not a date.*year-month-day"
+    )
+    with pytest.raises(ValueError, match=expected):
         parse_date(text, "Date of birth")
 
 

@@ -566,7 +566,7 @@ def test_hemoglobin_150_g_per_dl() -> None:
 @pytest.mark.parametrize("typed", ["-1", "-0.5", "−2"])
 def test_negative_value(typed: str) -> None:
     errors = errors_of(lambda: make_count([ValueInput("plt", typed, "K/µL")]))
-    assert_says(errors["plt.value"], "Platelets:", "is not a number", "for example 1.2 or 850")
+    assert_says(errors["plt.value"], "Platelets:", "is negative", "cannot be below 0")
 
 
 def test_negative_value_in_a_record() -> None:

@@ -412,6 +412,8 @@ def parse_number(text: str) -> ParsedNumber:
     be a thousands separator ("1,200") or a decimal comma.
     """
     m = _NUMBER.match(text)
+    if not m and text.strip()[:1] in ("-", "−") and _NUMBER.match(text.strip()[1:]):
+        raise ValueError(f"“{text.strip()}” is negative; a count or measurement cannot be below 0")
     if not m or not text.isascii():
         raise ValueError(
             f"“{text.strip()}” is not a number; write digits with an optional decimal point, "

@@ -18,6 +18,8 @@ _TIME = re.compile(r"^\d{2}:\d{2}$", re.ASCII)
 
 def parse_date(text: str, field: str = "Date") -> dt.date:
     s = text.strip()
+    if not s:
+        raise ValueError(f"{field}: please enter the date, as year-month-day (e.g. 2026-03-14)")
     if not _DATE.match(s):
         raise ValueError(
             f"{field}: “{s}” is not a date; write it as year-month-day, e.g. 2026-03-14"

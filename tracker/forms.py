@@ -200,7 +200,12 @@ def validate_child(child: Child, today: dt.date) -> dict[str, str]:
 
 
 def phase_from_form(
-    f: Mapping[str, str], *, child: Child, id: int | None = None, uid: str = ""
+    f: Mapping[str, str],
+    *,
+    child: Child,
+    id: int | None = None,
+    uid: str = "",
+    today: dt.date | None = None,
 ) -> Phase:
     c = _Collector()
     assert child.id is not None
@@ -224,14 +229,23 @@ def phase_from_form(
         **dates,
     )
     if not c.errors:
-        for field, message in validate_phase(phase, child).items():
+        for field, message in validate_phase(phase, child, today).items():
             c.add(field, message)
     c.raise_if_any()
     return phase
 
 
-def validate_phase(phase: Phase, child: Child) -> dict[str, str]:
+def validate_phase(phase: Phase, child: Child, today: dt.date | None = None) -> dict[str, str]:
     errors: dict[str, str] = {}
+    for key, value, word in (
+        ("actual_start", phase.actual_start, "Started on"),
+        ("actual_end", phase.actual_end, "Ended on"),
+    ):
+        if today is not None and value is not None and value > today:
+            errors[key] = (
+                f"{word}: {value.isoformat()} is in the future; for a phase still to come, "
+                "give planned dates instead"
+            )
     if phase.planned_start is None and phase.actual_start is None:
         errors["actual_start"] = (
             "Start: give the actual start date, or a planned start date for a phase still to come"
@@ -585,6 +599,9 @@ _NEVER_INTRATHECAL = (
 )
 
 
+_DOSE = re.compile(r"^\d+(?:[.,]\d+)?\s*(?:mg|g|mcg|µg|μg|ug|mL|ml|units?|U)$", re.ASCII | re.I)
+
+
 def parse_it_drug(text: str) -> ItDrug:
     """Map a typed drug name to one of the four intrathecal drugs, or refuse it plainly."""
     key = text.strip().lower()
@@ -629,6 +646,13 @@ def cns_visit_from_form(
         if not name.strip():
             continue
         drug = c.run(f"it_drugs.{i}", parse_it_drug, name)
+        if drug is not None and dose.strip() and not _DOSE.match(dose.strip()):
+            c.add(
+                "it_drugs",
+                f"{labels.IT_DRUG[drug.value]} dose: write the amount and its unit as on the "
+                "chart, for example 8 mg or 2.5 mL",
+            )
+            drug = None
         if drug is not None:
             uid_ = (drug_uids or {}).get(drug.value, "")
             doses.append(ItDose(drug, dose.strip(), uid_))
@@ -735,7 +759,11 @@ def threshold_from_form(
     if a is None:
         c.add("analyte", "Count: choose which blood count the number is for")
     purpose = c.run(
-        "purpose", _choice, ThresholdPurpose, _text(f, "purpose") or "watch", "What it is for",
+        "purpose",
+        _choice,
+        ThresholdPurpose,
+        _text(f, "purpose") or "watch",
+        "What it is for",
         labels.THRESHOLD_PURPOSE,
     )
     value_text, unit = _text(f, "value_text"), _text(f, "unit")
@@ -743,8 +771,9 @@ def threshold_from_form(
     if not value_text:
         c.add("value_text", "Value: type the number the team gave")
     elif a is not None:
-        parsed = c.run("value_text", _count_value_named, a.name,
-                       ValueInput(a.code, value_text, unit))
+        parsed = c.run(
+            "value_text", _count_value_named, a.name, ValueInput(a.code, value_text, unit)
+        )
         if parsed is not None:
             if parsed.comparator is not Comparator.EQUAL:
                 c.add("value_text", "Value: type the number only, without < or >")
@@ -821,7 +850,11 @@ def validate_appointment(a: Appointment, child: Child) -> dict[str, str]:
 
 
 def question_from_form(
-    f: Mapping[str, str], *, child: Child, today: dt.date, id: int | None = None,
+    f: Mapping[str, str],
+    *,
+    child: Child,
+    today: dt.date,
+    id: int | None = None,
     uid: str = "",
 ) -> Question:
     c = _Collector()
