@@ -19,11 +19,13 @@ class ImportAnswers(ScriptedInteraction):
         self.confirm_import_answer = confirm
         self.dayfirst = dayfirst
         self.previews: list[object] = []
+        self.identities: list[object] = []
         self.errors: list[str] = []
         self.infos: list[str] = []
 
-    def confirm_import(self, parent, plan, path) -> bool:  # type: ignore[no-untyped-def]
+    def confirm_import(self, parent, plan, path, identity=None) -> bool:  # type: ignore[no-untyped-def]
         self.previews.append(plan)
+        self.identities.append(identity)
         return self.confirm_import_answer
 
     def choose_date_order(self, parent, parsed):  # type: ignore[no-untyped-def]
@@ -119,3 +121,30 @@ def test_preview_dialog_needs_consent_for_bad_rows(qtbot, window, record, tmp_pa
     assert dialog.import_button.isEnabled()
     dialog.show()
     dialog.grab().save(str(tmp_path / "preview.png"))
+
+
+def test_a_file_for_another_date_of_birth_is_pointed_out(qtbot, window, record, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from tracker.io.csv_import import file_identity, plan_import, read_csv
+    from tracker.model import Child
+    from ui.dialogs.import_csv import CsvImporter, ImportPreviewDialog
+
+    path = DATA / "us_portal_long.csv"  # "Patient: MILA EXAMPLE … DOB: 01/10/2026"
+    mila = window.bridge.current_child()
+    answers = ImportAnswers(confirm=False, dayfirst=False)
+    CsvImporter(window.bridge, answers, window).run(path)
+    assert answers.identities[-1].mismatch(mila) == ""  # Mila's own file: no warning
+    noah, _ = record.save_child(Child(name="Noah", birth_date=dt.date(2025, 12, 1)))
+    window.bridge.select_child(noah.id)
+    CsvImporter(window.bridge, answers, window).run(path)
+    identity = answers.identities[-1]
+    assert "MILA EXAMPLE" in " ".join(identity.lines)
+    assert "Check that it is Noah's file" in identity.mismatch(noah)
+    parsed = read_csv(path.read_bytes(), dayfirst=False)
+    dialog = ImportPreviewDialog(
+        plan_import(parsed, record, noah), path, None, file_identity(path.read_bytes(), parsed)
+    )
+    qtbot.addWidget(dialog)
+    assert "was born on" in dialog.warning.text()
+    assert rows(record.path, "SELECT * FROM count_result") == []

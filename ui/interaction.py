@@ -42,9 +42,11 @@ class Interaction:
 
         return ask_date_order(parent, parsed)  # type: ignore[arg-type]
 
-    def confirm_import(self, parent: QWidget | None, plan: object, path: Path) -> bool:
+    def confirm_import(
+        self, parent: QWidget | None, plan: object, path: Path, identity: object = None
+    ) -> bool:
         """Show the import preview; True when the family chose Import."""
         from ui.dialogs.import_csv import ImportPreviewDialog
 
-        dialog = ImportPreviewDialog(plan, path, parent)  # type: ignore[arg-type]
+        dialog = ImportPreviewDialog(plan, path, parent, identity)  # type: ignore[arg-type]
         return dialog.exec() == ImportPreviewDialog.DialogCode.Accepted

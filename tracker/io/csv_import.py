@@ -1083,3 +1083,49 @@ def _plural(n: int, word: str) -> str:
         return f"1 {word}"
     head, _, last = word.rpartition(" ")
     return f"{n} {head + ' ' if head else ''}{last}s"
+
+
+_BIRTH = re.compile(
+    r"\b(?:DOB|D\.O\.B\.|date of birth|birth ?date|born|geb(?:oren|\.|urtsdatum)?)"
+    r"\s*[:=]?\s*([0-9][0-9./-]{5,9}[0-9])",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FileIdentity:
+    """What the lines above the table say about whose results these are."""
+
+    lines: tuple[str, ...]  # the preamble as written (patient name, DOB, lab…)
+    birth_date: dt.date | None  # a date of birth found there, if any
+
+    def mismatch(self, child: Child) -> str:
+        """A plain warning when the file names another date of birth than ``child``'s."""
+        if self.birth_date is None or self.birth_date == child.birth_date:
+            return ""
+        return (
+            f"This file gives a date of birth of {self.birth_date.isoformat()}, but "
+            f"{child.name} was born on {child.birth_date.isoformat()}. Check that it is "
+            f"{child.name}'s file before importing."
+        )
+
+
+def file_identity(data: bytes, parsed: ParsedFile) -> FileIdentity:
+    """The preamble above the header row, and a date of birth read from it."""
+    text, _encoding = decode(data)
+    above = text.splitlines()[: max(parsed.header_line - 1, 0)]  # lines above the header
+    lines = tuple(
+        joined
+        for row in csv.reader(above, delimiter=parsed.delimiter)
+        if (joined := " · ".join(cell.strip() for cell in row if cell.strip()))
+    )[:8]
+    birth: dt.date | None = None
+    for line in lines:
+        m = _BIRTH.search(line)
+        if m:
+            try:
+                birth = parse_when(m.group(1), dayfirst=parsed.date_order == "day-first")[0]
+            except ValueError:
+                birth = None
+            break
+    return FileIdentity(lines, birth)

@@ -6,6 +6,7 @@ comparing a large file runs off the GUI thread behind a progress dialog.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +31,14 @@ from tracker import analytes
 from tracker.io.csv_import import (
     BadRowsNotConfirmed,
     DateOrderNeeded,
+    FileIdentity,
     ImportPlan,
     ImportReport,
     ParsedFile,
     PlanOutdated,
     UnreadableCsv,
     apply_import,
+    file_identity,
     plan_import,
     read_csv,
     summary_lines,
@@ -50,7 +53,8 @@ class _Reader(QObject):
     """Reads and plans in a worker thread.
 
     Signals:
-        done(object): a ParsedFile (when the date order must be asked) or an ImportPlan.
+        done(object): a ParsedFile (when the date order must be asked) or
+            (ParsedFile, ImportPlan).
         failed(str): a plain reason.
     """
 
@@ -67,7 +71,7 @@ class _Reader(QObject):
             if parsed.needs_date_order:
                 self.done.emit(parsed)
                 return
-            self.done.emit(plan_import(parsed, self.record, self.child))
+            self.done.emit((parsed, plan_import(parsed, self.record, self.child)))
         except (UnreadableCsv, DateOrderNeeded, RecordError) as exc:
             self.failed.emit(str(exc))
 
@@ -104,13 +108,31 @@ def read_in_background(
 class ImportPreviewDialog(QDialog):
     """What the import would add, what it leaves out and why; Import adds it."""
 
-    def __init__(self, plan: ImportPlan, path: Path, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        plan: ImportPlan,
+        path: Path,
+        parent: QWidget | None = None,
+        identity: FileIdentity | None = None,
+    ) -> None:
         super().__init__(parent)
         self.plan = plan
         self.setWindowTitle(self.tr("Import lab results — preview"))
         self.setMinimumSize(760, 520)
+        about = ""
+        if identity is not None and identity.lines:
+            about = self.tr("The file says: {lines}").format(
+                lines=html.escape(" / ".join(identity.lines))
+            )
+            about = f"<span style='color:#5f6368'>{about}</span><br>"
+        lines = [
+            line.replace("(listed above)", self.tr("(see “Left out”)"))
+            for line in summary_lines(plan, applied=False)
+        ]
         head = QLabel(
-            f"<b>{path.name}</b><br>" + "<br>".join(summary_lines(plan, applied=False)), self
+            f"<b>{html.escape(path.name)}</b><br>{about}"
+            + "<br>".join(html.escape(line) for line in lines),
+            self,
         )
         head.setWordWrap(True)
         head.setTextFormat(Qt.TextFormat.RichText)
@@ -132,7 +154,7 @@ class ImportPreviewDialog(QDialog):
             cells = (
                 str(a.line),
                 when,
-                f"{analytes.analyte(a.value.analyte).name} ({a.test})",
+                _test_name(a.value.analyte, a.test),
                 f"{a.value.value_text} {a.value.unit}".strip(),
                 self.tr("a blood count already recorded")
                 if a.into_result_id
@@ -177,10 +199,25 @@ class ImportPreviewDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        warning = identity.mismatch(plan.child) if identity is not None else ""
+        if warning:
+            self.warning = QLabel("⚠ " + warning, self)
+            self.warning.setWordWrap(True)
+            self.warning.setObjectName("identity_warning")
+            self.warning.setStyleSheet(
+                "QLabel { background: #fdecea; color: #7a1c0c; border: 1px solid #e0a59a;"
+                " border-radius: 4px; padding: 8px; font-weight: 600; }"
+            )
+            layout.addWidget(self.warning)
         layout.addWidget(head)
         layout.addWidget(tabs, 1)
         layout.addWidget(self.skip_bad)
         layout.addWidget(self.buttons)
+
+
+def _test_name(code: str, written: str) -> str:
+    name = analytes.analyte(code).name
+    return name if written.strip().casefold() in name.casefold() else f"{name} ({written})"
 
 
 def ask_date_order(parent: QWidget, parsed: ParsedFile) -> bool | None:
@@ -241,9 +278,10 @@ class CsvImporter:
                 if dayfirst is None:
                     return None
                 continue
-            plan: ImportPlan = outcome
+            parsed, plan = outcome
             break
-        if not self.interaction.confirm_import(self.parent, plan, path):
+        identity = file_identity(data, parsed)
+        if not self.interaction.confirm_import(self.parent, plan, path, identity):
             return None
         try:
             report = apply_import(plan, self.bridge.record, skip_bad=bool(plan.problems))

@@ -333,6 +333,18 @@ class CountsView(RecordView):
         self.chart.setMinimumHeight(150)
         self.chart.setAccessibleName(self.tr("Blood count charts"))
         self.chart.item_activated.connect(self._point_clicked)
+        legend = QLabel(
+            self.tr(
+                "L / H: below / above the range used (the lab's printed range, otherwise a "
+                "published infant range) · ↑ ↓ →: higher, lower or the same as the previous "
+                "result · calc.: ANC worked out from the white count and differential · hover "
+                "over a value for its details"
+            ),
+            self,
+        )
+        legend.setWordWrap(True)
+        legend.setStyleSheet("color: #5f6368;")
+        self.counts.layout().addWidget(legend)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.chart)
         splitter.addWidget(self.counts)
