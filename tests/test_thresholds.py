@@ -89,7 +89,9 @@ def test_timeline_draws_the_teams_numbers_instead_of_the_default(
     assert line.label.startswith("transfusion trigger")
     anc = layout.lane("anc")
     assert anc is not None and anc.series is not None
-    assert [x.label for x in anc.series.thresholds] == ["reference: severe neutropenia below 0.5 ×10⁹/L"]
+    assert [x.label for x in anc.series.thresholds] == [
+        "reference: severe neutropenia below 0.5 ×10⁹/L"
+    ]
 
 
 def test_hidden_threshold_lines(child: Child) -> None:
