@@ -40,11 +40,11 @@ DEFAULT_THRESHOLDS: dict[str, float] = {"anc": 0.5, "plt": 20.0, "hgb": 80.0}
 REFERENCE_MEANING: dict[str, str] = {
     "anc": "severe neutropenia below",
     "plt": "low platelets below",
-    "hgb": "a common transfusion trigger",
+    "hgb": "low hemoglobin",
 }
 THRESHOLD_SOURCE = (
     "Reference lines, not your team's advice: severe neutropenia below ANC 0.5 ×10⁹/L, low "
-    "platelets below 20 ×10⁹/L, hemoglobin 8 g/dL (a common transfusion trigger). Your team's "
+    "platelets below 20 ×10⁹/L, low hemoglobin 8 g/dL. Your team's "
     "own numbers (Edit ▸ Team thresholds) replace them."
 )
 CHART_ANALYTES = ("anc", "hgb", "plt")

@@ -105,7 +105,7 @@ class ChartObject(QPyTextObject):
 
 REFERENCE_NOTE = (
     "reference lines, not your team's advice: severe neutropenia below ANC 0.5 ×10⁹/L, low "
-    "platelets below 20 ×10⁹/L, hemoglobin 8 g/dL (a common transfusion trigger); the team's "
+    "platelets below 20 ×10⁹/L, low hemoglobin 8 g/dL; the team's "
     "own numbers replace them once entered"
 )
 H2 = "<p style='font-size:10.5pt; font-weight:600; margin-top:5px; margin-bottom:1px'>{}</p>"

@@ -330,13 +330,14 @@ class CountsView(RecordView):
         )
         self.counts.table.verticalHeader().setDefaultSectionSize(26)
         self.chart = TimelineWidget(self)
-        self.chart.setMinimumHeight(150)
+        self.chart.painter.style.min_chart = 48  # four charts must fit above the table
         self.chart.setAccessibleName(self.tr("Blood count charts"))
         self.chart.item_activated.connect(self._point_clicked)
         legend = QLabel(
             self.tr(
                 "L / H: below / above the range used (the lab's printed range, otherwise a "
-                "published infant range) · ↑ ↓ →: higher, lower or the same as the previous "
+                "published infant range) · charts: shaded band or bar = the lab's range, dash-dot "
+                "line = your team's number or a reference line · ↑ ↓ →: higher, lower or the same as the previous "
                 "result · calc.: ANC worked out from the white count and differential · hover "
                 "over a value for its details"
             ),
@@ -366,6 +367,7 @@ class CountsView(RecordView):
     def refresh(self, keep_selection: bool = False) -> None:
         from tracker import analytes
         from tracker import timeline as layout
+        from ui.timeline.painter import required_height
         from tracker.display import UnitPreference, display_unit
 
         child_id = self.bridge.child_id
@@ -397,6 +399,7 @@ class CountsView(RecordView):
             lanes=self.CHARTS,
         )
         self.chart.set_timeline(timeline, keep_range=keep_selection)
+        self.chart.setMinimumHeight(int(required_height(timeline, self.chart.painter.style)))
 
     def _assessor(self):  # type: ignore[no-untyped-def]
         """Flags from tracker.ranges for the current child (lab range first)."""
