@@ -135,7 +135,11 @@ def test_written_atomically_private_utf8_without_bom(filled: Record, tmp_path: P
     assert not data.startswith(b"\xef\xbb\xbf")
     assert "µ" in data.decode("utf-8") and "×10⁹/L" in data.decode("utf-8")
     assert target.stat().st_mode & 0o777 == 0o600
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["counts.csv", "family.sqlite"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "counts.csv",
+        "family.sqlite",
+        "family.sqlite.lock",
+    ]
 
 
 def test_a_failed_export_leaves_the_old_file(
@@ -151,7 +155,11 @@ def test_a_failed_export_leaves_the_old_file(
     with pytest.raises(CannotSave, match="disk is full"):
         write_csv(filled, target)
     assert target.read_bytes() == b"old export\r\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["counts.csv", "family.sqlite"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "counts.csv",
+        "family.sqlite",
+        "family.sqlite.lock",
+    ]
     with pytest.raises(CannotSave, match="does not exist"):
         write_csv(filled, tmp_path / "missing" / "counts.csv")
 

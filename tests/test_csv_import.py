@@ -636,13 +636,13 @@ def test_number_parsing_refuses_anything_else_plainly(text: str) -> None:
     assert parsed.value >= 0
 
 
-_PLAUSIBLE = {
+_PLAUSIBLE = {  # counts above analytes.SMALLEST_NONZERO: smaller ones are unit slips
     "wbc": (0.1, 50.0),
-    "anc": (0.0, 20.0),
+    "anc": (0.05, 20.0),
     "neut_pct": (0.0, 60.0),
     "band_pct": (0.0, 30.0),
     "lymph": (0.1, 15.0),
-    "mono": (0.0, 3.0),
+    "mono": (0.05, 3.0),
     "blast_pct": (0.0, 90.0),
     "hgb": (50.0, 160.0),
     "hct": (0.15, 0.5),

@@ -648,7 +648,11 @@ def test_failed_rename_leaves_old_file(
         write_json(full, target, NOW)
     assert isinstance(info.value.__cause__, OSError)
     assert target.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["export.json", "family.sqlite"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "export.json",
+        "family.sqlite",
+        "family.sqlite.lock",
+    ]
 
 
 def test_disk_full_leaves_old_file(
@@ -663,7 +667,11 @@ def test_disk_full_leaves_old_file(
     with pytest.raises(CannotSave, match="the disk is full"):
         write_json(full, target, NOW)
     assert target.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["export.json", "family.sqlite"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "export.json",
+        "family.sqlite",
+        "family.sqlite.lock",
+    ]
 
 
 def test_unserialisable_data_writes_nothing(
@@ -678,7 +686,11 @@ def test_unserialisable_data_writes_nothing(
     with pytest.raises(ValueError):
         write_json(full, target, NOW)
     assert target.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["export.json", "family.sqlite"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "export.json",
+        "family.sqlite",
+        "family.sqlite.lock",
+    ]
 
 
 def test_interrupted_write_leaves_old_file(
@@ -693,7 +705,11 @@ def test_interrupted_write_leaves_old_file(
     with pytest.raises(KeyboardInterrupt):
         write_json(full, target, NOW)
     assert target.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["export.json", "family.sqlite"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "export.json",
+        "family.sqlite",
+        "family.sqlite.lock",
+    ]
 
 
 def test_missing_folder_is_a_plain_message(full: Record, tmp_path: Path) -> None:
@@ -709,4 +725,8 @@ def test_folder_as_target_is_refused_untouched(full: Record, tmp_path: Path) -> 
     with pytest.raises(CannotSave):
         write_json(full, folder, NOW)
     assert [p.name for p in folder.iterdir()] == ["keep.txt"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["family.sqlite", "out"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "family.sqlite",
+        "family.sqlite.lock",
+        "out",
+    ]

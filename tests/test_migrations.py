@@ -27,6 +27,7 @@ import tracker.store.schema as schema
 from tracker import analytes
 from tracker.mrd import format_both
 from tracker.store import APPLICATION_ID, SCHEMA_VERSION, Record, TooNew
+from tracker.store.backup import list_backups, manifest_path, verify_backup
 from tracker.store.schema import MIGRATIONS, TABLES
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -73,7 +74,8 @@ def copy_fixture(version: int, folder: Path) -> Path:
 def assert_rows_intact(expected: dict[str, Any], actual: dict[str, Any]) -> None:
     """Every table, row and column of ``expected`` is in ``actual`` unchanged.
 
-    Later versions may add tables and columns; they may not lose or change old ones.
+    Later versions may add tables and columns; they may not lose or change old ones.  A row's
+    seal (``checksum``) covers all its columns, so a step that adds one re-seals the row.
     """
     for table, rows in expected["tables"].items():
         assert table in actual["tables"], f"table {table} is gone"
@@ -81,7 +83,8 @@ def assert_rows_intact(expected: dict[str, Any], actual: dict[str, Any]) -> None
         assert sorted(now) == [r["id"] for r in rows], f"{table}: rows added or lost"
         for row in rows:
             for column, value in row.items():
-                assert now[row["id"]][column] == value, (table, row["id"], column)
+                if column != "checksum":
+                    assert now[row["id"]][column] == value, (table, row["id"], column)
 
 
 # ---------------------------------------------------------------------- fixtures exist
@@ -163,11 +166,12 @@ def test_make_fixtures_reproduces_the_current_fixture(tmp_path: Path) -> None:
 
 
 def without_timestamps(dump: dict[str, Any]) -> dict[str, Any]:
+    """Also without the seals: they cover the timestamps (tests/test_integrity.py checks them)."""
     return {
         **dump,
         "tables": {
             table: [
-                {k: v for k, v in row.items() if k not in ("created_at", "updated_at")}
+                {k: v for k, v in row.items() if k not in ("created_at", "updated_at", "checksum")}
                 for row in rows
             ]
             for table, rows in dump["tables"].items()
@@ -200,8 +204,9 @@ def test_old_record_opens_with_every_row_intact(version: int, tmp_path: Path) ->
     assert after["user_version"] == SCHEMA_VERSION
     assert after["application_id"] == APPLICATION_ID
     assert_rows_intact(expected_dump(version), after)
-    backups = sorted(tmp_path.glob("*.backup.sqlite"))
+    backups = sorted((tmp_path / "backups").glob("*.backup.sqlite"))
     assert len(backups) == (1 if version < SCHEMA_VERSION else 0)
+    assert all(verify_backup(b) for b in backups)
 
 
 @pytest.mark.parametrize("version", fixture_versions())
@@ -300,10 +305,16 @@ def test_migration_makes_a_verified_private_backup_first(
     assert_rows_intact(expected_dump(old), after)
     assert all(r["nickname"] == "" for r in after["tables"]["child"])
 
-    backups = sorted(tmp_path.glob("*.backup.sqlite"))
-    assert [b.name for b in backups] == [f"family.v{old}-20261124-093000.backup.sqlite"]
+    folder = tmp_path / "backups"
+    backups = sorted(folder.glob("*.backup.sqlite"))
+    assert [b.name for b in backups] == ["family.20261124-093000.before-update.backup.sqlite"]
     backup = backups[0]
+    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
     assert stat.S_IMODE(os.stat(backup).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(manifest_path(backup)).st_mode) == 0o600
+    assert verify_backup(backup)
+    [info] = list_backups(path)
+    assert (info.reason, info.record_format, info.verified) == ("before-update", old, True)
     conn = sqlite3.connect(f"{backup.as_uri()}?mode=ro", uri=True)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -314,12 +325,13 @@ def test_migration_makes_a_verified_private_backup_first(
 
 def test_backup_goes_to_the_chosen_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = copy_fixture(SCHEMA_VERSION, tmp_path)
-    backups = tmp_path / "backups"
+    backups = tmp_path / "elsewhere"
     backups.mkdir(mode=0o700)
     add_step(monkeypatch, add_weight_table)
     with Record.open(path, clock=clock, backup_dir=backups):
         pass
     assert list(tmp_path.glob("*.backup.sqlite")) == []
+    assert not (tmp_path / "backups").exists()
     assert len(list(backups.glob("*.backup.sqlite"))) == 1
 
 
@@ -341,9 +353,7 @@ def test_failed_migration_leaves_the_old_version(
     with pytest.raises(Boom):
         Record.open(path, clock=clock)
     assert dump_tables(path) == expected_dump(old)  # no table, no column, no change
-    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".backup.sqlite")) == [
-        "family.sqlite"
-    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["backups", "family.sqlite"]
     monkeypatch.undo()
     with Record.open(path, clock=clock) as rec:  # still opens with today's code
         assert rec.problems() == []

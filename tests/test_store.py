@@ -268,6 +268,9 @@ def test_journal_is_private_too(rec: Record, path: Path, saved: Saved) -> None:
 
 
 def test_no_journal_left_beside_the_record(rec: Record, path: Path, saved: Saved) -> None:
+    # only the one-writer lock while the record is open, and nothing once it is closed
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name, f"{path.name}.lock"]
+    rec.close()
     assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
 
 
@@ -322,10 +325,10 @@ def test_every_table_has_uid_and_timestamps(rec: Record) -> None:
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
         )
     }
-    assert tables == set(TABLES)
+    assert tables == {*TABLES, "meta"}  # meta: the record's own small facts, no uid
     for table in TABLES:
         columns = {r[1]: r for r in conn.execute(f"PRAGMA table_info({table})")}
-        for name in ("id", "uid", "created_at", "updated_at"):
+        for name in ("id", "uid", "created_at", "updated_at", "checksum"):
             assert name in columns, f"{table} has no {name}"
         for name in ("uid", "created_at", "updated_at"):
             assert columns[name][3] == 1, f"{table}.{name} may be NULL"

@@ -113,8 +113,32 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--paper", choices=("a4", "letter"), default="a4")
     summary.add_argument("-o", dest="out", metavar="OUT.pdf", type=Path, required=True)
 
-    check = sub.add_parser("check", help="check the record's integrity and format version")
+    check = sub.add_parser(
+        "check",
+        help="check the record's integrity, links, format version and every entry's check mark",
+    )
     check.add_argument("--db", dest="sub_db", metavar="FILE", type=Path, required=True)
+
+    ij = sub.add_parser(
+        "import-json",
+        help="load a JSON export (docs/export-format.md) into a new, empty record",
+    )
+    ij.add_argument("--db", dest="sub_db", metavar="FILE", type=Path, required=True)
+    ij.add_argument("json", metavar="JSON", type=Path)
+
+    backup = sub.add_parser(
+        "backup",
+        help="write a checked copy of the record to OUT (works while the program is open)",
+    )
+    backup.add_argument("--db", dest="sub_db", metavar="FILE", type=Path, required=True)
+    backup.add_argument("out", metavar="OUT", type=Path)
+
+    restore = sub.add_parser(
+        "restore",
+        help="replace the record with a backup (the record as it was is backed up first)",
+    )
+    restore.add_argument("--db", dest="sub_db", metavar="FILE", type=Path, required=True)
+    restore.add_argument("backup", metavar="BACKUP", type=Path)
     return parser
 
 
@@ -137,6 +161,14 @@ def run(
             raise AssertionError("the summary needs Qt: ui.app runs it")
         if args.command == "check":
             return _check(args.sub_db, out, err)
+        if args.command == "import-json":
+            return _import_json(args.sub_db, args.json, out, err, today)
+        if args.command == "backup":
+            return _backup(args.sub_db, args.out, out)
+        if args.command == "restore":
+            return _restore(args.sub_db, args.backup, out, today)
+    except _Handled:
+        return EXIT_PROBLEM
     except RecordError as exc:
         print(f"treatment-tracker: {exc}", file=err)
         return EXIT_PROBLEM
@@ -253,24 +285,114 @@ def _choose_child(record: Record, name: str | None) -> Child:
 
 
 def _check(db: Path, out: TextIO, err: TextIO) -> int:
-    with Record.open(db, read_only=True) as record:
-        problems = record.problems()
-        children = record.children()
-        counts = sum(len(record.counts(c.id)) for c in children if c.id is not None)
+    from tracker.store.backup import newest_verified_backup
+    from tracker.store.integrity import check_record
+
+    problems = check_record(db)
     if problems:
         for problem in problems:
             print(f"problem: {problem}", file=err)
+        advice = "restore it from a backup or ask for help before adding more"
+        newest = newest_verified_backup(db)
+        if newest is not None:
+            advice = (
+                f"the newest backup that checks out is {newest.path} (made "
+                f"{newest.created:%Y-%m-%d %H:%M}); restore it with "
+                f"`treatment-tracker restore --db {db} {newest.path}`"
+            )
         print(
-            f"treatment-tracker: {db} has {len(problems)} problem(s); restore it from a "
-            "backup or ask for help before adding more.",
+            f"treatment-tracker: {db} has {len(problems)} problem(s); {advice}.",
             file=err,
         )
         return EXIT_PROBLEM
+    with Record.open(db, read_only=True) as record:
+        children = record.children()
+        counts = sum(len(record.counts(c.id)) for c in children if c.id is not None)
     print(
-        f"{db}: OK — integrity, links and format version are good "
+        f"{db}: OK — integrity, links, format version and every entry's check mark are good "
         f"({len(children)} child(ren), {counts} blood count(s)).",
         file=out,
     )
+    return EXIT_OK
+
+
+def _import_json(db: Path, source: Path, out: TextIO, err: TextIO, today: dt.date | None) -> int:
+    """Problems are listed on stderr, one "line N (key path): reason" each, then one sentence."""
+    from tracker.io.json_import import JsonImportError, load_export, problems_text, read_export
+    from tracker.store.backup import BEFORE_IMPORT, make_backup
+
+    clock = _clock(today)
+    data = source.read_bytes()
+    try:
+        contents = read_export(data, clock().date())
+    except JsonImportError as exc:
+        if exc.listed:
+            for line in problems_text(exc):
+                print(line, file=err)
+        print(f"treatment-tracker: {source}: {exc}", file=err)
+        return EXIT_PROBLEM
+    existed = db.exists() or db.is_symlink()
+    record = Record.open(db, create=True, clock=clock)
+    try:
+        if existed and not record.is_empty():
+            raise RecordError(
+                f"{db} already holds a record; a JSON export can only be loaded into a new, "
+                "empty record. Choose a new file name with --db."
+            )
+        if existed:
+            make_backup(record, BEFORE_IMPORT)
+        try:
+            load_export(record, contents)
+        except JsonImportError as exc:
+            print(f"treatment-tracker: {source}: {exc}", file=err)
+            raise _Handled() from None
+    except BaseException:
+        record.close()
+        if not existed:  # the file this command made holds nothing: leave no trace
+            db.unlink(missing_ok=True)
+        raise
+    record.close()
+    print(f"Imported {contents.describe()} from {source} into {db}.", file=out)
+    if contents.skipped_calculated:
+        print(
+            f"Left out {contents.skipped_calculated} worked-out ANC value(s) marked "
+            "“calculated” (they are not part of the record).",
+            file=out,
+        )
+    return EXIT_OK
+
+
+class _Handled(Exception):
+    """The message is printed; exit 1."""
+
+
+def _backup(db: Path, target: Path, out: TextIO) -> int:
+    from tracker.store.backup import copy_record
+
+    info = copy_record(db, target)
+    print(
+        f"Backup of {db} written to {target} ({info.size:,} bytes, checked whole; "
+        f"SHA-256 {info.sha256}).",
+        file=out,
+    )
+    if not info.off_computer:
+        print(
+            "Keep a copy off this computer too (a USB stick, another computer): that is what "
+            "protects the record if this computer is lost or broken.",
+            file=out,
+        )
+    return EXIT_OK
+
+
+def _restore(db: Path, backup: Path, out: TextIO, today: dt.date | None) -> int:
+    from tracker.store.backup import restore
+
+    result = restore(db, backup, _clock(today))
+    print(f"Restored {db} from {backup}.", file=out)
+    if result.safety_backup is not None:
+        print(f"The record as it was before is kept in {result.safety_backup.path}.", file=out)
+    if result.damaged is not None:
+        print(f"The damaged record was moved aside to {result.damaged}.", file=out)
     return EXIT_OK
 
 
@@ -279,7 +401,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if not args.command:
         print(
-            "treatment-tracker: give a command (make-demo, export, import-counts, check)",
+            "treatment-tracker: give a command (make-demo, export, import-counts, import-json, "
+            "check, backup, restore)",
             file=sys.stderr,
         )
         return EXIT_USAGE

@@ -16,6 +16,9 @@ class ActionId(Enum):
     IMPORT_CSV = auto()
     EXPORT_CSV = auto()
     EXPORT_JSON = auto()
+    SAVE_COPY = auto()
+    RESTORE = auto()
+    CHECK = auto()
     QUIT = auto()
     THRESHOLDS = auto()
     UNDO = auto()
@@ -46,6 +49,9 @@ _SPECS: dict[ActionId, tuple[str, QKeySequence | QKeySequence.StandardKey | str 
     ActionId.IMPORT_CSV: ("&Import lab results (CSV)…", "Ctrl+Shift+I"),
     ActionId.EXPORT_CSV: ("Export blood counts (&CSV)…", None),
     ActionId.EXPORT_JSON: ("&Export whole record (JSON)…", "Ctrl+E"),
+    ActionId.SAVE_COPY: ("Save a &copy of the record…", QKeySequence.StandardKey.SaveAs),
+    ActionId.RESTORE: ("&Restore from backup…", None),
+    ActionId.CHECK: ("C&heck the record", None),
     ActionId.QUIT: ("&Quit", QKeySequence.StandardKey.Quit),
     ActionId.THRESHOLDS: ("Team &thresholds…", None),
     ActionId.UNDO: ("&Undo", QKeySequence.StandardKey.Undo),

@@ -184,10 +184,24 @@ def run_gui(args) -> int:  # type: ignore[no-untyped-def]
         code = _screenshot(window, args.screenshot)
         record.close()
         return code
+    _daily_backup(record, interaction, window)
     window.show()
+    window.show_safety_notes()
     code = app.exec()
-    record.close()
+    bridge.record.close()
     return code
+
+
+def _daily_backup(record, interaction, window) -> None:  # type: ignore[no-untyped-def]
+    """The first start of each day makes a verified backup (thinned to dailies, weeklies and
+    monthlies).  A failure is said plainly and the program goes on: the record is intact."""
+    from tracker.store import RecordError
+    from tracker.store.backup import daily_backup_if_due
+
+    try:
+        daily_backup_if_due(record)
+    except (RecordError, OSError) as exc:
+        window.statusBar().showMessage(f"Today's automatic backup could not be made: {exc}", 15000)
 
 
 def _screenshot(widget, target: Path) -> int:  # type: ignore[no-untyped-def]

@@ -15,6 +15,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from tracker.display import UnitPreference
 from tracker.model import (
+    ALL_CHANGED,
     Appointment,
     Changes,
     Child,
@@ -126,6 +127,18 @@ class RecordBridge(QObject):
             self._child_id = children[0].id if children else None
             self.child_selected.emit(self._child_id if self._child_id is not None else -1)
         self.changed.emit(changes)
+
+    def replace_record(self, record: Record) -> None:
+        """The record file was replaced (a restore): forget undo, show the new one."""
+        self.record = record
+        self.undo_stack.clear()
+        self._counts_cache.clear()
+        children = record.children()
+        ids = [c.id for c in children]
+        if self._child_id not in ids:
+            self._child_id = children[0].id if children else None
+        self.child_selected.emit(self._child_id if self._child_id is not None else -1)
+        self.changed.emit(ALL_CHANGED)
 
     def changed_outside(self, changes: Changes) -> None:
         """Something was written without the undo stack (an import): refresh the views."""

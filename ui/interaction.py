@@ -50,3 +50,12 @@ class Interaction:
 
         dialog = ImportPreviewDialog(plan, path, parent, identity)  # type: ignore[arg-type]
         return dialog.exec() == ImportPreviewDialog.DialogCode.Accepted
+
+    def choose_backup(self, parent: QWidget | None, items: list) -> object | None:  # type: ignore[type-arg]
+        """The backup the family picks in the restore list, or None."""
+        from ui.safety import RestoreDialog
+
+        dialog = RestoreDialog(items, parent)
+        if dialog.exec() == RestoreDialog.DialogCode.Accepted:
+            return dialog.chosen()
+        return None

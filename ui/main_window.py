@@ -16,6 +16,7 @@ from ui.actions import ActionId, Actions
 from ui.bridge import RecordBridge
 from ui.header import HeaderWidget
 from ui.interaction import Interaction
+from ui.safety import CopyReminder, Safety
 from ui.settings import Settings
 from ui.timeline.view import TimelineView
 from ui.views.lists import AgendaView, CnsView, CountsView, PhasesView, RecordView
@@ -60,8 +61,17 @@ class MainWindow(QMainWindow):
         self.views.addTab(self.agenda_view, self.tr("Appointments && questions"))
         self.views.currentChanged.connect(self._view_changed)
 
+        self.safety = Safety(bridge, interaction, self)
+        self.reminder = CopyReminder(self)
+        self.place_note = QLabel(self)
+        self.place_note.setWordWrap(True)
+        self.place_note.setObjectName("place_note")
+        self.place_note.setStyleSheet("#place_note { background: #fff8e1; padding: 6px; }")
+        self.place_note.hide()
         central = QWidget(self)
         layout = QVBoxLayout(central)
+        layout.addWidget(self.reminder)
+        layout.addWidget(self.place_note)
         layout.addWidget(self.header)
         layout.addWidget(self.views, 1)
         self.setCentralWidget(central)
@@ -85,6 +95,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(a[ActionId.IMPORT_CSV])
         file_menu.addAction(a[ActionId.EXPORT_CSV])
         file_menu.addAction(a[ActionId.EXPORT_JSON])
+        file_menu.addSeparator()
+        file_menu.addAction(a[ActionId.SAVE_COPY])
+        file_menu.addAction(a[ActionId.RESTORE])
         file_menu.addSeparator()
         file_menu.addAction(a[ActionId.DELETE_CHILD])
         file_menu.addSeparator()
@@ -134,6 +147,7 @@ class MainWindow(QMainWindow):
         self.grades_action.toggled.connect(self.set_grades)
         view_menu.addAction(self.grades_action)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        help_menu.addAction(a[ActionId.CHECK])
         help_menu.addAction(a[ActionId.ABOUT])
 
     def _connect(self) -> None:
@@ -170,6 +184,10 @@ class MainWindow(QMainWindow):
         a[ActionId.ADD_APPOINTMENT].triggered.connect(lambda: self._add("appointment"))
         a[ActionId.ADD_QUESTION].triggered.connect(lambda: self._add("question"))
         a[ActionId.ABOUT].triggered.connect(self.about)
+        a[ActionId.SAVE_COPY].triggered.connect(self.save_copy)
+        a[ActionId.RESTORE].triggered.connect(self.safety.restore)
+        a[ActionId.CHECK].triggered.connect(self.safety.check)
+        self.reminder.save_requested.connect(self.save_copy)
         self.bridge.changed.connect(self._changed)
         self.bridge.child_selected.connect(lambda _id: self._update_child_actions())
         self._update_child_actions()
@@ -314,6 +332,20 @@ class MainWindow(QMainWindow):
         )
         if sure:
             self._guard(lambda: self.bridge.delete_child(child.id), self.tr("Delete"))
+
+    def save_copy(self) -> None:
+        if self.safety.save_copy() is not None:
+            self.reminder.hide()
+
+    def show_safety_notes(self) -> None:
+        """After opening: a calm reminder to copy the record off the computer, and a note
+        when the record sits in a cloud-sync folder or on a network share."""
+        if self.bridge.current_child() is not None and self.safety.needs_reminder():
+            self.reminder.show_for(self.safety.days_since_copy())
+        warning = self.safety.place_warning()
+        if warning:
+            self.place_note.setText("⚠ " + warning)
+            self.place_note.show()
 
     def print_summary(self) -> None:
         from ui.printing.dialog import PrintSummaryDialog

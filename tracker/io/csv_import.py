@@ -58,6 +58,7 @@ from tracker.io.lab_values import (
     unknown_name,
 )
 from tracker.model import Changes, Child, CountResult, CountValue
+from tracker.store.backup import BEFORE_IMPORT, make_backup
 from tracker.store.record import Record
 
 Shape = Literal["long", "wide"]
@@ -1004,7 +1005,7 @@ class ImportReport:
 
 
 def apply_import(plan: ImportPlan, record: Record, *, skip_bad: bool = False) -> ImportReport:
-    """Write the plan in one transaction (all or nothing).
+    """Write the plan in one transaction (all or nothing), after a backup of the record.
 
     A plan with bad rows is refused with :class:`BadRowsNotConfirmed` unless
     ``skip_bad`` says the user agreed to import the rest without them.
@@ -1013,6 +1014,8 @@ def apply_import(plan: ImportPlan, record: Record, *, skip_bad: bool = False) ->
         raise BadRowsNotConfirmed(
             f"{len(plan.bad_lines)} row(s) of the file are wrong; nothing was imported."
         )
+    if plan.results:  # a verified backup first; if it cannot be made, nothing is imported
+        make_backup(record, BEFORE_IMPORT)
     try:
         changes = record.save_counts(plan.results) if plan.results else Changes()
     except KeyError:  # a blood count the plan completes was deleted since (rolled back)

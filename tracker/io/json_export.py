@@ -141,7 +141,7 @@ def _fsync_folder(folder: Path) -> None:
 
 def _cannot_save(path: Path, exc: OSError) -> CannotSave:
     unchanged = f"the existing file {path} is unchanged" if path.exists() else "nothing was written"
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):  # EFBIG: a size limit
         reason = "the disk is full"
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         reason = f"the folder {path.parent} cannot be written to"

@@ -7,6 +7,7 @@ bug and travels as the original exception.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +23,7 @@ SQLITE_CORRUPT = 11
 SQLITE_FULL = 13
 SQLITE_CANTOPEN = 14
 SQLITE_NOTADB = 26
+SQLITE_READONLY_ROLLBACK = SQLITE_READONLY | (3 << 8)  # a hot journal, opened read-only
 
 
 class RecordError(Exception):
@@ -61,10 +63,18 @@ def environment_error(exc: sqlite3.Error, path: Path | str, doing: str) -> Recor
     nothing_lost = "nothing that was saved before is lost"
     if primary == SQLITE_FULL:
         return CannotSave(f"Could not {doing}: the disk is full; {nothing_lost}.")
+    if code == SQLITE_READONLY_ROLLBACK:
+        return RecordError(
+            f"Could not {doing}: a save to {path} was cut short (the program or the computer "
+            "stopped in the middle of it) and must be undone first. Open the record in the "
+            "program once; that finishes it safely and nothing that was saved before is lost."
+        )
     if primary == SQLITE_READONLY:
         return CannotSave(
             f"Could not {doing}: the record file {path} is read-only; {nothing_lost}."
         )
+    if primary == SQLITE_IOERR and _nearly_full(path):
+        return CannotSave(f"Could not {doing}: the disk is full; {nothing_lost}.")
     if primary == SQLITE_IOERR:
         return CannotSave(
             f"Could not {doing}: the computer reported a problem writing to the disk "
@@ -81,6 +91,16 @@ def environment_error(exc: sqlite3.Error, path: Path | str, doing: str) -> Recor
     if primary == SQLITE_CANTOPEN:
         return CannotSave(f"Could not {doing}: the file {path} cannot be opened.")
     return None
+
+
+def _nearly_full(path: Path | str) -> bool:
+    """Whether the disk holding ``path`` has (almost) no room left: SQLite reports some
+    full disks as a plain I/O error."""
+    try:
+        st = os.statvfs(Path(path).parent)
+    except (OSError, AttributeError):
+        return False
+    return st.f_bavail * st.f_frsize < 256 * 1024
 
 
 @contextmanager

@@ -93,9 +93,28 @@ def check_record_file(path: Path, schema_version: int) -> int:
         )
     if user_version < 1:
         raise NotARecord(f"{path} is an unfinished treatment record (no format version).")
-    if valid_for == change_counter and st.st_size < page_size * page_count:
+    if (
+        valid_for == change_counter
+        and st.st_size < page_size * page_count
+        and not has_journal(path)  # a save cut short mid-write: SQLite rolls it back on open
+    ):
         raise NotARecord(
             f"{path} is shorter than its header says (truncated or damaged); restore it from a "
             "backup. The file has not been changed."
         )
     return int(user_version)
+
+
+def has_journal(path: Path) -> bool:
+    """Whether a rollback journal or WAL with content lies beside ``path``.
+
+    A program killed while it wrote a save leaves the file's header ahead of its body
+    (page 1 is written first) and the journal that undoes it: not a truncated file.
+    """
+    for suffix in ("-journal", "-wal"):
+        try:
+            if os.stat(path.with_name(path.name + suffix)).st_size > 0:
+                return True
+        except OSError:
+            pass
+    return False

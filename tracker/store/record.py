@@ -9,6 +9,7 @@ Every save is one ``BEGIN IMMEDIATE … COMMIT`` on a connection opened with
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import sqlite3
 import uuid
@@ -49,8 +50,17 @@ from tracker.model import (
     ThresholdPurpose,
     YesNoUnknown,
 )
-from tracker.store.errors import NotARecord, RecordError, ValidationFailed, translated
+from tracker.store import checksums, durable
+from tracker.store.errors import (
+    CannotSave,
+    NotARecord,
+    RecordError,
+    ValidationFailed,
+    translated,
+)
 from tracker.store.files import APPLICATION_ID, check_record_file
+from tracker.store.integrity import find_problems, quick_check
+from tracker.store.lock import RecordLock
 from tracker.store.schema import SCHEMA_VERSION, TABLES, migrate
 
 Clock = Callable[[], dt.datetime]
@@ -79,21 +89,81 @@ class Deleted:
 
 
 def create_private_file(path: Path) -> None:
-    """Create an empty file readable only by its owner (folder 0700 if we make it)."""
+    """Create an empty file readable only by its owner (folders 0700 if we make them)."""
     if not path.parent.exists():
-        path.parent.mkdir(parents=True, mode=0o700)
+        durable.private_folder(path.parent)
     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
     os.chmod(path, 0o600)
 
 
-class Record:
-    """One family's treatment record.  Open with :meth:`open` or :meth:`create`."""
+def connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
+    """A connection with the record's settings; SQLite's refusals become RecordErrors.
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, clock: Clock) -> None:
+    Read-write: foreign keys on, ``synchronous=FULL``, rollback journal (the file
+    at rest is whole on its own), a short busy timeout.  Read-only: ``mode=ro``
+    and ``query_only``, so nothing can be written through it.
+    """
+    with translated(path, "open the record"):
+        if read_only:
+            uri = path.resolve().as_uri() + "?mode=ro"
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        else:
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        try:
+            conn.row_factory = sqlite3.Row
+            if read_only:
+                conn.execute("PRAGMA query_only = ON")
+                conn.execute("PRAGMA busy_timeout = 5000")
+            else:
+                conn.execute("PRAGMA foreign_keys = ON")
+                conn.execute("PRAGMA synchronous = FULL")
+                conn.execute("PRAGMA journal_mode = DELETE")
+                conn.execute("PRAGMA busy_timeout = 2000")
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+
+def take_lock(path: Path) -> RecordLock | None:
+    """The one-writer lock for ``path``; None where the folder cannot be written at all.
+
+    Such a record can only be read (saving would fail with a clear message anyway), so
+    there is nothing for a second copy of the program to spoil.
+    """
+    try:
+        return RecordLock.acquire(path)
+    except CannotSave as exc:
+        cause = exc.__cause__
+        if isinstance(cause, OSError) and cause.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return None
+        raise
+
+
+class Record:
+    """One family's treatment record.  Open with :meth:`open` or :meth:`create`.
+
+    A record open for writing holds the one-writer lock (``<record>.lock``) until
+    :meth:`close`; a second copy of the program trying to open it for writing gets
+    :class:`~tracker.store.errors.RecordInUse`.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        conn: sqlite3.Connection,
+        clock: Clock,
+        *,
+        read_only: bool = False,
+        lock: RecordLock | None = None,
+    ) -> None:
         self.path = path
+        self.read_only = read_only
         self._conn = conn
         self._clock = clock
+        self._lock = lock
+        self._in_batch = False
 
     # ------------------------------------------------------------------ opening
 
@@ -110,8 +180,12 @@ class Record:
         """Open an existing record (running missing migrations after a backup).
 
         With ``create=True`` a missing file becomes a new, empty record.  A file
-        that is not ours, or is too new, raises NotARecord/TooNew untouched.
-        ``read_only=True`` opens without writing anything (no migration).
+        that is not ours, or is too new, raises NotARecord/TooNew untouched; one
+        whose structure is damaged (SQLite's ``quick_check``) raises NotARecord.
+        ``read_only=True`` opens without writing anything (no lock, no migration).
+        Otherwise the one-writer lock is taken first (RecordInUse if another copy
+        of the program has the record open), and a migration is preceded by a
+        verified backup in ``backup_dir`` (default: ``backups/`` beside the record).
         """
         path = Path(path)
         try:
@@ -121,22 +195,36 @@ class Record:
                 raise NotARecord(f"There is no record file at {path}.") from None
             return cls._create(path, clock)
         if read_only:
-            conn = cls._connect(path, read_only=True)
-            return cls(path, conn, clock)
-        conn = cls._connect(path)
+            conn = connect(path, read_only=True)
+            try:
+                quick_check(conn, path)
+            except BaseException:
+                conn.close()
+                raise
+            return cls(path, conn, clock, read_only=True)
+        lock = take_lock(path)
         try:
-            with translated(path, "open the record"):
-                found = conn.execute("PRAGMA user_version").fetchone()[0]
-                if found != version:  # changed between the look and the open
-                    raise NotARecord(f"{path} changed while it was being opened; try again.")
-                if version < SCHEMA_VERSION:
-                    backup_before_migration(conn, path, version, clock, backup_dir)
-                    with _transaction(conn):
-                        migrate(conn, version, APPLICATION_ID)
+            conn = connect(path)
+            try:
+                quick_check(conn, path)  # the first read also rolls back an interrupted save
+                with translated(path, "open the record"):
+                    found = conn.execute("PRAGMA user_version").fetchone()[0]
+                    if found != version:  # changed between the look and the open
+                        raise NotARecord(f"{path} changed while it was being opened; try again.")
+                    if version < SCHEMA_VERSION:
+                        from tracker.store.backup import BEFORE_UPDATE, backup_connection
+
+                        backup_connection(conn, path, BEFORE_UPDATE, clock, folder=backup_dir)
+                        with _transaction(conn):
+                            migrate(conn, version, APPLICATION_ID)
+            except BaseException:
+                conn.close()
+                raise
         except BaseException:
-            conn.close()
+            if lock is not None:
+                lock.release()
             raise
-        return cls(path, conn, clock)
+        return cls(path, conn, clock, lock=lock)
 
     @classmethod
     def create(cls, path: str | Path, *, clock: Clock = system_clock) -> Record:
@@ -148,42 +236,32 @@ class Record:
     @classmethod
     def _create(cls, path: Path, clock: Clock) -> Record:
         with translated(path, "create the record"):
-            create_private_file(path)
-            conn = cls._connect(path)
+            if not path.parent.exists():
+                durable.private_folder(path.parent)
+            lock = take_lock(path)
             try:
-                with _transaction(conn):
-                    migrate(conn, 0, APPLICATION_ID)
+                create_private_file(path)
+                conn = connect(path)
+                try:
+                    with _transaction(conn):
+                        migrate(conn, 0, APPLICATION_ID)
+                except BaseException:
+                    conn.close()
+                    path.unlink(missing_ok=True)
+                    raise
             except BaseException:
-                conn.close()
-                path.unlink(missing_ok=True)
+                if lock is not None:
+                    lock.release()
                 raise
-        return cls(path, conn, clock)
-
-    @staticmethod
-    def _connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
-        """Open a connection; SQLite's refusals (a damaged file) become RecordErrors."""
-        with translated(path, "open the record"):
-            if read_only:
-                uri = path.resolve().as_uri() + "?mode=ro"
-                conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-            else:
-                conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-            try:
-                conn.row_factory = sqlite3.Row
-                if read_only:
-                    conn.execute("PRAGMA query_only = ON")
-                else:
-                    conn.execute("PRAGMA foreign_keys = ON")
-                    conn.execute("PRAGMA synchronous = FULL")
-                    conn.execute("PRAGMA journal_mode = DELETE")
-                    conn.execute("PRAGMA busy_timeout = 2000")
-            except BaseException:
-                conn.close()
-                raise
-            return conn
+        return cls(path, conn, clock, lock=lock)
 
     def close(self) -> None:
-        self._conn.close()
+        """Close the file and let go of the one-writer lock (safe to call twice)."""
+        try:
+            self._conn.close()
+        finally:
+            if self._lock is not None:
+                self._lock.release()
 
     def __enter__(self) -> Record:
         return self
@@ -196,6 +274,10 @@ class Record:
         """For backup and checks inside ``tracker.store`` only."""
         return self._conn
 
+    @property
+    def clock(self) -> Clock:
+        return self._clock
+
     def today(self) -> dt.date:
         return self._clock().date()
 
@@ -204,8 +286,27 @@ class Record:
 
     @contextmanager
     def _write(self, doing: str) -> Iterator[sqlite3.Connection]:
+        if self._in_batch:  # part of a larger all-or-nothing change
+            with translated(self.path, doing):
+                yield self._conn
+            return
         with translated(self.path, doing), _transaction(self._conn):
             yield self._conn
+
+    @contextmanager
+    def batch(self, doing: str) -> Iterator[None]:
+        """Make every save inside the ``with`` block one transaction: all of them or none.
+
+        ``doing`` names the whole change for error messages ("import the JSON export").
+        """
+        if self._in_batch:
+            raise RuntimeError("batches do not nest")
+        with translated(self.path, doing), _transaction(self._conn):
+            self._in_batch = True
+            try:
+                yield
+            finally:
+                self._in_batch = False
 
     def _q(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         with translated(self.path, "read the record"):
@@ -321,7 +422,7 @@ class Record:
 
     def save_phase(self, phase: Phase) -> tuple[Phase, Changes]:
         child = self.child(phase.child_id)
-        errors = forms.validate_phase(phase, child)
+        errors = forms.validate_phase(phase, child, self.today())
         if errors:
             raise ValidationFailed(errors)
         cols = {
@@ -767,6 +868,8 @@ class Record:
                 for (rid,) in conn.execute(f"SELECT id FROM {tbl} WHERE {column} = ?", (value,)):
                     unlinked.append((tbl, rid, column, value))
             conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
+            for tbl, rid, _, _ in unlinked:  # SQLite set their link to NULL: seal them anew
+                checksums.reseal(conn, tbl, rid)
         rows.sort(key=lambda item: TABLES.index(item[0]))
         return Deleted(tuple(rows), tuple(unlinked), changes, description)
 
@@ -781,6 +884,7 @@ class Record:
                 )
             for table, rid, column, value in deleted.unlinked:
                 conn.execute(f"UPDATE {table} SET {column} = ? WHERE id = ?", (value, rid))
+                checksums.reseal(conn, table, rid)
         return deleted.changes
 
     # ------------------------------------------------------------------ helpers
@@ -793,26 +897,51 @@ class Record:
         uid: str,
         cols: dict[str, Any],
     ) -> tuple[int, str]:
+        """Insert (``row_id`` None) or update one row and seal it, inside the open transaction."""
         now = self._now()
         if row_id is None:
             uid = uid or str(uuid.uuid4())
             names = ["uid", "created_at", "updated_at", *cols]
             marks = ", ".join("?" for _ in names)
             cur = conn.execute(
-                f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})",
+                f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks}) RETURNING *",
                 (uid, now, now, *cols.values()),
             )
-            assert cur.lastrowid is not None
-            return cur.lastrowid, uid
-        sets = ", ".join(f"{name} = ?" for name in cols)
-        cur = conn.execute(
-            f"UPDATE {table} SET {sets}, updated_at = ? WHERE id = ? RETURNING uid",
-            (*cols.values(), now, row_id),
-        )
-        found = cur.fetchone()
-        if found is None:
+        else:
+            sets = ", ".join(f"{name} = ?" for name in cols)
+            cur = conn.execute(
+                f"UPDATE {table} SET {sets}, updated_at = ? WHERE id = ? RETURNING *",
+                (*cols.values(), now, row_id),
+            )
+        names = checksums.column_names(cur)
+        found = cur.fetchall()
+        if not found:
             raise KeyError(f"{table} {row_id} is no longer in the record")
-        return row_id, found[0]
+        row = checksums.as_dict(names, found[0])
+        checksums.seal(conn, table, row)
+        return int(row["id"]), str(row["uid"])
+
+    # ------------------------------------------------------------------ meta
+
+    def meta(self, key: str) -> str | None:
+        """One of the record's own small facts (e.g. when a copy was last saved), or None."""
+        rows = self._q("SELECT value FROM meta WHERE key = ?", (key,))
+        return str(rows[0][0]) if rows else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._write("note this in the record") as conn:
+            cur = conn.execute(
+                "INSERT INTO meta (key, value, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
+                "updated_at = excluded.updated_at RETURNING *",
+                (key, value, self._now()),
+            )
+            names = checksums.column_names(cur)
+            checksums.seal(conn, "meta", checksums.as_dict(names, cur.fetchall()[0]))
+
+    def is_empty(self) -> bool:
+        """True when nothing at all has been recorded yet (no child, no row of any kind)."""
+        return not any(self._q(f"SELECT 1 FROM {table} LIMIT 1") for table in TABLES)
 
     def uid_exists(self, table: str, uid: str) -> bool:
         if table not in TABLES:
@@ -820,21 +949,9 @@ class Record:
         return bool(self._q(f"SELECT 1 FROM {table} WHERE uid = ?", (uid,)))
 
     def problems(self) -> list[str]:
-        """Integrity, foreign keys and schema version; an empty list means all is well."""
-        found: list[str] = []
+        """Integrity, links, format version and every row's seal; empty means all is well."""
         with translated(self.path, "check the record"):
-            integrity = [r[0] for r in self._conn.execute("PRAGMA integrity_check")]
-            if integrity != ["ok"]:
-                found.extend(f"integrity: {line}" for line in integrity)
-            for table, rowid, parent, _ in self._conn.execute("PRAGMA foreign_key_check"):
-                found.append(f"{table} row {rowid} points to a missing {parent}")
-            version = self._conn.execute("PRAGMA user_version").fetchone()[0]
-            if version != SCHEMA_VERSION:
-                found.append(f"record format {version}, expected {SCHEMA_VERSION}")
-            app = self._conn.execute("PRAGMA application_id").fetchone()[0]
-            if app != APPLICATION_ID:
-                found.append("the file's program mark is not Treatment Tracker's")
-        return found
+            return [p.message for p in find_problems(self._conn)]
 
 
 @contextmanager
@@ -847,30 +964,6 @@ def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
             conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
-
-
-def backup_before_migration(
-    conn: sqlite3.Connection,
-    path: Path,
-    version: int,
-    clock: Clock,
-    backup_dir: Path | None = None,
-) -> Path:
-    """A verified copy of the record as it was, taken with SQLite's online backup."""
-    folder = backup_dir or path.parent
-    stamp = clock().strftime("%Y%m%d-%H%M%S")
-    target = folder / f"{path.stem}.v{version}-{stamp}.backup.sqlite"
-    with translated(target, "make a backup before updating the record"):
-        create_private_file(target)
-        dest = sqlite3.connect(target)
-        try:
-            conn.backup(dest)
-            ok = dest.execute("PRAGMA integrity_check").fetchone()[0]
-        finally:
-            dest.close()
-    if ok != "ok":
-        raise RecordError(f"The backup {target} did not verify; the record was not updated.")
-    return target
 
 
 # ---------------------------------------------------------------------- row mapping

@@ -4,12 +4,20 @@ Step N takes a record from version N-1 to N inside the caller's transaction.
 Statements run one at a time: ``executescript()`` would commit first (bpo-30593).
 A new record runs the whole chain from 0.  When a step is added, add a fixture
 file for the new version under ``tests/data/`` (a test fails until you do).
+
+Every table (from version 2) has a ``checksum`` column, the seal of its row
+(:mod:`tracker.store.checksums`).  :func:`migrate` re-seals every row after the
+steps ran, so a step that adds or changes columns needs to do nothing about
+seals; a row whose seal was already wrong before the migration stays wrong, so
+``check`` still names it.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Sequence
+
+from tracker.store import checksums
 
 _ISO_DATE = "CHECK ({c} IS NULL OR date({c}, '+0 days') IS {c})"
 
@@ -208,6 +216,7 @@ _V2 = [
         unit TEXT NOT NULL,
         normalised_value REAL NOT NULL CHECK (normalised_value >= 0),
         note TEXT NOT NULL DEFAULT '',
+        checksum TEXT,
         UNIQUE (child_id, analyte, purpose)
     ) STRICT""",
     "CREATE INDEX threshold_child ON team_threshold(child_id)",
@@ -218,7 +227,8 @@ _V2 = [
         time TEXT CHECK (time IS NULL OR time GLOB '[0-2][0-9]:[0-5][0-9]'),
         with_whom TEXT NOT NULL DEFAULT '',
         place TEXT NOT NULL DEFAULT '',
-        note TEXT NOT NULL DEFAULT ''
+        note TEXT NOT NULL DEFAULT '',
+        checksum TEXT
     ) STRICT""",
     "CREATE INDEX appointment_child_date ON appointment(child_id, date)",
     f"""CREATE TABLE question (
@@ -227,17 +237,42 @@ _V2 = [
         {_date('added_on', null=False)},
         text TEXT NOT NULL CHECK (length(trim(text)) > 0),
         answered INTEGER NOT NULL DEFAULT 0 CHECK (answered IN (0, 1)),
-        answer TEXT NOT NULL DEFAULT ''
+        answer TEXT NOT NULL DEFAULT '',
+        checksum TEXT
     ) STRICT""",
     "CREATE INDEX question_child ON question(child_id)",
 ]
 
 
+_V1_TABLES = (
+    "child",
+    "phase",
+    "milestone",
+    "count_result",
+    "count_value",
+    "cns_visit",
+    "cns_it_drug",
+)
+
+
 def _step_2(conn: sqlite3.Connection) -> None:
     """Version 2: the numbers the team gave the family (transfusion triggers, block starts),
-    clinic appointments, and the family's questions for the team."""
+    clinic appointments, the family's questions for the team; a seal (``checksum``) on
+    every row, filled in by :func:`migrate`; and ``meta``, the record's own small facts
+    (such as when a copy was last saved off the computer)."""
     for statement in _V2:
         conn.execute(statement)
+    for table in _V1_TABLES:
+        conn.execute(f"ALTER TABLE {table} ADD COLUMN checksum TEXT")
+    conn.execute(
+        """CREATE TABLE meta (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE CHECK (length(key) > 0),
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        checksum TEXT
+    ) STRICT"""
+    )
 
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_step_1, _step_2]
@@ -259,9 +294,20 @@ TABLES: tuple[str, ...] = (
 )
 
 
+# Every table whose rows carry a seal (from record format 2 on).
+SEALED_TABLES: tuple[str, ...] = (*TABLES, "meta")
+SEALED_SINCE = 2
+
+
 def migrate(conn: sqlite3.Connection, from_version: int, application_id: int) -> None:
-    """Run the missing steps inside the caller's open transaction."""
+    """Run the missing steps inside the caller's open transaction, then re-seal every row."""
+    broken: set[tuple[str, int]] = set()
+    if from_version >= SEALED_SINCE:
+        for table in SEALED_TABLES:
+            broken.update((table, row["id"]) for row, _ in checksums.broken_rows(conn, table))
     for number in range(from_version + 1, SCHEMA_VERSION + 1):
         MIGRATIONS[number - 1](conn)
+    if from_version < SCHEMA_VERSION:
+        checksums.seal_all(conn, SEALED_TABLES, skip=broken)
     conn.execute(f"PRAGMA application_id = {int(application_id)}")
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -305,6 +305,7 @@ def _since_title(s: Summary) -> str:
 
 def _counts(s: Summary) -> str:
     share = min(20, 82 // max(len(s.count_columns), 1))  # % of the width per analyte column
+
     def header(code: str) -> str:  # the unit on its own line, never split inside
         name, _, unit = s.count_headers[code].partition(" (")
         if unit:

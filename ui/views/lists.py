@@ -337,9 +337,9 @@ class CountsView(RecordView):
             self.tr(
                 "L / H: below / above the range used (the lab's printed range, otherwise a "
                 "published infant range) · charts: shaded band or bar = the lab's range, dash-dot "
-                "line = your team's number or a reference line · ↑ ↓ →: higher, lower or the same as the previous "
-                "result · calc.: ANC worked out from the white count and differential · hover "
-                "over a value for its details"
+                "line = your team's number or a reference line · ↑ ↓ →: higher, lower or the "
+                "same as the previous result · calc.: ANC worked out from the white count and "
+                "differential · hover over a value for its details"
             ),
             self,
         )
@@ -367,8 +367,8 @@ class CountsView(RecordView):
     def refresh(self, keep_selection: bool = False) -> None:
         from tracker import analytes
         from tracker import timeline as layout
-        from ui.timeline.painter import required_height
         from tracker.display import UnitPreference, display_unit
+        from ui.timeline.painter import required_height
 
         child_id = self.bridge.child_id
         record = self.bridge.record

@@ -1,0 +1,653 @@
+"""Backups, copies and restore (tracker/store/backup.py), and where a record should not live.
+
+Each check has its control: a backup that verifies is shown to fail verification
+once a byte changes; thinning is run over three simulated years with a fake
+clock; restore is shown to refuse a bad backup and to replace the file (a new
+inode), never to write into it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import shutil
+import sqlite3
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import TODAY
+
+from tracker import cli
+from tracker.io.json_export import write_json
+from tracker.model import (
+    Child,
+    CnsVisit,
+    CountResult,
+    CountValue,
+    ItDose,
+    ItDrug,
+    LpProcedure,
+    Phase,
+    PhaseKind,
+)
+from tracker.store import Record, RecordError, RecordInUse
+from tracker.store.backup import (
+    BEFORE_RESTORE,
+    DAILY,
+    BackupInfo,
+    backup_problems,
+    backups_folder,
+    choose_kept,
+    copy_record,
+    daily_backup_if_due,
+    days_since_last_copy,
+    last_copy,
+    list_backups,
+    make_backup,
+    manifest_path,
+    newest_verified_backup,
+    restore,
+    save_copy,
+    thin_backups,
+    verify_backup,
+)
+from tracker.store.integrity import quarantine
+from tracker.store.places import looks_off_computer, sync_folder_warning
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+class Clock:
+    """A clock that moves only when told to."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += dt.timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(dt.datetime(2026, 11, 24, 9, 30, tzinfo=dt.UTC))
+
+
+def value(code: str, number: float, unit: str = "10^9/L") -> CountValue:
+    canonical = {"hgb": "g/L"}.get(code, "10^9/L")
+    return CountValue(code, f"{number:g}", unit, number, number, canonical)
+
+
+def fill(rec: Record) -> Child:
+    child, _ = rec.save_child(
+        Child(name="Mila 🌷", birth_date=dt.date(2026, 1, 10), diagnosis_date=dt.date(2026, 5, 12))
+    )
+    assert child.id is not None
+    phase, _ = rec.save_phase(
+        Phase(child.id, PhaseKind.INDUCTION, actual_start=dt.date(2026, 5, 20))
+    )
+    for day in range(1, 11):
+        rec.save_count(
+            CountResult(
+                child.id,
+                dt.date(2026, 6, day),
+                note=f"count {day} — שלום",
+                values=(value("wbc", day / 2), value("plt", 20 + day), value("hgb", 90, "g/L")),
+            )
+        )
+    rec.save_cns_visit(
+        CnsVisit(
+            child.id,
+            dt.date(2026, 6, 3),
+            LpProcedure.LP_WITH_IT,
+            phase_id=phase.id,
+            it_drugs=(ItDose(ItDrug.METHOTREXATE, "6 mg"),),
+        )
+    )
+    return child
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    return tmp_path / "family.sqlite"
+
+
+@pytest.fixture
+def rec(path: Path, clock: Clock) -> Iterator[Record]:
+    r = Record.open(path, create=True, clock=clock)
+    fill(r)
+    yield r
+    r.close()
+
+
+def dump(path: Path) -> dict[str, Any]:
+    """Every row of every table and the header fields that matter, read-only."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+            )
+        ]
+        return {
+            "user_version": conn.execute("PRAGMA user_version").fetchone()[0],
+            "application_id": conn.execute("PRAGMA application_id").fetchone()[0],
+            "schema": conn.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall(),
+            **{t: conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in tables},
+        }
+    finally:
+        conn.close()
+
+
+def integrity(path: Path) -> str:
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
+    return {
+        p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+        for p in sorted(folder.iterdir())
+        if p.is_file()
+    }
+
+
+def add_count(rec: Record, day: int, note: str = "later") -> None:
+    child = rec.children()[0]
+    assert child.id is not None
+    rec.save_count(
+        CountResult(child.id, dt.date(2026, 9, day), note=note, values=(value("plt", 99),))
+    )
+
+
+# ---------------------------------------------------------------------- making and verifying
+
+
+def test_backup_round_trip_is_logically_equal_verified_and_private(
+    rec: Record, path: Path, clock: Clock
+) -> None:
+    info = make_backup(rec, DAILY, clock)
+    folder = path.parent / "backups"
+    assert info.path.parent == folder == backups_folder(path)
+    assert info.path.name == "family.20261124-093000.daily.backup.sqlite"
+    assert mode(folder) == 0o700
+    assert mode(info.path) == 0o600
+    assert mode(info.manifest) == 0o600
+    assert dump(info.path) == dump(path)  # same rows, ids, uids, schema, version and mark
+    assert integrity(info.path) == "ok"
+    assert verify_backup(info.path)
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "family.20261124-093000.daily.backup.json",
+        "family.20261124-093000.daily.backup.sqlite",
+    ]
+    manifest = json.loads(info.manifest.read_text(encoding="utf-8"))
+    assert manifest["sha256"] == hashlib.sha256(info.path.read_bytes()).hexdigest()
+    assert manifest["size"] == info.path.stat().st_size
+    # the copy is not byte-identical (SQLite's header counters differ) but logically equal
+    assert info.sha256 == manifest["sha256"]
+
+
+def test_backup_info_says_what_it_holds(rec: Record, path: Path, clock: Clock) -> None:
+    make_backup(rec, DAILY, clock)
+    clock.advance(hours=2)
+    add_count(rec, 1)
+    make_backup(rec, "before-import", clock)
+    newest, older = list_backups(path)
+    assert (newest.reason, older.reason) == ("before-import", DAILY)
+    assert newest.created == dt.datetime(2026, 11, 24, 11, 30)
+    assert newest.children == ("Mila 🌷",)
+    assert (newest.counts, older.counts) == (11, 10)
+    assert (newest.last_count, older.last_count) == (dt.date(2026, 9, 1), dt.date(2026, 6, 10))
+    assert newest.last_change is not None and newest.last_change.startswith("2026-11-24T")
+    assert newest.verified is True and older.verified is True
+    assert newest.size == newest.path.stat().st_size
+    assert newest.reason_text == "before an import"
+
+
+def test_verify_catches_any_change_and_never_writes(rec: Record, path: Path, clock: Clock) -> None:
+    info = make_backup(rec, DAILY, clock)
+    folder = info.path.parent
+    before = snapshot(folder)
+    assert verify_backup(info.path)
+    assert snapshot(folder) == before, "verifying changed or created a file"
+
+    data = bytearray(info.path.read_bytes())
+    spot = bytes(data).index(b"count 7")  # inside a stored note
+    data[spot + 6] ^= 0x01
+    flipped = folder / "flipped.backup.sqlite"
+    flipped.write_bytes(bytes(data))
+    shutil.copyfile(info.manifest, manifest_path(flipped))
+    assert integrity(flipped) == "ok"  # SQLite's own check does not see it …
+    assert "fingerprint" in backup_problems(flipped)[0]  # … the manifest does
+    manifest_path(flipped).unlink()
+    assert not verify_backup(flipped)  # no manifest: not verified
+    problems = backup_problems(flipped, need_manifest=False)
+    assert problems == ["some entries in it were changed outside the program"]  # the seals do
+
+    forged = json.loads(info.manifest.read_text(encoding="utf-8"))
+    forged["sha256"] = "0" * 64
+    info.manifest.write_text(json.dumps(forged), encoding="utf-8")
+    assert not verify_backup(info.path)
+    info.path.write_bytes(b"not a database at all")
+    assert not verify_backup(info.path)
+    assert [b.verified for b in list_backups(path)] == [False]
+
+
+def test_a_failed_backup_leaves_nothing(
+    rec: Record, path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_backup(rec, DAILY, clock)
+    folder = backups_folder(path)
+    before = snapshot(folder)
+
+    def refuse(src: object, dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    clock.advance(days=1)
+    with pytest.raises(RecordError) as info:
+        make_backup(rec, DAILY, clock)
+    assert str(info.value) == (
+        "Could not make a backup: the disk is full; nothing that was saved before is lost."
+    )
+    monkeypatch.undo()
+    assert snapshot(folder) == before  # no half backup, no temp file
+
+
+# ---------------------------------------------------------------------- daily and thinning
+
+
+def test_daily_backup_once_a_day(rec: Record, path: Path, clock: Clock) -> None:
+    first = daily_backup_if_due(rec, clock)
+    assert first is not None and first.reason == DAILY
+    clock.advance(hours=8)
+    assert daily_backup_if_due(rec, clock) is None  # the same day
+    clock.advance(hours=10)  # the next morning
+    second = daily_backup_if_due(rec, clock)
+    assert second is not None
+    assert [b.path for b in list_backups(path)] == [second.path, first.path]
+
+
+def test_a_migration_backup_counts_as_the_day_s_backup(
+    rec: Record, path: Path, clock: Clock
+) -> None:
+    make_backup(rec, "before-update", clock)
+    assert daily_backup_if_due(rec, clock) is None
+
+
+def test_rotation_over_three_simulated_years_keeps_the_right_set(tmp_path: Path) -> None:
+    """A start every day from 2024-01-01 to 2026-11-24: 7 dailies, 5 weeklies, 12 monthlies."""
+    clock = Clock(dt.datetime(2024, 1, 1, 8, 0, tzinfo=dt.UTC))
+    path = tmp_path / "family.sqlite"
+    made = 0
+    with Record.open(path, create=True, clock=clock) as rec:
+        rec.save_child(Child(name="Mila", birth_date=dt.date(2023, 12, 1)))
+        while clock.now.date() <= TODAY:
+            made += daily_backup_if_due(rec, clock) is not None
+            clock.advance(days=1)
+    assert made == (TODAY - dt.date(2024, 1, 1)).days + 1
+    kept = [b.created.date().isoformat() for b in list_backups(path)]
+    dailies = [f"2026-11-{d}" for d in range(24, 17, -1)]
+    weeklies = ["2026-11-15", "2026-11-08", "2026-11-01", "2026-10-25", "2026-10-18"]  # Sundays
+    monthlies = [  # the last day of each month before, newest first
+        "2026-10-31",
+        "2026-09-30",
+        "2026-08-31",
+        "2026-07-31",
+        "2026-06-30",
+        "2026-05-31",
+        "2026-04-30",
+        "2026-03-31",
+        "2026-02-28",
+        "2026-01-31",
+        "2025-12-31",
+        "2025-11-30",
+    ]
+    assert kept == sorted(dailies + weeklies + monthlies, reverse=True)
+    assert all(b.verified for b in list_backups(path))
+    files = sorted(p.name for p in backups_folder(path).iterdir())
+    assert len(files) == 2 * len(kept)  # each with its manifest, no leftovers
+
+
+def test_choose_kept_on_small_cases() -> None:
+    day = dt.datetime(2026, 11, 24, 9)
+    assert choose_kept([]) == set()
+    # several on one day: only the newest of the day
+    same_day = [day, day.replace(hour=10), day.replace(hour=8)]
+    assert choose_kept(same_day) == {1}
+    # 10 consecutive days: 7 dailies, then weeklies for the older ones' weeks
+    days = [day - dt.timedelta(days=n) for n in range(10)]
+    kept = choose_kept(days)
+    assert {0, 1, 2, 3, 4, 5, 6} <= kept
+    assert len(kept) <= 10
+    assert choose_kept(days, daily=2, weekly=0, monthly=0) == {0, 1}
+
+
+def test_the_newest_verified_backup_is_never_thinned(rec: Record, path: Path, clock: Clock) -> None:
+    """If every newer backup is damaged, the last good one stays, however old it is."""
+    good = make_backup(rec, DAILY, clock)
+    for _ in range(40):
+        clock.advance(days=1)
+        bad = make_backup(rec, DAILY, clock)
+        bad.manifest.write_text("{}", encoding="utf-8")  # unverifiable
+    removed = thin_backups(backups_folder(path), clock)
+    assert good.path not in removed
+    assert good.path.exists()
+    assert newest_verified_backup(path) == list_backups(path)[-1]
+    assert list_backups(path)[-1].path == good.path
+    # the control: with the good one verifiable no longer, thinning removes it
+    good.manifest.write_text("{}", encoding="utf-8")
+    thin_backups(backups_folder(path), clock)
+    assert not good.path.exists()
+
+
+def test_thinning_clears_only_our_old_temp_files(rec: Record, path: Path, clock: Clock) -> None:
+    info = make_backup(rec, DAILY, clock)
+    folder = info.path.parent
+    old = folder / ".family.x.backup.sqlite.abc123.tmp"
+    fresh = folder / ".family.y.backup.sqlite.def456.tmp"
+    mine = folder / "notes.txt"
+    for p in (old, fresh, mine):
+        p.write_text("x")
+    os.utime(old, (0, 0))
+    os.utime(mine, (0, 0))
+    thin_backups(folder, clock)
+    assert not old.exists()
+    assert fresh.exists() and mine.exists() and info.path.exists()
+
+
+# ---------------------------------------------------------------------- copies
+
+
+def test_save_copy_is_verified_private_atomic_and_remembered(
+    rec: Record, path: Path, clock: Clock, tmp_path: Path
+) -> None:
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    target = stick / "family-copy.sqlite"
+    target.write_bytes(b"an older copy")
+    inode = target.stat().st_ino
+    assert days_since_last_copy(rec, clock) is None
+    info = save_copy(rec, target, clock=clock, off_computer=True)
+    assert target.stat().st_ino != inode  # replaced by rename, not written into
+    assert mode(target) == 0o600
+    assert integrity(target) == "ok"
+    assert backup_problems(target, need_manifest=False) == []
+    assert info.sha256 == hashlib.sha256(target.read_bytes()).hexdigest()
+    assert sorted(p.name for p in stick.iterdir()) == ["family-copy.sqlite"]
+    copy = dump(target)
+    original = dump(path)
+    assert copy.pop("meta") == []  # the note about the copy is written after it
+    assert {k: v for k, v in original.items() if k != "meta"} == copy
+    assert last_copy(rec) is not None
+    clock.advance(days=9, hours=3)
+    assert days_since_last_copy(rec, clock) == 9
+    with Record.open(target, clock=clock) as opened:  # the copy is a whole record
+        assert opened.children()[0].name == "Mila 🌷"
+
+
+def test_only_a_copy_off_the_computer_resets_the_reminder(
+    rec: Record, clock: Clock, tmp_path: Path
+) -> None:
+    save_copy(rec, tmp_path / "beside.sqlite", clock=clock, off_computer=False)
+    note = last_copy(rec)
+    assert note is not None and note.off_computer is False
+    assert days_since_last_copy(rec, clock) is None
+    save_copy(rec, tmp_path / "stick.sqlite", clock=clock, off_computer=True)
+    assert days_since_last_copy(rec, clock) == 0
+    clock.advance(days=40)
+    save_copy(rec, tmp_path / "beside.sqlite", clock=clock, off_computer=False)
+    assert days_since_last_copy(rec, clock) == 40
+    assert rec.problems() == []  # the notes are sealed like everything else
+
+
+def test_save_copy_refusals(rec: Record, path: Path, tmp_path: Path) -> None:
+    before = path.read_bytes()
+    with pytest.raises(RecordError, match="the record itself"):
+        save_copy(rec, path)
+    with pytest.raises(RecordError, match="folder"):
+        save_copy(rec, tmp_path)
+    with pytest.raises(RecordError, match="does not exist"):
+        save_copy(rec, tmp_path / "nowhere" / "copy.sqlite")
+    assert path.read_bytes() == before
+
+
+def test_copy_record_works_while_the_program_has_it_open(
+    rec: Record, path: Path, tmp_path: Path
+) -> None:
+    with pytest.raises(RecordInUse):
+        Record.open(path)  # the control: it really is open for writing
+    target = tmp_path / "cli-backup.sqlite"
+    info = copy_record(path, target)
+    assert dump(target) == dump(path)
+    assert info.size == target.stat().st_size
+    assert mode(target) == 0o600
+
+
+# ---------------------------------------------------------------------- restore
+
+
+def test_restore_round_trip_with_a_safety_backup(path: Path, clock: Clock) -> None:
+    with Record.open(path, create=True, clock=clock) as rec:
+        fill(rec)
+        good = make_backup(rec, DAILY, clock)
+        clock.advance(hours=1)
+        add_count(rec, 2, note="typed after the backup")
+    changed = dump(path)
+    inode = path.stat().st_ino
+    result = restore(path, good.path, clock)
+    assert dump(path) == dump(good.path)
+    assert path.stat().st_ino != inode  # a new file renamed into place, never written over
+    assert mode(path) == 0o600
+    assert result.safety_backup is not None and result.safety_backup.reason == BEFORE_RESTORE
+    assert dump(result.safety_backup.path) == changed  # nothing typed is lost
+    assert verify_backup(result.safety_backup.path)
+    assert result.damaged is None
+    with Record.open(path, clock=clock) as rec:
+        assert rec.problems() == []
+        assert all(c.note != "typed after the backup" for c in rec.counts(1))
+
+
+def test_restore_refuses_a_backup_that_does_not_verify(
+    rec: Record, path: Path, clock: Clock
+) -> None:
+    info = make_backup(rec, DAILY, clock)
+    rec.close()
+    before = path.read_bytes()
+    data = bytearray(info.path.read_bytes())
+    spot = bytes(data).index(b"count 3")
+    data[spot] ^= 0x20
+    info.path.write_bytes(bytes(data))
+    with pytest.raises(RecordError, match="cannot be restored") as refused:
+        restore(path, info.path, clock)
+    assert "fingerprint" in str(refused.value)
+    assert "The record was not changed." in str(refused.value)
+    assert path.read_bytes() == before
+    assert len(list_backups(path)) == 1  # no safety backup either: nothing was started
+
+
+def test_restore_refuses_while_the_record_is_open(rec: Record, path: Path, clock: Clock) -> None:
+    info = make_backup(rec, DAILY, clock)
+    add_count(rec, 3)
+    before = dump(path)
+    with pytest.raises(RecordInUse, match="open in another copy of the program"):
+        restore(path, info.path, clock)
+    assert dump(path) == before
+
+
+def test_restore_moves_a_damaged_record_aside(rec: Record, path: Path, clock: Clock) -> None:
+    info = make_backup(rec, DAILY, clock)
+    rec.close()
+    data = bytearray(path.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    data[4 * page : 5 * page] = bytes(page)  # a page of the record zeroed
+    path.write_bytes(bytes(data))
+    damaged_bytes = path.read_bytes()
+    result = restore(path, info.path, clock)
+    assert result.safety_backup is None
+    assert result.damaged == path.with_name("family.sqlite.damaged")
+    assert result.damaged.read_bytes() == damaged_bytes  # kept, never deleted
+    assert dump(path) == dump(info.path)
+
+
+def test_quarantine_never_overwrites(rec: Record, path: Path, clock: Clock) -> None:
+    with pytest.raises(RecordInUse):
+        quarantine(path)
+    rec.close()
+    first = quarantine(path)
+    assert first.name == "family.sqlite.damaged"
+    Record.open(path, create=True, clock=clock).close()
+    second = quarantine(path)
+    assert second.name == "family.sqlite.damaged-2"
+    assert first.exists() and second.exists() and not path.exists()
+
+
+def test_restoring_an_older_format_backup_updates_it_on_open(path: Path, clock: Clock) -> None:
+    old = path.parent / "old-format.sqlite"
+    shutil.copyfile(DATA / "record-v1.sqlite", old)
+    Record.open(path, create=True, clock=clock).close()
+    restore(path, old, clock)
+    with Record.open(path, clock=clock) as rec:
+        assert rec.problems() == []
+        assert len(rec.children()) == 2
+    reasons = sorted(b.reason for b in list_backups(path))
+    assert reasons == ["before-restore", "before-update"]
+
+
+# ---------------------------------------------------------------------- command line
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.run(cli.build_parser().parse_args(list(argv)), out=out, err=err, today=TODAY)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_cli_backup_then_restore(rec: Record, path: Path, tmp_path: Path) -> None:
+    out_file = tmp_path / "copy.sqlite"
+    code, out, err = run("backup", "--db", str(path), str(out_file))
+    assert code == 0, err
+    assert f"written to {out_file}" in out
+    add_count(rec, 4, note="after the CLI backup")
+    code, _, err = run("restore", "--db", str(path), str(out_file))
+    assert code == 1 and "open in another copy" in err
+    rec.close()
+    code, out, err = run("restore", "--db", str(path), str(out_file))
+    assert code == 0, err
+    assert "The record as it was before is kept in" in out
+    assert dump(path) == dump(out_file)
+
+
+def test_cli_restore_refuses_wrong_files(rec: Record, path: Path, tmp_path: Path) -> None:
+    rec.close()
+    before = path.read_bytes()
+    notes = tmp_path / "notes.txt"
+    notes.write_text("hello")
+    for backup in (notes, tmp_path / "missing.sqlite", path):
+        code, _, err = run("restore", "--db", str(path), str(backup))
+        assert code == 1
+        assert err.count("\n") == 1, err
+    assert path.read_bytes() == before
+
+
+# ---------------------------------------------------------------------- where records live
+
+
+@pytest.mark.parametrize(
+    ("folder", "service"),
+    [
+        ("Dropbox", "Dropbox"),
+        ("Dropbox (Personal)", "Dropbox"),
+        ("OneDrive - Erasmus MC", "OneDrive"),
+        ("Google Drive/My Drive", "Google Drive"),
+        ("Library/Mobile Documents/com~apple~CloudDocs", "iCloud Drive"),
+        ("iCloud Drive", "iCloud Drive"),
+        ("Nextcloud", "Nextcloud"),
+    ],
+)
+def test_sync_folders_are_named(tmp_path: Path, folder: str, service: str) -> None:
+    record = tmp_path / folder / "family.sqlite"
+    warning = sync_folder_warning(record, mounts_file=tmp_path / "no-mounts")
+    assert warning is not None
+    assert service in warning
+    assert str(record) in warning
+    assert "Save a copy" in warning
+    assert looks_off_computer(record, mounts_file=tmp_path / "no-mounts")
+
+
+def test_ordinary_folders_get_no_warning(tmp_path: Path) -> None:
+    for name in ("Documents", "dropboxes-of-toys", "TreatmentTracker"):
+        path = tmp_path / name / "family.sqlite"
+        assert sync_folder_warning(path, mounts_file=tmp_path / "none") is None
+
+
+@pytest.mark.parametrize("fs_type", ["nfs4", "cifs", "smb3", "fuse.sshfs", "fuse.rclone"])
+def test_network_shares_are_named(tmp_path: Path, fs_type: str) -> None:
+    share = tmp_path / "share point"
+    share.mkdir()
+    mounts = tmp_path / "mounts"
+    escaped = str(share).replace(" ", "\\040")
+    mounts.write_text(
+        f"/dev/vda / ext4 rw 0 0\nserver:/x {escaped} {fs_type} rw 0 0\n", encoding="utf-8"
+    )
+    warning = sync_folder_warning(share / "family.sqlite", mounts_file=mounts)
+    assert warning is not None and "network drive" in warning and fs_type in warning
+    assert looks_off_computer(share / "copy.sqlite", mounts_file=mounts)
+    # the control: the same folder on an ordinary disk
+    mounts.write_text(f"/dev/vda / ext4 rw 0 0\n/dev/vdb {escaped} ext4 rw 0 0\n")
+    assert sync_folder_warning(share / "family.sqlite", mounts_file=mounts) is None
+    assert not looks_off_computer(share / "copy.sqlite", mounts_file=mounts)
+
+
+def test_a_usb_stick_is_off_the_computer(tmp_path: Path) -> None:
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    mounts = tmp_path / "mounts"
+    mounts.write_text(f"/dev/vda / ext4 rw 0 0\n/dev/sdb1 {stick} vfat rw 0 0\n")
+    assert looks_off_computer(stick / "copy.sqlite", mounts_file=mounts)
+    assert not looks_off_computer(tmp_path / "copy.sqlite", mounts_file=mounts)
+
+
+# ---------------------------------------------------------------------- permissions
+
+
+def test_every_file_and_folder_the_program_creates_is_private(tmp_path: Path, clock: Clock) -> None:
+    home = tmp_path / "data" / "TreatmentTracker"
+    path = home / "family.sqlite"
+    out = tmp_path / "chosen"
+    out.mkdir()
+    with Record.open(path, create=True, clock=clock) as rec:
+        fill(rec)
+        daily_backup_if_due(rec, clock)
+        make_backup(rec, "before-import", clock)
+        save_copy(rec, out / "copy.sqlite", clock=clock, off_computer=True)
+        write_json(rec, out / "export.json", clock())
+    copy_record(path, out / "cli.sqlite")
+    clock.advance(days=1)
+    backup: BackupInfo = list_backups(path)[-1]
+    restore(path, backup.path, clock)
+    quarantine(path)
+    restore(path, backup.path, clock)
+    created = [p for p in tmp_path.rglob("*") if p != out]
+    assert len(created) > 10
+    for p in created:
+        expected = 0o700 if p.is_dir() else 0o600
+        assert mode(p) == expected, f"{p.relative_to(tmp_path)} is {oct(mode(p))}"
+    names = {p.name for p in created}
+    assert not any(n.endswith((".tmp", "-journal", ".lock")) for n in names), names

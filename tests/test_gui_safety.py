@@ -1,0 +1,114 @@
+"""Keeping the record safe from the window: save a copy, restore, check, reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from gui_helpers import ScriptedInteraction, blood_count, rows
+
+pytest_plugins = ["gui_helpers"]
+pytestmark = pytest.mark.gui
+
+
+class Answers(ScriptedInteraction):
+    def __init__(self, target: Path | None = None) -> None:
+        super().__init__()
+        self.target = target
+        self.infos: list[str] = []
+        self.errors: list[str] = []
+        self.backup_choice = 0
+
+    def save_file(self, *_args: object) -> Path | None:  # type: ignore[override]
+        return self.target
+
+    def info(self, parent, title: str, text: str) -> None:  # type: ignore[no-untyped-def]
+        self.infos.append(text)
+
+    def error(self, parent, title: str, text: str) -> None:  # type: ignore[no-untyped-def]
+        self.errors.append(text)
+
+    def choose_backup(self, parent, items):  # type: ignore[no-untyped-def]
+        return items[self.backup_choice] if items else None
+
+
+def test_save_a_copy_is_checked_private_and_quiets_the_reminder(  # type: ignore[no-untyped-def]
+    qtbot, window, record, tmp_path
+) -> None:
+    from tracker.store.backup import days_since_last_copy
+
+    answers = Answers(tmp_path / "usb" / "mila-copy")
+    (tmp_path / "usb").mkdir()
+    window.interaction = window.safety.interaction = answers
+    window.show_safety_notes()
+    assert window.reminder.isVisibleTo(window)  # never copied: a calm reminder
+    assert "No copy of this record" in window.reminder.text.text()
+    window.save_copy()
+    copy = tmp_path / "usb" / "mila-copy.sqlite"
+    assert copy.exists() and copy.stat().st_mode & 0o777 == 0o600
+    assert "checked copy" in answers.infos[-1]
+    assert not window.reminder.isVisibleTo(window)
+    assert rows(copy, "SELECT name FROM child") == [{"name": "Mila"}]
+    assert days_since_last_copy(record) is not None or "on this computer" in answers.infos[-1]
+
+
+def test_check_says_the_record_is_whole(qtbot, window, record) -> None:  # type: ignore[no-untyped-def]
+    answers = Answers()
+    window.safety.interaction = answers
+    assert window.safety.check() == []
+    assert "whole" in answers.infos[-1]
+
+
+def test_restore_puts_back_the_chosen_backup(qtbot, window, record, child) -> None:  # type: ignore[no-untyped-def]
+    from tracker.store.backup import DAILY, make_backup
+
+    make_backup(record, DAILY)
+    window.bridge.save_count(blood_count(child, "2026-11-20", plt="45 10^9/L"))
+    assert len(rows(record.path, "SELECT * FROM count_result")) == 1
+    answers = Answers()
+    answers.confirm_answers = [True]
+    window.safety.interaction = answers
+    assert window.safety.restore() is True
+    assert rows(window.bridge.record.path, "SELECT * FROM count_result") == []
+    assert "restored" in answers.infos[-1]
+    assert window.bridge.undo_stack.count() == 0
+    assert window.header.name.text() == "Mila"
+
+
+def test_restore_with_no_backup_says_so(qtbot, window, record) -> None:  # type: ignore[no-untyped-def]
+    answers = Answers()
+    window.safety.interaction = answers
+    assert window.safety.restore() is False
+    assert "no backup" in answers.infos[-1]
+
+
+def test_restore_dialog_lists_what_each_backup_holds(qtbot, record, child) -> None:  # type: ignore[no-untyped-def]
+    from tracker.store.backup import DAILY, list_backups, make_backup
+    from ui.safety import RestoreDialog
+
+    make_backup(record, DAILY)
+    dialog = RestoreDialog(list_backups(record.path))
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 1
+    assert dialog.table.item(0, 2).text() == "Mila"
+    assert dialog.restore_button.isEnabled()
+    assert dialog.chosen() is not None
+
+
+def test_record_in_a_sync_folder_is_pointed_out(qtbot, tmp_path, interaction, settings) -> None:  # type: ignore[no-untyped-def]
+    from tracker.model import Child
+    from tracker.store import Record
+    from ui.bridge import RecordBridge
+    from ui.main_window import MainWindow
+
+    folder = tmp_path / "Dropbox"
+    folder.mkdir()
+    rec = Record.open(folder / "record.sqlite", create=True)
+    rec.save_child(Child(name="Ava", birth_date=dt.date(2026, 3, 1)))
+    window = MainWindow(RecordBridge(rec), interaction, settings)
+    qtbot.addWidget(window)
+    window.show_safety_notes()
+    assert window.place_note.isVisibleTo(window)
+    assert "Dropbox" in window.place_note.text()
+    rec.close()

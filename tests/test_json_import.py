@@ -1,0 +1,435 @@
+"""import-json: a JSON export loads back into an empty record as the same record.
+
+The round trip (export → import → export) gives the same document; every problem
+in a file is named with its line and key path; nothing is written unless the whole
+file is right; and fuzzed files (hypothesis) never crash the reader or leave half
+a record.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import io
+import json
+import shutil
+import sqlite3
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import TODAY
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from tracker import cli
+from tracker.demo import write_demo
+from tracker.io.json_export import dumps, export_record
+from tracker.io.json_import import JsonImportError, load_export, read_export
+from tracker.model import Child, CountResult, CountValue
+from tracker.store import Record, RecordError
+from tracker.store.backup import list_backups
+
+DATA = Path(__file__).resolve().parent / "data"
+NOW = dt.datetime(2026, 11, 24, 9, 30, tzinfo=dt.UTC)
+
+
+def clock() -> dt.datetime:
+    return NOW
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.run(cli.build_parser().parse_args(list(argv)), out=out, err=err, today=TODAY)
+    return code, out.getvalue(), err.getvalue()
+
+
+def export_of(path: Path) -> dict[str, Any]:
+    with Record.open(path, read_only=True, clock=clock) as rec:
+        return export_record(rec, NOW)
+
+
+def uids(path: Path) -> dict[str, set[str]]:
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        tables = [
+            r[0]
+            for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            if r[0] != "meta"
+        ]
+        return {t: {r[0] for r in conn.execute(f"SELECT uid FROM {t}")} for t in tables}
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def fixture_text(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The export of the format-2 fixture: every analyte, emoji, right-to-left notes."""
+    folder = tmp_path_factory.mktemp("fixture")
+    path = folder / "family.sqlite"
+    shutil.copyfile(DATA / "record-v2.sqlite", path)
+    return dumps(export_of(path))
+
+
+def load_text(text: str | bytes, folder: Path) -> Path:
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    path = folder / "loaded.sqlite"
+    contents = read_export(data, TODAY)
+    with Record.open(path, create=True, clock=clock) as rec:
+        load_export(rec, contents)
+    return path
+
+
+# ---------------------------------------------------------------------- the round trip
+
+
+@pytest.mark.parametrize("source", ["fixture", "demo"])
+def test_round_trip_gives_the_same_record(source: str, tmp_path: Path) -> None:
+    original = tmp_path / "original.sqlite"
+    if source == "fixture":
+        shutil.copyfile(DATA / "record-v2.sqlite", original)
+    else:
+        write_demo(original, TODAY)
+    exported = tmp_path / "export.json"
+    assert run("export", "--db", str(original), "--format", "json", str(exported))[0] == 0
+    loaded = tmp_path / "loaded.sqlite"
+    code, out, err = run("import-json", "--db", str(loaded), str(exported))
+    assert code == 0, err
+    assert out.startswith("Imported ")
+    assert export_of(loaded) == export_of(original)  # uids, values, dates, notes, order
+    assert uids(loaded) == uids(original)
+    with Record.open(loaded, clock=clock) as rec:
+        assert rec.problems() == []
+    assert list_backups(loaded) == []  # a new file: nothing to back up
+
+
+def test_calculated_values_are_left_out(tmp_path: Path) -> None:
+    original = tmp_path / "original.sqlite"
+    with Record.open(original, create=True, clock=clock) as rec:
+        rec.save_child(Child(name="Mila", birth_date=dt.date(2026, 1, 10)))
+        rec.save_count(
+            CountResult(
+                1,
+                dt.date(2026, 6, 1),
+                values=(
+                    CountValue("wbc", "2.0", "10^9/L", 2.0, 2.0, "10^9/L"),
+                    CountValue("neut_pct", "30", "%", 30.0, 30.0, "%"),
+                ),
+            )
+        )
+        doc = export_record(rec, NOW)
+    values = doc["children"][0]["counts"][0]["values"]
+    assert [v["calculated"] for v in values] == [False, False, True]  # the worked-out ANC
+    exported = tmp_path / "export.json"
+    exported.write_text(dumps(doc), encoding="utf-8")
+    loaded = tmp_path / "loaded.sqlite"
+    code, out, _ = run("import-json", "--db", str(loaded), str(exported))
+    assert code == 0
+    assert "Left out 1 worked-out ANC value" in out
+    assert export_of(loaded) == doc
+    with Record.open(loaded, read_only=True, clock=clock) as rec:
+        assert [v.analyte for v in rec.counts(1)[0].values] == ["wbc", "neut_pct"]
+
+
+def test_a_record_that_holds_anything_is_refused_unchanged(
+    fixture_text: str, tmp_path: Path
+) -> None:
+    target = tmp_path / "family.sqlite"
+    shutil.copyfile(DATA / "record-v2.sqlite", target)
+    exported = tmp_path / "export.json"
+    exported.write_text(fixture_text, encoding="utf-8")
+    before = hashlib.sha256(target.read_bytes()).hexdigest()
+    code, _, err = run("import-json", "--db", str(target), str(exported))
+    assert code == 1
+    assert "already holds a record" in err and "new, empty record" in err
+    assert err.count("\n") == 1
+    assert hashlib.sha256(target.read_bytes()).hexdigest() == before
+    with Record.open(target, clock=clock) as rec, pytest.raises(RecordError, match="already"):
+        load_export(rec, read_export(fixture_text.encode(), TODAY))
+
+
+def test_an_existing_empty_record_is_backed_up_first(fixture_text: str, tmp_path: Path) -> None:
+    target = tmp_path / "family.sqlite"
+    Record.open(target, create=True, clock=clock).close()
+    exported = tmp_path / "export.json"
+    exported.write_text(fixture_text, encoding="utf-8")
+    assert run("import-json", "--db", str(target), str(exported))[0] == 0
+    [backup] = list_backups(target)
+    assert backup.reason == "before-import" and backup.children == ()
+
+
+def test_a_refused_file_creates_no_record(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "treatment-tracker", "version": 1, "children": [{}]}')
+    target = tmp_path / "new.sqlite"
+    code, _, err = run("import-json", "--db", str(target), str(bad))
+    assert code == 1
+    assert "children[0].uid" in err and "nothing was imported" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.json"]
+
+
+# ---------------------------------------------------------------------- plain problems
+
+
+def line_of(text: str, needle: str) -> int:
+    assert text.count(needle) == 1, needle
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def problems(text: str | bytes) -> list[str]:
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    with pytest.raises(JsonImportError) as info:
+        read_export(data, TODAY)
+    assert str(info.value)
+    return info.value.problems
+
+
+def test_problems_name_their_line_and_key_path(fixture_text: str) -> None:
+    doc = json.loads(fixture_text)
+    count = doc["children"][0]["counts"][1]
+    count["taken_date"] = "2026-02-30"
+    count["taken_at"] = "2026-02-30"
+    doc["children"][0]["counts"][2]["values"][0]["unit"] = "furlongs"
+    doc["children"][1]["phases"][0]["kind"] = "holiday"
+    text = dumps(doc)
+    date_line = line_of(text, '"taken_date": "2026-02-30"')
+    unit_line = line_of(text, '"furlongs"')
+    kind_line = line_of(text, '"holiday"')
+    found = problems(text)
+    assert len(found) == 3, found
+    assert found[0] == (
+        f"line {date_line} (children[0].counts[1].taken_date): "
+        "2026-02-30 is not a day of the calendar"
+    )
+    assert found[1].startswith(f"line {unit_line} (children[0].counts[2].values[0].unit): ")
+    assert "furlongs" in found[1]
+    assert found[2].startswith(f"line {kind_line} (children[1].phases[0].kind): ")
+    assert "holiday" in found[2]
+
+
+def test_syntax_errors_name_line_and_column(fixture_text: str) -> None:
+    text = fixture_text.replace('"version": 1,', '"version": 1', 1)
+    [problem] = problems(text)
+    assert problem.startswith("line 4, column 3: a comma")
+
+
+BASE: dict[str, Any] = {"format": "treatment-tracker", "version": 1, "children": []}
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "not UTF-8"),
+        (b"", "ends where a value was expected"),
+        (b"[1, 2]", "must be an object"),
+        (b'{"format": "something else"}', "not a Treatment Tracker export"),
+        (json.dumps({**BASE, "version": 2}).encode(), "newer version"),
+        (json.dumps({**BASE, "version": "1"}).encode(), "whole number"),
+        (b'{"format": "treatment-tracker", "version": 1, "children": [], "x": NaN}', "expected"),
+        (b'{"format": "treatment-tracker", "format": "treatment-tracker"}', "appears twice"),
+        (b"[" * 200 + b"]" * 200, "nested too deeply"),
+        (b'{"format": "treatment-tracker", "version": 1, "children": [1e999]}', "too large"),
+        (json.dumps({**BASE, "children": {}}).encode(), "must be a list"),
+        (json.dumps({**BASE, "children": [{"name": "\ud800"}]}).encode(), "broken character"),
+    ],
+)
+def test_wrong_files_are_refused_plainly(data: bytes, words: str) -> None:
+    with pytest.raises(JsonImportError) as info:
+        read_export(data, TODAY)
+    said = [str(info.value), *info.value.problems]
+    assert any(words in line for line in said), said
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (
+            lambda c: c["counts"][0].update(taken_date="2027-01-01", taken_at="2027-01-01"),
+            "in the future",
+        ),
+        (lambda c: c["counts"][0]["values"][0].update(normalised_value=123456.0), "is not"),
+        (lambda c: c["counts"][0]["values"][0].update(value=-1.0), "cannot be negative"),
+        (lambda c: c["counts"][0].update(taken_at="2020-01-01"), "does not match"),
+        (lambda c: c["counts"][0].update(values=[]), "at least one"),
+        (lambda c: c["counts"][1].update(uid=c["counts"][0]["uid"]), "used twice"),
+        (lambda c: c["counts"][0].update(uid="not-a-uid"), "is not a uid"),
+        (
+            lambda c: c["cns_visits"][0].update(phase_uid="0" * 8 + "-0000-4000-8000-" + "0" * 12),
+            "names no phase",
+        ),
+        (lambda c: c["cns_visits"][1]["it_drugs"][0].update(drug="vincristine"), "is not one of"),
+        (lambda c: c.update(birth_date="2026-13-01"), "not a day of the calendar"),
+        (lambda c: c.update(name="  "), "type the child's name"),
+        (lambda c: c.pop("notes"), "“notes” is missing"),
+        (lambda c: c["milestones"][0].update(planned="yes"), "true or false"),
+        (
+            lambda c: c["team_thresholds"].append(copy.deepcopy(c["team_thresholds"][0])),
+            "a second number",
+        ),
+    ],
+)
+def test_every_rule_of_the_program_applies(fixture_text: str, change: Any, words: str) -> None:
+    doc = json.loads(fixture_text)
+    change(doc["children"][0])
+    found = problems(dumps(doc))
+    assert any(words in p for p in found), found
+    assert all(p.startswith("line ") for p in found), found
+
+
+def test_a_missing_list_from_format_1_exports_is_empty(fixture_text: str, tmp_path: Path) -> None:
+    doc = json.loads(fixture_text)
+    for child in doc["children"]:
+        for key in ("team_thresholds", "appointments", "questions"):
+            del child[key]
+    path = load_text(dumps(doc), tmp_path)
+    with Record.open(path, read_only=True, clock=clock) as rec:
+        assert rec.thresholds(1) == [] and len(rec.counts(1)) > 0
+
+
+def test_unknown_keys_are_ignored(fixture_text: str, tmp_path: Path) -> None:
+    doc = json.loads(fixture_text)
+    doc["added_later"] = {"anything": [1, 2]}
+    doc["children"][0]["counts"][0]["lab_code"] = "X1"
+    load_text(dumps(doc), tmp_path)
+
+
+# ---------------------------------------------------------------------- fuzzing
+
+
+def all_paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [path]
+    if isinstance(value, dict):
+        for k, v in value.items():
+            found += all_paths(v, (*path, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            found += all_paths(v, (*path, i))
+    return found
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**20), 10**20)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12)
+    | st.sampled_from(
+        [
+            "",
+            "2026-05-01",
+            "2099-01-01",
+            "08:30",
+            "25:99",
+            "wbc",
+            "plt",
+            "%",
+            "10^9/L",
+            "mrd_result",
+            "CNS1",
+            "3f2b1c4d-0000-4000-8000-000000000000",
+        ]
+    ),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@pytest.fixture(scope="module")
+def fixture_doc(fixture_text: str) -> dict[str, Any]:
+    return json.loads(fixture_text)
+
+
+def load_or_refuse(data: bytes) -> str:
+    """Read and load ``data``; only plain refusals, and a refused load writes nothing."""
+    try:
+        contents = read_export(data, TODAY)
+    except JsonImportError as exc:
+        assert exc.problems and str(exc)
+        return "refused"
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        Record.open(Path(tmp) / "r.sqlite", create=True, clock=clock) as rec,
+    ):
+        try:
+            load_export(rec, contents)
+        except RecordError:
+            assert rec.is_empty()
+            return "refused on save"
+        assert rec.problems() == []
+    return "loaded"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_fuzz_changed_values(fixture_doc: dict[str, Any], data: st.DataObject) -> None:
+    doc = copy.deepcopy(fixture_doc)
+    for _ in range(data.draw(st.integers(1, 3))):
+        path = data.draw(st.sampled_from(all_paths(doc)[1:]))
+        parent = doc
+        for part in path[:-1]:
+            parent = parent[part]
+        if isinstance(parent, dict) and data.draw(st.booleans()):
+            del parent[path[-1]]
+        else:
+            parent[path[-1]] = data.draw(json_values)
+    event(load_or_refuse(json.dumps(doc, ensure_ascii=False).encode("utf-8")))
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_fuzz_damaged_text(fixture_text: str, data: st.DataObject) -> None:
+    text = fixture_text
+    for _ in range(data.draw(st.integers(1, 4))):
+        i = data.draw(st.integers(0, len(text)))
+        cut = data.draw(st.integers(0, 3))
+        text = text[:i] + data.draw(st.text(max_size=3)) + text[i + cut :]
+    event(load_or_refuse(text.encode("utf-8", "surrogatepass")))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300) | st.text(max_size=300).map(lambda t: t.encode("utf-8", "replace")))
+def test_fuzz_anything_at_all(data: bytes) -> None:
+    assert load_or_refuse(data) == "refused"
+
+
+FREE_TEXT = {
+    "notes",
+    "note",
+    "source",
+    "result_text",
+    "sedation",
+    "complications",
+    "team_contacts",
+    "hospital",
+    "protocol",
+    "immunophenotype",
+    "kmt2a_partner",
+    "dose_text",
+    "with_whom",
+    "place",
+    "answer",
+    "range_text",
+    "risk_group_text",
+}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_fuzz_any_text_comes_back_exactly(fixture_doc: dict[str, Any], data: st.DataObject) -> None:
+    """Whatever a family typed (emoji, right-to-left, control characters, NUL) round-trips."""
+    doc = copy.deepcopy(fixture_doc)
+    paths = [p for p in all_paths(doc) if p and p[-1] in FREE_TEXT]
+    for _ in range(data.draw(st.integers(1, 5))):
+        path = data.draw(st.sampled_from(paths))
+        parent = doc
+        for part in path[:-1]:
+            parent = parent[part]
+        parent[path[-1]] = data.draw(st.text(st.characters(codec="utf-8"), max_size=40))
+    with tempfile.TemporaryDirectory() as tmp:
+        loaded = load_text(json.dumps(doc, ensure_ascii=False), Path(tmp))
+        assert export_of(loaded) == doc

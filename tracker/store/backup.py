@@ -1,0 +1,822 @@
+"""Backups that prove they are whole, a copy to take off the computer, and restore.
+
+Every copy of a record is made the same way (Anki, Zotero, KeePassXC; reliability.md):
+SQLite's online backup API from an open connection into a private temporary
+file in the target folder → fsync → ``integrity_check`` of the copy (and of
+every row's seal) → rename over the final name → fsync the folder.  So a copy
+is either whole or not there, and never changes the record it was taken from.
+
+Automatic backups live in ``backups/`` beside the record (folder 0700, files
+0600), one file each, named ``<record>.<YYYYMMDD-HHMMSS>.<reason>.backup.sqlite``,
+with a manifest beside it (``….backup.json``) holding its SHA-256 and what it
+holds (children, number of blood counts, newest entry), so that a backup can
+show it is intact without trusting its name.  They are made before every
+migration, before a restore or an import, and on the first start of each day
+(:func:`daily_backup_if_due`), and thinned to the last 7 dailies, 5 weeklies
+and 12 monthlies; the newest backup that verifies is never deleted.
+
+:func:`save_copy` is File ▸ Save a copy…: a verified copy wherever the family
+chooses (a USB stick, another computer), remembered in the record so that the
+program can say how long ago a copy left the computer (:func:`days_since_last_copy`).
+
+:func:`restore` replaces the record from a backup without ever writing over it
+in place: the backup is verified, the current record backed up first (or moved
+aside as ``.damaged`` if it is damaged), the backup copied to a temporary file
+beside the record, synced, and renamed over it, all while holding the record's
+one-writer lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from tracker.store import durable, schema
+from tracker.store.errors import (
+    CannotSave,
+    NotARecord,
+    RecordError,
+    RecordInUse,
+    TooNew,
+    translated,
+)
+from tracker.store.files import APPLICATION_ID, check_record_file
+from tracker.store.integrity import (
+    changed_rows,
+    first_finding,
+    move_damaged_aside,
+    open_read_only,
+    quick_check,
+)
+from tracker.store.lock import RecordLock
+from tracker.store.places import looks_off_computer
+from tracker.store.record import Clock, Record, connect, system_clock
+from tracker.store.schema import SEALED_SINCE, TABLES
+
+BACKUP_FOLDER = "backups"
+DAILY = "daily"
+BEFORE_UPDATE = "before-update"
+BEFORE_RESTORE = "before-restore"
+BEFORE_IMPORT = "before-import"
+REASONS: dict[str, str] = {
+    DAILY: "daily backup",
+    BEFORE_UPDATE: "before the record was updated for a new version of the program",
+    BEFORE_RESTORE: "before a backup was restored",
+    BEFORE_IMPORT: "before an import",
+}
+KEEP_DAILY = 7
+KEEP_WEEKLY = 5
+KEEP_MONTHLY = 12
+MANIFEST_FORMAT = "treatment-tracker-backup"
+MANIFEST_VERSION = 1
+STALE_TEMP_SECONDS = 3600
+
+META_LAST_COPY = "last_copy"
+META_LAST_OFF_COMPUTER_COPY = "last_off_computer_copy"
+
+_SUFFIX = ".backup.sqlite"
+_NAME = re.compile(
+    r"^(?P<stem>.+)\.(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?"
+    r"\.(?P<reason>[a-z]+(?:-[a-z]+)*)\.backup\.sqlite$"
+)
+_STAMP = "%Y%m%d-%H%M%S"
+_CHUNK = 1 << 20
+
+
+# ---------------------------------------------------------------------- what a backup is
+
+
+@dataclass(frozen=True, slots=True)
+class BackupInfo:
+    """One backup file, as the restore list shows it (newest first)."""
+
+    path: Path
+    created: dt.datetime  # the program's clock when it was made (from its name)
+    reason: str  # DAILY, BEFORE_UPDATE, BEFORE_RESTORE, BEFORE_IMPORT
+    size: int
+    record_name: str = ""
+    record_format: int | None = None
+    children: tuple[str, ...] = ()  # the children's names in it
+    counts: int | None = None  # number of blood counts in it
+    last_count: dt.date | None = None  # the date of its newest blood count
+    last_change: str | None = None  # when anything in it was last changed (ISO, UTC)
+    sha256: str | None = None
+    verified: bool | None = None  # None: not looked at; False: see ``problem``
+    problem: str | None = None
+
+    @property
+    def manifest(self) -> Path:
+        return manifest_path(self.path)
+
+    @property
+    def reason_text(self) -> str:
+        return REASONS.get(self.reason, self.reason)
+
+
+@dataclass(frozen=True, slots=True)
+class CopyInfo:
+    """A copy made by :func:`save_copy` or :func:`copy_record`."""
+
+    path: Path
+    made_at: dt.datetime
+    size: int
+    sha256: str
+    off_computer: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LastCopy:
+    made_at: dt.datetime
+    path: str
+    off_computer: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RestoreResult:
+    record_path: Path
+    restored_from: Path
+    safety_backup: BackupInfo | None  # the record as it was just before, if it was whole
+    damaged: Path | None  # where a damaged record was moved aside, if it was damaged
+
+
+def backups_folder(record_path: Path) -> Path:
+    return Path(record_path).parent / BACKUP_FOLDER
+
+
+def manifest_path(backup: Path) -> Path:
+    name = backup.name
+    base = name[: -len(".sqlite")] if name.endswith(".sqlite") else name
+    return backup.with_name(base + ".json")
+
+
+# ---------------------------------------------------------------------- making one
+
+
+def make_backup(
+    record: Record, reason: str, clock: Clock | None = None, *, folder: Path | None = None
+) -> BackupInfo:
+    """A verified backup of the open record in ``backups/`` (or ``folder``).
+
+    Raises CannotSave (disk full, folder not writable: nothing is left behind) or
+    RecordError (the copy did not verify).
+    """
+    return backup_connection(
+        record.connection, record.path, reason, clock or record.clock, folder=folder
+    )
+
+
+def backup_connection(
+    conn: sqlite3.Connection,
+    record_path: Path,
+    reason: str,
+    clock: Clock,
+    *,
+    folder: Path | None = None,
+) -> BackupInfo:
+    """:func:`make_backup` from a bare connection (``Record.open`` before a migration)."""
+    if reason not in REASONS:
+        raise ValueError(f"unknown backup reason {reason!r}")
+    record_path = Path(record_path)
+    doing = "make a backup"
+    target_folder = folder or backups_folder(record_path)
+    try:
+        durable.private_folder(target_folder)
+    except OSError as exc:
+        raise _cannot(doing, target_folder, exc, folder=True) from exc
+    now = clock()
+    target = _free_name(target_folder, record_path.stem, now, reason)
+    tmp, sha, size, contents = _verified_temp(conn, target, doing)
+    info = BackupInfo(
+        path=target,
+        created=now.replace(tzinfo=None, microsecond=0),
+        reason=reason,
+        size=size,
+        record_name=record_path.name,
+        sha256=sha,
+        verified=contents.pop("seals_ok"),
+        **contents,
+    )
+    manifest_tmp: Path | None = None
+    try:
+        try:
+            manifest_tmp = durable.private_temp(target_folder, manifest_path(target).name)
+            with open(manifest_tmp, "wb") as fh:
+                fh.write(_manifest_bytes(info, now))
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+            os.replace(manifest_tmp, manifest_path(target))
+            durable.fsync_folder(target_folder)
+        except OSError as exc:
+            raise _cannot(doing, target, exc) from exc
+    except BaseException:
+        _remove(tmp)
+        if manifest_tmp is not None:
+            _remove(manifest_tmp)
+        if not manifest_path(target).exists():
+            _remove(target)
+        raise
+    if not info.verified:
+        info = replace(info, problem="some entries were changed outside the program")
+    return info
+
+
+def _free_name(folder: Path, stem: str, now: dt.datetime, reason: str) -> Path:
+    stamp = now.strftime(_STAMP)
+    n = 1
+    while True:
+        extra = f"-{n}" if n > 1 else ""
+        target = folder / f"{stem}.{stamp}{extra}.{reason}{_SUFFIX}"
+        if not (target.exists() or manifest_path(target).exists()):
+            return target
+        n += 1
+
+
+def _verified_temp(
+    source: sqlite3.Connection, target: Path, doing: str
+) -> tuple[Path, str, int, dict[str, Any]]:
+    """Copy ``source`` into a private temp file beside ``target``, sync and verify it.
+
+    Returns the temp file (for the caller to rename), its SHA-256, size and what
+    it holds.  On any failure the temp file is removed and the error raised.
+    """
+    try:
+        tmp = durable.private_temp(target.parent, target.name)
+    except OSError as exc:
+        raise _cannot(doing, target, exc) from exc
+    try:
+        with translated(target, doing):
+            dest = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                source.backup(dest)
+            finally:
+                dest.close()
+        try:
+            durable.fsync_file(tmp)
+        except OSError as exc:
+            raise _cannot(doing, target, exc) from exc
+        problems, contents = inspect(tmp)
+        if problems:
+            raise RecordError(
+                f"Could not {doing}: the copy did not check out as whole ({problems[0]}); "
+                "nothing was replaced and the record was not changed."
+            )
+        sha, size = file_digest(tmp)
+    except BaseException:
+        _remove(tmp)
+        raise
+    return tmp, sha, size, contents
+
+
+def _manifest_bytes(info: BackupInfo, now: dt.datetime) -> bytes:
+    data = {
+        "format": MANIFEST_FORMAT,
+        "version": MANIFEST_VERSION,
+        "file": info.path.name,
+        "sha256": info.sha256,
+        "size": info.size,
+        "made_at": now.isoformat(timespec="seconds"),
+        "reason": info.reason,
+        "record": info.record_name,
+        "record_format": info.record_format,
+        "children": list(info.children),
+        "counts": info.counts,
+        "last_count": info.last_count.isoformat() if info.last_count else None,
+        "last_change": info.last_change,
+        "seals_ok": info.verified,
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _remove(path: Path) -> None:
+    """Remove an unfinished file and its journal; one that will not go is named as ours
+    (a dot and ``.tmp``) and cleared by a later thinning."""
+    for p in (path, path.with_name(path.name + "-journal")):
+        with contextlib.suppress(OSError):
+            p.unlink()
+
+
+def _cannot(doing: str, target: Path, exc: OSError, *, folder: bool = False) -> CannotSave:
+    where = target if folder else target.parent
+    if durable.is_disk_full(exc):
+        reason = "the disk is full"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        reason = f"the folder {where} cannot be written to"
+    elif exc.errno == errno.ENOENT:
+        reason = f"the folder {where} does not exist"
+    else:
+        reason = exc.strerror or str(exc)
+    return CannotSave(f"Could not {doing}: {reason}; nothing that was saved before is lost.")
+
+
+# ---------------------------------------------------------------------- looking at one
+
+
+def file_digest(path: Path) -> tuple[str, int]:
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+def inspect(path: Path, *, seals: bool = True) -> tuple[list[str], dict[str, Any]]:
+    """Structure problems of a record copy at rest (read-only, immutable) and what it holds.
+
+    With ``seals`` the contents include ``seals_ok``: False when a link is broken or some
+    row's seal does not match (the slow part: about 10 µs a row).
+    """
+    try:
+        conn = open_read_only(path, immutable=True)
+    except RecordError as exc:
+        return [str(exc)], {}
+    try:
+        with translated(path, "check the copy"):
+            lines = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
+            if lines != ["ok"]:
+                return [f"SQLite's check says: {first_finding(lines)}"], {}
+            if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                return ["it is not a treatment record"], {}
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if version > schema.SCHEMA_VERSION:
+                return ["it was made by a newer version of the program"], {}
+            contents = _contents(conn, version)
+            if seals:
+                ok = not conn.execute("PRAGMA foreign_key_check").fetchall()
+                contents["seals_ok"] = ok and (version < SEALED_SINCE or not changed_rows(conn))
+    except RecordError as exc:
+        return [str(exc)], {}
+    finally:
+        conn.close()
+    return [], contents
+
+
+def _contents(conn: sqlite3.Connection, version: int) -> dict[str, Any]:
+    tables = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    children = tuple(str(r[0]) for r in conn.execute("SELECT name FROM child ORDER BY id"))
+    counts, last = conn.execute("SELECT count(*), max(taken_date) FROM count_result").fetchone()
+    changes = [
+        conn.execute(f"SELECT max(updated_at) FROM {t}").fetchone()[0]
+        for t in TABLES
+        if t in tables
+    ]
+    known = [c for c in changes if c]
+    return {
+        "record_format": version,
+        "children": children,
+        "counts": int(counts),
+        "last_count": dt.date.fromisoformat(last) if last else None,
+        "last_change": max(known) if known else None,
+    }
+
+
+def _read_manifest(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(manifest_path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
+        return None
+    return data
+
+
+def backup_problems(path: Path, *, need_manifest: bool = True) -> list[str]:
+    """Why the backup at ``path`` cannot be trusted, in plain words; empty if it verifies.
+
+    Checks its fingerprint against the manifest (required unless ``need_manifest`` is
+    False; if a manifest exists it must match), that it is a treatment record no newer
+    than this program, SQLite's full ``integrity_check``, and every row's seal (read from
+    the manifest when the fingerprint matches: they were checked when the backup was
+    made; recomputed otherwise).  Read-only: the file is never changed and nothing is
+    created beside it.
+    """
+    path = Path(path)
+    try:
+        check_record_file(path, schema.SCHEMA_VERSION)
+    except FileNotFoundError:
+        return [f"{path} is missing"]
+    except RecordError as exc:
+        return [str(exc)]
+    manifest = _read_manifest(path)
+    if manifest is None:
+        if need_manifest:
+            return [f"its fingerprint file {manifest_path(path).name} is missing or unreadable"]
+    else:
+        sha, size = file_digest(path)
+        if sha != manifest.get("sha256") or size != manifest.get("size"):
+            return ["it was changed after it was made (its SHA-256 fingerprint does not match)"]
+    problems, contents = inspect(path, seals=manifest is None)
+    if problems:
+        return problems
+    seals_ok = contents["seals_ok"] if manifest is None else manifest.get("seals_ok") is True
+    if not seals_ok:
+        return ["some entries in it were changed outside the program"]
+    return []
+
+
+def verify_backup(path: Path) -> bool:
+    """True if the backup is intact: manifest SHA-256, integrity_check and row seals."""
+    return not backup_problems(path)
+
+
+def list_backups(
+    record_path: Path, *, folder: Path | None = None, verify: bool = True
+) -> list[BackupInfo]:
+    """The backups of ``record_path``, newest first (``verified`` filled in if ``verify``)."""
+    record_path = Path(record_path)
+    found: list[tuple[tuple[str, int], BackupInfo]] = []
+    where = folder or backups_folder(record_path)
+    if not where.is_dir():
+        return []
+    for entry in where.iterdir():
+        m = _NAME.match(entry.name)
+        if not m or m["stem"] != record_path.stem or not entry.is_file():
+            continue
+        manifest = _read_manifest(entry)
+        if manifest is not None and manifest.get("record") not in (None, record_path.name):
+            continue  # another record with the same stem (family.db beside family.sqlite)
+        info = _info(entry, m, manifest)
+        if verify:
+            problems = backup_problems(entry)
+            info = replace(info, verified=not problems, problem=problems[0] if problems else None)
+        found.append(((m["stamp"], int(m["n"] or 1)), info))
+    found.sort(key=lambda item: item[0], reverse=True)
+    return [info for _, info in found]
+
+
+def _info(path: Path, m: re.Match[str], manifest: dict[str, Any] | None) -> BackupInfo:
+    created = dt.datetime.strptime(m["stamp"], _STAMP)
+    size = path.stat().st_size
+    info = BackupInfo(path=path, created=created, reason=m["reason"], size=size)
+    if manifest is None:
+        return info
+    try:
+        last_count = manifest.get("last_count")
+        return replace(
+            info,
+            record_name=str(manifest.get("record") or ""),
+            record_format=_int_or_none(manifest.get("record_format")),
+            children=tuple(str(c) for c in manifest.get("children") or ()),
+            counts=_int_or_none(manifest.get("counts")),
+            last_count=dt.date.fromisoformat(last_count) if last_count else None,
+            last_change=str(manifest["last_change"]) if manifest.get("last_change") else None,
+            sha256=str(manifest.get("sha256") or "") or None,
+        )
+    except (TypeError, ValueError):
+        return info
+
+
+def _int_or_none(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def newest_verified_backup(record_path: Path, *, folder: Path | None = None) -> BackupInfo | None:
+    """The newest backup of ``record_path`` that verifies (to offer after damage), or None."""
+    for info in list_backups(record_path, folder=folder, verify=False):
+        problems = backup_problems(info.path)
+        if not problems:
+            return replace(info, verified=True)
+    return None
+
+
+# ---------------------------------------------------------------------- daily, thinning
+
+
+def daily_backup_if_due(record: Record, clock: Clock | None = None) -> BackupInfo | None:
+    """On the first start of a day: a backup, then thinning.  None if one exists today.
+
+    The hook for the program's start (after the record is open).
+    """
+    clock = clock or record.clock
+    today = clock().date()
+    if any(b.created.date() == today for b in list_backups(record.path, verify=False)):
+        return None
+    info = make_backup(record, DAILY, clock)
+    thin_backups(info.path.parent, clock)
+    return info
+
+
+def choose_kept(
+    stamps: Sequence[dt.datetime],
+    *,
+    daily: int = KEEP_DAILY,
+    weekly: int = KEEP_WEEKLY,
+    monthly: int = KEEP_MONTHLY,
+) -> set[int]:
+    """Which backups (indexes into ``stamps``, any order) thinning keeps.
+
+    Going from the newest: the newest backup of each of the last ``daily`` days that
+    have one; then the newest of each of the ``weekly`` weeks before those (ISO weeks
+    not already represented); then the newest of each of the ``monthly`` months not
+    already represented.
+    """
+    order = sorted(range(len(stamps)), key=lambda i: stamps[i], reverse=True)
+    kept: set[int] = set()
+    days: set[dt.date] = set()
+    weeks: set[tuple[int, int]] = set()
+    months: set[tuple[int, int]] = set()
+    n_daily = n_weekly = n_monthly = 0
+    for i in order:
+        when = stamps[i]
+        day = when.date()
+        week = tuple(when.isocalendar())[:2]
+        month = (when.year, when.month)
+        if n_daily < daily and day not in days:
+            n_daily += 1
+        elif n_weekly < weekly and week not in weeks and day not in days:
+            n_weekly += 1
+        elif n_monthly < monthly and month not in months and day not in days:
+            n_monthly += 1
+        else:
+            continue
+        kept.add(i)
+        days.add(day)
+        weeks.add((week[0], week[1]))
+        months.add(month)
+    return kept
+
+
+def thin_backups(folder: Path, clock: Clock) -> list[Path]:
+    """Delete the backups thinning does not keep; returns the files removed.
+
+    Per record (file name stem): :func:`choose_kept`, plus the newest backup that
+    verifies (never deleted), plus anything dated after now (a clock set wrong).
+    Also clears our own temporary files left by a crash more than an hour ago.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    now = clock().replace(tzinfo=None)
+    groups: dict[str, list[tuple[dt.datetime, int, Path]]] = {}
+    for entry in folder.iterdir():
+        m = _NAME.match(entry.name)
+        if not m or not entry.is_file():
+            continue
+        stamp = dt.datetime.strptime(m["stamp"], _STAMP)
+        groups.setdefault(m["stem"], []).append((stamp, int(m["n"] or 1), entry))
+    removed: list[Path] = []
+    for entries in groups.values():
+        entries.sort(reverse=True)
+        kept = choose_kept([e[0] for e in entries])
+        for i, (stamp, _, _) in enumerate(entries):
+            if stamp > now:
+                kept.add(i)
+        for i, (_, _, path) in enumerate(entries):
+            if verify_backup(path):
+                kept.add(i)
+                break
+        for i, (_, _, path) in enumerate(entries):
+            if i in kept:
+                continue
+            for p in (path, manifest_path(path)):
+                try:
+                    p.unlink()
+                    removed.append(p)
+                except FileNotFoundError:
+                    pass
+    _clear_stale_temps(folder)
+    durable.fsync_folder(folder)
+    return removed
+
+
+def _clear_stale_temps(folder: Path) -> None:
+    limit = time.time() - STALE_TEMP_SECONDS
+    for entry in folder.iterdir():
+        name = entry.name
+        if not name.startswith(".") or not (
+            name.endswith(durable.TEMP_SUFFIX) or name.endswith(durable.TEMP_SUFFIX + "-journal")
+        ):
+            continue
+        try:
+            if entry.is_file() and entry.stat().st_mtime < limit:
+                entry.unlink()
+        except OSError:
+            pass
+
+
+# ---------------------------------------------------------------------- copies
+
+
+def save_copy(
+    record: Record,
+    target: Path,
+    *,
+    clock: Clock | None = None,
+    off_computer: bool | None = None,
+) -> CopyInfo:
+    """File ▸ Save a copy…: a verified copy of the open record at ``target`` (replaced atomically).
+
+    ``off_computer`` says whether the copy leaves this computer (USB stick, network,
+    cloud folder); None guesses from where ``target`` is.  The record remembers the
+    copy (see :func:`last_copy`, :func:`days_since_last_copy`) unless it is read-only.
+    """
+    target = Path(target)
+    clock = clock or record.clock
+    _check_copy_target(record.path, target)
+    info = _copy_to(record.connection, target, clock, "save a copy", off_computer)
+    if not record.read_only:
+        note = {
+            "made_at": info.made_at.isoformat(),
+            "path": str(target),
+            "off_computer": info.off_computer,
+        }
+        try:
+            with record.batch("note the copy in the record"):
+                record.set_meta(META_LAST_COPY, json.dumps(note, ensure_ascii=False))
+                if info.off_computer:
+                    record.set_meta(META_LAST_OFF_COMPUTER_COPY, info.made_at.isoformat())
+        except CannotSave:
+            pass  # the copy is made; only the reminder's date could not be noted
+    return info
+
+
+def copy_record(record_path: Path, target: Path, clock: Clock = system_clock) -> CopyInfo:
+    """``treatment-tracker backup``: a verified copy through a read-only connection.
+
+    Needs no lock, so it works while the program has the record open.
+    """
+    record_path, target = Path(record_path), Path(target)
+    try:
+        check_record_file(record_path, schema.SCHEMA_VERSION)
+    except FileNotFoundError:
+        raise NotARecord(f"There is no record file at {record_path}.") from None
+    _check_copy_target(record_path, target)
+    conn = connect(record_path, read_only=True)
+    try:
+        return _copy_to(conn, target, clock, "make the backup", None)
+    finally:
+        conn.close()
+
+
+def _copy_to(
+    conn: sqlite3.Connection, target: Path, clock: Clock, doing: str, off: bool | None
+) -> CopyInfo:
+    tmp, sha, size, _ = _verified_temp(conn, target, doing)
+    try:
+        durable.replace(tmp, target)
+    except OSError as exc:
+        _remove(tmp)
+        raise _cannot(doing, target, exc) from exc
+    made_at = clock()
+    return CopyInfo(
+        path=target,
+        made_at=made_at,
+        size=size,
+        sha256=sha,
+        off_computer=looks_off_computer(target) if off is None else off,
+    )
+
+
+def _check_copy_target(record_path: Path, target: Path) -> None:
+    if target.is_dir():
+        raise CannotSave(f"{target} is a folder; choose a file name for the copy.")
+    if _same_file(record_path, target):
+        raise RecordError(f"{target} is the record itself; choose another name for the copy.")
+    if not target.parent.is_dir():
+        raise CannotSave(f"Could not save the copy: the folder {target.parent} does not exist.")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return a.resolve() == b.resolve()
+
+
+def last_copy(record: Record) -> LastCopy | None:
+    """The last copy saved with :func:`save_copy` (anywhere), or None."""
+    text = record.meta(META_LAST_COPY)
+    if text is None:
+        return None
+    try:
+        data = json.loads(text)
+        return LastCopy(
+            made_at=dt.datetime.fromisoformat(data["made_at"]),
+            path=str(data["path"]),
+            off_computer=bool(data["off_computer"]),
+        )
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def days_since_last_copy(record: Record, clock: Clock | None = None) -> int | None:
+    """Whole days since a copy last left the computer; None if one never did."""
+    text = record.meta(META_LAST_OFF_COMPUTER_COPY)
+    if text is None:
+        return None
+    try:
+        made = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    now = (clock or record.clock)()
+    if made.tzinfo is not None and now.tzinfo is not None:
+        made = made.astimezone(now.tzinfo)
+    return max(0, (now.date() - made.date()).days)
+
+
+# ---------------------------------------------------------------------- restore
+
+
+def restore(record_path: Path, backup_path: Path, clock: Clock = system_clock) -> RestoreResult:
+    """Replace the record at ``record_path`` with the backup at ``backup_path``, safely.
+
+    The backup must verify (fingerprint if it has a manifest, structure, seals).
+    The record must not be open in the program (RecordInUse): close it first, then
+    open it again afterwards.  The current record is backed up first (or, if it is
+    damaged, moved aside as ``<name>.damaged``); the backup is copied to a temporary
+    file beside the record, synced and renamed over it.  On any failure the record
+    is left as it was.
+    """
+    record_path, backup_path = Path(record_path), Path(backup_path)
+    if (record_path.exists() or record_path.is_symlink()) and _same_file(record_path, backup_path):
+        raise RecordError(f"{backup_path} is the record itself; choose a backup to restore.")
+    problems = backup_problems(backup_path, need_manifest=False)
+    if problems:
+        raise RecordError(
+            f"The backup {backup_path} cannot be restored: {problems[0].rstrip('.')}. "
+            "The record was not changed."
+        )
+    sha, _ = file_digest(backup_path)
+    if not record_path.parent.is_dir():
+        durable.private_folder(record_path.parent)
+    with RecordLock.acquire(record_path):
+        safety: BackupInfo | None = None
+        damaged: Path | None = None
+        if record_path.exists() or record_path.is_symlink():
+            safety, damaged = _set_current_aside(record_path, clock)
+        try:
+            for sibling in ("-journal", "-wal", "-shm"):
+                extra = record_path.with_name(record_path.name + sibling)
+                if extra.exists():
+                    durable.move_aside(extra, ".before-restore")
+            _place_copy(backup_path, record_path, sha)
+        except BaseException:
+            if damaged is not None and not record_path.exists():
+                os.rename(damaged, record_path)  # put it back where it was: nothing changed
+                for sibling in ("-journal", "-wal", "-shm"):
+                    moved = damaged.with_name(damaged.name + sibling)
+                    back = record_path.with_name(record_path.name + sibling)
+                    if moved.exists() and not back.exists():
+                        os.rename(moved, back)
+            raise
+    return RestoreResult(record_path, backup_path, safety, damaged)
+
+
+def _set_current_aside(record_path: Path, clock: Clock) -> tuple[BackupInfo | None, Path | None]:
+    """Back up the current record; if it is damaged, move it aside instead (never lost)."""
+    try:
+        check_record_file(record_path, schema.SCHEMA_VERSION)
+        conn = connect(record_path)  # read-write: the first read rolls back an unfinished save
+        try:
+            quick_check(conn, record_path)
+            return backup_connection(conn, record_path, BEFORE_RESTORE, clock), None
+        finally:
+            conn.close()
+    except (TooNew, CannotSave, RecordInUse):
+        raise  # newer, disk full, folder not writable, busy: refused, nothing changed
+    except (NotARecord, RecordError):
+        return None, move_damaged_aside(record_path)
+
+
+def _place_copy(source: Path, target: Path, sha: str) -> None:
+    doing = "restore the backup"
+    try:
+        tmp = durable.private_temp(target.parent, target.name)
+    except OSError as exc:
+        raise _cannot(doing, target, exc) from exc
+    try:
+        try:
+            h = hashlib.sha256()
+            with open(source, "rb") as src, open(tmp, "wb") as dst:
+                while chunk := src.read(_CHUNK):
+                    h.update(chunk)
+                    dst.write(chunk)
+                dst.flush()
+                os.fsync(dst.fileno())
+        except OSError as exc:
+            raise _cannot(doing, target, exc) from exc
+        if h.hexdigest() != sha or file_digest(tmp)[0] != sha:
+            raise RecordError(
+                f"Could not {doing}: the backup changed while it was being copied; "
+                "the record was not changed."
+            )
+        try:
+            durable.replace(tmp, target)
+        except OSError as exc:
+            raise _cannot(doing, target, exc) from exc
+    except BaseException:
+        _remove(tmp)
+        raise

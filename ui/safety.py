@@ -1,0 +1,288 @@
+"""Keeping the record safe, in the window: save a copy, restore, check, reminders.
+
+All the work is in ``tracker.store`` (backups, restore, checks); this module asks
+the family through :class:`~ui.interaction.Interaction` and shows the answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tracker.store import Record, RecordError
+from tracker.store import backup as backups
+from tracker.store.integrity import check_record
+from tracker.store.places import sync_folder_warning
+from ui.bridge import RecordBridge
+from ui.interaction import Interaction
+
+REMIND_AFTER_DAYS = 30
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
+
+
+class RestoreDialog(QDialog):
+    """The backups of this record, newest first; the family picks one to restore."""
+
+    def __init__(self, items: list[backups.BackupInfo], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.items = items
+        self.setWindowTitle(self.tr("Restore from a backup"))
+        self.setMinimumSize(760, 380)
+        intro = QLabel(
+            self.tr(
+                "Backups are made automatically every day, before an update, an import or a "
+                "restore. Restoring replaces the record with the backup you choose; the record "
+                "as it is now is backed up first, so this too can be undone."
+            ),
+            self,
+        )
+        intro.setWordWrap(True)
+        self.table = QTableWidget(len(items), 6, self)
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("Made"),
+                self.tr("Why"),
+                self.tr("Children"),
+                self.tr("Blood counts"),
+                self.tr("Newest count"),
+                self.tr("Checked"),
+            ]
+        )
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        for row, info in enumerate(items):
+            cells = (
+                info.created.strftime("%Y-%m-%d %H:%M"),
+                info.reason_text,
+                ", ".join(info.children),
+                "" if info.counts is None else str(info.counts),
+                info.last_count.isoformat() if info.last_count else "",
+                self.tr("whole") if info.verified else (info.problem or self.tr("damaged")),
+            )
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(f"{info.path} ({_size(info.size)})")
+                self.table.setItem(row, column, item)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        if items:
+            self.table.selectRow(0)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        self.restore_button = self.buttons.addButton(
+            self.tr("&Restore this backup"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.restore_button.setEnabled(bool(items))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.table.itemSelectionChanged.connect(self._selection)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.buttons)
+        self._selection()
+
+    def _selection(self) -> None:
+        chosen = self.chosen()
+        self.restore_button.setEnabled(chosen is not None and bool(chosen.verified))
+
+    def chosen(self) -> backups.BackupInfo | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.items[rows[0].row()] if rows else None
+
+
+class CopyReminder(QFrame):
+    """A calm bar at the top of the window when no copy has left the computer for a while.
+
+    Signals:
+        save_requested(): the family chose "Save a copy…".
+    """
+
+    save_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("copy_reminder")
+        self.setStyleSheet(
+            "#copy_reminder { background: #fff8e1; border: 1px solid #f0d58a; border-radius: 4px; }"
+        )
+        self.text = QLabel(self)
+        self.text.setWordWrap(True)
+        save = QPushButton(self.tr("Save a copy…"), self)
+        save.clicked.connect(self.save_requested)
+        later = QPushButton(self.tr("Not now"), self)
+        later.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(save)
+        layout.addWidget(later)
+        self.hide()
+
+    def show_for(self, days: int | None) -> None:
+        if days is None:
+            self.text.setText(
+                self.tr(
+                    "No copy of this record has been saved off this computer yet. A copy on a USB "
+                    "stick or another computer is what protects it if this one is lost or broken."
+                )
+            )
+        else:
+            self.text.setText(
+                self.tr(
+                    "The last copy off this computer was made {days} days ago. Saving a fresh copy "
+                    "to a USB stick or another computer keeps it safe."
+                ).format(days=days)
+            )
+        self.setVisible(True)
+
+
+class Safety:
+    """The File and Help commands that keep the record safe."""
+
+    def __init__(self, bridge: RecordBridge, interaction: Interaction, parent: QWidget) -> None:
+        self.bridge, self.interaction, self.parent = bridge, interaction, parent
+
+    def tr(self, text: str) -> str:
+        return self.parent.tr(text)
+
+    # ------------------------------------------------------------------ copies
+
+    def save_copy(self) -> Path | None:
+        record = self.bridge.record
+        today = dt.date.today().isoformat()
+        suggested = Path.home() / f"{record.path.stem}-copy-{today}.sqlite"
+        target = self.interaction.save_file(
+            self.parent,
+            self.tr("Save a copy of the record"),
+            suggested,
+            self.tr("Treatment records (*.sqlite)"),
+        )
+        if target is None:
+            return None
+        if target.suffix == "":
+            target = target.with_suffix(".sqlite")
+        try:
+            info = backups.save_copy(record, target)
+        except (RecordError, OSError) as exc:
+            self.interaction.error(self.parent, self.tr("Save a copy"), str(exc))
+            return None
+        where = (
+            self.tr("off this computer")
+            if info.off_computer
+            else self.tr("on this computer (a copy elsewhere protects it better)")
+        )
+        self.interaction.info(
+            self.parent,
+            self.tr("Save a copy"),
+            self.tr("A checked copy of the record was saved to {path}, {where}.").format(
+                path=info.path, where=where
+            ),
+        )
+        return info.path
+
+    def days_since_copy(self) -> int | None:
+        return backups.days_since_last_copy(self.bridge.record)
+
+    def needs_reminder(self) -> bool:
+        days = self.days_since_copy()
+        return days is None or days >= REMIND_AFTER_DAYS
+
+    # ------------------------------------------------------------------ restore
+
+    def restore(self) -> bool:
+        record = self.bridge.record
+        items = backups.list_backups(record.path)
+        if not items:
+            self.interaction.info(
+                self.parent,
+                self.tr("Restore from a backup"),
+                self.tr(
+                    "There is no backup of this record yet. One is made every day the program is "
+                    "opened."
+                ),
+            )
+            return False
+        chosen = self.interaction.choose_backup(self.parent, items)
+        if chosen is None:
+            return False
+        sure = self.interaction.confirm(
+            self.parent,
+            self.tr("Restore this backup?"),
+            self.tr(
+                "The record will be replaced by the backup made {when}. The record as it "
+                "is now is backed up first."
+            ).format(when=chosen.created.strftime("%Y-%m-%d %H:%M")),
+            self.tr("Restore"),
+        )
+        if not sure:
+            return False
+        path, clock = record.path, record.clock
+        record.close()  # restore needs the record's lock
+        try:
+            backups.restore(path, chosen.path, clock)
+        except (RecordError, OSError) as exc:
+            self.interaction.error(self.parent, self.tr("Restore from a backup"), str(exc))
+            self.bridge.replace_record(Record.open(path, clock=clock))
+            return False
+        self.bridge.replace_record(Record.open(path, clock=clock))
+        self.interaction.info(
+            self.parent,
+            self.tr("Restore from a backup"),
+            self.tr("The record was restored from the backup made {when}.").format(
+                when=chosen.created.strftime("%Y-%m-%d %H:%M")
+            ),
+        )
+        return True
+
+    # ------------------------------------------------------------------ check
+
+    def check(self) -> list[str]:
+        try:
+            problems = [str(p) for p in check_record(self.bridge.record.path)]
+        except RecordError as exc:
+            problems = [str(exc)]
+        if problems:
+            self.interaction.error(
+                self.parent,
+                self.tr("Check the record"),
+                self.tr("The check found a problem:")
+                + "\n\n• "
+                + "\n• ".join(problems[:8])
+                + "\n\n"
+                + self.tr("You can restore a backup from File ▸ Restore from backup."),
+            )
+        else:
+            self.interaction.info(
+                self.parent,
+                self.tr("Check the record"),
+                self.tr(
+                    "The record is whole: its structure, links, format and every entry's seal "
+                    "are as they should be."
+                ),
+            )
+        return problems
+
+    # ------------------------------------------------------------------ where the file lives
+
+    def place_warning(self) -> str | None:
+        return sync_folder_warning(self.bridge.record.path)
