@@ -112,3 +112,30 @@ def test_record_in_a_sync_folder_is_pointed_out(qtbot, tmp_path, interaction, se
     assert window.place_note.isVisibleTo(window)
     assert "Dropbox" in window.place_note.text()
     rec.close()
+
+
+def test_a_damaged_record_offers_the_newest_good_backup(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tracker.model import Child
+    from tracker.store import NotARecord, Record
+    from tracker.store.backup import DAILY, make_backup
+    from ui.app import offer_restore
+
+    path = tmp_path / "record.sqlite"
+    rec = Record.open(path, create=True)
+    rec.save_child(Child(name="Ava", birth_date=dt.date(2026, 3, 1)))
+    make_backup(rec, DAILY)
+    rec.close()
+    whole = path.read_bytes()
+    path.write_bytes(whole[: len(whole) // 2])  # cut in half: damaged
+    with pytest.raises(NotARecord) as damaged:
+        Record.open(path)
+    answers = Answers()
+    answers.confirm_answers = [False]
+    assert offer_restore(path, damaged.value, answers) is None  # declined: nothing moved
+    assert path.stat().st_size == len(whole) // 2
+    answers.confirm_answers = [True]
+    reopened = offer_restore(path, damaged.value, answers)
+    assert reopened is not None
+    assert [c.name for c in reopened.children()] == ["Ava"]
+    assert (tmp_path / "record.sqlite.damaged").stat().st_size == len(whole) // 2
+    reopened.close()

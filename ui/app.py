@@ -145,9 +145,12 @@ def run_gui(args) -> int:  # type: ignore[no-untyped-def]
         record = Record.open(path) if path.exists() or path.is_symlink() else None
     except RecordError as exc:
         print(f"treatment-tracker: {exc}", file=sys.stderr)
-        if not non_interactive:
+        if non_interactive:
+            return cli.EXIT_PROBLEM
+        record = offer_restore(path, exc, interaction)
+        if record is None:
             interaction.error(None, "Cannot open the record", str(exc))
-        return cli.EXIT_PROBLEM
+            return cli.EXIT_PROBLEM
 
     if record is None or not record.children():
         from ui.welcome import WelcomeDialog
@@ -190,6 +193,39 @@ def run_gui(args) -> int:  # type: ignore[no-untyped-def]
     code = app.exec()
     bridge.record.close()
     return code
+
+
+def offer_restore(path: Path, problem: Exception, interaction):  # type: ignore[no-untyped-def]
+    """A damaged record with a backup that checks out: offer to move the damaged file aside
+    (kept as .damaged, never deleted) and restore the backup.  The open record, or None."""
+    from tracker.store import NotARecord, Record, RecordError
+    from tracker.store.backup import newest_verified_backup, restore
+    from tracker.store.integrity import quarantine
+
+    if not isinstance(problem, NotARecord):
+        return None  # in use, too new: nothing to restore
+    try:
+        best = newest_verified_backup(path)
+    except (RecordError, OSError):
+        return None
+    if best is None:
+        return None
+    made = best.created.strftime("%Y-%m-%d %H:%M")
+    if not interaction.confirm(
+        None,
+        "The record cannot be opened",
+        f"{problem}\n\nA backup made {made} checks out. Move the damaged file aside (it is "
+        f"kept as “{path.name}.damaged”, nothing is deleted) and restore that backup?",
+        "Restore the backup",
+    ):
+        return None
+    try:
+        quarantine(path)
+        restore(path, best.path)
+        return Record.open(path)
+    except (RecordError, OSError) as exc:
+        interaction.error(None, "Restore from a backup", str(exc))
+        return None
 
 
 def _daily_backup(record, interaction, window) -> None:  # type: ignore[no-untyped-def]
