@@ -102,8 +102,11 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
             return column.text(item)
         if role == ITEM_ROLE:
             return item
-        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
-            return column.tooltip(item)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column.tooltip is not None:
+                return column.tooltip(item)
+            text = column.text(item)
+            return text if len(text) > 40 else None  # long notes: shown whole on hover
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -88,11 +88,16 @@ class RecordTable(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)
+        self.table.setWordWrap(False)  # long notes end in "…"; the tooltip shows them whole
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         # Size columns from the first rows only: measuring 5,000 rows costs half a second.
         self.table.horizontalHeader().setResizeContentsPrecision(60)
+        if model.columnCount() > 0:  # the last column (notes) takes what is left, not more
+            self.table.horizontalHeader().setSectionResizeMode(
+                model.columnCount() - 1, QHeaderView.ResizeMode.Stretch
+            )
         self.table.setAccessibleName(title)
         self.table.doubleClicked.connect(lambda _index: self._edit())
         self.table.key_actions = {
