@@ -13,6 +13,14 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
+# CI runs the property tests with fixed examples (a landing must not depend on luck);
+# locally they explore anew each run.
+from hypothesis import settings as _hypothesis_settings
+
+_hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI"):
+    _hypothesis_settings.load_profile("ci")
+
 # "Today" in every test, so age, day-of-phase and "in the future" checks are stable.
 TODAY = dt.date(2026, 11, 24)
 NOW = dt.datetime(2026, 11, 24, 9, 30, tzinfo=dt.UTC)

@@ -409,7 +409,6 @@ FREE_TEXT = {
     "protocol",
     "immunophenotype",
     "kmt2a_partner",
-    "dose_text",
     "with_whom",
     "place",
     "answer",
