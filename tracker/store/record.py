@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tracker import forms
 from tracker.model import (
@@ -64,6 +64,7 @@ from tracker.store.lock import RecordLock
 from tracker.store.schema import SCHEMA_VERSION, TABLES, migrate
 
 Clock = Callable[[], dt.datetime]
+_T = TypeVar("_T")
 
 
 def system_clock() -> dt.datetime:
@@ -308,6 +309,13 @@ class Record:
             finally:
                 self._in_batch = False
 
+    def _one(self, table: str, row_id: int, mapper: Callable[[sqlite3.Row], _T]) -> _T:
+        """One row by id through ``mapper``; KeyError when it is not (or no longer) there."""
+        rows = self._q(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
+        if not rows:
+            raise KeyError(row_id)
+        return mapper(rows[0])
+
     def _q(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         with translated(self.path, "read the record"):
             return self._conn.execute(sql, params).fetchall()
@@ -318,10 +326,7 @@ class Record:
         return [_child(r) for r in self._q("SELECT * FROM child ORDER BY id")]
 
     def child(self, child_id: int) -> Child:
-        rows = self._q("SELECT * FROM child WHERE id = ?", (child_id,))
-        if not rows:
-            raise KeyError(child_id)
-        return _child(rows[0])
+        return self._one("child", child_id, _child)
 
     def save_child(self, child: Child) -> tuple[Child, Changes]:
         errors = forms.validate_child(child, self.today())
@@ -415,10 +420,7 @@ class Record:
         return [_phase(r) for r in rows]
 
     def phase(self, phase_id: int) -> Phase:
-        rows = self._q("SELECT * FROM phase WHERE id = ?", (phase_id,))
-        if not rows:
-            raise KeyError(phase_id)
-        return _phase(rows[0])
+        return self._one("phase", phase_id, _phase)
 
     def save_phase(self, phase: Phase) -> tuple[Phase, Changes]:
         child = self.child(phase.child_id)
@@ -457,10 +459,7 @@ class Record:
         return [_milestone(r) for r in rows]
 
     def milestone(self, milestone_id: int) -> Milestone:
-        rows = self._q("SELECT * FROM milestone WHERE id = ?", (milestone_id,))
-        if not rows:
-            raise KeyError(milestone_id)
-        return _milestone(rows[0])
+        return self._one("milestone", milestone_id, _milestone)
 
     def save_milestone(self, m: Milestone) -> tuple[Milestone, Changes]:
         child = self.child(m.child_id)
@@ -724,10 +723,7 @@ class Record:
         return [_threshold(r) for r in rows]
 
     def threshold(self, threshold_id: int) -> TeamThreshold:
-        rows = self._q("SELECT * FROM team_threshold WHERE id = ?", (threshold_id,))
-        if not rows:
-            raise KeyError(threshold_id)
-        return _threshold(rows[0])
+        return self._one("team_threshold", threshold_id, _threshold)
 
     def save_threshold(self, t: TeamThreshold) -> tuple[TeamThreshold, Changes]:
         self.child(t.child_id)
@@ -776,10 +772,7 @@ class Record:
         return [_appointment(r) for r in rows]
 
     def appointment(self, appointment_id: int) -> Appointment:
-        rows = self._q("SELECT * FROM appointment WHERE id = ?", (appointment_id,))
-        if not rows:
-            raise KeyError(appointment_id)
-        return _appointment(rows[0])
+        return self._one("appointment", appointment_id, _appointment)
 
     def save_appointment(self, a: Appointment) -> tuple[Appointment, Changes]:
         errors = forms.validate_appointment(a, self.child(a.child_id))
@@ -817,10 +810,7 @@ class Record:
         return [_question(r) for r in rows]
 
     def question(self, question_id: int) -> Question:
-        rows = self._q("SELECT * FROM question WHERE id = ?", (question_id,))
-        if not rows:
-            raise KeyError(question_id)
-        return _question(rows[0])
+        return self._one("question", question_id, _question)
 
     def save_question(self, q: Question) -> tuple[Question, Changes]:
         errors = forms.validate_question(q, self.child(q.child_id), self.today())
