@@ -110,8 +110,17 @@ def test_record_in_a_sync_folder_is_pointed_out(qtbot, tmp_path, interaction, se
     qtbot.addWidget(window)
     window.show_safety_notes()
     assert window.place_note.isVisibleTo(window)
-    assert "Dropbox" in window.place_note.text()
-    rec.close()
+    assert "Dropbox" in window.place_note.text.text()
+    answers = Answers()
+    answers.confirm_answers = [True]
+    window.safety.interaction = answers
+    here = tmp_path / "local" / "record.sqlite"
+    assert window.safety.move_to(here) is True
+    assert window.bridge.record.path == here
+    assert here.stat().st_mode & 0o777 == 0o600
+    assert (folder / "record.sqlite").exists()  # the synced file is left alone
+    assert window.safety.place_warning() is None
+    window.bridge.record.close()
 
 
 def test_a_damaged_record_offers_the_newest_good_backup(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]

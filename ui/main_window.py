@@ -16,7 +16,7 @@ from ui.actions import ActionId, Actions
 from ui.bridge import RecordBridge
 from ui.header import HeaderWidget
 from ui.interaction import Interaction
-from ui.safety import CopyReminder, Safety
+from ui.safety import CopyReminder, PlaceNote, Safety
 from ui.settings import Settings
 from ui.timeline.view import TimelineView
 from ui.views.lists import AgendaView, CnsView, CountsView, PhasesView, RecordView
@@ -63,11 +63,8 @@ class MainWindow(QMainWindow):
 
         self.safety = Safety(bridge, interaction, self)
         self.reminder = CopyReminder(self)
-        self.place_note = QLabel(self)
-        self.place_note.setWordWrap(True)
-        self.place_note.setObjectName("place_note")
-        self.place_note.setStyleSheet("#place_note { background: #fff8e1; padding: 6px; }")
-        self.place_note.hide()
+        self.place_note = PlaceNote(self)
+        self.place_note.move_requested.connect(self.keep_record_here)
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.addWidget(self.reminder)
@@ -346,6 +343,16 @@ class MainWindow(QMainWindow):
         if warning:
             self.place_note.setText("⚠ " + warning)
             self.place_note.show()
+
+    def keep_record_here(self) -> None:
+        from ui.app import default_record_path
+
+        if self.safety.move_to(default_record_path()):
+            self.place_note.hide()
+            self.record_label.setText(str(self.bridge.record.path))
+            self.setWindowTitle(
+                self.tr("Treatment Tracker — {file}").format(file=self.bridge.record.path.name)
+            )
 
     def print_summary(self) -> None:
         from ui.printing.dialog import PrintSummaryDialog

@@ -156,6 +156,39 @@ class CopyReminder(QFrame):
         self.setVisible(True)
 
 
+class PlaceNote(QFrame):
+    """Says the record sits in a cloud-sync folder or on a network share, and offers to keep
+    it in the usual place on this computer instead.
+
+    Signals:
+        move_requested(): the family chose "Keep it on this computer".
+    """
+
+    move_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("place_note")
+        self.setStyleSheet(
+            "#place_note { background: #fff8e1; border: 1px solid #f0d58a; border-radius: 4px; }"
+        )
+        self.text = QLabel(self)
+        self.text.setWordWrap(True)
+        self.move_button = QPushButton(self.tr("Keep it on this computer…"), self)
+        self.move_button.clicked.connect(self.move_requested)
+        later = QPushButton(self.tr("Not now"), self)
+        later.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.move_button)
+        layout.addWidget(later)
+        self.hide()
+
+    def setText(self, text: str) -> None:
+        self.text.setText(text)
+
+
 class Safety:
     """The File and Help commands that keep the record safe."""
 
@@ -286,3 +319,43 @@ class Safety:
 
     def place_warning(self) -> str | None:
         return sync_folder_warning(self.bridge.record.path)
+
+    def move_to(self, target: Path) -> bool:
+        """Keep the record at ``target`` (the usual place on this computer) from now on: a
+        checked copy is made there and opened; the old file is left where it was."""
+        record = self.bridge.record
+        if target.exists():
+            self.interaction.error(
+                self.parent,
+                self.tr("Keep the record on this computer"),
+                self.tr("There is already a record at {path}; nothing was moved.").format(
+                    path=target
+                ),
+            )
+            return False
+        sure = self.interaction.confirm(
+            self.parent,
+            self.tr("Keep the record on this computer?"),
+            self.tr(
+                "A checked copy of the record will be made at {path} and opened from now "
+                "on. The file in the synced folder stays as it is; you can delete it "
+                "later."
+            ).format(path=target),
+            self.tr("Keep it on this computer"),
+        )
+        if not sure:
+            return False
+        try:
+            from tracker.store.durable import private_folder
+
+            private_folder(target.parent)
+            backups.save_copy(record, target, off_computer=False)
+            moved = Record.open(target, clock=record.clock)
+        except (RecordError, OSError) as exc:
+            self.interaction.error(
+                self.parent, self.tr("Keep the record on this computer"), str(exc)
+            )
+            return False
+        record.close()
+        self.bridge.replace_record(moved)
+        return True
