@@ -384,7 +384,7 @@ def test_save_copy_is_verified_private_atomic_and_remembered(
     target.write_bytes(b"an older copy")
     inode = target.stat().st_ino
     assert days_since_last_copy(rec, clock) is None
-    info = save_copy(rec, target, clock=clock, off_computer=True)
+    info = save_copy(rec, target, clock=clock, off_computer=True, overwrite=True)
     assert target.stat().st_ino != inode  # replaced by rename, not written into
     assert mode(target) == 0o600
     assert integrity(target) == "ok"
@@ -412,7 +412,7 @@ def test_only_a_copy_off_the_computer_resets_the_reminder(
     save_copy(rec, tmp_path / "stick.sqlite", clock=clock, off_computer=True)
     assert days_since_last_copy(rec, clock) == 0
     clock.advance(days=40)
-    save_copy(rec, tmp_path / "beside.sqlite", clock=clock, off_computer=False)
+    save_copy(rec, tmp_path / "beside.sqlite", clock=clock, off_computer=False, overwrite=True)
     assert days_since_last_copy(rec, clock) == 40
     assert rec.problems() == []  # the notes are sealed like everything else
 
@@ -651,3 +651,37 @@ def test_every_file_and_folder_the_program_creates_is_private(tmp_path: Path, cl
         assert mode(p) == expected, f"{p.relative_to(tmp_path)} is {oct(mode(p))}"
     names = {p.name for p in created}
     assert not any(n.endswith((".tmp", "-journal", ".lock")) for n in names), names
+
+
+def test_a_copy_never_replaces_a_file_silently(tmp_path: Path) -> None:
+    """A copy or ``backup`` refuses an existing file (the window's dialog asks first and then
+    says so), a name written as a folder, and a record open in another copy of the program."""
+    import datetime as dt
+
+    from tracker.model import Child
+    from tracker.store import CannotSave, Record, RecordInUse
+    from tracker.store.backup import copy_record, save_copy
+
+    source = tmp_path / "mine.sqlite"
+    rec = Record.open(source, create=True)
+    rec.save_child(Child(name="Ava", birth_date=dt.date(2026, 3, 1)))
+    notes = tmp_path / "notes.txt"
+    notes.write_text("keep me")
+    with pytest.raises(CannotSave, match="already exists"):
+        copy_record(source, notes)
+    with pytest.raises(CannotSave, match="already exists"):
+        save_copy(rec, notes)
+    assert notes.read_text() == "keep me"
+    with pytest.raises(CannotSave, match="folder"):
+        copy_record(source, str(tmp_path / "outdir") + "/")
+    assert not (tmp_path / "outdir").exists()
+    other_path = tmp_path / "other.sqlite"
+    other = Record.open(other_path, create=True)  # open for writing elsewhere: locked
+    before = other_path.read_bytes()
+    with pytest.raises(RecordInUse, match="open in another copy"):
+        save_copy(rec, other_path, overwrite=True)
+    assert other_path.read_bytes() == before
+    other.close()
+    save_copy(rec, notes, overwrite=True)  # the family agreed in the file dialog
+    assert notes.read_bytes().startswith(b"SQLite format 3")
+    rec.close()

@@ -170,7 +170,12 @@ def test_backup_copy_and_export_on_a_full_disk_leave_the_old_files(tmp_path: Pat
         with Record.open(path, clock=lambda: later) as rec:
             for name, attempt in (
                 ("backup", lambda: make_backup(rec, "daily")),
-                ("copy", lambda: save_copy(rec, tmp_path / "copy.sqlite", off_computer=True)),
+                (
+                    "copy",
+                    lambda: save_copy(
+                        rec, tmp_path / "copy.sqlite", off_computer=True, overwrite=True
+                    ),
+                ),
                 ("export", lambda: write_json(rec, tmp_path / "export.json", later)),
             ):
                 try:
@@ -311,7 +316,10 @@ READ_ONLY_SCRIPT = textwrap.dedent(
         for name, attempt in (
             ("save", lambda: rec.save_count(count(2))),
             ("backup", lambda: make_backup(rec, "daily")),
-            ("copy", lambda: save_copy(rec, folder / "copy.sqlite", off_computer=True)),
+            (
+                "copy",
+                lambda: save_copy(rec, folder / "copy.sqlite", off_computer=True, overwrite=True),
+            ),
             ("export", lambda: write_json(rec, folder / "export.json", NOW)),
         ):
             try:

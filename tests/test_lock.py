@@ -218,6 +218,6 @@ def check_refused(path: Path, csv: Path, export: Path, tmp_path: Path) -> None:
         assert err.count("\n") == 1, err
         assert digest(path) == before, argv
     # a backup needs no lock: it works while the other copy has the record open
-    code, out, err = run("backup", "--db", str(path), str(tmp_path / "b2.sqlite"))
+    code, out, err = run("backup", "--db", str(path), str(tmp_path / f"b2-{path.stem}.sqlite"))
     assert code == 0, err
     assert "checked whole" in out

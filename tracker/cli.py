@@ -131,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="write a checked copy of the record to OUT (works while the program is open)",
     )
     backup.add_argument("--db", dest="sub_db", metavar="FILE", type=Path, required=True)
-    backup.add_argument("out", metavar="OUT", type=Path)
+    backup.add_argument("out", metavar="OUT")  # as typed: "folder/" is not a file name
 
     restore = sub.add_parser(
         "restore",
@@ -366,7 +366,7 @@ class _Handled(Exception):
     """The message is printed; exit 1."""
 
 
-def _backup(db: Path, target: Path, out: TextIO) -> int:
+def _backup(db: Path, target: str, out: TextIO) -> int:
     from tracker.store.backup import copy_record
 
     info = copy_record(db, target)

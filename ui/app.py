@@ -215,7 +215,8 @@ def offer_restore(path: Path, problem: Exception, interaction):  # type: ignore[
         None,
         "The record cannot be opened",
         f"{problem}\n\nA backup made {made} checks out. Move the damaged file aside (it is "
-        f"kept as “{path.name}.damaged”, nothing is deleted) and restore that backup?",
+        "kept beside the record with “.damaged” added to its name; nothing is deleted) and "
+        "restore that backup?",
         "Restore the backup",
     ):
         return None

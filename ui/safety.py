@@ -215,7 +215,8 @@ class Safety:
         if target.suffix == "":
             target = target.with_suffix(".sqlite")
         try:
-            info = backups.save_copy(record, target)
+            # the file dialog has already asked before replacing an existing file
+            info = backups.save_copy(record, target, overwrite=target.exists())
         except (RecordError, OSError) as exc:
             self.interaction.error(self.parent, self.tr("Save a copy"), str(exc))
             return None

@@ -59,7 +59,7 @@ from tracker.store.integrity import (
     open_read_only,
     quick_check,
 )
-from tracker.store.lock import RecordLock
+from tracker.store.lock import RecordLock, lock_path
 from tracker.store.places import looks_off_computer
 from tracker.store.record import Clock, Record, connect, system_clock
 from tracker.store.schema import SEALED_SINCE, TABLES
@@ -616,16 +616,19 @@ def save_copy(
     *,
     clock: Clock | None = None,
     off_computer: bool | None = None,
+    overwrite: bool = False,
 ) -> CopyInfo:
-    """File ▸ Save a copy…: a verified copy of the open record at ``target`` (replaced atomically).
+    """File ▸ Save a copy…: a verified copy of the open record at ``target`` (replaced atomically
+    when ``overwrite`` says the family agreed to replace an existing file).
 
     ``off_computer`` says whether the copy leaves this computer (USB stick, network,
     cloud folder); None guesses from where ``target`` is.  The record remembers the
     copy (see :func:`last_copy`, :func:`days_since_last_copy`) unless it is read-only.
     """
+    typed = str(target)
     target = Path(target)
     clock = clock or record.clock
-    _check_copy_target(record.path, target)
+    _check_copy_target(record.path, target, overwrite=overwrite, typed=typed)
     info = _copy_to(record.connection, target, clock, "save a copy", off_computer)
     if not record.read_only:
         note = {
@@ -643,17 +646,18 @@ def save_copy(
     return info
 
 
-def copy_record(record_path: Path, target: Path, clock: Clock = system_clock) -> CopyInfo:
+def copy_record(record_path: Path, target: Path | str, clock: Clock = system_clock) -> CopyInfo:
     """``treatment-tracker backup``: a verified copy through a read-only connection.
 
     Needs no lock, so it works while the program has the record open.
     """
+    typed = str(target)
     record_path, target = Path(record_path), Path(target)
     try:
         check_record_file(record_path, schema.SCHEMA_VERSION)
     except FileNotFoundError:
         raise NotARecord(f"There is no record file at {record_path}.") from None
-    _check_copy_target(record_path, target)
+    _check_copy_target(record_path, target, typed=typed)
     conn = connect(record_path, read_only=True)
     try:
         return _copy_to(conn, target, clock, "make the backup", None)
@@ -680,13 +684,33 @@ def _copy_to(
     )
 
 
-def _check_copy_target(record_path: Path, target: Path) -> None:
-    if target.is_dir():
-        raise CannotSave(f"{target} is a folder; choose a file name for the copy.")
+def _check_copy_target(
+    record_path: Path, target: Path, *, overwrite: bool = False, typed: str = ""
+) -> None:
+    """Refuse a target that is a folder, the record itself, missing its folder, an open
+    record, or (unless ``overwrite``: the file dialog already asked) any existing file."""
+    if target.is_dir() or typed.endswith(("/", os.sep)):
+        raise CannotSave(
+            f"{target} is a folder (or is written as one); choose a file name for the copy."
+        )
     if _same_file(record_path, target):
         raise RecordError(f"{target} is the record itself; choose another name for the copy.")
     if not target.parent.is_dir():
         raise CannotSave(f"Could not save the copy: the folder {target.parent} does not exist.")
+    if target.exists() or target.is_symlink():
+        if lock_path(target).exists():
+            try:
+                RecordLock.acquire(target).release()
+            except RecordInUse:
+                raise RecordInUse(
+                    f"{target} is a record open in another copy of the program; choose another "
+                    "name for the copy. Nothing was changed."
+                ) from None
+        if not overwrite:
+            raise CannotSave(
+                f"{target} already exists; choose a new file name for the copy (nothing was "
+                "changed)."
+            )
 
 
 def _same_file(a: Path, b: Path) -> bool:

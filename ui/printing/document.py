@@ -239,7 +239,7 @@ def keep_sections_whole(doc: QTextDocument, frames: list[QTextFrame], page_heigh
 
 
 def _header(s: Summary) -> str:
-    born = f"age {s.age}" if s.redacted else f"{s.birth_date.isoformat()} (age {s.age})"
+    born = s.age if s.redacted else f"{s.birth_date.isoformat()} (age {s.age})"
     left = [
         ("Date of birth" if not s.redacted else "Age", born),
         ("Diagnosis", s.diagnosis_date.isoformat() if s.diagnosis_date else ""),
