@@ -151,7 +151,7 @@ def build_document(
     handler = ChartObject(specs, width, doc)
     doc.documentLayout().registerHandler(CHART_OBJECT, handler)
     cursor = QTextCursor(doc)
-    x0, x1 = x_of(summary.start) - 0.5, x_of(summary.end) + 1.5
+    x0, x1 = x_of(summary.start) - 0.25, x_of(summary.end) + 1.25  # the range, nothing more
 
     def chart(key: int, timeline: Timeline, height: float) -> None:
         specs[key] = ChartSpec(timeline, x0, x1, height)

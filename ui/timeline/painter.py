@@ -103,7 +103,7 @@ def place_marks(
     size = style.mark_size
     right = [-1e9] * rows
     placed: list[PlacedMark] = []
-    for mark in lane.visible_marks(x0 - 0.5, x1 + 0.5):
+    for mark in lane.visible_marks(x0, x1):
         cx = px(mark.x)
         free = next((r for r in range(rows) if right[r] <= cx - size - 2), None)
         width = fm.horizontalAdvance(mark.label) + 5 if mark.label else 0
@@ -368,7 +368,7 @@ class TimelinePainter:
         self, p: QPainter, lane: Lane, area: QRectF, x0: float, x1: float, px, highlight
     ) -> None:
         fm = QFontMetricsF(p.font())
-        visible = lane.visible_marks(x0 - 0.5, x1 + 0.5)
+        visible = lane.visible_marks(x0, x1)
         if len(visible) > area.width() / 6:
             # Too many to tell apart (years at a glance): one tick per pixel column, in one
             # call; zooming in brings back shapes and labels.
