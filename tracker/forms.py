@@ -14,6 +14,8 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
+from typing import TypeVar
 
 from tracker import analytes, labels
 from tracker.analytes import format_number, parse_number
@@ -57,6 +59,9 @@ class FormErrors(ValueError):
         super().__init__("; ".join(self.errors.values()))
 
 
+_E = TypeVar("_E", bound=StrEnum)
+
+
 class _Collector:
     def __init__(self) -> None:
         self.errors: dict[str, str] = {}
@@ -70,6 +75,21 @@ class _Collector:
         except ValueError as exc:
             self.add(field, str(exc))
             return None
+
+    def choice(
+        self,
+        f: Mapping[str, str],
+        field: str,
+        enum: type[_E],
+        default: str,
+        label: str,
+        names: Mapping[str, str],
+    ) -> _E:
+        """The enum member chosen in ``field`` (``default`` when empty); an unknown value is
+        recorded as the field's error and ``default`` stands in."""
+        return self.run(field, _choice, enum, _text(f, field) or default, label, names) or enum(
+            default
+        )
 
     def raise_if_any(self) -> None:
         if self.errors:
@@ -111,51 +131,29 @@ def child_from_form(
     child = Child(
         name=name,
         birth_date=birth or today,
-        sex=c.run("sex", _choice, Sex, _text(f, "sex") or "unknown", "Sex", labels.SEX)
-        or Sex.UNKNOWN,
+        sex=c.choice(f, "sex", Sex, "unknown", "Sex", labels.SEX),
         diagnosis_date=diagnosis,
         immunophenotype=_text(f, "immunophenotype"),
-        kmt2a_status=c.run(
-            "kmt2a_status",
-            _choice,
-            Kmt2aStatus,
-            _text(f, "kmt2a_status") or "unknown",
-            "KMT2A status",
-            labels.KMT2A,
-        )
-        or Kmt2aStatus.UNKNOWN,
+        kmt2a_status=c.choice(
+            f, "kmt2a_status", Kmt2aStatus, "unknown", "KMT2A status", labels.KMT2A
+        ),
         kmt2a_partner=_text(f, "kmt2a_partner"),
         wbc_at_diagnosis_text=wbc_text,
         wbc_at_diagnosis_unit=wbc_unit if wbc_text else "",
         wbc_at_diagnosis=wbc,
-        cns_status_at_diagnosis=c.run(
-            "cns_status_at_diagnosis",
-            _choice,
-            CnsStatus,
-            _text(f, "cns_status_at_diagnosis") or "unknown",
-            "CNS status",
-            labels.CNS_STATUS,
-        )
-        or CnsStatus.UNKNOWN,
-        prednisone_response=c.run(
+        cns_status_at_diagnosis=c.choice(
+            f, "cns_status_at_diagnosis", CnsStatus, "unknown", "CNS status", labels.CNS_STATUS
+        ),
+        prednisone_response=c.choice(
+            f,
             "prednisone_response",
-            _choice,
             PrednisoneResponse,
-            _text(f, "prednisone_response") or "unknown",
+            "unknown",
             "Prednisone response",
             labels.PREDNISONE,
-        )
-        or PrednisoneResponse.UNKNOWN,
+        ),
         protocol=_text(f, "protocol"),
-        risk_group=c.run(
-            "risk_group",
-            _choice,
-            RiskGroup,
-            _text(f, "risk_group") or "unknown",
-            "Risk group",
-            labels.RISK,
-        )
-        or RiskGroup.UNKNOWN,
+        risk_group=c.choice(f, "risk_group", RiskGroup, "unknown", "Risk group", labels.RISK),
         risk_group_text=_text(f, "risk_group_text"),
         hospital=_text(f, "hospital"),
         team_contacts=_text(f, "team_contacts"),
@@ -298,16 +296,8 @@ def milestone_from_form(
     planned = _text(f, "planned") in ("1", "true", "yes")
     mrd: Mrd | None = None
     if kind is MilestoneKind.MRD_RESULT:
-        qualifier = (
-            c.run(
-                "mrd_qualifier",
-                _choice,
-                MrdQualifier,
-                _text(f, "mrd_qualifier") or "quantified",
-                "MRD reported as",
-                labels.MRD_QUALIFIER,
-            )
-            or MrdQualifier.QUANTIFIED
+        qualifier = c.choice(
+            f, "mrd_qualifier", MrdQualifier, "quantified", "MRD reported as", labels.MRD_QUALIFIER
         )
         entered = _text(f, "mrd_value")
         fraction = None
@@ -633,14 +623,7 @@ def cns_visit_from_form(
     c = _Collector()
     assert child.id is not None
     date = c.run("date", parse_date, _text(f, "date"), "Date")
-    procedure = c.run(
-        "procedure",
-        _choice,
-        LpProcedure,
-        _text(f, "procedure") or "lp_it",
-        "Procedure",
-        labels.LP_PROCEDURE,
-    )
+    procedure = c.choice(f, "procedure", LpProcedure, "lp_it", "Procedure", labels.LP_PROCEDURE)
     doses: list[ItDose] = []
     for i, (name, dose) in enumerate(drugs):
         if not name.strip():
@@ -672,24 +655,10 @@ def cns_visit_from_form(
         it_drugs=tuple(doses),
         csf_wbc=numbers["csf_wbc"],
         csf_rbc=numbers["csf_rbc"],
-        blasts_seen=c.run(
-            "blasts_seen",
-            _choice,
-            YesNoUnknown,
-            _text(f, "blasts_seen") or "unknown",
-            "Blasts seen",
-            labels.YES_NO,
-        )
-        or YesNoUnknown.UNKNOWN,
-        cns_status=c.run(
-            "cns_status",
-            _choice,
-            CnsStatus,
-            _text(f, "cns_status") or "pending",
-            "CNS status",
-            labels.CNS_STATUS,
-        )
-        or CnsStatus.PENDING,
+        blasts_seen=c.choice(
+            f, "blasts_seen", YesNoUnknown, "unknown", "Blasts seen", labels.YES_NO
+        ),
+        cns_status=c.choice(f, "cns_status", CnsStatus, "pending", "CNS status", labels.CNS_STATUS),
         sedation=_text(f, "sedation"),
         platelets=numbers["platelets"],
         complications=_text(f, "complications"),
@@ -758,13 +727,8 @@ def threshold_from_form(
     a = analytes.BY_CODE.get(code)
     if a is None:
         c.add("analyte", "Count: choose which blood count the number is for")
-    purpose = c.run(
-        "purpose",
-        _choice,
-        ThresholdPurpose,
-        _text(f, "purpose") or "watch",
-        "What it is for",
-        labels.THRESHOLD_PURPOSE,
+    purpose = c.choice(
+        f, "purpose", ThresholdPurpose, "watch", "What it is for", labels.THRESHOLD_PURPOSE
     )
     value_text, unit = _text(f, "value_text"), _text(f, "unit")
     normalised = None
