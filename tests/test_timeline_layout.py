@@ -111,10 +111,6 @@ def test_pack_never_overlaps_in_a_row_and_uses_the_fewest_rows(
     assert max(rows, default=-1) + 1 == _depth(items)
 
 
-def test_pack_marks_stacks_marks_closer_than_the_gap() -> None:
-    assert tl.pack_marks([0.0, 0.5, 3.0], 1.0) == [0, 1, 0]
-
-
 # ---------------------------------------------------------------------- visible ranges
 
 

@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from tracker import labels
+
 
 class Sex(StrEnum):
     FEMALE = "female"
@@ -171,7 +173,7 @@ class Phase:
 
     @property
     def display_name(self) -> str:
-        return self.name or self.kind.value.replace("_", " ").capitalize()
+        return self.name or labels.PHASE_KIND[self.kind.value]
 
 
 @dataclass(frozen=True, slots=True)

@@ -262,11 +262,6 @@ def pack(intervals: Sequence[tuple[float, float]]) -> list[int]:
     return rows
 
 
-def pack_marks(xs: Sequence[float], min_gap: float) -> list[int]:
-    """Rows for point marks so that marks closer than ``min_gap`` stack instead of overlap."""
-    return pack([(x - min_gap / 2, x + min_gap / 2) for x in xs])
-
-
 # ---------------------------------------------------------------------- ticks
 
 

@@ -26,7 +26,7 @@ from PySide6.QtGui import (
     QTransform,
 )
 
-from tracker.timeline import Lane, Mark, Series, Timeline, ticks
+from tracker.timeline import Lane, Mark, Series, Timeline, thin, ticks
 
 OKABE_ITO = {
     "orange": QColor("#E69F00"),
@@ -571,9 +571,9 @@ class TimelinePainter:
         if on_paper:
             for stop in runs:
                 if stop - start > 1:
-                    p.drawPolyline(
-                        QPolygonF([QPointF(px(pt.x), py(pt.y)) for pt in series.points[start:stop]])
-                    )
+                    # a long printed range: at most a few points per column of the page
+                    run = thin(series.points[start:stop], x0, x1, columns)
+                    p.drawPolyline(QPolygonF([QPointF(px(pt.x), py(pt.y)) for pt in run]))
                 start = stop
         else:
             p.setTransform(transform, True)
