@@ -413,7 +413,8 @@ FREE_TEXT = {
     "place",
     "answer",
     "range_text",
-    "risk_group_text",
+    # risk_group_text is left out: with risk group "Other" it must not be blank,
+    # and the import rightly refuses a blank one (tests/test_forms.py covers that).
 }
 
 
