@@ -370,8 +370,7 @@ class _Check:
         return dt.time.fromisoformat(text)
 
     def flag(self, obj: dict[str, Any], key: str, path: KeyPath) -> bool:
-        if key not in obj:
-            self.add((*path, key), f"“{key}” is missing")
+        if not self._present(obj, key, path):
             return False
         value = obj[key]
         if not isinstance(value, bool):
@@ -382,8 +381,7 @@ class _Check:
     def number(
         self, obj: dict[str, Any], key: str, path: KeyPath, *, optional: bool = False
     ) -> float | None:
-        if key not in obj:
-            self.add((*path, key), f"“{key}” is missing")
+        if not self._present(obj, key, path):
             return None
         value = obj[key]
         if value is None and optional:
