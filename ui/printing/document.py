@@ -139,7 +139,13 @@ def build_document(
         {"where", "since", "counts", "charts", "cns", "questions"}
     ),
 ) -> tuple[QTextDocument, ChartObject]:
-    """The summary as a document ``width`` units wide (the text area of the page)."""
+    """The summary as a document ``width`` units wide (the text area of the page).
+
+    A redacted summary redacts the timelines drawn with it too (they are laid out from the
+    record): nothing on the page escapes its :class:`~tracker.redaction.Redaction`."""
+    if summary.redaction is not None:
+        strip = summary.redaction.apply(strip)
+        charts = summary.redaction.apply(charts)
     doc = QTextDocument()
     doc.setDefaultStyleSheet(BASE_CSS)
     font = QFont("DejaVu Sans")
