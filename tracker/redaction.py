@@ -29,7 +29,7 @@ from tracker.model import Child
 
 T = TypeVar("T")
 
-DATE_OF_BIRTH = "[date of birth]"
+DATE_OF_BIRTH = "[date]"  # not "[date of birth]": beside an event's date that would tell
 HOSPITAL = "[hospital]"
 
 # Fields that hold codes the program looks things up by, never text the family typed:

@@ -86,7 +86,7 @@ class Summary:
     name: str  # full name, or initials when redacted (tracker.redaction)
     initials: str
     redacted: bool
-    birth_date: dt.date
+    birth_date: dt.date | None  # None on a redacted summary
     age: str
     diagnosis_date: dt.date | None
     diagnosis: str  # "pro-B · KMT2A rearranged (AFF1)"
@@ -220,6 +220,7 @@ def build_summary(
         summary = redaction.apply(summary)
         summary.redaction = redaction
         summary.hospital = ""
+        summary.birth_date = None
         summary.age = redacted_age(child.birth_date, today) if today >= child.birth_date else ""
     return summary
 

@@ -245,7 +245,11 @@ def keep_sections_whole(doc: QTextDocument, frames: list[QTextFrame], page_heigh
 
 
 def _header(s: Summary) -> str:
-    born = s.age if s.redacted else f"{s.birth_date.isoformat()} (age {s.age})"
+    born = (
+        f"{s.birth_date.isoformat()} (age {s.age})"
+        if s.birth_date is not None and not s.redacted
+        else s.age
+    )
     left = [
         ("Date of birth" if not s.redacted else "Age", born),
         ("Diagnosis", s.diagnosis_date.isoformat() if s.diagnosis_date else ""),
