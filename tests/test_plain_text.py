@@ -234,3 +234,30 @@ def test_printed_summary_shows_typed_text_as_typed(qapp, typed, tmp_path) -> Non
     for part in PARTS:
         assert part in text, part
     assert "Mila <img src=file:///etc/passwd>" in text
+
+
+def test_header_counts_show_a_value_printed_below_the_range_of_the_lab(
+    qtbot, record, child
+) -> None:  # type: ignore[no-untyped-def]
+    """A platelet count reported as "<10" kept its "<" as the start of a tag: the value vanished
+    from the header's rich-text table."""
+    from tracker.model import Comparator, CountResult, CountValue
+    from ui.bridge import RecordBridge
+    from ui.header import HeaderWidget
+
+    record.save_count(
+        CountResult(
+            child.id,
+            dt.date(2026, 11, 20),
+            values=(
+                CountValue("plt", "<10", "10^9/L", 10.0, 10.0, "10^9/L", Comparator.LESS),
+                CountValue("anc", ">20", "10^9/L", 20.0, 20.0, "10^9/L", Comparator.GREATER),
+            ),
+        )
+    )
+    header = HeaderWidget(RecordBridge(record))
+    qtbot.addWidget(header)
+    doc = QTextDocument()
+    doc.setHtml(header.counts.text())
+    shown = doc.toPlainText()
+    assert "<10 10^9/L" in shown and ">20 10^9/L" in shown, shown

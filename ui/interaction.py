@@ -16,10 +16,10 @@ from typing import TypeVar
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QWidget
 
-Shown = TypeVar("Shown", QLabel, QMessageBox)
+_Showing = TypeVar("_Showing", QLabel, QMessageBox)
 
 
-def plain(widget: Shown) -> Shown:
+def plain(widget: _Showing) -> _Showing:
     """``widget`` (a label or message box) shows its text literally, tags and all."""
     widget.setTextFormat(Qt.TextFormat.PlainText)
     return widget
