@@ -124,7 +124,7 @@ class Redaction:
     """What to take out of a printed page for one child."""
 
     initials: str
-    pattern: re.Pattern[str] | None
+    pattern: re.Pattern[str]
     replacements: dict[str, str]  # pattern group name → what stands in its place
 
     @classmethod
@@ -149,7 +149,7 @@ class Redaction:
 
     def text(self, text: str) -> str:
         """``text`` with the name, the date of birth and the hospital taken out."""
-        if self.pattern is None or not text:
+        if not text:
             return text
         return self.pattern.sub(lambda m: self.replacements[m.lastgroup or "name"], text)
 
