@@ -9,7 +9,6 @@ pure and tested without Qt; the layout only places it on paper.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -33,6 +32,7 @@ from tracker.model import (
 )
 from tracker.mrd import format_both
 from tracker.phases import current_phase
+from tracker.redaction import Redaction, initials, redacted_age
 
 DEFAULT_WEEKS = 4
 FOOTER_NOTE = "Kept by the family; not a medical record"
@@ -83,10 +83,10 @@ class LpLine:
 @dataclass
 class Summary:
     # header
-    name: str  # full name, or initials when redacted
+    name: str  # full name, or initials when redacted (tracker.redaction)
     initials: str
     redacted: bool
-    birth_date: dt.date
+    birth_date: dt.date | None  # None on a redacted summary
     age: str
     diagnosis_date: dt.date | None
     diagnosis: str  # "pro-B · KMT2A rearranged (AFF1)"
@@ -116,22 +116,12 @@ class Summary:
     # questions
     questions: list[EventLine] = field(default_factory=list)
     footer: str = FOOTER_NOTE
+    # Set on a redacted summary: what else printed with it (the timeline) must pass through
+    redaction: Redaction | None = field(default=None, repr=False, compare=False)
 
     @property
     def title(self) -> str:
         return f"Treatment summary — {self.name}"
-
-
-def initials(name: str) -> str:
-    """Initials for a redacted page: "Robin (demo)" → "R."; "Anna-Lena de Vries" →
-    "A.-L. D. V.".  Text in brackets is a note, not part of the name."""
-    parts = []
-    for word in re.sub(r"\([^)]*\)", " ", name).split():
-        pieces = [p for p in word.split("-") if p]
-        letters = "-".join(f"{p[0].upper() if p[0].isalpha() else p[0]}." for p in pieces)
-        if letters and pieces[0][0].isalpha():
-            parts.append(letters)
-    return " ".join(parts[:4]) if parts else "—"
 
 
 def default_range(
@@ -183,9 +173,8 @@ def build_summary(
             f"{end.isoformat()}: no blood counts, milestones or lumbar punctures. "
             "Choose a wider range."
         )
-    shown_name = initials(child.name) if redact else child.name
     summary = Summary(
-        name=shown_name,
+        name=initials(child.name) if redact else child.name,
         initials=initials(child.name),
         redacted=redact,
         birth_date=child.birth_date,
@@ -226,43 +215,14 @@ def build_summary(
         )
     summary.questions = [EventLine(q.added_on, q.text) for q in questions if not q.answered]
     if redact:
-        _redact(summary, child.name)
+        # One rule for the whole page: the header, every line and every typed part.
+        redaction = Redaction.for_child(child)
+        summary = redaction.apply(summary)
+        summary.redaction = redaction
+        summary.hospital = ""
+        summary.birth_date = None
+        summary.age = redacted_age(child.birth_date, today) if today >= child.birth_date else ""
     return summary
-
-
-def _redact(summary: Summary, name: str) -> None:
-    """Replace the child's name wherever the family typed it (questions, notes, results)."""
-    words = [w for w in re.sub(r"\([^)]*\)", " ", name).split() if len(w) > 1]
-    if not words:
-        return
-    pattern = re.compile(
-        r"\b(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b",
-        re.IGNORECASE,
-    )
-
-    def clean(text: str) -> str:
-        return pattern.sub(summary.initials, text)
-
-    def lines(items: list[EventLine]) -> list[EventLine]:
-        return [EventLine(e.date, clean(e.text), e.planned) for e in items]
-
-    summary.plan_ahead = lines(summary.plan_ahead)
-    summary.milestones = lines(summary.milestones)
-    summary.notes = lines(summary.notes)
-    summary.questions = lines(summary.questions)
-    if summary.next_lp is not None:
-        summary.next_lp = lines([summary.next_lp])[0]
-    summary.thresholds = [clean(t) for t in summary.thresholds]
-    summary.current = clean(summary.current)
-    summary.counts = [
-        CountRow(r.date, r.time, r.cells, clean(r.source), clean(r.note)) for r in summary.counts
-    ]
-    summary.lps = [
-        LpLine(
-            lp.date, lp.procedure, clean(lp.drugs), lp.status, lp.csf, clean(lp.phase), lp.planned
-        )
-        for lp in summary.lps
-    ]
 
 
 def it_totals(visits: Sequence[CnsVisit], until: dt.date) -> dict[str, int]:

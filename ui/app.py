@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tracker import cli
+from tracker.store.record import Clock, system_clock
 
 APP_NAME = "treatment-tracker"
 ORG_NAME = "TreatmentTracker"
@@ -69,27 +70,36 @@ def make_application(argv: list[str]):  # type: ignore[no-untyped-def]
     return app
 
 
-def install_crash_hook(log_dir: Path) -> None:
-    """Log unexpected errors and tell the family calmly that the record is safe."""
-    import datetime as dt
+def install_crash_hook(log_dir: Path, clock: Clock = system_clock) -> None:
+    """Log unexpected errors and tell the family calmly that the record is safe.
+
+    The log and every folder made for it are private (0600 / 0700) whatever the umask,
+    like the record: a traceback can quote what was typed."""
     import os
     import traceback
+
+    from tracker.store import durable
 
     def hook(exc_type, exc, tb) -> None:  # type: ignore[no-untyped-def]
         text = "".join(traceback.format_exception(exc_type, exc, tb))
         log_path = log_dir / "crash.log"
         try:
-            log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            durable.private_folder(log_dir)
+            flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0)
+            fd = os.open(log_path, flags, 0o600)
             with os.fdopen(fd, "a", encoding="utf-8") as fh:
-                fh.write(f"--- {dt.datetime.now().isoformat()}\n{text}\n")
+                if hasattr(os, "fchmod"):
+                    os.fchmod(fh.fileno(), 0o600)  # a log left readable by others
+                fh.write(f"--- {clock().isoformat()}\n{text}\n")
         except OSError:
             pass
         print(text, file=sys.stderr)
-        from PySide6.QtWidgets import QApplication, QMessageBox
+        from PySide6.QtWidgets import QApplication
+
+        from ui.interaction import Interaction
 
         if QApplication.instance() is not None and not _offscreen():
-            QMessageBox.critical(
+            Interaction().error(
                 None,
                 "Something went wrong",
                 "Something went wrong in Treatment Tracker. Your record is safe: every save "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFrame, QGridLayout, QLabel, QWidget
 
@@ -13,6 +15,7 @@ from tracker.display import convert, display_unit, shown
 from tracker.model import Changes
 from tracker.phases import current_phase, next_planned
 from ui.bridge import RecordBridge
+from ui.interaction import plain_label
 
 GLANCE = ("wbc", "anc", "hgb", "plt")
 
@@ -34,22 +37,22 @@ class HeaderWidget(QFrame):
             "QLabel#name { font-size: 20px; font-weight: 600; }"
             "QLabel#phase { font-size: 16px; font-weight: 600; }"
         )
-        self.name = QLabel(self)
+        self.name = plain_label(parent=self)  # typed text: shown as typed, never as HTML
         self.name.setObjectName("name")
         self.switcher = QComboBox(self)
         self.switcher.setAccessibleName(self.tr("Child shown"))
         self.switcher.setToolTip(self.tr("Switch to another child in this record"))
         self.switcher.activated.connect(self._switched)
-        self.age = QLabel(self)
+        self.age = plain_label(parent=self)
         self.age.setObjectName("age")
-        self.phase = QLabel(self)
+        self.phase = plain_label(parent=self)
         self.phase.setObjectName("phase")
-        self.diagnosis = QLabel(self)
+        self.diagnosis = plain_label(parent=self)
         self.diagnosis.setObjectName("diagnosis")
         self.counts = QLabel(self)
         self.counts.setObjectName("counts")
-        self.counts.setTextFormat(Qt.TextFormat.RichText)
-        self.next = QLabel(self)
+        self.counts.setTextFormat(Qt.TextFormat.RichText)  # a table: every value escaped
+        self.next = plain_label(parent=self)
         self.next.setObjectName("next")
         for label in (self.age, self.diagnosis, self.counts, self.next, self.phase):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -164,9 +167,9 @@ class HeaderWidget(QFrame):
                     )
                     number = format_number(convert("anc", view.value, unit), 2)
                     cells.append(
-                        f"<tr><td><b>{a.short}</b></td><td align='right'>{number} {unit} "
-                        f"<i>{self.tr('calc.')}</i></td><td style='color:gray'>&nbsp;"
-                        f"{newest.taken_date.isoformat()}</td></tr>"
+                        f"<tr><td><b>{escape(a.short)}</b></td><td align='right'>"
+                        f"{escape(f'{number} {unit}')} <i>{escape(self.tr('calc.'))}</i></td>"
+                        f"<td style='color:gray'>&nbsp;{newest.taken_date.isoformat()}</td></tr>"
                     )
                     continue
             if latest is None:
@@ -175,9 +178,9 @@ class HeaderWidget(QFrame):
             assert value is not None
             a = analytes.analyte(code)
             cells.append(
-                f"<tr><td><b>{a.short}</b></td><td align='right'>"
-                f"{shown(value, self.bridge.unit_preference)}</td>"
+                f"<tr><td><b>{escape(a.short)}</b></td><td align='right'>"
+                f"{escape(str(shown(value, self.bridge.unit_preference)))}</td>"
                 f"<td style='color:gray'>&nbsp;{latest.taken_date.isoformat()}</td></tr>"
             )
         title = self.tr("Latest counts")
-        return f"<b>{title}</b><table cellspacing='2'>{''.join(cells)}</table>"
+        return f"<b>{escape(title)}</b><table cellspacing='2'>{''.join(cells)}</table>"

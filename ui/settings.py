@@ -2,18 +2,41 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from PySide6.QtCore import QByteArray, QSettings
 
 from tracker.display import UnitPreference
+from tracker.store import durable
 
 SETTINGS_VERSION = 1
+
+
+def private_settings() -> QSettings:
+    """The user's settings, in a file made 0600 in 0700 folders before Qt first writes it
+    (Qt follows the umask: 0666 and 0777 under umask 000) and kept so by Qt's saves."""
+    store = QSettings()
+    path = Path(store.fileName())
+    if store.format() is QSettings.Format.NativeFormat and path.is_absolute() and os.name != "nt":
+        try:
+            durable.private_folder(path.parent)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+            try:
+                if os.fstat(fd).st_uid == os.getuid():
+                    os.fchmod(fd, 0o600)
+            finally:
+                os.close(fd)
+        except OSError:
+            pass  # window sizes only: the program works without them
+    return store
 
 
 class Settings:
     """Window geometry and the view last shown; versioned so later releases can upgrade."""
 
     def __init__(self, store: QSettings | None = None) -> None:
-        self._s = store if store is not None else QSettings()
+        self._s = store if store is not None else private_settings()
         if int(self._s.value("settings_version", 0) or 0) < SETTINGS_VERSION:
             self._s.setValue("settings_version", SETTINGS_VERSION)
 

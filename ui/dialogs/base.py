@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from tracker.forms import FormErrors
 from tracker.store import RecordError, ValidationFailed
+from ui.interaction import plain_label
 
 ERROR_STYLE = "color: #a1260d;"
 FIELD_ERROR_STYLE = "border: 2px solid #a1260d; border-radius: 3px;"
@@ -129,7 +130,7 @@ class FormDialog(QDialog):
         self.value: Any = None
         self.submit: Callable[[Any], Any] | None = None
         self._initial: dict[str, str] | None = None
-        self.banner = QLabel(self)
+        self.banner = plain_label(parent=self)  # errors quote what was typed
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet(
             "QLabel { background: #fdecea; color: #7a1c0c; border: 1px solid #e0a59a;"
@@ -155,7 +156,7 @@ class FormDialog(QDialog):
         self, form: QFormLayout, name: str, label: str, widget: QWidget, hint: str = ""
     ) -> QWidget:
         """Add ``widget`` as field ``name``, with a (hidden) error line under it."""
-        error = QLabel(self)
+        error = plain_label(parent=self)
         error.setWordWrap(True)
         error.setStyleSheet(ERROR_STYLE)
         error.setObjectName(f"error_{name}")

@@ -21,6 +21,7 @@ from tracker import labels
 from tracker.forms import cns_visit_from_form
 from tracker.model import Child, CnsVisit, Phase
 from ui.dialogs.base import ERROR_STYLE, DateField, FormDialog, fill_combo
+from ui.interaction import plain_label
 
 
 class CnsVisitDialog(FormDialog):
@@ -88,7 +89,7 @@ class CnsVisitDialog(FormDialog):
         other.addWidget(self.other_drug, 2)
         other.addWidget(self.other_dose, 1)
         grid.addLayout(other, other_row, 1)
-        self.drug_error = QLabel(self)
+        self.drug_error = plain_label(parent=self)  # quotes the typed drug
         self.drug_error.setWordWrap(True)
         self.drug_error.setStyleSheet(ERROR_STYLE)
         self.drug_error.setObjectName("error_it_drugs")

@@ -20,6 +20,7 @@ from tracker import analytes
 from tracker.forms import ValueInput, count_from_form
 from tracker.model import Child, CountResult
 from ui.dialogs.base import ERROR_STYLE, DateField, FormDialog
+from ui.interaction import plain_label
 
 
 class CountDialog(FormDialog):
@@ -83,12 +84,12 @@ class CountDialog(FormDialog):
                 rng.setPlaceholderText(self.tr("e.g. 1.5-8.5"))
             rng.setAccessibleName(self.tr("{name} range printed by the lab").format(name=a.name))
             rng.setMaximumWidth(130)
-            error = QLabel(self)
+            error = plain_label(parent=self)  # quotes the typed value
             error.setObjectName(f"error_{a.code}.value")
             error.setWordWrap(True)
             error.setStyleSheet(ERROR_STYLE)
             error.hide()
-            range_error = QLabel(self)
+            range_error = plain_label(parent=self)
             range_error.setObjectName(f"error_{a.code}.range")
             range_error.setWordWrap(True)
             range_error.setStyleSheet(ERROR_STYLE)

@@ -46,7 +46,7 @@ from tracker.io.csv_import import (
 from tracker.model import Child
 from tracker.store import Record, RecordError
 from ui.bridge import RecordBridge
-from ui.interaction import Interaction
+from ui.interaction import Interaction, plain, plain_label
 
 
 class _Reader(QObject):
@@ -201,7 +201,7 @@ class ImportPreviewDialog(QDialog):
         layout = QVBoxLayout(self)
         warning = identity.mismatch(plan.child) if identity is not None else ""
         if warning:
-            self.warning = QLabel("⚠ " + warning, self)
+            self.warning = plain_label("⚠ " + warning, self)  # names from the file
             self.warning.setWordWrap(True)
             self.warning.setObjectName("identity_warning")
             self.warning.setStyleSheet(
@@ -222,11 +222,13 @@ def _test_name(code: str, written: str) -> str:
 
 def ask_date_order(parent: QWidget, parsed: ParsedFile) -> bool | None:
     """True for day-first, False for month-first, None if the family cancels."""
-    box = QMessageBox(
-        QMessageBox.Icon.Question,
-        parent.tr("Which date order?"),
-        parsed.date_order_question(),
-        parent=parent,
+    box = plain(  # quotes a date from the file
+        QMessageBox(
+            QMessageBox.Icon.Question,
+            parent.tr("Which date order?"),
+            parsed.date_order_question(),
+            parent=parent,
+        )
     )
     day = box.addButton(parent.tr("Day first (31/12)"), QMessageBox.ButtonRole.AcceptRole)
     month = box.addButton(parent.tr("Month first (12/31)"), QMessageBox.ButtonRole.AcceptRole)

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QWidget,
@@ -20,6 +19,7 @@ from tracker.forms import milestone_from_form, phase_from_form
 from tracker.model import Child, Milestone, MilestoneKind, Phase
 from tracker.mrd import format_both, is_bare_number, parse_mrd
 from ui.dialogs.base import DateField, FormDialog, fill_combo
+from ui.interaction import plain_label
 
 # Names families meet on Interfant roadmaps (domain.md §1.2); any other name can be typed.
 PHASE_NAMES = [
@@ -153,7 +153,7 @@ class MilestoneDialog(FormDialog):
         notation.addItem(self.tr("a fraction (0.0001 means 1 in 10,000)"), "fraction")
         self.add_field(mform, "mrd_notation", self.tr("A plain number is:"), notation)
         notation.currentIndexChanged.connect(lambda _i: self._preview(value.text()))
-        self.mrd_preview = QLabel(self)
+        self.mrd_preview = plain_label(parent=self)
         self.mrd_preview.setObjectName("mrd_preview")
         mform.addRow("", self.mrd_preview)
         method = QComboBox(self)

@@ -20,6 +20,7 @@ from tracker.anc import AncView, anc_view
 from tracker.assessment import Assessment
 from tracker.display import UnitPreference, convert, display_unit, shown
 from tracker.model import CountResult, CountValue
+from ui.interaction import plain_tooltip
 from ui.models.tables import ITEM_ROLE, RecordTableModel
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -175,8 +176,8 @@ class CountsModel(RecordTableModel[CountResult]):
             return r
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, key)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, key)
+        if role == Qt.ItemDataRole.ToolTipRole:  # holds typed values: shown as typed
+            return plain_tooltip(self._tooltip(row, key))
         if role == Qt.ItemDataRole.TextAlignmentRole and key in analytes.BY_CODE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole:

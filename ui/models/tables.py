@@ -30,6 +30,7 @@ from tracker.model import (
     TeamThreshold,
 )
 from tracker.mrd import format_both
+from ui.interaction import plain_tooltip
 
 T = TypeVar("T")
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -102,11 +103,11 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
             return column.text(item)
         if role == ITEM_ROLE:
             return item
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == Qt.ItemDataRole.ToolTipRole:  # typed text: shown as typed, not as HTML
             if column.tooltip is not None:
-                return column.tooltip(item)
+                return plain_tooltip(column.tooltip(item))
             text = column.text(item)
-            return text if len(text) > 40 else None  # long notes: shown whole on hover
+            return plain_tooltip(text) if len(text) > 40 else None  # long notes: whole
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

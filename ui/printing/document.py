@@ -139,7 +139,13 @@ def build_document(
         {"where", "since", "counts", "charts", "cns", "questions"}
     ),
 ) -> tuple[QTextDocument, ChartObject]:
-    """The summary as a document ``width`` units wide (the text area of the page)."""
+    """The summary as a document ``width`` units wide (the text area of the page).
+
+    A redacted summary redacts the timelines drawn with it too (they are laid out from the
+    record): nothing on the page escapes its :class:`~tracker.redaction.Redaction`."""
+    if summary.redaction is not None:
+        strip = summary.redaction.apply(strip)
+        charts = summary.redaction.apply(charts)
     doc = QTextDocument()
     doc.setDefaultStyleSheet(BASE_CSS)
     font = QFont("DejaVu Sans")
@@ -239,7 +245,11 @@ def keep_sections_whole(doc: QTextDocument, frames: list[QTextFrame], page_heigh
 
 
 def _header(s: Summary) -> str:
-    born = s.age if s.redacted else f"{s.birth_date.isoformat()} (age {s.age})"
+    born = (
+        f"{s.birth_date.isoformat()} (age {s.age})"
+        if s.birth_date is not None and not s.redacted
+        else s.age
+    )
     left = [
         ("Date of birth" if not s.redacted else "Age", born),
         ("Diagnosis", s.diagnosis_date.isoformat() if s.diagnosis_date else ""),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QKeyEvent,
@@ -17,6 +17,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from tracker.timeline import Ref, Timeline, preset_range
+from ui.interaction import plain_tooltip
 from ui.timeline.painter import Geometry, TimelinePainter, place_marks
 
 MIN_DAYS = 5.0
@@ -230,11 +231,11 @@ class TimelineWidget(QWidget):
         if e.type() == QEvent.Type.ToolTip:
             hit = self.hit_at(QPointF(e.pos()))  # type: ignore[attr-defined]
             if hit is not None:
-                QToolTip.showText(e.globalPos(), hit.tooltip, self)  # type: ignore[attr-defined]
+                self._tip(e.globalPos(), hit.tooltip)  # type: ignore[attr-defined]
             else:
                 day_text = self._day_text(QPointF(e.pos()))  # type: ignore[attr-defined]
                 if day_text:
-                    QToolTip.showText(e.globalPos(), day_text, self)  # type: ignore[attr-defined]
+                    self._tip(e.globalPos(), day_text)  # type: ignore[attr-defined]
                 else:
                     QToolTip.hideText()
             return True
@@ -244,6 +245,10 @@ class TimelineWidget(QWidget):
                 self.zoom(1.0 + gesture.value(), gesture.position().x())
                 return True
         return super().event(e)
+
+    def _tip(self, where: QPoint, text: str) -> None:
+        """Hover text holds typed names and notes: shown as typed, never as HTML."""
+        QToolTip.showText(where, plain_tooltip(text), self)
 
     def _day_text(self, pos: QPointF) -> str:
         plot = self._plot()
@@ -344,7 +349,7 @@ class TimelineWidget(QWidget):
             hit = hits[nxt]
             self._focused = hit.ref
             self.update()
-            QToolTip.showText(self.mapToGlobal(hit.rect.bottomLeft().toPoint()), hit.tooltip, self)
+            self._tip(self.mapToGlobal(hit.rect.bottomLeft().toPoint()), hit.tooltip)
             return True
         self._focused = None
         self.update()

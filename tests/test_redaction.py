@@ -1,0 +1,172 @@
+"""Redaction: one rule for the whole printed page, the summary and the timeline drawn with it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from conftest import TODAY, fixed_clock
+from typed_record import BIRTH, fill
+
+from tracker import timeline as layout
+from tracker.model import Child
+from tracker.redaction import Redaction, redacted_age
+from tracker.store import Record
+from tracker.summary import build_summary
+
+NAME = "Robin (Bobby) Quill"
+HOSPITAL = "Sunnybrook Children's"
+TYPED = (
+    "Robin's ROBIN quill Bobby 04/01/2025 1/4/25 4 January 2025 January 4th, 2025 "
+    "2025-01-04 4 Jan Sunnybrook  children's"
+)
+LEAKS = (
+    "robin",
+    "quill",
+    "bobby",
+    "sunnybrook",
+    "04/01/2025",
+    "1/4/25",
+    "january 2025",
+    "january 4th",
+    "2025-01-04",
+    "4 jan",
+    "20 days",
+)
+
+
+def leaks(text: str) -> list[str]:
+    low = " ".join(text.lower().split())
+    return [word for word in LEAKS if word in low]
+
+
+@pytest.fixture
+def typed(tmp_path: Path):  # type: ignore[no-untyped-def]
+    rec = Record.open(tmp_path / "typed.sqlite", create=True, clock=fixed_clock)
+    child_id = fill(rec, NAME, TYPED, hospital=HOSPITAL)
+    yield rec, child_id
+    rec.close()
+
+
+def summary_of(rec: Record, child_id: int, **kwargs):  # type: ignore[no-untyped-def]
+    return build_summary(
+        rec.child(child_id),
+        phases=rec.phases(child_id),
+        milestones=rec.milestones(child_id),
+        counts=rec.counts(child_id),
+        visits=rec.cns_visits(child_id),
+        appointments=rec.appointments(child_id),
+        questions=rec.questions(child_id),
+        thresholds=rec.thresholds(child_id),
+        today=TODAY,
+        **kwargs,
+    )
+
+
+def test_text_loses_every_part_of_the_name_the_birth_date_and_the_hospital() -> None:
+    r = Redaction.for_child(Child(name=NAME, birth_date=BIRTH, hospital=HOSPITAL))
+    assert (
+        r.text("Robin's fever; ROBIN slept; quill; Bobby")
+        == "R. Q.'s fever; R. Q. slept; R. Q.; R. Q."
+    )
+    assert r.text("Robin Quill went home") == "R. Q. went home"
+    for written in (
+        "2025-01-04",
+        "04/01/2025",
+        "1/4/25",
+        "4 January 2025",
+        "January 4th, 2025",
+        "4th of Jan. 2025",
+        "20250104",
+        "4.1.2025",
+    ):
+        assert r.text(f"born {written}.") == "born [date].", written
+    assert r.text("at sunnybrook  CHILDREN'S today") == "at [hospital] today"
+    # whole words only; other dates and words are left alone
+    assert (
+        r.text("Robinson robins 2025-01-05 14/01/2025") == "Robinson robins 2025-01-05 14/01/2025"
+    )
+
+
+def test_redacted_age_is_in_months_only() -> None:
+    assert redacted_age(BIRTH, TODAY) == "22 months"
+    assert redacted_age(BIRTH, BIRTH + dt.timedelta(days=20)) == "under 1 month"
+    assert redacted_age(BIRTH, dt.date(2025, 2, 20)) == "1 month"
+    assert redacted_age(BIRTH, dt.date(2028, 3, 30)) == "3 years 2 months"
+
+
+def test_redacted_summary_has_the_name_in_no_field(typed) -> None:  # type: ignore[no-untyped-def]
+    rec, child_id = typed
+    plain = summary_of(rec, child_id, start=dt.date(2026, 9, 1), end=TODAY)
+    assert "Robin" in plain.protocol and plain.age == "22 months 20 days"  # the test's premise
+    s = summary_of(rec, child_id, start=dt.date(2026, 9, 1), end=TODAY, redact=True)
+    assert leaks(repr(s)) == []
+    assert s.age == "22 months" and s.hospital == "" and s.birth_date is None
+    assert s.name == s.initials == "R. Q."
+    assert "Interfant R. Q.'s" in s.protocol and "[date]" in s.protocol
+    for text in (s.risk_group, s.diagnosis, s.current, *(q.text for q in s.questions)):
+        assert "R. Q." in text, text
+
+
+def test_redacted_timeline_has_the_name_in_no_label_or_tooltip(typed) -> None:  # type: ignore[no-untyped-def]
+    rec, child_id = typed
+    strip = layout.build(
+        rec.phases(child_id),
+        rec.milestones(child_id),
+        rec.cns_visits(child_id),
+        rec.counts(child_id),
+        TODAY,
+        team_thresholds=rec.thresholds(child_id),
+    )
+    texts = _timeline_texts(strip)
+    assert leaks(" ".join(texts))  # the test's premise: the record's lanes name the child
+    redaction = Redaction.for_child(rec.child(child_id))
+    clean = redaction.apply(strip)
+    assert leaks(" ".join(_timeline_texts(clean))) == []
+    assert strip.day_of_phase(layout.x_of(TODAY)) is not None
+    assert leaks(str(clean.day_of_phase(layout.x_of(TODAY)))) == []
+    # codes the painter looks things up by are left alone
+    assert [lane.key for lane in clean.lanes] == [lane.key for lane in strip.lanes]
+    assert leaks(" ".join(_timeline_texts(strip))), "the original is not changed"
+
+
+def _timeline_texts(t: layout.Timeline) -> list[str]:
+    out = []
+    for lane in t.lanes:
+        out.append(lane.title)
+        out += [x for s in lane.spans for x in (s.label, s.tooltip)]
+        out += [x for m in lane.marks for x in (m.label, m.tooltip)]
+        if lane.series:
+            out += [p.tooltip for p in lane.series.points]
+            out += [th.label for th in lane.series.thresholds]
+    out += [p.display_name + p.notes for p in t.phases]
+    return out
+
+
+@pytest.mark.gui
+def test_redacted_pdf_names_the_child_nowhere_timeline_included(qapp, typed, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from pypdf import PdfReader
+    from test_summary_pdf import pdf_text
+
+    from ui.printing.render import SummaryRequest, write_pdf
+
+    rec, child_id = typed
+    request = SummaryRequest(child_id, start=dt.date(2026, 9, 1), end=TODAY)
+    plain = tmp_path / "plain.pdf"
+    write_pdf(rec, request, plain)
+    _, plain_text = pdf_text(plain)
+    # the premise: the phase name is printed by the timeline strip (and the header)
+    assert "Induction Robin's" in plain_text and "22 months 20 days" in plain_text
+    target = tmp_path / "redacted.pdf"
+    request.redact = True
+    write_pdf(rec, request, target)
+    _, text = pdf_text(target)
+    assert leaks(text) == [], text
+    assert "22 months" in text
+    assert text.count("Induction R. Q.'s") >= 2, text  # the "where we are" line and the strip
+    raw = target.read_bytes().lower()
+    for word in (b"robin", b"quill", b"bobby", b"sunnybrook"):
+        assert word not in raw
+    meta = PdfReader(str(target)).metadata or {}
+    assert leaks(" ".join(str(v) for v in meta.values())) == []

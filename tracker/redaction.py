@@ -1,0 +1,191 @@
+"""A redacted view of whatever goes on paper: one place, one rule.
+
+A redacted summary may be left on a clinic desk or handed to another family.  Every
+text on the page passes through :meth:`Redaction.apply`, whether the family typed it
+(the child's name in a phase name, the date of birth in a note, the hospital in an
+appointment's "with") or the program composed it from typed parts: the summary's
+content and the printed timeline's lanes, labels and tooltips alike.  What is replaced:
+
+* the full name, each part of it (first name, last name, a nickname in brackets or
+  quotes), whole words only and in any case, so "ROBIN" and "Robin's" go too;
+* the date of birth in the common written forms (2025-03-04, 04/03/2025, 3/4/25,
+  4 March 2025, March 4th, 2025, 4 Mar);
+* the hospital's name.
+
+The age on a redacted page is in months only (:func:`redacted_age`): "22 months 20
+days" beside the printing date would give the date of birth away.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import re
+from typing import Any, TypeVar
+
+from tracker.dates import age, format_age
+from tracker.model import Child
+
+T = TypeVar("T")
+
+DATE_OF_BIRTH = "[date]"  # not "[date of birth]": beside an event's date that would tell
+HOSPITAL = "[hospital]"
+
+# Fields that hold codes the program looks things up by, never text the family typed:
+# redacting them would break the page (a child called "Star" and the "star" mark shape).
+CODES = frozenset(
+    {"analyte", "canonical_unit", "code", "count_columns", "key", "kind", "shape", "uid", "unit"}
+)
+# Lower-case name particles ("de", "van") are words of ordinary text too.
+PARTICLES = frozenset({"da", "de", "del", "der", "di", "du", "la", "le", "van", "von", "den"})
+
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+
+
+def initials(name: str) -> str:
+    """Initials for a redacted page: "Robin (demo)" → "R."; "Anna-Lena de Vries" →
+    "A.-L. D. V.".  Text in brackets is a note, not part of the name."""
+    parts = []
+    for word in re.sub(r"\([^)]*\)", " ", name).split():
+        pieces = [p for p in word.split("-") if p]
+        letters = "-".join(f"{p[0].upper() if p[0].isalpha() else p[0]}." for p in pieces)
+        if letters and pieces[0][0].isalpha():
+            parts.append(letters)
+    return " ".join(parts[:4]) if parts else "—"
+
+
+def redacted_age(birth: dt.date, on: dt.date) -> str:
+    """The age in whole months ("22 months"; "3 years 2 months" from two years): never
+    days, which with the printing date would give the date of birth."""
+    r = age(birth, on)
+    months = r.years * 12 + r.months
+    if months == 0:
+        return "under 1 month"
+    if months >= 24:
+        return format_age(birth, on)  # years and months, no days from two years on
+    return f"{months} month" if months == 1 else f"{months} months"
+
+
+def _name_words(name: str) -> list[str]:
+    """The full name and every part of it that could name the child on its own."""
+    words = {" ".join(name.split())}
+    for token in re.split(r"[\s()\[\]{}\"“”‘’«»,/]+", name):
+        token = token.strip("'.-")
+        if len(token) < 2 or token in PARTICLES:
+            continue
+        words.add(token)
+        words.update(p for p in re.split(r"[-']", token) if len(p) >= 2 and p not in PARTICLES)
+    return sorted((w for w in words if w), key=len, reverse=True)
+
+
+def _phrase(text: str) -> str:
+    """``text`` as a pattern that allows any run of spaces where it has one."""
+    return r"\s+".join(re.escape(part) for part in text.split())
+
+
+def _birth_date_forms(d: dt.date) -> list[str]:
+    day = rf"0?{d.day}"
+    month = rf"0?{d.month}"
+    year = rf"(?:{d.year}|{d.year % 100:02d})"
+    sep = r"\s*[-/.]\s*"
+    numeric = [
+        rf"{d.year}{sep}{month}{sep}{day}",
+        rf"{day}{sep}{month}{sep}{year}",
+        rf"{month}{sep}{day}{sep}{year}",
+        rf"{d:%Y%m%d}",
+    ]
+    full = MONTHS[d.month - 1]
+    short = f"{full[:3]}|sept" if d.month == 9 else full[:3]
+    name = rf"(?:{full}|(?:{short})\.?)"
+    nth = r"(?:st|nd|rd|th)?"
+    written = [
+        rf"{day}{nth}\s+(?:of\s+)?{name}(?:\s*,?\s*{d.year})?",
+        rf"{name}\s+{day}{nth}(?:\s*,?\s*{d.year})?",
+    ]
+    return [rf"(?<![\d\w]){form}(?![\d\w])" for form in numeric + written]
+
+
+@dataclasses.dataclass(frozen=True)
+class Redaction:
+    """What to take out of a printed page for one child."""
+
+    initials: str
+    pattern: re.Pattern[str]
+    replacements: dict[str, str]  # pattern group name → what stands in its place
+
+    @classmethod
+    def for_child(cls, child: Child) -> Redaction:
+        groups: dict[str, str] = {}
+        shown = initials(child.name)
+        parts: list[str] = []
+        words = _name_words(child.name)
+        if words:
+            word = "(?:" + "|".join(_phrase(w) for w in words) + ")"
+            # a run of parts ("Robin Quill", "Quill, Robin") is one name: one set of initials
+            parts.append(rf"(?P<name>(?<!\w){word}(?:[\s,]+{word})*(?!\w))")
+            groups["name"] = shown
+        parts.append(rf"(?P<dob>{'|'.join(_birth_date_forms(child.birth_date))})")
+        groups["dob"] = DATE_OF_BIRTH
+        hospital = " ".join(child.hospital.split())
+        if len(hospital) >= 2:
+            parts.insert(0, rf"(?P<hospital>(?<!\w){_phrase(hospital)}(?!\w))")
+            groups["hospital"] = HOSPITAL
+        pattern = re.compile("|".join(parts), re.IGNORECASE)
+        return cls(shown, pattern, groups)
+
+    def text(self, text: str) -> str:
+        """``text`` with the name, the date of birth and the hospital taken out."""
+        if not text:
+            return text
+        return self.pattern.sub(lambda m: self.replacements[m.lastgroup or "name"], text)
+
+    def apply(self, item: T) -> T:
+        """A redacted copy of ``item``: every text in it (in dataclasses, lists, tuples,
+        dict values, however deep) passed through :meth:`text`.  Codes stay as they are;
+        the original is not changed."""
+        seen: dict[int, Any] = {}
+        return self._walk(item, seen)  # type: ignore[no-any-return]
+
+    def _walk(self, item: Any, seen: dict[int, Any]) -> Any:
+        if isinstance(item, enum.Enum) or item is None:
+            return item
+        if isinstance(item, str):
+            return self.text(item)
+        if isinstance(item, (int, float, bool, dt.date, dt.time, re.Pattern)):
+            return item
+        key = id(item)
+        if key in seen:  # one count result under three charts: redacted once
+            return seen[key]
+        if isinstance(item, Redaction):
+            done: Any = item
+        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
+            changes = {
+                f.name: self._walk(getattr(item, f.name), seen)
+                for f in dataclasses.fields(item)
+                if f.init and f.name not in CODES
+            }
+            done = dataclasses.replace(item, **changes)
+        elif isinstance(item, list):
+            done = [self._walk(x, seen) for x in item]
+        elif isinstance(item, tuple):
+            done = tuple(self._walk(x, seen) for x in item)
+        elif isinstance(item, dict):
+            done = {k: self._walk(v, seen) for k, v in item.items()}
+        else:
+            done = item
+        seen[key] = done
+        return done
