@@ -450,6 +450,8 @@ def make_record_at(path: Path) -> None:
 def _lock_file_of_mode_000(folder: Path) -> None:
     path = folder / "family.sqlite"
     make_record_at(path)
+    backup = folder / "b1.sqlite"
+    assert run("backup", "--db", str(path), str(backup))[0] == 0
     lock = lock_path(path)
     lock.touch()
     lock.chmod(0)
@@ -461,8 +463,9 @@ def _lock_file_of_mode_000(folder: Path) -> None:
     assert "cannot be opened" in message and "remove that file" in message, message
     assert "not opened for changes" in message, message
     assert digest(path) == before
-    code, _, err = run("restore", "--db", str(path), str(path))  # any writer: refused
-    assert code == 1 and "is the record itself" in err, err
+    code, _, err = run("restore", "--db", str(path), str(backup))  # every writer: refused
+    assert code == 1 and f"{lock} cannot be opened" in err, err
+    assert digest(path) == before
     with Record.open(path, read_only=True, clock=fixed_clock) as rec:  # reading still works
         assert rec.children()[0].name == "Mila"
     lock.unlink()  # what the message says to do
@@ -548,6 +551,8 @@ def _record_file_read_only(folder: Path) -> None:
         with pytest.raises(CannotSave, match="opened for reading only"):
             rec.save_child(Child(name="Noor", birth_date=dt.date(2025, 3, 1)))
     assert not lock_path(path).exists()
+    with RecordLock.acquire(path), pytest.raises(RecordInUse):  # a restore may still replace it
+        Record.open(path, clock=fixed_clock)
 
 
 def test_a_record_file_that_cannot_be_written_opens_for_reading_only() -> None:

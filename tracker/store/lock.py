@@ -115,6 +115,7 @@ class RecordLock:
         self._fd: int | None = fd
         self._record_fd: int | None = None
         self._identity: tuple[int, int] | None = None
+        self._writable = True
 
     @classmethod
     def acquire(cls, record_path: Path) -> RecordLock:
@@ -154,21 +155,33 @@ class RecordLock:
         if self._record_fd is not None or _MECHANISM == "none":
             return
         for _ in range(_ATTEMPTS):
-            fd = _open_record(self.record_path)
-            if fd is None:
+            opened = _open_record(self.record_path)
+            if opened is None:
                 return  # nothing there yet (or not a plain file): the lock file guards it
+            fd, writable = opened
             try:
-                if not _try_record_lock(fd):
+                if not _try_record_lock(fd, writable):
                     raise RecordInUse(in_use_message(self.record_path))
                 mine = os.fstat(fd)
                 if _same_file(self.record_path, fd):
                     self._record_fd, self._identity = fd, (mine.st_dev, mine.st_ino)
+                    self._writable = writable
                     return
             except BaseException:
                 os.close(fd)
                 raise
             os.close(fd)  # replaced as we opened it: lock the one there now
         raise RecordInUse(in_use_message(self.record_path))
+
+    def require_writable(self) -> None:
+        """Raise OnlyReadable if the record file itself may not be written by us.
+
+        Such a file is still locked (a read lock, which any writer's lock refuses), so
+        it can be replaced by a restore or moved aside; only writing into it is not
+        possible.
+        """
+        if not self._writable:
+            raise _only_readable(self.record_path, errno.EACCES, file=True)
 
     def check_in_place(self, doing: str, *, done: bool = False) -> None:
         """Raise CannotSave if the record's path no longer names the file we hold.
@@ -228,20 +241,31 @@ def _open_lock_file(record_path: Path, path: Path) -> int:
         raise _cannot_lock(record_path, path, exc) from exc
 
 
-def _open_record(record_path: Path) -> int | None:
-    """A descriptor on the record for its lock; None if there is no plain file there."""
-    flags = os.O_RDWR | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | os.O_CLOEXEC
-    if _MECHANISM == "flock":
-        flags = (flags & ~os.O_RDWR) | os.O_RDONLY
+def _open_record(record_path: Path) -> tuple[int, bool] | None:
+    """(descriptor, writable) on the record for its lock; None if no plain file is there.
+
+    A file we may not write is opened for reading (its lock is then a read lock).
+    """
+    flags = os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | os.O_CLOEXEC
+    writable = True
     try:
-        fd = os.open(record_path, flags)
+        try:
+            fd = os.open(record_path, flags | os.O_RDWR)
+        except PermissionError:
+            writable = False
+            fd = os.open(record_path, flags | os.O_RDONLY)
     except FileNotFoundError:
         return None
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             return None  # a link: refused as a record before this, and never written through
-        if exc.errno in _NOT_HERE:
-            raise _only_readable(record_path, exc.errno, file=True) from exc
+        if exc.errno == errno.EROFS:
+            raise _only_readable(record_path, exc.errno, file=False) from exc
+        if isinstance(exc, PermissionError):
+            raise CannotSave(
+                f"Could not open {record_path} for changes: you do not have permission to open "
+                "it; nothing was changed."
+            ) from exc
         raise CannotSave(
             f"Could not open {record_path} for changes ({exc.strerror or exc}); nothing was "
             "changed."
@@ -249,7 +273,7 @@ def _open_record(record_path: Path) -> int | None:
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
         return None
-    return fd
+    return fd, writable
 
 
 def _try_flock(fd: int) -> bool:
@@ -274,9 +298,9 @@ def _try_flock(fd: int) -> bool:
     return True
 
 
-def _try_record_lock(fd: int) -> bool:
+def _try_record_lock(fd: int, writable: bool) -> bool:
     if _MECHANISM == "flock":
-        return _try_flock(fd)
+        return _try_flock(fd)  # an exclusive flock needs no write access
     import fcntl
 
     # struct flock {short l_type, l_whence; off_t l_start, l_len; pid_t l_pid}, with the
@@ -284,7 +308,8 @@ def _try_record_lock(fd: int) -> bool:
     layout = "hhqqi"
     align = struct.calcsize("bq") - struct.calcsize("q")
     size = -(-struct.calcsize(layout) // align) * align
-    request = struct.pack(layout, fcntl.F_WRLCK, os.SEEK_SET, RECORD_LOCK_BYTE, 1, 0)
+    kind = fcntl.F_WRLCK if writable else fcntl.F_RDLCK  # a write lock needs a writable file
+    request = struct.pack(layout, kind, os.SEEK_SET, RECORD_LOCK_BYTE, 1, 0)
     try:
         fcntl.fcntl(fd, getattr(fcntl, "F_OFD_SETLK", _F_OFD_SETLK), request.ljust(size, b"\0"))
     except OSError as exc:

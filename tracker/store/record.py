@@ -133,7 +133,13 @@ def take_lock(path: Path) -> RecordLock:
     OnlyReadable if it cannot be changed here (read-only disk, folder or file),
     CannotSave with what to do if the lock file cannot be used (tracker/store/lock.py).
     """
-    return RecordLock.acquire(path)
+    lock = RecordLock.acquire(path)
+    try:
+        lock.require_writable()
+    except BaseException:
+        lock.release()
+        raise
+    return lock
 
 
 class Record:
