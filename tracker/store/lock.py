@@ -17,22 +17,30 @@ KeePassXC users were locked out by them, reliability.md).
    file drops them.  Our lock must neither block those nor be dropped with them:
 
    * Linux: an *open-file-description* (OFD) write lock on the single byte
-     ``RECORD_LOCK_BYTE``, far from SQLite's bytes (beyond any record's end).
-     OFD locks belong to our open file, not to the process, so SQLite's own
-     opening and closing never drop it, and a second open in the same process is
-     refused too.  Disjoint ranges never conflict with SQLite's locks.  Unlike
-     ``flock`` this stays right on NFS, where Linux emulates ``flock`` with a
-     whole-file ``fcntl`` lock that *would* conflict with SQLite's own locks
-     (every read of the record would come back "busy").
-   * Other POSIX systems (macOS, BSD): ``flock`` on the record, which there is
-     independent of ``fcntl`` locks (as it is on Linux local files:
-     tests/test_lock.py checks both ways on this machine).
-   * Windows: only the lock file; there a file that is open cannot be deleted,
-     and SQLite's locks are mandatory, so the record itself is left alone.
+     ``RECORD_LOCK_BYTE`` (2 GiB less 64 KiB), far from SQLite's bytes and beyond
+     any record's end.  OFD locks belong to our open file, not to the process, so
+     SQLite's own opening and closing never drop it, and a second open in the same
+     process is refused too.  Disjoint ranges never conflict with SQLite's locks
+     (tests/test_lock.py: a lock on SQLite's own byte makes every save "busy").
+     Unlike ``flock`` this stays right on NFS, where Linux emulates ``flock`` with
+     a whole-file ``fcntl`` lock that *would* conflict with SQLite's own locks
+     (every read of the record would come back "busy").  A record file we may
+     not write gets a read lock (a write lock needs a writable file): any writer's
+     lock refuses it and it refuses any writer; ``Record.open`` then reads only.
+   * Other POSIX systems (macOS, BSD), and Linux before 3.15: ``flock`` on the
+     record, independent of ``fcntl`` locks on local files (as on Linux:
+     tests/test_lock.py checks both kinds on this machine).  On an NFS share this
+     fallback could make SQLite report the record busy; the program warns about
+     records on network shares anyway (reliability.md).
+   * Windows: only the lock file (there a file that is open cannot be deleted,
+     and SQLite's locks are mandatory, so the record itself is left alone); a
+     replaced record is still noticed.
 
    Our descriptor on the record is opened before SQLite opens it and closed
    only after SQLite has closed it (:class:`~tracker.store.record.Record`
-   releases the lock last), so it never drops SQLite's locks in the process.
+   releases the lock last), so it never drops SQLite's process-wide locks.  (A
+   refused attempt opens and closes the record once; in this process that could
+   drop the locks of a save running at that moment in another thread.)
 
 It also tells whether the record was moved or replaced under us
 (:meth:`RecordLock.check_in_place`): the path must still name the file we locked.
@@ -152,7 +160,12 @@ class RecordLock:
 
     def cover(self) -> None:
         """Lock the record file itself, if it exists (call again once a new record is made)."""
-        if self._record_fd is not None or _MECHANISM == "none":
+        if self._record_fd is not None:
+            return
+        if _MECHANISM == "none":  # not locked, but a replaced record is still noticed
+            with contextlib.suppress(OSError):
+                named = os.stat(self.record_path)
+                self._identity = (named.st_dev, named.st_ino)
             return
         for _ in range(_ATTEMPTS):
             opened = _open_record(self.record_path)
