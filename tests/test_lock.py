@@ -240,6 +240,8 @@ def test_a_deleted_lock_file_lets_no_second_writer_in(made: Path, tmp_path: Path
     assert run("backup", "--db", str(made), str(backup))[0] == 0
     csv = tmp_path / "counts.csv"
     csv.write_text("date,test,value,unit\n2026-06-01,PLT,45,10^9/L\n", encoding="utf-8")
+    export = tmp_path / "export.json"
+    assert run("export", "--db", str(made), "--format", "json", str(export))[0] == 0
     with held_elsewhere(made):
         lock_path(made).unlink()
         before = digest(made)
@@ -248,6 +250,7 @@ def test_a_deleted_lock_file_lets_no_second_writer_in(made: Path, tmp_path: Path
         for argv in (
             ("restore", "--db", str(made), str(backup)),
             ("import-counts", "--db", str(made), str(csv)),
+            ("import-json", "--db", str(made), str(export)),
         ):
             code, _, err = run(*argv)
             assert code == 1, (argv, err)
