@@ -389,16 +389,15 @@ def _only_readable(record_path: Path, code: int | None, *, file: bool) -> OnlyRe
 
 
 def _cannot_lock(record_path: Path, path: Path, exc: OSError) -> CannotSave:
-    not_opened = "the record was not opened for changes"
+    not_opened = f"{record_path} was not opened for changes"
     if exc.errno == errno.ELOOP:
         return CannotSave(
-            f"Could not open {record_path} for changes: its lock file {path} is a link; remove "
-            f"that link, then try again; {not_opened}."
+            f"The lock file {path} is a link; remove that link and open the record again; "
+            f"{not_opened}."
         )
     if exc.errno not in _NOT_HERE:
         return CannotSave(
-            f"Could not open {record_path} for changes: its lock file {path} cannot be made "
-            f"({exc.strerror or exc}); {not_opened}."
+            f"The lock file {path} cannot be made ({exc.strerror or exc}); {not_opened}."
         )
     try:
         there = os.lstat(path)
@@ -410,12 +409,11 @@ def _cannot_lock(record_path: Path, path: Path, exc: OSError) -> CannotSave:
     if geteuid is not None and there.st_uid != geteuid():
         owner = _owner_name(there.st_uid)
         return CannotSave(
-            f"Could not open {record_path} for changes: its lock file {path} belongs to another "
-            f"user ({owner}), probably left by running the program with sudo; remove that "
-            f"file (it holds no part of the record) and open the record again; {not_opened}."
+            f"The lock file {path} belongs to another user ({owner}), probably left by running "
+            "the program with sudo; remove that file (it holds no part of the record) and open "
+            f"the record again; {not_opened}."
         )
     return CannotSave(
-        f"Could not open {record_path} for changes: its lock file {path} cannot be opened "
-        "(its permissions were changed). Close any other copy of the program, remove that "
+        f"The lock file {path} cannot be opened (its permissions were changed); remove that "
         f"file (it holds no part of the record) and open the record again; {not_opened}."
     )
