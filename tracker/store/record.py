@@ -259,10 +259,14 @@ class Record:
                 try:
                     with _transaction(conn):
                         migrate(conn, 0, APPLICATION_ID)
-                    lock.cover()  # now that the record exists, lock the file itself too
                 except BaseException:
                     conn.close()
                     path.unlink(missing_ok=True)
+                    raise
+                try:
+                    lock.cover()  # the record exists now: lock the file itself too
+                except BaseException:
+                    conn.close()  # another writer has it (a link made at once): leave it be
                     raise
             except BaseException:
                 lock.release()
