@@ -583,3 +583,24 @@ def test_the_unprivileged_child_really_is_unprivileged() -> None:
     assert uid != 0
     if Path("/etc/shadow").exists():
         assert not reads_shadow
+
+
+def _unreadable_record_is_not_restored_over(folder: Path) -> None:
+    path = folder / "family.sqlite"
+    make_record_at(path)
+    backup = folder / "b1.sqlite"
+    assert run("backup", "--db", str(path), str(backup))[0] == 0
+    path.chmod(0)
+    try:
+        code, _, err = run("restore", "--db", str(path), str(backup))
+        assert code == 1, err
+        assert "you do not have permission to open it" in err, err
+        assert sorted(p.name for p in folder.iterdir()) == ["b1.sqlite", "family.sqlite"]
+    finally:
+        path.chmod(0o600)
+
+
+def test_a_record_that_cannot_be_read_is_not_moved_aside_by_restore() -> None:
+    """A permission problem is not damage: the lock cannot be taken, so nothing is moved."""
+    with unprivileged_folder() as folder:
+        run_unprivileged(_unreadable_record_is_not_restored_over, folder)
