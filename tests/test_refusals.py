@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from unprivileged import run_unprivileged, unprivileged_folder
 
 from tracker.model import Child, CountResult, CountValue, Milestone, MilestoneKind
 from tracker.store import SCHEMA_VERSION, NotARecord, Record, RecordError, TooNew
@@ -324,18 +325,25 @@ def test_missing_file_in_missing_folder_is_not_created(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can read any file")
-def test_unreadable_file_is_refused(tmp_path: Path, real_record: bytes) -> None:
-    path = tmp_path / "family.sqlite"
+def _unreadable_file_is_refused(folder: Path, real_record: bytes) -> None:
+    path = folder / "family.sqlite"
     path.write_bytes(real_record)
+    path.chmod(0o600)
+    before = snapshot(path)
     path.chmod(0)
     try:
-        before = snapshot(path)
         with pytest.raises(NotARecord, match="permission"):
             Record.open(path, clock=clock)
-        assert snapshot(path) == before
+        assert sorted(p.name for p in folder.iterdir()) == ["family.sqlite"]
     finally:
         path.chmod(0o600)
+    assert snapshot(path) == before
+
+
+def test_unreadable_file_is_refused(real_record: bytes) -> None:
+    """Run as an unprivileged user (tests/unprivileged.py): root can read any file."""
+    with unprivileged_folder() as folder:
+        run_unprivileged(_unreadable_file_is_refused, folder, real_record)
 
 
 def test_corpus_is_big_and_messages_differ() -> None:

@@ -24,6 +24,7 @@ SQLITE_FULL = 13
 SQLITE_CANTOPEN = 14
 SQLITE_NOTADB = 26
 SQLITE_READONLY_ROLLBACK = SQLITE_READONLY | (3 << 8)  # a hot journal, opened read-only
+SQLITE_READONLY_DBMOVED = SQLITE_READONLY | (4 << 8)  # the file was renamed or deleted under us
 
 
 class RecordError(Exception):
@@ -69,6 +70,8 @@ def environment_error(exc: sqlite3.Error, path: Path | str, doing: str) -> Recor
             "stopped in the middle of it) and must be undone first. Open the record in the "
             "program once; that finishes it safely and nothing that was saved before is lost."
         )
+    if code == SQLITE_READONLY_DBMOVED:
+        return CannotSave(moved_message(path, doing))
     if primary == SQLITE_READONLY:
         return CannotSave(
             f"Could not {doing}: the record file {path} is read-only; {nothing_lost}."
@@ -91,6 +94,24 @@ def environment_error(exc: sqlite3.Error, path: Path | str, doing: str) -> Recor
     if primary == SQLITE_CANTOPEN:
         return CannotSave(f"Could not {doing}: the file {path} cannot be opened.")
     return None
+
+
+def moved_message(path: Path | str, doing: str, *, done: bool = False) -> str:
+    """The record file was renamed, deleted or replaced while this program had it open.
+
+    ``done``: the save was made, but into the old file, not the one now at ``path``.
+    """
+    moved = f"the record file {path} was moved or replaced by another program while it was open"
+    if done:
+        return (
+            f"Could not {doing}: {moved}, so this is not in the file now at {path}. Close the "
+            "record and open it again, then check your latest entries and enter again what "
+            "is missing."
+        )
+    return (
+        f"Could not {doing}: {moved}, so this was not saved. Close the record and open it "
+        "again, then check your latest entries and enter again what is missing."
+    )
 
 
 def _nearly_full(path: Path | str) -> bool:

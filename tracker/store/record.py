@@ -9,7 +9,6 @@ Every save is one ``BEGIN IMMEDIATE … COMMIT`` on a connection opened with
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import os
 import sqlite3
 import uuid
@@ -60,7 +59,7 @@ from tracker.store.errors import (
 )
 from tracker.store.files import APPLICATION_ID, check_record_file
 from tracker.store.integrity import find_problems, quick_check
-from tracker.store.lock import RecordLock
+from tracker.store.lock import OnlyReadable, RecordLock
 from tracker.store.schema import SCHEMA_VERSION, TABLES, migrate
 
 Clock = Callable[[], dt.datetime]
@@ -127,27 +126,31 @@ def connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
         return conn
 
 
-def take_lock(path: Path) -> RecordLock | None:
-    """The one-writer lock for ``path``; None where the folder cannot be written at all.
+def take_lock(path: Path) -> RecordLock:
+    """The one-writer lock for ``path`` (on ``<record>.lock`` and on the record itself).
 
-    Such a record can only be read (saving would fail with a clear message anyway), so
-    there is nothing for a second copy of the program to spoil.
+    Never "no lock": RecordInUse if another copy of the program has the record,
+    OnlyReadable if it cannot be changed here (read-only disk, folder or file),
+    CannotSave with what to do if the lock file cannot be used (tracker/store/lock.py).
     """
+    lock = RecordLock.acquire(path)
     try:
-        return RecordLock.acquire(path)
-    except CannotSave as exc:
-        cause = exc.__cause__
-        if isinstance(cause, OSError) and cause.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-            return None
+        lock.require_writable()
+    except BaseException:
+        lock.release()
         raise
+    return lock
 
 
 class Record:
     """One family's treatment record.  Open with :meth:`open` or :meth:`create`.
 
-    A record open for writing holds the one-writer lock (``<record>.lock``) until
-    :meth:`close`; a second copy of the program trying to open it for writing gets
-    :class:`~tracker.store.errors.RecordInUse`.
+    A record open for writing holds the one-writer lock (``<record>.lock`` and the
+    record file itself) until :meth:`close`; a second copy of the program trying to
+    open it for writing gets :class:`~tracker.store.errors.RecordInUse`.  Every save
+    first checks that the record's path still names the file it has open, and again
+    after it (someone may have moved or replaced the file).  A record that cannot be
+    changed where it is opens for reading only; :attr:`read_only_reason` says why.
     """
 
     def __init__(
@@ -158,12 +161,14 @@ class Record:
         *,
         read_only: bool = False,
         lock: RecordLock | None = None,
+        only_readable: OnlyReadable | None = None,
     ) -> None:
         self.path = path
-        self.read_only = read_only
+        self.read_only = read_only or only_readable is not None
         self._conn = conn
         self._clock = clock
         self._lock = lock
+        self._only_readable = only_readable
         self._in_batch = False
 
     # ------------------------------------------------------------------ opening
@@ -187,6 +192,8 @@ class Record:
         Otherwise the one-writer lock is taken first (RecordInUse if another copy
         of the program has the record open), and a migration is preceded by a
         verified backup in ``backup_dir`` (default: ``backups/`` beside the record).
+        A record that cannot be changed where it is (read-only disk, folder or file)
+        opens for reading only, with :attr:`read_only_reason` saying why.
         """
         path = Path(path)
         try:
@@ -196,14 +203,11 @@ class Record:
                 raise NotARecord(f"There is no record file at {path}.") from None
             return cls._create(path, clock)
         if read_only:
-            conn = connect(path, read_only=True)
-            try:
-                quick_check(conn, path)
-            except BaseException:
-                conn.close()
-                raise
-            return cls(path, conn, clock, read_only=True)
-        lock = take_lock(path)
+            return cls._open_read_only(path, clock)
+        try:
+            lock = take_lock(path)
+        except OnlyReadable as why:  # never writable without the lock: read it, and say so
+            return cls._open_read_only(path, clock, why)
         try:
             conn = connect(path)
             try:
@@ -222,10 +226,19 @@ class Record:
                 conn.close()
                 raise
         except BaseException:
-            if lock is not None:
-                lock.release()
+            lock.release()
             raise
         return cls(path, conn, clock, lock=lock)
+
+    @classmethod
+    def _open_read_only(cls, path: Path, clock: Clock, why: OnlyReadable | None = None) -> Record:
+        conn = connect(path, read_only=True)
+        try:
+            quick_check(conn, path)
+        except BaseException:
+            conn.close()
+            raise
+        return cls(path, conn, clock, read_only=True, only_readable=why)
 
     @classmethod
     def create(cls, path: str | Path, *, clock: Clock = system_clock) -> Record:
@@ -250,9 +263,13 @@ class Record:
                     conn.close()
                     path.unlink(missing_ok=True)
                     raise
+                try:
+                    lock.cover()  # the record exists now: lock the file itself too
+                except BaseException:
+                    conn.close()  # another writer has it (a link made at once): leave it be
+                    raise
             except BaseException:
-                if lock is not None:
-                    lock.release()
+                lock.release()
                 raise
         return cls(path, conn, clock, lock=lock)
 
@@ -263,6 +280,11 @@ class Record:
         finally:
             if self._lock is not None:
                 self._lock.release()
+
+    @property
+    def read_only_reason(self) -> str | None:
+        """Why a record opened for changes could only be opened for reading, or None."""
+        return self._only_readable.reading_only if self._only_readable else None
 
     def __enter__(self) -> Record:
         return self
@@ -291,8 +313,24 @@ class Record:
             with translated(self.path, doing):
                 yield self._conn
             return
-        with translated(self.path, doing), _transaction(self._conn):
+        with self._in_place(doing), translated(self.path, doing), _transaction(self._conn):
             yield self._conn
+
+    @contextmanager
+    def _in_place(self, doing: str) -> Iterator[None]:
+        """Refuse a save that cannot go into the record file at :attr:`path`.
+
+        Before: the record was opened for reading only, or its file was moved or
+        replaced (nothing is written).  After: it was replaced during the save, which
+        then went into the old file; that save is not acknowledged (lock.py).
+        """
+        if self._only_readable is not None:
+            raise CannotSave(self._only_readable.refusal(doing))
+        if self._lock is not None:
+            self._lock.check_in_place(doing)
+        yield
+        if self._lock is not None:
+            self._lock.check_in_place(doing, done=True)
 
     @contextmanager
     def batch(self, doing: str) -> Iterator[None]:
@@ -302,7 +340,7 @@ class Record:
         """
         if self._in_batch:
             raise RuntimeError("batches do not nest")
-        with translated(self.path, doing), _transaction(self._conn):
+        with self._in_place(doing), translated(self.path, doing), _transaction(self._conn):
             self._in_batch = True
             try:
                 yield
