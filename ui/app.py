@@ -270,7 +270,7 @@ def _screenshot(widget, target: Path, record_path: Path) -> int:  # type: ignore
     try:
         temp = durable.pid_temp(target)
         if not image.save(str(temp), "PNG"):
-            raise OSError(f"the picture could not be written to {temp.name}")
+            raise OSError("the picture could not be written")
         back = QImage(str(temp), "PNG")
         if back.isNull() or back.size() != image.size() or not _png_ends(temp):
             raise OSError("the picture came out incomplete")
