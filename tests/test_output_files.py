@@ -160,3 +160,38 @@ def test_a_killed_summary_leaves_a_temp_the_next_write_removes(
     print(f"\nkilled 1 summary writer; its temp was removed at the next write ({pages} page(s))")
     assert leftovers(tmp_path) == sorted([alive.name, other.name])
     assert out.read_bytes().rstrip().endswith(b"%%EOF")
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["--from", "0001-01-01"], "--from: 0001-01-01 is before the date of birth (2025-01-04)"),
+        (["--to", "9999-12-31"], "--to: 9999-12-31 is more than 10 years ahead"),
+    ],
+)
+def test_summary_dates_outside_the_window_are_refused_plainly(
+    family: Path, tmp_path: Path, argv: list[str], says: str
+) -> None:
+    """They crashed with a segmentation fault (rc 139), leaving a 0-byte temp file."""
+    out = tmp_path / "out" / "summary.pdf"
+    out.parent.mkdir()
+    done = run_child(tmp_path, 0, "summary", "--db", str(family), *argv, "-o", str(out))
+    assert done.returncode == 1, (done.returncode, done.stderr)
+    assert done.stderr.startswith(f"treatment-tracker: {says}") and done.stderr.count("\n") == 1
+    assert list(out.parent.iterdir()) == []
+    # the window's own ends print (birth … 10 years after the record's today)
+    done = run_child(
+        tmp_path,
+        0,
+        "summary",
+        "--db",
+        str(family),
+        "--from",
+        "2025-01-04",
+        "--to",
+        "2036-11-24",
+        "-o",
+        str(out),
+    )
+    assert done.returncode == 0, done.stderr
+    assert [p.name for p in out.parent.iterdir()] == ["summary.pdf"]

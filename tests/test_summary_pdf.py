@@ -150,6 +150,16 @@ def test_print_dialog_saves_a_pdf_and_refuses_bad_dates(qtbot, demo, tmp_path) -
     dialog.end.setText("2026-02-30")
     assert dialog.save_pdf() is None
     assert "not a day of the calendar" in dialog.error.text()
+    for field, typed, says in (
+        (dialog.start, "0001-01-01", "From: 0001-01-01 is before the date of birth (2025-01-04)"),
+        (dialog.end, "9999-12-31", "To: 9999-12-31 is more than 10 years ahead"),
+    ):
+        keep = field.text()
+        field.setText(typed)
+        assert dialog.save_pdf() is None
+        assert says in dialog.error.text()
+        assert list(tmp_path.iterdir()) == []
+        field.setText(keep)
     dialog.end.setText(TODAY.isoformat())
     dialog.redact.setChecked(True)
     saved = dialog.save_pdf()
