@@ -199,3 +199,25 @@ def test_summary_command_line(qapp, demo, tmp_path, capsys) -> None:  # type: ig
         err = capsys.readouterr().err
         assert says in err and err.count("\n") == 1
         assert not target.exists()
+
+
+@pytest.mark.qt_log_ignore(r"QPainter::begin\(\): Returned false")
+def test_a_printer_that_does_not_start_is_said_plainly(qtbot, demo, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """QPainter.begin's result is checked: before, the pages were drawn on nothing."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    from ui.bridge import RecordBridge
+    from ui.interaction import Interaction
+    from ui.printing.dialog import PrintSummaryDialog
+
+    rec, _child_id = demo
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "no such folder" / "out.pdf"))
+    dialog = PrintSummaryDialog(RecordBridge(rec), Interaction(), printer)
+    qtbot.addWidget(dialog)
+    request = dialog.request()
+    assert request is not None
+    dialog._paint(printer, request)
+    assert "Could not print the summary: the pages could not be started" in dialog.error.text()
+    assert list(tmp_path.iterdir()) == []

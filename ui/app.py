@@ -157,7 +157,7 @@ def run_gui(args, clock: Clock = system_clock) -> int:  # type: ignore[no-untype
     if record is None or not record.children():
         from ui.welcome import WelcomeDialog
 
-        welcome = WelcomeDialog(path, record)
+        welcome = WelcomeDialog(path, record, clock=clock)
         if non_interactive:
             return _screenshot(welcome, args.screenshot, path)
         if welcome.exec() != WelcomeDialog.DialogCode.Accepted or welcome.record is None:

@@ -161,7 +161,14 @@ class PrintSummaryDialog(QDialog):
 
     def _paint(self, printer: QPrinter, request: SummaryRequest) -> None:
         summary = make_summary(self.bridge.record, request)
-        paint_summary(printer, self.bridge.record, request, summary)
+        try:
+            paint_summary(printer, self.bridge.record, request, summary)
+        except OSError as exc:  # the printer would not start or finish the pages
+            self._show_error(
+                self.tr("Could not print the summary: {reason}; check the printer.").format(
+                    reason=exc.strerror or str(exc)
+                )
+            )
 
     # ------------------------------------------------------------------ outputs
 
