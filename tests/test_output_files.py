@@ -86,7 +86,7 @@ def leftovers(folder: Path) -> list[str]:
     ("what", "argv", "says"),
     [
         ("summary", ["summary", "--db", "{db}", "-o", "{out}"], "Could not write the summary"),
-        ("screenshot", ["--db", "{db}", "--screenshot", "{out}"], "could not write the screenshot"),
+        ("screenshot", ["--db", "{db}", "--screenshot", "{out}"], "Could not write the screenshot"),
     ],
 )
 def test_a_full_disk_keeps_the_previous_file(

@@ -251,6 +251,7 @@ def _screenshot(widget, target: Path, record_path: Path) -> int:  # type: ignore
 
     from tracker.store import RecordError, durable
     from tracker.store.targets import check_write_target
+    from ui.printing.render import cannot_write
 
     try:
         check_write_target(target, record_path)
@@ -279,15 +280,7 @@ def _screenshot(widget, target: Path, record_path: Path) -> int:  # type: ignore
     except OSError as exc:
         if temp is not None:
             temp.unlink(missing_ok=True)
-        if durable.is_disk_full(exc):
-            reason = "the disk is full"
-        else:
-            reason = f"{exc.strerror or exc} (the disk may be full)"
-        print(
-            f"treatment-tracker: could not write the screenshot to {target}: {reason}; the file "
-            "that was there before (if any) is unchanged.",
-            file=sys.stderr,
-        )
+        print(f"treatment-tracker: {cannot_write('the screenshot', target, exc)}", file=sys.stderr)
         return cli.EXIT_PROBLEM
     return cli.EXIT_OK
 

@@ -16,14 +16,16 @@ from tracker.summary import SummaryError
 def run_summary(
     args: argparse.Namespace,
     *,
-    out: TextIO = sys.stdout,
-    err: TextIO = sys.stderr,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
     clock: Clock = system_clock,
 ) -> int:
     """Exit 1 with one plain sentence (and no file written) on a bad date (or one outside
     the child's date window), an empty range, an unknown child, a target that is one of the
     record's own files, a PDF that could not be written whole, or a record problem."""
     import os
+
+    out, err = out or sys.stdout, err or sys.stderr  # as they are now (pytest swaps them)
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication

@@ -202,7 +202,7 @@ def write_pdf(
     try:
         temp = durable.pid_temp(target)
     except OSError as exc:
-        raise _cannot_write(target, exc) from exc
+        raise cannot_write("the summary", target, exc) from exc
     try:
         writer = QPdfWriter(str(temp))
         writer.setPageLayout(page_layout(request.paper))
@@ -218,7 +218,7 @@ def write_pdf(
             durable.fsync_file(temp)
             durable.replace(temp, target)
         except OSError as exc:
-            raise _cannot_write(target, exc) from exc
+            raise cannot_write("the summary", target, exc) from exc
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
@@ -241,14 +241,19 @@ def check_pdf(path: Path, pages: int) -> None:
         raise OSError(errno.EIO, "the PDF came out incomplete")
 
 
-def _cannot_write(target: Path, exc: OSError) -> CannotSave:
+def cannot_write(what: str, target: Path, exc: OSError) -> CannotSave:
+    """The plain sentence for a PDF or picture that could not be written whole."""
     if durable.is_disk_full(exc):
         reason = "the disk is full"
+    elif isinstance(exc, FileNotFoundError):
+        reason = f"the folder {target.parent} does not exist"
     elif isinstance(exc, PermissionError):
         reason = "the folder cannot be written to"
+    elif isinstance(exc, IsADirectoryError):
+        reason = "that is a folder; give a file name"
     else:
         reason = f"{exc.strerror or exc} (the disk may be full)"
     return CannotSave(
-        f"Could not write the summary to {target}: {reason}; the file that was there before "
+        f"Could not write {what} to {target}: {reason}; the file that was there before "
         "(if any) is unchanged."
     )
