@@ -48,7 +48,10 @@ def check_write_target(target: Path | str, record_path: Path | str) -> None:
         _note(known, entry, "one of the record's backups")
     what = known.get(_identity(target) or (-1, -1))
     if what is None:
-        resolved = Path(os.path.realpath(target))
+        try:
+            resolved = Path(os.path.realpath(target))
+        except (OSError, ValueError):  # a name no file can have: the writer refuses it itself
+            return
         parent = _identity(resolved.parent)
         if parent is not None and parent == _identity(folder):
             if pattern.match(resolved.name.casefold()):
