@@ -419,7 +419,7 @@ def test_only_a_copy_off_the_computer_resets_the_reminder(
 
 def test_save_copy_refusals(rec: Record, path: Path, tmp_path: Path) -> None:
     before = path.read_bytes()
-    with pytest.raises(RecordError, match="the record itself"):
+    with pytest.raises(RecordError, match="record itself"):
         save_copy(rec, path)
     with pytest.raises(RecordError, match="folder"):
         save_copy(rec, tmp_path)

@@ -207,3 +207,23 @@ def test_screenshot_refuses_a_wrong_file_with_exit_1(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "text file" in done.stderr
     assert digest(path) == before
+
+
+def test_main_reads_every_date_from_the_clock_it_is_given(tmp_path: Path) -> None:
+    """``cli.main(argv, clock=…)``: nothing reads the wall clock behind the clock passed in."""
+    import datetime as dt
+
+    from conftest import fixed_clock
+
+    from tracker.demo import DIAGNOSIS_DAYS_AGO
+    from tracker.store import Record
+
+    demo, export = tmp_path / "demo.sqlite", tmp_path / "demo.json"
+    assert cli.main(["make-demo", str(demo)], clock=fixed_clock) == 0
+    assert (
+        cli.main(["export", "--db", str(demo), "--format", "json", str(export)], fixed_clock) == 0
+    )
+    with Record.open(demo, read_only=True, clock=fixed_clock) as rec:
+        child = rec.children()[0]
+    assert child.diagnosis_date == TODAY - dt.timedelta(days=DIAGNOSIS_DAYS_AGO)
+    assert json.loads(export.read_text())["exported_at"].startswith(TODAY.isoformat())

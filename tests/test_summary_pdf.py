@@ -10,7 +10,7 @@ from conftest import TODAY, fixed_clock
 from pypdf import PdfReader
 
 from tracker.demo import build_demo
-from tracker.store import Record
+from tracker.store import CannotSave, Record
 from tracker.summary import SummaryError
 
 pytestmark = pytest.mark.gui
@@ -119,8 +119,8 @@ def test_a_failed_write_keeps_the_old_file(qapp, demo, tmp_path, monkeypatch) ->
     def fail(*_args: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(render.os, "replace", fail)
-    with pytest.raises(OSError):
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(CannotSave, match="the disk is full; the file that was there before"):
         render.write_pdf(rec, render.SummaryRequest(child_id), target)
     assert target.read_bytes() == b"the old summary"
     assert sorted(os.listdir(tmp_path)) == ["summary.pdf"]
@@ -150,6 +150,16 @@ def test_print_dialog_saves_a_pdf_and_refuses_bad_dates(qtbot, demo, tmp_path) -
     dialog.end.setText("2026-02-30")
     assert dialog.save_pdf() is None
     assert "not a day of the calendar" in dialog.error.text()
+    for field, typed, says in (
+        (dialog.start, "0001-01-01", "From: 0001-01-01 is before the date of birth (2025-01-04)"),
+        (dialog.end, "9999-12-31", "To: 9999-12-31 is more than 10 years ahead"),
+    ):
+        keep = field.text()
+        field.setText(typed)
+        assert dialog.save_pdf() is None
+        assert says in dialog.error.text()
+        assert list(tmp_path.iterdir()) == []
+        field.setText(keep)
     dialog.end.setText(TODAY.isoformat())
     dialog.redact.setChecked(True)
     saved = dialog.save_pdf()
@@ -165,20 +175,49 @@ def test_summary_command_line(qapp, demo, tmp_path, capsys) -> None:  # type: ig
     rec, _child_id = demo
     out = tmp_path / "cli.pdf"
     assert (
-        main(["summary", "--db", str(rec.path), "--redact", "--paper", "a4", "-o", str(out)])
+        main(
+            ["summary", "--db", str(rec.path), "--redact", "--paper", "a4", "-o", str(out)],
+            clock=fixed_clock,  # the demo's clock: the same result on any day
+        )
         == 0
     )
     pages, text = pdf_text(out)
     assert pages == 1 and "Robin" not in text
     assert "Summary written" in capsys.readouterr().out
     for argv, says in (
-        (["--from", "2024-01-01", "--to", "2024-01-31"], "Nothing is recorded"),
+        (["--from", "2025-01-10", "--to", "2025-01-31"], "Nothing is recorded"),
+        (["--from", "2024-01-01", "--to", "2024-01-31"], "before the date of birth (2025-01-04)"),
         (["--from", "2026-02-30"], "not a day of the calendar"),
         (["--child", "Nobody"], "no child called"),
         (["--from", "2026-11-20", "--to", "2026-11-01"], "before it starts"),
     ):
         target = tmp_path / "refused.pdf"
-        assert main(["summary", "--db", str(rec.path), *argv, "-o", str(target)]) == 1
+        assert (
+            main(["summary", "--db", str(rec.path), *argv, "-o", str(target)], clock=fixed_clock)
+            == 1
+        )
         err = capsys.readouterr().err
         assert says in err and err.count("\n") == 1
         assert not target.exists()
+
+
+@pytest.mark.qt_log_ignore(r"QPainter::begin\(\): Returned false")
+def test_a_printer_that_does_not_start_is_said_plainly(qtbot, demo, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """QPainter.begin's result is checked: before, the pages were drawn on nothing."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    from ui.bridge import RecordBridge
+    from ui.interaction import Interaction
+    from ui.printing.dialog import PrintSummaryDialog
+
+    rec, _child_id = demo
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "no such folder" / "out.pdf"))
+    dialog = PrintSummaryDialog(RecordBridge(rec), Interaction(), printer)
+    qtbot.addWidget(dialog)
+    request = dialog.request()
+    assert request is not None
+    dialog._paint(printer, request)
+    assert "Could not print the summary: the pages could not be started" in dialog.error.text()
+    assert list(tmp_path.iterdir()) == []

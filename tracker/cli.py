@@ -11,13 +11,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from tracker.model import Child
 from tracker.store import Record, RecordError
-from tracker.store.record import system_clock
+from tracker.store.record import Clock, system_clock
+from tracker.store.targets import check_write_target
 
 VIEWS = ("timeline", "phases", "counts", "cns")
 GUI_VIEWS = ("timeline", "phases", "counts", "cns", "agenda")
@@ -148,25 +149,30 @@ def run(
     out: TextIO = sys.stdout,
     err: TextIO = sys.stderr,
     today: dt.date | None = None,
+    clock: Clock | None = None,
 ) -> int:
-    """Run a subcommand; the caller has checked that ``args.command`` is set."""
+    """Run a subcommand; the caller has checked that ``args.command`` is set.
+
+    Every date and time comes from ``clock`` (by default the system's; ``today`` is a
+    shorthand for a clock fixed at noon UTC on that day)."""
+    clock = clock or _clock(today)
     try:
         if args.command == "make-demo":
-            return _make_demo(args.file, today or system_clock().date(), out)
+            return _make_demo(args.file, clock().date(), out)
         if args.command == "export":
-            return _export(args.sub_db, args.out, out, args.format)
+            return _export(args.sub_db, args.out, out, args.format, clock)
         if args.command == "import-counts":
-            return _import_counts(args, out, err, today)
+            return _import_counts(args, out, err, clock)
         if args.command == "summary":
             raise AssertionError("the summary needs Qt: ui.app runs it")
         if args.command == "check":
-            return _check(args.sub_db, out, err)
+            return _check(args.sub_db, out, err, clock)
         if args.command == "import-json":
-            return _import_json(args.sub_db, args.json, out, err, today)
+            return _import_json(args.sub_db, args.json, out, err, clock)
         if args.command == "backup":
-            return _backup(args.sub_db, args.out, out)
+            return _backup(args.sub_db, args.out, out, clock)
         if args.command == "restore":
-            return _restore(args.sub_db, args.backup, out, today)
+            return _restore(args.sub_db, args.backup, out, clock)
     except _Handled:
         return EXIT_PROBLEM
     except RecordError as exc:
@@ -190,25 +196,24 @@ def _make_demo(path: Path, today: dt.date, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _export(db: Path, target: Path, out: TextIO, fmt: str = "json") -> int:
+def _export(db: Path, target: Path, out: TextIO, fmt: str, clock: Clock) -> int:
     from tracker.io.csv_export import write_csv
     from tracker.io.json_export import write_json
 
+    check_write_target(target, db)
     if target.is_dir():
         raise RecordError(f"{target} is a folder; give a file name for the export.")
-    with Record.open(db, read_only=True) as record:
+    with Record.open(db, read_only=True, clock=clock) as record:
         if fmt == "csv":
             n = write_csv(record, target)
             print(f"Exported {n} blood count value(s) from {db} to {target}", file=out)
             return EXIT_OK
-        write_json(record, target, system_clock())
+        write_json(record, target, clock())
     print(f"Exported {db} to {target}", file=out)
     return EXIT_OK
 
 
-def _import_counts(
-    args: argparse.Namespace, out: TextIO, err: TextIO, today: dt.date | None
-) -> int:
+def _import_counts(args: argparse.Namespace, out: TextIO, err: TextIO, clock: Clock) -> int:
     """Bad rows are listed on stderr, one "line N: reason" each; the summary goes to stdout."""
     from tracker.io.csv_import import (
         UnreadableCsv,
@@ -232,7 +237,7 @@ def _import_counts(
             file=err,
         )
         return EXIT_PROBLEM
-    with Record.open(args.sub_db, read_only=args.dry_run, clock=_clock(today)) as record:
+    with Record.open(args.sub_db, read_only=args.dry_run, clock=clock) as record:
         child = _choose_child(record, args.child)
         plan = plan_import(parsed, record, child, source=f"imported from {path.name}")
         for problem in plan.problems:
@@ -254,7 +259,7 @@ def _import_counts(
     return EXIT_OK
 
 
-def _clock(today: dt.date | None) -> Callable[[], dt.datetime]:
+def _clock(today: dt.date | None) -> Clock:
     if today is None:
         return system_clock
     noon = dt.datetime.combine(today, dt.time(12), tzinfo=dt.UTC)
@@ -284,7 +289,7 @@ def _choose_child(record: Record, name: str | None) -> Child:
     return matches[0]
 
 
-def _check(db: Path, out: TextIO, err: TextIO) -> int:
+def _check(db: Path, out: TextIO, err: TextIO, clock: Clock) -> int:
     from tracker.store.backup import newest_verified_backup
     from tracker.store.integrity import check_record
 
@@ -305,7 +310,7 @@ def _check(db: Path, out: TextIO, err: TextIO) -> int:
             file=err,
         )
         return EXIT_PROBLEM
-    with Record.open(db, read_only=True) as record:
+    with Record.open(db, read_only=True, clock=clock) as record:
         children = record.children()
         counts = sum(len(record.counts(c.id)) for c in children if c.id is not None)
     print(
@@ -316,12 +321,11 @@ def _check(db: Path, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-def _import_json(db: Path, source: Path, out: TextIO, err: TextIO, today: dt.date | None) -> int:
+def _import_json(db: Path, source: Path, out: TextIO, err: TextIO, clock: Clock) -> int:
     """Problems are listed on stderr, one "line N (key path): reason" each, then one sentence."""
     from tracker.io.json_import import JsonImportError, load_export, problems_text, read_export
     from tracker.store.backup import BEFORE_IMPORT, make_backup
 
-    clock = _clock(today)
     data = source.read_bytes()
     try:
         contents = read_export(data, clock().date())
@@ -366,10 +370,10 @@ class _Handled(Exception):
     """The message is printed; exit 1."""
 
 
-def _backup(db: Path, target: str, out: TextIO) -> int:
+def _backup(db: Path, target: str, out: TextIO, clock: Clock) -> int:
     from tracker.store.backup import copy_record
 
-    info = copy_record(db, target)
+    info = copy_record(db, target, clock)
     print(
         f"Backup of {db} written to {target} ({info.size:,} bytes, checked whole; "
         f"SHA-256 {info.sha256}).",
@@ -384,10 +388,10 @@ def _backup(db: Path, target: str, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _restore(db: Path, backup: Path, out: TextIO, today: dt.date | None) -> int:
+def _restore(db: Path, backup: Path, out: TextIO, clock: Clock) -> int:
     from tracker.store.backup import restore
 
-    result = restore(db, backup, _clock(today))
+    result = restore(db, backup, clock)
     print(f"Restored {db} from {backup}.", file=out)
     if result.safety_backup is not None:
         print(f"The record as it was before is kept in {result.safety_backup.path}.", file=out)
@@ -396,8 +400,8 @@ def _restore(db: Path, backup: Path, out: TextIO, today: dt.date | None) -> int:
     return EXIT_OK
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Headless entry point (tests, scripts): subcommands only."""
+def main(argv: Sequence[str] | None = None, clock: Clock = system_clock) -> int:
+    """Headless entry point (tests, scripts): subcommands only, reading time from ``clock``."""
     args = build_parser().parse_args(argv)
     if not args.command:
         print(
@@ -406,4 +410,4 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    return run(args)
+    return run(args, clock=clock)

@@ -19,7 +19,7 @@ from typing import TypeVar
 
 from tracker import analytes, labels
 from tracker.analytes import format_number, parse_number
-from tracker.dates import parse_date, parse_optional_date, parse_time
+from tracker.dates import DateWindow, date_window, parse_date, parse_optional_date, parse_time
 from tracker.model import (
     Appointment,
     Child,
@@ -100,6 +100,16 @@ def _text(f: Mapping[str, str], key: str) -> str:
     return (f.get(key) or "").strip()
 
 
+def _window(today: dt.date | None, child: Child | None = None) -> DateWindow:
+    """The dates a form accepts (tracker.dates.date_window): up to YEARS_AHEAD years after
+    ``today`` (after the date of birth where a caller gives no today).  A date before the
+    date of birth is refused by each form's own check, which names the child."""
+    if today is None:
+        assert child is not None
+        today = child.birth_date
+    return date_window(today)
+
+
 def _choice(enum, value: str, field: str, names: Mapping[str, str]):  # type: ignore[no-untyped-def]
     try:
         return enum(value)
@@ -118,9 +128,14 @@ def child_from_form(
     name = _text(f, "name")
     if not name:
         c.add("name", "Name: please type the child's name (a first name is enough)")
-    birth = c.run("birth_date", parse_date, _text(f, "birth_date"), "Date of birth")
+    window = _window(today)
+    birth = c.run("birth_date", parse_date, _text(f, "birth_date"), "Date of birth", window)
     diagnosis = c.run(
-        "diagnosis_date", parse_optional_date, _text(f, "diagnosis_date"), "Diagnosis date"
+        "diagnosis_date",
+        parse_optional_date,
+        _text(f, "diagnosis_date"),
+        "Diagnosis date",
+        window,
     )
     wbc_text, wbc_unit = _text(f, "wbc_at_diagnosis_text"), _text(f, "wbc_at_diagnosis_unit")
     wbc: float | None = None
@@ -209,7 +224,7 @@ def phase_from_form(
     assert child.id is not None
     kind = c.run("kind", _choice, PhaseKind, _text(f, "kind"), "Kind", labels.PHASE_KIND)
     dates = {
-        key: c.run(key, parse_optional_date, _text(f, key), label)
+        key: c.run(key, parse_optional_date, _text(f, key), label, _window(today, child))
         for key, label in (
             ("planned_start", "Planned start"),
             ("planned_end", "Planned end"),
@@ -291,7 +306,7 @@ def milestone_from_form(
 ) -> Milestone:
     c = _Collector()
     assert child.id is not None
-    date = c.run("date", parse_date, _text(f, "date"), "Date")
+    date = c.run("date", parse_date, _text(f, "date"), "Date", _window(today, child))
     kind = c.run("kind", _choice, MilestoneKind, _text(f, "kind"), "Kind", labels.MILESTONE_KIND)
     planned = _text(f, "planned") in ("1", "true", "yes")
     mrd: Mrd | None = None
@@ -462,7 +477,7 @@ def count_from_form(
 ) -> CountResult:
     c = _Collector()
     assert child.id is not None
-    date = c.run("taken_date", parse_date, _text(f, "taken_date"), "Date")
+    date = c.run("taken_date", parse_date, _text(f, "taken_date"), "Date", _window(today))
     time_text = _text(f, "taken_time")
     time = c.run("taken_time", parse_time, time_text, "Time") if time_text else None
     parsed: list[CountValue] = []
@@ -622,7 +637,7 @@ def cns_visit_from_form(
     """``drugs`` is (drug name as typed or chosen, dose text) per intrathecal drug given."""
     c = _Collector()
     assert child.id is not None
-    date = c.run("date", parse_date, _text(f, "date"), "Date")
+    date = c.run("date", parse_date, _text(f, "date"), "Date", _window(today, child))
     procedure = c.choice(f, "procedure", LpProcedure, "lp_it", "Procedure", labels.LP_PROCEDURE)
     doses: list[ItDose] = []
     for i, (name, dose) in enumerate(drugs):
@@ -780,11 +795,16 @@ def validate_threshold(t: TeamThreshold) -> dict[str, str]:
 
 
 def appointment_from_form(
-    f: Mapping[str, str], *, child: Child, id: int | None = None, uid: str = ""
+    f: Mapping[str, str],
+    *,
+    child: Child,
+    id: int | None = None,
+    uid: str = "",
+    today: dt.date | None = None,
 ) -> Appointment:
     c = _Collector()
     assert child.id is not None
-    date = c.run("date", parse_date, _text(f, "date"), "Date")
+    date = c.run("date", parse_date, _text(f, "date"), "Date", _window(today, child))
     time_text = _text(f, "time")
     time = c.run("time", parse_time, time_text, "Time") if time_text else None
     appointment = Appointment(
@@ -824,7 +844,11 @@ def question_from_form(
     c = _Collector()
     assert child.id is not None
     added_text = _text(f, "added_on")
-    added = c.run("added_on", parse_date, added_text, "Date added") if added_text else today
+    added = (
+        c.run("added_on", parse_date, added_text, "Date added", _window(today))
+        if added_text
+        else today
+    )
     question = Question(
         child_id=child.id,
         added_on=added or today,

@@ -17,18 +17,20 @@ APP_NAME = "treatment-tracker"
 ORG_NAME = "TreatmentTracker"
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, clock: Clock = system_clock) -> int:
+    """The console script.  Every date and time is read from ``clock`` (tests pass a fixed
+    one); nothing reads the wall clock behind it."""
     parser = cli.build_parser()
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     if args.command == "summary":
         from ui.printing.cli import run_summary
 
-        return run_summary(args)
+        return run_summary(args, clock=clock)
     if args.command:
-        return cli.run(args)
+        return cli.run(args, clock=clock)
     if args.demo and args.db:
         parser.error("--demo opens a copy of the demo record; it cannot be used with --db")
-    return run_gui(args)
+    return run_gui(args, clock)
 
 
 def _version() -> str:
@@ -126,7 +128,7 @@ def _offscreen() -> bool:
     return QGuiApplication.platformName() == "offscreen"
 
 
-def run_gui(args) -> int:  # type: ignore[no-untyped-def]
+def run_gui(args, clock: Clock = system_clock) -> int:  # type: ignore[no-untyped-def]
     app = make_application(sys.argv[:1])
     from PySide6.QtCore import QStandardPaths
 
@@ -142,17 +144,16 @@ def run_gui(args) -> int:  # type: ignore[no-untyped-def]
 
     if args.demo:
         from tracker.demo import write_demo
-        from tracker.store.record import system_clock
 
         folder = Path(_temporary_folder("treatment-tracker-demo-"))
         path = folder / "demo-record.sqlite"
-        write_demo(path, system_clock().date())
+        write_demo(path, clock().date())
     else:
         path = args.db or default_record_path()
 
     record: Record | None
     try:
-        record = Record.open(path) if path.exists() or path.is_symlink() else None
+        record = Record.open(path, clock=clock) if path.exists() or path.is_symlink() else None
     except RecordError as exc:
         print(f"treatment-tracker: {exc}", file=sys.stderr)
         if non_interactive:
@@ -165,9 +166,9 @@ def run_gui(args) -> int:  # type: ignore[no-untyped-def]
     if record is None or not record.children():
         from ui.welcome import WelcomeDialog
 
-        welcome = WelcomeDialog(path, record)
+        welcome = WelcomeDialog(path, record, clock=clock)
         if non_interactive:
-            return _screenshot(welcome, args.screenshot)
+            return _screenshot(welcome, args.screenshot, path)
         if welcome.exec() != WelcomeDialog.DialogCode.Accepted or welcome.record is None:
             if record is not None:
                 record.close()
@@ -194,7 +195,7 @@ def run_gui(args) -> int:  # type: ignore[no-untyped-def]
     if args.view:
         window.show_view(args.view)
     if non_interactive:
-        code = _screenshot(window, args.screenshot)
+        code = _screenshot(window, args.screenshot, path)
         record.close()
         return code
     _daily_backup(record, interaction, window)
@@ -251,34 +252,58 @@ def _daily_backup(record, interaction, window) -> None:  # type: ignore[no-untyp
         window.statusBar().showMessage(f"Today's automatic backup could not be made: {exc}", 15000)
 
 
-def _screenshot(widget, target: Path) -> int:  # type: ignore[no-untyped-def]
+def _screenshot(widget, target: Path, record_path: Path) -> int:  # type: ignore[no-untyped-def]
+    """Render ``widget`` to the PNG ``target``: never over the record or its own files, and
+    atomically (the old file stays unless the new one is written whole and reads back)."""
+    from PySide6.QtGui import QImage
     from PySide6.QtWidgets import QApplication, QMainWindow
 
+    from tracker.store import RecordError, durable
+    from tracker.store.targets import check_write_target
+    from ui.printing.render import cannot_write
+
+    try:
+        check_write_target(target, record_path)
+    except RecordError as exc:
+        print(f"treatment-tracker: {exc}", file=sys.stderr)
+        return cli.EXIT_PROBLEM
     if isinstance(widget, QMainWindow):
         widget.resize(1280, 820)
     else:
         widget.adjustSize()
     widget.show()
     QApplication.processEvents()
-    image = widget.grab()
+    image = widget.grab().toImage()
     widget.close()
-    # The picture shows the child's record: write it private to the user, like the record.
-    import os
-
+    # The picture shows the child's record: written private to the user, like the record.
+    temp: Path | None = None
     try:
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.close(fd)
-        os.chmod(target, 0o600)
+        temp = durable.pid_temp(target)
+        if not image.save(str(temp), "PNG"):
+            raise OSError("the picture could not be written")
+        back = QImage(str(temp), "PNG")
+        if back.isNull() or back.size() != image.size() or not _png_ends(temp):
+            raise OSError("the picture came out incomplete")
+        durable.fsync_file(temp)
+        durable.replace(temp, target)
     except OSError as exc:
-        print(
-            f"treatment-tracker: could not write the screenshot to {target}: {exc.strerror}",
-            file=sys.stderr,
-        )
-        return cli.EXIT_PROBLEM
-    if not image.save(str(target), "PNG"):
-        print(f"treatment-tracker: could not write the screenshot to {target}", file=sys.stderr)
+        if temp is not None:
+            temp.unlink(missing_ok=True)
+        print(f"treatment-tracker: {cannot_write('the screenshot', target, exc)}", file=sys.stderr)
         return cli.EXIT_PROBLEM
     return cli.EXIT_OK
+
+
+_PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"
+
+
+def _png_ends(path: Path) -> bool:
+    """Whether the PNG at ``path`` ends with its IEND chunk (a cut-off file does not)."""
+    with open(path, "rb") as fh:
+        fh.seek(0, 2)
+        size = fh.tell()
+        fh.seek(max(0, size - len(_PNG_END)))
+        return fh.read() == _PNG_END
 
 
 if __name__ == "__main__":

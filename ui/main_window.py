@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWid
 from tracker.display import PREFERENCE_LABELS, UnitPreference
 from tracker.model import Changes
 from tracker.store import RecordError
+from tracker.store.targets import check_write_target
 from tracker.timeline import Ref
 from ui.actions import ActionId, Actions
 from ui.bridge import RecordBridge
@@ -383,6 +384,7 @@ class MainWindow(QMainWindow):
             target = target.with_suffix(".csv")
 
         def run() -> None:
+            check_write_target(target, self.bridge.record.path)
             rows = write_csv(self.bridge.record, target)
             self.statusBar().showMessage(
                 self.tr("Exported {rows} values to {file}").format(rows=rows, file=target), 8000
@@ -392,7 +394,6 @@ class MainWindow(QMainWindow):
 
     def export_json(self) -> None:
         from tracker.io.json_export import write_json
-        from tracker.store.record import system_clock
 
         suggested = Path.home() / f"{self.bridge.record.path.stem}-export.json"
         target = self.interaction.save_file(
@@ -404,7 +405,8 @@ class MainWindow(QMainWindow):
             target = target.with_suffix(".json")
 
         def run() -> None:
-            write_json(self.bridge.record, target, system_clock())
+            check_write_target(target, self.bridge.record.path)
+            write_json(self.bridge.record, target, self.bridge.record.clock())
             self.statusBar().showMessage(self.tr("Exported to {file}").format(file=target), 8000)
 
         self._guard(run, self.tr("Export"))

@@ -63,6 +63,7 @@ from tracker.store.lock import RecordLock, lock_path
 from tracker.store.places import looks_off_computer
 from tracker.store.record import Clock, Record, connect, system_clock
 from tracker.store.schema import SEALED_SINCE, TABLES
+from tracker.store.targets import check_write_target
 
 BACKUP_FOLDER = "backups"
 DAILY = "daily"
@@ -693,8 +694,7 @@ def _check_copy_target(
         raise CannotSave(
             f"{target} is a folder (or is written as one); choose a file name for the copy."
         )
-    if _same_file(record_path, target):
-        raise RecordError(f"{target} is the record itself; choose another name for the copy.")
+    check_write_target(target, record_path)  # the record, its journal, lock, backups…
     if not target.parent.is_dir():
         raise CannotSave(f"Could not save the copy: the folder {target.parent} does not exist.")
     if target.exists() or target.is_symlink():

@@ -8,8 +8,10 @@ whole new one is there afterwards, never half of one.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import re
 import stat
 import tempfile
 from pathlib import Path
@@ -113,3 +115,40 @@ def _rename_no_replace(src: Path, dst: Path) -> bool:
 
 def is_disk_full(exc: OSError) -> bool:
     return exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
+def pid_temp(target: Path) -> Path:
+    """A new, empty 0600 file ``.<name>.<pid>.tmp`` beside ``target``, for a writer that is
+    handed a file name (Qt's PDF and image writers).
+
+    Such files left by a process that was killed (its pid no longer runs) are removed
+    first: only names of this exact form, for this target, so nobody else's file."""
+    folder = target.parent
+    pattern = re.compile(rf"^\.{re.escape(target.name)}\.(\d+){re.escape(TEMP_SUFFIX)}$")
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        entries = []
+    for entry in entries:
+        m = pattern.match(entry.name)
+        if m and int(m[1]) != os.getpid() and not _process_runs(int(m[1])):
+            with contextlib.suppress(OSError):
+                if entry.is_file() and not entry.is_symlink():
+                    entry.unlink()
+    temp = folder / f".{target.name}.{os.getpid()}{TEMP_SUFFIX}"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    os.close(os.open(temp, flags, 0o600))
+    os.chmod(temp, 0o600)
+    return temp
+
+
+def _process_runs(pid: int) -> bool:
+    if os.name != "posix":
+        return True  # no safe way to ask here: leave the file
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it runs, as another user
+    return True

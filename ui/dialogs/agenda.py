@@ -32,6 +32,7 @@ class AppointmentDialog(FormDialog):
         )
         self._appointment = appointment
         self._child = child
+        self._today = today
         form = QFormLayout()
         date = DateField(self)
         self.add_field(
@@ -62,7 +63,11 @@ class AppointmentDialog(FormDialog):
     def build(self) -> Appointment:
         a = self._appointment
         return appointment_from_form(
-            self.texts(), child=self._child, id=a.id if a else None, uid=a.uid if a else ""
+            self.texts(),
+            child=self._child,
+            id=a.id if a else None,
+            uid=a.uid if a else "",
+            today=self._today,
         )
 
 

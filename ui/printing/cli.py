@@ -7,17 +7,25 @@ import sys
 from typing import TextIO
 
 from tracker import cli
-from tracker.dates import parse_date
+from tracker.dates import date_window, parse_date
 from tracker.store import Record, RecordError
+from tracker.store.record import Clock, system_clock
 from tracker.summary import SummaryError
 
 
 def run_summary(
-    args: argparse.Namespace, *, out: TextIO = sys.stdout, err: TextIO = sys.stderr
+    args: argparse.Namespace,
+    *,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    clock: Clock = system_clock,
 ) -> int:
-    """Exit 1 with one plain sentence (and no file written) on a bad date, an empty range,
-    an unknown child or a record problem."""
+    """Exit 1 with one plain sentence (and no file written) on a bad date (or one outside
+    the child's date window), an empty range, an unknown child, a target that is one of the
+    record's own files, a PDF that could not be written whole, or a record problem."""
     import os
+
+    out, err = out or sys.stdout, err or sys.stderr  # as they are now (pytest swaps them)
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
@@ -27,13 +35,14 @@ def run_summary(
     app = QApplication.instance() or QApplication(sys.argv[:1])
     _ = app
     try:
-        start = parse_date(args.start, "--from") if args.start else None
-        end = parse_date(args.end, "--to") if args.end else None
         if args.out.is_dir():
             raise RecordError(f"{args.out} is a folder; give a file name for the PDF.")
-        with Record.open(args.sub_db, read_only=True) as record:
+        with Record.open(args.sub_db, read_only=True, clock=clock) as record:
             child = _child(record, args.child)
             assert child.id is not None
+            window = date_window(record.today(), child.birth_date)
+            start = parse_date(args.start, "--from", window) if args.start else None
+            end = parse_date(args.end, "--to", window) if args.end else None
             request = SummaryRequest(
                 child.id, start=start, end=end, redact=args.redact, paper=args.paper
             )

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker.dates import parse_date
+from tracker.dates import date_window, parse_date
+from tracker.store import RecordError
 from tracker.summary import SummaryError, default_range
 from ui.bridge import RecordBridge
 from ui.dialogs.base import ERROR_STYLE, DateField
@@ -121,9 +122,11 @@ class PrintSummaryDialog(QDialog):
 
     def request(self) -> SummaryRequest | None:
         """The choices as a request, or None with the reason shown."""
+        record = self.bridge.record
+        window = date_window(record.today(), record.child(self.child_id).birth_date)
         try:
-            start = parse_date(self.start.text(), "From")
-            end = parse_date(self.end.text(), "To")
+            start = parse_date(self.start.text(), "From", window)
+            end = parse_date(self.end.text(), "To", window)
         except ValueError as exc:
             self._show_error(str(exc))
             return None
@@ -158,7 +161,14 @@ class PrintSummaryDialog(QDialog):
 
     def _paint(self, printer: QPrinter, request: SummaryRequest) -> None:
         summary = make_summary(self.bridge.record, request)
-        paint_summary(printer, self.bridge.record, request, summary)
+        try:
+            paint_summary(printer, self.bridge.record, request, summary)
+        except OSError as exc:  # the printer would not start or finish the pages
+            self._show_error(
+                self.tr("Could not print the summary: {reason}; check the printer.").format(
+                    reason=exc.strerror or str(exc)
+                )
+            )
 
     # ------------------------------------------------------------------ outputs
 
@@ -196,7 +206,7 @@ class PrintSummaryDialog(QDialog):
             target = target.with_suffix(".pdf")
         try:
             pages = write_pdf(self.bridge.record, request, target)
-        except (OSError, SummaryError) as exc:
+        except (OSError, RecordError, SummaryError) as exc:
             self._show_error(str(exc))
             return None
         self.interaction.info(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
+import errno
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,8 @@ from PySide6.QtGui import (
 from tracker import timeline as layout
 from tracker.assessment import make_assessor
 from tracker.display import UnitPreference
-from tracker.store import Record
+from tracker.store import CannotSave, Record, durable
+from tracker.store.targets import check_write_target
 from tracker.summary import Assess, Summary, build_summary
 from ui.printing.document import build_document, keep_sections_whole
 
@@ -136,7 +138,9 @@ def paint_summary(
     doc.setPageSize(QSizeF(width, content_h))
     keep_sections_whole(doc, handler.frames, content_h)
     pages = doc.pageCount()
-    painter = QPainter(device)
+    painter = QPainter()
+    if not painter.begin(device):
+        raise OSError(errno.EIO, "the pages could not be started")
     try:
         for page in range(pages):
             if page:
@@ -152,7 +156,9 @@ def paint_summary(
             painter.restore()
             _footer(painter, scale, width, content_h, page + 1, pages, summary)
     finally:
-        painter.end()
+        ended = painter.end()
+    if not ended:
+        raise OSError(errno.EIO, "the pages could not be finished")
     return pages
 
 
@@ -188,26 +194,66 @@ def write_pdf(
     record: Record, request: SummaryRequest, target: Path, assess: Assess | None = None
 ) -> int:
     """Write the summary to ``target`` (0600), atomically: the old file stays until the new
-    one is whole.  Raises SummaryError before anything is written if there is nothing to
-    print."""
+    one is whole and reads back.  Raises SummaryError before anything is written if there is
+    nothing to print, RecordError for a target that is one of the record's own files, and
+    CannotSave when the PDF cannot be written whole (disk full, folder not writable)."""
+    check_write_target(target, record.path)
     summary = make_summary(record, request, assess)
-    folder = target.parent
-    temp = folder / f".{target.name}.{os.getpid()}.tmp"
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.close(fd)
+    try:
+        temp = durable.pid_temp(target)
+    except OSError as exc:
+        raise cannot_write("the summary", target, exc) from exc
     try:
         writer = QPdfWriter(str(temp))
         writer.setPageLayout(page_layout(request.paper))
         writer.setResolution(300)
         writer.setTitle(summary.title if not summary.redacted else "Treatment summary")
         writer.setCreator("Treatment Tracker")
-        pages = paint_summary(writer, record, request, summary)
-        del writer  # closes the file
-        with open(temp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(temp, target)
-        os.chmod(target, 0o600)
+        try:
+            pages = paint_summary(writer, record, request, summary)
+        finally:
+            del writer  # closes the file
+        try:
+            check_pdf(temp, pages)
+            durable.fsync_file(temp)
+            durable.replace(temp, target)
+        except OSError as exc:
+            raise cannot_write("the summary", target, exc) from exc
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
     return pages
+
+
+def check_pdf(path: Path, pages: int) -> None:
+    """Raise OSError unless ``path`` is a whole PDF with ``pages`` pages: it ends with
+    ``%%EOF``, its cross-reference table is where it says, and its page tree counts
+    ``pages`` (Qt writes the page tree last, so a cut-off file has none)."""
+    data = path.read_bytes()
+    tail = re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", data[-1024:])
+    counts = re.findall(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)", data)
+    if (
+        not data.startswith(b"%PDF-")
+        or tail is None
+        or not data[int(tail[1]) :].startswith(b"xref")
+        or [int(n) for n in counts] != [pages]
+    ):
+        raise OSError(errno.EIO, "the PDF came out incomplete")
+
+
+def cannot_write(what: str, target: Path, exc: OSError) -> CannotSave:
+    """The plain sentence for a PDF or picture that could not be written whole."""
+    if durable.is_disk_full(exc):
+        reason = "the disk is full"
+    elif isinstance(exc, FileNotFoundError):
+        reason = f"the folder {target.parent} does not exist"
+    elif isinstance(exc, PermissionError):
+        reason = "the folder cannot be written to"
+    elif isinstance(exc, IsADirectoryError):
+        reason = "that is a folder; give a file name"
+    else:
+        reason = f"{exc.strerror or exc} (the disk may be full)"
+    return CannotSave(
+        f"Could not write {what} to {target}: {reason}; the file that was there before "
+        "(if any) is unchanged."
+    )

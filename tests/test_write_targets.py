@@ -1,0 +1,267 @@
+"""No writer replaces the record or one of its own files (issue 9, item 2).
+
+Every command and every File-menu writer is given, as its target, the record
+itself, a hard link to it, a symlink to it, its journal's name, its lock, one of
+its backups, a file in its backups folder, a copy set aside as damaged, and a
+symlink to the journal's (not yet existing) name.  Each is refused with one plain
+sentence; afterwards every file beside the record, in its backups folder and
+beside the links is byte for byte what it was, and no file was added.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from conftest import TODAY, fixed_clock
+
+from tracker import cli
+from tracker.store import Record, RecordError
+from tracker.store.backup import DAILY, backups_folder, make_backup
+from tracker.store.targets import check_write_target
+
+pytest_plugins = ["gui_helpers"]
+
+REFUSED = "Nothing was written"
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tracker.demo import build_demo
+
+    path = tmp_path_factory.mktemp("template") / "family.sqlite"
+    with Record.open(path, create=True, clock=fixed_clock) as rec:
+        build_demo(rec, TODAY)
+    return path
+
+
+@pytest.fixture
+def family(template: Path, tmp_path: Path) -> Path:
+    """A closed demo record with one backup and a copy set aside as damaged beside it."""
+    path = tmp_path / "family.sqlite"
+    shutil.copy(template, path)
+    with Record.open(path, clock=fixed_clock) as rec:
+        make_backup(rec, DAILY)
+    (tmp_path / "family.sqlite.damaged").write_bytes(b"SQLite format 3\x00 old damaged copy")
+    return path
+
+
+def targets(record: Path, *, suffix: str = ".out") -> dict[str, Path]:
+    """Every kind of target that leads to the record or one of its companions."""
+    folder = record.parent
+    elsewhere = folder / "elsewhere"
+    elsewhere.mkdir(exist_ok=True)
+    hard = elsewhere / f"hard{suffix}"
+    if not hard.exists():
+        os.link(record, hard)
+    soft = folder / f"soft{suffix}"
+    journal_link = folder / f"journal-link{suffix}"
+    for link, to in ((soft, record), (journal_link, Path(str(record) + "-journal"))):
+        if not link.is_symlink():
+            link.symlink_to(to)
+    backup = next(p for p in backups_folder(record).iterdir() if p.suffix == ".sqlite")
+    found = {
+        "the record": record,
+        "a hard link": hard,
+        "a symlink": soft,
+        "the journal": Path(str(record) + "-journal"),
+        "the WAL": Path(str(record) + "-wal"),
+        "the lock": Path(str(record) + ".lock"),
+        "a backup": backup,
+        "a new file in backups/": backups_folder(record) / f"new{suffix}",
+        "a damaged copy": Path(str(record) + ".damaged"),
+        "a symlink to the journal": journal_link,
+    }
+    if suffix != ".out":  # the GUI adds a suffix only where there is none: give ones it keeps
+        found = {k: v for k, v in found.items() if v.suffix == suffix}
+    return found
+
+
+def snapshot(folder: Path) -> dict[str, bytes | str]:
+    """Every file below ``folder`` (settings files aside): its digest, or where a link leads."""
+    seen: dict[str, bytes | str] = {}
+    for p in sorted(folder.rglob("*")):
+        rel = str(p.relative_to(folder))
+        if p.suffix == ".ini" or rel.startswith("qsettings") or rel.startswith("data"):
+            continue
+        if p.is_symlink():
+            seen[rel] = "-> " + os.readlink(p)
+        elif p.is_file():
+            seen[rel] = hashlib.sha256(p.read_bytes()).digest()
+    return seen
+
+
+def assert_all_refused(
+    record: Path, write: Callable[[Path], tuple[int | None, str]], *, suffix: str = ".out"
+) -> int:
+    """``write(target)`` returns (exit code or None, message shown); returns the cases run."""
+    cases = targets(record, suffix=suffix)
+    before = snapshot(record.parent)
+    for what, target in cases.items():
+        code, said = write(target)
+        assert code in (None, cli.EXIT_PROBLEM), f"{what}: exit {code}"
+        assert REFUSED in said, f"{what} ({target}) was not refused: {said!r}"
+        assert said.count("\n") <= 1, said
+        assert snapshot(record.parent) == before, f"{what}: a file changed or was added"
+    return len(cases)
+
+
+# ---------------------------------------------------------------------- the rule itself
+
+
+def test_check_write_target_names_each_companion(family: Path, tmp_path: Path) -> None:
+    said = {}
+    for what, target in targets(family).items():
+        with pytest.raises(RecordError, match=REFUSED) as caught:
+            check_write_target(target, family)
+        said[what] = str(caught.value)
+    assert "the treatment record itself" in said["a hard link"]
+    assert "journal" in said["the journal"] and "journal" in said["a symlink to the journal"]
+    assert "lock file" in said["the lock"]
+    assert "one of the record's backups" in said["a backup"]
+    assert "backups folder" in said["a new file in backups/"]
+    assert "damaged" in said["a damaged copy"]
+    with pytest.raises(RecordError, match="backups folder"):
+        check_write_target(backups_folder(family), family)
+    # the control: ordinary targets pass, also beside the record and through a folder link
+    for fine in (tmp_path / "export.json", tmp_path / "family.sqlite.pdf", tmp_path / "x.sqlite"):
+        check_write_target(fine, family)
+    (tmp_path / "via").symlink_to(tmp_path)
+    check_write_target(tmp_path / "via" / "export.json", family)
+    with pytest.raises(RecordError, match=REFUSED):
+        check_write_target(tmp_path / "via" / "family.sqlite-journal", family)
+
+
+# ---------------------------------------------------------------------- command line
+
+
+def run_cli(*argv: str) -> tuple[int, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.run(cli.build_parser().parse_args(list(argv)), out=out, err=err, clock=fixed_clock)
+    return code, err.getvalue() + out.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_export_refuses_the_record_and_its_files(family: Path, fmt: str) -> None:
+    n = assert_all_refused(
+        family, lambda t: run_cli("export", "--db", str(family), "--format", fmt, str(t))
+    )
+    assert n == 10
+
+
+def test_backup_command_refuses_the_record_and_its_files(family: Path) -> None:
+    assert_all_refused(family, lambda t: run_cli("backup", "--db", str(family), str(t)))
+
+
+@pytest.mark.gui
+def test_summary_command_refuses_the_record_and_its_files(
+    qapp, family: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ui.app import main
+
+    def write(target: Path) -> tuple[int, str]:
+        code = main(["summary", "--db", str(family), "-o", str(target)], clock=fixed_clock)
+        captured = capsys.readouterr()
+        return code, captured.err + captured.out
+
+    assert_all_refused(family, write)
+
+
+@pytest.mark.gui
+def test_screenshot_refuses_the_record_and_its_files(
+    qapp,
+    family: Path,
+    capsys: pytest.CaptureFixture[str],
+    isolated_qsettings: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ui.app import main
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(family.parent / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(family.parent / "data" / "config"))
+    name, version = qapp.applicationDisplayName(), qapp.applicationVersion()
+
+    def write(target: Path) -> tuple[int, str]:
+        hook = sys.excepthook
+        try:
+            code = main(["--db", str(family), "--screenshot", str(target)], clock=fixed_clock)
+        finally:
+            sys.excepthook = hook
+            qapp.setApplicationDisplayName(name)
+            qapp.setApplicationVersion(version)
+        captured = capsys.readouterr()
+        return code, captured.err + captured.out
+
+    assert_all_refused(family, write)
+
+
+# ---------------------------------------------------------------------- the window
+
+
+@pytest.fixture
+def open_family(family: Path) -> Iterator[Record]:
+    rec = Record.open(family, clock=fixed_clock)
+    yield rec
+    rec.close()
+
+
+@pytest.fixture
+def family_window(qtbot, open_family, interaction, settings):  # type: ignore[no-untyped-def]
+    from ui.bridge import RecordBridge
+    from ui.main_window import MainWindow
+
+    win = MainWindow(RecordBridge(open_family), interaction, settings)
+    qtbot.addWidget(win)
+    return win
+
+
+def gui_writer(interaction, act: Callable[[], object]) -> Callable[[Path], tuple[None, str]]:  # type: ignore[no-untyped-def]
+    def write(target: Path) -> tuple[None, str]:
+        interaction.asked.clear()
+        interaction.save_answers = [target]
+        act()
+        errors = [text for kind, _title, text in interaction.asked if kind == "error"]
+        infos = [text for kind, _title, text in interaction.asked if kind == "info"]
+        assert not infos, infos
+        return None, "\n".join(errors)
+
+    return write
+
+
+@pytest.mark.gui
+@pytest.mark.parametrize(
+    ("action", "suffix"),
+    [("export_json", ".json"), ("export_csv", ".csv"), ("save_copy", ".sqlite")],
+)
+def test_window_writers_refuse_the_record_and_its_files(
+    family_window, interaction, open_family, action: str, suffix: str
+) -> None:  # type: ignore[no-untyped-def]
+    act = getattr(family_window, action)
+    write = gui_writer(interaction, act)
+    # the same targets, named the way the file dialog hands them over
+    assert assert_all_refused(open_family.path, write) == 10
+    assert_all_refused(open_family.path, write, suffix=suffix)
+    assert open_family.problems() == []
+
+
+@pytest.mark.gui
+def test_save_as_pdf_refuses_the_record_and_its_files(qtbot, open_family, interaction) -> None:  # type: ignore[no-untyped-def]
+    from ui.bridge import RecordBridge
+    from ui.printing.dialog import PrintSummaryDialog
+
+    dialog = PrintSummaryDialog(RecordBridge(open_family), interaction)
+    qtbot.addWidget(dialog)
+
+    def write(target: Path) -> tuple[None, str]:
+        interaction.save_answers = [target]
+        assert dialog.save_pdf() is None
+        return None, dialog.error.text()
+
+    assert len(targets(open_family.path, suffix=".pdf")) == 4
+    assert_all_refused(open_family.path, write, suffix=".pdf")

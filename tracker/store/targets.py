@@ -1,0 +1,107 @@
+"""Where the program may write a file the family chose: never over the record or its own files.
+
+Every writer that takes a target from the family (exports, the summary PDF, a
+screenshot, a copy or backup) calls :func:`check_write_target` first.  The
+record's companions are the record, its ``-journal``/``-wal``/``-shm``, its
+``.lock``, the files set aside as ``.damaged``, the ``backups`` folder beside it
+and every file in that folder.  A target is refused when
+
+- it is the same file as a companion (device + inode: a hard link, a symlink or
+  another path to the same folder all count), or
+- its name, with every link resolved, is a companion's name (also when that file
+  does not exist yet: a file called ``<record>-journal`` would be taken for an
+  unfinished save), or it lies in the backups folder.
+
+Nothing here writes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from tracker.store.errors import RecordError
+from tracker.store.integrity import DAMAGED_SUFFIX
+from tracker.store.lock import LOCK_SUFFIX
+
+_SIBLINGS = ("-journal", "-wal", "-shm")
+_RECORD = "the treatment record itself (or a link to it)"
+_FOLDER = "the record's backups folder"
+_Identity = tuple[int, int]
+
+
+def check_write_target(target: Path | str, record_path: Path | str) -> None:
+    """Raise RecordError (one plain sentence, nothing written) if writing ``target`` could
+    replace or change the record at ``record_path`` or one of its companions."""
+    from tracker.store.backup import BACKUP_FOLDER  # backup.py uses this module
+
+    target, record = Path(target), Path(os.path.realpath(record_path))
+    folder, backups = record.parent, record.parent / BACKUP_FOLDER
+    pattern = _companion_names(record.name)
+    known: dict[_Identity, str] = {}
+    for entry in _entries(folder):
+        if pattern.match(entry.name.casefold()):
+            _note(known, entry, _what(record.name, entry.name))
+    _note(known, backups, _FOLDER)
+    for entry in _entries(backups):
+        _note(known, entry, "one of the record's backups")
+    what = known.get(_identity(target) or (-1, -1))
+    if what is None:
+        try:
+            resolved = Path(os.path.realpath(target))
+        except (OSError, ValueError):  # a name no file can have: the writer refuses it itself
+            return
+        parent = _identity(resolved.parent)
+        if parent is not None and parent == _identity(folder):
+            if pattern.match(resolved.name.casefold()):
+                what = _what(record.name, resolved.name)
+            elif resolved.name.casefold() == BACKUP_FOLDER:
+                what = _FOLDER
+        elif parent is not None and parent == _identity(backups):
+            what = "inside the record's backups folder"
+    if what is None:
+        return
+    raise RecordError(
+        f"{target} is {what}; choose another file name or folder. Nothing was written."
+    )
+
+
+def _companion_names(name: str) -> re.Pattern[str]:
+    base, sib = re.escape(name.casefold()), "|".join(_SIBLINGS)
+    damaged = re.escape(DAMAGED_SUFFIX)
+    return re.compile(
+        rf"^{base}(?:{re.escape(LOCK_SUFFIX)}|(?:{sib})?(?:{damaged}(?:-\d+)?(?:{sib})?)?)$"
+    )
+
+
+def _what(record_name: str, name: str) -> str:
+    rest = name[len(record_name) :].casefold()
+    if not rest:
+        return _RECORD
+    if DAMAGED_SUFFIX in rest:
+        return "a copy of the record set aside as damaged"
+    if rest == LOCK_SUFFIX:
+        return "the record's lock file"
+    return "the record's journal of unfinished saves"
+
+
+def _entries(folder: Path) -> list[Path]:
+    try:
+        return list(folder.iterdir())
+    except OSError:
+        return []
+
+
+def _identity(path: Path) -> _Identity | None:
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _note(known: dict[_Identity, str], path: Path, what: str) -> None:
+    ident = _identity(path)
+    if ident is not None:
+        known.setdefault(ident, what)
