@@ -34,6 +34,10 @@ class NotARecord(RecordError):
     """The file is not a treatment record (not SQLite, another program's, empty, damaged)."""
 
 
+class RecordUnreadable(RecordError):
+    """The file cannot be read for lack of permission: not damage; nothing is to be moved."""
+
+
 class TooNew(RecordError):
     """The record was written by a newer version of the program."""
 
@@ -66,8 +70,9 @@ def environment_error(exc: sqlite3.Error, path: Path | str, doing: str) -> Recor
     if code == SQLITE_READONLY_ROLLBACK:
         return RecordError(
             f"Could not {doing}: a save to {path} was cut short (the program or the computer "
-            "stopped in the middle of it) and must be undone first. Open the record in the "
-            "program once; that finishes it safely and nothing that was saved before is lost."
+            "stopped in the middle of it) and has not been undone yet; the record has not been "
+            "changed. Open the record in the program: it undoes that save only after checking, "
+            "on a private copy, that it belongs to this record, and nothing saved before is lost."
         )
     if primary == SQLITE_READONLY:
         return CannotSave(
