@@ -25,6 +25,7 @@ import pytest
 
 from tracker.model import Child, CountResult, CountValue, Milestone, MilestoneKind
 from tracker.store import SCHEMA_VERSION, NotARecord, Record, RecordError, TooNew
+from tracker.store.errors import RecordUnreadable
 from tracker.store.files import APPLICATION_ID, check_record_file
 
 CLOCK_NOW = dt.datetime(2026, 11, 24, 9, 30, tzinfo=dt.UTC)
@@ -331,7 +332,7 @@ def test_unreadable_file_is_refused(tmp_path: Path, real_record: bytes) -> None:
     path.chmod(0)
     try:
         before = snapshot(path)
-        with pytest.raises(NotARecord, match="permission"):
+        with pytest.raises(RecordUnreadable, match="permission"):
             Record.open(path, clock=clock)
         assert snapshot(path) == before
     finally:

@@ -318,7 +318,13 @@ def _check(db: Path, out: TextIO, err: TextIO) -> int:
 
 def _import_json(db: Path, source: Path, out: TextIO, err: TextIO, today: dt.date | None) -> int:
     """Problems are listed on stderr, one "line N (key path): reason" each, then one sentence."""
-    from tracker.io.json_import import JsonImportError, load_export, problems_text, read_export
+    from tracker.io.json_import import (
+        JsonImportError,
+        load_export,
+        load_into_new_record,
+        problems_text,
+        read_export,
+    )
     from tracker.store.backup import BEFORE_IMPORT, make_backup
 
     clock = _clock(today)
@@ -331,27 +337,25 @@ def _import_json(db: Path, source: Path, out: TextIO, err: TextIO, today: dt.dat
                 print(line, file=err)
         print(f"treatment-tracker: {source}: {exc}", file=err)
         return EXIT_PROBLEM
-    existed = db.exists() or db.is_symlink()
-    record = Record.open(db, create=True, clock=clock)
-    try:
-        if existed and not record.is_empty():
-            raise RecordError(
-                f"{db} already holds a record; a JSON export can only be loaded into a new, "
-                "empty record. Choose a new file name with --db."
-            )
-        if existed:
-            make_backup(record, BEFORE_IMPORT)
+    if not (db.exists() or db.is_symlink()):  # built whole beside it, then put in place
         try:
-            load_export(record, contents)
+            load_into_new_record(db, contents, clock).close()
         except JsonImportError as exc:
             print(f"treatment-tracker: {source}: {exc}", file=err)
-            raise _Handled() from None
-    except BaseException:
-        record.close()
-        if not existed:  # the file this command made holds nothing: leave no trace
-            db.unlink(missing_ok=True)
-        raise
-    record.close()
+            return EXIT_PROBLEM
+    else:
+        with Record.open(db, clock=clock) as record:
+            if not record.is_empty():
+                raise RecordError(
+                    f"{db} already holds a record; a JSON export can only be loaded into a "
+                    "new, empty record. Choose a new file name with --db."
+                )
+            make_backup(record, BEFORE_IMPORT)
+            try:
+                load_export(record, contents)
+            except JsonImportError as exc:
+                print(f"treatment-tracker: {source}: {exc}", file=err)
+                return EXIT_PROBLEM
     print(f"Imported {contents.describe()} from {source} into {db}.", file=out)
     if contents.skipped_calculated:
         print(

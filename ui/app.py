@@ -140,9 +140,15 @@ def run_gui(args) -> int:  # type: ignore[no-untyped-def]
     else:
         path = args.db or default_record_path()
 
-    record: Record | None
+    from tracker.store.files import is_unstarted
+
+    record: Record | None = None
+    # At the default place, a record begun but never finished (a crash during the first
+    # "Start my record" in an older version) holds nothing: the welcome starts it again.
+    start_over = args.db is None and not args.demo and is_unstarted(path)
     try:
-        record = Record.open(path) if path.exists() or path.is_symlink() else None
+        if not start_over and (path.exists() or path.is_symlink()):
+            record = Record.open(path)
     except RecordError as exc:
         print(f"treatment-tracker: {exc}", file=sys.stderr)
         if non_interactive:
@@ -151,11 +157,15 @@ def run_gui(args) -> int:  # type: ignore[no-untyped-def]
         if record is None:
             interaction.error(None, "Cannot open the record", str(exc))
             return cli.EXIT_PROBLEM
+    for notice in record.notices if record is not None else ():
+        print(f"treatment-tracker: {notice}", file=sys.stderr)
+        if not non_interactive:
+            interaction.info(None, "A file beside the record was set aside", notice)
 
     if record is None or not record.children():
         from ui.welcome import WelcomeDialog
 
-        welcome = WelcomeDialog(path, record)
+        welcome = WelcomeDialog(path, record, start_over=start_over)
         if non_interactive:
             return _screenshot(welcome, args.screenshot)
         if welcome.exec() != WelcomeDialog.DialogCode.Accepted or welcome.record is None:
@@ -203,7 +213,7 @@ def offer_restore(path: Path, problem: Exception, interaction):  # type: ignore[
     from tracker.store.integrity import quarantine
 
     if not isinstance(problem, NotARecord):
-        return None  # in use, too new: nothing to restore
+        return None  # in use, too new, cannot be read (a permission problem): nothing to restore
     try:
         best = newest_verified_backup(path)
     except (RecordError, OSError):

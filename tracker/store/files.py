@@ -46,8 +46,8 @@ def check_record_file(path: Path, schema_version: int) -> int:
     """
     try:
         st = os.lstat(path)
-    except FileNotFoundError:
-        raise
+    except PermissionError:
+        raise _unreadable(path) from None
     if stat.S_ISLNK(st.st_mode):
         raise NotARecord(f"{path} is a link to another file; open the file it points to instead.")
     if stat.S_ISDIR(st.st_mode):
@@ -60,11 +60,7 @@ def check_record_file(path: Path, schema_version: int) -> int:
         with open(path, "rb") as fh:
             header = fh.read(100)
     except PermissionError:
-        raise RecordUnreadable(
-            f"{path} cannot be read: you do not have permission to open it. Nothing was "
-            "changed; it is a permission problem, not damage: start the program as the user "
-            "who owns the file, or ask whoever looks after this computer to give you access."
-        ) from None
+        raise _unreadable(path) from None
     if not header.startswith(SQLITE_MAGIC):
         raise NotARecord(f"{path} is {_describe(header)}, not a treatment record.")
     if len(header) < 100:
@@ -107,6 +103,14 @@ def check_record_file(path: Path, schema_version: int) -> int:
             "backup. The file has not been changed."
         )
     return int(user_version)
+
+
+def _unreadable(path: Path) -> RecordUnreadable:
+    return RecordUnreadable(
+        f"{path} cannot be read: you do not have permission to open it. It is a permission "
+        "problem, not damage, and nothing was changed: start the program as the user who owns "
+        "the file, or ask whoever looks after this computer to give you access."
+    )
 
 
 def is_unstarted(path: Path) -> bool:

@@ -153,6 +153,13 @@ def journal_problem(path: Path, journal: Path) -> str | None:
         or struct.unpack(">I", first[68:72])[0] != APPLICATION_ID
     ):
         return "it holds the first page of another program's file"
+    if first is not None:
+        # A save counts itself once in page 1 (offset 24): a crash leaves the file's count
+        # where the journal's copy has it, or one ahead.  A copy put in place since differs.
+        (kept,) = struct.unpack(">I", first[24:28])
+        (now,) = struct.unpack(">I", db_head[24:28])
+        if now not in (kept, (kept + 1) & 0xFFFFFFFF):
+            return "it was left by an unfinished save to another copy of the record"
     return _problem_on_private_copy(path, journal, JOURNAL)
 
 
