@@ -56,9 +56,9 @@ class SetAside:
 
     def __str__(self) -> str:
         return (
-            f"{self.stray.path.name} beside the record {self.stray.path.parent} was not part "
-            f"of it ({self.stray.reason}); it was set aside as {self.moved_to.name} (nothing "
-            "was deleted) and the record was opened as it is."
+            f"{self.stray.path.name} beside the record in {self.stray.path.parent} was not "
+            f"part of it: {self.stray.reason}; it was set aside as {self.moved_to.name} "
+            "(nothing was deleted) and the record was opened as it is."
         )
 
 
@@ -102,7 +102,7 @@ def refuse_strays(path: Path) -> None:
     """Before a read-only use: raise a plain RecordError if a stray lies beside ``path``."""
     for stray in strays(path):
         raise RecordError(
-            f"{stray.path} lies beside the record but is not part of it ({stray.reason}); the "
+            f"{stray.path} lies beside the record but is not part of it: {stray.reason}; the "
             "record has not been changed. Open the record in the program: it sets that file "
             "aside (nothing is deleted) and opens the record without it."
         )
@@ -192,7 +192,7 @@ def _problem_on_private_copy(path: Path, extra: Path, suffix: str) -> str | None
             finally:
                 conn.close()
         except sqlite3.Error as exc:
-            problem = f"SQLite could not use it: {exc}"
+            problem = f"a damaged file (SQLite says: {exc})"
         if problem is None and suffix == JOURNAL and _size(companion(copy, suffix)) > 0:
             problem = "SQLite did not finish undoing it"
     except OSError as exc:
