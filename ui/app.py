@@ -210,10 +210,13 @@ def offer_restore(path: Path, problem: Exception, interaction):  # type: ignore[
     (kept as .damaged, never deleted) and restore the backup.  The open record, or None."""
     from tracker.store import NotARecord, Record, RecordError
     from tracker.store.backup import newest_verified_backup, restore
+    from tracker.store.errors import WrongLayout
     from tracker.store.integrity import quarantine
 
-    if not isinstance(problem, NotARecord):
-        return None  # in use, too new, cannot be read (a permission problem): nothing to restore
+    if not isinstance(problem, NotARecord) or isinstance(problem, WrongLayout):
+        # in use, too new, cannot be read (a permission problem), another tool's tables:
+        # not damage, so nothing is moved and no backup is offered in its place
+        return None
     try:
         best = newest_verified_backup(path)
     except (RecordError, OSError):

@@ -34,6 +34,11 @@ class NotARecord(RecordError):
     """The file is not a treatment record (not SQLite, another program's, empty, damaged)."""
 
 
+class WrongLayout(NotARecord):
+    """The file has our program mark but not the tables of a record of its format (another
+    tool made or changed it): refused as it is, never moved aside or replaced."""
+
+
 class RecordUnreadable(RecordError):
     """The file cannot be read for lack of permission: not damage; nothing is to be moved."""
 

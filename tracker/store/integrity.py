@@ -21,7 +21,7 @@ from typing import Any
 
 from tracker import analytes, labels
 from tracker.store import checksums, durable, schema
-from tracker.store.errors import NotARecord, RecordError, translated
+from tracker.store.errors import NotARecord, RecordError, WrongLayout, translated
 from tracker.store.files import APPLICATION_ID, check_record_file
 from tracker.store.lock import RecordLock
 from tracker.store.schema import MIGRATIONS, SEALED_SINCE, SEALED_TABLES
@@ -100,7 +100,7 @@ def check_schema(conn: sqlite3.Connection, path: Path, version: int) -> None:
     with translated(path, "open the record"):
         problem = schema_problem(conn, version)
     if problem:
-        raise NotARecord(
+        raise WrongLayout(
             f"{path} is not a treatment record this program can open: {problem}. "
             "The file has not been changed."
         )
