@@ -329,3 +329,13 @@ def test_checking_a_backup_reads_the_file_alone(tmp_path: Path, record: Path) ->
     before = record.read_bytes()
     assert backup_problems(record, need_manifest=False) == []
     assert record.read_bytes() == before and journal.read_bytes() == data
+
+
+def test_a_command_that_writes_says_what_it_set_aside(tmp_path: Path, record: Path) -> None:
+    csv = Path(__file__).resolve().parent / "data" / "csv" / "us_portal_long.csv"
+    data = other_programs_journal(tmp_path)
+    journals.companion(record, "-journal").write_bytes(data)
+    code, _, err = run_cli("import-counts", "--db", str(record), str(csv))
+    assert code == 0, err
+    assert "set aside as family.sqlite-journal.foreign" in err
+    assert journals.companion(record, "-journal.foreign").read_bytes() == data

@@ -233,6 +233,8 @@ def _import_counts(
         )
         return EXIT_PROBLEM
     with Record.open(args.sub_db, read_only=args.dry_run, clock=_clock(today)) as record:
+        for notice in record.notices:  # a journal not the record's own was set aside
+            print(f"treatment-tracker: {notice}", file=err)
         child = _choose_child(record, args.child)
         plan = plan_import(parsed, record, child, source=f"imported from {path.name}")
         for problem in plan.problems:
@@ -345,6 +347,8 @@ def _import_json(db: Path, source: Path, out: TextIO, err: TextIO, today: dt.dat
             return EXIT_PROBLEM
     else:
         with Record.open(db, clock=clock) as record:
+            for notice in record.notices:
+                print(f"treatment-tracker: {notice}", file=err)
             if not record.is_empty():
                 raise RecordError(
                     f"{db} already holds a record; a JSON export can only be loaded into a "

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
-import os
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -87,15 +86,6 @@ class Deleted:
     unlinked: tuple[tuple[str, int, str, int], ...] = ()  # (table, row id, column, old value)
     changes: Changes = field(default_factory=Changes)
     description: str = ""
-
-
-def create_private_file(path: Path) -> None:
-    """Create an empty file readable only by its owner (folders 0700 if we make them)."""
-    if not path.parent.exists():
-        durable.private_folder(path.parent)
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    os.close(fd)
-    os.chmod(path, 0o600)
 
 
 def connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
