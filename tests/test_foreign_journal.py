@@ -339,3 +339,35 @@ def test_a_command_that_writes_says_what_it_set_aside(tmp_path: Path, record: Pa
     assert code == 0, err
     assert "set aside as family.sqlite-journal.foreign" in err
     assert journals.companion(record, "-journal.foreign").read_bytes() == data
+
+
+def test_a_wal_of_a_record_another_tool_put_in_wal_mode_is_its_own(
+    tmp_path: Path, record: Path
+) -> None:
+    """Beside a file in WAL mode the WAL may hold saves: checked on a private copy, kept."""
+    live = Record.open(record, clock=clock)
+    live.connection.execute("PRAGMA journal_mode = WAL")
+    live.connection.execute("PRAGMA wal_autocheckpoint = 0")
+    live.save_child(Child(name="Noa", birth_date=BIRTH))
+    copy = tmp_path / "copy" / "family.sqlite"
+    copy.parent.mkdir()
+    shutil.copyfile(record, copy)
+    shutil.copyfile(journals.companion(record, "-wal"), journals.companion(copy, "-wal"))
+    live.close()
+    assert journals.strays(copy) == []
+    with Record.open(copy, clock=clock) as rec:
+        assert rec.notices == ()
+        assert [c.name for c in rec.children()] == ["Mila", "Noa"]
+
+
+def test_a_kill_while_a_record_was_made_leaves_only_our_temp_names_to_clear(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "family.sqlite"
+    left = [tmp_path / ".family.sqlite.x1y2.tmp", tmp_path / ".family.sqlite.x1y2.tmp-journal"]
+    other = [tmp_path / ".other.sqlite.x1y2.tmp", tmp_path / "family.sqlite.tmp"]
+    for p in [*left, *other]:
+        p.write_bytes(b"x")
+    Record.open(path, create=True, clock=clock).close()
+    assert not any(p.exists() for p in left)
+    assert all(p.exists() for p in other)

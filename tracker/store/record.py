@@ -167,16 +167,16 @@ def _same_version(conn: sqlite3.Connection, path: Path, version: int) -> None:
 def _clear_stale_temps(path: Path) -> None:
     """Remove what a creation killed half-way left beside ``path`` (our own names only:
     ``.<name>.XXXX.tmp`` and its journal); called with the record's lock held."""
+    ours = (durable.TEMP_SUFFIX, durable.TEMP_SUFFIX + journal.JOURNAL)
     for left in path.parent.iterdir():
         name = left.name
         if (
             name.startswith(f".{path.name}.")
-            and name.endswith(durable.TEMP_SUFFIX)
+            and name.endswith(ours)
             and left.is_file()
             and not left.is_symlink()
         ):
             left.unlink(missing_ok=True)
-            journal.companion(left, journal.JOURNAL).unlink(missing_ok=True)
 
 
 def take_lock(path: Path) -> RecordLock | None:
