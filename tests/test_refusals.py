@@ -26,6 +26,7 @@ from unprivileged import run_unprivileged, unprivileged_folder
 
 from tracker.model import Child, CountResult, CountValue, Milestone, MilestoneKind
 from tracker.store import SCHEMA_VERSION, NotARecord, Record, RecordError, TooNew
+from tracker.store.errors import RecordUnreadable
 from tracker.store.files import APPLICATION_ID, check_record_file
 
 CLOCK_NOW = dt.datetime(2026, 11, 24, 9, 30, tzinfo=dt.UTC)
@@ -332,7 +333,7 @@ def _unreadable_file_is_refused(folder: Path, real_record: bytes) -> None:
     before = snapshot(path)
     path.chmod(0)
     try:
-        with pytest.raises(NotARecord, match="permission"):
+        with pytest.raises(RecordUnreadable, match="permission"):
             Record.open(path, clock=clock)
         assert sorted(p.name for p in folder.iterdir()) == ["family.sqlite"]
     finally:

@@ -238,6 +238,8 @@ def _import_counts(args: argparse.Namespace, out: TextIO, err: TextIO, clock: Cl
         )
         return EXIT_PROBLEM
     with Record.open(args.sub_db, read_only=args.dry_run, clock=clock) as record:
+        for notice in record.notices:  # a journal not the record's own was set aside
+            print(f"treatment-tracker: {notice}", file=err)
         child = _choose_child(record, args.child)
         plan = plan_import(parsed, record, child, source=f"imported from {path.name}")
         for problem in plan.problems:
@@ -323,7 +325,13 @@ def _check(db: Path, out: TextIO, err: TextIO, clock: Clock) -> int:
 
 def _import_json(db: Path, source: Path, out: TextIO, err: TextIO, clock: Clock) -> int:
     """Problems are listed on stderr, one "line N (key path): reason" each, then one sentence."""
-    from tracker.io.json_import import JsonImportError, load_export, problems_text, read_export
+    from tracker.io.json_import import (
+        JsonImportError,
+        load_export,
+        load_into_new_record,
+        problems_text,
+        read_export,
+    )
     from tracker.store.backup import BEFORE_IMPORT, make_backup
 
     data = source.read_bytes()
@@ -335,27 +343,27 @@ def _import_json(db: Path, source: Path, out: TextIO, err: TextIO, clock: Clock)
                 print(line, file=err)
         print(f"treatment-tracker: {source}: {exc}", file=err)
         return EXIT_PROBLEM
-    existed = db.exists() or db.is_symlink()
-    record = Record.open(db, create=True, clock=clock)
-    try:
-        if existed and not record.is_empty():
-            raise RecordError(
-                f"{db} already holds a record; a JSON export can only be loaded into a new, "
-                "empty record. Choose a new file name with --db."
-            )
-        if existed:
-            make_backup(record, BEFORE_IMPORT)
+    if not (db.exists() or db.is_symlink()):  # built whole beside it, then put in place
         try:
-            load_export(record, contents)
+            load_into_new_record(db, contents, clock).close()
         except JsonImportError as exc:
             print(f"treatment-tracker: {source}: {exc}", file=err)
-            raise _Handled() from None
-    except BaseException:
-        record.close()
-        if not existed:  # the file this command made holds nothing: leave no trace
-            db.unlink(missing_ok=True)
-        raise
-    record.close()
+            return EXIT_PROBLEM
+    else:
+        with Record.open(db, clock=clock) as record:
+            for notice in record.notices:
+                print(f"treatment-tracker: {notice}", file=err)
+            if not record.is_empty():
+                raise RecordError(
+                    f"{db} already holds a record; a JSON export can only be loaded into a "
+                    "new, empty record. Choose a new file name with --db."
+                )
+            make_backup(record, BEFORE_IMPORT)
+            try:
+                load_export(record, contents)
+            except JsonImportError as exc:
+                print(f"treatment-tracker: {source}: {exc}", file=err)
+                return EXIT_PROBLEM
     print(f"Imported {contents.describe()} from {source} into {db}.", file=out)
     if contents.skipped_calculated:
         print(

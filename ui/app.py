@@ -151,9 +151,15 @@ def run_gui(args, clock: Clock = system_clock) -> int:  # type: ignore[no-untype
     else:
         path = args.db or default_record_path()
 
-    record: Record | None
+    from tracker.store.files import is_unstarted
+
+    record: Record | None = None
+    # At the default place, a record begun but never finished (a crash during the first
+    # "Start my record" in an older version) holds nothing: the welcome starts it again.
+    start_over = args.db is None and not args.demo and is_unstarted(path)
     try:
-        record = Record.open(path, clock=clock) if path.exists() or path.is_symlink() else None
+        if not start_over and (path.exists() or path.is_symlink()):
+            record = Record.open(path, clock=clock)
     except RecordError as exc:
         print(f"treatment-tracker: {exc}", file=sys.stderr)
         if non_interactive:
@@ -162,11 +168,15 @@ def run_gui(args, clock: Clock = system_clock) -> int:  # type: ignore[no-untype
         if record is None:
             interaction.error(None, "Cannot open the record", str(exc))
             return cli.EXIT_PROBLEM
+    for notice in record.notices if record is not None else ():
+        print(f"treatment-tracker: {notice}", file=sys.stderr)
+        if not non_interactive:
+            interaction.info(None, "A file beside the record was set aside", notice)
 
     if record is None or not record.children():
         from ui.welcome import WelcomeDialog
 
-        welcome = WelcomeDialog(path, record, clock=clock)
+        welcome = WelcomeDialog(path, record, clock=clock, start_over=start_over)
         if non_interactive:
             return _screenshot(welcome, args.screenshot, path)
         if welcome.exec() != WelcomeDialog.DialogCode.Accepted or welcome.record is None:
@@ -211,10 +221,13 @@ def offer_restore(path: Path, problem: Exception, interaction):  # type: ignore[
     (kept as .damaged, never deleted) and restore the backup.  The open record, or None."""
     from tracker.store import NotARecord, Record, RecordError
     from tracker.store.backup import newest_verified_backup, restore
+    from tracker.store.errors import WrongLayout
     from tracker.store.integrity import quarantine
 
-    if not isinstance(problem, NotARecord):
-        return None  # in use, too new: nothing to restore
+    if not isinstance(problem, NotARecord) or isinstance(problem, WrongLayout):
+        # in use, too new, cannot be read (a permission problem), another tool's tables:
+        # not damage, so nothing is moved and no backup is offered in its place
+        return None
     try:
         best = newest_verified_backup(path)
     except (RecordError, OSError):

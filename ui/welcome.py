@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
 from tracker.forms import child_from_form
@@ -26,11 +27,13 @@ class WelcomeDialog(FormDialog):
         parent: QWidget | None = None,
         *,
         clock: Clock = system_clock,
+        start_over: bool = False,
     ) -> None:
         super().__init__(self.tr("Welcome to Treatment Tracker"), parent)
         self.path = path
         self._clock = clock
         self.record = record
+        self.start_over = start_over
         intro = QLabel(
             self.tr(
                 "<h2>Welcome</h2>"
@@ -43,6 +46,19 @@ class WelcomeDialog(FormDialog):
         )
         intro.setWordWrap(True)
         self.body.addWidget(intro)
+        if start_over:
+            again = QLabel(
+                self.tr(
+                    "A record was begun here before but never finished (the program stopped "
+                    "while it was being made), so it holds nothing. Start again below; the "
+                    "unfinished file is kept beside the new one with “.unfinished” added."
+                ),
+                self,
+            )
+            again.setTextFormat(Qt.TextFormat.PlainText)
+            again.setWordWrap(True)
+            again.setObjectName("startOver")
+            self.body.addWidget(again)
         form = QFormLayout()
         self.add_field(form, "name", self.tr("Child's &name:"), QLineEdit(self))
         self.add_field(form, "birth_date", self.tr("Date of &birth:"), DateField(self))
@@ -68,6 +84,8 @@ class WelcomeDialog(FormDialog):
 
     def _create(self, child: Child) -> Child:
         if self.record is None:
-            self.record = Record.open(self.path, create=True, clock=self._clock)
+            self.record = Record.open(
+                self.path, create=True, clock=self._clock, start_over=self.start_over
+            )
         saved, _ = self.record.save_child(child)
         return saved

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from json.scanner import NUMBER_RE
+from pathlib import Path
 from typing import Any, TypeVar
 
 from tracker import analytes, forms
@@ -64,7 +65,7 @@ from tracker.model import (
     YesNoUnknown,
 )
 from tracker.store.errors import RecordError, ValidationFailed
-from tracker.store.record import Record
+from tracker.store.record import Clock, Record
 
 KeyPath = tuple[str | int, ...]
 E = TypeVar("E", bound=StrEnum)
@@ -861,6 +862,16 @@ def load_export(record: Record, contents: ExportContents) -> Changes:
         appointments=True,
         questions=True,
     )
+
+
+def load_into_new_record(path: Path, contents: ExportContents, clock: Clock) -> Record:
+    """A new record at ``path`` holding ``contents``, open: built whole in a temporary file
+    beside it and put in place at the end, so a crash or a refusal leaves no file at all.
+
+    Refused (RecordError) if anything is at ``path``; JsonImportError as for
+    :func:`load_export`.
+    """
+    return Record.create(path, clock=clock, fill=lambda record: load_export(record, contents))
 
 
 def _write_child(record: Record, data: ChildData) -> None:

@@ -35,6 +35,15 @@ class NotARecord(RecordError):
     """The file is not a treatment record (not SQLite, another program's, empty, damaged)."""
 
 
+class WrongLayout(NotARecord):
+    """The file has our program mark but not the tables of a record of its format (another
+    tool made or changed it): refused as it is, never moved aside or replaced."""
+
+
+class RecordUnreadable(RecordError):
+    """The file cannot be read for lack of permission: not damage; nothing is to be moved."""
+
+
 class TooNew(RecordError):
     """The record was written by a newer version of the program."""
 
@@ -67,8 +76,9 @@ def environment_error(exc: sqlite3.Error, path: Path | str, doing: str) -> Recor
     if code == SQLITE_READONLY_ROLLBACK:
         return RecordError(
             f"Could not {doing}: a save to {path} was cut short (the program or the computer "
-            "stopped in the middle of it) and must be undone first. Open the record in the "
-            "program once; that finishes it safely and nothing that was saved before is lost."
+            "stopped in the middle of it) and has not been undone yet; the record has not been "
+            "changed. Open the record in the program: it undoes that save only after checking, "
+            "on a private copy, that it belongs to this record, and nothing saved before is lost."
         )
     if code == SQLITE_READONLY_DBMOVED:
         return CannotSave(moved_message(path, doing))

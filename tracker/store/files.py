@@ -13,7 +13,7 @@ import stat
 import struct
 from pathlib import Path
 
-from tracker.store.errors import NotARecord, TooNew
+from tracker.store.errors import NotARecord, RecordUnreadable, TooNew
 
 APPLICATION_ID = 0x49414C4C  # "IALL": written into every record's header at offset 68
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -46,8 +46,8 @@ def check_record_file(path: Path, schema_version: int) -> int:
     """
     try:
         st = os.lstat(path)
-    except FileNotFoundError:
-        raise
+    except PermissionError:
+        raise _unreadable(path) from None
     if stat.S_ISLNK(st.st_mode):
         raise NotARecord(f"{path} is a link to another file; open the file it points to instead.")
     if stat.S_ISDIR(st.st_mode):
@@ -60,7 +60,7 @@ def check_record_file(path: Path, schema_version: int) -> int:
         with open(path, "rb") as fh:
             header = fh.read(100)
     except PermissionError:
-        raise NotARecord(f"{path} cannot be read: you do not have permission to open it.") from None
+        raise _unreadable(path) from None
     if not header.startswith(SQLITE_MAGIC):
         raise NotARecord(f"{path} is {_describe(header)}, not a treatment record.")
     if len(header) < 100:
@@ -103,6 +103,48 @@ def check_record_file(path: Path, schema_version: int) -> int:
             "backup. The file has not been changed."
         )
     return int(user_version)
+
+
+def _unreadable(path: Path) -> RecordUnreadable:
+    return RecordUnreadable(
+        f"{path} cannot be read: you do not have permission to open it. It is a permission "
+        "problem, not damage, and nothing was changed: start the program as the user who owns "
+        "the file, or ask whoever looks after this computer to give you access."
+    )
+
+
+def is_unstarted(path: Path) -> bool:
+    """Whether ``path`` is a record that was begun but never finished: an empty (0-byte)
+    file, or a file with SQLite's header and no tables at all (and so no content).
+
+    Such a file is what a program killed while it created a record left behind before
+    records were made whole in a temporary file first.  A file with anything in it is not.
+    """
+    try:
+        st = os.lstat(path)
+        if not stat.S_ISREG(st.st_mode):
+            return False
+        if st.st_size == 0:
+            return True
+        with open(path, "rb") as fh:
+            head = fh.read(100)
+    except OSError:
+        return False
+    if len(head) < 100 or not head.startswith(SQLITE_MAGIC):
+        return False
+    (page_size,) = struct.unpack(">H", head[16:18])
+    page_size = 65536 if page_size == 1 else page_size
+    (schema_cookie,) = struct.unpack(">I", head[40:44])
+    (user_version,) = struct.unpack(">i", head[60:64])
+    (application_id,) = struct.unpack(">I", head[68:72])
+    # No table was ever made: the schema cookie is 0 and the file is one page (sqlite_master).
+    return (
+        schema_cookie == 0
+        and user_version == 0
+        and application_id in (0, APPLICATION_ID)
+        and st.st_size <= page_size
+        and not has_journal(path)
+    )
 
 
 def has_journal(path: Path) -> bool:

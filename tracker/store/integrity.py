@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,10 +21,10 @@ from typing import Any
 
 from tracker import analytes, labels
 from tracker.store import checksums, durable, schema
-from tracker.store.errors import NotARecord, RecordError, translated
+from tracker.store.errors import NotARecord, RecordError, WrongLayout, translated
 from tracker.store.files import APPLICATION_ID, check_record_file
 from tracker.store.lock import RecordLock
-from tracker.store.schema import SEALED_SINCE, SEALED_TABLES
+from tracker.store.schema import MIGRATIONS, SEALED_SINCE, SEALED_TABLES
 
 DAMAGED_SUFFIX = ".damaged"
 _SIBLINGS = ("-journal", "-wal", "-shm")
@@ -51,6 +52,77 @@ def quick_check(conn: sqlite3.Connection, path: Path) -> None:
             f"{path} is damaged (SQLite's check says: {first_finding(lines)}). It has not been "
             "changed; restore it from a backup."
         )
+
+
+@functools.cache
+def expected_columns(version: int) -> frozenset[tuple[str, str]]:
+    """Every (table, column) of a record of format ``version``, as the program makes it."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        for step in MIGRATIONS[:version]:
+            step(conn)
+        return _columns(conn)
+    finally:
+        conn.close()
+
+
+def _columns(conn: sqlite3.Connection) -> frozenset[tuple[str, str]]:
+    tables = [
+        str(r[0])
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"
+        )
+    ]
+    return frozenset(
+        (table, str(col[1]))
+        for table in tables
+        for col in conn.execute("SELECT * FROM pragma_table_info(?)", (table,))
+    )
+
+
+def schema_problem(conn: sqlite3.Connection, version: int) -> str | None:
+    """Why the tables of the open file are not those of a record of format ``version``."""
+    if not 1 <= version <= len(MIGRATIONS):
+        return f"its format number ({version}) is not one of a treatment record"
+    found = _columns(conn)
+    wanted = expected_columns(version)
+    if found == wanted:
+        return None
+    missing = sorted({t for t, _ in wanted - found})
+    if missing:
+        return f"the table {missing[0]} of a record of format {version} is missing or different"
+    extra = sorted({t for t, _ in found - wanted})
+    return f"it has the table {extra[0]}, which a record of format {version} does not have"
+
+
+def check_schema(conn: sqlite3.Connection, path: Path, version: int) -> None:
+    """Raise NotARecord, naming what is wrong, unless the tables are a record's."""
+    with translated(path, "open the record"):
+        problem = schema_problem(conn, version)
+    if problem:
+        raise WrongLayout(
+            f"{path} is not a treatment record this program can open: {problem}. "
+            "The file has not been changed."
+        )
+
+
+def problems_after_recovery(conn: sqlite3.Connection) -> str | None:
+    """The first thing wrong with a private copy after SQLite played a journal or WAL into it:
+    a whole treatment record (structure, program mark, format, tables, links, seals) or not."""
+    integrity = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
+    if integrity != ["ok"]:
+        return f"a damaged file (SQLite's check says: {first_finding(integrity)})"
+    if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+        return "a file that is not a treatment record"
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    problem = schema_problem(conn, version)
+    if problem:
+        return f"a file that is not a whole record ({problem})"
+    if conn.execute("PRAGMA foreign_key_check").fetchall():
+        return "a record whose entries point to missing ones"
+    if version >= SEALED_SINCE and changed_rows(conn):
+        return "a record whose entries do not match their check marks"
+    return None
 
 
 def first_finding(lines: list[str]) -> str:
@@ -191,8 +263,17 @@ def _analyte_name(code: str) -> str:
 
 
 def open_read_only(path: Path, *, immutable: bool = False) -> sqlite3.Connection:
-    """A connection that cannot write (``immutable`` also skips locks and journals)."""
+    """A connection that cannot write (``immutable`` also skips locks and journals, so a
+    journal or WAL beside the file is never played into what is read).
+
+    Without ``immutable``, a journal or WAL beside the file that is not its own is refused
+    plainly (:func:`tracker.store.journal.refuse_strays`) instead of being played into it.
+    """
     query = "?mode=ro&immutable=1" if immutable else "?mode=ro"
+    if not immutable:
+        from tracker.store.journal import refuse_strays
+
+        refuse_strays(path)
     with translated(path, "read the record"):
         conn = sqlite3.connect(path.resolve().as_uri() + query, uri=True, isolation_level=None)
         try:

@@ -186,6 +186,14 @@ class RecordLock:
             os.close(fd)  # replaced as we opened it: lock the one there now
         raise RecordInUse(in_use_message(self.record_path))
 
+    def uncover(self) -> None:
+        """Let go of the record file itself (it was moved aside); the lock file still
+        guards the name until :meth:`cover` locks the file now there."""
+        record_fd, self._record_fd, self._identity = self._record_fd, None, None
+        self._writable = True
+        if record_fd is not None:
+            os.close(record_fd)
+
     def require_writable(self) -> None:
         """Raise OnlyReadable if the record file itself may not be written by us.
 

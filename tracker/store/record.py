@@ -49,7 +49,7 @@ from tracker.model import (
     ThresholdPurpose,
     YesNoUnknown,
 )
-from tracker.store import checksums, durable
+from tracker.store import checksums, durable, journal
 from tracker.store.errors import (
     CannotSave,
     NotARecord,
@@ -57,8 +57,8 @@ from tracker.store.errors import (
     ValidationFailed,
     translated,
 )
-from tracker.store.files import APPLICATION_ID, check_record_file
-from tracker.store.integrity import find_problems, quick_check
+from tracker.store.files import APPLICATION_ID, check_record_file, is_unstarted
+from tracker.store.integrity import check_schema, find_problems, quick_check
 from tracker.store.lock import OnlyReadable, RecordLock
 from tracker.store.schema import SCHEMA_VERSION, TABLES, migrate
 
@@ -88,22 +88,50 @@ class Deleted:
     description: str = ""
 
 
-def create_private_file(path: Path) -> None:
-    """Create an empty file readable only by its owner (folders 0700 if we make them)."""
-    if not path.parent.exists():
-        durable.private_folder(path.parent)
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    os.close(fd)
-    os.chmod(path, 0o600)
-
-
 def connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
     """A connection with the record's settings; SQLite's refusals become RecordErrors.
 
     Read-write: foreign keys on, ``synchronous=FULL``, rollback journal (the file
     at rest is whole on its own), a short busy timeout.  Read-only: ``mode=ro``
     and ``query_only``, so nothing can be written through it.
+
+    A journal or WAL beside the file is played into it only when it is proven the
+    record's own (:mod:`tracker.store.journal`): for writing (the caller holds the lock)
+    another one is set aside, for reading it is refused plainly.  The file's tables must
+    be those of a record of its format (NotARecord otherwise, nothing changed).
     """
+    conn, _ = open_connection(path, read_only)
+    return conn
+
+
+def open_connection(
+    path: Path, read_only: bool = False
+) -> tuple[sqlite3.Connection, list[journal.SetAside]]:
+    """:func:`connect`, also saying what was set aside from beside the record."""
+    if read_only:
+        journal.refuse_strays(path)
+        moved: list[journal.SetAside] = []
+    else:
+        with translated(path, "open the record"):
+            try:
+                moved = journal.settle(path)
+            except OSError as exc:
+                raise CannotSave(
+                    f"Could not open the record: a file beside {path} that is not part of it "
+                    f"could not be set aside ({exc.strerror}); nothing was changed."
+                ) from exc
+    conn = _configured(path, read_only)
+    try:
+        with translated(path, "open the record"):
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        check_schema(conn, path, version)
+    except BaseException:
+        conn.close()
+        raise
+    return conn, moved
+
+
+def _configured(path: Path, read_only: bool) -> sqlite3.Connection:
     with translated(path, "open the record"):
         if read_only:
             uri = path.resolve().as_uri() + "?mode=ro"
@@ -124,6 +152,31 @@ def connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
             conn.close()
             raise
         return conn
+
+
+UNFINISHED_SUFFIX = ".unfinished"
+
+
+def _same_version(conn: sqlite3.Connection, path: Path, version: int) -> None:
+    with translated(path, "open the record"):
+        found = conn.execute("PRAGMA user_version").fetchone()[0]
+    if found != version:  # changed between the look and the open
+        raise NotARecord(f"{path} changed while it was being opened; try again.")
+
+
+def _clear_stale_temps(path: Path) -> None:
+    """Remove what a creation killed half-way left beside ``path`` (our own names only:
+    ``.<name>.XXXX.tmp`` and its journal); called with the record's lock held."""
+    ours = (durable.TEMP_SUFFIX, durable.TEMP_SUFFIX + journal.JOURNAL)
+    for left in path.parent.iterdir():
+        name = left.name
+        if (
+            name.startswith(f".{path.name}.")
+            and name.endswith(ours)
+            and left.is_file()
+            and not left.is_symlink()
+        ):
+            left.unlink(missing_ok=True)
 
 
 def take_lock(path: Path) -> RecordLock:
@@ -173,6 +226,10 @@ class Record:
 
     # ------------------------------------------------------------------ opening
 
+    notices: tuple[str, ...] = ()
+    """What opening did beside the record that the family should hear of (a journal that
+    was not the record's own, set aside): one plain sentence each."""
+
     @classmethod
     def open(
         cls,
@@ -182,20 +239,27 @@ class Record:
         clock: Clock = system_clock,
         backup_dir: Path | None = None,
         read_only: bool = False,
+        start_over: bool = False,
     ) -> Record:
         """Open an existing record (running missing migrations after a backup).
 
-        With ``create=True`` a missing file becomes a new, empty record.  A file
-        that is not ours, or is too new, raises NotARecord/TooNew untouched; one
-        whose structure is damaged (SQLite's ``quick_check``) raises NotARecord.
-        ``read_only=True`` opens without writing anything (no lock, no migration).
-        Otherwise the one-writer lock is taken first (RecordInUse if another copy
-        of the program has the record open), and a migration is preceded by a
+        With ``create=True`` a missing file becomes a new, empty record (made whole in a
+        temporary file and renamed into place).  With ``start_over`` too, a record that was
+        begun but never finished (:func:`~tracker.store.files.is_unstarted`: 0 bytes, or no
+        tables) is moved aside as ``<name>.unfinished`` and a new one made in its place.
+        A file that is not ours, or is too new, raises NotARecord/TooNew untouched; one
+        whose structure is damaged (SQLite's ``quick_check``) or whose tables are not a
+        record's raises NotARecord; one that cannot be read for lack of permission raises
+        RecordUnreadable.  ``read_only=True`` opens without writing anything (no lock, no
+        migration).  Otherwise the one-writer lock is taken first (RecordInUse if another
+        copy of the program has the record open), and a migration is preceded by a
         verified backup in ``backup_dir`` (default: ``backups/`` beside the record).
         A record that cannot be changed where it is (read-only disk, folder or file)
         opens for reading only, with :attr:`read_only_reason` saying why.
         """
         path = Path(path)
+        if create and start_over and is_unstarted(path):
+            return cls._create(path, clock, start_over=True)
         try:
             version = check_record_file(path, SCHEMA_VERSION)
         except FileNotFoundError:
@@ -208,14 +272,15 @@ class Record:
             lock = take_lock(path)
         except OnlyReadable as why:  # never writable without the lock: read it, and say so
             return cls._open_read_only(path, clock, why)
+        moved: list[journal.SetAside] = []
         try:
-            conn = connect(path)
+            conn, moved = open_connection(path)
             try:
+                if moved:  # what was set aside may have been all that explained a short file
+                    check_record_file(path, SCHEMA_VERSION)
                 quick_check(conn, path)  # the first read also rolls back an interrupted save
+                _same_version(conn, path, version)
                 with translated(path, "open the record"):
-                    found = conn.execute("PRAGMA user_version").fetchone()[0]
-                    if found != version:  # changed between the look and the open
-                        raise NotARecord(f"{path} changed while it was being opened; try again.")
                     if version < SCHEMA_VERSION:
                         from tracker.store.backup import BEFORE_UPDATE, backup_connection
 
@@ -228,50 +293,87 @@ class Record:
         except BaseException:
             lock.release()
             raise
-        return cls(path, conn, clock, lock=lock)
+        record = cls(path, conn, clock, lock=lock)
+        record.notices = tuple(str(m) for m in moved)
+        return record
 
     @classmethod
     def _open_read_only(cls, path: Path, clock: Clock, why: OnlyReadable | None = None) -> Record:
+        version = check_record_file(path, SCHEMA_VERSION)
         conn = connect(path, read_only=True)
         try:
             quick_check(conn, path)
+            _same_version(conn, path, version)
         except BaseException:
             conn.close()
             raise
         return cls(path, conn, clock, read_only=True, only_readable=why)
 
     @classmethod
-    def create(cls, path: str | Path, *, clock: Clock = system_clock) -> Record:
+    def create(
+        cls,
+        path: str | Path,
+        *,
+        clock: Clock = system_clock,
+        fill: Callable[[Record], object] | None = None,
+    ) -> Record:
+        """A new record at ``path`` (refused if anything is there).  ``fill``, if given, is
+        run on the new record before it is put in place: the record appears whole, with
+        everything ``fill`` saved, or not at all."""
         path = Path(path)
         if path.exists() or path.is_symlink():
             raise RecordError(f"{path} already exists; choose another name for a new record.")
-        return cls._create(path, clock)
+        return cls._create(path, clock, fill=fill)
 
     @classmethod
-    def _create(cls, path: Path, clock: Clock) -> Record:
+    def _create(
+        cls,
+        path: Path,
+        clock: Clock,
+        *,
+        start_over: bool = False,
+        fill: Callable[[Record], object] | None = None,
+    ) -> Record:
+        """Build the new record whole in a private temporary file beside ``path`` (0600,
+        schema, ``fill``, synced), then link it into place without ever replacing a file:
+        a crash leaves no file or a whole record, never an empty one."""
         with translated(path, "create the record"):
             if not path.parent.exists():
                 durable.private_folder(path.parent)
             lock = take_lock(path)
             try:
-                create_private_file(path)
+                if start_over and is_unstarted(path):  # checked again under the lock
+                    durable.move_aside(path, UNFINISHED_SUFFIX)
+                    lock.uncover()  # the lock moved with that file; the new one is covered below
+                _clear_stale_temps(path)
+                tmp = durable.private_temp(path.parent, path.name)
+                try:
+                    cls._build(tmp, clock, fill)
+                    if not durable._rename_no_replace(tmp, path):
+                        raise RecordError(
+                            f"{path} already exists; choose another name for a new record."
+                        )
+                finally:
+                    tmp.unlink(missing_ok=True)
+                    journal.companion(tmp, journal.JOURNAL).unlink(missing_ok=True)
+                lock.cover()  # the record exists now: lock the file itself too
                 conn = connect(path)
-                try:
-                    with _transaction(conn):
-                        migrate(conn, 0, APPLICATION_ID)
-                except BaseException:
-                    conn.close()
-                    path.unlink(missing_ok=True)
-                    raise
-                try:
-                    lock.cover()  # the record exists now: lock the file itself too
-                except BaseException:
-                    conn.close()  # another writer has it (a link made at once): leave it be
-                    raise
             except BaseException:
                 lock.release()
                 raise
         return cls(path, conn, clock, lock=lock)
+
+    @classmethod
+    def _build(cls, tmp: Path, clock: Clock, fill: Callable[[Record], object] | None) -> None:
+        conn = _configured(tmp, read_only=False)
+        try:
+            with _transaction(conn):
+                migrate(conn, 0, APPLICATION_ID)
+            if fill is not None:
+                fill(cls(tmp, conn, clock))
+        finally:
+            conn.close()
+        durable.fsync_file(tmp)
 
     def close(self) -> None:
         """Close the file and let go of the one-writer lock (safe to call twice)."""

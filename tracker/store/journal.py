@@ -1,0 +1,239 @@
+"""A journal or WAL file beside a record is let into it only once it is proven the record's own.
+
+SQLite rolls a *hot* rollback journal (``<record>-journal``) back into the file it opens, and
+applies a ``<record>-wal`` it finds, without asking whose they are: another program's journal,
+or the record's own stale one beside a different copy put in place, truncates and scrambles
+the record (issue 9).  So before a record is opened:
+
+- A hot journal (SQLite's own test: a read-only probe is refused with
+  ``SQLITE_READONLY_ROLLBACK``, so a save in progress in another copy of the program, which
+  holds SQLite's lock, is not one) must fit this file: its header
+  (sqlite.org/fileformat.html §4) has the journal's magic, this file's page size, a sector
+  size SQLite writes and no super-journal; the first page it keeps, if any, is one of ours;
+  and on a private copy of record + journal the roll-back gives a record whose structure,
+  tables and seals pass.  Only then may SQLite roll it back (in place, as after any crash).
+- A non-empty ``-wal`` beside a record in rollback-journal mode (all of ours) is never its
+  own, yet SQLite applies it, even read-only.  Beside a file in WAL mode (made so by another
+  tool) it is checked on a private copy like a journal.
+
+What is not proven the record's own is renamed ``<name>.foreign`` (``-2``, ``-3``…) when the
+record is opened for writing, never deleted; a read-only use changes nothing and says what to
+do.  A zero-length journal or one that is not hot is left to SQLite, which ignores it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import struct
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from tracker.store import durable
+from tracker.store.errors import SQLITE_READONLY_ROLLBACK, RecordError
+from tracker.store.files import APPLICATION_ID, SQLITE_MAGIC
+
+JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
+FOREIGN_SUFFIX = ".foreign"
+JOURNAL = "-journal"
+WAL = "-wal"
+
+
+@dataclass(frozen=True, slots=True)
+class Stray:
+    """A file beside the record that SQLite would play into it, not proven the record's own."""
+
+    path: Path
+    reason: str  # why, in words: "it was written for a file with pages of 1024 bytes"
+
+
+@dataclass(frozen=True, slots=True)
+class SetAside:
+    stray: Stray
+    moved_to: Path
+
+    def __str__(self) -> str:
+        return (
+            f"{self.stray.path.name} beside the record in {self.stray.path.parent} was not "
+            f"part of it: {self.stray.reason}; it was set aside as {self.moved_to.name} "
+            "(nothing was deleted) and the record was opened as it is."
+        )
+
+
+def companion(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
+def strays(path: Path) -> list[Stray]:
+    """The journal and WAL beside ``path`` that are not proven its own (see the module text).
+
+    Nothing beside the record is written; a private copy is made in a temporary folder.
+    """
+    found: list[Stray] = []
+    wal = companion(path, WAL)
+    if _size(wal) > 0:
+        reason = _wal_problem(path, wal)
+        if reason:
+            found.append(Stray(wal, reason))
+            return found  # the journal's turn comes once the WAL is out of the way
+    journal = companion(path, JOURNAL)
+    if _size(journal) > 0 and is_hot(path):
+        reason = journal_problem(path, journal)
+        if reason:
+            found.append(Stray(journal, reason))
+    return found
+
+
+def settle(path: Path) -> list[SetAside]:
+    """Before opening ``path`` for writing (lock held): set aside what is not its own."""
+    moved: list[SetAside] = []
+    for _ in range(2):  # a foreign WAL first, then the journal
+        found = strays(path)
+        if not found:
+            break
+        for stray in found:
+            moved.append(SetAside(stray, durable.move_aside(stray.path, FOREIGN_SUFFIX)))
+    return moved
+
+
+def refuse_strays(path: Path) -> None:
+    """Before a read-only use: raise a plain RecordError if a stray lies beside ``path``."""
+    for stray in strays(path):
+        raise RecordError(
+            f"{stray.path} lies beside the record but is not part of it: {stray.reason}; the "
+            "record has not been changed. Open the record in the program: it sets that file "
+            "aside (nothing is deleted) and opens the record without it."
+        )
+
+
+def is_hot(path: Path) -> bool:
+    """SQLite's own answer: would opening ``path`` roll a journal back into it?"""
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as exc:
+        return getattr(exc, "sqlite_errorcode", None) == SQLITE_READONLY_ROLLBACK
+    finally:
+        conn.close()
+    return False
+
+
+def journal_problem(path: Path, journal: Path) -> str | None:
+    """Why the hot ``journal`` cannot be this record's own; None when it is proven its own."""
+    try:
+        db_head = _read(path, 100)
+        size = _size(journal)
+        with open(journal, "rb") as fh:
+            head = fh.read(28)
+            first = _first_page_image(fh, head, size)
+            fh.seek(max(size - 8, 0))
+            tail = fh.read(8)
+    except OSError as exc:
+        return f"it cannot be read: {exc.strerror}"
+    if len(head) < 28 or head[:8] != JOURNAL_MAGIC:
+        return "it is not an SQLite journal"
+    _records, _nonce, initial_pages, sector, page_size = struct.unpack(">IIIII", head[8:28])
+    own_page_size = _page_size(db_head)
+    if page_size != own_page_size:
+        return f"it was written for a file with pages of {page_size} bytes, not {own_page_size}"
+    if sector < 512 or sector > 65536 or sector & (sector - 1):
+        return f"its sector size ({sector}) is not one SQLite writes"
+    if initial_pages == 0:
+        return "undoing it would leave an empty file"
+    if size > sector and tail == JOURNAL_MAGIC:
+        return "it belongs to a save across several files, which this program never makes"
+    if first is not None and (
+        not first.startswith(SQLITE_MAGIC)
+        or _page_size(first) != own_page_size
+        or struct.unpack(">I", first[68:72])[0] != APPLICATION_ID
+    ):
+        return "it holds the first page of another program's file"
+    if first is not None:
+        # A save counts itself once in page 1 (offset 24): a crash leaves the file's count
+        # where the journal's copy has it, or one ahead.  A copy put in place since differs.
+        (kept,) = struct.unpack(">I", first[24:28])
+        (now,) = struct.unpack(">I", db_head[24:28])
+        if now not in (kept, (kept + 1) & 0xFFFFFFFF):
+            return "it was left by an unfinished save to another copy of the record"
+    return _problem_on_private_copy(path, journal, JOURNAL)
+
+
+def _wal_problem(path: Path, wal: Path) -> str | None:
+    try:
+        head = _read(path, 100)
+    except OSError as exc:
+        return f"the record cannot be read: {exc.strerror}"
+    if len(head) < 20 or head[18:20] != b"\x02\x02":
+        return "the record keeps its saves in a rollback journal, never in a WAL file"
+    return _problem_on_private_copy(path, wal, WAL)
+
+
+def _problem_on_private_copy(path: Path, extra: Path, suffix: str) -> str | None:
+    """Copy record + ``extra`` to a private folder, let SQLite play it there, check the result."""
+    from tracker.store.integrity import problems_after_recovery
+
+    folder = Path(tempfile.mkdtemp(prefix="treatment-tracker-check-"))
+    try:
+        copy = folder / "record.sqlite"
+        shutil.copyfile(path, copy)
+        shutil.copyfile(extra, companion(copy, suffix))
+        try:
+            conn = sqlite3.connect(copy, isolation_level=None)
+            try:
+                conn.execute("PRAGMA integrity_check(1)").fetchall()  # plays it back
+                if suffix == WAL:
+                    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+                problem = problems_after_recovery(conn)
+            finally:
+                conn.close()
+        except sqlite3.Error as exc:
+            problem = f"a damaged file (SQLite says: {exc})"
+        if problem is None and suffix == JOURNAL and _size(companion(copy, suffix)) > 0:
+            problem = "SQLite did not finish undoing it"
+    except OSError as exc:
+        problem = f"it could not be checked: {exc.strerror}"
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return None if problem is None else f"undoing it would leave {problem}"
+
+
+def _first_page_image(fh: BinaryIO, head: bytes, size: int) -> bytes | None:
+    """The journal's saved copy of page 1, if its first part holds one."""
+    if len(head) < 28 or head[:8] != JOURNAL_MAGIC:
+        return None
+    records, _nonce, _initial, sector, page_size = struct.unpack(">IIIII", head[8:28])
+    if not 512 <= sector <= 65536 or not 512 <= page_size <= 65536:
+        return None
+    step = page_size + 8
+    if records in (0, 0xFFFFFFFF):
+        records = max(size - sector, 0) // step
+    for n in range(min(records, 1_000_000)):
+        offset = sector + n * step
+        if offset + step > size:
+            break
+        fh.seek(offset)
+        if struct.unpack(">I", fh.read(4))[0] == 1:
+            return fh.read(page_size)
+    return None
+
+
+def _page_size(head: bytes) -> int:
+    (value,) = struct.unpack(">H", head[16:18])
+    return 65536 if value == 1 else int(value)
+
+
+def _read(path: Path, n: int) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read(n)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size if path.is_file() or path.is_symlink() else 0
+    except OSError:
+        return 0
