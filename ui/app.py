@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tracker import cli
+from tracker.store.record import Clock, system_clock
 
 APP_NAME = "treatment-tracker"
 ORG_NAME = "TreatmentTracker"
@@ -69,9 +70,9 @@ def make_application(argv: list[str]):  # type: ignore[no-untyped-def]
     return app
 
 
-def install_crash_hook(log_dir: Path) -> None:
-    """Log unexpected errors and tell the family calmly that the record is safe."""
-    import datetime as dt
+def install_crash_hook(log_dir: Path, clock: Clock = system_clock) -> None:
+    """Log unexpected errors, stamped by ``clock``, and tell the family calmly that the
+    record is safe."""
     import os
     import traceback
 
@@ -82,7 +83,7 @@ def install_crash_hook(log_dir: Path) -> None:
             log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
             with os.fdopen(fd, "a", encoding="utf-8") as fh:
-                fh.write(f"--- {dt.datetime.now().isoformat()}\n{text}\n")
+                fh.write(f"--- {clock().isoformat()}\n{text}\n")
         except OSError:
             pass
         print(text, file=sys.stderr)

@@ -392,7 +392,6 @@ class MainWindow(QMainWindow):
 
     def export_json(self) -> None:
         from tracker.io.json_export import write_json
-        from tracker.store.record import system_clock
 
         suggested = Path.home() / f"{self.bridge.record.path.stem}-export.json"
         target = self.interaction.save_file(
@@ -404,7 +403,7 @@ class MainWindow(QMainWindow):
             target = target.with_suffix(".json")
 
         def run() -> None:
-            write_json(self.bridge.record, target, system_clock())
+            write_json(self.bridge.record, target, self.bridge.record.clock())
             self.statusBar().showMessage(self.tr("Exported to {file}").format(file=target), 8000)
 
         self._guard(run, self.tr("Export"))
