@@ -1,22 +1,48 @@
-"""Shared test set-up: offscreen Qt, no network, a fixed clock, throw-away records."""
+"""Shared test set-up: offscreen Qt, no network, a fixed clock, throw-away records, and
+folders of its own for HOME and XDG."""
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import os
+import shutil
 import socket
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as _hypothesis_settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
+# A HOME and XDG folders of this test process's own, set before Qt or anything else reads
+# them: what the code under test writes to "the user's" folders (QSettings(), QStandardPaths,
+# Path.home()) never reaches the real user's, nor another copy of the suite running beside.
+SESSION_HOME = Path(tempfile.mkdtemp(prefix="treatment-tracker-tests-home-")).resolve()
+_OWNER = os.getpid()
+
+
+@atexit.register
+def _remove_session_home() -> None:
+    if os.getpid() == _OWNER:  # not in a forked child that happens to exit normally
+        shutil.rmtree(SESSION_HOME, ignore_errors=True)
+
+
+os.environ["HOME"] = str(SESSION_HOME)
+for _name, _folder in (
+    ("XDG_CONFIG_HOME", "config"),
+    ("XDG_DATA_HOME", "data"),
+    ("XDG_CACHE_HOME", "cache"),
+    ("XDG_STATE_HOME", "state"),
+):
+    (SESSION_HOME / _folder).mkdir(mode=0o700)
+    os.environ[_name] = str(SESSION_HOME / _folder)
+
 # CI runs the property tests with fixed examples (a landing must not depend on luck);
 # locally they explore anew each run.
-from hypothesis import settings as _hypothesis_settings
-
 _hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
 if os.environ.get("CI"):
     _hypothesis_settings.load_profile("ci")

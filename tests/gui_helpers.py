@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 import shiboken6
+from conftest import SESSION_HOME
 from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
@@ -120,16 +121,21 @@ def settings(settings_store: QSettings):  # type: ignore[no-untyped-def]
 def isolated_qsettings(tmp_path: Path) -> Iterator[Path]:
     """Code that builds ``QSettings()`` itself (``ui.app``) writes under ``tmp_path``.
 
-    Qt offers no getter for the settings path, so it is left pointing at this
-    test's folder afterwards; organisation and application names are restored.
+    Afterwards the settings path goes back to the session's own XDG_CONFIG_HOME
+    (tests/conftest.py), and organisation and application names are restored.
     """
     folder = tmp_path / "qsettings"
     folder.mkdir()
     org, app = QCoreApplication.organizationName(), QCoreApplication.applicationName()
+    default_format = QSettings.defaultFormat()
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(folder))
     yield folder
+    session_config = str(SESSION_HOME / "config")
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, session_config)
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, session_config)
+    QSettings.setDefaultFormat(default_format)
     QCoreApplication.setOrganizationName(org)
     QCoreApplication.setApplicationName(app)
 

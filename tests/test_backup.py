@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import TODAY
+from conftest import TODAY, fixed_clock
 
 from tracker import cli
 from tracker.io.json_export import write_json
@@ -663,7 +663,7 @@ def test_a_copy_never_replaces_a_file_silently(tmp_path: Path) -> None:
     from tracker.store.backup import copy_record, save_copy
 
     source = tmp_path / "mine.sqlite"
-    rec = Record.open(source, create=True)
+    rec = Record.open(source, create=True, clock=fixed_clock)
     rec.save_child(Child(name="Ava", birth_date=dt.date(2026, 3, 1)))
     notes = tmp_path / "notes.txt"
     notes.write_text("keep me")

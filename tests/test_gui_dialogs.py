@@ -13,6 +13,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from conftest import fixed_clock
 from gui_helpers import (
     activate,
     blood_count,
@@ -651,22 +652,12 @@ def test_duplicate_intrathecal_drug_is_marked_next_to_the_drugs(
 # ---------------------------------------------------------------------- welcome
 
 
-@pytest.fixture
-def fixed_welcome_clock(monkeypatch: pytest.MonkeyPatch) -> None:
-    """WelcomeDialog reads the system clock itself (no injectable clock): pin it."""
-    from conftest import fixed_clock
-
-    monkeypatch.setattr("ui.welcome.system_clock", fixed_clock)
-
-
-def test_welcome_creates_a_private_record_with_the_first_child(
-    qtbot, open_dialog, tmp_path, fixed_welcome_clock
-):
+def test_welcome_creates_a_private_record_with_the_first_child(qtbot, open_dialog, tmp_path):
     from tracker.store import Record
     from ui.welcome import WelcomeDialog
 
     path = tmp_path / "new folder" / "record.sqlite"
-    dialog = open_dialog(WelcomeDialog(path))
+    dialog = open_dialog(WelcomeDialog(path, clock=fixed_clock))
     fill(dialog, "name", "Mila")
     fill(dialog, "birth_date", "2026-01-10")
     fill(dialog, "diagnosis_date", "2026-05-12")
@@ -686,11 +677,11 @@ def test_welcome_creates_a_private_record_with_the_first_child(
     )
 
 
-def test_welcome_without_a_name_creates_nothing(qtbot, open_dialog, tmp_path, fixed_welcome_clock):
+def test_welcome_without_a_name_creates_nothing(qtbot, open_dialog, tmp_path):
     from ui.welcome import WelcomeDialog
 
     path = tmp_path / "new folder" / "record.sqlite"
-    dialog = open_dialog(WelcomeDialog(path))
+    dialog = open_dialog(WelcomeDialog(path, clock=fixed_clock))
     fill(dialog, "birth_date", "2026-01-10")
     _refused(qtbot, dialog)
     assert error_label(dialog, "name").isVisible()

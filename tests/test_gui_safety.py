@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from conftest import fixed_clock
 from gui_helpers import ScriptedInteraction, blood_count, rows
 
 pytest_plugins = ["gui_helpers"]
@@ -104,7 +105,7 @@ def test_record_in_a_sync_folder_is_pointed_out(qtbot, tmp_path, interaction, se
 
     folder = tmp_path / "Dropbox"
     folder.mkdir()
-    rec = Record.open(folder / "record.sqlite", create=True)
+    rec = Record.open(folder / "record.sqlite", create=True, clock=fixed_clock)
     rec.save_child(Child(name="Ava", birth_date=dt.date(2026, 3, 1)))
     window = MainWindow(RecordBridge(rec), interaction, settings)
     qtbot.addWidget(window)
@@ -130,7 +131,7 @@ def test_a_damaged_record_offers_the_newest_good_backup(qtbot, tmp_path) -> None
     from ui.app import offer_restore
 
     path = tmp_path / "record.sqlite"
-    rec = Record.open(path, create=True)
+    rec = Record.open(path, create=True, clock=fixed_clock)
     rec.save_child(Child(name="Ava", birth_date=dt.date(2026, 3, 1)))
     make_backup(rec, DAILY)
     rec.close()

@@ -73,7 +73,8 @@ def make_application(argv: list[str]):  # type: ignore[no-untyped-def]
 
 
 def install_crash_hook(log_dir: Path, clock: Clock = system_clock) -> None:
-    """Log unexpected errors and tell the family calmly that the record is safe.
+    """Log unexpected errors, stamped by ``clock``, and tell the family calmly that the
+    record is safe.
 
     The log and every folder made for it are private (0600 / 0700) whatever the umask,
     like the record: a traceback can quote what was typed."""
@@ -138,7 +139,7 @@ def run_gui(args, clock: Clock = system_clock) -> int:  # type: ignore[no-untype
     data_dir = Path(
         QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
     )
-    install_crash_hook(data_dir / "logs")
+    install_crash_hook(data_dir / "logs", clock)
     interaction = Interaction()
     non_interactive = args.screenshot is not None
 

@@ -6,7 +6,6 @@ the family through :class:`~ui.interaction.Interaction` and shows the answers.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -202,7 +201,7 @@ class Safety:
 
     def save_copy(self) -> Path | None:
         record = self.bridge.record
-        today = dt.date.today().isoformat()
+        today = record.today().isoformat()
         suggested = Path.home() / f"{record.path.stem}-copy-{today}.sqlite"
         target = self.interaction.save_file(
             self.parent,

@@ -61,12 +61,13 @@ class WelcomeDialog(FormDialog):
             self.body.addWidget(again)
         form = QFormLayout()
         self.add_field(form, "name", self.tr("Child's &name:"), QLineEdit(self))
-        self.add_field(form, "birth_date", self.tr("Date of &birth:"), DateField(self))
+        today = clock().date()
+        self.add_field(form, "birth_date", self.tr("Date of &birth:"), DateField(self, today=today))
         self.add_field(
             form,
             "diagnosis_date",
             self.tr("&Diagnosis date:"),
-            DateField(self),
+            DateField(self, today=today),
             self.tr("Optional"),
         )
         self.body.addLayout(form)

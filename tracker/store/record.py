@@ -9,7 +9,6 @@ Every save is one ``BEGIN IMMEDIATE … COMMIT`` on a connection opened with
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator, Sequence

@@ -34,7 +34,7 @@ class AppointmentDialog(FormDialog):
         self._child = child
         self._today = today
         form = QFormLayout()
-        date = DateField(self)
+        date = DateField(self, today=today)
         self.add_field(
             form,
             "date",
@@ -85,7 +85,7 @@ class QuestionDialog(FormDialog):
         text = _text_box(self, 90)
         text.setPlaceholderText(self.tr("What you want to ask the team"))
         self.add_field(form, "text", self.tr("&Question:"), text)
-        added = DateField(self)
+        added = DateField(self, today=today)
         self.add_field(form, "added_on", self.tr("&Added on:"), added)
         self.add_field(
             form,

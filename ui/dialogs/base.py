@@ -43,14 +43,20 @@ FIELD_ERROR_STYLE = "border: 2px solid #a1260d; border-radius: 3px;"
 class DateField(QWidget):
     """A date typed as YYYY-MM-DD, with a calendar to pick from; may be left empty.
 
+    ``today`` (the record's day, from its clock) is where the calendar opens while the field
+    holds no date; without it the calendar stays on the last day it showed.
+
     Signals:
         edited(): the text changed.
     """
 
     edited = Signal()
 
-    def __init__(self, parent: QWidget | None = None, *, optional: bool = True) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, *, optional: bool = True, today: dt.date | None = None
+    ) -> None:
         super().__init__(parent)
+        self._today = today
         self.line = QLineEdit(self)
         self.line.setPlaceholderText(self.tr("YYYY-MM-DD"))
         self.line.setMaxLength(10)
@@ -65,6 +71,8 @@ class DateField(QWidget):
         self.calendar = QCalendarWidget()
         self.calendar.setGridVisible(True)
         self.calendar.setFirstDayOfWeek(QLocale().firstDayOfWeek())
+        if today is not None:
+            self.calendar.setSelectedDate(QDate(today.year, today.month, today.day))
         menu = QMenu(self.button)
         action = QWidgetAction(menu)
         action.setDefaultWidget(self.calendar)
@@ -92,7 +100,9 @@ class DateField(QWidget):
         try:
             d = dt.date.fromisoformat(self.text())
         except ValueError:
-            d = dt.date.today()
+            if self._today is None:
+                return
+            d = self._today
         self.calendar.setSelectedDate(QDate(d.year, d.month, d.day))
 
     def _picked(self, qdate: QDate) -> None:

@@ -45,14 +45,16 @@ class ChildDialog(FormDialog):
         about = QGroupBox(self.tr("Child"), self)
         form = QFormLayout(about)
         self.add_field(form, "name", self.tr("&Name:"), QLineEdit(self))
-        self.add_field(form, "birth_date", self.tr("Date of &birth:"), DateField(self))
+        self.add_field(form, "birth_date", self.tr("Date of &birth:"), DateField(self, today=today))
         sex = QComboBox(self)
         fill_combo(sex, labels.SEX)
         self.add_field(form, "sex", self.tr("&Sex:"), sex)
 
         diagnosis = QGroupBox(self.tr("Diagnosis"), self)
         dform = QFormLayout(diagnosis)
-        self.add_field(dform, "diagnosis_date", self.tr("&Diagnosis date:"), DateField(self))
+        self.add_field(
+            dform, "diagnosis_date", self.tr("&Diagnosis date:"), DateField(self, today=today)
+        )
         immuno = QComboBox(self)
         immuno.setEditable(True)
         immuno.addItems(

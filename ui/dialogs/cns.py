@@ -45,7 +45,7 @@ class CnsVisitDialog(FormDialog):
         self._today = today
         self._phases = phases
         form = QFormLayout()
-        date = DateField(self)
+        date = DateField(self, today=today)
         self.add_field(form, "date", self.tr("&Date:"), date)
         self.add_field(
             form,

@@ -43,7 +43,7 @@ class CountDialog(FormDialog):
         self._child = child
         self._today = today
         form = QFormLayout()
-        date = DateField(self)
+        date = DateField(self, today=today)
         self.add_field(form, "taken_date", self.tr("&Date of the blood test:"), date)
         time = QLineEdit(self)
         time.setPlaceholderText(self.tr("HH:MM (optional)"))

@@ -116,7 +116,7 @@ class MilestoneDialog(FormDialog):
         self._child = child
         self._today = today
         form = QFormLayout()
-        self.add_field(form, "date", self.tr("&Date:"), DateField(self))
+        self.add_field(form, "date", self.tr("&Date:"), DateField(self, today=today))
         self.add_field(
             form,
             "planned",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
@@ -196,7 +195,7 @@ class PrintSummaryDialog(QDialog):
             return None
         child = self.bridge.record.child(self.child_id)
         name = "summary" if request.redact else child.name.split()[0].lower()
-        suggested = Path.home() / f"{name}-summary-{dt.date.today().isoformat()}.pdf"
+        suggested = Path.home() / f"{name}-summary-{self.bridge.record.today().isoformat()}.pdf"
         target = self.interaction.save_file(
             self, self.tr("Save the summary as PDF"), suggested, self.tr("PDF files (*.pdf)")
         )
