@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck
 from hypothesis import settings as _hypothesis_settings
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -43,9 +44,17 @@ for _name, _folder in (
 
 # CI runs the property tests with fixed examples (a landing must not depend on luck);
 # locally they explore anew each run.
-_hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
-if os.environ.get("CI"):
-    _hypothesis_settings.load_profile("ci")
+# No deadline anywhere: a test must not depend on how fast (or loaded) the machine is.
+_hypothesis_settings.register_profile(
+    "ci",
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+_hypothesis_settings.register_profile(
+    "local", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+_hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "local")
 
 # "Today" in every test, so age, day-of-phase and "in the future" checks are stable.
 TODAY = dt.date(2026, 11, 24)

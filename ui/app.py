@@ -165,7 +165,7 @@ def run_gui(args, clock: Clock = system_clock) -> int:  # type: ignore[no-untype
         print(f"treatment-tracker: {exc}", file=sys.stderr)
         if non_interactive:
             return cli.EXIT_PROBLEM
-        record = offer_restore(path, exc, interaction)
+        record = offer_restore(path, exc, interaction, clock)
         if record is None:
             interaction.error(None, "Cannot open the record", str(exc))
             return cli.EXIT_PROBLEM
@@ -217,7 +217,9 @@ def run_gui(args, clock: Clock = system_clock) -> int:  # type: ignore[no-untype
     return code
 
 
-def offer_restore(path: Path, problem: Exception, interaction):  # type: ignore[no-untyped-def]
+def offer_restore(  # type: ignore[no-untyped-def]
+    path: Path, problem: Exception, interaction, clock: Clock = system_clock
+):
     """A damaged record with a backup that checks out: offer to move the damaged file aside
     (kept as .damaged, never deleted) and restore the backup.  The open record, or None."""
     from tracker.store import NotARecord, Record, RecordError
@@ -247,8 +249,8 @@ def offer_restore(path: Path, problem: Exception, interaction):  # type: ignore[
         return None
     try:
         quarantine(path)
-        restore(path, best.path)
-        return Record.open(path)
+        restore(path, best.path, clock)
+        return Record.open(path, clock=clock)
     except (RecordError, OSError) as exc:
         interaction.error(None, "Restore from a backup", str(exc))
         return None

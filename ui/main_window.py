@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from tracker.display import PREFERENCE_LABELS, UnitPreference
 from tracker.model import Changes
@@ -16,7 +16,7 @@ from tracker.timeline import Ref
 from ui.actions import ActionId, Actions
 from ui.bridge import RecordBridge
 from ui.header import HeaderWidget
-from ui.interaction import Interaction
+from ui.interaction import Interaction, plain_label
 from ui.safety import CopyReminder, PlaceNote, Safety
 from ui.settings import Settings
 from ui.timeline.view import TimelineView
@@ -73,7 +73,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.header)
         layout.addWidget(self.views, 1)
         self.setCentralWidget(central)
-        self.record_label = QLabel(str(bridge.record.path), self)
+        self.record_label = plain_label(str(bridge.record.path), self)
         self.record_label.setToolTip(self.tr("The record file: everything stays on this computer"))
         self.statusBar().addPermanentWidget(self.record_label)
         self._build_menus()
@@ -326,7 +326,7 @@ class MainWindow(QMainWindow):
                 "blood counts and lumbar punctures. You can undo it with Ctrl+Z until you "
                 "close the program."
             ).format(name=child.name),
-            self.tr("Delete {name}").format(name=child.name),
+            self.tr("Delete {name}").format(name=child.name.replace("&", "&&")),
         )
         if sure:
             self._guard(lambda: self.bridge.delete_child(child.id), self.tr("Delete"))
@@ -340,8 +340,15 @@ class MainWindow(QMainWindow):
         when the record sits in a cloud-sync folder or on a network share."""
         if self.bridge.current_child() is not None and self.safety.needs_reminder():
             self.reminder.show_for(self.safety.days_since_copy())
+        reading_only = self.bridge.record.read_only_reason
+        if reading_only:  # opened for reading only: say so now, not at the first save
+            self.place_note.move_button.hide()
+            self.place_note.setText("⚠ " + reading_only)
+            self.place_note.show()
+            return
         warning = self.safety.place_warning()
         if warning:
+            self.place_note.move_button.show()
             self.place_note.setText("⚠ " + warning)
             self.place_note.show()
 

@@ -28,7 +28,7 @@ from tracker.store import backup as backups
 from tracker.store.integrity import check_record
 from tracker.store.places import sync_folder_warning
 from ui.bridge import RecordBridge
-from ui.interaction import Interaction
+from ui.interaction import Interaction, plain_label, plain_tooltip
 
 REMIND_AFTER_DAYS = 30
 
@@ -80,7 +80,7 @@ class RestoreDialog(QDialog):
             )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(f"{info.path} ({_size(info.size)})")
+                item.setToolTip(plain_tooltip(f"{info.path} ({_size(info.size)})"))
                 self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setStretchLastSection(True)
@@ -124,7 +124,7 @@ class CopyReminder(QFrame):
         self.setStyleSheet(
             "#copy_reminder { background: #fff8e1; border: 1px solid #f0d58a; border-radius: 4px; }"
         )
-        self.text = QLabel(self)
+        self.text = plain_label("", self)  # may name a file or folder
         self.text.setWordWrap(True)
         save = QPushButton(self.tr("Save a copy…"), self)
         save.clicked.connect(self.save_requested)
@@ -171,7 +171,7 @@ class PlaceNote(QFrame):
         self.setStyleSheet(
             "#place_note { background: #fff8e1; border: 1px solid #f0d58a; border-radius: 4px; }"
         )
-        self.text = QLabel(self)
+        self.text = plain_label("", self)  # may name a file or folder
         self.text.setWordWrap(True)
         self.move_button = QPushButton(self.tr("Keep it on this computer…"), self)
         self.move_button.clicked.connect(self.move_requested)

@@ -12,6 +12,7 @@ from tracker.model import Child
 from tracker.store import Record
 from tracker.store.record import Clock, system_clock
 from ui.dialogs.base import DateField, FormDialog
+from ui.interaction import plain_label
 
 
 class WelcomeDialog(FormDialog):
@@ -71,7 +72,7 @@ class WelcomeDialog(FormDialog):
             self.tr("Optional"),
         )
         self.body.addLayout(form)
-        where = QLabel(self.tr("Your record will be kept in: {path}").format(path=path), self)
+        where = plain_label(self.tr("Your record will be kept in: {path}").format(path=path), self)
         where.setWordWrap(True)
         where.setStyleSheet("color: #5f6368;")
         self.body.addWidget(where)
