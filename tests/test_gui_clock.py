@@ -77,9 +77,10 @@ def test_an_empty_date_field_opens_its_calendar_on_the_record_s_day(qtbot, recor
     from ui.dialogs.child import ChildDialog
     from ui.dialogs.cns import CnsVisitDialog
     from ui.dialogs.count import CountDialog
-    from ui.dialogs.phase import MilestoneDialog
+    from ui.dialogs.phase import MilestoneDialog, PhaseDialog
 
     dialogs = [
+        PhaseDialog(None, child, record.today()),
         CountDialog(None, child, record.today()),
         ChildDialog(None, record.today()),
         CnsVisitDialog(None, child, [], record.today()),
@@ -117,3 +118,18 @@ def test_the_crash_log_is_stamped_by_the_clock(qapp, tmp_path, monkeypatch) -> N
         sys.excepthook(type(exc), exc, exc.__traceback__)
     log = (tmp_path / "logs" / "crash.log").read_text(encoding="utf-8")
     assert log.startswith(f"--- {AHEAD.isoformat()}\n"), log[:80]
+
+
+def test_the_phase_dialog_judges_the_future_by_the_record_s_day(qtbot, record, child) -> None:  # type: ignore[no-untyped-def]
+    from tracker.forms import FormErrors
+    from ui.dialogs.phase import PhaseDialog
+
+    dialog = PhaseDialog(None, child, record.today())
+    qtbot.addWidget(dialog)
+    dialog.set_text("kind", "induction")
+    dialog.set_text("actual_start", (DAY + dt.timedelta(days=2)).isoformat())
+    with pytest.raises(FormErrors) as refused:
+        dialog.build()
+    assert "in the future" in refused.value.errors["actual_start"]
+    dialog.set_text("actual_start", (DAY - dt.timedelta(days=2)).isoformat())
+    assert dialog.build().actual_start == DAY - dt.timedelta(days=2)

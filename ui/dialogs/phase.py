@@ -47,10 +47,17 @@ def _notes(parent: QWidget) -> QPlainTextEdit:
 
 
 class PhaseDialog(FormDialog):
-    def __init__(self, phase: Phase | None, child: Child, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        phase: Phase | None,
+        child: Child,
+        today: dt.date | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(self.tr("New phase") if phase is None else self.tr("Edit phase"), parent)
         self._phase = phase
         self._child = child
+        self._today = today
         form = QFormLayout()
         kind = QComboBox(self)
         fill_combo(kind, labels.PHASE_KIND)
@@ -67,18 +74,20 @@ class PhaseDialog(FormDialog):
         )
         actual = QGroupBox(self.tr("What happened"), self)
         aform = QFormLayout(actual)
-        self.add_field(aform, "actual_start", self.tr("&Started on:"), DateField(self))
+        self.add_field(aform, "actual_start", self.tr("&Started on:"), DateField(self, today=today))
         self.add_field(
             aform,
             "actual_end",
             self.tr("&Ended on:"),
-            DateField(self),
+            DateField(self, today=today),
             self.tr("Leave empty while the phase is still running"),
         )
         planned = QGroupBox(self.tr("What is planned"), self)
         pform = QFormLayout(planned)
-        self.add_field(pform, "planned_start", self.tr("&Planned start:"), DateField(self))
-        self.add_field(pform, "planned_end", self.tr("Planned en&d:"), DateField(self))
+        self.add_field(
+            pform, "planned_start", self.tr("&Planned start:"), DateField(self, today=today)
+        )
+        self.add_field(pform, "planned_end", self.tr("Planned en&d:"), DateField(self, today=today))
         notes_form = QFormLayout()
         self.add_field(notes_form, "notes", self.tr("N&otes:"), _notes(self))
         self.body.addLayout(form)
@@ -97,7 +106,11 @@ class PhaseDialog(FormDialog):
     def build(self) -> Phase:
         p = self._phase
         return phase_from_form(
-            self.texts(), child=self._child, id=p.id if p else None, uid=p.uid if p else ""
+            self.texts(),
+            child=self._child,
+            id=p.id if p else None,
+            uid=p.uid if p else "",
+            today=self._today,
         )
 
 

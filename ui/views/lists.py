@@ -292,7 +292,7 @@ class PhasesView(RecordView):
         child = self.bridge.current_child()
         if child is None:
             return
-        dialog = dialog_factory()["phase"](phase, child, self)
+        dialog = dialog_factory()["phase"](phase, child, self.bridge.record.today(), self)
         saved = self.run_dialog(dialog, self.bridge.save_phase)
         if saved is not None:
             self.phases.select_id(saved.id)
