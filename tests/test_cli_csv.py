@@ -174,7 +174,7 @@ def test_files_that_are_not_lab_results_are_refused(
 
 def test_missing_files(db: Path, tmp_path: Path) -> None:
     code, _, err = run("import-counts", "--db", str(db), str(tmp_path / "nope.csv"))
-    assert code == 1 and "No such file" in err
+    assert code == 1 and "nope.csv does not exist" in err
     code, _, err = run(
         "import-counts", "--db", str(tmp_path / "nope.sqlite"), str(DATA / "tab_bom_long.tsv")
     )

@@ -148,3 +148,59 @@ def test_a_file_for_another_date_of_birth_is_pointed_out(qtbot, window, record, 
     qtbot.addWidget(dialog)
     assert "was born on" in dialog.warning.text()
     assert rows(record.path, "SELECT * FROM count_result") == []
+
+
+@pytest.fixture
+def hang_guard():  # type: ignore[no-untyped-def]
+    """A safety net only: a regression that blocks on a FIFO ends the run with a traceback
+    instead of hanging it.  The refusal itself is immediate."""
+    import faulthandler
+
+    faulthandler.dump_traceback_later(120, exit=True)
+    yield
+    faulthandler.cancel_dump_traceback_later()
+
+
+def _fifo(tmp_path: Path) -> Path:
+    import os
+
+    path = tmp_path / "lab.csv"
+    os.mkfifo(path)
+    return path
+
+
+def _sparse(tmp_path: Path) -> Path:
+    path = tmp_path / "lab.csv"
+    with open(path, "wb") as fh:
+        fh.truncate(2 * 1024**3)
+    return path
+
+
+def _folder(tmp_path: Path) -> Path:
+    path = tmp_path / "lab.csv"
+    path.mkdir()
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (_fifo, "is a named pipe (FIFO)"),
+        (lambda _tmp: Path("/dev/zero"), "is a device (such as /dev/zero)"),
+        (_sparse, "is 2,048 MB; a lab's CSV export is at most 32 MB"),
+        (_folder, "is a folder, not a file"),
+    ],
+    ids=["fifo", "dev-zero", "sparse-2GB", "folder"],
+)
+def test_hostile_files_are_refused_at_once_and_nothing_is_written(  # type: ignore[no-untyped-def]
+    qtbot, window, record, tmp_path, hang_guard, make, words
+) -> None:
+    from ui.dialogs.import_csv import CsvImporter
+
+    path = make(tmp_path)
+    answers = ImportAnswers()
+    assert CsvImporter(window.bridge, answers, window).run(path) is None
+    assert len(answers.errors) == 1
+    assert str(path) in answers.errors[0] and words in answers.errors[0]
+    assert answers.previews == []
+    assert rows(record.path, "SELECT * FROM count_result") == []

@@ -217,9 +217,10 @@ def _import_counts(
         read_csv,
         summary_lines,
     )
+    from tracker.io.import_file import MAX_CSV_BYTES, read_import_file
 
     path: Path = args.csv
-    data = path.read_bytes()
+    data = read_import_file(path, MAX_CSV_BYTES, "a lab's CSV export")
     try:
         parsed = read_csv(data, dayfirst=args.dayfirst)
     except UnreadableCsv as exc:
@@ -318,11 +319,12 @@ def _check(db: Path, out: TextIO, err: TextIO) -> int:
 
 def _import_json(db: Path, source: Path, out: TextIO, err: TextIO, today: dt.date | None) -> int:
     """Problems are listed on stderr, one "line N (key path): reason" each, then one sentence."""
+    from tracker.io.import_file import MAX_JSON_BYTES, read_import_file
     from tracker.io.json_import import JsonImportError, load_export, problems_text, read_export
     from tracker.store.backup import BEFORE_IMPORT, make_backup
 
     clock = _clock(today)
-    data = source.read_bytes()
+    data = read_import_file(source, MAX_JSON_BYTES, "a JSON export")
     try:
         contents = read_export(data, clock().date())
     except JsonImportError as exc:

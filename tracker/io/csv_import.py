@@ -46,6 +46,7 @@ from typing import Literal
 
 from tracker import analytes, forms
 from tracker.analytes import Analyte
+from tracker.io.import_file import MAX_CSV_BYTES
 from tracker.io.lab_values import (
     is_not_a_result,
     is_percent,
@@ -64,7 +65,7 @@ from tracker.store.record import Record
 Shape = Literal["long", "wide"]
 DateOrder = Literal["day-first", "month-first"]
 
-MAX_BYTES = 64 * 1024 * 1024  # a lab export is kilobytes; anything this big is not one
+MAX_BYTES = MAX_CSV_BYTES  # a lab export is kilobytes; anything this big is not one
 _HEADER_SEARCH = 30  # records looked at for the header line (lines before it are a preamble)
 _DELIMITERS = (",", ";", "\t")
 _SHIFTED = (
@@ -221,7 +222,7 @@ _MAGIC = (
 def decode(data: bytes) -> tuple[str, str]:
     """The text of the file and the encoding used: UTF-8 (BOM or not), UTF-16 with BOM,
     else Windows-1252/Latin-1 (Latin-1 decodes any byte, so that is the last resort)."""
-    if len(data) > MAX_BYTES:
+    if len(data) > MAX_BYTES:  # read_import_file refuses it first; bytes from elsewhere too
         raise UnreadableCsv(
             f"The file is {len(data) // (1024 * 1024)} MB; a laboratory's CSV export is far "
             "smaller, so this is probably not one."

@@ -43,6 +43,7 @@ from tracker.io.csv_import import (
     read_csv,
     summary_lines,
 )
+from tracker.io.import_file import MAX_CSV_BYTES, ImportFileError, read_import_file
 from tracker.model import Child
 from tracker.store import Record, RecordError
 from ui.bridge import RecordBridge
@@ -258,14 +259,10 @@ class CsvImporter:
             )
             if path is None:
                 return None
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            self.interaction.error(
-                self.parent,
-                self.parent.tr("Import lab results"),
-                f"{path} could not be read: {exc.strerror}.",
-            )
+        try:  # kind and size first: a FIFO, /dev/zero or a huge file is refused at once
+            data = read_import_file(path, MAX_CSV_BYTES, "a lab's CSV export")
+        except ImportFileError as exc:
+            self.interaction.error(self.parent, self.parent.tr("Import lab results"), str(exc))
             return None
         dayfirst: bool | None = None
         while True:
