@@ -320,13 +320,20 @@ def _check(db: Path, out: TextIO, err: TextIO) -> int:
 def _import_json(db: Path, source: Path, out: TextIO, err: TextIO, today: dt.date | None) -> int:
     """Problems are listed on stderr, one "line N (key path): reason" each, then one sentence."""
     from tracker.io.import_file import MAX_JSON_BYTES, read_import_file
-    from tracker.io.json_import import JsonImportError, load_export, problems_text, read_export
+    from tracker.io.json_import import (
+        JsonImportError,
+        latest_clock,
+        load_export,
+        problems_text,
+        read_export,
+    )
     from tracker.store.backup import BEFORE_IMPORT, make_backup
 
     clock = _clock(today)
     data = read_import_file(source, MAX_JSON_BYTES, "a JSON export")
+    latest = latest_clock(clock)  # "in the future" = after today everywhere on Earth
     try:
-        contents = read_export(data, clock().date())
+        contents = read_export(data, latest().date())
     except JsonImportError as exc:
         if exc.listed:
             for line in problems_text(exc):
@@ -334,7 +341,7 @@ def _import_json(db: Path, source: Path, out: TextIO, err: TextIO, today: dt.dat
         print(f"treatment-tracker: {source}: {exc}", file=err)
         return EXIT_PROBLEM
     existed = db.exists() or db.is_symlink()
-    record = Record.open(db, create=True, clock=clock)
+    record = Record.open(db, create=True, clock=latest)
     try:
         if existed and not record.is_empty():
             raise RecordError(
@@ -342,7 +349,7 @@ def _import_json(db: Path, source: Path, out: TextIO, err: TextIO, today: dt.dat
                 "empty record. Choose a new file name with --db."
             )
         if existed:
-            make_backup(record, BEFORE_IMPORT)
+            make_backup(record, BEFORE_IMPORT, clock)
         try:
             load_export(record, contents)
         except JsonImportError as exc:

@@ -20,7 +20,7 @@ record and are skipped.
 
 from __future__ import annotations
 
-import bisect
+import contextlib
 import datetime as dt
 import json
 import math
@@ -33,6 +33,7 @@ from json.scanner import NUMBER_RE
 from typing import Any, TypeVar
 
 from tracker import analytes, forms
+from tracker.io import date_window
 from tracker.io.json_export import FORMAT, VERSION
 from tracker.model import (
     Appointment,
@@ -64,20 +65,33 @@ from tracker.model import (
     YesNoUnknown,
 )
 from tracker.store.errors import RecordError, ValidationFailed
-from tracker.store.record import Record
+from tracker.store.record import Clock, Record
 
 KeyPath = tuple[str | int, ...]
 E = TypeVar("E", bound=StrEnum)
 T = TypeVar("T")
 
 MAX_DEPTH = 64
+# The latest time zone on Earth (Kiribati's Line Islands).  An export made there at
+# 00:30 holds entries dated a day (or two) after the date at UTC-11 at the same
+# instant, so "in the future" for a file means after today in this zone.
+LATEST_ZONE = dt.timezone(dt.timedelta(hours=14))
 MAX_PROBLEMS_SHOWN = 50
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _TIME = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d", re.ASCII)
 _UID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.ASCII)
-_WS = " \t\n\r"
+_WS_RUN = re.compile(r"[ \t\n\r]*")
 # The standard library's string scanner (C-accelerated), not in the type stubs.
 _scanstring: Callable[[str, int, bool], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
+
+
+def latest_clock(clock: Clock) -> Clock:
+    """``clock`` read in :data:`LATEST_ZONE`: the same instant, the latest date on Earth.
+
+    Import with it (``read_export`` and the record it loads into) so that a date is
+    "in the future" only if it is after today everywhere, wherever the export was made.
+    """
+    return lambda: clock().astimezone(LATEST_ZONE)
 
 
 class JsonImportError(RecordError):
@@ -106,15 +120,20 @@ class _Reader:
     def __init__(self, text: str) -> None:
         self.text = text
         self.lines: dict[KeyPath, int] = {}
-        self._breaks = [i for i, c in enumerate(text) if c == "\n"]
+        # Line numbers are counted as the reader moves forward (no table of every line
+        # break: for a file of newlines that table took 37 bytes per byte of the file).
+        self._counted_to = 0
+        self._breaks_before = 0
 
     def line(self, pos: int) -> int:
-        return bisect.bisect_left(self._breaks, pos) + 1
+        if pos < self._counted_to:
+            return self.text.count("\n", 0, pos) + 1
+        self._breaks_before += self.text.count("\n", self._counted_to, pos)
+        self._counted_to = pos
+        return self._breaks_before + 1
 
     def column(self, pos: int) -> int:
-        i = bisect.bisect_left(self._breaks, pos)
-        start = self._breaks[i - 1] + 1 if i else 0
-        return pos - start + 1
+        return pos - (self.text.rfind("\n", 0, pos) + 1) + 1
 
     def read(self) -> Any:
         pos = self._skip(0)
@@ -125,10 +144,8 @@ class _Reader:
         return value
 
     def _skip(self, pos: int) -> int:
-        text = self.text
-        while pos < len(text) and text[pos] in _WS:
-            pos += 1
-        return pos
+        m = _WS_RUN.match(self.text, pos)
+        return m.end() if m else pos
 
     def _value(self, pos: int, path: KeyPath, depth: int) -> tuple[Any, int]:
         text = self.text
@@ -278,13 +295,14 @@ class _Check:
     problems: list[str] = field(default_factory=list)
     uids: dict[str, dict[str, KeyPath]] = field(default_factory=dict)
     skipped_calculated: int = 0
-    _said: dict[str, list[KeyPath]] = field(default_factory=dict)
+    # (message, path) for every path a message was said about and every path above it:
+    # one look-up per problem (a list scanned per problem made 100,000 alike take hours).
+    _said: set[tuple[str, KeyPath]] = field(default_factory=set)
 
     def add(self, path: KeyPath, message: str) -> None:
-        said = self._said.setdefault(message, [])
-        if any(p[: len(path)] == path for p in said):
+        if (message, path) in self._said:
             return  # already said about a part of it (a value's unit, then its count's rules)
-        said.append(path)
+        self._said.update((message, path[:i]) for i in range(len(path) + 1))
         probe = path
         while probe and probe not in self.lines:
             probe = probe[:-1]
@@ -355,10 +373,14 @@ class _Check:
             self.add((*path, key), f"“{value[:40]}” is not a date; write it as YYYY-MM-DD")
             return None
         try:
-            return dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError:
             self.add((*path, key), f"{value} is not a day of the calendar")
             return None
+        if (problem := date_window.outside(day, self.today)) is not None:
+            self.add((*path, key), problem)
+            return None
+        return day
 
     def time(self, obj: dict[str, Any], key: str, path: KeyPath) -> dt.time | None:
         text = self.optional_text(obj, key, path)
@@ -471,7 +493,9 @@ def read_export(data: bytes, today: dt.date) -> ExportContents:
     """Parse and check a whole export; JsonImportError lists every problem with its line.
 
     ``today`` is the program's today: dates after it are refused where the program
-    refuses them (a count in the future, say).
+    refuses them (a count in the future, say).  Give the date of
+    ``latest_clock(clock)()`` so that an export from a time zone ahead of this one
+    is not refused; dates outside ``tracker.io.date_window`` are refused too.
     """
     doc, lines = parse_with_lines(data)
     check = _Check(lines, today)
@@ -708,6 +732,7 @@ def _value(check: _Check, v: dict[str, Any], path: KeyPath) -> CountValue | None
         )
     if canonical != a.canonical_unit:
         check.add((*path, "canonical_unit"), f"must be “{a.canonical_unit}” for {a.name}")
+    _typed_text_agrees(check, path, value, comparator, value_text, low, high, range_text)
     return CountValue(
         analyte=a.code,
         value_text=value_text,
@@ -721,6 +746,57 @@ def _value(check: _Check, v: dict[str, Any], path: KeyPath) -> CountValue | None
         range_high=high,
         uid=uid,
     )
+
+
+def _typed_text_agrees(
+    check: _Check,
+    path: KeyPath,
+    value: float,
+    comparator: Comparator,
+    value_text: str,
+    low: float | None,
+    high: float | None,
+    range_text: str,
+) -> None:
+    """The typed text is the truth: the numbers stored beside it must be what the form's
+    parsers (``analytes.parse_number``, ``forms.parse_range``) make of it, or the record
+    would say one thing in ``check`` and another in the CSV export."""
+    if value_text.strip():
+        try:
+            typed = analytes.parse_number(value_text)
+        except ValueError as exc:
+            check.add((*path, "value_text"), str(exc))
+        else:
+            if not _same_number(typed.value, value):
+                check.add(
+                    (*path, "value"),
+                    f"{value:g} does not match value_text “{value_text}” ({typed.value:g})",
+                )
+            if typed.comparator != comparator:
+                check.add(
+                    (*path, "comparator"),
+                    f"“{comparator.value}” does not match value_text “{value_text}” "
+                    f"(“{typed.comparator.value}”)",
+                )
+    wanted: tuple[float | None, float | None] = (None, None)
+    if range_text.strip():
+        with contextlib.suppress(ValueError):  # a range kept only as printed has no limits
+            wanted = forms.parse_range(range_text)
+    for key, stored, expected in (("range_low", low, wanted[0]), ("range_high", high, wanted[1])):
+        if (stored is None) != (expected is None) or (
+            stored is not None and expected is not None and not _same_number(stored, expected)
+        ):
+            shown = "none" if stored is None else f"{stored:g}"
+            said = (
+                f"{expected:g}"
+                if expected is not None
+                else ("no range" if not range_text.strip() else "no such limit")
+            )
+            check.add((*path, key), f"{shown} does not match range_text “{range_text}” ({said})")
+
+
+def _same_number(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-15)
 
 
 def _visit(
