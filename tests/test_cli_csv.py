@@ -229,3 +229,26 @@ def test_console_script_imports_without_qt(db: Path, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "NO_QT" in done.stderr
     assert "Would add for Mila: 16 values" in done.stdout
+
+
+def same_error_rows(n: int) -> str:
+    """``n`` rows, each with the same wrong unit, on different draws."""
+    lines = ["Date,Test,Result,Unit"]
+    for i in range(n):
+        day = dt.date(2026, 2, 1) + dt.timedelta(days=i % 200)
+        lines.append(f"{day.isoformat()} {i // 200:02d}:00,Platelets,{i % 400 + 1},K/xx")
+    return "\n".join(lines) + "\n"
+
+
+def test_many_bad_rows_list_the_first_200_and_count_all(db: Path, tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(same_error_rows(1000), encoding="utf-8")
+    before = digest(db)
+    code, out, err = run("import-counts", "--db", str(db), str(path))
+    assert code == 1 and out == ""
+    lines = err.splitlines()
+    assert len(lines) == 202
+    assert all(line.startswith("line ") and "K/xx" in line for line in lines[:200])
+    assert lines[200] == "… and 800 more like these (not listed one by one)"
+    assert lines[201].startswith("treatment-tracker: 1000 bad row(s) in ")
+    assert digest(db) == before

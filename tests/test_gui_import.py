@@ -204,3 +204,24 @@ def test_hostile_files_are_refused_at_once_and_nothing_is_written(  # type: igno
     assert str(path) in answers.errors[0] and words in answers.errors[0]
     assert answers.previews == []
     assert rows(record.path, "SELECT * FROM count_result") == []
+
+
+def test_the_preview_lists_the_first_200_left_out_and_counts_all(  # type: ignore[no-untyped-def]
+    qtbot, window, record, tmp_path
+) -> None:
+    from PySide6.QtWidgets import QListWidget, QTabWidget
+
+    from tracker.io.csv_import import plan_import, read_csv
+    from ui.dialogs.import_csv import ImportPreviewDialog
+
+    lines = ["Date,Test,Result,Unit"]
+    lines += [f"2026-02-{1 + i % 28:02d} {i // 28:02d}:00,Platelets,12,K/xx" for i in range(600)]
+    plan = plan_import(read_csv("\n".join(lines).encode()), record, window.bridge.current_child())
+    assert len(plan.problems) == 600
+    dialog = ImportPreviewDialog(plan, tmp_path / "bad.csv", window)
+    qtbot.addWidget(dialog)
+    [left_out] = dialog.findChildren(QListWidget)
+    assert left_out.count() == 201
+    assert left_out.item(200).text() == "… and 400 more like these (not listed one by one)"
+    [tabs] = dialog.findChildren(QTabWidget)
+    assert tabs.tabText(1) == "Left out (600)"

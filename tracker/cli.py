@@ -218,6 +218,7 @@ def _import_counts(
         summary_lines,
     )
     from tracker.io.import_file import MAX_CSV_BYTES, read_import_file
+    from tracker.io.listing import first_of
 
     path: Path = args.csv
     data = read_import_file(path, MAX_CSV_BYTES, "a lab's CSV export")
@@ -236,8 +237,8 @@ def _import_counts(
     with Record.open(args.sub_db, read_only=args.dry_run, clock=_clock(today)) as record:
         child = _choose_child(record, args.child)
         plan = plan_import(parsed, record, child, source=f"imported from {path.name}")
-        for problem in plan.problems:
-            print(problem, file=err)
+        for line in first_of(plan.problems):  # the first 200, then how many more
+            print(line, file=err)
         if plan.problems and not args.skip_bad:
             print(
                 f"treatment-tracker: {len(plan.bad_lines)} bad row(s) in {path}; nothing was "

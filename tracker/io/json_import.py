@@ -33,7 +33,7 @@ from json.scanner import NUMBER_RE
 from typing import Any, TypeVar
 
 from tracker import analytes, forms
-from tracker.io import date_window
+from tracker.io import date_window, listing
 from tracker.io.json_export import FORMAT, VERSION
 from tracker.model import (
     Appointment,
@@ -76,7 +76,7 @@ MAX_DEPTH = 64
 # 00:30 holds entries dated a day (or two) after the date at UTC-11 at the same
 # instant, so "in the future" for a file means after today in this zone.
 LATEST_ZONE = dt.timezone(dt.timedelta(hours=14))
-MAX_PROBLEMS_SHOWN = 50
+MAX_PROBLEMS_SHOWN = listing.SHOWN
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _TIME = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d", re.ASCII)
 _UID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.ASCII)
@@ -965,6 +965,4 @@ def _write_child(record: Record, data: ChildData) -> None:
 
 def problems_text(exc: JsonImportError) -> Iterator[str]:
     """The problems to show, at most :data:`MAX_PROBLEMS_SHOWN`, then how many more."""
-    yield from exc.problems[:MAX_PROBLEMS_SHOWN]
-    if len(exc.problems) > MAX_PROBLEMS_SHOWN:
-        yield f"… and {len(exc.problems) - MAX_PROBLEMS_SHOWN} more problem(s)"
+    yield from listing.first_of(exc.problems, MAX_PROBLEMS_SHOWN)

@@ -44,6 +44,7 @@ from tracker.io.csv_import import (
     summary_lines,
 )
 from tracker.io.import_file import MAX_CSV_BYTES, ImportFileError, read_import_file
+from tracker.io.listing import first_of
 from tracker.model import Child
 from tracker.store import Record, RecordError
 from ui.bridge import RecordBridge
@@ -166,22 +167,24 @@ class ImportPreviewDialog(QDialog):
         table.resizeColumnsToContents()
         tabs.addTab(table, self.tr("Will be added ({n})").format(n=len(plan.additions)))
         left_out = QListWidget(self)
-        for item in (
+        left = (
             *plan.problems,
             *plan.conflicts,
             *plan.already_there,
             *plan.pending,
             *plan.repeated,
             *plan.other_children,
-        ):
-            left_out.addItem(str(item))
+        )
+        for text in first_of(left):  # 100,000 alike: the first 200, then how many more
+            left_out.addItem(text)
         for name, n in plan.unknown_tests.items():
             left_out.addItem(
                 self.tr("Not a test the program knows: “{name}” ({n} row(s)); left out").format(
                     name=name, n=n
                 )
             )
-        tabs.addTab(left_out, self.tr("Left out ({n})").format(n=left_out.count()))
+        n_left = len(left) + len(plan.unknown_tests)
+        tabs.addTab(left_out, self.tr("Left out ({n})").format(n=f"{n_left:,}"))
         if plan.problems:
             tabs.setCurrentIndex(1)
         self.skip_bad = QCheckBox(
