@@ -298,3 +298,22 @@ def test_dates_far_ahead_are_refused_even_when_planned(fixture_doc: dict[str, An
     found = problems_of(doc)
     assert len(found) == 1
     assert "appointments" in found[0] and "9999-12-31" in found[0]
+
+
+def test_a_file_of_millions_of_tiny_values_is_refused_plainly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``[0,0,0,…]``: two bytes a value, each kept with its line; the reader stops at
+    MAX_VALUES (4,000,000; lowered here to keep the test small) instead of growing to
+    many times the file's size."""
+    from tracker.io import json_import
+
+    monkeypatch.setattr(json_import, "MAX_VALUES", 1000)
+    data = b'{"format": "treatment-tracker", "version": 1, "children": [], "x": ['
+    data += b"0," * 1000 + b"0]}"
+    with pytest.raises(JsonImportError) as info:
+        read_export(data, TODAY)
+    assert str(info.value).startswith("The file holds more than 1,000 values; ")
+    assert "Nothing was imported" in str(info.value)
+    small = data.replace(b"0," * 1000, b"0," * 900)
+    assert read_export(small, TODAY).children == ()  # below the limit: read as usual

@@ -72,6 +72,10 @@ E = TypeVar("E", bound=StrEnum)
 T = TypeVar("T")
 
 MAX_DEPTH = 64
+# The export of ten synthetic years (bench/make_record.py) holds 368,132 JSON values;
+# ten times that and more is not an export, and every value costs memory (about 200
+# bytes with its line), so the reader stops there: at most about 1 GB for any file.
+MAX_VALUES = 4_000_000
 # The latest time zone on Earth (Kiribati's Line Islands).  An export made there at
 # 00:30 holds entries dated a day (or two) after the date at UTC-11 at the same
 # instant, so "in the future" for a file means after today in this zone.
@@ -114,6 +118,10 @@ class _Syntax(Exception):
         self.message = message
 
 
+class _TooMany(_Syntax):
+    pass
+
+
 class _Reader:
     """A strict JSON reader (RFC 8259: no NaN, no duplicate keys) that notes each value's line."""
 
@@ -124,6 +132,7 @@ class _Reader:
         # break: for a file of newlines that table took 37 bytes per byte of the file).
         self._counted_to = 0
         self._breaks_before = 0
+        self._values = 0
 
     def line(self, pos: int) -> int:
         if pos < self._counted_to:
@@ -150,6 +159,9 @@ class _Reader:
     def _value(self, pos: int, path: KeyPath, depth: int) -> tuple[Any, int]:
         text = self.text
         self.lines[path] = self.line(pos)
+        self._values += 1
+        if self._values > MAX_VALUES:
+            raise _TooMany(pos, f"more than {MAX_VALUES:,} values")
         if depth > MAX_DEPTH:
             raise _Syntax(pos, "the data is nested too deeply")
         if pos >= len(text):
@@ -244,6 +256,12 @@ def parse_with_lines(data: bytes) -> tuple[Any, dict[KeyPath, int]]:
     reader = _Reader(text)
     try:
         return reader.read(), reader.lines
+    except _TooMany:
+        raise JsonImportError(
+            [f"the file holds more than {MAX_VALUES:,} values"],
+            f"The file holds more than {MAX_VALUES:,} values; a Treatment Tracker export of "
+            "ten years holds about 370,000, so this is not one. Nothing was imported.",
+        ) from None
     except _Syntax as exc:
         where = f"line {reader.line(exc.pos)}, column {reader.column(exc.pos)}"
         raise JsonImportError(
