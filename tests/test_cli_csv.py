@@ -252,3 +252,23 @@ def test_many_bad_rows_list_the_first_200_and_count_all(db: Path, tmp_path: Path
     assert lines[200] == "… and 800 more like these (not listed one by one)"
     assert lines[201].startswith("treatment-tracker: 1000 bad row(s) in ")
     assert digest(db) == before
+
+
+def test_dates_outside_the_sane_window_are_bad_rows(db: Path, tmp_path: Path) -> None:
+    """A blood count lies between the date of birth and today (forms.validate_count), which
+    is inside the importers' window (tracker.io.date_window); 0001 and 9999 never get in."""
+    path = tmp_path / "dates.csv"
+    path.write_text(
+        "Date,Test,Result,Unit\n"
+        "0001-01-01,Platelets,100,K/uL\n"
+        "9999-12-31,Platelets,100,K/uL\n"
+        "2026-03-01,Platelets,100,K/uL\n",
+        encoding="utf-8",
+    )
+    before = digest(db)
+    code, _, err = run("import-counts", "--db", str(db), str(path))
+    assert code == 1
+    lines = err.splitlines()
+    assert lines[0] == "line 2: Date: 0001-01-01 is before Mila's date of birth (2026-01-10)"
+    assert lines[1].startswith("line 3: Date: 9999-12-31 is in the future")
+    assert digest(db) == before
