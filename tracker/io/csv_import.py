@@ -67,6 +67,12 @@ DateOrder = Literal["day-first", "month-first"]
 
 MAX_BYTES = MAX_CSV_BYTES  # a lab export is kilobytes; anything this big is not one
 _HEADER_SEARCH = 30  # records looked at for the header line (lines before it are a preamble)
+_HEADER_LINES = 1000  # …within this many lines: 32 MB of blank lines is not searched through
+# The program's own CSV export of ten synthetic years (bench/make_record.py) has 23,774
+# rows; a lab's export of a whole treatment a few thousand.  Ten times the first and more
+# is not a lab's file, and each bad row is kept with its reason (16 million one-byte rows
+# took 1.5 GB and 70 s before this limit).
+MAX_ROWS = 250_000
 _DELIMITERS = (",", ";", "\t")
 _SHIFTED = (
     " (this row has more cells than the header: a name or value with the separator in it "
@@ -486,7 +492,7 @@ def _find_layout(text: str, start_line: int, forced: str | None) -> tuple[str, _
 
 def _take(items: Iterator[tuple[int, list[str]]], n: int) -> Iterator[tuple[int, list[str]]]:
     for i, item in enumerate(items):
-        if i >= n:
+        if i >= n or item[0] > _HEADER_LINES:
             return
         yield item
 
@@ -539,6 +545,12 @@ def read_csv(data: bytes, *, dayfirst: bool | None = None) -> ParsedFile:
             problems.extend(RowProblem(line, p) for p in layout.header_problems)
             continue
         count += 1
+        if count > MAX_ROWS:
+            raise UnreadableCsv(
+                f"The file has more than {MAX_ROWS:,} rows; a laboratory's export has far "
+                "fewer (ten years of this program's own export have about 24,000), so this is "
+                "probably not one."
+            )
         extra = [c for c in cells[layout.width :] if c.strip()]
         if extra:
             problems.append(
