@@ -452,13 +452,17 @@ def _layout(cells: Sequence[str], index: int) -> _Layout | None:
     return layout
 
 
-def _records(text: str, delimiter: str, start_line: int) -> Iterator[tuple[int, list[str]]]:
-    """(first line number, cells) of each record, blank records skipped."""
+def _records(
+    text: str, delimiter: str, start_line: int, last_line: int | None = None
+) -> Iterator[tuple[int, list[str]]]:
+    """(first line number, cells) of each record, blank records skipped, up to ``last_line``."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     previous = 0
     try:
         for cells in reader:
             line = previous + 1 + start_line
+            if last_line is not None and line > last_line:
+                return
             previous = reader.line_num
             if cells and any(c.strip() for c in cells):
                 yield line, cells
@@ -472,7 +476,8 @@ def _find_layout(text: str, start_line: int, forced: str | None) -> tuple[str, _
     best: tuple[int, str, _Layout] | None = None
     for delimiter in (forced,) if forced else _DELIMITERS:
         try:
-            sample = list(_take(_records(text, delimiter, start_line), _HEADER_SEARCH))
+            records = _records(text, delimiter, start_line, _HEADER_LINES)
+            sample = list(_take(records, _HEADER_SEARCH))
         except UnreadableCsv:
             continue
         for index, (_, cells) in enumerate(sample):
@@ -492,7 +497,7 @@ def _find_layout(text: str, start_line: int, forced: str | None) -> tuple[str, _
 
 def _take(items: Iterator[tuple[int, list[str]]], n: int) -> Iterator[tuple[int, list[str]]]:
     for i, item in enumerate(items):
-        if i >= n or item[0] > _HEADER_LINES:
+        if i >= n:
             return
         yield item
 
