@@ -125,9 +125,12 @@ class _TooMany(_Syntax):
 class _Reader:
     """A strict JSON reader (RFC 8259: no NaN, no duplicate keys) that notes each value's line."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, wanted: set[KeyPath] | None = None) -> None:
         self.text = text
         self.lines: dict[KeyPath, int] = {}
+        # Only the lines asked for (and the top level's) are kept: a line for every
+        # value cost about 170 bytes each, a third of the reader's memory.  None: all.
+        self._wanted = wanted
         # Line numbers are counted as the reader moves forward (no table of every line
         # break: for a file of newlines that table took 37 bytes per byte of the file).
         self._counted_to = 0
@@ -158,7 +161,8 @@ class _Reader:
 
     def _value(self, pos: int, path: KeyPath, depth: int) -> tuple[Any, int]:
         text = self.text
-        self.lines[path] = self.line(pos)
+        if self._wanted is None or len(path) <= 1 or path in self._wanted:
+            self.lines[path] = self.line(pos)
         self._values += 1
         if self._values > MAX_VALUES:
             raise _TooMany(pos, f"more than {MAX_VALUES:,} values")
@@ -241,8 +245,11 @@ class _Reader:
             raise _Syntax(pos, "a comma (,) or a closing bracket (]) was expected")
 
 
-def parse_with_lines(data: bytes) -> tuple[Any, dict[KeyPath, int]]:
-    """The JSON document in ``data`` and the line of every value; JsonImportError if unreadable."""
+def parse_with_lines(
+    data: bytes, wanted: set[KeyPath] | None = None
+) -> tuple[Any, dict[KeyPath, int]]:
+    """The JSON document in ``data`` and the line of every value (or only of the top level
+    and the paths in ``wanted``); JsonImportError if unreadable."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -253,7 +260,7 @@ def parse_with_lines(data: bytes) -> tuple[Any, dict[KeyPath, int]]:
             [f"line {line}: the file is not UTF-8 text (byte {exc.start + 1})"],
             "The file is not a JSON export (it is not UTF-8 text); nothing was imported.",
         ) from None
-    reader = _Reader(text)
+    reader = _Reader(text, wanted)
     try:
         return reader.read(), reader.lines
     except _TooMany:
@@ -310,7 +317,7 @@ class _Check:
 
     lines: dict[KeyPath, int]
     today: dt.date
-    problems: list[str] = field(default_factory=list)
+    found: list[tuple[KeyPath, str]] = field(default_factory=list)
     uids: dict[str, dict[str, KeyPath]] = field(default_factory=dict)
     skipped_calculated: int = 0
     # (message, path) for every path a message was said about and every path above it:
@@ -321,13 +328,26 @@ class _Check:
         if (message, path) in self._said:
             return  # already said about a part of it (a value's unit, then its count's rules)
         self._said.update((message, path[:i]) for i in range(len(path) + 1))
-        probe = path
-        while probe and probe not in self.lines:
-            probe = probe[:-1]
-        line = self.lines.get(probe)
-        where = _path_text(path)
-        prefix = f"line {line}" if line is not None else "the file"
-        self.problems.append(f"{prefix} ({where}): {message}" if where else f"{prefix}: {message}")
+        self.found.append((path, message))
+
+    @property
+    def problems(self) -> list[str]:
+        """Each problem with the line of its path (or of the nearest part of it in ``lines``)."""
+        out = []
+        for path, message in self.found:
+            probe = path
+            while probe and probe not in self.lines:
+                probe = probe[:-1]
+            line = self.lines.get(probe)
+            where = _path_text(path)
+            prefix = f"line {line}" if line is not None else "the file"
+            out.append(f"{prefix} ({where}): {message}" if where else f"{prefix}: {message}")
+        return out
+
+    def where(self, data: bytes) -> None:
+        """Read ``data`` again for the lines of the paths problems were found at."""
+        wanted = {path[:i] for path, _ in self.found for i in range(len(path) + 1)}
+        self.lines = parse_with_lines(data, wanted)[1]
 
     # -- typed getters: each returns a usable default after noting the problem
 
@@ -515,7 +535,7 @@ def read_export(data: bytes, today: dt.date) -> ExportContents:
     ``latest_clock(clock)()`` so that an export from a time zone ahead of this one
     is not refused; dates outside ``tracker.io.date_window`` are refused too.
     """
-    doc, lines = parse_with_lines(data)
+    doc, lines = parse_with_lines(data, set())  # the lines of problems are found afterwards
     check = _Check(lines, today)
     top = check.obj(doc, (), "The file")
     if top is None:
@@ -542,7 +562,8 @@ def read_export(data: bytes, today: dt.date) -> ExportContents:
         for i, item in enumerate(check.items(top, "children", ()))
         if (c := _child_data(check, item, ("children", i))) is not None
     )
-    if check.problems:
+    if check.found:
+        check.where(data)
         raise JsonImportError(check.problems)
     return ExportContents(children, check.skipped_calculated)
 
