@@ -563,6 +563,7 @@ def read_export(data: bytes, today: dt.date) -> ExportContents:
         if (c := _child_data(check, item, ("children", i))) is not None
     )
     if check.found:
+        del doc, top  # the document read again for the lines: not two of them at once
         check.where(data)
         raise JsonImportError(check.problems)
     return ExportContents(children, check.skipped_calculated)
