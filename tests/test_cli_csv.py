@@ -174,7 +174,7 @@ def test_files_that_are_not_lab_results_are_refused(
 
 def test_missing_files(db: Path, tmp_path: Path) -> None:
     code, _, err = run("import-counts", "--db", str(db), str(tmp_path / "nope.csv"))
-    assert code == 1 and "No such file" in err
+    assert code == 1 and "nope.csv does not exist" in err
     code, _, err = run(
         "import-counts", "--db", str(tmp_path / "nope.sqlite"), str(DATA / "tab_bom_long.tsv")
     )
@@ -229,3 +229,46 @@ def test_console_script_imports_without_qt(db: Path, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "NO_QT" in done.stderr
     assert "Would add for Mila: 16 values" in done.stdout
+
+
+def same_error_rows(n: int) -> str:
+    """``n`` rows, each with the same wrong unit, on different draws."""
+    lines = ["Date,Test,Result,Unit"]
+    for i in range(n):
+        day = dt.date(2026, 2, 1) + dt.timedelta(days=i % 200)
+        lines.append(f"{day.isoformat()} {i // 200:02d}:00,Platelets,{i % 400 + 1},K/xx")
+    return "\n".join(lines) + "\n"
+
+
+def test_many_bad_rows_list_the_first_200_and_count_all(db: Path, tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(same_error_rows(1000), encoding="utf-8")
+    before = digest(db)
+    code, out, err = run("import-counts", "--db", str(db), str(path))
+    assert code == 1 and out == ""
+    lines = err.splitlines()
+    assert len(lines) == 202
+    assert all(line.startswith("line ") and "K/xx" in line for line in lines[:200])
+    assert lines[200] == "… and 800 more like these (not listed one by one)"
+    assert lines[201].startswith("treatment-tracker: 1000 bad row(s) in ")
+    assert digest(db) == before
+
+
+def test_dates_outside_the_sane_window_are_bad_rows(db: Path, tmp_path: Path) -> None:
+    """A blood count lies between the date of birth and today (forms.validate_count), which
+    is inside the importers' window (tracker.dates.date_window); 0001 and 9999 never get in."""
+    path = tmp_path / "dates.csv"
+    path.write_text(
+        "Date,Test,Result,Unit\n"
+        "0001-01-01,Platelets,100,K/uL\n"
+        "9999-12-31,Platelets,100,K/uL\n"
+        "2026-03-01,Platelets,100,K/uL\n",
+        encoding="utf-8",
+    )
+    before = digest(db)
+    code, _, err = run("import-counts", "--db", str(db), str(path))
+    assert code == 1
+    lines = err.splitlines()
+    assert lines[0] == "line 2: Date: 0001-01-01 is before Mila's date of birth (2026-01-10)"
+    assert lines[1].startswith("line 3: Date: 9999-12-31 is in the future")
+    assert digest(db) == before

@@ -262,3 +262,49 @@ def test_plain_numbers() -> None:
     assert plain_number(150.0) == "150"
     assert "e" not in plain_number(1.23456789e-7)
     assert csv_export.COLUMNS[-1] == "source"
+
+
+CONTROLS = "".join(chr(c) for c in range(0x20) if chr(c) not in "\t\n\r") + "\x7f"
+EMOJI_RTL = "🩸 Mila 💪 — مختبر المستشفى · מעבדה"
+
+
+def test_control_characters_emoji_and_right_to_left_text_round_trip(
+    record: Record, tmp_path: Path
+) -> None:
+    """NUL and the other C0 controls in typed text are written as their visible control
+    pictures (NUL as ␀), so the export stays a text file the importer reads back; emoji
+    and right-to-left text come back exactly."""
+    child, _ = record.save_child(Child(name="Mila 🌸 מילה", birth_date=dt.date(2026, 1, 10)))
+    assert child.id is not None
+    record.save_count(
+        CountResult(
+            child.id,
+            dt.date(2026, 6, 1),
+            source=f"lab\x00{CONTROLS} {EMOJI_RTL}\tsecond line\nthird",
+            note=f"note\x00 {EMOJI_RTL}",
+            values=(value("plt", "480", "×10⁹/L", "150-450"),),
+        )
+    )
+    target = tmp_path / "counts.csv"
+    write_csv(record, target)
+    data = target.read_bytes()
+    assert b"\x00" not in data
+    assert not any(b in data for b in CONTROLS.encode())
+    pictures = "".join(chr(0x2400 + ord(c)) if c != "\x7f" else "␡" for c in CONTROLS)
+    [row] = table(data.decode("utf-8"))
+    assert row["source"] == f"lab␀{pictures} {EMOJI_RTL}\tsecond line\nthird"
+    assert row["child"] == "Mila 🌸 מילה"
+
+    parsed = read_csv(data)
+    assert parsed.problems == ()
+    fresh = Record.open(tmp_path / "copy.sqlite", create=True, clock=fixed_clock)
+    try:
+        twin, _ = fresh.save_child(replace(child, id=None, uid=""))
+        plan = plan_import(parsed, fresh, twin)
+        assert plan.problems == () and plan.other_children == ()
+        apply_import(plan, fresh)
+        assert twin.id is not None
+        [result] = fresh.counts(twin.id)
+        assert result.source == row["source"]
+    finally:
+        fresh.close()

@@ -952,3 +952,24 @@ def test_module_has_no_hidden_state_between_files() -> None:
     first = read("ambiguous_dates.csv", dayfirst=True)
     second = read("ambiguous_dates.csv", dayfirst=False)
     assert first.draws[0].taken_date != second.draws[0].taken_date
+
+
+def test_a_file_with_too_many_rows_is_refused_plainly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each bad row is kept with its reason: 16 million one-byte rows took 1.5 GB, so the
+    reader stops at MAX_ROWS (250,000; lowered here to keep the test small)."""
+    from tracker.io import csv_import
+
+    monkeypatch.setattr(csv_import, "MAX_ROWS", 100)
+    rows = "Date,Test,Result,Unit\n" + "x\n" * 101
+    with pytest.raises(UnreadableCsv, match=r"more than 100 rows; a laboratory's export"):
+        read_csv(rows.encode())
+    assert len(read_csv(("Date,Test,Result,Unit\n" + "x\n" * 100).encode()).problems) == 100
+
+
+def test_the_header_is_looked_for_in_the_first_thousand_lines_only() -> None:
+    """A file of blank lines (32 MB of them took 15 s) is not searched to its end."""
+    late = "\n" * 1000 + "Date,Test,Result,Unit\n2026-03-01,Platelets,100,K/uL\n"
+    with pytest.raises(UnreadableCsv, match="No header line was found"):
+        read_csv(late.encode())
+    early = "\n" * 998 + "Date,Test,Result,Unit\n2026-03-01,Platelets,100,K/uL\n"
+    assert read_csv(early.encode()).value_count == 1

@@ -148,3 +148,80 @@ def test_a_file_for_another_date_of_birth_is_pointed_out(qtbot, window, record, 
     qtbot.addWidget(dialog)
     assert "was born on" in dialog.warning.text()
     assert rows(record.path, "SELECT * FROM count_result") == []
+
+
+@pytest.fixture
+def hang_guard():  # type: ignore[no-untyped-def]
+    """A safety net only: a regression that blocks on a FIFO ends the run with a traceback
+    instead of hanging it.  The refusal itself is immediate."""
+    import faulthandler
+
+    faulthandler.dump_traceback_later(120, exit=True)
+    yield
+    faulthandler.cancel_dump_traceback_later()
+
+
+def _fifo(tmp_path: Path) -> Path:
+    import os
+
+    path = tmp_path / "lab.csv"
+    os.mkfifo(path)
+    return path
+
+
+def _sparse(tmp_path: Path) -> Path:
+    path = tmp_path / "lab.csv"
+    with open(path, "wb") as fh:
+        fh.truncate(2 * 1024**3)
+    return path
+
+
+def _folder(tmp_path: Path) -> Path:
+    path = tmp_path / "lab.csv"
+    path.mkdir()
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (_fifo, "is a named pipe (FIFO)"),
+        (lambda _tmp: Path("/dev/zero"), "is a device (such as /dev/zero)"),
+        (_sparse, "is 2,048 MB; a lab's CSV export is at most 32 MB"),
+        (_folder, "is a folder, not a file"),
+    ],
+    ids=["fifo", "dev-zero", "sparse-2GB", "folder"],
+)
+def test_hostile_files_are_refused_at_once_and_nothing_is_written(  # type: ignore[no-untyped-def]
+    qtbot, window, record, tmp_path, hang_guard, make, words
+) -> None:
+    from ui.dialogs.import_csv import CsvImporter
+
+    path = make(tmp_path)
+    answers = ImportAnswers()
+    assert CsvImporter(window.bridge, answers, window).run(path) is None
+    assert len(answers.errors) == 1
+    assert str(path) in answers.errors[0] and words in answers.errors[0]
+    assert answers.previews == []
+    assert rows(record.path, "SELECT * FROM count_result") == []
+
+
+def test_the_preview_lists_the_first_200_left_out_and_counts_all(  # type: ignore[no-untyped-def]
+    qtbot, window, record, tmp_path
+) -> None:
+    from PySide6.QtWidgets import QListWidget, QTabWidget
+
+    from tracker.io.csv_import import plan_import, read_csv
+    from ui.dialogs.import_csv import ImportPreviewDialog
+
+    lines = ["Date,Test,Result,Unit"]
+    lines += [f"2026-02-{1 + i % 28:02d} {i // 28:02d}:00,Platelets,12,K/xx" for i in range(600)]
+    plan = plan_import(read_csv("\n".join(lines).encode()), record, window.bridge.current_child())
+    assert len(plan.problems) == 600
+    dialog = ImportPreviewDialog(plan, tmp_path / "bad.csv", window)
+    qtbot.addWidget(dialog)
+    [left_out] = dialog.findChildren(QListWidget)
+    assert left_out.count() == 201
+    assert left_out.item(200).text() == "… and 400 more like these (not listed one by one)"
+    [tabs] = dialog.findChildren(QTabWidget)
+    assert tabs.tabText(1) == "Left out (600)"

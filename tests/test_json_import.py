@@ -412,7 +412,8 @@ FREE_TEXT = {
     "with_whom",
     "place",
     "answer",
-    "range_text",
+    # range_text is left out: the limits stored beside it must be what it says
+    # (tests/test_json_import_hostile.py), so it is not free text.
     # risk_group_text is left out: with risk group "Other" it must not be blank,
     # and the import rightly refuses a blank one (tests/test_forms.py covers that).
 }

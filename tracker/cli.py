@@ -222,9 +222,11 @@ def _import_counts(args: argparse.Namespace, out: TextIO, err: TextIO, clock: Cl
         read_csv,
         summary_lines,
     )
+    from tracker.io.import_file import MAX_CSV_BYTES, read_import_file
+    from tracker.io.listing import first_of
 
     path: Path = args.csv
-    data = path.read_bytes()
+    data = read_import_file(path, MAX_CSV_BYTES, "a lab's CSV export")
     try:
         parsed = read_csv(data, dayfirst=args.dayfirst)
     except UnreadableCsv as exc:
@@ -242,8 +244,8 @@ def _import_counts(args: argparse.Namespace, out: TextIO, err: TextIO, clock: Cl
             print(f"treatment-tracker: {notice}", file=err)
         child = _choose_child(record, args.child)
         plan = plan_import(parsed, record, child, source=f"imported from {path.name}")
-        for problem in plan.problems:
-            print(problem, file=err)
+        for line in first_of(plan.problems):  # the first 200, then how many more
+            print(line, file=err)
         if plan.problems and not args.skip_bad:
             print(
                 f"treatment-tracker: {len(plan.bad_lines)} bad row(s) in {path}; nothing was "
@@ -325,8 +327,10 @@ def _check(db: Path, out: TextIO, err: TextIO, clock: Clock) -> int:
 
 def _import_json(db: Path, source: Path, out: TextIO, err: TextIO, clock: Clock) -> int:
     """Problems are listed on stderr, one "line N (key path): reason" each, then one sentence."""
+    from tracker.io.import_file import MAX_JSON_BYTES, read_import_file
     from tracker.io.json_import import (
         JsonImportError,
+        latest_clock,
         load_export,
         load_into_new_record,
         problems_text,
@@ -334,9 +338,10 @@ def _import_json(db: Path, source: Path, out: TextIO, err: TextIO, clock: Clock)
     )
     from tracker.store.backup import BEFORE_IMPORT, make_backup
 
-    data = source.read_bytes()
+    data = read_import_file(source, MAX_JSON_BYTES, "a JSON export")
+    latest = latest_clock(clock)  # "in the future" = after today everywhere on Earth
     try:
-        contents = read_export(data, clock().date())
+        contents = read_export(data, latest().date())
     except JsonImportError as exc:
         if exc.listed:
             for line in problems_text(exc):
@@ -345,12 +350,12 @@ def _import_json(db: Path, source: Path, out: TextIO, err: TextIO, clock: Clock)
         return EXIT_PROBLEM
     if not (db.exists() or db.is_symlink()):  # built whole beside it, then put in place
         try:
-            load_into_new_record(db, contents, clock).close()
+            load_into_new_record(db, contents, latest).close()
         except JsonImportError as exc:
             print(f"treatment-tracker: {source}: {exc}", file=err)
             return EXIT_PROBLEM
     else:
-        with Record.open(db, clock=clock) as record:
+        with Record.open(db, clock=latest) as record:
             for notice in record.notices:
                 print(f"treatment-tracker: {notice}", file=err)
             if not record.is_empty():
@@ -358,7 +363,7 @@ def _import_json(db: Path, source: Path, out: TextIO, err: TextIO, clock: Clock)
                     f"{db} already holds a record; a JSON export can only be loaded into a "
                     "new, empty record. Choose a new file name with --db."
                 )
-            make_backup(record, BEFORE_IMPORT)
+            make_backup(record, BEFORE_IMPORT, clock)
             try:
                 load_export(record, contents)
             except JsonImportError as exc:

@@ -13,6 +13,10 @@ value, unit, normalised_value, canonical_unit, lab_range, flag, source.
   table does): ``L`` below it, ``H`` above it, empty inside it, when it cannot
   be told (``<5`` against a lower limit of 1) or when there is no lab range.
   The record keeps the range, not the printed flag.
+* NUL and the other control characters a family may have typed or pasted
+  (all of C0 but tab, line feed and carriage return, and DEL) are written as
+  their visible control pictures (NUL as ``␀``): a raw NUL makes the file binary
+  and the importer refuse it.  The JSON export keeps them exactly (``\u0000``).
 * A text cell beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
   return is prefixed with ``'`` so that a spreadsheet shows it as text instead
   of running it as a formula (CSV formula injection).  The importer removes the
@@ -49,6 +53,15 @@ COLUMNS = (
     "source",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# C0 control characters (tab, line feed and carriage return aside) and DEL, as their
+# visible Unicode control pictures: NUL → ␀ (U+2400), ESC → ␛, DEL → ␡.  A raw NUL made
+# the file binary (the importer refused it); the pictures keep what was typed visible.
+_CONTROL_PICTURES = {c: 0x2400 + c for c in range(0x20) if chr(c) not in "\t\n\r"} | {0x7F: 0x2421}
+
+
+def visible(text: str) -> str:
+    """``text`` with its control characters as control pictures (see ``_CONTROL_PICTURES``)."""
+    return text.translate(_CONTROL_PICTURES)
 
 
 def escape_cell(text: str) -> str:
@@ -111,7 +124,7 @@ def _result_rows(child: Child, result: CountResult) -> Iterator[list[str]]:
             lab_flag(v),
             result.source,
         ]
-        yield [escape_cell(c) for c in cells]
+        yield [escape_cell(visible(c)) for c in cells]
 
 
 def csv_text(record: Record, child_id: int | None = None) -> tuple[str, int]:

@@ -46,6 +46,7 @@ from typing import Literal
 
 from tracker import analytes, forms
 from tracker.analytes import Analyte
+from tracker.io.import_file import MAX_CSV_BYTES
 from tracker.io.lab_values import (
     is_not_a_result,
     is_percent,
@@ -64,8 +65,14 @@ from tracker.store.record import Record
 Shape = Literal["long", "wide"]
 DateOrder = Literal["day-first", "month-first"]
 
-MAX_BYTES = 64 * 1024 * 1024  # a lab export is kilobytes; anything this big is not one
+MAX_BYTES = MAX_CSV_BYTES  # a lab export is kilobytes; anything this big is not one
 _HEADER_SEARCH = 30  # records looked at for the header line (lines before it are a preamble)
+_HEADER_LINES = 1000  # …within this many lines: 32 MB of blank lines is not searched through
+# The program's own CSV export of ten synthetic years (bench/make_record.py) has 23,774
+# rows; a lab's export of a whole treatment a few thousand.  Ten times the first and more
+# is not a lab's file, and each bad row is kept with its reason (16 million one-byte rows
+# took 1.5 GB and 70 s before this limit).
+MAX_ROWS = 250_000
 _DELIMITERS = (",", ";", "\t")
 _SHIFTED = (
     " (this row has more cells than the header: a name or value with the separator in it "
@@ -221,7 +228,7 @@ _MAGIC = (
 def decode(data: bytes) -> tuple[str, str]:
     """The text of the file and the encoding used: UTF-8 (BOM or not), UTF-16 with BOM,
     else Windows-1252/Latin-1 (Latin-1 decodes any byte, so that is the last resort)."""
-    if len(data) > MAX_BYTES:
+    if len(data) > MAX_BYTES:  # read_import_file refuses it first; bytes from elsewhere too
         raise UnreadableCsv(
             f"The file is {len(data) // (1024 * 1024)} MB; a laboratory's CSV export is far "
             "smaller, so this is probably not one."
@@ -445,13 +452,17 @@ def _layout(cells: Sequence[str], index: int) -> _Layout | None:
     return layout
 
 
-def _records(text: str, delimiter: str, start_line: int) -> Iterator[tuple[int, list[str]]]:
-    """(first line number, cells) of each record, blank records skipped."""
+def _records(
+    text: str, delimiter: str, start_line: int, last_line: int | None = None
+) -> Iterator[tuple[int, list[str]]]:
+    """(first line number, cells) of each record, blank records skipped, up to ``last_line``."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     previous = 0
     try:
         for cells in reader:
             line = previous + 1 + start_line
+            if last_line is not None and line > last_line:
+                return
             previous = reader.line_num
             if cells and any(c.strip() for c in cells):
                 yield line, cells
@@ -465,7 +476,8 @@ def _find_layout(text: str, start_line: int, forced: str | None) -> tuple[str, _
     best: tuple[int, str, _Layout] | None = None
     for delimiter in (forced,) if forced else _DELIMITERS:
         try:
-            sample = list(_take(_records(text, delimiter, start_line), _HEADER_SEARCH))
+            records = _records(text, delimiter, start_line, _HEADER_LINES)
+            sample = list(_take(records, _HEADER_SEARCH))
         except UnreadableCsv:
             continue
         for index, (_, cells) in enumerate(sample):
@@ -538,6 +550,12 @@ def read_csv(data: bytes, *, dayfirst: bool | None = None) -> ParsedFile:
             problems.extend(RowProblem(line, p) for p in layout.header_problems)
             continue
         count += 1
+        if count > MAX_ROWS:
+            raise UnreadableCsv(
+                f"The file has more than {MAX_ROWS:,} rows; a laboratory's export has far "
+                "fewer (ten years of this program's own export have about 24,000), so this is "
+                "probably not one."
+            )
         extra = [c for c in cells[layout.width :] if c.strip()]
         if extra:
             problems.append(

@@ -20,7 +20,7 @@ record and are skipped.
 
 from __future__ import annotations
 
-import bisect
+import contextlib
 import datetime as dt
 import json
 import math
@@ -34,6 +34,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from tracker import analytes, forms
+from tracker.dates import date_window
+from tracker.io import listing
 from tracker.io.json_export import FORMAT, VERSION
 from tracker.model import (
     Appointment,
@@ -72,13 +74,30 @@ E = TypeVar("E", bound=StrEnum)
 T = TypeVar("T")
 
 MAX_DEPTH = 64
-MAX_PROBLEMS_SHOWN = 50
+# The export of ten synthetic years (bench/make_record.py) holds 368,132 JSON values;
+# ten times that and more is not an export, and every value costs memory (about 200
+# bytes with its line), so the reader stops there: at most about 1 GB for any file.
+MAX_VALUES = 4_000_000
+# The latest time zone on Earth (Kiribati's Line Islands).  An export made there at
+# 00:30 holds entries dated a day (or two) after the date at UTC-11 at the same
+# instant, so "in the future" for a file means after today in this zone.
+LATEST_ZONE = dt.timezone(dt.timedelta(hours=14))
+MAX_PROBLEMS_SHOWN = listing.SHOWN
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _TIME = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d", re.ASCII)
 _UID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.ASCII)
-_WS = " \t\n\r"
+_WS_RUN = re.compile(r"[ \t\n\r]*")
 # The standard library's string scanner (C-accelerated), not in the type stubs.
 _scanstring: Callable[[str, int, bool], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
+
+
+def latest_clock(clock: Clock) -> Clock:
+    """``clock`` read in :data:`LATEST_ZONE`: the same instant, the latest date on Earth.
+
+    Import with it (``read_export`` and the record it loads into) so that a date is
+    "in the future" only if it is after today everywhere, wherever the export was made.
+    """
+    return lambda: clock().astimezone(LATEST_ZONE)
 
 
 class JsonImportError(RecordError):
@@ -101,21 +120,34 @@ class _Syntax(Exception):
         self.message = message
 
 
+class _TooMany(_Syntax):
+    pass
+
+
 class _Reader:
     """A strict JSON reader (RFC 8259: no NaN, no duplicate keys) that notes each value's line."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, wanted: set[KeyPath] | None = None) -> None:
         self.text = text
         self.lines: dict[KeyPath, int] = {}
-        self._breaks = [i for i, c in enumerate(text) if c == "\n"]
+        # Only the lines asked for (and the top level's) are kept: a line for every
+        # value cost about 170 bytes each, a third of the reader's memory.  None: all.
+        self._wanted = wanted
+        # Line numbers are counted as the reader moves forward (no table of every line
+        # break: for a file of newlines that table took 37 bytes per byte of the file).
+        self._counted_to = 0
+        self._breaks_before = 0
+        self._values = 0
 
     def line(self, pos: int) -> int:
-        return bisect.bisect_left(self._breaks, pos) + 1
+        if pos < self._counted_to:
+            return self.text.count("\n", 0, pos) + 1
+        self._breaks_before += self.text.count("\n", self._counted_to, pos)
+        self._counted_to = pos
+        return self._breaks_before + 1
 
     def column(self, pos: int) -> int:
-        i = bisect.bisect_left(self._breaks, pos)
-        start = self._breaks[i - 1] + 1 if i else 0
-        return pos - start + 1
+        return pos - (self.text.rfind("\n", 0, pos) + 1) + 1
 
     def read(self) -> Any:
         pos = self._skip(0)
@@ -126,14 +158,16 @@ class _Reader:
         return value
 
     def _skip(self, pos: int) -> int:
-        text = self.text
-        while pos < len(text) and text[pos] in _WS:
-            pos += 1
-        return pos
+        m = _WS_RUN.match(self.text, pos)
+        return m.end() if m else pos
 
     def _value(self, pos: int, path: KeyPath, depth: int) -> tuple[Any, int]:
         text = self.text
-        self.lines[path] = self.line(pos)
+        if self._wanted is None or len(path) <= 1 or path in self._wanted:
+            self.lines[path] = self.line(pos)
+        self._values += 1
+        if self._values > MAX_VALUES:
+            raise _TooMany(pos, f"more than {MAX_VALUES:,} values")
         if depth > MAX_DEPTH:
             raise _Syntax(pos, "the data is nested too deeply")
         if pos >= len(text):
@@ -213,8 +247,11 @@ class _Reader:
             raise _Syntax(pos, "a comma (,) or a closing bracket (]) was expected")
 
 
-def parse_with_lines(data: bytes) -> tuple[Any, dict[KeyPath, int]]:
-    """The JSON document in ``data`` and the line of every value; JsonImportError if unreadable."""
+def parse_with_lines(
+    data: bytes, wanted: set[KeyPath] | None = None
+) -> tuple[Any, dict[KeyPath, int]]:
+    """The JSON document in ``data`` and the line of every value (or only of the top level
+    and the paths in ``wanted``); JsonImportError if unreadable."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -225,9 +262,15 @@ def parse_with_lines(data: bytes) -> tuple[Any, dict[KeyPath, int]]:
             [f"line {line}: the file is not UTF-8 text (byte {exc.start + 1})"],
             "The file is not a JSON export (it is not UTF-8 text); nothing was imported.",
         ) from None
-    reader = _Reader(text)
+    reader = _Reader(text, wanted)
     try:
         return reader.read(), reader.lines
+    except _TooMany:
+        raise JsonImportError(
+            [f"the file holds more than {MAX_VALUES:,} values"],
+            f"The file holds more than {MAX_VALUES:,} values; a Treatment Tracker export of "
+            "ten years holds about 370,000, so this is not one. Nothing was imported.",
+        ) from None
     except _Syntax as exc:
         where = f"line {reader.line(exc.pos)}, column {reader.column(exc.pos)}"
         raise JsonImportError(
@@ -276,23 +319,37 @@ class _Check:
 
     lines: dict[KeyPath, int]
     today: dt.date
-    problems: list[str] = field(default_factory=list)
+    found: list[tuple[KeyPath, str]] = field(default_factory=list)
     uids: dict[str, dict[str, KeyPath]] = field(default_factory=dict)
     skipped_calculated: int = 0
-    _said: dict[str, list[KeyPath]] = field(default_factory=dict)
+    # (message, path) for every path a message was said about and every path above it:
+    # one look-up per problem (a list scanned per problem made 100,000 alike take hours).
+    _said: set[tuple[str, KeyPath]] = field(default_factory=set)
 
     def add(self, path: KeyPath, message: str) -> None:
-        said = self._said.setdefault(message, [])
-        if any(p[: len(path)] == path for p in said):
+        if (message, path) in self._said:
             return  # already said about a part of it (a value's unit, then its count's rules)
-        said.append(path)
-        probe = path
-        while probe and probe not in self.lines:
-            probe = probe[:-1]
-        line = self.lines.get(probe)
-        where = _path_text(path)
-        prefix = f"line {line}" if line is not None else "the file"
-        self.problems.append(f"{prefix} ({where}): {message}" if where else f"{prefix}: {message}")
+        self._said.update((message, path[:i]) for i in range(len(path) + 1))
+        self.found.append((path, message))
+
+    @property
+    def problems(self) -> list[str]:
+        """Each problem with the line of its path (or of the nearest part of it in ``lines``)."""
+        out = []
+        for path, message in self.found:
+            probe = path
+            while probe and probe not in self.lines:
+                probe = probe[:-1]
+            line = self.lines.get(probe)
+            where = _path_text(path)
+            prefix = f"line {line}" if line is not None else "the file"
+            out.append(f"{prefix} ({where}): {message}" if where else f"{prefix}: {message}")
+        return out
+
+    def where(self, data: bytes) -> None:
+        """Read ``data`` again for the lines of the paths problems were found at."""
+        wanted = {path[:i] for path, _ in self.found for i in range(len(path) + 1)}
+        self.lines = parse_with_lines(data, wanted)[1]
 
     # -- typed getters: each returns a usable default after noting the problem
 
@@ -356,10 +413,14 @@ class _Check:
             self.add((*path, key), f"“{value[:40]}” is not a date; write it as YYYY-MM-DD")
             return None
         try:
-            return dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError:
             self.add((*path, key), f"{value} is not a day of the calendar")
             return None
+        if (problem := date_window(self.today).problem(day, "date")) is not None:
+            self.add((*path, key), problem.removeprefix("date: "))
+            return None
+        return day
 
     def time(self, obj: dict[str, Any], key: str, path: KeyPath) -> dt.time | None:
         text = self.optional_text(obj, key, path)
@@ -472,9 +533,11 @@ def read_export(data: bytes, today: dt.date) -> ExportContents:
     """Parse and check a whole export; JsonImportError lists every problem with its line.
 
     ``today`` is the program's today: dates after it are refused where the program
-    refuses them (a count in the future, say).
+    refuses them (a count in the future, say).  Give the date of
+    ``latest_clock(clock)()`` so that an export from a time zone ahead of this one
+    is not refused; dates outside ``tracker.dates.date_window`` are refused too.
     """
-    doc, lines = parse_with_lines(data)
+    doc, lines = parse_with_lines(data, set())  # the lines of problems are found afterwards
     check = _Check(lines, today)
     top = check.obj(doc, (), "The file")
     if top is None:
@@ -501,7 +564,9 @@ def read_export(data: bytes, today: dt.date) -> ExportContents:
         for i, item in enumerate(check.items(top, "children", ()))
         if (c := _child_data(check, item, ("children", i))) is not None
     )
-    if check.problems:
+    if check.found:
+        del doc, top  # the document read again for the lines: not two of them at once
+        check.where(data)
         raise JsonImportError(check.problems)
     return ExportContents(children, check.skipped_calculated)
 
@@ -709,6 +774,7 @@ def _value(check: _Check, v: dict[str, Any], path: KeyPath) -> CountValue | None
         )
     if canonical != a.canonical_unit:
         check.add((*path, "canonical_unit"), f"must be “{a.canonical_unit}” for {a.name}")
+    _typed_text_agrees(check, path, value, comparator, value_text, low, high, range_text)
     return CountValue(
         analyte=a.code,
         value_text=value_text,
@@ -722,6 +788,57 @@ def _value(check: _Check, v: dict[str, Any], path: KeyPath) -> CountValue | None
         range_high=high,
         uid=uid,
     )
+
+
+def _typed_text_agrees(
+    check: _Check,
+    path: KeyPath,
+    value: float,
+    comparator: Comparator,
+    value_text: str,
+    low: float | None,
+    high: float | None,
+    range_text: str,
+) -> None:
+    """The typed text is the truth: the numbers stored beside it must be what the form's
+    parsers (``analytes.parse_number``, ``forms.parse_range``) make of it, or the record
+    would say one thing in ``check`` and another in the CSV export."""
+    if value_text.strip():
+        try:
+            typed = analytes.parse_number(value_text)
+        except ValueError as exc:
+            check.add((*path, "value_text"), str(exc))
+        else:
+            if not _same_number(typed.value, value):
+                check.add(
+                    (*path, "value"),
+                    f"{value:g} does not match value_text “{value_text}” ({typed.value:g})",
+                )
+            if typed.comparator != comparator:
+                check.add(
+                    (*path, "comparator"),
+                    f"“{comparator.value}” does not match value_text “{value_text}” "
+                    f"(“{typed.comparator.value}”)",
+                )
+    wanted: tuple[float | None, float | None] = (None, None)
+    if range_text.strip():
+        with contextlib.suppress(ValueError):  # a range kept only as printed has no limits
+            wanted = forms.parse_range(range_text)
+    for key, stored, expected in (("range_low", low, wanted[0]), ("range_high", high, wanted[1])):
+        if (stored is None) != (expected is None) or (
+            stored is not None and expected is not None and not _same_number(stored, expected)
+        ):
+            shown = "none" if stored is None else f"{stored:g}"
+            said = (
+                f"{expected:g}"
+                if expected is not None
+                else ("no range" if not range_text.strip() else "no such limit")
+            )
+            check.add((*path, key), f"{shown} does not match range_text “{range_text}” ({said})")
+
+
+def _same_number(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-15)
 
 
 def _visit(
@@ -900,6 +1017,4 @@ def _write_child(record: Record, data: ChildData) -> None:
 
 def problems_text(exc: JsonImportError) -> Iterator[str]:
     """The problems to show, at most :data:`MAX_PROBLEMS_SHOWN`, then how many more."""
-    yield from exc.problems[:MAX_PROBLEMS_SHOWN]
-    if len(exc.problems) > MAX_PROBLEMS_SHOWN:
-        yield f"… and {len(exc.problems) - MAX_PROBLEMS_SHOWN} more problem(s)"
+    yield from listing.first_of(exc.problems, MAX_PROBLEMS_SHOWN)

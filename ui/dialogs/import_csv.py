@@ -43,6 +43,8 @@ from tracker.io.csv_import import (
     read_csv,
     summary_lines,
 )
+from tracker.io.import_file import MAX_CSV_BYTES, ImportFileError, read_import_file
+from tracker.io.listing import first_of
 from tracker.model import Child
 from tracker.store import Record, RecordError
 from ui.bridge import RecordBridge
@@ -165,22 +167,24 @@ class ImportPreviewDialog(QDialog):
         table.resizeColumnsToContents()
         tabs.addTab(table, self.tr("Will be added ({n})").format(n=len(plan.additions)))
         left_out = QListWidget(self)
-        for item in (
+        left = (
             *plan.problems,
             *plan.conflicts,
             *plan.already_there,
             *plan.pending,
             *plan.repeated,
             *plan.other_children,
-        ):
-            left_out.addItem(str(item))
+        )
+        for text in first_of(left):  # 100,000 alike: the first 200, then how many more
+            left_out.addItem(text)
         for name, n in plan.unknown_tests.items():
             left_out.addItem(
                 self.tr("Not a test the program knows: “{name}” ({n} row(s)); left out").format(
                     name=name, n=n
                 )
             )
-        tabs.addTab(left_out, self.tr("Left out ({n})").format(n=left_out.count()))
+        n_left = len(left) + len(plan.unknown_tests)
+        tabs.addTab(left_out, self.tr("Left out ({n})").format(n=f"{n_left:,}"))
         if plan.problems:
             tabs.setCurrentIndex(1)
         self.skip_bad = QCheckBox(
@@ -260,14 +264,10 @@ class CsvImporter:
             )
             if path is None:
                 return None
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            self.interaction.error(
-                self.parent,
-                self.parent.tr("Import lab results"),
-                f"{path} could not be read: {exc.strerror}.",
-            )
+        try:  # kind and size first: a FIFO, /dev/zero or a huge file is refused at once
+            data = read_import_file(path, MAX_CSV_BYTES, "a lab's CSV export")
+        except ImportFileError as exc:
+            self.interaction.error(self.parent, self.parent.tr("Import lab results"), str(exc))
             return None
         dayfirst: bool | None = None
         while True:
