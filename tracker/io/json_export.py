@@ -19,7 +19,6 @@ import datetime as dt
 import errno
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -39,6 +38,7 @@ from tracker.model import (
     Question,
     TeamThreshold,
 )
+from tracker.store import durable
 from tracker.store.errors import CannotSave
 from tracker.store.record import Record
 
@@ -99,19 +99,19 @@ def write_json(record: Record, path: Path, exported_at: dt.datetime) -> None:
 def write_atomically(path: Path, payload: bytes) -> None:
     """Write ``payload`` to a private temp file beside ``path``, fsync, then ``os.replace``.
 
+    The temp file is ``.<name>.<pid>.tmp`` (:func:`tracker.store.durable.pid_temp`), so
+    one left by an export that was killed is removed by the next export to that place.
     Raises :class:`~tracker.store.errors.CannotSave` (with the ``OSError`` as its
     cause) when the disk or folder refuses; ``path`` is then untouched.
     """
     folder = path.parent
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        tmp = durable.pid_temp(path)
     except OSError as exc:
         raise _cannot_save(path, exc) from exc
-    tmp = Path(tmp_name)
     try:
         try:
-            if hasattr(os, "fchmod"):
-                os.fchmod(fd, 0o600)
+            fd = os.open(tmp, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0))
             with os.fdopen(fd, "wb") as f:
                 f.write(payload)
                 f.flush()
@@ -122,21 +122,7 @@ def write_atomically(path: Path, payload: bytes) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    _fsync_folder(folder)
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable where the platform allows (POSIX)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # some file systems refuse fsync on a folder; the file itself is synced
-    finally:
-        os.close(fd)
+    durable.fsync_folder(folder)
 
 
 def _cannot_save(path: Path, exc: OSError) -> CannotSave:
