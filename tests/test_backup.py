@@ -36,7 +36,7 @@ from tracker.model import (
     Phase,
     PhaseKind,
 )
-from tracker.store import Record, RecordError, RecordInUse
+from tracker.store import Record, RecordError, RecordInUse, durable
 from tracker.store.backup import (
     BEFORE_RESTORE,
     DAILY,
@@ -144,6 +144,21 @@ def dump(path: Path) -> dict[str, Any]:
             "schema": conn.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall(),
             **{t: conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in tables},
         }
+    finally:
+        conn.close()
+
+
+def restored(path: Path) -> dict[str, Any]:
+    """:func:`dump` without the save counter, which a restore raises above every backup's."""
+    found = dump(path)
+    found["meta"] = [row for row in found.get("meta", []) if row[1] != "saves"]
+    return found
+
+
+def saves(path: Path) -> int:
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return int(conn.execute("SELECT value FROM meta WHERE key = 'saves'").fetchone()[0])
     finally:
         conn.close()
 
@@ -339,37 +354,82 @@ def test_choose_kept_on_small_cases() -> None:
     assert choose_kept(days, daily=2, weekly=0, monthly=0) == {0, 1}
 
 
+def spoil(backup: Path) -> None:
+    """Change one byte of a backup: its fingerprint no longer matches its manifest."""
+    data = bytearray(backup.read_bytes())
+    data[-10] ^= 0xFF
+    backup.write_bytes(bytes(data))
+
+
 def test_the_newest_verified_backup_is_never_thinned(rec: Record, path: Path, clock: Clock) -> None:
     """If every newer backup is damaged, the last good one stays, however old it is."""
     good = make_backup(rec, DAILY, clock)
-    for _ in range(40):
+    for day in range(40):
         clock.advance(days=1)
+        add_count(rec, 1 + day % 28, note=f"day {day}")
         bad = make_backup(rec, DAILY, clock)
-        bad.manifest.write_text("{}", encoding="utf-8")  # unverifiable
+        spoil(bad.path)
     removed = thin_backups(backups_folder(path), clock)
     assert good.path not in removed
     assert good.path.exists()
     assert newest_verified_backup(path) == list_backups(path)[-1]
     assert list_backups(path)[-1].path == good.path
     # the control: with the good one verifiable no longer, thinning removes it
-    good.manifest.write_text("{}", encoding="utf-8")
+    spoil(good.path)
     thin_backups(backups_folder(path), clock)
     assert not good.path.exists()
 
 
-def test_thinning_clears_only_our_old_temp_files(rec: Record, path: Path, clock: Clock) -> None:
+def test_thinning_clears_only_our_abandoned_temp_files(
+    rec: Record, path: Path, clock: Clock
+) -> None:
+    """Our temp names that no running copy holds go, whatever any clock says; nothing else."""
     info = make_backup(rec, DAILY, clock)
     folder = info.path.parent
-    old = folder / ".family.x.backup.sqlite.abc123.tmp"
-    fresh = folder / ".family.y.backup.sqlite.def456.tmp"
+    header = info.path.read_bytes()[:4096]
+    left = folder / ".family.20261124-093000.daily.backup.sqlite.abcd1234.tmp"
+    journal = folder / ".family.20261124-093000.daily.backup.sqlite.abcd1234.tmp-journal"
+    empty = folder / ".family.20261124-093000.daily.backup.json.k2j4h6g8.tmp"
+    not_ours = folder / ".family.x.backup.sqlite.zzzz9999.tmp"  # our name, another's content
     mine = folder / "notes.txt"
-    for p in (old, fresh, mine):
-        p.write_text("x")
-    os.utime(old, (0, 0))
-    os.utime(mine, (0, 0))
-    thin_backups(folder, clock)
-    assert not old.exists()
-    assert fresh.exists() and mine.exists() and info.path.exists()
+    left.write_bytes(header)
+    journal.write_bytes(b"journal")
+    empty.write_bytes(b"")
+    not_ours.write_bytes(b"SQLite format 3\x00" + bytes(100))
+    mine.write_text("x")
+    for p in (left, journal, empty, not_ours, mine):
+        os.utime(p, (0, 0))
+    with durable.held_temp(folder, "family.20261124-093001.daily.backup.sqlite") as live:
+        live.write_bytes(header)  # a backup another copy of the program is making right now
+        thin_backups(folder, clock)
+        assert live.exists()
+    assert not left.exists() and not journal.exists() and not empty.exists()
+    assert not_ours.exists() and mine.exists() and info.path.exists() and info.manifest.exists()
+
+
+def test_thinning_removes_orphan_manifests_only(rec: Record, path: Path, clock: Clock) -> None:
+    """A manifest whose backup is gone (a kill between two renames or two deletes) goes at
+    the next thinning; one whose backup is still being written, or that is not ours, stays."""
+    first = make_backup(rec, DAILY, clock)
+    clock.advance(hours=1)
+    second = make_backup(rec, BEFORE_RESTORE, clock)
+    folder = first.path.parent
+    first.path.unlink()  # the orphan
+    foreign = folder / "family.20261124-093000.daily.backup.json.bak"
+    foreign.write_text("{}")
+    lookalike = folder / "other.20261124-093000.daily.backup.json"
+    lookalike.write_text('{"format": "someone else"}')
+    third = folder / "family.20261124-113000.daily.backup.json"
+    data = json.loads(second.manifest.read_text(encoding="utf-8"))
+    third.write_text(json.dumps({**data, "file": third.name[: -len(".json")] + ".sqlite"}))
+    with durable.held_temp(folder, "family.20261124-113000.daily.backup.sqlite"):
+        removed = thin_backups(folder, clock)  # third's backup is being made: it stays
+        assert third.exists()
+    assert first.manifest in removed and not first.manifest.exists()
+    removed = thin_backups(folder, clock)  # the maker was killed: its temp file goes, then
+    assert third in removed and not third.exists()
+    assert second.path.exists() and second.manifest.exists()
+    assert foreign.exists() and lookalike.exists()
 
 
 # ---------------------------------------------------------------------- copies
@@ -393,7 +453,8 @@ def test_save_copy_is_verified_private_atomic_and_remembered(
     assert sorted(p.name for p in stick.iterdir()) == ["family-copy.sqlite"]
     copy = dump(target)
     original = dump(path)
-    assert copy.pop("meta") == []  # the note about the copy is written after it
+    # the note about the copy is written after it: the copy holds only the id and counter
+    assert [row[1] for row in copy.pop("meta")] == ["record_id", "saves"]
     assert {k: v for k, v in original.items() if k != "meta"} == copy
     assert last_copy(rec) is not None
     clock.advance(days=9, hours=3)
@@ -452,7 +513,9 @@ def test_restore_round_trip_with_a_safety_backup(path: Path, clock: Clock) -> No
     changed = dump(path)
     inode = path.stat().st_ino
     result = restore(path, good.path, clock)
-    assert dump(path) == dump(good.path)
+    assert restored(path) == restored(good.path)
+    assert result.safety_backup is not None
+    assert saves(path) > saves(result.safety_backup.path) > saves(good.path)  # counts on
     assert path.stat().st_ino != inode  # a new file renamed into place, never written over
     assert mode(path) == 0o600
     assert result.safety_backup is not None and result.safety_backup.reason == BEFORE_RESTORE
@@ -503,7 +566,7 @@ def test_restore_moves_a_damaged_record_aside(rec: Record, path: Path, clock: Cl
     assert result.safety_backup is None
     assert result.damaged == path.with_name("family.sqlite.damaged")
     assert result.damaged.read_bytes() == damaged_bytes  # kept, never deleted
-    assert dump(path) == dump(info.path)
+    assert restored(path) == restored(info.path)
 
 
 def test_quarantine_never_overwrites(rec: Record, path: Path, clock: Clock) -> None:
@@ -551,7 +614,7 @@ def test_cli_backup_then_restore(rec: Record, path: Path, tmp_path: Path) -> Non
     code, out, err = run("restore", "--db", str(path), str(out_file))
     assert code == 0, err
     assert "The record as it was before is kept in" in out
-    assert dump(path) == dump(out_file)
+    assert restored(path) == restored(out_file)
 
 
 def test_cli_restore_refuses_wrong_files(rec: Record, path: Path, tmp_path: Path) -> None:

@@ -36,8 +36,9 @@ import json
 import os
 import re
 import sqlite3
-import time
-from collections.abc import Sequence
+import stat
+import struct
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -51,7 +52,7 @@ from tracker.store.errors import (
     TooNew,
     translated,
 )
-from tracker.store.files import APPLICATION_ID, check_record_file
+from tracker.store.files import APPLICATION_ID, SQLITE_MAGIC, check_record_file
 from tracker.store.integrity import (
     changed_rows,
     first_finding,
@@ -79,8 +80,7 @@ KEEP_DAILY = 7
 KEEP_WEEKLY = 5
 KEEP_MONTHLY = 12
 MANIFEST_FORMAT = "treatment-tracker-backup"
-MANIFEST_VERSION = 1
-STALE_TEMP_SECONDS = 3600
+MANIFEST_VERSION = 2  # 2: with the record's id and save counter
 
 META_LAST_COPY = "last_copy"
 META_LAST_OFF_COMPUTER_COPY = "last_off_computer_copy"
@@ -90,6 +90,7 @@ _NAME = re.compile(
     r"^(?P<stem>.+)\.(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?"
     r"\.(?P<reason>[a-z]+(?:-[a-z]+)*)\.backup\.sqlite$"
 )
+_MANIFEST_NAME = re.compile(_NAME.pattern.replace(r"\.sqlite$", r"\.json$"))
 _STAMP = "%Y%m%d-%H%M%S"
 _CHUNK = 1 << 20
 
@@ -111,6 +112,8 @@ class BackupInfo:
     counts: int | None = None  # number of blood counts in it
     last_count: dt.date | None = None  # the date of its newest blood count
     last_change: str | None = None  # when anything in it was last changed (ISO, UTC)
+    record_id: str | None = None  # the identity of the record it is a backup of
+    saves: int | None = None  # the record's save counter in it: what orders backups
     sha256: str | None = None
     verified: bool | None = None  # None: not looked at; False: see ``problem``
     problem: str | None = None
@@ -196,37 +199,41 @@ def backup_connection(
         raise _cannot(doing, target_folder, exc, folder=True) from exc
     now = clock()
     target = _free_name(target_folder, record_path.stem, now, reason)
-    tmp, sha, size, contents = _verified_temp(conn, target, doing)
-    info = BackupInfo(
-        path=target,
-        created=now.replace(tzinfo=None, microsecond=0),
-        reason=reason,
-        size=size,
-        record_name=record_path.name,
-        sha256=sha,
-        verified=contents.pop("seals_ok"),
-        **contents,
-    )
-    manifest_tmp: Path | None = None
-    try:
+    manifest = manifest_path(target)
+    with _verified_temp(conn, target, doing) as (tmp, sha, size, contents):
+        info = BackupInfo(
+            path=target,
+            created=now.replace(tzinfo=None, microsecond=0),
+            reason=reason,
+            size=size,
+            record_name=record_path.name,
+            sha256=sha,
+            verified=contents.pop("seals_ok"),
+            **contents,
+        )
+        # The manifest goes into place first: a kill between the two renames leaves a
+        # manifest without its backup, which the next thinning removes (never a backup that
+        # no manifest names, which nothing could attribute to its record).
         try:
-            manifest_tmp = durable.private_temp(target_folder, manifest_path(target).name)
-            with open(manifest_tmp, "wb") as fh:
-                fh.write(_manifest_bytes(info, now))
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-            os.replace(manifest_tmp, manifest_path(target))
-            durable.fsync_folder(target_folder)
+            with durable.held_temp(target_folder, manifest.name) as manifest_tmp:
+                try:
+                    with open(manifest_tmp, "wb") as fh:
+                        fh.write(_manifest_bytes(info, now))
+                        fh.flush()
+                        os.fsync(fh.fileno())
+                    os.replace(manifest_tmp, manifest)
+                    os.replace(tmp, target)
+                    durable.fsync_folder(target_folder)
+                except OSError as exc:
+                    raise _cannot(doing, target, exc) from exc
+                finally:
+                    _remove(manifest_tmp)
         except OSError as exc:
             raise _cannot(doing, target, exc) from exc
-    except BaseException:
-        _remove(tmp)
-        if manifest_tmp is not None:
-            _remove(manifest_tmp)
-        if not manifest_path(target).exists():
-            _remove(target)
-        raise
+        except BaseException:
+            if not target.exists():
+                _remove(manifest)  # the name was free: this manifest is the one just written
+            raise
     if not info.verified:
         info = replace(info, problem="some entries were changed outside the program")
     return info
@@ -243,40 +250,44 @@ def _free_name(folder: Path, stem: str, now: dt.datetime, reason: str) -> Path:
         n += 1
 
 
+@contextlib.contextmanager
 def _verified_temp(
     source: sqlite3.Connection, target: Path, doing: str
-) -> tuple[Path, str, int, dict[str, Any]]:
+) -> Iterator[tuple[Path, str, int, dict[str, Any]]]:
     """Copy ``source`` into a private temp file beside ``target``, sync and verify it.
 
-    Returns the temp file (for the caller to rename), its SHA-256, size and what
-    it holds.  On any failure the temp file is removed and the error raised.
+    Yields the temp file (for the caller to rename inside the ``with``), its SHA-256,
+    size and what it holds.  The temp file is held (:func:`durable.held_temp`) until the
+    block ends, so no cleanup takes it from under a running copy, and whatever is left of
+    it then (an error, a rename that did not happen) is removed.
     """
+    stack = contextlib.ExitStack()
     try:
-        tmp = durable.private_temp(target.parent, target.name)
+        tmp = stack.enter_context(durable.held_temp(target.parent, target.name))
     except OSError as exc:
         raise _cannot(doing, target, exc) from exc
-    try:
-        with translated(target, doing):
-            dest = sqlite3.connect(tmp, isolation_level=None)
-            try:
-                source.backup(dest)
-            finally:
-                dest.close()
+    with stack:
         try:
-            durable.fsync_file(tmp)
-        except OSError as exc:
-            raise _cannot(doing, target, exc) from exc
-        problems, contents = inspect(tmp)
-        if problems:
-            raise RecordError(
-                f"Could not {doing}: the copy did not check out as whole ({problems[0]}); "
-                "nothing was replaced and the record was not changed."
-            )
-        sha, size = file_digest(tmp)
-    except BaseException:
-        _remove(tmp)
-        raise
-    return tmp, sha, size, contents
+            with translated(target, doing):
+                dest = sqlite3.connect(tmp, isolation_level=None)
+                try:
+                    source.backup(dest)
+                finally:
+                    dest.close()
+            try:
+                durable.fsync_file(tmp)
+            except OSError as exc:
+                raise _cannot(doing, target, exc) from exc
+            problems, contents = inspect(tmp)
+            if problems:
+                raise RecordError(
+                    f"Could not {doing}: the copy did not check out as whole ({problems[0]}); "
+                    "nothing was replaced and the record was not changed."
+                )
+            sha, size = file_digest(tmp)
+            yield tmp, sha, size, contents
+        finally:
+            _remove(tmp)
 
 
 def _manifest_bytes(info: BackupInfo, now: dt.datetime) -> bytes:
@@ -294,6 +305,8 @@ def _manifest_bytes(info: BackupInfo, now: dt.datetime) -> bytes:
         "counts": info.counts,
         "last_count": info.last_count.isoformat() if info.last_count else None,
         "last_change": info.last_change,
+        "record_id": info.record_id,
+        "saves": info.saves,
         "seals_ok": info.verified,
     }
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
@@ -301,7 +314,7 @@ def _manifest_bytes(info: BackupInfo, now: dt.datetime) -> bytes:
 
 def _remove(path: Path) -> None:
     """Remove an unfinished file and its journal; one that will not go is named as ours
-    (a dot and ``.tmp``) and cleared by a later thinning."""
+    (a dot and ``.tmp``) and cleared by a later thinning or copy."""
     for p in (path, path.with_name(path.name + "-journal")):
         with contextlib.suppress(OSError):
             p.unlink()
@@ -374,7 +387,10 @@ def _contents(conn: sqlite3.Connection, version: int) -> dict[str, Any]:
         if t in tables
     ]
     known = [c for c in changes if c]
+    record_id, saves = schema.record_identity(conn)
     return {
+        "record_id": record_id,
+        "saves": saves,
         "record_format": version,
         "children": children,
         "counts": int(counts),
@@ -435,9 +451,17 @@ def verify_backup(path: Path) -> bool:
 def list_backups(
     record_path: Path, *, folder: Path | None = None, verify: bool = True
 ) -> list[BackupInfo]:
-    """The backups of ``record_path``, newest first (``verified`` filled in if ``verify``)."""
+    """The backups of ``record_path``, newest content first (``verified`` filled in if
+    ``verify``).
+
+    Only backups whose manifest names this record file (a manifest-less one of the same
+    stem is listed too, as unverifiable).  They are ordered by the save counter they hold,
+    then by their name's date: every date comes from a clock that may have been wrong.
+    The record's id is not asked for: a damaged record cannot say it, and a record started
+    again under the same name should still be offered its old backups.
+    """
     record_path = Path(record_path)
-    found: list[tuple[tuple[str, int], BackupInfo]] = []
+    found: list[tuple[tuple[int, str, int], BackupInfo]] = []
     where = folder or backups_folder(record_path)
     if not where.is_dir():
         return []
@@ -452,9 +476,14 @@ def list_backups(
         if verify:
             problems = backup_problems(entry)
             info = replace(info, verified=not problems, problem=problems[0] if problems else None)
-        found.append(((m["stamp"], int(m["n"] or 1)), info))
+        found.append((_order(info.saves, m), info))
     found.sort(key=lambda item: item[0], reverse=True)
     return [info for _, info in found]
+
+
+def _order(saves: int | None, m: re.Match[str]) -> tuple[int, str, int]:
+    """Newest content first: save counter (unknown: lowest), then name date, then number."""
+    return (-1 if saves is None else saves, m["stamp"], int(m["n"] or 1))
 
 
 def _info(path: Path, m: re.Match[str], manifest: dict[str, Any] | None) -> BackupInfo:
@@ -473,6 +502,8 @@ def _info(path: Path, m: re.Match[str], manifest: dict[str, Any] | None) -> Back
             counts=_int_or_none(manifest.get("counts")),
             last_count=dt.date.fromisoformat(last_count) if last_count else None,
             last_change=str(manifest["last_change"]) if manifest.get("last_change") else None,
+            record_id=str(manifest["record_id"]) if manifest.get("record_id") else None,
+            saves=_int_or_none(manifest.get("saves")),
             sha256=str(manifest.get("sha256") or "") or None,
         )
     except (TypeError, ValueError):
@@ -484,7 +515,8 @@ def _int_or_none(value: Any) -> int | None:
 
 
 def newest_verified_backup(record_path: Path, *, folder: Path | None = None) -> BackupInfo | None:
-    """The newest backup of ``record_path`` that verifies (to offer after damage), or None."""
+    """The backup of ``record_path`` with the newest content (highest save counter) that
+    verifies, to offer after damage; None if none does."""
     for info in list_backups(record_path, folder=folder, verify=False):
         problems = backup_problems(info.path)
         if not problems:
@@ -498,11 +530,22 @@ def newest_verified_backup(record_path: Path, *, folder: Path | None = None) -> 
 def daily_backup_if_due(record: Record, clock: Clock | None = None) -> BackupInfo | None:
     """On the first start of a day: a backup, then thinning.  None if one exists today.
 
-    The hook for the program's start (after the record is open).
+    The hook for the program's start (after the record is open, its lock held): it also
+    clears what a killed restore or copy of this record left beside it.
     """
     clock = clock or record.clock
+    _clear_abandoned(record.path.parent, record.path.name)
     today = clock().date()
-    if any(b.created.date() == today for b in list_backups(record.path, verify=False)):
+    record_id, _ = schema.record_identity(record.connection)
+    found = [
+        b
+        for b in list_backups(record.path, verify=False)
+        if record_id is None or b.record_id in (None, record_id)
+    ]
+    newest = found[0].saves if found else None
+    # Today's backup counts only if it holds the newest content: one dated today by a
+    # clock that ran ahead (and was corrected since) holds older content than later ones.
+    if any(b.created.date() == today and b.saves == newest for b in found):
         return None
     info = make_backup(record, DAILY, clock)
     thin_backups(info.path.parent, clock)
@@ -549,62 +592,173 @@ def choose_kept(
     return kept
 
 
+@dataclass(frozen=True, slots=True)
+class _Found:
+    path: Path
+    stamp: dt.datetime  # from its name: the clock when it was made, right or wrong
+    saves: int  # -1: not known (made before record format 3)
+    order: tuple[int, str, int]
+
+
+def choose_kept_by_content(
+    entries: Sequence[tuple[int, dt.datetime]], now: dt.datetime
+) -> set[int]:
+    """Which of one record's backups (``(save counter, name date)``, any order) the date
+    slots keep (:func:`choose_kept`), when the dates may come from a wrong clock.
+
+    A backup whose date lies after ``now``, or after that of a backup holding newer content
+    (a higher counter), was dated by a clock set ahead (or the clock is behind now): such
+    doubtful backups take none of the real days' slots but are thinned among themselves by
+    the same rule, so they neither crowd out the real days nor stay for ever in any number,
+    and nothing is thrown away only because today's clock is wrong.
+    """
+    order = sorted(range(len(entries)), key=lambda i: entries[i], reverse=True)
+    trusted: list[int] = []
+    doubtful: list[int] = []
+    earliest_newer: dt.datetime | None = None  # among trusted ones with a higher counter
+    i = 0
+    while i < len(order):
+        saves = entries[order[i]][0]
+        j = i
+        while j < len(order) and entries[order[j]][0] == saves:
+            j += 1
+        same = order[i:j]
+        for k in same:
+            stamp = entries[k][1]
+            if stamp > now or (earliest_newer is not None and stamp > earliest_newer):
+                doubtful.append(k)
+            else:
+                trusted.append(k)
+        dates = [entries[k][1] for k in same if k in trusted]
+        if dates:
+            earliest = min(dates)
+            earliest_newer = earliest if earliest_newer is None else min(earliest_newer, earliest)
+        i = j
+    kept: set[int] = set()
+    for pool in (trusted, doubtful):
+        kept.update(pool[x] for x in choose_kept([entries[k][1] for k in pool]))
+    return kept
+
+
 def thin_backups(folder: Path, clock: Clock) -> list[Path]:
     """Delete the backups thinning does not keep; returns the files removed.
 
-    Per record (file name stem): :func:`choose_kept`, plus the newest backup that
-    verifies (never deleted), plus anything dated after now (a clock set wrong).
-    Also clears our own temporary files left by a crash more than an hour ago.
+    Per record, as its manifest names it (file name and record id; a backup no manifest of
+    ours names is never deleted): :func:`choose_kept_by_content`, plus the backup with the
+    newest content that verifies (never deleted).  Also clears our own temporary files
+    that no running copy of the program holds (left by a kill) and manifests whose backup
+    is gone.
     """
     folder = Path(folder)
     if not folder.is_dir():
         return []
     now = clock().replace(tzinfo=None)
-    groups: dict[str, list[tuple[dt.datetime, int, Path]]] = {}
-    for entry in folder.iterdir():
+    removed = _clear_abandoned(folder)
+    removed += _clear_orphan_manifests(folder)
+    groups: dict[tuple[str, str], list[_Found]] = {}
+    for entry in sorted(folder.iterdir()):
         m = _NAME.match(entry.name)
-        if not m or not entry.is_file():
+        if not m or not entry.is_file() or entry.is_symlink():
             continue
+        manifest = _read_manifest(entry)
+        if manifest is None or not manifest.get("record"):
+            continue  # nothing says whose it is: it stays
+        saves = _int_or_none(manifest.get("saves"))
+        key = (str(manifest["record"]), str(manifest.get("record_id") or ""))
         stamp = dt.datetime.strptime(m["stamp"], _STAMP)
-        groups.setdefault(m["stem"], []).append((stamp, int(m["n"] or 1), entry))
-    removed: list[Path] = []
+        groups.setdefault(key, []).append(
+            _Found(entry, stamp, -1 if saves is None else saves, _order(saves, m))
+        )
     for entries in groups.values():
-        entries.sort(reverse=True)
-        kept = choose_kept([e[0] for e in entries])
-        for i, (stamp, _, _) in enumerate(entries):
-            if stamp > now:
-                kept.add(i)
-        for i, (_, _, path) in enumerate(entries):
-            if verify_backup(path):
+        entries.sort(key=lambda e: e.order, reverse=True)
+        kept = choose_kept_by_content([(e.saves, e.stamp) for e in entries], now)
+        for i, e in enumerate(entries):
+            if verify_backup(e.path):
                 kept.add(i)
                 break
-        for i, (_, _, path) in enumerate(entries):
+        for i, e in enumerate(entries):
             if i in kept:
                 continue
-            for p in (path, manifest_path(path)):
+            for p in (e.path, manifest_path(e.path)):  # a kill between: an orphan manifest
                 try:
                     p.unlink()
                     removed.append(p)
                 except FileNotFoundError:
                     pass
-    _clear_stale_temps(folder)
     durable.fsync_folder(folder)
     return removed
 
 
-def _clear_stale_temps(folder: Path) -> None:
-    limit = time.time() - STALE_TEMP_SECONDS
-    for entry in folder.iterdir():
-        name = entry.name
-        if not name.startswith(".") or not (
-            name.endswith(durable.TEMP_SUFFIX) or name.endswith(durable.TEMP_SUFFIX + "-journal")
-        ):
+def _clear_orphan_manifests(folder: Path) -> list[Path]:
+    """Our manifests whose backup is gone (a kill while a backup was made or thinned)."""
+    removed: list[Path] = []
+    for entry in sorted(folder.iterdir()):
+        m = _MANIFEST_NAME.match(entry.name)
+        if not m or entry.is_symlink() or not entry.is_file():
+            continue
+        backup = entry.with_name(entry.name[: -len(".json")] + ".sqlite")
+        # Looked for in this order: while a backup is being made its temp file exists until
+        # the rename that puts the backup itself in place.
+        if any(folder.glob(f".{glob_escape(backup.name)}.*{durable.TEMP_SUFFIX}")):
+            continue
+        if backup.exists() or backup.is_symlink():
             continue
         try:
-            if entry.is_file() and entry.stat().st_mtime < limit:
-                entry.unlink()
-        except OSError:
-            pass
+            data = json.loads(entry.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
+            continue
+        if data.get("file") not in (None, backup.name):
+            continue
+        with contextlib.suppress(OSError):
+            entry.unlink()
+            removed.append(entry)
+    return removed
+
+
+def glob_escape(name: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", name)
+
+
+def _clear_abandoned(folder: Path, name: str | None = None) -> list[Path]:
+    """Remove our temporary files in ``folder`` that no running copy of the program holds
+    (left by a kill: a backup, copy or restore cut short), and their journals.
+
+    Only our own names (``.<name>.<random>.tmp``, see :data:`durable.TEMP_NAME`; with
+    ``name``, only those of that final name), and only files that are empty or a SQLite
+    file of ours, or a manifest of ours: anything else is never touched.
+    """
+    removed: list[Path] = []
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:  # journals sort after their temp file, so they go after it
+        m = durable.TEMP_NAME.match(entry.name)
+        if not m or (name is not None and m["name"] != name):
+            continue
+        if not m["journal"] and not _ours_or_empty(entry):
+            continue
+        if durable.remove_if_abandoned(entry):
+            removed.append(entry)
+    return removed
+
+
+def _ours_or_empty(path: Path) -> bool:
+    """Empty, a SQLite file with our application id, or one of our manifests."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(100)
+    except OSError:
+        return False
+    if not head:
+        return True
+    if head.startswith(SQLITE_MAGIC):
+        if len(head) < 72:
+            return True  # cut short before the header was whole: a copy being written
+        return bool(struct.unpack(">I", head[68:72])[0] == APPLICATION_ID)
+    return f'"format": "{MANIFEST_FORMAT}"'.encode() in head
 
 
 # ---------------------------------------------------------------------- copies
@@ -668,12 +822,14 @@ def copy_record(record_path: Path, target: Path | str, clock: Clock = system_clo
 def _copy_to(
     conn: sqlite3.Connection, target: Path, clock: Clock, doing: str, off: bool | None
 ) -> CopyInfo:
-    tmp, sha, size, _ = _verified_temp(conn, target, doing)
-    try:
-        durable.replace(tmp, target)
-    except OSError as exc:
-        _remove(tmp)
-        raise _cannot(doing, target, exc) from exc
+    # What a copy killed earlier left in this folder (a whole record under a dot name):
+    # only our own names, only files no running copy of the program holds.
+    _clear_abandoned(target.parent)
+    with _verified_temp(conn, target, doing) as (tmp, sha, size, _):
+        try:
+            durable.replace(tmp, target)
+        except OSError as exc:
+            raise _cannot(doing, target, exc) from exc
     made_at = clock()
     return CopyInfo(
         path=target,
@@ -763,10 +919,16 @@ def restore(record_path: Path, backup_path: Path, clock: Clock = system_clock) -
     damaged, moved aside as ``<name>.damaged``); the backup is copied to a temporary
     file beside the record, synced and renamed over it.  On any failure the record
     is left as it was.
+
+    Only one of our records is replaced (whole or damaged: a file with our mark, or an
+    empty one); any other file is refused untouched (NotARecord).  A missing record file
+    is created from the backup (a new computer, a lost laptop).  The restored record's
+    save counter is set above every backup of it, so that its next backups count as the
+    newest content.
     """
     record_path, backup_path = Path(record_path), Path(backup_path)
-    if (record_path.exists() or record_path.is_symlink()) and _same_file(record_path, backup_path):
-        raise RecordError(f"{backup_path} is the record itself; choose a backup to restore.")
+    _check_restore_source(record_path, backup_path)
+    _check_restore_target(record_path)
     problems = backup_problems(backup_path, need_manifest=False)
     if problems:
         raise RecordError(
@@ -779,14 +941,19 @@ def restore(record_path: Path, backup_path: Path, clock: Clock = system_clock) -
     with RecordLock.acquire(record_path):
         safety: BackupInfo | None = None
         damaged: Path | None = None
+        _check_restore_target(record_path)  # again, now that no other copy can change it
+        _clear_abandoned(record_path.parent, record_path.name)
         if record_path.exists() or record_path.is_symlink():
             safety, damaged = _set_current_aside(record_path, clock)
+        known = [b.saves for b in list_backups(record_path, verify=False) if b.saves is not None]
+        if safety is not None and safety.saves is not None:
+            known.append(safety.saves)
         try:
             for sibling in ("-journal", "-wal", "-shm"):
                 extra = record_path.with_name(record_path.name + sibling)
                 if extra.exists():
                     durable.move_aside(extra, ".before-restore")
-            _place_copy(backup_path, record_path, sha)
+            _place_copy(backup_path, record_path, sha, max(known, default=0))
         except BaseException:
             if damaged is not None and not record_path.exists():
                 os.rename(damaged, record_path)  # put it back where it was: nothing changed
@@ -797,6 +964,58 @@ def restore(record_path: Path, backup_path: Path, clock: Clock = system_clock) -
                         os.rename(moved, back)
             raise
     return RestoreResult(record_path, backup_path, safety, damaged)
+
+
+_COMPANIONS = ("-journal", "-wal", "-shm", ".lock")
+
+
+def _check_restore_source(record_path: Path, backup_path: Path) -> None:
+    """Refuse the record itself, or its journal, lock or other companions, as the backup."""
+    for suffix in ("", *_COMPANIONS):
+        companion = record_path.with_name(record_path.name + suffix)
+        if not (companion.exists() or companion.is_symlink()):
+            continue
+        if _same_file(companion, backup_path):
+            what = "the record itself" if not suffix else f"the record's {suffix.lstrip('-.')} file"
+            raise RecordError(
+                f"{backup_path} is {what}, not a backup; choose a backup to restore. "
+                "The record was not changed."
+            )
+
+
+def _check_restore_target(record_path: Path) -> None:
+    """Refuse to replace a file that is not one of our records (another program's database,
+    a text file, a link, one that cannot be read).  A damaged record of ours is fine: it
+    is moved aside, never lost."""
+    try:
+        check_record_file(record_path, schema.SCHEMA_VERSION)
+    except FileNotFoundError:
+        return
+    except NotARecord as exc:
+        if not _damaged_but_ours(record_path):
+            raise NotARecord(
+                f"{str(exc).rstrip('.')}; a backup is restored only over a treatment record, "
+                "so nothing was changed. Choose the record file with --db."
+            ) from None
+
+
+def _damaged_but_ours(path: Path) -> bool:
+    """An ordinary file that is empty or carries our application id, however damaged."""
+    try:
+        st = os.lstat(path)
+        if not stat.S_ISREG(st.st_mode):
+            return False
+        with open(path, "rb") as fh:
+            head = fh.read(100)
+    except OSError:
+        return False  # cannot be read: a permission problem, not damage
+    if not head:
+        return True
+    return (
+        head.startswith(SQLITE_MAGIC)
+        and len(head) >= 72
+        and struct.unpack(">I", head[68:72])[0] == APPLICATION_ID
+    )
 
 
 def _set_current_aside(record_path: Path, clock: Clock) -> tuple[BackupInfo | None, Path | None]:
@@ -815,32 +1034,53 @@ def _set_current_aside(record_path: Path, clock: Clock) -> tuple[BackupInfo | No
         return None, move_damaged_aside(record_path)
 
 
-def _place_copy(source: Path, target: Path, sha: str) -> None:
+def _place_copy(source: Path, target: Path, sha: str, saves_floor: int) -> None:
     doing = "restore the backup"
+    stack = contextlib.ExitStack()
     try:
-        tmp = durable.private_temp(target.parent, target.name)
+        tmp = stack.enter_context(durable.held_temp(target.parent, target.name))
     except OSError as exc:
         raise _cannot(doing, target, exc) from exc
-    try:
+    with stack:
         try:
-            h = hashlib.sha256()
-            with open(source, "rb") as src, open(tmp, "wb") as dst:
-                while chunk := src.read(_CHUNK):
-                    h.update(chunk)
-                    dst.write(chunk)
-                dst.flush()
-                os.fsync(dst.fileno())
-        except OSError as exc:
-            raise _cannot(doing, target, exc) from exc
-        if h.hexdigest() != sha or file_digest(tmp)[0] != sha:
-            raise RecordError(
-                f"Could not {doing}: the backup changed while it was being copied; "
-                "the record was not changed."
-            )
+            try:
+                h = hashlib.sha256()
+                with open(source, "rb") as src, open(tmp, "wb") as dst:
+                    while chunk := src.read(_CHUNK):
+                        h.update(chunk)
+                        dst.write(chunk)
+                    dst.flush()
+                    os.fsync(dst.fileno())
+            except OSError as exc:
+                raise _cannot(doing, target, exc) from exc
+            if h.hexdigest() != sha or file_digest(tmp)[0] != sha:
+                raise RecordError(
+                    f"Could not {doing}: the backup changed while it was being copied; "
+                    "the record was not changed."
+                )
+            _count_on(tmp, target, saves_floor)
+            try:
+                durable.replace(tmp, target)
+            except OSError as exc:
+                raise _cannot(doing, target, exc) from exc
+        finally:
+            _remove(tmp)
+
+
+def _count_on(tmp: Path, target: Path, saves_floor: int) -> None:
+    """Raise the copy's save counter above ``saves_floor`` (in the temp file, before it is
+    renamed into place): the restored content is now the record's newest."""
+    with translated(target, "restore the backup"):
+        conn = sqlite3.connect(tmp, isolation_level=None)
         try:
-            durable.replace(tmp, target)
-        except OSError as exc:
-            raise _cannot(doing, target, exc) from exc
-    except BaseException:
-        _remove(tmp)
-        raise
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA journal_mode = DELETE")
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                schema.count_save(conn, at_least=saves_floor)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
