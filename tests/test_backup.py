@@ -629,6 +629,87 @@ def test_cli_restore_refuses_wrong_files(rec: Record, path: Path, tmp_path: Path
     assert path.read_bytes() == before
 
 
+def other_programs_database(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE contacts (name TEXT)")
+    conn.execute("INSERT INTO contacts VALUES ('Ada')")
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("kind", ["text", "other-database", "png", "link", "folder"])
+def test_cli_restore_refuses_a_target_that_is_not_a_record(
+    rec: Record, path: Path, tmp_path: Path, kind: str
+) -> None:
+    """``restore --db FILE`` over a file that is not one of our records: refused, untouched,
+    nothing renamed ``.damaged``, nothing new beside it."""
+    backup = make_backup(rec, DAILY)
+    rec.close()
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    target = folder / "target.sqlite"
+    if kind == "text":
+        target.write_text("my shopping list\n")
+    elif kind == "other-database":
+        other_programs_database(target)
+    elif kind == "png":
+        target.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    elif kind == "link":
+        target.symlink_to(path)
+    else:
+        target.mkdir()
+    before = snapshot(folder)
+    code, out, err = run("restore", "--db", str(target), str(backup.path))
+    assert code == 1, out
+    assert err.count("\n") == 1, err
+    assert "nothing was changed" in err
+    assert snapshot(folder) == before
+    assert sorted(p.name for p in folder.iterdir()) == ["target.sqlite"]
+
+
+def test_restore_over_a_missing_file_creates_the_record(
+    rec: Record, path: Path, tmp_path: Path, clock: Clock
+) -> None:
+    """A new computer: the record file is not there yet; it is made from the backup."""
+    backup = make_backup(rec, DAILY, clock)
+    target = tmp_path / "new" / "family.sqlite"
+    result = restore(target, backup.path, clock)
+    assert result.safety_backup is None and result.damaged is None
+    assert restored(target) == restored(backup.path)
+    assert mode(target) == 0o600
+
+
+def test_restore_over_an_empty_record_file_keeps_it_aside(
+    rec: Record, path: Path, tmp_path: Path, clock: Clock
+) -> None:
+    """A 0-byte record (a crash during the first start) holds nothing: it is set aside and
+    the backup put in its place."""
+    backup = make_backup(rec, DAILY, clock)
+    target = tmp_path / "empty.sqlite"
+    target.write_bytes(b"")
+    result = restore(target, backup.path, clock)
+    assert result.damaged is not None and result.damaged.read_bytes() == b""
+    assert restored(target) == restored(backup.path)
+
+
+@pytest.mark.parametrize("companion", ["", "-journal", ".lock", "hardlink"])
+def test_restore_refuses_the_record_or_its_companions_as_the_backup(
+    rec: Record, path: Path, tmp_path: Path, companion: str
+) -> None:
+    rec.close()
+    if companion == "hardlink":
+        chosen = tmp_path / "looks-like-a-backup.sqlite"
+        os.link(path, chosen)
+    else:
+        chosen = path.with_name(path.name + companion)
+        if not chosen.exists():
+            shutil.copyfile(path, chosen)  # a journal-named copy of the record: still refused
+    before = snapshot(tmp_path)
+    with pytest.raises(RecordError, match="not a backup"):
+        restore(path, chosen)
+    assert snapshot(tmp_path) == before
+
+
 # ---------------------------------------------------------------------- where records live
 
 
