@@ -745,8 +745,13 @@ def _clear_abandoned(folder: Path, name: str | None = None) -> list[Path]:
     return removed
 
 
+_JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
+
+
 def _ours_or_empty(path: Path) -> bool:
-    """Empty, a SQLite file with our application id, or one of our manifests."""
+    """Empty, a SQLite file with our application id, one of our manifests, or a copy the
+    backup API was writing (its first page, written last, still zeros, and SQLite's journal
+    beside it)."""
     try:
         with open(path, "rb") as fh:
             head = fh.read(100)
@@ -758,6 +763,12 @@ def _ours_or_empty(path: Path) -> bool:
         if len(head) < 72:
             return True  # cut short before the header was whole: a copy being written
         return bool(struct.unpack(">I", head[68:72])[0] == APPLICATION_ID)
+    if not any(head):
+        try:
+            with open(path.with_name(path.name + "-journal"), "rb") as fh:
+                return fh.read(len(_JOURNAL_MAGIC)) == _JOURNAL_MAGIC
+        except OSError:
+            return False
     return f'"format": "{MANIFEST_FORMAT}"'.encode() in head
 
 
