@@ -9,11 +9,21 @@ is either whole or not there, and never changes the record it was taken from.
 Automatic backups live in ``backups/`` beside the record (folder 0700, files
 0600), one file each, named ``<record>.<YYYYMMDD-HHMMSS>.<reason>.backup.sqlite``,
 with a manifest beside it (``….backup.json``) holding its SHA-256 and what it
-holds (children, number of blood counts, newest entry), so that a backup can
-show it is intact without trusting its name.  They are made before every
-migration, before a restore or an import, and on the first start of each day
-(:func:`daily_backup_if_due`), and thinned to the last 7 dailies, 5 weeklies
-and 12 monthlies; the newest backup that verifies is never deleted.
+holds (children, number of blood counts, newest entry, the record's name, id and
+save counter), so that a backup can show it is intact and whose it is without
+trusting its name.  They are made before every migration, before a restore or an
+import, and on the first start of each day (:func:`daily_backup_if_due`), and
+thinned per record to the last 7 dailies, 5 weeklies and 12 monthlies; the one
+with the newest content that verifies is never deleted.
+
+Backups are ordered by what they hold, not by their dates: every date (and every
+timestamp inside a record) comes from the computer's clock, which may have run
+ahead and been corrected.  The record's save counter (record format 3, raised by
+every write transaction, :func:`tracker.store.schema.count_save`) orders them;
+a backup dated after now, or after one with newer content, takes no real day's
+slot (:func:`choose_kept_by_content`).  Our temporary files are held by an OS lock
+while they are written (:func:`tracker.store.durable.held_temp`), so the next copy,
+thinning or start removes what a kill left without asking any clock.
 
 :func:`save_copy` is File ▸ Save a copy…: a verified copy wherever the family
 chooses (a USB stick, another computer), remembered in the record so that the
@@ -31,6 +41,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import glob
 import hashlib
 import json
 import os
@@ -699,7 +710,7 @@ def _clear_orphan_manifests(folder: Path) -> list[Path]:
         backup = entry.with_name(entry.name[: -len(".json")] + ".sqlite")
         # Looked for in this order: while a backup is being made its temp file exists until
         # the rename that puts the backup itself in place.
-        if any(folder.glob(f".{glob_escape(backup.name)}.*{durable.TEMP_SUFFIX}")):
+        if any(folder.glob(f".{glob.escape(backup.name)}.*{durable.TEMP_SUFFIX}")):
             continue
         if backup.exists() or backup.is_symlink():
             continue
@@ -715,10 +726,6 @@ def _clear_orphan_manifests(folder: Path) -> list[Path]:
             entry.unlink()
             removed.append(entry)
     return removed
-
-
-def glob_escape(name: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", name)
 
 
 def _clear_abandoned(folder: Path, name: str | None = None) -> list[Path]:
@@ -1006,7 +1013,7 @@ def _check_restore_target(record_path: Path) -> None:
         if not _damaged_but_ours(record_path):
             raise NotARecord(
                 f"{str(exc).rstrip('.')}; a backup is restored only over a treatment record, "
-                "so nothing was changed. Choose the record file with --db."
+                "so nothing was changed."
             ) from None
 
 
