@@ -214,3 +214,85 @@ def test_killed_restores_leave_the_record_and_nothing_else_after_the_next_start(
         assert not any(n.startswith(f".{record.name}.") for n in ours_left(home))
     print(f"\nrestore: {KILLS} kills within {took:.2f} s, {left} left a temp beside the record")
     assert left > 0
+
+
+def kill_at(action: Callable[[], None], patch: Callable[[int], None]) -> None:
+    """Run ``action`` in a child that first applies ``patch(pipe)``; the patch writes to the
+    pipe at the moment to kill (and then waits); the parent kills it right then."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        code = 1
+        try:
+            os.close(r)
+            patch(w)
+            action()
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(w)
+    said = os.read(r, 1)
+    os.kill(pid, signal.SIGKILL)
+    _, status = os.waitpid(pid, 0)
+    os.close(r)
+    assert said == b"k" and os.WIFSIGNALED(status)
+
+
+def orphans(folder: Path) -> list[str]:
+    return sorted(
+        p.name
+        for p in folder.glob("*.backup.json")
+        if not p.with_name(p.name[: -len(".json")] + ".sqlite").exists()
+    )
+
+
+def test_a_kill_between_a_manifest_and_its_backup_is_cleared_by_the_next_thinning(
+    record: Path,
+) -> None:
+    folder = backups_folder(record)
+
+    def backup() -> None:
+        with Record.open(record, clock=clock) as rec:
+            make_backup(rec, DAILY, clock)
+
+    def after_the_manifest(w: int) -> None:
+        real = os.replace
+
+        def replace(src: str | Path, dst: str | Path) -> None:
+            real(src, dst)
+            if str(dst).endswith(".backup.json"):
+                os.write(w, b"k")
+                time.sleep(60)
+
+        os.replace = replace  # type: ignore[assignment]
+
+    kill_at(backup, after_the_manifest)
+    assert len(orphans(folder)) == 1 and ours_left(folder)  # the manifest, the backup's temp
+    thin_backups(folder, clock)
+    assert orphans(folder) == [] and ours_left(folder) == []
+
+
+def test_a_kill_between_deleting_a_backup_and_its_manifest_is_cleared_next_time(
+    record: Path,
+) -> None:
+    folder = backups_folder(record)
+    with Record.open(record, clock=clock) as rec:
+        for n in range(30):
+            make_backup(rec, DAILY, lambda n=n: NOW - dt.timedelta(days=n))
+
+    def after_a_backup_is_deleted(w: int) -> None:
+        real = Path.unlink
+
+        def unlink(self: Path, missing_ok: bool = False) -> None:
+            real(self, missing_ok)
+            if self.name.endswith(".backup.sqlite"):
+                os.write(w, b"k")
+                time.sleep(60)
+
+        Path.unlink = unlink  # type: ignore[method-assign]
+
+    kill_at(lambda: thin_backups(folder, clock), after_a_backup_is_deleted)
+    assert len(orphans(folder)) == 1
+    thin_backups(folder, clock)
+    assert orphans(folder) == []
+    assert all(verify_backup(b.path) for b in list_backups(record))
