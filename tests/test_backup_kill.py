@@ -161,6 +161,36 @@ def test_killed_copies_leave_nothing_after_the_next_copy(record: Path, tmp_path:
     assert other.read_bytes()[:3] == b"\xff\xd8\xff"
 
 
+def test_killed_copies_are_cleared_at_the_next_start_though_no_copy_goes_there_again(
+    record: Path, tmp_path: Path
+) -> None:
+    """Save a copy onto a stick, killed at random; the next copy goes elsewhere (a dated
+    name, another stick): the next start clears what the killed one left on the stick."""
+    rng = random.Random(SEED + 3)
+    trials = max(10, KILLS // 2)
+    left = 0
+    took = 0.0
+    for n in range(trials + 1):
+        stick = tmp_path / f"stick-{n}"
+        stick.mkdir()
+
+        def copy(stick: Path = stick) -> None:
+            with Record.open(record, clock=clock) as rec:
+                save_copy(rec, stick / "family-copy.sqlite", clock=clock, off_computer=True)
+
+        if n == 0:
+            took = run_whole(copy, stick)
+            continue
+        kill_during(copy, stick, took, rng)
+        left += bool(ours_left(stick))
+        with Record.open(record, clock=clock) as rec:  # the next start
+            daily_backup_if_due(rec, clock)
+        assert ours_left(stick) == []
+        assert ours_left(backups_folder(record)) == []  # the note went too
+    print(f"\ncopy, next start: {trials} kills within {took:.2f} s, {left} left a temp")
+    assert left > 0
+
+
 def test_killed_backups_leave_no_temp_and_no_orphan_manifest(record: Path) -> None:
     """A backup killed at random: the next thinning leaves only whole backups, each with its
     manifest, and neither temp files nor manifests without a backup."""

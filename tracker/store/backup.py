@@ -546,6 +546,7 @@ def daily_backup_if_due(record: Record, clock: Clock | None = None) -> BackupInf
     """
     clock = clock or record.clock
     _clear_abandoned(record.path.parent, record.path.name)
+    clear_after_killed_copies(record.path)
     today = clock().date()
     record_id, _ = schema.record_identity(record.connection)
     found = [
@@ -801,7 +802,8 @@ def save_copy(
     target = Path(target)
     clock = clock or record.clock
     _check_copy_target(record.path, target, overwrite=overwrite, typed=typed)
-    info = _copy_to(record.connection, target, clock, "save a copy", off_computer)
+    with _copy_noted(record.path, target):
+        info = _copy_to(record.connection, target, clock, "save a copy", off_computer)
     if not record.read_only:
         note = {
             "made_at": info.made_at.isoformat(),
@@ -832,7 +834,8 @@ def copy_record(record_path: Path, target: Path | str, clock: Clock = system_clo
     _check_copy_target(record_path, target, typed=typed)
     conn = connect(record_path, read_only=True)
     try:
-        return _copy_to(conn, target, clock, "make the backup", None)
+        with _copy_noted(record_path, target):
+            return _copy_to(conn, target, clock, "make the backup", None)
     finally:
         conn.close()
 
@@ -856,6 +859,63 @@ def _copy_to(
         sha256=sha,
         off_computer=looks_off_computer(target) if off is None else off,
     )
+
+
+_COPY_NOTE = "copy-under-way.json"
+_COPY_NOTE_FORMAT = "treatment-tracker-copy-under-way"
+
+
+@contextlib.contextmanager
+def _copy_noted(record_path: Path, target: Path) -> Iterator[None]:
+    """While a copy is written (often onto a USB stick), a note in the record's ``backups/``
+    says where, held like a temp file: if the copy is killed, the next start clears what it
+    left there (:func:`clear_after_killed_copies`), even if no copy goes there again.
+    Without a writable ``backups/`` there is no note; the next copy there still clears up."""
+    stack = contextlib.ExitStack()
+    note: Path | None = None
+    try:
+        folder = durable.private_folder(backups_folder(record_path))
+        note = stack.enter_context(durable.held_temp(folder, _COPY_NOTE))
+        data = {"format": _COPY_NOTE_FORMAT, "folder": str(target.parent.absolute())}
+        with open(note, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(data, ensure_ascii=False))
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError:
+        pass
+    with stack:
+        try:
+            yield
+        finally:
+            if note is not None:
+                _remove(note)
+
+
+def clear_after_killed_copies(record_path: Path) -> list[Path]:
+    """What copies of this record that were killed left where they were written (our temp
+    names and content only); the notes of copies still under way are left alone."""
+    removed: list[Path] = []
+    folder = backups_folder(record_path)
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        m = durable.TEMP_NAME.match(entry.name)
+        if not m or m["name"] != _COPY_NOTE or m["journal"]:
+            continue
+        try:
+            data = json.loads(entry.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = None
+        if not durable.remove_if_abandoned(entry):
+            continue  # a copy under way, or not ours to remove
+        removed.append(entry)
+        if isinstance(data, dict) and data.get("format") == _COPY_NOTE_FORMAT:
+            where = Path(str(data.get("folder")))
+            if where.is_dir():
+                removed += _clear_abandoned(where)
+    return removed
 
 
 def _check_copy_target(
