@@ -354,6 +354,11 @@ def test_choose_kept_on_small_cases() -> None:
     assert choose_kept(days, daily=2, weekly=0, monthly=0) == {0, 1}
 
 
+# SQLite's rollback journal header as a kill leaves it: magic (zeros until synced), nonce,
+# page count, sector size 512, page size 4096.
+JOURNAL_HEAD = bytes(12) + bytes.fromhex("2e8e6407") + bytes(4) + bytes.fromhex("0000020000001000")
+
+
 def spoil(backup: Path) -> None:
     """Change one byte of a backup: its fingerprint no longer matches its manifest."""
     data = bytearray(backup.read_bytes())
@@ -393,7 +398,7 @@ def test_thinning_clears_only_our_abandoned_temp_files(
     not_ours = folder / ".family.x.backup.sqlite.zzzz9999.tmp"  # our name, another's content
     mine = folder / "notes.txt"
     left.write_bytes(header)
-    journal.write_bytes(b"journal")
+    journal.write_bytes(JOURNAL_HEAD)  # SQLite's journal
     empty.write_bytes(b"")
     not_ours.write_bytes(b"SQLite format 3\x00" + bytes(100))
     mine.write_text("x")
@@ -405,6 +410,36 @@ def test_thinning_clears_only_our_abandoned_temp_files(
         assert live.exists()
     assert not left.exists() and not journal.exists() and not empty.exists()
     assert not_ours.exists() and mine.exists() and info.path.exists() and info.manifest.exists()
+
+
+def test_a_copy_clears_only_our_abandoned_copies_in_a_folder_not_ours(
+    rec: Record, path: Path, tmp_path: Path, clock: Clock
+) -> None:
+    """On a stick or in the home folder, only what our copies leave goes: a whole or
+    half-written copy of a record and SQLite's journal; not another program's temp file,
+    empty or not, though its name looks like ours."""
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    whole = stick / ".family-2026-11-01.sqlite.abcd1234.tmp"
+    whole.write_bytes(path.read_bytes())
+    half = stick / ".family-2026-11-02.sqlite.efgh5678.tmp"
+    half.write_bytes(bytes(8192))
+    half_journal = stick / ".family-2026-11-02.sqlite.efgh5678.tmp-journal"
+    half_journal.write_bytes(JOURNAL_HEAD)
+    empty_copy = stick / ".family-2026-11-03.sqlite.ijkl9012.tmp"
+    empty_copy.write_bytes(b"")
+    keep = {
+        stick / ".settings.json.mnop3456.tmp": b"",  # another program's, being written
+        stick / ".photo.jpg.qrst7890.tmp": b"\xff\xd8\xff" + bytes(100),
+        stick / ".other.sqlite.uvwx1234.tmp": b"SQLite format 3\x00" + bytes(100),
+        stick / ".zeros.bin.yzab5678.tmp": bytes(4096),  # zeros, but no journal beside
+        stick / ".x.sqlite.cdef9012.tmp-journal": b"not a journal",
+    }
+    for p, data in keep.items():
+        p.write_bytes(data)
+    save_copy(rec, stick / "family-2026-11-24.sqlite", clock=clock)
+    assert not any(p.exists() for p in (whole, half, half_journal, empty_copy))
+    assert all(p.read_bytes() == data for p, data in keep.items())
 
 
 def test_thinning_removes_orphan_manifests_only(rec: Record, path: Path, clock: Clock) -> None:

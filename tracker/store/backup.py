@@ -665,7 +665,7 @@ def thin_backups(folder: Path, clock: Clock) -> list[Path]:
     if not folder.is_dir():
         return []
     now = clock().replace(tzinfo=None)
-    removed = _clear_abandoned(folder)
+    removed = _clear_abandoned(folder, own=True)
     removed += _clear_orphan_manifests(folder)
     groups: dict[tuple[str, str], list[_Found]] = {}
     for entry in sorted(folder.iterdir()):
@@ -729,13 +729,13 @@ def _clear_orphan_manifests(folder: Path) -> list[Path]:
     return removed
 
 
-def _clear_abandoned(folder: Path, name: str | None = None) -> list[Path]:
+def _clear_abandoned(folder: Path, name: str | None = None, *, own: bool = False) -> list[Path]:
     """Remove our temporary files in ``folder`` that no running copy of the program holds
     (left by a kill: a backup, copy or restore cut short), and their journals.
 
     Only our own names (``.<name>.<random>.tmp``, see :data:`durable.TEMP_NAME`; with
-    ``name``, only those of that final name), and only files that are empty or a SQLite
-    file of ours, or a manifest of ours: anything else is never touched.
+    ``name``, only those of that final name) and our own content (:func:`_ours`; ``own``:
+    the folder is ours, ``backups/``): anything else is never touched.
     """
     removed: list[Path] = []
     try:
@@ -746,7 +746,7 @@ def _clear_abandoned(folder: Path, name: str | None = None) -> list[Path]:
         m = durable.TEMP_NAME.match(entry.name)
         if not m or (name is not None and m["name"] != name):
             continue
-        if not m["journal"] and not _ours_or_empty(entry):
+        if not _ours(entry, own=own or name is not None, journal=bool(m["journal"])):
             continue
         if durable.remove_if_abandoned(entry):
             removed.append(entry)
@@ -756,17 +756,31 @@ def _clear_abandoned(folder: Path, name: str | None = None) -> list[Path]:
 _JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
 
 
-def _ours_or_empty(path: Path) -> bool:
-    """Empty, a SQLite file with our application id, one of our manifests, or a copy the
-    backup API was writing (its first page, written last, still zeros, and SQLite's journal
-    beside it)."""
+def _looks_like_journal(head: bytes) -> bool:
+    """SQLite's rollback journal header: its magic (zeros until the journal is synced),
+    then sector and page sizes that are powers of two."""
+    if len(head) < 28 or head[:8] not in (_JOURNAL_MAGIC, bytes(8)):
+        return False
+    sector, page = struct.unpack(">II", head[20:28])
+    return all(n >= 512 and n & (n - 1) == 0 for n in (sector, page)) and page <= 65536
+
+
+def _ours(path: Path, *, own: bool, journal: bool) -> bool:
+    """Whether a temp-named file holds what we write there: a SQLite file with our
+    application id; a copy the backup API was writing (its first page, written last, still
+    zeros, with SQLite's journal beside it); SQLite's journal; and, in a folder of ours or
+    under the exact name we write, an empty file or one of our manifests.  Elsewhere (a USB
+    stick, the home folder) an empty file counts only under a ``.sqlite`` name."""
     try:
         with open(path, "rb") as fh:
             head = fh.read(100)
     except OSError:
         return False
+    m = durable.TEMP_NAME.match(path.name)
     if not head:
-        return True
+        return own or bool(m and m["name"].endswith(".sqlite"))
+    if journal:
+        return _looks_like_journal(head) or (own and not any(head))
     if head.startswith(SQLITE_MAGIC):
         if len(head) < 72:
             return True  # cut short before the header was whole: a copy being written
@@ -774,10 +788,10 @@ def _ours_or_empty(path: Path) -> bool:
     if not any(head):
         try:
             with open(path.with_name(path.name + "-journal"), "rb") as fh:
-                return fh.read(len(_JOURNAL_MAGIC)) == _JOURNAL_MAGIC
+                return _looks_like_journal(fh.read(28))
         except OSError:
             return False
-    return f'"format": "{MANIFEST_FORMAT}"'.encode() in head
+    return own and f'"format": "{MANIFEST_FORMAT}"'.encode() in head
 
 
 # ---------------------------------------------------------------------- copies
