@@ -36,7 +36,7 @@ from tracker.model import (
     Phase,
     PhaseKind,
 )
-from tracker.store import Record, RecordError, RecordInUse
+from tracker.store import Record, RecordError, RecordInUse, durable
 from tracker.store.backup import (
     BEFORE_RESTORE,
     DAILY,
@@ -144,6 +144,21 @@ def dump(path: Path) -> dict[str, Any]:
             "schema": conn.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall(),
             **{t: conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in tables},
         }
+    finally:
+        conn.close()
+
+
+def restored(path: Path) -> dict[str, Any]:
+    """:func:`dump` without the save counter, which a restore raises above every backup's."""
+    found = dump(path)
+    found["meta"] = [row for row in found.get("meta", []) if row[1] != "saves"]
+    return found
+
+
+def saves(path: Path) -> int:
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return int(conn.execute("SELECT value FROM meta WHERE key = 'saves'").fetchone()[0])
     finally:
         conn.close()
 
@@ -339,37 +354,117 @@ def test_choose_kept_on_small_cases() -> None:
     assert choose_kept(days, daily=2, weekly=0, monthly=0) == {0, 1}
 
 
+# SQLite's rollback journal header as a kill leaves it: magic (zeros until synced), nonce,
+# page count, sector size 512, page size 4096.
+JOURNAL_HEAD = bytes(12) + bytes.fromhex("2e8e6407") + bytes(4) + bytes.fromhex("0000020000001000")
+
+
+def spoil(backup: Path) -> None:
+    """Change one byte of a backup: its fingerprint no longer matches its manifest."""
+    data = bytearray(backup.read_bytes())
+    data[-10] ^= 0xFF
+    backup.write_bytes(bytes(data))
+
+
 def test_the_newest_verified_backup_is_never_thinned(rec: Record, path: Path, clock: Clock) -> None:
     """If every newer backup is damaged, the last good one stays, however old it is."""
     good = make_backup(rec, DAILY, clock)
-    for _ in range(40):
+    for day in range(40):
         clock.advance(days=1)
+        add_count(rec, 1 + day % 28, note=f"day {day}")
         bad = make_backup(rec, DAILY, clock)
-        bad.manifest.write_text("{}", encoding="utf-8")  # unverifiable
+        spoil(bad.path)
     removed = thin_backups(backups_folder(path), clock)
     assert good.path not in removed
     assert good.path.exists()
     assert newest_verified_backup(path) == list_backups(path)[-1]
     assert list_backups(path)[-1].path == good.path
     # the control: with the good one verifiable no longer, thinning removes it
-    good.manifest.write_text("{}", encoding="utf-8")
+    spoil(good.path)
     thin_backups(backups_folder(path), clock)
     assert not good.path.exists()
 
 
-def test_thinning_clears_only_our_old_temp_files(rec: Record, path: Path, clock: Clock) -> None:
+def test_thinning_clears_only_our_abandoned_temp_files(
+    rec: Record, path: Path, clock: Clock
+) -> None:
+    """Our temp names that no running copy holds go, whatever any clock says; nothing else."""
     info = make_backup(rec, DAILY, clock)
     folder = info.path.parent
-    old = folder / ".family.x.backup.sqlite.abc123.tmp"
-    fresh = folder / ".family.y.backup.sqlite.def456.tmp"
+    header = info.path.read_bytes()[:4096]
+    left = folder / ".family.20261124-093000.daily.backup.sqlite.abcd1234.tmp"
+    journal = folder / ".family.20261124-093000.daily.backup.sqlite.abcd1234.tmp-journal"
+    empty = folder / ".family.20261124-093000.daily.backup.json.k2j4h6g8.tmp"
+    not_ours = folder / ".family.x.backup.sqlite.zzzz9999.tmp"  # our name, another's content
     mine = folder / "notes.txt"
-    for p in (old, fresh, mine):
-        p.write_text("x")
-    os.utime(old, (0, 0))
-    os.utime(mine, (0, 0))
-    thin_backups(folder, clock)
-    assert not old.exists()
-    assert fresh.exists() and mine.exists() and info.path.exists()
+    left.write_bytes(header)
+    journal.write_bytes(JOURNAL_HEAD)  # SQLite's journal
+    empty.write_bytes(b"")
+    not_ours.write_bytes(b"SQLite format 3\x00" + bytes(100))
+    mine.write_text("x")
+    for p in (left, journal, empty, not_ours, mine):
+        os.utime(p, (0, 0))
+    with durable.held_temp(folder, "family.20261124-093001.daily.backup.sqlite") as live:
+        live.write_bytes(header)  # a backup another copy of the program is making right now
+        thin_backups(folder, clock)
+        assert live.exists()
+    assert not left.exists() and not journal.exists() and not empty.exists()
+    assert not_ours.exists() and mine.exists() and info.path.exists() and info.manifest.exists()
+
+
+def test_a_copy_clears_only_our_abandoned_copies_in_a_folder_not_ours(
+    rec: Record, path: Path, tmp_path: Path, clock: Clock
+) -> None:
+    """On a stick or in the home folder, only what our copies leave goes: a whole or
+    half-written copy of a record and SQLite's journal; not another program's temp file,
+    empty or not, though its name looks like ours."""
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    whole = stick / ".family-2026-11-01.sqlite.abcd1234.tmp"
+    whole.write_bytes(path.read_bytes())
+    half = stick / ".family-2026-11-02.sqlite.efgh5678.tmp"
+    half.write_bytes(bytes(8192))
+    half_journal = stick / ".family-2026-11-02.sqlite.efgh5678.tmp-journal"
+    half_journal.write_bytes(JOURNAL_HEAD)
+    empty_copy = stick / ".family-2026-11-03.sqlite.ijkl9012.tmp"
+    empty_copy.write_bytes(b"")
+    keep = {
+        stick / ".settings.json.mnop3456.tmp": b"",  # another program's, being written
+        stick / ".photo.jpg.qrst7890.tmp": b"\xff\xd8\xff" + bytes(100),
+        stick / ".other.sqlite.uvwx1234.tmp": b"SQLite format 3\x00" + bytes(100),
+        stick / ".zeros.bin.yzab5678.tmp": bytes(4096),  # zeros, but no journal beside
+        stick / ".x.sqlite.cdef9012.tmp-journal": b"not a journal",
+    }
+    for p, data in keep.items():
+        p.write_bytes(data)
+    save_copy(rec, stick / "family-2026-11-24.sqlite", clock=clock)
+    assert not any(p.exists() for p in (whole, half, half_journal, empty_copy))
+    assert all(p.read_bytes() == data for p, data in keep.items())
+
+
+def test_thinning_removes_orphan_manifests_only(rec: Record, path: Path, clock: Clock) -> None:
+    """A manifest whose backup is gone (a kill between two renames or two deletes) goes at
+    the next thinning; one whose backup is still being written, or that is not ours, stays."""
+    first = make_backup(rec, DAILY, clock)
+    clock.advance(hours=1)
+    second = make_backup(rec, BEFORE_RESTORE, clock)
+    folder = first.path.parent
+    first.path.unlink()  # the orphan
+    foreign = folder / "family.20261124-093000.daily.backup.json.bak"
+    foreign.write_text("{}")
+    lookalike = folder / "other.20261124-093000.daily.backup.json"
+    lookalike.write_text('{"format": "someone else"}')
+    third = folder / "family.20261124-113000.daily.backup.json"
+    data = json.loads(second.manifest.read_text(encoding="utf-8"))
+    third.write_text(json.dumps({**data, "file": third.name[: -len(".json")] + ".sqlite"}))
+    with durable.held_temp(folder, "family.20261124-113000.daily.backup.sqlite"):
+        removed = thin_backups(folder, clock)  # third's backup is being made: it stays
+        assert third.exists()
+    assert first.manifest in removed and not first.manifest.exists()
+    removed = thin_backups(folder, clock)  # the maker was killed: its temp file goes, then
+    assert third in removed and not third.exists()
+    assert second.path.exists() and second.manifest.exists()
+    assert foreign.exists() and lookalike.exists()
 
 
 # ---------------------------------------------------------------------- copies
@@ -393,7 +488,8 @@ def test_save_copy_is_verified_private_atomic_and_remembered(
     assert sorted(p.name for p in stick.iterdir()) == ["family-copy.sqlite"]
     copy = dump(target)
     original = dump(path)
-    assert copy.pop("meta") == []  # the note about the copy is written after it
+    # the note about the copy is written after it: the copy holds only the id and counter
+    assert [row[1] for row in copy.pop("meta")] == ["record_id", "saves"]
     assert {k: v for k, v in original.items() if k != "meta"} == copy
     assert last_copy(rec) is not None
     clock.advance(days=9, hours=3)
@@ -452,7 +548,9 @@ def test_restore_round_trip_with_a_safety_backup(path: Path, clock: Clock) -> No
     changed = dump(path)
     inode = path.stat().st_ino
     result = restore(path, good.path, clock)
-    assert dump(path) == dump(good.path)
+    assert restored(path) == restored(good.path)
+    assert result.safety_backup is not None
+    assert saves(path) > saves(result.safety_backup.path) > saves(good.path)  # counts on
     assert path.stat().st_ino != inode  # a new file renamed into place, never written over
     assert mode(path) == 0o600
     assert result.safety_backup is not None and result.safety_backup.reason == BEFORE_RESTORE
@@ -503,7 +601,7 @@ def test_restore_moves_a_damaged_record_aside(rec: Record, path: Path, clock: Cl
     assert result.safety_backup is None
     assert result.damaged == path.with_name("family.sqlite.damaged")
     assert result.damaged.read_bytes() == damaged_bytes  # kept, never deleted
-    assert dump(path) == dump(info.path)
+    assert restored(path) == restored(info.path)
 
 
 def test_quarantine_never_overwrites(rec: Record, path: Path, clock: Clock) -> None:
@@ -551,7 +649,7 @@ def test_cli_backup_then_restore(rec: Record, path: Path, tmp_path: Path) -> Non
     code, out, err = run("restore", "--db", str(path), str(out_file))
     assert code == 0, err
     assert "The record as it was before is kept in" in out
-    assert dump(path) == dump(out_file)
+    assert restored(path) == restored(out_file)
 
 
 def test_cli_restore_refuses_wrong_files(rec: Record, path: Path, tmp_path: Path) -> None:
@@ -564,6 +662,87 @@ def test_cli_restore_refuses_wrong_files(rec: Record, path: Path, tmp_path: Path
         assert code == 1
         assert err.count("\n") == 1, err
     assert path.read_bytes() == before
+
+
+def other_programs_database(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE contacts (name TEXT)")
+    conn.execute("INSERT INTO contacts VALUES ('Ada')")
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("kind", ["text", "other-database", "png", "link", "folder"])
+def test_cli_restore_refuses_a_target_that_is_not_a_record(
+    rec: Record, path: Path, tmp_path: Path, kind: str
+) -> None:
+    """``restore --db FILE`` over a file that is not one of our records: refused, untouched,
+    nothing renamed ``.damaged``, nothing new beside it."""
+    backup = make_backup(rec, DAILY)
+    rec.close()
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    target = folder / "target.sqlite"
+    if kind == "text":
+        target.write_text("my shopping list\n")
+    elif kind == "other-database":
+        other_programs_database(target)
+    elif kind == "png":
+        target.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    elif kind == "link":
+        target.symlink_to(path)
+    else:
+        target.mkdir()
+    before = snapshot(folder)
+    code, out, err = run("restore", "--db", str(target), str(backup.path))
+    assert code == 1, out
+    assert err.count("\n") == 1, err
+    assert "nothing was changed" in err
+    assert snapshot(folder) == before
+    assert sorted(p.name for p in folder.iterdir()) == ["target.sqlite"]
+
+
+def test_restore_over_a_missing_file_creates_the_record(
+    rec: Record, path: Path, tmp_path: Path, clock: Clock
+) -> None:
+    """A new computer: the record file is not there yet; it is made from the backup."""
+    backup = make_backup(rec, DAILY, clock)
+    target = tmp_path / "new" / "family.sqlite"
+    result = restore(target, backup.path, clock)
+    assert result.safety_backup is None and result.damaged is None
+    assert restored(target) == restored(backup.path)
+    assert mode(target) == 0o600
+
+
+def test_restore_over_an_empty_record_file_keeps_it_aside(
+    rec: Record, path: Path, tmp_path: Path, clock: Clock
+) -> None:
+    """A 0-byte record (a crash during the first start) holds nothing: it is set aside and
+    the backup put in its place."""
+    backup = make_backup(rec, DAILY, clock)
+    target = tmp_path / "empty.sqlite"
+    target.write_bytes(b"")
+    result = restore(target, backup.path, clock)
+    assert result.damaged is not None and result.damaged.read_bytes() == b""
+    assert restored(target) == restored(backup.path)
+
+
+@pytest.mark.parametrize("companion", ["", "-journal", ".lock", "hardlink"])
+def test_restore_refuses_the_record_or_its_companions_as_the_backup(
+    rec: Record, path: Path, tmp_path: Path, companion: str
+) -> None:
+    rec.close()
+    if companion == "hardlink":
+        chosen = tmp_path / "looks-like-a-backup.sqlite"
+        os.link(path, chosen)
+    else:
+        chosen = path.with_name(path.name + companion)
+        if not chosen.exists():
+            shutil.copyfile(path, chosen)  # a journal-named copy of the record: still refused
+    before = snapshot(tmp_path)
+    with pytest.raises(RecordError, match="not a backup"):
+        restore(path, chosen)
+    assert snapshot(tmp_path) == before
 
 
 # ---------------------------------------------------------------------- where records live

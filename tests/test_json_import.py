@@ -137,7 +137,7 @@ def test_a_record_that_holds_anything_is_refused_unchanged(
     fixture_text: str, tmp_path: Path
 ) -> None:
     target = tmp_path / "family.sqlite"
-    shutil.copyfile(DATA / "record-v2.sqlite", target)
+    shutil.copyfile(DATA / "record-v3.sqlite", target)  # the newest format: opened as it is
     exported = tmp_path / "export.json"
     exported.write_text(fixture_text, encoding="utf-8")
     before = hashlib.sha256(target.read_bytes()).hexdigest()

@@ -44,7 +44,7 @@ from tracker.forms import (
     threshold_from_form,
 )
 from tracker.model import Child
-from tracker.store import SCHEMA_VERSION, Record
+from tracker.store import SCHEMA_VERSION, Record, schema
 
 DATA = Path(__file__).resolve().parent
 TODAY = dt.date(2026, 11, 24)
@@ -101,7 +101,13 @@ def _counts(
 def build_record(path: Path) -> None:
     """Fill a new record at ``path`` through the forms and the store, as a family would."""
     uid = Uids()
-    with Record.open(path, create=True, clock=TickingClock(START)) as rec:
+    random_id = schema.new_record_id
+    schema.new_record_id = lambda: str(uuid.uuid5(NAMESPACE, "fixture-record"))  # reproducible
+    try:
+        rec = Record.open(path, create=True, clock=TickingClock(START))
+    finally:
+        schema.new_record_id = random_id
+    with rec:
         mila, _ = rec.save_child(
             child_from_form(
                 {

@@ -9,11 +9,21 @@ is either whole or not there, and never changes the record it was taken from.
 Automatic backups live in ``backups/`` beside the record (folder 0700, files
 0600), one file each, named ``<record>.<YYYYMMDD-HHMMSS>.<reason>.backup.sqlite``,
 with a manifest beside it (``….backup.json``) holding its SHA-256 and what it
-holds (children, number of blood counts, newest entry), so that a backup can
-show it is intact without trusting its name.  They are made before every
-migration, before a restore or an import, and on the first start of each day
-(:func:`daily_backup_if_due`), and thinned to the last 7 dailies, 5 weeklies
-and 12 monthlies; the newest backup that verifies is never deleted.
+holds (children, number of blood counts, newest entry, the record's name, id and
+save counter), so that a backup can show it is intact and whose it is without
+trusting its name.  They are made before every migration, before a restore or an
+import, and on the first start of each day (:func:`daily_backup_if_due`), and
+thinned per record to the last 7 dailies, 5 weeklies and 12 monthlies; the one
+with the newest content that verifies is never deleted.
+
+Backups are ordered by what they hold, not by their dates: every date (and every
+timestamp inside a record) comes from the computer's clock, which may have run
+ahead and been corrected.  The record's save counter (record format 3, raised by
+every write transaction, :func:`tracker.store.schema.count_save`) orders them;
+a backup dated after now, or after one with newer content, takes no real day's
+slot (:func:`choose_kept_by_content`).  Our temporary files are held by an OS lock
+while they are written (:func:`tracker.store.durable.held_temp`), so the next copy,
+thinning or start removes what a kill left without asking any clock.
 
 :func:`save_copy` is File ▸ Save a copy…: a verified copy wherever the family
 chooses (a USB stick, another computer), remembered in the record so that the
@@ -31,13 +41,15 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import glob
 import hashlib
 import json
 import os
 import re
 import sqlite3
-import time
-from collections.abc import Sequence
+import stat
+import struct
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -48,10 +60,12 @@ from tracker.store.errors import (
     NotARecord,
     RecordError,
     RecordInUse,
+    RecordUnreadable,
     TooNew,
+    WrongLayout,
     translated,
 )
-from tracker.store.files import APPLICATION_ID, check_record_file
+from tracker.store.files import APPLICATION_ID, SQLITE_MAGIC, check_record_file
 from tracker.store.integrity import (
     changed_rows,
     first_finding,
@@ -80,8 +94,7 @@ KEEP_DAILY = 7
 KEEP_WEEKLY = 5
 KEEP_MONTHLY = 12
 MANIFEST_FORMAT = "treatment-tracker-backup"
-MANIFEST_VERSION = 1
-STALE_TEMP_SECONDS = 3600
+MANIFEST_VERSION = 2  # 2: with the record's id and save counter
 
 META_LAST_COPY = "last_copy"
 META_LAST_OFF_COMPUTER_COPY = "last_off_computer_copy"
@@ -91,6 +104,7 @@ _NAME = re.compile(
     r"^(?P<stem>.+)\.(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?"
     r"\.(?P<reason>[a-z]+(?:-[a-z]+)*)\.backup\.sqlite$"
 )
+_MANIFEST_NAME = re.compile(_NAME.pattern.replace(r"\.sqlite$", r"\.json$"))
 _STAMP = "%Y%m%d-%H%M%S"
 _CHUNK = 1 << 20
 
@@ -112,6 +126,8 @@ class BackupInfo:
     counts: int | None = None  # number of blood counts in it
     last_count: dt.date | None = None  # the date of its newest blood count
     last_change: str | None = None  # when anything in it was last changed (ISO, UTC)
+    record_id: str | None = None  # the identity of the record it is a backup of
+    saves: int | None = None  # the record's save counter in it: what orders backups
     sha256: str | None = None
     verified: bool | None = None  # None: not looked at; False: see ``problem``
     problem: str | None = None
@@ -197,37 +213,41 @@ def backup_connection(
         raise _cannot(doing, target_folder, exc, folder=True) from exc
     now = clock()
     target = _free_name(target_folder, record_path.stem, now, reason)
-    tmp, sha, size, contents = _verified_temp(conn, target, doing)
-    info = BackupInfo(
-        path=target,
-        created=now.replace(tzinfo=None, microsecond=0),
-        reason=reason,
-        size=size,
-        record_name=record_path.name,
-        sha256=sha,
-        verified=contents.pop("seals_ok"),
-        **contents,
-    )
-    manifest_tmp: Path | None = None
-    try:
+    manifest = manifest_path(target)
+    with _verified_temp(conn, target, doing) as (tmp, sha, size, contents):
+        info = BackupInfo(
+            path=target,
+            created=now.replace(tzinfo=None, microsecond=0),
+            reason=reason,
+            size=size,
+            record_name=record_path.name,
+            sha256=sha,
+            verified=contents.pop("seals_ok"),
+            **contents,
+        )
+        # The manifest goes into place first: a kill between the two renames leaves a
+        # manifest without its backup, which the next thinning removes (never a backup that
+        # no manifest names, which nothing could attribute to its record).
         try:
-            manifest_tmp = durable.private_temp(target_folder, manifest_path(target).name)
-            with open(manifest_tmp, "wb") as fh:
-                fh.write(_manifest_bytes(info, now))
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-            os.replace(manifest_tmp, manifest_path(target))
-            durable.fsync_folder(target_folder)
+            with durable.held_temp(target_folder, manifest.name) as manifest_tmp:
+                try:
+                    with open(manifest_tmp, "wb") as fh:
+                        fh.write(_manifest_bytes(info, now))
+                        fh.flush()
+                        os.fsync(fh.fileno())
+                    os.replace(manifest_tmp, manifest)
+                    os.replace(tmp, target)
+                    durable.fsync_folder(target_folder)
+                except OSError as exc:
+                    raise _cannot(doing, target, exc) from exc
+                finally:
+                    _remove(manifest_tmp)
         except OSError as exc:
             raise _cannot(doing, target, exc) from exc
-    except BaseException:
-        _remove(tmp)
-        if manifest_tmp is not None:
-            _remove(manifest_tmp)
-        if not manifest_path(target).exists():
-            _remove(target)
-        raise
+        except BaseException:
+            if not target.exists():
+                _remove(manifest)  # the name was free: this manifest is the one just written
+            raise
     if not info.verified:
         info = replace(info, problem="some entries were changed outside the program")
     return info
@@ -244,40 +264,44 @@ def _free_name(folder: Path, stem: str, now: dt.datetime, reason: str) -> Path:
         n += 1
 
 
+@contextlib.contextmanager
 def _verified_temp(
     source: sqlite3.Connection, target: Path, doing: str
-) -> tuple[Path, str, int, dict[str, Any]]:
+) -> Iterator[tuple[Path, str, int, dict[str, Any]]]:
     """Copy ``source`` into a private temp file beside ``target``, sync and verify it.
 
-    Returns the temp file (for the caller to rename), its SHA-256, size and what
-    it holds.  On any failure the temp file is removed and the error raised.
+    Yields the temp file (for the caller to rename inside the ``with``), its SHA-256,
+    size and what it holds.  The temp file is held (:func:`durable.held_temp`) until the
+    block ends, so no cleanup takes it from under a running copy, and whatever is left of
+    it then (an error, a rename that did not happen) is removed.
     """
+    stack = contextlib.ExitStack()
     try:
-        tmp = durable.private_temp(target.parent, target.name)
+        tmp = stack.enter_context(durable.held_temp(target.parent, target.name))
     except OSError as exc:
         raise _cannot(doing, target, exc) from exc
-    try:
-        with translated(target, doing):
-            dest = sqlite3.connect(tmp, isolation_level=None)
-            try:
-                source.backup(dest)
-            finally:
-                dest.close()
+    with stack:
         try:
-            durable.fsync_file(tmp)
-        except OSError as exc:
-            raise _cannot(doing, target, exc) from exc
-        problems, contents = inspect(tmp)
-        if problems:
-            raise RecordError(
-                f"Could not {doing}: the copy did not check out as whole ({problems[0]}); "
-                "nothing was replaced and the record was not changed."
-            )
-        sha, size = file_digest(tmp)
-    except BaseException:
-        _remove(tmp)
-        raise
-    return tmp, sha, size, contents
+            with translated(target, doing):
+                dest = sqlite3.connect(tmp, isolation_level=None)
+                try:
+                    source.backup(dest)
+                finally:
+                    dest.close()
+            try:
+                durable.fsync_file(tmp)
+            except OSError as exc:
+                raise _cannot(doing, target, exc) from exc
+            problems, contents = inspect(tmp)
+            if problems:
+                raise RecordError(
+                    f"Could not {doing}: the copy did not check out as whole ({problems[0]}); "
+                    "nothing was replaced and the record was not changed."
+                )
+            sha, size = file_digest(tmp)
+            yield tmp, sha, size, contents
+        finally:
+            _remove(tmp)
 
 
 def _manifest_bytes(info: BackupInfo, now: dt.datetime) -> bytes:
@@ -295,6 +319,8 @@ def _manifest_bytes(info: BackupInfo, now: dt.datetime) -> bytes:
         "counts": info.counts,
         "last_count": info.last_count.isoformat() if info.last_count else None,
         "last_change": info.last_change,
+        "record_id": info.record_id,
+        "saves": info.saves,
         "seals_ok": info.verified,
     }
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
@@ -302,7 +328,7 @@ def _manifest_bytes(info: BackupInfo, now: dt.datetime) -> bytes:
 
 def _remove(path: Path) -> None:
     """Remove an unfinished file and its journal; one that will not go is named as ours
-    (a dot and ``.tmp``) and cleared by a later thinning."""
+    (a dot and ``.tmp``) and cleared by a later thinning or copy."""
     for p in (path, path.with_name(path.name + "-journal")):
         with contextlib.suppress(OSError):
             p.unlink()
@@ -375,7 +401,10 @@ def _contents(conn: sqlite3.Connection, version: int) -> dict[str, Any]:
         if t in tables
     ]
     known = [c for c in changes if c]
+    record_id, saves = schema.record_identity(conn)
     return {
+        "record_id": record_id,
+        "saves": saves,
         "record_format": version,
         "children": children,
         "counts": int(counts),
@@ -436,9 +465,17 @@ def verify_backup(path: Path) -> bool:
 def list_backups(
     record_path: Path, *, folder: Path | None = None, verify: bool = True
 ) -> list[BackupInfo]:
-    """The backups of ``record_path``, newest first (``verified`` filled in if ``verify``)."""
+    """The backups of ``record_path``, newest content first (``verified`` filled in if
+    ``verify``).
+
+    Only backups whose manifest names this record file (a manifest-less one of the same
+    stem is listed too, as unverifiable).  They are ordered by the save counter they hold,
+    then by their name's date: every date comes from a clock that may have been wrong.
+    The record's id is not asked for: a damaged record cannot say it, and a record started
+    again under the same name should still be offered its old backups.
+    """
     record_path = Path(record_path)
-    found: list[tuple[tuple[str, int], BackupInfo]] = []
+    found: list[tuple[tuple[int, str, int], BackupInfo]] = []
     where = folder or backups_folder(record_path)
     if not where.is_dir():
         return []
@@ -453,9 +490,14 @@ def list_backups(
         if verify:
             problems = backup_problems(entry)
             info = replace(info, verified=not problems, problem=problems[0] if problems else None)
-        found.append(((m["stamp"], int(m["n"] or 1)), info))
+        found.append((_order(info.saves, m), info))
     found.sort(key=lambda item: item[0], reverse=True)
     return [info for _, info in found]
+
+
+def _order(saves: int | None, m: re.Match[str]) -> tuple[int, str, int]:
+    """Newest content first: save counter (unknown: lowest), then name date, then number."""
+    return (-1 if saves is None else saves, m["stamp"], int(m["n"] or 1))
 
 
 def _info(path: Path, m: re.Match[str], manifest: dict[str, Any] | None) -> BackupInfo:
@@ -474,6 +516,8 @@ def _info(path: Path, m: re.Match[str], manifest: dict[str, Any] | None) -> Back
             counts=_int_or_none(manifest.get("counts")),
             last_count=dt.date.fromisoformat(last_count) if last_count else None,
             last_change=str(manifest["last_change"]) if manifest.get("last_change") else None,
+            record_id=str(manifest["record_id"]) if manifest.get("record_id") else None,
+            saves=_int_or_none(manifest.get("saves")),
             sha256=str(manifest.get("sha256") or "") or None,
         )
     except (TypeError, ValueError):
@@ -485,7 +529,8 @@ def _int_or_none(value: Any) -> int | None:
 
 
 def newest_verified_backup(record_path: Path, *, folder: Path | None = None) -> BackupInfo | None:
-    """The newest backup of ``record_path`` that verifies (to offer after damage), or None."""
+    """The backup of ``record_path`` with the newest content (highest save counter) that
+    verifies, to offer after damage; None if none does."""
     for info in list_backups(record_path, folder=folder, verify=False):
         problems = backup_problems(info.path)
         if not problems:
@@ -499,11 +544,23 @@ def newest_verified_backup(record_path: Path, *, folder: Path | None = None) -> 
 def daily_backup_if_due(record: Record, clock: Clock | None = None) -> BackupInfo | None:
     """On the first start of a day: a backup, then thinning.  None if one exists today.
 
-    The hook for the program's start (after the record is open).
+    The hook for the program's start (after the record is open, its lock held): it also
+    clears what a killed restore or copy of this record left beside it.
     """
     clock = clock or record.clock
+    _clear_abandoned(record.path.parent, record.path.name)
+    clear_after_killed_copies(record.path)
     today = clock().date()
-    if any(b.created.date() == today for b in list_backups(record.path, verify=False)):
+    record_id, _ = schema.record_identity(record.connection)
+    found = [
+        b
+        for b in list_backups(record.path, verify=False)
+        if record_id is None or b.record_id in (None, record_id)
+    ]
+    newest = found[0].saves if found else None
+    # Today's backup counts only if it holds the newest content: one dated today by a
+    # clock that ran ahead (and was corrected since) holds older content than later ones.
+    if any(b.created.date() == today and b.saves == newest for b in found):
         return None
     info = make_backup(record, DAILY, clock)
     thin_backups(info.path.parent, clock)
@@ -550,62 +607,194 @@ def choose_kept(
     return kept
 
 
+@dataclass(frozen=True, slots=True)
+class _Found:
+    path: Path
+    stamp: dt.datetime  # from its name: the clock when it was made, right or wrong
+    saves: int  # -1: not known (made before record format 3)
+    order: tuple[int, str, int]
+
+
+def choose_kept_by_content(
+    entries: Sequence[tuple[int, dt.datetime]], now: dt.datetime
+) -> set[int]:
+    """Which of one record's backups (``(save counter, name date)``, any order) the date
+    slots keep (:func:`choose_kept`), when the dates may come from a wrong clock.
+
+    A backup whose date lies after ``now``, or after that of a backup holding newer content
+    (a higher counter), was dated by a clock set ahead (or the clock is behind now): such
+    doubtful backups take none of the real days' slots but are thinned among themselves by
+    the same rule, so they neither crowd out the real days nor stay for ever in any number,
+    and nothing is thrown away only because today's clock is wrong.
+    """
+    order = sorted(range(len(entries)), key=lambda i: entries[i], reverse=True)
+    trusted: list[int] = []
+    doubtful: list[int] = []
+    earliest_newer: dt.datetime | None = None  # among trusted ones with a higher counter
+    i = 0
+    while i < len(order):
+        saves = entries[order[i]][0]
+        j = i
+        while j < len(order) and entries[order[j]][0] == saves:
+            j += 1
+        same = order[i:j]
+        for k in same:
+            stamp = entries[k][1]
+            if stamp > now or (earliest_newer is not None and stamp > earliest_newer):
+                doubtful.append(k)
+            else:
+                trusted.append(k)
+        dates = [entries[k][1] for k in same if k in trusted]
+        if dates:
+            earliest = min(dates)
+            earliest_newer = earliest if earliest_newer is None else min(earliest_newer, earliest)
+        i = j
+    kept: set[int] = set()
+    for pool in (trusted, doubtful):
+        kept.update(pool[x] for x in choose_kept([entries[k][1] for k in pool]))
+    return kept
+
+
 def thin_backups(folder: Path, clock: Clock) -> list[Path]:
     """Delete the backups thinning does not keep; returns the files removed.
 
-    Per record (file name stem): :func:`choose_kept`, plus the newest backup that
-    verifies (never deleted), plus anything dated after now (a clock set wrong).
-    Also clears our own temporary files left by a crash more than an hour ago.
+    Per record, as its manifest names it (file name and record id; a backup no manifest of
+    ours names is never deleted): :func:`choose_kept_by_content`, plus the backup with the
+    newest content that verifies (never deleted).  Also clears our own temporary files
+    that no running copy of the program holds (left by a kill) and manifests whose backup
+    is gone.
     """
     folder = Path(folder)
     if not folder.is_dir():
         return []
     now = clock().replace(tzinfo=None)
-    groups: dict[str, list[tuple[dt.datetime, int, Path]]] = {}
-    for entry in folder.iterdir():
+    removed = _clear_abandoned(folder, own=True)
+    removed += _clear_orphan_manifests(folder)
+    groups: dict[tuple[str, str], list[_Found]] = {}
+    for entry in sorted(folder.iterdir()):
         m = _NAME.match(entry.name)
-        if not m or not entry.is_file():
+        if not m or not entry.is_file() or entry.is_symlink():
             continue
+        manifest = _read_manifest(entry)
+        if manifest is None or not manifest.get("record"):
+            continue  # nothing says whose it is: it stays
+        saves = _int_or_none(manifest.get("saves"))
+        key = (str(manifest["record"]), str(manifest.get("record_id") or ""))
         stamp = dt.datetime.strptime(m["stamp"], _STAMP)
-        groups.setdefault(m["stem"], []).append((stamp, int(m["n"] or 1), entry))
-    removed: list[Path] = []
+        groups.setdefault(key, []).append(
+            _Found(entry, stamp, -1 if saves is None else saves, _order(saves, m))
+        )
     for entries in groups.values():
-        entries.sort(reverse=True)
-        kept = choose_kept([e[0] for e in entries])
-        for i, (stamp, _, _) in enumerate(entries):
-            if stamp > now:
-                kept.add(i)
-        for i, (_, _, path) in enumerate(entries):
-            if verify_backup(path):
+        entries.sort(key=lambda e: e.order, reverse=True)
+        kept = choose_kept_by_content([(e.saves, e.stamp) for e in entries], now)
+        for i, e in enumerate(entries):
+            if verify_backup(e.path):
                 kept.add(i)
                 break
-        for i, (_, _, path) in enumerate(entries):
+        for i, e in enumerate(entries):
             if i in kept:
                 continue
-            for p in (path, manifest_path(path)):
+            for p in (e.path, manifest_path(e.path)):  # a kill between: an orphan manifest
                 try:
                     p.unlink()
                     removed.append(p)
                 except FileNotFoundError:
                     pass
-    _clear_stale_temps(folder)
     durable.fsync_folder(folder)
     return removed
 
 
-def _clear_stale_temps(folder: Path) -> None:
-    limit = time.time() - STALE_TEMP_SECONDS
-    for entry in folder.iterdir():
-        name = entry.name
-        if not name.startswith(".") or not (
-            name.endswith(durable.TEMP_SUFFIX) or name.endswith(durable.TEMP_SUFFIX + "-journal")
-        ):
+def _clear_orphan_manifests(folder: Path) -> list[Path]:
+    """Our manifests whose backup is gone (a kill while a backup was made or thinned)."""
+    removed: list[Path] = []
+    for entry in sorted(folder.iterdir()):
+        m = _MANIFEST_NAME.match(entry.name)
+        if not m or entry.is_symlink() or not entry.is_file():
+            continue
+        backup = entry.with_name(entry.name[: -len(".json")] + ".sqlite")
+        # Looked for in this order: while a backup is being made its temp file exists until
+        # the rename that puts the backup itself in place.
+        if any(folder.glob(f".{glob.escape(backup.name)}.*{durable.TEMP_SUFFIX}")):
+            continue
+        if backup.exists() or backup.is_symlink():
             continue
         try:
-            if entry.is_file() and entry.stat().st_mtime < limit:
-                entry.unlink()
+            data = json.loads(entry.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
+            continue
+        if data.get("file") not in (None, backup.name):
+            continue
+        with contextlib.suppress(OSError):
+            entry.unlink()
+            removed.append(entry)
+    return removed
+
+
+def _clear_abandoned(folder: Path, name: str | None = None, *, own: bool = False) -> list[Path]:
+    """Remove our temporary files in ``folder`` that no running copy of the program holds
+    (left by a kill: a backup, copy or restore cut short), and their journals.
+
+    Only our own names (``.<name>.<random>.tmp``, see :data:`durable.TEMP_NAME`; with
+    ``name``, only those of that final name) and our own content (:func:`_ours`; ``own``:
+    the folder is ours, ``backups/``): anything else is never touched.
+    """
+    removed: list[Path] = []
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:  # journals sort after their temp file, so they go after it
+        m = durable.TEMP_NAME.match(entry.name)
+        if not m or (name is not None and m["name"] != name):
+            continue
+        if not _ours(entry, own=own or name is not None, journal=bool(m["journal"])):
+            continue
+        if durable.remove_if_abandoned(entry):
+            removed.append(entry)
+    return removed
+
+
+_JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
+
+
+def _looks_like_journal(head: bytes) -> bool:
+    """SQLite's rollback journal header: its magic (zeros until the journal is synced),
+    then sector and page sizes that are powers of two."""
+    if len(head) < 28 or head[:8] not in (_JOURNAL_MAGIC, bytes(8)):
+        return False
+    sector, page = struct.unpack(">II", head[20:28])
+    return all(n >= 512 and n & (n - 1) == 0 for n in (sector, page)) and page <= 65536
+
+
+def _ours(path: Path, *, own: bool, journal: bool) -> bool:
+    """Whether a temp-named file holds what we write there: a SQLite file with our
+    application id; a copy the backup API was writing (its first page, written last, still
+    zeros, with SQLite's journal beside it); SQLite's journal; and, in a folder of ours or
+    under the exact name we write, an empty file or one of our manifests.  Elsewhere (a USB
+    stick, the home folder) an empty file counts only under a ``.sqlite`` name."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(100)
+    except OSError:
+        return False
+    m = durable.TEMP_NAME.match(path.name)
+    if not head:
+        return own or bool(m and m["name"].endswith(".sqlite"))
+    if journal:
+        return _looks_like_journal(head) or (own and not any(head))
+    if head.startswith(SQLITE_MAGIC):
+        if len(head) < 72:
+            return True  # cut short before the header was whole: a copy being written
+        return bool(struct.unpack(">I", head[68:72])[0] == APPLICATION_ID)
+    if not any(head):
+        try:
+            with open(path.with_name(path.name + "-journal"), "rb") as fh:
+                return _looks_like_journal(fh.read(28))
         except OSError:
-            pass
+            return False
+    return own and f'"format": "{MANIFEST_FORMAT}"'.encode() in head
 
 
 # ---------------------------------------------------------------------- copies
@@ -630,7 +819,8 @@ def save_copy(
     target = Path(target)
     clock = clock or record.clock
     _check_copy_target(record.path, target, overwrite=overwrite, typed=typed)
-    info = _copy_to(record.connection, target, clock, "save a copy", off_computer)
+    with _copy_noted(record.path, target):
+        info = _copy_to(record.connection, target, clock, "save a copy", off_computer)
     if not record.read_only:
         note = {
             "made_at": info.made_at.isoformat(),
@@ -661,7 +851,8 @@ def copy_record(record_path: Path, target: Path | str, clock: Clock = system_clo
     _check_copy_target(record_path, target, typed=typed)
     conn = connect(record_path, read_only=True)
     try:
-        return _copy_to(conn, target, clock, "make the backup", None)
+        with _copy_noted(record_path, target):
+            return _copy_to(conn, target, clock, "make the backup", None)
     finally:
         conn.close()
 
@@ -669,12 +860,14 @@ def copy_record(record_path: Path, target: Path | str, clock: Clock = system_clo
 def _copy_to(
     conn: sqlite3.Connection, target: Path, clock: Clock, doing: str, off: bool | None
 ) -> CopyInfo:
-    tmp, sha, size, _ = _verified_temp(conn, target, doing)
-    try:
-        durable.replace(tmp, target)
-    except OSError as exc:
-        _remove(tmp)
-        raise _cannot(doing, target, exc) from exc
+    # What a copy killed earlier left in this folder (a whole record under a dot name):
+    # only our own names, only files no running copy of the program holds.
+    _clear_abandoned(target.parent)
+    with _verified_temp(conn, target, doing) as (tmp, sha, size, _):
+        try:
+            durable.replace(tmp, target)
+        except OSError as exc:
+            raise _cannot(doing, target, exc) from exc
     made_at = clock()
     return CopyInfo(
         path=target,
@@ -683,6 +876,63 @@ def _copy_to(
         sha256=sha,
         off_computer=looks_off_computer(target) if off is None else off,
     )
+
+
+_COPY_NOTE = "copy-under-way.json"
+_COPY_NOTE_FORMAT = "treatment-tracker-copy-under-way"
+
+
+@contextlib.contextmanager
+def _copy_noted(record_path: Path, target: Path) -> Iterator[None]:
+    """While a copy is written (often onto a USB stick), a note in the record's ``backups/``
+    says where, held like a temp file: if the copy is killed, the next start clears what it
+    left there (:func:`clear_after_killed_copies`), even if no copy goes there again.
+    Without a writable ``backups/`` there is no note; the next copy there still clears up."""
+    stack = contextlib.ExitStack()
+    note: Path | None = None
+    try:
+        folder = durable.private_folder(backups_folder(record_path))
+        note = stack.enter_context(durable.held_temp(folder, _COPY_NOTE))
+        data = {"format": _COPY_NOTE_FORMAT, "folder": str(target.parent.absolute())}
+        with open(note, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(data, ensure_ascii=False))
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError:
+        pass
+    with stack:
+        try:
+            yield
+        finally:
+            if note is not None:
+                _remove(note)
+
+
+def clear_after_killed_copies(record_path: Path) -> list[Path]:
+    """What copies of this record that were killed left where they were written (our temp
+    names and content only); the notes of copies still under way are left alone."""
+    removed: list[Path] = []
+    folder = backups_folder(record_path)
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        m = durable.TEMP_NAME.match(entry.name)
+        if not m or m["name"] != _COPY_NOTE or m["journal"]:
+            continue
+        try:
+            data = json.loads(entry.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = None
+        if not durable.remove_if_abandoned(entry):
+            continue  # a copy under way, or not ours to remove
+        removed.append(entry)
+        if isinstance(data, dict) and data.get("format") == _COPY_NOTE_FORMAT:
+            where = Path(str(data.get("folder")))
+            if where.is_dir():
+                removed += _clear_abandoned(where)
+    return removed
 
 
 def _check_copy_target(
@@ -763,10 +1013,16 @@ def restore(record_path: Path, backup_path: Path, clock: Clock = system_clock) -
     damaged, moved aside as ``<name>.damaged``); the backup is copied to a temporary
     file beside the record, synced and renamed over it.  On any failure the record
     is left as it was.
+
+    Only one of our records is replaced (whole or damaged: a file with our mark, or an
+    empty one); any other file is refused untouched (NotARecord).  A missing record file
+    is created from the backup (a new computer, a lost laptop).  The restored record's
+    save counter is set above every backup of it, so that its next backups count as the
+    newest content.
     """
     record_path, backup_path = Path(record_path), Path(backup_path)
-    if (record_path.exists() or record_path.is_symlink()) and _same_file(record_path, backup_path):
-        raise RecordError(f"{backup_path} is the record itself; choose a backup to restore.")
+    _check_restore_source(record_path, backup_path)
+    _check_restore_target(record_path)
     problems = backup_problems(backup_path, need_manifest=False)
     if problems:
         raise RecordError(
@@ -779,14 +1035,19 @@ def restore(record_path: Path, backup_path: Path, clock: Clock = system_clock) -
     with RecordLock.acquire(record_path):
         safety: BackupInfo | None = None
         damaged: Path | None = None
+        _check_restore_target(record_path)  # again, now that no other copy can change it
+        _clear_abandoned(record_path.parent, record_path.name)
         if record_path.exists() or record_path.is_symlink():
             safety, damaged = _set_current_aside(record_path, clock)
+        known = [b.saves for b in list_backups(record_path, verify=False) if b.saves is not None]
+        if safety is not None and safety.saves is not None:
+            known.append(safety.saves)
         try:
             for sibling in ("-journal", "-wal", "-shm"):
                 extra = record_path.with_name(record_path.name + sibling)
                 if extra.exists():
                     durable.move_aside(extra, ".before-restore")
-            _place_copy(backup_path, record_path, sha)
+            _place_copy(backup_path, record_path, sha, max(known, default=0))
         except BaseException:
             if damaged is not None and not record_path.exists():
                 os.rename(damaged, record_path)  # put it back where it was: nothing changed
@@ -799,6 +1060,58 @@ def restore(record_path: Path, backup_path: Path, clock: Clock = system_clock) -
     return RestoreResult(record_path, backup_path, safety, damaged)
 
 
+_COMPANIONS = ("-journal", "-wal", "-shm", ".lock")
+
+
+def _check_restore_source(record_path: Path, backup_path: Path) -> None:
+    """Refuse the record itself, or its journal, lock or other companions, as the backup."""
+    for suffix in ("", *_COMPANIONS):
+        companion = record_path.with_name(record_path.name + suffix)
+        if not (companion.exists() or companion.is_symlink()):
+            continue
+        if _same_file(companion, backup_path):
+            what = "the record itself" if not suffix else f"the record's {suffix.lstrip('-.')} file"
+            raise RecordError(
+                f"{backup_path} is {what}, not a backup; choose a backup to restore. "
+                "The record was not changed."
+            )
+
+
+def _check_restore_target(record_path: Path) -> None:
+    """Refuse to replace a file that is not one of our records (another program's database,
+    a text file, a link, one that cannot be read).  A damaged record of ours is fine: it
+    is moved aside, never lost."""
+    try:
+        check_record_file(record_path, schema.SCHEMA_VERSION)
+    except FileNotFoundError:
+        return
+    except NotARecord as exc:
+        if not _damaged_but_ours(record_path):
+            raise NotARecord(
+                f"{str(exc).rstrip('.')}; a backup is restored only over a treatment record, "
+                "so nothing was changed."
+            ) from None
+
+
+def _damaged_but_ours(path: Path) -> bool:
+    """An ordinary file that is empty or carries our application id, however damaged."""
+    try:
+        st = os.lstat(path)
+        if not stat.S_ISREG(st.st_mode):
+            return False
+        with open(path, "rb") as fh:
+            head = fh.read(100)
+    except OSError:
+        return False  # cannot be read: a permission problem, not damage
+    if not head:
+        return True
+    return (
+        head.startswith(SQLITE_MAGIC)
+        and len(head) >= 72
+        and struct.unpack(">I", head[68:72])[0] == APPLICATION_ID
+    )
+
+
 def _set_current_aside(record_path: Path, clock: Clock) -> tuple[BackupInfo | None, Path | None]:
     """Back up the current record; if it is damaged, move it aside instead (never lost)."""
     try:
@@ -809,38 +1122,60 @@ def _set_current_aside(record_path: Path, clock: Clock) -> tuple[BackupInfo | No
             return backup_connection(conn, record_path, BEFORE_RESTORE, clock), None
         finally:
             conn.close()
-    except (TooNew, CannotSave, RecordInUse):
-        raise  # newer, disk full, folder not writable, busy: refused, nothing changed
+    except (TooNew, CannotSave, RecordInUse, RecordUnreadable, WrongLayout):
+        raise  # newer, disk full, not writable, busy, unreadable, another tool's tables:
+        # not damage, so refused with nothing changed
     except (NotARecord, RecordError):
         return None, move_damaged_aside(record_path)
 
 
-def _place_copy(source: Path, target: Path, sha: str) -> None:
+def _place_copy(source: Path, target: Path, sha: str, saves_floor: int) -> None:
     doing = "restore the backup"
+    stack = contextlib.ExitStack()
     try:
-        tmp = durable.private_temp(target.parent, target.name)
+        tmp = stack.enter_context(durable.held_temp(target.parent, target.name))
     except OSError as exc:
         raise _cannot(doing, target, exc) from exc
-    try:
+    with stack:
         try:
-            h = hashlib.sha256()
-            with open(source, "rb") as src, open(tmp, "wb") as dst:
-                while chunk := src.read(_CHUNK):
-                    h.update(chunk)
-                    dst.write(chunk)
-                dst.flush()
-                os.fsync(dst.fileno())
-        except OSError as exc:
-            raise _cannot(doing, target, exc) from exc
-        if h.hexdigest() != sha or file_digest(tmp)[0] != sha:
-            raise RecordError(
-                f"Could not {doing}: the backup changed while it was being copied; "
-                "the record was not changed."
-            )
+            try:
+                h = hashlib.sha256()
+                with open(source, "rb") as src, open(tmp, "wb") as dst:
+                    while chunk := src.read(_CHUNK):
+                        h.update(chunk)
+                        dst.write(chunk)
+                    dst.flush()
+                    os.fsync(dst.fileno())
+            except OSError as exc:
+                raise _cannot(doing, target, exc) from exc
+            if h.hexdigest() != sha or file_digest(tmp)[0] != sha:
+                raise RecordError(
+                    f"Could not {doing}: the backup changed while it was being copied; "
+                    "the record was not changed."
+                )
+            _count_on(tmp, target, saves_floor)
+            try:
+                durable.replace(tmp, target)
+            except OSError as exc:
+                raise _cannot(doing, target, exc) from exc
+        finally:
+            _remove(tmp)
+
+
+def _count_on(tmp: Path, target: Path, saves_floor: int) -> None:
+    """Raise the copy's save counter above ``saves_floor`` (in the temp file, before it is
+    renamed into place): the restored content is now the record's newest."""
+    with translated(target, "restore the backup"):
+        conn = sqlite3.connect(tmp, isolation_level=None)
         try:
-            durable.replace(tmp, target)
-        except OSError as exc:
-            raise _cannot(doing, target, exc) from exc
-    except BaseException:
-        _remove(tmp)
-        raise
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA journal_mode = DELETE")
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                schema.count_save(conn, at_least=saves_floor)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        finally:
+            conn.close()

@@ -14,9 +14,18 @@ import os
 import re
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
+try:
+    import fcntl
+except ImportError:  # Windows: no flock, so no temp file is ever taken for abandoned
+    fcntl = None  # type: ignore[assignment]
+
 TEMP_SUFFIX = ".tmp"
+# What private_temp names look like: ".<final name>.<8 random characters>.tmp" (tempfile's
+# alphabet), and the journal SQLite may leave beside one.
+TEMP_NAME = re.compile(r"^\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp(?P<journal>-journal)?$")
 _NO_LINKS = (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK)
 
 
@@ -54,6 +63,65 @@ def private_temp(folder: Path, name: str) -> Path:
     finally:
         os.close(fd)
     return Path(tmp)
+
+
+@contextlib.contextmanager
+def held_temp(folder: Path, name: str) -> Iterator[Path]:
+    """:func:`private_temp`, held for the ``with`` block by an OS lock that dies with the
+    process: while it is held, :func:`remove_if_abandoned` leaves the file alone; after a
+    kill, the next cleanup removes it (no clock involved)."""
+    tmp = private_temp(folder, name)
+    try:
+        fd = os.open(tmp, os.O_RDONLY | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    try:
+        if fcntl is not None:
+            with contextlib.suppress(OSError):
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        yield tmp
+    finally:
+        os.close(fd)
+
+
+def remove_if_abandoned(path: Path) -> bool:
+    """Remove one of our temporary files (see :data:`TEMP_NAME`) that no running process
+    holds (:func:`held_temp`); a journal goes only once its temporary file is gone.
+    True if it was removed.  Callers decide which of our names they may clear."""
+    m = TEMP_NAME.match(path.name)
+    if m is None or fcntl is None:
+        return False
+    if m["journal"]:
+        main = path.with_name(path.name[: -len("-journal")])
+        if main.exists() or main.is_symlink():
+            return False
+        try:
+            if stat.S_ISREG(os.lstat(path).st_mode):
+                path.unlink()
+                return True
+        except OSError:
+            pass
+        return False
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return False  # a running copy of the program is still writing it
+        try:
+            path.unlink()
+        except OSError:
+            return False
+        return True
+    finally:
+        os.close(fd)
 
 
 def fsync_file(path: Path) -> None:

@@ -87,12 +87,37 @@ def schema_problem(conn: sqlite3.Connection, version: int) -> str | None:
     found = _columns(conn)
     wanted = expected_columns(version)
     if found == wanted:
-        return None
+        return _identity_problem(conn, version)
     missing = sorted({t for t, _ in wanted - found})
     if missing:
         return f"the table {missing[0]} of a record of format {version} is missing or different"
     extra = sorted({t for t, _ in found - wanted})
     return f"it has the table {extra[0]}, which a record of format {version} does not have"
+
+
+_IDENTITY_SINCE = 3  # record format 3 gave every record an id and a save counter (meta rows)
+
+
+def _identity_problem(conn: sqlite3.Connection, version: int) -> str | None:
+    """Format 3 added rows, not columns: its id and save counter tell it from format 2."""
+    if not conn.execute(
+        "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meta'"
+    ).fetchone():
+        return None if version < _IDENTITY_SINCE else "it has no table meta"
+    keys = {
+        str(r[0])
+        for r in conn.execute(
+            "SELECT key FROM meta WHERE key IN (?, ?)", (schema.META_RECORD_ID, schema.META_SAVES)
+        )
+    }
+    if version >= _IDENTITY_SINCE and len(keys) < 2:
+        return f"the record id and save counter of a record of format {version} are missing"
+    if version < _IDENTITY_SINCE and keys:
+        return (
+            f"it holds the record id and save counter of format {_IDENTITY_SINCE} although it "
+            f"says it is format {version}"
+        )
+    return None
 
 
 def check_schema(conn: sqlite3.Connection, path: Path, version: int) -> None:

@@ -59,7 +59,7 @@ from tracker.store.errors import (
 from tracker.store.files import APPLICATION_ID, check_record_file, is_unstarted
 from tracker.store.integrity import check_schema, find_problems, quick_check
 from tracker.store.lock import OnlyReadable, RecordLock
-from tracker.store.schema import SCHEMA_VERSION, TABLES, migrate
+from tracker.store.schema import SCHEMA_VERSION, TABLES, count_save, migrate
 
 Clock = Callable[[], dt.datetime]
 _T = TypeVar("_T")
@@ -1088,6 +1088,7 @@ def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield
+        count_save(conn)  # backups are ordered by this counter (tracker/store/backup.py)
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")

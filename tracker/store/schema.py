@@ -15,6 +15,7 @@ seals; a row whose seal was already wrong before the migration stays wrong, so
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from collections.abc import Callable, Sequence
 
 from tracker.store import checksums
@@ -209,9 +210,25 @@ _V2 = [
     f"""CREATE TABLE team_threshold (
         {_ROW},
         child_id INTEGER NOT NULL REFERENCES child(id) ON DELETE CASCADE,
-        analyte TEXT NOT NULL {_in('analyte', ['wbc', 'anc', 'neut_pct', 'band_pct', 'lymph',
-            'mono', 'blast_pct', 'hgb', 'hct', 'plt', 'rbc'])},
-        purpose TEXT NOT NULL {_in('purpose', ['transfusion', 'next_block', 'watch', 'other'])},
+        analyte TEXT NOT NULL {
+        _in(
+            "analyte",
+            [
+                "wbc",
+                "anc",
+                "neut_pct",
+                "band_pct",
+                "lymph",
+                "mono",
+                "blast_pct",
+                "hgb",
+                "hct",
+                "plt",
+                "rbc",
+            ],
+        )
+    },
+        purpose TEXT NOT NULL {_in("purpose", ["transfusion", "next_block", "watch", "other"])},
         value_text TEXT NOT NULL,
         unit TEXT NOT NULL,
         normalised_value REAL NOT NULL CHECK (normalised_value >= 0),
@@ -223,7 +240,7 @@ _V2 = [
     f"""CREATE TABLE appointment (
         {_ROW},
         child_id INTEGER NOT NULL REFERENCES child(id) ON DELETE CASCADE,
-        {_date('date', null=False)},
+        {_date("date", null=False)},
         time TEXT CHECK (time IS NULL OR time GLOB '[0-2][0-9]:[0-5][0-9]'),
         with_whom TEXT NOT NULL DEFAULT '',
         place TEXT NOT NULL DEFAULT '',
@@ -234,7 +251,7 @@ _V2 = [
     f"""CREATE TABLE question (
         {_ROW},
         child_id INTEGER NOT NULL REFERENCES child(id) ON DELETE CASCADE,
-        {_date('added_on', null=False)},
+        {_date("added_on", null=False)},
         text TEXT NOT NULL CHECK (length(trim(text)) > 0),
         answered INTEGER NOT NULL DEFAULT 0 CHECK (answered IN (0, 1)),
         answer TEXT NOT NULL DEFAULT '',
@@ -275,7 +292,28 @@ def _step_2(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_step_1, _step_2]
+# The record's identity and its save counter (rows of ``meta``, from record format 3 on).
+META_RECORD_ID = "record_id"
+META_SAVES = "saves"
+
+
+def new_record_id() -> str:
+    """A random identity for a new record (tests/data/make_fixtures.py makes it fixed)."""
+    return str(uuid.uuid4())
+
+
+def _step_3(conn: sqlite3.Connection) -> None:
+    """Version 3: the record's identity (a random id given once, kept by every backup and copy
+    of it) and a save counter that every write transaction raises by one
+    (:func:`count_save`), so that backups are ordered by what they hold, not by a clock that
+    may be wrong.  ``updated_at`` stays empty: the store keeps these rows itself."""
+    conn.execute(
+        "INSERT INTO meta (key, value, updated_at) VALUES (?, ?, ''), (?, '0', '')",
+        (META_RECORD_ID, new_record_id(), META_SAVES),
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_step_1, _step_2, _step_3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # Tables in parent-before-child order (inserts) with their parent link, used by
@@ -311,3 +349,42 @@ def migrate(conn: sqlite3.Connection, from_version: int, application_id: int) ->
         checksums.seal_all(conn, SEALED_TABLES, skip=broken)
     conn.execute(f"PRAGMA application_id = {int(application_id)}")
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def count_save(conn: sqlite3.Connection, *, at_least: int = 0) -> int | None:
+    """Raise the save counter by one inside the open write transaction (and to more than
+    ``at_least``: a restored record counts on from the newest content it replaced), and
+    re-seal its row.  Returns the new value; None in a record without one (format < 3)."""
+    try:
+        cur = conn.execute(
+            "UPDATE meta SET value = CAST(max(CAST(value AS INTEGER), ?) + 1 AS TEXT) "
+            "WHERE key = ? RETURNING *",
+            (int(at_least), META_SAVES),
+        )
+    except sqlite3.OperationalError:  # no meta table yet (format 1, before its migration)
+        return None
+    names = checksums.column_names(cur)
+    found = cur.fetchall()
+    if not found:
+        return None
+    row = checksums.as_dict(names, found[0])
+    checksums.seal(conn, "meta", row)
+    return int(row["value"])
+
+
+def record_identity(conn: sqlite3.Connection) -> tuple[str | None, int | None]:
+    """The record's id and save counter as stored (None for what a record does not have)."""
+    try:
+        rows = dict(
+            conn.execute(
+                "SELECT key, value FROM meta WHERE key IN (?, ?)", (META_RECORD_ID, META_SAVES)
+            ).fetchall()
+        )
+    except sqlite3.OperationalError:
+        return None, None
+    record_id = rows.get(META_RECORD_ID)
+    try:
+        saves = int(rows[META_SAVES]) if META_SAVES in rows else None
+    except (TypeError, ValueError):
+        saves = None
+    return (str(record_id) if record_id else None), saves
