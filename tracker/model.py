@@ -335,8 +335,16 @@ class Changes:
 
 
 def _astuple(c: Changes) -> tuple[bool, ...]:
-    return (c.children, c.phases, c.milestones, c.counts, c.cns, c.thresholds,
-            c.appointments, c.questions)
+    return (
+        c.children,
+        c.phases,
+        c.milestones,
+        c.counts,
+        c.cns,
+        c.thresholds,
+        c.appointments,
+        c.questions,
+    )
 
 
 ALL_CHANGED = Changes(True, True, True, True, True, True, True, True)
