@@ -170,3 +170,20 @@ def test_redacted_pdf_names_the_child_nowhere_timeline_included(qapp, typed, tmp
         assert word not in raw
     meta = PdfReader(str(target)).metadata or {}
     assert leaks(" ".join(str(v) for v in meta.values())) == []
+
+
+def test_a_redacted_range_from_birth_does_not_print_the_date_of_birth(typed) -> None:  # type: ignore[no-untyped-def]
+    """Only a 'to' date: the range starts at birth, and "covers <birth date> to …" would print
+    the date of birth; redacted, it begins at the first entry instead."""
+    rec, child_id = typed
+    birth = rec.child(child_id).birth_date
+    assert summary_of(rec, child_id, end=TODAY).start == birth  # the test's premise
+    for start in (None, birth, birth - dt.timedelta(days=3)):
+        s = summary_of(rec, child_id, start=start, end=TODAY, redact=True)
+        assert s.start > birth, start
+        firsts = (
+            [c.taken_date for c in rec.counts(child_id)]
+            + [m.date for m in rec.milestones(child_id)]
+            + [v.date for v in rec.cns_visits(child_id)]
+        )
+        assert s.start == min(firsts)

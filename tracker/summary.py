@@ -173,6 +173,13 @@ def build_summary(
             f"{end.isoformat()}: no blood counts, milestones or lumbar punctures. "
             "Choose a wider range."
         )
+    if redact and start <= child.birth_date:
+        # "covers <date of birth> to …" would print the date of birth: begin at the first entry
+        start = min(
+            [c.taken_date for c in in_range_counts]
+            + [m.date for m in in_range_milestones]
+            + [v.date for v in in_range_visits]
+        )
     summary = Summary(
         name=initials(child.name) if redact else child.name,
         initials=initials(child.name),
