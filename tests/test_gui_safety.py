@@ -149,3 +149,38 @@ def test_a_damaged_record_offers_the_newest_good_backup(qtbot, tmp_path) -> None
     assert [c.name for c in reopened.children()] == ["Ava"]
     assert (tmp_path / "record.sqlite.damaged").stat().st_size == len(whole) // 2
     reopened.close()
+
+
+@pytest.mark.parametrize("what", ["a PDF", "another program's database", "a text file"])
+def test_a_file_that_is_not_a_record_is_never_replaced_by_a_backup(tmp_path, what) -> None:  # type: ignore[no-untyped-def]
+    """Like ``restore``, the window replaces only one of our records, even when backups of
+    that name exist: another file at the record's place is left exactly as it is."""
+    import sqlite3
+
+    from tracker.model import Child
+    from tracker.store import NotARecord, Record
+    from tracker.store.backup import DAILY, make_backup
+    from ui.app import offer_restore
+
+    path = tmp_path / "record.sqlite"
+    rec = Record.open(path, create=True, clock=fixed_clock)
+    rec.save_child(Child(name="Ava", birth_date=dt.date(2026, 3, 1)))
+    make_backup(rec, DAILY)
+    rec.close()
+    path.unlink()
+    if what == "a PDF":
+        path.write_bytes(b"%PDF-1.7\n" + b"x" * 2000)
+    elif what == "a text file":
+        path.write_text("shopping list\n")
+    else:
+        other = sqlite3.connect(path)
+        other.execute("CREATE TABLE t (x)")
+        other.commit()
+        other.close()
+    before = path.read_bytes()
+    with pytest.raises(NotARecord) as refused:
+        Record.open(path)
+    answers = Answers()  # any question asked would fail: none is expected
+    assert offer_restore(path, refused.value, answers) is None
+    assert path.read_bytes() == before
+    assert not (tmp_path / "record.sqlite.damaged").exists()

@@ -223,13 +223,17 @@ def offer_restore(  # type: ignore[no-untyped-def]
     """A damaged record with a backup that checks out: offer to move the damaged file aside
     (kept as .damaged, never deleted) and restore the backup.  The open record, or None."""
     from tracker.store import NotARecord, Record, RecordError
-    from tracker.store.backup import newest_verified_backup, restore
+    from tracker.store.backup import damaged_but_ours, newest_verified_backup, restore
     from tracker.store.errors import WrongLayout
     from tracker.store.integrity import quarantine
 
-    if not isinstance(problem, NotARecord) or isinstance(problem, WrongLayout):
-        # in use, too new, cannot be read (a permission problem), another tool's tables:
-        # not damage, so nothing is moved and no backup is offered in its place
+    if (
+        not isinstance(problem, NotARecord)
+        or isinstance(problem, WrongLayout)
+        or not damaged_but_ours(path)
+    ):
+        # in use, too new, cannot be read (a permission problem), another tool's tables or
+        # file: not damage to a record, so nothing is moved and no backup takes its place
         return None
     try:
         best = newest_verified_backup(path)

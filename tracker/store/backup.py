@@ -1086,14 +1086,14 @@ def _check_restore_target(record_path: Path) -> None:
     except FileNotFoundError:
         return
     except NotARecord as exc:
-        if not _damaged_but_ours(record_path):
+        if not damaged_but_ours(record_path):
             raise NotARecord(
                 f"{str(exc).rstrip('.')}; a backup is restored only over a treatment record, "
                 "so nothing was changed."
             ) from None
 
 
-def _damaged_but_ours(path: Path) -> bool:
+def damaged_but_ours(path: Path) -> bool:
     """An ordinary file that is empty or carries our application id, however damaged."""
     try:
         st = os.lstat(path)
