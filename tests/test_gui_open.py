@@ -237,3 +237,24 @@ def test_offer_restore_offers_nothing_for_a_permission_problem(tmp_path: Path) -
     answers = Answers()
     assert offer_restore(path, RecordUnreadable("cannot be read"), answers) is None
     assert answers.asked == [] and path.exists()
+
+
+@pytest.mark.parametrize("kind", UNSTARTED)
+def test_a_chosen_unfinished_file_is_started_again_only_when_the_family_says_so(
+    tmp_path: Path, kind: str
+) -> None:
+    from ui.app import should_start_over
+
+    chosen = tmp_path / "chosen.sqlite"
+    UNSTARTED[kind](chosen)
+    answers = Answers()
+    answers.confirm_answers = [False, True]
+    assert should_start_over(chosen, chosen=True, interaction=answers) is False
+    assert should_start_over(chosen, chosen=True, interaction=answers) is True
+    assert [kind for kind, *_ in answers.asked] == ["confirm", "confirm"]
+    assert "chosen.sqlite.unfinished" in answers.asked[0][2]
+    assert should_start_over(chosen, chosen=True, interaction=None) is False  # no one to ask
+    assert should_start_over(chosen, chosen=False, interaction=None) is True  # our own place
+    with_content = tmp_path / "kept.sqlite"
+    with_content.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
+    assert should_start_over(with_content, chosen=True, interaction=answers) is False

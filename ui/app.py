@@ -152,12 +152,10 @@ def run_gui(args, clock: Clock = system_clock) -> int:  # type: ignore[no-untype
     else:
         path = args.db or default_record_path()
 
-    from tracker.store.files import is_unstarted
-
     record: Record | None = None
-    # At the default place, a record begun but never finished (a crash during the first
-    # "Start my record" in an older version) holds nothing: the welcome starts it again.
-    start_over = args.db is None and not args.demo and is_unstarted(path)
+    start_over = not args.demo and should_start_over(
+        path, chosen=args.db is not None, interaction=None if non_interactive else interaction
+    )
     try:
         if not start_over and (path.exists() or path.is_symlink()):
             record = Record.open(path, clock=clock)
@@ -215,6 +213,31 @@ def run_gui(args, clock: Clock = system_clock) -> int:  # type: ignore[no-untype
     code = app.exec()
     bridge.record.close()
     return code
+
+
+def should_start_over(path: Path, *, chosen: bool, interaction) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the welcome starts the record at ``path`` again: it was begun but never
+    finished (a crash during the first "Start my record" in an older version) and holds
+    nothing.  At the program's own place that is done at once; a file the family named
+    with ``--db`` is started again only when they say so (never without a question)."""
+    from tracker.store.files import is_unstarted
+
+    if not is_unstarted(path):
+        return False
+    if not chosen:
+        return True
+    if interaction is None:
+        return False
+    return bool(
+        interaction.confirm(
+            None,
+            "Start this record again?",
+            f"{path} was begun but never finished, so it holds nothing. Start a new record "
+            f"there? The unfinished file is kept beside it as “{path.name}.unfinished”; "
+            "nothing is deleted.",
+            "Start again",
+        )
+    )
 
 
 def offer_restore(  # type: ignore[no-untyped-def]
