@@ -317,3 +317,14 @@ def test_a_file_of_millions_of_tiny_values_is_refused_plainly(
     assert "Nothing was imported" in str(info.value)
     small = data.replace(b"0," * 1000, b"0," * 900)
     assert read_export(small, TODAY).children == ()  # below the limit: read as usual
+
+
+def test_a_phase_that_started_in_the_future_is_refused_at_its_line(fixture_doc) -> None:  # type: ignore[no-untyped-def]
+    """The form's rule, applied to the file too: an actual start after today (UTC+14) is a
+    problem named at its place, not a refusal of the whole import by the store."""
+    doc = copy.deepcopy(fixture_doc)
+    phase = doc["children"][0]["phases"][0]
+    phase["actual_start"] = (TODAY + dt.timedelta(days=3)).isoformat()
+    phase["actual_end"] = None
+    problems = problems_of(doc)
+    assert any("phases" in p and "in the future" in p for p in problems), problems

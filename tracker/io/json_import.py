@@ -668,7 +668,7 @@ def _phase(check: _Check, o: dict[str, Any], path: KeyPath, child: Child) -> Pha
         notes=check.text(o, "notes", path),
         uid=check.uid(o, path, "phase"),
     )
-    check.rules(path, lambda: forms.validate_phase(phase, child))
+    check.rules(path, lambda: forms.validate_phase(phase, child, check.today))
     return phase
 
 
