@@ -173,8 +173,6 @@ def run(
             return _backup(args.sub_db, args.out, out, clock)
         if args.command == "restore":
             return _restore(args.sub_db, args.backup, out, clock)
-    except _Handled:
-        return EXIT_PROBLEM
     except RecordError as exc:
         print(f"treatment-tracker: {exc}", file=err)
         return EXIT_PROBLEM
@@ -377,10 +375,6 @@ def _import_json(db: Path, source: Path, out: TextIO, err: TextIO, clock: Clock)
             file=out,
         )
     return EXIT_OK
-
-
-class _Handled(Exception):
-    """The message is printed; exit 1."""
 
 
 def _backup(db: Path, target: str, out: TextIO, clock: Clock) -> int:

@@ -67,9 +67,9 @@ class PrintSummaryDialog(QDialog):
         self.child_id = child.id
         start, end, reason = default_range(record.appointments(child.id), record.today())
         form = QFormLayout()
-        self.start = DateField(self)
+        self.start = DateField(self, today=record.today())
         self.start.set_date(start)
-        self.end = DateField(self)
+        self.end = DateField(self, today=record.today())
         self.end.set_date(end)
         form.addRow(self.tr("&From:"), self.start)
         form.addRow(self.tr("&To:"), self.end)
