@@ -127,7 +127,7 @@ def write_atomically(path: Path, payload: bytes) -> None:
 
 def _cannot_save(path: Path, exc: OSError) -> CannotSave:
     unchanged = f"the existing file {path} is unchanged" if path.exists() else "nothing was written"
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):  # EFBIG: a size limit
+    if durable.is_disk_full(exc):  # EFBIG too: a size limit
         reason = "the disk is full"
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         reason = f"the folder {path.parent} cannot be written to"
