@@ -14,7 +14,7 @@ from conftest import fixed_clock
 
 from tracker.io.csv_export import write_csv
 from tracker.io.json_export import write_json
-from tracker.store import Record
+from tracker.store import Record, durable
 
 
 def _leftovers(folder: Path) -> list[str]:
@@ -55,9 +55,10 @@ def test_a_killed_export_leaves_a_temp_the_next_export_removes(
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
         os.close(read_end)
-    assert _leftovers(out.parent) == [f".family.{kind}.{pid}.tmp"]
+    (left,) = _leftovers(out.parent)
+    assert durable.TEMP_NAME.match(left)["name"] == f"family.{kind}", left
     assert out.read_bytes() == before  # the old export is whole
-    someone_elses = out.parent / f".family.{kind}.notapid.tmp"
+    someone_elses = out.parent / f".family.{kind}.NOT-OURS.tmp"
     someone_elses.write_bytes(b"not ours")
     write(out)
     assert _leftovers(out.parent) == [someone_elses.name]

@@ -157,20 +157,22 @@ def test_a_killed_summary_leaves_a_temp_the_next_write_removes(
     os.kill(child.pid, signal.SIGKILL)
     child.wait()
     child.stdout.close()
-    left = leftovers(tmp_path)
-    assert left == [f".summary.pdf.{child.pid}.tmp"], left
-    # not ours to remove: a live process's temp, and names of another form
-    alive = tmp_path / f".summary.pdf.{os.getppid()}.tmp"
-    other = tmp_path / ".summary.pdf.notapid.tmp"
-    for keep in (alive, other):
-        keep.write_bytes(b"someone else's")
+    from tracker.store import durable
 
-    with Record.open(family, read_only=True, clock=fixed_clock) as rec:
+    left = leftovers(tmp_path)
+    assert len(left) == 1 and durable.TEMP_NAME.match(left[0])["name"] == "summary.pdf", left
+    # not ours to remove: a temp a running writer holds, and names of another form
+    other = tmp_path / ".summary.pdf.NOT-OURS.tmp"
+    other.write_bytes(b"someone else's")
+    with (
+        durable.held_temp(tmp_path, "summary.pdf") as alive,
+        Record.open(family, read_only=True, clock=fixed_clock) as rec,
+    ):
         child_id = rec.children()[0].id
         assert child_id is not None
         pages = write_pdf(rec, SummaryRequest(child_id), out)
+        assert leftovers(tmp_path) == sorted([alive.name, other.name])
     print(f"\nkilled 1 summary writer; its temp was removed at the next write ({pages} page(s))")
-    assert leftovers(tmp_path) == sorted([alive.name, other.name])
     assert out.read_bytes().rstrip().endswith(b"%%EOF")
 
 

@@ -319,19 +319,16 @@ def _screenshot(widget, target: Path, record_path: Path) -> int:  # type: ignore
     image = widget.grab().toImage()
     widget.close()
     # The picture shows the child's record: written private to the user, like the record.
-    temp: Path | None = None
     try:
-        temp = durable.pid_temp(target)
-        if not image.save(str(temp), "PNG"):
-            raise OSError("the picture could not be written")
-        back = QImage(str(temp), "PNG")
-        if back.isNull() or back.size() != image.size() or not _png_ends(temp):
-            raise OSError("the picture came out incomplete")
-        durable.fsync_file(temp)
-        durable.replace(temp, target)
+        with durable.temp_beside(target) as temp:
+            if not image.save(str(temp), "PNG"):
+                raise OSError("the picture could not be written")
+            back = QImage(str(temp), "PNG")
+            if back.isNull() or back.size() != image.size() or not _png_ends(temp):
+                raise OSError("the picture came out incomplete")
+            durable.fsync_file(temp)
+            durable.replace(temp, target)
     except OSError as exc:
-        if temp is not None:
-            temp.unlink(missing_ok=True)
         print(f"treatment-tracker: {cannot_write('the screenshot', target, exc)}", file=sys.stderr)
         return cli.EXIT_PROBLEM
     return cli.EXIT_OK

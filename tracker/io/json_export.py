@@ -99,30 +99,21 @@ def write_json(record: Record, path: Path, exported_at: dt.datetime) -> None:
 def write_atomically(path: Path, payload: bytes) -> None:
     """Write ``payload`` to a private temp file beside ``path``, fsync, then ``os.replace``.
 
-    The temp file is ``.<name>.<pid>.tmp`` (:func:`tracker.store.durable.pid_temp`), so
-    one left by an export that was killed is removed by the next export to that place.
+    The temp file is held while it is written (:func:`tracker.store.durable.temp_beside`),
+    so one left by an export that was killed is removed by the next export to that place.
     Raises :class:`~tracker.store.errors.CannotSave` (with the ``OSError`` as its
     cause) when the disk or folder refuses; ``path`` is then untouched.
     """
-    folder = path.parent
     try:
-        tmp = durable.pid_temp(path)
-    except OSError as exc:
-        raise _cannot_save(path, exc) from exc
-    try:
-        try:
+        with durable.temp_beside(path) as tmp:
             fd = os.open(tmp, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0))
             with os.fdopen(fd, "wb") as f:
                 f.write(payload)
                 f.flush()
                 os.fsync(f.fileno())
-            os.replace(tmp, path)
-        except OSError as exc:
-            raise _cannot_save(path, exc) from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    durable.fsync_folder(folder)
+            durable.replace(tmp, path)
+    except OSError as exc:
+        raise _cannot_save(path, exc) from exc
 
 
 def _cannot_save(path: Path, exc: OSError) -> CannotSave:

@@ -185,38 +185,26 @@ def is_disk_full(exc: OSError) -> bool:
     return exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 
 
-def pid_temp(target: Path) -> Path:
-    """A new, empty 0600 file ``.<name>.<pid>.tmp`` beside ``target``, for a writer that is
-    handed a file name (Qt's PDF and image writers).
+@contextlib.contextmanager
+def temp_beside(target: Path) -> Iterator[Path]:
+    """A private temp file beside ``target`` for a writer that is handed a file name (Qt's
+    PDF and image writers, the exports), held (:func:`held_temp`) for the ``with`` block and
+    removed if the block fails; the block renames it over ``target`` when it is whole.
 
-    Such files left by a process that was killed (its pid no longer runs) are removed
-    first: only names of this exact form, for this target, so nobody else's file."""
-    folder = target.parent
-    pattern = re.compile(rf"^\.{re.escape(target.name)}\.(\d+){re.escape(TEMP_SUFFIX)}$")
+    First the temps of the same target that no running process holds (left by a writer
+    that was killed) are removed: our own name form for this target only."""
     try:
-        entries = list(folder.iterdir())
+        entries = list(target.parent.iterdir())
     except OSError:
         entries = []
     for entry in entries:
-        m = pattern.match(entry.name)
-        if m and int(m[1]) != os.getpid() and not _process_runs(int(m[1])):
+        m = TEMP_NAME.match(entry.name)
+        if m is not None and m["name"] == target.name and not m["journal"]:
+            remove_if_abandoned(entry)
+    with held_temp(target.parent, target.name) as tmp:
+        try:
+            yield tmp
+        except BaseException:
             with contextlib.suppress(OSError):
-                if entry.is_file() and not entry.is_symlink():
-                    entry.unlink()
-    temp = folder / f".{target.name}.{os.getpid()}{TEMP_SUFFIX}"
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
-    os.close(os.open(temp, flags, 0o600))
-    os.chmod(temp, 0o600)
-    return temp
-
-
-def _process_runs(pid: int) -> bool:
-    if os.name != "posix":
-        return True  # no safe way to ask here: leave the file
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # it runs, as another user
-    return True
+                tmp.unlink()
+            raise

@@ -200,28 +200,21 @@ def write_pdf(
     check_write_target(target, record.path)
     summary = make_summary(record, request, assess)
     try:
-        temp = durable.pid_temp(target)
-    except OSError as exc:
-        raise cannot_write("the summary", target, exc) from exc
-    try:
-        writer = QPdfWriter(str(temp))
-        writer.setPageLayout(page_layout(request.paper))
-        writer.setResolution(300)
-        writer.setTitle(summary.title if not summary.redacted else "Treatment summary")
-        writer.setCreator("Treatment Tracker")
-        try:
-            pages = paint_summary(writer, record, request, summary)
-        finally:
-            del writer  # closes the file
-        try:
+        with durable.temp_beside(target) as temp:
+            writer = QPdfWriter(str(temp))
+            writer.setPageLayout(page_layout(request.paper))
+            writer.setResolution(300)
+            writer.setTitle(summary.title if not summary.redacted else "Treatment summary")
+            writer.setCreator("Treatment Tracker")
+            try:
+                pages = paint_summary(writer, record, request, summary)
+            finally:
+                del writer  # closes the file
             check_pdf(temp, pages)
             durable.fsync_file(temp)
             durable.replace(temp, target)
-        except OSError as exc:
-            raise cannot_write("the summary", target, exc) from exc
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+    except OSError as exc:
+        raise cannot_write("the summary", target, exc) from exc
     return pages
 
 
