@@ -94,3 +94,16 @@ def test_a_name_with_an_ampersand_is_not_a_shortcut_on_the_delete_button(  # typ
     button = QPushButton(label)
     assert QKeySequence.mnemonic(button.text()).isEmpty()
     assert label.replace("&&", "&") == "Delete Tom & Jerry"
+
+
+def test_a_new_child_is_not_given_a_sex_or_kmt2a_status_nobody_chose(qtbot, record) -> None:  # type: ignore[no-untyped-def]
+    """Left as they open, the choices say "not stated" / "unknown", never the list's first item."""
+    from tracker.model import Kmt2aStatus, Sex
+    from ui.dialogs.child import ChildDialog
+
+    dialog = ChildDialog(None, record.today())
+    qtbot.addWidget(dialog)
+    dialog.set_text("name", "Ava")
+    dialog.set_text("birth_date", "2026-03-01")
+    child = dialog.build()
+    assert child.sex is Sex.UNKNOWN and child.kmt2a_status is Kmt2aStatus.UNKNOWN

@@ -48,6 +48,7 @@ class ChildDialog(FormDialog):
         self.add_field(form, "birth_date", self.tr("Date of &birth:"), DateField(self, today=today))
         sex = QComboBox(self)
         fill_combo(sex, labels.SEX)
+        set_default(sex, "unknown")  # never a sex nobody chose
         self.add_field(form, "sex", self.tr("&Sex:"), sex)
 
         diagnosis = QGroupBox(self.tr("Diagnosis"), self)
@@ -71,6 +72,7 @@ class ChildDialog(FormDialog):
         self.add_field(dform, "immunophenotype", self.tr("&Immunophenotype:"), immuno)
         kmt2a = QComboBox(self)
         fill_combo(kmt2a, labels.KMT2A)
+        set_default(kmt2a, "unknown")  # never a diagnosis nobody chose
         self.add_field(dform, "kmt2a_status", self.tr("&KMT2A (MLL):"), kmt2a)
         self.add_field(
             dform,
