@@ -187,3 +187,15 @@ def test_a_redacted_range_from_birth_does_not_print_the_date_of_birth(typed) -> 
             + [v.date for v in rec.cns_visits(child_id)]
         )
         assert s.start == min(firsts)
+
+
+def test_a_name_with_markup_or_signs_replaces_words_only() -> None:
+    """Only the name's words go: "b" of a typed "<b>x</b>" is not a name part to cut out of
+    other text (it turned "Lea <b>IB</b>" into "L. C. <b>IB</L. C.")."""
+    from tracker.model import Child
+    from tracker.redaction import Redaction
+
+    child = Child(name="Lea <b>x</b> & Co", birth_date=dt.date(2025, 1, 15))
+    out = Redaction.for_child(child).text("Lea <b>IB</b> with Co's team, Leah")
+    assert "Lea " not in out and "Co's" not in out
+    assert "<b>IB</b>" in out and "Leah" in out, out

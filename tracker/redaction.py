@@ -83,12 +83,13 @@ def redacted_age(birth: dt.date, on: dt.date) -> str:
 def _name_words(name: str) -> list[str]:
     """The full name and every part of it that could name the child on its own."""
     words = {" ".join(name.split())}
-    for token in re.split(r"[\s()\[\]{}\"“”‘’«»,/]+", name):
-        token = token.strip("'.-")
+    # words of letters (and digits), with inner apostrophes or hyphens: signs and markup
+    # typed into a name ("<b>", "&") are not parts of it to cut out of other text
+    for token in re.findall(r"[^\W_]+(?:['’-][^\W_]+)*", name):
         if len(token) < 2 or token in PARTICLES:
             continue
         words.add(token)
-        words.update(p for p in re.split(r"[-']", token) if len(p) >= 2 and p not in PARTICLES)
+        words.update(p for p in re.split(r"[-'’]", token) if len(p) >= 2 and p not in PARTICLES)
     return sorted((w for w in words if w), key=len, reverse=True)
 
 
