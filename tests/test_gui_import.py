@@ -186,7 +186,7 @@ def _folder(tmp_path: Path) -> Path:
     ("make", "words"),
     [
         (_fifo, "is a named pipe (FIFO)"),
-        (lambda _tmp: Path("/dev/zero"), "is a device (such as /dev/zero)"),
+        (lambda _tmp: Path("/dev/zero"), "is a device, not an ordinary file"),
         (_sparse, "is 2,048 MB; a lab's CSV export is at most 32 MB"),
         (_folder, "is a folder, not a file"),
     ],

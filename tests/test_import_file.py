@@ -106,8 +106,8 @@ def sparse(size: int) -> Callable[[Path], Path]:
 
 HOSTILE: dict[str, tuple[Callable[[Path], Path], str]] = {
     "fifo": (fifo, "is a named pipe (FIFO), not an ordinary file"),
-    "dev-zero": (lambda _tmp: Path("/dev/zero"), "is a device (such as /dev/zero)"),
-    "link-to-dev-zero": (dev_zero_link, "is a device (such as /dev/zero)"),
+    "dev-zero": (lambda _tmp: Path("/dev/zero"), "is a device, not an ordinary file"),
+    "link-to-dev-zero": (dev_zero_link, "is a device, not an ordinary file"),
     "folder": (folder, "is a folder, not a file"),
     "sparse-2GB": (sparse(2 * 1024**3), "is 2,048 MB;"),
 }

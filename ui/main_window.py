@@ -37,9 +37,7 @@ class MainWindow(QMainWindow):
         self.bridge = bridge
         self.interaction = interaction
         self.settings = settings
-        self.setWindowTitle(
-            self.tr("Treatment Tracker — {file}").format(file=bridge.record.path.name)
-        )
+        self.setWindowTitle(self.tr("{file}").format(file=bridge.record.path.name))
         self.actions_ = Actions(self)
         self._printer = None  # one QPrinter, made on first use and kept for its settings
         bridge.set_unit_preference(settings.unit_preference)
@@ -358,9 +356,7 @@ class MainWindow(QMainWindow):
         if self.safety.move_to(default_record_path()):
             self.place_note.hide()
             self.record_label.setText(str(self.bridge.record.path))
-            self.setWindowTitle(
-                self.tr("Treatment Tracker — {file}").format(file=self.bridge.record.path.name)
-            )
+            self.setWindowTitle(self.tr("{file}").format(file=self.bridge.record.path.name))
 
     def print_summary(self) -> None:
         from ui.printing.dialog import PrintSummaryDialog

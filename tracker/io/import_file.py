@@ -61,7 +61,7 @@ def _kind_problem(path: Path, st: os.stat_result) -> str | None:
     if stat.S_ISFIFO(mode):
         what = "a named pipe (FIFO)"
     elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        what = "a device (such as /dev/zero)"
+        what = "a device"
     elif stat.S_ISSOCK(mode):
         what = "a socket"
     else:

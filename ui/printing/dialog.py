@@ -194,8 +194,8 @@ class PrintSummaryDialog(QDialog):
         if request is None:
             return None
         child = self.bridge.record.child(self.child_id)
-        name = "summary" if request.redact else child.name.split()[0].lower()
-        suggested = Path.home() / f"{name}-summary-{self.bridge.record.today().isoformat()}.pdf"
+        name = "" if request.redact else f"{child.name.split()[0].lower()}-"
+        suggested = Path.home() / f"{name}summary-{self.bridge.record.today().isoformat()}.pdf"
         target = self.interaction.save_file(
             self, self.tr("Save the summary as PDF"), suggested, self.tr("PDF files (*.pdf)")
         )
