@@ -515,3 +515,34 @@ def test_the_private_copy_lies_beside_the_record_and_a_kill_leaves_it_to_the_cle
         assert rec.notices == ()
         daily_backup_if_due(rec, clock)
     assert _left_beside(record) == sorted(set(beside) - {record.name + "-journal"})
+
+
+def test_journals_set_aside_go_with_the_record_when_it_is_moved_aside_as_damaged(
+    tmp_path: Path, record: Path
+) -> None:
+    from tracker.store.integrity import quarantine
+
+    data = other_programs_journal(tmp_path)
+    journal = journals.companion(record, "-journal")
+    for _ in range(2):
+        journal.write_bytes(data)
+        Record.open(record, clock=clock).close()
+    journals.companion(record, "-wal.foreign").write_bytes(b"a WAL set aside")
+    other = tmp_path / "other.sqlite-journal.foreign"  # another record's: stays where it is
+    other.write_bytes(b"another record's")
+    moved = quarantine(record)
+    assert moved.name == "family.sqlite.damaged"
+    left = _left_beside(record)
+    assert not [n for n in left if n.startswith("family.sqlite-")], left
+    assert journals.companion(moved, "-journal.foreign").read_bytes() == data
+    assert journals.companion(moved, "-journal.foreign-2").read_bytes() == data
+    assert journals.companion(moved, "-wal.foreign").read_bytes() == b"a WAL set aside"
+    assert other.read_bytes() == b"another record's"
+    # a second damaged copy with the same set-aside names: nothing is written over
+    make_record(record)
+    journal.write_bytes(data)
+    Record.open(record, clock=clock).close()
+    again = quarantine(record)
+    assert again.name == "family.sqlite.damaged-2"
+    assert journals.companion(again, "-journal.foreign").read_bytes() == data
+    assert journals.companion(moved, "-journal.foreign-2").read_bytes() == data
