@@ -421,6 +421,7 @@ def test_a_full_disk_while_checking_refuses_to_open_and_moves_nothing(
     message = str(err.value).casefold()
     assert "could not be checked" in message and "the disk is full" in message
     assert "nothing was changed" in message and "free some space" in message
+    assert ". " not in message and "\n" not in message  # one plain sentence
     assert _left_beside(record) == beside  # nothing set aside, no copy left behind
     assert journals.companion(record, "-journal").read_bytes() == data
     monkeypatch.undo()  # space freed: the save is undone as after any crash

@@ -253,26 +253,26 @@ class CannotCheck(CannotSave):
         reason, advice = why
         super().__init__(
             f"{extra}, an unfinished save beside the record, could not be checked: {reason}; "
-            f"nothing was changed. {advice} and open the record again."
+            f"nothing was changed; {advice} and open the record again."
         )
 
 
 def _os_why(exc: OSError) -> tuple[str, str]:
     """Why a check could not be run, and what to do, for the family."""
     if durable.is_disk_full(exc):
-        return "the disk is full", "Free some space on it"
+        return "the disk is full", "free some space on it"
     if exc.errno == errno.EROFS:
         return (
             "the record's folder is read-only",
-            "Copy the record together with that file to a folder you can write to",
+            "copy the record together with that file to a folder you can write to",
         )
     if exc.errno in (errno.EACCES, errno.EPERM):
         return (
-            "a file there cannot be read or written (permission denied; it may belong to "
-            "another user of the computer)",
-            "Make the record's folder and the files in it yours again",
+            "a file there cannot be read or written (it may belong to another user of the "
+            "computer)",
+            "ask whoever looks after the computer to make the record's folder yours again",
         )
-    return f"the computer reported a problem ({exc.strerror or exc})", "Try again later"
+    return f"the computer reported a problem ({exc.strerror or exc})", "try again later"
 
 
 def _sqlite_why(exc: sqlite3.Error) -> tuple[str, str]:
@@ -283,7 +283,7 @@ def _sqlite_why(exc: sqlite3.Error) -> tuple[str, str]:
         return _os_why(OSError(errno.EROFS, "read-only"))
     if primary == SQLITE_CANTOPEN:
         return _os_why(OSError(errno.EACCES, "cannot open"))
-    return f"the computer reported a problem ({exc})", "Try again later"
+    return f"the computer reported a problem ({exc})", "try again later"
 
 
 def _not_about_the_file(exc: sqlite3.Error) -> bool:
@@ -333,9 +333,9 @@ def _read(path: Path, n: int) -> bytes:
 def _unreadable(exc: OSError) -> tuple[str, str]:
     if exc.errno in (errno.EACCES, errno.EPERM):
         return (
-            "it cannot be read (permission denied; it may belong to another user of the "
-            "computer, after the program was run as administrator)",
-            "Make that file yours again",
+            "it cannot be read (it may belong to another user of the computer, left by "
+            "running the program as administrator)",
+            "ask whoever looks after the computer to make that file yours again",
         )
     return _os_why(exc)
 
