@@ -11,22 +11,26 @@ the journal aside under another name, and says so in one plain sentence.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import io
 import os
 import random
 import shutil
 import signal
 import sqlite3
+import stat
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tracker import cli
 from tracker.model import Child, CountResult, CountValue
-from tracker.store import Record, RecordError
+from tracker.store import Record, RecordError, durable
 from tracker.store import journal as journals
-from tracker.store.backup import backup_problems
+from tracker.store.backup import backup_problems, daily_backup_if_due
 
 NOW = dt.datetime(2026, 11, 24, 9, 30, tzinfo=dt.UTC)
 BIRTH = dt.date(2026, 1, 10)
@@ -371,3 +375,175 @@ def test_a_kill_while_a_record_was_made_leaves_only_our_temp_names_to_clear(
     Record.open(path, create=True, clock=clock).close()
     assert not any(p.exists() for p in left)
     assert all(p.exists() for p in other)
+
+
+# ---------------------------------------------------------------------- the record's own journal
+
+
+def test_the_own_journal_is_rolled_back_although_one_entry_already_has_a_wrong_seal(
+    record: Path,
+) -> None:
+    # one entry changed outside the program (a bit flip, a hand edit): the program tolerates
+    # it (``check`` names it), so the next save cut short must still be undone, not set aside
+    conn = sqlite3.connect(record, isolation_level=None)
+    conn.execute("UPDATE count_result SET note = 'edited' WHERE id = 3")
+    conn.close()
+    before = contents(record)
+    leave_a_save_cut_short(record)
+    assert journals.strays(record) == []
+    with Record.open(record, clock=clock) as rec:
+        assert rec.notices == ()
+        assert rec.connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert contents(record) == before
+    assert not journals.companion(record, "-journal.foreign").exists()
+
+
+def _left_beside(record: Path) -> list[str]:
+    """What lies beside the record (but the lock, there while it is open, and backups)."""
+    return sorted(
+        p.name for p in record.parent.iterdir() if p.name not in ("backups", record.name + ".lock")
+    )
+
+
+def test_a_full_disk_while_checking_refuses_to_open_and_moves_nothing(
+    record: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = contents(record)
+    data = leave_a_save_cut_short(record)
+    beside = _left_beside(record)
+
+    def full(*_a: object, **_k: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(journals.shutil, "copyfile", full)
+    with pytest.raises(RecordError) as err:
+        Record.open(record, clock=clock)
+    message = str(err.value).casefold()
+    assert "could not be checked" in message and "the disk is full" in message
+    assert "nothing was changed" in message and "free some space" in message
+    assert ". " not in message and "\n" not in message  # one plain sentence
+    assert _left_beside(record) == beside  # nothing set aside, no copy left behind
+    assert journals.companion(record, "-journal").read_bytes() == data
+    monkeypatch.undo()  # space freed: the save is undone as after any crash
+    with Record.open(record, clock=clock) as rec:
+        assert rec.notices == ()
+    assert contents(record) == before
+
+
+def test_no_room_for_the_private_copy_refuses_to_open_and_moves_nothing(
+    record: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = leave_a_save_cut_short(record)
+    beside = _left_beside(record)
+
+    def full(*_a: object, **_k: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", full)
+    monkeypatch.setattr(tempfile, "mkstemp", full)
+    with pytest.raises(RecordError, match="could not be checked: the disk is full"):
+        Record.open(record, clock=clock)
+    assert _left_beside(record) == beside
+    assert journals.companion(record, "-journal").read_bytes() == data
+
+
+def test_a_journal_that_cannot_be_read_is_not_taken_for_another_programs(
+    record: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # root-owned 0600 after a killed ``sudo`` run: the tests may run as root, so the refusal
+    # to read is made here
+    data = leave_a_save_cut_short(record)
+    beside = _left_beside(record)
+    journal = journals.companion(record, "-journal")
+    real_open = open
+
+    def refused(file: object, *a: Any, **k: Any) -> Any:
+        if Path(str(file)) == journal:
+            raise PermissionError(errno.EACCES, "Permission denied", str(file))
+        return real_open(file, *a, **k)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(journals, "open", refused, raising=False)
+    for read_only in (False, True):
+        with pytest.raises(RecordError) as err:
+            Record.open(record, clock=clock, read_only=read_only)
+        message = str(err.value)
+        assert "could not be checked" in message and "cannot be read" in message, message
+        assert "nothing was changed" in message
+        assert "not part of it" not in message
+    assert _left_beside(record) == beside
+    assert journal.read_bytes() == data
+
+
+def test_the_private_copy_lies_beside_the_record_and_a_kill_leaves_it_to_the_cleanup(
+    record: Path,
+) -> None:
+    leave_a_save_cut_short(record)
+    beside = _left_beside(record)
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # a check killed half-way, with the private copy made
+        code = 0
+        try:
+            os.close(r)
+            from tracker.store import integrity
+
+            def stop(conn: sqlite3.Connection) -> str | None:
+                name = conn.execute("PRAGMA database_list").fetchone()[2]
+                os.write(w, f"{name}\n".encode())
+                time.sleep(60)
+                return None
+
+            integrity.problems_after_recovery = stop  # type: ignore[assignment]
+            journals.strays(record)
+        except BaseException as exc:
+            os.write(w, f"error {exc}\n".encode())
+            code = 3
+        finally:
+            os._exit(code)
+    os.close(w)
+    said = b""
+    while b"\n" not in said and (chunk := os.read(r, 1024)):
+        said += chunk
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    os.close(r)
+    copy = Path(said.decode().strip())
+    assert copy.parent == record.parent, said
+    assert durable.TEMP_NAME.match(copy.name), copy.name
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+    assert set(_left_beside(record)) - set(beside) == {copy.name}
+    with Record.open(record, clock=clock) as rec:  # the next start: open, then its cleanup
+        assert rec.notices == ()
+        daily_backup_if_due(rec, clock)
+    assert _left_beside(record) == sorted(set(beside) - {record.name + "-journal"})
+
+
+def test_journals_set_aside_go_with_the_record_when_it_is_moved_aside_as_damaged(
+    tmp_path: Path, record: Path
+) -> None:
+    from tracker.store.integrity import quarantine
+
+    data = other_programs_journal(tmp_path)
+    journal = journals.companion(record, "-journal")
+    for _ in range(2):
+        journal.write_bytes(data)
+        Record.open(record, clock=clock).close()
+    journals.companion(record, "-wal.foreign").write_bytes(b"a WAL set aside")
+    other = tmp_path / "other.sqlite-journal.foreign"  # another record's: stays where it is
+    other.write_bytes(b"another record's")
+    moved = quarantine(record)
+    assert moved.name == "family.sqlite.damaged"
+    left = _left_beside(record)
+    assert not [n for n in left if n.startswith("family.sqlite-")], left
+    assert journals.companion(moved, "-journal.foreign").read_bytes() == data
+    assert journals.companion(moved, "-journal.foreign-2").read_bytes() == data
+    assert journals.companion(moved, "-wal.foreign").read_bytes() == b"a WAL set aside"
+    assert other.read_bytes() == b"another record's"
+    # a second damaged copy with the same set-aside names: nothing is written over
+    make_record(record)
+    journal.write_bytes(data)
+    Record.open(record, clock=clock).close()
+    again = quarantine(record)
+    assert again.name == "family.sqlite.damaged-2"
+    assert journals.companion(again, "-journal.foreign").read_bytes() == data
+    assert journals.companion(moved, "-journal.foreign-2").read_bytes() == data

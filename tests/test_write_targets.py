@@ -147,6 +147,57 @@ def run_cli(*argv: str) -> tuple[int, str]:
     return code, err.getvalue() + out.getvalue()
 
 
+# What the program sets aside beside the record, never deleted, so never to be written over:
+# journals and WALs not its own (journal.py), a record whose making was cut short
+# (record.py), the journals moved off before a restore (backup.py), damaged copies and what
+# moved with them (integrity.py), each also under its numbered ``-N`` name.
+SET_ASIDE = {
+    "a foreign journal": "family.sqlite-journal.foreign",
+    "a second foreign journal": "family.sqlite-journal.foreign-2",
+    "a foreign WAL": "family.sqlite-wal.foreign",
+    "a third foreign WAL": "family.sqlite-wal.foreign-3",
+    "an unfinished record": "family.sqlite.unfinished",
+    "a second unfinished record": "family.sqlite.unfinished-2",
+    "a journal before a restore": "family.sqlite-journal.before-restore",
+    "a WAL before a restore": "family.sqlite-wal.before-restore-2",
+    "an index before a restore": "family.sqlite-shm.before-restore",
+    "a second damaged copy": "family.sqlite.damaged-2",
+    "a damaged copy's journal": "family.sqlite.damaged-journal",
+    "a damaged copy's foreign journal": "family.sqlite.damaged-2-journal.foreign",
+}
+
+
+@pytest.mark.parametrize("what", sorted(SET_ASIDE))
+def test_files_set_aside_beside_the_record_are_never_targets(
+    family: Path, tmp_path: Path, what: str
+) -> None:
+    name = SET_ASIDE[what]
+    with pytest.raises(RecordError, match=REFUSED) as caught:  # not there yet: a name it takes
+        check_write_target(tmp_path / name, family)
+    assert "set aside" in str(caught.value), str(caught.value)
+    (tmp_path / name).write_bytes(b"kept: never written over")
+    with pytest.raises(RecordError, match=REFUSED):
+        check_write_target(tmp_path / name, family)
+    link = tmp_path / "elsewhere.csv"
+    link.symlink_to(tmp_path / name)
+    with pytest.raises(RecordError, match=REFUSED):
+        check_write_target(link, family)
+    code, said = run_cli("export", "--db", str(family), "--format", "csv", str(tmp_path / name))
+    assert code == cli.EXIT_PROBLEM and REFUSED in said, said
+    assert (tmp_path / name).read_bytes() == b"kept: never written over"
+
+
+def test_names_that_only_resemble_set_aside_files_are_fine(family: Path, tmp_path: Path) -> None:
+    for fine in (
+        "family.sqlite.foreign.csv",
+        "family.sqlite-journal.foreign.pdf",
+        "family.sqlite.unfinished-x",
+        "other.sqlite-journal.foreign",
+        "family.sqlite.before-restore.png",
+    ):
+        check_write_target(tmp_path / fine, family)
+
+
 @pytest.mark.parametrize("fmt", ["json", "csv"])
 def test_export_refuses_the_record_and_its_files(family: Path, fmt: str) -> None:
     n = assert_all_refused(

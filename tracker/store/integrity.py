@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,7 +134,12 @@ def check_schema(conn: sqlite3.Connection, path: Path, version: int) -> None:
 
 def problems_after_recovery(conn: sqlite3.Connection) -> str | None:
     """The first thing wrong with a private copy after SQLite played a journal or WAL into it:
-    a whole treatment record (structure, program mark, format, tables, links, seals) or not."""
+    a whole treatment record (structure, program mark, format, tables) or not.
+
+    Seals and links are not asked for: a record may carry an entry changed outside the
+    program (``check`` names it, the program opens it), and undoing a save cut short gives
+    back the record as it was before that save, that entry included; a save that sealed it
+    again would make any comparison with the half-written file look worse."""
     integrity = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
     if integrity != ["ok"]:
         return f"a damaged file (SQLite's check says: {first_finding(integrity)})"
@@ -143,10 +149,6 @@ def problems_after_recovery(conn: sqlite3.Connection) -> str | None:
     problem = schema_problem(conn, version)
     if problem:
         return f"a file that is not a whole record ({problem})"
-    if conn.execute("PRAGMA foreign_key_check").fetchall():
-        return "a record whose entries point to missing ones"
-    if version >= SEALED_SINCE and changed_rows(conn):
-        return "a record whose entries do not match their check marks"
     return None
 
 
@@ -333,7 +335,8 @@ def quarantine(record_path: Path) -> Path:
     """Move a damaged record aside as ``<name>.damaged`` (``-2``, ``-3``… if taken).
 
     Nothing is deleted or overwritten; an unfinished save's journal goes with the
-    file, under the name SQLite would look for.  Refused (RecordInUse) while the
+    file, under the name SQLite would look for, and so do journals set aside from beside
+    it as not its own (``.foreign``).  Refused (RecordInUse) while the
     record is open in the program.  Returns where the file is now.  Then offer
     ``backup.newest_verified_backup`` and ``backup.restore``.
     """
@@ -355,5 +358,35 @@ def move_damaged_aside(record_path: Path) -> Path:
                 durable.move_aside(extra, DAMAGED_SUFFIX)
             else:
                 extra.rename(target)
+    _move_set_aside_with(record_path, moved)
     durable.fsync_folder(record_path.parent)
     return moved
+
+
+def _move_set_aside_with(record_path: Path, moved: Path) -> None:
+    """The journals and WALs set aside from beside the record as not its own
+    (``<name>-journal.foreign``, ``-2``…) go with it, under its new name: they are part of
+    its story (if one was its own after all, it is beside the file it belongs to), and
+    beside the record that takes its place they would be taken for that one's.  Never
+    over an existing file: a taken name gets the next number."""
+    from tracker.store.journal import FOREIGN_SUFFIX
+
+    pattern = re.compile(
+        rf"^{re.escape(record_path.name)}(?P<sib>{'|'.join(_SIBLINGS)})"
+        rf"{re.escape(FOREIGN_SUFFIX)}(?:-\d+)?$"
+    )
+    try:
+        entries = sorted(record_path.parent.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        m = pattern.match(entry.name)
+        if m is None or not (entry.is_file() or entry.is_symlink()):
+            continue
+        base = f"{moved.name}{m['sib']}{FOREIGN_SUFFIX}"
+        target = moved.with_name(entry.name.replace(record_path.name, moved.name, 1))
+        n = 1
+        while target.exists() or target.is_symlink():
+            n += 1
+            target = moved.with_name(f"{base}-{n}")
+        entry.rename(target)

@@ -11,7 +11,11 @@ the record (issue 9).  So before a record is opened:
   (sqlite.org/fileformat.html §4) has the journal's magic, this file's page size, a sector
   size SQLite writes and no super-journal; the first page it keeps, if any, is one of ours;
   and on a private copy of record + journal the roll-back gives a record whose structure,
-  tables and seals pass.  Only then may SQLite roll it back (in place, as after any crash).
+  program mark, format and tables pass.  Only then may SQLite roll it back (in place, as
+  after any crash).  Seals and links are no test of ownership: the roll-back restores the
+  record as it was before the save, with an entry the family may have had changed outside
+  the program (``check`` names it), and pages of another copy of the record carry seals
+  of their own.
 - A non-empty ``-wal`` beside a record in rollback-journal mode (all of ours) is never its
   own, yet SQLite applies it, even read-only.  Beside a file in WAL mode (made so by another
   tool) it is checked on a private copy like a journal.
@@ -19,20 +23,36 @@ the record (issue 9).  So before a record is opened:
 What is not proven the record's own is renamed ``<name>.foreign`` (``-2``, ``-3``…) when the
 record is opened for writing, never deleted; a read-only use changes nothing and says what to
 do.  A zero-length journal or one that is not hot is left to SQLite, which ignores it.
+What cannot be checked (the disk is full, the journal cannot be read) is not taken for
+another's: the record is not opened, nothing is moved, and the message says why
+(:class:`CannotCheck`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
 import shutil
 import sqlite3
 import struct
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from tracker.store import durable
-from tracker.store.errors import SQLITE_READONLY_ROLLBACK, RecordError
+from tracker.store.errors import (
+    SQLITE_BUSY,
+    SQLITE_CANTOPEN,
+    SQLITE_FULL,
+    SQLITE_IOERR,
+    SQLITE_LOCKED,
+    SQLITE_NOMEM,
+    SQLITE_READONLY,
+    SQLITE_READONLY_ROLLBACK,
+    CannotSave,
+    RecordError,
+)
 from tracker.store.files import APPLICATION_ID, SQLITE_MAGIC
 
 JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
@@ -69,7 +89,9 @@ def companion(path: Path, suffix: str) -> Path:
 def strays(path: Path) -> list[Stray]:
     """The journal and WAL beside ``path`` that are not proven its own (see the module text).
 
-    Nothing beside the record is written; a private copy is made in a temporary folder.
+    The record and its companions are not changed: the check runs on a private copy made
+    beside the record under one of the program's held temp names, removed afterwards.
+    Raises :class:`CannotCheck` (nothing moved) when the check cannot be run.
     """
     found: list[Stray] = []
     wal = companion(path, WAL)
@@ -134,7 +156,7 @@ def journal_problem(path: Path, journal: Path) -> str | None:
             fh.seek(max(size - 8, 0))
             tail = fh.read(8)
     except OSError as exc:
-        return f"it cannot be read: {exc.strerror}"
+        raise CannotCheck(journal, _unreadable(exc)) from exc
     if len(head) < 28 or head[:8] != JOURNAL_MAGIC:
         return "it is not an SQLite journal"
     _records, _nonce, initial_pages, sector, page_size = struct.unpack(">IIIII", head[8:28])
@@ -167,39 +189,115 @@ def _wal_problem(path: Path, wal: Path) -> str | None:
     try:
         head = _read(path, 100)
     except OSError as exc:
-        return f"the record cannot be read: {exc.strerror}"
+        raise CannotCheck(wal, _unreadable(exc)) from exc
     if len(head) < 20 or head[18:20] != b"\x02\x02":
         return "the record keeps its saves in a rollback journal, never in a WAL file"
     return _problem_on_private_copy(path, wal, WAL)
 
 
 def _problem_on_private_copy(path: Path, extra: Path, suffix: str) -> str | None:
-    """Copy record + ``extra`` to a private folder, let SQLite play it there, check the result."""
+    """Copy record + ``extra`` beside the record, let SQLite play it there, check the result.
+
+    The copy is one of the program's held temp names (:func:`durable.held_temp`, 0600, in the
+    record's own folder): a copy left by a kill is removed by the cleanup at the next start,
+    and a private record is never copied to a shared temporary folder.  Raises
+    :class:`CannotCheck` when the check cannot be run (disk full, no room, cannot read).
+    """
     from tracker.store.integrity import problems_after_recovery
 
-    folder = Path(tempfile.mkdtemp(prefix="treatment-tracker-check-"))
+    problem: str | None
     try:
-        copy = folder / "record.sqlite"
-        shutil.copyfile(path, copy)
-        shutil.copyfile(extra, companion(copy, suffix))
-        try:
-            conn = sqlite3.connect(copy, isolation_level=None)
+        with durable.held_temp(path.parent, path.name) as copy:
+            played = companion(copy, suffix)
             try:
-                conn.execute("PRAGMA integrity_check(1)").fetchall()  # plays it back
-                if suffix == WAL:
-                    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-                problem = problems_after_recovery(conn)
+                shutil.copyfile(path, copy)
+                _copy_private(extra, played)
+                try:
+                    conn = sqlite3.connect(copy, isolation_level=None)
+                    try:
+                        conn.execute("PRAGMA integrity_check(1)").fetchall()  # plays it back
+                        if suffix == WAL:
+                            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+                        problem = problems_after_recovery(conn)
+                    finally:
+                        conn.close()
+                except sqlite3.Error as exc:
+                    if _not_about_the_file(exc):
+                        raise CannotCheck(extra, _sqlite_why(exc)) from exc
+                    problem = f"a damaged file (SQLite says: {exc})"
+                if problem is None and suffix == JOURNAL and _size(played) > 0:
+                    problem = "SQLite did not finish undoing it"
             finally:
-                conn.close()
-        except sqlite3.Error as exc:
-            problem = f"a damaged file (SQLite says: {exc})"
-        if problem is None and suffix == JOURNAL and _size(companion(copy, suffix)) > 0:
-            problem = "SQLite did not finish undoing it"
+                for left in (played, companion(copy, "-shm"), copy):
+                    with contextlib.suppress(OSError):
+                        left.unlink()
     except OSError as exc:
-        problem = f"it could not be checked: {exc.strerror}"
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        raise CannotCheck(extra, _os_why(exc)) from exc
     return None if problem is None else f"undoing it would leave {problem}"
+
+
+def _copy_private(src: Path, dst: Path) -> None:
+    """Copy ``src`` to a new 0600 file ``dst`` (never over an existing one)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(dst, flags, 0o600)
+    with open(fd, "wb") as out, open(src, "rb") as fh:
+        shutil.copyfileobj(fh, out)
+
+
+class CannotCheck(CannotSave):
+    """A journal or WAL beside the record could not be checked (disk full, unreadable…):
+    the record is not opened, and nothing is moved, since it may well be the record's own."""
+
+    def __init__(self, extra: Path, why: tuple[str, str]) -> None:
+        self.path = extra
+        reason, advice = why
+        super().__init__(
+            f"{extra}, an unfinished save beside the record, could not be checked: {reason}; "
+            f"nothing was changed; {advice} and open the record again."
+        )
+
+
+def _os_why(exc: OSError) -> tuple[str, str]:
+    """Why a check could not be run, and what to do, for the family."""
+    if durable.is_disk_full(exc):
+        return "the disk is full", "free some space on it"
+    if exc.errno == errno.EROFS:
+        return (
+            "the record's folder is read-only",
+            "copy the record together with that file to a folder you can write to",
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return (
+            "a file there cannot be read or written (it may belong to another user of the "
+            "computer)",
+            "ask whoever looks after the computer to make the record's folder yours again",
+        )
+    return f"the computer reported a problem ({exc.strerror or exc})", "try again later"
+
+
+def _sqlite_why(exc: sqlite3.Error) -> tuple[str, str]:
+    primary = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+    if primary == SQLITE_FULL:
+        return _os_why(OSError(errno.ENOSPC, "disk full"))
+    if primary == SQLITE_READONLY:
+        return _os_why(OSError(errno.EROFS, "read-only"))
+    if primary == SQLITE_CANTOPEN:
+        return _os_why(OSError(errno.EACCES, "cannot open"))
+    return f"the computer reported a problem ({exc})", "try again later"
+
+
+def _not_about_the_file(exc: sqlite3.Error) -> bool:
+    """An SQLite error on the private copy that says nothing about the journal's owner."""
+    primary = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+    return primary in (
+        SQLITE_FULL,
+        SQLITE_IOERR,
+        SQLITE_NOMEM,
+        SQLITE_CANTOPEN,
+        SQLITE_READONLY,
+        SQLITE_BUSY,
+        SQLITE_LOCKED,
+    )
 
 
 def _first_page_image(fh: BinaryIO, head: bytes, size: int) -> bytes | None:
@@ -230,6 +328,16 @@ def _page_size(head: bytes) -> int:
 def _read(path: Path, n: int) -> bytes:
     with open(path, "rb") as fh:
         return fh.read(n)
+
+
+def _unreadable(exc: OSError) -> tuple[str, str]:
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return (
+            "it cannot be read (it may belong to another user of the computer, left by "
+            "running the program as administrator)",
+            "ask whoever looks after the computer to make that file yours again",
+        )
+    return _os_why(exc)
 
 
 def _size(path: Path) -> int:

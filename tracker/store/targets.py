@@ -3,8 +3,10 @@
 Every writer that takes a target from the family (exports, the summary PDF, a
 screenshot, a copy or backup) calls :func:`check_write_target` first.  The
 record's companions are the record, its ``-journal``/``-wal``/``-shm``, its
-``.lock``, the files set aside as ``.damaged``, the ``backups`` folder beside it
-and every file in that folder.  A target is refused when
+``.lock``, every file the program sets aside beside it (``.damaged``, ``.foreign``,
+``.unfinished``, ``.before-restore``, also numbered ``-N`` and with the journals that
+went with them), the ``backups`` folder beside it and every file in that folder.
+A target is refused when
 
 - it is the same file as a companion (device + inode: a hard link, a symlink or
   another path to the same folder all count), or
@@ -23,7 +25,9 @@ from pathlib import Path
 
 from tracker.store.errors import RecordError
 from tracker.store.integrity import DAMAGED_SUFFIX
+from tracker.store.journal import FOREIGN_SUFFIX
 from tracker.store.lock import LOCK_SUFFIX
+from tracker.store.record import UNFINISHED_SUFFIX
 
 _SIBLINGS = ("-journal", "-wal", "-shm")
 _RECORD = "the treatment record itself (or a link to it)"
@@ -68,19 +72,35 @@ def check_write_target(target: Path | str, record_path: Path | str) -> None:
 
 
 def _companion_names(name: str) -> re.Pattern[str]:
+    """The record's name, then any of its SQLite files' suffixes and set-aside suffixes
+    (each also numbered ``-N``, as :func:`durable.move_aside` makes them), or its lock."""
     base, sib = re.escape(name.casefold()), "|".join(_SIBLINGS)
-    damaged = re.escape(DAMAGED_SUFFIX)
+    aside = "|".join(re.escape(s) for s in _set_aside_suffixes())
     return re.compile(
-        rf"^{base}(?:{re.escape(LOCK_SUFFIX)}|(?:{sib})?(?:{damaged}(?:-\d+)?(?:{sib})?)?)$"
+        rf"^{base}(?:{sib})?(?:(?:{aside})(?:-\d+)?(?:{sib})?)*(?:{re.escape(LOCK_SUFFIX)})?$"
     )
+
+
+def _set_aside_suffixes() -> dict[str, str]:
+    """Every suffix under which the program sets a file aside beside the record (never
+    deleted, so never to be written over), and what such a file is, in words."""
+    from tracker.store.backup import BEFORE_RESTORE  # backup.py uses this module
+
+    return {
+        DAMAGED_SUFFIX: "a copy of the record set aside as damaged",
+        FOREIGN_SUFFIX: "a file set aside from beside the record as not part of it",
+        UNFINISHED_SUFFIX: "a record set aside because its making was cut short",
+        f".{BEFORE_RESTORE}": "a file set aside from beside the record before a restore",
+    }
 
 
 def _what(record_name: str, name: str) -> str:
     rest = name[len(record_name) :].casefold()
     if not rest:
         return _RECORD
-    if DAMAGED_SUFFIX in rest:
-        return "a copy of the record set aside as damaged"
+    for suffix, what in _set_aside_suffixes().items():  # the damaged copy's first
+        if suffix in rest:
+            return what
     if rest == LOCK_SUFFIX:
         return "the record's lock file"
     return "the record's journal of unfinished saves"
