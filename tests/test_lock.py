@@ -605,3 +605,32 @@ def test_a_record_that_cannot_be_read_is_not_moved_aside_by_restore() -> None:
     """A permission problem is not damage: the lock cannot be taken, so nothing is moved."""
     with unprivileged_folder() as folder:
         run_unprivileged(_unreadable_record_is_not_restored_over, folder)
+
+
+@pytest.mark.parametrize("linked_to", ["the record itself", "another record", "a document"])
+def test_a_lock_file_that_is_another_name_for_a_file_is_refused_and_nothing_is_written(
+    tmp_path: Path, linked_to: str
+) -> None:
+    """``ln family.sqlite family.sqlite.lock`` (or any other file): writing the process id into
+    "the lock file" truncated that file; now nothing is written and the record is not opened."""
+    path = tmp_path / "family.sqlite"
+    make_record_at(path)
+    if linked_to == "the record itself":
+        target = path
+    elif linked_to == "another record":
+        target = tmp_path / "other.sqlite"
+        make_record_at(target)
+    else:
+        target = tmp_path / "letter.txt"
+        target.write_text("Dear team,\n")
+    before = {p: p.read_bytes() for p in (path, target)}
+    os.link(target, tmp_path / "family.sqlite.lock")
+    csv = tmp_path / "labs.csv"
+    csv.write_text("Date,Test,Result,Unit\n2026-02-01,Platelets,45,10^9/L\n")
+    code, out, err = run("import-counts", "--db", str(path), str(csv))
+    assert code == 1
+    assert "family.sqlite.lock" in err and "another name" in err, err
+    with pytest.raises(CannotSave, match="another name"):
+        Record.open(path, clock=fixed_clock)
+    assert {p: p.read_bytes() for p in (path, target)} == before
+    assert (tmp_path / "family.sqlite.lock").exists()  # not ours to remove

@@ -253,13 +253,24 @@ class RecordLock:
 
 def _open_lock_file(record_path: Path, path: Path) -> int:
     try:
-        return os.open(
+        fd = os.open(
             path,
             os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | os.O_CLOEXEC,
             0o600,
         )
     except OSError as exc:
         raise _cannot_lock(record_path, path, exc) from exc
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1:
+        # a hard link to another file (the record, another record, a document): writing the
+        # holder's process id into it would destroy that file
+        os.close(fd)
+        raise CannotSave(
+            f"{path} is not the program's lock file: it is another name for another file. "
+            f"Remove that name (the file it points to stays) and open {record_path} again; "
+            "nothing was changed."
+        )
+    return fd
 
 
 def _open_record(record_path: Path) -> tuple[int, bool] | None:
