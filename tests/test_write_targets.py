@@ -316,3 +316,21 @@ def test_save_as_pdf_refuses_the_record_and_its_files(qtbot, open_family, intera
 
     assert len(targets(open_family.path, suffix=".pdf")) == 4
     assert_all_refused(open_family.path, write, suffix=".pdf")
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_an_export_never_replaces_another_treatment_record(
+    family: Path, template: Path, tmp_path: Path, fmt: str
+) -> None:
+    """``export --db family.sqlite … family.db`` replaced the other record with JSON (even one
+    open in another copy of the program); any file that is a treatment record is refused."""
+    other = tmp_path / "elsewhere" / "family.db"
+    other.parent.mkdir()
+    shutil.copyfile(template, other)
+    before = other.read_bytes()
+    with Record.open(other, clock=fixed_clock):  # open (and locked) in "another copy"
+        code, said = run_cli("export", "--db", str(family), "--format", fmt, str(other))
+    assert code == 1 and "is a treatment record" in said, said
+    assert other.read_bytes() == before
+    with pytest.raises(RecordError, match="is a treatment record"):
+        check_write_target(other, family)

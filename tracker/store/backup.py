@@ -944,7 +944,8 @@ def _check_copy_target(
         raise CannotSave(
             f"{target} is a folder (or is written as one); choose a file name for the copy."
         )
-    check_write_target(target, record_path)  # the record, its journal, lock, backups…
+    # the record, its journal, lock, backups… (an older copy may be replaced: it is asked)
+    check_write_target(target, record_path, copy_of_the_record=True)
     if not target.parent.is_dir():
         raise CannotSave(f"Could not save the copy: the folder {target.parent} does not exist.")
     if target.exists() or target.is_symlink():

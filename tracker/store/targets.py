@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from pathlib import Path
 
 from tracker.store.errors import RecordError
@@ -35,9 +36,12 @@ _FOLDER = "the record's backups folder"
 _Identity = tuple[int, int]
 
 
-def check_write_target(target: Path | str, record_path: Path | str) -> None:
+def check_write_target(
+    target: Path | str, record_path: Path | str, *, copy_of_the_record: bool = False
+) -> None:
     """Raise RecordError (one plain sentence, nothing written) if writing ``target`` could
-    replace or change the record at ``record_path`` or one of its companions."""
+    replace or change the record at ``record_path`` or one of its companions, or (unless
+    the file written is a copy of the record, replacing an older copy) another record."""
     from tracker.store.backup import BACKUP_FOLDER  # backup.py uses this module
 
     target, record = Path(target), Path(os.path.realpath(record_path))
@@ -64,11 +68,27 @@ def check_write_target(target: Path | str, record_path: Path | str) -> None:
                 what = _FOLDER
         elif parent is not None and parent == _identity(backups):
             what = "inside the record's backups folder"
+    if what is None and not copy_of_the_record and _is_a_record(target):
+        what = "a treatment record (an export, picture or PDF never replaces one)"
     if what is None:
         return
     raise RecordError(
         f"{target} is {what}; choose another file name or folder. Nothing was written."
     )
+
+
+def _is_a_record(target: Path) -> bool:
+    """Whether ``target`` is an existing file that carries a treatment record's header."""
+    from tracker.store.files import APPLICATION_ID, SQLITE_MAGIC
+
+    try:
+        if not stat.S_ISREG(os.stat(target).st_mode):
+            return False
+        with open(target, "rb") as fh:
+            head = fh.read(72)
+    except OSError:
+        return False
+    return head.startswith(SQLITE_MAGIC) and head[68:72] == APPLICATION_ID.to_bytes(4, "big")
 
 
 def _companion_names(name: str) -> re.Pattern[str]:
