@@ -265,21 +265,15 @@ def write_demo(path: str | Path, today: dt.date) -> None:
     """Write a new record file at ``path`` holding the demo child, as seen on ``today``.
 
     Refuses a path that already exists (a demo is never mixed into a family's
-    record).  If building fails half way, the new file is removed again.
+    record).  The record is built whole in a temporary file and put in place at the end
+    (``Record.create(fill=…)``): a crash or failure half way leaves no file at ``path``.
     """
     path = Path(path)
 
     def clock() -> dt.datetime:
         return dt.datetime.combine(today, dt.time(12, 0), tzinfo=dt.UTC)
 
-    record = Record.create(path, clock=clock)
-    try:
-        build_demo(record, today)
-    except BaseException:
-        record.close()
-        path.unlink(missing_ok=True)
-        raise
-    record.close()
+    Record.create(path, clock=clock, fill=lambda record: build_demo(record, today)).close()
 
 
 def build_demo(record: Record, today: dt.date) -> int:
