@@ -36,7 +36,7 @@ from tracker.model import (
     Phase,
     PhaseKind,
 )
-from tracker.store import Record, RecordError, RecordInUse, durable
+from tracker.store import SCHEMA_VERSION, Record, RecordError, RecordInUse, durable
 from tracker.store.backup import (
     BEFORE_RESTORE,
     DAILY,
@@ -616,16 +616,23 @@ def test_quarantine_never_overwrites(rec: Record, path: Path, clock: Clock) -> N
     assert first.exists() and second.exists() and not path.exists()
 
 
-def test_restoring_an_older_format_backup_updates_it_on_open(path: Path, clock: Clock) -> None:
+def test_restoring_an_older_format_backup_updates_the_restored_copy(
+    path: Path, clock: Clock
+) -> None:
+    """The copy is brought up to this program's format as it is restored (the backup file
+    itself, the record as it was, is never changed), so the open updates nothing more."""
     old = path.parent / "old-format.sqlite"
     shutil.copyfile(DATA / "record-v1.sqlite", old)
+    before = old.read_bytes()
     Record.open(path, create=True, clock=clock).close()
     restore(path, old, clock)
+    assert dump(path)["user_version"] == SCHEMA_VERSION
+    assert old.read_bytes() == before
     with Record.open(path, clock=clock) as rec:
         assert rec.problems() == []
         assert len(rec.children()) == 2
     reasons = sorted(b.reason for b in list_backups(path))
-    assert reasons == ["before-restore", "before-update"]
+    assert reasons == ["before-restore"]
 
 
 # ---------------------------------------------------------------------- command line

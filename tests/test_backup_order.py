@@ -11,13 +11,26 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import resource
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import pytest
 from conftest import TODAY
+from test_disk_full import NOTHING_LOST, skip_without_private_mounts
 
+import tracker.store.record as record_module
 from tracker.model import Child, CountResult, CountValue
-from tracker.store import Record
+from tracker.store import APPLICATION_ID, Record, schema
 from tracker.store.backup import (
     DAILY,
     BackupInfo,
@@ -268,3 +281,306 @@ def test_the_manifest_names_the_record_its_id_and_save_counter(tmp_path: Path) -
     assert data["record"] == "family.sqlite" and data["record_id"] == rid
     assert data["saves"] == saves == after.saves
     assert before.saves is not None and after.saves is not None and after.saves > before.saves
+
+
+# ---------------------------------------------------------------------- restoring older formats
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def stored_identity(path: Path) -> tuple[int, str | None, int | None]:
+    """The file's format, record id and save counter, read without changing it."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        return (version, *record_identity(conn))
+    finally:
+        conn.close()
+
+
+def test_restoring_a_format_2_backup_keeps_the_id_and_counts_on(tmp_path: Path) -> None:
+    """A format-2 backup (made before the record was updated) restored over the format-3
+    record it came from, at counter 21: the restored record is brought up to format 3 at
+    once, keeps the record's id and counts on above 21, so what is saved afterwards is the
+    newest content: after damage the backup offered is a post-restore one, not the stale
+    pre-restore daily (issue 9 item 4(a)), and thinning sees one record, not two."""
+    clock = Clock(dt.datetime(2026, 9, 1, 8, 0, tzinfo=dt.UTC))
+    path = tmp_path / "family.sqlite"
+    shutil.copyfile(DATA / "record-v2.sqlite", path)
+    with Record.open(path, clock=clock) as rec:  # a before-update backup, then format 3
+        for k in range(20):
+            rec.save_child(Child(name=f"K{k}", birth_date=dt.date(2025, 1, 1)))
+        old_id, old_saves = record_identity(rec.connection)
+        make_backup(rec, DAILY, clock)
+    assert old_id is not None and old_saves == 21
+    [v2] = [b for b in list_backups(path) if b.record_format == 2]
+    assert v2.saves is None and v2.record_id is None
+    clock.next_day()
+    restore(path, v2.path, clock)
+    version, new_id, new_saves = stored_identity(path)
+    assert (version, new_id) == (3, old_id)
+    assert new_saves is not None and new_saves > old_saves
+    assert {b.reason for b in list_backups(path)} == {"before-update", "daily", "before-restore"}
+    with Record.open(path, clock=clock) as rec:  # no second update, no new id
+        assert rec.problems() == []
+        assert record_identity(rec.connection)[0] == old_id
+        add_count(rec, clock.real.date())
+        after = make_backup(rec, DAILY, clock)
+    assert len(list_backups(path)) == 4  # no before-update backup on this open
+    assert after.record_id == old_id and (after.saves or 0) > new_saves
+    damage(path)
+    best = newest_verified_backup(path)
+    assert best is not None and best.path == after.path
+    assert all(b.record_id in (None, old_id) for b in list_backups(path))
+
+
+def test_restoring_a_format_1_backup_over_a_missing_record(tmp_path: Path) -> None:
+    """No record to take the id from, and none in the backup: a new id, format 3, counted."""
+    clock = Clock(dt.datetime(2026, 9, 1, 8, 0, tzinfo=dt.UTC))
+    path = tmp_path / "new" / "family.sqlite"
+    old = tmp_path / "old.sqlite"
+    shutil.copyfile(DATA / "record-v1.sqlite", old)
+    restore(path, old, clock)
+    version, rid, saves = stored_identity(path)
+    assert version == 3 and rid is not None and saves is not None and saves >= 1
+    assert stored_identity(old)[0] == 1  # the backup itself is never changed
+    with Record.open(path, clock=clock) as rec:
+        assert rec.problems() == []
+        assert len(rec.children()) == 2
+    assert list_backups(path) == []  # nothing to update on open
+
+
+def test_restoring_over_a_damaged_record_keeps_its_id_and_counter(tmp_path: Path) -> None:
+    """The record being replaced is damaged (set aside, never backed up): what it still says
+    of its id and counter is kept, so the restored record counts on above it."""
+    clock = Clock(dt.datetime(2026, 9, 1, 8, 0, tzinfo=dt.UTC))
+    path = tmp_path / "family.sqlite"
+    old = tmp_path / "old.sqlite"
+    shutil.copyfile(DATA / "record-v2.sqlite", old)
+    with Record.open(path, create=True, clock=clock) as rec:
+        rec.save_child(Child(name="Mila", birth_date=dt.date(2026, 1, 1)))
+        for _ in range(30):
+            add_count(rec, clock.real.date())
+        rid, saves = record_identity(rec.connection)
+    assert rid is not None and saves is not None
+    data = bytearray(path.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    size = len(data) // page
+    data[(size - 1) * page :] = b"\xff" * page  # the last page: the meta page stays readable
+    path.write_bytes(bytes(data))
+    result = restore(path, old, clock)
+    assert result.damaged is not None
+    version, new_id, new_saves = stored_identity(path)
+    assert (version, new_id) == (3, rid)
+    assert new_saves is not None and new_saves > saves
+
+
+def test_a_restored_backup_takes_the_id_of_the_record_it_replaces(tmp_path: Path) -> None:
+    """A format-3 backup with another id (the fixture's) restored over a record: the record
+    keeps its own id, and counts on above the backup's counter and the record's."""
+    clock = Clock(dt.datetime(2026, 9, 1, 8, 0, tzinfo=dt.UTC))
+    path = tmp_path / "family.sqlite"
+    other = tmp_path / "other.sqlite"
+    shutil.copyfile(DATA / "record-v3.sqlite", other)
+    _, other_id, other_saves = stored_identity(other)
+    with Record.open(path, create=True, clock=clock) as rec:
+        rec.save_child(Child(name="Mila", birth_date=dt.date(2026, 1, 1)))
+        rid, _ = record_identity(rec.connection)
+    assert rid is not None and other_id is not None and other_saves is not None
+    assert rid != other_id
+    restore(path, other, clock)
+    version, new_id, new_saves = stored_identity(path)
+    assert (version, new_id) == (3, rid)
+    assert new_saves is not None and new_saves > other_saves
+    with Record.open(path, clock=clock) as rec:
+        assert rec.problems() == []
+
+
+# ---------------------------------------------------------------------- count_save's errors
+
+
+class FailingUpdate(sqlite3.Connection):
+    """A connection whose save-counter update fails as a full or failing disk would."""
+
+    def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:
+        if sql.startswith("UPDATE meta"):
+            raise sqlite3.OperationalError("database or disk is full")
+        return super().execute(sql, *args)
+
+
+def test_an_error_inside_count_save_propagates(tmp_path: Path) -> None:
+    path = tmp_path / "bare.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None, factory=FailingUpdate)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        schema.migrate(conn, 0, APPLICATION_ID)
+        with pytest.raises(sqlite3.OperationalError, match="disk is full"):
+            schema.count_save(conn)
+        conn.execute("ROLLBACK")
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_count_save_in_an_older_format_counts_nothing(version: int, tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite"
+    shutil.copyfile(DATA / f"record-v{version}.sqlite", path)
+    before = path.read_bytes()
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        assert schema.count_save(conn) is None
+        conn.execute("ROLLBACK")
+    finally:
+        conn.close()
+    assert path.read_bytes() == before
+
+
+def full_at_the_counter(
+    path: Path, make_full: Callable[[], None], make_room: Callable[[], None]
+) -> dict[str, Any]:
+    """In a forked child: save a blood count, then one whose disk is full exactly while the
+    save counter is raised (``make_full`` runs just before :func:`schema.count_save`,
+    ``make_room`` just after it: the room another program's file took is freed again)."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        code = 0
+        try:
+            os.close(r)
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            out: dict[str, Any] = {}
+            real = record_module.count_save
+            with Record.open(path, clock=clock_fixed) as rec:
+                child = rec.children()[0]
+                assert child.id is not None
+                rec.save_count(count_on(child.id, 1))
+
+                def full_then_count(conn: sqlite3.Connection, **kw: int) -> int | None:
+                    make_full()
+                    try:
+                        return real(conn, **kw)
+                    finally:
+                        make_room()
+
+                record_module.count_save = full_then_count
+                try:
+                    rec.save_count(count_on(child.id, 2))
+                    out["saved"] = True
+                except BaseException as exc:
+                    out["error"] = f"{type(exc).__name__}: {exc}"
+            os.write(w, json.dumps(out).encode())
+        except BaseException as exc:
+            os.write(w, json.dumps({"crash": f"{type(exc).__name__}: {exc}"}).encode())
+            code = 3
+        finally:
+            os._exit(code)
+    os.close(w)
+    chunks = []
+    while chunk := os.read(r, 65536):
+        chunks.append(chunk)
+    os.close(r)
+    os.waitpid(pid, 0)
+    found: dict[str, Any] = json.loads(b"".join(chunks).decode())
+    assert "crash" not in found, found
+    return found
+
+
+def clock_fixed() -> dt.datetime:
+    return dt.datetime(2026, 11, 24, 9, 30, tzinfo=dt.UTC)
+
+
+def count_on(child_id: int, k: int) -> CountResult:
+    return CountResult(
+        child_id,
+        dt.date(2026, 6, k),
+        note=f"save {k}",
+        values=(CountValue("plt", "50", "10^9/L", 50, 50, "10^9/L"),),
+    )
+
+
+def saved_notes(path: Path) -> list[str]:
+    with Record.open(path, clock=clock_fixed) as rec:
+        assert rec.problems() == []
+        return sorted(c.note for c in rec.counts(rec.children()[0].id or 0))
+
+
+def test_a_full_disk_while_the_counter_is_raised_says_so(tmp_path: Path) -> None:
+    """The disk-full recipe (a soft RLIMIT_FSIZE in a forked child), the limit set to the
+    journal's size just as the save counter is raised: its page cannot be journalled.  The
+    family is told of the disk (not "cannot commit"), and the record is whole without it."""
+    path = tmp_path / "family.sqlite"
+    with Record.open(path, create=True, clock=clock_fixed) as rec:
+        rec.save_child(Child(name="Mila", birth_date=dt.date(2026, 1, 1)))
+    journal = path.with_name(path.name + "-journal")
+
+    _, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+
+    def limit_to_the_journal() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (journal.stat().st_size, hard))
+
+    def lift_the_limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (hard, hard))
+
+    found = full_at_the_counter(path, limit_to_the_journal, lift_the_limit)
+    assert found.get("error", "").startswith("CannotSave: Could not save the blood count: the")
+    assert "disk" in found["error"] and NOTHING_LOST in found["error"]
+    assert saved_notes(path) == ["save 1"]
+
+
+def test_a_really_full_disk_while_the_counter_is_raised_says_the_disk_is_full(
+    tmp_path: Path,
+) -> None:
+    """The same on a real full disk (a 256 KiB tmpfs in a private mount namespace, filled by
+    another file just as the counter is raised, then freed): "the disk is full", and the
+    save is not made without its counter."""
+    skip_without_private_mounts(tmp_path)
+    mount = tmp_path / "small"
+    mount.mkdir()
+    tests = Path(__file__).resolve().parent
+    script = tmp_path / "full.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            import json, sys
+            from pathlib import Path
+            sys.path.insert(0, sys.argv[2])
+            import datetime as dt
+            from test_backup_order import clock_fixed, full_at_the_counter, saved_notes
+            from tracker.model import Child
+            from tracker.store import Record
+
+            folder = Path(sys.argv[1])
+            path = folder / "family.sqlite"
+            with Record.open(path, create=True, clock=clock_fixed) as rec:
+                rec.save_child(Child(name="Mila", birth_date=dt.date(2026, 1, 1)))
+            filler = folder / "filler"
+
+            def fill_the_disk() -> None:
+                try:
+                    with open(filler, "wb", buffering=0) as fh:
+                        while True:
+                            fh.write(bytes(4096))
+                except OSError:
+                    pass
+
+            found = full_at_the_counter(path, fill_the_disk, filler.unlink)
+            found["notes"] = saved_notes(path)
+            print(json.dumps(found))
+            """
+        ),
+        encoding="utf-8",
+    )
+    command = (
+        f"mount -t tmpfs -o size=256k tmpfs '{mount}' && "
+        f"exec '{sys.executable}' '{script}' '{mount}' '{tests}'"
+    )
+    done = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", command], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout.splitlines()[-1])
+    assert found.get("error") == (
+        f"CannotSave: Could not save the blood count: the disk is full; {NOTHING_LOST}."
+    ), found
+    assert found["notes"] == ["save 1"]

@@ -32,8 +32,11 @@ program can say how long ago a copy left the computer (:func:`days_since_last_co
 :func:`restore` replaces the record from a backup without ever writing over it
 in place: the backup is verified, the current record backed up first (or moved
 aside as ``.damaged`` if it is damaged), the backup copied to a temporary file
-beside the record, synced, and renamed over it, all while holding the record's
-one-writer lock.
+beside the record, brought up to this program's record format there (the backup
+itself is never changed), given the replaced record's id and a save counter above
+every backup of it, synced, and renamed over it, all while holding the record's
+one-writer lock.  So what is saved after a restore is always the newest content,
+even when the backup was made by an older version of the program.
 """
 
 from __future__ import annotations
@@ -54,7 +57,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from tracker.store import durable, schema
+from tracker.store import checksums, durable, schema
 from tracker.store.errors import (
     CannotSave,
     NotARecord,
@@ -75,7 +78,7 @@ from tracker.store.integrity import (
 )
 from tracker.store.lock import RecordLock, lock_path
 from tracker.store.places import looks_off_computer
-from tracker.store.record import Clock, Record, connect, system_clock
+from tracker.store.record import Clock, Record, _transaction, connect, system_clock
 from tracker.store.schema import SEALED_SINCE, TABLES
 from tracker.store.targets import check_write_target
 
@@ -1017,9 +1020,12 @@ def restore(record_path: Path, backup_path: Path, clock: Clock = system_clock) -
 
     Only one of our records is replaced (whole or damaged: a file with our mark, or an
     empty one); any other file is refused untouched (NotARecord).  A missing record file
-    is created from the backup (a new computer, a lost laptop).  The restored record's
-    save counter is set above every backup of it, so that its next backups count as the
-    newest content.
+    is created from the backup (a new computer, a lost laptop).  A backup of an older
+    format is brought up to this program's format on the copy (the same migration an open
+    runs), so the record is not updated again on its next open.  The restored record keeps
+    the id of the record it replaces (if that has one; else the backup's; else a new one)
+    and its save counter is set above every backup of it and above the record it replaces,
+    so that its next backups count as the newest content and are thinned with its own.
     """
     record_path, backup_path = Path(record_path), Path(backup_path)
     _check_restore_source(record_path, backup_path)
@@ -1041,14 +1047,17 @@ def restore(record_path: Path, backup_path: Path, clock: Clock = system_clock) -
         if record_path.exists() or record_path.is_symlink():
             safety, damaged = _set_current_aside(record_path, clock)
         known = [b.saves for b in list_backups(record_path, verify=False) if b.saves is not None]
-        if safety is not None and safety.saves is not None:
-            known.append(safety.saves)
+        replaced_id, replaced_saves = (
+            (safety.record_id, safety.saves) if safety is not None else _sealed_identity(damaged)
+        )
+        if replaced_saves is not None:
+            known.append(replaced_saves)
         try:
             for sibling in ("-journal", "-wal", "-shm"):
                 extra = record_path.with_name(record_path.name + sibling)
                 if extra.exists():
                     durable.move_aside(extra, ".before-restore")
-            _place_copy(backup_path, record_path, sha, max(known, default=0))
+            _place_copy(backup_path, record_path, sha, max(known, default=0), replaced_id)
         except BaseException:
             if damaged is not None and not record_path.exists():
                 os.rename(damaged, record_path)  # put it back where it was: nothing changed
@@ -1130,7 +1139,38 @@ def _set_current_aside(record_path: Path, clock: Clock) -> tuple[BackupInfo | No
         return None, move_damaged_aside(record_path)
 
 
-def _place_copy(source: Path, target: Path, sha: str, saves_floor: int) -> None:
+def _sealed_identity(damaged: Path | None) -> tuple[str | None, int | None]:
+    """The id and save counter a damaged record set aside still holds, if it can be read
+    and their rows' seals match (else None: nothing from a damaged file is trusted)."""
+    if damaged is None:
+        return None, None
+    try:
+        conn = open_read_only(damaged, immutable=True)
+    except RecordError:
+        return None, None
+    try:
+        cur = conn.execute(
+            "SELECT * FROM meta WHERE key IN (?, ?)", (schema.META_RECORD_ID, schema.META_SAVES)
+        )
+        names = checksums.column_names(cur)
+        rows = [checksums.as_dict(names, values) for values in cur.fetchall()]
+    except sqlite3.Error:
+        return None, None
+    finally:
+        conn.close()
+    found = {
+        str(row["key"]): str(row["value"])
+        for row in rows
+        if row.get(checksums.COLUMN) == checksums.row_checksum("meta", row)
+    }
+    record_id = found.get(schema.META_RECORD_ID) or None
+    saves = found.get(schema.META_SAVES, "")
+    return record_id, int(saves) if saves.isdigit() else None
+
+
+def _place_copy(
+    source: Path, target: Path, sha: str, saves_floor: int, record_id: str | None
+) -> None:
     doing = "restore the backup"
     stack = contextlib.ExitStack()
     try:
@@ -1154,7 +1194,7 @@ def _place_copy(source: Path, target: Path, sha: str, saves_floor: int) -> None:
                     f"Could not {doing}: the backup changed while it was being copied; "
                     "the record was not changed."
                 )
-            _count_on(tmp, target, saves_floor)
+            _count_on(tmp, target, saves_floor, record_id)
             try:
                 durable.replace(tmp, target)
             except OSError as exc:
@@ -1163,20 +1203,24 @@ def _place_copy(source: Path, target: Path, sha: str, saves_floor: int) -> None:
             _remove(tmp)
 
 
-def _count_on(tmp: Path, target: Path, saves_floor: int) -> None:
-    """Raise the copy's save counter above ``saves_floor`` (in the temp file, before it is
-    renamed into place): the restored content is now the record's newest."""
+def _count_on(tmp: Path, target: Path, saves_floor: int, record_id: str | None) -> None:
+    """Make the copy (the temp file, before it is renamed into place) the record's newest
+    content: brought up to this program's format by the same :func:`schema.migrate` an
+    open runs, in its own transaction; then, in another, given ``record_id`` (the id of
+    the record it replaces; None: the one it has, or the new one its migration gave it)
+    and a save counter above ``saves_floor``."""
     with translated(target, "restore the backup"):
         conn = sqlite3.connect(tmp, isolation_level=None)
         try:
+            conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA journal_mode = DELETE")
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                schema.count_save(conn, at_least=saves_floor)
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if version < schema.SCHEMA_VERSION:
+                with _transaction(conn):
+                    schema.migrate(conn, version, APPLICATION_ID)
+            with _transaction(conn, saves_above=saves_floor):
+                if record_id:
+                    schema.set_record_id(conn, record_id)
         finally:
             conn.close()

@@ -1084,11 +1084,14 @@ class Record:
 
 
 @contextmanager
-def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+def _transaction(conn: sqlite3.Connection, *, saves_above: int = 0) -> Iterator[None]:
+    """One write transaction that raises the save counter (to more than ``saves_above``);
+    any error rolls it back (if SQLite has not already) and is raised."""
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield
-        count_save(conn)  # backups are ordered by this counter (tracker/store/backup.py)
+        # Backups are ordered by this counter (tracker/store/backup.py).
+        count_save(conn, at_least=saves_above)
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")

@@ -351,18 +351,24 @@ def migrate(conn: sqlite3.Connection, from_version: int, application_id: int) ->
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
+# The first format with the record's id and save counter (:func:`_step_3`).
+COUNTED_SINCE = 3
+
+
 def count_save(conn: sqlite3.Connection, *, at_least: int = 0) -> int | None:
     """Raise the save counter by one inside the open write transaction (and to more than
     ``at_least``: a restored record counts on from the newest content it replaced), and
-    re-seal its row.  Returns the new value; None in a record without one (format < 3)."""
-    try:
-        cur = conn.execute(
-            "UPDATE meta SET value = CAST(max(CAST(value AS INTEGER), ?) + 1 AS TEXT) "
-            "WHERE key = ? RETURNING *",
-            (int(at_least), META_SAVES),
-        )
-    except sqlite3.OperationalError:  # no meta table yet (format 1, before its migration)
+    re-seal its row.  Returns the new value; None in a record of a format without one
+    (before :data:`COUNTED_SINCE`, as the connection's ``user_version`` says) or that has
+    lost its row.  Any error (disk full, I/O error, busy) is the caller's: the save fails."""
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version < COUNTED_SINCE:
         return None
+    cur = conn.execute(
+        "UPDATE meta SET value = CAST(max(CAST(value AS INTEGER), ?) + 1 AS TEXT) "
+        "WHERE key = ? RETURNING *",
+        (int(at_least), META_SAVES),
+    )
     names = checksums.column_names(cur)
     found = cur.fetchall()
     if not found:
@@ -370,6 +376,17 @@ def count_save(conn: sqlite3.Connection, *, at_least: int = 0) -> int | None:
     row = checksums.as_dict(names, found[0])
     checksums.seal(conn, "meta", row)
     return int(row["value"])
+
+
+def set_record_id(conn: sqlite3.Connection, record_id: str) -> None:
+    """Give the record ``record_id`` (a restored copy keeps the id of the record it
+    replaces), re-sealing its row, inside the open write transaction."""
+    cur = conn.execute(
+        "UPDATE meta SET value = ? WHERE key = ? RETURNING *", (record_id, META_RECORD_ID)
+    )
+    names = checksums.column_names(cur)
+    for values in cur.fetchall():
+        checksums.seal(conn, "meta", checksums.as_dict(names, values))
 
 
 def record_identity(conn: sqlite3.Connection) -> tuple[str | None, int | None]:
