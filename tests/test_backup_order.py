@@ -584,3 +584,35 @@ def test_a_really_full_disk_while_the_counter_is_raised_says_the_disk_is_full(
         f"CannotSave: Could not save the blood count: the disk is full; {NOTHING_LOST}."
     ), found
     assert found["notes"] == ["save 1"]
+
+
+def test_a_record_copied_back_by_hand_counts_on_above_its_backups(tmp_path: Path) -> None:
+    """A copy saved to a stick on day 3, nine busy days, then the stick's older copy put back
+    by hand (``cp``): its counter is below the backups of the busy days, so without a
+    correction those stale backups outranked every later one and were offered after damage
+    (ten days of entries missing).  At the next start it counts on above them."""
+    from tracker.store.backup import copy_record
+
+    clock = Clock(dt.datetime(2026, 10, 1, 8, 0, tzinfo=dt.UTC))
+    path = tmp_path / "family.sqlite"
+    made: list[Made] = []
+    rec = Record.open(path, create=True, clock=clock)
+    rec.save_child(Child(name="Mila", birth_date=dt.date(2026, 1, 10)))
+    counts = 0
+    stick = tmp_path / "stick.sqlite"
+    for day in range(12):
+        counts = live_a_day(rec, clock, made, counts)
+        if day == 2:
+            copy_record(path, stick, clock)
+        clock.next_day()
+    rec.close()
+    shutil.copyfile(stick, path)  # the family puts the older copy back by hand
+    rec = Record.open(path, clock=clock)
+    for _ in range(3):
+        live_a_day(rec, clock, made, 0)
+        clock.next_day()
+    last_day = made[-1].info
+    rec.close()
+    damage(path)
+    offered = newest_verified_backup(path)
+    assert offered is not None and offered.path == last_day.path, (offered, last_day)

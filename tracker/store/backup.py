@@ -554,12 +554,17 @@ def daily_backup_if_due(record: Record, clock: Clock | None = None) -> BackupInf
     _clear_abandoned(record.path.parent, record.path.name)
     clear_after_killed_copies(record.path)
     today = clock().date()
-    record_id, _ = schema.record_identity(record.connection)
+    record_id, saves = schema.record_identity(record.connection)
     found = [
         b
         for b in list_backups(record.path, verify=False)
         if record_id is None or b.record_id in (None, record_id)
     ]
+    highest = max((b.saves for b in found if b.saves is not None), default=None)
+    if saves is not None and highest is not None and saves < highest and not record.read_only:
+        # an older copy of this record was put back by hand (a restore counts on itself):
+        # what it holds now is the newest content, so it counts on above its backups
+        record.count_on_above(highest)
     newest = found[0].saves if found else None
     # Today's backup counts only if it holds the newest content: one dated today by a
     # clock that ran ahead (and was corrected since) holds older content than later ones.

@@ -408,6 +408,12 @@ class Record:
     def _now(self) -> str:
         return self._clock().astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
+    def count_on_above(self, saves: int) -> None:
+        """Raise the save counter above ``saves`` (one transaction): backups are ordered by
+        it, and an older copy put back by hand must count as the newest content."""
+        with self._write("count on above the backups") as conn:
+            count_save(conn, at_least=saves)
+
     @contextmanager
     def _write(self, doing: str) -> Iterator[sqlite3.Connection]:
         if self._in_batch:  # part of a larger all-or-nothing change
