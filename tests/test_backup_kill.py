@@ -242,6 +242,8 @@ def test_killed_restores_leave_the_record_and_nothing_else_after_the_next_start(
             assert rec.problems() == []
             daily_backup_if_due(rec, clock)
         assert not any(n.startswith(f".{record.name}.") for n in ours_left(home))
+        # and the safety backup it was making in backups/, though no new backup was due
+        assert ours_left(home / "backups") == []
     print(f"\nrestore: {KILLS} kills within {took:.2f} s, {left} left a temp beside the record")
     assert left > 0
 

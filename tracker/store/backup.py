@@ -553,6 +553,8 @@ def daily_backup_if_due(record: Record, clock: Clock | None = None) -> BackupInf
     clock = clock or record.clock
     _clear_abandoned(record.path.parent, record.path.name)
     clear_after_killed_copies(record.path)
+    if backups_folder(record.path).is_dir():  # what a killed backup or restore left there
+        _clear_abandoned(backups_folder(record.path), own=True)
     today = clock().date()
     record_id, saves = schema.record_identity(record.connection)
     found = [
