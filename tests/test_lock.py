@@ -627,7 +627,7 @@ def test_a_lock_file_that_is_another_name_for_a_file_is_refused_and_nothing_is_w
     os.link(target, tmp_path / "family.sqlite.lock")
     csv = tmp_path / "labs.csv"
     csv.write_text("Date,Test,Result,Unit\n2026-02-01,Platelets,45,10^9/L\n")
-    code, out, err = run("import-counts", "--db", str(path), str(csv))
+    code, _out, err = run("import-counts", "--db", str(path), str(csv))
     assert code == 1
     assert "family.sqlite.lock" in err and "another name" in err, err
     with pytest.raises(CannotSave, match="another name"):

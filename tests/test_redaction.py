@@ -199,3 +199,23 @@ def test_a_name_with_markup_or_signs_replaces_words_only() -> None:
     out = Redaction.for_child(child).text("Lea <b>IB</b> with Co's team, Leah")
     assert "Lea " not in out and "Co's" not in out
     assert "<b>IB</b>" in out and "Leah" in out, out
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "gone"),
+    [
+        ("Robin_Smith", "Robin asks about Smith's dose", ("Robin", "Smith")),
+        ("Dr.Robin Smith", "Can Robin go to the nursery?", ("Robin",)),
+        ("Quinnella <i>Zebrowski</i>", "Zebrowski family", ("Zebrowski",)),
+        ("李 小龙", "问题: 李 的剂量", ("李",)),
+    ],
+)
+def test_every_word_of_an_unusual_name_is_redacted(
+    name: str, text: str, gone: tuple[str, ...]
+) -> None:
+    from tracker.model import Child
+    from tracker.redaction import Redaction
+
+    out = Redaction.for_child(Child(name=name, birth_date=dt.date(2025, 1, 15))).text(text)
+    for word in gone:
+        assert word not in out, out

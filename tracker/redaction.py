@@ -58,7 +58,11 @@ MONTHS = (
 
 def initials(name: str) -> str:
     """Initials for a redacted page: "Robin (demo)" → "R."; "Anna-Lena de Vries" →
-    "A.-L. D. V.".  Text in brackets is a note, not part of the name."""
+    "A.-L. D. V.".  Text in brackets is a note, not part of the name.  A name written in a
+    script where one sign is a name (李 小龙) has no initials that do not name the child:
+    "—" stands for it."""
+    if any(ord(c) >= 0x2E80 and c.isalpha() for c in name):
+        return "—"
     parts = []
     for word in re.sub(r"\([^)]*\)", " ", name).split():
         pieces = [p for p in word.split("-") if p]
@@ -80,13 +84,21 @@ def redacted_age(birth: dt.date, on: dt.date) -> str:
     return f"{months} month" if months == 1 else f"{months} months"
 
 
+def _one_sign_name(token: str) -> bool:
+    """A single character from the CJK blocks (U+2E80 on: radicals, kana, ideographs,
+    Hangul), where one sign can be a whole family or given name."""
+    return len(token) == 1 and ord(token) >= 0x2E80
+
+
 def _name_words(name: str) -> list[str]:
     """The full name and every part of it that could name the child on its own."""
     words = {" ".join(name.split())}
     # words of letters (and digits), with inner apostrophes or hyphens: signs and markup
     # typed into a name ("<b>", "&") are not parts of it to cut out of other text
     for token in re.findall(r"[^\W_]+(?:['’-][^\W_]+)*", name):
-        if len(token) < 2 or token in PARTICLES:
+        # one letter is an initial, not a name, except in scripts where one sign is a name
+        # (a Chinese, Japanese or Korean family name such as 李)
+        if (len(token) < 2 and not _one_sign_name(token)) or token in PARTICLES:
             continue
         words.add(token)
         words.update(p for p in re.split(r"[-'’]", token) if len(p) >= 2 and p not in PARTICLES)
