@@ -616,3 +616,34 @@ def test_a_record_copied_back_by_hand_counts_on_above_its_backups(tmp_path: Path
     damage(path)
     offered = newest_verified_backup(path)
     assert offered is not None and offered.path == last_day.path, (offered, last_day)
+
+
+def test_a_copy_put_back_counts_on_at_the_next_backup_of_any_kind(tmp_path: Path) -> None:
+    """The same, for a family that only imports from the command line after putting the
+    copy back: the backup made before each import counts on too, not only the daily one."""
+    from tracker.store.backup import BEFORE_IMPORT, copy_record
+
+    clock = Clock(dt.datetime(2026, 10, 1, 8, 0, tzinfo=dt.UTC))
+    path = tmp_path / "family.sqlite"
+    made: list[Made] = []
+    rec = Record.open(path, create=True, clock=clock)
+    rec.save_child(Child(name="Mila", birth_date=dt.date(2026, 1, 10)))
+    stick = tmp_path / "stick.sqlite"
+    counts = 0
+    for day in range(8):
+        counts = live_a_day(rec, clock, made, counts)
+        if day == 1:
+            copy_record(path, stick, clock)
+        clock.next_day()
+    rec.close()
+    shutil.copyfile(stick, path)
+    last = None
+    for _ in range(3):
+        with Record.open(path, clock=clock) as rec:
+            last = make_backup(rec, BEFORE_IMPORT, clock)
+            add_count(rec, clock().date())
+        clock.next_day()
+    assert last is not None
+    damage(path)
+    offered = newest_verified_backup(path)
+    assert offered is not None and offered.path == last.path, (offered, last)

@@ -191,9 +191,29 @@ def make_backup(
     Raises CannotSave (disk full, folder not writable: nothing is left behind) or
     RecordError (the copy did not verify).
     """
+    record_id, saves = schema.record_identity(record.connection)
+    if saves is not None and folder is None:
+        _count_on_above(
+            record,
+            saves,
+            [
+                b
+                for b in list_backups(record.path, verify=False)
+                if record_id is None or b.record_id in (None, record_id)
+            ],
+        )
     return backup_connection(
         record.connection, record.path, reason, clock or record.clock, folder=folder
     )
+
+
+def _count_on_above(record: Record, saves: int | None, found: Sequence[BackupInfo]) -> None:
+    """An older copy of this record put back by hand (a restore counts on by itself) holds,
+    now, the newest content: it counts on above its backups before the next one is made,
+    so that backups made from here on are the ones offered after damage."""
+    highest = max((b.saves for b in found if b.saves is not None), default=None)
+    if saves is not None and highest is not None and saves < highest and not record.read_only:
+        record.count_on_above(highest)
 
 
 def backup_connection(
@@ -562,11 +582,7 @@ def daily_backup_if_due(record: Record, clock: Clock | None = None) -> BackupInf
         for b in list_backups(record.path, verify=False)
         if record_id is None or b.record_id in (None, record_id)
     ]
-    highest = max((b.saves for b in found if b.saves is not None), default=None)
-    if saves is not None and highest is not None and saves < highest and not record.read_only:
-        # an older copy of this record was put back by hand (a restore counts on itself):
-        # what it holds now is the newest content, so it counts on above its backups
-        record.count_on_above(highest)
+    _count_on_above(record, saves, found)
     newest = found[0].saves if found else None
     # Today's backup counts only if it holds the newest content: one dated today by a
     # clock that ran ahead (and was corrected since) holds older content than later ones.

@@ -266,7 +266,8 @@ def _open_lock_file(record_path: Path, path: Path) -> int:
         # holder's process id into it would destroy that file
         os.close(fd)
         raise CannotSave(
-            f"{path} is not the program's lock file: it is another name for another file. "
+            f"{path} is not the program's lock file: it is another name (a hard link) for an "
+            "existing file, perhaps the record itself. "
             f"Remove that name (the file it points to stays) and open {record_path} again; "
             "nothing was changed."
         )
