@@ -157,12 +157,12 @@ def move_aside(path: Path, suffix: str) -> Path:
     n = 1
     while True:
         target = path.with_name(f"{path.name}{suffix}" + (f"-{n}" if n > 1 else ""))
-        if _rename_no_replace(path, target):
+        if rename_no_replace(path, target):
             return target
         n += 1
 
 
-def _rename_no_replace(src: Path, dst: Path) -> bool:
+def rename_no_replace(src: Path, dst: Path) -> bool:
     """Rename unless ``dst`` exists; False if it does.  A hard link makes it race-free."""
     try:
         os.link(src, dst, follow_symlinks=False)
@@ -192,14 +192,14 @@ def temp_beside(target: Path) -> Iterator[Path]:
     removed if the block fails; the block renames it over ``target`` when it is whole.
 
     First the temps of the same target that no running process holds (left by a writer
-    that was killed) are removed: our own name form for this target only."""
+    that was killed) are removed, with their journals: our own name form for this target only."""
     try:
         entries = list(target.parent.iterdir())
     except OSError:
         entries = []
-    for entry in entries:
+    for entry in sorted(entries):  # a temp before its journal (which goes only after it)
         m = TEMP_NAME.match(entry.name)
-        if m is not None and m["name"] == target.name and not m["journal"]:
+        if m is not None and m["name"] == target.name:
             remove_if_abandoned(entry)
     with held_temp(target.parent, target.name) as tmp:
         try:

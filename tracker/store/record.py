@@ -163,21 +163,6 @@ def _same_version(conn: sqlite3.Connection, path: Path, version: int) -> None:
         raise NotARecord(f"{path} changed while it was being opened; try again.")
 
 
-def _clear_stale_temps(path: Path) -> None:
-    """Remove what a creation killed half-way left beside ``path`` (our own names only:
-    ``.<name>.XXXX.tmp`` and its journal); called with the record's lock held."""
-    ours = (durable.TEMP_SUFFIX, durable.TEMP_SUFFIX + journal.JOURNAL)
-    for left in path.parent.iterdir():
-        name = left.name
-        if (
-            name.startswith(f".{path.name}.")
-            and name.endswith(ours)
-            and left.is_file()
-            and not left.is_symlink()
-        ):
-            left.unlink(missing_ok=True)
-
-
 def take_lock(path: Path) -> RecordLock:
     """The one-writer lock for ``path`` (on ``<record>.lock`` and on the record itself).
 
@@ -344,17 +329,16 @@ class Record:
                 if start_over and is_unstarted(path):  # checked again under the lock
                     durable.move_aside(path, UNFINISHED_SUFFIX)
                     lock.uncover()  # the lock moved with that file; the new one is covered below
-                _clear_stale_temps(path)
-                tmp = durable.private_temp(path.parent, path.name)
-                try:
-                    cls._build(tmp, clock, fill)
-                    if not durable._rename_no_replace(tmp, path):
-                        raise RecordError(
-                            f"{path} already exists; choose another name for a new record."
-                        )
-                finally:
-                    tmp.unlink(missing_ok=True)
-                    journal.companion(tmp, journal.JOURNAL).unlink(missing_ok=True)
+                # a held temp: what a killed creation left is cleared (durable.temp_beside)
+                with durable.temp_beside(path) as tmp:
+                    try:
+                        cls._build(tmp, clock, fill)
+                        if not durable.rename_no_replace(tmp, path):
+                            raise RecordError(
+                                f"{path} already exists; choose another name for a new record."
+                            )
+                    finally:
+                        journal.companion(tmp, journal.JOURNAL).unlink(missing_ok=True)
                 lock.cover()  # the record exists now: lock the file itself too
                 conn = connect(path)
             except BaseException:
