@@ -368,7 +368,10 @@ def test_a_kill_while_a_record_was_made_leaves_only_our_temp_names_to_clear(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "family.sqlite"
-    left = [tmp_path / ".family.sqlite.x1y2z3w4.tmp", tmp_path / ".family.sqlite.x1y2z3w4.tmp-journal"]
+    left = [
+        tmp_path / ".family.sqlite.x1y2z3w4.tmp",
+        tmp_path / ".family.sqlite.x1y2z3w4.tmp-journal",
+    ]
     other = [tmp_path / ".other.sqlite.x1y2.tmp", tmp_path / "family.sqlite.tmp"]
     for p in [*left, *other]:
         p.write_bytes(b"x")

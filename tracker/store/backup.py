@@ -68,7 +68,7 @@ from tracker.store.errors import (
     WrongLayout,
     translated,
 )
-from tracker.store.files import APPLICATION_ID, SQLITE_MAGIC, check_record_file
+from tracker.store.files import APPLICATION_ID, SQLITE_MAGIC, check_record_file, has_our_mark
 from tracker.store.integrity import (
     changed_rows,
     first_finding,
@@ -813,7 +813,7 @@ def _ours(path: Path, *, own: bool, journal: bool) -> bool:
     if head.startswith(SQLITE_MAGIC):
         if len(head) < 72:
             return True  # cut short before the header was whole: a copy being written
-        return bool(struct.unpack(">I", head[68:72])[0] == APPLICATION_ID)
+        return has_our_mark(head)
     if not any(head):
         try:
             with open(path.with_name(path.name + "-journal"), "rb") as fh:
@@ -1136,13 +1136,7 @@ def damaged_but_ours(path: Path) -> bool:
             head = fh.read(100)
     except OSError:
         return False  # cannot be read: a permission problem, not damage
-    if not head:
-        return True
-    return (
-        head.startswith(SQLITE_MAGIC)
-        and len(head) >= 72
-        and struct.unpack(">I", head[68:72])[0] == APPLICATION_ID
-    )
+    return not head or has_our_mark(head)
 
 
 def _set_current_aside(record_path: Path, clock: Clock) -> tuple[BackupInfo | None, Path | None]:

@@ -39,6 +39,15 @@ def _describe(head: bytes) -> str:
     return "not a treatment record"
 
 
+def has_our_mark(head: bytes) -> bool:
+    """Whether a file's first bytes are SQLite's with our application id (offset 68)."""
+    return (
+        head.startswith(SQLITE_MAGIC)
+        and len(head) >= 72
+        and struct.unpack(">I", head[68:72])[0] == APPLICATION_ID
+    )
+
+
 def check_record_file(path: Path, schema_version: int) -> int:
     """Return the file's schema version, or raise NotARecord / TooNew with a plain reason.
 

@@ -25,6 +25,7 @@ import stat
 from pathlib import Path
 
 from tracker.store.errors import RecordError
+from tracker.store.files import has_our_mark
 from tracker.store.integrity import DAMAGED_SUFFIX
 from tracker.store.journal import FOREIGN_SUFFIX
 from tracker.store.lock import LOCK_SUFFIX
@@ -79,8 +80,6 @@ def check_write_target(
 
 def _is_a_record(target: Path) -> bool:
     """Whether ``target`` is an existing file that carries a treatment record's header."""
-    from tracker.store.files import APPLICATION_ID, SQLITE_MAGIC
-
     try:
         if not stat.S_ISREG(os.stat(target).st_mode):
             return False
@@ -88,7 +87,7 @@ def _is_a_record(target: Path) -> bool:
             head = fh.read(72)
     except OSError:
         return False
-    return head.startswith(SQLITE_MAGIC) and head[68:72] == APPLICATION_ID.to_bytes(4, "big")
+    return has_our_mark(head)
 
 
 def _companion_names(name: str) -> re.Pattern[str]:
