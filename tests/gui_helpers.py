@@ -15,6 +15,7 @@ asserts carry their own messages.
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
@@ -336,3 +337,28 @@ def refresh_views(window: Any) -> None:
     """Views on tabs not showing refresh when shown; bring them all up to date now."""
     for view in (window.phases_view, window.counts_view, window.cns_view, window.agenda_view):
         view.ensure_fresh()
+
+
+@pytest.fixture
+def app_run(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, isolated_qsettings: Path
+) -> Iterator[Callable[..., int]]:
+    """Run ``ui.app.main`` in this process, leaving the test's QApplication as it was."""
+    from ui.app import main
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    display_name, version = app.applicationDisplayName(), app.applicationVersion()
+
+    def run(*argv: str) -> int:
+        hook = sys.excepthook  # run_gui installs the crash hook; keep pytest-qt's
+        try:
+            return main(list(argv))
+        finally:
+            sys.excepthook = hook
+            app.setApplicationDisplayName(display_name)
+            app.setApplicationVersion(version)
+
+    yield run

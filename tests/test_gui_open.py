@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from conftest import fixed_clock
 from gui_helpers import ScriptedInteraction, fill, save_and_close
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QLabel
 
 from tracker.model import Child
 from tracker.store import APPLICATION_ID, Record
@@ -30,31 +29,6 @@ pytestmark = pytest.mark.gui
 
 class Answers(ScriptedInteraction):
     pass
-
-
-@pytest.fixture
-def app_run(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, isolated_qsettings: Path
-) -> Iterator[Callable[..., int]]:
-    """Run ``ui.app.main`` in this process, leaving the test's QApplication as it was."""
-    from ui.app import main
-
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    display_name, version = app.applicationDisplayName(), app.applicationVersion()
-
-    def run(*argv: str) -> int:
-        hook = sys.excepthook  # run_gui installs the crash hook; keep pytest-qt's
-        try:
-            return main(list(argv))
-        finally:
-            sys.excepthook = hook
-            app.setApplicationDisplayName(display_name)
-            app.setApplicationVersion(version)
-
-    yield run
 
 
 @pytest.fixture

@@ -4,14 +4,11 @@ the table models, and the command line's ``--screenshot``."""
 from __future__ import annotations
 
 import datetime as dt
-import sys
-from pathlib import Path
 
 import pytest
 from gui_helpers import activate, blood_count, drive_modal, one, press, refresh_views, rows
 from PySide6.QtCore import QSettings, QSize, Qt
 from PySide6.QtGui import QImage, QKeySequence
-from PySide6.QtWidgets import QApplication
 
 from tracker.model import Child, CnsVisit, ItDose, ItDrug, Milestone, MilestoneKind, Mrd, Phase
 from tracker.model import PhaseKind as Kind
@@ -388,28 +385,6 @@ def test_every_table_model_passes_the_model_tester(qtmodeltester, filled, window
 
 
 # ---------------------------------------------------------------------- command line
-
-
-@pytest.fixture
-def app_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, isolated_qsettings: Path):
-    """Run ``ui.app.main`` in this process, leaving the test's QApplication as it was."""
-    from ui.app import main
-
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    app = QApplication.instance()
-    display_name, version = app.applicationDisplayName(), app.applicationVersion()
-
-    def run(*argv: str) -> int:
-        hook = sys.excepthook  # run_gui installs the crash hook; keep pytest-qt's
-        try:
-            return main(list(argv))
-        finally:
-            sys.excepthook = hook
-            app.setApplicationDisplayName(display_name)
-            app.setApplicationVersion(version)
-
-    return run
 
 
 def test_screenshot_of_the_counts_view(
