@@ -7,7 +7,7 @@ file and line: ``datetime.now``/``utcnow``/``today``, ``date.today``, ``time.tim
 ``time.strftime`` without a time, Qt's ``currentDate``/``currentDateTime``/``currentTime``
 and their kin, however they were imported (``import datetime as dt``, ``from time import
 time``, ``from PySide6 import QtCore``).  The one allowed place is
-``tracker.store.record.system_clock``; the program passes it (or a test's fixed clock) around
+``tracker.clock.system_clock``; the program passes it (or a test's fixed clock) around
 as a ``Clock``.  ``time.monotonic`` and ``time.perf_counter`` measure durations, not the
 date, and are fine.
 """
@@ -53,7 +53,7 @@ WALL_CLOCK_WITHOUT_A_TIME = {
 }
 
 # where the wall clock may be read: (file, function)
-ALLOWED = {("tracker/store/record.py", "system_clock")}
+ALLOWED = {("tracker/clock.py", "system_clock")}
 # Known exceptions (none now): a (file, call) pair allowed while it is being fixed.
 KNOWN: set[tuple[str, str]] = set()
 

@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from tracker.clock import Clock, system_clock
 from tracker.model import Child
 from tracker.store import Record, RecordError
-from tracker.store.record import Clock, system_clock
 from tracker.store.targets import check_write_target
 
 VIEWS = ("timeline", "phases", "counts", "cns")

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tracker import cli
-from tracker.store.record import Clock, system_clock
+from tracker.clock import Clock, system_clock
 
 APP_NAME = "treatment-tracker"
 ORG_NAME = "TreatmentTracker"

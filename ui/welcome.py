@@ -7,10 +7,10 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
+from tracker.clock import Clock, system_clock
 from tracker.forms import child_from_form
 from tracker.model import Child
 from tracker.store import Record
-from tracker.store.record import Clock, system_clock
 from ui.dialogs.base import DateField, FormDialog
 from ui.interaction import plain_label
 

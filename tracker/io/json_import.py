@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from tracker import analytes, forms
+from tracker.clock import Clock
 from tracker.dates import date_window
 from tracker.io import listing
 from tracker.io.json_export import FORMAT, VERSION
@@ -67,7 +68,7 @@ from tracker.model import (
     YesNoUnknown,
 )
 from tracker.store.errors import RecordError, ValidationFailed
-from tracker.store.record import Clock, Record
+from tracker.store.record import Record
 
 KeyPath = tuple[str | int, ...]
 E = TypeVar("E", bound=StrEnum)

@@ -1,5 +1,6 @@
 """Storage: the record file, its schema and the only code that writes SQL."""
 
+from tracker.clock import system_clock
 from tracker.store.errors import (
     CannotSave,
     NotARecord,
@@ -9,7 +10,7 @@ from tracker.store.errors import (
     ValidationFailed,
 )
 from tracker.store.files import APPLICATION_ID
-from tracker.store.record import Deleted, Record, system_clock
+from tracker.store.record import Deleted, Record
 from tracker.store.schema import SCHEMA_VERSION
 
 __all__ = [

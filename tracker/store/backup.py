@@ -57,7 +57,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from tracker.clock import Clock, system_clock
 from tracker.store import checksums, durable, schema
+from tracker.store.connection import connect, transaction
 from tracker.store.errors import (
     CannotSave,
     NotARecord,
@@ -78,7 +80,7 @@ from tracker.store.integrity import (
 )
 from tracker.store.lock import RecordLock, lock_path
 from tracker.store.places import looks_off_computer
-from tracker.store.record import Clock, Record, _transaction, connect, system_clock
+from tracker.store.record import Record
 from tracker.store.schema import SEALED_SINCE, TABLES
 from tracker.store.targets import check_write_target
 
@@ -1234,9 +1236,9 @@ def _count_on(tmp: Path, target: Path, saves_floor: int, record_id: str | None) 
             conn.execute("PRAGMA journal_mode = DELETE")
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
             if version < schema.SCHEMA_VERSION:
-                with _transaction(conn):
+                with transaction(conn):
                     schema.migrate(conn, version, APPLICATION_ID)
-            with _transaction(conn, saves_above=saves_floor):
+            with transaction(conn, saves_above=saves_floor):
                 if record_id:
                     schema.set_record_id(conn, record_id)
         finally:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from tracker import forms
+from tracker.clock import Clock, system_clock
 from tracker.model import (
     ALL_CHANGED,
     Appointment,
@@ -49,6 +50,14 @@ from tracker.model import (
     YesNoUnknown,
 )
 from tracker.store import checksums, durable, journal
+from tracker.store.connection import (
+    configured,
+    connect,
+    open_connection,
+    same_version,
+    take_lock,
+    transaction,
+)
 from tracker.store.errors import (
     CannotSave,
     NotARecord,
@@ -57,16 +66,9 @@ from tracker.store.errors import (
     translated,
 )
 from tracker.store.files import APPLICATION_ID, check_record_file, is_unstarted
-from tracker.store.integrity import check_schema, find_problems, quick_check
+from tracker.store.integrity import find_problems, quick_check
 from tracker.store.lock import OnlyReadable, RecordLock
 from tracker.store.schema import SCHEMA_VERSION, TABLES, count_save, migrate
-
-Clock = Callable[[], dt.datetime]
-_T = TypeVar("_T")
-
-
-def system_clock() -> dt.datetime:
-    return dt.datetime.now().astimezone()
 
 
 def _d(text: str | None) -> dt.date | None:
@@ -77,6 +79,10 @@ def _iso(d: dt.date | None) -> str | None:
     return d.isoformat() if d else None
 
 
+_T = TypeVar("_T")
+UNFINISHED_SUFFIX = ".unfinished"
+
+
 @dataclass(frozen=True, slots=True)
 class Deleted:
     """Everything a delete removed or unlinked, so that undo can put it back exactly."""
@@ -85,98 +91,6 @@ class Deleted:
     unlinked: tuple[tuple[str, int, str, int], ...] = ()  # (table, row id, column, old value)
     changes: Changes = field(default_factory=Changes)
     description: str = ""
-
-
-def connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
-    """A connection with the record's settings; SQLite's refusals become RecordErrors.
-
-    Read-write: foreign keys on, ``synchronous=FULL``, rollback journal (the file
-    at rest is whole on its own), a short busy timeout.  Read-only: ``mode=ro``
-    and ``query_only``, so nothing can be written through it.
-
-    A journal or WAL beside the file is played into it only when it is proven the
-    record's own (:mod:`tracker.store.journal`): for writing (the caller holds the lock)
-    another one is set aside, for reading it is refused plainly.  The file's tables must
-    be those of a record of its format (NotARecord otherwise, nothing changed).
-    """
-    conn, _ = open_connection(path, read_only)
-    return conn
-
-
-def open_connection(
-    path: Path, read_only: bool = False
-) -> tuple[sqlite3.Connection, list[journal.SetAside]]:
-    """:func:`connect`, also saying what was set aside from beside the record."""
-    if read_only:
-        journal.refuse_strays(path)
-        moved: list[journal.SetAside] = []
-    else:
-        with translated(path, "open the record"):
-            try:
-                moved = journal.settle(path)
-            except OSError as exc:
-                raise CannotSave(
-                    f"Could not open the record: a file beside {path} that is not part of it "
-                    f"could not be set aside ({exc.strerror}); nothing was changed."
-                ) from exc
-    conn = _configured(path, read_only)
-    try:
-        with translated(path, "open the record"):
-            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        check_schema(conn, path, version)
-    except BaseException:
-        conn.close()
-        raise
-    return conn, moved
-
-
-def _configured(path: Path, read_only: bool) -> sqlite3.Connection:
-    with translated(path, "open the record"):
-        if read_only:
-            uri = path.resolve().as_uri() + "?mode=ro"
-            conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-        else:
-            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        try:
-            conn.row_factory = sqlite3.Row
-            if read_only:
-                conn.execute("PRAGMA query_only = ON")
-                conn.execute("PRAGMA busy_timeout = 5000")
-            else:
-                conn.execute("PRAGMA foreign_keys = ON")
-                conn.execute("PRAGMA synchronous = FULL")
-                conn.execute("PRAGMA journal_mode = DELETE")
-                conn.execute("PRAGMA busy_timeout = 2000")
-        except BaseException:
-            conn.close()
-            raise
-        return conn
-
-
-UNFINISHED_SUFFIX = ".unfinished"
-
-
-def _same_version(conn: sqlite3.Connection, path: Path, version: int) -> None:
-    with translated(path, "open the record"):
-        found = conn.execute("PRAGMA user_version").fetchone()[0]
-    if found != version:  # changed between the look and the open
-        raise NotARecord(f"{path} changed while it was being opened; try again.")
-
-
-def take_lock(path: Path) -> RecordLock:
-    """The one-writer lock for ``path`` (on ``<record>.lock`` and on the record itself).
-
-    Never "no lock": RecordInUse if another copy of the program has the record,
-    OnlyReadable if it cannot be changed here (read-only disk, folder or file),
-    CannotSave with what to do if the lock file cannot be used (tracker/store/lock.py).
-    """
-    lock = RecordLock.acquire(path)
-    try:
-        lock.require_writable()
-    except BaseException:
-        lock.release()
-        raise
-    return lock
 
 
 class Record:
@@ -263,13 +177,13 @@ class Record:
                 if moved:  # what was set aside may have been all that explained a short file
                     check_record_file(path, SCHEMA_VERSION)
                 quick_check(conn, path)  # the first read also rolls back an interrupted save
-                _same_version(conn, path, version)
+                same_version(conn, path, version)
                 with translated(path, "open the record"):
                     if version < SCHEMA_VERSION:
                         from tracker.store.backup import BEFORE_UPDATE, backup_connection
 
                         backup_connection(conn, path, BEFORE_UPDATE, clock, folder=backup_dir)
-                        with _transaction(conn):
+                        with transaction(conn):
                             migrate(conn, version, APPLICATION_ID)
             except BaseException:
                 conn.close()
@@ -287,7 +201,7 @@ class Record:
         conn = connect(path, read_only=True)
         try:
             quick_check(conn, path)
-            _same_version(conn, path, version)
+            same_version(conn, path, version)
         except BaseException:
             conn.close()
             raise
@@ -348,9 +262,9 @@ class Record:
 
     @classmethod
     def _build(cls, tmp: Path, clock: Clock, fill: Callable[[Record], object] | None) -> None:
-        conn = _configured(tmp, read_only=False)
+        conn = configured(tmp, read_only=False)
         try:
-            with _transaction(conn):
+            with transaction(conn):
                 migrate(conn, 0, APPLICATION_ID)
             if fill is not None:
                 fill(cls(tmp, conn, clock))
@@ -404,7 +318,7 @@ class Record:
             with translated(self.path, doing):
                 yield self._conn
             return
-        with self._in_place(doing), translated(self.path, doing), _transaction(self._conn):
+        with self._in_place(doing), translated(self.path, doing), transaction(self._conn):
             yield self._conn
 
     @contextmanager
@@ -431,7 +345,7 @@ class Record:
         """
         if self._in_batch:
             raise RuntimeError("batches do not nest")
-        with self._in_place(doing), translated(self.path, doing), _transaction(self._conn):
+        with self._in_place(doing), translated(self.path, doing), transaction(self._conn):
             self._in_batch = True
             try:
                 yield
@@ -1071,22 +985,6 @@ class Record:
         """Integrity, links, format version and every row's seal; empty means all is well."""
         with translated(self.path, "check the record"):
             return [p.message for p in find_problems(self._conn)]
-
-
-@contextmanager
-def _transaction(conn: sqlite3.Connection, *, saves_above: int = 0) -> Iterator[None]:
-    """One write transaction that raises the save counter (to more than ``saves_above``);
-    any error rolls it back (if SQLite has not already) and is raised."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-        # Backups are ordered by this counter (tracker/store/backup.py).
-        count_save(conn, at_least=saves_above)
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
 
 
 # ---------------------------------------------------------------------- row mapping

@@ -7,9 +7,9 @@ import sys
 from typing import TextIO
 
 from tracker import cli
+from tracker.clock import Clock, system_clock
 from tracker.dates import date_window, parse_date
 from tracker.store import Record, RecordError
-from tracker.store.record import Clock, system_clock
 from tracker.summary import SummaryError
 
 
