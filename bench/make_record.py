@@ -161,7 +161,7 @@ def _write(
     first = today - dt.timedelta(days=days - 1)
     record = Record.open(path, create=True, clock=clock)
     try:
-        child, _ = record.save_child(
+        child, _ = record.save(
             Child(
                 name="Synthetic (benchmark)",
                 birth_date=first - dt.timedelta(days=120),
@@ -204,14 +204,14 @@ def _phases(
             actual_end=None if last else min(end, today),
             notes="Synthetic block",
         )
-        saved.append(record.save_phase(phase)[0])
+        saved.append(record.save(phase)[0])
     years_shown = max(1, math.ceil(days / 365.25 - 0.01))
     for year in range(years_shown):
         start = first + dt.timedelta(days=365 * year)
         end = min(start + dt.timedelta(days=364), today)
         running = year == years_shown - 1
         saved.append(
-            record.save_phase(
+            record.save(
                 Phase(
                     child.id,
                     PhaseKind.MAINTENANCE,
@@ -228,7 +228,7 @@ def _phases(
     ):
         start = today + dt.timedelta(days=10 + 30 * k)
         saved.append(
-            record.save_phase(
+            record.save(
                 Phase(
                     child.id,
                     kind,
@@ -290,10 +290,10 @@ def _milestones(
         if i % 53 == 7:
             items.append(Milestone(child.id, check, MilestoneKind.RISK_CHANGE, "Risk reviewed"))
         for m in items:
-            record.save_milestone(m)
+            record.save(m)
             n += 1
     for k in (1, 2):
-        record.save_milestone(
+        record.save(
             Milestone(
                 child.id,
                 today + dt.timedelta(days=20 * k),
@@ -347,7 +347,7 @@ def _counts(
                 child=child,
                 today=today,
             )
-            record.save_count(result)
+            record.save(result)
             n += 1
             values += len(result.values)
     return n, values
@@ -371,7 +371,7 @@ def _cns(
         drugs = (ItDose(ItDrug.METHOTREXATE, "8 mg"),)
         if triple:
             drugs += (ItDose(ItDrug.CYTARABINE, "20 mg"), ItDose(ItDrug.HYDROCORTISONE, "8 mg"))
-        record.save_cns_visit(
+        record.save(
             CnsVisit(
                 child.id,
                 date,
@@ -386,7 +386,7 @@ def _cns(
         )
         n += 1
     for k in (1, 2):
-        record.save_cns_visit(
+        record.save(
             CnsVisit(
                 child.id,
                 today + dt.timedelta(days=LP_EVERY * k),

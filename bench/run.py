@@ -40,6 +40,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from tracker.model import CnsVisit, Milestone, Phase
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 if str(ROOT) not in sys.path:
@@ -212,9 +214,9 @@ def measure_paint(
             assert child_id is not None
             started = time.perf_counter()
             data = (
-                record.phases(child_id),
-                record.milestones(child_id),
-                record.cns_visits(child_id),
+                record.entries(Phase, child_id),
+                record.entries(Milestone, child_id),
+                record.entries(CnsVisit, child_id),
                 record.counts(child_id),
             )
             read_ms = (time.perf_counter() - started) * 1000
@@ -307,7 +309,7 @@ def measure_import_10k(today: dt.date, repeats: int = 3) -> float:
                 create=True,
                 clock=lambda: dt.datetime.combine(today, dt.time(12)),
             )
-            child, _ = record.save_child(
+            child, _ = record.save(
                 child_from_form(
                     {"name": "Bench", "birth_date": (today - dt.timedelta(days=2500)).isoformat()},
                     today=today,

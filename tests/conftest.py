@@ -105,7 +105,7 @@ def record(record_path: Path) -> Iterator[object]:
 def child(record):  # type: ignore[no-untyped-def]
     from tracker.model import Child
 
-    saved, _ = record.save_child(
+    saved, _ = record.save(
         Child(
             name="Mila",
             birth_date=dt.date(2026, 1, 10),

@@ -80,7 +80,7 @@ def test_formula_property(wbc, neut, bands) -> None:  # type: ignore[no-untyped-
 
 
 def test_json_export_marks_the_calculated_anc(record: Record, child: Child) -> None:
-    record.save_count(result(child, wbc=("2.0", "K/µL"), neut_pct=("20", "%")))
+    record.save(result(child, wbc=("2.0", "K/µL"), neut_pct=("20", "%")))
     data = export_record(record, dt.datetime(2026, 11, 24, tzinfo=dt.UTC))
     values = data["children"][0]["counts"][0]["values"]
     entered = [v for v in values if not v["calculated"]]

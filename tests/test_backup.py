@@ -87,15 +87,13 @@ def value(code: str, number: float, unit: str = "10^9/L") -> CountValue:
 
 
 def fill(rec: Record) -> Child:
-    child, _ = rec.save_child(
+    child, _ = rec.save(
         Child(name="Mila 🌷", birth_date=dt.date(2026, 1, 10), diagnosis_date=dt.date(2026, 5, 12))
     )
     assert child.id is not None
-    phase, _ = rec.save_phase(
-        Phase(child.id, PhaseKind.INDUCTION, actual_start=dt.date(2026, 5, 20))
-    )
+    phase, _ = rec.save(Phase(child.id, PhaseKind.INDUCTION, actual_start=dt.date(2026, 5, 20)))
     for day in range(1, 11):
-        rec.save_count(
+        rec.save(
             CountResult(
                 child.id,
                 dt.date(2026, 6, day),
@@ -103,7 +101,7 @@ def fill(rec: Record) -> Child:
                 values=(value("wbc", day / 2), value("plt", 20 + day), value("hgb", 90, "g/L")),
             )
         )
-    rec.save_cns_visit(
+    rec.save(
         CnsVisit(
             child.id,
             dt.date(2026, 6, 3),
@@ -186,9 +184,7 @@ def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
 def add_count(rec: Record, day: int, note: str = "later") -> None:
     child = rec.children()[0]
     assert child.id is not None
-    rec.save_count(
-        CountResult(child.id, dt.date(2026, 9, day), note=note, values=(value("plt", 99),))
-    )
+    rec.save(CountResult(child.id, dt.date(2026, 9, day), note=note, values=(value("plt", 99),)))
 
 
 # ---------------------------------------------------------------------- making and verifying
@@ -312,7 +308,7 @@ def test_rotation_over_three_simulated_years_keeps_the_right_set(tmp_path: Path)
     path = tmp_path / "family.sqlite"
     made = 0
     with Record.open(path, create=True, clock=clock) as rec:
-        rec.save_child(Child(name="Mila", birth_date=dt.date(2023, 12, 1)))
+        rec.save(Child(name="Mila", birth_date=dt.date(2023, 12, 1)))
         while clock.now.date() <= TODAY:
             made += daily_backup_if_due(rec, clock) is not None
             clock.advance(days=1)
@@ -850,7 +846,7 @@ def test_a_copy_never_replaces_a_file_silently(tmp_path: Path) -> None:
 
     source = tmp_path / "mine.sqlite"
     rec = Record.open(source, create=True, clock=fixed_clock)
-    rec.save_child(Child(name="Ava", birth_date=dt.date(2026, 3, 1)))
+    rec.save(Child(name="Ava", birth_date=dt.date(2026, 3, 1)))
     notes = tmp_path / "notes.txt"
     notes.write_text("keep me")
     with pytest.raises(CannotSave, match="already exists"):

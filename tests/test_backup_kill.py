@@ -57,7 +57,7 @@ def ours_left(folder: Path) -> list[str]:
 def make_record(path: Path) -> None:
     """A record of a few MB, so that a copy takes long enough to be killed in the middle."""
     with Record.open(path, create=True, clock=clock) as rec:
-        child, _ = rec.save_child(Child(name="Mila", birth_date=dt.date(2024, 1, 1)))
+        child, _ = rec.save(Child(name="Mila", birth_date=dt.date(2024, 1, 1)))
         assert child.id is not None
         day = dt.date(2024, 2, 1)
         results = []
@@ -72,7 +72,7 @@ def make_record(path: Path) -> None:
                     values=(CountValue("plt", f"{v:g}", "10^9/L", v, v, "10^9/L"),),
                 )
             )
-        rec.save_counts(results)
+        rec.save_all(results)
 
 
 def in_child(action: Callable[[], None], watch: Path) -> tuple[int, int]:

@@ -72,7 +72,7 @@ class Made:
 def add_count(rec: Record, day: dt.date) -> None:
     child = rec.children()[0]
     assert child.id is not None
-    rec.save_count(
+    rec.save(
         CountResult(child.id, day, values=(CountValue("plt", "50", "10^9/L", 50, 50, "10^9/L"),))
     )
 
@@ -109,7 +109,7 @@ def test_three_years_with_a_clock_that_ran_30_days_ahead_for_two_weeks(tmp_path:
     made: list[Made] = []
     counts = 0
     with Record.open(path, create=True, clock=clock) as rec:
-        rec.save_child(Child(name="Mila", birth_date=dt.date(2023, 12, 1)))
+        rec.save(Child(name="Mila", birth_date=dt.date(2023, 12, 1)))
         while clock.real.date() <= TODAY:
             ahead = dt.date(2026, 10, 20) <= clock.real.date() <= dt.date(2026, 11, 2)
             clock.error = dt.timedelta(days=30 if ahead else 0)
@@ -150,7 +150,7 @@ def test_after_damage_the_backup_with_the_newest_content_is_offered(tmp_path: Pa
     made: list[Made] = []
     counts = 0
     with Record.open(path, create=True, clock=clock) as rec:
-        rec.save_child(Child(name="Mila", birth_date=dt.date(2026, 1, 1)))
+        rec.save(Child(name="Mila", birth_date=dt.date(2026, 1, 1)))
         for day in range(40):
             clock.error = dt.timedelta(days=30 if 10 <= day < 24 else 0)
             counts = live_a_day(rec, clock, made, counts)
@@ -177,7 +177,7 @@ def test_a_clock_set_years_back_thins_no_history_away(tmp_path: Path) -> None:
     made: list[Made] = []
     counts = 0
     with Record.open(path, create=True, clock=clock) as rec:
-        rec.save_child(Child(name="Mila", birth_date=dt.date(2025, 12, 1)))
+        rec.save(Child(name="Mila", birth_date=dt.date(2025, 12, 1)))
         for _ in range(120):
             counts = live_a_day(rec, clock, made, counts)
             clock.next_day()
@@ -201,8 +201,8 @@ def test_two_records_with_the_same_stem_never_thin_each_other(tmp_path: Path) ->
         Record.open(first, create=True, clock=clock) as a,
         Record.open(second, create=True, clock=clock) as b,
     ):
-        a.save_child(Child(name="Mila", birth_date=dt.date(2026, 1, 1)))
-        b.save_child(Child(name="Noor", birth_date=dt.date(2026, 2, 1)))
+        a.save(Child(name="Mila", birth_date=dt.date(2026, 1, 1)))
+        b.save(Child(name="Noor", birth_date=dt.date(2026, 2, 1)))
         for _ in range(40):
             add_count(a, clock.real.date())
             assert daily_backup_if_due(a, clock) is not None
@@ -232,7 +232,7 @@ def test_backups_of_another_record_under_the_same_name_are_left_alone(
     clock = Clock(dt.datetime(2026, 9, 1, 8, 0, tzinfo=dt.UTC))
     path = tmp_path / "family.sqlite"
     with Record.open(path, create=True, clock=clock) as rec:
-        rec.save_child(Child(name="Mila", birth_date=dt.date(2026, 1, 1)))
+        rec.save(Child(name="Mila", birth_date=dt.date(2026, 1, 1)))
         for _ in range(30):
             add_count(rec, clock.real.date())
             daily_backup_if_due(rec, clock)
@@ -272,7 +272,7 @@ def test_the_manifest_names_the_record_its_id_and_save_counter(tmp_path: Path) -
     clock = Clock(dt.datetime(2026, 9, 1, 8, 0, tzinfo=dt.UTC))
     path = tmp_path / "family.sqlite"
     with Record.open(path, create=True, clock=clock) as rec:
-        rec.save_child(Child(name="Mila", birth_date=dt.date(2026, 1, 1)))
+        rec.save(Child(name="Mila", birth_date=dt.date(2026, 1, 1)))
         before = make_backup(rec, DAILY, clock)
         add_count(rec, clock.real.date())
         after = make_backup(rec, DAILY, clock)
@@ -309,7 +309,7 @@ def test_restoring_a_format_2_backup_keeps_the_id_and_counts_on(tmp_path: Path) 
     shutil.copyfile(DATA / "record-v2.sqlite", path)
     with Record.open(path, clock=clock) as rec:  # a before-update backup, then format 3
         for k in range(20):
-            rec.save_child(Child(name=f"K{k}", birth_date=dt.date(2025, 1, 1)))
+            rec.save(Child(name=f"K{k}", birth_date=dt.date(2025, 1, 1)))
         old_id, old_saves = record_identity(rec.connection)
         make_backup(rec, DAILY, clock)
     assert old_id is not None and old_saves == 21
@@ -358,7 +358,7 @@ def test_restoring_over_a_damaged_record_keeps_its_id_and_counter(tmp_path: Path
     old = tmp_path / "old.sqlite"
     shutil.copyfile(DATA / "record-v2.sqlite", old)
     with Record.open(path, create=True, clock=clock) as rec:
-        rec.save_child(Child(name="Mila", birth_date=dt.date(2026, 1, 1)))
+        rec.save(Child(name="Mila", birth_date=dt.date(2026, 1, 1)))
         for _ in range(30):
             add_count(rec, clock.real.date())
         rid, saves = record_identity(rec.connection)
@@ -384,7 +384,7 @@ def test_a_restored_backup_takes_the_id_of_the_record_it_replaces(tmp_path: Path
     shutil.copyfile(DATA / "record-v3.sqlite", other)
     _, other_id, other_saves = stored_identity(other)
     with Record.open(path, create=True, clock=clock) as rec:
-        rec.save_child(Child(name="Mila", birth_date=dt.date(2026, 1, 1)))
+        rec.save(Child(name="Mila", birth_date=dt.date(2026, 1, 1)))
         rid, _ = record_identity(rec.connection)
     assert rid is not None and other_id is not None and other_saves is not None
     assert rid != other_id
@@ -454,7 +454,7 @@ def full_at_the_counter(
             with Record.open(path, clock=clock_fixed) as rec:
                 child = rec.children()[0]
                 assert child.id is not None
-                rec.save_count(count_on(child.id, 1))
+                rec.save(count_on(child.id, 1))
 
                 def full_then_count(conn: sqlite3.Connection, **kw: int) -> int | None:
                     make_full()
@@ -465,7 +465,7 @@ def full_at_the_counter(
 
                 record_module.count_save = full_then_count
                 try:
-                    rec.save_count(count_on(child.id, 2))
+                    rec.save(count_on(child.id, 2))
                     out["saved"] = True
                 except BaseException as exc:
                     out["error"] = f"{type(exc).__name__}: {exc}"
@@ -511,7 +511,7 @@ def test_a_full_disk_while_the_counter_is_raised_says_so(tmp_path: Path) -> None
     family is told of the disk (not "cannot commit"), and the record is whole without it."""
     path = tmp_path / "family.sqlite"
     with Record.open(path, create=True, clock=clock_fixed) as rec:
-        rec.save_child(Child(name="Mila", birth_date=dt.date(2026, 1, 1)))
+        rec.save(Child(name="Mila", birth_date=dt.date(2026, 1, 1)))
     journal = path.with_name(path.name + "-journal")
 
     _, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
@@ -553,7 +553,7 @@ def test_a_really_full_disk_while_the_counter_is_raised_says_the_disk_is_full(
             folder = Path(sys.argv[1])
             path = folder / "family.sqlite"
             with Record.open(path, create=True, clock=clock_fixed) as rec:
-                rec.save_child(Child(name="Mila", birth_date=dt.date(2026, 1, 1)))
+                rec.save(Child(name="Mila", birth_date=dt.date(2026, 1, 1)))
             filler = folder / "filler"
 
             def fill_the_disk() -> None:
@@ -597,7 +597,7 @@ def test_a_record_copied_back_by_hand_counts_on_above_its_backups(tmp_path: Path
     path = tmp_path / "family.sqlite"
     made: list[Made] = []
     rec = Record.open(path, create=True, clock=clock)
-    rec.save_child(Child(name="Mila", birth_date=dt.date(2026, 1, 10)))
+    rec.save(Child(name="Mila", birth_date=dt.date(2026, 1, 10)))
     counts = 0
     stick = tmp_path / "stick.sqlite"
     for day in range(12):
@@ -627,7 +627,7 @@ def test_a_copy_put_back_counts_on_at_the_next_backup_of_any_kind(tmp_path: Path
     path = tmp_path / "family.sqlite"
     made: list[Made] = []
     rec = Record.open(path, create=True, clock=clock)
-    rec.save_child(Child(name="Mila", birth_date=dt.date(2026, 1, 10)))
+    rec.save(Child(name="Mila", birth_date=dt.date(2026, 1, 10)))
     stick = tmp_path / "stick.sqlite"
     counts = 0
     for day in range(8):

@@ -36,7 +36,7 @@ def digest(path: Path) -> tuple[str, int]:
 def make_record(path: Path, *names: str) -> Path:
     with Record.open(path, create=True, clock=fixed_clock) as record:
         for name in names:
-            record.save_child(Child(name=name, birth_date=dt.date(2026, 1, 10)))
+            record.save(Child(name=name, birth_date=dt.date(2026, 1, 10)))
     return path
 
 

@@ -1,7 +1,7 @@
 """Crash loop: kill -9 at random moments of real saves and of an update; nothing acknowledged is
 lost, nothing is half there (reliability.md, recipes 1 and 6).
 
-A forked child runs the real save path (``Record.save_count``: a blood count with three
+A forked child runs the real save path (``Record.save``: a blood count with three
 values, or an edit of one of five counts) and writes "ack N T" to a pipe after each COMMIT
 (T its monotonic time).  The parent waits for the first ack, then SIGKILLs the child after a
 random delay drawn from 0 to 3 times the median time between acks measured so far, so every
@@ -95,21 +95,19 @@ def save(rec: Record, slots: dict[int, CountResult], k: int) -> None:
     """Save number ``k``: a new blood count, or (every third) an edit of a slot count."""
     if is_edit(k):
         slot = k % SLOTS
-        saved, _ = rec.save_count(
-            replace(slots[slot], note=f"slot {slot} v {k}", values=values_for(k))
-        )
+        saved, _ = rec.save(replace(slots[slot], note=f"slot {slot} v {k}", values=values_for(k)))
         slots[slot] = saved
     else:
         day = BIRTH + dt.timedelta(days=1 + k % 300)
-        rec.save_count(CountResult(1, day, note=f"save {k}", values=values_for(k)))
+        rec.save(CountResult(1, day, note=f"save {k}", values=values_for(k)))
 
 
 def make_record(path: Path) -> None:
     with Record.open(path, create=True, clock=clock) as rec:
-        child, _ = rec.save_child(Child(name="Mila", birth_date=BIRTH))
+        child, _ = rec.save(Child(name="Mila", birth_date=BIRTH))
         assert child.id == 1
         for slot in range(SLOTS):
-            rec.save_count(
+            rec.save(
                 CountResult(
                     1, BIRTH + dt.timedelta(days=1), note=f"slot {slot} v -1", values=values_for(-1)
                 )

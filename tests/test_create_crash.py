@@ -46,7 +46,7 @@ def clock() -> dt.datetime:
 def start_my_record(path: Path, _export: bytes) -> None:
     """What the welcome's "Start my record" does."""
     with Record.open(path, create=True, clock=clock) as rec:
-        rec.save_child(Child(name="Mila", birth_date=BIRTH))
+        rec.save(Child(name="Mila", birth_date=BIRTH))
 
 
 def import_into_new_file(path: Path, export: bytes) -> None:
@@ -57,13 +57,13 @@ def import_into_new_file(path: Path, export: bytes) -> None:
 def an_export(folder: Path) -> bytes:
     source = folder / "source.sqlite"
     with Record.open(source, create=True, clock=clock) as rec:
-        child, _ = rec.save_child(Child(name="Mila", birth_date=BIRTH))
+        child, _ = rec.save(Child(name="Mila", birth_date=BIRTH))
         assert child.id is not None
         for k in range(150):
             value = 1 + k % 90 / 10
             values = (CountValue("wbc", f"{value:g}", "10^9/L", value, value, "10^9/L"),)
             day = BIRTH + dt.timedelta(days=1 + k)
-            rec.save_count(CountResult(child.id, day, note=f"count {k}", values=values))
+            rec.save(CountResult(child.id, day, note=f"count {k}", values=values))
     out = folder / "export.json"
     argv = ["export", "--db", str(source), "--format", "json", str(out)]
     assert cli.run(cli.build_parser().parse_args(argv), out=io.StringIO()) == 0

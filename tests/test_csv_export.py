@@ -34,7 +34,7 @@ def table(text: str) -> list[dict[str, str]]:
 @pytest.fixture
 def filled(record: Record, child: Child) -> Record:
     assert child.id is not None
-    record.save_count(
+    record.save(
         CountResult(
             child.id,
             dt.date(2026, 6, 1),
@@ -50,9 +50,7 @@ def filled(record: Record, child: Child) -> Record:
             ),
         )
     )
-    record.save_count(
-        CountResult(child.id, dt.date(2026, 6, 8), values=(value("anc", "850", "/µL"),))
-    )
+    record.save(CountResult(child.id, dt.date(2026, 6, 8), values=(value("anc", "850", "/µL"),)))
     return record
 
 
@@ -97,12 +95,12 @@ def test_one_row_per_value_with_the_documented_columns(filled: Record) -> None:
 
 def test_formula_cells_are_neutralised(record: Record, child: Child) -> None:
     assert child.id is not None
-    evil, _ = record.save_child(
+    evil, _ = record.save(
         Child(name='=HYPERLINK("http://x","click")', birth_date=dt.date(2026, 1, 1))
     )
     assert evil.id is not None
     for name, source in (("+1+1", "@SUM(A1)"), ("-2", "\tTAB")):
-        record.save_count(
+        record.save(
             CountResult(
                 evil.id,
                 dt.date(2026, 6, 1) + dt.timedelta(days=len(name)),
@@ -110,7 +108,7 @@ def test_formula_cells_are_neutralised(record: Record, child: Child) -> None:
                 values=(value("wbc", "2", "K/uL"),),
             )
         )
-    record.save_count(
+    record.save(
         CountResult(
             child.id,
             dt.date(2026, 6, 1),
@@ -165,11 +163,9 @@ def test_a_failed_export_leaves_the_old_file(
 
 
 def test_only_one_child_when_asked(filled: Record, child: Child) -> None:
-    other, _ = filled.save_child(Child(name="Tom", birth_date=dt.date(2025, 1, 1)))
+    other, _ = filled.save(Child(name="Tom", birth_date=dt.date(2025, 1, 1)))
     assert other.id is not None
-    filled.save_count(
-        CountResult(other.id, dt.date(2026, 6, 1), values=(value("plt", "200", "K/uL"),))
-    )
+    filled.save(CountResult(other.id, dt.date(2026, 6, 1), values=(value("plt", "200", "K/uL"),)))
     assert {r["child"] for r in table(csv_text(filled)[0])} == {"Mila", "Tom"}
     assert child.id is not None
     assert {r["child"] for r in table(csv_text(filled, child.id)[0])} == {"Mila"}
@@ -185,7 +181,7 @@ def test_export_reads_back_without_loss(filled: Record, child: Child, tmp_path: 
     assert set(parsed.ignored_columns) == {"normalised_value", "canonical_unit"}
     fresh = Record.open(tmp_path / "copy.sqlite", create=True, clock=fixed_clock)
     try:
-        twin, _ = fresh.save_child(replace(child, id=None, uid=""))
+        twin, _ = fresh.save(replace(child, id=None, uid=""))
         apply_import(plan_import(parsed, fresh, twin), fresh)
         assert child.id is not None and twin.id is not None
 
@@ -215,9 +211,9 @@ def test_export_reads_back_without_loss(filled: Record, child: Child, tmp_path: 
 def test_an_export_of_two_children_imports_only_the_chosen_one(
     filled: Record, child: Child, tmp_path: Path
 ) -> None:
-    tom, _ = filled.save_child(Child(name="Tom", birth_date=dt.date(2025, 1, 1)))
+    tom, _ = filled.save(Child(name="Tom", birth_date=dt.date(2025, 1, 1)))
     assert tom.id is not None
-    filled.save_count(  # same draw time as one of Mila's: must not merge with hers
+    filled.save(  # same draw time as one of Mila's: must not merge with hers
         CountResult(
             tom.id, dt.date(2026, 6, 1), dt.time(8, 30), values=(value("plt", "200", "K/uL"),)
         )
@@ -226,7 +222,7 @@ def test_an_export_of_two_children_imports_only_the_chosen_one(
     assert len(parsed.draws) == 3
     fresh = Record.open(tmp_path / "copy.sqlite", create=True, clock=fixed_clock)
     try:
-        mila, _ = fresh.save_child(replace(child, id=None, uid="", name="MILA"))
+        mila, _ = fresh.save(replace(child, id=None, uid="", name="MILA"))
         plan = plan_import(parsed, fresh, mila)
         assert [p.line for p in plan.other_children] == [9]
         assert "for Tom, not MILA" in plan.other_children[0].reason
@@ -274,9 +270,9 @@ def test_control_characters_emoji_and_right_to_left_text_round_trip(
     """NUL and the other C0 controls in typed text are written as their visible control
     pictures (NUL as ␀), so the export stays a text file the importer reads back; emoji
     and right-to-left text come back exactly."""
-    child, _ = record.save_child(Child(name="Mila 🌸 מילה", birth_date=dt.date(2026, 1, 10)))
+    child, _ = record.save(Child(name="Mila 🌸 מילה", birth_date=dt.date(2026, 1, 10)))
     assert child.id is not None
-    record.save_count(
+    record.save(
         CountResult(
             child.id,
             dt.date(2026, 6, 1),
@@ -299,7 +295,7 @@ def test_control_characters_emoji_and_right_to_left_text_round_trip(
     assert parsed.problems == ()
     fresh = Record.open(tmp_path / "copy.sqlite", create=True, clock=fixed_clock)
     try:
-        twin, _ = fresh.save_child(replace(child, id=None, uid=""))
+        twin, _ = fresh.save(replace(child, id=None, uid=""))
         plan = plan_import(parsed, fresh, twin)
         assert plan.problems == () and plan.other_children == ()
         apply_import(plan, fresh)

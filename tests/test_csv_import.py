@@ -280,7 +280,7 @@ def test_a_plan_made_stale_by_a_delete_writes_nothing(record: Record, child: Chi
     assert child.id is not None
     existing = record.counts(child.id)[0]
     assert existing.id is not None
-    record.delete_count(existing.id)
+    record.delete(CountResult, existing.id)
     with pytest.raises(PlanOutdated):
         apply_import(plan, record)
     assert record.counts(child.id) == [], "the new draw of 2026-06-02 was rolled back too"
@@ -294,11 +294,11 @@ def test_save_counts_validates_everything_before_writing(record: Record, child: 
         CountResult(child.id, dt.date(2027, 6, 1), values=(good,)),  # in the future
     ]
     with pytest.raises(ValidationFailed) as caught:
-        record.save_counts(results)
+        record.save_all(results)
     assert "1:taken_date" in caught.value.errors
     assert record.counts(child.id) == []
-    assert record.save_counts([]).any is False
-    assert record.save_counts(results[:1]).counts
+    assert record.save_all([]).any is False
+    assert CountResult in record.save_all(results[:1])
     assert len(record.counts(child.id)) == 1
 
 
@@ -899,7 +899,7 @@ def generate(n_rows: int, seed: int, fault_rate: float) -> tuple[bytes, set[int]
 @pytest.fixture
 def mila(tmp_path: Path) -> Iterator[tuple[Record, Child]]:
     record = Record.open(tmp_path / "big.sqlite", create=True, clock=fixed_clock)
-    child, _ = record.save_child(Child(name="Mila", birth_date=BIRTH))
+    child, _ = record.save(Child(name="Mila", birth_date=BIRTH))
     yield record, child
     record.close()
 

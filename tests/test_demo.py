@@ -21,9 +21,11 @@ from tracker.io.json_export import export_record
 from tracker.model import (
     Child,
     CnsStatus,
+    CnsVisit,
     CountResult,
     ItDrug,
     Kmt2aStatus,
+    Milestone,
     MilestoneKind,
     MrdMethod,
     MrdQualifier,
@@ -109,9 +111,9 @@ def test_another_today_shifts_the_dates_only(demo: Record, cid: int, tmp_path: P
     earlier = dt.date(2024, 2, 29)
     with Record.open(tmp_path / "e.sqlite", create=True, clock=_clock_on(earlier)) as rec:
         other_id = build_demo(rec, earlier)
-        now = current_phase(rec.phases(other_id), earlier)
+        now = current_phase(rec.entries(Phase, other_id), earlier)
         assert now is not None and now.phase.kind is PhaseKind.MAINTENANCE
-        here = current_phase(demo.phases(cid), TODAY)
+        here = current_phase(demo.entries(Phase, cid), TODAY)
         assert here is not None and now.day == here.day
         texts = [[v.value_text for v in c.values] for c in rec.counts(other_id)]
         assert texts == [[v.value_text for v in c.values] for c in demo.counts(cid)]
@@ -163,7 +165,7 @@ def test_child_is_fictional_infant_with_kmt2a_aff1(child: Child) -> None:
 
 
 def test_phases_in_order(demo: Record, child: Child, cid: int) -> None:
-    phases = demo.phases(cid)
+    phases = demo.entries(Phase, cid)
     assert [(p.kind, p.name) for p in phases] == [
         (PhaseKind.PROPHASE, "Prednisone prophase"),
         (PhaseKind.INDUCTION, "Induction"),
@@ -195,11 +197,13 @@ def _days(p: Phase) -> int:
 
 
 def test_today_is_in_maintenance(demo: Record, cid: int) -> None:
-    now = current_phase(demo.phases(cid), TODAY)
+    now = current_phase(demo.entries(Phase, cid), TODAY)
     assert now is not None
     assert now.phase.kind is PhaseKind.MAINTENANCE
     assert now.label.startswith("Maintenance · day ")
-    upcoming = next_planned(demo.phases(cid), demo.milestones(cid), demo.cns_visits(cid), TODAY)
+    upcoming = next_planned(
+        demo.entries(Phase, cid), demo.entries(Milestone, cid), demo.entries(CnsVisit, cid), TODAY
+    )
     assert upcoming is not None and upcoming.date > TODAY
     assert upcoming.label == "Lumbar puncture"
 
@@ -208,9 +212,11 @@ def test_today_is_in_maintenance(demo: Record, cid: int) -> None:
 
 
 def test_milestones(demo: Record, child: Child, cid: int) -> None:
-    milestones = demo.milestones(cid)
+    milestones = demo.entries(Milestone, cid)
     starts = {m.date for m in milestones if m.kind is MilestoneKind.PHASE_START}
-    assert starts == {p.actual_start for p in demo.phases(cid) if p.actual_start is not None}
+    assert starts == {
+        p.actual_start for p in demo.entries(Phase, cid) if p.actual_start is not None
+    }
     marrow = [m for m in milestones if m.kind is MilestoneKind.MARROW_CHECK]
     assert any(_offset(child, m.date) == 32 and not m.planned for m in marrow)
     planned = [m for m in marrow if m.planned]
@@ -225,7 +231,7 @@ def test_milestones(demo: Record, child: Child, cid: int) -> None:
 
 
 def test_mrd_results(demo: Record, child: Child, cid: int) -> None:
-    mrd = [m for m in demo.milestones(cid) if m.kind is MilestoneKind.MRD_RESULT]
+    mrd = [m for m in demo.entries(Milestone, cid) if m.kind is MilestoneKind.MRD_RESULT]
     assert len(mrd) >= 4
     results = [m.mrd for m in mrd]
     assert all(r is not None for r in results)
@@ -321,7 +327,7 @@ def test_count_shape(demo: Record, child: Child, cid: int) -> None:
     assert _value(day8, "wbc") * _value(day8, "blast_pct") / 100 < 1.0  # < 1,000 blasts/µL
     assert all(_value(c, "blast_pct") == 0 for o, c in by_offset.items() if 14 <= o < 60)
     # after each chemotherapy block the counts fall to a nadir about 10 days in, then recover
-    for phase in demo.phases(cid):
+    for phase in demo.entries(Phase, cid):
         if phase.name not in ("Protocol IB", "MARMA", "OCTADAD"):
             continue
         assert phase.actual_start is not None
@@ -338,7 +344,7 @@ def test_count_shape(demo: Record, child: Child, cid: int) -> None:
 
 
 def test_maintenance_counts_every_two_weeks(demo: Record, child: Child, cid: int) -> None:
-    maintenance = next(p for p in demo.phases(cid) if p.kind is PhaseKind.MAINTENANCE)
+    maintenance = next(p for p in demo.entries(Phase, cid) if p.kind is PhaseKind.MAINTENANCE)
     assert maintenance.actual_start is not None
     days = [c.taken_date for c in demo.counts(cid) if c.taken_date >= maintenance.actual_start]
     assert len(days) >= 20
@@ -354,7 +360,7 @@ def test_maintenance_counts_every_two_weeks(demo: Record, child: Child, cid: int
 
 
 def test_cns_visits(demo: Record, child: Child, cid: int) -> None:
-    visits = demo.cns_visits(cid)
+    visits = demo.entries(CnsVisit, cid)
     done = [v for v in visits if not v.planned]
     planned = [v for v in visits if v.planned]
     assert len(done) >= 10
@@ -367,7 +373,7 @@ def test_cns_visits(demo: Record, child: Child, cid: int) -> None:
     assert statuses.count(CnsStatus.TLP_NEGATIVE) == 1
     assert statuses.count(CnsStatus.CNS1) >= len(done) - 2
     counts = {c.taken_date: c for c in demo.counts(cid)}
-    phases = {p.id: p for p in demo.phases(cid)}
+    phases = {p.id: p for p in demo.entries(Phase, cid)}
     for v in visits:
         assert forms.validate_cns_visit(v, child, TODAY) == {}
         assert v.phase_id in phases

@@ -60,8 +60,8 @@ def count(k: int, note_size: int = 2000) -> CountResult:
 
 def make_record(path: Path, counts: int) -> None:
     with Record.open(path, create=True, clock=clock) as rec:
-        rec.save_child(Child(name="Mila", birth_date=BIRTH))
-        rec.save_counts([count(-1 - i) for i in range(counts)])
+        rec.save(Child(name="Mila", birth_date=BIRTH))
+        rec.save_all([count(-1 - i) for i in range(counts)])
 
 
 def in_limited_child(limit: int, work: Callable[[Report], None]) -> list[str]:
@@ -109,7 +109,7 @@ def audit(path: Path, acked: list[int]) -> None:
             assert str(k) in by_note, f"acknowledged save {k} lost"
         for c in by_note.values():
             assert len(c.values) == 2, f"half-saved: {c.note[:20]}"
-        rec.save_count(count(10_000, note_size=10))  # and the record carries on
+        rec.save(count(10_000, note_size=10))  # and the record carries on
 
 
 # ---------------------------------------------------------------------- soft RLIMIT_FSIZE
@@ -125,14 +125,14 @@ def test_save_on_a_full_disk_says_so_and_loses_nothing(tmp_path: Path) -> None:
         k = 0
         while k < 10_000:
             try:
-                rec.save_count(count(k))
+                rec.save(count(k))
             except CannotSave as exc:
                 report(f"refused {exc}")
                 break
             report(f"ack {k}")
             k += 1
         try:  # a second attempt fails the same clean way
-            rec.save_count(count(k))
+            rec.save(count(k))
         except CannotSave as exc:
             report(f"refused {exc}")
         rec.close()
@@ -235,10 +235,10 @@ SCRIPT = textwrap.dedent(
     path = folder / "family.sqlite"
     out = {"acked": [], "refusals": []}
     with Record.open(path, create=True, clock=clock) as rec:
-        rec.save_child(Child(name="Mila", birth_date=BIRTH))
+        rec.save(Child(name="Mila", birth_date=BIRTH))
         for k in range(10_000):
             try:
-                rec.save_count(count(k))
+                rec.save(count(k))
             except RecordError as exc:
                 out["refusals"].append(str(exc))
                 break
@@ -309,12 +309,12 @@ READ_ONLY_SCRIPT = textwrap.dedent(
     path = folder / "family.sqlite"
     out = {}
     with Record.open(path, create=True, clock=clock) as rec:
-        rec.save_child(Child(name="Mila", birth_date=BIRTH))
-        rec.save_count(count(1))
+        rec.save(Child(name="Mila", birth_date=BIRTH))
+        rec.save(count(1))
     subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
     with Record.open(path, clock=clock) as rec:  # opened for changes on a read-only disk
         for name, attempt in (
-            ("save", lambda: rec.save_count(count(2))),
+            ("save", lambda: rec.save(count(2))),
             ("backup", lambda: make_backup(rec, "daily")),
             (
                 "copy",

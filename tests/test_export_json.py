@@ -130,7 +130,7 @@ IT_KEYS = ["uid", "drug", "dose_text"]
 @pytest.fixture
 def full(record: Record) -> Record:
     """Two children; the first uses every field, every analyte, enum and text oddity."""
-    noa, _ = record.save_child(
+    noa, _ = record.save(
         Child(
             name=f"Noa {EMOJI} {RTL}",
             birth_date=dt.date(2026, 1, 10),
@@ -153,7 +153,7 @@ def full(record: Record) -> Record:
         )
     )
     assert noa.id is not None
-    induction, _ = record.save_phase(
+    induction, _ = record.save(
         Phase(
             noa.id,
             PhaseKind.INDUCTION,
@@ -165,8 +165,8 @@ def full(record: Record) -> Record:
             notes=RTL,
         )
     )
-    record.save_phase(Phase(noa.id, PhaseKind.MAINTENANCE, actual_start=dt.date(2026, 11, 1)))
-    record.save_phase(
+    record.save(Phase(noa.id, PhaseKind.MAINTENANCE, actual_start=dt.date(2026, 11, 1)))
+    record.save(
         Phase(
             noa.id,
             PhaseKind.OFF_THERAPY,
@@ -204,7 +204,7 @@ def full(record: Record) -> Record:
         Milestone(noa.id, dt.date(2026, 6, 15), MilestoneKind.REMISSION, f"CR {RTL}"),
         Milestone(noa.id, dt.date(2027, 1, 5), MilestoneKind.MARROW_CHECK, planned=True),
     ):
-        record.save_milestone(m)
+        record.save(m)
     every = [
         ValueInput("wbc", "1,2", "K/µL", "6.1-17.5"),
         ValueInput("anc", "<0.1", "×10⁹/L", "1.0-8.5"),
@@ -223,7 +223,7 @@ def full(record: Record) -> Record:
         ("2026-06-01", "", [ValueInput("plt", "48", "×10⁹/L")], ""),
         ("2026-06-03", "23:59", [ValueInput("hgb", "98", "g/L")], "x"),
     ):
-        record.save_count(
+        record.save(
             count_from_form(
                 {"taken_date": taken_date, "taken_time": time, "source": "Lab 🧪", "note": note},
                 values,
@@ -231,7 +231,7 @@ def full(record: Record) -> Record:
                 today=TODAY,
             )
         )
-    record.save_cns_visit(
+    record.save(
         CnsVisit(
             noa.id,
             dt.date(2026, 6, 14),
@@ -253,11 +253,11 @@ def full(record: Record) -> Record:
             note="n",
         )
     )
-    record.save_cns_visit(
+    record.save(
         CnsVisit(noa.id, dt.date(2026, 5, 12), LpProcedure.DIAGNOSTIC_LP, cns_status=CnsStatus.CNS2)
     )
-    record.save_cns_visit(CnsVisit(noa.id, dt.date(2027, 2, 1), planned=True))
-    record.save_child(Child(name="Sam", birth_date=dt.date(2025, 12, 1)))
+    record.save(CnsVisit(noa.id, dt.date(2027, 2, 1), planned=True))
+    record.save(Child(name="Sam", birth_date=dt.date(2025, 12, 1)))
     return record
 
 
@@ -404,17 +404,17 @@ def test_round_trip_keeps_every_field(full: Record, exported: dict[str, Any]) ->
     for child, data in zip(children, exported["children"], strict=True):
         assert child.id is not None
         assert _child(data) == replace(child, id=None)
-        phases = full.phases(child.id)
+        phases = full.entries(Phase, child.id)
         assert [_phase(p) for p in data["phases"]] == [
             replace(p, id=None, child_id=0) for p in phases
         ]
         assert [_milestone(m) for m in data["milestones"]] == [
-            replace(m, id=None, child_id=0) for m in full.milestones(child.id)
+            replace(m, id=None, child_id=0) for m in full.entries(Milestone, child.id)
         ]
         assert [_count(c) for c in data["counts"]] == [
             replace(c, id=None, child_id=0) for c in full.counts(child.id)
         ]
-        visits = full.cns_visits(child.id)
+        visits = full.entries(CnsVisit, child.id)
         assert [_visit(v) for v in data["cns_visits"]] == [
             replace(v, id=None, child_id=0, phase_id=None) for v in visits
         ]

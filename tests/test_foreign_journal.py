@@ -47,11 +47,11 @@ def wbc(k: int) -> tuple[CountValue, ...]:
 
 def make_record(path: Path, name: str = "Mila", counts: int = 20) -> None:
     with Record.open(path, create=True, clock=clock) as rec:
-        child, _ = rec.save_child(Child(name=name, birth_date=BIRTH))
+        child, _ = rec.save(Child(name=name, birth_date=BIRTH))
         assert child.id is not None
         for k in range(counts):
             day = BIRTH + dt.timedelta(days=1 + k)
-            rec.save_count(CountResult(child.id, day, note=f"count {k}", values=wbc(k)))
+            rec.save(CountResult(child.id, day, note=f"count {k}", values=wbc(k)))
 
 
 def contents(path: Path) -> list[tuple[str, ...]]:
@@ -105,7 +105,7 @@ def _big_save_then_wait(path: Path, w: int) -> None:
     with rec.batch("save many counts"):
         for k in range(300):
             day = BIRTH + dt.timedelta(days=1 + k % 250)
-            rec.save_count(CountResult(1, day, note=f"big {k}", values=wbc(k)))
+            rec.save(CountResult(1, day, note=f"big {k}", values=wbc(k)))
         os.write(w, b"ready\n")
         time.sleep(60)
 
@@ -204,10 +204,10 @@ def test_the_records_own_stale_journal_beside_another_copy_is_set_aside(
     usb = tmp_path / "usb-copy.sqlite"
     shutil.copyfile(record, usb)  # a copy kept on a USB stick
     with Record.open(record, clock=clock) as rec:
-        noa, _ = rec.save_child(Child(name="Noa", birth_date=BIRTH))
+        noa, _ = rec.save(Child(name="Noa", birth_date=BIRTH))
         assert noa.id is not None
         for k in range(30):
-            rec.save_count(CountResult(noa.id, BIRTH + dt.timedelta(days=k + 1), values=wbc(k)))
+            rec.save(CountResult(noa.id, BIRTH + dt.timedelta(days=k + 1), values=wbc(k)))
     data = leave_a_save_cut_short(record)
     shutil.copyfile(usb, record)  # the copy from the stick put in place; the journal stays
     assert journals.is_hot(record)
@@ -352,7 +352,7 @@ def test_a_wal_of_a_record_another_tool_put_in_wal_mode_is_its_own(
     live = Record.open(record, clock=clock)
     live.connection.execute("PRAGMA journal_mode = WAL")
     live.connection.execute("PRAGMA wal_autocheckpoint = 0")
-    live.save_child(Child(name="Noa", birth_date=BIRTH))
+    live.save(Child(name="Noa", birth_date=BIRTH))
     copy = tmp_path / "copy" / "family.sqlite"
     copy.parent.mkdir()
     shutil.copyfile(record, copy)

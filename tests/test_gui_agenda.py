@@ -11,6 +11,7 @@ from PySide6.QtGui import QTextDocument
 
 from tracker.display import UnitPreference
 from tracker.forms import ValueInput, count_from_form
+from tracker.model import Question
 
 pytest_plugins = ["gui_helpers"]
 pytestmark = pytest.mark.gui
@@ -30,7 +31,7 @@ def test_question_add_answer_delete_undo(qtbot, window, record, child) -> None: 
     assert row["answered"] == 0 and row["added_on"] == record.today().isoformat()
     assert view.questions.model.rowCount() == 1
 
-    question = record.questions(child.id)[0]
+    question = record.entries(Question, child.id)[0]
 
     def answer(dialog) -> None:  # type: ignore[no-untyped-def]
         dialog.field("answered").setChecked(True)
@@ -53,7 +54,7 @@ def test_empty_question_is_refused(qtbot, window, record) -> None:  # type: igno
 
     dialog = QuestionDialog(None, window.bridge.current_child(), record.today())
     qtbot.addWidget(dialog)
-    dialog.submit = window.bridge.save_question
+    dialog.submit = window.bridge.save
     dialog.accept()
     assert dialog.result() != QuestionDialog.DialogCode.Accepted
     assert "type the question" in dialog.findChild(type(dialog.banner), "error_text").text()
@@ -79,7 +80,7 @@ def test_counts_view_row_rings_its_point_and_point_selects_row(
     qtbot, window, record, child
 ) -> None:  # type: ignore[no-untyped-def]
     for day, anc in (("2026-11-01", "0.4"), ("2026-11-08", "0.9"), ("2026-11-15", "1.6")):
-        window.bridge.save_count(
+        window.bridge.save(
             count_from_form(
                 {"taken_date": day},
                 [ValueInput("anc", anc, "×10⁹/L"), ValueInput("plt", "80", "×10⁹/L")],
@@ -100,7 +101,7 @@ def test_counts_view_row_rings_its_point_and_point_selects_row(
 
 
 def test_units_menu_changes_table_and_is_remembered(qtbot, window, record, child, settings) -> None:  # type: ignore[no-untyped-def]
-    window.bridge.save_count(
+    window.bridge.save(
         count_from_form(
             {"taken_date": "2026-11-20"},
             [ValueInput("hgb", "9.5", "g/dL")],
@@ -127,7 +128,7 @@ def test_timeline_opens_on_recent_counts_then_loads_the_history(qtbot, record, c
 
     old = record.today() - dt.timedelta(days=RECENT_DAYS + 60)
     for day in (old, record.today() - dt.timedelta(days=3)):
-        record.save_count(
+        record.save(
             count_from_form(
                 {"taken_date": day.isoformat()},
                 [ValueInput("plt", "120", "×10⁹/L")],
@@ -152,13 +153,13 @@ def test_timeline_opens_on_recent_counts_then_loads_the_history(qtbot, record, c
 def test_flags_team_numbers_and_optional_grades(qtbot, window, record, child) -> None:  # type: ignore[no-untyped-def]
     from tracker.forms import threshold_from_form
 
-    window.bridge.save_threshold(
+    window.bridge.save(
         threshold_from_form(
             {"analyte": "plt", "purpose": "transfusion", "value_text": "20", "unit": "×10⁹/L"},
             child=child,
         )
     )
-    window.bridge.save_count(
+    window.bridge.save(
         count_from_form(
             {"taken_date": "2026-11-20"},
             [ValueInput("plt", "12", "×10⁹/L", "150-450"), ValueInput("anc", "0.3", "×10⁹/L")],

@@ -48,7 +48,7 @@ def test_save_a_copy_suggests_the_record_s_day(window, interaction) -> None:  # 
 def test_save_as_pdf_suggests_the_record_s_day(qtbot, bridge, child, interaction) -> None:  # type: ignore[no-untyped-def]
     from ui.printing.dialog import PrintSummaryDialog
 
-    bridge.save_count(blood_count(child, (DAY - dt.timedelta(days=3)).isoformat(), plt="45 10^9/L"))
+    bridge.save(blood_count(child, (DAY - dt.timedelta(days=3)).isoformat(), plt="45 10^9/L"))
     dialog = PrintSummaryDialog(bridge, interaction)
     qtbot.addWidget(dialog)
     assert dialog.save_pdf() is None  # the file dialog was cancelled

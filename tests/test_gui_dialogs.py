@@ -164,7 +164,7 @@ def test_child_add_edit_delete_undo_redo(qtbot, window, bridge, interaction, rec
     assert edited["wbc_at_diagnosis_text"] == "412"
 
     # Something recorded for Noah must come back with him.
-    bridge.save_count(blood_count(bridge.current_child(), "2026-11-20", plt="45 10^9/L"))
+    bridge.save(blood_count(bridge.current_child(), "2026-11-20", plt="45 10^9/L"))
     snapshot = _child_snapshot(record_path, row["id"])
     interaction.confirm_answers = [True]
     actions[ActionId.DELETE_CHILD].trigger()
@@ -405,7 +405,7 @@ def _drugs(path: Path, visit_id: int) -> dict[str, dict[str, object]]:
 def test_cns_visit_add_edit_delete_undo_redo(qtbot, window, bridge, record_path):
     from tracker.model import Phase, PhaseKind
 
-    induction = bridge.save_phase(
+    induction = bridge.save(
         Phase(bridge.child_id, PhaseKind.INDUCTION, "Induction", actual_start=dt.date(2026, 11, 1))
     )
     view = window.cns_view.visits
@@ -505,7 +505,7 @@ def test_child_without_a_name_is_refused_then_saved(qtbot, open_dialog, bridge, 
     from ui.dialogs.child import ChildDialog
 
     dialog = open_dialog(ChildDialog(None, TODAY))
-    dialog.submit = bridge.save_child
+    dialog.submit = bridge.save
     fill(dialog, "birth_date", "2026-03-02")
     _refused(qtbot, dialog)
     label = error_label(dialog, "name")
@@ -527,7 +527,7 @@ def test_phase_ending_before_it_starts_is_refused(qtbot, open_dialog, bridge, re
     from ui.dialogs.phase import PhaseDialog
 
     dialog = open_dialog(PhaseDialog(None, bridge.current_child()))
-    dialog.submit = bridge.save_phase
+    dialog.submit = bridge.save
     choose(dialog, "kind", "consolidation")
     fill(dialog, "actual_start", "2026-11-10")
     fill(dialog, "actual_end", "2026-11-01")
@@ -547,7 +547,7 @@ def test_future_milestone_must_be_planned(qtbot, open_dialog, bridge, record_pat
     from ui.dialogs.phase import MilestoneDialog
 
     dialog = open_dialog(MilestoneDialog(None, bridge.current_child(), TODAY))
-    dialog.submit = bridge.save_milestone
+    dialog.submit = bridge.save
     fill(dialog, "date", "2026-12-10")
     choose(dialog, "kind", "marrow_check")
     _refused(qtbot, dialog)
@@ -566,7 +566,7 @@ def test_hemoglobin_in_the_wrong_unit_is_refused(qtbot, open_dialog, bridge, rec
     from ui.dialogs.count import CountDialog
 
     dialog = open_dialog(CountDialog(None, bridge.current_child(), TODAY))
-    dialog.submit = bridge.save_count
+    dialog.submit = bridge.save
     fill(dialog, "hgb.value", "150")
     choose_unit(dialog, "hgb", "g/dL")
     fill(dialog, "plt.value", "210")
@@ -588,7 +588,7 @@ def test_lab_range_upside_down_is_refused_beside_it(qtbot, open_dialog, bridge, 
     from ui.dialogs.count import CountDialog
 
     dialog = open_dialog(CountDialog(None, bridge.current_child(), TODAY))
-    dialog.submit = bridge.save_count
+    dialog.submit = bridge.save
     fill(dialog, "plt.value", "45")
     fill(dialog, "plt.range", "450-150")
     _refused(qtbot, dialog)
@@ -609,7 +609,7 @@ def test_vincristine_is_never_recorded_as_intrathecal(qtbot, open_dialog, bridge
 
     child = bridge.current_child()
     dialog = open_dialog(CnsVisitDialog(None, child, [], TODAY))
-    dialog.submit = bridge.save_cns_visit
+    dialog.submit = bridge.save
     click(qtbot, dialog.findChild(QCheckBox, "drug_methotrexate"))
     type_text(dose_field(dialog, "Methotrexate"), "8 mg")
     type_text(dialog.findChild(QLineEdit, "other_drug"), "vincristine")
@@ -634,7 +634,7 @@ def test_duplicate_intrathecal_drug_is_marked_next_to_the_drugs(
     from ui.dialogs.cns import CnsVisitDialog
 
     dialog = open_dialog(CnsVisitDialog(None, bridge.current_child(), [], TODAY))
-    dialog.submit = bridge.save_cns_visit
+    dialog.submit = bridge.save
     click(qtbot, dialog.findChild(QCheckBox, "drug_methotrexate"))
     type_text(dialog.findChild(QLineEdit, "other_drug"), "MTX")  # methotrexate again
     _refused(qtbot, dialog)

@@ -135,7 +135,7 @@ def test_a_file_for_another_date_of_birth_is_pointed_out(qtbot, window, record, 
     answers = ImportAnswers(confirm=False, dayfirst=False)
     CsvImporter(window.bridge, answers, window).run(path)
     assert answers.identities[-1].mismatch(mila) == ""  # Mila's own file: no warning
-    noah, _ = record.save_child(Child(name="Noah", birth_date=dt.date(2025, 12, 1)))
+    noah, _ = record.save(Child(name="Noah", birth_date=dt.date(2025, 12, 1)))
     window.bridge.select_child(noah.id)
     CsvImporter(window.bridge, answers, window).run(path)
     identity = answers.identities[-1]

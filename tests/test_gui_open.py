@@ -125,7 +125,7 @@ def test_starting_again_keeps_the_unfinished_file_aside(qtbot, tmp_path: Path, k
 def test_start_over_never_touches_a_file_with_content(tmp_path: Path) -> None:
     path = tmp_path / "record.sqlite"
     with Record.open(path, create=True, clock=fixed_clock) as rec:
-        rec.save_child(Child(name="Mila", birth_date=dt.date(2026, 1, 10)))
+        rec.save(Child(name="Mila", birth_date=dt.date(2026, 1, 10)))
     before = path.read_bytes()
     with Record.open(path, create=True, start_over=True, clock=fixed_clock) as rec:
         assert [c.name for c in rec.children()] == ["Mila"]
@@ -182,7 +182,7 @@ def test_the_window_says_a_permission_problem_and_moves_nothing(
 ) -> None:
     path = tmp_path / "family.sqlite"
     with Record.open(path, create=True, clock=fixed_clock) as rec:
-        rec.save_child(Child(name="Mila", birth_date=dt.date(2026, 1, 10)))
+        rec.save(Child(name="Mila", birth_date=dt.date(2026, 1, 10)))
         make_backup(rec, DAILY)  # a good backup a damage path would offer
     before = sorted(p.name for p in tmp_path.iterdir())
     content = path.read_bytes()
@@ -206,7 +206,7 @@ def test_offer_restore_offers_nothing_for_a_permission_problem(tmp_path: Path) -
 
     path = tmp_path / "family.sqlite"
     with Record.open(path, create=True, clock=fixed_clock) as rec:
-        rec.save_child(Child(name="Mila", birth_date=dt.date(2026, 1, 10)))
+        rec.save(Child(name="Mila", birth_date=dt.date(2026, 1, 10)))
         make_backup(rec, DAILY)
     answers = Answers()
     assert offer_restore(path, RecordUnreadable("cannot be read"), answers) is None

@@ -65,7 +65,7 @@ def test_restore_puts_back_the_chosen_backup(qtbot, window, record, child) -> No
     from tracker.store.backup import DAILY, make_backup
 
     make_backup(record, DAILY)
-    window.bridge.save_count(blood_count(child, "2026-11-20", plt="45 10^9/L"))
+    window.bridge.save(blood_count(child, "2026-11-20", plt="45 10^9/L"))
     assert len(rows(record.path, "SELECT * FROM count_result")) == 1
     answers = Answers()
     answers.confirm_answers = [True]
@@ -106,7 +106,7 @@ def test_record_in_a_sync_folder_is_pointed_out(qtbot, tmp_path, interaction, se
     folder = tmp_path / "Dropbox"
     folder.mkdir()
     rec = Record.open(folder / "record.sqlite", create=True, clock=fixed_clock)
-    rec.save_child(Child(name="Ava", birth_date=dt.date(2026, 3, 1)))
+    rec.save(Child(name="Ava", birth_date=dt.date(2026, 3, 1)))
     window = MainWindow(RecordBridge(rec), interaction, settings)
     qtbot.addWidget(window)
     window.show_safety_notes()
@@ -132,7 +132,7 @@ def test_a_damaged_record_offers_the_newest_good_backup(qtbot, tmp_path) -> None
 
     path = tmp_path / "record.sqlite"
     rec = Record.open(path, create=True, clock=fixed_clock)
-    rec.save_child(Child(name="Ava", birth_date=dt.date(2026, 3, 1)))
+    rec.save(Child(name="Ava", birth_date=dt.date(2026, 3, 1)))
     make_backup(rec, DAILY)
     rec.close()
     whole = path.read_bytes()
@@ -164,7 +164,7 @@ def test_a_file_that_is_not_a_record_is_never_replaced_by_a_backup(tmp_path, wha
 
     path = tmp_path / "record.sqlite"
     rec = Record.open(path, create=True, clock=fixed_clock)
-    rec.save_child(Child(name="Ava", birth_date=dt.date(2026, 3, 1)))
+    rec.save(Child(name="Ava", birth_date=dt.date(2026, 3, 1)))
     make_backup(rec, DAILY)
     rec.close()
     path.unlink()

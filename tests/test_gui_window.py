@@ -21,7 +21,7 @@ pytest_plugins = ["gui_helpers"]
 def _fill_record(bridge) -> dict[str, object]:  # type: ignore[no-untyped-def]
     """Mila's treatment so far: prophase done, induction running, counts, an MRD, an LP."""
     mila = bridge.current_child()
-    prophase = bridge.save_phase(
+    prophase = bridge.save(
         Phase(
             mila.id,
             Kind.PROPHASE,
@@ -30,17 +30,17 @@ def _fill_record(bridge) -> dict[str, object]:  # type: ignore[no-untyped-def]
             actual_end=dt.date(2026, 10, 31),
         )
     )
-    induction = bridge.save_phase(
+    induction = bridge.save(
         Phase(mila.id, Kind.INDUCTION, "Induction", actual_start=dt.date(2026, 11, 1))
     )
-    old = bridge.save_count(blood_count(mila, "2026-11-10", wbc="3.1 10^9/L", plt="120 10^9/L"))
-    latest = bridge.save_count(
+    old = bridge.save(blood_count(mila, "2026-11-10", wbc="3.1 10^9/L", plt="120 10^9/L"))
+    latest = bridge.save(
         blood_count(mila, "2026-11-23", wbc="1.2 K/uL", anc="0.4 10^9/L", hgb="98 g/L")
     )
-    mrd = bridge.save_milestone(
+    mrd = bridge.save(
         Milestone(mila.id, dt.date(2026, 11, 20), MilestoneKind.MRD_RESULT, mrd=Mrd("0.01%", 1e-4))
     )
-    lp = bridge.save_cns_visit(
+    lp = bridge.save(
         CnsVisit(
             mila.id,
             dt.date(2026, 11, 18),
@@ -49,7 +49,7 @@ def _fill_record(bridge) -> dict[str, object]:  # type: ignore[no-untyped-def]
             csf_wbc=2,
         )
     )
-    planned_lp = bridge.save_cns_visit(
+    planned_lp = bridge.save(
         CnsVisit(mila.id, dt.date(2026, 12, 1), planned=True, phase_id=induction.id)
     )
     return {
@@ -97,7 +97,7 @@ def test_header_shows_who_where_and_the_latest_counts(qtbot, filled, window, bri
     assert not header.switcher.isVisible()  # only one child
 
     # A newer count replaces the glance at once.
-    bridge.save_count(blood_count(bridge.current_child(), "2026-11-24", plt="31 10^9/L"))
+    bridge.save(blood_count(bridge.current_child(), "2026-11-24", plt="31 10^9/L"))
     assert "31 10^9/L" in header.counts.text()
     assert "120 10^9/L" not in header.counts.text()
 
@@ -114,8 +114,8 @@ def test_header_without_phase_or_counts(qtbot, window):
 def test_switching_child_updates_header_and_views(qtbot, filled, bridge, interaction, settings):
     from ui.main_window import MainWindow
 
-    noah, _ = bridge.record.save_child(Child("Noah", dt.date(2026, 3, 2)))
-    bridge.record.save_count(blood_count(noah, "2026-11-22", plt="250 10^9/L"))
+    noah, _ = bridge.record.save(Child("Noah", dt.date(2026, 3, 2)))
+    bridge.record.save(blood_count(noah, "2026-11-22", plt="250 10^9/L"))
     window = MainWindow(bridge, interaction, settings)
     qtbot.addWidget(window)
     window.show()
@@ -302,7 +302,7 @@ def test_bridge_may_be_destroyed_before_the_window(qtbot, record, child, interac
     bridge = RecordBridge(record)
     window = MainWindow(bridge, interaction, settings)
     qtbot.addWidget(window)
-    bridge.save_count(blood_count(child, "2026-11-20", plt="45 10^9/L"))
+    bridge.save(blood_count(child, "2026-11-20", plt="45 10^9/L"))
     with qtbot.captureExceptions() as exceptions:
         shiboken6.delete(bridge)
     assert [str(e[1]) for e in exceptions] == []
@@ -367,14 +367,14 @@ def test_every_table_model_passes_the_model_tester(qtmodeltester, filled, window
     }
     mila = bridge.current_child()
     changes = {  # a save that reloads each model while the tester watches it
-        "phases": lambda: bridge.save_phase(
+        "phases": lambda: bridge.save(
             Phase(mila.id, Kind.CONSOLIDATION, planned_start=dt.date(2027, 1, 5))
         ),
-        "milestones": lambda: bridge.save_milestone(
+        "milestones": lambda: bridge.save(
             Milestone(mila.id, dt.date(2026, 12, 20), MilestoneKind.MARROW_CHECK, planned=True)
         ),
-        "counts": lambda: bridge.save_count(blood_count(mila, "2026-11-24", plt="31 10^9/L")),
-        "cns": lambda: bridge.save_cns_visit(CnsVisit(mila.id, dt.date(2026, 11, 24))),
+        "counts": lambda: bridge.save(blood_count(mila, "2026-11-24", plt="31 10^9/L")),
+        "cns": lambda: bridge.save(CnsVisit(mila.id, dt.date(2026, 11, 24))),
     }
     for name, model in models.items():
         qtmodeltester.check(model)  # stays attached: the reload below is checked too

@@ -43,7 +43,7 @@ def test_file_paths_are_shown_literally(qtbot, tmp_path, interaction, settings) 
     folder.mkdir(parents=True)
     path = folder / "record.sqlite"
     rec = Record.open(path, create=True, clock=fixed_clock)
-    rec.save_child(Child(name="Ava", birth_date=dt.date(2026, 3, 1)))
+    rec.save(Child(name="Ava", birth_date=dt.date(2026, 3, 1)))
     window = _window(qtbot, rec, interaction, settings)
     window.show_safety_notes()
     assert window.record_label.textFormat() == Qt.TextFormat.PlainText
@@ -86,7 +86,7 @@ def test_a_name_with_an_ampersand_is_not_a_shortcut_on_the_delete_button(  # typ
 
     from tracker.model import Child
 
-    record.save_child(Child(name="Tom & Jerry", birth_date=dt.date(2026, 3, 1)))
+    record.save(Child(name="Tom & Jerry", birth_date=dt.date(2026, 3, 1)))
     answers = _Confirming()
     window = _window(qtbot, record, answers, settings)
     window.delete_child()

@@ -72,7 +72,7 @@ def digest(path: Path) -> tuple[str, int]:
 def db(tmp_path: Path) -> Path:
     path = tmp_path / "family.sqlite"
     with Record.open(path, create=True, clock=fixed_clock) as record:
-        record.save_child(Child(name="Mila", birth_date=dt.date(2026, 1, 10)))
+        record.save(Child(name="Mila", birth_date=dt.date(2026, 1, 10)))
     return path
 
 

@@ -61,11 +61,11 @@ def per_microlitre(code: str, number: float) -> CountValue:
 def build(path: Path) -> None:
     """A record with one distinctive text and one distinctive number in every kind of row."""
     with Record.open(path, create=True, clock=clock) as rec:
-        child, _ = rec.save_child(
+        child, _ = rec.save(
             Child(name="Mila", birth_date=dt.date(2026, 1, 10), notes="child-note-AAAA")
         )
         assert child.id is not None
-        phase, _ = rec.save_phase(
+        phase, _ = rec.save(
             Phase(
                 child.id,
                 PhaseKind.INDUCTION,
@@ -73,13 +73,13 @@ def build(path: Path) -> None:
                 notes="phase-note-BBBB",
             )
         )
-        rec.save_milestone(
+        rec.save(
             Milestone(
                 child.id, dt.date(2026, 6, 22), MilestoneKind.REMISSION, notes="milestone-note-CCCC"
             )
         )
         for day in range(1, 9):
-            rec.save_count(
+            rec.save(
                 CountResult(
                     child.id,
                     dt.date(2026, 5, day),
@@ -87,7 +87,7 @@ def build(path: Path) -> None:
                     values=(value("wbc", 1.25 + day), per_microlitre("plt", 1234.5678 + day)),
                 )
             )
-        rec.save_cns_visit(
+        rec.save(
             CnsVisit(
                 child.id,
                 dt.date(2026, 6, 3),
@@ -97,8 +97,8 @@ def build(path: Path) -> None:
                 note="lp-note-EEEE",
             )
         )
-        rec.save_appointment(Appointment(child.id, dt.date(2026, 12, 1), note="appt-note-FFFF"))
-        rec.save_question(Question(child.id, dt.date(2026, 11, 1), "question-text-GGGG"))
+        rec.save(Appointment(child.id, dt.date(2026, 12, 1), note="appt-note-FFFF"))
+        rec.save(Question(child.id, dt.date(2026, 11, 1), "question-text-GGGG"))
 
 
 @pytest.fixture
@@ -197,16 +197,16 @@ def test_every_kind_of_save_edit_delete_and_undo_keeps_the_seals(record_file: Pa
     with Record.open(record_file, clock=clock) as rec:
         child = rec.children()[0]
         assert child.id is not None
-        phase = rec.phases(child.id)[0]
-        visit = rec.cns_visits(child.id)[0]
+        phase = rec.entries(Phase, child.id)[0]
+        visit = rec.entries(CnsVisit, child.id)[0]
         count = rec.counts(child.id)[0]
         steps: list[Callable[[], object]] = [
-            lambda: rec.save_child(replace(child, notes="edited")),
-            lambda: rec.save_count(replace(count, note="edited", values=count.values[:1])),
-            lambda: rec.undelete(rec.delete_phase(phase.id or 0)),  # unlinks and relinks a visit
-            lambda: rec.delete_phase(phase.id or 0),
-            lambda: rec.undelete(rec.delete_cns_visit(visit.id or 0)),
-            lambda: rec.undelete(rec.delete_child(child.id or 0)),
+            lambda: rec.save(replace(child, notes="edited")),
+            lambda: rec.save(replace(count, note="edited", values=count.values[:1])),
+            lambda: rec.undelete(rec.delete(Phase, phase.id or 0)),  # unlinks and relinks a visit
+            lambda: rec.delete(Phase, phase.id or 0),
+            lambda: rec.undelete(rec.delete(CnsVisit, visit.id or 0)),
+            lambda: rec.undelete(rec.delete(Child, child.id or 0)),
             lambda: rec.set_meta("note", "a value"),
             lambda: rec.set_meta("note", "another value"),
         ]

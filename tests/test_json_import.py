@@ -28,7 +28,7 @@ from tracker import cli
 from tracker.demo import write_demo
 from tracker.io.json_export import dumps, export_record
 from tracker.io.json_import import JsonImportError, load_export, read_export
-from tracker.model import Child, CountResult, CountValue
+from tracker.model import Child, CountResult, CountValue, TeamThreshold
 from tracker.store import Record, RecordError
 from tracker.store.backup import list_backups
 
@@ -108,8 +108,8 @@ def test_round_trip_gives_the_same_record(source: str, tmp_path: Path) -> None:
 def test_calculated_values_are_left_out(tmp_path: Path) -> None:
     original = tmp_path / "original.sqlite"
     with Record.open(original, create=True, clock=clock) as rec:
-        rec.save_child(Child(name="Mila", birth_date=dt.date(2026, 1, 10)))
-        rec.save_count(
+        rec.save(Child(name="Mila", birth_date=dt.date(2026, 1, 10)))
+        rec.save(
             CountResult(
                 1,
                 dt.date(2026, 6, 1),
@@ -267,7 +267,7 @@ def test_wrong_files_are_refused_plainly(data: bytes, words: str) -> None:
         (lambda c: c["milestones"][0].update(planned="yes"), "true or false"),
         (
             lambda c: c["team_thresholds"].append(copy.deepcopy(c["team_thresholds"][0])),
-            "a second number",
+            "already a number for this count and purpose",
         ),
     ],
 )
@@ -286,7 +286,7 @@ def test_a_missing_list_from_format_1_exports_is_empty(fixture_text: str, tmp_pa
             del child[key]
     path = load_text(dumps(doc), tmp_path)
     with Record.open(path, read_only=True, clock=clock) as rec:
-        assert rec.thresholds(1) == [] and len(rec.counts(1)) > 0
+        assert rec.entries(TeamThreshold, 1) == [] and len(rec.counts(1)) > 0
 
 
 def test_unknown_keys_are_ignored(fixture_text: str, tmp_path: Path) -> None:

@@ -50,7 +50,7 @@ def run(*argv: str) -> tuple[int, str, str]:
 def made(tmp_path: Path) -> Path:
     path = tmp_path / "family.sqlite"
     with Record.open(path, create=True, clock=fixed_clock) as rec:
-        rec.save_child(Child(name="Mila", birth_date=dt.date(2026, 1, 10)))
+        rec.save(Child(name="Mila", birth_date=dt.date(2026, 1, 10)))
     return path
 
 
@@ -118,7 +118,7 @@ def test_second_open_for_writing_is_refused_at_once(made: Path) -> None:
 
 def test_reading_is_allowed_while_another_copy_writes(made: Path) -> None:
     with Record.open(made, clock=fixed_clock) as writer:
-        writer.save_child(Child(name="Noor", birth_date=dt.date(2025, 3, 1)))
+        writer.save(Child(name="Noor", birth_date=dt.date(2025, 3, 1)))
         with Record.open(made, read_only=True, clock=fixed_clock) as reader:
             assert [c.name for c in reader.children()] == ["Mila", "Noor"]
 
@@ -408,11 +408,11 @@ def replace_under(path: Path) -> None:
 def test_a_record_replaced_under_the_running_copy_says_so_at_the_next_save(made: Path) -> None:
     rec = Record.open(made, clock=fixed_clock)
     try:
-        rec.save_child(Child(name="Noor", birth_date=dt.date(2025, 3, 1)))  # acknowledged
+        rec.save(Child(name="Noor", birth_date=dt.date(2025, 3, 1)))  # acknowledged
         replace_under(made)
         for _ in range(2):
             with pytest.raises(CannotSave) as info:
-                rec.save_child(Child(name="Ada", birth_date=dt.date(2025, 4, 1)))
+                rec.save(Child(name="Ada", birth_date=dt.date(2025, 4, 1)))
             message = str(info.value)
             assert "moved or replaced by another program while it was open" in message
             assert "was not saved" in message and "read-only" not in message
@@ -427,7 +427,7 @@ def test_a_save_that_went_into_the_replaced_file_is_not_acknowledged(made: Path)
     rec = Record.open(made, clock=fixed_clock)
     try:
         with pytest.raises(CannotSave) as info, rec.batch("save the child's details"):
-            rec.save_child(Child(name="Ada", birth_date=dt.date(2025, 4, 1)))
+            rec.save(Child(name="Ada", birth_date=dt.date(2025, 4, 1)))
             replace_under(made)
         message = str(info.value)
         assert "moved or replaced by another program" in message
@@ -441,7 +441,7 @@ def test_a_record_moved_away_under_the_running_copy_says_so(made: Path) -> None:
     try:
         made.rename(made.with_name("moved.sqlite"))
         with pytest.raises(CannotSave, match="moved or replaced"):
-            rec.save_child(Child(name="Ada", birth_date=dt.date(2025, 4, 1)))
+            rec.save(Child(name="Ada", birth_date=dt.date(2025, 4, 1)))
     finally:
         rec.close()
 
@@ -451,7 +451,7 @@ def test_a_record_moved_away_under_the_running_copy_says_so(made: Path) -> None:
 
 def make_record_at(path: Path) -> None:
     with Record.open(path, create=True, clock=fixed_clock) as rec:
-        rec.save_child(Child(name="Mila", birth_date=dt.date(2026, 1, 10)))
+        rec.save(Child(name="Mila", birth_date=dt.date(2026, 1, 10)))
 
 
 def _lock_file_of_mode_000(folder: Path) -> None:
@@ -477,7 +477,7 @@ def _lock_file_of_mode_000(folder: Path) -> None:
         assert rec.children()[0].name == "Mila"
     lock.unlink()  # what the message says to do
     with Record.open(path, clock=fixed_clock) as rec:
-        rec.save_child(Child(name="Noor", birth_date=dt.date(2025, 3, 1)))
+        rec.save(Child(name="Noor", birth_date=dt.date(2025, 3, 1)))
 
 
 def test_a_lock_file_nobody_may_open_refuses_changes() -> None:
@@ -504,7 +504,7 @@ def _lock_file_of_root(path: Path, backup: Path, csv: Path) -> None:
     assert digest(path) == before
     lock.unlink()  # the folder is the family's: they may remove it
     with Record.open(path, clock=fixed_clock) as rec:
-        rec.save_child(Child(name="Noor", birth_date=dt.date(2025, 3, 1)))
+        rec.save(Child(name="Noor", birth_date=dt.date(2025, 3, 1)))
 
 
 def test_a_lock_file_left_by_root_refuses_changes_and_says_why() -> None:
@@ -536,7 +536,7 @@ def _folder_cannot_be_written(folder: Path) -> None:
         assert str(inner) in reason and "opened for reading only" in reason, reason
         assert rec.children()[0].name == "Mila"
         with pytest.raises(CannotSave) as info:
-            rec.save_child(Child(name="Noor", birth_date=dt.date(2025, 3, 1)))
+            rec.save(Child(name="Noor", birth_date=dt.date(2025, 3, 1)))
         assert "opened for reading only" in str(info.value)
     assert digest(path) == before
     assert sorted(p.name for p in inner.iterdir()) == ["family.sqlite"]
@@ -556,7 +556,7 @@ def _record_file_read_only(folder: Path) -> None:
         reason = rec.read_only_reason or ""
         assert str(path) in reason and "opened for reading only" in reason, reason
         with pytest.raises(CannotSave, match="opened for reading only"):
-            rec.save_child(Child(name="Noor", birth_date=dt.date(2025, 3, 1)))
+            rec.save(Child(name="Noor", birth_date=dt.date(2025, 3, 1)))
     assert not lock_path(path).exists()
     with RecordLock.acquire(path), pytest.raises(RecordInUse):  # a restore may still replace it
         Record.open(path, clock=fixed_clock)

@@ -25,6 +25,7 @@ import pytest
 import tracker.store.record as record_module
 import tracker.store.schema as schema
 from tracker import analytes
+from tracker.model import CnsVisit, Milestone, Phase
 from tracker.mrd import format_both
 from tracker.store import APPLICATION_ID, SCHEMA_VERSION, Record, TooNew
 from tracker.store.backup import list_backups, manifest_path, verify_backup
@@ -226,8 +227,8 @@ def test_old_record_reads_through_the_api(version: int, tmp_path: Path) -> None:
         totals = {"phase": 0, "milestone": 0, "count_value": 0, "cns_it_drug": 0}
         for child in children:
             assert child.id is not None
-            totals["phase"] += len(rec.phases(child.id))
-            milestones = rec.milestones(child.id)
+            totals["phase"] += len(rec.entries(Phase, child.id))
+            milestones = rec.entries(Milestone, child.id)
             totals["milestone"] += len(milestones)
             for m in milestones:
                 if m.mrd is not None and m.mrd.fraction is not None:
@@ -237,7 +238,7 @@ def test_old_record_reads_through_the_api(version: int, tmp_path: Path) -> None:
                 for v in result.values:
                     converted = analytes.to_canonical(v.analyte, v.value, v.unit)
                     assert converted == pytest.approx(v.normalised_value)
-            totals["cns_it_drug"] += sum(len(v.it_drugs) for v in rec.cns_visits(child.id))
+            totals["cns_it_drug"] += sum(len(v.it_drugs) for v in rec.entries(CnsVisit, child.id))
         assert totals == {table: len(expected[table]) for table in totals}
 
 

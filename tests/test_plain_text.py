@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor, QHelpEvent, QImage, QTextDocument
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QMessageBox, QToolTip
 from typed_record import fill
 
+from tracker.model import Phase
 from tracker.store import Record
 
 pytest_plugins = ["gui_helpers"]
@@ -206,7 +207,7 @@ def test_dialog_errors_and_previews_are_plain_text(qtbot, typed, hostile) -> Non
     child = rec.child(child_id)
     dialogs = [
         ChildDialog(child, TODAY),
-        CnsVisitDialog(None, child, rec.phases(child_id), TODAY),
+        CnsVisitDialog(None, child, rec.entries(Phase, child_id), TODAY),
         CountDialog(None, child, TODAY),
         MilestoneDialog(None, child, TODAY),
         PhaseDialog(None, child),
@@ -257,7 +258,7 @@ def test_header_counts_show_a_value_printed_below_the_range_of_the_lab(
     from ui.bridge import RecordBridge
     from ui.header import HeaderWidget
 
-    record.save_count(
+    record.save(
         CountResult(
             child.id,
             dt.date(2026, 11, 20),

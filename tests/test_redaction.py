@@ -10,7 +10,7 @@ from conftest import TODAY, fixed_clock
 from typed_record import BIRTH, fill
 
 from tracker import timeline as layout
-from tracker.model import Child
+from tracker.model import Appointment, Child, CnsVisit, Milestone, Phase, Question, TeamThreshold
 from tracker.redaction import Redaction, redacted_age
 from tracker.store import Record
 from tracker.summary import build_summary
@@ -52,13 +52,13 @@ def typed(tmp_path: Path):  # type: ignore[no-untyped-def]
 def summary_of(rec: Record, child_id: int, **kwargs):  # type: ignore[no-untyped-def]
     return build_summary(
         rec.child(child_id),
-        phases=rec.phases(child_id),
-        milestones=rec.milestones(child_id),
+        phases=rec.entries(Phase, child_id),
+        milestones=rec.entries(Milestone, child_id),
         counts=rec.counts(child_id),
-        visits=rec.cns_visits(child_id),
-        appointments=rec.appointments(child_id),
-        questions=rec.questions(child_id),
-        thresholds=rec.thresholds(child_id),
+        visits=rec.entries(CnsVisit, child_id),
+        appointments=rec.entries(Appointment, child_id),
+        questions=rec.entries(Question, child_id),
+        thresholds=rec.entries(TeamThreshold, child_id),
         today=TODAY,
         **kwargs,
     )
@@ -112,12 +112,12 @@ def test_redacted_summary_has_the_name_in_no_field(typed) -> None:  # type: igno
 def test_redacted_timeline_has_the_name_in_no_label_or_tooltip(typed) -> None:  # type: ignore[no-untyped-def]
     rec, child_id = typed
     strip = layout.build(
-        rec.phases(child_id),
-        rec.milestones(child_id),
-        rec.cns_visits(child_id),
+        rec.entries(Phase, child_id),
+        rec.entries(Milestone, child_id),
+        rec.entries(CnsVisit, child_id),
         rec.counts(child_id),
         TODAY,
-        team_thresholds=rec.thresholds(child_id),
+        team_thresholds=rec.entries(TeamThreshold, child_id),
     )
     texts = _timeline_texts(strip)
     assert leaks(" ".join(texts))  # the test's premise: the record's lanes name the child
@@ -183,8 +183,8 @@ def test_a_redacted_range_from_birth_does_not_print_the_date_of_birth(typed) -> 
         assert s.start > birth, start
         firsts = (
             [c.taken_date for c in rec.counts(child_id)]
-            + [m.date for m in rec.milestones(child_id)]
-            + [v.date for v in rec.cns_visits(child_id)]
+            + [m.date for m in rec.entries(Milestone, child_id)]
+            + [v.date for v in rec.entries(CnsVisit, child_id)]
         )
         assert s.start == min(firsts)
 

@@ -39,12 +39,12 @@ def clock() -> dt.datetime:
 def build_real_record(path: Path) -> None:
     """A small but real record with some rows, so that it spans many pages."""
     with Record.open(path, create=True, clock=clock) as rec:
-        child, _ = rec.save_child(Child(name="Mila", birth_date=dt.date(2026, 1, 10)))
+        child, _ = rec.save(Child(name="Mila", birth_date=dt.date(2026, 1, 10)))
         assert child.id is not None
         for day in range(1, 29):
             plt = CountValue("plt", str(day * 10), "K/µL", day * 10.0, day * 10.0, "10^9/L")
-            rec.save_count(CountResult(child.id, dt.date(2026, 6, day), values=(plt,)))
-            rec.save_milestone(
+            rec.save(CountResult(child.id, dt.date(2026, 6, day), values=(plt,)))
+            rec.save(
                 Milestone(child.id, dt.date(2026, 7, day), MilestoneKind.OTHER, notes="x" * 300)
             )
 

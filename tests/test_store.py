@@ -26,9 +26,8 @@ from tracker.forms import (
     question_from_form,
     threshold_from_form,
 )
+from tracker.kinds import ALL_CHANGED, Changes
 from tracker.model import (
-    ALL_CHANGED,
-    Changes,
     Child,
     CnsVisit,
     CountResult,
@@ -150,9 +149,9 @@ def new_child(**kw: Any) -> Child:
 
 
 def populate(rec: Record) -> Saved:
-    child, _ = rec.save_child(new_child(notes="Loves the blue giraffe 🦒 · שלום · مرحبا"))
+    child, _ = rec.save(new_child(notes="Loves the blue giraffe 🦒 · שלום · مرحبا"))
     assert child.id is not None
-    prophase, _ = rec.save_phase(
+    prophase, _ = rec.save(
         Phase(
             child.id,
             PhaseKind.PROPHASE,
@@ -160,10 +159,10 @@ def populate(rec: Record) -> Saved:
             actual_end=dt.date(2026, 5, 19),
         )
     )
-    induction, _ = rec.save_phase(
+    induction, _ = rec.save(
         Phase(child.id, PhaseKind.INDUCTION, name="Induction IA", actual_start=dt.date(2026, 5, 20))
     )
-    mrd, _ = rec.save_milestone(
+    mrd, _ = rec.save(
         Milestone(
             child.id,
             dt.date(2026, 6, 22),
@@ -171,7 +170,7 @@ def populate(rec: Record) -> Saved:
             mrd=Mrd("0.01%", 1e-4, MrdQualifier.QUANTIFIED, MrdMethod.PCR_KMT2A, MrdSample.MARROW),
         )
     )
-    count, _ = rec.save_count(
+    count, _ = rec.save(
         CountResult(
             child.id,
             dt.date(2026, 6, 1),
@@ -185,7 +184,7 @@ def populate(rec: Record) -> Saved:
         )
     )
     assert prophase.id is not None
-    visit, _ = rec.save_cns_visit(
+    visit, _ = rec.save(
         CnsVisit(
             child.id,
             dt.date(2026, 5, 13),
@@ -199,21 +198,17 @@ def populate(rec: Record) -> Saved:
             platelets=60,
         )
     )
-    diagnostic_lp, _ = rec.save_cns_visit(
+    diagnostic_lp, _ = rec.save(
         CnsVisit(child.id, dt.date(2026, 5, 12), procedure=LpProcedure.DIAGNOSTIC_LP)
     )
-    rec.save_threshold(
+    rec.save(
         threshold_from_form(
             {"analyte": "plt", "purpose": "transfusion", "value_text": "20", "unit": "×10⁹/L"},
             child=child,
         )
     )
-    rec.save_appointment(
-        appointment_from_form({"date": "2026-11-25", "with_whom": "Dr. A"}, child=child)
-    )
-    rec.save_question(
-        question_from_form({"text": "When is the next LP?"}, child=child, today=TODAY)
-    )
+    rec.save(appointment_from_form({"date": "2026-11-25", "with_whom": "Dr. A"}, child=child))
+    rec.save(question_from_form({"text": "When is the next LP?"}, child=child, today=TODAY))
     return Saved(child, prophase, induction, mrd, count, visit, diagnostic_lp)
 
 
@@ -276,7 +271,7 @@ def test_no_journal_left_beside_the_record(rec: Record, path: Path, saved: Saved
 
 def test_open_close_and_reopen_keeps_data(path: Path, clock: StepClock) -> None:
     with Record.open(path, create=True, clock=clock) as rec:
-        child, _ = rec.save_child(new_child())
+        child, _ = rec.save(new_child())
     with pytest.raises(sqlite3.ProgrammingError):
         rec.connection.execute("SELECT 1")  # closed by the with block
     again = Record.open(path, clock=clock)
@@ -359,7 +354,7 @@ def test_uid_exists(rec: Record, saved: Saved) -> None:
 
 def test_given_uid_is_kept(rec: Record) -> None:
     uid = "0b5b2d4e-5c6e-4f0a-9a3e-2f1d8c7b6a59"
-    child, _ = rec.save_child(new_child(uid=uid))
+    child, _ = rec.save(new_child(uid=uid))
     assert child.uid == uid
     assert rec.child(child.id or 0).uid == uid
 
@@ -369,10 +364,10 @@ def test_edit_changes_updated_at_only(
 ) -> None:
     before = {t: rows(path, t) for t in ("child", "phase", "milestone", "count_result")}
     clock.advance(3600)
-    rec.save_child(replace(saved.child, hospital="Princess Máxima Center"))
-    rec.save_phase(replace(saved.induction, notes="day 8: good response"))
-    rec.save_milestone(replace(saved.mrd, notes="sent to the reference lab"))
-    rec.save_count(replace(saved.count, note="haemolysed, repeated"))
+    rec.save(replace(saved.child, hospital="Princess Máxima Center"))
+    rec.save(replace(saved.induction, notes="day 8: good response"))
+    rec.save(replace(saved.mrd, notes="sent to the reference lab"))
+    rec.save(replace(saved.count, note="haemolysed, repeated"))
     for table, old_rows in before.items():
         new_rows = rows(path, table)
         assert len(new_rows) == len(old_rows)
@@ -395,23 +390,23 @@ def test_edit_changes_updated_at_only(
 
 
 def test_child_save_list_edit_delete(rec: Record) -> None:
-    child, changes = rec.save_child(
+    child, changes = rec.save(
         new_child(risk_group=RiskGroup.OTHER, risk_group_text="Interfant-21 MR")
     )
-    assert changes == Changes(children=True)
+    assert changes == Changes.of(Child)
     assert child.id is not None and child.uid
     assert rec.children() == [child]
     assert rec.child(child.id) == child
 
-    second, _ = rec.save_child(new_child(name="Noor", birth_date=dt.date(2025, 12, 1)))
+    second, _ = rec.save(new_child(name="Noor", birth_date=dt.date(2025, 12, 1)))
     assert rec.children() == [child, second]
 
-    edited, changes = rec.save_child(replace(child, name="Mila Rose"))
-    assert changes == Changes(children=True)
+    edited, changes = rec.save(replace(child, name="Mila Rose"))
+    assert changes == Changes.of(Child)
     assert edited.id == child.id and edited.uid == child.uid
     assert rec.child(child.id).name == "Mila Rose"
 
-    deleted = rec.delete_child(child.id)
+    deleted = rec.delete(Child, child.id)
     assert deleted.changes == ALL_CHANGED
     assert "Mila Rose" in deleted.description
     assert rec.children() == [second]
@@ -420,13 +415,13 @@ def test_child_save_list_edit_delete(rec: Record) -> None:
 
 
 def test_name_is_stored_trimmed(rec: Record) -> None:
-    child, _ = rec.save_child(new_child(name="  Mila  "))
+    child, _ = rec.save(new_child(name="  Mila  "))
     assert rec.child(child.id or 0).name == "Mila"
 
 
 def test_text_round_trips_exactly(rec: Record) -> None:
     notes = "Bravest 🦁👶🏽 — ‏שלום‎ / ‏مرحبا بك‎ — line\nbreak\ttab — “quotes” — NUL-free"
-    child, _ = rec.save_child(new_child(notes=notes, team_contacts="Dr. Ünal ☎ 020-555"))
+    child, _ = rec.save(new_child(notes=notes, team_contacts="Dr. Ünal ☎ 020-555"))
     back = rec.child(child.id or 0)
     assert back.notes == notes
     assert back.team_contacts == "Dr. Ünal ☎ 020-555"
@@ -437,29 +432,29 @@ def test_text_round_trips_exactly(rec: Record) -> None:
 
 def test_phase_save_list_edit_delete(rec: Record, saved: Saved) -> None:
     cid = saved.child.id or 0
-    assert rec.phases(cid) == [saved.prophase, saved.induction]  # ordered by start
-    later, changes = rec.save_phase(
+    assert rec.entries(Phase, cid) == [saved.prophase, saved.induction]  # ordered by start
+    later, changes = rec.save(
         Phase(cid, PhaseKind.CONSOLIDATION, planned_start=dt.date(2026, 12, 1))
     )
-    assert changes == Changes(phases=True)
-    assert rec.phases(cid)[-1] == later
-    assert rec.phase(later.id or 0) == later
+    assert changes == Changes.of(Phase)
+    assert rec.entries(Phase, cid)[-1] == later
+    assert rec.entry(Phase, later.id or 0) == later
 
-    edited, _ = rec.save_phase(replace(later, planned_end=dt.date(2027, 1, 5), name="IB"))
-    assert rec.phase(later.id or 0) == edited
+    edited, _ = rec.save(replace(later, planned_end=dt.date(2027, 1, 5), name="IB"))
+    assert rec.entry(Phase, later.id or 0) == edited
     assert edited.display_name == "IB"
 
-    deleted = rec.delete_phase(later.id or 0)
-    assert deleted.changes == Changes(phases=True, cns=True)
-    assert later not in rec.phases(cid)
+    deleted = rec.delete(Phase, later.id or 0)
+    assert deleted.changes == Changes.of(Phase, CnsVisit)
+    assert later not in rec.entries(Phase, cid)
     with pytest.raises(KeyError):
-        rec.phase(later.id or 0)
+        rec.entry(Phase, later.id or 0)
 
 
 def test_phase_for_unknown_child_is_refused(rec: Record, path: Path) -> None:
     before = dump(path)
     with pytest.raises(KeyError):
-        rec.save_phase(Phase(999, PhaseKind.INDUCTION, actual_start=dt.date(2026, 5, 1)))
+        rec.save(Phase(999, PhaseKind.INDUCTION, actual_start=dt.date(2026, 5, 1)))
     assert dump(path) == before
 
 
@@ -468,12 +463,12 @@ def test_phase_for_unknown_child_is_refused(rec: Record, path: Path) -> None:
 
 def test_milestone_with_mrd_round_trips(rec: Record, saved: Saved) -> None:
     cid = saved.child.id or 0
-    back = rec.milestone(saved.mrd.id or 0)
+    back = rec.entry(Milestone, saved.mrd.id or 0)
     assert back == saved.mrd
     assert back.mrd == Mrd(
         "0.01%", 1e-4, MrdQualifier.QUANTIFIED, MrdMethod.PCR_KMT2A, MrdSample.MARROW
     )
-    negative, changes = rec.save_milestone(
+    negative, changes = rec.save(
         Milestone(
             cid,
             dt.date(2026, 9, 1),
@@ -481,18 +476,18 @@ def test_milestone_with_mrd_round_trips(rec: Record, saved: Saved) -> None:
             mrd=Mrd(qualifier=MrdQualifier.NEGATIVE, method=MrdMethod.FLOW),
         )
     )
-    assert changes == Changes(milestones=True)
-    assert rec.milestone(negative.id or 0).mrd == Mrd(
+    assert changes == Changes.of(Milestone)
+    assert rec.entry(Milestone, negative.id or 0).mrd == Mrd(
         qualifier=MrdQualifier.NEGATIVE, method=MrdMethod.FLOW
     )
-    plain, _ = rec.save_milestone(
+    plain, _ = rec.save(
         Milestone(cid, dt.date(2026, 6, 24), MilestoneKind.REMISSION, result_text="CR")
     )
-    assert rec.milestone(plain.id or 0).mrd is None
-    planned, _ = rec.save_milestone(
+    assert rec.entry(Milestone, plain.id or 0).mrd is None
+    planned, _ = rec.save(
         Milestone(cid, dt.date(2027, 1, 10), MilestoneKind.MARROW_CHECK, planned=True)
     )
-    assert [m.id for m in rec.milestones(cid)] == [
+    assert [m.id for m in rec.entries(Milestone, cid)] == [
         saved.mrd.id,
         plain.id,
         negative.id,
@@ -503,21 +498,21 @@ def test_milestone_with_mrd_round_trips(rec: Record, saved: Saved) -> None:
 def test_milestone_edit_and_delete(rec: Record, saved: Saved) -> None:
     cid = saved.child.id or 0
     assert saved.mrd.mrd is not None
-    edited, _ = rec.save_milestone(
+    edited, _ = rec.save(
         replace(saved.mrd, mrd=replace(saved.mrd.mrd, entered="5x10^-4", fraction=5e-4))
     )
-    assert rec.milestone(saved.mrd.id or 0) == edited
-    deleted = rec.delete_milestone(saved.mrd.id or 0)
-    assert deleted.changes == Changes(milestones=True)
+    assert rec.entry(Milestone, saved.mrd.id or 0) == edited
+    deleted = rec.delete(Milestone, saved.mrd.id or 0)
+    assert deleted.changes == Changes.of(Milestone)
     assert "2026-06-22" in deleted.description
-    assert rec.milestones(cid) == []
+    assert rec.entries(Milestone, cid) == []
 
 
 # ---------------------------------------------------------------------- counts
 
 
 def test_count_round_trips(rec: Record, saved: Saved) -> None:
-    back = rec.count(saved.count.id or 0)
+    back = rec.entry(CountResult, saved.count.id or 0)
     assert back == saved.count
     assert rec.counts(saved.child.id or 0) == [saved.count]
     wbc = back.value("wbc")
@@ -543,9 +538,9 @@ def test_count_edit_replaces_values_and_keeps_uid_per_analyte(
         count_value("wbc", "3,4", "×10⁹/L", "5.0-19.5"),  # unchanged
         count_value("anc", "<0.1", "×10⁹/L"),  # new analyte; plt removed
     )
-    edited, changes = rec.save_count(replace(saved.count, values=new_values))
-    assert changes == Changes(counts=True)
-    back = rec.count(saved.count.id or 0)
+    edited, changes = rec.save(replace(saved.count, values=new_values))
+    assert changes == Changes.of(CountResult)
+    back = rec.entry(CountResult, saved.count.id or 0)
     assert replace(back, values=()) == replace(edited, values=())
     # read back in stored order (by value id), so compare per analyte
     assert {v.analyte: v for v in back.values} == {v.analyte: v for v in edited.values}
@@ -564,27 +559,27 @@ def test_count_edit_replaces_values_and_keeps_uid_per_analyte(
 
 def test_count_ordering_and_delete(rec: Record, saved: Saved) -> None:
     cid = saved.child.id or 0
-    earlier, _ = rec.save_count(
+    earlier, _ = rec.save(
         CountResult(
             cid, dt.date(2026, 6, 1), dt.time(6, 0), values=(count_value("plt", "40", "K/µL"),)
         )
     )
-    no_time, _ = rec.save_count(
+    no_time, _ = rec.save(
         CountResult(cid, dt.date(2026, 6, 1), values=(count_value("plt", "38", "K/µL"),))
     )
     assert [c.id for c in rec.counts(cid)] == [no_time.id, earlier.id, saved.count.id]
-    deleted = rec.delete_count(earlier.id or 0)
-    assert deleted.changes == Changes(counts=True)
+    deleted = rec.delete(CountResult, earlier.id or 0)
+    assert deleted.changes == Changes.of(CountResult)
     assert [c.id for c in rec.counts(cid)] == [no_time.id, saved.count.id]
     with pytest.raises(KeyError):
-        rec.count(earlier.id or 0)
+        rec.entry(CountResult, earlier.id or 0)
 
 
 # ---------------------------------------------------------------------- CNS visits
 
 
 def test_cns_visit_round_trips_with_drugs(rec: Record, saved: Saved) -> None:
-    back = rec.cns_visit(saved.visit.id or 0)
+    back = rec.entry(CnsVisit, saved.visit.id or 0)
     assert back == saved.visit
     assert [d.drug for d in back.it_drugs] == [
         ItDrug.METHOTREXATE,
@@ -592,14 +587,14 @@ def test_cns_visit_round_trips_with_drugs(rec: Record, saved: Saved) -> None:
         ItDrug.PREDNISOLONE,
     ]
     assert back.phase_id == saved.prophase.id
-    assert rec.cns_visits(saved.child.id or 0) == [saved.diagnostic_lp, saved.visit]
+    assert rec.entries(CnsVisit, saved.child.id or 0) == [saved.diagnostic_lp, saved.visit]
 
 
 def test_cns_visit_edit_replaces_drugs_and_keeps_uid_per_drug(
     rec: Record, path: Path, saved: Saved
 ) -> None:
     old = {r["drug"]: r["uid"] for r in rows(path, "cns_it_drug")}
-    edited, changes = rec.save_cns_visit(
+    edited, changes = rec.save(
         replace(
             saved.visit,
             it_drugs=(
@@ -608,8 +603,8 @@ def test_cns_visit_edit_replaces_drugs_and_keeps_uid_per_drug(
             ),
         )
     )
-    assert changes == Changes(cns=True)
-    assert rec.cns_visit(saved.visit.id or 0) == edited
+    assert changes == Changes.of(CnsVisit)
+    assert rec.entry(CnsVisit, saved.visit.id or 0) == edited
     now = {r["drug"]: r for r in rows(path, "cns_it_drug")}
     assert set(now) == {"methotrexate", "hydrocortisone"}
     assert now["methotrexate"]["uid"] == old["methotrexate"]
@@ -618,22 +613,22 @@ def test_cns_visit_edit_replaces_drugs_and_keeps_uid_per_drug(
 
 
 def test_cns_visit_delete(rec: Record, saved: Saved) -> None:
-    deleted = rec.delete_cns_visit(saved.visit.id or 0)
-    assert deleted.changes == Changes(cns=True)
+    deleted = rec.delete(CnsVisit, saved.visit.id or 0)
+    assert deleted.changes == Changes.of(CnsVisit)
     assert "2026-05-13" in deleted.description
-    assert rec.cns_visits(saved.child.id or 0) == [saved.diagnostic_lp]
+    assert rec.entries(CnsVisit, saved.child.id or 0) == [saved.diagnostic_lp]
 
 
 def test_cns_visit_with_another_childs_phase_is_refused(
     rec: Record, path: Path, saved: Saved
 ) -> None:
-    other, _ = rec.save_child(new_child(name="Noor"))
+    other, _ = rec.save(new_child(name="Noor"))
     before = dump(path)
     with pytest.raises(ValidationFailed) as info:
-        rec.save_cns_visit(CnsVisit(other.id or 0, dt.date(2026, 6, 1), phase_id=saved.prophase.id))
+        rec.save(CnsVisit(other.id or 0, dt.date(2026, 6, 1), phase_id=saved.prophase.id))
     assert "phase_id" in info.value.errors
     with pytest.raises(ValidationFailed):
-        rec.save_cns_visit(CnsVisit(other.id or 0, dt.date(2026, 6, 1), phase_id=12345))
+        rec.save(CnsVisit(other.id or 0, dt.date(2026, 6, 1), phase_id=12345))
     assert dump(path) == before
 
 
@@ -641,11 +636,11 @@ def test_cns_visit_with_another_childs_phase_is_refused(
 
 
 DELETES: dict[str, Callable[[Record, Saved], Deleted]] = {
-    "child": lambda rec, s: rec.delete_child(s.child.id or 0),
-    "phase": lambda rec, s: rec.delete_phase(s.prophase.id or 0),
-    "milestone": lambda rec, s: rec.delete_milestone(s.mrd.id or 0),
-    "count": lambda rec, s: rec.delete_count(s.count.id or 0),
-    "cns_visit": lambda rec, s: rec.delete_cns_visit(s.visit.id or 0),
+    "child": lambda rec, s: rec.delete(Child, s.child.id or 0),
+    "phase": lambda rec, s: rec.delete(Phase, s.prophase.id or 0),
+    "milestone": lambda rec, s: rec.delete(Milestone, s.mrd.id or 0),
+    "count": lambda rec, s: rec.delete(CountResult, s.count.id or 0),
+    "cns_visit": lambda rec, s: rec.delete(CnsVisit, s.visit.id or 0),
 }
 
 
@@ -653,7 +648,7 @@ DELETES: dict[str, Callable[[Record, Saved], Deleted]] = {
 def test_undelete_restores_identical_rows(
     rec: Record, path: Path, clock: StepClock, saved: Saved, kind: str
 ) -> None:
-    rec.save_child(new_child(name="Noor"))  # a second child must be left alone
+    rec.save(new_child(name="Noor"))  # a second child must be left alone
     before = dump(path)
     clock.advance(600)
     deleted = DELETES[kind](rec, saved)
@@ -666,8 +661,8 @@ def test_undelete_restores_identical_rows(
 
 
 def test_child_delete_cascades_everything(rec: Record, path: Path, saved: Saved) -> None:
-    other, _ = rec.save_child(new_child(name="Noor"))
-    deleted = rec.delete_child(saved.child.id or 0)
+    other, _ = rec.save(new_child(name="Noor"))
+    deleted = rec.delete(Child, saved.child.id or 0)
     after = dump(path)
     assert [r[0] for r in after["child"]] == [other.id]
     for table in TABLES[1:]:
@@ -680,16 +675,16 @@ def test_child_delete_cascades_everything(rec: Record, path: Path, saved: Saved)
 
 
 def test_phase_delete_unlinks_and_undo_relinks(rec: Record, path: Path, saved: Saved) -> None:
-    deleted = rec.delete_phase(saved.prophase.id or 0)
-    assert rec.cns_visit(saved.visit.id or 0).phase_id is None
+    deleted = rec.delete(Phase, saved.prophase.id or 0)
+    assert rec.entry(CnsVisit, saved.visit.id or 0).phase_id is None
     assert deleted.unlinked == (("cns_visit", saved.visit.id, "phase_id", saved.prophase.id),)
     assert len(rows(path, "cns_visit")) == 2  # the visit itself stays
     rec.undelete(deleted)
-    assert rec.cns_visit(saved.visit.id or 0).phase_id == saved.prophase.id
+    assert rec.entry(CnsVisit, saved.visit.id or 0).phase_id == saved.prophase.id
 
 
 def test_count_delete_removes_its_values(rec: Record, path: Path, saved: Saved) -> None:
-    deleted = rec.delete_count(saved.count.id or 0)
+    deleted = rec.delete(CountResult, saved.count.id or 0)
     assert rows(path, "count_value") == []
     assert sorted(t for t, _ in deleted.rows) == ["count_result"] + ["count_value"] * 3
 
@@ -700,7 +695,7 @@ def test_count_delete_removes_its_values(rec: Record, path: Path, saved: Saved) 
 def test_count_before_birth_writes_nothing(rec: Record, path: Path, saved: Saved) -> None:
     before = dump(path)
     with pytest.raises(ValidationFailed) as info:
-        rec.save_count(
+        rec.save(
             CountResult(
                 saved.child.id or 0,
                 BIRTH - dt.timedelta(days=1),
@@ -716,16 +711,16 @@ def test_invalid_edit_writes_nothing(rec: Record, path: Path, saved: Saved) -> N
     before = dump(path)
     bad_hb = replace(count_value("hgb", "8.2", "g/dL"), value=150.0, normalised_value=1500.0)
     attempts = [
-        lambda: rec.save_count(replace(saved.count, values=(bad_hb,))),
-        lambda: rec.save_count(replace(saved.count, values=())),
-        lambda: rec.save_phase(replace(saved.induction, actual_end=dt.date(2026, 5, 1))),
-        lambda: rec.save_milestone(replace(saved.mrd, date=dt.date(2027, 1, 1))),
-        lambda: rec.save_child(replace(saved.child, name="  ")),
-        lambda: rec.save_child(replace(saved.child, diagnosis_date=dt.date(2025, 1, 1))),
-        lambda: rec.save_cns_visit(
+        lambda: rec.save(replace(saved.count, values=(bad_hb,))),
+        lambda: rec.save(replace(saved.count, values=())),
+        lambda: rec.save(replace(saved.induction, actual_end=dt.date(2026, 5, 1))),
+        lambda: rec.save(replace(saved.mrd, date=dt.date(2027, 1, 1))),
+        lambda: rec.save(replace(saved.child, name="  ")),
+        lambda: rec.save(replace(saved.child, diagnosis_date=dt.date(2025, 1, 1))),
+        lambda: rec.save(
             replace(saved.visit, it_drugs=(ItDose("vincristine"),))  # type: ignore[arg-type]
         ),
-        lambda: rec.save_cns_visit(replace(saved.visit, procedure=LpProcedure.DIAGNOSTIC_LP)),
+        lambda: rec.save(replace(saved.visit, procedure=LpProcedure.DIAGNOSTIC_LP)),
     ]
     for attempt in attempts:
         with pytest.raises(ValidationFailed) as info:
@@ -736,29 +731,27 @@ def test_invalid_edit_writes_nothing(rec: Record, path: Path, saved: Saved) -> N
 
 
 def test_edit_of_a_deleted_row_writes_nothing(rec: Record, path: Path, saved: Saved) -> None:
-    rec.delete_milestone(saved.mrd.id or 0)
+    rec.delete(Milestone, saved.mrd.id or 0)
     before = dump(path)
     with pytest.raises(KeyError):
-        rec.save_milestone(replace(saved.mrd, notes="edited elsewhere"))
+        rec.save(replace(saved.mrd, notes="edited elsewhere"))
     assert dump(path) == before
 
 
 def test_birth_date_after_an_existing_count_is_refused(
     rec: Record, path: Path, saved: Saved
 ) -> None:
-    rec.delete_cns_visit(saved.diagnostic_lp.id or 0)
-    rec.delete_cns_visit(saved.visit.id or 0)
-    rec.delete_phase(saved.prophase.id or 0)
-    rec.delete_phase(saved.induction.id or 0)
-    rec.delete_milestone(saved.mrd.id or 0)
+    rec.delete(CnsVisit, saved.diagnostic_lp.id or 0)
+    rec.delete(CnsVisit, saved.visit.id or 0)
+    rec.delete(Phase, saved.prophase.id or 0)
+    rec.delete(Phase, saved.induction.id or 0)
+    rec.delete(Milestone, saved.mrd.id or 0)
     before = dump(path)
     with pytest.raises(ValidationFailed) as info:
-        rec.save_child(replace(saved.child, birth_date=dt.date(2026, 6, 2), diagnosis_date=None))
+        rec.save(replace(saved.child, birth_date=dt.date(2026, 6, 2), diagnosis_date=None))
     assert "2026-06-01" in info.value.errors["birth_date"]  # names the count's date
     assert dump(path) == before
-    moved, _ = rec.save_child(
-        replace(saved.child, birth_date=dt.date(2026, 6, 1), diagnosis_date=None)
-    )
+    moved, _ = rec.save(replace(saved.child, birth_date=dt.date(2026, 6, 1), diagnosis_date=None))
     assert rec.child(moved.id or 0).birth_date == dt.date(2026, 6, 1)
 
 
@@ -767,15 +760,15 @@ def test_birth_date_after_other_events_is_refused(
     rec: Record, path: Path, saved: Saved, what: str
 ) -> None:
     cid = saved.child.id or 0
-    fresh, _ = rec.save_child(new_child(name="Noor", diagnosis_date=None))
+    fresh, _ = rec.save(new_child(name="Noor", diagnosis_date=None))
     fid = fresh.id or 0
     if what == "milestone":
-        rec.save_milestone(Milestone(fid, dt.date(2026, 3, 1), MilestoneKind.OTHER))
+        rec.save(Milestone(fid, dt.date(2026, 3, 1), MilestoneKind.OTHER))
     elif what == "cns_visit":
-        rec.save_cns_visit(CnsVisit(fid, dt.date(2026, 3, 1), LpProcedure.DIAGNOSTIC_LP))
+        rec.save(CnsVisit(fid, dt.date(2026, 3, 1), LpProcedure.DIAGNOSTIC_LP))
     else:
         # planned earlier than it actually started: the planned date counts too
-        rec.save_phase(
+        rec.save(
             Phase(
                 fid,
                 PhaseKind.INDUCTION,
@@ -786,7 +779,7 @@ def test_birth_date_after_other_events_is_refused(
     assert cid != fid
     before = dump(path)
     with pytest.raises(ValidationFailed) as info:
-        rec.save_child(replace(fresh, birth_date=dt.date(2026, 3, 5)))
+        rec.save(replace(fresh, birth_date=dt.date(2026, 3, 5)))
     assert "2026-03-01" in info.value.errors["birth_date"]
     assert dump(path) == before
 

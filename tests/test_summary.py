@@ -9,7 +9,17 @@ from conftest import TODAY, fixed_clock
 
 from tracker.demo import build_demo
 from tracker.display import UnitPreference
-from tracker.model import CnsVisit, ItDose, ItDrug, LpProcedure
+from tracker.model import (
+    Appointment,
+    CnsVisit,
+    ItDose,
+    ItDrug,
+    LpProcedure,
+    Milestone,
+    Phase,
+    Question,
+    TeamThreshold,
+)
 from tracker.store import Record
 from tracker.summary import (
     FOOTER_NOTE,
@@ -33,13 +43,13 @@ def demo(tmp_path_factory):  # type: ignore[no-untyped-def]
 def summary_of(rec: Record, child_id: int, **kwargs):  # type: ignore[no-untyped-def]
     return build_summary(
         rec.child(child_id),
-        phases=rec.phases(child_id),
-        milestones=rec.milestones(child_id),
+        phases=rec.entries(Phase, child_id),
+        milestones=rec.entries(Milestone, child_id),
         counts=rec.counts(child_id),
-        visits=rec.cns_visits(child_id),
-        appointments=rec.appointments(child_id),
-        questions=rec.questions(child_id),
-        thresholds=rec.thresholds(child_id),
+        visits=rec.entries(CnsVisit, child_id),
+        appointments=rec.entries(Appointment, child_id),
+        questions=rec.entries(Question, child_id),
+        thresholds=rec.entries(TeamThreshold, child_id),
         today=TODAY,
         **kwargs,
     )
@@ -47,7 +57,7 @@ def summary_of(rec: Record, child_id: int, **kwargs):  # type: ignore[no-untyped
 
 def test_default_range_is_since_the_last_appointment(demo) -> None:  # type: ignore[no-untyped-def]
     rec, child_id = demo
-    past = [a for a in rec.appointments(child_id) if a.date < TODAY]
+    past = [a for a in rec.entries(Appointment, child_id) if a.date < TODAY]
     s = summary_of(rec, child_id)
     assert s.start == max(a.date for a in past)
     assert s.end == TODAY
@@ -71,7 +81,7 @@ def test_header_where_we_are_and_plan(demo) -> None:  # type: ignore[no-untyped-
     assert s.plan_ahead and all(e.date > TODAY for e in s.plan_ahead)
     assert s.plan_ahead == sorted(s.plan_ahead, key=lambda e: e.date)
     assert [q.text for q in s.questions] == [
-        q.text for q in rec.questions(child_id) if not q.answered
+        q.text for q in rec.entries(Question, child_id) if not q.answered
     ]
     assert s.footer == FOOTER_NOTE
 

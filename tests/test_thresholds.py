@@ -9,7 +9,7 @@ from conftest import TODAY
 
 from tracker import timeline
 from tracker.forms import FormErrors, threshold_from_form
-from tracker.model import Child, ThresholdPurpose
+from tracker.model import Child, CountResult, TeamThreshold, ThresholdPurpose
 from tracker.store import Record, ValidationFailed
 
 
@@ -21,9 +21,9 @@ def form(**fields: str) -> dict[str, str]:
 
 def test_threshold_keeps_what_was_typed_and_normalises(record: Record, child: Child) -> None:
     t = threshold_from_form(form(analyte="hgb", value_text="7,5", unit="g/dL"), child=child)
-    saved, changes = record.save_threshold(t)
-    assert changes.thresholds and not changes.counts
-    [back] = record.thresholds(child.id)  # type: ignore[arg-type]
+    saved, changes = record.save(t)
+    assert TeamThreshold in changes and CountResult not in changes
+    [back] = record.entries(TeamThreshold, child.id)  # type: ignore[arg-type]
     assert back == saved
     assert back.value_text == "7,5" and back.unit == "g/dL"
     assert back.normalised_value == pytest.approx(75.0)  # g/L
@@ -52,35 +52,33 @@ def test_bad_threshold_is_refused_with_a_reason(
 
 
 def test_one_number_per_count_and_purpose(record: Record, child: Child) -> None:
-    record.save_threshold(threshold_from_form(form(), child=child))
+    record.save(threshold_from_form(form(), child=child))
     with pytest.raises(ValidationFailed) as caught:
-        record.save_threshold(threshold_from_form(form(value_text="30"), child=child))
+        record.save(threshold_from_form(form(value_text="30"), child=child))
     assert "already a number" in caught.value.errors["purpose"]
-    assert [t.value_text for t in record.thresholds(child.id)] == ["20"]  # type: ignore[arg-type]
+    assert [t.value_text for t in record.entries(TeamThreshold, child.id)] == ["20"]  # type: ignore[arg-type]
 
 
 def test_delete_and_undelete_threshold(record: Record, child: Child) -> None:
-    saved, _ = record.save_threshold(threshold_from_form(form(), child=child))
-    deleted = record.delete_threshold(saved.id)  # type: ignore[arg-type]
-    assert record.thresholds(child.id) == []  # type: ignore[arg-type]
+    saved, _ = record.save(threshold_from_form(form(), child=child))
+    deleted = record.delete(TeamThreshold, saved.id)  # type: ignore[arg-type]
+    assert record.entries(TeamThreshold, child.id) == []  # type: ignore[arg-type]
     record.undelete(deleted)
-    assert record.thresholds(child.id) == [saved]  # type: ignore[arg-type]
+    assert record.entries(TeamThreshold, child.id) == [saved]  # type: ignore[arg-type]
 
 
 def test_deleting_the_child_removes_its_thresholds(record: Record, child: Child) -> None:
-    record.save_threshold(threshold_from_form(form(), child=child))
-    deleted = record.delete_child(child.id)  # type: ignore[arg-type]
+    record.save(threshold_from_form(form(), child=child))
+    deleted = record.delete(Child, child.id)  # type: ignore[arg-type]
     assert "team_threshold" in {table for table, _ in deleted.rows}
     record.undelete(deleted)
-    assert len(record.thresholds(child.id)) == 1  # type: ignore[arg-type]
+    assert len(record.entries(TeamThreshold, child.id)) == 1  # type: ignore[arg-type]
 
 
 def test_timeline_draws_the_teams_numbers_instead_of_the_default(
     record: Record, child: Child
 ) -> None:
-    t, _ = record.save_threshold(
-        threshold_from_form(form(value_text="30", unit="K/µL"), child=child)
-    )
+    t, _ = record.save(threshold_from_form(form(value_text="30", unit="K/µL"), child=child))
     layout = timeline.build([], [], [], [], TODAY, team_thresholds=[t])
     plt = layout.lane("plt")
     assert plt is not None and plt.series is not None
@@ -107,7 +105,7 @@ def test_hidden_threshold_lines(child: Child) -> None:
 def test_export_carries_thresholds(record: Record, child: Child) -> None:
     from tracker.io.json_export import export_record
 
-    record.save_threshold(threshold_from_form(form(note="transfuse 🩸"), child=child))
+    record.save(threshold_from_form(form(note="transfuse 🩸"), child=child))
     data = export_record(record, dt.datetime(2026, 11, 24, tzinfo=dt.UTC))
     [entry] = data["children"][0]["team_thresholds"]
     assert entry["analyte"] == "plt"
@@ -130,24 +128,24 @@ def test_thresholds_dialog_adds_edits_and_deletes(qtbot, record: Record, child: 
     editor.set_text("purpose", "next_block")
     editor.set_text("value_text", "0.5")
     editor.unit.setCurrentText("×10⁹/L")
-    editor.submit = bridge.save_threshold
+    editor.submit = bridge.save
     editor.accept()
     assert editor.result() == ThresholdDialog.DialogCode.Accepted
     assert manager.model.rowCount() == 1
-    [saved] = record.thresholds(child.id)  # type: ignore[arg-type]
+    [saved] = record.entries(TeamThreshold, child.id)  # type: ignore[arg-type]
     assert saved.analyte == "anc" and saved.normalised_value == pytest.approx(0.5)
 
     bad = ThresholdDialog(saved, child)
     qtbot.addWidget(bad)
     bad.set_text("value_text", "1200")
-    bad.submit = bridge.save_threshold
+    bad.submit = bridge.save
     bad.accept()
     assert bad.result() != ThresholdDialog.DialogCode.Accepted
     assert "/µL" in bad.findChild(type(bad.banner), "error_value_text").text()
-    assert record.thresholds(child.id) == [saved]  # type: ignore[arg-type]
+    assert record.entries(TeamThreshold, child.id) == [saved]  # type: ignore[arg-type]
 
     manager.table.select_id(saved.id)
     manager.table.delete_button.click()
-    assert record.thresholds(child.id) == []  # type: ignore[arg-type]
+    assert record.entries(TeamThreshold, child.id) == []  # type: ignore[arg-type]
     bridge.undo_stack.undo()
-    assert record.thresholds(child.id) == [saved]  # type: ignore[arg-type]
+    assert record.entries(TeamThreshold, child.id) == [saved]  # type: ignore[arg-type]

@@ -27,6 +27,7 @@ from pytestqt.qtbot import QtBot
 from tracker import timeline as layout
 from tracker.analytes import format_number
 from tracker.demo import DIAGNOSIS_DAYS_AGO, build_demo
+from tracker.model import CnsVisit, CountResult, Milestone, Phase
 from tracker.store import Record
 from ui.timeline.painter import TimelinePainter
 from ui.timeline.widget import Hit, TimelineWidget
@@ -48,9 +49,9 @@ def timeline(demo: Record) -> layout.Timeline:
     child_id = demo.children()[0].id
     assert child_id is not None
     return layout.build(
-        demo.phases(child_id),
-        demo.milestones(child_id),
-        demo.cns_visits(child_id),
+        demo.entries(Phase, child_id),
+        demo.entries(Milestone, child_id),
+        demo.entries(CnsVisit, child_id),
         demo.counts(child_id),
         TODAY,
     )
@@ -247,7 +248,7 @@ def test_hovering_a_result_shows_its_date_value_and_unit(
     QApplication.sendEvent(widget, QHelpEvent(QEvent.Type.ToolTip, pos, widget.mapToGlobal(pos)))
     shown = QToolTip.text()
     assert shown == hit.tooltip
-    assert demo.count(hit.ref.id).taken_date.isoformat() in shown
+    assert demo.entry(CountResult, hit.ref.id).taken_date.isoformat() in shown
     assert format_number(point.y) in shown
     assert series.unit in shown
 

@@ -17,7 +17,7 @@ from tracker import analytes
 from tracker import timeline as tl
 from tracker.analytes import format_number
 from tracker.demo import DIAGNOSIS_DAYS_AGO, build_demo
-from tracker.model import CountResult, Phase, PhaseKind
+from tracker.model import CnsVisit, CountResult, Milestone, Phase, PhaseKind
 from tracker.store import Record
 from tracker.timeline import (
     Lane,
@@ -363,9 +363,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Record, int
 def _build(demo: tuple[Record, int], **kwargs: object) -> tl.Timeline:
     record, child_id = demo
     return tl.build(
-        record.phases(child_id),
-        record.milestones(child_id),
-        record.cns_visits(child_id),
+        record.entries(Phase, child_id),
+        record.entries(Milestone, child_id),
+        record.entries(CnsVisit, child_id),
         record.counts(child_id),
         TODAY,
         **kwargs,  # type: ignore[arg-type]
@@ -409,7 +409,7 @@ def test_phase_spans_never_overlap_in_a_row(demo: tuple[Record, int]) -> None:
 
 def test_phase_spans_use_actual_dates_and_flag_planned_ones(demo: tuple[Record, int]) -> None:
     record, child_id = demo
-    phases = {p.id: p for p in record.phases(child_id)}
+    phases = {p.id: p for p in record.entries(Phase, child_id)}
     lane = _build(demo).lane("phases")
     assert lane is not None
     for span in lane.spans:
@@ -451,8 +451,8 @@ def test_milestone_and_lp_marks_are_sorted_and_same_day_ones_stack(
     record, child_id = demo
     timeline = _build(demo)
     for key, expected in (
-        ("milestones", record.milestones(child_id)),
-        ("cns", record.cns_visits(child_id)),
+        ("milestones", record.entries(Milestone, child_id)),
+        ("cns", record.entries(CnsVisit, child_id)),
     ):
         lane = timeline.lane(key)
         assert lane is not None

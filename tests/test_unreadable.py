@@ -76,7 +76,7 @@ def test_a_record_of_mode_000_is_a_permission_problem_and_nothing_moves(
     user = _nobody()
     path = shared_folder / "family.sqlite"
     with Record.open(path, create=True, clock=clock) as rec:
-        rec.save_child(Child(name="Mila", birth_date=dt.date(2026, 1, 10)))
+        rec.save(Child(name="Mila", birth_date=dt.date(2026, 1, 10)))
         make_backup(rec, DAILY)
     for entry in [shared_folder, *shared_folder.rglob("*")]:
         os.chown(entry, user.pw_uid, user.pw_gid)

@@ -34,10 +34,10 @@ def clock() -> dt.datetime:
 
 def real_record(path: Path) -> None:
     with Record.open(path, create=True, clock=clock) as rec:
-        child, _ = rec.save_child(Child(name="Mila", birth_date=dt.date(2026, 1, 10)))
+        child, _ = rec.save(Child(name="Mila", birth_date=dt.date(2026, 1, 10)))
         assert child.id is not None
         value = CountValue("wbc", "3.1", "10^9/L", 3.1, 3.1, "10^9/L")
-        rec.save_count(CountResult(child.id, dt.date(2026, 2, 1), values=(value,)))
+        rec.save(CountResult(child.id, dt.date(2026, 2, 1), values=(value,)))
 
 
 def other_tables(path: Path) -> None:

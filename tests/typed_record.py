@@ -36,7 +36,7 @@ BIRTH = dt.date(2025, 1, 4)  # on TODAY (2026-11-24): 22 months 20 days
 
 def fill(rec: Record, name: str, text: str, hospital: str = "") -> int:
     """Save a child called ``name`` with ``text`` in every free-text field; its id."""
-    child, _ = rec.save_child(
+    child, _ = rec.save(
         Child(
             name=name,
             birth_date=BIRTH,
@@ -54,7 +54,7 @@ def fill(rec: Record, name: str, text: str, hospital: str = "") -> int:
     )
     cid = child.id
     assert cid is not None
-    phase, _ = rec.save_phase(
+    phase, _ = rec.save(
         Phase(
             cid,
             PhaseKind.INDUCTION,
@@ -65,7 +65,7 @@ def fill(rec: Record, name: str, text: str, hospital: str = "") -> int:
             notes=f"phase note {text}",
         )
     )
-    rec.save_phase(
+    rec.save(
         Phase(
             cid,
             PhaseKind.CONSOLIDATION,
@@ -74,7 +74,7 @@ def fill(rec: Record, name: str, text: str, hospital: str = "") -> int:
             planned_end=dt.date(2027, 2, 1),
         )
     )
-    rec.save_milestone(
+    rec.save(
         Milestone(
             cid,
             dt.date(2026, 11, 10),
@@ -83,7 +83,7 @@ def fill(rec: Record, name: str, text: str, hospital: str = "") -> int:
             notes=f"milestone note {text}",
         )
     )
-    rec.save_milestone(
+    rec.save(
         Milestone(
             cid,
             dt.date(2026, 12, 5),
@@ -92,7 +92,7 @@ def fill(rec: Record, name: str, text: str, hospital: str = "") -> int:
             result_text=f"planned {text}",
         )
     )
-    rec.save_count(
+    rec.save(
         CountResult(
             cid,
             dt.date(2026, 11, 20),
@@ -116,7 +116,7 @@ def fill(rec: Record, name: str, text: str, hospital: str = "") -> int:
         )
     )
     assert phase.id is not None
-    rec.save_cns_visit(
+    rec.save(
         CnsVisit(
             cid,
             dt.date(2026, 11, 15),
@@ -128,8 +128,8 @@ def fill(rec: Record, name: str, text: str, hospital: str = "") -> int:
             note=f"LP note {text}",
         )
     )
-    rec.save_cns_visit(CnsVisit(cid, dt.date(2026, 12, 10), planned=True, note=f"next LP {text}"))
-    rec.save_appointment(
+    rec.save(CnsVisit(cid, dt.date(2026, 12, 10), planned=True, note=f"next LP {text}"))
+    rec.save(
         Appointment(
             cid,
             dt.date(2026, 11, 1),
@@ -138,7 +138,7 @@ def fill(rec: Record, name: str, text: str, hospital: str = "") -> int:
             note=f"appointment note {text}",
         )
     )
-    rec.save_appointment(
+    rec.save(
         Appointment(
             cid,
             dt.date(2026, 12, 2),
@@ -147,8 +147,8 @@ def fill(rec: Record, name: str, text: str, hospital: str = "") -> int:
             note=f"next appointment note {text}",
         )
     )
-    rec.save_question(Question(cid, dt.date(2026, 11, 21), f"Question {text}?"))
-    rec.save_threshold(
+    rec.save(Question(cid, dt.date(2026, 11, 21), f"Question {text}?"))
+    rec.save(
         TeamThreshold(
             cid, "plt", ThresholdPurpose.TRANSFUSION, "20", "10^9/L", 20.0, note=f"team {text}"
         )

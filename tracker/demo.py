@@ -304,7 +304,7 @@ def build_demo(record: Record, today: dt.date) -> int:
 def _save_agenda(record: Record, child: Child, today: dt.date) -> None:
     """Clinic visits every four weeks in maintenance, the next one planned, and questions."""
     for weeks_ago in (12, 8, 4):
-        record.save_appointment(
+        record.save(
             appointment_from_form(
                 {
                     "date": (today - dt.timedelta(weeks=weeks_ago, days=3)).isoformat(),
@@ -315,7 +315,7 @@ def _save_agenda(record: Record, child: Child, today: dt.date) -> None:
                 child=child,
             )
         )
-    record.save_appointment(
+    record.save(
         appointment_from_form(
             {
                 "date": (today + dt.timedelta(days=4)).isoformat(),
@@ -336,7 +336,7 @@ def _save_agenda(record: Record, child: Child, today: dt.date) -> None:
         (9, "Can Robin go to the toddler group again while in maintenance?", False, ""),
         (2, "When is the next lumbar puncture, and does Robin need to fast before it?", False, ""),
     ):
-        record.save_question(
+        record.save(
             question_from_form(
                 {
                     "added_on": (today - dt.timedelta(days=days_ago)).isoformat(),
@@ -377,7 +377,7 @@ def _save_child(record: Record, birth: dt.date, diagnosis: dt.date, today: dt.da
         },
         today=today,
     )
-    saved, _ = record.save_child(child)
+    saved, _ = record.save(child)
     return saved
 
 
@@ -403,7 +403,7 @@ def _save_phases(
             actual_end=day(plan.actual_end) if plan.actual_end is not None else None,
             notes=plan.notes,
         )
-        saved.append(record.save_phase(phase)[0])
+        saved.append(record.save(phase)[0])
     return saved
 
 
@@ -577,7 +577,7 @@ def _save_counts(
             child=child,
             today=today,
         )
-        saved[t] = record.save_count(result)[0]
+        saved[t] = record.save(result)[0]
     return saved
 
 
@@ -760,7 +760,7 @@ def _save_milestones(
         ),
     ]
     for m in sorted(items, key=lambda m: m.date):
-        record.save_milestone(m)
+        record.save(m)
 
 
 # ---------------------------------------------------------------------- CNS visits
@@ -791,7 +791,7 @@ def _save_cns_visits(
         date = day(offset)
         phase = _phase_on(phases, date)
         plt = counts[offset].value("plt")
-        record.save_cns_visit(
+        record.save(
             CnsVisit(
                 child_id=child.id,
                 date=date,
@@ -811,7 +811,7 @@ def _save_cns_visits(
     for offset in _PLANNED_LPS:
         date = day(offset)
         phase = _phase_on(phases, date)
-        record.save_cns_visit(
+        record.save(
             CnsVisit(
                 child_id=child.id,
                 date=date,

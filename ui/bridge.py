@@ -8,25 +8,17 @@ one step on the undo stack.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from tracker.display import UnitPreference
-from tracker.model import (
-    ALL_CHANGED,
-    Appointment,
-    Changes,
-    Child,
-    CnsVisit,
-    CountResult,
-    Milestone,
-    Phase,
-    Question,
-    TeamThreshold,
-)
+from tracker.kinds import ALL_CHANGED, Changes, kind_of
+from tracker.model import Child, CountResult
 from tracker.store import Deleted, Record
+
+E = TypeVar("E")
 
 
 def _tr(text: str) -> str:
@@ -120,9 +112,9 @@ class RecordBridge(QObject):
             self.child_selected.emit(child_id)
 
     def _emit(self, changes: Changes) -> None:
-        if changes.counts or changes.children:
+        if changes.touches(CountResult):
             self._counts_cache.clear()
-        if changes.children and self.current_child() is None:
+        if Child in changes and self.current_child() is None:
             children = self.record.children()
             self._child_id = children[0].id if children else None
             self.child_selected.emit(self._child_id if self._child_id is not None else -1)
@@ -146,62 +138,18 @@ class RecordBridge(QObject):
 
     # ------------------------------------------------------------------ saving
 
-    def save_child(self, child: Child) -> Child:
-        return self._save(
-            child,
-            self.record.save_child,
-            self.record.delete_child,
-            lambda i: self.record.child(i),
-            _tr("child's details"),
-        )
-
-    def save_phase(self, phase: Phase) -> Phase:
-        return self._save(
-            phase, self.record.save_phase, self.record.delete_phase, self.record.phase, _tr("phase")
-        )
-
-    def save_milestone(self, milestone: Milestone) -> Milestone:
-        return self._save(
-            milestone,
-            self.record.save_milestone,
-            self.record.delete_milestone,
-            self.record.milestone,
-            _tr("milestone"),
-        )
-
-    def save_count(self, result: CountResult) -> CountResult:
-        return self._save(
-            result,
-            self.record.save_count,
-            self.record.delete_count,
-            self.record.count,
-            _tr("blood count"),
-        )
-
-    def save_cns_visit(self, visit: CnsVisit) -> CnsVisit:
-        return self._save(
-            visit,
-            self.record.save_cns_visit,
-            self.record.delete_cns_visit,
-            self.record.cns_visit,
-            _tr("lumbar puncture"),
-        )
-
-    def _save(
-        self,
-        item: Any,
-        save: Callable[[Any], tuple[Any, Changes]],
-        delete: Callable[[int], Deleted],
-        load: Callable[[int], Any],
-        what: str,
-    ) -> Any:
-        before = load(item.id) if item.id is not None else None
-        saved, changes = save(item)
+    def save(self, entry: E) -> E:
+        """Save an entry of any kind (one transaction) as one step on the undo stack."""
+        kind = kind_of(entry)
+        model = type(entry)
+        before = self.record.entry(model, entry.id) if entry.id is not None else None  # type: ignore[attr-defined]
+        saved, changes = self.record.save(entry)
+        what = _tr(kind.singular)
         if before is None:
             holder: dict[str, Deleted] = {}
 
             def undo_add() -> Changes:
-                holder["deleted"] = delete(saved.id)
+                holder["deleted"] = self.record.delete(model, saved.id)  # type: ignore[attr-defined]
                 return holder["deleted"].changes
 
             def redo_add() -> Changes:
@@ -212,7 +160,12 @@ class RecordBridge(QObject):
         else:
             text = _tr("Edit {what}").format(what=what)
             self.undo_stack.push(
-                _Applied(text, lambda: save(before)[1], lambda: save(saved)[1], self._emit)
+                _Applied(
+                    text,
+                    lambda: self.record.save(before)[1],
+                    lambda: self.record.save(saved)[1],
+                    self._emit,
+                )
             )
         if isinstance(saved, Child) and self._child_id is None:
             self._child_id = saved.id
@@ -220,67 +173,17 @@ class RecordBridge(QObject):
         self._emit(changes)
         return saved
 
-    def save_threshold(self, threshold: TeamThreshold) -> TeamThreshold:
-        return self._save(
-            threshold,
-            self.record.save_threshold,
-            self.record.delete_threshold,
-            self.record.threshold,
-            _tr("team threshold"),
-        )
-
-    def save_appointment(self, appointment: Appointment) -> Appointment:
-        return self._save(
-            appointment,
-            self.record.save_appointment,
-            self.record.delete_appointment,
-            self.record.appointment,
-            _tr("appointment"),
-        )
-
-    def save_question(self, question: Question) -> Question:
-        return self._save(
-            question,
-            self.record.save_question,
-            self.record.delete_question,
-            self.record.question,
-            _tr("question"),
-        )
-
     # ------------------------------------------------------------------ deleting
 
-    def delete_appointment(self, appointment_id: int) -> None:
-        self._delete(self.record.delete_appointment, appointment_id)
-
-    def delete_question(self, question_id: int) -> None:
-        self._delete(self.record.delete_question, question_id)
-
-    def delete_threshold(self, threshold_id: int) -> None:
-        self._delete(self.record.delete_threshold, threshold_id)
-
-    def delete_child(self, child_id: int) -> None:
-        self._delete(self.record.delete_child, child_id)
-
-    def delete_phase(self, phase_id: int) -> None:
-        self._delete(self.record.delete_phase, phase_id)
-
-    def delete_milestone(self, milestone_id: int) -> None:
-        self._delete(self.record.delete_milestone, milestone_id)
-
-    def delete_count(self, result_id: int) -> None:
-        self._delete(self.record.delete_count, result_id)
-
-    def delete_cns_visit(self, visit_id: int) -> None:
-        self._delete(self.record.delete_cns_visit, visit_id)
-
-    def _delete(self, delete: Callable[[int], Deleted], row_id: int) -> None:
-        state = {"deleted": delete(row_id)}
+    def delete(self, model: type[Any], row_id: int) -> None:
+        """Delete an entry of any kind (with what belongs to it) as one undo step."""
+        state = {"deleted": self.record.delete(model, row_id)}
 
         def undo() -> Changes:
             return self.record.undelete(state["deleted"])
 
         def redo() -> Changes:
-            state["deleted"] = delete(row_id)
+            state["deleted"] = self.record.delete(model, row_id)
             return state["deleted"].changes
 
         self.undo_stack.push(_Applied(state["deleted"].description, undo, redo, self._emit))

@@ -12,7 +12,8 @@ from tracker.analytes import format_number
 from tracker.anc import anc_view
 from tracker.dates import format_age
 from tracker.display import convert, display_unit, shown
-from tracker.model import Changes
+from tracker.kinds import Changes
+from tracker.model import Appointment, CnsVisit, Milestone, Phase
 from tracker.phases import current_phase, next_planned
 from ui.bridge import RecordBridge
 from ui.interaction import plain_label
@@ -116,19 +117,19 @@ class HeaderWidget(QFrame):
                 0, self.tr("diagnosed {date}").format(date=child.diagnosis_date.isoformat())
             )
         self.diagnosis.setText(" · ".join(details))
-        current = current_phase(record.phases(child.id), today)
+        current = current_phase(record.entries(Phase, child.id), today)
         self.phase.setText(
             self.tr("{phase} · day {day}").format(phase=current.phase.display_name, day=current.day)
             if current
             else self.tr("No phase running today")
         )
         upcoming = next_planned(
-            record.phases(child.id),
-            record.milestones(child.id),
-            record.cns_visits(child.id),
+            record.entries(Phase, child.id),
+            record.entries(Milestone, child.id),
+            record.entries(CnsVisit, child.id),
             today,
             labels.MILESTONE_KIND,
-            record.appointments(child.id),
+            record.entries(Appointment, child.id),
         )
         self.next.setText(
             self.tr("Next: {what} on {date}").format(

@@ -9,7 +9,8 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from tracker.display import PREFERENCE_LABELS, UnitPreference
-from tracker.model import Changes
+from tracker.kinds import Changes
+from tracker.model import Child, CnsVisit, CountResult, Milestone, Phase
 from tracker.store import RecordError
 from tracker.store.targets import check_write_target
 from tracker.timeline import Ref
@@ -208,7 +209,7 @@ class MainWindow(QMainWindow):
             )
 
     def _changed(self, changes: Changes) -> None:
-        if changes.children:
+        if Child in changes:
             self._update_child_actions()
 
     def _update_child_actions(self) -> None:
@@ -277,13 +278,13 @@ class MainWindow(QMainWindow):
             view.ensure_fresh()
         try:
             if ref.kind == "phase":
-                self.phases_view.edit_phase(record.phase(ref.id))
+                self.phases_view.edit_phase(record.entry(Phase, ref.id))
             elif ref.kind == "milestone":
-                self.phases_view.edit_milestone(record.milestone(ref.id))
+                self.phases_view.edit_milestone(record.entry(Milestone, ref.id))
             elif ref.kind == "count":
-                self.counts_view.edit_count(record.count(ref.id))
+                self.counts_view.edit_count(record.entry(CountResult, ref.id))
             elif ref.kind == "cns":
-                self.cns_view.edit_visit(record.cns_visit(ref.id))
+                self.cns_view.edit_visit(record.entry(CnsVisit, ref.id))
         except KeyError:
             self.statusBar().showMessage(self.tr("That item is no longer in the record."), 5000)
 
@@ -291,7 +292,7 @@ class MainWindow(QMainWindow):
         from ui.dialogs.child import ChildDialog
 
         dialog = ChildDialog(None, self.bridge.record.today(), self)
-        dialog.submit = self.bridge.save_child
+        dialog.submit = self.bridge.save
         if dialog.exec() == ChildDialog.DialogCode.Accepted and dialog.value is not None:
             self.bridge.select_child(dialog.value.id)
 
@@ -302,7 +303,7 @@ class MainWindow(QMainWindow):
         if child is None:
             return
         dialog = ChildDialog(child, self.bridge.record.today(), self)
-        dialog.submit = self.bridge.save_child
+        dialog.submit = self.bridge.save
         dialog.exec()
 
     def edit_thresholds(self) -> None:
@@ -327,7 +328,7 @@ class MainWindow(QMainWindow):
             self.tr("Delete {name}").format(name=child.name.replace("&", "&&")),
         )
         if sure:
-            self._guard(lambda: self.bridge.delete_child(child.id), self.tr("Delete"))
+            self._guard(lambda: self.bridge.delete(Child, child.id), self.tr("Delete"))
 
     def save_copy(self) -> None:
         if self.safety.save_copy() is not None:

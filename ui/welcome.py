@@ -89,5 +89,5 @@ class WelcomeDialog(FormDialog):
             self.record = Record.open(
                 self.path, create=True, clock=self._clock, start_over=self.start_over
             )
-        saved, _ = self.record.save_child(child)
+        saved, _ = self.record.save(child)
         return saved

@@ -43,7 +43,7 @@ from tracker.forms import (
     question_from_form,
     threshold_from_form,
 )
-from tracker.model import Child
+from tracker.model import Child, Phase
 from tracker.store import SCHEMA_VERSION, Record, schema
 
 DATA = Path(__file__).resolve().parent
@@ -95,7 +95,7 @@ def _counts(
             today=TODAY,
             uid=uid(),
         )
-        rec.save_count(result)
+        rec.save(result)
 
 
 def build_record(path: Path) -> None:
@@ -108,7 +108,7 @@ def build_record(path: Path) -> None:
     finally:
         schema.new_record_id = random_id
     with rec:
-        mila, _ = rec.save_child(
+        mila, _ = rec.save(
             child_from_form(
                 {
                     "name": "Mila 🌷",
@@ -132,7 +132,7 @@ def build_record(path: Path) -> None:
                 uid=uid(),
             )
         )
-        noor, _ = rec.save_child(
+        noor, _ = rec.save(
             child_from_form(
                 {
                     "name": "نور Noor",
@@ -153,10 +153,10 @@ def build_record(path: Path) -> None:
             )
         )
         # an edit, so that updated_at differs from created_at somewhere
-        mila, _ = rec.save_child(replace(mila, hospital="Princess Máxima Center, Utrecht"))
+        mila, _ = rec.save(replace(mila, hospital="Princess Máxima Center, Utrecht"))
 
         def phase(child: Child, **form: str) -> int:
-            saved, _ = rec.save_phase(phase_from_form(form, child=child, uid=uid()))
+            saved, _ = rec.save(phase_from_form(form, child=child, uid=uid()))
             assert saved.id is not None
             return saved.id
 
@@ -174,13 +174,13 @@ def build_record(path: Path) -> None:
         phase(mila, kind="other", name="Blinatumomab 1", actual_start="2026-06-29")
         phase(mila, kind="consolidation", name="IB", planned_start="2026-12-07")
         gone = phase(mila, kind="maintenance", planned_start="2027-06-01")
-        rec.delete_phase(gone)  # leaves a gap in the ids, as real records have
+        rec.delete(Phase, gone)  # leaves a gap in the ids, as real records have
         noor_induction = phase(noor, kind="induction", actual_start="2026-03-03")
         phase(noor, kind="transplant", planned_start="2027-01-15", planned_end="2027-02-15")
 
         def milestone(child: Child, **form: str) -> None:
             m = milestone_from_form(form, child=child, today=TODAY, uid=uid())
-            rec.save_milestone(m)
+            rec.save(m)
 
         milestone(mila, date="2026-05-12", kind="marrow_check", result_text="92% blasts")
         milestone(
@@ -286,9 +286,7 @@ def build_record(path: Path) -> None:
 
         def visit(child: Child, drugs: Sequence[tuple[str, str]], **form: str) -> None:
             saved = cns_visit_from_form(form, drugs, child=child, today=TODAY, uid=uid())
-            rec.save_cns_visit(
-                replace(saved, it_drugs=tuple(replace(d, uid=uid()) for d in saved.it_drugs))
-            )
+            rec.save(replace(saved, it_drugs=tuple(replace(d, uid=uid()) for d in saved.it_drugs)))
 
         visit(
             mila,
@@ -344,7 +342,7 @@ def build_record(path: Path) -> None:
                 (mila, {"date": "2026-12-09", "with_whom": "LP + clinic", "note": "planned"}),
                 (noor, {"date": "2026-03-01", "place": HEBREW}),
             ):
-                rec.save_appointment(replace(appointment_from_form(fields, child=child), uid=uid()))
+                rec.save(replace(appointment_from_form(fields, child=child), uid=uid()))
             for child, fields in (
                 (mila, {"text": "Can she go to the crèche? 🧸", "added_on": "2026-11-10"}),
                 (
@@ -358,9 +356,7 @@ def build_record(path: Path) -> None:
                 ),
                 (noor, {"text": "When is the next marrow check?", "added_on": "2026-03-02"}),
             ):
-                rec.save_question(
-                    replace(question_from_form(fields, child=child, today=TODAY), uid=uid())
-                )
+                rec.save(replace(question_from_form(fields, child=child, today=TODAY), uid=uid()))
         if SCHEMA_VERSION >= 2:  # team thresholds arrived with record format 2
             for child, code, purpose, value, unit, note in (
                 (mila, "plt", "transfusion", "20", "×10⁹/L", "platelets below 20: transfusion"),
@@ -368,7 +364,7 @@ def build_record(path: Path) -> None:
                 (mila, "anc", "next_block", "0.5", "K/µL", "ANC over 0.5 to start 🧪"),
                 (noor, "plt", "next_block", "75000", "/µL", HEBREW),
             ):
-                rec.save_threshold(
+                rec.save(
                     replace(
                         threshold_from_form(
                             {

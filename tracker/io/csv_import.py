@@ -58,7 +58,8 @@ from tracker.io.lab_values import (
     split_flag,
     unknown_name,
 )
-from tracker.model import Changes, Child, CountResult, CountValue
+from tracker.kinds import Changes
+from tracker.model import Child, CountResult, CountValue
 from tracker.store.backup import BEFORE_IMPORT, make_backup
 from tracker.store.record import Record
 
@@ -1035,7 +1036,7 @@ def apply_import(plan: ImportPlan, record: Record, *, skip_bad: bool = False) ->
     if plan.results:  # a verified backup first; if it cannot be made, nothing is imported
         make_backup(record, BEFORE_IMPORT)
     try:
-        changes = record.save_counts(plan.results) if plan.results else Changes()
+        changes = record.save_all(plan.results) if plan.results else Changes()
     except KeyError:  # a blood count the plan completes was deleted since (rolled back)
         raise PlanOutdated(
             "The record changed after the file was read; nothing was imported. Read the file again."

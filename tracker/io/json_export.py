@@ -19,25 +19,11 @@ import datetime as dt
 import errno
 import json
 import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tracker import analytes
-from tracker.anc import calculate_anc
-from tracker.model import (
-    Appointment,
-    Child,
-    CnsVisit,
-    CountResult,
-    CountValue,
-    ItDose,
-    Milestone,
-    Mrd,
-    Phase,
-    Question,
-    TeamThreshold,
-)
+from tracker.kinds import CHILD, Kind, by_key, child_kinds
+from tracker.kinds.fields import Json, Rows
 from tracker.store import durable
 from tracker.store.errors import CannotSave
 from tracker.store.record import Record
@@ -46,37 +32,45 @@ FORMAT = "treatment-tracker"
 VERSION = 1
 
 JsonObject = dict[str, Any]
-_PhaseUid = Callable[[int | None], str | None]
 
 
 def export_record(record: Record, exported_at: dt.datetime) -> JsonObject:
-    """Everything in ``record`` as plain JSON-ready data (dicts, lists, str, float, bool, None)."""
-    children: list[JsonObject] = []
-    phase_uids: dict[int, str] = {}
+    """Everything in ``record`` as plain JSON-ready data (dicts, lists, str, float, bool, None).
 
-    def phase_uid(phase_id: int | None) -> str | None:
-        if phase_id is None:
+    Driven by the kind registry (:mod:`tracker.kinds`): each child, then under it every
+    kind of entry that belongs to a child, in the registry's order."""
+    uids: dict[tuple[str, int], str] = {}
+
+    def uid_of(key: str, row_id: int | None) -> str | None:
+        if row_id is None:
             return None
-        if phase_id not in phase_uids:  # the store keeps a visit's phase within its child
-            phase_uids[phase_id] = record.phase(phase_id).uid
-        return phase_uids[phase_id]
+        if (key, row_id) not in uids:  # the store keeps a link within its child
+            uids[(key, row_id)] = record.entry(by_key(key).model, row_id).uid
+        return uids[(key, row_id)]
 
+    def rows(f: Rows, items: Any) -> list[Json]:
+        sub = by_key(f.kind)
+        return [sub.to_json(item, uid_of, rows) for item in items]
+
+    def entry_json(kind: Kind[Any], entry: Any) -> JsonObject:
+        obj = kind.to_json(entry, uid_of, rows)
+        if kind.export_extra is not None:
+            (field,) = kind.rows_fields
+            assert field.json is not None
+            obj[field.json] = [*obj[field.json], *kind.export_extra(entry)]
+        return obj
+
+    children: list[JsonObject] = []
     for child in record.children():
         assert child.id is not None
-        phases = record.phases(child.id)
-        phase_uids.update((p.id, p.uid) for p in phases if p.id is not None)
-        entry = _child(
-            child,
-            phases,
-            record.milestones(child.id),
-            record.counts(child.id),
-            record.cns_visits(child.id),
-            phase_uid,
-        )
-        entry["team_thresholds"] = [_threshold(t) for t in record.thresholds(child.id)]
-        entry["appointments"] = [_appointment(a) for a in record.appointments(child.id)]
-        entry["questions"] = [_question(q) for q in record.questions(child.id)]
-        children.append(entry)
+        obj = entry_json(CHILD, child)
+        for kind in child_kinds():
+            assert kind.json is not None
+            entries = record.entries(kind.model, child.id)
+            if kind.has_id:
+                uids.update(((kind.key, e.id), e.uid) for e in entries)
+            obj[kind.json] = [entry_json(kind, e) for e in entries]
+        children.append(obj)
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -129,195 +123,3 @@ def _cannot_save(path: Path, exc: OSError) -> CannotSave:
     else:
         reason = exc.strerror or str(exc)
     return CannotSave(f"Could not write the export to {path}: {reason}; {unchanged}.")
-
-
-def _iso(d: dt.date | None) -> str | None:
-    return d.isoformat() if d is not None else None
-
-
-def _child(
-    child: Child,
-    phases: list[Phase],
-    milestones: list[Milestone],
-    counts: list[CountResult],
-    visits: list[CnsVisit],
-    phase_uid: _PhaseUid,
-) -> JsonObject:
-    return {
-        "uid": child.uid,
-        "name": child.name,
-        "birth_date": child.birth_date.isoformat(),
-        "sex": child.sex.value,
-        "diagnosis_date": _iso(child.diagnosis_date),
-        "immunophenotype": child.immunophenotype,
-        "kmt2a_status": child.kmt2a_status.value,
-        "kmt2a_partner": child.kmt2a_partner,
-        "wbc_at_diagnosis_text": child.wbc_at_diagnosis_text,
-        "wbc_at_diagnosis_unit": child.wbc_at_diagnosis_unit,
-        "wbc_at_diagnosis": child.wbc_at_diagnosis,
-        "cns_status_at_diagnosis": child.cns_status_at_diagnosis.value,
-        "prednisone_response": child.prednisone_response.value,
-        "protocol": child.protocol,
-        "risk_group": child.risk_group.value,
-        "risk_group_text": child.risk_group_text,
-        "hospital": child.hospital,
-        "team_contacts": child.team_contacts,
-        "notes": child.notes,
-        "phases": [_phase(p) for p in phases],
-        "milestones": [_milestone(m) for m in milestones],
-        "counts": [_count(c) for c in counts],
-        "cns_visits": [_cns_visit(v, phase_uid(v.phase_id)) for v in visits],
-    }
-
-
-def _phase(p: Phase) -> JsonObject:
-    return {
-        "uid": p.uid,
-        "kind": p.kind.value,
-        "name": p.name,
-        "planned_start": _iso(p.planned_start),
-        "planned_end": _iso(p.planned_end),
-        "actual_start": _iso(p.actual_start),
-        "actual_end": _iso(p.actual_end),
-        "notes": p.notes,
-    }
-
-
-def _mrd(mrd: Mrd | None) -> JsonObject | None:
-    if mrd is None:
-        return None
-    return {
-        "entered": mrd.entered,
-        "fraction": mrd.fraction,
-        "qualifier": mrd.qualifier.value,
-        "method": mrd.method.value if mrd.method is not None else None,
-        "sample": mrd.sample.value if mrd.sample is not None else None,
-    }
-
-
-def _milestone(m: Milestone) -> JsonObject:
-    return {
-        "uid": m.uid,
-        "date": m.date.isoformat(),
-        "kind": m.kind.value,
-        "result_text": m.result_text,
-        "planned": m.planned,
-        "mrd": _mrd(m.mrd),
-        "notes": m.notes,
-    }
-
-
-def _count(c: CountResult) -> JsonObject:
-    time = c.taken_time.strftime("%H:%M") if c.taken_time is not None else None
-    date = c.taken_date.isoformat()
-    return {
-        "uid": c.uid,
-        "taken_at": f"{date}T{time}" if time else date,
-        "taken_date": date,
-        "taken_time": time,
-        "source": c.source,
-        "note": c.note,
-        "values": [_value(v) for v in c.values] + _calculated(c),
-    }
-
-
-def _calculated(c: CountResult) -> list[JsonObject]:
-    """A worked-out ANC (no ANC reported, WBC and neutrophil % given), marked as such.
-
-    It is not part of the record: a reader that loads the file back skips it."""
-    if c.value("anc") is not None:
-        return []
-    calc = calculate_anc(c)
-    if calc is None:
-        return []
-    return [
-        {
-            "uid": None,
-            "analyte": "anc",
-            "value": calc.value,
-            "value_text": "",
-            "unit": "",
-            "comparator": "",
-            "normalised_value": calc.value,
-            "canonical_unit": analytes.COUNT_CANONICAL,
-            "range_text": "",
-            "range_low": None,
-            "range_high": None,
-            "calculated": True,
-            "basis": calc.basis,
-        }
-    ]
-
-
-def _value(v: CountValue) -> JsonObject:
-    return {
-        "uid": v.uid,
-        "analyte": v.analyte,
-        "value": v.value,
-        "value_text": v.value_text,
-        "unit": v.unit,
-        "comparator": v.comparator.value,
-        "normalised_value": v.normalised_value,
-        "canonical_unit": v.canonical_unit,
-        "range_text": v.range_text,
-        "range_low": v.range_low,
-        "range_high": v.range_high,
-        "calculated": False,
-    }
-
-
-def _it_dose(d: ItDose) -> JsonObject:
-    return {"uid": d.uid, "drug": d.drug.value, "dose_text": d.dose_text}
-
-
-def _cns_visit(v: CnsVisit, phase_uid: str | None) -> JsonObject:
-    return {
-        "uid": v.uid,
-        "date": v.date.isoformat(),
-        "procedure": v.procedure.value,
-        "phase_uid": phase_uid,
-        "it_drugs": [_it_dose(d) for d in v.it_drugs],
-        "csf_wbc": v.csf_wbc,
-        "csf_rbc": v.csf_rbc,
-        "blasts_seen": v.blasts_seen.value,
-        "cns_status": v.cns_status.value,
-        "sedation": v.sedation,
-        "platelets": v.platelets,
-        "complications": v.complications,
-        "planned": v.planned,
-        "note": v.note,
-    }
-
-
-def _threshold(t: TeamThreshold) -> JsonObject:
-    return {
-        "uid": t.uid,
-        "analyte": t.analyte,
-        "purpose": t.purpose.value,
-        "value_text": t.value_text,
-        "unit": t.unit,
-        "normalised_value": t.normalised_value,
-        "canonical_unit": analytes.analyte(t.analyte).canonical_unit,
-        "note": t.note,
-    }
-
-
-def _appointment(a: Appointment) -> JsonObject:
-    return {
-        "uid": a.uid,
-        "date": a.date.isoformat(),
-        "time": a.time.strftime("%H:%M") if a.time else None,
-        "with_whom": a.with_whom,
-        "place": a.place,
-        "note": a.note,
-    }
-
-
-def _question(q: Question) -> JsonObject:
-    return {
-        "uid": q.uid,
-        "added_on": q.added_on.isoformat(),
-        "text": q.text,
-        "answered": q.answered,
-        "answer": q.answer,
-    }

@@ -20,7 +20,6 @@ record and are skipped.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import math
@@ -33,40 +32,14 @@ from json.scanner import NUMBER_RE
 from pathlib import Path
 from typing import Any, TypeVar
 
-from tracker import analytes, forms
 from tracker.clock import Clock
 from tracker.dates import date_window
 from tracker.io import listing
 from tracker.io.json_export import FORMAT, VERSION
-from tracker.model import (
-    Appointment,
-    Changes,
-    Child,
-    CnsStatus,
-    CnsVisit,
-    Comparator,
-    CountResult,
-    CountValue,
-    ItDose,
-    ItDrug,
-    Kmt2aStatus,
-    LpProcedure,
-    Milestone,
-    MilestoneKind,
-    Mrd,
-    MrdMethod,
-    MrdQualifier,
-    MrdSample,
-    Phase,
-    PhaseKind,
-    PrednisoneResponse,
-    Question,
-    RiskGroup,
-    Sex,
-    TeamThreshold,
-    ThresholdPurpose,
-    YesNoUnknown,
-)
+from tracker.kinds import ALL_CHANGED, CHILD, COUNT, Changes, Context, Kind, by_key, child_kinds
+from tracker.kinds.fields import Date as DateField
+from tracker.kinds.fields import Derived, Link, Rows
+from tracker.model import Child
 from tracker.store.errors import RecordError, ValidationFailed
 from tracker.store.record import Record
 
@@ -289,17 +262,26 @@ def parse_with_lines(
 
 
 @dataclass(frozen=True, slots=True)
+class Read:
+    """One entry read from a file (ids not yet known), with the uids its links name."""
+
+    value: Any
+    links: tuple[tuple[str, str | None], ...] = ()  # (field, uid of the entry linked to)
+
+
+@dataclass(frozen=True, slots=True)
 class ChildData:
-    """One child and everything recorded for them, ready to save (ids not yet known)."""
+    """One child and everything recorded for them, ready to save, kind by kind."""
 
     child: Child
-    phases: tuple[Phase, ...] = ()
-    milestones: tuple[Milestone, ...] = ()
-    counts: tuple[CountResult, ...] = ()
-    cns_visits: tuple[tuple[CnsVisit, str | None], ...] = ()  # with the phase's uid
-    thresholds: tuple[TeamThreshold, ...] = ()
-    appointments: tuple[Appointment, ...] = ()
-    questions: tuple[Question, ...] = ()
+    entries: tuple[tuple[str, tuple[Read, ...]], ...] = ()  # (kind key, entries)
+
+    def of(self, key: str) -> tuple[Any, ...]:
+        """The entries of the kind ``key``."""
+        for k, entries in self.entries:
+            if k == key:
+                return tuple(read.value for read in entries)
+        return ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,7 +291,7 @@ class ExportContents:
 
     def describe(self) -> str:
         n = len(self.children)
-        counts = sum(len(c.counts) for c in self.children)
+        counts = sum(len(c.of(COUNT.key)) for c in self.children)
         names = ", ".join(c.child.name for c in self.children)
         return f"{n} child(ren) ({names}), {counts} blood count(s)" if n else "no children"
 
@@ -537,6 +519,8 @@ def read_export(data: bytes, today: dt.date) -> ExportContents:
     refuses them (a count in the future, say).  Give the date of
     ``latest_clock(clock)()`` so that an export from a time zone ahead of this one
     is not refused; dates outside ``tracker.dates.date_window`` are refused too.
+    Every entry is read through its kind's declaration (:mod:`tracker.kinds`) and checked
+    with the same rules as the forms and the store (``Kind.problems``).
     """
     doc, lines = parse_with_lines(data, set())  # the lines of problems are found afterwards
     check = _Check(lines, today)
@@ -552,6 +536,7 @@ def read_export(data: bytes, today: dt.date) -> ExportContents:
     version = top.get("version")
     if isinstance(version, bool) or not isinstance(version, int):
         check.add(("version",), "“version” must be a whole number")
+        version = VERSION
     elif version > VERSION:
         raise JsonImportError(
             [f"line {lines.get(('version',), 1)}: export format {version}"],
@@ -560,10 +545,11 @@ def read_export(data: bytes, today: dt.date) -> ExportContents:
         )
     elif version < 1:
         check.add(("version",), f"export format {version} does not exist")
+    reading = _Reading(check, version)
     children = tuple(
         c
-        for i, item in enumerate(check.items(top, "children", ()))
-        if (c := _child_data(check, item, ("children", i))) is not None
+        for i, item in enumerate(check.items(top, CHILD.json or "children", ()))
+        if (c := reading.child(item, ("children", i))) is not None
     )
     if check.found:
         del doc, top  # the document read again for the lines: not two of them at once
@@ -572,374 +558,117 @@ def read_export(data: bytes, today: dt.date) -> ExportContents:
     return ExportContents(children, check.skipped_calculated)
 
 
-def _child_data(check: _Check, item: Any, path: KeyPath) -> ChildData | None:
-    obj = check.obj(item, path, "A child")
-    if obj is None:
-        return None
-    birth = check.date(obj, "birth_date", path)
-    child = Child(
-        name=check.text(obj, "name", path),
-        birth_date=birth or check.today,
-        sex=check.choice(obj, "sex", path, Sex) or Sex.UNKNOWN,
-        diagnosis_date=check.date(obj, "diagnosis_date", path, optional=True),
-        immunophenotype=check.text(obj, "immunophenotype", path),
-        kmt2a_status=check.choice(obj, "kmt2a_status", path, Kmt2aStatus) or Kmt2aStatus.UNKNOWN,
-        kmt2a_partner=check.text(obj, "kmt2a_partner", path),
-        wbc_at_diagnosis_text=check.text(obj, "wbc_at_diagnosis_text", path),
-        wbc_at_diagnosis_unit=check.text(obj, "wbc_at_diagnosis_unit", path),
-        wbc_at_diagnosis=check.number(obj, "wbc_at_diagnosis", path, optional=True),
-        cns_status_at_diagnosis=check.choice(obj, "cns_status_at_diagnosis", path, CnsStatus)
-        or CnsStatus.UNKNOWN,
-        prednisone_response=check.choice(obj, "prednisone_response", path, PrednisoneResponse)
-        or PrednisoneResponse.UNKNOWN,
-        protocol=check.text(obj, "protocol", path),
-        risk_group=check.choice(obj, "risk_group", path, RiskGroup) or RiskGroup.UNKNOWN,
-        risk_group_text=check.text(obj, "risk_group_text", path),
-        hospital=check.text(obj, "hospital", path),
-        team_contacts=check.text(obj, "team_contacts", path),
-        notes=check.text(obj, "notes", path),
-        id=0,
-        uid=check.uid(obj, path, "child"),
-    )
-    if birth is None:
-        return None  # every other date is checked against the date of birth
-    check.rules(path, lambda: forms.validate_child(child, check.today))
+@dataclass
+class _Reading:
+    """Reads entries of any kind from a file's objects, through the kinds' declarations."""
 
-    phases = _each(check, obj, "phases", path, lambda o, p: _phase(check, o, p, child))
-    phase_uids = {ph.uid for ph in phases}
-    data = ChildData(
-        child=child,
-        phases=phases,
-        milestones=_each(
-            check, obj, "milestones", path, lambda o, p: _milestone(check, o, p, child)
-        ),
-        counts=_each(check, obj, "counts", path, lambda o, p: _count(check, o, p, child)),
-        cns_visits=_each(
-            check, obj, "cns_visits", path, lambda o, p: _visit(check, o, p, child, phase_uids)
-        ),
-        thresholds=_each(
-            check, obj, "team_thresholds", path, lambda o, p: _threshold(check, o, p), True
-        ),
-        appointments=_each(
-            check, obj, "appointments", path, lambda o, p: _appointment(check, o, p, child), True
-        ),
-        questions=_each(
-            check, obj, "questions", path, lambda o, p: _question(check, o, p, child), True
-        ),
-    )
-    seen: dict[tuple[str, str], int] = {}
-    for i, t in enumerate(data.thresholds):
-        key = (t.analyte, t.purpose.value)
-        if key in seen:
-            check.add(
-                (*path, "team_thresholds", i),
-                f"a second number for {t.analyte} and {t.purpose.value} "
-                f"(the first is team_thresholds[{seen[key]}])",
-            )
-        seen.setdefault(key, i)
-    return data
+    check: _Check
+    version: int
 
+    def child(self, item: Any, path: KeyPath) -> ChildData | None:
+        check = self.check
+        obj = check.obj(item, path, "A child")
+        if obj is None:
+            return None
+        placeholder = Child(name="", birth_date=check.today)
+        read = self.entry(CHILD, obj, path, placeholder, Context(None, check.today))
+        if read is None or check.date(obj, "birth_date", path) is None:
+            return None  # every other date is checked against the date of birth
+        child: Child = read.value
+        lists: list[tuple[str, tuple[Read, ...]]] = []
+        so_far: dict[str, list[Any]] = {}
+        uids: dict[str, set[str]] = {}
+        context = Context(child, check.today, lambda key: so_far.get(key, ()))
+        for kind in child_kinds():
+            assert kind.json is not None
+            optional = self.version < kind.json_required_since
+            read_here: list[Read] = []
+            for i, item in enumerate(check.items(obj, kind.json, path, optional=optional)):
+                p = (*path, kind.json, i)
+                entry_obj = check.obj(item, p, "An entry")
+                if entry_obj is None:
+                    continue
+                found = self.entry(kind, entry_obj, p, child, context, uids)
+                if found is not None:
+                    read_here.append(found)
+                    so_far.setdefault(kind.key, []).append(found.value)
+                    uids.setdefault(kind.key, set()).add(found.value.uid)
+            lists.append((kind.key, tuple(read_here)))
+        return ChildData(child, tuple(lists))
 
-def _each(
-    check: _Check,
-    obj: dict[str, Any],
-    key: str,
-    path: KeyPath,
-    make: Callable[[dict[str, Any], KeyPath], T | None],
-    optional: bool = False,
-) -> tuple[T, ...]:
-    out: list[T] = []
-    for i, item in enumerate(check.items(obj, key, path, optional=optional)):
-        p = (*path, key, i)
-        entry = check.obj(item, p, "An entry")
-        if entry is not None and (made := make(entry, p)) is not None:
-            out.append(made)
-    return tuple(out)
+    def entry(
+        self,
+        kind: Kind[Any],
+        obj: dict[str, Any],
+        path: KeyPath,
+        child: Child,
+        context: Context,
+        uids: dict[str, set[str]] | None = None,
+    ) -> Read | None:
+        """One entry of ``kind`` from ``obj`` (problems noted), or None if unusable."""
+        check = self.check
+        before = len(check.found)
+        values: dict[str, Any] = {}
+        links: list[tuple[str, str | None]] = []
+        derived: list[tuple[Derived, Any]] = []
+        for f in kind.fields:
+            if f.json is None:
+                continue
+            if isinstance(f, Rows):
+                values[f.name] = self.rows(f, obj, path, child, context)
+            elif isinstance(f, Link):
+                named = check.optional_text(obj, f.json, path)
+                target = by_key(f.target)
+                if named is not None and named not in (uids or {}).get(target.key, set()):
+                    check.add((*path, f.json), f"names no {target.singular} of this child")
+                links.append((f.name, named))
+                values[f.name] = None
+            elif isinstance(f, Derived):
+                derived.append((f, f.from_json(check, obj, path)))
+            else:
+                value = f.from_json(check, obj, path)
+                if value is None and isinstance(f, DateField) and not f.optional:
+                    value = child.birth_date  # unusable: noted, and a stand-in to go on with
+                values[f.name] = value
+        attr = kind.parent_attribute
+        if attr is not None:
+            values[attr] = 0
+        if kind.has_id:
+            values["id"] = 0 if kind is CHILD else None
+        form_problems = len(check.found)  # the uid's own problems do not stop the rules
+        values["uid"] = check.uid(obj, path, kind.table)
+        entry = kind.model(**values)
+        for f, value in derived:  # checked against a whole entry only
+            if form_problems > before or f.json not in obj:
+                continue
+            if (problem := f.agrees(entry, value)) is not None:
+                check.add((*path, f.json), problem)
+        usable = kind.check_json(check, obj, path, entry) if kind.check_json else True
+        if not usable:
+            return None
+        if form_problems == before and not kind.part_of:
+            check.rules(path, lambda: kind.problems(entry, context))
+        return Read(entry, tuple(links))
 
-
-def _phase(check: _Check, o: dict[str, Any], path: KeyPath, child: Child) -> Phase | None:
-    phase = Phase(
-        child_id=0,
-        kind=check.choice(o, "kind", path, PhaseKind) or PhaseKind.OTHER,
-        name=check.text(o, "name", path),
-        planned_start=check.date(o, "planned_start", path, optional=True),
-        planned_end=check.date(o, "planned_end", path, optional=True),
-        actual_start=check.date(o, "actual_start", path, optional=True),
-        actual_end=check.date(o, "actual_end", path, optional=True),
-        notes=check.text(o, "notes", path),
-        uid=check.uid(o, path, "phase"),
-    )
-    check.rules(path, lambda: forms.validate_phase(phase, child, check.today))
-    return phase
-
-
-def _milestone(check: _Check, o: dict[str, Any], path: KeyPath, child: Child) -> Milestone | None:
-    mrd: Mrd | None = None
-    if o.get("mrd") is not None:
-        m = check.obj(o["mrd"], (*path, "mrd"), "“mrd”")
-        if m is not None:
-            mp = (*path, "mrd")
-            fraction = check.number(m, "fraction", mp, optional=True)
-            mrd = Mrd(
-                entered=check.text(m, "entered", mp),
-                fraction=fraction,
-                qualifier=check.choice(m, "qualifier", mp, MrdQualifier) or MrdQualifier.QUANTIFIED,
-                method=check.choice(m, "method", mp, MrdMethod, optional=True),
-                sample=check.choice(m, "sample", mp, MrdSample, optional=True),
-            )
-    elif "mrd" not in o:
-        check.add((*path, "mrd"), "“mrd” is missing")
-    date = check.date(o, "date", path)
-    milestone = Milestone(
-        child_id=0,
-        date=date or child.birth_date,
-        kind=check.choice(o, "kind", path, MilestoneKind) or MilestoneKind.OTHER,
-        result_text=check.text(o, "result_text", path),
-        planned=check.flag(o, "planned", path),
-        mrd=mrd,
-        notes=check.text(o, "notes", path),
-        uid=check.uid(o, path, "milestone"),
-    )
-    if date is not None:
-        check.rules(path, lambda: forms.validate_milestone(milestone, child, check.today))
-    return milestone
-
-
-def _count(check: _Check, o: dict[str, Any], path: KeyPath, child: Child) -> CountResult | None:
-    date = check.date(o, "taken_date", path)
-    time = check.time(o, "taken_time", path)
-    taken_at = check.text(o, "taken_at", path)
-    if date is not None and "taken_at" in o:
-        expected = date.isoformat() + (f"T{time.strftime('%H:%M')}" if time else "")
-        if taken_at != expected:
-            check.add(
-                (*path, "taken_at"),
-                f"“{taken_at}” does not match taken_date and taken_time (“{expected}”)",
-            )
-    values: list[CountValue] = []
-    for i, item in enumerate(check.items(o, "values", path)):
-        vp = (*path, "values", i)
-        v = check.obj(item, vp, "A blood value")
-        if v is None:
-            continue
-        calculated = check.flag(v, "calculated", vp)
-        if calculated:
-            check.skipped_calculated += 1
-            continue  # worked out by the export, not part of the record
-        made = _value(check, v, vp)
-        if made is not None:
-            values.append(made)
-    result = CountResult(
-        child_id=0,
-        taken_date=date or child.birth_date,
-        taken_time=time,
-        source=check.text(o, "source", path),
-        note=check.text(o, "note", path),
-        values=tuple(values),
-        uid=check.uid(o, path, "count_result"),
-    )
-    if date is not None:
-        check.rules(path, lambda: forms.validate_count(result, child, check.today))
-    return result
-
-
-def _value(check: _Check, v: dict[str, Any], path: KeyPath) -> CountValue | None:
-    code = check.text(v, "analyte", path)
-    a = analytes.BY_CODE.get(code)
-    if a is None and "analyte" in v and isinstance(v["analyte"], str):
-        codes = ", ".join(analytes.CODES)
-        check.add((*path, "analyte"), f"“{code}” is not a blood value this program knows ({codes})")
-    value = check.number(v, "value", path)
-    unit = check.text(v, "unit", path)
-    normalised = check.number(v, "normalised_value", path)
-    canonical = check.text(v, "canonical_unit", path)
-    comparator = check.choice(v, "comparator", path, Comparator)
-    value_text = check.text(v, "value_text", path)
-    low = check.number(v, "range_low", path, optional=True)
-    high = check.number(v, "range_high", path, optional=True)
-    range_text = check.text(v, "range_text", path)
-    uid = check.uid(v, path, "count_value")
-    if a is None or value is None or normalised is None or comparator is None:
-        return None
-    if not value_text.strip():
-        check.add((*path, "value_text"), "is empty; it holds the value as it was typed")
-    if value < 0:
-        check.add((*path, "value"), f"{a.name} cannot be negative")
-    known = a.unit(unit)
-    if known is None:
-        check.add((*path, "unit"), analytes.unknown_unit_message(a, unit))
-    elif abs(value * known.factor - normalised) > 1e-9 * max(1.0, abs(normalised)):
-        check.add(
-            (*path, "normalised_value"),
-            f"{normalised!r} is not {value!r} {unit} in {a.canonical_unit}",
-        )
-    if canonical != a.canonical_unit:
-        check.add((*path, "canonical_unit"), f"must be “{a.canonical_unit}” for {a.name}")
-    _typed_text_agrees(check, path, value, comparator, value_text, low, high, range_text)
-    return CountValue(
-        analyte=a.code,
-        value_text=value_text,
-        unit=unit,
-        value=value,
-        normalised_value=normalised,
-        canonical_unit=canonical,
-        comparator=comparator,
-        range_text=range_text,
-        range_low=low,
-        range_high=high,
-        uid=uid,
-    )
-
-
-def _typed_text_agrees(
-    check: _Check,
-    path: KeyPath,
-    value: float,
-    comparator: Comparator,
-    value_text: str,
-    low: float | None,
-    high: float | None,
-    range_text: str,
-) -> None:
-    """The typed text is the truth: the numbers stored beside it must be what the form's
-    parsers (``analytes.parse_number``, ``forms.parse_range``) make of it, or the record
-    would say one thing in ``check`` and another in the CSV export."""
-    if value_text.strip():
-        try:
-            typed = analytes.parse_number(value_text)
-        except ValueError as exc:
-            check.add((*path, "value_text"), str(exc))
-        else:
-            if not _same_number(typed.value, value):
-                check.add(
-                    (*path, "value"),
-                    f"{value:g} does not match value_text “{value_text}” ({typed.value:g})",
-                )
-            if typed.comparator != comparator:
-                check.add(
-                    (*path, "comparator"),
-                    f"“{comparator.value}” does not match value_text “{value_text}” "
-                    f"(“{typed.comparator.value}”)",
-                )
-    wanted: tuple[float | None, float | None] = (None, None)
-    if range_text.strip():
-        with contextlib.suppress(ValueError):  # a range kept only as printed has no limits
-            wanted = forms.parse_range(range_text)
-    for key, stored, expected in (("range_low", low, wanted[0]), ("range_high", high, wanted[1])):
-        if (stored is None) != (expected is None) or (
-            stored is not None and expected is not None and not _same_number(stored, expected)
-        ):
-            shown = "none" if stored is None else f"{stored:g}"
-            said = (
-                f"{expected:g}"
-                if expected is not None
-                else ("no range" if not range_text.strip() else "no such limit")
-            )
-            check.add((*path, key), f"{shown} does not match range_text “{range_text}” ({said})")
-
-
-def _same_number(a: float, b: float) -> bool:
-    return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-15)
-
-
-def _visit(
-    check: _Check, o: dict[str, Any], path: KeyPath, child: Child, phases: set[str]
-) -> tuple[CnsVisit, str | None] | None:
-    phase_uid = check.optional_text(o, "phase_uid", path)
-    if phase_uid is not None and phase_uid not in phases:
-        check.add((*path, "phase_uid"), "names no phase of this child")
-    drugs: list[ItDose] = []
-    for i, item in enumerate(check.items(o, "it_drugs", path)):
-        dp = (*path, "it_drugs", i)
-        d = check.obj(item, dp, "An intrathecal drug")
-        if d is None:
-            continue
-        drug = check.choice(d, "drug", dp, ItDrug)
-        dose = ItDose(
-            drug=drug or ItDrug.METHOTREXATE,
-            dose_text=check.text(d, "dose_text", dp),
-            uid=check.uid(d, dp, "cns_it_drug"),
-        )
-        if drug is not None:
-            drugs.append(dose)
-    date = check.date(o, "date", path)
-    visit = CnsVisit(
-        child_id=0,
-        date=date or child.birth_date,
-        procedure=check.choice(o, "procedure", path, LpProcedure) or LpProcedure.LP_WITH_IT,
-        it_drugs=tuple(drugs),
-        csf_wbc=check.number(o, "csf_wbc", path, optional=True),
-        csf_rbc=check.number(o, "csf_rbc", path, optional=True),
-        blasts_seen=check.choice(o, "blasts_seen", path, YesNoUnknown) or YesNoUnknown.UNKNOWN,
-        cns_status=check.choice(o, "cns_status", path, CnsStatus) or CnsStatus.PENDING,
-        sedation=check.text(o, "sedation", path),
-        platelets=check.number(o, "platelets", path, optional=True),
-        complications=check.text(o, "complications", path),
-        planned=check.flag(o, "planned", path),
-        note=check.text(o, "note", path),
-        uid=check.uid(o, path, "cns_visit"),
-    )
-    if date is not None:
-        check.rules(path, lambda: forms.validate_cns_visit(visit, child, check.today))
-    return visit, phase_uid
-
-
-def _threshold(check: _Check, o: dict[str, Any], path: KeyPath) -> TeamThreshold | None:
-    code = check.text(o, "analyte", path)
-    a = analytes.BY_CODE.get(code)
-    purpose = check.choice(o, "purpose", path, ThresholdPurpose)
-    normalised = check.number(o, "normalised_value", path)
-    t = TeamThreshold(
-        child_id=0,
-        analyte=code,
-        purpose=purpose or ThresholdPurpose.OTHER,
-        value_text=check.text(o, "value_text", path),
-        unit=check.text(o, "unit", path),
-        normalised_value=normalised if normalised is not None else 0.0,
-        note=check.text(o, "note", path),
-        uid=check.uid(o, path, "team_threshold"),
-    )
-    canonical = check.text(o, "canonical_unit", path)
-    if a is not None and "canonical_unit" in o and canonical != a.canonical_unit:
-        check.add((*path, "canonical_unit"), f"must be “{a.canonical_unit}” for {a.name}")
-    if normalised is not None and normalised < 0:
-        check.add((*path, "normalised_value"), "cannot be negative")
-    if purpose is not None and normalised is not None:
-        check.rules(path, lambda: forms.validate_threshold(t))
-    return t
-
-
-def _appointment(
-    check: _Check, o: dict[str, Any], path: KeyPath, child: Child
-) -> Appointment | None:
-    date = check.date(o, "date", path)
-    a = Appointment(
-        child_id=0,
-        date=date or child.birth_date,
-        time=check.time(o, "time", path),
-        with_whom=check.text(o, "with_whom", path),
-        place=check.text(o, "place", path),
-        note=check.text(o, "note", path),
-        uid=check.uid(o, path, "appointment"),
-    )
-    if date is not None:
-        check.rules(path, lambda: forms.validate_appointment(a, child))
-    return a
-
-
-def _question(check: _Check, o: dict[str, Any], path: KeyPath, child: Child) -> Question | None:
-    date = check.date(o, "added_on", path)
-    q = Question(
-        child_id=0,
-        added_on=date or child.birth_date,
-        text=check.text(o, "text", path),
-        answered=check.flag(o, "answered", path),
-        answer=check.text(o, "answer", path),
-        uid=check.uid(o, path, "question"),
-    )
-    if date is not None:
-        check.rules(path, lambda: forms.validate_question(q, child, check.today))
-    return q
+    def rows(
+        self, f: Rows, obj: dict[str, Any], path: KeyPath, child: Child, context: Context
+    ) -> tuple[Any, ...]:
+        check = self.check
+        sub = by_key(f.kind)
+        assert f.json is not None
+        out: list[Any] = []
+        for i, item in enumerate(check.items(obj, f.json, path)):
+            p = (*path, f.json, i)
+            row = check.obj(item, p, f"An entry of “{f.json}”")
+            if row is None:
+                continue
+            if sub.skip_json is not None and sub.skip_json(check, row, p):
+                check.skipped_calculated += 1
+                continue  # worked out by the export, not part of the record
+            found = self.entry(sub, row, p, child, context)
+            if found is not None:
+                out.append(found.value)
+        return tuple(out)
 
 
 # ---------------------------------------------------------------------- writing
@@ -970,16 +699,7 @@ def load_export(record: Record, contents: ExportContents) -> Changes:
         raise JsonImportError(
             [str(exc)], f"The file breaks a rule of the record ({exc}); nothing was imported."
         ) from None
-    return Changes(
-        children=True,
-        phases=True,
-        milestones=True,
-        counts=True,
-        cns=True,
-        thresholds=True,
-        appointments=True,
-        questions=True,
-    )
+    return ALL_CHANGED
 
 
 def load_into_new_record(path: Path, contents: ExportContents, clock: Clock) -> Record:
@@ -993,27 +713,27 @@ def load_into_new_record(path: Path, contents: ExportContents, clock: Clock) -> 
 
 
 def _write_child(record: Record, data: ChildData) -> None:
-    child, _ = record.save_child(replace(data.child, id=None))
+    """The child, then its entries kind by kind (the registry's order: an entry linked to
+    comes before the entries that link to it), each link's uid turned into the new id."""
+    child, _ = record.save(replace(data.child, id=None))
     assert child.id is not None
-    cid = child.id
-    phase_ids: dict[str, int] = {}
-    for p in data.phases:
-        saved, _ = record.save_phase(replace(p, child_id=cid))
-        assert saved.id is not None
-        phase_ids[p.uid] = saved.id
-    for m in data.milestones:
-        record.save_milestone(replace(m, child_id=cid))
-    if data.counts:
-        record.save_counts([replace(c, child_id=cid) for c in data.counts])
-    for visit, phase_uid in data.cns_visits:
-        phase_id = phase_ids[phase_uid] if phase_uid is not None else None
-        record.save_cns_visit(replace(visit, child_id=cid, phase_id=phase_id))
-    for t in data.thresholds:
-        record.save_threshold(replace(t, child_id=cid))
-    for a in data.appointments:
-        record.save_appointment(replace(a, child_id=cid))
-    for q in data.questions:
-        record.save_question(replace(q, child_id=cid))
+    ids: dict[tuple[str, str], int] = {}
+    for key, entries in data.entries:
+        kind = by_key(key)
+        attr = kind.parent_attribute
+        assert attr is not None
+        ready = []
+        for read in entries:
+            links = {
+                name: ids[(kind.field(name).target, uid)] if uid is not None else None  # type: ignore[attr-defined]
+                for name, uid in read.links
+            }
+            ready.append(replace(read.value, **{attr: child.id}, **links))
+        if ready:
+            record.save_all(ready)
+        if kind.has_id:
+            for saved in record.entries(kind.model, child.id):
+                ids[(key, saved.uid)] = saved.id
 
 
 def problems_text(exc: JsonImportError) -> Iterator[str]:

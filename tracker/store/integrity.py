@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tracker import analytes, labels
+from tracker.kinds import by_key, by_table
+from tracker.kinds.kind import definite
 from tracker.store import checksums, durable, schema
 from tracker.store.errors import NotARecord, RecordError, WrongLayout, translated
 from tracker.store.files import APPLICATION_ID, check_record_file
@@ -192,7 +193,7 @@ def changed_rows(conn: sqlite3.Connection) -> list[Problem]:
     }
     for table in SEALED_TABLES:
         if table not in existing:
-            found.append(Problem("format", f"the table of {_KIND.get(table, table)} is missing"))
+            found.append(Problem("format", f"the table of {_plural(table)} is missing"))
             continue
         if not checksums.has_checksums(conn, table):
             found.append(Problem("format", f"the table {table} has no check marks"))
@@ -203,7 +204,7 @@ def changed_rows(conn: sqlite3.Connection) -> list[Problem]:
             found.append(
                 Problem(
                     "unreadable",
-                    f"the {_KIND.get(table, table)} cannot be read ({exc}); the file is damaged",
+                    f"the {_plural(table)} cannot be read ({exc}); the file is damaged",
                     table,
                 )
             )
@@ -223,70 +224,40 @@ def changed_rows(conn: sqlite3.Connection) -> list[Problem]:
     return found
 
 
-_KIND = {
-    "child": "children",
-    "phase": "phases",
-    "milestone": "milestones",
-    "count_result": "blood counts",
-    "count_value": "blood values",
-    "cns_visit": "lumbar punctures",
-    "cns_it_drug": "intrathecal drugs",
-    "team_threshold": "team thresholds",
-    "appointment": "appointments",
-    "question": "questions",
-    "meta": "program notes",
-}
+def _plural(table: str) -> str:
+    if table == "meta":
+        return "program notes"
+    kind = by_table(table)
+    return kind.plural if kind is not None else table
 
 
 def describe_row(conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> str:
-    """A row as a parent would recognise it: "a blood count of 2026-05-10"."""
+    """A row as a parent would recognise it: "a blood count of 2026-05-10" (its kind's
+    ``describe``; a row that is part of an entry is named with it)."""
     try:
         return _describe(conn, table, row)
-    except (sqlite3.DatabaseError, KeyError, TypeError, ValueError):
-        return f"an entry in {_KIND.get(table, table)}"
+    except (sqlite3.DatabaseError, KeyError, TypeError, ValueError, AttributeError):
+        return f"an entry in {_plural(table)}"
 
 
 def _describe(conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> str:
-    if table == "child":
-        return f"the entry for the child {row['name']!s}"
-    if table == "phase":
-        start = row["actual_start"] or row["planned_start"]
-        name = row["name"] or labels.PHASE_KIND.get(str(row["kind"]), str(row["kind"]))
-        return f"the phase {name} starting {start}"
-    if table == "milestone":
-        return f"a milestone of {row['date']}"
-    if table == "count_result":
-        return f"a blood count of {row['taken_date']}"
-    if table == "count_value":
-        found = conn.execute(
-            "SELECT taken_date FROM count_result WHERE id = ?", (row["result_id"],)
-        ).fetchone()
-        name = _analyte_name(str(row["analyte"]))
-        when = f" of {found[0]}" if found else ""
-        return f"a blood value ({name}) in the blood count{when}"
-    if table == "cns_visit":
-        return f"a lumbar puncture of {row['date']}"
-    if table == "cns_it_drug":
-        found = conn.execute(
-            "SELECT date FROM cns_visit WHERE id = ?", (row["visit_id"],)
-        ).fetchone()
-        drug = labels.IT_DRUG.get(str(row["drug"]), str(row["drug"]))
-        when = f" of {found[0]}" if found else ""
-        return f"an intrathecal drug ({drug}) of the lumbar puncture{when}"
-    if table == "team_threshold":
-        return f"the team's number for {_analyte_name(str(row['analyte']))}"
-    if table == "appointment":
-        return f"an appointment of {row['date']}"
-    if table == "question":
-        return f"a question added on {row['added_on']}"
     if table == "meta":
         return f"the program's note “{row['key']}”"
-    return f"an entry in {table}"
-
-
-def _analyte_name(code: str) -> str:
-    found = analytes.BY_CODE.get(code)
-    return found.name if found else code
+    kind = by_table(table)
+    if kind is None:
+        return f"an entry in {table}"
+    text = kind.describe(kind.from_row(row))
+    if kind.part_of and kind.parent is not None:
+        parent = by_key(kind.parent)
+        cur = conn.execute(
+            f"SELECT * FROM {parent.table} WHERE id = ?", (row[kind.parent_column],)
+        )
+        found = cur.fetchone()
+        if found is not None:
+            names = [d[0] for d in cur.description]
+            whole = parent.describe(parent.from_row(dict(zip(names, found, strict=True))))
+            text += f" {kind.joiner} {definite(whole)}"
+    return text
 
 
 def open_read_only(path: Path, *, immutable: bool = False) -> sqlite3.Connection:

@@ -15,40 +15,24 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from tracker import forms
 from tracker.clock import Clock, system_clock
-from tracker.model import (
+from tracker.kinds import (
     ALL_CHANGED,
-    Appointment,
+    CHILD,
     Changes,
-    Child,
-    CnsStatus,
-    CnsVisit,
-    Comparator,
-    CountResult,
-    CountValue,
-    ItDose,
-    ItDrug,
-    Kmt2aStatus,
-    LpProcedure,
-    Milestone,
-    MilestoneKind,
-    Mrd,
-    MrdMethod,
-    MrdQualifier,
-    MrdSample,
-    Phase,
-    PhaseKind,
-    PrednisoneResponse,
-    Question,
-    RiskGroup,
-    Sex,
-    TeamThreshold,
-    ThresholdPurpose,
-    YesNoUnknown,
+    Context,
+    Kind,
+    by_key,
+    by_table,
+    children_of,
+    kind_of,
+    linking_to,
+    tables,
 )
+from tracker.kinds.kind import definite, sentence_start
+from tracker.model import Child, CountResult
 from tracker.store import checksums, durable, journal
 from tracker.store.connection import (
     configured,
@@ -68,7 +52,7 @@ from tracker.store.errors import (
 from tracker.store.files import APPLICATION_ID, check_record_file, is_unstarted
 from tracker.store.integrity import find_problems, quick_check
 from tracker.store.lock import OnlyReadable, RecordLock
-from tracker.store.schema import SCHEMA_VERSION, TABLES, count_save, migrate
+from tracker.store.schema import SCHEMA_VERSION, count_save, migrate
 
 
 def _d(text: str | None) -> dt.date | None:
@@ -79,7 +63,7 @@ def _iso(d: dt.date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-_T = TypeVar("_T")
+E = TypeVar("E")
 UNFINISHED_SUFFIX = ".unfinished"
 
 
@@ -352,533 +336,262 @@ class Record:
             finally:
                 self._in_batch = False
 
-    def _one(self, table: str, row_id: int, mapper: Callable[[sqlite3.Row], _T]) -> _T:
-        """One row by id through ``mapper``; KeyError when it is not (or no longer) there."""
-        rows = self._q(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
-        if not rows:
-            raise KeyError(row_id)
-        return mapper(rows[0])
-
     def _q(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         with translated(self.path, "read the record"):
             return self._conn.execute(sql, params).fetchall()
 
-    # ------------------------------------------------------------------ children
+    # ------------------------------------------------------------------ entries, any kind
+
+    def entries(
+        self,
+        model: type[E],
+        parent_id: int | None = None,
+        *,
+        where: str = "",
+        params: Sequence[Any] = (),
+    ) -> list[E]:
+        """Every entry of the kind of ``model`` (of one child: ``parent_id``), in the
+        kind's order; ``where`` narrows it (SQL on the kind's own columns)."""
+        kind = kind_of(model)
+        clauses, args = [], []
+        if kind.parent is not None:
+            if parent_id is None:
+                raise ValueError(f"{kind.plural} belong to a {kind.parent}: give its id")
+            clauses.append(f"{kind.parent_column} = ?")
+            args.append(parent_id)
+        if where:
+            clauses.append(f"({where})")
+            args.extend(params)
+        sql = f"SELECT * FROM {kind.table}"
+        if clauses:
+            sql += " WHERE " + " AND ".join(clauses)
+        rows = self._q(f"{sql} ORDER BY {kind.order_by}", args)
+        return self._built(kind, rows)
+
+    def entry(self, model: type[E], row_id: int) -> E:
+        """One entry by its id; KeyError when it is not (or no longer) in the record."""
+        kind = kind_of(model)
+        rows = self._q(f"SELECT * FROM {kind.table} WHERE id = ?", (row_id,))
+        if not rows:
+            raise KeyError(row_id)
+        found: E = self._built(kind, rows)[0]
+        return found
+
+    def _built(self, kind: Kind[E], rows: list[sqlite3.Row]) -> list[E]:
+        """The entries of ``rows`` with their own rows (a count's values) read in one query
+        per kind of rows, ordered by id (the order they were typed in)."""
+        own: dict[str, dict[int, list[Any]]] = {}
+        ids = [r["id"] for r in rows]
+        for f in kind.rows_fields:
+            sub = by_key(f.kind)
+            found: dict[int, list[Any]] = {}
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ", ".join("?" for _ in chunk)
+                for r in self._q(
+                    f"SELECT * FROM {sub.table} WHERE {sub.parent_column} IN ({marks}) "
+                    f"ORDER BY {sub.order_by}",
+                    chunk,
+                ):
+                    found.setdefault(r[sub.parent_column], []).append(sub.from_row(r))
+            own[f.name] = found
+        return [
+            kind.from_row(r, {name: tuple(found.get(r["id"], ())) for name, found in own.items()})
+            for r in rows
+        ]
 
     def children(self) -> list[Child]:
-        return [_child(r) for r in self._q("SELECT * FROM child ORDER BY id")]
+        return self.entries(Child)
 
     def child(self, child_id: int) -> Child:
-        return self._one("child", child_id, _child)
+        return self.entry(Child, child_id)
 
-    def save_child(self, child: Child) -> tuple[Child, Changes]:
-        errors = forms.validate_child(child, self.today())
+    def context(self, entry: Any) -> Context:
+        """What the rules of ``entry``'s kind look at: its child, today, the child's other
+        entries.  KeyError when its child is not in the record."""
+        kind = kind_of(entry)
+        child = None
+        if kind.parent is not None:
+            child = self.child(getattr(entry, kind.parent_column))
+        child_id = child.id if child is not None else None
+        return Context(
+            child=child,
+            today=self.today(),
+            entries=lambda key: self.entries(by_key(key).model, child_id),
+        )
+
+    def problems_of(self, entry: Any, context: Context | None = None) -> dict[str, str]:
+        """Every rule ``entry`` breaks: its kind's, and links to entries of another child."""
+        kind = kind_of(entry)
+        context = context or self.context(entry)
+        errors = kind.problems(entry, context)
+        for f in kind.link_fields:
+            target_id = getattr(entry, f.name)
+            if target_id is None:
+                continue
+            target = by_key(f.target)
+            owner = self._q(
+                f"SELECT {target.parent_column} FROM {target.table} WHERE id = ?", (target_id,)
+            )
+            if not owner or owner[0][0] != getattr(entry, kind.parent_column):
+                errors[f.name] = f"{f.label}: choose one of this child's {target.plural}"
+        if kind is CHILD and entry.id is not None and "birth_date" not in errors:
+            problem = self._born_after_entries(entry)
+            if problem:
+                errors["birth_date"] = problem
+        return errors
+
+    def save(self, entry: E) -> tuple[E, Changes]:
+        """Save one entry of any kind (new when its id is None) after its kind's rules;
+        ValidationFailed (nothing written) lists every broken rule by field."""
+        errors = self.problems_of(entry)
         if errors:
             raise ValidationFailed(errors)
-        cols = {
-            "name": child.name.strip(),
-            "birth_date": child.birth_date.isoformat(),
-            "sex": child.sex.value,
-            "diagnosis_date": _iso(child.diagnosis_date),
-            "immunophenotype": child.immunophenotype,
-            "kmt2a_status": child.kmt2a_status.value,
-            "kmt2a_partner": child.kmt2a_partner,
-            "wbc_at_diagnosis_text": child.wbc_at_diagnosis_text,
-            "wbc_at_diagnosis_unit": child.wbc_at_diagnosis_unit,
-            "wbc_at_diagnosis": child.wbc_at_diagnosis,
-            "cns_status_at_diagnosis": child.cns_status_at_diagnosis.value,
-            "prednisone_response": child.prednisone_response.value,
-            "protocol": child.protocol,
-            "risk_group": child.risk_group.value,
-            "risk_group_text": child.risk_group_text,
-            "hospital": child.hospital,
-            "team_contacts": child.team_contacts,
-            "notes": child.notes,
-        }
-        if child.id is not None:
-            self._check_children_dates(child)
-        with self._write("save the child's details") as conn:
-            row_id, uid = self._upsert(conn, "child", child.id, child.uid, cols)
-        return replace(child, id=row_id, uid=uid), Changes(children=True)
+        kind = kind_of(entry)
+        with self._write(f"save the {kind.singular}") as conn:
+            saved = self._write_entry(conn, kind, entry)
+        return saved, Changes.of(kind)
 
-    def _check_children_dates(self, child: Child) -> None:
-        """A new date of birth must not leave recorded events before birth."""
-        assert child.id is not None
+    def save_all(self, entries: Sequence[Any]) -> Changes:
+        """Save many entries (an import) in ONE transaction: all of them or none.
+
+        Each is checked like :meth:`save` before anything is written; the first that
+        breaks a rule raises :class:`ValidationFailed` (keys prefixed with its position,
+        ``"3:taken_date"``, each message naming the entry) and the record is unchanged.
+        """
+        if not entries:
+            return Changes()
+        contexts: dict[tuple[str, int | None], Context] = {}
+        for i, entry in enumerate(entries):
+            kind = kind_of(entry)
+            parent = getattr(entry, kind.parent_column) if kind.parent else None
+            if (kind.key, parent) not in contexts:
+                contexts[(kind.key, parent)] = self.context(entry)
+            errors = self.problems_of(entry, contexts[(kind.key, parent)])
+            if errors:
+                what = sentence_start(definite(kind.describe(entry)))
+                raise ValidationFailed({f"{i}:{k}": f"{what}: {m}" for k, m in errors.items()})
+        changed = Changes.of(*{kind_of(e).key for e in entries})
+        with self._write(f"save the {kind_of(entries[0]).plural}") as conn:
+            for entry in entries:
+                self._write_entry(conn, kind_of(entry), entry)
+        return changed
+
+    def _write_entry(self, conn: sqlite3.Connection, kind: Kind[E], entry: E) -> E:
+        """Insert or update one entry and its own rows inside the caller's transaction.
+
+        Rows are matched to the saved ones by their key (one value per analyte), so an
+        edit keeps each row's id and uid; rows no longer there are deleted."""
+        row_id, uid = self._upsert(
+            conn, kind.table, getattr(entry, "id", None), cast(Any, entry).uid, kind.columns(entry)
+        )
+        changes: dict[str, Any] = {"uid": uid}
+        if kind.has_id:
+            changes["id"] = row_id
+        for f in kind.rows_fields:
+            sub = by_key(f.kind)
+            existing: dict[Any, tuple[int, str]] = {}
+            if getattr(entry, "id", None) is not None:
+                key_column = sub.field(f.key).column
+                existing = {
+                    r[key_column]: (r["id"], r["uid"])
+                    for r in conn.execute(
+                        f"SELECT id, uid, {key_column} FROM {sub.table} "
+                        f"WHERE {sub.parent_column} = ?",
+                        (row_id,),
+                    )
+                }
+            saved_rows = []
+            for item in getattr(entry, f.name):
+                cols = {sub.parent_column: row_id, **sub.columns(item)}
+                old = existing.pop(sub.field(f.key).to_db(getattr(item, f.key)), None)
+                _, item_uid = self._upsert(
+                    conn,
+                    sub.table,
+                    old[0] if old else None,
+                    old[1] if old else cast(Any, item).uid,
+                    cols,
+                )
+                saved_rows.append(replace(item, uid=item_uid))
+            for gone, _ in existing.values():
+                conn.execute(f"DELETE FROM {sub.table} WHERE id = ?", (gone,))
+            changes[f.name] = tuple(saved_rows)
+        return replace(entry, **changes)  # type: ignore[type-var]
+
+    def _born_after_entries(self, child: Child) -> str | None:
+        """A new date of birth must not leave recorded entries before birth."""
         birth = child.birth_date.isoformat()
+        parts = [
+            f"SELECT min({column}) AS d FROM {kind.table} WHERE {kind.parent_column} = :c"
+            for kind in children_of(CHILD)
+            for column in kind.birth_date_columns
+        ]
+        if not parts:
+            return None
         earliest = self._q(
-            """SELECT min(d) FROM (
-                 SELECT taken_date AS d FROM count_result WHERE child_id = :c
-                 UNION ALL SELECT date FROM milestone WHERE child_id = :c
-                 UNION ALL SELECT date FROM cns_visit WHERE child_id = :c
-                 UNION ALL SELECT min(coalesce(actual_start, planned_start),
-                                      coalesce(planned_start, actual_start)) FROM phase
-                   WHERE child_id = :c)""",
+            f"SELECT min(d) FROM ({' UNION ALL '.join(parts)})",
             {"c": child.id},  # type: ignore[arg-type]
         )[0][0]
         if earliest is not None and earliest < birth:
-            raise ValidationFailed(
-                {
-                    "birth_date": f"Date of birth: something is already recorded on {earliest}, "
-                    f"before {birth}; check the date of birth"
-                }
+            return (
+                f"Date of birth: something is already recorded on {earliest}, "
+                f"before {birth}; check the date of birth"
             )
+        return None
 
-    def delete_child(self, child_id: int) -> Deleted:
-        name = self.child(child_id).name
+    def delete(self, model: type[Any], row_id: int) -> Deleted:
+        """Delete one entry with its own rows (a child: with everything recorded for them);
+        links to it from other entries are unlinked.  The Deleted puts it all back."""
+        kind = kind_of(model)
+        entry = self.entry(model, row_id)
+        selections = list(self._owned(kind, "id = ?", (row_id,)))
+        unlink: list[tuple[str, str, int]] = []
+        changed = {kind.key}
+        for owner, _, _ in selections:
+            k = by_table(owner)
+            assert k is not None
+            changed.add(k.key if not k.part_of else kind.key)
+            for linking, column in linking_to(k):
+                if k is kind:
+                    unlink.append((linking.table, column, row_id))
+                    changed.add(linking.key)
+        what = definite(kind.describe(entry))
         return self._delete(
-            [
-                ("child", "id = ?", (child_id,)),
-                ("phase", "child_id = ?", (child_id,)),
-                ("milestone", "child_id = ?", (child_id,)),
-                ("count_result", "child_id = ?", (child_id,)),
-                (
-                    "count_value",
-                    "result_id IN (SELECT id FROM count_result WHERE child_id = ?)",
-                    (child_id,),
-                ),
-                ("cns_visit", "child_id = ?", (child_id,)),
-                (
-                    "cns_it_drug",
-                    "visit_id IN (SELECT id FROM cns_visit WHERE child_id = ?)",
-                    (child_id,),
-                ),
-                ("team_threshold", "child_id = ?", (child_id,)),
-                ("appointment", "child_id = ?", (child_id,)),
-                ("question", "child_id = ?", (child_id,)),
-            ],
-            "child",
-            child_id,
-            ALL_CHANGED,
-            f"Delete {name}",
+            selections,
+            kind.table,
+            row_id,
+            ALL_CHANGED if kind is CHILD else Changes.of(*changed),
+            f"Delete {what}",
+            unlink,
         )
 
-    # ------------------------------------------------------------------ phases
+    def _owned(
+        self, kind: Kind[Any], where: str, params: tuple[Any, ...]
+    ) -> Iterator[tuple[str, str, tuple[Any, ...]]]:
+        """(table, where, params) of the rows selected by ``where`` and of every row that
+        belongs to them, kind by kind down the registry."""
+        yield kind.table, where, params
+        for sub in children_of(kind):
+            inner = f"{sub.parent_column} IN (SELECT id FROM {kind.table} WHERE {where})"
+            yield from self._owned(sub, inner, params)
 
-    def phases(self, child_id: int) -> list[Phase]:
-        rows = self._q(
-            "SELECT * FROM phase WHERE child_id = ? "
-            "ORDER BY coalesce(actual_start, planned_start), id",
-            (child_id,),
-        )
-        return [_phase(r) for r in rows]
-
-    def phase(self, phase_id: int) -> Phase:
-        return self._one("phase", phase_id, _phase)
-
-    def save_phase(self, phase: Phase) -> tuple[Phase, Changes]:
-        child = self.child(phase.child_id)
-        errors = forms.validate_phase(phase, child, self.today())
-        if errors:
-            raise ValidationFailed(errors)
-        cols = {
-            "child_id": phase.child_id,
-            "kind": phase.kind.value,
-            "name": phase.name.strip(),
-            "planned_start": _iso(phase.planned_start),
-            "planned_end": _iso(phase.planned_end),
-            "actual_start": _iso(phase.actual_start),
-            "actual_end": _iso(phase.actual_end),
-            "notes": phase.notes,
-        }
-        with self._write("save the phase") as conn:
-            row_id, uid = self._upsert(conn, "phase", phase.id, phase.uid, cols)
-        return replace(phase, id=row_id, uid=uid), Changes(phases=True)
-
-    def delete_phase(self, phase_id: int) -> Deleted:
-        p = self.phase(phase_id)
-        return self._delete(
-            [("phase", "id = ?", (phase_id,))],
-            "phase",
-            phase_id,
-            Changes(phases=True, cns=True),
-            f"Delete phase {p.display_name}",
-            unlink=[("cns_visit", "phase_id", phase_id)],
-        )
-
-    # ------------------------------------------------------------------ milestones
-
-    def milestones(self, child_id: int) -> list[Milestone]:
-        rows = self._q("SELECT * FROM milestone WHERE child_id = ? ORDER BY date, id", (child_id,))
-        return [_milestone(r) for r in rows]
-
-    def milestone(self, milestone_id: int) -> Milestone:
-        return self._one("milestone", milestone_id, _milestone)
-
-    def save_milestone(self, m: Milestone) -> tuple[Milestone, Changes]:
-        child = self.child(m.child_id)
-        errors = forms.validate_milestone(m, child, self.today())
-        if errors:
-            raise ValidationFailed(errors)
-        mrd = m.mrd
-        cols = {
-            "child_id": m.child_id,
-            "date": m.date.isoformat(),
-            "kind": m.kind.value,
-            "result_text": m.result_text,
-            "planned": int(m.planned),
-            "mrd_entered": mrd.entered if mrd else None,
-            "mrd_fraction": mrd.fraction if mrd else None,
-            "mrd_qualifier": mrd.qualifier.value if mrd else None,
-            "mrd_method": mrd.method.value if mrd and mrd.method else None,
-            "mrd_sample": mrd.sample.value if mrd and mrd.sample else None,
-            "notes": m.notes,
-        }
-        with self._write("save the milestone") as conn:
-            row_id, uid = self._upsert(conn, "milestone", m.id, m.uid, cols)
-        return replace(m, id=row_id, uid=uid), Changes(milestones=True)
-
-    def delete_milestone(self, milestone_id: int) -> Deleted:
-        m = self.milestone(milestone_id)
-        return self._delete(
-            [("milestone", "id = ?", (milestone_id,))],
-            "milestone",
-            milestone_id,
-            Changes(milestones=True),
-            f"Delete milestone of {m.date.isoformat()}",
-        )
-
-    # ------------------------------------------------------------------ counts
+    # ------------------------------------------------------------------ queries of counts
 
     def counts(self, child_id: int, since: dt.date | None = None) -> list[CountResult]:
         """All blood counts of a child (or those taken on or after ``since``), oldest first."""
         first = since.isoformat() if since else "0000-00-00"
-        results = self._q(
-            "SELECT * FROM count_result WHERE child_id = ? AND taken_date >= ? "
-            "ORDER BY taken_date, coalesce(taken_time, ''), id",
-            (child_id, first),
-        )
-        values = self._q(
-            "SELECT v.* FROM count_value v JOIN count_result r ON r.id = v.result_id "
-            "WHERE r.child_id = ? AND r.taken_date >= ? ORDER BY v.id",
-            (child_id, first),
-        )
-        by_result: dict[int, list[CountValue]] = {}
-        for v in values:
-            by_result.setdefault(v["result_id"], []).append(_count_value(v))
-        return [_count_result(r, by_result.get(r["id"], [])) for r in results]
+        return self.entries(CountResult, child_id, where="taken_date >= ?", params=(first,))
 
     def recent_counts(self, child_id: int, limit: int = 30) -> list[CountResult]:
         """The ``limit`` newest blood counts, oldest first (for the header at a glance)."""
-        results = self._q(
-            "SELECT * FROM (SELECT * FROM count_result WHERE child_id = ? "
-            "ORDER BY taken_date DESC, coalesce(taken_time, '') DESC, id DESC LIMIT ?) "
-            "ORDER BY taken_date, coalesce(taken_time, ''), id",
-            (child_id, limit),
+        newest = self.entries(
+            CountResult,
+            child_id,
+            where="id IN (SELECT id FROM count_result WHERE child_id = ? "
+            "ORDER BY taken_date DESC, coalesce(taken_time, '') DESC, id DESC LIMIT ?)",
+            params=(child_id, limit),
         )
-        ids = [r["id"] for r in results]
-        marks = ", ".join("?" for _ in ids)
-        values = (
-            self._q(f"SELECT * FROM count_value WHERE result_id IN ({marks}) ORDER BY id", ids)
-            if ids
-            else []
-        )
-        by_result: dict[int, list[CountValue]] = {}
-        for v in values:
-            by_result.setdefault(v["result_id"], []).append(_count_value(v))
-        return [_count_result(r, by_result.get(r["id"], [])) for r in results]
-
-    def count(self, result_id: int) -> CountResult:
-        rows = self._q("SELECT * FROM count_result WHERE id = ?", (result_id,))
-        if not rows:
-            raise KeyError(result_id)
-        values = self._q("SELECT * FROM count_value WHERE result_id = ? ORDER BY id", (result_id,))
-        return _count_result(rows[0], [_count_value(v) for v in values])
-
-    def save_count(self, result: CountResult) -> tuple[CountResult, Changes]:
-        child = self.child(result.child_id)
-        errors = forms.validate_count(result, child, self.today())
-        if errors:
-            raise ValidationFailed(errors)
-        with self._write("save the blood count") as conn:
-            saved = self._write_count(conn, result)
-        return saved, Changes(counts=True)
-
-    def save_counts(self, results: Sequence[CountResult]) -> Changes:
-        """Save many blood counts (an import) in ONE transaction: all of them or none.
-
-        Each is validated like :meth:`save_count` before anything is written; the
-        first that breaks a rule raises :class:`ValidationFailed` (keys prefixed
-        with its position, ``"3:taken_date"``) and the record is unchanged.
-        """
-        if not results:
-            return Changes()
-        today = self.today()
-        children: dict[int, Child] = {}
-        for i, result in enumerate(results):
-            if result.child_id not in children:
-                children[result.child_id] = self.child(result.child_id)
-            errors = forms.validate_count(result, children[result.child_id], today)
-            if errors:
-                when = result.taken_date.isoformat()
-                raise ValidationFailed(
-                    {f"{i}:{k}": f"Blood count of {when}: {m}" for k, m in errors.items()}
-                )
-        with self._write("save the blood counts") as conn:
-            for result in results:
-                self._write_count(conn, result)
-        return Changes(counts=True)
-
-    def _write_count(self, conn: sqlite3.Connection, result: CountResult) -> CountResult:
-        """Insert or update one result and its values inside the caller's transaction."""
-        cols = {
-            "child_id": result.child_id,
-            "taken_date": result.taken_date.isoformat(),
-            "taken_time": result.taken_time.strftime("%H:%M") if result.taken_time else None,
-            "source": result.source,
-            "note": result.note,
-        }
-        saved_values: list[CountValue] = []
-        row_id, uid = self._upsert(conn, "count_result", result.id, result.uid, cols)
-        existing: dict[str, tuple[int, str]] = {}
-        if result.id is not None:
-            existing = {
-                r["analyte"]: (r["id"], r["uid"])
-                for r in conn.execute(
-                    "SELECT id, uid, analyte FROM count_value WHERE result_id = ?", (row_id,)
-                )
-            }
-        for v in result.values:
-            vcols = {
-                "result_id": row_id,
-                "analyte": v.analyte,
-                "value_text": v.value_text,
-                "unit": v.unit,
-                "value": v.value,
-                "comparator": v.comparator.value,
-                "normalised_value": v.normalised_value,
-                "canonical_unit": v.canonical_unit,
-                "range_text": v.range_text,
-                "range_low": v.range_low,
-                "range_high": v.range_high,
-            }
-            old = existing.pop(v.analyte, None)
-            _, vuid = self._upsert(
-                conn, "count_value", old[0] if old else None, old[1] if old else v.uid, vcols
-            )
-            saved_values.append(replace(v, uid=vuid))
-        for vid, _ in existing.values():
-            conn.execute("DELETE FROM count_value WHERE id = ?", (vid,))
-        return replace(result, id=row_id, uid=uid, values=tuple(saved_values))
-
-    def delete_count(self, result_id: int) -> Deleted:
-        r = self.count(result_id)
-        return self._delete(
-            [
-                ("count_result", "id = ?", (result_id,)),
-                ("count_value", "result_id = ?", (result_id,)),
-            ],
-            "count_result",
-            result_id,
-            Changes(counts=True),
-            f"Delete blood count of {r.taken_date.isoformat()}",
-        )
-
-    # ------------------------------------------------------------------ CNS visits
-
-    def cns_visits(self, child_id: int) -> list[CnsVisit]:
-        visits = self._q(
-            "SELECT * FROM cns_visit WHERE child_id = ? ORDER BY date, id", (child_id,)
-        )
-        drugs = self._q(
-            "SELECT d.* FROM cns_it_drug d JOIN cns_visit v ON v.id = d.visit_id "
-            "WHERE v.child_id = ? ORDER BY d.id",
-            (child_id,),
-        )
-        by_visit: dict[int, list[ItDose]] = {}
-        for d in drugs:
-            by_visit.setdefault(d["visit_id"], []).append(_it_dose(d))
-        return [_cns_visit(v, by_visit.get(v["id"], [])) for v in visits]
-
-    def cns_visit(self, visit_id: int) -> CnsVisit:
-        rows = self._q("SELECT * FROM cns_visit WHERE id = ?", (visit_id,))
-        if not rows:
-            raise KeyError(visit_id)
-        drugs = self._q("SELECT * FROM cns_it_drug WHERE visit_id = ? ORDER BY id", (visit_id,))
-        return _cns_visit(rows[0], [_it_dose(d) for d in drugs])
-
-    def save_cns_visit(self, visit: CnsVisit) -> tuple[CnsVisit, Changes]:
-        child = self.child(visit.child_id)
-        errors = forms.validate_cns_visit(visit, child, self.today())
-        if visit.phase_id is not None:
-            owner = self._q("SELECT child_id FROM phase WHERE id = ?", (visit.phase_id,))
-            if not owner or owner[0][0] != visit.child_id:
-                errors["phase_id"] = "Phase: choose one of this child's phases"
-        if errors:
-            raise ValidationFailed(errors)
-        cols = {
-            "child_id": visit.child_id,
-            "date": visit.date.isoformat(),
-            "phase_id": visit.phase_id,
-            "procedure": visit.procedure.value,
-            "csf_wbc": visit.csf_wbc,
-            "csf_rbc": visit.csf_rbc,
-            "blasts_seen": visit.blasts_seen.value,
-            "cns_status": visit.cns_status.value,
-            "sedation": visit.sedation,
-            "platelets": visit.platelets,
-            "complications": visit.complications,
-            "planned": int(visit.planned),
-            "note": visit.note,
-        }
-        saved: list[ItDose] = []
-        with self._write("save the CNS visit") as conn:
-            row_id, uid = self._upsert(conn, "cns_visit", visit.id, visit.uid, cols)
-            existing = {
-                r["drug"]: (r["id"], r["uid"])
-                for r in conn.execute(
-                    "SELECT id, uid, drug FROM cns_it_drug WHERE visit_id = ?", (row_id,)
-                )
-            }
-            for dose in visit.it_drugs:
-                old = existing.pop(dose.drug.value, None)
-                _, duid = self._upsert(
-                    conn,
-                    "cns_it_drug",
-                    old[0] if old else None,
-                    old[1] if old else dose.uid,
-                    {"visit_id": row_id, "drug": dose.drug.value, "dose_text": dose.dose_text},
-                )
-                saved.append(replace(dose, uid=duid))
-            for did, _ in existing.values():
-                conn.execute("DELETE FROM cns_it_drug WHERE id = ?", (did,))
-        return replace(visit, id=row_id, uid=uid, it_drugs=tuple(saved)), Changes(cns=True)
-
-    def delete_cns_visit(self, visit_id: int) -> Deleted:
-        v = self.cns_visit(visit_id)
-        return self._delete(
-            [
-                ("cns_visit", "id = ?", (visit_id,)),
-                ("cns_it_drug", "visit_id = ?", (visit_id,)),
-            ],
-            "cns_visit",
-            visit_id,
-            Changes(cns=True),
-            f"Delete lumbar puncture of {v.date.isoformat()}",
-        )
-
-    # ------------------------------------------------------------------ team thresholds
-
-    def thresholds(self, child_id: int) -> list[TeamThreshold]:
-        rows = self._q(
-            "SELECT * FROM team_threshold WHERE child_id = ? ORDER BY analyte, purpose, id",
-            (child_id,),
-        )
-        return [_threshold(r) for r in rows]
-
-    def threshold(self, threshold_id: int) -> TeamThreshold:
-        return self._one("team_threshold", threshold_id, _threshold)
-
-    def save_threshold(self, t: TeamThreshold) -> tuple[TeamThreshold, Changes]:
-        self.child(t.child_id)
-        errors = forms.validate_threshold(t)
-        clash = self._q(
-            "SELECT id FROM team_threshold WHERE child_id = ? AND analyte = ? AND purpose = ?",
-            (t.child_id, t.analyte, t.purpose.value),
-        )
-        if clash and clash[0][0] != t.id:
-            errors["purpose"] = (
-                "What it is for: there is already a number for this count and purpose; "
-                "edit that one instead"
-            )
-        if errors:
-            raise ValidationFailed(errors)
-        cols = {
-            "child_id": t.child_id,
-            "analyte": t.analyte,
-            "purpose": t.purpose.value,
-            "value_text": t.value_text,
-            "unit": t.unit,
-            "normalised_value": t.normalised_value,
-            "note": t.note,
-        }
-        with self._write("save the team's threshold") as conn:
-            row_id, uid = self._upsert(conn, "team_threshold", t.id, t.uid, cols)
-        return replace(t, id=row_id, uid=uid), Changes(thresholds=True)
-
-    def delete_threshold(self, threshold_id: int) -> Deleted:
-        t = self.threshold(threshold_id)
-        return self._delete(
-            [("team_threshold", "id = ?", (threshold_id,))],
-            "team_threshold",
-            threshold_id,
-            Changes(thresholds=True),
-            f"Delete the {t.analyte.upper()} threshold",
-        )
-
-    # ------------------------------------------------------------------ appointments
-
-    def appointments(self, child_id: int) -> list[Appointment]:
-        rows = self._q(
-            "SELECT * FROM appointment WHERE child_id = ? ORDER BY date, coalesce(time, ''), id",
-            (child_id,),
-        )
-        return [_appointment(r) for r in rows]
-
-    def appointment(self, appointment_id: int) -> Appointment:
-        return self._one("appointment", appointment_id, _appointment)
-
-    def save_appointment(self, a: Appointment) -> tuple[Appointment, Changes]:
-        errors = forms.validate_appointment(a, self.child(a.child_id))
-        if errors:
-            raise ValidationFailed(errors)
-        cols = {
-            "child_id": a.child_id,
-            "date": a.date.isoformat(),
-            "time": a.time.strftime("%H:%M") if a.time else None,
-            "with_whom": a.with_whom,
-            "place": a.place,
-            "note": a.note,
-        }
-        with self._write("save the appointment") as conn:
-            row_id, uid = self._upsert(conn, "appointment", a.id, a.uid, cols)
-        return replace(a, id=row_id, uid=uid), Changes(appointments=True)
-
-    def delete_appointment(self, appointment_id: int) -> Deleted:
-        a = self.appointment(appointment_id)
-        return self._delete(
-            [("appointment", "id = ?", (appointment_id,))],
-            "appointment",
-            appointment_id,
-            Changes(appointments=True),
-            f"Delete the appointment of {a.date.isoformat()}",
-        )
-
-    # ------------------------------------------------------------------ questions
-
-    def questions(self, child_id: int) -> list[Question]:
-        rows = self._q(
-            "SELECT * FROM question WHERE child_id = ? ORDER BY answered, added_on, id",
-            (child_id,),
-        )
-        return [_question(r) for r in rows]
-
-    def question(self, question_id: int) -> Question:
-        return self._one("question", question_id, _question)
-
-    def save_question(self, q: Question) -> tuple[Question, Changes]:
-        errors = forms.validate_question(q, self.child(q.child_id), self.today())
-        if errors:
-            raise ValidationFailed(errors)
-        cols = {
-            "child_id": q.child_id,
-            "added_on": q.added_on.isoformat(),
-            "text": q.text.strip(),
-            "answered": int(q.answered),
-            "answer": q.answer,
-        }
-        with self._write("save the question") as conn:
-            row_id, uid = self._upsert(conn, "question", q.id, q.uid, cols)
-        return replace(q, id=row_id, uid=uid), Changes(questions=True)
-
-    def delete_question(self, question_id: int) -> Deleted:
-        self.question(question_id)
-        return self._delete(
-            [("question", "id = ?", (question_id,))],
-            "question",
-            question_id,
-            Changes(questions=True),
-            "Delete the question",
-        )
+        return newest
 
     # ------------------------------------------------------------------ delete / undo
 
@@ -903,7 +616,7 @@ class Record:
             conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
             for tbl, rid, _, _ in unlinked:  # SQLite set their link to NULL: seal them anew
                 checksums.reseal(conn, tbl, rid)
-        rows.sort(key=lambda item: TABLES.index(item[0]))
+        rows.sort(key=lambda item: tables().index(item[0]))
         return Deleted(tuple(rows), tuple(unlinked), changes, description)
 
     def undelete(self, deleted: Deleted) -> Changes:
@@ -974,10 +687,10 @@ class Record:
 
     def is_empty(self) -> bool:
         """True when nothing at all has been recorded yet (no child, no row of any kind)."""
-        return not any(self._q(f"SELECT 1 FROM {table} LIMIT 1") for table in TABLES)
+        return not any(self._q(f"SELECT 1 FROM {table} LIMIT 1") for table in tables())
 
     def uid_exists(self, table: str, uid: str) -> bool:
-        if table not in TABLES:
+        if table not in tables():
             raise ValueError(table)
         return bool(self._q(f"SELECT 1 FROM {table} WHERE uid = ?", (uid,)))
 
@@ -985,162 +698,3 @@ class Record:
         """Integrity, links, format version and every row's seal; empty means all is well."""
         with translated(self.path, "check the record"):
             return [p.message for p in find_problems(self._conn)]
-
-
-# ---------------------------------------------------------------------- row mapping
-
-
-def _child(r: sqlite3.Row) -> Child:
-    return Child(
-        name=r["name"],
-        birth_date=dt.date.fromisoformat(r["birth_date"]),
-        sex=Sex(r["sex"]),
-        diagnosis_date=_d(r["diagnosis_date"]),
-        immunophenotype=r["immunophenotype"],
-        kmt2a_status=Kmt2aStatus(r["kmt2a_status"]),
-        kmt2a_partner=r["kmt2a_partner"],
-        wbc_at_diagnosis_text=r["wbc_at_diagnosis_text"],
-        wbc_at_diagnosis_unit=r["wbc_at_diagnosis_unit"],
-        wbc_at_diagnosis=r["wbc_at_diagnosis"],
-        cns_status_at_diagnosis=CnsStatus(r["cns_status_at_diagnosis"]),
-        prednisone_response=PrednisoneResponse(r["prednisone_response"]),
-        protocol=r["protocol"],
-        risk_group=RiskGroup(r["risk_group"]),
-        risk_group_text=r["risk_group_text"],
-        hospital=r["hospital"],
-        team_contacts=r["team_contacts"],
-        notes=r["notes"],
-        id=r["id"],
-        uid=r["uid"],
-    )
-
-
-def _phase(r: sqlite3.Row) -> Phase:
-    return Phase(
-        child_id=r["child_id"],
-        kind=PhaseKind(r["kind"]),
-        name=r["name"],
-        planned_start=_d(r["planned_start"]),
-        planned_end=_d(r["planned_end"]),
-        actual_start=_d(r["actual_start"]),
-        actual_end=_d(r["actual_end"]),
-        notes=r["notes"],
-        id=r["id"],
-        uid=r["uid"],
-    )
-
-
-def _milestone(r: sqlite3.Row) -> Milestone:
-    mrd = None
-    if r["mrd_qualifier"] is not None:
-        mrd = Mrd(
-            entered=r["mrd_entered"] or "",
-            fraction=r["mrd_fraction"],
-            qualifier=MrdQualifier(r["mrd_qualifier"]),
-            method=MrdMethod(r["mrd_method"]) if r["mrd_method"] else None,
-            sample=MrdSample(r["mrd_sample"]) if r["mrd_sample"] else None,
-        )
-    return Milestone(
-        child_id=r["child_id"],
-        date=dt.date.fromisoformat(r["date"]),
-        kind=MilestoneKind(r["kind"]),
-        result_text=r["result_text"],
-        planned=bool(r["planned"]),
-        mrd=mrd,
-        notes=r["notes"],
-        id=r["id"],
-        uid=r["uid"],
-    )
-
-
-def _count_value(r: sqlite3.Row) -> CountValue:
-    return CountValue(
-        analyte=r["analyte"],
-        value_text=r["value_text"],
-        unit=r["unit"],
-        value=r["value"],
-        normalised_value=r["normalised_value"],
-        canonical_unit=r["canonical_unit"],
-        comparator=Comparator(r["comparator"]),
-        range_text=r["range_text"],
-        range_low=r["range_low"],
-        range_high=r["range_high"],
-        uid=r["uid"],
-    )
-
-
-def _count_result(r: sqlite3.Row, values: list[CountValue]) -> CountResult:
-    return CountResult(
-        child_id=r["child_id"],
-        taken_date=dt.date.fromisoformat(r["taken_date"]),
-        taken_time=dt.time.fromisoformat(r["taken_time"]) if r["taken_time"] else None,
-        source=r["source"],
-        note=r["note"],
-        values=tuple(values),
-        id=r["id"],
-        uid=r["uid"],
-    )
-
-
-def _it_dose(r: sqlite3.Row) -> ItDose:
-    return ItDose(drug=ItDrug(r["drug"]), dose_text=r["dose_text"], uid=r["uid"])
-
-
-def _cns_visit(r: sqlite3.Row, drugs: list[ItDose]) -> CnsVisit:
-    return CnsVisit(
-        child_id=r["child_id"],
-        date=dt.date.fromisoformat(r["date"]),
-        procedure=LpProcedure(r["procedure"]),
-        phase_id=r["phase_id"],
-        it_drugs=tuple(drugs),
-        csf_wbc=r["csf_wbc"],
-        csf_rbc=r["csf_rbc"],
-        blasts_seen=YesNoUnknown(r["blasts_seen"]),
-        cns_status=CnsStatus(r["cns_status"]),
-        sedation=r["sedation"],
-        platelets=r["platelets"],
-        complications=r["complications"],
-        planned=bool(r["planned"]),
-        note=r["note"],
-        id=r["id"],
-        uid=r["uid"],
-    )
-
-
-def _threshold(r: sqlite3.Row) -> TeamThreshold:
-    return TeamThreshold(
-        child_id=r["child_id"],
-        analyte=r["analyte"],
-        purpose=ThresholdPurpose(r["purpose"]),
-        value_text=r["value_text"],
-        unit=r["unit"],
-        normalised_value=r["normalised_value"],
-        note=r["note"],
-        id=r["id"],
-        uid=r["uid"],
-    )
-
-
-def _appointment(r: sqlite3.Row) -> Appointment:
-    return Appointment(
-        child_id=r["child_id"],
-        date=dt.date.fromisoformat(r["date"]),
-        time=dt.time.fromisoformat(r["time"]) if r["time"] else None,
-        with_whom=r["with_whom"],
-        place=r["place"],
-        note=r["note"],
-        id=r["id"],
-        uid=r["uid"],
-    )
-
-
-def _question(r: sqlite3.Row) -> Question:
-    return Question(
-        child_id=r["child_id"],
-        added_on=dt.date.fromisoformat(r["added_on"]),
-        text=r["text"],
-        answered=bool(r["answered"]),
-        answer=r["answer"],
-        id=r["id"],
-        uid=r["uid"],
-    )

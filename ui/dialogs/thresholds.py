@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (
 
 from tracker import analytes, labels
 from tracker.forms import threshold_from_form
-from tracker.model import Changes, Child, TeamThreshold
+from tracker.kinds import Changes
+from tracker.model import Child, TeamThreshold
 from tracker.timeline import DEFAULT_THRESHOLDS
 from ui.bridge import RecordBridge
 from ui.dialogs.base import FormDialog, fill_combo
@@ -131,23 +132,25 @@ class ThresholdsDialog(QDialog):
         layout.addWidget(buttons)
         self.table.add_requested.connect(lambda: self.edit(None))
         self.table.edit_requested.connect(self.edit)
-        self.table.delete_requested.connect(lambda t: bridge.delete_threshold(t.id))
+        self.table.delete_requested.connect(lambda t: bridge.delete(TeamThreshold, t.id))
         bridge.changed.connect(self._changed)
         self.refresh()
 
     def _changed(self, changes: Changes) -> None:
-        if changes.thresholds or changes.children:
+        if changes.touches(TeamThreshold):
             self.refresh()
 
     def refresh(self) -> None:
         child_id = self.bridge.child_id
-        self.table.reload(self.bridge.record.thresholds(child_id) if child_id is not None else [])
+        self.table.reload(
+            self.bridge.record.entries(TeamThreshold, child_id) if child_id is not None else []
+        )
 
     def edit(self, threshold: TeamThreshold | None) -> None:
         child = self.bridge.current_child()
         if child is None:
             return
         dialog = ThresholdDialog(threshold, child, self)
-        dialog.submit = self.bridge.save_threshold
+        dialog.submit = self.bridge.save
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.value is not None:
             self.table.select_id(dialog.value.id)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.dates import date_window, parse_date
+from tracker.model import Appointment
 from tracker.store import RecordError
 from tracker.summary import SummaryError, default_range
 from ui.bridge import RecordBridge
@@ -65,7 +66,7 @@ class PrintSummaryDialog(QDialog):
         child = bridge.current_child()
         assert child is not None and child.id is not None
         self.child_id = child.id
-        start, end, reason = default_range(record.appointments(child.id), record.today())
+        start, end, reason = default_range(record.entries(Appointment, child.id), record.today())
         form = QFormLayout()
         self.start = DateField(self, today=record.today())
         self.start.set_date(start)

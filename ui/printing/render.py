@@ -24,6 +24,7 @@ from PySide6.QtGui import (
 from tracker import timeline as layout
 from tracker.assessment import make_assessor
 from tracker.display import UnitPreference
+from tracker.model import Appointment, CnsVisit, Milestone, Phase, Question, TeamThreshold
 from tracker.store import CannotSave, Record, durable
 from tracker.store.targets import check_write_target
 from tracker.summary import Assess, Summary, build_summary
@@ -66,16 +67,16 @@ def make_summary(record: Record, request: SummaryRequest, assess: Assess | None 
     child = record.child(request.child_id)
     assert child.id is not None
     if assess is None:
-        assess = make_assessor(child, record.thresholds(child.id))
+        assess = make_assessor(child, record.entries(TeamThreshold, child.id))
     return build_summary(
         child,
-        phases=record.phases(child.id),
-        milestones=record.milestones(child.id),
+        phases=record.entries(Phase, child.id),
+        milestones=record.entries(Milestone, child.id),
         counts=record.counts(child.id),
-        visits=record.cns_visits(child.id),
-        appointments=record.appointments(child.id),
-        questions=record.questions(child.id),
-        thresholds=record.thresholds(child.id),
+        visits=record.entries(CnsVisit, child.id),
+        appointments=record.entries(Appointment, child.id),
+        questions=record.entries(Question, child.id),
+        thresholds=record.entries(TeamThreshold, child.id),
         today=record.today(),
         start=request.start,
         end=request.end,
@@ -111,10 +112,10 @@ def paint_summary(
         from tracker.display import display_unit
 
         units = {c: display_unit(c, request.units) for c in layout.CHART_ANALYTES}
-    phases = record.phases(child_id)
+    phases = record.entries(Phase, child_id)
     counts = [c for c in record.counts(child_id) if summary.start <= c.taken_date <= summary.end]
-    milestones = record.milestones(child_id)
-    visits = record.cns_visits(child_id)
+    milestones = record.entries(Milestone, child_id)
+    visits = record.entries(CnsVisit, child_id)
     in_range = {
         "milestones": any(summary.start <= m.date <= summary.end for m in milestones),
         "cns": any(summary.start <= v.date <= summary.end for v in visits),
@@ -129,7 +130,7 @@ def paint_summary(
         counts,
         summary.printed_on,
         display_units=units,
-        team_thresholds=record.thresholds(child_id),
+        team_thresholds=record.entries(TeamThreshold, child_id),
         lanes=layout.CHART_ANALYTES,
     )
     doc, handler = build_document(

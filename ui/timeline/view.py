@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from tracker import timeline as layout
-from tracker.model import Changes
+from tracker.kinds import Changes
+from tracker.model import CnsVisit, Milestone, Phase, TeamThreshold
 from ui.bridge import RecordBridge
 from ui.settings import Settings
 from ui.timeline.widget import TimelineWidget
@@ -168,13 +169,13 @@ class TimelineView(QWidget):
             None if self.threshold_action.isChecked() else dict.fromkeys(layout.CHART_ANALYTES)
         )
         timeline = layout.build(
-            record.phases(child_id),
-            record.milestones(child_id),
-            record.cns_visits(child_id),
+            record.entries(Phase, child_id),
+            record.entries(Milestone, child_id),
+            record.entries(CnsVisit, child_id),
             counts,
             record.today(),
             thresholds=thresholds,
-            team_thresholds=record.thresholds(child_id),
+            team_thresholds=record.entries(TeamThreshold, child_id),
             lanes=self.shown_lanes(),
         )
         self.widget.set_timeline(timeline, keep_range=keep_range)

@@ -24,7 +24,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker.model import Changes
+from tracker.kinds import Changes
+from tracker.model import (
+    Appointment,
+    CnsVisit,
+    CountResult,
+    Milestone,
+    Phase,
+    Question,
+    TeamThreshold,
+)
 from ui.bridge import RecordBridge
 from ui.dialogs.base import FormDialog
 from ui.interaction import Interaction
@@ -268,32 +277,36 @@ class PhasesView(RecordView):
         layout.addWidget(splitter)
         self.phases.add_requested.connect(lambda: self.edit_phase(None))
         self.phases.edit_requested.connect(self.edit_phase)
-        self.phases.delete_requested.connect(lambda p: self.bridge.delete_phase(p.id))
+        self.phases.delete_requested.connect(lambda p: self.bridge.delete(Phase, p.id))
         self.milestones.add_requested.connect(lambda: self.edit_milestone(None))
         self.milestones.edit_requested.connect(self.edit_milestone)
-        self.milestones.delete_requested.connect(lambda m: self.bridge.delete_milestone(m.id))
+        self.milestones.delete_requested.connect(lambda m: self.bridge.delete(Milestone, m.id))
         self.refresh_when_shown()
 
     def on_changed(self, changes: Changes) -> None:
         child_id = self.bridge.child_id
         record = self.bridge.record
-        if changes.phases or changes.children:
-            self.phases.reload(record.phases(child_id) if child_id is not None else [])
-        if changes.milestones or changes.children:
-            self.milestones.reload(record.milestones(child_id) if child_id is not None else [])
+        if changes.touches(Phase):
+            self.phases.reload(record.entries(Phase, child_id) if child_id is not None else [])
+        if changes.touches(Milestone):
+            self.milestones.reload(
+                record.entries(Milestone, child_id) if child_id is not None else []
+            )
 
     def refresh(self) -> None:
         child_id = self.bridge.child_id
         record = self.bridge.record
-        self.phases.model.reload(record.phases(child_id) if child_id is not None else [])
-        self.milestones.model.reload(record.milestones(child_id) if child_id is not None else [])
+        self.phases.model.reload(record.entries(Phase, child_id) if child_id is not None else [])
+        self.milestones.model.reload(
+            record.entries(Milestone, child_id) if child_id is not None else []
+        )
 
     def edit_phase(self, phase: Any) -> None:
         child = self.bridge.current_child()
         if child is None:
             return
         dialog = dialog_factory()["phase"](phase, child, self.bridge.record.today(), self)
-        saved = self.run_dialog(dialog, self.bridge.save_phase)
+        saved = self.run_dialog(dialog, self.bridge.save)
         if saved is not None:
             self.phases.select_id(saved.id)
 
@@ -302,7 +315,7 @@ class PhasesView(RecordView):
         if child is None:
             return
         dialog = dialog_factory()["milestone"](milestone, child, self.bridge.record.today(), self)
-        saved = self.run_dialog(dialog, self.bridge.save_milestone)
+        saved = self.run_dialog(dialog, self.bridge.save)
         if saved is not None:
             self.milestones.select_id(saved.id)
 
@@ -360,13 +373,13 @@ class CountsView(RecordView):
         layout.addWidget(splitter)
         self.counts.add_requested.connect(lambda: self.edit_count(None))
         self.counts.edit_requested.connect(self.edit_count)
-        self.counts.delete_requested.connect(lambda r: self.bridge.delete_count(r.id))
+        self.counts.delete_requested.connect(lambda r: self.bridge.delete(CountResult, r.id))
         self.counts.table.selectionModel().currentRowChanged.connect(self._row_changed)
-        bridge.display_changed.connect(lambda: self._changed(Changes(counts=True)))
+        bridge.display_changed.connect(lambda: self._changed(Changes(display=True)))
         self.refresh_when_shown()
 
     def on_changed(self, changes: Changes) -> None:
-        if changes.counts or changes.children or changes.thresholds or changes.phases:
+        if changes.display or changes.touches(CountResult, TeamThreshold, Phase):
             self.refresh(keep_selection=True)
 
     def refresh(self, keep_selection: bool = False) -> None:
@@ -394,13 +407,13 @@ class CountsView(RecordView):
         if preference is not UnitPreference.AS_REPORTED:
             units = {code: display_unit(code, preference) for code in self.CHARTS}
         timeline = layout.build(
-            record.phases(child_id),
+            record.entries(Phase, child_id),
             [],
             [],
             items,
             record.today(),
             display_units=units,
-            team_thresholds=record.thresholds(child_id),
+            team_thresholds=record.entries(TeamThreshold, child_id),
             lanes=self.CHARTS,
         )
         self.chart.set_timeline(timeline, keep_range=keep_selection)
@@ -414,7 +427,9 @@ class CountsView(RecordView):
         if child is None or child.id is None:
             return None
         return make_assessor(
-            child, self.bridge.record.thresholds(child.id), grades=self.bridge.show_grades
+            child,
+            self.bridge.record.entries(TeamThreshold, child.id),
+            grades=self.bridge.show_grades,
         )
 
     def _row_changed(self, current, _previous) -> None:  # type: ignore[no-untyped-def]
@@ -450,7 +465,7 @@ class CountsView(RecordView):
             default_units=units,
             default_source=source,
         )
-        saved = self.run_dialog(dialog, self.bridge.save_count)
+        saved = self.run_dialog(dialog, self.bridge.save)
         if saved is not None:
             self.counts.select_id(saved.id)
 
@@ -476,28 +491,28 @@ class CnsView(RecordView):
         layout.addWidget(self.visits)
         self.visits.add_requested.connect(lambda: self.edit_visit(None))
         self.visits.edit_requested.connect(self.edit_visit)
-        self.visits.delete_requested.connect(lambda v: self.bridge.delete_cns_visit(v.id))
+        self.visits.delete_requested.connect(lambda v: self.bridge.delete(CnsVisit, v.id))
         self.refresh_when_shown()
 
     def on_changed(self, changes: Changes) -> None:
-        if changes.cns or changes.phases or changes.children:
+        if changes.touches(CnsVisit, Phase):
             self.refresh()
 
     def refresh(self) -> None:
         child_id = self.bridge.child_id
         record = self.bridge.record
-        phases = record.phases(child_id) if child_id is not None else []
+        phases = record.entries(Phase, child_id) if child_id is not None else []
         self._phase_names = {p.id: p.display_name for p in phases if p.id is not None}
-        visits = record.cns_visits(child_id) if child_id is not None else []
+        visits = record.entries(CnsVisit, child_id) if child_id is not None else []
         self.visits.reload(sorted(visits, key=lambda v: (v.date, v.id or 0), reverse=True))
 
     def edit_visit(self, visit: Any) -> None:
         child = self.bridge.current_child()
         if child is None or child.id is None:
             return
-        phases = self.bridge.record.phases(child.id)
+        phases = self.bridge.record.entries(Phase, child.id)
         dialog = dialog_factory()["cns"](visit, child, phases, self.bridge.record.today(), self)
-        saved = self.run_dialog(dialog, self.bridge.save_cns_visit)
+        saved = self.run_dialog(dialog, self.bridge.save)
         if saved is not None:
             self.visits.select_id(saved.id)
 
@@ -538,24 +553,28 @@ class AgendaView(RecordView):
         layout.addWidget(splitter)
         self.appointments.add_requested.connect(lambda: self.edit_appointment(None))
         self.appointments.edit_requested.connect(self.edit_appointment)
-        self.appointments.delete_requested.connect(lambda a: self.bridge.delete_appointment(a.id))
+        self.appointments.delete_requested.connect(lambda a: self.bridge.delete(Appointment, a.id))
         self.questions.add_requested.connect(lambda: self.edit_question(None))
         self.questions.edit_requested.connect(self.edit_question)
-        self.questions.delete_requested.connect(lambda q: self.bridge.delete_question(q.id))
+        self.questions.delete_requested.connect(lambda q: self.bridge.delete(Question, q.id))
         self.refresh_when_shown()
 
     def on_changed(self, changes: Changes) -> None:
         child_id = self.bridge.child_id
         record = self.bridge.record
-        if changes.appointments or changes.children:
+        if changes.touches(Appointment):
             self.appointments.reload(
-                list(reversed(record.appointments(child_id))) if child_id is not None else []
+                list(reversed(record.entries(Appointment, child_id)))
+                if child_id is not None
+                else []
             )
-        if changes.questions or changes.children:
-            self.questions.reload(record.questions(child_id) if child_id is not None else [])
+        if changes.touches(Question):
+            self.questions.reload(
+                record.entries(Question, child_id) if child_id is not None else []
+            )
 
     def refresh(self) -> None:
-        from tracker.model import ALL_CHANGED
+        from tracker.kinds import ALL_CHANGED
 
         self.on_changed(ALL_CHANGED)
 
@@ -566,7 +585,7 @@ class AgendaView(RecordView):
         if child is None:
             return
         dialog = AppointmentDialog(appointment, child, self.bridge.record.today(), self)
-        saved = self.run_dialog(dialog, self.bridge.save_appointment)
+        saved = self.run_dialog(dialog, self.bridge.save)
         if saved is not None:
             self.appointments.select_id(saved.id)
 
@@ -577,6 +596,6 @@ class AgendaView(RecordView):
         if child is None:
             return
         dialog = QuestionDialog(question, child, self.bridge.record.today(), self)
-        saved = self.run_dialog(dialog, self.bridge.save_question)
+        saved = self.run_dialog(dialog, self.bridge.save)
         if saved is not None:
             self.questions.select_id(saved.id)

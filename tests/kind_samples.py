@@ -1,0 +1,108 @@
+"""One valid example entry of every kind, for the tests that run for every kind.
+
+A new kind adds its example here (tests/test_kinds.py fails until it does): a function
+``(child, phase_id, day) -> entry`` giving an entry of ``child`` dated ``day``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from tracker import analytes
+from tracker.model import (
+    Appointment,
+    Child,
+    CnsStatus,
+    CnsVisit,
+    CountResult,
+    CountValue,
+    ItDose,
+    ItDrug,
+    Milestone,
+    MilestoneKind,
+    Mrd,
+    MrdMethod,
+    Phase,
+    PhaseKind,
+    Question,
+    TeamThreshold,
+    ThresholdPurpose,
+    YesNoUnknown,
+)
+
+Sample = Callable[[Child, int | None, dt.date], Any]
+
+
+def _phase(child: Child, _phase_id: int | None, day: dt.date) -> Phase:
+    assert child.id is not None
+    return Phase(child.id, PhaseKind.INDUCTION, "Induction 1A", actual_start=day, notes="n")
+
+
+def _milestone(child: Child, _phase_id: int | None, day: dt.date) -> Milestone:
+    assert child.id is not None
+    return Milestone(
+        child.id,
+        day,
+        MilestoneKind.MRD_RESULT,
+        result_text="MRD",
+        mrd=Mrd("0.01%", 1e-4, method=MrdMethod.FLOW),
+    )
+
+
+def _value(code: str, text: str, unit: str) -> CountValue:
+    a = analytes.analyte(code)
+    known = a.unit(unit)
+    assert known is not None
+    number = analytes.parse_number(text).value
+    return CountValue(code, text, unit, number, number * known.factor, a.canonical_unit)
+
+
+def _count(child: Child, _phase_id: int | None, day: dt.date) -> CountResult:
+    assert child.id is not None
+    return CountResult(
+        child.id,
+        day,
+        dt.time(8, 15),
+        source="Lab",
+        values=(_value("wbc", "3.2", "×10⁹/L"), _value("plt", "45", "×10⁹/L")),
+    )
+
+
+def _visit(child: Child, phase_id: int | None, day: dt.date) -> CnsVisit:
+    assert child.id is not None
+    return CnsVisit(
+        child.id,
+        day,
+        phase_id=phase_id,
+        it_drugs=(ItDose(ItDrug.METHOTREXATE, "8 mg"), ItDose(ItDrug.CYTARABINE, "16 mg")),
+        blasts_seen=YesNoUnknown.NO,
+        cns_status=CnsStatus.CNS1,
+    )
+
+
+def _threshold(child: Child, _phase_id: int | None, _day: dt.date) -> TeamThreshold:
+    assert child.id is not None
+    return TeamThreshold(child.id, "plt", ThresholdPurpose.TRANSFUSION, "20", "×10⁹/L", 20.0)
+
+
+def _appointment(child: Child, _phase_id: int | None, day: dt.date) -> Appointment:
+    assert child.id is not None
+    return Appointment(child.id, day, dt.time(9, 0), "Dr. A", "Day unit")
+
+
+def _question(child: Child, _phase_id: int | None, day: dt.date) -> Question:
+    assert child.id is not None
+    return Question(child.id, day, "When is the next LP?")
+
+
+SAMPLES: dict[str, Sample] = {
+    "phase": _phase,
+    "milestone": _milestone,
+    "count": _count,
+    "cns_visit": _visit,
+    "threshold": _threshold,
+    "appointment": _appointment,
+    "question": _question,
+}

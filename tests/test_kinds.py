@@ -1,0 +1,200 @@
+"""Every registered kind of entry, through everything the registry drives.
+
+Runs for each kind in :mod:`tracker.kinds.registry`: save and read back, delete and undo
+(every table back exactly), export and re-import, the date-of-birth rule both ways, and
+the schema's CHECK constraints against the enums the kind declares.  The throwaway kind
+(tests/test_throwaway_kind.py) gets all of it without touching a program file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import NOW, TODAY, fixed_clock
+from kind_samples import SAMPLES
+
+from tracker.io.json_export import dumps, export_record
+from tracker.io.json_import import load_into_new_record, read_export
+from tracker.kinds import CHILD, Kind, all_kinds, child_kinds, kind_of
+from tracker.kinds.fields import Choice
+from tracker.model import Child, Phase, PhaseKind
+from tracker.store import Record, ValidationFailed
+
+BIRTH = dt.date(2025, 3, 1)
+DAY = dt.date(2026, 1, 15)
+
+
+def _kinds() -> list[Kind[Any]]:
+    return list(child_kinds())
+
+
+@pytest.fixture
+def record(tmp_path: Path) -> Record:
+    rec = Record.open(tmp_path / "r.db", create=True, clock=fixed_clock)
+    yield rec
+    rec.close()
+
+
+def _child(record: Record) -> Child:
+    child, _ = record.save(Child(name="Mila", birth_date=BIRTH))
+    return child
+
+
+def _sample(record: Record, child: Child, kind: Kind[Any], day: dt.date = DAY) -> Any:
+    assert kind.key in SAMPLES, f"add an example {kind.key} to tests/kind_samples.py"
+    phase_id = None
+    if any(f.target == "phase" for f in kind.link_fields):
+        assert child.id is not None
+        phase, _ = record.save(Phase(child.id, PhaseKind.PROPHASE, actual_start=day))
+        phase_id = phase.id
+    return SAMPLES[kind.key](child, phase_id, day)
+
+
+def _tables(record: Record) -> dict[str, list[tuple[Any, ...]]]:
+    conn = record.connection
+    return {
+        k.table: [tuple(r) for r in conn.execute(f"SELECT * FROM {k.table} ORDER BY id")]
+        for k in all_kinds()
+    }
+
+
+def test_every_kind_has_an_example() -> None:
+    assert {k.key for k in child_kinds()} <= set(SAMPLES), "tests/kind_samples.py"
+
+
+@pytest.mark.parametrize("kind", _kinds(), ids=lambda k: k.key)
+def test_save_and_read_back(record: Record, kind: Kind[Any]) -> None:
+    child = _child(record)
+    saved, changes = record.save(_sample(record, child, kind))
+    assert kind in changes
+    assert saved.id is not None and len(saved.uid) == 36
+    assert record.entry(kind.model, saved.id) == saved
+    assert saved in record.entries(kind.model, child.id)
+    for f in kind.rows_fields:
+        assert all(len(row.uid) == 36 for row in getattr(saved, f.name))
+    again, _ = record.save(saved)  # an edit that changes nothing keeps every uid
+    assert again == saved
+
+
+@pytest.mark.parametrize("kind", _kinds(), ids=lambda k: k.key)
+def test_delete_and_undo_put_every_row_back(record: Record, kind: Kind[Any]) -> None:
+    child = _child(record)
+    saved, _ = record.save(_sample(record, child, kind))
+    before = _tables(record)
+    deleted = record.delete(kind.model, saved.id)
+    assert kind in deleted.changes
+    with pytest.raises(KeyError):
+        record.entry(kind.model, saved.id)
+    record.undelete(deleted)
+    assert _tables(record) == before
+    assert record.problems() == []
+
+
+@pytest.mark.parametrize("kind", _kinds(), ids=lambda k: k.key)
+def test_delete_child_takes_every_kind_and_undo_brings_it_back(
+    record: Record, kind: Kind[Any]
+) -> None:
+    child = _child(record)
+    record.save(_sample(record, child, kind))
+    before = _tables(record)
+    deleted = record.delete(Child, child.id)
+    assert all(rows == [] for rows in _tables(record).values())
+    assert kind.table in {table for table, _ in deleted.rows}
+    record.undelete(deleted)
+    assert _tables(record) == before
+
+
+@pytest.mark.parametrize("kind", _kinds(), ids=lambda k: k.key)
+def test_export_and_reimport(record: Record, kind: Kind[Any], tmp_path: Path) -> None:
+    child = _child(record)
+    record.save(_sample(record, child, kind))
+    exported = dumps(export_record(record, NOW))
+    contents = read_export(exported.encode(), TODAY)
+    again = load_into_new_record(tmp_path / "again.db", contents, fixed_clock)
+    try:
+        assert dumps(export_record(again, NOW)) == exported
+        assert again.problems() == []
+    finally:
+        again.close()
+
+
+@pytest.mark.parametrize("kind", _kinds(), ids=lambda k: k.key)
+def test_no_date_before_birth(record: Record, kind: Kind[Any]) -> None:
+    child = _child(record)
+    for column in kind.birth_date_columns:
+        early = BIRTH - dt.timedelta(days=1)
+        entry = _sample(record, child, kind)
+        name = next(f.name for f in kind.fields if f.column == column)
+        with pytest.raises(ValidationFailed) as caught:
+            record.save(_with(entry, name, early))
+        assert caught.value.errors, column
+
+
+@pytest.mark.parametrize("kind", [k for k in _kinds() if k.birth_date_columns], ids=lambda k: k.key)
+def test_date_of_birth_cannot_move_after_an_entry(record: Record, kind: Kind[Any]) -> None:
+    child = _child(record)
+    saved, _ = record.save(_sample(record, child, kind))
+    later = _with(child, "birth_date", DAY + dt.timedelta(days=1))
+    with pytest.raises(ValidationFailed) as caught:
+        record.save(later)
+    assert "birth_date" in caught.value.errors
+    assert record.child(child.id) == child
+    assert record.entry(kind.model, saved.id) == saved
+
+
+def _with(entry: Any, name: str, value: Any) -> Any:
+    from dataclasses import replace
+
+    return replace(entry, **{name: value})
+
+
+@pytest.mark.parametrize("kind", list(all_kinds()), ids=lambda k: k.key)
+def test_schema_checks_match_the_declared_choices(record: Record, kind: Kind[Any]) -> None:
+    """Every value of each declared enum is accepted by the table, and nothing else is."""
+    child = _child(record)
+    owner = (
+        kind
+        if not kind.part_of
+        else next(k for k in all_kinds() if kind.key in {f.kind for f in k.rows_fields})
+    )
+    if owner is CHILD:
+        table_id = child.id
+    else:
+        saved, _ = record.save(_sample(record, child, owner))
+        table_id = saved.id
+    conn = record.connection
+    if kind.part_of:
+        row_id = conn.execute(
+            f"SELECT id FROM {kind.table} WHERE {kind.parent_column} = ? LIMIT 1", (table_id,)
+        ).fetchone()[0]
+    else:
+        row_id = table_id
+    choices = [f for f in kind.fields if isinstance(f, Choice)]
+    choices += [g for f in kind.fields for g in getattr(f, "fields", ()) if isinstance(g, Choice)]
+    for f in choices:
+        column = f.column if f in kind.fields else f"mrd_{f.name}"
+        conn.execute("SAVEPOINT probe")
+        try:
+            if kind.part_of:  # one row left: the others would clash with its new values
+                conn.execute(
+                    f"DELETE FROM {kind.table} WHERE {kind.parent_column} = ? AND id != ?",
+                    (table_id, row_id),
+                )
+            for value in f.values:
+                conn.execute(f"UPDATE {kind.table} SET {column} = ? WHERE id = ?", (value, row_id))
+            with pytest.raises(sqlite3.IntegrityError):
+                conn.execute(
+                    f"UPDATE {kind.table} SET {column} = ? WHERE id = ?", ("not-a-value", row_id)
+                )
+        finally:
+            conn.execute("ROLLBACK TO probe")
+            conn.execute("RELEASE probe")
+
+
+def test_kind_of_knows_every_model() -> None:
+    for k in all_kinds():
+        assert kind_of(k.model) is k

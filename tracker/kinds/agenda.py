@@ -1,0 +1,62 @@
+"""Clinic appointments (past and planned) and the family's questions for the team."""
+
+from __future__ import annotations
+
+from tracker import forms
+from tracker.kinds.fields import Date, Flag, Text, Time
+from tracker.kinds.kind import Context, DateRule, Kind, Problems, date_sort_key
+from tracker.model import Appointment, Question
+
+
+def _appointment_rules(a: Appointment, context: Context) -> Problems:
+    assert context.child is not None
+    return forms.validate_appointment(a, context.child)
+
+
+def _question_rules(q: Question, context: Context) -> Problems:
+    assert context.child is not None
+    return forms.validate_question(q, context.child, context.today)
+
+
+APPOINTMENT = Kind(
+    key="appointment",
+    model=Appointment,
+    table="appointment",
+    json="appointments",
+    fields=(
+        Date("date", "Date"),
+        Time("time", "Time"),
+        Text("with_whom", "With"),
+        Text("place", "Place"),
+        Text("note", "Note"),
+    ),
+    singular="appointment",
+    plural="appointments",
+    describe=lambda a: f"an appointment of {a.date.isoformat()}",
+    order_by="date, coalesce(time, ''), id",
+    sort_key=date_sort_key("date", "time"),
+    dates=(DateRule("date"),),  # planned appointments lie in the future
+    validate=_appointment_rules,
+    json_required_since=2,
+)
+
+QUESTION = Kind(
+    key="question",
+    model=Question,
+    table="question",
+    json="questions",
+    fields=(
+        Date("added_on", "Date added"),
+        Text("text", "Question", strip=True),
+        Flag("answered", "Answered"),
+        Text("answer", "Answer"),
+    ),
+    singular="question",
+    plural="questions",
+    describe=lambda q: f"a question added on {q.added_on.isoformat()}",
+    order_by="answered, added_on, id",
+    sort_key=date_sort_key("added_on"),
+    dates=(DateRule("added_on", not_in_future=True),),
+    validate=_question_rules,
+    json_required_since=2,
+)

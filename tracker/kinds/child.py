@@ -1,0 +1,68 @@
+"""The child: the one kind every other entry belongs to."""
+
+from __future__ import annotations
+
+from tracker import forms
+from tracker.kinds.fields import Choice, Date, Number, Text
+from tracker.kinds.kind import Context, DateRule, Kind, Problems
+from tracker.model import (
+    Child,
+    CnsStatus,
+    Kmt2aStatus,
+    PrednisoneResponse,
+    RiskGroup,
+    Sex,
+)
+
+
+def _validate(child: Child, context: Context) -> Problems:
+    return forms.validate_child(child, context.today)
+
+
+CHILD = Kind(
+    key="child",
+    model=Child,
+    table="child",
+    json="children",
+    parent=None,
+    fields=(
+        Text("name", "Name", strip=True),
+        Date("birth_date", "Date of birth"),
+        Choice("sex", "Sex", enum=Sex, default=Sex.UNKNOWN),
+        Date("diagnosis_date", "Diagnosis date", optional=True),
+        Text("immunophenotype", "Immunophenotype"),
+        Choice("kmt2a_status", "KMT2A status", enum=Kmt2aStatus, default=Kmt2aStatus.UNKNOWN),
+        Text("kmt2a_partner", "KMT2A partner"),
+        Text("wbc_at_diagnosis_text", "WBC at diagnosis"),
+        Text("wbc_at_diagnosis_unit", "WBC at diagnosis, unit"),
+        Number("wbc_at_diagnosis", "WBC at diagnosis (10⁹/L)"),
+        Choice(
+            "cns_status_at_diagnosis",
+            "CNS status at diagnosis",
+            enum=CnsStatus,
+            default=CnsStatus.UNKNOWN,
+        ),
+        Choice(
+            "prednisone_response",
+            "Prednisone response",
+            enum=PrednisoneResponse,
+            default=PrednisoneResponse.UNKNOWN,
+        ),
+        Text("protocol", "Protocol"),
+        Choice("risk_group", "Risk group", enum=RiskGroup, default=RiskGroup.UNKNOWN),
+        Text("risk_group_text", "Risk group as the team wrote it"),
+        Text("hospital", "Hospital"),
+        Text("team_contacts", "Team contacts"),
+        Text("notes", "Notes"),
+    ),
+    singular="child",
+    plural="children",
+    describe=lambda c: f"the entry for the child {c.name}",
+    order_by="id",
+    sort_key=lambda c: (c.birth_date.isoformat(), c.uid),
+    dates=(
+        DateRule("birth_date", not_before_birth=False, not_in_future=True),
+        DateRule("diagnosis_date", not_in_future=True),
+    ),
+    validate=_validate,
+)

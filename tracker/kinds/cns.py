@@ -1,0 +1,70 @@
+"""Lumbar punctures (CNS visits) and the intrathecal drugs given at each."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tracker import forms, labels
+from tracker.kinds.fields import Choice, Date, Flag, Link, Number, Rows, Text
+from tracker.kinds.kind import Context, DateRule, Kind, Problems, date_sort_key
+from tracker.model import CnsStatus, CnsVisit, ItDose, ItDrug, LpProcedure, YesNoUnknown
+
+
+def _validate(v: CnsVisit, context: Context) -> Problems:
+    assert context.child is not None
+    return forms.validate_cns_visit(v, context.child, context.today)
+
+
+def _drug_order(d: ItDose) -> tuple[Any, ...]:
+    order = list(ItDrug)
+    return (order.index(d.drug) if d.drug in order else len(order), d.uid)
+
+
+IT_DOSE = Kind(
+    key="it_dose",
+    model=ItDose,
+    table="cns_it_drug",
+    json=None,
+    parent="cns_visit",
+    parent_column="visit_id",
+    part_of=True,
+    fields=(
+        Choice("drug", "Drug", enum=ItDrug, default=ItDrug.METHOTREXATE),
+        Text("dose_text", "Dose"),
+    ),
+    singular="intrathecal drug",
+    plural="intrathecal drugs",
+    describe=lambda d: f"an intrathecal drug ({labels.IT_DRUG.get(d.drug.value, d.drug.value)})",
+    order_by="id",
+    sort_key=_drug_order,
+    joiner="of",
+)
+
+CNS_VISIT = Kind(
+    key="cns_visit",
+    model=CnsVisit,
+    table="cns_visit",
+    json="cns_visits",
+    fields=(
+        Date("date", "Date"),
+        Choice("procedure", "Procedure", enum=LpProcedure, default=LpProcedure.LP_WITH_IT),
+        Link("phase_id", "Phase", json="phase_uid", target="phase"),
+        Rows("it_drugs", "Intrathecal drugs", kind="it_dose", key="drug"),
+        Number("csf_wbc", "CSF white cells"),
+        Number("csf_rbc", "CSF red cells"),
+        Choice("blasts_seen", "Blasts seen", enum=YesNoUnknown, default=YesNoUnknown.UNKNOWN),
+        Choice("cns_status", "CNS status", enum=CnsStatus, default=CnsStatus.PENDING),
+        Text("sedation", "Sedation"),
+        Number("platelets", "Platelets that day"),
+        Text("complications", "Complications"),
+        Flag("planned", "Planned"),
+        Text("note", "Note"),
+    ),
+    singular="lumbar puncture",
+    plural="lumbar punctures",
+    describe=lambda v: f"a lumbar puncture of {v.date.isoformat()}",
+    order_by="date, id",
+    sort_key=date_sort_key("date"),
+    dates=(DateRule("date", not_in_future=True, unless="planned"),),
+    validate=_validate,
+)

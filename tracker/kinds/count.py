@@ -1,0 +1,228 @@
+"""Blood counts: one draw (date, maybe a time, the lab) and its values, each as typed."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from typing import Any
+
+from tracker import analytes, forms
+from tracker.anc import calculate_anc
+from tracker.kinds.fields import (
+    Choice,
+    Date,
+    Derived,
+    Flag,
+    Json,
+    JsonReader,
+    KeyPath,
+    Number,
+    Rows,
+    Text,
+    Time,
+)
+from tracker.kinds.kind import Context, DateRule, Kind, Problems, date_sort_key
+from tracker.model import Comparator, CountResult, CountValue
+
+
+def _validate(result: CountResult, context: Context) -> Problems:
+    assert context.child is not None
+    return forms.validate_count(result, context.child, context.today)
+
+
+def _taken_at(c: CountResult) -> str:
+    date = c.taken_date.isoformat()
+    return f"{date}T{c.taken_time.strftime('%H:%M')}" if c.taken_time else date
+
+
+def _taken_at_agrees(c: CountResult, value: Any) -> str | None:
+    expected = _taken_at(c)
+    if value != expected:
+        return f"“{value}” does not match taken_date and taken_time (“{expected}”)"
+    return None
+
+
+def _calculated(c: CountResult) -> list[Json]:
+    """A worked-out ANC (no ANC reported, WBC and neutrophil % given), marked as such.
+
+    It is not part of the record: a reader that loads the file back skips it."""
+    if c.value("anc") is not None:
+        return []
+    calc = calculate_anc(c)
+    if calc is None:
+        return []
+    return [
+        {
+            "uid": None,
+            "analyte": "anc",
+            "value": calc.value,
+            "value_text": "",
+            "unit": "",
+            "comparator": "",
+            "normalised_value": calc.value,
+            "canonical_unit": analytes.COUNT_CANONICAL,
+            "range_text": "",
+            "range_low": None,
+            "range_high": None,
+            "calculated": True,
+            "basis": calc.basis,
+        }
+    ]
+
+
+def _is_calculated(check: JsonReader, obj: dict[str, Any], path: KeyPath) -> bool:
+    return bool(check.flag(obj, "calculated", path))
+
+
+def _value_agrees(check: JsonReader, v: dict[str, Any], path: KeyPath, cv: CountValue) -> bool:
+    """A blood value of a file: a known analyte and unit, and numbers that are what the
+    form's parsers make of the typed text.  False: the value cannot be used."""
+    a = analytes.BY_CODE.get(cv.analyte)
+    if a is None:
+        if isinstance(v.get("analyte"), str):
+            codes = ", ".join(analytes.CODES)
+            check.add(
+                (*path, "analyte"),
+                f"“{cv.analyte}” is not a blood value this program knows ({codes})",
+            )
+        return False
+    if not isinstance(v.get("value"), int | float) or not isinstance(
+        v.get("normalised_value"), int | float
+    ):
+        return False
+    if cv.comparator is None:
+        return False
+    if not cv.value_text.strip():
+        check.add((*path, "value_text"), "is empty; it holds the value as it was typed")
+    if cv.value < 0:
+        check.add((*path, "value"), f"{a.name} cannot be negative")
+    known = a.unit(cv.unit)
+    if known is None:
+        check.add((*path, "unit"), analytes.unknown_unit_message(a, cv.unit))
+    elif abs(cv.value * known.factor - cv.normalised_value) > 1e-9 * max(
+        1.0, abs(cv.normalised_value)
+    ):
+        check.add(
+            (*path, "normalised_value"),
+            f"{cv.normalised_value!r} is not {cv.value!r} {cv.unit} in {a.canonical_unit}",
+        )
+    if cv.canonical_unit != a.canonical_unit:
+        check.add((*path, "canonical_unit"), f"must be “{a.canonical_unit}” for {a.name}")
+    _typed_text_agrees(check, path, cv)
+    return True
+
+
+def _typed_text_agrees(check: JsonReader, path: KeyPath, cv: CountValue) -> None:
+    """The typed text is the truth: the numbers stored beside it must be what the form's
+    parsers (``analytes.parse_number``, ``forms.parse_range``) make of it, or the record
+    would say one thing in ``check`` and another in the CSV export."""
+    value_text, range_text = cv.value_text, cv.range_text
+    if value_text.strip():
+        try:
+            typed = analytes.parse_number(value_text)
+        except ValueError as exc:
+            check.add((*path, "value_text"), str(exc))
+        else:
+            if not _same_number(typed.value, cv.value):
+                check.add(
+                    (*path, "value"),
+                    f"{cv.value:g} does not match value_text “{value_text}” ({typed.value:g})",
+                )
+            if typed.comparator != cv.comparator:
+                check.add(
+                    (*path, "comparator"),
+                    f"“{cv.comparator.value}” does not match value_text “{value_text}” "
+                    f"(“{typed.comparator.value}”)",
+                )
+    wanted: tuple[float | None, float | None] = (None, None)
+    if range_text.strip():
+        with contextlib.suppress(ValueError):  # a range kept only as printed has no limits
+            wanted = forms.parse_range(range_text)
+    for key, stored, expected in (
+        ("range_low", cv.range_low, wanted[0]),
+        ("range_high", cv.range_high, wanted[1]),
+    ):
+        if (stored is None) != (expected is None) or (
+            stored is not None and expected is not None and not _same_number(stored, expected)
+        ):
+            shown = "none" if stored is None else f"{stored:g}"
+            said = (
+                f"{expected:g}"
+                if expected is not None
+                else ("no range" if not range_text.strip() else "no such limit")
+            )
+            check.add((*path, key), f"{shown} does not match range_text “{range_text}” ({said})")
+
+
+def _same_number(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-15)
+
+
+def _analyte_order(v: CountValue) -> tuple[Any, ...]:
+    codes = analytes.CODES
+    return (codes.index(v.analyte) if v.analyte in codes else len(codes), v.uid)
+
+
+COUNT_VALUE = Kind(
+    key="count_value",
+    model=CountValue,
+    table="count_value",
+    json=None,
+    parent="count",
+    parent_column="result_id",
+    part_of=True,
+    fields=(
+        Text("analyte", "Blood value"),
+        Number("value", "Value", optional=False, default=0.0),
+        Text("value_text", "Value as typed"),
+        Text("unit", "Unit"),
+        Choice("comparator", "Comparator", enum=Comparator, default=Comparator.EQUAL),
+        Number("normalised_value", "Value in the standard unit", optional=False, default=0.0),
+        Text("canonical_unit", "Standard unit"),
+        Text("range_text", "Lab range as printed"),
+        Number("range_low", "Lab range, low"),
+        Number("range_high", "Lab range, high"),
+        Derived("calculated", "Calculated", export=lambda v: False, reads=Flag("calculated")),
+    ),
+    singular="blood value",
+    plural="blood values",
+    describe=lambda v: (
+        f"a blood value ({analytes.BY_CODE[v.analyte].name})"
+        if v.analyte in analytes.BY_CODE
+        else f"a blood value ({v.analyte})"
+    ),
+    order_by="id",
+    sort_key=_analyte_order,
+    check_json=_value_agrees,
+    skip_json=_is_calculated,
+    export_only=("basis",),
+)
+
+COUNT = Kind(
+    key="count",
+    model=CountResult,
+    table="count_result",
+    json="counts",
+    fields=(
+        Derived(
+            "taken_at",
+            "Taken at",
+            export=_taken_at,
+            reads=Text("taken_at"),
+            agrees=_taken_at_agrees,
+        ),
+        Date("taken_date", "Date"),
+        Time("taken_time", "Time"),
+        Text("source", "Lab"),
+        Text("note", "Note"),
+        Rows("values", "Values", kind="count_value", key="analyte"),
+    ),
+    singular="blood count",
+    plural="blood counts",
+    describe=lambda c: f"a blood count of {c.taken_date.isoformat()}",
+    order_by="taken_date, coalesce(taken_time, ''), id",
+    sort_key=date_sort_key("taken_date", "taken_time"),
+    dates=(DateRule("taken_date", not_in_future=True),),
+    validate=_validate,
+    export_extra=_calculated,
+)

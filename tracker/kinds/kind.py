@@ -1,0 +1,244 @@
+"""A kind of entry, declared once: what the record, the export, the check and the screens
+need to know about it.  The declarations themselves are in the sibling modules
+(``tracker/kinds/phase.py`` …) and listed in :mod:`tracker.kinds.registry`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar, cast
+
+from tracker.kinds.fields import Date, Derived, Field, Json, JsonReader, KeyPath, Link, Rows
+from tracker.model import Child
+
+E = TypeVar("E")
+Problems = dict[str, str]  # field name -> one plain sentence
+
+
+@dataclass(frozen=True)
+class DateRule:
+    """A date of the entry that must not precede the child's date of birth, and (if
+    ``not_in_future``) must not lie after today, unless the flag ``unless`` is set (an entry
+    marked planned)."""
+
+    field: str
+    not_before_birth: bool = True
+    not_in_future: bool = False
+    unless: str = ""
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a kind's rules may look at besides the entry itself.
+
+    ``child`` is the child the entry belongs to (None for a child); ``today`` the date
+    "in the future" is measured from; ``entries(kind_key)`` the other saved entries of that
+    kind of the same child (an import gives those read so far)."""
+
+    child: Child | None
+    today: dt.date
+    entries: Callable[[str], Sequence[Any]] = lambda _key: ()
+
+
+def _no_rules(_entry: Any, _context: Context) -> Problems:
+    return {}
+
+
+@dataclass(frozen=True, eq=False)
+class Kind(Generic[E]):
+    """One kind of entry.
+
+    - ``key``: its name in code ("phase"); ``table``: its table in the record;
+      ``json``: its key in the export (under each child; None for a kind whose rows are
+      exported inside their parent's entry, such as a blood count's values).
+    - ``fields``: every stored field in the order the export writes them (the export
+      writes ``uid`` first).
+    - ``parent`` / ``parent_column``: the kind it belongs to ("child"; None for the child
+      itself) and the column holding the parent's row id; ``part_of`` is true for rows
+      that are part of their parent entry (saved, deleted and exported with it).
+    - ``singular`` / ``plural``: its name for people; ``describe(entry)``: one entry in a
+      sentence ("the blood count of 2026-05-10").
+    - ``order_by``: the SQL order of a list of entries; ``sort_key``: the order of the
+      export (a date, then the uid: the same on every computer).
+    - ``dates``: the date rules (:class:`DateRule`); ``validate(entry, context)``: the
+      kind's own rules (tracker/forms.py), the same for the forms, the store and the
+      import.
+    - ``check_json(reader, obj, path, entry)``: what an import checks beyond the fields'
+      own form (a value agrees with the text it was typed as); False when the entry
+      cannot be used at all (its other rules are then not run).
+    - ``export_extra(entry)``: rows the export adds to the entry's ``Rows`` field that are
+      not part of the record (a worked-out ANC, marked ``"calculated": true``).
+    """
+
+    key: str
+    model: type[E]
+    table: str
+    json: str | None
+    fields: tuple[Field, ...]
+    singular: str
+    plural: str
+    describe: Callable[[E], str]
+    order_by: str
+    sort_key: Callable[[E], tuple[Any, ...]]
+    parent: str | None = "child"
+    parent_column: str = "child_id"
+    part_of: bool = False
+    dates: tuple[DateRule, ...] = ()
+    validate: Callable[[E, Context], Problems] = _no_rules
+    check_json: Callable[[JsonReader, dict[str, Any], KeyPath, E], bool] | None = None
+    export_extra: Callable[[E], list[Json]] | None = None
+    # For rows read from a file: true when this one is not part of the record (skipped).
+    skip_json: Callable[[JsonReader, dict[str, Any], KeyPath], bool] | None = None
+    # Keys of the export's object that are not fields (tolerated, ignored on import).
+    export_only: tuple[str, ...] = ()
+    # How a row that is part of an entry is named with it: "a blood value (ANC) in the
+    # blood count of …", "an intrathecal drug (Methotrexate) of the lumbar puncture of …".
+    joiner: str = "in"
+    # The export format from which every file has this kind's list (older files may lack it).
+    json_required_since: int = 1
+
+    # ------------------------------------------------------------------ fields
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(f"{self.key} has no field {name}")
+
+    @property
+    def rows_fields(self) -> tuple[Rows, ...]:
+        return tuple(f for f in self.fields if isinstance(f, Rows))
+
+    @property
+    def link_fields(self) -> tuple[Link, ...]:
+        return tuple(f for f in self.fields if isinstance(f, Link))
+
+    @property
+    def has_id(self) -> bool:
+        """Entries on their own have a row id; rows that are part of one have only a uid."""
+        return "id" in {f.name for f in dataclasses.fields(self.model)}  # type: ignore[arg-type]
+
+    @property
+    def parent_attribute(self) -> str | None:
+        """The entry's attribute holding its parent's id (``child_id``), if it has one."""
+        names = {f.name for f in dataclasses.fields(self.model)}  # type: ignore[arg-type]
+        return self.parent_column if self.parent and self.parent_column in names else None
+
+    # ------------------------------------------------------------------ the table
+
+    def columns(self, entry: E) -> dict[str, Any]:
+        """The column values of ``entry`` (without id, uid, timestamps and seal)."""
+        cols: dict[str, Any] = {}
+        attr = self.parent_attribute
+        if attr is not None:
+            cols[self.parent_column] = getattr(entry, attr)
+        for f in self.fields:
+            cols.update(f.columns(getattr(entry, f.name) if hasattr(entry, f.name) else None))
+        return cols
+
+    def from_row(self, row: Any, rows: Mapping[str, tuple[Any, ...]] | None = None) -> E:
+        """The entry stored in ``row`` (and its own rows, by field name)."""
+        values: dict[str, Any] = {}
+        for f in self.fields:
+            if isinstance(f, Rows):
+                values[f.name] = tuple((rows or {}).get(f.name, ()))
+            elif not isinstance(f, Derived):
+                values[f.name] = f.from_row(row)
+        attr = self.parent_attribute
+        if attr is not None:
+            values[attr] = row[self.parent_column]
+        if self.has_id:
+            values["id"] = row["id"]
+        values["uid"] = row["uid"]
+        return self.model(**values)
+
+    # ------------------------------------------------------------------ rules
+
+    def problems(self, entry: E, context: Context) -> Problems:
+        """Every rule of the kind broken by ``entry``: its own rules, then the date rules."""
+        found = dict(self.validate(entry, context))
+        child = context.child
+        for rule in self.dates:
+            value = getattr(entry, rule.field)
+            if value is None:
+                continue
+            label = self.field(rule.field).label
+            if rule.not_before_birth and child is not None and value < child.birth_date:
+                found.setdefault(
+                    rule.field,
+                    f"{label}: {value.isoformat()} is before {child.name}'s date of birth "
+                    f"({child.birth_date.isoformat()})",
+                )
+            elif (
+                rule.not_in_future
+                and value > context.today
+                and not (rule.unless and getattr(entry, rule.unless))
+            ):
+                found.setdefault(
+                    rule.field,
+                    f"{label}: {value.isoformat()} is in the future; today is "
+                    f"{context.today.isoformat()}",
+                )
+        return found
+
+    @property
+    def birth_date_columns(self) -> tuple[str, ...]:
+        """The columns that must not hold a date before the child's date of birth."""
+        out = []
+        for rule in self.dates:
+            f = self.field(rule.field)
+            if rule.not_before_birth and isinstance(f, Date) and f.column:
+                out.append(f.column)
+        return tuple(out)
+
+    # ------------------------------------------------------------------ the export
+
+    def to_json(
+        self,
+        entry: E,
+        uid_of: Callable[[str, int | None], str | None],
+        rows: Callable[[Rows, Any], list[Json]],
+    ) -> dict[str, Json]:
+        """``entry`` as an object of the export; ``uid_of(kind_key, row_id)`` names a linked
+        entry by its uid, ``rows(field, value)`` writes the rows of a Rows field."""
+        obj: dict[str, Any] = {"uid": cast(Any, entry).uid}
+        for f in self.fields:
+            if f.json is None:
+                continue
+            if isinstance(f, Rows):
+                obj[f.json] = rows(f, getattr(entry, f.name))
+            elif isinstance(f, Link):
+                obj[f.json] = uid_of(f.target, getattr(entry, f.name))
+            elif isinstance(f, Derived):
+                obj[f.json] = f.export(entry)
+            else:
+                obj[f.json] = f.to_json(getattr(entry, f.name))
+        return obj
+
+
+def date_sort_key(*names: str) -> Callable[[Any], tuple[Any, ...]]:
+    """Order by the first of ``names`` that is set (a date or time), then by uid."""
+
+    def key(entry: Any) -> tuple[Any, ...]:
+        parts: list[str] = []
+        for name in names:
+            value = getattr(entry, name)
+            parts.append(value.isoformat() if value is not None else "")
+        return (*parts, entry.uid)
+
+    return key
+
+
+def definite(description: str) -> str:
+    """ "a blood count of 2026-05-10" → "the blood count of 2026-05-10"."""
+    for article in ("a ", "an "):
+        if description.startswith(article):
+            return "the " + description[len(article) :]
+    return description
+
+
+def sentence_start(description: str) -> str:
+    return description[:1].upper() + description[1:]

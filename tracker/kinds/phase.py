@@ -1,0 +1,47 @@
+"""Treatment phases (prophase, induction, …), planned and actual dates."""
+
+from __future__ import annotations
+
+from tracker import forms
+from tracker.kinds.fields import Choice, Date, Text
+from tracker.kinds.kind import Context, DateRule, Kind, Problems
+from tracker.model import Phase, PhaseKind
+
+
+def _validate(phase: Phase, context: Context) -> Problems:
+    assert context.child is not None
+    return forms.validate_phase(phase, context.child, context.today)
+
+
+def _start(p: Phase) -> tuple[str, str]:
+    start = p.start
+    return (start.isoformat() if start else "", p.uid)
+
+
+PHASE = Kind(
+    key="phase",
+    model=Phase,
+    table="phase",
+    json="phases",
+    fields=(
+        Choice("kind", "Kind", enum=PhaseKind, default=PhaseKind.OTHER),
+        Text("name", "Name", strip=True),
+        Date("planned_start", "Planned start", optional=True),
+        Date("planned_end", "Planned end", optional=True),
+        Date("actual_start", "Started on", optional=True),
+        Date("actual_end", "Ended on", optional=True),
+        Text("notes", "Notes"),
+    ),
+    singular="phase",
+    plural="phases",
+    describe=lambda p: f"the phase {p.display_name} starting {p.start}",
+    order_by="coalesce(actual_start, planned_start), id",
+    sort_key=_start,
+    dates=(
+        DateRule("planned_start"),
+        DateRule("planned_end"),
+        DateRule("actual_start", not_in_future=True),
+        DateRule("actual_end", not_in_future=True),
+    ),
+    validate=_validate,
+)
