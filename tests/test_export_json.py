@@ -399,7 +399,7 @@ def _walk(node: Any) -> Iterator[tuple[str, Any, dict[str, Any]]]:
 
 
 def test_round_trip_keeps_every_field(full: Record, exported: dict[str, Any]) -> None:
-    children = full.children()
+    children = sorted(full.children(), key=lambda c: (c.birth_date, c.uid))  # by birth
     assert [c["uid"] for c in exported["children"]] == [c.uid for c in children]
     for child, data in zip(children, exported["children"], strict=True):
         assert child.id is not None
@@ -424,8 +424,13 @@ def test_round_trip_keeps_every_field(full: Record, exported: dict[str, Any]) ->
         ]
 
 
+def _named(exported: dict[str, Any], name: str) -> dict[str, Any]:
+    """The exported child whose name starts with ``name`` (children are ordered by birth)."""
+    return next(c for c in exported["children"] if c["name"].startswith(name))
+
+
 def test_text_is_kept_exactly(exported: dict[str, Any]) -> None:
-    noa = exported["children"][0]
+    noa = _named(exported, "Noa")
     assert noa["name"] == f"Noa {EMOJI} {RTL}"
     assert noa["notes"] == f"line one\nline two {RTL}\t{EMOJI}"
     timed = noa["counts"][1]  # a count without a time comes first on its day
@@ -473,9 +478,9 @@ def test_read_only_record_exports(full: Record, record_path: Path, tmp_path: Pat
 
 
 def test_top_level(exported: dict[str, Any]) -> None:
-    assert list(exported) == ["format", "version", "exported_at", "children"]
+    assert list(exported) == ["format", "version", "record_uid", "exported_at", "children"]
     assert exported["format"] == FORMAT == "treatment-tracker"
-    assert exported["version"] == VERSION == 1
+    assert exported["version"] == VERSION == 2
     assert exported["exported_at"] == "2026-11-24T09:30:00+00:00"
     assert dt.datetime.fromisoformat(exported["exported_at"]) == NOW
 
@@ -506,7 +511,7 @@ def test_no_integer_ids_and_every_record_has_a_uid(exported: dict[str, Any]) -> 
     uids = [value for key, value, _ in _walk(exported) if key == "uid"]
     assert all(UID.match(u) for u in uids)
     assert len(uids) == len(set(uids))
-    noa = exported["children"][0]
+    noa = _named(exported, "Noa")
     expected = (
         2  # children
         + len(noa["phases"])
@@ -518,7 +523,7 @@ def test_no_integer_ids_and_every_record_has_a_uid(exported: dict[str, Any]) -> 
 
 
 def test_value_types_and_calculated_fields(exported: dict[str, Any]) -> None:
-    noa, sam = exported["children"]
+    noa, sam = _named(exported, "Noa"), _named(exported, "Sam")
     for key, value, _ in _walk(exported):
         if key.endswith(("_date", "_start", "_end")) or key == "date":
             assert value is None or DATE.match(value), (key, value)
@@ -596,7 +601,8 @@ def test_value_types_and_calculated_fields(exported: dict[str, Any]) -> None:
 def test_empty_record(record: Record) -> None:
     assert export_record(record, NOW) == {
         "format": "treatment-tracker",
-        "version": 1,
+        "version": 2,
+        "record_uid": record.record_uid,
         "exported_at": "2026-11-24T09:30:00+00:00",
         "children": [],
     }

@@ -98,7 +98,11 @@ def test_round_trip_gives_the_same_record(source: str, tmp_path: Path) -> None:
     code, out, err = run("import-json", "--db", str(loaded), str(exported))
     assert code == 0, err
     assert out.startswith("Imported ")
-    assert export_of(loaded) == export_of(original)  # uids, values, dates, notes, order
+    again, before = export_of(loaded), export_of(original)
+    if before["record_uid"] is None:  # a record of format 2 had no uid: the new one has its own
+        assert again["record_uid"] is not None
+        again["record_uid"] = None
+    assert again == before  # uids (the record's too), values, dates, notes, order
     assert uids(loaded) == uids(original)
     with Record.open(loaded, clock=clock) as rec:
         assert rec.problems() == []
@@ -188,29 +192,29 @@ def problems(text: str | bytes) -> list[str]:
 
 def test_problems_name_their_line_and_key_path(fixture_text: str) -> None:
     doc = json.loads(fixture_text)
-    count = doc["children"][0]["counts"][1]
+    count = doc["children"][1]["counts"][1]
     count["taken_date"] = "2026-02-30"
     count["taken_at"] = "2026-02-30"
-    doc["children"][0]["counts"][2]["values"][0]["unit"] = "furlongs"
-    doc["children"][1]["phases"][0]["kind"] = "holiday"
+    doc["children"][1]["counts"][2]["values"][0]["unit"] = "furlongs"
+    doc["children"][0]["phases"][0]["kind"] = "holiday"
     text = dumps(doc)
     date_line = line_of(text, '"taken_date": "2026-02-30"')
     unit_line = line_of(text, '"furlongs"')
     kind_line = line_of(text, '"holiday"')
     found = problems(text)
-    assert len(found) == 3, found
-    assert found[0] == (
-        f"line {date_line} (children[0].counts[1].taken_date): "
+    assert len(found) == 3, found  # in the order of the file
+    assert found[0].startswith(f"line {kind_line} (children[0].phases[0].kind): ")
+    assert "holiday" in found[0]
+    assert found[1] == (
+        f"line {date_line} (children[1].counts[1].taken_date): "
         "2026-02-30 is not a day of the calendar"
     )
-    assert found[1].startswith(f"line {unit_line} (children[0].counts[2].values[0].unit): ")
-    assert "furlongs" in found[1]
-    assert found[2].startswith(f"line {kind_line} (children[1].phases[0].kind): ")
-    assert "holiday" in found[2]
+    assert found[2].startswith(f"line {unit_line} (children[1].counts[2].values[0].unit): ")
+    assert "furlongs" in found[2]
 
 
 def test_syntax_errors_name_line_and_column(fixture_text: str) -> None:
-    text = fixture_text.replace('"version": 1,', '"version": 1', 1)
+    text = fixture_text.replace('"version": 2,', '"version": 2', 1)
     [problem] = problems(text)
     assert problem.startswith("line 4, column 3: a comma")
 
@@ -225,7 +229,7 @@ BASE: dict[str, Any] = {"format": "treatment-tracker", "version": 1, "children":
         (b"", "ends where a value was expected"),
         (b"[1, 2]", "must be an object"),
         (b'{"format": "something else"}', "not a Treatment Tracker export"),
-        (json.dumps({**BASE, "version": 2}).encode(), "newer version"),
+        (json.dumps({**BASE, "version": 3}).encode(), "newer version"),
         (json.dumps({**BASE, "version": "1"}).encode(), "whole number"),
         (b'{"format": "treatment-tracker", "version": 1, "children": [], "x": NaN}', "expected"),
         (b'{"format": "treatment-tracker", "format": "treatment-tracker"}', "appears twice"),
@@ -273,7 +277,7 @@ def test_wrong_files_are_refused_plainly(data: bytes, words: str) -> None:
 )
 def test_every_rule_of_the_program_applies(fixture_text: str, change: Any, words: str) -> None:
     doc = json.loads(fixture_text)
-    change(doc["children"][0])
+    change(doc["children"][1])
     found = problems(dumps(doc))
     assert any(words in p for p in found), found
     assert all(p.startswith("line ") for p in found), found
@@ -281,6 +285,8 @@ def test_every_rule_of_the_program_applies(fixture_text: str, change: Any, words
 
 def test_a_missing_list_from_format_1_exports_is_empty(fixture_text: str, tmp_path: Path) -> None:
     doc = json.loads(fixture_text)
+    doc["version"] = 1  # format 1: no record_uid, and these lists came late
+    del doc["record_uid"]
     for child in doc["children"]:
         for key in ("team_thresholds", "appointments", "questions"):
             del child[key]
@@ -289,11 +295,26 @@ def test_a_missing_list_from_format_1_exports_is_empty(fixture_text: str, tmp_pa
         assert rec.entries(TeamThreshold, 1) == [] and len(rec.counts(1)) > 0
 
 
-def test_unknown_keys_are_ignored(fixture_text: str, tmp_path: Path) -> None:
+def test_unknown_keys_are_refused_not_dropped(fixture_text: str, tmp_path: Path) -> None:
     doc = json.loads(fixture_text)
     doc["added_later"] = {"anything": [1, 2]}
-    doc["children"][0]["counts"][0]["lab_code"] = "X1"
-    load_text(dumps(doc), tmp_path)
+    doc["children"][1]["counts"][0]["lab_code"] = "X1"
+    found = problems(dumps(doc))
+    assert len(found) == 2, found
+    assert (
+        "(added_later): “added_later” is not a key of the file's top level in export format 2"
+        in found[0]
+    )
+    assert "(children[1].counts[0].lab_code): “lab_code” is not a key of a blood count" in found[1]
+    assert not (tmp_path / "loaded.sqlite").exists()
+
+
+def test_a_format_2_file_names_the_record(fixture_text: str) -> None:
+    doc = json.loads(fixture_text)
+    del doc["record_uid"]
+    assert any("“record_uid” is missing" in p for p in problems(dumps(doc)))
+    doc["record_uid"] = "not-a-uid"
+    assert any("(record_uid): “not-a-uid” is not a uid" in p for p in problems(dumps(doc)))
 
 
 # ---------------------------------------------------------------------- fuzzing
@@ -341,7 +362,9 @@ json_values = st.recursive(
 
 @pytest.fixture(scope="module")
 def fixture_doc(fixture_text: str) -> dict[str, Any]:
-    return json.loads(fixture_text)
+    doc = json.loads(fixture_text)
+    doc["record_uid"] = "0f6c2a4e-3b1d-4c55-9e2f-7a8b9c0d1e2f"  # loaded with it, exported again
+    return doc
 
 
 def load_or_refuse(data: bytes) -> str:

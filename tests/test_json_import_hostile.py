@@ -309,7 +309,7 @@ def test_a_file_of_millions_of_tiny_values_is_refused_plainly(
     from tracker.io import json_import
 
     monkeypatch.setattr(json_import, "MAX_VALUES", 1000)
-    data = b'{"format": "treatment-tracker", "version": 1, "children": [], "x": ['
+    data = b'{"format": "treatment-tracker", "version": 1, "children": [], "exported_at": ['
     data += b"0," * 1000 + b"0]}"
     with pytest.raises(JsonImportError) as info:
         read_export(data, TODAY)

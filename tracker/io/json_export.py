@@ -22,14 +22,18 @@ import os
 from pathlib import Path
 from typing import Any
 
-from tracker.kinds import CHILD, Kind, by_key, child_kinds
-from tracker.kinds.fields import Json, Rows
+from tracker.kinds import CHILD, Kind, all_kinds, by_key, child_kinds
+from tracker.kinds.fields import Choice, Group, Json, Rows
 from tracker.store import durable
 from tracker.store.errors import CannotSave
 from tracker.store.record import Record
 
 FORMAT = "treatment-tracker"
-VERSION = 1
+# The export format.  It goes up whenever a kind, a field or an enum value is added or
+# changed (tests/test_export_shape.py holds the shape of each version); a reader refuses a
+# file of a newer format.  2: the record's uid, entries ordered by date then uid, every
+# kind's list present.
+VERSION = 2
 
 JsonObject = dict[str, Any]
 
@@ -50,7 +54,7 @@ def export_record(record: Record, exported_at: dt.datetime) -> JsonObject:
 
     def rows(f: Rows, items: Any) -> list[Json]:
         sub = by_key(f.kind)
-        return [sub.to_json(item, uid_of, rows) for item in items]
+        return [sub.to_json(item, uid_of, rows) for item in sorted(items, key=sub.sort_key)]
 
     def entry_json(kind: Kind[Any], entry: Any) -> JsonObject:
         obj = kind.to_json(entry, uid_of, rows)
@@ -61,7 +65,7 @@ def export_record(record: Record, exported_at: dt.datetime) -> JsonObject:
         return obj
 
     children: list[JsonObject] = []
-    for child in record.children():
+    for child in sorted(record.children(), key=CHILD.sort_key):
         assert child.id is not None
         obj = entry_json(CHILD, child)
         for kind in child_kinds():
@@ -69,14 +73,34 @@ def export_record(record: Record, exported_at: dt.datetime) -> JsonObject:
             entries = record.entries(kind.model, child.id)
             if kind.has_id:
                 uids.update(((kind.key, e.id), e.uid) for e in entries)
-            obj[kind.json] = [entry_json(kind, e) for e in entries]
+            ordered = sorted(entries, key=kind.sort_key)  # the same on every computer
+            obj[kind.json] = [entry_json(kind, e) for e in ordered]
         children.append(obj)
     return {
         "format": FORMAT,
         "version": VERSION,
+        "record_uid": record.record_uid,
         "exported_at": exported_at.isoformat(timespec="seconds"),
         "children": children,
     }
+
+
+def export_shape() -> dict[str, Any]:
+    """What the export can hold, from the kind registry: each kind's keys and each closed
+    list's values.  A change to it is a new export format (:data:`VERSION`)."""
+    shape: dict[str, Any] = {}
+    for kind in all_kinds():
+        keys: list[str] = ["uid"]
+        choices: dict[str, list[str]] = {}
+        for f in kind.fields:
+            inner = f.fields if isinstance(f, Group) else ()
+            if f.json is not None:
+                keys.append(f.json)
+            for g in (f, *inner):
+                if isinstance(g, Choice):
+                    choices[g.json or g.name] = list(g.values)
+        shape[kind.key] = {"json": kind.json, "keys": keys, "choices": choices}
+    return shape
 
 
 def dumps(data: JsonObject) -> str:

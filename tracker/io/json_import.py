@@ -288,6 +288,7 @@ class ChildData:
 class ExportContents:
     children: tuple[ChildData, ...]
     skipped_calculated: int = 0
+    record_uid: str | None = None  # the record's own uid (export format 2 on)
 
     def describe(self) -> str:
         n = len(self.children)
@@ -464,19 +465,19 @@ class _Check:
             self.add((*path, key), f"“{value[:40]}” is not one of {allowed}")
             return None
 
-    def uid(self, obj: dict[str, Any], path: KeyPath, table: str) -> str:
-        text = self.text(obj, "uid", path)
-        if "uid" not in obj or not isinstance(obj["uid"], str):
+    def uid(self, obj: dict[str, Any], path: KeyPath, table: str, key: str = "uid") -> str:
+        text = self.text(obj, key, path)
+        if key not in obj or not isinstance(obj[key], str):
             return ""
         if not _UID.fullmatch(text):
             self.add(
-                (*path, "uid"),
+                (*path, key),
                 f"“{text[:40]}” is not a uid (36 lower-case characters such as 3f2b…-…)",
             )
             return ""
         seen = self.uids.setdefault(table, {})
         if text in seen:
-            self.add((*path, "uid"), f"the uid is used twice (also at {_path_text(seen[text])})")
+            self.add((*path, key), f"the uid is used twice (also at {_path_text(seen[text])})")
             return ""
         seen[text] = path
         return text
@@ -545,6 +546,15 @@ def read_export(data: bytes, today: dt.date) -> ExportContents:
         )
     elif version < 1:
         check.add(("version",), f"export format {version} does not exist")
+    record_uid = None
+    top_keys = {"format", "version", "exported_at", CHILD.json or "children"}
+    if version >= _RECORD_UID_SINCE:
+        top_keys.add("record_uid")
+        if "record_uid" not in top:
+            check.add(("record_uid",), "“record_uid” is missing")
+        elif top["record_uid"] is not None:
+            record_uid = check.uid(top, (), "record", key="record_uid") or None
+    _unknown_keys(check, top, (), top_keys, version, "the file's top level")
     reading = _Reading(check, version)
     children = tuple(
         c
@@ -555,7 +565,25 @@ def read_export(data: bytes, today: dt.date) -> ExportContents:
         del doc, top  # the document read again for the lines: not two of them at once
         check.where(data)
         raise JsonImportError(check.problems)
-    return ExportContents(children, check.skipped_calculated)
+    return ExportContents(children, check.skipped_calculated, record_uid)
+
+
+# The export format from which a file names the record's own uid.
+_RECORD_UID_SINCE = 2
+
+
+def _unknown_keys(
+    check: _Check, obj: dict[str, Any], path: KeyPath, known: set[str], version: int, what: str
+) -> None:
+    """A key the format does not have is refused, not dropped: it holds something this
+    version of the program would lose."""
+    for key in obj:
+        if key not in known:
+            check.add(
+                (*path, key),
+                f"“{key[:40]}” is not a key of {what} in export format {version} (a newer "
+                "version of Treatment Tracker, or a change by hand?)",
+            )
 
 
 @dataclass
@@ -608,6 +636,10 @@ class _Reading:
         """One entry of ``kind`` from ``obj`` (problems noted), or None if unusable."""
         check = self.check
         before = len(check.found)
+        known = {"uid", *kind.export_only, *(f.json for f in kind.fields if f.json)}
+        if kind is CHILD:
+            known.update(k.json for k in child_kinds() if k.json)
+        _unknown_keys(check, obj, path, known, self.version, f"a {kind.singular}")
         values: dict[str, Any] = {}
         links: list[tuple[str, str | None]] = []
         derived: list[tuple[Derived, Any]] = []
@@ -689,6 +721,8 @@ def load_export(record: Record, contents: ExportContents) -> Changes:
         )
     try:
         with record.batch("import the JSON export"):
+            if contents.record_uid is not None:
+                record.take_record_uid(contents.record_uid)
             for data in contents.children:
                 _write_child(record, data)
     except ValidationFailed as exc:

@@ -249,9 +249,7 @@ def _describe(conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> str:
     text = kind.describe(kind.from_row(row))
     if kind.part_of and kind.parent is not None:
         parent = by_key(kind.parent)
-        cur = conn.execute(
-            f"SELECT * FROM {parent.table} WHERE id = ?", (row[kind.parent_column],)
-        )
+        cur = conn.execute(f"SELECT * FROM {parent.table} WHERE id = ?", (row[kind.parent_column],))
         found = cur.fetchone()
         if found is not None:
             names = [d[0] for d in cur.description]

@@ -52,7 +52,13 @@ from tracker.store.errors import (
 from tracker.store.files import APPLICATION_ID, check_record_file, is_unstarted
 from tracker.store.integrity import find_problems, quick_check
 from tracker.store.lock import OnlyReadable, RecordLock
-from tracker.store.schema import SCHEMA_VERSION, count_save, migrate
+from tracker.store.schema import (
+    SCHEMA_VERSION,
+    count_save,
+    migrate,
+    record_identity,
+    set_record_id,
+)
 
 
 def _d(text: str | None) -> dt.date | None:
@@ -668,6 +674,17 @@ class Record:
         return int(row["id"]), str(row["uid"])
 
     # ------------------------------------------------------------------ meta
+
+    @property
+    def record_uid(self) -> str | None:
+        """The record's own uid (given once when it was made, kept by its backups and copies);
+        None in a record of a format before 3."""
+        return record_identity(self._conn)[0]
+
+    def take_record_uid(self, record_uid: str) -> None:
+        """Give the record ``record_uid`` (loading an export of the same record)."""
+        with self._write("note the record's uid") as conn:
+            set_record_id(conn, record_uid)
 
     def meta(self, key: str) -> str | None:
         """One of the record's own small facts (e.g. when a copy was last saved), or None."""
