@@ -18,7 +18,8 @@ from PySide6.QtWidgets import QLabel
 from tracker.model import Child
 from tracker.store import APPLICATION_ID, Record
 from tracker.store import files as files_module
-from tracker.store.backup import DAILY, make_backup
+from tracker.store.backup import make_backup
+from tracker.store.backup_file import DAILY
 from tracker.store.errors import RecordUnreadable
 from tracker.store.files import check_record_file, is_unstarted
 from tracker.store.schema import SCHEMA_VERSION

@@ -334,7 +334,8 @@ def _import_json(db: Path, source: Path, out: TextIO, err: TextIO, clock: Clock)
         problems_text,
         read_export,
     )
-    from tracker.store.backup import BEFORE_IMPORT, make_backup
+    from tracker.store.backup import make_backup
+    from tracker.store.backup_file import BEFORE_IMPORT
 
     data = read_import_file(source, MAX_JSON_BYTES, "a JSON export")
     latest = latest_clock(clock)  # "in the future" = after today everywhere on Earth

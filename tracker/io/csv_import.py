@@ -59,7 +59,8 @@ from tracker.io.lab_values import (
     unknown_name,
 )
 from tracker.model import Changes, Child, CountResult, CountValue
-from tracker.store.backup import BEFORE_IMPORT, make_backup
+from tracker.store.backup import make_backup
+from tracker.store.backup_file import BEFORE_IMPORT
 from tracker.store.record import Record
 
 Shape = Literal["long", "wide"]
