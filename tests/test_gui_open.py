@@ -35,7 +35,8 @@ class Answers(ScriptedInteraction):
 @pytest.fixture
 def default_place(app_run: Callable[..., int]) -> Path:
     """Where the program keeps the record when no ``--db`` is given (under this test)."""
-    from ui.app import APP_NAME, ORG_NAME, default_record_path
+    from ui.app import APP_NAME, ORG_NAME
+    from ui.folders import default_record_path
 
     QCoreApplication.setOrganizationName(ORG_NAME)
     QCoreApplication.setApplicationName(APP_NAME)

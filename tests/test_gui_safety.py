@@ -88,7 +88,7 @@ def test_restore_with_no_backup_says_so(qtbot, window, record) -> None:  # type:
 def test_restore_dialog_lists_what_each_backup_holds(qtbot, record, child) -> None:  # type: ignore[no-untyped-def]
     from tracker.store.backup import list_backups, make_backup
     from tracker.store.backup_file import DAILY
-    from ui.safety import RestoreDialog
+    from ui.dialogs.restore import RestoreDialog
 
     make_backup(record, DAILY)
     dialog = RestoreDialog(list_backups(record.path))

@@ -15,7 +15,7 @@ from tracker.display import convert, display_unit, shown
 from tracker.model import Changes
 from tracker.phases import current_phase, next_planned
 from ui.bridge import RecordBridge
-from ui.interaction import plain_label
+from ui.plain import plain_label
 
 GLANCE = ("wbc", "anc", "hgb", "plt")
 

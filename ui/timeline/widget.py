@@ -17,7 +17,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from tracker.timeline import Ref, Timeline, preset_range
-from ui.interaction import plain_tooltip
+from ui.plain import plain_tooltip
 from ui.timeline.painter import Geometry, TimelinePainter, place_marks
 
 MIN_DAYS = 5.0
