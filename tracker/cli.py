@@ -20,7 +20,6 @@ from tracker.model import Child
 from tracker.store import Record, RecordError
 from tracker.store.targets import check_write_target
 
-VIEWS = ("timeline", "phases", "counts", "cns")
 GUI_VIEWS = ("timeline", "phases", "counts", "cns", "agenda")
 
 EXIT_OK = 0

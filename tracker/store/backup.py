@@ -94,6 +94,7 @@ from tracker.store.errors import (
 )
 from tracker.store.files import APPLICATION_ID, SQLITE_MAGIC, check_record_file, has_our_mark
 from tracker.store.integrity import move_damaged_aside, open_read_only, quick_check
+from tracker.store.journal import JOURNAL_MAGIC
 from tracker.store.lock import RecordLock, lock_path
 from tracker.store.places import looks_off_computer
 from tracker.store.record import Record
@@ -469,13 +470,10 @@ def _clear_abandoned(folder: Path, name: str | None = None, *, own: bool = False
     return removed
 
 
-_JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
-
-
 def _looks_like_journal(head: bytes) -> bool:
     """SQLite's rollback journal header: its magic (zeros until the journal is synced),
     then sector and page sizes that are powers of two."""
-    if len(head) < 28 or head[:8] not in (_JOURNAL_MAGIC, bytes(8)):
+    if len(head) < 28 or head[:8] not in (JOURNAL_MAGIC, bytes(8)):
         return False
     sector, page = struct.unpack(">II", head[20:28])
     return all(n >= 512 and n & (n - 1) == 0 for n in (sector, page)) and page <= 65536

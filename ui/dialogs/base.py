@@ -122,12 +122,6 @@ def fill_combo(combo: QComboBox, choices: Mapping[str, str], context: str = "lab
         combo.addItem(QCoreApplication.translate(context, label), code)
 
 
-def set_combo(combo: QComboBox, code: str | None) -> None:
-    index = combo.findData(code) if code is not None else -1
-    if index >= 0:
-        combo.setCurrentIndex(index)
-
-
 class FormDialog(QDialog):
     """A titled form whose fields are named like the tracker's form keys."""
 

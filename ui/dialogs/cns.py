@@ -43,7 +43,6 @@ class CnsVisitDialog(FormDialog):
         self._visit = visit
         self._child = child
         self._today = today
-        self._phases = phases
         form = QFormLayout()
         date = DateField(self, today=today)
         self.add_field(form, "date", self.tr("&Date:"), date)

@@ -34,7 +34,6 @@ from ui.plain import plain_tooltip
 
 T = TypeVar("T")
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 _Index = QModelIndex | QPersistentModelIndex
 
