@@ -90,11 +90,11 @@ def discard_without_asking(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     each question is recorded (a test can check it was asked)."""
     asked: list[str] = []
 
-    def answer(dialog: QWidget) -> bool:
+    def answer(self: Interaction, dialog: QWidget) -> bool:
         asked.append(dialog.windowTitle())
         return True
 
-    monkeypatch.setattr(FormDialog, "confirm_discard", staticmethod(answer))
+    monkeypatch.setattr(Interaction, "confirm_discard", answer)
     return asked
 
 

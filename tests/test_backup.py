@@ -38,11 +38,6 @@ from tracker.model import (
 )
 from tracker.store import SCHEMA_VERSION, Record, RecordError, RecordInUse, durable
 from tracker.store.backup import (
-    BEFORE_RESTORE,
-    DAILY,
-    BackupInfo,
-    backup_problems,
-    backups_folder,
     choose_kept,
     copy_record,
     daily_backup_if_due,
@@ -50,11 +45,18 @@ from tracker.store.backup import (
     last_copy,
     list_backups,
     make_backup,
-    manifest_path,
     newest_verified_backup,
     restore,
     save_copy,
     thin_backups,
+)
+from tracker.store.backup_file import (
+    BEFORE_RESTORE,
+    DAILY,
+    BackupInfo,
+    backup_problems,
+    backups_folder,
+    manifest_path,
     verify_backup,
 )
 from tracker.store.integrity import quarantine

@@ -24,17 +24,14 @@ import pytest
 from tracker.model import Child, CountResult, CountValue
 from tracker.store import Record, durable
 from tracker.store.backup import (
-    DAILY,
-    backup_problems,
-    backups_folder,
     daily_backup_if_due,
     list_backups,
     make_backup,
     restore,
     save_copy,
     thin_backups,
-    verify_backup,
 )
+from tracker.store.backup_file import DAILY, backup_problems, backups_folder, verify_backup
 
 KILLS = int(os.environ.get("TT_BACKUP_KILLS", "50"))
 SEED = int(os.environ.get("TT_BACKUP_SEED", "20261201"))

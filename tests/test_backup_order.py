@@ -32,9 +32,6 @@ import tracker.store.record as record_module
 from tracker.model import Child, CountResult, CountValue
 from tracker.store import APPLICATION_ID, Record, schema
 from tracker.store.backup import (
-    DAILY,
-    BackupInfo,
-    backups_folder,
     choose_kept,
     choose_kept_by_content,
     daily_backup_if_due,
@@ -44,6 +41,7 @@ from tracker.store.backup import (
     restore,
     thin_backups,
 )
+from tracker.store.backup_file import DAILY, BackupInfo, backups_folder
 from tracker.store.schema import record_identity
 
 
@@ -621,7 +619,8 @@ def test_a_record_copied_back_by_hand_counts_on_above_its_backups(tmp_path: Path
 def test_a_copy_put_back_counts_on_at_the_next_backup_of_any_kind(tmp_path: Path) -> None:
     """The same, for a family that only imports from the command line after putting the
     copy back: the backup made before each import counts on too, not only the daily one."""
-    from tracker.store.backup import BEFORE_IMPORT, copy_record
+    from tracker.store.backup import copy_record
+    from tracker.store.backup_file import BEFORE_IMPORT
 
     clock = Clock(dt.datetime(2026, 10, 1, 8, 0, tzinfo=dt.UTC))
     path = tmp_path / "family.sqlite"

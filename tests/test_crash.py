@@ -41,7 +41,8 @@ import pytest
 from tracker import cli
 from tracker.model import Child, CountResult, CountValue
 from tracker.store import SCHEMA_VERSION, NotARecord, Record, RecordError
-from tracker.store.backup import list_backups, verify_backup
+from tracker.store.backup import list_backups
+from tracker.store.backup_file import verify_backup
 from tracker.store.files import check_record_file
 from tracker.store.integrity import check_record
 from tracker.store.schema import MIGRATIONS

@@ -33,7 +33,8 @@ import pytest
 from tracker.io.json_export import write_json
 from tracker.model import Child, CountResult, CountValue
 from tracker.store import CannotSave, Record, RecordError
-from tracker.store.backup import backups_folder, make_backup, save_copy
+from tracker.store.backup import make_backup, save_copy
+from tracker.store.backup_file import backups_folder
 
 NOW = dt.datetime(2026, 11, 24, 9, 30, tzinfo=dt.UTC)
 BIRTH = dt.date(2026, 1, 10)

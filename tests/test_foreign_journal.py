@@ -30,7 +30,8 @@ from tracker import cli
 from tracker.model import Child, CountResult, CountValue
 from tracker.store import Record, RecordError, durable
 from tracker.store import journal as journals
-from tracker.store.backup import backup_problems, daily_backup_if_due
+from tracker.store.backup import daily_backup_if_due
+from tracker.store.backup_file import backup_problems
 
 NOW = dt.datetime(2026, 11, 24, 9, 30, tzinfo=dt.UTC)
 BIRTH = dt.date(2026, 1, 10)
@@ -488,7 +489,6 @@ def test_the_private_copy_lies_beside_the_record_and_a_kill_leaves_it_to_the_cle
         code = 0
         try:
             os.close(r)
-            from tracker.store import integrity
 
             def stop(conn: sqlite3.Connection) -> str | None:
                 name = conn.execute("PRAGMA database_list").fetchone()[2]
@@ -496,7 +496,7 @@ def test_the_private_copy_lies_beside_the_record_and_a_kill_leaves_it_to_the_cle
                 time.sleep(60)
                 return None
 
-            integrity.problems_after_recovery = stop  # type: ignore[assignment]
+            journals.problems_after_recovery = stop  # type: ignore[assignment]
             journals.strays(record)
         except BaseException as exc:
             os.write(w, f"error {exc}\n".encode())

@@ -186,17 +186,17 @@ def test_flags_team_numbers_and_optional_grades(qtbot, window, record, child) ->
 def test_closing_a_dialog_with_typed_text_asks_first(
     qtbot, window, record, child, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    from ui.dialogs.base import FormDialog
     from ui.dialogs.count import CountDialog
+    from ui.interaction import Interaction
 
     answers = [False, True]
     asked: list[str] = []
 
-    def answer(dialog) -> bool:  # type: ignore[no-untyped-def]
+    def answer(self, dialog) -> bool:  # type: ignore[no-untyped-def]
         asked.append(dialog.windowTitle())
         return answers.pop(0)
 
-    monkeypatch.setattr(FormDialog, "confirm_discard", staticmethod(answer))
+    monkeypatch.setattr(Interaction, "confirm_discard", answer)
     dialog = CountDialog(None, child, record.today())
     qtbot.addWidget(dialog)
     dialog.show()

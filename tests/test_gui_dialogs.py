@@ -688,3 +688,20 @@ def test_welcome_without_a_name_creates_nothing(qtbot, open_dialog, tmp_path):
     assert dialog.record is None
     assert not path.exists()
     assert not path.parent.exists()
+
+
+def test_a_dialog_asks_through_its_windows_interaction(qtbot, window, interaction) -> None:  # type: ignore[no-untyped-def]
+    """A dialog opened from the window (also one opened from another dialog) asks through
+    the window's Interaction, the one tests script; one outside any window gets a plain one."""
+    from ui.dialogs.child import ChildDialog
+    from ui.interaction import Interaction, interaction_of
+
+    dialog = ChildDialog(None, window.bridge.record.today(), window)
+    qtbot.addWidget(dialog)
+    inner = ChildDialog(None, window.bridge.record.today(), dialog)
+    qtbot.addWidget(inner)
+    assert interaction_of(dialog) is interaction
+    assert interaction_of(inner) is interaction
+    alone = ChildDialog(None, window.bridge.record.today())
+    qtbot.addWidget(alone)
+    assert type(interaction_of(alone)) is Interaction

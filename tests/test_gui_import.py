@@ -105,7 +105,7 @@ def test_ambiguous_dates_are_asked(qtbot, window, record, tmp_path) -> None:  # 
 
 def test_preview_dialog_needs_consent_for_bad_rows(qtbot, window, record, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from tracker.io.csv_import import plan_import, read_csv
-    from ui.dialogs.import_csv import ImportPreviewDialog
+    from ui.dialogs.import_preview import ImportPreviewDialog
 
     path = tmp_path / "bad.csv"
     path.write_text(
@@ -128,7 +128,8 @@ def test_a_file_for_another_date_of_birth_is_pointed_out(qtbot, window, record, 
 
     from tracker.io.csv_import import file_identity, plan_import, read_csv
     from tracker.model import Child
-    from ui.dialogs.import_csv import CsvImporter, ImportPreviewDialog
+    from ui.dialogs.import_csv import CsvImporter
+    from ui.dialogs.import_preview import ImportPreviewDialog
 
     path = DATA / "us_portal_long.csv"  # "Patient: MILA EXAMPLE … DOB: 01/10/2026"
     mila = window.bridge.current_child()
@@ -212,7 +213,7 @@ def test_the_preview_lists_the_first_200_left_out_and_counts_all(  # type: ignor
     from PySide6.QtWidgets import QListWidget, QTabWidget
 
     from tracker.io.csv_import import plan_import, read_csv
-    from ui.dialogs.import_csv import ImportPreviewDialog
+    from ui.dialogs.import_preview import ImportPreviewDialog
 
     lines = ["Date,Test,Result,Unit"]
     lines += [f"2026-02-{1 + i % 28:02d} {i // 28:02d}:00,Platelets,12,K/xx" for i in range(600)]

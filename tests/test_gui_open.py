@@ -18,7 +18,8 @@ from PySide6.QtWidgets import QLabel
 from tracker.model import Child
 from tracker.store import APPLICATION_ID, Record
 from tracker.store import files as files_module
-from tracker.store.backup import DAILY, make_backup
+from tracker.store.backup import make_backup
+from tracker.store.backup_file import DAILY
 from tracker.store.errors import RecordUnreadable
 from tracker.store.files import check_record_file, is_unstarted
 from tracker.store.schema import SCHEMA_VERSION
@@ -34,7 +35,8 @@ class Answers(ScriptedInteraction):
 @pytest.fixture
 def default_place(app_run: Callable[..., int]) -> Path:
     """Where the program keeps the record when no ``--db`` is given (under this test)."""
-    from ui.app import APP_NAME, ORG_NAME, default_record_path
+    from ui.app import APP_NAME, ORG_NAME
+    from ui.folders import default_record_path
 
     QCoreApplication.setOrganizationName(ORG_NAME)
     QCoreApplication.setApplicationName(APP_NAME)

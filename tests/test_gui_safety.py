@@ -62,7 +62,8 @@ def test_check_says_the_record_is_whole(qtbot, window, record) -> None:  # type:
 
 
 def test_restore_puts_back_the_chosen_backup(qtbot, window, record, child) -> None:  # type: ignore[no-untyped-def]
-    from tracker.store.backup import DAILY, make_backup
+    from tracker.store.backup import make_backup
+    from tracker.store.backup_file import DAILY
 
     make_backup(record, DAILY)
     window.bridge.save(blood_count(child, "2026-11-20", plt="45 10^9/L"))
@@ -85,8 +86,9 @@ def test_restore_with_no_backup_says_so(qtbot, window, record) -> None:  # type:
 
 
 def test_restore_dialog_lists_what_each_backup_holds(qtbot, record, child) -> None:  # type: ignore[no-untyped-def]
-    from tracker.store.backup import DAILY, list_backups, make_backup
-    from ui.safety import RestoreDialog
+    from tracker.store.backup import list_backups, make_backup
+    from tracker.store.backup_file import DAILY
+    from ui.dialogs.restore import RestoreDialog
 
     make_backup(record, DAILY)
     dialog = RestoreDialog(list_backups(record.path))
@@ -127,7 +129,8 @@ def test_record_in_a_sync_folder_is_pointed_out(qtbot, tmp_path, interaction, se
 def test_a_damaged_record_offers_the_newest_good_backup(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from tracker.model import Child
     from tracker.store import NotARecord, Record
-    from tracker.store.backup import DAILY, make_backup
+    from tracker.store.backup import make_backup
+    from tracker.store.backup_file import DAILY
     from ui.app import offer_restore
 
     path = tmp_path / "record.sqlite"
@@ -159,7 +162,8 @@ def test_a_file_that_is_not_a_record_is_never_replaced_by_a_backup(tmp_path, wha
 
     from tracker.model import Child
     from tracker.store import NotARecord, Record
-    from tracker.store.backup import DAILY, make_backup
+    from tracker.store.backup import make_backup
+    from tracker.store.backup_file import DAILY
     from ui.app import offer_restore
 
     path = tmp_path / "record.sqlite"

@@ -38,7 +38,8 @@ from tracker.model import (
     Question,
 )
 from tracker.store import SCHEMA_VERSION, NotARecord, Record
-from tracker.store.backup import DAILY, make_backup, newest_verified_backup, restore
+from tracker.store.backup import make_backup, newest_verified_backup, restore
+from tracker.store.backup_file import DAILY
 from tracker.store.checksums import row_checksum
 from tracker.store.integrity import check_record, quarantine
 

@@ -28,7 +28,8 @@ from tracker import analytes
 from tracker.model import CnsVisit, Milestone, Phase
 from tracker.mrd import format_both
 from tracker.store import APPLICATION_ID, SCHEMA_VERSION, Record, TooNew
-from tracker.store.backup import list_backups, manifest_path, verify_backup
+from tracker.store.backup import list_backups
+from tracker.store.backup_file import manifest_path, verify_backup
 from tracker.store.schema import MIGRATIONS, TABLES
 
 DATA = Path(__file__).resolve().parent / "data"

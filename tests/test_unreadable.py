@@ -16,7 +16,8 @@ import pytest
 
 from tracker.model import Child
 from tracker.store import Record
-from tracker.store.backup import DAILY, make_backup
+from tracker.store.backup import make_backup
+from tracker.store.backup_file import DAILY
 
 NOW = dt.datetime(2026, 11, 24, 9, 30, tzinfo=dt.UTC)
 

@@ -23,7 +23,8 @@ from conftest import TODAY, fixed_clock
 
 from tracker import cli
 from tracker.store import Record, RecordError
-from tracker.store.backup import DAILY, backups_folder, make_backup
+from tracker.store.backup import make_backup
+from tracker.store.backup_file import DAILY, backups_folder
 from tracker.store.targets import check_write_target
 
 pytest_plugins = ["gui_helpers"]

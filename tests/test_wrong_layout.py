@@ -20,7 +20,8 @@ import pytest
 
 from tracker.model import Child, CountResult, CountValue
 from tracker.store import APPLICATION_ID, SCHEMA_VERSION, NotARecord, Record
-from tracker.store.backup import DAILY, make_backup
+from tracker.store.backup import make_backup
+from tracker.store.backup_file import DAILY
 
 ROOT = Path(__file__).resolve().parent.parent
 CSV = ROOT / "tests" / "data" / "csv" / "us_portal_long.csv"

@@ -20,7 +20,6 @@ from tracker.model import Child
 from tracker.store import Record, RecordError
 from tracker.store.targets import check_write_target
 
-VIEWS = ("timeline", "phases", "counts", "cns")
 GUI_VIEWS = ("timeline", "phases", "counts", "cns", "agenda")
 
 EXIT_OK = 0
@@ -334,7 +333,8 @@ def _import_json(db: Path, source: Path, out: TextIO, err: TextIO, clock: Clock)
         problems_text,
         read_export,
     )
-    from tracker.store.backup import BEFORE_IMPORT, make_backup
+    from tracker.store.backup import make_backup
+    from tracker.store.backup_file import BEFORE_IMPORT
 
     data = read_import_file(source, MAX_JSON_BYTES, "a JSON export")
     latest = latest_clock(clock)  # "in the future" = after today everywhere on Earth

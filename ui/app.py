@@ -42,13 +42,6 @@ def _version() -> str:
         return "0.0"
 
 
-def default_record_path() -> Path:
-    from PySide6.QtCore import QStandardPaths
-
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-    return Path(folder) / "record.sqlite"
-
-
 def make_application(argv: list[str]):  # type: ignore[no-untyped-def]
     from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
     from PySide6.QtGui import QGuiApplication, QIcon, QPixmap
@@ -131,15 +124,11 @@ def _offscreen() -> bool:
 
 def run_gui(args, clock: Clock = system_clock) -> int:  # type: ignore[no-untyped-def]
     app = make_application(sys.argv[:1])
-    from PySide6.QtCore import QStandardPaths
-
     from tracker.store import Record, RecordError
+    from ui.folders import data_folder, default_record_path
     from ui.interaction import Interaction
 
-    data_dir = Path(
-        QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-    )
-    install_crash_hook(data_dir / "logs", clock)
+    install_crash_hook(data_folder() / "logs", clock)
     interaction = Interaction()
     non_interactive = args.screenshot is not None
 

@@ -16,7 +16,7 @@ from tracker.kinds import Changes
 from tracker.model import Appointment, CnsVisit, Milestone, Phase
 from tracker.phases import current_phase, next_planned
 from ui.bridge import RecordBridge
-from ui.interaction import plain_label
+from ui.plain import plain_label
 
 GLANCE = ("wbc", "anc", "hgb", "plt")
 

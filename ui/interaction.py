@@ -1,44 +1,22 @@
 """Every message box and file picker goes through one object that tests replace.
 
-Typed text is shown as typed, never as HTML: Qt guesses "rich text" from anything that
-looks like a tag (``Qt.mightBeRichText``), so a child called ``<img src=file:///…>``
-would make a label load a file.  Labels and message boxes that show typed text are
-:func:`plain` text; tooltips, which Qt always guesses about, go through
-:func:`plain_tooltip`.
+No other module of ``ui/`` uses ``QMessageBox``, ``QFileDialog`` or ``QInputDialog``
+(tests/test_layering.py keeps it so).  The main window carries the program's
+:class:`Interaction` (built in ``ui/app.py``); a dialog finds it through its parents
+(:func:`interaction_of`).  Message boxes show their text as typed (:mod:`ui.plain`).
 """
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
-from typing import TypeVar
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-_Showing = TypeVar("_Showing", QLabel, QMessageBox)
-
-
-def plain(widget: _Showing) -> _Showing:
-    """``widget`` (a label or message box) shows its text literally, tags and all."""
-    widget.setTextFormat(Qt.TextFormat.PlainText)
-    return widget
-
-
-def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
-    """A label for text that may hold something the family typed."""
-    label = plain(QLabel(parent))
-    label.setText(text)
-    return label
-
-
-def plain_tooltip(text: str) -> str:
-    """A tooltip that shows ``text`` literally, line breaks kept.  Tooltips have no
-    plain-text switch, so text that Qt could take for HTML (anything with ``<`` or ``&``)
-    is escaped inside a paragraph Qt reads as rich text; other text is shown as it is."""
-    if "<" not in text and "&" not in text:
-        return text
-    return "<p style='white-space:pre-wrap'>" + html.escape(text, quote=False) + "</p>"
+from tracker.io.csv_import import FileIdentity, ImportPlan, ParsedFile
+from tracker.store.backup_file import BackupInfo
+from ui.dialogs.import_preview import ImportPreviewDialog
+from ui.dialogs.restore import RestoreDialog
+from ui.plain import plain
 
 
 def _box(
@@ -84,26 +62,68 @@ class Interaction:
         name, _ = QFileDialog.getOpenFileName(parent, title, str(folder), filter_)
         return Path(name) if name else None
 
-    def choose_date_order(self, parent: QWidget | None, parsed: object) -> bool | None:
-        """Day-first (True) or month-first (False) for a file whose dates could be either."""
-        from ui.dialogs.import_csv import ask_date_order
+    def confirm_discard(self, parent: QWidget) -> bool:
+        """Asked when Cancel, Esc or the close button would throw typed text away."""
+        box = _box(
+            QMessageBox.Icon.Question,
+            parent,
+            parent.tr("Discard what you typed?"),
+            parent.tr("You have typed something that is not saved yet. Close without saving?"),
+            QMessageBox.StandardButton.NoButton,
+        )
+        discard = box.addButton(
+            parent.tr("Close without saving"), QMessageBox.ButtonRole.DestructiveRole
+        )
+        keep = box.addButton(parent.tr("Keep editing"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.exec()
+        return box.clickedButton() is discard
 
-        return ask_date_order(parent, parsed)  # type: ignore[arg-type]
+    def choose_date_order(self, parent: QWidget, parsed: ParsedFile) -> bool | None:
+        """Day-first (True) or month-first (False) for a file whose dates could be either;
+        None if the family cancels."""
+        box = _box(  # quotes a date from the file
+            QMessageBox.Icon.Question,
+            parent,
+            parent.tr("Which date order?"),
+            parsed.date_order_question(),
+            QMessageBox.StandardButton.NoButton,
+        )
+        day = box.addButton(parent.tr("Day first (31/12)"), QMessageBox.ButtonRole.AcceptRole)
+        month = box.addButton(parent.tr("Month first (12/31)"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        if box.clickedButton() is day:
+            return True
+        if box.clickedButton() is month:
+            return False
+        return None
 
     def confirm_import(
-        self, parent: QWidget | None, plan: object, path: Path, identity: object = None
+        self,
+        parent: QWidget | None,
+        plan: ImportPlan,
+        path: Path,
+        identity: FileIdentity | None = None,
     ) -> bool:
         """Show the import preview; True when the family chose Import."""
-        from ui.dialogs.import_csv import ImportPreviewDialog
-
-        dialog = ImportPreviewDialog(plan, path, parent, identity)  # type: ignore[arg-type]
+        dialog = ImportPreviewDialog(plan, path, parent, identity)
         return dialog.exec() == ImportPreviewDialog.DialogCode.Accepted
 
-    def choose_backup(self, parent: QWidget | None, items: list) -> object | None:  # type: ignore[type-arg]
+    def choose_backup(self, parent: QWidget | None, items: list[BackupInfo]) -> BackupInfo | None:
         """The backup the family picks in the restore list, or None."""
-        from ui.safety import RestoreDialog
-
         dialog = RestoreDialog(items, parent)
         if dialog.exec() == RestoreDialog.DialogCode.Accepted:
             return dialog.chosen()
         return None
+
+
+def interaction_of(widget: QWidget | None) -> Interaction:
+    """The :class:`Interaction` carried by ``widget`` or the nearest of its parents (the main
+    window's); a plain one for a widget outside any window that carries one."""
+    while widget is not None:
+        found = getattr(widget, "interaction", None)
+        if isinstance(found, Interaction):
+            return found
+        widget = widget.parentWidget()
+    return Interaction()

@@ -16,8 +16,10 @@ from tracker.store.targets import check_write_target
 from tracker.timeline import Ref
 from ui.actions import ActionId, Actions
 from ui.bridge import RecordBridge
+from ui.folders import default_record_path
 from ui.header import HeaderWidget
-from ui.interaction import Interaction, plain_label
+from ui.interaction import Interaction
+from ui.plain import plain_label
 from ui.safety import CopyReminder, PlaceNote, Safety
 from ui.settings import Settings
 from ui.timeline.view import TimelineView
@@ -352,8 +354,6 @@ class MainWindow(QMainWindow):
             self.place_note.show()
 
     def keep_record_here(self) -> None:
-        from ui.app import default_record_path
-
         if self.safety.move_to(default_record_path()):
             self.place_note.hide()
             self.record_label.setText(str(self.bridge.record.path))

@@ -12,7 +12,7 @@ from tracker.forms import child_from_form
 from tracker.model import Child
 from tracker.store import Record
 from ui.dialogs.base import DateField, FormDialog
-from ui.interaction import plain_label
+from ui.plain import plain_label
 
 
 class WelcomeDialog(FormDialog):

@@ -60,7 +60,8 @@ from tracker.io.lab_values import (
 )
 from tracker.kinds import Changes
 from tracker.model import Child, CountResult, CountValue
-from tracker.store.backup import BEFORE_IMPORT, make_backup
+from tracker.store.backup import make_backup
+from tracker.store.backup_file import BEFORE_IMPORT
 from tracker.store.record import Record
 
 Shape = Literal["long", "wide"]

@@ -5,6 +5,9 @@ SQLite's online backup API from an open connection into a private temporary
 file in the target folder → fsync → ``integrity_check`` of the copy (and of
 every row's seal) → rename over the final name → fsync the folder.  So a copy
 is either whole or not there, and never changes the record it was taken from.
+How one backup file is made, named, described and checked is
+:mod:`tracker.store.backup_file`; this module is what is done with them for an open
+record.
 
 Automatic backups live in ``backups/`` beside the record (folder 0700, files
 0600), one file each, named ``<record>.<YYYYMMDD-HHMMSS>.<reason>.backup.sqlite``,
@@ -43,7 +46,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import errno
 import glob
 import hashlib
 import json
@@ -59,6 +61,26 @@ from typing import Any
 
 from tracker.clock import Clock, system_clock
 from tracker.store import checksums, durable, schema
+from tracker.store.backup_file import (
+    BACKUP_NAME,
+    BEFORE_RESTORE,
+    CHUNK,
+    DAILY,
+    MANIFEST_FORMAT,
+    MANIFEST_NAME,
+    STAMP,
+    BackupInfo,
+    backup_connection,
+    backup_problems,
+    backups_folder,
+    copy_refused,
+    file_digest,
+    manifest_path,
+    read_manifest,
+    remove_unfinished,
+    verified_temp,
+    verify_backup,
+)
 from tracker.store.connection import connect, transaction
 from tracker.store.errors import (
     CannotSave,
@@ -71,79 +93,22 @@ from tracker.store.errors import (
     translated,
 )
 from tracker.store.files import APPLICATION_ID, SQLITE_MAGIC, check_record_file, has_our_mark
-from tracker.store.integrity import (
-    changed_rows,
-    first_finding,
-    move_damaged_aside,
-    open_read_only,
-    quick_check,
-)
+from tracker.store.integrity import move_damaged_aside, open_read_only, quick_check
+from tracker.store.journal import JOURNAL_MAGIC
 from tracker.store.lock import RecordLock, lock_path
 from tracker.store.places import looks_off_computer
 from tracker.store.record import Record
-from tracker.store.schema import SEALED_SINCE, TABLES
 from tracker.store.targets import check_write_target
 
-BACKUP_FOLDER = "backups"
-DAILY = "daily"
-BEFORE_UPDATE = "before-update"
-BEFORE_RESTORE = "before-restore"
-BEFORE_IMPORT = "before-import"
-REASONS: dict[str, str] = {
-    DAILY: "daily backup",
-    BEFORE_UPDATE: "before the record was updated for a new version of the program",
-    BEFORE_RESTORE: "before a backup was restored",
-    BEFORE_IMPORT: "before an import",
-}
 KEEP_DAILY = 7
 KEEP_WEEKLY = 5
 KEEP_MONTHLY = 12
-MANIFEST_FORMAT = "treatment-tracker-backup"
-MANIFEST_VERSION = 2  # 2: with the record's id and save counter
 
 META_LAST_COPY = "last_copy"
 META_LAST_OFF_COMPUTER_COPY = "last_off_computer_copy"
 
-_SUFFIX = ".backup.sqlite"
-_NAME = re.compile(
-    r"^(?P<stem>.+)\.(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?"
-    r"\.(?P<reason>[a-z]+(?:-[a-z]+)*)\.backup\.sqlite$"
-)
-_MANIFEST_NAME = re.compile(_NAME.pattern.replace(r"\.sqlite$", r"\.json$"))
-_STAMP = "%Y%m%d-%H%M%S"
-_CHUNK = 1 << 20
-
 
 # ---------------------------------------------------------------------- what a backup is
-
-
-@dataclass(frozen=True, slots=True)
-class BackupInfo:
-    """One backup file, as the restore list shows it (newest first)."""
-
-    path: Path
-    created: dt.datetime  # the program's clock when it was made (from its name)
-    reason: str  # DAILY, BEFORE_UPDATE, BEFORE_RESTORE, BEFORE_IMPORT
-    size: int
-    record_name: str = ""
-    record_format: int | None = None
-    children: tuple[str, ...] = ()  # the children's names in it
-    counts: int | None = None  # number of blood counts in it
-    last_count: dt.date | None = None  # the date of its newest blood count
-    last_change: str | None = None  # when anything in it was last changed (ISO, UTC)
-    record_id: str | None = None  # the identity of the record it is a backup of
-    saves: int | None = None  # the record's save counter in it: what orders backups
-    sha256: str | None = None
-    verified: bool | None = None  # None: not looked at; False: see ``problem``
-    problem: str | None = None
-
-    @property
-    def manifest(self) -> Path:
-        return manifest_path(self.path)
-
-    @property
-    def reason_text(self) -> str:
-        return REASONS.get(self.reason, self.reason)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,16 +135,6 @@ class RestoreResult:
     restored_from: Path
     safety_backup: BackupInfo | None  # the record as it was just before, if it was whole
     damaged: Path | None  # where a damaged record was moved aside, if it was damaged
-
-
-def backups_folder(record_path: Path) -> Path:
-    return Path(record_path).parent / BACKUP_FOLDER
-
-
-def manifest_path(backup: Path) -> Path:
-    name = backup.name
-    base = name[: -len(".sqlite")] if name.endswith(".sqlite") else name
-    return backup.with_name(base + ".json")
 
 
 # ---------------------------------------------------------------------- making one
@@ -218,275 +173,6 @@ def _count_on_above(record: Record, saves: int | None, found: Sequence[BackupInf
         record.count_on_above(highest)
 
 
-def backup_connection(
-    conn: sqlite3.Connection,
-    record_path: Path,
-    reason: str,
-    clock: Clock,
-    *,
-    folder: Path | None = None,
-) -> BackupInfo:
-    """:func:`make_backup` from a bare connection (``Record.open`` before a migration)."""
-    if reason not in REASONS:
-        raise ValueError(f"unknown backup reason {reason!r}")
-    record_path = Path(record_path)
-    doing = "make a backup"
-    target_folder = folder or backups_folder(record_path)
-    try:
-        durable.private_folder(target_folder)
-    except OSError as exc:
-        raise _cannot(doing, target_folder, exc, folder=True) from exc
-    now = clock()
-    target = _free_name(target_folder, record_path.stem, now, reason)
-    manifest = manifest_path(target)
-    with _verified_temp(conn, target, doing) as (tmp, sha, size, contents):
-        info = BackupInfo(
-            path=target,
-            created=now.replace(tzinfo=None, microsecond=0),
-            reason=reason,
-            size=size,
-            record_name=record_path.name,
-            sha256=sha,
-            verified=contents.pop("seals_ok"),
-            **contents,
-        )
-        # The manifest goes into place first: a kill between the two renames leaves a
-        # manifest without its backup, which the next thinning removes (never a backup that
-        # no manifest names, which nothing could attribute to its record).
-        try:
-            with durable.held_temp(target_folder, manifest.name) as manifest_tmp:
-                try:
-                    with open(manifest_tmp, "wb") as fh:
-                        fh.write(_manifest_bytes(info, now))
-                        fh.flush()
-                        os.fsync(fh.fileno())
-                    os.replace(manifest_tmp, manifest)
-                    os.replace(tmp, target)
-                    durable.fsync_folder(target_folder)
-                except OSError as exc:
-                    raise _cannot(doing, target, exc) from exc
-                finally:
-                    _remove(manifest_tmp)
-        except OSError as exc:
-            raise _cannot(doing, target, exc) from exc
-        except BaseException:
-            if not target.exists():
-                _remove(manifest)  # the name was free: this manifest is the one just written
-            raise
-    if not info.verified:
-        info = replace(info, problem="some entries were changed outside the program")
-    return info
-
-
-def _free_name(folder: Path, stem: str, now: dt.datetime, reason: str) -> Path:
-    stamp = now.strftime(_STAMP)
-    n = 1
-    while True:
-        extra = f"-{n}" if n > 1 else ""
-        target = folder / f"{stem}.{stamp}{extra}.{reason}{_SUFFIX}"
-        if not (target.exists() or manifest_path(target).exists()):
-            return target
-        n += 1
-
-
-@contextlib.contextmanager
-def _verified_temp(
-    source: sqlite3.Connection, target: Path, doing: str
-) -> Iterator[tuple[Path, str, int, dict[str, Any]]]:
-    """Copy ``source`` into a private temp file beside ``target``, sync and verify it.
-
-    Yields the temp file (for the caller to rename inside the ``with``), its SHA-256,
-    size and what it holds.  The temp file is held (:func:`durable.held_temp`) until the
-    block ends, so no cleanup takes it from under a running copy, and whatever is left of
-    it then (an error, a rename that did not happen) is removed.
-    """
-    stack = contextlib.ExitStack()
-    try:
-        tmp = stack.enter_context(durable.held_temp(target.parent, target.name))
-    except OSError as exc:
-        raise _cannot(doing, target, exc) from exc
-    with stack:
-        try:
-            with translated(target, doing):
-                dest = sqlite3.connect(tmp, isolation_level=None)
-                try:
-                    source.backup(dest)
-                finally:
-                    dest.close()
-            try:
-                durable.fsync_file(tmp)
-            except OSError as exc:
-                raise _cannot(doing, target, exc) from exc
-            problems, contents = inspect(tmp)
-            if problems:
-                raise RecordError(
-                    f"Could not {doing}: the copy did not check out as whole ({problems[0]}); "
-                    "nothing was replaced and the record was not changed."
-                )
-            sha, size = file_digest(tmp)
-            yield tmp, sha, size, contents
-        finally:
-            _remove(tmp)
-
-
-def _manifest_bytes(info: BackupInfo, now: dt.datetime) -> bytes:
-    data = {
-        "format": MANIFEST_FORMAT,
-        "version": MANIFEST_VERSION,
-        "file": info.path.name,
-        "sha256": info.sha256,
-        "size": info.size,
-        "made_at": now.isoformat(timespec="seconds"),
-        "reason": info.reason,
-        "record": info.record_name,
-        "record_format": info.record_format,
-        "children": list(info.children),
-        "counts": info.counts,
-        "last_count": info.last_count.isoformat() if info.last_count else None,
-        "last_change": info.last_change,
-        "record_id": info.record_id,
-        "saves": info.saves,
-        "seals_ok": info.verified,
-    }
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-
-
-def _remove(path: Path) -> None:
-    """Remove an unfinished file and its journal; one that will not go is named as ours
-    (a dot and ``.tmp``) and cleared by a later thinning or copy."""
-    for p in (path, path.with_name(path.name + "-journal")):
-        with contextlib.suppress(OSError):
-            p.unlink()
-
-
-def _cannot(doing: str, target: Path, exc: OSError, *, folder: bool = False) -> CannotSave:
-    where = target if folder else target.parent
-    if durable.is_disk_full(exc):
-        reason = "the disk is full"
-    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        reason = f"the folder {where} cannot be written to"
-    elif exc.errno == errno.ENOENT:
-        reason = f"the folder {where} does not exist"
-    else:
-        reason = exc.strerror or str(exc)
-    return CannotSave(f"Could not {doing}: {reason}; nothing that was saved before is lost.")
-
-
-# ---------------------------------------------------------------------- looking at one
-
-
-def file_digest(path: Path) -> tuple[str, int]:
-    h = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            h.update(chunk)
-            size += len(chunk)
-    return h.hexdigest(), size
-
-
-def inspect(path: Path, *, seals: bool = True) -> tuple[list[str], dict[str, Any]]:
-    """Structure problems of a record copy at rest (read-only, immutable) and what it holds.
-
-    With ``seals`` the contents include ``seals_ok``: False when a link is broken or some
-    row's seal does not match (the slow part: about 10 µs a row).
-    """
-    try:
-        conn = open_read_only(path, immutable=True)
-    except RecordError as exc:
-        return [str(exc)], {}
-    try:
-        with translated(path, "check the copy"):
-            lines = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
-            if lines != ["ok"]:
-                return [f"SQLite's check says: {first_finding(lines)}"], {}
-            if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
-                return ["it is not a treatment record"], {}
-            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            if version > schema.SCHEMA_VERSION:
-                return ["it was made by a newer version of the program"], {}
-            contents = _contents(conn, version)
-            if seals:
-                ok = not conn.execute("PRAGMA foreign_key_check").fetchall()
-                contents["seals_ok"] = ok and (version < SEALED_SINCE or not changed_rows(conn))
-    except RecordError as exc:
-        return [str(exc)], {}
-    finally:
-        conn.close()
-    return [], contents
-
-
-def _contents(conn: sqlite3.Connection, version: int) -> dict[str, Any]:
-    tables = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    children = tuple(str(r[0]) for r in conn.execute("SELECT name FROM child ORDER BY id"))
-    counts, last = conn.execute("SELECT count(*), max(taken_date) FROM count_result").fetchone()
-    changes = [
-        conn.execute(f"SELECT max(updated_at) FROM {t}").fetchone()[0]
-        for t in TABLES
-        if t in tables
-    ]
-    known = [c for c in changes if c]
-    record_id, saves = schema.record_identity(conn)
-    return {
-        "record_id": record_id,
-        "saves": saves,
-        "record_format": version,
-        "children": children,
-        "counts": int(counts),
-        "last_count": dt.date.fromisoformat(last) if last else None,
-        "last_change": max(known) if known else None,
-    }
-
-
-def _read_manifest(path: Path) -> dict[str, Any] | None:
-    try:
-        data = json.loads(manifest_path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
-        return None
-    return data
-
-
-def backup_problems(path: Path, *, need_manifest: bool = True) -> list[str]:
-    """Why the backup at ``path`` cannot be trusted, in plain words; empty if it verifies.
-
-    Checks its fingerprint against the manifest (required unless ``need_manifest`` is
-    False; if a manifest exists it must match), that it is a treatment record no newer
-    than this program, SQLite's full ``integrity_check``, and every row's seal (read from
-    the manifest when the fingerprint matches: they were checked when the backup was
-    made; recomputed otherwise).  Read-only: the file is never changed and nothing is
-    created beside it.
-    """
-    path = Path(path)
-    try:
-        check_record_file(path, schema.SCHEMA_VERSION)
-    except FileNotFoundError:
-        return [f"{path} is missing"]
-    except RecordError as exc:
-        return [str(exc)]
-    manifest = _read_manifest(path)
-    if manifest is None:
-        if need_manifest:
-            return [f"its fingerprint file {manifest_path(path).name} is missing or unreadable"]
-    else:
-        sha, size = file_digest(path)
-        if sha != manifest.get("sha256") or size != manifest.get("size"):
-            return ["it was changed after it was made (its SHA-256 fingerprint does not match)"]
-    problems, contents = inspect(path, seals=manifest is None)
-    if problems:
-        return problems
-    seals_ok = contents["seals_ok"] if manifest is None else manifest.get("seals_ok") is True
-    if not seals_ok:
-        return ["some entries in it were changed outside the program"]
-    return []
-
-
-def verify_backup(path: Path) -> bool:
-    """True if the backup is intact: manifest SHA-256, integrity_check and row seals."""
-    return not backup_problems(path)
-
-
 def list_backups(
     record_path: Path, *, folder: Path | None = None, verify: bool = True
 ) -> list[BackupInfo]:
@@ -505,10 +191,10 @@ def list_backups(
     if not where.is_dir():
         return []
     for entry in where.iterdir():
-        m = _NAME.match(entry.name)
+        m = BACKUP_NAME.match(entry.name)
         if not m or m["stem"] != record_path.stem or not entry.is_file():
             continue
-        manifest = _read_manifest(entry)
+        manifest = read_manifest(entry)
         if manifest is not None and manifest.get("record") not in (None, record_path.name):
             continue  # another record with the same stem (family.db beside family.sqlite)
         info = _info(entry, m, manifest)
@@ -526,7 +212,7 @@ def _order(saves: int | None, m: re.Match[str]) -> tuple[int, str, int]:
 
 
 def _info(path: Path, m: re.Match[str], manifest: dict[str, Any] | None) -> BackupInfo:
-    created = dt.datetime.strptime(m["stamp"], _STAMP)
+    created = dt.datetime.strptime(m["stamp"], STAMP)
     size = path.stat().st_size
     info = BackupInfo(path=path, created=created, reason=m["reason"], size=size)
     if manifest is None:
@@ -700,15 +386,15 @@ def thin_backups(folder: Path, clock: Clock) -> list[Path]:
     removed += _clear_orphan_manifests(folder)
     groups: dict[tuple[str, str], list[_Found]] = {}
     for entry in sorted(folder.iterdir()):
-        m = _NAME.match(entry.name)
+        m = BACKUP_NAME.match(entry.name)
         if not m or not entry.is_file() or entry.is_symlink():
             continue
-        manifest = _read_manifest(entry)
+        manifest = read_manifest(entry)
         if manifest is None or not manifest.get("record"):
             continue  # nothing says whose it is: it stays
         saves = _int_or_none(manifest.get("saves"))
         key = (str(manifest["record"]), str(manifest.get("record_id") or ""))
-        stamp = dt.datetime.strptime(m["stamp"], _STAMP)
+        stamp = dt.datetime.strptime(m["stamp"], STAMP)
         groups.setdefault(key, []).append(
             _Found(entry, stamp, -1 if saves is None else saves, _order(saves, m))
         )
@@ -736,7 +422,7 @@ def _clear_orphan_manifests(folder: Path) -> list[Path]:
     """Our manifests whose backup is gone (a kill while a backup was made or thinned)."""
     removed: list[Path] = []
     for entry in sorted(folder.iterdir()):
-        m = _MANIFEST_NAME.match(entry.name)
+        m = MANIFEST_NAME.match(entry.name)
         if not m or entry.is_symlink() or not entry.is_file():
             continue
         backup = entry.with_name(entry.name[: -len(".json")] + ".sqlite")
@@ -784,13 +470,10 @@ def _clear_abandoned(folder: Path, name: str | None = None, *, own: bool = False
     return removed
 
 
-_JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
-
-
 def _looks_like_journal(head: bytes) -> bool:
     """SQLite's rollback journal header: its magic (zeros until the journal is synced),
     then sector and page sizes that are powers of two."""
-    if len(head) < 28 or head[:8] not in (_JOURNAL_MAGIC, bytes(8)):
+    if len(head) < 28 or head[:8] not in (JOURNAL_MAGIC, bytes(8)):
         return False
     sector, page = struct.unpack(">II", head[20:28])
     return all(n >= 512 and n & (n - 1) == 0 for n in (sector, page)) and page <= 65536
@@ -891,11 +574,11 @@ def _copy_to(
     # What a copy killed earlier left in this folder (a whole record under a dot name):
     # only our own names, only files no running copy of the program holds.
     _clear_abandoned(target.parent)
-    with _verified_temp(conn, target, doing) as (tmp, sha, size, _):
+    with verified_temp(conn, target, doing) as (tmp, sha, size, _):
         try:
             durable.replace(tmp, target)
         except OSError as exc:
-            raise _cannot(doing, target, exc) from exc
+            raise copy_refused(doing, target, exc) from exc
     made_at = clock()
     return CopyInfo(
         path=target,
@@ -933,7 +616,7 @@ def _copy_noted(record_path: Path, target: Path) -> Iterator[None]:
             yield
         finally:
             if note is not None:
-                _remove(note)
+                remove_unfinished(note)
 
 
 def clear_after_killed_copies(record_path: Path) -> list[Path]:
@@ -1195,19 +878,19 @@ def _place_copy(
     try:
         tmp = stack.enter_context(durable.held_temp(target.parent, target.name))
     except OSError as exc:
-        raise _cannot(doing, target, exc) from exc
+        raise copy_refused(doing, target, exc) from exc
     with stack:
         try:
             try:
                 h = hashlib.sha256()
                 with open(source, "rb") as src, open(tmp, "wb") as dst:
-                    while chunk := src.read(_CHUNK):
+                    while chunk := src.read(CHUNK):
                         h.update(chunk)
                         dst.write(chunk)
                     dst.flush()
                     os.fsync(dst.fileno())
             except OSError as exc:
-                raise _cannot(doing, target, exc) from exc
+                raise copy_refused(doing, target, exc) from exc
             if h.hexdigest() != sha or file_digest(tmp)[0] != sha:
                 raise RecordError(
                     f"Could not {doing}: the backup changed while it was being copied; "
@@ -1217,9 +900,9 @@ def _place_copy(
             try:
                 durable.replace(tmp, target)
             except OSError as exc:
-                raise _cannot(doing, target, exc) from exc
+                raise copy_refused(doing, target, exc) from exc
         finally:
-            _remove(tmp)
+            remove_unfinished(tmp)
 
 
 def _count_on(tmp: Path, target: Path, saves_floor: int, record_id: str | None) -> None:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from tracker.store import journal
 from tracker.store.errors import CannotSave, NotARecord, translated
-from tracker.store.integrity import check_schema
 from tracker.store.lock import RecordLock
 from tracker.store.schema import count_save
+from tracker.store.structure import check_schema
 
 
 def connect(path: Path, read_only: bool = False) -> sqlite3.Connection:

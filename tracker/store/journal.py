@@ -54,6 +54,7 @@ from tracker.store.errors import (
     RecordError,
 )
 from tracker.store.files import APPLICATION_ID, SQLITE_MAGIC
+from tracker.store.structure import problems_after_recovery
 
 JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
 FOREIGN_SUFFIX = ".foreign"
@@ -203,8 +204,6 @@ def _problem_on_private_copy(path: Path, extra: Path, suffix: str) -> str | None
     and a private record is never copied to a shared temporary folder.  Raises
     :class:`CannotCheck` when the check cannot be run (disk full, no room, cannot read).
     """
-    from tracker.store.integrity import problems_after_recovery
-
     problem: str | None
     try:
         with durable.held_temp(path.parent, path.name) as copy:

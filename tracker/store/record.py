@@ -34,6 +34,7 @@ from tracker.kinds import (
 from tracker.kinds.kind import definite, sentence_start
 from tracker.model import Child, CountResult
 from tracker.store import checksums, durable, journal
+from tracker.store.backup_file import BEFORE_UPDATE, backup_connection
 from tracker.store.connection import (
     configured,
     connect,
@@ -170,8 +171,6 @@ class Record:
                 same_version(conn, path, version)
                 with translated(path, "open the record"):
                     if version < SCHEMA_VERSION:
-                        from tracker.store.backup import BEFORE_UPDATE, backup_connection
-
                         backup_connection(conn, path, BEFORE_UPDATE, clock, folder=backup_dir)
                         with transaction(conn):
                             migrate(conn, version, APPLICATION_ID)

@@ -24,6 +24,7 @@ import re
 import stat
 from pathlib import Path
 
+from tracker.store.backup_file import BACKUP_FOLDER, BEFORE_RESTORE
 from tracker.store.errors import RecordError
 from tracker.store.files import has_our_mark
 from tracker.store.integrity import DAMAGED_SUFFIX
@@ -43,8 +44,6 @@ def check_write_target(
     """Raise RecordError (one plain sentence, nothing written) if writing ``target`` could
     replace or change the record at ``record_path`` or one of its companions, or (unless
     the file written is a copy of the record, replacing an older copy) another record."""
-    from tracker.store.backup import BACKUP_FOLDER  # backup.py uses this module
-
     target, record = Path(target), Path(os.path.realpath(record_path))
     folder, backups = record.parent, record.parent / BACKUP_FOLDER
     pattern = _companion_names(record.name)
@@ -103,8 +102,6 @@ def _companion_names(name: str) -> re.Pattern[str]:
 def _set_aside_suffixes() -> dict[str, str]:
     """Every suffix under which the program sets a file aside beside the record (never
     deleted, so never to be written over), and what such a file is, in words."""
-    from tracker.store.backup import BEFORE_RESTORE  # backup.py uses this module
-
     return {
         DAMAGED_SUFFIX: "a copy of the record set aside as damaged",
         FOREIGN_SUFFIX: "a file set aside from beside the record as not part of it",

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
-    QMessageBox,
     QPlainTextEdit,
     QToolButton,
     QVBoxLayout,
@@ -34,7 +33,8 @@ from PySide6.QtWidgets import (
 
 from tracker.forms import FormErrors
 from tracker.store import RecordError, ValidationFailed
-from ui.interaction import plain_label
+from ui.interaction import interaction_of
+from ui.plain import plain_label
 
 ERROR_STYLE = "color: #a1260d;"
 FIELD_ERROR_STYLE = "border: 2px solid #a1260d; border-radius: 3px;"
@@ -120,12 +120,6 @@ def fill_combo(combo: QComboBox, choices: Mapping[str, str], context: str = "lab
     combo.clear()
     for code, label in choices.items():
         combo.addItem(QCoreApplication.translate(context, label), code)
-
-
-def set_combo(combo: QComboBox, code: str | None) -> None:
-    index = combo.findData(code) if code is not None else -1
-    if index >= 0:
-        combo.setCurrentIndex(index)
 
 
 class FormDialog(QDialog):
@@ -277,24 +271,6 @@ class FormDialog(QDialog):
 
     # ------------------------------------------------------------------ leaving
 
-    @staticmethod
-    def confirm_discard(dialog: QWidget) -> bool:
-        """Asked when Cancel, Esc or the close button would throw typed text away (tests
-        replace it)."""
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            dialog.tr("Discard what you typed?"),
-            dialog.tr("You have typed something that is not saved yet. Close without saving?"),
-            parent=dialog,
-        )
-        discard = box.addButton(
-            dialog.tr("Close without saving"), QMessageBox.ButtonRole.DestructiveRole
-        )
-        keep = box.addButton(dialog.tr("Keep editing"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep)
-        box.exec()
-        return box.clickedButton() is discard
-
     def showEvent(self, event: QShowEvent) -> None:
         if self._initial is None:
             self._initial = self.texts()  # what was there before the family typed anything
@@ -302,7 +278,7 @@ class FormDialog(QDialog):
 
     def reject(self) -> None:
         typed = self._initial is not None and self.texts() != self._initial
-        if typed and not type(self).confirm_discard(self):
+        if typed and not interaction_of(self).confirm_discard(self):
             return
         super().reject()
 

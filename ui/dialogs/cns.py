@@ -21,7 +21,7 @@ from tracker import labels
 from tracker.forms import cns_visit_from_form
 from tracker.model import Child, CnsVisit, Phase
 from ui.dialogs.base import ERROR_STYLE, DateField, FormDialog, fill_combo
-from ui.interaction import plain_label
+from ui.plain import plain_label
 
 
 class CnsVisitDialog(FormDialog):
@@ -43,7 +43,6 @@ class CnsVisitDialog(FormDialog):
         self._visit = visit
         self._child = child
         self._today = today
-        self._phases = phases
         form = QFormLayout()
         date = DateField(self, today=today)
         self.add_field(form, "date", self.tr("&Date:"), date)

@@ -20,7 +20,7 @@ from tracker import analytes
 from tracker.forms import ValueInput, count_from_form
 from tracker.model import Child, CountResult
 from ui.dialogs.base import ERROR_STYLE, DateField, FormDialog
-from ui.interaction import plain_label
+from ui.plain import plain_label
 
 
 class CountDialog(FormDialog):

@@ -19,7 +19,7 @@ from tracker.forms import milestone_from_form, phase_from_form
 from tracker.model import Child, Milestone, MilestoneKind, Phase
 from tracker.mrd import format_both, is_bare_number, parse_mrd
 from ui.dialogs.base import DateField, FormDialog, fill_combo
-from ui.interaction import plain_label
+from ui.plain import plain_label
 
 # Names families meet on Interfant roadmaps (domain.md §1.2); any other name can be typed.
 PHASE_NAMES = [

@@ -20,8 +20,8 @@ from tracker.anc import AncView, anc_view
 from tracker.assessment import Assessment
 from tracker.display import UnitPreference, convert, display_unit, shown
 from tracker.model import CountResult, CountValue
-from ui.interaction import plain_tooltip
 from ui.models.tables import ITEM_ROLE, RecordTableModel
+from ui.plain import plain_tooltip
 
 _Index = QModelIndex | QPersistentModelIndex
 

@@ -30,11 +30,10 @@ from tracker.model import (
     TeamThreshold,
 )
 from tracker.mrd import format_both
-from ui.interaction import plain_tooltip
+from ui.plain import plain_tooltip
 
 T = TypeVar("T")
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 _Index = QModelIndex | QPersistentModelIndex
 

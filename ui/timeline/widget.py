@@ -17,8 +17,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from tracker.timeline import Ref, Timeline, preset_range
-from ui.interaction import plain_tooltip
-from ui.timeline.painter import Geometry, TimelinePainter, place_marks
+from ui.plain import plain_tooltip
+from ui.timeline.painter import TimelinePainter, place_marks
 
 MIN_DAYS = 5.0
 MAX_DAYS = 365.25 * 30
@@ -59,7 +59,6 @@ class TimelineWidget(QWidget):
         self.timeline: Timeline | None = None
         self.x0 = 0.0
         self.x1 = 1.0
-        self._geometry: Geometry | None = None
         self._hits: list[Hit] = []
         self._focused: Ref | None = None
         self._drag_from: QPointF | None = None
@@ -137,9 +136,7 @@ class TimelineWidget(QWidget):
                 return
             focused = self.focused_item()
             highlight = (focused.ref.kind, focused.ref.id) if focused else None
-            self._geometry = self.painter.paint(
-                p, QRectF(self.rect()), self.timeline, self.x0, self.x1, highlight
-            )
+            self.painter.paint(p, QRectF(self.rect()), self.timeline, self.x0, self.x1, highlight)
             if self.hasFocus():
                 p.setPen(QColor("#0072B2"))
                 p.drawRect(self.rect().adjusted(0, 0, -1, -1))
