@@ -260,9 +260,8 @@ def backup_connection(
                         fh.write(_manifest_bytes(info, now))
                         fh.flush()
                         os.fsync(fh.fileno())
-                    os.replace(manifest_tmp, manifest)
-                    os.replace(tmp, target)
-                    durable.fsync_folder(target_folder)
+                    durable.replace(manifest_tmp, manifest)  # each rename synced in turn
+                    durable.replace(tmp, target)
                 except OSError as exc:
                     raise _cannot(doing, target, exc) from exc
                 finally:
@@ -1085,12 +1084,13 @@ def restore(record_path: Path, backup_path: Path, clock: Clock = system_clock) -
             _place_copy(backup_path, record_path, sha, max(known, default=0), replaced_id)
         except BaseException:
             if damaged is not None and not record_path.exists():
-                os.rename(damaged, record_path)  # put it back where it was: nothing changed
+                # put it back where it was: nothing changed
+                durable.rename_no_replace(damaged, record_path)
                 for sibling in ("-journal", "-wal", "-shm"):
                     moved = damaged.with_name(damaged.name + sibling)
                     back = record_path.with_name(record_path.name + sibling)
-                    if moved.exists() and not back.exists():
-                        os.rename(moved, back)
+                    if moved.exists():
+                        durable.rename_no_replace(moved, back)
             raise
     return RestoreResult(record_path, backup_path, safety, damaged)
 
