@@ -410,10 +410,14 @@ class FailingUpdate(sqlite3.Connection):
 
 def test_an_error_inside_count_save_propagates(tmp_path: Path) -> None:
     path = tmp_path / "bare.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        schema.migrate(conn, 0, APPLICATION_ID)  # in a transaction of its own
+    finally:
+        conn.close()
     conn = sqlite3.connect(path, isolation_level=None, factory=FailingUpdate)
     try:
         conn.execute("BEGIN IMMEDIATE")
-        schema.migrate(conn, 0, APPLICATION_ID)
         with pytest.raises(sqlite3.OperationalError, match="disk is full"):
             schema.count_save(conn)
         conn.execute("ROLLBACK")
