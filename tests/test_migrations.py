@@ -27,7 +27,7 @@ import tracker.store.schema as schema
 from tracker import analytes
 from tracker.mrd import format_both
 from tracker.store import APPLICATION_ID, SCHEMA_VERSION, Record, RecordError, TooNew
-from tracker.store.backup import list_backups, manifest_path, verify_backup
+from tracker.store.backup import list_backups, manifest_path, restore, verify_backup
 from tracker.store.schema import MIGRATIONS, TABLES
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -509,15 +509,33 @@ def test_rebuilding_child_keeps_every_row_of_every_table(
     assert_rows_intact(expected_dump(SCHEMA_VERSION), after)
 
 
+def test_restoring_an_older_backup_rebuilds_with_every_link_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A restore migrates the copy it puts in place (tracker/store/backup.py): the same rule."""
+    old = tmp_path / "older.sqlite"
+    shutil.copyfile(DATA / f"record-v{SCHEMA_VERSION}.sqlite", old)
+    old.chmod(0o600)
+    before = linked_phases(old)
+    new = add_step(monkeypatch, schema.Migration(rebuild("phase"), rebuilds=True))
+    path = tmp_path / "family.sqlite"
+    restore(path, old, clock)
+    assert dump_tables(path)["user_version"] == new
+    assert linked_phases(path) == before
+    assert_rows_intact(expected_dump(SCHEMA_VERSION), dump_tables(path))
+
+
 def test_a_rebuild_that_leaves_a_dangling_link_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Phase 1 is not copied: a lumbar puncture would point to a phase that is not there."""
     path = copy_fixture(SCHEMA_VERSION, tmp_path)
+    before = path.read_bytes()
     add_step(monkeypatch, schema.Migration(rebuild("phase", keep="id <> 1"), rebuilds=True))
     with pytest.raises(RecordError, match=r"cns_visit .*phase.* the record was not changed"):
         Record.open(path, clock=clock)
-    assert dump_tables(path) == expected_dump(SCHEMA_VERSION)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["backups", "family.sqlite"]
     monkeypatch.undo()
     with Record.open(path, clock=clock) as rec:
         assert rec.problems() == []
@@ -529,10 +547,11 @@ def test_a_rebuild_that_does_not_say_so_is_refused(
     """A step that drops a table without ``rebuilds=True`` would run the ON DELETE actions;
     it is stopped before it commits, naming the table, and the record is unchanged."""
     path = copy_fixture(SCHEMA_VERSION, tmp_path)
+    before = path.read_bytes()
     add_step(monkeypatch, rebuild("phase"))
     with pytest.raises(RecordError, match=r"drops the table phase"):
         Record.open(path, clock=clock)
-    assert dump_tables(path) == expected_dump(SCHEMA_VERSION)
+    assert path.read_bytes() == before
 
 
 def test_a_link_already_broken_does_not_stop_an_update(
