@@ -370,7 +370,8 @@ def migrate(conn: sqlite3.Connection, from_version: int, application_id: int) ->
     transaction of its own (raising the save counter), re-sealing every row; nothing is
     changed if any of it fails.  Foreign keys are off for the transaction if a step rebuilds
     a table, and on again afterwards (as they were), also after a failure.  Raises
-    RecordError, naming the table, if the steps broke a link that held before."""
+    RecordError, naming the table, if the steps broke a link that held before, and
+    RuntimeError for a step that drops a table without declaring ``rebuilds``."""
     if conn.in_transaction:
         raise RuntimeError("migrate() runs its own transaction; call it outside one")
     steps = [(n, MIGRATIONS[n - 1]) for n in range(from_version + 1, SCHEMA_VERSION + 1)]
@@ -409,18 +410,18 @@ def _run(
             step(conn)
         finally:
             conn.set_authorizer(None)
-        if dropped:
-            raise RecordError(
-                f"Could not update the record: update step {number} drops the table "
-                f"{dropped[0]} without saying it rebuilds it (Migration(..., rebuilds=True)); "
-                "the record was not changed."
+        if dropped:  # a bug in the step, caught by its tests: rolled back
+            raise RuntimeError(
+                f"migration step {number} drops the table {dropped[0]} without declaring "
+                "Migration(step, rebuilds=True) (docs/adding-a-kind.md, Migrations)"
             )
     new_links = sorted(_broken_links(conn) - links_before)
     if new_links:
         table, _, parent = new_links[0]
         raise RecordError(
-            f"Could not update the record: the update would leave entries in {table} pointing "
-            f"to a missing {parent} ({len(new_links)} in all); the record was not changed."
+            f"Could not update the record to this version of the program: the update would "
+            f"leave {len(new_links)} entries in {table} pointing to a missing {parent}; the "
+            "record was not changed (keep using the version you had, and report this)."
         )
     if steps:
         checksums.seal_all(conn, SEALED_TABLES, skip=broken)
