@@ -27,8 +27,8 @@ import tracker.store.schema as schema
 from tracker import analytes
 from tracker.model import CnsVisit, Milestone, Phase
 from tracker.mrd import format_both
-from tracker.store import APPLICATION_ID, SCHEMA_VERSION, Record, TooNew
-from tracker.store.backup import list_backups
+from tracker.store import APPLICATION_ID, SCHEMA_VERSION, Record, RecordError, TooNew
+from tracker.store.backup import list_backups, restore
 from tracker.store.backup_file import manifest_path, verify_backup
 from tracker.store.schema import MIGRATIONS, TABLES
 
@@ -271,9 +271,8 @@ def test_new_record_runs_the_whole_chain(tmp_path: Path, monkeypatch: pytest.Mon
 def test_migrate_from_zero_on_a_bare_connection() -> None:
     conn = sqlite3.connect(":memory:", isolation_level=None)
     try:
-        conn.execute("BEGIN IMMEDIATE")
-        schema.migrate(conn, 0, APPLICATION_ID)
-        conn.execute("COMMIT")
+        schema.migrate(conn, 0, APPLICATION_ID)  # in a transaction of its own
+        assert not conn.in_transaction
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
@@ -416,5 +415,196 @@ def test_migrations_run_without_executescript() -> None:
             assert conn.in_transaction, "a step committed the caller's transaction"
         conn.execute("ROLLBACK")
         assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+    finally:
+        conn.close()
+
+
+# ---------------------------------------------------------------------- rebuilding a table
+#
+# ALTER TABLE cannot change a column's type or CHECK, so such a change rebuilds the table
+# (https://www.sqlite.org/lang_altertable.html#otheralter): create the new one, copy, drop
+# the old one, rename.  Dropping a table other tables point to, with foreign keys on, runs
+# their ON DELETE actions: every lumbar puncture loses its phase (SET NULL), and dropping
+# ``child`` deletes the whole record (CASCADE).  A step that rebuilds says so
+# (``rebuilds=True``); the runner then turns foreign keys off before its transaction and
+# checks every link before it commits.  See docs/adding-a-kind.md, "Migrations".
+
+FOREIGN_KEYS_SEEN: list[int] = []
+
+
+def rebuild(table: str, keep: str = "1") -> Callable[[sqlite3.Connection], None]:
+    """A throwaway step that rebuilds ``table`` the documented way, with the same columns,
+    copying the rows where ``keep`` holds, and recreating its indexes."""
+
+    def step(conn: sqlite3.Connection) -> None:
+        assert conn.in_transaction
+        FOREIGN_KEYS_SEEN.append(conn.execute("PRAGMA foreign_keys").fetchone()[0])
+        [create] = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+        ).fetchone()
+        indexes = [
+            r[0]
+            for r in conn.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+                "AND sql IS NOT NULL",
+                (table,),
+            )
+        ]
+        assert create.startswith(f"CREATE TABLE {table} ")
+        conn.execute(create.replace(f"CREATE TABLE {table} ", f"CREATE TABLE new_{table} ", 1))
+        conn.execute(f"INSERT INTO new_{table} SELECT * FROM {table} WHERE {keep}")
+        conn.execute(f"DROP TABLE {table}")
+        conn.execute(f"ALTER TABLE new_{table} RENAME TO {table}")
+        for sql in indexes:
+            conn.execute(sql)
+
+    return step
+
+
+def linked_phases(path: Path) -> list[Any]:
+    return [v["phase_id"] for v in dump_tables(path)["tables"]["cns_visit"]]
+
+
+def test_foreign_keys_cannot_be_turned_off_inside_a_transaction(tmp_path: Path) -> None:
+    """Why the runner turns them off before BEGIN: inside a transaction the pragma does
+    nothing (https://www.sqlite.org/pragma.html#pragma_foreign_keys), and rebuilding
+    ``phase`` there silently unlinks every lumbar puncture from its phase."""
+    path = copy_fixture(SCHEMA_VERSION, tmp_path)
+    before = linked_phases(path)
+    assert [p for p in before if p is not None] != []
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("PRAGMA foreign_keys = OFF")
+        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1  # still on
+        rebuild("phase")(conn)
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []  # nothing to see…
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    assert linked_phases(path) == [None] * len(before)  # …and every link is gone
+
+
+def test_rebuilding_phase_keeps_every_lumbar_puncture_linked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = copy_fixture(SCHEMA_VERSION, tmp_path)
+    before = linked_phases(path)
+    FOREIGN_KEYS_SEEN.clear()
+    add_step(monkeypatch, schema.Migration(rebuild("phase"), rebuilds=True))
+    with Record.open(path, clock=clock) as rec:
+        assert rec.problems() == []
+        assert rec.connection.execute("PRAGMA foreign_keys").fetchone()[0] == 1  # on again
+    assert FOREIGN_KEYS_SEEN == [0]
+    assert linked_phases(path) == before
+    assert_rows_intact(expected_dump(SCHEMA_VERSION), dump_tables(path))
+
+
+def test_rebuilding_child_keeps_every_row_of_every_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = copy_fixture(SCHEMA_VERSION, tmp_path)
+    new = add_step(monkeypatch, schema.Migration(rebuild("child"), rebuilds=True))
+    with Record.open(path, clock=clock) as rec:
+        assert rec.problems() == []
+        assert len(rec.children()) == 2
+    after = dump_tables(path)
+    assert after["user_version"] == new
+    assert_rows_intact(expected_dump(SCHEMA_VERSION), after)
+
+
+def test_restoring_an_older_backup_rebuilds_with_every_link_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A restore migrates the copy it puts in place (tracker/store/backup.py): the same rule."""
+    old = tmp_path / "older.sqlite"
+    shutil.copyfile(DATA / f"record-v{SCHEMA_VERSION}.sqlite", old)
+    old.chmod(0o600)
+    before = linked_phases(old)
+    new = add_step(monkeypatch, schema.Migration(rebuild("phase"), rebuilds=True))
+    path = tmp_path / "family.sqlite"
+    restore(path, old, clock)
+    assert dump_tables(path)["user_version"] == new
+    assert linked_phases(path) == before
+    assert_rows_intact(expected_dump(SCHEMA_VERSION), dump_tables(path))
+
+
+def test_a_rebuild_that_leaves_a_dangling_link_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Phase 1 is not copied: a lumbar puncture would point to a phase that is not there."""
+    path = copy_fixture(SCHEMA_VERSION, tmp_path)
+    before = path.read_bytes()
+    add_step(monkeypatch, schema.Migration(rebuild("phase", keep="id <> 1"), rebuilds=True))
+    with pytest.raises(RecordError, match=r"entries in cns_visit pointing to a missing phase"):
+        Record.open(path, clock=clock)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["backups", "family.sqlite"]
+    monkeypatch.undo()
+    with Record.open(path, clock=clock) as rec:
+        assert rec.problems() == []
+
+
+def test_a_rebuild_that_does_not_say_so_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A step that drops a table without ``rebuilds=True`` would run the ON DELETE actions;
+    it is stopped before it commits, naming the table, and the record is unchanged."""
+    path = copy_fixture(SCHEMA_VERSION, tmp_path)
+    before = path.read_bytes()
+    add_step(monkeypatch, rebuild("phase"))
+    with pytest.raises(RuntimeError, match=r"drops the table phase without declaring"):
+        Record.open(path, clock=clock)
+    assert path.read_bytes() == before
+
+
+def test_a_link_already_broken_does_not_stop_an_update(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only links a migration breaks are refused: one broken outside the program before
+    stays for ``check`` to name, and the record still opens in the new version."""
+    path = copy_fixture(SCHEMA_VERSION, tmp_path)
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("UPDATE cns_visit SET phase_id = 99 WHERE id = 2")
+    finally:
+        conn.close()
+    new = add_step(monkeypatch, schema.Migration(rebuild("phase"), rebuilds=True))
+    with Record.open(path, clock=clock) as rec:
+        assert "cns_visit row 2 points to a missing phase" in rec.problems()
+    assert dump_tables(path)["user_version"] == new
+
+
+def test_foreign_keys_are_on_again_after_a_failed_rebuild(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Boom(RuntimeError):
+        pass
+
+    def fail(conn: sqlite3.Connection) -> None:
+        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 0
+        raise Boom
+
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        add_step(monkeypatch, schema.Migration(fail, rebuilds=True))
+        with pytest.raises(Boom):
+            schema.migrate(conn, 0, APPLICATION_ID)
+        assert not conn.in_transaction
+        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+    finally:
+        conn.close()
+
+
+def test_migrate_refuses_an_open_transaction() -> None:
+    """Inside the caller's transaction foreign keys could not be turned off: refused."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        with pytest.raises(RuntimeError, match="own transaction"):
+            schema.migrate(conn, 0, APPLICATION_ID)
+        conn.execute("ROLLBACK")
     finally:
         conn.close()

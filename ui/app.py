@@ -292,7 +292,6 @@ def _screenshot(widget, target: Path, record_path: Path) -> int:  # type: ignore
 
     from tracker.store import RecordError, durable
     from tracker.store.targets import check_write_target
-    from ui.printing.render import cannot_write
 
     try:
         check_write_target(target, record_path)
@@ -309,16 +308,17 @@ def _screenshot(widget, target: Path, record_path: Path) -> int:  # type: ignore
     widget.close()
     # The picture shows the child's record: written private to the user, like the record.
     try:
-        with durable.temp_beside(target) as temp:
+        with durable.replacing(target) as temp:
             if not image.save(str(temp), "PNG"):
                 raise OSError("the picture could not be written")
             back = QImage(str(temp), "PNG")
             if back.isNull() or back.size() != image.size() or not _png_ends(temp):
                 raise OSError("the picture came out incomplete")
-            durable.fsync_file(temp)
-            durable.replace(temp, target)
     except OSError as exc:
-        print(f"treatment-tracker: {cannot_write('the screenshot', target, exc)}", file=sys.stderr)
+        print(
+            f"treatment-tracker: {durable.cannot_save('the screenshot', target, exc)}",
+            file=sys.stderr,
+        )
         return cli.EXIT_PROBLEM
     return cli.EXIT_OK
 

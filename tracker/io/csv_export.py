@@ -22,8 +22,8 @@ value, unit, normalised_value, canonical_unit, lab_range, flag, source.
   of running it as a formula (CSV formula injection).  The importer removes the
   prefix again.
 
-The file is replaced atomically (``json_export.write_atomically``: private
-temp file, fsync, rename; the old file is untouched on failure).
+The file is replaced atomically (``durable.write_atomically``: private
+temp file, fsync, rename, folder fsync; the old file is untouched on failure).
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from tracker import analytes, ranges
-from tracker.io.json_export import write_atomically
 from tracker.model import Child, CountResult, CountValue
+from tracker.store import durable
 from tracker.store.record import Record
 
 COLUMNS = (
@@ -142,5 +142,5 @@ def csv_text(record: Record, child_id: int | None = None) -> tuple[str, int]:
 def write_csv(record: Record, path: Path, *, child_id: int | None = None) -> int:
     """Export the blood counts to ``path`` atomically (0600); returns the number of values."""
     text, n = csv_text(record, child_id)
-    write_atomically(Path(path), text.encode("utf-8"))
+    durable.write_atomically(Path(path), text.encode("utf-8"), "the export")
     return n

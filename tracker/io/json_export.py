@@ -16,16 +16,13 @@ removed.
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from tracker.kinds import CHILD, Kind, all_kinds, by_key, child_kinds
 from tracker.kinds.fields import Choice, Group, Json, Rows
 from tracker.store import durable
-from tracker.store.errors import CannotSave
 from tracker.store.record import Record
 
 FORMAT = "treatment-tracker"
@@ -111,39 +108,4 @@ def dumps(data: JsonObject) -> str:
 def write_json(record: Record, path: Path, exported_at: dt.datetime) -> None:
     """Export ``record`` to ``path``, replacing it atomically (0600; old file kept on failure)."""
     payload = dumps(export_record(record, exported_at)).encode("utf-8")
-    write_atomically(Path(path), payload)
-
-
-def write_atomically(path: Path, payload: bytes) -> None:
-    """Write ``payload`` to a private temp file beside ``path``, fsync, then ``os.replace``.
-
-    The temp file is held while it is written (:func:`tracker.store.durable.temp_beside`),
-    so one left by an export that was killed is removed by the next export to that place.
-    Raises :class:`~tracker.store.errors.CannotSave` (with the ``OSError`` as its
-    cause) when the disk or folder refuses; ``path`` is then untouched.
-    """
-    try:
-        with durable.temp_beside(path) as tmp:
-            fd = os.open(tmp, os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0))
-            with os.fdopen(fd, "wb") as f:
-                f.write(payload)
-                f.flush()
-                os.fsync(f.fileno())
-            durable.replace(tmp, path)
-    except OSError as exc:
-        raise _cannot_save(path, exc) from exc
-
-
-def _cannot_save(path: Path, exc: OSError) -> CannotSave:
-    unchanged = f"the existing file {path} is unchanged" if path.exists() else "nothing was written"
-    if durable.is_disk_full(exc):  # EFBIG too: a size limit
-        reason = "the disk is full"
-    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        reason = f"the folder {path.parent} cannot be written to"
-    elif exc.errno == errno.ENOENT:
-        reason = f"the folder {path.parent} does not exist"
-    elif exc.errno == errno.EISDIR:
-        reason = f"{path} is a folder"
-    else:
-        reason = exc.strerror or str(exc)
-    return CannotSave(f"Could not write the export to {path}: {reason}; {unchanged}.")
+    durable.write_atomically(Path(path), payload, "the export")

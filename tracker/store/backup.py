@@ -768,12 +768,13 @@ def restore(record_path: Path, backup_path: Path, clock: Clock = system_clock) -
             _place_copy(backup_path, record_path, sha, max(known, default=0), replaced_id)
         except BaseException:
             if damaged is not None and not record_path.exists():
-                os.rename(damaged, record_path)  # put it back where it was: nothing changed
+                # put it back where it was: nothing changed
+                durable.rename_no_replace(damaged, record_path)
                 for sibling in ("-journal", "-wal", "-shm"):
                     moved = damaged.with_name(damaged.name + sibling)
                     back = record_path.with_name(record_path.name + sibling)
-                    if moved.exists() and not back.exists():
-                        os.rename(moved, back)
+                    if moved.exists():
+                        durable.rename_no_replace(moved, back)
             raise
     return RestoreResult(record_path, backup_path, safety, damaged)
 
@@ -908,7 +909,7 @@ def _place_copy(
 def _count_on(tmp: Path, target: Path, saves_floor: int, record_id: str | None) -> None:
     """Make the copy (the temp file, before it is renamed into place) the record's newest
     content: brought up to this program's format by the same :func:`schema.migrate` an
-    open runs, in its own transaction; then, in another, given ``record_id`` (the id of
+    open runs, in a transaction of its own; then, in another, given ``record_id`` (the id of
     the record it replaces; None: the one it has, or the new one its migration gave it)
     and a save counter above ``saves_floor``."""
     with translated(target, "restore the backup"):
@@ -919,8 +920,7 @@ def _count_on(tmp: Path, target: Path, saves_floor: int, record_id: str | None) 
             conn.execute("PRAGMA journal_mode = DELETE")
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
             if version < schema.SCHEMA_VERSION:
-                with transaction(conn):
-                    schema.migrate(conn, version, APPLICATION_ID)
+                schema.migrate(conn, version, APPLICATION_ID)
             with transaction(conn, saves_above=saves_floor):
                 if record_id:
                     schema.set_record_id(conn, record_id)

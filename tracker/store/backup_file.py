@@ -139,9 +139,8 @@ def backup_connection(
                         fh.write(_manifest_bytes(info, now))
                         fh.flush()
                         os.fsync(fh.fileno())
-                    os.replace(manifest_tmp, manifest)
-                    os.replace(tmp, target)
-                    durable.fsync_folder(target_folder)
+                    durable.replace(manifest_tmp, manifest)  # each rename synced in turn
+                    durable.replace(tmp, target)
                 except OSError as exc:
                     raise copy_refused(doing, target, exc) from exc
                 finally:

@@ -4,6 +4,10 @@ A new file is written under a private temporary name in its final folder,
 flushed and fsynced, then renamed over its final name (``os.replace``), and the
 folder is fsynced so the rename itself is on disk.  Either the old file or the
 whole new one is there afterwards, never half of one.
+
+This module is the only place that renames a file (tests/test_atomic_writes.py keeps it
+so): every writer goes through :func:`replacing` (or :func:`write_atomically` for bytes),
+or, when it holds its temp file itself (the backups), through :func:`replace`.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from tracker.store.errors import CannotSave
+
 try:
     import fcntl
 except ImportError:  # Windows: no flock, so no temp file is ever taken for abandoned
@@ -26,6 +32,7 @@ TEMP_SUFFIX = ".tmp"
 # What private_temp names look like: ".<final name>.<8 random characters>.tmp" (tempfile's
 # alphabet), and the journal SQLite may leave beside one.
 TEMP_NAME = re.compile(r"^\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp(?P<journal>-journal)?$")
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NO_LINKS = (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK)
 
 
@@ -72,7 +79,7 @@ def held_temp(folder: Path, name: str) -> Iterator[Path]:
     kill, the next cleanup removes it (no clock involved)."""
     tmp = private_temp(folder, name)
     try:
-        fd = os.open(tmp, os.O_RDONLY | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0))
+        fd = os.open(tmp, os.O_RDONLY | os.O_CLOEXEC | _NOFOLLOW)
     except OSError:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -105,7 +112,7 @@ def remove_if_abandoned(path: Path) -> bool:
             pass
         return False
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0))
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | _NOFOLLOW)
     except OSError:
         return False
     try:
@@ -125,7 +132,7 @@ def remove_if_abandoned(path: Path) -> bool:
 
 
 def fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | _NOFOLLOW)
     try:
         os.fsync(fd)
     finally:
@@ -208,3 +215,52 @@ def temp_beside(target: Path) -> Iterator[Path]:
             with contextlib.suppress(OSError):
                 tmp.unlink()
             raise
+
+
+@contextlib.contextmanager
+def replacing(target: Path) -> Iterator[Path]:
+    """The one way a file is written whole: the ``with`` block writes (and may check) a
+    private temp file beside ``target`` (:func:`temp_beside`), given by name so that any
+    writer can use it (Qt's PDF and image writers too); when the block ends normally the
+    temp is fsynced, renamed over ``target`` and the folder fsynced (:func:`replace`).  If
+    the block or any of that fails, the temp is removed and ``target`` is as it was."""
+    with temp_beside(target) as tmp:
+        yield tmp
+        fsync_file(tmp)
+        replace(tmp, target)
+
+
+def write_atomically(target: Path, payload: bytes, what: str) -> None:
+    """Write ``payload`` to ``target`` (0600) through :func:`replacing`.
+
+    Raises :class:`CannotSave` (:func:`cannot_save`, the ``OSError`` as its cause) when the
+    disk or folder refuses; ``target`` is then untouched."""
+    try:
+        with replacing(target) as tmp:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CLOEXEC | _NOFOLLOW)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(payload)
+    except OSError as exc:
+        raise cannot_save(what, target, exc) from exc
+
+
+def cannot_save(what: str, target: Path, exc: OSError) -> CannotSave:
+    """The plain sentence for ``what`` (an export, the summary, a picture) that could not be
+    written whole to ``target`` by :func:`replacing`: why, and that nothing changed."""
+    if target.is_file():
+        unchanged = f"the existing file {target} is unchanged"
+    else:
+        unchanged = "nothing was written"
+    if is_disk_full(exc):  # EFBIG too: a size limit
+        reason = "the disk is full"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        reason = f"the folder {target.parent} cannot be written to"
+    elif exc.errno == errno.ENOENT:
+        reason = f"the folder {target.parent} does not exist"
+    elif exc.errno == errno.EISDIR:
+        reason = f"{target} is a folder; give a file name"
+    elif exc.errno in (None, errno.EIO):  # a writer that stopped short, or the disk
+        reason = f"{exc.strerror or exc} (the disk may be full)"
+    else:
+        reason = exc.strerror or str(exc)
+    return CannotSave(f"Could not write {what} to {target}: {reason}; {unchanged}.")

@@ -215,12 +215,9 @@ def move_damaged_aside(record_path: Path) -> Path:
     moved = durable.move_aside(record_path, DAMAGED_SUFFIX)
     for sibling in _SIBLINGS:
         extra = record_path.with_name(record_path.name + sibling)
-        if extra.exists():
-            target = moved.with_name(moved.name + sibling)
-            if target.exists() or target.is_symlink():
-                durable.move_aside(extra, DAMAGED_SUFFIX)
-            else:
-                extra.rename(target)
+        beside = moved.with_name(moved.name + sibling)
+        if extra.exists() and not durable.rename_no_replace(extra, beside):
+            durable.move_aside(extra, DAMAGED_SUFFIX)
     _move_set_aside_with(record_path, moved)
     durable.fsync_folder(record_path.parent)
     return moved
@@ -247,7 +244,6 @@ def _move_set_aside_with(record_path: Path, moved: Path) -> None:
         base = f"{moved.name}{m['sib']}{FOREIGN_SUFFIX}"
         target = moved.with_name(entry.name.replace(record_path.name, moved.name, 1))
         n = 1
-        while target.exists() or target.is_symlink():
+        while not durable.rename_no_replace(entry, target):  # never over an existing file
             n += 1
             target = moved.with_name(f"{base}-{n}")
-        entry.rename(target)

@@ -172,8 +172,7 @@ class Record:
                 with translated(path, "open the record"):
                     if version < SCHEMA_VERSION:
                         backup_connection(conn, path, BEFORE_UPDATE, clock, folder=backup_dir)
-                        with transaction(conn):
-                            migrate(conn, version, APPLICATION_ID)
+                        migrate(conn, version, APPLICATION_ID)  # its own transaction
             except BaseException:
                 conn.close()
                 raise
@@ -253,8 +252,7 @@ class Record:
     def _build(cls, tmp: Path, clock: Clock, fill: Callable[[Record], object] | None) -> None:
         conn = configured(tmp, read_only=False)
         try:
-            with transaction(conn):
-                migrate(conn, 0, APPLICATION_ID)
+            migrate(conn, 0, APPLICATION_ID)  # in a transaction of its own
             if fill is not None:
                 fill(cls(tmp, conn, clock))
         finally:

@@ -1,7 +1,17 @@
 """Numbered migrations, keyed by ``PRAGMA user_version``.
 
-Step N takes a record from version N-1 to N inside the caller's transaction.
-Statements run one at a time: ``executescript()`` would commit first (bpo-30593).
+Step N takes a record from version N-1 to N.  :func:`migrate` runs the missing steps
+in one transaction of its own: all of them or none.  Statements run one at a time:
+``executescript()`` would commit first (bpo-30593).
+
+A step that rebuilds a table (create the new one, copy, drop the old one, rename:
+https://www.sqlite.org/lang_altertable.html#otheralter) is declared
+``Migration(step, rebuilds=True)``: foreign keys are then turned off *before* the
+transaction (inside one the pragma does nothing), so that dropping the old table does not
+run the ON DELETE actions of the tables that point to it (every lumbar puncture would lose
+its phase; dropping ``child`` would delete the record).  Every migration ends with
+``PRAGMA foreign_key_check``: a link it broke rolls it all back.  A step that drops a table
+without the declaration is refused.  docs/adding-a-kind.md, "Migrations", has the recipe.
 A new record runs the whole chain from 0.  When a step is added, add a fixture
 file for the new version under ``tests/data/`` (a test fails until you do).
 
@@ -17,8 +27,10 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from tracker.store import checksums
+from tracker.store.errors import RecordError
 
 _ISO_DATE = "CHECK ({c} IS NULL OR date({c}, '+0 days') IS {c})"
 
@@ -313,7 +325,23 @@ def _step_3(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_step_1, _step_2, _step_3]
+Step = Callable[[sqlite3.Connection], None]
+
+
+@dataclass(frozen=True)
+class Migration:
+    """A step that needs more than the plain run (a bare function is one that does not).
+
+    ``rebuilds``: the step rebuilds a table (drops it), so it runs with foreign keys off."""
+
+    step: Step
+    rebuilds: bool = False
+
+    def __call__(self, conn: sqlite3.Connection) -> None:
+        self.step(conn)
+
+
+MIGRATIONS: list[Step] = [_step_1, _step_2, _step_3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # Tables in parent-before-child order (inserts) with their parent link, used by
@@ -338,17 +366,84 @@ SEALED_SINCE = 2
 
 
 def migrate(conn: sqlite3.Connection, from_version: int, application_id: int) -> None:
-    """Run the missing steps inside the caller's open transaction, then re-seal every row."""
+    """Bring the record from ``from_version`` to :data:`SCHEMA_VERSION` in one write
+    transaction of its own (raising the save counter), re-sealing every row; nothing is
+    changed if any of it fails.  Foreign keys are off for the transaction if a step rebuilds
+    a table, and on again afterwards (as they were), also after a failure.  Raises
+    RecordError, naming the table, if the steps broke a link that held before, and
+    RuntimeError for a step that drops a table without declaring ``rebuilds``."""
+    if conn.in_transaction:
+        raise RuntimeError("migrate() runs its own transaction; call it outside one")
+    steps = [(n, MIGRATIONS[n - 1]) for n in range(from_version + 1, SCHEMA_VERSION + 1)]
+    rebuilds = any(isinstance(step, Migration) and step.rebuilds for _, step in steps)
+    keys_on = bool(conn.execute("PRAGMA foreign_keys").fetchone()[0])
+    if rebuilds:
+        conn.execute("PRAGMA foreign_keys = OFF")  # a no-op inside a transaction: before it
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            _run(conn, from_version, steps, application_id)
+            count_save(conn)
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    finally:
+        if rebuilds and keys_on:
+            conn.execute("PRAGMA foreign_keys = ON")
+
+
+def _run(
+    conn: sqlite3.Connection, from_version: int, steps: list[tuple[int, Step]], application_id: int
+) -> None:
     broken: set[tuple[str, int]] = set()
     if from_version >= SEALED_SINCE:
         for table in SEALED_TABLES:
             broken.update((table, row["id"]) for row, _ in checksums.broken_rows(conn, table))
-    for number in range(from_version + 1, SCHEMA_VERSION + 1):
-        MIGRATIONS[number - 1](conn)
-    if from_version < SCHEMA_VERSION:
+    links_before = _broken_links(conn)
+    for number, step in steps:
+        dropped: list[str] = []
+        if not (isinstance(step, Migration) and step.rebuilds):
+            conn.set_authorizer(_note_drops(dropped))
+        try:
+            step(conn)
+        finally:
+            conn.set_authorizer(None)
+        if dropped:  # a bug in the step, caught by its tests: rolled back
+            raise RuntimeError(
+                f"migration step {number} drops the table {dropped[0]} without declaring "
+                "Migration(step, rebuilds=True) (docs/adding-a-kind.md, Migrations)"
+            )
+    new_links = sorted(_broken_links(conn) - links_before)
+    if new_links:
+        table, _, parent = new_links[0]
+        raise RecordError(
+            f"Could not update the record to this version of the program: the update would "
+            f"leave {len(new_links)} entries in {table} pointing to a missing {parent}; the "
+            "record was not changed (keep using the version you had, and report this)."
+        )
+    if steps:
         checksums.seal_all(conn, SEALED_TABLES, skip=broken)
     conn.execute(f"PRAGMA application_id = {int(application_id)}")
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _broken_links(conn: sqlite3.Connection) -> set[tuple[str, int, str]]:
+    """(table, row, table it points to) for every link to a row that is not there."""
+    found = conn.execute("PRAGMA foreign_key_check").fetchall()
+    return {(str(t), -1 if r is None else int(r), str(p)) for t, r, p, _ in found}
+
+
+def _note_drops(dropped: list[str]) -> Callable[..., int]:
+    """An authorizer that lets everything through and notes the tables dropped."""
+
+    def authorize(action: int, arg1: str | None, *_: object) -> int:
+        if action == sqlite3.SQLITE_DROP_TABLE and arg1 is not None:
+            dropped.append(arg1)
+        return sqlite3.SQLITE_OK
+
+    return authorize
 
 
 # The first format with the record's id and save counter (:func:`_step_3`).

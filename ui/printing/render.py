@@ -25,7 +25,7 @@ from tracker import timeline as layout
 from tracker.assessment import make_assessor
 from tracker.display import UnitPreference
 from tracker.model import Appointment, CnsVisit, Milestone, Phase, Question, TeamThreshold
-from tracker.store import CannotSave, Record, durable
+from tracker.store import Record, durable
 from tracker.store.targets import check_write_target
 from tracker.summary import Assess, Summary, build_summary
 from ui.printing.document import build_document, keep_sections_whole
@@ -201,7 +201,7 @@ def write_pdf(
     check_write_target(target, record.path)
     summary = make_summary(record, request, assess)
     try:
-        with durable.temp_beside(target) as temp:
+        with durable.replacing(target) as temp:
             writer = QPdfWriter(str(temp))
             writer.setPageLayout(page_layout(request.paper))
             writer.setResolution(300)
@@ -212,10 +212,8 @@ def write_pdf(
             finally:
                 del writer  # closes the file
             check_pdf(temp, pages)
-            durable.fsync_file(temp)
-            durable.replace(temp, target)
     except OSError as exc:
-        raise cannot_write("the summary", target, exc) from exc
+        raise durable.cannot_save("the summary", target, exc) from exc
     return pages
 
 
@@ -233,21 +231,3 @@ def check_pdf(path: Path, pages: int) -> None:
         or [int(n) for n in counts] != [pages]
     ):
         raise OSError(errno.EIO, "the PDF came out incomplete")
-
-
-def cannot_write(what: str, target: Path, exc: OSError) -> CannotSave:
-    """The plain sentence for a PDF or picture that could not be written whole."""
-    if durable.is_disk_full(exc):
-        reason = "the disk is full"
-    elif isinstance(exc, FileNotFoundError):
-        reason = f"the folder {target.parent} does not exist"
-    elif isinstance(exc, PermissionError):
-        reason = "the folder cannot be written to"
-    elif isinstance(exc, IsADirectoryError):
-        reason = "that is a folder; give a file name"
-    else:
-        reason = f"{exc.strerror or exc} (the disk may be full)"
-    return CannotSave(
-        f"Could not write {what} to {target}: {reason}; the file that was there before "
-        "(if any) is unchanged."
-    )
