@@ -180,9 +180,9 @@ def test_delete_child_asks_first_and_undo_restores(
     assert window.header.name.text() == "No child yet"
     refresh_views(window)
     assert window.counts_view.model.rowCount() == 0
-    assert not window.actions_[ActionId.ADD_COUNT].isEnabled()
+    assert not window.add_actions["count"].isEnabled()
     undo = window.actions_[ActionId.UNDO]
-    assert undo.isEnabled() and undo.text() == "&Undo Delete Mila"
+    assert undo.isEnabled() and undo.text() == "&Undo Delete the entry for the child Mila"
 
     undo.trigger()
     assert {t: rows(record_path, f"SELECT * FROM {t} ORDER BY id") for t in tables} == before
@@ -190,7 +190,7 @@ def test_delete_child_asks_first_and_undo_restores(
     assert window.header.name.text() == "Mila"
     refresh_views(window)
     assert window.counts_view.model.rowCount() == 2
-    assert window.actions_[ActionId.ADD_COUNT].isEnabled()
+    assert window.add_actions["count"].isEnabled()
 
 
 # ---------------------------------------------------------------------- views and keys
