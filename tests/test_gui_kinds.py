@@ -43,7 +43,7 @@ def _table(window: Any, ui: KindUi) -> Any:
     """The table the family sees the kind in: its view's, or the Team thresholds list."""
     from ui.dialogs.thresholds import ThresholdsDialog
 
-    view = window._view_named(ui.view)
+    view = window.view_named(ui.view)
     if view is None:
         dialog = ThresholdsDialog(window.bridge, window)
         dialog.show()

@@ -248,14 +248,15 @@ class MainWindow(QMainWindow):
         if isinstance(view, RecordView):
             view.ensure_fresh()
 
-    def _view_named(self, name: str) -> RecordView | None:
+    def view_named(self, name: str) -> RecordView | None:
+        """The tab called ``name`` (``KindUi.view``) when it lists entries, else None."""
         view = self.views.widget(VIEW_NAMES.index(name)) if name in VIEW_NAMES else None
         return view if isinstance(view, RecordView) else None
 
     def edit(self, kind_key: str, entry: Any) -> None:
         """Open the editor of ``entry`` of the kind ``kind_key`` (None: a new one) over
         whichever view is showing; the view listing the kind selects what was saved."""
-        view = self._view_named(ui_kind(kind_key).view)
+        view = self.view_named(ui_kind(kind_key).view)
         if view is None:
             edit_entry(ui_kind(kind_key), self.bridge, entry, self)
         else:
