@@ -335,8 +335,12 @@ def one(path: Path, sql: str, params: tuple[Any, ...] = ()) -> dict[str, Any]:
 
 def refresh_views(window: Any) -> None:
     """Views on tabs not showing refresh when shown; bring them all up to date now."""
-    for view in (window.phases_view, window.counts_view, window.cns_view, window.agenda_view):
-        view.ensure_fresh()
+    from ui.views.lists import RecordView
+
+    for index in range(window.views.count()):
+        view = window.views.widget(index)
+        if isinstance(view, RecordView):
+            view.ensure_fresh()
 
 
 @pytest.fixture

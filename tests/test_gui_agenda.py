@@ -25,7 +25,7 @@ def test_question_add_answer_delete_undo(qtbot, window, record, child) -> None: 
         fill(dialog, "text", "Can she have visitors with a cold?")
         save_and_close(qtbot, dialog)
 
-    drive_modal(lambda: view.edit_question(None), write)
+    drive_modal(lambda: view.edit("question", None), write)
     [row] = rows(record.path, "SELECT * FROM question")
     assert row["text"] == "Can she have visitors with a cold?"
     assert row["answered"] == 0 and row["added_on"] == record.today().isoformat()
@@ -38,7 +38,7 @@ def test_question_add_answer_delete_undo(qtbot, window, record, child) -> None: 
         fill(dialog, "answer", "Only if they wear a mask.")
         save_and_close(qtbot, dialog)
 
-    drive_modal(lambda: view.edit_question(question), answer)
+    drive_modal(lambda: view.edit("question", question), answer)
     [row] = rows(record.path, "SELECT * FROM question")
     assert row["answered"] == 1 and row["uid"] == question.uid
 
@@ -70,7 +70,7 @@ def test_appointment_add_and_next_event_in_the_header(qtbot, window, record) -> 
         fill(dialog, "with_whom", "Dr. Vos")
         save_and_close(qtbot, dialog)
 
-    drive_modal(lambda: view.edit_appointment(None), plan)
+    drive_modal(lambda: view.edit("appointment", None), plan)
     [row] = rows(record.path, "SELECT date, time, with_whom FROM appointment")
     assert row == {"date": "2026-12-01", "time": "09:30", "with_whom": "Dr. Vos"}
     assert "Appointment (Dr. Vos) on 2026-12-01" in window.header.next.text()

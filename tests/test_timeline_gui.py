@@ -263,7 +263,7 @@ def test_hovering_empty_time_shows_the_day(widget: TimelineWidget) -> None:
     assert QToolTip.text().startswith(layout.date_of(_day_at(widget, pos.x())).isoformat())
 
 
-@pytest.mark.parametrize("kind", ["milestone", "cns", "phase", "count"])
+@pytest.mark.parametrize("kind", ["milestone", "cns_visit", "phase", "count"])
 def test_clicking_an_item_opens_it(qtbot: QtBot, widget: TimelineWidget, kind: str) -> None:
     if kind == "milestone":  # the demo's milestones lie in its first months
         diagnosis = layout.x_of(TODAY - dt.timedelta(days=DIAGNOSIS_DAYS_AGO))

@@ -68,7 +68,7 @@ def date_of(x: float) -> dt.date:
 class Ref:
     """What a drawable stands for, so a click can open its editor."""
 
-    kind: str  # "phase", "milestone", "cns", "count"
+    kind: str  # a key of tracker.kinds: "phase", "milestone", "cns_visit", "count"
     id: int
 
 
@@ -624,7 +624,7 @@ def _cns_lane(visits: Sequence[CnsVisit]) -> Lane:
                 shape,
                 given,
                 status.value,
-                Ref("cns", v.id),
+                Ref("cns_visit", v.id),
                 "\n".join(tooltip),
                 v.planned,
             )

@@ -1,4 +1,5 @@
-"""Every menu command in one registry, with standard shortcuts and menu roles."""
+"""Every menu command in one registry, with standard shortcuts and menu roles (the Add
+menu's commands, one for each kind of entry, are declared with the kinds: ui/kinds.py)."""
 
 from __future__ import annotations
 
@@ -23,12 +24,6 @@ class ActionId(Enum):
     THRESHOLDS = auto()
     UNDO = auto()
     REDO = auto()
-    ADD_COUNT = auto()
-    ADD_PHASE = auto()
-    ADD_MILESTONE = auto()
-    ADD_LP = auto()
-    ADD_APPOINTMENT = auto()
-    ADD_QUESTION = auto()
     VIEW_TIMELINE = auto()
     VIEW_PHASES = auto()
     VIEW_COUNTS = auto()
@@ -56,12 +51,6 @@ _SPECS: dict[ActionId, tuple[str, QKeySequence | QKeySequence.StandardKey | str 
     ActionId.THRESHOLDS: ("Team &thresholds…", None),
     ActionId.UNDO: ("&Undo", QKeySequence.StandardKey.Undo),
     ActionId.REDO: ("&Redo", QKeySequence.StandardKey.Redo),
-    ActionId.ADD_COUNT: ("Add &blood count…", QKeySequence.StandardKey.New),
-    ActionId.ADD_PHASE: ("Add &phase…", "Ctrl+Shift+P"),
-    ActionId.ADD_MILESTONE: ("Add &milestone…", "Ctrl+Shift+M"),
-    ActionId.ADD_LP: ("Add &lumbar puncture…", "Ctrl+Shift+L"),
-    ActionId.ADD_APPOINTMENT: ("Add a&ppointment…", None),
-    ActionId.ADD_QUESTION: ("Add &question for the team…", "Ctrl+Shift+Q"),
     ActionId.VIEW_TIMELINE: ("&Timeline", "Ctrl+1"),
     ActionId.VIEW_PHASES: ("&Phases && milestones", "Ctrl+2"),
     ActionId.VIEW_COUNTS: ("&Blood counts", "Ctrl+3"),

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from tracker.display import PREFERENCE_LABELS, UnitPreference
-from tracker.kinds import Changes
-from tracker.model import Child, CnsVisit, CountResult, Milestone, Phase
+from tracker.kinds import Changes, child_kinds
+from tracker.model import Child
 from tracker.store import RecordError
 from tracker.store.targets import check_write_target
 from tracker.timeline import Ref
@@ -19,6 +20,9 @@ from ui.bridge import RecordBridge
 from ui.folders import default_record_path
 from ui.header import HeaderWidget
 from ui.interaction import Interaction
+from ui.kind_ui import edit_entry
+from ui.kind_ui import tr as tr_kind
+from ui.kinds import in_add_menu, ui_kind
 from ui.plain import plain_label
 from ui.safety import CopyReminder, PlaceNote, Safety
 from ui.settings import Settings
@@ -107,15 +111,15 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addAction(a[ActionId.THRESHOLDS])
         add_menu = self.menuBar().addMenu(self.tr("&Add"))
-        for action_id in (
-            ActionId.ADD_COUNT,
-            ActionId.ADD_PHASE,
-            ActionId.ADD_MILESTONE,
-            ActionId.ADD_LP,
-            ActionId.ADD_APPOINTMENT,
-            ActionId.ADD_QUESTION,
-        ):
-            add_menu.addAction(a[action_id])
+        self.add_actions: dict[str, QAction] = {}  # by kind key, in the menu's order
+        for ui in in_add_menu():
+            action = QAction(tr_kind(ui.add_text or ""), self)
+            action.setObjectName(f"add_{ui.key}")
+            if ui.shortcut is not None:
+                action.setShortcut(QKeySequence(ui.shortcut))
+            action.triggered.connect(lambda _=False, key=ui.key: self.add(key))
+            add_menu.addAction(action)
+            self.add_actions[ui.key] = action
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         for action_id in (
             ActionId.VIEW_TIMELINE,
@@ -171,17 +175,11 @@ class MainWindow(QMainWindow):
         a[ActionId.EXPORT_CSV].triggered.connect(self.export_csv)
         a[ActionId.THRESHOLDS].triggered.connect(self.edit_thresholds)
         self.timeline_view.thresholds_requested.connect(self.edit_thresholds)
-        a[ActionId.ADD_COUNT].triggered.connect(lambda: self._add("count"))
-        a[ActionId.ADD_PHASE].triggered.connect(lambda: self._add("phase"))
-        a[ActionId.ADD_MILESTONE].triggered.connect(lambda: self._add("milestone"))
-        a[ActionId.ADD_LP].triggered.connect(lambda: self._add("cns"))
         a[ActionId.VIEW_TIMELINE].triggered.connect(lambda: self.show_view("timeline"))
         a[ActionId.VIEW_PHASES].triggered.connect(lambda: self.show_view("phases"))
         a[ActionId.VIEW_COUNTS].triggered.connect(lambda: self.show_view("counts"))
         a[ActionId.VIEW_CNS].triggered.connect(lambda: self.show_view("cns"))
         a[ActionId.VIEW_AGENDA].triggered.connect(lambda: self.show_view("agenda"))
-        a[ActionId.ADD_APPOINTMENT].triggered.connect(lambda: self._add("appointment"))
-        a[ActionId.ADD_QUESTION].triggered.connect(lambda: self._add("question"))
         a[ActionId.ABOUT].triggered.connect(self.about)
         a[ActionId.SAVE_COPY].triggered.connect(self.save_copy)
         a[ActionId.RESTORE].triggered.connect(self.safety.restore)
@@ -219,17 +217,13 @@ class MainWindow(QMainWindow):
         for action_id in (
             ActionId.EDIT_CHILD,
             ActionId.DELETE_CHILD,
-            ActionId.ADD_COUNT,
-            ActionId.ADD_PHASE,
-            ActionId.ADD_MILESTONE,
-            ActionId.ADD_LP,
-            ActionId.ADD_APPOINTMENT,
-            ActionId.ADD_QUESTION,
             ActionId.THRESHOLDS,
             ActionId.PRINT_SUMMARY,
             ActionId.IMPORT_CSV,
         ):
             self.actions_[action_id].setEnabled(has_child)
+        for action in self.add_actions.values():
+            action.setEnabled(has_child)
 
     # ------------------------------------------------------------------ commands
 
@@ -256,39 +250,33 @@ class MainWindow(QMainWindow):
         if isinstance(view, RecordView):
             view.ensure_fresh()
 
-    def _add(self, what: str) -> None:
-        """Add from the menu: the editor opens over whichever view is showing."""
-        for view in (self.phases_view, self.counts_view, self.cns_view, self.agenda_view):
-            view.ensure_fresh()  # the editor takes defaults (units, lab) from the view
-        if what == "phase":
-            self.phases_view.edit_phase(None)
-        elif what == "milestone":
-            self.phases_view.edit_milestone(None)
-        elif what == "count":
-            self.counts_view.edit_count(None)
-        elif what == "appointment":
-            self.agenda_view.edit_appointment(None)
-        elif what == "question":
-            self.agenda_view.edit_question(None)
+    def view_named(self, name: str) -> RecordView | None:
+        """The tab called ``name`` (``KindUi.view``) when it lists entries, else None."""
+        view = self.views.widget(VIEW_NAMES.index(name)) if name in VIEW_NAMES else None
+        return view if isinstance(view, RecordView) else None
+
+    def edit(self, kind_key: str, entry: Any) -> None:
+        """Open the editor of ``entry`` of the kind ``kind_key`` (None: a new one) over
+        whichever view is showing; the view listing the kind selects what was saved."""
+        view = self.view_named(ui_kind(kind_key).view)
+        if view is None:
+            edit_entry(ui_kind(kind_key), self.bridge, entry, self)
         else:
-            self.cns_view.edit_visit(None)
+            view.edit(kind_key, entry)
+
+    def add(self, kind_key: str) -> None:
+        """Add from the menu: a new entry of the kind ``kind_key``."""
+        self.edit(kind_key, None)
 
     def open_item(self, ref: Ref) -> None:
-        """Open the editor of an item chosen on the timeline."""
-        record = self.bridge.record
-        for view in (self.phases_view, self.counts_view, self.cns_view):
-            view.ensure_fresh()
+        """Open the editor of an item chosen on the timeline (``ref.kind`` is a kind key)."""
         try:
-            if ref.kind == "phase":
-                self.phases_view.edit_phase(record.entry(Phase, ref.id))
-            elif ref.kind == "milestone":
-                self.phases_view.edit_milestone(record.entry(Milestone, ref.id))
-            elif ref.kind == "count":
-                self.counts_view.edit_count(record.entry(CountResult, ref.id))
-            elif ref.kind == "cns":
-                self.cns_view.edit_visit(record.entry(CnsVisit, ref.id))
+            model = ui_kind(ref.kind).kind.model
+            entry = self.bridge.record.entry(model, ref.id)
         except KeyError:
             self.statusBar().showMessage(self.tr("That item is no longer in the record."), 5000)
+            return
+        self.edit(ref.kind, entry)
 
     def add_child(self) -> None:
         from ui.dialogs.child import ChildDialog
@@ -322,15 +310,34 @@ class MainWindow(QMainWindow):
         sure = self.interaction.confirm(
             self,
             self.tr("Delete {name}?").format(name=child.name),
-            self.tr(
-                "This deletes {name} and everything recorded for them: phases, milestones, "
-                "blood counts and lumbar punctures. You can undo it with Ctrl+Z until you "
-                "close the program."
-            ).format(name=child.name),
+            self.delete_child_text(child),
             self.tr("Delete {name}").format(name=child.name.replace("&", "&&")),
         )
         if sure:
             self._guard(lambda: self.bridge.delete(Child, child.id), self.tr("Delete"))
+
+    def delete_child_text(self, child: Child) -> str:
+        """The question before deleting ``child``: what else goes with them, kind by kind
+        (only the kinds that have entries), counted in the record."""
+        assert child.id is not None
+        parts = []
+        for kind in child_kinds():
+            n = len(self.bridge.record.entries(kind.model, child.id))
+            if n:
+                parts.append(f"{n} {tr_kind(kind.singular if n == 1 else kind.plural)}")
+        undo = self.tr("You can undo it with Ctrl+Z until you close the program.")
+        if not parts:
+            return self.tr("This deletes {name}; nothing else is recorded for them. {undo}").format(
+                name=child.name, undo=undo
+            )
+        listed = (
+            parts[0]
+            if len(parts) == 1
+            else self.tr("{some} and {last}").format(some=", ".join(parts[:-1]), last=parts[-1])
+        )
+        return self.tr(
+            "This deletes {name} and everything recorded for them: {listed}. {undo}"
+        ).format(name=child.name, listed=listed, undo=undo)
 
     def save_copy(self) -> None:
         if self.safety.save_copy() is not None:

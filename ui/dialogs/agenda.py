@@ -9,6 +9,8 @@ from PySide6.QtWidgets import QCheckBox, QFormLayout, QLineEdit, QPlainTextEdit,
 from tracker.forms import appointment_from_form, question_from_form
 from tracker.model import Appointment, Child, Question
 from ui.dialogs.base import DateField, FormDialog
+from ui.kind_ui import KindUi
+from ui.models.tables import AppointmentsModel, QuestionsModel
 
 
 def _text_box(parent: QWidget, height: int = 70) -> QPlainTextEdit:
@@ -113,3 +115,35 @@ class QuestionDialog(FormDialog):
             id=q.id if q else None,
             uid=q.uid if q else "",
         )
+
+
+APPOINTMENT_UI = KindUi(
+    key="appointment",
+    dialog=lambda e, appointment, parent: AppointmentDialog(appointment, e.child, e.today, parent),
+    add_text="Add a&ppointment…",
+    view="agenda",
+    place=1,
+    title="Appointments",
+    add_button="Add &appointment…",
+    empty=(
+        "No appointments yet. Add clinic visits, past and planned: the printed "
+        "summary covers what happened since the last one."
+    ),
+    model=AppointmentsModel,
+    newest_first=True,
+)
+
+QUESTION_UI = KindUi(
+    key="question",
+    dialog=lambda e, question, parent: QuestionDialog(question, e.child, e.today, parent),
+    add_text="Add &question for the team…",
+    shortcut="Ctrl+Shift+Q",
+    view="agenda",
+    title="Questions for the team",
+    add_button="Add &question…",
+    empty=(
+        "No questions yet. Write them down as they come; open ones are printed "
+        "on the summary you take to the appointment."
+    ),
+    model=QuestionsModel,
+)

@@ -21,6 +21,8 @@ from tracker import labels
 from tracker.forms import cns_visit_from_form
 from tracker.model import Child, CnsVisit, Phase
 from ui.dialogs.base import ERROR_STYLE, DateField, FormDialog, fill_combo
+from ui.kind_ui import Editing, KindUi
+from ui.models.tables import CnsVisitsModel
 from ui.plain import plain_label
 
 
@@ -175,3 +177,28 @@ class CnsVisitDialog(FormDialog):
             uid=v.uid if v else "",
             drug_uids={d.drug.value: d.uid for d in v.it_drugs} if v else None,
         )
+
+
+def _visit_dialog(e: Editing, visit: CnsVisit | None, parent: QWidget | None) -> CnsVisitDialog:
+    """The lumbar puncture is placed in one of the child's phases."""
+    assert e.child.id is not None
+    phases = e.bridge.record.entries(Phase, e.child.id)
+    return CnsVisitDialog(visit, e.child, phases, e.today, parent)
+
+
+CNS_VISIT_UI = KindUi(
+    key="cns_visit",
+    dialog=_visit_dialog,
+    add_text="Add &lumbar puncture…",
+    shortcut="Ctrl+Shift+L",
+    view="cns",
+    title="CNS prophylaxis: lumbar punctures",
+    add_button="&Add lumbar puncture…",
+    empty=(
+        "No lumbar punctures yet. Add each LP with the intrathecal drugs given and "
+        "the spinal-fluid result when it is back."
+    ),
+    model=CnsVisitsModel,
+    newest_first=True,
+    reads=("phase",),
+)

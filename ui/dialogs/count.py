@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -20,6 +21,8 @@ from tracker import analytes
 from tracker.forms import ValueInput, count_from_form
 from tracker.model import Child, CountResult
 from ui.dialogs.base import ERROR_STYLE, DateField, FormDialog
+from ui.kind_ui import Editing, KindUi
+from ui.models.counts import CountsModel
 from ui.plain import plain_label
 
 
@@ -157,3 +160,30 @@ class CountDialog(FormDialog):
             id=r.id if r else None,
             uid=r.uid if r else "",
         )
+
+
+def _count_dialog(e: Editing, result: CountResult | None, parent: QWidget | None) -> CountDialog:
+    """A new count starts with the units and the lab of the latest counts."""
+    latest = e.bridge.counts(e.child.id) if e.child.id is not None else []
+    units: dict[str, str] = {}
+    for r in latest:  # oldest → newest so the newest unit wins
+        for v in r.values:
+            units[v.analyte] = v.unit
+    source = latest[-1].source if latest else ""
+    return CountDialog(result, e.child, e.today, parent, default_units=units, default_source=source)
+
+
+COUNT_UI = KindUi(
+    key="count",
+    dialog=_count_dialog,
+    add_text="Add &blood count…",
+    shortcut=QKeySequence.StandardKey.New,
+    view="counts",
+    title="Blood counts (newest first)",
+    add_button="&Add blood count…",
+    empty=(
+        "No blood counts yet. Add one from a lab report: type each value as it "
+        "is printed, with its unit."
+    ),
+    model=CountsModel,
+)

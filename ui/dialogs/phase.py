@@ -19,6 +19,8 @@ from tracker.forms import milestone_from_form, phase_from_form
 from tracker.model import Child, Milestone, MilestoneKind, Phase
 from tracker.mrd import format_both, is_bare_number, parse_mrd
 from ui.dialogs.base import DateField, FormDialog, fill_combo
+from ui.kind_ui import KindUi
+from ui.models.tables import MilestonesModel, PhasesModel
 from ui.plain import plain_label
 
 # Names families meet on Interfant roadmaps (domain.md §1.2); any other name can be typed.
@@ -234,3 +236,32 @@ class MilestoneDialog(FormDialog):
             id=m.id if m else None,
             uid=m.uid if m else "",
         )
+
+
+PHASE_UI = KindUi(
+    key="phase",
+    dialog=lambda e, phase, parent: PhaseDialog(phase, e.child, e.today, parent),
+    add_text="Add &phase…",
+    shortcut="Ctrl+Shift+P",
+    view="phases",
+    title="Treatment phases",
+    add_button="&Add phase…",
+    empty=(
+        "No phases yet. Add the phases from your team's roadmap, e.g. prophase "
+        "and induction; planned phases can be added with planned dates."
+    ),
+    model=PhasesModel,
+)
+
+MILESTONE_UI = KindUi(
+    key="milestone",
+    dialog=lambda e, milestone, parent: MilestoneDialog(milestone, e.child, e.today, parent),
+    add_text="Add &milestone…",
+    shortcut="Ctrl+Shift+M",
+    view="phases",
+    place=1,
+    title="Milestones",
+    add_button="Add &milestone…",
+    empty="No milestones yet: marrow checks, MRD results, remission, risk-group changes.",
+    model=MilestonesModel,
+)

@@ -20,8 +20,9 @@ from tracker.model import Child, TeamThreshold
 from tracker.timeline import DEFAULT_THRESHOLDS
 from ui.bridge import RecordBridge
 from ui.dialogs.base import FormDialog, fill_combo
+from ui.kind_ui import KindUi, edit_entry
 from ui.models.tables import ThresholdsModel
-from ui.views.lists import RecordTable
+from ui.views.table import RecordTable
 
 # Charted counts first: those are the ones a line is drawn for.
 _ORDER = ("plt", "hgb", "anc", *(c for c in analytes.CODES if c not in ("plt", "hgb", "anc")))
@@ -116,14 +117,8 @@ class ThresholdsDialog(QDialog):
             self,
         )
         note.setWordWrap(True)
-        self.model = ThresholdsModel(self)
-        self.table = RecordTable(
-            self.tr("Your team's numbers"),
-            self.model,
-            self.tr("&Add…"),
-            self.tr("None entered yet."),
-            self,
-        )
+        self.table = RecordTable(THRESHOLD_UI, bridge, self)
+        self.model = self.table.model
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -132,25 +127,31 @@ class ThresholdsDialog(QDialog):
         layout.addWidget(buttons)
         self.table.add_requested.connect(lambda: self.edit(None))
         self.table.edit_requested.connect(self.edit)
-        self.table.delete_requested.connect(lambda t: bridge.delete(TeamThreshold, t.id))
         bridge.changed.connect(self._changed)
         self.refresh()
 
     def _changed(self, changes: Changes) -> None:
-        if changes.touches(TeamThreshold):
-            self.refresh()
+        if self.table.touched(changes):
+            self.table.fill()
 
     def refresh(self) -> None:
-        child_id = self.bridge.child_id
-        self.table.reload(
-            self.bridge.record.entries(TeamThreshold, child_id) if child_id is not None else []
-        )
+        self.table.fill()
 
     def edit(self, threshold: TeamThreshold | None) -> None:
-        child = self.bridge.current_child()
-        if child is None:
-            return
-        dialog = ThresholdDialog(threshold, child, self)
-        dialog.submit = self.bridge.save
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.value is not None:
-            self.table.select_id(dialog.value.id)
+        saved = edit_entry(THRESHOLD_UI, self.bridge, threshold, self)
+        if saved is not None:
+            self.table.select_id(saved.id)
+
+
+# No command of its own in the Add menu: a team's number is not an event on a date but a
+# setting of the child's charts, kept together in the list above (Edit ▸ Team thresholds…),
+# where the timeline's threshold lines also lead.
+THRESHOLD_UI = KindUi(
+    key="threshold",
+    dialog=lambda e, threshold, parent: ThresholdDialog(threshold, e.child, parent),
+    view="",
+    title="Your team's numbers",
+    add_button="&Add…",
+    empty="None entered yet.",
+    model=ThresholdsModel,
+)

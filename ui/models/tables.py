@@ -6,7 +6,7 @@ Each model holds a cached list of frozen records (ids and values) filled by
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -61,6 +61,10 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         self.beginResetModel()
         self._items = list(items)
         self.endResetModel()
+
+    def set_related(self, related: Mapping[str, Sequence[Any]]) -> None:
+        """The entries of the other kinds its rows show (by kind key), given before
+        :meth:`reload` (see ``KindUi.reads``); most tables show none."""
 
     def item(self, row: int) -> T:
         return self._items[row]
@@ -198,11 +202,15 @@ def _num(x: float | None) -> str:
 
 
 class CnsVisitsModel(RecordTableModel[CnsVisit]):
-    def __init__(
-        self, phase_names: Callable[[int | None], str] | None = None, parent: Any = None
-    ) -> None:
+    """Names each lumbar puncture's phase from the child's phases (``set_related``)."""
+
+    def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        names = phase_names or (lambda _id: "")
+        self._phase_names: dict[int, str] = {}
+
+        def names(phase_id: int | None) -> str:
+            return self._phase_names.get(phase_id, "") if phase_id is not None else ""
+
         self.columns = (
             Column(tr("Date"), lambda v: v.date.isoformat()),
             Column(tr("Procedure"), lambda v: tr(labels.LP_PROCEDURE[v.procedure.value])),
@@ -215,6 +223,11 @@ class CnsVisitsModel(RecordTableModel[CnsVisit]):
             Column(tr("Planned"), lambda v: tr("Planned") if v.planned else ""),
             Column(tr("Note"), lambda v: " ".join(x for x in (v.complications, v.note) if x)),
         )
+
+    def set_related(self, related: Mapping[str, Sequence[Any]]) -> None:
+        self._phase_names = {
+            p.id: p.display_name for p in related.get("phase", ()) if p.id is not None
+        }
 
 
 # ---------------------------------------------------------------------- team thresholds

@@ -1,0 +1,208 @@
+"""Every kind of entry on screen, from its declaration (ui/kinds.py): its Add command,
+"open this entry", its table (under the model tester), delete and undo from the table,
+and the question before deleting a child.  A new kind gets all of this by declaring its
+``KindUi`` and its example in tests/kind_samples.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from gui_helpers import activate, drive_modal, press
+from kind_samples import SAMPLES
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+
+from tracker import timeline
+from tracker.kinds import CHILD, PHASE, child_kinds, entry_kinds
+from tracker.model import Appointment, Child, CnsVisit, CountResult, Milestone, Phase, Question
+from tracker.timeline import Ref
+from ui.actions import ActionId
+from ui.dialogs.base import FormDialog
+from ui.kind_ui import Editing, KindUi
+from ui.kinds import UI_KINDS, in_add_menu, ui_kind
+
+pytestmark = pytest.mark.gui
+pytest_plugins = ["gui_helpers"]
+
+KEYS = [ui.key for ui in UI_KINDS]
+DAY = dt.date(2026, 11, 20)
+
+
+def _sample(bridge: Any, key: str) -> Any:
+    """The example entry of ``key`` saved for Mila (a lumbar puncture in a saved phase)."""
+    mila = bridge.current_child()
+    phase_id = None
+    if key == "cns_visit":
+        phase_id = bridge.save(SAMPLES["phase"](mila, None, DAY - dt.timedelta(days=5))).id
+    return bridge.save(SAMPLES[key](mila, phase_id, DAY))
+
+
+def _table(window: Any, ui: KindUi) -> Any:
+    """The table the family sees the kind in: its view's, or the Team thresholds list."""
+    from ui.dialogs.thresholds import ThresholdsDialog
+
+    view = window.view_named(ui.view)
+    if view is None:
+        dialog = ThresholdsDialog(window.bridge, window)
+        dialog.show()
+        return dialog.table
+    window.show_view(ui.view)
+    return view.tables[ui.key]
+
+
+def test_every_entry_kind_but_the_child_has_a_screen_declaration() -> None:
+    declared = [ui.key for ui in UI_KINDS]
+    assert len(declared) == len(set(declared)), "a kind is declared twice in ui/kinds.py"
+    assert sorted(declared) == sorted(k.key for k in entry_kinds() if k is not CHILD)
+
+
+def test_the_add_menu_keeps_its_commands_and_order(window) -> None:  # type: ignore[no-untyped-def]
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Add")
+    got = [(a.text(), a.shortcut()) for a in menu.actions()]
+    assert got == [
+        ("Add &blood count…", QKeySequence(QKeySequence.StandardKey.New)),
+        ("Add &phase…", QKeySequence("Ctrl+Shift+P")),
+        ("Add &milestone…", QKeySequence("Ctrl+Shift+M")),
+        ("Add &lumbar puncture…", QKeySequence("Ctrl+Shift+L")),
+        ("Add a&ppointment…", QKeySequence()),
+        ("Add &question for the team…", QKeySequence("Ctrl+Shift+Q")),
+    ]
+    assert list(window.add_actions) == [ui.key for ui in in_add_menu()]
+
+
+@pytest.mark.parametrize("key", [ui.key for ui in in_add_menu()])
+def test_the_add_command_opens_the_kinds_editor(qtbot, window, bridge, key) -> None:  # type: ignore[no-untyped-def]
+    ui = ui_kind(key)
+    expected = type(ui.dialog(Editing(bridge, bridge.current_child(), DAY), None, None))
+    action = window.add_actions[key]
+    assert action.isEnabled()
+    dialog = drive_modal(action.trigger, lambda d: d.reject())
+    assert type(dialog) is expected and issubclass(expected, FormDialog)
+    assert dialog.windowTitle().startswith("New "), dialog.windowTitle()
+
+
+def test_add_commands_wait_for_a_child(qtbot, record, interaction, settings) -> None:  # type: ignore[no-untyped-def]
+    from ui.bridge import RecordBridge
+    from ui.main_window import MainWindow
+
+    empty = RecordBridge(record)
+    empty.select_child(-1)
+    win = MainWindow(empty, interaction, settings)
+    qtbot.addWidget(win)
+    assert win.add_actions and not any(a.isEnabled() for a in win.add_actions.values())
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_open_this_entry_opens_its_editor_with_it(qtbot, window, bridge, key) -> None:  # type: ignore[no-untyped-def]
+    saved = _sample(bridge, key)
+    seen: dict[str, Any] = {}
+
+    def read(dialog: FormDialog) -> None:
+        seen["title"] = dialog.windowTitle()
+        seen["built"] = dialog.build()
+        dialog.reject()
+
+    drive_modal(lambda: window.open_item(Ref(key, saved.id)), read)
+    assert seen["title"].startswith("Edit "), seen["title"]
+    assert seen["built"] == saved
+
+
+def test_open_an_entry_that_is_gone_says_so(qtbot, window, bridge) -> None:  # type: ignore[no-untyped-def]
+    window.open_item(Ref("phase", 999))
+    assert window.statusBar().currentMessage() == "That item is no longer in the record."
+
+
+def test_what_the_timeline_draws_opens_by_kind_key(qtbot, window, bridge) -> None:  # type: ignore[no-untyped-def]
+    """Every drawable names its entry by the kind's key, which "open this entry" takes."""
+    entries = {key: _sample(bridge, key) for key in ("phase", "milestone", "cns_visit", "count")}
+    record, mila = bridge.record, bridge.current_child()
+    drawn = timeline.build(
+        record.entries(Phase, mila.id),
+        record.entries(Milestone, mila.id),
+        record.entries(CnsVisit, mila.id),
+        record.entries(CountResult, mila.id),
+        DAY,
+    )
+    refs = {s.ref for lane in drawn.lanes for s in lane.spans}
+    refs |= {m.ref for lane in drawn.lanes for m in lane.marks}
+    refs |= {p.ref for lane in drawn.lanes if lane.series for p in lane.series.points}
+    assert {r.kind for r in refs} == set(entries)
+    for ref in refs:
+        assert record.entry(ui_kind(ref.kind).kind.model, ref.id) is not None
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_the_kinds_table_model_passes_the_model_tester(qtmodeltester, window, bridge, key) -> None:  # type: ignore[no-untyped-def]
+    table = _table(window, ui_kind(key))
+    table.fill()
+    qtmodeltester.check(table.model)  # stays attached: the reload below is checked too
+    assert table.model.rowCount() == 0
+    _sample(bridge, key)
+    assert table.model.rowCount() == 1, "the table did not refresh on the save"
+    assert all(
+        table.model.data(table.model.index(0, c)) is not None
+        for c in range(table.model.columnCount())
+    )
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_delete_from_the_table_and_undo(qtbot, window, bridge, key) -> None:  # type: ignore[no-untyped-def]
+    ui = ui_kind(key)
+    saved = _sample(bridge, key)
+    table = _table(window, ui)
+    table.fill()
+    table.select_id(saved.id)
+    table.table.setFocus()
+    qtbot.keyClick(table.table, Qt.Key.Key_Delete)
+    model = ui.kind.model
+    assert bridge.record.entries(model, saved.child_id) == []
+    assert table.model.rowCount() == 0
+    if table.window() is window:
+        activate(qtbot, window)
+        press(qtbot, window, QKeySequence.StandardKey.Undo)
+    else:  # the thresholds' own window: the Edit menu's Undo (Ctrl+Z in the main window)
+        window.actions_[ActionId.UNDO].trigger()
+    assert bridge.record.entries(model, saved.child_id) == [saved]
+    assert table.model.rowCount() == 1
+
+
+def test_delete_child_names_every_kind_recorded(qtbot, window, bridge, interaction) -> None:  # type: ignore[no-untyped-def]
+    for key in SAMPLES:
+        _sample(bridge, key)  # and a second phase, for the lumbar puncture's
+    mila = bridge.current_child()
+    bridge.save(Question(mila.id, DAY, "And the next one?"))
+    interaction.confirm_answers = [False]
+    window.delete_child()
+    text = interaction.asked[-1][2]
+    assert text.startswith("This deletes Mila and everything recorded for them: ")
+    for kind in child_kinds():
+        if kind.key == PHASE.key:
+            assert "2 phases" in text
+        elif kind.key == "question":
+            assert "2 questions" in text
+        else:
+            assert f"1 {kind.singular}," in text or f"1 {kind.singular} and" in text, kind.key
+    assert "Ctrl+Z" in text
+
+
+def test_delete_child_lists_only_what_there_is(qtbot, window, bridge, interaction) -> None:  # type: ignore[no-untyped-def]
+    mila = bridge.current_child()
+    for day in (DAY, DAY + dt.timedelta(days=7)):
+        bridge.save(Appointment(mila.id, day, None, "Dr. A"))
+    interaction.confirm_answers = [False]
+    window.delete_child()
+    assert interaction.asked[-1][2] == (
+        "This deletes Mila and everything recorded for them: 2 appointments. "
+        "You can undo it with Ctrl+Z until you close the program."
+    )
+    bridge.save(Child(name="Noah", birth_date=dt.date(2026, 2, 1)))
+    noah = next(c for c in bridge.record.children() if c.name == "Noah")
+    bridge.select_child(noah.id)
+    interaction.confirm_answers = [False]
+    window.delete_child()
+    assert interaction.asked[-1][2] == (
+        "This deletes Noah; nothing else is recorded for them. "
+        "You can undo it with Ctrl+Z until you close the program."
+    )
