@@ -206,3 +206,30 @@ def test_delete_child_lists_only_what_there_is(qtbot, window, bridge, interactio
         "This deletes Noah; nothing else is recorded for them. "
         "You can undo it with Ctrl+Z until you close the program."
     )
+
+
+def test_a_kind_declared_only_in_the_tests_gets_a_table(qtmodeltester, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The throwaway kind (tests/throwaway_kind.py): its entries in the generic table of
+    its fields, under the model tester, without a line of its own in ui/."""
+    from throwaway_kind import TEMPERATURE, declared
+    from throwaway_kind import sample as temperature
+
+    from ui.models.tables import FieldsModel
+
+    with declared():
+        model = FieldsModel(TEMPERATURE)
+        mila = Child(name="Mila", birth_date=dt.date(2026, 1, 1), id=1)
+        entries = [temperature(mila, None, DAY), temperature(mila, None, DAY)]
+        model.reload(entries)
+        qtmodeltester.check(model)
+        headers = [model.headerData(i, Qt.Orientation.Horizontal) for i in range(6)]
+        assert headers == [
+            "Taken on",
+            "Time",
+            "Temperature (°C)",
+            "Where",
+            "Called the ward",
+            "Note",
+        ]
+        row = [model.index(0, c).data() for c in range(6)]
+        assert row == ["2026-11-20", "22:40", "38.6", "ear", "Yes", "after the bath"]

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import NOW, TODAY, fixed_clock
 from kind_samples import SAMPLES
+from throwaway_kind import TEMPERATURE, declared
+from throwaway_kind import sample as temperature_sample
 
 from tracker.io.json_export import dumps, export_record
 from tracker.io.json_import import load_into_new_record, read_export
@@ -29,11 +32,22 @@ DAY = dt.date(2026, 1, 15)
 
 
 def _kinds() -> list[Kind[Any]]:
-    return list(child_kinds())
+    """Every declared kind of a child's entries, and the throwaway kind of the tests."""
+    return [*child_kinds(), TEMPERATURE]
 
 
 @pytest.fixture
-def record(tmp_path: Path) -> Record:
+def kind(request: pytest.FixtureRequest) -> Iterator[Kind[Any]]:
+    """The kind a test runs for; the throwaway kind is registered while it runs."""
+    if request.param is TEMPERATURE:
+        with declared():
+            yield request.param
+    else:
+        yield request.param
+
+
+@pytest.fixture
+def record(tmp_path: Path, kind: Kind[Any]) -> Iterator[Record]:
     rec = Record.open(tmp_path / "r.db", create=True, clock=fixed_clock)
     yield rec
     rec.close()
@@ -45,6 +59,8 @@ def _child(record: Record) -> Child:
 
 
 def _sample(record: Record, child: Child, kind: Kind[Any], day: dt.date = DAY) -> Any:
+    if kind is TEMPERATURE:
+        return temperature_sample(child, None, day)
     assert kind.key in SAMPLES, f"add an example {kind.key} to tests/kind_samples.py"
     phase_id = None
     if any(f.target == "phase" for f in kind.link_fields):
@@ -66,7 +82,7 @@ def test_every_kind_has_an_example() -> None:
     assert {k.key for k in child_kinds()} <= set(SAMPLES), "tests/kind_samples.py"
 
 
-@pytest.mark.parametrize("kind", _kinds(), ids=lambda k: k.key)
+@pytest.mark.parametrize("kind", _kinds(), ids=lambda k: k.key, indirect=True)
 def test_save_and_read_back(record: Record, kind: Kind[Any]) -> None:
     child = _child(record)
     saved, changes = record.save(_sample(record, child, kind))
@@ -80,7 +96,7 @@ def test_save_and_read_back(record: Record, kind: Kind[Any]) -> None:
     assert again == saved
 
 
-@pytest.mark.parametrize("kind", _kinds(), ids=lambda k: k.key)
+@pytest.mark.parametrize("kind", _kinds(), ids=lambda k: k.key, indirect=True)
 def test_delete_and_undo_put_every_row_back(record: Record, kind: Kind[Any]) -> None:
     child = _child(record)
     saved, _ = record.save(_sample(record, child, kind))
@@ -94,7 +110,7 @@ def test_delete_and_undo_put_every_row_back(record: Record, kind: Kind[Any]) -> 
     assert record.problems() == []
 
 
-@pytest.mark.parametrize("kind", _kinds(), ids=lambda k: k.key)
+@pytest.mark.parametrize("kind", _kinds(), ids=lambda k: k.key, indirect=True)
 def test_delete_child_takes_every_kind_and_undo_brings_it_back(
     record: Record, kind: Kind[Any]
 ) -> None:
@@ -108,7 +124,7 @@ def test_delete_child_takes_every_kind_and_undo_brings_it_back(
     assert _tables(record) == before
 
 
-@pytest.mark.parametrize("kind", _kinds(), ids=lambda k: k.key)
+@pytest.mark.parametrize("kind", _kinds(), ids=lambda k: k.key, indirect=True)
 def test_export_and_reimport(record: Record, kind: Kind[Any], tmp_path: Path) -> None:
     child = _child(record)
     record.save(_sample(record, child, kind))
@@ -122,7 +138,7 @@ def test_export_and_reimport(record: Record, kind: Kind[Any], tmp_path: Path) ->
         again.close()
 
 
-@pytest.mark.parametrize("kind", _kinds(), ids=lambda k: k.key)
+@pytest.mark.parametrize("kind", _kinds(), ids=lambda k: k.key, indirect=True)
 def test_no_date_before_birth(record: Record, kind: Kind[Any]) -> None:
     child = _child(record)
     for column in kind.birth_date_columns:
@@ -134,7 +150,9 @@ def test_no_date_before_birth(record: Record, kind: Kind[Any]) -> None:
         assert caught.value.errors, column
 
 
-@pytest.mark.parametrize("kind", [k for k in _kinds() if k.birth_date_columns], ids=lambda k: k.key)
+@pytest.mark.parametrize(
+    "kind", [k for k in _kinds() if k.birth_date_columns], ids=lambda k: k.key, indirect=True
+)
 def test_date_of_birth_cannot_move_after_an_entry(record: Record, kind: Kind[Any]) -> None:
     child = _child(record)
     saved, _ = record.save(_sample(record, child, kind))
@@ -152,7 +170,7 @@ def _with(entry: Any, name: str, value: Any) -> Any:
     return replace(entry, **{name: value})
 
 
-@pytest.mark.parametrize("kind", list(all_kinds()), ids=lambda k: k.key)
+@pytest.mark.parametrize("kind", [*all_kinds(), TEMPERATURE], ids=lambda k: k.key, indirect=True)
 def test_schema_checks_match_the_declared_choices(record: Record, kind: Kind[Any]) -> None:
     """Every value of each declared enum is accepted by the table, and nothing else is."""
     child = _child(record)

@@ -25,12 +25,13 @@ import pytest
 import tracker.store.record as record_module
 import tracker.store.schema as schema
 from tracker import analytes
+from tracker.kinds import tables as kind_tables
 from tracker.model import CnsVisit, Milestone, Phase
 from tracker.mrd import format_both
 from tracker.store import APPLICATION_ID, SCHEMA_VERSION, Record, RecordError, TooNew
 from tracker.store.backup import list_backups, restore
 from tracker.store.backup_file import manifest_path, verify_backup
-from tracker.store.schema import MIGRATIONS, TABLES
+from tracker.store.schema import MIGRATIONS
 
 DATA = Path(__file__).resolve().parent / "data"
 STORE = Path(schema.__file__).resolve().parent
@@ -263,7 +264,7 @@ def test_new_record_runs_the_whole_chain(tmp_path: Path, monkeypatch: pytest.Mon
         assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        assert set(TABLES) <= tables
+        assert set(kind_tables()) <= tables
         assert rec.problems() == []
     assert calls == [(n, True) for n in range(1, SCHEMA_VERSION + 1)]
 

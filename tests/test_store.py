@@ -27,6 +27,7 @@ from tracker.forms import (
     threshold_from_form,
 )
 from tracker.kinds import ALL_CHANGED, Changes
+from tracker.kinds import tables as kind_tables
 from tracker.model import (
     Child,
     CnsVisit,
@@ -54,7 +55,6 @@ from tracker.store import (
     RecordError,
     ValidationFailed,
 )
-from tracker.store.schema import TABLES
 
 TODAY = dt.date(2026, 11, 24)
 BIRTH = dt.date(2026, 1, 10)
@@ -78,7 +78,7 @@ def dump(path: Path) -> Dump:
     """Every row of every table, through a separate read-only connection."""
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in TABLES}
+        return {t: conn.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in kind_tables()}
     finally:
         conn.close()
 
@@ -320,8 +320,8 @@ def test_every_table_has_uid_and_timestamps(rec: Record) -> None:
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
         )
     }
-    assert tables == {*TABLES, "meta"}  # meta: the record's own small facts, no uid
-    for table in TABLES:
+    assert tables == {*kind_tables(), "meta"}  # meta: the record's own small facts, no uid
+    for table in kind_tables():
         columns = {r[1]: r for r in conn.execute(f"PRAGMA table_info({table})")}
         for name in ("id", "uid", "created_at", "updated_at", "checksum"):
             assert name in columns, f"{table} has no {name}"
@@ -333,7 +333,7 @@ def test_every_saved_row_has_a_uuid_and_utc_timestamps(
     rec: Record, path: Path, saved: Saved
 ) -> None:
     seen: set[str] = set()
-    for table in TABLES:
+    for table in kind_tables():
         found = rows(path, table)
         assert found, f"populate() saved nothing in {table}"
         for row in found:
@@ -665,12 +665,12 @@ def test_child_delete_cascades_everything(rec: Record, path: Path, saved: Saved)
     deleted = rec.delete(Child, saved.child.id or 0)
     after = dump(path)
     assert [r[0] for r in after["child"]] == [other.id]
-    for table in TABLES[1:]:
+    for table in kind_tables()[1:]:
         assert after[table] == [], f"{table} kept rows of a deleted child"
     saved_tables = {table for table, _ in deleted.rows}
-    assert saved_tables == set(TABLES)
+    assert saved_tables == set(kind_tables())
     # parents come before children so that undo can re-insert in order
-    order = [TABLES.index(table) for table, _ in deleted.rows]
+    order = [kind_tables().index(table) for table, _ in deleted.rows]
     assert order == sorted(order)
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker.kinds import CHILD, Kind, all_kinds, by_key, child_kinds
-from tracker.kinds.fields import Choice, Group, Json, Rows
+from tracker.kinds.fields import Choice, Group, Json, Rows, Text
 from tracker.store import durable
 from tracker.store.record import Record
 
@@ -96,6 +96,8 @@ def export_shape() -> dict[str, Any]:
             for g in (f, *inner):
                 if isinstance(g, Choice):
                     choices[g.json or g.name] = list(g.values)
+                elif isinstance(g, Text) and g.codes:
+                    choices[g.json or g.name] = list(g.codes)
         shape[kind.key] = {"json": kind.json, "keys": keys, "choices": choices}
     return shape
 

@@ -172,7 +172,7 @@ COUNT_VALUE = Kind(
     parent_column="result_id",
     part_of=True,
     fields=(
-        Text("analyte", "Blood value"),
+        Text("analyte", "Blood value", codes=analytes.CODES),
         Number("value", "Value", optional=False, default=0.0),
         Text("value_text", "Value as typed"),
         Text("unit", "Unit"),

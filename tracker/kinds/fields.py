@@ -109,6 +109,9 @@ class Field:
 class Text(Field):
     default: Any = ""
     strip: bool = False  # saved without leading and trailing spaces (names, questions)
+    # The codes a coded text may hold (a blood value's analyte), checked by the kind's rules;
+    # part of what the export can hold (tracker.io.json_export.export_shape).
+    codes: tuple[str, ...] = ()
 
     def to_db(self, value: Any) -> Any:
         return str(value).strip() if self.strip else str(value)

@@ -47,7 +47,7 @@ THRESHOLD = Kind(
     table="team_threshold",
     json="team_thresholds",
     fields=(
-        Text("analyte", "Count"),
+        Text("analyte", "Count", codes=analytes.CODES),
         Choice("purpose", "What it is for", enum=ThresholdPurpose, default=ThresholdPurpose.OTHER),
         Text("value_text", "Value"),
         Text("unit", "Unit"),

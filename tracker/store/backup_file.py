@@ -27,11 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from tracker.clock import Clock
+from tracker.kinds import tables
 from tracker.store import durable, schema
 from tracker.store.errors import CannotSave, RecordError, translated
 from tracker.store.files import APPLICATION_ID, check_record_file
 from tracker.store.integrity import changed_rows, open_read_only
-from tracker.store.schema import SEALED_SINCE, TABLES
+from tracker.store.schema import SEALED_SINCE
 from tracker.store.structure import first_finding
 
 BACKUP_FOLDER = "backups"
@@ -295,13 +296,13 @@ def inspect(path: Path, *, seals: bool = True) -> tuple[list[str], dict[str, Any
 
 
 def _contents(conn: sqlite3.Connection, version: int) -> dict[str, Any]:
-    tables = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    present = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     children = tuple(str(r[0]) for r in conn.execute("SELECT name FROM child ORDER BY id"))
     counts, last = conn.execute("SELECT count(*), max(taken_date) FROM count_result").fetchone()
     changes = [
         conn.execute(f"SELECT max(updated_at) FROM {t}").fetchone()[0]
-        for t in TABLES
-        if t in tables
+        for t in tables()
+        if t in present
     ]
     known = [c for c in changes if c]
     record_id, saves = schema.record_identity(conn)

@@ -27,7 +27,7 @@ from tracker.store.errors import NotARecord, RecordError, translated
 from tracker.store.files import APPLICATION_ID, check_record_file
 from tracker.store.journal import FOREIGN_SUFFIX, refuse_strays
 from tracker.store.lock import RecordLock
-from tracker.store.schema import SEALED_SINCE, SEALED_TABLES
+from tracker.store.schema import SEALED_SINCE, sealed_tables
 from tracker.store.structure import first_finding
 
 DAMAGED_SUFFIX = ".damaged"
@@ -87,7 +87,7 @@ def changed_rows(conn: sqlite3.Connection) -> list[Problem]:
     existing = {
         str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
     }
-    for table in SEALED_TABLES:
+    for table in sealed_tables():
         if table not in existing:
             found.append(Problem("format", f"the table of {_plural(table)} is missing"))
             continue

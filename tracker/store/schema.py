@@ -29,6 +29,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from tracker.kinds import tables
 from tracker.store import checksums
 from tracker.store.errors import RecordError
 
@@ -344,24 +345,13 @@ class Migration:
 MIGRATIONS: list[Step] = [_step_1, _step_2, _step_3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
-# Tables in parent-before-child order (inserts) with their parent link, used by
-# delete/undo and by the integrity check.
-TABLES: tuple[str, ...] = (
-    "child",
-    "phase",
-    "milestone",
-    "count_result",
-    "count_value",
-    "cns_visit",
-    "cns_it_drug",
-    "team_threshold",
-    "appointment",
-    "question",
-)
+
+def sealed_tables() -> tuple[str, ...]:
+    """Every table whose rows carry a seal (from record format 2 on): the tables of the
+    kinds of entry (:func:`tracker.kinds.tables`, parents first) and ``meta``."""
+    return (*tables(), "meta")
 
 
-# Every table whose rows carry a seal (from record format 2 on).
-SEALED_TABLES: tuple[str, ...] = (*TABLES, "meta")
 SEALED_SINCE = 2
 
 
@@ -399,7 +389,7 @@ def _run(
 ) -> None:
     broken: set[tuple[str, int]] = set()
     if from_version >= SEALED_SINCE:
-        for table in SEALED_TABLES:
+        for table in sealed_tables():
             broken.update((table, row["id"]) for row, _ in checksums.broken_rows(conn, table))
     links_before = _broken_links(conn)
     for number, step in steps:
@@ -424,7 +414,7 @@ def _run(
             "record was not changed (keep using the version you had, and report this)."
         )
     if steps:
-        checksums.seal_all(conn, SEALED_TABLES, skip=broken)
+        checksums.seal_all(conn, sealed_tables(), skip=broken)
     conn.execute(f"PRAGMA application_id = {int(application_id)}")
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 

@@ -6,8 +6,10 @@ Each model holds a cached list of frozen records (ids and values) filled by
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
@@ -20,6 +22,8 @@ from PySide6.QtCore import (
 
 from tracker import analytes, labels
 from tracker.analytes import format_number
+from tracker.kinds import Kind
+from tracker.kinds.fields import Link
 from tracker.model import (
     Appointment,
     CnsVisit,
@@ -262,3 +266,33 @@ class QuestionsModel(RecordTableModel[Question]):
         Column("Answered", lambda q: tr("Yes") if q.answered else tr("Not yet")),
         Column("Answer", lambda q: q.answer.replace("\n", " ")),
     )
+
+
+def _field_text(value: Any) -> str:
+    """A stored value as a table cell: dates ISO, times HH:MM, yes/no, numbers as typed."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return tr("Yes") if value else ""
+    if isinstance(value, float | int):
+        return format_number(float(value))
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, StrEnum):
+        return value.value
+    return str(value)
+
+
+class FieldsModel(RecordTableModel[Any]):
+    """A table of any kind of entry with one column per declared field (its label): what a
+    new kind shows until it is given columns of its own."""
+
+    def __init__(self, kind: Kind[Any], parent: Any = None) -> None:
+        super().__init__(parent)
+        self.columns = tuple(
+            Column(f.label, lambda e, name=f.name: _field_text(getattr(e, name)))
+            for f in kind.fields
+            if f.column is not None and not isinstance(f, Link)
+        )
