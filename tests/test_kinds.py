@@ -92,8 +92,16 @@ def test_save_and_read_back(record: Record, kind: Kind[Any]) -> None:
     assert saved in record.entries(kind.model, child.id)
     for f in kind.rows_fields:
         assert all(len(row.uid) == 36 for row in getattr(saved, f.name))
-    again, _ = record.save(saved)  # an edit that changes nothing keeps every uid
-    assert again == saved
+    stamp = record.connection.execute(
+        f"SELECT updated_at, checksum FROM {kind.table} WHERE id = ?", (saved.id,)
+    ).fetchone()
+    again, nothing = record.save(saved)  # an edit that changes nothing writes nothing
+    assert again == saved and not nothing.any
+    assert tuple(
+        record.connection.execute(
+            f"SELECT updated_at, checksum FROM {kind.table} WHERE id = ?", (saved.id,)
+        ).fetchone()
+    ) == tuple(stamp)
 
 
 @pytest.mark.parametrize("kind", _kinds(), ids=lambda k: k.key, indirect=True)
@@ -216,3 +224,26 @@ def test_schema_checks_match_the_declared_choices(record: Record, kind: Kind[Any
 def test_kind_of_knows_every_model() -> None:
     for k in all_kinds():
         assert kind_of(k.model) is k
+
+
+@pytest.mark.parametrize("kind", _kinds(), ids=lambda k: k.key, indirect=True)
+def test_each_field_is_compared_as_declared(record: Record, kind: Kind[Any]) -> None:
+    """An edit of any one field is a difference; a float's last-bit noise is not."""
+    from dataclasses import fields as dataclass_fields
+    from dataclasses import replace
+
+    from tracker.kinds import differences
+    from tracker.kinds.fields import Number
+
+    child = _child(record)
+    saved, _ = record.save(_sample(record, child, kind))
+    for f in kind.fields:
+        value = getattr(saved, f.name, None)
+        if isinstance(f, Number) and isinstance(value, float) and value:
+            noisy = replace(saved, **{f.name: value * (1 + 1e-15)})
+            assert differences(kind, saved, noisy) == (), f.name
+            other = replace(saved, **{f.name: value + 1})
+            assert differences(kind, saved, other) == (f.name,)
+    names = {f.name for f in dataclass_fields(kind.model)}
+    assert "uid" in names
+    assert differences(kind, saved, replace(saved, uid="")) == ()  # uids say which, not what

@@ -15,6 +15,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from tracker.display import UnitPreference
 from tracker.kinds import ALL_CHANGED, Changes, kind_of
+from tracker.kinds.kind import NAMES
 from tracker.model import Child, CountResult
 from tracker.store import Deleted, Record
 
@@ -144,7 +145,9 @@ class RecordBridge(QObject):
         model = type(entry)
         before = self.record.entry(model, entry.id) if entry.id is not None else None  # type: ignore[attr-defined]
         saved, changes = self.record.save(entry)
-        what = _tr(kind.singular)
+        if before is not None and not changes.any:
+            return saved  # an edit that changed nothing: no undo step
+        what = QCoreApplication.translate(NAMES, kind.singular)
         if before is None:
             holder: dict[str, Deleted] = {}
 

@@ -17,6 +17,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QWidget
 
 from tracker.kinds import Kind, by_key
+from tracker.kinds.kind import NAMES
 from tracker.model import Child
 from ui.bridge import RecordBridge
 from ui.dialogs.base import FormDialog
@@ -24,7 +25,7 @@ from ui.models.tables import RecordTableModel
 
 
 def tr(text: str) -> str:
-    return QCoreApplication.translate("kinds", text)
+    return QCoreApplication.translate(NAMES, text)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tracker import forms
 from tracker.kinds.fields import Date, Flag, Text, Time
-from tracker.kinds.kind import Context, DateRule, Kind, Problems, date_sort_key
+from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import Appointment, Question
 
 
@@ -30,8 +30,8 @@ APPOINTMENT = Kind(
         Text("place", "Place"),
         Text("note", "Note"),
     ),
-    singular="appointment",
-    plural="appointments",
+    singular=QT_TRANSLATE_NOOP("kinds", "appointment"),
+    plural=QT_TRANSLATE_NOOP("kinds", "appointments"),
     describe=lambda a: f"an appointment of {a.date.isoformat()}",
     order_by="date, coalesce(time, ''), id",
     sort_key=date_sort_key("date", "time"),
@@ -51,8 +51,8 @@ QUESTION = Kind(
         Flag("answered", "Answered"),
         Text("answer", "Answer"),
     ),
-    singular="question",
-    plural="questions",
+    singular=QT_TRANSLATE_NOOP("kinds", "question"),
+    plural=QT_TRANSLATE_NOOP("kinds", "questions"),
     describe=lambda q: f"a question added on {q.added_on.isoformat()}",
     order_by="answered, added_on, id",
     sort_key=date_sort_key("added_on"),

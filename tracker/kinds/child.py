@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tracker import forms
 from tracker.kinds.fields import Choice, Date, Number, Text
-from tracker.kinds.kind import Context, DateRule, Kind, Problems
+from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems
 from tracker.model import (
     Child,
     CnsStatus,
@@ -55,8 +55,8 @@ CHILD = Kind(
         Text("team_contacts", "Team contacts"),
         Text("notes", "Notes"),
     ),
-    singular="child",
-    plural="children",
+    singular=QT_TRANSLATE_NOOP("kinds", "child"),
+    plural=QT_TRANSLATE_NOOP("kinds", "children"),
     describe=lambda c: f"the entry for the child {c.name}",
     order_by="id",
     sort_key=lambda c: (c.birth_date.isoformat(), c.uid),

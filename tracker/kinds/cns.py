@@ -6,7 +6,7 @@ from typing import Any
 
 from tracker import forms, labels
 from tracker.kinds.fields import Choice, Date, Flag, Link, Number, Rows, Text
-from tracker.kinds.kind import Context, DateRule, Kind, Problems, date_sort_key
+from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import CnsStatus, CnsVisit, ItDose, ItDrug, LpProcedure, YesNoUnknown
 
 
@@ -32,8 +32,8 @@ IT_DOSE = Kind(
         Choice("drug", "Drug", enum=ItDrug, default=ItDrug.METHOTREXATE),
         Text("dose_text", "Dose"),
     ),
-    singular="intrathecal drug",
-    plural="intrathecal drugs",
+    singular=QT_TRANSLATE_NOOP("kinds", "intrathecal drug"),
+    plural=QT_TRANSLATE_NOOP("kinds", "intrathecal drugs"),
     describe=lambda d: f"an intrathecal drug ({labels.IT_DRUG.get(d.drug.value, d.drug.value)})",
     order_by="id",
     sort_key=_drug_order,
@@ -60,8 +60,8 @@ CNS_VISIT = Kind(
         Flag("planned", "Planned"),
         Text("note", "Note"),
     ),
-    singular="lumbar puncture",
-    plural="lumbar punctures",
+    singular=QT_TRANSLATE_NOOP("kinds", "lumbar puncture"),
+    plural=QT_TRANSLATE_NOOP("kinds", "lumbar punctures"),
     describe=lambda v: f"a lumbar puncture of {v.date.isoformat()}",
     order_by="date, id",
     sort_key=date_sort_key("date"),

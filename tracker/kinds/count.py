@@ -21,7 +21,7 @@ from tracker.kinds.fields import (
     Text,
     Time,
 )
-from tracker.kinds.kind import Context, DateRule, Kind, Problems, date_sort_key
+from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import Comparator, CountResult, CountValue
 
 
@@ -184,8 +184,8 @@ COUNT_VALUE = Kind(
         Number("range_high", "Lab range, high"),
         Derived("calculated", "Calculated", export=lambda v: False, reads=Flag("calculated")),
     ),
-    singular="blood value",
-    plural="blood values",
+    singular=QT_TRANSLATE_NOOP("kinds", "blood value"),
+    plural=QT_TRANSLATE_NOOP("kinds", "blood values"),
     describe=lambda v: (
         f"a blood value ({analytes.BY_CODE[v.analyte].name})"
         if v.analyte in analytes.BY_CODE
@@ -217,8 +217,8 @@ COUNT = Kind(
         Text("note", "Note"),
         Rows("values", "Values", kind="count_value", key="analyte"),
     ),
-    singular="blood count",
-    plural="blood counts",
+    singular=QT_TRANSLATE_NOOP("kinds", "blood count"),
+    plural=QT_TRANSLATE_NOOP("kinds", "blood counts"),
     describe=lambda c: f"a blood count of {c.taken_date.isoformat()}",
     order_by="taken_date, coalesce(taken_time, ''), id",
     sort_key=date_sort_key("taken_date", "taken_time"),

@@ -12,6 +12,7 @@ with its place in the file and returns a usable value anyway).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -91,6 +92,12 @@ class Field:
 
     def from_row(self, row: Mapping[str, Any]) -> Any:
         return self.from_db(row[self.column]) if self.column else self.default
+
+    # comparing ----------------------------------------------------------------
+
+    def same(self, a: Any, b: Any) -> bool:
+        """Whether two values of this field say the same (an edit that changes nothing)."""
+        return bool(a == b)
 
     # the export ---------------------------------------------------------------
 
@@ -179,6 +186,12 @@ class Flag(Field):
 class Number(Field):
     optional: bool = True
 
+    def same(self, a: Any, b: Any) -> bool:
+        """Equal to the last bits a float keeps (0.1 + 0.2 is 0.3)."""
+        if a is None or b is None:
+            return a is b
+        return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-15)
+
     def from_json(self, check: JsonReader, obj: dict[str, Any], path: KeyPath) -> Any:
         assert self.json is not None
         found = check.number(obj, self.json, path, optional=self.optional)
@@ -252,6 +265,11 @@ class Group(Field):
             raw = row[self.prefix + f.name]
             values[f.name] = f.from_db(raw) if raw is not None else f.default
         return self.model(**values)
+
+    def same(self, a: Any, b: Any) -> bool:
+        if a is None or b is None:
+            return a is b
+        return all(f.same(getattr(a, f.name), getattr(b, f.name)) for f in self.fields)
 
     @property
     def column_names(self) -> tuple[str, ...]:

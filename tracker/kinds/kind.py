@@ -16,6 +16,13 @@ from tracker.model import Child
 
 E = TypeVar("E")
 Problems = dict[str, str]  # field name -> one plain sentence
+NAMES = "kinds"  # the translation context of the kinds' names (ui/kind_ui.py translates)
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
+    """Mark ``text`` for translation without translating it: pyside6-lupdate finds it by
+    this name; tracker/ never imports Qt, the screens translate it in ``context``."""
+    return text
 
 
 @dataclass(frozen=True)

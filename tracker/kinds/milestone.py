@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tracker import forms
 from tracker.kinds.fields import Choice, Date, Flag, Group, Number, Text
-from tracker.kinds.kind import Context, DateRule, Kind, Problems, date_sort_key
+from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import Milestone, MilestoneKind, Mrd, MrdMethod, MrdQualifier, MrdSample
 
 
@@ -44,8 +44,8 @@ MILESTONE = Kind(
         ),
         Text("notes", "Notes"),
     ),
-    singular="milestone",
-    plural="milestones",
+    singular=QT_TRANSLATE_NOOP("kinds", "milestone"),
+    plural=QT_TRANSLATE_NOOP("kinds", "milestones"),
     describe=lambda m: f"a milestone of {m.date.isoformat()}",
     order_by="date, id",
     sort_key=date_sort_key("date"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tracker import forms
 from tracker.kinds.fields import Choice, Date, Text
-from tracker.kinds.kind import Context, DateRule, Kind, Problems
+from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems
 from tracker.model import Phase, PhaseKind
 
 
@@ -32,8 +32,8 @@ PHASE = Kind(
         Date("actual_end", "Ended on", optional=True),
         Text("notes", "Notes"),
     ),
-    singular="phase",
-    plural="phases",
+    singular=QT_TRANSLATE_NOOP("kinds", "phase"),
+    plural=QT_TRANSLATE_NOOP("kinds", "phases"),
     describe=lambda p: f"the phase {p.display_name} starting {p.start}",
     order_by="coalesce(actual_start, planned_start), id",
     sort_key=_start,

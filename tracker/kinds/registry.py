@@ -15,6 +15,7 @@ from tracker.kinds.agenda import APPOINTMENT, QUESTION
 from tracker.kinds.child import CHILD
 from tracker.kinds.cns import CNS_VISIT, IT_DOSE
 from tracker.kinds.count import COUNT, COUNT_VALUE
+from tracker.kinds.fields import Derived, Rows
 from tracker.kinds.kind import Kind
 from tracker.kinds.milestone import MILESTONE
 from tracker.kinds.phase import PHASE
@@ -93,6 +94,29 @@ def linking_to(kind: Kind[Any]) -> tuple[tuple[Kind[Any], str], ...]:
     return tuple(
         (k, f.column) for k in _kinds for f in k.link_fields if f.target == kind.key and f.column
     )
+
+
+def differences(kind: Kind[Any], a: Any, b: Any) -> tuple[str, ...]:
+    """The fields in which two entries of ``kind`` differ, each compared as its field says
+    (numbers to the last bits a float keeps; a Rows field row by row, matched by its key,
+    uids aside).  Ids and uids are not compared: they say which entry, not what it says."""
+    found: list[str] = []
+    attr = kind.parent_attribute
+    if attr is not None and getattr(a, attr) != getattr(b, attr):
+        found.append(attr)
+    for f in kind.fields:
+        if isinstance(f, Derived):
+            continue
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        if isinstance(f, Rows):
+            sub = by_key(f.kind)
+            xs = {getattr(r, f.key): r for r in x}
+            ys = {getattr(r, f.key): r for r in y}
+            if xs.keys() != ys.keys() or any(differences(sub, xs[k], ys[k]) for k in xs):
+                found.append(f.name)
+        elif not f.same(x, y):
+            found.append(f.name)
+    return tuple(found)
 
 
 @contextmanager

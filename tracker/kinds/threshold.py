@@ -6,7 +6,7 @@ from typing import Any
 
 from tracker import analytes, forms
 from tracker.kinds.fields import Choice, Derived, Number, Text
-from tracker.kinds.kind import Context, Kind, Problems
+from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, Kind, Problems
 from tracker.model import TeamThreshold, ThresholdPurpose
 
 
@@ -61,8 +61,8 @@ THRESHOLD = Kind(
         ),
         Text("note", "Note"),
     ),
-    singular="team threshold",
-    plural="team thresholds",
+    singular=QT_TRANSLATE_NOOP("kinds", "team threshold"),
+    plural=QT_TRANSLATE_NOOP("kinds", "team thresholds"),
     describe=lambda t: f"the team's number for {_name(t)}",
     order_by="analyte, purpose, id",
     sort_key=lambda t: (t.analyte, t.purpose.value, t.uid),

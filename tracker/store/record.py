@@ -27,6 +27,7 @@ from tracker.kinds import (
     by_key,
     by_table,
     children_of,
+    differences,
     kind_of,
     linking_to,
     tables,
@@ -446,11 +447,18 @@ class Record:
 
     def save(self, entry: E) -> tuple[E, Changes]:
         """Save one entry of any kind (new when its id is None) after its kind's rules;
-        ValidationFailed (nothing written) lists every broken rule by field."""
+        ValidationFailed (nothing written) lists every broken rule by field.  An edit that
+        changes nothing (:func:`tracker.kinds.differences`) writes nothing and gives the
+        stored entry with no Changes."""
         errors = self.problems_of(entry)
         if errors:
             raise ValidationFailed(errors)
         kind = kind_of(entry)
+        row_id = getattr(entry, "id", None)
+        if row_id is not None:
+            stored = self.entry(type(entry), row_id)
+            if not differences(kind, stored, entry):
+                return stored, Changes()  # nothing changed: nothing written, no undo step
         with self._write(f"save the {kind.singular}") as conn:
             saved = self._write_entry(conn, kind, entry)
         return saved, Changes.of(kind)
