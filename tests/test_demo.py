@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import itertools
 import os
 import stat
@@ -82,10 +83,11 @@ def _without_uids(node: Any, phase_index: dict[str, int]) -> Any:
         return {
             k: (phase_index.get(v) if k == "phase_uid" else _without_uids(v, phase_index))
             for k, v in node.items()
-            if k != "uid"
+            if k not in ("uid", "record_uid")
         }
-    if isinstance(node, list):
-        return [_without_uids(x, phase_index) for x in node]
+    if isinstance(node, list):  # entries of one day are ordered by uid: fresh ones each time
+        items = [_without_uids(x, phase_index) for x in node]
+        return sorted(items, key=lambda x: json.dumps(x, sort_keys=True, ensure_ascii=False))
     return node
 
 
