@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from conftest import NOW, TODAY, fixed_clock
 from kind_samples import SAMPLES
-from throwaway_kind import TEMPERATURE, declared
+from throwaway_kind import DOSE_CHANGE, MEDICINE_PLAN, TEMPERATURE, declared, plan_sample
 from throwaway_kind import sample as temperature_sample
 
 from tracker.io.json_export import dumps, export_record
@@ -32,14 +32,14 @@ DAY = dt.date(2026, 1, 15)
 
 
 def _kinds() -> list[Kind[Any]]:
-    """Every declared kind of a child's entries, and the throwaway kind of the tests."""
-    return [*child_kinds(), TEMPERATURE]
+    """Every declared kind of a child's entries, and the throwaway kinds of the tests."""
+    return [*child_kinds(), TEMPERATURE, MEDICINE_PLAN]
 
 
 @pytest.fixture
 def kind(request: pytest.FixtureRequest) -> Iterator[Kind[Any]]:
     """The kind a test runs for; the throwaway kind is registered while it runs."""
-    if request.param is TEMPERATURE:
+    if request.param in (TEMPERATURE, MEDICINE_PLAN, DOSE_CHANGE):
         with declared():
             yield request.param
     else:
@@ -61,6 +61,8 @@ def _child(record: Record) -> Child:
 def _sample(record: Record, child: Child, kind: Kind[Any], day: dt.date = DAY) -> Any:
     if kind is TEMPERATURE:
         return temperature_sample(child, None, day)
+    if kind is MEDICINE_PLAN:
+        return plan_sample(child, None, day)
     assert kind.key in SAMPLES, f"add an example {kind.key} to tests/kind_samples.py"
     phase_id = None
     if any(f.target == "phase" for f in kind.link_fields):
@@ -178,7 +180,12 @@ def _with(entry: Any, name: str, value: Any) -> Any:
     return replace(entry, **{name: value})
 
 
-@pytest.mark.parametrize("kind", [*all_kinds(), TEMPERATURE], ids=lambda k: k.key, indirect=True)
+@pytest.mark.parametrize(
+    "kind",
+    [*all_kinds(), TEMPERATURE, MEDICINE_PLAN, DOSE_CHANGE],
+    ids=lambda k: k.key,
+    indirect=True,
+)
 def test_schema_checks_match_the_declared_choices(record: Record, kind: Kind[Any]) -> None:
     """Every value of each declared enum is accepted by the table, and nothing else is."""
     child = _child(record)
@@ -247,3 +254,25 @@ def test_each_field_is_compared_as_declared(record: Record, kind: Kind[Any]) -> 
     names = {f.name for f in dataclass_fields(kind.model)}
     assert "uid" in names
     assert differences(kind, saved, replace(saved, uid="")) == ()  # uids say which, not what
+
+
+@pytest.mark.parametrize("kind", [MEDICINE_PLAN], ids=lambda k: k.key, indirect=True)
+def test_rows_of_an_entry_keep_their_uids_through_edits(record: Record, kind: Kind[Any]) -> None:
+    """Later dose changes of a (throwaway) medicine plan: rows matched by their key."""
+    from dataclasses import replace
+
+    from tracker.kinds import differences
+
+    child = _child(record)
+    plan, _ = record.save(_sample(record, child, kind))
+    first, second = plan.doses
+    changed = replace(plan, doses=(first, replace(second, dose_text="25 mg daily again")))
+    assert differences(kind, plan, changed) == ("doses",)
+    saved, _ = record.save(changed)
+    assert [d.uid for d in saved.doses] == [first.uid, second.uid]
+    assert record.entry(kind.model, plan.id).doses[1].dose_text == "25 mg daily again"
+    fewer, _ = record.save(replace(saved, doses=(first,)))
+    assert [d.uid for d in fewer.doses] == [first.uid]
+    rows = record.connection.execute("SELECT count(*) FROM dose_change").fetchone()[0]
+    assert rows == 1
+    assert record.problems() == []
