@@ -61,7 +61,7 @@ def test_every_entry_kind_but_the_child_has_a_screen_declaration() -> None:
 def test_the_add_menu_keeps_its_commands_and_order(window) -> None:  # type: ignore[no-untyped-def]
     menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Add")
     got = [(a.text(), a.shortcut()) for a in menu.actions()]
-    assert got == [
+    assert got[:6] == [  # the commands families know; a new kind's comes after them
         ("Add &blood count…", QKeySequence(QKeySequence.StandardKey.New)),
         ("Add &phase…", QKeySequence("Ctrl+Shift+P")),
         ("Add &milestone…", QKeySequence("Ctrl+Shift+M")),
@@ -183,7 +183,7 @@ def test_delete_child_names_every_kind_recorded(qtbot, window, bridge, interacti
         elif kind.key == "question":
             assert "2 questions" in text
         else:
-            assert f"1 {kind.singular}," in text or f"1 {kind.singular} and" in text, kind.key
+            assert any(f"1 {kind.singular}{end}" in text for end in (",", " and", ".")), kind.key
     assert "Ctrl+Z" in text
 
 

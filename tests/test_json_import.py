@@ -271,7 +271,7 @@ def test_wrong_files_are_refused_plainly(data: bytes, words: str) -> None:
         (lambda c: c["milestones"][0].update(planned="yes"), "true or false"),
         (
             lambda c: c["team_thresholds"].append(copy.deepcopy(c["team_thresholds"][0])),
-            "already a number for this count and purpose",
+            "there is already a number for",
         ),
     ],
 )

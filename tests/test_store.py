@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from kind_samples import SAMPLES
 
 from tracker.analytes import analyte, parse_number, to_canonical
 from tracker.forms import (
@@ -26,7 +27,7 @@ from tracker.forms import (
     question_from_form,
     threshold_from_form,
 )
-from tracker.kinds import ALL_CHANGED, Changes
+from tracker.kinds import ALL_CHANGED, Changes, child_kinds
 from tracker.kinds import tables as kind_tables
 from tracker.model import (
     Child,
@@ -209,6 +210,9 @@ def populate(rec: Record) -> Saved:
     )
     rec.save(appointment_from_form({"date": "2026-11-25", "with_whom": "Dr. A"}, child=child))
     rec.save(question_from_form({"text": "When is the next LP?"}, child=child, today=TODAY))
+    for kind in child_kinds():  # a kind added later: its example (tests/kind_samples.py)
+        if not rec.entries(kind.model, child.id):
+            rec.save(SAMPLES[kind.key](child, induction.id, dt.date(2026, 6, 2)))
     return Saved(child, prophase, induction, mrd, count, visit, diagnostic_lp)
 
 

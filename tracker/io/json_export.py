@@ -1,4 +1,4 @@
-"""The whole record as one JSON document: the public, lossless export format, version 1.
+"""The whole record as one JSON document: the public, lossless export format (:data:`VERSION`).
 
 ``docs/export-format.md`` is the contract; keep the two in step.  Every row
 carries its ``uid``; integer row ids never appear (they mean nothing outside one
@@ -93,6 +93,7 @@ def export_shape() -> dict[str, Any]:
             inner = f.fields if isinstance(f, Group) else ()
             if f.json is not None:
                 keys.append(f.json)
+                keys.extend(f"{f.json}.{g.json}" for g in inner if g.json)
             for g in (f, *inner):
                 if isinstance(g, Choice):
                     choices[g.json or g.name] = list(g.values)

@@ -1,4 +1,4 @@
-"""Load a JSON export (``docs/export-format.md``, version 1) back into an empty record.
+"""Load a JSON export (``docs/export-format.md``, versions 1 and 2) back into an empty record.
 
 The round trip of :mod:`tracker.io.json_export`: the same children, phases,
 milestones, blood counts, lumbar punctures, team thresholds, appointments and
@@ -38,7 +38,8 @@ from tracker.io import listing
 from tracker.io.json_export import FORMAT, VERSION
 from tracker.kinds import ALL_CHANGED, CHILD, COUNT, Changes, Context, Kind, by_key, child_kinds
 from tracker.kinds.fields import Date as DateField
-from tracker.kinds.fields import Derived, Link, Rows
+from tracker.kinds.fields import Derived, Link, Number, Rows, Text
+from tracker.kinds.kind import indefinite
 from tracker.model import Child
 from tracker.store.errors import RecordError, ValidationFailed
 from tracker.store.record import Record
@@ -267,6 +268,7 @@ class Read:
 
     value: Any
     links: tuple[tuple[str, str | None], ...] = ()  # (field, uid of the entry linked to)
+    anchored: bool = True  # its dates (and numbers) that others are measured by are usable
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,6 +308,7 @@ class _Check:
     found: list[tuple[KeyPath, str]] = field(default_factory=list)
     uids: dict[str, dict[str, KeyPath]] = field(default_factory=dict)
     skipped_calculated: int = 0
+    version: int = VERSION  # the file's export format, once read
     # (message, path) for every path a message was said about and every path above it:
     # one look-up per problem (a list scanned per problem made 100,000 alike take hours).
     _said: set[tuple[str, KeyPath]] = field(default_factory=set)
@@ -482,6 +485,19 @@ class _Check:
         seen[text] = path
         return text
 
+    def refuse_unknown(
+        self, obj: dict[str, Any], path: KeyPath, known: set[str], what: str
+    ) -> None:
+        """A key the format does not have is refused, not dropped: it holds something this
+        version of the program would lose."""
+        for key in obj:
+            if key not in known:
+                self.add(
+                    (*path, key),
+                    f"“{key[:40]}” is not a key of {what} in export format {self.version} (a "
+                    "newer version of Treatment Tracker, or a change by hand?)",
+                )
+
     def rules(self, path: KeyPath, check: Callable[[], dict[str, str]]) -> None:
         """The program's own rules for a record kind (``tracker.forms.validate_*``)."""
         try:
@@ -554,7 +570,8 @@ def read_export(data: bytes, today: dt.date) -> ExportContents:
             check.add(("record_uid",), "“record_uid” is missing")
         elif top["record_uid"] is not None:
             record_uid = check.uid(top, (), "record", key="record_uid") or None
-    _unknown_keys(check, top, (), top_keys, version, "the file's top level")
+    check.version = version
+    check.refuse_unknown(top, (), top_keys, "the file's top level")
     reading = _Reading(check, version)
     children = tuple(
         c
@@ -572,26 +589,13 @@ def read_export(data: bytes, today: dt.date) -> ExportContents:
 _RECORD_UID_SINCE = 2
 
 
-def _unknown_keys(
-    check: _Check, obj: dict[str, Any], path: KeyPath, known: set[str], version: int, what: str
-) -> None:
-    """A key the format does not have is refused, not dropped: it holds something this
-    version of the program would lose."""
-    for key in obj:
-        if key not in known:
-            check.add(
-                (*path, key),
-                f"“{key[:40]}” is not a key of {what} in export format {version} (a newer "
-                "version of Treatment Tracker, or a change by hand?)",
-            )
-
-
 @dataclass
 class _Reading:
     """Reads entries of any kind from a file's objects, through the kinds' declarations."""
 
     check: _Check
     version: int
+    places: dict[int, str] = field(default_factory=dict)  # id(entry) -> its key path
 
     def child(self, item: Any, path: KeyPath) -> ChildData | None:
         check = self.check
@@ -600,13 +604,18 @@ class _Reading:
             return None
         placeholder = Child(name="", birth_date=check.today)
         read = self.entry(CHILD, obj, path, placeholder, Context(None, check.today))
-        if read is None or check.date(obj, "birth_date", path) is None:
+        if read is None or not read.anchored:
             return None  # every other date is checked against the date of birth
         child: Child = read.value
         lists: list[tuple[str, tuple[Read, ...]]] = []
         so_far: dict[str, list[Any]] = {}
         uids: dict[str, set[str]] = {}
-        context = Context(child, check.today, lambda key: so_far.get(key, ()))
+        context = Context(
+            child,
+            check.today,
+            lambda key: so_far.get(key, ()),
+            where=lambda entry: self.places.get(id(entry), ""),
+        )
         for kind in child_kinds():
             assert kind.json is not None
             optional = self.version < kind.json_required_since
@@ -633,22 +642,29 @@ class _Reading:
         context: Context,
         uids: dict[str, set[str]] | None = None,
     ) -> Read | None:
-        """One entry of ``kind`` from ``obj`` (problems noted), or None if unusable."""
+        """One entry of ``kind`` from ``obj`` (problems noted), or None if unusable.
+
+        Every field is read (a problem noted for each that is not right); the kind's rules
+        then run on the entry unless a date or number they measure against was unusable
+        (its stand-in would give false problems), and what they say about an unusable
+        field is left out (that field's own problem is already noted)."""
         check = self.check
-        before = len(check.found)
         known = {"uid", *kind.export_only, *(f.json for f in kind.fields if f.json)}
-        if kind is CHILD:
+        if kind.parent is None:
             known.update(k.json for k in child_kinds() if k.json)
-        _unknown_keys(check, obj, path, known, self.version, f"a {kind.singular}")
+        check.refuse_unknown(obj, path, known, indefinite(kind.singular))
         values: dict[str, Any] = {}
         links: list[tuple[str, str | None]] = []
         derived: list[tuple[Derived, Any]] = []
+        unusable: set[str] = set()
         for f in kind.fields:
             if f.json is None:
                 continue
+            before = len(check.found)
             if isinstance(f, Rows):
                 values[f.name] = self.rows(f, obj, path, child, context)
-            elif isinstance(f, Link):
+                continue  # a row's problems are its own: the entry is read on
+            if isinstance(f, Link):
                 named = check.optional_text(obj, f.json, path)
                 target = by_key(f.target)
                 if named is not None and named not in (uids or {}).get(target.key, set()):
@@ -662,25 +678,36 @@ class _Reading:
                 if value is None and isinstance(f, DateField) and not f.optional:
                     value = child.birth_date  # unusable: noted, and a stand-in to go on with
                 values[f.name] = value
+            if len(check.found) > before:
+                unusable.add(f.name)
         attr = kind.parent_attribute
         if attr is not None:
             values[attr] = 0
-        if kind.has_id:
-            values["id"] = 0 if kind is CHILD else None
-        form_problems = len(check.found)  # the uid's own problems do not stop the rules
+        if kind.has_id:  # an entry others belong to (a child) stands for its saved self
+            values["id"] = 0 if kind.parent is None else None
         values["uid"] = check.uid(obj, path, kind.table)
         entry = kind.model(**values)
-        for f, value in derived:  # checked against a whole entry only
-            if form_problems > before or f.json not in obj:
-                continue
-            if (problem := f.agrees(entry, value)) is not None:
+        # the dates and numbers the rules measure against: a stand-in would mislead them
+        anchors = {
+            f.name for f in kind.fields if isinstance(f, DateField | Number) and not f.optional
+        }
+        whole = not (unusable - {f.name for f in kind.fields if isinstance(f, Text)})
+        for f, value in derived:  # checked against an entry whose values are all usable
+            if whole and f.json in obj and (problem := f.agrees(entry, value)) is not None:
                 check.add((*path, f.json), problem)
-        usable = kind.check_json(check, obj, path, entry) if kind.check_json else True
-        if not usable:
+        if kind.check_json is not None and not kind.check_json(
+            check, obj, path, entry, frozenset(unusable)
+        ):
             return None
-        if form_problems == before and not kind.part_of:
-            check.rules(path, lambda: kind.problems(entry, context))
-        return Read(entry, tuple(links))
+        if not kind.part_of and not unusable & anchors:
+            check.rules(
+                path,
+                lambda: {
+                    k: m for k, m in kind.problems(entry, context).items() if k not in unusable
+                },
+            )
+        self.places[id(entry)] = _path_text(path)
+        return Read(entry, tuple(links), anchored=not unusable & anchors)
 
     def rows(
         self, f: Rows, obj: dict[str, Any], path: KeyPath, child: Child, context: Context

@@ -23,7 +23,6 @@ from tracker.kinds.registry import (
     kind_of,
     linking_to,
     register,
-    rows_of,
     tables,
 )
 from tracker.kinds.threshold import THRESHOLD
@@ -54,6 +53,5 @@ __all__ = [
     "kind_of",
     "linking_to",
     "register",
-    "rows_of",
     "tables",
 ]

@@ -74,23 +74,22 @@ def _is_calculated(check: JsonReader, obj: dict[str, Any], path: KeyPath) -> boo
     return bool(check.flag(obj, "calculated", path))
 
 
-def _value_agrees(check: JsonReader, v: dict[str, Any], path: KeyPath, cv: CountValue) -> bool:
+def _value_agrees(
+    check: JsonReader, v: dict[str, Any], path: KeyPath, cv: CountValue, unusable: frozenset[str]
+) -> bool:
     """A blood value of a file: a known analyte and unit, and numbers that are what the
-    form's parsers make of the typed text.  False: the value cannot be used."""
+    form's parsers make of the typed text.  False: the value cannot be used (a field it
+    is measured by was not right: its own problem is noted, nothing more is said of it)."""
     a = analytes.BY_CODE.get(cv.analyte)
     if a is None:
-        if isinstance(v.get("analyte"), str):
+        if "analyte" not in unusable:
             codes = ", ".join(analytes.CODES)
             check.add(
                 (*path, "analyte"),
                 f"“{cv.analyte}” is not a blood value this program knows ({codes})",
             )
         return False
-    if not isinstance(v.get("value"), int | float) or not isinstance(
-        v.get("normalised_value"), int | float
-    ):
-        return False
-    if cv.comparator is None:
+    if unusable & {"value", "normalised_value", "comparator", "value_text", "unit"}:
         return False
     if not cv.value_text.strip():
         check.add((*path, "value_text"), "is empty; it holds the value as it was typed")

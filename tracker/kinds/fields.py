@@ -33,6 +33,9 @@ class JsonReader(Protocol):
     today: dt.date
 
     def add(self, path: KeyPath, message: str) -> None: ...
+    def refuse_unknown(
+        self, obj: dict[str, Any], path: KeyPath, known: set[str], what: str
+    ) -> None: ...
     def obj(self, value: Any, path: KeyPath, what: str) -> dict[str, Any] | None: ...
     def items(
         self, obj: dict[str, Any], key: str, path: KeyPath, *, optional: bool = False
@@ -107,10 +110,6 @@ class Field:
     def from_json(self, check: JsonReader, obj: dict[str, Any], path: KeyPath) -> Any:
         raise NotImplementedError
 
-    @property
-    def is_date(self) -> bool:
-        return False
-
 
 @dataclass(frozen=True)
 class Text(Field):
@@ -131,10 +130,6 @@ class Text(Field):
 @dataclass(frozen=True)
 class Date(Field):
     optional: bool = False
-
-    @property
-    def is_date(self) -> bool:
-        return True
 
     def to_db(self, value: Any) -> Any:
         return value.isoformat() if value is not None else None
@@ -291,6 +286,9 @@ class Group(Field):
         if inner is None:
             return None
         where = (*path, self.json)
+        check.refuse_unknown(
+            inner, where, {f.json for f in self.fields if f.json}, f"“{self.json}”"
+        )
         return self.model(**{f.name: f.from_json(check, inner, where) for f in self.fields})
 
 

@@ -43,11 +43,14 @@ class Context:
 
     ``child`` is the child the entry belongs to (None for a child); ``today`` the date
     "in the future" is measured from; ``entries(kind_key)`` the other saved entries of that
-    kind of the same child (an import gives those read so far)."""
+    kind of the same child (an import gives those read so far), ``where(entry)`` names the
+    place of one of those (in a file: "children[0].team_thresholds[1]"; else "")."""
 
     child: Child | None
     today: dt.date
     entries: Callable[[str], Sequence[Any]] = lambda _key: ()
+    # Where another entry is, for a message (an import: its key path in the file), or "".
+    where: Callable[[Any], str] = lambda _entry: ""
 
 
 def _no_rules(_entry: Any, _context: Context) -> Problems:
@@ -73,9 +76,10 @@ class Kind(Generic[E]):
     - ``dates``: the date rules (:class:`DateRule`); ``validate(entry, context)``: the
       kind's own rules (tracker/forms.py), the same for the forms, the store and the
       import.
-    - ``check_json(reader, obj, path, entry)``: what an import checks beyond the fields'
-      own form (a value agrees with the text it was typed as); False when the entry
-      cannot be used at all (its other rules are then not run).
+    - ``check_json(reader, obj, path, entry, unusable)``: what an import checks beyond the
+      fields' own form (a value agrees with the text it was typed as; ``unusable``: the
+      fields whose value in the file was not right); False when the entry cannot be used at
+      all (its other rules are then not run).
     - ``export_extra(entry)``: rows the export adds to the entry's ``Rows`` field that are
       not part of the record (a worked-out ANC, marked ``"calculated": true``).
     """
@@ -95,7 +99,9 @@ class Kind(Generic[E]):
     part_of: bool = False
     dates: tuple[DateRule, ...] = ()
     validate: Callable[[E, Context], Problems] = _no_rules
-    check_json: Callable[[JsonReader, dict[str, Any], KeyPath, E], bool] | None = None
+    check_json: Callable[[JsonReader, dict[str, Any], KeyPath, E, frozenset[str]], bool] | None = (
+        None
+    )
     export_extra: Callable[[E], list[Json]] | None = None
     # For rows read from a file: true when this one is not part of the record (skipped).
     skip_json: Callable[[JsonReader, dict[str, Any], KeyPath], bool] | None = None
@@ -245,6 +251,11 @@ def definite(description: str) -> str:
         if description.startswith(article):
             return "the " + description[len(article) :]
     return description
+
+
+def indefinite(noun: str) -> str:
+    """ "appointment" → "an appointment", "blood count" → "a blood count"."""
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
 
 
 def sentence_start(description: str) -> str:

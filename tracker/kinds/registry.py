@@ -79,11 +79,6 @@ def kind_of(model: type[Any] | Any) -> Kind[Any]:
     raise KeyError(f"{cls.__name__} is not a kind of entry")
 
 
-def rows_of(kind: Kind[Any]) -> tuple[Kind[Any], ...]:
-    """The kinds whose rows are part of an entry of ``kind`` (a count's values)."""
-    return tuple(by_key(f.kind) for f in kind.rows_fields)
-
-
 def children_of(kind: Kind[Any]) -> tuple[Kind[Any], ...]:
     """Every kind whose parent is ``kind`` (entries and rows)."""
     return tuple(k for k in _kinds if k.parent == kind.key)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tracker import analytes, forms
+from tracker import analytes, forms, labels
 from tracker.kinds.fields import Choice, Derived, Number, Text
 from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, Kind, Problems
 from tracker.model import TeamThreshold, ThresholdPurpose
@@ -15,9 +15,15 @@ def _validate(t: TeamThreshold, context: Context) -> Problems:
     for other in context.entries("threshold"):
         same = t.id is not None and other.id == t.id  # the entry itself, being edited
         if other.analyte == t.analyte and other.purpose == t.purpose and not same:
+            purpose = labels.THRESHOLD_PURPOSE.get(t.purpose.value, t.purpose.value)
+            place = context.where(other)
             errors["purpose"] = (
-                "What it is for: there is already a number for this count and purpose; "
-                "edit that one instead"
+                f"What it is for: there is already a number for {_name(t)} and “{purpose}”"
+                + (
+                    f" (the first is {place}); one number per count and purpose"
+                    if place
+                    else "; edit that one instead"
+                )
             )
             break
     if t.normalised_value < 0:

@@ -20,15 +20,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tracker.kinds import by_key, by_table
-from tracker.kinds.kind import definite
+from tracker.kinds import CHILD, by_key, by_table, children_of
+from tracker.kinds.kind import definite, sentence_start
 from tracker.store import checksums, durable, schema
 from tracker.store.errors import NotARecord, RecordError, translated
 from tracker.store.files import APPLICATION_ID, check_record_file
 from tracker.store.journal import FOREIGN_SUFFIX, refuse_strays
 from tracker.store.lock import RecordLock
 from tracker.store.schema import SEALED_SINCE, sealed_tables
-from tracker.store.structure import first_finding
+from tracker.store.structure import expected_columns, first_finding
 
 DAMAGED_SUFFIX = ".damaged"
 _SIBLINGS = ("-journal", "-wal", "-shm")
@@ -38,7 +38,7 @@ _SIBLINGS = ("-journal", "-wal", "-shm")
 class Problem:
     """One thing wrong with a record; ``message`` says it in plain words."""
 
-    kind: str  # "structure", "link", "format", "changed", "unsealed", "unreadable"
+    kind: str  # "structure", "link", "format", "changed", "unsealed", "unreadable", "rule"
     message: str
     table: str | None = None
     row_id: int | None = None
@@ -78,6 +78,37 @@ def find_problems(conn: sqlite3.Connection) -> list[Problem]:
         found.append(Problem("format", "the file's program mark is not Treatment Tracker's"))
     if version >= SEALED_SINCE:
         found.extend(changed_rows(conn))
+    if version == schema.SCHEMA_VERSION:
+        found.extend(dated_before_birth(conn))
+    return found
+
+
+def dated_before_birth(conn: sqlite3.Connection) -> list[Problem]:
+    """Entries dated before their child's date of birth (the kinds' date rules): a record
+    can hold them from before the program refused them, and its own export would then no
+    longer load."""
+    found: list[Problem] = []
+    for child_id, name, birth in conn.execute("SELECT id, name, birth_date FROM child ORDER BY id"):
+        for kind in children_of(CHILD):
+            for column in kind.birth_date_columns:
+                cur = conn.execute(
+                    f"SELECT * FROM {kind.table} WHERE {kind.parent_column} = ? AND {column} < ? "
+                    "ORDER BY id",
+                    (child_id, birth),
+                )
+                names = [d[0] for d in cur.description]
+                for values in cur.fetchall():
+                    row = dict(zip(names, values, strict=True))
+                    what = describe_row(conn, kind.table, row)
+                    found.append(
+                        Problem(
+                            "rule",
+                            f"{sentence_start(what)} is dated {row[column]}, before {name}'s "
+                            f"date of birth ({birth}): correct the date of birth or that date",
+                            kind.table,
+                            int(row["id"]),
+                        )
+                    )
     return found
 
 
@@ -87,7 +118,12 @@ def changed_rows(conn: sqlite3.Connection) -> list[Problem]:
     existing = {
         str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
     }
-    for table in sealed_tables():
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    wanted = sealed_tables()
+    if 1 <= version < schema.SCHEMA_VERSION:  # an older format: only the tables it had
+        had = {table for table, _ in expected_columns(version)}
+        wanted = tuple(t for t in wanted if t in had)
+    for table in wanted:
         if table not in existing:
             found.append(Problem("format", f"the table of {_plural(table)} is missing"))
             continue

@@ -2,8 +2,10 @@
 
 Every save is one ``BEGIN IMMEDIATE … COMMIT`` on a connection opened with
 ``isolation_level=None``; settings per design.md §2 (rollback journal,
-``synchronous=FULL``, ``foreign_keys=ON``).  Operations return
-:class:`~tracker.model.Changes` so a screen refreshes only what changed.
+``synchronous=FULL``, ``foreign_keys=ON``).  Every kind of entry goes through the same
+few methods (``entries``, ``entry``, ``save``, ``save_all``, ``delete``, ``undelete``),
+driven by its declaration in :mod:`tracker.kinds`; they return
+:class:`~tracker.kinds.Changes` so a screen refreshes only what changed.
 """
 
 from __future__ import annotations
@@ -60,16 +62,8 @@ from tracker.store.schema import (
     migrate,
     record_identity,
     set_record_id,
+    tables_present,
 )
-
-
-def _d(text: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
-
-
-def _iso(d: dt.date | None) -> str | None:
-    return d.isoformat() if d else None
-
 
 E = TypeVar("E")
 UNFINISHED_SUFFIX = ".unfinished"
@@ -113,6 +107,7 @@ class Record:
         self._lock = lock
         self._only_readable = only_readable
         self._in_batch = False
+        self._present: frozenset[str] | None = None
 
     # ------------------------------------------------------------------ opening
 
@@ -357,6 +352,8 @@ class Record:
         """Every entry of the kind of ``model`` (of one child: ``parent_id``), in the
         kind's order; ``where`` narrows it (SQL on the kind's own columns)."""
         kind = kind_of(model)
+        if not self._has_table(kind):
+            return []  # a record of an older format, opened for reading: none yet
         clauses, args = [], []
         if kind.parent is not None:
             if parent_id is None:
@@ -375,11 +372,20 @@ class Record:
     def entry(self, model: type[E], row_id: int) -> E:
         """One entry by its id; KeyError when it is not (or no longer) in the record."""
         kind = kind_of(model)
+        if not self._has_table(kind):
+            raise KeyError(row_id)
         rows = self._q(f"SELECT * FROM {kind.table} WHERE id = ?", (row_id,))
         if not rows:
             raise KeyError(row_id)
         found: E = self._built(kind, rows)[0]
         return found
+
+    def _has_table(self, kind: Kind[Any]) -> bool:
+        """Whether the file has the kind's table: a record of an older format opened for
+        reading only (not brought up to date) lacks the tables of later kinds."""
+        if self._present is None:
+            self._present = frozenset(tables_present(self._conn, tables()))
+        return kind.table in self._present
 
     def _built(self, kind: Kind[E], rows: list[sqlite3.Row]) -> list[E]:
         """The entries of ``rows`` with their own rows (a count's values) read in one query
@@ -389,6 +395,9 @@ class Record:
         for f in kind.rows_fields:
             sub = by_key(f.kind)
             found: dict[int, list[Any]] = {}
+            if not self._has_table(sub):
+                own[f.name] = found
+                continue
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
                 marks = ", ".join("?" for _ in chunk)
@@ -709,7 +718,8 @@ class Record:
 
     def is_empty(self) -> bool:
         """True when nothing at all has been recorded yet (no child, no row of any kind)."""
-        return not any(self._q(f"SELECT 1 FROM {table} LIMIT 1") for table in tables())
+        present = tables_present(self._conn, tables())
+        return not any(self._q(f"SELECT 1 FROM {table} LIMIT 1") for table in present)
 
     def uid_exists(self, table: str, uid: str) -> bool:
         if table not in tables():

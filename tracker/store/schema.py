@@ -346,6 +346,12 @@ MIGRATIONS: list[Step] = [_step_1, _step_2, _step_3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+def tables_present(conn: sqlite3.Connection, wanted: Sequence[str]) -> tuple[str, ...]:
+    """The tables of ``wanted`` (in its order) that the open file has."""
+    found = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_schema WHERE type='table'")}
+    return tuple(t for t in wanted if t in found)
+
+
 def sealed_tables() -> tuple[str, ...]:
     """Every table whose rows carry a seal (from record format 2 on): the tables of the
     kinds of entry (:func:`tracker.kinds.tables`, parents first) and ``meta``."""
@@ -388,8 +394,8 @@ def _run(
     conn: sqlite3.Connection, from_version: int, steps: list[tuple[int, Step]], application_id: int
 ) -> None:
     broken: set[tuple[str, int]] = set()
-    if from_version >= SEALED_SINCE:
-        for table in sealed_tables():
+    if from_version >= SEALED_SINCE:  # only the tables the old format has: later kinds' are not
+        for table in tables_present(conn, sealed_tables()):  # there before their step runs
             broken.update((table, row["id"]) for row, _ in checksums.broken_rows(conn, table))
     links_before = _broken_links(conn)
     for number, step in steps:

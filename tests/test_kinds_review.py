@@ -1,0 +1,315 @@
+"""The independent review of the kind registry (issue 10), kept as tests: each of these
+failed on the first version of the registry, or shows what was checked and found sound
+(the same export bytes whatever order entries were typed in, delete and undo, links).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import sqlite3
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from kind_samples import SAMPLES
+
+from tracker.io.json_export import dumps, export_record
+from tracker.io.json_import import JsonImportError, load_into_new_record, read_export
+from tracker.kinds import tables
+from tracker.model import Child, CnsVisit, CountResult, ItDose, ItDrug, Phase, TeamThreshold
+from tracker.store import Record, schema
+from tracker.store.files import APPLICATION_ID
+
+NOW = dt.datetime(2026, 11, 24, 9, 30, tzinfo=dt.UTC)
+TODAY = NOW.date()
+DATA = Path(__file__).parent / "data"
+
+
+def _clock() -> dt.datetime:
+    return NOW
+
+
+def _dump(rec: Record) -> dict[str, list[tuple[Any, ...]]]:
+    c = rec.connection
+    return {t: [tuple(r) for r in c.execute(f"SELECT * FROM {t} ORDER BY id")] for t in tables()}
+
+
+def _filled(path: Path, reverse: bool = False) -> Record:
+    """A record with one entry of every kind (fixed uids), entered in one order or the other."""
+    rec = Record.open(path, create=True, clock=_clock)
+    child, _ = rec.save(
+        Child(
+            name="Mila",
+            birth_date=dt.date(2026, 1, 10),
+            uid="c" * 8 + "-0000-4000-8000-" + "0" * 12,
+        )
+    )
+    phase, _ = rec.save(replace(SAMPLES["phase"](child, None, dt.date(2026, 5, 13)), uid=_u(1)))
+    entries = []
+    n = 10
+    for key, make in SAMPLES.items():
+        if key == "phase":
+            continue
+        for day in (dt.date(2026, 6, 1), dt.date(2026, 6, 1), dt.date(2026, 6, 2)):
+            e = make(child, phase.id, day)
+            if key == "threshold" and day != dt.date(2026, 6, 2):
+                continue
+            n += 1
+            e = replace(e, uid=_u(n))
+            if isinstance(e, CountResult):
+                e = replace(
+                    e, values=tuple(replace(v, uid=_u(n * 100 + i)) for i, v in enumerate(e.values))
+                )
+            if isinstance(e, CnsVisit):
+                e = replace(
+                    e,
+                    it_drugs=tuple(
+                        replace(d, uid=_u(n * 100 + i)) for i, d in enumerate(e.it_drugs)
+                    ),
+                )
+            entries.append(e)
+    if reverse:
+        entries.reverse()
+        entries = [_reverse_rows(e) for e in entries]
+    for e in entries:
+        rec.save(e)
+    return rec
+
+
+def _reverse_rows(e: Any) -> Any:
+    if isinstance(e, CountResult):
+        return replace(e, values=tuple(reversed(e.values)))
+    if isinstance(e, CnsVisit):
+        return replace(e, it_drugs=tuple(reversed(e.it_drugs)))
+    return e
+
+
+def _u(n: int) -> str:
+    return f"00000000-0000-4000-8000-{n:012d}"
+
+
+# ---------------------------------------------------------------------- sound
+
+
+def test_export_same_bytes_whatever_order_entries_were_typed(tmp_path: Path) -> None:
+    a = _filled(tmp_path / "a.sqlite")
+    b = _filled(tmp_path / "b.sqlite", reverse=True)
+    b.take_record_uid(a.record_uid or "")
+    assert _dump(a) != _dump(b)  # row ids differ between the two computers
+    assert dumps(export_record(a, NOW)) == dumps(export_record(b, NOW))
+
+
+def test_delete_phase_and_undo_relinks_visits_with_their_seals(tmp_path: Path) -> None:
+    rec = _filled(tmp_path / "r.sqlite")
+    before = _dump(rec)
+    phase = rec.entries(Phase, 1)[0]
+    deleted = rec.delete(Phase, phase.id)  # type: ignore[arg-type]
+    assert all(v.phase_id is None for v in rec.entries(CnsVisit, 1))
+    assert rec.problems() == []
+    rec.undelete(deleted)
+    assert _dump(rec) == before
+    assert rec.problems() == []
+
+
+def test_delete_child_and_undo_restores_every_row(tmp_path: Path) -> None:
+    rec = _filled(tmp_path / "r.sqlite")
+    before = _dump(rec)
+    deleted = rec.delete(Child, 1)
+    assert rec.is_empty()
+    rec.undelete(deleted)
+    assert _dump(rec) == before
+    assert rec.problems() == []
+
+
+def test_edit_of_one_row_value_is_saved_and_unchanged_edit_skipped(tmp_path: Path) -> None:
+    rec = _filled(tmp_path / "r.sqlite")
+    count = rec.entries(CountResult, 1)[0]
+    _, nothing = rec.save(count)
+    assert not nothing.any
+    v = count.values[0]
+    edited = replace(
+        count,
+        values=(replace(v, range_text="4-11", range_low=4.0, range_high=11.0), *count.values[1:]),
+    )
+    saved, changes = rec.save(edited)
+    assert changes.any
+    assert rec.entry(CountResult, count.id).values[0].range_low == 4.0  # type: ignore[arg-type]
+    assert [x.uid for x in saved.values] == [x.uid for x in count.values]  # uids kept
+
+
+def test_dose_text_change_only_is_saved(tmp_path: Path) -> None:
+    rec = _filled(tmp_path / "r.sqlite")
+    visit = rec.entries(CnsVisit, 1)[0]
+    doses = (ItDose(ItDrug.METHOTREXATE, "10 mg", visit.it_drugs[0].uid), *visit.it_drugs[1:])
+    _, changes = rec.save(replace(visit, it_drugs=doses))
+    assert changes.any
+    assert rec.entry(CnsVisit, visit.id).it_drugs[0].dose_text == "10 mg"  # type: ignore[arg-type]
+
+
+def test_link_to_another_childs_phase_refused(tmp_path: Path) -> None:
+    rec = _filled(tmp_path / "r.sqlite")
+    other, _ = rec.save(Child(name="Noa", birth_date=dt.date(2025, 1, 1)))
+    visit = rec.entries(CnsVisit, 1)[0]
+    from tracker.store.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed, match="this child's phases"):
+        rec.save(replace(visit, child_id=other.id))
+
+
+# ---------------------------------------------------------------------- a new kind, old records
+
+
+def test_a_new_kind_does_not_stop_older_records_from_upgrading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The next issue adds a kind and a step 4 creating its table.  Upgrading a family's
+    format-3 record then reads the new table's seals *before* step 4 made it."""
+    from throwaway_kind import TABLE_SQL, TEMPERATURE
+
+    from tracker.kinds import register
+
+    copy = tmp_path / "v3.sqlite"
+    shutil.copy(DATA / "record-v3.sqlite", copy)
+
+    def step_4(conn: sqlite3.Connection) -> None:
+        conn.execute(TABLE_SQL)
+
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, step_4])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 4)
+    conn = sqlite3.connect(copy, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = ON")
+    try:
+        with register(TEMPERATURE):
+            schema.migrate(conn, 3, APPLICATION_ID)  # was: no such table: temperature
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
+    finally:
+        conn.close()
+
+
+# ---------------------------------------------------------------------- the import
+
+
+def _small_export(tmp_path: Path) -> dict[str, Any]:
+    rec = _filled(tmp_path / "src.sqlite")
+    return export_record(rec, NOW)
+
+
+def _problems(doc: dict[str, Any]) -> list[str]:
+    try:
+        read_export(json.dumps(doc).encode(), TODAY)
+    except JsonImportError as exc:
+        return exc.problems
+    return []
+
+
+def test_import_still_runs_the_rules_of_an_entry_with_one_bad_field(tmp_path: Path) -> None:
+    """5d769cd reported both problems in one pass; the generic reader only the first."""
+    doc = _small_export(tmp_path)
+    phase = doc["children"][0]["phases"][0]
+    phase["kind"] = "inducton"
+    phase["actual_start"] = "2026-12-20"
+    found = _problems(doc)
+    assert any("inducton" in p for p in found)
+    assert any("in the future" in p for p in found), found
+
+
+def test_an_unknown_key_inside_mrd_is_refused_not_dropped(tmp_path: Path) -> None:
+    doc = _small_export(tmp_path)
+    milestone = doc["children"][0]["milestones"][0]
+    milestone["mrd"]["lab_comment"] = "repeat in 4 weeks"
+    found = _problems(doc)
+    assert any("lab_comment" in p for p in found), "silently dropped"
+
+
+def test_a_duplicate_threshold_in_a_file_names_the_first(tmp_path: Path) -> None:
+    doc = _small_export(tmp_path)
+    thresholds = doc["children"][0]["team_thresholds"]
+    thresholds.append(dict(thresholds[0], uid=_u(999)))
+    found = _problems(doc)
+    assert found and "edit that one instead" not in found[0], found
+    assert "team_thresholds[0]" in found[0], found
+
+
+def test_unknown_key_messages_use_the_right_article(tmp_path: Path) -> None:
+    doc = _small_export(tmp_path)
+    doc["children"][0]["cns_visits"][0]["it_drugs"][0]["volume_ml"] = 6
+    doc["children"][0]["appointments"][0]["room"] = "3"
+    found = " | ".join(_problems(doc))
+    assert "a intrathecal" not in found and "a appointment" not in found, found
+
+
+def test_import_round_trip_of_every_kind(tmp_path: Path) -> None:
+    doc = _small_export(tmp_path)
+    contents = read_export(json.dumps(doc).encode(), TODAY)
+    new = load_into_new_record(tmp_path / "new.sqlite", contents, _clock)
+    assert dumps(export_record(new, NOW)) == dumps(doc)
+    assert len(new.entries(TeamThreshold, 1)) == 1
+
+
+def test_a_backup_made_before_a_new_kind_still_verifies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After the next kind's step 4, every backup of format 3 is judged 'seals not ok'
+    (changed_rows asks the registry's tables of a file that predates them)."""
+    from throwaway_kind import TABLE_SQL, TEMPERATURE
+
+    from tracker.kinds import register
+    from tracker.store.backup_file import inspect
+
+    copy = tmp_path / "v3-backup.sqlite"
+    shutil.copy(DATA / "record-v3.sqlite", copy)
+    assert inspect(copy)[1]["seals_ok"] is True
+
+    def step_4(conn: sqlite3.Connection) -> None:
+        conn.execute(TABLE_SQL)
+
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, step_4])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 4)
+    with register(TEMPERATURE):
+        problems, contents = inspect(copy)
+    assert problems == [] and contents["seals_ok"] is True
+
+
+def test_check_names_an_entry_before_birth_left_by_the_old_bug(tmp_path: Path) -> None:
+    """A record where the old bug let the date of birth move after an appointment: check
+    says nothing while its own JSON export can no longer be imported."""
+    rec = _filled(tmp_path / "r.sqlite")
+    conn = rec.connection
+    conn.execute("UPDATE child SET birth_date = '2026-06-02' WHERE id = 1")  # as 5d769cd allowed
+    from tracker.store import checksums
+
+    checksums.reseal(conn, "child", 1)
+    with pytest.raises(JsonImportError):
+        read_export(dumps(export_record(rec, NOW)).encode(), TODAY)
+    assert rec.problems() != [], "check reports nothing"
+
+
+def test_no_messages_about_stand_in_values(tmp_path: Path) -> None:
+    doc = _small_export(tmp_path)
+    v = doc["children"][0]["counts"][0]["values"][0]
+    v["value"] = True  # JSON true where a number belongs
+    found = _problems(doc)
+    assert len(found) == 1, found  # 5d769cd: only "must be a number, not true/false"
+
+
+def test_a_new_field_inside_mrd_changes_the_export_shape() -> None:
+    """export_shape lists a Group's inner fields only for their choices, not their keys:
+    adding one would not force a new export VERSION (and older readers drop it silently)."""
+    from tracker.io.json_export import export_shape
+    from tracker.kinds import MILESTONE
+    from tracker.kinds.fields import Text
+
+    before = export_shape()["milestone"]
+    mrd = MILESTONE.field("mrd")
+    grown = replace(mrd, fields=(*mrd.fields, Text("lab_comment")))  # type: ignore[attr-defined]
+    fields = tuple(grown if f.name == "mrd" else f for f in MILESTONE.fields)
+    object.__setattr__(MILESTONE, "fields", fields)
+    try:
+        assert export_shape()["milestone"] != before
+    finally:
+        object.__setattr__(
+            MILESTONE, "fields", tuple(mrd if f.name == "mrd" else f for f in fields)
+        )
