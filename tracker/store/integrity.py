@@ -28,7 +28,7 @@ from tracker.store.files import APPLICATION_ID, check_record_file
 from tracker.store.journal import FOREIGN_SUFFIX, refuse_strays
 from tracker.store.lock import RecordLock
 from tracker.store.schema import SEALED_SINCE, sealed_tables
-from tracker.store.structure import expected_columns, first_finding
+from tracker.store.structure import expected_columns, first_finding, schema_problem
 
 DAMAGED_SUFFIX = ".damaged"
 _SIBLINGS = ("-journal", "-wal", "-shm")
@@ -78,8 +78,8 @@ def find_problems(conn: sqlite3.Connection) -> list[Problem]:
         found.append(Problem("format", "the file's program mark is not Treatment Tracker's"))
     if version >= SEALED_SINCE:
         found.extend(changed_rows(conn))
-    if version == schema.SCHEMA_VERSION:
-        found.extend(dated_before_birth(conn))
+    if version == schema.SCHEMA_VERSION and schema_problem(conn, version) is None:
+        found.extend(dated_before_birth(conn))  # the kinds' tables are as declared
     return found
 
 
