@@ -62,7 +62,10 @@ class FormErrors(ValueError):
 _E = TypeVar("_E", bound=StrEnum)
 
 
-class _Collector:
+class Collector:
+    """Gathers a form's problems, one per field (the first), while it is read; for the form
+    parsers here and in a kind's own module (docs/adding-a-kind.md)."""
+
     def __init__(self) -> None:
         self.errors: dict[str, str] = {}
 
@@ -87,20 +90,21 @@ class _Collector:
     ) -> _E:
         """The enum member chosen in ``field`` (``default`` when empty); an unknown value is
         recorded as the field's error and ``default`` stands in."""
-        return self.run(field, _choice, enum, _text(f, field) or default, label, names) or enum(
-            default
-        )
+        return self.run(
+            field, _choice, enum, field_text(f, field) or default, label, names
+        ) or enum(default)
 
     def raise_if_any(self) -> None:
         if self.errors:
             raise FormErrors(self.errors)
 
 
-def _text(f: Mapping[str, str], key: str) -> str:
+def field_text(f: Mapping[str, str], key: str) -> str:
+    """What was typed in the form's field ``key``, without surrounding spaces."""
     return (f.get(key) or "").strip()
 
 
-def _window(today: dt.date | None, child: Child | None = None) -> DateWindow:
+def form_window(today: dt.date | None, child: Child | None = None) -> DateWindow:
     """The dates a form accepts (tracker.dates.date_window): up to YEARS_AHEAD years after
     ``today`` (after the date of birth where a caller gives no today).  A date before the
     date of birth is refused by each form's own check, which names the child."""
@@ -124,20 +128,23 @@ def _choice(enum, value: str, field: str, names: Mapping[str, str]):  # type: ig
 def child_from_form(
     f: Mapping[str, str], *, today: dt.date, id: int | None = None, uid: str = ""
 ) -> Child:
-    c = _Collector()
-    name = _text(f, "name")
+    c = Collector()
+    name = field_text(f, "name")
     if not name:
         c.add("name", "Name: please type the child's name (a first name is enough)")
-    window = _window(today)
-    birth = c.run("birth_date", parse_date, _text(f, "birth_date"), "Date of birth", window)
+    window = form_window(today)
+    birth = c.run("birth_date", parse_date, field_text(f, "birth_date"), "Date of birth", window)
     diagnosis = c.run(
         "diagnosis_date",
         parse_optional_date,
-        _text(f, "diagnosis_date"),
+        field_text(f, "diagnosis_date"),
         "Diagnosis date",
         window,
     )
-    wbc_text, wbc_unit = _text(f, "wbc_at_diagnosis_text"), _text(f, "wbc_at_diagnosis_unit")
+    wbc_text, wbc_unit = (
+        field_text(f, "wbc_at_diagnosis_text"),
+        field_text(f, "wbc_at_diagnosis_unit"),
+    )
     wbc: float | None = None
     if wbc_text:
         parsed = c.run("wbc_at_diagnosis_text", _count_value, "wbc", wbc_text, wbc_unit)
@@ -148,11 +155,11 @@ def child_from_form(
         birth_date=birth or today,
         sex=c.choice(f, "sex", Sex, "unknown", "Sex", labels.SEX),
         diagnosis_date=diagnosis,
-        immunophenotype=_text(f, "immunophenotype"),
+        immunophenotype=field_text(f, "immunophenotype"),
         kmt2a_status=c.choice(
             f, "kmt2a_status", Kmt2aStatus, "unknown", "KMT2A status", labels.KMT2A
         ),
-        kmt2a_partner=_text(f, "kmt2a_partner"),
+        kmt2a_partner=field_text(f, "kmt2a_partner"),
         wbc_at_diagnosis_text=wbc_text,
         wbc_at_diagnosis_unit=wbc_unit if wbc_text else "",
         wbc_at_diagnosis=wbc,
@@ -167,12 +174,12 @@ def child_from_form(
             "Prednisone response",
             labels.PREDNISONE,
         ),
-        protocol=_text(f, "protocol"),
+        protocol=field_text(f, "protocol"),
         risk_group=c.choice(f, "risk_group", RiskGroup, "unknown", "Risk group", labels.RISK),
-        risk_group_text=_text(f, "risk_group_text"),
-        hospital=_text(f, "hospital"),
-        team_contacts=_text(f, "team_contacts"),
-        notes=_text(f, "notes"),
+        risk_group_text=field_text(f, "risk_group_text"),
+        hospital=field_text(f, "hospital"),
+        team_contacts=field_text(f, "team_contacts"),
+        notes=field_text(f, "notes"),
         id=id,
         uid=uid,
     )
@@ -220,11 +227,11 @@ def phase_from_form(
     uid: str = "",
     today: dt.date | None = None,
 ) -> Phase:
-    c = _Collector()
+    c = Collector()
     assert child.id is not None
-    kind = c.run("kind", _choice, PhaseKind, _text(f, "kind"), "Kind", labels.PHASE_KIND)
+    kind = c.run("kind", _choice, PhaseKind, field_text(f, "kind"), "Kind", labels.PHASE_KIND)
     dates = {
-        key: c.run(key, parse_optional_date, _text(f, key), label, _window(today, child))
+        key: c.run(key, parse_optional_date, field_text(f, key), label, form_window(today, child))
         for key, label in (
             ("planned_start", "Planned start"),
             ("planned_end", "Planned end"),
@@ -235,8 +242,8 @@ def phase_from_form(
     phase = Phase(
         child_id=child.id,
         kind=kind or PhaseKind.OTHER,
-        name=_text(f, "name"),
-        notes=_text(f, "notes"),
+        name=field_text(f, "name"),
+        notes=field_text(f, "notes"),
         id=id,
         uid=uid,
         **dates,
@@ -304,20 +311,22 @@ def milestone_from_form(
     id: int | None = None,
     uid: str = "",
 ) -> Milestone:
-    c = _Collector()
+    c = Collector()
     assert child.id is not None
-    date = c.run("date", parse_date, _text(f, "date"), "Date", _window(today, child))
-    kind = c.run("kind", _choice, MilestoneKind, _text(f, "kind"), "Kind", labels.MILESTONE_KIND)
-    planned = _text(f, "planned") in ("1", "true", "yes")
+    date = c.run("date", parse_date, field_text(f, "date"), "Date", form_window(today, child))
+    kind = c.run(
+        "kind", _choice, MilestoneKind, field_text(f, "kind"), "Kind", labels.MILESTONE_KIND
+    )
+    planned = field_text(f, "planned") in ("1", "true", "yes")
     mrd: Mrd | None = None
     if kind is MilestoneKind.MRD_RESULT:
         qualifier = c.choice(
             f, "mrd_qualifier", MrdQualifier, "quantified", "MRD reported as", labels.MRD_QUALIFIER
         )
-        entered = _text(f, "mrd_value")
+        entered = field_text(f, "mrd_value")
         fraction = None
         if entered:
-            notation = _text(f, "mrd_notation")
+            notation = field_text(f, "mrd_notation")
             if notation not in ("", "percent", "fraction"):
                 c.add("mrd_notation", "MRD: choose percent or fraction")
                 notation = ""
@@ -330,8 +339,8 @@ def milestone_from_form(
                 "MRD value: type the value (for example 0.01% or 1e-4), or choose how it was "
                 "reported (negative, positive not quantifiable, below quantifiable range)",
             )
-        method = _text(f, "mrd_method")
-        sample = _text(f, "mrd_sample")
+        method = field_text(f, "mrd_method")
+        sample = field_text(f, "mrd_sample")
         mrd = Mrd(
             entered=entered,
             fraction=fraction,
@@ -347,10 +356,10 @@ def milestone_from_form(
         child_id=child.id,
         date=date or today,
         kind=kind or MilestoneKind.OTHER,
-        result_text=_text(f, "result_text"),
+        result_text=field_text(f, "result_text"),
         planned=planned,
         mrd=mrd,
-        notes=_text(f, "notes"),
+        notes=field_text(f, "notes"),
         id=id,
         uid=uid,
     )
@@ -475,10 +484,10 @@ def count_from_form(
     id: int | None = None,
     uid: str = "",
 ) -> CountResult:
-    c = _Collector()
+    c = Collector()
     assert child.id is not None
-    date = c.run("taken_date", parse_date, _text(f, "taken_date"), "Date", _window(today))
-    time_text = _text(f, "taken_time")
+    date = c.run("taken_date", parse_date, field_text(f, "taken_date"), "Date", form_window(today))
+    time_text = field_text(f, "taken_time")
     time = c.run("taken_time", parse_time, time_text, "Time") if time_text else None
     parsed: list[CountValue] = []
     for v in values:
@@ -499,8 +508,8 @@ def count_from_form(
         child_id=child.id,
         taken_date=date or today,
         taken_time=time,
-        source=_text(f, "source"),
-        note=_text(f, "note"),
+        source=field_text(f, "source"),
+        note=field_text(f, "note"),
         values=tuple(parsed),
         id=id,
         uid=uid,
@@ -635,9 +644,9 @@ def cns_visit_from_form(
     drug_uids: Mapping[str, str] | None = None,
 ) -> CnsVisit:
     """``drugs`` is (drug name as typed or chosen, dose text) per intrathecal drug given."""
-    c = _Collector()
+    c = Collector()
     assert child.id is not None
-    date = c.run("date", parse_date, _text(f, "date"), "Date", _window(today, child))
+    date = c.run("date", parse_date, field_text(f, "date"), "Date", form_window(today, child))
     procedure = c.choice(f, "procedure", LpProcedure, "lp_it", "Procedure", labels.LP_PROCEDURE)
     doses: list[ItDose] = []
     for i, (name, dose) in enumerate(drugs):
@@ -660,8 +669,8 @@ def cns_visit_from_form(
         ("csf_rbc", "CSF red cells"),
         ("platelets", "Platelets that day"),
     ):
-        numbers[key] = c.run(key, _labelled_number, _text(f, key), label)
-    phase_text = _text(f, "phase_id")
+        numbers[key] = c.run(key, _labelled_number, field_text(f, key), label)
+    phase_text = field_text(f, "phase_id")
     visit = CnsVisit(
         child_id=child.id,
         date=date or today,
@@ -674,11 +683,11 @@ def cns_visit_from_form(
             f, "blasts_seen", YesNoUnknown, "unknown", "Blasts seen", labels.YES_NO
         ),
         cns_status=c.choice(f, "cns_status", CnsStatus, "pending", "CNS status", labels.CNS_STATUS),
-        sedation=_text(f, "sedation"),
+        sedation=field_text(f, "sedation"),
         platelets=numbers["platelets"],
-        complications=_text(f, "complications"),
-        planned=_text(f, "planned") in ("1", "true", "yes"),
-        note=_text(f, "note"),
+        complications=field_text(f, "complications"),
+        planned=field_text(f, "planned") in ("1", "true", "yes"),
+        note=field_text(f, "note"),
         id=id,
         uid=uid,
     )
@@ -736,16 +745,16 @@ def threshold_from_form(
     f: Mapping[str, str], *, child: Child, id: int | None = None, uid: str = ""
 ) -> TeamThreshold:
     """A number the team gave (e.g. "platelets below 20 ×10⁹/L: transfusion")."""
-    c = _Collector()
+    c = Collector()
     assert child.id is not None
-    code = _text(f, "analyte")
+    code = field_text(f, "analyte")
     a = analytes.BY_CODE.get(code)
     if a is None:
         c.add("analyte", "Count: choose which blood count the number is for")
     purpose = c.choice(
         f, "purpose", ThresholdPurpose, "watch", "What it is for", labels.THRESHOLD_PURPOSE
     )
-    value_text, unit = _text(f, "value_text"), _text(f, "unit")
+    value_text, unit = field_text(f, "value_text"), field_text(f, "unit")
     normalised = None
     if not value_text:
         c.add("value_text", "Value: type the number the team gave")
@@ -766,7 +775,7 @@ def threshold_from_form(
         value_text=value_text,
         unit=unit,
         normalised_value=normalised,
-        note=_text(f, "note"),
+        note=field_text(f, "note"),
         id=id,
         uid=uid,
     )
@@ -802,18 +811,18 @@ def appointment_from_form(
     uid: str = "",
     today: dt.date | None = None,
 ) -> Appointment:
-    c = _Collector()
+    c = Collector()
     assert child.id is not None
-    date = c.run("date", parse_date, _text(f, "date"), "Date", _window(today, child))
-    time_text = _text(f, "time")
+    date = c.run("date", parse_date, field_text(f, "date"), "Date", form_window(today, child))
+    time_text = field_text(f, "time")
     time = c.run("time", parse_time, time_text, "Time") if time_text else None
     appointment = Appointment(
         child_id=child.id,
         date=date or child.birth_date,
         time=time,
-        with_whom=_text(f, "with_whom"),
-        place=_text(f, "place"),
-        note=_text(f, "note"),
+        with_whom=field_text(f, "with_whom"),
+        place=field_text(f, "place"),
+        note=field_text(f, "note"),
         id=id,
         uid=uid,
     )
@@ -841,20 +850,20 @@ def question_from_form(
     id: int | None = None,
     uid: str = "",
 ) -> Question:
-    c = _Collector()
+    c = Collector()
     assert child.id is not None
-    added_text = _text(f, "added_on")
+    added_text = field_text(f, "added_on")
     added = (
-        c.run("added_on", parse_date, added_text, "Date added", _window(today))
+        c.run("added_on", parse_date, added_text, "Date added", form_window(today))
         if added_text
         else today
     )
     question = Question(
         child_id=child.id,
         added_on=added or today,
-        text=_text(f, "text"),
-        answered=_text(f, "answered") in ("1", "true", "yes"),
-        answer=_text(f, "answer"),
+        text=field_text(f, "text"),
+        answered=field_text(f, "answered") in ("1", "true", "yes"),
+        answer=field_text(f, "answer"),
         id=id,
         uid=uid,
     )
