@@ -181,6 +181,10 @@ def test_delete_child_asks_first_and_undo_restores(
     refresh_views(window)
     assert window.counts_view.model.rowCount() == 0
     assert not window.add_actions["count"].isEnabled()
+    window.show_view("timeline")  # the timeline no longer draws the deleted child's entries
+    drawn = window.timeline_view.widget.timeline
+    assert drawn is not None and drawn.phases == []
+    assert all(not lane.spans and not lane.marks for lane in drawn.lanes)
     undo = window.actions_[ActionId.UNDO]
     assert undo.isEnabled() and undo.text() == "&Undo Delete the entry for the child Mila"
 

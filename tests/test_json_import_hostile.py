@@ -133,7 +133,9 @@ def test_a_file_of_newlines_keeps_memory_bounded(tmp_path: Path) -> None:
     size = 16 * 1024 * 1024
     path = tmp_path / "newlines.json"
     path.write_bytes(
-        b"\n" * size + b'{"format": "treatment-tracker", "version": 1, "children": []}'
+        b"\n" * size
+        + b'{"format": "treatment-tracker", "version": 1, "exported_at": "2026-11-24T09:30:00", '
+        + b'"children": []}'
     )
     script = textwrap.dedent(
         f"""
@@ -316,7 +318,11 @@ def test_a_file_of_millions_of_tiny_values_is_refused_plainly(
     assert str(info.value).startswith("The file holds more than 1,000 values; ")
     assert "Nothing was imported" in str(info.value)
     small = data.replace(b"0," * 1000, b"0," * 900)
-    assert read_export(small, TODAY).children == ()  # below the limit: read as usual
+    with pytest.raises(JsonImportError) as read:  # below the limit: read, and checked as usual
+        read_export(small, TODAY)
+    assert read.value.problems == ["line 1 (exported_at): must be text in quotes, not a list"], (
+        read.value.problems
+    )
 
 
 def test_a_phase_that_started_in_the_future_is_refused_at_its_line(fixture_doc) -> None:  # type: ignore[no-untyped-def]

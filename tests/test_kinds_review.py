@@ -313,3 +313,50 @@ def test_a_new_field_inside_mrd_changes_the_export_shape() -> None:
         object.__setattr__(
             MILESTONE, "fields", tuple(mrd if f.name == "mrd" else f for f in fields)
         )
+
+
+# ---------------------------------------------------------------------- the walkthrough
+
+
+def test_a_typed_value_marked_calculated_is_refused_not_dropped(tmp_path: Path) -> None:
+    doc = _small_export(tmp_path)
+    doc["children"][0]["counts"][0]["values"][0]["calculated"] = True  # a typed WBC
+    found = _problems(doc)
+    assert any(".values[0].calculated" in p and "worked-out ANC" in p for p in found), found
+
+
+def test_a_uid_is_used_once_in_the_whole_file(tmp_path: Path) -> None:
+    doc = _small_export(tmp_path)
+    child = doc["children"][0]
+    child["questions"][0]["uid"] = child["appointments"][0]["uid"]
+    found = _problems(doc)
+    assert any("questions[0].uid" in p and "used twice" in p for p in found), found
+    doc = _small_export(tmp_path / "b")
+    doc["record_uid"] = doc["children"][0]["uid"]
+    assert any("used twice" in p for p in _problems(doc))
+
+
+def test_exported_at_must_be_a_date_and_time(tmp_path: Path) -> None:
+    doc = _small_export(tmp_path)
+    doc["exported_at"] = "yesterday"
+    assert any("(exported_at)" in p and "yesterday" in p for p in _problems(doc))
+    del doc["exported_at"]
+    assert any("“exported_at” is missing" in p for p in _problems(doc))
+
+
+def test_an_unknown_analyte_of_a_threshold_is_named_at_its_key(tmp_path: Path) -> None:
+    doc = _small_export(tmp_path)
+    doc["children"][0]["team_thresholds"][0]["analyte"] = "platelets"
+    found = _problems(doc)
+    assert any("team_thresholds[0].analyte" in p and "“platelets”" in p for p in found), found
+
+
+def test_moving_the_birth_date_names_what_is_in_the_way(tmp_path: Path) -> None:
+    from tracker.store.errors import ValidationFailed
+
+    rec = _filled(tmp_path / "r.sqlite")
+    child = rec.child(1)
+    with pytest.raises(ValidationFailed) as caught:
+        rec.save(replace(child, birth_date=dt.date(2026, 6, 3)))
+    message = caught.value.errors["birth_date"]
+    assert "the phase" in message and "2026-05-13" in message, message

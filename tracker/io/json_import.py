@@ -478,7 +478,7 @@ class _Check:
                 f"“{text[:40]}” is not a uid (36 lower-case characters such as 3f2b…-…)",
             )
             return ""
-        seen = self.uids.setdefault(table, {})
+        seen = self.uids.setdefault("", {})  # one identity per thing in the whole file
         if text in seen:
             self.add((*path, key), f"the uid is used twice (also at {_path_text(seen[text])})")
             return ""
@@ -572,6 +572,15 @@ def read_export(data: bytes, today: dt.date) -> ExportContents:
             record_uid = check.uid(top, (), "record", key="record_uid") or None
     check.version = version
     check.refuse_unknown(top, (), top_keys, "the file's top level")
+    exported_at = check.text(top, "exported_at", ())
+    if isinstance(top.get("exported_at"), str):
+        try:
+            dt.datetime.fromisoformat(exported_at)
+        except ValueError:
+            check.add(
+                ("exported_at",),
+                f"“{exported_at[:40]}” is not a date and time (such as 2026-11-24T09:30:00+00:00)",
+            )
     reading = _Reading(check, version)
     children = tuple(
         c
@@ -677,6 +686,10 @@ class _Reading:
                 value = f.from_json(check, obj, path)
                 if value is None and isinstance(f, DateField) and not f.optional:
                     value = child.birth_date  # unusable: noted, and a stand-in to go on with
+                codes = f.codes if isinstance(f, Text) else ()
+                if codes and isinstance(obj.get(f.json), str) and value not in codes:
+                    shown = ", ".join(f"“{c}”" for c in codes)
+                    check.add((*path, f.json), f"“{value[:40]}” is not one of {shown}")
                 values[f.name] = value
             if len(check.found) > before:
                 unusable.add(f.name)

@@ -71,7 +71,18 @@ def _calculated(c: CountResult) -> list[Json]:
 
 
 def _is_calculated(check: JsonReader, obj: dict[str, Any], path: KeyPath) -> bool:
-    return bool(check.flag(obj, "calculated", path))
+    """A worked-out ANC the export added (``"calculated": true``, no uid): not part of the
+    record, left out.  Anything else marked so is refused: it would be left out too."""
+    if not check.flag(obj, "calculated", path):
+        return False
+    if obj.get("uid") is None and obj.get("analyte") == "anc":
+        return True
+    check.add(
+        (*path, "calculated"),
+        "only a worked-out ANC (with “uid”: null) is marked calculated; this value was typed "
+        "and would be left out: write false",
+    )
+    return False
 
 
 def _value_agrees(

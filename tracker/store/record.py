@@ -539,25 +539,27 @@ class Record:
         return replace(entry, **changes)  # type: ignore[type-var]
 
     def _born_after_entries(self, child: Child) -> str | None:
-        """A new date of birth must not leave recorded entries before birth."""
+        """A new date of birth must not leave recorded entries before birth: the earliest
+        such entry, named."""
         birth = child.birth_date.isoformat()
-        parts = [
-            f"SELECT min({column}) AS d FROM {kind.table} WHERE {kind.parent_column} = :c"
-            for kind in children_of(CHILD)
-            for column in kind.birth_date_columns
-        ]
-        if not parts:
+        earliest: tuple[str, Kind[Any], sqlite3.Row] | None = None
+        for kind in children_of(CHILD):
+            for column in kind.birth_date_columns:
+                rows = self._q(
+                    f"SELECT * FROM {kind.table} WHERE {kind.parent_column} = ? AND "
+                    f"{column} < ? ORDER BY {column} LIMIT 1",
+                    (child.id, birth),
+                )
+                if rows and (earliest is None or rows[0][column] < earliest[0]):
+                    earliest = (rows[0][column], kind, rows[0])
+        if earliest is None:
             return None
-        earliest = self._q(
-            f"SELECT min(d) FROM ({' UNION ALL '.join(parts)})",
-            {"c": child.id},  # type: ignore[arg-type]
-        )[0][0]
-        if earliest is not None and earliest < birth:
-            return (
-                f"Date of birth: something is already recorded on {earliest}, "
-                f"before {birth}; check the date of birth"
-            )
-        return None
+        day, kind, row = earliest
+        what = kind.describe(kind.from_row(row))
+        return (
+            f"Date of birth: {what} is recorded on {day}, before {birth}; check the date of "
+            "birth (or that entry's date)"
+        )
 
     def delete(self, model: type[Any], row_id: int) -> Deleted:
         """Delete one entry with its own rows (a child: with everything recorded for them);

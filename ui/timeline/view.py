@@ -155,7 +155,9 @@ class TimelineView(QWidget):
         whole history follows as soon as the window is up: a long record opens fast."""
         record = self.bridge.record
         child_id = self.bridge.child_id
-        if child_id is None:
+        if child_id is None:  # no child (the last one was deleted): nothing to draw
+            empty = layout.build([], [], [], [], record.today(), lanes=self.shown_lanes())
+            self.widget.set_timeline(empty, keep_range=False)
             return
         if recent_first:
             since = record.today() - dt.timedelta(days=RECENT_DAYS)
