@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QLineEdit, QPlainTextEdit, QWidget
 
 from tracker.forms import appointment_from_form, question_from_form
@@ -120,14 +121,15 @@ class QuestionDialog(FormDialog):
 APPOINTMENT_UI = KindUi(
     key="appointment",
     dialog=lambda e, appointment, parent: AppointmentDialog(appointment, e.child, e.today, parent),
-    add_text="Add a&ppointment…",
+    add_text=QT_TRANSLATE_NOOP("kinds", "Add a&ppointment…"),
     view="agenda",
     place=1,
-    title="Appointments",
-    add_button="Add &appointment…",
-    empty=(
+    title=QT_TRANSLATE_NOOP("kinds", "Appointments"),
+    add_button=QT_TRANSLATE_NOOP("kinds", "Add &appointment…"),
+    empty=QT_TRANSLATE_NOOP(
+        "kinds",
         "No appointments yet. Add clinic visits, past and planned: the printed "
-        "summary covers what happened since the last one."
+        "summary covers what happened since the last one.",
     ),
     model=AppointmentsModel,
     newest_first=True,
@@ -136,14 +138,15 @@ APPOINTMENT_UI = KindUi(
 QUESTION_UI = KindUi(
     key="question",
     dialog=lambda e, question, parent: QuestionDialog(question, e.child, e.today, parent),
-    add_text="Add &question for the team…",
+    add_text=QT_TRANSLATE_NOOP("kinds", "Add &question for the team…"),
     shortcut="Ctrl+Shift+Q",
     view="agenda",
-    title="Questions for the team",
-    add_button="Add &question…",
-    empty=(
+    title=QT_TRANSLATE_NOOP("kinds", "Questions for the team"),
+    add_button=QT_TRANSLATE_NOOP("kinds", "Add &question…"),
+    empty=QT_TRANSLATE_NOOP(
+        "kinds",
         "No questions yet. Write them down as they come; open ones are printed "
-        "on the summary you take to the appointment."
+        "on the summary you take to the appointment.",
     ),
     model=QuestionsModel,
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -189,14 +190,15 @@ def _visit_dialog(e: Editing, visit: CnsVisit | None, parent: QWidget | None) ->
 CNS_VISIT_UI = KindUi(
     key="cns_visit",
     dialog=_visit_dialog,
-    add_text="Add &lumbar puncture…",
+    add_text=QT_TRANSLATE_NOOP("kinds", "Add &lumbar puncture…"),
     shortcut="Ctrl+Shift+L",
     view="cns",
-    title="CNS prophylaxis: lumbar punctures",
-    add_button="&Add lumbar puncture…",
-    empty=(
+    title=QT_TRANSLATE_NOOP("kinds", "CNS prophylaxis: lumbar punctures"),
+    add_button=QT_TRANSLATE_NOOP("kinds", "&Add lumbar puncture…"),
+    empty=QT_TRANSLATE_NOOP(
+        "kinds",
         "No lumbar punctures yet. Add each LP with the intrathecal drugs given and "
-        "the spinal-fluid result when it is back."
+        "the spinal-fluid result when it is back.",
     ),
     model=CnsVisitsModel,
     newest_first=True,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -176,14 +177,15 @@ def _count_dialog(e: Editing, result: CountResult | None, parent: QWidget | None
 COUNT_UI = KindUi(
     key="count",
     dialog=_count_dialog,
-    add_text="Add &blood count…",
+    add_text=QT_TRANSLATE_NOOP("kinds", "Add &blood count…"),
     shortcut=QKeySequence.StandardKey.New,
     view="counts",
-    title="Blood counts (newest first)",
-    add_button="&Add blood count…",
-    empty=(
+    title=QT_TRANSLATE_NOOP("kinds", "Blood counts (newest first)"),
+    add_button=QT_TRANSLATE_NOOP("kinds", "&Add blood count…"),
+    empty=QT_TRANSLATE_NOOP(
+        "kinds",
         "No blood counts yet. Add one from a lab report: type each value as it "
-        "is printed, with its unit."
+        "is printed, with its unit.",
     ),
     model=CountsModel,
 )

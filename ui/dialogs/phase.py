@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -241,14 +242,15 @@ class MilestoneDialog(FormDialog):
 PHASE_UI = KindUi(
     key="phase",
     dialog=lambda e, phase, parent: PhaseDialog(phase, e.child, e.today, parent),
-    add_text="Add &phase…",
+    add_text=QT_TRANSLATE_NOOP("kinds", "Add &phase…"),
     shortcut="Ctrl+Shift+P",
     view="phases",
-    title="Treatment phases",
-    add_button="&Add phase…",
-    empty=(
+    title=QT_TRANSLATE_NOOP("kinds", "Treatment phases"),
+    add_button=QT_TRANSLATE_NOOP("kinds", "&Add phase…"),
+    empty=QT_TRANSLATE_NOOP(
+        "kinds",
         "No phases yet. Add the phases from your team's roadmap, e.g. prophase "
-        "and induction; planned phases can be added with planned dates."
+        "and induction; planned phases can be added with planned dates.",
     ),
     model=PhasesModel,
 )
@@ -256,12 +258,14 @@ PHASE_UI = KindUi(
 MILESTONE_UI = KindUi(
     key="milestone",
     dialog=lambda e, milestone, parent: MilestoneDialog(milestone, e.child, e.today, parent),
-    add_text="Add &milestone…",
+    add_text=QT_TRANSLATE_NOOP("kinds", "Add &milestone…"),
     shortcut="Ctrl+Shift+M",
     view="phases",
     place=1,
-    title="Milestones",
-    add_button="Add &milestone…",
-    empty="No milestones yet: marrow checks, MRD results, remission, risk-group changes.",
+    title=QT_TRANSLATE_NOOP("kinds", "Milestones"),
+    add_button=QT_TRANSLATE_NOOP("kinds", "Add &milestone…"),
+    empty=QT_TRANSLATE_NOOP(
+        "kinds", "No milestones yet: marrow checks, MRD results, remission, risk-group changes."
+    ),
     model=MilestonesModel,
 )

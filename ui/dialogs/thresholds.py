@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -150,8 +151,8 @@ THRESHOLD_UI = KindUi(
     key="threshold",
     dialog=lambda e, threshold, parent: ThresholdDialog(threshold, e.child, parent),
     view="",
-    title="Your team's numbers",
-    add_button="&Add…",
-    empty="None entered yet.",
+    title=QT_TRANSLATE_NOOP("kinds", "Your team's numbers"),
+    add_button=QT_TRANSLATE_NOOP("kinds", "&Add…"),
+    empty=QT_TRANSLATE_NOOP("kinds", "None entered yet."),
     model=ThresholdsModel,
 )
