@@ -264,6 +264,39 @@ def test_verify_catches_any_change_and_never_writes(rec: Record, path: Path, clo
     assert [b.verified for b in list_backups(path)] == [False]
 
 
+def test_the_copy_being_made_has_no_journal_or_syncs_of_its_own(
+    rec: Record, path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The temporary copy is synced once by us when it is whole, then checked, then renamed
+    (a kill before that leaves a temp the next cleanup removes): SQLite writing it with a
+    journal and syncs of its own would only make every backup and copy slower."""
+    seen: list[tuple[str, str, int]] = []
+    real = sqlite3.connect
+
+    class Watched(sqlite3.Connection):
+        def close(self) -> None:
+            mode = self.execute("PRAGMA journal_mode").fetchone()[0]
+            sync = self.execute("PRAGMA synchronous").fetchone()[0]
+            seen.append((self.execute("PRAGMA database_list").fetchone()[2], mode, sync))
+            super().close()
+
+    def connect(database: Any, *args: Any, **kwargs: Any) -> sqlite3.Connection:
+        if str(database).endswith(durable.TEMP_SUFFIX):  # written, not a read-only check
+            kwargs["factory"] = Watched
+        return real(database, *args, **kwargs)
+
+    (path.parent / "stick").mkdir()
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    info = make_backup(rec, DAILY, clock)
+    save_copy(rec, path.parent / "stick" / "family-copy.sqlite", clock=clock, off_computer=True)
+    monkeypatch.undo()
+    assert [(Path(name).parent.name, mode, sync) for name, mode, sync in seen] == [
+        ("backups", "memory", 0),
+        ("stick", "memory", 0),
+    ]
+    assert verify_backup(info.path)
+
+
 def test_a_failed_backup_leaves_nothing(
     rec: Record, path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:

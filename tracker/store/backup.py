@@ -310,6 +310,10 @@ def _verified_temp(
             with translated(target, doing):
                 dest = sqlite3.connect(tmp, isolation_level=None)
                 try:
+                    # No journal file and no syncs of SQLite's own: the temp is synced
+                    # once, whole, just below (a kill before then leaves a temp to clear).
+                    dest.execute("PRAGMA journal_mode = MEMORY")
+                    dest.execute("PRAGMA synchronous = OFF")
                     source.backup(dest)
                 finally:
                     dest.close()
