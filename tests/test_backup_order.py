@@ -28,7 +28,7 @@ import pytest
 from conftest import TODAY
 from test_disk_full import NOTHING_LOST, skip_without_private_mounts
 
-import tracker.store.record as record_module
+import tracker.store.connection as connection_module
 from tracker.model import Child, CountResult, CountValue
 from tracker.store import APPLICATION_ID, Record, schema
 from tracker.store.backup import (
@@ -450,7 +450,7 @@ def full_at_the_counter(
             os.close(r)
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
             out: dict[str, Any] = {}
-            real = record_module.count_save
+            real = connection_module.count_save
             with Record.open(path, clock=clock_fixed) as rec:
                 child = rec.children()[0]
                 assert child.id is not None
@@ -463,7 +463,7 @@ def full_at_the_counter(
                     finally:
                         make_room()
 
-                record_module.count_save = full_then_count
+                connection_module.count_save = full_then_count
                 try:
                     rec.save_count(count_on(child.id, 2))
                     out["saved"] = True
