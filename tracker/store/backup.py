@@ -310,9 +310,9 @@ def _verified_temp(
             with translated(target, doing):
                 dest = sqlite3.connect(tmp, isolation_level=None)
                 try:
-                    # No journal file and no syncs of SQLite's own: the temp is synced
-                    # once, whole, just below (a kill before then leaves a temp to clear).
-                    dest.execute("PRAGMA journal_mode = MEMORY")
+                    # No syncs of SQLite's own: the temp is synced once, whole, just below
+                    # (a kill before then leaves a temp to clear, its journal beside it
+                    # marking it as ours: see _ours).
                     dest.execute("PRAGMA synchronous = OFF")
                     source.backup(dest)
                 finally:
