@@ -1,7 +1,7 @@
 """Backups, copies and restore (tracker/store/backup.py), and where a record should not live.
 
 Each check has its control: a backup that verifies is shown to fail verification
-once a byte changes; thinning is run over three simulated years with a fake
+once a byte changes; thinning is run over sixteen simulated months with a fake
 clock; restore is shown to refuse a bad backup and to replace the file (a new
 inode), never to write into it.
 """
@@ -340,9 +340,10 @@ def test_a_migration_backup_counts_as_the_day_s_backup(
     assert daily_backup_if_due(rec, clock) is None
 
 
-def test_rotation_over_three_simulated_years_keeps_the_right_set(tmp_path: Path) -> None:
-    """A start every day from 2024-01-01 to 2026-11-24: 7 dailies, 5 weeklies, 12 monthlies."""
-    clock = Clock(dt.datetime(2024, 1, 1, 8, 0, tzinfo=dt.UTC))
+def test_rotation_over_sixteen_simulated_months_keeps_the_right_set(tmp_path: Path) -> None:
+    """A start every day from 2025-08-01 to 2026-11-24: 7 dailies, 5 weeklies, 12 monthlies,
+    and the three months before those (August to October 2025) thinned away entirely."""
+    clock = Clock(dt.datetime(2025, 8, 1, 8, 0, tzinfo=dt.UTC))
     path = tmp_path / "family.sqlite"
     made = 0
     with Record.open(path, create=True, clock=clock) as rec:
@@ -350,7 +351,7 @@ def test_rotation_over_three_simulated_years_keeps_the_right_set(tmp_path: Path)
         while clock.now.date() <= TODAY:
             made += daily_backup_if_due(rec, clock) is not None
             clock.advance(days=1)
-    assert made == (TODAY - dt.date(2024, 1, 1)).days + 1
+    assert made == (TODAY - dt.date(2025, 8, 1)).days + 1
     kept = [b.created.date().isoformat() for b in list_backups(path)]
     dailies = [f"2026-11-{d}" for d in range(24, 17, -1)]
     weeklies = ["2026-11-15", "2026-11-08", "2026-11-01", "2026-10-25", "2026-10-18"]  # Sundays
