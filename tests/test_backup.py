@@ -322,6 +322,29 @@ def test_a_failed_backup_leaves_nothing(
 # ---------------------------------------------------------------------- daily and thinning
 
 
+def test_a_daily_backup_lists_the_backups_once(
+    rec: Record, path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The daily backup reads the backups (every manifest) once to decide, not a second time
+    to make the backup: it runs at every start, and the folder holds two dozen of them."""
+    import tracker.store.backup as backup_module
+
+    for _ in range(3):
+        assert daily_backup_if_due(rec, clock) is not None
+        clock.advance(days=1)
+    listed = []
+    real = backup_module.list_backups
+
+    def counted(*args: Any, **kwargs: Any) -> list[BackupInfo]:
+        listed.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(backup_module, "list_backups", counted)
+    assert daily_backup_if_due(rec, clock) is not None
+    assert len(listed) == 1
+    assert len(real(path)) == 4 and all(b.verified for b in real(path))
+
+
 def test_daily_backup_once_a_day(rec: Record, path: Path, clock: Clock) -> None:
     first = daily_backup_if_due(rec, clock)
     assert first is not None and first.reason == DAILY
