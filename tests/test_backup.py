@@ -1,7 +1,7 @@
 """Backups, copies and restore (tracker/store/backup.py), and where a record should not live.
 
 Each check has its control: a backup that verifies is shown to fail verification
-once a byte changes; thinning is run over three simulated years with a fake
+once a byte changes; thinning is run over sixteen simulated months with a fake
 clock; restore is shown to refuse a bad backup and to replace the file (a new
 inode), never to write into it.
 """
@@ -262,6 +262,40 @@ def test_verify_catches_any_change_and_never_writes(rec: Record, path: Path, clo
     assert [b.verified for b in list_backups(path)] == [False]
 
 
+def test_the_copy_being_made_has_no_syncs_of_its_own_but_its_journal(
+    rec: Record, path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The temporary copy is synced once by us when it is whole, then checked, then renamed
+    (a kill before that leaves a temp the next cleanup removes): SQLite syncing it as well
+    would only make every backup and copy slower.  Its journal stays: beside a copy cut
+    short it shows the temp is ours to clear (test_backup_kill)."""
+    seen: list[tuple[str, str, int]] = []
+    real = sqlite3.connect
+
+    class Watched(sqlite3.Connection):
+        def close(self) -> None:
+            mode = self.execute("PRAGMA journal_mode").fetchone()[0]
+            sync = self.execute("PRAGMA synchronous").fetchone()[0]
+            seen.append((self.execute("PRAGMA database_list").fetchone()[2], mode, sync))
+            super().close()
+
+    def connect(database: Any, *args: Any, **kwargs: Any) -> sqlite3.Connection:
+        if str(database).endswith(durable.TEMP_SUFFIX):  # written, not a read-only check
+            kwargs["factory"] = Watched
+        return real(database, *args, **kwargs)
+
+    (path.parent / "stick").mkdir()
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    info = make_backup(rec, DAILY, clock)
+    save_copy(rec, path.parent / "stick" / "family-copy.sqlite", clock=clock, off_computer=True)
+    monkeypatch.undo()
+    assert [(Path(name).parent.name, mode, sync) for name, mode, sync in seen] == [
+        ("backups", "delete", 0),
+        ("stick", "delete", 0),
+    ]
+    assert verify_backup(info.path)
+
+
 def test_a_failed_backup_leaves_nothing(
     rec: Record, path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -286,6 +320,29 @@ def test_a_failed_backup_leaves_nothing(
 # ---------------------------------------------------------------------- daily and thinning
 
 
+def test_a_daily_backup_lists_the_backups_once(
+    rec: Record, path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The daily backup reads the backups (every manifest) once to decide, not a second time
+    to make the backup: it runs at every start, and the folder holds two dozen of them."""
+    import tracker.store.backup as backup_module
+
+    for _ in range(3):
+        assert daily_backup_if_due(rec, clock) is not None
+        clock.advance(days=1)
+    listed = []
+    real = backup_module.list_backups
+
+    def counted(*args: Any, **kwargs: Any) -> list[BackupInfo]:
+        listed.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(backup_module, "list_backups", counted)
+    assert daily_backup_if_due(rec, clock) is not None
+    assert len(listed) == 1
+    assert len(real(path)) == 4 and all(b.verified for b in real(path))
+
+
 def test_daily_backup_once_a_day(rec: Record, path: Path, clock: Clock) -> None:
     first = daily_backup_if_due(rec, clock)
     assert first is not None and first.reason == DAILY
@@ -304,9 +361,10 @@ def test_a_migration_backup_counts_as_the_day_s_backup(
     assert daily_backup_if_due(rec, clock) is None
 
 
-def test_rotation_over_three_simulated_years_keeps_the_right_set(tmp_path: Path) -> None:
-    """A start every day from 2024-01-01 to 2026-11-24: 7 dailies, 5 weeklies, 12 monthlies."""
-    clock = Clock(dt.datetime(2024, 1, 1, 8, 0, tzinfo=dt.UTC))
+def test_rotation_over_sixteen_simulated_months_keeps_the_right_set(tmp_path: Path) -> None:
+    """A start every day from 2025-08-01 to 2026-11-24: 7 dailies, 5 weeklies, 12 monthlies,
+    and the three months before those (August to October 2025) thinned away entirely."""
+    clock = Clock(dt.datetime(2025, 8, 1, 8, 0, tzinfo=dt.UTC))
     path = tmp_path / "family.sqlite"
     made = 0
     with Record.open(path, create=True, clock=clock) as rec:
@@ -314,7 +372,7 @@ def test_rotation_over_three_simulated_years_keeps_the_right_set(tmp_path: Path)
         while clock.now.date() <= TODAY:
             made += daily_backup_if_due(rec, clock) is not None
             clock.advance(days=1)
-    assert made == (TODAY - dt.date(2024, 1, 1)).days + 1
+    assert made == (TODAY - dt.date(2025, 8, 1)).days + 1
     kept = [b.created.date().isoformat() for b in list_backups(path)]
     dailies = [f"2026-11-{d}" for d in range(24, 17, -1)]
     weeklies = ["2026-11-15", "2026-11-08", "2026-11-01", "2026-10-25", "2026-10-18"]  # Sundays

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import os
 import random
+import shutil
 import signal
 import time
 from collections.abc import Callable
@@ -52,13 +53,14 @@ def ours_left(folder: Path) -> list[str]:
 
 
 def make_record(path: Path) -> None:
-    """A record of a few MB, so that a copy takes long enough to be killed in the middle."""
+    """A record of about 1 MB (1000 blood counts): a copy takes long enough (tens of ms) to be
+    killed in the middle, as the printed figures show ("… before the end, … left a temp")."""
     with Record.open(path, create=True, clock=clock) as rec:
         child, _ = rec.save(Child(name="Mila", birth_date=dt.date(2024, 1, 1)))
         assert child.id is not None
         day = dt.date(2024, 2, 1)
         results = []
-        for n in range(3000):
+        for n in range(1000):
             v = float(n % 400)
             results.append(
                 CountResult(
@@ -122,10 +124,20 @@ def kill_during(action: Callable[[], None], watch: Path, within: float, rng: ran
     return os.WIFSIGNALED(status)
 
 
-@pytest.fixture
-def record(tmp_path: Path) -> Path:
-    path = tmp_path / "home" / "family.sqlite"
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The record, made once for this module (closed; each test works on a copy)."""
+    path: Path = tmp_path_factory.mktemp("template") / "family.sqlite"
     make_record(path)
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # the file is all of it
+    return path
+
+
+@pytest.fixture
+def record(template: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "home" / "family.sqlite"
+    path.parent.mkdir()
+    shutil.copyfile(template, path)
     return path
 
 

@@ -96,13 +96,13 @@ def damage(path: Path) -> None:
     path.write_bytes(bytes(data))
 
 
-def test_three_years_with_a_clock_that_ran_30_days_ahead_for_two_weeks(tmp_path: Path) -> None:
-    """2024-01-01 to 2026-11-24 with a start every day; from 2026-10-20 to 2026-11-02 the
+def test_sixteen_months_with_a_clock_that_ran_30_days_ahead_for_two_weeks(tmp_path: Path) -> None:
+    """2025-08-01 to 2026-11-24 with a start every day; from 2026-10-20 to 2026-11-02 the
     clock shows 30 days ahead (so the last days before today and 8 days after it are taken
     by stale backups), then it is corrected.  The real days keep their 7 dailies, 5
     weeklies and 12 monthlies, today's backup is made although a stale one bears today's
     date, and the backup offered after damage holds every entry."""
-    clock = Clock(dt.datetime(2024, 1, 1, 8, 0, tzinfo=dt.UTC))
+    clock = Clock(dt.datetime(2025, 8, 1, 8, 0, tzinfo=dt.UTC))
     path = tmp_path / "family.sqlite"
     made: list[Made] = []
     counts = 0
@@ -122,7 +122,7 @@ def test_three_years_with_a_clock_that_ran_30_days_ahead_for_two_weeks(tmp_path:
     real = [m for m in made if m.clock_right]
     stale = [m for m in made if not m.clock_right]
     assert len(stale) == 14
-    assert len(real) == (TODAY - dt.date(2024, 1, 1)).days + 1 - 14  # one every real day
+    assert len(real) == (TODAY - dt.date(2025, 8, 1)).days + 1 - 14  # one every real day
     # The real days keep exactly what they would keep had the clock never been wrong.
     chosen = choose_kept([m.info.created for m in real])
     assert {(real[i].info.path, real[i].info.saves) for i in chosen} <= kept

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import shiboken6
-from conftest import TODAY
+from conftest import TODAY, fixed_clock
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSettings, Qt
 from PySide6.QtGui import (
     QColor,
@@ -38,10 +39,29 @@ pytestmark = pytest.mark.gui
 # ---------------------------------------------------------------------- fixtures
 
 
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo record, built once for this module (closed: tests open it or a copy)."""
+    path: Path = tmp_path_factory.mktemp("timeline") / "demo.sqlite"
+    with Record.open(path, create=True, clock=fixed_clock) as rec:
+        build_demo(rec, TODAY)
+    return path
+
+
+@pytest.fixture(scope="module")
+def demo(demo_file: Path) -> Iterator[Record]:
+    """The demo record, open for the tests that only read it."""
+    with Record.open(demo_file, read_only=True, clock=fixed_clock) as rec:
+        yield rec
+
+
 @pytest.fixture
-def demo(record: Record) -> Record:
-    build_demo(record, TODAY)
-    return record
+def demo_copy(demo_file: Path, tmp_path: Path) -> Iterator[Record]:
+    """A copy of the demo record of the test's own, open for writing."""
+    path = tmp_path / "demo.sqlite"
+    shutil.copyfile(demo_file, path)
+    with Record.open(path, clock=fixed_clock) as rec:
+        yield rec
 
 
 @pytest.fixture
@@ -309,14 +329,14 @@ def test_items_are_listed_left_to_right(widget: TimelineWidget) -> None:
 
 def test_lane_filter_hides_a_lane_and_is_remembered(
     qtbot: QtBot,
-    demo: Record,
+    demo_copy: Record,
     tmp_path: Path,
 ) -> None:
     from ui.bridge import RecordBridge
     from ui.timeline.view import TimelineView
 
     ini = str(tmp_path / "timeline.ini")
-    bridge = RecordBridge(demo)
+    bridge = RecordBridge(demo_copy)
     first = TimelineView(bridge, QSettings(ini, QSettings.Format.IniFormat))
     qtbot.addWidget(first)
     assert first.widget.timeline is not None

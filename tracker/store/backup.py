@@ -276,7 +276,8 @@ def daily_backup_if_due(record: Record, clock: Clock | None = None) -> BackupInf
     # clock that ran ahead (and was corrected since) holds older content than later ones.
     if any(b.created.date() == today and b.saves == newest for b in found):
         return None
-    info = make_backup(record, DAILY, clock)
+    # make_backup without listing the backups again: the record counted on above them just now
+    info = backup_connection(record.connection, record.path, DAILY, clock)
     thin_backups(info.path.parent, clock)
     return info
 

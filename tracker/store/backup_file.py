@@ -189,6 +189,10 @@ def verified_temp(
             with translated(target, doing):
                 dest = sqlite3.connect(tmp, isolation_level=None)
                 try:
+                    # No syncs of SQLite's own: the temp is synced once, whole, just below
+                    # (a kill before then leaves a temp to clear, its journal beside it
+                    # marking it as ours).
+                    dest.execute("PRAGMA synchronous = OFF")
                     source.backup(dest)
                 finally:
                     dest.close()
