@@ -361,14 +361,13 @@ class SqliteWriter:
 
 def test_the_record_lock_and_sqlites_own_locks_do_not_interfere(made: Path, mechanism: str) -> None:
     """The lock on the record file must not block SQLite's locks on it, nor they it."""
-    with RecordLock.acquire(made) as held:
+    with RecordLock.acquire(made):
         writer = SqliteWriter(made, hold_exclusive=False)
         writer.end()
         assert writer.said == "written\n", f"{mechanism}: {writer.said}"
         lock_path(made).unlink()  # the control: the record lock alone still refuses a second
         with pytest.raises(RecordInUse):
             RecordLock.acquire(made)
-        assert held.held
     writer = SqliteWriter(made, hold_exclusive=True)
     try:
         assert writer.said == "exclusive\n", writer.said

@@ -164,10 +164,6 @@ class ParsedFile:
         return tuple(sorted((*self.pending, *self.repeated), key=lambda p: p.line))
 
     @property
-    def value_count(self) -> int:
-        return sum(len(d.values) for d in self.draws)
-
-    @property
     def ok(self) -> bool:
         return not self.problems and not self.needs_date_order
 

@@ -220,10 +220,6 @@ class RecordLock:
         if now != self._identity:
             raise CannotSave(moved_message(self.record_path, doing, done=done))
 
-    @property
-    def held(self) -> bool:
-        return self._fd is not None
-
     def release(self) -> None:
         """Remove the lock file (still holding the lock, so no one else can be using it).
 
