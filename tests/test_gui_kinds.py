@@ -6,6 +6,7 @@ and the question before deleting a child.  A new kind gets all of this by declar
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
 from tracker import timeline
-from tracker.kinds import CHILD, PHASE, child_kinds, entry_kinds
+from tracker.kinds import CHILD, PHASE, Changes, child_kinds, entry_kinds
 from tracker.model import Appointment, Child, CnsVisit, CountResult, Milestone, Phase, Question
 from tracker.timeline import Ref
 from ui.actions import ActionId
@@ -233,3 +234,21 @@ def test_a_kind_declared_only_in_the_tests_gets_a_table(qtmodeltester, qtbot) ->
         ]
         row = [model.index(0, c).data() for c in range(6)]
         assert row == ["2026-11-20", "22:40", "38.6", "ear", "Yes", "after the bath"]
+
+
+def test_an_undo_the_record_refuses_is_said_and_leaves_the_record_as_it_is(  # type: ignore[no-untyped-def]
+    qtbot, window, bridge, interaction
+) -> None:
+    """Undoing a date-of-birth change after an import added an entry the old date would
+    leave before birth: the record refuses; the family is told, nothing changes, and the
+    step leaves the undo list (it cannot be undone)."""
+    mila = bridge.current_child()
+    earlier = replace(mila, birth_date=mila.birth_date - dt.timedelta(days=30))
+    bridge.save(earlier)
+    bridge.record.save(Question(mila.id, mila.birth_date - dt.timedelta(days=10), "imported"))
+    bridge.changed_outside(Changes.of(Question))  # as an import does: not an undo step
+    window.actions_[ActionId.UNDO].trigger()
+    assert bridge.record.child(mila.id).birth_date == earlier.birth_date
+    [(_, title, text)] = [a for a in interaction.asked if a[0] == "error"]
+    assert title == "Could not undo" and "Date of birth" in text and "stays as it is" in text
+    assert bridge.undo_stack.undoText() != "Edit child"

@@ -360,3 +360,65 @@ def test_moving_the_birth_date_names_what_is_in_the_way(tmp_path: Path) -> None:
         rec.save(replace(child, birth_date=dt.date(2026, 6, 3)))
     message = caught.value.errors["birth_date"]
     assert "the phase" in message and "2026-05-13" in message, message
+
+
+# ---------------------------------------------------------------------- the re-check
+
+
+def test_an_entry_others_link_to_cannot_move_to_another_child(tmp_path: Path) -> None:
+    from tracker.store.errors import ValidationFailed
+
+    rec = _filled(tmp_path / "r.sqlite")
+    noah, _ = rec.save(Child(name="Noah", birth_date=dt.date(2025, 1, 1)))
+    phase = rec.entries(Phase, 1)[0]
+    assert any(v.phase_id == phase.id for v in rec.entries(CnsVisit, 1))
+    with pytest.raises(ValidationFailed) as caught:
+        rec.save(replace(phase, child_id=noah.id))
+    assert "lumbar puncture" in str(caught.value), caught.value
+    assert rec.entry(Phase, phase.id).child_id == 1  # type: ignore[arg-type]
+
+
+def test_check_names_a_link_to_another_childs_entry(tmp_path: Path) -> None:
+    from tracker.store import checksums
+
+    rec = _filled(tmp_path / "r.sqlite")
+    noah, _ = rec.save(Child(name="Noah", birth_date=dt.date(2025, 1, 1)))
+    phase = rec.entries(Phase, 1)[0]
+    rec.connection.execute("UPDATE phase SET child_id = ? WHERE id = ?", (noah.id, phase.id))
+    checksums.reseal(rec.connection, "phase", phase.id)  # as an old version could leave it
+    found = rec.problems()
+    assert any("linked to" in p and "another child" in p for p in found), found
+
+
+def test_a_new_entry_cannot_take_a_uid_another_entry_has(tmp_path: Path) -> None:
+    from tracker.model import Appointment, Question
+    from tracker.store.errors import ValidationFailed
+
+    rec = _filled(tmp_path / "r.sqlite")
+    appointment = rec.entries(Appointment, 1)[0]
+    with pytest.raises(ValidationFailed) as caught:
+        rec.save(Question(1, dt.date(2026, 6, 1), "Again?", uid=appointment.uid))
+    assert "uid" in caught.value.errors
+    assert len(rec.entries(Question, 1)) == 3
+
+
+def test_check_names_a_uid_used_by_two_entries(tmp_path: Path) -> None:
+    from tracker.model import Appointment, Question
+    from tracker.store import checksums
+
+    rec = _filled(tmp_path / "r.sqlite")
+    appointment = rec.entries(Appointment, 1)[0]
+    question = rec.entries(Question, 1)[0]
+    conn = rec.connection
+    conn.execute("UPDATE question SET uid = ? WHERE id = ?", (appointment.uid, question.id))
+    checksums.reseal(conn, "question", question.id)  # type: ignore[arg-type]
+    found = rec.problems()
+    assert any(appointment.uid in p and "more than one entry" in p for p in found), found
+
+
+def test_a_record_uid_used_by_a_child_names_both_places(tmp_path: Path) -> None:
+    doc = _small_export(tmp_path)
+    doc["record_uid"] = doc["children"][0]["uid"]
+    found = [p for p in _problems(doc) if "used twice" in p]
+    assert found and all("(also at )" not in p for p in found), found
+    assert any("record_uid" in p for p in found), found

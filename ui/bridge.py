@@ -17,7 +17,7 @@ from tracker.display import UnitPreference
 from tracker.kinds import ALL_CHANGED, Changes, kind_of
 from tracker.kinds.kind import NAMES
 from tracker.model import Child, CountResult
-from tracker.store import Deleted, Record
+from tracker.store import Deleted, Record, RecordError
 
 E = TypeVar("E")
 
@@ -27,7 +27,11 @@ def _tr(text: str) -> str:
 
 
 class _Applied(QUndoCommand):
-    """A change already made; the stack's first ``redo`` is skipped."""
+    """A change already made; the stack's first ``redo`` is skipped.
+
+    An undo or redo the record refuses (a rule an entry saved since would break) changes
+    nothing: ``refused(text, reason)`` tells the family, and the step leaves the stack
+    (it cannot be taken back), so the stack and the record keep telling the same story."""
 
     def __init__(
         self,
@@ -35,19 +39,29 @@ class _Applied(QUndoCommand):
         undo: Callable[[], Changes],
         redo: Callable[[], Changes],
         notify: Callable[[Changes], None],
+        refused: Callable[[str, str], None],
     ) -> None:
         super().__init__(text)
-        self._undo, self._redo, self._notify = undo, redo, notify
+        self._undo, self._redo, self._notify, self._refused = undo, redo, notify, refused
         self._first = True
 
     def redo(self) -> None:
         if self._first:
             self._first = False
             return
-        self._notify(self._redo())
+        self._run(self._redo)
 
     def undo(self) -> None:
-        self._notify(self._undo())
+        self._run(self._undo)
+
+    def _run(self, step: Callable[[], Changes]) -> None:
+        try:
+            changes = step()
+        except RecordError as exc:
+            self.setObsolete(True)
+            self._refused(self.text(), str(exc))
+            return
+        self._notify(changes)
 
 
 class RecordBridge(QObject):
@@ -57,9 +71,11 @@ class RecordBridge(QObject):
         changed(Changes): something was saved, deleted, undone or redone.
         child_selected(int): the child shown everywhere changed (its id).
         display_changed(): the units values are shown in changed.
+        refused(str, str): an undo or redo (its text) was refused by the record (why).
     """
 
     changed = Signal(object)
+    refused = Signal(str, str)
     child_selected = Signal(int)
     display_changed = Signal()
 
@@ -159,7 +175,7 @@ class RecordBridge(QObject):
                 return self.record.undelete(holder["deleted"])
 
             text = _tr("Add {what}").format(what=what)
-            self.undo_stack.push(_Applied(text, undo_add, redo_add, self._emit))
+            self.undo_stack.push(_Applied(text, undo_add, redo_add, self._emit, self.refused.emit))
         else:
             text = _tr("Edit {what}").format(what=what)
             self.undo_stack.push(
@@ -168,6 +184,7 @@ class RecordBridge(QObject):
                     lambda: self.record.save(before)[1],
                     lambda: self.record.save(saved)[1],
                     self._emit,
+                    self.refused.emit,
                 )
             )
         if isinstance(saved, Child) and self._child_id is None:
@@ -189,5 +206,7 @@ class RecordBridge(QObject):
             state["deleted"] = self.record.delete(model, row_id)
             return state["deleted"].changes
 
-        self.undo_stack.push(_Applied(state["deleted"].description, undo, redo, self._emit))
+        self.undo_stack.push(
+            _Applied(state["deleted"].description, undo, redo, self._emit, self.refused.emit)
+        )
         self._emit(state["deleted"].changes)

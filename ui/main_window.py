@@ -186,8 +186,18 @@ class MainWindow(QMainWindow):
         a[ActionId.CHECK].triggered.connect(self.safety.check)
         self.reminder.save_requested.connect(self.save_copy)
         self.bridge.changed.connect(self._changed)
+        self.bridge.refused.connect(self._undo_refused)
         self.bridge.child_selected.connect(lambda _id: self._update_child_actions())
         self._update_child_actions()
+
+    def _undo_refused(self, what: str, reason: str) -> None:
+        self.interaction.error(
+            self,
+            self.tr("Could not undo"),
+            self.tr(
+                "“{what}” could not be taken back: {reason}. The record stays as it is."
+            ).format(what=what, reason=reason.rstrip(".")),
+        )
 
     def _undo_text(self, text: str) -> None:
         action = self.actions_[ActionId.UNDO]

@@ -482,7 +482,7 @@ class _Check:
         if text in seen:
             self.add((*path, key), f"the uid is used twice (also at {_path_text(seen[text])})")
             return ""
-        seen[text] = path
+        seen[text] = (*path, key) if key != "uid" else path  # where to point back to
         return text
 
     def refuse_unknown(

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tracker.kinds import CHILD, by_key, by_table, children_of
+from tracker.kinds import CHILD, all_kinds, by_key, by_table, children_of, tables
 from tracker.kinds.kind import definite, sentence_start
 from tracker.store import checksums, durable, schema
 from tracker.store.errors import NotARecord, RecordError, translated
@@ -80,7 +80,49 @@ def find_problems(conn: sqlite3.Connection) -> list[Problem]:
         found.extend(changed_rows(conn))
     if version == schema.SCHEMA_VERSION and schema_problem(conn, version) is None:
         found.extend(dated_before_birth(conn))  # the kinds' tables are as declared
+        found.extend(links_across_children(conn))
+        found.extend(shared_uids(conn))
     return found
+
+
+def links_across_children(conn: sqlite3.Connection) -> list[Problem]:
+    """Links (a lumbar puncture's phase) to an entry of another child."""
+    found: list[Problem] = []
+    for kind in all_kinds():
+        for f in kind.link_fields:
+            target = by_key(f.target)
+            cur = conn.execute(
+                f"SELECT e.* FROM {kind.table} e JOIN {target.table} t ON t.id = e.{f.column} "
+                f"WHERE t.{target.parent_column} != e.{kind.parent_column} ORDER BY e.id"
+            )
+            names = [d[0] for d in cur.description]
+            for values in cur.fetchall():
+                row = dict(zip(names, values, strict=True))
+                what = sentence_start(describe_row(conn, kind.table, row))
+                found.append(
+                    Problem(
+                        "link",
+                        f"{what} is linked to {target.singular} {row[f.column]} of another "
+                        f"child (table {kind.table}, row {row['id']}); open it and choose one "
+                        f"of its own child's {target.plural}",
+                        kind.table,
+                        int(row["id"]),
+                    )
+                )
+    return found
+
+
+def shared_uids(conn: sqlite3.Connection) -> list[Problem]:
+    """A uid held by more than one entry (of different kinds: each table keeps its own
+    unique); an entry's uid is its identity in exports and between computers."""
+    union = " UNION ALL ".join(f"SELECT uid, '{t}' AS t FROM {t}" for t in tables())
+    rows = conn.execute(
+        f"SELECT uid, group_concat(t, ', ') FROM ({union}) GROUP BY uid HAVING count(*) > 1"
+    ).fetchall()
+    return [
+        Problem("link", f"the uid {uid} is held by more than one entry (in {where})")
+        for uid, where in rows
+    ]
 
 
 def dated_before_birth(conn: sqlite3.Connection) -> list[Problem]:
@@ -103,8 +145,8 @@ def dated_before_birth(conn: sqlite3.Connection) -> list[Problem]:
                     found.append(
                         Problem(
                             "rule",
-                            f"{sentence_start(what)} is dated {row[column]}, before {name}'s "
-                            f"date of birth ({birth}): correct the date of birth or that date",
+                            f"{sentence_start(what)} is before {name}'s date of birth "
+                            f"({birth}): correct the date of birth or that entry's date",
                             kind.table,
                             int(row["id"]),
                         )

@@ -448,6 +448,12 @@ class Record:
             )
             if not owner or owner[0][0] != getattr(entry, kind.parent_column):
                 errors[f.name] = f"{f.label}: choose one of this child's {target.plural}"
+        row_id = getattr(entry, "id", None)
+        if row_id is not None and kind.parent is not None:
+            errors.update(self._linked_from_another_child(kind, entry))
+        uid = getattr(entry, "uid", "")
+        if row_id is None and uid and self._uid_taken(uid):
+            errors["uid"] = f"Uid: {uid} is already another entry's; an entry has a uid of its own"
         if kind is CHILD and entry.id is not None and "birth_date" not in errors:
             problem = self._born_after_entries(entry)
             if problem:
@@ -537,6 +543,29 @@ class Record:
                 conn.execute(f"DELETE FROM {sub.table} WHERE id = ?", (gone,))
             changes[f.name] = tuple(saved_rows)
         return replace(entry, **changes)  # type: ignore[type-var]
+
+    def _linked_from_another_child(self, kind: Kind[Any], entry: Any) -> dict[str, str]:
+        """An entry others link to stays with their child (a phase its lumbar punctures
+        name): moving it to another child would link them across children."""
+        parent = getattr(entry, kind.parent_column)
+        for linking, column in linking_to(kind):
+            rows = self._q(
+                f"SELECT count(*) FROM {linking.table} WHERE {column} = ? "
+                f"AND {linking.parent_column} != ?",
+                (entry.id, parent),
+            )
+            if rows[0][0]:
+                return {
+                    kind.parent_column: f"{sentence_start(definite(kind.describe(entry)))} is "
+                    f"linked to by {rows[0][0]} {linking.plural} of its child; it cannot move "
+                    "to another child"
+                }
+        return {}
+
+    def _uid_taken(self, uid: str) -> bool:
+        """Whether any entry of any kind already has ``uid`` (one identity per thing)."""
+        present = tables_present(self._conn, tables())
+        return any(self._q(f"SELECT 1 FROM {t} WHERE uid = ? LIMIT 1", (uid,)) for t in present)
 
     def _born_after_entries(self, child: Child) -> str | None:
         """A new date of birth must not leave recorded entries before birth: the earliest
