@@ -604,6 +604,26 @@ def test_lab_range_upside_down_is_refused_beside_it(qtbot, open_dialog, bridge, 
     assert (plt["range_text"], plt["range_low"], plt["range_high"]) == ("150-450", 150.0, 450.0)
 
 
+def test_a_lab_range_in_another_unit_is_refused_beside_it(qtbot, open_dialog, bridge, record_path):
+    """Issue 11: ANC 200 /µL with the printed range 1.5-8.5 was flagged H; now the range is
+    refused beside it, naming the unit it fits."""
+    from ui.dialogs.count import CountDialog
+
+    dialog = open_dialog(CountDialog(None, bridge.current_child(), TODAY))
+    dialog.submit = bridge.save
+    fill(dialog, "anc.value", "200")
+    choose_unit(dialog, "anc", "/µL")
+    fill(dialog, "anc.range", "1.5-8.5")
+    _refused(qtbot, dialog)
+    label = error_label(dialog, "anc.range")
+    assert label.isVisible()
+    assert "cannot be in /µL" in label.text() and "×10⁹/L" in label.text()
+    assert rows(record_path, "SELECT * FROM count_result") == []
+    fill(dialog, "anc.range", "1500-8500")
+    save_and_close(qtbot, dialog)
+    assert one(record_path, "SELECT * FROM count_value")["range_low"] == 1500.0
+
+
 def test_vincristine_is_never_recorded_as_intrathecal(qtbot, open_dialog, bridge, record_path):
     from ui.dialogs.cns import CnsVisitDialog
 

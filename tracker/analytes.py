@@ -504,3 +504,43 @@ def plausibility_problem(code: str, value: float, unit_text: str) -> str | None:
     if likely:
         message += f". Did you mean {' or '.join(likely)}?"
     return message
+
+
+def range_unit_problem(
+    code: str, low: float | None, high: float | None, unit_text: str, range_text: str = ""
+) -> str | None:
+    """Why a lab's printed range cannot be in the value's unit (``unit_text``, the unit it
+    is read in), or None when it can.  Each limit must pass the same plausibility test as a
+    value; a range that fits another unit instead names it, and one that fits two units
+    alike (Hb in g/dL or mmol/L) asks which, never guesses.  A limit of 0 fits every unit."""
+    a = analyte(code)
+    unit = a.unit(unit_text)
+    limits = [x for x in (low, high) if x is not None and x != 0]
+    if unit is None or not limits:
+        return None
+    lowest, highest = a.plausible
+    smallest = SMALLEST_NONZERO.get(code, 0.0)
+
+    def fits(factor: float) -> bool:
+        return all(lowest <= x * factor <= highest and x * factor >= smallest for x in limits)
+
+    if fits(unit.factor):
+        return None
+    others: dict[float, str] = {}
+    for u in a.units:
+        if u.factor != unit.factor and u.factor not in others and fits(u.factor):
+            others[u.factor] = u.label
+    shown = range_text.strip() or "–".join(format_number(x) for x in limits)
+    said = f"{a.name}: the lab range {shown} cannot be in {unit.label}, the unit of the value"
+    labels = list(others.values())
+    if len(labels) == 1:
+        return (
+            f"{said}; it fits {labels[0]}. Type the value in the unit the range is printed in, "
+            "or check the range"
+        )
+    if labels:
+        return (
+            f"{said}; it fits {' and '.join(labels)} alike: check which unit the lab printed "
+            "the range in, and type the value in that unit"
+        )
+    return f"{said}, nor in any unit this program knows; check the range"

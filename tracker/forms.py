@@ -580,6 +580,11 @@ def validate_count(result: CountResult, child: Child, today: dt.date) -> dict[st
         problem = analytes.plausibility_problem(v.analyte, v.value, v.unit)
         if problem:
             errors.setdefault(f"{v.analyte}.value", problem)
+        wrong_unit = analytes.range_unit_problem(
+            v.analyte, v.range_low, v.range_high, v.unit, v.range_text
+        )
+        if wrong_unit:
+            errors.setdefault(f"{v.analyte}.range", wrong_unit)
     pct = [result.value(code) for code in ("neut_pct", "band_pct")]
     total = sum(v.value for v in pct if v is not None)
     if total > 100:

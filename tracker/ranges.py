@@ -28,7 +28,7 @@ from typing import Literal
 
 import resources
 from tracker import analytes
-from tracker.analytes import format_number
+from tracker.analytes import format_number, range_unit_problem
 from tracker.model import Comparator, CountValue, TeamThreshold, ThresholdPurpose
 
 Status = Literal["verified", "partly_verified"]
@@ -282,6 +282,11 @@ def range_for(
                 unit,
                 f"The range printed by your lab could not be converted from “{value.unit}”.",
             )
+        wrong_unit = range_unit_problem(
+            value.analyte, value.range_low, value.range_high, value.unit, value.range_text
+        )
+        if wrong_unit:  # stored before it was refused: never flagged against
+            return RangeUsed(None, None, None, unit, f"{wrong_unit}. It is not used for flags.")
         low = _canon(value.range_low * factor) if value.range_low is not None else None
         high = _canon(value.range_high * factor) if value.range_high is not None else None
         shown = value.range_text or describe_limits(value.range_low, value.range_high, "")

@@ -680,7 +680,10 @@ def _series_lane(
         x = x_of(r.taken_date, r.taken_time or _NOON)
         y = v.normalised_value / unit.factor
         points.append(Point(x, y, v.comparator.value, Ref("count", r.id), r, code, unit.label))
-        if v.range_low is not None or v.range_high is not None:
+        usable = not analytes.range_unit_problem(
+            code, v.range_low, v.range_high, v.unit, v.range_text
+        )  # a range that cannot be in the value's unit is not drawn (nor flagged against)
+        if usable and (v.range_low is not None or v.range_high is not None):
             source = a.unit(v.unit) or unit
             conv = source.factor / unit.factor
             low = v.range_low * conv if v.range_low is not None else None

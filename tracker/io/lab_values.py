@@ -299,6 +299,9 @@ def parse_value(
             low, high = forms.parse_range(range_s)
         except ValueError as exc:
             raise ValueError(f"{a.name} range: {exc}") from None
+        wrong_unit = analytes.range_unit_problem(a.code, low, high, unit_text, range_s)
+        if wrong_unit:
+            raise ValueError(wrong_unit)
     return CountValue(
         analyte=a.code,
         value_text=text,
