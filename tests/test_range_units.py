@@ -173,3 +173,21 @@ def test_a_json_import_names_it_at_its_line(tmp_path) -> None:  # type: ignore[n
     with pytest.raises(JsonImportError) as caught:
         read_export(dumps(json.loads(json.dumps(doc))).encode(), TODAY)
     assert any("counts[0]" in p and "cannot be in" in p for p in caught.value.problems)
+
+
+def test_check_names_a_stored_range_in_another_unit(record: Record) -> None:
+    from tracker.store import checksums
+
+    child, _ = record.save(Child(name="Mila", birth_date=BIRTH))
+    assert child.id is not None
+    saved, _ = record.save(
+        CountResult(
+            child.id, dt.date(2026, 11, 20), values=(_value("anc", "200", "/µL", "100-8500"),)
+        )
+    )
+    conn = record.connection
+    conn.execute("UPDATE count_value SET range_text = '1.5-8.5', range_low = 1.5, range_high = 8.5")
+    row_id = conn.execute("SELECT id FROM count_value").fetchone()[0]
+    checksums.reseal(conn, "count_value", row_id)  # as an older version saved it
+    found = record.problems()
+    assert any("2026-11-20" in p and "cannot be in /µL" in p for p in found), found

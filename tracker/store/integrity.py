@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tracker import analytes
 from tracker.kinds import CHILD, all_kinds, by_key, by_table, children_of, tables
 from tracker.kinds.kind import definite, sentence_start
 from tracker.store import checksums, durable, schema
@@ -82,6 +83,7 @@ def find_problems(conn: sqlite3.Connection) -> list[Problem]:
         found.extend(dated_before_birth(conn))  # the kinds' tables are as declared
         found.extend(links_across_children(conn))
         found.extend(shared_uids(conn))
+        found.extend(ranges_in_another_unit(conn))
     return found
 
 
@@ -109,6 +111,35 @@ def links_across_children(conn: sqlite3.Connection) -> list[Problem]:
                         int(row["id"]),
                     )
                 )
+    return found
+
+
+def ranges_in_another_unit(conn: sqlite3.Connection) -> list[Problem]:
+    """Blood values whose lab range cannot be in the value's unit (saved before the program
+    refused them): never flagged against, and named here so the family can correct them."""
+    found: list[Problem] = []
+    cur = conn.execute(
+        "SELECT * FROM count_value WHERE range_low IS NOT NULL OR range_high IS NOT NULL "
+        "ORDER BY id"
+    )
+    names = [d[0] for d in cur.description]
+    for values in cur.fetchall():
+        row = dict(zip(names, values, strict=True))
+        if row["analyte"] not in analytes.BY_CODE:
+            continue
+        problem = analytes.range_unit_problem(
+            row["analyte"], row["range_low"], row["range_high"], row["unit"], row["range_text"]
+        )
+        if problem:
+            what = sentence_start(describe_row(conn, "count_value", row))
+            found.append(
+                Problem(
+                    "rule",
+                    f"{what}: {problem}. It is not used for flags; correct it in that blood count",
+                    "count_value",
+                    int(row["id"]),
+                )
+            )
     return found
 
 
