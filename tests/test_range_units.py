@@ -180,11 +180,8 @@ def test_check_names_a_stored_range_in_another_unit(record: Record) -> None:
 
     child, _ = record.save(Child(name="Mila", birth_date=BIRTH))
     assert child.id is not None
-    saved, _ = record.save(
-        CountResult(
-            child.id, dt.date(2026, 11, 20), values=(_value("anc", "200", "/µL", "100-8500"),)
-        )
-    )
+    value = _value("anc", "200", "/µL", "100-8500")
+    record.save(CountResult(child.id, dt.date(2026, 11, 20), values=(value,)))
     conn = record.connection
     conn.execute("UPDATE count_value SET range_text = '1.5-8.5', range_low = 1.5, range_high = 8.5")
     row_id = conn.execute("SELECT id FROM count_value").fetchone()[0]
