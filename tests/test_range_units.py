@@ -188,3 +188,18 @@ def test_check_names_a_stored_range_in_another_unit(record: Record) -> None:
     checksums.reseal(conn, "count_value", row_id)  # as an older version saved it
     found = record.problems()
     assert any("2026-11-20" in p and "cannot be in /µL" in p for p in found), found
+
+
+def test_a_range_typed_without_a_value_is_not_dropped_silently(record: Record) -> None:
+    child, _ = record.save(Child(name="Mila", birth_date=BIRTH))
+    with pytest.raises(FormErrors) as caught:
+        count_from_form(
+            {"taken_date": "2026-11-20"},
+            [
+                ValueInput("wbc", "5.1", "×10⁹/L", "4-11"),
+                ValueInput("plt", "", "×10⁹/L", "150-450"),
+            ],
+            child=child,
+            today=TODAY,
+        )
+    assert "150-450" in caught.value.errors["plt.value"]

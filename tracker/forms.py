@@ -491,9 +491,15 @@ def count_from_form(
     time = c.run("taken_time", parse_time, time_text, "Time") if time_text else None
     parsed: list[CountValue] = []
     for v in values:
-        if not v.value_text.strip():
-            continue
         name = analytes.analyte(v.analyte).name
+        if not v.value_text.strip():
+            if v.range_text.strip():  # never dropped without a word
+                c.add(
+                    f"{v.analyte}.value",
+                    f"{name}: the lab range {v.range_text.strip()} is typed but no value; type "
+                    "the value, or clear the range",
+                )
+            continue
         cv = c.run(f"{v.analyte}.value", _count_value_named, name, v)
         if cv is None:
             continue
