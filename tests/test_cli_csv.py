@@ -272,3 +272,24 @@ def test_dates_outside_the_sane_window_are_bad_rows(db: Path, tmp_path: Path) ->
     assert lines[0] == "line 2: Date: 0001-01-01 is before Mila's date of birth (2026-01-10)"
     assert lines[1].startswith("line 3: Date: 9999-12-31 is in the future")
     assert digest(db) == before
+
+
+def test_results_not_given_yet_are_listed_by_line_whatever_column_says_so(
+    db: Path, tmp_path: Path
+) -> None:
+    """Issue 11: a row whose status says pending blocked the import like a bad row, while
+    "pending" in the result was left out quietly; both are now listed with their line."""
+    csv = tmp_path / "pending.csv"
+    csv.write_text(
+        "Date,Test,Result,Unit,Status\n"
+        "2026-11-21,Platelets,45,K/uL,Final\n"
+        "2026-11-21,Hemoglobin,,g/dL,Pending\n"
+        "2026-11-21,White blood cells,pending,K/uL,\n"
+        "2026-11-21,Neutrophils %,see note,%,\n",
+        encoding="utf-8",
+    )
+    code, out, err = run("import-counts", "--db", str(db), str(csv))
+    assert code == 0, err
+    assert "Added for Mila: 1 value (1 new blood count)." in out
+    listed = [line for line in out.splitlines() if "not given yet" in line and "line " in line]
+    assert [line.split(":")[0] for line in listed] == ["line 3", "line 4", "line 5"], out

@@ -313,6 +313,10 @@ _ROLE_NAMES: dict[str, tuple[str, ...]] = {
         "flag", "flags", "abnormal flag", "result flag", "abn flag", "abnormal", "abn", "h/l",
         "interpretation", "kennzeichen", "markierung", "drapeau", "indicador",
     ),
+    "status": (
+        "status", "result status", "order status", "report status", "befundstatus", "statut",
+        "estado", "stato",
+    ),
     "child": ("child", "child name"),
     "source": (
         "performing lab", "performing laboratory", "performing site", "laboratory", "lab",
@@ -416,7 +420,7 @@ def _layout(cells: Sequence[str], index: int) -> _Layout | None:
             "long", index, roles, ignored=ignored, width=len(cells), score=len(roles) + 10
         )
     layout = _Layout("wide", index, roles, ignored=ignored, width=len(cells))
-    for long_role in ("test", "value", "unit", "range", "flag", "loinc"):
+    for long_role in ("test", "value", "unit", "range", "flag", "loinc", "status"):
         if long_role in roles:  # a long-form column in a wide file means nothing here
             layout.ignored.append(cells[roles.pop(long_role)].strip())
     for col, header in others:
@@ -633,9 +637,11 @@ def _long_row(
     if a is None:
         unknown[unknown_name(test, unit)] += 1
         return
-    if value and is_not_a_result(value):
-        pending.append(RowProblem(line, f"{test}: “{value}” is not a result yet; left out"))
-        return
+    status = _cell(cells, layout, "status")
+    for said in (value, status if not value else ""):  # the result, or the row's status
+        if said and is_not_a_result(said):
+            pending.append(RowProblem(line, f"{test}: “{said}”: not given yet; left out"))
+            return
     number, flag = split_flag(value)
     rows.append(
         _Row(
@@ -672,7 +678,7 @@ def _wide_row(
         if not text:
             continue
         if is_not_a_result(text):
-            reason = f"{col.header}: “{text}” is not a result yet; left out"
+            reason = f"{col.header}: “{text}”: not given yet; left out"
             pending.append(RowProblem(line, reason))
             continue
         assert col.analyte is not None
@@ -1093,6 +1099,7 @@ def summary_lines(plan: ImportPlan, *, applied: bool) -> list[str]:
         skipped.append(f"{_plural(total, 'result')} of tests the program does not keep: {listing}")
     if skipped:
         lines.append("Skipped: " + "; ".join(skipped) + ".")
+    lines.extend(str(p) for p in plan.pending)  # each by its line, as bad rows are
     lines.extend(str(c) for c in plan.conflicts)
     return lines
 
