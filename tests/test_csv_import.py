@@ -99,7 +99,8 @@ def test_us_lab_portal_long_export() -> None:
     assert parsed.unknown_tests == {"Lymphocytes (%)": 1, "MCV": 1, "RDW": 1}
     assert [p.line for p in parsed.skipped] == [33], "the pending blasts row is left out, said"
     assert "Pending" in parsed.skipped[0].reason
-    assert set(parsed.ignored_columns) == {"Order"}  # "Status" is read: a pending status is listed as not given yet
+    # "Status" is read: a pending status is listed as not given yet
+    assert set(parsed.ignored_columns) == {"Order"}
 
 
 def test_european_semicolon_wide_latin1_with_decimal_commas() -> None:
