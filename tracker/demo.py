@@ -250,7 +250,7 @@ _LPS: tuple[tuple[int, str, float, float, YesNoUnknown, CnsStatus, str, str, str
         YesNoUnknown.NO,
         CnsStatus.CNS1,
         _PROPOFOL,
-        "Headache the evening after; settled with paracetamol and lying flat",
+        "Headache the evening after; the ward gave her something for it (the family's note)",
         "",
     ),
     (551, "t", 2, 1, YesNoUnknown.NO, CnsStatus.CNS1, _PROPOFOL, "", ""),
@@ -331,7 +331,7 @@ def _save_agenda(record: Record, child: Child, today: dt.date) -> None:
             40,
             "Is the rash on the cheeks from the co-trimoxazole?",
             True,
-            "Probably not; keep an eye on it and show it at the next visit.",
+            "The team said probably not, and asked to see it at the next visit.",
         ),
         (9, "Can Robin go to the toddler group again while in maintenance?", False, ""),
         (2, "When is the next lumbar puncture, and does Robin need to fast before it?", False, ""),
@@ -699,7 +699,8 @@ def _save_milestones(
             cid,
             day(7),
             MilestoneKind.OTHER,
-            f"Day 8 blood blasts {blasts}/µL: {response} (under 1,000/µL is good)",
+            f"Day 8 blood blasts {blasts}/µL: {response}, as the team reported it (BFM: under "
+            "1,000/µL on day 8 is a good response)",
         ),
         Milestone(
             cid,
