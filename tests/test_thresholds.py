@@ -99,7 +99,8 @@ def test_team_platelet_trigger_replaces_the_default_line_a_block_number_does_not
     block, _ = record.save(
         threshold_from_form(form(purpose="next_block", value_text="50"), child=child)
     )
-    plt = timeline.build([], [], [], [], TODAY, team_thresholds=[trigger], lanes=["plt"]).lane("plt")
+    replaced = timeline.build([], [], [], [], TODAY, team_thresholds=[trigger], lanes=["plt"])
+    plt = replaced.lane("plt")
     assert plt is not None and plt.series is not None
     assert [t.y for t in plt.series.thresholds] == [pytest.approx(10.0)]
     assert plt.series.thresholds[0].source == "your team's number"

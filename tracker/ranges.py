@@ -244,8 +244,7 @@ def default_lines(thresholds: Sequence[TeamThreshold]) -> dict[str, DefaultLine]
         line.analyte: line
         for line in lines
         if not any(
-            t.analyte == line.analyte and line.replaced_by in (None, t.purpose)
-            for t in thresholds
+            t.analyte == line.analyte and line.replaced_by in (None, t.purpose) for t in thresholds
         )
     }
 

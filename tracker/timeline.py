@@ -421,8 +421,8 @@ def build(
     """Lay out a child's record.  ``display_units`` maps analyte → unit label (default: the
     unit of the latest result, i.e. the family's lab).  Threshold lines: the team's numbers
     (``team_thresholds``) for an analyte, and the default line of
-    :func:`tracker.ranges.default_lines` while no team number replaces it; ``thresholds`` maps analyte → a value in canonical units to
-    use instead, or ``None`` to draw no line for it."""
+    :func:`tracker.ranges.default_lines` while no team number replaces it; ``thresholds``
+    maps analyte → a value in canonical units to use instead, or ``None`` to draw no line."""
     wanted = list(lanes)
     today_x = x_of(today)
     out: list[Lane] = []

@@ -245,8 +245,7 @@ class CountsModel(RecordTableModel[CountResult]):
         if key not in analytes.BY_CODE:
             if key == "flags":
                 return "\n".join(
-                    "\n".join((a.text, *a.notes, *a.sources))
-                    for a in self.row_flags(row).values()
+                    "\n".join((a.text, *a.notes, *a.sources)) for a in self.row_flags(row).values()
                 )
             return ""
         a = analytes.analyte(key)
