@@ -925,4 +925,4 @@ def test_team_note_wording_is_verbatim_from_domain_md() -> None:
 @needs_domain
 def test_default_line_sources_are_in_domain_md() -> None:
     text = section("### 2.6", "### 2.7")
-    assert "Hematol Oncol Clin N Am* 2016;30:695" in text and "10 or 20 ×10⁹/L" in text
+    assert "Hematol Oncol Clin N Am 2016;30:695" in text and "10 or 20 ×10⁹/L" in text
