@@ -701,17 +701,20 @@ def _series_lane(
     return Lane(code, f"{a.short}\n{unit.label}", 1, series=series)
 
 
+def line_legend(series: Series) -> list[str]:
+    """Each dash-dot line of one chart: "PLT reference: low platelets below 20 ×10⁹/L
+    (its source)", in the chart's unit."""
+    return [
+        f"{series.title} {t.label}" + (f" ({t.source})" if t.source else "")
+        for t in series.thresholds
+    ]
+
+
 def threshold_legend(timeline: Timeline) -> str:
     """What each dash-dot line drawn on ``timeline`` marks, in the unit it is drawn in, and
     where its number comes from: one text for the screen's tooltip and the paper's caption.
     Empty when no line is drawn."""
-    parts: list[str] = []
-    for lane in timeline.lanes:
-        if lane.series is None:
-            continue
-        for t in lane.series.thresholds:
-            text = f"{lane.series.title} {t.label}"
-            parts.append(f"{text} ({t.source})" if t.source else text)
+    parts = [part for lane in timeline.lanes if lane.series for part in line_legend(lane.series)]
     if not parts:
         return ""
     return (
