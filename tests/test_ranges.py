@@ -644,15 +644,62 @@ def test_platelets_below_the_team_transfusion_trigger() -> None:
     assert team_notes(cv("plt", "20", "×10⁹/L"), [trigger]) == ()
 
 
-def test_platelet_default_of_twenty_applies_unless_turned_off() -> None:
+def test_the_teams_platelet_trigger_replaces_the_default_of_twenty() -> None:
     low_trigger = threshold("plt", ThresholdPurpose.TRANSFUSION, "10", "×10⁹/L")
-    notes = team_notes(cv("plt", "15", "×10⁹/L"), [low_trigger])
+    assert team_notes(cv("plt", "15", "×10⁹/L"), [low_trigger]) == ()  # 15 is above the team's 10
+    [note] = team_notes(cv("plt", "8", "×10⁹/L"), [low_trigger])
+    assert note.threshold == low_trigger and "20" not in note.basis
+    # a number for another purpose does not stand for the transfusion trigger
+    block = threshold("plt", ThresholdPurpose.NEXT_BLOCK, "50", "×10⁹/L")
+    notes = team_notes(cv("plt", "15", "×10⁹/L"), [block])
+    assert kinds(notes) == [NoteKind.LOW_PLATELETS, NoteKind.BELOW_NEXT_BLOCK]
+    assert notes[0].basis == "platelets below 20 ×10⁹/L (default until your team gives its trigger)"
+
+
+def test_platelet_default_of_twenty_applies_unless_turned_off() -> None:
+    notes = team_notes(cv("plt", "15", "×10⁹/L"), [])
     assert kinds(notes) == [NoteKind.LOW_PLATELETS] and notes[0].threshold is None
-    assert notes[0].basis == "platelets below 20 ×10⁹/L"
     assert team_notes(cv("plt", "15", "×10⁹/L"), [], default_platelet_trigger=None) == ()
     assert team_notes(cv("plt", "25", "×10⁹/L"), []) == ()
     assert kinds(team_notes(cv("plt", "<20", "×10⁹/L"), [])) == [NoteKind.LOW_PLATELETS]
     assert team_notes(cv("plt", ">10", "×10⁹/L"), []) == ()
+
+
+def test_default_lines_are_named_sourced_and_none_for_haemoglobin() -> None:
+    lines = ranges.default_lines([])
+    assert sorted(lines) == ["anc", "plt"]  # domain.md §6 gives no default for Hb
+    anc, plt = lines["anc"], lines["plt"]
+    assert anc.value == 0.5 and anc.name == "severe neutropenia below"
+    assert anc.source == raw(ranges.ANC_CATEGORIES_FILE)["source"]
+    assert plt.value == ranges.DEFAULT_PLATELET_NOTE_BELOW and plt.name == "low platelets below"
+    assert "Hematol Oncol Clin N Am 2016;30:695" in plt.source
+    trigger = threshold("plt", ThresholdPurpose.TRANSFUSION, "10", "×10⁹/L")
+    block = threshold("plt", ThresholdPurpose.NEXT_BLOCK, "50", "×10⁹/L")
+    assert sorted(ranges.default_lines([trigger])) == ["anc"]
+    assert sorted(ranges.default_lines([block])) == ["anc", "plt"]
+    anc_block = threshold("anc", ThresholdPurpose.NEXT_BLOCK, "0.75", "×10⁹/L")
+    assert sorted(ranges.default_lines([anc_block])) == ["plt"]
+
+
+def test_assessment_names_the_source_of_categories_and_grades() -> None:
+    from tracker.assessment import make_assessor
+    from tracker.model import Child, CountResult
+
+    child = Child(id=1, name="R", birth_date=BIRTH)
+    result = CountResult(child_id=1, taken_date=on_day(100), values=(cv("anc", "0.3", "×10⁹/L"),))
+    found = make_assessor(child)(result, result.values[0])
+    assert found is not None
+    anc = raw(ranges.ANC_CATEGORIES_FILE)
+    ctcae = raw(ranges.CTCAE_FILE)
+    assert any(str(anc["source"]) in s for s in found.sources)
+    assert any(str(ctcae["source"]) in s for s in found.sources)
+    assert any(str(ctcae["display_note"]) in s for s in found.sources)
+    builtin = CountResult(child_id=1, taken_date=on_day(100), values=(cv("hgb", "5.0", "g/dL"),))
+    found = make_assessor(child, grades=False)(builtin, builtin.values[0])
+    assert found is not None
+    infant = raw(ranges.INFANT_RANGES_FILE)
+    assert str(infant["disclaimer"]) in found.sources
+    assert not any("CTCAE" in s for s in found.sources)
 
 
 def test_haemoglobin_below_the_team_transfusion_trigger() -> None:
@@ -873,3 +920,9 @@ def test_team_note_wording_is_verbatim_from_domain_md() -> None:
     ):
         assert f'"{note}"' in text, note
     assert "Platelets < 20 ×10⁹/L" in text and ranges.DEFAULT_PLATELET_NOTE_BELOW == 20.0
+
+
+@needs_domain
+def test_default_line_sources_are_in_domain_md() -> None:
+    text = section("### 2.6", "### 2.7")
+    assert "Hematol Oncol Clin N Am 2016;30:695" in text and "10 or 20 ×10⁹/L" in text

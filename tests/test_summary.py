@@ -153,3 +153,15 @@ def test_bad_and_empty_ranges_are_refused(demo) -> None:  # type: ignore[no-unty
         summary_of(rec, child_id, start=TODAY, end=TODAY - dt.timedelta(days=1))
     with pytest.raises(SummaryError, match="Nothing is recorded"):
         summary_of(rec, child_id, start=dt.date(2025, 1, 1), end=dt.date(2025, 1, 2))
+
+
+def test_paper_says_what_the_built_in_ranges_are(demo) -> None:  # type: ignore[no-untyped-def]
+    from tracker import ranges
+    from tracker.assessment import make_assessor
+
+    rec, child_id = demo
+    child = rec.child(child_id)
+    assess = make_assessor(child, rec.entries(TeamThreshold, child_id))
+    summary = summary_of(rec, child_id, start=child.birth_date, assess=assess)
+    assert any(f.startswith("Infant range used") for f in summary.count_footnotes)
+    assert ranges.builtin_disclaimer() in summary.count_footnotes

@@ -221,3 +221,15 @@ def test_a_printer_that_does_not_start_is_said_plainly(qtbot, demo, tmp_path) ->
     dialog._paint(printer, request)
     assert "Could not print the summary: the pages could not be started" in dialog.error.text()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_chart_caption_names_each_line_drawn_with_its_source(qapp, demo, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from ui.printing.render import SummaryRequest, write_pdf
+
+    rec, child_id = demo
+    target = tmp_path / "lines.pdf"
+    write_pdf(rec, SummaryRequest(child_id), target)
+    _count, text = pdf_text(target)
+    assert "low hemoglobin" not in text and "8 g/dL" not in text
+    assert "severe neutropenia below" in text and "Taplitz" in text
+    assert "Hematol Oncol Clin N Am 2016;30:695" in text

@@ -92,6 +92,46 @@ def test_timeline_draws_the_teams_numbers_instead_of_the_default(
     ]
 
 
+def test_team_platelet_trigger_replaces_the_default_line_a_block_number_does_not(
+    record: Record, child: Child
+) -> None:
+    trigger, _ = record.save(threshold_from_form(form(value_text="10"), child=child))
+    block, _ = record.save(
+        threshold_from_form(form(purpose="next_block", value_text="50"), child=child)
+    )
+    replaced = timeline.build([], [], [], [], TODAY, team_thresholds=[trigger], lanes=["plt"])
+    plt = replaced.lane("plt")
+    assert plt is not None and plt.series is not None
+    assert [t.y for t in plt.series.thresholds] == [pytest.approx(10.0)]
+    assert plt.series.thresholds[0].source == "your team's number"
+    only_block = timeline.build([], [], [], [], TODAY, team_thresholds=[block], lanes=["plt"])
+    lane = only_block.lane("plt")
+    assert lane is not None and lane.series is not None
+    assert sorted(t.y for t in lane.series.thresholds) == [pytest.approx(20.0), pytest.approx(50)]
+
+
+@pytest.mark.gui
+def test_count_tooltip_names_the_source_of_the_category_and_grade(qapp, child: Child) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QTextDocument
+
+    from tracker.assessment import make_assessor
+    from tracker.forms import ValueInput, count_from_form
+    from ui.models.counts import CountsModel
+
+    result = count_from_form(
+        {"taken_date": "2026-11-20"}, [ValueInput("anc", "0.3", "×10⁹/L")], child=child, today=TODAY
+    )
+    model = CountsModel()
+    model.reload([result], make_assessor(child))
+    tip = QTextDocument()
+    tip.setHtml(model.index(0, model.analyte_column("anc")).data(Qt.ItemDataRole.ToolTipRole))
+    text = tip.toPlainText()
+    assert "Severe neutropenia" in text
+    assert "Taplitz" in text  # the categories' source
+    assert "CTCAE v5.0" in text and "adult-derived" in text  # the grade's source and caveat
+
+
 def test_hidden_threshold_lines(child: Child) -> None:
     layout = timeline.build(
         [], [], [], [], TODAY, thresholds=dict.fromkeys(timeline.CHART_ANALYTES)

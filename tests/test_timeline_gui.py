@@ -283,6 +283,24 @@ def test_hovering_empty_time_shows_the_day(widget: TimelineWidget) -> None:
     assert QToolTip.text().startswith(layout.date_of(_day_at(widget, pos.x())).isoformat())
 
 
+def test_hovering_a_chart_names_its_lines_and_their_source(widget: TimelineWidget) -> None:
+    from ui.timeline.painter import layout_lanes
+
+    assert widget.timeline is not None
+    geometry = layout_lanes(widget.timeline, QRectF(widget.rect()), widget.painter.style)
+    area = geometry.lanes["plt"]
+    left, width = _plot(widget)
+    for px in range(int(left) + 5, int(left + width), 7):
+        pos = QPoint(px, int(area.top()) + 3)
+        if widget.hit_at(QPointF(pos)) is None:
+            break
+    QApplication.sendEvent(widget, QHelpEvent(QEvent.Type.ToolTip, pos, widget.mapToGlobal(pos)))
+    shown = QToolTip.text()
+    assert "PLT reference: low platelets below 20" in shown
+    assert "Hematol Oncol Clin N Am 2016;30:695" in shown
+    assert "severe neutropenia" not in shown  # only the chart under the pointer
+
+
 @pytest.mark.parametrize("kind", ["milestone", "cns_visit", "phase", "count"])
 def test_clicking_an_item_opens_it(qtbot: QtBot, widget: TimelineWidget, kind: str) -> None:
     if kind == "milestone":  # the demo's milestones lie in its first months

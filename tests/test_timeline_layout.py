@@ -508,7 +508,7 @@ def test_series_points_are_sorted_in_the_latest_unit(demo: tuple[Record, int]) -
 
 def test_default_thresholds_in_the_display_unit(demo: tuple[Record, int]) -> None:
     timeline = _build(demo)
-    for code, canonical in (("anc", 0.5), ("plt", 20.0), ("hgb", 80.0)):
+    for code, canonical in (("anc", 0.5), ("plt", 20.0)):
         lane = timeline.lane(code)
         assert lane is not None and lane.series is not None
         unit = analytes.analyte(code).unit(lane.series.unit)
@@ -517,14 +517,27 @@ def test_default_thresholds_in_the_display_unit(demo: tuple[Record, int]) -> Non
         assert line.y == pytest.approx(canonical / unit.factor)
         assert format_number(canonical / unit.factor) in line.label
         assert lane.series.unit in line.label
+        assert line.source  # every default line says where it comes from
+    hgb = timeline.lane("hgb")  # domain.md §6: the Hb note depends on the team's trigger
+    assert hgb is not None and hgb.series is not None and hgb.series.thresholds == []
 
 
 def test_hb_threshold_is_converted_to_g_per_dl(demo: tuple[Record, int]) -> None:
-    timeline = _build(demo, display_units={"hgb": "g/dL"})
+    timeline = _build(demo, display_units={"hgb": "g/dL"}, thresholds={"hgb": 80.0})
     lane = timeline.lane("hgb")
     assert lane is not None and lane.series is not None
     assert lane.series.unit == "g/dL"
     assert [t.y for t in lane.series.thresholds] == [pytest.approx(8.0)]
+
+
+def test_the_legend_says_each_line_in_the_unit_it_is_drawn_in(demo: tuple[Record, int]) -> None:
+    timeline = _build(demo, display_units={"anc": "/µL", "plt": "/µL"})
+    legend = tl.threshold_legend(timeline)
+    assert "severe neutropenia below 500 /µL" in legend
+    assert "low platelets below 20,000 /µL" in legend or "low platelets below 20000 /µL" in legend
+    assert "0.5 ×10⁹/L" not in legend and "g/dL" not in legend and "hemoglobin" not in legend
+    assert "Hematol Oncol Clin N Am 2016;30:695" in legend
+    assert tl.threshold_legend(_build(demo, thresholds=dict.fromkeys(tl.CHART_ANALYTES))) == ""
 
 
 def test_thresholds_hidden_with_none_and_replaced_with_a_value(demo: tuple[Record, int]) -> None:

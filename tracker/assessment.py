@@ -21,6 +21,7 @@ class Assessment:
     notes: tuple[str, ...] = ()  # ANC category, CTCAE grade, "ask your team" notes
     range_source: str = ""  # "lab", a built-in table's source, or ""
     below_team: str = ""  # "below your team's transfusion trigger (20 ×10⁹/L)", or ""
+    sources: tuple[str, ...] = ()  # where the built-in range, category and grade come from
 
 
 Assessor = Callable[[CountResult, CountValue], Assessment | None]
@@ -35,14 +36,19 @@ def make_assessor(
         used = ranges.range_for(value, child.birth_date, result.taken_date)
         flag = ranges.flag(value, used)
         notes: list[str] = []
+        sources: list[str] = []
+        if used.kind == "builtin":
+            sources.append(ranges.builtin_disclaimer())
         if value.analyte == "anc":
             category = ranges.anc_category(value.normalised_value, value.comparator)
             if category is not None:
                 notes.append(category.text)
+                sources.append(f"Neutropenia categories: {category.source}.")
         if grades:
             grade = ranges.ctcae_grade(value.analyte, value, used)
             if grade is not None and grade.grade > 0:
                 notes.append(f"{grade.label} ({grade.term})")
+                sources.append(f"{grade.version}: {grade.source}. {grade.note}")
         team = ranges.team_notes(value, thresholds, used)
         notes.extend(n.text for n in team)
         below = next((f"below {n.basis}" for n in team if n.threshold is not None), "")
@@ -63,6 +69,8 @@ def make_assessor(
                 source += " (source partly verified)"
         else:
             source = ""
-        return Assessment(flag.symbol if flag else "", text, tuple(notes), source, below)
+        return Assessment(
+            flag.symbol if flag else "", text, tuple(notes), source, below, tuple(sources)
+        )
 
     return assess

@@ -52,6 +52,12 @@ NOTE_BELOW_NEXT_BLOCK = (
 # domain.md §6: "Platelets < 20 ×10⁹/L or below the team's transfusion trigger" (a default
 # the family may turn off: pass ``default_platelet_trigger=None`` to :func:`team_notes`).
 DEFAULT_PLATELET_NOTE_BELOW = 20.0
+# Where the default of 20 comes from, as a family can read it (domain.md §6 and §2.6).
+DEFAULT_PLATELET_SOURCE = (
+    "the program's 'ask your team' flag (platelets < 20 ×10⁹/L or below the team's "
+    "transfusion trigger); 10 or 20 ×10⁹/L are common prophylactic triggers (Transfusion "
+    "considerations in paediatric haematology/oncology, Hematol Oncol Clin N Am 2016;30:695)"
+)
 
 _STATUSES: tuple[Status, ...] = ("verified", "partly_verified")
 _SEVERE_KEYS = frozenset({"severe", "profound"})
@@ -202,6 +208,47 @@ class TeamNote:
     threshold: TeamThreshold | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class DefaultLine:
+    """A line drawn where the family entered no team number for it (domain.md §6).
+
+    ``value`` is canonical; ``name`` reads before the number ("low platelets below");
+    ``replaced_by`` is the kind of team number that replaces it (``None``: any number the
+    family entered for that count)."""
+
+    analyte: str
+    value: float
+    name: str
+    source: str
+    replaced_by: ThresholdPurpose | None
+
+
+def default_lines(thresholds: Sequence[TeamThreshold]) -> dict[str, DefaultLine]:
+    """The default lines still in force, by analyte, once the team's numbers are given.
+
+    ANC: the edge of severe neutropenia (``anc_categories.json``, with its source).
+    Platelets: 20 ×10⁹/L (domain.md §6) until the team gives its transfusion trigger.
+    Haemoglobin: none; domain.md §6 ties the Hb note to the team's own trigger."""
+    severe = next(c for c in _anc().categories if c.key == "severe")
+    lines = (
+        DefaultLine("anc", severe.high, "severe neutropenia below", _anc().source, None),
+        DefaultLine(
+            "plt",
+            DEFAULT_PLATELET_NOTE_BELOW,
+            "low platelets below",
+            DEFAULT_PLATELET_SOURCE,
+            ThresholdPurpose.TRANSFUSION,
+        ),
+    )
+    return {
+        line.analyte: line
+        for line in lines
+        if not any(
+            t.analyte == line.analyte and line.replaced_by in (None, t.purpose) for t in thresholds
+        )
+    }
+
+
 # --------------------------------------------------------------------------- age ranges
 
 
@@ -250,6 +297,12 @@ def builtin_range(
 def reference_tables() -> tuple[ReferenceTable, ...]:
     """The shipped tables in order of preference, each with its source and status."""
     return _infant().tables
+
+
+def builtin_disclaimer() -> str:
+    """What the built-in tables are (``infant_ranges.json``'s disclaimer), for a tooltip or
+    a footnote beside a value judged against one of them."""
+    return _infant().disclaimer
 
 
 def reference_notes() -> tuple[str, ...]:
@@ -437,8 +490,8 @@ def team_notes(
 
     * outside the lab's own printed range (only when ``used.kind == "lab"``);
     * ANC in the severe (or profound) range;
-    * platelets below a team transfusion trigger, or below ``default_platelet_trigger``
-      (20 ×10⁹/L, domain.md §6; ``None`` turns the default off);
+    * platelets below a team transfusion trigger, or, only while the team has given none,
+      below ``default_platelet_trigger`` (20 ×10⁹/L, domain.md §6; ``None`` turns it off);
     * haemoglobin below a team transfusion trigger (no default: the team sets it);
     * any count below a team "next block" number (the count must be at or above it).
 
@@ -466,8 +519,15 @@ def team_notes(
             notes.append(
                 TeamNote(NoteKind.LOW_PLATELETS, NOTE_LOW_PLATELETS, _basis(hit, canon), hit)
             )
-        elif default_platelet_trigger is not None and _below(value, default_platelet_trigger):
-            basis = f"platelets below {format_number(default_platelet_trigger)} {canon}"
+        elif (
+            not transfusion  # the team's trigger replaces the default (issue 11)
+            and default_platelet_trigger is not None
+            and _below(value, default_platelet_trigger)
+        ):
+            basis = (
+                f"platelets below {format_number(default_platelet_trigger)} {canon} "
+                "(default until your team gives its trigger)"
+            )
             notes.append(TeamNote(NoteKind.LOW_PLATELETS, NOTE_LOW_PLATELETS, basis))
     elif code == "hgb":
         hit = _first_below(value, transfusion)
@@ -567,6 +627,7 @@ class _InfantRanges:
     by_analyte: Mapping[str, tuple[BuiltinRange, ...]]
     notes: tuple[str, ...]
     outside_catalogue: Mapping[str, str]
+    disclaimer: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -751,7 +812,10 @@ def parse_infant_ranges(data: object, name: str = INFANT_RANGES_FILE) -> _Infant
     for table in ordered:
         for r in sorted(table.ranges, key=lambda r: r.from_day):
             by_analyte.setdefault(r.analyte, []).append(r)
-    return _InfantRanges(ordered, {k: tuple(v) for k, v in by_analyte.items()}, notes, outside)
+    disclaimer = w.opt_text(top, "disclaimer", "file")
+    return _InfantRanges(
+        ordered, {k: tuple(v) for k, v in by_analyte.items()}, notes, outside, disclaimer
+    )
 
 
 def _parse_row(

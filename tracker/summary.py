@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from tracker import analytes, labels
+from tracker import analytes, labels, ranges
 from tracker.analytes import format_number
 from tracker.anc import anc_view
 from tracker.assessment import Assessor
@@ -423,6 +423,8 @@ def _counts_table(
         "with neither is not flagged."
     ]
     footnotes += [f"Infant range used: {s}." for s in sources if s != "lab"]
+    if any(s != "lab" for s in sources):
+        footnotes.append(ranges.builtin_disclaimer())
     if converted:
         footnotes.append(
             f"{', '.join(converted)}: labs reported these in different units; shown here in "

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import DAILY, MO, MONTHLY, WEEKLY, YEARLY, rrule
 
-from tracker import analytes, labels
+from tracker import analytes, labels, ranges
 from tracker.analytes import format_number
 from tracker.anc import calculate_anc
 from tracker.dates import day_of_phase
@@ -33,20 +33,9 @@ from tracker.model import (
 )
 from tracker.mrd import format_both
 
-# Default team thresholds (shared/domain.md §6, "ask your team" flags); the family can change
-# or hide them.  In canonical units: ×10⁹/L for cells, g/L for haemoglobin.
-DEFAULT_THRESHOLDS: dict[str, float] = {"anc": 0.5, "plt": 20.0, "hgb": 80.0}
-# What each reference line marks, in the words of the "ask your team" flags (domain.md §6).
-REFERENCE_MEANING: dict[str, str] = {
-    "anc": "severe neutropenia below",
-    "plt": "low platelets below",
-    "hgb": "low hemoglobin",
-}
-THRESHOLD_SOURCE = (
-    "Reference lines, not your team's advice: severe neutropenia below ANC 0.5 ×10⁹/L, low "
-    "platelets below 20 ×10⁹/L, low hemoglobin 8 g/dL. Your team's "
-    "own numbers (Edit ▸ Team thresholds) replace them."
-)
+# Where the family entered no team number, a default line (tracker.ranges.default_lines:
+# domain.md §6, each with its name and source; none for haemoglobin).
+TEAM_SOURCE = "your team's number"
 CHART_ANALYTES = ("anc", "hgb", "plt")
 
 
@@ -147,7 +136,8 @@ class Band:
 @dataclass(frozen=True, slots=True)
 class Threshold:
     y: float
-    label: str
+    label: str  # what the line marks, with its number in the chart's unit
+    source: str = ""  # where the number comes from (the team, or a named reference)
 
 
 @dataclass(slots=True)
@@ -430,9 +420,9 @@ def build(
 ) -> Timeline:
     """Lay out a child's record.  ``display_units`` maps analyte → unit label (default: the
     unit of the latest result, i.e. the family's lab).  Threshold lines: the team's numbers
-    (``team_thresholds``) when the family entered any for an analyte, else the default of
-    :data:`DEFAULT_THRESHOLDS`; ``thresholds`` maps analyte → a value in canonical units to
-    use instead, or ``None`` to draw no line for it."""
+    (``team_thresholds``) for an analyte, and the default line of
+    :func:`tracker.ranges.default_lines` while no team number replaces it; ``thresholds``
+    maps analyte → a value in canonical units to use instead, or ``None`` to draw no line."""
     wanted = list(lanes)
     today_x = x_of(today)
     out: list[Lane] = []
@@ -448,18 +438,23 @@ def build(
             unit = (display_units or {}).get(key) or _latest_unit(counts, key)
             given = thresholds or {}
             team = [t for t in team_thresholds if t.analyte == key]
-            lines: list[tuple[float, str]] = []
+            lines: list[tuple[float, str, str]] = []
             if key in given:
                 value = given[key]
                 if value is not None:
-                    lines.append((value, "threshold"))
-            elif team:
+                    lines.append((value, "threshold", ""))
+            else:
                 lines = [
-                    (t.normalised_value, labels.THRESHOLD_PURPOSE[t.purpose.value].lower())
+                    (
+                        t.normalised_value,
+                        labels.THRESHOLD_PURPOSE[t.purpose.value].lower(),
+                        TEAM_SOURCE,
+                    )
                     for t in team
                 ]
-            elif key in DEFAULT_THRESHOLDS:
-                lines.append((DEFAULT_THRESHOLDS[key], "reference:"))
+                default = ranges.default_lines(team).get(key)
+                if default is not None:
+                    lines.append((default.value, f"reference: {default.name}", default.source))
             lane = _series_lane(counts, key, unit, lines)
         else:
             raise ValueError(f"unknown lane {key!r}")
@@ -649,7 +644,7 @@ def _series_lane(
     counts: Sequence[CountResult],
     code: str,
     unit_label: str,
-    lines: Sequence[tuple[float, str]] = (),
+    lines: Sequence[tuple[float, str, str]] = (),
 ) -> Lane:
     a = analytes.analyte(code)
     unit = a.unit(unit_label) or a.default_unit
@@ -693,12 +688,10 @@ def _series_lane(
     thresholds = [
         Threshold(
             value / unit.factor,
-            f"reference: {REFERENCE_MEANING.get(code, 'line')} "
-            f"{format_number(value / unit.factor)} {unit.label}"
-            if who == "reference:"
-            else f"{who} {format_number(value / unit.factor)} {unit.label}",
+            f"{who} {format_number(value / unit.factor)} {unit.label}",
+            source,
         )
-        for value, who in lines
+        for value, who, source in lines
     ]
     ys = [p.y for p in points] + [t.y for t in thresholds]
     ys += [b.high for b in bands if b.high is not None]
@@ -706,6 +699,29 @@ def _series_lane(
     y_max = _nice_ceiling(y_max * 1.08 if y_max > 0 else 1.0)
     series = Series(code, a.short, unit.label, points, bands, thresholds, 0.0, y_max, gap_days=45.0)
     return Lane(code, f"{a.short}\n{unit.label}", 1, series=series)
+
+
+def line_legend(series: Series) -> list[str]:
+    """Each dash-dot line of one chart: "PLT reference: low platelets below 20 ×10⁹/L
+    (its source)", in the chart's unit."""
+    return [
+        f"{series.title} {t.label}" + (f" ({t.source})" if t.source else "")
+        for t in series.thresholds
+    ]
+
+
+def threshold_legend(timeline: Timeline) -> str:
+    """What each dash-dot line drawn on ``timeline`` marks, in the unit it is drawn in, and
+    where its number comes from: one text for the screen's tooltip and the paper's caption.
+    Empty when no line is drawn."""
+    parts = [part for lane in timeline.lanes if lane.series for part in line_legend(lane.series)]
+    if not parts:
+        return ""
+    return (
+        "Dash-dot lines, not your team's advice unless marked as your team's number: "
+        + "; ".join(parts)
+        + ". Your team's own numbers (Edit ▸ Team thresholds) replace the reference lines."
+    )
 
 
 def _merge_bands(bands: list[Band], points: list[Point]) -> list[Band]:

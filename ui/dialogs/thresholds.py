@@ -18,7 +18,7 @@ from tracker import analytes, labels
 from tracker.forms import threshold_from_form
 from tracker.kinds import Changes
 from tracker.model import Child, TeamThreshold
-from tracker.timeline import DEFAULT_THRESHOLDS
+from tracker.ranges import default_lines
 from ui.bridge import RecordBridge
 from ui.dialogs.base import FormDialog, fill_combo
 from ui.kind_ui import KindUi, edit_entry
@@ -103,17 +103,18 @@ class ThresholdsDialog(QDialog):
         self.bridge = bridge
         self.setWindowTitle(self.tr("Team thresholds"))
         self.setMinimumSize(640, 360)
-        defaults = ", ".join(
-            f"{analytes.analyte(code).short} {value / analytes.analyte(code).default_unit.factor:g}"
-            f" {analytes.analyte(code).default_unit.label}"
-            for code, value in DEFAULT_THRESHOLDS.items()
+        defaults = "; ".join(
+            f"{analytes.analyte(d.analyte).short} {d.name} "
+            f"{d.value / analytes.analyte(d.analyte).default_unit.factor:g} "
+            f"{analytes.analyte(d.analyte).default_unit.label} ({d.source})"
+            for d in default_lines([]).values()
         )
         note = QLabel(
             self.tr(
                 "Numbers your team gave you. Where you have entered none for a count, the "
-                "timeline shows a default line ({defaults}) from the program's reference "
-                "(common thresholds for low counts, not your team's advice). Your team's "
-                "numbers always replace it."
+                "timeline shows a reference line, not your team's advice: {defaults}. There is "
+                "none for hemoglobin: its line is your team's trigger. Your team's numbers "
+                "replace the reference line (for platelets, the transfusion trigger)."
             ).format(defaults=defaults),
             self,
         )

@@ -245,7 +245,7 @@ class CountsModel(RecordTableModel[CountResult]):
         if key not in analytes.BY_CODE:
             if key == "flags":
                 return "\n".join(
-                    "\n".join((a.text, *a.notes)) for a in self.row_flags(row).values()
+                    "\n".join((a.text, *a.notes, *a.sources)) for a in self.row_flags(row).values()
                 )
             return ""
         a = analytes.analyte(key)
@@ -269,6 +269,7 @@ class CountsModel(RecordTableModel[CountResult]):
         if key in self.row_flags(row):
             lines.append(self.row_flags(row)[key].text)
             lines.extend(self.row_flags(row)[key].notes)
+            lines.extend(self.row_flags(row)[key].sources)  # where range, category, grade come from
         trend = row.trends.get(key)
         if trend:
             lines.append(

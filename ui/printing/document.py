@@ -27,7 +27,7 @@ from PySide6.QtGui import (
 )
 
 from tracker.summary import Summary
-from tracker.timeline import Timeline, x_of
+from tracker.timeline import Timeline, threshold_legend, x_of
 from ui.timeline.painter import Style, TimelinePainter, required_height
 
 CHART_OBJECT = QTextFormat.ObjectTypes.UserObject + 1
@@ -103,11 +103,6 @@ class ChartObject(QPyTextObject):
         painter.restore()
 
 
-REFERENCE_NOTE = (
-    "reference lines, not your team's advice: severe neutropenia below ANC 0.5 ×10⁹/L, low "
-    "platelets below 20 ×10⁹/L, low hemoglobin 8 g/dL; the team's "
-    "own numbers replace them once entered"
-)
 H2 = "<p style='font-size:10.5pt; font-weight:600; margin-top:5px; margin-bottom:1px'>{}</p>"
 
 
@@ -216,9 +211,8 @@ def build_document(
             charts,
             140.0,
             "<p class='muted'>Shaded band (a bar for a single report): the lab's printed range. "
-            "Dash-dot lines: "
-            + _e("; ".join(summary.thresholds) or REFERENCE_NOTE)
-            + ". Hollow squares: ANC worked out from the differential.</p>",
+            + _e(threshold_legend(charts))
+            + " Hollow squares: ANC worked out from the differential.</p>",
         )
     if "cns" in sections:
         section(_cns(summary))

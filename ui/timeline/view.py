@@ -103,7 +103,9 @@ class TimelineView(QWidget):
         self.threshold_action = QAction(self.tr("Team threshold lines"), menu)
         self.threshold_action.setCheckable(True)
         self.threshold_action.setChecked(self._settings.timeline_thresholds)
-        self.threshold_action.setToolTip(self.tr(layout.THRESHOLD_SOURCE))
+        self.threshold_action.setToolTip(
+            self.tr("Your team's numbers, and reference lines (with their source) where none.")
+        )
         self.threshold_action.toggled.connect(self._thresholds_toggled)
         menu.addAction(self.threshold_action)
         set_numbers = QAction(self.tr("Your team's numbers…"), menu)
@@ -180,6 +182,9 @@ class TimelineView(QWidget):
             team_thresholds=record.entries(TeamThreshold, child_id),
             lanes=self.shown_lanes(),
         )
+        legend = layout.threshold_legend(timeline)
+        if legend:  # what each line drawn marks, in its unit, with its source
+            self.threshold_action.setToolTip(legend)
         self.widget.set_timeline(timeline, keep_range=keep_range)
 
     def _load_history(self) -> None:

@@ -256,7 +256,20 @@ class TimelineWidget(QWidget):
 
         d = date_of(x)
         found = self.timeline.day_of_phase(x)
-        return f"{d.isoformat()}" + (f" · {found[0]} day {found[1]}" if found else "")
+        text = f"{d.isoformat()}" + (f" · {found[0]} day {found[1]}" if found else "")
+        from tracker.timeline import line_legend
+        from ui.timeline.painter import layout_lanes
+
+        geometry = layout_lanes(self.timeline, QRectF(self.rect()), self.painter.style)
+        for lane in self.timeline.lanes:  # over a chart: what its lines mark, and their source
+            area = geometry.lanes.get(lane.key)
+            if (
+                lane.series is not None
+                and area is not None
+                and area.top() <= pos.y() <= area.bottom()
+            ):
+                text += "".join(f"\n{part}" for part in line_legend(lane.series))
+        return text
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         delta = event.angleDelta()
