@@ -158,7 +158,7 @@ class _TextRecorder(QPainter):
         super().__init__(image)
         self.texts: list[str] = []
 
-    def drawText(self, *args: object) -> None:  # noqa: N802 (Qt's name)
+    def drawText(self, *args: object) -> None:
         self.texts.append(str(args[-1]))
         super().drawText(*args)  # type: ignore[call-overload]
 
