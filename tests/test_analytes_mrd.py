@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import decimal
 import math
 
 import pytest
@@ -23,8 +24,8 @@ from tracker.analytes import (
     unit_key,
 )
 from tracker.forms import parse_it_drug, parse_range
-from tracker.model import Comparator
-from tracker.mrd import format_both, format_percent, format_power, parse_mrd
+from tracker.model import Comparator, Mrd, MrdQualifier
+from tracker.mrd import format_both, format_mrd, format_percent, format_power, parse_mrd
 
 COUNT_CODES = ("wbc", "anc", "lymph", "mono", "plt")
 
@@ -490,6 +491,13 @@ def test_parse_mrd_message_gives_examples() -> None:
         (1e-6, "0.0001% (1×10⁻⁶)"),
         (0.0012, "0.12% (1.2×10⁻³)"),
         (0.0, "0% (0)"),
+        (1.0, "100% (1×10⁰)"),
+        # rounded once, to three significant figures, for both notations (issue 11)
+        (9.999e-5, "0.01% (1×10⁻⁴)"),
+        (9.996e-4, "0.1% (1×10⁻³)"),
+        (0.0012345, "0.123% (1.23×10⁻³)"),
+        (0.0012355, "0.124% (1.24×10⁻³)"),
+        (1.23e-8, "0.00000123% (1.23×10⁻⁸)"),
     ],
 )
 def test_format_both(fraction: float, text: str) -> None:
@@ -498,7 +506,7 @@ def test_format_both(fraction: float, text: str) -> None:
 
 def test_tiny_mrd_is_never_shown_in_e_notation() -> None:
     assert format_percent(1e-7) == "0.00001%"
-    assert format_percent(1.23e-8) == "0.0000012%"
+    assert format_percent(1.23e-8) == "0.00000123%"
     assert format_power(1e-7) == "1×10⁻⁷"
 
 
@@ -512,6 +520,64 @@ def test_percent_text_parses_to_the_fraction(x: float) -> None:
 def test_what_we_show_we_can_read_back(fraction: float) -> None:
     assert parse_mrd(format_power(fraction)) == pytest.approx(fraction, rel=0.006)
     assert parse_mrd(format_percent(fraction)) == pytest.approx(fraction, rel=0.03, abs=5e-9)
+
+
+_SUP = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+
+
+@given(st.floats(min_value=1e-7, max_value=1.0))
+@example(9.999e-5)
+@example(9.9951e-3)
+@example(0.99951)
+def test_percent_and_power_of_ten_say_the_same_number(fraction: float) -> None:
+    """Issue 11: "0.009999% (1×10⁻⁴)" put the two notations on different sides of a decade.
+    Both are the same number, rounded once: equal as decimals, same significant digits."""
+    percent_text, power_text = format_both(fraction).removesuffix(")").split("% (")
+    mantissa_text, _, exponent_text = power_text.partition("×10")
+    mantissa = decimal.Decimal(mantissa_text)
+    from_percent = decimal.Decimal(percent_text).scaleb(-2)
+    from_power = mantissa.scaleb(int(exponent_text.translate(_SUP)))
+    assert from_percent == from_power
+    assert from_percent.adjusted() == from_power.adjusted()  # the same decade
+    assert 1 <= mantissa < 10
+    digits = len(mantissa.normalize().as_tuple().digits)
+    assert digits <= 3
+    assert len(decimal.Decimal(percent_text).normalize().as_tuple().digits) == digits
+    assert float(from_power) == pytest.approx(fraction, rel=0.005)
+
+
+@pytest.mark.parametrize(
+    ("mrd", "full", "short"),
+    [
+        (Mrd("0.01%", 1e-4), "0.01% (1×10⁻⁴)", "0.01%"),
+        (
+            Mrd("0.01%", 1e-4, MrdQualifier.BELOW_QUANTIFIABLE_RANGE),
+            "< 0.01% (< 1×10⁻⁴; below the quantifiable range)",
+            "< 0.01% (below the quantifiable range)",
+        ),
+        (
+            Mrd("", None, MrdQualifier.BELOW_QUANTIFIABLE_RANGE),
+            "below the quantifiable range",
+            "below the quantifiable range",
+        ),
+        (Mrd("", None, MrdQualifier.NEGATIVE), "negative", "negative"),
+        (Mrd("0", 0.0, MrdQualifier.NEGATIVE), "negative", "negative"),
+        (
+            Mrd("", None, MrdQualifier.POSITIVE_NOT_QUANTIFIABLE),
+            "positive, not quantifiable",
+            "positive, not quantifiable",
+        ),
+        (
+            Mrd("1e-4", 1e-4, MrdQualifier.POSITIVE_NOT_QUANTIFIABLE),
+            "positive, not quantifiable; value given 0.01% (1×10⁻⁴)",
+            "positive, not quantifiable; value given 0.01%",
+        ),
+        (Mrd("", None), "", ""),  # a planned result without a value yet
+    ],
+)
+def test_format_mrd_keeps_the_qualifier(mrd: Mrd, full: str, short: str) -> None:
+    assert format_mrd(mrd) == full
+    assert format_mrd(mrd, short=True) == short
 
 
 # ---------------------------------------------------------------------- parse_range

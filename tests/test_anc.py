@@ -88,3 +88,28 @@ def test_json_export_marks_the_calculated_anc(record: Record, child: Child) -> N
     assert {v["analyte"] for v in entered} == {"wbc", "neut_pct"}
     assert calc["analyte"] == "anc" and calc["uid"] is None
     assert calc["normalised_value"] == pytest.approx(0.4)
+
+
+def test_a_lab_anc_printed_with_a_bound_is_compared_as_a_bound(child: Child) -> None:
+    """Issue 11: "<0.1" from the lab and 0.08 worked out from the differential agree."""
+    below = result(child, anc=("<0.1", "×10⁹/L"), wbc=("0.4", "K/µL"), neut_pct=("20", "%"))
+    assert not anc_view(below).disagrees  # 0.08 is below 0.1
+    near = result(child, anc=("<0.1", "×10⁹/L"), wbc=("0.5", "K/µL"), neut_pct=("21", "%"))
+    assert not anc_view(near).disagrees  # 0.105: within 10 % of the bound
+    above = result(child, anc=("<0.1", "×10⁹/L"), wbc=("1.5", "K/µL"), neut_pct=("20", "%"))
+    view = anc_view(above)
+    assert view.disagrees  # 0.3 is not below 0.1
+    assert "The lab's ANC (<0.1 ×10⁹/L)" in view.note
+    over = result(child, anc=(">5", "×10⁹/L"), wbc=("20", "K/µL"), neut_pct=("40", "%"))
+    assert not anc_view(over).disagrees  # 8 is above 5
+    under = result(child, anc=(">5", "×10⁹/L"), wbc=("10", "K/µL"), neut_pct=("20", "%"))
+    assert anc_view(under).disagrees  # 2 is not above 5
+
+
+def test_disagreement_note_prints_plain_numbers(child: Child) -> None:
+    """Issue 11: the worked-out ANC printed as "1.2e+02"."""
+    r = result(child, anc=("150", "×10⁹/L"), wbc=("400", "×10⁹/L"), neut_pct=("30", "%"))
+    view = anc_view(r)
+    assert view.disagrees
+    assert "e+" not in view.note
+    assert "(150 ×10⁹/L)" in view.note and "(120 ×10⁹/L)" in view.note

@@ -262,6 +262,10 @@ def test_milestone_mrd_add_edit_delete_undo_redo(qtbot, window, record_path):
         choose(dialog, "mrd_qualifier", "quantified")
         fill(dialog, "mrd_value", "0.01%")
         assert dialog.mrd_preview.text() == "= 0.01% (1×10⁻⁴)"
+        choose(dialog, "mrd_qualifier", "below_quantifiable_range")  # issue 11: said as shown
+        assert dialog.mrd_preview.text() == "= < 0.01% (< 1×10⁻⁴; below the quantifiable range)"
+        choose(dialog, "mrd_qualifier", "quantified")
+        assert dialog.mrd_preview.text() == "= 0.01% (1×10⁻⁴)"
         choose(dialog, "mrd_method", "pcr_ig_tcr")
         choose(dialog, "mrd_sample", "marrow")
         fill(dialog, "result_text", "day 33 marrow, M1")

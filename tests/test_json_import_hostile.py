@@ -197,6 +197,21 @@ def test_stored_numbers_that_disagree_with_the_typed_text_are_refused(
     assert f'"{key}"' in text.splitlines()[line - 1]
 
 
+def test_disagreeing_numbers_are_printed_plainly(fixture_doc: dict[str, Any]) -> None:
+    """Issue 11: ":g" printed "1.23457e+06", and two numbers that differ looked the same."""
+    doc = copy.deepcopy(fixture_doc)
+    v = first_value(doc)
+    v.update(range_text="150-450", range_low=1234567.0, range_high=450.0)
+    assert any("1234567 does not match range_text “150-450” (150)" in p for p in problems_of(doc))
+    doc = copy.deepcopy(fixture_doc)
+    v = first_value(doc)
+    factor = v["normalised_value"] / v["value"]
+    v.update(value_text="0.1234561", value=0.123456, normalised_value=0.123456 * factor)
+    assert any(
+        "0.123456 does not match value_text “0.1234561” (0.1234561)" in p for p in problems_of(doc)
+    )
+
+
 def test_agreeing_numbers_load(fixture_doc: dict[str, Any]) -> None:
     doc = copy.deepcopy(fixture_doc)
     v = first_value(doc)

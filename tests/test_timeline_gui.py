@@ -151,6 +151,31 @@ def test_paints_a_range_into_an_image(qapp: QApplication, timeline: layout.Timel
     assert all(r.bottom() <= 900 for r in geometry.lanes.values())
 
 
+class _TextRecorder(QPainter):
+    """A painter on an image that also keeps the text it was asked to draw."""
+
+    def __init__(self, image: QImage) -> None:
+        super().__init__(image)
+        self.texts: list[str] = []
+
+    def drawText(self, *args: object) -> None:
+        self.texts.append(str(args[-1]))
+        super().drawText(*args)  # type: ignore[call-overload]
+
+
+def test_y_axis_numbers_are_plain(qapp: QApplication, timeline: layout.Timeline) -> None:
+    """Issue 11: numbers printed with :g read "1e+06" (platelets in /µL)."""
+    lane = timeline.lane("plt")
+    assert lane is not None and lane.series is not None
+    image = QImage(400, 200, QImage.Format.Format_ARGB32_Premultiplied)
+    p = _TextRecorder(image)
+    try:
+        TimelinePainter()._y_labels(p, lane.series, QRectF(80, 0, 300, 200), 0.0, 1e6)
+    finally:
+        p.end()
+    assert p.texts == ["0", "500000", "1000000"]
+
+
 def test_paints_a_range_into_a_pdf(widget: TimelineWidget, tmp_path: Path) -> None:
     target = tmp_path / "timeline.pdf"
     writer = QPdfWriter(str(target))

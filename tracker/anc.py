@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tracker.analytes import format_number
 from tracker.model import Comparator, CountResult
 
 DISAGREEMENT = 0.10  # more than 10 % apart: show both and say so
@@ -32,7 +33,8 @@ class AncView:
 
     reported: float | None  # ×10⁹/L, as the lab gave it
     calculated: CalculatedAnc | None
-    disagrees: bool  # both exist and differ by more than 10 %
+    disagrees: bool  # both exist and differ by more than 10 % (a "<0.1" as a bound)
+    comparator: Comparator = Comparator.EQUAL  # the lab's "<" or ">"
 
     @property
     def value(self) -> float | None:
@@ -49,8 +51,9 @@ class AncView:
     def note(self) -> str:
         if self.disagrees and self.calculated is not None and self.reported is not None:
             return (
-                f"The lab's ANC ({self.reported:g} ×10⁹/L) and the one worked out from the "
-                f"white count and differential ({self.calculated.value:.2g} ×10⁹/L) differ by "
+                f"The lab's ANC ({self.comparator.value}{format_number(self.reported)} ×10⁹/L) "
+                "and the one worked out from the white count and differential "
+                f"({format_number(self.calculated.value, 2)} ×10⁹/L) differ by "
                 "more than 10%; both are shown."
             )
         if self.is_calculated and self.calculated is not None:
@@ -81,12 +84,23 @@ def calculate_anc(result: CountResult) -> CalculatedAnc | None:
     return CalculatedAnc(value, basis)
 
 
+def _disagree(reported: float, comparator: Comparator, calculated: float) -> bool:
+    """More than 10 % apart; a lab's "<0.1" agrees with anything below 0.1 (or within 10 %
+    above it), a ">5" with anything above 5."""
+    tolerance = DISAGREEMENT * reported
+    if comparator is Comparator.LESS:
+        return calculated - reported > tolerance
+    if comparator is Comparator.GREATER:
+        return reported - calculated > tolerance
+    return abs(reported - calculated) > tolerance
+
+
 def anc_view(result: CountResult) -> AncView:
     reported_value = result.value("anc")
     reported = reported_value.normalised_value if reported_value is not None else None
+    comparator = reported_value.comparator if reported_value is not None else Comparator.EQUAL
     calculated = calculate_anc(result)
     disagrees = False
     if reported is not None and calculated is not None:
-        difference = abs(reported - calculated.value)
-        disagrees = difference > DISAGREEMENT * reported if reported > 0 else difference > 0
-    return AncView(reported, calculated, disagrees)
+        disagrees = _disagree(reported, comparator, calculated.value)
+    return AncView(reported, calculated, disagrees, comparator)

@@ -6,8 +6,10 @@ always shown together; the program never colours an MRD value as good or bad.
 
 from __future__ import annotations
 
-import math
+import decimal
 import re
+
+from tracker.model import Mrd, MrdQualifier
 
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 _DECIMAL = r"\d+(?:\.\d+)?"
@@ -65,30 +67,70 @@ def parse_mrd(text: str, *, bare_as: str = "fraction") -> float:
     return fraction
 
 
+SIGNIFICANT = 3  # both notations show the same number, rounded once to this many figures
+
+_SUP_DIGITS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+_BELOW = "below the quantifiable range"
+_POSITIVE_NQ = "positive, not quantifiable"
+
+
+def _rounded(fraction: float) -> decimal.Decimal:
+    """The fraction rounded once, half up, to ``SIGNIFICANT`` figures (from its shortest
+    decimal spelling, so 0.0012345 is 0.00123 and 0.0012355 is 0.00124)."""
+    exact = decimal.Decimal(repr(fraction))
+    if exact == 0:
+        return decimal.Decimal(0)
+    quantum = decimal.Decimal(1).scaleb(exact.adjusted() - SIGNIFICANT + 1)
+    return exact.quantize(quantum, rounding=decimal.ROUND_HALF_UP).normalize()
+
+
+def _plain(d: decimal.Decimal) -> str:
+    """A decimal in positional notation, never "1E-7"."""
+    return format(d.normalize(), "f")
+
+
 def format_percent(fraction: float) -> str:
-    pct = fraction * 100
-    if pct == 0:
-        return "0%"
-    if pct >= 0.0001:
-        text = f"{pct:.6f}".rstrip("0").rstrip(".")
-    else:  # two significant digits, never scientific notation ("1e-05%")
-        text = f"{float(f'{pct:.2g}'):.15f}".rstrip("0").rstrip(".")
-    return f"{text}%"
+    """1e-4 → "0.01%"; never scientific notation ("1e-05%")."""
+    return f"{_plain(_rounded(fraction).scaleb(2))}%"
 
 
 def format_power(fraction: float) -> str:
     """1e-4 → "1×10⁻⁴"; 5e-4 → "5×10⁻⁴"; 0.0012 → "1.2×10⁻³"."""
-    if fraction == 0:
+    d = _rounded(fraction)
+    if d == 0:
         return "0"
-    exponent = math.floor(math.log10(fraction))
-    mantissa = round(fraction / 10**exponent, 2)
-    if mantissa >= 10:
-        mantissa, exponent = mantissa / 10, exponent + 1
-    sup = str(exponent).translate(str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"))
-    m_text = f"{mantissa:g}"
-    return f"{m_text}×10{sup}"
+    exponent = d.adjusted()
+    return f"{_plain(d.scaleb(-exponent))}×10{str(exponent).translate(_SUP_DIGITS)}"
 
 
 def format_both(fraction: float) -> str:
-    """The two notations side by side, e.g. "0.01% (1×10⁻⁴)"."""
+    """The two notations side by side, e.g. "0.01% (1×10⁻⁴)": the same rounded number, so
+    they never fall on different sides of a decade."""
     return f"{format_percent(fraction)} ({format_power(fraction)})"
+
+
+def format_mrd(mrd: Mrd, *, short: bool = False) -> str:
+    """An MRD result as every place shows it, its qualifier always kept (issue 11).
+
+    "< 0.01% (< 1×10⁻⁴; below the quantifiable range)"; ``short`` (the timeline's
+    label) leaves out the power of ten: "< 0.01% (below the quantifiable range)".
+    A planned result without a value is "".
+    """
+    f = mrd.fraction
+    match mrd.qualifier:
+        case MrdQualifier.NEGATIVE:
+            return "negative"
+        case MrdQualifier.BELOW_QUANTIFIABLE_RANGE if f is not None:
+            if short:
+                return f"< {format_percent(f)} ({_BELOW})"
+            return f"< {format_percent(f)} (< {format_power(f)}; {_BELOW})"
+        case MrdQualifier.BELOW_QUANTIFIABLE_RANGE:
+            return _BELOW
+        case MrdQualifier.POSITIVE_NOT_QUANTIFIABLE if f is not None:
+            value = format_percent(f) if short else format_both(f)
+            return f"{_POSITIVE_NQ}; value given {value}"
+        case MrdQualifier.POSITIVE_NOT_QUANTIFIABLE:
+            return _POSITIVE_NQ
+    if f is None:
+        return ""
+    return format_percent(f) if short else format_both(f)

@@ -25,12 +25,11 @@ from tracker.model import (
     CountResult,
     ItDrug,
     Milestone,
-    MrdQualifier,
     Phase,
     Question,
     TeamThreshold,
 )
-from tracker.mrd import format_both
+from tracker.mrd import format_mrd
 from tracker.phases import current_phase
 from tracker.redaction import Redaction, initials, redacted_age
 
@@ -315,10 +314,8 @@ def _plan(
 def _milestone_line(m: Milestone) -> EventLine:
     text = labels.MILESTONE_KIND[m.kind.value]
     if m.mrd is not None:
-        if m.mrd.fraction is not None:
-            text += f": {format_both(m.mrd.fraction)}"
-        if m.mrd.qualifier is not MrdQualifier.QUANTIFIED:
-            text += f" ({labels.MRD_QUALIFIER[m.mrd.qualifier.value].lower()})"
+        if value := format_mrd(m.mrd):
+            text += f": {value}"
         detail = ", ".join(
             x
             for x in (

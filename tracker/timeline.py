@@ -27,11 +27,10 @@ from tracker.model import (
     CnsVisit,
     CountResult,
     Milestone,
-    MrdQualifier,
     Phase,
     TeamThreshold,
 )
-from tracker.mrd import format_both
+from tracker.mrd import format_mrd
 
 # Where the family entered no team number, a default line (tracker.ranges.default_lines:
 # domain.md §6, each with its name and source; none for haemoglobin).
@@ -531,14 +530,7 @@ def _phase_tooltip(p: Phase, planned: bool) -> str:
 def _milestone_label(m: Milestone) -> str:
     _shape, short = MILESTONE_SHAPES[m.kind.value]
     if m.mrd is not None:
-        if m.mrd.fraction is not None:
-            return f"MRD {format_both(m.mrd.fraction).split(' ')[0]}"
-        if m.mrd.qualifier is MrdQualifier.NEGATIVE:
-            return "MRD neg."
-        return "MRD " + {
-            "positive_not_quantifiable": "pos. NQ",
-            "below_quantifiable_range": "< QR",
-        }.get(m.mrd.qualifier.value, "")
+        return f"MRD {format_mrd(m.mrd, short=True)}".strip()
     return short or (m.result_text[:16] if m.result_text else "")
 
 
@@ -551,10 +543,8 @@ def _milestone_lane(milestones: Sequence[Milestone]) -> Lane:
         assert m.id is not None
         shape, _ = MILESTONE_SHAPES[m.kind.value]
         tooltip = [f"{m.date.isoformat()} · {labels.MILESTONE_KIND[m.kind.value]}"]
-        if m.mrd is not None and m.mrd.fraction is not None:
-            tooltip.append(f"MRD {format_both(m.mrd.fraction)}")
-        elif m.mrd is not None:
-            tooltip.append(f"MRD: {labels.MRD_QUALIFIER[m.mrd.qualifier.value]}")
+        if m.mrd is not None and (text := format_mrd(m.mrd)):
+            tooltip.append(f"MRD {text}")
         if m.result_text:
             tooltip.append(m.result_text)
         if m.planned:

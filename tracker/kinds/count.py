@@ -136,7 +136,8 @@ def _typed_text_agrees(check: JsonReader, path: KeyPath, cv: CountValue) -> None
             if not _same_number(typed.value, cv.value):
                 check.add(
                     (*path, "value"),
-                    f"{cv.value:g} does not match value_text “{value_text}” ({typed.value:g})",
+                    f"{_exact(cv.value)} does not match value_text “{value_text}” "
+                    f"({_exact(typed.value)})",
                 )
             if typed.comparator != cv.comparator:
                 check.add(
@@ -155,13 +156,18 @@ def _typed_text_agrees(check: JsonReader, path: KeyPath, cv: CountValue) -> None
         if (stored is None) != (expected is None) or (
             stored is not None and expected is not None and not _same_number(stored, expected)
         ):
-            shown = "none" if stored is None else f"{stored:g}"
+            shown = "none" if stored is None else _exact(stored)
             said = (
-                f"{expected:g}"
+                _exact(expected)
                 if expected is not None
                 else ("no range" if not range_text.strip() else "no such limit")
             )
             check.add((*path, key), f"{shown} does not match range_text “{range_text}” ({said})")
+
+
+def _exact(value: float) -> str:
+    """Enough figures that two numbers ``_same_number`` tells apart print differently."""
+    return analytes.format_number(value, 12)
 
 
 def _same_number(a: float, b: float) -> bool:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker import labels
+from tracker.analytes import format_number
 from tracker.forms import cns_visit_from_form
 from tracker.model import Child, CnsVisit, Phase
 from ui.dialogs.base import ERROR_STYLE, DateField, FormDialog, fill_combo
@@ -151,7 +152,8 @@ class CnsVisitDialog(FormDialog):
             ("csf_rbc", v.csf_rbc),
             ("platelets", v.platelets),
         ):
-            self.set_text(key, f"{value:g}" if value is not None else "")
+            # six figures, as saved: the form writes back what it shows
+            self.set_text(key, format_number(value, 6) if value is not None else "")
         self.set_text("blasts_seen", v.blasts_seen.value)
         self.set_text("cns_status", v.cns_status.value)
         self.set_text("sedation", v.sedation)

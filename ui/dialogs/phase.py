@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 
 from tracker import labels
 from tracker.forms import milestone_from_form, phase_from_form
-from tracker.model import Child, Milestone, MilestoneKind, Phase
-from tracker.mrd import format_both, is_bare_number, parse_mrd
+from tracker.model import Child, Milestone, MilestoneKind, Mrd, MrdQualifier, Phase
+from tracker.mrd import format_mrd, is_bare_number, parse_mrd
 from ui.dialogs.base import DateField, FormDialog, fill_combo
 from ui.kind_ui import KindUi
 from ui.models.tables import MilestonesModel, PhasesModel
@@ -169,6 +169,7 @@ class MilestoneDialog(FormDialog):
         notation.addItem(self.tr("a fraction (0.0001 means 1 in 10,000)"), "fraction")
         self.add_field(mform, "mrd_notation", self.tr("A plain number is:"), notation)
         notation.currentIndexChanged.connect(lambda _i: self._preview(value.text()))
+        qualifier.currentIndexChanged.connect(lambda _i: self._preview(value.text()))
         self.mrd_preview = plain_label(parent=self)
         self.mrd_preview.setObjectName("mrd_preview")
         mform.addRow("", self.mrd_preview)
@@ -216,7 +217,8 @@ class MilestoneDialog(FormDialog):
             return
         try:
             fraction = parse_mrd(text, bare_as=self.text_of("mrd_notation"))
-            self.mrd_preview.setText("= " + format_both(fraction))
+            qualifier = MrdQualifier(self.text_of("mrd_qualifier") or MrdQualifier.QUANTIFIED)
+            self.mrd_preview.setText("= " + format_mrd(Mrd(text, fraction, qualifier)))
         except ValueError:
             self.mrd_preview.setText(
                 self.tr("(choose below whether it is a percentage or a fraction)")

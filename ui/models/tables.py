@@ -28,12 +28,11 @@ from tracker.model import (
     Appointment,
     CnsVisit,
     Milestone,
-    MrdQualifier,
     Phase,
     Question,
     TeamThreshold,
 )
-from tracker.mrd import format_both
+from tracker.mrd import format_mrd
 from ui.plain import plain_tooltip
 
 T = TypeVar("T")
@@ -160,10 +159,8 @@ class PhasesModel(RecordTableModel[Phase]):
 def milestone_result(m: Milestone) -> str:
     parts: list[str] = []
     if m.mrd is not None:
-        if m.mrd.fraction is not None:
-            parts.append(tr("MRD {value}").format(value=format_both(m.mrd.fraction)))
-        if m.mrd.qualifier is not MrdQualifier.QUANTIFIED:
-            parts.append(tr(labels.MRD_QUALIFIER[m.mrd.qualifier.value]))
+        if value := format_mrd(m.mrd):
+            parts.append(tr("MRD {value}").format(value=value))
         detail = ", ".join(
             tr(x)
             for x in (

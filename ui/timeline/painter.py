@@ -26,6 +26,7 @@ from PySide6.QtGui import (
     QTransform,
 )
 
+from tracker.analytes import format_number
 from tracker.timeline import Lane, Mark, Series, Timeline, thin, ticks
 
 OKABE_ITO = {
@@ -455,7 +456,7 @@ class TimelinePainter:
         p.setPen(MUTED)
         for value in (y_min, y_max / 2, y_max):
             y = inner.bottom() - (value - y_min) / span * inner.height()
-            label = f"{value:g}"
+            label = format_number(value)
             p.drawText(
                 QPointF(area.left() - fm.horizontalAdvance(label) - 4, y + fm.ascent() / 2 - 1),
                 label,
