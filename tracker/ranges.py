@@ -3,7 +3,8 @@
 Everything here labels a number; nothing advises.  The data come from three files under
 ``resources/reference/`` (each with its source, copied from ``shared/domain.md`` §2.3–2.5):
 
-* ``infant_ranges.json``: age-specific example ranges (Tables A–D), in the source's units;
+* ``infant_ranges.json``: age-specific example ranges (Tables A–C), in the source's units,
+  each for an age band in completed calendar months or days (as the header counts age);
 * ``anc_categories.json``: mild / moderate / severe (/ profound) neutropenia;
 * ``ctcae.json``: CTCAE v5.0 grades for ANC, platelets, haemoglobin, WBC and lymphocytes.
 
@@ -27,11 +28,12 @@ from enum import StrEnum
 from typing import Literal
 
 import resources
-from tracker import analytes
+from tracker import analytes, dates
 from tracker.analytes import format_number, range_unit_problem
 from tracker.model import Comparator, CountValue, TeamThreshold, ThresholdPurpose
 
 Status = Literal["verified", "partly_verified"]
+AgeUnit = Literal["day", "month"]
 RangeKind = Literal["lab", "builtin"]
 
 INFANT_RANGES_FILE = "reference/infant_ranges.json"
@@ -80,6 +82,33 @@ class ReferenceTable:
 
 
 @dataclass(frozen=True, slots=True)
+class AgeMark:
+    """An age as the sources write it: ``count`` days, or ``count`` completed calendar months.
+
+    Months are counted as the header counts them (:func:`tracker.dates.age`), never as
+    30.4375-day months, so a band changes on the birthday the header shows.
+    """
+
+    count: int
+    unit: AgeUnit
+
+    def reached(self, birth_date: dt.date, on_date: dt.date) -> bool:
+        if self.unit == "day":
+            return age_in_days(birth_date, on_date) >= self.count
+        return completed_months(birth_date, on_date) >= self.count
+
+    @property
+    def fewest_days(self) -> int:
+        """The fewest days this age can be (a month is 28 to 31 days)."""
+        return self.count if self.unit == "day" else self.count * 365 // 12 - 2
+
+    @property
+    def most_days(self) -> int:
+        """The most days this age can be."""
+        return self.count if self.unit == "day" else -(-self.count * 366 // 12) + 2
+
+
+@dataclass(frozen=True, slots=True)
 class BuiltinRange:
     """An example range from a published table for one count at one age.
 
@@ -99,14 +128,16 @@ class BuiltinRange:
     status: Status
     status_note: str
     age_label: str
-    from_day: int
-    to_day: int
+    starts: AgeMark  # included
+    ends: AgeMark  # not included
     limits: str
     printed: str
 
-    @property
-    def partly_verified(self) -> bool:
-        return self.status == "partly_verified"
+    def covers(self, birth_date: dt.date, on_date: dt.date) -> bool:
+        """The child's age on ``on_date`` is in this row's band (``starts`` ≤ age < ``ends``)."""
+        return self.starts.reached(birth_date, on_date) and not self.ends.reached(
+            birth_date, on_date
+        )
 
     @property
     def text(self) -> str:
@@ -120,8 +151,6 @@ class BuiltinRange:
         if self.low is None or self.high is None:
             text += f". {self.limits.rstrip('.')}"
         text += f". {self.table}: {self.source}."
-        if self.partly_verified:
-            text += f" Partly verified source: {self.status_note}"
         return text
 
 
@@ -210,40 +239,37 @@ def age_in_days(birth_date: dt.date, on_date: dt.date) -> int:
     return (on_date - birth_date).days
 
 
+def completed_months(birth_date: dt.date, on_date: dt.date) -> int:
+    """Completed calendar months from birth, as the header counts them (relativedelta)."""
+    r = dates.age(birth_date, on_date)
+    return r.years * 12 + r.months
+
+
 def builtin_ranges(
     code: str,
     birth_date: dt.date | None,
     on_date: dt.date,
-    *,
-    allow_partly_verified: bool = True,
 ) -> tuple[BuiltinRange, ...]:
     """Every built-in example range for ``code`` at the child's age, most preferred first."""
     if birth_date is None:
         return ()
-    day = age_in_days(birth_date, on_date)
-    if day < 0:
+    if on_date < birth_date:
         return ()
-    return tuple(
-        r
-        for r in _infant().by_analyte.get(code, ())
-        if r.from_day <= day <= r.to_day and (allow_partly_verified or not r.partly_verified)
-    )
+    return tuple(r for r in _infant().by_analyte.get(code, ()) if r.covers(birth_date, on_date))
 
 
 def builtin_range(
     code: str,
     birth_date: dt.date | None,
     on_date: dt.date,
-    *,
-    allow_partly_verified: bool = True,
 ) -> BuiltinRange | None:
     """The preferred built-in range for ``code`` at the child's age on ``on_date``.
 
     ``None`` when no table covers that count at that age (or the date is before birth).
-    A partly verified table (``status == "partly_verified"``) is used only where no
-    verified one covers the age; pass ``allow_partly_verified=False`` to exclude it.
+    Only verified tables are shipped (the loader refuses any other), so every range
+    handed out is from a verified source.
     """
-    found = builtin_ranges(code, birth_date, on_date, allow_partly_verified=allow_partly_verified)
+    found = builtin_ranges(code, birth_date, on_date)
     return found[0] if found else None
 
 
@@ -261,8 +287,6 @@ def range_for(
     value: CountValue,
     birth_date: dt.date | None,
     on_date: dt.date,
-    *,
-    allow_partly_verified: bool = True,
 ) -> RangeUsed:
     """The range to judge ``value`` against: the lab's printed one always wins.
 
@@ -292,9 +316,7 @@ def range_for(
         shown = value.range_text or describe_limits(value.range_low, value.range_high, "")
         source = f"Range printed by your lab: {shown} {value.unit}".strip()
         return RangeUsed("lab", low, high, unit, source)
-    found = builtin_range(
-        value.analyte, birth_date, on_date, allow_partly_verified=allow_partly_verified
-    )
+    found = builtin_range(value.analyte, birth_date, on_date)
     if found is not None:
         return RangeUsed("builtin", found.low, found.high, unit, found.text, found.status, found)
     return RangeUsed(
@@ -335,8 +357,6 @@ def flag(value: CountValue, used: RangeUsed) -> Flag | None:
         b = used.builtin
         where = f"{b.table}, age {b.age_label}" if b is not None else "built-in"
         text = f"{word}: {side} the built-in example range ({where})"
-        if used.status == "partly_verified":
-            text += ", from a partly verified source"
     return Flag(kind, "↓ L" if is_low else "↑ H", text, used.kind)
 
 
@@ -373,6 +393,12 @@ def anc_category(
 def ctcae_version() -> str:
     """The CTCAE version grades are computed with, e.g. "CTCAE v5.0"."""
     return _ctcae().version
+
+
+def ctcae_display_note() -> str:
+    """The caveat shipped with the grades (``ctcae.json``'s ``display_note``): adult-derived,
+    infant normal values can fall inside a grade."""
+    return _ctcae().display_note
 
 
 def ctcae_grade(code: str, value: CountValue, used: RangeUsed | None = None) -> Grade | None:
@@ -679,11 +705,15 @@ class _Where:
         x = o.get(key)
         return None if x is None else self.num(x, f"{path}.{key}")
 
-    def day(self, o: Mapping[str, object], key: str, path: str) -> int:
+    def age(self, o: Mapping[str, object], key: str, path: str) -> AgeMark:
         x = o.get(key)
-        if isinstance(x, bool) or not isinstance(x, int) or x < 0:
-            raise self.fail(f"{path}.{key}", "expected a whole number of days, 0 or more")
-        return x
+        m = _AGE.fullmatch(x) if isinstance(x, str) else None
+        if m is None:
+            raise self.fail(f"{path}.{key}", "expected an age: ‘N days’, ‘N weeks’ or ‘N months’")
+        n, unit = int(m.group(1)), m.group(2)
+        if unit == "week":
+            return AgeMark(n * 7, "day")
+        return AgeMark(n, "day" if unit == "day" else "month")
 
     def status(self, o: Mapping[str, object], key: str, path: str) -> Status:
         x = o.get(key)
@@ -693,6 +723,7 @@ class _Where:
         raise self.fail(f"{path}.{key}", f"expected one of {', '.join(_STATUSES)}")
 
 
+_AGE = re.compile(r"(\d{1,4}) (day|week|month)s?", re.ASCII)
 _PRINTED_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 
 
@@ -723,8 +754,8 @@ def parse_infant_ranges(data: object, name: str = INFANT_RANGES_FILE) -> _Infant
             raise w.fail(path, "appears twice")
         status = w.status(t, "status", path)
         status_note = w.opt_text(t, "status_note", path)
-        if status == "partly_verified" and not status_note:
-            raise w.fail(path, "a partly verified table needs a status_note saying why")
+        if status != "verified":  # domain.md §2.3: unverified values are not shipped
+            raise w.fail(path, "only a verified table may be shipped")
         head = (
             w.text(t, "name", path),
             w.text(t, "title", path),
@@ -749,7 +780,7 @@ def parse_infant_ranges(data: object, name: str = INFANT_RANGES_FILE) -> _Infant
     ordered = tuple(tables[k] for k in preference)
     by_analyte: dict[str, list[BuiltinRange]] = {}
     for table in ordered:
-        for r in sorted(table.ranges, key=lambda r: r.from_day):
+        for r in sorted(table.ranges, key=lambda r: r.starts.fewest_days):
             by_analyte.setdefault(r.analyte, []).append(r)
     return _InfantRanges(ordered, {k: tuple(v) for k, v in by_analyte.items()}, notes, outside)
 
@@ -768,9 +799,10 @@ def _parse_row(
     code = w.text(row, "analyte", path)
     unit_text = w.text(row, "unit", path)
     factor = _row_factor(w, code, unit_text, path, outside)
-    from_day, to_day = w.day(row, "from_day", path), w.day(row, "to_day", path)
-    if to_day < from_day:
-        raise w.fail(path, "to_day is before from_day")
+    starts, ends = w.age(row, "from", path), w.age(row, "before", path)
+    same = starts.unit == ends.unit
+    if (ends.count <= starts.count) if same else (ends.fewest_days <= starts.most_days):
+        raise w.fail(path, "‘before’ is not after ‘from’")
     low, high = w.opt_num(row, "low", path), w.opt_num(row, "high", path)
     mean = w.opt_num(row, "mean", path)
     if low is None and high is None:
@@ -803,8 +835,8 @@ def _parse_row(
         status=status,
         status_note=status_note,
         age_label=w.text(row, "printed_age", path),
-        from_day=from_day,
-        to_day=to_day,
+        starts=starts,
+        ends=ends,
         limits=limits,
         printed=f"{shown} {unit_text}",
     )
@@ -836,9 +868,14 @@ def _check_no_overlap(w: _Where, path: str, ranges: Sequence[BuiltinRange]) -> N
     for r in ranges:
         by_code.setdefault(r.analyte, []).append(r)
     for code, rows in by_code.items():
-        rows.sort(key=lambda r: r.from_day)
+        rows.sort(key=lambda r: r.starts.fewest_days)
         for a, b in itertools.pairwise(rows):
-            if b.from_day <= a.to_day:
+            same = a.ends.unit == b.starts.unit
+            if (
+                (b.starts.count < a.ends.count)
+                if same
+                else (b.starts.fewest_days < a.ends.most_days)
+            ):
                 raise w.fail(path, f"{code} rows “{a.age_label}” and “{b.age_label}” overlap")
 
 
