@@ -35,14 +35,19 @@ def make_assessor(
         used = ranges.range_for(value, child.birth_date, result.taken_date)
         flag = ranges.flag(value, used)
         notes: list[str] = []
+        labelled: list[str] = []  # sources of the category / grade shown
         if value.analyte == "anc":
             category = ranges.anc_category(value.normalised_value, value.comparator)
             if category is not None:
                 notes.append(category.text)
+                labelled.append(f"categories: {category.source}")
         if grades:
             grade = ranges.ctcae_grade(value.analyte, value, used)
             if grade is not None and grade.grade > 0:
                 notes.append(f"{grade.label} ({grade.term})")
+                labelled.append(f"grades: {grade.source}")
+        if labelled and used.kind is not None and flag is None:
+            notes.append(_caveat(used, labelled))
         team = ranges.team_notes(value, thresholds, used)
         notes.extend(n.text for n in team)
         below = next((f"below {n.basis}" for n in team if n.threshold is not None), "")
@@ -59,10 +64,17 @@ def make_assessor(
         elif used.builtin is not None:  # one line per table on paper, not per age band
             b = used.builtin
             source = f"{b.table_title} — {b.source}"
-            if b.partly_verified:
-                source += " (source partly verified)"
         else:
             source = ""
         return Assessment(flag.symbol if flag else "", text, tuple(notes), source, below)
 
     return assess
+
+
+def _caveat(used: ranges.RangeUsed, sources: Sequence[str]) -> str:
+    """Said beside a category or grade given to a value the range used calls normal."""
+    where = "printed by your lab" if used.kind == "lab" else "of the built-in example"
+    return (
+        f"This value is within the range {where}. {ranges.ctcae_display_note()} "
+        f"Sources: {'; '.join(sources)}."
+    )
