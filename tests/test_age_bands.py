@@ -144,3 +144,31 @@ def test_no_caveat_when_the_lab_range_agrees() -> None:
     text = "\n".join(a.notes)
     assert "Moderate neutropenia" in text
     assert "within the range printed by your lab" not in text
+
+
+# --------------------------------------------------------------------------- boundaries
+
+
+def test_a_printed_less_than_range_leaves_its_limit_out() -> None:
+    birth = dt.date(2026, 1, 10)
+    on = dt.date(2026, 6, 1)
+    at_limit = cv("wbc", "5", "×10⁹/L", "<5")
+    used = ranges.range_for(at_limit, birth, on)
+    got = ranges.flag(at_limit, used)
+    assert got is not None and got.kind is ranges.FlagKind.HIGH
+    assert "5 is not < 5" in got.text and "“<5”" in got.text
+    assert ranges.flag(cv("wbc", "4.9", "×10⁹/L", "<5"), used) is None
+    # "≤5" and a "3.5-5" band include their limit
+    for text in ("≤5", "<=5", "3.5-5"):
+        v = cv("wbc", "5", "×10⁹/L", text)
+        assert ranges.flag(v, ranges.range_for(v, birth, on)) is None, text
+    above = cv("plt", "150", "×10⁹/L", ">150")
+    low = ranges.flag(above, ranges.range_for(above, birth, on))
+    assert low is not None and low.kind is ranges.FlagKind.LOW
+    assert "150 is not > 150" in low.text
+
+
+def test_a_value_at_an_included_limit_says_so() -> None:
+    a = assess(cv("anc", "1.0", "×10⁹/L", "1.0-8.5"))
+    assert a.short == ""
+    assert "1 is at the lower limit 1, which “1.0-8.5” includes" in a.text

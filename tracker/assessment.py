@@ -57,6 +57,8 @@ def make_assessor(
             text = flag.text
         elif used.kind is not None:
             text = f"Within the range used ({used.source})"
+            if at_limit := ranges.limit_comparison(value, used):
+                text += f": {at_limit}"
         else:
             text = "No range to compare with"
         if used.kind == "lab":

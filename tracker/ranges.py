@@ -169,6 +169,13 @@ class RangeUsed:
     source: str
     status: Status | None = None
     builtin: BuiltinRange | None = None
+    # A lab's "<5" leaves 5 out, ">150" leaves 150 out; "3.5-10.5", "≤5", "≥150" and the
+    # built-in tables include their limits (compared as written, issue 11).
+    low_included: bool = True
+    high_included: bool = True
+    printed: str = ""  # the lab's range as printed ("<5"), for saying how it was compared
+    printed_low: float | None = None  # the limits in the value's own unit, as printed
+    printed_high: float | None = None
 
 
 class FlagKind(StrEnum):
@@ -315,7 +322,19 @@ def range_for(
         high = _canon(value.range_high * factor) if value.range_high is not None else None
         shown = value.range_text or describe_limits(value.range_low, value.range_high, "")
         source = f"Range printed by your lab: {shown} {value.unit}".strip()
-        return RangeUsed("lab", low, high, unit, source)
+        strict = _STRICT_BOUND.match(value.range_text)
+        return RangeUsed(
+            "lab",
+            low,
+            high,
+            unit,
+            source,
+            low_included=not (strict and strict.group(1) == ">"),
+            high_included=not (strict and strict.group(1) == "<"),
+            printed=shown.strip(),
+            printed_low=value.range_low,
+            printed_high=value.range_high,
+        )
     found = builtin_range(value.analyte, birth_date, on_date)
     if found is not None:
         return RangeUsed("builtin", found.low, found.high, unit, found.text, found.status, found)
@@ -333,7 +352,8 @@ def flag(value: CountValue, used: RangeUsed) -> Flag | None:
 
     A printed comparator is respected: "<0.1" below a lower limit of 0.5 is low, but
     "<5" against a lower limit of 1 could be either side, so it is not flagged.  Limits
-    are inclusive: a value equal to a limit is inside the range.
+    are compared as written: a band ("3.5-10.5", "≤5") includes them, a lab's "<5" or
+    ">150" leaves them out (5 is then high); the flag's text says so at a limit.
     """
     if used.kind is None:
         return None
@@ -341,8 +361,8 @@ def flag(value: CountValue, used: RangeUsed) -> Flag | None:
     low, high = used.low, used.high
     is_low = is_high = False
     if value.comparator is Comparator.EQUAL:
-        is_low = low is not None and _lt(v, low)
-        is_high = high is not None and _lt(high, v)
+        is_low = low is not None and (_lt(v, low) if used.low_included else _le(v, low))
+        is_high = high is not None and (_lt(high, v) if used.high_included else _le(high, v))
     elif value.comparator is Comparator.LESS:  # the true value is below v
         is_low = low is not None and _le(v, low)
     elif value.comparator is Comparator.GREATER:  # the true value is above v
@@ -353,11 +373,37 @@ def flag(value: CountValue, used: RangeUsed) -> Flag | None:
     word, side = ("Low", "below") if is_low else ("High", "above")
     if used.kind == "lab":
         text = f"{word}: {side} the range printed by your lab"
+        if at_limit := limit_comparison(value, used):
+            text += f" ({at_limit})"
     else:
         b = used.builtin
         where = f"{b.table}, age {b.age_label}" if b is not None else "built-in"
         text = f"{word}: {side} the built-in example range ({where})"
     return Flag(kind, "↓ L" if is_low else "↑ H", text, used.kind)
+
+
+def limit_comparison(value: CountValue, used: RangeUsed) -> str:
+    """How a value exactly at a lab limit was compared, as written; "" elsewhere.
+
+    "5 is not < 5, as your lab printed “<5”" or "1 is at the lower limit 1, which
+    “1.0-8.5” includes".
+    """
+    if used.kind != "lab" or value.comparator is not Comparator.EQUAL:
+        return ""
+    v, printed = value.normalised_value, f"“{used.printed}”"
+    for limit, shown, included, side, op in (
+        (used.low, used.printed_low, used.low_included, "lower", ">"),
+        (used.high, used.printed_high, used.high_included, "upper", "<"),
+    ):
+        if limit is None or shown is None or not math.isclose(v, limit, rel_tol=1e-9):
+            continue
+        number = format_number(value.value)
+        if included:
+            return (
+                f"{number} is at the {side} limit {format_number(shown)}, which {printed} includes"
+            )
+        return f"{number} is not {op} {format_number(shown)}, as your lab printed {printed}"
+    return ""
 
 
 # --------------------------------------------------------------------------- ANC categories
@@ -723,6 +769,7 @@ class _Where:
         raise self.fail(f"{path}.{key}", f"expected one of {', '.join(_STATUSES)}")
 
 
+_STRICT_BOUND = re.compile(r"\s*([<>])(?!=)")
 _AGE = re.compile(r"(\d{1,4}) (day|week|month)s?", re.ASCII)
 _PRINTED_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 
