@@ -172,3 +172,50 @@ def test_a_value_at_an_included_limit_says_so() -> None:
     a = assess(cv("anc", "1.0", "×10⁹/L", "1.0-8.5"))
     assert a.short == ""
     assert "1 is at the lower limit 1, which “1.0-8.5” includes" in a.text
+
+
+def team(code: str, purpose: str, text: str, unit: str = "×10⁹/L"):  # type: ignore[no-untyped-def]
+    from tracker.forms import threshold_from_form
+
+    child = Child(name="Test", birth_date=dt.date(2025, 6, 1), id=1)
+    fields = {"analyte": code, "purpose": purpose, "value_text": text, "unit": unit}
+    return threshold_from_form(fields, child=child)
+
+
+def test_a_team_number_over_a_limit_is_compared_strictly_and_says_so() -> None:
+    over = team("anc", "next_block", ">0.5")  # "ANC over 0.5 to start the next block"
+    at = ranges.team_notes(cv("anc", "0.5", "×10⁹/L"), [over])
+    [note] = [n for n in at if n.kind is ranges.NoteKind.BELOW_NEXT_BLOCK]
+    assert "more than 0.5 ×10⁹/L" in note.basis and "0.5 is not more than 0.5" in note.basis
+    assert not [
+        n
+        for n in ranges.team_notes(cv("anc", "0.51", "×10⁹/L"), [over])
+        if n.kind is ranges.NoteKind.BELOW_NEXT_BLOCK
+    ]
+    plain = team("anc", "next_block", "0.5")  # "0.5 to start": at or above is enough
+    assert not [
+        n
+        for n in ranges.team_notes(cv("anc", "0.5", "×10⁹/L"), [plain])
+        if n.kind is ranges.NoteKind.BELOW_NEXT_BLOCK
+    ]
+
+
+def test_a_team_trigger_keep_above_is_compared_strictly() -> None:
+    keep = team("plt", "transfusion", ">10")  # "keep platelets over 10"
+    notes = ranges.team_notes(cv("plt", "10", "×10⁹/L"), [keep])
+    [note] = [n for n in notes if n.kind is ranges.NoteKind.LOW_PLATELETS]
+    assert "10 is not more than 10" in note.basis
+    below = team("plt", "transfusion", "<10")  # "transfuse below 10": 10 is not below
+    assert not [
+        n
+        for n in ranges.team_notes(cv("plt", "10", "×10⁹/L"), [below])
+        if n.kind is ranges.NoteKind.LOW_PLATELETS and n.threshold is not None
+    ]
+
+
+def test_a_next_block_number_below_something_is_refused() -> None:
+    from tracker.forms import FormErrors
+
+    with pytest.raises(FormErrors) as caught:
+        team("anc", "next_block", "<0.5")
+    assert "needed to start" in caught.value.errors["value_text"]

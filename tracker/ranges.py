@@ -516,7 +516,9 @@ def team_notes(
 
     Only thresholds for ``value.analyte`` are looked at.  "watch" and "other" thresholds
     carry no direction, so they give no note.  A comparator is respected: "<15" is below
-    20, ">15" is not known to be.
+    20, ">15" is not known to be.  A team number is compared as the family typed it:
+    "0.5" (or "<0.5" for a trigger) is reached at 0.5, ">0.5" ("over 0.5") only above it,
+    and the basis then says how ("0.5 is not more than 0.5").
     """
     code = value.analyte
     canon = canonical_unit_label(code)
@@ -536,7 +538,7 @@ def team_notes(
         hit = _first_below(value, transfusion)
         if hit is not None:
             notes.append(
-                TeamNote(NoteKind.LOW_PLATELETS, NOTE_LOW_PLATELETS, _basis(hit, canon), hit)
+                TeamNote(NoteKind.LOW_PLATELETS, NOTE_LOW_PLATELETS, _basis(hit, canon, value), hit)
             )
         elif default_platelet_trigger is not None and _below(value, default_platelet_trigger):
             basis = f"platelets below {format_number(default_platelet_trigger)} {canon}"
@@ -545,14 +547,18 @@ def team_notes(
         hit = _first_below(value, transfusion)
         if hit is not None:
             notes.append(
-                TeamNote(NoteKind.LOW_HAEMOGLOBIN, NOTE_LOW_HAEMOGLOBIN, _basis(hit, canon), hit)
+                TeamNote(
+                    NoteKind.LOW_HAEMOGLOBIN, NOTE_LOW_HAEMOGLOBIN, _basis(hit, canon, value), hit
+                )
             )
 
     needed = [t for t in mine if t.purpose is ThresholdPurpose.NEXT_BLOCK]
     hit = _first_below(value, needed)
     if hit is not None:
         notes.append(
-            TeamNote(NoteKind.BELOW_NEXT_BLOCK, NOTE_BELOW_NEXT_BLOCK, _basis(hit, canon), hit)
+            TeamNote(
+                NoteKind.BELOW_NEXT_BLOCK, NOTE_BELOW_NEXT_BLOCK, _basis(hit, canon, value), hit
+            )
         )
     return tuple(notes)
 
@@ -566,20 +572,38 @@ def _below(value: CountValue, limit: float) -> bool:
     return False
 
 
+def _not_above(value: CountValue, limit: float) -> bool:
+    """The value is certainly not above ``limit`` (canonical): at or below it."""
+    if value.comparator is Comparator.GREATER:
+        return False
+    return _le(value.normalised_value, limit)
+
+
+def _over(t: TeamThreshold) -> bool:
+    """The team said "over" the number (typed ">0.5"): reaching it is not enough."""
+    return t.value_text.strip().startswith(">")
+
+
 def _first_below(value: CountValue, thresholds: Sequence[TeamThreshold]) -> TeamThreshold | None:
-    hits = [t for t in thresholds if _below(value, t.normalised_value)]
+    hits = [
+        t for t in thresholds if (_not_above if _over(t) else _below)(value, t.normalised_value)
+    ]
     return max(hits, key=lambda t: t.normalised_value) if hits else None
 
 
-def _basis(t: TeamThreshold, canon: str) -> str:
+def _basis(t: TeamThreshold, canon: str, value: CountValue | None = None) -> str:
     what = {
         ThresholdPurpose.TRANSFUSION: "your team's transfusion trigger",
         ThresholdPurpose.NEXT_BLOCK: "what your team said is needed to start the next block",
     }.get(t.purpose, "your team's number")
-    text = f"{what}: {format_number(t.normalised_value)} {canon}"
+    limit = format_number(t.normalised_value)
+    text = f"{what}: {'more than ' if _over(t) else ''}{limit} {canon}"
     typed = f"{t.value_text} {t.unit}".strip()
     if typed and t.unit and analytes.unit_key(t.unit) != analytes.unit_key(canon):
         text += f" (as typed: {typed})"
+    if value is not None and _over(t):
+        shown = f"{value.comparator.value}{format_number(value.normalised_value)}"
+        text += f"; {shown} is not more than {limit}"
     return text
 
 
