@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -38,6 +39,11 @@ DOMAIN_MD = Path(__file__).resolve().parent.parent.parent / "shared" / "domain.m
 
 def on_day(day: int) -> dt.date:
     return BIRTH + dt.timedelta(days=day)
+
+
+def at(months: int, days: int = 0) -> dt.date:
+    """The date ``months`` calendar months (as the header counts them) and ``days`` from birth."""
+    return BIRTH + relativedelta(months=months) + dt.timedelta(days=days)
 
 
 def cv(code: str, text: str, unit: str, range_text: str = "") -> CountValue:
@@ -84,24 +90,20 @@ def test_every_file_loads_through_the_resource_loader() -> None:
         "Table B",
         "Table C",
         "Table A",
-        "Table D",
     ]
     assert any("day 0" in n for n in ranges.reference_notes())
 
 
 def test_every_table_and_row_carries_its_source_and_status() -> None:
     for table in ranges.reference_tables():
-        assert table.source.strip() and table.status in ("verified", "partly_verified")
+        assert table.source.strip() and table.status == "verified"
         assert table.ranges
         for r in table.ranges:
             assert r.source == table.source and r.status == table.status
             assert r.table == table.name and r.age_label.strip()
             assert r.low is not None or r.high is not None
-            assert r.from_day <= r.to_day
+            assert r.starts.fewest_days < r.ends.fewest_days
             assert r.text.count(table.source) == 1
-    d = next(t for t in ranges.reference_tables() if t.id == "D")
-    assert d.status == "partly_verified" and "correction" in d.status_note
-    assert all(t.status == "verified" for t in ranges.reference_tables() if t.id != "D")
 
 
 def test_limits_are_converted_to_the_canonical_unit() -> None:
@@ -124,41 +126,42 @@ def test_limits_are_converted_to_the_canonical_unit() -> None:
 @pytest.mark.parametrize(
     ("day", "table", "age", "low", "high"),
     [
-        (0, "Table B", "0–1 month", 134.0, 199.0),
-        (14, "Table B", "0–1 month", 134.0, 199.0),
-        (29, "Table B", "0–1 month", 134.0, 199.0),
-        (30, "Table B", "1–2 months", 107.0, 171.0),
-        (60, "Table B", "1–2 months", 107.0, 171.0),
-        (61, "Table B", "2–3 months", 90.0, 141.0),
-        (90, "Table B", "2–3 months", 90.0, 141.0),
-        (91, "Table B", "3–6 months", 95.0, 141.0),
-        (182, "Table B", "3–6 months", 95.0, 141.0),
-        (183, "Table B", "6–12 months", 113.0, 141.0),
-        (364, "Table B", "6–12 months", 113.0, 141.0),
-        (365, "Table C", "7 months–1 year", 103.0, 143.0),
-        (395, "Table C", "7 months–1 year", 103.0, 143.0),
-        (396, "Table A", "0.5–2 years", 105.0, None),
-        (730, "Table A", "0.5–2 years", 105.0, None),
+        ((0, 0), "Table B", "0–1 month", 134.0, 199.0),
+        ((0, 14), "Table B", "0–1 month", 134.0, 199.0),
+        ((1, -1), "Table B", "0–1 month", 134.0, 199.0),
+        ((1, 0), "Table B", "1–2 months", 107.0, 171.0),
+        ((2, -1), "Table B", "1–2 months", 107.0, 171.0),
+        ((2, 0), "Table B", "2–3 months", 90.0, 141.0),
+        ((3, -1), "Table B", "2–3 months", 90.0, 141.0),
+        ((3, 0), "Table B", "3–6 months", 95.0, 141.0),
+        ((6, -1), "Table B", "3–6 months", 95.0, 141.0),
+        ((6, 0), "Table B", "6–12 months", 113.0, 141.0),
+        ((12, -1), "Table B", "6–12 months", 113.0, 141.0),
+        ((12, 0), "Table C", "7 months–1 year", 103.0, 143.0),
+        ((13, -1), "Table C", "7 months–1 year", 103.0, 143.0),
+        ((13, 0), "Table A", "0.5–2 years", 105.0, None),
+        ((24, -1), "Table A", "0.5–2 years", 105.0, None),
     ],
 )
 def test_haemoglobin_range_chosen_by_age(
-    day: int, table: str, age: str, low: float, high: float | None
+    day: tuple[int, int], table: str, age: str, low: float, high: float | None
 ) -> None:
-    b = builtin_range("hgb", BIRTH, on_day(day))
+    b = builtin_range("hgb", BIRTH, at(*day))
     assert b is not None
     assert (b.table, b.age_label, b.low, b.high) == (table, age, low, high)
 
 
 def test_no_range_past_the_tables_or_before_birth() -> None:
-    assert builtin_range("hgb", BIRTH, on_day(731)) is None
+    assert builtin_range("hgb", BIRTH, at(24)) is None
     assert builtin_range("hgb", BIRTH, on_day(-1)) is None
     assert builtin_range("hgb", None, on_day(10)) is None
     assert builtin_range("blast_pct", BIRTH, on_day(10)) is None
     assert builtin_range("no_such_code", BIRTH, on_day(10)) is None
 
 
-def tables_at(code: str, day: int) -> list[tuple[str, str]]:
-    return [(r.table, r.age_label) for r in builtin_ranges(code, BIRTH, on_day(day))]
+def tables_at(code: str, day: int | tuple[int, int]) -> list[tuple[str, str]]:
+    when = at(*day) if isinstance(day, tuple) else on_day(day)
+    return [(r.table, r.age_label) for r in builtin_ranges(code, BIRTH, when)]
 
 
 @pytest.mark.parametrize(
@@ -175,15 +178,15 @@ def tables_at(code: str, day: int) -> list[tuple[str, str]]:
         (60, "2 months"),
         (76, "2 months"),
         (77, None),
-        (90, None),
-        (91, "3–6 months"),
-        (182, "3–6 months"),
-        (183, "0.5–2 years"),
-        (730, "0.5–2 years"),
-        (731, None),
+        ((3, -1), None),
+        ((3, 0), "3–6 months"),
+        ((6, -1), "3–6 months"),
+        ((6, 0), "0.5–2 years"),
+        ((24, -1), "0.5–2 years"),
+        ((24, 0), None),
     ],
 )
-def test_table_a_point_ages_and_bands(day: int, age: str | None) -> None:
+def test_table_a_point_ages_and_bands(day: int | tuple[int, int], age: str | None) -> None:
     found = [a for t, a in tables_at("hct", day) if t == "Table A"]
     assert found == ([age] if age else [])
 
@@ -196,17 +199,17 @@ def test_table_a_point_ages_and_bands(day: int, age: str | None) -> None:
         (14, "2–3 weeks"),
         (27, "2–3 weeks"),
         (28, None),
-        (29, None),
-        (30, "1–2 months"),
-        (90, "1–2 months"),
-        (91, "3–6 months"),
-        (212, "3–6 months"),
-        (213, "7 months–1 year"),
-        (395, "7 months–1 year"),
-        (396, None),
+        ((1, -1), None),
+        ((1, 0), "1–2 months"),
+        ((3, -1), "1–2 months"),
+        ((3, 0), "3–6 months"),
+        ((7, -1), "3–6 months"),
+        ((7, 0), "7 months–1 year"),
+        ((13, -1), "7 months–1 year"),
+        ((13, 0), None),
     ],
 )
-def test_table_c_completed_age_bands(day: int, age: str | None) -> None:
+def test_table_c_completed_age_bands(day: int | tuple[int, int], age: str | None) -> None:
     found = [a for t, a in tables_at("hgb", day) if t == "Table C"]
     assert found == ([age] if age else [])
 
@@ -214,9 +217,9 @@ def test_table_c_completed_age_bands(day: int, age: str | None) -> None:
 def test_table_c_birth_row_is_day_zero_only() -> None:
     assert ("Table C", "Birth") in tables_at("wbc", 0)
     assert [t for t, _ in tables_at("wbc", 1)] == ["Table B"]
-    assert ("Table C", "1–23 months") in tables_at("wbc", 30)
-    assert ("Table C", "1–23 months") in tables_at("wbc", 730)
-    assert tables_at("wbc", 731) == []
+    assert ("Table C", "1–23 months") in tables_at("wbc", (1, 0))
+    assert ("Table C", "1–23 months") in tables_at("wbc", (24, -1))
+    assert tables_at("wbc", (24, 0)) == []
 
 
 def test_table_b_count_specific_bands() -> None:
@@ -231,38 +234,14 @@ def test_table_b_count_specific_bands() -> None:
     assert tables_at("mono", 365) == [("Table C", "1–23 months")]  # B: "not in source"
 
 
-@pytest.mark.parametrize(
-    ("day", "expected"),
-    [
-        (45, None),
-        (46, (216.0, 658.0)),
-        (76, (216.0, 658.0)),
-        (77, None),
-        (136, None),
-        (137, (241.0, 591.0)),
-        (167, (241.0, 591.0)),
-        (168, None),
-        (380, None),
-        (381, (209.0, 455.0)),
-        (410, (209.0, 455.0)),
-        (411, None),
-    ],
-)
-def test_platelets_only_from_the_partly_verified_cohort(
-    day: int, expected: tuple[float, float] | None
-) -> None:
-    b = builtin_range("plt", BIRTH, on_day(day))
-    if expected is None:
-        assert b is None
-        return
-    assert b is not None and (b.low, b.high) == expected
-    assert b.status == "partly_verified" and b.partly_verified
-    assert "Partly verified" in b.text
-    assert builtin_range("plt", BIRTH, on_day(day), allow_partly_verified=False) is None
+def test_platelets_have_no_builtin_range() -> None:
+    # Table D (the only infant platelet range) is not shipped until its correction is read.
+    for months in range(25):
+        assert builtin_range("plt", BIRTH, at(months)) is None
 
 
-def test_verified_tables_are_preferred_over_the_partly_verified_one() -> None:
-    assert [t for t, _ in tables_at("hgb", 60)] == ["Table B", "Table C", "Table A", "Table D"]
+def test_tables_are_preferred_in_order() -> None:
+    assert [t for t, _ in tables_at("hgb", 60)] == ["Table B", "Table C", "Table A"]
     b = builtin_range("hgb", BIRTH, on_day(60))
     assert b is not None and b.status == "verified"
 
@@ -284,7 +263,7 @@ def test_a_one_sided_lab_range_still_wins() -> None:
 
 
 def test_builtin_range_when_the_lab_printed_none() -> None:
-    used = range_for(cv("hgb", "10.0", "g/dL"), BIRTH, on_day(60))
+    used = range_for(cv("hgb", "10.0", "g/dL"), BIRTH, on_day(50))
     assert used.kind == "builtin" and used.builtin is not None
     assert (used.low, used.high) == (107.0, 171.0)
     assert "University of Iowa Pathology Handbook" in used.source
@@ -378,15 +357,12 @@ def test_flag_is_a_symbol_and_words_never_colour_only() -> None:
     assert low.range_kind == "lab"
 
 
-def test_flag_against_a_builtin_range_names_table_and_status() -> None:
-    v = cv("plt", "120", "×10⁹/L")
-    used = range_for(v, BIRTH, on_day(60))
+def test_flag_against_a_builtin_range_names_table_and_age() -> None:
+    v = cv("hgb", "80", "g/L")
+    used = range_for(v, BIRTH, on_day(50))
     got = flag(v, used)
     assert got is not None and got.kind is FlagKind.LOW and got.range_kind == "builtin"
-    assert got.text == (
-        "Low: below the built-in example range (Table D, age 2 months), "
-        "from a partly verified source"
-    )
+    assert got.text == "Low: below the built-in example range (Table B, age 1–2 months)"
 
 
 def test_flag_ignores_conversion_noise_at_a_limit() -> None:
@@ -779,23 +755,26 @@ def first_row(data: dict[str, object], table: int = 0) -> dict[str, object]:
 
 def test_the_shipped_infant_file_parses(infant: dict[str, object]) -> None:
     parsed = ranges.parse_infant_ranges(infant)
-    assert len(parsed.tables) == 4
+    assert len(parsed.tables) == 3
 
 
 @pytest.mark.parametrize(
     ("change", "message"),
     [
         (lambda d: d["tables"][0].pop("source"), r"table A\.source"),
-        (lambda d: d["tables"][3].pop("status_note"), "needs a status_note"),
+        (lambda d: d["tables"][0].__setitem__("status", "partly_verified"), "only a verified"),
         (lambda d: d["tables"][0].__setitem__("status", "unverified"), "expected one of"),
         (lambda d: d["tables"][1]["rows"][0].__setitem__("unit", "furlongs"), "furlongs"),
         (lambda d: d["tables"][1]["rows"][0].__setitem__("analyte", "xyz"), "unknown analyte"),
         (lambda d: d["tables"][1]["rows"][0].__setitem__("low", 9500), "does not match"),
-        (lambda d: d["tables"][1]["rows"][0].__setitem__("to_day", 45), "overlap"),
-        (lambda d: d["tables"][1]["rows"][0].__setitem__("from_day", -1), "whole number"),
+        (lambda d: d["tables"][1]["rows"][0].__setitem__("before", "45 days"), "overlap"),
+        (lambda d: d["tables"][1]["rows"][0].__setitem__("before", "2 months"), "overlap"),
+        (lambda d: d["tables"][1]["rows"][0].__setitem__("from", "-1 days"), "expected an age"),
+        (lambda d: d["tables"][1]["rows"][0].__setitem__("from", "1 year"), "expected an age"),
+        (lambda d: d["tables"][1]["rows"][0].__setitem__("from", "2 months"), "not after"),
         (lambda d: d["tables"][1]["rows"][0].__setitem__("low", "9000"), "expected a number"),
         (lambda d: d["tables"][2]["rows"][0]["si"].__setitem__("low", 153), "does not agree"),
-        (lambda d: d.__setitem__("preference", ["A", "B", "C"]), "preference"),
+        (lambda d: d.__setitem__("preference", ["A", "B"]), "preference"),
         (lambda d: d.__setitem__("tables", {}), "expected a list"),
     ],
 )
@@ -883,7 +862,7 @@ def test_every_range_number_is_printed_in_its_domain_table() -> None:
         printed = numbers_in(text)
         assert table["source"] in text, table["id"]
         for row in table["rows"]:
-            for n in json_numbers(row, frozenset({"from_day", "to_day"})):
+            for n in json_numbers(row, frozenset()):
                 assert n in printed, (table["id"], row)
             assert row["printed_age"].split(" (")[0] in text, row
             for key in ("printed",):

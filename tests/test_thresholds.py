@@ -36,7 +36,7 @@ def test_threshold_keeps_what_was_typed_and_normalises(record: Record, child: Ch
     [
         ({"value_text": ""}, "value_text", "type the number"),
         ({"value_text": "abc"}, "value_text", "not a number"),
-        ({"value_text": "<20"}, "value_text", "without < or >"),
+        ({"purpose": "next_block", "value_text": "<20"}, "value_text", "lower limit"),
         ({"unit": "furlongs"}, "value_text", "not one we know"),
         ({"analyte": "hgb", "value_text": "150", "unit": "g/dL"}, "value_text", "g/L"),
         ({"analyte": "xyz"}, "analyte", "choose which blood count"),

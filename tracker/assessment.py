@@ -39,16 +39,24 @@ def make_assessor(
         sources: list[str] = []
         if used.kind == "builtin":
             sources.append(ranges.builtin_disclaimer())
+        labelled: list[str] = []  # sources of the category / grade shown
+        said: list[str] = []  # the same, as listed with the tooltip's sources
         if value.analyte == "anc":
             category = ranges.anc_category(value.normalised_value, value.comparator)
             if category is not None:
                 notes.append(category.text)
-                sources.append(f"Neutropenia categories: {category.source}.")
+                labelled.append(f"categories: {category.source}")
+                said.append(f"Neutropenia categories: {category.source}.")
         if grades:
             grade = ranges.ctcae_grade(value.analyte, value, used)
             if grade is not None and grade.grade > 0:
                 notes.append(f"{grade.label} ({grade.term})")
-                sources.append(f"{grade.version}: {grade.source}. {grade.note}")
+                labelled.append(f"grades: {grade.source}")
+                said.append(f"{grade.version}: {grade.source}. {grade.note}")
+        if labelled and used.kind is not None and flag is None:
+            notes.append(_caveat(used, labelled))  # the caveat names the sources itself
+        else:
+            sources.extend(said)
         team = ranges.team_notes(value, thresholds, used)
         notes.extend(n.text for n in team)
         below = next((f"below {n.basis}" for n in team if n.threshold is not None), "")
@@ -58,6 +66,8 @@ def make_assessor(
             text = flag.text
         elif used.kind is not None:
             text = f"Within the range used ({used.source})"
+            if at_limit := ranges.limit_comparison(value, used):
+                text += f": {at_limit}"
         else:
             text = "No range to compare with"
         if used.kind == "lab":
@@ -65,8 +75,6 @@ def make_assessor(
         elif used.builtin is not None:  # one line per table on paper, not per age band
             b = used.builtin
             source = f"{b.table_title} — {b.source}"
-            if b.partly_verified:
-                source += " (source partly verified)"
         else:
             source = ""
         return Assessment(
@@ -74,3 +82,12 @@ def make_assessor(
         )
 
     return assess
+
+
+def _caveat(used: ranges.RangeUsed, sources: Sequence[str]) -> str:
+    """Said beside a category or grade given to a value the range used calls normal."""
+    where = "printed by your lab" if used.kind == "lab" else "of the built-in example"
+    return (
+        f"This value is within the range {where}. {ranges.ctcae_display_note()} "
+        f"Sources: {'; '.join(sources)}."
+    )

@@ -774,8 +774,12 @@ def threshold_from_form(
             "value_text", _count_value_named, a.name, ValueInput(a.code, value_text, unit)
         )
         if parsed is not None:
-            if parsed.comparator is not Comparator.EQUAL:
-                c.add("value_text", "Value: type the number only, without < or >")
+            if parsed.comparator is Comparator.LESS and purpose is ThresholdPurpose.NEXT_BLOCK:
+                c.add(
+                    "value_text",
+                    "Value: a count needed to start the next block is a lower limit; type "
+                    "the number, or >number if the team said “over” it",
+                )
             normalised = parsed.normalised_value
     c.raise_if_any()
     assert a is not None and purpose is not None and normalised is not None

@@ -3,7 +3,8 @@
 Everything here labels a number; nothing advises.  The data come from three files under
 ``resources/reference/`` (each with its source, copied from ``shared/domain.md`` §2.3–2.5):
 
-* ``infant_ranges.json``: age-specific example ranges (Tables A–D), in the source's units;
+* ``infant_ranges.json``: age-specific example ranges (Tables A–C), in the source's units,
+  each for an age band in completed calendar months or days (as the header counts age);
 * ``anc_categories.json``: mild / moderate / severe (/ profound) neutropenia;
 * ``ctcae.json``: CTCAE v5.0 grades for ANC, platelets, haemoglobin, WBC and lymphocytes.
 
@@ -27,11 +28,12 @@ from enum import StrEnum
 from typing import Literal
 
 import resources
-from tracker import analytes
+from tracker import analytes, dates
 from tracker.analytes import format_number, range_unit_problem
 from tracker.model import Comparator, CountValue, TeamThreshold, ThresholdPurpose
 
 Status = Literal["verified", "partly_verified"]
+AgeUnit = Literal["day", "month"]
 RangeKind = Literal["lab", "builtin"]
 
 INFANT_RANGES_FILE = "reference/infant_ranges.json"
@@ -86,6 +88,33 @@ class ReferenceTable:
 
 
 @dataclass(frozen=True, slots=True)
+class AgeMark:
+    """An age as the sources write it: ``count`` days, or ``count`` completed calendar months.
+
+    Months are counted as the header counts them (:func:`tracker.dates.age`), never as
+    30.4375-day months, so a band changes on the birthday the header shows.
+    """
+
+    count: int
+    unit: AgeUnit
+
+    def reached(self, birth_date: dt.date, on_date: dt.date) -> bool:
+        if self.unit == "day":
+            return age_in_days(birth_date, on_date) >= self.count
+        return completed_months(birth_date, on_date) >= self.count
+
+    @property
+    def fewest_days(self) -> int:
+        """The fewest days this age can be (a month is 28 to 31 days)."""
+        return self.count if self.unit == "day" else self.count * 365 // 12 - 2
+
+    @property
+    def most_days(self) -> int:
+        """The most days this age can be."""
+        return self.count if self.unit == "day" else -(-self.count * 366 // 12) + 2
+
+
+@dataclass(frozen=True, slots=True)
 class BuiltinRange:
     """An example range from a published table for one count at one age.
 
@@ -105,14 +134,16 @@ class BuiltinRange:
     status: Status
     status_note: str
     age_label: str
-    from_day: int
-    to_day: int
+    starts: AgeMark  # included
+    ends: AgeMark  # not included
     limits: str
     printed: str
 
-    @property
-    def partly_verified(self) -> bool:
-        return self.status == "partly_verified"
+    def covers(self, birth_date: dt.date, on_date: dt.date) -> bool:
+        """The child's age on ``on_date`` is in this row's band (``starts`` ≤ age < ``ends``)."""
+        return self.starts.reached(birth_date, on_date) and not self.ends.reached(
+            birth_date, on_date
+        )
 
     @property
     def text(self) -> str:
@@ -126,8 +157,6 @@ class BuiltinRange:
         if self.low is None or self.high is None:
             text += f". {self.limits.rstrip('.')}"
         text += f". {self.table}: {self.source}."
-        if self.partly_verified:
-            text += f" Partly verified source: {self.status_note}"
         return text
 
 
@@ -146,6 +175,13 @@ class RangeUsed:
     source: str
     status: Status | None = None
     builtin: BuiltinRange | None = None
+    # A lab's "<5" leaves 5 out, ">150" leaves 150 out; "3.5-10.5", "≤5", "≥150" and the
+    # built-in tables include their limits (compared as written, issue 11).
+    low_included: bool = True
+    high_included: bool = True
+    printed: str = ""  # the lab's range as printed ("<5"), for saying how it was compared
+    printed_low: float | None = None  # the limits in the value's own unit, as printed
+    printed_high: float | None = None
 
 
 class FlagKind(StrEnum):
@@ -257,40 +293,37 @@ def age_in_days(birth_date: dt.date, on_date: dt.date) -> int:
     return (on_date - birth_date).days
 
 
+def completed_months(birth_date: dt.date, on_date: dt.date) -> int:
+    """Completed calendar months from birth, as the header counts them (relativedelta)."""
+    r = dates.age(birth_date, on_date)
+    return r.years * 12 + r.months
+
+
 def builtin_ranges(
     code: str,
     birth_date: dt.date | None,
     on_date: dt.date,
-    *,
-    allow_partly_verified: bool = True,
 ) -> tuple[BuiltinRange, ...]:
     """Every built-in example range for ``code`` at the child's age, most preferred first."""
     if birth_date is None:
         return ()
-    day = age_in_days(birth_date, on_date)
-    if day < 0:
+    if on_date < birth_date:
         return ()
-    return tuple(
-        r
-        for r in _infant().by_analyte.get(code, ())
-        if r.from_day <= day <= r.to_day and (allow_partly_verified or not r.partly_verified)
-    )
+    return tuple(r for r in _infant().by_analyte.get(code, ()) if r.covers(birth_date, on_date))
 
 
 def builtin_range(
     code: str,
     birth_date: dt.date | None,
     on_date: dt.date,
-    *,
-    allow_partly_verified: bool = True,
 ) -> BuiltinRange | None:
     """The preferred built-in range for ``code`` at the child's age on ``on_date``.
 
     ``None`` when no table covers that count at that age (or the date is before birth).
-    A partly verified table (``status == "partly_verified"``) is used only where no
-    verified one covers the age; pass ``allow_partly_verified=False`` to exclude it.
+    Only verified tables are shipped (the loader refuses any other), so every range
+    handed out is from a verified source.
     """
-    found = builtin_ranges(code, birth_date, on_date, allow_partly_verified=allow_partly_verified)
+    found = builtin_ranges(code, birth_date, on_date)
     return found[0] if found else None
 
 
@@ -314,8 +347,6 @@ def range_for(
     value: CountValue,
     birth_date: dt.date | None,
     on_date: dt.date,
-    *,
-    allow_partly_verified: bool = True,
 ) -> RangeUsed:
     """The range to judge ``value`` against: the lab's printed one always wins.
 
@@ -344,10 +375,20 @@ def range_for(
         high = _canon(value.range_high * factor) if value.range_high is not None else None
         shown = value.range_text or describe_limits(value.range_low, value.range_high, "")
         source = f"Range printed by your lab: {shown} {value.unit}".strip()
-        return RangeUsed("lab", low, high, unit, source)
-    found = builtin_range(
-        value.analyte, birth_date, on_date, allow_partly_verified=allow_partly_verified
-    )
+        strict = _STRICT_BOUND.match(value.range_text)
+        return RangeUsed(
+            "lab",
+            low,
+            high,
+            unit,
+            source,
+            low_included=not (strict and strict.group(1) == ">"),
+            high_included=not (strict and strict.group(1) == "<"),
+            printed=shown.strip(),
+            printed_low=value.range_low,
+            printed_high=value.range_high,
+        )
+    found = builtin_range(value.analyte, birth_date, on_date)
     if found is not None:
         return RangeUsed("builtin", found.low, found.high, unit, found.text, found.status, found)
     return RangeUsed(
@@ -364,7 +405,8 @@ def flag(value: CountValue, used: RangeUsed) -> Flag | None:
 
     A printed comparator is respected: "<0.1" below a lower limit of 0.5 is low, but
     "<5" against a lower limit of 1 could be either side, so it is not flagged.  Limits
-    are inclusive: a value equal to a limit is inside the range.
+    are compared as written: a band ("3.5-10.5", "≤5") includes them, a lab's "<5" or
+    ">150" leaves them out (5 is then high); the flag's text says so at a limit.
     """
     if used.kind is None:
         return None
@@ -372,8 +414,8 @@ def flag(value: CountValue, used: RangeUsed) -> Flag | None:
     low, high = used.low, used.high
     is_low = is_high = False
     if value.comparator is Comparator.EQUAL:
-        is_low = low is not None and _lt(v, low)
-        is_high = high is not None and _lt(high, v)
+        is_low = low is not None and (_lt(v, low) if used.low_included else _le(v, low))
+        is_high = high is not None and (_lt(high, v) if used.high_included else _le(high, v))
     elif value.comparator is Comparator.LESS:  # the true value is below v
         is_low = low is not None and _le(v, low)
     elif value.comparator is Comparator.GREATER:  # the true value is above v
@@ -384,13 +426,37 @@ def flag(value: CountValue, used: RangeUsed) -> Flag | None:
     word, side = ("Low", "below") if is_low else ("High", "above")
     if used.kind == "lab":
         text = f"{word}: {side} the range printed by your lab"
+        if at_limit := limit_comparison(value, used):
+            text += f" ({at_limit})"
     else:
         b = used.builtin
         where = f"{b.table}, age {b.age_label}" if b is not None else "built-in"
         text = f"{word}: {side} the built-in example range ({where})"
-        if used.status == "partly_verified":
-            text += ", from a partly verified source"
     return Flag(kind, "↓ L" if is_low else "↑ H", text, used.kind)
+
+
+def limit_comparison(value: CountValue, used: RangeUsed) -> str:
+    """How a value exactly at a lab limit was compared, as written; "" elsewhere.
+
+    "5 is not < 5, as your lab printed “<5”" or "1 is at the lower limit 1, which
+    “1.0-8.5” includes".
+    """
+    if used.kind != "lab" or value.comparator is not Comparator.EQUAL:
+        return ""
+    v, printed = value.normalised_value, f"“{used.printed}”"
+    for limit, shown, included, side, op in (
+        (used.low, used.printed_low, used.low_included, "lower", ">"),
+        (used.high, used.printed_high, used.high_included, "upper", "<"),
+    ):
+        if limit is None or shown is None or not math.isclose(v, limit, rel_tol=1e-9):
+            continue
+        number = format_number(value.value)
+        if included:
+            return (
+                f"{number} is at the {side} limit {format_number(shown)}, which {printed} includes"
+            )
+        return f"{number} is not {op} {format_number(shown)}, as your lab printed {printed}"
+    return ""
 
 
 # --------------------------------------------------------------------------- ANC categories
@@ -426,6 +492,12 @@ def anc_category(
 def ctcae_version() -> str:
     """The CTCAE version grades are computed with, e.g. "CTCAE v5.0"."""
     return _ctcae().version
+
+
+def ctcae_display_note() -> str:
+    """The caveat shipped with the grades (``ctcae.json``'s ``display_note``): adult-derived,
+    infant normal values can fall inside a grade."""
+    return _ctcae().display_note
 
 
 def ctcae_grade(code: str, value: CountValue, used: RangeUsed | None = None) -> Grade | None:
@@ -497,7 +569,9 @@ def team_notes(
 
     Only thresholds for ``value.analyte`` are looked at.  "watch" and "other" thresholds
     carry no direction, so they give no note.  A comparator is respected: "<15" is below
-    20, ">15" is not known to be.
+    20, ">15" is not known to be.  A team number is compared as the family typed it:
+    "0.5" (or "<0.5" for a trigger) is reached at 0.5, ">0.5" ("over 0.5") only above it,
+    and the basis then says how ("0.5 is not more than 0.5").
     """
     code = value.analyte
     canon = canonical_unit_label(code)
@@ -517,7 +591,7 @@ def team_notes(
         hit = _first_below(value, transfusion)
         if hit is not None:
             notes.append(
-                TeamNote(NoteKind.LOW_PLATELETS, NOTE_LOW_PLATELETS, _basis(hit, canon), hit)
+                TeamNote(NoteKind.LOW_PLATELETS, NOTE_LOW_PLATELETS, _basis(hit, canon, value), hit)
             )
         elif (
             not transfusion  # the team's trigger replaces the default (issue 11)
@@ -533,14 +607,18 @@ def team_notes(
         hit = _first_below(value, transfusion)
         if hit is not None:
             notes.append(
-                TeamNote(NoteKind.LOW_HAEMOGLOBIN, NOTE_LOW_HAEMOGLOBIN, _basis(hit, canon), hit)
+                TeamNote(
+                    NoteKind.LOW_HAEMOGLOBIN, NOTE_LOW_HAEMOGLOBIN, _basis(hit, canon, value), hit
+                )
             )
 
     needed = [t for t in mine if t.purpose is ThresholdPurpose.NEXT_BLOCK]
     hit = _first_below(value, needed)
     if hit is not None:
         notes.append(
-            TeamNote(NoteKind.BELOW_NEXT_BLOCK, NOTE_BELOW_NEXT_BLOCK, _basis(hit, canon), hit)
+            TeamNote(
+                NoteKind.BELOW_NEXT_BLOCK, NOTE_BELOW_NEXT_BLOCK, _basis(hit, canon, value), hit
+            )
         )
     return tuple(notes)
 
@@ -554,20 +632,38 @@ def _below(value: CountValue, limit: float) -> bool:
     return False
 
 
+def _not_above(value: CountValue, limit: float) -> bool:
+    """The value is certainly not above ``limit`` (canonical): at or below it."""
+    if value.comparator is Comparator.GREATER:
+        return False
+    return _le(value.normalised_value, limit)
+
+
+def _over(t: TeamThreshold) -> bool:
+    """The team said "over" the number (typed ">0.5"): reaching it is not enough."""
+    return t.value_text.strip().startswith(">")
+
+
 def _first_below(value: CountValue, thresholds: Sequence[TeamThreshold]) -> TeamThreshold | None:
-    hits = [t for t in thresholds if _below(value, t.normalised_value)]
+    hits = [
+        t for t in thresholds if (_not_above if _over(t) else _below)(value, t.normalised_value)
+    ]
     return max(hits, key=lambda t: t.normalised_value) if hits else None
 
 
-def _basis(t: TeamThreshold, canon: str) -> str:
+def _basis(t: TeamThreshold, canon: str, value: CountValue | None = None) -> str:
     what = {
         ThresholdPurpose.TRANSFUSION: "your team's transfusion trigger",
         ThresholdPurpose.NEXT_BLOCK: "what your team said is needed to start the next block",
     }.get(t.purpose, "your team's number")
-    text = f"{what}: {format_number(t.normalised_value)} {canon}"
+    limit = format_number(t.normalised_value)
+    text = f"{what}: {'more than ' if _over(t) else ''}{limit} {canon}"
     typed = f"{t.value_text} {t.unit}".strip()
     if typed and t.unit and analytes.unit_key(t.unit) != analytes.unit_key(canon):
         text += f" (as typed: {typed})"
+    if value is not None and _over(t):
+        shown = f"{value.comparator.value}{format_number(value.normalised_value)}"
+        text += f"; {shown} is not more than {limit}"
     return text
 
 
@@ -740,11 +836,15 @@ class _Where:
         x = o.get(key)
         return None if x is None else self.num(x, f"{path}.{key}")
 
-    def day(self, o: Mapping[str, object], key: str, path: str) -> int:
+    def age(self, o: Mapping[str, object], key: str, path: str) -> AgeMark:
         x = o.get(key)
-        if isinstance(x, bool) or not isinstance(x, int) or x < 0:
-            raise self.fail(f"{path}.{key}", "expected a whole number of days, 0 or more")
-        return x
+        m = _AGE.fullmatch(x) if isinstance(x, str) else None
+        if m is None:
+            raise self.fail(f"{path}.{key}", "expected an age: ‘N days’, ‘N weeks’ or ‘N months’")
+        n, unit = int(m.group(1)), m.group(2)
+        if unit == "week":
+            return AgeMark(n * 7, "day")
+        return AgeMark(n, "day" if unit == "day" else "month")
 
     def status(self, o: Mapping[str, object], key: str, path: str) -> Status:
         x = o.get(key)
@@ -754,6 +854,8 @@ class _Where:
         raise self.fail(f"{path}.{key}", f"expected one of {', '.join(_STATUSES)}")
 
 
+_STRICT_BOUND = re.compile(r"\s*([<>])(?!=)")
+_AGE = re.compile(r"(\d{1,4}) (day|week|month)s?", re.ASCII)
 _PRINTED_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 
 
@@ -784,8 +886,8 @@ def parse_infant_ranges(data: object, name: str = INFANT_RANGES_FILE) -> _Infant
             raise w.fail(path, "appears twice")
         status = w.status(t, "status", path)
         status_note = w.opt_text(t, "status_note", path)
-        if status == "partly_verified" and not status_note:
-            raise w.fail(path, "a partly verified table needs a status_note saying why")
+        if status != "verified":  # domain.md §2.3: unverified values are not shipped
+            raise w.fail(path, "only a verified table may be shipped")
         head = (
             w.text(t, "name", path),
             w.text(t, "title", path),
@@ -810,7 +912,7 @@ def parse_infant_ranges(data: object, name: str = INFANT_RANGES_FILE) -> _Infant
     ordered = tuple(tables[k] for k in preference)
     by_analyte: dict[str, list[BuiltinRange]] = {}
     for table in ordered:
-        for r in sorted(table.ranges, key=lambda r: r.from_day):
+        for r in sorted(table.ranges, key=lambda r: r.starts.fewest_days):
             by_analyte.setdefault(r.analyte, []).append(r)
     disclaimer = w.opt_text(top, "disclaimer", "file")
     return _InfantRanges(
@@ -832,9 +934,10 @@ def _parse_row(
     code = w.text(row, "analyte", path)
     unit_text = w.text(row, "unit", path)
     factor = _row_factor(w, code, unit_text, path, outside)
-    from_day, to_day = w.day(row, "from_day", path), w.day(row, "to_day", path)
-    if to_day < from_day:
-        raise w.fail(path, "to_day is before from_day")
+    starts, ends = w.age(row, "from", path), w.age(row, "before", path)
+    same = starts.unit == ends.unit
+    if (ends.count <= starts.count) if same else (ends.fewest_days <= starts.most_days):
+        raise w.fail(path, "‘before’ is not after ‘from’")
     low, high = w.opt_num(row, "low", path), w.opt_num(row, "high", path)
     mean = w.opt_num(row, "mean", path)
     if low is None and high is None:
@@ -867,8 +970,8 @@ def _parse_row(
         status=status,
         status_note=status_note,
         age_label=w.text(row, "printed_age", path),
-        from_day=from_day,
-        to_day=to_day,
+        starts=starts,
+        ends=ends,
         limits=limits,
         printed=f"{shown} {unit_text}",
     )
@@ -900,9 +1003,14 @@ def _check_no_overlap(w: _Where, path: str, ranges: Sequence[BuiltinRange]) -> N
     for r in ranges:
         by_code.setdefault(r.analyte, []).append(r)
     for code, rows in by_code.items():
-        rows.sort(key=lambda r: r.from_day)
+        rows.sort(key=lambda r: r.starts.fewest_days)
         for a, b in itertools.pairwise(rows):
-            if b.from_day <= a.to_day:
+            same = a.ends.unit == b.starts.unit
+            if (
+                (b.starts.count < a.ends.count)
+                if same
+                else (b.starts.fewest_days < a.ends.most_days)
+            ):
                 raise w.fail(path, f"{code} rows “{a.age_label}” and “{b.age_label}” overlap")
 
 

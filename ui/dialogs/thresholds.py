@@ -43,7 +43,8 @@ class ThresholdDialog(FormDialog):
             self.tr(
                 "Type a number exactly as your treatment team gave it, for example "
                 "“we give platelets below 20” or “ANC must be over 0.5 to start the next "
-                "block”. The timeline draws it as a line."
+                "block”: type 20, or >0.5 when the team said “over” (0.5 itself is then "
+                "not enough). The timeline draws it as a line."
             ),
             self,
         )
