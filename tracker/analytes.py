@@ -544,3 +544,37 @@ def range_unit_problem(
             "the range in, and type the value in that unit"
         )
     return f"{said}, nor in any unit this program knows; check the range"
+
+
+def other_reading(
+    code: str, value: float, low: float | None, high: float | None, unit_text: str
+) -> str | None:
+    """The other unit a range reads as when it is possible in the value's unit, yet the value
+    lies outside it there and inside it in that other unit (Hb: a mmol/L range under a g/dL
+    value): the flag then depends on which unit the lab meant, so the family is asked.  The
+    label of that unit, or None (one reading only, or the value agrees with its own)."""
+    a = analyte(code)
+    unit = a.unit(unit_text)
+    if unit is None or (low is None and high is None):
+        return None
+    if range_unit_problem(code, low, high, unit_text) is not None:
+        return None  # not possible in the value's unit: refused, not asked
+
+    def inside(factor: float) -> bool:
+        v = value * unit.factor
+        return (low is None or v >= low * factor) and (high is None or v <= high * factor)
+
+    if inside(unit.factor):
+        return None
+    lowest, highest = a.plausible
+    smallest = SMALLEST_NONZERO.get(code, 0.0)
+    limits = [x for x in (low, high) if x is not None and x != 0]
+    for u in a.units:
+        if u.factor == unit.factor:
+            continue
+        possible = all(
+            lowest <= x * u.factor <= highest and x * u.factor >= smallest for x in limits
+        )
+        if possible and inside(u.factor):
+            return u.label
+    return None

@@ -562,6 +562,29 @@ def _with_range(cv: CountValue, low: float | None, high: float | None) -> CountV
     )
 
 
+def count_questions(result: CountResult) -> list[str]:
+    """What may be right but needs the family's word before it is saved (the form asks;
+    a lab CSV row refuses with the same words): never guessed."""
+    questions: list[str] = []
+    for v in result.values:
+        other = analytes.other_reading(v.analyte, v.value, v.range_low, v.range_high, v.unit)
+        if other is not None:
+            name = analytes.analyte(v.analyte).name
+            questions.append(
+                f"{name} {v.value_text} {v.unit}: the lab range {v.range_text} puts it outside "
+                f"the range in {v.unit}, but inside if the range is in {other}. Is the range "
+                f"printed in {v.unit}, like the value?"
+            )
+    wbc, anc = result.value("wbc"), result.value("anc")
+    if wbc is not None and anc is not None and anc.normalised_value > wbc.normalised_value:
+        questions.append(
+            f"The ANC {anc.value_text} {anc.unit} is larger than the white count "
+            f"{wbc.value_text} {wbc.unit} of the same draw (the neutrophils are part of the "
+            "white cells). Are both as printed, with their units?"
+        )
+    return questions
+
+
 def validate_count(result: CountResult, child: Child, today: dt.date) -> dict[str, str]:
     errors: dict[str, str] = {}
     if result.taken_date < child.birth_date:

@@ -302,6 +302,13 @@ def parse_value(
         wrong_unit = analytes.range_unit_problem(a.code, low, high, unit_text, range_s)
         if wrong_unit:
             raise ValueError(wrong_unit)
+        other = analytes.other_reading(a.code, number.value, low, high, unit_text)
+        if other is not None:  # a file cannot be asked: the row is refused, saying why
+            raise ValueError(
+                f"{a.name}: the lab range {range_s} puts {text} outside the range in "
+                f"{unit_text.strip()}, but inside if the range is in {other}; check which "
+                "unit the lab printed the range in (enter it in the form to confirm it)"
+            )
     return CountValue(
         analyte=a.code,
         value_text=text,

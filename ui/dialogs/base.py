@@ -288,9 +288,21 @@ class FormDialog(QDialog):
         """Turn the fields into a record (raise FormErrors); subclasses implement it."""
         raise NotImplementedError
 
+    def questions(self, value: Any) -> list[str]:
+        """What to ask before ``value`` is saved (it may be right); none by default."""
+        return []
+
     def accept(self) -> None:
         try:
             value = self.build()
+            asked = self.questions(value)
+            if asked and not interaction_of(self).confirm(
+                self,
+                self.tr("Is this right?"),
+                "\n\n".join(asked),
+                self.tr("Save as typed"),
+            ):
+                return  # the family looks again; nothing is saved
             if self.submit is not None:
                 value = self.submit(value)
         except (FormErrors, ValidationFailed) as exc:

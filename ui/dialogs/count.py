@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker import analytes
-from tracker.forms import ValueInput, count_from_form
+from tracker.forms import ValueInput, count_from_form, count_questions
 from tracker.model import Child, CountResult
 from ui.dialogs.base import ERROR_STYLE, DateField, FormDialog
 from ui.kind_ui import Editing, KindUi
@@ -149,6 +149,9 @@ class CountDialog(FormDialog):
             )
             for a in analytes.ANALYTES
         ]
+
+    def questions(self, value: CountResult) -> list[str]:
+        return count_questions(value)
 
     def build(self) -> CountResult:
         r = self._result

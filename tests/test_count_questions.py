@@ -1,0 +1,115 @@
+"""Issue 11: what may be right but needs the family's word before it is saved (asked, never
+guessed): a Hb range that reads inside in another unit while the value's unit would flag it,
+and an ANC larger than the white count of the same draw."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from gui_helpers import fill
+
+from tracker import analytes
+from tracker.forms import count_questions, parse_range
+from tracker.io.lab_values import parse_value
+from tracker.model import CountResult, CountValue
+
+pytest_plugins = ["gui_helpers"]
+
+
+def _value(code: str, text: str, unit: str, range_text: str = "") -> CountValue:
+    a = analytes.analyte(code)
+    known = a.unit(unit)
+    assert known is not None
+    number = float(text)
+    low, high = parse_range(range_text) if range_text else (None, None)
+    return CountValue(
+        code,
+        text,
+        unit,
+        number,
+        number * known.factor,
+        a.canonical_unit,
+        range_text=range_text,
+        range_low=low,
+        range_high=high,
+    )
+
+
+def _count(*values: CountValue) -> CountResult:
+    return CountResult(1, dt.date(2026, 11, 20), values=values)
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "range_text", "other"),
+    [
+        ("11.5", "g/dL", "6.5-8.4", "mmol/L"),  # a mmol/L range under a g/dL value
+        ("6.9", "mmol/L", "10.5-13.5", "g/dL"),  # a g/dL range under a mmol/L value
+    ],
+)
+def test_a_hb_range_inside_only_in_the_other_unit_is_asked_about(
+    value: str, unit: str, range_text: str, other: str
+) -> None:
+    [question] = count_questions(_count(_value("hgb", value, unit, range_text)))
+    assert range_text in question and other in question and unit in question
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "range_text"),
+    [("11.5", "g/dL", "10.5-13.5"), ("7.1", "mmol/L", "6.5-8.4"), ("115", "g/L", "105-135")],
+)
+def test_an_ordinary_hb_range_is_not_asked_about(value: str, unit: str, range_text: str) -> None:
+    assert count_questions(_count(_value("hgb", value, unit, range_text))) == []
+
+
+def test_an_anc_larger_than_the_white_count_is_asked_about() -> None:
+    [question] = count_questions(
+        _count(_value("wbc", "3.1", "×10⁹/L"), _value("anc", "5.2", "×10⁹/L"))
+    )
+    assert "5.2" in question and "3.1" in question
+    assert (
+        count_questions(_count(_value("wbc", "3.1", "×10⁹/L"), _value("anc", "1.2", "×10⁹/L")))
+        == []
+    )
+
+
+def test_a_lab_csv_row_that_would_need_asking_is_refused_with_its_reason() -> None:
+    with pytest.raises(ValueError, match="mmol/L"):
+        parse_value(analytes.analyte("hgb"), "11.5", "g/dL", "6.5-8.4")
+
+
+@pytest.fixture
+def open_dialog(qtbot):  # type: ignore[no-untyped-def]
+    def show(dialog):  # type: ignore[no-untyped-def]
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        return dialog
+
+    return show
+
+
+def test_the_count_dialog_asks_and_saves_only_on_yes(
+    qtbot, open_dialog, bridge, interaction, record_path
+):  # type: ignore[no-untyped-def]
+    from gui_helpers import rows
+
+    from ui.dialogs.count import CountDialog
+
+    def attempt(answer: bool) -> CountDialog:
+        dialog = open_dialog(CountDialog(None, bridge.current_child(), dt.date(2026, 11, 24)))
+        dialog.submit = bridge.save
+        dialog.interaction = interaction  # what the window would give it
+        fill(dialog, "hgb.value", "11.5")
+        combo = dialog.field("hgb.unit")
+        combo.setCurrentIndex(combo.findText("g/dL"))
+        fill(dialog, "hgb.range", "6.5-8.4")
+        interaction.confirm_answers = [answer]
+        dialog.accept()
+        return dialog
+
+    attempt(False)
+    assert interaction.asked[-1][0] == "confirm" and "mmol/L" in interaction.asked[-1][2]
+    assert rows(record_path, "SELECT * FROM count_result") == []
+    attempt(True)
+    assert len(rows(record_path, "SELECT * FROM count_result")) == 1
