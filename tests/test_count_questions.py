@@ -113,3 +113,12 @@ def test_the_count_dialog_asks_and_saves_only_on_yes(
     assert rows(record_path, "SELECT * FROM count_result") == []
     attempt(True)
     assert len(rows(record_path, "SELECT * FROM count_result")) == 1
+
+
+def test_a_percentage_range_printed_as_a_fraction_is_asked_about() -> None:
+    [question] = count_questions(_count(_value("neut_pct", "45", "%", "0.40-0.75")))
+    assert "0.40-0.75" in question and "40" in question and "75" in question
+    assert count_questions(_count(_value("neut_pct", "45", "%", "40-75"))) == []
+    assert count_questions(_count(_value("blast_pct", "0.5", "%", "0-1"))) == []  # a real range
+    with pytest.raises(ValueError, match="fraction"):
+        parse_value(analytes.analyte("neut_pct"), "45", "%", "0.40-0.75")

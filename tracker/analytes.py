@@ -578,3 +578,13 @@ def other_reading(
         if possible and inside(u.factor):
             return u.label
     return None
+
+
+def fraction_reading(code: str, value: float, low: float | None, high: float | None) -> bool:
+    """Whether a percentage's range reads as fractions (0.40-0.75 beside 45 %): outside as
+    printed, inside once multiplied by 100.  Asked about, never converted."""
+    if analyte(code).canonical_unit != "%" or high is None or not 0 < high <= 1:
+        return False
+    lo = low or 0.0
+    outside = not lo <= value <= high
+    return outside and lo * 100 <= value <= high * 100

@@ -575,6 +575,14 @@ def count_questions(result: CountResult) -> list[str]:
                 f"the range in {v.unit}, but inside if the range is in {other}. Is the range "
                 f"printed in {v.unit}, like the value?"
             )
+        if analytes.fraction_reading(v.analyte, v.value, v.range_low, v.range_high):
+            name = analytes.analyte(v.analyte).name
+            questions.append(
+                f"{name} {v.value_text} %: the lab range {v.range_text} reads like fractions "
+                f"({format_number((v.range_low or 0) * 100)}–"
+                f"{format_number((v.range_high or 0) * 100)} %). Is the range printed as it "
+                "is typed?"
+            )
     wbc, anc = result.value("wbc"), result.value("anc")
     if wbc is not None and anc is not None and anc.normalised_value > wbc.normalised_value:
         questions.append(

@@ -302,6 +302,11 @@ def parse_value(
         wrong_unit = analytes.range_unit_problem(a.code, low, high, unit_text, range_s)
         if wrong_unit:
             raise ValueError(wrong_unit)
+        if analytes.fraction_reading(a.code, number.value, low, high):
+            raise ValueError(
+                f"{a.name}: the lab range {range_s} reads like fractions beside {text} %; "
+                "check how the lab printed it (enter it in the form to confirm it)"
+            )
         other = analytes.other_reading(a.code, number.value, low, high, unit_text)
         if other is not None:  # a file cannot be asked: the row is refused, saying why
             raise ValueError(
