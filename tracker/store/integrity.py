@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -87,19 +88,25 @@ def find_problems(conn: sqlite3.Connection) -> list[Problem]:
     return found
 
 
+def _rows(conn: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    """The rows ``sql`` selects, each as a dict by column name."""
+    cur = conn.execute(sql, params)
+    names = checksums.column_names(cur)
+    return [checksums.as_dict(names, values) for values in cur.fetchall()]
+
+
 def links_across_children(conn: sqlite3.Connection) -> list[Problem]:
     """Links (a lumbar puncture's phase) to an entry of another child."""
     found: list[Problem] = []
     for kind in all_kinds():
         for f in kind.link_fields:
             target = by_key(f.target)
-            cur = conn.execute(
+            assert f.column is not None  # a link is a column of its own
+            for row in _rows(
+                conn,
                 f"SELECT e.* FROM {kind.table} e JOIN {target.table} t ON t.id = e.{f.column} "
-                f"WHERE t.{target.parent_column} != e.{kind.parent_column} ORDER BY e.id"
-            )
-            names = [d[0] for d in cur.description]
-            for values in cur.fetchall():
-                row = dict(zip(names, values, strict=True))
+                f"WHERE t.{target.parent_column} != e.{kind.parent_column} ORDER BY e.id",
+            ):
                 what = sentence_start(describe_row(conn, kind.table, row))
                 found.append(
                     Problem(
@@ -118,13 +125,11 @@ def ranges_in_another_unit(conn: sqlite3.Connection) -> list[Problem]:
     """Blood values whose lab range cannot be in the value's unit (saved before the program
     refused them): never flagged against, and named here so the family can correct them."""
     found: list[Problem] = []
-    cur = conn.execute(
+    for row in _rows(
+        conn,
         "SELECT * FROM count_value WHERE range_low IS NOT NULL OR range_high IS NOT NULL "
-        "ORDER BY id"
-    )
-    names = [d[0] for d in cur.description]
-    for values in cur.fetchall():
-        row = dict(zip(names, values, strict=True))
+        "ORDER BY id",
+    ):
         if row["analyte"] not in analytes.BY_CODE:
             continue
         problem = analytes.range_unit_problem(
@@ -164,14 +169,12 @@ def dated_before_birth(conn: sqlite3.Connection) -> list[Problem]:
     for child_id, name, birth in conn.execute("SELECT id, name, birth_date FROM child ORDER BY id"):
         for kind in children_of(CHILD):
             for column in kind.birth_date_columns:
-                cur = conn.execute(
+                for row in _rows(
+                    conn,
                     f"SELECT * FROM {kind.table} WHERE {kind.parent_column} = ? AND {column} < ? "
                     "ORDER BY id",
                     (child_id, birth),
-                )
-                names = [d[0] for d in cur.description]
-                for values in cur.fetchall():
-                    row = dict(zip(names, values, strict=True))
+                ):
                     what = describe_row(conn, kind.table, row)
                     found.append(
                         Problem(
@@ -254,11 +257,11 @@ def _describe(conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> str:
     text = kind.describe(kind.from_row(row))
     if kind.part_of and kind.parent is not None:
         parent = by_key(kind.parent)
-        cur = conn.execute(f"SELECT * FROM {parent.table} WHERE id = ?", (row[kind.parent_column],))
-        found = cur.fetchone()
-        if found is not None:
-            names = [d[0] for d in cur.description]
-            whole = parent.describe(parent.from_row(dict(zip(names, found, strict=True))))
+        found = _rows(
+            conn, f"SELECT * FROM {parent.table} WHERE id = ?", (row[kind.parent_column],)
+        )
+        if found:
+            whole = parent.describe(parent.from_row(found[0]))
             text += f" {kind.joiner} {definite(whole)}"
     return text
 
