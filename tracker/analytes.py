@@ -478,6 +478,18 @@ SMALLEST_NONZERO: dict[str, float] = {
 }
 
 
+def possible(code: str, canonical: float) -> bool:
+    """Whether a number in the canonical unit can be a result of ``code``: within the
+    catalogue's plausible values, and 0 or at least the smallest a lab reports."""
+    low, high = analyte(code).plausible
+    smallest = SMALLEST_NONZERO.get(code, 0.0)
+    return low <= canonical <= high and (canonical == 0 or canonical >= smallest)
+
+
+def _all_possible(code: str, numbers: list[float], factor: float) -> bool:
+    return all(possible(code, x * factor) for x in numbers)
+
+
 def plausibility_problem(code: str, value: float, unit_text: str) -> str | None:
     """A plain message when a value cannot be right in this unit, naming the likely unit."""
     a = analyte(code)
@@ -487,10 +499,7 @@ def plausibility_problem(code: str, value: float, unit_text: str) -> str | None:
     low, high = a.plausible
     smallest = SMALLEST_NONZERO.get(code, 0.0)
 
-    def fits(canonical: float) -> bool:
-        return low <= canonical <= high and (canonical == 0 or canonical >= smallest)
-
-    if fits(value * unit.factor):
+    if possible(code, value * unit.factor):
         return None
     lo_u, hi_u = max(low, smallest) / unit.factor, high / unit.factor
     between = f"between {format_number(lo_u)} and {format_number(hi_u)}"
@@ -500,7 +509,7 @@ def plausibility_problem(code: str, value: float, unit_text: str) -> str | None:
         f"{a.name} of {format_number(value)} {unit.label} is not possible; in {unit.label} it is "
         f"{between}"
     )
-    likely = [u.label for u in a.units if u is not unit and fits(value * u.factor)]
+    likely = [u.label for u in a.units if u is not unit and possible(code, value * u.factor)]
     if likely:
         message += f". Did you mean {' or '.join(likely)}?"
     return message
@@ -518,11 +527,9 @@ def range_unit_problem(
     limits = [x for x in (low, high) if x is not None and x != 0]
     if unit is None or not limits:
         return None
-    lowest, highest = a.plausible
-    smallest = SMALLEST_NONZERO.get(code, 0.0)
 
     def fits(factor: float) -> bool:
-        return all(lowest <= x * factor <= highest and x * factor >= smallest for x in limits)
+        return _all_possible(code, limits, factor)
 
     if fits(unit.factor):
         return None
@@ -566,16 +573,9 @@ def other_reading(
 
     if inside(unit.factor):
         return None
-    lowest, highest = a.plausible
-    smallest = SMALLEST_NONZERO.get(code, 0.0)
     limits = [x for x in (low, high) if x is not None and x != 0]
     for u in a.units:
-        if u.factor == unit.factor:
-            continue
-        possible = all(
-            lowest <= x * u.factor <= highest and x * u.factor >= smallest for x in limits
-        )
-        if possible and inside(u.factor):
+        if u.factor != unit.factor and _all_possible(code, limits, u.factor) and inside(u.factor):
             return u.label
     return None
 
