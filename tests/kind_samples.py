@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from tracker import analytes
@@ -24,6 +25,7 @@ from tracker.model import (
     MilestoneKind,
     Mrd,
     MrdMethod,
+    OtherResult,
     Phase,
     PhaseKind,
     Question,
@@ -66,7 +68,11 @@ def _count(child: Child, _phase_id: int | None, day: dt.date) -> CountResult:
         day,
         dt.time(8, 15),
         source="Lab",
-        values=(_value("wbc", "3.2", "×10⁹/L"), _value("plt", "45", "×10⁹/L")),
+        values=(
+            replace(_value("wbc", "3.2", "×10⁹/L"), lab_flag="L", lab_comment="repeated"),
+            _value("plt", "45", "×10⁹/L"),
+        ),
+        others=(OtherResult("Vitamin D 25-OH", "54", "nmol/L", "50-150"),),
     )
 
 

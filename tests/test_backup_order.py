@@ -316,7 +316,7 @@ def test_restoring_a_format_2_backup_keeps_the_id_and_counts_on(tmp_path: Path) 
     clock.next_day()
     restore(path, v2.path, clock)
     version, new_id, new_saves = stored_identity(path)
-    assert (version, new_id) == (3, old_id)
+    assert (version, new_id) == (schema.SCHEMA_VERSION, old_id)
     assert new_saves is not None and new_saves > old_saves
     assert {b.reason for b in list_backups(path)} == {"before-update", "daily", "before-restore"}
     with Record.open(path, clock=clock) as rec:  # no second update, no new id
@@ -340,7 +340,7 @@ def test_restoring_a_format_1_backup_over_a_missing_record(tmp_path: Path) -> No
     shutil.copyfile(DATA / "record-v1.sqlite", old)
     restore(path, old, clock)
     version, rid, saves = stored_identity(path)
-    assert version == 3 and rid is not None and saves is not None and saves >= 1
+    assert version == schema.SCHEMA_VERSION and rid is not None and saves is not None and saves >= 1
     assert stored_identity(old)[0] == 1  # the backup itself is never changed
     with Record.open(path, clock=clock) as rec:
         assert rec.problems() == []
@@ -369,7 +369,7 @@ def test_restoring_over_a_damaged_record_keeps_its_id_and_counter(tmp_path: Path
     result = restore(path, old, clock)
     assert result.damaged is not None
     version, new_id, new_saves = stored_identity(path)
-    assert (version, new_id) == (3, rid)
+    assert (version, new_id) == (schema.SCHEMA_VERSION, rid)
     assert new_saves is not None and new_saves > saves
 
 
@@ -388,7 +388,7 @@ def test_a_restored_backup_takes_the_id_of_the_record_it_replaces(tmp_path: Path
     assert rid != other_id
     restore(path, other, clock)
     version, new_id, new_saves = stored_identity(path)
-    assert (version, new_id) == (3, rid)
+    assert (version, new_id) == (schema.SCHEMA_VERSION, rid)
     assert new_saves is not None and new_saves > other_saves
     with Record.open(path, clock=clock) as rec:
         assert rec.problems() == []

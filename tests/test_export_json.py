@@ -90,7 +90,17 @@ PHASE_KEYS = [
 ]
 MILESTONE_KEYS = ["uid", "date", "kind", "result_text", "planned", "mrd", "notes"]
 MRD_KEYS = ["entered", "fraction", "qualifier", "method", "sample"]
-COUNT_KEYS = ["uid", "taken_at", "taken_date", "taken_time", "source", "note", "values"]
+COUNT_KEYS = [
+    "uid",
+    "taken_at",
+    "taken_date",
+    "taken_time",
+    "source",
+    "note",
+    "values",
+    "other_results",
+]
+OTHER_KEYS = ["uid", "name", "value_text", "unit", "range_text", "lab_flag", "lab_comment"]
 VALUE_KEYS = [
     "uid",
     "analyte",
@@ -103,6 +113,9 @@ VALUE_KEYS = [
     "range_text",
     "range_low",
     "range_high",
+    "lab_flag",
+    "lab_comment",
+    "hours_after",
     "calculated",
 ]
 CNS_KEYS = [
@@ -480,7 +493,7 @@ def test_read_only_record_exports(full: Record, record_path: Path, tmp_path: Pat
 def test_top_level(exported: dict[str, Any]) -> None:
     assert list(exported) == ["format", "version", "record_uid", "exported_at", "children"]
     assert exported["format"] == FORMAT == "treatment-tracker"
-    assert exported["version"] == VERSION == 2
+    assert exported["version"] == VERSION == 3
     assert exported["exported_at"] == "2026-11-24T09:30:00+00:00"
     assert dt.datetime.fromisoformat(exported["exported_at"]) == NOW
 
@@ -499,6 +512,8 @@ def test_every_object_has_the_documented_keys(exported: dict[str, Any]) -> None:
             assert list(c) == COUNT_KEYS
             for v in c["values"]:
                 assert list(v) == VALUE_KEYS
+            for o in c["other_results"]:
+                assert list(o) == OTHER_KEYS
         for v in child["cns_visits"]:
             assert list(v) == CNS_KEYS
             for d in v["it_drugs"]:
@@ -601,7 +616,7 @@ def test_value_types_and_calculated_fields(exported: dict[str, Any]) -> None:
 def test_empty_record(record: Record) -> None:
     assert export_record(record, NOW) == {
         "format": "treatment-tracker",
-        "version": 2,
+        "version": 3,
         "record_uid": record.record_uid,
         "exported_at": "2026-11-24T09:30:00+00:00",
         "children": [],

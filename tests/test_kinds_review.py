@@ -18,7 +18,7 @@ from kind_samples import SAMPLES
 
 from tracker.io.json_export import dumps, export_record
 from tracker.io.json_import import JsonImportError, load_into_new_record, read_export
-from tracker.kinds import tables
+from tracker.kinds import kind_of, tables
 from tracker.model import Child, CnsVisit, CountResult, ItDose, ItDrug, Phase, TeamThreshold
 from tracker.store import Record, schema
 from tracker.store.files import APPLICATION_ID
@@ -59,16 +59,15 @@ def _filled(path: Path, reverse: bool = False) -> Record:
                 continue
             n += 1
             e = replace(e, uid=_u(n))
-            if isinstance(e, CountResult):
-                e = replace(
-                    e, values=tuple(replace(v, uid=_u(n * 100 + i)) for i, v in enumerate(e.values))
-                )
-            if isinstance(e, CnsVisit):
+            for j, f in enumerate(kind_of(e).rows_fields):  # every row a fixed uid
+                rows = getattr(e, f.name)
                 e = replace(
                     e,
-                    it_drugs=tuple(
-                        replace(d, uid=_u(n * 100 + i)) for i, d in enumerate(e.it_drugs)
-                    ),
+                    **{
+                        f.name: tuple(
+                            replace(r, uid=_u(n * 1000 + j * 100 + i)) for i, r in enumerate(rows)
+                        )
+                    },
                 )
             entries.append(e)
     if reverse:
@@ -80,10 +79,8 @@ def _filled(path: Path, reverse: bool = False) -> Record:
 
 
 def _reverse_rows(e: Any) -> Any:
-    if isinstance(e, CountResult):
-        return replace(e, values=tuple(reversed(e.values)))
-    if isinstance(e, CnsVisit):
-        return replace(e, it_drugs=tuple(reversed(e.it_drugs)))
+    for f in kind_of(e).rows_fields:
+        e = replace(e, **{f.name: tuple(reversed(getattr(e, f.name)))})
     return e
 
 
@@ -165,26 +162,27 @@ def test_link_to_another_childs_phase_refused(tmp_path: Path) -> None:
 def test_a_new_kind_does_not_stop_older_records_from_upgrading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The next issue adds a kind and a step 4 creating its table.  Upgrading a family's
-    format-3 record then reads the new table's seals *before* step 4 made it."""
+    """The next issue adds a kind and a step creating its table.  Upgrading a family's
+    record of today's format then reads the new table's seals *before* that step made it."""
     from throwaway_kind import TABLE_SQL, TEMPERATURE
 
     from tracker.kinds import register
 
-    copy = tmp_path / "v3.sqlite"
-    shutil.copy(DATA / "record-v3.sqlite", copy)
+    now = schema.SCHEMA_VERSION
+    copy = tmp_path / f"v{now}.sqlite"
+    shutil.copy(DATA / f"record-v{now}.sqlite", copy)
 
-    def step_4(conn: sqlite3.Connection) -> None:
+    def next_step(conn: sqlite3.Connection) -> None:
         conn.execute(TABLE_SQL)
 
-    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, step_4])
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 4)
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, next_step])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", now + 1)
     conn = sqlite3.connect(copy, isolation_level=None)
     conn.execute("PRAGMA foreign_keys = ON")
     try:
         with register(TEMPERATURE):
-            schema.migrate(conn, 3, APPLICATION_ID)  # was: no such table: temperature
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
+            schema.migrate(conn, now, APPLICATION_ID)  # was: no such table: temperature
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == now + 1
     finally:
         conn.close()
 
@@ -259,15 +257,16 @@ def test_a_backup_made_before_a_new_kind_still_verifies(
     from tracker.kinds import register
     from tracker.store.backup_file import inspect
 
-    copy = tmp_path / "v3-backup.sqlite"
-    shutil.copy(DATA / "record-v3.sqlite", copy)
+    now = schema.SCHEMA_VERSION
+    copy = tmp_path / f"v{now}-backup.sqlite"
+    shutil.copy(DATA / f"record-v{now}.sqlite", copy)
     assert inspect(copy)[1]["seals_ok"] is True
 
-    def step_4(conn: sqlite3.Connection) -> None:
+    def next_step(conn: sqlite3.Connection) -> None:
         conn.execute(TABLE_SQL)
 
-    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, step_4])
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 4)
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, next_step])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", now + 1)
     with register(TEMPERATURE):
         problems, contents = inspect(copy)
     assert problems == [] and contents["seals_ok"] is True

@@ -43,6 +43,7 @@ from tracker.model import (
     MrdMethod,
     MrdQualifier,
     MrdSample,
+    OtherResult,
     Phase,
     PhaseKind,
     RiskGroup,
@@ -182,6 +183,7 @@ def populate(rec: Record) -> Saved:
                 count_value("hgb", "8.2", "g/dL"),
                 count_value("plt", "45", "K/µL", "150-450"),
             ),
+            others=(OtherResult("Vitamin D 25-OH", "54", "nmol/L", "50-150", lab_comment="ok"),),
         )
     )
     assert prophase.id is not None
@@ -690,7 +692,12 @@ def test_phase_delete_unlinks_and_undo_relinks(rec: Record, path: Path, saved: S
 def test_count_delete_removes_its_values(rec: Record, path: Path, saved: Saved) -> None:
     deleted = rec.delete(CountResult, saved.count.id or 0)
     assert rows(path, "count_value") == []
-    assert sorted(t for t, _ in deleted.rows) == ["count_result"] + ["count_value"] * 3
+    assert rows(path, "count_other") == []
+    assert sorted(t for t, _ in deleted.rows) == [
+        "count_other",
+        "count_result",
+        *["count_value"] * 3,
+    ]
 
 
 # ---------------------------------------------------------------------- refusals
@@ -716,7 +723,9 @@ def test_invalid_edit_writes_nothing(rec: Record, path: Path, saved: Saved) -> N
     bad_hb = replace(count_value("hgb", "8.2", "g/dL"), value=150.0, normalised_value=1500.0)
     attempts = [
         lambda: rec.save(replace(saved.count, values=(bad_hb,))),
-        lambda: rec.save(replace(saved.count, values=())),
+        lambda: rec.save(replace(saved.count, values=(), others=())),
+        lambda: rec.save(replace(saved.count, others=(OtherResult(" ", "5"),))),
+        lambda: rec.save(replace(saved.count, others=(OtherResult("CRP test", " "),))),
         lambda: rec.save(replace(saved.induction, actual_end=dt.date(2026, 5, 1))),
         lambda: rec.save(replace(saved.mrd, date=dt.date(2027, 1, 1))),
         lambda: rec.save(replace(saved.child, name="  ")),

@@ -209,7 +209,11 @@ def declared() -> Iterator[Kind[Any]]:
         for sql in (TABLE_SQL, *PLAN_SQL):
             conn.execute(sql)
 
-    schema.MIGRATIONS[-1] = with_temperatures
+    schema.MIGRATIONS[-1] = (
+        schema.Migration(with_temperatures, rebuilds=True)
+        if schema.rebuilds(last)
+        else with_temperatures
+    )
     structure.expected_columns.cache_clear()
     try:
         with register(TEMPERATURE) as kind, register(MEDICINE_PLAN), register(DOSE_CHANGE):

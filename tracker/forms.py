@@ -13,7 +13,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TypeVar
 
@@ -38,6 +38,7 @@ from tracker.model import (
     MrdMethod,
     MrdQualifier,
     MrdSample,
+    OtherResult,
     Phase,
     PhaseKind,
     PrednisoneResponse,
@@ -449,6 +450,9 @@ class ValueInput:
     unit: str
     range_text: str = ""
     uid: str = ""
+    lab_flag: str = ""  # as the lab printed it ("L", "H", "*")
+    lab_comment: str = ""
+    hours_after: float | None = None  # a drug level: hours since the infusion started
 
 
 def _count_value(
@@ -483,7 +487,9 @@ def count_from_form(
     today: dt.date,
     id: int | None = None,
     uid: str = "",
+    others: Sequence[OtherResult] = (),
 ) -> CountResult:
+    """``others``: results of tests the program does not know, kept as printed."""
     c = Collector()
     assert child.id is not None
     date = c.run("taken_date", parse_date, field_text(f, "taken_date"), "Date", form_window(today))
@@ -507,8 +513,14 @@ def count_from_form(
             bounds = c.run(f"{v.analyte}.range", _named_range, name, v.range_text)
             if bounds is not None:
                 cv = _with_range(cv, *bounds)
+        cv = replace(
+            cv,
+            lab_flag=v.lab_flag.strip(),
+            lab_comment=v.lab_comment.strip(),
+            hours_after=v.hours_after,
+        )
         parsed.append(cv)
-    if not parsed and not c.errors:
+    if not parsed and not others and not c.errors:
         c.add("values", "Values: type at least one result (for example WBC or platelets)")
     result = CountResult(
         child_id=child.id,
@@ -519,6 +531,7 @@ def count_from_form(
         values=tuple(parsed),
         id=id,
         uid=uid,
+        others=tuple(others),
     )
     if date is not None:
         for field, message in validate_count(result, child, today).items():
@@ -604,8 +617,28 @@ def validate_count(result: CountResult, child: Child, today: dt.date) -> dict[st
             f"Date: {result.taken_date.isoformat()} is in the future; a blood count is entered "
             "once the result is back"
         )
-    if not result.values:
+    if not result.values and not result.others:
         errors["values"] = "Values: type at least one result (for example WBC or platelets)"
+    names: set[str] = set()
+    for i, other in enumerate(result.others):
+        key = other.name.strip().casefold()
+        if not key:
+            errors[f"others.{i}.name"] = "Test: type the name of the test as the lab printed it"
+        elif key in names:
+            errors[f"others.{i}.name"] = f"{other.name.strip()} appears twice in one blood count"
+        elif analytes.find_analyte(other.name) is not None:
+            known = analytes.find_analyte(other.name)
+            assert known is not None
+            errors[f"others.{i}.name"] = (
+                f"{other.name.strip()} is a test this program knows ({known.name}): type its "
+                "value there, so that it is converted, flagged and drawn"
+            )
+        names.add(key)
+        if not other.value_text.strip():
+            errors.setdefault(
+                f"others.{i}.value",
+                f"{other.name.strip() or 'Test'}: type the result as the lab printed it",
+            )
     seen: set[str] = set()
     for v in result.values:
         name = analytes.analyte(v.analyte).name

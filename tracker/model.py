@@ -213,6 +213,23 @@ class CountValue:
     range_low: float | None = None  # in ``unit``
     range_high: float | None = None
     uid: str = ""
+    lab_flag: str = ""  # the flag the lab printed beside it ("L", "H", "*"), as printed
+    lab_comment: str = ""  # the lab's comment on this value, as printed
+    hours_after: float | None = None  # a drug level: hours since the infusion started
+
+
+@dataclass(frozen=True, slots=True)
+class OtherResult:
+    """A result of a test the program does not know, kept as the lab printed it: no unit
+    conversion, no flag of the program's own (the lab's flag is shown as printed)."""
+
+    name: str  # the test's name as printed ("Vitamin D 25-OH")
+    value_text: str  # the result as printed ("54", "positive", "<0.5")
+    unit: str = ""
+    range_text: str = ""
+    lab_flag: str = ""
+    lab_comment: str = ""
+    uid: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +244,7 @@ class CountResult:
     values: tuple[CountValue, ...] = ()
     id: int | None = None
     uid: str = ""
+    others: tuple[OtherResult, ...] = ()  # results of tests the program does not know
 
     def value(self, analyte: str) -> CountValue | None:
         for v in self.values:

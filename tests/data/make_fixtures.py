@@ -43,7 +43,7 @@ from tracker.forms import (
     question_from_form,
     threshold_from_form,
 )
-from tracker.model import Child, Phase
+from tracker.model import Child, CountResult, OtherResult, Phase
 from tracker.store import SCHEMA_VERSION, Record, schema
 
 DATA = Path(__file__).resolve().parent
@@ -379,6 +379,28 @@ def build_record(path: Path) -> None:
                         uid=uid(),
                     )
                 )
+        if SCHEMA_VERSION >= 4:  # the lab's flag and comment, other results: format 4
+            draw = count_from_form(
+                {"taken_date": "2026-11-20", "taken_time": "", "source": "Ward 5", "note": ""},
+                [ValueInput("hgb", "7,1", "g/dL", "10.5-13.5", uid=uid())],
+                child=mila,
+                today=TODAY,
+                uid=uid(),
+            )
+            flagged = replace(draw.values[0], lab_flag="L", lab_comment=f"repeat — {ARABIC}")
+            others = (
+                OtherResult("Vitamin D 25-OH", "54", "nmol/L", "50-150", uid=uid()),
+                OtherResult("Aspergillus Ag", "negative", lab_comment=HEBREW, uid=uid()),
+            )
+            saved = CountResult(
+                draw.child_id,
+                draw.taken_date,
+                source=draw.source,
+                values=(flagged,),
+                uid=draw.uid,
+                others=others,
+            )
+            rec.save(saved)
 
 
 # ---------------------------------------------------------------------- the dump

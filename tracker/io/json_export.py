@@ -29,8 +29,9 @@ FORMAT = "treatment-tracker"
 # The export format.  It goes up whenever a kind, a field or an enum value is added or
 # changed (tests/test_export_shape.py holds the shape of each version); a reader refuses a
 # file of a newer format.  2: the record's uid, entries ordered by date then uid, every
-# kind's list present.
-VERSION = 2
+# kind's list present.  3: a blood value's lab flag, lab comment and hours after an
+# infusion; a blood count's results of tests the program does not know (``other_results``).
+VERSION = 3
 
 JsonObject = dict[str, Any]
 
@@ -56,7 +57,7 @@ def export_record(record: Record, exported_at: dt.datetime) -> JsonObject:
     def entry_json(kind: Kind[Any], entry: Any) -> JsonObject:
         obj = kind.to_json(entry, uid_of, rows)
         if kind.export_extra is not None:
-            (field,) = kind.rows_fields
+            field = kind.rows_fields[0]  # a count's values: the worked-out ANC joins them
             assert field.json is not None
             obj[field.json] = [*obj[field.json], *kind.export_extra(entry)]
         return obj

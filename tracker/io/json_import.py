@@ -670,6 +670,9 @@ class _Reading:
             if f.json is None:
                 continue
             before = len(check.found)
+            if self.version < f.since and f.json not in obj:
+                values[f.name] = () if isinstance(f, Rows) else f.default
+                continue  # added in a later format: an older file does not have it
             if isinstance(f, Rows):
                 values[f.name] = self.rows(f, obj, path, child, context)
                 continue  # a row's problems are its own: the entry is read on

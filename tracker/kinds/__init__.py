@@ -8,7 +8,7 @@ from tracker.kinds.agenda import APPOINTMENT, QUESTION
 from tracker.kinds.changes import ALL_CHANGED, Changes
 from tracker.kinds.child import CHILD
 from tracker.kinds.cns import CNS_VISIT, IT_DOSE
-from tracker.kinds.count import COUNT, COUNT_VALUE
+from tracker.kinds.count import COUNT, COUNT_OTHER, COUNT_VALUE
 from tracker.kinds.kind import Context, DateRule, Kind
 from tracker.kinds.milestone import MILESTONE
 from tracker.kinds.phase import PHASE
@@ -33,6 +33,7 @@ __all__ = [
     "CHILD",
     "CNS_VISIT",
     "COUNT",
+    "COUNT_OTHER",
     "COUNT_VALUE",
     "IT_DOSE",
     "MILESTONE",

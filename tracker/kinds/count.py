@@ -22,7 +22,11 @@ from tracker.kinds.fields import (
     Time,
 )
 from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
-from tracker.model import Comparator, CountResult, CountValue
+from tracker.model import Comparator, CountResult, CountValue, OtherResult
+
+# The export format that added the lab's flag and comment, the hours after an infusion and
+# the results of tests the program does not know (tracker.io.json_export.VERSION then).
+LAB_NOTES_SINCE = 3
 
 
 def _validate(result: CountResult, context: Context) -> Problems:
@@ -64,6 +68,9 @@ def _calculated(c: CountResult) -> list[Json]:
             "range_text": "",
             "range_low": None,
             "range_high": None,
+            "lab_flag": "",
+            "lab_comment": "",
+            "hours_after": None,
             "calculated": True,
             "basis": calc.basis,
         }
@@ -198,6 +205,9 @@ COUNT_VALUE = Kind(
         Text("range_text", "Lab range as printed"),
         Number("range_low", "Lab range, low"),
         Number("range_high", "Lab range, high"),
+        Text("lab_flag", "Lab's flag", since=LAB_NOTES_SINCE),
+        Text("lab_comment", "Lab's comment", since=LAB_NOTES_SINCE),
+        Number("hours_after", "Hours since the infusion started", since=LAB_NOTES_SINCE),
         Derived("calculated", "Calculated", export=lambda v: False, reads=Flag("calculated")),
     ),
     singular=QT_TRANSLATE_NOOP("kinds", "blood value"),
@@ -212,6 +222,29 @@ COUNT_VALUE = Kind(
     check_json=_value_agrees,
     skip_json=_is_calculated,
     export_only=("basis",),
+)
+
+COUNT_OTHER = Kind(
+    key="count_other",
+    model=OtherResult,
+    table="count_other",
+    json=None,
+    parent="count",
+    parent_column="result_id",
+    part_of=True,
+    fields=(
+        Text("name", "Test", strip=True),
+        Text("value_text", "Result as printed"),
+        Text("unit", "Unit"),
+        Text("range_text", "Lab range as printed"),
+        Text("lab_flag", "Lab's flag"),
+        Text("lab_comment", "Lab's comment"),
+    ),
+    singular=QT_TRANSLATE_NOOP("kinds", "other lab result"),
+    plural=QT_TRANSLATE_NOOP("kinds", "other lab results"),
+    describe=lambda o: f"a lab result ({o.name})",
+    order_by="id",
+    sort_key=lambda o: (o.name.casefold(), o.uid),
 )
 
 COUNT = Kind(
@@ -232,6 +265,14 @@ COUNT = Kind(
         Text("source", "Lab"),
         Text("note", "Note"),
         Rows("values", "Values", kind="count_value", key="analyte"),
+        Rows(
+            "others",
+            "Other lab results",
+            kind="count_other",
+            key="name",
+            json="other_results",
+            since=LAB_NOTES_SINCE,
+        ),
     ),
     singular=QT_TRANSLATE_NOOP("kinds", "blood count"),
     plural=QT_TRANSLATE_NOOP("kinds", "blood counts"),

@@ -72,6 +72,9 @@ class Field:
     # Read from a column that is NULL (an older row, a value not given), and the value an
     # entry gets when a JSON file's value is unusable (so one pass finds every problem).
     default: Any = None
+    # The export format that added the field: a file of an older format may lack its key
+    # (the entry then gets ``default``).  Fields there from the start have 1.
+    since: int = 1
 
     def __post_init__(self) -> None:
         if self.column == "":
@@ -94,7 +97,13 @@ class Field:
         return {self.column: self.to_db(value)} if self.column else {}
 
     def from_row(self, row: Mapping[str, Any]) -> Any:
-        return self.from_db(row[self.column]) if self.column else self.default
+        if not self.column:
+            return self.default
+        try:
+            raw = row[self.column]
+        except IndexError:  # a record of an older format, read as it is: not there yet
+            return self.default
+        return self.from_db(raw)
 
     # comparing ----------------------------------------------------------------
 

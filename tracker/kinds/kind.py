@@ -80,7 +80,7 @@ class Kind(Generic[E]):
       fields' own form (a value agrees with the text it was typed as; ``unusable``: the
       fields whose value in the file was not right); False when the entry cannot be used at
       all (its other rules are then not run).
-    - ``export_extra(entry)``: rows the export adds to the entry's ``Rows`` field that are
+    - ``export_extra(entry)``: rows the export adds to the entry's first ``Rows`` field that are
       not part of the record (a worked-out ANC, marked ``"calculated": true``).
     """
 

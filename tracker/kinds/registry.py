@@ -14,7 +14,7 @@ from typing import Any
 from tracker.kinds.agenda import APPOINTMENT, QUESTION
 from tracker.kinds.child import CHILD
 from tracker.kinds.cns import CNS_VISIT, IT_DOSE
-from tracker.kinds.count import COUNT, COUNT_VALUE
+from tracker.kinds.count import COUNT, COUNT_OTHER, COUNT_VALUE
 from tracker.kinds.fields import Derived, Rows
 from tracker.kinds.kind import Kind
 from tracker.kinds.milestone import MILESTONE
@@ -27,6 +27,7 @@ DECLARED: tuple[Kind[Any], ...] = (
     MILESTONE,
     COUNT,
     COUNT_VALUE,
+    COUNT_OTHER,
     CNS_VISIT,
     IT_DOSE,
     THRESHOLD,

@@ -326,6 +326,61 @@ def _step_3(conn: sqlite3.Connection) -> None:
     )
 
 
+_COUNT_VALUE_COLUMNS = (
+    "id, uid, created_at, updated_at, result_id, analyte, value_text, unit, value, comparator, "
+    "normalised_value, canonical_unit, range_text, range_low, range_high, checksum"
+)
+
+
+def _step_4(conn: sqlite3.Connection) -> None:
+    """Version 4: what the lab printed beside a value is kept — its flag ("L", "H", "*") and
+    comment — and the hours since an infusion started (a drug level); the analyte is no longer
+    a CHECK list (the catalogue grows: chemistry, drug levels; the kinds' rules and ``check``
+    hold it to the catalogue), so ``count_value`` is rebuilt.  Results of tests the program does
+    not know are kept as printed, in ``count_other``, instead of being dropped."""
+    conn.execute(
+        f"""CREATE TABLE new_count_value (
+        {_ROW},
+        result_id INTEGER NOT NULL REFERENCES count_result(id) ON DELETE CASCADE,
+        analyte TEXT NOT NULL CHECK (length(analyte) > 0),
+        value_text TEXT NOT NULL,
+        unit TEXT NOT NULL,
+        value REAL NOT NULL CHECK (value >= 0),
+        comparator TEXT NOT NULL DEFAULT '' CHECK (comparator IN ('', '<', '>')),
+        normalised_value REAL NOT NULL CHECK (normalised_value >= 0),
+        canonical_unit TEXT NOT NULL,
+        range_text TEXT NOT NULL DEFAULT '',
+        range_low REAL,
+        range_high REAL,
+        checksum TEXT,
+        lab_flag TEXT NOT NULL DEFAULT '',
+        lab_comment TEXT NOT NULL DEFAULT '',
+        hours_after REAL CHECK (hours_after IS NULL OR hours_after >= 0),
+        UNIQUE (result_id, analyte)
+    ) STRICT"""
+    )
+    conn.execute(
+        f"INSERT INTO new_count_value ({_COUNT_VALUE_COLUMNS}) "
+        f"SELECT {_COUNT_VALUE_COLUMNS} FROM count_value"
+    )
+    conn.execute("DROP TABLE count_value")
+    conn.execute("ALTER TABLE new_count_value RENAME TO count_value")
+    conn.execute(
+        f"""CREATE TABLE count_other (
+        {_ROW},
+        result_id INTEGER NOT NULL REFERENCES count_result(id) ON DELETE CASCADE,
+        name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+        value_text TEXT NOT NULL CHECK (length(trim(value_text)) > 0),
+        unit TEXT NOT NULL DEFAULT '',
+        range_text TEXT NOT NULL DEFAULT '',
+        lab_flag TEXT NOT NULL DEFAULT '',
+        lab_comment TEXT NOT NULL DEFAULT '',
+        checksum TEXT,
+        UNIQUE (result_id, name)
+    ) STRICT"""
+    )
+
+
 Step = Callable[[sqlite3.Connection], None]
 
 
@@ -342,7 +397,12 @@ class Migration:
         self.step(conn)
 
 
-MIGRATIONS: list[Step] = [_step_1, _step_2, _step_3]
+def rebuilds(step: Step) -> bool:
+    """Whether a step rebuilds a table (declared ``Migration(step, rebuilds=True)``)."""
+    return isinstance(step, Migration) and step.rebuilds
+
+
+MIGRATIONS: list[Step] = [_step_1, _step_2, _step_3, Migration(_step_4, rebuilds=True)]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -371,9 +431,9 @@ def migrate(conn: sqlite3.Connection, from_version: int, application_id: int) ->
     if conn.in_transaction:
         raise RuntimeError("migrate() runs its own transaction; call it outside one")
     steps = [(n, MIGRATIONS[n - 1]) for n in range(from_version + 1, SCHEMA_VERSION + 1)]
-    rebuilds = any(isinstance(step, Migration) and step.rebuilds for _, step in steps)
+    rebuilding = any(rebuilds(step) for _, step in steps)
     keys_on = bool(conn.execute("PRAGMA foreign_keys").fetchone()[0])
-    if rebuilds:
+    if rebuilding:
         conn.execute("PRAGMA foreign_keys = OFF")  # a no-op inside a transaction: before it
     try:
         conn.execute("BEGIN IMMEDIATE")
@@ -386,7 +446,7 @@ def migrate(conn: sqlite3.Connection, from_version: int, application_id: int) ->
             raise
         conn.execute("COMMIT")
     finally:
-        if rebuilds and keys_on:
+        if rebuilding and keys_on:
             conn.execute("PRAGMA foreign_keys = ON")
 
 
@@ -400,7 +460,7 @@ def _run(
     links_before = _broken_links(conn)
     for number, step in steps:
         dropped: list[str] = []
-        if not (isinstance(step, Migration) and step.rebuilds):
+        if not rebuilds(step):
             conn.set_authorizer(_note_drops(dropped))
         try:
             step(conn)

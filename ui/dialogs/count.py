@@ -138,17 +138,23 @@ class CountDialog(FormDialog):
             self.set_text(f"{v.analyte}.range", v.range_text)
 
     def value_inputs(self) -> list[ValueInput]:
-        old = {v.analyte: v.uid for v in self._result.values} if self._result else {}
-        return [
-            ValueInput(
-                analyte=a.code,
-                value_text=self.text_of(f"{a.code}.value"),
-                unit=self.text_of(f"{a.code}.unit"),
-                range_text=self.text_of(f"{a.code}.range"),
-                uid=old.get(a.code, ""),
+        old = {v.analyte: v for v in self._result.values} if self._result else {}
+        inputs = []
+        for a in analytes.ANALYTES:
+            kept = old.get(a.code)  # what the dialog does not show stays as it was
+            inputs.append(
+                ValueInput(
+                    analyte=a.code,
+                    value_text=self.text_of(f"{a.code}.value"),
+                    unit=self.text_of(f"{a.code}.unit"),
+                    range_text=self.text_of(f"{a.code}.range"),
+                    uid=kept.uid if kept else "",
+                    lab_flag=kept.lab_flag if kept else "",
+                    lab_comment=kept.lab_comment if kept else "",
+                    hours_after=kept.hours_after if kept else None,
+                )
             )
-            for a in analytes.ANALYTES
-        ]
+        return inputs
 
     def questions(self, value: CountResult) -> list[str]:
         return count_questions(value)
@@ -163,6 +169,7 @@ class CountDialog(FormDialog):
             today=self._today,
             id=r.id if r else None,
             uid=r.uid if r else "",
+            others=r.others if r else (),
         )
 
 
