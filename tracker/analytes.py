@@ -45,6 +45,10 @@ class Analyte:
     # unit slip, not a result.  These are input checks, not clinical ranges.
     plausible: tuple[float, float]
     aliases: tuple[str, ...] = ()
+    # Where the count form and the tables list it: one of GROUPS.
+    group: str = "Blood count"
+    # A drug level, taken some hours after an infusion started (kept with the value).
+    timed: bool = False
 
     def unit(self, text: str) -> Unit | None:
         """The unit a spelling stands for (cached: called for every value shown)."""
@@ -348,6 +352,23 @@ ANALYTES: tuple[Analyte, ...] = (
 
 BY_CODE: dict[str, Analyte] = {a.code: a for a in ANALYTES}
 CODES: tuple[str, ...] = tuple(a.code for a in ANALYTES)
+# The groups of the catalogue, in the order the count form and the tables show them.
+GROUPS: tuple[str, ...] = ("Blood count", "Differential", "Chemistry", "Drug levels")
+# The counts a team gives a number for (transfusion trigger, next block): the blood count of
+# record format 2, the values ``team_threshold.analyte``'s CHECK lists.
+THRESHOLD_CODES: tuple[str, ...] = (
+    "wbc",
+    "anc",
+    "neut_pct",
+    "band_pct",
+    "lymph",
+    "mono",
+    "blast_pct",
+    "hgb",
+    "hct",
+    "plt",
+    "rbc",
+)
 
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 

@@ -823,7 +823,7 @@ def threshold_from_form(
     c = Collector()
     assert child.id is not None
     code = field_text(f, "analyte")
-    a = analytes.BY_CODE.get(code)
+    a = analytes.BY_CODE.get(code) if code in analytes.THRESHOLD_CODES else None
     if a is None:
         c.add("analyte", "Count: choose which blood count the number is for")
     purpose = c.choice(

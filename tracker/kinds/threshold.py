@@ -53,7 +53,7 @@ THRESHOLD = Kind(
     table="team_threshold",
     json="team_thresholds",
     fields=(
-        Text("analyte", "Count", codes=analytes.CODES),
+        Text("analyte", "Count", codes=analytes.THRESHOLD_CODES),
         Choice("purpose", "What it is for", enum=ThresholdPurpose, default=ThresholdPurpose.OTHER),
         Text("value_text", "Value"),
         Text("unit", "Unit"),

@@ -26,7 +26,12 @@ from ui.models.tables import ThresholdsModel
 from ui.views.table import RecordTable
 
 # Charted counts first: those are the ones a line is drawn for.
-_ORDER = ("plt", "hgb", "anc", *(c for c in analytes.CODES if c not in ("plt", "hgb", "anc")))
+_ORDER = (
+    "plt",
+    "hgb",
+    "anc",
+    *(c for c in analytes.THRESHOLD_CODES if c not in ("plt", "hgb", "anc")),
+)
 
 
 class ThresholdDialog(FormDialog):
