@@ -39,7 +39,9 @@ MAIN_ANALYTES = ("wbc", "anc", "hgb", "plt")
 
 
 class SummaryError(ValueError):
-    """A summary cannot be made (bad range, nothing in it, unknown child): the reason."""
+    """A summary cannot be made (a range that ends before it starts): the reason.
+
+    A range with nothing recorded in it is not refused: the summary says so and prints."""
 
 
 Assess = Assessor
@@ -114,6 +116,13 @@ class Summary:
     next_lp: EventLine | None = None
     # questions
     questions: list[EventLine] = field(default_factory=list)
+    # The team's contacts as typed, on a sheet with nothing new (it has room then: a full
+    # four-week sheet must stay one page); never on a redacted one.
+    contacts: list[str] = field(default_factory=list)
+    # "Nothing new since the last visit (DATE)." when the range holds no count, milestone or
+    # lumbar puncture: the sheet still prints (where we are, latest count, plan, questions)
+    nothing_new: str = ""
+    counts_before_range: bool = False  # the counts table holds the latest count before it
     footer: str = FOOTER_NOTE
     # Set on a redacted summary: what else printed with it (the timeline) must pass through
     redaction: Redaction | None = field(default=None, repr=False, compare=False)
@@ -152,12 +161,14 @@ def build_summary(
     units: UnitPreference = UnitPreference.AS_REPORTED,
     assess: Assess | None = None,
 ) -> Summary:
+    suggested = default_range(appointments, today)
     if start is None and end is None:
-        start, end, reason = default_range(appointments, today)
+        start, end, reason = suggested
     else:
         start = start or child.birth_date
         end = end or today
-        reason = "the dates chosen"
+        # the window fills in the suggested range: it keeps its reason unless changed
+        reason = suggested[2] if (start, end) == suggested[:2] else "the dates chosen"
     if end < start:
         raise SummaryError(
             f"The range ends ({end.isoformat()}) before it starts ({start.isoformat()}); "
@@ -166,19 +177,29 @@ def build_summary(
     in_range_counts = [c for c in counts if start <= c.taken_date <= end]
     in_range_milestones = [m for m in milestones if start <= m.date <= end]
     in_range_visits = [v for v in visits if start <= v.date <= end]
-    if not (in_range_counts or in_range_milestones or in_range_visits):
-        raise SummaryError(
-            f"Nothing is recorded for {child.name} between {start.isoformat()} and "
-            f"{end.isoformat()}: no blood counts, milestones or lumbar punctures. "
-            "Choose a wider range."
-        )
+    in_range_dates = (
+        [c.taken_date for c in in_range_counts]
+        + [m.date for m in in_range_milestones]
+        + [v.date for v in in_range_visits]
+    )
     if redact and start <= child.birth_date:
         # "covers <date of birth> to …" would print the date of birth: begin at the first entry
-        start = min(
-            [c.taken_date for c in in_range_counts]
-            + [m.date for m in in_range_milestones]
-            + [v.date for v in in_range_visits]
-        )
+        start = min(in_range_dates, default=end)
+    nothing_new = ""
+    if not in_range_dates:
+        # A family brings the sheet days after a visit too: say so plainly and print it.
+        if reason.startswith("since the last appointment"):
+            nothing_new = f"Nothing new since the last visit ({start.isoformat()})."
+        elif start == end:
+            nothing_new = f"Nothing recorded on {start.isoformat()}."
+        else:
+            nothing_new = f"Nothing recorded between {start.isoformat()} and {end.isoformat()}."
+    earlier = [c for c in counts if c.taken_date < start]
+    latest_before = (
+        [max(earlier, key=lambda c: (c.taken_date, c.taken_time or dt.time()))]
+        if not in_range_counts and earlier
+        else []
+    )
     summary = Summary(
         name=initials(child.name) if redact else child.name,
         initials=initials(child.name),
@@ -197,6 +218,11 @@ def build_summary(
         end=end,
         range_reason=reason,
         current=_current(phases, today),
+        nothing_new=nothing_new,
+        counts_before_range=bool(latest_before),
+        contacts=[]
+        if redact or not nothing_new
+        else [ln.strip() for ln in child.team_contacts.splitlines() if ln.strip()],
     )
     phase_names = {p.id: p.display_name for p in phases if p.id is not None}
     summary.plan_ahead = _plan(phases, milestones, visits, appointments, today)
@@ -204,7 +230,7 @@ def build_summary(
         _milestone_line(m) for m in sorted(in_range_milestones, key=lambda m: m.date)
     ]
     summary.notes = _notes(in_range_counts, in_range_milestones, in_range_visits)
-    _counts_table(summary, in_range_counts, units, assess)
+    _counts_table(summary, in_range_counts or latest_before, units, assess)
     summary.thresholds = [
         f"{labels.THRESHOLD_PURPOSE[t.purpose.value]}: {analytes.analyte(t.analyte).short} "
         f"{t.value_text} {t.unit}" + (f" ({t.note})" if t.note else "")
