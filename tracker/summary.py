@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from tracker import analytes, labels, ranges
 from tracker.analytes import format_number
 from tracker.anc import anc_view
-from tracker.assessment import Assessor
+from tracker.assessment import Assessor, flag_in_cell
 from tracker.dates import format_age
-from tracker.display import UnitPreference, convert, display_unit
+from tracker.display import UnitPreference, convert, converted_number, display_unit
 from tracker.model import (
     Appointment,
     Child,
@@ -49,7 +49,7 @@ Assess = Assessor
 
 @dataclass(frozen=True)
 class Cell:
-    text: str  # "0.42 ×10⁹/L ↓ L"
+    text: str  # "0.42 (low)"
     calculated: bool = False
     flagged: bool = False
 
@@ -423,11 +423,12 @@ def _counts_table(
                 number = f"{v.comparator.value}{format_number(v.value)}"
             else:
                 number = (
-                    f"{v.comparator.value}{format_number(convert(code, v.normalised_value, unit))}"
+                    f"{v.comparator.value}"
+                    f"{converted_number(convert(code, v.normalised_value, unit), v.value_text)}"
                 )
             flagged = assess(r, v) if assess else None
-            # "L" / "H": a letter, which neither wraps nor reads like a trend arrow
-            flag = flagged.short.replace("↓", "").replace("↑", "").strip() if flagged else ""
+            # "(low)" / "(high)": a word, which reads neither as a unit nor as a trend arrow
+            flag = flag_in_cell(flagged.word) if flagged else ""
             if flag and flagged is not None and flagged.range_source:
                 sources[flagged.range_source] = None
             row_cells[code] = Cell(f"{number} {flag}".strip(), flagged=bool(flag))
@@ -441,9 +442,9 @@ def _counts_table(
             )
         )
     footnotes = [
-        "L / H: below / above the range used: the lab's printed range when the report gives "
-        "one, otherwise a published infant range for the child's age (named here). A value "
-        "with neither is not flagged."
+        "(low) / (high): below / above the range used: the lab's printed range when the "
+        "report gives one, otherwise a published infant range for the child's age (named "
+        "here). A value with neither is not flagged."
     ]
     footnotes += [f"Infant range used: {s}." for s in sources if s != "lab"]
     if any(s != "lab" for s in sources):
