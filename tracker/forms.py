@@ -563,6 +563,16 @@ def _with_range(cv: CountValue, low: float | None, high: float | None) -> CountV
     )
 
 
+def very_low_question(v: CountValue) -> str:
+    """Asked (form) or noted (lab CSV) for a value below its typing-slip check: no other
+    unit is suggested for a value that is possible in its own."""
+    name = analytes.analyte(v.analyte).name
+    return (
+        f"{name} {v.value_text} {v.unit} is very low for a typed result. Is it as printed "
+        "on the report, with its unit? (A check for typing slips, not a medical judgement.)"
+    )
+
+
 def count_questions(result: CountResult) -> list[str]:
     """What may be right but needs the family's word before it is saved (the form asks;
     a lab CSV row refuses with the same words): never guessed."""
@@ -571,10 +581,12 @@ def count_questions(result: CountResult) -> list[str]:
         other = analytes.other_reading(v.analyte, v.value, v.range_low, v.range_high, v.unit)
         if other is not None:
             name = analytes.analyte(v.analyte).name
+            where = analytes.two_readings(
+                v.analyte, v.value, v.range_low, v.range_high, v.unit, other
+            )
             questions.append(
-                f"{name} {v.value_text} {v.unit}: the lab range {v.range_text} puts it outside "
-                f"the range in {v.unit}, but inside if the range is in {other}. Is the range "
-                f"printed in {v.unit}, like the value?"
+                f"{name} {v.value_text} {v.unit}: the lab range {v.range_text} puts it {where}. "
+                f"Is the range printed in {v.unit}, like the value?"
             )
         if analytes.fraction_reading(v.analyte, v.value, v.range_low, v.range_high):
             name = analytes.analyte(v.analyte).name
@@ -584,6 +596,8 @@ def count_questions(result: CountResult) -> list[str]:
                 f"{format_number((v.range_high or 0) * 100)} %). Is the range printed as it "
                 "is typed?"
             )
+        if analytes.very_low(v.analyte, v.normalised_value):
+            questions.append(very_low_question(v))
     wbc, anc = result.value("wbc"), result.value("anc")
     if wbc is not None and anc is not None and anc.normalised_value > wbc.normalised_value:
         questions.append(

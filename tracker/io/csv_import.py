@@ -157,6 +157,7 @@ class ParsedFile:
     needs_date_order: bool
     ambiguous_line: int = 0  # a date that could be either order, for the question to the user
     ambiguous_date: str = ""
+    noted: tuple[RowProblem, ...] = ()  # imported, with a note to check (a very low Hb)
 
     @property
     def skipped(self) -> tuple[RowProblem, ...]:
@@ -539,6 +540,7 @@ def read_csv(data: bytes, *, dayfirst: bool | None = None) -> ParsedFile:
     problems: list[RowProblem] = []
     pending: list[RowProblem] = []
     repeated: list[RowProblem] = []
+    noted: list[RowProblem] = []
     unknown: Counter[str] = Counter()
     rows: list[_Row] = []
     header_line = 0
@@ -580,7 +582,7 @@ def read_csv(data: bytes, *, dayfirst: bool | None = None) -> ParsedFile:
     draws: tuple[Draw, ...] = ()
     if not needs:
         first_day = dayfirst if dayfirst is not None else order == "day-first"
-        draws = _group(rows, first_day, decimal_comma, problems, repeated)
+        draws = _group(rows, first_day, decimal_comma, problems, repeated, noted)
     problems = [
         RowProblem(p.line, p.reason + _SHIFTED) if p.line in overflow else p for p in problems
     ]
@@ -605,6 +607,7 @@ def read_csv(data: bytes, *, dayfirst: bool | None = None) -> ParsedFile:
         needs_date_order=needs,
         ambiguous_line=example[0] if example else 0,
         ambiguous_date=example[1] if example else "",
+        noted=tuple(sorted(noted, key=lambda p: p.line)),
     )
 
 
@@ -733,12 +736,21 @@ def _date_order(
 _DrawKey = tuple[str, dt.date, dt.time | None]  # (child casefolded, date, time)
 
 
+def _very_low_note(v: CountValue) -> str:
+    name = analytes.analyte(v.analyte).name
+    return (
+        f"{name} {v.value_text} {v.unit} is very low for a typed result; check it against the "
+        "report (kept as the lab printed it; a check for typing slips, not a medical judgement)"
+    )
+
+
 def _group(
     rows: Sequence[_Row],
     dayfirst: bool,
     decimal_comma: bool,
     problems: list[RowProblem],
     repeated: list[RowProblem],
+    noted: list[RowProblem],
 ) -> tuple[Draw, ...]:
     when_cache: dict[tuple[str, str], tuple[dt.date, dt.time | None] | str] = {}
     by_draw: dict[_DrawKey, dict[str, list[DraftValue]]] = {}
@@ -764,6 +776,8 @@ def _group(
                 problems.append(RowProblem(row.line, str(exc)))
                 continue
             parsed.append(DraftValue(row.line, test, cv, flag))
+            if analytes.very_low(cv.analyte, cv.normalised_value):  # the lab printed it
+                noted.append(RowProblem(row.line, _very_low_note(cv)))
         if not parsed:
             continue
         key = (row.child.casefold(), *when)
@@ -856,6 +870,7 @@ class ImportPlan:
     other_children: tuple[RowProblem, ...]  # rows whose "child" column names someone else
     unknown_tests: dict[str, int]
     ignored_columns: tuple[str, ...]
+    noted: tuple[RowProblem, ...] = ()  # values to be imported, each with a note to check
 
     @property
     def ok(self) -> bool:
@@ -943,6 +958,7 @@ def plan_import(
             for dv in new
         )
     problems.sort(key=lambda p: p.line)
+    added = {a.line for a in additions}
     return ImportPlan(
         child=child,
         results=tuple(results),
@@ -957,6 +973,7 @@ def plan_import(
         other_children=tuple(sorted(others, key=lambda p: p.line)),
         unknown_tests=dict(parsed.unknown_tests),
         ignored_columns=parsed.ignored_columns,
+        noted=tuple(n for n in parsed.noted if n.line in added),
     )
 
 
@@ -1101,6 +1118,7 @@ def summary_lines(plan: ImportPlan, *, applied: bool) -> list[str]:
         lines.append("Skipped: " + "; ".join(skipped) + ".")
     lines.extend(str(p) for p in plan.pending)  # each by its line, as bad rows are
     lines.extend(str(c) for c in plan.conflicts)
+    lines.extend(str(n) for n in plan.noted)  # imported, each with what to check
     return lines
 
 

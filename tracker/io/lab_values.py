@@ -309,9 +309,9 @@ def parse_value(
             )
         other = analytes.other_reading(a.code, number.value, low, high, unit_text)
         if other is not None:  # a file cannot be asked: the row is refused, saying why
+            where = analytes.two_readings(a.code, number.value, low, high, unit_text, other)
             raise ValueError(
-                f"{a.name}: the lab range {range_s} puts {text} outside the range in "
-                f"{unit_text.strip()}, but inside if the range is in {other}; check which "
+                f"{a.name}: the lab range {range_s} puts {text} {where}; check which "
                 "unit the lab printed the range in (enter it in the form to confirm it)"
             )
     return CountValue(
