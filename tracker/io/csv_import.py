@@ -48,6 +48,7 @@ from tracker import analytes, forms
 from tracker.analytes import Analyte
 from tracker.io.import_file import MAX_CSV_BYTES
 from tracker.io.lab_values import (
+    BadRange,
     is_not_a_result,
     is_percent,
     name_key,
@@ -108,6 +109,7 @@ class RowProblem:
 
     line: int
     reason: str
+    bad_range: bool = False  # only the range is wrong: --leave-out-bad-ranges imports it
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.reason}"
@@ -520,11 +522,17 @@ class _Row:
     values: list[tuple[str, Analyte, str, str, str, str]]  # test, analyte, value, unit, range, flag
 
 
-def read_csv(data: bytes, *, dayfirst: bool | None = None) -> ParsedFile:
+def read_csv(
+    data: bytes, *, dayfirst: bool | None = None, leave_out_bad_ranges: bool = False
+) -> ParsedFile:
     """Read a lab's CSV export (see the module docstring); never touches a record.
 
     Raises :class:`UnreadableCsv` when the file as a whole is not lab results.
     ``dayfirst`` answers the date-order question; ``None`` lets the file decide.
+    ``leave_out_bad_ranges``: a value whose printed range cannot be used (not possible in
+    its unit, unreadable, or a reading that would need asking) is kept without the range,
+    never flagged against it, and noted with its line and the reason; otherwise its row
+    is bad.
     """
     text, encoding = decode(data)
     text = text.lstrip("\ufeff")
@@ -582,7 +590,9 @@ def read_csv(data: bytes, *, dayfirst: bool | None = None) -> ParsedFile:
     draws: tuple[Draw, ...] = ()
     if not needs:
         first_day = dayfirst if dayfirst is not None else order == "day-first"
-        draws = _group(rows, first_day, decimal_comma, problems, repeated, noted)
+        draws = _group(
+            rows, first_day, decimal_comma, problems, repeated, noted, leave_out_bad_ranges
+        )
     problems = [
         RowProblem(p.line, p.reason + _SHIFTED) if p.line in overflow else p for p in problems
     ]
@@ -751,6 +761,7 @@ def _group(
     problems: list[RowProblem],
     repeated: list[RowProblem],
     noted: list[RowProblem],
+    leave_out_bad_ranges: bool = False,
 ) -> tuple[Draw, ...]:
     when_cache: dict[tuple[str, str], tuple[dt.date, dt.time | None] | str] = {}
     by_draw: dict[_DrawKey, dict[str, list[DraftValue]]] = {}
@@ -772,6 +783,14 @@ def _group(
         for test, a, number, unit, range_text, flag in row.values:
             try:
                 cv = parse_value(a, number, unit, range_text, decimal_comma=decimal_comma)
+            except BadRange as exc:
+                if not leave_out_bad_ranges:
+                    problems.append(RowProblem(row.line, str(exc), bad_range=True))
+                    continue
+                cv = parse_value(a, number, unit, "", decimal_comma=decimal_comma)
+                noted.append(
+                    RowProblem(row.line, f"{exc}; imported without this range (not flagged)")
+                )
             except ValueError as exc:
                 problems.append(RowProblem(row.line, str(exc)))
                 continue
