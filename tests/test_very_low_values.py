@@ -99,3 +99,18 @@ def test_a_lab_csv_row_with_a_very_low_hb_is_imported_and_listed_by_its_line(
         [note] = [line for line in said if line.startswith("line 3:")]
         assert "Hemoglobin 2.9 g/dL" in note and "very low" in note
         assert "kept as the lab printed it" in note and "mmol/L" not in note
+
+
+def test_the_window_preview_lists_the_noted_row(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QLabel
+
+    from ui.dialogs.import_preview import ImportPreviewDialog
+
+    with Record.open(tmp_path / "r.sqlite", create=True, clock=fixed_clock) as record:
+        child, _ = record.save(Child("Mila", dt.date(2026, 1, 10)))
+        plan = plan_import(read_csv(CSV.encode()), record, child)
+    dialog = ImportPreviewDialog(plan, tmp_path / "lab.csv")
+    qtbot.addWidget(dialog)
+    shown = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "line 3: Hemoglobin 2.9 g/dL is very low" in shown
+    assert dialog.import_button.isEnabled()
