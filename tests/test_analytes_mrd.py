@@ -223,7 +223,7 @@ def test_hb_82_in_g_per_dl_suggests_g_per_litre() -> None:
     message = plausibility_problem("hgb", 82, "g/dL")
     assert message is not None
     assert "Did you mean g/L?" in message
-    assert "between 3 and 25" in message  # the possible range, in the unit typed
+    assert "between 1 and 25" in message  # the possible range, in the unit typed
 
 
 def test_hb_150_g_per_dl_is_refused() -> None:

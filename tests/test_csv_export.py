@@ -15,8 +15,9 @@ import pytest
 from conftest import fixed_clock
 
 from tracker import analytes
+from tracker.display import converted_number
 from tracker.io import csv_export
-from tracker.io.csv_export import COLUMNS, csv_text, escape_cell, lab_flag, plain_number, write_csv
+from tracker.io.csv_export import COLUMNS, csv_text, escape_cell, lab_flag, write_csv
 from tracker.io.csv_import import apply_import, plan_import, read_csv
 from tracker.io.lab_values import parse_value
 from tracker.model import Child, CountResult, CountValue
@@ -72,15 +73,15 @@ def test_one_row_per_value_with_the_documented_columns(filled: Record) -> None:
         "normalised_value": "1.2",
         "canonical_unit": "10^9/L",
         "lab_range": "6,0-17,5",
-        "flag": "L",
+        "flag": "low",
         "source": "Children's Hospital",
     }
     assert by[("2026-06-01", "ANC")]["value"] == "<0.1"
-    assert by[("2026-06-01", "ANC")]["flag"] == "L", "<0.1 is below a range starting at 1.0"
+    assert by[("2026-06-01", "ANC")]["flag"] == "low", "<0.1 is below a range starting at 1.0"
     assert by[("2026-06-01", "Blasts %")]["value"] == "0"
     assert by[("2026-06-01", "Blasts %")]["normalised_value"] == "0", "zeros stay zeros"
-    assert by[("2026-06-01", "Hb")]["normalised_value"] == plain_number(6.2 * 10 / 0.6206)
-    assert by[("2026-06-01", "PLT")]["flag"] == "H"
+    assert by[("2026-06-01", "Hb")]["normalised_value"] == "100", "6.2 mmol/L: two figures"
+    assert by[("2026-06-01", "PLT")]["flag"] == "high"
     assert by[("2026-06-01", "Hct")]["normalised_value"] == "0.31"
     assert by[("2026-06-01", "Hct")]["flag"] == ""
     late = by[("2026-06-08", "ANC")]
@@ -234,17 +235,17 @@ def test_an_export_of_two_children_imports_only_the_chosen_one(
 @pytest.mark.parametrize(
     ("text", "range_text", "expected"),
     [
-        ("0.4", "1.0-8.5", "L"),
-        ("9", "1.0-8.5", "H"),
+        ("0.4", "1.0-8.5", "low"),
+        ("9", "1.0-8.5", "high"),
         ("1.0", "1.0-8.5", ""),
         ("8.5", "1.0-8.5", ""),
-        ("<1.0", "1.0-8.5", "L"),
+        ("<1.0", "1.0-8.5", "low"),
         ("<2", "1.0-8.5", ""),
-        (">8.5", "1.0-8.5", "H"),
+        (">8.5", "1.0-8.5", "high"),
         (">5", "1.0-8.5", ""),
         ("0.4", "", ""),
-        ("0.4", ">0.5", "L"),
-        ("9", "<8", "H"),
+        ("0.4", ">0.5", "low"),
+        ("9", "<8", "high"),
     ],
 )
 def test_flag_from_the_lab_range(text: str, range_text: str, expected: str) -> None:
@@ -252,11 +253,11 @@ def test_flag_from_the_lab_range(text: str, range_text: str, expected: str) -> N
 
 
 def test_plain_numbers() -> None:
-    assert plain_number(0.0) == "0"
-    assert plain_number(1200 * 0.001) == "1.2"
-    assert plain_number(1e-5) == "0.00001"
-    assert plain_number(150.0) == "150"
-    assert "e" not in plain_number(1.23456789e-7)
+    assert converted_number(0.0, "0") == "0"
+    assert converted_number(1200 * 0.001, "1200") == "1.2"
+    assert converted_number(1e-5, "10") == "0.00001"
+    assert converted_number(150.0, "150") == "150"
+    assert "e" not in converted_number(1.23456789e-7, "123.456789")
     assert csv_export.COLUMNS[-1] == "source"
 
 

@@ -645,7 +645,7 @@ _PLAUSIBLE = {  # counts above analytes.SMALLEST_NONZERO: smaller ones are unit 
     "lymph": (0.1, 15.0),
     "mono": (0.05, 3.0),
     "blast_pct": (0.0, 90.0),
-    "hgb": (50.0, 160.0),
+    "hgb": (52.0, 160.0),  # the value is its own range here: not below the very-low check
     "hct": (0.15, 0.5),
     "plt": (5.0, 800.0),
     "rbc": (1.5, 6.0),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -687,6 +688,52 @@ def test_vincristine_is_refused_with_a_warning(typed: str) -> None:
 def test_other_never_intrathecal_drugs_are_refused(typed: str) -> None:
     with pytest.raises(ValueError, match="spinal fluid"):
         parse_it_drug(typed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "generic"),
+    [
+        ("Oncovin", "vincristine"),
+        ("VCR", "vincristine"),
+        ("vcr 1 mg", "vincristine"),
+        ("Marqibo", "vincristine"),
+        ("Vincasar", "vincristine"),
+        ("vincristina", "vincristine"),
+        ("Vincristin", "vincristine"),
+        ("Vincristinsulfat", "vincristine"),
+        ("vincristine sulphate", "vincristine"),
+        ("Velban", "vinblastine"),
+        ("Velbe", "vinblastine"),
+        ("VBL", "vinblastine"),
+        ("VLB", "vinblastine"),
+        ("vinblastina", "vinblastine"),
+        ("Navelbine", "vinorelbine"),
+        ("VNR", "vinorelbine"),
+        ("vinorelbina", "vinorelbine"),
+        ("Eldisine", "vindesine"),
+        ("VDS", "vindesine"),
+        ("Velcade", "bortezomib"),
+        ("BTZ", "bortezomib"),
+        ("Bortézomib", "bortezomib"),
+        ("bortezomibe", "bortezomib"),
+        ("ONCOVIN (VCR)", "vincristine"),
+    ],
+)
+def test_brand_names_and_abbreviations_get_the_spinal_fluid_warning(
+    typed: str, generic: str
+) -> None:
+    errors = errors_of(lambda: make_visit([(typed, "1 mg")]))
+    message = drug_error(errors)
+    assert_says(message, "cannot be recorded as given intrathecally", "spinal fluid", "never")
+    plain = unicodedata.normalize("NFKD", message.lower()).encode("ascii", "ignore").decode()
+    assert generic in plain, message
+
+
+@pytest.mark.parametrize("typed", ["vcrx", "avcr", "btzz", "Velocity", "vblock", "Oncology"])
+def test_short_abbreviations_match_only_whole_words(typed: str) -> None:
+    with pytest.raises(ValueError, match="cannot be recorded as an intrathecal drug") as info:
+        parse_it_drug(typed)
+    assert "spinal fluid" not in str(info.value)
 
 
 @pytest.mark.parametrize("typed", ["aspirin", "dexamethasone", "blinatumomab", "mtx 12"])

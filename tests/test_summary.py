@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from conftest import TODAY, fixed_clock
@@ -147,12 +148,67 @@ def test_it_totals_count_given_doses_only() -> None:
     assert it_totals(visits, dt.date(2026, 11, 24)) == {"Methotrexate": 2, "Cytarabine": 1}
 
 
-def test_bad_and_empty_ranges_are_refused(demo) -> None:  # type: ignore[no-untyped-def]
+def test_only_a_range_that_is_not_a_range_is_refused(demo) -> None:  # type: ignore[no-untyped-def]
     rec, child_id = demo
     with pytest.raises(SummaryError, match="before it starts"):
         summary_of(rec, child_id, start=TODAY, end=TODAY - dt.timedelta(days=1))
-    with pytest.raises(SummaryError, match="Nothing is recorded"):
-        summary_of(rec, child_id, start=dt.date(2025, 1, 1), end=dt.date(2025, 1, 2))
+    s = summary_of(rec, child_id, start=dt.date(2025, 1, 5), end=dt.date(2025, 1, 6))
+    assert s.nothing_new == "Nothing recorded between 2025-01-05 and 2025-01-06."
+    assert s.counts == [] and s.milestones == [] and s.lps == []
+    assert s.current and s.questions and s.next_lp is not None
+
+
+def nothing_new_since(rec: Record, child_id: int, visit: dt.date, **kwargs):  # type: ignore[no-untyped-def]
+    """The demo's summary on TODAY with one more appointment on ``visit``."""
+    appointments = [*rec.entries(Appointment, child_id), Appointment(child_id, visit)]
+    child = rec.child(child_id)
+    return build_summary(
+        replace(child, team_contacts="Oncology ward: 555-0142\nDay unit: 555-0177"),
+        phases=rec.entries(Phase, child_id),
+        milestones=rec.entries(Milestone, child_id),
+        counts=rec.counts(child_id),
+        visits=rec.entries(CnsVisit, child_id),
+        appointments=appointments,
+        questions=rec.entries(Question, child_id),
+        thresholds=rec.entries(TeamThreshold, child_id),
+        today=TODAY,
+        **kwargs,
+    )
+
+
+def test_a_summary_is_there_days_after_a_visit_with_nothing_new(demo) -> None:  # type: ignore[no-untyped-def]
+    """Three days after an appointment nothing new is recorded: the sheet still prints where
+    things stand, the latest count, what is planned, the open questions and the contacts."""
+    rec, child_id = demo
+    visit = dt.date(2026, 11, 21)  # the demo's last count and LP are on 2026-11-15
+    s = nothing_new_since(rec, child_id, visit)
+    assert (s.start, s.end) == (visit, TODAY)
+    assert s.nothing_new == "Nothing new since the last visit (2026-11-21)."
+    assert s.current.startswith("Maintenance · day ")
+    assert [row.date for row in s.counts] == [dt.date(2026, 11, 15)]
+    assert s.counts_before_range
+    assert s.plan_ahead and s.next_lp is not None
+    assert [q.text for q in s.questions] == [
+        q.text for q in rec.entries(Question, child_id) if not q.answered
+    ]
+    assert s.contacts == ["Oncology ward: 555-0142", "Day unit: 555-0177"]
+    assert s.milestones == [] and s.lps == []
+
+
+def test_a_summary_with_news_says_nothing_of_the_kind(demo) -> None:  # type: ignore[no-untyped-def]
+    rec, child_id = demo
+    s = summary_of(rec, child_id)
+    assert s.nothing_new == "" and s.counts and not s.counts_before_range
+
+
+def test_a_redacted_summary_with_nothing_new_keeps_the_birth_date_and_contacts_off(demo) -> None:  # type: ignore[no-untyped-def]
+    rec, child_id = demo
+    birth = rec.child(child_id).birth_date
+    s = nothing_new_since(rec, child_id, dt.date(2026, 11, 21), redact=True)
+    assert s.contacts == [] and s.nothing_new
+    s = summary_of(rec, child_id, start=birth, end=birth + dt.timedelta(days=3), redact=True)
+    assert s.nothing_new and birth.isoformat() not in s.nothing_new
+    assert s.start != birth
 
 
 def test_paper_says_what_the_built_in_ranges_are(demo) -> None:  # type: ignore[no-untyped-def]

@@ -93,7 +93,7 @@ def test_redacted_pdf_has_the_name_nowhere(qapp, demo, tmp_path) -> None:  # typ
     assert b"Robin" not in target.read_bytes()
 
 
-def test_empty_range_writes_nothing(qapp, demo, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_range_that_is_not_a_range_writes_nothing(qapp, demo, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from ui.printing.render import SummaryRequest, write_pdf
 
     rec, child_id = demo
@@ -101,10 +101,77 @@ def test_empty_range_writes_nothing(qapp, demo, tmp_path) -> None:  # type: igno
     with pytest.raises(SummaryError):
         write_pdf(
             rec,
-            SummaryRequest(child_id, start=dt.date(2024, 1, 1), end=dt.date(2024, 1, 2)),
+            SummaryRequest(child_id, start=dt.date(2026, 1, 2), end=dt.date(2026, 1, 1)),
             target,
         )
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.fixture(scope="module")
+def quiet(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """The demo with one more appointment on 2026-11-21: nothing recorded since (TODAY is
+    2026-11-24, the last count and lumbar puncture are on 2026-11-15)."""
+    from tracker.model import Appointment
+
+    path = tmp_path_factory.mktemp("quiet") / "demo.sqlite"
+    rec = Record.open(path, create=True, clock=fixed_clock)
+    child_id = build_demo(rec, TODAY)
+    rec.save(Appointment(child_id, dt.date(2026, 11, 21), with_whom="Day clinic"))
+    yield rec, child_id
+    rec.close()
+
+
+def assert_whole_sheet(text: str) -> None:
+    """Where we are, the latest count, what is planned, open questions and contacts."""
+    assert "Nothing new since the last visit (2026-11-21)." in text
+    assert "Where we are" in text and "Maintenance" in text
+    assert "Latest blood count (before this range)" in text and "2026-11-15" in text
+    assert "Next planned: 2027-02-07" in text
+    assert "Can Robin go to the toddler group again" in text
+    assert "555-0142" in text
+
+
+def test_the_summary_prints_days_after_a_visit_from_the_command_line(
+    qapp, quiet, tmp_path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    from ui.app import main
+
+    rec, _child_id = quiet
+    out = tmp_path / "quiet.pdf"
+    assert main(["summary", "--db", str(rec.path), "-o", str(out)], clock=fixed_clock) == 0
+    said = capsys.readouterr().out
+    assert "Summary written" in said and "Nothing new since the last visit (2026-11-21)." in said
+    pages, text = pdf_text(out)
+    assert pages == 1
+    assert_whole_sheet(text)
+
+
+def test_the_summary_prints_days_after_a_visit_from_the_window(qtbot, quiet, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from ui.bridge import RecordBridge
+    from ui.interaction import Interaction
+    from ui.printing.dialog import PrintSummaryDialog
+
+    rec, _child_id = quiet
+    target = tmp_path / "window.pdf"
+
+    class Scripted(Interaction):
+        def __init__(self) -> None:
+            self.said: list[str] = []
+
+        def save_file(self, *_args: object) -> Path:  # type: ignore[override]
+            return target
+
+        def info(self, _parent, _title: str, text: str) -> None:  # type: ignore[no-untyped-def, override]
+            self.said.append(text)
+
+    interaction = Scripted()
+    dialog = PrintSummaryDialog(RecordBridge(rec), interaction)
+    qtbot.addWidget(dialog)
+    assert dialog.save_pdf() == target
+    assert not dialog.error.isVisible()
+    assert "Nothing new since the last visit (2026-11-21)." in interaction.said[-1]
+    _, text = pdf_text(target)
+    assert_whole_sheet(text)
 
 
 def test_a_failed_write_keeps_the_old_file(qapp, demo, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -184,8 +251,26 @@ def test_summary_command_line(qapp, demo, tmp_path, capsys) -> None:  # type: ig
     pages, text = pdf_text(out)
     assert pages == 1 and "Robin" not in text
     assert "Summary written" in capsys.readouterr().out
+    assert (
+        main(
+            [
+                "summary",
+                "--db",
+                str(rec.path),
+                "--from",
+                "2025-01-10",
+                "--to",
+                "2025-01-31",
+                "-o",
+                str(out),
+            ],
+            clock=fixed_clock,
+        )
+        == 0
+    )
+    assert "Nothing recorded between 2025-01-10 and 2025-01-31." in capsys.readouterr().out
+    assert "Nothing recorded between 2025-01-10 and 2025-01-31." in pdf_text(out)[1]
     for argv, says in (
-        (["--from", "2025-01-10", "--to", "2025-01-31"], "Nothing is recorded"),
         (["--from", "2024-01-01", "--to", "2024-01-31"], "before the date of birth (2025-01-04)"),
         (["--from", "2026-02-30"], "not a day of the calendar"),
         (["--child", "Nobody"], "no child called"),

@@ -262,7 +262,9 @@ ANALYTES: tuple[Analyte, ...] = (
         "718-7",
         "g/L",
         _HB_UNITS,
-        (30.0, 250.0),
+        # 10 g/L (1 g/dL): very low real values are possible (below VERY_LOW_INPUT_CHECK
+        # the family is asked, not told to change the unit)
+        (10.0, 250.0),
         (
             "hgb",
             "haemoglobin",
@@ -499,6 +501,21 @@ SMALLEST_NONZERO: dict[str, float] = {
 }
 
 
+# Typing-slip checks, not clinical ranges (in the canonical unit): a value below one is
+# possible but rare enough to be worth a second look, so the form asks "is it right?"
+# (Save as typed, or look again) and a lab CSV row is imported and listed with a note.  A
+# lab's printed range never starts below one (a range is of ordinary values).  Never shown
+# as a clinical fact.
+VERY_LOW_INPUT_CHECK: dict[str, float] = {
+    "hgb": 50.0,  # 5 g/dL, 3.1 mmol/L
+}
+
+
+def very_low(code: str, canonical: float) -> bool:
+    """Whether a possible value is below the typing-slip check of ``code`` (asked about)."""
+    return 0 < canonical < VERY_LOW_INPUT_CHECK.get(code, 0.0)
+
+
 def possible(code: str, canonical: float) -> bool:
     """Whether a number in the canonical unit can be a result of ``code``: within the
     catalogue's plausible values, and 0 or at least the smallest a lab reports."""
@@ -508,7 +525,9 @@ def possible(code: str, canonical: float) -> bool:
 
 
 def _all_possible(code: str, numbers: list[float], factor: float) -> bool:
-    return all(possible(code, x * factor) for x in numbers)
+    """Whether every limit of a lab's range can be one in this unit: possible as a value, and
+    not below the typing-slip check (no lab prints a range of very low values)."""
+    return all(possible(code, x * factor) and not very_low(code, x * factor) for x in numbers)
 
 
 def plausibility_problem(code: str, value: float, unit_text: str) -> str | None:
@@ -577,28 +596,58 @@ def range_unit_problem(
 def other_reading(
     code: str, value: float, low: float | None, high: float | None, unit_text: str
 ) -> str | None:
-    """The other unit a range reads as when it is possible in the value's unit, yet the value
-    lies outside it there and inside it in that other unit (Hb: a mmol/L range under a g/dL
-    value): the flag then depends on which unit the lab meant, so the family is asked.  The
-    label of that unit, or None (one reading only, or the value agrees with its own)."""
+    """The other unit a range reads as when it is possible in the value's unit too, the value
+    is flagged in its own reading, and the other reading puts it inside (Hb: a mmol/L range
+    under a g/dL value), or the value is more than ten times beyond its own reading's limit
+    and the other reading gives another flag (lymphocytes 3 ×10⁹/L beside "1000-1900": below
+    in ×10⁹/L, above in /µL).  The flag then depends on which unit the lab meant, so the
+    family is asked.  The label of that unit, or None (one reading only, the same flag
+    either way, inside in its own unit, or an ordinary low such as Hb 5.6 beside 6.5-8.5
+    mmol/L).  The "ten times" is a unit-slip check, not a clinical number."""
     a = analyte(code)
     unit = a.unit(unit_text)
     if unit is None or (low is None and high is None):
         return None
     if range_unit_problem(code, low, high, unit_text) is not None:
         return None  # not possible in the value's unit: refused, not asked
-
-    def inside(factor: float) -> bool:
-        v = value * unit.factor
-        return (low is None or v >= low * factor) and (high is None or v <= high * factor)
-
-    if inside(unit.factor):
+    canonical = value * unit.factor
+    own = range_position(canonical, low, high, unit.factor)
+    if own == "inside":
         return None
+    far = (own == "below" and low is not None and canonical * 10 < low * unit.factor) or (
+        own == "above" and high is not None and canonical > high * unit.factor * 10
+    )
     limits = [x for x in (low, high) if x is not None and x != 0]
     for u in a.units:
-        if u.factor != unit.factor and _all_possible(code, limits, u.factor) and inside(u.factor):
+        if u.factor == unit.factor or not _all_possible(code, limits, u.factor):
+            continue
+        there = range_position(canonical, low, high, u.factor)
+        if there == "inside" or (far and there != own):
             return u.label
     return None
+
+
+def two_readings(
+    code: str, value: float, low: float | None, high: float | None, unit_text: str, other: str
+) -> str:
+    """ "below the range in ×10⁹/L, but above it if the range is in /µL": where a value lies
+    under each reading that :func:`other_reading` found (for its question or refusal)."""
+    a = analyte(code)
+    unit, there = a.unit(unit_text), a.unit(other)
+    assert unit is not None and there is not None
+    canonical = value * unit.factor
+    own = range_position(canonical, low, high, unit.factor)
+    alt = range_position(canonical, low, high, there.factor)
+    return f"{own} the range in {unit.label}, but {alt} it if the range is in {there.label}"
+
+
+def range_position(canonical: float, low: float | None, high: float | None, factor: float) -> str:
+    """ "below", "inside" or "above" a range whose limits are read with ``factor``."""
+    if low is not None and canonical < low * factor:
+        return "below"
+    if high is not None and canonical > high * factor:
+        return "above"
+    return "inside"
 
 
 def fraction_reading(code: str, value: float, low: float | None, high: float | None) -> bool:

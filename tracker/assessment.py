@@ -22,6 +22,7 @@ class Assessment:
     range_source: str = ""  # "lab", a built-in table's source, or ""
     below_team: str = ""  # "below your team's transfusion trigger (20 ×10⁹/L)", or ""
     sources: tuple[str, ...] = ()  # where the built-in range, category and grade come from
+    word: str = ""  # "low", "high" or "": in a cell as "(low)" (flag_in_cell)
 
 
 Assessor = Callable[[CountResult, CountValue], Assessment | None]
@@ -78,10 +79,22 @@ def make_assessor(
         else:
             source = ""
         return Assessment(
-            flag.symbol if flag else "", text, tuple(notes), source, below, tuple(sources)
+            flag.symbol if flag else "",
+            text,
+            tuple(notes),
+            source,
+            below,
+            tuple(sources),
+            flag.word if flag else "",
         )
 
     return assess
+
+
+def flag_in_cell(word: str) -> str:
+    """A flag beside a number: "(low)" / "(high)", so "0.26 L/L (low)" can never be read as
+    a unit ("0.26 L") nor as the trend arrow beside it; "" when not flagged."""
+    return f"({word})" if word else ""
 
 
 def _caveat(used: ranges.RangeUsed, sources: Sequence[str]) -> str:

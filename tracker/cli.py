@@ -77,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="import the other rows when some are wrong (each is still listed)",
     )
+    imp.add_argument(
+        "--leave-out-bad-ranges",
+        action="store_true",
+        help="import a value whose printed range cannot be in its unit without that range "
+        "(never flagged against it; each is listed with its line and the reason)",
+    )
     order = imp.add_mutually_exclusive_group()
     order.add_argument(
         "--dayfirst",
@@ -225,7 +231,9 @@ def _import_counts(args: argparse.Namespace, out: TextIO, err: TextIO, clock: Cl
     path: Path = args.csv
     data = read_import_file(path, MAX_CSV_BYTES, "a lab's CSV export")
     try:
-        parsed = read_csv(data, dayfirst=args.dayfirst)
+        parsed = read_csv(
+            data, dayfirst=args.dayfirst, leave_out_bad_ranges=args.leave_out_bad_ranges
+        )
     except UnreadableCsv as exc:
         print(f"treatment-tracker: {path}: {exc}", file=err)
         return EXIT_PROBLEM
@@ -244,9 +252,16 @@ def _import_counts(args: argparse.Namespace, out: TextIO, err: TextIO, clock: Cl
         for line in first_of(plan.problems):  # the first 200, then how many more
             print(line, file=err)
         if plan.problems and not args.skip_bad:
+            ranges = (
+                " (or with --leave-out-bad-ranges to import the values whose range cannot be "
+                "used without it)"
+                if any(p.bad_range for p in plan.problems)
+                else ""
+            )
             print(
                 f"treatment-tracker: {len(plan.bad_lines)} bad row(s) in {path}; nothing was "
-                "imported. Correct them, or run again with --skip-bad to import the other rows.",
+                "imported. Correct them, or run again with --skip-bad to import the other rows"
+                f"{ranges}.",
                 file=err,
             )
             return EXIT_PROBLEM

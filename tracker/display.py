@@ -6,6 +6,8 @@ printout asks :func:`display_unit` / :func:`shown` so they all agree.
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -56,6 +58,32 @@ class Shown:
         return f"{self.text} {self.unit}".strip()
 
 
+_DIGITS = re.compile(r"\d[\d.,]*")
+
+
+def significant_figures(typed: str) -> int:
+    """How many significant figures a typed number carries: "11.1" 3, "0.26" 2, "<0.1" 1,
+    "3100" 4 (trailing zeros of a whole number are counted: a converted value then keeps
+    them, and trailing zeros after the point are not printed anyway)."""
+    m = _DIGITS.search(typed)
+    digits = "".join(c for c in m.group() if c.isdigit()) if m else ""
+    return len(digits.lstrip("0")) or 1
+
+
+def converted_number(value: float, typed: str) -> str:
+    """``value``, converted from a number typed as ``typed`` in another unit, with no more
+    significant figures than ``typed`` carried (and at least two, so that "7 mmol/L" reads
+    110 g/L, not 100): Hb 11.1 g/dL → "111" g/L, 6.8 mmol/L → "110" g/L, never "109.57".
+    Every place that prints a value in a unit other than the typed one uses this."""
+    if value == 0 or not math.isfinite(value) or _DIGITS.search(typed) is None:
+        return format_number(value)  # nothing typed to count figures from: as before
+    figures = max(2, significant_figures(typed))
+    decimals = figures - 1 - math.floor(math.log10(abs(value)))
+    rounded = round(value, decimals)
+    text = f"{rounded:.{max(0, decimals)}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def shown(v: CountValue, preference: UnitPreference) -> Shown:
     """A stored value as it should be displayed under ``preference``."""
     a = analytes.analyte(v.analyte)
@@ -66,7 +94,8 @@ def shown(v: CountValue, preference: UnitPreference) -> Shown:
     assert unit is not None
     number = v.normalised_value / unit.factor
     same = a.unit(v.unit) is unit
-    return Shown(number, v.comparator.value + format_number(number), label, not same)
+    text = format_number(v.value) if same else converted_number(number, v.value_text)
+    return Shown(number, v.comparator.value + text, label, not same)
 
 
 def convert(code: str, canonical: float, unit_label: str) -> float:

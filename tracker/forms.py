@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -575,6 +576,16 @@ def _with_range(cv: CountValue, low: float | None, high: float | None) -> CountV
     )
 
 
+def very_low_question(v: CountValue) -> str:
+    """Asked (form) or noted (lab CSV) for a value below its typing-slip check: no other
+    unit is suggested for a value that is possible in its own."""
+    name = analytes.analyte(v.analyte).name
+    return (
+        f"{name} {v.value_text} {v.unit} is very low for a typed result. Is it as printed "
+        "on the report, with its unit? (A check for typing slips, not a medical judgement.)"
+    )
+
+
 def count_questions(result: CountResult) -> list[str]:
     """What may be right but needs the family's word before it is saved (the form asks;
     a lab CSV row refuses with the same words): never guessed."""
@@ -583,10 +594,12 @@ def count_questions(result: CountResult) -> list[str]:
         other = analytes.other_reading(v.analyte, v.value, v.range_low, v.range_high, v.unit)
         if other is not None:
             name = analytes.analyte(v.analyte).name
+            where = analytes.two_readings(
+                v.analyte, v.value, v.range_low, v.range_high, v.unit, other
+            )
             questions.append(
-                f"{name} {v.value_text} {v.unit}: the lab range {v.range_text} puts it outside "
-                f"the range in {v.unit}, but inside if the range is in {other}. Is the range "
-                f"printed in {v.unit}, like the value?"
+                f"{name} {v.value_text} {v.unit}: the lab range {v.range_text} puts it {where}. "
+                f"Is the range printed in {v.unit}, like the value?"
             )
         if analytes.fraction_reading(v.analyte, v.value, v.range_low, v.range_high):
             name = analytes.analyte(v.analyte).name
@@ -596,6 +609,8 @@ def count_questions(result: CountResult) -> list[str]:
                 f"{format_number((v.range_high or 0) * 100)} %). Is the range printed as it "
                 "is typed?"
             )
+        if analytes.very_low(v.analyte, v.normalised_value):
+            questions.append(very_low_question(v))
     wbc, anc = result.value("wbc"), result.value("anc")
     if wbc is not None and anc is not None and anc.normalised_value > wbc.normalised_value:
         questions.append(
@@ -678,14 +693,68 @@ _IT_ALIASES = {
     "prednisolone": ItDrug.PREDNISOLONE,
     "pred": ItDrug.PREDNISOLONE,
 }
-_NEVER_INTRATHECAL = (
-    "vincristine",
-    "vinblastine",
-    "vinorelbine",
-    "vindesine",
-    "vinca",
-    "bortezomib",
-)
+# Drugs that must never be given into the spinal fluid (domain.md §3.2: only methotrexate,
+# cytarabine and a corticosteroid are given intrathecally in ALL; intrathecal vinca alkaloids
+# are fatal). Stems are matched anywhere in the typed name (accents and case ignored), so
+# "vincristina", "Vincristinsulfat" and "vincristine sulfate" are caught; abbreviations only
+# as whole words, so "VCR" does not match inside an unrelated word.
+_NEVER_INTRATHECAL_STEMS = {
+    "vincristin": "vincristine",
+    "oncovin": "vincristine",
+    "marqibo": "vincristine",
+    "vincasar": "vincristine",
+    "vinblastin": "vinblastine",
+    "velban": "vinblastine",
+    "velbe": "vinblastine",
+    "vinorelbin": "vinorelbine",
+    "navelbin": "vinorelbine",
+    "vindesin": "vindesine",
+    "eldisin": "vindesine",
+    "vinca": "a vinca alkaloid",
+    "bortezomib": "bortezomib",
+    "velcade": "bortezomib",
+}
+_NEVER_INTRATHECAL_WORDS = {
+    "vcr": "vincristine",
+    "vbl": "vinblastine",
+    "vlb": "vinblastine",
+    "vnr": "vinorelbine",
+    "vds": "vindesine",
+    "btz": "bortezomib",
+}
+
+
+def _plain_key(text: str) -> str:
+    """Lower case without accents: "Bortézomib" and "bortezomib" are one name."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def never_intrathecal(text: str) -> str | None:
+    """The drug a typed name stands for when it must never be given intrathecally, else None."""
+    key = _plain_key(text)
+    for stem, generic in _NEVER_INTRATHECAL_STEMS.items():
+        if stem in key:
+            return generic
+    for word in re.findall(r"[^\W\d_]+", key):
+        if word in _NEVER_INTRATHECAL_WORDS:
+            return _NEVER_INTRATHECAL_WORDS[word]
+    return None
+
+
+def never_intrathecal_message(text: str) -> str | None:
+    """The strong warning for a drug that must never go into the spinal fluid, else None."""
+    generic = never_intrathecal(text)
+    if generic is None:
+        return None
+    typed = text.strip()
+    name = typed[:1].upper() + typed[1:]
+    if generic not in _plain_key(typed):
+        name = f"{name} ({generic})"  # a brand, abbreviation or other spelling: say which drug
+    return (
+        f"{name} cannot be recorded as given intrathecally: it must never be given "
+        "into the spinal fluid. If a report says so, please check it with your team now."
+    )
 
 
 _DOSE = re.compile(r"^\d+(?:[.,]\d+)?\s*(?:mg|g|mcg|µg|μg|ug|mL|ml|units?|U)$", re.ASCII | re.I)
@@ -696,12 +765,9 @@ def parse_it_drug(text: str) -> ItDrug:
     key = text.strip().lower()
     if key in _IT_ALIASES:
         return _IT_ALIASES[key]
-    if any(word in key for word in _NEVER_INTRATHECAL):
-        name = text.strip()[:1].upper() + text.strip()[1:]
-        raise ValueError(
-            f"{name} cannot be recorded as given intrathecally: it must never be given "
-            "into the spinal fluid. If a report says so, please check it with your team now."
-        )
+    never = never_intrathecal_message(text)
+    if never is not None:
+        raise ValueError(never)
     allowed = ", ".join(labels.IT_DRUG.values())
     raise ValueError(
         f"“{text.strip()}” cannot be recorded as an intrathecal drug; only {allowed} can"

@@ -30,6 +30,7 @@ from typing import Literal
 import resources
 from tracker import analytes, dates
 from tracker.analytes import format_number, range_unit_problem
+from tracker.display import converted_number
 from tracker.model import Comparator, CountValue, TeamThreshold, ThresholdPurpose
 
 Status = Literal["verified", "partly_verified"]
@@ -197,6 +198,12 @@ class Flag:
     symbol: str  # "↓ L" or "↑ H"
     text: str
     range_kind: RangeKind
+
+    @property
+    def word(self) -> str:
+        """ "low" or "high": printed beside a number as "(low)", since a bare letter reads
+        as a unit ("0.26 L" for a Hct is not litres) and an arrow as the trend."""
+        return "low" if self.kind is FlagKind.LOW else "high"
 
 
 @dataclass(frozen=True, slots=True)
@@ -656,13 +663,15 @@ def _basis(t: TeamThreshold, canon: str, value: CountValue | None = None) -> str
         ThresholdPurpose.TRANSFUSION: "your team's transfusion trigger",
         ThresholdPurpose.NEXT_BLOCK: "what your team said is needed to start the next block",
     }.get(t.purpose, "your team's number")
-    limit = format_number(t.normalised_value)
+    limit = converted_number(t.normalised_value, t.value_text)
     text = f"{what}: {'more than ' if _over(t) else ''}{limit} {canon}"
     typed = f"{t.value_text} {t.unit}".strip()
     if typed and t.unit and analytes.unit_key(t.unit) != analytes.unit_key(canon):
         text += f" (as typed: {typed})"
     if value is not None and _over(t):
-        shown = f"{value.comparator.value}{format_number(value.normalised_value)}"
+        shown = (
+            f"{value.comparator.value}{converted_number(value.normalised_value, value.value_text)}"
+        )
         text += f"; {shown} is not more than {limit}"
     return text
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from tracker import analytes, labels, ranges
 from tracker.analytes import format_number
 from tracker.anc import anc_view
-from tracker.assessment import Assessor
+from tracker.assessment import Assessor, flag_in_cell
 from tracker.dates import format_age
-from tracker.display import UnitPreference, convert, display_unit
+from tracker.display import UnitPreference, convert, converted_number, display_unit
 from tracker.model import (
     Appointment,
     Child,
@@ -39,7 +39,9 @@ MAIN_ANALYTES = ("wbc", "anc", "hgb", "plt")
 
 
 class SummaryError(ValueError):
-    """A summary cannot be made (bad range, nothing in it, unknown child): the reason."""
+    """A summary cannot be made (a range that ends before it starts): the reason.
+
+    A range with nothing recorded in it is not refused: the summary says so and prints."""
 
 
 Assess = Assessor
@@ -47,7 +49,7 @@ Assess = Assessor
 
 @dataclass(frozen=True)
 class Cell:
-    text: str  # "0.42 ×10⁹/L ↓ L"
+    text: str  # "0.42 (low)"
     calculated: bool = False
     flagged: bool = False
 
@@ -114,6 +116,13 @@ class Summary:
     next_lp: EventLine | None = None
     # questions
     questions: list[EventLine] = field(default_factory=list)
+    # The team's contacts as typed, on a sheet with nothing new (it has room then: a full
+    # four-week sheet must stay one page); never on a redacted one.
+    contacts: list[str] = field(default_factory=list)
+    # "Nothing new since the last visit (DATE)." when the range holds no count, milestone or
+    # lumbar puncture: the sheet still prints (where we are, latest count, plan, questions)
+    nothing_new: str = ""
+    counts_before_range: bool = False  # the counts table holds the latest count before it
     footer: str = FOOTER_NOTE
     # Set on a redacted summary: what else printed with it (the timeline) must pass through
     redaction: Redaction | None = field(default=None, repr=False, compare=False)
@@ -152,12 +161,14 @@ def build_summary(
     units: UnitPreference = UnitPreference.AS_REPORTED,
     assess: Assess | None = None,
 ) -> Summary:
+    suggested = default_range(appointments, today)
     if start is None and end is None:
-        start, end, reason = default_range(appointments, today)
+        start, end, reason = suggested
     else:
         start = start or child.birth_date
         end = end or today
-        reason = "the dates chosen"
+        # the window fills in the suggested range: it keeps its reason unless changed
+        reason = suggested[2] if (start, end) == suggested[:2] else "the dates chosen"
     if end < start:
         raise SummaryError(
             f"The range ends ({end.isoformat()}) before it starts ({start.isoformat()}); "
@@ -166,19 +177,29 @@ def build_summary(
     in_range_counts = [c for c in counts if start <= c.taken_date <= end]
     in_range_milestones = [m for m in milestones if start <= m.date <= end]
     in_range_visits = [v for v in visits if start <= v.date <= end]
-    if not (in_range_counts or in_range_milestones or in_range_visits):
-        raise SummaryError(
-            f"Nothing is recorded for {child.name} between {start.isoformat()} and "
-            f"{end.isoformat()}: no blood counts, milestones or lumbar punctures. "
-            "Choose a wider range."
-        )
+    in_range_dates = (
+        [c.taken_date for c in in_range_counts]
+        + [m.date for m in in_range_milestones]
+        + [v.date for v in in_range_visits]
+    )
     if redact and start <= child.birth_date:
         # "covers <date of birth> to …" would print the date of birth: begin at the first entry
-        start = min(
-            [c.taken_date for c in in_range_counts]
-            + [m.date for m in in_range_milestones]
-            + [v.date for v in in_range_visits]
-        )
+        start = min(in_range_dates, default=end)
+    nothing_new = ""
+    if not in_range_dates:
+        # A family brings the sheet days after a visit too: say so plainly and print it.
+        if reason.startswith("since the last appointment"):
+            nothing_new = f"Nothing new since the last visit ({start.isoformat()})."
+        elif start == end:
+            nothing_new = f"Nothing recorded on {start.isoformat()}."
+        else:
+            nothing_new = f"Nothing recorded between {start.isoformat()} and {end.isoformat()}."
+    earlier = [c for c in counts if c.taken_date < start]
+    latest_before = (
+        [max(earlier, key=lambda c: (c.taken_date, c.taken_time or dt.time()))]
+        if not in_range_counts and earlier
+        else []
+    )
     summary = Summary(
         name=initials(child.name) if redact else child.name,
         initials=initials(child.name),
@@ -197,6 +218,11 @@ def build_summary(
         end=end,
         range_reason=reason,
         current=_current(phases, today),
+        nothing_new=nothing_new,
+        counts_before_range=bool(latest_before),
+        contacts=[]
+        if redact or not nothing_new
+        else [ln.strip() for ln in child.team_contacts.splitlines() if ln.strip()],
     )
     phase_names = {p.id: p.display_name for p in phases if p.id is not None}
     summary.plan_ahead = _plan(phases, milestones, visits, appointments, today)
@@ -204,7 +230,7 @@ def build_summary(
         _milestone_line(m) for m in sorted(in_range_milestones, key=lambda m: m.date)
     ]
     summary.notes = _notes(in_range_counts, in_range_milestones, in_range_visits)
-    _counts_table(summary, in_range_counts, units, assess)
+    _counts_table(summary, in_range_counts or latest_before, units, assess)
     summary.thresholds = [
         f"{labels.THRESHOLD_PURPOSE[t.purpose.value]}: {analytes.analyte(t.analyte).short} "
         f"{t.value_text} {t.unit}" + (f" ({t.note})" if t.note else "")
@@ -397,11 +423,12 @@ def _counts_table(
                 number = f"{v.comparator.value}{format_number(v.value)}"
             else:
                 number = (
-                    f"{v.comparator.value}{format_number(convert(code, v.normalised_value, unit))}"
+                    f"{v.comparator.value}"
+                    f"{converted_number(convert(code, v.normalised_value, unit), v.value_text)}"
                 )
             flagged = assess(r, v) if assess else None
-            # "L" / "H": a letter, which neither wraps nor reads like a trend arrow
-            flag = flagged.short.replace("↓", "").replace("↑", "").strip() if flagged else ""
+            # "(low)" / "(high)": a word, which reads neither as a unit nor as a trend arrow
+            flag = flag_in_cell(flagged.word) if flagged else ""
             if flag and flagged is not None and flagged.range_source:
                 sources[flagged.range_source] = None
             row_cells[code] = Cell(f"{number} {flag}".strip(), flagged=bool(flag))
@@ -415,9 +442,9 @@ def _counts_table(
             )
         )
     footnotes = [
-        "L / H: below / above the range used: the lab's printed range when the report gives "
-        "one, otherwise a published infant range for the child's age (named here). A value "
-        "with neither is not flagged."
+        "(low) / (high): below / above the range used: the lab's printed range when the "
+        "report gives one, otherwise a published infant range for the child's age (named "
+        "here). A value with neither is not flagged."
     ]
     footnotes += [f"Infant range used: {s}." for s in sources if s != "lab"]
     if any(s != "lab" for s in sources):

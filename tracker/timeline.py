@@ -22,6 +22,7 @@ from tracker import analytes, labels, ranges
 from tracker.analytes import format_number
 from tracker.anc import calculate_anc
 from tracker.dates import day_of_phase
+from tracker.display import converted_number
 from tracker.model import (
     CnsStatus,
     CnsVisit,
@@ -116,8 +117,10 @@ class Point:
             )
         v = r.value(self.code)
         assert v is not None
-        tip = f"{when}\n{a.name}: {self.comparator}{format_number(self.y)} {self.unit}"
-        if v.unit and a.unit(v.unit) is not a.unit(self.unit):
+        converted = bool(v.unit) and a.unit(v.unit) is not a.unit(self.unit)
+        number = converted_number(self.y, v.value_text) if converted else format_number(v.value)
+        tip = f"{when}\n{a.name}: {self.comparator}{number} {self.unit}"
+        if converted:
             tip += f"\n(reported as {v.value_text} {v.unit})"
         if v.range_text:
             tip += f"\nLab's range: {v.range_text} {v.unit}"

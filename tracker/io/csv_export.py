@@ -8,10 +8,12 @@ value, unit, normalised_value, canonical_unit, lab_range, flag, source.
   should open it through their import dialog (Excel: Data › From Text/CSV).
 * ``value`` and ``unit`` are what the family or the lab wrote (a decimal comma
   becomes a point so that every reader sees one number); ``normalised_value``
-  is in ``canonical_unit``.  Zeros stay ``0``, never an empty cell.
+  is in ``canonical_unit``, with no more significant figures than ``value``
+  (``display.converted_number``).  Zeros stay ``0``, never an empty cell.
 * ``flag`` is worked out from the lab's range (``ranges.flag``, as the counts
-  table does): ``L`` below it, ``H`` above it, empty inside it, when it cannot
-  be told (``<5`` against a lower limit of 1) or when there is no lab range.
+  table does): ``low`` below it, ``high`` above it (a word: a letter beside a
+  number reads as a unit), empty inside it, when it cannot be told (``<5``
+  against a lower limit of 1) or when there is no lab range.
   The record keeps the range, not the printed flag.
 * NUL and the other control characters a family may have typed or pasted
   (all of C0 but tab, line feed and carriage return, and DEL) are written as
@@ -35,6 +37,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from tracker import analytes, ranges
+from tracker.display import converted_number
 from tracker.model import Child, CountResult, CountValue
 from tracker.store import durable
 from tracker.store.record import Record
@@ -69,18 +72,8 @@ def escape_cell(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def plain_number(x: float) -> str:
-    """A number as plain decimal text: ``0``, ``1.2``, ``1200``, ``99.903``; never ``1e-05``."""
-    if x == 0:
-        return "0"
-    text = f"{x:.12g}"
-    if "e" in text:
-        text = f"{x:.15f}".rstrip("0").rstrip(".")
-    return text
-
-
 def lab_flag(v: CountValue) -> str:
-    """``L`` or ``H`` when the value lies outside the lab's own range, else ``""``.
+    """``low`` or ``high`` when the value lies outside the lab's own range, else ``""``.
 
     The same judgement as the counts table (``ranges.flag``, comparators respected,
     limits inclusive), but only against the range the lab printed: the column sits
@@ -94,7 +87,7 @@ def lab_flag(v: CountValue) -> str:
     found = ranges.flag(v, used)
     if found is None:
         return ""
-    return "L" if found.kind is ranges.FlagKind.LOW else "H"
+    return found.word
 
 
 def rows(record: Record, child_id: int | None = None) -> Iterator[list[str]]:
@@ -118,7 +111,7 @@ def _result_rows(child: Child, result: CountResult) -> Iterator[list[str]]:
             analytes.analyte(v.analyte).short,
             v.value_text.replace(",", "."),
             v.unit,
-            plain_number(v.normalised_value),
+            converted_number(v.normalised_value, v.value_text),
             v.canonical_unit,
             v.range_text,
             lab_flag(v),

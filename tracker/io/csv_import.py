@@ -48,6 +48,7 @@ from tracker import analytes, forms
 from tracker.analytes import Analyte
 from tracker.io.import_file import MAX_CSV_BYTES
 from tracker.io.lab_values import (
+    BadRange,
     is_not_a_result,
     is_percent,
     name_key,
@@ -108,6 +109,7 @@ class RowProblem:
 
     line: int
     reason: str
+    bad_range: bool = False  # only the range is wrong: --leave-out-bad-ranges imports it
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.reason}"
@@ -157,6 +159,7 @@ class ParsedFile:
     needs_date_order: bool
     ambiguous_line: int = 0  # a date that could be either order, for the question to the user
     ambiguous_date: str = ""
+    noted: tuple[RowProblem, ...] = ()  # imported, with a note to check (a very low Hb)
 
     @property
     def skipped(self) -> tuple[RowProblem, ...]:
@@ -519,11 +522,17 @@ class _Row:
     values: list[tuple[str, Analyte, str, str, str, str]]  # test, analyte, value, unit, range, flag
 
 
-def read_csv(data: bytes, *, dayfirst: bool | None = None) -> ParsedFile:
+def read_csv(
+    data: bytes, *, dayfirst: bool | None = None, leave_out_bad_ranges: bool = False
+) -> ParsedFile:
     """Read a lab's CSV export (see the module docstring); never touches a record.
 
     Raises :class:`UnreadableCsv` when the file as a whole is not lab results.
     ``dayfirst`` answers the date-order question; ``None`` lets the file decide.
+    ``leave_out_bad_ranges``: a value whose printed range cannot be used (not possible in
+    its unit, unreadable, or a reading that would need asking) is kept without the range,
+    never flagged against it, and noted with its line and the reason; otherwise its row
+    is bad.
     """
     text, encoding = decode(data)
     text = text.lstrip("\ufeff")
@@ -539,6 +548,7 @@ def read_csv(data: bytes, *, dayfirst: bool | None = None) -> ParsedFile:
     problems: list[RowProblem] = []
     pending: list[RowProblem] = []
     repeated: list[RowProblem] = []
+    noted: list[RowProblem] = []
     unknown: Counter[str] = Counter()
     rows: list[_Row] = []
     header_line = 0
@@ -580,7 +590,9 @@ def read_csv(data: bytes, *, dayfirst: bool | None = None) -> ParsedFile:
     draws: tuple[Draw, ...] = ()
     if not needs:
         first_day = dayfirst if dayfirst is not None else order == "day-first"
-        draws = _group(rows, first_day, decimal_comma, problems, repeated)
+        draws = _group(
+            rows, first_day, decimal_comma, problems, repeated, noted, leave_out_bad_ranges
+        )
     problems = [
         RowProblem(p.line, p.reason + _SHIFTED) if p.line in overflow else p for p in problems
     ]
@@ -605,6 +617,7 @@ def read_csv(data: bytes, *, dayfirst: bool | None = None) -> ParsedFile:
         needs_date_order=needs,
         ambiguous_line=example[0] if example else 0,
         ambiguous_date=example[1] if example else "",
+        noted=tuple(sorted(noted, key=lambda p: p.line)),
     )
 
 
@@ -733,12 +746,22 @@ def _date_order(
 _DrawKey = tuple[str, dt.date, dt.time | None]  # (child casefolded, date, time)
 
 
+def _very_low_note(v: CountValue) -> str:
+    name = analytes.analyte(v.analyte).name
+    return (
+        f"{name} {v.value_text} {v.unit} is very low for a typed result; check it against the "
+        "report (kept as the lab printed it; a check for typing slips, not a medical judgement)"
+    )
+
+
 def _group(
     rows: Sequence[_Row],
     dayfirst: bool,
     decimal_comma: bool,
     problems: list[RowProblem],
     repeated: list[RowProblem],
+    noted: list[RowProblem],
+    leave_out_bad_ranges: bool = False,
 ) -> tuple[Draw, ...]:
     when_cache: dict[tuple[str, str], tuple[dt.date, dt.time | None] | str] = {}
     by_draw: dict[_DrawKey, dict[str, list[DraftValue]]] = {}
@@ -760,10 +783,20 @@ def _group(
         for test, a, number, unit, range_text, flag in row.values:
             try:
                 cv = parse_value(a, number, unit, range_text, decimal_comma=decimal_comma)
+            except BadRange as exc:
+                if not leave_out_bad_ranges:
+                    problems.append(RowProblem(row.line, str(exc), bad_range=True))
+                    continue
+                cv = parse_value(a, number, unit, "", decimal_comma=decimal_comma)
+                noted.append(
+                    RowProblem(row.line, f"{exc}; imported without this range (not flagged)")
+                )
             except ValueError as exc:
                 problems.append(RowProblem(row.line, str(exc)))
                 continue
             parsed.append(DraftValue(row.line, test, cv, flag))
+            if analytes.very_low(cv.analyte, cv.normalised_value):  # the lab printed it
+                noted.append(RowProblem(row.line, _very_low_note(cv)))
         if not parsed:
             continue
         key = (row.child.casefold(), *when)
@@ -856,6 +889,7 @@ class ImportPlan:
     other_children: tuple[RowProblem, ...]  # rows whose "child" column names someone else
     unknown_tests: dict[str, int]
     ignored_columns: tuple[str, ...]
+    noted: tuple[RowProblem, ...] = ()  # values to be imported, each with a note to check
 
     @property
     def ok(self) -> bool:
@@ -943,6 +977,7 @@ def plan_import(
             for dv in new
         )
     problems.sort(key=lambda p: p.line)
+    added = {a.line for a in additions}
     return ImportPlan(
         child=child,
         results=tuple(results),
@@ -957,6 +992,7 @@ def plan_import(
         other_children=tuple(sorted(others, key=lambda p: p.line)),
         unknown_tests=dict(parsed.unknown_tests),
         ignored_columns=parsed.ignored_columns,
+        noted=tuple(n for n in parsed.noted if n.line in added),
     )
 
 
@@ -1101,6 +1137,7 @@ def summary_lines(plan: ImportPlan, *, applied: bool) -> list[str]:
         lines.append("Skipped: " + "; ".join(skipped) + ".")
     lines.extend(str(p) for p in plan.pending)  # each by its line, as bad rows are
     lines.extend(str(c) for c in plan.conflicts)
+    lines.extend(str(n) for n in plan.noted)  # imported, each with what to check
     return lines
 
 

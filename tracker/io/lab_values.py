@@ -260,6 +260,11 @@ def split_flag(value_text: str) -> tuple[str, str]:
     return m["num"].strip(), m["flag"].strip("()")
 
 
+class BadRange(ValueError):
+    """The value is readable but its printed range cannot be used as it is (unreadable, not
+    possible in the value's unit, or a reading that needs asking): the reason."""
+
+
 def parse_value(
     a: Analyte,
     value_text: str,
@@ -268,7 +273,8 @@ def parse_value(
     *,
     decimal_comma: bool = False,
 ) -> CountValue:
-    """One value as the lab printed it, or ValueError with a plain reason.
+    """One value as the lab printed it, or ValueError with a plain reason (BadRange when
+    only its range is the problem).
 
     ``decimal_comma`` is True only for semicolon-separated files; elsewhere a
     comma in a value is refused (it may be a thousands separator).
@@ -298,20 +304,20 @@ def parse_value(
         try:
             low, high = forms.parse_range(range_s)
         except ValueError as exc:
-            raise ValueError(f"{a.name} range: {exc}") from None
+            raise BadRange(f"{a.name} range: {exc}") from None
         wrong_unit = analytes.range_unit_problem(a.code, low, high, unit_text, range_s)
         if wrong_unit:
-            raise ValueError(wrong_unit)
+            raise BadRange(wrong_unit)
         if analytes.fraction_reading(a.code, number.value, low, high):
-            raise ValueError(
+            raise BadRange(
                 f"{a.name}: the lab range {range_s} reads like fractions beside {text} %; "
                 "check how the lab printed it (enter it in the form to confirm it)"
             )
         other = analytes.other_reading(a.code, number.value, low, high, unit_text)
         if other is not None:  # a file cannot be asked: the row is refused, saying why
-            raise ValueError(
-                f"{a.name}: the lab range {range_s} puts {text} outside the range in "
-                f"{unit_text.strip()}, but inside if the range is in {other}; check which "
+            where = analytes.two_readings(a.code, number.value, low, high, unit_text, other)
+            raise BadRange(
+                f"{a.name}: the lab range {range_s} puts {text} {where}; check which "
                 "unit the lab printed the range in (enter it in the form to confirm it)"
             )
     return CountValue(

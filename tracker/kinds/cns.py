@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from tracker import forms, labels
-from tracker.kinds.fields import Choice, Date, Flag, Link, Number, Rows, Text
+from tracker.kinds.fields import Choice, Date, Flag, JsonReader, KeyPath, Link, Number, Rows, Text
 from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import CnsStatus, CnsVisit, ItDose, ItDrug, LpProcedure, YesNoUnknown
 
@@ -20,6 +21,20 @@ def _drug_order(d: ItDose) -> tuple[Any, ...]:
     return (order.index(d.drug) if d.drug in order else len(order), d.uid)
 
 
+@dataclass(frozen=True)
+class _ItDrugChoice(Choice):
+    """The drug of an intrathecal dose: a file naming one that must never go into the spinal
+    fluid (vincristine, Oncovin, VCR…) gets the same warning as the form, not "is not one of"."""
+
+    def from_json(self, check: JsonReader, obj: dict[str, Any], path: KeyPath) -> Any:
+        typed = obj.get(self.json or self.name)
+        never = forms.never_intrathecal_message(typed) if isinstance(typed, str) else None
+        if never is not None:
+            check.add((*path, self.json or self.name), never)
+            return self.default
+        return super().from_json(check, obj, path)
+
+
 IT_DOSE = Kind(
     key="it_dose",
     model=ItDose,
@@ -29,7 +44,7 @@ IT_DOSE = Kind(
     parent_column="visit_id",
     part_of=True,
     fields=(
-        Choice("drug", "Drug", enum=ItDrug, default=ItDrug.METHOTREXATE),
+        _ItDrugChoice("drug", "Drug", enum=ItDrug, default=ItDrug.METHOTREXATE),
         Text("dose_text", "Dose"),
     ),
     singular=QT_TRANSLATE_NOOP("kinds", "intrathecal drug"),

@@ -17,8 +17,8 @@ from PySide6.QtGui import QFont
 from tracker import analytes
 from tracker.analytes import format_number
 from tracker.anc import AncView, anc_view
-from tracker.assessment import Assessment
-from tracker.display import UnitPreference, convert, display_unit, shown
+from tracker.assessment import Assessment, flag_in_cell
+from tracker.display import UnitPreference, convert, converted_number, display_unit, shown
 from tracker.model import CountResult, CountValue
 from ui.models.tables import ITEM_ROLE, RecordTableModel
 from ui.plain import plain_tooltip
@@ -41,13 +41,8 @@ class CountRow:
     assessed: dict[str, Assessment] | None = None  # worked out when the row is first shown
 
 
-def _letter(short: str) -> str:
-    """ "↓ L" → "L": in a cell the arrow is the trend's."""
-    return short.replace("↓", "").replace("↑", "").strip()
-
-
-def _word(short: str) -> str:
-    return {"L": tr("low"), "H": tr("high")}.get(_letter(short), _letter(short))
+def _word(a: Assessment) -> str:
+    return {"low": tr("low"), "high": tr("high")}.get(a.word, a.word)
 
 
 FIXED = ("date", "time")
@@ -199,7 +194,7 @@ class CountsModel(RecordTableModel[CountResult]):
             return r.taken_time.strftime("%H:%M") if r.taken_time else ""
         if key == "flags":
             parts = [
-                f"{analytes.analyte(code).short} {_word(a.short)}"
+                f"{analytes.analyte(code).short} {_word(a)}"
                 for code, a in self.row_flags(row).items()
                 if a.short
             ]
@@ -215,8 +210,8 @@ class CountsModel(RecordTableModel[CountResult]):
             return r.note.replace("\n", " ")
         v = r.value(key)
         trend = row.trends.get(key, "")
-        # The flag as a letter (L / H) so it never reads like the trend arrow beside it.
-        flag = _letter(self.row_flags(row)[key].short) if key in self.row_flags(row) else ""
+        # "(low)" / "(high)": never read as a unit ("0.26 L") nor as the trend arrow beside it
+        flag = flag_in_cell(_word(self.row_flags(row)[key])) if key in self.row_flags(row) else ""
         if v is None:
             if key == "anc" and row.anc.is_calculated and row.anc.calculated is not None:
                 number, unit = self._anc_in_units(row.anc.calculated.value)
@@ -255,7 +250,8 @@ class CountsModel(RecordTableModel[CountResult]):
             lines.append(f"{a.name}: {v.value_text} {v.unit} " + tr("(as on the report)"))
             lines.append(
                 tr("= {value} {unit} (standard unit)").format(
-                    value=format_number(v.normalised_value), unit=v.canonical_unit
+                    value=converted_number(v.normalised_value, v.value_text),
+                    unit=v.canonical_unit,
                 )
             )
             if v.range_text:

@@ -21,8 +21,9 @@ def run_summary(
     clock: Clock = system_clock,
 ) -> int:
     """Exit 1 with one plain sentence (and no file written) on a bad date (or one outside
-    the child's date window), an empty range, an unknown child, a target that is one of the
-    record's own files, a PDF that could not be written whole, or a record problem."""
+    the child's date window), a range that ends before it starts, an unknown child, a
+    target that is one of the record's own files, a PDF that could not be written whole,
+    or a record problem.  A range with nothing recorded in it prints, saying so."""
     import os
 
     out, err = out or sys.stdout, err or sys.stderr  # as they are now (pytest swaps them)
@@ -30,7 +31,7 @@ def run_summary(
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from ui.printing.render import SummaryRequest, write_pdf
+    from ui.printing.render import SummaryRequest, make_summary, write_pdf
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     _ = app
@@ -46,6 +47,7 @@ def run_summary(
             request = SummaryRequest(
                 child.id, start=start, end=end, redact=args.redact, paper=args.paper
             )
+            nothing_new = make_summary(record, request).nothing_new
             pages = write_pdf(record, request, args.out)
     except (ValueError, RecordError, SummaryError) as exc:
         print(f"treatment-tracker: {exc}", file=err)
@@ -53,7 +55,8 @@ def run_summary(
     except OSError as exc:
         print(f"treatment-tracker: could not write {args.out}: {exc.strerror}", file=err)
         return cli.EXIT_PROBLEM
-    print(f"Summary written to {args.out} ({pages} page{'s' if pages != 1 else ''})", file=out)
+    written = f"Summary written to {args.out} ({pages} page{'s' if pages != 1 else ''})"
+    print(f"{written}. {nothing_new}" if nothing_new else written, file=out)
     return cli.EXIT_OK
 
 

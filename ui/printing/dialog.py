@@ -66,6 +66,7 @@ class PrintSummaryDialog(QDialog):
         child = bridge.current_child()
         assert child is not None and child.id is not None
         self.child_id = child.id
+        self.nothing_new = ""  # the summary's own line when the range holds nothing new
         start, end, reason = default_range(record.entries(Appointment, child.id), record.today())
         form = QFormLayout()
         self.start = DateField(self, today=record.today())
@@ -144,8 +145,8 @@ class PrintSummaryDialog(QDialog):
             sections=sections,
         )
         try:
-            make_summary(self.bridge.record, request)  # says now if there is nothing to print
-        except SummaryError as exc:
+            self.nothing_new = make_summary(self.bridge.record, request).nothing_new
+        except SummaryError as exc:  # a range that ends before it starts
             self._show_error(str(exc))
             return None
         self.error.hide()
@@ -212,6 +213,13 @@ class PrintSummaryDialog(QDialog):
         self.interaction.info(
             self,
             self.tr("Summary saved"),
-            self.tr("Saved {pages} page(s) to {file}.").format(pages=pages, file=target),
+            " ".join(
+                t
+                for t in (
+                    self.tr("Saved {pages} page(s) to {file}.").format(pages=pages, file=target),
+                    self.nothing_new,
+                )
+                if t
+            ),
         )
         return target

@@ -204,7 +204,12 @@ def build_document(
         section(_since(summary))
     if "counts" in sections and summary.counts:
         section(_counts(summary), keep_together=False)  # long: its heading row repeats
-    if "charts" in sections and charts is not None and summary.counts:
+    if (
+        "charts" in sections
+        and charts is not None
+        and summary.counts
+        and not summary.counts_before_range
+    ):
         chart_section(
             "ANC, hemoglobin and platelets",
             2,
@@ -252,6 +257,7 @@ def _header(s: Summary) -> str:
     right = [
         ("Risk group (as told)", s.risk_group),
         ("Hospital", "" if s.redacted else s.hospital),
+        ("Team contacts", " · ".join(s.contacts)),
     ]
 
     def cells(rows: list[tuple[str, str]]) -> str:
@@ -266,7 +272,9 @@ def _header(s: Summary) -> str:
         "<table width='100%' cellspacing='0' cellpadding='0'><tr>"
         f"<td width='50%'><table cellspacing='0' cellpadding='1'>{cells(left)}</table></td>"
         f"<td width='50%'><table cellspacing='0' cellpadding='1'>{cells(right)}</table></td>"
-        "</tr></table>" + (f"<p>{_e(s.diagnosis)}</p>" if s.diagnosis else "")
+        "</tr></table>"
+        + (f"<p>{_e(s.diagnosis)}</p>" if s.diagnosis else "")
+        + (f"<p><b>{_e(s.nothing_new)}</b></p>" if s.nothing_new else "")
     )
 
 
@@ -339,12 +347,16 @@ def _counts(s: Summary) -> str:
             f"{''.join(cells)}</tr>"
         )
     notes = f"<p class='muted'>{_e(' '.join(s.count_footnotes))}</p>"
+    title = (
+        "Latest blood count (before this range)"
+        if s.counts_before_range
+        else f"Blood counts ({len(s.counts)})"
+    )
     return (
         "<table class='grid' width='100%' cellspacing='0' cellpadding='2' border='0.5'"
         + (" style='font-size: 7.5pt'>" if small else ">")
         + f"<thead><tr><td colspan='{span}' style='border: none; padding: 8px 0 3px 0;'>"
-        f"<span style='font-size: 10.5pt; font-weight: 600;'>Blood counts "
-        f"({len(s.counts)})</span></td></tr>"
+        f"<span style='font-size: 10.5pt; font-weight: 600;'>{_e(title)}</span></td></tr>"
         f"<tr><th width='12%'>Date</th><th width='8%'>Time</th>{head}</tr></thead>"
         f"{''.join(body)}</table>{notes}"
     )

@@ -142,11 +142,11 @@ class CountsView(RecordView):
         self.chart.item_activated.connect(self._point_clicked)
         legend = QLabel(
             self.tr(
-                "L / H: below / above the range used (the lab's printed range, otherwise a "
-                "published infant range) · charts: shaded band or bar = the lab's range, dash-dot "
-                "line = your team's number or a reference line · ↑ ↓ →: higher, lower or the "
-                "same as the previous result · calc.: ANC worked out from the white count and "
-                "differential · hover over a value for its details"
+                "(low) / (high): below / above the range used (the lab's printed range, "
+                "otherwise a published infant range) · charts: shaded band or bar = the lab's "
+                "range, dash-dot line = your team's number or a reference line · ↑ ↓ →: higher, "
+                "lower or the same as the previous result · calc.: ANC worked out from the "
+                "white count and differential · hover over a value for its details"
             ),
             self,
         )
