@@ -31,6 +31,18 @@ from tracker.timeline import Timeline, threshold_legend, x_of
 from ui.timeline.painter import Style, TimelinePainter, required_height
 
 CHART_OBJECT = QTextFormat.ObjectTypes.UserObject + 1
+PAPER_STYLE = Style(
+    title_width=84,
+    axis_height=26,
+    phase_row=18,
+    mark_row=18,
+    lane_gap=5,
+    min_chart=48,
+    font_size=7.0,
+    mark_rows={"milestones": 1, "cns": 1},
+    mark_size=4.5,
+)
+"""The timeline strip and charts on paper (document units, 96 per inch)."""
 CHART_KEY = QTextFormat.Property.UserProperty + 1
 
 BASE_CSS = """
@@ -69,19 +81,7 @@ class ChartObject(QPyTextObject):
         self.charts = charts
         self.width = width
         self.frames: list[QTextFrame] = []
-        self.painter = TimelinePainter(
-            Style(
-                title_width=84,
-                axis_height=26,
-                phase_row=18,
-                mark_row=18,
-                lane_gap=5,
-                min_chart=48,
-                font_size=7.0,
-                mark_rows={"milestones": 1, "cns": 1},
-                mark_size=4.5,
-            )
-        )
+        self.painter = TimelinePainter(PAPER_STYLE)
 
     def intrinsicSize(self, doc, pos: int, fmt: QTextFormat) -> QSizeF:  # type: ignore[no-untyped-def]
         spec = self.charts[int(fmt.property(CHART_KEY))]
