@@ -11,15 +11,16 @@ nothing.
 
 from __future__ import annotations
 
-import bisect
+import math
 from dataclasses import dataclass, field, replace
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
     QFontMetricsF,
+    QImage,
     QPainter,
     QPainterPath,
     QPen,
@@ -323,30 +324,82 @@ def point_positions(series: Series, area: QRectF, x0: float, x1: float) -> list[
     return [QPointF(px(pt.x), py(pt.y)) for pt in series.points[i:j]]
 
 
-def _covers(box: QRectF, points: list[QPointF], xs: list[float]) -> bool:
-    """Whether ``box`` covers a point's dot (with its radius) or the line joining two
-    neighbouring points; ``xs`` are the points' x, ascending."""
-    dots = box.adjusted(-4.5, -4.5, 4.5, 4.5)
-    i = max(bisect.bisect_left(xs, dots.left()) - 1, 0)
-    j = min(bisect.bisect_right(xs, dots.right()) + 1, len(points))
-    if any(dots.contains(pt) for pt in points[i:j]):
-        return True
-    lines = box.adjusted(-1.5, -1.5, 1.5, 1.5)
-    edges = [
-        QLineF(lines.topLeft(), lines.topRight()),
-        QLineF(lines.topRight(), lines.bottomRight()),
-        QLineF(lines.bottomRight(), lines.bottomLeft()),
-        QLineF(lines.bottomLeft(), lines.topLeft()),
-    ]
-    for k in range(i, j - 1):
-        segment = QLineF(points[k], points[k + 1])
-        if lines.contains(points[k]) or lines.contains(points[k + 1]):
-            return True
-        for edge in edges:
-            kind, _ = segment.intersects(edge)
-            if kind == QLineF.IntersectionType.BoundedIntersection:
-                return True
-    return False
+def _data_transform(series: Series, area: QRectF, x0: float, x1: float) -> QTransform:
+    """(day, value) → pixels in the chart ``area``, as :func:`_chart_mapping` maps them."""
+    inner = area.adjusted(0, 6, 0, -4)
+    y_min, y_max = series.scale(x0, x1)
+    span = y_max - y_min or 1.0
+    sx = scale_x(x0, x1, area)
+    return QTransform(
+        sx,
+        0,
+        0,
+        -inner.height() / span,
+        area.left() - x0 * sx,
+        inner.bottom() + y_min * inner.height() / span,
+    )
+
+
+class _DataMask:
+    """Where a chart's data is drawn: its line and points, rasterised once (in C++, through
+    the same transform as the chart) into a mask of the chart's size.  A box covers data
+    when any masked pixel lies within ``AIR`` pixels of it (a point's dot, the line's width
+    and some air), so trying a label at many places costs a few byte slices each."""
+
+    AIR = 5
+
+    def __init__(
+        self, series: Series, area: QRectF, x0: float, x1: float, polygon: QPolygonF | None
+    ) -> None:
+        self.series, self.area, self.x0, self.x1, self.polygon = series, area, x0, x1, polygon
+        self.width = max(int(area.width()) + 1, 1)
+        self.height = max(int(area.height()) + 1, 1)
+        i, j = series.visible_slice(x0, x1)
+        px, _ = _chart_mapping(series, area, x0, x1)
+        # the data's horizontal extent: a box beside it needs no mask at all
+        self.extent = (px(series.points[i].x), px(series.points[j - 1].x)) if j > i else None
+        self.image: QImage | None = None
+
+    def _mask(self) -> QImage:
+        if self.image is not None:
+            return self.image
+        series, area = self.series, self.area
+        # the raster engine's own format: the fastest to draw into
+        image = QImage(self.width, self.height, QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(0)
+        polygon = self.polygon
+        if polygon is None:
+            polygon = QPolygonF([QPointF(pt.x, pt.y) for pt in series.points])
+        p = QPainter(image)
+        p.setTransform(QTransform.fromTranslate(-area.left(), -area.top()))
+        p.setTransform(_data_transform(series, area, self.x0, self.x1), True)
+        pen = QPen(QColor(255, 255, 255), 1)
+        pen.setCosmetic(True)
+        p.setPen(pen)
+        if polygon.size() > 1:
+            p.drawPolyline(polygon)  # through every point, so every point is in it
+        else:
+            p.drawPoints(polygon)
+        p.end()
+        self.image = image
+        return image
+
+    def covers(self, box: QRectF) -> bool:
+        air = self.AIR
+        if self.extent is None or not (
+            self.extent[0] - air <= box.right() and box.left() <= self.extent[1] + air
+        ):
+            return False
+        image = self._mask()
+        left = 4 * max(math.floor(box.left() - self.area.left()) - air, 0)  # 4 bytes a pixel
+        right = 4 * min(math.ceil(box.right() - self.area.left()) + air + 1, self.width)
+        top = max(math.floor(box.top() - self.area.top()) - air, 0)
+        bottom = min(math.ceil(box.bottom() - self.area.top()) + air + 1, self.height)
+        bits, stride = image.constBits(), image.bytesPerLine()
+        return any(
+            bytes(bits[row * stride + left : row * stride + right]).strip(b"\x00")
+            for row in range(top, bottom)
+        )
 
 
 def threshold_labels(
@@ -356,6 +409,7 @@ def threshold_labels(
     x1: float,
     fm: QFontMetricsF,
     today: float | None = None,
+    polygon: QPolygonF | None = None,
 ) -> list[tuple[Threshold, QRectF | None, str]]:
     """Each dash-dot line's label box in the chart ``area`` and the text drawn in it,
     placed where it covers no plotted point and no part of the data line: right-aligned
@@ -363,10 +417,10 @@ def threshold_labels(
     across the today line.  Where the whole label finds no place, its number and unit
     alone ("0.5 ×10⁹/L"); where that finds none either (the dense data of years at a
     glance), None: the line is drawn without a label.  The legend (the chart's tooltip,
-    the printed caption) always names each line in full."""
+    the printed caption) always names each line in full.  ``polygon``: all the series'
+    points in (day, value) units, when the caller has it built already."""
     px, py = _chart_mapping(series, area, x0, x1)
-    points = point_positions(series, area, x0, x1)
-    xs = [pt.x() for pt in points]
+    data = _DataMask(series, area, x0, x1, polygon)
     today_px = px(today + 0.5) if today is not None and x0 <= today + 0.5 <= x1 else None
     bounds = area.adjusted(1, 1, -1, -1)
     height = fm.height()
@@ -375,7 +429,7 @@ def threshold_labels(
 
     def place(y: float, text: str) -> QRectF | None:
         width = fm.horizontalAdvance(text) + 6
-        step = max(width / 4, 12.0)
+        step = max(width / 2, 24.0)
         right = bounds.right()
         while right - width >= bounds.left():
             for top in (y - 2 - height, y + 2):
@@ -384,7 +438,7 @@ def threshold_labels(
                     bounds.contains(box)
                     and (today_px is None or not box.left() - 4 <= today_px <= box.right() + 4)
                     and not any(box.intersects(other) for other in taken)
-                    and not _covers(box, points, xs)
+                    and not data.covers(box)
                 ):
                     return box
             right -= step
@@ -413,6 +467,9 @@ class TimelinePainter:
         self.style = style or Style()
         self._background = QColor("#ffffff")
         self._polylines: dict[int, tuple[Series, QPolygonF, list[int]]] = {}
+        self._labels: dict[
+            tuple[object, ...], tuple[Series, list[tuple[Threshold, QRectF | None, str]]]
+        ] = {}
 
     def paint(
         self,
@@ -710,6 +767,28 @@ class TimelinePainter:
         self._polylines[id(series)] = (series, polygon, breaks)
         return polygon, breaks
 
+    def _threshold_labels(
+        self,
+        series: Series,
+        area: QRectF,
+        x0: float,
+        x1: float,
+        fm: QFontMetricsF,
+        today: float | None,
+        polygon: QPolygonF,
+    ) -> list[tuple[Threshold, QRectF | None, str]]:
+        """:func:`threshold_labels`, kept while the chart, its range and size stay the same
+        (a repaint for focus or a highlight does not place the labels again)."""
+        key = (id(series), x0, x1, area.getRect(), fm.height(), today)
+        cached = self._labels.get(key)
+        if cached is not None and cached[0] is series:
+            return cached[1]
+        found = threshold_labels(series, area, x0, x1, fm, today, polygon)
+        if len(self._labels) > 32:
+            self._labels.clear()
+        self._labels[key] = (series, found)
+        return found
+
     def _series(
         self,
         p: QPainter,
@@ -760,7 +839,8 @@ class TimelinePainter:
             p.drawLine(r.topLeft(), r.topRight())
             p.drawLine(r.bottomLeft(), r.bottomRight())
         # thresholds
-        for t, box, text in threshold_labels(series, area, x0, x1, fm, today):
+        polygon, breaks = self._polyline(series)
+        for t, box, text in self._threshold_labels(series, area, x0, x1, fm, today, polygon):
             y = py(t.y)
             p.setPen(QPen(TEXT, 1, Qt.PenStyle.DashDotLine))
             p.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
@@ -778,15 +858,7 @@ class TimelinePainter:
         i, j = series.visible_slice(x0, x1)
         columns = max(int(area.width()), 1)
         sparse = j - i < min(columns / 8, 100)
-        polygon, breaks = self._polyline(series)
-        transform = QTransform(
-            scale_x(x0, x1, area),
-            0,
-            0,
-            -inner.height() / span,
-            area.left() - x0 * scale_x(x0, x1, area),
-            inner.bottom() + y_min * inner.height() / span,
-        )
+        transform = _data_transform(series, area, x0, x1)
         # A pen wider than one pixel takes Qt's slow stroking path (285 ms for 5,000
         # points): on screen, lines are cosmetic (device-pixel) pens through the transform.
         # On paper (hundreds of dpi) a cosmetic pixel is a hair, so the few points of a
