@@ -294,6 +294,9 @@ def test_texts_are_the_familys_notes_or_the_teams_words(demo: Record, cid: int) 
         assert advice not in joined
     day8 = next(t for t in texts if t.startswith("Day 8"))
     assert "the team said" in day8
+    # the printed summary's font has no emoji: a note with one prints as an empty box
+    notes = joined + "\n".join(c.note for c in demo.counts(cid))
+    assert all(ord(ch) < 0x1F000 for ch in notes)
 
 
 # ---------------------------------------------------------------------- blood counts

@@ -660,7 +660,7 @@ def _draw(
     elif t == _FEVER_DAY + 15:
         notes.append("The team restarted 6-MP and MTX at full dose")
     elif t == _MAINTENANCE_START:
-        notes.append("Home for maintenance 🎉")
+        notes.append("Home for maintenance")
     red = hb < 75.0
     if red:
         notes.append("Red cell transfusion after this count")
