@@ -52,6 +52,7 @@ h1 { font-size: 13pt; margin: 0 0 1pt 0; }
 h2 { font-size: 10pt; margin: 6pt 0 2pt 0; }
 p { margin: 1pt 0; }
 .muted { color: #444444; }
+.note { color: #444444; font-size: 7.5pt; }
 table.grid { border-collapse: collapse; }
 table.grid td, table.grid th { border: 0.5px solid #999999; padding: 2px 4px; }
 th { background: #eeeeee; font-weight: 600; text-align: left; }
@@ -210,7 +211,7 @@ def build_document(
             2,
             charts,
             140.0,
-            "<p class='muted'>Shaded band (a bar for a single report): the lab's printed range. "
+            "<p class='note'>Shaded band (a bar for a single report): the lab's printed range. "
             + _e(threshold_legend(charts))
             + " Hollow squares: ANC worked out from the differential.</p>",
         )
@@ -338,7 +339,7 @@ def _counts(s: Summary) -> str:
             f"<td width='8%'>{_nb(_e(row.time))}</td>"
             f"{''.join(cells)}</tr>"
         )
-    notes = f"<p class='muted'>{_e(' '.join(s.count_footnotes))}</p>"
+    notes = f"<p class='note'>{_e(' '.join(s.count_footnotes))}</p>"
     return (
         "<table class='grid' width='100%' cellspacing='0' cellpadding='2' border='0.5'"
         + (" style='font-size: 7.5pt'>" if small else ">")
