@@ -561,9 +561,9 @@ def test_day_of_phase_on_given_dates(demo: tuple[Record, int]) -> None:
     assert timeline.day_of_phase(x_of(_diagnosis_day(7))) == ("Induction", 1)
     assert timeline.day_of_phase(x_of(_diagnosis_day(7)) + 0.75) == ("Induction", 1)
     assert timeline.day_of_phase(x_of(_diagnosis_day(21))) == ("Induction", 15)
-    assert timeline.day_of_phase(x_of(_diagnosis_day(41))) == ("Induction", 35)
-    assert timeline.day_of_phase(x_of(_diagnosis_day(42))) is None  # between two blocks
-    assert timeline.day_of_phase(x_of(TODAY)) == ("Maintenance", 346)
+    assert timeline.day_of_phase(x_of(_diagnosis_day(34))) == ("Induction", 28)
+    assert timeline.day_of_phase(x_of(_diagnosis_day(35))) is None  # between two blocks
+    assert timeline.day_of_phase(x_of(TODAY)) == ("Maintenance", 360)
     assert timeline.day_of_phase(x_of(_diagnosis_day(-1))) is None
 
 

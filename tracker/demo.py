@@ -2,10 +2,14 @@
 
 One synthetic infant, "Robin (demo)", diagnosed at four months of age with
 KMT2A-rearranged (AFF1) pro-B ALL and treated on a made-up "Interfant-21 (demo)"
-roadmap.  Every date is counted from ``today`` so that on ``today`` the child is
-in maintenance: prophase, induction, one blinatumomab course, protocol IB,
-MARMA and OCTADAD lie behind; an "Off therapy" phase, a marrow check and two
-lumbar punctures are still planned.
+roadmap that follows one branch of domain.md §1.2 (medium risk, good MRD response: a
+second blinatumomab cycle in place of one chemotherapy course).  Every date is counted
+from ``today`` so that on ``today`` the child is in maintenance: prophase, induction,
+blinatumomab 1, protocol IB, blinatumomab 2 and OCTADAD lie behind; an "Off therapy"
+phase, a marrow check and two lumbar punctures are still planned.
+
+Every text reads as what the family wrote down or what the team said (attributed),
+never as advice; no text claims a protocol length or a dose (domain.md gives neither).
 
 The only randomness is a :class:`random.Random` with a fixed seed, created anew
 for every build, so the same ``today`` always gives the same record (apart from
@@ -62,7 +66,7 @@ SEED = 20_261_124
 """Seed of the demo's only random generator; change it and the demo changes."""
 
 DIAGNOSIS_DAYS_AGO = 560
-"""Diagnosis lies this many days before ``today`` (maintenance day 346 on ``today``)."""
+"""Diagnosis lies this many days before ``today`` (maintenance day 360 on ``today``)."""
 
 AGE_AT_DIAGNOSIS = relativedelta(months=4, days=9)
 
@@ -91,6 +95,13 @@ class _PhasePlan:
 
 
 def _phase_plans(maintenance_end: int) -> tuple[_PhasePlan, ...]:
+    """The phases as a family would type them.  domain.md §1.2 gives the prophase (7 days)
+    and induction (about 5 weeks with the prophase, the end-of-induction marrow and LP on
+    about day 33); every other end date is simply the day the phase ended, as recorded.
+    The course follows one Interfant-21 branch of §1.2: medium risk, a good MRD response
+    after induction and after blinatumomab 1 (as the team said), so a second blinatumomab
+    cycle takes the place of one chemotherapy course after consolidation.  Which course it
+    replaces is not in domain.md: the demo's team chose MARMA, and no note claims more."""
     return (
         _PhasePlan(
             PhaseKind.PROPHASE,
@@ -99,64 +110,67 @@ def _phase_plans(maintenance_end: int) -> tuple[_PhasePlan, ...]:
             6,
             0,
             6,
-            "7 days of prednisone; one intrathecal methotrexate on day 1.",
+            "Prednisone for 7 days, as the team planned.",
         ),
         _PhasePlan(
             PhaseKind.INDUCTION,
             "Induction",
             7,
-            41,
+            34,
             7,
-            41,
+            34,
             "Dexamethasone, vincristine, asparaginase, daunorubicin (+ intrathecal).",
         ),
         _PhasePlan(
             PhaseKind.CONSOLIDATION,
             "Blinatumomab 1",
-            42,
-            69,
-            43,
-            70,
-            "28-day continuous infusion through the central line. Started a day late "
+            35,
+            62,
+            36,
+            63,
+            "Continuous infusion through the central line. Started a day late "
             "(waiting for a bed on the ward).",
         ),
         _PhasePlan(
             PhaseKind.CONSOLIDATION,
             "Protocol IB",
-            71,
-            98,
-            73,
-            100,
+            66,
+            93,
+            68,
+            95,
             "Cyclophosphamide, cytarabine, 6-mercaptopurine (+ intrathecal).",
         ),
         _PhasePlan(
-            PhaseKind.INTENSIFICATION,
-            "MARMA",
-            105,
-            139,
-            108,
-            142,
-            "High-dose cytarabine and methotrexate, 6-MP, asparaginase. Started 3 days late: "
-            "waiting for the platelets to recover.",
+            PhaseKind.CONSOLIDATION,
+            "Blinatumomab 2",
+            100,
+            127,
+            101,
+            128,
+            "The team said this second cycle takes the place of MARMA, one of the "
+            "chemotherapy courses.",
         ),
         _PhasePlan(
             PhaseKind.INTENSIFICATION,
             "OCTADAD",
-            147,
-            202,
-            150,
-            205,
-            "Two halves of four weeks each (+ intrathecal).",
+            133,
+            188,
+            136,
+            191,
+            "Vincristine, dexamethasone, asparaginase, daunorubicin, 6-thioguanine, "
+            "cytarabine, cyclophosphamide (+ intrathecal). Started 3 days late: waiting for "
+            "the platelets to recover.",
         ),
         _PhasePlan(
             PhaseKind.MAINTENANCE,
             "Maintenance",
-            212,
+            198,
             maintenance_end,
-            215,
+            201,
             None,
-            "Daily 6-MP and weekly methotrexate by mouth; intrathecal every 12 weeks; "
-            "counts every 2 weeks at the family practice or the clinic.",
+            "6-MP every evening and methotrexate once a week by mouth; lumbar punctures on "
+            "the dates the team gives; counts every 2 weeks at the family practice or the "
+            "clinic, as the team arranged.",
         ),
         _PhasePlan(
             PhaseKind.OFF_THERAPY,
@@ -165,7 +179,7 @@ def _phase_plans(maintenance_end: int) -> tuple[_PhasePlan, ...]:
             None,
             None,
             None,
-            "Planned end of treatment, about two years from diagnosis; to be confirmed.",
+            "End of treatment on the date the team gave us; to be confirmed.",
         ),
     )
 
@@ -174,18 +188,19 @@ def _phase_plans(maintenance_end: int) -> tuple[_PhasePlan, ...]:
 # days from start to the nadir, width of the dip in days).
 _BLOCKS: tuple[tuple[int, float, float, float, float], ...] = (
     (7, 0.90, 0.55, 14.0, 7.0),  # induction
-    (43, 0.35, 0.20, 10.0, 6.0),  # blinatumomab: mild
-    (73, 0.90, 0.85, 10.0, 5.0),  # protocol IB
-    (108, 0.95, 0.95, 10.0, 5.0),  # MARMA
-    (150, 0.90, 0.85, 10.0, 5.0),  # OCTADAD, first half
-    (178, 0.85, 0.80, 10.0, 5.0),  # OCTADAD, second half
+    (36, 0.35, 0.20, 10.0, 6.0),  # blinatumomab 1: mild
+    (68, 0.90, 0.85, 10.0, 5.0),  # protocol IB
+    (101, 0.35, 0.20, 10.0, 6.0),  # blinatumomab 2: mild
+    (136, 0.90, 0.85, 10.0, 5.0),  # OCTADAD, first half
+    (164, 0.85, 0.80, 10.0, 5.0),  # OCTADAD, second half
     (316, 0.45, 0.25, 4.0, 5.0),  # maintenance: a fever, 6-MP and MTX paused
 )
-_MAINTENANCE_START = 215
+_MAINTENANCE_START = 201
 _FEVER_DAY = 316
 
 # Lumbar punctures: (offset, drugs, CSF WBC, CSF RBC, blasts seen, CNS status,
-# sedation, complications, note).  Drugs: "m" methotrexate only, "t" triple.
+# sedation, complications, note).  Drugs: "m" methotrexate only, "t" triple.  The
+# doses are left empty: domain.md gives no dose (§3.2: age-banded), the family types them.
 _SEVO = "General anaesthetic (sevoflurane gas), in theatre"
 _PROPOFOL = "Propofol sedation on the day unit"
 _LPS: tuple[tuple[int, str, float, float, YesNoUnknown, CnsStatus, str, str, str], ...] = (
@@ -209,13 +224,12 @@ _LPS: tuple[tuple[int, str, float, float, YesNoUnknown, CnsStatus, str, str, str
         CnsStatus.CNS1,
         _SEVO,
         "",
-        "Extra intrathecal dose because of CNS2 at diagnosis.",
+        "Extra intrathecal dose: the team said it was because of CNS2 at diagnosis.",
     ),
     (32, "t", 0, 2, YesNoUnknown.NO, CnsStatus.CNS1, _SEVO, "", "End-of-induction LP (day 33)."),
-    (43, "m", 1, 1, YesNoUnknown.NO, CnsStatus.CNS1, _PROPOFOL, "", "Before blinatumomab."),
-    (73, "t", 0, 0, YesNoUnknown.NO, CnsStatus.CNS1, _PROPOFOL, "", "Protocol IB day 1."),
+    (68, "t", 0, 0, YesNoUnknown.NO, CnsStatus.CNS1, _PROPOFOL, "", "Protocol IB day 1."),
     (
-        87,
+        82,
         "t",
         1,
         3,
@@ -225,11 +239,9 @@ _LPS: tuple[tuple[int, str, float, float, YesNoUnknown, CnsStatus, str, str, str
         "Sleepy and sick in the car home",
         "Protocol IB day 15.",
     ),
-    (108, "t", 0, 1, YesNoUnknown.NO, CnsStatus.CNS1, _SEVO, "", "MARMA day 1."),
-    (122, "t", 2, 0, YesNoUnknown.NO, CnsStatus.CNS1, _SEVO, "", "MARMA day 15."),
-    (150, "t", 0, 0, YesNoUnknown.NO, CnsStatus.CNS1, _PROPOFOL, "", "OCTADAD day 1."),
-    (178, "t", 1, 2, YesNoUnknown.NO, CnsStatus.CNS1, _PROPOFOL, "", "OCTADAD day 29."),
-    (215, "t", 0, 0, YesNoUnknown.NO, CnsStatus.CNS1, _PROPOFOL, "", "Maintenance day 1."),
+    (136, "t", 0, 1, YesNoUnknown.NO, CnsStatus.CNS1, _SEVO, "", "OCTADAD day 1."),
+    (164, "t", 1, 2, YesNoUnknown.NO, CnsStatus.CNS1, _PROPOFOL, "", "OCTADAD day 29."),
+    (201, "t", 0, 0, YesNoUnknown.NO, CnsStatus.CNS1, _PROPOFOL, "", "Maintenance day 1."),
     (
         299,
         "t",
@@ -239,7 +251,7 @@ _LPS: tuple[tuple[int, str, float, float, YesNoUnknown, CnsStatus, str, str, str
         CnsStatus.TLP_NEGATIVE,
         _PROPOFOL,
         "Traumatic tap (blood in the sample); a little back pain for a day",
-        "Cytospin showed no blasts.",
+        "The team said the cytospin showed no blasts.",
     ),
     (383, "t", 1, 0, YesNoUnknown.NO, CnsStatus.CNS1, _PROPOFOL, "", ""),
     (
@@ -296,7 +308,7 @@ def build_demo(record: Record, today: dt.date) -> int:
     phases = _save_phases(record, child, _phase_plans(maintenance_end), day)
     counts = _save_counts(record, child, rng, birth, today, day)
     _save_milestones(record, child, phases, counts, maintenance_end, day)
-    _save_cns_visits(record, child, phases, counts, birth, day)
+    _save_cns_visits(record, child, phases, counts, day)
     _save_agenda(record, child, today)
     return child.id
 
@@ -321,7 +333,7 @@ def _save_agenda(record: Record, child: Child, today: dt.date) -> None:
                 "date": (today + dt.timedelta(days=4)).isoformat(),
                 "time": "09:45",
                 "with_whom": "Oncology day clinic (demo)",
-                "note": "Bring the summary and the medicine list.",
+                "note": "To take along: the summary and the medicine list.",
             },
             child=child,
         )
@@ -420,7 +432,8 @@ def _count_offsets(last: int) -> list[int]:
     """Daily while in hospital, every other day between, every 2 weeks in maintenance."""
     offsets = set(range(28))
     offsets.update(range(28, _MAINTENANCE_START, 2))
-    offsets.update(range(108, 116))  # MARMA's high-dose week, in hospital
+    offsets.update(range(36, 43))  # each blinatumomab cycle starts with a week in hospital
+    offsets.update(range(101, 108))
     offsets.update(start for start, *_ in _BLOCKS)
     offsets.update(lp[0] for lp in _LPS)
     offsets.update(range(_MAINTENANCE_START, last + 1, 14))
@@ -645,9 +658,9 @@ def _draw(
     elif t == _FEVER_DAY:
         notes.append("Fever 38.6 °C, admitted for antibiotics; 6-MP and MTX paused")
     elif t == _FEVER_DAY + 15:
-        notes.append("6-MP and MTX restarted at full dose")
+        notes.append("The team restarted 6-MP and MTX at full dose")
     elif t == _MAINTENANCE_START:
-        notes.append("Home for maintenance 🎉")
+        notes.append("Home for maintenance")
     red = hb < 75.0
     if red:
         notes.append("Red cell transfusion after this count")
@@ -658,9 +671,10 @@ def _draw(
 
 
 def _mrd(entered: str, method: MrdMethod, qualifier: MrdQualifier | None = None) -> Mrd:
-    if qualifier is None:
-        return Mrd(entered, parse_mrd(entered), MrdQualifier.QUANTIFIED, method, MrdSample.MARROW)
-    return Mrd(entered, None, qualifier, method, MrdSample.MARROW)
+    """A marrow MRD result as typed; a qualified one keeps the number typed with it
+    ("below the quantifiable range, 0.01%"), if any."""
+    fraction = parse_mrd(entered) if entered else None
+    return Mrd(entered, fraction, qualifier or MrdQualifier.QUANTIFIED, method, MrdSample.MARROW)
 
 
 def _day8_blasts(count: CountResult) -> int:
@@ -693,69 +707,70 @@ def _save_milestones(
                 Milestone(cid, p.actual_start, MilestoneKind.PHASE_START, f"{p.name} started")
             )
     blasts = _day8_blasts(counts[7])
-    response = "good prednisone response" if blasts < 1000 else "poor prednisone response"
+    response = "a good prednisone response" if blasts < 1000 else "a poor prednisone response"
     items += [
         Milestone(
             cid,
             day(7),
             MilestoneKind.OTHER,
-            f"Day 8 blood blasts {blasts}/µL: {response}, as the team reported it (BFM: under "
-            "1,000/µL on day 8 is a good response)",
+            f"Day 8 blood blasts {blasts}/µL; the team said this is {response}",
         ),
         Milestone(
             cid,
             day(32),
             MilestoneKind.MARROW_CHECK,
-            "End-of-induction marrow (day 33): M1, under 5% blasts",
+            "End-of-induction marrow (day 33): in remission, as the team reported it",
         ),
         Milestone(
             cid,
             day(32),
             MilestoneKind.MRD_RESULT,
             "End of induction (TP2)",
-            mrd=_mrd("1.2%", MrdMethod.PCR_KMT2A),
-            notes="Discuss with the team what this means for the next block.",
+            mrd=_mrd("3×10^-4", MrdMethod.PCR_KMT2A),
         ),
         Milestone(
             cid,
             day(32),
             MilestoneKind.MRD_RESULT,
             "End of induction, flow cytometry",
-            mrd=_mrd("0.8%", MrdMethod.FLOW),
+            mrd=_mrd("0.02%", MrdMethod.FLOW),
         ),
         Milestone(
             cid,
             day(34),
             MilestoneKind.REMISSION,
-            "Complete remission confirmed (M1 marrow on day 33)",
+            "Complete remission, as the team told us (marrow of day 33)",
+            notes="The team said the MRD response is good: Robin stays in medium risk and "
+            "has blinatumomab next.",
         ),
         Milestone(
             cid,
-            day(70),
+            day(63),
             MilestoneKind.MRD_RESULT,
             "After blinatumomab 1",
-            mrd=_mrd("5×10^-4", MrdMethod.PCR_KMT2A),
-        ),
-        Milestone(
-            cid,
-            day(100),
-            MilestoneKind.MRD_RESULT,
-            "End of protocol IB (TP3): detectable, below the quantifiable range",
-            mrd=_mrd("", MrdMethod.PCR_KMT2A, MrdQualifier.BELOW_QUANTIFIABLE_RANGE),
-        ),
-        Milestone(
-            cid,
-            day(150),
-            MilestoneKind.MRD_RESULT,
-            "Start of OCTADAD",
             mrd=_mrd("", MrdMethod.PCR_KMT2A, MrdQualifier.NEGATIVE),
-            notes="Marrow taken under the same anaesthetic as the LP.",
+            notes="The team said Robin responded well: a second blinatumomab cycle comes "
+            "after protocol IB, in place of one chemotherapy course.",
+        ),
+        Milestone(
+            cid,
+            day(95),
+            MilestoneKind.MRD_RESULT,
+            "End of protocol IB (TP3), before blinatumomab 2",
+            mrd=_mrd("0.01%", MrdMethod.PCR_KMT2A, MrdQualifier.BELOW_QUANTIFIABLE_RANGE),
+        ),
+        Milestone(
+            cid,
+            day(128),
+            MilestoneKind.MRD_RESULT,
+            "After blinatumomab 2",
+            mrd=_mrd("", MrdMethod.PCR_KMT2A, MrdQualifier.NEGATIVE),
         ),
         Milestone(
             cid,
             day(maintenance_end),
             MilestoneKind.MARROW_CHECK,
-            "End-of-therapy marrow",
+            "End-of-therapy marrow, as the team mentioned it",
             planned=True,
             notes="Date to be confirmed by the team.",
         ),
@@ -767,15 +782,15 @@ def _save_milestones(
 # ---------------------------------------------------------------------- CNS visits
 
 
-def _it_doses(drugs: str, age_years: int) -> tuple[ItDose, ...]:
-    """Age-banded doses as a family would copy them from the chart (illustrative only)."""
-    mtx, arac, pred = ("6 mg", "16 mg", "4 mg") if age_years < 1 else ("8 mg", "20 mg", "6 mg")
+def _it_doses(drugs: str) -> tuple[ItDose, ...]:
+    """The drugs given, with the dose left empty: domain.md gives no dose (§3.2 says only
+    that doses are age-banded), so the demo leaves it for the family to type."""
     if drugs == "m":
-        return (ItDose(ItDrug.METHOTREXATE, mtx),)
+        return (ItDose(ItDrug.METHOTREXATE),)
     return (
-        ItDose(ItDrug.METHOTREXATE, mtx),
-        ItDose(ItDrug.CYTARABINE, arac),
-        ItDose(ItDrug.PREDNISOLONE, pred),
+        ItDose(ItDrug.METHOTREXATE),
+        ItDose(ItDrug.CYTARABINE),
+        ItDose(ItDrug.PREDNISOLONE),
     )
 
 
@@ -784,7 +799,6 @@ def _save_cns_visits(
     child: Child,
     phases: Sequence[Phase],
     counts: dict[int, CountResult],
-    birth: dt.date,
     day: _Day,
 ) -> None:
     assert child.id is not None
@@ -798,7 +812,7 @@ def _save_cns_visits(
                 date=date,
                 procedure=LpProcedure.LP_WITH_IT,
                 phase_id=phase.id if phase else None,
-                it_drugs=_it_doses(drugs, relativedelta(date, birth).years),
+                it_drugs=_it_doses(drugs),
                 csf_wbc=wbc,
                 csf_rbc=rbc,
                 blasts_seen=blasts,
@@ -818,10 +832,10 @@ def _save_cns_visits(
                 date=date,
                 procedure=LpProcedure.LP_WITH_IT,
                 phase_id=phase.id if phase else None,
-                it_drugs=_it_doses("t", relativedelta(date, birth).years),
+                it_drugs=_it_doses("t"),
                 cns_status=CnsStatus.PENDING,
                 sedation=_PROPOFOL,
                 planned=True,
-                note="Maintenance LP (every 12 weeks); the date may move.",
+                note="Maintenance LP on the date the team gave; it may move.",
             )
         )

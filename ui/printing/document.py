@@ -31,6 +31,18 @@ from tracker.timeline import Timeline, threshold_legend, x_of
 from ui.timeline.painter import Style, TimelinePainter, required_height
 
 CHART_OBJECT = QTextFormat.ObjectTypes.UserObject + 1
+PAPER_STYLE = Style(
+    title_width=84,
+    axis_height=26,
+    phase_row=18,
+    mark_row=18,
+    lane_gap=5,
+    min_chart=48,
+    font_size=7.0,
+    mark_rows={"milestones": 1, "cns": 1},
+    mark_size=4.5,
+)
+"""The timeline strip and charts on paper (document units, 96 per inch)."""
 CHART_KEY = QTextFormat.Property.UserProperty + 1
 
 BASE_CSS = """
@@ -40,6 +52,7 @@ h1 { font-size: 13pt; margin: 0 0 1pt 0; }
 h2 { font-size: 10pt; margin: 6pt 0 2pt 0; }
 p { margin: 1pt 0; }
 .muted { color: #444444; }
+.note { color: #444444; font-size: 7.5pt; }
 table.grid { border-collapse: collapse; }
 table.grid td, table.grid th { border: 0.5px solid #999999; padding: 2px 4px; }
 th { background: #eeeeee; font-weight: 600; text-align: left; }
@@ -69,19 +82,7 @@ class ChartObject(QPyTextObject):
         self.charts = charts
         self.width = width
         self.frames: list[QTextFrame] = []
-        self.painter = TimelinePainter(
-            Style(
-                title_width=84,
-                axis_height=26,
-                phase_row=18,
-                mark_row=18,
-                lane_gap=5,
-                min_chart=48,
-                font_size=7.0,
-                mark_rows={"milestones": 1, "cns": 1},
-                mark_size=4.5,
-            )
-        )
+        self.painter = TimelinePainter(PAPER_STYLE)
 
     def intrinsicSize(self, doc, pos: int, fmt: QTextFormat) -> QSizeF:  # type: ignore[no-untyped-def]
         spec = self.charts[int(fmt.property(CHART_KEY))]
@@ -215,7 +216,7 @@ def build_document(
             2,
             charts,
             140.0,
-            "<p class='muted'>Shaded band (a bar for a single report): the lab's printed range. "
+            "<p class='note'>Shaded band (a bar for a single report): the lab's printed range. "
             + _e(threshold_legend(charts))
             + " Hollow squares: ANC worked out from the differential.</p>",
         )
@@ -346,7 +347,7 @@ def _counts(s: Summary) -> str:
             f"<td width='8%'>{_nb(_e(row.time))}</td>"
             f"{''.join(cells)}</tr>"
         )
-    notes = f"<p class='muted'>{_e(' '.join(s.count_footnotes))}</p>"
+    notes = f"<p class='note'>{_e(' '.join(s.count_footnotes))}</p>"
     title = (
         "Latest blood count (before this range)"
         if s.counts_before_range

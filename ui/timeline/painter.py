@@ -11,7 +11,8 @@ nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass, field, replace
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -19,6 +20,7 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
+    QImage,
     QPainter,
     QPainterPath,
     QPen,
@@ -27,7 +29,7 @@ from PySide6.QtGui import (
 )
 
 from tracker.analytes import format_number
-from tracker.timeline import Lane, Mark, Series, Timeline, thin, ticks
+from tracker.timeline import Lane, Mark, Series, Threshold, Timeline, thin, ticks
 
 OKABE_ITO = {
     "orange": QColor("#E69F00"),
@@ -86,39 +88,167 @@ class Style:
 
 @dataclass(frozen=True)
 class PlacedMark:
-    """A mark at its pixel position; ``label`` says whether its text fits beside it."""
+    """A mark at its pixel position; ``label`` says whether its text is drawn, ``text`` is
+    that text and ``rect`` where it is drawn."""
 
     mark: Mark
     cx: float
     cy: float
     label: bool
+    text: str = ""
+    rect: QRectF | None = None
+
+    def symbol(self, size: float) -> QRectF:
+        """The box the mark's shape is drawn in."""
+        return QRectF(self.cx - size, self.cy - size, 2 * size, 2 * size)
+
+
+def label_font(base: QFont, style: Style) -> QFont:
+    """The font of every label: in logical pixels (96 per inch), not points, because the
+    painter may be scaled onto a 300-dpi page, where a point size would be scaled twice.
+    Painting and hit testing both use it, so they measure the same text."""
+    font = QFont(base)
+    font.setPixelSize(max(1, round(style.font_size * 96 / 72)))
+    return font
+
+
+_GAP = 2.0  # pixels kept free between a mark, its label and its neighbours
+
+
+def shortened(text: str, fm: QFontMetricsF, room: float) -> str:
+    """``text`` cut after a whole word, with "…", to fit ``room`` pixels; never inside or
+    before a number ("MRD < 0.01% (below…", never "MRD 0.0…").  "" when nothing fits."""
+    words = text.split(" ")
+    last_number = max((i for i, w in enumerate(words) if any(c.isdigit() for c in w)), default=0)
+    for keep in range(len(words) - 1, last_number, -1):
+        candidate = " ".join(words[:keep]).rstrip(" (,;:") + "…"
+        if fm.horizontalAdvance(candidate) <= room:
+            return candidate
+    return ""
 
 
 def place_marks(
     lane: Lane, area: QRectF, x0: float, x1: float, px, fm: QFontMetricsF, style: Style
 ) -> list[PlacedMark]:
-    """Stack marks into the lane's rows in pixel space so that neither marks nor labels
-    overlap; when every row is taken the mark is still drawn, without its label.
-    Painting and hit testing both use this, so what is clicked is what is seen."""
-    rows = style.mark_rows.get(lane.key, 2)
+    """Stack marks into the lane's rows in pixel space so that no label covers another
+    label or any mark, and none leaves ``area`` (the lane's part of the plot).
+
+    Each mark takes the first row where its label fits whole, to its right or, near the
+    right edge, to its left; where none does, its label is shortened to the room there is
+    (:func:`shortened`; the tooltip, and on paper the list of milestones, keep the full
+    text); where
+    there is no room at all the mark is drawn without a label.  When every row is taken
+    the mark is still drawn, and a label it would cover is dropped instead.  Painting and
+    hit testing both use this, so what is clicked is what is seen."""
+    rows = max(style.mark_rows.get(lane.key, 2), 1)
     size = style.mark_size
-    right = [-1e9] * rows
+    height = fm.height()
+    lo, hi = area.left() + 1, area.right() - 1
+    # per row: (left, right, index of the owner in ``placed``, is a label)
+    taken: list[list[tuple[float, float, int, bool]]] = [[] for _ in range(rows)]
     placed: list[PlacedMark] = []
+
+    def free(row: int, left: float, right: float) -> bool:
+        return all(right + _GAP <= a or b + _GAP <= left for a, b, _, _ in taken[row])
+
+    def room(row: int, left: float, right: float) -> tuple[float, float]:
+        """The widest free stretch of ``row`` to the right of ``right`` and to the left of
+        ``left`` (a symbol's box), inside the area."""
+        ahead = min((a for a, _, _, _ in taken[row] if a >= right), default=hi + _GAP)
+        behind = max((b for _, b, _, _ in taken[row] if b <= left), default=lo - _GAP)
+        return ahead - _GAP - (right + 3), (left - 3) - (behind + _GAP)
+
+    def label_box(cx: float, cy: float, width: float, side: str) -> QRectF:
+        left = cx + size + 3 if side == "right" else cx - size - 3 - width
+        return QRectF(left, cy - height / 2, width, height)
+
     for mark in lane.visible_marks(x0, x1):
         cx = px(mark.x)
-        free = next((r for r in range(rows) if right[r] <= cx - size - 2), None)
-        width = fm.horizontalAdvance(mark.label) + 5 if mark.label else 0
-        if free is None:
-            row = min(range(rows), key=lambda r: right[r])
-            right[row] = max(right[row], cx + size)
-            show = False
+        s_left, s_right = cx - size, cx + size
+        text = mark.label
+        width = fm.horizontalAdvance(text) if text else 0.0
+        open_rows = [r for r in range(rows) if free(r, s_left, s_right)]
+        choice: tuple[int, str, str, float] | None = None  # row, side, text, width
+        if text:
+            for r in open_rows:  # the whole label, right of the mark, else left of it
+                right_room, left_room = room(r, s_left, s_right)
+                if width <= right_room and s_right + 3 + width <= hi:
+                    choice = (r, "right", text, width)
+                elif width <= left_room and s_left - 3 - width >= lo:
+                    choice = (r, "left", text, width)
+                if choice:
+                    break
+            if choice is None and open_rows:  # shortened to the widest room there is
+                best = max(
+                    (
+                        (r, side, w)
+                        for r in open_rows
+                        for side, w in zip(("right", "left"), room(r, s_left, s_right), strict=True)
+                    ),
+                    key=lambda c: c[2],
+                )
+                short = shortened(text, fm, best[2])
+                if short:
+                    choice = (best[0], best[1], short, fm.horizontalAdvance(short))
+        if choice is not None:
+            row, side, shown, shown_w = choice
+        elif open_rows:
+            row, side, shown, shown_w = open_rows[0], "", "", 0.0
         else:
-            row = free
-            right[row] = cx + size + width
-            show = bool(mark.label)
+            # every row is taken here: draw the mark in the row with the fewest labels in
+            # its way, and drop those labels (marks may touch marks, never text)
+            def in_the_way(r: int, left: float, right: float) -> list[int]:
+                return [
+                    i
+                    for a, b, i, is_label in taken[r]
+                    if is_label and not (right + _GAP <= a or b + _GAP <= left)
+                ]
+
+            row = min(range(rows), key=lambda r: len(in_the_way(r, s_left, s_right)))
+            dropped = set(in_the_way(row, s_left, s_right))
+            for i in dropped:
+                placed[i] = replace(placed[i], label=False, text="", rect=None)
+            taken[row] = [t for t in taken[row] if not (t[3] and t[2] in dropped)]
+            side, shown, shown_w = "", "", 0.0
         cy = area.top() + row * style.mark_row + size + 3
-        placed.append(PlacedMark(mark, cx, cy, show))
+        index = len(placed)
+        taken[row].append((s_left, s_right, index, False))
+        rect = None
+        if shown:
+            rect = label_box(cx, cy, shown_w, side)
+            taken[row].append((rect.left(), rect.right(), index, True))
+        placed.append(PlacedMark(mark, cx, cy, bool(shown), shown, rect))
     return placed
+
+
+def dense(lane: Lane, area: QRectF, x0: float, x1: float) -> bool:
+    """Too many marks to tell apart (years at a glance): drawn as ticks, without labels."""
+    return len(lane.visible_marks(x0, x1)) > area.width() / 6
+
+
+def placed_marks(
+    timeline: Timeline, rect: QRectF, x0: float, x1: float, style: Style, font: QFont
+) -> dict[str, list[PlacedMark]]:
+    """Every mark lane's marks and labels as :meth:`TimelinePainter.paint` draws them into
+    ``rect`` for the days [x0, x1] (``font`` from :func:`label_font`)."""
+    g = layout_lanes(timeline, rect, style)
+    fm = QFontMetricsF(font)
+    scale = g.plot.width() / max(x1 - x0, 1e-9)
+
+    def px(x: float) -> float:
+        return g.plot.left() + (x - x0) * scale
+
+    out: dict[str, list[PlacedMark]] = {}
+    for lane in timeline.lanes:
+        if lane.series is not None or lane.key == "phases":
+            continue
+        area = g.lanes[lane.key]
+        plot_area = QRectF(g.plot.left(), area.top(), g.plot.width(), area.height())
+        placed = place_marks(lane, plot_area, x0, x1, px, fm, style)
+        if dense(lane, plot_area, x0, x1):  # ticks only: still there to point at
+            placed = [replace(p, label=False, text="", rect=None) for p in placed]
+        out[lane.key] = placed
+    return out
 
 
 def scale_x(x0: float, x1: float, area: QRectF) -> float:
@@ -170,6 +300,163 @@ def layout_lanes(timeline: Timeline, rect: QRectF, style: Style) -> Geometry:
     return g
 
 
+def _chart_mapping(series: Series, area: QRectF, x0: float, x1: float):  # type: ignore[no-untyped-def]
+    """Day → x and value → y inside a chart lane, as :meth:`TimelinePainter._series` draws."""
+    inner = area.adjusted(0, 6, 0, -4)
+    y_min, y_max = series.scale(x0, x1)
+    span = y_max - y_min or 1.0
+    scale = scale_x(x0, x1, area)
+
+    def px(x: float) -> float:
+        return area.left() + (x - x0) * scale
+
+    def py(y: float) -> float:
+        return inner.bottom() - (y - y_min) / span * inner.height()
+
+    return px, py
+
+
+def point_positions(series: Series, area: QRectF, x0: float, x1: float) -> list[QPointF]:
+    """Where each point of ``series`` in [x0, x1] (and one neighbour each side, for the
+    lines to the edges) is drawn in the chart ``area``."""
+    px, py = _chart_mapping(series, area, x0, x1)
+    i, j = series.visible_slice(x0, x1)
+    return [QPointF(px(pt.x), py(pt.y)) for pt in series.points[i:j]]
+
+
+def _data_transform(series: Series, area: QRectF, x0: float, x1: float) -> QTransform:
+    """(day, value) → pixels in the chart ``area``, as :func:`_chart_mapping` maps them."""
+    inner = area.adjusted(0, 6, 0, -4)
+    y_min, y_max = series.scale(x0, x1)
+    span = y_max - y_min or 1.0
+    sx = scale_x(x0, x1, area)
+    return QTransform(
+        sx,
+        0,
+        0,
+        -inner.height() / span,
+        area.left() - x0 * sx,
+        inner.bottom() + y_min * inner.height() / span,
+    )
+
+
+class _DataMask:
+    """Where a chart's data is drawn: its line and points, rasterised once (in C++, through
+    the same transform as the chart) into a mask of the chart's size.  A box covers data
+    when any masked pixel lies within ``AIR`` pixels of it (a point's dot, the line's width
+    and some air), so trying a label at many places costs a few byte slices each."""
+
+    AIR = 5
+
+    def __init__(
+        self, series: Series, area: QRectF, x0: float, x1: float, polygon: QPolygonF | None
+    ) -> None:
+        self.series, self.area, self.x0, self.x1, self.polygon = series, area, x0, x1, polygon
+        self.width = max(int(area.width()) + 1, 1)
+        self.height = max(int(area.height()) + 1, 1)
+        i, j = series.visible_slice(x0, x1)
+        px, _ = _chart_mapping(series, area, x0, x1)
+        # the data's horizontal extent: a box beside it needs no mask at all
+        self.extent = (px(series.points[i].x), px(series.points[j - 1].x)) if j > i else None
+        self.image: QImage | None = None
+
+    def _mask(self) -> QImage:
+        if self.image is not None:
+            return self.image
+        series, area = self.series, self.area
+        # the raster engine's own format: the fastest to draw into
+        image = QImage(self.width, self.height, QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(0)
+        polygon = self.polygon
+        if polygon is None:
+            polygon = QPolygonF([QPointF(pt.x, pt.y) for pt in series.points])
+        p = QPainter(image)
+        p.setTransform(QTransform.fromTranslate(-area.left(), -area.top()))
+        p.setTransform(_data_transform(series, area, self.x0, self.x1), True)
+        pen = QPen(QColor(255, 255, 255), 1)
+        pen.setCosmetic(True)
+        p.setPen(pen)
+        if polygon.size() > 1:
+            p.drawPolyline(polygon)  # through every point, so every point is in it
+        else:
+            p.drawPoints(polygon)
+        p.end()
+        self.image = image
+        return image
+
+    def covers(self, box: QRectF) -> bool:
+        air = self.AIR
+        if self.extent is None or not (
+            self.extent[0] - air <= box.right() and box.left() <= self.extent[1] + air
+        ):
+            return False
+        image = self._mask()
+        left = 4 * max(math.floor(box.left() - self.area.left()) - air, 0)  # 4 bytes a pixel
+        right = 4 * min(math.ceil(box.right() - self.area.left()) + air + 1, self.width)
+        top = max(math.floor(box.top() - self.area.top()) - air, 0)
+        bottom = min(math.ceil(box.bottom() - self.area.top()) + air + 1, self.height)
+        bits, stride = image.constBits(), image.bytesPerLine()
+        return any(
+            bytes(bits[row * stride + left : row * stride + right]).strip(b"\x00")
+            for row in range(top, bottom)
+        )
+
+
+def threshold_labels(
+    series: Series,
+    area: QRectF,
+    x0: float,
+    x1: float,
+    fm: QFontMetricsF,
+    today: float | None = None,
+    polygon: QPolygonF | None = None,
+) -> list[tuple[Threshold, QRectF | None, str]]:
+    """Each dash-dot line's label box in the chart ``area`` and the text drawn in it,
+    placed where it covers no plotted point and no part of the data line: right-aligned
+    just above the line if that is free, else just below it, else further left; never
+    across the today line.  Where the whole label finds no place, its number and unit
+    alone ("0.5 ×10⁹/L"); where that finds none either (the dense data of years at a
+    glance), None: the line is drawn without a label.  The legend (the chart's tooltip,
+    the printed caption) always names each line in full.  ``polygon``: all the series'
+    points in (day, value) units, when the caller has it built already."""
+    px, py = _chart_mapping(series, area, x0, x1)
+    data = _DataMask(series, area, x0, x1, polygon)
+    today_px = px(today + 0.5) if today is not None and x0 <= today + 0.5 <= x1 else None
+    bounds = area.adjusted(1, 1, -1, -1)
+    height = fm.height()
+    out: list[tuple[Threshold, QRectF | None, str]] = []
+    taken: list[QRectF] = []
+
+    def place(y: float, text: str) -> QRectF | None:
+        width = fm.horizontalAdvance(text) + 6
+        step = max(width / 2, 24.0)
+        right = bounds.right()
+        while right - width >= bounds.left():
+            for top in (y - 2 - height, y + 2):
+                box = QRectF(right - width, top, width, height)
+                if (
+                    bounds.contains(box)
+                    and (today_px is None or not box.left() - 4 <= today_px <= box.right() + 4)
+                    and not any(box.intersects(other) for other in taken)
+                    and not data.covers(box)
+                ):
+                    return box
+            right -= step
+        return None
+
+    for t in series.thresholds:
+        y = py(t.y)
+        text = t.label
+        found = place(y, text)
+        if found is None:
+            text = f"{format_number(t.y)} {series.unit}"
+            found = place(y, text)
+        if found is not None:
+            taken.append(found)
+        out.append((t, found, text if found is not None else ""))
+    return out
+
+
 class TimelinePainter:
     """Paints ``timeline`` for the days [x0, x1] into ``rect``.
 
@@ -180,6 +467,9 @@ class TimelinePainter:
         self.style = style or Style()
         self._background = QColor("#ffffff")
         self._polylines: dict[int, tuple[Series, QPolygonF, list[int]]] = {}
+        self._labels: dict[
+            tuple[object, ...], tuple[Series, list[tuple[Threshold, QRectF | None, str]]]
+        ] = {}
 
     def paint(
         self,
@@ -192,11 +482,7 @@ class TimelinePainter:
     ) -> Geometry:
         s = self.style
         g = layout_lanes(timeline, rect, s)
-        font = QFont(p.font())
-        # Logical pixels (96 per inch), not points: the painter may be scaled onto a
-        # 300-dpi page, where a point size would be scaled twice.
-        font.setPixelSize(max(1, round(s.font_size * 96 / 72)))
-        p.setFont(font)
+        p.setFont(label_font(p.font(), s))
         scale = g.plot.width() / max(x1 - x0, 1e-9)
 
         def px(x: float) -> float:
@@ -370,7 +656,7 @@ class TimelinePainter:
     ) -> None:
         fm = QFontMetricsF(p.font())
         visible = lane.visible_marks(x0, x1)
-        if len(visible) > area.width() / 6:
+        if dense(lane, area, x0, x1):
             # Too many to tell apart (years at a glance): one tick per pixel column, in one
             # call; zooming in brings back shapes and labels.
             colour = OKABE_ITO["blue"] if lane.key == "milestones" else OKABE_ITO["purple"]
@@ -395,9 +681,13 @@ class TimelinePainter:
                 self._focus_ring(
                     p, QRectF(item.cx - size - 3, item.cy - size - 3, 2 * size + 6, 2 * size + 6)
                 )
-            if item.label:
+            if item.label and item.rect is not None:
                 p.setPen(TEXT)
-                p.drawText(QPointF(item.cx + size + 3, item.cy + fm.ascent() / 2 - 1), mark.label)
+                p.drawText(
+                    item.rect,
+                    int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                    item.text,
+                )
 
     def _shape(self, p: QPainter, mark: Mark, c: QPointF, r: float, colour: QColor) -> None:
         pen = QPen(colour.darker(130), 1.5)
@@ -477,6 +767,28 @@ class TimelinePainter:
         self._polylines[id(series)] = (series, polygon, breaks)
         return polygon, breaks
 
+    def _threshold_labels(
+        self,
+        series: Series,
+        area: QRectF,
+        x0: float,
+        x1: float,
+        fm: QFontMetricsF,
+        today: float | None,
+        polygon: QPolygonF,
+    ) -> list[tuple[Threshold, QRectF | None, str]]:
+        """:func:`threshold_labels`, kept while the chart, its range and size stay the same
+        (a repaint for focus or a highlight does not place the labels again)."""
+        key = (id(series), x0, x1, area.getRect(), fm.height(), today)
+        cached = self._labels.get(key)
+        if cached is not None and cached[0] is series:
+            return cached[1]
+        found = threshold_labels(series, area, x0, x1, fm, today, polygon)
+        if len(self._labels) > 32:
+            self._labels.clear()
+        self._labels[key] = (series, found)
+        return found
+
     def _series(
         self,
         p: QPainter,
@@ -527,36 +839,26 @@ class TimelinePainter:
             p.drawLine(r.topLeft(), r.topRight())
             p.drawLine(r.bottomLeft(), r.bottomRight())
         # thresholds
-        for t in series.thresholds:
+        polygon, breaks = self._polyline(series)
+        for t, box, text in self._threshold_labels(series, area, x0, x1, fm, today, polygon):
             y = py(t.y)
             p.setPen(QPen(TEXT, 1, Qt.PenStyle.DashDotLine))
             p.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
-            label = t.label
+            if box is None:  # no free place beside the data: the legend names the line
+                continue
             p.setPen(TEXT)
-            # Right-aligned, but kept clear of the today line when that is near the edge.
-            right = area.right()
-            if today is not None and x0 <= today + 0.5 <= x1:
-                today_px = px(today + 0.5)
-                if right - today_px < fm.horizontalAdvance(label) + 12:
-                    right = today_px - 6
-            width = fm.horizontalAdvance(label)
-            box = QRectF(right - width - 6, y - 3 - fm.ascent(), width + 4, fm.height())
-            p.fillRect(box, QColor(255, 255, 255, 200))  # legible over the data
-            p.drawText(QPointF(right - width - 4, y - 3), label)
+            p.fillRect(box, QColor(255, 255, 255, 200))  # legible over the grid
+            p.drawText(
+                box.adjusted(2, 0, 0, 0),
+                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                text,
+            )
         # the values: lines from polygons built once per series in data units and drawn
         # through a transform (no Python loop over points at paint time)
         i, j = series.visible_slice(x0, x1)
         columns = max(int(area.width()), 1)
         sparse = j - i < min(columns / 8, 100)
-        polygon, breaks = self._polyline(series)
-        transform = QTransform(
-            scale_x(x0, x1, area),
-            0,
-            0,
-            -inner.height() / span,
-            area.left() - x0 * scale_x(x0, x1, area),
-            inner.bottom() + y_min * inner.height() / span,
-        )
+        transform = _data_transform(series, area, x0, x1)
         # A pen wider than one pixel takes Qt's slow stroking path (285 ms for 5,000
         # points): on screen, lines are cosmetic (device-pixel) pens through the transform.
         # On paper (hundreds of dpi) a cosmetic pixel is a hair, so the few points of a

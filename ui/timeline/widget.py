@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from tracker.timeline import Ref, Timeline, preset_range
 from ui.plain import plain_tooltip
-from ui.timeline.painter import TimelinePainter, place_marks
+from ui.timeline.painter import TimelinePainter, label_font, placed_marks
 
 MIN_DAYS = 5.0
 MAX_DAYS = 365.25 * 30
@@ -165,6 +165,15 @@ class TimelineWidget(QWidget):
 
         hits: list[Hit] = []
         style = self.painter.style
+        # the marks where paint() draws them: the same layout, the same font
+        marks = placed_marks(
+            self.timeline,
+            QRectF(self.rect()),
+            self.x0,
+            self.x1,
+            style,
+            label_font(self.font(), style),
+        )
         for lane in self.timeline.lanes:
             area = geometry.lanes[lane.key]
             if lane.key == "phases":
@@ -190,14 +199,7 @@ class TimelineWidget(QWidget):
                     y = inner.bottom() - (pt.y - y_min) / span * inner.height()
                     hits.append(Hit(pt.ref, pt.tooltip, QRectF(px(pt.x) - 5, y - 5, 10, 10)))
             else:
-                from PySide6.QtGui import QFontMetricsF
-
-                font = self.font()
-                font.setPointSizeF(style.font_size)
-                plot_area = QRectF(plot.left(), area.top(), plot.width(), area.height())
-                for item in place_marks(
-                    lane, plot_area, self.x0, self.x1, px, QFontMetricsF(font), style
-                ):
+                for item in marks.get(lane.key, ()):
                     hits.append(
                         Hit(
                             item.mark.ref,
