@@ -28,7 +28,16 @@ def value(code: str, text: str, unit: str, range_text: str = "") -> CountValue:
 
 @pytest.mark.parametrize(
     ("typed", "figures"),
-    [("11.1", "3"), ("6.8", "2"), ("0.26", "2"), ("<0.1", "1"), ("1,2", "2"), ("3100", "4")],
+    [
+        ("11.1", "3"),
+        ("6.8", "2"),
+        ("0.26", "2"),
+        ("<0.1", "1"),
+        ("1,2", "2"),
+        ("3100", "2"),
+        ("8.0", "2"),
+        ("850", "2"),
+    ],
 )
 def test_significant_figures_of_what_was_typed(typed: str, figures: str) -> None:
     assert significant_figures(typed) == int(figures)
@@ -152,3 +161,16 @@ def test_a_team_number_in_another_unit_keeps_its_typed_figures() -> None:
     notes = ranges.team_notes(value("hgb", "60", "g/L"), [team])
     said = " ".join(n.basis for n in notes)
     assert "73 g/L (as typed: 4.5 mmol/L)" in said, said
+
+
+@pytest.mark.parametrize(
+    ("value", "typed", "text"),
+    [
+        (8.0 * 0.6206, "8.0", "5.0"),
+        (11.28 * 0.6206, "11.28", "7.000"),
+        (96.7 * 0.06206, "96.7", "6.00"),
+    ],
+)
+def test_trailing_zeros_are_figures_and_stay(value: float, typed: str, text: str) -> None:
+    """The independent check: 8.0 g/dL printed as "5" mmol/L (domain.md §2.2: 5.0)."""
+    assert converted_number(value, typed) == text

@@ -921,3 +921,67 @@ def test_cns_phase_id_takes_ascii_digits_only() -> None:
     assert make_visit(phase_id="12").phase_id == 12
     assert make_visit(phase_id="١").phase_id is None  # Arabic-Indic one: not a phase id
     assert make_visit(phase_id="²").phase_id is None  # once a bare ValueError from int()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "vincrystine",
+        "vincristene",
+        "vincrestine",
+        "vicristine",
+        "vinchristine",
+        "vinkristin",
+        "winkrystyna",
+        "vin cristine",
+        "vin-cristine",
+        "V C R",
+        "V.C.R.",
+        "Vincrist.",
+        "Onсovin",  # a Cyrillic с
+        "VСR",  # a Cyrillic С
+        "vin\u200bcristine",  # a zero-width space
+        "vin\u00adcristine",  # a soft hyphen
+        "velcad",
+        "Vinflunine",
+        "Javlor",
+    ],
+)
+def test_misspelt_spaced_or_disguised_vinca_names_get_the_spinal_fluid_warning(
+    name: str,
+) -> None:
+    """The independent check of issue 11: these got only the generic refusal."""
+    with pytest.raises(ValueError, match="must never be given into the spinal fluid"):
+        parse_it_drug(name)
+
+
+@pytest.mark.parametrize(
+    ("name", "drug"),
+    [
+        ("Ara C", ItDrug.CYTARABINE),
+        ("Cytarabine (Ara-C)", ItDrug.CYTARABINE),
+        ("cytarabin", ItDrug.CYTARABINE),
+        ("citarabina", ItDrug.CYTARABINE),
+        ("methotrexat", ItDrug.METHOTREXATE),
+        ("Metotrexato", ItDrug.METHOTREXATE),
+        ("Méthotrexate", ItDrug.METHOTREXATE),
+        ("Hydrocortison", ItDrug.HYDROCORTISONE),
+        ("Solu-Cortef", ItDrug.HYDROCORTISONE),
+        ("Prednisolon", ItDrug.PREDNISOLONE),
+        ("MTX", ItDrug.METHOTREXATE),
+        ("HC", ItDrug.HYDROCORTISONE),
+    ],
+)
+def test_intrathecal_drugs_written_in_common_ways_are_accepted(name: str, drug: ItDrug) -> None:
+    assert parse_it_drug(name) is drug
+
+
+@pytest.mark.parametrize("name", ["Oncology", "vcrx", "Vincent", "Velvet", "Vinegar"])
+def test_words_near_a_vinca_name_are_refused_plainly_not_warned(name: str) -> None:
+    with pytest.raises(ValueError, match="cannot be recorded as an intrathecal drug"):
+        parse_it_drug(name)
+
+
+def test_two_drugs_in_one_name_are_not_taken_for_one() -> None:
+    with pytest.raises(ValueError, match="cannot be recorded as an intrathecal drug"):
+        parse_it_drug("Cytarabine (methotrexate)")

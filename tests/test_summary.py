@@ -31,6 +31,8 @@ from tracker.summary import (
     it_totals,
 )
 
+NOTHING = "no blood count, result or lumbar puncture."
+
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):  # type: ignore[no-untyped-def]
@@ -153,7 +155,7 @@ def test_only_a_range_that_is_not_a_range_is_refused(demo) -> None:  # type: ign
     with pytest.raises(SummaryError, match="before it starts"):
         summary_of(rec, child_id, start=TODAY, end=TODAY - dt.timedelta(days=1))
     s = summary_of(rec, child_id, start=dt.date(2025, 1, 5), end=dt.date(2025, 1, 6))
-    assert s.nothing_new == "Nothing recorded between 2025-01-05 and 2025-01-06."
+    assert s.nothing_new == "Nothing recorded between 2025-01-05 and 2025-01-06: " + NOTHING
     assert s.counts == [] and s.milestones == [] and s.lps == []
     assert s.current and s.questions and s.next_lp is not None
 
@@ -183,7 +185,7 @@ def test_a_summary_is_there_days_after_a_visit_with_nothing_new(demo) -> None:  
     visit = dt.date(2026, 11, 21)  # the demo's last count and LP are on 2026-11-15
     s = nothing_new_since(rec, child_id, visit)
     assert (s.start, s.end) == (visit, TODAY)
-    assert s.nothing_new == "Nothing new since the last visit (2026-11-21)."
+    assert s.nothing_new == "Nothing new since the last visit (2026-11-21): " + NOTHING
     assert s.current.startswith("Maintenance · day ")
     assert [row.date for row in s.counts] == [dt.date(2026, 11, 15)]
     assert s.counts_before_range

@@ -15,6 +15,8 @@ from tracker.summary import SummaryError
 
 pytestmark = pytest.mark.gui
 
+NOTHING = "no blood count, result or lumbar puncture."
+
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):  # type: ignore[no-untyped-def]
@@ -123,7 +125,7 @@ def quiet(tmp_path_factory):  # type: ignore[no-untyped-def]
 
 def assert_whole_sheet(text: str) -> None:
     """Where we are, the latest count, what is planned, open questions and contacts."""
-    assert "Nothing new since the last visit (2026-11-21)." in text
+    assert "Nothing new since the last visit (2026-11-21): " + NOTHING in text
     assert "Where we are" in text and "Maintenance" in text
     assert "Latest blood count (before this range)" in text and "2026-11-15" in text
     assert "Next planned: 2027-02-07" in text
@@ -140,7 +142,10 @@ def test_the_summary_prints_days_after_a_visit_from_the_command_line(
     out = tmp_path / "quiet.pdf"
     assert main(["summary", "--db", str(rec.path), "-o", str(out)], clock=fixed_clock) == 0
     said = capsys.readouterr().out
-    assert "Summary written" in said and "Nothing new since the last visit (2026-11-21)." in said
+    assert (
+        "Summary written" in said
+        and "Nothing new since the last visit (2026-11-21): " + NOTHING in said
+    )
     pages, text = pdf_text(out)
     assert pages == 1
     assert_whole_sheet(text)
@@ -169,7 +174,7 @@ def test_the_summary_prints_days_after_a_visit_from_the_window(qtbot, quiet, tmp
     qtbot.addWidget(dialog)
     assert dialog.save_pdf() == target
     assert not dialog.error.isVisible()
-    assert "Nothing new since the last visit (2026-11-21)." in interaction.said[-1]
+    assert "Nothing new since the last visit (2026-11-21): " + NOTHING in interaction.said[-1]
     _, text = pdf_text(target)
     assert_whole_sheet(text)
 
@@ -268,8 +273,10 @@ def test_summary_command_line(qapp, demo, tmp_path, capsys) -> None:  # type: ig
         )
         == 0
     )
-    assert "Nothing recorded between 2025-01-10 and 2025-01-31." in capsys.readouterr().out
-    assert "Nothing recorded between 2025-01-10 and 2025-01-31." in pdf_text(out)[1]
+    assert (
+        "Nothing recorded between 2025-01-10 and 2025-01-31: " + NOTHING in capsys.readouterr().out
+    )
+    assert "Nothing recorded between 2025-01-10 and 2025-01-31: " + NOTHING in pdf_text(out)[1]
     for argv, says in (
         (["--from", "2024-01-01", "--to", "2024-01-31"], "before the date of birth (2025-01-04)"),
         (["--from", "2026-02-30"], "not a day of the calendar"),

@@ -49,6 +49,19 @@ def test_the_form_asks_whether_a_very_low_hb_is_right(text: str, unit: str) -> N
     assert not any(o in question for o in other), "no other unit is suggested"
 
 
+@pytest.mark.parametrize("code", ["anc", "wbc", "lymph", "mono"])
+def test_a_white_count_of_a_few_cells_per_microlitre_is_asked_about_not_swapped(code: str) -> None:
+    """The independent check: ANC 5 cells/µL was "not possible … Did you mean ×10⁹/L?";
+    followed, that stores 5,000/µL.  It is asked about with its unit instead."""
+    value = parse_value(analytes.analyte(code), "5", "cells/uL")
+    assert analytes.plausibility_problem(code, 5, "cells/uL") is None
+    [question] = count_questions(CountResult(1, dt.date(2026, 11, 20), values=(value,)))
+    assert "5 cells/uL" in question and "with its unit" in question
+    assert "×10⁹/L" not in question
+    ordinary = parse_value(analytes.analyte(code), "50", "cells/uL")
+    assert count_questions(CountResult(1, dt.date(2026, 11, 20), values=(ordinary,))) == []
+
+
 @pytest.mark.parametrize(("text", "unit"), [("8.2", "g/dL"), ("5.1", "mmol/L"), ("95", "g/L")])
 def test_an_ordinary_low_hb_is_not_asked_about(text: str, unit: str) -> None:
     assert count_questions(CountResult(1, dt.date(2026, 11, 20), values=(hb(text, unit),))) == []
@@ -98,7 +111,7 @@ def test_a_lab_csv_row_with_a_very_low_hb_is_imported_and_listed_by_its_line(
         said = summary_lines(plan, applied=False)
         [note] = [line for line in said if line.startswith("line 3:")]
         assert "Hemoglobin 2.9 g/dL" in note and "very low" in note
-        assert "kept as the lab printed it" in note and "mmol/L" not in note
+        assert "kept as the file gives it" in note and "mmol/L" not in note
 
 
 def test_the_window_preview_lists_the_noted_row(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]

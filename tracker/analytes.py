@@ -493,11 +493,11 @@ def unknown_unit_message(a: Analyte, unit_text: str) -> str:
 # is a unit slip ("269" platelets typed with /µL is 0.269 ×10⁹/L), not a result.  Input
 # checks, not clinical limits.
 SMALLEST_NONZERO: dict[str, float] = {
-    "wbc": 0.01,
-    "anc": 0.01,
-    "lymph": 0.01,
-    "mono": 0.01,
-    "plt": 1.0,
+    "wbc": 0.001,  # 1/µL: below 10/µL the family is asked (VERY_LOW_INPUT_CHECK)
+    "anc": 0.001,
+    "lymph": 0.001,
+    "mono": 0.001,
+    "plt": 1.0,  # platelets are printed in whole ×10⁹/L (1,000/µL)
 }
 
 
@@ -508,6 +508,12 @@ SMALLEST_NONZERO: dict[str, float] = {
 # as a clinical fact.
 VERY_LOW_INPUT_CHECK: dict[str, float] = {
     "hgb": 50.0,  # 5 g/dL, 3.1 mmol/L
+    # 10/µL: a white count typed with /µL that was meant in ×10⁹/L ("5" for 5,000/µL), or
+    # the other way, is asked about with its unit, never swapped (domain.md §2.2, 1.2 vs 1200)
+    "wbc": 0.01,
+    "anc": 0.01,
+    "lymph": 0.01,
+    "mono": 0.01,
 }
 
 
@@ -596,14 +602,17 @@ def range_unit_problem(
 def other_reading(
     code: str, value: float, low: float | None, high: float | None, unit_text: str
 ) -> str | None:
-    """The other unit a range reads as when it is possible in the value's unit too, the value
-    is flagged in its own reading, and the other reading puts it inside (Hb: a mmol/L range
-    under a g/dL value), or the value is more than ten times beyond its own reading's limit
-    and the other reading gives another flag (lymphocytes 3 ×10⁹/L beside "1000-1900": below
-    in ×10⁹/L, above in /µL).  The flag then depends on which unit the lab meant, so the
-    family is asked.  The label of that unit, or None (one reading only, the same flag
-    either way, inside in its own unit, or an ordinary low such as Hb 5.6 beside 6.5-8.5
-    mmol/L).  The "ten times" is a unit-slip check, not a clinical number."""
+    """The other unit a range reads as when it is possible in the value's unit too, but the
+    value is more than ten times beyond its own reading's limit and the other reading gives
+    another flag (lymphocytes 3 ×10⁹/L beside "1000-1900": below in ×10⁹/L, above in /µL).
+    The flag then depends on which unit the lab meant, so the family is asked.  The label of
+    that unit, or None (one reading only, the same flag either way, inside in its own unit,
+    or not that far out).
+
+    A range possible in the value's unit and not that far from the value is read in it, as
+    the lab printed both on one line: Hb 4.2 mmol/L beside 6.5-8.4 is low, although 6.5-8.4
+    would also be a range in g/dL (asking there questioned every low Hb of a Dutch report).
+    The "ten times" is a unit-slip check, not a clinical number."""
     a = analyte(code)
     unit = a.unit(unit_text)
     if unit is None or (low is None and high is None):
@@ -621,8 +630,7 @@ def other_reading(
     for u in a.units:
         if u.factor == unit.factor or not _all_possible(code, limits, u.factor):
             continue
-        there = range_position(canonical, low, high, u.factor)
-        if there == "inside" or (far and there != own):
+        if far and range_position(canonical, low, high, u.factor) != own:
             return u.label
     return None
 

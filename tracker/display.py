@@ -63,25 +63,35 @@ _DIGITS = re.compile(r"\d[\d.,]*")
 
 def significant_figures(typed: str) -> int:
     """How many significant figures a typed number carries: "11.1" 3, "0.26" 2, "<0.1" 1,
-    "3100" 4 (trailing zeros of a whole number are counted: a converted value then keeps
-    them, and trailing zeros after the point are not printed anyway)."""
+    "8.0" 2 (a zero after the point is a figure), "3100" 2 (trailing zeros of a whole number
+    only place it: 3100/µL is 3.1 ×10⁹/L, not 3.100)."""
     m = _DIGITS.search(typed)
-    digits = "".join(c for c in m.group() if c.isdigit()) if m else ""
-    return len(digits.lstrip("0")) or 1
+    number = m.group() if m else ""
+    digits = "".join(c for c in number if c.isdigit()).lstrip("0")
+    if not any(sep in number for sep in ".,"):
+        digits = digits.rstrip("0")
+    return len(digits) or 1
 
 
 def converted_number(value: float, typed: str) -> str:
     """``value``, converted from a number typed as ``typed`` in another unit, with no more
     significant figures than ``typed`` carried (and at least two, so that "7 mmol/L" reads
     110 g/L, not 100): Hb 11.1 g/dL → "111" g/L, 6.8 mmol/L → "110" g/L, never "109.57".
+    Trailing zeros are kept: they are figures (8.0 g/dL → "5.0" mmol/L, not "5").
     Every place that prints a value in a unit other than the typed one uses this."""
     if value == 0 or not math.isfinite(value) or _DIGITS.search(typed) is None:
         return format_number(value)  # nothing typed to count figures from: as before
-    figures = max(2, significant_figures(typed))
+    typed_figures = significant_figures(typed)
+    figures = max(2, typed_figures)
     decimals = figures - 1 - math.floor(math.log10(abs(value)))
     rounded = round(value, decimals)
-    text = f"{rounded:.{max(0, decimals)}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    text = f"{rounded:.{max(0, decimals)}f}"  # its zeros are figures: 8.0 g/dL is 5.0 mmol/L
+    extra = figures - typed_figures  # the figure added for "7 mmol/L": not shown as a zero
+    if extra and "." in text:
+        for _ in range(extra):
+            text = text[:-1] if text.endswith("0") else text
+        text = text.rstrip(".")
+    return text
 
 
 def shown(v: CountValue, preference: UnitPreference) -> Shown:

@@ -581,8 +581,8 @@ def very_low_question(v: CountValue) -> str:
     unit is suggested for a value that is possible in its own."""
     name = analytes.analyte(v.analyte).name
     return (
-        f"{name} {v.value_text} {v.unit} is very low for a typed result. Is it as printed "
-        "on the report, with its unit? (A check for typing slips, not a medical judgement.)"
+        f"{name} {v.value_text} {v.unit} is very low. Is it as printed on the report, with its "
+        "unit? (A check for typing and unit slips, not a medical judgement.)"
     )
 
 
@@ -684,22 +684,40 @@ def validate_count(result: CountResult, child: Child, today: dt.date) -> dict[st
 _IT_ALIASES = {
     "mtx": ItDrug.METHOTREXATE,
     "methotrexate": ItDrug.METHOTREXATE,
+    "methotrexat": ItDrug.METHOTREXATE,  # de, nl, nordic
+    "metotrexato": ItDrug.METHOTREXATE,  # es, it, pt
+    "metotreksat": ItDrug.METHOTREXATE,  # pl
     "ara-c": ItDrug.CYTARABINE,
     "arac": ItDrug.CYTARABINE,
     "cytarabine": ItDrug.CYTARABINE,
+    "cytarabin": ItDrug.CYTARABINE,  # de, nl
+    "citarabina": ItDrug.CYTARABINE,  # es, it, pt
+    "cytarabina": ItDrug.CYTARABINE,  # pl
     "cytosine arabinoside": ItDrug.CYTARABINE,
     "hc": ItDrug.HYDROCORTISONE,
     "hydrocortisone": ItDrug.HYDROCORTISONE,
+    "hydrocortison": ItDrug.HYDROCORTISONE,  # de, nl
+    "hidrocortisona": ItDrug.HYDROCORTISONE,  # es, pt
+    "idrocortisone": ItDrug.HYDROCORTISONE,  # it
+    "hydrokortyzon": ItDrug.HYDROCORTISONE,  # pl
+    "solu-cortef": ItDrug.HYDROCORTISONE,  # the hydrocortisone product often used
     "prednisolone": ItDrug.PREDNISOLONE,
+    "prednisolon": ItDrug.PREDNISOLONE,  # de, nl
+    "prednisolona": ItDrug.PREDNISOLONE,  # es, pt
+    "prednizolon": ItDrug.PREDNISOLONE,  # pl
     "pred": ItDrug.PREDNISOLONE,
 }
 # Drugs that must never be given into the spinal fluid (domain.md §3.2: only methotrexate,
 # cytarabine and a corticosteroid are given intrathecally in ALL; intrathecal vinca alkaloids
-# are fatal). Stems are matched anywhere in the typed name (accents and case ignored), so
-# "vincristina", "Vincristinsulfat" and "vincristine sulfate" are caught; abbreviations only
-# as whole words, so "VCR" does not match inside an unrelated word.
+# are fatal).  Names are compared as letters only (accents, case, spaces, dashes, dots,
+# invisible characters and look-alike Cyrillic or Greek letters ignored), stems anywhere in
+# the name and with a slip or two of spelling ("vincrystine"), so "vincristina",
+# "Vincristinsulfat", "vin-cristine" and "Onсovin" with a Cyrillic с are caught;
+# abbreviations only as whole words ("V.C.R." too), so "VCR" does not match inside a word.
 _NEVER_INTRATHECAL_STEMS = {
     "vincristin": "vincristine",
+    "vinkristin": "vincristine",  # nordic, cs
+    "winkrystyn": "vincristine",  # pl
     "oncovin": "vincristine",
     "marqibo": "vincristine",
     "vincasar": "vincristine",
@@ -710,6 +728,8 @@ _NEVER_INTRATHECAL_STEMS = {
     "navelbin": "vinorelbine",
     "vindesin": "vindesine",
     "eldisin": "vindesine",
+    "vinflunin": "vinflunine",
+    "javlor": "vinflunine",
     "vinca": "a vinca alkaloid",
     "bortezomib": "bortezomib",
     "velcade": "bortezomib",
@@ -722,21 +742,60 @@ _NEVER_INTRATHECAL_WORDS = {
     "vds": "vindesine",
     "btz": "bortezomib",
 }
+# Cyrillic and Greek letters that look like Latin ones (a name pasted from a document).
+_LOOK_ALIKES = str.maketrans(
+    "асеорхуктмнвіјѕԁɡαβεικνορτυχ",
+    "aceopxyktmhbijsdgabeikvoptux",
+)
 
 
 def _plain_key(text: str) -> str:
-    """Lower case without accents: "Bortézomib" and "bortezomib" are one name."""
+    """Lower case without accents, invisible characters or look-alike letters: "Bortézomib",
+    "ＢＯＲＴＥＺＯＭＩＢ" and "bortezomib" are one name."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    kept = (
+        c for c in decomposed if not unicodedata.combining(c) and unicodedata.category(c) != "Cf"
+    )
+    return "".join(kept).translate(_LOOK_ALIKES)
+
+
+def _letters(key: str) -> str:
+    return "".join(c for c in key if c.isalpha())
+
+
+def _slips_allowed(stem: str) -> int:
+    """How many letters may be wrong, missing or extra in a typed stem: none in a short
+    one (a brand of five letters is too near other words), one from 6, two from 9."""
+    return 0 if len(stem) < 6 else 1 if len(stem) < 9 else 2
+
+
+def _near_substring(stem: str, key: str, slips: int) -> bool:
+    """Whether some part of ``key`` is within ``slips`` edits of ``stem`` (Sellers' edit
+    distance to the best-matching substring)."""
+    if slips == 0:
+        return stem in key
+    previous = [0] * (len(key) + 1)  # a match may start anywhere in key
+    for i, letter in enumerate(stem, 1):
+        current = [i] + [0] * len(key)
+        for j, other in enumerate(key, 1):
+            current[j] = min(
+                previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (letter != other)
+            )
+        previous = current
+    return min(previous) <= slips
 
 
 def never_intrathecal(text: str) -> str | None:
     """The drug a typed name stands for when it must never be given intrathecally, else None."""
     key = _plain_key(text)
-    for stem, generic in _NEVER_INTRATHECAL_STEMS.items():
-        if stem in key:
-            return generic
-    for word in re.findall(r"[^\W\d_]+", key):
+    letters = _letters(key)
+    for slips in (False, True):  # the name as written first: "Navelbine" is vinorelbine
+        for stem, generic in _NEVER_INTRATHECAL_STEMS.items():
+            if _near_substring(stem, letters, _slips_allowed(stem) if slips else 0):
+                return generic
+    words = re.findall(r"[^\W\d_]+", key)
+    runs = re.findall(r"(?:(?<![^\W\d_])[^\W\d_](?![^\W\d_])[\s.\-]*){2,}", key)
+    for word in [*words, *(_letters(r) for r in runs)]:
         if word in _NEVER_INTRATHECAL_WORDS:
             return _NEVER_INTRATHECAL_WORDS[word]
     return None
@@ -757,14 +816,29 @@ def never_intrathecal_message(text: str) -> str | None:
     )
 
 
+_IT_BY_LETTERS = {_letters(_plain_key(k)): drug for k, drug in _IT_ALIASES.items()}
+
+
+def _it_drug_named(text: str) -> ItDrug | None:
+    """One of the four intrathecal drugs by an exact name (letters only: "Ara C", "ARA-C"),
+    or a name with another for the same drug in brackets ("Cytarabine (Ara-C)")."""
+    if any(c.isdigit() for c in text):  # "mtx 12": a dose in the name, not a name
+        return None
+    parts = [p for p in re.split(r"[()\[\]]", text) if p.strip()]
+    found = {_IT_BY_LETTERS.get(_letters(_plain_key(p))) for p in parts}
+    if len(found) == 1 and None not in found:
+        return found.pop()
+    return None
+
+
 _DOSE = re.compile(r"^\d+(?:[.,]\d+)?\s*(?:mg|g|mcg|µg|μg|ug|mL|ml|units?|U)$", re.ASCII | re.I)
 
 
 def parse_it_drug(text: str) -> ItDrug:
     """Map a typed drug name to one of the four intrathecal drugs, or refuse it plainly."""
-    key = text.strip().lower()
-    if key in _IT_ALIASES:
-        return _IT_ALIASES[key]
+    drug = _it_drug_named(text)
+    if drug is not None:
+        return drug
     never = never_intrathecal_message(text)
     if never is not None:
         raise ValueError(never)

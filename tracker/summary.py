@@ -188,12 +188,17 @@ def build_summary(
     nothing_new = ""
     if not in_range_dates:
         # A family brings the sheet days after a visit too: say so plainly and print it.
+        # what "nothing" means: the entries a range is made of (questions and appointments
+        # are listed whatever their date)
+        what = "no blood count, result or lumbar puncture"
         if reason.startswith("since the last appointment"):
-            nothing_new = f"Nothing new since the last visit ({start.isoformat()})."
+            nothing_new = f"Nothing new since the last visit ({start.isoformat()}): {what}."
         elif start == end:
-            nothing_new = f"Nothing recorded on {start.isoformat()}."
+            nothing_new = f"Nothing recorded on {start.isoformat()}: {what}."
         else:
-            nothing_new = f"Nothing recorded between {start.isoformat()} and {end.isoformat()}."
+            nothing_new = (
+                f"Nothing recorded between {start.isoformat()} and {end.isoformat()}: {what}."
+            )
     earlier = [c for c in counts if c.taken_date < start]
     latest_before = (
         [max(earlier, key=lambda c: (c.taken_date, c.taken_time or dt.time()))]
@@ -441,12 +446,14 @@ def _counts_table(
                 r.note,
             )
         )
+    builtin = [s for s in sources if s != "lab"]
     footnotes = [
         "(low) / (high): below / above the range used: the lab's printed range when the "
-        "report gives one, otherwise a published infant range for the child's age (named "
-        "here). A value with neither is not flagged."
+        "report gives one, otherwise a published infant range for the child's age"
+        + (" (named below)" if builtin else "")
+        + ". A value with neither is not flagged."
     ]
-    footnotes += [f"Infant range used: {s}." for s in sources if s != "lab"]
+    footnotes += [f"Infant range used: {s}." for s in builtin]
     if any(s != "lab" for s in sources):
         footnotes.append(ranges.builtin_disclaimer())
     if converted:

@@ -749,8 +749,8 @@ _DrawKey = tuple[str, dt.date, dt.time | None]  # (child casefolded, date, time)
 def _very_low_note(v: CountValue) -> str:
     name = analytes.analyte(v.analyte).name
     return (
-        f"{name} {v.value_text} {v.unit} is very low for a typed result; check it against the "
-        "report (kept as the lab printed it; a check for typing slips, not a medical judgement)"
+        f"{name} {v.value_text} {v.unit} is very low; check it and its unit against the report "
+        "(kept as the file gives it; a check for typing and unit slips, not a medical judgement)"
     )
 
 
