@@ -351,3 +351,85 @@ def test_reference_rows_for_new_analytes_are_never_flags() -> None:
     v = value("mcv", "60", "fL")
     used = ranges.range_for(v, birth, birth + dt.timedelta(days=14))
     assert used.kind is None and ranges.flag(v, used) is None
+
+
+# ---------------------------------------------------------------- where values are shown
+
+
+def _summary(child: Child, counts: list[CountResult]):  # type: ignore[no-untyped-def]
+    from tracker.summary import build_summary
+
+    return build_summary(
+        child,
+        phases=[],
+        milestones=[],
+        counts=counts,
+        visits=[],
+        appointments=[],
+        questions=[],
+        thresholds=[],
+        today=TODAY,
+        start=dt.date(2026, 11, 1),
+        end=TODAY,
+    )
+
+
+def test_summary_keeps_chemistry_out_of_the_counts_table_and_names_the_anc_basis(
+    child: Child,
+) -> None:
+    r = count_from_form(
+        {"taken_date": "2026-11-20"},
+        [
+            ValueInput("wbc", "2.0", "K/µL"),
+            ValueInput("neut_pct", "20", "%"),
+            ValueInput("crp", "12", "mg/L"),
+            ValueInput("mtx", "0.4", "µmol/L", hours_after=48),
+        ],
+        child=child,
+        today=TODAY,
+    )
+    s = _summary(child, [r])
+    assert "crp" not in s.count_columns and "mtx" not in s.count_columns
+    assert "anc" in s.count_columns
+    notes = " ".join(s.count_footnotes)
+    assert "calculated from total neutrophil %" in notes
+    assert "CRP" in notes and "MTX" in notes  # said to be recorded, not dropped silently
+
+
+def test_table_says_the_basis_source_hours_and_rescue_plan(child: Child) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QTextDocument
+
+    from tracker.assessment import make_assessor
+    from ui.models.counts import CountsModel
+
+    r = count_from_form(
+        {"taken_date": "2026-11-20"},
+        [
+            ValueInput("wbc", "2.0", "K/µL"),
+            ValueInput("seg_pct", "20", "%"),
+            ValueInput("band_pct", "5", "%"),
+            ValueInput("mtx", "0.8", "µmol/L", "<0.1", hours_after=48),
+            ValueInput("alt", "45", "IU/L"),
+        ],
+        child=child,
+        today=TODAY,
+    )
+    model = CountsModel()
+    model.reload([r], make_assessor(child))
+
+    def tip(code: str) -> str:
+        doc = QTextDocument()
+        doc.setHtml(model.index(0, model.analyte_column(code)).data(Qt.ItemDataRole.ToolTipRole))
+        return doc.toPlainText()
+
+    assert "segmented neutrophils % + bands %" in tip("anc")
+    mtx = tip("mtx")
+    assert "48 h after the infusion started" in mtx and "rescue plan" in mtx
+    assert "Within" not in mtx and "Low" not in mtx and "High" not in mtx
+    assert "domain.md §2.8.8" in mtx
+    assert "IU/L" in tip("alt") and "§2.8.2" in tip("alt")
+    text = model.index(0, model.analyte_column("mtx")).data(Qt.ItemDataRole.DisplayRole)
+    assert "48 h" in text and " H" not in text and "L" not in text.replace("µmol/L", "")
+    flags = model.index(0, model._keys.index("flags")).data(Qt.ItemDataRole.DisplayRole)
+    assert "rescue plan" in flags
