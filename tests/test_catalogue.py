@@ -342,6 +342,8 @@ def test_catalogue_plausible_limits_hold_every_canonical_unit() -> None:
         low, high = a.plausible
         assert 0 <= low < high, a.code
         assert analytes.possible(a.code, high) and analytes.possible(a.code, low)
+        canonical = a.unit(a.canonical_unit)
+        assert canonical is not None and canonical.factor == 1.0, a.code
 
 
 def test_reference_rows_for_new_analytes_are_never_flags() -> None:
@@ -433,3 +435,15 @@ def test_table_says_the_basis_source_hours_and_rescue_plan(child: Child) -> None
     assert "48 h" in text and " H" not in text and "L" not in text.replace("µmol/L", "")
     flags = model.index(0, model._keys.index("flags")).data(Qt.ItemDataRole.DisplayRole)
     assert "rescue plan" in flags
+
+
+def test_si_and_us_preferences_show_chemistry_in_their_units() -> None:
+    from tracker.display import UnitPreference, display_unit
+
+    assert display_unit("bili_total", UnitPreference.SI) == "µmol/L"
+    assert display_unit("bili_total", UnitPreference.US) == "mg/dL"
+    assert display_unit("creatinine", UnitPreference.SI) == "µmol/L"
+    assert display_unit("glucose", UnitPreference.SI) == "mmol/L"
+    assert display_unit("ferritin", UnitPreference.SI) == "µg/L"
+    assert display_unit("hgb", UnitPreference.SI) == "g/L"
+    assert display_unit("hct", UnitPreference.US) == "%"
