@@ -447,3 +447,40 @@ def test_si_and_us_preferences_show_chemistry_in_their_units() -> None:
     assert display_unit("ferritin", UnitPreference.SI) == "µg/L"
     assert display_unit("hgb", UnitPreference.SI) == "g/L"
     assert display_unit("hct", UnitPreference.US) == "%"
+
+
+def test_lab_csv_refuses_unconvertible_units_by_line_and_reads_the_rest() -> None:
+    from tracker.io.csv_import import read_csv
+
+    text = (
+        "Date,Time,Test,Result,Unit,Range,Hours\n"
+        "2026-11-20,08:00,Methotrexate,0.45,mmol/L,,\n"
+        "2026-11-20,08:00,CRP,95,nmol/L,,\n"
+        "2026-11-20,08:00,C-reactive protein,12,mg/L,0-5,\n"
+        "2026-11-20,08:00,Bilirubin direct,0.3,mg/dL,,\n"
+        "2026-11-20,08:00,Conjugated bilirubin,0.2,mg/dL,,\n"
+        "2026-11-20,08:00,Segs,20,%,,\n"
+        "2026-11-20,08:00,Neutrophils,30,%,,\n"
+    )
+    parsed = read_csv(text.encode())
+    reasons = {p.line: p.reason for p in parsed.problems}
+    assert sorted(reasons) == [2, 3]
+    assert "µmol/L" in reasons[2] and "misprint" in reasons[2]
+    assert "molar mass" in reasons[3]
+    [draw] = parsed.draws
+    got = {v.value.analyte: v.value.normalised_value for v in draw.values}
+    assert got["crp"] == 12.0
+    assert got["bili_direct"] == pytest.approx(0.3 * 17.104)
+    assert got["bili_conj"] == pytest.approx(0.2 * 17.104)
+    assert (got["seg_pct"], got["neut_pct"]) == (20.0, 30.0)
+
+
+def test_a_raised_crp_beside_its_lab_range_is_flagged_not_asked(child: Child) -> None:
+    # 12 mg/L beside "0-5": the range is in the value's unit, as printed together
+    assert analytes.other_reading("crp", 12, 0, 5, "mg/L") is None
+    v = value("crp", "12", "mg/L", "0-5")
+    used = ranges.range_for(v, child.birth_date, TODAY)
+    flag = ranges.flag(v, used)
+    assert flag is not None and flag.kind is ranges.FlagKind.HIGH
+    # the blood count is still asked about (Hb in g/dL beside a mmol/L range)
+    assert analytes.other_reading("hgb", 11.0, 6.5, 8.5, "g/dL") == "mmol/L"

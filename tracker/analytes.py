@@ -1310,6 +1310,12 @@ def other_reading(
     unit = a.unit(unit_text)
     if unit is None or (low is None and high is None):
         return None
+    if a.group in ("Chemistry", "Drug levels"):
+        # Chemistry's input checks are so wide (CRP 0-1000 mg/L) that every range fits
+        # every unit: asking would stop each raised CRP beside "0-5".  Their range is read
+        # in the value's unit, as the lab prints them together (a range impossible there
+        # is still refused by range_unit_problem).
+        return None
     if range_unit_problem(code, low, high, unit_text) is not None:
         return None  # not possible in the value's unit: refused, not asked
 
