@@ -4,6 +4,7 @@ no built-in ranges, methotrexate never flagged; segmented vs total neutrophil % 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
@@ -484,3 +485,13 @@ def test_a_raised_crp_beside_its_lab_range_is_flagged_not_asked(child: Child) ->
     assert flag is not None and flag.kind is ranges.FlagKind.HIGH
     # the blood count is still asked about (Hb in g/dL beside a mmol/L range)
     assert analytes.other_reading("hgb", 11.0, 6.5, 8.5, "g/dL") == "mmol/L"
+
+
+def test_hours_after_only_for_a_drug_level_and_never_negative(child: Child) -> None:
+    def count(code: str, hours: float) -> CountResult:
+        v = value(code, "0.4", analyte(code).default_unit.label)
+        return CountResult(1, dt.date(2026, 11, 20), values=(replace(v, hours_after=hours),))
+
+    assert validate_count(count("mtx", 48), child, TODAY) == {}
+    assert "cannot be negative" in validate_count(count("mtx", -2), child, TODAY)["mtx.value"]
+    assert "drug level" in validate_count(count("crp", 48), child, TODAY)["crp.value"]

@@ -647,6 +647,15 @@ def validate_count(result: CountResult, child: Child, today: dt.date) -> dict[st
         seen.add(v.analyte)
         if v.value < 0:
             errors[f"{v.analyte}.value"] = f"{name} cannot be negative"
+        if v.hours_after is not None and not analytes.analyte(v.analyte).timed:
+            errors[f"{v.analyte}.value"] = (
+                f"{name}: hours since an infusion are kept for a drug level only; clear them"
+            )
+        elif v.hours_after is not None and not 0 <= v.hours_after <= 10_000:
+            errors[f"{v.analyte}.value"] = (
+                f"{name}: the hours since the infusion started cannot be negative (or more "
+                "than 10,000); check them"
+            )
         problem = analytes.plausibility_problem(v.analyte, v.value, v.unit)
         if problem:
             errors.setdefault(f"{v.analyte}.value", problem)
