@@ -125,6 +125,8 @@ def test_each_name_and_code_is_found() -> None:
     assert lab_values.resolve_test("Lymphocytes", "K/uL") is BY_CODE["lymph"]
     assert lab_values.resolve_test("Eosinophils", "%") is BY_CODE["eos_pct"]
     assert lab_values.resolve_test("Bilirubin, direct", "mg/dL") is BY_CODE["bili_direct"]
+    assert lab_values.resolve_test("RDW", "%") is BY_CODE["rdw_cv"]
+    assert lab_values.resolve_test("RDW", "fL") is BY_CODE["rdw_sd"]
     assert lab_values.resolve_test("Bilirubin, conjugated", "mg/dL") is BY_CODE["bili_conj"]
 
 

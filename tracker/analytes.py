@@ -820,7 +820,7 @@ ANALYTES: tuple[Analyte, ...] = (
         "umol/L",
         _BILIRUBIN_UNITS,
         (0.0, 1500.0),
-        ("conjugated bilirubin", "bilirubin conjugated", "cbil", "bc"),
+        ("conjugated bilirubin", "bilirubin conjugated", "cbil"),
         group="Chemistry",
         source=(
             "domain.md §2.8.2: conjugated bilirubin, kept apart from direct (LOINC ✅); "

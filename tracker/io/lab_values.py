@@ -64,6 +64,8 @@ for _names, _pair in (
     (("basophils", "basophil", "baso", "basos", "basophile"), ("baso", "baso_pct")),
     (("reticulocytes", "reticulocyte", "retic", "retics", "retikulozyten"),
      ("retic", "retic_pct")),
+    # a bare "RDW": in % the RDW-CV, in fL the RDW-SD (not convertible, domain.md §2.8.5)
+    (("rdw", "red cell distribution width"), ("rdw_sd", "rdw_cv")),
     (("blasts", "blast", "blast cells", "blasten"), (None, "blast_pct")),
     (("bands", "band", "band neutrophils", "band forms", "stabs", "stabkernige"),
      (None, "band_pct")),
