@@ -497,3 +497,9 @@ def test_hours_after_only_for_a_drug_level_and_never_negative(child: Child) -> N
     assert validate_count(count("mtx", 48), child, TODAY) == {}
     assert "cannot be negative" in validate_count(count("mtx", -2), child, TODAY)["mtx.value"]
     assert "drug level" in validate_count(count("crp", 48), child, TODAY)["crp.value"]
+
+
+def test_no_unverified_code_is_shown_in_a_source_note() -> None:
+    for a in ANALYTES:
+        for code in NOT_SHIPPED:
+            assert code not in a.source, (a.code, code)

@@ -385,12 +385,14 @@ ANALYTES: tuple[Analyte, ...] = (
     ),
     # ------------------------------------------------------------------ domain.md §2.8
     # Plausible values below are typing- and unit-slip checks only, never clinical ranges
-    # and never shown as one.  Each is set at a physical limit or well beyond the most
-    # extreme values reported in people, so that no real result is refused: a percentage of
-    # cells 0-100; a cell count as wide as the white count's own check; a concentration from
-    # 0 to a few times the highest value ever reported (bilirubin, creatinine, ferritin,
-    # triglycerides, enzymes after liver or pancreas injury); sodium from 50 mmol/L (a
-    # dropped digit, "13.8", is a slip) to 250.
+    # and never shown as one (domain.md gives no numbers for them).  They are set by
+    # judgement at a physical limit or generously beyond extreme results, so that no real
+    # result is refused: a percentage of cells 0-100; absolute eosinophils, basophils and
+    # reticulocytes as wide as the monocyte or white-count check; a concentration from 0 to
+    # several times the most extreme results (bilirubin, creatinine, ferritin in HLH,
+    # triglycerides under asparaginase, enzymes after liver or pancreas injury, a
+    # methotrexate level at the end of a high-dose infusion); red-cell indices a few times
+    # wider than any blood; sodium from 50 mmol/L (a dropped digit, "13.8", is a slip).
     Analyte(
         "seg_pct",
         "Segmented neutrophils %",
@@ -475,7 +477,7 @@ ANALYTES: tuple[Analyte, ...] = (
             "eosinophils/100 leukocytes in blood by automated count",
         ),
         group="Differential",
-        source="domain.md §2.8.6: 713-8 ✅ (GHP; ULO); no method-less % code (26450-7 ❌)",
+        source="domain.md §2.8.6: 713-8 ✅ (GHP; ULO); no method-less % code (not found ❌)",
     ),
     Analyte(
         "eos",
@@ -518,7 +520,7 @@ ANALYTES: tuple[Analyte, ...] = (
             "basophils/100 leukocytes in blood by automated count",
         ),
         group="Differential",
-        source="domain.md §2.8.6: 706-2 ✅ (GHP); no method-less code (30180-4 ❌)",
+        source="domain.md §2.8.6: 706-2 ✅ (GHP); no method-less code (not found ❌)",
     ),
     Analyte(
         "baso",
@@ -540,7 +542,7 @@ ANALYTES: tuple[Analyte, ...] = (
             "basophils [#/volume] in blood by automated count",
         ),
         group="Differential",
-        source="domain.md §2.8.6: 704-7 ✅ (GHP); no method-less code (26444-0 ❌)",
+        source="domain.md §2.8.6: 704-7 ✅ (GHP); no method-less code (not found ❌)",
     ),
     Analyte(
         "retic_pct",
@@ -824,7 +826,7 @@ ANALYTES: tuple[Analyte, ...] = (
         group="Chemistry",
         source=(
             "domain.md §2.8.2: conjugated bilirubin, kept apart from direct (LOINC ✅); "
-            "no code shown (15152-2 ❌); × 17.104 ⚠️"
+            "no code shown (the one in use is not confirmed ❌); × 17.104 ⚠️"
         ),
     ),
     Analyte(
@@ -883,7 +885,7 @@ ANALYTES: tuple[Analyte, ...] = (
         "2823-3",
         "mmol/L",
         _MONOVALENT_UNITS,
-        (0.0, 20.0),
+        (0.0, 30.0),
         (
             "k+",
             "potassium, serum",
@@ -1019,7 +1021,7 @@ ANALYTES: tuple[Analyte, ...] = (
         "2345-7",
         "mmol/L",
         (Unit("mg/dL", 0.05551, ("mg/100mL",)), Unit("mmol/L", 1.0, ())),
-        (0.0, 150.0),
+        (0.0, 250.0),
         (
             "glucose, serum",
             "blood glucose",
