@@ -437,9 +437,7 @@ def _counts_table(
         if r.value("anc") is None and (calc := calculate_anc(r)) is not None
     }
     if bases and any(c.calculated for row in summary.counts for c in row.cells.values()):
-        footnotes.append(
-            f"(calc.) ANC worked out, not reported by the lab: {'; '.join(bases)} (domain.md §2.2)."
-        )
+        footnotes.append(f"(calc.) ANC worked out, not reported by the lab: {'; '.join(bases)}.")
     if elsewhere:
         names = ", ".join(analytes.analyte(c).short for c in elsewhere)
         footnotes.append(
