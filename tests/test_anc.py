@@ -27,7 +27,8 @@ def result(child: Child, **values: tuple[str, str]) -> CountResult:
 
 
 def test_formula_with_bands(child: Child) -> None:
-    r = result(child, wbc=("2.0", "K/µL"), neut_pct=("20", "%"), band_pct=("5", "%"))
+    # segmented % + bands % (domain.md §2.2); a total neutrophil % does not add bands
+    r = result(child, wbc=("2.0", "K/µL"), seg_pct=("20", "%"), band_pct=("5", "%"))
     calc = calculate_anc(r)
     assert calc is not None
     assert calc.value == pytest.approx(0.5)  # 2.0 × (20 + 5) / 100 ×10⁹/L = 500/µL
@@ -71,7 +72,7 @@ def test_reported_anc_wins_and_disagreement_is_said(child: Child) -> None:
 def test_formula_property(wbc, neut, bands) -> None:  # type: ignore[no-untyped-def]
     child = Child(name="A", birth_date=dt.date(2026, 1, 1), id=1)
     r = result(
-        child, wbc=(str(wbc), "×10⁹/L"), neut_pct=(str(neut), "%"), band_pct=(str(bands), "%")
+        child, wbc=(str(wbc), "×10⁹/L"), seg_pct=(str(neut), "%"), band_pct=(str(bands), "%")
     )
     calc = calculate_anc(r)
     assert calc is not None

@@ -56,16 +56,17 @@ def test_import_prints_what_was_added_and_skipped(db: Path) -> None:
     assert err == ""
     lines = out.splitlines()
     assert "long form, comma-separated, UTF-8, dates month-first; 28 row(s)" in lines[0]
-    assert lines[1] == "Added for Mila: 24 values (4 new blood counts)."
+    # MCV, RDW (%) and lymphocytes % are in the catalogue since issue 11 (domain.md §2.8)
+    assert lines[1] == "Added for Mila: 27 values (4 new blood counts)."
     assert lines[2].startswith("Skipped: 1 result not given yet")
-    assert "tests the program does not keep: Lymphocytes (%) ×1, MCV ×1, RDW ×1" in lines[2]
-    assert values_in(db) == 24
+    assert "tests the program does not keep" not in lines[2]
+    assert values_in(db) == 27
 
     code, out, _ = run("import-counts", "--db", str(db), str(DATA / "us_portal_long.csv"))
     assert code == 0
     assert "Added for Mila: nothing new." in out
-    assert "24 values already in the record" in out
-    assert values_in(db) == 24
+    assert "27 values already in the record" in out
+    assert values_in(db) == 27
 
 
 def test_bad_rows_exit_1_and_leave_the_record_unchanged(db: Path) -> None:
@@ -88,7 +89,7 @@ def test_skip_bad_imports_the_rest_and_still_lists_each_bad_row(db: Path) -> Non
     assert len(err.splitlines()) == 10 and all(x.startswith("line ") for x in err.splitlines())
     assert "Added for Mila: 4 values (3 new blood counts)." in out
     assert "10 bad rows (listed above)" in out
-    assert "Ferritin ×2" in out
+    assert "Ammonia ×2" in out
     assert values_in(db) == 4
 
 
@@ -99,7 +100,7 @@ def test_dry_run_changes_nothing(db: Path) -> None:
     )
     assert code == 0, err
     assert "Dry run: nothing was written." in out
-    assert "Would add for Mila: 33 values (6 new blood counts)." in out
+    assert "Would add for Mila: 39 values (6 new blood counts)." in out  # + 6 MCV (issue 11)
     assert "wide form, semicolon-separated, Latin-1, dates day-first" in out
     assert digest(db) == before
     code, _, _ = run("import-counts", "--db", str(db), "--dry-run", str(DATA / "bad_rows.csv"))

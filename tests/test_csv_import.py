@@ -96,7 +96,10 @@ def test_us_lab_portal_long_export() -> None:
     assert anc.value.range_text == "1.90 - 5.40"
     assert (anc.value.range_low, anc.value.range_high) == (1.9, 5.4)
     assert parsed.draws[0].source == "CHILDREN'S HOSPITAL LAB"
-    assert parsed.unknown_tests == {"Lymphocytes (%)": 1, "MCV": 1, "RDW": 1}
+    # MCV, RDW (%) and lymphocytes % are in the catalogue since issue 11 (domain.md §2.8)
+    assert parsed.unknown_tests == {}
+    assert (first["mcv"], first["rdw_cv"]) == (89.7, 16.8)
+    assert "lymph_pct" in first
     assert [p.line for p in parsed.skipped] == [33], "the pending blasts row is left out, said"
     assert "Pending" in parsed.skipped[0].reason
     # "Status" is read: a pending status is listed as not given yet
@@ -116,10 +119,12 @@ def test_european_semicolon_wide_latin1_with_decimal_commas() -> None:
         "hgb": 79.0,
         "hct": 0.234,
         "plt": 42.0,
+        "mcv": 84.0,  # in the catalogue since issue 11
     }
     assert draws["2026-05-19 08:10"]["anc"] == 0.1
     assert "2026-07-07" in draws, "a row without a time is a draw without a time"
-    assert parsed.unknown_tests == {"MCV (fl)": 6}
+    assert parsed.unknown_tests == {}, "MCV (fl) is in the catalogue (issue 11)"
+    assert all("mcv" in d for d in draws.values() if "wbc" in d)
     assert parsed.ignored_columns == ("Bemerkung",), "a text column is listed, not a test"
     wbc = parsed.draws[0].values[0].value
     assert (wbc.value_text, wbc.unit) == ("98,4", "G/l"), "kept as the lab wrote it"
@@ -150,7 +155,7 @@ def test_file_with_bad_rows_and_an_unknown_test(record: Record, child: Child) ->
     assert "has no date" in reasons[11]
     assert "header has 6" in reasons[14]
     assert "range" in reasons[16]
-    assert parsed.unknown_tests == {"Ferritin": 2}
+    assert parsed.unknown_tests == {"Ammonia": 2}
 
     plan = plan_import(parsed, record, child)
     reasons = {p.line: p.reason for p in plan.problems}
@@ -269,7 +274,7 @@ def test_apply_is_one_transaction(
     monkeypatch.undo()
     assert stored(record, child) == [], "all or nothing"
     apply_import(plan, record)
-    assert len(stored(record, child)) == 24
+    assert len(stored(record, child)) == 27  # 24 + MCV, RDW-CV, lymphocytes % (issue 11)
 
 
 def test_a_plan_made_stale_by_a_delete_writes_nothing(record: Record, child: Child) -> None:
@@ -466,7 +471,7 @@ def test_neutrophil_and_band_percentages_over_100_are_bad_rows(
 ) -> None:
     text = (
         "Date,Test,Result,Unit\n"
-        "2026-03-14,Neut%,80,%\n"
+        "2026-03-14,Segs,80,%\n"
         "2026-03-14,Bands,30,%\n"
         "2026-03-14,WBC,5,K/uL\n"
     )
@@ -489,10 +494,10 @@ def test_wide_headers() -> None:
     assert "“ANC” gives no unit" in reasons[0]
     assert "mg/dl" in reasons[1]
     assert values_by_draw(parsed) == {
-        "2026-03-14": {"neut_pct": 40.0, "plt": 120.0},
+        "2026-03-14": {"neut_pct": 40.0, "plt": 120.0, "lymph_pct": 50.0, "ferritin": 300.0},
         "2026-03-15": {"neut_pct": 41.0, "plt": 130.0},
     }
-    assert parsed.unknown_tests == {"Ferritin (ng/ml)": 1, "Lymphozyten (%)": 1}
+    assert parsed.unknown_tests == {}, "lymphocytes % and ferritin are kept since issue 11"
     assert "Patient" in parsed.ignored_columns
 
 
@@ -523,7 +528,8 @@ def test_test_names_by_unit_and_lab_spellings() -> None:
     assert code("Neutrophils", "%") == "neut_pct"
     assert code("Neutrophils", "K/uL") == "anc"
     assert code("NEUTROPHILS", "10^9/L") == "anc"
-    assert code("Lymphocytes", "%") is None, "no lymphocyte % in the catalogue: unknown"
+    assert code("Lymphocytes", "%") == "lymph_pct"
+    assert code("Segs", "%") == "seg_pct", "segmented % is kept apart from the total %"
     assert code("Lymphocytes", "K/uL") == "lymph"
     assert code("Blasts", "%") == "blast_pct"
     assert code("Blasts", "K/uL") is None
@@ -549,7 +555,8 @@ def test_test_names_by_unit_and_lab_spellings() -> None:
     ]:
         assert code(spelling) == expected, spelling
     assert code("Something", loinc="777-3") == "plt", "a LOINC column names the test too"
-    assert code("MCV") is None
+    assert code("MCV") == "mcv"
+    assert code("Ammonia") is None
 
 
 def test_no_alias_points_at_two_analytes() -> None:
@@ -649,6 +656,40 @@ _PLAUSIBLE = {  # counts above analytes.SMALLEST_NONZERO: smaller ones are unit 
     "hct": (0.15, 0.5),
     "plt": (5.0, 800.0),
     "rbc": (1.5, 6.0),
+    # issue 11 (domain.md §2.8), canonical units
+    "seg_pct": (0.0, 60.0),
+    "lymph_pct": (0.0, 90.0),
+    "mono_pct": (0.0, 30.0),
+    "eos_pct": (0.0, 20.0),
+    "eos": (0.05, 2.0),
+    "baso_pct": (0.0, 5.0),
+    "baso": (0.05, 1.0),
+    "retic_pct": (0.0, 10.0),
+    "retic": (5.0, 300.0),
+    "mcv": (60.0, 120.0),
+    "mch": (20.0, 40.0),
+    "mchc": (280.0, 380.0),
+    "rdw_cv": (10.0, 25.0),
+    "rdw_sd": (30.0, 70.0),
+    "mpv": (6.0, 14.0),
+    "crp": (0.0, 300.0),
+    "igg": (1.0, 20.0),
+    "alt": (5.0, 900.0),
+    "ast": (5.0, 900.0),
+    "bili_total": (2.0, 300.0),
+    "bili_direct": (1.0, 200.0),
+    "bili_conj": (1.0, 200.0),
+    "albumin": (20.0, 50.0),
+    "creatinine": (10.0, 200.0),
+    "potassium": (2.5, 7.0),
+    "sodium": (120.0, 160.0),
+    "fibrinogen": (0.5, 6.0),
+    "ferritin": (10.0, 5000.0),
+    "triglycerides": (0.5, 30.0),
+    "amylase": (10.0, 900.0),
+    "lipase": (10.0, 900.0),
+    "glucose": (2.0, 30.0),
+    "mtx": (0.05, 900.0),
 }
 
 
@@ -864,7 +905,7 @@ def generate(n_rows: int, seed: int, fault_rate: float) -> tuple[bytes, set[int]
                 "",
             ]
             if rng.random() < 0.02:
-                cells[2], cells[4] = "MCV", "fL"
+                cells[2], cells[4] = "Ammonia", "umol/L"
                 lines.append(row(cells))
                 unknown += 1
                 continue

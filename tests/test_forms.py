@@ -578,10 +578,12 @@ def test_negative_value_in_a_record() -> None:
 
 def test_neutrophil_and_band_percent_over_100() -> None:
     errors = errors_of(
-        lambda: make_count([ValueInput("neut_pct", "80", "%"), ValueInput("band_pct", "30", "%")])
+        lambda: make_count([ValueInput("seg_pct", "80", "%"), ValueInput("band_pct", "30", "%")])
     )
-    assert_says(errors["band_pct.value"], "Neutrophils % and bands %", "110%", "more than 100%")
-    ok = make_count([ValueInput("neut_pct", "80", "%"), ValueInput("band_pct", "20", "%")])
+    assert_says(
+        errors["band_pct.value"], "Segmented neutrophils % and bands %", "110%", "more than 100%"
+    )
+    ok = make_count([ValueInput("seg_pct", "80", "%"), ValueInput("band_pct", "20", "%")])
     assert len(ok.values) == 2
 
 

@@ -116,7 +116,7 @@ def test_limits_are_converted_to_the_canonical_unit() -> None:
     assert rbc is not None and (rbc.low, rbc.high, rbc.unit) == (3.9, 5.9, "×10¹²/L")
     hb = builtin_range("hgb", BIRTH, on_day(0))  # 13.4–19.9 g/dL
     assert hb is not None and (hb.low, hb.high, hb.unit) == (134.0, 199.0, "g/L")
-    mcv = builtin_range("mcv", BIRTH, on_day(14))  # Table A, outside the catalogue
+    mcv = builtin_range("mcv", BIRTH, on_day(14))  # Table A (reference text, never a flag)
     assert mcv is not None and (mcv.low, mcv.high, mcv.mean, mcv.unit) == (86.0, None, 105.0, "fL")
 
 

@@ -31,6 +31,8 @@ class Unit:
     label: str  # how we print it
     factor: float  # canonical = value * factor
     spellings: tuple[str, ...] = ()
+    # Said beside a value in this unit (enzyme "IU/L" read as U/L, domain.md §2.8.2 ⚠️).
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,12 @@ class Analyte:
     group: str = "Blood count"
     # A drug level, taken some hours after an infusion started (kept with the value).
     timed: bool = False
+    # Other LOINC codes for the same test (method-less, molar, manual), for matching imports.
+    other_loinc: tuple[str, ...] = ()
+    # Where the codes and factors come from, with domain.md's status (shown in tooltips).
+    source: str = ""
+    # Units a lab may print that cannot be converted here: spelling → the plain reason.
+    refused: tuple[tuple[str, str], ...] = ()
 
     def unit(self, text: str) -> Unit | None:
         """The unit a spelling stands for (cached: called for every value shown)."""
@@ -75,6 +83,24 @@ _HB_UNITS = (
     Unit("mmol/L", 10.0 / HB_MMOL_PER_G_DL, ()),
 )
 _HCT_UNITS = (Unit("%", 0.01, ("percent",)), Unit("L/L", 1.0, ("l/l", "fraction")))
+# Enzyme activity (domain.md §2.8.2, §2.8.7): 1 U/L = 1/60 µkat/L (U = µmol/min, kat =
+# mol/s).  "IU/L" is kept as printed and read as U/L, with the note below (⚠️).
+_IU_NOTE = "“IU/L” is read as the same number in U/L, as conversion tables do (⚠️)"
+_ENZYME_UNITS = (
+    Unit("U/L", 1.0, ("u/l", "units/L")),
+    Unit("µkat/L", 60.0, ("ukat/L", "microkat/L")),
+    Unit("IU/L", 1.0, ("[IU]/L", "iu/l"), note=_IU_NOTE),
+)
+# Bilirubin: mg/dL × 17.104 = µmol/L (C33H36N4O6, M = 584.66 g/mol; domain.md §2.8.2).
+BILIRUBIN_UMOL_PER_MG_DL = 17.104
+_BILIRUBIN_UNITS = (
+    Unit("mg/dL", BILIRUBIN_UMOL_PER_MG_DL, ("mg/100mL",)),
+    Unit("µmol/L", 1.0, ("umol/L", "µM", "uM", "micromol/L")),
+)
+# Monovalent ions: mEq/L = mmol/L (domain.md §2.8.3).
+_MONOVALENT_UNITS = (Unit("mmol/L", 1.0, ()), Unit("mEq/L", 1.0, ("meq/L",)))
+# Methotrexate: mg/L × 2.2005 = µmol/L (C20H22N8O5, M = 454.44 g/mol; domain.md §2.8.8).
+MTX_UMOL_PER_MG_L = 2.2005
 _RBC_UNITS = (
     Unit("×10¹²/L", 1.0, ("10^12/L", "x10^12/L", "10E12/L", "x10E12/L", "T/L")),
     Unit("×10⁶/µL", 1.0, ("10^6/uL", "x10^6/uL", "x10E6/uL", "M/uL", "M/µL", "10^6/mm3")),
@@ -110,6 +136,7 @@ ANALYTES: tuple[Analyte, ...] = (
             "leucocitos",
             "leukocyty",
         ),
+        other_loinc=("26464-8",),
     ),
     Analyte(
         "anc",
@@ -143,6 +170,10 @@ ANALYTES: tuple[Analyte, ...] = (
             "neutrofielen absoluut",
             "polynucléaires neutrophiles",
         ),
+        other_loinc=(
+            "26499-4",
+            "753-4",
+        ),
     ),
     Analyte(
         "neut_pct",
@@ -155,18 +186,16 @@ ANALYTES: tuple[Analyte, ...] = (
         (
             "neut%",
             "neutrophils %",
-            "segs",
             "neut %",
             "neu%",
             "neutrophils (%)",
             "neutrophil %",
             "neutrophils percent",
             "% neutrophils",
-            "segmented neutrophils",
-            "segmented neutrophils %",
             "neutrophile %",
             "neutrophile (%)",
         ),
+        other_loinc=("26511-6",),
     ),
     Analyte(
         "band_pct",
@@ -212,6 +241,7 @@ ANALYTES: tuple[Analyte, ...] = (
             "alc",
             "lymphozyten absolut",
         ),
+        other_loinc=("26474-7",),
     ),
     Analyte(
         "mono",
@@ -234,6 +264,7 @@ ANALYTES: tuple[Analyte, ...] = (
             "mono #",
             "monozyten absolut",
         ),
+        other_loinc=("26484-6",),
     ),
     Analyte(
         "blast_pct",
@@ -254,6 +285,7 @@ ANALYTES: tuple[Analyte, ...] = (
             "blasten",
             "blasten %",
         ),
+        other_loinc=("709-6",),
     ),
     Analyte(
         "hgb",
@@ -279,6 +311,7 @@ ANALYTES: tuple[Analyte, ...] = (
             "hemoglobina",
             "emoglobina",
         ),
+        other_loinc=("59260-0",),
     ),
     Analyte(
         "hct",
@@ -325,6 +358,7 @@ ANALYTES: tuple[Analyte, ...] = (
             "plaquetas",
             "płytki krwi",
         ),
+        other_loinc=("26515-7",),
     ),
     Analyte(
         "rbc",
@@ -348,6 +382,695 @@ ANALYTES: tuple[Analyte, ...] = (
             "globules rouges",
             "eritrociti",
             "hematíes",
+        ),
+        other_loinc=("26453-1",),
+    ),
+    # ------------------------------------------------------------------ domain.md §2.8
+    # Plausible values below are typing- and unit-slip checks only, never clinical ranges
+    # and never shown as one (domain.md gives no numbers for them).  They are set by
+    # judgement at a physical limit or generously beyond extreme results, so that no real
+    # result is refused: a percentage of cells 0-100; absolute eosinophils, basophils and
+    # reticulocytes as wide as the monocyte or white-count check; a concentration from 0 to
+    # several times the most extreme results (bilirubin, creatinine, ferritin in HLH,
+    # triglycerides under asparaginase, enzymes after liver or pancreas injury, a
+    # methotrexate level at the end of a high-dose infusion); red-cell indices a few times
+    # wider than any blood; sodium from 50 mmol/L (a dropped digit, "13.8", is a slip).
+    Analyte(
+        "seg_pct",
+        "Segmented neutrophils %",
+        "Segs %",
+        "",  # 769-8 is commonly used but not confirmed (domain.md §2.1 ❌): no code
+        "%",
+        _PCT_UNITS,
+        (0.0, 100.0),
+        (
+            "segs",
+            "segs %",
+            "seg %",
+            "seg%",
+            "segmented",
+            "segmented neutrophils",
+            "segmented neutrophils %",
+            "neutrophils, segmented",
+            "seg neutrophils",
+            "polys",
+            "pmn",
+            "pmns",
+            "segmentkernige",
+            "segmentkernige %",
+        ),
+        group="Differential",
+        source="domain.md §2.1/§2.2: segmented neutrophils % (LOINC not confirmed ❌, none shown)",
+    ),
+    Analyte(
+        "lymph_pct",
+        "Lymphocytes %",
+        "Lymph %",
+        "736-9",
+        "%",
+        _PCT_UNITS,
+        (0.0, 100.0),
+        (
+            "lym%",
+            "lymph%",
+            "lymphocytes %",
+            "lymphocyte %",
+            "% lymphocytes",
+            "lymphocytes/100 leukocytes in blood by automated count",
+            "lymphocytes/100 leukocytes in blood",
+        ),
+        group="Differential",
+        other_loinc=("26478-8",),
+        source="domain.md §2.8.6: 736-9 ✅ (GHP); 26478-8 ⚠️ (community files only)",
+    ),
+    Analyte(
+        "mono_pct",
+        "Monocytes %",
+        "Mono %",
+        "5905-5",
+        "%",
+        _PCT_UNITS,
+        (0.0, 100.0),
+        (
+            "mono%",
+            "monocytes %",
+            "monocyte %",
+            "% monocytes",
+            "monocytes/100 leukocytes in blood by automated count",
+        ),
+        group="Differential",
+        other_loinc=("26485-3",),
+        source="domain.md §2.8.6: 5905-5 ✅ (GHP); 26485-3 ⚠️",
+    ),
+    Analyte(
+        "eos_pct",
+        "Eosinophils %",
+        "Eos %",
+        "713-8",
+        "%",
+        _PCT_UNITS,
+        (0.0, 100.0),
+        (
+            "eos%",
+            "eo%",
+            "eosinophils %",
+            "eosinophil %",
+            "% eosinophils",
+            "eosinophils/100 leukocytes in blood by automated count",
+        ),
+        group="Differential",
+        source="domain.md §2.8.6: 713-8 ✅ (GHP; ULO); no method-less % code (not found ❌)",
+    ),
+    Analyte(
+        "eos",
+        "Eosinophils (absolute)",
+        "Eos",
+        "711-2",
+        COUNT_CANONICAL,
+        _COUNT_UNITS,
+        (0.0, 500.0),
+        (
+            "eos#",
+            "eo#",
+            "eos #",
+            "eosinophils, absolute",
+            "eosinophils absolute",
+            "absolute eosinophils",
+            "absolute eosinophil count",
+            "eosinophil count",
+            "eosinophils [#/volume] in blood by automated count",
+            "eosinophils [#/volume] in blood",
+        ),
+        group="Differential",
+        other_loinc=("26449-9",),
+        source="domain.md §2.8.6: 711-2 ✅ (GHP; ULO); 26449-9 ✅ (ULO)",
+    ),
+    Analyte(
+        "baso_pct",
+        "Basophils %",
+        "Baso %",
+        "706-2",
+        "%",
+        _PCT_UNITS,
+        (0.0, 100.0),
+        (
+            "baso%",
+            "ba%",
+            "basophils %",
+            "basophil %",
+            "% basophils",
+            "basophils/100 leukocytes in blood by automated count",
+        ),
+        group="Differential",
+        source="domain.md §2.8.6: 706-2 ✅ (GHP); no method-less code (not found ❌)",
+    ),
+    Analyte(
+        "baso",
+        "Basophils (absolute)",
+        "Baso",
+        "704-7",
+        COUNT_CANONICAL,
+        _COUNT_UNITS,
+        (0.0, 500.0),
+        (
+            "baso#",
+            "ba#",
+            "baso #",
+            "basophils, absolute",
+            "basophils absolute",
+            "absolute basophils",
+            "absolute basophil count",
+            "basophil count",
+            "basophils [#/volume] in blood by automated count",
+        ),
+        group="Differential",
+        source="domain.md §2.8.6: 704-7 ✅ (GHP); no method-less code (not found ❌)",
+    ),
+    Analyte(
+        "retic_pct",
+        "Reticulocytes %",
+        "Retic %",
+        "17849-1",
+        "%",
+        _PCT_UNITS,
+        (0.0, 100.0),
+        (
+            "retic%",
+            "ret%",
+            "reticulocytes %",
+            "reticulocyte %",
+            "reticulocyte count %",
+            "% reticulocytes",
+            "reticulocytes/100 erythrocytes in blood by automated count",
+            "reticulocytes/100 erythrocytes in blood",
+            "reticulocytes/erythrocytes in blood by automated count",
+        ),
+        group="Differential",
+        other_loinc=("4679-7",),
+        source="domain.md §2.8.5: 17849-1, 4679-7 ✅ (loinc.org v2.73; ULO; ARUP)",
+    ),
+    Analyte(
+        "retic",
+        "Reticulocytes (absolute)",
+        "Retic",
+        "60474-4",
+        COUNT_CANONICAL,
+        (
+            *_COUNT_UNITS,
+            Unit("×10⁶/µL", 1000.0, ("10^6/uL", "x10^6/uL", "m/cumm", "M/uL", "M/µL")),
+        ),
+        (0.0, 2000.0),
+        (
+            "retic#",
+            "ret#",
+            "retic #",
+            "reticulocytes, absolute",
+            "reticulocytes absolute",
+            "absolute reticulocytes",
+            "absolute reticulocyte count",
+            "reticulocytes [#/volume] in blood by automated count",
+            "reticulocytes [#/volume] in blood",
+        ),
+        group="Differential",
+        other_loinc=("14196-0",),
+        source=(
+            "domain.md §2.8.5: 60474-4 ✅ (ARUP; BJH); 14196-0 ⚠️; "
+            "×10⁶/µL × 1000 = ×10³/µL = ×10⁹/L ✅"
+        ),
+    ),
+    # Red-cell indices (domain.md §2.1 ✅, §2.8.5): the same number in US and SI units.
+    Analyte(
+        "mcv",
+        "Mean cell volume (MCV)",
+        "MCV",
+        "787-2",
+        "fL",
+        (Unit("fL", 1.0, ("fl", "femtoliter", "femtolitre", "um3", "µm3")),),
+        (30.0, 200.0),
+        ("mean corpuscular volume", "mean cell volume"),
+        source="domain.md §2.1 ✅, §2.8.5 ✅ (GHP)",
+    ),
+    Analyte(
+        "mch",
+        "Mean cell haemoglobin (MCH)",
+        "MCH",
+        "785-6",
+        "pg",
+        (Unit("pg", 1.0, ("picogram", "picograms", "pg/cell")),),
+        (5.0, 100.0),
+        ("mean corpuscular hemoglobin", "mean corpuscular haemoglobin", "mean cell hemoglobin"),
+        refused=(("fmol", "MCH in fmol is not converted (domain.md §2.8.5 ❌); type it in pg"),),
+        source="domain.md §2.1 ✅, §2.8.5 ✅ (GHP); fmol not converted ❌",
+    ),
+    Analyte(
+        "mchc",
+        "Mean cell haemoglobin concentration (MCHC)",
+        "MCHC",
+        "786-4",
+        "g/L",
+        (Unit("g/dL", 10.0, ("g/100mL", "gm/dL")), Unit("g/L", 1.0, ())),
+        (100.0, 600.0),
+        (
+            "mean corpuscular hemoglobin concentration",
+            "mean corpuscular haemoglobin concentration",
+            "mean cell hemoglobin concentration",
+        ),
+        source="domain.md §2.1 ✅; g/dL × 10 = g/L (exact)",
+    ),
+    Analyte(
+        "rdw_cv",
+        "Red cell distribution width (RDW-CV)",
+        "RDW-CV",
+        "788-0",
+        "%",
+        _PCT_UNITS,
+        (3.0, 60.0),
+        ("rdw", "rdw %", "rdw-cv %", "rdw cv", "red cell distribution width %"),
+        refused=(
+            (
+                "fL",
+                "an RDW in fL is the RDW-SD, a different quantity that cannot be converted "
+                "into RDW-CV % (domain.md §2.8.5); enter it as RDW-SD",
+            ),
+        ),
+        source="domain.md §2.1 ✅, §2.8.5: RDW-CV % and RDW-SD fL are not convertible",
+    ),
+    Analyte(
+        "rdw_sd",
+        "Red cell distribution width (RDW-SD)",
+        "RDW-SD",
+        "21000-5",
+        "fL",
+        (Unit("fL", 1.0, ("fl",)),),
+        (10.0, 200.0),
+        refused=(
+            (
+                "%",
+                "an RDW in % is the RDW-CV, a different quantity that cannot be converted "
+                "into RDW-SD fL (domain.md §2.8.5); enter it as RDW-CV",
+            ),
+        ),
+        source="domain.md §2.1 ✅, §2.8.5: RDW-CV % and RDW-SD fL are not convertible",
+    ),
+    Analyte(
+        "mpv",
+        "Mean platelet volume (MPV)",
+        "MPV",
+        "32623-1",
+        "fL",
+        (Unit("fL", 1.0, ("fl",)),),
+        (2.0, 40.0),
+        ("mean platelet volume",),
+        source="domain.md §2.1 ✅",
+    ),
+    # ------------------------------------------------------------------ chemistry
+    Analyte(
+        "crp",
+        "C-reactive protein (CRP)",
+        "CRP",
+        "1988-5",
+        "mg/L",
+        (Unit("mg/L", 1.0, ("mg/l",)), Unit("mg/dL", 10.0, ("mg/100mL",))),
+        (0.0, 1000.0),
+        (
+            "c-reactive protein",
+            "c reactive protein",
+            "c reactive protein [mass/volume] in serum or plasma",
+            "c reactive protein [moles/volume] in serum or plasma",
+            "crp (c-reactive protein)",
+        ),
+        group="Chemistry",
+        other_loinc=("76485-2",),
+        refused=(
+            (
+                "nmol/L",
+                "a CRP in nmol/L cannot be converted to mg/L without an assumed molar mass "
+                "(domain.md §2.8.1); type it in mg/L or mg/dL if the lab printed that too, "
+                "or keep it as another result, as printed",
+            ),
+        ),
+        source=(
+            "domain.md §2.8.1: 1988-5, 76485-2 ✅ (ULO; GECCO; Mayo/ARUP); mg/dL × 10 = mg/L ✅; "
+            "nmol/L not converted ❌. Not hs-CRP (30522-7)"
+        ),
+    ),
+    Analyte(
+        "igg",
+        "Immunoglobulin G (IgG)",
+        "IgG",
+        "2465-3",
+        "g/L",
+        (Unit("mg/dL", 0.01, ("mg/100mL",)), Unit("g/L", 1.0, ())),
+        (0.0, 150.0),
+        ("immunoglobulin g", "igg [mass/volume] in serum or plasma", "igg, serum"),
+        group="Chemistry",
+        source="domain.md §2.8.1: 2465-3 ✅ (ULO); mg/dL × 0.01 = g/L ✅",
+    ),
+    Analyte(
+        "alt",
+        "Alanine aminotransferase (ALT)",
+        "ALT",
+        "1742-6",
+        "U/L",
+        _ENZYME_UNITS,
+        (0.0, 50000.0),
+        (
+            "alanine aminotransferase",
+            "alat",
+            "gpt",
+            "sgpt",
+            "alt (sgpt)",
+            "alanine aminotransferase [enzymatic activity/volume] in serum or plasma",
+        ),
+        group="Chemistry",
+        other_loinc=("1744-2", "76625-3"),
+        source=(
+            "domain.md §2.8.2: 1742-6 ✅ (GHP; ULO), 1744-2/76625-3 ⚠️; U/L = 1/60 µkat/L ✅; "
+            + _IU_NOTE
+        ),
+    ),
+    Analyte(
+        "ast",
+        "Aspartate aminotransferase (AST)",
+        "AST",
+        "1920-8",
+        "U/L",
+        _ENZYME_UNITS,
+        (0.0, 50000.0),
+        (
+            "aspartate aminotransferase",
+            "asat",
+            "got",
+            "sgot",
+            "ast (sgot)",
+            "aspartate aminotransferase [enzymatic activity/volume] in serum or plasma",
+        ),
+        group="Chemistry",
+        other_loinc=("30239-8", "88112-8"),
+        source="domain.md §2.8.2: 1920-8 ✅ (GHP; ULO; GECCO); U/L = 1/60 µkat/L ✅; " + _IU_NOTE,
+    ),
+    Analyte(
+        "bili_total",
+        "Bilirubin, total",
+        "T. bili",
+        "1975-2",
+        "umol/L",
+        _BILIRUBIN_UNITS,
+        (0.0, 1500.0),
+        (
+            "total bilirubin",
+            "bilirubin total",
+            "bilirubin",
+            "tbil",
+            "t bili",
+            "bilirubin.total [mass/volume] in serum or plasma",
+            "bilirubin.total [moles/volume] in serum or plasma",
+        ),
+        group="Chemistry",
+        other_loinc=("14631-6",),
+        source=(
+            "domain.md §2.8.2: 1975-2, 14631-6 ✅ (ULO; GECCO; ARUP; GHP); "
+            "mg/dL × 17.104 = µmol/L ✅ (derived, M = 584.66 g/mol)"
+        ),
+    ),
+    Analyte(
+        "bili_direct",
+        "Bilirubin, direct",
+        "D. bili",
+        "1968-7",
+        "umol/L",
+        _BILIRUBIN_UNITS,
+        (0.0, 1500.0),
+        (
+            "direct bilirubin",
+            "bilirubin direct",
+            "dbil",
+            "d bili",
+            "bilirubin.direct [mass/volume] in serum or plasma",
+            "bilirubin.direct [moles/volume] in serum or plasma",
+        ),
+        group="Chemistry",
+        other_loinc=("14629-0",),
+        source=(
+            "domain.md §2.8.2: 1968-7, 14629-0 ✅ (loinc.org; ULO; GHP); × 17.104 ⚠️ (derived). "
+            "Direct is not conjugated bilirubin (LOINC): kept apart"
+        ),
+    ),
+    Analyte(
+        "bili_conj",
+        "Bilirubin, conjugated",
+        "Conj. bili",
+        "",  # 15152-2 is not confirmed (domain.md §2.8 "do not ship" 1): no code
+        "umol/L",
+        _BILIRUBIN_UNITS,
+        (0.0, 1500.0),
+        ("conjugated bilirubin", "bilirubin conjugated", "cbil"),
+        group="Chemistry",
+        source=(
+            "domain.md §2.8.2: conjugated bilirubin, kept apart from direct (LOINC ✅); "
+            "no code shown (the one in use is not confirmed ❌); × 17.104 ⚠️"
+        ),
+    ),
+    Analyte(
+        "albumin",
+        "Albumin",
+        "Alb",
+        "1751-7",
+        "g/L",
+        (Unit("g/dL", 10.0, ("g/100mL", "gm/dL")), Unit("g/L", 1.0, ())),
+        (0.0, 100.0),
+        ("albumin, serum", "serum albumin", "albumin [mass/volume] in serum or plasma"),
+        group="Chemistry",
+        other_loinc=("61151-7", "61152-5", "54347-0"),
+        refused=(
+            (
+                "umol/L",
+                "an albumin in µmol/L is not converted: its molar mass is not verified "
+                "(domain.md §2.8.2); type it in g/L or g/dL",
+            ),
+        ),
+        source=(
+            "domain.md §2.8.2: 1751-7, 61151-7, 61152-5, 54347-0 ✅ (GHP; ULO; GECCO); "
+            "g/dL × 10 = g/L ✅; µmol/L not converted ❌"
+        ),
+    ),
+    Analyte(
+        "creatinine",
+        "Creatinine",
+        "Creat",
+        "2160-0",
+        "umol/L",
+        (
+            Unit("mg/dL", 88.40, ("mg/100mL",)),
+            Unit("µmol/L", 1.0, ("umol/L", "µM", "uM")),
+            Unit("mmol/L", 1000.0, ()),
+        ),
+        (0.0, 5000.0),
+        (
+            "creatinine, serum",
+            "serum creatinine",
+            "crea",
+            "creatinine [mass/volume] in serum or plasma",
+            "creatinine [moles/volume] in serum or plasma",
+        ),
+        group="Chemistry",
+        other_loinc=("14682-9",),
+        source=(
+            "domain.md §2.8.3: 2160-0, 14682-9 ✅ (ULO; GECCO; ARUP; GHP; UCSF); "
+            "mg/dL × 88.40 = µmol/L, mmol/L × 1000 ✅"
+        ),
+    ),
+    Analyte(
+        "potassium",
+        "Potassium",
+        "K",
+        "2823-3",
+        "mmol/L",
+        _MONOVALENT_UNITS,
+        (0.0, 30.0),
+        (
+            "k+",
+            "potassium, serum",
+            "serum potassium",
+            "kalium",
+            "potassium [moles/volume] in serum or plasma",
+            "potassium [moles/volume] in blood",
+        ),
+        group="Chemistry",
+        other_loinc=("6298-4",),
+        source="domain.md §2.8.3: 2823-3, 6298-4 ✅ (GHP; ULO); mEq/L = mmol/L (K⁺, one charge) ✅",
+    ),
+    Analyte(
+        "sodium",
+        "Sodium",
+        "Na",
+        "2951-2",
+        "mmol/L",
+        _MONOVALENT_UNITS,
+        (50.0, 250.0),
+        (
+            "na+",
+            "sodium, serum",
+            "serum sodium",
+            "natrium",
+            "sodium [moles/volume] in serum or plasma",
+            "sodium [moles/volume] in blood",
+        ),
+        group="Chemistry",
+        other_loinc=("2947-0",),
+        source="domain.md §2.8.3: 2951-2, 2947-0 ✅ (GHP; ULO); mEq/L = mmol/L ✅",
+    ),
+    Analyte(
+        "fibrinogen",
+        "Fibrinogen",
+        "Fib",
+        "3255-7",
+        "g/L",
+        (Unit("mg/dL", 0.01, ("mg/100mL",)), Unit("g/L", 1.0, ())),
+        (0.0, 20.0),
+        (
+            "fibrinogen (clauss)",
+            "fibrinogen [mass/volume] in platelet poor plasma by coagulation assay",
+        ),
+        group="Chemistry",
+        other_loinc=("3256-5", "48664-7"),
+        source=(
+            "domain.md §2.8.4: 3255-7, 3256-5, 48664-7 ✅ (ULO; GECCO), one code per method; "
+            "mg/dL × 0.01 = g/L ✅"
+        ),
+    ),
+    Analyte(
+        "ferritin",
+        "Ferritin",
+        "Ferritin",
+        "2276-4",
+        "ug/L",
+        (Unit("ng/mL", 1.0, ("ng/ml",)), Unit("µg/L", 1.0, ("ug/L", "mcg/L"))),
+        (0.0, 500000.0),
+        (
+            "ferritin, serum",
+            "serum ferritin",
+            "ferritin [mass/volume] in serum or plasma",
+            "ferritin [moles/volume] in serum or plasma",
+        ),
+        group="Chemistry",
+        other_loinc=("14723-1",),
+        refused=(
+            (
+                "pmol/L",
+                "a ferritin in pmol/L is not converted: ferritin has no single molar mass "
+                "(domain.md §2.8.5); type it in ng/mL or µg/L",
+            ),
+        ),
+        source=(
+            "domain.md §2.8.5: 2276-4, 14723-1 ✅ (ULO; GECCO); ng/mL = µg/L ✅; "
+            "pmol/L not converted ⚠️"
+        ),
+    ),
+    Analyte(
+        "triglycerides",
+        "Triglycerides",
+        "TG",
+        "2571-8",
+        "mmol/L",
+        (Unit("mg/dL", 0.01129, ("mg/100mL",)), Unit("mmol/L", 1.0, ())),
+        (0.0, 300.0),
+        (
+            "triglyceride",
+            "trig",
+            "trigs",
+            "triglyceride [mass/volume] in serum or plasma",
+            "triglyceride [moles/volume] in serum or plasma",
+        ),
+        group="Chemistry",
+        other_loinc=("14927-8",),
+        source=(
+            "domain.md §2.8.7: 2571-8, 14927-8 ✅ (ULO; HL7 LT); mg/dL × 0.01129 = mmol/L "
+            "⚠️ (triolein convention, secondary sources only)"
+        ),
+    ),
+    Analyte(
+        "amylase",
+        "Amylase",
+        "Amylase",
+        "1798-8",
+        "U/L",
+        _ENZYME_UNITS,
+        (0.0, 50000.0),
+        ("amylase, serum", "amylase [enzymatic activity/volume] in serum or plasma"),
+        group="Chemistry",
+        source="domain.md §2.8.7: 1798-8 ✅ (ULO; UCUM); U/L = 1/60 µkat/L ✅; " + _IU_NOTE,
+    ),
+    Analyte(
+        "lipase",
+        "Lipase",
+        "Lipase",
+        "3040-3",
+        "U/L",
+        _ENZYME_UNITS,
+        (0.0, 50000.0),
+        ("lipase, serum", "lipase [enzymatic activity/volume] in serum or plasma"),
+        group="Chemistry",
+        source=(
+            "domain.md §2.8.7: 3040-3 ✅ (ULO; UCUM); U/L = 1/60 µkat/L ✅; compare results "
+            "within one lab; " + _IU_NOTE
+        ),
+    ),
+    Analyte(
+        "glucose",
+        "Glucose",
+        "Glu",
+        "2345-7",
+        "mmol/L",
+        (Unit("mg/dL", 0.05551, ("mg/100mL",)), Unit("mmol/L", 1.0, ())),
+        (0.0, 250.0),
+        (
+            "glucose, serum",
+            "blood glucose",
+            "blood sugar",
+            "glucose [mass/volume] in serum or plasma",
+            "glucose [moles/volume] in serum or plasma",
+            "glucose [mass/volume] in capillary blood by glucometer",
+        ),
+        group="Chemistry",
+        other_loinc=("14749-6", "2339-0", "41653-7", "15074-8"),
+        source=(
+            "domain.md §2.8.7: 2345-7, 14749-6, 2339-0, 41653-7 ✅ (ULO; GHP), 15074-8 ⚠️; "
+            "mg/dL × 0.05551 = mmol/L ✅ (M = 180.16 g/mol)"
+        ),
+    ),
+    # ------------------------------------------------------------------ drug levels
+    Analyte(
+        "mtx",
+        "Methotrexate level",
+        "MTX",
+        "14836-1",
+        "umol/L",
+        (
+            Unit("µmol/L", 1.0, ("umol/L", "µM", "uM", "micromol/L")),
+            Unit("mg/L", MTX_UMOL_PER_MG_L, ("µg/mL", "ug/mL", "mcg/mL")),
+        ),
+        (0.0, 10000.0),
+        (
+            "methotrexate",
+            "methotrexate level",
+            "methotrexate, serum",
+            "mtx level",
+            "methotrexate [moles/volume] in serum or plasma",
+        ),
+        group="Drug levels",
+        timed=True,
+        refused=(
+            (
+                "mmol/L",
+                "methotrexate levels are reported in µmol/L, and a level in mmol/L is a "
+                "known misprint (domain.md §2.8.8); check the unit on the report and type "
+                "it in µmol/L",
+            ),
+        ),
+        source=(
+            "domain.md §2.8.8: 14836-1 ✅ (ARUP; Mayo; ULO); µmol/L ✅; mg/L × 2.2005 = µmol/L ✅ "
+            "(M = 454.44 g/mol). No flags: thresholds are protocol-specific"
         ),
     ),
 )
@@ -484,6 +1207,10 @@ def from_canonical(code: str, canonical_value: float, unit_text: str) -> float:
 
 def unknown_unit_message(a: Analyte, unit_text: str) -> str:
     accepted = ", ".join(u.label for u in a.units)
+    key = unit_key(unit_text)
+    for spelling, reason in a.refused:
+        if key == unit_key(spelling):
+            return f"{a.name} in {unit_text.strip()}: {reason}"
     if not unit_text.strip():
         return f"{a.name}: choose a unit ({accepted})"
     return f"{a.name}: the unit “{unit_text.strip()}” is not one we know; use one of {accepted}"
@@ -616,6 +1343,12 @@ def other_reading(
     a = analyte(code)
     unit = a.unit(unit_text)
     if unit is None or (low is None and high is None):
+        return None
+    if a.group in ("Chemistry", "Drug levels"):
+        # Chemistry's input checks are so wide (CRP 0-1000 mg/L) that every range fits
+        # every unit: asking would stop each raised CRP beside "0-5".  Their range is read
+        # in the value's unit, as the lab prints them together (a range impossible there
+        # is still refused by range_unit_problem).
         return None
     if range_unit_problem(code, low, high, unit_text) is not None:
         return None  # not possible in the value's unit: refused, not asked

@@ -2,9 +2,9 @@
 
 domain.md §2.2: ANC (×10⁹/L) = WBC (×10⁹/L) × (segmented % + band %) / 100.  When
 only a total neutrophil % is given it is commonly said to include bands (no
-primary source), so the ANC is then labelled as calculated from total
-neutrophil %.  A calculated ANC is always marked as such, never shown as if the
-lab had reported it.
+primary source), so the ANC is then WBC × total % / 100, labelled as calculated
+from total neutrophil %.  The basis (which inputs were used) goes with the number
+wherever it is shown; a calculated ANC is never shown as if the lab had reported it.
 """
 
 from __future__ import annotations
@@ -15,15 +15,23 @@ from tracker.analytes import format_number
 from tracker.model import Comparator, CountResult
 
 DISAGREEMENT = 0.10  # more than 10 % apart: show both and say so
+SEGS_BASIS = "WBC × (segmented neutrophils % + bands %) ÷ 100"
+TOTAL_BASIS = "WBC × total neutrophils % ÷ 100"
 
 
 @dataclass(frozen=True, slots=True)
 class CalculatedAnc:
     value: float  # ×10⁹/L
     basis: str  # how it was worked out, in words
+    # From a total % with bands given: the ANC were the bands added.  A lab's ANC that
+    # matches either reading is not called different (whether a total % includes bands has
+    # no primary source, domain.md §2.2).
+    with_bands: float | None = None
 
     @property
     def label(self) -> str:
+        if self.basis.startswith(TOTAL_BASIS):
+            return f"calculated from total neutrophil %: {self.basis}"
         return f"calculated: {self.basis}"
 
 
@@ -53,35 +61,57 @@ class AncView:
             return (
                 f"The lab's ANC ({self.comparator.value}{format_number(self.reported)} ×10⁹/L) "
                 "and the one worked out from the white count and differential "
-                f"({format_number(self.calculated.value, 2)} ×10⁹/L) differ by "
-                "more than 10%; both are shown."
+                f"({format_number(self.calculated.value, 2)} ×10⁹/L) differ by more than "
+                f"10%; both are shown. The worked-out ANC is {self.calculated.label}."
             )
+        if self.reported is not None and self.calculated is not None:
+            return f"Worked out from the differential: ANC {self.calculated.label}."
         if self.is_calculated and self.calculated is not None:
             return f"ANC {self.calculated.label} (not reported by the lab)."
         return ""
 
 
 def calculate_anc(result: CountResult) -> CalculatedAnc | None:
-    """ANC from WBC × (neutrophils % + bands %) / 100, or None if the inputs are missing.
+    """ANC from the white count and the differential (domain.md §2.2), or None.
+
+    * segmented % given: WBC × (segs % + bands %) / 100 (bands 0 when not given), also
+      when a total neutrophil % is given beside it (the basis says so);
+    * only a total neutrophil %: WBC × total % / 100, bands not added (a total % is
+      commonly said to include them, with no primary source: §2.2 ❌), labelled as
+      calculated from total neutrophil %.
 
     Values printed with "<" or ">" are not exact, so nothing is calculated from them.
     """
     wbc = result.value("wbc")
-    neut = result.value("neut_pct")
+    segs = result.value("seg_pct")
+    total = result.value("neut_pct")
+    neut = segs if segs is not None else total
     if wbc is None or neut is None:
         return None
     bands = result.value("band_pct")
     inputs = [v for v in (wbc, neut, bands) if v is not None]
     if any(v.comparator is not Comparator.EQUAL for v in inputs):
         return None
-    pct = neut.normalised_value + (bands.normalised_value if bands is not None else 0.0)
-    value = wbc.normalised_value * pct / 100.0
-    basis = (
-        "WBC × (neutrophils % + bands %) ÷ 100"
-        if bands is not None
-        else "WBC × total neutrophils % ÷ 100 (bands not given separately)"
+    band_pct = bands.normalised_value if bands is not None else 0.0
+    if segs is not None:
+        value = wbc.normalised_value * (segs.normalised_value + band_pct) / 100.0
+        basis = (
+            SEGS_BASIS
+            if bands is not None
+            else "WBC × segmented neutrophils % ÷ 100 (no bands given)"
+        )
+        if total is not None:
+            basis += "; total neutrophil % also given, not used"
+        return CalculatedAnc(value, basis)
+    value = wbc.normalised_value * neut.normalised_value / 100.0
+    if bands is None:
+        return CalculatedAnc(value, TOTAL_BASIS)
+    with_bands = wbc.normalised_value * (neut.normalised_value + band_pct) / 100.0
+    return CalculatedAnc(
+        value,
+        f"{TOTAL_BASIS}; bands % given but not added (a total % is commonly said to include bands)",
+        with_bands,
     )
-    return CalculatedAnc(value, basis)
 
 
 def _disagree(reported: float, comparator: Comparator, calculated: float) -> bool:
@@ -103,4 +133,6 @@ def anc_view(result: CountResult) -> AncView:
     disagrees = False
     if reported is not None and calculated is not None:
         disagrees = _disagree(reported, comparator, calculated.value)
+        if disagrees and calculated.with_bands is not None:
+            disagrees = _disagree(reported, comparator, calculated.with_bands)
     return AncView(reported, calculated, disagrees, comparator)

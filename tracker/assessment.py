@@ -34,6 +34,8 @@ def make_assessor(
     """An assess(result, value) function for one child (its age picks the built-in range)."""
 
     def assess(result: CountResult, value: CountValue) -> Assessment | None:
+        if drug_note := ranges.drug_level_note(value.analyte):  # never "within" or a flag
+            return Assessment("", drug_note, (), "", "", ())
         used = ranges.range_for(value, child.birth_date, result.taken_date)
         flag = ranges.flag(value, used)
         notes: list[str] = []

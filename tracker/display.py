@@ -43,8 +43,11 @@ def display_unit(code: str, preference: UnitPreference, reported_unit: str = "")
         return unit.label if unit else (reported_unit or a.default_unit.label)
     if a.canonical_unit == analytes.COUNT_CANONICAL:
         return _COUNT_US if preference is UnitPreference.US else _COUNT_SI
-    table = _US if preference is UnitPreference.US else _SI
-    return table.get(code, a.default_unit.label)
+    if preference is UnitPreference.US:
+        return _US.get(code, a.default_unit.label)
+    # SI: the canonical unit (bilirubin µmol/L, glucose mmol/L, ferritin µg/L)
+    canonical = a.unit(a.canonical_unit)
+    return _SI.get(code) or (canonical.label if canonical else a.default_unit.label)
 
 
 @dataclass(frozen=True, slots=True)

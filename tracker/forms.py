@@ -662,6 +662,15 @@ def validate_count(result: CountResult, child: Child, today: dt.date) -> dict[st
         seen.add(v.analyte)
         if v.value < 0:
             errors[f"{v.analyte}.value"] = f"{name} cannot be negative"
+        if v.hours_after is not None and not analytes.analyte(v.analyte).timed:
+            errors[f"{v.analyte}.value"] = (
+                f"{name}: hours since an infusion are kept for a drug level only; clear them"
+            )
+        elif v.hours_after is not None and not 0 <= v.hours_after <= 10_000:
+            errors[f"{v.analyte}.value"] = (
+                f"{name}: the hours since the infusion started cannot be negative (or more "
+                "than 10,000); check them"
+            )
         problem = analytes.plausibility_problem(v.analyte, v.value, v.unit)
         if problem:
             errors.setdefault(f"{v.analyte}.value", problem)
@@ -670,11 +679,14 @@ def validate_count(result: CountResult, child: Child, today: dt.date) -> dict[st
         )
         if wrong_unit:
             errors.setdefault(f"{v.analyte}.range", wrong_unit)
-    pct = [result.value(code) for code in ("neut_pct", "band_pct")]
-    total = sum(v.value for v in pct if v is not None)
-    if total > 100:
+    # Segmented % and bands % are parts of the white count and cannot add up past 100.  A
+    # total neutrophil % is commonly said to include the bands (domain.md §2.2, no primary
+    # source), so total % + bands % is no such sum, and is not checked.
+    segs, bands = result.value("seg_pct"), result.value("band_pct")
+    total = (segs.value if segs else 0.0) + (bands.value if bands else 0.0)
+    if segs is not None and bands is not None and total > 100:
         errors["band_pct.value"] = (
-            f"Neutrophils % and bands % add up to {format_number(total)}%, more than 100%"
+            f"Segmented neutrophils % and bands % add up to {format_number(total)}%, more than 100%"
         )
     return errors
 

@@ -345,6 +345,12 @@ def builtin_disclaimer() -> str:
     return _infant().disclaimer
 
 
+# The counts the built-in tables judge (record format 2's blood count); every other value
+# is judged against its lab's printed range only.
+BUILTIN_CODES: frozenset[str] = frozenset(analytes.THRESHOLD_CODES)
+NO_RANGE_GIVEN = "No range given: your lab printed none, and this program keeps no range for it."
+
+
 def reference_notes() -> tuple[str, ...]:
     """How ages map to days and how a table is chosen (shown beside the tables)."""
     return _infant().notes
@@ -395,9 +401,18 @@ def range_for(
             printed_low=value.range_low,
             printed_high=value.range_high,
         )
-    found = builtin_range(value.analyte, birth_date, on_date)
+    # Only the blood count of record format 2 (BUILTIN_CODES) is judged against a built-in
+    # table: the tables' MCV and lymphocyte / monocyte % rows stay reference text, and
+    # chemistry and drug levels have none (domain.md §2.8: the lab's range, or none).
+    found = (
+        builtin_range(value.analyte, birth_date, on_date)
+        if value.analyte in BUILTIN_CODES
+        else None
+    )
     if found is not None:
         return RangeUsed("builtin", found.low, found.high, unit, found.text, found.status, found)
+    if value.analyte not in BUILTIN_CODES:
+        return RangeUsed(None, None, None, unit, NO_RANGE_GIVEN)
     return RangeUsed(
         None,
         None,
@@ -405,6 +420,17 @@ def range_for(
         unit,
         "No range: your lab's range was not entered and no built-in example covers this age.",
     )
+
+
+def drug_level_note(code: str) -> str:
+    """What is said beside a drug level instead of a flag, or "" for any other value.
+
+    Methotrexate thresholds are lab- and protocol-specific and disagree (domain.md §2.8.8),
+    so a level is never flagged, even against a range the lab printed."""
+    a = analytes.BY_CODE.get(code)
+    if a is None or not a.timed:
+        return ""
+    return "Not flagged: compare with your team's rescue plan (thresholds differ by protocol)."
 
 
 def flag(value: CountValue, used: RangeUsed) -> Flag | None:
@@ -415,7 +441,7 @@ def flag(value: CountValue, used: RangeUsed) -> Flag | None:
     are compared as written: a band ("3.5-10.5", "≤5") includes them, a lab's "<5" or
     ">150" leaves them out (5 is then high); the flag's text says so at a limit.
     """
-    if used.kind is None:
+    if used.kind is None or drug_level_note(value.analyte):
         return None
     v = value.normalised_value
     low, high = used.low, used.high
@@ -880,6 +906,8 @@ def parse_infant_ranges(data: object, name: str = INFANT_RANGES_FILE) -> _Infant
     outside_raw = w.obj(top.get("analytes_outside_catalogue", {}), "analytes_outside_catalogue")
     outside: dict[str, str] = {}
     for code, unit in outside_raw.items():
+        if code in analytes.BY_CODE and unit == _catalogue_unit_label(code):
+            continue  # the catalogue has grown to hold it (issue 11), in the same unit
         if not isinstance(unit, str) or not unit or code in analytes.BY_CODE:
             raise w.fail(f"analytes_outside_catalogue.{code}", "expected a unit for a new code")
         outside[code] = unit

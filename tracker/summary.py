@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from tracker import analytes, labels, ranges
 from tracker.analytes import format_number
-from tracker.anc import anc_view
+from tracker.anc import anc_view, calculate_anc
 from tracker.assessment import Assessor, flag_in_cell
 from tracker.dates import format_age
 from tracker.display import UnitPreference, convert, converted_number, display_unit
@@ -36,6 +36,7 @@ from tracker.redaction import Redaction, initials, redacted_age
 DEFAULT_WEEKS = 4
 FOOTER_NOTE = "Kept by the family; not a medical record"
 MAIN_ANALYTES = ("wbc", "anc", "hgb", "plt")
+_NOT_IN_TABLE = ("Chemistry", "Drug levels")
 
 
 class SummaryError(ValueError):
@@ -384,6 +385,9 @@ def _counts_table(
         if any(r.value(c) is not None for r in counts)
         or (c == "anc" and any(anc_view(r).is_calculated for r in counts))
     ]
+    # Chemistry and drug levels are not blood counts: named under the table, not columns.
+    elsewhere = [c for c in present if analytes.analyte(c).group in _NOT_IN_TABLE]
+    present = [c for c in present if c not in elsewhere]
     columns = [c for c in MAIN_ANALYTES if c in present]
     columns += [c for c in present if c not in MAIN_ANALYTES]
     summary.count_columns = columns
@@ -461,10 +465,18 @@ def _counts_table(
             f"{', '.join(converted)}: labs reported these in different units; shown here in "
             "the unit of the newest report (the record keeps each value as reported)."
         )
-    if any(c.calculated for row in summary.counts for c in row.cells.values()):
+    bases = {
+        calc.label: None
+        for r in ordered
+        if r.value("anc") is None and (calc := calculate_anc(r)) is not None
+    }
+    if bases and any(c.calculated for row in summary.counts for c in row.cells.values()):
+        footnotes.append(f"(calc.) ANC worked out, not reported by the lab: {'; '.join(bases)}.")
+    if elsewhere:
+        names = ", ".join(analytes.analyte(c).short for c in elsewhere)
         footnotes.append(
-            "(calc.) ANC worked out as WBC × (neutrophils % + bands %) ÷ 100; "
-            "not reported by the lab."
+            f"Also recorded in these dates, not printed in this table: {names} (chemistry and "
+            "drug levels; see the program's blood count table)."
         )
     summary.count_footnotes = footnotes
 

@@ -31,6 +31,7 @@ class HeaderWidget(QFrame):
     def __init__(self, bridge: RecordBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.bridge = bridge
+        self._anc_basis = ""  # the note of the calculated ANC shown, for the tooltip
         self.setObjectName("header")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setStyleSheet(
@@ -138,7 +139,9 @@ class HeaderWidget(QFrame):
             if upcoming
             else self.tr("Nothing planned entered")
         )
+        self._anc_basis = ""
         self.counts.setText(self._glance(child.id))
+        self.counts.setToolTip(self._anc_basis)  # which inputs a calculated ANC used
 
     def _glance(self, child_id: int) -> str:
         results = self.bridge.record.recent_counts(child_id)
@@ -167,6 +170,7 @@ class HeaderWidget(QFrame):
                         newest.value("wbc").unit if newest.value("wbc") else "",
                     )
                     number = format_number(convert("anc", view.value, unit), 2)
+                    self._anc_basis = view.note
                     cells.append(
                         f"<tr><td><b>{escape(a.short)}</b></td><td align='right'>"
                         f"{escape(f'{number} {unit}')} <i>{escape(self.tr('calc.'))}</i></td>"

@@ -1029,8 +1029,8 @@ def _valid_result(
             if key == "taken_date" or (code not in new_codes and code != "band_pct"):
                 drop = {c: message for c in new_codes}  # the whole draw is wrong
                 break
-            if key == "band_pct.value":  # its own range, or neutrophils % + bands % > 100
-                drop.update((c, message) for c in ("neut_pct", "band_pct") if c in new_codes)
+            if key == "band_pct.value":  # its own range, or segmented % + bands % > 100
+                drop.update((c, message) for c in ("seg_pct", "band_pct") if c in new_codes)
             else:
                 drop[code] = message
         if not drop:  # a rule about values the record already had: leave the draw alone

@@ -8,7 +8,8 @@ reads lab output cell by cell.  Every function is pure and refuses with a
   under a loose key (case, punctuation, spacing), then the LOINC code.  A bare
   "Neutrophils", "Lymphocytes", "Blasts" or "Bands" means the absolute count or
   the percentage depending on the unit; a combination the catalogue does not
-  keep (lymphocytes in %) is an unknown test, not a wrong row.
+  keep (blasts as a count) is an unknown test, not a wrong row.  A LOINC code
+  matches the preferred one or one of ``Analyte.other_loinc``.
 * Numbers: ``analytes.parse_number`` (ASCII digits, one decimal separator,
   ``<``/``>``); a decimal comma only where the caller allows it.
 * Dates: numeric dates are matched against a short list of patterns and built
@@ -42,11 +43,13 @@ _ANALYTE_BY_KEY: dict[str, Analyte] = {}
 for _a in analytes.ANALYTES:
     for _spelling in (_a.code, _a.short, _a.name, *_a.aliases):
         _ANALYTE_BY_KEY.setdefault(name_key(_spelling), _a)
-_ANALYTE_BY_LOINC = {a.loinc: a for a in analytes.ANALYTES}
+_ANALYTE_BY_LOINC = {
+    code: a for a in analytes.ANALYTES for code in (a.loinc, *a.other_loinc) if code
+}
 
 # Bare names whose meaning depends on the unit: (absolute count, percentage).  A
-# "Neutrophils" row in K/µL is the ANC; in % it is the neutrophil percentage.  The
-# catalogue keeps no lymphocyte or monocyte percentage, so those are unknown tests.
+# "Neutrophils" row in K/µL is the ANC; in % it is the total neutrophil percentage (a
+# "Segs" / "Segmented neutrophils" row is the segmented %, by its own name).
 _BY_UNIT_KIND: dict[str, tuple[str | None, str | None]] = {}
 # fmt: off
 for _names, _pair in (
@@ -54,8 +57,15 @@ for _names, _pair in (
       "neutrophile", "neutrophiles", "neutrofielen", "neutrófilos", "neutrofili"),
      ("anc", "neut_pct")),
     (("lymphocytes", "lymphocyte", "lymph", "lymphs", "lym", "lymphozyten", "lymfocyten"),
-     ("lymph", None)),
-    (("monocytes", "monocyte", "mono", "monos", "monozyten", "monocyten"), ("mono", None)),
+     ("lymph", "lymph_pct")),
+    (("monocytes", "monocyte", "mono", "monos", "monozyten", "monocyten"),
+     ("mono", "mono_pct")),
+    (("eosinophils", "eosinophil", "eos", "eosinophile"), ("eos", "eos_pct")),
+    (("basophils", "basophil", "baso", "basos", "basophile"), ("baso", "baso_pct")),
+    (("reticulocytes", "reticulocyte", "retic", "retics", "retikulozyten"),
+     ("retic", "retic_pct")),
+    # a bare "RDW": in % the RDW-CV, in fL the RDW-SD (not convertible, domain.md §2.8.5)
+    (("rdw", "red cell distribution width"), ("rdw_sd", "rdw_cv")),
     (("blasts", "blast", "blast cells", "blasten"), (None, "blast_pct")),
     (("bands", "band", "band neutrophils", "band forms", "stabs", "stabkernige"),
      (None, "band_pct")),

@@ -72,7 +72,7 @@ def _calculated(c: CountResult) -> list[Json]:
             "lab_comment": "",
             "hours_after": None,
             "calculated": True,
-            "basis": calc.basis,
+            "basis": calc.label,
         }
     ]
 

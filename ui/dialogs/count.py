@@ -10,11 +10,13 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QScrollArea,
     QWidget,
 )
 
@@ -109,7 +111,15 @@ class CountDialog(FormDialog):
             self.register(f"{a.code}.range", rng, range_error)
             row += 3
         grid.setColumnStretch(0, 1)
-        self.body.addWidget(box)
+        # The catalogue has grown past a screen's height (issue 11): the results scroll.
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(box)
+        scroll.setMinimumWidth(box.sizeHint().width() + 24)
+        scroll.setMinimumHeight(min(box.sizeHint().height(), 420))
+        self.body.addWidget(scroll, 1)
+        self._scroll = scroll
         notes = QFormLayout()
         note = QPlainTextEdit(self)
         note.setTabChangesFocus(True)
@@ -155,6 +165,12 @@ class CountDialog(FormDialog):
                 )
             )
         return inputs
+
+    def show_errors(self, errors: Mapping[str, str]) -> None:
+        super().show_errors(errors)
+        focused = self.focusWidget()
+        if focused is not None and self._scroll.isAncestorOf(focused):
+            self._scroll.ensureWidgetVisible(focused)  # the first wrong value, scrolled to
 
     def questions(self, value: CountResult) -> list[str]:
         return count_questions(value)

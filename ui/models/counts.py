@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
-from tracker import analytes
+from tracker import analytes, ranges
 from tracker.analytes import format_number
 from tracker.anc import AncView, anc_view
 from tracker.assessment import Assessment, flag_in_cell
@@ -156,7 +156,8 @@ class CountsModel(RecordTableModel[CountResult]):
                 "note": tr("Note"),
             }[key]
         if role == Qt.ItemDataRole.ToolTipRole and key in analytes.BY_CODE:
-            return analytes.analyte(key).name
+            a = analytes.analyte(key)
+            return "\n".join(x for x in (a.name, a.source) if x)
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -203,6 +204,11 @@ class CountsModel(RecordTableModel[CountResult]):
                 for code, a in self.row_flags(row).items()
                 if a.below_team
             ]
+            parts += [  # a drug level is never flagged (domain.md §2.8.8)
+                f"{analytes.analyte(v.analyte).short}: {tr('compare with your team’s rescue plan')}"
+                for v in r.values
+                if ranges.drug_level_note(v.analyte)
+            ]
             return "; ".join(parts)
         if key == "source":
             return r.source
@@ -218,6 +224,8 @@ class CountsModel(RecordTableModel[CountResult]):
                 return f"{number} {unit} {tr('calc.')} {trend}".rstrip()
             return ""
         text = str(shown(v, self.preference))
+        if v.hours_after is not None:
+            text += f" ({format_number(v.hours_after)} h)"
         if key == "anc" and row.anc.disagrees and row.anc.calculated is not None:
             number, _unit = self._anc_in_units(row.anc.calculated.value)
             text += " " + tr("(calc. {number})").format(number=number)
@@ -260,12 +268,27 @@ class CountsModel(RecordTableModel[CountResult]):
                         range=v.range_text, unit=v.unit
                     )
                 )
+            elif key not in ranges.BUILTIN_CODES:
+                lines.append(tr("No range given."))
+            unit = a.unit(v.unit)
+            if unit is not None and unit.note:
+                lines.append(unit.note)
+            if v.hours_after is not None:
+                lines.append(
+                    tr("{hours} h after the infusion started").format(
+                        hours=format_number(v.hours_after)
+                    )
+                )
+            if (drug_note := ranges.drug_level_note(key)) and key not in self.row_flags(row):
+                lines.append(drug_note)
         if key == "anc" and row.anc.note:
             lines.append(row.anc.note)
         if key in self.row_flags(row):
             lines.append(self.row_flags(row)[key].text)
             lines.extend(self.row_flags(row)[key].notes)
             lines.extend(self.row_flags(row)[key].sources)  # where range, category, grade come from
+        if a.source:
+            lines.append(tr("Codes and units: {source}").format(source=a.source))
         trend = row.trends.get(key)
         if trend:
             lines.append(
