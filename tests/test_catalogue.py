@@ -485,8 +485,8 @@ def test_a_raised_crp_beside_its_lab_range_is_flagged_not_asked(child: Child) ->
     used = ranges.range_for(v, child.birth_date, TODAY)
     flag = ranges.flag(v, used)
     assert flag is not None and flag.kind is ranges.FlagKind.HIGH
-    # the blood count is still asked about (Hb in g/dL beside a mmol/L range)
-    assert analytes.other_reading("hgb", 11.0, 6.5, 8.5, "g/dL") == "mmol/L"
+    # a blood value far from a range that flags it the other way in another unit is asked
+    assert analytes.other_reading("lymph", 3.0, 1000, 1900, "×10⁹/L") == "/µL"
 
 
 def test_hours_after_only_for_a_drug_level_and_never_negative(child: Child) -> None:
