@@ -57,14 +57,18 @@ def test_import_prints_what_was_added_and_skipped(db: Path) -> None:
     lines = out.splitlines()
     assert "long form, comma-separated, UTF-8, dates month-first; 28 row(s)" in lines[0]
     assert lines[1] == "Added for Mila: 24 values (4 new blood counts)."
-    assert lines[2].startswith("Skipped: 1 result not given yet")
-    assert "tests the program does not keep: Lymphocytes (%) ×1, MCV ×1, RDW ×1" in lines[2]
+    assert lines[2] == (
+        "Kept as printed for Mila: 3 results of tests the program does not know: MCV, RDW, "
+        "Lymphocytes (%) (no unit conversion and no range check by this program)."
+    )
+    assert lines[3].startswith("Skipped: 1 result not given yet")
+    assert "does not keep" not in out  # kept, not dropped
     assert values_in(db) == 24
 
     code, out, _ = run("import-counts", "--db", str(db), str(DATA / "us_portal_long.csv"))
     assert code == 0
     assert "Added for Mila: nothing new." in out
-    assert "24 values already in the record" in out
+    assert "27 values already in the record" in out  # 24 values and 3 kept as printed
     assert values_in(db) == 24
 
 
