@@ -147,9 +147,11 @@ def test_hours_text() -> None:
     assert parse_hours("") is None
     assert parse_hours("24") == 24.0 and parse_hours("42,5 h") == 42.5
     assert parse_hours("0") == 0.0
-    for bad in ("-2", "soon", "24-48"):
+    for bad in ("soon", "24-48", "1e3"):
         with pytest.raises(ValueError, match="not a number of hours"):
             parse_hours(bad)
+    with pytest.raises(ValueError, match="below 0"):
+        parse_hours("-2")
 
 
 @pytest.mark.parametrize(

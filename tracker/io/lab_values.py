@@ -369,8 +369,12 @@ def parse_hours(text: str, name: str = "") -> float | None:
     if not s:
         return None
     m = _HOURS_TEXT.match(s)
+    what = f"{name}: " if name else ""
+    if s.startswith("-") and _HOURS_TEXT.match(s[1:].strip()):
+        raise ValueError(
+            f"{what}“{s}” is below 0; write the hours since the infusion started, such as 24"
+        )
     if not m:
-        what = f"{name}: " if name else ""
         raise ValueError(
             f"{what}“{s}” is not a number of hours after the infusion started; "
             "write it as a number such as 24 or 42.5"
