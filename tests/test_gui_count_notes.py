@@ -155,3 +155,31 @@ def test_a_drug_levels_hours_are_a_number_of_zero_or_more(  # type: ignore[no-un
     assert value is not None and value.hours_after == 42.5
     again = open_dialog(CountDialog(_saved(bridge, child), child, TODAY))
     assert again.text_of("testdrug.hours") == "42.5"
+
+
+def test_the_counts_table_shows_the_labs_flag_beside_the_programs_and_other_results(  # type: ignore[no-untyped-def]
+    qtmodeltester, bridge
+) -> None:
+    from PySide6.QtCore import Qt
+
+    from tracker.assessment import make_assessor
+    from ui.models.counts import CountsModel
+
+    child = bridge.current_child()
+    result = _a_count(bridge)
+    model = CountsModel()
+    model.reload([result], make_assessor(child))
+    qtmodeltester.check(model)
+    plt = model.index(0, model.analyte_column("plt"))
+    # The program's flag (L against the lab's range) and the lab's own, side by side.
+    assert model.row_flags(model.row(0))["plt"].short, "the program flags it against the range"
+    text = plt.data()
+    assert text.startswith("42 ") and text.endswith(" (lab: L)") and text.count("L") >= 3
+    tip = plt.data(Qt.ItemDataRole.ToolTipRole)
+    assert "Lab's flag: L · Lab's comment: clumped" in tip
+    others = model.index(0, model.column_keys().index("others"))
+    assert others.data() == "Vitamin D 25-OH 54 nmol/L; Ferritin 12 ng/mL (lab: L)"
+    tip = others.data(Qt.ItemDataRole.ToolTipRole)
+    assert "(lab's range 50-150) · Lab's comment: winter" in tip
+    assert "no range check by this program" in tip
+    assert model.has_others()

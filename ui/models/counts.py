@@ -19,7 +19,7 @@ from tracker.analytes import format_number
 from tracker.anc import AncView, anc_view
 from tracker.assessment import Assessment
 from tracker.display import UnitPreference, convert, display_unit, shown
-from tracker.model import CountResult, CountValue
+from tracker.model import CountResult, CountValue, OtherResult
 from ui.models.tables import ITEM_ROLE, RecordTableModel
 from ui.plain import plain_tooltip
 
@@ -46,16 +46,61 @@ def _letter(short: str) -> str:
     return short.replace("↓", "").replace("↑", "").strip()
 
 
+def _lab_marker(v: CountValue) -> str:
+    """The lab's own flag in the cell, apart from the program's ("lab: L"); "lab note" when
+    the lab wrote only a comment (the tooltip has it)."""
+    if v.lab_flag:
+        return tr("(lab: {flag})").format(flag=v.lab_flag)
+    if v.lab_comment:
+        return tr("(lab note)")
+    return ""
+
+
+def _lab_notes(v: CountValue) -> str:
+    """ "Lab's flag: L · Lab's comment: clumped" (what the lab printed, as printed)."""
+    parts = []
+    if v.lab_flag:
+        parts.append(tr("Lab's flag: {flag}").format(flag=v.lab_flag))
+    if v.lab_comment:
+        parts.append(tr("Lab's comment: {comment}").format(comment=v.lab_comment))
+    return " · ".join(parts)
+
+
+def _other_text(o: OtherResult) -> str:
+    """ "Vitamin D 25-OH 54 nmol/L (lab: L)": a test the program does not know, as printed."""
+    text = " ".join(x for x in (o.name, o.value_text, o.unit) if x)
+    return text + (" " + tr("(lab: {flag})").format(flag=o.lab_flag) if o.lab_flag else "")
+
+
+def _others_tooltip(others: Sequence[OtherResult]) -> str:
+    if not others:
+        return ""
+    lines = []
+    for o in others:
+        line = _other_text(o)
+        if o.range_text:
+            line += " " + tr("(lab's range {range})").format(range=o.range_text)
+        if o.lab_comment:
+            line += " · " + tr("Lab's comment: {comment}").format(comment=o.lab_comment)
+        lines.append(line)
+    lines.append(tr("As printed; no unit conversion and no range check by this program."))
+    return "\n".join(lines)
+
+
 def _word(short: str) -> str:
     return {"L": tr("low"), "H": tr("high")}.get(_letter(short), _letter(short))
 
 
 FIXED = ("date", "time")
-TAIL = ("flags", "source", "note")
+TAIL = ("others", "flags", "source", "note")
 
 
 class CountsModel(RecordTableModel[CountResult]):
-    """Columns: date, time, one per analyte, flags, lab, note."""
+    """Columns: date, time, one per analyte, other results (as printed), flags, lab, note.
+
+    The lab's own flag and comment are shown beside the program's flag, never instead of
+    it: a marker in the cell ("lab: L") and a line in the tooltip.
+    """
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -70,6 +115,9 @@ class CountsModel(RecordTableModel[CountResult]):
 
     def column_key(self, column: int) -> str:
         return self._keys[column]
+
+    def column_keys(self) -> tuple[str, ...]:
+        return self._keys
 
     def analyte_column(self, code: str) -> int:
         return self._keys.index(code)
@@ -134,6 +182,10 @@ class CountsModel(RecordTableModel[CountResult]):
                         row.assessed[v.analyte] = found
         return row.assessed
 
+    def has_others(self) -> bool:
+        """Whether any row holds results of tests the program does not know."""
+        return any(row.result.others for row in self._rows)
+
     def empty_analytes(self) -> set[str]:
         return {
             c for c in analytes.CODES if all(self._canonical(row, c) is None for row in self._rows)
@@ -156,12 +208,15 @@ class CountsModel(RecordTableModel[CountResult]):
             return {
                 "date": tr("Date"),
                 "time": tr("Time"),
+                "others": tr("Other results"),
                 "flags": tr("Flags"),
                 "source": tr("Lab"),
                 "note": tr("Note"),
             }[key]
         if role == Qt.ItemDataRole.ToolTipRole and key in analytes.BY_CODE:
             return analytes.analyte(key).name
+        if role == Qt.ItemDataRole.ToolTipRole and key == "others":
+            return tr("Results of tests this program does not know, as the lab printed them")
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -209,6 +264,8 @@ class CountsModel(RecordTableModel[CountResult]):
                 if a.below_team
             ]
             return "; ".join(parts)
+        if key == "others":
+            return "; ".join(_other_text(o) for o in r.others)
         if key == "source":
             return r.source
         if key == "note":
@@ -226,7 +283,7 @@ class CountsModel(RecordTableModel[CountResult]):
         if key == "anc" and row.anc.disagrees and row.anc.calculated is not None:
             number, _unit = self._anc_in_units(row.anc.calculated.value)
             text += " " + tr("(calc. {number})").format(number=number)
-        return " ".join(x for x in (text, flag, trend) if x)
+        return " ".join(x for x in (text, flag, trend, _lab_marker(v)) if x)
 
     def _anc_in_units(self, canonical: float) -> tuple[str, str]:
         latest = next(
@@ -242,6 +299,8 @@ class CountsModel(RecordTableModel[CountResult]):
 
     def _tooltip(self, row: CountRow, key: str) -> str:
         r = row.result
+        if key == "others":
+            return _others_tooltip(r.others)
         if key not in analytes.BY_CODE:
             if key == "flags":
                 return "\n".join(
@@ -264,6 +323,15 @@ class CountsModel(RecordTableModel[CountResult]):
                         range=v.range_text, unit=v.unit
                     )
                 )
+            if v.hours_after is not None:
+                lines.append(
+                    tr("Taken {hours} h after the infusion started").format(
+                        hours=format_number(v.hours_after)
+                    )
+                )
+            lab = _lab_notes(v)
+            if lab:
+                lines.append(lab)
         if key == "anc" and row.anc.note:
             lines.append(row.anc.note)
         if key in self.row_flags(row):
