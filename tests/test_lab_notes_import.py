@@ -234,3 +234,67 @@ def test_any_flag_or_comment_text_comes_back_exactly(flag: str, comment: str) ->
     (draw,) = parsed.draws
     assert (draw.values[0].value.lab_flag, draw.values[0].value.lab_comment) == (flag, comment)
     assert (draw.others[0].other.lab_flag, draw.others[0].other.lab_comment) == (flag, comment)
+
+
+@pytest.mark.usefixtures("timed_analyte")
+def test_the_csv_export_carries_the_labs_notes_and_other_results_and_reads_back(
+    mila: tuple[Record, Child], tmp_path: Path
+) -> None:
+    from tracker.io.csv_export import csv_text
+    from tracker.model import CountResult, CountValue, OtherResult
+
+    record, child = mila
+    assert child.id is not None
+    plt = CountValue(
+        "plt",
+        "42",
+        "10^9/L",
+        42,
+        42,
+        "10^9/L",
+        range_text="150-450",
+        range_low=150,
+        range_high=450,
+        lab_flag="H",
+        lab_comment="=clumped, repeat",
+    )
+    drug = CountValue("testdrug", "0.4", "µmol/L", 0.4, 0.4, "umol/L", hours_after=42.5)
+    other = OtherResult("Vitamin D 25-OH", "54", "nmol/L", "50-150", "L", "winter")
+    record.save(CountResult(child.id, dt.date(2026, 6, 1), values=(plt, drug), others=(other,)))
+    text, _n = csv_text(record)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    by_test = {r["test"]: r for r in rows}
+    # The program's flag (L: 42 is below 150-450) and the lab's (H, as printed) stay apart.
+    assert (by_test["Platelets"]["flag"], by_test["Platelets"]["lab_flag"]) == ("L", "H")
+    assert by_test["Platelets"]["lab_comment"] == "'=clumped, repeat"  # formula-escaped
+    assert by_test["Testdrug level"]["hours_after"] == "42.5"
+    vit = by_test["Vitamin D 25-OH"]
+    assert (vit["analyte"], vit["value"], vit["unit"], vit["lab_range"]) == (
+        "",
+        "54",
+        "nmol/L",
+        "50-150",
+    )
+    assert (vit["normalised_value"], vit["flag"], vit["lab_flag"], vit["lab_comment"]) == (
+        "",
+        "",
+        "L",
+        "winter",
+    )
+    fresh = Record.open(tmp_path / "copy.sqlite", create=True, clock=fixed_clock)
+    try:
+        twin, _ = fresh.save(Child(name="Mila", birth_date=BIRTH))
+        parsed = read_csv(text.encode())
+        assert parsed.problems == ()
+        apply_import(plan_import(parsed, fresh, twin), fresh)
+        assert twin.id is not None
+        (back,) = fresh.counts(twin.id)
+        got = back.value("plt")
+        assert got is not None and (got.lab_flag, got.lab_comment) == ("H", "=clumped, repeat")
+        got_drug = back.value("testdrug")
+        assert got_drug is not None and got_drug.hours_after == 42.5
+        assert [(o.name, o.value_text, o.lab_flag, o.lab_comment) for o in back.others] == [
+            ("Vitamin D 25-OH", "54", "L", "winter")
+        ]
+    finally:
+        fresh.close()

@@ -442,6 +442,16 @@ def _layout(cells: Sequence[str], index: int) -> _Layout | None:
     if "date" not in roles:
         return None
     if "test" in roles and "value" in roles:
+        # A second test column names the test when the first is empty: this program's
+        # export leaves "analyte" empty for a test it does not know and names it in "test".
+        second = [
+            col
+            for col, cell in enumerate(cells)
+            if col != roles["test"] and _ROLE_BY_KEY.get(name_key(cell), ("",))[0] == "test"
+        ]
+        if second:
+            roles["second_test"] = second[0]
+            ignored.remove(cells[second[0]].strip())
         ignored.extend(cell for _, cell in others)
         return _Layout(
             "long", index, roles, ignored=ignored, width=len(cells), score=len(roles) + 10
@@ -685,7 +695,7 @@ def _long_row(
     pending: list[RowProblem],
     unknown: Counter[str],
 ) -> None:
-    test = _cell(cells, layout, "test")
+    test = _cell(cells, layout, "test") or _cell(cells, layout, "second_test")
     value = _cell(cells, layout, "value")
     unit = _cell(cells, layout, "unit")
     if not test:
