@@ -298,3 +298,46 @@ def test_the_csv_export_carries_the_labs_notes_and_other_results_and_reads_back(
         ]
     finally:
         fresh.close()
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Record, Child]]:
+    record = Record.open(
+        tmp_path_factory.mktemp("notes") / "r.sqlite", create=True, clock=fixed_clock
+    )
+    child, _ = record.save(Child(name="Mila", birth_date=BIRTH))
+    yield record, child
+    record.close()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(flag=_CELL_TEXT, comment=_CELL_TEXT, name=_CELL_TEXT.filter(bool))
+def test_any_text_typed_in_the_form_is_stored_and_comes_back_exactly(
+    shared: tuple[Record, Child], flag: str, comment: str, name: str
+) -> None:
+    from tracker import analytes
+    from tracker.forms import ValueInput, count_from_form
+    from tracker.model import CountResult, OtherResult
+
+    assume_unknown = analytes.find_analyte(name) is None
+    record, child = shared
+    other = OtherResult(name, "54", "u", "", flag, comment) if assume_unknown else None
+    result = count_from_form(
+        {"taken_date": "2026-05-12"},
+        [ValueInput("wbc", "8.0", "10^9/L", lab_flag=flag, lab_comment=comment)],
+        child=child,
+        today=dt.date(2026, 11, 24),
+        others=(other,) if other else (),
+    )
+    saved, _ = record.save(result)
+    try:
+        (back,) = [r for r in record.counts(child.id or 0) if r.id == saved.id]
+        wbc = back.value("wbc")
+        assert wbc is not None and (wbc.lab_flag, wbc.lab_comment) == (flag, comment)
+        if other is not None:
+            assert [(o.name, o.lab_flag, o.lab_comment) for o in back.others] == [
+                (name, flag, comment)
+            ]
+    finally:
+        assert saved.id is not None
+        record.delete(CountResult, saved.id)

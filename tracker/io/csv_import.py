@@ -7,8 +7,11 @@ Three steps, so that a preview can sit between reading and writing:
    *wide* shape (one row per draw, one column per test with its unit in the
    header), parses every cell strictly and groups the values into draws (same
    date and time).  Each row that cannot be read becomes a :class:`RowProblem`
-   with its line number; tests the program does not keep are counted in
-   ``unknown_tests``, never dropped silently.
+   with its line number; a flag and a comment column are kept on the value
+   (``CountValue.lab_flag``/``lab_comment``), a drug level's hours after the
+   infusion (a column, or "24 h" in the test name) in ``hours_after``; tests the
+   program does not know are kept as printed (``Draw.others``, counted in
+   ``unknown_tests``), never dropped silently.
 2. :func:`plan_import` compares the draws with what the record already holds
    for the child: a value already there is skipped, a different value for the
    same test at the same draw is a :class:`Conflict` (never overwritten), and
