@@ -75,6 +75,10 @@ def test_one_row_per_value_with_the_documented_columns(filled: Record) -> None:
         "lab_range": "6,0-17,5",
         "flag": "low",
         "source": "Children's Hospital",
+        "test": "White blood cells",
+        "lab_flag": "",
+        "lab_comment": "",
+        "hours_after": "",
     }
     assert by[("2026-06-01", "ANC")]["value"] == "<0.1"
     assert by[("2026-06-01", "ANC")]["flag"] == "low", "<0.1 is below a range starting at 1.0"
@@ -179,7 +183,8 @@ def test_export_reads_back_without_loss(filled: Record, child: Child, tmp_path: 
     parsed = read_csv(target.read_bytes())
     assert parsed.problems == () and parsed.unknown_tests == {}
     assert parsed.shape == "long"
-    assert set(parsed.ignored_columns) == {"normalised_value", "canonical_unit"}
+    # "flag" is the program's own; "lab_flag" (what the lab printed) is read back instead.
+    assert set(parsed.ignored_columns) == {"normalised_value", "canonical_unit", "flag"}
     fresh = Record.open(tmp_path / "copy.sqlite", create=True, clock=fixed_clock)
     try:
         twin, _ = fresh.save(replace(child, id=None, uid=""))
@@ -258,7 +263,7 @@ def test_plain_numbers() -> None:
     assert converted_number(1e-5, "10") == "0.00001"
     assert converted_number(150.0, "150") == "150"
     assert "e" not in converted_number(1.23456789e-7, "123.456789")
-    assert csv_export.COLUMNS[-1] == "source"
+    assert csv_export.COLUMNS[-5:] == ("source", "test", "lab_flag", "lab_comment", "hours_after")
 
 
 CONTROLS = "".join(chr(c) for c in range(0x20) if chr(c) not in "\t\n\r") + "\x7f"

@@ -226,3 +226,39 @@ def test_the_preview_lists_the_first_200_left_out_and_counts_all(  # type: ignor
     assert left_out.item(200).text() == "… and 400 more like these (not listed one by one)"
     [tabs] = dialog.findChildren(QTabWidget)
     assert tabs.tabText(1) == "Left out (600)"
+
+
+def test_preview_shows_the_labs_flag_comment_and_tests_kept_as_printed(  # type: ignore[no-untyped-def]
+    qtbot, window, record, tmp_path
+) -> None:
+    from PySide6.QtWidgets import QTableWidget
+
+    from tracker.io.csv_import import plan_import, read_csv
+    from ui.dialogs.import_preview import ImportPreviewDialog
+
+    path = tmp_path / "notes.csv"
+    path.write_text(
+        "Date,Test,Result,Unit,Reference range,Flag,Comment\n"
+        "2026-11-02,Platelets,55,K/uL,150-450,L,Clumped sample\n"
+        "2026-11-02,Vitamin D 25-OH,54,nmol/L,50-150,,winter\n",
+        encoding="utf-8",
+    )
+    plan = plan_import(read_csv(path.read_bytes()), record, window.bridge.current_child())
+    dialog = ImportPreviewDialog(plan, path)
+    qtbot.addWidget(dialog)
+    table = dialog.findChild(QTableWidget, "additions")
+    cells = [
+        [table.item(r, c).text() for c in range(table.columnCount())]
+        for r in range(table.rowCount())
+    ]
+    assert cells[0][2:6] == ["Platelets", "55 K/uL", "L", "Clumped sample"]
+    assert cells[1][2:6] == [
+        "Vitamin D 25-OH (kept as printed)",
+        "54 nmol/L (50-150)",
+        "",
+        "winter",
+    ]
+    assert "no range check" in table.item(1, 2).toolTip()
+    assert dialog.import_button.isEnabled() and dialog.import_button.text() == "&Import 2 value(s)"
+    dialog.show()
+    dialog.grab().save(str(tmp_path / "preview.png"))

@@ -53,6 +53,21 @@ class Cell:
     text: str  # "0.42 (low)"
     calculated: bool = False
     flagged: bool = False
+    lab_flag: str = ""  # the flag the lab printed, as printed: shown apart from ``text``'s
+
+
+@dataclass(frozen=True)
+class OtherLine:
+    """A result of a test the program does not know, as printed (no range check of its own)."""
+
+    date: dt.date
+    time: str
+    name: str
+    value: str
+    unit: str
+    range_text: str
+    lab_flag: str
+    lab_comment: str
 
 
 @dataclass(frozen=True)
@@ -110,6 +125,9 @@ class Summary:
     count_headers: dict[str, str] = field(default_factory=dict)  # code → "ANC (×10⁹/L)"
     counts: list[CountRow] = field(default_factory=list)
     count_footnotes: list[str] = field(default_factory=list)
+    # what the lab wrote beside a value: "2026-11-02 PLT: clumped sample" (as printed)
+    lab_comments: list[EventLine] = field(default_factory=list)
+    other_results: list[OtherLine] = field(default_factory=list)  # newest first
     thresholds: list[str] = field(default_factory=list)
     # CNS
     lps: list[LpLine] = field(default_factory=list)
@@ -440,7 +458,25 @@ def _counts_table(
             flag = flag_in_cell(flagged.word) if flagged else ""
             if flag and flagged is not None and flagged.range_source:
                 sources[flagged.range_source] = None
-            row_cells[code] = Cell(f"{number} {flag}".strip(), flagged=bool(flag))
+            text = f"{number} {flag}".strip()
+            if v.hours_after is not None:
+                text += f" ({format_number(v.hours_after)} h)"
+            row_cells[code] = Cell(text, flagged=bool(flag), lab_flag=v.lab_flag)
+            if v.lab_comment:
+                summary.lab_comments.append(EventLine(r.taken_date, f"{a.short}: {v.lab_comment}"))
+        summary.other_results.extend(
+            OtherLine(
+                r.taken_date,
+                r.taken_time.strftime("%H:%M") if r.taken_time else "",
+                o.name,
+                o.value_text,
+                o.unit,
+                o.range_text,
+                o.lab_flag,
+                o.lab_comment,
+            )
+            for o in r.others
+        )
         summary.counts.append(
             CountRow(
                 r.taken_date,
@@ -457,6 +493,13 @@ def _counts_table(
         + (" (named below)" if builtin else "")
         + ". A value with neither is not flagged."
     ]
+    if any(c.lab_flag for row in summary.counts for c in row.cells.values()):
+        footnotes.append(
+            "[lab: …]: the flag the lab printed, as printed; the program's (low) / (high) is "
+            "worked out from the range on its own, and the two may disagree."
+        )
+    if any(v.hours_after is not None for r in counts for v in r.values):
+        footnotes.append("(N h): a drug level taken N hours after the infusion started.")
     footnotes += [f"Infant range used: {s}." for s in builtin]
     if any(s != "lab" for s in sources):
         footnotes.append(ranges.builtin_disclaimer())

@@ -1,7 +1,8 @@
 """Blood counts as a CSV table, one row per value, for spreadsheets and the team.
 
 Columns (``docs/csv-format.md`` is the contract): child, date, time, analyte,
-value, unit, normalised_value, canonical_unit, lab_range, flag, source.
+value, unit, normalised_value, canonical_unit, lab_range, flag, source, test,
+lab_flag, lab_comment, hours_after.
 
 * UTF-8 **without** a byte-order mark, comma-separated, CRLF line ends
   (RFC 4180), a header row.  Spreadsheet programs that guess Windows-1252
@@ -14,7 +15,12 @@ value, unit, normalised_value, canonical_unit, lab_range, flag, source.
   table does): ``low`` below it, ``high`` above it (a word: a letter beside a
   number reads as a unit), empty inside it, when it cannot be told (``<5``
   against a lower limit of 1) or when there is no lab range.
-  The record keeps the range, not the printed flag.
+  ``lab_flag`` and ``lab_comment`` are what the lab printed, as printed: the two
+  flags can disagree and are never merged.
+* A result of a test the program does not know is a row with an empty
+  ``analyte``, its name as printed in ``test``, its value, unit and range as
+  printed, and empty ``normalised_value``, ``canonical_unit`` and ``flag`` (the
+  program neither converts nor checks it).
 * NUL and the other control characters a family may have typed or pasted
   (all of C0 but tab, line feed and carriage return, and DEL) are written as
   their visible control pictures (NUL as ``␀``): a raw NUL makes the file binary
@@ -37,6 +43,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from tracker import analytes, ranges
+from tracker.analytes import format_number
 from tracker.display import converted_number
 from tracker.model import Child, CountResult, CountValue
 from tracker.store import durable
@@ -54,6 +61,10 @@ COLUMNS = (
     "lab_range",
     "flag",
     "source",
+    "test",
+    "lab_flag",
+    "lab_comment",
+    "hours_after",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # C0 control characters (tab, line feed and carriage return aside) and DEL, as their
@@ -116,6 +127,29 @@ def _result_rows(child: Child, result: CountResult) -> Iterator[list[str]]:
             v.range_text,
             lab_flag(v),
             result.source,
+            analytes.analyte(v.analyte).name,
+            v.lab_flag,
+            v.lab_comment,
+            format_number(v.hours_after) if v.hours_after is not None else "",
+        ]
+        yield [escape_cell(visible(c)) for c in cells]
+    for o in result.others:  # as printed: no conversion, no flag of the program's own
+        cells = [
+            child.name,
+            result.taken_date.isoformat(),
+            time,
+            "",
+            o.value_text,
+            o.unit,
+            "",
+            "",
+            o.range_text,
+            "",
+            result.source,
+            o.name,
+            o.lab_flag,
+            o.lab_comment,
+            "",
         ]
         yield [escape_cell(visible(c)) for c in cells]
 

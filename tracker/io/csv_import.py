@@ -7,8 +7,11 @@ Three steps, so that a preview can sit between reading and writing:
    *wide* shape (one row per draw, one column per test with its unit in the
    header), parses every cell strictly and groups the values into draws (same
    date and time).  Each row that cannot be read becomes a :class:`RowProblem`
-   with its line number; tests the program does not keep are counted in
-   ``unknown_tests``, never dropped silently.
+   with its line number; a flag and a comment column are kept on the value
+   (``CountValue.lab_flag``/``lab_comment``), a drug level's hours after the
+   infusion (a column, or "24 h" in the test name) in ``hours_after``; tests the
+   program does not know are kept as printed (``Draw.others``, counted in
+   ``unknown_tests``), never dropped silently.
 2. :func:`plan_import` compares the draws with what the record already holds
    for the child: a value already there is skipped, a different value for the
    same test at the same draw is a :class:`Conflict` (never overwritten), and
@@ -49,10 +52,12 @@ from tracker.analytes import Analyte
 from tracker.io.import_file import MAX_CSV_BYTES
 from tracker.io.lab_values import (
     BadRange,
+    hours_in_name,
     is_not_a_result,
     is_percent,
     name_key,
     order_hint,
+    parse_hours,
     parse_value,
     parse_when,
     resolve_test,
@@ -60,7 +65,7 @@ from tracker.io.lab_values import (
     unknown_name,
 )
 from tracker.kinds import Changes
-from tracker.model import Child, CountResult, CountValue
+from tracker.model import Child, CountResult, CountValue, OtherResult
 from tracker.store.backup import make_backup
 from tracker.store.backup_file import BEFORE_IMPORT
 from tracker.store.record import Record
@@ -122,7 +127,15 @@ class DraftValue:
     line: int
     test: str  # the test name as written in the file
     value: CountValue
-    flag: str = ""  # "H", "L", "*"…: shown in the preview, not stored (the range is)
+    flag: str = ""  # "H", "L", "*"… as printed (also kept on the value: ``value.lab_flag``)
+
+
+@dataclass(frozen=True, slots=True)
+class DraftOther:
+    """A result of a test the program does not know, kept as printed, and its line."""
+
+    line: int
+    other: OtherResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,10 +147,11 @@ class Draw:
     values: tuple[DraftValue, ...]
     source: str = ""
     child: str = ""  # a "child" column (this program's own export); "" when the file has none
+    others: tuple[DraftOther, ...] = ()  # tests the program does not know, as printed
 
     @property
     def lines(self) -> tuple[int, ...]:
-        return tuple(sorted({v.line for v in self.values}))
+        return tuple(sorted({v.line for v in self.values} | {o.line for o in self.others}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +162,8 @@ class ParsedFile:
     problems: tuple[RowProblem, ...]
     pending: tuple[RowProblem, ...]  # cells saying there is no result yet: "Pending", "--"
     repeated: tuple[RowProblem, ...]  # a row repeating another of the same draw, same value
-    unknown_tests: dict[str, int]  # test name as written → rows (long) or cells (wide)
+    # Tests the program does not know (kept as printed: ``Draw.others``): name → rows or cells
+    unknown_tests: dict[str, int]
     ignored_columns: tuple[str, ...]  # columns read as neither a test nor a known field
     encoding: str  # "utf-8", "utf-8-sig", "utf-16", "windows-1252" or "latin-1"
     delimiter: str  # ",", ";" or "\t"
@@ -313,8 +328,21 @@ _ROLE_NAMES: dict[str, tuple[str, ...]] = {
         "norma",
     ),
     "flag": (
-        "flag", "flags", "abnormal flag", "result flag", "abn flag", "abnormal", "abn", "h/l",
+        "lab flag", "lab's flag", "lab_flag", "flag", "flags", "abnormal flag", "result flag",
+        "abn flag", "abnormal", "abn", "h/l",
         "interpretation", "kennzeichen", "markierung", "drapeau", "indicador",
+    ),
+    "comment": (
+        "lab comment", "lab's comment", "lab_comment", "result comment", "result comments",
+        "comment on the result", "note on the result", "result note", "comment", "comments",
+        "remark", "remarks", "bemerkung", "kommentar", "commentaire", "comentario",
+        "commento", "opmerking",
+    ),
+    "hours": (
+        "hours after", "hours_after", "hours after start", "hours after the infusion started",
+        "hours after infusion start", "hours after infusion", "time after infusion",
+        "time after start", "hours post infusion", "hours post", "h post", "hrs post",
+        "h after start", "hours since infusion start", "hours since the infusion started",
     ),
     "status": (
         "status", "result status", "order status", "report status", "befundstatus", "statut",
@@ -373,6 +401,8 @@ class _Column:
     header: str
     analyte: Analyte | None = None
     unit: str = ""
+    hours: str = ""  # a drug level's hours written in the header ("MTX 24 h (µmol/L)")
+    name: str = ""  # an unknown test: the header without its unit
 
 
 @dataclass(slots=True)
@@ -418,22 +448,44 @@ def _layout(cells: Sequence[str], index: int) -> _Layout | None:
     if "date" not in roles:
         return None
     if "test" in roles and "value" in roles:
+        # A second test column names the test when the first is empty: this program's
+        # export leaves "analyte" empty for a test it does not know and names it in "test".
+        second = [
+            col
+            for col, cell in enumerate(cells)
+            if col != roles["test"] and _ROLE_BY_KEY.get(name_key(cell), ("",))[0] == "test"
+        ]
+        if second:
+            roles["second_test"] = second[0]
+            ignored.remove(cells[second[0]].strip())
         ignored.extend(cell for _, cell in others)
         return _Layout(
             "long", index, roles, ignored=ignored, width=len(cells), score=len(roles) + 10
         )
     layout = _Layout("wide", index, roles, ignored=ignored, width=len(cells))
-    for long_role in ("test", "value", "unit", "range", "flag", "loinc", "status"):
+    for long_role in (
+        "test",
+        "value",
+        "unit",
+        "range",
+        "flag",
+        "comment",
+        "hours",
+        "loinc",
+        "status",
+    ):
         if long_role in roles:  # a long-form column in a wide file means nothing here
             layout.ignored.append(cells[roles.pop(long_role)].strip())
     for col, header in others:
-        name, unit = header, ""
+        name, unit, hours = header, "", ""
         a = resolve_test(header)
         if a is None and (m := _UNIT_IN_HEADER.match(header)):
             name, unit = m["name"], m["unit"].strip()
             a = resolve_test(name, unit)
+        if a is None and (timed := hours_in_name(name, unit)) is not None:
+            a, hours = timed[0], _hours_text(timed[1])
         if a is None:
-            layout.unknown.append(_Column(col, header, None, unit))
+            layout.unknown.append(_Column(col, header, None, unit, name=name))
             continue
         if not unit:
             if all(is_percent(u.label) for u in a.units):
@@ -450,7 +502,7 @@ def _layout(cells: Sequence[str], index: int) -> _Layout | None:
                 "Its values were not read"
             )
             continue
-        layout.tests.append(_Column(col, header, a, unit))
+        layout.tests.append(_Column(col, header, a, unit, hours))
     if not layout.tests and not layout.header_problems:
         return None
     layout.score = len(layout.tests) + len(roles)
@@ -519,7 +571,26 @@ class _Row:
     time_text: str
     source: str
     child: str
-    values: list[tuple[str, Analyte, str, str, str, str]]  # test, analyte, value, unit, range, flag
+    values: list[_Cells]
+    others: list[DraftOther] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Cells:
+    """One result's cells as written, before they are parsed."""
+
+    test: str
+    analyte: Analyte
+    value: str
+    unit: str
+    range: str = ""
+    flag: str = ""
+    comment: str = ""
+    hours: str = ""
+
+
+def _hours_text(hours: float) -> str:
+    return f"{hours:g}"
 
 
 def read_csv(
@@ -640,41 +711,63 @@ def _long_row(
     pending: list[RowProblem],
     unknown: Counter[str],
 ) -> None:
-    test = _cell(cells, layout, "test")
+    test = _cell(cells, layout, "test") or _cell(cells, layout, "second_test")
     value = _cell(cells, layout, "value")
     unit = _cell(cells, layout, "unit")
     if not test:
         problems.append(RowProblem(line, "no test name in this row"))
         return
-    a = resolve_test(test, unit, _cell(cells, layout, "loinc"))
-    if a is None:
-        unknown[unknown_name(test, unit)] += 1
-        return
+    loinc = _cell(cells, layout, "loinc")
+    hours = _cell(cells, layout, "hours")
+    a = resolve_test(test, unit, loinc)
+    if a is None and (timed := hours_in_name(test, unit, loinc)) is not None:
+        a, hours = timed[0], hours or _hours_text(timed[1])
     status = _cell(cells, layout, "status")
     for said in (value, status if not value else ""):  # the result, or the row's status
         if said and is_not_a_result(said):
             pending.append(RowProblem(line, f"{test}: “{said}”: not given yet; left out"))
             return
+    row = _Row(
+        line,
+        _cell(cells, layout, "date"),
+        _cell(cells, layout, "time"),
+        _cell(cells, layout, "source"),
+        _cell(cells, layout, "child"),
+        [],
+    )
+    flag_cell = _cell(cells, layout, "flag")
+    comment = _cell(cells, layout, "comment")
+    if a is None:  # a test the program does not know: kept as printed, no check of its own
+        name = unknown_name(test, unit)
+        if not value:
+            pending.append(RowProblem(line, f"{test}: no result in this row; left out"))
+            return
+        unknown[name] += 1
+        other = OtherResult(
+            name=name,
+            value_text=value,
+            unit=unit,
+            range_text=_cell(cells, layout, "range"),
+            lab_flag=flag_cell,
+            lab_comment=comment,
+        )
+        row.others.append(DraftOther(line, other))
+        rows.append(row)
+        return
     number, flag = split_flag(value)
-    rows.append(
-        _Row(
-            line,
-            _cell(cells, layout, "date"),
-            _cell(cells, layout, "time"),
-            _cell(cells, layout, "source"),
-            _cell(cells, layout, "child"),
-            [
-                (
-                    test,
-                    a,
-                    number,
-                    unit,
-                    _cell(cells, layout, "range"),
-                    _cell(cells, layout, "flag") or flag,
-                )
-            ],
+    row.values.append(
+        _Cells(
+            test,
+            a,
+            number,
+            unit,
+            _cell(cells, layout, "range"),
+            flag_cell or flag,
+            comment,
+            hours,
         )
     )
+    rows.append(row)
 
 
 def _wide_row(
@@ -685,7 +778,8 @@ def _wide_row(
     pending: list[RowProblem],
     unknown: Counter[str],
 ) -> None:
-    values: list[tuple[str, Analyte, str, str, str, str]] = []
+    values: list[_Cells] = []
+    others: list[DraftOther] = []
     for col in layout.tests:
         text = cells[col.index].strip()
         if not text:
@@ -696,13 +790,19 @@ def _wide_row(
             continue
         assert col.analyte is not None
         number, flag = split_flag(text)
-        values.append((col.header, col.analyte, number, col.unit, "", flag))
+        values.append(_Cells(col.header, col.analyte, number, col.unit, flag=flag, hours=col.hours))
     for col in layout.unknown:
         text = cells[col.index].strip()
         if text and (col.unit or _looks_numeric(text)):
             unknown[col.header] += 1
-    if not values:
-        return  # nothing we keep on this row (unknown tests are counted above)
+            if is_not_a_result(text):
+                continue
+            number, flag = split_flag(text)
+            name = unknown_name(col.name or col.header, col.unit)
+            other = OtherResult(name=name, value_text=number, unit=col.unit, lab_flag=flag)
+            others.append(DraftOther(line, other))
+    if not values and not others:
+        return  # nothing on this row
     rows.append(
         _Row(
             line,
@@ -711,6 +811,7 @@ def _wide_row(
             _cell(cells, layout, "source"),
             _cell(cells, layout, "child"),
             values,
+            others,
         )
     )
 
@@ -765,6 +866,7 @@ def _group(
 ) -> tuple[Draw, ...]:
     when_cache: dict[tuple[str, str], tuple[dt.date, dt.time | None] | str] = {}
     by_draw: dict[_DrawKey, dict[str, list[DraftValue]]] = {}
+    others_by_draw: dict[_DrawKey, dict[str, list[DraftOther]]] = {}
     sources: dict[_DrawKey, str] = {}
     children: dict[_DrawKey, str] = {}
     for row in rows:
@@ -780,24 +882,30 @@ def _group(
             problems.append(RowProblem(row.line, when[:1].upper() + when[1:]))
             continue
         parsed: list[DraftValue] = []
-        for test, a, number, unit, range_text, flag in row.values:
+        for c in row.values:
             try:
-                cv = parse_value(a, number, unit, range_text, decimal_comma=decimal_comma)
+                cv = parse_value(c.analyte, c.value, c.unit, c.range, decimal_comma=decimal_comma)
             except BadRange as exc:
                 if not leave_out_bad_ranges:
                     problems.append(RowProblem(row.line, str(exc), bad_range=True))
                     continue
-                cv = parse_value(a, number, unit, "", decimal_comma=decimal_comma)
+                cv = parse_value(c.analyte, c.value, c.unit, "", decimal_comma=decimal_comma)
                 noted.append(
                     RowProblem(row.line, f"{exc}; imported without this range (not flagged)")
                 )
             except ValueError as exc:
                 problems.append(RowProblem(row.line, str(exc)))
                 continue
-            parsed.append(DraftValue(row.line, test, cv, flag))
+            try:
+                hours = _hours(c)
+            except ValueError as exc:
+                problems.append(RowProblem(row.line, str(exc)))
+                continue
+            cv = replace(cv, lab_flag=c.flag, lab_comment=c.comment, hours_after=hours)
+            parsed.append(DraftValue(row.line, c.test, cv, c.flag))
             if analytes.very_low(cv.analyte, cv.normalised_value):  # the lab printed it
                 noted.append(RowProblem(row.line, _very_low_note(cv)))
-        if not parsed:
+        if not parsed and not row.others:
             continue
         key = (row.child.casefold(), *when)
         draw = by_draw.setdefault(key, {})
@@ -806,9 +914,12 @@ def _group(
             sources[key] = row.source
         for dv in parsed:
             draw.setdefault(dv.value.analyte, []).append(dv)
+        for do in row.others:
+            others_by_draw.setdefault(key, {}).setdefault(do.other.name.casefold(), []).append(do)
     draws: list[Draw] = []
     for key, by_code in by_draw.items():
         _, day, at = key
+        kept_others = _merge_others(others_by_draw.get(key, {}), day, at, problems, repeated)
         kept: list[DraftValue] = []
         for same_test in by_code.values():
             first = same_test[0]
@@ -831,11 +942,60 @@ def _group(
                 )
                 for o in same_test
             )
-        if kept:
+        if kept or kept_others:
             kept.sort(key=lambda v: (v.line, analytes.CODES.index(v.value.analyte)))
-            draws.append(Draw(day, at, tuple(kept), sources.get(key, ""), children[key]))
+            draws.append(
+                Draw(day, at, tuple(kept), sources.get(key, ""), children[key], kept_others)
+            )
     draws.sort(key=lambda d: (d.taken_date, d.taken_time or dt.time.min, d.taken_time is not None))
     return tuple(draws)
+
+
+def _hours(c: _Cells) -> float | None:
+    """The hours after the infusion started, for a drug level; refused for any other test."""
+    hours = parse_hours(c.hours, c.analyte.name)
+    if hours is not None and not c.analyte.timed:
+        raise ValueError(
+            f"{c.analyte.name}: hours after an infusion ({c.hours}) go with a drug level, "
+            "not with this test; leave the hours cell of this row empty"
+        )
+    return hours
+
+
+def _merge_others(
+    by_name: dict[str, list[DraftOther]],
+    day: dt.date,
+    at: dt.time | None,
+    problems: list[RowProblem],
+    repeated: list[RowProblem],
+) -> tuple[DraftOther, ...]:
+    """One result per unknown test and draw: a repeat is counted once, a different one asked."""
+    kept: list[DraftOther] = []
+    for same in by_name.values():
+        first = same[0]
+        if all(o.other.value_text == first.other.value_text for o in same[1:]):
+            kept.append(first)
+            repeated.extend(
+                RowProblem(
+                    o.line, f"{o.other.name}: the same result as line {first.line}; counted once"
+                )
+                for o in same[1:]
+            )
+            continue
+        listing = "; ".join(f"line {o.line}: {_shown_other(o.other)}" for o in same)
+        problems.extend(
+            RowProblem(
+                o.line,
+                f"{first.other.name} is given more than once for {_when(day, at)} with "
+                f"different results ({listing}); check which is right",
+            )
+            for o in same
+        )
+    return tuple(sorted(kept, key=lambda o: o.line))
+
+
+def _shown_other(o: OtherResult) -> str:
+    return f"{o.value_text} {o.unit}".strip()
 
 
 # --------------------------------------------------------------------------- planning
@@ -850,9 +1010,10 @@ class Conflict:
     taken: str  # "2026-03-14 08:30"
     in_file: str  # "1.2 K/uL"
     in_record: str
+    test: str = ""  # a test the program does not know (``analyte`` is then "")
 
     def __str__(self) -> str:
-        name = analytes.analyte(self.analyte).name
+        name = analytes.analyte(self.analyte).name if self.analyte else self.test
         return (
             f"line {self.line}: {name} on {self.taken} is {self.in_file} in the file but "
             f"{self.in_record} in the record; the record was kept"
@@ -873,6 +1034,17 @@ class Addition:
 
 
 @dataclass(frozen=True, slots=True)
+class OtherAddition:
+    """A result of a test the program does not know that the import keeps as printed."""
+
+    line: int
+    taken_date: dt.date
+    taken_time: dt.time | None
+    other: OtherResult
+    into_result_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class ImportPlan:
     """What applying the import would do; nothing has been written yet."""
 
@@ -890,6 +1062,7 @@ class ImportPlan:
     unknown_tests: dict[str, int]
     ignored_columns: tuple[str, ...]
     noted: tuple[RowProblem, ...] = ()  # values to be imported, each with a note to check
+    others_added: tuple[OtherAddition, ...] = ()  # unknown tests kept as printed
 
     @property
     def ok(self) -> bool:
@@ -903,6 +1076,14 @@ class ImportPlan:
     @property
     def values_added(self) -> int:
         return len(self.additions)
+
+    @property
+    def anything_added(self) -> bool:
+        return bool(self.additions or self.others_added)
+
+    def kept_as_printed(self) -> dict[str, int]:
+        """Tests the program does not know that the import keeps: name → results, file order."""
+        return dict(Counter(a.other.name for a in self.others_added))
 
 
 def plan_import(
@@ -928,22 +1109,44 @@ def plan_import(
     conflicts: list[Conflict] = []
     results: list[CountResult] = []
     additions: list[Addition] = []
+    others_added: list[OtherAddition] = []
     new_results = completed = 0
     wanted = child.name.strip().casefold()
     for draw in parsed.draws:
         if draw.child and draw.child.strip().casefold() != wanted:
             others.extend(
-                RowProblem(dv.line, f"for {draw.child}, not {child.name}; left out")
-                for dv in draw.values
+                RowProblem(line, f"for {draw.child}, not {child.name}; left out")
+                for line in [*(dv.line for dv in draw.values), *(o.line for o in draw.others)]
             )
             continue
         key = (draw.taken_date, draw.taken_time)
         when = _when(*key)
         matches = recorded.get(key, [])
         present: dict[str, CountValue] = {}
+        present_others: dict[str, OtherResult] = {}
         for r in matches:
             for v in r.values:
                 present.setdefault(v.analyte, v)
+            for o in r.others:
+                present_others.setdefault(o.name.strip().casefold(), o)
+        new_others: list[DraftOther] = []
+        for do in draw.others:
+            had = present_others.get(do.other.name.strip().casefold())
+            if had is None:
+                new_others.append(do)
+            elif had.value_text.strip() == do.other.value_text.strip():
+                already.append(RowProblem(do.line, f"{do.other.name} on {when}: already recorded"))
+            else:
+                conflicts.append(
+                    Conflict(
+                        do.line,
+                        "",
+                        when,
+                        _shown_other(do.other),
+                        _shown_other(had),
+                        do.other.name,
+                    )
+                )
         new: list[DraftValue] = []
         for dv in draw.values:
             old = present.get(dv.value.analyte)
@@ -956,7 +1159,9 @@ def plan_import(
                     Conflict(dv.line, dv.value.analyte, when, _shown(dv.value), _shown(old))
                 )
         target = matches[0] if matches else None
-        new, result = _valid_result(draw, new, target, child, today, source, problems)
+        new, new_others, result = _valid_result(
+            draw, new, new_others, target, child, today, source, problems
+        )
         if result is None:
             continue
         results.append(result)
@@ -976,6 +1181,16 @@ def plan_import(
             )
             for dv in new
         )
+        others_added.extend(
+            OtherAddition(
+                do.line,
+                draw.taken_date,
+                draw.taken_time,
+                do.other,
+                target.id if target is not None else None,
+            )
+            for do in new_others
+        )
     problems.sort(key=lambda p: p.line)
     added = {a.line for a in additions}
     return ImportPlan(
@@ -993,22 +1208,26 @@ def plan_import(
         unknown_tests=dict(parsed.unknown_tests),
         ignored_columns=parsed.ignored_columns,
         noted=tuple(n for n in parsed.noted if n.line in added),
+        others_added=tuple(others_added),
     )
 
 
 def _valid_result(
     draw: Draw,
     new: list[DraftValue],
+    new_others: list[DraftOther],
     target: CountResult | None,
     child: Child,
     today: dt.date,
     source: str,
     problems: list[RowProblem],
-) -> tuple[list[DraftValue], CountResult | None]:
-    """The result to save with ``new`` values, after leaving out what breaks the rules."""
+) -> tuple[list[DraftValue], list[DraftOther], CountResult | None]:
+    """The result to save with ``new`` values and ``new_others``, after leaving out what
+    breaks the rules."""
     assert child.id is not None
-    while new:
+    while new or new_others:
         values = tuple(dv.value for dv in new)
+        others = tuple(do.other for do in new_others)
         if target is None:
             result = CountResult(
                 child_id=child.id,
@@ -1016,12 +1235,32 @@ def _valid_result(
                 taken_time=draw.taken_time,
                 source=draw.source or source,
                 values=values,
+                others=others,
             )
         else:
-            result = replace(target, values=target.values + values)
+            result = replace(target, values=target.values + values, others=target.others + others)
         errors = forms.validate_count(result, child, today)
         if not errors:
-            return new, result
+            return new, new_others, result
+        first_new = len(target.others) if target is not None else 0
+        bad_others = {
+            int(key.split(".")[1]) - first_new: message
+            for key, message in errors.items()
+            if key.startswith("others.") and int(key.split(".")[1]) >= first_new
+        }
+        if bad_others:
+            problems.extend(
+                RowProblem(do.line, bad_others[i])
+                for i, do in enumerate(new_others)
+                if i in bad_others
+            )
+            new_others = [do for i, do in enumerate(new_others) if i not in bad_others]
+            continue
+        errors = {k: m for k, m in errors.items() if not k.startswith("others.")} or errors
+        if not new:  # a rule about the draw itself (its date): its unknown tests go too
+            message = errors.get("taken_date") or next(iter(errors.values()), "")
+            problems.extend(RowProblem(do.line, message) for do in new_others)
+            return [], [], None
         new_codes = {dv.value.analyte for dv in new}
         drop: dict[str, str] = {}  # analyte code → reason
         for key, message in errors.items():
@@ -1039,7 +1278,10 @@ def _valid_result(
             RowProblem(dv.line, drop[dv.value.analyte]) for dv in new if dv.value.analyte in drop
         )
         new = [dv for dv in new if dv.value.analyte not in drop]
-    return new, None
+        if "taken_date" in errors:  # the whole draw is wrong: its unknown tests too
+            problems.extend(RowProblem(do.line, errors["taken_date"]) for do in new_others)
+            new_others = []
+    return new, new_others, None
 
 
 # --------------------------------------------------------------------------- applying
@@ -1060,6 +1302,7 @@ class ImportReport:
     other_children: int
     unknown_tests: dict[str, int]
     changes: Changes
+    kept_as_printed: dict[str, int] = field(default_factory=dict)  # unknown test → results
 
 
 def apply_import(plan: ImportPlan, record: Record, *, skip_bad: bool = False) -> ImportReport:
@@ -1092,6 +1335,7 @@ def apply_import(plan: ImportPlan, record: Record, *, skip_bad: bool = False) ->
         other_children=len(plan.other_children),
         unknown_tests=dict(plan.unknown_tests),
         changes=changes,
+        kept_as_printed=plan.kept_as_printed(),
     )
 
 
@@ -1100,7 +1344,10 @@ def summary_lines(plan: ImportPlan, *, applied: bool) -> list[str]:
     verb = "Added" if applied else "Would add"
     counts = _plural(plan.new_results, "new blood count")
     line = f"{verb} for {plan.child.name}: {_plural(plan.values_added, 'value')}"
-    if plan.values_added:
+    if plan.others_added and not plan.values_added:
+        line = f"{verb} for {plan.child.name}: {_plural(len(plan.others_added), 'result')}"
+        line += " kept as printed"
+    if plan.anything_added:
         line += f" ({counts}"
         if plan.completed_results:
             line += (
@@ -1108,9 +1355,17 @@ def summary_lines(plan: ImportPlan, *, applied: bool) -> list[str]:
                 "completed with new values"
             )
         line += ")"
-    if not plan.values_added:
+    if not plan.anything_added:
         line = f"{verb} for {plan.child.name}: nothing new"
     lines = [line + "."]
+    if plan.others_added:
+        kept = plan.kept_as_printed()
+        listing = ", ".join(name if n == 1 else f"{name} ×{n}" for name, n in kept.items())
+        lines.append(
+            f"Kept as printed for {plan.child.name}: "
+            f"{_plural(len(plan.others_added), 'result')} of tests the program does not know: "
+            f"{listing} (no unit conversion and no range check by this program)."
+        )
     skipped: list[str] = []
     if plan.already_there:
         skipped.append(f"{_plural(len(plan.already_there), 'value')} already in the record")
@@ -1129,10 +1384,6 @@ def summary_lines(plan: ImportPlan, *, applied: bool) -> list[str]:
         skipped.append(_plural(len(plan.repeated), "repeated row"))
     if plan.other_children:
         skipped.append(f"{_plural(len(plan.other_children), 'value')} of another child")
-    if plan.unknown_tests:
-        listing = ", ".join(f"{name} ×{n}" for name, n in plan.unknown_tests.items())
-        total = sum(plan.unknown_tests.values())
-        skipped.append(f"{_plural(total, 'result')} of tests the program does not keep: {listing}")
     if skipped:
         lines.append("Skipped: " + "; ".join(skipped) + ".")
     lines.extend(str(p) for p in plan.pending)  # each by its line, as bad rows are

@@ -361,3 +361,54 @@ def _clean_range(range_text: str, unit_text: str) -> str:
     if unit and s.lower().endswith(unit.lower()) and len(s) > len(unit):
         s = s[: -len(unit)].strip()
     return s
+
+
+# --------------------------------------------------------------------------- drug levels
+
+# Hours since an infusion started, as a column ("24", "24 h", "48hrs") or in a test name
+# ("Methotrexate 24 h", "MTX 48h level", "MTX level 24 hours post").
+_HOURS_TEXT = re.compile(r"^(?P<n>\d+(?:[.,]\d+)?)\s*(?:h|hr|hrs|hour|hours|std|uur)?\.?$", re.I)
+_HOURS_IN_NAME = re.compile(
+    r"(?:^|\s)(?P<n>\d+(?:[.,]\d+)?)\s*-?\s*(?:h|hr|hrs|hour|hours|std)\b\.?"
+    r"(?:\s*(?:post(?:\s+infusion)?|after(?:\s+start)?|p\.?i\.?))?",
+    re.I,
+)
+_LEVEL_WORD = re.compile(r"\s*\b(?:level|levels|spiegel|concentration)\b\s*", re.I)
+
+
+def parse_hours(text: str, name: str = "") -> float | None:
+    """Hours after the infusion started from a cell ("24", "24 h"); None when empty.
+
+    ValueError (a plain reason) when it is not a number of hours of 0 or more.
+    """
+    s = text.strip()
+    if not s:
+        return None
+    m = _HOURS_TEXT.match(s)
+    what = f"{name}: " if name else ""
+    if s.startswith("-") and _HOURS_TEXT.match(s[1:].strip()):
+        raise ValueError(
+            f"{what}“{s}” is below 0; write the hours since the infusion started, such as 24"
+        )
+    if not m:
+        raise ValueError(
+            f"{what}“{s}” is not a number of hours after the infusion started; "
+            "write it as a number such as 24 or 42.5"
+        )
+    return float(m["n"].replace(",", "."))
+
+
+def hours_in_name(name: str, unit_text: str = "", loinc: str = "") -> tuple[Analyte, float] | None:
+    """ "Methotrexate 24 h" → (the timed analyte, 24.0); None when the name says no hours
+    or what is left of it is not a timed analyte (a "24h urine" test keeps its name)."""
+    m = _HOURS_IN_NAME.search(name)
+    if not m:
+        return None
+    rest = (name[: m.start()] + " " + name[m.end() :]).strip()
+    rest = _LEVEL_WORD.sub(" ", rest).strip(" -,")
+    if not rest:
+        return None
+    a = resolve_test(rest, unit_text, loinc)
+    if a is None or not a.timed:
+        return None
+    return a, float(m["n"].replace(",", "."))

@@ -5,6 +5,7 @@ Shown by :meth:`ui.interaction.Interaction.confirm_import`; nothing is written h
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from pathlib import Path
 
@@ -24,13 +25,14 @@ from PySide6.QtWidgets import (
 )
 
 from tracker import analytes
+from tracker.analytes import format_number
 from tracker.io.csv_import import (
     FileIdentity,
     ImportPlan,
     summary_lines,
 )
 from tracker.io.listing import first_of
-from ui.plain import plain_label
+from ui.plain import plain_label, plain_tooltip
 
 
 class ImportPreviewDialog(QDialog):
@@ -65,33 +67,78 @@ class ImportPreviewDialog(QDialog):
         head.setWordWrap(True)
         head.setTextFormat(Qt.TextFormat.RichText)
         tabs = QTabWidget(self)
-        table = QTableWidget(len(plan.additions), 5, self)
+        n_added = len(plan.additions) + len(plan.others_added)
+        table = QTableWidget(n_added, 7, self)
+        table.setObjectName("additions")
         table.setHorizontalHeaderLabels(
             [
                 self.tr("Line"),
                 self.tr("Date"),
                 self.tr("Test"),
                 self.tr("Value"),
+                self.tr("Lab's flag"),
+                self.tr("Lab's comment"),
                 self.tr("Adds to"),
             ]
         )
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.verticalHeader().hide()
-        for row, a in enumerate(plan.additions):
-            when = a.taken_date.isoformat() + (f" {a.taken_time:%H:%M}" if a.taken_time else "")
-            cells = (
-                str(a.line),
-                when,
-                _test_name(a.value.analyte, a.test),
-                f"{a.value.value_text} {a.value.unit}".strip(),
-                self.tr("a blood count already recorded")
-                if a.into_result_id
-                else self.tr("a new blood count"),
+        rows: list[tuple[str, ...]] = []
+        for a in plan.additions:
+            value = f"{a.value.value_text} {a.value.unit}".strip()
+            if a.value.hours_after is not None:
+                value += " " + self.tr("({hours} h after the infusion started)").format(
+                    hours=format_number(a.value.hours_after)
+                )
+            rows.append(
+                (
+                    str(a.line),
+                    _when(a.taken_date, a.taken_time),
+                    _test_name(a.value.analyte, a.test),
+                    value,
+                    a.value.lab_flag,
+                    a.value.lab_comment,
+                    self._target(a.into_result_id),
+                )
             )
+        for o in plan.others_added:
+            rows.append(
+                (
+                    str(o.line),
+                    _when(o.taken_date, o.taken_time),
+                    self.tr("{name} (kept as printed)").format(name=o.other.name),
+                    " ".join(
+                        x
+                        for x in (
+                            o.other.value_text,
+                            o.other.unit,
+                            o.other.range_text and f"({o.other.range_text})",
+                        )
+                        if x
+                    ),
+                    o.other.lab_flag,
+                    o.other.lab_comment,
+                    self._target(o.into_result_id),
+                )
+            )
+        rows.sort(key=lambda cells: int(cells[0]))
+        kept = self.tr("(kept as printed)")
+        for row, cells in enumerate(rows):
             for column, text in enumerate(cells):
-                table.setItem(row, column, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                if column == 5 and text:
+                    item.setToolTip(plain_tooltip(text))
+                if column == 2 and cells[2].endswith(kept):
+                    item.setToolTip(
+                        self.tr(
+                            "A test the program does not know: kept as the lab printed it, "
+                            "with no unit conversion and no range check by this program."
+                        )
+                    )
+                table.setItem(row, column, item)
         table.resizeColumnsToContents()
-        tabs.addTab(table, self.tr("Will be added ({n})").format(n=len(plan.additions)))
+        table.setColumnWidth(5, min(table.columnWidth(5), 220))  # a long comment: its tooltip
+        tabs.addTab(table, self.tr("Will be added ({n})").format(n=n_added))
         left_out = QListWidget(self)
         left = (
             *plan.problems,
@@ -103,13 +150,7 @@ class ImportPreviewDialog(QDialog):
         )
         for text in first_of(left):  # 100,000 alike: the first 200, then how many more
             left_out.addItem(text)
-        for name, n in plan.unknown_tests.items():
-            left_out.addItem(
-                self.tr("Not a test the program knows: “{name}” ({n} row(s)); left out").format(
-                    name=name, n=n
-                )
-            )
-        n_left = len(left) + len(plan.unknown_tests)
+        n_left = len(left)
         tabs.addTab(left_out, self.tr("Left out ({n})").format(n=f"{n_left:,}"))
         if plan.problems:
             tabs.setCurrentIndex(1)
@@ -119,12 +160,12 @@ class ImportPreviewDialog(QDialog):
         self.skip_bad.setVisible(bool(plan.problems))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.import_button = self.buttons.addButton(
-            self.tr("&Import {n} value(s)").format(n=plan.values_added),
+            self.tr("&Import {n} value(s)").format(n=n_added),
             QDialogButtonBox.ButtonRole.AcceptRole,
         )
-        self.import_button.setEnabled(plan.values_added > 0 and not plan.problems)
+        self.import_button.setEnabled(plan.anything_added and not plan.problems)
         self.skip_bad.toggled.connect(
-            lambda on: self.import_button.setEnabled(plan.values_added > 0 and on)
+            lambda on: self.import_button.setEnabled(plan.anything_added and on)
         )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -143,6 +184,15 @@ class ImportPreviewDialog(QDialog):
         layout.addWidget(tabs, 1)
         layout.addWidget(self.skip_bad)
         layout.addWidget(self.buttons)
+
+    def _target(self, into_result_id: int | None) -> str:
+        if into_result_id:
+            return self.tr("a blood count already recorded")
+        return self.tr("a new blood count")
+
+
+def _when(day: dt.date, at: dt.time | None) -> str:
+    return day.isoformat() + (f" {at:%H:%M}" if at else "")
 
 
 def _test_name(code: str, written: str) -> str:

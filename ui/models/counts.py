@@ -19,7 +19,7 @@ from tracker.analytes import format_number
 from tracker.anc import AncView, anc_view
 from tracker.assessment import Assessment, flag_in_cell
 from tracker.display import UnitPreference, convert, converted_number, display_unit, shown
-from tracker.model import CountResult, CountValue
+from tracker.model import CountResult, CountValue, OtherResult
 from ui.models.tables import ITEM_ROLE, RecordTableModel
 from ui.plain import plain_tooltip
 
@@ -45,12 +45,57 @@ def _word(a: Assessment) -> str:
     return {"low": tr("low"), "high": tr("high")}.get(a.word, a.word)
 
 
+def _lab_marker(v: CountValue) -> str:
+    """The lab's own flag in the cell, apart from the program's ("lab: L"); "lab note" when
+    the lab wrote only a comment (the tooltip has it)."""
+    if v.lab_flag:
+        return tr("(lab: {flag})").format(flag=v.lab_flag)
+    if v.lab_comment:
+        return tr("(lab note)")
+    return ""
+
+
+def _lab_notes(v: CountValue) -> str:
+    """ "Lab's flag: L · Lab's comment: clumped" (what the lab printed, as printed)."""
+    parts = []
+    if v.lab_flag:
+        parts.append(tr("Lab's flag: {flag}").format(flag=v.lab_flag))
+    if v.lab_comment:
+        parts.append(tr("Lab's comment: {comment}").format(comment=v.lab_comment))
+    return " · ".join(parts)
+
+
+def _other_text(o: OtherResult) -> str:
+    """ "Vitamin D 25-OH 54 nmol/L (lab: L)": a test the program does not know, as printed."""
+    text = " ".join(x for x in (o.name, o.value_text, o.unit) if x)
+    return text + (" " + tr("(lab: {flag})").format(flag=o.lab_flag) if o.lab_flag else "")
+
+
+def _others_tooltip(others: Sequence[OtherResult]) -> str:
+    if not others:
+        return ""
+    lines = []
+    for o in others:
+        line = _other_text(o)
+        if o.range_text:
+            line += " " + tr("(lab's range {range})").format(range=o.range_text)
+        if o.lab_comment:
+            line += " · " + tr("Lab's comment: {comment}").format(comment=o.lab_comment)
+        lines.append(line)
+    lines.append(tr("As printed; no unit conversion and no range check by this program."))
+    return "\n".join(lines)
+
+
 FIXED = ("date", "time")
-TAIL = ("flags", "source", "note")
+TAIL = ("others", "flags", "source", "note")
 
 
 class CountsModel(RecordTableModel[CountResult]):
-    """Columns: date, time, one per analyte, flags, lab, note."""
+    """Columns: date, time, one per analyte, other results (as printed), flags, lab, note.
+
+    The lab's own flag and comment are shown beside the program's flag, never instead of
+    it: a marker in the cell ("lab: L") and a line in the tooltip.
+    """
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -65,6 +110,9 @@ class CountsModel(RecordTableModel[CountResult]):
 
     def column_key(self, column: int) -> str:
         return self._keys[column]
+
+    def column_keys(self) -> tuple[str, ...]:
+        return self._keys
 
     def analyte_column(self, code: str) -> int:
         return self._keys.index(code)
@@ -129,6 +177,10 @@ class CountsModel(RecordTableModel[CountResult]):
                         row.assessed[v.analyte] = found
         return row.assessed
 
+    def has_others(self) -> bool:
+        """Whether any row holds results of tests the program does not know."""
+        return any(row.result.others for row in self._rows)
+
     def empty_analytes(self) -> set[str]:
         return {
             c for c in analytes.CODES if all(self._canonical(row, c) is None for row in self._rows)
@@ -151,6 +203,7 @@ class CountsModel(RecordTableModel[CountResult]):
             return {
                 "date": tr("Date"),
                 "time": tr("Time"),
+                "others": tr("Other results"),
                 "flags": tr("Flags"),
                 "source": tr("Lab"),
                 "note": tr("Note"),
@@ -158,6 +211,8 @@ class CountsModel(RecordTableModel[CountResult]):
         if role == Qt.ItemDataRole.ToolTipRole and key in analytes.BY_CODE:
             a = analytes.analyte(key)
             return "\n".join(x for x in (a.name, a.source) if x)
+        if role == Qt.ItemDataRole.ToolTipRole and key == "others":
+            return tr("Results of tests this program does not know, as the lab printed them")
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -210,6 +265,8 @@ class CountsModel(RecordTableModel[CountResult]):
                 if ranges.drug_level_note(v.analyte)
             ]
             return "; ".join(parts)
+        if key == "others":
+            return "; ".join(_other_text(o) for o in r.others)
         if key == "source":
             return r.source
         if key == "note":
@@ -229,7 +286,7 @@ class CountsModel(RecordTableModel[CountResult]):
         if key == "anc" and row.anc.disagrees and row.anc.calculated is not None:
             number, _unit = self._anc_in_units(row.anc.calculated.value)
             text += " " + tr("(calc. {number})").format(number=number)
-        return " ".join(x for x in (text, flag, trend) if x)
+        return " ".join(x for x in (text, flag, trend, _lab_marker(v)) if x)
 
     def _anc_in_units(self, canonical: float) -> tuple[str, str]:
         latest = next(
@@ -245,6 +302,8 @@ class CountsModel(RecordTableModel[CountResult]):
 
     def _tooltip(self, row: CountRow, key: str) -> str:
         r = row.result
+        if key == "others":
+            return _others_tooltip(r.others)
         if key not in analytes.BY_CODE:
             if key == "flags":
                 return "\n".join(
@@ -281,6 +340,9 @@ class CountsModel(RecordTableModel[CountResult]):
                 )
             if (drug_note := ranges.drug_level_note(key)) and key not in self.row_flags(row):
                 lines.append(drug_note)
+            lab = _lab_notes(v)
+            if lab:
+                lines.append(lab)
         if key == "anc" and row.anc.note:
             lines.append(row.anc.note)
         if key in self.row_flags(row):

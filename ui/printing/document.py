@@ -58,6 +58,7 @@ table.grid td, table.grid th { border: 0.5px solid #999999; padding: 2px 4px; }
 th { background: #eeeeee; font-weight: 600; text-align: left; }
 td.num { text-align: right; }
 .flag { font-weight: bold; }
+.labflag { color: #444444; font-style: italic; }
 """
 
 
@@ -341,6 +342,8 @@ def _counts(s: Summary) -> str:
                 text = f"<span class='flag'>{text}</span>"
             if cell.calculated:
                 text = f"<i>{text}</i>"
+            if cell.lab_flag:  # the lab's own flag, apart from the program's and labelled
+                text += f" <span class='labflag'>{_nb(_e(f'[lab: {cell.lab_flag}]'))}</span>"
             cells.append(f"<td class='num' width='{share}%'>{text}</td>")
         body.append(
             f"<tr><td width='12%'>{_nb(row.date.isoformat())}</td>"
@@ -353,6 +356,13 @@ def _counts(s: Summary) -> str:
         if s.counts_before_range
         else f"Blood counts ({len(s.counts)})"
     )
+    if s.lab_comments:
+        notes += (
+            "<p class='note'>Lab's comments (as printed): "
+            + _e("; ".join(f"{c.date.isoformat()} {c.text}" for c in s.lab_comments))
+            + "</p>"
+        )
+    notes += _other_results(s)
     return (
         "<table class='grid' width='100%' cellspacing='0' cellpadding='2' border='0.5'"
         + (" style='font-size: 7.5pt'>" if small else ">")
@@ -360,6 +370,26 @@ def _counts(s: Summary) -> str:
         f"<span style='font-size: 10.5pt; font-weight: 600;'>{_e(title)}</span></td></tr>"
         f"<tr><th width='12%'>Date</th><th width='8%'>Time</th>{head}</tr></thead>"
         f"{''.join(body)}</table>{notes}"
+    )
+
+
+def _other_results(s: Summary) -> str:
+    """Tests the program does not know, as the lab printed them, with no check of its own."""
+    if not s.other_results:
+        return ""
+    rows = "".join(
+        f"<tr><td>{_nb(o.date.isoformat())}{_nb(' ' + o.time) if o.time else ''}</td>"
+        f"<td>{_e(o.name)}</td><td>{_e(' '.join(x for x in (o.value, o.unit) if x))}</td>"
+        f"<td>{_e(o.range_text)}</td><td>{_e(o.lab_flag)}</td><td>{_e(o.lab_comment)}</td></tr>"
+        for o in s.other_results
+    )
+    return (
+        "<p style='font-weight: 600; margin-top: 6pt;'>Other results "
+        "<span class='muted' style='font-weight: normal;'>(as printed by the lab; no range "
+        "check by this program)</span></p>"
+        "<table class='grid' width='100%' cellspacing='0' cellpadding='2' border='0.5'>"
+        "<thead><tr><th>Date</th><th>Test</th><th>Result</th><th>Lab's range</th>"
+        f"<th>Lab's flag</th><th>Lab's comment</th></tr></thead>{rows}</table>"
     )
 
 

@@ -187,6 +187,8 @@ class CountsView(RecordView):
         empty = self.model.empty_analytes()
         for code in analytes.CODES:
             self.counts.table.setColumnHidden(self.model.analyte_column(code), code in empty)
+        others = self.model.column_keys().index("others")
+        self.counts.table.setColumnHidden(others, not self.model.has_others())
         if child_id is None:
             return
         units = None
