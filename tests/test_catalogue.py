@@ -95,7 +95,17 @@ def test_every_new_analyte_names_its_source_and_status() -> None:
         if a.group in ("Chemistry", "Drug levels") or a.code in ("seg_pct", "eos", "retic"):
             assert "domain.md §2." in a.source, a.code
             assert any(m in a.source for m in ("✅", "⚠️", "❌")), a.code
-    assert "⚠️" in BY_CODE["triglycerides"].source
+    assert "do-not-ship" in BY_CODE["triglycerides"].source
+
+
+def test_triglycerides_are_not_converted_between_mg_dl_and_mmol_l() -> None:
+    """domain.md §2.8, "Could not verify — do not ship" 5: the triolein convention (the
+    mg/dL ↔ mmol/L factor) rests on secondary sources only: a mmol/L result is refused
+    with that reason, never converted (the independent clinical check of issue 11)."""
+    a = BY_CODE["triglycerides"]
+    assert [u.label for u in a.units] == ["mg/dL"]
+    message = analytes.unknown_unit_message(a, "mmol/L")
+    assert "not converted" in message and "do not ship" in message
 
 
 def test_no_alias_is_claimed_by_two_analytes() -> None:
@@ -156,7 +166,7 @@ def test_each_name_and_code_is_found() -> None:
         ("alt", 60.0, "U/L", 60.0),
         ("alt", 1.0, "ukat/L", 60.0),
         ("amylase", 0.5, "µkat/L", 30.0),
-        ("triglycerides", 100.0, "mg/dL", 1.129),
+        ("triglycerides", 100.0, "mg/dL", 100.0),
         ("mtx", 1.0, "umol/L", 1.0),
         ("mtx", 1.0, "mg/L", 2.2005),
         ("mtx", 1.0, "µg/mL", 2.2005),

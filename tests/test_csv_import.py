@@ -685,7 +685,7 @@ _PLAUSIBLE = {  # counts above analytes.SMALLEST_NONZERO: smaller ones are unit 
     "sodium": (120.0, 160.0),
     "fibrinogen": (0.5, 6.0),
     "ferritin": (10.0, 5000.0),
-    "triglycerides": (0.5, 30.0),
+    "triglycerides": (40.0, 2000.0),
     "amylase": (10.0, 900.0),
     "lipase": (10.0, 900.0),
     "glucose": (2.0, 30.0),

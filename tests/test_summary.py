@@ -8,11 +8,15 @@ from dataclasses import replace
 import pytest
 from conftest import TODAY, fixed_clock
 
+from tracker import analytes
 from tracker.demo import build_demo
 from tracker.display import UnitPreference
 from tracker.model import (
     Appointment,
+    Child,
     CnsVisit,
+    CountResult,
+    CountValue,
     ItDose,
     ItDrug,
     LpProcedure,
@@ -223,3 +227,44 @@ def test_paper_says_what_the_built_in_ranges_are(demo) -> None:  # type: ignore[
     summary = summary_of(rec, child_id, start=child.birth_date, assess=assess)
     assert any(f.startswith("Infant range used") for f in summary.count_footnotes)
     assert ranges.builtin_disclaimer() in summary.count_footnotes
+
+
+def test_each_worked_out_anc_on_paper_says_which_basis_it_used() -> None:
+    """The independent clinical check of issue 11: two rows, one from segmented % + bands,
+    one from total neutrophil %, shared one footnote naming both (domain.md §2.2: label an
+    ANC calculated from total neutrophil % as such)."""
+    from tracker.io.lab_values import parse_value
+
+    def v(code: str, text: str, unit: str) -> CountValue:
+        return parse_value(analytes.analyte(code), text, unit)
+
+    child = Child("Mila", dt.date(2026, 1, 10), id=1)
+    segs = CountResult(
+        1,
+        dt.date(2026, 6, 4),
+        values=(v("wbc", "2.0", "×10⁹/L"), v("seg_pct", "20", "%"), v("band_pct", "5", "%")),
+        id=1,
+    )
+    total = CountResult(
+        1, dt.date(2026, 6, 5), values=(v("wbc", "2.0", "×10⁹/L"), v("neut_pct", "30", "%")), id=2
+    )
+    s = build_summary(
+        child,
+        phases=[],
+        milestones=[],
+        counts=[segs, total],
+        visits=[],
+        appointments=[],
+        questions=[],
+        thresholds=[],
+        today=dt.date(2026, 6, 6),
+        start=dt.date(2026, 6, 1),
+        end=dt.date(2026, 6, 6),
+    )
+    cells = {row.date: row.cells["anc"].text for row in s.counts}
+    notes = " ".join(s.count_footnotes)
+    n_segs, n_total = cells[dt.date(2026, 6, 4)], cells[dt.date(2026, 6, 5)]
+    assert n_segs.startswith("0.5 (calc. ") and n_total.startswith("0.6 (calc. ")
+    assert n_segs != n_total
+    mark_total = n_total.split("(")[1].rstrip(")")
+    assert f"({mark_total}) calculated from total neutrophil %" in notes

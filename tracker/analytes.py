@@ -972,9 +972,9 @@ ANALYTES: tuple[Analyte, ...] = (
         "Triglycerides",
         "TG",
         "2571-8",
-        "mmol/L",
-        (Unit("mg/dL", 0.01129, ("mg/100mL",)), Unit("mmol/L", 1.0, ())),
-        (0.0, 300.0),
+        "mg/dL",
+        (Unit("mg/dL", 1.0, ("mg/100mL",)),),
+        (0.0, 30000.0),
         (
             "triglyceride",
             "trig",
@@ -983,10 +983,17 @@ ANALYTES: tuple[Analyte, ...] = (
             "triglyceride [moles/volume] in serum or plasma",
         ),
         group="Chemistry",
-        other_loinc=("14927-8",),
+        refused=(
+            (
+                "mmol/L",
+                "triglycerides in mmol/L are not converted: the mg/dL ↔ mmol/L factor rests on "
+                "the triolein convention, which domain.md §2.8 lists as not verified (do not "
+                "ship); type a result printed in mg/dL, or keep this one in the note",
+            ),
+        ),
         source=(
-            "domain.md §2.8.7: 2571-8, 14927-8 ✅ (ULO; HL7 LT); mg/dL × 0.01129 = mmol/L "
-            "⚠️ (triolein convention, secondary sources only)"
+            "domain.md §2.8.7: 2571-8 ✅ (ULO; HL7 LT); mmol/L (14927-8) not converted: the "
+            "triolein convention is on domain.md's do-not-ship list"
         ),
     ),
     Analyte(

@@ -434,6 +434,13 @@ def _counts_table(
             summary.count_headers[code] = a.short if a.short.endswith("%") else f"{a.short} %"
         else:
             summary.count_headers[code] = f"{a.short} ({unit})"
+    # each worked-out ANC's basis, numbered when they differ: a row says which it used
+    bases = {
+        calc.label: None
+        for r in ordered
+        if r.value("anc") is None and (calc := calculate_anc(r)) is not None
+    }
+    basis_number = {label: i for i, label in enumerate(bases, 1)}
     for r in ordered:
         row_cells: dict[str, Cell] = {}
         for code in columns:
@@ -443,7 +450,12 @@ def _counts_table(
                 view = anc_view(r) if code == "anc" else None
                 if view is not None and view.is_calculated and view.calculated is not None:
                     number = format_number(convert("anc", view.calculated.value, unit), 2)
-                    row_cells[code] = Cell(f"{number} (calc.)", calculated=True)
+                    mark = (
+                        f"calc. {basis_number[view.calculated.label]}"
+                        if len(bases) > 1 and view.calculated.label in basis_number
+                        else "calc."
+                    )
+                    row_cells[code] = Cell(f"{number} ({mark})", calculated=True)
                 continue
             a = analytes.analyte(code)
             if a.unit(v.unit) is a.unit(unit):
@@ -508,13 +520,13 @@ def _counts_table(
             f"{', '.join(converted)}: labs reported these in different units; shown here in "
             "the unit of the newest report (the record keeps each value as reported)."
         )
-    bases = {
-        calc.label: None
-        for r in ordered
-        if r.value("anc") is None and (calc := calculate_anc(r)) is not None
-    }
     if bases and any(c.calculated for row in summary.counts for c in row.cells.values()):
-        footnotes.append(f"(calc.) ANC worked out, not reported by the lab: {'; '.join(bases)}.")
+        if len(bases) == 1:
+            said = next(iter(bases))
+            footnotes.append(f"(calc.) ANC worked out, not reported by the lab: {said}.")
+        else:
+            said = "; ".join(f"(calc. {basis_number[b]}) {b}" for b in bases)
+            footnotes.append(f"ANC worked out, not reported by the lab: {said}.")
     if elsewhere:
         names = ", ".join(analytes.analyte(c).short for c in elsewhere)
         footnotes.append(
