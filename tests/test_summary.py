@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import replace
 
@@ -268,3 +269,42 @@ def test_each_worked_out_anc_on_paper_says_which_basis_it_used() -> None:
     assert n_segs != n_total
     mark_total = n_total.split("(")[1].rstrip(")")
     assert f"({mark_total}) calculated from total neutrophil %" in notes
+
+
+def test_chemistry_and_drug_levels_are_printed_apart_with_the_labs_range_only() -> None:
+    """The clinical check of issue 11: CRP and methotrexate were named in a footnote but not
+    printed.  They get a table of their own: the lab's range (or "no range given"), the
+    program's flag against it only, a drug level never flagged, with its hours and note."""
+    from tracker.assessment import make_assessor
+    from tracker.io.lab_values import parse_value
+
+    child = Child("Mila", dt.date(2026, 1, 10), id=1)
+    crp = parse_value(analytes.analyte("crp"), "12", "mg/L", "0-5")
+    mtx = parse_value(analytes.analyte("mtx"), "0.35", "umol/L", "<0.1")
+    mtx = dataclasses.replace(mtx, hours_after=48.0, lab_flag="H", lab_comment="repeat")
+    alt = parse_value(analytes.analyte("alt"), "40", "U/L")
+    r = CountResult(1, dt.date(2026, 6, 4), values=(crp, mtx, alt), id=1)
+    s = build_summary(
+        child,
+        phases=[],
+        milestones=[],
+        counts=[r],
+        visits=[],
+        appointments=[],
+        questions=[],
+        thresholds=[],
+        today=dt.date(2026, 6, 6),
+        start=dt.date(2026, 6, 1),
+        end=dt.date(2026, 6, 6),
+        assess=make_assessor(child),
+    )
+    by = {line.test: line for line in s.lab_results}
+    crp_line = next(line for t, line in by.items() if "CRP" in t or "C-reactive" in t)
+    assert crp_line.flag == "(high)" and crp_line.range_text == "0-5"
+    level = next(line for t, line in by.items() if "ethotrexate" in t)
+    assert level.flag == "" and level.lab_flag == "H"
+    assert "48 h after the infusion started" in level.note and "rescue plan" in level.note
+    assert "repeat" in level.note
+    alt_line = next(line for t, line in by.items() if "ALT" in t or "alanine" in t.lower())
+    assert alt_line.range_text == "no range given" and alt_line.flag == ""
+    assert not any("not printed in this table" in n for n in s.count_footnotes)

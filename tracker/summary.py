@@ -57,6 +57,21 @@ class Cell:
 
 
 @dataclass(frozen=True)
+class LabLine:
+    """A chemistry result or drug level, as typed, with the program's flag against the lab's
+    own range (none for a drug level: its note says why) and the lab's own flag apart."""
+
+    date: dt.date
+    time: str
+    test: str
+    value: str  # "12 mg/L", as typed
+    range_text: str
+    flag: str  # "(high)" or ""
+    lab_flag: str
+    note: str  # "48 h after the infusion started; compare with your team's rescue plan"
+
+
+@dataclass(frozen=True)
 class OtherLine:
     """A result of a test the program does not know, as printed (no range check of its own)."""
 
@@ -128,6 +143,7 @@ class Summary:
     # what the lab wrote beside a value: "2026-11-02 PLT: clumped sample" (as printed)
     lab_comments: list[EventLine] = field(default_factory=list)
     other_results: list[OtherLine] = field(default_factory=list)  # newest first
+    lab_results: list[LabLine] = field(default_factory=list)  # chemistry, drug levels; newest first
     thresholds: list[str] = field(default_factory=list)
     # CNS
     lps: list[LpLine] = field(default_factory=list)
@@ -476,6 +492,31 @@ def _counts_table(
             row_cells[code] = Cell(text, flagged=bool(flag), lab_flag=v.lab_flag)
             if v.lab_comment:
                 summary.lab_comments.append(EventLine(r.taken_date, f"{a.short}: {v.lab_comment}"))
+        for code in elsewhere:
+            v = r.value(code)
+            if v is None:
+                continue
+            a = analytes.analyte(code)
+            flagged = assess(r, v) if assess else None
+            notes = []
+            if v.hours_after is not None:
+                notes.append(f"{format_number(v.hours_after)} h after the infusion started")
+            if drug := ranges.drug_level_note(code):
+                notes.append(drug)
+            if v.lab_comment:
+                notes.append(f"lab's comment: {v.lab_comment}")
+            summary.lab_results.append(
+                LabLine(
+                    r.taken_date,
+                    r.taken_time.strftime("%H:%M") if r.taken_time else "",
+                    a.name,
+                    f"{v.value_text} {v.unit}".strip(),
+                    v.range_text or "no range given",
+                    flag_in_cell(flagged.word) if flagged else "",
+                    v.lab_flag,
+                    "; ".join(n.rstrip(".") for n in notes),
+                )
+            )
         summary.other_results.extend(
             OtherLine(
                 r.taken_date,
@@ -527,12 +568,6 @@ def _counts_table(
         else:
             said = "; ".join(f"(calc. {basis_number[b]}) {b}" for b in bases)
             footnotes.append(f"ANC worked out, not reported by the lab: {said}.")
-    if elsewhere:
-        names = ", ".join(analytes.analyte(c).short for c in elsewhere)
-        footnotes.append(
-            f"Also recorded in these dates, not printed in this table: {names} (chemistry and "
-            "drug levels; see the program's blood count table)."
-        )
     summary.count_footnotes = footnotes
 
 

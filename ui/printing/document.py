@@ -362,7 +362,7 @@ def _counts(s: Summary) -> str:
             + _e("; ".join(f"{c.date.isoformat()} {c.text}" for c in s.lab_comments))
             + "</p>"
         )
-    notes += _other_results(s)
+    notes += _lab_results(s) + _other_results(s)
     return (
         "<table class='grid' width='100%' cellspacing='0' cellpadding='2' border='0.5'"
         + (" style='font-size: 7.5pt'>" if small else ">")
@@ -373,12 +373,33 @@ def _counts(s: Summary) -> str:
     )
 
 
+def _lab_results(s: Summary) -> str:
+    """Chemistry and drug levels: flagged only against the lab's own range (none built in)."""
+    if not s.lab_results:
+        return ""
+    rows = "".join(
+        f"<tr><td>{_nb(o.date.isoformat())}</td><td>{_nb(o.time)}</td>"
+        f"<td>{_e(o.test)}</td><td>{_e(' '.join(x for x in (o.value, o.flag) if x))}</td>"
+        f"<td>{_e(o.range_text)}</td><td>{_e(o.lab_flag)}</td><td>{_e(o.note)}</td></tr>"
+        for o in s.lab_results
+    )
+    return (
+        "<p style='font-weight: 600; margin-top: 6pt;'>Chemistry and drug levels "
+        "<span class='muted' style='font-weight: normal;'>(flagged only against the lab's "
+        "printed range; the program has none of its own for these)</span></p>"
+        "<table class='grid' width='100%' cellspacing='0' cellpadding='2' border='0.5'>"
+        "<thead><tr><th width='12%'>Date</th><th width='7%'>Time</th><th>Test</th>"
+        "<th>Result</th><th>Lab's range</th><th>Lab's flag</th><th>Note</th></tr></thead>"
+        f"{rows}</table>"
+    )
+
+
 def _other_results(s: Summary) -> str:
     """Tests the program does not know, as the lab printed them, with no check of its own."""
     if not s.other_results:
         return ""
     rows = "".join(
-        f"<tr><td>{_nb(o.date.isoformat())}{_nb(' ' + o.time) if o.time else ''}</td>"
+        f"<tr><td>{_nb(o.date.isoformat())}</td><td>{_nb(o.time)}</td>"
         f"<td>{_e(o.name)}</td><td>{_e(' '.join(x for x in (o.value, o.unit) if x))}</td>"
         f"<td>{_e(o.range_text)}</td><td>{_e(o.lab_flag)}</td><td>{_e(o.lab_comment)}</td></tr>"
         for o in s.other_results
@@ -388,8 +409,9 @@ def _other_results(s: Summary) -> str:
         "<span class='muted' style='font-weight: normal;'>(as printed by the lab; no range "
         "check by this program)</span></p>"
         "<table class='grid' width='100%' cellspacing='0' cellpadding='2' border='0.5'>"
-        "<thead><tr><th>Date</th><th>Test</th><th>Result</th><th>Lab's range</th>"
-        f"<th>Lab's flag</th><th>Lab's comment</th></tr></thead>{rows}</table>"
+        "<thead><tr><th width='12%'>Date</th><th width='7%'>Time</th><th>Test</th>"
+        "<th>Result</th><th>Lab's range</th><th>Lab's flag</th><th>Lab's comment</th></tr>"
+        f"</thead>{rows}</table>"
     )
 
 
