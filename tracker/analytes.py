@@ -57,6 +57,9 @@ class Analyte:
     source: str = ""
     # Units a lab may print that cannot be converted here: spelling → the plain reason.
     refused: tuple[tuple[str, str], ...] = ()
+    # Look-alike tests never stored as this one, whatever a row's name says: (LOINC code,
+    # name), e.g. hs-CRP 30522-7 is not CRP (domain.md §2.8.1); kept as an other result.
+    not_loinc: tuple[tuple[str, str], ...] = ()
 
     def unit(self, text: str) -> Unit | None:
         """The unit a spelling stands for (cached: called for every value shown)."""
@@ -701,6 +704,7 @@ ANALYTES: tuple[Analyte, ...] = (
         ),
         group="Chemistry",
         other_loinc=("76485-2",),
+        not_loinc=(("30522-7", "hs-CRP"),),
         refused=(
             (
                 "nmol/L",
@@ -1346,16 +1350,17 @@ def other_reading(
     A range possible in the value's unit and not that far from the value is read in it, as
     the lab printed both on one line: Hb 4.2 mmol/L beside 6.5-8.4 is low, although 6.5-8.4
     would also be a range in g/dL (asking there questioned every low Hb of a Dutch report).
-    The "ten times" is a unit-slip check, not a clinical number."""
+
+    Chemistry's input checks are so wide (CRP 0-1000 mg/L) that nearly every range is
+    possible in every unit, so how far is "far" grows with the factor R between the value's
+    unit and the other one (a range misread across R puts a normal value about R times off):
+    far below is under low ÷ max(3, √R), far above is over high × max(10, √R).  Creatinine
+    0.4 mg/dL beside 18-35 (R = 88.4) is asked about, a CRP of 200 mg/L beside 0-5 is not
+    (above in mg/dL too), nor an ALT of 300 U/L beside 5-45 (6.7×).  Drug levels are never
+    flagged, so never asked.  These multiples are unit-slip checks, not clinical numbers."""
     a = analyte(code)
     unit = a.unit(unit_text)
-    if unit is None or (low is None and high is None):
-        return None
-    if a.group in ("Chemistry", "Drug levels"):
-        # Chemistry's input checks are so wide (CRP 0-1000 mg/L) that every range fits
-        # every unit: asking would stop each raised CRP beside "0-5".  Their range is read
-        # in the value's unit, as the lab prints them together (a range impossible there
-        # is still refused by range_unit_problem).
+    if unit is None or (low is None and high is None) or a.group == "Drug levels":
         return None
     if range_unit_problem(code, low, high, unit_text) is not None:
         return None  # not possible in the value's unit: refused, not asked
@@ -1363,16 +1368,28 @@ def other_reading(
     own = range_position(canonical, low, high, unit.factor)
     if own == "inside":
         return None
-    far = (own == "below" and low is not None and canonical * 10 < low * unit.factor) or (
-        own == "above" and high is not None and canonical > high * unit.factor * 10
-    )
     limits = [x for x in (low, high) if x is not None and x != 0]
     for u in a.units:
         if u.factor == unit.factor or not _all_possible(code, limits, u.factor):
             continue
+        below, above = _far_multiples(a, unit.factor, u.factor)
+        far = (own == "below" and low is not None and canonical * below < low * unit.factor) or (
+            own == "above" and high is not None and canonical > high * unit.factor * above
+        )
         if far and range_position(canonical, low, high, u.factor) != own:
             return u.label
     return None
+
+
+def _far_multiples(a: Analyte, factor: float, other: float) -> tuple[float, float]:
+    """How many times below its low limit, and above its high limit, a value must be for
+    :func:`other_reading` to ask whether its range is in the unit of ``other``: ten times
+    for the blood count; for chemistry max(3, √R) below and max(10, √R) above, R the
+    ratio of the two factors (unit-slip checks, not clinical numbers)."""
+    if a.group != "Chemistry":
+        return 10.0, 10.0
+    root = math.sqrt(max(factor / other, other / factor))
+    return max(3.0, root), max(10.0, root)
 
 
 def two_readings(

@@ -720,7 +720,8 @@ def _long_row(
     loinc = _cell(cells, layout, "loinc")
     hours = _cell(cells, layout, "hours")
     a = resolve_test(test, unit, loinc)
-    if a is None and (timed := hours_in_name(test, unit, loinc)) is not None:
+    # the hours in a drug level's name, also when its LOINC code named the test
+    if (a is None or a.timed) and (timed := hours_in_name(test, unit, loinc)) is not None:
         a, hours = timed[0], hours or _hours_text(timed[1])
     status = _cell(cells, layout, "status")
     for said in (value, status if not value else ""):  # the result, or the row's status
@@ -738,7 +739,7 @@ def _long_row(
     flag_cell = _cell(cells, layout, "flag")
     comment = _cell(cells, layout, "comment")
     if a is None:  # a test the program does not know: kept as printed, no check of its own
-        name = unknown_name(test, unit)
+        name = unknown_name(test, unit, loinc)
         if not value:
             pending.append(RowProblem(line, f"{test}: no result in this row; left out"))
             return

@@ -4,8 +4,9 @@ Shared by the CSV importer (``tracker.io.csv_import``) and anything else that
 reads lab output cell by cell.  Every function is pure and refuses with a
 ``ValueError`` whose message can be shown to the family as it is.
 
-* Test names: ``analytes.find_analyte`` first, then the catalogue's spellings
-  under a loose key (case, punctuation, spacing), then the LOINC code.  A bare
+* Test names: a LOINC code the catalogue knows first (over the name; a look-alike's
+  code such as hs-CRP's is never a known test), then ``analytes.find_analyte``, then the
+  catalogue's spellings under a loose key (case, punctuation, spacing).  A bare
   "Neutrophils", "Lymphocytes", "Blasts" or "Bands" means the absolute count or
   the percentage depending on the unit; a combination the catalogue does not
   keep (blasts as a count) is an unknown test, not a wrong row.  A LOINC code
@@ -46,6 +47,8 @@ for _a in analytes.ANALYTES:
 _ANALYTE_BY_LOINC = {
     code: a for a in analytes.ANALYTES for code in (a.loinc, *a.other_loinc) if code
 }
+# Look-alike tests never stored as a known one, by code (hs-CRP is not CRP, §2.8.1).
+_NOT_KNOWN_LOINC = {code: name for a in analytes.ANALYTES for code, name in a.not_loinc}
 
 # Bare names whose meaning depends on the unit: (absolute count, percentage).  A
 # "Neutrophils" row in K/µL is the ANC; in % it is the total neutrophil percentage (a
@@ -82,7 +85,17 @@ def is_percent(unit_text: str) -> bool:
 
 
 def resolve_test(name: str, unit_text: str = "", loinc: str = "") -> Analyte | None:
-    """The analyte a lab's test name (and unit, and LOINC code) means, or None if not kept."""
+    """The analyte a lab's test name (and unit, and LOINC code) means, or None if not kept.
+
+    A LOINC code the catalogue knows wins over the name ("Bilirubin" with 1968-7 is direct
+    bilirubin, not total); a look-alike's code (hs-CRP, 30522-7) is never a known test,
+    whatever the name says.  Without a code, or with one the catalogue does not know, the
+    name (and the unit) decide."""
+    code_text = loinc.strip()
+    if code_text in _NOT_KNOWN_LOINC:
+        return None
+    if (by_code := _ANALYTE_BY_LOINC.get(code_text)) is not None:
+        return by_code
     key = name_key(name)
     pair = _BY_UNIT_KIND.get(key)
     if pair is not None:
@@ -93,14 +106,15 @@ def resolve_test(name: str, unit_text: str = "", loinc: str = "") -> Analyte | N
         else:  # no unit, or a wrong one: the meaning the catalogue keeps, so the unit is refused
             code = pair[0] or pair[1]
         return analytes.BY_CODE[code] if code else None
-    found = analytes.find_analyte(name) or _ANALYTE_BY_KEY.get(key)
-    if found is None and loinc.strip():
-        found = _ANALYTE_BY_LOINC.get(loinc.strip())
-    return found
+    return analytes.find_analyte(name) or _ANALYTE_BY_KEY.get(key)
 
 
-def unknown_name(name: str, unit_text: str) -> str:
-    """How an unknown test is listed: "MCV", or "Lymphocytes (%)" when the unit decides."""
+def unknown_name(name: str, unit_text: str, loinc: str = "") -> str:
+    """How an unknown test is listed: "MCV", "Lymphocytes (%)" when the unit decides, or
+    "CRP (hs-CRP, LOINC 30522-7)" when a look-alike's code says the name is not that test."""
+    code = loinc.strip()
+    if code in _NOT_KNOWN_LOINC and analytes.find_analyte(name) is not None:
+        return f"{name.strip()} ({_NOT_KNOWN_LOINC[code]}, LOINC {code})"
     if name_key(name) in _BY_UNIT_KIND and unit_text.strip():
         return f"{name.strip()} ({unit_text.strip()})"
     return name.strip()
