@@ -408,7 +408,8 @@ def test_summary_keeps_chemistry_out_of_the_counts_table_and_names_the_anc_basis
     assert "anc" in s.count_columns
     notes = " ".join(s.count_footnotes)
     assert "calculated from total neutrophil %" in notes
-    assert "CRP" in notes and "MTX" in notes  # said to be recorded, not dropped silently
+    printed = {line.test for line in s.lab_results}  # printed in a table of their own
+    assert any("CRP" in t for t in printed) and any("ethotrexate" in t for t in printed)
 
 
 def test_table_says_the_basis_source_hours_and_rescue_plan(child: Child) -> None:

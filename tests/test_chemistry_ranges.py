@@ -63,6 +63,12 @@ REAL = [
     ("albumin", "25", "g/L", "34-42"),
     ("potassium", "6.5", "mmol/L", "3.5-5.0"),  # one factor (mEq/L = mmol/L): never asked
     ("potassium", "1.5", "mmol/L", "3.5-5.0"),
+    # many times the upper limit, common under treatment (asked about before R/2 above)
+    ("alt", "460", "U/L", "5-45"),
+    ("ast", "1000", "U/L", "10-50"),
+    ("amylase", "2000", "U/L", "30-100"),
+    ("lipase", "1500", "U/L", "10-60"),  # 25×; beyond 30× (R/2) it is asked: a known cost
+    ("creatinine", "400", "µmol/L", "18-35"),
     ("mtx", "0.05", "µmol/L", "0-0.1"),  # drug levels: never flagged, never asked
     ("mtx", "250", "µmol/L", "0-1"),
 ]

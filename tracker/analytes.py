@@ -1384,12 +1384,15 @@ def other_reading(
 def _far_multiples(a: Analyte, factor: float, other: float) -> tuple[float, float]:
     """How many times below its low limit, and above its high limit, a value must be for
     :func:`other_reading` to ask whether its range is in the unit of ``other``: ten times
-    for the blood count; for chemistry max(3, √R) below and max(10, √R) above, R the
-    ratio of the two factors (unit-slip checks, not clinical numbers)."""
+    for the blood count; for chemistry max(3, √R) below and max(10, R/2) above, R the
+    ratio of the two factors (unit-slip checks, not clinical numbers).  A range misread in
+    the other unit puts the value about R times out; far above is looked for only near that,
+    as real results many times the upper limit are common (ALT 460 U/L beside 5-45 under
+    asparaginase: 10×, R 60), while far below the lower limit seldom is."""
     if a.group != "Chemistry":
         return 10.0, 10.0
-    root = math.sqrt(max(factor / other, other / factor))
-    return max(3.0, root), max(10.0, root)
+    ratio = max(factor / other, other / factor)
+    return max(3.0, math.sqrt(ratio)), max(10.0, ratio / 2)
 
 
 def two_readings(
