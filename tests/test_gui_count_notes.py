@@ -3,6 +3,7 @@ results of tests the program does not know (issue 11)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -183,3 +184,44 @@ def test_the_counts_table_shows_the_labs_flag_beside_the_programs_and_other_resu
     assert "(lab's range 50-150) · Lab's comment: winter" in tip
     assert "no range check by this program" in tip
     assert model.has_others()
+
+
+def test_a_labs_flag_the_program_does_not_share_is_said_in_the_flags_column(  # type: ignore[no-untyped-def]
+    bridge,
+) -> None:
+    """The parent walkthrough of issue 11: ALT 30 U/L beside "<45" flagged H by the lab was
+    left out of the Flags column, which listed the other flags only; the tooltip said "within"
+    beside "Lab's flag: H" without pointing out that the two disagree."""
+    from PySide6.QtCore import Qt
+
+    from tracker import analytes
+    from tracker.assessment import make_assessor
+    from tracker.io.lab_values import parse_value
+    from ui.models.counts import CountsModel
+
+    child = bridge.current_child()
+    alt = parse_value(analytes.analyte("alt"), "30", "U/L", "<45")
+    alt = dataclasses.replace(alt, lab_flag="H", lab_comment="haemolysed sample")
+    plt = dataclasses.replace(parse_value(analytes.analyte("plt"), "42", "10^9/L", "150-450"))
+    saved = bridge.save(
+        CountResult(child_id=child.id, taken_date=dt.date(2026, 11, 2), values=(alt, plt))
+    )
+    model = CountsModel()
+    model.reload([saved], make_assessor(child))
+    flags = model.index(0, model.column_keys().index("flags"))
+    text = flags.data()
+    assert "ALT: the lab flagged it H; by the range as typed it is not high" in text
+    tip = flags.data(Qt.ItemDataRole.ToolTipRole)
+    assert "PLT: " in tip, "each flag's line names its test"
+    cell = model.index(0, model.analyte_column("alt")).data(Qt.ItemDataRole.ToolTipRole)
+    assert "the lab flagged it H" in cell
+
+
+def test_source_notes_read_without_the_developers_file_or_status_marks() -> None:
+    from tracker import analytes
+
+    for a in analytes.ANALYTES:
+        shown = analytes.for_people(a.source)
+        assert "domain.md" not in shown and "§" not in shown, (a.code, shown)
+        assert not any(mark in shown for mark in "✅⚠❌"), (a.code, shown)
+        assert "()" not in shown, (a.code, shown)

@@ -991,13 +991,13 @@ ANALYTES: tuple[Analyte, ...] = (
             (
                 "mmol/L",
                 "triglycerides in mmol/L are not converted: the mg/dL ↔ mmol/L factor rests on "
-                "the triolein convention, which domain.md §2.8 lists as not verified (do not "
-                "ship); type a result printed in mg/dL, or keep this one in the note",
+                "the triolein convention, which is not verified (domain.md §2.8); type a result "
+                "printed in mg/dL, or keep this one in the note",
             ),
         ),
         source=(
             "domain.md §2.8.7: 2571-8 ✅ (ULO; HL7 LT); mmol/L (14927-8) not converted: the "
-            "triolein convention is on domain.md's do-not-ship list"
+            "triolein convention is not verified (domain.md §2.8, do not ship 5)"
         ),
     ),
     Analyte(
@@ -1136,6 +1136,19 @@ def unit_key(text: str) -> str:
     return s
 
 
+_SOURCE_REFERENCE = re.compile(r"(?:domain\.md(?:'s)?\s*)?(?:[/,]?\s*§[\d.]+)+\s*:?\s*")
+_STATUS_MARKS = re.compile(r"\s*[✅⚠❌]\ufe0f?")
+
+
+def for_people(source: str) -> str:
+    """An analyte's source note as a family reads it: without the developers' reference file
+    (domain.md §…) and its status marks (✅ ⚠️ ❌, which many fonts draw as empty boxes)."""
+    text = _SOURCE_REFERENCE.sub("", source).replace(", do not ship 5", "")
+    text = _STATUS_MARKS.sub("", text).replace("()", "")
+    text = re.sub(r"\s+([;,.)])", r"\1", re.sub(r"\s{2,}", " ", text))
+    return text.strip(" ;,:")
+
+
 def analyte(code: str) -> Analyte:
     try:
         return BY_CODE[code]
@@ -1221,7 +1234,7 @@ def unknown_unit_message(a: Analyte, unit_text: str) -> str:
     key = unit_key(unit_text)
     for spelling, reason in a.refused:
         if key == unit_key(spelling):
-            return f"{a.name} in {unit_text.strip()}: {reason}"
+            return f"{a.name} in {unit_text.strip()}: {for_people(reason)}"
     if not unit_text.strip():
         return f"{a.name}: choose a unit ({accepted})"
     return f"{a.name}: the unit “{unit_text.strip()}” is not one we know; use one of {accepted}"

@@ -55,6 +55,27 @@ def _lab_marker(v: CountValue) -> str:
     return ""
 
 
+def _lab_disagrees(v: CountValue, own: Assessment | None) -> str:
+    """ "ALT: the lab flagged it H; by the range as typed it is not high": when the lab's own
+    flag points another way than the program's (or the program has none), both are said."""
+    lab = v.lab_flag.strip().upper()
+    direction = "low" if lab.startswith("L") else "high" if lab.startswith("H") else ""
+    if not direction or drug_level(v.analyte):
+        return ""
+    ours = own.word if own is not None else ""
+    if ours == direction:
+        return ""
+    said = {"low": tr("low"), "high": tr("high")}[direction]
+    return tr(
+        "{test}: the lab flagged it {flag}; by the range as typed it is not {word}: check the "
+        "range, or ask the lab"
+    ).format(test=analytes.analyte(v.analyte).short, flag=v.lab_flag.strip(), word=said)
+
+
+def drug_level(code: str) -> bool:
+    return bool(ranges.drug_level_note(code))
+
+
 def _lab_notes(v: CountValue) -> str:
     """ "Lab's flag: L · Lab's comment: clumped" (what the lab printed, as printed)."""
     parts = []
@@ -210,7 +231,7 @@ class CountsModel(RecordTableModel[CountResult]):
             }[key]
         if role == Qt.ItemDataRole.ToolTipRole and key in analytes.BY_CODE:
             a = analytes.analyte(key)
-            return "\n".join(x for x in (a.name, a.source) if x)
+            return "\n".join(x for x in (a.name, analytes.for_people(a.source)) if x)
         if role == Qt.ItemDataRole.ToolTipRole and key == "others":
             return tr("Results of tests this program does not know, as the lab printed them")
         return None
@@ -264,6 +285,11 @@ class CountsModel(RecordTableModel[CountResult]):
                 for v in r.values
                 if ranges.drug_level_note(v.analyte)
             ]
+            parts += [  # the lab's own flag where the program's says otherwise: both said
+                _lab_disagrees(v, self.row_flags(row).get(v.analyte))
+                for v in r.values
+                if _lab_disagrees(v, self.row_flags(row).get(v.analyte))
+            ]
             return "; ".join(parts)
         if key == "others":
             return "; ".join(_other_text(o) for o in r.others)
@@ -306,9 +332,16 @@ class CountsModel(RecordTableModel[CountResult]):
             return _others_tooltip(r.others)
         if key not in analytes.BY_CODE:
             if key == "flags":
-                return "\n".join(
-                    "\n".join((a.text, *a.notes, *a.sources)) for a in self.row_flags(row).values()
-                )
+                lines = [
+                    "\n".join((f"{analytes.analyte(code).short}: {a.text}", *a.notes, *a.sources))
+                    for code, a in self.row_flags(row).items()
+                ]
+                lines += [
+                    _lab_disagrees(v, self.row_flags(row).get(v.analyte))
+                    for v in r.values
+                    if _lab_disagrees(v, self.row_flags(row).get(v.analyte))
+                ]
+                return "\n".join(lines)
             return ""
         a = analytes.analyte(key)
         v = r.value(key)
@@ -331,7 +364,7 @@ class CountsModel(RecordTableModel[CountResult]):
                 lines.append(tr("No range given."))
             unit = a.unit(v.unit)
             if unit is not None and unit.note:
-                lines.append(unit.note)
+                lines.append(analytes.for_people(unit.note))
             if v.hours_after is not None:
                 lines.append(
                     tr("{hours} h after the infusion started").format(
@@ -343,6 +376,8 @@ class CountsModel(RecordTableModel[CountResult]):
             lab = _lab_notes(v)
             if lab:
                 lines.append(lab)
+            if disagree := _lab_disagrees(v, self.row_flags(row).get(key)):
+                lines.append(disagree)
         if key == "anc" and row.anc.note:
             lines.append(row.anc.note)
         if key in self.row_flags(row):
@@ -350,7 +385,9 @@ class CountsModel(RecordTableModel[CountResult]):
             lines.extend(self.row_flags(row)[key].notes)
             lines.extend(self.row_flags(row)[key].sources)  # where range, category, grade come from
         if a.source:
-            lines.append(tr("Codes and units: {source}").format(source=a.source))
+            lines.append(
+                tr("Codes and units: {source}").format(source=analytes.for_people(a.source))
+            )
         trend = row.trends.get(key)
         if trend:
             lines.append(
