@@ -318,15 +318,25 @@ def _since_title(s: Summary) -> str:
 
 
 def _counts(s: Summary) -> str:
-    share = min(20, 82 // max(len(s.count_columns), 1))  # % of the width per analyte column
+    # % of the width per analyte column (Qt's table layout breaks words in a column too
+    # narrow, whatever the spaces): with many columns the date and time take less
+    many = len(s.count_columns) > 8
+    share = min(20, (83 if many else 80) // max(len(s.count_columns), 1))
 
     def header(code: str) -> str:  # the unit on its own line, never split inside
         name, _, unit = s.count_headers[code].partition(" (")
         if unit:
-            return f"{_e(name)}<br>{_nb(_e(unit.rstrip(')')))}"
+            return f"{_nb(_e(name))}<br>{_nb(_e(unit.rstrip(')')))}"
+        if name.endswith(" %"):  # "Bands %": the sign on its own line, as a unit is
+            return f"{_nb(_e(name[:-2]))}<br>%"
         return _nb(_e(name))
 
-    head = "".join(f"<th width='{share}%'>{header(c)}</th>" for c in s.count_columns)
+    width = f" width='{share}%'"
+    date_width, time_width = (
+        (" width='11%'", " width='6%'") if many else (" width='12%'", " width='8%'")
+    )
+    head_style = " style='font-size: 6.5pt'" if many else ""  # "Bands" fits a narrow column
+    head = "".join(f"<th{width}{head_style}>{header(c)}</th>" for c in s.count_columns)
     small = len(s.count_columns) > 6  # many analytes: a smaller font keeps rows on one line
     span = len(s.count_columns) + 2
     body = []
@@ -335,19 +345,21 @@ def _counts(s: Summary) -> str:
         for c in s.count_columns:
             cell = row.cells.get(c)
             if cell is None:
-                cells.append(f"<td class='num' width='{share}%'></td>")
+                cells.append(f"<td class='num'{width}></td>")
                 continue
-            text = _nb(_e(cell.text))
+            # a narrow column wraps between the number and its "(low)", never inside a word
+            number, gap, flag = cell.text.partition(" (")
+            text = _nb(_e(number)) + (" " + _nb(_e("(" + flag)) if gap else "")
             if cell.flagged:
                 text = f"<span class='flag'>{text}</span>"
             if cell.calculated:
                 text = f"<i>{text}</i>"
             if cell.lab_flag:  # the lab's own flag, apart from the program's and labelled
                 text += f" <span class='labflag'>{_nb(_e(f'[lab: {cell.lab_flag}]'))}</span>"
-            cells.append(f"<td class='num' width='{share}%'>{text}</td>")
+            cells.append(f"<td class='num'{width}>{text}</td>")
         body.append(
-            f"<tr><td width='12%'>{_nb(row.date.isoformat())}</td>"
-            f"<td width='8%'>{_nb(_e(row.time))}</td>"
+            f"<tr><td{date_width}>{_nb(row.date.isoformat())}</td>"
+            f"<td{time_width}>{_nb(_e(row.time))}</td>"
             f"{''.join(cells)}</tr>"
         )
     notes = f"<p class='note'>{_e(' '.join(s.count_footnotes))}</p>"
@@ -368,7 +380,7 @@ def _counts(s: Summary) -> str:
         + (" style='font-size: 7.5pt'>" if small else ">")
         + f"<thead><tr><td colspan='{span}' style='border: none; padding: 8px 0 3px 0;'>"
         f"<span style='font-size: 10.5pt; font-weight: 600;'>{_e(title)}</span></td></tr>"
-        f"<tr><th width='12%'>Date</th><th width='8%'>Time</th>{head}</tr></thead>"
+        f"<tr><th{date_width}>Date</th><th{time_width}>Time</th>{head}</tr></thead>"
         f"{''.join(body)}</table>{notes}"
     )
 
