@@ -96,3 +96,24 @@ def test_the_pdf_shows_them(qapp, noted, tmp_path) -> None:  # type: ignore[no-u
     assert "Other results (as printed by the lab; no range check by this program)" in text
     assert "Vitamin D 25-OH" in text and "54 nmol/L" in text and "winter" in text
     assert "Lab's comments (as printed): 2026-11-20 PLT: clumped sample" in text
+
+
+def test_a_narrow_counts_column_may_wrap_only_between_a_number_and_its_flag() -> None:
+    """The parent walkthrough: "2.1 (lo|w)" — the cell was one unbreakable run, so Qt broke
+    it anywhere.  The one breakable space is between the number and "(low)"."""
+    from tracker.summary import Cell, CountRow, Summary
+    from ui.printing.document import _counts
+
+    s = Summary.__new__(Summary)
+    s.count_columns = ["wbc"]
+    s.count_headers = {"wbc": "WBC (×10⁹/L)"}
+    s.counts = [
+        CountRow(dt.date(2026, 11, 29), "08:00", {"wbc": Cell("2.1 (low)", flagged=True)}, "", "")
+    ]
+    s.count_footnotes = []
+    s.counts_before_range = False
+    s.lab_comments = []
+    s.lab_results = []
+    s.other_results = []
+    html = _counts(s)
+    assert "2.1 (low)" in html and "2.1\u00a0(low)" not in html
