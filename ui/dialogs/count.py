@@ -254,8 +254,8 @@ class CountDialog(FormDialog):
             unit.setAccessibleName(self.tr("{name} unit").format(name=a.name))
             unit.setCurrentText(defaults.get(a.code, a.default_unit.label))
             rng = QLineEdit(page)
-            if row == 1:
-                rng.setPlaceholderText(self.tr("e.g. 1.5-8.5"))
+            if row == 1:  # no example numbers: one tab's would be wrong on the next
+                rng.setPlaceholderText(self.tr("as printed"))
             rng.setAccessibleName(self.tr("{name} range printed by the lab").format(name=a.name))
             rng.setMaximumWidth(_RANGE_WIDTH)
             flag = QLineEdit(page)
