@@ -262,3 +262,32 @@ def test_preview_shows_the_labs_flag_comment_and_tests_kept_as_printed(  # type:
     assert dialog.import_button.isEnabled() and dialog.import_button.text() == "&Import 2 value(s)"
     dialog.show()
     dialog.grab().save(str(tmp_path / "preview.png"))
+
+
+def test_an_imported_differential_gets_a_judged_calculated_anc(  # type: ignore[no-untyped-def]
+    qtbot, window, record, tmp_path
+) -> None:
+    """Issue 11 walkthrough: after a CSV import of WBC, segs and bands (no ANC) the counts
+    table showed the worked-out ANC unjudged.  The WBC's and the segs' ranges stay theirs."""
+    from PySide6.QtCore import Qt
+
+    from ui.dialogs.import_csv import CsvImporter
+
+    path = tmp_path / "diff.csv"
+    path.write_text(
+        "Date,Test,Result,Unit,Reference range\n"
+        "2026-11-02,WBC,2.1,K/uL,4.5-11\n"
+        "2026-11-02,Segmented neutrophils,38,%,20-60\n"
+        "2026-11-02,Bands,6,%,0-5\n",
+        encoding="utf-8",
+    )
+    report = CsvImporter(window.bridge, ImportAnswers(), window).run(path)
+    assert report is not None and report.values_added == 3
+    refresh_views(window)
+    model = window.counts_view.model
+    cell = model.index(0, model.analyte_column("anc"))
+    assert "calc. (low)" in cell.data()
+    tip = cell.data(Qt.ItemDataRole.ToolTipRole)
+    assert "Moderate neutropenia" in tip and "Table B" in tip
+    assert "4.5-11" not in tip.split("Codes and units")[0].split("ANC calculated")[-1]
+    assert "ANC (calc.) low" in model.index(0, model.column_keys().index("flags")).data()
