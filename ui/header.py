@@ -158,7 +158,8 @@ class HeaderWidget(QFrame):
         """ "(low)" / "(high)" as in the table, its text, notes and sources for the tooltip."""
         if found is None:
             return ""
-        self._tips.append(f"{short}: {found.text}")
+        said = found.text  # a worked-out ANC's text names the ANC already
+        self._tips.append(said if said.startswith(short) else f"{short}: {said}")
         self._tips.extend((*found.notes, *found.sources))
         return flag_in_cell(
             {"low": self.tr("low"), "high": self.tr("high")}.get(found.word, found.word)
