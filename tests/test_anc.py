@@ -114,3 +114,110 @@ def test_disagreement_note_prints_plain_numbers(child: Child) -> None:
     assert view.disagrees
     assert "e+" not in view.note
     assert "(150 ×10⁹/L)" in view.note and "(120 ×10⁹/L)" in view.note
+
+
+# ------------------------------------------------------------ a worked-out ANC is judged too
+
+
+def test_a_calculated_anc_is_judged_as_a_reported_anc_of_that_value_would_be(
+    child: Child,
+) -> None:
+    """The parent walkthrough of issue 11: WBC 2.1, segs 38 %, bands 6 % and no ANC showed
+    "0.92 ×10⁹/L calc." with no (low), no neutropenia category and no grade, while a reported
+    ANC beside it was judged.  The worked-out one is judged the same way, marked so."""
+    from tracker.anc import calculated_value
+    from tracker.assessment import assess_calculated_anc, make_assessor
+
+    assess = make_assessor(child)
+    worked = result(child, wbc=("2.1", "×10⁹/L"), seg_pct=("38", "%"), band_pct=("6", "%"))
+    value = calculated_value(worked)
+    assert value is not None and value.analyte == "anc"
+    assert value.normalised_value == pytest.approx(0.92)  # judged at the number shown
+    assert value.range_low is None and value.range_high is None
+    got = assess_calculated_anc(assess, worked)
+    reported = result(child, anc=("0.92", "×10⁹/L"))
+    rep_value = reported.value("anc")
+    assert rep_value is not None
+    expected = assess(reported, rep_value)
+    assert got is not None and expected is not None
+    assert got.word == expected.word == "low"
+    assert got.short == expected.short
+    assert got.notes == expected.notes  # the neutropenia category and the CTCAE grade
+    assert any("Moderate neutropenia" in n for n in got.notes)
+    assert any("CTCAE" in n for n in got.notes)
+    assert got.sources == expected.sources  # the built-in range's caveat and the sources
+    assert got.range_source == expected.range_source  # Table B, with its source
+    assert expected.text in got.text and "worked out" in got.text.lower()
+
+
+def test_a_calculated_anc_never_takes_the_range_of_another_value(child: Child) -> None:
+    """The WBC's and the segmented %'s printed ranges belong to them: the worked-out ANC is
+    judged against what a reported ANC without a lab range gets (the built-in infant range)."""
+    from tracker.anc import calculated_value
+    from tracker.assessment import assess_calculated_anc, make_assessor
+
+    r = count_from_form(
+        {"taken_date": "2026-11-20"},
+        [
+            ValueInput("wbc", "2.1", "×10⁹/L", "0.5-1.0"),
+            ValueInput("seg_pct", "38", "%", "1-2"),
+            ValueInput("band_pct", "6", "%"),
+        ],
+        child=child,
+        today=TODAY,
+    )
+    value = calculated_value(r)
+    assert value is not None and value.range_text == ""
+    got = assess_calculated_anc(make_assessor(child), r)
+    assert got is not None and got.word == "low" and got.range_source != "lab"
+    assert "University of Iowa" in got.range_source and "Table B" in got.text
+
+
+def test_a_reported_anc_is_never_replaced_by_a_calculated_one(child: Child) -> None:
+    from tracker.anc import calculated_value
+    from tracker.assessment import assess_calculated_anc, make_assessor
+
+    r = result(
+        child,
+        anc=("1.8", "×10⁹/L"),
+        wbc=("2.1", "×10⁹/L"),
+        seg_pct=("38", "%"),
+        band_pct=("6", "%"),
+    )
+    assert calculated_value(r) is None
+    assert assess_calculated_anc(make_assessor(child), r) is None
+    assert calculated_value(result(child, wbc=("2.1", "×10⁹/L"))) is None
+
+
+def test_the_printed_summary_flags_a_calculated_anc(child: Child) -> None:
+    """On paper the walkthrough found "0.92 (calc.)" beside a reported "1.31 (low)"."""
+    from tracker.assessment import make_assessor
+    from tracker.summary import build_summary
+
+    worked = result(child, wbc=("2.1", "×10⁹/L"), seg_pct=("38", "%"), band_pct=("6", "%"))
+    reported = count_from_form(
+        {"taken_date": "2026-11-21"},
+        [ValueInput("anc", "1.31", "×10⁹/L")],
+        child=child,
+        today=TODAY,
+    )
+    s = build_summary(
+        child,
+        phases=[],
+        milestones=[],
+        counts=[worked, reported],
+        visits=[],
+        appointments=[],
+        questions=[],
+        thresholds=[],
+        today=TODAY,
+        start=dt.date(2026, 11, 1),
+        end=TODAY,
+        assess=make_assessor(child),
+    )
+    cells = {row.date: row.cells["anc"] for row in s.counts}
+    calc, rep = cells[dt.date(2026, 11, 20)], cells[dt.date(2026, 11, 21)]
+    assert rep.text == "1.31 (low)" and rep.flagged
+    assert calc.text == "0.92 (calc.) (low)" and calc.flagged and calc.calculated
+    notes = " ".join(s.count_footnotes)
+    assert "University of Iowa" in notes  # the range used is named on paper, as for 1.31

@@ -44,3 +44,23 @@ def test_a_wrong_value_low_in_the_count_dialog_is_scrolled_to(qtbot, bridge):  #
     assert dialog.focusWidget() is field
     assert dialog.tabs.currentWidget().isAncestorOf(field), "its group's tab is shown"
     assert not field.visibleRegion().isEmpty(), "scrolled to"
+
+
+def test_header_judges_a_calculated_anc_as_a_reported_one(qtbot, window, bridge):  # type: ignore[no-untyped-def]
+    """Issue 11 walkthrough: the header's worked-out ANC had no flag and no category."""
+    from PySide6.QtGui import QTextDocument
+
+    child = bridge.current_child()
+    bridge.save(blood_count(child, "2026-11-20", anc="1.31 ×10⁹/L"))
+    window.header.refresh()
+    doc = QTextDocument()
+    doc.setHtml(window.header.counts.text())
+    assert "1.31 ×10⁹/L (low)" in doc.toPlainText()
+    assert "Mild neutropenia" in window.header.counts.toolTip()
+    bridge.save(blood_count(child, "2026-11-21", wbc="2.1 ×10⁹/L", seg_pct="38 %", band_pct="6 %"))
+    window.header.refresh()
+    doc.setHtml(window.header.counts.text())
+    shown = doc.toPlainText()
+    assert "0.92 ×10⁹/L calc. (low)" in shown, shown
+    tip = window.header.counts.toolTip()
+    assert "Moderate neutropenia" in tip and "segmented neutrophils % + bands %" in tip

@@ -225,3 +225,38 @@ def test_source_notes_read_without_the_developers_file_or_status_marks() -> None
         assert "domain.md" not in shown and "§" not in shown, (a.code, shown)
         assert not any(mark in shown for mark in "✅⚠❌"), (a.code, shown)
         assert "()" not in shown, (a.code, shown)
+
+
+def test_a_calculated_anc_is_flagged_in_its_cell_tooltip_and_the_flags_column(  # type: ignore[no-untyped-def]
+    qtmodeltester, bridge
+) -> None:
+    """The parent walkthrough of issue 11: "0.92 ×10⁹/L calc. ↓" with no (low), no category
+    and nothing in Flags, while a reported 1.31 the next day showed "(low)" and its category."""
+    from gui_helpers import blood_count
+    from PySide6.QtCore import Qt
+
+    from tracker.assessment import make_assessor
+    from ui.models.counts import CountsModel
+
+    child = bridge.current_child()
+    worked = blood_count(child, "2026-11-20", wbc="2.1 ×10⁹/L", seg_pct="38 %", band_pct="6 %")
+    reported = blood_count(child, "2026-11-21", anc="1.31 ×10⁹/L")
+    model = CountsModel()
+    model.reload([worked, reported], make_assessor(child))
+    qtmodeltester.check(model)
+    anc = model.analyte_column("anc")
+    flags = model.column_keys().index("flags")
+    new, old = model.index(0, anc), model.index(1, anc)  # newest first
+    assert "(low)" in new.data() and "Mild neutropenia" in new.data(Qt.ItemDataRole.ToolTipRole)
+    text = old.data()
+    assert text.startswith("0.92 ×10⁹/L calc. (low)"), text
+    tip = old.data(Qt.ItemDataRole.ToolTipRole)
+    assert "Moderate neutropenia" in tip and "CTCAE v5 grade 3" in tip
+    assert "Table B" in tip  # the built-in range used, with its source
+    assert "not reported by the lab" in tip
+    font = model.data(old, Qt.ItemDataRole.FontRole)
+    assert font.bold() and font.italic()  # flagged, and still marked as worked out
+    assert model.index(1, flags).data() == "WBC low; ANC (calc.) low"
+    assert model.index(0, flags).data() == "ANC low"
+    flag_tip = model.index(1, flags).data(Qt.ItemDataRole.ToolTipRole)
+    assert "worked out" in flag_tip.lower() and "Moderate neutropenia" in flag_tip

@@ -251,10 +251,13 @@ def test_preview_shows_the_labs_flag_comment_and_tests_kept_as_printed(  # type:
         [table.item(r, c).text() for c in range(table.columnCount())]
         for r in range(table.rowCount())
     ]
-    assert cells[0][2:6] == ["Platelets", "55 K/uL", "L", "Clumped sample"]
-    assert cells[1][2:6] == [
+    # test, value, the lab's range as printed, the program's flag, the lab's, its comment
+    assert cells[0][2:8] == ["Platelets", "55 K/uL", "150-450 K/uL", "(low)", "L", "Clumped sample"]
+    assert cells[1][2:8] == [
         "Vitamin D 25-OH (kept as printed)",
-        "54 nmol/L (50-150)",
+        "54 nmol/L",
+        "50-150 nmol/L",
+        "",
         "",
         "winter",
     ]
@@ -262,3 +265,129 @@ def test_preview_shows_the_labs_flag_comment_and_tests_kept_as_printed(  # type:
     assert dialog.import_button.isEnabled() and dialog.import_button.text() == "&Import 2 value(s)"
     dialog.show()
     dialog.grab().save(str(tmp_path / "preview.png"))
+
+
+def test_an_imported_differential_gets_a_judged_calculated_anc(  # type: ignore[no-untyped-def]
+    qtbot, window, record, tmp_path
+) -> None:
+    """Issue 11 walkthrough: after a CSV import of WBC, segs and bands (no ANC) the counts
+    table showed the worked-out ANC unjudged.  The WBC's and the segs' ranges stay theirs."""
+    from PySide6.QtCore import Qt
+
+    from ui.dialogs.import_csv import CsvImporter
+
+    path = tmp_path / "diff.csv"
+    path.write_text(
+        "Date,Test,Result,Unit,Reference range\n"
+        "2026-11-02,WBC,2.1,K/uL,4.5-11\n"
+        "2026-11-02,Segmented neutrophils,38,%,20-60\n"
+        "2026-11-02,Bands,6,%,0-5\n",
+        encoding="utf-8",
+    )
+    report = CsvImporter(window.bridge, ImportAnswers(), window).run(path)
+    assert report is not None and report.values_added == 3
+    refresh_views(window)
+    model = window.counts_view.model
+    cell = model.index(0, model.analyte_column("anc"))
+    assert "calc. (low)" in cell.data()
+    tip = cell.data(Qt.ItemDataRole.ToolTipRole)
+    assert "Moderate neutropenia" in tip and "Table B" in tip
+    assert "4.5-11" not in tip.split("Codes and units")[0].split("ANC calculated")[-1]
+    assert "ANC (calc.) low" in model.index(0, model.column_keys().index("flags")).data()
+
+
+PREVIEW_CSV = (
+    "Date,Test,Result,Unit,Reference range,Flag,Comment\n"
+    "2026-11-02,WBC,2.4,K/uL,4.5-11.0,L,\n"
+    "2026-11-02,Absolute Neutrophil Count,0.6,K/uL,1.5-8.5,L,Manual differential performed\n"
+    "2026-11-02,Hemoglobin,9.9,g/dL,10.5-13.5,,\n"
+    "2026-11-02,Hematocrit,29,%,33-39,L,\n"
+    '2026-11-02,Platelets,55,K/uL,150-450,L,"Clumped sample; platelet count may be falsely '
+    'low, recollect advised"\n'
+    "2026-11-02,Lymphocytes %,61,%,,,\n"
+    "2026-11-02,CRP,12,mg/L,<5,H,\n"
+    "2026-11-02,Vitamin D 25-OH,54,nmol/L,50-175,,winter\n"
+    "2026-11-09,Hgb,11.2,g/dL,10.5-13.5,,\n"
+    "2026-11-09,WBC,5.1,K/uL,,,\n"
+)
+
+
+def _preview(window, record, tmp_path):  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QTableWidget
+
+    from tracker.io.csv_import import plan_import, read_csv
+    from ui.dialogs.import_preview import ImportPreviewDialog
+
+    plan = plan_import(read_csv(PREVIEW_CSV.encode()), record, window.bridge.current_child())
+    assert not plan.problems
+    dialog = ImportPreviewDialog(plan, tmp_path / "lab-results-november.csv")
+    table = dialog.findChild(QTableWidget, "additions")
+    return dialog, table
+
+
+def test_the_preview_shows_each_known_tests_printed_range_and_the_programs_flag(  # type: ignore[no-untyped-def]
+    qtbot, window, record, tmp_path
+) -> None:
+    """Issue 11 walkthrough: "2.4 K/uL", "9.9 g/dL" with no range and no flag, so a misread
+    range or the program disagreeing with the lab could not be seen before importing."""
+    dialog, table = _preview(window, record, tmp_path)
+    qtbot.addWidget(dialog)
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    col = {h.split("\n")[0]: c for c, h in enumerate(headers)}
+    by_test = {
+        table.item(r, col["Test"]).text(): [
+            table.item(r, c).text() for c in range(table.columnCount())
+        ]
+        for r in range(table.rowCount())
+        if table.item(r, col["Date"]).text() == "2026-11-02"
+    }
+    flag_col = next(c for h, c in col.items() if h.startswith("Program"))
+    wbc = by_test["White blood cells (WBC)"]
+    assert wbc[col["Value"]] == "2.4 K/uL" and wbc[col["Lab's range"]] == "4.5-11.0 K/uL"
+    assert wbc[flag_col] == "(low)" and wbc[col["Lab's flag"]] == "L"
+    hb = by_test["Hemoglobin"]  # the program says low, the lab printed no flag: both seen
+    assert hb[col["Lab's range"]] == "10.5-13.5 g/dL"
+    assert hb[flag_col] == "(low)" and hb[col["Lab's flag"]] == ""
+    assert flag_col + 1 == col["Lab's flag"]  # side by side
+    crp = by_test["C-reactive protein (CRP)"]
+    assert crp[col["Lab's range"]] == "<5 mg/L" and crp[flag_col] == "(high)"
+    lymph = by_test["Lymphocytes %"]
+    assert lymph[col["Lab's range"]] == "none printed" and lymph[flag_col] == ""
+    later = {
+        table.item(r, col["Test"]).text(): r
+        for r in range(table.rowCount())
+        if table.item(r, col["Date"]).text() == "2026-11-09"
+    }
+    # no range printed: judged against the built-in example, and it says so
+    r = later["White blood cells (WBC)"]
+    assert table.item(r, col["Lab's range"]).text() == "none printed"
+    assert table.item(r, flag_col).text() == "(low) vs built-in range"
+    assert "Table B" in table.item(r, flag_col).toolTip()  # which table, for which age
+    r = later["Hemoglobin (Hgb)"]
+    assert table.item(r, flag_col).text() == ""  # within the lab's range
+    assert "Within the range used" in table.item(r, flag_col).toolTip()
+    tip = table.item(0, flag_col).toolTip()
+    assert "range printed by your lab" in tip
+
+
+@pytest.mark.parametrize("screen", [(1024, 600), (1366, 768)])
+def test_the_preview_uses_the_screens_width_and_keeps_columns_readable(  # type: ignore[no-untyped-def]
+    qtbot, window, record, tmp_path, screen
+) -> None:
+    """At 1366×768 the preview was 760 px wide and scrolled sideways for the lab's comment
+    and "Adds to"."""
+    from PySide6.QtCore import QSize
+
+    dialog, table = _preview(window, record, tmp_path)
+    qtbot.addWidget(dialog)
+    dialog.fit_to(QSize(*screen))
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.width() <= screen[0] and dialog.height() <= screen[1]
+    dialog.grab().save(str(tmp_path / f"preview-{screen[0]}.png"))
+    widths = [table.columnWidth(c) for c in range(table.columnCount())]
+    assert min(widths[2:]) >= 60, widths  # every column readable
+    # nothing scrolled off sideways: at 1024 the test, comment and "Adds to" columns wrap
+    assert table.horizontalScrollBar().maximum() == 0, widths
+    if screen[0] >= 1366:
+        assert dialog.width() > 1100, "uses the screen's width"

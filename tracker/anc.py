@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tracker.analytes import format_number
-from tracker.model import Comparator, CountResult
+from tracker.analytes import COUNT_CANONICAL, format_number
+from tracker.model import Comparator, CountResult, CountValue
 
 DISAGREEMENT = 0.10  # more than 10 % apart: show both and say so
 SEGS_BASIS = "WBC × (segmented neutrophils % + bands %) ÷ 100"
@@ -136,3 +136,23 @@ def anc_view(result: CountResult) -> AncView:
         if disagrees and calculated.with_bands is not None:
             disagrees = _disagree(reported, comparator, calculated.with_bands)
     return AncView(reported, calculated, disagrees, comparator)
+
+
+def calculated_value(result: CountResult) -> CountValue | None:
+    """The worked-out ANC as a value an assessor takes (``tracker.assessment``), or None.
+
+    None when the lab reported an ANC (a reported ANC is never replaced or second-guessed)
+    or when nothing can be worked out.  The number is the one shown (two significant
+    figures below 1 ×10⁹/L, two decimals above), so the flag, category and grade are those
+    of the number the family reads.  It has no lab range: a range printed beside the WBC or
+    a percentage belongs to that value, so the ANC is judged as a reported ANC without a
+    range of its own would be.
+    """
+    if result.value("anc") is not None:
+        return None
+    calc = calculate_anc(result)
+    if calc is None:
+        return None
+    text = format_number(calc.value, 2)
+    number = float(text)
+    return CountValue("anc", text, COUNT_CANONICAL, number, number, COUNT_CANONICAL)

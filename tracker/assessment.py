@@ -8,9 +8,10 @@ version) and the "ask your team" notes.  It labels; it never advises.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tracker import ranges
+from tracker.anc import calculated_value
 from tracker.model import Child, CountResult, CountValue, TeamThreshold
 
 
@@ -91,6 +92,21 @@ def make_assessor(
         )
 
     return assess
+
+
+WORKED_OUT = "ANC worked out from the differential, not reported by the lab"
+
+
+def assess_calculated_anc(assess: Assessor, result: CountResult) -> Assessment | None:
+    """What ``assess`` says of the ANC worked out from the white count and differential
+    when the lab reported none: the same flag, category, grade and sources a reported ANC
+    of that number without a lab range would get, its text marked as worked out.  None when
+    the lab reported an ANC or none can be worked out (``tracker.anc.calculated_value``)."""
+    value = calculated_value(result)
+    found = assess(result, value) if value is not None else None
+    if found is None:
+        return None
+    return replace(found, text=f"{WORKED_OUT}: {found.text}")
 
 
 def flag_in_cell(word: str) -> str:

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from tracker import analytes, labels, ranges
 from tracker.analytes import format_number
-from tracker.anc import anc_view, calculate_anc
-from tracker.assessment import Assessor, flag_in_cell
+from tracker.anc import anc_view, calculate_anc, calculated_value
+from tracker.assessment import Assessor, assess_calculated_anc, flag_in_cell
 from tracker.dates import format_age
 from tracker.display import UnitPreference, convert, converted_number, display_unit
 from tracker.model import (
@@ -464,14 +464,22 @@ def _counts_table(
             v = r.value(code)
             if v is None:
                 view = anc_view(r) if code == "anc" else None
-                if view is not None and view.is_calculated and view.calculated is not None:
-                    number = format_number(convert("anc", view.calculated.value, unit), 2)
+                shown_value = calculated_value(r) if code == "anc" else None
+                if view is not None and view.calculated is not None and shown_value is not None:
+                    number = format_number(convert("anc", shown_value.normalised_value, unit), 2)
                     mark = (
                         f"calc. {basis_number[view.calculated.label]}"
                         if len(bases) > 1 and view.calculated.label in basis_number
                         else "calc."
                     )
-                    row_cells[code] = Cell(f"{number} ({mark})", calculated=True)
+                    # judged as a reported ANC of that number would be (no lab range)
+                    judged = assess_calculated_anc(assess, r) if assess else None
+                    flag = flag_in_cell(judged.word) if judged else ""
+                    if flag and judged is not None and judged.range_source:
+                        sources[judged.range_source] = None
+                    row_cells[code] = Cell(
+                        f"{number} ({mark}) {flag}".strip(), calculated=True, flagged=bool(flag)
+                    )
                 continue
             a = analytes.analyte(code)
             if a.unit(v.unit) is a.unit(unit):

@@ -9,11 +9,18 @@ from PySide6.QtWidgets import QComboBox, QFrame, QGridLayout, QLabel, QWidget
 
 from tracker import analytes, labels
 from tracker.analytes import format_number
-from tracker.anc import anc_view
+from tracker.anc import anc_view, calculated_value
+from tracker.assessment import (
+    Assessment,
+    Assessor,
+    assess_calculated_anc,
+    flag_in_cell,
+    make_assessor,
+)
 from tracker.dates import format_age
 from tracker.display import convert, display_unit, shown
 from tracker.kinds import Changes
-from tracker.model import Appointment, CnsVisit, Milestone, Phase
+from tracker.model import Appointment, CnsVisit, Milestone, Phase, TeamThreshold
 from tracker.phases import current_phase, next_planned
 from ui.bridge import RecordBridge
 from ui.plain import plain_label
@@ -31,7 +38,7 @@ class HeaderWidget(QFrame):
     def __init__(self, bridge: RecordBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.bridge = bridge
-        self._anc_basis = ""  # the note of the calculated ANC shown, for the tooltip
+        self._tips: list[str] = []  # a calculated ANC's basis, each value's flag and notes
         self.setObjectName("header")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setStyleSheet(
@@ -139,11 +146,26 @@ class HeaderWidget(QFrame):
             if upcoming
             else self.tr("Nothing planned entered")
         )
-        self._anc_basis = ""
-        self.counts.setText(self._glance(child.id))
-        self.counts.setToolTip(self._anc_basis)  # which inputs a calculated ANC used
+        self._tips = []
+        assess = make_assessor(
+            child, record.entries(TeamThreshold, child.id), grades=self.bridge.show_grades
+        )
+        self.counts.setText(self._glance(child.id, assess))
+        # which inputs a calculated ANC used; each flag with its category, grade and sources
+        self.counts.setToolTip("\n".join(dict.fromkeys(self._tips)))
 
-    def _glance(self, child_id: int) -> str:
+    def _judged(self, short: str, found: Assessment | None) -> str:
+        """ "(low)" / "(high)" as in the table, its text, notes and sources for the tooltip."""
+        if found is None:
+            return ""
+        said = found.text  # a worked-out ANC's text names the ANC already
+        self._tips.append(said if said.startswith(short) else f"{short}: {said}")
+        self._tips.extend((*found.notes, *found.sources))
+        return flag_in_cell(
+            {"low": self.tr("low"), "high": self.tr("high")}.get(found.word, found.word)
+        )
+
+    def _glance(self, child_id: int, assess: Assessor) -> str:
         results = self.bridge.record.recent_counts(child_id)
         if not results:
             return self.tr("No blood counts yet")
@@ -160,20 +182,21 @@ class HeaderWidget(QFrame):
                     ),
                     None,
                 )
-                if newest is not None and newest.value("anc") is None:
-                    view = anc_view(newest)
-                    assert view.value is not None
+                calc = calculated_value(newest) if newest is not None else None
+                if newest is not None and calc is not None:
                     a = analytes.analyte("anc")
                     unit = display_unit(
                         "anc",
                         self.bridge.unit_preference,
                         newest.value("wbc").unit if newest.value("wbc") else "",
                     )
-                    number = format_number(convert("anc", view.value, unit), 2)
-                    self._anc_basis = view.note
+                    number = format_number(convert("anc", calc.normalised_value, unit), 2)
+                    self._tips.append(anc_view(newest).note)
+                    flag = self._judged(a.short, assess_calculated_anc(assess, newest))
                     cells.append(
                         f"<tr><td><b>{escape(a.short)}</b></td><td align='right'>"
-                        f"{escape(f'{number} {unit}')} <i>{escape(self.tr('calc.'))}</i></td>"
+                        f"{escape(f'{number} {unit}')} <i>{escape(self.tr('calc.'))}</i>"
+                        f"{escape(' ' + flag if flag else '')}</td>"
                         f"<td style='color:gray'>&nbsp;{newest.taken_date.isoformat()}</td></tr>"
                     )
                     continue
@@ -182,9 +205,10 @@ class HeaderWidget(QFrame):
             value = latest.value(code)
             assert value is not None
             a = analytes.analyte(code)
+            flag = self._judged(a.short, assess(latest, value))
+            text = " ".join(x for x in (str(shown(value, self.bridge.unit_preference)), flag) if x)
             cells.append(
-                f"<tr><td><b>{escape(a.short)}</b></td><td align='right'>"
-                f"{escape(str(shown(value, self.bridge.unit_preference)))}</td>"
+                f"<tr><td><b>{escape(a.short)}</b></td><td align='right'>{escape(text)}</td>"
                 f"<td style='color:gray'>&nbsp;{latest.taken_date.isoformat()}</td></tr>"
             )
         title = self.tr("Latest counts")

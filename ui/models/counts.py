@@ -16,8 +16,8 @@ from PySide6.QtGui import QFont
 
 from tracker import analytes, ranges
 from tracker.analytes import format_number
-from tracker.anc import AncView, anc_view
-from tracker.assessment import Assessment, flag_in_cell
+from tracker.anc import AncView, anc_view, calculated_value
+from tracker.assessment import Assessment, assess_calculated_anc, flag_in_cell
 from tracker.display import UnitPreference, convert, converted_number, display_unit, shown
 from tracker.model import CountResult, CountValue, OtherResult
 from ui.models.tables import ITEM_ROLE, RecordTableModel
@@ -196,6 +196,10 @@ class CountsModel(RecordTableModel[CountResult]):
                     found = self._assess(row.result, v)
                     if found is not None:
                         row.assessed[v.analyte] = found
+                if row.anc.is_calculated:  # judged as a reported ANC would be, marked so
+                    found = assess_calculated_anc(self._assess, row.result)
+                    if found is not None:
+                        row.assessed["anc"] = found
         return row.assessed
 
     def has_others(self) -> bool:
@@ -253,13 +257,13 @@ class CountsModel(RecordTableModel[CountResult]):
         if role == Qt.ItemDataRole.TextAlignmentRole and key in analytes.BY_CODE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole:
-            if key == "date" or (key in self.row_flags(row) and self.row_flags(row)[key].short):
+            flagged = self.row_flags(row).get(key)
+            bold = key == "date" or bool(flagged and flagged.short)
+            italic = key == "anc" and row.anc.is_calculated
+            if bold or italic:
                 font = QFont()
-                font.setBold(True)
-                return font
-            if key == "anc" and row.anc.is_calculated:
-                font = QFont()
-                font.setItalic(True)
+                font.setBold(bold)
+                font.setItalic(italic)
                 return font
         return None
 
@@ -271,12 +275,12 @@ class CountsModel(RecordTableModel[CountResult]):
             return r.taken_time.strftime("%H:%M") if r.taken_time else ""
         if key == "flags":
             parts = [
-                f"{analytes.analyte(code).short} {_word(a)}"
+                f"{self._flag_name(row, code)} {_word(a)}"
                 for code, a in self.row_flags(row).items()
                 if a.short
             ]
             parts += [
-                f"{analytes.analyte(code).short} {a.below_team}"
+                f"{self._flag_name(row, code)} {a.below_team}"
                 for code, a in self.row_flags(row).items()
                 if a.below_team
             ]
@@ -302,9 +306,9 @@ class CountsModel(RecordTableModel[CountResult]):
         # "(low)" / "(high)": never read as a unit ("0.26 L") nor as the trend arrow beside it
         flag = flag_in_cell(_word(self.row_flags(row)[key])) if key in self.row_flags(row) else ""
         if v is None:
-            if key == "anc" and row.anc.is_calculated and row.anc.calculated is not None:
-                number, unit = self._anc_in_units(row.anc.calculated.value)
-                return f"{number} {unit} {tr('calc.')} {trend}".rstrip()
+            if key == "anc" and (calc := calculated_value(r)) is not None:
+                number, unit = self._anc_in_units(calc.normalised_value)
+                return " ".join(x for x in (number, unit, tr("calc."), flag, trend) if x)
             return ""
         text = str(shown(v, self.preference))
         if v.hours_after is not None:
@@ -313,6 +317,12 @@ class CountsModel(RecordTableModel[CountResult]):
             number, _unit = self._anc_in_units(row.anc.calculated.value)
             text += " " + tr("(calc. {number})").format(number=number)
         return " ".join(x for x in (text, flag, trend, _lab_marker(v)) if x)
+
+    @staticmethod
+    def _flag_name(row: CountRow, code: str) -> str:
+        """ "ANC", or "ANC (calc.)" for an ANC worked out from the differential."""
+        short = analytes.analyte(code).short
+        return f"{short} ({tr('calc.')})" if code == "anc" and row.anc.is_calculated else short
 
     def _anc_in_units(self, canonical: float) -> tuple[str, str]:
         latest = next(
