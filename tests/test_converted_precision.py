@@ -174,3 +174,17 @@ def test_a_team_number_in_another_unit_keeps_its_typed_figures() -> None:
 def test_trailing_zeros_are_figures_and_stay(value: float, typed: str, text: str) -> None:
     """The independent check: 8.0 g/dL printed as "5" mmol/L (domain.md §2.2: 5.0)."""
     assert converted_number(value, typed) == text
+
+
+@pytest.mark.parametrize(
+    ("code", "typed", "unit", "text"),
+    [
+        ("hgb", "8.0", "g/dL", "8.0"),
+        ("hgb", "5.0", "mmol/L", "5.0"),
+        ("wbc", "2.0", "×10⁹/L", "2.0"),
+    ],
+)
+def test_a_typed_value_keeps_its_zeros(code: str, typed: str, unit: str, text: str) -> None:
+    """The final re-check of issue 11: "8.0 g/dL" showed as "8" as reported (the lab's figures
+    dropped), while a converted one kept them."""
+    assert shown(value(code, typed, unit), UnitPreference.AS_REPORTED).text == text

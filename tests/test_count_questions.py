@@ -61,6 +61,24 @@ def test_a_range_possible_in_the_value_unit_is_read_in_it(
     assert parse_value(analytes.analyte("hgb"), value, unit, range_text).range_text == range_text
 
 
+@pytest.mark.parametrize(
+    ("value", "unit", "range_text", "other"),
+    [("12.0", "g/dL", "6.5-8.4", "mmol/L"), ("11.5", "g/dL", "6.5-8.4", "mmol/L")],
+)
+def test_above_a_range_the_other_unit_puts_it_inside_is_asked_about(
+    value: str, unit: str, range_text: str, other: str
+) -> None:
+    """The final re-check of issue 11: Hb 12.0 g/dL beside a mmol/L range was flagged high
+    without a word once a range possible in the value's unit was read in it."""
+    [question] = count_questions(_count(_value("hgb", value, unit, range_text)))
+    assert range_text in question and other in question
+    with pytest.raises(ValueError, match=other):
+        parse_value(analytes.analyte("hgb"), value, unit, range_text)
+    # a real high Hb beside its own range is not asked about
+    assert count_questions(_count(_value("hgb", "14.5", "g/dL", "10.5-13.5"))) == []
+    assert count_questions(_count(_value("hgb", "9.0", "mmol/L", "6.5-8.4"))) == []
+
+
 def test_an_anc_larger_than_the_white_count_is_asked_about() -> None:
     [question] = count_questions(
         _count(_value("wbc", "3.1", "×10⁹/L"), _value("anc", "5.2", "×10⁹/L"))

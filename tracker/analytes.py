@@ -1389,7 +1389,14 @@ def other_reading(
         far = (own == "below" and low is not None and canonical * below < low * unit.factor) or (
             own == "above" and high is not None and canonical > high * unit.factor * above
         )
-        if far and range_position(canonical, low, high, u.factor) != own:
+        there = range_position(canonical, low, high, u.factor)
+        if far and there != own:
+            return u.label
+        # Above a blood-count range that the other unit puts it inside (Hb 12.0 g/dL beside
+        # 6.5-8.4, a mmol/L range): a real result is seldom above its range and inside it
+        # read otherwise, so this is asked too.  Below it is not (a low Hb in mmol/L beside
+        # its mmol/L range reads inside in g/dL too, and low is what treatment makes).
+        if a.group == "Blood count" and own == "above" and there == "inside":
             return u.label
     return None
 

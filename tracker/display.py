@@ -97,17 +97,24 @@ def converted_number(value: float, typed: str) -> str:
     return text
 
 
+def typed_number(v: CountValue) -> str:
+    """The number as it was typed, without its "<" or ">" and with a decimal comma as a point:
+    its zeros are the lab's figures ("8.0 g/dL" stays 8.0, never "8")."""
+    text = v.value_text.strip().lstrip("<>").strip().replace(",", ".")
+    return text if _DIGITS.fullmatch(text) else format_number(v.value)
+
+
 def shown(v: CountValue, preference: UnitPreference) -> Shown:
     """A stored value as it should be displayed under ``preference``."""
     a = analytes.analyte(v.analyte)
     if preference is UnitPreference.AS_REPORTED:  # exactly the unit as typed from the report
-        return Shown(v.value, v.comparator.value + format_number(v.value), v.unit, False)
+        return Shown(v.value, v.comparator.value + typed_number(v), v.unit, False)
     label = display_unit(v.analyte, preference)
     unit = a.unit(label)
     assert unit is not None
     number = v.normalised_value / unit.factor
     same = a.unit(v.unit) is unit
-    text = format_number(v.value) if same else converted_number(number, v.value_text)
+    text = typed_number(v) if same else converted_number(number, v.value_text)
     return Shown(number, v.comparator.value + text, label, not same)
 
 

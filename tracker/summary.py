@@ -17,7 +17,13 @@ from tracker.analytes import format_number
 from tracker.anc import anc_view, calculate_anc, calculated_value
 from tracker.assessment import Assessor, assess_calculated_anc, flag_in_cell
 from tracker.dates import format_age
-from tracker.display import UnitPreference, convert, converted_number, display_unit
+from tracker.display import (
+    UnitPreference,
+    convert,
+    converted_number,
+    display_unit,
+    typed_number,
+)
 from tracker.model import (
     Appointment,
     Child,
@@ -483,7 +489,7 @@ def _counts_table(
                 continue
             a = analytes.analyte(code)
             if a.unit(v.unit) is a.unit(unit):
-                number = f"{v.comparator.value}{format_number(v.value)}"
+                number = f"{v.comparator.value}{typed_number(v)}"
             else:
                 number = (
                     f"{v.comparator.value}"

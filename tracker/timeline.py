@@ -22,7 +22,7 @@ from tracker import analytes, labels, ranges
 from tracker.analytes import format_number
 from tracker.anc import calculate_anc
 from tracker.dates import day_of_phase
-from tracker.display import converted_number
+from tracker.display import converted_number, typed_number
 from tracker.model import (
     CnsStatus,
     CnsVisit,
@@ -118,7 +118,7 @@ class Point:
         v = r.value(self.code)
         assert v is not None
         converted = bool(v.unit) and a.unit(v.unit) is not a.unit(self.unit)
-        number = converted_number(self.y, v.value_text) if converted else format_number(v.value)
+        number = converted_number(self.y, v.value_text) if converted else typed_number(v)
         tip = f"{when}\n{a.name}: {self.comparator}{number} {self.unit}"
         if converted:
             tip += f"\n(reported as {v.value_text} {v.unit})"
