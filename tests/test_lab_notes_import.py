@@ -347,3 +347,17 @@ def test_any_text_typed_in_the_form_is_stored_and_comes_back_exactly(
     finally:
         assert saved.id is not None
         record.delete(CountResult, saved.id)
+
+
+def test_hours_in_the_name_and_the_column_that_disagree_are_refused_by_line() -> None:
+    """The final re-check of issue 11: "Methotrexate 24 h" with 48 in the hours column was
+    imported with 48 without a word; the hours decide the comparison with the rescue plan."""
+    data = csv_bytes(
+        ["Date", "Time", "Test", "Result", "Unit", "Hours after start"],
+        ["2026-11-25", "11:00", "Methotrexate 24 h", "0.3", "umol/L", "48"],
+        ["2026-11-26", "11:00", "Methotrexate 48 h", "0.1", "umol/L", "48"],
+    )
+    parsed = read_csv(data)
+    [problem] = parsed.problems
+    assert problem.line == 2 and "24 h" in problem.reason and "48" in problem.reason
+    assert [d.values[0].value.hours_after for d in parsed.draws] == [48.0]

@@ -528,7 +528,10 @@ def _counts_table(
                     v.range_text or "no range given",
                     flag_in_cell(flagged.word) if flagged else "",
                     v.lab_flag,
-                    "; ".join(n.rstrip(".") for n in notes),
+                    "; ".join(
+                        (n if i == 0 else n[:1].lower() + n[1:]).rstrip(".")
+                        for i, n in enumerate(notes)
+                    ),
                 )
             )
         summary.other_results.extend(

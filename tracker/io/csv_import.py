@@ -722,6 +722,21 @@ def _long_row(
     a = resolve_test(test, unit, loinc)
     # the hours in a drug level's name, also when its LOINC code named the test
     if (a is None or a.timed) and (timed := hours_in_name(test, unit, loinc)) is not None:
+        if hours.strip():
+            try:
+                given = parse_hours(hours, timed[0].name)
+            except ValueError:
+                given = None  # the hours cell's own problem is said when the value is read
+            if given is not None and given != timed[1]:
+                problems.append(
+                    RowProblem(
+                        line,
+                        f"{test}: the name says {_hours_text(timed[1])} h after the infusion "
+                        f"started and the hours column {hours.strip()}; check which is right "
+                        "on the report and correct the other",
+                    )
+                )
+                return
         a, hours = timed[0], hours or _hours_text(timed[1])
     status = _cell(cells, layout, "status")
     for said in (value, status if not value else ""):  # the result, or the row's status

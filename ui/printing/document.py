@@ -400,8 +400,10 @@ def _lab_results(s: Summary) -> str:
         "<span class='muted' style='font-weight: normal;'>(flagged only against the lab's "
         "printed range; the program has none of its own for these)</span></p>"
         "<table class='grid' width='100%' cellspacing='0' cellpadding='2' border='0.5'>"
-        "<thead><tr><th width='12%'>Date</th><th width='7%'>Time</th><th>Test</th>"
-        "<th>Result</th><th>Lab's range</th><th>Lab's flag</th><th>Note</th></tr></thead>"
+        # the test's name needs its width ("Alanine aminotransferase" broke in a narrow column)
+        "<thead><tr><th width='12%'>Date</th><th width='7%'>Time</th>"
+        "<th width='27%'>Test</th><th width='15%'>Result</th><th width='10%'>Lab's range</th>"
+        "<th width='7%'>Lab's flag</th><th width='22%'>Note</th></tr></thead>"
         f"{rows}</table>"
     )
 
