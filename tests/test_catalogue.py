@@ -105,7 +105,7 @@ def test_triglycerides_are_not_converted_between_mg_dl_and_mmol_l() -> None:
     a = BY_CODE["triglycerides"]
     assert [u.label for u in a.units] == ["mg/dL"]
     message = analytes.unknown_unit_message(a, "mmol/L")
-    assert "not converted" in message and "not verified" in message
+    assert "not converted" in message and "no verified source" in message
     assert "domain.md" not in message
 
 

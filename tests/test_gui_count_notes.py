@@ -252,7 +252,7 @@ def test_a_calculated_anc_is_flagged_in_its_cell_tooltip_and_the_flags_column(  
     assert text.startswith("0.92 ×10⁹/L calc. (low)"), text
     tip = old.data(Qt.ItemDataRole.ToolTipRole)
     assert "Moderate neutropenia" in tip and "CTCAE v5 grade 3" in tip
-    assert "Table B" in tip  # the built-in range used, with its source
+    assert "University of Iowa" in tip  # the built-in range used, with its source
     assert "not reported by the lab" in tip
     font = model.data(old, Qt.ItemDataRole.FontRole)
     assert font.bold() and font.italic()  # flagged, and still marked as worked out
@@ -260,3 +260,27 @@ def test_a_calculated_anc_is_flagged_in_its_cell_tooltip_and_the_flags_column(  
     assert model.index(0, flags).data() == "ANC low"
     flag_tip = model.index(1, flags).data(Qt.ItemDataRole.ToolTipRole)
     assert "worked out" in flag_tip.lower() and "Moderate neutropenia" in flag_tip
+
+
+def test_every_line_of_the_flags_tooltip_names_its_test(bridge) -> None:  # type: ignore[no-untyped-def]
+    """The final re-check: only each block's first line named its test."""
+    from PySide6.QtCore import Qt
+
+    from tracker import analytes
+    from tracker.assessment import make_assessor
+    from tracker.io.lab_values import parse_value
+    from ui.models.counts import CountsModel
+
+    child = bridge.current_child()
+    anc = parse_value(analytes.analyte("anc"), "0.3", "×10⁹/L", "1.5-8.5")
+    plt = parse_value(analytes.analyte("plt"), "42", "10^9/L", "150-450")
+    saved = bridge.save(
+        CountResult(child_id=child.id, taken_date=dt.date(2026, 11, 2), values=(anc, plt))
+    )
+    model = CountsModel()
+    model.reload([saved], make_assessor(child))
+    tip = model.index(0, model.column_keys().index("flags")).data(Qt.ItemDataRole.ToolTipRole)
+    text = tip.removeprefix("<p style='white-space:pre-wrap'>").removesuffix("</p>")
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert len(lines) > 2
+    assert all(line.startswith(("ANC: ", "PLT: ")) for line in lines), lines

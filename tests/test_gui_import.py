@@ -291,7 +291,7 @@ def test_an_imported_differential_gets_a_judged_calculated_anc(  # type: ignore[
     cell = model.index(0, model.analyte_column("anc"))
     assert "calc. (low)" in cell.data()
     tip = cell.data(Qt.ItemDataRole.ToolTipRole)
-    assert "Moderate neutropenia" in tip and "Table B" in tip
+    assert "Moderate neutropenia" in tip and "University of Iowa" in tip
     assert "4.5-11" not in tip.split("Codes and units")[0].split("ANC calculated")[-1]
     assert "ANC (calc.) low" in model.index(0, model.column_keys().index("flags")).data()
 
@@ -362,7 +362,7 @@ def test_the_preview_shows_each_known_tests_printed_range_and_the_programs_flag(
     r = later["White blood cells (WBC)"]
     assert table.item(r, col["Lab's range"]).text() == "none printed"
     assert table.item(r, flag_col).text() == "(low) vs built-in range"
-    assert "Table B" in table.item(r, flag_col).toolTip()  # which table, for which age
+    assert "University of Iowa" in table.item(r, flag_col).toolTip()  # which table, for which age
     r = later["Hemoglobin (Hgb)"]
     assert table.item(r, flag_col).text() == ""  # within the lab's range
     assert "Within the range used" in table.item(r, flag_col).toolTip()

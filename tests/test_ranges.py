@@ -357,12 +357,17 @@ def test_flag_is_a_symbol_and_words_never_colour_only() -> None:
     assert low.range_kind == "lab"
 
 
-def test_flag_against_a_builtin_range_names_table_and_age() -> None:
+def test_flag_against_a_builtin_range_names_its_source_and_age() -> None:
+    """Named as a family can look it up (the final re-check of issue 11: "Table B" is only
+    the file's label and named no source)."""
     v = cv("hgb", "80", "g/L")
     used = range_for(v, BIRTH, on_day(50))
     got = flag(v, used)
     assert got is not None and got.kind is FlagKind.LOW and got.range_kind == "builtin"
-    assert got.text == "Low: below the built-in example range (Table B, age 1–2 months)"
+    assert got.text == (
+        "Low: below the built-in example range (One hospital laboratory's paediatric ranges, "
+        'University of Iowa Pathology Handbook, "Pediatric Reference Ranges", age 1–2 months)'
+    )
 
 
 def test_flag_ignores_conversion_noise_at_a_limit() -> None:

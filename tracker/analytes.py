@@ -990,9 +990,9 @@ ANALYTES: tuple[Analyte, ...] = (
         refused=(
             (
                 "mmol/L",
-                "triglycerides in mmol/L are not converted: the mg/dL ↔ mmol/L factor rests on "
-                "the triolein convention, which is not verified (domain.md §2.8); type a result "
-                "printed in mg/dL, or keep this one in the note",
+                "triglycerides in mmol/L are not converted: the factor between mg/dL and "
+                "mmol/L has no verified source (domain.md §2.8); type a result printed in "
+                "mg/dL, or keep this one in the note",
             ),
         ),
         source=(

@@ -463,7 +463,8 @@ def flag(value: CountValue, used: RangeUsed) -> Flag | None:
             text += f" ({at_limit})"
     else:
         b = used.builtin
-        where = f"{b.table}, age {b.age_label}" if b is not None else "built-in"
+        # the source by name, as a family can look it up ("Table B" is the file's label)
+        where = f"{b.table_title}, {b.source}, age {b.age_label}" if b is not None else "built-in"
         text = f"{word}: {side} the built-in example range ({where})"
     return Flag(kind, "↓ L" if is_low else "↑ H", text, used.kind)
 

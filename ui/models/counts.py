@@ -342,8 +342,12 @@ class CountsModel(RecordTableModel[CountResult]):
             return _others_tooltip(r.others)
         if key not in analytes.BY_CODE:
             if key == "flags":
-                lines = [
-                    "\n".join((f"{analytes.analyte(code).short}: {a.text}", *a.notes, *a.sources))
+                lines = [  # one block per test, each of its lines named
+                    "\n".join(
+                        f"{analytes.analyte(code).short}: {line}"
+                        for line in (a.text, *a.notes, *a.sources)
+                        if line
+                    )
                     for code, a in self.row_flags(row).items()
                 ]
                 lines += [
@@ -351,7 +355,7 @@ class CountsModel(RecordTableModel[CountResult]):
                     for v in r.values
                     if _lab_disagrees(v, self.row_flags(row).get(v.analyte))
                 ]
-                return "\n".join(lines)
+                return "\n\n".join(lines)
             return ""
         a = analytes.analyte(key)
         v = r.value(key)
