@@ -1281,6 +1281,24 @@ def possible(code: str, canonical: float) -> bool:
     return low <= canonical <= high and (canonical == 0 or canonical >= smallest)
 
 
+# The least upper limit a printed reference range can have (canonical unit): Hb 90 g/L
+# (9.0 g/dL), the lowest *lower* limit in the published infant tables (domain.md §2.3,
+# Tables A and B at 2 months): a range ending below it is no Hb range in that unit, so
+# "6.5-8.4" beside a g/dL value is a mmol/L range (g/dL and mmol/L otherwise overlap, and a
+# range possible in both is read in the value's unit).  A unit check, not a clinical number.
+RANGE_HIGH_AT_LEAST: dict[str, float] = {"hgb": 90.0}
+
+
+def range_possible(code: str, low: float | None, high: float | None, factor: float) -> bool:
+    """Whether a printed range can be one of ``code`` read with ``factor``: each limit
+    possible (:func:`_all_possible`) and the upper one not below what any range reaches."""
+    limits = [x for x in (low, high) if x is not None and x != 0]
+    if not _all_possible(code, limits, factor):
+        return False
+    least = RANGE_HIGH_AT_LEAST.get(code)
+    return least is None or high is None or high * factor >= least
+
+
 def _all_possible(code: str, numbers: list[float], factor: float) -> bool:
     """Whether every limit of a lab's range can be one in this unit: possible as a value, and
     not below the typing-slip check (no lab prints a range of very low values)."""
@@ -1326,7 +1344,7 @@ def range_unit_problem(
         return None
 
     def fits(factor: float) -> bool:
-        return _all_possible(code, limits, factor)
+        return range_possible(code, low, high, factor)
 
     if fits(unit.factor):
         return None
@@ -1381,22 +1399,14 @@ def other_reading(
     own = range_position(canonical, low, high, unit.factor)
     if own == "inside":
         return None
-    limits = [x for x in (low, high) if x is not None and x != 0]
     for u in a.units:
-        if u.factor == unit.factor or not _all_possible(code, limits, u.factor):
+        if u.factor == unit.factor or not range_possible(code, low, high, u.factor):
             continue
         below, above = _far_multiples(a, unit.factor, u.factor)
         far = (own == "below" and low is not None and canonical * below < low * unit.factor) or (
             own == "above" and high is not None and canonical > high * unit.factor * above
         )
-        there = range_position(canonical, low, high, u.factor)
-        if far and there != own:
-            return u.label
-        # Above a blood-count range that the other unit puts it inside (Hb 12.0 g/dL beside
-        # 6.5-8.4, a mmol/L range): a real result is seldom above its range and inside it
-        # read otherwise, so this is asked too.  Below it is not (a low Hb in mmol/L beside
-        # its mmol/L range reads inside in g/dL too, and low is what treatment makes).
-        if a.group == "Blood count" and own == "above" and there == "inside":
+        if far and range_position(canonical, low, high, u.factor) != own:
             return u.label
     return None
 
