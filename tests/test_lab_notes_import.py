@@ -161,7 +161,15 @@ def test_hours_text() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["Testdrug 24 h", "TDL 24h level", "Testdrug level 24 hours post", "tdl 24hrs"]
+    "name",
+    [
+        "Testdrug 24 h",
+        "TDL 24h level",
+        "Testdrug level 24 hours post",
+        "tdl 24hrs",
+        "Testdrug (24 h)",  # the mini re-check: brackets left it an unknown test
+        "Testdrug [24 hr]",
+    ],
 )
 @pytest.mark.usefixtures("timed_analyte")
 def test_hours_written_in_the_test_name(name: str) -> None:

@@ -383,7 +383,7 @@ def _clean_range(range_text: str, unit_text: str) -> str:
 # ("Methotrexate 24 h", "MTX 48h level", "MTX level 24 hours post").
 _HOURS_TEXT = re.compile(r"^(?P<n>\d+(?:[.,]\d+)?)\s*(?:h|hr|hrs|hour|hours|std|uur)?\.?$", re.I)
 _HOURS_IN_NAME = re.compile(
-    r"(?:^|\s)(?P<n>\d+(?:[.,]\d+)?)\s*-?\s*(?:h|hr|hrs|hour|hours|std)\b\.?"
+    r"(?:^|[\s(\[])(?P<n>\d+(?:[.,]\d+)?)\s*-?\s*(?:h|hr|hrs|hour|hours|std)\b\.?"
     r"(?:\s*(?:post(?:\s+infusion)?|after(?:\s+start)?|p\.?i\.?))?",
     re.I,
 )
@@ -419,7 +419,8 @@ def hours_in_name(name: str, unit_text: str = "", loinc: str = "") -> tuple[Anal
     if not m:
         return None
     rest = (name[: m.start()] + " " + name[m.end() :]).strip()
-    rest = _LEVEL_WORD.sub(" ", rest).strip(" -,")
+    rest = re.sub(r"[(\[]\s*[)\]]", " ", rest)  # "Methotrexate (48 h)": the brackets it left
+    rest = _LEVEL_WORD.sub(" ", rest).strip(" -,([")
     if not rest:
         return None
     a = resolve_test(rest, unit_text, loinc)
