@@ -1234,7 +1234,9 @@ def unknown_unit_message(a: Analyte, unit_text: str) -> str:
     key = unit_key(unit_text)
     for spelling, reason in a.refused:
         if key == unit_key(spelling):
-            return f"{a.name} in {unit_text.strip()}: {for_people(reason)}"
+            return (
+                f"{a.name} in {unit_text.strip()} (a unit not converted here): {for_people(reason)}"
+            )
     if not unit_text.strip():
         return f"{a.name}: choose a unit ({accepted})"
     return f"{a.name}: the unit “{unit_text.strip()}” is not one we know; use one of {accepted}"
