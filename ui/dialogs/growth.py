@@ -14,6 +14,7 @@ from tracker.kinds.growth import (
     growth_from_form,
     parse_length,
     parse_weight,
+    validate_growth,
 )
 from tracker.model import Child, Growth
 from ui.dialogs.base import DateField, FormDialog
@@ -84,10 +85,16 @@ class GrowthDialog(FormDialog):
         date.setFocus()
 
     def _update_bsa(self) -> None:
+        """The BSA of this weight and length, once both are readable and pass the
+        typing-slip checks (a BSA of a slip is no information)."""
+        weight, length = self.text_of("weight_text"), self.text_of("length_text")
         try:
-            kg = parse_weight(self.text_of("weight_text"))
-            cm = parse_length(self.text_of("length_text"))
+            kg, cm = parse_weight(weight), parse_length(length)
         except ValueError:
+            self.bsa.hide()
+            return
+        typed = Growth(0, self._today, weight, kg, length, cm)
+        if validate_growth(typed, self._child):
             self.bsa.hide()
             return
         bsa = Bsa(self._today, bsa_m2(cm, kg), kg, cm)
