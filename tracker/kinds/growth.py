@@ -304,10 +304,7 @@ def bsa_line(entries: Sequence[Growth]) -> str | None:
     b = latest_bsa(entries)
     if b is None:
         return None
-    return (
-        f"{BSA_LABEL}: {b.text} on {b.date.isoformat()} "
-        f"(from {format_kg(b.weight_kg)} and {format_cm(b.length_cm)} of that day)"
-    )
+    return f"{BSA_LABEL}: {b.text} on {b.date.isoformat()}"
 
 
 def describe(g: Growth) -> str:

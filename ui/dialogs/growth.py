@@ -119,7 +119,7 @@ GROWTH_UI = KindUi(
     shortcut="Ctrl+Shift+G",
     view="phases",
     place=2,
-    title=QT_TRANSLATE_NOOP("kinds", "Growth: weight, length, head circumference"),
+    title=QT_TRANSLATE_NOOP("kinds", "Growth"),
     add_button=QT_TRANSLATE_NOOP("kinds", "Add &growth measurement…"),
     empty=QT_TRANSLATE_NOOP(
         "kinds",

@@ -291,7 +291,7 @@ def _where(s: Summary) -> str:
     return (
         H2.format("Where we are")
         + f"<p><b>{_e(s.current)}</b></p>"
-        + "".join(f"<p>{_e(line)}</p>" for line in s.growth)
+        + (f"<p>{' · '.join(_e(line) for line in s.growth)}</p>" if s.growth else "")
         + "<p class='muted'>Planned next (as entered):</p>"
         f"<table width='100%' cellspacing='0' cellpadding='1'>{plan}</table>"
     )
