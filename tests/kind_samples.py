@@ -19,6 +19,7 @@ from tracker.model import (
     CnsVisit,
     CountResult,
     CountValue,
+    Growth,
     ItDose,
     ItDrug,
     Milestone,
@@ -103,6 +104,19 @@ def _question(child: Child, _phase_id: int | None, day: dt.date) -> Question:
     return Question(child.id, day, "When is the next LP?")
 
 
+def _growth(child: Child, _phase_id: int | None, day: dt.date) -> Growth:
+    assert child.id is not None
+    return Growth(
+        child.id,
+        day,
+        weight_text="15 lb 4 oz",
+        weight_kg=(15 + 4 / 16) * 0.45359237,
+        length_text="68 cm",
+        length_cm=68.0,
+        measured_by="clinic",
+    )
+
+
 SAMPLES: dict[str, Sample] = {
     "phase": _phase,
     "milestone": _milestone,
@@ -111,4 +125,5 @@ SAMPLES: dict[str, Sample] = {
     "threshold": _threshold,
     "appointment": _appointment,
     "question": _question,
+    "growth": _growth,
 }

@@ -26,6 +26,7 @@ from tracker.model import (
     Comparator,
     CountResult,
     CountValue,
+    Growth,
     ItDose,
     ItDrug,
     Kmt2aStatus,
@@ -77,6 +78,19 @@ CHILD_KEYS = [
     "team_thresholds",
     "appointments",
     "questions",
+    "growth",
+]
+GROWTH_KEYS = [
+    "uid",
+    "date",
+    "weight_text",
+    "weight_kg",
+    "length_text",
+    "length_cm",
+    "head_text",
+    "head_cm",
+    "measured_by",
+    "note",
 ]
 PHASE_KEYS = [
     "uid",
@@ -270,6 +284,17 @@ def full(record: Record) -> Record:
         CnsVisit(noa.id, dt.date(2026, 5, 12), LpProcedure.DIAGNOSTIC_LP, cns_status=CnsStatus.CNS2)
     )
     record.save(CnsVisit(noa.id, dt.date(2027, 2, 1), planned=True))
+    record.save(
+        Growth(
+            noa.id,
+            dt.date(2026, 11, 20),
+            weight_text="15 lb 4 oz",
+            weight_kg=(15 + 4 / 16) * 0.45359237,
+            head_text="43 cm",
+            head_cm=43.0,
+            measured_by=f"clinic {EMOJI}",
+        )
+    )
     record.save(Child(name="Sam", birth_date=dt.date(2025, 12, 1)))
     return record
 
@@ -493,7 +518,7 @@ def test_read_only_record_exports(full: Record, record_path: Path, tmp_path: Pat
 def test_top_level(exported: dict[str, Any]) -> None:
     assert list(exported) == ["format", "version", "record_uid", "exported_at", "children"]
     assert exported["format"] == FORMAT == "treatment-tracker"
-    assert exported["version"] == VERSION == 3
+    assert exported["version"] == VERSION == 4
     assert exported["exported_at"] == "2026-11-24T09:30:00+00:00"
     assert dt.datetime.fromisoformat(exported["exported_at"]) == NOW
 
@@ -503,6 +528,8 @@ def test_every_object_has_the_documented_keys(exported: dict[str, Any]) -> None:
         assert list(child) == CHILD_KEYS
         for p in child["phases"]:
             assert list(p) == PHASE_KEYS
+        for g in child["growth"]:
+            assert list(g) == GROWTH_KEYS
         for m in child["milestones"]:
             assert list(m) == MILESTONE_KEYS
             if m["mrd"] is not None:
@@ -533,6 +560,7 @@ def test_no_integer_ids_and_every_record_has_a_uid(exported: dict[str, Any]) -> 
         + len(noa["milestones"])
         + sum(1 + len(c["values"]) for c in noa["counts"])
         + sum(1 + len(v["it_drugs"]) for v in noa["cns_visits"])
+        + len(noa["growth"])
     )
     assert len(uids) == expected
 
@@ -616,7 +644,7 @@ def test_value_types_and_calculated_fields(exported: dict[str, Any]) -> None:
 def test_empty_record(record: Record) -> None:
     assert export_record(record, NOW) == {
         "format": "treatment-tracker",
-        "version": 3,
+        "version": 4,
         "record_uid": record.record_uid,
         "exported_at": "2026-11-24T09:30:00+00:00",
         "children": [],

@@ -40,6 +40,7 @@ from tracker.forms import (
     count_from_form,
     question_from_form,
 )
+from tracker.kinds.growth import growth_from_form
 from tracker.model import (
     Child,
     CnsStatus,
@@ -310,7 +311,57 @@ def build_demo(record: Record, today: dt.date) -> int:
     _save_milestones(record, child, phases, counts, maintenance_end, day)
     _save_cns_visits(record, child, phases, counts, day)
     _save_agenda(record, child, today)
+    _save_growth(record, child, diagnosis, today)
     return child.id
+
+
+# Monthly weights from diagnosis, a length every three months and a few head
+# circumferences, as a family copies them from the clinic's sheet (one from the home scale,
+# in pounds and ounces).  Typed by hand, invented, never worked out from a formula; nothing
+# in the demo is derived from a weight or a BSA.
+_DEMO_GROWTH: tuple[tuple[int, str, str, str, str], ...] = (
+    # (months after diagnosis, weight, length, head circumference, measured by)
+    (0, "6.42 kg", "62.5 cm", "41.5 cm", "clinic"),
+    (1, "6.18 kg", "", "", "ward"),
+    (2, "6.35 kg", "", "", "clinic"),
+    (3, "6.71 kg", "65 cm", "", "clinic"),
+    (4, "6.9 kg", "", "", "clinic"),
+    (5, "7.12 kg", "", "", "clinic"),
+    (6, "7.05 kg", "67.5 cm", "", "clinic"),
+    (7, "7.38 kg", "", "", "clinic"),
+    (8, "16 lb 12 oz", "", "", "home scale"),
+    (9, "7.71 kg", "70 cm", "44 cm", "clinic"),
+    (10, "7.94 kg", "", "", "clinic"),
+    (11, "8.16 kg", "", "", "clinic"),
+    (12, "8.4 kg", "73.5 cm", "", "clinic"),
+    (13, "8.62 kg", "", "", "clinic"),
+    (14, "8.85 kg", "", "", "clinic"),
+    (15, "9.03 kg", "76 cm", "", "clinic"),
+    (16, "9.2 kg", "", "", "clinic"),
+    (17, "9.41 kg", "", "", "clinic"),
+    (18, "9.58 kg", "78.5 cm", "46 cm", "clinic"),
+)
+
+
+def _save_growth(record: Record, child: Child, diagnosis: dt.date, today: dt.date) -> None:
+    for months, weight, length, head, by in _DEMO_GROWTH:
+        date = diagnosis + relativedelta(months=months)
+        if date > today:
+            break
+        record.save(
+            growth_from_form(
+                {
+                    "date": date.isoformat(),
+                    "weight_text": weight,
+                    "length_text": length,
+                    "head_text": head,
+                    "measured_by": by,
+                    "note": "Fictional demo measurement",
+                },
+                child=child,
+                today=today,
+            )
+        )
 
 
 def _save_agenda(record: Record, child: Child, today: dt.date) -> None:

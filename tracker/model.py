@@ -329,3 +329,22 @@ class Question:
     answer: str = ""
     id: int | None = None
     uid: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Growth:
+    """A growth measurement: weight, length/height and head circumference of one day, each
+    as typed ("15 lb 4 oz", "68 cm") beside its value in kg / cm; at least one is given."""
+
+    child_id: int
+    date: dt.date
+    weight_text: str = ""  # as typed, with its unit: "7.85 kg", "7850 g", "15 lb 4 oz"
+    weight_kg: float | None = None
+    length_text: str = ""  # "68 cm", "26.75 in"
+    length_cm: float | None = None
+    head_text: str = ""
+    head_cm: float | None = None
+    measured_by: str = ""  # who measured it: "clinic", "home scale", …
+    note: str = ""
+    id: int | None = None
+    uid: str = ""

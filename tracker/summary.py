@@ -24,11 +24,13 @@ from tracker.display import (
     display_unit,
     typed_number,
 )
+from tracker.kinds.growth import bsa_line, weight_line
 from tracker.model import (
     Appointment,
     Child,
     CnsVisit,
     CountResult,
+    Growth,
     ItDrug,
     Milestone,
     Phase,
@@ -157,6 +159,9 @@ class Summary:
     next_lp: EventLine | None = None
     # questions
     questions: list[EventLine] = field(default_factory=list)
+    # growth: "Latest weight 7.85 kg on 2026-11-20" and the BSA, labelled with its formula and
+    # for information only, when a weight and a length of one day exist (tracker.kinds.growth)
+    growth: list[str] = field(default_factory=list)
     # The team's contacts as typed, on a sheet with nothing new (it has room then: a full
     # four-week sheet must stay one page); never on a redacted one.
     contacts: list[str] = field(default_factory=list)
@@ -201,6 +206,7 @@ def build_summary(
     redact: bool = False,
     units: UnitPreference = UnitPreference.AS_REPORTED,
     assess: Assess | None = None,
+    growth: Sequence[Growth] = (),
 ) -> Summary:
     suggested = default_range(appointments, today)
     if start is None and end is None:
@@ -292,6 +298,10 @@ def build_summary(
             v.date, "Lumbar puncture" + (f" ({drugs})" if drugs else ""), True
         )
     summary.questions = [EventLine(q.added_on, q.text) for q in questions if not q.answered]
+    measured = [g for g in growth if g.date <= end]
+    summary.growth = [
+        line for line in (weight_line(measured), bsa_line(measured)) if line is not None
+    ]
     if redact:
         # One rule for the whole page: the header, every line and every typed part.
         redaction = Redaction.for_child(child)

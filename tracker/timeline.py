@@ -23,10 +23,12 @@ from tracker.analytes import format_number
 from tracker.anc import calculate_anc
 from tracker.dates import day_of_phase
 from tracker.display import converted_number, typed_number
+from tracker.kinds import growth as growth_kind
 from tracker.model import (
     CnsStatus,
     CnsVisit,
     CountResult,
+    Growth,
     Milestone,
     Phase,
     TeamThreshold,
@@ -419,6 +421,7 @@ def build(
     thresholds: Mapping[str, float | None] | None = None,
     team_thresholds: Sequence[TeamThreshold] = (),
     lanes: Iterable[str] = ("phases", "milestones", "cns", *CHART_ANALYTES),
+    growth: Sequence[Growth] = (),
 ) -> Timeline:
     """Lay out a child's record.  ``display_units`` maps analyte → unit label (default: the
     unit of the latest result, i.e. the family's lab).  Threshold lines: the team's numbers
@@ -436,6 +439,8 @@ def build(
             lane = _milestone_lane(milestones)
         elif key == "cns":
             lane = _cns_lane(visits)
+        elif key == "growth":
+            lane = _growth_lane(growth)
         elif key in analytes.BY_CODE:
             unit = (display_units or {}).get(key) or _latest_unit(counts, key)
             given = thresholds or {}
@@ -566,6 +571,35 @@ def _milestone_lane(milestones: Sequence[Milestone]) -> Lane:
             )
         )
     return Lane("milestones", "Milestones", max(rows, default=0) + 1, marks=marks)
+
+
+def _growth_lane(entries: Sequence[Growth]) -> Lane:
+    """A mark per weight, labelled in kg (up to 3 decimals; as typed in the tooltip), and a
+    hollow mark for a day with only a length or head circumference."""
+    ordered = sorted(entries, key=lambda g: (g.date, g.id or 0))
+    xs = [x_of(g.date) + 0.5 for g in ordered]
+    rows = _stack_same_day(xs)
+    marks = []
+    for g, x, row in zip(ordered, xs, rows, strict=True):
+        assert g.id is not None
+        tooltip = [g.date.isoformat()]
+        for label, text, value, unit in (
+            ("Weight", g.weight_text, g.weight_kg, "kg"),
+            ("Length/height", g.length_text, g.length_cm, "cm"),
+            ("Head circumference", g.head_text, g.head_cm, "cm"),
+        ):
+            if text:
+                tooltip.append(f"{label}: {growth_kind.shown(text, value, unit)}")
+        if g.measured_by:
+            tooltip.append(f"Measured by: {g.measured_by}")
+        weighed = g.weight_kg is not None
+        label = growth_kind.format_kg(g.weight_kg) if g.weight_kg is not None else ""
+        marks.append(
+            Mark(
+                x, row, label, "square", weighed, "growth", Ref("growth", g.id), "\n".join(tooltip)
+            )
+        )
+    return Lane("growth", "Weight", max(rows, default=0) + 1, marks=marks)
 
 
 def _stack_same_day(xs: Sequence[float]) -> list[int]:

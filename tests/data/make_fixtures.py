@@ -43,6 +43,7 @@ from tracker.forms import (
     question_from_form,
     threshold_from_form,
 )
+from tracker.kinds.growth import growth_from_form
 from tracker.model import Child, CountResult, OtherResult, Phase
 from tracker.store import SCHEMA_VERSION, Record, schema
 
@@ -401,6 +402,23 @@ def build_record(path: Path) -> None:
                 others=others,
             )
             rec.save(saved)
+        if SCHEMA_VERSION >= 5:  # growth measurements arrived with record format 5
+            for child, fields in (
+                (
+                    mila,
+                    {
+                        "date": "2026-11-20",
+                        "weight_text": "7.85 kg",
+                        "length_text": "68,5 cm",
+                        "head_text": "43 cm",
+                        "measured_by": "Day clinic 🩺",
+                        "note": ARABIC,
+                    },
+                ),
+                (mila, {"date": "2026-10-20", "weight_text": "15 lb 4 oz", "measured_by": "home"}),
+                (noor, {"date": "2026-03-02", "length_text": "24.5 in", "note": HEBREW}),
+            ):
+                rec.save(replace(growth_from_form(fields, child=child, today=TODAY), uid=uid()))
 
 
 # ---------------------------------------------------------------------- the dump

@@ -16,6 +16,7 @@ from tracker.kinds.child import CHILD
 from tracker.kinds.cns import CNS_VISIT, IT_DOSE
 from tracker.kinds.count import COUNT, COUNT_OTHER, COUNT_VALUE
 from tracker.kinds.fields import Derived, Rows
+from tracker.kinds.growth import GROWTH
 from tracker.kinds.kind import Kind
 from tracker.kinds.milestone import MILESTONE
 from tracker.kinds.phase import PHASE
@@ -33,6 +34,7 @@ DECLARED: tuple[Kind[Any], ...] = (
     THRESHOLD,
     APPOINTMENT,
     QUESTION,
+    GROWTH,
 )
 
 _kinds: list[Kind[Any]] = list(DECLARED)

@@ -381,6 +381,29 @@ def _step_4(conn: sqlite3.Connection) -> None:
     )
 
 
+def _step_5(conn: sqlite3.Connection) -> None:
+    """Version 5: growth measurements (weight, length/height, head circumference), each as
+    typed beside its value in kg / cm; at least one of the three is given."""
+    conn.execute(
+        f"""CREATE TABLE growth (
+        {_ROW},
+        child_id INTEGER NOT NULL REFERENCES child(id) ON DELETE CASCADE,
+        {_date("date", null=False)},
+        weight_text TEXT NOT NULL DEFAULT '',
+        weight_kg REAL CHECK (weight_kg IS NULL OR weight_kg > 0),
+        length_text TEXT NOT NULL DEFAULT '',
+        length_cm REAL CHECK (length_cm IS NULL OR length_cm > 0),
+        head_text TEXT NOT NULL DEFAULT '',
+        head_cm REAL CHECK (head_cm IS NULL OR head_cm > 0),
+        measured_by TEXT NOT NULL DEFAULT '',
+        note TEXT NOT NULL DEFAULT '',
+        checksum TEXT,
+        CHECK (weight_kg IS NOT NULL OR length_cm IS NOT NULL OR head_cm IS NOT NULL)
+    ) STRICT"""
+    )
+    conn.execute("CREATE INDEX growth_child_date ON growth(child_id, date)")
+
+
 Step = Callable[[sqlite3.Connection], None]
 
 
@@ -402,7 +425,13 @@ def rebuilds(step: Step) -> bool:
     return isinstance(step, Migration) and step.rebuilds
 
 
-MIGRATIONS: list[Step] = [_step_1, _step_2, _step_3, Migration(_step_4, rebuilds=True)]
+MIGRATIONS: list[Step] = [
+    _step_1,
+    _step_2,
+    _step_3,
+    Migration(_step_4, rebuilds=True),
+    _step_5,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

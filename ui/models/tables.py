@@ -22,11 +22,12 @@ from PySide6.QtCore import (
 
 from tracker import analytes, labels
 from tracker.analytes import format_number
-from tracker.kinds import Kind
+from tracker.kinds import Kind, growth
 from tracker.kinds.fields import Link
 from tracker.model import (
     Appointment,
     CnsVisit,
+    Growth,
     Milestone,
     Phase,
     Question,
@@ -262,6 +263,17 @@ class QuestionsModel(RecordTableModel[Question]):
         Column("Question", lambda q: q.text.replace("\n", " ")),
         Column("Answered", lambda q: tr("Yes") if q.answered else tr("Not yet")),
         Column("Answer", lambda q: q.answer.replace("\n", " ")),
+    )
+
+
+class GrowthModel(RecordTableModel[Growth]):
+    columns = (
+        Column("Date", lambda g: g.date.isoformat()),
+        Column("Weight", lambda g: growth.shown(g.weight_text, g.weight_kg, "kg"), True),
+        Column("Length/height", lambda g: growth.shown(g.length_text, g.length_cm, "cm"), True),
+        Column("Head circumference", lambda g: growth.shown(g.head_text, g.head_cm, "cm"), True),
+        Column("Measured by", lambda g: g.measured_by),
+        Column("Note", lambda g: g.note.replace("\n", " ")),
     )
 
 

@@ -289,8 +289,10 @@ def _where(s: Summary) -> str:
         or "<tr><td>Nothing planned is entered.</td></tr>"
     )
     return (
-        H2.format("Where we are") + f"<p><b>{_e(s.current)}</b></p>"
-        "<p class='muted'>Planned next (as entered):</p>"
+        H2.format("Where we are")
+        + f"<p><b>{_e(s.current)}</b></p>"
+        + (f"<p>{' · '.join(_e(line) for line in s.growth)}</p>" if s.growth else "")
+        + "<p class='muted'>Planned next (as entered):</p>"
         f"<table width='100%' cellspacing='0' cellpadding='1'>{plan}</table>"
     )
 

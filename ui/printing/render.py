@@ -24,7 +24,15 @@ from PySide6.QtGui import (
 from tracker import timeline as layout
 from tracker.assessment import make_assessor
 from tracker.display import UnitPreference
-from tracker.model import Appointment, CnsVisit, Milestone, Phase, Question, TeamThreshold
+from tracker.model import (
+    Appointment,
+    CnsVisit,
+    Growth,
+    Milestone,
+    Phase,
+    Question,
+    TeamThreshold,
+)
 from tracker.store import Record, durable
 from tracker.store.targets import check_write_target
 from tracker.summary import Assess, Summary, build_summary
@@ -83,6 +91,7 @@ def make_summary(record: Record, request: SummaryRequest, assess: Assess | None 
         redact=request.redact,
         units=request.units,
         assess=assess,
+        growth=record.entries(Growth, child.id),
     )
 
 

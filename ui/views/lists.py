@@ -22,6 +22,9 @@ from ui.kind_ui import edit_entry
 from ui.kinds import in_view, ui_kind
 from ui.views.table import RecordTable
 
+# The least height of each table in a view of three or more (its title, buttons and a row).
+STACKED_MIN_HEIGHT = 90
+
 
 class RecordView(QWidget):
     """Base for the views: one :class:`RecordTable` for each kind the view shows
@@ -99,6 +102,8 @@ class RecordView(QWidget):
             return
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         for table in self.tables.values():
+            if len(self.tables) > 2:  # three tables still fit a 600-pixel-high screen:
+                table.setMinimumHeight(STACKED_MIN_HEIGHT)  # each scrolls, or is dragged taller
             splitter.addWidget(table)
         layout.addWidget(splitter)
 
