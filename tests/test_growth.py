@@ -296,3 +296,22 @@ def test_the_weight_lane_has_a_mark_per_measurement() -> None:
     assert lane.marks[0].tooltip == "2026-10-20\nWeight: 15 lb 4 oz (6.917 kg)"
     assert lane.marks[1].tooltip == "2026-11-02\nLength/height: 68 cm"
     assert t.first == layout.x_of(dt.date(2026, 10, 20)) + 0.5
+
+
+def test_attack_findings_of_the_first_piece() -> None:
+    """The independent attack: a BSA of an older day beside today's weight; a value typed in
+    kg / cm shown rounded; an import message that did not name the number in the file."""
+    import datetime as dt
+
+    from tracker.kinds import growth as g
+    from tracker.model import Child, Growth
+
+    old = Growth(1, dt.date(2025, 5, 20), "6.42 kg", 6.42, "60 cm", 60.0)
+    new = Growth(1, dt.date(2026, 11, 28), "10.1 kg", 10.1)
+    assert g.bsa_line([old, new]) is None, "no BSA beside a newer weight"
+    assert g.bsa_line([old]) is not None
+    assert g.shown("68.25 cm", 68.25, "cm") == "68.25 cm"
+    child = Child("Mila", dt.date(2026, 1, 10), id=1)
+    wrong = Growth(1, dt.date(2026, 11, 20), "9.58 kg", 95.8)
+    [message] = g.validate_growth(wrong, child).values()
+    assert "95.8 kg" in message and "9.58 kg" in message

@@ -96,3 +96,18 @@ def test_the_weight_lane_is_drawn_and_hiding_it_is_remembered(qtbot: QtBot, tmp_
         assert not again.lane_actions["growth"].isChecked()
         assert again.widget.timeline is not None
         assert again.widget.timeline.lane("growth") is None
+
+
+def test_the_dialogs_bsa_is_checked_on_the_date_typed(qtbot: QtBot) -> None:
+    """The attack: the BSA was checked against the child's age today, so a weight Save would
+    refuse as a slip for the date typed (under 2 then) still showed a BSA."""
+    older = Child(name="Sam", birth_date=dt.date(2024, 1, 1), id=2)
+    dialog = GrowthDialog(None, older, dt.date(2026, 11, 24))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.set_text("date", "2025-06-01")
+    _type(dialog, "weight_text", "45 kg")
+    _type(dialog, "length_text", "70 cm")
+    assert not dialog.bsa.isVisible()
+    dialog.set_text("date", "2026-11-20")  # over 2 that day: 45 kg passes the wider check
+    assert dialog.bsa.isVisible()

@@ -294,7 +294,7 @@ def test_a_missing_list_from_format_1_exports_is_empty(fixture_text: str, tmp_pa
     doc["version"] = 1  # format 1: no record_uid, and these lists came late
     del doc["record_uid"]
     for child in doc["children"]:
-        for key in ("team_thresholds", "appointments", "questions"):
+        for key in ("team_thresholds", "appointments", "questions", "growth"):
             del child[key]
     path = load_text(dumps(doc), tmp_path)
     with Record.open(path, read_only=True, clock=clock) as rec:
@@ -319,6 +319,7 @@ def test_a_format_2_file_lacks_the_lab_notes_and_other_results(tmp_path: Path) -
     old = json.loads(dumps(doc))
     old["version"] = 2
     for child in old["children"]:
+        child.pop("growth", None)  # came with format 4
         for count in child["counts"]:
             count.pop("other_results")
             for v in count["values"]:
@@ -333,6 +334,15 @@ def test_a_format_2_file_lacks_the_lab_notes_and_other_results(tmp_path: Path) -
         counts = [c for child in rec.children() for c in rec.counts(child.id or 0)]
     assert counts and all(not c.others for c in counts)
     assert all(v.lab_flag == "" and v.hours_after is None for c in counts for v in c.values)
+
+
+def test_a_list_of_a_later_format_is_refused_not_read(fixture_text: str) -> None:
+    """The attack of issue 12's first piece: a format-3 file holding "growth" (format 4)
+    was read; a key the file's version does not have is refused (docs/export-format.md)."""
+    doc = json.loads(fixture_text)
+    doc["version"] = 3
+    found = problems(dumps(doc))
+    assert any("“growth” is not in export format 3" in p for p in found), found
 
 
 def test_unknown_keys_are_refused_not_dropped(fixture_text: str, tmp_path: Path) -> None:

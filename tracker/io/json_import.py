@@ -628,6 +628,14 @@ class _Reading:
         for kind in child_kinds():
             assert kind.json is not None
             optional = self.version < kind.json_required_since
+            if optional and kind.json in obj:  # a list the file's format does not have
+                check.add(
+                    (*path, kind.json),
+                    f"“{kind.json}” is not in export format {self.version} (it came with "
+                    f"format {kind.json_required_since}): raise the file's version, or "
+                    "remove the list",
+                )
+                continue
             read_here: list[Read] = []
             for i, item in enumerate(check.items(obj, kind.json, path, optional=optional)):
                 p = (*path, kind.json, i)

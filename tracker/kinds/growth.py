@@ -110,7 +110,7 @@ def shown(text: str, value: float | None, unit: str) -> str:
         return text
     canonical = format_kg(value) if unit == "kg" else format_cm(value)
     if re.search(rf"\d\s*{unit}\.?$", text, re.IGNORECASE):
-        return canonical
+        return text  # typed in kg / cm: as typed, its figures kept ("68.25 cm", not "68.2")
     return f"{text} ({canonical})"
 
 
@@ -184,9 +184,10 @@ def validate_growth(g: Growth, child: Child) -> Problems:
             errors[text_field] = str(exc)
             continue
         if value is None or not math.isclose(value, parsed, rel_tol=1e-9):
+            given = "none" if value is None else f"{format_number(value, 12)} {unit}"
             errors[text_field] = (
-                f"{label}: the value in {unit} does not match “{text}” "
-                f"({format_number(parsed, 3)} {unit})"
+                f"{label}: the value in {unit} ({given}) does not match “{text}”, which is "
+                f"{format_number(parsed, 12)} {unit}"
             )
             continue
         low, high = getattr(limits, value_field)
@@ -301,8 +302,11 @@ def weight_line(entries: Sequence[Growth]) -> str | None:
 
 
 def bsa_line(entries: Sequence[Growth]) -> str | None:
+    """The BSA line, only when it is of the day of the latest weight: a BSA of an older day
+    beside today's weight would read as today's (the attack of issue 12's first piece)."""
     b = latest_bsa(entries)
-    if b is None:
+    weight = latest_weight(entries)
+    if b is None or weight is None or b.date != weight.date:
         return None
     return f"{BSA_LABEL}: {b.text} on {b.date.isoformat()}"
 

@@ -81,6 +81,7 @@ class GrowthDialog(FormDialog):
             date.set_date(today)
         weight.textChanged.connect(self._update_bsa)
         length.textChanged.connect(self._update_bsa)
+        date.edited.connect(self._update_bsa)  # the checks are of the child's age that day
         self._update_bsa()
         date.setFocus()
 
@@ -93,13 +94,21 @@ class GrowthDialog(FormDialog):
         except ValueError:
             self.bsa.hide()
             return
-        typed = Growth(0, self._today, weight, kg, length, cm)
+        day = self._typed_date()
+        typed = Growth(0, day, weight, kg, length, cm)  # checked on the day typed
         if validate_growth(typed, self._child):
             self.bsa.hide()
             return
-        bsa = Bsa(self._today, bsa_m2(cm, kg), kg, cm)
+        bsa = Bsa(day, bsa_m2(cm, kg), kg, cm)
         self.bsa.setText(f"{BSA_LABEL}: {bsa.text}")
         self.bsa.show()
+
+    def _typed_date(self) -> dt.date:
+        """The date in the form when it reads as one, else today."""
+        try:
+            return dt.date.fromisoformat(self.text_of("date").strip())
+        except ValueError:
+            return self._today
 
     def build(self) -> Growth:
         g = self._growth
