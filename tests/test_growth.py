@@ -218,10 +218,11 @@ def test_bsa_is_mosteller_and_only_for_a_weight_and_length_of_one_day() -> None:
     assert latest_bsa([weight, other_day]) is None  # never across days
     bsa = latest_bsa([weight, length, other_day])
     assert bsa is not None and bsa.date == day
-    assert bsa.text == "0.39 m²"
+    assert bsa.text == "0.39\u00a0m²"
     line = bsa_line([weight, length])
     assert line == (
-        "BSA (Mosteller formula, for information; the team calculates doses): 0.39 m² on 2026-11-20"
+        "BSA (Mosteller formula, for information; the team calculates doses): "
+        "0.39\u00a0m² on 2026-11-20"
     )
     assert BSA_LABEL in line
 
@@ -260,7 +261,7 @@ def test_the_summary_names_the_latest_weight_and_the_bsa() -> None:
         growth=entries,
     )
     assert s.growth[0] == "Latest weight 7.85 kg on 2026-11-20"
-    assert s.growth[1].startswith(BSA_LABEL + ": 0.39 m² on 2026-11-20")
+    assert s.growth[1].startswith(BSA_LABEL + ": 0.39\u00a0m² on 2026-11-20")
     assert weight_line(entries[:1]) == "Latest weight 15 lb 4 oz (6.917 kg) on 2026-10-20"
     assert bsa_line(entries[:1]) is None
 

@@ -46,7 +46,7 @@ def test_the_bsa_shows_only_with_a_weight_and_a_length_and_says_what_it_is(
     assert not dialog.bsa.isVisible()
     _type(dialog, "length_text", "68 cm")
     assert dialog.bsa.isVisible()
-    assert dialog.bsa.text() == f"{BSA_LABEL}: 0.39 m²"
+    assert dialog.bsa.text() == f"{BSA_LABEL}: 0.39\u00a0m²"
     _type(dialog, "length_text", "68")  # no unit: no BSA
     assert not dialog.bsa.isVisible()
     _type(dialog, "length_text", "68 cm")

@@ -268,7 +268,9 @@ class Bsa:
 
     @property
     def text(self) -> str:
-        return f"{format_number(round(self.m2, 2), 2)} m²"
+        return (
+            f"{format_number(round(self.m2, 2), 2)}\u00a0m²"  # never wrapped away from its number
+        )
 
 
 def latest_bsa(entries: Iterable[Growth]) -> Bsa | None:
