@@ -60,7 +60,7 @@ def _lab_disagrees(v: CountValue, own: Assessment | None) -> str:
     flag points another way than the program's (or the program has none), both are said."""
     lab = v.lab_flag.strip().upper()
     direction = "low" if lab.startswith("L") else "high" if lab.startswith("H") else ""
-    if not direction or drug_level(v.analyte):
+    if not direction or ranges.drug_level_note(v.analyte):
         return ""
     ours = own.word if own is not None else ""
     if ours == direction:
@@ -70,10 +70,6 @@ def _lab_disagrees(v: CountValue, own: Assessment | None) -> str:
         "{test}: the lab flagged it {flag}; by the range as typed it is not {word}: check the "
         "range, or ask the lab"
     ).format(test=analytes.analyte(v.analyte).short, flag=v.lab_flag.strip(), word=said)
-
-
-def drug_level(code: str) -> bool:
-    return bool(ranges.drug_level_note(code))
 
 
 def _lab_notes(v: CountValue) -> str:
@@ -289,11 +285,7 @@ class CountsModel(RecordTableModel[CountResult]):
                 for v in r.values
                 if ranges.drug_level_note(v.analyte)
             ]
-            parts += [  # the lab's own flag where the program's says otherwise: both said
-                _lab_disagrees(v, self.row_flags(row).get(v.analyte))
-                for v in r.values
-                if _lab_disagrees(v, self.row_flags(row).get(v.analyte))
-            ]
+            parts += self._disagreements(row)  # the lab's flag where ours says otherwise
             return "; ".join(parts)
         if key == "others":
             return "; ".join(_other_text(o) for o in r.others)
@@ -336,6 +328,12 @@ class CountsModel(RecordTableModel[CountResult]):
         unit = display_unit("anc", self.preference, latest.unit if latest else "")
         return format_number(convert("anc", canonical, unit), 2), unit
 
+    def _disagreements(self, row: CountRow) -> list[str]:
+        """Each value whose lab flag points another way than the program's, said once."""
+        flags = self.row_flags(row)
+        said = (_lab_disagrees(v, flags.get(v.analyte)) for v in row.result.values)
+        return [line for line in said if line]
+
     def _tooltip(self, row: CountRow, key: str) -> str:
         r = row.result
         if key == "others":
@@ -350,11 +348,7 @@ class CountsModel(RecordTableModel[CountResult]):
                     )
                     for code, a in self.row_flags(row).items()
                 ]
-                lines += [
-                    _lab_disagrees(v, self.row_flags(row).get(v.analyte))
-                    for v in r.values
-                    if _lab_disagrees(v, self.row_flags(row).get(v.analyte))
-                ]
+                lines += self._disagreements(row)
                 return "\n\n".join(lines)
             return ""
         a = analytes.analyte(key)
