@@ -348,3 +348,59 @@ class Growth:
     note: str = ""
     id: int | None = None
     uid: str = ""
+
+
+class MedicineForm(StrEnum):
+    TABLET = "tablet"
+    LIQUID = "liquid"
+    CAPSULE = "capsule"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class MedicinePlan:
+    """A medicine given at home as the team wrote it: drug, strength and form, dose (amount
+    and unit as typed), schedule (an RFC 5545 RRULE, ``""`` for as needed; see
+    :mod:`tracker.schedule`), from ``start`` to ``end`` (open while ``None``).  A dose change
+    ends this plan and starts the next, whose ``follows_id`` points back here."""
+
+    child_id: int
+    drug: str  # as chosen or typed: "6-mercaptopurine", "co-trimoxazole"
+    start: dt.date
+    dose_amount: str = ""  # as the team wrote it: "25", "2.5"
+    dose_unit: str = ""  # "mg", "mL", "tablet"
+    strength: str = ""  # "50 mg tablet", "20 mg/mL"
+    form: MedicineForm = MedicineForm.TABLET
+    schedule: str = ""  # RRULE: "FREQ=DAILY", "FREQ=WEEKLY;BYDAY=SA,SU"; "" = as needed
+    end: dt.date | None = None
+    team_note: str = ""  # what the team said: "WBC low, reduce to 20 mg"
+    follows_id: int | None = None  # the plan this one replaced (a dose change)
+    id: int | None = None
+    uid: str = ""
+
+
+class DoseStatus(StrEnum):
+    GIVEN = "given"
+    PARTLY_GIVEN = "partly_given"
+    VOMITED = "vomited"
+    MISSED = "missed"
+    HELD = "held_by_team"
+
+
+@dataclass(frozen=True, slots=True)
+class DoseLog:
+    """What happened to one due dose of a plan (or to an as-needed dose, logged when
+    given): given, partly given, vomited, missed or held by the team.  ``due_date`` and
+    ``due_time`` name the occurrence of the plan's schedule it answers (``due_time`` is
+    ``None`` for a schedule without times of day)."""
+
+    child_id: int
+    plan_id: int | None
+    due_date: dt.date
+    status: DoseStatus
+    due_time: dt.time | None = None
+    given_time: dt.time | None = None
+    amount: str = ""  # only if different from the plan's dose, as typed: "10 mg"
+    note: str = ""
+    id: int | None = None
+    uid: str = ""
