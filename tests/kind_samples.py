@@ -1,7 +1,9 @@
 """One valid example entry of every kind, for the tests that run for every kind.
 
 A new kind adds its example here (tests/test_kinds.py fails until it does): a function
-``(child, phase_id, day) -> entry`` giving an entry of ``child`` dated ``day``.
+``(child, linked_id, day) -> entry`` giving an entry of ``child`` dated ``day``;
+``linked_id`` is the id of a saved entry its link points to (a lumbar puncture's phase, a
+dose's medicine plan), made by :func:`saved_sample` when the test has none.
 """
 
 from __future__ import annotations
@@ -19,9 +21,13 @@ from tracker.model import (
     CnsVisit,
     CountResult,
     CountValue,
+    DoseLog,
+    DoseStatus,
     Growth,
     ItDose,
     ItDrug,
+    MedicineForm,
+    MedicinePlan,
     Milestone,
     MilestoneKind,
     Mrd,
@@ -117,6 +123,35 @@ def _growth(child: Child, _phase_id: int | None, day: dt.date) -> Growth:
     )
 
 
+def _medicine_plan(child: Child, _linked: int | None, day: dt.date) -> MedicinePlan:
+    assert child.id is not None
+    return MedicinePlan(
+        child.id,
+        "6-mercaptopurine",
+        day,
+        dose_amount="25",
+        dose_unit="mg",
+        strength="50 mg/mL",
+        form=MedicineForm.LIQUID,
+        schedule="FREQ=DAILY;BYHOUR=19",
+        team_note="as the team wrote it 💊",
+    )
+
+
+def _dose(child: Child, plan_id: int | None, day: dt.date) -> DoseLog:
+    assert child.id is not None
+    return DoseLog(
+        child.id,
+        plan_id,
+        day,
+        DoseStatus.PARTLY_GIVEN,
+        due_time=dt.time(19, 0),
+        given_time=dt.time(19, 20),
+        amount="0.3 mL",
+        note="spat some out",
+    )
+
+
 SAMPLES: dict[str, Sample] = {
     "phase": _phase,
     "milestone": _milestone,
@@ -126,4 +161,28 @@ SAMPLES: dict[str, Sample] = {
     "appointment": _appointment,
     "question": _question,
     "growth": _growth,
+    "medicine_plan": _medicine_plan,
+    "dose": _dose,
 }
+
+LINKED_TO = {"cns_visit": "phase", "dose": "medicine_plan"}
+"""The kind whose saved entry a sample's ``linked_id`` is, where there is one."""
+
+
+def saved_sample(
+    save: Callable[[Any], Any],
+    key: str,
+    child: Child,
+    day: dt.date,
+    linked: dict[str, int | None] | None = None,
+) -> Any:
+    """The example ``key`` entry (not saved), with the entry it links to taken from
+    ``linked`` (kind key to id) or saved with ``save`` first, dated a few days before."""
+    target = LINKED_TO.get(key)
+    linked_id = None
+    if target is not None:
+        if linked and target in linked:
+            linked_id = linked[target]
+        else:
+            linked_id = save(SAMPLES[target](child, None, day - dt.timedelta(days=5))).id
+    return SAMPLES[key](child, linked_id, day)

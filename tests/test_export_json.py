@@ -79,7 +79,23 @@ CHILD_KEYS = [
     "appointments",
     "questions",
     "growth",
+    "medicine_plans",
+    "doses",
 ]
+MEDICINE_PLAN_KEYS = [
+    "uid",
+    "drug",
+    "start_date",
+    "dose_amount",
+    "dose_unit",
+    "strength",
+    "form",
+    "schedule",
+    "end_date",
+    "team_note",
+    "follows_uid",
+]
+DOSE_KEYS = ["uid", "plan_uid", "due_date", "due_time", "status", "given_time", "amount", "note"]
 GROWTH_KEYS = [
     "uid",
     "date",
@@ -518,7 +534,7 @@ def test_read_only_record_exports(full: Record, record_path: Path, tmp_path: Pat
 def test_top_level(exported: dict[str, Any]) -> None:
     assert list(exported) == ["format", "version", "record_uid", "exported_at", "children"]
     assert exported["format"] == FORMAT == "treatment-tracker"
-    assert exported["version"] == VERSION == 4
+    assert exported["version"] == VERSION == 5
     assert exported["exported_at"] == "2026-11-24T09:30:00+00:00"
     assert dt.datetime.fromisoformat(exported["exported_at"]) == NOW
 
@@ -530,6 +546,10 @@ def test_every_object_has_the_documented_keys(exported: dict[str, Any]) -> None:
             assert list(p) == PHASE_KEYS
         for g in child["growth"]:
             assert list(g) == GROWTH_KEYS
+        for plan in child["medicine_plans"]:
+            assert list(plan) == MEDICINE_PLAN_KEYS
+        for dose in child["doses"]:
+            assert list(dose) == DOSE_KEYS
         for m in child["milestones"]:
             assert list(m) == MILESTONE_KEYS
             if m["mrd"] is not None:
@@ -644,7 +664,7 @@ def test_value_types_and_calculated_fields(exported: dict[str, Any]) -> None:
 def test_empty_record(record: Record) -> None:
     assert export_record(record, NOW) == {
         "format": "treatment-tracker",
-        "version": 4,
+        "version": 5,
         "record_uid": record.record_uid,
         "exported_at": "2026-11-24T09:30:00+00:00",
         "children": [],

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from gui_helpers import activate, drive_modal, press
-from kind_samples import SAMPLES
+from kind_samples import SAMPLES, saved_sample
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
@@ -34,10 +34,7 @@ DAY = dt.date(2026, 11, 20)
 def _sample(bridge: Any, key: str) -> Any:
     """The example entry of ``key`` saved for Mila (a lumbar puncture in a saved phase)."""
     mila = bridge.current_child()
-    phase_id = None
-    if key == "cns_visit":
-        phase_id = bridge.save(SAMPLES["phase"](mila, None, DAY - dt.timedelta(days=5))).id
-    return bridge.save(SAMPLES[key](mila, phase_id, DAY))
+    return bridge.save(saved_sample(bridge.save, key, mila, DAY))
 
 
 def _table(window: Any, ui: KindUi) -> Any:

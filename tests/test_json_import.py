@@ -26,8 +26,9 @@ from hypothesis import strategies as st
 
 from tracker import cli
 from tracker.demo import write_demo
-from tracker.io.json_export import dumps, export_record
+from tracker.io.json_export import VERSION, dumps, export_record
 from tracker.io.json_import import JsonImportError, load_export, read_export
+from tracker.kinds import child_kinds
 from tracker.model import Child, CountResult, CountValue, TeamThreshold
 from tracker.store import SCHEMA_VERSION, Record, RecordError
 from tracker.store.backup import list_backups
@@ -217,7 +218,7 @@ def test_problems_name_their_line_and_key_path(fixture_text: str) -> None:
 
 
 def test_syntax_errors_name_line_and_column(fixture_text: str) -> None:
-    text = fixture_text.replace('"version": 4,', '"version": 2', 1)
+    text = fixture_text.replace(f'"version": {VERSION},', '"version": 2', 1)
     [problem] = problems(text)
     assert problem.startswith("line 4, column 3: a comma")
 
@@ -232,7 +233,7 @@ BASE: dict[str, Any] = {"format": "treatment-tracker", "version": 1, "children":
         (b"", "ends where a value was expected"),
         (b"[1, 2]", "must be an object"),
         (b'{"format": "something else"}', "not a Treatment Tracker export"),
-        (json.dumps({**BASE, "version": 5}).encode(), "newer version"),
+        (json.dumps({**BASE, "version": VERSION + 1}).encode(), "newer version"),
         (json.dumps({**BASE, "version": "1"}).encode(), "whole number"),
         (b'{"format": "treatment-tracker", "version": 1, "children": [], "x": NaN}', "expected"),
         (b'{"format": "treatment-tracker", "format": "treatment-tracker"}', "appears twice"),
@@ -289,13 +290,21 @@ def test_every_rule_of_the_program_applies(fixture_text: str, change: Any, words
     assert all(p.startswith("line ") for p in found), found
 
 
+def _drop_later_lists(child: dict[str, Any], version: int) -> None:
+    """The lists of kinds that came after export format ``version`` taken out of ``child``."""
+    for kind in child_kinds():
+        if kind.json and kind.json_required_since and kind.json_required_since > version:
+            child.pop(kind.json, None)
+
+
 def test_a_missing_list_from_format_1_exports_is_empty(fixture_text: str, tmp_path: Path) -> None:
     doc = json.loads(fixture_text)
     doc["version"] = 1  # format 1: no record_uid, and these lists came late
     del doc["record_uid"]
     for child in doc["children"]:
-        for key in ("team_thresholds", "appointments", "questions", "growth"):
+        for key in ("team_thresholds", "appointments", "questions"):
             del child[key]
+        _drop_later_lists(child, 1)
     path = load_text(dumps(doc), tmp_path)
     with Record.open(path, read_only=True, clock=clock) as rec:
         assert rec.entries(TeamThreshold, 1) == [] and len(rec.counts(1)) > 0
@@ -319,7 +328,7 @@ def test_a_format_2_file_lacks_the_lab_notes_and_other_results(tmp_path: Path) -
     old = json.loads(dumps(doc))
     old["version"] = 2
     for child in old["children"]:
-        child.pop("growth", None)  # came with format 4
+        _drop_later_lists(child, 2)  # growth came with format 4, medicines with 5, …
         for count in child["counts"]:
             count.pop("other_results")
             for v in count["values"]:
@@ -352,8 +361,8 @@ def test_unknown_keys_are_refused_not_dropped(fixture_text: str, tmp_path: Path)
     found = problems(dumps(doc))
     assert len(found) == 2, found
     assert (
-        "(added_later): “added_later” is not a key of the file's top level in export format 4"
-        in found[0]
+        "(added_later): “added_later” is not a key of the file's top level in export format "
+        f"{VERSION}" in found[0]
     )
     assert "(children[1].counts[0].lab_code): “lab_code” is not a key of a blood count" in found[1]
     assert not (tmp_path / "loaded.sqlite").exists()

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from conftest import NOW, TODAY, fixed_clock
-from kind_samples import SAMPLES
+from kind_samples import SAMPLES, saved_sample
 from throwaway_kind import DOSE_CHANGE, MEDICINE_PLAN, TEMPERATURE, declared, plan_sample
 from throwaway_kind import sample as temperature_sample
 
@@ -64,12 +64,12 @@ def _sample(record: Record, child: Child, kind: Kind[Any], day: dt.date = DAY) -
     if kind is MEDICINE_PLAN:
         return plan_sample(child, None, day)
     assert kind.key in SAMPLES, f"add an example {kind.key} to tests/kind_samples.py"
-    phase_id = None
+    linked: dict[str, int | None] = {}
     if any(f.target == "phase" for f in kind.link_fields):
         assert child.id is not None
         phase, _ = record.save(Phase(child.id, PhaseKind.PROPHASE, actual_start=day))
-        phase_id = phase.id
-    return SAMPLES[kind.key](child, phase_id, day)
+        linked["phase"] = phase.id
+    return saved_sample(lambda e: record.save(e)[0], kind.key, child, day, linked)
 
 
 def _tables(record: Record) -> dict[str, list[tuple[Any, ...]]]:
@@ -273,6 +273,6 @@ def test_rows_of_an_entry_keep_their_uids_through_edits(record: Record, kind: Ki
     assert record.entry(kind.model, plan.id).doses[1].dose_text == "25 mg daily again"
     fewer, _ = record.save(replace(saved, doses=(first,)))
     assert [d.uid for d in fewer.doses] == [first.uid]
-    rows = record.connection.execute("SELECT count(*) FROM dose_change").fetchone()[0]
+    rows = record.connection.execute("SELECT count(*) FROM practice_dose_change").fetchone()[0]
     assert rows == 1
     assert record.problems() == []

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from kind_samples import SAMPLES
+from kind_samples import LINKED_TO, SAMPLES
 
 from tracker.io.json_export import dumps, export_record
 from tracker.io.json_import import JsonImportError, load_into_new_record, read_export
@@ -48,13 +48,17 @@ def _filled(path: Path, reverse: bool = False) -> Record:
         )
     )
     phase, _ = rec.save(replace(SAMPLES["phase"](child, None, dt.date(2026, 5, 13)), uid=_u(1)))
+    plan, _ = rec.save(
+        replace(SAMPLES["medicine_plan"](child, None, dt.date(2026, 5, 20)), uid=_u(2))
+    )
+    linked = {"phase": phase.id, "medicine_plan": plan.id}
     entries = []
     n = 10
     for key, make in SAMPLES.items():
         if key == "phase":
             continue
         for day in (dt.date(2026, 6, 1), dt.date(2026, 6, 1), dt.date(2026, 6, 2)):
-            e = make(child, phase.id, day)
+            e = make(child, linked.get(LINKED_TO.get(key, "phase")), day)
             if key == "threshold" and day != dt.date(2026, 6, 2):
                 continue
             n += 1

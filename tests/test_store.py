@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from kind_samples import SAMPLES
+from kind_samples import saved_sample
 
 from tracker.analytes import analyte, parse_number, to_canonical
 from tracker.forms import (
@@ -214,7 +214,11 @@ def populate(rec: Record) -> Saved:
     rec.save(question_from_form({"text": "When is the next LP?"}, child=child, today=TODAY))
     for kind in child_kinds():  # a kind added later: its example (tests/kind_samples.py)
         if not rec.entries(kind.model, child.id):
-            rec.save(SAMPLES[kind.key](child, induction.id, dt.date(2026, 6, 2)))
+            day = dt.date(2026, 6, 2)
+            entry = saved_sample(
+                lambda e: rec.save(e)[0], kind.key, child, day, {"phase": induction.id}
+            )
+            rec.save(entry)
     return Saved(child, prophase, induction, mrd, count, visit, diagnostic_lp)
 
 

@@ -49,10 +49,10 @@ def _rules(t: Temperature, _context: Context) -> dict[str, str]:
 
 
 TEMPERATURE = Kind(
-    key="temperature",
+    key="practice_temperature",
     model=Temperature,
-    table="temperature",
-    json="temperatures",
+    table="practice_temperature",
+    json="practice_temperatures",
     fields=(
         Date("taken_on", "Taken on"),
         Time("taken_at", "Time"),
@@ -70,7 +70,7 @@ TEMPERATURE = Kind(
     validate=_rules,
 )
 
-TABLE_SQL = """CREATE TABLE temperature (
+TABLE_SQL = """CREATE TABLE practice_temperature (
     id INTEGER PRIMARY KEY,
     uid TEXT NOT NULL UNIQUE CHECK (length(uid) = 36),
     created_at TEXT NOT NULL,
@@ -116,11 +116,11 @@ def _plan_rules(plan: MedicinePlan, _context: Context) -> dict[str, str]:
 
 
 DOSE_CHANGE = Kind(
-    key="dose_change",
+    key="practice_dose_change",
     model=DoseChange,
-    table="dose_change",
+    table="practice_dose_change",
     json=None,
-    parent="medicine_plan",
+    parent="practice_medicine_plan",
     parent_column="plan_id",
     part_of=True,
     fields=(Date("from_date", "From"), Text("dose_text", "Dose")),
@@ -133,14 +133,14 @@ DOSE_CHANGE = Kind(
 )
 
 MEDICINE_PLAN = Kind(
-    key="medicine_plan",
+    key="practice_medicine_plan",
     model=MedicinePlan,
-    table="medicine_plan",
-    json="medicine_plans",
+    table="practice_medicine_plan",
+    json="practice_medicine_plans",
     fields=(
         Text("medicine", "Medicine", strip=True),
         Date("started_on", "Started on"),
-        Rows("doses", "Doses", kind="dose_change", key="from_date"),
+        Rows("doses", "Doses", kind="practice_dose_change", key="from_date"),
         Text("note", "Note"),
     ),
     singular="medicine plan",
@@ -153,7 +153,7 @@ MEDICINE_PLAN = Kind(
 )
 
 PLAN_SQL = (
-    """CREATE TABLE medicine_plan (
+    """CREATE TABLE practice_medicine_plan (
     id INTEGER PRIMARY KEY,
     uid TEXT NOT NULL UNIQUE CHECK (length(uid) = 36),
     created_at TEXT NOT NULL,
@@ -164,12 +164,12 @@ PLAN_SQL = (
     note TEXT NOT NULL DEFAULT '',
     checksum TEXT
 ) STRICT""",
-    """CREATE TABLE dose_change (
+    """CREATE TABLE practice_dose_change (
     id INTEGER PRIMARY KEY,
     uid TEXT NOT NULL UNIQUE CHECK (length(uid) = 36),
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL,
-    plan_id INTEGER NOT NULL REFERENCES medicine_plan(id) ON DELETE CASCADE,
+    plan_id INTEGER NOT NULL REFERENCES practice_medicine_plan(id) ON DELETE CASCADE,
     from_date TEXT NOT NULL CHECK (date(from_date, '+0 days') IS from_date),
     dose_text TEXT NOT NULL,
     checksum TEXT,

@@ -361,18 +361,18 @@ class MedicineForm(StrEnum):
 class MedicinePlan:
     """A medicine given at home as the team wrote it: drug, strength and form, dose (amount
     and unit as typed), schedule (an RFC 5545 RRULE, ``""`` for as needed; see
-    :mod:`tracker.schedule`), from ``start`` to ``end`` (open while ``None``).  A dose change
-    ends this plan and starts the next, whose ``follows_id`` points back here."""
+    :mod:`tracker.schedule`), from ``start_date`` to ``end_date`` (open while ``None``).  A
+    dose change ends this plan and starts the next, whose ``follows_id`` points back here."""
 
     child_id: int
     drug: str  # as chosen or typed: "6-mercaptopurine", "co-trimoxazole"
-    start: dt.date
+    start_date: dt.date
     dose_amount: str = ""  # as the team wrote it: "25", "2.5"
     dose_unit: str = ""  # "mg", "mL", "tablet"
     strength: str = ""  # "50 mg tablet", "20 mg/mL"
     form: MedicineForm = MedicineForm.TABLET
     schedule: str = ""  # RRULE: "FREQ=DAILY", "FREQ=WEEKLY;BYDAY=SA,SU"; "" = as needed
-    end: dt.date | None = None
+    end_date: dt.date | None = None
     team_note: str = ""  # what the team said: "WBC low, reduce to 20 mg"
     follows_id: int | None = None  # the plan this one replaced (a dose change)
     id: int | None = None

@@ -44,7 +44,16 @@ from tracker.forms import (
     threshold_from_form,
 )
 from tracker.kinds.growth import growth_from_form
-from tracker.model import Child, CountResult, OtherResult, Phase
+from tracker.model import (
+    Child,
+    CountResult,
+    DoseLog,
+    DoseStatus,
+    MedicineForm,
+    MedicinePlan,
+    OtherResult,
+    Phase,
+)
 from tracker.store import SCHEMA_VERSION, Record, schema
 
 DATA = Path(__file__).resolve().parent
@@ -419,6 +428,61 @@ def build_record(path: Path) -> None:
                 (noor, {"date": "2026-03-02", "length_text": "24.5 in", "note": HEBREW}),
             ):
                 rec.save(replace(growth_from_form(fields, child=child, today=TODAY), uid=uid()))
+        if SCHEMA_VERSION >= 6:  # medicines at home arrived with record format 6
+            first, _ = rec.save(
+                MedicinePlan(
+                    mila.id,
+                    "6-mercaptopurine",
+                    dt.date(2026, 10, 1),
+                    dose_amount="25",
+                    dose_unit="mg",
+                    strength="50 mg tablet",
+                    schedule="FREQ=DAILY;BYHOUR=19",
+                    end_date=dt.date(2026, 11, 3),
+                    uid=uid(),
+                )
+            )
+            second, _ = rec.save(
+                MedicinePlan(
+                    mila.id,
+                    "6-mercaptopurine",
+                    dt.date(2026, 11, 4),
+                    dose_amount="12,5",
+                    dose_unit="mg",
+                    strength="20 mg/mL",
+                    form=MedicineForm.LIQUID,
+                    schedule="FREQ=DAILY;BYHOUR=19",
+                    team_note="WBC low " + ARABIC,
+                    follows_id=first.id,
+                    uid=uid(),
+                )
+            )
+            rec.save(
+                MedicinePlan(
+                    noor.id,
+                    "co-trimoxazole",
+                    dt.date(2026, 3, 7),
+                    schedule="FREQ=WEEKLY;BYDAY=SA,SU",
+                    uid=uid(),
+                )
+            )
+            for day, status in (
+                (dt.date(2026, 11, 18), DoseStatus.GIVEN),
+                (dt.date(2026, 11, 19), DoseStatus.MISSED),
+                (dt.date(2026, 11, 20), DoseStatus.VOMITED),
+            ):
+                rec.save(
+                    DoseLog(
+                        mila.id,
+                        second.id,
+                        day,
+                        status,
+                        due_time=dt.time(19),
+                        given_time=dt.time(19, 5) if status is DoseStatus.GIVEN else None,
+                        note=HEBREW if status is DoseStatus.VOMITED else "",
+                        uid=uid(),
+                    )
+                )
 
 
 # ---------------------------------------------------------------------- the dump

@@ -15,9 +15,11 @@ from tracker.kinds.agenda import APPOINTMENT, QUESTION
 from tracker.kinds.child import CHILD
 from tracker.kinds.cns import CNS_VISIT, IT_DOSE
 from tracker.kinds.count import COUNT, COUNT_OTHER, COUNT_VALUE
+from tracker.kinds.dose import DOSE
 from tracker.kinds.fields import Derived, Rows
 from tracker.kinds.growth import GROWTH
 from tracker.kinds.kind import Kind
+from tracker.kinds.medicine_plan import MEDICINE_PLAN
 from tracker.kinds.milestone import MILESTONE
 from tracker.kinds.phase import PHASE
 from tracker.kinds.threshold import THRESHOLD
@@ -35,6 +37,8 @@ DECLARED: tuple[Kind[Any], ...] = (
     APPOINTMENT,
     QUESTION,
     GROWTH,
+    MEDICINE_PLAN,
+    DOSE,
 )
 
 _kinds: list[Kind[Any]] = list(DECLARED)

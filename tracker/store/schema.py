@@ -404,6 +404,53 @@ def _step_5(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX growth_child_date ON growth(child_id, date)")
 
 
+def _time(column: str) -> str:
+    return f"{column} TEXT CHECK ({column} IS NULL OR {column} GLOB '[0-2][0-9]:[0-5][0-9]')"
+
+
+def _step_6(conn: sqlite3.Connection) -> None:
+    """Version 6: medicines at home: plans (drug, dose as the team wrote it, an RRULE
+    schedule, start and end; a dose change follows the plan it replaced) and what happened
+    to each dose."""
+    conn.execute(
+        f"""CREATE TABLE medicine_plan (
+        {_ROW},
+        child_id INTEGER NOT NULL REFERENCES child(id) ON DELETE CASCADE,
+        drug TEXT NOT NULL CHECK (drug <> ''),
+        {_date("start_date", null=False)},
+        dose_amount TEXT NOT NULL DEFAULT '',
+        dose_unit TEXT NOT NULL DEFAULT '',
+        strength TEXT NOT NULL DEFAULT '',
+        form TEXT NOT NULL {_in("form", ["tablet", "liquid", "capsule", "other"])},
+        schedule TEXT NOT NULL DEFAULT '',
+        {_date("end_date")},
+        team_note TEXT NOT NULL DEFAULT '',
+        follows_id INTEGER REFERENCES medicine_plan(id) ON DELETE SET NULL,
+        checksum TEXT,
+        CHECK (end_date IS NULL OR end_date >= start_date)
+    ) STRICT"""
+    )
+    conn.execute("CREATE INDEX medicine_plan_child ON medicine_plan(child_id, start_date)")
+    conn.execute("CREATE INDEX medicine_plan_follows ON medicine_plan(follows_id)")
+    statuses = ["given", "partly_given", "vomited", "missed", "held_by_team"]
+    conn.execute(
+        f"""CREATE TABLE dose (
+        {_ROW},
+        child_id INTEGER NOT NULL REFERENCES child(id) ON DELETE CASCADE,
+        plan_id INTEGER REFERENCES medicine_plan(id) ON DELETE SET NULL,
+        {_date("due_date", null=False)},
+        {_time("due_time")},
+        status TEXT NOT NULL {_in("status", statuses)},
+        {_time("given_time")},
+        amount TEXT NOT NULL DEFAULT '',
+        note TEXT NOT NULL DEFAULT '',
+        checksum TEXT
+    ) STRICT"""
+    )
+    conn.execute("CREATE INDEX dose_child_due ON dose(child_id, due_date)")
+    conn.execute("CREATE INDEX dose_plan ON dose(plan_id, due_date)")
+
+
 Step = Callable[[sqlite3.Connection], None]
 
 
@@ -431,6 +478,7 @@ MIGRATIONS: list[Step] = [
     _step_3,
     Migration(_step_4, rebuilds=True),
     _step_5,
+    _step_6,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
