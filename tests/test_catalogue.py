@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from tracker import analytes, ranges
+from tracker import analytes, range_units, ranges
 from tracker.analytes import ANALYTES, BY_CODE, GROUPS, analyte, find_analyte, to_canonical
 from tracker.anc import anc_view, calculate_anc
 from tracker.forms import ValueInput, count_from_form, validate_count
@@ -492,13 +492,13 @@ def test_lab_csv_refuses_unconvertible_units_by_line_and_reads_the_rest() -> Non
 
 def test_a_raised_crp_beside_its_lab_range_is_flagged_not_asked(child: Child) -> None:
     # 12 mg/L beside "0-5": the range is in the value's unit, as printed together
-    assert analytes.other_reading("crp", 12, 0, 5, "mg/L") is None
+    assert range_units.other_reading("crp", 12, 0, 5, "mg/L") is None
     v = value("crp", "12", "mg/L", "0-5")
     used = ranges.range_for(v, child.birth_date, TODAY)
     flag = ranges.flag(v, used)
     assert flag is not None and flag.kind is ranges.FlagKind.HIGH
     # a blood value far from a range that flags it the other way in another unit is asked
-    assert analytes.other_reading("lymph", 3.0, 1000, 1900, "×10⁹/L") == "/µL"
+    assert range_units.other_reading("lymph", 3.0, 1000, 1900, "×10⁹/L") == "/µL"
 
 
 def test_hours_after_only_for_a_drug_level_and_never_negative(child: Child) -> None:

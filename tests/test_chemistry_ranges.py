@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import fixed_clock
 
-from tracker import analytes, ranges
+from tracker import analytes, range_units, ranges
 from tracker.forms import count_questions, parse_range
 from tracker.io.csv_import import apply_import, plan_import, read_csv
 from tracker.io.lab_values import BadRange, parse_value, resolve_test, unknown_name
@@ -120,7 +120,7 @@ def test_a_real_chemistry_result_beside_its_range_is_not_asked_about(
 ) -> None:
     v = parse_value(analytes.analyte(code), value, unit, range_text)
     assert v.range_text == range_text
-    assert analytes.other_reading(code, v.value, v.range_low, v.range_high, unit) is None
+    assert range_units.other_reading(code, v.value, v.range_low, v.range_high, unit) is None
     assert count_questions(_result(v)) == []
 
 
@@ -136,7 +136,7 @@ def test_a_far_jaundice_is_asked_about_and_a_csv_row_is_refused() -> None:
     the mg/dL reading (85-359 µmol/L): the form asks, a CSV refuses the row (or imports it
     without the range under --leave-out-bad-ranges).  A question, never a silent flag."""
     v = _value("bili_total", "256", "µmol/L", "5-21")
-    assert analytes.other_reading("bili_total", 256.0, 5.0, 21.0, "µmol/L") == "mg/dL"
+    assert range_units.other_reading("bili_total", 256.0, 5.0, 21.0, "µmol/L") == "mg/dL"
     assert len(count_questions(_result(v))) == 1
     with pytest.raises(BadRange):
         parse_value(analytes.analyte("bili_total"), "256", "µmol/L", "5-21")
@@ -144,8 +144,8 @@ def test_a_far_jaundice_is_asked_about_and_a_csv_row_is_refused() -> None:
 
 def test_blood_counts_keep_their_threshold() -> None:
     """Hb 4.2 mmol/L beside 6.5-8.4 is read in mmol/L (a Dutch report), never asked."""
-    assert analytes.other_reading("hgb", 4.2, 6.5, 8.4, "mmol/L") is None
-    assert analytes.other_reading("lymph", 3.0, 1000.0, 1900.0, "10^9/L") == "/µL"
+    assert range_units.other_reading("hgb", 4.2, 6.5, 8.4, "mmol/L") is None
+    assert range_units.other_reading("lymph", 3.0, 1000.0, 1900.0, "10^9/L") == "/µL"
 
 
 # --------------------------------------------------------------------------- LOINC codes

@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 from gui_helpers import fill
 
-from tracker import analytes
+from tracker import analytes, range_units
 from tracker.forms import count_questions, parse_range
 from tracker.io.lab_values import parse_value
 from tracker.model import CountResult, CountValue
@@ -67,7 +67,7 @@ def test_a_hb_range_no_g_dl_range_could_be_beside_a_g_dl_value_is_refused(value:
     flagged high without a word, although read as mmol/L 9.5 g/dL is low.  A printed Hb
     range ending below 9.0 g/dL, the lowest lower limit in domain.md's tables, is no g/dL
     range: refused (form beside the range, CSV by line), naming mmol/L."""
-    problem = analytes.range_unit_problem("hgb", 6.5, 8.4, "g/dL", "6.5-8.4")
+    problem = range_units.range_unit_problem("hgb", 6.5, 8.4, "g/dL", "6.5-8.4")
     assert problem is not None and "mmol/L" in problem
     with pytest.raises(ValueError, match="mmol/L"):
         parse_value(analytes.analyte("hgb"), value, "g/dL", "6.5-8.4")

@@ -15,7 +15,7 @@ from conftest import TODAY, fixed_clock
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from tracker import analytes
+from tracker import analytes, range_units
 from tracker.io.csv_import import (
     BadRowsNotConfirmed,
     DateOrderNeeded,
@@ -712,8 +712,8 @@ def test_row_parser_keeps_good_values(
     a, text, unit, canonical = item
     typed = text.replace(".", ",") if decimal_comma else text
     # a range possible in the value's unit (the value itself, when a range can end there:
-    # analytes.RANGE_HIGH_AT_LEAST): tests/test_range_units.py has the ranges that cannot be
-    least = analytes.RANGE_HIGH_AT_LEAST.get(a.code)
+    # range_units.RANGE_HIGH_AT_LEAST): tests/test_range_units.py has the ranges that cannot be
+    least = range_units.RANGE_HIGH_AT_LEAST.get(a.code)
     printed = "" if least is not None and canonical < least else f"{typed}-{typed}"
     value = parse_value(a, typed, unit, printed, decimal_comma=decimal_comma)
     assert value.analyte == a.code

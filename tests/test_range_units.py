@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 from conftest import TODAY, fixed_clock
 
-from tracker import analytes, ranges
+from tracker import analytes, range_units, ranges
 from tracker.forms import FormErrors, ValueInput, count_from_form, parse_range
 from tracker.io.csv_import import read_csv
 from tracker.io.lab_values import parse_value
@@ -56,7 +56,7 @@ def test_a_range_that_cannot_be_in_the_values_unit_is_named(
     code: str, value: str, unit: str, range_text: str, fits: list[str]
 ) -> None:
     low, high = parse_range(range_text)
-    problem = analytes.range_unit_problem(code, low, high, unit, range_text)
+    problem = range_units.range_unit_problem(code, low, high, unit, range_text)
     assert problem is not None
     assert range_text in problem and "cannot be in" in problem
     for label in fits:
@@ -82,7 +82,7 @@ def test_a_range_that_cannot_be_in_the_values_unit_is_named(
 )
 def test_a_range_possible_in_the_values_unit_is_fine(code: str, unit: str, range_text: str) -> None:
     low, high = parse_range(range_text)
-    assert analytes.range_unit_problem(code, low, high, unit, range_text) is None
+    assert range_units.range_unit_problem(code, low, high, unit, range_text) is None
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TypeVar
 
-from tracker import analytes, labels
+from tracker import analytes, labels, range_units
 from tracker.analytes import format_number, parse_number
 from tracker.dates import DateWindow, date_window, parse_date, parse_optional_date, parse_time
 from tracker.model import (
@@ -591,17 +591,17 @@ def count_questions(result: CountResult) -> list[str]:
     a lab CSV row refuses with the same words): never guessed."""
     questions: list[str] = []
     for v in result.values:
-        other = analytes.other_reading(v.analyte, v.value, v.range_low, v.range_high, v.unit)
+        other = range_units.other_reading(v.analyte, v.value, v.range_low, v.range_high, v.unit)
         if other is not None:
             name = analytes.analyte(v.analyte).name
-            where = analytes.two_readings(
+            where = range_units.two_readings(
                 v.analyte, v.value, v.range_low, v.range_high, v.unit, other
             )
             questions.append(
                 f"{name} {v.value_text} {v.unit}: the lab range {v.range_text} puts it {where}. "
                 f"Is the range printed in {v.unit}, like the value?"
             )
-        if analytes.fraction_reading(v.analyte, v.value, v.range_low, v.range_high):
+        if range_units.fraction_reading(v.analyte, v.value, v.range_low, v.range_high):
             name = analytes.analyte(v.analyte).name
             questions.append(
                 f"{name} {v.value_text} %: the lab range {v.range_text} reads like fractions "
@@ -674,7 +674,7 @@ def validate_count(result: CountResult, child: Child, today: dt.date) -> dict[st
         problem = analytes.plausibility_problem(v.analyte, v.value, v.unit)
         if problem:
             errors.setdefault(f"{v.analyte}.value", problem)
-        wrong_unit = analytes.range_unit_problem(
+        wrong_unit = range_units.range_unit_problem(
             v.analyte, v.range_low, v.range_high, v.unit, v.range_text
         )
         if wrong_unit:

@@ -29,9 +29,10 @@ from typing import Literal
 
 import resources
 from tracker import analytes, dates
-from tracker.analytes import format_number, range_unit_problem
+from tracker.analytes import format_number
 from tracker.display import converted_number
 from tracker.model import Comparator, CountValue, TeamThreshold, ThresholdPurpose
+from tracker.range_units import range_unit_problem
 
 Status = Literal["verified", "partly_verified"]
 AgeUnit = Literal["day", "month"]

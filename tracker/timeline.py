@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import DAILY, MO, MONTHLY, WEEKLY, YEARLY, rrule
 
-from tracker import analytes, labels, ranges
+from tracker import analytes, labels, range_units, ranges
 from tracker.analytes import format_number
 from tracker.anc import calculate_anc
 from tracker.dates import day_of_phase
@@ -702,7 +702,7 @@ def _series_lane(
         x = x_of(r.taken_date, r.taken_time or _NOON)
         y = v.normalised_value / unit.factor
         points.append(Point(x, y, v.comparator.value, Ref("count", r.id), r, code, unit.label))
-        usable = not analytes.range_unit_problem(
+        usable = not range_units.range_unit_problem(
             code, v.range_low, v.range_high, v.unit, v.range_text
         )  # a range that cannot be in the value's unit is not drawn (nor flagged against)
         if usable and (v.range_low is not None or v.range_high is not None):

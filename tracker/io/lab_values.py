@@ -27,7 +27,7 @@ from typing import Literal
 
 from dateutil.parser import parserinfo
 
-from tracker import analytes, forms
+from tracker import analytes, forms, range_units
 from tracker.analytes import Analyte, Unit, parse_number, unit_key
 from tracker.model import CountValue
 
@@ -329,17 +329,17 @@ def parse_value(
             low, high = forms.parse_range(range_s)
         except ValueError as exc:
             raise BadRange(f"{a.name} range: {exc}") from None
-        wrong_unit = analytes.range_unit_problem(a.code, low, high, unit_text, range_s)
+        wrong_unit = range_units.range_unit_problem(a.code, low, high, unit_text, range_s)
         if wrong_unit:
             raise BadRange(wrong_unit)
-        if analytes.fraction_reading(a.code, number.value, low, high):
+        if range_units.fraction_reading(a.code, number.value, low, high):
             raise BadRange(
                 f"{a.name}: the lab range {range_s} reads like fractions beside {text} %; "
                 "check how the lab printed it (enter it in the form to confirm it)"
             )
-        other = analytes.other_reading(a.code, number.value, low, high, unit_text)
+        other = range_units.other_reading(a.code, number.value, low, high, unit_text)
         if other is not None:  # a file cannot be asked: the row is refused, saying why
-            where = analytes.two_readings(a.code, number.value, low, high, unit_text, other)
+            where = range_units.two_readings(a.code, number.value, low, high, unit_text, other)
             raise BadRange(
                 f"{a.name}: the lab range {range_s} puts {text} {where}; check which "
                 "unit the lab printed the range in (enter it in the form to confirm it)"

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tracker import analytes
+from tracker import analytes, range_units
 from tracker.kinds import CHILD, all_kinds, by_key, by_table, children_of, tables
 from tracker.kinds.kind import definite, sentence_start
 from tracker.store import checksums, durable, schema
@@ -132,7 +132,7 @@ def ranges_in_another_unit(conn: sqlite3.Connection) -> list[Problem]:
     ):
         if row["analyte"] not in analytes.BY_CODE:
             continue
-        problem = analytes.range_unit_problem(
+        problem = range_units.range_unit_problem(
             row["analyte"], row["range_low"], row["range_high"], row["unit"], row["range_text"]
         )
         if problem:
