@@ -177,12 +177,12 @@ def saved_sample(
     linked: dict[str, int | None] | None = None,
 ) -> Any:
     """The example ``key`` entry (not saved), with the entry it links to taken from
-    ``linked`` (kind key to id) or saved with ``save`` first, dated a few days before."""
+    ``linked`` (kind key to id) or saved with ``save`` first, of the same day."""
     target = LINKED_TO.get(key)
     linked_id = None
     if target is not None:
         if linked and target in linked:
             linked_id = linked[target]
         else:
-            linked_id = save(SAMPLES[target](child, None, day - dt.timedelta(days=5))).id
+            linked_id = save(SAMPLES[target](child, None, day)).id
     return SAMPLES[key](child, linked_id, day)
