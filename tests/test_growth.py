@@ -119,7 +119,7 @@ def test_a_weight_that_cannot_be_read_says_why(text: str, words: str) -> None:
 
 
 def test_a_length_needs_its_unit() -> None:
-    with pytest.raises(ValueError, match="“68” has no unit; write cm or in"):
+    with pytest.raises(ValueError, match="“68” has no unit; write cm, mm or in"):
         parse_length("68")
 
 
@@ -316,3 +316,83 @@ def test_attack_findings_of_the_first_piece() -> None:
     wrong = Growth(1, dt.date(2026, 11, 20), "9.58 kg", 95.8)
     [message] = g.validate_growth(wrong, child).values()
     assert "95.8 kg" in message and "9.58 kg" in message
+
+
+# ---------------------------------------------------------------- leftovers of the first piece
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "words"),
+    [
+        ("-1 kg", "Weight", "Weight: “-1 kg” is below zero; a weight cannot be negative"),
+        ("−2.5 lb", "Weight", "Weight: “−2.5 lb” is below zero; a weight cannot be negative"),
+        ("-68 cm", "Length/height", "Length/height: “-68 cm” is below zero; a length cannot"),
+        ("-43 cm", "Head circumference", "Head circumference: “-43 cm” is below zero; a head"),
+    ],
+)
+def test_a_negative_measurement_is_refused_as_negative(text: str, label: str, words: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        parse_weight(text) if label == "Weight" else parse_length(text, label)
+    assert str(caught.value).startswith(words), str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "kg"),
+    [
+        ("7.85 kgs", 7.85),
+        ("7.85 kilo", 7.85),
+        ("7.85 kilos", 7.85),
+        ("7.85 kilogram", 7.85),
+        ("7.85 Kilograms", 7.85),
+        ("7.85 kilogrammes", 7.85),
+        ("7850 gram", 7.85),
+        ("7850 grams", 7.85),
+        ("7850 gm", 7.85),
+        ("7850 gms", 7.85),
+        ("15 pounds", float(15 * LB)),
+        ("1 pound", float(LB)),
+        ("15 pounds 4 ounces", float((15 + Fraction(4, 16)) * LB)),
+        ("15 lbs 1 ounce", float((15 + Fraction(1, 16)) * LB)),
+    ],
+)
+def test_the_unambiguous_spellings_of_a_weight_unit_are_read(text: str, kg: float) -> None:
+    assert parse_weight(text) == kg
+
+
+@pytest.mark.parametrize("text", ["7.85 gr", "7.85 k", "7.85 st", "7.85 stone", "7.85 mg"])
+def test_an_ambiguous_or_unusual_weight_unit_is_still_refused(text: str) -> None:
+    """ "gr" is a grain as often as a gram; "k" is not a unit; stones and mg are no infant's."""
+    with pytest.raises(ValueError, match="is not a weight this program reads"):
+        parse_weight(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "cm"),
+    [
+        ("680 mm", 68.0),
+        ("682.5mm", 68.25),
+        ("680 millimetres", 68.0),
+        ("680 millimeters", 68.0),
+        ("68 cms", 68.0),
+        ("68 centimetres", 68.0),
+        ("68 centimeter", 68.0),
+    ],
+)
+def test_a_length_in_mm_or_spelled_out_is_read(text: str, cm: float) -> None:
+    assert parse_length(text) == cm
+    assert parse_length(text, "Head circumference") == cm
+
+
+def test_a_measurement_in_kg_or_cm_spelled_otherwise_is_shown_as_typed_only() -> None:
+    from tracker.kinds.growth import shown
+
+    assert shown("7.85 kgs", 7.85, "kg") == "7.85 kgs"
+    assert shown("7.85 kilos", 7.85, "kg") == "7.85 kilos"
+    assert shown("68 cms", 68.0, "cm") == "68 cms"
+    assert shown("680 mm", 68.0, "cm") == "680 mm (68 cm)"
+    assert shown("7850 grams", 7.85, "kg") == "7850 grams (7.85 kg)"
+
+
+def test_a_form_with_mm_keeps_what_was_typed() -> None:
+    g = _form(length_text="680 mm", head_text="430 mm")
+    assert (g.length_text, g.length_cm, g.head_text, g.head_cm) == ("680 mm", 68.0, "430 mm", 43.0)
