@@ -396,3 +396,59 @@ def test_a_measurement_in_kg_or_cm_spelled_otherwise_is_shown_as_typed_only() ->
 def test_a_form_with_mm_keeps_what_was_typed() -> None:
     g = _form(length_text="680 mm", head_text="430 mm")
     assert (g.length_text, g.length_cm, g.head_text, g.head_cm) == ("680 mm", 68.0, "430 mm", 43.0)
+
+
+# ---------------------------------------------------------------------- the growth chart
+
+
+def test_the_growth_chart_draws_each_measure_by_age_in_its_own_unit() -> None:
+    from tracker.growth_chart import NOTE, build_growth_chart
+
+    entries = [
+        Growth(1, dt.date(2026, 3, 10), "15 lb 4 oz", 6.9172836425, "680 mm", 68.0, id=1),
+        Growth(1, dt.date(2026, 4, 10), head_text="43 cm", head_cm=43.0, measured_by="ward", id=2),
+        Growth(1, dt.date(2026, 5, 10), weight_text="7.85 kg", weight_kg=7.85, id=3),
+    ]
+    chart = build_growth_chart(entries, MILA.birth_date)
+    weight, length, head = chart.series
+    assert [(s.key, s.title, s.unit) for s in chart.series] == [
+        ("weight", "Weight", "kg"),
+        ("length", "Length/height", "cm"),
+        ("head", "Head circumference", "cm"),
+    ]
+    assert [(p.age, p.value) for p in weight.points] == [(59.0, 6.9172836425), (120.0, 7.85)]
+    assert [p.ref for p in weight.points] == [layout.Ref("growth", 1), layout.Ref("growth", 3)]
+    assert [p.value for p in length.points] == [68.0]
+    assert weight.points[0].tooltip == ("2026-03-10 · age 2 months\nWeight: 15 lb 4 oz (6.917 kg)")
+    assert length.points[0].tooltip.endswith("Length/height: 680 mm (68 cm)")
+    assert head.points[0].tooltip.endswith("Head circumference: 43 cm\nMeasured by: ward")
+    assert chart.x0 == 0.0 and chart.x1 > 120
+    assert "the child's own measurements; no reference curves" in NOTE.lower()
+    assert chart.note == NOTE
+    for s in chart.series:  # every point inside its axis, the axis not from 0 kg / 0 cm
+        assert all(s.y_low <= p.value <= s.y_high for p in s.points)
+        assert s.y_ticks[0] == s.y_low and s.y_ticks[-1] == s.y_high
+        assert 3 <= len(s.y_ticks) <= 7
+    assert length.y_low > 50
+
+
+def test_the_growth_chart_age_axis_falls_on_whole_months_of_age() -> None:
+    from tracker.growth_chart import age_label, age_ticks
+
+    birth = dt.date(2026, 1, 31)
+    ticks = age_ticks(birth, 0, 400, width_px=800)
+    assert [t.label for t in ticks[:4]] == ["birth", "1 mo", "2 mo", "3 mo"]
+    assert ticks[1].age == (dt.date(2026, 2, 28) - birth).days  # one month old on 28 Feb
+    assert ticks[12].label == "1 y"
+    wide = age_ticks(birth, 0, 3650, width_px=600)
+    assert all(t.label.endswith(" y") or t.label == "birth" for t in wide)
+    assert (age_label(18), age_label(120)) == ("1 y 6 mo", "10 y")
+
+
+def test_a_growth_chart_of_an_older_child_starts_near_the_first_measurement() -> None:
+    from tracker.growth_chart import build_growth_chart
+
+    older = [Growth(2, dt.date(2026, 1, 10), weight_text="30 kg", weight_kg=30.0, id=1)]
+    chart = build_growth_chart(older, dt.date(2016, 1, 10))
+    assert 3600 < chart.x0 < chart.x1
+    assert build_growth_chart([], MILA.birth_date).empty
