@@ -119,7 +119,7 @@ def test_a_weight_that_cannot_be_read_says_why(text: str, words: str) -> None:
 
 
 def test_a_length_needs_its_unit() -> None:
-    with pytest.raises(ValueError, match="“68” has no unit; write cm or in"):
+    with pytest.raises(ValueError, match="“68” has no unit; write cm, mm or in"):
         parse_length("68")
 
 
@@ -316,3 +316,139 @@ def test_attack_findings_of_the_first_piece() -> None:
     wrong = Growth(1, dt.date(2026, 11, 20), "9.58 kg", 95.8)
     [message] = g.validate_growth(wrong, child).values()
     assert "95.8 kg" in message and "9.58 kg" in message
+
+
+# ---------------------------------------------------------------- leftovers of the first piece
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "words"),
+    [
+        ("-1 kg", "Weight", "Weight: “-1 kg” is below zero; a weight cannot be negative"),
+        ("−2.5 lb", "Weight", "Weight: “−2.5 lb” is below zero; a weight cannot be negative"),
+        ("-68 cm", "Length/height", "Length/height: “-68 cm” is below zero; a length cannot"),
+        ("-43 cm", "Head circumference", "Head circumference: “-43 cm” is below zero; a head"),
+    ],
+)
+def test_a_negative_measurement_is_refused_as_negative(text: str, label: str, words: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        parse_weight(text) if label == "Weight" else parse_length(text, label)
+    assert str(caught.value).startswith(words), str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "kg"),
+    [
+        ("7.85 kgs", 7.85),
+        ("7.85 kilo", 7.85),
+        ("7.85 kilos", 7.85),
+        ("7.85 kilogram", 7.85),
+        ("7.85 Kilograms", 7.85),
+        ("7.85 kilogrammes", 7.85),
+        ("7850 gram", 7.85),
+        ("7850 grams", 7.85),
+        ("7850 gm", 7.85),
+        ("7850 gms", 7.85),
+        ("15 pounds", float(15 * LB)),
+        ("1 pound", float(LB)),
+        ("15 pounds 4 ounces", float((15 + Fraction(4, 16)) * LB)),
+        ("15 lbs 1 ounce", float((15 + Fraction(1, 16)) * LB)),
+    ],
+)
+def test_the_unambiguous_spellings_of_a_weight_unit_are_read(text: str, kg: float) -> None:
+    assert parse_weight(text) == kg
+
+
+@pytest.mark.parametrize("text", ["7.85 gr", "7.85 k", "7.85 st", "7.85 stone", "7.85 mg"])
+def test_an_ambiguous_or_unusual_weight_unit_is_still_refused(text: str) -> None:
+    """ "gr" is a grain as often as a gram; "k" is not a unit; stones and mg are no infant's."""
+    with pytest.raises(ValueError, match="is not a weight this program reads"):
+        parse_weight(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "cm"),
+    [
+        ("680 mm", 68.0),
+        ("682.5mm", 68.25),
+        ("680 millimetres", 68.0),
+        ("680 millimeters", 68.0),
+        ("68 cms", 68.0),
+        ("68 centimetres", 68.0),
+        ("68 centimeter", 68.0),
+    ],
+)
+def test_a_length_in_mm_or_spelled_out_is_read(text: str, cm: float) -> None:
+    assert parse_length(text) == cm
+    assert parse_length(text, "Head circumference") == cm
+
+
+def test_a_measurement_in_kg_or_cm_spelled_otherwise_is_shown_as_typed_only() -> None:
+    from tracker.kinds.growth import shown
+
+    assert shown("7.85 kgs", 7.85, "kg") == "7.85 kgs"
+    assert shown("7.85 kilos", 7.85, "kg") == "7.85 kilos"
+    assert shown("68 cms", 68.0, "cm") == "68 cms"
+    assert shown("680 mm", 68.0, "cm") == "680 mm (68 cm)"
+    assert shown("7850 grams", 7.85, "kg") == "7850 grams (7.85 kg)"
+
+
+def test_a_form_with_mm_keeps_what_was_typed() -> None:
+    g = _form(length_text="680 mm", head_text="430 mm")
+    assert (g.length_text, g.length_cm, g.head_text, g.head_cm) == ("680 mm", 68.0, "430 mm", 43.0)
+
+
+# ---------------------------------------------------------------------- the growth chart
+
+
+def test_the_growth_chart_draws_each_measure_by_age_in_its_own_unit() -> None:
+    from tracker.growth_chart import NOTE, build_growth_chart
+
+    entries = [
+        Growth(1, dt.date(2026, 3, 10), "15 lb 4 oz", 6.9172836425, "680 mm", 68.0, id=1),
+        Growth(1, dt.date(2026, 4, 10), head_text="43 cm", head_cm=43.0, measured_by="ward", id=2),
+        Growth(1, dt.date(2026, 5, 10), weight_text="7.85 kg", weight_kg=7.85, id=3),
+    ]
+    chart = build_growth_chart(entries, MILA.birth_date)
+    weight, length, head = chart.series
+    assert [(s.key, s.title, s.unit) for s in chart.series] == [
+        ("weight", "Weight", "kg"),
+        ("length", "Length/height", "cm"),
+        ("head", "Head circumference", "cm"),
+    ]
+    assert [(p.age, p.value) for p in weight.points] == [(59.0, 6.9172836425), (120.0, 7.85)]
+    assert [p.ref for p in weight.points] == [layout.Ref("growth", 1), layout.Ref("growth", 3)]
+    assert [p.value for p in length.points] == [68.0]
+    assert weight.points[0].tooltip == ("2026-03-10 · age 2 months\nWeight: 15 lb 4 oz (6.917 kg)")
+    assert length.points[0].tooltip.endswith("Length/height: 680 mm (68 cm)")
+    assert head.points[0].tooltip.endswith("Head circumference: 43 cm\nMeasured by: ward")
+    assert chart.x0 == 0.0 and chart.x1 > 120
+    assert "the child's own measurements; no reference curves" in NOTE.lower()
+    assert chart.note == NOTE
+    for s in chart.series:  # every point inside its axis, the axis not from 0 kg / 0 cm
+        assert all(s.y_low <= p.value <= s.y_high for p in s.points)
+        assert s.y_ticks[0] == s.y_low and s.y_ticks[-1] == s.y_high
+        assert 3 <= len(s.y_ticks) <= 7
+    assert length.y_low > 50
+
+
+def test_the_growth_chart_age_axis_falls_on_whole_months_of_age() -> None:
+    from tracker.growth_chart import age_label, age_ticks
+
+    birth = dt.date(2026, 1, 31)
+    ticks = age_ticks(birth, 0, 400, width_px=800)
+    assert [t.label for t in ticks[:4]] == ["birth", "1 mo", "2 mo", "3 mo"]
+    assert ticks[1].age == (dt.date(2026, 2, 28) - birth).days  # one month old on 28 Feb
+    assert ticks[12].label == "1 y"
+    wide = age_ticks(birth, 0, 3650, width_px=600)
+    assert all(t.label.endswith(" y") or t.label == "birth" for t in wide)
+    assert (age_label(18), age_label(120)) == ("1 y 6 mo", "10 y")
+
+
+def test_a_growth_chart_of_an_older_child_starts_near_the_first_measurement() -> None:
+    from tracker.growth_chart import build_growth_chart
+
+    older = [Growth(2, dt.date(2026, 1, 10), weight_text="30 kg", weight_kg=30.0, id=1)]
+    chart = build_growth_chart(older, dt.date(2016, 1, 10))
+    assert 3600 < chart.x0 < chart.x1
+    assert build_growth_chart([], MILA.birth_date).empty

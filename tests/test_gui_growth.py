@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import TODAY, fixed_clock
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 
@@ -111,3 +111,123 @@ def test_the_dialogs_bsa_is_checked_on_the_date_typed(qtbot: QtBot) -> None:
     assert not dialog.bsa.isVisible()
     dialog.set_text("date", "2026-11-20")  # over 2 that day: 45 kg passes the wider check
     assert dialog.bsa.isVisible()
+
+
+# ---------------------------------------------------------------------- the growth chart
+
+
+@pytest.fixture
+def demo_bridge(tmp_path: Path):  # type: ignore[no-untyped-def]
+    from ui.bridge import RecordBridge
+
+    path = tmp_path / "demo.sqlite"
+    with Record.open(path, create=True, clock=fixed_clock) as rec:
+        build_demo(rec, TODAY)
+        yield RecordBridge(rec), rec
+
+
+def test_the_growth_chart_is_opened_from_the_growth_table(
+    qtbot: QtBot, demo_bridge, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from ui.growth_chart import widget
+    from ui.interaction import Interaction
+    from ui.views.lists import PhasesView
+
+    bridge, _rec = demo_bridge
+    opened: list[object] = []
+    monkeypatch.setattr(widget.GrowthChartDialog, "exec", lambda self: opened.append(self) or 0)
+    view = PhasesView(bridge, Interaction())
+    qtbot.addWidget(view)
+    view.show()
+    button = view.growth_chart_button
+    assert button.parent() is view.tables["growth"] and button.isVisible()
+    assert button.text() == "Growth &chart…"  # Alt+C from the keyboard
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    [dialog] = opened
+    assert isinstance(dialog, widget.GrowthChartDialog)
+    assert dialog.windowTitle() == "Growth chart — Robin (demo)"
+
+
+def test_the_growth_chart_draws_every_measurement_and_walks_them_by_keyboard(
+    qtbot: QtBot, demo_bridge, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QColor
+
+    from tracker.timeline import Ref
+    from ui.growth_chart.painter import COLOURS
+    from ui.growth_chart.widget import GrowthChartDialog
+
+    bridge, rec = demo_bridge
+    [child] = rec.children()
+    entries = rec.entries(Growth, child.id)
+    dialog = GrowthChartDialog(bridge)
+    qtbot.addWidget(dialog)
+    dialog.resize(1024, 600)
+    dialog.show()
+    chart = dialog.chart
+    items = chart.items()
+    by_measure = {key: [i for i in items if i[0] == key] for key in ("weight", "length", "head")}
+    assert len(by_measure["weight"]) == sum(g.weight_kg is not None for g in entries) == 19
+    assert len(by_measure["length"]) == sum(g.length_cm is not None for g in entries)
+    assert len(by_measure["head"]) == sum(g.head_cm is not None for g in entries) == 3
+    assert chart.chart is not None
+    assert "the child's own measurements; no reference curves" in chart.chart.note.lower()
+    # each point is drawn where the chart says, in its measure's colour
+    image = chart.grab().toImage()
+    for key, _point, at in items:
+        assert image.pixelColor(at.toPoint()) == QColor(COLOURS[key]), (key, at)
+    # typed in pounds and ounces: the tooltip shows it as typed, with kg beside it
+    typed = next(g for g in entries if "lb" in g.weight_text)
+    [tip] = [p.tooltip for key, p, _ in items if key == "weight" and p.ref.id == typed.id]
+    assert f"Weight: {typed.weight_text} (" in tip and " kg)" in tip
+    assert f"{typed.date.isoformat()} · age " in tip
+    # Tab walks through the points by age; Enter opens the one chosen in its editor
+    chart.setFocus()
+    qtbot.keyClick(chart, Qt.Key.Key_Tab)
+    first = chart.focused()
+    assert first is not None and first[1] is items[0][1]
+    qtbot.keyClick(chart, Qt.Key.Key_Tab)
+    second = chart.focused()
+    assert second is not None and second[1] is items[1][1]
+    opened: list[object] = []
+    monkeypatch.setattr("ui.kind_ui.edit_entry", lambda ui, b, entry, parent: opened.append(entry))
+    with qtbot.waitSignal(chart.item_activated) as activated:
+        qtbot.keyClick(chart, Qt.Key.Key_Return)
+    assert activated.args == [second[1].ref]
+    assert [getattr(e, "id", None) for e in opened] == [second[1].ref.id]
+    # a click on a point opens it too
+    last = items[-1]
+    with qtbot.waitSignal(chart.item_activated) as clicked:
+        qtbot.mouseClick(chart, Qt.MouseButton.LeftButton, pos=last[2].toPoint())
+    assert clicked.args == [Ref("growth", last[1].ref.id)]
+
+
+def test_the_growth_chart_follows_the_record_while_open(qtbot: QtBot, demo_bridge) -> None:  # type: ignore[no-untyped-def]
+    from ui.growth_chart.widget import GrowthChartDialog
+
+    bridge, rec = demo_bridge
+    [child] = rec.children()
+    dialog = GrowthChartDialog(bridge)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    before = len(dialog.chart.items())
+    bridge.save(Growth(child.id, TODAY, head_text="470 mm", head_cm=47.0))
+    items = dialog.chart.items()
+    assert len(items) == before + 1
+    [new] = [p for key, p, _ in items if key == "head" and p.date == TODAY]
+    assert "Head circumference: 470 mm (47 cm)" in new.tooltip
+
+
+def test_an_empty_growth_chart_says_what_is_missing(qtbot: QtBot, tmp_path: Path) -> None:
+    from tracker.growth_chart import build_growth_chart
+    from ui.growth_chart.widget import GrowthChartWidget
+
+    widget = GrowthChartWidget()
+    qtbot.addWidget(widget)
+    widget.set_chart(build_growth_chart([], MILA.birth_date))
+    widget.resize(1024, 600)
+    widget.show()
+    assert widget.items() == []
+    assert not widget.grab().isNull()
+    assert widget.focusNextPrevChild(True) in (True, False)  # leaves the chart, no point
+    assert widget.focused() is None

@@ -392,3 +392,19 @@ def test_unreadable_record_exits_1_without_a_window(qtbot, tmp_path, app_run, ca
     assert "treatment-tracker:" in capsys.readouterr().err
     assert not png.exists()
     assert bogus.read_bytes() == b"these are my notes, not a record\n"
+
+
+def test_the_growth_chart_opens_from_the_view_menu_by_keyboard(qtbot, window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """View ▸ Growth chart… (Ctrl+G) from any view: the Phases & milestones view, where the
+    Growth table is, comes forward and the chart opens over it."""
+    from ui.growth_chart import widget
+
+    opened: list[object] = []
+    monkeypatch.setattr(widget.GrowthChartDialog, "exec", lambda self: opened.append(self) or 0)
+    action = window.actions_[ActionId.GROWTH_CHART]
+    assert action.text() == "G&rowth chart…"
+    assert action.isEnabled()
+    window.show_view("timeline")
+    press(qtbot, window, "Ctrl+G")
+    assert len(opened) == 1
+    assert window.views.currentWidget() is window.view_named("phases")

@@ -28,7 +28,7 @@ from tracker import cli
 from tracker.demo import write_demo
 from tracker.io.json_export import VERSION, dumps, export_record
 from tracker.io.json_import import JsonImportError, load_export, read_export
-from tracker.kinds import child_kinds
+from tracker.kinds import by_key, child_kinds
 from tracker.model import Child, CountResult, CountValue, TeamThreshold
 from tracker.store import SCHEMA_VERSION, Record, RecordError
 from tracker.store.backup import list_backups
@@ -516,3 +516,43 @@ def test_fuzz_any_text_comes_back_exactly(fixture_doc: dict[str, Any], data: st.
     with tempfile.TemporaryDirectory() as tmp:
         loaded = load_text(json.dumps(doc, ensure_ascii=False), Path(tmp))
         assert export_of(loaded) == doc
+
+
+# ---------------------------------------------------------------------- what the message counts
+
+
+def test_the_import_message_counts_every_kind_of_entry(tmp_path: Path) -> None:
+    """Growth measurements (and every other kind) are counted, not only blood counts."""
+    original = tmp_path / "demo.sqlite"
+    write_demo(original, TODAY)
+    exported = tmp_path / "export.json"
+    assert run("export", "--db", str(original), "--format", "json", str(exported))[0] == 0
+    code, out, err = run("import-json", "--db", str(tmp_path / "loaded.sqlite"), str(exported))
+    assert code == 0, err
+    with Record.open(original, read_only=True) as rec:
+        [child] = rec.children()
+        assert child.id is not None
+        growth = len(rec.entries(by_key("growth").model, child.id))
+        phases = len(rec.entries(by_key("phase").model, child.id))
+    assert growth > 1 and phases > 1
+    assert f"{growth} growth measurements" in out
+    assert f"{phases} phases" in out
+    assert "blood counts" in out
+
+
+def test_the_import_message_is_driven_by_the_kind_declarations() -> None:
+    """A kind the program has never heard of (registered only here) is counted by its own
+    names, one and many, and a kind with no entries is not named."""
+    from throwaway_kind import TEMPERATURE, Site, Temperature
+
+    from tracker.io.json_import import ChildData, ExportContents, Read
+    from tracker.kinds import register
+
+    mila = Child(name="Mila", birth_date=dt.date(2026, 1, 10))
+    one = Temperature(1, dt.date(2026, 11, 2), celsius=38.2, site=Site.EAR)
+    with register(TEMPERATURE):
+        contents = ExportContents((ChildData(mila, (("practice_temperature", (Read(one),)),)),))
+        assert contents.describe() == "1 child (Mila): 1 temperature"
+        two = ChildData(mila, (("practice_temperature", (Read(one), Read(one))), ("phase", ())))
+        assert ExportContents((two, two)).describe() == ("2 children (Mila, Mila): 4 temperatures")
+    assert ExportContents(()).describe() == "no children"

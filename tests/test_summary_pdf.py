@@ -325,3 +325,37 @@ def test_chart_caption_names_each_line_drawn_with_its_source(qapp, demo, tmp_pat
     assert "low hemoglobin" not in text and "8 g/dL" not in text
     assert "severe neutropenia below" in text and "Taplitz" in text
     assert "Hematol Oncol Clin N Am 2016;30:695" in text
+
+
+def test_the_printed_timeline_has_the_weight_lane_when_the_range_has_a_weight(
+    qapp, demo, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """The window's timeline has a Weight lane; the printed one has it too, with a mark for
+    each measurement in the range (and no empty lane when the range has none)."""
+    from tracker.kinds.growth import format_kg
+    from tracker.model import Growth
+    from tracker.timeline import x_of
+    from ui.printing.render import SummaryRequest, make_summary, printed_strip, write_pdf
+
+    rec, child_id = demo
+    start = TODAY - dt.timedelta(days=91)
+    request = SummaryRequest(child_id, start=start, end=TODAY)
+    strip = printed_strip(rec, child_id, make_summary(rec, request))
+    lane = strip.lane("growth")
+    assert lane is not None and lane.title == "Weight"
+    weighed = [g for g in rec.entries(Growth, child_id) if start <= g.date <= TODAY]
+    assert weighed
+    shown = lane.visible_marks(x_of(start), x_of(TODAY) + 1)
+    assert {m.ref.id for m in shown} == {g.id for g in weighed}
+    target = tmp_path / "weights.pdf"
+    write_pdf(rec, request, target)
+    _count, text = pdf_text(target)
+    strip_text = text.split("Timeline of the range", 1)[1].split("In this period", 1)[0]
+    labels = " ".join(format_kg(g.weight_kg) for g in sorted(weighed, key=lambda g: g.date))
+    assert f"Weight {labels} today" in strip_text  # the lane's title, then its marks' labels
+    first = min(g.date for g in rec.entries(Growth, child_id))
+    early = SummaryRequest(
+        child_id, start=first - dt.timedelta(days=20), end=first - dt.timedelta(days=1)
+    )
+    none = printed_strip(rec, child_id, make_summary(rec, early))
+    assert none.lane("growth") is None

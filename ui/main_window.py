@@ -129,6 +129,7 @@ class MainWindow(QMainWindow):
             ActionId.VIEW_AGENDA,
         ):
             view_menu.addAction(a[action_id])
+        view_menu.addAction(a[ActionId.GROWTH_CHART])
         view_menu.addSeparator()
         units_menu = view_menu.addMenu(self.tr("Show values &in"))
         group = QActionGroup(self)
@@ -180,6 +181,7 @@ class MainWindow(QMainWindow):
         a[ActionId.VIEW_COUNTS].triggered.connect(lambda: self.show_view("counts"))
         a[ActionId.VIEW_CNS].triggered.connect(lambda: self.show_view("cns"))
         a[ActionId.VIEW_AGENDA].triggered.connect(lambda: self.show_view("agenda"))
+        a[ActionId.GROWTH_CHART].triggered.connect(self.show_growth_chart)
         a[ActionId.ABOUT].triggered.connect(self.about)
         a[ActionId.SAVE_COPY].triggered.connect(self.save_copy)
         a[ActionId.RESTORE].triggered.connect(self.safety.restore)
@@ -230,6 +232,7 @@ class MainWindow(QMainWindow):
             ActionId.THRESHOLDS,
             ActionId.PRINT_SUMMARY,
             ActionId.IMPORT_CSV,
+            ActionId.GROWTH_CHART,
         ):
             self.actions_[action_id].setEnabled(has_child)
         for action in self.add_actions.values():
@@ -252,6 +255,11 @@ class MainWindow(QMainWindow):
             view = self.views.currentWidget()
             if isinstance(view, RecordView):
                 view.ensure_fresh()
+
+    def show_growth_chart(self) -> None:
+        """The Growth table's chart, over the view that holds the table."""
+        self.show_view("phases")
+        self.phases_view.show_growth_chart()
 
     def _view_changed(self, index: int) -> None:
         if 0 <= index < len(VIEW_NAMES):

@@ -36,7 +36,7 @@ from tracker.clock import Clock
 from tracker.dates import date_window
 from tracker.io import listing
 from tracker.io.json_export import FORMAT, VERSION
-from tracker.kinds import ALL_CHANGED, CHILD, COUNT, Changes, Context, Kind, by_key, child_kinds
+from tracker.kinds import ALL_CHANGED, CHILD, Changes, Context, Kind, by_key, child_kinds
 from tracker.kinds.fields import Date as DateField
 from tracker.kinds.fields import Derived, Link, Number, Rows, Text
 from tracker.kinds.kind import indefinite
@@ -293,10 +293,19 @@ class ExportContents:
     record_uid: str | None = None  # the record's own uid (export format 2 on)
 
     def describe(self) -> str:
-        n = len(self.children)
-        counts = sum(len(c.of(COUNT.key)) for c in self.children)
+        """ "1 child (Mila): 152 blood counts, 19 growth measurements, …": every kind of
+        entry of the file that it has any of, in the kinds' order (tracker.kinds)."""
+        if not self.children:
+            return "no children"
         names = ", ".join(c.child.name for c in self.children)
-        return f"{n} child(ren) ({names}), {counts} blood count(s)" if n else "no children"
+        held = [
+            kind.amount(n)
+            for kind in child_kinds()
+            if (n := sum(len(c.of(kind.key)) for c in self.children))
+        ]
+        return f"{CHILD.amount(len(self.children))} ({names})" + (
+            f": {', '.join(held)}" if held else ""
+        )
 
 
 @dataclass

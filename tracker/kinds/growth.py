@@ -38,10 +38,40 @@ BSA_LABEL = "BSA (Mosteller formula, for information; the team calculates doses)
 BSA_SOURCE = "Mosteller, NEJM 1987;317:1098"
 
 _N = r"(\d+(?:[.,]\d+)?)"
-_WEIGHT_ONE = re.compile(rf"^{_N}\s*(kg|kgs|g|lb|lbs)\.?$", re.IGNORECASE)
-_WEIGHT_LB_OZ = re.compile(rf"^{_N}\s*(?:lb|lbs)\.?\s*,?\s*{_N}\s*oz\.?$", re.IGNORECASE)
-_LENGTH = re.compile(rf"^{_N}\s*(cm|in|inch|inches|\"|″)\.?$", re.IGNORECASE)
+# Every spelling read, and its factor to kg / cm.  Only spellings with one meaning: "gr"
+# (a grain as often as a gram), a lone "k" or "m", stones and milligrams are not read.
+_KG_WORDS = ("kg", "kgs", "kilo", "kilos", "kilogram", "kilograms", "kilogramme", "kilogrammes")
+_G_WORDS = ("g", "gm", "gms", "gram", "grams", "gramme", "grammes")
+_LB_WORDS = ("lb", "lbs", "pound", "pounds")
+_OZ_WORDS = ("oz", "ounce", "ounces")
+_CM_WORDS = ("cm", "cms", "centimetre", "centimetres", "centimeter", "centimeters")
+_MM_WORDS = ("mm", "millimetre", "millimetres", "millimeter", "millimeters")
+_IN_WORDS = ("in", "inch", "inches", '"', "″")
+KG_FACTORS: dict[str, Fraction] = {
+    **dict.fromkeys(_KG_WORDS, Fraction(1)),
+    **dict.fromkeys(_G_WORDS, Fraction(1, 1000)),
+    **dict.fromkeys(_LB_WORDS, KG_PER_LB),
+}
+CM_FACTORS: dict[str, Fraction] = {
+    **dict.fromkeys(_CM_WORDS, Fraction(1)),
+    **dict.fromkeys(_MM_WORDS, Fraction(1, 10)),
+    **dict.fromkeys(_IN_WORDS, CM_PER_IN),
+}
+
+
+def _alternatives(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_WEIGHT_ONE = re.compile(rf"^{_N}\s*({_alternatives(KG_FACTORS)})\.?$", re.IGNORECASE)
+_WEIGHT_LB_OZ = re.compile(
+    rf"^{_N}\s*(?:{_alternatives(_LB_WORDS)})\.?\s*,?\s*{_N}\s*(?:{_alternatives(_OZ_WORDS)})\.?$",
+    re.IGNORECASE,
+)
+_LENGTH = re.compile(rf"^{_N}\s*({_alternatives(CM_FACTORS)})\.?$", re.IGNORECASE)
 _BARE = re.compile(rf"^{_N}$")
+_NEGATIVE = re.compile(r"^[-−‐‑–]\s*\d")  # a minus sign (hyphen, U+2212, dashes) before a number
+_NOUN = {"Weight": "weight", "Length/height": "length", "Head circumference": "head circumference"}
 
 
 def _number(text: str, label: str) -> Fraction:
@@ -53,22 +83,27 @@ def _number(text: str, label: str) -> Fraction:
     return Fraction(text.replace(",", "."))
 
 
+def _refuse_negative(s: str, label: str) -> None:
+    if _NEGATIVE.match(s):
+        noun = _NOUN.get(label, label.lower())
+        raise ValueError(
+            f"{label}: “{s}” is below zero; a {noun} cannot be negative, so type the number "
+            "without a minus sign"
+        )
+
+
 def parse_weight(text: str) -> float:
-    """The weight typed as ``text`` ("7.85 kg", "7850 g", "15 lb", "15 lb 4 oz") in kg."""
+    """The weight typed as ``text`` ("7.85 kg", "7850 g", "15 lb", "15 lb 4 oz"; also
+    "kgs", "kilos", "grams", "pounds", "ounces" …: :data:`KG_FACTORS`) in kg."""
     s = " ".join(text.split())
+    _refuse_negative(s, "Weight")
     if m := _WEIGHT_LB_OZ.match(s):
         lb, oz = _number(m.group(1), "Weight"), _number(m.group(2), "Weight")
         if oz >= OZ_PER_LB:
             raise ValueError(f"Weight: “{s}” has {m.group(2)} oz; a pound has 16 ounces")
         return float((lb + oz / OZ_PER_LB) * KG_PER_LB)
     if m := _WEIGHT_ONE.match(s):
-        value = _number(m.group(1), "Weight")
-        unit = m.group(2).lower()
-        if unit in ("kg", "kgs"):
-            return float(value)
-        if unit == "g":
-            return float(value / 1000)
-        return float(value * KG_PER_LB)
+        return float(_number(m.group(1), "Weight") * KG_FACTORS[m.group(2).lower()])
     if _BARE.match(s):
         raise ValueError(
             f"Weight: “{s}” has no unit; write kg, g, lb or lb and oz (e.g. 7.85 kg, "
@@ -81,16 +116,18 @@ def parse_weight(text: str) -> float:
 
 
 def parse_length(text: str, label: str = "Length") -> float:
-    """A length typed as ``text`` ("68 cm", "26.75 in") in cm."""
+    """A length typed as ``text`` ("68 cm", "680 mm", "26.75 in"; :data:`CM_FACTORS`) in cm."""
     s = " ".join(text.split())
+    _refuse_negative(s, label)
     if m := _LENGTH.match(s):
-        value = _number(m.group(1), label)
-        return float(value) if m.group(2).lower() == "cm" else float(value * CM_PER_IN)
+        return float(_number(m.group(1), label) * CM_FACTORS[m.group(2).lower()])
     if _BARE.match(s):
-        raise ValueError(f"{label}: “{s}” has no unit; write cm or in (e.g. 68 cm, 26.75 in)")
+        raise ValueError(
+            f"{label}: “{s}” has no unit; write cm, mm or in (e.g. 68 cm, 680 mm, 26.75 in)"
+        )
     raise ValueError(
-        f"{label}: “{s}” is not a length this program reads; write a number and cm or in "
-        "(e.g. 68 cm, 26.75 in)"
+        f"{label}: “{s}” is not a length this program reads; write a number and cm, mm or "
+        "in (e.g. 68 cm, 680 mm, 26.75 in)"
     )
 
 
@@ -109,7 +146,9 @@ def shown(text: str, value: float | None, unit: str) -> str:
     if not text or value is None:
         return text
     canonical = format_kg(value) if unit == "kg" else format_cm(value)
-    if re.search(rf"\d\s*{unit}\.?$", text, re.IGNORECASE):
+    factors = KG_FACTORS if unit == "kg" else CM_FACTORS
+    typed = re.search(r"\d\s*([^\d\s.]+)\.?$", text)
+    if typed and factors.get(typed.group(1).lower()) == 1:
         return text  # typed in kg / cm: as typed, its figures kept ("68.25 cm", not "68.2")
     return f"{text} ({canonical})"
 

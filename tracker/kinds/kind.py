@@ -113,6 +113,11 @@ class Kind(Generic[E]):
     # The export format from which every file has this kind's list (older files may lack it).
     json_required_since: int = 1
 
+    def amount(self, n: int) -> str:
+        """ "1 growth measurement", "19 growth measurements": ``n`` entries by the kind's
+        names for people."""
+        return f"{n} {self.singular if n == 1 else self.plural}"
+
     # ------------------------------------------------------------------ fields
 
     def field(self, name: str) -> Field:

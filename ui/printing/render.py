@@ -104,6 +104,36 @@ def page_layout(paper: str) -> QPageLayout:
     )
 
 
+def printed_strip(record: Record, child_id: int, summary: Summary) -> layout.Timeline:
+    """The timeline strip of the printed summary: phases, and the milestones, lumbar
+    punctures and weights of the window's timeline where the range has any (on paper an
+    empty lane is wasted space)."""
+    milestones = record.entries(Milestone, child_id)
+    visits = record.entries(CnsVisit, child_id)
+    growth = record.entries(Growth, child_id)
+    in_range = {
+        "milestones": any(summary.start <= m.date <= summary.end for m in milestones),
+        "cns": any(summary.start <= v.date <= summary.end for v in visits),
+        "growth": any(summary.start <= g.date <= summary.end for g in growth),
+    }
+    lanes = ("phases", *(k for k in ("milestones", "cns", "growth") if in_range[k]))
+    phases = record.entries(Phase, child_id)
+    # Only the phases drawn in the range take rows: a planned phase of next year that
+    # overlaps this one's plan by a day would otherwise leave an empty row on the page.
+    x0, x1 = layout.x_of(summary.start), layout.x_of(summary.end) + 1
+    whole = layout.build(phases, [], [], [], summary.printed_on, lanes=("phases",))
+    drawn = {s.ref.id for lane in whole.lanes for s in lane.visible_spans(x0, x1)}
+    return layout.build(
+        [p for p in phases if p.id in drawn],
+        milestones,
+        visits,
+        [],
+        summary.printed_on,
+        lanes=lanes,
+        growth=growth,
+    )
+
+
 def paint_summary(
     device: QPagedPaintDevice, record: Record, request: SummaryRequest, summary: Summary
 ) -> int:
@@ -123,15 +153,7 @@ def paint_summary(
         units = {c: display_unit(c, request.units) for c in layout.CHART_ANALYTES}
     phases = record.entries(Phase, child_id)
     counts = [c for c in record.counts(child_id) if summary.start <= c.taken_date <= summary.end]
-    milestones = record.entries(Milestone, child_id)
-    visits = record.entries(CnsVisit, child_id)
-    in_range = {
-        "milestones": any(summary.start <= m.date <= summary.end for m in milestones),
-        "cns": any(summary.start <= v.date <= summary.end for v in visits),
-    }
-    # On paper an empty lane is wasted space: only lanes with something in the range.
-    strip_lanes = ("phases", *(k for k in ("milestones", "cns") if in_range[k]))
-    strip = layout.build(phases, milestones, visits, [], summary.printed_on, lanes=strip_lanes)
+    strip = printed_strip(record, child_id, summary)
     charts = layout.build(
         phases,
         [],

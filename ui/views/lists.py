@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from tracker.kinds import ALL_CHANGED, Changes
 from tracker.model import CountResult, Phase, TeamThreshold
@@ -117,8 +117,21 @@ class PhasesView(RecordView):
         super().__init__(bridge, interaction, parent)
         self.phases = self.tables["phase"]
         self.milestones = self.tables["milestone"]
+        growth = self.tables["growth"]
+        self.growth_chart_button = QPushButton(self.tr("Growth &chart…"), growth)
+        self.growth_chart_button.setToolTip(
+            self.tr("Weight, length/height and head circumference by age, in a window")
+        )
+        self.growth_chart_button.clicked.connect(self.show_growth_chart)
+        growth.add_command(self.growth_chart_button)
         self.stacked()
         self.refresh_when_shown()
+
+    def show_growth_chart(self) -> None:
+        """The growth chart of the current child (the child's own measurements)."""
+        from ui.growth_chart.widget import GrowthChartDialog
+
+        GrowthChartDialog(self.bridge, self).exec()
 
 
 class CountsView(RecordView):

@@ -112,6 +112,7 @@ class RecordTable(QWidget):
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.delete_button)
+        self._buttons = buttons
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(buttons)
@@ -121,6 +122,11 @@ class RecordTable(QWidget):
         self.table.selectionModel().selectionChanged.connect(self.selection_changed)
         self.model.modelReset.connect(self.selection_changed)
         self.delete_requested.connect(self._delete_entry)
+
+    def add_command(self, button: QPushButton) -> None:
+        """Put a command of the view's own beside Add, Edit and Delete (the Growth table's
+        chart)."""
+        self._buttons.insertWidget(self._buttons.indexOf(self.add_button), button)
 
     def touched(self, changes: Changes) -> bool:
         """Did ``changes`` touch what the table shows (its kind, or one it reads)?"""
