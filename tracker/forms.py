@@ -22,8 +22,8 @@ from tracker import analytes, labels
 from tracker.analytes import format_number, parse_number
 from tracker.dates import DateWindow, date_window, parse_date, parse_optional_date, parse_time
 from tracker.model import (
-    CentralLine,
     Appointment,
+    CentralLine,
     Child,
     CnsStatus,
     CnsVisit,
@@ -202,9 +202,7 @@ def child_from_form(
     return child
 
 
-PHONE_ACCEPTED = (
-    "digits, spaces and + - ( ) . /, with an extension written as “ext. 123” or “x123”"
-)
+PHONE_ACCEPTED = "digits, spaces and + - ( ) . /, with an extension written as “ext. 123” or “x123”"
 _EXTENSION = re.compile(r"\s*(?:ext\.?|extn\.?|extension|x)\s*\d+\s*$", re.IGNORECASE)
 _PHONE = re.compile(r"[0-9 +\-()./]+")
 _PHONE_MIN_DIGITS = 3  # short hospital numbers and extensions exist; a slip has fewer
@@ -239,8 +237,7 @@ def validate_card_fields(child: Child) -> dict[str, str]:
         )
     if child.no_known_allergies and child.allergies.strip():
         problems["allergies"] = (
-            "Allergies: “none known” is ticked and allergies are typed; "
-            "untick it or clear the text"
+            "Allergies: “none known” is ticked and allergies are typed; untick it or clear the text"
         )
     for key, label in (("phone_day", "Day phone"), ("phone_24h", "24-hour phone")):
         found = phone_problem(getattr(child, key), label)

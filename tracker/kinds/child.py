@@ -15,7 +15,6 @@ from tracker.model import (
     Sex,
 )
 
-
 # The export format that added the fever card's fields (line, allergies, phones, blood).
 CARD_FIELDS_SINCE = 5
 
