@@ -96,6 +96,10 @@ def test_other_line_needs_its_name() -> None:
         "+31 88 972 72 72",
         "112",
         "020/7946/0123",
+        "020\u00a07946\u00a00123",  # pasted from a web page: no-break spaces
+        "020 7946\u20130123",  # an en dash
+        "020\u20117946\u20110123",  # non-breaking hyphens
+        "٠٢٠ ٧٩٤٦ ٠١٢٣",  # Arabic-Indic digits
     ],
 )
 def test_real_numbers_are_accepted(number: str) -> None:

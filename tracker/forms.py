@@ -204,7 +204,9 @@ def child_from_form(
 
 PHONE_ACCEPTED = "digits, spaces and + - ( ) . /, with an extension written as “ext. 123” or “x123”"
 _EXTENSION = re.compile(r"\s*(?:ext\.?|extn\.?|extension|x)\s*\d+\s*$", re.IGNORECASE)
-_PHONE = re.compile(r"[0-9 +\-()./]+")
+# \d and \s are Unicode's: other scripts' digits, and the no-break spaces and dashes of a
+# number pasted from a web page or a letter, read as they look.
+_PHONE = re.compile(r"[\d\s+\-\u2010-\u2015()./]+")
 _PHONE_MIN_DIGITS = 3  # short hospital numbers and extensions exist; a slip has fewer
 
 
