@@ -6,9 +6,10 @@ it still fills the width) until it fits; text wraps, it never runs off.
 
 The wallet card is a sheet of 171.2 × 108 mm, four panels of 85.6 × 54 mm (the size of a
 bank card, ISO/IEC 7810 ID-1) in two columns: print it at actual size (100 %), cut along
-the sheet's edge, fold it in half along the dashed middle line (the two columns face each
-other, printed side in) and in half again along the other dashed line: it folds to bank-card
-size for a wallet and opens out to read as one page.
+the sheet's edge, fold the left half behind the right along the dashed middle marks, then
+the bottom half behind the top: it is bank-card size for a wallet, its front (the top of the
+right column) shows the child's name and the team's numbers, and it opens out to read as
+one page.
 """
 
 from __future__ import annotations
@@ -172,10 +173,11 @@ def card_html(card: Card, size: str) -> str:
         f"<p style='margin:8pt 0 0 0; color:#333333; font-size:0.85em'>{_e(card.printed_line)}</p>"
     )
     if size == "wallet":  # two columns, one each side of the middle fold
+        # The right column's top is the folded card's front: the name and the numbers.
         return (  # a blank middle column keeps the fold off the text
             "<table width='100%' cellspacing='0' cellpadding='0'><tr>"
-            f"<td width='46%' valign='top'>{who}{facts}{counts}</td><td width='8%'></td>"
-            f"<td width='46%' valign='top'>{phones}{rule}{medicines}{blood}{footer}</td>"
+            f"<td width='46%' valign='top'>{facts}{counts}{medicines}</td><td width='8%'></td>"
+            f"<td width='46%' valign='top'>{who}{phones}{rule}{blood}{footer}</td>"
             "</tr></table>"
         )
     return who + phones + facts + counts + medicines + rule + blood + footer

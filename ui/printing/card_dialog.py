@@ -33,8 +33,9 @@ from ui.printing.card import (
 from ui.printing.render import default_paper
 
 FOLD_HINT = (
-    "Wallet: print at actual size (100 %), cut along the edge, fold in half along the "
-    "dashed marks and in half again: it folds to bank-card size (85.6 × 54 mm)."
+    "Wallet: print at actual size (100 %), cut along the edge, fold the left half behind "
+    "the right at the dashed marks, then the bottom half behind the top: bank-card size "
+    "(85.6 × 54 mm), with the name and the team's numbers on the front."
 )
 
 
