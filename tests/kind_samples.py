@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from tracker import analytes
+from tracker.kinds import child_kinds
 from tracker.model import (
     Appointment,
     Child,
@@ -186,3 +187,11 @@ def saved_sample(
         else:
             linked_id = save(SAMPLES[target](child, None, day)).id
     return SAMPLES[key](child, linked_id, day)
+
+
+def drop_later_lists(child: dict[str, Any], version: int) -> None:
+    """The lists of kinds that came after export format ``version`` taken out of an
+    exported ``child`` (to make an older file from a new export)."""
+    for kind in child_kinds():
+        if kind.json and kind.json_required_since and kind.json_required_since > version:
+            child.pop(kind.json, None)

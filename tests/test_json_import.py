@@ -23,12 +23,13 @@ import pytest
 from conftest import TODAY
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from kind_samples import drop_later_lists
 
 from tracker import cli
 from tracker.demo import write_demo
 from tracker.io.json_export import VERSION, dumps, export_record
 from tracker.io.json_import import JsonImportError, load_export, read_export
-from tracker.kinds import by_key, child_kinds
+from tracker.kinds import by_key
 from tracker.model import Child, CountResult, CountValue, TeamThreshold
 from tracker.store import SCHEMA_VERSION, Record, RecordError
 from tracker.store.backup import list_backups
@@ -290,13 +291,6 @@ def test_every_rule_of_the_program_applies(fixture_text: str, change: Any, words
     assert all(p.startswith("line ") for p in found), found
 
 
-def _drop_later_lists(child: dict[str, Any], version: int) -> None:
-    """The lists of kinds that came after export format ``version`` taken out of ``child``."""
-    for kind in child_kinds():
-        if kind.json and kind.json_required_since and kind.json_required_since > version:
-            child.pop(kind.json, None)
-
-
 def test_a_missing_list_from_format_1_exports_is_empty(fixture_text: str, tmp_path: Path) -> None:
     doc = json.loads(fixture_text)
     doc["version"] = 1  # format 1: no record_uid, and these lists came late
@@ -304,7 +298,7 @@ def test_a_missing_list_from_format_1_exports_is_empty(fixture_text: str, tmp_pa
     for child in doc["children"]:
         for key in ("team_thresholds", "appointments", "questions"):
             del child[key]
-        _drop_later_lists(child, 1)
+        drop_later_lists(child, 1)
     path = load_text(dumps(doc), tmp_path)
     with Record.open(path, read_only=True, clock=clock) as rec:
         assert rec.entries(TeamThreshold, 1) == [] and len(rec.counts(1)) > 0
@@ -328,7 +322,7 @@ def test_a_format_2_file_lacks_the_lab_notes_and_other_results(tmp_path: Path) -
     old = json.loads(dumps(doc))
     old["version"] = 2
     for child in old["children"]:
-        _drop_later_lists(child, 2)  # growth came with format 4, medicines with 5, …
+        drop_later_lists(child, 2)  # growth came with format 4, medicines with 5, …
         for count in child["counts"]:
             count.pop("other_results")
             for v in count["values"]:

@@ -226,6 +226,20 @@ def test_summary_command_refuses_the_record_and_its_files(
 
 
 @pytest.mark.gui
+def test_card_command_refuses_the_record_and_its_files(
+    qapp, family: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ui.app import main
+
+    def write(target: Path) -> tuple[int, str]:
+        code = main(["card", "--db", str(family), "-o", str(target)], clock=fixed_clock)
+        captured = capsys.readouterr()
+        return code, captured.err + captured.out
+
+    assert_all_refused(family, write)
+
+
+@pytest.mark.gui
 def test_screenshot_refuses_the_record_and_its_files(
     qapp,
     family: Path,

@@ -119,6 +119,20 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--paper", choices=("a4", "letter"), default="a4")
     summary.add_argument("-o", dest="out", metavar="OUT.pdf", type=Path, required=True)
 
+    card = sub.add_parser(
+        "card",
+        help="print the fever card (one page to keep in the bag) to a PDF file (no window needed)",
+    )
+    card.add_argument("--db", dest="sub_db", metavar="FILE", type=Path, required=True)
+    card.add_argument("--child", metavar="NAME", help="the child (needed if several)")
+    card.add_argument(
+        "--size",
+        choices=("a4", "letter", "wallet"),
+        default="a4",
+        help="A4, US Letter, or a wallet card (171.2 × 108 mm, folds in four to 85.6 × 54 mm)",
+    )
+    card.add_argument("-o", dest="out", metavar="OUT.pdf", type=Path, required=True)
+
     check = sub.add_parser(
         "check",
         help="check the record's integrity, links, format version and every entry's check mark",
@@ -168,8 +182,8 @@ def run(
             return _export(args.sub_db, args.out, out, args.format, clock)
         if args.command == "import-counts":
             return _import_counts(args, out, err, clock)
-        if args.command == "summary":
-            raise AssertionError("the summary needs Qt: ui.app runs it")
+        if args.command in ("summary", "card"):
+            raise AssertionError(f"the {args.command} needs Qt: ui.app runs it")
         if args.command == "check":
             return _check(args.sub_db, out, err, clock)
         if args.command == "import-json":

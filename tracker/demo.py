@@ -437,6 +437,14 @@ def _save_child(record: Record, birth: dt.date, diagnosis: dt.date, today: dt.da
             "team_contacts": "Oncology ward (demo): 555-0142\nDay unit (demo): 555-0177",
             "notes": "A fictional demonstration record: not a real child, and not medical "
             "advice. Every value is invented.",
+            # the fever card's fields, as invented as the rest.  The numbers are the contacts'
+            # above, in the range the North American Numbering Plan keeps for fiction
+            # (555-0100 to 555-0199, NANPA): no real phone rings.
+            "central_line": "port",
+            "no_known_allergies": "1",
+            "phone_day": "555-0177",
+            "phone_24h": "555-0142",
+            "blood_product_notes": "Irradiated, CMV-negative products (demo)",
         },
         today=today,
     )

@@ -23,6 +23,7 @@ from tracker.analytes import format_number, parse_number
 from tracker.dates import DateWindow, date_window, parse_date, parse_optional_date, parse_time
 from tracker.model import (
     Appointment,
+    CentralLine,
     Child,
     CnsStatus,
     CnsVisit,
@@ -182,18 +183,73 @@ def child_from_form(
         hospital=field_text(f, "hospital"),
         team_contacts=field_text(f, "team_contacts"),
         notes=field_text(f, "notes"),
+        central_line=c.choice(
+            f, "central_line", CentralLine, "unknown", "Central line", labels.CENTRAL_LINE
+        ),
+        central_line_text=field_text(f, "central_line_text"),
+        allergies=field_text(f, "allergies"),
+        no_known_allergies=field_text(f, "no_known_allergies") in ("1", "true", "yes"),
+        phone_day=field_text(f, "phone_day"),
+        phone_24h=field_text(f, "phone_24h"),
+        blood_product_notes=field_text(f, "blood_product_notes"),
         id=id,
         uid=uid,
     )
-    if birth is not None:
-        for field, message in validate_child(child, today).items():
-            c.add(field, message)
+    checks = validate_child(child, today) if birth is not None else validate_card_fields(child)
+    for field, message in checks.items():
+        c.add(field, message)
     c.raise_if_any()
     return child
 
 
+PHONE_ACCEPTED = "digits, spaces and + - ( ) . /, with an extension written as “ext. 123” or “x123”"
+_EXTENSION = re.compile(r"\s*(?:ext\.?|extn\.?|extension|x)\s*\d+\s*$", re.IGNORECASE)
+# \d and \s are Unicode's: other scripts' digits, and the no-break spaces and dashes of a
+# number pasted from a web page or a letter, read as they look.
+_PHONE = re.compile(r"[\d\s+\-\u2010-\u2015()./]+")
+_PHONE_MIN_DIGITS = 3  # short hospital numbers and extensions exist; a slip has fewer
+
+
+def phone_problem(text: str, label: str) -> str | None:
+    """Why ``text`` does not read as a phone number, or None (empty is fine: not entered).
+
+    Loose on purpose: any real number's way of writing (+44 20 7946 0123, (555) 010-1234,
+    0161.123.4567, 2222 ext. 45) passes; only what is plainly not a number (a name, a
+    number with letters in it, fewer than three digits) is refused."""
+    typed = text.strip()
+    if not typed:
+        return None
+    number = _EXTENSION.sub("", typed)
+    digits = sum(ch.isdigit() for ch in number)
+    if not _PHONE.fullmatch(number) or digits < _PHONE_MIN_DIGITS:
+        return (
+            f"{label}: “{typed}” does not read as a phone number; use {PHONE_ACCEPTED} "
+            "(names and other numbers go in Team contacts)"
+        )
+    return None
+
+
+def validate_card_fields(child: Child) -> dict[str, str]:
+    """The fever card's fields: a line called "other" says what it is, allergies are either
+    listed or "none known" (not both), and the phone numbers read as numbers."""
+    problems: dict[str, str] = {}
+    if child.central_line is CentralLine.OTHER and not child.central_line_text.strip():
+        problems["central_line_text"] = (
+            "Central line: you chose “Other”; type what the team calls it"
+        )
+    if child.no_known_allergies and child.allergies.strip():
+        problems["allergies"] = (
+            "Allergies: “none known” is ticked and allergies are typed; untick it or clear the text"
+        )
+    for key, label in (("phone_day", "Day phone"), ("phone_24h", "24-hour phone")):
+        found = phone_problem(getattr(child, key), label)
+        if found:
+            problems[key] = found
+    return problems
+
+
 def validate_child(child: Child, today: dt.date) -> dict[str, str]:
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = validate_card_fields(child)
     if not child.name.strip():
         errors["name"] = "Name: please type the child's name (a first name is enough)"
     if child.birth_date > today:

@@ -12,6 +12,14 @@ RISK = {
     "other": "Other",
     "unknown": "Not told yet",
 }
+CENTRAL_LINE = {
+    "unknown": "Not entered",
+    "none": "No central line",
+    "port": "Port (implanted port, Port-a-Cath)",
+    "hickman": "Hickman / tunnelled line (Broviac)",
+    "picc": "PICC line",
+    "other": "Other",
+}
 CNS_STATUS = {
     "CNS1": "CNS1",
     "CNS2": "CNS2",

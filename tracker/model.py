@@ -42,6 +42,17 @@ class RiskGroup(StrEnum):
     UNKNOWN = "unknown"
 
 
+class CentralLine(StrEnum):
+    """The child's central line, as the team named it (domain.md §5.4)."""
+
+    UNKNOWN = "unknown"  # not entered
+    NONE = "none"
+    PORT = "port"
+    HICKMAN = "hickman"  # Hickman / Broviac / other tunnelled line
+    PICC = "picc"
+    OTHER = "other"
+
+
 class CnsStatus(StrEnum):
     CNS1 = "CNS1"
     CNS2 = "CNS2"
@@ -145,6 +156,14 @@ class Child:
     hospital: str = ""
     team_contacts: str = ""
     notes: str = ""
+    # for the fever card (record format 6, export format 5)
+    central_line: CentralLine = CentralLine.UNKNOWN
+    central_line_text: str = ""  # what the team called it, for "other" (or more detail)
+    allergies: str = ""  # as typed; empty with no_known_allergies False: not entered
+    no_known_allergies: bool = False
+    phone_day: str = ""
+    phone_24h: str = ""
+    blood_product_notes: str = ""  # "irradiated, CMV-negative products", as typed
     id: int | None = None
     uid: str = ""
 

@@ -259,7 +259,7 @@ def build_summary(
         birth_date=child.birth_date,
         age=format_age(child.birth_date, today) if today >= child.birth_date else "",
         diagnosis_date=child.diagnosis_date,
-        diagnosis=_diagnosis(child),
+        diagnosis=diagnosis_line(child),
         protocol=child.protocol,
         risk_group=(child.risk_group_text or labels.RISK[child.risk_group.value])
         if child.risk_group.value != "unknown"
@@ -269,7 +269,7 @@ def build_summary(
         start=start,
         end=end,
         range_reason=reason,
-        current=_current(phases, today),
+        current=current_line(phases, today),
         nothing_new=nothing_new,
         counts_before_range=bool(latest_before),
         contacts=[]
@@ -327,7 +327,9 @@ def it_totals(visits: Sequence[CnsVisit], until: dt.date) -> dict[str, int]:
     return {k: totals[k] for k in order if k in totals}
 
 
-def _diagnosis(child: Child) -> str:
+def diagnosis_line(child: Child) -> str:
+    """The diagnosis in one line ("pro-B · KMT2A rearranged (AFF1) · …"), "" when none is
+    entered; the summary's and the fever card's."""
     parts = []
     if child.immunophenotype:
         parts.append(child.immunophenotype)
@@ -349,7 +351,8 @@ def _diagnosis(child: Child) -> str:
     return " · ".join(parts)
 
 
-def _current(phases: Sequence[Phase], today: dt.date) -> str:
+def current_line(phases: Sequence[Phase], today: dt.date) -> str:
+    """Where treatment is on ``today``: the phase and its day (the summary's, the card's)."""
     found = current_phase(phases, today)
     if found is None:
         return "No phase running today"

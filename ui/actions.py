@@ -14,6 +14,7 @@ class ActionId(Enum):
     EDIT_CHILD = auto()
     DELETE_CHILD = auto()
     PRINT_SUMMARY = auto()
+    PRINT_CARD = auto()
     IMPORT_CSV = auto()
     EXPORT_CSV = auto()
     EXPORT_JSON = auto()
@@ -42,6 +43,7 @@ _SPECS: dict[ActionId, tuple[str, QKeySequence | QKeySequence.StandardKey | str 
     ActionId.EDIT_CHILD: ("Child's &details…", "Ctrl+I"),
     ActionId.DELETE_CHILD: ("Delete this child…", None),
     ActionId.PRINT_SUMMARY: ("&Print summary…", QKeySequence.StandardKey.Print),
+    ActionId.PRINT_CARD: ("Print &fever card…", None),
     ActionId.IMPORT_CSV: ("&Import lab results (CSV)…", "Ctrl+Shift+I"),
     ActionId.EXPORT_CSV: ("Export blood counts (&CSV)…", None),
     ActionId.EXPORT_JSON: ("&Export whole record (JSON)…", "Ctrl+E"),

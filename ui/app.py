@@ -26,6 +26,10 @@ def main(argv: Sequence[str] | None = None, clock: Clock = system_clock) -> int:
         from ui.printing.cli import run_summary
 
         return run_summary(args, clock=clock)
+    if args.command == "card":
+        from ui.printing.cli import run_card
+
+        return run_card(args, clock=clock)
     if args.command:
         return cli.run(args, clock=clock)
     if args.demo and args.db:

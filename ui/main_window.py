@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
             file_menu.addAction(a[action_id])
         file_menu.addSeparator()
         file_menu.addAction(a[ActionId.PRINT_SUMMARY])
+        file_menu.addAction(a[ActionId.PRINT_CARD])
         file_menu.addSeparator()
         file_menu.addAction(a[ActionId.IMPORT_CSV])
         file_menu.addAction(a[ActionId.EXPORT_CSV])
@@ -172,6 +173,7 @@ class MainWindow(QMainWindow):
         a[ActionId.DELETE_CHILD].triggered.connect(self.delete_child)
         a[ActionId.EXPORT_JSON].triggered.connect(self.export_json)
         a[ActionId.PRINT_SUMMARY].triggered.connect(self.print_summary)
+        a[ActionId.PRINT_CARD].triggered.connect(self.print_card)
         a[ActionId.IMPORT_CSV].triggered.connect(self.import_csv)
         a[ActionId.EXPORT_CSV].triggered.connect(self.export_csv)
         a[ActionId.THRESHOLDS].triggered.connect(self.edit_thresholds)
@@ -231,6 +233,7 @@ class MainWindow(QMainWindow):
             ActionId.DELETE_CHILD,
             ActionId.THRESHOLDS,
             ActionId.PRINT_SUMMARY,
+            ActionId.PRINT_CARD,
             ActionId.IMPORT_CSV,
             ActionId.GROWTH_CHART,
         ):
@@ -389,11 +392,21 @@ class MainWindow(QMainWindow):
 
         if self.bridge.current_child() is None:
             return
+        PrintSummaryDialog(self.bridge, self.interaction, self._shared_printer(), self).exec()
+
+    def print_card(self) -> None:
+        from ui.printing.card_dialog import PrintCardDialog
+
+        if self.bridge.current_child() is None:
+            return
+        PrintCardDialog(self.bridge, self.interaction, self._shared_printer(), self).exec()
+
+    def _shared_printer(self):  # type: ignore[no-untyped-def]
         if self._printer is None:
             from PySide6.QtPrintSupport import QPrinter
 
             self._printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        PrintSummaryDialog(self.bridge, self.interaction, self._printer, self).exec()
+        return self._printer
 
     def import_csv(self) -> None:
         from ui.dialogs.import_csv import CsvImporter

@@ -137,6 +137,13 @@ def build_record(path: Path) -> None:
                     "hospital": "Princess Máxima Center",
                     "team_contacts": "Dr. de Vries ☎ +31 88 972 72 72",
                     "notes": f"Our brave girl 💪👶🏽 — {ARABIC} — {HEBREW}\nSecond line\ttab",
+                    # the fever card's fields (record format 7); numbers in Ofcom's drama range
+                    "central_line": "other",
+                    "central_line_text": "Hickman, double lumen — «rouge» 🔴",
+                    "allergies": f"Penicillin (rash) — {HEBREW}",
+                    "phone_day": "+44 20 7946 0123 ext. 4",
+                    "phone_24h": "(020) 7946-0999",
+                    "blood_product_notes": "Irradiated, CMV-negative\nsecond line",
                 },
                 today=TODAY,
                 uid=uid(),

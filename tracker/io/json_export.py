@@ -31,7 +31,9 @@ FORMAT = "treatment-tracker"
 # file of a newer format.  2: the record's uid, entries ordered by date then uid, every
 # kind's list present.  3: a blood value's lab flag, lab comment and hours after an
 # infusion; a blood count's results of tests the program does not know (``other_results``).
-# 4: growth measurements (``growth``).
+# 4: growth measurements (``growth``).  5: medicines at home (``medicine_plans``, ``doses``);
+# the child's fever-card fields (central line, allergies, the team's day and 24-hour
+# phones, blood-product notes).
 VERSION = 5
 
 JsonObject = dict[str, Any]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from tracker import forms
-from tracker.kinds.fields import Choice, Date, Number, Text
+from tracker.kinds.fields import Choice, Date, Flag, Number, Text
 from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems
 from tracker.model import (
+    CentralLine,
     Child,
     CnsStatus,
     Kmt2aStatus,
@@ -13,6 +14,9 @@ from tracker.model import (
     RiskGroup,
     Sex,
 )
+
+# The export format that added the fever card's fields (line, allergies, phones, blood).
+CARD_FIELDS_SINCE = 5
 
 
 def _validate(child: Child, context: Context) -> Problems:
@@ -54,6 +58,19 @@ CHILD = Kind(
         Text("hospital", "Hospital"),
         Text("team_contacts", "Team contacts"),
         Text("notes", "Notes"),
+        Choice(
+            "central_line",
+            "Central line",
+            enum=CentralLine,
+            default=CentralLine.UNKNOWN,
+            since=CARD_FIELDS_SINCE,
+        ),
+        Text("central_line_text", "Central line as the team calls it", since=CARD_FIELDS_SINCE),
+        Text("allergies", "Allergies", since=CARD_FIELDS_SINCE),
+        Flag("no_known_allergies", "No known allergies", since=CARD_FIELDS_SINCE),
+        Text("phone_day", "Team phone (day)", since=CARD_FIELDS_SINCE),
+        Text("phone_24h", "Team phone (24-hour)", since=CARD_FIELDS_SINCE),
+        Text("blood_product_notes", "Blood-product notes", since=CARD_FIELDS_SINCE),
     ),
     singular=QT_TRANSLATE_NOOP("kinds", "child"),
     plural=QT_TRANSLATE_NOOP("kinds", "children"),

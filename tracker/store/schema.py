@@ -451,6 +451,24 @@ def _step_6(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX dose_plan ON dose(plan_id, due_date)")
 
 
+def _step_7(conn: sqlite3.Connection) -> None:
+    """Version 7: what the fever card needs about the child — the central line (a closed
+    list, "other" as typed), allergies as typed or "none known" (apart from not entered),
+    the team's day and 24-hour phone numbers and the family's blood-product notes.  Added
+    columns with defaults: every child of an older record reads as "not entered"."""
+    lines = ["unknown", "none", "port", "hickman", "picc", "other"]
+    for column in (
+        f"central_line TEXT NOT NULL DEFAULT 'unknown' {_in('central_line', lines)}",
+        "central_line_text TEXT NOT NULL DEFAULT ''",
+        "allergies TEXT NOT NULL DEFAULT ''",
+        "no_known_allergies INTEGER NOT NULL DEFAULT 0 CHECK (no_known_allergies IN (0, 1))",
+        "phone_day TEXT NOT NULL DEFAULT ''",
+        "phone_24h TEXT NOT NULL DEFAULT ''",
+        "blood_product_notes TEXT NOT NULL DEFAULT ''",
+    ):
+        conn.execute(f"ALTER TABLE child ADD COLUMN {column}")
+
+
 Step = Callable[[sqlite3.Connection], None]
 
 
@@ -479,6 +497,7 @@ MIGRATIONS: list[Step] = [
     Migration(_step_4, rebuilds=True),
     _step_5,
     _step_6,
+    _step_7,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

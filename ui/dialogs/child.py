@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
@@ -15,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker import analytes, labels
-from tracker.forms import child_from_form
+from tracker.forms import PHONE_ACCEPTED, child_from_form
 from tracker.model import Child
 from ui.dialogs.base import DateField, FormDialog, fill_combo
 
@@ -135,6 +136,51 @@ class ChildDialog(FormDialog):
         notes.setFixedHeight(60)
         self.add_field(tform, "notes", self.tr("N&otes:"), notes)
 
+        card = QGroupBox(self.tr("For the fever card"), self)
+        cform = QFormLayout(card)
+        line_row = QWidget(self)  # the kind, and beside it what the team calls it
+        line_layout = QHBoxLayout(line_row)
+        line_layout.setContentsMargins(0, 0, 0, 0)
+        line = QComboBox(self)
+        fill_combo(line, labels.CENTRAL_LINE)
+        set_default(line, "unknown")  # never a line nobody chose
+        line_text = QLineEdit(self)
+        line_text.setPlaceholderText(self.tr("their words (needed for “Other”)"))
+        line_layout.addWidget(line)
+        line_layout.addWidget(line_text, 1)
+        self.add_field(cform, "central_line", self.tr("Central &line:"), line_row)
+        self.register("central_line", line, self._errors["central_line"])
+        error = self._errors["central_line"]  # one error line under the row, for either part
+        self.register("central_line_text", line_text, error)
+        allergy_row = QWidget(self)
+        allergy_layout = QHBoxLayout(allergy_row)
+        allergy_layout.setContentsMargins(0, 0, 0, 0)
+        allergies = QPlainTextEdit(self)
+        allergies.setTabChangesFocus(True)
+        allergies.setFixedHeight(40)
+        allergies.setPlaceholderText(self.tr("As told, e.g. penicillin (rash)"))
+        none_known = QCheckBox(self.tr("Non&e known"), self)
+        allergy_layout.addWidget(allergies, 1)
+        allergy_layout.addWidget(none_known)
+        self.add_field(cform, "allergies", self.tr("&Allergies:"), allergy_row)
+        self.register("allergies", allergies, self._errors["allergies"])
+        self.register("no_known_allergies", none_known)
+        blood = QLineEdit(self)
+        blood.setPlaceholderText(self.tr("e.g. irradiated, CMV-negative products"))
+        self.add_field(tform, "blood_product_notes", self.tr("Blood prod&ucts:"), blood)
+        day = QLineEdit(self)
+        day.setPlaceholderText(self.tr("e.g. 020 7946 0123 ext. 4"))
+        self.add_field(tform, "phone_day", self.tr("Team phone, da&y:"), day)
+        night = QLineEdit(self)
+        night.setPlaceholderText(self.tr("e.g. +44 20 7946 0999"))
+        self.add_field(
+            tform,
+            "phone_24h",
+            self.tr("Team phone, 2&4-hour:"),
+            night,
+            self.tr("Accepted: {what}").format(what=PHONE_ACCEPTED),
+        )
+
         columns = QHBoxLayout()
         left = QWidget(self)
         from PySide6.QtWidgets import QVBoxLayout
@@ -143,9 +189,15 @@ class ChildDialog(FormDialog):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(about)
         left_layout.addWidget(diagnosis)
+        left_layout.addWidget(card)
         left_layout.addStretch(1)
         columns.addWidget(left)
-        columns.addWidget(treatment)
+        right = QWidget(self)  # the group at its own height, not stretched to the left's
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(treatment)
+        right_layout.addStretch(1)
+        columns.addWidget(right)
         self.body.addLayout(columns)
         if child is not None:
             self._load(child)
@@ -170,6 +222,13 @@ class ChildDialog(FormDialog):
         self.set_text("hospital", c.hospital)
         self.set_text("team_contacts", c.team_contacts)
         self.set_text("notes", c.notes)
+        self.set_text("central_line", c.central_line.value)
+        self.set_text("central_line_text", c.central_line_text)
+        self.set_text("allergies", c.allergies)
+        self.set_text("no_known_allergies", "1" if c.no_known_allergies else "")
+        self.set_text("phone_day", c.phone_day)
+        self.set_text("phone_24h", c.phone_24h)
+        self.set_text("blood_product_notes", c.blood_product_notes)
 
     def build(self) -> Child:
         c = self._child

@@ -60,10 +60,49 @@ def run_summary(
     return cli.EXIT_OK
 
 
-def _child(record: Record, name: str | None):  # type: ignore[no-untyped-def]
+def run_card(
+    args: argparse.Namespace,
+    *,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    clock: Clock = system_clock,
+) -> int:
+    """``treatment-tracker card``: the fever card to a one-page PDF.  Exit 1 with one plain
+    sentence (and no file written) for an unknown child, a target that is one of the
+    record's own files or a folder, a PDF that could not be written whole, or a record
+    problem."""
+    import os
+
+    out, err = out or sys.stdout, err or sys.stderr
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from ui.printing.card import SIZE_LABELS, CardRequest, write_card_pdf
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    _ = app
+    try:
+        if args.out.is_dir():
+            raise RecordError(f"{args.out} is a folder; give a file name for the PDF.")
+        with Record.open(args.sub_db, read_only=True, clock=clock) as record:
+            child = _child(record, args.child, "to put on a card")
+            assert child.id is not None
+            scale = write_card_pdf(record, CardRequest(child.id, args.size), args.out)
+    except (ValueError, RecordError) as exc:
+        print(f"treatment-tracker: {exc}", file=err)
+        return cli.EXIT_PROBLEM
+    except OSError as exc:
+        print(f"treatment-tracker: could not write {args.out}: {exc.strerror}", file=err)
+        return cli.EXIT_PROBLEM
+    shrunk = f", shrunk to {scale:.0%} to fit" if scale < 1 else ""
+    print(f"Fever card written to {args.out} (1 page, {SIZE_LABELS[args.size]}{shrunk}).", file=out)
+    return cli.EXIT_OK
+
+
+def _child(record: Record, name: str | None, purpose: str = "to summarise"):  # type: ignore[no-untyped-def]
     children = record.children()
     if not children:
-        raise RecordError("The record has no child yet; there is nothing to summarise.")
+        raise RecordError(f"The record has no child yet; there is nothing {purpose}.")
     if name is None:
         if len(children) == 1:
             return children[0]

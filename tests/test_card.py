@@ -1,0 +1,142 @@
+"""The fever card's content (tracker.card): every named part, the empty cases, and latest
+counts that are older than the card, each shown with its own date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tracker.card import (
+    NO_COUNT,
+    NO_FEVER_RULE,
+    NO_MEDICINES,
+    NOT_ENTERED,
+    card_content,
+)
+from tracker.forms import ValueInput, count_from_form
+from tracker.model import CentralLine, Child, CountResult, Phase, PhaseKind
+
+PRINTED = dt.date(2026, 11, 24)
+MILA = Child(
+    name="Mila",
+    birth_date=dt.date(2026, 1, 10),
+    diagnosis_date=dt.date(2026, 5, 12),
+    immunophenotype="pro-B (B-I)",
+    protocol="Interfant-21",
+    central_line=CentralLine.PORT,
+    allergies="Penicillin (rash)",
+    phone_day="020 7946 0123",
+    phone_24h="020 7946 0999",
+    blood_product_notes="Irradiated, CMV-negative products",
+    hospital="Fictional Children's Hospital",
+    id=1,
+)
+MAINTENANCE = Phase(child_id=1, kind=PhaseKind.MAINTENANCE, actual_start=dt.date(2026, 11, 1), id=1)
+MEDICINES = ["6-mercaptopurine 20 mg once daily (evening)", "Co-trimoxazole 120 mg Sat + Sun"]
+RULE = "≥ 38.0 °C once, or ≥ 37.5 °C twice an hour apart: phone the 24-hour number"
+
+
+def _count(day: str, *values: tuple[str, str, str]) -> CountResult:
+    return count_from_form(
+        {"taken_date": day},
+        [ValueInput(code, text, unit) for code, text, unit in values],
+        child=MILA,
+        today=PRINTED,
+    )
+
+
+def _card(child: Child = MILA, counts: list[CountResult] | None = None, **kw):  # type: ignore[no-untyped-def]
+    return card_content(
+        child,
+        kw.get("phases", [MAINTENANCE]),
+        counts if counts is not None else [],
+        kw.get("medicines", MEDICINES),
+        kw.get("rule", RULE),
+        PRINTED,
+    )
+
+
+def test_every_named_part_is_on_the_card() -> None:
+    counts = [
+        _count(
+            "2026-11-20", ("anc", "0.42", "×10⁹/L"), ("hgb", "8.0", "g/dL"), ("plt", "35", "×10⁹/L")
+        )
+    ]
+    card = _card(counts=counts)
+    assert card.name == "Mila" and card.birth_date == dt.date(2026, 1, 10)
+    assert card.title == "Fever card — Mila"
+    assert "pro-B (B-I)" in card.diagnosis and card.protocol == "Interfant-21"
+    assert card.current.startswith("Maintenance · day 24")
+    assert card.central_line.startswith("Port")
+    assert card.allergies == "Penicillin (rash)"
+    by_label = {c.label: c for c in card.counts}
+    assert by_label["ANC"].text == "0.42 ×10⁹/L"
+    assert by_label["Hb"].text == "8.0 g/dL"  # the lab's figures, its zero kept
+    assert by_label["PLT"].text == "35 ×10⁹/L"
+    assert all(c.date == dt.date(2026, 11, 20) for c in card.counts)
+    assert card.medicines == tuple(MEDICINES)
+    assert card.fever_rule == RULE and card.fever_rule_entered
+    assert (card.phone_day, card.phone_24h) == ("020 7946 0123", "020 7946 0999")
+    assert card.blood_products == "Irradiated, CMV-negative products"
+    assert card.printed_line == "Kept by the family; not a medical record. Printed 2026-11-24."
+
+
+def test_empty_parts_say_so() -> None:
+    bare = Child(name="Noor", birth_date=dt.date(2025, 12, 1), id=2)
+    card = _card(bare, counts=[], phases=[], medicines=[], rule=None)
+    assert card.medicines == () and card.medicines_empty == NO_MEDICINES
+    assert card.fever_rule == NO_FEVER_RULE and not card.fever_rule_entered
+    assert "ask your team" in card.fever_rule
+    assert all(c.text == NO_COUNT and c.date is None for c in card.counts)
+    assert card.current == "No phase running today"
+    assert card.diagnosis == NOT_ENTERED and card.protocol == NOT_ENTERED
+    assert card.central_line == NOT_ENTERED
+    assert card.allergies.startswith(NOT_ENTERED) and "none" in card.allergies
+    assert (card.phone_day, card.phone_24h, card.blood_products) == (NOT_ENTERED,) * 3
+    assert _card(bare, medicines=["  ", ""], rule="   ").medicines == ()
+
+
+def test_none_known_is_not_not_entered() -> None:
+    card = _card(Child(name="Noor", birth_date=dt.date(2025, 12, 1), no_known_allergies=True))
+    assert card.allergies == "No known allergies"
+
+
+def test_other_line_is_shown_as_typed() -> None:
+    child = Child(
+        name="Noor",
+        birth_date=dt.date(2025, 12, 1),
+        central_line=CentralLine.OTHER,
+        central_line_text="Double-lumen Broviac",
+    )
+    assert _card(child).central_line == "Double-lumen Broviac"
+    assert _card(Child("N", dt.date(2025, 12, 1), central_line=CentralLine.NONE)).central_line == (
+        "No central line"
+    )
+
+
+def test_each_latest_value_has_its_own_date_and_an_old_one_says_how_old() -> None:
+    counts = [
+        _count("2026-10-01", ("plt", "120", "×10⁹/L")),
+        _count("2026-11-10", ("hgb", "95", "g/L")),
+        _count("2026-11-24", ("anc", "1.2", "×10⁹/L")),
+    ]
+    by_label = {c.label: c for c in _card(counts=counts).counts}
+    assert by_label["PLT"].date == dt.date(2026, 10, 1)
+    assert by_label["PLT"].age == "54 days before this card was printed"
+    assert by_label["Hb"].text == "95 g/L" and by_label["Hb"].date == dt.date(2026, 11, 10)
+    assert by_label["ANC"].age == "the day this card was printed"
+
+
+def test_a_count_after_the_printed_day_is_not_the_latest() -> None:
+    counts = [_count("2026-11-01", ("plt", "80", "×10⁹/L"))]
+    later = card_content(MILA, [], counts, [], None, dt.date(2026, 10, 30))
+    assert later.counts[2].text == NO_COUNT
+
+
+def test_a_worked_out_anc_says_so() -> None:
+    counts = [
+        _count("2026-11-01", ("anc", "0.9", "×10⁹/L")),
+        _count("2026-11-20", ("wbc", "2.0", "×10⁹/L"), ("neut_pct", "30", "%")),
+    ]
+    anc = _card(counts=counts).counts[0]
+    assert anc.date == dt.date(2026, 11, 20) and anc.text == "0.6 ×10⁹/L"
+    assert "worked out" in anc.note

@@ -1,0 +1,292 @@
+"""Puts the fever card (tracker.card) on one page: A4, US Letter or a folded wallet card.
+
+Always exactly one page: the card is laid out at its size and, when long allergy or medicine
+text makes it taller than the page, the whole card is shrunk (and laid out again wider, so
+it still fills the width) until it fits; text wraps, it never runs off.
+
+The wallet card is a sheet of 171.2 × 108 mm, four panels of 85.6 × 54 mm (the size of a
+bank card, ISO/IEC 7810 ID-1) in two columns: print it at actual size (100 %), cut along
+the sheet's edge, fold the left half behind the right along the dashed middle marks, then
+the bottom half behind the top: it is bank-card size for a wallet, its front (the top of the
+right column) shows the child's name and the team's numbers, and it opens out to read as
+one page.
+"""
+
+from __future__ import annotations
+
+import errno
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QPointF, QSizeF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QPagedPaintDevice,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPen,
+    QTextDocument,
+)
+
+from tracker.card import Card, card_content
+from tracker.model import Phase
+from tracker.store import Record, durable
+from tracker.store.targets import check_write_target
+from ui.printing.render import DOC_DPI, check_pdf
+
+CARD_SIZES = ("a4", "letter", "wallet")
+SIZE_LABELS = {
+    "a4": "A4",
+    "letter": "US Letter",
+    "wallet": "Wallet (folds to bank-card size, 85.6 × 54 mm)",
+}
+WALLET_MM = (171.2, 108.0)  # 2 × 2 panels of ISO/IEC 7810 ID-1, 85.6 × 53.98 mm
+_MARGINS_MM = {"a4": 12.0, "letter": 12.0, "wallet": 4.0}
+_BASE_PT = {"a4": 12.0, "letter": 12.0, "wallet": 7.0}  # before any shrinking to fit
+# A short card grows to fill a sheet (large print for an emergency department) up to this.
+_GROW = {"a4": 1.5, "letter": 1.5, "wallet": 1.25}
+MIN_SCALE = 0.05  # far below any real card: the fit never gives up
+
+
+@dataclass(frozen=True)
+class CardRequest:
+    child_id: int
+    size: str = "a4"
+
+
+def make_card(record: Record, child_id: int) -> Card:
+    """The card of a child as of the record's today (the injected clock)."""
+    child = record.child(child_id)
+    assert child.id is not None
+    # wired by the lead at merge: medicine_plan and fever_rule
+    return card_content(
+        child,
+        record.entries(Phase, child.id),
+        record.counts(child.id),
+        medicine_lines=(),
+        fever_rule_text=None,
+        printed_on=record.today(),
+    )
+
+
+def page_layout(size: str) -> QPageLayout:
+    if size == "wallet":
+        page = QPageSize(
+            QSizeF(*WALLET_MM),
+            QPageSize.Unit.Millimeter,
+            "Wallet card",
+            QPageSize.SizeMatchPolicy.ExactMatch,
+        )
+    else:
+        page = QPageSize(QPageSize.PageSizeId.A4 if size == "a4" else QPageSize.PageSizeId.Letter)
+    m = _MARGINS_MM[size]
+    return QPageLayout(
+        page, QPageLayout.Orientation.Portrait, QMarginsF(m, m, m, m), QPageLayout.Unit.Millimeter
+    )
+
+
+# ---------------------------------------------------------------------- the document
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=False).replace("\n", "<br>")
+
+
+def _row(label: str, value: str, *, strong: bool = False) -> str:
+    shown = f"<b>{_e(value)}</b>" if strong else _e(value)
+    return (
+        f"<p style='margin:0 0 3pt 0'><span style='color:#444444'>{_e(label)}:</span> {shown}</p>"
+    )
+
+
+def _heading(text: str, pt: float) -> str:
+    return (
+        f"<p style='margin-top:{pt * 0.6:.1f}pt; margin-bottom:{pt * 0.2:.1f}pt; "
+        f"font-weight:700; font-size:{pt * 1.05:.1f}pt; color:#1f3a5f'>"
+        f"{_e(text.upper())}</p>"
+    )
+
+
+def _big(text: str, pt: float, times: float) -> str:
+    return f"<p style='margin:0; font-size:{pt * times:.1f}pt; font-weight:700'>{_e(text)}</p>"
+
+
+def card_html(card: Card, size: str) -> str:
+    """The card as rich text: who, the phones, then the facts an emergency team reads."""
+    pt = _BASE_PT[size]
+    age = f" ({card.age} on {card.printed_on.isoformat()})" if card.age else ""
+    who = (
+        f"<p style='margin:0; font-size:{pt * 1.1:.1f}pt; color:#444444'>FEVER CARD</p>"
+        + _big(card.name, pt, 1.9)
+        + _row("Date of birth", card.birth_date.isoformat() + age, strong=True)
+    )
+    phones = (
+        _heading("The team's phone numbers", pt)
+        + "<table cellspacing='0' cellpadding='1'>"
+        + f"<tr><td valign='middle'>24-hour:&nbsp;</td><td>{_big(card.phone_24h, pt, 1.8)}"
+        + "</td></tr>"
+        + f"<tr><td valign='middle'>Day:&nbsp;</td><td>{_big(card.phone_day, pt, 1.5)}</td></tr>"
+        + "</table>"
+        + (_row("Hospital", card.hospital) if card.hospital else "")
+    )
+    diagnosed = f" (diagnosed {card.diagnosis_date.isoformat()})" if card.diagnosis_date else ""
+    facts = (
+        _heading("Diagnosis and treatment", pt)
+        + _row("Diagnosis", card.diagnosis + diagnosed)
+        + _row("Protocol", card.protocol)
+        + _row(f"Treatment on {card.printed_on.isoformat()}", card.current)
+        + _row("Central line", card.central_line, strong=True)
+        + _row("Allergies", card.allergies, strong=True)
+    )
+    rows = "".join(
+        f"<tr><td><b>{_e(c.label)}</b>&nbsp;&nbsp;</td>"
+        f"<td><b>{_e(c.text)}</b>&nbsp;&nbsp;</td>"
+        f"<td>{_e(f'{c.date.isoformat()} ({c.age})' if c.date else '')}"
+        f"{_e(f'; {c.note}') if c.note else ''}</td></tr>"
+        for c in card.counts
+    )
+    counts = (
+        _heading("Latest blood counts recorded by the family (each with its date)", pt)
+        + f"<table cellspacing='0' cellpadding='1'>{rows}</table>"
+    )
+    medicines = _heading("Medicines at home (as the family entered them)", pt) + (
+        "<ul style='margin:0; -qt-list-indent:1'>"
+        + "".join(f"<li>{_e(m)}</li>" for m in card.medicines)
+        + "</ul>"
+        if card.medicines
+        else f"<p style='margin:0'>{_e(card.medicines_empty)}</p>"
+    )
+    rule = _heading("The team's fever rule (as the family typed it)", pt) + (
+        f"<p style='margin:0'><b>{_e(card.fever_rule)}</b></p>"
+        if card.fever_rule_entered
+        else f"<p style='margin:0'><i>{_e(card.fever_rule)}</i></p>"
+    )
+    blood = _heading("Blood products (as the family was told)", pt) + (
+        f"<p style='margin:0'>{_e(card.blood_products)}</p>"
+    )
+    footer = (
+        f"<p style='margin:8pt 0 0 0; color:#333333; font-size:0.85em'>{_e(card.printed_line)}</p>"
+    )
+    if size == "wallet":  # two columns, one each side of the middle fold
+        # The right column's top is the folded card's front: the name and the numbers.
+        return (  # a blank middle column keeps the fold off the text
+            "<table width='100%' cellspacing='0' cellpadding='0'><tr>"
+            f"<td width='46%' valign='top'>{facts}{counts}{medicines}</td><td width='8%'></td>"
+            f"<td width='46%' valign='top'>{who}{phones}{rule}{blood}{footer}</td>"
+            "</tr></table>"
+        )
+    return who + phones + facts + counts + medicines + rule + blood + footer
+
+
+def _document(card: Card, size: str) -> QTextDocument:
+    doc = QTextDocument()
+    doc.setDocumentMargin(0)
+    font = QFont("DejaVu Sans")
+    font.setPointSizeF(_BASE_PT[size])
+    doc.setDefaultFont(font)
+    doc.setHtml(card_html(card, size))
+    return doc
+
+
+def fit_scale(doc: QTextDocument, width: float, height: float, most: float = 1.0) -> float:
+    """The largest scale (at most ``most``) at which ``doc``, laid out ``width / scale`` wide,
+    is at most ``height / scale`` tall: shrunk by it, the card fills the width and fits.
+    Leaves ``doc`` laid out at that scale."""
+
+    def fits(scale: float) -> bool:
+        doc.setTextWidth(width / scale)
+        return doc.size().height() * scale <= height
+
+    if fits(most):
+        return most
+    low, high = MIN_SCALE, most
+    for _ in range(16):
+        middle = (low + high) / 2
+        if fits(middle):
+            low = middle
+        else:
+            high = middle
+    fits(low)
+    return low
+
+
+def paint_card(device: QPagedPaintDevice, card: Card, size: str) -> float:
+    """Paint the card on one page of ``device`` (given its page layout already); returns
+    the scale the card was shrunk by to fit (1.0: not at all)."""
+    dpi = float(device.logicalDpiX())
+    to_device = dpi / DOC_DPI
+    paint = device.pageLayout().paintRectPixels(int(dpi))
+    width, height = paint.width() / to_device, paint.height() / to_device
+    doc = _document(card, size)
+    scale = fit_scale(doc, width, height, _GROW[size])
+    painter = QPainter()
+    if not painter.begin(device):
+        raise OSError(errno.EIO, "the page could not be started")
+    try:
+        if size == "wallet":
+            _fold_marks(painter, device, dpi)
+        painter.save()
+        painter.scale(to_device * scale, to_device * scale)
+        doc.drawContents(painter)
+        painter.restore()
+    finally:
+        ended = painter.end()
+    if not ended:
+        raise OSError(errno.EIO, "the page could not be finished")
+    return scale
+
+
+def _fold_marks(painter: QPainter, device: QPagedPaintDevice, dpi: float) -> None:
+    """Dashed fold lines through the middle, short so they stay in the margins' gaps."""
+    full = device.pageLayout().fullRectPixels(int(dpi))
+    paint = device.pageLayout().paintRectPixels(int(dpi))
+    painter.save()
+    painter.translate(-paint.left(), -paint.top())  # the painter starts at the margin
+    pen = QPen(QColor("#999999"), max(1.0, dpi / 300), Qt.PenStyle.DashLine)
+    painter.setPen(pen)
+    mid_x, mid_y = full.width() / 2, full.height() / 2
+    tick = dpi * 3.5 / 25.4  # 3.5 mm: inside the 4 mm margin
+    for a, b in (
+        (QPointF(mid_x, 0), QPointF(mid_x, tick)),
+        (QPointF(mid_x, full.height() - tick), QPointF(mid_x, full.height())),
+        (QPointF(0, mid_y), QPointF(tick, mid_y)),
+        (QPointF(full.width() - tick, mid_y), QPointF(full.width(), mid_y)),
+    ):
+        painter.drawLine(a, b)
+    painter.restore()
+
+
+def write_card_pdf(
+    record: Record,
+    request: CardRequest,
+    target: Path,
+    *,
+    card_for: Callable[[Record, int], Card] = make_card,
+) -> float:
+    """Write the card to ``target`` (0600), atomically, as a one-page PDF; returns the scale
+    it was shrunk by.  RecordError for a target that is one of the record's own files,
+    CannotSave when the PDF cannot be written whole."""
+    if request.size not in CARD_SIZES:
+        raise ValueError(f"the card size is one of {', '.join(CARD_SIZES)}, not {request.size!r}")
+    check_write_target(target, record.path)
+    card = card_for(record, request.child_id)
+    try:
+        with durable.replacing(target) as temp:
+            writer = QPdfWriter(str(temp))
+            writer.setPageLayout(page_layout(request.size))
+            writer.setResolution(300)
+            writer.setTitle(card.title)
+            writer.setCreator("Treatment Tracker")
+            try:
+                scale = paint_card(writer, card, request.size)
+            finally:
+                del writer  # closes the file
+            check_pdf(temp, 1)
+    except OSError as exc:
+        raise durable.cannot_save("the fever card", target, exc) from exc
+    return scale

@@ -1,0 +1,163 @@
+"""File ▸ Print fever card…: choose the size (A4, Letter, wallet); preview, print, or PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tracker.store import RecordError
+from ui.bridge import RecordBridge
+from ui.dialogs.base import ERROR_STYLE
+from ui.interaction import Interaction
+from ui.printing.card import (
+    CARD_SIZES,
+    SIZE_LABELS,
+    CardRequest,
+    make_card,
+    page_layout,
+    paint_card,
+    write_card_pdf,
+)
+from ui.printing.render import default_paper
+
+FOLD_HINT = (
+    "Wallet: print at actual size (100 %), cut along the edge, fold the left half behind "
+    "the right at the dashed marks, then the bottom half behind the top: bank-card size "
+    "(85.6 × 54 mm), with the name and the team's numbers on the front."
+)
+
+
+class PrintCardDialog(QDialog):
+    """The fever card of the current child, through the window's one reused QPrinter."""
+
+    def __init__(
+        self,
+        bridge: RecordBridge,
+        interaction: Interaction,
+        printer: QPrinter | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.interaction = interaction
+        self.printer = printer or QPrinter(QPrinter.PrinterMode.HighResolution)
+        self.setWindowTitle(self.tr("Print fever card"))
+        self.setMinimumWidth(480)
+        child = bridge.current_child()
+        assert child is not None and child.id is not None
+        self.child_id = child.id
+        intro = QLabel(
+            self.tr(
+                "One page to keep in the bag and hand to an emergency team that does not "
+                "know {name}: the line, allergies, latest counts, medicines, the team's fever "
+                "rule and phone numbers, as you entered them."
+            ).format(name=child.name),
+            self,
+        )
+        intro.setWordWrap(True)
+        form = QFormLayout()
+        self.size = QComboBox(self)
+        for key in CARD_SIZES:
+            self.size.addItem(self.tr(SIZE_LABELS[key]), key)
+        self.size.setCurrentIndex(self.size.findData(default_paper()))
+        form.addRow(self.tr("&Size:"), self.size)
+        hint = QLabel(self.tr(FOLD_HINT), self)
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #5f6368;")
+        form.addRow("", hint)
+        self.error = QLabel(self)
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setObjectName("error")
+        self.error.hide()
+        self.preview_button = QPushButton(self.tr("Pre&view…"), self)
+        self.print_button = QPushButton(self.tr("&Print…"), self)
+        self.pdf_button = QPushButton(self.tr("Save as P&DF…"), self)
+        row = QHBoxLayout()
+        for button in (self.preview_button, self.print_button, self.pdf_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        self.preview_button.clicked.connect(self.preview)
+        self.print_button.clicked.connect(self.print_)
+        self.pdf_button.clicked.connect(self.save_pdf)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addLayout(row)
+        layout.addWidget(buttons)
+        self.pdf_button.setDefault(True)
+
+    def request(self) -> CardRequest:
+        return CardRequest(self.child_id, str(self.size.currentData()))
+
+    def _show_error(self, text: str) -> None:
+        self.error.setText("⚠ " + text)
+        self.error.show()
+
+    def _paint(self, printer: QPrinter, request: CardRequest) -> None:
+        try:
+            paint_card(printer, make_card(self.bridge.record, self.child_id), request.size)
+        except OSError as exc:
+            self._show_error(
+                self.tr("Could not print the card: {reason}; check the printer.").format(
+                    reason=exc.strerror or str(exc)
+                )
+            )
+
+    def _prepare(self, request: CardRequest) -> None:
+        self.printer.setPageLayout(page_layout(request.size))
+        self.printer.setDocName("Fever card")
+
+    def preview(self) -> None:
+        request = self.request()
+        self._prepare(request)
+        dialog = QPrintPreviewDialog(self.printer, self)
+        dialog.paintRequested.connect(lambda printer: self._paint(printer, request))
+        dialog.exec()
+
+    def print_(self) -> None:
+        request = self.request()
+        self._prepare(request)
+        dialog = QPrintDialog(self.printer, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._paint(self.printer, request)
+
+    def save_pdf(self) -> Path | None:
+        request = self.request()
+        child = self.bridge.record.child(self.child_id)
+        first = child.name.split()[0].lower() if child.name.split() else "child"
+        suggested = Path.home() / f"{first}-fever-card-{request.size}.pdf"
+        target = self.interaction.save_file(
+            self, self.tr("Save the fever card as PDF"), suggested, self.tr("PDF files (*.pdf)")
+        )
+        if target is None:
+            return None
+        if target.suffix.lower() != ".pdf":
+            target = target.with_suffix(".pdf")
+        try:
+            write_card_pdf(self.bridge.record, request, target)
+        except (OSError, RecordError, ValueError) as exc:
+            self._show_error(str(exc))
+            return None
+        self.error.hide()
+        self.interaction.info(
+            self,
+            self.tr("Fever card saved"),
+            self.tr("Saved the fever card (1 page) to {file}.").format(file=target),
+        )
+        return target
