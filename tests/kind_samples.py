@@ -14,7 +14,10 @@ from dataclasses import replace
 from typing import Any
 
 from tracker import analytes
-from tracker.kinds import child_kinds
+from tracker.kinds import by_key, child_kinds
+from tracker.kinds.child import CHILD
+from tracker.kinds.fields import Rows
+from tracker.kinds.kind import Kind
 from tracker.model import (
     Appointment,
     Child,
@@ -190,8 +193,23 @@ def saved_sample(
 
 
 def drop_later_lists(child: dict[str, Any], version: int) -> None:
-    """The lists of kinds that came after export format ``version`` taken out of an
-    exported ``child`` (to make an older file from a new export)."""
+    """An exported ``child`` made as export format ``version`` wrote it: the lists of kinds
+    and the keys of fields that came later taken out, driven by the declarations."""
+    _drop_later_keys(CHILD, child, version)
     for kind in child_kinds():
         if kind.json and kind.json_required_since and kind.json_required_since > version:
             child.pop(kind.json, None)
+        elif kind.json:
+            for entry in child.get(kind.json, ()):
+                _drop_later_keys(kind, entry, version)
+
+
+def _drop_later_keys(kind: Kind[Any], obj: dict[str, Any], version: int) -> None:
+    for f in kind.fields:
+        if f.json is None:
+            continue
+        if f.since > version:
+            obj.pop(f.json, None)
+        elif isinstance(f, Rows):
+            for row in obj.get(f.json, ()):
+                _drop_later_keys(by_key(f.kind), row, version)

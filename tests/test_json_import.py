@@ -322,12 +322,7 @@ def test_a_format_2_file_lacks_the_lab_notes_and_other_results(tmp_path: Path) -
     old = json.loads(dumps(doc))
     old["version"] = 2
     for child in old["children"]:
-        drop_later_lists(child, 2)  # growth came with format 4, medicines with 5, …
-        for count in child["counts"]:
-            count.pop("other_results")
-            for v in count["values"]:
-                for key in ("lab_flag", "lab_comment", "hours_after"):
-                    v.pop(key)
+        drop_later_lists(child, 2)  # other_results, lab_flag… came with 3, growth with 4, …
     old["children"] = [
         {**child, "counts": [c for c in child["counts"] if c["values"]]}
         for child in old["children"]
@@ -550,3 +545,26 @@ def test_the_import_message_is_driven_by_the_kind_declarations() -> None:
         two = ChildData(mila, (("practice_temperature", (Read(one), Read(one))), ("phase", ())))
         assert ExportContents((two, two)).describe() == ("2 children (Mila, Mila): 4 temperatures")
     assert ExportContents(()).describe() == "no children"
+
+
+def test_a_key_of_a_later_format_is_refused_not_read(fixture_text: str) -> None:
+    """A field that came with a later format, in an older file, is refused like an unknown
+    key (docs/export-format.md): a version 4 file holding the child's allergies (format 5)
+    and a version 2 file holding a value's lab flag (format 3) were read."""
+    doc = json.loads(fixture_text)
+    doc["version"] = 4
+    for child in doc["children"]:
+        drop_later_lists(child, 4)
+    read_export(dumps(doc).encode(), TODAY)  # read as a version 4 file
+    doc["children"][0]["allergies"] = "penicillin"
+    found = problems(dumps(doc))
+    assert any("“allergies” is not a key of a child in export format 4" in p for p in found), found
+    doc = json.loads(fixture_text)
+    doc["version"] = 2
+    for child in doc["children"]:
+        drop_later_lists(child, 2)
+    read_export(dumps(doc).encode(), TODAY)
+    value = next(c for ch in doc["children"] for c in ch["counts"] if c["values"])["values"][0]
+    value["lab_flag"] = "H"
+    found = problems(dumps(doc))
+    assert any("“lab_flag” is not a key of a blood value in export format 2" in p for p in found)

@@ -675,7 +675,12 @@ class _Reading:
         (its stand-in would give false problems), and what they say about an unusable
         field is left out (that field's own problem is already noted)."""
         check = self.check
-        known = {"uid", *kind.export_only, *(f.json for f in kind.fields if f.json)}
+        # A field of a later format than the file's is refused like any unknown key.
+        known = {
+            "uid",
+            *kind.export_only,
+            *(f.json for f in kind.fields if f.json and f.since <= self.version),
+        }
         if kind.parent is None:
             known.update(k.json for k in child_kinds() if k.json)
         check.refuse_unknown(obj, path, known, indefinite(kind.singular))
@@ -687,9 +692,9 @@ class _Reading:
             if f.json is None:
                 continue
             before = len(check.found)
-            if self.version < f.since and f.json not in obj:
+            if self.version < f.since:
                 values[f.name] = () if isinstance(f, Rows) else f.default
-                continue  # added in a later format: an older file does not have it
+                continue  # added in a later format: an older file has it not (or refused)
             if isinstance(f, Rows):
                 values[f.name] = self.rows(f, obj, path, child, context)
                 continue  # a row's problems are its own: the entry is read on
