@@ -19,6 +19,7 @@ from tracker.model import (
     CnsVisit,
     CountResult,
     CountValue,
+    FeverRule,
     Growth,
     ItDose,
     ItDrug,
@@ -30,7 +31,13 @@ from tracker.model import (
     Phase,
     PhaseKind,
     Question,
+    Severity,
+    Symptom,
+    SymptomWhat,
     TeamThreshold,
+    Temperature,
+    TemperatureSite,
+    TemperatureUnit,
     ThresholdPurpose,
     YesNoUnknown,
 )
@@ -117,6 +124,43 @@ def _growth(child: Child, _phase_id: int | None, day: dt.date) -> Growth:
     )
 
 
+def _temperature(child: Child, _phase_id: int | None, day: dt.date) -> Temperature:
+    assert child.id is not None
+    return Temperature(
+        child.id,
+        day,
+        dt.time(2, 10),
+        value_text="101.3 °F",
+        unit=TemperatureUnit.FAHRENHEIT,
+        celsius=(101.3 - 32) * 5 / 9,
+        site=TemperatureSite.OTHER,
+        site_text="under the tongue",
+        called_team=True,
+        done_text="wrote it down",
+        note="after the bath",
+    )
+
+
+def _fever_rule(child: Child, _phase_id: int | None, day: dt.date) -> FeverRule:
+    assert child.id is not None
+    return FeverRule(child.id, day, "38,0", TemperatureUnit.CELSIUS, 38.0, "≥ 38.0 °C: phone")
+
+
+def _symptom(child: Child, _phase_id: int | None, day: dt.date) -> Symptom:
+    assert child.id is not None
+    return Symptom(
+        child.id,
+        day,
+        SymptomWhat.MOUTH_SORES,
+        "drooling",
+        end_date=day,
+        severity=Severity.MILD,
+        grade=1,
+        grade_version="CTCAE v5.0",
+        note="sore gums",
+    )
+
+
 SAMPLES: dict[str, Sample] = {
     "phase": _phase,
     "milestone": _milestone,
@@ -126,4 +170,7 @@ SAMPLES: dict[str, Sample] = {
     "appointment": _appointment,
     "question": _question,
     "growth": _growth,
+    "temperature": _temperature,
+    "fever_rule": _fever_rule,
+    "symptom": _symptom,
 }

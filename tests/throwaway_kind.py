@@ -49,10 +49,10 @@ def _rules(t: Temperature, _context: Context) -> dict[str, str]:
 
 
 TEMPERATURE = Kind(
-    key="temperature",
+    key="home_reading",  # "temperature" is a real kind now (tracker/kinds/temperature.py)
     model=Temperature,
-    table="temperature",
-    json="temperatures",
+    table="home_reading",
+    json="home_readings",
     fields=(
         Date("taken_on", "Taken on"),
         Time("taken_at", "Time"),
@@ -70,7 +70,7 @@ TEMPERATURE = Kind(
     validate=_rules,
 )
 
-TABLE_SQL = """CREATE TABLE temperature (
+TABLE_SQL = """CREATE TABLE home_reading (
     id INTEGER PRIMARY KEY,
     uid TEXT NOT NULL UNIQUE CHECK (length(uid) = 36),
     created_at TEXT NOT NULL,

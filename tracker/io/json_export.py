@@ -32,7 +32,9 @@ FORMAT = "treatment-tracker"
 # kind's list present.  3: a blood value's lab flag, lab comment and hours after an
 # infusion; a blood count's results of tests the program does not know (``other_results``).
 # 4: growth measurements (``growth``).
-VERSION = 4
+# 5: temperatures, the team's fever rules and symptoms (``temperatures``, ``fever_rules``,
+#    ``symptoms``).
+VERSION = 5
 
 JsonObject = dict[str, Any]
 

@@ -20,6 +20,8 @@ from tracker.kinds.growth import GROWTH
 from tracker.kinds.kind import Kind
 from tracker.kinds.milestone import MILESTONE
 from tracker.kinds.phase import PHASE
+from tracker.kinds.symptom import SYMPTOM
+from tracker.kinds.temperature import FEVER_RULE, TEMPERATURE
 from tracker.kinds.threshold import THRESHOLD
 
 DECLARED: tuple[Kind[Any], ...] = (
@@ -35,6 +37,9 @@ DECLARED: tuple[Kind[Any], ...] = (
     APPOINTMENT,
     QUESTION,
     GROWTH,
+    TEMPERATURE,
+    FEVER_RULE,
+    SYMPTOM,
 )
 
 _kinds: list[Kind[Any]] = list(DECLARED)
