@@ -173,8 +173,9 @@ def at_or_above(reading: Temperature, rules: Iterable[FeverRule]) -> bool:
     rule = rule_on(rules, reading.date)
     if rule is None:
         return False
-    value, limit = exact_celsius(reading.value_text, reading.unit), exact_celsius(
-        rule.value_text, rule.unit
+    value, limit = (
+        exact_celsius(reading.value_text, reading.unit),
+        exact_celsius(rule.value_text, rule.unit),
     )
     if value is None or limit is None:
         return False

@@ -29,9 +29,7 @@ DONE_LABELS: dict[str, str] = {  # what was done: a record, never advice
 INFANT_DAYS = 365  # under one year: the dialog offers "armpit" first (domain.md §5.1)
 
 
-def _value_problems(
-    value_text: str, unit: TemperatureUnit, celsius: float, label: str
-) -> Problems:
+def _value_problems(value_text: str, unit: TemperatureUnit, celsius: float, label: str) -> Problems:
     """The stored reading's text reads, with its unit, as its °C value (within the
     typing-slip check): the same rule for the form, the store and an import."""
     try:

@@ -121,7 +121,9 @@ class TemperatureDialog(FormDialog):
             self.set_text("note", temperature.note)
         else:
             date.set_date(today)
-            last = max(earlier, key=lambda t: (t.date, t.time or dt.time(), t.id or 0), default=None)
+            last = max(
+                earlier, key=lambda t: (t.date, t.time or dt.time(), t.id or 0), default=None
+            )
             if last is not None:
                 self.set_text("unit", last.unit.value)
             start = last.site if last is not None else default_site(child, today)
