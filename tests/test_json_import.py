@@ -217,7 +217,7 @@ def test_problems_name_their_line_and_key_path(fixture_text: str) -> None:
 
 
 def test_syntax_errors_name_line_and_column(fixture_text: str) -> None:
-    text = fixture_text.replace('"version": 4,', '"version": 2', 1)
+    text = fixture_text.replace('"version": 5,', '"version": 2', 1)
     [problem] = problems(text)
     assert problem.startswith("line 4, column 3: a comma")
 
@@ -232,7 +232,7 @@ BASE: dict[str, Any] = {"format": "treatment-tracker", "version": 1, "children":
         (b"", "ends where a value was expected"),
         (b"[1, 2]", "must be an object"),
         (b'{"format": "something else"}', "not a Treatment Tracker export"),
-        (json.dumps({**BASE, "version": 5}).encode(), "newer version"),
+        (json.dumps({**BASE, "version": 6}).encode(), "newer version"),
         (json.dumps({**BASE, "version": "1"}).encode(), "whole number"),
         (b'{"format": "treatment-tracker", "version": 1, "children": [], "x": NaN}', "expected"),
         (b'{"format": "treatment-tracker", "format": "treatment-tracker"}', "appears twice"),
@@ -294,7 +294,15 @@ def test_a_missing_list_from_format_1_exports_is_empty(fixture_text: str, tmp_pa
     doc["version"] = 1  # format 1: no record_uid, and these lists came late
     del doc["record_uid"]
     for child in doc["children"]:
-        for key in ("team_thresholds", "appointments", "questions", "growth"):
+        for key in (
+            "team_thresholds",
+            "appointments",
+            "questions",
+            "growth",
+            "temperatures",
+            "fever_rules",
+            "symptoms",
+        ):
             del child[key]
     path = load_text(dumps(doc), tmp_path)
     with Record.open(path, read_only=True, clock=clock) as rec:
@@ -320,6 +328,8 @@ def test_a_format_2_file_lacks_the_lab_notes_and_other_results(tmp_path: Path) -
     old["version"] = 2
     for child in old["children"]:
         child.pop("growth", None)  # came with format 4
+        for key in ("temperatures", "fever_rules", "symptoms"):  # came with format 5
+            child.pop(key, None)
         for count in child["counts"]:
             count.pop("other_results")
             for v in count["values"]:
@@ -345,6 +355,14 @@ def test_a_list_of_a_later_format_is_refused_not_read(fixture_text: str) -> None
     assert any("“growth” is not in export format 3" in p for p in found), found
 
 
+def test_temperatures_in_a_format_4_file_are_refused_not_read(fixture_text: str) -> None:
+    doc = json.loads(fixture_text)
+    doc["version"] = 4
+    found = problems(dumps(doc))
+    for key in ("temperatures", "fever_rules", "symptoms"):
+        assert any(f"“{key}” is not in export format 4" in p for p in found), found
+
+
 def test_unknown_keys_are_refused_not_dropped(fixture_text: str, tmp_path: Path) -> None:
     doc = json.loads(fixture_text)
     doc["added_later"] = {"anything": [1, 2]}
@@ -352,7 +370,7 @@ def test_unknown_keys_are_refused_not_dropped(fixture_text: str, tmp_path: Path)
     found = problems(dumps(doc))
     assert len(found) == 2, found
     assert (
-        "(added_later): “added_later” is not a key of the file's top level in export format 4"
+        "(added_later): “added_later” is not a key of the file's top level in export format 5"
         in found[0]
     )
     assert "(children[1].counts[0].lab_code): “lab_code” is not a key of a blood count" in found[1]
