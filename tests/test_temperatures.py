@@ -117,6 +117,12 @@ def test_dates_before_birth_and_in_the_future_are_refused_beside_the_date() -> N
     assert "in the future; today is 2026-11-24" in future
 
 
+def test_a_slip_and_a_date_before_birth_are_both_named() -> None:
+    errors = refusal("380", "C", date="2025-12-31")
+    assert "outside 30–45 °C" in errors["value_text"]
+    assert "before Mila's date of birth" in errors["date"]
+
+
 def test_other_needs_its_words_and_rectal_is_never_a_choice() -> None:
     assert "type how" in refusal("38.4", "C", site="other")["site_text"]
     assert "rectal" not in {s.value for s in TemperatureSite}
@@ -312,6 +318,7 @@ def test_the_temperature_lane_marks_only_readings_at_the_rule() -> None:
         ("circle", False, "temperature"),
         ("triangle", True, timeline.AT_FEVER_NUMBER),
     ]
+    assert [m.label for m in marks] == ["highest 38.2 °C", ""]  # one label a day
     assert marks[1].x == timeline.x_of(dt.date(2026, 11, 20), dt.time(22, 30))
     assert "At or above your team's fever number" in marks[1].tooltip
     assert "38.2 °C (100.8 °F)" in marks[1].tooltip

@@ -623,12 +623,17 @@ def _growth_lane(entries: Sequence[Growth]) -> Lane:
 
 
 def _temperature_lane(readings: Sequence[Temperature], rules: Sequence[FeverRule]) -> Lane:
-    """A hollow circle per reading at its time (midday without one), in the unit typed; a
-    filled vermillion triangle for one at or above the team's fever number in force on its
-    date (only with a rule entered: there is no built-in number)."""
+    """A hollow circle per reading at its time (midday without one); a filled vermillion
+    triangle for one at or above the team's fever number in force on its date (only with a
+    rule entered: there is no built-in number).  The first reading of a day carries the
+    day's label (its highest, in the unit typed): marks hours apart overlap unless zoomed
+    in, and a label on each would leave none readable."""
     ordered = sorted(readings, key=lambda t: (t.date, t.time or dt.time(12), t.id or 0))
     xs = [x_of(t.date, t.time or dt.time(12)) for t in ordered]
     rows = _stack_same_day(xs)
+    days: dict[dt.date, list[Temperature]] = {}
+    for t in ordered:
+        days.setdefault(t.date, []).append(t)
     marks = []
     for t, x, row in zip(ordered, xs, rows, strict=True):
         assert t.id is not None
@@ -645,7 +650,7 @@ def _temperature_lane(readings: Sequence[Temperature], rules: Sequence[FeverRule
             tooltip.append(f"Done: {done}")
         if t.note:
             tooltip.append(t.note)
-        label = f"{fever.number_text(t.value_text)} {fever.SYMBOL[t.unit]}"
+        label = _day_label(days[t.date]) if days[t.date][0] is t else ""
         marks.append(
             Mark(
                 x,
@@ -659,6 +664,13 @@ def _temperature_lane(readings: Sequence[Temperature], rules: Sequence[FeverRule
             )
         )
     return Lane("temperatures", "Temperature", max(rows, default=0) + 1, marks=marks)
+
+
+def _day_label(readings: Sequence[Temperature]) -> str:
+    """ "38.4 °C" for a day's one reading; "highest 38.4 °C" for several."""
+    top = max(readings, key=lambda t: t.celsius)
+    value = f"{fever.number_text(top.value_text)} {fever.SYMBOL[top.unit]}"
+    return value if len(readings) == 1 else f"highest {value}"
 
 
 def _symptom_lane(symptoms: Sequence[Symptom]) -> Lane:

@@ -119,14 +119,13 @@ def temperature_from_form(
         id=id,
         uid=uid,
     )
-    if parsed is not None:
-        problems = (
-            TEMPERATURE.problems(t, Context(child, today))
-            if date is not None
-            else validate_temperature(t)
-        )
-        for field, message in problems.items():
-            c.add(field, message)
+    # the date's rules even when the number did not read (each field's first problem wins)
+    if date is not None:
+        problems = TEMPERATURE.problems(t, Context(child, today))
+    else:
+        problems = validate_temperature(t) if parsed is not None else {}
+    for field, message in problems.items():
+        c.add(field, message)
     c.raise_if_any()
     return t
 
@@ -235,7 +234,7 @@ def fever_rule_from_form(
         id=id,
         uid=uid,
     )
-    if parsed is not None and given is not None:
+    if given is not None:  # its date's rules even when the number did not read
         context = Context(child, today, lambda key: others if key == "fever_rule" else ())
         for field, message in FEVER_RULE.problems(r, context).items():
             c.add(field, message)
