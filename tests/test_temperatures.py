@@ -334,3 +334,18 @@ def test_the_symptom_lane_draws_bars_over_the_days() -> None:
     assert lane.drawn_as_spans and lane.rows == 2
     spans = sorted(lane.spans, key=lambda s: s.ref.id)
     assert [(s.x1 - s.x0, s.label) for s in spans] == [(1.0, "Vomiting"), (5.0, "Mouth sores")]
+
+
+def test_two_rules_of_one_day_in_a_file_name_the_first() -> None:
+    import json
+    from pathlib import Path
+
+    from tracker.io.json_import import JsonImportError, read_export
+
+    doc = json.loads((Path(__file__).parent / "golden" / "demo-export.json").read_text("utf-8"))
+    rules = doc["children"][0]["fever_rules"]
+    rules.append(dict(rules[0], uid="00000000-0000-4000-8000-00000000ffff", rule_text="again"))
+    with pytest.raises(JsonImportError) as info:
+        read_export(json.dumps(doc).encode(), dt.date(2026, 6, 15))
+    found = [p for p in info.value.problems if "fever rule" in p]
+    assert found and "fever_rules[0]" in found[0], info.value.problems
