@@ -349,3 +349,25 @@ def test_two_rules_of_one_day_in_a_file_name_the_first() -> None:
         read_export(json.dumps(doc).encode(), dt.date(2026, 6, 15))
     found = [p for p in info.value.problems if "fever rule" in p]
     assert found and "fever_rules[0]" in found[0], info.value.problems
+
+
+def test_a_redacted_summary_redacts_what_was_typed_beside_a_reading() -> None:
+    temps = [reading("38.4", "C", note="Mila was hot", called_team="1")]
+    s = build_summary(
+        CHILD,
+        phases=[],
+        milestones=[],
+        counts=[],
+        visits=[],
+        appointments=[],
+        questions=[],
+        thresholds=[],
+        today=TODAY,
+        start=dt.date(2026, 11, 1),
+        end=TODAY,
+        redact=True,
+        temperatures=temps,
+        symptoms=[symptom(note="Mila drooled")],
+    )
+    assert s.temperatures and "Mila" not in s.temperatures[0].note
+    assert s.symptoms and "Mila" not in s.symptoms[0].note
