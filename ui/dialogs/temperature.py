@@ -134,7 +134,10 @@ class TemperatureDialog(FormDialog):
         site.currentIndexChanged.connect(self._site_changed)
         self._site_changed()
         self._update_both()
-        value.setFocus() if temperature is None else date.setFocus()
+        if temperature is None:
+            value.setFocus()
+        else:
+            date.setFocus()
 
     def _site_changed(self) -> None:
         self.field("site_text").setEnabled(self.text_of("site") == TemperatureSite.OTHER.value)
