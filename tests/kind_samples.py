@@ -27,6 +27,7 @@ from tracker.model import (
     CountValue,
     DoseLog,
     DoseStatus,
+    FeverRule,
     Growth,
     ItDose,
     ItDrug,
@@ -40,7 +41,13 @@ from tracker.model import (
     Phase,
     PhaseKind,
     Question,
+    Severity,
+    Symptom,
+    SymptomWhat,
     TeamThreshold,
+    Temperature,
+    TemperatureSite,
+    TemperatureUnit,
     ThresholdPurpose,
     YesNoUnknown,
 )
@@ -156,6 +163,43 @@ def _dose(child: Child, plan_id: int | None, day: dt.date) -> DoseLog:
     )
 
 
+def _temperature(child: Child, _phase_id: int | None, day: dt.date) -> Temperature:
+    assert child.id is not None
+    return Temperature(
+        child.id,
+        day,
+        dt.time(2, 10),
+        value_text="101.3 °F",
+        unit=TemperatureUnit.FAHRENHEIT,
+        celsius=(101.3 - 32) * 5 / 9,
+        site=TemperatureSite.OTHER,
+        site_text="under the tongue",
+        called_team=True,
+        done_text="wrote it down",
+        note="after the bath",
+    )
+
+
+def _fever_rule(child: Child, _phase_id: int | None, day: dt.date) -> FeverRule:
+    assert child.id is not None
+    return FeverRule(child.id, day, "38,0", TemperatureUnit.CELSIUS, 38.0, "≥ 38.0 °C: phone")
+
+
+def _symptom(child: Child, _phase_id: int | None, day: dt.date) -> Symptom:
+    assert child.id is not None
+    return Symptom(
+        child.id,
+        day,
+        SymptomWhat.MOUTH_SORES,
+        "drooling",
+        end_date=day,
+        severity=Severity.MILD,
+        grade=1,
+        grade_version="CTCAE v5.0",
+        note="sore gums",
+    )
+
+
 SAMPLES: dict[str, Sample] = {
     "phase": _phase,
     "milestone": _milestone,
@@ -167,6 +211,9 @@ SAMPLES: dict[str, Sample] = {
     "growth": _growth,
     "medicine_plan": _medicine_plan,
     "dose": _dose,
+    "temperature": _temperature,
+    "fever_rule": _fever_rule,
+    "symptom": _symptom,
 }
 
 LINKED_TO = {"cns_visit": "phase", "dose": "medicine_plan"}

@@ -533,7 +533,7 @@ def test_a_full_disk_while_the_counter_is_raised_says_so(tmp_path: Path) -> None
 def test_a_really_full_disk_while_the_counter_is_raised_says_the_disk_is_full(
     tmp_path: Path,
 ) -> None:
-    """The same on a real full disk (a 256 KiB tmpfs in a private mount namespace, filled by
+    """The same on a real full disk (a 1 MiB tmpfs in a private mount namespace, filled by
     another file just as the counter is raised, then freed): "the disk is full", and the
     save is not made without its counter."""
     skip_without_private_mounts(tmp_path)
@@ -574,7 +574,7 @@ def test_a_really_full_disk_while_the_counter_is_raised_says_the_disk_is_full(
         encoding="utf-8",
     )
     command = (
-        f"mount -t tmpfs -o size=256k tmpfs '{mount}' && "
+        f"mount -t tmpfs -o size=1m tmpfs '{mount}' && "
         f"exec '{sys.executable}' '{script}' '{mount}' '{tests}'"
     )
     done = subprocess.run(

@@ -26,6 +26,7 @@ from tracker.model import (
     Comparator,
     CountResult,
     CountValue,
+    FeverRule,
     Growth,
     ItDose,
     ItDrug,
@@ -41,7 +42,13 @@ from tracker.model import (
     PhaseKind,
     PrednisoneResponse,
     RiskGroup,
+    Severity,
     Sex,
+    Symptom,
+    SymptomWhat,
+    Temperature,
+    TemperatureSite,
+    TemperatureUnit,
     YesNoUnknown,
 )
 from tracker.store import CannotSave, Record
@@ -88,6 +95,9 @@ CHILD_KEYS = [
     "growth",
     "medicine_plans",
     "doses",
+    "temperatures",
+    "fever_rules",
+    "symptoms",
 ]
 MEDICINE_PLAN_KEYS = [
     "uid",
@@ -113,6 +123,33 @@ GROWTH_KEYS = [
     "head_text",
     "head_cm",
     "measured_by",
+    "note",
+]
+TEMPERATURE_KEYS = [
+    "uid",
+    "date",
+    "time",
+    "value_text",
+    "unit",
+    "celsius",
+    "site",
+    "site_text",
+    "called_team",
+    "went_to_hospital",
+    "gave_paracetamol",
+    "done_text",
+    "note",
+]
+FEVER_RULE_KEYS = ["uid", "given_on", "value_text", "unit", "celsius", "rule_text"]
+SYMPTOM_KEYS = [
+    "uid",
+    "date",
+    "what",
+    "what_text",
+    "end_date",
+    "severity",
+    "grade",
+    "grade_version",
     "note",
 ]
 PHASE_KEYS = [
@@ -316,6 +353,31 @@ def full(record: Record) -> Record:
             head_text="43 cm",
             head_cm=43.0,
             measured_by=f"clinic {EMOJI}",
+        )
+    )
+    record.save(
+        Temperature(
+            noa.id,
+            dt.date(2026, 11, 19),
+            dt.time(2, 10),
+            "101.3 °F",
+            TemperatureUnit.FAHRENHEIT,
+            (101.3 - 32) * 5 / 9,
+            TemperatureSite.EAR,
+            called_team=True,
+            note=EMOJI,
+        )
+    )
+    record.save(FeverRule(noa.id, dt.date(2026, 6, 1), "38.0", TemperatureUnit.CELSIUS, 38.0, RTL))
+    record.save(
+        Symptom(
+            noa.id,
+            dt.date(2026, 11, 10),
+            SymptomWhat.MOUTH_SORES,
+            end_date=dt.date(2026, 11, 12),
+            severity=Severity.MODERATE,
+            grade=2,
+            grade_version="CTCAE v5.0",
         )
     )
     record.save(Child(name="Sam", birth_date=dt.date(2025, 12, 1)))
@@ -557,6 +619,12 @@ def test_every_object_has_the_documented_keys(exported: dict[str, Any]) -> None:
             assert list(plan) == MEDICINE_PLAN_KEYS
         for dose in child["doses"]:
             assert list(dose) == DOSE_KEYS
+        for t in child["temperatures"]:
+            assert list(t) == TEMPERATURE_KEYS
+        for r in child["fever_rules"]:
+            assert list(r) == FEVER_RULE_KEYS
+        for s in child["symptoms"]:
+            assert list(s) == SYMPTOM_KEYS
         for m in child["milestones"]:
             assert list(m) == MILESTONE_KEYS
             if m["mrd"] is not None:
@@ -588,6 +656,9 @@ def test_no_integer_ids_and_every_record_has_a_uid(exported: dict[str, Any]) -> 
         + sum(1 + len(c["values"]) for c in noa["counts"])
         + sum(1 + len(v["it_drugs"]) for v in noa["cns_visits"])
         + len(noa["growth"])
+        + len(noa["temperatures"])
+        + len(noa["fever_rules"])
+        + len(noa["symptoms"])
     )
     assert len(uids) == expected
 

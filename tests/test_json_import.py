@@ -343,6 +343,14 @@ def test_a_list_of_a_later_format_is_refused_not_read(fixture_text: str) -> None
     assert any("“growth” is not in export format 3" in p for p in found), found
 
 
+def test_temperatures_in_a_format_4_file_are_refused_not_read(fixture_text: str) -> None:
+    doc = json.loads(fixture_text)
+    doc["version"] = 4
+    found = problems(dumps(doc))
+    for key in ("temperatures", "fever_rules", "symptoms"):
+        assert any(f"“{key}” is not in export format 4" in p for p in found), found
+
+
 def test_unknown_keys_are_refused_not_dropped(fixture_text: str, tmp_path: Path) -> None:
     doc = json.loads(fixture_text)
     doc["added_later"] = {"anything": [1, 2]}

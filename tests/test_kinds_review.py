@@ -59,7 +59,7 @@ def _filled(path: Path, reverse: bool = False) -> Record:
             continue
         for day in (dt.date(2026, 6, 1), dt.date(2026, 6, 1), dt.date(2026, 6, 2)):
             e = make(child, linked.get(LINKED_TO.get(key, "phase")), day)
-            if key == "threshold" and day != dt.date(2026, 6, 2):
+            if key in ("threshold", "fever_rule") and day != dt.date(2026, 6, 2):  # one a day
                 continue
             n += 1
             e = replace(e, uid=_u(n))

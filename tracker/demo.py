@@ -41,6 +41,8 @@ from tracker.forms import (
     question_from_form,
 )
 from tracker.kinds.growth import growth_from_form
+from tracker.kinds.symptom import symptom_from_form
+from tracker.kinds.temperature import fever_rule_from_form, temperature_from_form
 from tracker.model import (
     Child,
     CnsStatus,
@@ -312,6 +314,7 @@ def build_demo(record: Record, today: dt.date) -> int:
     _save_cns_visits(record, child, phases, counts, day)
     _save_agenda(record, child, today)
     _save_growth(record, child, diagnosis, today)
+    _save_temperatures(record, child, diagnosis, today)
     return child.id
 
 
@@ -357,6 +360,80 @@ def _save_growth(record: Record, child: Child, diagnosis: dt.date, today: dt.dat
                     "head_text": head,
                     "measured_by": by,
                     "note": "Fictional demo measurement",
+                },
+                child=child,
+                today=today,
+            )
+        )
+
+
+# The team's fever rule as the family typed it from the ward's sheet (fictional), and the
+# fever night of _FEVER_DAY: armpit readings that evening (one from a grandparent's
+# thermometer in °F), the team called, then hospital (the stay itself is another entry).
+_DEMO_FEVER_RULE = "≥ 38.0 °C: phone the ward, day or night (fictional demo rule)"
+_DEMO_FEVER_NIGHT: tuple[tuple[str, str, str, str, str], ...] = (
+    # (time, as typed, unit chosen, what was done, note)
+    ("18:30", "37.6", "C", "", "Hot cheeks after the nap"),
+    ("19:45", "100.2 °F", "", "", "Grandma's thermometer"),
+    ("21:40", "38.2", "C", "called_team", "The ward said to come in"),
+    ("22:30", "38.4", "C", "went_to_hospital", ""),
+)
+# Symptoms in maintenance: (days after diagnosis, days it lasted, what, words, how bad,
+# CTCAE grade or "", note).  Typed as a family would; the grade is a label only.
+_DEMO_SYMPTOMS: tuple[tuple[int, int, str, str, str, str, str], ...] = (
+    (_FEVER_DAY - 1, 2, "tiredness", "", "mild", "", "Quieter than usual, slept a lot"),
+    (_FEVER_DAY + 3, 6, "mouth_sores", "", "mild", "1", "Drooling, drank a little less"),
+    (470, 1, "vomiting", "", "moderate", "", "Twice in the evening"),
+)
+
+
+def _save_temperatures(record: Record, child: Child, diagnosis: dt.date, today: dt.date) -> None:
+    record.save(
+        fever_rule_from_form(
+            {
+                "given_on": diagnosis.isoformat(),
+                "value_text": "38.0",
+                "unit": "C",
+                "rule_text": _DEMO_FEVER_RULE,
+            },
+            child=child,
+            today=today,
+        )
+    )
+    night = diagnosis + dt.timedelta(days=_FEVER_DAY)
+    for time, value, unit, done, note in _DEMO_FEVER_NIGHT:
+        record.save(
+            temperature_from_form(
+                {
+                    "date": night.isoformat(),
+                    "time": time,
+                    "value_text": value,
+                    "unit": unit,
+                    "site": "armpit",
+                    **({done: "1"} if done else {}),
+                    "note": f"{note} (fictional demo reading)"
+                    if note
+                    else "Fictional demo reading",
+                },
+                child=child,
+                today=today,
+            )
+        )
+    for offset, days, what, words, severity, grade, note in _DEMO_SYMPTOMS:
+        start = diagnosis + dt.timedelta(days=offset)
+        end = start + dt.timedelta(days=days - 1)
+        if end > today:
+            continue
+        record.save(
+            symptom_from_form(
+                {
+                    "date": start.isoformat(),
+                    "end_date": end.isoformat() if days > 1 else "",
+                    "what": what,
+                    "what_text": words,
+                    "severity": severity,
+                    "grade": grade,
+                    "note": f"{note} (fictional demo entry)",
                 },
                 child=child,
                 today=today,

@@ -423,3 +423,96 @@ class DoseLog:
     note: str = ""
     id: int | None = None
     uid: str = ""
+
+
+class TemperatureUnit(StrEnum):
+    CELSIUS = "C"
+    FAHRENHEIT = "F"
+
+
+class TemperatureSite(StrEnum):
+    """How a temperature was taken.  There is no "rectal": domain.md §5.1 (never rectal);
+    a family that took one otherwise types it under "other"."""
+
+    ARMPIT = "armpit"
+    EAR = "ear"
+    FOREHEAD = "forehead"
+    MOUTH = "mouth"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Temperature:
+    """A temperature taken at home: the number as typed ("38,4", "101.2 °F") with its unit
+    and the same in °C; how it was taken; what was done (a record, never advice)."""
+
+    child_id: int
+    date: dt.date
+    time: dt.time | None = None
+    value_text: str = ""  # as typed, with or without its unit: "38.4", "101.2 °F"
+    unit: TemperatureUnit = TemperatureUnit.CELSIUS
+    celsius: float = 0.0  # the same in °C (exact conversion of the typed number)
+    site: TemperatureSite | None = None  # None: not noted
+    site_text: str = ""  # "other": as typed
+    called_team: bool = False
+    went_to_hospital: bool = False
+    gave_paracetamol: bool = False
+    done_text: str = ""  # anything else that was done, as typed
+    note: str = ""
+    id: int | None = None
+    uid: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FeverRule:
+    """The team's own fever rule as the family typed it, from the day it was given (a newer
+    rule replaces it from its own date): the number, its unit, and the rule's words."""
+
+    child_id: int
+    given_on: dt.date
+    value_text: str = ""  # "38.0", "100.4 °F"
+    unit: TemperatureUnit = TemperatureUnit.CELSIUS
+    celsius: float = 0.0
+    rule_text: str = ""  # "≥ 38.0 °C once, or ≥ 37.5 °C twice an hour apart: phone the ward"
+    id: int | None = None
+    uid: str = ""
+
+
+class SymptomWhat(StrEnum):
+    VOMITING = "vomiting"
+    DIARRHOEA = "diarrhoea"
+    MOUTH_SORES = "mouth_sores"
+    CONSTIPATION = "constipation"
+    PAIN = "pain"
+    RASH = "rash"
+    BLEEDING = "bleeding_bruising"
+    TIREDNESS = "tiredness"
+    JAW_PAIN = "jaw_pain"
+    TINGLING = "tingling"
+    OTHER = "other"
+
+
+class Severity(StrEnum):
+    """How bad, in the family's words."""
+
+    MILD = "mild"
+    MODERATE = "moderate"
+    SEVERE = "severe"
+
+
+@dataclass(frozen=True, slots=True)
+class Symptom:
+    """A symptom or side effect from ``date`` (to ``end_date``, if given): what, how bad in the
+    family's words, and an optional CTCAE-style grade kept with its version (a label)."""
+
+    child_id: int
+    date: dt.date
+    what: SymptomWhat = SymptomWhat.OTHER
+    what_text: str = ""  # "other", or more words: "refused the bottle"
+    end_date: dt.date | None = None
+    severity: Severity | None = None
+    grade: int | None = None  # 1–5, for labelling only
+    grade_version: str = ""  # "CTCAE v5.0" when a grade is given
+    note: str = ""
+    id: int | None = None
+    uid: str = ""

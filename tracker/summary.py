@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from tracker import analytes, labels, ranges
+from tracker import analytes, fever, labels, ranges
 from tracker.analytes import format_number
 from tracker.anc import anc_view, calculate_anc, calculated_value
 from tracker.assessment import Assessor, assess_calculated_anc, flag_in_cell
@@ -25,17 +25,22 @@ from tracker.display import (
     typed_number,
 )
 from tracker.kinds.growth import bsa_line, weight_line
+from tracker.kinds.symptom import SEVERITY_LABELS, grade_label, what_words
+from tracker.kinds.temperature import done_words, site_words
 from tracker.model import (
     Appointment,
     Child,
     CnsVisit,
     CountResult,
+    FeverRule,
     Growth,
     ItDrug,
     Milestone,
     Phase,
     Question,
+    Symptom,
     TeamThreshold,
+    Temperature,
 )
 from tracker.mrd import format_mrd
 from tracker.phases import current_phase
@@ -120,6 +125,25 @@ class LpLine:
     planned: bool
 
 
+@dataclass(frozen=True)
+class TemperatureLine:
+    when: str  # "2026-05-03 21:40"
+    reading: str  # in both units, the typed one first: "38.4 °C (101.1 °F)"
+    marked: bool  # at or above the team's fever number in force that day
+    site: str
+    done: str  # what was done, as recorded
+    note: str
+
+
+@dataclass(frozen=True)
+class SymptomLine:
+    dates: str  # "2026-05-03" or "2026-05-03 – 2026-05-06"
+    what: str
+    severity: str  # in the family's words: "mild", or ""
+    grade: str  # "grade 1 (CTCAE v5.0, for labelling, not decisions)", or ""
+    note: str
+
+
 @dataclass
 class Summary:
     # header
@@ -162,6 +186,13 @@ class Summary:
     # growth: "Latest weight 7.85 kg on 2026-11-20" and the BSA, labelled with its formula and
     # for information only, when a weight and a length of one day exist (tracker.kinds.growth)
     growth: list[str] = field(default_factory=list)
+    # temperatures and symptoms in the range (tracker.fever): the team's fever rule in force
+    # at the range's end as typed ("" when none is entered: readings are only shown), the
+    # readings at or above its number or with something done, a line counting them all
+    fever_rule: str = ""
+    temperatures: list[TemperatureLine] = field(default_factory=list)
+    temperature_count: str = ""
+    symptoms: list[SymptomLine] = field(default_factory=list)
     # The team's contacts as typed, on a sheet with nothing new (it has room then: a full
     # four-week sheet must stay one page); never on a redacted one.
     contacts: list[str] = field(default_factory=list)
@@ -207,6 +238,9 @@ def build_summary(
     units: UnitPreference = UnitPreference.AS_REPORTED,
     assess: Assess | None = None,
     growth: Sequence[Growth] = (),
+    temperatures: Sequence[Temperature] = (),
+    fever_rules: Sequence[FeverRule] = (),
+    symptoms: Sequence[Symptom] = (),
 ) -> Summary:
     suggested = default_range(appointments, today)
     if start is None and end is None:
@@ -224,10 +258,14 @@ def build_summary(
     in_range_counts = [c for c in counts if start <= c.taken_date <= end]
     in_range_milestones = [m for m in milestones if start <= m.date <= end]
     in_range_visits = [v for v in visits if start <= v.date <= end]
+    in_range_temperatures = [t for t in temperatures if start <= t.date <= end]
+    in_range_symptoms = [s for s in symptoms if s.date <= end and (s.end_date or s.date) >= start]
     in_range_dates = (
         [c.taken_date for c in in_range_counts]
         + [m.date for m in in_range_milestones]
         + [v.date for v in in_range_visits]
+        + [t.date for t in in_range_temperatures]
+        + [max(s.date, start) for s in in_range_symptoms]
     )
     if redact and start <= child.birth_date:
         # "covers <date of birth> to …" would print the date of birth: begin at the first entry
@@ -302,6 +340,7 @@ def build_summary(
     summary.growth = [
         line for line in (weight_line(measured), bsa_line(measured)) if line is not None
     ]
+    _temperatures_and_symptoms(summary, in_range_temperatures, fever_rules, in_range_symptoms, end)
     if redact:
         # One rule for the whole page: the header, every line and every typed part.
         redaction = Redaction.for_child(child)
@@ -311,6 +350,59 @@ def build_summary(
         summary.birth_date = None
         summary.age = redacted_age(child.birth_date, today) if today >= child.birth_date else ""
     return summary
+
+
+def _temperatures_and_symptoms(
+    summary: Summary,
+    readings: Sequence[Temperature],
+    rules: Sequence[FeverRule],
+    symptoms: Sequence[Symptom],
+    end: dt.date,
+) -> None:
+    """The section "Temperatures and symptoms": every reading of the range is counted and
+    its highest named; the readings at or above the team's fever number (in force on each
+    one's date) or with something done are listed; every symptom of the range is listed."""
+    rule = fever.rule_on(rules, end)
+    if rule is not None:
+        summary.fever_rule = (
+            f"Your team's fever rule (as you typed it, given {rule.given_on.isoformat()}): "
+            f"{fever.rule_text(rule)}"
+        )
+    ordered = sorted(readings, key=lambda t: (t.date, t.time or dt.time(), t.id or 0))
+    for t in ordered:
+        marked = fever.at_or_above(t, rules)
+        done = done_words(t)
+        if marked or done:
+            summary.temperatures.append(
+                TemperatureLine(
+                    t.date.isoformat() + (f" {t.time:%H:%M}" if t.time else ""),
+                    fever.shown(t.value_text, t.unit),
+                    marked,
+                    site_words(t),
+                    done,
+                    t.note.replace("\n", " "),
+                )
+            )
+    if ordered:
+        highest = max(ordered, key=lambda t: t.celsius)
+        n = len(ordered)
+        summary.temperature_count = (
+            f"{n} temperature{'s' if n != 1 else ''} recorded in this range; the highest "
+            f"{fever.shown(highest.value_text, highest.unit)} on {highest.date.isoformat()}."
+        )
+    for s in sorted(symptoms, key=lambda s: (s.date, s.id or 0)):
+        dates = s.date.isoformat()
+        if s.end_date is not None and s.end_date != s.date:
+            dates += f" – {s.end_date.isoformat()}"
+        summary.symptoms.append(
+            SymptomLine(
+                dates,
+                what_words(s),
+                SEVERITY_LABELS[s.severity.value].lower() if s.severity else "",
+                grade_label(s),
+                s.note.replace("\n", " "),
+            )
+        )
 
 
 def it_totals(visits: Sequence[CnsVisit], until: dt.date) -> dict[str, int]:

@@ -18,20 +18,25 @@ from dataclasses import dataclass, field
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import DAILY, MO, MONTHLY, WEEKLY, YEARLY, rrule
 
-from tracker import analytes, labels, range_units, ranges
+from tracker import analytes, fever, labels, range_units, ranges
 from tracker.analytes import format_number
 from tracker.anc import calculate_anc
 from tracker.dates import day_of_phase
 from tracker.display import converted_number, typed_number
 from tracker.kinds import growth as growth_kind
+from tracker.kinds.symptom import SEVERITY_LABELS, grade_label, what_words
+from tracker.kinds.temperature import done_words, site_words
 from tracker.model import (
     CnsStatus,
     CnsVisit,
     CountResult,
+    FeverRule,
     Growth,
     Milestone,
     Phase,
+    Symptom,
     TeamThreshold,
+    Temperature,
 )
 from tracker.mrd import format_mrd
 
@@ -39,6 +44,10 @@ from tracker.mrd import format_mrd
 # domain.md §6, each with its name and source; none for haemoglobin).
 TEAM_SOURCE = "your team's number"
 CHART_ANALYTES = ("anc", "hgb", "plt")
+# Lanes drawn as bars over days (spans), not as marks.
+SPAN_LANES = ("phases", "symptoms")
+# The kind of a temperature's mark at or above the team's fever number (drawn in vermillion).
+AT_FEVER_NUMBER = "fever_number"
 
 
 def x_of(d: dt.date, t: dt.time | None = None) -> float:
@@ -197,6 +206,10 @@ class Lane:
     marks: list[Mark] = field(default_factory=list)
     series: Series | None = None
     mark_xs: list[float] = field(default_factory=list)
+
+    @property
+    def drawn_as_spans(self) -> bool:
+        return self.key in SPAN_LANES
 
     def visible_spans(self, x0: float, x1: float) -> list[Span]:
         return [s for s in self.spans if (s.plan_x1 or s.x1) >= x0 and s.x0 <= x1]
@@ -422,6 +435,9 @@ def build(
     team_thresholds: Sequence[TeamThreshold] = (),
     lanes: Iterable[str] = ("phases", "milestones", "cns", *CHART_ANALYTES),
     growth: Sequence[Growth] = (),
+    temperatures: Sequence[Temperature] = (),
+    fever_rules: Sequence[FeverRule] = (),
+    symptoms: Sequence[Symptom] = (),
 ) -> Timeline:
     """Lay out a child's record.  ``display_units`` maps analyte → unit label (default: the
     unit of the latest result, i.e. the family's lab).  Threshold lines: the team's numbers
@@ -441,6 +457,10 @@ def build(
             lane = _cns_lane(visits)
         elif key == "growth":
             lane = _growth_lane(growth)
+        elif key == "temperatures":
+            lane = _temperature_lane(temperatures, fever_rules)
+        elif key == "symptoms":
+            lane = _symptom_lane(symptoms)
         elif key in analytes.BY_CODE:
             unit = (display_units or {}).get(key) or _latest_unit(counts, key)
             given = thresholds or {}
@@ -600,6 +620,93 @@ def _growth_lane(entries: Sequence[Growth]) -> Lane:
             )
         )
     return Lane("growth", "Weight", max(rows, default=0) + 1, marks=marks)
+
+
+def _temperature_lane(readings: Sequence[Temperature], rules: Sequence[FeverRule]) -> Lane:
+    """A hollow circle per reading at its time (midday without one); a filled vermillion
+    triangle for one at or above the team's fever number in force on its date (only with a
+    rule entered: there is no built-in number).  The first reading of a day carries the
+    day's label (its highest, in the unit typed): marks hours apart overlap unless zoomed
+    in, and a label on each would leave none readable."""
+    ordered = sorted(readings, key=lambda t: (t.date, t.time or dt.time(12), t.id or 0))
+    xs = [x_of(t.date, t.time or dt.time(12)) for t in ordered]
+    rows = _stack_same_day(xs)
+    days: dict[dt.date, list[Temperature]] = {}
+    for t in ordered:
+        days.setdefault(t.date, []).append(t)
+    marks = []
+    for t, x, row in zip(ordered, xs, rows, strict=True):
+        assert t.id is not None
+        marked = fever.at_or_above(t, rules)
+        tooltip = [
+            t.date.isoformat() + (f" {t.time:%H:%M}" if t.time else ""),
+            f"Temperature: {fever.shown(t.value_text, t.unit)}",
+        ]
+        if marked:
+            tooltip.append(fever.AT_OR_ABOVE[:1].upper() + fever.AT_OR_ABOVE[1:])
+        if site := site_words(t):
+            tooltip.append(f"Taken: {site}")
+        if done := done_words(t):
+            tooltip.append(f"Done: {done}")
+        if t.note:
+            tooltip.append(t.note)
+        label = _day_label(days[t.date]) if days[t.date][0] is t else ""
+        marks.append(
+            Mark(
+                x,
+                row,
+                label,
+                "triangle" if marked else "circle",
+                marked,
+                AT_FEVER_NUMBER if marked else "temperature",
+                Ref("temperature", t.id),
+                "\n".join(tooltip),
+            )
+        )
+    return Lane("temperatures", "Temperature", max(rows, default=0) + 1, marks=marks)
+
+
+def _day_label(readings: Sequence[Temperature]) -> str:
+    """ "38.4 °C" for a day's one reading; "highest 38.4 °C" for several."""
+    top = max(readings, key=lambda t: t.celsius)
+    value = f"{fever.number_text(top.value_text)} {fever.SYMBOL[top.unit]}"
+    return value if len(readings) == 1 else f"highest {value}"
+
+
+def _symptom_lane(symptoms: Sequence[Symptom]) -> Lane:
+    """A bar per symptom from its first to its last day (one day without an end date),
+    labelled with what it was; overlapping ones on rows of their own."""
+    ordered = sorted(symptoms, key=lambda s: (s.date, s.id or 0))
+    items = [(x_of(s.date), x_of(s.end_date or s.date) + 1) for s in ordered]
+    rows = pack(items)
+    spans = []
+    for s, (x0, x1), row in zip(ordered, items, rows, strict=True):
+        assert s.id is not None
+        when = s.date.isoformat()
+        if s.end_date is not None and s.end_date != s.date:
+            when += f" – {s.end_date.isoformat()} ({(s.end_date - s.date).days + 1} days)"
+        tooltip = [when, what_words(s)]
+        if s.severity is not None:
+            tooltip.append(f"How bad: {SEVERITY_LABELS[s.severity.value].lower()}")
+        if s.grade is not None:
+            tooltip.append(grade_label(s)[:1].upper() + grade_label(s)[1:])
+        if s.note:
+            tooltip.append(s.note)
+        spans.append(
+            Span(
+                x0,
+                x1,
+                row,
+                what_words(s),
+                "symptom",
+                False,
+                False,
+                Ref("symptom", s.id),
+                "\n".join(tooltip),
+                s.date,
+            )
+        )
+    return Lane("symptoms", "Symptoms", max(rows, default=0) + 1, spans=spans)
 
 
 def _stack_same_day(xs: Sequence[float]) -> list[int]:

@@ -31,6 +31,7 @@ class ActionId(Enum):
     VIEW_CNS = auto()
     VIEW_AGENDA = auto()
     GROWTH_CHART = auto()
+    VIEW_FEVERS = auto()
     ABOUT = auto()
 
 
@@ -60,6 +61,7 @@ _SPECS: dict[ActionId, tuple[str, QKeySequence | QKeySequence.StandardKey | str 
     ActionId.VIEW_CNS: ("&CNS visits (lumbar punctures)", "Ctrl+4"),
     ActionId.VIEW_AGENDA: ("&Appointments && questions", "Ctrl+5"),
     ActionId.GROWTH_CHART: ("G&rowth chart…", "Ctrl+G"),
+    ActionId.VIEW_FEVERS: ("&Fevers && symptoms", "Ctrl+6"),
     ActionId.ABOUT: ("&About Treatment Tracker", None),
 }
 

@@ -9,6 +9,8 @@ from ui.dialogs.cns import CNS_VISIT_UI
 from ui.dialogs.count import COUNT_UI
 from ui.dialogs.growth import GROWTH_UI
 from ui.dialogs.phase import MILESTONE_UI, PHASE_UI
+from ui.dialogs.symptom import SYMPTOM_UI
+from ui.dialogs.temperature import FEVER_RULE_UI, TEMPERATURE_UI
 from ui.dialogs.thresholds import THRESHOLD_UI
 from ui.kind_ui import KindUi
 
@@ -21,6 +23,9 @@ UI_KINDS: tuple[KindUi, ...] = (
     QUESTION_UI,
     THRESHOLD_UI,
     GROWTH_UI,
+    TEMPERATURE_UI,
+    SYMPTOM_UI,
+    FEVER_RULE_UI,
 )
 
 

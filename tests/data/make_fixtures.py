@@ -44,6 +44,8 @@ from tracker.forms import (
     threshold_from_form,
 )
 from tracker.kinds.growth import growth_from_form
+from tracker.kinds.symptom import symptom_from_form
+from tracker.kinds.temperature import fever_rule_from_form, temperature_from_form
 from tracker.model import (
     Child,
     CountResult,
@@ -490,6 +492,43 @@ def build_record(path: Path) -> None:
                         uid=uid(),
                     )
                 )
+        if SCHEMA_VERSION >= 8:  # temperatures, fever rules, symptoms: record format 8
+            rule = {"given_on": "2026-06-01", "value_text": "38,0", "unit": "C"}
+            rule["rule_text"] = "≥ 38.0 °C: ring the ward 🏥 " + HEBREW
+            rec.save(replace(fever_rule_from_form(rule, child=mila, today=TODAY), uid=uid()))
+            for child, fields in (
+                (
+                    mila,
+                    {
+                        "date": "2026-11-19",
+                        "time": "02:10",
+                        "value_text": "101.3 °F",
+                        "site": "other",
+                        "site_text": "under the tongue 👅",
+                        "called_team": "1",
+                        "went_to_hospital": "1",
+                        "done_text": "wrote it down",
+                        "note": ARABIC,
+                    },
+                ),
+                (mila, {"date": "2026-11-18", "value_text": "37.4", "unit": "C"}),
+                (noor, {"date": "2026-03-02", "value_text": "36,9 °C", "site": "armpit"}),
+            ):
+                rec.save(
+                    replace(temperature_from_form(fields, child=child, today=TODAY), uid=uid())
+                )
+            symptom = {
+                "date": "2026-11-10",
+                "end_date": "2026-11-14",
+                "what": "mouth_sores",
+                "what_text": "drooling",
+                "severity": "moderate",
+                "grade": "2",
+                "note": HEBREW,
+            }
+            rec.save(replace(symptom_from_form(symptom, child=mila, today=TODAY), uid=uid()))
+            other = {"date": "2026-03-03", "what": "other", "what_text": "hiccups " + ARABIC}
+            rec.save(replace(symptom_from_form(other, child=noor, today=TODAY), uid=uid()))
 
 
 # ---------------------------------------------------------------------- the dump

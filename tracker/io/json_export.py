@@ -33,7 +33,8 @@ FORMAT = "treatment-tracker"
 # infusion; a blood count's results of tests the program does not know (``other_results``).
 # 4: growth measurements (``growth``).  5: medicines at home (``medicine_plans``, ``doses``);
 # the child's fever-card fields (central line, allergies, the team's day and 24-hour
-# phones, blood-product notes).
+# phones, blood-product notes); temperatures, the team's fever rules and symptoms
+# (``temperatures``, ``fever_rules``, ``symptoms``).
 VERSION = 5
 
 JsonObject = dict[str, Any]

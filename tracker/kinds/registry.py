@@ -22,6 +22,8 @@ from tracker.kinds.kind import Kind
 from tracker.kinds.medicine_plan import MEDICINE_PLAN
 from tracker.kinds.milestone import MILESTONE
 from tracker.kinds.phase import PHASE
+from tracker.kinds.symptom import SYMPTOM
+from tracker.kinds.temperature import FEVER_RULE, TEMPERATURE
 from tracker.kinds.threshold import THRESHOLD
 
 DECLARED: tuple[Kind[Any], ...] = (
@@ -39,6 +41,9 @@ DECLARED: tuple[Kind[Any], ...] = (
     GROWTH,
     MEDICINE_PLAN,
     DOSE,
+    TEMPERATURE,
+    FEVER_RULE,
+    SYMPTOM,
 )
 
 _kinds: list[Kind[Any]] = list(DECLARED)

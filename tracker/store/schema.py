@@ -469,6 +469,73 @@ def _step_7(conn: sqlite3.Connection) -> None:
         conn.execute(f"ALTER TABLE child ADD COLUMN {column}")
 
 
+def _step_8(conn: sqlite3.Connection) -> None:
+    """Version 8: temperatures taken at home, the team's fever rules, and symptoms."""
+    conn.execute(
+        f"""CREATE TABLE temperature (
+        {_ROW},
+        child_id INTEGER NOT NULL REFERENCES child(id) ON DELETE CASCADE,
+        {_date("date", null=False)},
+        time TEXT CHECK (time IS NULL OR time GLOB '[0-2][0-9]:[0-5][0-9]'),
+        value_text TEXT NOT NULL CHECK (length(trim(value_text)) > 0),
+        unit TEXT NOT NULL {_in("unit", ["C", "F"])},
+        celsius REAL NOT NULL CHECK (celsius > 0),
+        site TEXT CHECK (site IS NULL OR site IN ('armpit', 'ear', 'forehead', 'mouth', 'other')),
+        site_text TEXT NOT NULL DEFAULT '',
+        called_team INTEGER NOT NULL DEFAULT 0 CHECK (called_team IN (0, 1)),
+        went_to_hospital INTEGER NOT NULL DEFAULT 0 CHECK (went_to_hospital IN (0, 1)),
+        gave_paracetamol INTEGER NOT NULL DEFAULT 0 CHECK (gave_paracetamol IN (0, 1)),
+        done_text TEXT NOT NULL DEFAULT '',
+        note TEXT NOT NULL DEFAULT '',
+        checksum TEXT
+    ) STRICT"""
+    )
+    conn.execute("CREATE INDEX temperature_child_date ON temperature(child_id, date)")
+    conn.execute(
+        f"""CREATE TABLE fever_rule (
+        {_ROW},
+        child_id INTEGER NOT NULL REFERENCES child(id) ON DELETE CASCADE,
+        {_date("given_on", null=False)},
+        value_text TEXT NOT NULL CHECK (length(trim(value_text)) > 0),
+        unit TEXT NOT NULL {_in("unit", ["C", "F"])},
+        celsius REAL NOT NULL CHECK (celsius > 0),
+        rule_text TEXT NOT NULL DEFAULT '',
+        checksum TEXT
+    ) STRICT"""
+    )
+    conn.execute("CREATE INDEX fever_rule_child_date ON fever_rule(child_id, given_on)")
+    what = [
+        "vomiting",
+        "diarrhoea",
+        "mouth_sores",
+        "constipation",
+        "pain",
+        "rash",
+        "bleeding_bruising",
+        "tiredness",
+        "jaw_pain",
+        "tingling",
+        "other",
+    ]
+    conn.execute(
+        f"""CREATE TABLE symptom (
+        {_ROW},
+        child_id INTEGER NOT NULL REFERENCES child(id) ON DELETE CASCADE,
+        {_date("date", null=False)},
+        what TEXT NOT NULL {_in("what", what)},
+        what_text TEXT NOT NULL DEFAULT '',
+        {_date("end_date")},
+        severity TEXT CHECK (severity IS NULL OR severity IN ('mild', 'moderate', 'severe')),
+        grade INTEGER CHECK (grade IS NULL OR grade IN (1, 2, 3, 4, 5)),
+        grade_version TEXT NOT NULL DEFAULT '',
+        note TEXT NOT NULL DEFAULT '',
+        checksum TEXT,
+        CHECK (end_date IS NULL OR end_date >= date)
+    ) STRICT"""
+    )
+    conn.execute("CREATE INDEX symptom_child_date ON symptom(child_id, date)")
+
+
 Step = Callable[[sqlite3.Connection], None]
 
 
@@ -498,6 +565,7 @@ MIGRATIONS: list[Step] = [
     _step_5,
     _step_6,
     _step_7,
+    _step_8,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -42,6 +42,7 @@ SECTION_LABELS = {
     "counts": "Blood counts table",
     "charts": "Timeline and count charts",
     "cns": "Lumbar punctures (CNS prophylaxis)",
+    "temps": "Temperatures and symptoms",
     "questions": "Open questions for the team",
 }
 

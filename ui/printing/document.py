@@ -26,6 +26,7 @@ from PySide6.QtGui import (
     QTextFrameFormat,
 )
 
+from tracker.fever import AT_OR_ABOVE
 from tracker.summary import Summary
 from tracker.timeline import Timeline, threshold_legend, x_of
 from ui.timeline.painter import Style, TimelinePainter, required_height
@@ -133,7 +134,7 @@ def build_document(
     strip: Timeline | None = None,
     charts: Timeline | None = None,
     sections: frozenset[str] = frozenset(
-        {"where", "since", "counts", "charts", "cns", "questions"}
+        {"where", "since", "counts", "charts", "cns", "temps", "questions"}
     ),
 ) -> tuple[QTextDocument, ChartObject]:
     """The summary as a document ``width`` units wide (the text area of the page).
@@ -223,6 +224,8 @@ def build_document(
         )
     if "cns" in sections:
         section(_cns(summary))
+    if "temps" in sections and (summary.temperature_count or summary.symptoms):
+        section(_temperatures(summary))  # only with something in the range: a full sheet
     if "questions" in sections:
         section(_questions(summary))
     doc.setProperty("section_frames", len(frames))
@@ -451,6 +454,43 @@ def _cns(s: Summary) -> str:
     parts.append(f"<p>Intrathecal doses so far: {_e(totals)}.</p>")
     if s.next_lp is not None:
         parts.append(f"<p>Next planned: {s.next_lp.date.isoformat()} — {_e(s.next_lp.text)}</p>")
+    return "".join(parts)
+
+
+def _temperatures(s: Summary) -> str:
+    """Temperatures and symptoms of the range: the team's fever rule as typed (none: the
+    readings are only shown), the readings at or above its number or with something done,
+    a line counting them all, and the symptoms."""
+    parts = [H2.format("Temperatures and symptoms")]
+    if s.fever_rule:
+        parts.append(f"<p>{_e(s.fever_rule)}</p>")
+    if s.temperatures:
+        rows = "".join(
+            f"<tr><td>{_nb(_e(t.when))}</td><td>{_nb(_e(t.reading))}"
+            + (f"<br/><b>{_e(AT_OR_ABOVE)}</b>" if t.marked else "")
+            + f"</td><td>{_e(t.site)}</td><td>{_e(t.done)}</td><td>{_e(t.note)}</td></tr>"
+            for t in s.temperatures
+        )
+        parts.append(
+            "<table class='grid' width='100%' cellspacing='0' cellpadding='2' border='0.5'>"
+            "<thead><tr><th width='17%'>When</th><th width='26%'>Temperature</th><th>Taken</th>"
+            "<th>What was done</th>"
+            f"<th>Note</th></tr></thead>{rows}</table>"
+        )
+    if s.temperature_count:
+        parts.append(f"<p>{_e(s.temperature_count)}</p>")
+    if s.symptoms:
+        rows = "".join(
+            f"<tr><td>{_nb(_e(x.dates))}</td><td>{_e(x.what)}</td><td>{_e(x.severity)}</td>"
+            f"<td>{_e(x.grade)}</td><td>{_e(x.note)}</td></tr>"
+            for x in s.symptoms
+        )
+        parts.append(
+            "<table class='grid' width='100%' cellspacing='0' cellpadding='2' border='0.5'>"
+            "<thead><tr><th width='24%'>Symptom dates</th><th>What</th><th>How bad</th>"
+            "<th>Grade</th>"
+            f"<th>Note</th></tr></thead>{rows}</table>"
+        )
     return "".join(parts)
 
 

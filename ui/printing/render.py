@@ -27,11 +27,14 @@ from tracker.display import UnitPreference
 from tracker.model import (
     Appointment,
     CnsVisit,
+    FeverRule,
     Growth,
     Milestone,
     Phase,
     Question,
+    Symptom,
     TeamThreshold,
+    Temperature,
 )
 from tracker.store import Record, durable
 from tracker.store.targets import check_write_target
@@ -41,7 +44,7 @@ from ui.printing.document import build_document, keep_sections_whole
 DOC_DPI = 96.0  # QTextDocument lays out in these units (Qt's default logical dpi)
 FOOTER = 26.0  # height kept for the footer, in document units
 PAPERS = {"a4": QPageSize.PageSizeId.A4, "letter": QPageSize.PageSizeId.Letter}
-SECTIONS = ("where", "since", "counts", "charts", "cns", "questions")
+SECTIONS = ("where", "since", "counts", "charts", "cns", "temps", "questions")
 
 
 @dataclass
@@ -92,6 +95,9 @@ def make_summary(record: Record, request: SummaryRequest, assess: Assess | None 
         units=request.units,
         assess=assess,
         growth=record.entries(Growth, child.id),
+        temperatures=record.entries(Temperature, child.id),
+        fever_rules=record.entries(FeverRule, child.id),
+        symptoms=record.entries(Symptom, child.id),
     )
 
 

@@ -17,7 +17,16 @@ from PySide6.QtWidgets import (
 
 from tracker import timeline as layout
 from tracker.kinds import Changes
-from tracker.model import CnsVisit, Growth, Milestone, Phase, TeamThreshold
+from tracker.model import (
+    CnsVisit,
+    FeverRule,
+    Growth,
+    Milestone,
+    Phase,
+    Symptom,
+    TeamThreshold,
+    Temperature,
+)
 from ui.bridge import RecordBridge
 from ui.settings import Settings
 from ui.timeline.widget import TimelineWidget
@@ -29,6 +38,8 @@ LANES = (
     ("milestones", "Milestones"),
     ("cns", "Lumbar punctures"),
     ("growth", "Weight"),
+    ("temperatures", "Temperature"),
+    ("symptoms", "Symptoms"),
     ("anc", "ANC (neutrophils)"),
     ("hgb", "Hemoglobin"),
     ("plt", "Platelets"),
@@ -183,6 +194,9 @@ class TimelineView(QWidget):
             team_thresholds=record.entries(TeamThreshold, child_id),
             lanes=self.shown_lanes(),
             growth=record.entries(Growth, child_id),
+            temperatures=record.entries(Temperature, child_id),
+            fever_rules=record.entries(FeverRule, child_id),
+            symptoms=record.entries(Symptom, child_id),
         )
         legend = layout.threshold_legend(timeline)
         if legend:  # what each line drawn marks, in its unit, with its source

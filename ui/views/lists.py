@@ -283,3 +283,20 @@ class AgendaView(RecordView):
 
     def refresh(self) -> None:
         self.on_changed(ALL_CHANGED)
+
+
+class FeversView(RecordView):
+    """Temperatures (marked against the team's fever rule), symptoms, and the team's fever
+    rules (design.md §4: a view of fevers and symptoms)."""
+
+    name = "fevers"
+
+    def __init__(
+        self, bridge: RecordBridge, interaction: Interaction, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(bridge, interaction, parent)
+        self.temperatures = self.tables["temperature"]
+        self.symptoms = self.tables["symptom"]
+        self.fever_rules = self.tables["fever_rule"]
+        self.stacked()
+        self.refresh_when_shown()

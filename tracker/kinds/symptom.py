@@ -1,0 +1,160 @@
+"""Symptoms and side effects (domain.md §5.4): what, from when (to when), how bad in the
+family's words, and an optional CTCAE-style grade kept with the CTCAE version it refers to
+(domain.md §2.5: for labelling, not for decisions)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from tracker import forms, ranges
+from tracker.dates import parse_date, parse_optional_date
+from tracker.kinds.fields import Choice, Date, Number, Text
+from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
+from tracker.model import Child, Severity, Symptom, SymptomWhat
+
+WHAT_LABELS: dict[str, str] = {
+    "vomiting": "Vomiting",
+    "diarrhoea": "Diarrhoea",
+    "mouth_sores": "Mouth sores",
+    "constipation": "Constipation",
+    "pain": "Pain",
+    "rash": "Rash",
+    "bleeding_bruising": "Bleeding or bruising",
+    "tiredness": "Tiredness",
+    "jaw_pain": "Jaw pain",
+    "tingling": "Tingling fingers or toes",
+    "other": "Other (as typed)",
+}
+SEVERITY_LABELS: dict[str, str] = {"mild": "Mild", "moderate": "Moderate", "severe": "Severe"}
+GRADES = (1, 2, 3, 4, 5)
+GRADE_NOTE = "for labelling, not decisions"
+
+
+def grade_version() -> str:
+    """The CTCAE version a grade is given in ("CTCAE v5.0", resources/reference/ctcae.json)."""
+    return ranges.ctcae_version()
+
+
+def grade_label(s: Symptom) -> str:
+    """ "grade 2 (CTCAE v5.0, for labelling, not decisions)", or "" without a grade."""
+    if s.grade is None:
+        return ""
+    return f"grade {s.grade} ({s.grade_version}, {GRADE_NOTE})"
+
+
+def what_words(s: Symptom) -> str:
+    """ "Mouth sores", "Other: refused the bottle" → as typed for other; more words after."""
+    if s.what is SymptomWhat.OTHER:
+        return s.what_text
+    label = WHAT_LABELS[s.what.value]
+    return f"{label} ({s.what_text})" if s.what_text else label
+
+
+def validate_symptom(s: Symptom) -> Problems:
+    errors: Problems = {}
+    if s.what is SymptomWhat.OTHER and not s.what_text.strip():
+        errors["what_text"] = "What: type what it was, for “other”"
+    if s.end_date is not None and s.end_date < s.date:
+        errors["end_date"] = (
+            f"Until: {s.end_date.isoformat()} is before it started ({s.date.isoformat()})"
+        )
+    if s.grade is not None:
+        if s.grade not in GRADES:
+            errors["grade"] = f"Grade: {s.grade} is not a CTCAE grade; choose 1 to 5, or none"
+        elif not s.grade_version.strip():
+            errors["grade"] = "Grade: a grade is kept with its CTCAE version, which is missing"
+    elif s.grade_version:
+        errors["grade"] = "Grade: a CTCAE version is given without a grade"
+    return errors
+
+
+def _rules(s: Symptom, _context: Context) -> Problems:
+    return validate_symptom(s)
+
+
+def _grade(text: str) -> int:
+    if text not in {str(g) for g in GRADES}:
+        raise ValueError(f"Grade: “{text}” is not a CTCAE grade; choose 1 to 5, or none")
+    return int(text)
+
+
+def symptom_from_form(
+    f: Mapping[str, str],
+    *,
+    child: Child,
+    today: dt.date,
+    id: int | None = None,
+    uid: str = "",
+    version: str = "",
+) -> Symptom:
+    """The dialog's fields (date, end_date, what, what_text, severity, grade, note) as an
+    entry; a grade is kept with ``version`` (the CTCAE version it was given in: the one the
+    entry had, or else this program's)."""
+    c = forms.Collector()
+    assert child.id is not None
+    window = forms.form_window(today, child)
+    date = c.run("date", parse_date, forms.field_text(f, "date"), "Date", window)
+    end = c.run("end_date", parse_optional_date, forms.field_text(f, "end_date"), "Until", window)
+    what = c.choice(f, "what", SymptomWhat, "other", "What", WHAT_LABELS)
+    severity_text = forms.field_text(f, "severity")
+    severity = (
+        c.choice(f, "severity", Severity, "mild", "How bad", SEVERITY_LABELS)
+        if severity_text
+        else None
+    )
+    grade_text = forms.field_text(f, "grade")
+    grade = c.run("grade", _grade, grade_text) if grade_text else None
+    s = Symptom(
+        child_id=child.id,
+        date=date or child.birth_date,
+        what=what,
+        what_text=forms.field_text(f, "what_text"),
+        end_date=end,
+        severity=severity,
+        grade=grade,
+        grade_version=(version or grade_version()) if grade is not None else "",
+        note=forms.field_text(f, "note"),
+        id=id,
+        uid=uid,
+    )
+    problems = (
+        SYMPTOM.problems(s, Context(child, today)) if date is not None else validate_symptom(s)
+    )
+    for field, message in problems.items():
+        c.add(field, message)
+    c.raise_if_any()
+    return s
+
+
+def describe(s: Symptom) -> str:
+    return f"a symptom of {s.date.isoformat()}"
+
+
+SYMPTOM = Kind(
+    key="symptom",
+    model=Symptom,
+    table="symptom",
+    json="symptoms",
+    fields=(
+        Date("date", "Date"),
+        Choice("what", "What", enum=SymptomWhat, default=SymptomWhat.OTHER),
+        Text("what_text", "What (in words)"),
+        Date("end_date", "Until", optional=True),
+        Choice("severity", "How bad", enum=Severity, optional=True),
+        Number("grade", "Grade"),
+        Text("grade_version", "Grade version"),
+        Text("note", "Note"),
+    ),
+    singular=QT_TRANSLATE_NOOP("kinds", "symptom"),
+    plural=QT_TRANSLATE_NOOP("kinds", "symptoms"),
+    describe=describe,
+    order_by="date, id",
+    sort_key=date_sort_key("date"),
+    dates=(
+        DateRule("date", not_in_future=True),
+        DateRule("end_date", not_in_future=True),
+    ),
+    validate=_rules,
+    json_required_since=5,
+)

@@ -1,0 +1,67 @@
+"""The tables of temperatures, the team's fever rules and symptoms (in a module of their
+own beside ui/models/tables.py, so that the kinds of issue 12 added at the same time do not
+all append to one file)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from tracker import fever
+from tracker.kinds.symptom import SEVERITY_LABELS, grade_label, what_words
+from tracker.kinds.temperature import done_words, site_words
+from tracker.model import FeverRule, Symptom, Temperature
+from ui.models.tables import Column, RecordTableModel, tr
+
+
+def _when(t: Temperature) -> str:
+    return t.date.isoformat() + (f" {t.time:%H:%M}" if t.time else "")
+
+
+class TemperaturesModel(RecordTableModel[Temperature]):
+    """Each reading in both units; marked against the team's fever rule in force on its
+    date (``set_related``: the fever rules), and only then."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rules: list[FeverRule] = []
+        self.columns = (
+            Column(tr("When"), _when),
+            Column(tr("Temperature"), lambda t: fever.shown(t.value_text, t.unit), True),
+            Column(tr("Your team's fever number"), self._mark),
+            Column(tr("How it was taken"), site_words),
+            Column(tr("What was done"), done_words),
+            Column(tr("Note"), lambda t: t.note.replace("\n", " ")),
+        )
+
+    def _mark(self, t: Temperature) -> str:
+        return tr(fever.AT_OR_ABOVE) if fever.at_or_above(t, self._rules) else ""
+
+    def set_related(self, related: Mapping[str, Sequence[Any]]) -> None:
+        self._rules = list(related.get("fever_rule", ()))
+
+
+class FeverRulesModel(RecordTableModel[FeverRule]):
+    columns = (
+        Column(tr("Given on"), lambda r: r.given_on.isoformat()),
+        Column(tr("Fever number"), lambda r: fever.shown(r.value_text, r.unit), True),
+        Column(tr("The rule as given"), lambda r: r.rule_text.replace("\n", " ")),
+    )
+
+
+def _symptom_dates(s: Symptom) -> str:
+    if s.end_date is None or s.end_date == s.date:
+        return s.date.isoformat()
+    return f"{s.date.isoformat()} – {s.end_date.isoformat()}"
+
+
+class SymptomsModel(RecordTableModel[Symptom]):
+    columns = (
+        Column(tr("Dates"), _symptom_dates),
+        Column(tr("What"), what_words),
+        Column(
+            tr("How bad"), lambda s: tr(SEVERITY_LABELS[s.severity.value]) if s.severity else ""
+        ),
+        Column(tr("Grade"), grade_label),
+        Column(tr("Note"), lambda s: s.note.replace("\n", " ")),
+    )
