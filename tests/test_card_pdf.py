@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from conftest import TODAY, fixed_clock
 from pypdf import PdfReader
 
 from tracker.card import Card, card_content
-from tracker.demo import build_demo
+from tracker.demo import DEMO_FEVER_RULE, build_demo
 from tracker.model import Child, Phase
 from tracker.store import Record
 
@@ -78,12 +79,13 @@ def test_the_command_line_writes_one_page_at_each_size(qapp, demo, tmp_path, siz
         "555-0177",
         "Irradiated, CMV-negative products (demo)",
         "No medicines entered",
-        "No fever rule entered",
         "Kept by the family; not a medical record. Printed 2026-11-24.",
     ):
         assert part in text, (size, part)
     for code in ("ANC", "Hb", "PLT"):
         assert code in text
+    rule = " ".join(DEMO_FEVER_RULE.split())  # the team's rule as the demo family typed it
+    assert rule in unicodedata.normalize("NFKC", " ".join(text.split())), (size, rule)  # ﬁ
 
 
 def test_the_default_size_is_a4_and_a_bad_target_is_refused(qapp, demo, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -370,7 +370,7 @@ def _save_growth(record: Record, child: Child, diagnosis: dt.date, today: dt.dat
 # The team's fever rule as the family typed it from the ward's sheet (fictional), and the
 # fever night of _FEVER_DAY: armpit readings that evening (one from a grandparent's
 # thermometer in °F), the team called, then hospital (the stay itself is another entry).
-_DEMO_FEVER_RULE = "≥ 38.0 °C: phone the ward, day or night (fictional demo rule)"
+DEMO_FEVER_RULE = "≥ 38.0 °C: phone the ward, day or night (fictional demo rule)"
 _DEMO_FEVER_NIGHT: tuple[tuple[str, str, str, str, str], ...] = (
     # (time, as typed, unit chosen, what was done, note)
     ("18:30", "37.6", "C", "", "Hot cheeks after the nap"),
@@ -394,7 +394,7 @@ def _save_temperatures(record: Record, child: Child, diagnosis: dt.date, today: 
                 "given_on": diagnosis.isoformat(),
                 "value_text": "38.0",
                 "unit": "C",
-                "rule_text": _DEMO_FEVER_RULE,
+                "rule_text": DEMO_FEVER_RULE,
             },
             child=child,
             today=today,

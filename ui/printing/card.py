@@ -33,8 +33,9 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
+from tracker import fever
 from tracker.card import Card, card_content
-from tracker.model import Phase
+from tracker.model import FeverRule, Phase
 from tracker.store import Record, durable
 from tracker.store.targets import check_write_target
 from ui.printing.render import DOC_DPI, check_pdf
@@ -63,14 +64,15 @@ def make_card(record: Record, child_id: int) -> Card:
     """The card of a child as of the record's today (the injected clock)."""
     child = record.child(child_id)
     assert child.id is not None
-    # wired by the lead at merge: medicine_plan and fever_rule
+    today = record.today()
+    rule = fever.rule_on(record.entries(FeverRule, child.id), today)
     return card_content(
         child,
         record.entries(Phase, child.id),
         record.counts(child.id),
         medicine_lines=(),
-        fever_rule_text=None,
-        printed_on=record.today(),
+        fever_rule_text=fever.rule_text(rule) if rule is not None else None,
+        printed_on=today,
     )
 
 
