@@ -1,0 +1,254 @@
+"""Doses given at home: the rules of a logged dose (the same for the form, the store and
+the import), the day's due doses and adherence as plain facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+from conftest import TODAY
+
+from tracker import adherence
+from tracker.forms import FormErrors
+from tracker.kinds.dose import DOSE_STATUS, dose_from_form
+from tracker.model import Child, DoseLog, DoseStatus, MedicinePlan
+from tracker.store import Record, ValidationFailed
+
+MILA = Child(name="Mila", birth_date=dt.date(2026, 1, 10), id=1)
+SIX_MP = MedicinePlan(
+    1, "6-mercaptopurine", dt.date(2026, 11, 1), "25", "mg", schedule="FREQ=DAILY;BYHOUR=19", id=10
+)
+MTX = MedicinePlan(
+    1, "methotrexate", dt.date(2026, 11, 1), "10", "mg", schedule="FREQ=WEEKLY;BYDAY=FR", id=11
+)
+ONDANSETRON = MedicinePlan(1, "ondansetron", dt.date(2026, 11, 1), "2", "mg", schedule="", id=12)
+PLANS = (SIX_MP, MTX, ONDANSETRON)
+
+
+def _form(**fields: str) -> DoseLog:
+    base = {"plan_id": "10", "due_date": "2026-11-20", "due_time": "19:00", "status": "given"}
+    base.update(fields)
+    return dose_from_form(base, child=MILA, today=TODAY, plans=PLANS)
+
+
+def _errors(**fields: str) -> dict[str, str]:
+    with pytest.raises(FormErrors) as caught:
+        _form(**fields)
+    return caught.value.errors
+
+
+# ---------------------------------------------------------------------- the rules
+
+
+def test_a_due_dose_given_missed_or_held_is_read() -> None:
+    d = _form(given_time="19:20")
+    assert (d.plan_id, d.due_date, d.due_time, d.status) == (
+        10,
+        dt.date(2026, 11, 20),
+        dt.time(19),
+        DoseStatus.GIVEN,
+    )
+    assert _form(status="missed").status is DoseStatus.MISSED
+    assert _form(status="held_by_team").status is DoseStatus.HELD
+
+
+def test_the_form_asks_for_the_medicine() -> None:
+    assert "Medicine" in _errors(plan_id="")["plan_id"]
+
+
+def test_a_day_before_the_plan_or_after_its_end_is_refused() -> None:
+    assert "outside the plan of 6-mercaptopurine" in _errors(due_date="2026-10-31")["due_date"]
+    ended = replace(SIX_MP, end_date=dt.date(2026, 11, 10))
+    with pytest.raises(FormErrors) as caught:
+        dose_from_form(
+            {"plan_id": "10", "due_date": "2026-11-11", "due_time": "19:00"},
+            child=MILA,
+            today=TODAY,
+            plans=(ended,),
+        )
+    assert "2026-11-01 to 2026-11-10" in caught.value.errors["due_date"]
+
+
+def test_only_an_occurrence_of_the_schedule_is_a_due_dose() -> None:
+    wrong_hour = _errors(due_time="08:00")["due_time"]
+    assert "not due on 2026-11-20 at 08:00" in wrong_hour
+    assert "daily, at 19:00" in wrong_hour and "2026-11-20 at 19:00" in wrong_hour
+    thursday = _errors(plan_id="11", due_date="2026-11-19", due_time="")["due_date"]
+    assert "weekly on Friday" in thursday
+    assert _form(plan_id="11", due_date="2026-11-20", due_time="").plan_id == 11
+
+
+def test_an_as_needed_dose_is_logged_at_any_time() -> None:
+    d = _form(plan_id="12", due_date="2026-11-21", due_time="03:10", given_time="03:10")
+    assert d.plan_id == 12
+
+
+def test_a_dose_in_the_future_is_refused() -> None:
+    assert "in the future" in _errors(due_date="2026-11-25")["due_date"]
+
+
+def test_a_given_time_belongs_to_a_dose_that_went_in() -> None:
+    assert "clear the time" in _errors(status="missed", given_time="19:00")["given_time"]
+    assert "clear the time" in _errors(status="held_by_team", given_time="19:00")["given_time"]
+    assert _form(status="vomited", given_time="19:05").given_time == dt.time(19, 5)
+
+
+def test_a_partly_given_dose_names_the_amount() -> None:
+    assert "how much went in" in _errors(status="partly_given")["amount"]
+    assert _form(status="partly_given", amount="half").amount == "half"
+
+
+def test_status_words_are_plain_family_language() -> None:
+    assert set(DOSE_STATUS) == {s.value for s in DoseStatus}
+    assert DOSE_STATUS["held_by_team"] == "Held by the team"
+    text = " ".join(DOSE_STATUS.values()).lower()
+    for blame in ("forgot", "compli", "fail", "skipped"):
+        assert blame not in text
+
+
+def _saved_plan(record: Record, child: Child, **changes: object) -> MedicinePlan:
+    assert child.id is not None
+    plan = replace(SIX_MP, child_id=child.id, id=None, **changes)  # type: ignore[arg-type]
+    saved, _ = record.save(plan)
+    return saved
+
+
+def test_the_store_refuses_a_second_log_of_the_same_dose(record: Record, child: Child) -> None:
+    plan = _saved_plan(record, child)
+    assert child.id is not None and plan.id is not None
+    first, _ = record.save(
+        DoseLog(child.id, plan.id, dt.date(2026, 11, 20), DoseStatus.MISSED, dt.time(19))
+    )
+    with pytest.raises(ValidationFailed) as caught:
+        record.save(DoseLog(child.id, plan.id, dt.date(2026, 11, 20), DoseStatus.GIVEN, dt.time(19)))
+    message = caught.value.errors["due_date"]
+    assert "already logged as “Missed”" in message and "6-mercaptopurine" in message
+    # the first one can still be changed
+    record.save(replace(first, status=DoseStatus.GIVEN))
+    # the form says the same, from the doses it is given
+    with pytest.raises(FormErrors) as form:
+        dose_from_form(
+            {"plan_id": str(plan.id), "due_date": "2026-11-20", "due_time": "19:00"},
+            child=child,
+            today=TODAY,
+            plans=record.entries(MedicinePlan, child.id),
+            doses=record.entries(DoseLog, child.id),
+        )
+    assert "already logged as “Given”" in form.value.errors["due_date"]
+
+
+def test_the_store_checks_the_schedule_and_accepts_an_unlinked_dose(
+    record: Record, child: Child
+) -> None:
+    plan = _saved_plan(record, child)
+    assert child.id is not None and plan.id is not None
+    with pytest.raises(ValidationFailed) as caught:
+        record.save(DoseLog(child.id, plan.id, dt.date(2026, 11, 20), DoseStatus.GIVEN, dt.time(8)))
+    assert "not due on" in caught.value.errors["due_time"]
+    dose, _ = record.save(
+        DoseLog(child.id, plan.id, dt.date(2026, 11, 20), DoseStatus.GIVEN, dt.time(19))
+    )
+    record.delete(MedicinePlan, plan.id)
+    left = record.entries(DoseLog, child.id)
+    assert [(d.id, d.plan_id) for d in left] == [(dose.id, None)]
+    record.save(replace(left[0], note="the plan was deleted; the dose stays"))
+
+
+# ---------------------------------------------------------------------- due doses of a day
+
+
+def test_the_due_doses_of_a_day_with_their_logs() -> None:
+    friday = dt.date(2026, 11, 20)
+    given = DoseLog(1, 10, friday, DoseStatus.GIVEN, dt.time(19), id=1)
+    due = adherence.due_on(PLANS, [given], friday)
+    assert [(x.plan.drug, x.time, x.log) for x in due] == [
+        ("methotrexate", None, None),
+        ("6-mercaptopurine", dt.time(19), given),
+    ]
+    assert [x.plan.drug for x in adherence.due_on(PLANS, [], dt.date(2026, 11, 21))] == [
+        "6-mercaptopurine"
+    ]
+    assert adherence.as_needed_on(PLANS, friday) == [ONDANSETRON]
+    assert adherence.due_on(PLANS, [], dt.date(2026, 10, 31)) == []
+
+
+# ---------------------------------------------------------------------- adherence
+
+
+def _log(plan: MedicinePlan, day: dt.date, status: DoseStatus) -> DoseLog:
+    hour = dt.time(19) if "BYHOUR" in plan.schedule else None
+    return DoseLog(1, plan.id, day, status, hour)
+
+
+FIRST, LAST = dt.date(2026, 10, 27), dt.date(2026, 11, 23)  # the last 4 weeks (28 days)
+
+
+def _window_plan() -> MedicinePlan:
+    return replace(SIX_MP, start_date=dt.date(2026, 10, 1))
+
+
+def test_adherence_in_plain_facts_held_is_not_missed() -> None:
+    plan = _window_plan()
+    days = [FIRST + dt.timedelta(days=i) for i in range(28)]
+    statuses = [DoseStatus.GIVEN] * 28
+    statuses[3] = DoseStatus.MISSED
+    statuses[9] = DoseStatus.VOMITED
+    statuses[15] = DoseStatus.HELD
+    statuses[16] = DoseStatus.HELD
+    doses = [_log(plan, d, s) for d, s in zip(days, statuses, strict=True)]
+    (fact,) = adherence.adherence([plan], doses, FIRST, LAST)
+    assert (fact.due, fact.given, fact.missed, fact.vomited, fact.held) == (26, 24, 1, 1, 2)
+    assert fact.line("in the last 4 weeks") == (
+        "6-mercaptopurine: 24 of 26 doses given in the last 4 weeks (1 missed, 1 vomited); "
+        "2 held by the team"
+    )
+
+
+def test_a_dose_not_logged_is_neither_given_nor_missed() -> None:
+    plan = _window_plan()
+    doses = [_log(plan, FIRST + dt.timedelta(days=i), DoseStatus.GIVEN) for i in range(26)]
+    (fact,) = adherence.adherence([plan], doses, FIRST, LAST)
+    assert (fact.given, fact.missed, fact.not_logged) == (26, 0, 2)
+    assert fact.line("since the last visit") == (
+        "6-mercaptopurine: 26 of 28 doses given since the last visit (2 not logged)"
+    )
+
+
+def test_a_dose_change_in_the_window_counts_both_plans_under_one_drug() -> None:
+    old = replace(_window_plan(), end_date=dt.date(2026, 11, 9))
+    new = replace(SIX_MP, id=20, start_date=dt.date(2026, 11, 10), dose_amount="20", follows_id=10)
+    doses = [_log(old, FIRST + dt.timedelta(days=i), DoseStatus.GIVEN) for i in range(14)]
+    doses += [_log(new, dt.date(2026, 11, 10) + dt.timedelta(days=i), DoseStatus.GIVEN) for i in range(13)]
+    doses.append(_log(new, LAST, DoseStatus.MISSED))
+    (fact,) = adherence.adherence([old, new], doses, FIRST, LAST)
+    assert (fact.drug, fact.due, fact.given, fact.missed) == ("6-mercaptopurine", 28, 27, 1)
+
+
+def test_as_needed_doses_are_counted_as_given_only() -> None:
+    doses = [
+        DoseLog(1, 12, dt.date(2026, 11, 5), DoseStatus.GIVEN, dt.time(3, 10)),
+        DoseLog(1, 12, dt.date(2026, 11, 5), DoseStatus.GIVEN, dt.time(15, 0)),
+        DoseLog(1, 12, dt.date(2026, 9, 5), DoseStatus.GIVEN, dt.time(15, 0)),  # before
+    ]
+    facts = adherence.adherence([ONDANSETRON], doses, FIRST, LAST)
+    assert [f.line("in the last 4 weeks") for f in facts] == [
+        "ondansetron (as needed): 2 doses given in the last 4 weeks"
+    ]
+
+
+def test_weekly_plans_count_their_weekdays_only() -> None:
+    mtx = replace(MTX, start_date=dt.date(2026, 10, 1))
+    doses = [_log(mtx, dt.date(2026, 11, 20), DoseStatus.GIVEN)]
+    (fact,) = adherence.adherence([mtx], doses, FIRST, LAST)
+    assert (fact.due, fact.given, fact.not_logged) == (4, 1, 3)
+
+
+def test_adherence_of_two_years_of_daily_doses_is_one_pass() -> None:
+    start = dt.date(2024, 11, 1)
+    plan = replace(SIX_MP, start_date=start)
+    doses = [
+        _log(plan, start + dt.timedelta(days=i), DoseStatus.GIVEN) for i in range(730)
+    ]
+    (fact,) = adherence.adherence([plan], doses, start, start + dt.timedelta(days=729))
+    assert (fact.due, fact.given) == (730, 730)
