@@ -121,7 +121,9 @@ def test_the_store_refuses_a_second_log_of_the_same_dose(record: Record, child: 
         DoseLog(child.id, plan.id, dt.date(2026, 11, 20), DoseStatus.MISSED, dt.time(19))
     )
     with pytest.raises(ValidationFailed) as caught:
-        record.save(DoseLog(child.id, plan.id, dt.date(2026, 11, 20), DoseStatus.GIVEN, dt.time(19)))
+        record.save(
+            DoseLog(child.id, plan.id, dt.date(2026, 11, 20), DoseStatus.GIVEN, dt.time(19))
+        )
     message = caught.value.errors["due_date"]
     assert "already logged as “Missed”" in message and "6-mercaptopurine" in message
     # the first one can still be changed
@@ -219,7 +221,9 @@ def test_a_dose_change_in_the_window_counts_both_plans_under_one_drug() -> None:
     old = replace(_window_plan(), end_date=dt.date(2026, 11, 9))
     new = replace(SIX_MP, id=20, start_date=dt.date(2026, 11, 10), dose_amount="20", follows_id=10)
     doses = [_log(old, FIRST + dt.timedelta(days=i), DoseStatus.GIVEN) for i in range(14)]
-    doses += [_log(new, dt.date(2026, 11, 10) + dt.timedelta(days=i), DoseStatus.GIVEN) for i in range(13)]
+    doses += [
+        _log(new, dt.date(2026, 11, 10) + dt.timedelta(days=i), DoseStatus.GIVEN) for i in range(13)
+    ]
     doses.append(_log(new, LAST, DoseStatus.MISSED))
     (fact,) = adherence.adherence([old, new], doses, FIRST, LAST)
     assert (fact.drug, fact.due, fact.given, fact.missed) == ("6-mercaptopurine", 28, 27, 1)
@@ -247,8 +251,6 @@ def test_weekly_plans_count_their_weekdays_only() -> None:
 def test_adherence_of_two_years_of_daily_doses_is_one_pass() -> None:
     start = dt.date(2024, 11, 1)
     plan = replace(SIX_MP, start_date=start)
-    doses = [
-        _log(plan, start + dt.timedelta(days=i), DoseStatus.GIVEN) for i in range(730)
-    ]
+    doses = [_log(plan, start + dt.timedelta(days=i), DoseStatus.GIVEN) for i in range(730)]
     (fact,) = adherence.adherence([plan], doses, start, start + dt.timedelta(days=729))
     assert (fact.due, fact.given) == (730, 730)

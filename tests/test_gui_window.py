@@ -210,6 +210,7 @@ def test_view_actions_switch_tabs(qtbot, window, settings):
         "counts": window.counts_view,
         "cns": window.cns_view,
         "agenda": window.agenda_view,
+        "today": window.today_view,
     }
     assert set(VIEW_NAMES) == set(widgets)
     for action_id, name in (
@@ -218,6 +219,7 @@ def test_view_actions_switch_tabs(qtbot, window, settings):
         (ActionId.VIEW_CNS, "cns"),
         (ActionId.VIEW_PHASES, "phases"),
         (ActionId.VIEW_TIMELINE, "timeline"),
+        (ActionId.VIEW_TODAY, "today"),
         (ActionId.VIEW_COUNTS, "counts"),
     ):
         # Ctrl+N shows the N-th tab.

@@ -7,6 +7,7 @@ from __future__ import annotations
 from ui.dialogs.agenda import APPOINTMENT_UI, QUESTION_UI
 from ui.dialogs.cns import CNS_VISIT_UI
 from ui.dialogs.count import COUNT_UI
+from ui.dialogs.dose import DOSE_UI
 from ui.dialogs.growth import GROWTH_UI
 from ui.dialogs.phase import MILESTONE_UI, PHASE_UI
 from ui.dialogs.thresholds import THRESHOLD_UI
@@ -21,6 +22,7 @@ UI_KINDS: tuple[KindUi, ...] = (
     QUESTION_UI,
     THRESHOLD_UI,
     GROWTH_UI,
+    DOSE_UI,
 )
 
 

@@ -84,11 +84,7 @@ def validate_dose(d: DoseLog, plan: MedicinePlan | None) -> Problems:
             problems[field] = (
                 f"{'Due at' if field == 'due_time' else 'Due'}: {plan.drug} is not due on "
                 f"{when_text(d.due_date, d.due_time)} (its schedule: {words})"
-                + (
-                    "; choose one of " + ", ".join(when_text(a, b) for a, b in due)
-                    if due
-                    else ""
-                )
+                + ("; choose one of " + ", ".join(when_text(a, b) for a, b in due) if due else "")
             )
     return problems
 

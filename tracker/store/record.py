@@ -286,6 +286,10 @@ class Record:
     def today(self) -> dt.date:
         return self._clock().date()
 
+    def time_now(self) -> dt.time:
+        """The time of day now, to the minute (a dose logged "given now")."""
+        return self._clock().time().replace(second=0, microsecond=0, tzinfo=None)
+
     def _now(self) -> str:
         return self._clock().astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
