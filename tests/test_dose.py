@@ -254,3 +254,51 @@ def test_adherence_of_two_years_of_daily_doses_is_one_pass() -> None:
     doses = [_log(plan, start + dt.timedelta(days=i), DoseStatus.GIVEN) for i in range(730)]
     (fact,) = adherence.adherence([plan], doses, start, start + dt.timedelta(days=729))
     assert (fact.due, fact.given) == (730, 730)
+
+
+# ---------------------------------------------------------------------- the timeline lane
+
+
+def test_the_doses_lane_has_a_row_per_drug_and_a_shape_per_outcome() -> None:
+    from tracker import timeline as layout
+
+    friday = dt.date(2026, 11, 20)
+    new_six_mp = replace(SIX_MP, id=20, start_date=dt.date(2026, 11, 21), follows_id=10)
+    doses = [
+        DoseLog(1, 10, friday, DoseStatus.GIVEN, dt.time(19), id=1),
+        DoseLog(1, 11, friday, DoseStatus.MISSED, id=2),
+        DoseLog(1, 20, dt.date(2026, 11, 21), DoseStatus.VOMITED, dt.time(19), id=3),
+        DoseLog(1, 20, dt.date(2026, 11, 22), DoseStatus.HELD, dt.time(19), id=4),
+        DoseLog(
+            1, 20, dt.date(2026, 11, 23), DoseStatus.PARTLY_GIVEN, dt.time(19), amount="half", id=5
+        ),
+        DoseLog(1, None, dt.date(2026, 11, 23), DoseStatus.GIVEN, id=6),
+    ]
+    t = layout.build(
+        [], [], [], [], TODAY, lanes=("doses",), medicine_plans=[*PLANS, new_six_mp], doses=doses
+    )
+    lane = t.lane("doses")
+    assert lane is not None
+    assert lane.row_titles == ["6-mercaptopurine", "methotrexate", "ondansetron", "(plan deleted)"]
+    by_id = {m.ref.id: m for m in lane.marks}
+    assert by_id[3].row == by_id[1].row == 0  # a dose change stays on its drug's row
+    looks = {(m.shape, m.filled) for m in lane.marks if m.ref.id != 6}
+    assert len(looks) == 5, "every outcome looks different without its colour"
+    assert "Missed" in by_id[2].tooltip and "Amount given: half" in by_id[5].tooltip
+    assert [m.x for m in lane.marks] == sorted(m.x for m in lane.marks)
+
+
+def test_the_doses_lane_selects_the_visible_days_by_bisection() -> None:
+    from tracker import timeline as layout
+
+    start = dt.date(2024, 11, 25)
+    plan = replace(SIX_MP, start_date=start)
+    doses = [
+        DoseLog(1, 10, start + dt.timedelta(days=i), DoseStatus.GIVEN, dt.time(19), id=i + 1)
+        for i in range(730)
+    ]
+    t = layout.build([], [], [], [], TODAY, lanes=("doses",), medicine_plans=[plan], doses=doses)
+    lane = t.lane("doses")
+    assert lane is not None
+    week = lane.visible_marks(layout.x_of(TODAY - dt.timedelta(days=7)), layout.x_of(TODAY))
+    assert len(week) == 7

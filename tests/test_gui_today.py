@@ -156,3 +156,57 @@ def test_the_dose_dialog_edits_a_logged_dose(qtbot, bridge) -> None:  # type: ig
     dialog.set_text("due_time", "08:00")
     dialog.accept()
     assert "not due on" in dialog.findChild(type(dialog.ask), "error_due_time").text()
+
+
+def test_the_timeline_has_a_doses_lane_and_remembers_it_hidden(
+    qtbot, window, bridge, settings
+) -> None:  # type: ignore[no-untyped-def]
+    from ui.timeline.painter import DOSE_COLOURS
+
+    six_mp, _ = _plans(bridge)
+    child = bridge.current_child()
+    for i in range(7):
+        status = DoseStatus.MISSED if i == 3 else DoseStatus.GIVEN
+        bridge.save(DoseLog(child.id, six_mp.id, START + dt.timedelta(days=i), status, dt.time(19)))
+    view = window.timeline_view
+    lane = view.widget.timeline.lane("doses")
+    assert lane is not None and len(lane.marks) == 7
+    view.lane_actions["doses"].setChecked(False)
+    assert view.widget.timeline.lane("doses") is None
+    assert "doses" in settings.timeline_hidden_lanes
+    view.lane_actions["doses"].setChecked(True)
+    # a missed dose is drawn (its colour is there among the painted pixels)
+    window.resize(1024, 600)
+    view.widget.apply_preset("2w")
+    image = view.widget.grab().toImage()
+    colours = {
+        image.pixelColor(x, y).name()
+        for x in range(0, image.width(), 2)
+        for y in range(0, image.height(), 2)
+    }
+    assert (
+        DOSE_COLOURS["missed"].darker(130).name() in colours
+        or DOSE_COLOURS["missed"].name() in colours
+    )
+
+
+def test_a_tick_on_today_lays_the_hidden_timeline_out_only_when_it_is_shown(
+    qtbot, window, bridge
+) -> None:  # type: ignore[no-untyped-def]
+    _plans(bridge)
+    view = _today_view(qtbot, window)
+    timeline = window.timeline_view
+    laid_out: list[int] = []
+    original = timeline.refresh
+
+    def counted(*args: Any, **kwargs: Any) -> None:
+        laid_out.append(1)
+        original(*args, **kwargs)
+
+    timeline.refresh = counted
+    _key(qtbot, view, Qt.Key.Key_G)
+    assert laid_out == []
+    press(qtbot, window, "Ctrl+1")
+    assert laid_out == [1]
+    lane = timeline.widget.timeline.lane("doses")
+    assert lane is not None and len(lane.marks) == 1

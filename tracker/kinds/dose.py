@@ -93,14 +93,9 @@ def _first_log(d: DoseLog, context: Context) -> DoseLog | None:
     """The other log of the same due dose (plan, date and time), if there is one."""
     if d.plan_id is None:
         return None
-    for other in context.entries("dose"):
-        if (
-            other.plan_id == d.plan_id
-            and other.due_date == d.due_date
-            and other.due_time == d.due_time
-            and not (d.id is not None and other.id == d.id)
-            and other is not d
-        ):
+    same = context.find("dose", plan_id=d.plan_id, due_date=d.due_date, due_time=d.due_time)
+    for other in same:
+        if not (d.id is not None and other.id == d.id) and other is not d:
             found: DoseLog = other
             return found
     return None

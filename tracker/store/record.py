@@ -373,6 +373,18 @@ class Record:
         rows = self._q(f"{sql} ORDER BY {kind.order_by}", args)
         return self._built(kind, rows)
 
+    def matching(self, model: type[E], parent_id: int | None, **values: Any) -> list[E]:
+        """The entries of the kind of ``model`` (of one child) whose fields equal
+        ``values`` (field name → value; None matches NULL): one query on the kind's
+        columns, which an index can answer (a day's doses, a due dose's log)."""
+        kind = kind_of(model)
+        clauses, args = [], []
+        for name, value in values.items():
+            for column, db_value in kind.field(name).columns(value).items():
+                clauses.append(f"{column} IS ?")
+                args.append(db_value)
+        return self.entries(model, parent_id, where=" AND ".join(clauses), params=args)
+
     def entry(self, model: type[E], row_id: int) -> E:
         """One entry by its id; KeyError when it is not (or no longer) in the record."""
         kind = kind_of(model)
@@ -435,6 +447,7 @@ class Record:
             child=child,
             today=self.today(),
             entries=lambda key: self.entries(by_key(key).model, child_id),
+            matching=lambda key, values: self.matching(by_key(key).model, child_id, **values),
         )
 
     def problems_of(self, entry: Any, context: Context | None = None) -> dict[str, str]:

@@ -17,7 +17,15 @@ from PySide6.QtWidgets import (
 
 from tracker import timeline as layout
 from tracker.kinds import Changes
-from tracker.model import CnsVisit, Growth, Milestone, Phase, TeamThreshold
+from tracker.model import (
+    CnsVisit,
+    DoseLog,
+    Growth,
+    MedicinePlan,
+    Milestone,
+    Phase,
+    TeamThreshold,
+)
 from ui.bridge import RecordBridge
 from ui.settings import Settings
 from ui.timeline.widget import TimelineWidget
@@ -29,6 +37,7 @@ LANES = (
     ("milestones", "Milestones"),
     ("cns", "Lumbar punctures"),
     ("growth", "Weight"),
+    ("doses", "Doses"),
     ("anc", "ANC (neutrophils)"),
     ("hgb", "Hemoglobin"),
     ("plt", "Platelets"),
@@ -123,6 +132,7 @@ class TimelineView(QWidget):
         bridge.changed.connect(self.on_changed)
         bridge.child_selected.connect(lambda _id: self.refresh(keep_range=False))
         self._history_pending = False
+        self._stale = False  # changed while hidden: refreshed when next shown
         self._history_timer = QTimer(self)
         self._history_timer.setSingleShot(True)
         self._history_timer.setInterval(250)
@@ -149,13 +159,18 @@ class TimelineView(QWidget):
     # ------------------------------------------------------------------ data
 
     def on_changed(self, changes: Changes) -> None:
-        if changes.any:
-            self.refresh()
+        if not changes.any:
+            return
+        if self.isHidden():  # on another tab (a dose ticked on Today): laid out when shown
+            self._stale = True
+            return
+        self.refresh()
 
     def refresh(self, keep_range: bool = True, recent_first: bool = False) -> None:
         """Lay the child's record out again.  With ``recent_first`` the first picture uses
         only the last months of blood counts (what the opening 3-month view shows), and the
         whole history follows as soon as the window is up: a long record opens fast."""
+        self._stale = False
         record = self.bridge.record
         child_id = self.bridge.child_id
         if child_id is None:  # no child (the last one was deleted): nothing to draw
@@ -183,6 +198,8 @@ class TimelineView(QWidget):
             team_thresholds=record.entries(TeamThreshold, child_id),
             lanes=self.shown_lanes(),
             growth=record.entries(Growth, child_id),
+            medicine_plans=record.entries(MedicinePlan, child_id),
+            doses=record.entries(DoseLog, child_id),
         )
         legend = layout.threshold_legend(timeline)
         if legend:  # what each line drawn marks, in its unit, with its source
@@ -196,6 +213,9 @@ class TimelineView(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.refresh()
         if self._history_pending:
             self._history_timer.start()
 
