@@ -207,6 +207,16 @@ def test_adherence_in_plain_facts_held_is_not_missed() -> None:
     )
 
 
+def test_a_dose_due_today_counts_once_logged() -> None:
+    plan = _window_plan()
+    doses = [_log(plan, FIRST + dt.timedelta(days=i), DoseStatus.GIVEN) for i in range(27)]
+    (fact,) = adherence.adherence([plan], doses, FIRST, LAST, today=LAST)
+    assert (fact.due, fact.given, fact.not_logged) == (27, 27, 0)
+    doses.append(_log(plan, LAST, DoseStatus.MISSED))
+    (fact,) = adherence.adherence([plan], doses, FIRST, LAST, today=LAST)
+    assert (fact.due, fact.given, fact.missed) == (28, 27, 1)
+
+
 def test_a_dose_not_logged_is_neither_given_nor_missed() -> None:
     plan = _window_plan()
     doses = [_log(plan, FIRST + dt.timedelta(days=i), DoseStatus.GIVEN) for i in range(26)]
@@ -302,3 +312,69 @@ def test_the_doses_lane_selects_the_visible_days_by_bisection() -> None:
     assert lane is not None
     week = lane.visible_marks(layout.x_of(TODAY - dt.timedelta(days=7)), layout.x_of(TODAY))
     assert len(week) == 7
+
+
+# ---------------------------------------------------------------------- the summary
+
+
+def _summary(**kwargs: object):  # type: ignore[no-untyped-def]
+    from tracker.summary import build_summary
+
+    return build_summary(
+        MILA,
+        phases=[],
+        milestones=[],
+        counts=[],
+        visits=[],
+        appointments=kwargs.pop("appointments", []),  # type: ignore[arg-type]
+        questions=[],
+        thresholds=[],
+        today=TODAY,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def _four_weeks_of_doses() -> tuple[list[MedicinePlan], list[DoseLog]]:
+    plan = _window_plan()
+    doses = [_log(plan, FIRST + dt.timedelta(days=i), DoseStatus.GIVEN) for i in range(28)]
+    doses[3] = replace(doses[3], status=DoseStatus.MISSED)
+    doses[9] = replace(doses[9], status=DoseStatus.HELD)
+    doses.append(DoseLog(1, 12, dt.date(2026, 11, 5), DoseStatus.GIVEN, dt.time(3, 10)))
+    return [plan, ONDANSETRON], doses
+
+
+def test_the_summary_says_what_happened_to_the_medicines_at_home() -> None:
+    plans, doses = _four_weeks_of_doses()
+    s = _summary(medicine_plans=plans, doses=doses)
+    assert s.medicines_at_home == [
+        "6-mercaptopurine: 26 of 27 doses given in the last 4 weeks (1 missed); 1 held by the team",
+        "ondansetron (as needed): 1 dose given in the last 4 weeks",
+    ]
+    assert _summary().medicines_at_home == []
+
+
+def test_since_the_last_visit_the_summary_counts_from_that_day() -> None:
+    from tracker.model import Appointment
+
+    plans, doses = _four_weeks_of_doses()
+    visit = Appointment(1, dt.date(2026, 11, 17), id=1)
+    s = _summary(medicine_plans=plans, doses=doses, appointments=[visit])
+    assert s.medicines_at_home[0] == ("6-mercaptopurine: 7 of 7 doses given since the last visit")
+
+
+def test_the_printed_summary_has_the_medicines_at_home(qapp, record, child, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from test_summary_pdf import pdf_text
+
+    from ui.printing.render import SummaryRequest, write_pdf
+
+    plan, _ = record.save(replace(_window_plan(), child_id=child.id, id=None))
+    for i in range(28):
+        status = DoseStatus.MISSED if i == 3 else DoseStatus.GIVEN
+        record.save(DoseLog(child.id, plan.id, FIRST + dt.timedelta(days=i), status, dt.time(19)))
+    target = tmp_path / "summary.pdf"
+    write_pdf(record, SummaryRequest(child.id), target)
+    _, text = pdf_text(target)
+    assert "Medicines at home in this period" in text
+    assert "6-mercaptopurine: 27 of 28 doses given in the last 4 weeks (1 missed)" in text
+    assert "not logged)" not in text  # tonight's dose is not due yet at 09:30
+    assert "not counted as given or missed" in text

@@ -115,10 +115,15 @@ def _n(n: int, word: str) -> str:
 
 
 def adherence(
-    plans: Sequence[MedicinePlan], doses: Sequence[DoseLog], first: dt.date, last: dt.date
+    plans: Sequence[MedicinePlan],
+    doses: Sequence[DoseLog],
+    first: dt.date,
+    last: dt.date,
+    today: dt.date | None = None,
 ) -> list[Adherence]:
     """One :class:`Adherence` per drug with a plan running in ``first`` … ``last``, in the
-    order of their first plan."""
+    order of their first plan.  A dose due ``today`` that is not logged yet is left out (it
+    may not be due yet: tonight's dose is not "not logged" at breakfast)."""
     index = log_index(doses)
     order: list[str] = []
     counts: dict[str, dict[str, int]] = {}
@@ -151,6 +156,8 @@ def adherence(
         for day, at in schedule.occurrences(p.schedule, p.start_date, p.end_date, first, last):
             log = index.get((p.id, day, at))
             status = log.status if log is not None else None
+            if status is None and today is not None and day >= today:
+                continue
             if status is DoseStatus.HELD:
                 c["held"] += 1
                 continue

@@ -27,7 +27,9 @@ from tracker.display import UnitPreference
 from tracker.model import (
     Appointment,
     CnsVisit,
+    DoseLog,
     Growth,
+    MedicinePlan,
     Milestone,
     Phase,
     Question,
@@ -92,6 +94,8 @@ def make_summary(record: Record, request: SummaryRequest, assess: Assess | None 
         units=request.units,
         assess=assess,
         growth=record.entries(Growth, child.id),
+        medicine_plans=record.entries(MedicinePlan, child.id),
+        doses=record.entries(DoseLog, child.id),
     )
 
 
