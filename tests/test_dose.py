@@ -378,3 +378,54 @@ def test_the_printed_summary_has_the_medicines_at_home(qapp, record, child, tmp_
     assert "6-mercaptopurine: 27 of 28 doses given in the last 4 weeks (1 missed)" in text
     assert "not logged)" not in text  # tonight's dose is not due yet at 09:30
     assert "not counted as given or missed" in text
+
+
+# ---------------------------------------------------------------------- the import
+
+
+def _exported_with_doses(record: Record, child: Child, *doses: DoseLog) -> dict[str, object]:
+    from conftest import NOW
+
+    from tracker.io.json_export import export_record
+
+    plan = _saved_plan(record, child)
+    assert child.id is not None and plan.id is not None
+    for d in doses:
+        record.save(replace(d, child_id=child.id, plan_id=plan.id))
+    return export_record(record, NOW)
+
+
+def _load(tmp_path, data: dict[str, object]) -> str:  # type: ignore[no-untyped-def]
+    import json
+
+    from conftest import fixed_clock
+
+    from tracker.io.json_import import JsonImportError, load_export, read_export
+
+    with pytest.raises(JsonImportError) as caught:
+        contents = read_export(json.dumps(data).encode(), TODAY)
+        with Record.open(tmp_path / "loaded.sqlite", create=True, clock=fixed_clock) as rec:
+            load_export(rec, contents)
+    return str(caught.value)
+
+
+def test_an_import_refuses_two_logs_of_one_due_dose(record: Record, child: Child, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    friday = dt.date(2026, 11, 20)
+    data = _exported_with_doses(
+        record, child, DoseLog(1, 10, friday, DoseStatus.GIVEN, dt.time(19))
+    )
+    doses = data["children"][0]["doses"]  # type: ignore[index]
+    doses.append({**doses[0], "uid": "0f6b2c1e-5d39-4a8e-9c57-2f9a1b3c4d5e", "status": "missed"})
+    message = _load(tmp_path, data)
+    assert "already logged as “Given”" in message and "nothing was imported" in message
+
+
+def test_an_import_refuses_a_dose_the_schedule_does_not_give(
+    record: Record, child: Child, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    friday = dt.date(2026, 11, 20)
+    data = _exported_with_doses(
+        record, child, DoseLog(1, 10, friday, DoseStatus.GIVEN, dt.time(19))
+    )
+    data["children"][0]["doses"][0]["due_time"] = "08:00"  # type: ignore[index]
+    assert "not due on 2026-11-20 at 08:00" in _load(tmp_path, data)

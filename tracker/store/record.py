@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -505,12 +505,18 @@ class Record:
         if not entries:
             return Changes()
         contexts: dict[tuple[str, int | None], Context] = {}
+        # the entries checked so far, by child: a rule comparing entries (one log per due
+        # dose) sees the others of the batch as well as the saved ones
+        batch: dict[int | None, list[Any]] = {}
         for i, entry in enumerate(entries):
             kind = kind_of(entry)
             parent = getattr(entry, kind.parent_column) if kind.parent else None
             if (kind.key, parent) not in contexts:
-                contexts[(kind.key, parent)] = self.context(entry)
+                contexts[(kind.key, parent)] = _with_batch(
+                    self.context(entry), batch.setdefault(parent, [])
+                )
             errors = self.problems_of(entry, contexts[(kind.key, parent)])
+            batch.setdefault(parent, []).append(entry)
             if errors:
                 what = sentence_start(definite(kind.describe(entry)))
                 raise ValidationFailed({f"{i}:{k}": f"{what}: {m}" for k, m in errors.items()})
@@ -778,3 +784,23 @@ class Record:
         """Integrity, links, format version and every row's seal; empty means all is well."""
         with translated(self.path, "check the record"):
             return [p.message for p in find_problems(self._conn)]
+
+
+def _with_batch(context: Context, batch: list[Any]) -> Context:
+    """``context`` whose entries also hold those of ``batch`` (checked, not yet saved)."""
+    saved_entries, saved_matching = context.entries, context.matching
+
+    def entries(key: str) -> list[Any]:
+        model = by_key(key).model
+        return [*saved_entries(key), *(e for e in batch if isinstance(e, model))]
+
+    def matching(key: str, values: Mapping[str, Any]) -> list[Any]:
+        model = by_key(key).model
+        found = list(saved_matching(key, values)) if saved_matching else []
+        return found + [
+            e
+            for e in batch
+            if isinstance(e, model) and all(getattr(e, k) == v for k, v in values.items())
+        ]
+
+    return replace(context, entries=entries, matching=matching)

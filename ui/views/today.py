@@ -127,6 +127,9 @@ class TodayView(RecordView):
         self.due_list.setUniformRowHeights(True)
         self.due_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.due_list.setAccessibleName(self.tr("Doses due on this day"))
+        font = self.due_list.font()  # read at a glance, at the end of a long day
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        self.due_list.setFont(font)
         header = self.due_list.header()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
@@ -162,6 +165,7 @@ class TodayView(RecordView):
         self.ask.hide()
         # as needed
         self.as_needed_row = QHBoxLayout()
+        self.as_needed_row.addStretch(1)
         self.as_needed_buttons: list[QPushButton] = []
         top = QWidget(self)
         column = QVBoxLayout(top)
@@ -317,7 +321,7 @@ class TodayView(RecordView):
             ).format(drug=p.drug)
             button = QPushButton(text, self)
             button.clicked.connect(lambda _=False, plan=p: self.log_as_needed(plan))
-            self.as_needed_row.addWidget(button)
+            self.as_needed_row.insertWidget(len(self.as_needed_buttons), button)
             self.as_needed_buttons.append(button)
 
     def _next_open(self, after: int) -> int:
