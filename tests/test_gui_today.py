@@ -210,3 +210,36 @@ def test_a_tick_on_today_lays_the_hidden_timeline_out_only_when_it_is_shown(
     assert laid_out == [1]
     lane = timeline.widget.timeline.lane("doses")
     assert lane is not None and len(lane.marks) == 1
+
+
+def test_enter_on_a_due_dose_opens_the_dialog_filled_in(qtbot, window, bridge) -> None:  # type: ignore[no-untyped-def]
+    six_mp, _ = _plans(bridge)
+    view = _today_view(qtbot, window)
+
+    def given_at(dialog: Any) -> None:
+        assert dialog.text_of("plan_id") == str(six_mp.id)
+        assert (dialog.text_of("due_date"), dialog.text_of("due_time")) == (
+            TODAY.isoformat(),
+            "19:00",
+        )
+        dialog.set_text("given_time", "19:25")
+        dialog.accept()
+
+    drive_modal(lambda: _key(qtbot, view, Qt.Key.Key_Return), given_at)
+    (log,) = _logs(bridge)
+    assert (log.status, log.given_time) == (DoseStatus.GIVEN, dt.time(19, 25))
+    assert view.due_list.topLevelItem(0).text(3) == "Given 19:25"
+
+
+def test_the_log_below_lists_the_last_eight_weeks(qtbot, window, bridge) -> None:  # type: ignore[no-untyped-def]
+    child = bridge.current_child()
+    old = bridge.save(
+        MedicinePlan(
+            child.id, "co-trimoxazole", dt.date(2026, 6, 1), "120", "mg", schedule="FREQ=DAILY"
+        )
+    )
+    bridge.save(DoseLog(child.id, old.id, dt.date(2026, 6, 2), DoseStatus.GIVEN))
+    recent = bridge.save(DoseLog(child.id, old.id, TODAY - dt.timedelta(days=56), DoseStatus.GIVEN))
+    view = _today_view(qtbot, window)
+    assert [d.id for d in view.doses.model.items()] == [recent.id]
+    assert view.doses.title.text() == "<h3>Doses logged in the last 8 weeks</h3>"

@@ -385,6 +385,15 @@ class Record:
                 args.append(db_value)
         return self.entries(model, parent_id, where=" AND ".join(clauses), params=args)
 
+    def entries_since(
+        self, model: type[E], parent_id: int | None, field: str, since: dt.date
+    ) -> list[E]:
+        """The entries whose date ``field`` is ``since`` or later (a log of recent doses
+        without reading years of them)."""
+        kind = kind_of(model)
+        column = kind.field(field).column
+        return self.entries(model, parent_id, where=f"{column} >= ?", params=[since.isoformat()])
+
     def entry(self, model: type[E], row_id: int) -> E:
         """One entry by its id; KeyError when it is not (or no longer) in the record."""
         kind = kind_of(model)

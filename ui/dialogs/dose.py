@@ -137,6 +137,8 @@ def dose_dialog(
     )
 
 
+RECENT_DAYS = 56  # the log under the Today tab; every dose is on the timeline
+
 DOSE_UI = KindUi(
     key="dose",
     dialog=lambda e, dose, parent: dose_dialog(e, dose, parent),
@@ -144,14 +146,15 @@ DOSE_UI = KindUi(
     shortcut="Ctrl+Shift+D",
     view="today",
     place=0,
-    title=QT_TRANSLATE_NOOP("kinds", "Doses logged"),
+    title=QT_TRANSLATE_NOOP("kinds", "Doses logged in the last 8 weeks"),
     add_button=QT_TRANSLATE_NOOP("kinds", "Log a dose…"),
     empty=QT_TRANSLATE_NOOP(
         "kinds",
-        "No doses logged yet. Tick each due dose above as it is given, missed, vomited or "
-        "held by the team.",
+        "No doses logged in the last 8 weeks. Tick each due dose above as it is given, missed, "
+        "vomited or held by the team; older ones are on the timeline.",
     ),
     model=lambda parent: DosesModel(parent),
     newest_first=True,
     reads=("medicine_plan",),
+    recent_days=RECENT_DAYS,
 )

@@ -10,6 +10,7 @@ over-states adherence (capabilities.md §2), so nothing here blames, and nothing
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QDate, QLocale, Qt
@@ -18,9 +19,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSplitter,
     QTreeWidget,
@@ -167,6 +166,7 @@ class TodayView(RecordView):
         self.as_needed_row = QHBoxLayout()
         self.as_needed_row.addStretch(1)
         self.as_needed_buttons: list[QPushButton] = []
+        self._as_needed_key: tuple[object, ...] = ()
         top = QWidget(self)
         column = QVBoxLayout(top)
         column.setContentsMargins(0, 0, 0, 0)
@@ -309,8 +309,13 @@ class TodayView(RecordView):
         return text
 
     def _as_needed_buttons(self, is_today: bool) -> None:
+        key = (tuple((p.id, p.drug) for p in self._as_needed), is_today)
+        if key == self._as_needed_key:
+            return  # the same buttons: a tick does not rebuild them
+        self._as_needed_key = key
         for button in self.as_needed_buttons:
             self.as_needed_row.removeWidget(button)
+            button.hide()  # gone now, not at the next turn of the event loop
             button.deleteLater()
         self.as_needed_buttons = []
         for p in self._as_needed:
@@ -353,16 +358,15 @@ class TodayView(RecordView):
             return
         amount = ""
         if status is DoseStatus.PARTLY_GIVEN:
-            typed, ok = QInputDialog.getText(
+            typed = self.interaction.ask_text(
                 self,
                 self.tr("Partly given"),
                 self.tr("How much went in ({drug}, {dose} due)? e.g. 0.3 mL, half").format(
                     drug=due.plan.drug, dose=plan_dose_text(due.plan)
                 ),
-                QLineEdit.EchoMode.Normal,
                 due.log.amount if due.log else "",
             )
-            if not ok or not typed.strip():
+            if typed is None or not typed.strip():
                 return
             amount = typed.strip()
         row = self.due_list.currentIndex().row()
@@ -401,16 +405,10 @@ class TodayView(RecordView):
         due = self.current_due()
         if due is None or due.log is None:
             return
-        typed, ok = QInputDialog.getText(
-            self,
-            self.tr("Note"),
-            self.tr("A note on this dose (optional):"),
-            QLineEdit.EchoMode.Normal,
-            due.log.note,
+        typed = self.interaction.ask_text(
+            self, self.tr("Note"), self.tr("A note on this dose (optional):"), due.log.note
         )
-        if ok:
-            from dataclasses import replace
-
+        if typed is not None:
             self.bridge.save(replace(due.log, note=typed.strip()))
 
     def edit_current(self) -> None:
