@@ -243,3 +243,21 @@ def test_the_log_below_lists_the_last_eight_weeks(qtbot, window, bridge) -> None
     view = _today_view(qtbot, window)
     assert [d.id for d in view.doses.model.items()] == [recent.id]
     assert view.doses.title.text() == "<h3>Doses logged in the last 8 weeks</h3>"
+
+
+def test_the_tab_shows_the_last_four_weeks_as_plain_facts(qtbot, window, bridge) -> None:  # type: ignore[no-untyped-def]
+    six_mp, _ = _plans(bridge)
+    view = _today_view(qtbot, window)
+    for _ in range(6):
+        _key(qtbot, view, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    for i in range(6):  # the week before today, one held by the team
+        _key(qtbot, view, Qt.Key.Key_H if i == 2 else Qt.Key.Key_G)
+        _key(qtbot, view, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert view.facts.text().splitlines() == [
+        "6-mercaptopurine: 5 of 5 doses given in the last 4 weeks; 1 held by the team",
+        "ondansetron (as needed): 0 doses given in the last 4 weeks",
+    ]
+    _key(qtbot, view, Qt.Key.Key_M)  # today's, once logged
+    assert view.facts.text().splitlines()[0] == (
+        "6-mercaptopurine: 5 of 6 doses given in the last 4 weeks (1 missed); 1 held by the team"
+    )

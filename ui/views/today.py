@@ -38,6 +38,8 @@ from ui.interaction import Interaction
 from ui.kind_ui import Editing
 from ui.views.lists import STACKED_MIN_HEIGHT, RecordView
 
+FACT_DAYS = 28  # the window of the adherence facts under the list
+
 # One key each, the same as the buttons say.
 KEYS: dict[Qt.Key, DoseStatus] = {
     Qt.Key.Key_G: DoseStatus.GIVEN,
@@ -136,6 +138,11 @@ class TodayView(RecordView):
         self.due_list.currentItemChanged.connect(lambda *_: self._buttons_enabled())
         self.counts_label = QLabel(self)
         self.counts_label.setObjectName("counts")
+        # adherence as plain facts: what was logged, nothing assumed
+        self.facts = QLabel(self)
+        self.facts.setObjectName("facts")
+        self.facts.setWordWrap(True)
+        self.facts.setStyleSheet("color: #3c4043;")
         self.nothing_due = QLabel(self)
         self.nothing_due.setWordWrap(True)
         self.nothing_due.setStyleSheet("color: #5f6368; padding: 8px;")
@@ -178,6 +185,7 @@ class TodayView(RecordView):
         column.addWidget(self.message)
         column.addWidget(self.ask)
         column.addLayout(self.as_needed_row)
+        column.addWidget(self.facts)
         self.doses.setMinimumHeight(STACKED_MIN_HEIGHT)  # the log scrolls; 600 pixels fit
         self.message.hide()
         splitter = QSplitter(Qt.Orientation.Vertical, self)
@@ -291,10 +299,23 @@ class TodayView(RecordView):
             else self.tr("No doses are due on this day.")
         )
         self._as_needed_buttons(day == today)
+        self._facts(plans, child_id, today)
         if self._due:
             row = current if 0 <= current < len(self._due) else self._next_open(-1)
             self.due_list.setCurrentItem(self.due_list.topLevelItem(max(row, 0)))
         self._buttons_enabled()
+
+    def _facts(self, plans: list[MedicinePlan], child_id: int | None, today: dt.date) -> None:
+        """The last four weeks of each medicine, as logged (today's doses once logged)."""
+        if child_id is None or not plans:
+            self.facts.hide()
+            return
+        first = today - dt.timedelta(days=FACT_DAYS - 1)
+        doses = self.bridge.record.entries_since(DoseLog, child_id, "due_date", first)
+        facts = adherence.adherence(plans, doses, first, today, today)
+        lines = [f.line(self.tr("in the last 4 weeks")) for f in facts]
+        self.facts.setText("\n".join(lines))
+        self.facts.setVisible(bool(lines))
 
     def _logged_text(self, log: DoseLog | None) -> str:
         if log is None:
