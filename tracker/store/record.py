@@ -796,20 +796,36 @@ class Record:
 
 
 def _with_batch(context: Context, batch: list[Any]) -> Context:
-    """``context`` whose entries also hold those of ``batch`` (checked, not yet saved)."""
+    """``context`` whose entries also hold those of ``batch`` (checked, not yet saved).
+    The batch is indexed as it grows (by kind, and by the values a rule looks up), so an
+    import of years of doses costs one pass, not a scan of the batch per entry."""
     saved_entries, saved_matching = context.entries, context.matching
+    by_model: dict[type, list[Any]] = {}
+    indexes: dict[tuple[type, tuple[str, ...]], dict[tuple[Any, ...], list[Any]]] = {}
+    seen = [0]
+
+    def catch_up() -> None:
+        for e in batch[seen[0] :]:
+            by_model.setdefault(type(e), []).append(e)
+            for (model, names), index in indexes.items():
+                if isinstance(e, model):
+                    index.setdefault(tuple(getattr(e, n) for n in names), []).append(e)
+        seen[0] = len(batch)
 
     def entries(key: str) -> list[Any]:
-        model = by_key(key).model
-        return [*saved_entries(key), *(e for e in batch if isinstance(e, model))]
+        catch_up()
+        return [*saved_entries(key), *by_model.get(by_key(key).model, ())]
 
     def matching(key: str, values: Mapping[str, Any]) -> list[Any]:
+        catch_up()
         model = by_key(key).model
+        names = tuple(sorted(values))
+        index = indexes.get((model, names))
+        if index is None:
+            index = indexes[(model, names)] = {}
+            for e in by_model.get(model, ()):
+                index.setdefault(tuple(getattr(e, n) for n in names), []).append(e)
         found = list(saved_matching(key, values)) if saved_matching else []
-        return found + [
-            e
-            for e in batch
-            if isinstance(e, model) and all(getattr(e, k) == v for k, v in values.items())
-        ]
+        return found + index.get(tuple(values[n] for n in names), [])
 
     return replace(context, entries=entries, matching=matching)
