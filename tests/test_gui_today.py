@@ -246,7 +246,7 @@ def test_the_log_below_lists_the_last_eight_weeks(qtbot, window, bridge) -> None
 
 
 def test_the_tab_shows_the_last_four_weeks_as_plain_facts(qtbot, window, bridge) -> None:  # type: ignore[no-untyped-def]
-    six_mp, _ = _plans(bridge)
+    _plans(bridge)
     view = _today_view(qtbot, window)
     for _ in range(6):
         _key(qtbot, view, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
@@ -261,3 +261,21 @@ def test_the_tab_shows_the_last_four_weeks_as_plain_facts(qtbot, window, bridge)
     assert view.facts.text().splitlines()[0] == (
         "6-mercaptopurine: 5 of 6 doses given in the last 4 weeks (1 missed); 1 held by the team"
     )
+
+
+def test_a_dose_chosen_on_the_timeline_opens_its_editor(qtbot, window, bridge) -> None:  # type: ignore[no-untyped-def]
+    from tracker.timeline import Ref
+
+    six_mp, _ = _plans(bridge)
+    child = bridge.current_child()
+    saved = bridge.save(DoseLog(child.id, six_mp.id, TODAY, DoseStatus.MISSED, dt.time(19)))
+    (mark,) = window.timeline_view.widget.timeline.lane("doses").marks
+    assert mark.ref == Ref("dose", saved.id)
+
+    def given(dialog: Any) -> None:
+        assert isinstance(dialog, DoseDialog) and dialog.text_of("status") == "missed"
+        dialog.set_text("status", "given")
+        dialog.accept()
+
+    drive_modal(lambda: window.timeline_view.edit_requested.emit(mark.ref), given)
+    assert [d.status for d in _logs(bridge)] == [DoseStatus.GIVEN]
