@@ -279,3 +279,16 @@ def test_a_dose_chosen_on_the_timeline_opens_its_editor(qtbot, window, bridge) -
 
     drive_modal(lambda: window.timeline_view.edit_requested.emit(mark.ref), given)
     assert [d.status for d in _logs(bridge)] == [DoseStatus.GIVEN]
+
+
+def test_choosing_the_medicine_fills_in_its_one_due_time(qtbot, bridge) -> None:  # type: ignore[no-untyped-def]
+    six_mp, _ = _plans(bridge)
+    child = bridge.current_child()
+    dialog = DoseDialog(None, child, TODAY, [six_mp])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.text_of("due_time") == ""
+    dialog.set_text("plan_id", str(six_mp.id))
+    assert dialog.text_of("due_time") == "19:00"
+    value = dialog.build()
+    assert (value.plan_id, value.due_date, value.due_time) == (six_mp.id, TODAY, dt.time(19))

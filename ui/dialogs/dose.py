@@ -98,7 +98,25 @@ class DoseDialog(FormDialog):
             date.set_date(today)
         status.currentIndexChanged.connect(self._status_changed)
         self._status_changed()
+        plan.currentIndexChanged.connect(self._fill_due_time)
+        date.edited.connect(self._fill_due_time)
         plan.setFocus()
+
+    def _fill_due_time(self) -> None:
+        """With the time still empty, the plan's one due time that day (19:00 for an
+        evening 6-MP): nothing to look up on the team's sheet."""
+        if self.text_of("due_time"):
+            return
+        p = next((p for p in self._plans if str(p.id) == self.text_of("plan_id")), None)
+        try:
+            day = dt.date.fromisoformat(self.text_of("due_date"))
+        except ValueError:
+            return
+        if p is None or schedule.problem(p.schedule) is not None:
+            return
+        due = schedule.occurrences(p.schedule, p.start_date, p.end_date, day, day)
+        if len(due) == 1 and due[0][1] is not None:
+            self.set_text("due_time", f"{due[0][1]:%H:%M}")
 
     def _status_changed(self) -> None:
         status = DoseStatus(self.text_of("status") or DoseStatus.GIVEN.value)
