@@ -32,6 +32,7 @@ from tracker import adherence
 from tracker.kinds import Changes
 from tracker.kinds.dose import ASK_AFTER_VOMITING, DOSE_STATUS, plan_dose_text
 from tracker.model import DoseLog, DoseStatus, MedicinePlan
+from tracker.store import ValidationFailed
 from ui.bridge import RecordBridge
 from ui.dialogs.dose import dose_dialog
 from ui.interaction import Interaction
@@ -408,7 +409,8 @@ class TodayView(RecordView):
                 id=due.log.id,
                 uid=due.log.uid,
             )
-        self.bridge.save(entry)  # the bridge refreshes the view (changed)
+        if not self._save(entry):  # the bridge refreshes the view (changed)
+            return
         when = f"{due.time:%H:%M} " if due.time else ""
         self.message.setText(
             self.tr("{drug} {when}logged: {what}. Ctrl+Z takes it back.").format(
@@ -422,6 +424,20 @@ class TodayView(RecordView):
             self.due_list.setCurrentItem(self.due_list.topLevelItem(next_row))
         self._buttons_enabled()
 
+    def _save(self, entry: DoseLog) -> bool:
+        """Save through the bridge (one undo step); a refusal is said beside the list,
+        nothing saved."""
+        try:
+            self.bridge.save(entry)
+        except ValidationFailed as exc:
+            self.message.setText(
+                self.tr("Nothing was saved: {why}").format(why=" ".join(exc.errors.values()))
+            )
+            self.message.show()
+            self.ask.hide()
+            return False
+        return True
+
     def add_note(self) -> None:
         due = self.current_due()
         if due is None or due.log is None:
@@ -430,7 +446,7 @@ class TodayView(RecordView):
             self, self.tr("Note"), self.tr("A note on this dose (optional):"), due.log.note
         )
         if typed is not None:
-            self.bridge.save(replace(due.log, note=typed.strip()))
+            self._save(replace(due.log, note=typed.strip()))
 
     def edit_current(self) -> None:
         due = self.current_due()
@@ -450,9 +466,10 @@ class TodayView(RecordView):
         record = self.bridge.record
         if self.day == record.today():
             now = record.time_now()
-            self.bridge.save(
+            if not self._save(
                 DoseLog(child.id, plan.id, self.day, DoseStatus.GIVEN, now, given_time=now)
-            )
+            ):
+                return
             self.message.setText(
                 self.tr("{drug} logged: given at {time}. Ctrl+Z takes it back.").format(
                     drug=plan.drug, time=f"{now:%H:%M}"
