@@ -40,7 +40,8 @@ def _today_view(qtbot: Any, window: Any) -> Any:
     press(qtbot, window, "Ctrl+6")
     view = window.today_view
     assert window.views.currentWidget() is view
-    view.due_list.setFocus()
+    if view.due_list.isVisible():
+        qtbot.waitUntil(lambda: view.due_list.hasFocus())  # Ctrl+6, and the keys tick
     return view
 
 

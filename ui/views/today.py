@@ -14,9 +14,10 @@ from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QDate, QLocale, Qt
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -198,6 +199,12 @@ class TodayView(RecordView):
         layout.addWidget(splitter)
         self.setFocusProxy(self.due_list)
         self.refresh_when_shown()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # Ctrl+6 and the first key ticks: the list has the keyboard
+        if self.due_list.isVisible() and not self.isAncestorOf(QApplication.focusWidget()):
+            self.due_list.setFocus()
 
     # ------------------------------------------------------------------ the day
 
