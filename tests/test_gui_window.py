@@ -211,6 +211,7 @@ def test_view_actions_switch_tabs(qtbot, window, settings):
         "cns": window.cns_view,
         "agenda": window.agenda_view,
         "fevers": window.fevers_view,
+        "today": window.today_view,
     }
     assert set(VIEW_NAMES) == set(widgets)
     for action_id, name in (
@@ -220,6 +221,7 @@ def test_view_actions_switch_tabs(qtbot, window, settings):
         (ActionId.VIEW_CNS, "cns"),
         (ActionId.VIEW_PHASES, "phases"),
         (ActionId.VIEW_TIMELINE, "timeline"),
+        (ActionId.VIEW_TODAY, "today"),
         (ActionId.VIEW_COUNTS, "counts"),
     ):
         # Ctrl+N shows the N-th tab.

@@ -57,7 +57,9 @@ def _filled(path: Path, reverse: bool = False) -> Record:
     for key, make in SAMPLES.items():
         if key == "phase":
             continue
-        for day in (dt.date(2026, 6, 1), dt.date(2026, 6, 1), dt.date(2026, 6, 2)):
+        for i, day in enumerate((dt.date(2026, 6, 1), dt.date(2026, 6, 1), dt.date(2026, 6, 2))):
+            if key == "dose" and i == 1:
+                day = dt.date(2026, 6, 3)  # one log per due dose: another day's
             e = make(child, linked.get(LINKED_TO.get(key, "phase")), day)
             if key in ("threshold", "fever_rule") and day != dt.date(2026, 6, 2):  # one a day
                 continue

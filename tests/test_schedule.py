@@ -97,3 +97,41 @@ def test_weekly_rules_round_trip(days: set[int], hours: set[int]) -> None:
     got = schedule.occurrences(rule, D(2026, 1, 5), None, D(2026, 1, 5), D(2026, 1, 11))
     assert {d.weekday() for d, _ in got} == days
     assert len(got) == len(days) * max(1, len(hours))
+
+
+@given(
+    rule=st.sampled_from(
+        [
+            "FREQ=DAILY",
+            "FREQ=DAILY;INTERVAL=3",
+            "FREQ=DAILY;INTERVAL=2;BYHOUR=8,20",
+            "FREQ=WEEKLY;BYDAY=FR",
+            "FREQ=WEEKLY;BYDAY=SA,SU;BYHOUR=9",
+        ]
+    ),
+    start_offset=st.integers(0, 400),
+    span=st.integers(0, 60),
+    first_offset=st.integers(-30, 500),
+    length=st.integers(0, 40),
+)
+def test_occurrences_of_any_window_are_those_of_the_whole_rule(
+    rule: str, start_offset: int, span: int, first_offset: int, length: int
+) -> None:
+    """Expanding from the window (fast on years of a plan) gives the days the rule gives
+    from the plan's start."""
+    from dateutil.rrule import rrulestr
+
+    start = dt.date(2025, 1, 1) + dt.timedelta(days=start_offset)
+    end = start + dt.timedelta(days=span * 10)
+    first = start + dt.timedelta(days=first_offset)
+    last = first + dt.timedelta(days=length)
+    whole = rrulestr(
+        rule.split(";BYHOUR")[0], dtstart=dt.datetime.combine(start, dt.time())
+    ).between(
+        dt.datetime.combine(max(start, first), dt.time()),
+        dt.datetime.combine(min(end, last), dt.time()),
+        inc=True,
+    )
+    days = [d.date() for d in whole]
+    got = schedule.occurrences(rule, start, end, first, last)
+    assert sorted({d for d, _ in got}) == days

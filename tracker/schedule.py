@@ -167,13 +167,18 @@ def occurrences(
     hi = last if end is None else min(end, last)
     if hi < lo:
         return []
+    # The rule is expanded from the first due day on or after ``lo``, not from the plan's
+    # start: the same days (every N days keeps its phase; a weekly rule repeats every
+    # week), without walking years of a running plan to reach one day.
     if p.freq == "daily":
-        rr = rrule(DAILY, interval=p.interval, dtstart=dt.datetime.combine(start, dt.time()))
+        skip = -(-(lo - start).days // p.interval) * p.interval
+        first_due = start + dt.timedelta(days=skip)
+        rr = rrule(DAILY, interval=p.interval, dtstart=dt.datetime.combine(first_due, dt.time()))
     else:
         rr = rrule(
             WEEKLY,
             byweekday=[weekday(d) for d in p.weekdays],
-            dtstart=dt.datetime.combine(start, dt.time()),
+            dtstart=dt.datetime.combine(lo, dt.time()),
         )
     days = rr.between(
         dt.datetime.combine(lo, dt.time()), dt.datetime.combine(hi, dt.time()), inc=True

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from tracker import analytes, fever, labels, ranges
+from tracker.adherence import adherence
 from tracker.analytes import format_number
 from tracker.anc import anc_view, calculate_anc, calculated_value
 from tracker.assessment import Assessor, assess_calculated_anc, flag_in_cell
@@ -32,9 +33,11 @@ from tracker.model import (
     Child,
     CnsVisit,
     CountResult,
+    DoseLog,
     FeverRule,
     Growth,
     ItDrug,
+    MedicinePlan,
     Milestone,
     Phase,
     Question,
@@ -193,6 +196,10 @@ class Summary:
     temperatures: list[TemperatureLine] = field(default_factory=list)
     temperature_count: str = ""
     symptoms: list[SymptomLine] = field(default_factory=list)
+    # Medicines at home in the range, as plain facts per drug (tracker.adherence): "6-MP: 26
+    # of 28 doses given since the last visit (1 missed, 1 vomited)"; a dose not logged is
+    # said to be not logged, never counted as given or missed.
+    medicines_at_home: list[str] = field(default_factory=list)
     # The team's contacts as typed, on a sheet with nothing new (it has room then: a full
     # four-week sheet must stay one page); never on a redacted one.
     contacts: list[str] = field(default_factory=list)
@@ -241,6 +248,8 @@ def build_summary(
     temperatures: Sequence[Temperature] = (),
     fever_rules: Sequence[FeverRule] = (),
     symptoms: Sequence[Symptom] = (),
+    medicine_plans: Sequence[MedicinePlan] = (),
+    doses: Sequence[DoseLog] = (),
 ) -> Summary:
     suggested = default_range(appointments, today)
     if start is None and end is None:
@@ -341,6 +350,9 @@ def build_summary(
         line for line in (weight_line(measured), bsa_line(measured)) if line is not None
     ]
     _temperatures_and_symptoms(summary, in_range_temperatures, fever_rules, in_range_symptoms, end)
+    summary.medicines_at_home = medicines_at_home(
+        medicine_plans, doses, start, min(end, today), reason, today
+    )
     if redact:
         # One rule for the whole page: the header, every line and every typed part.
         redaction = Redaction.for_child(child)
@@ -403,6 +415,27 @@ def _temperatures_and_symptoms(
                 s.note.replace("\n", " "),
             )
         )
+
+
+def medicines_at_home(
+    plans: Sequence[MedicinePlan],
+    doses: Sequence[DoseLog],
+    start: dt.date,
+    end: dt.date,
+    reason: str,
+    today: dt.date,
+) -> list[str]:
+    """The adherence facts of each drug given at home from ``start`` to ``end`` (today's
+    doses counted once logged)."""
+    if end < start:
+        return []
+    if reason.startswith("since the last appointment"):
+        period = "since the last visit"
+    elif reason.startswith("the last"):
+        period = f"in {reason.split(' (')[0]}"
+    else:
+        period = f"from {start.isoformat()} to {end.isoformat()}"
+    return [a.line(period) for a in adherence(plans, doses, start, end, today)]
 
 
 def it_totals(visits: Sequence[CnsVisit], until: dt.date) -> dict[str, int]:

@@ -24,14 +24,18 @@ from tracker.anc import calculate_anc
 from tracker.dates import day_of_phase
 from tracker.display import converted_number, typed_number
 from tracker.kinds import growth as growth_kind
+from tracker.kinds.dose import DOSE_STATUS as DOSE_WORDS
 from tracker.kinds.symptom import SEVERITY_LABELS, grade_label, what_words
 from tracker.kinds.temperature import done_words, site_words
 from tracker.model import (
     CnsStatus,
     CnsVisit,
     CountResult,
+    DoseLog,
+    DoseStatus,
     FeverRule,
     Growth,
+    MedicinePlan,
     Milestone,
     Phase,
     Symptom,
@@ -206,6 +210,9 @@ class Lane:
     marks: list[Mark] = field(default_factory=list)
     series: Series | None = None
     mark_xs: list[float] = field(default_factory=list)
+    # A lane of one row per name (the doses lane: one per drug): each mark sits in its
+    # ``row``, drawn without a label, and the names stand in the title column.
+    row_titles: list[str] = field(default_factory=list)
 
     @property
     def drawn_as_spans(self) -> bool:
@@ -438,6 +445,8 @@ def build(
     temperatures: Sequence[Temperature] = (),
     fever_rules: Sequence[FeverRule] = (),
     symptoms: Sequence[Symptom] = (),
+    medicine_plans: Sequence[MedicinePlan] = (),
+    doses: Sequence[DoseLog] = (),
 ) -> Timeline:
     """Lay out a child's record.  ``display_units`` maps analyte → unit label (default: the
     unit of the latest result, i.e. the family's lab).  Threshold lines: the team's numbers
@@ -461,6 +470,8 @@ def build(
             lane = _temperature_lane(temperatures, fever_rules)
         elif key == "symptoms":
             lane = _symptom_lane(symptoms)
+        elif key == "doses":
+            lane = _dose_lane(medicine_plans, doses)
         elif key in analytes.BY_CODE:
             unit = (display_units or {}).get(key) or _latest_unit(counts, key)
             given = thresholds or {}
@@ -707,6 +718,65 @@ def _symptom_lane(symptoms: Sequence[Symptom]) -> Lane:
             )
         )
     return Lane("symptoms", "Symptoms", max(rows, default=0) + 1, spans=spans)
+
+
+# A mark per logged dose: what happened is carried by the shape and the fill, not by colour
+# alone (grey print keeps it).
+DOSE_SHAPES: dict[DoseStatus, tuple[str, bool]] = {
+    DoseStatus.GIVEN: ("circle", True),
+    DoseStatus.PARTLY_GIVEN: ("diamond", True),
+    DoseStatus.VOMITED: ("triangle", False),
+    DoseStatus.MISSED: ("cross", False),
+    DoseStatus.HELD: ("square", False),
+}
+
+
+def _dose_lane(plans: Sequence[MedicinePlan], doses: Sequence[DoseLog]) -> Lane:
+    """One row per drug (in the order of its first plan; a dose change stays on its drug's
+    row), a mark per logged dose; doses whose plan was deleted on a row of their own."""
+    by_id = {p.id: p for p in plans if p.id is not None}
+    names: list[str] = []
+    row_of: dict[str, int] = {}
+    for p in sorted(plans, key=lambda p: (p.start_date, p.id or 0)):
+        if p.drug not in row_of:
+            row_of[p.drug] = len(names)
+            names.append(p.drug)
+    marks: list[Mark] = []
+    unlinked = "(plan deleted)"
+    for d in doses:
+        assert d.id is not None
+        plan = by_id.get(d.plan_id) if d.plan_id is not None else None
+        name = plan.drug if plan is not None else unlinked
+        if name not in row_of:
+            row_of[name] = len(names)
+            names.append(name)
+        at = d.due_time or d.given_time
+        x = x_of(d.due_date, at) if at is not None else x_of(d.due_date) + 0.5
+        shape, filled = DOSE_SHAPES[d.status]
+        what = DOSE_WORDS[d.status.value]
+        tip = [
+            f"{d.due_date.isoformat()}{f' {at:%H:%M}' if at else ''} · {name}"
+            + (f" {plan.dose_amount} {plan.dose_unit}".rstrip() if plan is not None else ""),
+            what + (f" at {d.given_time:%H:%M}" if d.given_time else ""),
+        ]
+        if d.amount:
+            tip.append(f"Amount given: {d.amount}")
+        if d.note:
+            tip.append(d.note)
+        marks.append(
+            Mark(
+                x,
+                row_of[name],
+                "",
+                shape,
+                filled,
+                d.status.value,
+                Ref("dose", d.id),
+                "\n".join(tip),
+            )
+        )
+    marks.sort(key=lambda m: (m.x, m.row))
+    return Lane("doses", "Doses", max(len(names), 1), marks=marks, row_titles=names or ["Doses"])
 
 
 def _stack_same_day(xs: Sequence[float]) -> list[int]:

@@ -32,6 +32,7 @@ class ActionId(Enum):
     VIEW_AGENDA = auto()
     GROWTH_CHART = auto()
     VIEW_FEVERS = auto()
+    VIEW_TODAY = auto()
     ABOUT = auto()
 
 
@@ -62,6 +63,7 @@ _SPECS: dict[ActionId, tuple[str, QKeySequence | QKeySequence.StandardKey | str 
     ActionId.VIEW_AGENDA: ("&Appointments && questions", "Ctrl+5"),
     ActionId.GROWTH_CHART: ("G&rowth chart…", "Ctrl+G"),
     ActionId.VIEW_FEVERS: ("&Fevers && symptoms", "Ctrl+6"),
+    ActionId.VIEW_TODAY: ("T&oday's doses", "Ctrl+7"),
     ActionId.ABOUT: ("&About Treatment Tracker", None),
 }
 

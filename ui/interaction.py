@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from tracker.io.csv_import import FileIdentity, ImportPlan, ParsedFile
 from tracker.store.backup_file import BackupInfo
@@ -43,6 +43,13 @@ class Interaction:
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.exec()
         return box.clickedButton() is yes
+
+    def ask_text(
+        self, parent: QWidget | None, title: str, label: str, text: str = ""
+    ) -> str | None:
+        """One line typed in answer (``text`` to start from), or None when cancelled."""
+        typed, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, text)
+        return typed if ok else None
 
     def error(self, parent: QWidget | None, title: str, text: str) -> None:
         _box(QMessageBox.Icon.Warning, parent, title, text).exec()

@@ -55,6 +55,8 @@ class KindUi:
     - ``newest_first``: list the newest entry at the top (the record lists oldest first).
     - ``reads``: other kinds its rows show (a lumbar puncture names its phase): the table is
       refreshed when they change and its model is given them (``set_related``).
+    - ``recent_days``: list only the entries of the last so many days (by the kind's first
+      date rule's field): a log of daily doses, not years of them.
     """
 
     key: str
@@ -69,6 +71,7 @@ class KindUi:
     place: int = 0
     newest_first: bool = False
     reads: tuple[str, ...] = ()
+    recent_days: int | None = None
 
     @property
     def kind(self) -> Kind[Any]:

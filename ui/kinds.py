@@ -7,6 +7,7 @@ from __future__ import annotations
 from ui.dialogs.agenda import APPOINTMENT_UI, QUESTION_UI
 from ui.dialogs.cns import CNS_VISIT_UI
 from ui.dialogs.count import COUNT_UI
+from ui.dialogs.dose import DOSE_UI
 from ui.dialogs.growth import GROWTH_UI
 from ui.dialogs.phase import MILESTONE_UI, PHASE_UI
 from ui.dialogs.symptom import SYMPTOM_UI
@@ -26,6 +27,7 @@ UI_KINDS: tuple[KindUi, ...] = (
     TEMPERATURE_UI,
     SYMPTOM_UI,
     FEVER_RULE_UI,
+    DOSE_UI,
 )
 
 

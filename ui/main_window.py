@@ -28,8 +28,9 @@ from ui.safety import CopyReminder, PlaceNote, Safety
 from ui.settings import Settings
 from ui.timeline.view import TimelineView
 from ui.views.lists import AgendaView, CnsView, CountsView, FeversView, PhasesView, RecordView
+from ui.views.today import TodayView
 
-VIEW_NAMES = ("timeline", "phases", "counts", "cns", "agenda", "fevers")
+VIEW_NAMES = ("timeline", "phases", "counts", "cns", "agenda", "fevers", "today")
 
 
 class MainWindow(QMainWindow):
@@ -61,12 +62,14 @@ class MainWindow(QMainWindow):
         self.cns_view = CnsView(bridge, interaction, self)
         self.agenda_view = AgendaView(bridge, interaction, self)
         self.fevers_view = FeversView(bridge, interaction, self)
+        self.today_view = TodayView(bridge, interaction, self)
         self.views.addTab(self.timeline_view, self.tr("Timeline"))
         self.views.addTab(self.phases_view, self.tr("Phases && milestones"))
         self.views.addTab(self.counts_view, self.tr("Blood counts"))
         self.views.addTab(self.cns_view, self.tr("CNS visits"))
         self.views.addTab(self.agenda_view, self.tr("Appointments && questions"))
         self.views.addTab(self.fevers_view, self.tr("Fevers && symptoms"))
+        self.views.addTab(self.today_view, self.tr("Today"))
         self.views.currentChanged.connect(self._view_changed)
 
         self.safety = Safety(bridge, interaction, self)
@@ -131,6 +134,7 @@ class MainWindow(QMainWindow):
             ActionId.VIEW_CNS,
             ActionId.VIEW_AGENDA,
             ActionId.VIEW_FEVERS,
+            ActionId.VIEW_TODAY,
         ):
             view_menu.addAction(a[action_id])
         view_menu.addAction(a[ActionId.GROWTH_CHART])
@@ -188,6 +192,7 @@ class MainWindow(QMainWindow):
         a[ActionId.VIEW_AGENDA].triggered.connect(lambda: self.show_view("agenda"))
         a[ActionId.GROWTH_CHART].triggered.connect(self.show_growth_chart)
         a[ActionId.VIEW_FEVERS].triggered.connect(lambda: self.show_view("fevers"))
+        a[ActionId.VIEW_TODAY].triggered.connect(lambda: self.show_view("today"))
         a[ActionId.ABOUT].triggered.connect(self.about)
         a[ActionId.SAVE_COPY].triggered.connect(self.save_copy)
         a[ActionId.RESTORE].triggered.connect(self.safety.restore)

@@ -1,25 +1,178 @@
 """What happened to each due dose of a home medicine (given, partly given, vomited,
-missed, held by the team), and the as-needed doses, logged when given."""
+missed, held by the team), and the as-needed doses, logged when given.
+
+A missed dose is logged as quickly as a given one and in the same plain words: self-report
+over-states adherence (capabilities.md §2), so nothing here blames or advises.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from tracker import forms, schedule
+from tracker.dates import parse_date, parse_time
 from tracker.kinds.fields import Choice, Date, Link, Text, Time
 from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
-from tracker.model import DoseLog, DoseStatus
+from tracker.model import Child, DoseLog, DoseStatus, MedicinePlan
+
+# What happened, in the family's words (never "non-compliant", never "forgot").
+DOSE_STATUS = {
+    "given": "Given",
+    "partly_given": "Partly given",
+    "vomited": "Vomited",
+    "missed": "Missed",
+    "held_by_team": "Held by the team",
+}
+
+# A time it was given belongs to a dose that went in (or came back up).
+WITH_GIVEN_TIME = frozenset({DoseStatus.GIVEN, DoseStatus.PARTLY_GIVEN, DoseStatus.VOMITED})
+
+ASK_AFTER_VOMITING = "Whether to give it again: ask your team."
 
 
-def validate_dose(d: DoseLog) -> Problems:
+def when_text(day: dt.date, at: dt.time | None) -> str:
+    """ "2026-11-20 at 19:00", or the date alone for a dose without a time of day."""
+    return day.isoformat() + (f" at {at:%H:%M}" if at is not None else "")
+
+
+def plan_dose_text(p: MedicinePlan) -> str:
+    """The dose as the team wrote it: "25 mg"."""
+    return " ".join(x for x in (p.dose_amount, p.dose_unit) if x)
+
+
+def _plan(d: DoseLog, context: Context) -> MedicinePlan | None:
+    if d.plan_id is None:
+        return None
+    for p in context.entries("medicine_plan"):
+        if p.id == d.plan_id:
+            found: MedicinePlan = p
+            return found
+    return None
+
+
+def validate_dose(d: DoseLog, plan: MedicinePlan | None) -> Problems:
     """The dose's own rules, each problem under its field's name.  A dose whose plan was
     deleted is unlinked (``plan_id`` None), as every link is; the form asks for a plan."""
-    return {}
+    problems: Problems = {}
+    if d.given_time is not None and d.status not in WITH_GIVEN_TIME:
+        problems["given_time"] = (
+            f"Given at: a dose logged as “{DOSE_STATUS[d.status.value]}” has no time it was "
+            "given; clear the time, or choose Given, Partly given or Vomited"
+        )
+    if d.status is DoseStatus.PARTLY_GIVEN and not d.amount.strip():
+        problems["amount"] = (
+            "Amount given: say how much went in (e.g. 0.3 mL, half a tablet) for a dose "
+            "partly given"
+        )
+    if plan is None:
+        return problems
+    if d.due_date < plan.start_date or (plan.end_date is not None and d.due_date > plan.end_date):
+        until = plan.end_date.isoformat() if plan.end_date else "now"
+        problems["due_date"] = (
+            f"Due: {d.due_date.isoformat()} is outside the plan of {plan.drug} "
+            f"({plan.start_date.isoformat()} to {until}); choose a day the plan ran"
+        )
+    elif plan.schedule != schedule.AS_NEEDED and schedule.problem(plan.schedule) is None:
+        due = schedule.occurrences(
+            plan.schedule, plan.start_date, plan.end_date, d.due_date, d.due_date
+        )
+        if (d.due_date, d.due_time) not in due:
+            words = schedule.describe(plan.schedule)
+            field = "due_time" if any(day == d.due_date for day, _ in due) else "due_date"
+            problems[field] = (
+                f"{'Due at' if field == 'due_time' else 'Due'}: {plan.drug} is not due on "
+                f"{when_text(d.due_date, d.due_time)} (its schedule: {words})"
+                + ("; choose one of " + ", ".join(when_text(a, b) for a, b in due) if due else "")
+            )
+    return problems
+
+
+def _first_log(d: DoseLog, context: Context) -> DoseLog | None:
+    """The other log of the same due dose (plan, date and time), if there is one."""
+    if d.plan_id is None:
+        return None
+    same = context.find("dose", plan_id=d.plan_id, due_date=d.due_date, due_time=d.due_time)
+    for other in same:
+        if not (d.id is not None and other.id == d.id) and other is not d:
+            found: DoseLog = other
+            return found
+    return None
 
 
 def _validate(d: DoseLog, context: Context) -> Problems:
-    return validate_dose(d)
+    plan = _plan(d, context)
+    problems = validate_dose(d, plan)
+    first = _first_log(d, context)
+    if first is not None:
+        drug = plan.drug if plan is not None else "this medicine"
+        place = context.where(first)
+        problems.setdefault(
+            "due_date",
+            f"Due: the dose of {drug} due {when_text(d.due_date, d.due_time)} is already "
+            f"logged as “{DOSE_STATUS[first.status.value]}”"
+            + (f" (the first is {place})" if place else "; change that one instead"),
+        )
+    return problems
+
+
+def dose_from_form(
+    f: Mapping[str, str],
+    *,
+    child: Child,
+    today: dt.date,
+    plans: Sequence[MedicinePlan],
+    doses: Sequence[DoseLog] = (),
+    id: int | None = None,
+    uid: str = "",
+) -> DoseLog:
+    """The dialog's fields (plan_id: the plan's row id as text; due_date, due_time,
+    status, given_time, amount, note) as an entry; every problem beside its field
+    (forms.FormErrors).  Unlike the store, the form asks for the medicine."""
+    c = forms.Collector()
+    assert child.id is not None
+    plan_text = forms.field_text(f, "plan_id")
+    plan: MedicinePlan | None = None
+    if plan_text:
+        plan = next((p for p in plans if str(p.id) == plan_text), None)
+    if plan is None:
+        c.add("plan_id", "Medicine: choose the medicine this dose is of")
+    due = c.run(
+        "due_date",
+        parse_date,
+        forms.field_text(f, "due_date"),
+        "Due",
+        forms.form_window(today, child),
+    )
+    due_time_text = forms.field_text(f, "due_time")
+    due_time = c.run("due_time", parse_time, due_time_text, "Due at") if due_time_text else None
+    status = c.choice(f, "status", DoseStatus, DoseStatus.GIVEN.value, "What happened", DOSE_STATUS)
+    given_text = forms.field_text(f, "given_time")
+    given = c.run("given_time", parse_time, given_text, "Given at") if given_text else None
+    d = DoseLog(
+        child_id=child.id,
+        plan_id=plan.id if plan is not None else None,
+        due_date=due or today,
+        status=status,
+        due_time=due_time,
+        given_time=given,
+        amount=forms.field_text(f, "amount"),
+        note=forms.field_text(f, "note"),
+        id=id,
+        uid=uid,
+    )
+    if due is not None:
+        entries: dict[str, Sequence[Any]] = {"medicine_plan": plans, "dose": doses}
+        context = Context(child, today, lambda key: entries.get(key, ()))
+        for field, message in DOSE.problems(d, context).items():
+            c.add(field, message)
+    c.raise_if_any()
+    return d
 
 
 def describe(d: DoseLog) -> str:
-    return f"the dose of {d.due_date.isoformat()}"
+    return f"the dose of {when_text(d.due_date, d.due_time)}"
 
 
 DOSE = Kind(

@@ -51,6 +51,15 @@ class Context:
     entries: Callable[[str], Sequence[Any]] = lambda _key: ()
     # Where another entry is, for a message (an import: its key path in the file), or "".
     where: Callable[[Any], str] = lambda _entry: ""
+    # The other entries of a kind whose fields equal the values given (the store: one
+    # indexed query; None: :meth:`find` filters ``entries``).
+    matching: Callable[[str, Mapping[str, Any]], Sequence[Any]] | None = None
+
+    def find(self, key: str, **values: Any) -> Sequence[Any]:
+        """The other saved entries of kind ``key`` whose fields equal ``values``."""
+        if self.matching is not None:
+            return self.matching(key, values)
+        return [e for e in self.entries(key) if all(getattr(e, k) == v for k, v in values.items())]
 
 
 def _no_rules(_entry: Any, _context: Context) -> Problems:

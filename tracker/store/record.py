@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -286,6 +286,10 @@ class Record:
     def today(self) -> dt.date:
         return self._clock().date()
 
+    def time_now(self) -> dt.time:
+        """The time of day now, to the minute (a dose logged "given now")."""
+        return self._clock().time().replace(second=0, microsecond=0, tzinfo=None)
+
     def _now(self) -> str:
         return self._clock().astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -369,6 +373,27 @@ class Record:
         rows = self._q(f"{sql} ORDER BY {kind.order_by}", args)
         return self._built(kind, rows)
 
+    def matching(self, model: type[E], parent_id: int | None, **values: Any) -> list[E]:
+        """The entries of the kind of ``model`` (of one child) whose fields equal
+        ``values`` (field name → value; None matches NULL): one query on the kind's
+        columns, which an index can answer (a day's doses, a due dose's log)."""
+        kind = kind_of(model)
+        clauses, args = [], []
+        for name, value in values.items():
+            for column, db_value in kind.field(name).columns(value).items():
+                clauses.append(f"{column} IS ?")
+                args.append(db_value)
+        return self.entries(model, parent_id, where=" AND ".join(clauses), params=args)
+
+    def entries_since(
+        self, model: type[E], parent_id: int | None, field: str, since: dt.date
+    ) -> list[E]:
+        """The entries whose date ``field`` is ``since`` or later (a log of recent doses
+        without reading years of them)."""
+        kind = kind_of(model)
+        column = kind.field(field).column
+        return self.entries(model, parent_id, where=f"{column} >= ?", params=[since.isoformat()])
+
     def entry(self, model: type[E], row_id: int) -> E:
         """One entry by its id; KeyError when it is not (or no longer) in the record."""
         kind = kind_of(model)
@@ -431,6 +456,7 @@ class Record:
             child=child,
             today=self.today(),
             entries=lambda key: self.entries(by_key(key).model, child_id),
+            matching=lambda key, values: self.matching(by_key(key).model, child_id, **values),
         )
 
     def problems_of(self, entry: Any, context: Context | None = None) -> dict[str, str]:
@@ -488,12 +514,18 @@ class Record:
         if not entries:
             return Changes()
         contexts: dict[tuple[str, int | None], Context] = {}
+        # the entries checked so far, by child: a rule comparing entries (one log per due
+        # dose) sees the others of the batch as well as the saved ones
+        batch: dict[int | None, list[Any]] = {}
         for i, entry in enumerate(entries):
             kind = kind_of(entry)
             parent = getattr(entry, kind.parent_column) if kind.parent else None
             if (kind.key, parent) not in contexts:
-                contexts[(kind.key, parent)] = self.context(entry)
+                contexts[(kind.key, parent)] = _with_batch(
+                    self.context(entry), batch.setdefault(parent, [])
+                )
             errors = self.problems_of(entry, contexts[(kind.key, parent)])
+            batch.setdefault(parent, []).append(entry)
             if errors:
                 what = sentence_start(definite(kind.describe(entry)))
                 raise ValidationFailed({f"{i}:{k}": f"{what}: {m}" for k, m in errors.items()})
@@ -761,3 +793,39 @@ class Record:
         """Integrity, links, format version and every row's seal; empty means all is well."""
         with translated(self.path, "check the record"):
             return [p.message for p in find_problems(self._conn)]
+
+
+def _with_batch(context: Context, batch: list[Any]) -> Context:
+    """``context`` whose entries also hold those of ``batch`` (checked, not yet saved).
+    The batch is indexed as it grows (by kind, and by the values a rule looks up), so an
+    import of years of doses costs one pass, not a scan of the batch per entry."""
+    saved_entries, saved_matching = context.entries, context.matching
+    by_model: dict[type, list[Any]] = {}
+    indexes: dict[tuple[type, tuple[str, ...]], dict[tuple[Any, ...], list[Any]]] = {}
+    seen = [0]
+
+    def catch_up() -> None:
+        for e in batch[seen[0] :]:
+            by_model.setdefault(type(e), []).append(e)
+            for (model, names), index in indexes.items():
+                if isinstance(e, model):
+                    index.setdefault(tuple(getattr(e, n) for n in names), []).append(e)
+        seen[0] = len(batch)
+
+    def entries(key: str) -> list[Any]:
+        catch_up()
+        return [*saved_entries(key), *by_model.get(by_key(key).model, ())]
+
+    def matching(key: str, values: Mapping[str, Any]) -> list[Any]:
+        catch_up()
+        model = by_key(key).model
+        names = tuple(sorted(values))
+        index = indexes.get((model, names))
+        if index is None:
+            index = indexes[(model, names)] = {}
+            for e in by_model.get(model, ()):
+                index.setdefault(tuple(getattr(e, n) for n in names), []).append(e)
+        found = list(saved_matching(key, values)) if saved_matching else []
+        return found + index.get(tuple(values[n] for n in names), [])
+
+    return replace(context, entries=entries, matching=matching)

@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 from tracker import analytes, labels
 from tracker.analytes import format_number
 from tracker.kinds import Kind, growth
+from tracker.kinds.dose import DOSE_STATUS, plan_dose_text, when_text
 from tracker.kinds.fields import Link
 from tracker.model import (
     Appointment,
@@ -305,3 +306,29 @@ class FieldsModel(RecordTableModel[Any]):
             for f in kind.fields
             if f.column is not None and not isinstance(f, Link)
         )
+
+
+class DosesModel(RecordTableModel[Any]):
+    """The log of doses given at home, naming each dose's medicine from the child's plans
+    (``set_related``); a dose whose plan was deleted says so."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._plans: dict[int, Any] = {}
+        self.columns = (
+            Column(tr("Due"), lambda d: when_text(d.due_date, d.due_time)),
+            Column(tr("Medicine"), self._drug),
+            Column(tr("What happened"), lambda d: tr(DOSE_STATUS[d.status.value])),
+            Column(tr("Given at"), lambda d: f"{d.given_time:%H:%M}" if d.given_time else ""),
+            Column(tr("Amount given"), lambda d: d.amount),
+            Column(tr("Note"), lambda d: d.note.replace("\n", " ")),
+        )
+
+    def _drug(self, d: Any) -> str:
+        p = self._plans.get(d.plan_id) if d.plan_id is not None else None
+        if p is None:
+            return tr("(medicine plan deleted)")
+        return f"{p.drug} {plan_dose_text(p)}".strip()
+
+    def set_related(self, related: Mapping[str, Sequence[Any]]) -> None:
+        self._plans = {p.id: p for p in related.get("medicine_plan", ()) if p.id is not None}

@@ -204,7 +204,7 @@ def build_document(
     if "charts" in sections and strip is not None:
         chart_section("Timeline of the range", 1, strip, 70.0)
     if "since" in sections:
-        section(_since(summary))
+        section(_since(summary) + _medicines_at_home(summary))
     if "counts" in sections and summary.counts:
         section(_counts(summary), keep_together=False)  # long: its heading row repeats
     if (
@@ -315,6 +315,22 @@ def _since(s: Summary) -> str:
     return (
         H2.format(f"{_since_title(s)}: milestones and notes")
         + f"<table width='100%' cellspacing='0' cellpadding='1'>{rows}</table>"
+    )
+
+
+def _medicines_at_home(s: Summary) -> str:
+    """The adherence facts, under the "since" heading (a line each: the sheet stays one
+    page for four weeks)."""
+    if not s.medicines_at_home:
+        return ""
+    title = "Medicines at home " + (
+        "since the last visit" if s.range_reason.startswith("since") else "in this period"
+    )
+    lines = "<br>".join(_e(line) for line in s.medicines_at_home)
+    return (
+        f"<p><b>{title}</b> <span class='note'>(as the family logged each due dose; a dose "
+        "not logged is not counted as given or missed; held by the team is not missed)"
+        f"</span><br>{lines}</p>"
     )
 
 

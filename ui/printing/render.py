@@ -27,8 +27,10 @@ from tracker.display import UnitPreference
 from tracker.model import (
     Appointment,
     CnsVisit,
+    DoseLog,
     FeverRule,
     Growth,
+    MedicinePlan,
     Milestone,
     Phase,
     Question,
@@ -98,6 +100,8 @@ def make_summary(record: Record, request: SummaryRequest, assess: Assess | None 
         temperatures=record.entries(Temperature, child.id),
         fever_rules=record.entries(FeverRule, child.id),
         symptoms=record.entries(Symptom, child.id),
+        medicine_plans=record.entries(MedicinePlan, child.id),
+        doses=record.entries(DoseLog, child.id),
     )
 
 

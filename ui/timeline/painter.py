@@ -66,6 +66,13 @@ SERIES_COLOURS = {
     "hgb": OKABE_ITO["vermillion"],
     "plt": OKABE_ITO["green"],
 }
+DOSE_COLOURS = {
+    "given": OKABE_ITO["blue"],
+    "partly_given": OKABE_ITO["orange"],
+    "vomited": OKABE_ITO["vermillion"],
+    "missed": OKABE_ITO["vermillion"],
+    "held_by_team": OKABE_ITO["grey"],
+}
 TEXT = QColor("#202124")
 MUTED = QColor("#5f6368")
 GRID = QColor("#e3e3e3")
@@ -93,6 +100,7 @@ class Style:
     show_day_of_phase: bool = True
     mark_rows: dict[str, int] = field(default_factory=lambda: {"milestones": 3, "cns": 2})
     mark_size: float = 6.0
+    name_row: float = 16.0  # a row of a lane with a row per name (the doses lane)
 
 
 @dataclass(frozen=True)
@@ -151,6 +159,12 @@ def place_marks(
     hit testing both use this, so what is clicked is what is seen."""
     rows = max(style.mark_rows.get(lane.key, 2), 1)
     size = style.mark_size
+    if lane.row_titles:  # a row per name (the doses lane): each mark in its own row
+        half = style.name_row / 2
+        return [
+            PlacedMark(m, px(m.x), area.top() + m.row * style.name_row + half + 1, False)
+            for m in lane.visible_marks(x0, x1)
+        ]
     height = fm.height()
     lo, hi = area.left() + 1, area.right() - 1
     # per row: (left, right, index of the owner in ``placed``, is a label)
@@ -260,6 +274,18 @@ def placed_marks(
     return out
 
 
+def _fixed_height(lane: Lane, style: Style) -> float:
+    if lane.row_titles:
+        return len(lane.row_titles) * style.name_row + 2
+    return style.mark_rows.get(lane.key, 2) * style.mark_row + 2
+
+
+def name_mark_size(style: Style, scale: float) -> float:
+    """The radius of a mark in a lane of a row per name: small enough for a mark a day
+    to stay apart (``scale``: pixels per day)."""
+    return max(2.5, min(style.name_row * 0.3, scale * 0.4))
+
+
 def scale_x(x0: float, x1: float, area: QRectF) -> float:
     """Pixels per day."""
     return area.width() / max(x1 - x0, 1e-9)
@@ -274,7 +300,7 @@ def required_height(timeline: Timeline, style: Style) -> float:
         elif lane.drawn_as_spans:
             height += max(lane.rows, 1) * style.phase_row
         else:
-            height += style.mark_rows.get(lane.key, 2) * style.mark_row + 2
+            height += _fixed_height(lane, style)
         height += style.lane_gap
     return height
 
@@ -297,8 +323,7 @@ def layout_lanes(timeline: Timeline, rect: QRectF, style: Style) -> Geometry:
         elif lane.drawn_as_spans:
             fixed.append((lane.key, max(lane.rows, 1) * style.phase_row))
         else:
-            rows = style.mark_rows.get(lane.key, 2)
-            fixed.append((lane.key, rows * style.mark_row + 2))
+            fixed.append((lane.key, _fixed_height(lane, style)))
     used = sum(h + style.lane_gap for _, h in fixed)
     left = rect.bottom() - y - used
     chart_h = max(style.min_chart, (left - style.lane_gap * len(charts)) / max(len(charts), 1))
@@ -564,6 +589,19 @@ class TimelinePainter:
 
     def _lane_title(self, p: QPainter, lane: Lane, area: QRectF) -> None:
         p.setPen(TEXT)
+        if lane.row_titles:  # each row's name beside it
+            fm = QFontMetricsF(p.font())
+            width = self.style.title_width - 8
+            for row, name in enumerate(lane.row_titles):
+                r = QRectF(
+                    area.left() + 2,
+                    area.top() + row * self.style.name_row,
+                    width,
+                    self.style.name_row,
+                )
+                text = fm.elidedText(name, Qt.TextElideMode.ElideRight, width)
+                p.drawText(r, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
+            return
         width = self.style.title_width - (44 if lane.series is not None else 8)
         title_rect = QRectF(area.left() + 2, area.top(), width, min(area.height(), 44))
         p.drawText(
@@ -669,6 +707,9 @@ class TimelinePainter:
     ) -> None:
         fm = QFontMetricsF(p.font())
         visible = lane.visible_marks(x0, x1)
+        if lane.row_titles and dense(lane, area, x0, x1):
+            self._dense_rows(p, lane, area, visible, px)
+            return
         if dense(lane, area, x0, x1):
             # Too many to tell apart (years at a glance): one tick per pixel column, in one
             # call; zooming in brings back shapes and labels.
@@ -683,9 +724,13 @@ class TimelinePainter:
         placed = place_marks(lane, area, x0, x1, px, fm, self.style)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, len(placed) < 400)
         size = self.style.mark_size
+        if lane.row_titles:
+            size = name_mark_size(self.style, scale_x(x0, x1, area))
         for item in placed:
             mark = item.mark
             colour = OKABE_ITO["blue"] if lane.key == "milestones" else OKABE_ITO["purple"]
+            if lane.key == "doses":
+                colour = DOSE_COLOURS.get(mark.kind, OKABE_ITO["grey"])
             if mark.kind in ("CNS2", "CNS3", "TLP+", AT_FEVER_NUMBER):
                 colour = OKABE_ITO["vermillion"]
             centre = QPointF(item.cx, item.cy)
@@ -701,6 +746,35 @@ class TimelinePainter:
                     int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
                     item.text,
                 )
+
+    def _dense_rows(self, p: QPainter, lane: Lane, area: QRectF, visible: list[Mark], px) -> None:
+        """Years of daily doses at a glance: per row and pixel column a short solid tick
+        where every dose went in, a full-height outlined box where one did not (missed,
+        vomited, held, partly given) — shape and fill, not colour alone."""
+        given: dict[tuple[int, int], bool] = {}
+        for m in visible:
+            key = (m.row, round(px(m.x)))
+            given[key] = given.get(key, True) and m.kind == "given"
+        row_h = self.style.name_row
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(DOSE_COLOURS["given"])
+        p.drawRects(
+            [
+                QRectF(c - 1, area.top() + row * row_h + row_h / 2 - 1, 2, 4)
+                for (row, c), ok in given.items()
+                if ok
+            ]
+        )
+        p.setPen(QPen(DOSE_COLOURS["missed"], 1))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRects(
+            [
+                QRectF(c - 2, area.top() + row * row_h + 2, 4, row_h - 3)
+                for (row, c), ok in given.items()
+                if not ok
+            ]
+        )
 
     def _shape(self, p: QPainter, mark: Mark, c: QPointF, r: float, colour: QColor) -> None:
         pen = QPen(colour.darker(130), 1.5)

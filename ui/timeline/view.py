@@ -19,8 +19,10 @@ from tracker import timeline as layout
 from tracker.kinds import Changes
 from tracker.model import (
     CnsVisit,
+    DoseLog,
     FeverRule,
     Growth,
+    MedicinePlan,
     Milestone,
     Phase,
     Symptom,
@@ -40,6 +42,7 @@ LANES = (
     ("growth", "Weight"),
     ("temperatures", "Temperature"),
     ("symptoms", "Symptoms"),
+    ("doses", "Doses"),
     ("anc", "ANC (neutrophils)"),
     ("hgb", "Hemoglobin"),
     ("plt", "Platelets"),
@@ -134,6 +137,7 @@ class TimelineView(QWidget):
         bridge.changed.connect(self.on_changed)
         bridge.child_selected.connect(lambda _id: self.refresh(keep_range=False))
         self._history_pending = False
+        self._stale = False  # changed while hidden: refreshed when next shown
         self._history_timer = QTimer(self)
         self._history_timer.setSingleShot(True)
         self._history_timer.setInterval(250)
@@ -160,13 +164,18 @@ class TimelineView(QWidget):
     # ------------------------------------------------------------------ data
 
     def on_changed(self, changes: Changes) -> None:
-        if changes.any:
-            self.refresh()
+        if not changes.any:
+            return
+        if self.isHidden():  # on another tab (a dose ticked on Today): laid out when shown
+            self._stale = True
+            return
+        self.refresh()
 
     def refresh(self, keep_range: bool = True, recent_first: bool = False) -> None:
         """Lay the child's record out again.  With ``recent_first`` the first picture uses
         only the last months of blood counts (what the opening 3-month view shows), and the
         whole history follows as soon as the window is up: a long record opens fast."""
+        self._stale = False
         record = self.bridge.record
         child_id = self.bridge.child_id
         if child_id is None:  # no child (the last one was deleted): nothing to draw
@@ -197,6 +206,8 @@ class TimelineView(QWidget):
             temperatures=record.entries(Temperature, child_id),
             fever_rules=record.entries(FeverRule, child_id),
             symptoms=record.entries(Symptom, child_id),
+            medicine_plans=record.entries(MedicinePlan, child_id),
+            doses=record.entries(DoseLog, child_id),
         )
         legend = layout.threshold_legend(timeline)
         if legend:  # what each line drawn marks, in its unit, with its source
@@ -210,6 +221,9 @@ class TimelineView(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.refresh()
         if self._history_pending:
             self._history_timer.start()
 

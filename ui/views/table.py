@@ -5,6 +5,7 @@ record (``record.entries``), refreshed when its kind changed, deleting through t
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -140,7 +141,12 @@ class RecordTable(QWidget):
             items: list[Any] = []
             related: dict[str, list[Any]] = {key: [] for key in self.ui.reads}
         else:
-            items = record.entries(self.ui.kind.model, child_id)
+            kind = self.ui.kind
+            if self.ui.recent_days is not None and kind.dates:
+                since = record.today() - dt.timedelta(days=self.ui.recent_days)
+                items = record.entries_since(kind.model, child_id, kind.dates[0].field, since)
+            else:
+                items = record.entries(kind.model, child_id)
             related = {key: record.entries(by_key(key).model, child_id) for key in self.ui.reads}
         if self.ui.newest_first:
             items.reverse()

@@ -1,0 +1,499 @@
+"""The Today tab: the doses due on a day and whether each is logged, ticked with one key
+or one click (Given, Missed, Vomited, Held by the team, Partly given), with an optional
+note; Ctrl+Z takes a tick back.  Previous / next day catch up on yesterday; an as-needed
+medicine is logged when given.  Below it, the log of doses (the dose kind's table).
+
+A missed dose is as quick to log as a given one, and said as calmly: self-report
+over-states adherence (capabilities.md §2), so nothing here blames, and nothing advises.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QDate, QLocale, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tracker import adherence
+from tracker.kinds import Changes
+from tracker.kinds.dose import ASK_AFTER_VOMITING, DOSE_STATUS, plan_dose_text
+from tracker.model import DoseLog, DoseStatus, MedicinePlan
+from tracker.store import ValidationFailed
+from ui.bridge import RecordBridge
+from ui.dialogs.dose import dose_dialog
+from ui.interaction import Interaction
+from ui.kind_ui import Editing
+from ui.views.lists import STACKED_MIN_HEIGHT, RecordView
+
+FACT_DAYS = 28  # the window of the adherence facts under the list
+
+# One key each, the same as the buttons say.
+KEYS: dict[Qt.Key, DoseStatus] = {
+    Qt.Key.Key_G: DoseStatus.GIVEN,
+    Qt.Key.Key_M: DoseStatus.MISSED,
+    Qt.Key.Key_V: DoseStatus.VOMITED,
+    Qt.Key.Key_H: DoseStatus.HELD,
+    Qt.Key.Key_P: DoseStatus.PARTLY_GIVEN,
+}
+BUTTONS = (
+    (DoseStatus.GIVEN, "Given (G)"),
+    (DoseStatus.MISSED, "Missed (M)"),
+    (DoseStatus.VOMITED, "Vomited (V)"),
+    (DoseStatus.HELD, "Held by the team (H)"),
+    (DoseStatus.PARTLY_GIVEN, "Partly given… (P)"),
+)
+
+
+class DueList(QTreeWidget):
+    """The day's due doses; a status key ticks the current one, N asks for a note."""
+
+    def __init__(self, view: TodayView) -> None:
+        super().__init__(view)
+        self._view = view
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        key = Qt.Key(event.key())
+        if not mods and key in KEYS:
+            self._view.tick(KEYS[key])
+            event.accept()
+            return
+        if not mods and key == Qt.Key.Key_N:
+            self._view.add_note()
+            event.accept()
+            return
+        if not mods and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._view.edit_current()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class TodayView(RecordView):
+    name = "today"
+
+    def __init__(
+        self, bridge: RecordBridge, interaction: Interaction, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(bridge, interaction, parent)
+        self.doses = self.tables["dose"]
+        self._day: dt.date | None = None
+        self._due: list[adherence.DueDose] = []
+        self._as_needed: list[MedicinePlan] = []
+        # the day
+        self.previous_button = QPushButton(self.tr("◀ Previous day"), self)
+        self.previous_button.setToolTip(self.tr("The day before (Alt+Left)"))
+        self.next_button = QPushButton(self.tr("Next day ▶"), self)
+        self.next_button.setToolTip(self.tr("The day after (Alt+Right)"))
+        self.today_button = QPushButton(self.tr("Back to today"), self)
+        self.today_button.setToolTip(self.tr("Alt+Home"))
+        self.day_label = QLabel(self)
+        self.day_label.setObjectName("day")
+        self.previous_button.clicked.connect(lambda: self.move_day(-1))
+        self.next_button.clicked.connect(lambda: self.move_day(1))
+        self.today_button.clicked.connect(self.go_today)
+        for seq, slot in (
+            ("Alt+Left", lambda: self.move_day(-1)),
+            ("Alt+Right", lambda: self.move_day(1)),
+            ("Alt+Home", self.go_today),
+        ):
+            shortcut = QShortcut(QKeySequence(seq), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+        bar = QHBoxLayout()
+        bar.addWidget(self.previous_button)
+        bar.addWidget(self.day_label, 1)
+        bar.addWidget(self.today_button)
+        bar.addWidget(self.next_button)
+        # the due doses
+        self.due_list = DueList(self)
+        self.due_list.setColumnCount(4)
+        self.due_list.setHeaderLabels(
+            [self.tr("Time"), self.tr("Medicine"), self.tr("Dose"), self.tr("Logged")]
+        )
+        self.due_list.setRootIsDecorated(False)
+        self.due_list.setUniformRowHeights(True)
+        self.due_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.due_list.setAccessibleName(self.tr("Doses due on this day"))
+        font = self.due_list.font()  # read at a glance, at the end of a long day
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        self.due_list.setFont(font)
+        header = self.due_list.header()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.due_list.itemDoubleClicked.connect(lambda *_: self.edit_current())
+        self.due_list.currentItemChanged.connect(lambda *_: self._buttons_enabled())
+        self.counts_label = QLabel(self)
+        self.counts_label.setObjectName("counts")
+        # adherence as plain facts: what was logged, nothing assumed
+        self.facts = QLabel(self)
+        self.facts.setObjectName("facts")
+        self.facts.setWordWrap(True)
+        self.facts.setStyleSheet("color: #3c4043;")
+        self.nothing_due = QLabel(self)
+        self.nothing_due.setWordWrap(True)
+        self.nothing_due.setStyleSheet("color: #5f6368; padding: 8px;")
+        self.status_buttons: dict[DoseStatus, QPushButton] = {}
+        self.ticks = QWidget(self)
+        ticks = QHBoxLayout(self.ticks)
+        ticks.setContentsMargins(0, 0, 0, 0)
+        for status, text in BUTTONS:
+            button = QPushButton(self.tr(text), self)
+            button.clicked.connect(lambda _=False, s=status: self.tick(s))
+            ticks.addWidget(button)
+            self.status_buttons[status] = button
+        self.note_button = QPushButton(self.tr("Note… (N)"), self)
+        self.note_button.setToolTip(self.tr("An optional note on the logged dose"))
+        self.note_button.clicked.connect(self.add_note)
+        ticks.addWidget(self.note_button)
+        ticks.addStretch(1)
+        self.message = QLabel(self)
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        self.ask = QLabel(self.tr(ASK_AFTER_VOMITING), self)
+        self.ask.setObjectName("ask_team")
+        self.ask.setStyleSheet(
+            "QLabel { background: #eef3fb; color: #1f3a5f; border-radius: 4px; padding: 6px; }"
+        )
+        self.ask.hide()
+        # as needed
+        self.as_needed_row = QHBoxLayout()
+        self.as_needed_row.addStretch(1)
+        self.as_needed_buttons: list[QPushButton] = []
+        self._as_needed_key: tuple[object, ...] = ()
+        top = QWidget(self)
+        column = QVBoxLayout(top)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(bar)
+        column.addWidget(self.counts_label)
+        column.addWidget(self.due_list, 1)
+        column.addWidget(self.nothing_due)
+        column.addWidget(self.ticks)
+        column.addWidget(self.message)
+        column.addWidget(self.ask)
+        column.addLayout(self.as_needed_row)
+        column.addWidget(self.facts)
+        self.doses.setMinimumHeight(STACKED_MIN_HEIGHT)  # the log scrolls; 600 pixels fit
+        self.message.hide()
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(top)
+        splitter.addWidget(self.doses)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self.setFocusProxy(self.due_list)
+        self.refresh_when_shown()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # Ctrl+6 and the first key ticks: the list has the keyboard
+        if self.due_list.isVisible() and not self.isAncestorOf(QApplication.focusWidget()):
+            self.due_list.setFocus()
+
+    # ------------------------------------------------------------------ the day
+
+    @property
+    def day(self) -> dt.date:
+        return self._day or self.bridge.record.today()
+
+    def move_day(self, days: int) -> None:
+        new = self.day + dt.timedelta(days=days)
+        if new > self.bridge.record.today():
+            return  # doses are logged once due, never ahead
+        self.show_day(new)
+
+    def go_today(self) -> None:
+        self.show_day(self.bridge.record.today())
+
+    def show_day(self, day: dt.date) -> None:
+        self._day = day
+        self.message.clear()
+        self.message.hide()
+        self.ask.hide()
+        self.fill_day()
+        self.due_list.setFocus()
+
+    # ------------------------------------------------------------------ refreshing
+
+    def on_changed(self, changes: Changes) -> None:
+        if changes.touches("dose", "medicine_plan"):
+            self.fill_day(keep_current=True)
+        super().on_changed(changes)
+
+    def refresh(self) -> None:
+        self.fill_day()
+        super().refresh()
+
+    def fill_day(self, keep_current: bool = False) -> None:
+        child_id = self.bridge.child_id
+        record = self.bridge.record
+        today = record.today()
+        day = self.day
+        plans: list[MedicinePlan] = []
+        doses: list[DoseLog] = []
+        if child_id is not None:
+            plans = record.entries(MedicinePlan, child_id)
+            doses = record.matching(DoseLog, child_id, due_date=day)  # the day's only
+        current = self.due_list.currentIndex().row() if keep_current else -1
+        self._due = adherence.due_on(plans, doses, day)
+        self._as_needed = adherence.as_needed_on(plans, day)
+        extra = adherence.as_needed_logs(plans, doses, day)
+        names = {p.id: p for p in plans}
+        locale = QLocale()
+        date_text = locale.toString(QDate(day.year, day.month, day.day), "dddd d MMMM yyyy")
+        self.day_label.setText(
+            f"<b>{self.tr('Today') + ', ' if day == today else ''}{date_text}</b>"
+        )
+        self.next_button.setEnabled(day < today)
+        self.today_button.setEnabled(day != today)
+        self.due_list.clear()
+        for due in self._due:
+            item = QTreeWidgetItem(
+                [
+                    f"{due.time:%H:%M}" if due.time else self.tr("during the day"),
+                    due.plan.drug,
+                    plan_dose_text(due.plan),
+                    self._logged_text(due.log),
+                ]
+            )
+            self.due_list.addTopLevelItem(item)
+        for log in extra:  # as-needed doses given that day
+            p = names.get(log.plan_id)
+            item = QTreeWidgetItem(
+                [
+                    f"{log.due_time:%H:%M}" if log.due_time else "",
+                    (p.drug if p else "") + self.tr(" (as needed)"),
+                    log.amount or (plan_dose_text(p) if p else ""),
+                    self._logged_text(log),
+                ]
+            )
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsSelectable)
+            self.due_list.addTopLevelItem(item)
+        logged = sum(1 for d in self._due if d.log is not None)
+        if self._due:
+            left = len(self._due) - logged
+            self.counts_label.setText(
+                self.tr("{due} due · {logged} logged · {left} not logged yet").format(
+                    due=len(self._due), logged=logged, left=left
+                )
+            )
+        else:
+            self.counts_label.setText("")
+        self.nothing_due.setVisible(not self._due)
+        self.due_list.setVisible(bool(self._due) or bool(extra))
+        self.ticks.setVisible(bool(self._due))
+        self.nothing_due.setText(
+            self.tr(
+                "No doses are due on this day. Medicine plans (the team's doses and "
+                "schedules) are kept on the Medicines tab."
+            )
+            if not plans
+            else self.tr("No doses are due on this day.")
+        )
+        self._as_needed_buttons(day == today)
+        self._facts(plans, child_id, today)
+        if self._due:
+            row = current if 0 <= current < len(self._due) else self._next_open(-1)
+            self.due_list.setCurrentItem(self.due_list.topLevelItem(max(row, 0)))
+        self._buttons_enabled()
+
+    def _facts(self, plans: list[MedicinePlan], child_id: int | None, today: dt.date) -> None:
+        """The last four weeks of each medicine, as logged (today's doses once logged)."""
+        if child_id is None or not plans:
+            self.facts.hide()
+            return
+        first = today - dt.timedelta(days=FACT_DAYS - 1)
+        doses = self.bridge.record.entries_since(DoseLog, child_id, "due_date", first)
+        facts = adherence.adherence(plans, doses, first, today, today)
+        lines = [f.line(self.tr("in the last 4 weeks")) for f in facts]
+        self.facts.setText("\n".join(lines))
+        self.facts.setVisible(bool(lines))
+
+    def _logged_text(self, log: DoseLog | None) -> str:
+        if log is None:
+            return self.tr("not logged yet")
+        text = self.tr(DOSE_STATUS[log.status.value])
+        if log.given_time is not None:
+            text += f" {log.given_time:%H:%M}"
+        if log.amount:
+            text += f" ({log.amount})"
+        if log.note:
+            text += f" · {log.note}"
+        return text
+
+    def _as_needed_buttons(self, is_today: bool) -> None:
+        key = (tuple((p.id, p.drug) for p in self._as_needed), is_today)
+        if key == self._as_needed_key:
+            return  # the same buttons: a tick does not rebuild them
+        self._as_needed_key = key
+        for button in self.as_needed_buttons:
+            self.as_needed_row.removeWidget(button)
+            button.hide()  # gone now, not at the next turn of the event loop
+            button.deleteLater()
+        self.as_needed_buttons = []
+        for p in self._as_needed:
+            text = (
+                self.tr("Log a dose of {drug} given now")
+                if is_today
+                else self.tr("Log a dose of {drug} given this day…")
+            ).format(drug=p.drug)
+            button = QPushButton(text, self)
+            button.clicked.connect(lambda _=False, plan=p: self.log_as_needed(plan))
+            self.as_needed_row.insertWidget(len(self.as_needed_buttons), button)
+            self.as_needed_buttons.append(button)
+
+    def _next_open(self, after: int) -> int:
+        """The first due dose after row ``after`` not logged yet (else the first one)."""
+        for i in range(after + 1, len(self._due)):
+            if self._due[i].log is None:
+                return i
+        return after if after >= 0 else 0
+
+    def _buttons_enabled(self) -> None:
+        has = self.current_due() is not None
+        for button in self.status_buttons.values():
+            button.setEnabled(has)
+        due = self.current_due()
+        self.note_button.setEnabled(due is not None and due.log is not None)
+
+    def current_due(self) -> adherence.DueDose | None:
+        row = self.due_list.currentIndex().row()
+        return self._due[row] if 0 <= row < len(self._due) else None
+
+    # ------------------------------------------------------------------ ticking
+
+    def tick(self, status: DoseStatus) -> None:
+        """Log what happened to the current due dose (or change what was logged): one
+        save, one undo step."""
+        due = self.current_due()
+        child = self.bridge.current_child()
+        if due is None or child is None or child.id is None:
+            return
+        amount = ""
+        if status is DoseStatus.PARTLY_GIVEN:
+            typed = self.interaction.ask_text(
+                self,
+                self.tr("Partly given"),
+                self.tr("How much went in ({drug}, {dose} due)? e.g. 0.3 mL, half").format(
+                    drug=due.plan.drug, dose=plan_dose_text(due.plan)
+                ),
+                due.log.amount if due.log else "",
+            )
+            if typed is None or not typed.strip():
+                return
+            amount = typed.strip()
+        row = self.due_list.currentIndex().row()
+        assert due.plan.id is not None
+        if due.log is None:
+            entry: Any = DoseLog(child.id, due.plan.id, due.date, status, due.time, amount=amount)
+        else:
+            keeps_time = status in (DoseStatus.GIVEN, DoseStatus.PARTLY_GIVEN, DoseStatus.VOMITED)
+            entry = DoseLog(
+                child.id,
+                due.plan.id,
+                due.date,
+                status,
+                due.time,
+                given_time=due.log.given_time if keeps_time else None,
+                amount=amount if status is DoseStatus.PARTLY_GIVEN else "",
+                note=due.log.note,
+                id=due.log.id,
+                uid=due.log.uid,
+            )
+        if not self._save(entry):  # the bridge refreshes the view (changed)
+            return
+        when = f"{due.time:%H:%M} " if due.time else ""
+        self.message.setText(
+            self.tr("{drug} {when}logged: {what}. Ctrl+Z takes it back.").format(
+                drug=due.plan.drug, when=when, what=self.tr(DOSE_STATUS[status.value])
+            )
+        )
+        self.message.show()
+        self.ask.setVisible(status is DoseStatus.VOMITED)
+        next_row = self._next_open(row)
+        if 0 <= next_row < len(self._due):
+            self.due_list.setCurrentItem(self.due_list.topLevelItem(next_row))
+        self._buttons_enabled()
+
+    def _save(self, entry: DoseLog) -> bool:
+        """Save through the bridge (one undo step); a refusal is said beside the list,
+        nothing saved."""
+        try:
+            self.bridge.save(entry)
+        except ValidationFailed as exc:
+            self.message.setText(
+                self.tr("Nothing was saved: {why}").format(why=" ".join(exc.errors.values()))
+            )
+            self.message.show()
+            self.ask.hide()
+            return False
+        return True
+
+    def add_note(self) -> None:
+        due = self.current_due()
+        if due is None or due.log is None:
+            return
+        typed = self.interaction.ask_text(
+            self, self.tr("Note"), self.tr("A note on this dose (optional):"), due.log.note
+        )
+        if typed is not None:
+            self._save(replace(due.log, note=typed.strip()))
+
+    def edit_current(self) -> None:
+        due = self.current_due()
+        if due is None:
+            return
+        if due.log is not None:
+            self.edit("dose", due.log)
+            return
+        self._open_dialog(
+            DoseLog(0, due.plan.id, due.date, DoseStatus.GIVEN, due.time),
+        )
+
+    def log_as_needed(self, plan: MedicinePlan) -> None:
+        child = self.bridge.current_child()
+        if child is None or child.id is None or plan.id is None:
+            return
+        record = self.bridge.record
+        if self.day == record.today():
+            now = record.time_now()
+            if not self._save(
+                DoseLog(child.id, plan.id, self.day, DoseStatus.GIVEN, now, given_time=now)
+            ):
+                return
+            self.message.setText(
+                self.tr("{drug} logged: given at {time}. Ctrl+Z takes it back.").format(
+                    drug=plan.drug, time=f"{now:%H:%M}"
+                )
+            )
+            self.message.show()
+            return
+        self._open_dialog(DoseLog(child.id, plan.id, self.day, DoseStatus.GIVEN))
+
+    def _open_dialog(self, preset: DoseLog) -> None:
+        from PySide6.QtWidgets import QDialog
+
+        child = self.bridge.current_child()
+        if child is None or child.id is None:
+            return
+        editing = Editing(self.bridge, child, self.bridge.record.today())
+        dialog = dose_dialog(editing, None, self, preset)
+        dialog.submit = self.bridge.save
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.value is not None:
+            self.doses.select_id(dialog.value.id)
