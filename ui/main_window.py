@@ -9,6 +9,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
+from tracker.cli import GUI_VIEWS
 from tracker.display import PREFERENCE_LABELS, UnitPreference
 from tracker.kinds import Changes, child_kinds
 from tracker.model import Child
@@ -30,7 +31,7 @@ from ui.timeline.view import TimelineView
 from ui.views.lists import AgendaView, CnsView, CountsView, FeversView, PhasesView, RecordView
 from ui.views.today import TodayView
 
-VIEW_NAMES = ("timeline", "phases", "counts", "cns", "agenda", "fevers", "today")
+VIEW_NAMES = GUI_VIEWS  # one list: the tabs, and the command line's --view
 
 
 class MainWindow(QMainWindow):
