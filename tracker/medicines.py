@@ -109,6 +109,12 @@ def _order(p: MedicinePlan) -> tuple[int, str, dt.date, int]:
     return (place, drug_key(p.drug), p.start_date, p.id or 0)
 
 
+def sort_plans(plans: Iterable[MedicinePlan]) -> list[MedicinePlan]:
+    """The usual medicines first in the list's order, then the others by name; each
+    medicine's plans by start."""
+    return sorted(plans, key=_order)
+
+
 def runs_on(p: MedicinePlan, on: dt.date) -> bool:
     return p.start_date <= on and (p.end_date is None or on <= p.end_date)
 
@@ -116,7 +122,7 @@ def runs_on(p: MedicinePlan, on: dt.date) -> bool:
 def current_plans(plans: Iterable[MedicinePlan], on: dt.date) -> list[MedicinePlan]:
     """The plans running on ``on`` (started on or before it, not ended before it), the
     usual medicines first in the list's order, then the others by name."""
-    return sorted((p for p in plans if runs_on(p, on)), key=_order)
+    return sort_plans(p for p in plans if runs_on(p, on))
 
 
 def dose_text(p: MedicinePlan) -> str:

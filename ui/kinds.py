@@ -8,6 +8,7 @@ from ui.dialogs.agenda import APPOINTMENT_UI, QUESTION_UI
 from ui.dialogs.cns import CNS_VISIT_UI
 from ui.dialogs.count import COUNT_UI
 from ui.dialogs.growth import GROWTH_UI
+from ui.dialogs.medicine_plan import MEDICINE_PLAN_UI
 from ui.dialogs.phase import MILESTONE_UI, PHASE_UI
 from ui.dialogs.thresholds import THRESHOLD_UI
 from ui.kind_ui import KindUi
@@ -21,6 +22,7 @@ UI_KINDS: tuple[KindUi, ...] = (
     QUESTION_UI,
     THRESHOLD_UI,
     GROWTH_UI,
+    MEDICINE_PLAN_UI,
 )
 
 
