@@ -299,3 +299,60 @@ def test_an_export_with_a_chain_of_plans_reads_back(record: Record, child: Child
     finally:
         copy.close()
     assert by_key("medicine_plan").json == "medicine_plans"
+
+
+# ---------------------------------------------------------------------- timeline and summary
+
+
+def _chain() -> list[MedicinePlan]:
+    return [
+        _plan("6-MP", D(2026, 9, 1), end_date=D(2026, 10, 3), id=1),
+        _plan("6-MP", D(2026, 10, 4), dose_amount="20", follows_id=1, team_note="WBC low", id=2),
+        _plan("Septrin", D(2026, 9, 1), schedule="FREQ=WEEKLY;BYDAY=SA,SU", id=3),
+        _plan("MTX", D(2026, 12, 4), schedule="FREQ=WEEKLY;BYDAY=FR", id=4),  # from next week
+    ]
+
+
+def test_the_medicines_lane_has_a_row_per_drug_and_a_span_per_plan() -> None:
+    from tracker import timeline as layout
+
+    t = layout.build([], [], [], [], TODAY, lanes=("medicines",), medicine_plans=_chain())
+    lane = t.lane("medicines")
+    assert lane is not None and lane.rows == 3
+    by_label = {s.label: s for s in lane.spans}
+    old, new = by_label["6-MP 25 mg"], by_label["6-MP 20 mg"]
+    assert old.row == new.row == 0
+    assert old.x1 == new.x0 == layout.x_of(D(2026, 10, 4))  # the change: one ends, one begins
+    assert old.kind != new.kind  # drawn in two shades
+    assert new.open_ended and new.x1 == layout.x_of(TODAY) + 1
+    assert "WBC low" in new.tooltip
+    mtx = by_label["MTX 25 mg"]
+    assert mtx.planned and mtx.row == 1 and mtx.ref.kind == "medicine_plan"
+    assert by_label["co-trimoxazole 25 mg"].row == 2
+    assert "medicines" in layout.SPAN_LANES
+
+
+def test_the_summary_lists_the_medicines_and_the_changes_in_its_range() -> None:
+    from tracker.summary import build_summary
+
+    s = build_summary(
+        MILA,
+        phases=[],
+        milestones=[],
+        counts=[],
+        visits=[],
+        appointments=[],
+        questions=[],
+        thresholds=[],
+        today=TODAY,
+        start=D(2026, 10, 1),
+        end=D(2026, 11, 24),
+        medicine_plans=_chain(),
+    )
+    assert s.medicines == [
+        "6-MP 20 mg daily, since 2026-10-04",
+        "Septrin 25 mg on Saturday and Sunday each week, since 2026-09-01",
+    ]
+    assert [(e.date, e.text) for e in s.medicine_changes] == [
+        (D(2026, 10, 4), "6-MP 25 mg → 20 mg on 2026-10-04, team: WBC low")
+    ]

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from tracker import analytes, labels, ranges
+from tracker import analytes, labels, medicines, ranges
 from tracker.analytes import format_number
 from tracker.anc import anc_view, calculate_anc, calculated_value
 from tracker.assessment import Assessor, assess_calculated_anc, flag_in_cell
@@ -32,6 +32,7 @@ from tracker.model import (
     CountResult,
     Growth,
     ItDrug,
+    MedicinePlan,
     Milestone,
     Phase,
     Question,
@@ -162,6 +163,11 @@ class Summary:
     # growth: "Latest weight 7.85 kg on 2026-11-20" and the BSA, labelled with its formula and
     # for information only, when a weight and a length of one day exist (tracker.kinds.growth)
     growth: list[str] = field(default_factory=list)
+    # Current medicines (the list to bring): every plan running on the range's end date, as
+    # the team wrote it (tracker.medicines.plan_line); and the starts, dose changes and stops
+    # within the range, oldest first
+    medicines: list[str] = field(default_factory=list)
+    medicine_changes: list[EventLine] = field(default_factory=list)
     # The team's contacts as typed, on a sheet with nothing new (it has room then: a full
     # four-week sheet must stay one page); never on a redacted one.
     contacts: list[str] = field(default_factory=list)
@@ -207,6 +213,7 @@ def build_summary(
     units: UnitPreference = UnitPreference.AS_REPORTED,
     assess: Assess | None = None,
     growth: Sequence[Growth] = (),
+    medicine_plans: Sequence[MedicinePlan] = (),
 ) -> Summary:
     suggested = default_range(appointments, today)
     if start is None and end is None:
@@ -301,6 +308,14 @@ def build_summary(
     measured = [g for g in growth if g.date <= end]
     summary.growth = [
         line for line in (weight_line(measured), bsa_line(measured)) if line is not None
+    ]
+    summary.medicines = [
+        medicines.plan_line(p) for p in medicines.current_plans(medicine_plans, end)
+    ]
+    summary.medicine_changes = [
+        EventLine(c.date, c.text)
+        for c in medicines.history(medicine_plans)
+        if start <= c.date <= end
     ]
     if redact:
         # One rule for the whole page: the header, every line and every typed part.

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import DAILY, MO, MONTHLY, WEEKLY, YEARLY, rrule
 
-from tracker import analytes, labels, ranges
+from tracker import analytes, labels, medicines, ranges
 from tracker.analytes import format_number
 from tracker.anc import calculate_anc
 from tracker.dates import day_of_phase
@@ -29,6 +29,7 @@ from tracker.model import (
     CnsVisit,
     CountResult,
     Growth,
+    MedicinePlan,
     Milestone,
     Phase,
     TeamThreshold,
@@ -39,6 +40,7 @@ from tracker.mrd import format_mrd
 # domain.md §6, each with its name and source; none for haemoglobin).
 TEAM_SOURCE = "your team's number"
 CHART_ANALYTES = ("anc", "hgb", "plt")
+SPAN_LANES = frozenset({"phases", "medicines"})  # lanes drawn as spans in rows
 
 
 def x_of(d: dt.date, t: dt.time | None = None) -> float:
@@ -422,6 +424,7 @@ def build(
     team_thresholds: Sequence[TeamThreshold] = (),
     lanes: Iterable[str] = ("phases", "milestones", "cns", *CHART_ANALYTES),
     growth: Sequence[Growth] = (),
+    medicine_plans: Sequence[MedicinePlan] = (),
 ) -> Timeline:
     """Lay out a child's record.  ``display_units`` maps analyte → unit label (default: the
     unit of the latest result, i.e. the family's lab).  Threshold lines: the team's numbers
@@ -441,6 +444,8 @@ def build(
             lane = _cns_lane(visits)
         elif key == "growth":
             lane = _growth_lane(growth)
+        elif key == "medicines":
+            lane = _medicine_lane(medicine_plans, today)
         elif key in analytes.BY_CODE:
             unit = (display_units or {}).get(key) or _latest_unit(counts, key)
             given = thresholds or {}
@@ -600,6 +605,43 @@ def _growth_lane(entries: Sequence[Growth]) -> Lane:
             )
         )
     return Lane("growth", "Weight", max(rows, default=0) + 1, marks=marks)
+
+
+def _medicine_lane(plans: Sequence[MedicinePlan], today: dt.date) -> Lane:
+    """One row per medicine, each plan a span labelled with its dose ("6-MP 20 mg"); the
+    plans of one medicine alternate in shade, so a dose change shows where one span ends
+    and the next begins.  An open plan runs to today (and continues); a plan starting
+    after today is drawn planned, on its first day."""
+    rows: dict[str, int] = {}
+    shade: dict[str, int] = {}
+    spans: list[Span] = []
+    for p in medicines.sort_plans(plans):
+        assert p.id is not None
+        key = medicines.drug_key(p.drug)
+        row = rows.setdefault(key, len(rows))
+        n = shade[key] = shade.get(key, -1) + 1
+        planned = p.start_date > today
+        end = p.end_date if p.end_date is not None else max(today, p.start_date)
+        label = f"{medicines.short_name(p.drug)} {medicines.dose_text(p)}".strip()
+        tooltip = medicines.plan_line(p) + (
+            f"\nWhat the team said: {p.team_note}" if p.team_note else ""
+        )
+        spans.append(
+            Span(
+                x_of(p.start_date),
+                x_of(end) + 1,
+                row,
+                label,
+                "medicine" if n % 2 == 0 else "medicine_next",
+                planned,
+                p.end_date is None and not planned,
+                Ref("medicine_plan", p.id),
+                tooltip + ("\nStarts later" if planned else ""),
+                p.start_date,
+            )
+        )
+    spans.sort(key=lambda s: s.x0)
+    return Lane("medicines", "Medicines", max(len(rows), 1), spans=spans)
 
 
 def _stack_same_day(xs: Sequence[float]) -> list[int]:

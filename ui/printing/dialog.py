@@ -38,6 +38,7 @@ from ui.printing.render import (
 
 SECTION_LABELS = {
     "where": "Where we are and what is planned",
+    "medicines": "Current medicines (the list to bring) and dose changes",
     "since": "Milestones and notes in the range",
     "counts": "Blood counts table",
     "charts": "Timeline and count charts",

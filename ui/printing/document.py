@@ -133,7 +133,7 @@ def build_document(
     strip: Timeline | None = None,
     charts: Timeline | None = None,
     sections: frozenset[str] = frozenset(
-        {"where", "since", "counts", "charts", "cns", "questions"}
+        {"where", "medicines", "since", "counts", "charts", "cns", "questions"}
     ),
 ) -> tuple[QTextDocument, ChartObject]:
     """The summary as a document ``width`` units wide (the text area of the page).
@@ -200,6 +200,8 @@ def build_document(
     cursor.insertHtml(_header(summary))
     if "where" in sections:
         section(_where(summary))
+    if "medicines" in sections and (summary.medicines or summary.medicine_changes):
+        section(_medicines(summary))
     if "charts" in sections and strip is not None:
         chart_section("Timeline of the range", 1, strip, 70.0)
     if "since" in sections:
@@ -295,6 +297,27 @@ def _where(s: Summary) -> str:
         + "<p class='muted'>Planned next (as entered):</p>"
         f"<table width='100%' cellspacing='0' cellpadding='1'>{plan}</table>"
     )
+
+
+def _medicines(s: Summary) -> str:
+    """The medicine list to bring (as the team wrote it) and the range's dose changes."""
+    listed = "".join(f"<li>{_e(line)}</li>" for line in s.medicines) or (
+        f"<li>No medicine plan runs on {s.end.isoformat()}.</li>"
+    )
+    markup = (
+        H2.format(f"Current medicines (the list to bring), on {s.end.isoformat()}")
+        + f"<ul style='margin-top:0px; margin-bottom:0px'>{listed}</ul>"
+    )
+    if s.medicine_changes:
+        rows = "".join(
+            f"<tr><td width='16%'>{e.date.isoformat()}</td><td>{_e(e.text)}</td></tr>"
+            for e in s.medicine_changes
+        )
+        markup += (
+            "<p class='muted'>Dose changes, starts and stops in this period:</p>"
+            f"<table width='100%' cellspacing='0' cellpadding='1'>{rows}</table>"
+        )
+    return markup
 
 
 def _since(s: Summary) -> str:

@@ -28,6 +28,7 @@ from tracker.model import (
     Appointment,
     CnsVisit,
     Growth,
+    MedicinePlan,
     Milestone,
     Phase,
     Question,
@@ -41,7 +42,7 @@ from ui.printing.document import build_document, keep_sections_whole
 DOC_DPI = 96.0  # QTextDocument lays out in these units (Qt's default logical dpi)
 FOOTER = 26.0  # height kept for the footer, in document units
 PAPERS = {"a4": QPageSize.PageSizeId.A4, "letter": QPageSize.PageSizeId.Letter}
-SECTIONS = ("where", "since", "counts", "charts", "cns", "questions")
+SECTIONS = ("where", "medicines", "since", "counts", "charts", "cns", "questions")
 
 
 @dataclass
@@ -92,6 +93,7 @@ def make_summary(record: Record, request: SummaryRequest, assess: Assess | None 
         units=request.units,
         assess=assess,
         growth=record.entries(Growth, child.id),
+        medicine_plans=record.entries(MedicinePlan, child.id),
     )
 
 

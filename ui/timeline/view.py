@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from tracker import timeline as layout
 from tracker.kinds import Changes
-from tracker.model import CnsVisit, Growth, Milestone, Phase, TeamThreshold
+from tracker.model import CnsVisit, Growth, MedicinePlan, Milestone, Phase, TeamThreshold
 from ui.bridge import RecordBridge
 from ui.settings import Settings
 from ui.timeline.widget import TimelineWidget
@@ -29,6 +29,7 @@ LANES = (
     ("milestones", "Milestones"),
     ("cns", "Lumbar punctures"),
     ("growth", "Weight"),
+    ("medicines", "Medicines"),
     ("anc", "ANC (neutrophils)"),
     ("hgb", "Hemoglobin"),
     ("plt", "Platelets"),
@@ -183,6 +184,7 @@ class TimelineView(QWidget):
             team_thresholds=record.entries(TeamThreshold, child_id),
             lanes=self.shown_lanes(),
             growth=record.entries(Growth, child_id),
+            medicine_plans=record.entries(MedicinePlan, child_id),
         )
         legend = layout.threshold_legend(timeline)
         if legend:  # what each line drawn marks, in its unit, with its source

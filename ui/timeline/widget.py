@@ -16,7 +16,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from tracker.timeline import Ref, Timeline, preset_range
+from tracker.timeline import SPAN_LANES, Ref, Timeline, preset_range
 from ui.plain import plain_tooltip
 from ui.timeline.painter import TimelinePainter, label_font, placed_marks
 
@@ -176,7 +176,7 @@ class TimelineWidget(QWidget):
         )
         for lane in self.timeline.lanes:
             area = geometry.lanes[lane.key]
-            if lane.key == "phases":
+            if lane.key in SPAN_LANES:
                 for s in lane.visible_spans(self.x0, self.x1):
                     r = QRectF(
                         px(s.x0),
