@@ -167,6 +167,8 @@ class Summary:
     # the team wrote it (tracker.medicines.plan_line); and the starts, dose changes and stops
     # within the range, oldest first
     medicines: list[str] = field(default_factory=list)
+    # the same plans in columns for the printed table: medicine, dose, when, strength, since
+    medicine_rows: list[tuple[str, str, str, str, str]] = field(default_factory=list)
     medicine_changes: list[EventLine] = field(default_factory=list)
     # The team's contacts as typed, on a sheet with nothing new (it has room then: a full
     # four-week sheet must stay one page); never on a redacted one.
@@ -309,8 +311,17 @@ def build_summary(
     summary.growth = [
         line for line in (weight_line(measured), bsa_line(measured)) if line is not None
     ]
-    summary.medicines = [
-        medicines.plan_line(p) for p in medicines.current_plans(medicine_plans, end)
+    running = medicines.current_plans(medicine_plans, end)
+    summary.medicines = [medicines.plan_line(p) for p in running]
+    summary.medicine_rows = [
+        (
+            p.drug,
+            medicines.dose_text(p),
+            medicines.schedule_text(p),
+            medicines.strength_text(p),
+            p.start_date.isoformat(),
+        )
+        for p in running
     ]
     summary.medicine_changes = [
         EventLine(c.date, c.text)

@@ -300,23 +300,26 @@ def _where(s: Summary) -> str:
 
 
 def _medicines(s: Summary) -> str:
-    """The medicine list to bring (as the team wrote it) and the range's dose changes."""
-    listed = "".join(f"<li>{_e(line)}</li>" for line in s.medicines) or (
-        f"<li>No medicine plan runs on {s.end.isoformat()}.</li>"
-    )
-    markup = (
-        H2.format(f"Current medicines (the list to bring), on {s.end.isoformat()}")
-        + f"<ul style='margin-top:0px; margin-bottom:0px'>{listed}</ul>"
-    )
+    """The medicine list to bring (as the team wrote it) and the range's dose changes, as
+    compact as the page allows: one row per medicine, the changes in one paragraph."""
+    title = H2.format(f"Current medicines (the list to bring), on {s.end.isoformat()}")
+    if s.medicine_rows:
+        head = "".join(
+            f"<th align='left'>{h}</th>" for h in ("Medicine", "Dose", "When", "Strength", "Since")
+        )
+        body = "".join(
+            "<tr>" + "".join(f"<td>{_e(cell)}</td>" for cell in row) + "</tr>"
+            for row in s.medicine_rows
+        )
+        markup = (
+            title + "<table class='grid' width='100%' cellspacing='0' cellpadding='1'>"
+            f"<tr>{head}</tr>{body}</table>"
+        )
+    else:
+        markup = title + f"<p>No medicine plan runs on {_e(s.end.isoformat())}.</p>"
     if s.medicine_changes:
-        rows = "".join(
-            f"<tr><td width='16%'>{e.date.isoformat()}</td><td>{_e(e.text)}</td></tr>"
-            for e in s.medicine_changes
-        )
-        markup += (
-            "<p class='muted'>Dose changes, starts and stops in this period:</p>"
-            f"<table width='100%' cellspacing='0' cellpadding='1'>{rows}</table>"
-        )
+        changes = "; ".join(_e(e.text) for e in s.medicine_changes)
+        markup += f"<p class='muted'>Changes in this period: {changes}.</p>"
     return markup
 
 
