@@ -356,3 +356,23 @@ def test_the_summary_lists_the_medicines_and_the_changes_in_its_range() -> None:
     assert [(e.date, e.text) for e in s.medicine_changes] == [
         (D(2026, 10, 4), "6-MP 25 mg → 20 mg on 2026-10-04, team: WBC low")
     ]
+
+
+def test_an_import_whose_plan_follows_another_medicine_is_refused(
+    record: Record, child: Child, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from tracker.io import json_export, json_import
+
+    a, _ = record.save(_plan("6-MP", D(2026, 9, 1), end_date=D(2026, 10, 3)))
+    record.save(_plan("6-MP", D(2026, 10, 4), dose_amount="20", follows_id=a.id))
+    out = tmp_path / "export.json"
+    json_export.write_json(record, out, record.clock())
+    data = json.loads(out.read_text(encoding="utf-8"))
+    data["children"][0]["medicine_plans"][1]["drug"] = "MTX"
+    contents = json_import.read_export(json.dumps(data).encode(), TODAY)
+    with pytest.raises(json_import.JsonImportError) as caught:
+        json_import.load_into_new_record(tmp_path / "copy.sqlite", contents, fixed_clock)
+    assert "same medicine" in str(caught.value)
+    assert not (tmp_path / "copy.sqlite").exists()
