@@ -33,6 +33,7 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
+from tracker import schedule
 from tracker.forms import (
     ValueInput,
     appointment_from_form,
@@ -48,9 +49,13 @@ from tracker.model import (
     CnsStatus,
     CnsVisit,
     CountResult,
+    DoseLog,
+    DoseStatus,
     ItDose,
     ItDrug,
     LpProcedure,
+    MedicineForm,
+    MedicinePlan,
     Milestone,
     MilestoneKind,
     Mrd,
@@ -315,6 +320,7 @@ def build_demo(record: Record, today: dt.date) -> int:
     _save_agenda(record, child, today)
     _save_growth(record, child, diagnosis, today)
     _save_temperatures(record, child, diagnosis, today)
+    _save_medicines(record, child, today, day)
     return child.id
 
 
@@ -439,6 +445,138 @@ def _save_temperatures(record: Record, child: Child, diagnosis: dt.date, today: 
                 today=today,
             )
         )
+
+
+# The maintenance medicines as a family copies them from the team's sheet: fictional doses,
+# typed, never worked out from a weight or a BSA.  6-MP in the evening (domain.md §5.3: some
+# protocols give it then), with two dose changes in the last month in the team's words;
+# methotrexate by mouth on Fridays; co-trimoxazole on Saturday and Sunday, twice a day.
+_SIX_MP = "6-mercaptopurine"
+_SIX_MP_DOSES: tuple[tuple[int, str, str], ...] = (
+    # (days before today it starts, dose in mg, what the team said)
+    (-1, "10", "Fictional demo plan: as on the team's maintenance sheet"),
+    (25, "7.5", "WBC 1.1: reduce (the team's words, fictional)"),
+    (11, "10", "Counts recovered: back to 10 mg (the team's words, fictional)"),
+)
+_MISSED_6MP = (20, 9)  # days before today: missed (the family's note says why, no blame)
+_VOMITED_6MP = 15
+_DOSE_LOG_DAYS = 42  # every due dose of the last six weeks (since before the last visit)
+_HELD_DAYS = 4  # 6-MP and MTX held by the team during the fever stay, from _FEVER_DAY
+
+
+def _save_medicines(
+    record: Record, child: Child, today: dt.date, day: Callable[[int], dt.date]
+) -> None:
+    assert child.id is not None
+    start = day(_MAINTENANCE_START)
+    plans: list[MedicinePlan] = []
+    previous: MedicinePlan | None = None
+    for i, (days_before, dose, note) in enumerate(_SIX_MP_DOSES):
+        begins = start if days_before < 0 else today - dt.timedelta(days=days_before)
+        ends = (
+            today - dt.timedelta(days=_SIX_MP_DOSES[i + 1][0] + 1)
+            if i + 1 < len(_SIX_MP_DOSES)
+            else None
+        )
+        plan, _ = record.save(
+            MedicinePlan(
+                child.id,
+                _SIX_MP,
+                begins,
+                dose_amount=dose,
+                dose_unit="mg",
+                strength="20 mg/mL",
+                form=MedicineForm.LIQUID,
+                schedule=schedule.daily(1, (19,)),
+                end_date=ends,
+                team_note=note,
+                follows_id=previous.id if previous else None,
+            )
+        )
+        plans.append(plan)
+        previous = plan
+    mtx, _ = record.save(
+        MedicinePlan(
+            child.id,
+            "methotrexate (by mouth)",
+            start,
+            dose_amount="5",
+            dose_unit="mg",
+            strength="2.5 mg",
+            form=MedicineForm.TABLET,
+            schedule=schedule.weekly((4,), (18,)),
+            team_note="Fictional demo plan: once a week, on Fridays",
+        )
+    )
+    cotrim, _ = record.save(
+        MedicinePlan(
+            child.id,
+            "co-trimoxazole",
+            start,
+            dose_amount="2.5",
+            dose_unit="mL",
+            strength="40 mg/200 mg per 5 mL",
+            form=MedicineForm.LIQUID,
+            schedule=schedule.weekly((5, 6), (8, 20)),
+            team_note="Fictional demo plan: weekends only, against Pneumocystis",
+        )
+    )
+    record.save_all(_dose_logs(child.id, [*plans, mtx], cotrim, today, day))
+
+
+def _dose_logs(
+    child_id: int,
+    held_plans: Sequence[MedicinePlan],
+    cotrim: MedicinePlan,
+    today: dt.date,
+    day: Callable[[int], dt.date],
+) -> list[DoseLog]:
+    """Every due dose of the last six weeks up to today's noon (today's evening 6-MP is left
+    for the family to tick), two 6-MP doses missed and one vomited; and the 6-MP and MTX
+    doses held by the team during the fever stay."""
+    first = today - dt.timedelta(days=_DOSE_LOG_DAYS)
+    noon = dt.time(12, 0)
+    missed = {today - dt.timedelta(days=d) for d in _MISSED_6MP}
+    vomited = today - dt.timedelta(days=_VOMITED_6MP)
+    fever = day(_FEVER_DAY)
+    held_until = fever + dt.timedelta(days=_HELD_DAYS - 1)
+    logs: list[DoseLog] = []
+    for plan in (*held_plans, cotrim):
+        assert plan.id is not None
+        for when, hour in schedule.occurrences(
+            plan.schedule, plan.start_date, plan.end_date, fever, held_until
+        ):
+            if plan is not cotrim:
+                logs.append(
+                    DoseLog(
+                        child_id,
+                        plan.id,
+                        when,
+                        DoseStatus.HELD,
+                        due_time=hour,
+                        note="On the ward with a fever: the team said to stop it for now",
+                    )
+                )
+        for when, hour in schedule.occurrences(
+            plan.schedule, plan.start_date, plan.end_date, first, today
+        ):
+            if when == today and (hour is None or hour >= noon):
+                continue  # still to come today
+            status, note = DoseStatus.GIVEN, ""
+            if plan.drug == _SIX_MP and when in missed:
+                status, note = DoseStatus.MISSED, "Fell asleep early; not given (the family's note)"
+            elif plan.drug == _SIX_MP and when == vomited:
+                status, note = (
+                    DoseStatus.VOMITED,
+                    "Sick about 10 minutes after; we called the team (the family's note)",
+                )
+            given = (
+                dt.time(hour.hour, 10) if hour is not None and status is DoseStatus.GIVEN else None
+            )
+            logs.append(
+                DoseLog(child_id, plan.id, when, status, due_time=hour, given_time=given, note=note)
+            )
+    return logs
 
 
 def _save_agenda(record: Record, child: Child, today: dt.date) -> None:

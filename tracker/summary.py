@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from tracker import analytes, fever, labels, ranges
+from tracker import analytes, fever, labels, medicines, ranges
 from tracker.adherence import adherence
 from tracker.analytes import format_number
 from tracker.anc import anc_view, calculate_anc, calculated_value
@@ -200,6 +200,13 @@ class Summary:
     # of 28 doses given since the last visit (1 missed, 1 vomited)"; a dose not logged is
     # said to be not logged, never counted as given or missed.
     medicines_at_home: list[str] = field(default_factory=list)
+    # Current medicines (the list to bring): every plan running on the range's end date, as
+    # the team wrote it (tracker.medicines.plan_line); and the starts, dose changes and stops
+    # within the range, oldest first
+    medicines: list[str] = field(default_factory=list)
+    # the same plans in columns for the printed table: medicine, dose, when, strength, since
+    medicine_rows: list[tuple[str, str, str, str, str]] = field(default_factory=list)
+    medicine_changes: list[EventLine] = field(default_factory=list)
     # The team's contacts as typed, on a sheet with nothing new (it has room then: a full
     # four-week sheet must stay one page); never on a redacted one.
     contacts: list[str] = field(default_factory=list)
@@ -353,6 +360,23 @@ def build_summary(
     summary.medicines_at_home = medicines_at_home(
         medicine_plans, doses, start, min(end, today), reason, today
     )
+    running = medicines.current_plans(medicine_plans, end)
+    summary.medicines = [medicines.plan_line(p) for p in running]
+    summary.medicine_rows = [
+        (
+            p.drug,
+            medicines.dose_text(p),
+            medicines.schedule_text(p),
+            medicines.strength_text(p),
+            p.start_date.isoformat(),
+        )
+        for p in running
+    ]
+    summary.medicine_changes = [
+        EventLine(c.date, c.text)
+        for c in medicines.history(medicine_plans)
+        if start <= c.date <= end
+    ]
     if redact:
         # One rule for the whole page: the header, every line and every typed part.
         redaction = Redaction.for_child(child)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import DAILY, MO, MONTHLY, WEEKLY, YEARLY, rrule
 
-from tracker import analytes, fever, labels, range_units, ranges
+from tracker import analytes, fever, labels, medicines, range_units, ranges
 from tracker.analytes import format_number
 from tracker.anc import calculate_anc
 from tracker.dates import day_of_phase
@@ -49,7 +49,7 @@ from tracker.mrd import format_mrd
 TEAM_SOURCE = "your team's number"
 CHART_ANALYTES = ("anc", "hgb", "plt")
 # Lanes drawn as bars over days (spans), not as marks.
-SPAN_LANES = ("phases", "symptoms")
+SPAN_LANES = ("phases", "symptoms", "medicines")
 # The kind of a temperature's mark at or above the team's fever number (drawn in vermillion).
 AT_FEVER_NUMBER = "fever_number"
 
@@ -472,6 +472,8 @@ def build(
             lane = _symptom_lane(symptoms)
         elif key == "doses":
             lane = _dose_lane(medicine_plans, doses)
+        elif key == "medicines":
+            lane = _medicine_lane(medicine_plans, today)
         elif key in analytes.BY_CODE:
             unit = (display_units or {}).get(key) or _latest_unit(counts, key)
             given = thresholds or {}
@@ -777,6 +779,43 @@ def _dose_lane(plans: Sequence[MedicinePlan], doses: Sequence[DoseLog]) -> Lane:
         )
     marks.sort(key=lambda m: (m.x, m.row))
     return Lane("doses", "Doses", max(len(names), 1), marks=marks, row_titles=names or ["Doses"])
+
+
+def _medicine_lane(plans: Sequence[MedicinePlan], today: dt.date) -> Lane:
+    """One row per medicine, each plan a span labelled with its dose ("6-MP 20 mg"); the
+    plans of one medicine alternate in shade, so a dose change shows where one span ends
+    and the next begins.  An open plan runs to today (and continues); a plan starting
+    after today is drawn planned, on its first day."""
+    rows: dict[str, int] = {}
+    shade: dict[str, int] = {}
+    spans: list[Span] = []
+    for p in medicines.sort_plans(plans):
+        assert p.id is not None
+        key = medicines.drug_key(p.drug)
+        row = rows.setdefault(key, len(rows))
+        n = shade[key] = shade.get(key, -1) + 1
+        planned = p.start_date > today
+        end = p.end_date if p.end_date is not None else max(today, p.start_date)
+        label = f"{medicines.short_name(p.drug)} {medicines.dose_text(p)}".strip()
+        tooltip = medicines.plan_line(p) + (
+            f"\nWhat the team said: {p.team_note}" if p.team_note else ""
+        )
+        spans.append(
+            Span(
+                x_of(p.start_date),
+                x_of(end) + 1,
+                row,
+                label,
+                "medicine" if n % 2 == 0 else "medicine_next",
+                planned,
+                p.end_date is None and not planned,
+                Ref("medicine_plan", p.id),
+                tooltip + ("\nStarts later" if planned else ""),
+                p.start_date,
+            )
+        )
+    spans.sort(key=lambda s: s.x0)
+    return Lane("medicines", "Medicines", max(len(rows), 1), spans=spans)
 
 
 def _stack_same_day(xs: Sequence[float]) -> list[int]:

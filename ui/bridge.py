@@ -193,6 +193,34 @@ class RecordBridge(QObject):
         self._emit(changes)
         return saved
 
+    def save_edit_and_new(self, edited: E, added: E, text: str) -> tuple[E, E]:
+        """Save an edit of one saved entry and a new entry together (a dose change ends a
+        plan and starts the next): one transaction, one step on the undo stack; undo puts
+        the edited entry back exactly and removes the new one, in one transaction too."""
+        model = type(edited)
+        before = self.record.entry(model, edited.id)  # type: ignore[attr-defined]
+        with self.record.batch(text):
+            saved_edit, changes = self.record.save(edited)
+            saved_new, more = self.record.save(added)
+        changes = changes | more
+        holder: dict[str, Deleted] = {}
+
+        def undo() -> Changes:
+            with self.record.batch(text):
+                holder["deleted"] = self.record.delete(type(added), saved_new.id)  # type: ignore[attr-defined]
+                self.record.save(before)
+            return changes
+
+        def redo() -> Changes:
+            with self.record.batch(text):
+                self.record.save(saved_edit)
+                self.record.undelete(holder["deleted"])
+            return changes
+
+        self.undo_stack.push(_Applied(text, undo, redo, self._emit, self.refused.emit))
+        self._emit(changes)
+        return saved_edit, saved_new
+
     # ------------------------------------------------------------------ deleting
 
     def delete(self, model: type[Any], row_id: int) -> None:

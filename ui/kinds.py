@@ -9,6 +9,7 @@ from ui.dialogs.cns import CNS_VISIT_UI
 from ui.dialogs.count import COUNT_UI
 from ui.dialogs.dose import DOSE_UI
 from ui.dialogs.growth import GROWTH_UI
+from ui.dialogs.medicine_plan import MEDICINE_PLAN_UI
 from ui.dialogs.phase import MILESTONE_UI, PHASE_UI
 from ui.dialogs.symptom import SYMPTOM_UI
 from ui.dialogs.temperature import FEVER_RULE_UI, TEMPERATURE_UI
@@ -28,6 +29,7 @@ UI_KINDS: tuple[KindUi, ...] = (
     SYMPTOM_UI,
     FEVER_RULE_UI,
     DOSE_UI,
+    MEDICINE_PLAN_UI,
 )
 
 

@@ -20,7 +20,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from tracker import analytes, labels
+from tracker import analytes, labels, medicines
 from tracker.analytes import format_number
 from tracker.kinds import Kind, growth
 from tracker.kinds.dose import DOSE_STATUS, plan_dose_text, when_text
@@ -29,6 +29,7 @@ from tracker.model import (
     Appointment,
     CnsVisit,
     Growth,
+    MedicinePlan,
     Milestone,
     Phase,
     Question,
@@ -276,6 +277,33 @@ class GrowthModel(RecordTableModel[Growth]):
         Column("Measured by", lambda g: g.measured_by),
         Column("Note", lambda g: g.note.replace("\n", " ")),
     )
+
+
+class MedicinePlansModel(RecordTableModel[MedicinePlan]):
+    """The medicine plans: open plans first, then the ended ones, the latest first."""
+
+    columns = (
+        Column("Medicine", lambda p: p.drug),
+        Column("Dose", lambda p: medicines.dose_text(p), True),
+        Column("Schedule", lambda p: medicines.schedule_text(p)),
+        Column("Strength", lambda p: medicines.strength_text(p)),
+        Column("From", lambda p: p.start_date.isoformat()),
+        Column("To", lambda p: p.end_date.isoformat() if p.end_date else tr("(open)")),
+        Column(
+            "What the team said",
+            lambda p: p.team_note.replace("\n", " "),
+            tooltip=lambda p: p.team_note,
+        ),
+    )
+
+    def reload(self, items: Sequence[MedicinePlan]) -> None:
+        open_plans = medicines.sort_plans([p for p in items if p.end_date is None])
+        ended = sorted(
+            (p for p in items if p.end_date is not None),
+            key=lambda p: (p.end_date, p.start_date, p.id or 0),
+            reverse=True,
+        )
+        super().reload([*open_plans, *ended])
 
 
 def _field_text(value: Any) -> str:

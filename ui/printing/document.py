@@ -134,7 +134,7 @@ def build_document(
     strip: Timeline | None = None,
     charts: Timeline | None = None,
     sections: frozenset[str] = frozenset(
-        {"where", "since", "counts", "charts", "cns", "temps", "questions"}
+        {"where", "medicines", "since", "counts", "charts", "cns", "temps", "questions"}
     ),
 ) -> tuple[QTextDocument, ChartObject]:
     """The summary as a document ``width`` units wide (the text area of the page).
@@ -201,10 +201,13 @@ def build_document(
     cursor.insertHtml(_header(summary))
     if "where" in sections:
         section(_where(summary))
+    if "medicines" in sections and (summary.medicines or summary.medicine_changes):
+        section(_medicines(summary))
     if "charts" in sections and strip is not None:
         chart_section("Timeline of the range", 1, strip, 70.0)
-    if "since" in sections:
-        section(_since(summary) + _medicines_at_home(summary))
+    if "since" in sections:  # the doses given since the last visit go with the medicines
+        at_home = _medicines_at_home(summary) if "medicines" in sections else ""
+        section(_since(summary) + at_home)
     if "counts" in sections and summary.counts:
         section(_counts(summary), keep_together=False)  # long: its heading row repeats
     if (
@@ -298,6 +301,30 @@ def _where(s: Summary) -> str:
         + "<p class='muted'>Planned next (as entered):</p>"
         f"<table width='100%' cellspacing='0' cellpadding='1'>{plan}</table>"
     )
+
+
+def _medicines(s: Summary) -> str:
+    """The medicine list to bring (as the team wrote it) and the range's dose changes, as
+    compact as the page allows: one row per medicine, the changes in one paragraph."""
+    title = H2.format(f"Current medicines (the list to bring), on {s.end.isoformat()}")
+    if s.medicine_rows:
+        head = "".join(
+            f"<th align='left'>{h}</th>" for h in ("Medicine", "Dose", "When", "Strength", "Since")
+        )
+        body = "".join(
+            "<tr>" + "".join(f"<td>{_e(cell)}</td>" for cell in row) + "</tr>"
+            for row in s.medicine_rows
+        )
+        markup = (
+            title + "<table class='grid' width='100%' cellspacing='0' cellpadding='1'>"
+            f"<tr>{head}</tr>{body}</table>"
+        )
+    else:
+        markup = title + f"<p>No medicine plan runs on {_e(s.end.isoformat())}.</p>"
+    if s.medicine_changes:
+        changes = "; ".join(_e(e.text) for e in s.medicine_changes)
+        markup += f"<p class='muted'>Changes in this period: {changes}.</p>"
+    return markup
 
 
 def _since(s: Summary) -> str:

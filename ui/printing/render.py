@@ -46,7 +46,7 @@ from ui.printing.document import build_document, keep_sections_whole
 DOC_DPI = 96.0  # QTextDocument lays out in these units (Qt's default logical dpi)
 FOOTER = 26.0  # height kept for the footer, in document units
 PAPERS = {"a4": QPageSize.PageSizeId.A4, "letter": QPageSize.PageSizeId.Letter}
-SECTIONS = ("where", "since", "counts", "charts", "cns", "temps", "questions")
+SECTIONS = ("where", "medicines", "since", "counts", "charts", "cns", "temps", "questions")
 
 
 @dataclass

@@ -59,6 +59,8 @@ PHASE_COLOURS = {
     "transplant": OKABE_ITO["vermillion"],
     "off_therapy": QColor("#bbbbbb"),
     "other": QColor("#cccccc"),
+    "medicine": OKABE_ITO["sky"].lighter(130),
+    "medicine_next": OKABE_ITO["blue"].lighter(170),
 }
 SERIES_COLOURS = {
     "wbc": OKABE_ITO["orange"],

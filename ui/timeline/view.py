@@ -42,6 +42,7 @@ LANES = (
     ("growth", "Weight"),
     ("temperatures", "Temperature"),
     ("symptoms", "Symptoms"),
+    ("medicines", "Medicines"),
     ("doses", "Doses"),
     ("anc", "ANC (neutrophils)"),
     ("hgb", "Hemoglobin"),
