@@ -471,6 +471,8 @@ def build_record(path: Path) -> None:
                     noor.id,
                     "co-trimoxazole",
                     dt.date(2026, 3, 7),
+                    dose_amount="2.5",
+                    dose_unit="mL",
                     schedule="FREQ=WEEKLY;BYDAY=SA,SU",
                     uid=uid(),
                 )
