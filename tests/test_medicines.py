@@ -78,6 +78,13 @@ def test_usual_names_are_recognised(typed: str, name: str, short: str) -> None:
     assert medicines.short_name(typed) == short
 
 
+def test_prednisone_and_prednisolone_are_two_drugs_and_pred_is_neither() -> None:
+    assert medicines.usual("prednisone") is not None
+    assert medicines.usual("prednisolone") is not None
+    assert not medicines.same_drug("prednisone", "prednisolone")
+    assert medicines.usual("pred") is None  # either drug: typed as free text
+
+
 def test_free_text_is_kept_as_typed() -> None:
     assert medicines.usual("Omeprazole") is None
     assert medicines.short_name(" Omeprazole ") == "Omeprazole"
