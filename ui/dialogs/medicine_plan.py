@@ -407,7 +407,7 @@ class ChangeDoseDialog(_ScheduleFields):
         note = QPlainTextEdit(self)
         note.setTabChangesFocus(True)
         note.setFixedHeight(54)
-        note.setPlaceholderText(self.tr("e.g. WBC 1.1: reduce"))
+        note.setPlaceholderText(self.tr("e.g. what the team said on the phone"))
         self.add_field(form, "team_note", self.tr("What the team &said:"), note)
         self.body.addLayout(form)
         self.set_text("change_date", max(today, plan.start_date + dt.timedelta(days=1)).isoformat())
