@@ -231,6 +231,44 @@ def test_a_symptom_grade_is_kept_with_its_ctcae_version() -> None:
     assert symptom().grade_version == ""
 
 
+def test_a_symptom_grade_is_1_to_4_grade_5_is_not_offered() -> None:
+    from tracker.kinds.symptom import GRADES, validate_symptom
+
+    assert GRADES == (1, 2, 3, 4)
+    assert symptom(grade="4").grade == 4
+    with pytest.raises(FormErrors) as info:
+        symptom(grade="5")
+    assert "choose 1 to 4" in info.value.errors["grade"]
+    stored = replace(symptom(grade="4"), grade=5)
+    assert "choose 1 to 4" in validate_symptom(stored)["grade"]
+
+
+def test_the_store_refuses_grade_5_and_keeps_the_new_symptoms(record, child) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    from tracker.store import ValidationFailed
+
+    base = Symptom(child.id, dt.date(2026, 11, 10), SymptomWhat.VOMITING)
+    with pytest.raises(ValidationFailed):
+        record.save(replace(base, grade=5, grade_version="CTCAE v5.0"))
+    for what in ("feeding_refusal", "line_site"):
+        saved, _ = record.save(replace(base, what=SymptomWhat(what)))
+        assert saved.what.value == what
+    with pytest.raises(sqlite3.IntegrityError):
+        record._conn.execute(  # the table's own CHECK, under the program's rules
+            "UPDATE symptom SET grade = 5, grade_version = 'CTCAE v5.0' WHERE id = ?",
+            (saved.id,),
+        )
+
+
+def test_the_symptom_list_has_domain_5_4s_feeding_and_central_line_rows() -> None:
+    from tracker.kinds.symptom import WHAT_LABELS
+
+    assert WHAT_LABELS["feeding_refusal"] == "Feeding refusal or drooling"
+    assert WHAT_LABELS["line_site"] == "Central line site red, swollen or oozing"
+    assert symptom(what="line_site").what is SymptomWhat.LINE_SITE
+
+
 def test_a_symptom_ending_before_it_started_is_refused_beside_the_end() -> None:
     with pytest.raises(FormErrors) as info:
         symptom(end_date="2026-11-09")

@@ -489,6 +489,8 @@ class SymptomWhat(StrEnum):
     TIREDNESS = "tiredness"
     JAW_PAIN = "jaw_pain"
     TINGLING = "tingling"
+    FEEDING_REFUSAL = "feeding_refusal"
+    LINE_SITE = "line_site"
     OTHER = "other"
 
 
