@@ -168,6 +168,8 @@ def test_the_summary_of_the_fever_night_prints_the_section(
     assert "phone the ward, day or night (fictional demo rule)" in text
     assert "at or above your team's fever number" in text
     assert "4 temperatures recorded in this range; the highest 38.4 °C (101.1 °F)" in text
+    assert "Listed: the readings at or above your team's fever number" in text
+    assert "21:40" in text and "22:30" in text  # a time is never broken over two lines
     assert "Tiredness" in text
     four = " ".join(page.extract_text() for page in PdfReader(str(one)).pages)
     assert "Temperatures and symptoms" not in four

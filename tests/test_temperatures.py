@@ -322,6 +322,14 @@ def test_the_summary_lists_the_range_marked_readings_and_symptoms() -> None:
     assert s.temperature_count == (
         "3 temperatures recorded in this range; the highest 38.4 °C (101.1 °F) on 2026-11-20."
     )
+    assert s.temperatures_listed == (
+        "Listed: the readings at or above your team's fever number and those with something "
+        "done; the others are only counted."
+    )
+    assert _summary(temps, [], []).temperatures_listed == (
+        "Listed: the readings with something done (no fever rule from your team is entered); "
+        "the others are only counted."
+    )
     assert [(x.dates, x.what) for x in s.symptoms] == [("2026-11-10 – 2026-11-12", "Vomiting")]
     assert s.nothing_new == ""  # a fever night is something new
 
