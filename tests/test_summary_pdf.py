@@ -386,4 +386,4 @@ def test_the_weight_and_bsa_print_on_their_own_growth_line_after_the_counts(
     where = text.split("Where we are", 1)[1].split("Blood counts", 1)[0]
     assert "Latest weight" not in where and "BSA" not in where
     after = text.split("Blood counts", 1)[1]
-    assert f"Growth: Latest weight" in after and BSA_LABEL in after
+    assert "Growth: Latest weight" in after and BSA_LABEL in after
