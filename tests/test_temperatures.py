@@ -417,3 +417,30 @@ def test_a_redacted_summary_redacts_what_was_typed_beside_a_reading() -> None:
     )
     assert s.temperatures and "Mila" not in s.temperatures[0].note
     assert s.symptoms and "Mila" not in s.symptoms[0].note
+
+
+def test_an_import_refuses_a_grade_5_symptom(record, child, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from conftest import NOW, fixed_clock
+
+    from tracker.io.json_export import export_record
+    from tracker.io.json_import import JsonImportError, load_export, read_export
+    from tracker.store import Record
+
+    record.save(
+        Symptom(
+            child.id,
+            dt.date(2026, 11, 10),
+            SymptomWhat.LINE_SITE,
+            grade=4,
+            grade_version="CTCAE v5.0",
+        )
+    )
+    data = export_record(record, NOW)
+    data["children"][0]["symptoms"][0]["grade"] = 5  # type: ignore[index]
+    with pytest.raises(JsonImportError) as caught:
+        contents = read_export(json.dumps(data).encode(), TODAY)
+        with Record.open(tmp_path / "loaded.sqlite", create=True, clock=fixed_clock) as rec:
+            load_export(rec, contents)
+    assert "choose 1 to 4" in " ".join(caught.value.problems), caught.value.problems
