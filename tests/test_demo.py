@@ -494,3 +494,27 @@ def test_maintenance_medicines_and_a_month_of_doses(demo: Record, child: Child, 
         assert due <= logged, plan.drug
     held = [d for d in doses if d.status is DoseStatus.HELD]
     assert held and {_offset(child, d.due_date) for d in held} <= {316, 317, 318, 319}
+
+
+def test_the_fever_story_agrees_with_the_readings_and_the_held_doses(
+    demo: Record, child: Child, cid: int
+) -> None:
+    from tracker.model import DoseLog, DoseStatus, Temperature
+
+    held = [d.due_date for d in demo.entries(DoseLog, cid) if d.status is DoseStatus.HELD]
+    fever = min(held)
+    restart = max(held) + dt.timedelta(days=1)
+    night = [t for t in demo.entries(Temperature, cid) if t.date == fever]
+    peak = max(t.celsius for t in night)
+    notes = [c.note for c in demo.entries(CountResult, cid) if "°C" in c.note]
+    assert notes and all(f"{peak:.1f} °C" in n for n in notes), (peak, notes)
+    said = [c.note for c in demo.entries(CountResult, cid) if "restart" in c.note.casefold()]
+    assert said and all(restart.isoformat() in n for n in said), (restart, said)
+
+
+def test_the_teams_words_on_the_medicines_name_no_count(demo: Record, cid: int) -> None:
+    from tracker.model import MedicinePlan
+
+    for plan in demo.entries(MedicinePlan, cid):
+        found = re.search(r"\b(wbc|anc|counts?|neutrophils?)\b", plan.team_note, re.I)
+        assert found is None, plan.team_note

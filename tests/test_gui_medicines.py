@@ -86,6 +86,27 @@ def test_reasons_beside_the_fields(qtbot, child) -> None:  # type: ignore[no-unt
     assert "before the start" in error_label(dialog, "end_date").text()
 
 
+def test_a_strength_per_ml_switches_a_form_left_at_its_default_to_liquid(qtbot, child) -> None:  # type: ignore[no-untyped-def]
+    dialog = MedicinePlanDialog(None, child, D(2026, 11, 24))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.text_of("form") == "tablet"
+    type_text(dialog.field("strength"), "20 mg/mL")
+    assert dialog.text_of("form") == "liquid"
+    chosen = MedicinePlanDialog(None, child, D(2026, 11, 24))
+    qtbot.addWidget(chosen)
+    kind = chosen.field("form")
+    assert isinstance(kind, QComboBox)
+    kind.setCurrentIndex(kind.findData("capsule"))
+    kind.activated.emit(kind.currentIndex())  # the family chose it
+    type_text(chosen.field("strength"), "20 mg/mL")
+    assert chosen.text_of("form") == "capsule"  # theirs: refused beside it on saving
+    type_text(chosen.field("drug"), "6-MP")
+    type_text(chosen.field("dose_amount"), "2")
+    chosen.accept()
+    assert "choose Liquid" in error_label(chosen, "form").text()
+
+
 def test_change_dose_is_one_undo_step(qtbot, window, record, child) -> None:  # type: ignore[no-untyped-def]
     old = _save_plan(record, child)
     before = record.entries(MedicinePlan, child.id)

@@ -78,6 +78,13 @@ def test_usual_names_are_recognised(typed: str, name: str, short: str) -> None:
     assert medicines.short_name(typed) == short
 
 
+def test_prednisone_and_prednisolone_are_two_drugs_and_pred_is_neither() -> None:
+    assert medicines.usual("prednisone") is not None
+    assert medicines.usual("prednisolone") is not None
+    assert not medicines.same_drug("prednisone", "prednisolone")
+    assert medicines.usual("pred") is None  # either drug: typed as free text
+
+
 def test_free_text_is_kept_as_typed() -> None:
     assert medicines.usual("Omeprazole") is None
     assert medicines.short_name(" Omeprazole ") == "Omeprazole"
@@ -111,12 +118,19 @@ def test_a_good_form_reads() -> None:
         ({"end_date": "2026-08-31"}, "end_date", "before the start"),
         ({"start_date": "2025-12-01"}, "start_date", "date of birth"),
         ({"start_date": "yesterday"}, "start_date", "not a date"),
+        ({"strength": "20 mg/mL"}, "form", "choose Liquid"),
+        ({"strength": "20 mg/ml", "form": "capsule"}, "form", "a strength per mL is a liquid"),
     ],
 )
 def test_each_refusal_is_beside_its_field(over: dict[str, str], field: str, words: str) -> None:
     errors = _errors(**over)
     assert field in errors, errors
     assert words in errors[field]
+
+
+def test_a_strength_per_ml_reads_with_a_liquid() -> None:
+    p = plan_from_form(_fields(strength="20 mg/mL", form="liquid"), child=MILA, today=TODAY)
+    assert medicines.strength_text(p) == "20 mg/mL liquid"
 
 
 def test_a_plan_may_start_after_today() -> None:

@@ -367,3 +367,23 @@ def test_the_printed_timeline_has_the_weight_lane_when_the_range_has_a_weight(
     )
     none = printed_strip(rec, child_id, make_summary(rec, early))
     assert none.lane("growth") is None
+
+
+def test_the_weight_and_bsa_print_on_their_own_growth_line_after_the_counts(
+    qapp, demo, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """The BSA is for information only: far from the medicine list, after the counts, on
+    a small "Growth" line with the weight; never under "Where we are"."""
+    from tracker.kinds.growth import BSA_LABEL
+    from ui.printing.render import SummaryRequest, write_pdf
+
+    rec, child_id = demo
+    target = tmp_path / "growth.pdf"
+    write_pdf(rec, SummaryRequest(child_id), target)
+    _count, text = pdf_text(target)
+    assert BSA_LABEL == "BSA (Mosteller formula), for information only"
+    assert text.count("Latest weight") == 1 and text.count(BSA_LABEL) == 1
+    where = text.split("Where we are", 1)[1].split("Blood counts", 1)[0]
+    assert "Latest weight" not in where and "BSA" not in where
+    after = text.split("Blood counts", 1)[1]
+    assert "Growth: Latest weight" in after and BSA_LABEL in after

@@ -384,6 +384,13 @@ _DEMO_FEVER_NIGHT: tuple[tuple[str, str, str, str, str], ...] = (
     ("21:40", "38.2", "C", "called_team", "The ward said to come in"),
     ("22:30", "38.4", "C", "went_to_hospital", ""),
 )
+
+
+def _fever_peak() -> str:
+    """The fever night's highest reading in °C as typed (the count note names it)."""
+    return max((v for _, v, unit, _, _ in _DEMO_FEVER_NIGHT if unit == "C"), key=float)
+
+
 # Symptoms in maintenance: (days after diagnosis, days it lasted, what, words, how bad,
 # CTCAE grade or "", note).  Typed as a family would; the grade is a label only.
 _DEMO_SYMPTOMS: tuple[tuple[int, int, str, str, str, str, str], ...] = (
@@ -455,8 +462,8 @@ _SIX_MP = "6-mercaptopurine"
 _SIX_MP_DOSES: tuple[tuple[int, str, str], ...] = (
     # (days before today it starts, dose in mg, what the team said)
     (-1, "10", "Fictional demo plan: as on the team's maintenance sheet"),
-    (25, "7.5", "WBC 1.1: reduce (the team's words, fictional)"),
-    (11, "10", "Counts recovered: back to 10 mg (the team's words, fictional)"),
+    (25, "7.5", "The team lowered the dose after the clinic visit (fictional)"),
+    (11, "10", "The team said to go back to 10 mg (fictional)"),
 )
 _MISSED_6MP = (20, 9)  # days before today: missed (the family's note says why, no blame)
 _VOMITED_6MP = 15
@@ -930,9 +937,10 @@ def _draw(
     elif t == 7:
         notes.append("Day 8: prednisone response check")
     elif t == _FEVER_DAY:
-        notes.append("Fever 38.6 °C, admitted for antibiotics; 6-MP and MTX paused")
+        notes.append(f"Fever {_fever_peak()} °C, admitted for antibiotics; 6-MP and MTX held")
     elif t == _FEVER_DAY + 15:
-        notes.append("The team restarted 6-MP and MTX at full dose")
+        restart = day(_FEVER_DAY + _HELD_DAYS).isoformat()
+        notes.append(f"The team restarted 6-MP and MTX on {restart}, at full dose")
     elif t == _MAINTENANCE_START:
         notes.append("Home for maintenance")
     red = hb < 75.0

@@ -4,8 +4,9 @@ changes read from the chain of plans (each change ends a plan and starts the nex
 ``follows_id`` points back).
 
 The list is domain.md §5.3 ("Medicines at home": 6-mercaptopurine daily, methotrexate by
-mouth weekly, co-trimoxazole on set days, dexamethasone / prednisolone courses, and the
-others: antiemetics, antifungal prophylaxis), with the names issue 12 asks for.  Any other
+mouth weekly, co-trimoxazole on set days, dexamethasone / prednisone courses, and the
+others: antiemetics, antifungal prophylaxis), with prednisolone and the names issue 12
+asks for.  Any other
 medicine is typed as free text.  Nothing here works out a dose or says what to do: the
 lines repeat what the family copied from the team's sheet.
 """
@@ -62,7 +63,9 @@ USUAL: tuple[Drug, ...] = (
         "Pneumocystis prophylaxis on set days of the week",
     ),
     Drug("dexamethasone", "dexamethasone", ("dex", "Decadron"), "courses with start/stop dates"),
-    Drug("prednisolone", "prednisolone", ("pred",), "courses with start/stop dates"),
+    Drug("prednisone", "prednisone", (), "courses with start/stop dates"),
+    # Not "pred": it is typed for prednisone and for prednisolone, two different drugs.
+    Drug("prednisolone", "prednisolone", (), "courses with start/stop dates"),
     Drug("fluconazole", "fluconazole", ("Diflucan",), "antifungal prophylaxis"),
     Drug("posaconazole", "posaconazole", ("Noxafil",), "antifungal prophylaxis"),
     Drug("ondansetron", "ondansetron", ("Zofran",), "against sickness"),

@@ -392,7 +392,7 @@ class MedicinePlan:
     form: MedicineForm = MedicineForm.TABLET
     schedule: str = ""  # RRULE: "FREQ=DAILY", "FREQ=WEEKLY;BYDAY=SA,SU"; "" = as needed
     end_date: dt.date | None = None
-    team_note: str = ""  # what the team said: "WBC low, reduce to 20 mg"
+    team_note: str = ""  # what the team said, in their words
     follows_id: int | None = None  # the plan this one replaced (a dose change)
     id: int | None = None
     uid: str = ""
@@ -473,7 +473,7 @@ class FeverRule:
     value_text: str = ""  # "38.0", "100.4 °F"
     unit: TemperatureUnit = TemperatureUnit.CELSIUS
     celsius: float = 0.0
-    rule_text: str = ""  # "≥ 38.0 °C once, or ≥ 37.5 °C twice an hour apart: phone the ward"
+    rule_text: str = ""  # the rule as written on the team's sheet
     id: int | None = None
     uid: str = ""
 
@@ -489,6 +489,8 @@ class SymptomWhat(StrEnum):
     TIREDNESS = "tiredness"
     JAW_PAIN = "jaw_pain"
     TINGLING = "tingling"
+    FEEDING_REFUSAL = "feeding_refusal"
+    LINE_SITE = "line_site"
     OTHER = "other"
 
 

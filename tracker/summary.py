@@ -195,6 +195,7 @@ class Summary:
     fever_rule: str = ""
     temperatures: list[TemperatureLine] = field(default_factory=list)
     temperature_count: str = ""
+    temperatures_listed: str = ""  # which readings the table lists (not all are)
     symptoms: list[SymptomLine] = field(default_factory=list)
     # Medicines at home in the range, as plain facts per drug (tracker.adherence): "6-MP: 26
     # of 28 doses given since the last visit (1 missed, 1 vomited)"; a dose not logged is
@@ -420,6 +421,12 @@ def _temperatures_and_symptoms(
                 )
             )
     if ordered:
+        which = (
+            "at or above your team's fever number and those with something done"
+            if rules
+            else "with something done (no fever rule from your team is entered)"
+        )
+        summary.temperatures_listed = f"Listed: the readings {which}; the others are only counted."
         highest = max(ordered, key=lambda t: t.celsius)
         n = len(ordered)
         summary.temperature_count = (

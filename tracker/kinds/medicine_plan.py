@@ -36,6 +36,15 @@ FORM_NAMES = {
 _PER_BODY = re.compile(r"/\s*(kg|m2|m²|m\^2|sqm)\b|/\s*m²|per\s*(kg|m2|m²)", re.IGNORECASE)
 
 
+# "20 mg/mL", "5 mg per ml": a strength per volume, which is a liquid's.
+_PER_ML = re.compile(r"(/|\bper)\s*(\d+(\.\d+)?\s*)?ml\b", re.IGNORECASE)
+
+
+def per_ml(strength: str) -> bool:
+    """Whether ``strength`` is per mL ("20 mg/mL"): a liquid's strength."""
+    return _PER_ML.search(strength) is not None
+
+
 def amount_problem(text: str) -> str | None:
     """Why ``text`` is not a dose amount as the team writes one (a number, decimal point or
     comma), or None."""
@@ -78,6 +87,11 @@ def validate_plan(p: MedicinePlan, context: Context | None = None) -> Problems:
                 "for your child (e.g. 20 mg). This program never works a dose out: "
                 f"{medicines.ASK_YOUR_TEAM}"
             )
+    if per_ml(p.strength) and p.form in (MedicineForm.TABLET, MedicineForm.CAPSULE):
+        problems["form"] = (
+            f"Form: a strength per mL is a liquid's ({p.strength.strip()}), not a "
+            f"{p.form.value}'s: choose Liquid"
+        )
     why = schedule.problem(p.schedule)
     if why is not None:
         problems["schedule"] = f"Schedule: {why}"

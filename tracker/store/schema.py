@@ -515,6 +515,8 @@ def _step_8(conn: sqlite3.Connection) -> None:
         "tiredness",
         "jaw_pain",
         "tingling",
+        "feeding_refusal",
+        "line_site",
         "other",
     ]
     conn.execute(
@@ -526,7 +528,7 @@ def _step_8(conn: sqlite3.Connection) -> None:
         what_text TEXT NOT NULL DEFAULT '',
         {_date("end_date")},
         severity TEXT CHECK (severity IS NULL OR severity IN ('mild', 'moderate', 'severe')),
-        grade INTEGER CHECK (grade IS NULL OR grade IN (1, 2, 3, 4, 5)),
+        grade INTEGER CHECK (grade IS NULL OR grade IN (1, 2, 3, 4)),
         grade_version TEXT NOT NULL DEFAULT '',
         note TEXT NOT NULL DEFAULT '',
         checksum TEXT,

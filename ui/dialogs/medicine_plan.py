@@ -26,8 +26,14 @@ from tracker import medicines, schedule
 from tracker.forms import FormErrors
 from tracker.kinds import by_key
 from tracker.kinds.kind import Context
-from tracker.kinds.medicine_plan import FORM_NAMES, change_dose, plan_from_form, stop_plan
-from tracker.model import Child, MedicinePlan
+from tracker.kinds.medicine_plan import (
+    FORM_NAMES,
+    change_dose,
+    per_ml,
+    plan_from_form,
+    stop_plan,
+)
+from tracker.model import Child, MedicineForm, MedicinePlan
 from ui.bridge import RecordBridge
 from ui.dialogs.base import DateField, FormDialog, fill_combo
 from ui.kind_ui import KindUi
@@ -231,6 +237,28 @@ class _ScheduleFields(FormDialog):
         unit.addItems(["mg", "mL", "tablet", "tablets", "capsule", "drops"])
         self.add_field(form, "dose_unit", self.tr("Dose &unit:"), unit)
 
+    def _add_strength_and_form(self, form: QFormLayout, placeholder: str = "") -> None:
+        """Strength and form; a strength per mL typed while the form is a tablet or capsule
+        the family did not choose here switches the form to Liquid."""
+        strength = QLineEdit(self)
+        strength.setPlaceholderText(placeholder)
+        self.add_field(form, "strength", self.tr("S&trength:"), strength)
+        kind = QComboBox(self)
+        fill_combo(kind, FORM_NAMES)
+        self.add_field(form, "form", self.tr("&Form:"), kind)
+        self._form_chosen = False
+
+        def chosen(*_: object) -> None:
+            self._form_chosen = True
+
+        def typed(text: str) -> None:
+            solid = (MedicineForm.TABLET.value, MedicineForm.CAPSULE.value)
+            if per_ml(text) and not self._form_chosen and self.text_of("form") in solid:
+                self.set_text("form", MedicineForm.LIQUID.value)
+
+        kind.activated.connect(chosen)
+        strength.textEdited.connect(typed)
+
     def _add_schedule(self, form: QFormLayout) -> None:
         self.picker = SchedulePicker(self)
         self.add_field(form, "schedule", self.tr("&Schedule:"), self.picker)
@@ -270,12 +298,7 @@ class MedicinePlanDialog(_ScheduleFields):
         drug.setCurrentIndex(-1)
         drug.lineEdit().setPlaceholderText(self.tr("choose, or type any other medicine"))
         self.add_field(form, "drug", self.tr("&Medicine:"), drug)
-        strength = QLineEdit(self)
-        strength.setPlaceholderText(self.tr("e.g. 50 mg, 20 mg/mL"))
-        self.add_field(form, "strength", self.tr("S&trength:"), strength)
-        kind = QComboBox(self)
-        fill_combo(kind, FORM_NAMES)
-        self.add_field(form, "form", self.tr("&Form:"), kind)
+        self._add_strength_and_form(form, self.tr("e.g. 50 mg, 20 mg/mL"))
         self._add_dose_fields(form)
         self._add_schedule(form)
         start = DateField(self, today=today)
@@ -379,16 +402,12 @@ class ChangeDoseDialog(_ScheduleFields):
             self.tr("The old dose ends the day before"),
         )
         self._add_dose_fields(form)
-        strength = QLineEdit(self)
-        self.add_field(form, "strength", self.tr("S&trength:"), strength)
-        kind = QComboBox(self)
-        fill_combo(kind, FORM_NAMES)
-        self.add_field(form, "form", self.tr("&Form:"), kind)
+        self._add_strength_and_form(form)
         self._add_schedule(form)
         note = QPlainTextEdit(self)
         note.setTabChangesFocus(True)
         note.setFixedHeight(54)
-        note.setPlaceholderText(self.tr("e.g. WBC 1.1: reduce"))
+        note.setPlaceholderText(self.tr("e.g. what the team said on the phone"))
         self.add_field(form, "team_note", self.tr("What the team &said:"), note)
         self.body.addLayout(form)
         self.set_text("change_date", max(today, plan.start_date + dt.timedelta(days=1)).isoformat())

@@ -225,6 +225,8 @@ def build_document(
             + _e(threshold_legend(charts))
             + " Hollow squares: ANC worked out from the differential.</p>",
         )
+    if "where" in sections and summary.growth:  # far from the medicine list: the BSA is
+        section(_growth(summary))  # for information only
     if "cns" in sections:
         section(_cns(summary))
     if "temps" in sections and (summary.temperature_count or summary.symptoms):
@@ -297,10 +299,14 @@ def _where(s: Summary) -> str:
     return (
         H2.format("Where we are")
         + f"<p><b>{_e(s.current)}</b></p>"
-        + (f"<p>{' · '.join(_e(line) for line in s.growth)}</p>" if s.growth else "")
         + "<p class='muted'>Planned next (as entered):</p>"
         f"<table width='100%' cellspacing='0' cellpadding='1'>{plan}</table>"
     )
+
+
+def _growth(s: Summary) -> str:
+    """One small line: the latest weight and the BSA, for information only."""
+    return f"<p><b>Growth:</b> {' · '.join(_e(line) for line in s.growth)}</p>"
 
 
 def _medicines(s: Summary) -> str:
@@ -507,9 +513,13 @@ def _temperatures(s: Summary) -> str:
     parts = [H2.format("Temperatures and symptoms")]
     if s.fever_rule:
         parts.append(f"<p>{_e(s.fever_rule)}</p>")
+    if s.temperatures_listed:
+        parts.append(f"<p class='note'>{_e(s.temperatures_listed)}</p>")
     if s.temperatures:
         rows = "".join(
-            f"<tr><td>{_nb(_e(t.when))}</td><td>{_nb(_e(t.reading))}"
+            # the date and the time each on one line: a narrow cell breaks "21:40" otherwise
+            f"<tr><td>{'<br/>'.join(_nb(_e(part)) for part in t.when.split(' ', 1))}</td>"
+            f"<td>{_nb(_e(t.reading))}"
             + (f"<br/><b>{_e(AT_OR_ABOVE)}</b>" if t.marked else "")
             + f"</td><td>{_e(t.site)}</td><td>{_e(t.done)}</td><td>{_e(t.note)}</td></tr>"
             for t in s.temperatures
