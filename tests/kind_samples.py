@@ -30,8 +30,12 @@ from tracker.model import (
     Phase,
     PhaseKind,
     Question,
+    Stay,
+    StayReason,
     TeamThreshold,
     ThresholdPurpose,
+    Transfusion,
+    TransfusionProduct,
     YesNoUnknown,
 )
 
@@ -117,6 +121,25 @@ def _growth(child: Child, _phase_id: int | None, day: dt.date) -> Growth:
     )
 
 
+def _transfusion(child: Child, _phase_id: int | None, day: dt.date) -> Transfusion:
+    assert child.id is not None
+    return Transfusion(
+        child.id,
+        day,
+        dt.time(14, 30),
+        TransfusionProduct.PLATELETS,
+        amount_text="1 unit",
+        units=1.0,
+        reason="platelets low on the ward",
+        note="no reaction",
+    )
+
+
+def _stay(child: Child, _phase_id: int | None, day: dt.date) -> Stay:
+    assert child.id is not None
+    return Stay(child.id, day, day + dt.timedelta(days=3), "Ward 3", StayReason.FEVER, note="n")
+
+
 SAMPLES: dict[str, Sample] = {
     "phase": _phase,
     "milestone": _milestone,
@@ -126,4 +149,6 @@ SAMPLES: dict[str, Sample] = {
     "appointment": _appointment,
     "question": _question,
     "growth": _growth,
+    "transfusion": _transfusion,
+    "stay": _stay,
 }

@@ -31,8 +31,9 @@ FORMAT = "treatment-tracker"
 # file of a newer format.  2: the record's uid, entries ordered by date then uid, every
 # kind's list present.  3: a blood value's lab flag, lab comment and hours after an
 # infusion; a blood count's results of tests the program does not know (``other_results``).
-# 4: growth measurements (``growth``).
-VERSION = 4
+# 4: growth measurements (``growth``).  5: transfusions and hospital stays
+# (``transfusions``, ``stays``).
+VERSION = 5
 
 JsonObject = dict[str, Any]
 

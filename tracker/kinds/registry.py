@@ -20,7 +20,9 @@ from tracker.kinds.growth import GROWTH
 from tracker.kinds.kind import Kind
 from tracker.kinds.milestone import MILESTONE
 from tracker.kinds.phase import PHASE
+from tracker.kinds.stay import STAY
 from tracker.kinds.threshold import THRESHOLD
+from tracker.kinds.transfusion import TRANSFUSION
 
 DECLARED: tuple[Kind[Any], ...] = (
     CHILD,
@@ -35,6 +37,8 @@ DECLARED: tuple[Kind[Any], ...] = (
     APPOINTMENT,
     QUESTION,
     GROWTH,
+    TRANSFUSION,
+    STAY,
 )
 
 _kinds: list[Kind[Any]] = list(DECLARED)
