@@ -42,6 +42,10 @@ from tracker.model import (
     PrednisoneResponse,
     RiskGroup,
     Sex,
+    Stay,
+    StayReason,
+    Transfusion,
+    TransfusionProduct,
     YesNoUnknown,
 )
 from tracker.store import CannotSave, Record
@@ -79,7 +83,22 @@ CHILD_KEYS = [
     "appointments",
     "questions",
     "growth",
+    "transfusions",
+    "stays",
 ]
+TRANSFUSION_KEYS = [
+    "uid",
+    "date",
+    "time",
+    "product",
+    "product_text",
+    "amount_text",
+    "volume_ml",
+    "units",
+    "reason",
+    "note",
+]
+STAY_KEYS = ["uid", "from_date", "to_date", "place", "reason", "reason_text", "note"]
 GROWTH_KEYS = [
     "uid",
     "date",
@@ -295,6 +314,18 @@ def full(record: Record) -> Record:
             measured_by=f"clinic {EMOJI}",
         )
     )
+    record.save(
+        Transfusion(
+            noa.id,
+            dt.date(2026, 11, 21),
+            dt.time(15, 10),
+            TransfusionProduct.PLATELETS,
+            amount_text="45 mL",
+            volume_ml=45.0,
+            reason=f"low {EMOJI}",
+        )
+    )
+    record.save(Stay(noa.id, dt.date(2026, 11, 20), None, "Ward 3", StayReason.FEVER))
     record.save(Child(name="Sam", birth_date=dt.date(2025, 12, 1)))
     return record
 
@@ -518,7 +549,7 @@ def test_read_only_record_exports(full: Record, record_path: Path, tmp_path: Pat
 def test_top_level(exported: dict[str, Any]) -> None:
     assert list(exported) == ["format", "version", "record_uid", "exported_at", "children"]
     assert exported["format"] == FORMAT == "treatment-tracker"
-    assert exported["version"] == VERSION == 4
+    assert exported["version"] == VERSION == 5
     assert exported["exported_at"] == "2026-11-24T09:30:00+00:00"
     assert dt.datetime.fromisoformat(exported["exported_at"]) == NOW
 
@@ -530,6 +561,10 @@ def test_every_object_has_the_documented_keys(exported: dict[str, Any]) -> None:
             assert list(p) == PHASE_KEYS
         for g in child["growth"]:
             assert list(g) == GROWTH_KEYS
+        for t in child["transfusions"]:
+            assert list(t) == TRANSFUSION_KEYS
+        for st in child["stays"]:
+            assert list(st) == STAY_KEYS
         for m in child["milestones"]:
             assert list(m) == MILESTONE_KEYS
             if m["mrd"] is not None:
@@ -561,6 +596,8 @@ def test_no_integer_ids_and_every_record_has_a_uid(exported: dict[str, Any]) -> 
         + sum(1 + len(c["values"]) for c in noa["counts"])
         + sum(1 + len(v["it_drugs"]) for v in noa["cns_visits"])
         + len(noa["growth"])
+        + len(noa["transfusions"])
+        + len(noa["stays"])
     )
     assert len(uids) == expected
 
@@ -644,7 +681,7 @@ def test_value_types_and_calculated_fields(exported: dict[str, Any]) -> None:
 def test_empty_record(record: Record) -> None:
     assert export_record(record, NOW) == {
         "format": "treatment-tracker",
-        "version": 4,
+        "version": 5,
         "record_uid": record.record_uid,
         "exported_at": "2026-11-24T09:30:00+00:00",
         "children": [],

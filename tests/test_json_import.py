@@ -217,7 +217,7 @@ def test_problems_name_their_line_and_key_path(fixture_text: str) -> None:
 
 
 def test_syntax_errors_name_line_and_column(fixture_text: str) -> None:
-    text = fixture_text.replace('"version": 4,', '"version": 2', 1)
+    text = fixture_text.replace('"version": 5,', '"version": 2', 1)
     [problem] = problems(text)
     assert problem.startswith("line 4, column 3: a comma")
 
@@ -232,7 +232,7 @@ BASE: dict[str, Any] = {"format": "treatment-tracker", "version": 1, "children":
         (b"", "ends where a value was expected"),
         (b"[1, 2]", "must be an object"),
         (b'{"format": "something else"}', "not a Treatment Tracker export"),
-        (json.dumps({**BASE, "version": 5}).encode(), "newer version"),
+        (json.dumps({**BASE, "version": 6}).encode(), "newer version"),
         (json.dumps({**BASE, "version": "1"}).encode(), "whole number"),
         (b'{"format": "treatment-tracker", "version": 1, "children": [], "x": NaN}', "expected"),
         (b'{"format": "treatment-tracker", "format": "treatment-tracker"}', "appears twice"),
@@ -294,7 +294,14 @@ def test_a_missing_list_from_format_1_exports_is_empty(fixture_text: str, tmp_pa
     doc["version"] = 1  # format 1: no record_uid, and these lists came late
     del doc["record_uid"]
     for child in doc["children"]:
-        for key in ("team_thresholds", "appointments", "questions", "growth"):
+        for key in (
+            "team_thresholds",
+            "appointments",
+            "questions",
+            "growth",
+            "transfusions",
+            "stays",
+        ):
             del child[key]
     path = load_text(dumps(doc), tmp_path)
     with Record.open(path, read_only=True, clock=clock) as rec:
@@ -320,6 +327,8 @@ def test_a_format_2_file_lacks_the_lab_notes_and_other_results(tmp_path: Path) -
     old["version"] = 2
     for child in old["children"]:
         child.pop("growth", None)  # came with format 4
+        child.pop("transfusions", None)  # came with format 5
+        child.pop("stays", None)
         for count in child["counts"]:
             count.pop("other_results")
             for v in count["values"]:
@@ -352,7 +361,7 @@ def test_unknown_keys_are_refused_not_dropped(fixture_text: str, tmp_path: Path)
     found = problems(dumps(doc))
     assert len(found) == 2, found
     assert (
-        "(added_later): “added_later” is not a key of the file's top level in export format 4"
+        "(added_later): “added_later” is not a key of the file's top level in export format 5"
         in found[0]
     )
     assert "(children[1].counts[0].lab_code): “lab_code” is not a key of a blood count" in found[1]

@@ -9,7 +9,9 @@ from ui.dialogs.cns import CNS_VISIT_UI
 from ui.dialogs.count import COUNT_UI
 from ui.dialogs.growth import GROWTH_UI
 from ui.dialogs.phase import MILESTONE_UI, PHASE_UI
+from ui.dialogs.stay import STAY_UI
 from ui.dialogs.thresholds import THRESHOLD_UI
+from ui.dialogs.transfusion import TRANSFUSION_UI
 from ui.kind_ui import KindUi
 
 UI_KINDS: tuple[KindUi, ...] = (
@@ -21,6 +23,8 @@ UI_KINDS: tuple[KindUi, ...] = (
     QUESTION_UI,
     THRESHOLD_UI,
     GROWTH_UI,
+    STAY_UI,
+    TRANSFUSION_UI,
 )
 
 

@@ -110,9 +110,7 @@ def stay_from_form(
     assert child.id is not None
     window = forms.form_window(today, child)
     start = c.run("from_date", parse_date, forms.field_text(f, "from_date"), "From", window)
-    end = c.run(
-        "to_date", parse_optional_date, forms.field_text(f, "to_date"), "To", window
-    )
+    end = c.run("to_date", parse_optional_date, forms.field_text(f, "to_date"), "To", window)
     reason = c.choice(f, "reason", StayReason, "other", "Why", REASON_LABELS)
     reason_text = forms.field_text(f, "reason_text")
     if reason is not StayReason.OTHER:

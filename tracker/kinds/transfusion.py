@@ -124,7 +124,11 @@ def validate_transfusion(t: Transfusion) -> Problems:
         errors["amount_text"] = str(exc)
         return errors
     if not (_same(ml, t.volume_ml) and _same(units, t.units)):
-        typed = f"{format_number(ml, 12)} mL" if ml is not None else f"{format_number(units or 0, 12)} units"
+        typed = (
+            f"{format_number(ml, 12)} mL"
+            if ml is not None
+            else f"{format_number(units or 0, 12)} units"
+        )
         errors["amount_text"] = (
             f"Amount: the value stored does not match “{t.amount_text}”, which is {typed}"
         )
@@ -259,10 +263,15 @@ def _unit_for(code: str, preference: UnitPreference) -> str | None:
 def jump_text(
     linked: Linked, preference: UnitPreference = UnitPreference.AS_REPORTED, *, short: bool = False
 ) -> str:
-    """ "PLT 8 → 41 ×10⁹/L" (each with its own unit when the lab's units differ); one side
-    alone says the other is missing; "" for neither when ``short`` (the timeline's label)."""
+    """ "PLT 8 → 41 ×10⁹/L" in the units of ``preference`` (each with its own unit when
+    the lab's units differ); one side alone says the other is missing; "" for neither
+    when ``short`` (the timeline's label)."""
+    return jump_in(linked, _unit_for(linked.analyte, preference), short=short)
+
+
+def jump_in(linked: Linked, unit_label: str | None, *, short: bool = False) -> str:
+    """:func:`jump_text` in ``unit_label`` (None: as the lab reported each)."""
     name = analytes.analyte(linked.analyte).short
-    unit_label = _unit_for(linked.analyte, preference)
     before, after = linked.value(linked.before), linked.value(linked.after)
     b = _in_unit(before, unit_label) if before is not None else None
     a = _in_unit(after, unit_label) if after is not None else None
@@ -272,9 +281,17 @@ def jump_text(
         return f"{name} {b[0]} {b[1]} → {a[0]} {a[1]}"
     days = f"{WINDOW_DAYS} days"
     if b is not None:
-        return f"{name} {b[0]} → ?" if short else f"{name} {b[0]} {b[1]} before; none within {days} after"
+        return (
+            f"{name} {b[0]} → ?"
+            if short
+            else f"{name} {b[0]} {b[1]} before; none within {days} after"
+        )
     if a is not None:
-        return f"{name} ? → {a[0]}" if short else f"{name} {a[0]} {a[1]} after; none within {days} before"
+        return (
+            f"{name} ? → {a[0]}"
+            if short
+            else f"{name} {a[0]} {a[1]} after; none within {days} before"
+        )
     return "" if short else f"No {name} count within {days} before or after"
 
 
@@ -286,8 +303,11 @@ def jump_details(
     linked: Linked, preference: UnitPreference = UnitPreference.AS_REPORTED
 ) -> list[str]:
     """One line per linked count, with when it was taken: for a tooltip."""
+    return jump_details_in(linked, _unit_for(linked.analyte, preference))
+
+
+def jump_details_in(linked: Linked, unit_label: str | None) -> list[str]:
     name = analytes.analyte(linked.analyte).short
-    unit_label = _unit_for(linked.analyte, preference)
     lines = []
     for label, r in (("before", linked.before), ("after", linked.after)):
         v = linked.value(r)

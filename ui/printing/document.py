@@ -204,6 +204,8 @@ def build_document(
         chart_section("Timeline of the range", 1, strip, 70.0)
     if "since" in sections:
         section(_since(summary))
+        if summary.stays or summary.transfusions:
+            section(_hospital(summary))
     if "counts" in sections and summary.counts:
         section(_counts(summary), keep_together=False)  # long: its heading row repeats
     if (
@@ -313,6 +315,21 @@ def _since(s: Summary) -> str:
         H2.format(f"{_since_title(s)}: milestones and notes")
         + f"<table width='100%' cellspacing='0' cellpadding='1'>{rows}</table>"
     )
+
+
+def _hospital(s: Summary) -> str:
+    """Hospital stays (their nights in the range) and transfusions (with the counts before
+    and after, linked from the record); only printed when the range has one."""
+    parts = [H2.format("Hospital stays and transfusions")]
+    if s.stay_total:
+        parts.append(f"<p><b>{_e(s.stay_total)}</b></p>")
+    rows = "".join(
+        f"<tr><td width='14%'>{label}</td><td>{_e(e.text)}</td></tr>"
+        for label, lines in (("Stay", s.stays), ("Transfusion", s.transfusions))
+        for e in lines
+    )
+    parts.append(f"<table width='100%' cellspacing='0' cellpadding='1'>{rows}</table>")
+    return "".join(parts)
 
 
 def _since_title(s: Summary) -> str:

@@ -31,7 +31,9 @@ from tracker.model import (
     Milestone,
     Phase,
     Question,
+    Stay,
     TeamThreshold,
+    Transfusion,
 )
 from tracker.store import Record, durable
 from tracker.store.targets import check_write_target
@@ -92,6 +94,8 @@ def make_summary(record: Record, request: SummaryRequest, assess: Assess | None 
         units=request.units,
         assess=assess,
         growth=record.entries(Growth, child.id),
+        transfusions=record.entries(Transfusion, child.id),
+        stays=record.entries(Stay, child.id),
     )
 
 
@@ -125,13 +129,29 @@ def paint_summary(
     counts = [c for c in record.counts(child_id) if summary.start <= c.taken_date <= summary.end]
     milestones = record.entries(Milestone, child_id)
     visits = record.entries(CnsVisit, child_id)
+    transfusions = record.entries(Transfusion, child_id)
     in_range = {
         "milestones": any(summary.start <= m.date <= summary.end for m in milestones),
         "cns": any(summary.start <= v.date <= summary.end for v in visits),
+        "stays": bool(summary.stays),
+        "transfusions": bool(summary.transfusions),
     }
     # On paper an empty lane is wasted space: only lanes with something in the range.
-    strip_lanes = ("phases", *(k for k in ("milestones", "cns") if in_range[k]))
-    strip = layout.build(phases, milestones, visits, [], summary.printed_on, lanes=strip_lanes)
+    strip_lanes = (
+        "phases",
+        *(k for k in ("milestones", "cns", "stays", "transfusions") if in_range[k]),
+    )
+    strip = layout.build(
+        phases,
+        milestones,
+        visits,
+        record.counts(child_id) if in_range["transfusions"] else [],  # their counts' jumps
+        summary.printed_on,
+        lanes=strip_lanes,
+        display_units=units,
+        transfusions=transfusions,
+        stays=record.entries(Stay, child_id),
+    )
     charts = layout.build(
         phases,
         [],

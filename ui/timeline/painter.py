@@ -240,7 +240,7 @@ def placed_marks(
 
     out: dict[str, list[PlacedMark]] = {}
     for lane in timeline.lanes:
-        if lane.series is not None or lane.key == "phases":
+        if lane.series is not None or lane.spanned:
             continue
         area = g.lanes[lane.key]
         plot_area = QRectF(g.plot.left(), area.top(), g.plot.width(), area.height())
@@ -262,7 +262,7 @@ def required_height(timeline: Timeline, style: Style) -> float:
     for lane in timeline.lanes:
         if lane.series is not None:
             height += style.min_chart
-        elif lane.key == "phases":
+        elif lane.spanned:
             height += max(lane.rows, 1) * style.phase_row
         else:
             height += style.mark_rows.get(lane.key, 2) * style.mark_row + 2
@@ -285,7 +285,7 @@ def layout_lanes(timeline: Timeline, rect: QRectF, style: Style) -> Geometry:
     for lane in timeline.lanes:
         if lane.series is not None:
             charts.append(lane.key)
-        elif lane.key == "phases":
+        elif lane.spanned:
             fixed.append((lane.key, max(lane.rows, 1) * style.phase_row))
         else:
             rows = style.mark_rows.get(lane.key, 2)
@@ -498,7 +498,7 @@ class TimelinePainter:
             if lane.series is not None:
                 self._y_labels(p, lane.series, plot_area, *lane.series.scale(x0, x1))
             p.setClipRect(plot_area.adjusted(-1, -2, 1, 2))
-            if lane.key == "phases":
+            if lane.spanned:
                 self._spans(p, lane, plot_area, x0, x1, px, highlight)
             elif lane.series is not None:
                 self._series(p, lane.series, plot_area, x0, x1, px, highlight, timeline.today)
@@ -602,7 +602,11 @@ class TimelinePainter:
         narrow: dict[tuple[str, bool], list[QRectF]] = {}
         for span in spans:
             left, right = px(span.x0), px(span.x1)
-            if right - left < 6 and span.plan_x1 is None and highlight != ("phase", span.ref.id):
+            if (
+                right - left < 6
+                and span.plan_x1 is None
+                and highlight != (span.ref.kind, span.ref.id)
+            ):
                 # Too narrow for a label or an outline (years at a glance): batch by look.
                 r = QRectF(left, area.top() + span.row * row_h + 2, max(right - left, 1), row_h - 4)
                 narrow.setdefault((span.kind, span.planned), []).append(r)

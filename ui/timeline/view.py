@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from tracker import timeline as layout
 from tracker.kinds import Changes
-from tracker.model import CnsVisit, Growth, Milestone, Phase, TeamThreshold
+from tracker.model import CnsVisit, Growth, Milestone, Phase, Stay, TeamThreshold, Transfusion
 from ui.bridge import RecordBridge
 from ui.settings import Settings
 from ui.timeline.widget import TimelineWidget
@@ -29,6 +29,8 @@ LANES = (
     ("milestones", "Milestones"),
     ("cns", "Lumbar punctures"),
     ("growth", "Weight"),
+    ("stays", "Hospital stays"),
+    ("transfusions", "Transfusions"),
     ("anc", "ANC (neutrophils)"),
     ("hgb", "Hemoglobin"),
     ("plt", "Platelets"),
@@ -183,6 +185,8 @@ class TimelineView(QWidget):
             team_thresholds=record.entries(TeamThreshold, child_id),
             lanes=self.shown_lanes(),
             growth=record.entries(Growth, child_id),
+            transfusions=record.entries(Transfusion, child_id),
+            stays=record.entries(Stay, child_id),
         )
         legend = layout.threshold_legend(timeline)
         if legend:  # what each line drawn marks, in its unit, with its source

@@ -176,7 +176,7 @@ class TimelineWidget(QWidget):
         )
         for lane in self.timeline.lanes:
             area = geometry.lanes[lane.key]
-            if lane.key == "phases":
+            if lane.spanned:
                 for s in lane.visible_spans(self.x0, self.x1):
                     r = QRectF(
                         px(s.x0),
