@@ -210,10 +210,12 @@ def test_view_actions_switch_tabs(qtbot, window, settings):
         "counts": window.counts_view,
         "cns": window.cns_view,
         "agenda": window.agenda_view,
+        "hospital": window.hospital_view,
     }
     assert set(VIEW_NAMES) == set(widgets)
     for action_id, name in (
         (ActionId.VIEW_AGENDA, "agenda"),
+        (ActionId.VIEW_HOSPITAL, "hospital"),
         (ActionId.VIEW_COUNTS, "counts"),
         (ActionId.VIEW_CNS, "cns"),
         (ActionId.VIEW_PHASES, "phases"),

@@ -20,7 +20,7 @@ from tracker.model import Child
 from tracker.store import Record, RecordError
 from tracker.store.targets import check_write_target
 
-GUI_VIEWS = ("timeline", "phases", "counts", "cns", "agenda")
+GUI_VIEWS = ("timeline", "phases", "counts", "cns", "agenda", "hospital")
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1

@@ -639,7 +639,7 @@ def _stay_lane(stays: Sequence[Stay], today: dt.date) -> Lane:
                 x0,
                 max(x1, x0 + 0.25),  # a day case still shows
                 0,
-                f"{stay_kind.reason_name(s)} · {night_text}",
+                f"{stay_kind.reason_short(s)} · {night_text}",
                 STAY_KIND,
                 False,
                 s.to_date is None,

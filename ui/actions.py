@@ -29,6 +29,7 @@ class ActionId(Enum):
     VIEW_COUNTS = auto()
     VIEW_CNS = auto()
     VIEW_AGENDA = auto()
+    VIEW_HOSPITAL = auto()
     ABOUT = auto()
 
 
@@ -56,6 +57,7 @@ _SPECS: dict[ActionId, tuple[str, QKeySequence | QKeySequence.StandardKey | str 
     ActionId.VIEW_COUNTS: ("&Blood counts", "Ctrl+3"),
     ActionId.VIEW_CNS: ("&CNS visits (lumbar punctures)", "Ctrl+4"),
     ActionId.VIEW_AGENDA: ("&Appointments && questions", "Ctrl+5"),
+    ActionId.VIEW_HOSPITAL: ("&Hospital stays && transfusions", "Ctrl+6"),
     ActionId.ABOUT: ("&About Treatment Tracker", None),
 }
 

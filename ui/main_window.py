@@ -27,9 +27,16 @@ from ui.plain import plain_label
 from ui.safety import CopyReminder, PlaceNote, Safety
 from ui.settings import Settings
 from ui.timeline.view import TimelineView
-from ui.views.lists import AgendaView, CnsView, CountsView, PhasesView, RecordView
+from ui.views.lists import (
+    AgendaView,
+    CnsView,
+    CountsView,
+    HospitalView,
+    PhasesView,
+    RecordView,
+)
 
-VIEW_NAMES = ("timeline", "phases", "counts", "cns", "agenda")
+VIEW_NAMES = ("timeline", "phases", "counts", "cns", "agenda", "hospital")
 
 
 class MainWindow(QMainWindow):
@@ -60,11 +67,13 @@ class MainWindow(QMainWindow):
         self.counts_view = CountsView(bridge, interaction, self)
         self.cns_view = CnsView(bridge, interaction, self)
         self.agenda_view = AgendaView(bridge, interaction, self)
+        self.hospital_view = HospitalView(bridge, interaction, self)
         self.views.addTab(self.timeline_view, self.tr("Timeline"))
         self.views.addTab(self.phases_view, self.tr("Phases && milestones"))
         self.views.addTab(self.counts_view, self.tr("Blood counts"))
         self.views.addTab(self.cns_view, self.tr("CNS visits"))
         self.views.addTab(self.agenda_view, self.tr("Appointments && questions"))
+        self.views.addTab(self.hospital_view, self.tr("Hospital stays && transfusions"))
         self.views.currentChanged.connect(self._view_changed)
 
         self.safety = Safety(bridge, interaction, self)
@@ -127,6 +136,7 @@ class MainWindow(QMainWindow):
             ActionId.VIEW_COUNTS,
             ActionId.VIEW_CNS,
             ActionId.VIEW_AGENDA,
+            ActionId.VIEW_HOSPITAL,
         ):
             view_menu.addAction(a[action_id])
         view_menu.addSeparator()
@@ -180,6 +190,7 @@ class MainWindow(QMainWindow):
         a[ActionId.VIEW_COUNTS].triggered.connect(lambda: self.show_view("counts"))
         a[ActionId.VIEW_CNS].triggered.connect(lambda: self.show_view("cns"))
         a[ActionId.VIEW_AGENDA].triggered.connect(lambda: self.show_view("agenda"))
+        a[ActionId.VIEW_HOSPITAL].triggered.connect(lambda: self.show_view("hospital"))
         a[ActionId.ABOUT].triggered.connect(self.about)
         a[ActionId.SAVE_COPY].triggered.connect(self.save_copy)
         a[ActionId.RESTORE].triggered.connect(self.safety.restore)

@@ -32,6 +32,16 @@ REASON_LABELS = {
 }
 
 
+# Short enough for a band a few days wide on the timeline.
+REASON_SHORT = {"planned": "Planned", "fever": "Fever", "infection": "Infection", "other": "Other"}
+
+
+def reason_short(s: Stay) -> str:
+    if s.reason is StayReason.OTHER and s.reason_text:
+        return s.reason_text
+    return REASON_SHORT[s.reason.value]
+
+
 def reason_name(s: Stay) -> str:
     """ "Fever / febrile neutropenia", or the other reason as typed."""
     if s.reason is StayReason.OTHER and s.reason_text:
