@@ -75,10 +75,10 @@ def _same(a: Stay, b: Stay) -> bool:
 def validate_stay(s: Stay, others: Sequence[Stay] = (), where: str = "") -> Problems:
     errors: Problems = {}
     if s.reason is StayReason.OTHER and not s.reason_text.strip():
-        errors["reason_text"] = "Why: say why the child was in hospital"
+        errors["reason_text"] = "Other reason: say why the child was in hospital"
     elif s.reason is not StayReason.OTHER and s.reason_text:
         errors["reason_text"] = (
-            f"Why: a reason is typed only for “Other”; this one is {REASON_LABELS[s.reason.value]}"
+            f"Other reason: typed only for “Other”; this one is {REASON_LABELS[s.reason.value]}"
         )
     if s.to_date is not None and s.to_date < s.from_date:
         errors["to_date"] = (

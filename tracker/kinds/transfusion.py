@@ -105,10 +105,10 @@ def validate_transfusion(t: Transfusion) -> Problems:
     """The entry's own rules (its date is the kind's date rule)."""
     errors: Problems = {}
     if t.product is TransfusionProduct.OTHER and not t.product_text.strip():
-        errors["product_text"] = "Product: say which product was given (e.g. granulocytes)"
+        errors["product_text"] = "Other product: say which product was given (e.g. granulocytes)"
     elif t.product is not TransfusionProduct.OTHER and t.product_text:
         errors["product_text"] = (
-            f"Product: a name is typed only for “Other”; this one is "
+            f"Other product: typed only for “Other”; this one is "
             f"{PRODUCT_LABELS[t.product.value]}"
         )
     if t.volume_ml is not None and t.units is not None:
