@@ -94,6 +94,10 @@ def product_name(t: Transfusion) -> str:
     return PRODUCT_LABELS[t.product.value]
 
 
+def _units(n: float) -> str:
+    return f"{format_number(n, 12)} unit" + ("" if n == 1 else "s")
+
+
 def _slip(shown_value: str, low: float, high: float, unit: str) -> str:
     return (
         f"Amount: {shown_value} is outside {format_number(low)}–{format_number(high)} {unit}, "
@@ -108,8 +112,7 @@ def validate_transfusion(t: Transfusion) -> Problems:
         errors["product_text"] = "Other product: say which product was given (e.g. granulocytes)"
     elif t.product is not TransfusionProduct.OTHER and t.product_text:
         errors["product_text"] = (
-            f"Other product: typed only for “Other”; this one is "
-            f"{PRODUCT_LABELS[t.product.value]}"
+            f"Other product: typed only for “Other”; this one is {PRODUCT_LABELS[t.product.value]}"
         )
     if t.volume_ml is not None and t.units is not None:
         errors["amount_text"] = "Amount: give either a volume in mL or a number of units, not both"
@@ -124,11 +127,7 @@ def validate_transfusion(t: Transfusion) -> Problems:
         errors["amount_text"] = str(exc)
         return errors
     if not (_same(ml, t.volume_ml) and _same(units, t.units)):
-        typed = (
-            f"{format_number(ml, 12)} mL"
-            if ml is not None
-            else f"{format_number(units or 0, 12)} units"
-        )
+        typed = f"{format_number(ml, 12)} mL" if ml is not None else _units(units or 0)
         errors["amount_text"] = (
             f"Amount: the value stored does not match “{t.amount_text}”, which is {typed}"
         )
@@ -243,17 +242,17 @@ def linked_counts(t: Transfusion, counts: Sequence[CountResult]) -> Linked | Non
     )
 
 
-def _in_unit(v: CountValue, unit_label: str | None) -> tuple[str, str]:
-    """The value's number and unit label, in ``unit_label`` (None: as the lab reported it)."""
+def _in_unit(v: CountValue, unit_label: str | None) -> tuple[str, str, object]:
+    """The value's number and unit label in ``unit_label`` (None: as the lab reported it,
+    its unit as typed), and the unit itself (two labels of one unit compare equal)."""
     a = analytes.analyte(v.analyte)
     typed_unit = a.unit(v.unit)
     if unit_label is None or typed_unit is a.unit(unit_label):
-        return v.comparator.value + typed_number(v), (typed_unit.label if typed_unit else v.unit)
+        return v.comparator.value + typed_number(v), v.unit, typed_unit or v.unit
     unit = a.unit(unit_label)
     assert unit is not None
-    return v.comparator.value + converted_number(
-        v.normalised_value / unit.factor, v.value_text
-    ), unit.label
+    number = converted_number(v.normalised_value / unit.factor, v.value_text)
+    return v.comparator.value + number, unit.label, unit
 
 
 def _unit_for(code: str, preference: UnitPreference) -> str | None:
@@ -276,7 +275,7 @@ def jump_in(linked: Linked, unit_label: str | None, *, short: bool = False) -> s
     b = _in_unit(before, unit_label) if before is not None else None
     a = _in_unit(after, unit_label) if after is not None else None
     if b is not None and a is not None:
-        if b[1] == a[1]:
+        if b[2] is a[2] or b[1] == a[1]:
             return f"{name} {b[0]} → {a[0]} {a[1]}"
         return f"{name} {b[0]} {b[1]} → {a[0]} {a[1]}"
     days = f"{WINDOW_DAYS} days"
@@ -314,7 +313,7 @@ def jump_details_in(linked: Linked, unit_label: str | None) -> list[str]:
         if r is None or v is None:
             lines.append(f"{name} {label}: no count within {WINDOW_DAYS} days")
             continue
-        number, unit = _in_unit(v, unit_label)
+        number, unit, _ = _in_unit(v, unit_label)
         lines.append(f"{name} {label}: {number} {unit} ({_when(r)})")
     return lines
 
