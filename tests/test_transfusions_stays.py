@@ -460,9 +460,7 @@ def test_an_import_refuses_overlapping_stays_and_an_amount_that_disagrees(
     record.save(
         Stay(child.id, dt.date(2026, 11, 5), dt.date(2026, 11, 6), "Ward 4", StayReason.PLANNED)
     )
-    record.save(
-        _platelets() if False else Transfusion(child.id, D, amount_text="1 unit", units=1.0)
-    )
+    record.save(Transfusion(child.id, D, amount_text="1 unit", units=1.0))
     doc = export_record(record, fixed_clock())
     read_export(dumps(doc).encode(), TODAY)  # as exported: read back without a problem
     stays = doc["children"][0]["stays"]
@@ -472,4 +470,4 @@ def test_an_import_refuses_overlapping_stays_and_an_amount_that_disagrees(
         read_export(json.dumps(doc).encode(), TODAY)
     found = "\n".join(caught.value.problems)
     assert "overlaps another one (2026-11-01 – 2026-11-05 at Ward 3)" in found
-    assert "does not match “1 unit”, which is 1 units" in found
+    assert "does not match “1 unit”, which is 1 unit" in found
