@@ -42,8 +42,10 @@ from tracker.forms import (
     question_from_form,
 )
 from tracker.kinds.growth import growth_from_form
+from tracker.kinds.stay import stay_from_form
 from tracker.kinds.symptom import symptom_from_form
 from tracker.kinds.temperature import fever_rule_from_form, temperature_from_form
+from tracker.kinds.transfusion import transfusion_from_form
 from tracker.model import (
     Child,
     CnsStatus,
@@ -205,6 +207,12 @@ _BLOCKS: tuple[tuple[int, float, float, float, float], ...] = (
 )
 _MAINTENANCE_START = 201
 _FEVER_DAY = 316
+# The fever brought the platelets down too (a viral illness can): (start, depth, days to
+# the lowest, width); a platelet transfusion on the ward two days in lifted them the
+# next morning by about _PLATELETS_GIVEN ×10⁹/L.  Invented for the demo.
+_FEVER_PLATELETS = (_FEVER_DAY, 0.94, 2.5, 3.0)
+_PLATELETS_GIVEN = 45.0
+_STAY_NIGHTS = 4  # admitted the evening of _FEVER_DAY
 
 # Lumbar punctures: (offset, drugs, CSF WBC, CSF RBC, blasts seen, CNS status,
 # sedation, complications, note).  Drugs: "m" methotrexate only, "t" triple.  The
@@ -321,6 +329,7 @@ def build_demo(record: Record, today: dt.date) -> int:
     _save_growth(record, child, diagnosis, today)
     _save_temperatures(record, child, diagnosis, today)
     _save_medicines(record, child, today, day)
+    _save_stay(record, child, day, today)
     return child.id
 
 
@@ -586,6 +595,46 @@ def _dose_logs(
     return logs
 
 
+def _save_stay(record: Record, child: Child, day: _Day, today: dt.date) -> None:
+    """The fever night: admitted the evening of _FEVER_DAY for antibiotics, home four
+    nights later; a platelet transfusion on the ward two days in (its counts before and
+    after are the demo's own blood counts, linked, not typed again)."""
+    start, end = day(_FEVER_DAY), day(_FEVER_DAY + _STAY_NIGHTS)
+    if start > today:
+        return
+    record.save(
+        stay_from_form(
+            {
+                "from_date": start.isoformat(),
+                "to_date": end.isoformat() if end <= today else "",
+                "place": f"Children's ward, {HOSPITAL}",
+                "reason": "fever",
+                "note": "Fictional demo stay: antibiotics through the line until the fever "
+                "settled and the cultures were clear",
+            },
+            child=child,
+            today=today,
+        )
+    )
+    given = day(_FEVER_DAY + 2)
+    if given > today:
+        return
+    record.save(
+        transfusion_from_form(
+            {
+                "date": given.isoformat(),
+                "time": "15:10",
+                "product": "platelets",
+                "amount_text": "1 unit",
+                "reason": "Platelets low with the fever; the team's decision",
+                "note": "No reaction. Fictional demo entry",
+            },
+            child=child,
+            today=today,
+        )
+    )
+
+
 def _save_agenda(record: Record, child: Child, today: dt.date) -> None:
     """Clinic visits every four weeks in maintenance, the next one planned, and questions."""
     for weeks_ago in (12, 8, 4):
@@ -720,6 +769,7 @@ def _count_offsets(last: int) -> list[int]:
     offsets.update(range(_MAINTENANCE_START, last + 1, 14))
     # the fever: checked on the day and then weekly until the counts recovered
     offsets.update((_FEVER_DAY, _FEVER_DAY + 2, _FEVER_DAY + 8, _FEVER_DAY + 15))
+    offsets.add(_FEVER_DAY + 3)  # the morning after the platelet transfusion
     return sorted(o for o in offsets if o <= last)
 
 
@@ -734,6 +784,8 @@ def _capacity(t: int, platelets: bool = False) -> float:
     cap = 1.0 - (0.9 if platelets else 0.85) * math.exp(-t / (14.0 if platelets else 9.0))
     for start, wbc_depth, plt_depth, nadir, width in _BLOCKS:
         cap *= _dip(t, start, plt_depth if platelets else wbc_depth, nadir, width)
+    if platelets:
+        cap *= _dip(t, *_FEVER_PLATELETS)
     return cap
 
 
@@ -825,6 +877,9 @@ def _ranges(lab: _Lab, age_months: int) -> dict[str, str]:
     }
 
 
+_WARD_TIMES = {2: "07:50", 3: "07:10"}
+
+
 def _save_counts(
     record: Record,
     child: Child,
@@ -852,14 +907,20 @@ def _save_counts(
         hb = min(max(hb, 58.0), 135.0)
         if t not in wanted:
             continue
-        hospital = t < _MAINTENANCE_START or t in lp_days or rng.random() < 0.3
+        # the count after the transfusion draws on its own numbers: every other count is
+        # the same as before it was added
+        draws = random.Random(t) if t == _FEVER_DAY + 3 else rng
+        on_ward = _FEVER_DAY < t <= _FEVER_DAY + _STAY_NIGHTS
+        hospital = t < _MAINTENANCE_START or t in lp_days or draws.random() < 0.3 or on_ward
         lab = _HOSPITAL if hospital else _LOCAL
-        values, notes, red, platelets_given = _draw(t, cap, hb, lab, rng, birth, day)
+        values, notes, red, platelets_given = _draw(t, cap, hb, lab, draws, birth, day)
         transfuse_red = red
         note = "; ".join(notes)
         if platelets_given:
             note = f"{note}; platelets transfused" if note else "Platelets transfused"
-        time = "" if rng.random() < 0.12 else rng.choice(lab.times)
+        time = "" if draws.random() < 0.12 else draws.choice(lab.times)
+        if on_ward:  # the ward's early-morning bloods, before the day's transfusions
+            time = _WARD_TIMES.get(t - _FEVER_DAY, time)
         result = count_from_form(
             {
                 "taken_date": day(t).isoformat(),
@@ -892,6 +953,8 @@ def _draw(
     plt = max(6.0, (330.0 if t < _MAINTENANCE_START else 265.0) * _capacity(t, True))
     plt *= rng.uniform(0.88, 1.12)
     plt = max(6.0, plt)
+    if t == _FEVER_DAY + 3:
+        plt += _PLATELETS_GIVEN
     age = relativedelta(day(t), birth)
     ranges = _ranges(lab, age.years * 12 + age.months)
     with_ranges = rng.random() < 0.4
@@ -938,6 +1001,10 @@ def _draw(
         notes.append("Day 8: prednisone response check")
     elif t == _FEVER_DAY:
         notes.append(f"Fever {_fever_peak()} °C, admitted for antibiotics; 6-MP and MTX held")
+    elif t == _FEVER_DAY + 2:
+        notes.append("On the ward: platelets low, a platelet transfusion this afternoon")
+    elif t == _FEVER_DAY + 3:
+        notes.append("The morning after the platelet transfusion")
     elif t == _FEVER_DAY + 15:
         restart = day(_FEVER_DAY + _HELD_DAYS).isoformat()
         notes.append(f"The team restarted 6-MP and MTX on {restart}, at full dose")

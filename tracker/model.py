@@ -518,3 +518,55 @@ class Symptom:
     note: str = ""
     id: int | None = None
     uid: str = ""
+
+
+class TransfusionProduct(StrEnum):
+    RED_CELLS = "red_cells"
+    PLATELETS = "platelets"
+    PLASMA = "plasma"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Transfusion:
+    """A blood-product transfusion: when, which product (``product_text`` names an "other"
+    one as typed), how much as typed ("150 mL", "1 unit") beside its value in mL or units
+    (one of them, or neither when not known), the reason as the team told it, and what
+    happened (a reaction) or a note.  The counts before and after are not stored: they are
+    linked from the record's blood counts (tracker.kinds.transfusion.linked_counts)."""
+
+    child_id: int
+    date: dt.date
+    time: dt.time | None = None
+    product: TransfusionProduct = TransfusionProduct.RED_CELLS
+    product_text: str = ""
+    amount_text: str = ""
+    volume_ml: float | None = None
+    units: float | None = None
+    reason: str = ""
+    note: str = ""
+    id: int | None = None
+    uid: str = ""
+
+
+class StayReason(StrEnum):
+    PLANNED = "planned"  # a planned block of treatment
+    FEVER = "fever"  # fever / febrile neutropenia
+    INFECTION = "infection"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Stay:
+    """A hospital stay from ``from_date`` to ``to_date`` (``None`` while still in hospital),
+    where (as typed), why (``reason_text`` names an "other" reason as typed) and a note."""
+
+    child_id: int
+    from_date: dt.date
+    to_date: dt.date | None = None
+    place: str = ""
+    reason: StayReason = StayReason.OTHER
+    reason_text: str = ""
+    note: str = ""
+    id: int | None = None
+    uid: str = ""

@@ -24,6 +24,8 @@ from tracker.anc import calculate_anc
 from tracker.dates import day_of_phase
 from tracker.display import converted_number, typed_number
 from tracker.kinds import growth as growth_kind
+from tracker.kinds import stay as stay_kind
+from tracker.kinds import transfusion as transfusion_kind
 from tracker.kinds.dose import DOSE_STATUS as DOSE_WORDS
 from tracker.kinds.symptom import SEVERITY_LABELS, grade_label, what_words
 from tracker.kinds.temperature import done_words, site_words
@@ -38,9 +40,11 @@ from tracker.model import (
     MedicinePlan,
     Milestone,
     Phase,
+    Stay,
     Symptom,
     TeamThreshold,
     Temperature,
+    Transfusion,
 )
 from tracker.mrd import format_mrd
 
@@ -49,7 +53,7 @@ from tracker.mrd import format_mrd
 TEAM_SOURCE = "your team's number"
 CHART_ANALYTES = ("anc", "hgb", "plt")
 # Lanes drawn as bars over days (spans), not as marks.
-SPAN_LANES = ("phases", "symptoms", "medicines")
+SPAN_LANES = ("phases", "symptoms", "medicines", "stays")
 # The kind of a temperature's mark at or above the team's fever number (drawn in vermillion).
 AT_FEVER_NUMBER = "fever_number"
 
@@ -447,6 +451,8 @@ def build(
     symptoms: Sequence[Symptom] = (),
     medicine_plans: Sequence[MedicinePlan] = (),
     doses: Sequence[DoseLog] = (),
+    transfusions: Sequence[Transfusion] = (),
+    stays: Sequence[Stay] = (),
 ) -> Timeline:
     """Lay out a child's record.  ``display_units`` maps analyte → unit label (default: the
     unit of the latest result, i.e. the family's lab).  Threshold lines: the team's numbers
@@ -474,6 +480,10 @@ def build(
             lane = _dose_lane(medicine_plans, doses)
         elif key == "medicines":
             lane = _medicine_lane(medicine_plans, today)
+        elif key == "stays":
+            lane = _stay_lane(stays, today)
+        elif key == "transfusions":
+            lane = _transfusion_lane(transfusions, counts, display_units or {})
         elif key in analytes.BY_CODE:
             unit = (display_units or {}).get(key) or _latest_unit(counts, key)
             given = thresholds or {}
@@ -816,6 +826,89 @@ def _medicine_lane(plans: Sequence[MedicinePlan], today: dt.date) -> Lane:
         )
     spans.sort(key=lambda s: s.x0)
     return Lane("medicines", "Medicines", max(len(rows), 1), spans=spans)
+
+
+STAY_KIND = "stay"  # the look of a hospital stay's span (not a phase kind)
+
+
+def _stay_lane(stays: Sequence[Stay], today: dt.date) -> Lane:
+    """A band per hospital stay, from its first day to the morning it ended; an open stay
+    runs to today, with the arrow that says it continues."""
+    spans = []
+    for s in sorted(stays, key=lambda s: (s.from_date, s.id or 0)):
+        assert s.id is not None
+        end = s.to_date if s.to_date is not None else max(today, s.from_date)
+        nights = stay_kind.nights(s, today)
+        night_text = "1 night" if nights == 1 else f"{nights} nights"
+        tooltip = [
+            f"Hospital stay: {stay_kind.dates_text(s)}",
+            f"{night_text}" + (" so far" if s.to_date is None else ""),
+            f"Why: {stay_kind.reason_name(s)}",
+        ]
+        if s.place:
+            tooltip.append(f"Where: {s.place}")
+        x0 = x_of(s.from_date) + 0.75  # admitted in the day: the band begins that evening
+        x1 = x_of(end) + (0.5 if s.to_date is not None else 1.0)  # home by midday
+        spans.append(
+            Span(
+                x0,
+                max(x1, x0 + 0.25),  # a day case still shows
+                0,
+                f"{stay_kind.reason_short(s)} · {night_text}",
+                STAY_KIND,
+                False,
+                s.to_date is None,
+                Ref("stay", s.id),
+                "\n".join(tooltip),
+                s.from_date,
+            )
+        )
+    return Lane("stays", "Hospital stays", 1, spans=spans)
+
+
+_PRODUCT_SHORT = {"red_cells": "RBC", "platelets": "PLT", "plasma": "FFP", "other": "Other"}
+
+
+def _transfusion_lane(
+    transfusions: Sequence[Transfusion],
+    counts: Sequence[CountResult],
+    display_units: Mapping[str, str],
+) -> Lane:
+    """A mark per transfusion at its time, in line with the Hb / PLT charts below it, and
+    labelled with the jump it was followed by ("PLT 8 → 41"), linked from the counts."""
+    ordered = sorted(transfusions, key=lambda t: (t.date, t.time or dt.time(), t.id or 0))
+    xs = [x_of(t.date, t.time or _NOON) for t in ordered]
+    rows = _stack_same_day(xs)
+    marks = []
+    for t, x, row in zip(ordered, xs, rows, strict=True):
+        assert t.id is not None
+        tooltip = [f"{transfusion_kind.when(t)} · transfusion: {transfusion_kind.product_name(t)}"]
+        if t.amount_text:
+            tooltip.append(f"Amount: {t.amount_text}")
+        if t.reason:
+            tooltip.append(f"Reason: {t.reason}")
+        label = _PRODUCT_SHORT[t.product.value]
+        linked = transfusion_kind.linked_counts(t, counts)
+        if linked is not None:
+            unit = display_units.get(linked.analyte)
+            jump = transfusion_kind.jump_in(linked, unit, short=True)
+            label = jump or label
+            tooltip.extend(transfusion_kind.jump_details_in(linked, unit))
+        if t.note:
+            tooltip.append(f"Reaction or note: {t.note}")
+        marks.append(
+            Mark(
+                x,
+                row,
+                label,
+                "triangle",
+                True,
+                "transfusion",
+                Ref("transfusion", t.id),
+                "\n".join(tooltip),
+            )
+        )
+    return Lane("transfusions", "Transfusions", max(rows, default=0) + 1, marks=marks)
 
 
 def _stack_same_day(xs: Sequence[float]) -> list[int]:

@@ -34,6 +34,7 @@ class ActionId(Enum):
     VIEW_FEVERS = auto()
     VIEW_TODAY = auto()
     VIEW_MEDICINES = auto()
+    VIEW_HOSPITAL = auto()
     ABOUT = auto()
 
 
@@ -66,6 +67,7 @@ _SPECS: dict[ActionId, tuple[str, QKeySequence | QKeySequence.StandardKey | str 
     ActionId.VIEW_FEVERS: ("&Fevers && symptoms", "Ctrl+6"),
     ActionId.VIEW_TODAY: ("T&oday's doses", "Ctrl+7"),
     ActionId.VIEW_MEDICINES: ("&Medicines", "Ctrl+8"),
+    ActionId.VIEW_HOSPITAL: ("&Hospital stays && transfusions", "Ctrl+9"),
     ActionId.ABOUT: ("&About Treatment Tracker", None),
 }
 

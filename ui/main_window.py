@@ -33,6 +33,7 @@ from ui.views.lists import (
     CnsView,
     CountsView,
     FeversView,
+    HospitalView,
     MedicinesView,
     PhasesView,
     RecordView,
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         self.fevers_view = FeversView(bridge, interaction, self)
         self.today_view = TodayView(bridge, interaction, self)
         self.medicines_view = MedicinesView(bridge, interaction, self)
+        self.hospital_view = HospitalView(bridge, interaction, self)
         self.views.addTab(self.timeline_view, self.tr("Timeline"))
         self.views.addTab(self.phases_view, self.tr("Phases && milestones"))
         self.views.addTab(self.counts_view, self.tr("Blood counts"))
@@ -81,6 +83,7 @@ class MainWindow(QMainWindow):
         self.views.addTab(self.fevers_view, self.tr("Fevers && symptoms"))
         self.views.addTab(self.today_view, self.tr("Today"))
         self.views.addTab(self.medicines_view, self.tr("Medicines"))
+        self.views.addTab(self.hospital_view, self.tr("Hospital stays && transfusions"))
         self.views.currentChanged.connect(self._view_changed)
 
         self.safety = Safety(bridge, interaction, self)
@@ -147,6 +150,7 @@ class MainWindow(QMainWindow):
             ActionId.VIEW_FEVERS,
             ActionId.VIEW_TODAY,
             ActionId.VIEW_MEDICINES,
+            ActionId.VIEW_HOSPITAL,
         ):
             view_menu.addAction(a[action_id])
         view_menu.addAction(a[ActionId.GROWTH_CHART])
@@ -206,6 +210,7 @@ class MainWindow(QMainWindow):
         a[ActionId.VIEW_FEVERS].triggered.connect(lambda: self.show_view("fevers"))
         a[ActionId.VIEW_TODAY].triggered.connect(lambda: self.show_view("today"))
         a[ActionId.VIEW_MEDICINES].triggered.connect(lambda: self.show_view("medicines"))
+        a[ActionId.VIEW_HOSPITAL].triggered.connect(lambda: self.show_view("hospital"))
         a[ActionId.ABOUT].triggered.connect(self.about)
         a[ActionId.SAVE_COPY].triggered.connect(self.save_copy)
         a[ActionId.RESTORE].triggered.connect(self.safety.restore)

@@ -208,6 +208,8 @@ def build_document(
     if "since" in sections:  # the doses given since the last visit go with the medicines
         at_home = _medicines_at_home(summary) if "medicines" in sections else ""
         section(_since(summary) + at_home)
+        if summary.stays or summary.transfusions:
+            section(_hospital(summary))
     if "counts" in sections and summary.counts:
         section(_counts(summary), keep_together=False)  # long: its heading row repeats
     if (
@@ -365,6 +367,21 @@ def _medicines_at_home(s: Summary) -> str:
         "not logged is not counted as given or missed; held by the team is not missed)"
         f"</span><br>{lines}</p>"
     )
+
+
+def _hospital(s: Summary) -> str:
+    """Hospital stays (their nights in the range) and transfusions (with the counts before
+    and after, linked from the record); only printed when the range has one."""
+    parts = [H2.format("Hospital stays and transfusions")]
+    if s.stay_total:
+        parts.append(f"<p><b>{_e(s.stay_total)}</b></p>")
+    rows = "".join(
+        f"<tr><td width='14%'>{label}</td><td>{_e(e.text)}</td></tr>"
+        for label, lines in (("Stay", s.stays), ("Transfusion", s.transfusions))
+        for e in lines
+    )
+    parts.append(f"<table width='100%' cellspacing='0' cellpadding='1'>{rows}</table>")
+    return "".join(parts)
 
 
 def _since_title(s: Summary) -> str:

@@ -100,7 +100,9 @@ class Style:
     min_chart: float = 70.0
     font_size: float = 9.0
     show_day_of_phase: bool = True
-    mark_rows: dict[str, int] = field(default_factory=lambda: {"milestones": 3, "cns": 2})
+    mark_rows: dict[str, int] = field(
+        default_factory=lambda: {"milestones": 3, "cns": 2, "transfusions": 1}
+    )
     mark_size: float = 6.0
     name_row: float = 16.0  # a row of a lane with a row per name (the doses lane)
 

@@ -25,9 +25,11 @@ from tracker.model import (
     MedicinePlan,
     Milestone,
     Phase,
+    Stay,
     Symptom,
     TeamThreshold,
     Temperature,
+    Transfusion,
 )
 from ui.bridge import RecordBridge
 from ui.settings import Settings
@@ -44,6 +46,8 @@ LANES = (
     ("symptoms", "Symptoms"),
     ("medicines", "Medicines"),
     ("doses", "Doses"),
+    ("stays", "Hospital stays"),
+    ("transfusions", "Transfusions"),
     ("anc", "ANC (neutrophils)"),
     ("hgb", "Hemoglobin"),
     ("plt", "Platelets"),
@@ -209,6 +213,8 @@ class TimelineView(QWidget):
             symptoms=record.entries(Symptom, child_id),
             medicine_plans=record.entries(MedicinePlan, child_id),
             doses=record.entries(DoseLog, child_id),
+            transfusions=record.entries(Transfusion, child_id),
+            stays=record.entries(Stay, child_id),
         )
         legend = layout.threshold_legend(timeline)
         if legend:  # what each line drawn marks, in its unit, with its source

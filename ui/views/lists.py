@@ -428,3 +428,19 @@ class MedicinesView(RecordView):
         if stopped is not None:
             self.plans.select_id(stopped.id)
             self.plans.table.setFocus()
+
+
+class HospitalView(RecordView):
+    """Hospital stays and transfusions (with the counts before and after each, linked from
+    the blood counts)."""
+
+    name = "hospital"
+
+    def __init__(
+        self, bridge: RecordBridge, interaction: Interaction, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(bridge, interaction, parent)
+        self.stays = self.tables["stay"]
+        self.transfusions = self.tables["transfusion"]
+        self.stacked()
+        self.refresh_when_shown()
