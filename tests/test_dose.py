@@ -429,3 +429,29 @@ def test_an_import_refuses_a_dose_the_schedule_does_not_give(
     )
     data["children"][0]["doses"][0]["due_time"] = "08:00"  # type: ignore[index]
     assert "not due on 2026-11-20 at 08:00" in _load(tmp_path, data)
+
+
+# ------------------------------------------------------------ as-needed doses are events
+
+
+def _as_needed(record: Record, child: Child) -> MedicinePlan:
+    plan, _ = record.save(
+        MedicinePlan(child.id, "ondansetron", dt.date(2026, 11, 1), "2", "mg", schedule="")  # type: ignore[arg-type]
+    )
+    return plan
+
+
+def test_two_as_needed_doses_on_one_day_without_times(record: Record, child: Child) -> None:
+    plan = _as_needed(record, child)
+    day = TODAY - dt.timedelta(days=2)
+    record.save(DoseLog(child.id, plan.id, day, DoseStatus.GIVEN))  # type: ignore[arg-type]
+    record.save(DoseLog(child.id, plan.id, day, DoseStatus.GIVEN))  # type: ignore[arg-type]
+    assert len(record.entries(DoseLog, child.id)) == 2
+
+
+def test_two_as_needed_doses_in_one_minute(record: Record, child: Child) -> None:
+    plan = _as_needed(record, child)
+    at = dt.time(9, 30)
+    record.save(DoseLog(child.id, plan.id, TODAY, DoseStatus.VOMITED, at, given_time=at))  # type: ignore[arg-type]
+    record.save(DoseLog(child.id, plan.id, TODAY, DoseStatus.GIVEN, at, given_time=at))  # type: ignore[arg-type]
+    assert len(record.entries(DoseLog, child.id)) == 2
