@@ -455,3 +455,10 @@ def test_two_as_needed_doses_in_one_minute(record: Record, child: Child) -> None
     record.save(DoseLog(child.id, plan.id, TODAY, DoseStatus.VOMITED, at, given_time=at))  # type: ignore[arg-type]
     record.save(DoseLog(child.id, plan.id, TODAY, DoseStatus.GIVEN, at, given_time=at))  # type: ignore[arg-type]
     assert len(record.entries(DoseLog, child.id)) == 2
+
+
+def test_a_plan_without_a_dose_shows_dose_not_entered() -> None:
+    from tracker.kinds.dose import plan_dose_text
+
+    p = MedicinePlan(1, "co-trimoxazole", dt.date(2026, 3, 1), "", "", schedule="")
+    assert plan_dose_text(p) == "dose not entered"

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from tracker import forms, schedule
+from tracker import forms, medicines, schedule
 from tracker.dates import parse_date, parse_time
 from tracker.kinds.fields import Choice, Date, Link, Text, Time
 from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
@@ -38,8 +38,8 @@ def when_text(day: dt.date, at: dt.time | None) -> str:
 
 
 def plan_dose_text(p: MedicinePlan) -> str:
-    """The dose as the team wrote it: "25 mg"."""
-    return " ".join(x for x in (p.dose_amount, p.dose_unit) if x)
+    """The dose as the team wrote it: "25 mg" ("dose not entered" for a plan without one)."""
+    return medicines.dose_text(p)
 
 
 def _plan(d: DoseLog, context: Context) -> MedicinePlan | None:
