@@ -430,7 +430,7 @@ def test_a_moved_start_or_new_schedule_after_logged_doses_is_refused(
 
 
 def test_change_dose_from_a_past_date_moves_the_doses_logged_since(
-    record: Record, child: Child
+    record: Record, child: Child, tmp_path: Path
 ) -> None:
     plan = _daily(record, child)
     _log(record, child, plan, *(D(2026, 11, i) for i in range(1, 24)))
@@ -470,6 +470,15 @@ def test_change_dose_from_a_past_date_moves_the_doses_logged_since(
         record.entries(MedicinePlan, child.id), record.entries(DoseLog, child.id), D(2026, 11, 20)
     )
     assert len(due) == 1 and due[0].log is not None
+    _read_back(record, tmp_path)
+
+
+def _read_back(record: Record, tmp_path: Path) -> None:
+    """The record's own export imports again, whole."""
+    contents = read_export(dumps(export_record(record, EXPORTED)).encode(), TODAY)
+    with Record.open(tmp_path / "again.sqlite", create=True, clock=fixed_clock) as rec:
+        load_export(rec, contents)
+        assert rec.problems() == []
 
 
 def test_change_dose_refuses_logged_doses_the_new_schedule_does_not_give(
@@ -672,3 +681,28 @@ def test_every_fixture_version_exports_and_imports_equal(version: int, tmp_path:
     if first["record_uid"] is None:
         again["record_uid"] = None
     assert again == first
+
+
+def test_an_import_with_two_plans_of_one_drug_at_once_is_refused(
+    record: Record, child: Child, tmp_path: Path
+) -> None:
+    _daily(record, child, end_date=D(2026, 11, 12))
+    data = json.loads(dumps(export_record(record, EXPORTED)))
+    plans = data["children"][0]["medicine_plans"]
+    plans.append(
+        {
+            **plans[0],
+            "uid": "0f6b2c1e-5d39-4a8e-9c57-2f9a1b3c4d5e",
+            "start_date": "2026-11-10",
+            "end_date": None,
+            "dose_amount": "20",
+        }
+    )
+    from tracker.io.json_import import JsonImportError
+
+    with pytest.raises(JsonImportError) as caught:
+        contents = read_export(json.dumps(data).encode(), TODAY)
+        with Record.open(tmp_path / "again.sqlite", create=True, clock=fixed_clock) as rec:
+            load_export(rec, contents)
+    message = " ".join(caught.value.problems)
+    assert "both due on 2026-11-10 at 19:00" in message and "medicine_plans[1]" in message, message
