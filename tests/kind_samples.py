@@ -261,7 +261,10 @@ def saved_sample(
         if linked and target in linked:
             linked_id = linked[target]
         else:
-            linked_id = save(SAMPLES[target](child, None, day)).id
+            made = SAMPLES[target](child, None, day)
+            if target == "medicine_plan":  # beside the example plan: another medicine's
+                made = replace(made, drug="co-trimoxazole")
+            linked_id = save(made).id
     return SAMPLES[key](child, linked_id, day)
 
 

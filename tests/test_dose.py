@@ -462,3 +462,36 @@ def test_a_drug_typed_by_two_names_across_a_dose_change_is_one_line() -> None:
     ]
     (fact,) = adherence.adherence([old, new], doses, FIRST, LAST)
     assert (fact.drug, fact.due, fact.given) == ("6-mercaptopurine", 28, 28)
+
+
+# ------------------------------------------------------------ as-needed doses are events
+
+
+def _as_needed(record: Record, child: Child) -> MedicinePlan:
+    plan, _ = record.save(
+        MedicinePlan(child.id, "ondansetron", dt.date(2026, 11, 1), "2", "mg", schedule="")  # type: ignore[arg-type]
+    )
+    return plan
+
+
+def test_two_as_needed_doses_on_one_day_without_times(record: Record, child: Child) -> None:
+    plan = _as_needed(record, child)
+    day = TODAY - dt.timedelta(days=2)
+    record.save(DoseLog(child.id, plan.id, day, DoseStatus.GIVEN))  # type: ignore[arg-type]
+    record.save(DoseLog(child.id, plan.id, day, DoseStatus.GIVEN))  # type: ignore[arg-type]
+    assert len(record.entries(DoseLog, child.id)) == 2
+
+
+def test_two_as_needed_doses_in_one_minute(record: Record, child: Child) -> None:
+    plan = _as_needed(record, child)
+    at = dt.time(9, 30)
+    record.save(DoseLog(child.id, plan.id, TODAY, DoseStatus.VOMITED, at, given_time=at))  # type: ignore[arg-type]
+    record.save(DoseLog(child.id, plan.id, TODAY, DoseStatus.GIVEN, at, given_time=at))  # type: ignore[arg-type]
+    assert len(record.entries(DoseLog, child.id)) == 2
+
+
+def test_a_plan_without_a_dose_shows_dose_not_entered() -> None:
+    from tracker.kinds.dose import plan_dose_text
+
+    p = MedicinePlan(1, "co-trimoxazole", dt.date(2026, 3, 1), "", "", schedule="")
+    assert plan_dose_text(p) == "dose not entered"

@@ -243,3 +243,114 @@ def test_schedule_picker_reads_back_what_it_was_given(qtbot, child) -> None:  # 
         assert dialog.text_of("schedule") == rule
     assert isinstance(dialog.field("drug"), QComboBox)
     assert all(isinstance(b, QCheckBox) for b in dialog.picker.days)
+
+
+def _log_doses(record, child, plan, *days: dt.date) -> None:  # type: ignore[no-untyped-def]
+    from tracker.model import DoseLog, DoseStatus
+
+    for day in days:
+        record.save(DoseLog(child.id, plan.id, day, DoseStatus.GIVEN, dt.time(19)))
+
+
+def _change(qtbot, window, plan, **typed: str):  # type: ignore[no-untyped-def]
+    window.show_view("medicines")
+    window.medicines_view.plans.select_id(plan.id)
+    seen: dict[str, str] = {}
+
+    def handle(dialog: ChangeDoseDialog) -> None:
+        for name, text in typed.items():
+            if name == "schedule":
+                dialog.picker.set_rule(text)
+            else:
+                type_text(dialog.field(name), text)
+        dialog.accept()
+        if dialog.isVisible():
+            seen["change_date"] = error_label(dialog, "change_date").text()
+            seen["banner"] = banner_text(dialog)
+            dialog.reject()
+
+    drive_modal(
+        lambda: qtbot.mouseClick(window.medicines_view.change_button, Qt.MouseButton.LeftButton),
+        handle,
+    )
+    return seen
+
+
+def test_change_dose_from_a_past_date_moves_the_doses_logged_since(
+    qtbot, window, record, child
+) -> None:  # type: ignore[no-untyped-def]
+    """The team changed the dose on 11-19; the parent types it on 11-24, after ticking
+    11-18 to 11-23: the ticks since 11-19 move to the new plan, in one undo step."""
+    from tracker.model import DoseLog
+
+    old = _save_plan(record, child)
+    _log_doses(record, child, old, *(D(2026, 11, d) for d in range(18, 24)))
+    doses_before = record.entries(DoseLog, child.id)
+    assert _change(qtbot, window, old, change_date="2026-11-19", dose_amount="20") == {}
+    ended, new = record.entries(MedicinePlan, child.id)
+    logs = record.entries(DoseLog, child.id)
+    assert [d.plan_id for d in logs] == [ended.id] + [new.id] * 5
+    assert window.bridge.undo_stack.count() == 1
+    window.bridge.undo_stack.undo()
+    assert record.entries(MedicinePlan, child.id) == [old]
+    assert record.entries(DoseLog, child.id) == doses_before
+    window.bridge.undo_stack.redo()
+    assert record.entries(MedicinePlan, child.id) == [ended, new]
+    assert record.entries(DoseLog, child.id) == logs
+    assert record.problems() == []
+
+
+def test_change_dose_refuses_logged_doses_the_new_schedule_does_not_give(
+    qtbot, window, record, child
+) -> None:  # type: ignore[no-untyped-def]
+    old = _save_plan(record, child)
+    _log_doses(record, child, old, D(2026, 11, 20), D(2026, 11, 22))
+    seen = _change(
+        qtbot,
+        window,
+        old,
+        change_date="2026-11-19",
+        dose_amount="20",
+        schedule="FREQ=DAILY;BYHOUR=8",
+    )
+    assert "2 doses logged" in seen["change_date"] and "2026-11-22" in seen["change_date"]
+    assert record.entries(MedicinePlan, child.id) == [old]
+    assert window.bridge.undo_stack.count() == 0
+
+
+def test_change_dose_of_an_already_changed_plan_names_the_later_one(
+    qtbot, window, record, child
+) -> None:  # type: ignore[no-untyped-def]
+    old = _save_plan(record, child, end_date=D(2026, 11, 12))
+    later, _ = record.save(
+        MedicinePlan(
+            child.id,
+            "6-mercaptopurine",
+            D(2026, 11, 13),
+            "20",
+            "mg",
+            schedule="FREQ=DAILY;BYHOUR=19",
+            follows_id=old.id,
+        )
+    )
+    seen = _change(qtbot, window, old, change_date="2026-11-05", dose_amount="15")
+    assert "already changed on 2026-11-13" in seen["change_date"], seen
+    assert record.entries(MedicinePlan, child.id) == [old, later]
+
+
+def test_stop_before_ticked_days_is_refused_beside_the_day(qtbot, window, record, child) -> None:  # type: ignore[no-untyped-def]
+    old = _save_plan(record, child)
+    _log_doses(record, child, old, D(2026, 11, 20), D(2026, 11, 21))
+    window.show_view("medicines")
+    window.medicines_view.plans.select_id(old.id)
+    window.medicines_view.plans.table.setFocus()
+
+    def handle(dialog: StopDialog) -> None:
+        type_text(dialog.field("end_date"), "2026-11-19")
+        dialog.accept()
+        assert dialog.isVisible()
+        assert "2 doses logged" in error_label(dialog, "end_date").text()
+        dialog.reject()
+
+    drive_modal(lambda: press(qtbot, window.medicines_view.plans.table, "Ctrl+Alt+S"), handle)
+    assert record.entries(MedicinePlan, child.id) == [old]

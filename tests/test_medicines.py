@@ -6,16 +6,21 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
+import shutil
+from pathlib import Path
 
 import pytest
 from conftest import TODAY, fixed_clock
 
-from tracker import medicines
+from tracker import adherence, medicines
 from tracker.forms import FormErrors
+from tracker.io.json_export import dumps, export_record
+from tracker.io.json_import import load_export, read_export
 from tracker.kinds import by_key
 from tracker.kinds.kind import Context
 from tracker.kinds.medicine_plan import change_dose, plan_from_form, stop_plan, validate_plan
-from tracker.model import Child, MedicineForm, MedicinePlan
+from tracker.model import Child, DoseLog, DoseStatus, MedicineForm, MedicinePlan
 from tracker.store import Record
 from tracker.store.errors import ValidationFailed
 
@@ -107,7 +112,6 @@ def test_a_good_form_reads() -> None:
         ({"drug": ""}, "drug", "name the medicine"),
         ({"dose_unit": ""}, "dose_unit", "unit the team wrote beside 25"),
         ({"dose_amount": ""}, "dose_amount", "amount the team wrote before mg"),
-        ({"dose_amount": "", "dose_unit": ""}, "dose_amount", "ask your team"),
         ({"dose_amount": "twenty"}, "dose_amount", "not a number"),
         ({"dose_amount": "1,250"}, "dose_amount", "ambiguous"),
         ({"dose_amount": "<5"}, "dose_amount", "not one dose"),
@@ -142,7 +146,7 @@ def test_a_plan_may_start_after_today() -> None:
 
 
 def test_follows_must_be_an_earlier_plan_of_the_same_drug() -> None:
-    old = _plan(id=7)
+    old = _plan(id=7, end_date=D(2026, 9, 30))
     others = {"medicine_plan": [old]}
     context = Context(MILA, TODAY, lambda key: others.get(key, ()))
     assert validate_plan(_plan("6-mercaptopurine", D(2026, 10, 1), follows_id=7), context) == {}
@@ -390,3 +394,329 @@ def test_an_import_whose_plan_follows_another_medicine_is_refused(
         json_import.load_into_new_record(tmp_path / "copy.sqlite", contents, fixed_clock)
     assert "same medicine" in str(caught.value)
     assert not (tmp_path / "copy.sqlite").exists()
+
+
+# ------------------------------------------------------------ edits after doses were logged
+
+EXPORTED = dt.datetime(2026, 11, 24, 9, 30, tzinfo=dt.UTC)
+DATA = Path(__file__).parent / "data"
+
+
+def _daily(record: Record, child: Child, **over: object) -> MedicinePlan:
+    values: dict[str, object] = {"schedule": "FREQ=DAILY;BYHOUR=19"}
+    values.update(over)
+    saved, _ = record.save(
+        MedicinePlan(child.id, "6-mercaptopurine", D(2026, 11, 1), "25", "mg", **values)  # type: ignore[arg-type]
+    )
+    return saved
+
+
+def _log(record: Record, child: Child, plan: MedicinePlan, *days: dt.date) -> None:
+    for day in days:
+        record.save(DoseLog(child.id, plan.id, day, DoseStatus.GIVEN, dt.time(19)))  # type: ignore[arg-type]
+
+
+def _refused(record: Record, entry: MedicinePlan) -> dict[str, str]:
+    with pytest.raises(ValidationFailed) as caught:
+        record.save(entry)
+    return caught.value.errors
+
+
+def test_a_stop_before_logged_doses_is_refused(record: Record, child: Child) -> None:
+    plan = _daily(record, child)
+    _log(record, child, plan, D(2026, 11, 20), D(2026, 11, 21))
+    errors = _refused(record, stop_plan(plan, "2026-11-19", today=TODAY, child=child))
+    assert "2 doses logged" in errors["end_date"]
+    assert "2026-11-20" in errors["end_date"] and "2026-11-21" in errors["end_date"]
+
+
+def test_a_moved_start_or_new_schedule_after_logged_doses_is_refused(
+    record: Record, child: Child
+) -> None:
+    plan = _daily(record, child)
+    _log(record, child, plan, D(2026, 11, 2), D(2026, 11, 20))
+    errors = _refused(record, dataclasses.replace(plan, start_date=D(2026, 11, 10)))
+    assert "1 dose logged" in errors["start_date"] and "2026-11-02" in errors["start_date"]
+    errors = _refused(record, dataclasses.replace(plan, schedule="FREQ=WEEKLY;BYDAY=MO"))
+    assert "2 doses logged" in errors["schedule"]
+    # an edit that keeps every logged dose inside the plan is saved
+    record.save(dataclasses.replace(plan, team_note="with food"))
+
+
+def test_change_dose_from_a_past_date_moves_the_doses_logged_since(
+    record: Record, child: Child, tmp_path: Path
+) -> None:
+    plan = _daily(record, child)
+    _log(record, child, plan, *(D(2026, 11, i) for i in range(1, 24)))
+    first, last = D(2026, 11, 1), D(2026, 11, 23)
+
+    def counts() -> list[str]:
+        plans = record.entries(MedicinePlan, child.id)
+        doses = record.entries(DoseLog, child.id)
+        return [
+            f.line("in November") for f in adherence.adherence(plans, doses, first, last, TODAY)
+        ]
+
+    from tracker.kinds.medicine_plan import doses_to_move
+
+    before = counts()
+    old, new = change_dose(
+        plan,
+        {"change_date": "2026-11-15", "dose_amount": "20", "dose_unit": "mg"},
+        child=child,
+        today=TODAY,
+        context=record.context(plan),
+    )
+    moving = doses_to_move(plan, new, record.context(plan))
+    assert [d.due_date for d in moving] == [D(2026, 11, i) for i in range(15, 24)]
+    with record.checked_at_end("change the dose"):
+        record.save(old)
+        saved_new, _ = record.save(new)
+        for d in moving:
+            record.save(dataclasses.replace(d, plan_id=saved_new.id))
+    assert counts() == before
+    by_plan = {
+        p.id: [d for d in record.entries(DoseLog, child.id) if d.plan_id == p.id]
+        for p in record.entries(MedicinePlan, child.id)
+    }
+    assert sorted(len(v) for v in by_plan.values()) == [9, 14]
+    due = adherence.due_on(
+        record.entries(MedicinePlan, child.id), record.entries(DoseLog, child.id), D(2026, 11, 20)
+    )
+    assert len(due) == 1 and due[0].log is not None
+    _read_back(record, tmp_path)
+
+
+def _read_back(record: Record, tmp_path: Path) -> None:
+    """The record's own export imports again, whole."""
+    contents = read_export(dumps(export_record(record, EXPORTED)).encode(), TODAY)
+    with Record.open(tmp_path / "again.sqlite", create=True, clock=fixed_clock) as rec:
+        load_export(rec, contents)
+        assert rec.problems() == []
+
+
+def test_change_dose_refuses_logged_doses_the_new_schedule_does_not_give(
+    record: Record, child: Child
+) -> None:
+    plan = _daily(record, child)
+    _log(record, child, plan, D(2026, 11, 20), D(2026, 11, 22))
+    _, new = change_dose(
+        plan,
+        {
+            "change_date": "2026-11-19",
+            "dose_amount": "20",
+            "dose_unit": "mg",
+            "schedule": "FREQ=DAILY;BYHOUR=8",
+        },
+        child=child,
+        today=TODAY,
+        context=record.context(plan),
+    )
+    from tracker.kinds.medicine_plan import doses_to_move
+
+    with pytest.raises(FormErrors) as caught:
+        doses_to_move(plan, new, record.context(plan))
+    message = caught.value.errors["change_date"]
+    assert "2 doses logged" in message and "2026-11-20" in message and "2026-11-22" in message
+
+
+def test_a_batch_checked_at_end_is_all_or_nothing(record: Record, child: Child) -> None:
+    plan = _daily(record, child)
+    _log(record, child, plan, D(2026, 11, 20))
+    with pytest.raises(ValidationFailed), record.checked_at_end("change the dose"):
+        record.save(dataclasses.replace(plan, end_date=D(2026, 11, 19)))
+    assert record.entries(MedicinePlan, child.id) == [plan]
+
+
+def test_a_reopened_or_overlapping_plan_of_one_drug_is_refused(
+    record: Record, child: Child
+) -> None:
+    plan = _daily(record, child)
+    old, new = change_dose(
+        plan,
+        {"change_date": "2026-11-19", "dose_amount": "20", "dose_unit": "mg"},
+        child=child,
+        today=TODAY,
+        context=record.context(plan),
+    )
+    with record.checked_at_end("change the dose"):
+        old, _ = record.save(old)
+        record.save(new)
+    errors = _refused(record, dataclasses.replace(old, end_date=None))
+    assert "6-mercaptopurine 20 mg" in errors["end_date"] and "2026-11-19" in errors["end_date"]
+    errors = _refused(record, dataclasses.replace(old, end_date=D(2026, 11, 20)))
+    assert "at 19:00" in errors["end_date"]
+    # a new plan of the same drug over the running one: refused too
+    errors = _refused(
+        record,
+        MedicinePlan(
+            child.id,
+            "6-MP",
+            D(2026, 11, 22),
+            "10",
+            "mg",  # type: ignore[arg-type]
+            schedule="FREQ=DAILY;BYHOUR=19",
+        ),
+    )
+    assert "2026-11-19" in errors["start_date"]
+
+
+def test_alternating_doses_on_different_weekdays_may_overlap(record: Record, child: Child) -> None:
+    _daily(record, child, schedule="FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;BYHOUR=19")
+    record.save(
+        MedicinePlan(
+            child.id,
+            "6-mercaptopurine",
+            D(2026, 11, 1),
+            "12.5",
+            "mg",  # type: ignore[arg-type]
+            schedule="FREQ=WEEKLY;BYDAY=SA,SU;BYHOUR=19",
+        )
+    )
+    # every second day, starting a day apart, never on one day
+    record.save(
+        MedicinePlan(
+            child.id,
+            "allopurinol",
+            D(2026, 11, 1),
+            "50",
+            "mg",  # type: ignore[arg-type]
+            schedule="FREQ=DAILY;INTERVAL=2",
+        )
+    )
+    record.save(
+        MedicinePlan(
+            child.id,
+            "allopurinol",
+            D(2026, 11, 2),
+            "25",
+            "mg",  # type: ignore[arg-type]
+            schedule="FREQ=DAILY;INTERVAL=2",
+        )
+    )
+    assert len(record.entries(MedicinePlan, child.id)) == 4
+
+
+def test_a_plan_may_be_followed_by_one_plan_only(record: Record, child: Child) -> None:
+    a = _daily(record, child, end_date=D(2026, 11, 12))
+    b, _ = record.save(
+        MedicinePlan(
+            child.id,
+            "6-mercaptopurine",
+            D(2026, 11, 13),
+            "20",
+            "mg",  # type: ignore[arg-type]
+            schedule="FREQ=DAILY;BYHOUR=19",
+            follows_id=a.id,
+        )
+    )
+    with pytest.raises(FormErrors) as caught:
+        change_dose(
+            a,
+            {"change_date": "2026-11-05", "dose_amount": "15", "dose_unit": "mg"},
+            child=child,
+            today=TODAY,
+            context=record.context(a),
+        )
+    assert "already changed on 2026-11-13" in caught.value.errors["change_date"]
+    errors = _refused(
+        record,
+        MedicinePlan(
+            child.id,
+            "6-mercaptopurine",
+            D(2026, 12, 1),
+            "15",  # type: ignore[arg-type]
+            "mg",
+            schedule="FREQ=DAILY;BYHOUR=8",
+            follows_id=a.id,
+        ),
+    )
+    assert "already changed on 2026-11-13" in errors["follows_id"]
+    assert b.follows_id == a.id
+
+
+def test_an_import_with_two_plans_following_one_is_refused(
+    record: Record, child: Child, tmp_path: Path
+) -> None:
+    a = _daily(record, child, end_date=D(2026, 11, 12))
+    record.save(
+        MedicinePlan(
+            child.id,
+            "6-mercaptopurine",
+            D(2026, 11, 13),
+            "20",
+            "mg",  # type: ignore[arg-type]
+            schedule="FREQ=DAILY;BYHOUR=8",
+            end_date=D(2026, 11, 14),
+            follows_id=a.id,
+        )
+    )
+    data = json.loads(dumps(export_record(record, EXPORTED)))
+    plans = data["children"][0]["medicine_plans"]
+    plans.append(
+        {
+            **plans[1],
+            "uid": "0f6b2c1e-5d39-4a8e-9c57-2f9a1b3c4d5e",
+            "start_date": "2026-11-15",
+            "end_date": None,
+        }
+    )
+    from tracker.io.json_import import JsonImportError
+
+    with pytest.raises(JsonImportError) as caught:
+        contents = read_export(json.dumps(data).encode(), TODAY)
+        with Record.open(tmp_path / "again.sqlite", create=True, clock=fixed_clock) as rec:
+            load_export(rec, contents)
+    assert "already changed on 2026-11-13" in str(caught.value)
+
+
+# ------------------------------------------------------------ a plan with no dose at all
+
+
+def test_a_plan_with_no_dose_at_all_is_kept_and_shown_as_not_entered() -> None:
+    p = MedicinePlan(1, "co-trimoxazole", D(2026, 3, 1), "", "", schedule="FREQ=WEEKLY;BYDAY=SA,SU")
+    assert "dose_amount" not in validate_plan(p) and "dose_unit" not in validate_plan(p)
+    assert "dose not entered" in medicines.plan_line(p)
+    assert "dose_unit" in validate_plan(dataclasses.replace(p, dose_amount="20"))
+    assert "dose_amount" in validate_plan(dataclasses.replace(p, dose_unit="mg"))
+
+
+@pytest.mark.parametrize("version", range(1, 9))
+def test_every_fixture_version_exports_and_imports_equal(version: int, tmp_path: Path) -> None:
+    src = tmp_path / "old.sqlite"
+    shutil.copyfile(DATA / f"record-v{version}.sqlite", src)
+    with Record.open(src, clock=fixed_clock) as rec:
+        assert rec.problems() == []
+        first = json.loads(dumps(export_record(rec, EXPORTED)))
+    contents = read_export(json.dumps(first).encode(), TODAY)
+    with Record.open(tmp_path / "new.sqlite", create=True, clock=fixed_clock) as rec:
+        load_export(rec, contents)
+        again = json.loads(dumps(export_record(rec, EXPORTED)))
+    if first["record_uid"] is None:
+        again["record_uid"] = None
+    assert again == first
+
+
+def test_an_import_with_two_plans_of_one_drug_at_once_is_refused(
+    record: Record, child: Child, tmp_path: Path
+) -> None:
+    _daily(record, child, end_date=D(2026, 11, 12))
+    data = json.loads(dumps(export_record(record, EXPORTED)))
+    plans = data["children"][0]["medicine_plans"]
+    plans.append(
+        {
+            **plans[0],
+            "uid": "0f6b2c1e-5d39-4a8e-9c57-2f9a1b3c4d5e",
+            "start_date": "2026-11-10",
+            "end_date": None,
+            "dose_amount": "20",
+        }
+    )
+    from tracker.io.json_import import JsonImportError
+
+    with pytest.raises(JsonImportError) as caught:
+        contents = read_export(json.dumps(data).encode(), TODAY)
+        with Record.open(tmp_path / "again.sqlite", create=True, clock=fixed_clock) as rec:
+            load_export(rec, contents)
+    message = " ".join(caught.value.problems)
+    assert "both due on 2026-11-10 at 19:00" in message and "medicine_plans[1]" in message, message

@@ -129,8 +129,13 @@ def current_plans(plans: Iterable[MedicinePlan], on: dt.date) -> list[MedicinePl
 
 
 def dose_text(p: MedicinePlan) -> str:
-    """ "20 mg", as the team wrote it."""
-    return " ".join(part for part in (p.dose_amount.strip(), p.dose_unit.strip()) if part)
+    """ "20 mg", as the team wrote it; "dose not entered" for a plan saved without one
+    (formats 6-8 allowed it)."""
+    text = " ".join(part for part in (p.dose_amount.strip(), p.dose_unit.strip()) if part)
+    return text or NO_DOSE
+
+
+NO_DOSE = "dose not entered"
 
 
 def strength_text(p: MedicinePlan) -> str:

@@ -13,16 +13,19 @@ must not precede the date of birth.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 from tracker import forms, medicines, schedule
 from tracker.analytes import parse_number
 from tracker.dates import parse_date, parse_optional_date
+from tracker.kinds.dose import doses_off_plan, doses_text, when_text
 from tracker.kinds.fields import Choice, Date, Link, Text
 from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
-from tracker.model import Child, Comparator, MedicineForm, MedicinePlan
+from tracker.model import Child, Comparator, DoseLog, MedicineForm, MedicinePlan
 
 FORM_NAMES = {
     MedicineForm.TABLET.value: "tablet",
@@ -67,10 +70,7 @@ def validate_plan(p: MedicinePlan, context: Context | None = None) -> Problems:
         problems["drug"] = "Drug: name the medicine (choose one from the list or type its name)"
     amount, unit = p.dose_amount.strip(), p.dose_unit.strip()
     if not amount and not unit:
-        problems["dose_amount"] = (
-            "Dose: type the dose as the team wrote it (e.g. 20 and mg); if you do not have "
-            f"it, {medicines.ASK_YOUR_TEAM}"
-        )
+        pass  # no dose entered yet (formats 6-8 kept such plans): shown as "dose not entered"
     elif not unit:
         problems["dose_unit"] = (
             f"Dose unit: give the unit the team wrote beside {amount} (e.g. mg, mL, tablet)"
@@ -103,7 +103,92 @@ def validate_plan(p: MedicinePlan, context: Context | None = None) -> Problems:
         why = _follows_problem(p, context)
         if why is not None:
             problems["follows_id"] = why
+    if context is not None and "schedule" not in problems and "end_date" not in problems:
+        for field, message in (_overlap_problem(p, context), _doses_problem(p, context)):
+            if field:
+                problems.setdefault(field, message)
     return problems
+
+
+def _doses_problem(p: MedicinePlan, context: Context) -> tuple[str, str]:
+    """A saved plan's edit must keep every dose logged for it inside its dates and on its
+    schedule (else adherence drops them and Today offers them again)."""
+    if p.id is None:
+        return "", ""
+    off = doses_off_plan(p, list(context.find("dose", plan_id=p.id)))
+    if not off:
+        return "", ""
+    if off[0].due_date < p.start_date:
+        field, label, what = "start_date", "Start", "inside its dates"
+    elif p.end_date is not None and off[-1].due_date > p.end_date:
+        field, label, what = "end_date", "End", "inside its dates"
+    else:
+        field, label, what = "schedule", "Schedule", "on its schedule"
+    return field, (
+        f"{label}: {doses_text(off)} for this plan would no longer be {what}; change or "
+        "delete those doses first (for a new dose from a date, use Change dose)"
+    )
+
+
+def _due_on(parsed: schedule.Parsed, start: dt.date, day: dt.date) -> bool:
+    if parsed.freq == "daily":
+        return (day - start).days % parsed.interval == 0
+    return day.weekday() in parsed.weekdays
+
+
+def common_due(a: MedicinePlan, b: MedicinePlan) -> tuple[dt.date, dt.time | None] | None:
+    """The first dose both plans give at once (the same day and hour) while both run, or
+    None: alternating doses (25 mg Monday to Friday, 12.5 mg at the weekend) share none.
+    Two as-needed plans of one medicine running at once share every day."""
+    lo = max(a.start_date, b.start_date)
+    ends = [e for e in (a.end_date, b.end_date) if e is not None]
+    hi = min(ends) if ends else None
+    if hi is not None and hi < lo:
+        return None
+    pa, pb = schedule.parse(a.schedule), schedule.parse(b.schedule)
+    if pa.freq == "as needed" or pb.freq == "as needed":
+        return (lo, None) if pa.freq == pb.freq else None
+    if pa.hours and pb.hours:
+        hours = sorted(set(pa.hours) & set(pb.hours))
+        if not hours:
+            return None
+    else:
+        hours = sorted(pa.hours or pb.hours)
+    at = dt.time(hours[0]) if hours else None
+    period = math.lcm(*(x.interval if x.freq == "daily" else 7 for x in (pa, pb)))
+    for n in range(period):
+        day = lo + dt.timedelta(days=n)
+        if hi is not None and day > hi:
+            break
+        if _due_on(pa, a.start_date, day) and _due_on(pb, b.start_date, day):
+            return day, at
+    return None
+
+
+def _overlap_problem(p: MedicinePlan, context: Context) -> tuple[str, str]:
+    """Two plans of one medicine may run at once only on different days or hours."""
+    for other in context.entries("medicine_plan"):
+        if other is p or (p.id is not None and other.id == p.id):
+            continue
+        if not medicines.same_drug(other.drug, p.drug) or schedule.problem(other.schedule):
+            continue
+        both = common_due(p, other)
+        if both is None:
+            continue
+        field, label = (
+            ("end_date", "End")
+            if other.start_date >= p.start_date
+            else (
+                "start_date",
+                "Start",
+            )
+        )
+        return field, (
+            f"{label}: this plan would run at the same time as {medicines.plan_line(other)}, "
+            f"both due on {when_text(*both)}; end one plan the day before the other starts "
+            "(or give them different days or hours)"
+        )
+    return "", ""
 
 
 def _follows_problem(p: MedicinePlan, context: Context | None) -> str | None:
@@ -125,7 +210,19 @@ def _follows_problem(p: MedicinePlan, context: Context | None) -> str | None:
             f"not before this one ({p.start_date.isoformat()}); a dose change follows an "
             "earlier plan"
         )
+    for other in context.entries("medicine_plan"):
+        if other is p or (p.id is not None and other.id == p.id):
+            continue
+        if other.follows_id == p.follows_id:
+            return _changed_already(other)
     return None
+
+
+def _changed_already(later: MedicinePlan) -> str:
+    return (
+        f"Follows: this plan was already changed on {later.start_date.isoformat()} "
+        f"({medicines.plan_line(later)}); change that one"
+    )
 
 
 def _validate(p: MedicinePlan, context: Context) -> Problems:
@@ -204,8 +301,25 @@ def change_dose(
         why = change_date_problem(plan, on)
         if why is not None:
             c.add("change_date", why)
+    later = (
+        []
+        if context is None
+        else [o for o in context.entries("medicine_plan") if o.follows_id == plan.id]
+    )
+    if later:
+        c.add("change_date", "From" + _changed_already(later[0]).removeprefix("Follows"))
     c.raise_if_any()
     assert on is not None
+    ended = replace(plan, end_date=on - dt.timedelta(days=1))
+    if context is not None:
+        saved = context.entries
+
+        def entries(key: str) -> Sequence[Any]:
+            return [
+                ended if key == MEDICINE_PLAN.key and e.id == plan.id else e for e in saved(key)
+            ]
+
+        context = replace(context, entries=entries)
     fields = {
         "drug": plan.drug,
         "strength": plan.strength,
@@ -216,7 +330,26 @@ def change_dose(
         "end_date": plan.end_date.isoformat() if plan.end_date else "",
     }
     new = plan_from_form(fields, child=child, today=today, follows_id=plan.id, context=context)
-    return replace(plan, end_date=on - dt.timedelta(days=1)), new
+    return ended, new
+
+
+def doses_to_move(old: MedicinePlan, new: MedicinePlan, context: Context) -> list[DoseLog]:
+    """The doses logged for ``old`` on or after the day ``new`` (its dose change) starts:
+    given at the new dose, they move to the new plan in the same step.  FormErrors on
+    ``change_date`` naming those the new plan's schedule does not give."""
+    moving = [d for d in context.find("dose", plan_id=old.id) if d.due_date >= new.start_date]
+    off = doses_off_plan(new, moving)
+    if off:
+        raise forms.FormErrors(
+            {
+                "change_date": (
+                    f"From: {doses_text(off)} for the old dose are not due in the new "
+                    f"schedule ({medicines.schedule_text(new)}); change the date or the "
+                    "schedule, or change those doses first"
+                )
+            }
+        )
+    return sorted(moving, key=lambda d: (d.due_date, d.due_time or dt.time.min))
 
 
 def change_date_problem(plan: MedicinePlan, on: dt.date) -> str | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtWidgets import (
@@ -29,11 +30,12 @@ from tracker.kinds.kind import Context
 from tracker.kinds.medicine_plan import (
     FORM_NAMES,
     change_dose,
+    doses_to_move,
     per_ml,
     plan_from_form,
     stop_plan,
 )
-from tracker.model import Child, MedicineForm, MedicinePlan
+from tracker.model import Child, DoseLog, MedicineForm, MedicinePlan
 from ui.bridge import RecordBridge
 from ui.dialogs.base import DateField, FormDialog, fill_combo
 from ui.kind_ui import KindUi
@@ -464,7 +466,13 @@ def change_dose_command(
 
     def submit(pair: tuple[MedicinePlan, MedicinePlan]) -> MedicinePlan:
         what = QCoreApplication.translate("RecordBridge", text).format(drug=stored.drug)
-        return bridge.save_edit_and_new(*pair, what)[1]
+        # the doses logged since the change (typed in late) were given at the new dose
+        moving = doses_to_move(stored, pair[1], dialog.context)
+
+        def moved(new: MedicinePlan) -> list[DoseLog]:
+            return [replace(d, plan_id=new.id) for d in moving]
+
+        return bridge.save_edit_and_new(*pair, what, moved)[1]
 
     dialog.submit = submit
     if dialog.exec() == FormDialog.DialogCode.Accepted:
