@@ -158,11 +158,11 @@ def does_not_fit_message(card: Card, paper: str, least_pt: float, *, smaller: bo
     each = [f"{what} ({length})" for what, length, _where in parts]
     named = each[0] if len(each) == 1 else f"{', '.join(each[:-1])} and {each[-1]}"
     wheres = list(dict.fromkeys(where for _what, _length, where in parts))
-    verb = "are" if len(parts) > 1 else "is"
+    long = "the long parts are" if len(parts) > 1 else "the long part is"
     also = "; or print it on A4 or US Letter, which hold more" if smaller else ""
     return (
         f"The fever card does not fit on {paper} with its text at least "
-        f"{least_pt:g} pt (smaller would be hard to read): {named} {verb} long; shorten "
+        f"{least_pt:g} pt (smaller would be hard to read); {long} {named}: shorten "
         f"{'them' if len(parts) > 1 else 'it'} in {' and '.join(wheres)}{also}. "
         "Nothing was written."
     )
