@@ -349,3 +349,56 @@ def test_an_export_never_replaces_another_treatment_record(
     assert other.read_bytes() == before
     with pytest.raises(RecordError, match="is a treatment record"):
         check_write_target(other, family)
+
+
+# A target that exists and is not a regular file (a named pipe here; a device the same) is
+# refused, never replaced by a regular file: check_write_target is the one place (issue 12).
+NOT_REGULAR = "is not a regular file"
+
+
+def _fifo(tmp_path: Path) -> Path:
+    path = tmp_path / "pipe.pdf"
+    os.mkfifo(path)
+    return path
+
+
+def _assert_fifo_kept(path: Path, code: int, said: str) -> None:
+    import stat
+
+    assert code != 0, said
+    assert NOT_REGULAR in said and REFUSED.lower() in said.lower(), said
+    assert stat.S_ISFIFO(os.lstat(path).st_mode), "the named pipe was replaced"
+
+
+def test_check_write_target_refuses_a_named_pipe(family: Path, tmp_path: Path) -> None:
+    fifo = _fifo(tmp_path)
+    with pytest.raises(RecordError, match=NOT_REGULAR):
+        check_write_target(fifo, family)
+    link = tmp_path / "link.pdf"
+    link.symlink_to(fifo)
+    with pytest.raises(RecordError, match=NOT_REGULAR):
+        check_write_target(link, family)
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_export_refuses_a_named_pipe(family: Path, tmp_path: Path, fmt: str) -> None:
+    fifo = _fifo(tmp_path)
+    _assert_fifo_kept(fifo, *run_cli("export", "--db", str(family), "--format", fmt, str(fifo)))
+
+
+def test_backup_copy_refuses_a_named_pipe(family: Path, tmp_path: Path) -> None:
+    fifo = _fifo(tmp_path)
+    _assert_fifo_kept(fifo, *run_cli("backup", "--db", str(family), str(fifo)))
+
+
+@pytest.mark.gui
+@pytest.mark.parametrize("command", ["summary", "card"])
+def test_pdf_commands_refuse_a_named_pipe(
+    qapp, family: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    from ui.app import main
+
+    fifo = _fifo(tmp_path)
+    code = main([command, "--db", str(family), "-o", str(fifo)], clock=fixed_clock)
+    captured = capsys.readouterr()
+    _assert_fifo_kept(fifo, code, captured.err + captured.out)

@@ -139,6 +139,66 @@ def medicine_lines(
     return lines
 
 
+class CardDoesNotFit(ValueError):
+    """The card does not fit its page at the smallest readable size; ``str()`` says which
+    parts are long and where to shorten them, and that nothing was written."""
+
+
+_CHILD_DETAILS = "the child's details (Child's details…)"
+_LONG = 300  # characters: a part this long is named when the card does not fit
+
+
+def long_parts(card: Card) -> list[tuple[str, str, str]]:
+    """The parts of ``card`` the family typed, longest first, that make it long: each as
+    (what, how long in words, where to shorten it).  Parts over ``_LONG`` characters, or
+    the three longest when none is."""
+    typed = [
+        ("the name", card.name, _CHILD_DETAILS),
+        ("the diagnosis", card.diagnosis, _CHILD_DETAILS),
+        ("the protocol", card.protocol, _CHILD_DETAILS),
+        ("the central line", card.central_line, _CHILD_DETAILS),
+        ("the allergies", card.allergies, _CHILD_DETAILS),
+        ("the 24-hour phone number", card.phone_24h, _CHILD_DETAILS),
+        ("the day phone number", card.phone_day, _CHILD_DETAILS),
+        ("the hospital", card.hospital, _CHILD_DETAILS),
+        ("the blood-product notes", card.blood_products, _CHILD_DETAILS),
+        ("the fever rule", card.fever_rule, "the team's fever rule (Temperatures tab)"),
+    ]
+    sized = [(len(text), what, f"{len(text):,} characters", where) for what, text, where in typed]
+    lines = "\n".join(card.medicines)
+    n = len(card.medicines)
+    sized.append(
+        (
+            len(lines),
+            "the medicine list",
+            f"{n} line{'s' if n != 1 else ''}, {len(lines):,} characters",
+            "the Medicines tab (stop the medicines no longer given)",
+        )
+    )
+    sized.sort(key=lambda part: -part[0])
+    long = [part for part in sized if part[0] > _LONG] or sized[:3]
+    return [(what, length, where) for _n, what, length, where in long]
+
+
+def does_not_fit_message(card: Card, paper: str, least_pt: float, *, smaller: bool) -> str:
+    """One plain sentence: the card does not fit on ``paper`` ("one A4 page") with its text
+    at ``least_pt``,
+    which parts are long and where to shorten them (``smaller``: a larger paper holds
+    more), and that nothing was written."""
+    parts = long_parts(card)
+    each = [f"{what} ({length})" for what, length, _where in parts]
+    named = each[0] if len(each) == 1 else f"{', '.join(each[:-1])} and {each[-1]}"
+    wheres = list(dict.fromkeys(where for _what, _length, where in parts))
+    long = "the long parts are" if len(parts) > 1 else "the long part is"
+    also = "; or print it on A4 or US Letter, which hold more" if smaller else ""
+    return (
+        f"The fever card does not fit on {paper} with its text at least "
+        f"{least_pt:g} pt (smaller would be hard to read); {long} {named}: shorten "
+        f"{'them' if len(parts) > 1 else 'it'} in {' and '.join(wheres)}{also}. "
+        "Nothing was written."
+    )
+
+
 def central_line_text(child: Child) -> str:
     """The line's kind in words, with what the team calls it when typed."""
     if child.central_line is CentralLine.OTHER:

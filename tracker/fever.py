@@ -34,6 +34,8 @@ SLIP_HIGH_C = Fraction(45)
 
 _UNIT = r"(?:°|º|˚|deg\.?|degrees?)?\s*(c|f|celsius|fahrenheit)\.?"
 _TEMPERATURE = re.compile(rf"^(\S+?)\s*(?:{_UNIT})?$", re.IGNORECASE)
+# A degree sign without its letter ("38.4°"): the number, with no unit (as if none typed).
+_DEGREE_ONLY = re.compile(r"(?<=\d)\s*(?:°|º|˚|deg\.?|degrees?)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -56,17 +58,24 @@ def from_celsius(celsius: Fraction, unit: TemperatureUnit) -> Fraction:
 
 def read_temperature(text: str, label: str = "Temperature") -> Typed:
     """The number and unit of a temperature as typed: "38.4", "38,4 °C", "101.2F",
-    "38.4 deg C".  Raises ValueError (one plain sentence) when it is not one."""
+    "38.4 deg C" ("38.4°" gives no unit).  Raises ValueError (one plain sentence) when it
+    is not one."""
     s = " ".join(text.split())
     if not s:
         raise ValueError(f"{label}: type the temperature, e.g. 38.4 °C or 101.1 °F")
-    m = _TEMPERATURE.match(s)
+    m = _TEMPERATURE.match(_DEGREE_ONLY.sub("", s))
     if m is None:
         raise ValueError(
             f"{label}: “{s}” is not a temperature this program reads; write a number and °C "
             "or °F (e.g. 38.4 °C, 101.1 °F)"
         )
     number, unit_text = m.group(1), m.group(2)
+    if number[:1] in ("-", "−"):
+        raise ValueError(
+            f"{label}: “{s}” is below zero, and a temperature cannot be below zero here (a "
+            "child's temperature in °C or °F); type the number the thermometer shows, e.g. "
+            "38.4 °C or 101.1 °F"
+        )
     try:
         parsed = parse_number(number)
     except ValueError as exc:
@@ -110,8 +119,8 @@ def parse_temperature(
     used = typed.unit or unit
     if used is None:
         raise ValueError(
-            f"{label}: “{typed.number_text}” has no unit; choose °C or °F (or type it: "
-            f"{typed.number_text} °C)"
+            f"{label}: “{' '.join(text.split())}” has no unit; choose °C or °F (or type "
+            f"it: {typed.number_text} °C)"
         )
     celsius = to_celsius(typed.value, used)
     problem = slip_problem(celsius, typed.number_text, used, label)

@@ -107,6 +107,17 @@ def field_text(f: Mapping[str, str], key: str) -> str:
     return (f.get(key) or "").strip()
 
 
+# What a rule reads as nothing typed: spaces, control characters (NUL…), format characters
+# (zero-width space, word joiner, soft hyphen, byte-order mark), line and paragraph marks.
+_INVISIBLE = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+
+
+def blank(text: str) -> bool:
+    """Whether ``text`` holds nothing a person can see: empty, or only spaces and
+    invisible, format or control characters ("\\x00", a zero-width space, a soft hyphen)."""
+    return all(unicodedata.category(c) in _INVISIBLE for c in text)
+
+
 def form_window(today: dt.date | None, child: Child | None = None) -> DateWindow:
     """The dates a form accepts (tracker.dates.date_window): up to YEARS_AHEAD years after
     ``today`` (after the date of birth where a caller gives no today).  A date before the

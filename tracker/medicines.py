@@ -191,6 +191,11 @@ def _dose_and_schedule(p: MedicinePlan, other: MedicinePlan) -> str:
     return text
 
 
+def _words(*parts: str) -> str:
+    """The parts that say something, one space between them (a plan without a dose)."""
+    return " ".join(part.strip() for part in parts if part.strip())
+
+
 def _team(p: MedicinePlan) -> str:
     note = " ".join(p.team_note.split())
     return f", team: {note}" if note else ""
@@ -213,7 +218,7 @@ def history(plans: Sequence[MedicinePlan]) -> list[Change]:
             )
             out.append(Change(p.start_date, text, p, "change"))
         else:
-            text = f"{name} {dose_text(p)} {schedule_text(p)}".strip()
+            text = _words(name, dose_text(p), schedule_text(p))
             out.append(
                 Change(
                     p.start_date,
@@ -226,9 +231,7 @@ def history(plans: Sequence[MedicinePlan]) -> list[Change]:
             out.append(
                 Change(
                     p.end_date,
-                    f"{name} {dose_text(p)}: stopped after {p.end_date.isoformat()}".replace(
-                        "  ", " "
-                    ),
+                    f"{_words(name, dose_text(p))}: stopped after {p.end_date.isoformat()}",
                     p,
                     "stop",
                 )

@@ -105,7 +105,7 @@ def parse(rule: str) -> Parsed:
     if "BYDAY" in parts:
         if freq != "WEEKLY":
             raise ValueError("weekdays (BYDAY) belong to a weekly schedule only")
-        codes = parts["BYDAY"].split(",")
+        codes = [code.strip() for code in parts["BYDAY"].split(",")]  # "SA, SU" too
         if any(code not in DAY_CODES for code in codes) or len(set(codes)) != len(codes):
             raise ValueError(
                 f"the schedule's weekdays {parts['BYDAY']!r} must be among "
@@ -120,7 +120,7 @@ def parse(rule: str) -> Parsed:
         )
     hours: tuple[int, ...] = ()
     if "BYHOUR" in parts:
-        texts = parts["BYHOUR"].split(",")
+        texts = [t.strip() for t in parts["BYHOUR"].split(",")]  # "8, 20" too
         if any(not t.isascii() or not t.isdigit() or not 0 <= int(t) <= 23 for t in texts):
             raise ValueError(
                 f"the schedule's hours {parts['BYHOUR']!r} must be whole hours from 0 to 23"

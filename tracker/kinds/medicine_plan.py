@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -35,8 +36,27 @@ FORM_NAMES = {
 }
 
 # A unit per body size means a dose still to be worked out; the family types the dose the
-# team wrote for the child ("20 mg"), never a per-kg or per-m² one.
-_PER_BODY = re.compile(r"/\s*(kg|m2|m²|m\^2|sqm)\b|/\s*m²|per\s*(kg|m2|m²)", re.IGNORECASE)
+# team wrote for the child ("20 mg"), never a per-kg or per-m² one.  Matched on the unit
+# as plain words (:func:`_unit_words`): "mg/M²", "mg／kg", "mg per kilo", "mg/sq m".
+_PER_BODY = re.compile(r"/ ?(kg|m2|lb)\b")
+_BODY_WORDS = (
+    (re.compile(r"\bper\b"), "/"),
+    (re.compile(r"\bkilo(gram(me)?)?s?\b"), "kg"),
+    (re.compile(r"\b(pounds?|lbs)\b"), "lb"),
+    (re.compile(r"\b(sq\.? ?m|square ?met(re|er)s?|m ?\^ ?2|m 2)\b"), "m2"),
+)
+
+
+def _unit_words(unit: str) -> str:
+    """``unit`` folded (NFKC: "／" is "/", "²" is "2"), in lower case, without invisible
+    characters, one space between words, body-size words as symbols."""
+    text = "".join(
+        c for c in unicodedata.normalize("NFKC", unit).casefold() if not forms.blank(c) or c == " "
+    )
+    text = " ".join(text.split())
+    for pattern, symbol in _BODY_WORDS:
+        text = pattern.sub(symbol, text)
+    return text
 
 
 # "20 mg/mL", "5 mg per ml": a strength per volume, which is a liquid's.
@@ -66,9 +86,9 @@ def validate_plan(p: MedicinePlan, context: Context | None = None) -> Problems:
     """The plan's own rules, each problem under its field's name (its dates' order with
     the date of birth is the kind's date rules)."""
     problems: Problems = {}
-    if not p.drug.strip():
+    if forms.blank(p.drug):
         problems["drug"] = "Drug: name the medicine (choose one from the list or type its name)"
-    amount, unit = p.dose_amount.strip(), p.dose_unit.strip()
+    amount, unit = ("" if forms.blank(t) else t.strip() for t in (p.dose_amount, p.dose_unit))
     if not amount and not unit:
         pass  # no dose entered yet (formats 6-8 kept such plans): shown as "dose not entered"
     elif not unit:
@@ -81,7 +101,7 @@ def validate_plan(p: MedicinePlan, context: Context | None = None) -> Problems:
         why = amount_problem(amount)
         if why is not None:
             problems["dose_amount"] = why
-        if _PER_BODY.search(unit):
+        if _PER_BODY.search(_unit_words(unit)):
             problems["dose_unit"] = (
                 f"Dose unit: “{unit}” is a dose per body size; type the dose the team wrote "
                 "for your child (e.g. 20 mg). This program never works a dose out: "

@@ -5,11 +5,15 @@ family's words, and an optional CTCAE-style grade kept with the CTCAE version it
 from __future__ import annotations
 
 import datetime as dt
+import json
+import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from tracker import forms, ranges
 from tracker.dates import parse_date, parse_optional_date
-from tracker.kinds.fields import Choice, Date, Number, Text
+from tracker.kinds.fields import Choice, Date, JsonReader, KeyPath, Number, Text
 from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import Child, Severity, Symptom, SymptomWhat
 
@@ -31,6 +35,27 @@ WHAT_LABELS: dict[str, str] = {
 SEVERITY_LABELS: dict[str, str] = {"mild": "Mild", "moderate": "Moderate", "severe": "Severe"}
 GRADES = (1, 2, 3, 4)  # the grades domain.md §2.5 tables (grade 5 is death)
 GRADE_NOTE = "for labelling, not decisions"
+NOT_A_GRADE = "is not a CTCAE grade; choose 1 to 4, or none"
+
+
+@dataclass(frozen=True)
+class Grade(Number):
+    """A CTCAE grade in an export: a whole number (2.0 is 2), anything else named as not a
+    grade with the grades there are (not "must be a number")."""
+
+    def from_json(self, check: JsonReader, obj: dict[str, Any], path: KeyPath) -> Any:
+        assert self.json is not None
+        value = obj.get(self.json)
+        if isinstance(value, str | bool):
+            shown = json.dumps(value, ensure_ascii=False)[:40]
+            check.add(
+                (*path, self.json),
+                f"Grade: {shown} is not a CTCAE grade: a grade is a whole number from 1 to 4 "
+                "(without quotes), or null for none",
+            )
+            return None
+        found = super().from_json(check, obj, path)
+        return int(found) if isinstance(found, float) and found.is_integer() else found
 
 
 def grade_version() -> str:
@@ -63,9 +88,14 @@ def validate_symptom(s: Symptom) -> Problems:
         )
     if s.grade is not None:
         if s.grade not in GRADES:
-            errors["grade"] = f"Grade: {s.grade} is not a CTCAE grade; choose 1 to 4, or none"
+            errors["grade"] = f"Grade: {s.grade:g} {NOT_A_GRADE}"
         elif not s.grade_version.strip():
             errors["grade"] = "Grade: a grade is kept with its CTCAE version, which is missing"
+        elif any(unicodedata.category(c) == "Cc" for c in s.grade_version):
+            errors["grade"] = (
+                "Grade: its CTCAE version holds a control character (such as NUL); write the "
+                "version as “CTCAE v5.0”"
+            )
     elif s.grade_version:
         errors["grade"] = "Grade: a CTCAE version is given without a grade"
     return errors
@@ -77,7 +107,7 @@ def _rules(s: Symptom, _context: Context) -> Problems:
 
 def _grade(text: str) -> int:
     if text not in {str(g) for g in GRADES}:
-        raise ValueError(f"Grade: “{text}” is not a CTCAE grade; choose 1 to 4, or none")
+        raise ValueError(f"Grade: “{text}” {NOT_A_GRADE}")
     return int(text)
 
 
@@ -144,7 +174,7 @@ SYMPTOM = Kind(
         Text("what_text", "What (in words)"),
         Date("end_date", "Until", optional=True),
         Choice("severity", "How bad", enum=Severity, optional=True),
-        Number("grade", "Grade"),
+        Grade("grade", "Grade"),
         Text("grade_version", "Grade version"),
         Text("note", "Note"),
     ),

@@ -12,7 +12,9 @@ A target is refused when
   another path to the same folder all count), or
 - its name, with every link resolved, is a companion's name (also when that file
   does not exist yet: a file called ``<record>-journal`` would be taken for an
-  unfinished save), or it lies in the backups folder.
+  unfinished save), or it lies in the backups folder, or
+- it exists and is not a regular file (a named pipe, a device, a socket): the atomic
+  write would replace it with a regular file.
 
 Nothing here writes.
 """
@@ -68,6 +70,8 @@ def check_write_target(
                 what = _FOLDER
         elif parent is not None and parent == _identity(backups):
             what = "inside the record's backups folder"
+    if what is None:
+        what = _not_a_regular_file(target)
     if what is None and not copy_of_the_record and _is_a_record(target):
         what = "a treatment record (an export, picture or PDF never replaces one)"
     if what is None:
@@ -75,6 +79,27 @@ def check_write_target(
     raise RecordError(
         f"{target} is {what}; choose another file name or folder. Nothing was written."
     )
+
+
+def _not_a_regular_file(target: Path) -> str | None:
+    """Why an existing ``target`` (links followed) that is neither a regular file nor a
+    folder must not be written: a named pipe, a device or a socket would be replaced by a
+    regular file (or, kept, fed the bytes).  A folder is each writer's own refusal."""
+    try:
+        mode = os.stat(target).st_mode
+    except (OSError, ValueError):
+        return None  # not there (yet): a new file
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        kind = "a named pipe"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "a device"
+    elif stat.S_ISSOCK(mode):
+        kind = "a socket"
+    else:
+        kind = "not a file"
+    return f"not a regular file ({kind})"
 
 
 def _is_a_record(target: Path) -> bool:

@@ -115,7 +115,8 @@ class SchedulePicker(QWidget):
         hours = []
         for part in text:
             hh, _, mm = part.partition(":")
-            if not hh.isdigit() or not 0 <= int(hh) <= 23 or mm not in ("", "0", "00"):
+            # isdecimal, not isdigit: "²" is a digit int() cannot read
+            if not hh.isdecimal() or not 0 <= int(hh) <= 23 or mm not in ("", "0", "00"):
                 raise ValueError(
                     f"“{part}” is not a whole hour of the day; write hours such as 19:00 or "
                     "8:00, 20:00 (a schedule keeps whole hours)"

@@ -2,7 +2,9 @@
 
 Always exactly one page: the card is laid out at its size and, when long allergy or medicine
 text makes it taller than the page, the whole card is shrunk (and laid out again wider, so
-it still fills the width) until it fits; text wraps, it never runs off.
+it still fills the width) until it fits; text wraps, it never runs off.  It is never shrunk
+below a readable size (``MIN_BODY_PT``): a card that would be is not printed, and the
+family is told which parts are long.
 
 The wallet card is a sheet of 171.2 × 108 mm, four panels of 85.6 × 54 mm (the size of a
 bank card, ISO/IEC 7810 ID-1) in two columns: print it at actual size (100 %), cut along
@@ -34,7 +36,7 @@ from PySide6.QtGui import (
 )
 
 from tracker import fever
-from tracker.card import Card, card_content, medicine_lines
+from tracker.card import Card, CardDoesNotFit, card_content, does_not_fit_message, medicine_lines
 from tracker.model import DoseLog, FeverRule, MedicinePlan, Phase
 from tracker.store import Record, durable
 from tracker.store.targets import check_write_target
@@ -51,7 +53,16 @@ _MARGINS_MM = {"a4": 12.0, "letter": 12.0, "wallet": 4.0}
 _BASE_PT = {"a4": 12.0, "letter": 12.0, "wallet": 7.0}  # before any shrinking to fit
 # A short card grows to fill a sheet (large print for an emergency department) up to this.
 _GROW = {"a4": 1.5, "letter": 1.5, "wallet": 1.25}
-MIN_SCALE = 0.05  # far below any real card: the fit never gives up
+# The smallest body text the card is printed at: 7 pt on a sheet, 6 pt on the wallet card
+# (the smallest type a US medicine label may use, 21 CFR 201.66(d)(2)).  The name (1.9 ×)
+# and the phone numbers (1.8 × and 1.5 ×) are larger, so never below 9 pt.  A card that does
+# not fit at it is not printed (CardDoesNotFit names the long parts).
+MIN_BODY_PT = {"a4": 7.0, "letter": 7.0, "wallet": 6.0}
+
+
+def min_scale(size: str) -> float:
+    """The least the card of ``size`` is shrunk to (its body text at ``MIN_BODY_PT``)."""
+    return MIN_BODY_PT[size] / _BASE_PT[size]
 
 
 @dataclass(frozen=True)
@@ -197,10 +208,13 @@ def _document(card: Card, size: str) -> QTextDocument:
     return doc
 
 
-def fit_scale(doc: QTextDocument, width: float, height: float, most: float = 1.0) -> float:
-    """The largest scale (at most ``most``) at which ``doc``, laid out ``width / scale`` wide,
-    is at most ``height / scale`` tall: shrunk by it, the card fills the width and fits.
-    Leaves ``doc`` laid out at that scale."""
+def fit_scale(
+    doc: QTextDocument, width: float, height: float, most: float = 1.0, least: float = 0.05
+) -> float | None:
+    """The largest scale (at most ``most``, at least ``least``) at which ``doc``, laid out
+    ``width / scale`` wide, is at most ``height / scale`` tall: shrunk by it, the card fills
+    the width and fits.  None when it does not fit even at ``least``.  Leaves ``doc`` laid
+    out at that scale."""
 
     def fits(scale: float) -> bool:
         doc.setTextWidth(width / scale)
@@ -208,7 +222,9 @@ def fit_scale(doc: QTextDocument, width: float, height: float, most: float = 1.0
 
     if fits(most):
         return most
-    low, high = MIN_SCALE, most
+    if not fits(least):
+        return None
+    low, high = least, most
     for _ in range(16):
         middle = (low + high) / 2
         if fits(middle):
@@ -219,15 +235,42 @@ def fit_scale(doc: QTextDocument, width: float, height: float, most: float = 1.0
     return low
 
 
+def _fitted(card: Card, size: str, width: float, height: float) -> tuple[QTextDocument, float]:
+    """The card's document laid out to fill ``width`` × ``height`` (document units), and
+    its scale; CardDoesNotFit when it does not fit at the smallest readable size."""
+    doc = _document(card, size)
+    scale = fit_scale(doc, width, height, _GROW[size], min_scale(size))
+    if scale is None:
+        raise CardDoesNotFit(
+            does_not_fit_message(card, _PAPER[size], MIN_BODY_PT[size], smaller=size == "wallet")
+        )
+    return doc, scale
+
+
+_PAPER = {"a4": "one A4 page", "letter": "one US Letter page", "wallet": "the wallet card"}
+
+
+def fit_problem(card: Card, size: str) -> str | None:
+    """Why the card of ``size`` cannot be printed readably (on its page layout's printable
+    area), or None: checked before a print or preview dialog opens."""
+    rect = page_layout(size).paintRect(QPageLayout.Unit.Point)
+    to_doc = DOC_DPI / 72
+    try:
+        _fitted(card, size, rect.width() * to_doc, rect.height() * to_doc)
+    except CardDoesNotFit as exc:
+        return str(exc)
+    return None
+
+
 def paint_card(device: QPagedPaintDevice, card: Card, size: str) -> float:
     """Paint the card on one page of ``device`` (given its page layout already); returns
-    the scale the card was shrunk by to fit (1.0: not at all)."""
+    the scale the card was shrunk by to fit (1.0: not at all).  CardDoesNotFit (nothing
+    painted) when it does not fit at the smallest readable size (``MIN_BODY_PT``)."""
     dpi = float(device.logicalDpiX())
     to_device = dpi / DOC_DPI
     paint = device.pageLayout().paintRectPixels(int(dpi))
     width, height = paint.width() / to_device, paint.height() / to_device
-    doc = _document(card, size)
-    scale = fit_scale(doc, width, height, _GROW[size])
+    doc, scale = _fitted(card, size, width, height)
     painter = QPainter()
     if not painter.begin(device):
         raise OSError(errno.EIO, "the page could not be started")
@@ -274,11 +317,15 @@ def write_card_pdf(
 ) -> float:
     """Write the card to ``target`` (0600), atomically, as a one-page PDF; returns the scale
     it was shrunk by.  RecordError for a target that is one of the record's own files,
-    CannotSave when the PDF cannot be written whole."""
+    CardDoesNotFit (a ValueError) when the card would be too small to read, CannotSave when
+    the PDF cannot be written whole; nothing is written then."""
     if request.size not in CARD_SIZES:
         raise ValueError(f"the card size is one of {', '.join(CARD_SIZES)}, not {request.size!r}")
     check_write_target(target, record.path)
     card = card_for(record, request.child_id)
+    problem = fit_problem(card, request.size)
+    if problem is not None:
+        raise CardDoesNotFit(problem)
     try:
         with durable.replacing(target) as temp:
             writer = QPdfWriter(str(temp))

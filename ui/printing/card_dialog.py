@@ -25,6 +25,7 @@ from ui.printing.card import (
     CARD_SIZES,
     SIZE_LABELS,
     CardRequest,
+    fit_problem,
     make_card,
     page_layout,
     paint_card,
@@ -112,6 +113,8 @@ class PrintCardDialog(QDialog):
     def _paint(self, printer: QPrinter, request: CardRequest) -> None:
         try:
             paint_card(printer, make_card(self.bridge.record, self.child_id), request.size)
+        except ValueError as exc:  # CardDoesNotFit on this printer's page
+            self._show_error(str(exc))
         except OSError as exc:
             self._show_error(
                 self.tr("Could not print the card: {reason}; check the printer.").format(
@@ -123,8 +126,17 @@ class PrintCardDialog(QDialog):
         self.printer.setPageLayout(page_layout(request.size))
         self.printer.setDocName("Fever card")
 
+    def _refused(self, request: CardRequest) -> bool:
+        """Show why the card cannot be printed readably, before any dialog opens."""
+        problem = fit_problem(make_card(self.bridge.record, self.child_id), request.size)
+        if problem is not None:
+            self._show_error(problem)
+        return problem is not None
+
     def preview(self) -> None:
         request = self.request()
+        if self._refused(request):
+            return
         self._prepare(request)
         dialog = QPrintPreviewDialog(self.printer, self)
         dialog.paintRequested.connect(lambda printer: self._paint(printer, request))
@@ -132,6 +144,8 @@ class PrintCardDialog(QDialog):
 
     def print_(self) -> None:
         request = self.request()
+        if self._refused(request):
+            return
         self._prepare(request)
         dialog = QPrintDialog(self.printer, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:

@@ -63,8 +63,9 @@ def run_card(
 ) -> int:
     """``treatment-tracker card``: the fever card to a one-page PDF.  Exit 1 with one plain
     sentence (and no file written) for an unknown child, a target that is one of the
-    record's own files or a folder, a PDF that could not be written whole, or a record
-    problem."""
+    record's own files or a folder, a card too long to print readably (CardDoesNotFit, a
+    ValueError: it names the long parts), a PDF that could not be written whole, or a
+    record problem."""
     out, err = out or sys.stdout, err or sys.stderr  # as they are now (pytest swaps them)
     app = _application()  # kept alive while the PDF is drawn
     _ = app
