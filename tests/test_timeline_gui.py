@@ -400,3 +400,34 @@ def test_lane_filter_hides_a_lane_and_is_remembered(
     other = TimelineView(bridge, QSettings(ini, QSettings.Format.IniFormat))
     qtbot.addWidget(other)
     assert other.lane_actions["cns"].isChecked()
+
+
+def test_every_lane_can_be_reached_in_a_small_window(
+    qtbot: QtBot, demo_copy: Record, tmp_path: Path
+) -> None:
+    """Issue 12 gave the timeline many lanes: at 1024×600 the count charts fell below the
+    window with no way to reach them.  The timeline now keeps every lane at least its
+    least height and scrolls; Tab to an item scrolls it into view."""
+    from ui.bridge import RecordBridge
+    from ui.timeline.painter import required_height
+    from ui.timeline.view import TimelineView
+
+    bridge = RecordBridge(demo_copy)
+    view = TimelineView(bridge, QSettings(str(tmp_path / "t.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(view)
+    view.resize(1000, 420)
+    view.show()
+    qtbot.waitExposed(view)
+    w = view.widget
+    assert w.timeline is not None
+    need = required_height(w.timeline, w.painter.style)
+    assert w.height() >= need  # every lane has its room: the charts are not squeezed away
+    bar = view.scroll.verticalScrollBar()
+    assert bar.maximum() > 0  # and the view scrolls to them
+    w.setFocus()
+    for _ in range(len(w.hit_items())):
+        qtbot.keyClick(w, Qt.Key.Key_Tab)
+    focused = w.focused_item()
+    assert focused is not None
+    shown = w.visibleRegion().boundingRect()
+    assert shown.contains(focused.rect.center().toPoint())  # the focused item is in view

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QSettings, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMenu,
+    QScrollArea,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -138,7 +140,17 @@ class TimelineView(QWidget):
         self.widget.range_changed.connect(self._show_range)
         outer = QVBoxLayout(self)
         outer.addLayout(bar)
-        outer.addWidget(self.widget, 1)
+        # The lanes need more height than a small window has (1024×600 with every lane
+        # shown): they scroll, each at its least height, instead of squeezing the charts away.
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(self.widget)
+        self.widget.item_focused.connect(
+            lambda r: self.scroll.ensureVisible(int(r.center().x()), int(r.center().y()), 0, 40)
+        )
+        outer.addWidget(self.scroll, 1)
         bridge.changed.connect(self.on_changed)
         bridge.child_selected.connect(lambda _id: self.refresh(keep_range=False))
         self._history_pending = False

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from tracker.timeline import Ref, Timeline, preset_range
 from ui.plain import plain_tooltip
-from ui.timeline.painter import TimelinePainter, label_font, placed_marks
+from ui.timeline.painter import TimelinePainter, label_font, placed_marks, required_height
 
 MIN_DAYS = 5.0
 MAX_DAYS = 365.25 * 30
@@ -40,6 +40,7 @@ class TimelineWidget(QWidget):
     """
 
     item_activated = Signal(object)
+    item_focused = Signal(QRectF)  # where the item Tab moved to is (to scroll it into view)
     range_changed = Signal(float, float)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -73,6 +74,8 @@ class TimelineWidget(QWidget):
     def set_timeline(self, timeline: Timeline, keep_range: bool = True) -> None:
         first = self.timeline is None
         self.timeline = timeline
+        # every lane keeps its least height: a small window scrolls instead of losing charts
+        self.setMinimumHeight(int(required_height(timeline, self.painter.style) + 0.5))
         if first or not keep_range:
             self.apply_preset("3m")
         self._hits = []
@@ -361,6 +364,7 @@ class TimelineWidget(QWidget):
             hit = hits[nxt]
             self._focused = hit.ref
             self.update()
+            self.item_focused.emit(hit.rect)
             self._tip(self.mapToGlobal(hit.rect.bottomLeft().toPoint()), hit.tooltip)
             return True
         self._focused = None
