@@ -416,3 +416,14 @@ def test_the_growth_chart_opens_from_the_view_menu_by_keyboard(qtbot, window, mo
     press(qtbot, window, "Ctrl+G")
     assert len(opened) == 1
     assert window.views.currentWidget() is window.view_named("phases")
+
+
+def test_every_tab_is_shown_at_1024_wide(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """Nine tabs after issue 12: at 1024 px the last ones hid behind scroll arrows.  Short
+    names, the full ones in their tooltips."""
+    window.resize(1024, 600)
+    window.show()
+    qtbot.waitExposed(window)
+    bar = window.views.tabBar()
+    assert bar.sizeHint().width() <= window.views.width()
+    assert all(bar.tabToolTip(i) for i in range(bar.count()))

@@ -75,15 +75,19 @@ class MainWindow(QMainWindow):
         self.today_view = TodayView(bridge, interaction, self)
         self.medicines_view = MedicinesView(bridge, interaction, self)
         self.hospital_view = HospitalView(bridge, interaction, self)
-        self.views.addTab(self.timeline_view, self.tr("Timeline"))
-        self.views.addTab(self.phases_view, self.tr("Phases && milestones"))
-        self.views.addTab(self.counts_view, self.tr("Blood counts"))
-        self.views.addTab(self.cns_view, self.tr("CNS visits"))
-        self.views.addTab(self.agenda_view, self.tr("Appointments && questions"))
-        self.views.addTab(self.fevers_view, self.tr("Fevers && symptoms"))
-        self.views.addTab(self.today_view, self.tr("Today"))
-        self.views.addTab(self.medicines_view, self.tr("Medicines"))
-        self.views.addTab(self.hospital_view, self.tr("Hospital stays && transfusions"))
+        # Short names (nine tabs fit a 1024-pixel window), the full ones in the tooltips.
+        for view, name, full in (
+            (self.timeline_view, self.tr("Timeline"), self.tr("The timeline of the treatment")),
+            (self.phases_view, self.tr("Phases"), self.tr("Phases, milestones and growth")),
+            (self.counts_view, self.tr("Blood counts"), self.tr("Blood counts and other labs")),
+            (self.cns_view, self.tr("CNS visits"), self.tr("Lumbar punctures (CNS visits)")),
+            (self.agenda_view, self.tr("Appointments"), self.tr("Appointments and questions")),
+            (self.fevers_view, self.tr("Fevers"), self.tr("Fevers and symptoms")),
+            (self.today_view, self.tr("Today"), self.tr("Today's doses")),
+            (self.medicines_view, self.tr("Medicines"), self.tr("Medicines at home")),
+            (self.hospital_view, self.tr("Hospital"), self.tr("Hospital stays and transfusions")),
+        ):
+            self.views.setTabToolTip(self.views.addTab(view, name), full)
         self.views.currentChanged.connect(self._view_changed)
 
         self.safety = Safety(bridge, interaction, self)
