@@ -68,3 +68,47 @@ def test_the_header_shows_a_new_phase_and_a_new_count_at_once(qtbot, window, bri
     assert "123" in window.header.counts.text()
     bridge.undo_stack.undo()
     assert "123" not in window.header.counts.text()
+
+
+def test_moving_the_today_tab_a_day_keeps_the_four_week_facts_without_working_them_out_again(
+    qtbot, window, bridge, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from tracker import adherence
+
+    child = bridge.current_child()
+    plan = bridge.save(
+        MedicinePlan(
+            child.id,
+            "6-mercaptopurine",
+            TODAY - dt.timedelta(days=3),
+            "25",
+            "mg",
+            schedule="FREQ=DAILY;BYHOUR=19",
+        )
+    )
+    window.show_view("today")
+    view = window.today_view
+    before = view.facts.text()
+    assert before == "6-mercaptopurine: 0 of 3 doses given in the last 4 weeks (3 not logged)"
+    worked_out: list[int] = []
+    real = adherence.adherence
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        worked_out.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(adherence, "adherence", counted)
+    alt = Qt.KeyboardModifier.AltModifier
+    for key in (Qt.Key.Key_Left, Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Home):
+        QTest.keyClick(view.due_list, key, alt)
+        assert view.facts.text() == before
+    assert view.day == TODAY and worked_out == []
+    QTest.keyClick(view.due_list, Qt.Key.Key_Left, alt)
+    QTest.keyClick(view.due_list, Qt.Key.Key_G)  # yesterday's dose: the facts change
+    assert worked_out and view.facts.text() == (
+        "6-mercaptopurine: 1 of 3 doses given in the last 4 weeks (2 not logged)"
+    )
+    assert plan.id is not None

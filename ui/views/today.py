@@ -95,6 +95,7 @@ class TodayView(RecordView):
         self._day: dt.date | None = None
         self._due: list[adherence.DueDose] = []
         self._as_needed: list[MedicinePlan] = []
+        self._facts_for: tuple[int | None, dt.date] | None = None  # (child, today) shown
         # the day
         self.previous_button = QPushButton(self.tr("◀ Previous day"), self)
         self.previous_button.setToolTip(self.tr("The day before (Alt+Left)"))
@@ -226,7 +227,7 @@ class TodayView(RecordView):
         self.message.clear()
         self.message.hide()
         self.ask.hide()
-        self.fill_day()
+        self.fill_day(facts=False)  # the four weeks up to today: the same on any day shown
         self.due_list.setFocus()
 
     # ------------------------------------------------------------------ refreshing
@@ -240,7 +241,9 @@ class TodayView(RecordView):
         self.fill_day()
         super().refresh()
 
-    def fill_day(self, keep_current: bool = False) -> None:
+    def fill_day(self, keep_current: bool = False, facts: bool = True) -> None:
+        """Show the day's due doses; the four-week facts too, unless ``facts`` is false and
+        they are those of the same child and today."""
         child_id = self.bridge.child_id
         record = self.bridge.record
         today = record.today()
@@ -307,7 +310,9 @@ class TodayView(RecordView):
             else self.tr("No doses are due on this day.")
         )
         self._as_needed_buttons(day == today)
-        self._facts(plans, child_id, today)
+        if facts or self._facts_for != (child_id, today):
+            self._facts(plans, child_id, today)
+            self._facts_for = (child_id, today)
         if self._due:
             row = current if 0 <= current < len(self._due) else self._next_open(-1)
             self.due_list.setCurrentItem(self.due_list.topLevelItem(max(row, 0)))
