@@ -112,3 +112,33 @@ def test_moving_the_today_tab_a_day_keeps_the_four_week_facts_without_working_th
         "6-mercaptopurine: 1 of 3 doses given in the last 4 weeks (2 not logged)"
     )
     assert plan.id is not None
+
+
+def test_the_timeline_opens_on_recent_temperatures_and_doses_then_loads_the_history(
+    qtbot, record, child
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QSettings
+
+    from ui.bridge import RecordBridge
+    from ui.timeline.view import RECENT_DAYS, TimelineView
+
+    old = TODAY - dt.timedelta(days=RECENT_DAYS + 60)
+    plan, _ = record.save(
+        MedicinePlan(child.id, "6-mercaptopurine", old, "25", "mg", schedule="FREQ=DAILY")
+    )
+    for day in (old, TODAY - dt.timedelta(days=3)):
+        record.save(Temperature(child.id, day, dt.time(8), "37.1", celsius=37.1))
+        record.save(DoseLog(child.id, plan.id, day, DoseStatus.GIVEN))
+    view = TimelineView(
+        RecordBridge(record), QSettings(str(record.path) + ".ini", QSettings.Format.IniFormat)
+    )
+    qtbot.addWidget(view)
+
+    def marks() -> tuple[int, int]:
+        timeline = view.widget.timeline
+        return len(timeline.lane("temperatures").marks), len(timeline.lane("doses").marks)
+
+    assert marks() == (1, 1)  # the first picture: the recent ones only
+    assert view.widget.timeline.lane("doses").row_titles == ["6-mercaptopurine"]
+    view.show()
+    qtbot.waitUntil(lambda: marks() == (2, 2), timeout=3000)
