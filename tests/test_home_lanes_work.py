@@ -1,0 +1,57 @@
+"""The timeline's home lanes do their work once per entry, not once per look: a record's
+temperatures repeat the same few typed texts ("36.8") and the team's rule is one number, so
+laying out years of readings reads each distinct text once (bench/run.py times it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from tracker import fever, timeline
+from tracker.model import FeverRule, Temperature, TemperatureUnit
+
+DAY = dt.date(2026, 1, 1)
+TEXTS = ("36.8", "38.2", "100.6 °F")
+
+
+def _readings() -> list[Temperature]:
+    out = []
+    for i in range(300):
+        text = TEXTS[i % 3]
+        unit = TemperatureUnit.FAHRENHEIT if "F" in text else TemperatureUnit.CELSIUS
+        _, celsius = fever.parse_temperature(text, unit)
+        out.append(
+            Temperature(
+                1,
+                DAY + dt.timedelta(days=i // 2),
+                dt.time(8 + i % 2),
+                text,
+                unit,
+                celsius,
+                id=i + 1,
+            )
+        )
+    return out
+
+
+def test_the_temperature_lane_reads_each_typed_text_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    rule = FeverRule(1, DAY, "38.0", TemperatureUnit.CELSIUS, 38.0, id=1)
+    readings = _readings()
+    read: list[str] = []
+    real = fever.read_temperature
+
+    def counted(text: str, label: str = "Temperature") -> Any:
+        read.append(text)
+        return real(text, label)
+
+    for cached in (fever.exact_celsius, fever.number_text):
+        getattr(cached, "cache_clear", lambda: None)()
+    monkeypatch.setattr(fever, "read_temperature", counted)
+    lane = timeline.build(
+        [], [], [], [], DAY, lanes=["temperatures"], temperatures=readings, fever_rules=[rule]
+    ).lanes[0]
+    assert [m.filled for m in lane.marks[:3]] == [False, True, True]  # 100.6 °F is 38.1 °C
+    assert "38.2 °C (100.8 °F)" in lane.marks[1].tooltip
+    assert len(read) <= 2 * (len(TEXTS) + 1), len(read)  # its number and its °C, each once
