@@ -142,3 +142,35 @@ def test_the_timeline_opens_on_recent_temperatures_and_doses_then_loads_the_hist
     assert view.widget.timeline.lane("doses").row_titles == ["6-mercaptopurine"]
     view.show()
     qtbot.waitUntil(lambda: marks() == (2, 2), timeout=3000)
+
+
+def test_the_dose_log_keeps_its_column_widths_while_doses_are_ticked(qtbot, window, bridge) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    child = bridge.current_child()
+    bridge.save(
+        MedicinePlan(
+            child.id,
+            "6-mercaptopurine",
+            TODAY - dt.timedelta(days=3),
+            "25",
+            "mg",
+            schedule="FREQ=DAILY;BYHOUR=19",
+        )
+    )
+    window.show_view("today")
+    view = window.today_view
+    table = view.doses.table
+    header = table.horizontalHeader()
+    model = view.doses.model
+    QTest.keyClick(view.due_list, Qt.Key.Key_G)  # the first dose in a log fitted empty
+    assert model.rowCount() == 1
+    for column in range(model.columnCount() - 1):  # its row's text fits: nothing cut off
+        need = table.sizeHintForIndex(model.index(0, column)).width()
+        assert header.sectionSize(column) >= need, column
+    widened = header.sectionSize(0) + 40
+    header.resizeSection(0, widened)  # the family widens a column
+    QTest.keyClick(view.due_list, Qt.Key.Key_M)  # the same dose: missed after all
+    assert model.rowCount() == 1 and "Missed" in view.due_list.topLevelItem(0).text(3)
+    assert header.sectionSize(0) == widened

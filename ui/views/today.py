@@ -190,6 +190,12 @@ class TodayView(RecordView):
         column.addLayout(self.as_needed_row)
         column.addWidget(self.facts)
         self.doses.setMinimumHeight(STACKED_MIN_HEIGHT)  # the log scrolls; 600 pixels fit
+        # The log's columns are fitted to its rows when the tab is filled, then kept while
+        # doses are ticked (and may be widened): measuring them again on every tick took
+        # longer than the tick itself.  The last column (the note) takes what is left.
+        log_header = self.doses.table.horizontalHeader()
+        for column in range(log_header.count() - 1):
+            log_header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         self.message.hide()
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(top)
@@ -240,6 +246,7 @@ class TodayView(RecordView):
     def refresh(self) -> None:
         self.fill_day()
         super().refresh()
+        self.doses.table.resizeColumnsToContents()
 
     def fill_day(self, keep_current: bool = False, facts: bool = True) -> None:
         """Show the day's due doses; the four-week facts too, unless ``facts`` is false and
@@ -440,7 +447,7 @@ class TodayView(RecordView):
         """Save through the bridge (one undo step); a refusal is said beside the list,
         nothing saved."""
         try:
-            self.bridge.save(entry)
+            saved = self.bridge.save(entry)
         except ValidationFailed as exc:
             self.message.setText(
                 self.tr("Nothing was saved: {why}").format(why=" ".join(exc.errors.values()))
@@ -448,7 +455,21 @@ class TodayView(RecordView):
             self.message.show()
             self.ask.hide()
             return False
+        self._fit_log_row(saved.id)
         return True
+
+    def _fit_log_row(self, dose_id: int | None) -> None:
+        """Widen the log's columns where the row of ``dose_id`` needs it (never narrower:
+        the columns do not jump while ticking; a log fitted empty gets room for its rows)."""
+        row = self.doses.model.row_of(dose_id) if dose_id is not None else -1
+        if row < 0:
+            return
+        table = self.doses.table
+        header = table.horizontalHeader()
+        for column in range(header.count() - 1):
+            need = table.sizeHintForIndex(self.doses.model.index(row, column)).width()
+            if need > header.sectionSize(column):
+                header.resizeSection(column, need)
 
     def add_note(self) -> None:
         due = self.current_due()
@@ -501,4 +522,5 @@ class TodayView(RecordView):
         dialog = dose_dialog(editing, None, self, preset)
         dialog.submit = self.bridge.save
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.value is not None:
+            self._fit_log_row(dialog.value.id)
             self.doses.select_id(dialog.value.id)
