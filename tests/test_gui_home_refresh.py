@@ -174,3 +174,46 @@ def test_the_dose_log_keeps_its_column_widths_while_doses_are_ticked(qtbot, wind
     QTest.keyClick(view.due_list, Qt.Key.Key_M)  # the same dose: missed after all
     assert model.rowCount() == 1 and "Missed" in view.due_list.topLevelItem(0).text(3)
     assert header.sectionSize(0) == widened
+
+
+def test_tabs_that_do_not_show_doses_are_not_read_again_after_a_tick(
+    qtbot, window, bridge, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    child = bridge.current_child()
+    bridge.save(
+        MedicinePlan(child.id, "6-mercaptopurine", TODAY, "25", "mg", schedule="FREQ=DAILY")
+    )
+    names = ("phases", "counts", "cns", "agenda", "fevers")
+    for name in names:  # each tab filled once
+        window.show_view(name)
+    refreshed: list[str] = []
+    for name in names:
+        view = window.view_named(name)
+        real = view.refresh
+        monkeypatch.setattr(
+            view,
+            "refresh",
+            lambda *a, real=real, name=name, **k: (refreshed.append(name), real(*a, **k)),
+        )
+    window.show_view("today")
+    QTest.keyClick(window.today_view.due_list, Qt.Key.Key_G)
+    assert len(bridge.record.entries(DoseLog, child.id)) == 1
+    for name in names:
+        window.show_view(name)
+    assert refreshed == []
+    # a count saved while the counts tab is hidden: it is read again when chosen
+    window.show_view("today")
+    bridge.save(
+        count_from_form(
+            {"taken_date": TODAY.isoformat()},
+            [ValueInput("plt", "123", "×10⁹/L")],
+            child=child,
+            today=TODAY,
+        )
+    )
+    window.show_view("counts")
+    assert refreshed == ["counts"]
+    assert window.counts_view.model.rowCount() == 1

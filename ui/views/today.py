@@ -238,6 +238,11 @@ class TodayView(RecordView):
 
     # ------------------------------------------------------------------ refreshing
 
+    def touched(self, changes: Changes) -> bool:
+        return changes.touches("dose", "medicine_plan") or any(
+            table.touched(changes) for table in self.tables.values()
+        )
+
     def on_changed(self, changes: Changes) -> None:
         if changes.touches("dose", "medicine_plan"):
             self.fill_day(keep_current=True)
