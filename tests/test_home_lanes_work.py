@@ -5,6 +5,7 @@ laying out years of readings reads each distinct text once (bench/run.py times i
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -55,3 +56,35 @@ def test_the_temperature_lane_reads_each_typed_text_once(monkeypatch: pytest.Mon
     assert [m.filled for m in lane.marks[:3]] == [False, True, True]  # 100.6 °F is 38.1 °C
     assert "38.2 °C (100.8 °F)" in lane.marks[1].tooltip
     assert len(read) <= 2 * (len(TEXTS) + 1), len(read)  # its number and its °C, each once
+
+
+def test_a_printed_range_is_checked_once_however_many_results_print_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tracker import range_units
+    from tracker.forms import ValueInput, count_from_form
+    from tracker.model import Child
+
+    child = Child("A", dt.date(2025, 6, 1), id=1)
+    counts = [
+        count_from_form(
+            {"taken_date": (DAY + dt.timedelta(days=i)).isoformat()},
+            [ValueInput("plt", str(100 + i), "×10⁹/L", "150-450")],
+            child=child,
+            today=DAY + dt.timedelta(days=400),
+        )
+        for i in range(200)
+    ]
+    counts = [replace(c, id=i + 1) for i, c in enumerate(counts)]
+    checked: list[object] = []
+    real = range_units.range_possible
+
+    def counted(*args: Any) -> bool:
+        checked.append(args)
+        return bool(real(*args))
+
+    getattr(range_units.range_unit_problem, "cache_clear", lambda: None)()
+    monkeypatch.setattr(range_units, "range_possible", counted)
+    lane = timeline.build([], [], [], counts, DAY, lanes=["plt"]).lanes[0]
+    assert lane.series is not None and len(lane.series.bands) >= 1  # the lab's range drawn
+    assert len(checked) <= 2, len(checked)
