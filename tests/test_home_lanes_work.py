@@ -88,3 +88,38 @@ def test_a_printed_range_is_checked_once_however_many_results_print_it(
     lane = timeline.build([], [], [], counts, DAY, lanes=["plt"]).lanes[0]
     assert lane.series is not None and len(lane.series.bands) >= 1  # the lab's range drawn
     assert len(checked) <= 2, len(checked)
+
+
+def test_reading_years_of_entries_looks_at_each_kind_once_not_once_per_row(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    import dataclasses
+
+    from tracker.model import Child, DoseLog, DoseStatus, MedicinePlan
+    from tracker.store import Record
+
+    record = Record.open(
+        tmp_path / "r.sqlite", create=True, clock=lambda: dt.datetime(2026, 6, 1, 12)
+    )
+    child, _ = record.save(Child("A", dt.date(2025, 6, 1)))
+    assert child.id is not None
+    plan, _ = record.save(MedicinePlan(child.id, "6-MP", DAY, "25", "mg", schedule="FREQ=DAILY"))
+    assert plan.id is not None
+    record.save_all(
+        [
+            DoseLog(child.id, plan.id, DAY + dt.timedelta(days=i), DoseStatus.GIVEN)
+            for i in range(100)
+        ]
+    )
+    looked: list[object] = []
+    real = dataclasses.fields
+
+    def counted(x: Any) -> Any:
+        looked.append(x)
+        return real(x)
+
+    monkeypatch.setattr(dataclasses, "fields", counted)
+    doses = record.entries(DoseLog, child.id)
+    assert len(doses) == 100 and doses[0].plan_id == plan.id and doses[0].id is not None
+    assert len(looked) < 10, len(looked)
+    record.close()
