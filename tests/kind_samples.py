@@ -42,6 +42,8 @@ from tracker.model import (
     PhaseKind,
     Question,
     Severity,
+    Stay,
+    StayReason,
     Symptom,
     SymptomWhat,
     TeamThreshold,
@@ -49,6 +51,8 @@ from tracker.model import (
     TemperatureSite,
     TemperatureUnit,
     ThresholdPurpose,
+    Transfusion,
+    TransfusionProduct,
     YesNoUnknown,
 )
 
@@ -200,6 +204,26 @@ def _symptom(child: Child, _phase_id: int | None, day: dt.date) -> Symptom:
     )
 
 
+def _transfusion(child: Child, _phase_id: int | None, day: dt.date) -> Transfusion:
+    assert child.id is not None
+    return Transfusion(
+        child.id,
+        day,
+        dt.time(14, 30),
+        TransfusionProduct.PLATELETS,
+        amount_text="1 unit",
+        units=1.0,
+        reason="platelets low on the ward",
+        note="no reaction",
+    )
+
+
+def _stay(child: Child, _phase_id: int | None, day: dt.date) -> Stay:
+    assert child.id is not None
+    # a day case: the tests save several samples on one day, and stays may not overlap
+    return Stay(child.id, day, day, "Day unit", StayReason.PLANNED, note="n")
+
+
 SAMPLES: dict[str, Sample] = {
     "phase": _phase,
     "milestone": _milestone,
@@ -214,6 +238,8 @@ SAMPLES: dict[str, Sample] = {
     "temperature": _temperature,
     "fever_rule": _fever_rule,
     "symptom": _symptom,
+    "transfusion": _transfusion,
+    "stay": _stay,
 }
 
 LINKED_TO = {"cns_visit": "phase", "dose": "medicine_plan"}
@@ -235,7 +261,10 @@ def saved_sample(
         if linked and target in linked:
             linked_id = linked[target]
         else:
-            linked_id = save(SAMPLES[target](child, None, day)).id
+            made = SAMPLES[target](child, None, day)
+            if target == "medicine_plan":  # beside the example plan: another medicine's
+                made = replace(made, drug="co-trimoxazole")
+            linked_id = save(made).id
     return SAMPLES[key](child, linked_id, day)
 
 

@@ -140,3 +140,43 @@ def test_a_worked_out_anc_says_so() -> None:
     anc = _card(counts=counts).counts[0]
     assert anc.date == dt.date(2026, 11, 20) and anc.text == "0.6 ×10⁹/L"
     assert "worked out" in anc.note
+
+
+def test_a_plan_whose_last_due_dose_was_held_says_so_on_the_card() -> None:
+    from tracker.card import medicine_lines
+    from tracker.model import DoseLog, DoseStatus, MedicinePlan
+
+    six_mp = MedicinePlan(
+        1, "6-MP", dt.date(2026, 11, 1), "20", "mg", schedule="FREQ=DAILY;BYHOUR=19", id=10
+    )
+    mtx = MedicinePlan(
+        1, "MTX", dt.date(2026, 11, 1), "5", "mg", schedule="FREQ=WEEKLY;BYDAY=FR", id=11
+    )
+    at = dt.time(19)
+    doses = [
+        DoseLog(1, 10, dt.date(2026, 11, 21), DoseStatus.GIVEN, at),
+        DoseLog(1, 10, dt.date(2026, 11, 22), DoseStatus.HELD, at),
+        DoseLog(1, 10, dt.date(2026, 11, 23), DoseStatus.HELD, at),
+        DoseLog(1, 11, dt.date(2026, 11, 13), DoseStatus.HELD),
+        DoseLog(1, 11, dt.date(2026, 11, 20), DoseStatus.GIVEN),
+        DoseLog(1, 10, dt.date(2026, 11, 25), DoseStatus.GIVEN, at),  # after the card's day
+    ]
+    lines = medicine_lines([mtx, six_mp], doses, PRINTED)
+    assert lines == [
+        "6-MP 20 mg daily, at 19:00, since 2026-11-01 (last due dose held by the team on "
+        "2026-11-23, as logged)",
+        "MTX 5 mg weekly on Friday, since 2026-11-01",
+    ]
+
+
+def test_make_card_reads_the_doses_for_a_held_plan(record, child) -> None:  # type: ignore[no-untyped-def]
+    from tracker.model import DoseLog, DoseStatus, MedicinePlan
+    from ui.printing.card import make_card
+
+    plan, _ = record.save(
+        MedicinePlan(child.id, "6-MP", dt.date(2026, 11, 1), "20", "mg", schedule="FREQ=DAILY")
+    )
+    day = record.today() - dt.timedelta(days=1)
+    record.save(DoseLog(child.id, plan.id, day, DoseStatus.HELD))
+    (line,) = make_card(record, child.id).medicines
+    assert line.endswith(f"(last due dose held by the team on {day.isoformat()}, as logged)")

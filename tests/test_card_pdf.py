@@ -78,7 +78,9 @@ def test_the_command_line_writes_one_page_at_each_size(qapp, demo, tmp_path, siz
         "555-0142",
         "555-0177",
         "Irradiated, CMV-negative products (demo)",
-        "No medicines entered",
+        "6-mercaptopurine 10 mg",  # the demo's current plans, as the team wrote them
+        "methotrexate (by mouth) 5 mg",
+        "co-trimoxazole",
         "Kept by the family; not a medical record. Printed 2026-11-24.",
     ):
         assert part in text, (size, part)

@@ -79,10 +79,10 @@ def _offset(child: Child, day: dt.date) -> int:
     return (day - child.diagnosis_date).days
 
 
-def _without_uids(node: Any, phase_index: dict[str, int]) -> Any:
+def _without_uids(node: Any, phase_index: dict[str, str]) -> Any:
     if isinstance(node, dict):
         return {
-            k: (phase_index.get(v) if k == "phase_uid" else _without_uids(v, phase_index))
+            k: (phase_index.get(v) if k in _LINKS else _without_uids(v, phase_index))
             for k, v in node.items()
             if k not in ("uid", "record_uid")
         }
@@ -92,9 +92,18 @@ def _without_uids(node: Any, phase_index: dict[str, int]) -> Any:
     return node
 
 
+# A link names the other entry by its uid (fresh on every build): compared by its place.
+_LINKS = ("phase_uid", "follows_uid", "plan_uid")
+
+
 def _comparable(record: Record) -> Any:
     data = export_record(record, NOW)
-    index = {p["uid"]: i for c in data["children"] for i, p in enumerate(c["phases"])}
+    index = {p["uid"]: str(i) for c in data["children"] for i, p in enumerate(c["phases"])}
+    index.update(  # plans starting on one day are ordered by uid: named by drug and start
+        (p["uid"], f"{p['drug']} from {p['start_date']}")
+        for c in data["children"]
+        for p in c["medicine_plans"]
+    )
     return _without_uids(data, index)
 
 
@@ -442,3 +451,70 @@ def test_wbc_at_diagnosis_matches_the_first_count(demo: Record, child: Child, ci
     assert first.taken_date == child.diagnosis_date and wbc is not None
     assert (wbc.value_text, wbc.unit) == (child.wbc_at_diagnosis_text, child.wbc_at_diagnosis_unit)
     assert wbc.normalised_value == child.wbc_at_diagnosis
+
+
+# ---------------------------------------------------------------------- medicines
+
+
+def test_maintenance_medicines_and_a_month_of_doses(demo: Record, child: Child, cid: int) -> None:
+    from tracker import medicines
+    from tracker.model import DoseLog, DoseStatus, MedicinePlan
+
+    plans = demo.entries(MedicinePlan, cid)
+    current = medicines.current_plans(plans, TODAY)
+    assert [medicines.short_name(p.drug) for p in current] == ["6-MP", "MTX", "co-trimoxazole"]
+    assert all(p.team_note for p in plans)  # each as the team wrote it, labelled fictional
+    assert all("fictional" in p.team_note.casefold() for p in plans)
+    changes = [c for c in medicines.history(plans) if c.kind == "change"]
+    assert [c.text.split(", team")[0] for c in changes] == [
+        f"6-MP 10 mg → 7.5 mg on {(TODAY - dt.timedelta(days=25)).isoformat()}",
+        f"6-MP 7.5 mg → 10 mg on {(TODAY - dt.timedelta(days=11)).isoformat()}",
+    ]
+    first = min(p.start_date for p in plans)
+    assert _offset(child, first) == 201  # from the maintenance start
+    doses = demo.entries(DoseLog, cid)
+    by_plan = {p.id: p for p in plans}
+    month = [d for d in doses if d.due_date >= TODAY - dt.timedelta(days=30)]
+    mp = [d for d in month if medicines.short_name(by_plan[d.plan_id].drug) == "6-MP"]
+    assert [d.status for d in mp].count(DoseStatus.MISSED) == 2
+    assert [d.status for d in mp].count(DoseStatus.VOMITED) == 1
+    assert TODAY not in {d.due_date for d in mp}  # today's evening dose is still to tick
+    # every due dose of the month before today is logged, once
+    for plan in current:
+        due = set(
+            medicines.schedule.occurrences(
+                plan.schedule,
+                plan.start_date,
+                plan.end_date,
+                TODAY - dt.timedelta(days=30),
+                TODAY - dt.timedelta(days=1),
+            )
+        )
+        logged = {(d.due_date, d.due_time) for d in month if d.plan_id == plan.id}
+        assert due <= logged, plan.drug
+    held = [d for d in doses if d.status is DoseStatus.HELD]
+    assert held and {_offset(child, d.due_date) for d in held} <= {316, 317, 318, 319}
+
+
+def test_the_fever_story_agrees_with_the_readings_and_the_held_doses(
+    demo: Record, child: Child, cid: int
+) -> None:
+    from tracker.model import DoseLog, DoseStatus, Temperature
+
+    held = [d.due_date for d in demo.entries(DoseLog, cid) if d.status is DoseStatus.HELD]
+    fever = min(held)
+    restart = max(held) + dt.timedelta(days=1)
+    night = [t for t in demo.entries(Temperature, cid) if t.date == fever]
+    peak = max(t.celsius for t in night)
+    notes = [c.note for c in demo.entries(CountResult, cid) if "°C" in c.note]
+    assert notes and all(f"{peak:.1f} °C" in n for n in notes), (peak, notes)
+    said = [c.note for c in demo.entries(CountResult, cid) if "restart" in c.note.casefold()]
+    assert said and all(restart.isoformat() in n for n in said), (restart, said)
+
+
+def test_the_teams_words_on_the_medicines_name_no_count(demo: Record, cid: int) -> None:
+    from tracker.model import MedicinePlan
+
+    for plan in demo.entries(MedicinePlan, cid):
+        found = re.search(r"\b(wbc|anc|counts?|neutrophils?)\b", plan.team_note, re.I)
+        assert found is None, plan.team_note

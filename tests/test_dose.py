@@ -429,3 +429,69 @@ def test_an_import_refuses_a_dose_the_schedule_does_not_give(
     )
     data["children"][0]["doses"][0]["due_time"] = "08:00"  # type: ignore[index]
     assert "not due on 2026-11-20 at 08:00" in _load(tmp_path, data)
+
+
+def test_as_needed_doses_of_a_drug_also_scheduled_get_their_own_line() -> None:
+    scheduled = replace(ONDANSETRON, id=13, schedule="FREQ=WEEKLY;BYDAY=FR;BYHOUR=19")
+    doses = [
+        DoseLog(1, 12, dt.date(2026, 11, 5), DoseStatus.GIVEN, dt.time(3 + i)) for i in range(9)
+    ]
+    doses.append(DoseLog(1, 13, dt.date(2026, 11, 6), DoseStatus.GIVEN, dt.time(19)))
+    facts = adherence.adherence([ONDANSETRON, scheduled], doses, FIRST, LAST)
+    assert [f.line("in the last 4 weeks") for f in facts] == [
+        "ondansetron (as needed): 9 doses given in the last 4 weeks",
+        "ondansetron: 1 of 3 doses given in the last 4 weeks (2 not logged)",
+    ]
+
+
+def test_a_window_with_nothing_logged_says_none_logged_not_none_given() -> None:
+    (fact,) = adherence.adherence([_window_plan()], [], FIRST, LAST)
+    assert fact.line("in the last 4 weeks") == (
+        "6-mercaptopurine: 28 doses due in the last 4 weeks, none logged"
+    )
+
+
+def test_a_drug_typed_by_two_names_across_a_dose_change_is_one_line() -> None:
+    old = replace(_window_plan(), drug="6-MP", end_date=dt.date(2026, 11, 9))
+    new = replace(
+        SIX_MP, drug="mercaptopurine", id=20, start_date=dt.date(2026, 11, 10), follows_id=10
+    )
+    doses = [_log(old, FIRST + dt.timedelta(days=i), DoseStatus.GIVEN) for i in range(14)]
+    doses += [
+        _log(new, dt.date(2026, 11, 10) + dt.timedelta(days=i), DoseStatus.GIVEN) for i in range(14)
+    ]
+    (fact,) = adherence.adherence([old, new], doses, FIRST, LAST)
+    assert (fact.drug, fact.due, fact.given) == ("6-mercaptopurine", 28, 28)
+
+
+# ------------------------------------------------------------ as-needed doses are events
+
+
+def _as_needed(record: Record, child: Child) -> MedicinePlan:
+    plan, _ = record.save(
+        MedicinePlan(child.id, "ondansetron", dt.date(2026, 11, 1), "2", "mg", schedule="")  # type: ignore[arg-type]
+    )
+    return plan
+
+
+def test_two_as_needed_doses_on_one_day_without_times(record: Record, child: Child) -> None:
+    plan = _as_needed(record, child)
+    day = TODAY - dt.timedelta(days=2)
+    record.save(DoseLog(child.id, plan.id, day, DoseStatus.GIVEN))  # type: ignore[arg-type]
+    record.save(DoseLog(child.id, plan.id, day, DoseStatus.GIVEN))  # type: ignore[arg-type]
+    assert len(record.entries(DoseLog, child.id)) == 2
+
+
+def test_two_as_needed_doses_in_one_minute(record: Record, child: Child) -> None:
+    plan = _as_needed(record, child)
+    at = dt.time(9, 30)
+    record.save(DoseLog(child.id, plan.id, TODAY, DoseStatus.VOMITED, at, given_time=at))  # type: ignore[arg-type]
+    record.save(DoseLog(child.id, plan.id, TODAY, DoseStatus.GIVEN, at, given_time=at))  # type: ignore[arg-type]
+    assert len(record.entries(DoseLog, child.id)) == 2
+
+
+def test_a_plan_without_a_dose_shows_dose_not_entered() -> None:
+    from tracker.kinds.dose import plan_dose_text
+
+    p = MedicinePlan(1, "co-trimoxazole", dt.date(2026, 3, 1), "", "", schedule="")
+    assert plan_dose_text(p) == "dose not entered"

@@ -44,11 +44,15 @@ from tracker.model import (
     RiskGroup,
     Severity,
     Sex,
+    Stay,
+    StayReason,
     Symptom,
     SymptomWhat,
     Temperature,
     TemperatureSite,
     TemperatureUnit,
+    Transfusion,
+    TransfusionProduct,
     YesNoUnknown,
 )
 from tracker.store import CannotSave, Record
@@ -98,6 +102,8 @@ CHILD_KEYS = [
     "temperatures",
     "fever_rules",
     "symptoms",
+    "transfusions",
+    "stays",
 ]
 MEDICINE_PLAN_KEYS = [
     "uid",
@@ -113,6 +119,19 @@ MEDICINE_PLAN_KEYS = [
     "follows_uid",
 ]
 DOSE_KEYS = ["uid", "plan_uid", "due_date", "due_time", "status", "given_time", "amount", "note"]
+TRANSFUSION_KEYS = [
+    "uid",
+    "date",
+    "time",
+    "product",
+    "product_text",
+    "amount_text",
+    "volume_ml",
+    "units",
+    "reason",
+    "note",
+]
+STAY_KEYS = ["uid", "from_date", "to_date", "place", "reason", "reason_text", "note"]
 GROWTH_KEYS = [
     "uid",
     "date",
@@ -380,6 +399,18 @@ def full(record: Record) -> Record:
             grade_version="CTCAE v5.0",
         )
     )
+    record.save(
+        Transfusion(
+            noa.id,
+            dt.date(2026, 11, 21),
+            dt.time(15, 10),
+            TransfusionProduct.PLATELETS,
+            amount_text="45 mL",
+            volume_ml=45.0,
+            reason=f"low {EMOJI}",
+        )
+    )
+    record.save(Stay(noa.id, dt.date(2026, 11, 20), None, "Ward 3", StayReason.FEVER))
     record.save(Child(name="Sam", birth_date=dt.date(2025, 12, 1)))
     return record
 
@@ -625,6 +656,10 @@ def test_every_object_has_the_documented_keys(exported: dict[str, Any]) -> None:
             assert list(r) == FEVER_RULE_KEYS
         for s in child["symptoms"]:
             assert list(s) == SYMPTOM_KEYS
+        for t in child["transfusions"]:
+            assert list(t) == TRANSFUSION_KEYS
+        for st in child["stays"]:
+            assert list(st) == STAY_KEYS
         for m in child["milestones"]:
             assert list(m) == MILESTONE_KEYS
             if m["mrd"] is not None:
@@ -659,6 +694,8 @@ def test_no_integer_ids_and_every_record_has_a_uid(exported: dict[str, Any]) -> 
         + len(noa["temperatures"])
         + len(noa["fever_rules"])
         + len(noa["symptoms"])
+        + len(noa["transfusions"])
+        + len(noa["stays"])
     )
     assert len(uids) == expected
 

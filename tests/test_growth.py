@@ -220,10 +220,7 @@ def test_bsa_is_mosteller_and_only_for_a_weight_and_length_of_one_day() -> None:
     assert bsa is not None and bsa.date == day
     assert bsa.text == "0.39\u00a0m²"
     line = bsa_line([weight, length])
-    assert line == (
-        "BSA (Mosteller formula, for information; the team calculates doses): "
-        "0.39\u00a0m² on 2026-11-20"
-    )
+    assert line == ("BSA (Mosteller formula), for information only: 0.39\u00a0m² on 2026-11-20")
     assert BSA_LABEL in line
 
 

@@ -180,6 +180,8 @@ def test_delete_child_names_every_kind_recorded(qtbot, window, bridge, interacti
             assert "2 phases" in text
         elif kind.key == "question":
             assert "2 questions" in text
+        elif kind.key == "medicine_plan":  # the dose's sample saves a plan of its own
+            assert "2 medicine plans" in text
         else:
             assert any(f"1 {kind.singular}{end}" in text for end in (",", " and", ".")), kind.key
     assert "Ctrl+Z" in text

@@ -163,13 +163,34 @@ def test_the_summary_of_the_fever_night_prints_the_section(
         request = SummaryRequest(child_id, start=night - dt.timedelta(days=3), end=night)
         write_pdf(rec, request, out)
         one = tmp_path / "four-weeks.pdf"
-        assert write_pdf(rec, SummaryRequest(child_id), one) == 1  # nothing in range: no section
+        write_pdf(rec, SummaryRequest(child_id), one)  # no temperature in range: no section
     pages = " ".join(page.extract_text() for page in PdfReader(str(out)).pages)
     text = " ".join(unicodedata.normalize("NFKC", pages).split())  # the "fi" ligature
     assert "Temperatures and symptoms" in text
     assert "phone the ward, day or night (fictional demo rule)" in text
     assert "at or above your team's fever number" in text
     assert "4 temperatures recorded in this range; the highest 38.4 °C (101.1 °F)" in text
+    assert "Listed: the readings at or above your team's fever number" in text
+    assert "21:40" in text and "22:30" in text  # a time is never broken over two lines
     assert "Tiredness" in text
     four = " ".join(page.extract_text() for page in PdfReader(str(one)).pages)
     assert "Temperatures and symptoms" not in four
+
+
+def test_the_fever_rule_and_team_words_placeholders_hold_no_clinical_number(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    from tracker.model import MedicinePlan
+    from ui.dialogs.medicine_plan import ChangeDoseDialog
+    from ui.dialogs.temperature import FeverRuleDialog
+
+    rule = FeverRuleDialog(None, MILA, TODAY)
+    qtbot.addWidget(rule)
+    plan = MedicinePlan(1, "6-MP", dt.date(2026, 9, 1), "25", "mg", schedule="FREQ=DAILY", id=5)
+    change = ChangeDoseDialog(plan, MILA, TODAY)
+    qtbot.addWidget(change)
+    for dialog, name in ((rule, "rule_text"), (change, "team_note")):
+        box = dialog.field(name)
+        assert isinstance(box, QPlainTextEdit)
+        words = box.placeholderText()
+        assert words and not any(ch.isdigit() for ch in words), words

@@ -212,11 +212,15 @@ def test_view_actions_switch_tabs(qtbot, window, settings):
         "agenda": window.agenda_view,
         "fevers": window.fevers_view,
         "today": window.today_view,
+        "medicines": window.medicines_view,
+        "hospital": window.hospital_view,
     }
     assert set(VIEW_NAMES) == set(widgets)
     for action_id, name in (
         (ActionId.VIEW_AGENDA, "agenda"),
         (ActionId.VIEW_FEVERS, "fevers"),
+        (ActionId.VIEW_MEDICINES, "medicines"),
+        (ActionId.VIEW_HOSPITAL, "hospital"),
         (ActionId.VIEW_COUNTS, "counts"),
         (ActionId.VIEW_CNS, "cns"),
         (ActionId.VIEW_PHASES, "phases"),

@@ -63,6 +63,10 @@ def _filled(path: Path, reverse: bool = False) -> Record:
             e = make(child, linked.get(LINKED_TO.get(key, "phase")), day)
             if key in ("threshold", "fever_rule") and day != dt.date(2026, 6, 2):  # one a day
                 continue
+            if key == "medicine_plan":  # one plan of a medicine at a time: another one's
+                if day != dt.date(2026, 6, 2):
+                    continue
+                e = replace(e, drug="co-trimoxazole")
             n += 1
             e = replace(e, uid=_u(n))
             for j, f in enumerate(kind_of(e).rows_fields):  # every row a fixed uid

@@ -100,7 +100,7 @@ def test_a_full_disk_keeps_the_previous_file(
     good = run_child(tmp_path, 0, *args)  # the control: with room, the file is written
     assert good.returncode == 0, good.stderr
     size = out.stat().st_size
-    assert size > 4 * LIMIT
+    assert size > 3 * LIMIT  # so the first cut is early in the file
     before, record_before = digest(out), digest(family)
 
     # Cut off early, and near the end: in the PDF's last bytes (its size does not vary); 10%

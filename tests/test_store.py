@@ -212,13 +212,12 @@ def populate(rec: Record) -> Saved:
     )
     rec.save(appointment_from_form({"date": "2026-11-25", "with_whom": "Dr. A"}, child=child))
     rec.save(question_from_form({"text": "When is the next LP?"}, child=child, today=TODAY))
+    linked: dict[str, int | None] = {"phase": induction.id}
     for kind in child_kinds():  # a kind added later: its example (tests/kind_samples.py)
         if not rec.entries(kind.model, child.id):
             day = dt.date(2026, 6, 2)
-            entry = saved_sample(
-                lambda e: rec.save(e)[0], kind.key, child, day, {"phase": induction.id}
-            )
-            rec.save(entry)
+            entry = saved_sample(lambda e: rec.save(e)[0], kind.key, child, day, linked)
+            linked.setdefault(kind.key, rec.save(entry)[0].id)  # one plan for the dose
     return Saved(child, prophase, induction, mrd, count, visit, diagnostic_lp)
 
 

@@ -34,17 +34,25 @@ def pdf_text(path: Path) -> tuple[int, str]:
 
 
 def test_four_weeks_fit_on_one_page_with_the_facts(qapp, demo, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from ui.printing.render import SummaryRequest, write_pdf
+    from ui.printing.render import SECTIONS, SummaryRequest, write_pdf
 
     rec, child_id = demo
     target = tmp_path / "summary.pdf"
     pages = write_pdf(rec, SummaryRequest(child_id), target)
-    assert pages == 1
+    # With the medicine list to bring (issue 12) the demo's four weeks take two pages: the
+    # list and the counts on the first, the lumbar punctures and questions on the second.
+    # Without it the sheet is still one page.
+    assert pages == 2
     assert target.stat().st_mode & 0o777 == 0o600
     count, text = pdf_text(target)
-    assert count == 1
+    assert count == 2
+    first = " ".join(PdfReader(str(target)).pages[0].extract_text().split())
+    assert "Current medicines (the list to bring)" in first
     assert "Robin (demo)" in text
-    assert "Page 1 of 1" in text
+    assert "Page 1 of 2" in text
+    without = tmp_path / "without.pdf"
+    sections = frozenset(SECTIONS) - {"medicines"}
+    assert write_pdf(rec, SummaryRequest(child_id, sections=sections), without) == 1
     assert "Kept by the family; not a medical record" in text
     newest = max(rec.counts(child_id), key=lambda r: (r.taken_date, r.taken_time or dt.time()))
     assert newest.taken_date.isoformat() in text
@@ -236,7 +244,7 @@ def test_print_dialog_saves_a_pdf_and_refuses_bad_dates(qtbot, demo, tmp_path) -
     dialog.redact.setChecked(True)
     saved = dialog.save_pdf()
     assert saved == target.with_suffix(".pdf") and saved.exists()
-    assert "1 page(s)" in interaction.said[-1]
+    assert "2 page(s)" in interaction.said[-1]  # the medicine list takes room (issue 12)
     _, text = pdf_text(saved)
     assert "Robin" not in text
 
@@ -254,7 +262,7 @@ def test_summary_command_line(qapp, demo, tmp_path, capsys) -> None:  # type: ig
         == 0
     )
     pages, text = pdf_text(out)
-    assert pages == 1 and "Robin" not in text
+    assert pages == 2 and "Robin" not in text  # 2: the medicine list takes room (issue 12)
     assert "Summary written" in capsys.readouterr().out
     assert (
         main(
@@ -359,3 +367,23 @@ def test_the_printed_timeline_has_the_weight_lane_when_the_range_has_a_weight(
     )
     none = printed_strip(rec, child_id, make_summary(rec, early))
     assert none.lane("growth") is None
+
+
+def test_the_weight_and_bsa_print_on_their_own_growth_line_after_the_counts(
+    qapp, demo, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """The BSA is for information only: far from the medicine list, after the counts, on
+    a small "Growth" line with the weight; never under "Where we are"."""
+    from tracker.kinds.growth import BSA_LABEL
+    from ui.printing.render import SummaryRequest, write_pdf
+
+    rec, child_id = demo
+    target = tmp_path / "growth.pdf"
+    write_pdf(rec, SummaryRequest(child_id), target)
+    _count, text = pdf_text(target)
+    assert BSA_LABEL == "BSA (Mosteller formula), for information only"
+    assert text.count("Latest weight") == 1 and text.count(BSA_LABEL) == 1
+    where = text.split("Where we are", 1)[1].split("Blood counts", 1)[0]
+    assert "Latest weight" not in where and "BSA" not in where
+    after = text.split("Blood counts", 1)[1]
+    assert "Growth: Latest weight" in after and BSA_LABEL in after

@@ -231,6 +231,44 @@ def test_a_symptom_grade_is_kept_with_its_ctcae_version() -> None:
     assert symptom().grade_version == ""
 
 
+def test_a_symptom_grade_is_1_to_4_grade_5_is_not_offered() -> None:
+    from tracker.kinds.symptom import GRADES, validate_symptom
+
+    assert GRADES == (1, 2, 3, 4)
+    assert symptom(grade="4").grade == 4
+    with pytest.raises(FormErrors) as info:
+        symptom(grade="5")
+    assert "choose 1 to 4" in info.value.errors["grade"]
+    stored = replace(symptom(grade="4"), grade=5)
+    assert "choose 1 to 4" in validate_symptom(stored)["grade"]
+
+
+def test_the_store_refuses_grade_5_and_keeps_the_new_symptoms(record, child) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    from tracker.store import ValidationFailed
+
+    base = Symptom(child.id, dt.date(2026, 11, 10), SymptomWhat.VOMITING)
+    with pytest.raises(ValidationFailed):
+        record.save(replace(base, grade=5, grade_version="CTCAE v5.0"))
+    for what in ("feeding_refusal", "line_site"):
+        saved, _ = record.save(replace(base, what=SymptomWhat(what)))
+        assert saved.what.value == what
+    with pytest.raises(sqlite3.IntegrityError):
+        record._conn.execute(  # the table's own CHECK, under the program's rules
+            "UPDATE symptom SET grade = 5, grade_version = 'CTCAE v5.0' WHERE id = ?",
+            (saved.id,),
+        )
+
+
+def test_the_symptom_list_has_domain_5_4s_feeding_and_central_line_rows() -> None:
+    from tracker.kinds.symptom import WHAT_LABELS
+
+    assert WHAT_LABELS["feeding_refusal"] == "Feeding refusal or drooling"
+    assert WHAT_LABELS["line_site"] == "Central line site red, swollen or oozing"
+    assert symptom(what="line_site").what is SymptomWhat.LINE_SITE
+
+
 def test_a_symptom_ending_before_it_started_is_refused_beside_the_end() -> None:
     with pytest.raises(FormErrors) as info:
         symptom(end_date="2026-11-09")
@@ -283,6 +321,14 @@ def test_the_summary_lists_the_range_marked_readings_and_symptoms() -> None:
     ]
     assert s.temperature_count == (
         "3 temperatures recorded in this range; the highest 38.4 °C (101.1 °F) on 2026-11-20."
+    )
+    assert s.temperatures_listed == (
+        "Listed: the readings at or above your team's fever number and those with something "
+        "done; the others are only counted."
+    )
+    assert _summary(temps, [], []).temperatures_listed == (
+        "Listed: the readings with something done (no fever rule from your team is entered); "
+        "the others are only counted."
     )
     assert [(x.dates, x.what) for x in s.symptoms] == [("2026-11-10 – 2026-11-12", "Vomiting")]
     assert s.nothing_new == ""  # a fever night is something new
@@ -371,3 +417,30 @@ def test_a_redacted_summary_redacts_what_was_typed_beside_a_reading() -> None:
     )
     assert s.temperatures and "Mila" not in s.temperatures[0].note
     assert s.symptoms and "Mila" not in s.symptoms[0].note
+
+
+def test_an_import_refuses_a_grade_5_symptom(record, child, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from conftest import NOW, fixed_clock
+
+    from tracker.io.json_export import export_record
+    from tracker.io.json_import import JsonImportError, load_export, read_export
+    from tracker.store import Record
+
+    record.save(
+        Symptom(
+            child.id,
+            dt.date(2026, 11, 10),
+            SymptomWhat.LINE_SITE,
+            grade=4,
+            grade_version="CTCAE v5.0",
+        )
+    )
+    data = export_record(record, NOW)
+    data["children"][0]["symptoms"][0]["grade"] = 5  # type: ignore[index]
+    with pytest.raises(JsonImportError) as caught:
+        contents = read_export(json.dumps(data).encode(), TODAY)
+        with Record.open(tmp_path / "loaded.sqlite", create=True, clock=fixed_clock) as rec:
+            load_export(rec, contents)
+    assert "choose 1 to 4" in " ".join(caught.value.problems), caught.value.problems

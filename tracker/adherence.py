@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from tracker import schedule
+from tracker import medicines, schedule
 from tracker.model import DoseLog, DoseStatus, MedicinePlan
 
 Key = tuple[int, dt.date, dt.time | None]
@@ -93,6 +93,9 @@ class Adherence:
         1 vomited)"; ``period`` is "in the last 4 weeks", "since the last visit" …"""
         if self.as_needed:
             return f"{self.drug} (as needed): {_n(self.given, 'dose')} given {period}"
+        if self.due and self.not_logged == self.due:
+            text = f"{self.drug}: {_n(self.due, 'dose')} due {period}, none logged"
+            return text + (f"; {self.held} held by the team" if self.held else "")
         head = f"{self.drug}: {self.given} of {_n(self.due, 'dose')} given {period}"
         rest = [
             f"{n} {words}"
@@ -125,9 +128,9 @@ def adherence(
     order of their first plan.  A dose due ``today`` that is not logged yet is left out (it
     may not be due yet: tonight's dose is not "not logged" at breakfast)."""
     index = log_index(doses)
-    order: list[str] = []
-    counts: dict[str, dict[str, int]] = {}
-    needed: dict[str, bool] = {}
+    order: list[tuple[str, bool]] = []
+    counts: dict[tuple[str, bool], dict[str, int]] = {}
+    names: dict[tuple[str, bool], str] = {}
     by_plan_day: dict[int, list[DoseLog]] = {}
     for d in doses:
         if d.plan_id is not None and first <= d.due_date <= last:
@@ -137,22 +140,24 @@ def adherence(
             continue
         if p.schedule != schedule.AS_NEEDED and schedule.problem(p.schedule) is not None:
             continue
-        name = p.drug
-        if name not in counts:
-            order.append(name)
-            counts[name] = dict.fromkeys(
+        # One line per drug (its usual name, whichever name was typed), and its as-needed
+        # doses on a line of their own: they are given, never due.
+        key = (medicines.drug_key(p.drug), p.schedule == schedule.AS_NEEDED)
+        if key not in counts:
+            order.append(key)
+            usual = medicines.usual(p.drug)
+            names[key] = usual.name if usual is not None else p.drug
+            counts[key] = dict.fromkeys(
                 ("due", "given", "partly", "vomited", "missed", "held", "none"), 0
             )
-            needed[name] = True
-        c = counts[name]
-        if p.schedule == schedule.AS_NEEDED:
+        c = counts[key]
+        if key[1]:
             c["given"] += sum(
                 1
                 for d in by_plan_day.get(p.id, ())
                 if d.status in (DoseStatus.GIVEN, DoseStatus.PARTLY_GIVEN)
             )
             continue
-        needed[name] = False
         for day, at in schedule.occurrences(p.schedule, p.start_date, p.end_date, first, last):
             log = index.get((p.id, day, at))
             status = log.status if log is not None else None
@@ -174,15 +179,15 @@ def adherence(
                 c["missed"] += 1
     return [
         Adherence(
-            name,
-            needed[name],
-            counts[name]["due"],
-            counts[name]["given"],
-            counts[name]["partly"],
-            counts[name]["vomited"],
-            counts[name]["missed"],
-            counts[name]["held"],
-            counts[name]["none"],
+            names[key],
+            key[1],
+            counts[key]["due"],
+            counts[key]["given"],
+            counts[key]["partly"],
+            counts[key]["vomited"],
+            counts[key]["missed"],
+            counts[key]["held"],
+            counts[key]["none"],
         )
-        for name in order
+        for key in order
     ]

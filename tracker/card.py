@@ -13,12 +13,20 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tracker import analytes, labels
+from tracker import analytes, labels, medicines
 from tracker.analytes import format_number
 from tracker.anc import calculated_value
 from tracker.dates import format_age
 from tracker.display import UnitPreference, convert, display_unit, shown
-from tracker.model import CentralLine, Child, CountResult, Phase
+from tracker.model import (
+    CentralLine,
+    Child,
+    CountResult,
+    DoseLog,
+    DoseStatus,
+    MedicinePlan,
+    Phase,
+)
 from tracker.summary import FOOTER_NOTE, current_line, diagnosis_line
 
 CARD_ANALYTES = ("anc", "hgb", "plt")
@@ -106,6 +114,29 @@ def card_content(
         blood_products=child.blood_product_notes or NOT_ENTERED,
         printed_on=printed_on,
     )
+
+
+def medicine_lines(
+    plans: Sequence[MedicinePlan], doses: Sequence[DoseLog], printed_on: dt.date
+) -> list[str]:
+    """The plans running on ``printed_on`` as the team wrote them, one line each; a plan
+    whose latest logged dose (on or before that day) was held by the team says so."""
+    latest: dict[int, DoseLog] = {}
+    for d in doses:
+        if d.plan_id is None or d.due_date > printed_on:
+            continue
+        seen = latest.get(d.plan_id)
+        key = (d.due_date, d.due_time or dt.time())
+        if seen is None or key >= (seen.due_date, seen.due_time or dt.time()):
+            latest[d.plan_id] = d
+    lines = []
+    for p in medicines.current_plans(plans, printed_on):
+        line = medicines.plan_line(p)
+        last = latest.get(p.id) if p.id is not None else None
+        if last is not None and last.status is DoseStatus.HELD:
+            line += f" (last due dose held by the team on {last.due_date.isoformat()}, as logged)"
+        lines.append(line)
+    return lines
 
 
 def central_line_text(child: Child) -> str:

@@ -20,7 +20,18 @@ from tracker.model import Child
 from tracker.store import Record, RecordError
 from tracker.store.targets import check_write_target
 
-GUI_VIEWS = ("timeline", "phases", "counts", "cns", "agenda", "fevers")
+GUI_VIEWS = (
+    "timeline",
+    "phases",
+    "counts",
+    "cns",
+    "agenda",
+    "fevers",
+    "today",
+    "medicines",
+    "hospital",
+)
+"""The window's tabs, in order (ui.main_window.VIEW_NAMES is this tuple): `--view NAME`."""
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1

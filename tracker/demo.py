@@ -33,6 +33,7 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
+from tracker import schedule
 from tracker.forms import (
     ValueInput,
     appointment_from_form,
@@ -41,16 +42,22 @@ from tracker.forms import (
     question_from_form,
 )
 from tracker.kinds.growth import growth_from_form
+from tracker.kinds.stay import stay_from_form
 from tracker.kinds.symptom import symptom_from_form
 from tracker.kinds.temperature import fever_rule_from_form, temperature_from_form
+from tracker.kinds.transfusion import transfusion_from_form
 from tracker.model import (
     Child,
     CnsStatus,
     CnsVisit,
     CountResult,
+    DoseLog,
+    DoseStatus,
     ItDose,
     ItDrug,
     LpProcedure,
+    MedicineForm,
+    MedicinePlan,
     Milestone,
     MilestoneKind,
     Mrd,
@@ -200,6 +207,12 @@ _BLOCKS: tuple[tuple[int, float, float, float, float], ...] = (
 )
 _MAINTENANCE_START = 201
 _FEVER_DAY = 316
+# The fever brought the platelets down too (a viral illness can): (start, depth, days to
+# the lowest, width); a platelet transfusion on the ward two days in lifted them the
+# next morning by about _PLATELETS_GIVEN ×10⁹/L.  Invented for the demo.
+_FEVER_PLATELETS = (_FEVER_DAY, 0.94, 2.5, 3.0)
+_PLATELETS_GIVEN = 45.0
+_STAY_NIGHTS = 4  # admitted the evening of _FEVER_DAY
 
 # Lumbar punctures: (offset, drugs, CSF WBC, CSF RBC, blasts seen, CNS status,
 # sedation, complications, note).  Drugs: "m" methotrexate only, "t" triple.  The
@@ -315,6 +328,8 @@ def build_demo(record: Record, today: dt.date) -> int:
     _save_agenda(record, child, today)
     _save_growth(record, child, diagnosis, today)
     _save_temperatures(record, child, diagnosis, today)
+    _save_medicines(record, child, today, day)
+    _save_stay(record, child, day, today)
     return child.id
 
 
@@ -378,6 +393,13 @@ _DEMO_FEVER_NIGHT: tuple[tuple[str, str, str, str, str], ...] = (
     ("21:40", "38.2", "C", "called_team", "The ward said to come in"),
     ("22:30", "38.4", "C", "went_to_hospital", ""),
 )
+
+
+def _fever_peak() -> str:
+    """The fever night's highest reading in °C as typed (the count note names it)."""
+    return max((v for _, v, unit, _, _ in _DEMO_FEVER_NIGHT if unit == "C"), key=float)
+
+
 # Symptoms in maintenance: (days after diagnosis, days it lasted, what, words, how bad,
 # CTCAE grade or "", note).  Typed as a family would; the grade is a label only.
 _DEMO_SYMPTOMS: tuple[tuple[int, int, str, str, str, str, str], ...] = (
@@ -439,6 +461,178 @@ def _save_temperatures(record: Record, child: Child, diagnosis: dt.date, today: 
                 today=today,
             )
         )
+
+
+# The maintenance medicines as a family copies them from the team's sheet: fictional doses,
+# typed, never worked out from a weight or a BSA.  6-MP in the evening (domain.md §5.3: some
+# protocols give it then), with two dose changes in the last month in the team's words;
+# methotrexate by mouth on Fridays; co-trimoxazole on Saturday and Sunday, twice a day.
+_SIX_MP = "6-mercaptopurine"
+_SIX_MP_DOSES: tuple[tuple[int, str, str], ...] = (
+    # (days before today it starts, dose in mg, what the team said)
+    (-1, "10", "Fictional demo plan: as on the team's maintenance sheet"),
+    (25, "7.5", "The team lowered the dose after the clinic visit (fictional)"),
+    (11, "10", "The team said to go back to 10 mg (fictional)"),
+)
+_MISSED_6MP = (20, 9)  # days before today: missed (the family's note says why, no blame)
+_VOMITED_6MP = 15
+_DOSE_LOG_DAYS = 42  # every due dose of the last six weeks (since before the last visit)
+_HELD_DAYS = 4  # 6-MP and MTX held by the team during the fever stay, from _FEVER_DAY
+
+
+def _save_medicines(
+    record: Record, child: Child, today: dt.date, day: Callable[[int], dt.date]
+) -> None:
+    assert child.id is not None
+    start = day(_MAINTENANCE_START)
+    plans: list[MedicinePlan] = []
+    previous: MedicinePlan | None = None
+    for i, (days_before, dose, note) in enumerate(_SIX_MP_DOSES):
+        begins = start if days_before < 0 else today - dt.timedelta(days=days_before)
+        ends = (
+            today - dt.timedelta(days=_SIX_MP_DOSES[i + 1][0] + 1)
+            if i + 1 < len(_SIX_MP_DOSES)
+            else None
+        )
+        plan, _ = record.save(
+            MedicinePlan(
+                child.id,
+                _SIX_MP,
+                begins,
+                dose_amount=dose,
+                dose_unit="mg",
+                strength="20 mg/mL",
+                form=MedicineForm.LIQUID,
+                schedule=schedule.daily(1, (19,)),
+                end_date=ends,
+                team_note=note,
+                follows_id=previous.id if previous else None,
+            )
+        )
+        plans.append(plan)
+        previous = plan
+    mtx, _ = record.save(
+        MedicinePlan(
+            child.id,
+            "methotrexate (by mouth)",
+            start,
+            dose_amount="5",
+            dose_unit="mg",
+            strength="2.5 mg",
+            form=MedicineForm.TABLET,
+            schedule=schedule.weekly((4,), (18,)),
+            team_note="Fictional demo plan: once a week, on Fridays",
+        )
+    )
+    cotrim, _ = record.save(
+        MedicinePlan(
+            child.id,
+            "co-trimoxazole",
+            start,
+            dose_amount="2.5",
+            dose_unit="mL",
+            strength="40 mg/200 mg per 5 mL",
+            form=MedicineForm.LIQUID,
+            schedule=schedule.weekly((5, 6), (8, 20)),
+            team_note="Fictional demo plan: weekends only, against Pneumocystis",
+        )
+    )
+    record.save_all(_dose_logs(child.id, [*plans, mtx], cotrim, today, day))
+
+
+def _dose_logs(
+    child_id: int,
+    held_plans: Sequence[MedicinePlan],
+    cotrim: MedicinePlan,
+    today: dt.date,
+    day: Callable[[int], dt.date],
+) -> list[DoseLog]:
+    """Every due dose of the last six weeks up to today's noon (today's evening 6-MP is left
+    for the family to tick), two 6-MP doses missed and one vomited; and the 6-MP and MTX
+    doses held by the team during the fever stay."""
+    first = today - dt.timedelta(days=_DOSE_LOG_DAYS)
+    noon = dt.time(12, 0)
+    missed = {today - dt.timedelta(days=d) for d in _MISSED_6MP}
+    vomited = today - dt.timedelta(days=_VOMITED_6MP)
+    fever = day(_FEVER_DAY)
+    held_until = fever + dt.timedelta(days=_HELD_DAYS - 1)
+    logs: list[DoseLog] = []
+    for plan in (*held_plans, cotrim):
+        assert plan.id is not None
+        for when, hour in schedule.occurrences(
+            plan.schedule, plan.start_date, plan.end_date, fever, held_until
+        ):
+            if plan is not cotrim:
+                logs.append(
+                    DoseLog(
+                        child_id,
+                        plan.id,
+                        when,
+                        DoseStatus.HELD,
+                        due_time=hour,
+                        note="On the ward with a fever: the team said to stop it for now",
+                    )
+                )
+        for when, hour in schedule.occurrences(
+            plan.schedule, plan.start_date, plan.end_date, first, today
+        ):
+            if when == today and (hour is None or hour >= noon):
+                continue  # still to come today
+            status, note = DoseStatus.GIVEN, ""
+            if plan.drug == _SIX_MP and when in missed:
+                status, note = DoseStatus.MISSED, "Fell asleep early; not given (the family's note)"
+            elif plan.drug == _SIX_MP and when == vomited:
+                status, note = (
+                    DoseStatus.VOMITED,
+                    "Sick about 10 minutes after; we called the team (the family's note)",
+                )
+            given = (
+                dt.time(hour.hour, 10) if hour is not None and status is DoseStatus.GIVEN else None
+            )
+            logs.append(
+                DoseLog(child_id, plan.id, when, status, due_time=hour, given_time=given, note=note)
+            )
+    return logs
+
+
+def _save_stay(record: Record, child: Child, day: _Day, today: dt.date) -> None:
+    """The fever night: admitted the evening of _FEVER_DAY for antibiotics, home four
+    nights later; a platelet transfusion on the ward two days in (its counts before and
+    after are the demo's own blood counts, linked, not typed again)."""
+    start, end = day(_FEVER_DAY), day(_FEVER_DAY + _STAY_NIGHTS)
+    if start > today:
+        return
+    record.save(
+        stay_from_form(
+            {
+                "from_date": start.isoformat(),
+                "to_date": end.isoformat() if end <= today else "",
+                "place": f"Children's ward, {HOSPITAL}",
+                "reason": "fever",
+                "note": "Fictional demo stay: antibiotics through the line until the fever "
+                "settled and the cultures were clear",
+            },
+            child=child,
+            today=today,
+        )
+    )
+    given = day(_FEVER_DAY + 2)
+    if given > today:
+        return
+    record.save(
+        transfusion_from_form(
+            {
+                "date": given.isoformat(),
+                "time": "15:10",
+                "product": "platelets",
+                "amount_text": "1 unit",
+                "reason": "Platelets low with the fever; the team's decision",
+                "note": "No reaction. Fictional demo entry",
+            },
+            child=child,
+            today=today,
+        )
+    )
 
 
 def _save_agenda(record: Record, child: Child, today: dt.date) -> None:
@@ -575,6 +769,7 @@ def _count_offsets(last: int) -> list[int]:
     offsets.update(range(_MAINTENANCE_START, last + 1, 14))
     # the fever: checked on the day and then weekly until the counts recovered
     offsets.update((_FEVER_DAY, _FEVER_DAY + 2, _FEVER_DAY + 8, _FEVER_DAY + 15))
+    offsets.add(_FEVER_DAY + 3)  # the morning after the platelet transfusion
     return sorted(o for o in offsets if o <= last)
 
 
@@ -589,6 +784,8 @@ def _capacity(t: int, platelets: bool = False) -> float:
     cap = 1.0 - (0.9 if platelets else 0.85) * math.exp(-t / (14.0 if platelets else 9.0))
     for start, wbc_depth, plt_depth, nadir, width in _BLOCKS:
         cap *= _dip(t, start, plt_depth if platelets else wbc_depth, nadir, width)
+    if platelets:
+        cap *= _dip(t, *_FEVER_PLATELETS)
     return cap
 
 
@@ -680,6 +877,9 @@ def _ranges(lab: _Lab, age_months: int) -> dict[str, str]:
     }
 
 
+_WARD_TIMES = {2: "07:50", 3: "07:10"}
+
+
 def _save_counts(
     record: Record,
     child: Child,
@@ -707,14 +907,20 @@ def _save_counts(
         hb = min(max(hb, 58.0), 135.0)
         if t not in wanted:
             continue
-        hospital = t < _MAINTENANCE_START or t in lp_days or rng.random() < 0.3
+        # the count after the transfusion draws on its own numbers: every other count is
+        # the same as before it was added
+        draws = random.Random(t) if t == _FEVER_DAY + 3 else rng
+        on_ward = _FEVER_DAY < t <= _FEVER_DAY + _STAY_NIGHTS
+        hospital = t < _MAINTENANCE_START or t in lp_days or draws.random() < 0.3 or on_ward
         lab = _HOSPITAL if hospital else _LOCAL
-        values, notes, red, platelets_given = _draw(t, cap, hb, lab, rng, birth, day)
+        values, notes, red, platelets_given = _draw(t, cap, hb, lab, draws, birth, day)
         transfuse_red = red
         note = "; ".join(notes)
         if platelets_given:
             note = f"{note}; platelets transfused" if note else "Platelets transfused"
-        time = "" if rng.random() < 0.12 else rng.choice(lab.times)
+        time = "" if draws.random() < 0.12 else draws.choice(lab.times)
+        if on_ward:  # the ward's early-morning bloods, before the day's transfusions
+            time = _WARD_TIMES.get(t - _FEVER_DAY, time)
         result = count_from_form(
             {
                 "taken_date": day(t).isoformat(),
@@ -747,6 +953,8 @@ def _draw(
     plt = max(6.0, (330.0 if t < _MAINTENANCE_START else 265.0) * _capacity(t, True))
     plt *= rng.uniform(0.88, 1.12)
     plt = max(6.0, plt)
+    if t == _FEVER_DAY + 3:
+        plt += _PLATELETS_GIVEN
     age = relativedelta(day(t), birth)
     ranges = _ranges(lab, age.years * 12 + age.months)
     with_ranges = rng.random() < 0.4
@@ -792,9 +1000,14 @@ def _draw(
     elif t == 7:
         notes.append("Day 8: prednisone response check")
     elif t == _FEVER_DAY:
-        notes.append("Fever 38.6 °C, admitted for antibiotics; 6-MP and MTX paused")
+        notes.append(f"Fever {_fever_peak()} °C, admitted for antibiotics; 6-MP and MTX held")
+    elif t == _FEVER_DAY + 2:
+        notes.append("On the ward: platelets low, a platelet transfusion this afternoon")
+    elif t == _FEVER_DAY + 3:
+        notes.append("The morning after the platelet transfusion")
     elif t == _FEVER_DAY + 15:
-        notes.append("The team restarted 6-MP and MTX at full dose")
+        restart = day(_FEVER_DAY + _HELD_DAYS).isoformat()
+        notes.append(f"The team restarted 6-MP and MTX on {restart}, at full dose")
     elif t == _MAINTENANCE_START:
         notes.append("Home for maintenance")
     red = hb < 75.0

@@ -392,7 +392,7 @@ class MedicinePlan:
     form: MedicineForm = MedicineForm.TABLET
     schedule: str = ""  # RRULE: "FREQ=DAILY", "FREQ=WEEKLY;BYDAY=SA,SU"; "" = as needed
     end_date: dt.date | None = None
-    team_note: str = ""  # what the team said: "WBC low, reduce to 20 mg"
+    team_note: str = ""  # what the team said, in their words
     follows_id: int | None = None  # the plan this one replaced (a dose change)
     id: int | None = None
     uid: str = ""
@@ -473,7 +473,7 @@ class FeverRule:
     value_text: str = ""  # "38.0", "100.4 °F"
     unit: TemperatureUnit = TemperatureUnit.CELSIUS
     celsius: float = 0.0
-    rule_text: str = ""  # "≥ 38.0 °C once, or ≥ 37.5 °C twice an hour apart: phone the ward"
+    rule_text: str = ""  # the rule as written on the team's sheet
     id: int | None = None
     uid: str = ""
 
@@ -489,6 +489,8 @@ class SymptomWhat(StrEnum):
     TIREDNESS = "tiredness"
     JAW_PAIN = "jaw_pain"
     TINGLING = "tingling"
+    FEEDING_REFUSAL = "feeding_refusal"
+    LINE_SITE = "line_site"
     OTHER = "other"
 
 
@@ -513,6 +515,58 @@ class Symptom:
     severity: Severity | None = None
     grade: int | None = None  # 1–5, for labelling only
     grade_version: str = ""  # "CTCAE v5.0" when a grade is given
+    note: str = ""
+    id: int | None = None
+    uid: str = ""
+
+
+class TransfusionProduct(StrEnum):
+    RED_CELLS = "red_cells"
+    PLATELETS = "platelets"
+    PLASMA = "plasma"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Transfusion:
+    """A blood-product transfusion: when, which product (``product_text`` names an "other"
+    one as typed), how much as typed ("150 mL", "1 unit") beside its value in mL or units
+    (one of them, or neither when not known), the reason as the team told it, and what
+    happened (a reaction) or a note.  The counts before and after are not stored: they are
+    linked from the record's blood counts (tracker.kinds.transfusion.linked_counts)."""
+
+    child_id: int
+    date: dt.date
+    time: dt.time | None = None
+    product: TransfusionProduct = TransfusionProduct.RED_CELLS
+    product_text: str = ""
+    amount_text: str = ""
+    volume_ml: float | None = None
+    units: float | None = None
+    reason: str = ""
+    note: str = ""
+    id: int | None = None
+    uid: str = ""
+
+
+class StayReason(StrEnum):
+    PLANNED = "planned"  # a planned block of treatment
+    FEVER = "fever"  # fever / febrile neutropenia
+    INFECTION = "infection"
+    OTHER = "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Stay:
+    """A hospital stay from ``from_date`` to ``to_date`` (``None`` while still in hospital),
+    where (as typed), why (``reason_text`` names an "other" reason as typed) and a note."""
+
+    child_id: int
+    from_date: dt.date
+    to_date: dt.date | None = None
+    place: str = ""
+    reason: StayReason = StayReason.OTHER
+    reason_text: str = ""
     note: str = ""
     id: int | None = None
     uid: str = ""

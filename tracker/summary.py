@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from tracker import analytes, fever, labels, ranges
+from tracker import analytes, fever, labels, medicines, ranges
 from tracker.adherence import adherence
 from tracker.analytes import format_number
 from tracker.anc import anc_view, calculate_anc, calculated_value
@@ -25,6 +25,8 @@ from tracker.display import (
     display_unit,
     typed_number,
 )
+from tracker.kinds import stay as stay_kind
+from tracker.kinds import transfusion as transfusion_kind
 from tracker.kinds.growth import bsa_line, weight_line
 from tracker.kinds.symptom import SEVERITY_LABELS, grade_label, what_words
 from tracker.kinds.temperature import done_words, site_words
@@ -41,9 +43,11 @@ from tracker.model import (
     Milestone,
     Phase,
     Question,
+    Stay,
     Symptom,
     TeamThreshold,
     Temperature,
+    Transfusion,
 )
 from tracker.mrd import format_mrd
 from tracker.phases import current_phase
@@ -195,11 +199,25 @@ class Summary:
     fever_rule: str = ""
     temperatures: list[TemperatureLine] = field(default_factory=list)
     temperature_count: str = ""
+    temperatures_listed: str = ""  # which readings the table lists (not all are)
     symptoms: list[SymptomLine] = field(default_factory=list)
     # Medicines at home in the range, as plain facts per drug (tracker.adherence): "6-MP: 26
     # of 28 doses given since the last visit (1 missed, 1 vomited)"; a dose not logged is
     # said to be not logged, never counted as given or missed.
     medicines_at_home: list[str] = field(default_factory=list)
+    # Current medicines (the list to bring): every plan running on the range's end date, as
+    # the team wrote it (tracker.medicines.plan_line); and the starts, dose changes and stops
+    # within the range, oldest first
+    medicines: list[str] = field(default_factory=list)
+    # the same plans in columns for the printed table: medicine, dose, when, strength, since
+    medicine_rows: list[tuple[str, str, str, str, str]] = field(default_factory=list)
+    medicine_changes: list[EventLine] = field(default_factory=list)
+    # hospital stays in the range ("2 stays, 9 nights since the last visit", then one line
+    # each) and the transfusions in it with the counts before and after, linked from the
+    # record (tracker.kinds.stay, tracker.kinds.transfusion)
+    stay_total: str = ""
+    stays: list[EventLine] = field(default_factory=list)
+    transfusions: list[EventLine] = field(default_factory=list)
     # The team's contacts as typed, on a sheet with nothing new (it has room then: a full
     # four-week sheet must stay one page); never on a redacted one.
     contacts: list[str] = field(default_factory=list)
@@ -250,6 +268,8 @@ def build_summary(
     symptoms: Sequence[Symptom] = (),
     medicine_plans: Sequence[MedicinePlan] = (),
     doses: Sequence[DoseLog] = (),
+    transfusions: Sequence[Transfusion] = (),
+    stays: Sequence[Stay] = (),
 ) -> Summary:
     suggested = default_range(appointments, today)
     if start is None and end is None:
@@ -269,12 +289,16 @@ def build_summary(
     in_range_visits = [v for v in visits if start <= v.date <= end]
     in_range_temperatures = [t for t in temperatures if start <= t.date <= end]
     in_range_symptoms = [s for s in symptoms if s.date <= end and (s.end_date or s.date) >= start]
+    in_range_transfusions = [t for t in transfusions if start <= t.date <= end]
+    in_range_stays = [s for s in stays if stay_kind.in_period(s, start, end, today)]
     in_range_dates = (
         [c.taken_date for c in in_range_counts]
         + [m.date for m in in_range_milestones]
         + [v.date for v in in_range_visits]
         + [t.date for t in in_range_temperatures]
         + [max(s.date, start) for s in in_range_symptoms]
+        + [t.date for t in in_range_transfusions]
+        + [max(s.from_date, start) for s in in_range_stays]
     )
     if redact and start <= child.birth_date:
         # "covers <date of birth> to …" would print the date of birth: begin at the first entry
@@ -345,6 +369,9 @@ def build_summary(
             v.date, "Lumbar puncture" + (f" ({drugs})" if drugs else ""), True
         )
     summary.questions = [EventLine(q.added_on, q.text) for q in questions if not q.answered]
+    _stays_and_transfusions(
+        summary, in_range_stays, in_range_transfusions, counts, reason, today, units
+    )
     measured = [g for g in growth if g.date <= end]
     summary.growth = [
         line for line in (weight_line(measured), bsa_line(measured)) if line is not None
@@ -353,6 +380,23 @@ def build_summary(
     summary.medicines_at_home = medicines_at_home(
         medicine_plans, doses, start, min(end, today), reason, today
     )
+    running = medicines.current_plans(medicine_plans, end)
+    summary.medicines = [medicines.plan_line(p) for p in running]
+    summary.medicine_rows = [
+        (
+            p.drug,
+            medicines.dose_text(p),
+            medicines.schedule_text(p),
+            medicines.strength_text(p),
+            p.start_date.isoformat(),
+        )
+        for p in running
+    ]
+    summary.medicine_changes = [
+        EventLine(c.date, c.text)
+        for c in medicines.history(medicine_plans)
+        if start <= c.date <= end
+    ]
     if redact:
         # One rule for the whole page: the header, every line and every typed part.
         redaction = Redaction.for_child(child)
@@ -396,6 +440,12 @@ def _temperatures_and_symptoms(
                 )
             )
     if ordered:
+        which = (
+            "at or above your team's fever number and those with something done"
+            if rules
+            else "with something done (no fever rule from your team is entered)"
+        )
+        summary.temperatures_listed = f"Listed: the readings {which}; the others are only counted."
         highest = max(ordered, key=lambda t: t.celsius)
         n = len(ordered)
         summary.temperature_count = (
@@ -436,6 +486,51 @@ def medicines_at_home(
     else:
         period = f"from {start.isoformat()} to {end.isoformat()}"
     return [a.line(period) for a in adherence(plans, doses, start, end, today)]
+
+
+def _period(start: dt.date, end: dt.date, reason: str) -> str:
+    if reason.startswith("since the last appointment"):
+        return "since the last visit"
+    if start == end:
+        return f"on {start.isoformat()}"
+    return f"between {start.isoformat()} and {end.isoformat()}"
+
+
+def _stays_and_transfusions(
+    summary: Summary,
+    stays: Sequence[Stay],
+    transfusions: Sequence[Transfusion],
+    counts: Sequence[CountResult],
+    reason: str,
+    today: dt.date,
+    units: UnitPreference,
+) -> None:
+    """The stays of the range with their nights inside it (tracker.kinds.stay's rule) and
+    the transfusions with the counts before and after them, linked from the record."""
+    start, end = summary.start, summary.end
+    if stays:
+        total = stay_kind.total(stays, start, end, today)
+        summary.stay_total = total.text(_period(start, end, reason))
+    for s in sorted(stays, key=lambda s: (s.from_date, s.id or 0)):
+        inside = stay_kind.nights_between(s, start, end, today)
+        nights = "1 night" if inside == 1 else f"{inside} nights"
+        if s.to_date is None or s.from_date < start or s.to_date > end:
+            nights += " in this period"
+        parts = [stay_kind.dates_text(s), nights, stay_kind.reason_name(s)]
+        if s.place:
+            parts.append(s.place)
+        summary.stays.append(EventLine(s.from_date, " · ".join(parts)))
+    for t in sorted(transfusions, key=lambda t: (t.date, t.time or dt.time(), t.id or 0)):
+        parts = [transfusion_kind.product_name(t) + (f", {t.amount_text}" if t.amount_text else "")]
+        linked = transfusion_kind.linked_counts(t, counts)
+        if linked is not None:
+            parts.append(transfusion_kind.jump_text(linked, units))
+        if t.reason:
+            parts.append(t.reason)
+        if t.note:
+            parts.append(t.note)
+        parts.insert(0, transfusion_kind.when(t))
+        summary.transfusions.append(EventLine(t.date, " · ".join(parts)))
 
 
 def it_totals(visits: Sequence[CnsVisit], until: dt.date) -> dict[str, int]:

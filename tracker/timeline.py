@@ -18,12 +18,14 @@ from dataclasses import dataclass, field
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import DAILY, MO, MONTHLY, WEEKLY, YEARLY, rrule
 
-from tracker import analytes, fever, labels, range_units, ranges
+from tracker import analytes, fever, labels, medicines, range_units, ranges
 from tracker.analytes import format_number
 from tracker.anc import calculate_anc
 from tracker.dates import day_of_phase
 from tracker.display import converted_number, typed_number
 from tracker.kinds import growth as growth_kind
+from tracker.kinds import stay as stay_kind
+from tracker.kinds import transfusion as transfusion_kind
 from tracker.kinds.dose import DOSE_STATUS as DOSE_WORDS
 from tracker.kinds.symptom import SEVERITY_LABELS, grade_label, what_words
 from tracker.kinds.temperature import done_words, site_words
@@ -38,9 +40,11 @@ from tracker.model import (
     MedicinePlan,
     Milestone,
     Phase,
+    Stay,
     Symptom,
     TeamThreshold,
     Temperature,
+    Transfusion,
 )
 from tracker.mrd import format_mrd
 
@@ -49,7 +53,7 @@ from tracker.mrd import format_mrd
 TEAM_SOURCE = "your team's number"
 CHART_ANALYTES = ("anc", "hgb", "plt")
 # Lanes drawn as bars over days (spans), not as marks.
-SPAN_LANES = ("phases", "symptoms")
+SPAN_LANES = ("phases", "symptoms", "medicines", "stays")
 # The kind of a temperature's mark at or above the team's fever number (drawn in vermillion).
 AT_FEVER_NUMBER = "fever_number"
 
@@ -447,6 +451,8 @@ def build(
     symptoms: Sequence[Symptom] = (),
     medicine_plans: Sequence[MedicinePlan] = (),
     doses: Sequence[DoseLog] = (),
+    transfusions: Sequence[Transfusion] = (),
+    stays: Sequence[Stay] = (),
 ) -> Timeline:
     """Lay out a child's record.  ``display_units`` maps analyte → unit label (default: the
     unit of the latest result, i.e. the family's lab).  Threshold lines: the team's numbers
@@ -472,6 +478,12 @@ def build(
             lane = _symptom_lane(symptoms)
         elif key == "doses":
             lane = _dose_lane(medicine_plans, doses)
+        elif key == "medicines":
+            lane = _medicine_lane(medicine_plans, today)
+        elif key == "stays":
+            lane = _stay_lane(stays, today)
+        elif key == "transfusions":
+            lane = _transfusion_lane(transfusions, counts, display_units or {})
         elif key in analytes.BY_CODE:
             unit = (display_units or {}).get(key) or _latest_unit(counts, key)
             given = thresholds or {}
@@ -777,6 +789,126 @@ def _dose_lane(plans: Sequence[MedicinePlan], doses: Sequence[DoseLog]) -> Lane:
         )
     marks.sort(key=lambda m: (m.x, m.row))
     return Lane("doses", "Doses", max(len(names), 1), marks=marks, row_titles=names or ["Doses"])
+
+
+def _medicine_lane(plans: Sequence[MedicinePlan], today: dt.date) -> Lane:
+    """One row per medicine, each plan a span labelled with its dose ("6-MP 20 mg"); the
+    plans of one medicine alternate in shade, so a dose change shows where one span ends
+    and the next begins.  An open plan runs to today (and continues); a plan starting
+    after today is drawn planned, on its first day."""
+    rows: dict[str, int] = {}
+    shade: dict[str, int] = {}
+    spans: list[Span] = []
+    for p in medicines.sort_plans(plans):
+        assert p.id is not None
+        key = medicines.drug_key(p.drug)
+        row = rows.setdefault(key, len(rows))
+        n = shade[key] = shade.get(key, -1) + 1
+        planned = p.start_date > today
+        end = p.end_date if p.end_date is not None else max(today, p.start_date)
+        label = f"{medicines.short_name(p.drug)} {medicines.dose_text(p)}".strip()
+        tooltip = medicines.plan_line(p) + (
+            f"\nWhat the team said: {p.team_note}" if p.team_note else ""
+        )
+        spans.append(
+            Span(
+                x_of(p.start_date),
+                x_of(end) + 1,
+                row,
+                label,
+                "medicine" if n % 2 == 0 else "medicine_next",
+                planned,
+                p.end_date is None and not planned,
+                Ref("medicine_plan", p.id),
+                tooltip + ("\nStarts later" if planned else ""),
+                p.start_date,
+            )
+        )
+    spans.sort(key=lambda s: s.x0)
+    return Lane("medicines", "Medicines", max(len(rows), 1), spans=spans)
+
+
+STAY_KIND = "stay"  # the look of a hospital stay's span (not a phase kind)
+
+
+def _stay_lane(stays: Sequence[Stay], today: dt.date) -> Lane:
+    """A band per hospital stay, from its first day to the morning it ended; an open stay
+    runs to today, with the arrow that says it continues."""
+    spans = []
+    for s in sorted(stays, key=lambda s: (s.from_date, s.id or 0)):
+        assert s.id is not None
+        end = s.to_date if s.to_date is not None else max(today, s.from_date)
+        nights = stay_kind.nights(s, today)
+        night_text = "1 night" if nights == 1 else f"{nights} nights"
+        tooltip = [
+            f"Hospital stay: {stay_kind.dates_text(s)}",
+            f"{night_text}" + (" so far" if s.to_date is None else ""),
+            f"Why: {stay_kind.reason_name(s)}",
+        ]
+        if s.place:
+            tooltip.append(f"Where: {s.place}")
+        x0 = x_of(s.from_date) + 0.75  # admitted in the day: the band begins that evening
+        x1 = x_of(end) + (0.5 if s.to_date is not None else 1.0)  # home by midday
+        spans.append(
+            Span(
+                x0,
+                max(x1, x0 + 0.25),  # a day case still shows
+                0,
+                f"{stay_kind.reason_short(s)} · {night_text}",
+                STAY_KIND,
+                False,
+                s.to_date is None,
+                Ref("stay", s.id),
+                "\n".join(tooltip),
+                s.from_date,
+            )
+        )
+    return Lane("stays", "Hospital stays", 1, spans=spans)
+
+
+_PRODUCT_SHORT = {"red_cells": "RBC", "platelets": "PLT", "plasma": "FFP", "other": "Other"}
+
+
+def _transfusion_lane(
+    transfusions: Sequence[Transfusion],
+    counts: Sequence[CountResult],
+    display_units: Mapping[str, str],
+) -> Lane:
+    """A mark per transfusion at its time, in line with the Hb / PLT charts below it, and
+    labelled with the jump it was followed by ("PLT 8 → 41"), linked from the counts."""
+    ordered = sorted(transfusions, key=lambda t: (t.date, t.time or dt.time(), t.id or 0))
+    xs = [x_of(t.date, t.time or _NOON) for t in ordered]
+    rows = _stack_same_day(xs)
+    marks = []
+    for t, x, row in zip(ordered, xs, rows, strict=True):
+        assert t.id is not None
+        tooltip = [f"{transfusion_kind.when(t)} · transfusion: {transfusion_kind.product_name(t)}"]
+        if t.amount_text:
+            tooltip.append(f"Amount: {t.amount_text}")
+        if t.reason:
+            tooltip.append(f"Reason: {t.reason}")
+        label = _PRODUCT_SHORT[t.product.value]
+        linked = transfusion_kind.linked_counts(t, counts)
+        if linked is not None:
+            unit = display_units.get(linked.analyte)
+            jump = transfusion_kind.jump_in(linked, unit, short=True)
+            label = jump or label
+            tooltip.extend(transfusion_kind.jump_details_in(linked, unit))
+        if t.note:
+            tooltip.append(f"Reaction or note: {t.note}")
+        marks.append(
+            Mark(
+                x,
+                row,
+                label,
+                "triangle",
+                True,
+                "transfusion",
+                Ref("transfusion", t.id),
+                "\n".join(tooltip),
+            )
+        )
+    return Lane("transfusions", "Transfusions", max(rows, default=0) + 1, marks=marks)
 
 
 def _stack_same_day(xs: Sequence[float]) -> list[int]:

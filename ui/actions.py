@@ -33,6 +33,8 @@ class ActionId(Enum):
     GROWTH_CHART = auto()
     VIEW_FEVERS = auto()
     VIEW_TODAY = auto()
+    VIEW_MEDICINES = auto()
+    VIEW_HOSPITAL = auto()
     ABOUT = auto()
 
 
@@ -64,6 +66,8 @@ _SPECS: dict[ActionId, tuple[str, QKeySequence | QKeySequence.StandardKey | str 
     ActionId.GROWTH_CHART: ("G&rowth chart…", "Ctrl+G"),
     ActionId.VIEW_FEVERS: ("&Fevers && symptoms", "Ctrl+6"),
     ActionId.VIEW_TODAY: ("T&oday's doses", "Ctrl+7"),
+    ActionId.VIEW_MEDICINES: ("&Medicines", "Ctrl+8"),
+    ActionId.VIEW_HOSPITAL: ("&Hospital stays && transfusions", "Ctrl+9"),
     ActionId.ABOUT: ("&About Treatment Tracker", None),
 }
 

@@ -7,7 +7,7 @@ one step on the undo stack.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
@@ -192,6 +192,51 @@ class RecordBridge(QObject):
             self.child_selected.emit(saved.id)
         self._emit(changes)
         return saved
+
+    def save_edit_and_new(
+        self,
+        edited: E,
+        added: E,
+        text: str,
+        moved: Callable[[E], Sequence[Any]] | None = None,
+    ) -> tuple[E, E]:
+        """Save an edit of one saved entry and a new entry together (a dose change ends a
+        plan and starts the next), with the entries ``moved(new entry)`` gives re-linked
+        to the new one (the doses logged since the change): one transaction checked as a
+        whole (Record.checked_at_end), one step on the undo stack; undo puts every entry
+        back exactly and removes the new one, in one transaction too."""
+        model = type(edited)
+        before = self.record.entry(model, edited.id)  # type: ignore[attr-defined]
+        with self.record.checked_at_end(text):
+            saved_edit, changes = self.record.save(edited)
+            saved_new, more = self.record.save(added)
+            moves = list(moved(saved_new)) if moved is not None else []
+            moved_before = [self.record.entry(type(m), m.id) for m in moves]
+            moved_after = [self.record.save(m)[0] for m in moves]
+        changes = changes | more
+        if moves:
+            changes = changes | Changes.of(*{kind_of(m).key for m in moves})
+        holder: dict[str, Deleted] = {}
+
+        def undo() -> Changes:
+            with self.record.checked_at_end(text):
+                for entry in moved_before:
+                    self.record.save(entry)
+                holder["deleted"] = self.record.delete(type(added), saved_new.id)  # type: ignore[attr-defined]
+                self.record.save(before)
+            return changes
+
+        def redo() -> Changes:
+            with self.record.checked_at_end(text):
+                self.record.save(saved_edit)
+                self.record.undelete(holder["deleted"])
+                for entry in moved_after:
+                    self.record.save(entry)
+            return changes
+
+        self.undo_stack.push(_Applied(text, undo, redo, self._emit, self.refused.emit))
+        self._emit(changes)
+        return saved_edit, saved_new
 
     # ------------------------------------------------------------------ deleting
 

@@ -9,10 +9,13 @@ from ui.dialogs.cns import CNS_VISIT_UI
 from ui.dialogs.count import COUNT_UI
 from ui.dialogs.dose import DOSE_UI
 from ui.dialogs.growth import GROWTH_UI
+from ui.dialogs.medicine_plan import MEDICINE_PLAN_UI
 from ui.dialogs.phase import MILESTONE_UI, PHASE_UI
+from ui.dialogs.stay import STAY_UI
 from ui.dialogs.symptom import SYMPTOM_UI
 from ui.dialogs.temperature import FEVER_RULE_UI, TEMPERATURE_UI
 from ui.dialogs.thresholds import THRESHOLD_UI
+from ui.dialogs.transfusion import TRANSFUSION_UI
 from ui.kind_ui import KindUi
 
 UI_KINDS: tuple[KindUi, ...] = (
@@ -28,6 +31,9 @@ UI_KINDS: tuple[KindUi, ...] = (
     SYMPTOM_UI,
     FEVER_RULE_UI,
     DOSE_UI,
+    MEDICINE_PLAN_UI,
+    STAY_UI,
+    TRANSFUSION_UI,
 )
 
 

@@ -9,6 +9,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
+from tracker.cli import GUI_VIEWS
 from tracker.display import PREFERENCE_LABELS, UnitPreference
 from tracker.kinds import Changes, child_kinds
 from tracker.model import Child
@@ -27,10 +28,19 @@ from ui.plain import plain_label
 from ui.safety import CopyReminder, PlaceNote, Safety
 from ui.settings import Settings
 from ui.timeline.view import TimelineView
-from ui.views.lists import AgendaView, CnsView, CountsView, FeversView, PhasesView, RecordView
+from ui.views.lists import (
+    AgendaView,
+    CnsView,
+    CountsView,
+    FeversView,
+    HospitalView,
+    MedicinesView,
+    PhasesView,
+    RecordView,
+)
 from ui.views.today import TodayView
 
-VIEW_NAMES = ("timeline", "phases", "counts", "cns", "agenda", "fevers", "today")
+VIEW_NAMES = GUI_VIEWS  # one list: the tabs, and the command line's --view
 
 
 class MainWindow(QMainWindow):
@@ -63,6 +73,8 @@ class MainWindow(QMainWindow):
         self.agenda_view = AgendaView(bridge, interaction, self)
         self.fevers_view = FeversView(bridge, interaction, self)
         self.today_view = TodayView(bridge, interaction, self)
+        self.medicines_view = MedicinesView(bridge, interaction, self)
+        self.hospital_view = HospitalView(bridge, interaction, self)
         self.views.addTab(self.timeline_view, self.tr("Timeline"))
         self.views.addTab(self.phases_view, self.tr("Phases && milestones"))
         self.views.addTab(self.counts_view, self.tr("Blood counts"))
@@ -70,6 +82,8 @@ class MainWindow(QMainWindow):
         self.views.addTab(self.agenda_view, self.tr("Appointments && questions"))
         self.views.addTab(self.fevers_view, self.tr("Fevers && symptoms"))
         self.views.addTab(self.today_view, self.tr("Today"))
+        self.views.addTab(self.medicines_view, self.tr("Medicines"))
+        self.views.addTab(self.hospital_view, self.tr("Hospital stays && transfusions"))
         self.views.currentChanged.connect(self._view_changed)
 
         self.safety = Safety(bridge, interaction, self)
@@ -135,6 +149,8 @@ class MainWindow(QMainWindow):
             ActionId.VIEW_AGENDA,
             ActionId.VIEW_FEVERS,
             ActionId.VIEW_TODAY,
+            ActionId.VIEW_MEDICINES,
+            ActionId.VIEW_HOSPITAL,
         ):
             view_menu.addAction(a[action_id])
         view_menu.addAction(a[ActionId.GROWTH_CHART])
@@ -193,6 +209,8 @@ class MainWindow(QMainWindow):
         a[ActionId.GROWTH_CHART].triggered.connect(self.show_growth_chart)
         a[ActionId.VIEW_FEVERS].triggered.connect(lambda: self.show_view("fevers"))
         a[ActionId.VIEW_TODAY].triggered.connect(lambda: self.show_view("today"))
+        a[ActionId.VIEW_MEDICINES].triggered.connect(lambda: self.show_view("medicines"))
+        a[ActionId.VIEW_HOSPITAL].triggered.connect(lambda: self.show_view("hospital"))
         a[ActionId.ABOUT].triggered.connect(self.about)
         a[ActionId.SAVE_COPY].triggered.connect(self.save_copy)
         a[ActionId.RESTORE].triggered.connect(self.safety.restore)

@@ -44,8 +44,10 @@ from tracker.forms import (
     threshold_from_form,
 )
 from tracker.kinds.growth import growth_from_form
+from tracker.kinds.stay import stay_from_form
 from tracker.kinds.symptom import symptom_from_form
 from tracker.kinds.temperature import fever_rule_from_form, temperature_from_form
+from tracker.kinds.transfusion import transfusion_from_form
 from tracker.model import (
     Child,
     CountResult,
@@ -471,6 +473,8 @@ def build_record(path: Path) -> None:
                     noor.id,
                     "co-trimoxazole",
                     dt.date(2026, 3, 7),
+                    dose_amount="2.5",
+                    dose_unit="mL",
                     schedule="FREQ=WEEKLY;BYDAY=SA,SU",
                     uid=uid(),
                 )
@@ -529,6 +533,44 @@ def build_record(path: Path) -> None:
             rec.save(replace(symptom_from_form(symptom, child=mila, today=TODAY), uid=uid()))
             other = {"date": "2026-03-03", "what": "other", "what_text": "hiccups " + ARABIC}
             rec.save(replace(symptom_from_form(other, child=noor, today=TODAY), uid=uid()))
+        if SCHEMA_VERSION >= 9:  # transfusions and hospital stays arrived with format 9
+            stays = (
+                {
+                    "from_date": "2026-10-02",
+                    "to_date": "2026-10-06",
+                    "place": "Ward 3 🏥",
+                    "reason": "fever",
+                    "note": ARABIC,
+                },
+                {
+                    "from_date": "2026-11-22",
+                    "place": "Ward 3",
+                    "reason": "other",
+                    "reason_text": "line infection",
+                },
+            )
+            for fields in stays:
+                rec.save(replace(stay_from_form(fields, child=mila, today=TODAY), uid=uid()))
+            for child, fields in (
+                (
+                    mila,
+                    {
+                        "date": "2026-10-04",
+                        "time": "15:10",
+                        "product": "platelets",
+                        "amount_text": "1 unit",
+                        "reason": "low with fever",
+                        "note": HEBREW,
+                    },
+                ),
+                (noor, {"date": "2026-03-03", "product": "red_cells", "amount_text": "90 ml"}),
+                (
+                    noor,
+                    {"date": "2026-03-04", "product": "other", "product_text": "granulocytes"},
+                ),
+            ):
+                saved = transfusion_from_form(fields, child=child, today=TODAY)
+                rec.save(replace(saved, uid=uid()))
 
 
 # ---------------------------------------------------------------------- the dump

@@ -34,7 +34,8 @@ FORMAT = "treatment-tracker"
 # 4: growth measurements (``growth``).  5: medicines at home (``medicine_plans``, ``doses``);
 # the child's fever-card fields (central line, allergies, the team's day and 24-hour
 # phones, blood-product notes); temperatures, the team's fever rules and symptoms
-# (``temperatures``, ``fever_rules``, ``symptoms``).
+# (``temperatures``, ``fever_rules``, ``symptoms``); transfusions and hospital stays
+# (``transfusions``, ``stays``).
 VERSION = 5
 
 JsonObject = dict[str, Any]

@@ -822,12 +822,20 @@ def _write_child(record: Record, data: ChildData) -> None:
         attr = kind.parent_attribute
         assert attr is not None
         ready = []
+        # An entry linked to another of its own kind (a plan following the one it changed)
+        # is saved after it, one by one in the file's order, so that its id is known.
+        self_linked = any(f.target == key for f in kind.link_fields)
         for read in entries:
             links = {
                 name: ids[(kind.field(name).target, uid)] if uid is not None else None  # type: ignore[attr-defined]
                 for name, uid in read.links
             }
-            ready.append(replace(read.value, **{attr: child.id}, **links))
+            entry = replace(read.value, **{attr: child.id}, **links)
+            if self_linked:
+                saved, _ = record.save(entry)
+                ids[(key, saved.uid)] = saved.id
+            else:
+                ready.append(entry)
         if ready:
             record.save_all(ready)
         if kind.has_id:

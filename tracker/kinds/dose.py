@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from tracker import forms, schedule
+from tracker import forms, medicines, schedule
 from tracker.dates import parse_date, parse_time
 from tracker.kinds.fields import Choice, Date, Link, Text, Time
 from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
@@ -38,8 +38,8 @@ def when_text(day: dt.date, at: dt.time | None) -> str:
 
 
 def plan_dose_text(p: MedicinePlan) -> str:
-    """The dose as the team wrote it: "25 mg"."""
-    return " ".join(x for x in (p.dose_amount, p.dose_unit) if x)
+    """The dose as the team wrote it: "25 mg" ("dose not entered" for a plan without one)."""
+    return medicines.dose_text(p)
 
 
 def _plan(d: DoseLog, context: Context) -> MedicinePlan | None:
@@ -89,6 +89,39 @@ def validate_dose(d: DoseLog, plan: MedicinePlan | None) -> Problems:
     return problems
 
 
+def doses_off_plan(plan: MedicinePlan, doses: Sequence[DoseLog]) -> list[DoseLog]:
+    """The ``doses`` that fall outside ``plan``'s dates or are not one of its due doses
+    (its schedule read once for all of them), in date order."""
+    inside: list[DoseLog] = []
+    off: list[DoseLog] = []
+    for d in doses:
+        ran = plan.start_date <= d.due_date and (
+            plan.end_date is None or d.due_date <= plan.end_date
+        )
+        (inside if ran else off).append(d)
+    if inside and plan.schedule != schedule.AS_NEEDED and schedule.problem(plan.schedule) is None:
+        due = set(
+            schedule.occurrences(
+                plan.schedule,
+                plan.start_date,
+                plan.end_date,
+                min(d.due_date for d in inside),
+                max(d.due_date for d in inside),
+            )
+        )
+        off += [d for d in inside if (d.due_date, d.due_time) not in due]
+    return sorted(off, key=lambda d: (d.due_date, d.due_time or dt.time.min))
+
+
+def doses_text(doses: Sequence[DoseLog]) -> str:
+    """ "2 doses logged (2026-11-20 at 19:00 to 2026-11-22 at 19:00)"."""
+    first, last = doses[0], doses[-1]
+    span = when_text(first.due_date, first.due_time)
+    if len(doses) > 1:
+        span += " to " + when_text(last.due_date, last.due_time)
+    return f"{len(doses)} dose{'s' if len(doses) > 1 else ''} logged ({span})"
+
+
 def _first_log(d: DoseLog, context: Context) -> DoseLog | None:
     """The other log of the same due dose (plan, date and time), if there is one."""
     if d.plan_id is None:
@@ -104,7 +137,10 @@ def _first_log(d: DoseLog, context: Context) -> DoseLog | None:
 def _validate(d: DoseLog, context: Context) -> Problems:
     plan = _plan(d, context)
     problems = validate_dose(d, plan)
-    first = _first_log(d, context)
+    # An as-needed dose is an event of its own (given again in the evening), never a
+    # second log of one due dose.
+    as_needed = plan is not None and plan.schedule == schedule.AS_NEEDED
+    first = None if as_needed else _first_log(d, context)
     if first is not None:
         drug = plan.drug if plan is not None else "this medicine"
         place = context.where(first)

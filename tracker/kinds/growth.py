@@ -34,7 +34,7 @@ KG_PER_LB = Fraction("0.45359237")  # exact, by definition
 OZ_PER_LB = 16
 CM_PER_IN = Fraction("2.54")  # exact, by definition
 
-BSA_LABEL = "BSA (Mosteller formula, for information; the team calculates doses)"
+BSA_LABEL = "BSA (Mosteller formula), for information only"
 BSA_SOURCE = "Mosteller, NEJM 1987;317:1098"
 
 _N = r"(\d+(?:[.,]\d+)?)"

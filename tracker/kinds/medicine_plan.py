@@ -1,20 +1,97 @@
 """Medicines given at home, as the team wrote them: one plan per drug and dose, its
 schedule an RFC 5545 RRULE (:mod:`tracker.schedule`).  A dose change ends a plan and
-starts the next one, which ``follows`` it, so the history stays visible."""
+starts the next one, which ``follows`` it, so the history stays visible.
+
+The program records the dose the family copies from the team's sheet; it never works one
+out (no dose per kg or per m², no advice): where a family would ask, "ask your team".
+
+A plan may start after today (the team said "from Monday"): it is kept, listed as
+starting on its date and not counted as current before then.  Its start, like its end,
+must not precede the date of birth.
+"""
 
 from __future__ import annotations
 
-from tracker import schedule
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from tracker import forms, medicines, schedule
+from tracker.analytes import parse_number
+from tracker.dates import parse_date, parse_optional_date
+from tracker.kinds.dose import doses_off_plan, doses_text, when_text
 from tracker.kinds.fields import Choice, Date, Link, Text
 from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
-from tracker.model import MedicineForm, MedicinePlan
+from tracker.model import Child, Comparator, DoseLog, MedicineForm, MedicinePlan
+
+FORM_NAMES = {
+    MedicineForm.TABLET.value: "tablet",
+    MedicineForm.LIQUID.value: "liquid",
+    MedicineForm.CAPSULE.value: "capsule",
+    MedicineForm.OTHER.value: "other",
+}
+
+# A unit per body size means a dose still to be worked out; the family types the dose the
+# team wrote for the child ("20 mg"), never a per-kg or per-m² one.
+_PER_BODY = re.compile(r"/\s*(kg|m2|m²|m\^2|sqm)\b|/\s*m²|per\s*(kg|m2|m²)", re.IGNORECASE)
 
 
-def validate_plan(p: MedicinePlan) -> Problems:
-    """The plan's own rules, each problem under its field's name."""
+# "20 mg/mL", "5 mg per ml": a strength per volume, which is a liquid's.
+_PER_ML = re.compile(r"(/|\bper)\s*(\d+(\.\d+)?\s*)?ml\b", re.IGNORECASE)
+
+
+def per_ml(strength: str) -> bool:
+    """Whether ``strength`` is per mL ("20 mg/mL"): a liquid's strength."""
+    return _PER_ML.search(strength) is not None
+
+
+def amount_problem(text: str) -> str | None:
+    """Why ``text`` is not a dose amount as the team writes one (a number, decimal point or
+    comma), or None."""
+    try:
+        parsed = parse_number(text)
+    except ValueError as exc:
+        return f"Dose: {exc}".replace("a count or measurement", "a dose")
+    if parsed.comparator is not Comparator.EQUAL:
+        return f"Dose: “{text.strip()}” is not one dose; type the dose the team wrote (e.g. 20)"
+    if parsed.value <= 0:
+        return f"Dose: {text.strip()} is no dose; type the dose the team wrote (e.g. 20)"
+    return None
+
+
+def validate_plan(p: MedicinePlan, context: Context | None = None) -> Problems:
+    """The plan's own rules, each problem under its field's name (its dates' order with
+    the date of birth is the kind's date rules)."""
     problems: Problems = {}
     if not p.drug.strip():
         problems["drug"] = "Drug: name the medicine (choose one from the list or type its name)"
+    amount, unit = p.dose_amount.strip(), p.dose_unit.strip()
+    if not amount and not unit:
+        pass  # no dose entered yet (formats 6-8 kept such plans): shown as "dose not entered"
+    elif not unit:
+        problems["dose_unit"] = (
+            f"Dose unit: give the unit the team wrote beside {amount} (e.g. mg, mL, tablet)"
+        )
+    elif not amount:
+        problems["dose_amount"] = f"Dose: give the amount the team wrote before {unit} (e.g. 20)"
+    else:
+        why = amount_problem(amount)
+        if why is not None:
+            problems["dose_amount"] = why
+        if _PER_BODY.search(unit):
+            problems["dose_unit"] = (
+                f"Dose unit: “{unit}” is a dose per body size; type the dose the team wrote "
+                "for your child (e.g. 20 mg). This program never works a dose out: "
+                f"{medicines.ASK_YOUR_TEAM}"
+            )
+    if per_ml(p.strength) and p.form in (MedicineForm.TABLET, MedicineForm.CAPSULE):
+        problems["form"] = (
+            f"Form: a strength per mL is a liquid's ({p.strength.strip()}), not a "
+            f"{p.form.value}'s: choose Liquid"
+        )
     why = schedule.problem(p.schedule)
     if why is not None:
         problems["schedule"] = f"Schedule: {why}"
@@ -22,15 +99,296 @@ def validate_plan(p: MedicinePlan) -> Problems:
         problems["end_date"] = (
             f"End: {p.end_date.isoformat()} is before the start ({p.start_date.isoformat()})"
         )
+    if p.follows_id is not None:
+        why = _follows_problem(p, context)
+        if why is not None:
+            problems["follows_id"] = why
+    if context is not None and "schedule" not in problems and "end_date" not in problems:
+        for field, message in (_overlap_problem(p, context), _doses_problem(p, context)):
+            if field:
+                problems.setdefault(field, message)
     return problems
 
 
+def _doses_problem(p: MedicinePlan, context: Context) -> tuple[str, str]:
+    """A saved plan's edit must keep every dose logged for it inside its dates and on its
+    schedule (else adherence drops them and Today offers them again)."""
+    if p.id is None:
+        return "", ""
+    off = doses_off_plan(p, list(context.find("dose", plan_id=p.id)))
+    if not off:
+        return "", ""
+    if off[0].due_date < p.start_date:
+        field, label, what = "start_date", "Start", "inside its dates"
+    elif p.end_date is not None and off[-1].due_date > p.end_date:
+        field, label, what = "end_date", "End", "inside its dates"
+    else:
+        field, label, what = "schedule", "Schedule", "on its schedule"
+    return field, (
+        f"{label}: {doses_text(off)} for this plan would no longer be {what}; change or "
+        "delete those doses first (for a new dose from a date, use Change dose)"
+    )
+
+
+def _due_on(parsed: schedule.Parsed, start: dt.date, day: dt.date) -> bool:
+    if parsed.freq == "daily":
+        return (day - start).days % parsed.interval == 0
+    return day.weekday() in parsed.weekdays
+
+
+def common_due(a: MedicinePlan, b: MedicinePlan) -> tuple[dt.date, dt.time | None] | None:
+    """The first dose both plans give at once (the same day and hour) while both run, or
+    None: alternating doses (25 mg Monday to Friday, 12.5 mg at the weekend) share none.
+    Two as-needed plans of one medicine running at once share every day."""
+    lo = max(a.start_date, b.start_date)
+    ends = [e for e in (a.end_date, b.end_date) if e is not None]
+    hi = min(ends) if ends else None
+    if hi is not None and hi < lo:
+        return None
+    pa, pb = schedule.parse(a.schedule), schedule.parse(b.schedule)
+    if pa.freq == "as needed" or pb.freq == "as needed":
+        return (lo, None) if pa.freq == pb.freq else None
+    if pa.hours and pb.hours:
+        hours = sorted(set(pa.hours) & set(pb.hours))
+        if not hours:
+            return None
+    else:
+        hours = sorted(pa.hours or pb.hours)
+    at = dt.time(hours[0]) if hours else None
+    period = math.lcm(*(x.interval if x.freq == "daily" else 7 for x in (pa, pb)))
+    for n in range(period):
+        day = lo + dt.timedelta(days=n)
+        if hi is not None and day > hi:
+            break
+        if _due_on(pa, a.start_date, day) and _due_on(pb, b.start_date, day):
+            return day, at
+    return None
+
+
+def _overlap_problem(p: MedicinePlan, context: Context) -> tuple[str, str]:
+    """Two plans of one medicine may run at once only on different days or hours."""
+    for other in context.entries("medicine_plan"):
+        if other is p or (p.id is not None and other.id == p.id):
+            continue
+        if not medicines.same_drug(other.drug, p.drug) or schedule.problem(other.schedule):
+            continue
+        both = common_due(p, other)
+        if both is None:
+            continue
+        field, label = (
+            ("end_date", "End")
+            if other.start_date >= p.start_date
+            else (
+                "start_date",
+                "Start",
+            )
+        )
+        return field, (
+            f"{label}: this plan would run at the same time as {medicines.plan_line(other)}, "
+            f"both due on {when_text(*both)}; end one plan the day before the other starts "
+            "(or give them different days or hours)"
+        )
+    return "", ""
+
+
+def _follows_problem(p: MedicinePlan, context: Context | None) -> str | None:
+    if p.id is not None and p.follows_id == p.id:
+        return "Follows: a plan cannot follow itself"
+    if context is None:
+        return None
+    before = next((o for o in context.entries("medicine_plan") if o.id == p.follows_id), None)
+    if before is None:
+        return None  # unlinked or another child's: the store names it (a link's own rule)
+    if not medicines.same_drug(before.drug, p.drug):
+        return (
+            f"Follows: the plan this one follows is of {before.drug.strip()}, not "
+            f"{p.drug.strip()}; a dose change follows an earlier plan of the same medicine"
+        )
+    if before.start_date >= p.start_date:
+        return (
+            f"Follows: the plan this one follows starts on {before.start_date.isoformat()}, "
+            f"not before this one ({p.start_date.isoformat()}); a dose change follows an "
+            "earlier plan"
+        )
+    for other in context.entries("medicine_plan"):
+        if other is p or (p.id is not None and other.id == p.id):
+            continue
+        if other.follows_id == p.follows_id:
+            return _changed_already(other)
+    return None
+
+
+def _changed_already(later: MedicinePlan) -> str:
+    return (
+        f"Follows: this plan was already changed on {later.start_date.isoformat()} "
+        f"({medicines.plan_line(later)}); change that one"
+    )
+
+
 def _validate(p: MedicinePlan, context: Context) -> Problems:
-    return validate_plan(p)
+    return validate_plan(p, context)
 
 
 def describe(p: MedicinePlan) -> str:
     return f"the medicine plan {p.drug} from {p.start_date.isoformat()}"
+
+
+# ------------------------------------------------------------ the form
+
+
+def plan_from_form(
+    f: Mapping[str, str],
+    *,
+    child: Child,
+    today: dt.date,
+    id: int | None = None,
+    uid: str = "",
+    follows_id: int | None = None,
+    context: Context | None = None,
+) -> MedicinePlan:
+    """The dialog's fields (drug, strength, form, dose_amount, dose_unit, schedule,
+    start_date, end_date, team_note) as a plan; every problem beside its field
+    (forms.FormErrors).  ``schedule`` is the RRULE the schedule picker built."""
+    c = forms.Collector()
+    assert child.id is not None
+    window = forms.form_window(today, child)
+    start = c.run("start_date", parse_date, forms.field_text(f, "start_date"), "Start", window)
+    end = c.run("end_date", parse_optional_date, forms.field_text(f, "end_date"), "End", window)
+    form = c.choice(f, "form", MedicineForm, MedicineForm.TABLET.value, "Form", FORM_NAMES)
+    p = MedicinePlan(
+        child_id=child.id,
+        drug=" ".join(forms.field_text(f, "drug").split()),
+        start_date=start or child.birth_date,
+        dose_amount=forms.field_text(f, "dose_amount"),
+        dose_unit=" ".join(forms.field_text(f, "dose_unit").split()),
+        strength=" ".join(forms.field_text(f, "strength").split()),
+        form=form,
+        schedule=forms.field_text(f, "schedule"),
+        end_date=end,
+        team_note=forms.field_text(f, "team_note"),
+        follows_id=follows_id,
+        id=id,
+        uid=uid,
+    )
+    rules = context or Context(child, today)
+    if start is not None:
+        found = MEDICINE_PLAN.problems(p, rules)
+    else:
+        found = {k: m for k, m in validate_plan(p, rules).items() if k != "end_date"}
+    for field, message in found.items():
+        c.add(field, message)
+    c.raise_if_any()
+    return p
+
+
+def change_dose(
+    plan: MedicinePlan,
+    f: Mapping[str, str],
+    *,
+    child: Child,
+    today: dt.date,
+    context: Context | None = None,
+) -> tuple[MedicinePlan, MedicinePlan]:
+    """A dose change typed in the "Change dose" form (change_date, dose_amount, dose_unit,
+    and optionally strength, form, schedule; team_note): the plan ended the day before the
+    change and the new plan following it, from the change date to the old plan's end.  The
+    change date must lie after the plan's start and on or before its end (else FormErrors
+    on ``change_date``)."""
+    c = forms.Collector()
+    window = forms.form_window(today, child)
+    on = c.run("change_date", parse_date, forms.field_text(f, "change_date"), "From", window)
+    if on is not None:
+        why = change_date_problem(plan, on)
+        if why is not None:
+            c.add("change_date", why)
+    later = (
+        []
+        if context is None
+        else [o for o in context.entries("medicine_plan") if o.follows_id == plan.id]
+    )
+    if later:
+        c.add("change_date", "From" + _changed_already(later[0]).removeprefix("Follows"))
+    c.raise_if_any()
+    assert on is not None
+    ended = replace(plan, end_date=on - dt.timedelta(days=1))
+    if context is not None:
+        saved = context.entries
+
+        def entries(key: str) -> Sequence[Any]:
+            return [
+                ended if key == MEDICINE_PLAN.key and e.id == plan.id else e for e in saved(key)
+            ]
+
+        context = replace(context, entries=entries)
+    fields = {
+        "drug": plan.drug,
+        "strength": plan.strength,
+        "form": plan.form.value,
+        "schedule": plan.schedule,
+        **{k: v for k, v in f.items() if k != "change_date"},
+        "start_date": on.isoformat(),
+        "end_date": plan.end_date.isoformat() if plan.end_date else "",
+    }
+    new = plan_from_form(fields, child=child, today=today, follows_id=plan.id, context=context)
+    return ended, new
+
+
+def doses_to_move(old: MedicinePlan, new: MedicinePlan, context: Context) -> list[DoseLog]:
+    """The doses logged for ``old`` on or after the day ``new`` (its dose change) starts:
+    given at the new dose, they move to the new plan in the same step.  FormErrors on
+    ``change_date`` naming those the new plan's schedule does not give."""
+    moving = [d for d in context.find("dose", plan_id=old.id) if d.due_date >= new.start_date]
+    off = doses_off_plan(new, moving)
+    if off:
+        raise forms.FormErrors(
+            {
+                "change_date": (
+                    f"From: {doses_text(off)} for the old dose are not due in the new "
+                    f"schedule ({medicines.schedule_text(new)}); change the date or the "
+                    "schedule, or change those doses first"
+                )
+            }
+        )
+    return sorted(moving, key=lambda d: (d.due_date, d.due_time or dt.time.min))
+
+
+def change_date_problem(plan: MedicinePlan, on: dt.date) -> str | None:
+    """Why a dose change from ``on`` cannot split ``plan``, or None."""
+    if on <= plan.start_date:
+        return (
+            f"From: {on.isoformat()} is not after the plan's start "
+            f"({plan.start_date.isoformat()}); a new dose starts after the old one began "
+            "(to correct the plan itself, edit it)"
+        )
+    if plan.end_date is not None and on > plan.end_date:
+        return (
+            f"From: {on.isoformat()} is after the plan's end ({plan.end_date.isoformat()}); "
+            "add a new plan instead"
+        )
+    return None
+
+
+def stop_plan(plan: MedicinePlan, text: str, *, today: dt.date, child: Child) -> MedicinePlan:
+    """The plan ended on the day typed (its last day given); FormErrors on ``end_date``
+    when that day is outside the plan."""
+    c = forms.Collector()
+    last = c.run("end_date", parse_date, text.strip(), "Last day", forms.form_window(today, child))
+    if last is not None:
+        if last < plan.start_date:
+            c.add(
+                "end_date",
+                f"Last day: {last.isoformat()} is before the plan's start "
+                f"({plan.start_date.isoformat()})",
+            )
+        elif plan.end_date is not None and last > plan.end_date:
+            c.add(
+                "end_date",
+                f"Last day: {last.isoformat()} is after the plan's end "
+                f"({plan.end_date.isoformat()}); the plan already stops then",
+            )
+    c.raise_if_any()
+    assert last is not None
+    return replace(plan, end_date=last)
 
 
 MEDICINE_PLAN = Kind(

@@ -22,9 +22,11 @@ from tracker.kinds.kind import Kind
 from tracker.kinds.medicine_plan import MEDICINE_PLAN
 from tracker.kinds.milestone import MILESTONE
 from tracker.kinds.phase import PHASE
+from tracker.kinds.stay import STAY
 from tracker.kinds.symptom import SYMPTOM
 from tracker.kinds.temperature import FEVER_RULE, TEMPERATURE
 from tracker.kinds.threshold import THRESHOLD
+from tracker.kinds.transfusion import TRANSFUSION
 
 DECLARED: tuple[Kind[Any], ...] = (
     CHILD,
@@ -44,6 +46,8 @@ DECLARED: tuple[Kind[Any], ...] = (
     TEMPERATURE,
     FEVER_RULE,
     SYMPTOM,
+    TRANSFUSION,
+    STAY,
 )
 
 _kinds: list[Kind[Any]] = list(DECLARED)

@@ -24,10 +24,12 @@ WHAT_LABELS: dict[str, str] = {
     "tiredness": "Tiredness",
     "jaw_pain": "Jaw pain",
     "tingling": "Tingling fingers or toes",
+    "feeding_refusal": "Feeding refusal or drooling",  # domain.md §5.4, mucositis
+    "line_site": "Central line site red, swollen or oozing",  # domain.md §5.4, central line
     "other": "Other (as typed)",
 }
 SEVERITY_LABELS: dict[str, str] = {"mild": "Mild", "moderate": "Moderate", "severe": "Severe"}
-GRADES = (1, 2, 3, 4, 5)
+GRADES = (1, 2, 3, 4)  # the grades domain.md §2.5 tables (grade 5 is death)
 GRADE_NOTE = "for labelling, not decisions"
 
 
@@ -61,7 +63,7 @@ def validate_symptom(s: Symptom) -> Problems:
         )
     if s.grade is not None:
         if s.grade not in GRADES:
-            errors["grade"] = f"Grade: {s.grade} is not a CTCAE grade; choose 1 to 5, or none"
+            errors["grade"] = f"Grade: {s.grade} is not a CTCAE grade; choose 1 to 4, or none"
         elif not s.grade_version.strip():
             errors["grade"] = "Grade: a grade is kept with its CTCAE version, which is missing"
     elif s.grade_version:
@@ -75,7 +77,7 @@ def _rules(s: Symptom, _context: Context) -> Problems:
 
 def _grade(text: str) -> int:
     if text not in {str(g) for g in GRADES}:
-        raise ValueError(f"Grade: “{text}” is not a CTCAE grade; choose 1 to 5, or none")
+        raise ValueError(f"Grade: “{text}” is not a CTCAE grade; choose 1 to 4, or none")
     return int(text)
 
 

@@ -107,6 +107,7 @@ class Record:
         self._lock = lock
         self._only_readable = only_readable
         self._in_batch = False
+        self._deferred: list[Any] | None = None  # saves checked at the end (checked_at_end)
         self._present: frozenset[str] | None = None
 
     # ------------------------------------------------------------------ opening
@@ -339,6 +340,34 @@ class Record:
             finally:
                 self._in_batch = False
 
+    @contextmanager
+    def checked_at_end(self, doing: str) -> Iterator[None]:
+        """A :meth:`batch` whose saves are checked against the record as it is at the
+        end, not one by one: a change of several entries that only agrees once all of
+        them are written (a dose change from a past date ends a plan, starts the next and
+        moves the doses logged since).  Any rule broken then by an entry saved in the block
+        raises :class:`ValidationFailed` and nothing of the block is written."""
+        with self.batch(doing):
+            self._deferred = []
+            try:
+                yield
+                written = self._deferred
+            finally:
+                self._deferred = None
+            seen: set[tuple[type, int]] = set()
+            for entry in written:
+                key = (type(entry), entry.id)
+                if key in seen:
+                    continue
+                seen.add(key)
+                try:
+                    now = self.entry(type(entry), entry.id)
+                except KeyError:
+                    continue  # deleted later in the block
+                errors = self.problems_of(now)
+                if errors:
+                    raise ValidationFailed(errors)
+
     def _q(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         with translated(self.path, "read the record"):
             return self._conn.execute(sql, params).fetchall()
@@ -491,10 +520,12 @@ class Record:
         ValidationFailed (nothing written) lists every broken rule by field.  An edit that
         changes nothing (:func:`tracker.kinds.differences`) writes nothing and gives the
         stored entry with no Changes."""
-        errors = self.problems_of(entry)
-        if errors:
-            raise ValidationFailed(errors)
         kind = kind_of(entry)
+        deferred = self._deferred if kind.has_id else None  # checked at the block's end
+        if deferred is None:
+            errors = self.problems_of(entry)
+            if errors:
+                raise ValidationFailed(errors)
         row_id = getattr(entry, "id", None)
         if row_id is not None:
             stored = self.entry(type(entry), row_id)
@@ -502,6 +533,8 @@ class Record:
                 return stored, Changes()  # nothing changed: nothing written, no undo step
         with self._write(f"save the {kind.singular}") as conn:
             saved = self._write_entry(conn, kind, entry)
+        if deferred is not None and kind.has_id:
+            deferred.append(saved)
         return saved, Changes.of(kind)
 
     def save_all(self, entries: Sequence[Any]) -> Changes:

@@ -515,6 +515,8 @@ def _step_8(conn: sqlite3.Connection) -> None:
         "tiredness",
         "jaw_pain",
         "tingling",
+        "feeding_refusal",
+        "line_site",
         "other",
     ]
     conn.execute(
@@ -526,7 +528,7 @@ def _step_8(conn: sqlite3.Connection) -> None:
         what_text TEXT NOT NULL DEFAULT '',
         {_date("end_date")},
         severity TEXT CHECK (severity IS NULL OR severity IN ('mild', 'moderate', 'severe')),
-        grade INTEGER CHECK (grade IS NULL OR grade IN (1, 2, 3, 4, 5)),
+        grade INTEGER CHECK (grade IS NULL OR grade IN (1, 2, 3, 4)),
         grade_version TEXT NOT NULL DEFAULT '',
         note TEXT NOT NULL DEFAULT '',
         checksum TEXT,
@@ -534,6 +536,44 @@ def _step_8(conn: sqlite3.Connection) -> None:
     ) STRICT"""
     )
     conn.execute("CREATE INDEX symptom_child_date ON symptom(child_id, date)")
+
+
+def _step_9(conn: sqlite3.Connection) -> None:
+    """Version 9: transfusions (product, amount as typed beside its mL or units, reason,
+    reaction) and hospital stays (from, to or open, where, why)."""
+    conn.execute(
+        f"""CREATE TABLE transfusion (
+        {_ROW},
+        child_id INTEGER NOT NULL REFERENCES child(id) ON DELETE CASCADE,
+        {_date("date", null=False)},
+        time TEXT CHECK (time IS NULL OR time GLOB '[0-2][0-9]:[0-5][0-9]'),
+        product TEXT NOT NULL {_in("product", ["red_cells", "platelets", "plasma", "other"])},
+        product_text TEXT NOT NULL DEFAULT '',
+        amount_text TEXT NOT NULL DEFAULT '',
+        volume_ml REAL CHECK (volume_ml IS NULL OR volume_ml > 0),
+        units REAL CHECK (units IS NULL OR units > 0),
+        reason TEXT NOT NULL DEFAULT '',
+        note TEXT NOT NULL DEFAULT '',
+        checksum TEXT,
+        CHECK (volume_ml IS NULL OR units IS NULL)
+    ) STRICT"""
+    )
+    conn.execute("CREATE INDEX transfusion_child_date ON transfusion(child_id, date)")
+    conn.execute(
+        f"""CREATE TABLE stay (
+        {_ROW},
+        child_id INTEGER NOT NULL REFERENCES child(id) ON DELETE CASCADE,
+        {_date("from_date", null=False)},
+        {_date("to_date")},
+        place TEXT NOT NULL DEFAULT '',
+        reason TEXT NOT NULL {_in("reason", ["planned", "fever", "infection", "other"])},
+        reason_text TEXT NOT NULL DEFAULT '',
+        note TEXT NOT NULL DEFAULT '',
+        checksum TEXT,
+        CHECK (to_date IS NULL OR to_date >= from_date)
+    ) STRICT"""
+    )
+    conn.execute("CREATE INDEX stay_child_from ON stay(child_id, from_date)")
 
 
 Step = Callable[[sqlite3.Connection], None]
@@ -566,6 +606,7 @@ MIGRATIONS: list[Step] = [
     _step_6,
     _step_7,
     _step_8,
+    _step_9,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -207,9 +207,7 @@ class FeverRuleDialog(FormDialog):
         self.add_field(form, "value_text", self.tr("Fever &number:"), value)
         self.add_field(form, "unit", self.tr("&Unit:"), _unit_combo(self))
         text = _text_box(self, 70)
-        text.setPlaceholderText(
-            self.tr("e.g. ≥ 38.0 °C once, or ≥ 37.5 °C twice an hour apart: phone the ward")
-        )
+        text.setPlaceholderText(self.tr("the rule as written on your team's sheet"))
         self.add_field(
             form,
             "rule_text",

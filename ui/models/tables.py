@@ -20,19 +20,22 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from tracker import analytes, labels
+from tracker import analytes, labels, medicines
 from tracker.analytes import format_number
-from tracker.kinds import Kind, growth
+from tracker.kinds import Kind, growth, stay, transfusion
 from tracker.kinds.dose import DOSE_STATUS, plan_dose_text, when_text
 from tracker.kinds.fields import Link
 from tracker.model import (
     Appointment,
     CnsVisit,
     Growth,
+    MedicinePlan,
     Milestone,
     Phase,
     Question,
+    Stay,
     TeamThreshold,
+    Transfusion,
 )
 from tracker.mrd import format_mrd
 from ui.plain import plain_tooltip
@@ -275,6 +278,91 @@ class GrowthModel(RecordTableModel[Growth]):
         Column("Head circumference", lambda g: growth.shown(g.head_text, g.head_cm, "cm"), True),
         Column("Measured by", lambda g: g.measured_by),
         Column("Note", lambda g: g.note.replace("\n", " ")),
+    )
+
+
+class MedicinePlansModel(RecordTableModel[MedicinePlan]):
+    """The medicine plans: open plans first, then the ended ones, the latest first."""
+
+    columns = (
+        Column("Medicine", lambda p: p.drug),
+        Column("Dose", lambda p: medicines.dose_text(p), True),
+        Column("Schedule", lambda p: medicines.schedule_text(p)),
+        Column("Strength", lambda p: medicines.strength_text(p)),
+        Column("From", lambda p: p.start_date.isoformat()),
+        Column("To", lambda p: p.end_date.isoformat() if p.end_date else tr("(open)")),
+        Column(
+            "What the team said",
+            lambda p: p.team_note.replace("\n", " "),
+            tooltip=lambda p: p.team_note,
+        ),
+    )
+
+    def reload(self, items: Sequence[MedicinePlan]) -> None:
+        open_plans = medicines.sort_plans([p for p in items if p.end_date is None])
+        ended = sorted(
+            (p for p in items if p.end_date is not None),
+            key=lambda p: (p.end_date, p.start_date, p.id or 0),
+            reverse=True,
+        )
+        super().reload([*open_plans, *ended])
+
+
+class TransfusionsModel(RecordTableModel[Transfusion]):
+    """Shows beside each transfusion the counts before and after it, linked from the
+    child's blood counts (``set_related``; tracker.kinds.transfusion.linked_counts)."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._counts: Sequence[Any] = ()
+
+        def linked(t: Transfusion) -> transfusion.Linked | None:
+            return transfusion.linked_counts(t, self._counts)
+
+        def counts_text(t: Transfusion) -> str:
+            found = linked(t)
+            return transfusion.jump_text(found) if found is not None else ""
+
+        def counts_tip(t: Transfusion) -> str:
+            found = linked(t)
+            if found is None:
+                return tr("No count is linked to this product")
+            return "\n".join(
+                [
+                    *transfusion.jump_details(found),
+                    tr("Linked from the blood counts within {n} days").format(
+                        n=transfusion.WINDOW_DAYS
+                    ),
+                ]
+            )
+
+        self.columns = (
+            Column(tr("Date"), transfusion.when),
+            Column(tr("Product"), transfusion.product_name),
+            Column(tr("Amount"), lambda t: t.amount_text, True),
+            Column(tr("Counts before → after"), counts_text, tooltip=counts_tip),
+            Column(tr("Reason"), lambda t: t.reason.replace("\n", " ")),
+            Column(tr("Reaction or note"), lambda t: t.note.replace("\n", " ")),
+        )
+
+    def set_related(self, related: Mapping[str, Sequence[Any]]) -> None:
+        self._counts = related.get("count", ())
+
+
+def _stay_nights(s: Stay) -> str:
+    if s.to_date is None:
+        return tr("still in hospital")
+    return str(stay.nights(s, s.to_date))
+
+
+class StaysModel(RecordTableModel[Stay]):
+    columns = (
+        Column("From", lambda s: s.from_date.isoformat()),
+        Column("To", lambda s: s.to_date.isoformat() if s.to_date else tr("in hospital")),
+        Column("Nights", _stay_nights, True),
+        Column("Where", lambda s: s.place),
+        Column("Why", stay.reason_name),
+        Column("Note", lambda s: s.note.replace("\n", " ")),
     )
 
 

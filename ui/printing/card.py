@@ -34,8 +34,8 @@ from PySide6.QtGui import (
 )
 
 from tracker import fever
-from tracker.card import Card, card_content
-from tracker.model import FeverRule, Phase
+from tracker.card import Card, card_content, medicine_lines
+from tracker.model import DoseLog, FeverRule, MedicinePlan, Phase
 from tracker.store import Record, durable
 from tracker.store.targets import check_write_target
 from ui.printing.render import DOC_DPI, check_pdf
@@ -70,7 +70,9 @@ def make_card(record: Record, child_id: int) -> Card:
         child,
         record.entries(Phase, child.id),
         record.counts(child.id),
-        medicine_lines=(),
+        medicine_lines=medicine_lines(
+            record.entries(MedicinePlan, child.id), record.entries(DoseLog, child.id), today
+        ),
         fever_rule_text=fever.rule_text(rule) if rule is not None else None,
         printed_on=today,
     )

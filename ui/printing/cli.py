@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from tracker import cli
@@ -24,20 +25,13 @@ def run_summary(
     the child's date window), a range that ends before it starts, an unknown child, a
     target that is one of the record's own files, a PDF that could not be written whole,
     or a record problem.  A range with nothing recorded in it prints, saying so."""
-    import os
-
     out, err = out or sys.stdout, err or sys.stderr  # as they are now (pytest swaps them)
-
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
-
+    app = _application()  # kept alive while the PDF is drawn
+    _ = app
     from ui.printing.render import SummaryRequest, make_summary, write_pdf
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    _ = app
     try:
-        if args.out.is_dir():
-            raise RecordError(f"{args.out} is a folder; give a file name for the PDF.")
+        _refuse_folder(args.out)
         with Record.open(args.sub_db, read_only=True, clock=clock) as record:
             child = _child(record, args.child)
             assert child.id is not None
@@ -71,19 +65,13 @@ def run_card(
     sentence (and no file written) for an unknown child, a target that is one of the
     record's own files or a folder, a PDF that could not be written whole, or a record
     problem."""
-    import os
-
-    out, err = out or sys.stdout, err or sys.stderr
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
-
+    out, err = out or sys.stdout, err or sys.stderr  # as they are now (pytest swaps them)
+    app = _application()  # kept alive while the PDF is drawn
+    _ = app
     from ui.printing.card import SIZE_LABELS, CardRequest, write_card_pdf
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    _ = app
     try:
-        if args.out.is_dir():
-            raise RecordError(f"{args.out} is a folder; give a file name for the PDF.")
+        _refuse_folder(args.out)
         with Record.open(args.sub_db, read_only=True, clock=clock) as record:
             child = _child(record, args.child, "to put on a card")
             assert child.id is not None
@@ -97,6 +85,21 @@ def run_card(
     shrunk = f", shrunk to {scale:.0%} to fit" if scale < 1 else ""
     print(f"Fever card written to {args.out} (1 page, {SIZE_LABELS[args.size]}{shrunk}).", file=out)
     return cli.EXIT_OK
+
+
+def _application():  # type: ignore[no-untyped-def]
+    """The QApplication a PDF is drawn with (offscreen unless a platform is set)."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance() or QApplication(sys.argv[:1])
+
+
+def _refuse_folder(out: Path) -> None:
+    if out.is_dir():
+        raise RecordError(f"{out} is a folder; give a file name for the PDF.")
 
 
 def _child(record: Record, name: str | None, purpose: str = "to summarise"):  # type: ignore[no-untyped-def]

@@ -38,6 +38,7 @@ from ui.printing.render import (
 
 SECTION_LABELS = {
     "where": "Where we are and what is planned",
+    "medicines": "Medicines: the list to bring, dose changes, doses given since the last visit",
     "since": "Milestones and notes in the range",
     "counts": "Blood counts table",
     "charts": "Timeline and count charts",

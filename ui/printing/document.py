@@ -134,7 +134,7 @@ def build_document(
     strip: Timeline | None = None,
     charts: Timeline | None = None,
     sections: frozenset[str] = frozenset(
-        {"where", "since", "counts", "charts", "cns", "temps", "questions"}
+        {"where", "medicines", "since", "counts", "charts", "cns", "temps", "questions"}
     ),
 ) -> tuple[QTextDocument, ChartObject]:
     """The summary as a document ``width`` units wide (the text area of the page).
@@ -201,10 +201,15 @@ def build_document(
     cursor.insertHtml(_header(summary))
     if "where" in sections:
         section(_where(summary))
+    if "medicines" in sections and (summary.medicines or summary.medicine_changes):
+        section(_medicines(summary))
     if "charts" in sections and strip is not None:
         chart_section("Timeline of the range", 1, strip, 70.0)
-    if "since" in sections:
-        section(_since(summary) + _medicines_at_home(summary))
+    if "since" in sections:  # the doses given since the last visit go with the medicines
+        at_home = _medicines_at_home(summary) if "medicines" in sections else ""
+        section(_since(summary) + at_home)
+        if summary.stays or summary.transfusions:
+            section(_hospital(summary))
     if "counts" in sections and summary.counts:
         section(_counts(summary), keep_together=False)  # long: its heading row repeats
     if (
@@ -222,6 +227,8 @@ def build_document(
             + _e(threshold_legend(charts))
             + " Hollow squares: ANC worked out from the differential.</p>",
         )
+    if "where" in sections and summary.growth:  # far from the medicine list: the BSA is
+        section(_growth(summary))  # for information only
     if "cns" in sections:
         section(_cns(summary))
     if "temps" in sections and (summary.temperature_count or summary.symptoms):
@@ -294,10 +301,38 @@ def _where(s: Summary) -> str:
     return (
         H2.format("Where we are")
         + f"<p><b>{_e(s.current)}</b></p>"
-        + (f"<p>{' · '.join(_e(line) for line in s.growth)}</p>" if s.growth else "")
         + "<p class='muted'>Planned next (as entered):</p>"
         f"<table width='100%' cellspacing='0' cellpadding='1'>{plan}</table>"
     )
+
+
+def _growth(s: Summary) -> str:
+    """One small line: the latest weight and the BSA, for information only."""
+    return f"<p><b>Growth:</b> {' · '.join(_e(line) for line in s.growth)}</p>"
+
+
+def _medicines(s: Summary) -> str:
+    """The medicine list to bring (as the team wrote it) and the range's dose changes, as
+    compact as the page allows: one row per medicine, the changes in one paragraph."""
+    title = H2.format(f"Current medicines (the list to bring), on {s.end.isoformat()}")
+    if s.medicine_rows:
+        head = "".join(
+            f"<th align='left'>{h}</th>" for h in ("Medicine", "Dose", "When", "Strength", "Since")
+        )
+        body = "".join(
+            "<tr>" + "".join(f"<td>{_e(cell)}</td>" for cell in row) + "</tr>"
+            for row in s.medicine_rows
+        )
+        markup = (
+            title + "<table class='grid' width='100%' cellspacing='0' cellpadding='1'>"
+            f"<tr>{head}</tr>{body}</table>"
+        )
+    else:
+        markup = title + f"<p>No medicine plan runs on {_e(s.end.isoformat())}.</p>"
+    if s.medicine_changes:
+        changes = "; ".join(_e(e.text) for e in s.medicine_changes)
+        markup += f"<p class='muted'>Changes in this period: {changes}.</p>"
+    return markup
 
 
 def _since(s: Summary) -> str:
@@ -332,6 +367,21 @@ def _medicines_at_home(s: Summary) -> str:
         "not logged is not counted as given or missed; held by the team is not missed)"
         f"</span><br>{lines}</p>"
     )
+
+
+def _hospital(s: Summary) -> str:
+    """Hospital stays (their nights in the range) and transfusions (with the counts before
+    and after, linked from the record); only printed when the range has one."""
+    parts = [H2.format("Hospital stays and transfusions")]
+    if s.stay_total:
+        parts.append(f"<p><b>{_e(s.stay_total)}</b></p>")
+    rows = "".join(
+        f"<tr><td width='14%'>{label}</td><td>{_e(e.text)}</td></tr>"
+        for label, lines in (("Stay", s.stays), ("Transfusion", s.transfusions))
+        for e in lines
+    )
+    parts.append(f"<table width='100%' cellspacing='0' cellpadding='1'>{rows}</table>")
+    return "".join(parts)
 
 
 def _since_title(s: Summary) -> str:
@@ -480,9 +530,13 @@ def _temperatures(s: Summary) -> str:
     parts = [H2.format("Temperatures and symptoms")]
     if s.fever_rule:
         parts.append(f"<p>{_e(s.fever_rule)}</p>")
+    if s.temperatures_listed:
+        parts.append(f"<p class='note'>{_e(s.temperatures_listed)}</p>")
     if s.temperatures:
         rows = "".join(
-            f"<tr><td>{_nb(_e(t.when))}</td><td>{_nb(_e(t.reading))}"
+            # the date and the time each on one line: a narrow cell breaks "21:40" otherwise
+            f"<tr><td>{'<br/>'.join(_nb(_e(part)) for part in t.when.split(' ', 1))}</td>"
+            f"<td>{_nb(_e(t.reading))}"
             + (f"<br/><b>{_e(AT_OR_ABOVE)}</b>" if t.marked else "")
             + f"</td><td>{_e(t.site)}</td><td>{_e(t.done)}</td><td>{_e(t.note)}</td></tr>"
             for t in s.temperatures

@@ -34,9 +34,11 @@ from tracker.model import (
     Milestone,
     Phase,
     Question,
+    Stay,
     Symptom,
     TeamThreshold,
     Temperature,
+    Transfusion,
 )
 from tracker.store import Record, durable
 from tracker.store.targets import check_write_target
@@ -46,7 +48,7 @@ from ui.printing.document import build_document, keep_sections_whole
 DOC_DPI = 96.0  # QTextDocument lays out in these units (Qt's default logical dpi)
 FOOTER = 26.0  # height kept for the footer, in document units
 PAPERS = {"a4": QPageSize.PageSizeId.A4, "letter": QPageSize.PageSizeId.Letter}
-SECTIONS = ("where", "since", "counts", "charts", "cns", "temps", "questions")
+SECTIONS = ("where", "medicines", "since", "counts", "charts", "cns", "temps", "questions")
 
 
 @dataclass
@@ -102,6 +104,8 @@ def make_summary(record: Record, request: SummaryRequest, assess: Assess | None 
         symptoms=record.entries(Symptom, child.id),
         medicine_plans=record.entries(MedicinePlan, child.id),
         doses=record.entries(DoseLog, child.id),
+        transfusions=record.entries(Transfusion, child.id),
+        stays=record.entries(Stay, child.id),
     )
 
 
@@ -114,19 +118,27 @@ def page_layout(paper: str) -> QPageLayout:
     )
 
 
-def printed_strip(record: Record, child_id: int, summary: Summary) -> layout.Timeline:
+def printed_strip(
+    record: Record, child_id: int, summary: Summary, units: dict[str, str] | None = None
+) -> layout.Timeline:
     """The timeline strip of the printed summary: phases, and the milestones, lumbar
-    punctures and weights of the window's timeline where the range has any (on paper an
-    empty lane is wasted space)."""
+    punctures, weights, hospital stays and transfusions of the window's timeline where the
+    range has any (on paper an empty lane is wasted space)."""
     milestones = record.entries(Milestone, child_id)
     visits = record.entries(CnsVisit, child_id)
     growth = record.entries(Growth, child_id)
+    transfusions = record.entries(Transfusion, child_id)
     in_range = {
         "milestones": any(summary.start <= m.date <= summary.end for m in milestones),
         "cns": any(summary.start <= v.date <= summary.end for v in visits),
         "growth": any(summary.start <= g.date <= summary.end for g in growth),
+        "stays": bool(summary.stays),
+        "transfusions": bool(summary.transfusions),
     }
-    lanes = ("phases", *(k for k in ("milestones", "cns", "growth") if in_range[k]))
+    lanes = (
+        "phases",
+        *(k for k in ("milestones", "cns", "growth", "stays", "transfusions") if in_range[k]),
+    )
     phases = record.entries(Phase, child_id)
     # Only the phases drawn in the range take rows: a planned phase of next year that
     # overlaps this one's plan by a day would otherwise leave an empty row on the page.
@@ -137,10 +149,13 @@ def printed_strip(record: Record, child_id: int, summary: Summary) -> layout.Tim
         [p for p in phases if p.id in drawn],
         milestones,
         visits,
-        [],
+        record.counts(child_id) if in_range["transfusions"] else [],  # their counts' jumps
         summary.printed_on,
         lanes=lanes,
+        display_units=units,
         growth=growth,
+        transfusions=transfusions,
+        stays=record.entries(Stay, child_id),
     )
 
 
@@ -163,7 +178,7 @@ def paint_summary(
         units = {c: display_unit(c, request.units) for c in layout.CHART_ANALYTES}
     phases = record.entries(Phase, child_id)
     counts = [c for c in record.counts(child_id) if summary.start <= c.taken_date <= summary.end]
-    strip = printed_strip(record, child_id, summary)
+    strip = printed_strip(record, child_id, summary, units)
     charts = layout.build(
         phases,
         [],

@@ -59,6 +59,8 @@ PHASE_COLOURS = {
     "transplant": OKABE_ITO["vermillion"],
     "off_therapy": QColor("#bbbbbb"),
     "other": QColor("#cccccc"),
+    "medicine": OKABE_ITO["sky"].lighter(130),
+    "medicine_next": OKABE_ITO["blue"].lighter(170),
 }
 SERIES_COLOURS = {
     "wbc": OKABE_ITO["orange"],
@@ -98,7 +100,9 @@ class Style:
     min_chart: float = 70.0
     font_size: float = 9.0
     show_day_of_phase: bool = True
-    mark_rows: dict[str, int] = field(default_factory=lambda: {"milestones": 3, "cns": 2})
+    mark_rows: dict[str, int] = field(
+        default_factory=lambda: {"milestones": 3, "cns": 2, "transfusions": 1}
+    )
     mark_size: float = 6.0
     name_row: float = 16.0  # a row of a lane with a row per name (the doses lane)
 

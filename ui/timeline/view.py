@@ -25,9 +25,11 @@ from tracker.model import (
     MedicinePlan,
     Milestone,
     Phase,
+    Stay,
     Symptom,
     TeamThreshold,
     Temperature,
+    Transfusion,
 )
 from ui.bridge import RecordBridge
 from ui.settings import Settings
@@ -43,7 +45,10 @@ LANES = (
     ("growth", "Weight"),
     ("temperatures", "Temperature"),
     ("symptoms", "Symptoms"),
+    ("medicines", "Medicines"),
     ("doses", "Doses"),
+    ("stays", "Hospital stays"),
+    ("transfusions", "Transfusions"),
     ("anc", "ANC (neutrophils)"),
     ("hgb", "Hemoglobin"),
     ("plt", "Platelets"),
@@ -214,6 +219,8 @@ class TimelineView(QWidget):
             symptoms=record.entries(Symptom, child_id),
             medicine_plans=record.entries(MedicinePlan, child_id),
             doses=doses,
+            transfusions=record.entries(Transfusion, child_id),
+            stays=record.entries(Stay, child_id),
         )
         legend = layout.threshold_legend(timeline)
         if legend:  # what each line drawn marks, in its unit, with its source

@@ -11,11 +11,19 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from tracker.kinds import ALL_CHANGED, Changes
-from tracker.model import CountResult, Phase, TeamThreshold
+from tracker.model import CountResult, MedicinePlan, Phase, TeamThreshold
 from ui.bridge import RecordBridge
 from ui.interaction import Interaction
 from ui.kind_ui import edit_entry
@@ -313,5 +321,141 @@ class FeversView(RecordView):
         self.temperatures = self.tables["temperature"]
         self.symptoms = self.tables["symptom"]
         self.fever_rules = self.tables["fever_rule"]
+        self.stacked()
+        self.refresh_when_shown()
+
+
+class MedicinesView(RecordView):
+    """The medicines given at home: every plan (open ones first) with Change dose and Stop
+    medicine on the selected one, and the history of starts, dose changes and stops."""
+
+    name = "medicines"
+
+    def __init__(
+        self, bridge: RecordBridge, interaction: Interaction, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(bridge, interaction, parent)
+        self.plans = self.tables["medicine_plan"]
+        self.change_button = QPushButton(self.tr("Change &dose…"), self)
+        self.change_button.setToolTip(
+            self.tr(
+                "Ends the selected plan the day before and starts the new dose "
+                "(Alt+D; Ctrl+Alt+D in the table)"
+            )
+        )
+        self.stop_button = QPushButton(self.tr("Sto&p medicine…"), self)
+        self.stop_button.setToolTip(
+            self.tr("Ends the selected plan on a day (Alt+P; Ctrl+Alt+S in the table)")
+        )
+        self.change_action = QAction(self.tr("Change dose"), self)
+        self.change_action.setShortcut(QKeySequence("Ctrl+Alt+D"))
+        # on the table only: the plan's editor (a child of this view) has its own
+        self.change_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.stop_action = QAction(self.tr("Stop medicine"), self)
+        self.stop_action.setShortcut(QKeySequence("Ctrl+Alt+S"))
+        self.stop_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.plans.table.addAction(self.change_action)
+        self.plans.table.addAction(self.stop_action)
+        self.change_button.clicked.connect(self.change_dose)
+        self.stop_button.clicked.connect(self.stop)
+        self.change_action.triggered.connect(self.change_dose)
+        self.stop_action.triggered.connect(self.stop)
+        note = QLabel(
+            self.tr(
+                "Doses as the team wrote them. This program never works a dose out and does "
+                "not say what to do after a missed or vomited dose: ask your team."
+            ),
+            self,
+        )
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #5f6368;")
+        commands = QHBoxLayout()
+        commands.addWidget(self.change_button)
+        commands.addWidget(self.stop_button)
+        commands.addWidget(note, 1)
+        self.plans.layout().addLayout(commands)
+        self.history = QListWidget(self)
+        self.history.setAccessibleName(self.tr("Dose changes"))
+        history_box = QWidget(self)
+        column = QVBoxLayout(history_box)
+        column.setContentsMargins(0, 0, 0, 0)
+        title = QLabel(self.tr("<h3>Starts, dose changes and stops</h3>"), history_box)
+        title.setBuddy(self.history)
+        column.addWidget(title)
+        column.addWidget(self.history, 1)
+        history_box.setMinimumHeight(STACKED_MIN_HEIGHT)
+        self.plans.setMinimumHeight(STACKED_MIN_HEIGHT * 2)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(self.plans)
+        splitter.addWidget(history_box)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        QVBoxLayout(self).addWidget(splitter)
+        self.plans.table.selectionModel().selectionChanged.connect(self._selection)
+        self.plans.model.modelReset.connect(self._selection)
+        self._selection()
+        self.refresh_when_shown()
+
+    def refresh(self) -> None:
+        super().refresh()
+        self._fill_history()
+
+    def on_changed(self, changes: Changes) -> None:
+        super().on_changed(changes)
+        if changes.touches(MedicinePlan):
+            self._fill_history()
+
+    def _fill_history(self) -> None:
+        from tracker import medicines
+
+        self.history.clear()
+        child_id = self.bridge.child_id
+        if child_id is None:
+            return
+        plans = self.bridge.record.entries(MedicinePlan, child_id)
+        for change in reversed(medicines.history(plans)):
+            self.history.addItem(f"{change.date.isoformat()}  {change.text}")
+
+    def _selection(self, *_: object) -> None:
+        plan = self.plans.selected()
+        has = plan is not None
+        self.change_button.setEnabled(has)
+        self.stop_button.setEnabled(has)
+
+    def change_dose(self) -> None:
+        from ui.dialogs.medicine_plan import change_dose_command
+
+        plan = self.plans.selected()
+        if plan is None:
+            return
+        new = change_dose_command(self.bridge, plan, self)
+        if new is not None:
+            self.plans.select_id(new.id)
+            self.plans.table.setFocus()
+
+    def stop(self) -> None:
+        from ui.dialogs.medicine_plan import stop_command
+
+        plan = self.plans.selected()
+        if plan is None:
+            return
+        stopped = stop_command(self.bridge, plan, self)
+        if stopped is not None:
+            self.plans.select_id(stopped.id)
+            self.plans.table.setFocus()
+
+
+class HospitalView(RecordView):
+    """Hospital stays and transfusions (with the counts before and after each, linked from
+    the blood counts)."""
+
+    name = "hospital"
+
+    def __init__(
+        self, bridge: RecordBridge, interaction: Interaction, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(bridge, interaction, parent)
+        self.stays = self.tables["stay"]
+        self.transfusions = self.tables["transfusion"]
         self.stacked()
         self.refresh_when_shown()
