@@ -27,8 +27,10 @@ held by the team, some partly given).  Over the whole history: a temperature
 every ~8 days and a fever night every ~7 weeks (4-6 readings that night, the
 team called, then hospital), the team's fever rule (one changed later), a
 symptom about every 4 weeks, and a weight every month (length every 3 months,
-head circumference under two).  For 10 years: about 1,250 doses, 37 plans,
-840 temperatures, 130 symptoms and 120 growth entries.
+head circumference under two), a hospital stay from each fever night and a
+planned one about every 3 months, platelets about every 6 weeks and red cells about
+every 2 months.  For 10 years: about 1,250 doses, 37 plans, 840 temperatures, 130
+symptoms, 120 growth entries, 110 stays and 130 transfusions.
 
 Saves are one transaction each (``synchronous=FULL``), so on a slow disk the
 file is built on a RAM disk (``/dev/shm``) when there is one and copied into
@@ -59,8 +61,10 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 from tracker import schedule  # noqa: E402
 from tracker.forms import ValueInput, count_from_form  # noqa: E402
 from tracker.kinds.growth import growth_from_form  # noqa: E402
+from tracker.kinds.stay import stay_from_form  # noqa: E402
 from tracker.kinds.symptom import symptom_from_form  # noqa: E402
 from tracker.kinds.temperature import fever_rule_from_form, temperature_from_form  # noqa: E402
+from tracker.kinds.transfusion import transfusion_from_form  # noqa: E402
 from tracker.model import (  # noqa: E402
     Child,
     CnsStatus,
@@ -80,6 +84,7 @@ from tracker.model import (  # noqa: E402
     MrdSample,
     Phase,
     PhaseKind,
+    Stay,
     YesNoUnknown,
 )
 from tracker.store.record import Record  # noqa: E402
@@ -213,9 +218,11 @@ def _write(
         written: dict[str, int] = {}
         if home:  # drawn last from the same Random: the rest is the same without it
             written.update(_medicines(record, child, first, today, days, rng))
-            written.update(_temperatures(record, child, first, today, days, rng))
+            nights: list[dt.date] = []
+            written.update(_temperatures(record, child, first, today, days, rng, nights))
             written["symptom"] = _symptoms(record, child, first, today, days, rng)
             written["growth"] = _growth(record, child, first, today, days, rng)
+            written.update(_stays(record, child, first, today, days, nights, rng))
     finally:
         record.close()
     return (today, first, counts, values, cns, len(phases), milestones), written
@@ -573,7 +580,13 @@ def _typed(celsius: float, rng: random.Random) -> tuple[str, str]:
 
 
 def _temperatures(
-    record: Record, child: Child, first: dt.date, today: dt.date, days: int, rng: random.Random
+    record: Record,
+    child: Child,
+    first: dt.date,
+    today: dt.date,
+    days: int,
+    rng: random.Random,
+    nights: list[dt.date],
 ) -> dict[str, int]:
     """The team's fever rule (a second one from half-way), a reading every ~8 days and a
     fever night every ~7 weeks: readings rising that evening, the team called, hospital."""
@@ -612,7 +625,8 @@ def _temperatures(
         offset += rng.randint(TEMPERATURE_EVERY - 3, TEMPERATURE_EVERY + 3)
     offset = rng.randint(20, FEVER_NIGHT_EVERY)
     while offset < days - 1:
-        night = (first + dt.timedelta(days=offset)).isoformat()
+        nights.append(first + dt.timedelta(days=offset))
+        night = nights[-1].isoformat()
         readings = rng.randint(4, 6)
         celsius = rng.uniform(37.4, 37.8)
         for n in range(readings):
@@ -716,6 +730,67 @@ def _growth(
         )
         month += 1
     return _save_batches(record, entries)
+
+
+def _stays(
+    record: Record,
+    child: Child,
+    first: dt.date,
+    today: dt.date,
+    days: int,
+    nights: list[dt.date],
+    rng: random.Random,
+) -> dict[str, int]:
+    """A stay from each fever night (1-5 nights), a planned stay about every 3 months where
+    none is, platelets about every 6 weeks and red cells about every 2 months."""
+    spans: list[tuple[dt.date, dt.date, str]] = []
+    for night in nights:
+        spans.append((night, min(night + dt.timedelta(days=rng.randint(1, 5)), today), "fever"))
+    offset = rng.randint(30, 90)
+    while offset < days - 6:
+        start = first + dt.timedelta(days=offset)
+        end = start + dt.timedelta(days=rng.randint(1, 4))
+        if all(end <= a or start >= b for a, b, _ in spans):  # one hospital at a time
+            spans.append((start, end, "planned"))
+        offset += rng.randint(75, 105)
+    stays: list[Stay] = []
+    for start, end, why in sorted(spans):
+        stays.append(
+            stay_from_form(
+                {
+                    "from_date": start.isoformat(),
+                    "to_date": end.isoformat(),
+                    "place": "Children's ward (synthetic)" if why == "fever" else "Day unit",
+                    "reason": why,
+                    "note": "Synthetic stay",
+                },
+                child=child,
+                today=today,
+                others=tuple(stays),
+            )
+        )
+    forms: list[dict[str, str]] = []
+    for product, every, amounts, reason in (
+        ("platelets", (30, 60), ("1 unit", "40 mL"), "Platelets low (synthetic)"),
+        ("red_cells", (50, 80), ("150 mL", "120 mL"), "Hb low (synthetic)"),
+    ):
+        offset = rng.randint(*every)
+        while offset < days - 1:
+            forms.append(
+                {
+                    "date": (first + dt.timedelta(days=offset)).isoformat(),
+                    "time": f"{rng.randint(9, 16):02d}:{rng.randrange(0, 60, 15):02d}",
+                    "product": product,
+                    "amount_text": rng.choice(amounts),
+                    "reason": reason,
+                }
+            )
+            offset += rng.randint(*every)
+    transfusions = [transfusion_from_form(f, child=child, today=today) for f in forms]
+    return {
+        "stay": _save_batches(record, stays),
+        "transfusion": _save_batches(record, transfusions),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

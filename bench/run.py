@@ -225,7 +225,16 @@ def measure_paint(
     from PySide6.QtWidgets import QApplication
 
     from tracker import timeline as layout
-    from tracker.model import DoseLog, FeverRule, Growth, MedicinePlan, Symptom, Temperature
+    from tracker.model import (
+        DoseLog,
+        FeverRule,
+        Growth,
+        MedicinePlan,
+        Stay,
+        Symptom,
+        Temperature,
+        Transfusion,
+    )
     from tracker.store import Record
     from ui.timeline.painter import TimelinePainter
     from ui.timeline.view import LANES
@@ -257,6 +266,8 @@ def measure_paint(
                 "symptoms": record.entries(Symptom, child_id),
                 "medicine_plans": record.entries(MedicinePlan, child_id),
                 "doses": record.entries(DoseLog, child_id),
+                "transfusions": record.entries(Transfusion, child_id),
+                "stays": record.entries(Stay, child_id),
             }
             read_ms = (time.perf_counter() - started) * 1000
         finally:
@@ -610,7 +621,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
         "Records (bench/out, synthetic, today = " + today.isoformat() + ")",
         f"  {'record':>17} {'counts':>7} {'values':>7} {'LPs':>5} {'phases':>7} "
-        f"{'milestones':>10} {'doses':>6} {'temps':>6} {'written in':>10}",
+        f"{'milestones':>10} {'doses':>6} {'temps':>6} {'stays':>6} {'written in':>10}",
     ]
     for label in RECORDS:
         m = made[label]
@@ -620,7 +631,8 @@ def main(argv: list[str] | None = None) -> int:
             lines.append(
                 f"  {label:>17} {m.counts:>7} {m.values:>7} {m.cns:>5} {m.phases:>7} "
                 f"{m.milestones:>10} {m.home.get('dose', 0):>6} "
-                f"{m.home.get('temperature', 0):>6} {m.seconds:>9.1f}s"
+                f"{m.home.get('temperature', 0):>6} {m.home.get('stay', 0):>6} "
+                f"{m.seconds:>9.1f}s"
             )
     lines += [
         "",

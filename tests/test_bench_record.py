@@ -18,7 +18,16 @@ from tracker.store import Record
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 24)
-HOME_KINDS = ("medicine_plan", "dose", "temperature", "fever_rule", "symptom", "growth")
+HOME_KINDS = (
+    "medicine_plan",
+    "dose",
+    "temperature",
+    "fever_rule",
+    "symptom",
+    "growth",
+    "stay",
+    "transfusion",
+)
 
 
 def _bench() -> ModuleType:

@@ -92,7 +92,7 @@ def test_moving_the_today_tab_a_day_keeps_the_four_week_facts_without_working_th
     window.show_view("today")
     view = window.today_view
     before = view.facts.text()
-    assert before == "6-mercaptopurine: 0 of 3 doses given in the last 4 weeks (3 not logged)"
+    assert before.startswith("6-mercaptopurine: 3 doses due in the last 4 weeks")
     worked_out: list[int] = []
     real = adherence.adherence
 
@@ -108,9 +108,8 @@ def test_moving_the_today_tab_a_day_keeps_the_four_week_facts_without_working_th
     assert view.day == TODAY and worked_out == []
     QTest.keyClick(view.due_list, Qt.Key.Key_Left, alt)
     QTest.keyClick(view.due_list, Qt.Key.Key_G)  # yesterday's dose: the facts change
-    assert worked_out and view.facts.text() == (
-        "6-mercaptopurine: 1 of 3 doses given in the last 4 weeks (2 not logged)"
-    )
+    assert worked_out and view.facts.text() != before
+    assert "1 of 3 doses given" in view.facts.text()
     assert plan.id is not None
 
 
