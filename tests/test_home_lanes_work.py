@@ -123,3 +123,46 @@ def test_reading_years_of_entries_looks_at_each_kind_once_not_once_per_row(
     assert len(doses) == 100 and doses[0].plan_id == plan.id and doses[0].id is not None
     assert len(looked) < 10, len(looked)
     record.close()
+
+
+def test_the_transfusion_lane_links_the_counts_near_each_transfusion_looking_at_those_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tracker.forms import ValueInput, count_from_form
+    from tracker.kinds import transfusion as transfusion_kind
+    from tracker.model import Child, CountResult, Transfusion, TransfusionProduct
+
+    child = Child("A", dt.date(2025, 6, 1), id=1)
+    counts = [
+        replace(
+            count_from_form(
+                {"taken_date": (DAY + dt.timedelta(days=i)).isoformat()},
+                [ValueInput("plt", str(10 + i), "×10⁹/L")],
+                child=child,
+                today=DAY + dt.timedelta(days=400),
+            ),
+            id=i + 1,
+        )
+        for i in range(300)
+    ]
+    given = [
+        Transfusion(1, DAY + dt.timedelta(days=d), None, TransfusionProduct.PLATELETS, id=k + 1)
+        for k, d in enumerate(range(10, 300, 20))
+    ]
+    looked: list[object] = []
+    real = CountResult.value
+
+    def counted(self: CountResult, code: str) -> Any:
+        looked.append(self)
+        return real(self, code)
+
+    monkeypatch.setattr(CountResult, "value", counted)
+    lane = timeline.build(
+        [], [], [], counts, DAY, lanes=["transfusions"], transfusions=given
+    ).lanes[0]
+    for mark, t in zip(lane.marks, given, strict=True):  # the same links as over all counts
+        linked = transfusion_kind.linked_counts(t, counts)
+        assert linked is not None and linked.before is not None and linked.after is not None
+        assert mark.label == transfusion_kind.jump_in(linked, None, short=True)
+    looked_in_lane = len(looked) - len(given) * len(counts)
+    assert looked_in_lane <= len(given) * (2 * transfusion_kind.WINDOW_DAYS + 1) * 4
