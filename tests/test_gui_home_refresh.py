@@ -185,7 +185,7 @@ def test_tabs_that_do_not_show_doses_are_not_read_again_after_a_tick(
     bridge.save(
         MedicinePlan(child.id, "6-mercaptopurine", TODAY, "25", "mg", schedule="FREQ=DAILY")
     )
-    names = ("phases", "counts", "cns", "agenda", "fevers")
+    names = ("phases", "counts", "cns", "agenda", "fevers", "hospital")
     for name in names:  # each tab filled once
         window.show_view(name)
     refreshed: list[str] = []
