@@ -1,8 +1,8 @@
 """Write a synthetic, deterministic record of YEARS years of treatment for benchmarks.
 
-    python bench/make_record.py YEARS FILE [--today YYYY-MM-DD] [--force]
+    python bench/make_record.py YEARS FILE [--today YYYY-MM-DD] [--without-home] [--force]
 
-Also importable: ``make_record(years, path, today)``.
+Also importable: ``make_record(years, path, today, home=True)``.
 
 Everything goes through the public API (``tracker.forms`` to turn typed text
 into records, ``Record.save_*`` to store them) with a fixed clock, so ``today``
@@ -15,6 +15,22 @@ one on two days in five), 33 lumbar punctures (every 11 days), 46 phases
 (short repeated blocks, some overlapping a long-running one) and 60
 milestones.  For 10 years that is 5,113 counts, 332 LPs and over 1,000 phases
 and milestones.  The numbers are invented and not clinical data.
+
+Life at home (left out with ``--without-home``, ``home=False``: the same record
+otherwise, row for row, since these are drawn last): the last two years (or the
+whole history, if shorter) are maintenance with three home medicines as the team
+wrote them, 6-mercaptopurine daily at 19:00 and methotrexate weekly on Friday,
+each dose changed every ~6 weeks by closing the plan and opening the next that
+follows it, and co-trimoxazole on Saturday and Sunday at 08:00 and 20:00; every
+dose due up to now is logged (about 1 in 60 missed, 1 in 150 vomited, 1 in 200
+held by the team, some partly given).  Over the whole history: a temperature
+every ~8 days and a fever night every ~7 weeks (4-6 readings that night, the
+team called, then hospital), the team's fever rule (one changed later), a
+symptom about every 4 weeks, and a weight every month (length every 3 months,
+head circumference under two), a hospital stay from each fever night and a
+planned one about every 3 months, platelets about every 6 weeks and red cells about
+every 2 months.  For 10 years: about 1,250 doses, 37 plans, 840 temperatures, 130
+symptoms, 120 growth entries, 110 stays and 130 transfusions.
 
 Saves are one transaction each (``synchronous=FULL``), so on a slow disk the
 file is built on a RAM disk (``/dev/shm``) when there is one and copied into
@@ -32,21 +48,34 @@ import shutil
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
+from tracker import schedule  # noqa: E402
 from tracker.forms import ValueInput, count_from_form  # noqa: E402
+from tracker.kinds.growth import growth_from_form  # noqa: E402
+from tracker.kinds.stay import stay_from_form  # noqa: E402
+from tracker.kinds.symptom import symptom_from_form  # noqa: E402
+from tracker.kinds.temperature import fever_rule_from_form, temperature_from_form  # noqa: E402
+from tracker.kinds.transfusion import transfusion_from_form  # noqa: E402
 from tracker.model import (  # noqa: E402
     Child,
     CnsStatus,
     CnsVisit,
+    DoseLog,
+    DoseStatus,
     ItDose,
     ItDrug,
     LpProcedure,
+    MedicineForm,
+    MedicinePlan,
     Milestone,
     MilestoneKind,
     Mrd,
@@ -55,6 +84,7 @@ from tracker.model import (  # noqa: E402
     MrdSample,
     Phase,
     PhaseKind,
+    Stay,
     YesNoUnknown,
 )
 from tracker.store.record import Record  # noqa: E402
@@ -66,6 +96,12 @@ COUNT_EVERY_DAY = 1
 SECOND_COUNT_DAYS = (0, 2)  # day % 5 in these → a second count that day (1.4 a day)
 LP_EVERY = 11  # days
 BLOCK_DAYS = 8  # a new short phase every 8 days (46 a year)
+HOME_YEARS = 2  # years of home medicines at the end of the history
+DOSE_CHANGE_DAYS = (35, 49)  # a dose change every ~6 weeks
+TEMPERATURE_EVERY = 8  # days (a few a month)
+FEVER_NIGHT_EVERY = 50  # days
+SYMPTOM_EVERY = 28  # days
+BATCH = 500  # entries per save_all (one transaction each)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +117,7 @@ class Made:
     phases: int
     milestones: int
     seconds: float
+    home: dict[str, int] = field(default_factory=dict)  # kind key → entries written
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,9 +162,12 @@ _PHASE_CYCLE = (
 )
 
 
-def make_record(years: float, path: str | Path, today: dt.date = DEFAULT_TODAY) -> Made:
+def make_record(
+    years: float, path: str | Path, today: dt.date = DEFAULT_TODAY, *, home: bool = True
+) -> Made:
     """Write a new record at ``path`` (which must not exist) with ``years`` of history
-    ending on ``today``; returns what was written."""
+    ending on ``today`` (with life at home unless ``home`` is false); returns what was
+    written."""
     path = Path(path)
     if path.exists() or path.is_symlink():
         raise FileExistsError(f"{path} already exists")
@@ -139,7 +179,7 @@ def make_record(years: float, path: str | Path, today: dt.date = DEFAULT_TODAY) 
         folder = Path(tempfile.mkdtemp(prefix="tt-bench-", dir=path.parent))
     work = folder / "record.sqlite"
     try:
-        made = _write(years, work, today)
+        made, written = _write(years, work, today, home)
         path.parent.mkdir(parents=True, exist_ok=True)
         # private like every record file (0600), and never over an existing file
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
@@ -147,12 +187,12 @@ def make_record(years: float, path: str | Path, today: dt.date = DEFAULT_TODAY) 
             shutil.copyfileobj(src, out)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    return Made(path, *made, seconds=time.perf_counter() - started)
+    return Made(path, *made, seconds=time.perf_counter() - started, home=written)
 
 
 def _write(
-    years: float, path: Path, today: dt.date
-) -> tuple[dt.date, dt.date, int, int, int, int, int]:
+    years: float, path: Path, today: dt.date, home: bool
+) -> tuple[tuple[dt.date, dt.date, int, int, int, int, int], dict[str, int]]:
     def clock() -> dt.datetime:
         return dt.datetime.combine(today, dt.time(12, 0), tzinfo=dt.UTC)
 
@@ -175,9 +215,17 @@ def _write(
         milestones = _milestones(record, child, phases, first, today, days, rng)
         counts, values = _counts(record, child, first, today, days, rng)
         cns = _cns(record, child, first, today, days, rng)
+        written: dict[str, int] = {}
+        if home:  # drawn last from the same Random: the rest is the same without it
+            written.update(_medicines(record, child, first, today, days, rng))
+            nights: list[dt.date] = []
+            written.update(_temperatures(record, child, first, today, days, rng, nights))
+            written["symptom"] = _symptoms(record, child, first, today, days, rng)
+            written["growth"] = _growth(record, child, first, today, days, rng)
+            written.update(_stays(record, child, first, today, days, nights, rng))
     finally:
         record.close()
-    return today, first, counts, values, cns, len(phases), milestones
+    return (today, first, counts, values, cns, len(phases), milestones), written
 
 
 def _phases(
@@ -399,6 +447,352 @@ def _cns(
     return n
 
 
+# ---------------------------------------------------------------------- life at home
+
+
+def _save_batches(record: Record, entries: list[Any]) -> int:
+    """Save ``entries`` in transactions of BATCH (each checked like a save)."""
+    for i in range(0, len(entries), BATCH):
+        record.save_all(entries[i : i + BATCH])
+    return len(entries)
+
+
+# (drug, strength, form, unit, schedule, doses the team may write, what the team said)
+_CHAINS: tuple[tuple[str, str, MedicineForm, str, str, tuple[str, ...]], ...] = (
+    (
+        "6-mercaptopurine",
+        "20 mg/mL",
+        MedicineForm.LIQUID,
+        "mg",
+        schedule.daily(hours=(19,)),
+        ("15", "20", "25", "30", "35"),
+    ),
+    (
+        "methotrexate (by mouth)",
+        "2.5 mg tablet",
+        MedicineForm.TABLET,
+        "mg",
+        schedule.weekly((4,)),  # Friday, during the day
+        ("5", "7.5", "10"),
+    ),
+)
+_HOLD = "The team said to hold it (synthetic)"
+
+
+def _medicines(
+    record: Record, child: Child, first: dt.date, today: dt.date, days: int, rng: random.Random
+) -> dict[str, int]:
+    """Maintenance at home for the last HOME_YEARS: 6-MP and methotrexate changed on the
+    same days every ~6 weeks (a plan closed, the next one following it), co-trimoxazole at
+    the weekend; every dose due before the clock's noon today logged."""
+    assert child.id is not None
+    start = max(first, today - dt.timedelta(days=round(HOME_YEARS * 365.25) - 1))
+    changes = [start]
+    while (nxt := changes[-1] + dt.timedelta(days=rng.randint(*DOSE_CHANGE_DAYS))) <= today:
+        changes.append(nxt)
+    plans: list[MedicinePlan] = []
+    for drug, strength, form, unit, rule, amounts in _CHAINS:
+        previous: MedicinePlan | None = None
+        for i, day in enumerate(changes):
+            amount = rng.choice(amounts)
+            if previous is None:
+                note = "Maintenance doses from the team's sheet (synthetic)"
+            elif float(amount) < float(previous.dose_amount):
+                note = "WBC low, dose reduced (synthetic)"
+            elif float(amount) > float(previous.dose_amount):
+                note = "Counts up, dose increased (synthetic)"
+            else:
+                note = "Same dose, checked at the clinic (synthetic)"
+            end = changes[i + 1] - dt.timedelta(days=1) if i + 1 < len(changes) else None
+            previous = record.save(
+                MedicinePlan(
+                    child.id,
+                    drug,
+                    day,
+                    amount,
+                    unit,
+                    strength,
+                    form,
+                    rule,
+                    end,
+                    note,
+                    follows_id=previous.id if previous else None,
+                )
+            )[0]
+            plans.append(previous)
+    plans.append(
+        record.save(
+            MedicinePlan(
+                child.id,
+                "co-trimoxazole",
+                start,
+                "2.5",
+                "mL",
+                "240 mg/5 mL",
+                MedicineForm.LIQUID,
+                schedule.weekly((5, 6), hours=(8, 20)),
+                team_note="Saturday and Sunday, twice a day (synthetic)",
+            )
+        )[0]
+    )
+    noon = dt.time(12, 0)  # the clock's time today: later doses are not due yet
+    doses: list[DoseLog] = []
+    for plan in plans:
+        assert plan.id is not None
+        for day, at in schedule.occurrences(
+            plan.schedule, plan.start_date, plan.end_date, start, today
+        ):
+            if day == today and (at is None or at > noon):
+                continue
+            roll = rng.random()
+            hour = at.hour if at is not None else 17
+            given = dt.time(hour, rng.randrange(0, 45, 5))
+            if roll < 1 / 60:
+                dose = DoseLog(child.id, plan.id, day, DoseStatus.MISSED, at, note="Asleep")
+            elif roll < 1 / 60 + 1 / 150:
+                dose = DoseLog(
+                    child.id, plan.id, day, DoseStatus.VOMITED, at, given, note="Came back up"
+                )
+            elif roll < 1 / 60 + 1 / 150 + 1 / 200:
+                dose = DoseLog(child.id, plan.id, day, DoseStatus.HELD, at, note=_HOLD)
+            elif roll < 1 / 60 + 1 / 150 + 1 / 200 + 1 / 250:
+                dose = DoseLog(
+                    child.id, plan.id, day, DoseStatus.PARTLY_GIVEN, at, given, amount="half"
+                )
+            else:
+                dose = DoseLog(child.id, plan.id, day, DoseStatus.GIVEN, at, given)
+            doses.append(dose)
+    return {"medicine_plan": len(plans), "dose": _save_batches(record, doses)}
+
+
+_SITES = ("armpit",) * 7 + ("ear", "ear", "forehead")
+_FEVER_RULES = (
+    "≥ 38.0 °C once, or ≥ 37.5 °C twice an hour apart: phone the ward (synthetic rule)",
+    "≥ 38.0 °C: phone the ward, day or night (synthetic rule)",
+)
+
+
+def _typed(celsius: float, rng: random.Random) -> tuple[str, str]:
+    """The reading as typed, with the unit chosen: now and then a °F thermometer."""
+    if rng.random() < 0.08:
+        return f"{celsius * 9 / 5 + 32:.1f} °F", ""
+    return f"{celsius:.1f}", "C"
+
+
+def _temperatures(
+    record: Record,
+    child: Child,
+    first: dt.date,
+    today: dt.date,
+    days: int,
+    rng: random.Random,
+    nights: list[dt.date],
+) -> dict[str, int]:
+    """The team's fever rule (a second one from half-way), a reading every ~8 days and a
+    fever night every ~7 weeks: readings rising that evening, the team called, hospital."""
+    assert child.id is not None
+    rules = []
+    for k, text in enumerate(_FEVER_RULES):
+        given_on = first + dt.timedelta(days=(days // 2) * k)
+        rules.append(
+            record.save(
+                fever_rule_from_form(
+                    {
+                        "given_on": given_on.isoformat(),
+                        "value_text": "38.0",
+                        "unit": "C",
+                        "rule_text": text,
+                    },
+                    child=child,
+                    today=today,
+                    others=tuple(rules),
+                )
+            )[0]
+        )
+    forms: list[dict[str, str]] = []
+    offset = rng.randint(0, TEMPERATURE_EVERY)
+    while offset < days - 1:
+        value, unit = _typed(rng.uniform(36.2, 37.4), rng)
+        forms.append(
+            {
+                "date": (first + dt.timedelta(days=offset)).isoformat(),
+                "time": f"{rng.randint(7, 21):02d}:{rng.randrange(0, 60, 5):02d}",
+                "value_text": value,
+                "unit": unit,
+                "site": rng.choice(_SITES),
+            }
+        )
+        offset += rng.randint(TEMPERATURE_EVERY - 3, TEMPERATURE_EVERY + 3)
+    offset = rng.randint(20, FEVER_NIGHT_EVERY)
+    while offset < days - 1:
+        nights.append(first + dt.timedelta(days=offset))
+        night = nights[-1].isoformat()
+        readings = rng.randint(4, 6)
+        celsius = rng.uniform(37.4, 37.8)
+        for n in range(readings):
+            value, unit = _typed(celsius, rng)
+            done = {}
+            if n == readings - 2:
+                done = {"called_team": "1", "gave_paracetamol": "1"}
+            elif n == readings - 1:
+                done = {"went_to_hospital": "1"}
+            forms.append(
+                {
+                    "date": night,
+                    "time": f"{17 + n:02d}:{rng.randrange(0, 60, 5):02d}",
+                    "value_text": value,
+                    "unit": unit,
+                    "site": "armpit",
+                    **done,
+                    "note": "Fever night (synthetic)" if n == 0 else "",
+                }
+            )
+            celsius = min(celsius + rng.uniform(0.1, 0.5), 40.2)
+        offset += rng.randint(FEVER_NIGHT_EVERY - 15, FEVER_NIGHT_EVERY + 15)
+    readings = [temperature_from_form(f, child=child, today=today) for f in forms]
+    return {"fever_rule": len(rules), "temperature": _save_batches(record, readings)}
+
+
+_WHAT = (
+    "vomiting",
+    "diarrhoea",
+    "mouth_sores",
+    "constipation",
+    "pain",
+    "rash",
+    "bleeding_bruising",
+    "tiredness",
+    "jaw_pain",
+    "tingling",
+    "other",
+)
+
+
+def _symptoms(
+    record: Record, child: Child, first: dt.date, today: dt.date, days: int, rng: random.Random
+) -> int:
+    """A symptom about every 4 weeks, lasting 1-6 days; how bad in words, a grade on 1 in 4."""
+    entries = []
+    offset = rng.randint(0, SYMPTOM_EVERY)
+    while offset < days - 7:
+        start = first + dt.timedelta(days=offset)
+        lasted = rng.randint(1, 6)
+        what = rng.choice(_WHAT)
+        entries.append(
+            symptom_from_form(
+                {
+                    "date": start.isoformat(),
+                    "end_date": (start + dt.timedelta(days=lasted - 1)).isoformat()
+                    if lasted > 1
+                    else "",
+                    "what": what,
+                    "what_text": "fussy, off the bottle" if what == "other" else "",
+                    "severity": rng.choice(("mild", "mild", "mild", "moderate", "severe")),
+                    "grade": rng.choice(("1", "2")) if rng.random() < 0.25 else "",
+                    "note": "Synthetic entry",
+                },
+                child=child,
+                today=today,
+            )
+        )
+        offset += rng.randint(SYMPTOM_EVERY // 2, SYMPTOM_EVERY * 3 // 2)
+    return _save_batches(record, entries)
+
+
+def _growth(
+    record: Record, child: Child, first: dt.date, today: dt.date, days: int, rng: random.Random
+) -> int:
+    """A weight every month (length every third month, head circumference under two),
+    along a smooth invented curve; the clinic or the home scale."""
+    entries = []
+    month = 0
+    while (date := first + relativedelta(months=month)) <= today:
+        age = (date - child.birth_date).days / 365.25
+        weight = (3.5 + 7.0 * age if age < 1 else 10.5 + 2.5 * (age - 1)) * rng.uniform(0.97, 1.03)
+        length = (
+            50 + 25 * age if age < 1 else 75 + 9.5 * (age - 1) if age < 3 else 94 + 6 * (age - 3)
+        )
+        head = 35 + 10 * age if age < 1 else 45 + 2 * (age - 1)
+        entries.append(
+            growth_from_form(
+                {
+                    "date": date.isoformat(),
+                    "weight_text": f"{weight * 1000:.0f} g"
+                    if month % 7 == 3
+                    else f"{weight:.2f} kg",
+                    "length_text": f"{length:.1f} cm" if month % 3 == 0 else "",
+                    "head_text": f"{head:.1f} cm" if month % 3 == 0 and age < 2 else "",
+                    "measured_by": "clinic" if month % 4 else "home scale",
+                },
+                child=child,
+                today=today,
+            )
+        )
+        month += 1
+    return _save_batches(record, entries)
+
+
+def _stays(
+    record: Record,
+    child: Child,
+    first: dt.date,
+    today: dt.date,
+    days: int,
+    nights: list[dt.date],
+    rng: random.Random,
+) -> dict[str, int]:
+    """A stay from each fever night (1-5 nights), a planned stay about every 3 months where
+    none is, platelets about every 6 weeks and red cells about every 2 months."""
+    spans: list[tuple[dt.date, dt.date, str]] = []
+    for night in nights:
+        spans.append((night, min(night + dt.timedelta(days=rng.randint(1, 5)), today), "fever"))
+    offset = rng.randint(30, 90)
+    while offset < days - 6:
+        start = first + dt.timedelta(days=offset)
+        end = start + dt.timedelta(days=rng.randint(1, 4))
+        if all(end <= a or start >= b for a, b, _ in spans):  # one hospital at a time
+            spans.append((start, end, "planned"))
+        offset += rng.randint(75, 105)
+    stays: list[Stay] = []
+    for start, end, why in sorted(spans):
+        stays.append(
+            stay_from_form(
+                {
+                    "from_date": start.isoformat(),
+                    "to_date": end.isoformat(),
+                    "place": "Children's ward (synthetic)" if why == "fever" else "Day unit",
+                    "reason": why,
+                    "note": "Synthetic stay",
+                },
+                child=child,
+                today=today,
+                others=tuple(stays),
+            )
+        )
+    forms: list[dict[str, str]] = []
+    for product, every, amounts, reason in (
+        ("platelets", (30, 60), ("1 unit", "40 mL"), "Platelets low (synthetic)"),
+        ("red_cells", (50, 80), ("150 mL", "120 mL"), "Hb low (synthetic)"),
+    ):
+        offset = rng.randint(*every)
+        while offset < days - 1:
+            forms.append(
+                {
+                    "date": (first + dt.timedelta(days=offset)).isoformat(),
+                    "time": f"{rng.randint(9, 16):02d}:{rng.randrange(0, 60, 15):02d}",
+                    "product": product,
+                    "amount_text": rng.choice(amounts),
+                    "reason": reason,
+                }
+            )
+            offset += rng.randint(*every)
+    transfusions = [transfusion_from_form(f, child=child, today=today) for f in forms]
+    return {
+        "stay": _save_batches(record, stays),
+        "transfusion": _save_batches(record, transfusions),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("years", type=float, help="years of history, e.g. 1, 3 or 10")
@@ -409,19 +803,25 @@ def main(argv: list[str] | None = None) -> int:
         default=DEFAULT_TODAY,
         help=f"the last day of the history (default {DEFAULT_TODAY})",
     )
+    parser.add_argument(
+        "--without-home",
+        action="store_true",
+        help="the same record without life at home (medicines, doses, temperatures, …)",
+    )
     parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
     args = parser.parse_args(argv)
     if args.force:
         args.file.unlink(missing_ok=True)
     try:
-        made = make_record(args.years, args.file, args.today)
+        made = make_record(args.years, args.file, args.today, home=not args.without_home)
     except FileExistsError as exc:
         print(f"make_record: {exc} (use --force to replace it)", file=sys.stderr)
         return 1
     print(
         f"{made.path}: {made.first} – {made.today}, {made.counts} counts ({made.values} values), "
-        f"{made.cns} lumbar punctures, {made.phases} phases, {made.milestones} milestones "
-        f"in {made.seconds:.1f} s"
+        f"{made.cns} lumbar punctures, {made.phases} phases, {made.milestones} milestones"
+        + "".join(f", {n} {kind}" for kind, n in made.home.items())
+        + f" in {made.seconds:.1f} s"
     )
     return 0
 

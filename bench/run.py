@@ -1,8 +1,10 @@
 """Measure start-up and timeline painting on synthetic records; one run, this machine.
 
-    python bench/run.py [--repeats N] [--paint-repeats M] [--reuse]
+    python bench/run.py [--repeats N] [--paint-repeats M] [--reuse] [--profile-today FILE]
 
-1. Writes 1-, 3- and 10-year records to ``bench/out/`` (``bench/make_record.py``).
+1. Writes 1-, 3- and 10-year records to ``bench/out/`` (``bench/make_record.py``), with
+   life at home (medicines and every dose, temperatures, symptoms, growth), and the same
+   10-year record without it (``--without-home``), for the comparison.
 2. Start-up: fresh processes, offscreen, interleaved (A B B A …), ``--repeats``
    each.  The baseline is a bare ``QApplication`` + ``QMainWindow`` that is shown,
    painted and grabbed exactly as ``--screenshot`` does; the program is the real
@@ -12,16 +14,24 @@
    spawn → mark (spawn → exit is reported too).  Peak memory is the child's own
    ``ru_maxrss`` (``os.wait4``).  Each child gets a new, empty HOME and XDG folders.
    "Cold" here means a new process each time; the OS file cache is warm (one
-   discarded warm-up run of each first).  The 1-year record is started too, for scale.
+   discarded warm-up run of each first).  The 1-year record is started too, for scale,
+   and the 10-year record without life at home: "home ×" is with / without, per round.
 3. Painting: the timeline of each record is laid out with ``tracker.timeline.build``
    and painted by ``TimelinePainter`` into a 1920×1080 ``QImage`` (fill, paint,
-   end), for the "3m" and "all" presets: median of ``--paint-repeats`` after 3 warm-up
-   rounds, records and presets interleaved so drift hits all alike.  One picture of
-   each is saved next to the records.
+   end), every lane the timeline view shows by default, for the "3m" and "all" presets:
+   min / median / max of ``--paint-repeats`` after 3 warm-up rounds, records and presets
+   interleaved so drift hits all alike.  One picture of each is saved next to the records.
+4. The Today tab, in this process, on a copy of the 10-year record at noon of its last
+   day: choosing the tab, one dose tick (G on a due dose until the list shows it logged;
+   undone after) and moving to the day before and back, each from the event until the
+   events it queued (repaints included) are processed, in ms beside one frame at 60 Hz.
+   ``--profile-today FILE`` writes cProfile stats of those actions.
 
 Prints a table, and on the last line one JSON object (``startup_ratio``,
-``memory_ratio``, ``paint_ms_3mo_10y``, ``paint_ms_all_10y``, ``scale_ratio_3mo`` and
-more).  Nothing here asserts: goals are reported, not enforced.
+``memory_ratio``, ``paint_ms_3mo_10y``, ``paint_ms_all_10y``, ``scale_ratio_3mo``,
+``home_startup_ratio``, ``home_paint_ratio_3mo``, ``today_tick_ms`` and more; a figure
+given as ``[min, median, max]`` is over the repeats).  Nothing here asserts: goals are
+reported, not enforced.  These machines are noisy: read ratios, not seconds.
 """
 
 from __future__ import annotations
@@ -51,6 +61,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_record import DEFAULT_TODAY, Made, make_record  # noqa: E402
 
 YEARS = (1, 3, 10)
+# the records written: label → (years, with life at home)
+RECORDS: dict[str, tuple[int, bool]] = {
+    "1y": (1, True),
+    "3y": (3, True),
+    "10y": (10, True),
+    "10y-without-home": (10, False),
+}
 WIDTH, HEIGHT = 1920, 1080
 GOALS = {
     "startup_ratio": 1.3,
@@ -60,6 +77,10 @@ GOALS = {
     "scale_ratio_3mo": 1.2,
     "import_10k_s": 2.0,
     "summary_3mo_s": 1.0,
+    "home_startup_ratio": 1.1,  # with life at home / without: no worse
+    "home_paint_ratio_3mo": 1.2,
+    "today_tick_ms": 1000 / 60,  # within one frame
+    "today_open_ms": 1000 / 60,
 }
 
 # Both children print "FIRST_PAINT <monotonic ns>" once their first painted window is
@@ -85,8 +106,8 @@ PROGRAM = """
 import sys, time
 import ui.app
 _shot = ui.app._screenshot
-def _marked(widget, target):
-    code = _shot(widget, target)
+def _marked(*args):
+    code = _shot(*args)
     print("FIRST_PAINT", time.monotonic_ns(), file=sys.stderr, flush=True)
     return code
 ui.app._screenshot = _marked
@@ -150,14 +171,14 @@ def _spawn(code: str, args: list[str], label: str) -> Run:
 
 
 def measure_startup(
-    records: dict[int, Path], repeats: int, progress: Callable[[str], None]
+    records: dict[str, Path], repeats: int, progress: Callable[[str], None]
 ) -> dict[str, list[Run]]:
     from tracker import cli
 
     view = ["--view", "timeline"] if "timeline" in getattr(cli, "GUI_VIEWS", ()) else []
     subjects: dict[str, tuple[str, list[str]]] = {"bare": (BARE, [])}
-    for years in (10, 1):
-        subjects[f"program_{years}y"] = (PROGRAM, ["--db", str(records[years]), *view])
+    for label in ("10y", "10y-without-home", "1y"):
+        subjects[f"program_{label}"] = (PROGRAM, ["--db", str(records[label]), *view])
     runs: dict[str, list[Run]] = {name: [] for name in subjects}
     for name, (code, args) in subjects.items():  # warm the file cache; not counted
         _spawn(code, args, name)
@@ -174,39 +195,58 @@ def measure_startup(
 # ---------------------------------------------------------------------- painting
 
 
+def _spread(values: list[float]) -> tuple[float, float, float]:
+    """min, median, max"""
+    return min(values), statistics.median(values), max(values)
+
+
 @dataclass(slots=True)
 class PaintResult:
     read_ms: float
     build_ms: float
     lanes: int
     points: int
-    paint_ms: dict[str, float]
+    paint_ms: dict[str, float]  # median
+    paint_spread: dict[str, tuple[float, float, float]]  # min, median, max
 
 
 def measure_paint(
-    records: dict[int, Path],
+    records: dict[str, Path],
     today: dt.date,
     repeats: int,
     build_repeats: int,
     pictures: Path | None,
-) -> dict[int, PaintResult]:
+) -> dict[str, PaintResult]:
     """Read and lay out every record, then time repaints in rounds over all records and
     both presets (so drift hits every record alike), after 3 warm-up rounds."""
     os.environ["QT_QPA_PLATFORM"] = "offscreen"  # painted into images; no display needed
     from PySide6.QtCore import QRectF
-    from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter
+    from PySide6.QtGui import QColor, QImage, QPainter
+    from PySide6.QtWidgets import QApplication
 
     from tracker import timeline as layout
+    from tracker.model import (
+        DoseLog,
+        FeverRule,
+        Growth,
+        MedicinePlan,
+        Stay,
+        Symptom,
+        Temperature,
+        Transfusion,
+    )
     from tracker.store import Record
     from ui.timeline.painter import TimelinePainter
+    from ui.timeline.view import LANES
 
-    _ = QGuiApplication.instance() or QGuiApplication([sys.argv[0]])
+    # widgets too: the Today tab is measured in this process next
+    _ = QApplication.instance() or QApplication([sys.argv[0]])
 
     def clock() -> dt.datetime:
         return dt.datetime.combine(today, dt.time(12, 0), tzinfo=dt.UTC)
 
-    timelines: dict[int, layout.Timeline] = {}
-    results: dict[int, PaintResult] = {}
+    timelines: dict[str, layout.Timeline] = {}
+    results: dict[str, PaintResult] = {}
     for years, path in records.items():
         record = Record.open(path, read_only=True, clock=clock)
         try:
@@ -219,18 +259,28 @@ def measure_paint(
                 record.entries(CnsVisit, child_id),
                 record.counts(child_id),
             )
+            home = {  # what the timeline view reads besides (ui/timeline/view.py)
+                "growth": record.entries(Growth, child_id),
+                "temperatures": record.entries(Temperature, child_id),
+                "fever_rules": record.entries(FeverRule, child_id),
+                "symptoms": record.entries(Symptom, child_id),
+                "medicine_plans": record.entries(MedicinePlan, child_id),
+                "doses": record.entries(DoseLog, child_id),
+                "transfusions": record.entries(Transfusion, child_id),
+                "stays": record.entries(Stay, child_id),
+            }
             read_ms = (time.perf_counter() - started) * 1000
         finally:
             record.close()
         builds = []
         for _ in range(build_repeats):
             started = time.perf_counter()
-            timeline = layout.build(*data, today)
+            timeline = layout.build(*data, today, lanes=[key for key, _ in LANES], **home)
             builds.append((time.perf_counter() - started) * 1000)
         timelines[years] = timeline
         points = sum(len(lane.series.points) for lane in timeline.lanes if lane.series)
         results[years] = PaintResult(
-            read_ms, statistics.median(builds), len(timeline.lanes), points, {}
+            read_ms, statistics.median(builds), len(timeline.lanes), points, {}, {}
         )
 
     painter = TimelinePainter()
@@ -251,7 +301,7 @@ def measure_paint(
         for years in timelines
         for kind in ("3m", "all")
     ]
-    samples: dict[tuple[int, str], list[float]] = {(y, k): [] for y, k, _ in cases}
+    samples: dict[tuple[str, str], list[float]] = {(y, k): [] for y, k, _ in cases}
     for round_ in range(3 + repeats):
         for years, kind, (x0, x1) in cases:
             ms = paint_once(timelines[years], x0, x1)
@@ -259,11 +309,108 @@ def measure_paint(
                 samples[(years, kind)].append(ms)
     for (years, kind), values in samples.items():
         results[years].paint_ms[kind] = statistics.median(values)
+        results[years].paint_spread[kind] = _spread(values)
     if pictures is not None:
         for years, kind, (x0, x1) in cases:
             paint_once(timelines[years], x0, x1)
-            image.save(str(pictures / f"paint-{years}y-{kind}.png"), "PNG")
+            image.save(str(pictures / f"paint-{years}-{kind}.png"), "PNG")
     return results
+
+
+# ---------------------------------------------------------------------- the Today tab
+
+FRAME_MS = 1000 / 60  # one frame at 60 Hz
+
+
+@dataclass(slots=True)
+class TodayResult:
+    open_first_ms: float  # the tab chosen the first time (filled then)
+    open_ms: list[float]  # chosen again from the timeline
+    tick_ms: list[float]  # G on the due dose → the list shows it logged (undone after)
+    previous_ms: list[float]  # Alt+Left: the day before shown
+    next_ms: list[float]  # Alt+Right: back to today
+
+
+def measure_today(
+    record_path: Path, today: dt.date, repeats: int, profile: Path | None = None
+) -> TodayResult:
+    """In this process, offscreen: the main window on a COPY of the record (a tick writes),
+    clock at noon of ``today``.  Each action is timed from the event to the events it
+    queued (repaints included) being processed; ``profile`` writes cProfile stats of the
+    timed actions there."""
+    import cProfile
+
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from tracker.store import Record
+    from ui.bridge import RecordBridge
+    from ui.interaction import Interaction
+    from ui.main_window import MainWindow
+    from ui.settings import Settings
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+
+    def clock() -> dt.datetime:
+        return dt.datetime.combine(today, dt.time(12, 0), tzinfo=dt.UTC)
+
+    profiler = cProfile.Profile() if profile is not None else None
+
+    def timed(action: Callable[[], object]) -> float:
+        QApplication.processEvents()
+        if profiler is not None:
+            profiler.enable()
+        started = time.perf_counter()
+        action()
+        QApplication.processEvents()
+        ms = (time.perf_counter() - started) * 1000
+        if profiler is not None:
+            profiler.disable()
+        return ms
+
+    with tempfile.TemporaryDirectory(prefix="tt-bench-today-") as folder:
+        copy = Path(folder) / "record.sqlite"
+        shutil.copyfile(record_path, copy)
+        record = Record.open(copy, clock=clock)
+        settings = Settings(QSettings(str(Path(folder) / "s.ini"), QSettings.Format.IniFormat))
+        window = MainWindow(RecordBridge(record), Interaction(), settings)
+        try:
+            window.resize(1280, 820)
+            window.show_view("timeline")
+            window.show()
+            QApplication.processEvents()
+            view = window.today_view
+            first = timed(lambda: window.show_view("today"))
+            result = TodayResult(first, [], [], [], [])
+            due = view.due_list
+            alt = Qt.KeyboardModifier.AltModifier
+            for _ in range(repeats):
+                window.show_view("timeline")
+                result.open_ms.append(timed(lambda: window.show_view("today")))
+                row = next(i for i, d in enumerate(view._due) if d.log is None)
+                due.setCurrentItem(due.topLevelItem(row))
+                result.tick_ms.append(timed(lambda: QTest.keyClick(due, Qt.Key.Key_G)))
+                logged = due.topLevelItem(row).text(3)
+                if not logged.startswith("Given"):
+                    raise RuntimeError(f"the tick did not show: {logged!r}")
+                window.bridge.undo_stack.undo()
+                result.previous_ms.append(timed(lambda: QTest.keyClick(due, Qt.Key.Key_Left, alt)))
+                if view.day != today - dt.timedelta(days=1):
+                    raise RuntimeError(f"Alt+Left showed {view.day}")
+                result.next_ms.append(timed(lambda: QTest.keyClick(due, Qt.Key.Key_Right, alt)))
+                if view.day != today:
+                    raise RuntimeError(f"Alt+Right showed {view.day}")
+        finally:
+            window.close()
+            window.deleteLater()
+            QApplication.processEvents()
+            record.close()
+    if profiler is not None and profile is not None:
+        profiler.dump_stats(str(profile))
+    del app
+    return result
 
 
 # ---------------------------------------------------------------------- report
@@ -354,6 +501,9 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="keep records already in bench/out instead of writing them anew",
     )
+    parser.add_argument(
+        "--profile-today", type=Path, help="write cProfile stats of the Today actions here"
+    )
     args = parser.parse_args(argv)
     repeats = max(args.repeats, 5)
     paint_repeats = max(args.paint_repeats, 15)
@@ -366,63 +516,90 @@ def main(argv: list[str] | None = None) -> int:
         for old in (*OUT.glob("record-*y*.sqlite"), *OUT.glob("paint-*.png")):
             old.unlink()
     today = DEFAULT_TODAY
-    records: dict[int, Path] = {}
-    made: dict[int, Made | None] = {}
-    for years in YEARS:
-        path = OUT / f"record-{years}y.sqlite"
-        records[years] = path
+    records: dict[str, Path] = {}
+    made: dict[str, Made | None] = {}
+    for label, (years, home) in RECORDS.items():
+        path = OUT / f"record-{label}.sqlite"
+        records[label] = path
         if args.reuse and path.exists():
-            made[years] = None
+            made[label] = None
             continue
         path.unlink(missing_ok=True)
-        made[years] = make_record(years, path, today)
-        progress(f"wrote {path.name} in {made[years].seconds:.1f} s")  # type: ignore[union-attr]
+        made[label] = make_record(years, path, today, home=home)
+        progress(f"wrote {path.name} in {made[label].seconds:.1f} s")  # type: ignore[union-attr]
 
     runs = measure_startup(records, repeats, progress)
     paints = measure_paint(records, today, paint_repeats, 5, OUT)
     progress("painted the timelines")
+    today_tab = measure_today(records["10y"], today, paint_repeats, args.profile_today)
+    progress("ticked doses on the Today tab")
     import_10k_s = measure_import_10k(today)
     progress(f"imported 10,000 CSV rows in {import_10k_s:.2f} s")
-    summary_3mo_s = measure_summary_3mo(records[10], today)
+    summary_3mo_s = measure_summary_3mo(records["10y"], today)
     progress(f"printed a 3-month summary in {summary_3mo_s:.2f} s")
 
     def median(name: str, what: str) -> float:
         return statistics.median(getattr(r, what) for r in runs[name])
 
+    def spread(values: list[float], digits: int = 3) -> list[float]:
+        return [round(v, digits) for v in _spread(values)]
+
+    def per_round(name: str, other: str, what: str) -> list[float]:
+        """name / other, round by round (the runs of one round are side by side)."""
+        return [
+            getattr(a, what) / getattr(b, what)
+            for a, b in zip(runs[name], runs[other], strict=True)
+        ]
+
     bare_s, bare_mib = median("bare", "first_paint_s"), median("bare", "rss_mib")
     prog_s, prog_mib = median("program_10y", "first_paint_s"), median("program_10y", "rss_mib")
+    without = "program_10y-without-home"
+    home_startup = per_round("program_10y", without, "first_paint_s")
+    home_memory = per_round("program_10y", without, "rss_mib")
+    p10, p10n, p1 = paints["10y"], paints["10y-without-home"], paints["1y"]
     result: dict[str, object] = {
         "startup_ratio": round(prog_s / bare_s, 3),
         "memory_ratio": round(prog_mib / bare_mib, 3),
-        "paint_ms_3mo_10y": round(paints[10].paint_ms["3m"], 3),
-        "paint_ms_all_10y": round(paints[10].paint_ms["all"], 3),
-        "scale_ratio_3mo": round(paints[10].paint_ms["3m"] / paints[1].paint_ms["3m"], 3),
+        "paint_ms_3mo_10y": round(p10.paint_ms["3m"], 3),
+        "paint_ms_all_10y": round(p10.paint_ms["all"], 3),
+        "scale_ratio_3mo": round(p10.paint_ms["3m"] / p1.paint_ms["3m"], 3),
         "import_10k_s": round(import_10k_s, 3),
         "summary_3mo_s": round(summary_3mo_s, 3),
-        "startup_s_bare": round(bare_s, 4),
-        "startup_s_program_10y": round(prog_s, 4),
-        "startup_s_program_1y": round(median("program_1y", "first_paint_s"), 4),
+        "home_startup_ratio": round(statistics.median(home_startup), 3),
+        "home_paint_ratio_3mo": round(p10.paint_ms["3m"] / p10n.paint_ms["3m"], 3),
+        "today_tick_ms": round(statistics.median(today_tab.tick_ms), 2),
+        "today_open_ms": round(statistics.median(today_tab.open_ms), 2),
+        "home_startup_ratios": spread(home_startup),
+        "home_memory_ratios": spread(home_memory),
+        "home_paint_ratio_all": round(p10.paint_ms["all"] / p10n.paint_ms["all"], 3),
+        "startup_ratio_without_home": round(median(without, "first_paint_s") / bare_s, 3),
+        "memory_ratio_without_home": round(median(without, "rss_mib") / bare_mib, 3),
+        "today_open_first_ms": round(today_tab.open_first_ms, 2),
+        "today_open_ms_spread": spread(today_tab.open_ms, 2),
+        "today_tick_ms_spread": spread(today_tab.tick_ms, 2),
+        "today_previous_day_ms": spread(today_tab.previous_ms, 2),
+        "today_next_day_ms": spread(today_tab.next_ms, 2),
+        "frame_ms": round(FRAME_MS, 2),
         "startup_ratio_1y": round(median("program_1y", "first_paint_s") / bare_s, 3),
-        "process_s_bare": round(median("bare", "wall_s"), 4),
-        "process_s_program_10y": round(median("program_10y", "wall_s"), 4),
         "process_ratio": round(median("program_10y", "wall_s") / median("bare", "wall_s"), 3),
         "rss_mib_bare": round(bare_mib, 1),
-        "rss_mib_program_10y": round(prog_mib, 1),
-        "rss_mib_program_1y": round(median("program_1y", "rss_mib"), 1),
         "memory_ratio_1y": round(median("program_1y", "rss_mib") / bare_mib, 3),
     }
-    for years in YEARS:
-        pr = paints[years]
-        result[f"read_ms_{years}y"] = round(pr.read_ms, 2)
-        result[f"build_ms_{years}y"] = round(pr.build_ms, 2)
-        result[f"paint_ms_3mo_{years}y"] = round(pr.paint_ms["3m"], 3)
-        result[f"paint_ms_all_{years}y"] = round(pr.paint_ms["all"], 3)
+    for name in runs:
+        result[f"startup_s_{name}_spread"] = spread([r.first_paint_s for r in runs[name]], 4)
+        result[f"rss_mib_{name}_spread"] = spread([r.rss_mib for r in runs[name]], 1)
+    for label in RECORDS:
+        pr = paints[label]
+        result[f"read_ms_{label}"] = round(pr.read_ms, 2)
+        result[f"build_ms_{label}"] = round(pr.build_ms, 2)
+        result[f"paint_ms_3mo_{label}_spread"] = spread(list(pr.paint_spread["3m"]))
+        result[f"paint_ms_all_{label}_spread"] = spread(list(pr.paint_spread["all"]))
     result["goals"] = GOALS
     result["goals_met"] = {
         key: result[key] <= goal  # type: ignore[operator]
         for key, goal in GOALS.items()
     }
-    result["repeats"] = {"startup": repeats, "paint": paint_repeats}
+    result["repeats"] = {"startup": repeats, "paint": paint_repeats, "today": paint_repeats}
     try:
         from PySide6 import __version__ as pyside_version
     except ImportError:  # pragma: no cover
@@ -434,57 +611,78 @@ def main(argv: list[str] | None = None) -> int:
         "platform": platform.platform(),
     }
 
+    def mmm(values: tuple[float, ...] | list[float], fmt: str = ".2f") -> str:
+        lo, mid, hi = _spread(list(values))
+        return f"{lo:{fmt}} / {mid:{fmt}} / {hi:{fmt}}"
+
     lines = [
         f"treatment-tracker benchmark · Python {platform.python_version()} · PySide6 "
         f"{pyside_version} · {os.cpu_count()} CPUs · {platform.machine()}",
         "",
         "Records (bench/out, synthetic, today = " + today.isoformat() + ")",
-        f"  {'years':>5} {'counts':>7} {'values':>7} {'LPs':>5} {'phases':>7} "
-        f"{'milestones':>10} {'written in':>10}",
+        f"  {'record':>17} {'counts':>7} {'values':>7} {'LPs':>5} {'phases':>7} "
+        f"{'milestones':>10} {'doses':>6} {'temps':>6} {'stays':>6} {'written in':>10}",
     ]
-    for years in YEARS:
-        m = made[years]
+    for label in RECORDS:
+        m = made[label]
         if m is None:
-            lines.append(f"  {years:>5}  (reused {records[years].name})")
+            lines.append(f"  {label:>17}  (reused {records[label].name})")
         else:
             lines.append(
-                f"  {years:>5} {m.counts:>7} {m.values:>7} {m.cns:>5} {m.phases:>7} "
-                f"{m.milestones:>10} {m.seconds:>9.1f}s"
+                f"  {label:>17} {m.counts:>7} {m.values:>7} {m.cns:>5} {m.phases:>7} "
+                f"{m.milestones:>10} {m.home.get('dose', 0):>6} "
+                f"{m.home.get('temperature', 0):>6} {m.home.get('stay', 0):>6} "
+                f"{m.seconds:>9.1f}s"
             )
     lines += [
         "",
-        f"Start-up (fresh processes, offscreen, interleaved, median of {repeats}): spawn → first "
-        "painted window saved; spawn → exit",
-        f"  {'':26} {'first paint s':>13} {'× bare':>7} {'exit s':>7} {'peak RSS MiB':>13} "
-        f"{'× bare':>7}",
+        f"Start-up (fresh processes, offscreen, interleaved, {repeats} each): spawn → first "
+        "painted window saved, min / median / max; × bare of the medians",
+        f"  {'':34} {'first paint s':>22} {'× bare':>7} {'peak RSS MiB':>22} {'× bare':>7}",
     ]
     for name, label in (
         ("bare", "bare QMainWindow"),
         ("program_10y", "program, 10-year record"),
+        (without, "program, 10 years without home"),
         ("program_1y", "program, 1-year record"),
     ):
         s, mib = median(name, "first_paint_s"), median(name, "rss_mib")
         lines.append(
-            f"  {label:26} {s:13.3f} {s / bare_s:7.2f} {median(name, 'wall_s'):7.3f} "
-            f"{mib:13.1f} {mib / bare_mib:7.2f}"
+            f"  {label:34} {mmm([r.first_paint_s for r in runs[name]], '.3f'):>22} "
+            f"{s / bare_s:7.2f} {mmm([r.rss_mib for r in runs[name]], '.1f'):>22} "
+            f"{mib / bare_mib:7.2f}"
         )
     lines += [
+        f"  with home / without, round by round: first paint {mmm(home_startup, '.3f')}, "
+        f"peak RSS {mmm(home_memory, '.3f')} (min / median / max)",
         "",
-        f"Timeline, {WIDTH}×{HEIGHT} QImage: read, layout (median of 5), repaint (median of "
-        f"{paint_repeats}, after 3 warm-up rounds; records and presets interleaved)",
-        f"  {'record':>6} {'read ms':>8} {'build ms':>9} {'points':>7} {'paint 3 mo ms':>14} "
-        f"{'paint all ms':>13}",
+        f"Timeline, {WIDTH}×{HEIGHT} QImage, every lane: read, layout (median of 5), repaint "
+        f"(min / median / max of {paint_repeats}, after 3 warm-up rounds; interleaved)",
+        f"  {'record':>17} {'read ms':>8} {'build ms':>9} {'points':>7} {'paint 3 mo ms':>22} "
+        f"{'paint all ms':>22}",
     ]
-    for years in YEARS:
-        pr = paints[years]
+    for label in RECORDS:
+        pr = paints[label]
         lines.append(
-            f"  {years:>5}y {pr.read_ms:8.1f} {pr.build_ms:9.1f} {pr.points:7} "
-            f"{pr.paint_ms['3m']:14.2f} {pr.paint_ms['all']:13.2f}"
+            f"  {label:>17} {pr.read_ms:8.1f} {pr.build_ms:9.1f} {pr.points:7} "
+            f"{mmm(pr.paint_spread['3m']):>22} {mmm(pr.paint_spread['all']):>22}"
         )
+    lines += [
+        f"  with home / without (medians): 3 mo {p10.paint_ms['3m'] / p10n.paint_ms['3m']:.3f}, "
+        f"all {p10.paint_ms['all'] / p10n.paint_ms['all']:.3f}",
+        "",
+        f"Today tab, 10-year record (in process, offscreen, {paint_repeats} each; one frame at "
+        f"60 Hz = {FRAME_MS:.1f} ms): min / median / max ms",
+        f"  {'choose the tab (first time)':34} {today_tab.open_first_ms:>22.2f}",
+        f"  {'choose the tab again':34} {mmm(today_tab.open_ms):>22}",
+        f"  {'tick a due dose (G)':34} {mmm(today_tab.tick_ms):>22}",
+        f"  {'the day before (Alt+Left)':34} {mmm(today_tab.previous_ms):>22}",
+        f"  {'back to today (Alt+Right)':34} {mmm(today_tab.next_ms):>22}",
+    ]
     lines += ["", "Goals"]
     for key, goal in GOALS.items():
         value = float(result[key])  # type: ignore[arg-type]
-        lines.append(f"  {key:18} {value:10.3f}  goal ≤ {goal:<5} {_verdict(key, value)}")
+        lines.append(f"  {key:20} {value:10.3f}  goal ≤ {goal:<6.4g} {_verdict(key, value)}")
     print("\n".join(lines))
     print(json.dumps(result, separators=(",", ":")))
     return 0

@@ -115,6 +115,8 @@ def test_the_lanes_are_drawn_and_hiding_them_is_remembered(
         bridge = RecordBridge(rec)
         first = TimelineView(bridge, QSettings(ini, QSettings.Format.IniFormat))
         qtbot.addWidget(first)
+        first.show()  # the first picture has the recent readings only; the history follows
+        qtbot.waitUntil(lambda: not first._history_pending, timeout=3000)
         assert first.widget.timeline is not None
         temps = first.widget.timeline.lane("temperatures")
         assert temps is not None and len(temps.marks) == 4

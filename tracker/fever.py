@@ -10,6 +10,7 @@ mark says "at or above your team's fever number" and nothing more: no advice, no
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -129,6 +130,9 @@ def parse_temperature(
     return used, float(celsius)
 
 
+# A record's readings repeat a few typed texts ("36.8"): each is read once, not each time a
+# lane, a table or a page looks at it (the results are immutable).
+@functools.lru_cache(maxsize=4096)
 def exact_celsius(value_text: str, unit: TemperatureUnit) -> Fraction | None:
     """The exact °C value of a stored reading's text (None when it does not read)."""
     try:
@@ -138,6 +142,7 @@ def exact_celsius(value_text: str, unit: TemperatureUnit) -> Fraction | None:
     return to_celsius(typed.value, typed.unit or unit)
 
 
+@functools.lru_cache(maxsize=4096)
 def number_text(value_text: str) -> str:
     """The number of a stored reading as typed, without its unit ("38,4 °C" → "38,4")."""
     try:

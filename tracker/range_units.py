@@ -11,6 +11,7 @@ converted or guessed.
 
 from __future__ import annotations
 
+import functools
 import math
 
 from tracker.analytes import Analyte, analyte, format_number, possible, very_low
@@ -39,6 +40,9 @@ def _all_possible(code: str, numbers: list[float], factor: float) -> bool:
     return all(possible(code, x * factor) and not very_low(code, x * factor) for x in numbers)
 
 
+# Pure, and a lab prints the same range on every result: worked out once per range (the
+# timeline checks each value's range every time it is laid out).
+@functools.lru_cache(maxsize=4096)
 def range_unit_problem(
     code: str, low: float | None, high: float | None, unit_text: str, range_text: str = ""
 ) -> str | None:

@@ -879,6 +879,11 @@ def _transfusion_lane(
     ordered = sorted(transfusions, key=lambda t: (t.date, t.time or dt.time(), t.id or 0))
     xs = [x_of(t.date, t.time or _NOON) for t in ordered]
     rows = _stack_same_day(xs)
+    # only the counts within the linking window of each transfusion are looked at (years
+    # of counts, not all of them for every transfusion)
+    by_date = sorted(counts, key=lambda r: r.taken_date)
+    dates = [r.taken_date for r in by_date]
+    window = dt.timedelta(days=transfusion_kind.WINDOW_DAYS)
     marks = []
     for t, x, row in zip(ordered, xs, rows, strict=True):
         assert t.id is not None
@@ -888,7 +893,10 @@ def _transfusion_lane(
         if t.reason:
             tooltip.append(f"Reason: {t.reason}")
         label = _PRODUCT_SHORT[t.product.value]
-        linked = transfusion_kind.linked_counts(t, counts)
+        near = by_date[
+            bisect.bisect_left(dates, t.date - window) : bisect.bisect_right(dates, t.date + window)
+        ]
+        linked = transfusion_kind.linked_counts(t, near)
         if linked is not None:
             unit = display_units.get(linked.analyte)
             jump = transfusion_kind.jump_in(linked, unit, short=True)

@@ -20,12 +20,15 @@ from tracker.assessment import (
 from tracker.dates import format_age
 from tracker.display import convert, display_unit, shown
 from tracker.kinds import Changes
-from tracker.model import Appointment, CnsVisit, Milestone, Phase, TeamThreshold
+from tracker.model import Appointment, CnsVisit, CountResult, Milestone, Phase, TeamThreshold
 from tracker.phases import current_phase, next_planned
 from ui.bridge import RecordBridge
 from ui.plain import plain_label
 
 GLANCE = ("wbc", "anc", "hgb", "plt")
+# The kinds the header shows (with the child): a dose ticked or a temperature taken does
+# not read the phases, plans and counts again.
+SHOWN = (Phase, Milestone, CnsVisit, Appointment, TeamThreshold, CountResult)
 
 
 class HeaderWidget(QFrame):
@@ -85,7 +88,7 @@ class HeaderWidget(QFrame):
         self.refresh()
 
     def on_changed(self, changes: Changes) -> None:
-        if changes.any:
+        if changes.display or changes.touches(*SHOWN):
             self.refresh()
 
     def _switched(self, index: int) -> None:

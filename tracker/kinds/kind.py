@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, cast
@@ -143,12 +144,13 @@ class Kind(Generic[E]):
     def link_fields(self) -> tuple[Link, ...]:
         return tuple(f for f in self.fields if isinstance(f, Link))
 
-    @property
+    # Worked out once per kind, not for every row read (years of doses are thousands).
+    @functools.cached_property
     def has_id(self) -> bool:
         """Entries on their own have a row id; rows that are part of one have only a uid."""
         return "id" in {f.name for f in dataclasses.fields(self.model)}  # type: ignore[arg-type]
 
-    @property
+    @functools.cached_property
     def parent_attribute(self) -> str | None:
         """The entry's attribute holding its parent's id (``child_id``), if it has one."""
         names = {f.name for f in dataclasses.fields(self.model)}  # type: ignore[arg-type]

@@ -37,7 +37,8 @@ from ui.bridge import RecordBridge
 from ui.settings import Settings
 from ui.timeline.widget import TimelineWidget
 
-RECENT_DAYS = 120  # counts shown in the first picture; the rest follows a moment later
+RECENT_DAYS = 120  # counts, temperatures and doses shown in the first picture; the rest
+# follows a moment later
 
 LANES = (
     ("phases", "Phases"),
@@ -190,8 +191,9 @@ class TimelineView(QWidget):
 
     def refresh(self, keep_range: bool = True, recent_first: bool = False) -> None:
         """Lay the child's record out again.  With ``recent_first`` the first picture uses
-        only the last months of blood counts (what the opening 3-month view shows), and the
-        whole history follows as soon as the window is up: a long record opens fast."""
+        only the last months of blood counts, temperatures and doses (what the opening
+        3-month view shows), and the whole history follows as soon as the window is up: a
+        long record opens fast."""
         self._stale = False
         record = self.bridge.record
         child_id = self.bridge.child_id
@@ -202,11 +204,15 @@ class TimelineView(QWidget):
         if recent_first:
             since = record.today() - dt.timedelta(days=RECENT_DAYS)
             counts = record.counts(child_id, since=since)
+            temperatures = record.entries_since(Temperature, child_id, "date", since)
+            doses = record.entries_since(DoseLog, child_id, "due_date", since)
             self._history_pending = True
             self._history_timer.start()
         else:
             self._history_pending = False
             counts = self.bridge.counts(child_id)
+            temperatures = record.entries(Temperature, child_id)
+            doses = record.entries(DoseLog, child_id)
         thresholds = (
             None if self.threshold_action.isChecked() else dict.fromkeys(layout.CHART_ANALYTES)
         )
@@ -220,11 +226,11 @@ class TimelineView(QWidget):
             team_thresholds=record.entries(TeamThreshold, child_id),
             lanes=self.shown_lanes(),
             growth=record.entries(Growth, child_id),
-            temperatures=record.entries(Temperature, child_id),
+            temperatures=temperatures,
             fever_rules=record.entries(FeverRule, child_id),
             symptoms=record.entries(Symptom, child_id),
             medicine_plans=record.entries(MedicinePlan, child_id),
-            doses=record.entries(DoseLog, child_id),
+            doses=doses,
             transfusions=record.entries(Transfusion, child_id),
             stays=record.entries(Stay, child_id),
         )

@@ -62,7 +62,8 @@ class RecordView(QWidget):
 
     def _changed(self, changes: Changes | None) -> None:
         if self.isHidden():
-            self._stale = True
+            if changes is None or self.touched(changes):
+                self._stale = True
         elif changes is None:
             self.refresh()
         else:
@@ -84,6 +85,17 @@ class RecordView(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         self.ensure_fresh()
         super().showEvent(event)
+
+    def touched(self, changes: Changes) -> bool:
+        """Did ``changes`` touch what the view shows?  A hidden view is read again when next
+        shown only then (a dose ticked does not make the Blood counts tab read 10 years of
+        counts again).  A view that reacts to more in :meth:`on_changed` says so here; one
+        that does not is read again after any change, as before."""
+        if changes.everything or changes.display:
+            return True
+        if type(self).on_changed is not RecordView.on_changed:
+            return True
+        return any(table.touched(changes) for table in self.tables.values())
 
     def on_changed(self, changes: Changes) -> None:
         for table in self.tables.values():
@@ -189,6 +201,9 @@ class CountsView(RecordView):
         self.counts.table.selectionModel().currentRowChanged.connect(self._row_changed)
         bridge.display_changed.connect(lambda: self._changed(Changes(display=True)))
         self.refresh_when_shown()
+
+    def touched(self, changes: Changes) -> bool:
+        return changes.display or changes.touches(CountResult, TeamThreshold, Phase)
 
     def on_changed(self, changes: Changes) -> None:
         if changes.display or changes.touches(CountResult, TeamThreshold, Phase):

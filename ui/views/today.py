@@ -95,6 +95,7 @@ class TodayView(RecordView):
         self._day: dt.date | None = None
         self._due: list[adherence.DueDose] = []
         self._as_needed: list[MedicinePlan] = []
+        self._facts_for: tuple[int | None, dt.date] | None = None  # (child, today) shown
         # the day
         self.previous_button = QPushButton(self.tr("◀ Previous day"), self)
         self.previous_button.setToolTip(self.tr("The day before (Alt+Left)"))
@@ -189,6 +190,12 @@ class TodayView(RecordView):
         column.addLayout(self.as_needed_row)
         column.addWidget(self.facts)
         self.doses.setMinimumHeight(STACKED_MIN_HEIGHT)  # the log scrolls; 600 pixels fit
+        # The log's columns are fitted to its rows when the tab is filled, then kept while
+        # doses are ticked (and may be widened): measuring them again on every tick took
+        # longer than the tick itself.  The last column (the note) takes what is left.
+        log_header = self.doses.table.horizontalHeader()
+        for column in range(log_header.count() - 1):
+            log_header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         self.message.hide()
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(top)
@@ -226,10 +233,15 @@ class TodayView(RecordView):
         self.message.clear()
         self.message.hide()
         self.ask.hide()
-        self.fill_day()
+        self.fill_day(facts=False)  # the four weeks up to today: the same on any day shown
         self.due_list.setFocus()
 
     # ------------------------------------------------------------------ refreshing
+
+    def touched(self, changes: Changes) -> bool:
+        return changes.touches("dose", "medicine_plan") or any(
+            table.touched(changes) for table in self.tables.values()
+        )
 
     def on_changed(self, changes: Changes) -> None:
         if changes.touches("dose", "medicine_plan"):
@@ -239,8 +251,11 @@ class TodayView(RecordView):
     def refresh(self) -> None:
         self.fill_day()
         super().refresh()
+        self.doses.table.resizeColumnsToContents()
 
-    def fill_day(self, keep_current: bool = False) -> None:
+    def fill_day(self, keep_current: bool = False, facts: bool = True) -> None:
+        """Show the day's due doses; the four-week facts too, unless ``facts`` is false and
+        they are those of the same child and today."""
         child_id = self.bridge.child_id
         record = self.bridge.record
         today = record.today()
@@ -307,7 +322,9 @@ class TodayView(RecordView):
             else self.tr("No doses are due on this day.")
         )
         self._as_needed_buttons(day == today)
-        self._facts(plans, child_id, today)
+        if facts or self._facts_for != (child_id, today):
+            self._facts(plans, child_id, today)
+            self._facts_for = (child_id, today)
         if self._due:
             row = current if 0 <= current < len(self._due) else self._next_open(-1)
             self.due_list.setCurrentItem(self.due_list.topLevelItem(max(row, 0)))
@@ -435,7 +452,7 @@ class TodayView(RecordView):
         """Save through the bridge (one undo step); a refusal is said beside the list,
         nothing saved."""
         try:
-            self.bridge.save(entry)
+            saved = self.bridge.save(entry)
         except ValidationFailed as exc:
             self.message.setText(
                 self.tr("Nothing was saved: {why}").format(why=" ".join(exc.errors.values()))
@@ -443,7 +460,21 @@ class TodayView(RecordView):
             self.message.show()
             self.ask.hide()
             return False
+        self._fit_log_row(saved.id)
         return True
+
+    def _fit_log_row(self, dose_id: int | None) -> None:
+        """Widen the log's columns where the row of ``dose_id`` needs it (never narrower:
+        the columns do not jump while ticking; a log fitted empty gets room for its rows)."""
+        row = self.doses.model.row_of(dose_id) if dose_id is not None else -1
+        if row < 0:
+            return
+        table = self.doses.table
+        header = table.horizontalHeader()
+        for column in range(header.count() - 1):
+            need = table.sizeHintForIndex(self.doses.model.index(row, column)).width()
+            if need > header.sectionSize(column):
+                header.resizeSection(column, need)
 
     def add_note(self) -> None:
         due = self.current_due()
@@ -496,4 +527,5 @@ class TodayView(RecordView):
         dialog = dose_dialog(editing, None, self, preset)
         dialog.submit = self.bridge.save
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.value is not None:
+            self._fit_log_row(dialog.value.id)
             self.doses.select_id(dialog.value.id)
