@@ -251,3 +251,23 @@ def test_an_undo_the_record_refuses_is_said_and_leaves_the_record_as_it_is(  # t
     [(_, title, text)] = [a for a in interaction.asked if a[0] == "error"]
     assert title == "Could not undo" and "Date of birth" in text and "stays as it is" in text
     assert bridge.undo_stack.undoText() != "Edit child"
+
+
+@pytest.mark.parametrize("key", ["child", *KEYS])
+def test_every_labels_alt_letter_reaches_a_field_that_takes_focus(qtbot, bridge, key) -> None:  # type: ignore[no-untyped-def]
+    """A parent's walkthrough: Alt+A beside "Allergies" did nothing and the next letters
+    went into the phone field: a label's buddy was a container that cannot take focus
+    (a date field, a row of a choice and its words).  Every label's buddy takes focus."""
+    from PySide6.QtWidgets import QLabel
+
+    if key == "child":
+        from ui.dialogs.child import ChildDialog
+
+        dialog = ChildDialog(bridge.current_child(), DAY)
+    else:
+        dialog = ui_kind(key).dialog(Editing(bridge, bridge.current_child(), DAY), None, None)
+    qtbot.addWidget(dialog)
+    buddies = [(lab.text(), lab.buddy()) for lab in dialog.findChildren(QLabel) if lab.buddy()]
+    assert buddies
+    for text, buddy in buddies:
+        assert buddy.focusPolicy() != Qt.FocusPolicy.NoFocus, (key, text, type(buddy).__name__)

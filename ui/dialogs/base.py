@@ -40,6 +40,21 @@ ERROR_STYLE = "color: #a1260d;"
 FIELD_ERROR_STYLE = "border: 2px solid #a1260d; border-radius: 3px;"
 
 
+def focus_target(widget: QWidget) -> QWidget:
+    """The widget a label's Alt+letter should reach inside ``widget``: Qt moves focus to a
+    label's buddy only if the buddy itself takes focus, which a container (a date field, a
+    choice beside its words) does not, even with a focus proxy."""
+    seen = widget
+    while seen.focusPolicy() == Qt.FocusPolicy.NoFocus and seen.focusProxy() is not None:
+        seen = seen.focusProxy()
+    if seen.focusPolicy() != Qt.FocusPolicy.NoFocus:
+        return seen
+    for child in widget.findChildren(QWidget):
+        if child.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            return child
+    return widget
+
+
 class DateField(QWidget):
     """A date typed as YYYY-MM-DD, with a calendar to pick from; may be left empty.
 
@@ -177,7 +192,7 @@ class FormDialog(QDialog):
             column.addWidget(hint_label)
         column.addWidget(error)
         label_widget = QLabel(label, self)
-        label_widget.setBuddy(widget)
+        label_widget.setBuddy(focus_target(widget))
         form.addRow(label_widget, holder)
         widget.setAccessibleName(label.replace("&", "").rstrip(":"))
         self.register(name, widget, error)
