@@ -356,7 +356,8 @@ def test_first_window_has_a_default_size(qtbot, bridge, interaction, settings):
     window = MainWindow(bridge, interaction, settings)
     qtbot.addWidget(window)
     assert settings.geometry is None
-    assert window.size() == QSize(1200, 780)
+    room = window.screen().availableGeometry()  # 1200×780, or the screen when smaller
+    assert window.size() == QSize(min(1200, room.width()), min(780, room.height()))
     assert window.views.currentWidget() is window.timeline_view  # the home view
 
 
@@ -427,3 +428,15 @@ def test_every_tab_is_shown_at_1024_wide(qtbot, window) -> None:  # type: ignore
     bar = window.views.tabBar()
     assert bar.sizeHint().width() <= window.views.width()
     assert all(bar.tabToolTip(i) for i in range(bar.count()))
+
+
+def test_a_first_window_fits_the_screen(qtbot, bridge, interaction, settings) -> None:  # type: ignore[no-untyped-def]
+    """A parent's walkthrough on a 1024×600 screen: the first window opened 1200×780, past
+    the screen's edges.  (The offscreen test screen is smaller than the window wanted.)"""
+    from ui.main_window import MainWindow
+
+    win = MainWindow(bridge, interaction, settings)
+    qtbot.addWidget(win)
+    win.restore_state()
+    room = win.screen().availableGeometry()
+    assert win.width() <= room.width() and win.height() <= room.height(), (win.size(), room)

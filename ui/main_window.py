@@ -508,8 +508,9 @@ class MainWindow(QMainWindow):
         geometry = self.settings.geometry
         if geometry is not None:
             self.restoreGeometry(geometry)
-        else:
-            self.resize(1200, 780)
+        else:  # the first window: as large as wanted, never past the screen's edges
+            room = self.screen().availableGeometry().size()
+            self.resize(min(1200, room.width()), min(780, room.height()))
         state = self.settings.window_state
         if state is not None:
             self.restoreState(state)
