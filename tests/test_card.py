@@ -52,6 +52,8 @@ def _card(child: Child = MILA, counts: list[CountResult] | None = None, **kw):  
         kw.get("medicines", MEDICINES),
         kw.get("rule", RULE),
         PRINTED,
+        transfusions=kw.get("transfusions", ()),
+        stays=kw.get("stays", ()),
     )
 
 
@@ -180,3 +182,91 @@ def test_make_card_reads_the_doses_for_a_held_plan(record, child) -> None:  # ty
     record.save(DoseLog(child.id, plan.id, day, DoseStatus.HELD))
     (line,) = make_card(record, child.id).medicines
     assert line.endswith(f"(last due dose held by the team on {day.isoformat()}, as logged)")
+
+
+# ------------------------------------------------ transfusions, a stay, a bare diagnosis
+
+
+def _counts_around_transfusions() -> list[CountResult]:
+    return [
+        _count("2026-11-19", ("hgb", "7.1", "g/dL"), ("plt", "9", "×10⁹/L")),
+        _count("2026-11-22", ("hgb", "7.4", "g/dL"), ("plt", "41", "×10⁹/L")),
+    ]
+
+
+def test_a_count_after_a_transfusion_of_its_product_says_so() -> None:
+    from tracker.model import Transfusion, TransfusionProduct
+
+    platelets = Transfusion(1, dt.date(2026, 11, 21), product=TransfusionProduct.PLATELETS, id=1)
+    card = _card(counts=_counts_around_transfusions(), transfusions=[platelets])
+    by_label = {c.label: c for c in card.counts}
+    assert by_label["PLT"].transfusion == "after a platelet transfusion on 2026-11-21"
+    assert by_label["Hb"].transfusion == ""  # platelets do not follow the Hb
+    red = Transfusion(1, dt.date(2026, 11, 20), product=TransfusionProduct.RED_CELLS, id=2)
+    card = _card(counts=_counts_around_transfusions(), transfusions=[platelets, red])
+    by_label = {c.label: c for c in card.counts}
+    assert by_label["Hb"].transfusion == "after a red-cell transfusion on 2026-11-20"
+    assert by_label["ANC"].transfusion == ""
+
+
+def test_a_count_that_is_not_the_after_count_of_a_transfusion_says_nothing() -> None:
+    from tracker.model import Transfusion, TransfusionProduct
+
+    counts = [*_counts_around_transfusions(), _count("2026-11-23", ("plt", "30", "×10⁹/L"))]
+    earlier = Transfusion(1, dt.date(2026, 11, 21), product=TransfusionProduct.PLATELETS)
+    later = Transfusion(1, dt.date(2026, 11, 24), product=TransfusionProduct.PLATELETS)
+    plasma = Transfusion(1, dt.date(2026, 11, 22), product=TransfusionProduct.PLASMA)
+    card = _card(counts=counts, transfusions=[earlier, later, plasma])
+    assert all(c.transfusion == "" for c in card.counts)  # the 11-23 PLT is the second after
+
+
+def test_an_open_stay_or_one_that_includes_the_day_printed_is_on_the_card() -> None:
+    from tracker.model import Stay
+
+    place = "Fictional Children's Hospital"
+    open_stay = Stay(1, dt.date(2026, 11, 20), place=place)
+    assert _card(stays=[open_stay]).in_hospital == (
+        "In hospital since 2026-11-20 (Fictional Children's Hospital), as entered by the family"
+    )
+    includes = Stay(1, dt.date(2026, 11, 20), dt.date(2026, 11, 26))
+    assert _card(stays=[includes]).in_hospital == (
+        "In hospital since 2026-11-20, as entered by the family"
+    )
+    ended = Stay(1, dt.date(2026, 11, 10), dt.date(2026, 11, 23), place=place)
+    later = Stay(1, dt.date(2026, 11, 25), place=place)
+    assert _card(stays=[ended, later]).in_hospital == ""
+    assert _card().in_hospital == ""
+
+
+def test_a_diagnosis_date_without_details_reads_as_diagnosed_on() -> None:
+    bare = Child(name="Noor", birth_date=dt.date(2025, 12, 1), diagnosis_date=dt.date(2026, 1, 15))
+    assert _card(bare).diagnosis_text == "Diagnosed 2026-01-15 (details not entered)"
+    assert _card().diagnosis_text == "pro-B (B-I) (diagnosed 2026-05-12)"
+    none = Child(name="Noor", birth_date=dt.date(2025, 12, 1))
+    assert _card(none).diagnosis_text == NOT_ENTERED
+
+
+def test_make_card_reads_the_transfusions_and_stays(record, child) -> None:  # type: ignore[no-untyped-def]
+    from tracker.model import Stay, StayReason, Transfusion, TransfusionProduct
+    from ui.printing.card import make_card
+
+    today = record.today()
+    record.save(
+        Transfusion(child.id, today - dt.timedelta(days=2), product=TransfusionProduct.PLATELETS)
+    )
+    day = (today - dt.timedelta(days=1)).isoformat()
+    record.save(
+        count_from_form(
+            {"taken_date": day}, [ValueInput("plt", "38", "×10⁹/L")], child=child, today=today
+        )
+    )
+    record.save(
+        Stay(child.id, today - dt.timedelta(days=3), place="Ward 4", reason=StayReason.FEVER)
+    )
+    card = make_card(record, child.id)
+    (plt,) = [c for c in card.counts if c.label == "PLT"]
+    after = (today - dt.timedelta(days=2)).isoformat()
+    assert plt.transfusion == f"after a platelet transfusion on {after}"
+    since = (today - dt.timedelta(days=3)).isoformat()
+    assert card.in_hospital == f"In hospital since {since} (Ward 4), as entered by the family"
+    assert card.diagnosis_text == "Diagnosed 2026-05-12 (details not entered)"

@@ -2,7 +2,8 @@
 
 A one-page card the family keeps in the bag and hands to an emergency department that does
 not know the child: who the child is, the diagnosis and where treatment is, the central
-line, allergies, the latest ANC / Hb / PLT each with its own date, the medicines, the
+line, allergies, a hospital stay running on the day printed, the latest ANC / Hb / PLT
+each with its own date (and the transfusion it followed, when it did), the medicines, the
 team's fever rule as the family typed it, the team's phone numbers and the blood-product
 notes.  Nothing here advises: every line is what the family recorded, with its date.
 """
@@ -11,13 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from tracker import analytes, labels, medicines
 from tracker.analytes import format_number
 from tracker.anc import calculated_value
 from tracker.dates import format_age
 from tracker.display import UnitPreference, convert, display_unit, shown
+from tracker.kinds import stay, transfusion
 from tracker.model import (
     CentralLine,
     Child,
@@ -26,6 +28,9 @@ from tracker.model import (
     DoseStatus,
     MedicinePlan,
     Phase,
+    Stay,
+    Transfusion,
+    TransfusionProduct,
 )
 from tracker.summary import FOOTER_NOTE, current_line, diagnosis_line
 
@@ -46,6 +51,9 @@ class CountLine:
     date: dt.date | None
     age: str  # "4 days before this card was printed", "the day this card was printed"
     note: str = ""  # "worked out from the white count and differential"
+    transfusion: str = ""  # "after a platelet transfusion on 2026-04-02"
+    code: str = ""  # "plt"
+    count: CountResult | None = field(default=None, compare=False, repr=False)  # shown
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,18 @@ class Card:
     printed_on: dt.date
     footer: str = FOOTER_NOTE
     medicines_empty: str = NO_MEDICINES
+    in_hospital: str = ""  # "In hospital since 2026-04-01 (…), as entered by the family"
+
+    @property
+    def diagnosis_text(self) -> str:
+        """ "pro-B (diagnosed 2026-01-15)", "Diagnosed 2026-01-15 (details not entered)"
+        or "Not entered"."""
+        if self.diagnosis_date is None:
+            return self.diagnosis
+        day = self.diagnosis_date.isoformat()
+        if self.diagnosis == NOT_ENTERED:
+            return f"Diagnosed {day} (details not entered)"
+        return f"{self.diagnosis} (diagnosed {day})"
 
     @property
     def title(self) -> str:
@@ -87,12 +107,18 @@ def card_content(
     medicine_lines: Sequence[str],
     fever_rule_text: str | None,
     printed_on: dt.date,
+    *,
+    transfusions: Sequence[Transfusion] = (),
+    stays: Sequence[Stay] = (),
 ) -> Card:
     """The card of ``child`` as of ``printed_on`` (the injected clock's day).
 
     ``medicine_lines`` (the current medicine list, one line each) and ``fever_rule_text``
     (the team's rule as the family typed it) come from their own kinds; empty ones are
-    printed as "No medicines entered" and "No fever rule entered — ask your team …"."""
+    printed as "No medicines entered" and "No fever rule entered — ask your team …".
+    A latest PLT or Hb that is the count after a platelet or red-cell transfusion (the
+    transfusion kind's link) says so; a stay of ``stays`` that includes the day printed
+    is named."""
     rule = (fever_rule_text or "").strip()
     return Card(
         name=child.name,
@@ -104,7 +130,10 @@ def card_content(
         current=current_line(phases, printed_on),
         central_line=central_line_text(child),
         allergies=allergies_text(child),
-        counts=tuple(latest_count(counts, code, printed_on) for code in CARD_ANALYTES),
+        counts=tuple(
+            _after_transfusion(latest_count(counts, code, printed_on), counts, transfusions)
+            for code in CARD_ANALYTES
+        ),
         medicines=tuple(line.strip() for line in medicine_lines if line.strip()),
         fever_rule=rule or NO_FEVER_RULE,
         fever_rule_entered=bool(rule),
@@ -113,7 +142,47 @@ def card_content(
         hospital=child.hospital,
         blood_products=child.blood_product_notes or NOT_ENTERED,
         printed_on=printed_on,
+        in_hospital=in_hospital_text(stays, printed_on),
     )
+
+
+def in_hospital_text(stays: Sequence[Stay], printed_on: dt.date) -> str:
+    """ "In hospital since 2026-04-01 (where), as entered by the family" for the stay that
+    includes ``printed_on`` (the later one on a transfer day), "" when none does."""
+    running = [s for s in stays if stay.includes(s, printed_on)]
+    if not running:
+        return ""
+    s = max(running, key=lambda s: (s.from_date, s.id or 0))
+    where = f" ({s.place.strip()})" if s.place.strip() else ""
+    return f"In hospital since {s.from_date.isoformat()}{where}, as entered by the family"
+
+
+_AFTER_PRODUCT = {
+    TransfusionProduct.PLATELETS: "platelet",
+    TransfusionProduct.RED_CELLS: "red-cell",
+}
+
+
+def _after_transfusion(
+    line: CountLine, counts: Sequence[CountResult], transfusions: Sequence[Transfusion]
+) -> CountLine:
+    """``line`` saying "after a platelet transfusion on …" when its count is the count
+    after a transfusion of the product that follows its value (the latest such one)."""
+    if line.count is None:
+        return line
+    followed = [
+        t
+        for t in transfusions
+        if t.product in _AFTER_PRODUCT
+        and (linked := transfusion.linked_counts(t, counts)) is not None
+        and linked.analyte == line.code
+        and linked.after is line.count
+    ]
+    if not followed:
+        return line
+    t = max(followed, key=lambda t: (t.date, t.time or dt.time.min, t.id or 0))
+    said = f"after a {_AFTER_PRODUCT[t.product]} transfusion on {t.date.isoformat()}"
+    return replace(line, transfusion=said)
 
 
 def medicine_lines(
@@ -155,6 +224,7 @@ def long_parts(card: Card) -> list[tuple[str, str, str]]:
     typed = [
         ("the name", card.name, _CHILD_DETAILS),
         ("the diagnosis", card.diagnosis, _CHILD_DETAILS),
+        ("the hospital stay", card.in_hospital, "the Hospital tab"),
         ("the protocol", card.protocol, _CHILD_DETAILS),
         ("the central line", card.central_line, _CHILD_DETAILS),
         ("the allergies", card.allergies, _CHILD_DETAILS),
@@ -228,7 +298,7 @@ def latest_count(counts: Sequence[CountResult], code: str, printed_on: dt.date) 
         and (c.value(code) is not None or (code == "anc" and calculated_value(c) is not None))
     ]
     if not taken:
-        return CountLine(label, NO_COUNT, None, "")
+        return CountLine(label, NO_COUNT, None, "", code=code)
     newest = max(taken, key=lambda c: (c.taken_date, c.taken_time or dt.time(), c.id or 0))
     value = newest.value(code)
     age = _age(newest.taken_date, printed_on)
@@ -239,8 +309,11 @@ def latest_count(counts: Sequence[CountResult], code: str, printed_on: dt.date) 
         unit = display_unit("anc", UnitPreference.AS_REPORTED, wbc.unit if wbc else "")
         number = format_number(convert("anc", calc.normalised_value, unit), 2)
         note = "worked out from the white count and differential"
-        return CountLine(label, f"{number} {unit}", newest.taken_date, age, note)
-    return CountLine(label, str(shown(value, UnitPreference.AS_REPORTED)), newest.taken_date, age)
+        return CountLine(
+            label, f"{number} {unit}", newest.taken_date, age, note, code=code, count=newest
+        )
+    text = str(shown(value, UnitPreference.AS_REPORTED))
+    return CountLine(label, text, newest.taken_date, age, code=code, count=newest)
 
 
 def _age(taken: dt.date, printed_on: dt.date) -> str:

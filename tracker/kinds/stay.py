@@ -58,6 +58,12 @@ def dates_text(s: Stay) -> str:
     return f"{s.from_date.isoformat()} – {s.to_date.isoformat()}"
 
 
+def includes(s: Stay, day: dt.date) -> bool:
+    """Whether the child was in hospital on ``day`` by this stay: from its first day to its
+    last (an open stay's to any day after it began)."""
+    return s.from_date <= day and (s.to_date is None or day <= s.to_date)
+
+
 def _overlap(a: Stay, b: Stay) -> bool:
     """Whether two stays share a night, or one lies inside the other (an open stay runs on
     without end: nothing may begin after it until it is closed)."""

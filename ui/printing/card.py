@@ -37,7 +37,7 @@ from PySide6.QtGui import (
 
 from tracker import fever
 from tracker.card import Card, CardDoesNotFit, card_content, does_not_fit_message, medicine_lines
-from tracker.model import DoseLog, FeverRule, MedicinePlan, Phase
+from tracker.model import DoseLog, FeverRule, MedicinePlan, Phase, Stay, Transfusion
 from tracker.store import Record, durable
 from tracker.store.targets import check_write_target
 from ui.printing.render import DOC_DPI, check_pdf
@@ -86,6 +86,8 @@ def make_card(record: Record, child_id: int) -> Card:
         ),
         fever_rule_text=fever.rule_text(rule) if rule is not None else None,
         printed_on=today,
+        transfusions=record.entries(Transfusion, child.id),
+        stays=record.entries(Stay, child.id),
     )
 
 
@@ -149,18 +151,22 @@ def card_html(card: Card, size: str) -> str:
         + "</table>"
         + (_row("Hospital", card.hospital) if card.hospital else "")
     )
-    diagnosed = f" (diagnosed {card.diagnosis_date.isoformat()})" if card.diagnosis_date else ""
+    stay = (
+        f"<p style='margin:0 0 3pt 0'><b>{_e(card.in_hospital)}</b></p>" if card.in_hospital else ""
+    )
     facts = (
         _heading("Diagnosis and treatment", pt)
-        + _row("Diagnosis", card.diagnosis + diagnosed)
+        + _row("Diagnosis", card.diagnosis_text)
         + _row("Protocol", card.protocol)
         + _row(f"Treatment on {card.printed_on.isoformat()}", card.current)
+        + stay
         + _row("Central line", card.central_line, strong=True)
         + _row("Allergies", card.allergies, strong=True)
     )
     rows = "".join(
         f"<tr><td><b>{_e(c.label)}</b>&nbsp;&nbsp;</td>"
-        f"<td><b>{_e(c.text)}</b>&nbsp;&nbsp;</td>"
+        f"<td><b>{_e(c.text)}</b>"
+        f"{_e(f' ({c.transfusion})') if c.transfusion else ''}&nbsp;&nbsp;</td>"
         f"<td>{_e(f'{c.date.isoformat()} ({c.age})' if c.date else '')}"
         f"{_e(f'; {c.note}') if c.note else ''}</td></tr>"
         for c in card.counts
