@@ -10,7 +10,7 @@ import pytest
 from gui_helpers import activate, banner_text, drive_modal, error_label, press, type_text
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox
+from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QMessageBox
 
 from tracker.model import MedicinePlan
 from ui.dialogs.medicine_plan import ChangeDoseDialog, MedicinePlanDialog, StopDialog
@@ -252,7 +252,27 @@ def _log_doses(record, child, plan, *days: dt.date) -> None:  # type: ignore[no-
         record.save(DoseLog(child.id, plan.id, day, DoseStatus.GIVEN, dt.time(19)))
 
 
-def _change(qtbot, window, plan, **typed: str):  # type: ignore[no-untyped-def]
+def _answer_question(qtbot, key: str, seen: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    """When the question box opens (modal over the dialog), note its text and buttons and
+    answer it from the keyboard with ``key`` (e.g. "O", "Escape")."""
+    timer = QTimer()
+    timer.setInterval(0)
+
+    def poll() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            return
+        timer.stop()
+        seen["question"] = box.text()
+        seen["buttons"] = " | ".join(b.text() for b in box.buttons())
+        press(qtbot, box, key)
+
+    timer.timeout.connect(poll)
+    timer.start()
+    seen["_timer"] = timer  # type: ignore[assignment]  # kept alive until the dialog closes
+
+
+def _change(qtbot, window, plan, answer: str | None = None, **typed: str):  # type: ignore[no-untyped-def]
     window.show_view("medicines")
     window.medicines_view.plans.select_id(plan.id)
     seen: dict[str, str] = {}
@@ -263,7 +283,11 @@ def _change(qtbot, window, plan, **typed: str):  # type: ignore[no-untyped-def]
                 dialog.picker.set_rule(text)
             else:
                 type_text(dialog.field(name), text)
-        dialog.accept()
+        if answer is not None:
+            _answer_question(qtbot, answer, seen)
+        dialog.field("dose_amount").setFocus()
+        _enter(qtbot, dialog)
+        seen.pop("_timer", None)
         if dialog.isVisible():
             seen["change_date"] = error_label(dialog, "change_date").text()
             seen["banner"] = banner_text(dialog)
@@ -280,13 +304,22 @@ def test_change_dose_from_a_past_date_moves_the_doses_logged_since(
     qtbot, window, record, child
 ) -> None:  # type: ignore[no-untyped-def]
     """The team changed the dose on 11-19; the parent types it on 11-24, after ticking
-    11-18 to 11-23: the ticks since 11-19 move to the new plan, in one undo step."""
+    11-18 to 11-23, and answers that those were the new dose: the ticks since 11-19 move
+    to the new plan, in one undo step."""
     from tracker.model import DoseLog
 
     old = _save_plan(record, child)
     _log_doses(record, child, old, *(D(2026, 11, d) for d in range(18, 24)))
     doses_before = record.entries(DoseLog, child.id)
-    assert _change(qtbot, window, old, change_date="2026-11-19", dose_amount="20") == {}
+    seen = _change(qtbot, window, old, "N", change_date="2026-11-19", dose_amount="20")
+    assert seen["question"] == (
+        "5 doses are logged from 2026-11-19 to 2026-11-23 under 25 mg. Which dose were they?"
+    )
+    assert "The new dose (20 mg): move them to it" in seen["buttons"].replace("&", "")
+    assert "The old dose (25 mg): start the new dose on 2026-11-24, after them" in (
+        seen["buttons"].replace("&", "")
+    )
+    assert set(seen) == {"question", "buttons"}  # the dialog closed
     ended, new = record.entries(MedicinePlan, child.id)
     logs = record.entries(DoseLog, child.id)
     assert [d.plan_id for d in logs] == [ended.id] + [new.id] * 5
@@ -300,6 +333,64 @@ def test_change_dose_from_a_past_date_moves_the_doses_logged_since(
     assert record.problems() == []
 
 
+def test_change_dose_doses_given_at_the_old_dose_keep_it_and_the_new_dose_starts_after(
+    qtbot, window, record, child
+) -> None:  # type: ignore[no-untyped-def]
+    """They learned of the change late and gave the old dose: the logged doses stay with
+    the old plan and the new one starts the day after the last of them (one undo step)."""
+    from tracker.model import DoseLog
+
+    old = _save_plan(record, child)
+    _log_doses(record, child, old, *(D(2026, 11, d) for d in range(18, 24)))
+    doses_before = record.entries(DoseLog, child.id)
+    seen = _change(qtbot, window, old, "O", change_date="2026-11-19", dose_amount="20")
+    assert set(seen) == {"question", "buttons"}, seen  # asked once, then saved and closed
+    ended, new = record.entries(MedicinePlan, child.id)
+    assert ended.end_date == D(2026, 11, 23)
+    assert (new.start_date, new.dose_amount, new.follows_id) == (D(2026, 11, 24), "20", old.id)
+    assert record.entries(DoseLog, child.id) == doses_before  # every dose keeps its plan
+    assert window.bridge.undo_stack.count() == 1
+    window.bridge.undo_stack.undo()
+    assert record.entries(MedicinePlan, child.id) == [old]
+    window.bridge.undo_stack.redo()
+    assert record.entries(MedicinePlan, child.id) == [ended, new]
+    assert record.problems() == []
+
+
+def test_change_dose_old_dose_answer_past_the_plans_end_is_refused(
+    qtbot, window, record, child
+) -> None:  # type: ignore[no-untyped-def]
+    old = _save_plan(record, child, end_date=D(2026, 11, 22))
+    _log_doses(record, child, old, D(2026, 11, 21), D(2026, 11, 22))
+    seen = _change(qtbot, window, old, "O", change_date="2026-11-20", dose_amount="20")
+    assert "2026-11-22" in seen["change_date"] and "plan's end" in seen["change_date"], seen
+    assert record.entries(MedicinePlan, child.id) == [old]
+    assert window.bridge.undo_stack.count() == 0
+
+
+def test_change_dose_question_cancelled_changes_nothing(qtbot, window, record, child) -> None:  # type: ignore[no-untyped-def]
+    from tracker.model import DoseLog
+
+    old = _save_plan(record, child)
+    _log_doses(record, child, old, D(2026, 11, 20), D(2026, 11, 22))
+    doses_before = record.entries(DoseLog, child.id)
+    seen = _change(qtbot, window, old, "Escape", change_date="2026-11-19", dose_amount="20")
+    assert seen["question"].startswith("2 doses are logged from 2026-11-20 to 2026-11-22")
+    assert seen["change_date"] == "" and seen["banner"] == ""  # still open, no blame
+    assert record.entries(MedicinePlan, child.id) == [old]
+    assert record.entries(DoseLog, child.id) == doses_before
+    assert window.bridge.undo_stack.count() == 0
+
+
+def test_change_dose_asks_nothing_when_no_dose_is_logged_since(
+    qtbot, window, record, child
+) -> None:  # type: ignore[no-untyped-def]
+    old = _save_plan(record, child)
+    _log_doses(record, child, old, D(2026, 11, 18))
+    assert _change(qtbot, window, old, change_date="2026-11-19", dose_amount="20") == {}
+    assert [p.start_date for p in record.entries(MedicinePlan, child.id)][1] == D(2026, 11, 19)
+
+
 def test_change_dose_refuses_logged_doses_the_new_schedule_does_not_give(
     qtbot, window, record, child
 ) -> None:  # type: ignore[no-untyped-def]
@@ -309,6 +400,7 @@ def test_change_dose_refuses_logged_doses_the_new_schedule_does_not_give(
         qtbot,
         window,
         old,
+        "N",  # they were the new dose: but the new schedule does not give them
         change_date="2026-11-19",
         dose_amount="20",
         schedule="FREQ=DAILY;BYHOUR=8",

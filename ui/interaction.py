@@ -44,6 +44,21 @@ class Interaction:
         box.exec()
         return box.clickedButton() is yes
 
+    def choose(
+        self, parent: QWidget | None, title: str, text: str, choices: list[str]
+    ) -> int | None:
+        """Which of ``choices`` (button texts, with their & keys) the family picks, by its
+        index, or None for Cancel (also Esc, and the default)."""
+        box = _box(
+            QMessageBox.Icon.Question, parent, title, text, QMessageBox.StandardButton.NoButton
+        )
+        buttons = [box.addButton(c, QMessageBox.ButtonRole.AcceptRole) for c in choices]
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        return next((i for i, b in enumerate(buttons) if b is clicked), None)
+
     def ask_text(
         self, parent: QWidget | None, title: str, label: str, text: str = ""
     ) -> str | None:

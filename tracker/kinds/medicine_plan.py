@@ -353,11 +353,34 @@ def change_dose(
     return ended, new
 
 
+def doses_logged_from(old: MedicinePlan, on: dt.date, context: Context) -> list[DoseLog]:
+    """The doses logged for ``old`` on or after ``on``, in date and time order."""
+    logged = [d for d in context.find("dose", plan_id=old.id) if d.due_date >= on]
+    return sorted(logged, key=lambda d: (d.due_date, d.due_time or dt.time.min))
+
+
+def start_after_doses(old: MedicinePlan, logged: Sequence[DoseLog]) -> dt.date:
+    """The day after the last of ``logged`` (doses given at ``old``'s dose): where the new
+    dose starts instead.  FormErrors on ``change_date`` when that is after ``old`` ends."""
+    after = max(d.due_date for d in logged) + dt.timedelta(days=1)
+    if old.end_date is not None and after > old.end_date:
+        raise forms.FormErrors(
+            {
+                "change_date": (
+                    f"From: the doses logged under {medicines.dose_text(old)} run to "
+                    f"{old.end_date.isoformat()}, the plan's end, so the new dose cannot "
+                    "start after them; add a new plan instead"
+                )
+            }
+        )
+    return after
+
+
 def doses_to_move(old: MedicinePlan, new: MedicinePlan, context: Context) -> list[DoseLog]:
     """The doses logged for ``old`` on or after the day ``new`` (its dose change) starts:
     given at the new dose, they move to the new plan in the same step.  FormErrors on
     ``change_date`` naming those the new plan's schedule does not give."""
-    moving = [d for d in context.find("dose", plan_id=old.id) if d.due_date >= new.start_date]
+    moving = doses_logged_from(old, new.start_date, context)
     off = doses_off_plan(new, moving)
     if off:
         raise forms.FormErrors(
@@ -369,7 +392,7 @@ def doses_to_move(old: MedicinePlan, new: MedicinePlan, context: Context) -> lis
                 )
             }
         )
-    return sorted(moving, key=lambda d: (d.due_date, d.due_time or dt.time.min))
+    return moving
 
 
 def change_date_problem(plan: MedicinePlan, on: dt.date) -> str | None:

@@ -307,6 +307,11 @@ class FormDialog(QDialog):
         """What to ask before ``value`` is saved (it may be right); none by default."""
         return []
 
+    def answered(self, value: Any) -> Any:
+        """``value`` as the family settles it when only they know (asked here; it may
+        raise FormErrors), or None to look again; ``value`` unchanged by default."""
+        return value
+
     def accept(self) -> None:
         try:
             value = self.build()
@@ -317,6 +322,9 @@ class FormDialog(QDialog):
                 "\n\n".join(asked),
                 self.tr("Save as typed"),
             ):
+                return  # the family looks again; nothing is saved
+            value = self.answered(value)
+            if value is None:
                 return  # the family looks again; nothing is saved
             if self.submit is not None:
                 value = self.submit(value)

@@ -30,14 +30,17 @@ from tracker.kinds.kind import Context
 from tracker.kinds.medicine_plan import (
     FORM_NAMES,
     change_dose,
+    doses_logged_from,
     doses_to_move,
     per_ml,
     plan_from_form,
+    start_after_doses,
     stop_plan,
 )
 from tracker.model import Child, DoseLog, MedicineForm, MedicinePlan
 from ui.bridge import RecordBridge
 from ui.dialogs.base import DateField, FormDialog, fill_combo
+from ui.interaction import interaction_of
 from ui.kind_ui import KindUi
 from ui.models.tables import MedicinePlansModel
 
@@ -392,6 +395,7 @@ class ChangeDoseDialog(_ScheduleFields):
         self._child = child
         self._today = today
         self.context: Context = Context(child, today)
+        self.moving: list[DoseLog] = []  # the logged doses that move to the new plan
         now = QLabel(self.tr("Now: {line}").format(line=medicines.plan_line(plan)), self)
         now.setWordWrap(True)
         self.body.addWidget(now)
@@ -420,12 +424,54 @@ class ChangeDoseDialog(_ScheduleFields):
         self.set_text("schedule", plan.schedule)
         on.setFocus()
 
-    def build(self) -> tuple[MedicinePlan, MedicinePlan]:
+    def build(self, on: dt.date | None = None) -> tuple[MedicinePlan, MedicinePlan]:
+        """The ended plan and the new one (from ``on`` instead of the day typed, if given)."""
         return self._with_schedule(  # type: ignore[return-value]
             lambda fields: change_dose(
-                self._plan, fields, child=self._child, today=self._today, context=self.context
+                self._plan,
+                {**fields, "change_date": on.isoformat()} if on else fields,
+                child=self._child,
+                today=self._today,
+                context=self.context,
             )
         )
+
+    def answered(
+        self, pair: tuple[MedicinePlan, MedicinePlan]
+    ) -> tuple[MedicinePlan, MedicinePlan] | None:
+        """When doses are logged for the old plan on or after the change, only the family
+        knows which dose they were: asked, they move to the new plan (``moving``) or stay
+        and the new dose starts the day after the last of them; None if cancelled."""
+        self.moving = []
+        logged = doses_logged_from(self._plan, pair[1].start_date, self.context)
+        if not logged:
+            return pair
+        old, new = medicines.dose_text(self._plan), medicines.dose_text(pair[1])
+        first, last = logged[0].due_date.isoformat(), logged[-1].due_date.isoformat()
+        after = logged[-1].due_date + dt.timedelta(days=1)
+        if len(logged) == 1:
+            text = self.tr("1 dose is logged on {first} under {old}. Which dose was it?")
+        else:
+            text = self.tr(
+                "{n} doses are logged from {first} to {last} under {old}. Which dose were they?"
+            )
+        picked = interaction_of(self).choose(
+            self,
+            self.tr("Which dose was given?"),
+            text.format(n=len(logged), first=first, last=last, old=old),
+            [
+                self.tr("The &new dose ({new}): move them to it").format(new=new),
+                self.tr("The &old dose ({old}): start the new dose on {after}, after them").format(
+                    old=old, after=after.isoformat()
+                ),
+            ],
+        )
+        if picked is None:
+            return None
+        if picked == 0:
+            self.moving = doses_to_move(self._plan, pair[1], self.context)
+            return pair
+        return self.build(start_after_doses(self._plan, logged))
 
 
 class StopDialog(FormDialog):
@@ -467,8 +513,7 @@ def change_dose_command(
 
     def submit(pair: tuple[MedicinePlan, MedicinePlan]) -> MedicinePlan:
         what = QCoreApplication.translate("RecordBridge", text).format(drug=stored.drug)
-        # the doses logged since the change (typed in late) were given at the new dose
-        moving = doses_to_move(stored, pair[1], dialog.context)
+        moving = dialog.moving  # the doses logged since that the family said were the new dose
 
         def moved(new: MedicinePlan) -> list[DoseLog]:
             return [replace(d, plan_id=new.id) for d in moving]
