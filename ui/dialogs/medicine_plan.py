@@ -267,7 +267,7 @@ class _ScheduleFields(FormDialog):
 
     def _add_schedule(self, form: QFormLayout) -> None:
         self.picker = SchedulePicker(self)
-        self.add_field(form, "schedule", self.tr("&Schedule:"), self.picker)
+        self.add_field(form, "schedule", self.tr("Sc&hedule:"), self.picker)
 
 
 def _context(bridge: RecordBridge | None, child: Child, today: dt.date) -> Context:
@@ -320,7 +320,7 @@ class MedicinePlanDialog(_ScheduleFields):
         note = QPlainTextEdit(self)
         note.setTabChangesFocus(True)
         note.setFixedHeight(54)
-        self.add_field(form, "team_note", self.tr("What the team &said:"), note)
+        self.add_field(form, "team_note", self.tr("What the team sa&id:"), note)
         self.body.addLayout(form)
         self.change_button: QPushButton | None = None
         self.stop_button: QPushButton | None = None
@@ -415,7 +415,7 @@ class ChangeDoseDialog(_ScheduleFields):
         note.setTabChangesFocus(True)
         note.setFixedHeight(54)
         note.setPlaceholderText(self.tr("e.g. what the team said on the phone"))
-        self.add_field(form, "team_note", self.tr("What the team &said:"), note)
+        self.add_field(form, "team_note", self.tr("What the team sa&id:"), note)
         self.body.addLayout(form)
         self.set_text("change_date", max(today, plan.start_date + dt.timedelta(days=1)).isoformat())
         self.set_text("dose_unit", plan.dose_unit)
