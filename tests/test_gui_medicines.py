@@ -446,3 +446,28 @@ def test_stop_before_ticked_days_is_refused_beside_the_day(qtbot, window, record
 
     drive_modal(lambda: press(qtbot, window.medicines_view.plans.table, "Ctrl+Alt+S"), handle)
     assert record.entries(MedicinePlan, child.id) == [old]
+
+
+@pytest.mark.parametrize("tab", ["medicines", "phases", "hospital"])
+def test_the_row_the_cursor_is_on_is_selected_so_its_commands_wake(
+    qtbot, window, record, child, tab
+) -> None:  # type: ignore[no-untyped-def]
+    """A parent's walkthrough: tabbing into the plans table put the cursor on its one row
+    and Down kept it there, but "Change dose…" stayed grey until Space.  In every table the
+    row the cursor is on is the selected row."""
+    from tracker.model import Phase, PhaseKind, Stay, StayReason
+
+    _save_plan(record, child)
+    record.save(Phase(child.id, PhaseKind.INDUCTION, "Induction", actual_start=D(2026, 5, 13)))
+    record.save(Stay(child.id, D(2026, 10, 1), D(2026, 10, 3), "Ward 4", StayReason.FEVER))
+    window.show_view(tab)
+    view = window.views.currentWidget()
+    table = next(iter(view.tables.values()))
+    assert table.model.rowCount() == 1
+    table.table.setFocus()
+    qtbot.keyClick(table.table, Qt.Key.Key_Down)
+    assert table.table.currentIndex().row() == 0
+    assert table.table.selectionModel().isRowSelected(0), "the cursor's row is selected"
+    assert table.edit_button.isEnabled() and table.delete_button.isEnabled()
+    if tab == "medicines":
+        assert view.change_button.isEnabled() and view.stop_button.isEnabled()
