@@ -471,3 +471,21 @@ def test_the_row_the_cursor_is_on_is_selected_so_its_commands_wake(
     assert table.edit_button.isEnabled() and table.delete_button.isEnabled()
     if tab == "medicines":
         assert view.change_button.isEnabled() and view.stop_button.isEnabled()
+
+
+def test_a_dose_typed_with_its_unit_is_split_on_leaving_the_field(qtbot, child) -> None:  # type: ignore[no-untyped-def]
+    """ "20 mg" typed in the Dose amount with the unit field empty becomes 20 and mg when
+    the family leaves the field (Tab), and the plan saves."""
+    dialog = MedicinePlanDialog(None, child, D(2026, 11, 24))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    activate(qtbot, dialog)
+    type_text(dialog.field("drug"), "6-MP")
+    type_text(dialog.field("dose_unit"), "")
+    amount = dialog.field("dose_amount")
+    type_text(amount, "20 mg")
+    amount.setFocus()
+    qtbot.keyClick(amount, Qt.Key.Key_Tab)
+    assert (dialog.text_of("dose_amount"), dialog.text_of("dose_unit")) == ("20", "mg")
+    plan = dialog.build()
+    assert (plan.dose_amount, plan.dose_unit) == ("20", "mg")

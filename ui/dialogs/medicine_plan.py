@@ -34,6 +34,7 @@ from tracker.kinds.medicine_plan import (
     doses_to_move,
     per_ml,
     plan_from_form,
+    split_dose,
     start_after_doses,
     stop_plan,
 )
@@ -242,6 +243,15 @@ class _ScheduleFields(FormDialog):
         unit.setEditable(True)
         unit.addItems(["mg", "mL", "tablet", "tablets", "capsule", "drops"])
         self.add_field(form, "dose_unit", self.tr("Dose &unit:"), unit)
+        amount.editingFinished.connect(self._split_dose)
+
+    def _split_dose(self) -> None:
+        """ "20 mg" typed in the amount becomes 20 beside the unit mg (on leaving it)."""
+        typed = (self.text_of("dose_amount"), self.text_of("dose_unit"))
+        amount, unit = split_dose(*typed)
+        if (amount, unit) != typed:
+            self.set_text("dose_amount", amount)
+            self.set_text("dose_unit", unit)
 
     def _add_strength_and_form(self, form: QFormLayout, placeholder: str = "") -> None:
         """Strength and form; a strength per mL typed while the form is a tablet or capsule
