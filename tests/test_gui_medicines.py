@@ -446,3 +446,46 @@ def test_stop_before_ticked_days_is_refused_beside_the_day(qtbot, window, record
 
     drive_modal(lambda: press(qtbot, window.medicines_view.plans.table, "Ctrl+Alt+S"), handle)
     assert record.entries(MedicinePlan, child.id) == [old]
+
+
+@pytest.mark.parametrize("tab", ["medicines", "phases", "hospital"])
+def test_the_row_the_cursor_is_on_is_selected_so_its_commands_wake(
+    qtbot, window, record, child, tab
+) -> None:  # type: ignore[no-untyped-def]
+    """A parent's walkthrough: tabbing into the plans table put the cursor on its one row
+    and Down kept it there, but "Change dose…" stayed grey until Space.  In every table the
+    row the cursor is on is the selected row."""
+    from tracker.model import Phase, PhaseKind, Stay, StayReason
+
+    _save_plan(record, child)
+    record.save(Phase(child.id, PhaseKind.INDUCTION, "Induction", actual_start=D(2026, 5, 13)))
+    record.save(Stay(child.id, D(2026, 10, 1), D(2026, 10, 3), "Ward 4", StayReason.FEVER))
+    window.show_view(tab)
+    view = window.views.currentWidget()
+    table = next(iter(view.tables.values()))
+    assert table.model.rowCount() == 1
+    table.table.setFocus()
+    qtbot.keyClick(table.table, Qt.Key.Key_Down)
+    assert table.table.currentIndex().row() == 0
+    assert table.table.selectionModel().isRowSelected(0), "the cursor's row is selected"
+    assert table.edit_button.isEnabled() and table.delete_button.isEnabled()
+    if tab == "medicines":
+        assert view.change_button.isEnabled() and view.stop_button.isEnabled()
+
+
+def test_a_dose_typed_with_its_unit_is_split_on_leaving_the_field(qtbot, child) -> None:  # type: ignore[no-untyped-def]
+    """ "20 mg" typed in the Dose amount with the unit field empty becomes 20 and mg when
+    the family leaves the field (Tab), and the plan saves."""
+    dialog = MedicinePlanDialog(None, child, D(2026, 11, 24))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    activate(qtbot, dialog)
+    type_text(dialog.field("drug"), "6-MP")
+    type_text(dialog.field("dose_unit"), "")
+    amount = dialog.field("dose_amount")
+    type_text(amount, "20 mg")
+    amount.setFocus()
+    qtbot.keyClick(amount, Qt.Key.Key_Tab)
+    assert (dialog.text_of("dose_amount"), dialog.text_of("dose_unit")) == ("20", "mg")
+    plan = dialog.build()
+    assert (plan.dose_amount, plan.dose_unit) == ("20", "mg")

@@ -5,6 +5,7 @@ says who to ask, an as-needed dose is logged when given; and the dose dialog."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -305,3 +306,26 @@ def test_a_second_as_needed_dose_in_the_same_minute_is_a_dose_of_its_own(
     button.click()  # given again (vomited, then given): as-needed doses are events
     assert len(_logs(bridge)) == 2
     assert "already logged" not in view.message.text()
+
+
+def test_after_undo_the_line_says_what_was_taken_back(qtbot, window, bridge) -> None:  # type: ignore[no-untyped-def]
+    """A parent's walkthrough: Ctrl+Z took the tick back but "logged: Vomited. Ctrl+Z takes
+    it back" stayed on screen.  After an undo the line says what was taken back."""
+    _plans(bridge)
+    view = _today_view(qtbot, window)
+    _key(qtbot, view, Qt.Key.Key_V)
+    said = view.message.text()
+    assert "logged: Vomited. Ctrl+Z takes it back." in said and view.ask.isVisible()
+    press(qtbot, window, QKeySequence.StandardKey.Undo)
+    assert _logs(bridge) == []
+    assert view.message.text() == "Taken back: 6-mercaptopurine 19:00 logged: Vomited."
+    assert view.message.isVisible() and not view.ask.isVisible()
+    press(qtbot, window, QKeySequence.StandardKey.Redo)  # logged again: said again
+    assert view.message.text() == said and view.ask.isVisible()
+    view.log_as_needed(view.bridge.record.entries(MedicinePlan, bridge.child_id)[1])
+    assert "ondansetron logged: given at" in view.message.text()
+    press(qtbot, window, QKeySequence.StandardKey.Undo)
+    assert view.message.text().startswith("Taken back: ondansetron logged: given at ")
+    assert "Ctrl+Z" not in view.message.text()
+    bridge.save(replace(bridge.record.entries(MedicinePlan, bridge.child_id)[1], team_note="x"))
+    assert not view.message.isVisible(), "another change: the line about the dose goes"

@@ -720,3 +720,26 @@ def test_an_import_with_two_plans_of_one_drug_at_once_is_refused(
             load_export(rec, contents)
     message = " ".join(caught.value.problems)
     assert "both due on 2026-11-10 at 19:00" in message and "medicine_plans[1]" in message, message
+
+
+@pytest.mark.parametrize(
+    ("amount", "unit", "saved"),
+    [
+        ("20 mg", "", ("20", "mg")),
+        ("2,5mL", "", ("2,5", "mL")),
+        ("1 tablet", "", ("1", "tablet")),
+        ("20 mg", "mg", ("20", "mg")),  # the unit typed twice: once is kept
+        ("20 MG", "mg", ("20", "mg")),
+    ],
+)
+def test_a_dose_typed_with_its_unit_in_the_amount_field_is_split(amount, unit, saved) -> None:  # type: ignore[no-untyped-def]
+    """A parent typed "20 mg" in the Dose field (amount and unit are two fields) and was
+    refused: a number followed by a unit, with the unit field empty, is the two."""
+    p = plan_from_form(_fields(dose_amount=amount, dose_unit=unit), child=MILA, today=TODAY)
+    assert (p.dose_amount, p.dose_unit) == saved
+
+
+def test_a_dose_whose_two_units_differ_is_still_refused() -> None:
+    errors = _errors(dose_amount="20 mg", dose_unit="mL")
+    assert set(errors) == {"dose_amount"}
+    assert _errors(dose_amount="about 20", dose_unit="")  # no number first: not split

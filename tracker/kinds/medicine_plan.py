@@ -82,6 +82,23 @@ def amount_problem(text: str) -> str | None:
     return None
 
 
+_AMOUNT_AND_UNIT = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*([^\d\s.,].*?)\s*$")
+
+
+def split_dose(amount: str, unit: str) -> tuple[str, str]:
+    """``amount`` and ``unit`` as two fields when the amount was typed with its unit
+    ("20 mg") and the unit field is empty or holds that same unit; else as they are."""
+    match = _AMOUNT_AND_UNIT.match(amount)
+    if match is None or amount_problem(match.group(1)) is not None:
+        return amount, unit
+    typed = " ".join(match.group(2).split())
+    if forms.blank(unit):
+        return match.group(1), typed
+    if typed.casefold() == " ".join(unit.split()).casefold():
+        return match.group(1), unit
+    return amount, unit
+
+
 def validate_plan(p: MedicinePlan, context: Context | None = None) -> Problems:
     """The plan's own rules, each problem under its field's name (its dates' order with
     the date of birth is the kind's date rules)."""
@@ -275,12 +292,13 @@ def plan_from_form(
     start = c.run("start_date", parse_date, forms.field_text(f, "start_date"), "Start", window)
     end = c.run("end_date", parse_optional_date, forms.field_text(f, "end_date"), "End", window)
     form = c.choice(f, "form", MedicineForm, MedicineForm.TABLET.value, "Form", FORM_NAMES)
+    amount, unit = split_dose(forms.field_text(f, "dose_amount"), forms.field_text(f, "dose_unit"))
     p = MedicinePlan(
         child_id=child.id,
         drug=" ".join(forms.field_text(f, "drug").split()),
         start_date=start or child.birth_date,
-        dose_amount=forms.field_text(f, "dose_amount"),
-        dose_unit=" ".join(forms.field_text(f, "dose_unit").split()),
+        dose_amount=amount,
+        dose_unit=" ".join(unit.split()),
         strength=" ".join(forms.field_text(f, "strength").split()),
         form=form,
         schedule=forms.field_text(f, "schedule"),

@@ -50,7 +50,7 @@ class AppointmentDialog(FormDialog):
         time.setMaxLength(5)
         self.add_field(form, "time", self.tr("&Time:"), time)
         self.add_field(form, "with_whom", self.tr("&With:"), QLineEdit(self))
-        self.add_field(form, "place", self.tr("&Where:"), QLineEdit(self))
+        self.add_field(form, "place", self.tr("W&here:"), QLineEdit(self))
         self.add_field(form, "note", self.tr("&Note:"), _text_box(self))
         self.body.addLayout(form)
         if appointment is not None:
@@ -89,14 +89,14 @@ class QuestionDialog(FormDialog):
         text.setPlaceholderText(self.tr("What you want to ask the team"))
         self.add_field(form, "text", self.tr("&Question:"), text)
         added = DateField(self, today=today)
-        self.add_field(form, "added_on", self.tr("&Added on:"), added)
+        self.add_field(form, "added_on", self.tr("A&dded on:"), added)
         self.add_field(
             form,
             "answered",
             self.tr("Answered:"),
             QCheckBox(self.tr("The team has &answered it"), self),
         )
-        self.add_field(form, "answer", self.tr("What they &said:"), _text_box(self))
+        self.add_field(form, "answer", self.tr("What they sa&id:"), _text_box(self))
         self.body.addLayout(form)
         if question is not None:
             self.set_text("text", question.text)

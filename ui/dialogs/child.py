@@ -50,7 +50,7 @@ class ChildDialog(FormDialog):
         sex = QComboBox(self)
         fill_combo(sex, labels.SEX)
         set_default(sex, "unknown")  # never a sex nobody chose
-        self.add_field(form, "sex", self.tr("&Sex:"), sex)
+        self.add_field(form, "sex", self.tr("Se&x:"), sex)
 
         diagnosis = QGroupBox(self.tr("Diagnosis"), self)
         dform = QFormLayout(diagnosis)
@@ -78,7 +78,7 @@ class ChildDialog(FormDialog):
         self.add_field(
             dform,
             "kmt2a_partner",
-            self.tr("KMT2A &partner gene:"),
+            self.tr("K&MT2A partner gene:"),
             QLineEdit(self),
             self.tr("As written on the report, e.g. AFF1 (AF4), MLLT1 (ENL)"),
         )

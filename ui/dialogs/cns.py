@@ -116,7 +116,7 @@ class CnsVisitDialog(FormDialog):
         self.add_field(
             cform,
             "cns_status",
-            self.tr("CNS &status:"),
+            self.tr("CNS s&tatus:"),
             status,
             self.tr("As written by the team; “Pending” until the result is back"),
         )

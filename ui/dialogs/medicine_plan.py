@@ -34,6 +34,7 @@ from tracker.kinds.medicine_plan import (
     doses_to_move,
     per_ml,
     plan_from_form,
+    split_dose,
     start_after_doses,
     stop_plan,
 )
@@ -242,6 +243,15 @@ class _ScheduleFields(FormDialog):
         unit.setEditable(True)
         unit.addItems(["mg", "mL", "tablet", "tablets", "capsule", "drops"])
         self.add_field(form, "dose_unit", self.tr("Dose &unit:"), unit)
+        amount.editingFinished.connect(self._split_dose)
+
+    def _split_dose(self) -> None:
+        """ "20 mg" typed in the amount becomes 20 beside the unit mg (on leaving it)."""
+        typed = (self.text_of("dose_amount"), self.text_of("dose_unit"))
+        amount, unit = split_dose(*typed)
+        if (amount, unit) != typed:
+            self.set_text("dose_amount", amount)
+            self.set_text("dose_unit", unit)
 
     def _add_strength_and_form(self, form: QFormLayout, placeholder: str = "") -> None:
         """Strength and form; a strength per mL typed while the form is a tablet or capsule
@@ -267,7 +277,7 @@ class _ScheduleFields(FormDialog):
 
     def _add_schedule(self, form: QFormLayout) -> None:
         self.picker = SchedulePicker(self)
-        self.add_field(form, "schedule", self.tr("&Schedule:"), self.picker)
+        self.add_field(form, "schedule", self.tr("Sc&hedule:"), self.picker)
 
 
 def _context(bridge: RecordBridge | None, child: Child, today: dt.date) -> Context:
@@ -320,7 +330,7 @@ class MedicinePlanDialog(_ScheduleFields):
         note = QPlainTextEdit(self)
         note.setTabChangesFocus(True)
         note.setFixedHeight(54)
-        self.add_field(form, "team_note", self.tr("What the team &said:"), note)
+        self.add_field(form, "team_note", self.tr("What the team sa&id:"), note)
         self.body.addLayout(form)
         self.change_button: QPushButton | None = None
         self.stop_button: QPushButton | None = None
@@ -415,7 +425,7 @@ class ChangeDoseDialog(_ScheduleFields):
         note.setTabChangesFocus(True)
         note.setFixedHeight(54)
         note.setPlaceholderText(self.tr("e.g. what the team said on the phone"))
-        self.add_field(form, "team_note", self.tr("What the team &said:"), note)
+        self.add_field(form, "team_note", self.tr("What the team sa&id:"), note)
         self.body.addLayout(form)
         self.set_text("change_date", max(today, plan.start_date + dt.timedelta(days=1)).isoformat())
         self.set_text("dose_unit", plan.dose_unit)

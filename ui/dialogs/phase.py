@@ -77,7 +77,7 @@ class PhaseDialog(FormDialog):
         )
         actual = QGroupBox(self.tr("What happened"), self)
         aform = QFormLayout(actual)
-        self.add_field(aform, "actual_start", self.tr("&Started on:"), DateField(self, today=today))
+        self.add_field(aform, "actual_start", self.tr("S&tarted on:"), DateField(self, today=today))
         self.add_field(
             aform,
             "actual_end",
@@ -182,7 +182,7 @@ class MilestoneDialog(FormDialog):
         sample.addItem(self.tr("Not stated"), "")
         for code, label in labels.MRD_SAMPLE.items():
             sample.addItem(label, code)
-        self.add_field(mform, "mrd_sample", self.tr("&Sample:"), sample)
+        self.add_field(mform, "mrd_sample", self.tr("Samp&le:"), sample)
         notes_form = QFormLayout()
         self.add_field(notes_form, "notes", self.tr("N&otes:"), _notes(self))
         self.body.addLayout(form)

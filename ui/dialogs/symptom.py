@@ -46,7 +46,7 @@ class SymptomDialog(FormDialog):
         self.add_field(form, "what", self.tr("&What:"), what)
         words = QLineEdit(self)
         words.setPlaceholderText(self.tr("in your words (needed for “other”)"))
-        self.add_field(form, "what_text", self.tr("In &words:"), words)
+        self.add_field(form, "what_text", self.tr("In w&ords:"), words)
         severity = QComboBox(self)
         fill_combo(severity, {"": "— not said —", **SEVERITY_LABELS})
         self.add_field(form, "severity", self.tr("How &bad:"), severity)

@@ -275,7 +275,7 @@ FEVER_RULE_UI = KindUi(
     view="fevers",
     place=2,
     title=QT_TRANSLATE_NOOP("kinds", "Your team's fever rule"),
-    add_button=QT_TRANSLATE_NOOP("kinds", "Add &fever rule…"),
+    add_button=QT_TRANSLATE_NOOP("kinds", "Add fever &rule…"),
     empty=QT_TRANSLATE_NOOP(
         "kinds",
         "No fever rule entered. Type the rule your team gave you: readings at or above its "

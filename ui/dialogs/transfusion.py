@@ -132,11 +132,11 @@ def _dialog(e, entry, parent):  # type: ignore[no-untyped-def]
 TRANSFUSION_UI = KindUi(
     key="transfusion",
     dialog=_dialog,
-    add_text=QT_TRANSLATE_NOOP("kinds", "Add &transfusion…"),
+    add_text=QT_TRANSLATE_NOOP("kinds", "Add t&ransfusion…"),
     view="hospital",
     place=1,
     title=QT_TRANSLATE_NOOP("kinds", "Transfusions"),
-    add_button=QT_TRANSLATE_NOOP("kinds", "Add &transfusion…"),
+    add_button=QT_TRANSLATE_NOOP("kinds", "Add t&ransfusion…"),
     empty=QT_TRANSLATE_NOOP(
         "kinds",
         "No transfusions yet. Add red cells or platelets as they are given: the counts "

@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -121,6 +121,7 @@ class RecordTable(QWidget):
         layout.addWidget(self.table, 1)
         self.selection_changed()
         self.table.selectionModel().selectionChanged.connect(self.selection_changed)
+        self.table.selectionModel().currentChanged.connect(self._select_current)
         self.model.modelReset.connect(self.selection_changed)
         self.delete_requested.connect(self._delete_entry)
 
@@ -185,6 +186,17 @@ class RecordTable(QWidget):
                 | QItemSelectionModel.SelectionFlag.Rows,
             )
             self.table.scrollTo(index)
+
+    def _select_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        """The row the cursor is on is the selected row: tabbing into the table puts the
+        cursor on a row without selecting it, and its commands stayed grey until Space."""
+        selection = self.table.selectionModel()
+        if current.isValid() and not selection.isRowSelected(current.row()):
+            selection.select(
+                current,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
 
     def selection_changed(self, *_: object) -> None:
         has = self.selected() is not None

@@ -205,6 +205,10 @@ class TodayView(RecordView):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self.setFocusProxy(self.due_list)
+        # what the line below the list says of the last tick: (its undo step, the line,
+        # the line once taken back, ask the team); an undo or redo says it again
+        self._said: tuple[object, str, str, bool] | None = None
+        bridge.undo_stack.indexChanged.connect(self._undo_moved)
         self.refresh_when_shown()
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -230,6 +234,7 @@ class TodayView(RecordView):
 
     def show_day(self, day: dt.date) -> None:
         self._day = day
+        self._said = None
         self.message.clear()
         self.message.hide()
         self.ask.hide()
@@ -436,17 +441,48 @@ class TodayView(RecordView):
         if not self._save(entry):  # the bridge refreshes the view (changed)
             return
         when = f"{due.time:%H:%M} " if due.time else ""
-        self.message.setText(
+        what = self.tr(DOSE_STATUS[status.value])
+        self._say(
             self.tr("{drug} {when}logged: {what}. Ctrl+Z takes it back.").format(
-                drug=due.plan.drug, when=when, what=self.tr(DOSE_STATUS[status.value])
-            )
+                drug=due.plan.drug, when=when, what=what
+            ),
+            self.tr("Taken back: {drug} {when}logged: {what}.").format(
+                drug=due.plan.drug, when=when, what=what
+            ),
+            ask=status is DoseStatus.VOMITED,
         )
-        self.message.show()
-        self.ask.setVisible(status is DoseStatus.VOMITED)
         next_row = self._next_open(row)
         if 0 <= next_row < len(self._due):
             self.due_list.setCurrentItem(self.due_list.topLevelItem(next_row))
         self._buttons_enabled()
+
+    def _say(self, logged: str, taken_back: str, ask: bool = False) -> None:
+        """Say ``logged`` of the save just made; ``taken_back`` once it is undone."""
+        stack = self.bridge.undo_stack
+        step = stack.command(stack.index() - 1)
+        self._said = (step, logged, taken_back, ask)
+        self.message.setText(logged)
+        self.message.show()
+        self.ask.setVisible(ask)
+
+    def _undo_moved(self, index: int) -> None:
+        """Undo or redo of the last tick says so; any other step clears the line."""
+        if self._said is None:
+            return
+        step, logged, taken_back, ask = self._said
+        stack = self.bridge.undo_stack
+        if index > 0 and stack.command(index - 1) is step:
+            self.message.setText(logged)
+            self.ask.setVisible(ask)
+        elif index < stack.count() and stack.command(index) is step:
+            self.message.setText(taken_back)
+            self.ask.hide()
+        else:
+            self.message.clear()
+            self.message.hide()
+            self.ask.hide()
+            return
+        self.message.show()
 
     def _save(self, entry: DoseLog) -> bool:
         """Save through the bridge (one undo step); a refusal is said beside the list,
@@ -508,12 +544,14 @@ class TodayView(RecordView):
                 DoseLog(child.id, plan.id, self.day, DoseStatus.GIVEN, now, given_time=now)
             ):
                 return
-            self.message.setText(
+            self._say(
                 self.tr("{drug} logged: given at {time}. Ctrl+Z takes it back.").format(
                     drug=plan.drug, time=f"{now:%H:%M}"
-                )
+                ),
+                self.tr("Taken back: {drug} logged: given at {time}.").format(
+                    drug=plan.drug, time=f"{now:%H:%M}"
+                ),
             )
-            self.message.show()
             return
         self._open_dialog(DoseLog(child.id, plan.id, self.day, DoseStatus.GIVEN))
 
