@@ -510,6 +510,7 @@ class TimelinePainter:
         ] = {}
         # (a mark lane's id, what, what it depends on) → (the lane, its marks, what it draws)
         self._placed: dict[tuple[object, ...], tuple[Lane, list[Mark], object]] = {}
+        self._looks: dict[tuple[int, bool], tuple[QPen, QBrush]] = {}  # a mark's pen, brush
 
     def paint(
         self,
@@ -853,11 +854,15 @@ class TimelinePainter:
         p.drawRects(outlined)
 
     def _shape(self, p: QPainter, mark: Mark, c: QPointF, r: float, colour: QColor) -> None:
-        pen = QPen(colour.darker(130), 1.5)
-        if mark.planned:
-            pen.setStyle(Qt.PenStyle.DashLine)
-        p.setPen(pen)
-        p.setBrush(colour if mark.filled else Qt.BrushStyle.NoBrush)
+        look = (colour.rgba(), mark.planned)
+        pen_brush = self._looks.get(look)
+        if pen_brush is None:  # made once per colour: a dose lane has hundreds of marks
+            pen = QPen(colour.darker(130), 1.5)
+            if mark.planned:
+                pen.setStyle(Qt.PenStyle.DashLine)
+            pen_brush = self._looks[look] = (pen, QBrush(colour))
+        p.setPen(pen_brush[0])
+        p.setBrush(pen_brush[1] if mark.filled else Qt.BrushStyle.NoBrush)
         x, y = c.x(), c.y()
         if mark.shape == "circle":
             p.drawEllipse(c, r, r)
