@@ -495,6 +495,16 @@ def threshold_labels(
     return out
 
 
+def _mark_colour(lane: Lane, mark: Mark) -> QColor:
+    """The colour of a mark: by lane, a dose by what happened, a worrying result red."""
+    colour = OKABE_ITO["blue"] if lane.key == "milestones" else OKABE_ITO["purple"]
+    if lane.key == "doses":
+        colour = DOSE_COLOURS.get(mark.kind, OKABE_ITO["grey"])
+    if mark.kind in ("CNS2", "CNS3", "TLP+", AT_FEVER_NUMBER):
+        colour = OKABE_ITO["vermillion"]
+    return colour
+
+
 class TimelinePainter:
     """Paints ``timeline`` for the days [x0, x1] into ``rect``.
 
@@ -759,20 +769,18 @@ class TimelinePainter:
             px,
             font,
             "placed",
-            lambda: place_marks(lane, area, x0, x1, px, fm, self.style),
+            lambda: [
+                (item, QPointF(item.cx, item.cy), _mark_colour(lane, item.mark))
+                for item in place_marks(lane, area, x0, x1, px, fm, self.style)
+            ],
         )
         p.setRenderHint(QPainter.RenderHint.Antialiasing, len(placed) < 400)
         size = self.style.mark_size
         if lane.row_titles:
             size = name_mark_size(self.style, scale_x(x0, x1, area))
-        for item in placed:
+        align = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        for item, centre, colour in placed:
             mark = item.mark
-            colour = OKABE_ITO["blue"] if lane.key == "milestones" else OKABE_ITO["purple"]
-            if lane.key == "doses":
-                colour = DOSE_COLOURS.get(mark.kind, OKABE_ITO["grey"])
-            if mark.kind in ("CNS2", "CNS3", "TLP+", AT_FEVER_NUMBER):
-                colour = OKABE_ITO["vermillion"]
-            centre = QPointF(item.cx, item.cy)
             self._shape(p, mark, centre, size, colour)
             if highlight == (mark.ref.kind, mark.ref.id):
                 self._focus_ring(
@@ -780,11 +788,7 @@ class TimelinePainter:
                 )
             if item.label and item.rect is not None:
                 p.setPen(TEXT)
-                p.drawText(
-                    item.rect,
-                    int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                    item.text,
-                )
+                p.drawText(item.rect, align, item.text)
 
     def _kept(
         self, lane: Lane, area: QRectF, x0: float, x1: float, px, font: QFont, what: str, make
