@@ -495,6 +495,16 @@ def threshold_labels(
     return out
 
 
+def _mark_colour(lane: Lane, mark: Mark) -> QColor:
+    """The colour of a mark: by lane, a dose by what happened, a worrying result red."""
+    colour = OKABE_ITO["blue"] if lane.key == "milestones" else OKABE_ITO["purple"]
+    if lane.key == "doses":
+        colour = DOSE_COLOURS.get(mark.kind, OKABE_ITO["grey"])
+    if mark.kind in ("CNS2", "CNS3", "TLP+", AT_FEVER_NUMBER):
+        colour = OKABE_ITO["vermillion"]
+    return colour
+
+
 class TimelinePainter:
     """Paints ``timeline`` for the days [x0, x1] into ``rect``.
 
@@ -508,6 +518,9 @@ class TimelinePainter:
         self._labels: dict[
             tuple[object, ...], tuple[Series, list[tuple[Threshold, QRectF | None, str]]]
         ] = {}
+        # (a mark lane's id, what, what it depends on) → (the lane, its marks, what it draws)
+        self._placed: dict[tuple[object, ...], tuple[Lane, list[Mark], object]] = {}
+        self._looks: dict[tuple[int, bool], tuple[QPen, QBrush]] = {}  # a mark's pen, brush
 
     def paint(
         self,
@@ -710,34 +723,64 @@ class TimelinePainter:
         self, p: QPainter, lane: Lane, area: QRectF, x0: float, x1: float, px, highlight
     ) -> None:
         fm = QFontMetricsF(p.font())
+        font = p.font()
         visible = lane.visible_marks(x0, x1)
         if lane.row_titles and dense(lane, area, x0, x1):
-            self._dense_rows(p, lane, area, visible, px)
+            solid, outlined = self._kept(
+                lane,
+                area,
+                x0,
+                x1,
+                px,
+                font,
+                "rows",
+                lambda: self._dense_rects(lane, area, visible, px),
+            )
+            self._dense_rows(p, solid, outlined)
             return
         if dense(lane, area, x0, x1):
             # Too many to tell apart (years at a glance): one tick per pixel column, in one
             # call; zooming in brings back shapes and labels.
             colour = OKABE_ITO["blue"] if lane.key == "milestones" else OKABE_ITO["purple"]
-            columns = sorted({round(px(m.x)) for m in visible})
             top = area.top() + 3
+            ticks_ = self._kept(
+                lane,
+                area,
+                x0,
+                x1,
+                px,
+                font,
+                "ticks",
+                lambda: [
+                    QRectF(c - 1, top, 2, self.style.mark_size * 2)
+                    for c in sorted({round(px(m.x)) for m in visible})
+                ],
+            )
             p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(colour)
-            p.drawRects([QRectF(c - 1, top, 2, self.style.mark_size * 2) for c in columns])
+            p.drawRects(ticks_)
             return
-        placed = place_marks(lane, area, x0, x1, px, fm, self.style)
+        placed = self._kept(
+            lane,
+            area,
+            x0,
+            x1,
+            px,
+            font,
+            "placed",
+            lambda: [
+                (item, QPointF(item.cx, item.cy), _mark_colour(lane, item.mark))
+                for item in place_marks(lane, area, x0, x1, px, fm, self.style)
+            ],
+        )
         p.setRenderHint(QPainter.RenderHint.Antialiasing, len(placed) < 400)
         size = self.style.mark_size
         if lane.row_titles:
             size = name_mark_size(self.style, scale_x(x0, x1, area))
-        for item in placed:
+        align = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        for item, centre, colour in placed:
             mark = item.mark
-            colour = OKABE_ITO["blue"] if lane.key == "milestones" else OKABE_ITO["purple"]
-            if lane.key == "doses":
-                colour = DOSE_COLOURS.get(mark.kind, OKABE_ITO["grey"])
-            if mark.kind in ("CNS2", "CNS3", "TLP+", AT_FEVER_NUMBER):
-                colour = OKABE_ITO["vermillion"]
-            centre = QPointF(item.cx, item.cy)
             self._shape(p, mark, centre, size, colour)
             if highlight == (mark.ref.kind, mark.ref.id):
                 self._focus_ring(
@@ -745,13 +788,45 @@ class TimelinePainter:
                 )
             if item.label and item.rect is not None:
                 p.setPen(TEXT)
-                p.drawText(
-                    item.rect,
-                    int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                    item.text,
-                )
+                p.drawText(item.rect, align, item.text)
 
-    def _dense_rows(self, p: QPainter, lane: Lane, area: QRectF, visible: list[Mark], px) -> None:
+    def _kept(
+        self, lane: Lane, area: QRectF, x0: float, x1: float, px, font: QFont, what: str, make
+    ):  # type: ignore[no-untyped-def]
+        """``make()`` (what a mark lane draws: placed marks, tick rectangles), kept while
+        the lane, its marks, the range, the area, the font and the style stay the same
+        (repaints for hover, focus, or a dialog on top, and presets gone back to)."""
+        s = self.style
+        key = (
+            id(lane),
+            what,
+            x0,
+            x1,
+            area.left(),
+            area.top(),
+            area.width(),
+            area.height(),
+            px(x0),
+            px(x1),
+            font.key(),
+            s.mark_size,
+            s.mark_row,
+            s.name_row,
+            tuple(sorted(s.mark_rows.items())),
+            len(lane.marks),
+        )
+        cached = self._placed.get(key)
+        if cached is not None and cached[0] is lane and cached[1] is lane.marks:
+            return cached[2]
+        made = make()
+        if len(self._placed) > 64:
+            self._placed.clear()
+        self._placed[key] = (lane, lane.marks, made)
+        return made
+
+    def _dense_rects(
+        self, lane: Lane, area: QRectF, visible: list[Mark], px
+    ) -> tuple[list[QRectF], list[QRectF]]:
         """Years of daily doses at a glance: per row and pixel column a short solid tick
         where every dose went in, a full-height outlined box where one did not (missed,
         vomited, held, partly given) — shape and fill, not colour alone."""
@@ -760,32 +835,38 @@ class TimelinePainter:
             key = (m.row, round(px(m.x)))
             given[key] = given.get(key, True) and m.kind == "given"
         row_h = self.style.name_row
+        solid = [
+            QRectF(c - 1, area.top() + row * row_h + row_h / 2 - 1, 2, 4)
+            for (row, c), ok in given.items()
+            if ok
+        ]
+        outlined = [
+            QRectF(c - 2, area.top() + row * row_h + 2, 4, row_h - 3)
+            for (row, c), ok in given.items()
+            if not ok
+        ]
+        return solid, outlined
+
+    def _dense_rows(self, p: QPainter, solid: list[QRectF], outlined: list[QRectF]) -> None:
+        """The rectangles of :meth:`_dense_rects`, in two calls."""
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(DOSE_COLOURS["given"])
-        p.drawRects(
-            [
-                QRectF(c - 1, area.top() + row * row_h + row_h / 2 - 1, 2, 4)
-                for (row, c), ok in given.items()
-                if ok
-            ]
-        )
+        p.drawRects(solid)
         p.setPen(QPen(DOSE_COLOURS["missed"], 1))
         p.setBrush(Qt.BrushStyle.NoBrush)
-        p.drawRects(
-            [
-                QRectF(c - 2, area.top() + row * row_h + 2, 4, row_h - 3)
-                for (row, c), ok in given.items()
-                if not ok
-            ]
-        )
+        p.drawRects(outlined)
 
     def _shape(self, p: QPainter, mark: Mark, c: QPointF, r: float, colour: QColor) -> None:
-        pen = QPen(colour.darker(130), 1.5)
-        if mark.planned:
-            pen.setStyle(Qt.PenStyle.DashLine)
-        p.setPen(pen)
-        p.setBrush(colour if mark.filled else Qt.BrushStyle.NoBrush)
+        look = (colour.rgba(), mark.planned)
+        pen_brush = self._looks.get(look)
+        if pen_brush is None:  # made once per colour: a dose lane has hundreds of marks
+            pen = QPen(colour.darker(130), 1.5)
+            if mark.planned:
+                pen.setStyle(Qt.PenStyle.DashLine)
+            pen_brush = self._looks[look] = (pen, QBrush(colour))
+        p.setPen(pen_brush[0])
+        p.setBrush(pen_brush[1] if mark.filled else Qt.BrushStyle.NoBrush)
         x, y = c.x(), c.y()
         if mark.shape == "circle":
             p.drawEllipse(c, r, r)
