@@ -100,3 +100,25 @@ def test_a_tabs_buttons_keep_off_the_menu_bars_letters(window) -> None:  # type:
             if letter in bar and text not in KNOWN_TAB_BUTTONS:
                 clashes.append((window.views.tabText(index), text))
     assert clashes == [], "\n".join(map(str, clashes))
+
+
+def test_the_change_dose_stop_and_print_dialogs_have_one_letter_each(qtbot, bridge) -> None:  # type: ignore[no-untyped-def]
+    """The final re-check: "New dose &from" and "&Form" shared Alt+F in Change dose, and
+    "&Paper" and "&Print…" shared Alt+P in the summary's print dialog."""
+    from tracker.model import MedicinePlan
+    from ui.dialogs.medicine_plan import ChangeDoseDialog, StopDialog
+    from ui.interaction import Interaction
+    from ui.printing.card_dialog import PrintCardDialog
+    from ui.printing.dialog import PrintSummaryDialog
+
+    child = bridge.current_child()
+    plan = MedicinePlan(child.id, "6-mercaptopurine", DAY - dt.timedelta(days=30), "25", "mg", id=1)
+    dialogs = [
+        ChangeDoseDialog(plan, child, DAY),
+        StopDialog(plan, child, DAY),
+        PrintSummaryDialog(bridge, Interaction()),
+        PrintCardDialog(bridge, Interaction()),
+    ]
+    for dialog in dialogs:
+        qtbot.addWidget(dialog)
+        assert repeated(letters(dialog)) == {}, type(dialog).__name__

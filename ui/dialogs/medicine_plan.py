@@ -414,7 +414,7 @@ class ChangeDoseDialog(_ScheduleFields):
         self.add_field(
             form,
             "change_date",
-            self.tr("New dose &from:"),
+            self.tr("New dose fro&m:"),
             on,
             self.tr("The old dose ends the day before"),
         )

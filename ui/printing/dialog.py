@@ -85,7 +85,7 @@ class PrintSummaryDialog(QDialog):
         self.paper.addItem(self.tr("A4"), "a4")
         self.paper.addItem(self.tr("US Letter"), "letter")
         self.paper.setCurrentIndex(self.paper.findData(default_paper()))
-        form.addRow(self.tr("&Paper:"), self.paper)
+        form.addRow(self.tr("P&aper:"), self.paper)
         self.redact = QCheckBox(self.tr("Show initials only, not the child's name (&redact)"), self)
         form.addRow("", self.redact)
         sections = QGroupBox(self.tr("Sections"), self)
