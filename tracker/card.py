@@ -15,10 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from tracker import analytes, labels, medicines
-from tracker.analytes import format_number
 from tracker.anc import calculated_value
 from tracker.dates import format_age
-from tracker.display import UnitPreference, convert, display_unit, shown
+from tracker.display import UnitPreference, calculated_anc_text, shown
 from tracker.kinds import stay, transfusion
 from tracker.model import (
     CentralLine,
@@ -303,15 +302,10 @@ def latest_count(counts: Sequence[CountResult], code: str, printed_on: dt.date) 
     value = newest.value(code)
     age = _age(newest.taken_date, printed_on)
     if value is None:  # an ANC the lab did not report: worked out, in the white count's unit
-        calc = calculated_value(newest)
-        assert calc is not None
-        wbc = newest.value("wbc")
-        unit = display_unit("anc", UnitPreference.AS_REPORTED, wbc.unit if wbc else "")
-        number = format_number(convert("anc", calc.normalised_value, unit), 2)
+        text = calculated_anc_text(newest, UnitPreference.AS_REPORTED)
+        assert text is not None
         note = "worked out from the white count and differential"
-        return CountLine(
-            label, f"{number} {unit}", newest.taken_date, age, note, code=code, count=newest
-        )
+        return CountLine(label, text, newest.taken_date, age, note, code=code, count=newest)
     text = str(shown(value, UnitPreference.AS_REPORTED))
     return CountLine(label, text, newest.taken_date, age, code=code, count=newest)
 

@@ -13,7 +13,8 @@ from enum import StrEnum
 
 from tracker import analytes
 from tracker.analytes import format_number
-from tracker.model import CountValue
+from tracker.anc import calculated_value
+from tracker.model import CountResult, CountValue
 
 
 class UnitPreference(StrEnum):
@@ -124,3 +125,15 @@ def convert(code: str, canonical: float, unit_label: str) -> float:
     if unit is None:
         raise ValueError(f"unknown unit {unit_label!r} for {code}")
     return canonical / unit.factor
+
+
+def calculated_anc_text(result: CountResult, preference: UnitPreference) -> str | None:
+    """A worked-out ANC (:func:`tracker.anc.calculated_value`) as shown, "1.3 ×10⁹/L": in
+    the unit of the white count it came from (or the one ``preference`` asks for), two
+    figures; None when the lab reported one or none can be worked out."""
+    calc = calculated_value(result)
+    if calc is None:
+        return None
+    wbc = result.value("wbc")
+    unit = display_unit("anc", preference, wbc.unit if wbc else "")
+    return f"{format_number(convert('anc', calc.normalised_value, unit), 2)} {unit}"

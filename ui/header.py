@@ -8,8 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFrame, QGridLayout, QLabel, QWidget
 
 from tracker import analytes, labels
-from tracker.analytes import format_number
-from tracker.anc import anc_view, calculated_value
+from tracker.anc import anc_view
 from tracker.assessment import (
     Assessment,
     Assessor,
@@ -18,7 +17,7 @@ from tracker.assessment import (
     make_assessor,
 )
 from tracker.dates import format_age
-from tracker.display import convert, display_unit, shown
+from tracker.display import calculated_anc_text, shown
 from tracker.kinds import Changes
 from tracker.model import Appointment, CnsVisit, CountResult, Milestone, Phase, TeamThreshold
 from tracker.phases import current_phase, next_planned
@@ -185,20 +184,18 @@ class HeaderWidget(QFrame):
                     ),
                     None,
                 )
-                calc = calculated_value(newest) if newest is not None else None
-                if newest is not None and calc is not None:
+                text = (
+                    calculated_anc_text(newest, self.bridge.unit_preference)
+                    if newest is not None
+                    else None
+                )
+                if newest is not None and text is not None:
                     a = analytes.analyte("anc")
-                    unit = display_unit(
-                        "anc",
-                        self.bridge.unit_preference,
-                        newest.value("wbc").unit if newest.value("wbc") else "",
-                    )
-                    number = format_number(convert("anc", calc.normalised_value, unit), 2)
                     self._tips.append(anc_view(newest).note)
                     flag = self._judged(a.short, assess_calculated_anc(assess, newest))
                     cells.append(
                         f"<tr><td><b>{escape(a.short)}</b></td><td align='right'>"
-                        f"{escape(f'{number} {unit}')} <i>{escape(self.tr('calc.'))}</i>"
+                        f"{escape(text)} <i>{escape(self.tr('calc.'))}</i>"
                         f"{escape(' ' + flag if flag else '')}</td>"
                         f"<td style='color:gray'>&nbsp;{newest.taken_date.isoformat()}</td></tr>"
                     )
