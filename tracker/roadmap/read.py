@@ -132,6 +132,8 @@ def _shown(value: Any) -> str:
         return f"“{value[:60]}”"
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:g}, not a whole number"
     return _kind(value)
 
 
@@ -159,9 +161,19 @@ class _Checker:
 
     # ------------------------------------------------------------------ values
 
-    def obj(self, value: Any, path: KeyPath, what: str, fields: tuple[str, ...]) -> dict[str, Any]:
+    def obj(
+        self, value: Any, path: KeyPath, what: str, fields: tuple[str, ...] | None
+    ) -> dict[str, Any]:
+        """``value`` as an object with only ``fields`` (None: checked by the caller later)."""
         if not isinstance(value, dict):
             self.refuse(path, f"{what} is {_kind(value)}", f"{what} is an object {{…}}")
+        if fields is not None:
+            self.known_fields(value, path, what, fields)
+        return value
+
+    def known_fields(
+        self, value: dict[str, Any], path: KeyPath, what: str, fields: tuple[str, ...]
+    ) -> None:
         unknown = [k for k in value if k not in fields]
         if unknown:
             self.refuse(
@@ -169,7 +181,6 @@ class _Checker:
                 f"{what} has a field “{unknown[0][:60]}” that a roadmap template does not have",
                 f"its fields are {_listing(fields)}",
             )
-        return value
 
     def text(
         self, obj: dict[str, Any], key: str, path: KeyPath, *, optional: bool = False
@@ -374,11 +385,12 @@ class _Checker:
     def phase(
         self, value: Any, path: KeyPath, arm_keys: tuple[str, ...], source_ids: tuple[str, ...]
     ) -> PhasePlan:
-        obj = self.obj(value, path, "the phase", PHASE_FIELDS)
+        obj = self.obj(value, path, "the phase", None)  # its fields once it can be named
         key = self.key(obj, "key", path, "phase key")
         self.where = f"phase “{key}”"
         name = self.required_text(obj, "name", path)
         self.where = f"phase “{key}” ({name})"
+        self.known_fields(obj, path, "the phase", PHASE_FIELDS)
         kinds = tuple(k.value for k in PhaseKind)
         raw_kind = obj.get("kind")
         if raw_kind not in kinds:
@@ -467,7 +479,7 @@ class _Checker:
                 link_arms = self.key_list(
                     obj["arms"],
                     (*here, "arms"),
-                    "“after” … “arms”",
+                    f"the “arms” of “after” entry {i + 1}",
                     arms,
                     "arms this phase applies to",
                 )

@@ -119,6 +119,14 @@ class PhasePlan:
     status: tuple[tuple[str, Status], ...] = ()  # (field, status), in STATUS_FIELDS order
     other_protocol_example: OtherProtocolExample | None = None
 
+    def __post_init__(self) -> None:
+        # One order for the statuses (the file's), so equal plans compare equal.
+        names = [name for name, _ in self.status]
+        if len(set(names)) != len(names) or not set(names) <= set(STATUS_FIELDS):
+            raise ValueError(f"a status for each of {STATUS_FIELDS} at most: {names}")
+        ordered = tuple(sorted(self.status, key=lambda pair: STATUS_FIELDS.index(pair[0])))
+        object.__setattr__(self, "status", ordered)
+
     def status_of(self, field: str) -> Status:
         """The field's status; a field without one is unverified."""
         for name, status in self.status:
