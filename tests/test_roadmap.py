@@ -42,24 +42,62 @@ def sample() -> dict[str, Any]:
             {"key": "exp", "name": "Experimental", "description": None, "status": None},
         ],
         "phases": [
-            {"key": "pro", "name": "Prophase", "kind": "prophase", "arms": ["std", "exp"],
-             "after": [], "length_days": 7,
-             "status": {"length_days": {"mark": "verified", "source": "book", "note": None}}},
-            {"key": "ind", "name": "Induction", "kind": "induction", "arms": ["std", "exp"],
-             "after": [{"phase": "pro", "arms": None, "gap_days": 0}], "length_days": 26,
-             "lps": [{"label": "day 15", "at": "day", "day": 15, "arms": None},
-                     {"label": "end of induction", "at": "end", "day": None, "arms": None}],
-             "mrd": [{"label": "end of induction marrow", "at": "end"}]},
-            {"key": "ib", "name": "IB", "kind": "consolidation", "arms": ["std"],
-             "after": [{"phase": "ind", "gap_days": 2}], "length_days": 28,
-             "lps": [{"label": "day 10", "at": "day", "day": 10}]},
-            {"key": "ade", "name": "ADE", "kind": "consolidation", "arms": ["exp"],
-             "after": [{"phase": "ind"}], "length_days": None},
-            {"key": "mae", "name": "MAE", "kind": "consolidation", "arms": ["exp"],
-             "after": [{"phase": "ade"}], "length_days": 10},
-            {"key": "marma", "name": "MARMA", "kind": "intensification", "arms": ["std", "exp"],
-             "after": [{"phase": "ib", "arms": ["std"]}, {"phase": "mae", "arms": ["exp"]}],
-             "length_days": 14, "lps": [{"label": "day 1", "at": "start"}]},
+            {
+                "key": "pro",
+                "name": "Prophase",
+                "kind": "prophase",
+                "arms": ["std", "exp"],
+                "after": [],
+                "length_days": 7,
+                "status": {"length_days": {"mark": "verified", "source": "book", "note": None}},
+            },
+            {
+                "key": "ind",
+                "name": "Induction",
+                "kind": "induction",
+                "arms": ["std", "exp"],
+                "after": [{"phase": "pro", "arms": None, "gap_days": 0}],
+                "length_days": 26,
+                "lps": [
+                    {"label": "day 15", "at": "day", "day": 15, "arms": None},
+                    {"label": "end of induction", "at": "end", "day": None, "arms": None},
+                ],
+                "mrd": [{"label": "end of induction marrow", "at": "end"}],
+            },
+            {
+                "key": "ib",
+                "name": "IB",
+                "kind": "consolidation",
+                "arms": ["std"],
+                "after": [{"phase": "ind", "gap_days": 2}],
+                "length_days": 28,
+                "lps": [{"label": "day 10", "at": "day", "day": 10}],
+            },
+            {
+                "key": "ade",
+                "name": "ADE",
+                "kind": "consolidation",
+                "arms": ["exp"],
+                "after": [{"phase": "ind"}],
+                "length_days": None,
+            },
+            {
+                "key": "mae",
+                "name": "MAE",
+                "kind": "consolidation",
+                "arms": ["exp"],
+                "after": [{"phase": "ade"}],
+                "length_days": 10,
+            },
+            {
+                "key": "marma",
+                "name": "MARMA",
+                "kind": "intensification",
+                "arms": ["std", "exp"],
+                "after": [{"phase": "ib", "arms": ["std"]}, {"phase": "mae", "arms": ["exp"]}],
+                "length_days": 14,
+                "lps": [{"label": "day 1", "at": "start"}],
+            },
         ],
     }
 
@@ -119,32 +157,80 @@ def mutate(path: tuple[Any, ...], value: Any) -> dict[str, Any]:
     [
         (("phases", 2, "colour"), "red", "a field “colour” that a roadmap template does not have"),
         (("phases", 2, "kind"), "immunotherapy", "the kind “immunotherapy” is not a kind of phase"),
-        (("phases", 2, "arms"), ["std", "HR"], "names “HR”, which is not one of the template's arms"),
-        (("phases", 2, "after"), [{"phase": "nope"}], "it starts after “nope”, which is not a phase in this file"),
+        (
+            ("phases", 2, "arms"),
+            ["std", "HR"],
+            "names “HR”, which is not one of the template's arms",
+        ),
+        (
+            ("phases", 2, "after"),
+            [{"phase": "nope"}],
+            "it starts after “nope”, which is not a phase in this file",
+        ),
         (("phases", 2, "length_days"), -3, "the length in days is -3, a negative number"),
         (("phases", 2, "length_days"), 0, "the length in days is 0"),
         (("phases", 2, "length_days"), MAX_LENGTH_DAYS + 1, "far more than any protocol"),
         (("phases", 2, "length_days"), 2.5, "the length in days is 2.5, not a whole number"),
         (("phases", 2, "length_days"), True, "the length in days is true"),
         (("phases", 2, "after"), [{"phase": "ind", "gap_days": -1}], "the gap in days is -1"),
-        (("phases", 2, "after"), [{"phase": "ind", "gap_days": MAX_GAP_DAYS + 1}], "the gap in days"),
-        (("phases", 2, "lps"), [{"label": "late", "at": "day", "day": 29}], "is on day 29, outside the phase's length of 28 days"),
-        (("phases", 1, "mrd"), [{"label": "m", "at": "day", "day": 27}], "outside the phase's length of 26 days"),
+        (
+            ("phases", 2, "after"),
+            [{"phase": "ind", "gap_days": MAX_GAP_DAYS + 1}],
+            "the gap in days",
+        ),
+        (
+            ("phases", 2, "lps"),
+            [{"label": "late", "at": "day", "day": 29}],
+            "is on day 29, outside the phase's length of 28 days",
+        ),
+        (
+            ("phases", 1, "mrd"),
+            [{"label": "m", "at": "day", "day": 27}],
+            "outside the phase's length of 26 days",
+        ),
         (("phases", 2, "lps"), [{"label": "d0", "at": "day", "day": 0}], "the day of LP 1 is 0"),
         (("phases", 2, "lps"), [{"label": "x", "at": "end", "day": 3}], "also gives a day"),
         (("phases", 2, "lps"), [{"label": "x", "at": "noon"}], "“at” is “noon”"),
         (("phases", 2, "key"), "ind", "the key “ind” is also the key of phase “ind” (Induction)"),
-        (("phases", 2, "status"), {"after": {"mark": "verified", "source": None}}, "is “verified” but names no source"),
-        (("phases", 2, "status"), {"after": {"mark": "verified", "source": "web"}}, "cites “web”, which is not in the file's sources"),
+        (
+            ("phases", 2, "status"),
+            {"after": {"mark": "verified", "source": None}},
+            "is “verified” but names no source",
+        ),
+        (
+            ("phases", 2, "status"),
+            {"after": {"mark": "verified", "source": "web"}},
+            "cites “web”, which is not in the file's sources",
+        ),
         (("phases", 2, "status"), {"colour": {"mark": "partly"}}, "a field “colour”"),
         (("phases", 2, "after"), [{"phase": "ade"}], "but that phase is not in that arm"),
-        (("phases", 2, "after"), [], "both this phase and phase “pro” (Prophase) start the arm “std”"),
-        (("phases", 3, "after"), [{"phase": "ind", "arms": ["std"]}], "which is not one of the arms this phase applies to"),
-        (("phases", 5, "after"), [{"phase": "ib", "arms": ["std"]}], "names no phase this one starts after in the arm “exp”"),
-        (("phases", 5, "after"), [{"phase": "ib", "arms": ["std"]}, {"phase": "mae"}], "names two phases for the arm “std”"),
+        (
+            ("phases", 2, "after"),
+            [],
+            "both this phase and phase “pro” (Prophase) start the arm “std”",
+        ),
+        (
+            ("phases", 3, "after"),
+            [{"phase": "ind", "arms": ["std"]}],
+            "which is not one of the arms this phase applies to",
+        ),
+        (
+            ("phases", 5, "after"),
+            [{"phase": "ib", "arms": ["std"]}],
+            "names no phase this one starts after in the arm “exp”",
+        ),
+        (
+            ("phases", 5, "after"),
+            [{"phase": "ib", "arms": ["std"]}, {"phase": "mae"}],
+            "names two phases for the arm “std”",
+        ),
         (("phases", 5, "kind"), None, "the kind null is not a kind of phase"),
         (("phases", 2, "name"), "", "“name” is “”"),
-        (("phases", 2, "other_protocol_example"), {"protocol": "BFM", "source": "nope", "text": "28 days"}, "cites “nope”"),
+        (
+            ("phases", 2, "other_protocol_example"),
+            {"protocol": "BFM", "source": "nope", "text": "28 days"},
+            "cites “nope”",
+        ),
     ],
 )
 def test_a_bad_phase_is_refused_naming_file_phase_reason_and_what_is_accepted(
@@ -157,7 +243,9 @@ def test_a_bad_phase_is_refused_naming_file_phase_reason_and_what_is_accepted(
     assert message.endswith("Nothing was loaded."), message
     assert message.count(";") >= 1  # the reason; then what would be accepted
     phase = data["phases"][path[1]]
-    named = f"phase “{phase['key']}” ({phase['name']})" if phase["name"] else f"phase “{phase['key']}”"
+    named = (
+        f"phase “{phase['key']}” ({phase['name']})" if phase["name"] else f"phase “{phase['key']}”"
+    )
     assert named in message, message
 
 
@@ -186,8 +274,13 @@ def test_a_cycle_in_after_is_refused_with_the_loop() -> None:
 def test_two_phases_after_the_same_one_in_one_arm_are_refused() -> None:
     data = sample()
     data["phases"].append(
-        {"key": "extra", "name": "Extra", "kind": "other", "arms": ["std"],
-         "after": [{"phase": "ib"}]}
+        {
+            "key": "extra",
+            "name": "Extra",
+            "kind": "other",
+            "arms": ["std"],
+            "after": [{"phase": "ib"}],
+        }
     )
     message = refused(data)
     assert "start after “ib” in the arm “std”" in message, message
@@ -217,7 +310,9 @@ def test_a_bad_file_is_refused_with_its_name(change: dict[str, Any], says: str) 
 
 def test_duplicate_keys_and_broken_json_are_refused_with_the_file_name() -> None:
     text = json.dumps(sample()).replace('"protocol": "Sample"', '"protocol": "A", "protocol": "B"')
-    with pytest.raises(RoadmapError, match=r"^ours\.json is not a roadmap template: .*appears twice"):
+    with pytest.raises(
+        RoadmapError, match=r"^ours\.json is not a roadmap template: .*appears twice"
+    ):
         parse_template(text.encode(), "ours.json")
     with pytest.raises(RoadmapError, match=r"^ours\.json is not a roadmap template: .*line 1"):
         parse_template(b"{", "ours.json")
@@ -311,7 +406,7 @@ def test_an_unknown_arm_or_fact_is_refused() -> None:
         compute_plan(t, "HR", Facts())
     with pytest.raises(RoadmapError, match="phase “zz” started"):
         compute_plan(t, "std", Facts(started={"zz": START}))
-    with pytest.raises(RoadmapError, match="fixed for “ib.lp7”"):
+    with pytest.raises(RoadmapError, match=r"fixed for “ib\.lp7”"):
         compute_plan(t, "std", Facts(fixed={"ib.lp7": START}))
 
 
@@ -381,7 +476,9 @@ def test_a_shift_that_makes_an_end_precede_its_start_is_refused() -> None:
         "2026-03-23; change that date first. Nothing was changed."
     )
     facts = Facts(first_start=START, started={"ib": D(2026, 2, 9)})
-    with pytest.raises(RoadmapError, match=r"make IB end on 2026-02-01 \(the day it really ended\)"):
+    with pytest.raises(
+        RoadmapError, match=r"make IB end on 2026-02-01 \(the day it really ended\)"
+    ):
         preview_shift(t, "std", facts, "ib", ended=D(2026, 2, 1))
 
 

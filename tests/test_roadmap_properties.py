@@ -21,9 +21,37 @@ from tracker.roadmap.template import MAX_GAP_DAYS, MAX_LENGTH_DAYS
 from tracker.roadmap.write import template_text
 
 WORDS = st.sampled_from(
-    ["pro", "ind", "ib", "ade", "mae", "marma", "std", "exp", "all", "LR", "MR-IB",
-     "day", "start", "end", "verified", "partly", "book", "ash2018", "phase", "arms",
-     "gap_days", "length_days", "lps", "mrd", "kind", "after", "status", "mark", ""]
+    [
+        "pro",
+        "ind",
+        "ib",
+        "ade",
+        "mae",
+        "marma",
+        "std",
+        "exp",
+        "all",
+        "LR",
+        "MR-IB",
+        "day",
+        "start",
+        "end",
+        "verified",
+        "partly",
+        "book",
+        "ash2018",
+        "phase",
+        "arms",
+        "gap_days",
+        "length_days",
+        "lps",
+        "mrd",
+        "kind",
+        "after",
+        "status",
+        "mark",
+        "",
+    ]
 )
 SCALARS = (
     st.none()
@@ -36,7 +64,10 @@ SCALARS = (
 )
 VALUES = st.recursive(
     SCALARS,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(WORDS | st.text(max_size=6), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(WORDS | st.text(max_size=6), inner, max_size=3)
+    ),
     max_leaves=8,
 )
 
@@ -138,7 +169,7 @@ def chains(draw: st.DrawFn) -> dict[str, Any]:
                 after.setdefault(before, []).append(arm)
         high = length or MAX_LENGTH_DAYS
 
-        def points() -> list[dict[str, Any]] | None:
+        def points(high: int = high) -> list[dict[str, Any]] | None:
             if draw(st.booleans()):
                 return None
             result = []
