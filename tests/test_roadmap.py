@@ -489,3 +489,10 @@ def test_shifting_a_phase_with_no_known_start_or_of_another_arm_is_refused() -> 
         shift_start_by(t, "exp", facts, "mae", 3)
     with pytest.raises(RoadmapError, match="no phase “ib” in the arm “exp”"):
         preview_shift(t, "exp", facts, "ib", started=START)
+
+
+def test_facts_about_another_arms_phases_are_left_out() -> None:
+    """History from before a change of arm (ADE done, then moved to the standard arm)."""
+    p = plan(first_start=START, ended={"ade": D(2026, 3, 1)})
+    assert "ade.end" not in p
+    assert p["ib.start"].date == D(2026, 2, 9)
