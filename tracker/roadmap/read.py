@@ -1,0 +1,646 @@
+"""Read a roadmap template file and check it whole, or refuse it with one plain sentence.
+
+The file is read through :func:`tracker.io.import_file.read_import_file` (a FIFO, a
+device, a folder or a huge file is refused before a byte is read) and parsed by the
+JSON export's strict reader (no duplicate keys, no NaN, bounded depth, the line of every
+value).  Then every field is checked: unknown fields, an unknown phase kind or arm, a
+cycle or a missing phase in "after", a negative or absurd length or gap, an LP or MRD
+day outside a known length, a key used twice.  The message names the file, the line,
+the phase (key and name), what is wrong and what would be accepted; nothing is loaded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, NoReturn
+
+import resources
+from tracker.io.import_file import ImportFileError, read_import_file
+from tracker.io.json_import import JsonImportError, KeyPath, parse_with_lines
+from tracker.model import PhaseKind
+from tracker.roadmap.template import (
+    FORMAT,
+    MAX_GAP_DAYS,
+    MAX_ITEMS,
+    MAX_LENGTH_DAYS,
+    MAX_PHASES,
+    MAX_TEXT,
+    STATUS_FIELDS,
+    VERSION,
+    After,
+    Arm,
+    At,
+    Mark,
+    OtherProtocolExample,
+    PhasePlan,
+    Source,
+    Status,
+    Template,
+    TimePoint,
+)
+from tracker.store.errors import RecordError
+
+MAX_TEMPLATE_BYTES = 1024 * 1024
+"""A roadmap of 20 phases is about 10 KB (the shipped Interfant-06 one: see the tests);
+a megabyte is a hundred times that."""
+
+_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}", re.ASCII)
+_KEY_RULE = "1 to 40 letters, digits, “-” or “_”, starting with a letter or digit"
+
+TOP_FIELDS = ("format", "version", "protocol", "about", "sources", "arms", "phases")
+SOURCE_FIELDS = ("id", "citation", "url")
+ARM_FIELDS = ("key", "name", "description", "status")
+PHASE_FIELDS = (
+    "key",
+    "name",
+    "kind",
+    "arms",
+    "after",
+    "length_days",
+    "lps",
+    "mrd",
+    "drugs",
+    "note",
+    "status",
+    "other_protocol_example",
+)
+AFTER_FIELDS = ("phase", "arms", "gap_days")
+POINT_FIELDS = ("label", "at", "day", "arms")
+STATUS_KEYS = ("mark", "source", "note")
+EXAMPLE_FIELDS = ("protocol", "source", "text")
+
+
+class RoadmapError(RecordError):
+    """A roadmap template (or a plan made from one) is refused; ``str()`` is the message."""
+
+
+def load_template(path: Path | str) -> Template:
+    """The template in ``path``, or :class:`RoadmapError` naming the file, phase and reason."""
+    path = Path(path)
+    try:
+        data = read_import_file(path, MAX_TEMPLATE_BYTES, "a roadmap template")
+    except ImportFileError as exc:
+        message = str(exc).replace("Nothing was imported.", "Nothing was loaded.")
+        raise RoadmapError(message) from None
+    return parse_template(data, path.name)
+
+
+def shipped_template(name: str) -> Template:
+    """One of the templates in ``resources/roadmaps/`` (``"interfant-06"``, ``"empty"``...)."""
+    file = f"{name}.json"
+    return parse_template(resources.read_bytes(f"roadmaps/{file}"), file)
+
+
+def parse_template(data: bytes, file: str) -> Template:
+    """The template in ``data`` (read from ``file``, named in every message)."""
+    try:
+        value, lines = parse_with_lines(data)
+    except JsonImportError as exc:
+        reason = exc.problems[0] if exc.problems else str(exc)
+        raise RoadmapError(
+            f"{file} is not a roadmap template: it is not valid JSON ({reason}). "
+            "Nothing was loaded."
+        ) from None
+    return _Checker(file, lines).template(value)
+
+
+def _listing(names: Iterable[str]) -> str:
+    shown = [f"“{n}”" for n in names]
+    if not shown:
+        return "none"
+    return ", ".join(shown)
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, str):
+        return f"“{value[:60]}”"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:g}, not a whole number"
+    return _kind(value)
+
+
+class _Checker:
+    def __init__(self, file: str, lines: dict[KeyPath, int]) -> None:
+        self.file = file
+        self.lines = lines
+        self.where = ""  # the phase (or arm, source) being read, for messages
+
+    # ------------------------------------------------------------------ refusing
+
+    def refuse(self, path: KeyPath, reason: str, accepted: str) -> NoReturn:
+        line = self._line(path)
+        at = f", line {line}" if line is not None else ""
+        where = f", {self.where}" if self.where else ""
+        raise RoadmapError(f"{self.file}{at}{where}: {reason}; {accepted}. Nothing was loaded.")
+
+    def _line(self, path: KeyPath) -> int | None:
+        while True:
+            if path in self.lines:
+                return self.lines[path]
+            if not path:
+                return None
+            path = path[:-1]
+
+    # ------------------------------------------------------------------ values
+
+    def obj(
+        self, value: Any, path: KeyPath, what: str, fields: tuple[str, ...] | None
+    ) -> dict[str, Any]:
+        """``value`` as an object with only ``fields`` (None: checked by the caller later)."""
+        if not isinstance(value, dict):
+            self.refuse(path, f"{what} is {_kind(value)}", f"{what} is an object {{…}}")
+        if fields is not None:
+            self.known_fields(value, path, what, fields)
+        return value
+
+    def known_fields(
+        self, value: dict[str, Any], path: KeyPath, what: str, fields: tuple[str, ...]
+    ) -> None:
+        unknown = [k for k in value if k not in fields]
+        if unknown:
+            self.refuse(
+                (*path, unknown[0]),
+                f"{what} has a field “{unknown[0][:60]}” that a roadmap template does not have",
+                f"its fields are {_listing(fields)}",
+            )
+
+    def text(
+        self, obj: dict[str, Any], key: str, path: KeyPath, *, optional: bool = False
+    ) -> str | None:
+        value = obj.get(key)
+        if value is None:
+            if optional:
+                return None
+            self.refuse((*path, key), f"“{key}” is missing", f"give “{key}” as text")
+        if not isinstance(value, str) or not value.strip():
+            self.refuse(
+                (*path, key),
+                f"“{key}” is {_shown(value)}",
+                f"give “{key}” as text that is not empty" + (", or null" if optional else ""),
+            )
+        if len(value) > MAX_TEXT:
+            self.refuse(
+                (*path, key),
+                f"“{key}” is {len(value):,} characters long",
+                f"it may be at most {MAX_TEXT} characters",
+            )
+        return value
+
+    def required_text(self, obj: dict[str, Any], key: str, path: KeyPath) -> str:
+        value = self.text(obj, key, path)
+        assert value is not None
+        return value
+
+    def key(self, obj: dict[str, Any], name: str, path: KeyPath, what: str) -> str:
+        value = obj.get(name)
+        if not isinstance(value, str) or not _KEY.fullmatch(value):
+            self.refuse(
+                (*path, name),
+                f"the {what} “{name}” is {_shown(value) if name in obj else 'missing'}",
+                f"a {what} is {_KEY_RULE}",
+            )
+        return value
+
+    def whole(
+        self, value: Any, path: KeyPath, what: str, low: int, high: int, *, nullable: bool
+    ) -> int | None:
+        if value is None and nullable:
+            return None
+        accepted = f"{what} is a whole number from {low:,} to {high:,}" + (
+            ", or null when it is not known" if nullable else ""
+        )
+        if not isinstance(value, int) or isinstance(value, bool):
+            self.refuse(path, f"{what} is {_shown(value)}", accepted)
+        if value < low:
+            reason = f"{what} is {value:,}" + (", a negative number" if value < 0 else "")
+            self.refuse(path, reason, accepted)
+        if value > high:
+            self.refuse(path, f"{what} is {value:,}, far more than any protocol", accepted)
+        return value
+
+    def items(self, value: Any, path: KeyPath, what: str, most: int) -> list[Any]:
+        if not isinstance(value, list):
+            self.refuse(path, f"{what} is {_kind(value)}", f"{what} is a list […]")
+        if len(value) > most:
+            self.refuse(path, f"{what} has {len(value):,} entries", f"at most {most} are accepted")
+        return value
+
+    def key_list(
+        self, value: Any, path: KeyPath, what: str, known: tuple[str, ...], known_what: str
+    ) -> tuple[str, ...]:
+        entries = self.items(value, path, what, MAX_PHASES)
+        if not entries:
+            self.refuse(path, f"{what} is empty", f"name at least one of {_listing(known)}")
+        seen: list[str] = []
+        for i, entry in enumerate(entries):
+            if not isinstance(entry, str) or entry not in known:
+                self.refuse(
+                    (*path, i),
+                    f"{what} names {_shown(entry)}, which is not one of the {known_what}",
+                    f"the {known_what} are {_listing(known)}",
+                )
+            if entry in seen:
+                self.refuse((*path, i), f"{what} names “{entry}” twice", "name each once")
+            seen.append(entry)
+        return tuple(seen)
+
+    # ------------------------------------------------------------------ the file
+
+    def template(self, value: Any) -> Template:
+        top = self.obj(value, (), "the file", TOP_FIELDS)
+        if top.get("format") != FORMAT:
+            self.refuse(
+                ("format",),
+                f"it is not a roadmap template (its “format” is {_shown(top.get('format'))})",
+                f'a template starts with "format": "{FORMAT}"',
+            )
+        version = top.get("version")
+        if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
+            self.refuse(
+                ("version",),
+                f"it was made by a newer version of Treatment Tracker (roadmap format {version})",
+                f"this version reads format {VERSION}; install the newer version to load it",
+            )
+        version = self.whole(version, ("version",), "“version”", 1, VERSION, nullable=False)
+        assert version is not None
+        protocol = self.required_text(top, "protocol", ())
+        about = self.text(top, "about", (), optional=True)
+        sources = self.sources(top.get("sources", []), ("sources",))
+        source_ids = tuple(s.id for s in sources)
+        arms = self.arms(top.get("arms"), ("arms",), source_ids)
+        arm_keys = tuple(a.key for a in arms)
+        raw_phases = self.items(top.get("phases", []), ("phases",), "“phases”", MAX_PHASES)
+        phases: list[PhasePlan] = []
+        for i, raw in enumerate(raw_phases):
+            self.where = f"phase {i + 1}"
+            phase = self.phase(raw, ("phases", i), arm_keys, source_ids)
+            for earlier in phases:
+                if earlier.key == phase.key:
+                    self.refuse(
+                        ("phases", i, "key"),
+                        f"the key “{phase.key}” is also the key of {earlier.label}",
+                        "give every phase its own key",
+                    )
+            phases.append(phase)
+        self.where = ""
+        template = Template(
+            protocol=protocol,
+            about=about,
+            sources=sources,
+            arms=arms,
+            phases=tuple(phases),
+            version=version,
+        )
+        self.chains(template)
+        return template
+
+    def sources(self, value: Any, path: KeyPath) -> tuple[Source, ...]:
+        result: list[Source] = []
+        for i, raw in enumerate(self.items(value, path, "“sources”", MAX_ITEMS)):
+            here = (*path, i)
+            obj = self.obj(raw, here, f"source {i + 1}", SOURCE_FIELDS)
+            sid = self.key(obj, "id", here, "source id")
+            if any(s.id == sid for s in result):
+                self.refuse(
+                    (*here, "id"),
+                    f"the source id “{sid}” is used twice",
+                    "give each source its own id",
+                )
+            citation = self.required_text(obj, "citation", here)
+            url = self.text(obj, "url", here, optional=True)
+            result.append(Source(sid, citation, url))
+        return tuple(result)
+
+    def arms(self, value: Any, path: KeyPath, source_ids: tuple[str, ...]) -> tuple[Arm, ...]:
+        raw_arms = self.items(value, path, "“arms”", MAX_ITEMS)
+        if not raw_arms:
+            self.refuse(path, "“arms” is empty", "declare at least one arm or risk group")
+        result: list[Arm] = []
+        for i, raw in enumerate(raw_arms):
+            here = (*path, i)
+            obj = self.obj(raw, here, f"arm {i + 1}", ARM_FIELDS)
+            key = self.key(obj, "key", here, "arm key")
+            if any(a.key == key for a in result):
+                self.refuse(
+                    (*here, "key"), f"the arm “{key}” is declared twice", "declare each arm once"
+                )
+            self.where = f"arm “{key}”"
+            name = self.required_text(obj, "name", here)
+            description = self.text(obj, "description", here, optional=True)
+            status = None
+            if obj.get("status") is not None:
+                status = self.status(
+                    obj["status"], (*here, "status"), "the arm's status", source_ids
+                )
+            result.append(Arm(key, name, description, status))
+        self.where = ""
+        return tuple(result)
+
+    def status(self, value: Any, path: KeyPath, what: str, source_ids: tuple[str, ...]) -> Status:
+        obj = self.obj(value, path, what, STATUS_KEYS)
+        raw_mark = obj.get("mark")
+        marks = tuple(m.value for m in Mark)
+        if raw_mark not in marks:
+            self.refuse(
+                (*path, "mark"),
+                f"{what} is {_shown(raw_mark)}",
+                f"a status is one of {_listing(marks)}",
+            )
+        mark = Mark(raw_mark)
+        source = obj.get("source")
+        if source is None and mark is Mark.VERIFIED:
+            self.refuse(
+                (*path, "source"),
+                f"{what} is “verified” but names no source",
+                f"give the id of one of the file's sources ({_listing(source_ids)}), "
+                "or mark it “partly” or “unverified”",
+            )
+        if source is not None and source not in source_ids:
+            self.refuse(
+                (*path, "source"),
+                f"{what} cites {_shown(source)}, which is not in the file's sources",
+                f"the sources are {_listing(source_ids)}",
+            )
+        note = self.text(obj, "note", path, optional=True)
+        return Status(mark, source, note)
+
+    def phase(
+        self, value: Any, path: KeyPath, arm_keys: tuple[str, ...], source_ids: tuple[str, ...]
+    ) -> PhasePlan:
+        obj = self.obj(value, path, "the phase", None)  # its fields once it can be named
+        key = self.key(obj, "key", path, "phase key")
+        self.where = f"phase “{key}”"
+        name = self.required_text(obj, "name", path)
+        self.where = f"phase “{key}” ({name})"
+        self.known_fields(obj, path, "the phase", PHASE_FIELDS)
+        kinds = tuple(k.value for k in PhaseKind)
+        raw_kind = obj.get("kind")
+        if raw_kind not in kinds:
+            self.refuse(
+                (*path, "kind"),
+                f"the kind {_shown(raw_kind)} is not a kind of phase",
+                f"a kind is one of {_listing(kinds)}",
+            )
+        arms = self.key_list(
+            obj.get("arms"), (*path, "arms"), "“arms”", arm_keys, "template's arms"
+        )
+        after = self.after(obj.get("after", []), (*path, "after"), arms)
+        length = self.whole(
+            obj.get("length_days"),
+            (*path, "length_days"),
+            "the length in days",
+            1,
+            MAX_LENGTH_DAYS,
+            nullable=True,
+        )
+        lps = self.points(obj.get("lps"), (*path, "lps"), "LP", length, arms)
+        mrd = self.points(obj.get("mrd"), (*path, "mrd"), "MRD time point", length, arms)
+        drugs: list[str] = []
+        for i, drug in enumerate(
+            self.items(obj.get("drugs", []), (*path, "drugs"), "“drugs”", MAX_ITEMS)
+        ):
+            if not isinstance(drug, str) or not drug.strip() or len(drug) > MAX_TEXT:
+                self.refuse(
+                    (*path, "drugs", i),
+                    f"drug {i + 1} is {_shown(drug)}",
+                    "a drug is its name as text",
+                )
+            drugs.append(drug)
+        note = self.text(obj, "note", path, optional=True)
+        raw_status = obj.get("status", {})
+        status_obj = self.obj(raw_status, (*path, "status"), "“status”", STATUS_FIELDS)
+        status = tuple(
+            (
+                f,
+                self.status(
+                    status_obj[f], (*path, "status", f), f"the status of “{f}”", source_ids
+                ),
+            )
+            for f in STATUS_FIELDS
+            if f in status_obj
+        )
+        example = None
+        if obj.get("other_protocol_example") is not None:
+            here = (*path, "other_protocol_example")
+            ex = self.obj(
+                obj["other_protocol_example"], here, "“other_protocol_example”", EXAMPLE_FIELDS
+            )
+            protocol = self.required_text(ex, "protocol", here)
+            source = ex.get("source")
+            if source not in source_ids:
+                self.refuse(
+                    (*here, "source"),
+                    f"the example from another protocol cites {_shown(source)}, "
+                    "which is not in the file's sources",
+                    f"the sources are {_listing(source_ids)}",
+                )
+            example = OtherProtocolExample(protocol, source, self.required_text(ex, "text", here))
+        return PhasePlan(
+            key=key,
+            name=name,
+            kind=PhaseKind(raw_kind),
+            arms=arms,
+            after=after,
+            length_days=length,
+            lps=lps,
+            mrd=mrd,
+            drugs=tuple(drugs),
+            note=note,
+            status=status,
+            other_protocol_example=example,
+        )
+
+    def after(self, value: Any, path: KeyPath, arms: tuple[str, ...]) -> tuple[After, ...]:
+        links: list[After] = []
+        for i, raw in enumerate(self.items(value, path, "“after”", MAX_ITEMS)):
+            here = (*path, i)
+            obj = self.obj(raw, here, f"“after” entry {i + 1}", AFTER_FIELDS)
+            phase = self.key(obj, "phase", here, "phase key")
+            link_arms = None
+            if obj.get("arms") is not None:
+                link_arms = self.key_list(
+                    obj["arms"],
+                    (*here, "arms"),
+                    f"the “arms” of “after” entry {i + 1}",
+                    arms,
+                    "arms this phase applies to",
+                )
+            gap = self.whole(
+                obj.get("gap_days", 0),
+                (*here, "gap_days"),
+                "the gap in days",
+                0,
+                MAX_GAP_DAYS,
+                nullable=False,
+            )
+            assert gap is not None
+            links.append(After(phase, link_arms, gap))
+        if links:
+            for arm in arms:
+                covering = [link for link in links if link.arms is None or arm in link.arms]
+                if not covering:
+                    self.refuse(
+                        path,
+                        f"“after” names no phase this one starts after in the arm “{arm}”",
+                        "name one for every arm of the phase, "
+                        "or leave “after” empty for the first phase",
+                    )
+                if len(covering) > 1:
+                    self.refuse(
+                        path,
+                        f"“after” names two phases for the arm “{arm}” "
+                        f"(“{covering[0].phase}” and “{covering[1].phase}”)",
+                        "name one phase per arm: give each entry the arms it is for",
+                    )
+        return tuple(links)
+
+    def points(
+        self, value: Any, path: KeyPath, what: str, length: int | None, arms: tuple[str, ...]
+    ) -> tuple[TimePoint, ...] | None:
+        if value is None:
+            return None
+        result: list[TimePoint] = []
+        ats = tuple(a.value for a in At)
+        for i, raw in enumerate(self.items(value, path, f"the {what}s", MAX_ITEMS)):
+            here = (*path, i)
+            obj = self.obj(raw, here, f"{what} {i + 1}", POINT_FIELDS)
+            label = self.required_text(obj, "label", here)
+            raw_at = obj.get("at")
+            if raw_at not in ats:
+                self.refuse(
+                    (*here, "at"),
+                    f"{what} {i + 1}'s “at” is {_shown(raw_at)}",
+                    f"“at” is one of {_listing(ats)}",
+                )
+            at = At(raw_at)
+            day = None
+            if at is At.DAY:
+                high = length if length is not None else MAX_LENGTH_DAYS
+                raw_day = obj.get("day")
+                if (
+                    isinstance(raw_day, int)
+                    and not isinstance(raw_day, bool)
+                    and length is not None
+                    and raw_day > length
+                ):
+                    self.refuse(
+                        (*here, "day"),
+                        f"the {what} “{label[:60]}” is on day {raw_day:,}, "
+                        f"outside the phase's length of {length} days",
+                        f"give a day from 1 to {length}, or change the length",
+                    )
+                day = self.whole(
+                    raw_day, (*here, "day"), f"the day of {what} {i + 1}", 1, high, nullable=False
+                )
+            elif obj.get("day") is not None:
+                self.refuse(
+                    (*here, "day"),
+                    f"the {what} “{label[:60]}” is at the phase's {at.value} and also gives a day",
+                    'give a day only with "at": "day"',
+                )
+            point_arms = None
+            if obj.get("arms") is not None:
+                point_arms = self.key_list(
+                    obj["arms"],
+                    (*here, "arms"),
+                    f"the {what}'s “arms”",
+                    arms,
+                    "arms this phase applies to",
+                )
+            result.append(TimePoint(label, at, day, point_arms))
+        return tuple(result)
+
+    # ------------------------------------------------------------------ chains
+
+    def chains(self, template: Template) -> None:
+        """Every "after" names a phase of the file that runs in that arm, and each arm is one
+        chain: one first phase, no phase followed by two, no cycle."""
+        index = {p.key: i for i, p in enumerate(template.phases)}
+        for i, phase in enumerate(template.phases):
+            self.where = phase.label
+            for j, link in enumerate(phase.after):
+                here: KeyPath = ("phases", i, "after", j, "phase")
+                if link.phase not in index:
+                    self.refuse(
+                        here,
+                        f"it starts after “{link.phase}”, which is not a phase in this file",
+                        f"the phases are {_listing(p.key for p in template.phases)}",
+                    )
+                before = template.phases[index[link.phase]]
+                if before.key == phase.key:
+                    self.refuse(here, "it starts after itself", "name the phase before it")
+                for arm in link.arms or phase.arms:
+                    if arm not in before.arms:
+                        self.refuse(
+                            here,
+                            f"it starts after {before.label} in the arm “{arm}”, "
+                            "but that phase is not in that arm",
+                            f"in “{arm}” name a phase of that arm, or give the entry "
+                            f"the arms it is for (of {_listing(before.arms)})",
+                        )
+        for declared in template.arms:
+            self.chain(template, declared.key, index)
+        self.where = ""
+
+    def chain(self, template: Template, arm: str, index: dict[str, int]) -> None:
+        phases = [p for p in template.phases if arm in p.arms]
+        if not phases:
+            return
+        follows: dict[str, str] = {}
+        for p in phases:
+            link = p.predecessor(arm)
+            if link is None:
+                continue
+            self.where = p.label
+            if link.phase in follows:
+                other = template.phases[index[follows[link.phase]]]
+                self.refuse(
+                    ("phases", index[p.key], "after"),
+                    f"both this phase and {other.label} start after “{link.phase}” "
+                    f"in the arm “{arm}”",
+                    "in one arm each phase is followed by one phase only; "
+                    "give each “after” entry the arms it is for",
+                )
+            follows[link.phase] = p.key
+        for p in phases:  # a cycle: walking back never reaches a first phase
+            seen = [p.key]
+            link = p.predecessor(arm)
+            while link is not None:
+                if link.phase in seen:
+                    self.where = p.label
+                    loop = " → ".join([*seen[seen.index(link.phase) :], link.phase][::-1])
+                    self.refuse(
+                        ("phases", index[p.key], "after"),
+                        f"its “after” makes a cycle in the arm “{arm}” "
+                        f"({loop}: each starts after the one before it)",
+                        "every chain of phases starts from a first phase with an empty “after”",
+                    )
+                seen.append(link.phase)
+                link = template.phases[index[link.phase]].predecessor(arm)
+        firsts = [p for p in phases if p.predecessor(arm) is None]
+        if len(firsts) > 1:
+            self.where = firsts[1].label
+            self.refuse(
+                ("phases", index[firsts[1].key], "after"),
+                f"both this phase and {firsts[0].label} start the arm “{arm}” "
+                "(neither starts after another phase)",
+                "in one arm only the first phase has an empty “after”",
+            )
