@@ -435,13 +435,24 @@ def _line_of_entry(text: str, uid: str) -> int:
 SECOND = "0f6b2c1e-5d39-4a8e-9c57-2f9a1b3c4d5e"
 
 
+def _friday_export(record: Record, child: Child) -> dict[str, object]:
+    """The export of a daily 19:00 plan with Friday 2026-11-20's dose given."""
+    friday = dt.date(2026, 11, 20)
+    return _exported_with_doses(
+        record, child, DoseLog(1, 10, friday, DoseStatus.GIVEN, dt.time(19))
+    )
+
+
+def _refused_when_loaded(tmp_path, data: dict[str, object]) -> None:  # type: ignore[no-untyped-def]
+    """Loading refuses it too, and the command line leaves no record behind."""
+    assert _load(tmp_path, data) == "1 problem(s) in the file; nothing was imported."
+    assert _cli_import(tmp_path, data) == (1, False)
+
+
 def test_an_import_refuses_two_logs_of_one_due_dose(record: Record, child: Child, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Found while the file is read, naming the second log and the first by their place in
     the file; nothing is written (the command line leaves no record behind)."""
-    friday = dt.date(2026, 11, 20)
-    data = _exported_with_doses(
-        record, child, DoseLog(1, 10, friday, DoseStatus.GIVEN, dt.time(19))
-    )
+    data = _friday_export(record, child)
     doses = data["children"][0]["doses"]  # type: ignore[index]
     doses.append({**doses[0], "uid": SECOND, "status": "missed"})
     found, text = _read_problems(data)
@@ -450,17 +461,13 @@ def test_an_import_refuses_two_logs_of_one_due_dose(record: Record, child: Child
         "6-mercaptopurine due 2026-11-20 at 19:00 is already logged as “Given” (the first is "
         "children[0].doses[0])"
     ]
-    assert _load(tmp_path, data) == "1 problem(s) in the file; nothing was imported."
-    assert _cli_import(tmp_path, data) == (1, False)
+    _refused_when_loaded(tmp_path, data)
 
 
 def test_an_import_refuses_a_dose_the_schedule_does_not_give(
     record: Record, child: Child, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
-    friday = dt.date(2026, 11, 20)
-    data = _exported_with_doses(
-        record, child, DoseLog(1, 10, friday, DoseStatus.GIVEN, dt.time(19))
-    )
+    data = _friday_export(record, child)
     dose = data["children"][0]["doses"][0]  # type: ignore[index]
     dose["due_time"] = "08:00"
     found, text = _read_problems(data)
@@ -469,8 +476,7 @@ def test_an_import_refuses_a_dose_the_schedule_does_not_give(
         "6-mercaptopurine is not due on 2026-11-20 at 08:00 (its schedule: daily, at 19:00); "
         "choose one of 2026-11-20 at 19:00"
     ]
-    assert _load(tmp_path, data) == "1 problem(s) in the file; nothing was imported."
-    assert _cli_import(tmp_path, data) == (1, False)
+    _refused_when_loaded(tmp_path, data)
 
 
 @given(hour=st.integers(0, 23).filter(lambda h: h != 19), which=st.integers(0, 2))
