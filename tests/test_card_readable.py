@@ -163,3 +163,47 @@ def test_the_file_menu_says_so_in_a_plain_message(qtbot, bridge, interaction, tm
     dialog.error.hide()
     dialog.preview()  # refused before any preview window opens
     assert "does not fit" in dialog.error.text() and not dialog.error.isHidden()
+
+
+@pytest.mark.parametrize("size", ["a4", "letter", "wallet"])
+def test_no_text_on_the_card_asks_to_be_smaller_than_the_body(qapp, demo, size: str) -> None:  # type: ignore[no-untyped-def]
+    """Every size the card's markup sets is in points and at least the body's: a relative
+    size below it (the footer's "0.85em") would put "Kept by the family; not a medical
+    record" and the printed date under the readable floor (0.85 × 6 pt on the wallet
+    sheet), wherever a renderer honours it."""
+    import re
+
+    from ui.printing import card as pc
+
+    rec, child_id = demo
+    markup = pc.card_html(pc.make_card(rec, child_id), size)
+    sizes = re.findall(r"font-size:\s*([0-9.]+)\s*([a-z%]+)", markup)
+    assert sizes
+    assert {unit for _, unit in sizes} == {"pt"}, sizes
+    assert min(float(value) for value, _ in sizes) >= pc._BASE_PT[size], sizes
+    footer = re.search(r"<p [^>]*>([^<]*Kept by the family[^<]*)</p>", markup)
+    assert footer is not None and f"font-size:{pc._BASE_PT[size]:.1f}pt" in footer.group(0)
+
+
+@pytest.mark.parametrize("size", ["a4", "letter", "wallet"])
+def test_the_printed_footer_is_as_large_as_the_body(qapp, demo, tmp_path: Path, size: str) -> None:  # type: ignore[no-untyped-def]
+    """On the page itself: the footer's text is printed at the size of the body text."""
+    from pypdf import PdfReader
+
+    from ui.printing.card import CardRequest, write_card_pdf
+
+    rec, child_id = demo
+    out = tmp_path / "card.pdf"
+    write_card_pdf(rec, CardRequest(child_id, size), out)
+    [page] = PdfReader(str(out)).pages
+    runs: list[tuple[str, float]] = []
+
+    def seen(text, cm, tm, _font, font_size) -> None:  # type: ignore[no-untyped-def]
+        if text.strip():  # the size on the page: the font's, times both matrices' scale
+            runs.append((text.replace("\t", " ").strip(), font_size * cm[0] * tm[0]))
+
+    page.extract_text(visitor_text=seen)
+    body = [pt for text, pt in runs if text.startswith(("Protocol", "Irradiated"))]
+    footer = [pt for text, pt in runs if text.startswith("Kept by the family")]
+    assert body and footer, runs
+    assert min(footer) >= max(body) - 0.01, (footer, body)

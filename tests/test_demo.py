@@ -518,3 +518,38 @@ def test_the_teams_words_on_the_medicines_name_no_count(demo: Record, cid: int) 
     for plan in demo.entries(MedicinePlan, cid):
         found = re.search(r"\b(wbc|anc|counts?|neutrophils?)\b", plan.team_note, re.I)
         assert found is None, plan.team_note
+
+
+def test_every_transfusion_a_note_tells_of_is_an_entry(demo: Record, cid: int) -> None:
+    """A count's or a lumbar puncture's note that says blood was given ("Platelets
+    transfused", "Red cell transfusion after this count") has that transfusion in the
+    record, on that day, after the count it follows (before the puncture it went before),
+    with its reason as the family was told; and every transfusion is told of in a note."""
+    from tracker.kinds.transfusion import linked_counts
+    from tracker.model import Transfusion, TransfusionProduct
+
+    given = demo.entries(Transfusion, cid)
+    counts = demo.counts(cid)
+    told: list[tuple[dt.date, TransfusionProduct]] = []
+    for c in counts:
+        note = c.note.casefold()
+        # ("The morning after the platelet transfusion" tells of the day before's)
+        if "platelets transfused" in note or "platelet transfusion this afternoon" in note:
+            told.append((c.taken_date, TransfusionProduct.PLATELETS))
+        if "red cell transfusion" in note:
+            told.append((c.taken_date, TransfusionProduct.RED_CELLS))
+    visits = demo.entries(CnsVisit, cid)
+    for v in visits:
+        if "transfused" in v.note.casefold():
+            assert "platelets transfused before the lp" in v.note.casefold()
+            told.append((v.date, TransfusionProduct.PLATELETS))
+    assert told
+    for day, product in told:
+        found = [t for t in given if t.date == day and t.product is product]
+        assert found, (day, product)
+        for t in found:
+            assert t.reason and "fictional" in t.note.casefold(), t
+            linked = linked_counts(t, counts)  # the count the note is on comes first
+            assert linked is not None and linked.before is not None, t
+            assert linked.before.taken_date == day, t
+    assert {(t.date, t.product) for t in given} == set(told)

@@ -4,10 +4,16 @@ the import), the day's due doses and adherence as plain facts."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
+import tempfile
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from conftest import TODAY
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tracker import adherence
 from tracker.forms import FormErrors
@@ -409,26 +415,119 @@ def _load(tmp_path, data: dict[str, object]) -> str:  # type: ignore[no-untyped-
     return str(caught.value)
 
 
-def test_an_import_refuses_two_logs_of_one_due_dose(record: Record, child: Child, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def _read_problems(data: dict[str, object]) -> tuple[list[str], str]:
+    """What reading the file says, before anything is written: its problems and the text
+    they were found in (the export as the program writes it, a key per line)."""
+    from tracker.io.json_export import dumps
+    from tracker.io.json_import import JsonImportError, read_export
+
+    text = dumps(data)
+    with pytest.raises(JsonImportError) as caught:
+        read_export(text.encode(), TODAY)
+    return caught.value.problems, text
+
+
+def _line_of_entry(text: str, uid: str) -> int:
+    """The line an entry of the file starts on (its uid is its first key)."""
+    return text[: text.index(f'"uid": "{uid}"')].count("\n")  # the line of its "{"
+
+
+SECOND = "0f6b2c1e-5d39-4a8e-9c57-2f9a1b3c4d5e"
+
+
+def _friday_export(record: Record, child: Child) -> dict[str, object]:
+    """The export of a daily 19:00 plan with Friday 2026-11-20's dose given."""
     friday = dt.date(2026, 11, 20)
-    data = _exported_with_doses(
+    return _exported_with_doses(
         record, child, DoseLog(1, 10, friday, DoseStatus.GIVEN, dt.time(19))
     )
+
+
+def _refused_when_loaded(tmp_path, data: dict[str, object]) -> None:  # type: ignore[no-untyped-def]
+    """Loading refuses it too, and the command line leaves no record behind."""
+    assert _load(tmp_path, data) == "1 problem(s) in the file; nothing was imported."
+    assert _cli_import(tmp_path, data) == (1, False)
+
+
+def test_an_import_refuses_two_logs_of_one_due_dose(record: Record, child: Child, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Found while the file is read, naming the second log and the first by their place in
+    the file; nothing is written (the command line leaves no record behind)."""
+    data = _friday_export(record, child)
     doses = data["children"][0]["doses"]  # type: ignore[index]
-    doses.append({**doses[0], "uid": "0f6b2c1e-5d39-4a8e-9c57-2f9a1b3c4d5e", "status": "missed"})
-    message = _load(tmp_path, data)
-    assert "already logged as “Given”" in message and "nothing was imported" in message
+    doses.append({**doses[0], "uid": SECOND, "status": "missed"})
+    found, text = _read_problems(data)
+    assert found == [
+        f"line {_line_of_entry(text, SECOND)} (children[0].doses[1]): Due: the dose of "
+        "6-mercaptopurine due 2026-11-20 at 19:00 is already logged as “Given” (the first is "
+        "children[0].doses[0])"
+    ]
+    _refused_when_loaded(tmp_path, data)
 
 
 def test_an_import_refuses_a_dose_the_schedule_does_not_give(
     record: Record, child: Child, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
-    friday = dt.date(2026, 11, 20)
-    data = _exported_with_doses(
-        record, child, DoseLog(1, 10, friday, DoseStatus.GIVEN, dt.time(19))
-    )
-    data["children"][0]["doses"][0]["due_time"] = "08:00"  # type: ignore[index]
-    assert "not due on 2026-11-20 at 08:00" in _load(tmp_path, data)
+    data = _friday_export(record, child)
+    dose = data["children"][0]["doses"][0]  # type: ignore[index]
+    dose["due_time"] = "08:00"
+    found, text = _read_problems(data)
+    assert found == [
+        f"line {_line_of_entry(text, dose['uid'])} (children[0].doses[0]): Due at: "
+        "6-mercaptopurine is not due on 2026-11-20 at 08:00 (its schedule: daily, at 19:00); "
+        "choose one of 2026-11-20 at 19:00"
+    ]
+    _refused_when_loaded(tmp_path, data)
+
+
+@given(hour=st.integers(0, 23).filter(lambda h: h != 19), which=st.integers(0, 2))
+def test_any_dose_off_its_plans_schedule_is_named_while_reading(hour: int, which: int) -> None:
+    """Whatever hour a daily-at-19:00 dose is moved to, reading names that dose and its
+    time (and only it), with the line of its entry."""
+    data = json.loads(_plain_export())
+    moved = data["children"][0]["doses"][which]
+    moved["due_time"] = f"{hour:02d}:00"
+    found, text = _read_problems(data)
+    assert len(found) == 1, found
+    where = f"children[0].doses[{which}]"
+    assert found[0].startswith(f"line {_line_of_entry(text, moved['uid'])} ({where}): Due at: ")
+    assert f"at {hour:02d}:00 (its schedule: daily, at 19:00)" in found[0]
+
+
+@functools.cache
+def _plain_export() -> str:
+    """A record of one child, a daily 19:00 plan and three logged doses, exported (made
+    once: every example changes a copy)."""
+    from conftest import NOW, fixed_clock
+
+    from tracker.io.json_export import dumps, export_record
+
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        Record.open(Path(folder) / "r.sqlite", create=True, clock=fixed_clock) as rec,
+    ):
+        saved, _ = rec.save(replace(MILA, id=None))
+        plan = _saved_plan(rec, saved)
+        assert saved.id is not None and plan.id is not None
+        for n in (18, 19, 20):
+            day = dt.date(2026, 11, n)
+            rec.save(DoseLog(saved.id, plan.id, day, DoseStatus.GIVEN, dt.time(19)))
+        return dumps(export_record(rec, NOW))
+
+
+def _cli_import(tmp_path, data: dict[str, object]) -> tuple[int, bool]:  # type: ignore[no-untyped-def]
+    """``import-json`` of ``data`` into a new file: its exit code, and whether the file
+    exists afterwards."""
+    import io
+
+    from tracker import cli
+    from tracker.io.json_export import dumps
+
+    source = tmp_path / "export.json"
+    source.write_text(dumps(data), encoding="utf-8")
+    target = tmp_path / "new.sqlite"
+    args = cli.build_parser().parse_args(["import-json", "--db", str(target), str(source)])
+    code = cli.run(args, out=io.StringIO(), err=io.StringIO(), today=TODAY)
+    return code, target.exists()
 
 
 def test_as_needed_doses_of_a_drug_also_scheduled_get_their_own_line() -> None:

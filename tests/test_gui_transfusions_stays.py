@@ -40,7 +40,7 @@ def demo(tmp_path: Path):  # type: ignore[no-untyped-def]
 def test_the_transfusion_dialog_shows_the_linked_counts(qtbot: QtBot, demo: Record) -> None:
     child = demo.children()[0]
     assert child.id is not None
-    [given] = demo.entries(Transfusion, child.id)
+    given = max(demo.entries(Transfusion, child.id), key=lambda t: t.date)  # the fever's
     dialog = TransfusionDialog(given, child, TODAY, demo.counts(child.id))
     dialog.interaction = _Quiet()  # type: ignore[attr-defined]
     qtbot.addWidget(dialog)
@@ -89,9 +89,10 @@ def test_the_hospital_tab_lists_both(qtbot: QtBot, demo: Record) -> None:
     qtbot.addWidget(view)
     view.show()
     stays, given = view.stays.model, view.transfusions.model
-    assert stays.rowCount() == 1 and given.rowCount() == 1
+    assert stays.rowCount() == 1 and given.rowCount() == 3  # the fever's, diagnosis's two
     assert stays.index(0, 2).data() == "4"  # nights
-    assert given.index(0, 3).data() == "PLT 18 → 63 ×10⁹/L"
+    shown = {given.index(row, 3).data() for row in range(given.rowCount())}
+    assert shown == {"PLT 18 → 63 ×10⁹/L", "PLT 34 → 58 ×10⁹/L", "Hb 67 → 103 g/L"}
 
 
 def test_the_lanes_are_drawn_and_hiding_them_is_remembered(
@@ -108,7 +109,11 @@ def test_the_lanes_are_drawn_and_hiding_them_is_remembered(
     assert first.widget.timeline is not None
     stays, given = first.widget.timeline.lane("stays"), first.widget.timeline.lane("transfusions")
     assert stays is not None and [s.label for s in stays.spans] == ["Fever · 4 nights"]
-    assert given is not None and [m.label for m in given.marks] == ["PLT 18 → 63 ×10⁹/L"]
+    assert given is not None and [m.label for m in given.marks] == [
+        "PLT 34 → 58 ×10⁹/L",  # at diagnosis, as the counts' notes tell
+        "Hb 67 → 103 g/L",
+        "PLT 18 → 63 ×10⁹/L",  # on the ward with the fever
+    ]
     first.lane_actions["stays"].trigger()
     first.lane_actions["transfusions"].trigger()
     assert first.widget.timeline.lane("stays") is None

@@ -389,11 +389,11 @@ def test_an_import_whose_plan_follows_another_medicine_is_refused(
     json_export.write_json(record, out, record.clock())
     data = json.loads(out.read_text(encoding="utf-8"))
     data["children"][0]["medicine_plans"][1]["drug"] = "MTX"
-    contents = json_import.read_export(json.dumps(data).encode(), TODAY)
-    with pytest.raises(json_import.JsonImportError) as caught:
-        json_import.load_into_new_record(tmp_path / "copy.sqlite", contents, fixed_clock)
-    assert "same medicine" in str(caught.value)
-    assert not (tmp_path / "copy.sqlite").exists()
+    with pytest.raises(json_import.JsonImportError) as caught:  # found while reading
+        json_import.read_export(json.dumps(data).encode(), TODAY)
+    [problem] = caught.value.problems
+    assert problem.startswith("line ") and "(children[0].medicine_plans[1]): " in problem
+    assert "same medicine" in problem
 
 
 # ------------------------------------------------------------ edits after doses were logged
@@ -663,11 +663,11 @@ def test_an_import_with_two_plans_following_one_is_refused(
     )
     from tracker.io.json_import import JsonImportError
 
-    with pytest.raises(JsonImportError) as caught:
-        contents = read_export(json.dumps(data).encode(), TODAY)
-        with Record.open(tmp_path / "again.sqlite", create=True, clock=fixed_clock) as rec:
-            load_export(rec, contents)
-    assert "already changed on 2026-11-13" in str(caught.value)
+    with pytest.raises(JsonImportError) as caught:  # found while reading, the plan named
+        read_export(json.dumps(data).encode(), TODAY)
+    [problem] = caught.value.problems
+    assert "(children[0].medicine_plans[2]): " in problem
+    assert "already changed on 2026-11-13" in problem
 
 
 # ------------------------------------------------------------ a plan with no dose at all

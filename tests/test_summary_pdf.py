@@ -360,7 +360,8 @@ def test_the_printed_timeline_has_the_weight_lane_when_the_range_has_a_weight(
     _count, text = pdf_text(target)
     strip_text = text.split("Timeline of the range", 1)[1].split("In this period", 1)[0]
     labels = " ".join(format_kg(g.weight_kg) for g in sorted(weighed, key=lambda g: g.date))
-    assert f"Weight {labels} today" in strip_text  # the lane's title, then its marks' labels
+    # the lane's title, then its marks' labels, then the next lane's title
+    assert f"Weight {labels} Medicines" in strip_text
     first = min(g.date for g in rec.entries(Growth, child_id))
     early = SummaryRequest(
         child_id, start=first - dt.timedelta(days=20), end=first - dt.timedelta(days=1)
@@ -387,3 +388,181 @@ def test_the_weight_and_bsa_print_on_their_own_growth_line_after_the_counts(
     assert "Latest weight" not in where and "BSA" not in where
     after = text.split("Blood counts", 1)[1]
     assert "Growth: Latest weight" in after and BSA_LABEL in after
+
+
+def _strip_image(strip, start: dt.date, end: dt.date):  # type: ignore[no-untyped-def]
+    """The printed strip painted as on paper (twice the document's units), and where each
+    lane's marks sit in it: its part of the plot, left of the today line (drawn in
+    vermillion across every lane)."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    from tracker.timeline import x_of
+    from ui.printing.document import PAPER_STYLE
+    from ui.timeline.painter import TimelinePainter, layout_lanes, required_height
+
+    width, height = 700.0, required_height(strip, PAPER_STYLE)
+    image = QImage(int(width * 2), int(height * 2), QImage.Format.Format_RGB32)
+    image.fill(QColor("#ffffff"))
+    painter = QPainter(image)
+    painter.scale(2, 2)
+    rect = QRectF(0, 0, width, height)
+    x0, x1 = x_of(start) - 0.25, x_of(end) + 1.25
+    TimelinePainter(PAPER_STYLE).paint(painter, rect, strip, x0, x1)
+    painter.end()
+    g = layout_lanes(strip, rect, PAPER_STYLE)
+    today = g.plot.left() + (strip.today + 0.5 - x0) * g.plot.width() / (x1 - x0)
+    right = min(g.plot.right(), today - 4)
+    return image, {
+        key: QRectF(g.plot.left(), area.top(), right - g.plot.left(), area.height())
+        for key, area in g.lanes.items()
+    }
+
+
+def _near(pixel, colour, tolerance: int = 24) -> bool:  # type: ignore[no-untyped-def]
+    """Whether ``pixel`` is ``colour`` or the darker outline of a hollow mark in it (give or
+    take a little antialiasing)."""
+    got = (pixel.red(), pixel.green(), pixel.blue())
+    return any(
+        all(abs(a - b) <= tolerance for a, b in zip(got, c.getRgb()[:3], strict=True))
+        for c in (colour, colour.darker(130))
+    )
+
+
+def _has_colour(image, area, colour) -> bool:  # type: ignore[no-untyped-def]
+    """Whether a pixel of ``colour`` (:func:`_near`) is in ``area``."""
+    return any(
+        _near(image.pixelColor(x, y), colour)
+        for y in range(int(area.top() * 2), int(area.bottom() * 2))
+        for x in range(int(area.left() * 2), int(area.right() * 2))
+    )
+
+
+def test_the_printed_timeline_has_the_medicines_doses_and_temperature_lanes(
+    qapp, demo, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """The window's timeline has Medicines, Doses and Temperature lanes; the printed strip
+    has them too where the range has any, in the window's order, marks and colours: a
+    missed or held dose stands out, and a temperature at or above the family's fever rule
+    is the vermillion triangle of the screen."""
+    from tracker.medicines import short_name
+    from tracker.model import DoseLog, DoseStatus, MedicinePlan, Temperature
+    from tracker.timeline import AT_FEVER_NUMBER, x_of
+    from ui.printing.render import (
+        SECTIONS,
+        SummaryRequest,
+        make_summary,
+        printed_strip,
+        write_pdf,
+    )
+    from ui.timeline.painter import DOSE_COLOURS, OKABE_ITO
+    from ui.timeline.view import LANES
+
+    rec, child_id = demo
+    request = SummaryRequest(child_id)  # since the last visit: 6-MP missed twice, vomited once
+    summary = make_summary(rec, request)
+    start, end = summary.start, summary.end
+    strip = printed_strip(rec, child_id, summary)
+    keys = [lane.key for lane in strip.lanes]
+    assert {"medicines", "doses"} <= set(keys)
+    assert keys == [k for k, _ in LANES if k in keys]  # the window's order
+    medicines = strip.lane("medicines")
+    assert medicines is not None and medicines.title == "Medicines"
+    running = [
+        p
+        for p in rec.entries(MedicinePlan, child_id)
+        if p.start_date <= end and (p.end_date is None or p.end_date >= start)
+    ]
+    shown = medicines.visible_spans(x_of(start), x_of(end) + 1)
+    assert {s.ref.id for s in shown} == {p.id for p in running}
+    doses = strip.lane("doses")
+    assert doses is not None and doses.title == "Doses"
+    logged = [d for d in rec.entries(DoseLog, child_id) if start <= d.due_date <= end]
+    marks = doses.visible_marks(x_of(start), x_of(end) + 1)
+    assert {m.ref.id for m in marks} == {d.id for d in logged}
+    assert {"missed", "vomited"} <= {m.kind for m in marks}
+    assert set(doses.row_titles) == {short_name(p.drug) for p in running}
+    image, lanes = _strip_image(strip, start, end)
+    assert _has_colour(image, lanes["doses"], DOSE_COLOURS["missed"])
+    assert _has_colour(image, lanes["doses"], DOSE_COLOURS["given"])
+    target = tmp_path / "doses.pdf"
+    write_pdf(rec, request, target)
+    _count, text = pdf_text(target)
+    strip_text = text.split("Timeline of the range", 1)[1].split("Since the last visit", 1)[0]
+    assert "Medicines 6-MP 10 mg MTX 5 mg" in strip_text  # the lane, then its bars' labels
+    assert "6-MP MTX co-trimoxazole today" in strip_text  # the doses lane's rows, short names
+    assert "Doses, a row per medicine: " in strip_text and "circle given, " in strip_text
+    assert "cross missed, hollow square held by the team." in strip_text
+
+    # the fever night: its readings, the one at or above the rule marked, doses held
+    readings = rec.entries(Temperature, child_id)
+    night = max(t.date for t in readings)
+    fever = SummaryRequest(
+        child_id, start=night - dt.timedelta(days=2), end=night + dt.timedelta(days=6)
+    )
+    summary = make_summary(rec, fever)
+    strip = printed_strip(rec, child_id, summary)
+    temps = strip.lane("temperatures")
+    assert temps is not None and temps.title == "Temperature"
+    marks = temps.visible_marks(x_of(summary.start), x_of(summary.end) + 1)
+    assert {m.ref.id for m in marks} == {t.id for t in readings if t.date == night}
+    at_or_above = {m.ref.id for m in marks if m.kind == AT_FEVER_NUMBER}
+    assert at_or_above == {t.id for t in readings if t.date == night and t.celsius >= 38.0}
+    assert all(m.shape == "triangle" and m.filled for m in marks if m.kind == AT_FEVER_NUMBER)
+    held = strip.lane("doses")
+    assert held is not None
+    assert {m.kind for m in held.visible_marks(x_of(summary.start), x_of(summary.end) + 1)} == {
+        DoseStatus.HELD.value
+    }
+    image, lanes = _strip_image(strip, summary.start, summary.end)
+    assert _has_colour(image, lanes["temperatures"], OKABE_ITO["vermillion"])
+    assert _has_colour(image, lanes["doses"], DOSE_COLOURS["held_by_team"])
+    target = tmp_path / "fever.pdf"
+    write_pdf(rec, fever, target)
+    _count, text = pdf_text(target)
+    assert "Temperature highest 38.4 °C" in text.split("Timeline of the range", 1)[1]
+
+    # a sheet without the medicines or the temperatures has none of their lanes either
+    sections = frozenset(SECTIONS) - {"medicines", "temps"}
+    without = printed_strip(rec, child_id, summary, sections=sections)
+    assert not {"medicines", "doses", "temperatures"} & {lane.key for lane in without.lanes}
+    assert without.lane("stays") is not None
+
+    # a range with none of them: no empty lanes on paper
+    first = min(p.start_date for p in rec.entries(MedicinePlan, child_id))
+    early = SummaryRequest(
+        child_id, start=first - dt.timedelta(days=30), end=first - dt.timedelta(days=1)
+    )
+    none = printed_strip(rec, child_id, make_summary(rec, early))
+    assert none.lane("medicines") is None and none.lane("doses") is None
+    assert none.lane("temperatures") is None
+
+
+def test_a_missed_dose_is_drawn_over_the_given_ones_beside_it(qapp, demo) -> None:  # type: ignore[no-untyped-def]
+    """Over months a day is a pixel or two on paper and the dose marks touch: the dose that
+    did not go in is drawn on top of its given neighbours, never hidden under them."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QFont
+
+    from tracker.timeline import x_of
+    from ui.printing.document import PAPER_STYLE
+    from ui.printing.render import SummaryRequest, make_summary, printed_strip
+    from ui.timeline.painter import DOSE_COLOURS, label_font, placed_marks, required_height
+
+    rec, child_id = demo
+    request = SummaryRequest(child_id, start=TODAY - dt.timedelta(days=270), end=TODAY)
+    summary = make_summary(rec, request)
+    strip = printed_strip(rec, child_id, summary)
+    image, _lanes = _strip_image(strip, summary.start, summary.end)
+    rect = QRectF(0, 0, 700.0, required_height(strip, PAPER_STYLE))
+    x0, x1 = x_of(summary.start) - 0.25, x_of(summary.end) + 1.25
+    font = label_font(QFont(), PAPER_STYLE)
+    missed = [
+        p
+        for p in placed_marks(strip, rect, x0, x1, PAPER_STYLE, font)["doses"]
+        if p.mark.kind == "missed"
+    ]
+    assert len(missed) == 2
+    for p in missed:  # the cross's middle, where its two strokes meet
+        pixel = image.pixelColor(round(p.cx * 2), round(p.cy * 2))
+        assert _near(pixel, DOSE_COLOURS["missed"], 40), pixel.getRgb()

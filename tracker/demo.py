@@ -66,6 +66,7 @@ from tracker.model import (
     MrdSample,
     Phase,
     PhaseKind,
+    TransfusionProduct,
     YesNoUnknown,
 )
 from tracker.mrd import parse_mrd
@@ -322,7 +323,7 @@ def build_demo(record: Record, today: dt.date) -> int:
     child = _save_child(record, birth, diagnosis, today)
     assert child.id is not None
     phases = _save_phases(record, child, _phase_plans(maintenance_end), day)
-    counts = _save_counts(record, child, rng, birth, today, day)
+    counts, told = _save_counts(record, child, rng, birth, today, day)
     _save_milestones(record, child, phases, counts, maintenance_end, day)
     _save_cns_visits(record, child, phases, counts, day)
     _save_agenda(record, child, today)
@@ -330,6 +331,8 @@ def build_demo(record: Record, today: dt.date) -> int:
     _save_temperatures(record, child, diagnosis, today)
     _save_medicines(record, child, today, day)
     _save_stay(record, child, day, today)
+    for count, products in told:
+        _save_told_transfusions(record, child, today, count, products)
     return child.id
 
 
@@ -887,13 +890,16 @@ def _save_counts(
     birth: dt.date,
     today: dt.date,
     day: _Day,
-) -> dict[int, CountResult]:
-    """Save every blood count; returns them by offset from diagnosis."""
+) -> tuple[dict[int, CountResult], list[tuple[CountResult, dict[TransfusionProduct, str]]]]:
+    """Save every blood count; returns them by offset from diagnosis, and the counts whose
+    notes tell of a transfusion after them with its products and reasons (saved last, so
+    that the other entries keep their places)."""
     last = (today - day(0)).days
     offsets = _count_offsets(last)
     wanted = set(offsets)
     lp_days = {lp[0] for lp in _LPS}
     saved: dict[int, CountResult] = {}
+    told: list[tuple[CountResult, dict[TransfusionProduct, str]]] = []
     hb = 68.0  # g/L at diagnosis
     transfuse_red = False
     for t in range(last + 1):
@@ -921,6 +927,8 @@ def _save_counts(
         time = "" if draws.random() < 0.12 else draws.choice(lab.times)
         if on_ward:  # the ward's early-morning bloods, before the day's transfusions
             time = _WARD_TIMES.get(t - _FEVER_DAY, time)
+        if (red or platelets_given) and not time:  # a transfusion after it: its time known
+            time = lab.times[0]
         result = count_from_form(
             {
                 "taken_date": day(t).isoformat(),
@@ -933,7 +941,50 @@ def _save_counts(
             today=today,
         )
         saved[t] = record.save(result)[0]
-    return saved
+        reasons = {
+            TransfusionProduct.PLATELETS: "Platelets low"
+            + (" before the lumbar puncture" if t in lp_days else "")
+            + "; the team's decision",
+            TransfusionProduct.RED_CELLS: "Hemoglobin low; the team's decision",
+        }
+        given = {TransfusionProduct.PLATELETS: platelets_given, TransfusionProduct.RED_CELLS: red}
+        if any(given.values()):
+            told.append((saved[t], {k: v for k, v in reasons.items() if given[k]}))
+    return saved, told
+
+
+# The transfusions a count's note tells of ("Red cell transfusion after this count",
+# "platelets transfused"): entries of their own, later that day, with the reason as the
+# family was told it (the fever's platelets are _save_stay's).  Hours after the count, and
+# the platelets before a lumbar puncture that day; invented for the demo.
+_TOLD_HOURS = {TransfusionProduct.PLATELETS: 2, TransfusionProduct.RED_CELLS: 5}
+
+
+def _save_told_transfusions(
+    record: Record,
+    child: Child,
+    today: dt.date,
+    count: CountResult,
+    reasons: dict[TransfusionProduct, str],
+) -> None:
+    """The transfusions after ``count`` that its note tells of, each with its reason."""
+    assert count.taken_time is not None  # given one when a transfusion follows it
+    for product, reason in reasons.items():
+        at = dt.datetime.combine(count.taken_date, count.taken_time)
+        at = min(at + dt.timedelta(hours=_TOLD_HOURS[product]), at.replace(hour=23, minute=50))
+        record.save(
+            transfusion_from_form(
+                {
+                    "date": count.taken_date.isoformat(),
+                    "time": f"{at:%H:%M}",
+                    "product": product.value,
+                    "reason": reason,
+                    "note": "Fictional demo entry",
+                },
+                child=child,
+                today=today,
+            )
+        )
 
 
 def _draw(

@@ -269,6 +269,9 @@ class Read:
     value: Any
     links: tuple[tuple[str, str | None], ...] = ()  # (field, uid of the entry linked to)
     anchored: bool = True  # its dates (and numbers) that others are measured by are usable
+    # ``value`` as the rules saw it: a stand-in id of its own, and its links to entries
+    # read before it by their stand-in ids (the ids are known only once it is saved)
+    checked: Any = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -614,6 +617,8 @@ class _Reading:
     check: _Check
     version: int
     places: dict[int, str] = field(default_factory=dict)  # id(entry) -> its key path
+    # (kind key, uid) -> the stand-in id of an entry read: below 0, never a saved row's
+    stand_ins: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def child(self, item: Any, path: KeyPath) -> ChildData | None:
         check = self.check
@@ -654,7 +659,7 @@ class _Reading:
                 found = self.entry(kind, entry_obj, p, child, context, uids)
                 if found is not None:
                     read_here.append(found)
-                    so_far.setdefault(kind.key, []).append(found.value)
+                    so_far.setdefault(kind.key, []).append(found.checked)
                     uids.setdefault(kind.key, set()).add(found.value.uid)
             lists.append((kind.key, tuple(read_here)))
         return ChildData(child, tuple(lists))
@@ -737,15 +742,34 @@ class _Reading:
             check, obj, path, entry, frozenset(unusable)
         ):
             return None
+        checked = self._with_stand_ins(kind, entry, links)
         if not kind.part_of and not unusable & anchors:
             check.rules(
                 path,
                 lambda: {
-                    k: m for k, m in kind.problems(entry, context).items() if k not in unusable
+                    k: m for k, m in kind.problems(checked, context).items() if k not in unusable
                 },
             )
-        self.places[id(entry)] = _path_text(path)
-        return Read(entry, tuple(links), anchored=not unusable & anchors)
+        self.places[id(checked)] = _path_text(path)
+        return Read(entry, tuple(links), anchored=not unusable & anchors, checked=checked)
+
+    def _with_stand_ins(
+        self, kind: Kind[Any], entry: Any, links: list[tuple[str, str | None]]
+    ) -> Any:
+        """``entry`` as the rules see it in the record: an id of its own and its links to
+        the entries they name, so that a rule reading the linked entry (a dose's plan and
+        schedule, another log of the same dose) is checked while the file is read and the
+        problem named with its place, not found only when the record is written."""
+        if not kind.has_id or kind.parent is None or not entry.uid:
+            return entry
+        stand_in = -(len(self.stand_ins) + 1)
+        self.stand_ins[(kind.key, entry.uid)] = stand_in
+        ids = {
+            name: self.stand_ins.get((kind.field(name).target, uid))  # type: ignore[attr-defined]
+            for name, uid in links
+            if uid is not None
+        }
+        return replace(entry, id=stand_in, **ids)
 
     def rows(
         self, f: Rows, obj: dict[str, Any], path: KeyPath, child: Child, context: Context

@@ -190,8 +190,11 @@ def card_html(card: Card, size: str) -> str:
     blood = _heading("Blood products (as the family was told)", pt) + (
         f"<p style='margin:0'>{_e(card.blood_products)}</p>"
     )
+    # At the body's size, never below it (the card is shrunk to fit as a whole, the body to
+    # its floor): "Kept by the family; not a medical record" is read with the rest.
     footer = (
-        f"<p style='margin:8pt 0 0 0; color:#333333; font-size:0.85em'>{_e(card.printed_line)}</p>"
+        f"<p style='margin:8pt 0 0 0; color:#333333; font-size:{pt:.1f}pt'>"
+        f"{_e(card.printed_line)}</p>"
     )
     if size == "wallet":  # two columns, one each side of the middle fold
         # The right column's top is the folded card's front: the name and the numbers.

@@ -27,8 +27,9 @@ from PySide6.QtGui import (
 )
 
 from tracker.fever import AT_OR_ABOVE
+from tracker.kinds.dose import DOSE_STATUS
 from tracker.summary import Summary
-from tracker.timeline import Timeline, threshold_legend, x_of
+from tracker.timeline import DOSE_SHAPES, Timeline, threshold_legend, x_of
 from ui.timeline.painter import Style, TimelinePainter, required_height
 
 CHART_OBJECT = QTextFormat.ObjectTypes.UserObject + 1
@@ -204,7 +205,7 @@ def build_document(
     if "medicines" in sections and (summary.medicines or summary.medicine_changes):
         section(_medicines(summary))
     if "charts" in sections and strip is not None:
-        chart_section("Timeline of the range", 1, strip, 70.0)
+        chart_section("Timeline of the range", 1, strip, 70.0, _strip_caption(strip))
     if "since" in sections:  # the doses given since the last visit go with the medicines
         at_home = _medicines_at_home(summary) if "medicines" in sections else ""
         section(_since(summary) + at_home)
@@ -238,6 +239,22 @@ def build_document(
     doc.setProperty("section_frames", len(frames))
     handler.frames = frames
     return doc, handler
+
+
+def _strip_caption(strip: Timeline) -> str:
+    """What the marks of the strip's doses and temperature lanes mean (paper has no
+    tooltips): the screen's shapes, in words."""
+    said = []
+    if strip.lane("doses") is not None:
+        marks = ", ".join(
+            f"{'' if shape == 'cross' else 'filled ' if filled else 'hollow '}{shape} "
+            f"{DOSE_STATUS[status.value].lower()}"
+            for status, (shape, filled) in DOSE_SHAPES.items()
+        )
+        said.append(f"Doses, a row per medicine: {marks}.")
+    if strip.lane("temperatures") is not None:
+        said.append(f"Temperature: hollow circle a reading; filled triangle {AT_OR_ABOVE}.")
+    return f"<p class='note'>{_e(' '.join(said))}</p>" if said else ""
 
 
 def keep_sections_whole(doc: QTextDocument, frames: list[QTextFrame], page_height: float) -> None:

@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QPen,
 )
 
+from tracker import medicines
 from tracker import timeline as layout
 from tracker.assessment import make_assessor
 from tracker.display import UnitPreference
@@ -119,33 +120,48 @@ def page_layout(paper: str) -> QPageLayout:
 
 
 def printed_strip(
-    record: Record, child_id: int, summary: Summary, units: dict[str, str] | None = None
+    record: Record,
+    child_id: int,
+    summary: Summary,
+    units: dict[str, str] | None = None,
+    sections: frozenset[str] = frozenset(SECTIONS),
 ) -> layout.Timeline:
-    """The timeline strip of the printed summary: phases, and the milestones, lumbar
-    punctures, weights, hospital stays and transfusions of the window's timeline where the
-    range has any (on paper an empty lane is wasted space)."""
+    """The timeline strip of the printed summary: phases, and the window timeline's lanes
+    of milestones, lumbar punctures, weights, temperatures, medicines, doses, hospital
+    stays and transfusions where the range has any (on paper an empty lane is wasted
+    space), in the window's order.  The medicines and doses go with the "medicines"
+    section, the temperatures with "temps": a sheet printed without them has none."""
+    start, end = summary.start, summary.end
     milestones = record.entries(Milestone, child_id)
     visits = record.entries(CnsVisit, child_id)
     growth = record.entries(Growth, child_id)
     transfusions = record.entries(Transfusion, child_id)
+    temperatures = [t for t in record.entries(Temperature, child_id) if start <= t.date <= end]
+    # the plans running in the range: their rows only (a medicine of last year takes none)
+    plans = [
+        p
+        for p in record.entries(MedicinePlan, child_id)
+        if p.start_date <= end and (p.end_date is None or p.end_date >= start)
+    ]
+    doses = [d for d in record.entries(DoseLog, child_id) if start <= d.due_date <= end]
     in_range = {
-        "milestones": any(summary.start <= m.date <= summary.end for m in milestones),
-        "cns": any(summary.start <= v.date <= summary.end for v in visits),
-        "growth": any(summary.start <= g.date <= summary.end for g in growth),
+        "milestones": any(start <= m.date <= end for m in milestones),
+        "cns": any(start <= v.date <= end for v in visits),
+        "growth": any(start <= g.date <= end for g in growth),
+        "temperatures": bool(temperatures) and "temps" in sections,
+        "medicines": bool(plans) and "medicines" in sections,
+        "doses": bool(doses) and "medicines" in sections,
         "stays": bool(summary.stays),
         "transfusions": bool(summary.transfusions),
     }
-    lanes = (
-        "phases",
-        *(k for k in ("milestones", "cns", "growth", "stays", "transfusions") if in_range[k]),
-    )
+    lanes = ("phases", *(k for k, shown in in_range.items() if shown))
     phases = record.entries(Phase, child_id)
     # Only the phases drawn in the range take rows: a planned phase of next year that
     # overlaps this one's plan by a day would otherwise leave an empty row on the page.
-    x0, x1 = layout.x_of(summary.start), layout.x_of(summary.end) + 1
+    x0, x1 = layout.x_of(start), layout.x_of(end) + 1
     whole = layout.build(phases, [], [], [], summary.printed_on, lanes=("phases",))
     drawn = {s.ref.id for lane in whole.lanes for s in lane.visible_spans(x0, x1)}
-    return layout.build(
+    strip = layout.build(
         [p for p in phases if p.id in drawn],
         milestones,
         visits,
@@ -154,9 +170,17 @@ def printed_strip(
         lanes=lanes,
         display_units=units,
         growth=growth,
+        temperatures=temperatures,
+        fever_rules=record.entries(FeverRule, child_id),
+        medicine_plans=plans,
+        doses=doses,
         transfusions=transfusions,
         stays=record.entries(Stay, child_id),
     )
+    doses_lane = strip.lane("doses")
+    if doses_lane is not None:  # "6-MP", as in the Medicines lane: a long name is cut on paper
+        doses_lane.row_titles = [medicines.short_name(n) for n in doses_lane.row_titles]
+    return strip
 
 
 def paint_summary(
@@ -178,7 +202,7 @@ def paint_summary(
         units = {c: display_unit(c, request.units) for c in layout.CHART_ANALYTES}
     phases = record.entries(Phase, child_id)
     counts = [c for c in record.counts(child_id) if summary.start <= c.taken_date <= summary.end]
-    strip = printed_strip(record, child_id, summary, units)
+    strip = printed_strip(record, child_id, summary, units, request.sections)
     charts = layout.build(
         phases,
         [],

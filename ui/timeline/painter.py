@@ -505,6 +505,14 @@ def _mark_colour(lane: Lane, mark: Mark) -> QColor:
     return colour
 
 
+def _drawing_order(lane: Lane, placed: list[PlacedMark]) -> list[PlacedMark]:
+    """In a lane of a row per name (the doses lane) the doses that did not all go in are
+    drawn last, on top of the given ones they touch when days are a pixel or two apart."""
+    if not lane.row_titles:
+        return placed
+    return sorted(placed, key=lambda item: item.mark.kind != "given")
+
+
 class TimelinePainter:
     """Paints ``timeline`` for the days [x0, x1] into ``rect``.
 
@@ -771,7 +779,9 @@ class TimelinePainter:
             "placed",
             lambda: [
                 (item, QPointF(item.cx, item.cy), _mark_colour(lane, item.mark))
-                for item in place_marks(lane, area, x0, x1, px, fm, self.style)
+                for item in _drawing_order(
+                    lane, place_marks(lane, area, x0, x1, px, fm, self.style)
+                )
             ],
         )
         p.setRenderHint(QPainter.RenderHint.Antialiasing, len(placed) < 400)
