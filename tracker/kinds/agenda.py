@@ -2,15 +2,44 @@
 
 from __future__ import annotations
 
-from tracker import forms
-from tracker.kinds.fields import Date, Flag, Text, Time
+from tracker import forms, visits
+from tracker.kinds.fields import Date, Flag, Rows, Text, Time
 from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
-from tracker.model import Appointment, Question
+from tracker.model import Appointment, OccurrenceChange, Question
 
 
 def _appointment_rules(a: Appointment, context: Context) -> Problems:
     assert context.child is not None
-    return forms.validate_appointment(a, context.child)
+    found = forms.validate_appointment(a, context.child)
+    for field, message in visits.problems(a, context.child).items():
+        found.setdefault(field, message)
+    return found
+
+
+OCCURRENCE_CHANGE = Kind(
+    key="occurrence_change",
+    model=OccurrenceChange,
+    table="appointment_change",
+    json=None,
+    parent="appointment",
+    parent_column="appointment_id",
+    part_of=True,
+    fields=(
+        Date("original_date", "Series date"),
+        Date("date", "Date"),
+        Flag("cancelled", "Cancelled"),
+        Time("time", "Time"),
+        Text("with_whom", "With"),
+        Text("place", "Place"),
+        Text("note", "Note"),
+    ),
+    singular=QT_TRANSLATE_NOOP("kinds", "changed date"),
+    plural=QT_TRANSLATE_NOOP("kinds", "changed dates"),
+    describe=lambda c: f"a changed date ({c.original_date.isoformat()})",
+    order_by="original_date, id",
+    sort_key=lambda c: (c.original_date, c.uid),
+    joiner="of",
+)
 
 
 def _question_rules(q: Question, context: Context) -> Problems:
@@ -29,6 +58,14 @@ APPOINTMENT = Kind(
         Text("with_whom", "With"),
         Text("place", "Place"),
         Text("note", "Note"),
+        Text("repeat", "Repeat", since=6),
+        Rows(
+            "changes",
+            "Moved or cancelled dates",
+            kind="occurrence_change",
+            key="original_date",
+            since=6,
+        ),
     ),
     singular=QT_TRANSLATE_NOOP("kinds", "appointment"),
     plural=QT_TRANSLATE_NOOP("kinds", "appointments"),
