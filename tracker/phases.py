@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from tracker.visits import next_visits
 from tracker.dates import day_of_phase
 from tracker.model import Appointment, CnsVisit, Milestone, Phase
 
@@ -70,8 +71,7 @@ def next_planned(
     for v in visits:
         if v.date > today:
             candidates.append(NextEvent(v.date, "Lumbar puncture"))
-    for a in appointments:
-        if a.date > today:
-            who = f" ({a.with_whom})" if a.with_whom else ""
-            candidates.append(NextEvent(a.date, f"Appointment{who}"))
+    for v in next_visits(list(appointments), today, 1):  # a series' next date
+        who = f" ({v.with_whom})" if v.with_whom else ""
+        candidates.append(NextEvent(v.date, f"Appointment{who}"))
     return min(candidates, key=lambda e: e.date) if candidates else None

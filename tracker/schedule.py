@@ -285,7 +285,9 @@ def parse_repeat(rule: str) -> Repeat | None:
             )
         weekdays = tuple(sorted(DAY_CODES.index(code) for code in codes))
     if "UNTIL" in parts and "COUNT" in parts:
-        raise ValueError("a repeat ends on a day (UNTIL) or after a number of times (COUNT), not both")
+        raise ValueError(
+            "a repeat ends on a day (UNTIL) or after a number of times (COUNT), not both"
+        )
     until = None
     if "UNTIL" in parts:
         text = parts["UNTIL"][:8]  # 20270601 or 20270601T235959(Z): the day is what counts

@@ -12,7 +12,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from tracker import analytes, fever, labels, medicines, ranges
+from tracker import analytes, fever, labels, medicines, ranges, schedule
+from tracker.visits import last_visit_before, next_visits
 from tracker.adherence import adherence
 from tracker.analytes import format_number
 from tracker.anc import anc_view, calculate_anc, calculated_value
@@ -238,9 +239,8 @@ def default_range(
     appointments: Sequence[Appointment], today: dt.date
 ) -> tuple[dt.date, dt.date, str]:
     """Since the last appointment before today, else the last four weeks."""
-    past = [a for a in appointments if a.date < today]
-    if past:
-        last = max(past, key=lambda a: (a.date, a.id or 0))
+    last = last_visit_before(appointments, today)  # a series' latest date too
+    if last is not None:
         return last.date, today, f"since the last appointment on {last.date.isoformat()}"
     start = today - dt.timedelta(weeks=DEFAULT_WEEKS)
     return start, today, f"the last {DEFAULT_WEEKS} weeks (no earlier appointment recorded)"
@@ -608,11 +608,12 @@ def _plan(
             lines.append(
                 EventLine(v.date, "Lumbar puncture" + (f" ({drugs})" if drugs else ""), True)
             )
-    for a in appointments:
-        if a.date > today:
-            when = f" {a.time:%H:%M}" if a.time else ""
-            who = f" — {a.with_whom}" if a.with_whom else ""
-            lines.append(EventLine(a.date, f"Appointment{when}{who}", True))
+    for v in next_visits(appointments, today, 8):  # each date of a series
+        when = f" {v.time:%H:%M}" if v.time else ""
+        who = f" — {v.with_whom}" if v.with_whom else ""
+        how = f" ({schedule.describe_repeat(v.appointment.repeat)})" if v.repeats else ""
+        moved = f", moved from {v.original_date.isoformat()}" if v.moved else ""
+        lines.append(EventLine(v.date, f"Appointment{when}{who}{how}{moved}", True))
     return sorted(lines, key=lambda e: e.date)[:8]
 
 

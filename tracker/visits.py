@@ -79,14 +79,10 @@ def visits(
     for c in a.changes:  # moved ones, wherever they came from
         if c.date != c.original_date and first <= c.date <= last:
             found.append(_visit(a, c.original_date, c))
-    return sorted(
-        (v for v in found if cancelled or not v.cancelled), key=lambda v: v.sort_key
-    )
+    return sorted((v for v in found if cancelled or not v.cancelled), key=lambda v: v.sort_key)
 
 
-def all_visits(
-    appointments: Iterable[Appointment], first: dt.date, last: dt.date
-) -> list[Visit]:
+def all_visits(appointments: Iterable[Appointment], first: dt.date, last: dt.date) -> list[Visit]:
     """Every visit of ``appointments`` on ``first`` … ``last``, in date and time order."""
     found = [v for a in appointments for v in visits(a, first, last)]
     return sorted(found, key=lambda v: v.sort_key)
@@ -108,9 +104,7 @@ def last_visit_before(appointments: Sequence[Appointment], day: dt.date) -> Visi
     """The latest visit before ``day`` (the printed summary starts from it)."""
     if not appointments:
         return None
-    start = min(
-        [a.date for a in appointments] + [c.date for a in appointments for c in a.changes]
-    )
+    start = min([a.date for a in appointments] + [c.date for a in appointments for c in a.changes])
     found = all_visits(appointments, start, day - dt.timedelta(days=1))
     return found[-1] if found else None
 

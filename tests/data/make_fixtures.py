@@ -589,7 +589,9 @@ def build_record(path: Path) -> None:
                 series, replace(moved, date=dt.date(2026, 12, 16), note=ARABIC)
             )
             rec.save(
-                replace(series, uid=uid(), changes=tuple(replace(c, uid=uid()) for c in series.changes))
+                replace(
+                    series, uid=uid(), changes=tuple(replace(c, uid=uid()) for c in series.changes)
+                )
             )
 
 
