@@ -23,7 +23,6 @@ from tracker.analytes import format_number, parse_number
 from tracker.dates import DateWindow, date_window, parse_date, parse_optional_date, parse_time
 from tracker.model import (
     Appointment,
-    OccurrenceChange,
     CentralLine,
     Child,
     CnsStatus,
@@ -41,6 +40,7 @@ from tracker.model import (
     MrdMethod,
     MrdQualifier,
     MrdSample,
+    OccurrenceChange,
     OtherResult,
     Phase,
     PhaseKind,

@@ -6,9 +6,9 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from tracker.visits import next_visits
 from tracker.dates import day_of_phase
 from tracker.model import Appointment, CnsVisit, Milestone, Phase
+from tracker.visits import next_visits
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +71,7 @@ def next_planned(
     for v in visits:
         if v.date > today:
             candidates.append(NextEvent(v.date, "Lumbar puncture"))
-    for v in next_visits(list(appointments), today, 1):  # a series' next date
-        who = f" ({v.with_whom})" if v.with_whom else ""
-        candidates.append(NextEvent(v.date, f"Appointment{who}"))
+    for due in next_visits(list(appointments), today, 1):  # a series' next date
+        who = f" ({due.with_whom})" if due.with_whom else ""
+        candidates.append(NextEvent(due.date, f"Appointment{who}"))
     return min(candidates, key=lambda e: e.date) if candidates else None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import Literal
 
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, rrule, weekday
 
@@ -348,7 +349,9 @@ def repeat_set(rule: str, start: dt.date) -> rrule | None:
     r = parse_repeat(rule)
     if r is None:
         return None
-    freq = {"daily": DAILY, "weekly": WEEKLY, "monthly": MONTHLY}[r.freq]
+    freq: Literal[1, 2, 3] = MONTHLY if r.freq == "monthly" else WEEKLY
+    if r.freq == "daily":
+        freq = DAILY
     return rrule(
         freq,
         interval=r.interval,

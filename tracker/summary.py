@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from tracker import analytes, fever, labels, medicines, ranges, schedule
-from tracker.visits import last_visit_before, next_visits
 from tracker.adherence import adherence
 from tracker.analytes import format_number
 from tracker.anc import anc_view, calculate_anc, calculated_value
@@ -53,6 +52,7 @@ from tracker.model import (
 from tracker.mrd import format_mrd
 from tracker.phases import current_phase
 from tracker.redaction import Redaction, initials, redacted_age
+from tracker.visits import last_visit_before, next_visits
 
 DEFAULT_WEEKS = 4
 FOOTER_NOTE = "Kept by the family; not a medical record"
@@ -608,12 +608,12 @@ def _plan(
             lines.append(
                 EventLine(v.date, "Lumbar puncture" + (f" ({drugs})" if drugs else ""), True)
             )
-    for v in next_visits(appointments, today, 8):  # each date of a series
-        when = f" {v.time:%H:%M}" if v.time else ""
-        who = f" — {v.with_whom}" if v.with_whom else ""
-        how = f" ({schedule.describe_repeat(v.appointment.repeat)})" if v.repeats else ""
-        moved = f", moved from {v.original_date.isoformat()}" if v.moved else ""
-        lines.append(EventLine(v.date, f"Appointment{when}{who}{how}{moved}", True))
+    for s in next_visits(appointments, today, 8):  # each date of a series
+        when = f" {s.time:%H:%M}" if s.time else ""
+        who = f" — {s.with_whom}" if s.with_whom else ""
+        how = f" ({schedule.describe_repeat(s.appointment.repeat)})" if s.repeats else ""
+        moved = f", moved from {s.original_date.isoformat()}" if s.moved else ""
+        lines.append(EventLine(s.date, f"Appointment{when}{who}{how}{moved}", True))
     return sorted(lines, key=lambda e: e.date)[:8]
 
 
