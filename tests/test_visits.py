@@ -226,11 +226,49 @@ def test_the_summary_starts_from_the_series_last_visit() -> None:
 def test_the_summary_plans_the_series_next_visits() -> None:
     from tracker.summary import _plan
 
-    a = series(day=dt.date(2026, 11, 3))
-    lines = _plan([], [], [], [a], TODAY)
-    assert [e.date for e in lines][:3] == [
-        dt.date(2026, 12, 15),
-        dt.date(2026, 12, 29),
-        dt.date(2027, 1, 12),
-    ]
+    a = visits.cancelled(series(day=dt.date(2026, 11, 3)), dt.date(2026, 12, 15))
+    single = Appointment(1, dt.date(2027, 2, 1), None, "Dr. B")
+    lines = _plan([], [], [], [a, single], TODAY)
+    # the series once, by its next date as it stands, saying how it repeats
+    assert [e.date for e in lines] == [dt.date(2026, 12, 29), dt.date(2027, 2, 1)]
     assert "every 2 weeks on Tuesday" in lines[0].text
+
+
+# ---------------------------------------------------------------------- the timeline lane
+
+
+def test_the_appointments_lane_draws_each_date_of_a_series_but_not_cancelled_ones() -> None:
+    from tracker import timeline as tl
+
+    a = replace(series(FORTNIGHT_TU + ";COUNT=4", day=dt.date(2026, 11, 17)), id=3)
+    a = visits.cancelled(a, dt.date(2026, 12, 15))
+    c = visits.change_for(a, dt.date(2026, 12, 29))
+    a = visits.with_change(a, replace(c, date=dt.date(2026, 12, 30)))
+    single = Appointment(1, dt.date(2026, 10, 1), None, "Dr. B", id=4)
+    t = tl.build([], [], [], [], TODAY, lanes=["appointments"], appointments=[a, single])
+    lane = t.lane("appointments")
+    assert lane is not None and lane.title == "Appointments"
+    days = [tl.date_of(m.x) for m in lane.marks]
+    assert days == [
+        dt.date(2026, 10, 1),
+        dt.date(2026, 11, 17),
+        dt.date(2026, 12, 1),
+        dt.date(2026, 12, 30),
+    ]
+    assert all(m.ref == tl.Ref("appointment", 3) for m in lane.marks[1:])
+    moved = lane.marks[3]
+    assert "moved from 2026-12-29" in moved.tooltip
+    assert "every 2 weeks on Tuesday" in moved.tooltip
+    assert moved.planned and not lane.marks[0].planned
+
+
+def test_an_open_series_is_drawn_half_a_year_ahead() -> None:
+    from tracker import timeline as tl
+
+    a = replace(series(), id=3)
+    t = tl.build([], [], [], [], TODAY, lanes=["appointments"], appointments=[a])
+    lane = t.lane("appointments")
+    assert lane is not None
+    last = tl.date_of(lane.marks[-1].x)
+    assert TODAY + dt.timedelta(days=tl.SERIES_AHEAD_DAYS - 14) < last
+    assert last <= TODAY + dt.timedelta(days=tl.SERIES_AHEAD_DAYS)

@@ -608,11 +608,12 @@ def _plan(
             lines.append(
                 EventLine(v.date, "Lumbar puncture" + (f" ({drugs})" if drugs else ""), True)
             )
-    for s in next_visits(appointments, today, 8):  # each date of a series
+    # each appointment's next visit; a series once, by its next date and how it repeats
+    for s in (v for a in appointments for v in next_visits([a], today, 1)):
         when = f" {s.time:%H:%M}" if s.time else ""
         who = f" — {s.with_whom}" if s.with_whom else ""
         how = f" ({schedule.describe_repeat(s.appointment.repeat)})" if s.repeats else ""
-        moved = f", moved from {s.original_date.isoformat()}" if s.moved else ""
+        moved = " (moved)" if s.moved else ""
         lines.append(EventLine(s.date, f"Appointment{when}{who}{how}{moved}", True))
     return sorted(lines, key=lambda e: e.date)[:8]
 
