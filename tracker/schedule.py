@@ -5,6 +5,11 @@ days, weekly on chosen weekdays (co-trimoxazole on Saturday and Sunday, methotre
 Friday), each optionally at set hours of the day; and "as needed", kept as the empty
 string (no due doses: one is logged when given).  :func:`problem` refuses anything else in
 plain words, so a rule read from a file is never half understood.
+
+A repeating clinic appointment keeps the same RRULE text with what a series of visits
+needs (:func:`parse_repeat`, :func:`describe_repeat`, :func:`repeat_dates`: every N days,
+weeks on chosen weekdays, or months; until a day or a number of times), read apart from a
+dose schedule so that neither accepts the other's rules.
 """
 
 from __future__ import annotations
