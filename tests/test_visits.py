@@ -272,3 +272,22 @@ def test_an_open_series_is_drawn_half_a_year_ahead() -> None:
     last = tl.date_of(lane.marks[-1].x)
     assert TODAY + dt.timedelta(days=tl.SERIES_AHEAD_DAYS - 14) < last
     assert last <= TODAY + dt.timedelta(days=tl.SERIES_AHEAD_DAYS)
+
+
+def test_moving_a_date_before_birth_is_refused_beside_the_date() -> None:
+    from tracker.kinds.agenda import moved_from_form
+
+    a = series()
+    fields = {"date": "2026-12-16", "time": "10:00", "place": "Day clinic"}
+    moved = moved_from_form(a, dt.date(2026, 12, 15), fields, child=CHILD, today=TODAY)
+    [c] = moved.changes
+    assert (c.original_date, c.date, c.time, c.place) == (
+        dt.date(2026, 12, 15),
+        dt.date(2026, 12, 16),
+        dt.time(10, 0),
+        "Day clinic",
+    )
+    with pytest.raises(FormErrors) as caught:
+        moved_from_form(a, dt.date(2026, 12, 15), {"date": "2026-02-01"}, child=CHILD, today=TODAY)
+    assert set(caught.value.errors) == {"date"}
+    assert "before the date of birth" in caught.value.errors["date"]
