@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from tracker import analytes
+from tracker import analytes, schedule, visits
 from tracker.kinds import by_key, child_kinds
 from tracker.kinds.child import CHILD
 from tracker.kinds.fields import Rows
@@ -117,7 +117,17 @@ def _threshold(child: Child, _phase_id: int | None, _day: dt.date) -> TeamThresh
 
 def _appointment(child: Child, _phase_id: int | None, day: dt.date) -> Appointment:
     assert child.id is not None
-    return Appointment(child.id, day, dt.time(9, 0), "Dr. A", "Day unit")
+    series = Appointment(
+        child.id,
+        day,
+        dt.time(9, 0),
+        "Dr. A",
+        "Day unit",
+        repeat=schedule.repeat_rule("weekly", 2, [day.weekday()], count=4),
+    )
+    moved = visits.change_for(series, day + dt.timedelta(days=14))
+    series = visits.with_change(series, replace(moved, date=day + dt.timedelta(days=15)))
+    return visits.cancelled(series, day + dt.timedelta(days=28))
 
 
 def _question(child: Child, _phase_id: int | None, day: dt.date) -> Question:

@@ -310,6 +310,8 @@ def test_dates_far_ahead_are_refused_even_when_planned(fixture_doc: dict[str, An
             "with_whom": "",
             "place": "",
             "note": "",
+            "repeat": "",
+            "changes": [],
         }
     )
     found = problems_of(doc)

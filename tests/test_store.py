@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from kind_samples import saved_sample
 
+from tracker import visits
 from tracker.analytes import analyte, parse_number, to_canonical
 from tracker.forms import (
     appointment_from_form,
@@ -211,6 +212,10 @@ def populate(rec: Record) -> Saved:
         )
     )
     rec.save(appointment_from_form({"date": "2026-11-25", "with_whom": "Dr. A"}, child=child))
+    series = appointment_from_form(
+        {"date": "2026-11-24", "repeat": "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU"}, child=child
+    )
+    rec.save(visits.cancelled(series, dt.date(2026, 12, 8)))
     rec.save(question_from_form({"text": "When is the next LP?"}, child=child, today=TODAY))
     linked: dict[str, int | None] = {"phase": induction.id}
     for kind in child_kinds():  # a kind added later: its example (tests/kind_samples.py)

@@ -130,6 +130,21 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--paper", choices=("a4", "letter"), default="a4")
     summary.add_argument("-o", dest="out", metavar="OUT.pdf", type=Path, required=True)
 
+    calendar = sub.add_parser(
+        "calendar",
+        help="write the family's calendar (appointments, planned LPs, phase starts) to an "
+        ".ics file",
+    )
+    calendar.add_argument("--db", dest="sub_db", metavar="FILE", type=Path, required=True)
+    calendar.add_argument("--child", metavar="NAME", help="the child (needed if several)")
+    calendar.add_argument(
+        "--redact",
+        action="store_true",
+        help="leave out the name, date of birth and hospital (initials instead), as on the "
+        "redacted summary",
+    )
+    calendar.add_argument("-o", dest="out", metavar="OUT.ics", type=Path, required=True)
+
     card = sub.add_parser(
         "card",
         help="print the fever card (one page to keep in the bag) to a PDF file (no window needed)",
@@ -195,6 +210,8 @@ def run(
             return _import_counts(args, out, err, clock)
         if args.command in ("summary", "card"):
             raise AssertionError(f"the {args.command} needs Qt: ui.app runs it")
+        if args.command == "calendar":
+            return _calendar(args, out, clock)
         if args.command == "check":
             return _check(args.sub_db, out, err, clock)
         if args.command == "import-json":
@@ -297,6 +314,21 @@ def _import_counts(args: argparse.Namespace, out: TextIO, err: TextIO, clock: Cl
             apply_import(plan, record, skip_bad=args.skip_bad)
         for line in summary_lines(plan, applied=not args.dry_run):
             print(line, file=out)
+    return EXIT_OK
+
+
+def _calendar(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
+    from tracker.io.ics import entries_of, write_calendar
+
+    db, target = args.sub_db, args.out
+    check_write_target(target, db)
+    if target.is_dir():
+        raise RecordError(f"{target} is a folder; give a file name for the calendar.")
+    with Record.open(db, read_only=True, clock=clock) as record:
+        child = _choose_child(record, args.child)
+        entries = entries_of(record, child)
+        n = write_calendar(target, entries, record.today(), clock(), redact=args.redact)
+    print(f"Wrote {n} calendar event(s) to {target}", file=out)
     return EXIT_OK
 
 

@@ -28,12 +28,12 @@ import datetime as dt
 import math
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-from tracker import schedule
+from tracker import schedule, visits
 from tracker.forms import (
     ValueInput,
     appointment_from_form,
@@ -333,7 +333,36 @@ def build_demo(record: Record, today: dt.date) -> int:
     _save_stay(record, child, day, today)
     for count, products in told:
         _save_told_transfusions(record, child, today, count, products)
+    _save_visit_series(record, child, today)
     return child.id
+
+
+def _save_visit_series(record: Record, child: Child, today: dt.date) -> None:
+    """Blood counts every two weeks at the family doctor: one date cancelled, one moved.
+    Saved last, so the entries before keep the uids they had in earlier demos."""
+    start = today - dt.timedelta(weeks=6)
+    counts = appointment_from_form(
+        {
+            "date": start.isoformat(),
+            "time": "08:15",
+            "with_whom": "Family doctor, counts (demo)",
+            "place": "Health centre (fictional)",
+            "repeat": schedule.repeat_rule("weekly", 2, [start.weekday()]),
+        },
+        child=child,
+    )
+    counts = visits.cancelled(counts, start + dt.timedelta(weeks=4))
+    moved = visits.change_for(counts, start + dt.timedelta(weeks=8))
+    record.save(
+        visits.with_change(
+            counts,
+            replace(
+                moved,
+                date=start + dt.timedelta(weeks=8, days=1),
+                note="Moved a day: the health centre is closed (demo)",
+            ),
+        )
+    )
 
 
 # Monthly weights from diagnosis, a length every three months and a few head

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TypeVar
 
-from tracker import analytes, labels, range_units
+from tracker import analytes, labels, range_units, visits
 from tracker.analytes import format_number, parse_number
 from tracker.dates import DateWindow, date_window, parse_date, parse_optional_date, parse_time
 from tracker.model import (
@@ -40,6 +40,7 @@ from tracker.model import (
     MrdMethod,
     MrdQualifier,
     MrdSample,
+    OccurrenceChange,
     OtherResult,
     Phase,
     PhaseKind,
@@ -1108,7 +1109,11 @@ def appointment_from_form(
     id: int | None = None,
     uid: str = "",
     today: dt.date | None = None,
+    changes: tuple[OccurrenceChange, ...] = (),
 ) -> Appointment:
+    """The dialog's fields (date, time, with_whom, place, note, repeat: an RRULE or "") as
+    an appointment keeping ``changes`` (its moved and cancelled dates); every problem
+    beside its field."""
     c = Collector()
     assert child.id is not None
     date = c.run("date", parse_date, field_text(f, "date"), "Date", form_window(today, child))
@@ -1121,11 +1126,15 @@ def appointment_from_form(
         with_whom=field_text(f, "with_whom"),
         place=field_text(f, "place"),
         note=field_text(f, "note"),
+        repeat=field_text(f, "repeat"),
+        changes=changes,
         id=id,
         uid=uid,
     )
     if date is not None:
         for field, message in validate_appointment(appointment, child).items():
+            c.add(field, message)
+        for field, message in visits.problems(appointment, child).items():
             c.add(field, message)
     c.raise_if_any()
     return appointment

@@ -324,8 +324,27 @@ class TeamThreshold:
 
 
 @dataclass(frozen=True, slots=True)
+class OccurrenceChange:
+    """One date of a repeating appointment moved, edited or cancelled (the iCalendar
+    RECURRENCE-ID override or EXDATE): ``original_date`` is the series date it stands for
+    and keeps its link to the series; the rest is that occurrence's own (copied from the
+    series when first changed)."""
+
+    original_date: dt.date
+    date: dt.date  # where it is now (the original date: not moved)
+    cancelled: bool = False
+    time: dt.time | None = None
+    with_whom: str = ""
+    place: str = ""
+    note: str = ""
+    uid: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Appointment:
-    """A clinic visit (past or planned): the printed summary covers what happened since."""
+    """A clinic visit (past or planned): the printed summary covers what happened since.
+    ``repeat`` makes it a series from ``date`` (an RRULE, tracker.schedule; "" once);
+    ``changes`` holds its moved, edited and cancelled dates."""
 
     child_id: int
     date: dt.date
@@ -333,6 +352,8 @@ class Appointment:
     with_whom: str = ""  # "Dr. de Vries, oncology day clinic"
     place: str = ""
     note: str = ""
+    repeat: str = ""
+    changes: tuple[OccurrenceChange, ...] = ()
     id: int | None = None
     uid: str = ""
 

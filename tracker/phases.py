@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from tracker.dates import day_of_phase
 from tracker.model import Appointment, CnsVisit, Milestone, Phase
+from tracker.visits import next_visits
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +71,7 @@ def next_planned(
     for v in visits:
         if v.date > today:
             candidates.append(NextEvent(v.date, "Lumbar puncture"))
-    for a in appointments:
-        if a.date > today:
-            who = f" ({a.with_whom})" if a.with_whom else ""
-            candidates.append(NextEvent(a.date, f"Appointment{who}"))
+    for due in next_visits(list(appointments), today, 1):  # a series' next date
+        who = f" ({due.with_whom})" if due.with_whom else ""
+        candidates.append(NextEvent(due.date, f"Appointment{who}"))
     return min(candidates, key=lambda e: e.date) if candidates else None

@@ -5,14 +5,20 @@ days, weekly on chosen weekdays (co-trimoxazole on Saturday and Sunday, methotre
 Friday), each optionally at set hours of the day; and "as needed", kept as the empty
 string (no due doses: one is logged when given).  :func:`problem` refuses anything else in
 plain words, so a rule read from a file is never half understood.
+
+A repeating clinic appointment keeps the same RRULE text with what a series of visits
+needs (:func:`parse_repeat`, :func:`describe_repeat`, :func:`repeat_dates`: every N days,
+weeks on chosen weekdays, or months; until a day or a number of times), read apart from a
+dose schedule so that neither accepts the other's rules.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import Literal
 
-from dateutil.rrule import DAILY, WEEKLY, rrule, weekday
+from dateutil.rrule import DAILY, MONTHLY, WEEKLY, rrule, weekday
 
 AS_NEEDED = ""
 
@@ -186,3 +192,213 @@ def occurrences(
     if not p.hours:
         return [(d.date(), None) for d in days]
     return [(d.date(), dt.time(h)) for d in days for h in p.hours]
+
+
+# ---------------------------------------------------------------------- appointments
+# A clinic visit that repeats ("counts every 2 weeks on Tuesday", "LP every 12 weeks"): the
+# same RRULE text, with what a series of visits needs and a dose schedule does not (every N
+# weeks, every N months, until a day or a number of times) and without hours (the
+# appointment has its own time).  The series' first date is the appointment's date (the
+# iCalendar DTSTART): a weekly rule names that date's weekday, so the first date is one of
+# the rule's dates in this program and in every calendar the file goes to.
+
+_REPEAT_KEYS = {"FREQ", "INTERVAL", "BYDAY", "UNTIL", "COUNT"}
+_FREQS = {"DAILY": "daily", "WEEKLY": "weekly", "MONTHLY": "monthly"}
+MAX_COUNT = 1000
+NO_REPEAT = ""
+
+
+class Repeat:
+    """A series read: ``freq`` "daily" / "weekly" / "monthly", ``interval`` in days, weeks
+    or months, ``weekdays`` (0 = Monday) for a weekly one (empty: the first date's weekday),
+    ``until`` (the last day it may fall on) or ``count`` (how many times), or neither
+    (open-ended)."""
+
+    __slots__ = ("count", "freq", "interval", "until", "weekdays")
+
+    def __init__(
+        self,
+        freq: str,
+        interval: int = 1,
+        weekdays: tuple[int, ...] = (),
+        until: dt.date | None = None,
+        count: int | None = None,
+    ) -> None:
+        self.freq = freq
+        self.interval = interval
+        self.weekdays = weekdays
+        self.until = until
+        self.count = count
+
+
+def repeat_rule(
+    freq: str,
+    interval: int = 1,
+    weekdays: Iterable[int] = (),
+    until: dt.date | None = None,
+    count: int | None = None,
+) -> str:
+    """The RRULE text of a series ("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;UNTIL=20270601")."""
+    code = {v: k for k, v in _FREQS.items()}[freq]
+    parts = [f"FREQ={code}"]
+    if interval != 1:
+        parts.append(f"INTERVAL={interval}")
+    days = sorted(set(weekdays))
+    if days:
+        parts.append("BYDAY=" + ",".join(DAY_CODES[d] for d in days))
+    if until is not None:
+        parts.append(f"UNTIL={until:%Y%m%d}")
+    if count is not None:
+        parts.append(f"COUNT={count}")
+    return ";".join(parts)
+
+
+def parse_repeat(rule: str) -> Repeat | None:
+    """``rule`` read (None: it does not repeat), or ValueError in plain words."""
+    if rule == NO_REPEAT:
+        return None
+    parts: dict[str, str] = {}
+    for part in rule.split(";"):
+        key, sep, value = part.partition("=")
+        key = key.strip().upper()
+        if not sep or key not in _REPEAT_KEYS or key in parts:
+            raise ValueError(
+                f"the repeat {rule!r} is not one this program keeps: every N days, every N "
+                "weeks on chosen weekdays or every N months, until a day or a number of times"
+            )
+        parts[key] = value.strip().upper()
+    freq = _FREQS.get(parts.get("FREQ", ""))
+    if freq is None:
+        raise ValueError(
+            f"the repeat {rule!r} must be daily, weekly or monthly "
+            "(FREQ=DAILY, FREQ=WEEKLY or FREQ=MONTHLY)"
+        )
+    interval = 1
+    if "INTERVAL" in parts:
+        text = parts["INTERVAL"]
+        if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= 366:
+            raise ValueError(f"the repeat's interval {text!r} must be a whole number from 1 to 366")
+        interval = int(text)
+    weekdays: tuple[int, ...] = ()
+    if "BYDAY" in parts:
+        if freq != "weekly":
+            raise ValueError("weekdays (BYDAY) belong to a weekly repeat only")
+        codes = [code.strip() for code in parts["BYDAY"].split(",")]
+        if any(code not in DAY_CODES for code in codes) or len(set(codes)) != len(codes):
+            raise ValueError(
+                f"the repeat's weekdays {parts['BYDAY']!r} must be among "
+                "MO,TU,WE,TH,FR,SA,SU, each once"
+            )
+        weekdays = tuple(sorted(DAY_CODES.index(code) for code in codes))
+    if "UNTIL" in parts and "COUNT" in parts:
+        raise ValueError(
+            "a repeat ends on a day (UNTIL) or after a number of times (COUNT), not both"
+        )
+    until = None
+    if "UNTIL" in parts:
+        text = parts["UNTIL"][:8]  # 20270601 or 20270601T235959(Z): the day is what counts
+        try:
+            until = dt.datetime.strptime(text, "%Y%m%d").date()
+        except ValueError:
+            raise ValueError(
+                f"the repeat's last day {parts['UNTIL']!r} must be a date written YYYYMMDD"
+            ) from None
+    count = None
+    if "COUNT" in parts:
+        text = parts["COUNT"]
+        if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_COUNT:
+            raise ValueError(
+                f"the repeat's number of times {text!r} must be a whole number from 1 to "
+                f"{MAX_COUNT}"
+            )
+        count = int(text)
+    return Repeat(freq, interval, weekdays, until, count)
+
+
+def repeat_problem(rule: str) -> str | None:
+    """Why ``rule`` is not a repeat this program keeps, in plain words, or ``None``."""
+    try:
+        parse_repeat(rule)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+def _names(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def describe_repeat(rule: str) -> str:
+    """The series in words: "every 2 weeks on Tuesday", "every 12 weeks", "weekly on Monday
+    and Thursday, until 2027-06-01", "every month, 6 times"; "" when it does not repeat."""
+    r = parse_repeat(rule)
+    if r is None:
+        return ""
+    unit = {"daily": "day", "weekly": "week", "monthly": "month"}[r.freq]
+    if r.interval == 1:
+        text = {"daily": "every day", "weekly": "weekly", "monthly": "every month"}[r.freq]
+    else:
+        text = f"every {r.interval} {unit}s"
+    if r.weekdays:
+        text += " on " + _names([DAY_NAMES[d] for d in r.weekdays])
+    if r.until is not None:
+        text += f", until {r.until.isoformat()}"
+    if r.count is not None:
+        text += ", once" if r.count == 1 else f", {r.count} times"
+    return text
+
+
+def repeat_set(rule: str, start: dt.date) -> rrule | None:
+    """The series' dates as a ``dateutil`` rule from ``start`` (the iCalendar DTSTART, at
+    midnight; the UNTIL day included), or None when ``rule`` does not repeat."""
+    r = parse_repeat(rule)
+    if r is None:
+        return None
+    freq: Literal[1, 2, 3] = MONTHLY if r.freq == "monthly" else WEEKLY
+    if r.freq == "daily":
+        freq = DAILY
+    return rrule(
+        freq,
+        interval=r.interval,
+        byweekday=[weekday(d) for d in r.weekdays] or None,
+        dtstart=dt.datetime.combine(start, dt.time()),
+        until=dt.datetime.combine(r.until, dt.time()) if r.until else None,
+        count=r.count,
+    )
+
+
+def repeat_dates(rule: str, start: dt.date, first: dt.date, last: dt.date) -> list[dt.date]:
+    """The series' dates that fall on ``first`` … ``last`` (both included), in order; a
+    rule that does not repeat has the one date ``start``."""
+    rr = repeat_set(rule, start)
+    if rr is None:
+        return [start] if first <= start <= last else []
+    days = rr.between(
+        dt.datetime.combine(first, dt.time()), dt.datetime.combine(last, dt.time()), inc=True
+    )
+    return [d.date() for d in days]
+
+
+def start_problem(rule: str, start: dt.date) -> str | None:
+    """Why a series of ``rule`` cannot start on ``start``, in plain words, or None: its
+    first date must be one of its dates, and it must have at least that one."""
+    r = parse_repeat(rule)
+    if r is None:
+        return None
+    if r.until is not None and r.until < start:
+        return (
+            f"it ends on {r.until.isoformat()}, before its first date {start.isoformat()}, "
+            "so it would never take place; choose a later last day"
+        )
+    if r.weekdays and start.weekday() not in r.weekdays:
+        days = _names([DAY_NAMES[d] for d in r.weekdays])
+        return (
+            f"its first date {start.isoformat()} is a {DAY_NAMES[start.weekday()]}, not a "
+            f"{days}; change the date or the days"
+        )
+    if r.freq == "monthly" and start.day > 28:
+        return (
+            f"a monthly repeat from the {start.day}th would skip the months without that "
+            "day; choose a date from the 1st to the 28th"
+        )
+    return None

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from tracker import analytes, fever, labels, medicines, ranges
+from tracker import analytes, fever, labels, medicines, ranges, schedule
 from tracker.adherence import adherence
 from tracker.analytes import format_number
 from tracker.anc import anc_view, calculate_anc, calculated_value
@@ -52,6 +52,7 @@ from tracker.model import (
 from tracker.mrd import format_mrd
 from tracker.phases import current_phase
 from tracker.redaction import Redaction, initials, redacted_age
+from tracker.visits import last_visit_before, next_visits
 
 DEFAULT_WEEKS = 4
 FOOTER_NOTE = "Kept by the family; not a medical record"
@@ -238,9 +239,8 @@ def default_range(
     appointments: Sequence[Appointment], today: dt.date
 ) -> tuple[dt.date, dt.date, str]:
     """Since the last appointment before today, else the last four weeks."""
-    past = [a for a in appointments if a.date < today]
-    if past:
-        last = max(past, key=lambda a: (a.date, a.id or 0))
+    last = last_visit_before(appointments, today)  # a series' latest date too
+    if last is not None:
         return last.date, today, f"since the last appointment on {last.date.isoformat()}"
     start = today - dt.timedelta(weeks=DEFAULT_WEEKS)
     return start, today, f"the last {DEFAULT_WEEKS} weeks (no earlier appointment recorded)"
@@ -608,11 +608,13 @@ def _plan(
             lines.append(
                 EventLine(v.date, "Lumbar puncture" + (f" ({drugs})" if drugs else ""), True)
             )
-    for a in appointments:
-        if a.date > today:
-            when = f" {a.time:%H:%M}" if a.time else ""
-            who = f" — {a.with_whom}" if a.with_whom else ""
-            lines.append(EventLine(a.date, f"Appointment{when}{who}", True))
+    # each appointment's next visit; a series once, by its next date and how it repeats
+    for s in (v for a in appointments for v in next_visits([a], today, 1)):
+        when = f" {s.time:%H:%M}" if s.time else ""
+        who = f" — {s.with_whom}" if s.with_whom else ""
+        how = f" ({schedule.describe_repeat(s.appointment.repeat)})" if s.repeats else ""
+        moved = " (moved)" if s.moved else ""
+        lines.append(EventLine(s.date, f"Appointment{when}{who}{how}{moved}", True))
     return sorted(lines, key=lambda e: e.date)[:8]
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import DAILY, MO, MONTHLY, WEEKLY, YEARLY, rrule
 
-from tracker import analytes, fever, labels, medicines, range_units, ranges
+from tracker import analytes, fever, labels, medicines, range_units, ranges, schedule
 from tracker.analytes import format_number
 from tracker.anc import calculate_anc
 from tracker.dates import day_of_phase
@@ -30,6 +30,7 @@ from tracker.kinds.dose import DOSE_STATUS as DOSE_WORDS
 from tracker.kinds.symptom import SEVERITY_LABELS, grade_label, what_words
 from tracker.kinds.temperature import done_words, site_words
 from tracker.model import (
+    Appointment,
     CnsStatus,
     CnsVisit,
     CountResult,
@@ -47,6 +48,8 @@ from tracker.model import (
     Transfusion,
 )
 from tracker.mrd import format_mrd
+from tracker.visits import Visit, series_dates
+from tracker.visits import visits as visits_of
 
 # Where the family entered no team number, a default line (tracker.ranges.default_lines:
 # domain.md §6, each with its name and source; none for haemoglobin).
@@ -54,6 +57,8 @@ TEAM_SOURCE = "your team's number"
 CHART_ANALYTES = ("anc", "hgb", "plt")
 # Lanes drawn as bars over days (spans), not as marks.
 SPAN_LANES = ("phases", "symptoms", "medicines", "stays")
+# How far ahead the timeline draws a repeating appointment that has no end.
+SERIES_AHEAD_DAYS = 182
 # The kind of a temperature's mark at or above the team's fever number (drawn in vermillion).
 AT_FEVER_NUMBER = "fever_number"
 
@@ -453,6 +458,7 @@ def build(
     doses: Sequence[DoseLog] = (),
     transfusions: Sequence[Transfusion] = (),
     stays: Sequence[Stay] = (),
+    appointments: Sequence[Appointment] = (),
 ) -> Timeline:
     """Lay out a child's record.  ``display_units`` maps analyte → unit label (default: the
     unit of the latest result, i.e. the family's lab).  Threshold lines: the team's numbers
@@ -472,6 +478,8 @@ def build(
             lane = _cns_lane(visits)
         elif key == "growth":
             lane = _growth_lane(growth)
+        elif key == "appointments":
+            lane = _appointment_lane(appointments, today)
         elif key == "temperatures":
             lane = _temperature_lane(temperatures, fever_rules)
         elif key == "symptoms":
@@ -643,6 +651,72 @@ def _growth_lane(entries: Sequence[Growth]) -> Lane:
             )
         )
     return Lane("growth", "Weight", max(rows, default=0) + 1, marks=marks)
+
+
+def _appointment_lane(appointments: Sequence[Appointment], today: dt.date) -> Lane:
+    """A mark per visit as it stands (tracker.visits): every date of a series, a moved one
+    where it is now, a cancelled one not at all; those still to come hollow.  A series with
+    no end is drawn :data:`SERIES_AHEAD_DAYS` ahead."""
+    if not appointments:
+        return Lane("appointments", "Appointments", 1, marks=[])
+    first = min([a.date for a in appointments] + [c.date for a in appointments for c in a.changes])
+    ahead = today + dt.timedelta(days=SERIES_AHEAD_DAYS)
+    last = max(
+        [ahead]
+        + [_series_end(a) or ahead for a in appointments]
+        + [c.date for a in appointments for c in a.changes]
+    )
+    shown: list[Visit] = []
+    for a in appointments:
+        end = ahead if a.repeat and _series_end(a) is None else last
+        shown.extend(visits_of(a, first, end))
+    shown.sort(key=lambda v: v.sort_key)
+    xs = [x_of(v.date) + 0.5 for v in shown]
+    rows = _stack_same_day(xs)
+    marks = []
+    for v, x, row in zip(shown, xs, rows, strict=True):
+        a = v.appointment
+        assert a.id is not None
+        when = v.date.isoformat() + (f" {v.time:%H:%M}" if v.time else "")
+        tooltip = [f"{when} · appointment" + (" (planned)" if v.date > today else "")]
+        if v.with_whom:
+            tooltip.append(f"With: {v.with_whom}")
+        if v.place:
+            tooltip.append(f"Where: {v.place}")
+        if v.repeats:
+            tooltip.append(f"Repeats {schedule.describe_repeat(a.repeat)}")
+        if v.moved:
+            tooltip.append(f"This date moved from {v.original_date.isoformat()}")
+        label = f"{v.time:%H:%M}" if v.time else ""
+        planned = v.date > today
+        marks.append(
+            Mark(
+                x,
+                row,
+                label,
+                "diamond",
+                not planned,
+                "appointment",
+                Ref("appointment", a.id),
+                "\n".join(tooltip),
+                planned,
+            )
+        )
+    return Lane("appointments", "Appointments", max(rows, default=0) + 1, marks=marks)
+
+
+def _series_end(a: Appointment) -> dt.date | None:
+    """The last date a series can fall on (its one date when it does not repeat), or None
+    for a series without end."""
+    r = schedule.parse_repeat(a.repeat)
+    if r is None:
+        return a.date
+    if r.until is not None:
+        return r.until
+    if r.count is not None:
+        days = series_dates(a, a.date, dt.date.max)
+        return days[-1] if days else a.date
+    return None
 
 
 def _temperature_lane(readings: Sequence[Temperature], rules: Sequence[FeverRule]) -> Lane:

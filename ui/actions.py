@@ -18,6 +18,7 @@ class ActionId(Enum):
     IMPORT_CSV = auto()
     EXPORT_CSV = auto()
     EXPORT_JSON = auto()
+    EXPORT_CALENDAR = auto()
     SAVE_COPY = auto()
     RESTORE = auto()
     CHECK = auto()
@@ -51,6 +52,7 @@ _SPECS: dict[ActionId, tuple[str, QKeySequence | QKeySequence.StandardKey | str 
     ActionId.IMPORT_CSV: ("&Import lab results (CSV)…", "Ctrl+Shift+I"),
     ActionId.EXPORT_CSV: ("Export blood counts (&CSV)…", None),
     ActionId.EXPORT_JSON: ("&Export whole record (JSON)…", "Ctrl+E"),
+    ActionId.EXPORT_CALENDAR: ("Export ca&lendar (.ics)…", None),
     ActionId.SAVE_COPY: ("Save a &copy of the record…", QKeySequence.StandardKey.SaveAs),
     ActionId.RESTORE: ("&Restore from backup…", None),
     ActionId.CHECK: ("C&heck the record", None),

@@ -155,8 +155,9 @@ class RecordBridge(QObject):
 
     # ------------------------------------------------------------------ saving
 
-    def save(self, entry: E) -> E:
-        """Save an entry of any kind (one transaction) as one step on the undo stack."""
+    def save(self, entry: E, text: str | None = None) -> E:
+        """Save an entry of any kind (one transaction) as one step on the undo stack;
+        ``text`` names an edit's step ("Cancel the appointment of …"; default "Edit …")."""
         kind = kind_of(entry)
         model = type(entry)
         before = self.record.entry(model, entry.id) if entry.id is not None else None  # type: ignore[attr-defined]
@@ -177,7 +178,7 @@ class RecordBridge(QObject):
             text = _tr("Add {what}").format(what=what)
             self.undo_stack.push(_Applied(text, undo_add, redo_add, self._emit, self.refused.emit))
         else:
-            text = _tr("Edit {what}").format(what=what)
+            text = text or _tr("Edit {what}").format(what=what)
             self.undo_stack.push(
                 _Applied(
                     text,

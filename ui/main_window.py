@@ -122,6 +122,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(a[ActionId.IMPORT_CSV])
         file_menu.addAction(a[ActionId.EXPORT_CSV])
         file_menu.addAction(a[ActionId.EXPORT_JSON])
+        file_menu.addAction(a[ActionId.EXPORT_CALENDAR])
         file_menu.addSeparator()
         file_menu.addAction(a[ActionId.SAVE_COPY])
         file_menu.addAction(a[ActionId.RESTORE])
@@ -199,6 +200,7 @@ class MainWindow(QMainWindow):
         a[ActionId.EDIT_CHILD].triggered.connect(self.edit_child)
         a[ActionId.DELETE_CHILD].triggered.connect(self.delete_child)
         a[ActionId.EXPORT_JSON].triggered.connect(self.export_json)
+        a[ActionId.EXPORT_CALENDAR].triggered.connect(self.export_calendar)
         a[ActionId.PRINT_SUMMARY].triggered.connect(self.print_summary)
         a[ActionId.PRINT_CARD].triggered.connect(self.print_card)
         a[ActionId.IMPORT_CSV].triggered.connect(self.import_csv)
@@ -265,6 +267,7 @@ class MainWindow(QMainWindow):
             ActionId.THRESHOLDS,
             ActionId.PRINT_SUMMARY,
             ActionId.PRINT_CARD,
+            ActionId.EXPORT_CALENDAR,
             ActionId.IMPORT_CSV,
             ActionId.GROWTH_CHART,
         ):
@@ -483,6 +486,52 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Exported to {file}").format(file=target), 8000)
 
         self._guard(run, self.tr("Export"))
+
+    def export_calendar(self) -> None:
+        """The child's appointments, planned LPs and phase starts as an .ics file
+        (docs/calendar.md), with or without the child's name."""
+        from tracker.io.ics import entries_of, write_calendar
+
+        child = self.bridge.current_child()
+        if child is None:
+            return
+        redact = self.interaction.choose(
+            self,
+            self.tr("Export calendar"),
+            self.tr(
+                "A calendar file for {name}: appointments (repeating ones with their moved and "
+                "cancelled dates), planned lumbar punctures and phase starts. Exporting again "
+                "later updates the same entries in a calendar that matches them. Leave the "
+                "name, date of birth and hospital out (as on a redacted summary)?"
+            ).format(name=child.name),
+            [self.tr("&With the name"), self.tr("&Leave the name out")],
+        )
+        if redact is None:
+            return
+        suggested = Path.home() / f"{self.bridge.record.path.stem}-calendar.ics"
+        target = self.interaction.save_file(
+            self, self.tr("Export calendar"), suggested, self.tr("Calendar files (*.ics)")
+        )
+        if target is None:
+            return
+        if target.suffix == "":
+            target = target.with_suffix(".ics")
+
+        def run() -> None:
+            check_write_target(target, self.bridge.record.path)
+            record = self.bridge.record
+            n = write_calendar(
+                target,
+                entries_of(record, child),
+                record.today(),
+                record.clock(),
+                redact=redact == 1,
+            )
+            self.statusBar().showMessage(
+                self.tr("Exported {n} calendar entries to {file}").format(n=n, file=target), 8000
+            )
+
+        self._guard(run, self.tr("Export calendar"))
 
     def _guard(self, fn: object, title: str) -> None:
         try:

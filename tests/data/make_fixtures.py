@@ -32,6 +32,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from tracker import visits
 from tracker.forms import (
     ValueInput,
     appointment_from_form,
@@ -571,6 +572,27 @@ def build_record(path: Path) -> None:
             ):
                 saved = transfusion_from_form(fields, child=child, today=TODAY)
                 rec.save(replace(saved, uid=uid()))
+        if SCHEMA_VERSION >= 10:  # repeating appointments and their changed dates: format 10
+            series = appointment_from_form(
+                {
+                    "date": "2026-11-03",
+                    "time": "08:30",
+                    "with_whom": "Family doctor; counts",
+                    "place": "Health centre, Utrecht",
+                    "repeat": "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;UNTIL=20270302",
+                },
+                child=mila,
+            )
+            series = visits.cancelled(series, dt.date(2026, 12, 29))
+            moved = visits.change_for(series, dt.date(2026, 12, 15))
+            series = visits.with_change(
+                series, replace(moved, date=dt.date(2026, 12, 16), note=ARABIC)
+            )
+            rec.save(
+                replace(
+                    series, uid=uid(), changes=tuple(replace(c, uid=uid()) for c in series.changes)
+                )
+            )
 
 
 # ---------------------------------------------------------------------- the dump

@@ -2,15 +2,49 @@
 
 from __future__ import annotations
 
-from tracker import forms
-from tracker.kinds.fields import Date, Flag, Text, Time
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import replace
+
+from tracker import forms, visits
+from tracker.dates import parse_date, parse_time
+from tracker.kinds.fields import Date, Flag, Rows, Text, Time
 from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
-from tracker.model import Appointment, Question
+from tracker.model import Appointment, Child, OccurrenceChange, Question
 
 
 def _appointment_rules(a: Appointment, context: Context) -> Problems:
     assert context.child is not None
-    return forms.validate_appointment(a, context.child)
+    found = forms.validate_appointment(a, context.child)
+    for field, message in visits.problems(a, context.child).items():
+        found.setdefault(field, message)
+    return found
+
+
+OCCURRENCE_CHANGE = Kind(
+    key="occurrence_change",
+    model=OccurrenceChange,
+    table="appointment_change",
+    json=None,
+    parent="appointment",
+    parent_column="appointment_id",
+    part_of=True,
+    fields=(
+        Date("original_date", "Series date"),
+        Date("date", "Date"),
+        Flag("cancelled", "Cancelled"),
+        Time("time", "Time"),
+        Text("with_whom", "With"),
+        Text("place", "Place"),
+        Text("note", "Note"),
+    ),
+    singular=QT_TRANSLATE_NOOP("kinds", "changed date"),
+    plural=QT_TRANSLATE_NOOP("kinds", "changed dates"),
+    describe=lambda c: f"a changed date ({c.original_date.isoformat()})",
+    order_by="original_date, id",
+    sort_key=lambda c: (c.original_date, c.uid),
+    joiner="of",
+)
 
 
 def _question_rules(q: Question, context: Context) -> Problems:
@@ -29,6 +63,14 @@ APPOINTMENT = Kind(
         Text("with_whom", "With"),
         Text("place", "Place"),
         Text("note", "Note"),
+        Text("repeat", "Repeat", since=6),
+        Rows(
+            "changes",
+            "Moved or cancelled dates",
+            kind="occurrence_change",
+            key="original_date",
+            since=6,
+        ),
     ),
     singular=QT_TRANSLATE_NOOP("kinds", "appointment"),
     plural=QT_TRANSLATE_NOOP("kinds", "appointments"),
@@ -60,3 +102,45 @@ QUESTION = Kind(
     validate=_question_rules,
     json_required_since=2,
 )
+
+
+def moved_from_form(
+    a: Appointment,
+    original: dt.date,
+    fields: Mapping[str, str],
+    *,
+    child: Child,
+    today: dt.date,
+) -> Appointment:
+    """``a`` with its date ``original`` moved or edited as the dialog's fields (date, time,
+    with_whom, place, note) say; FormErrors beside the field (a rule of the series'
+    changed dates beside the date)."""
+    errors: dict[str, str] = {}
+    day = time = None
+    try:
+        day = parse_date(fields.get("date", ""), "Date", forms.form_window(today, child))
+    except ValueError as exc:
+        errors["date"] = str(exc)
+    text = fields.get("time", "").strip()
+    if text:
+        try:
+            time = parse_time(text, "Time")
+        except ValueError as exc:
+            errors["time"] = str(exc)
+    if errors:
+        raise forms.FormErrors(errors)
+    assert day is not None
+    change = replace(
+        visits.change_for(a, original),
+        date=day,
+        time=time,
+        with_whom=fields.get("with_whom", "").strip(),
+        place=fields.get("place", "").strip(),
+        note=fields.get("note", ""),
+        cancelled=False,
+    )
+    moved = visits.with_change(a, change)
+    found = APPOINTMENT.problems(moved, Context(child, today))
+    if found:
+        raise forms.FormErrors({("date" if k == "changes" else k): v for k, v in found.items()})
+    return moved

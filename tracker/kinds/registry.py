@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from tracker.kinds.agenda import APPOINTMENT, QUESTION
+from tracker.kinds.agenda import APPOINTMENT, OCCURRENCE_CHANGE, QUESTION
 from tracker.kinds.child import CHILD
 from tracker.kinds.cns import CNS_VISIT, IT_DOSE
 from tracker.kinds.count import COUNT, COUNT_OTHER, COUNT_VALUE
@@ -39,6 +39,7 @@ DECLARED: tuple[Kind[Any], ...] = (
     IT_DOSE,
     THRESHOLD,
     APPOINTMENT,
+    OCCURRENCE_CHANGE,
     QUESTION,
     GROWTH,
     MEDICINE_PLAN,

@@ -576,6 +576,28 @@ def _step_9(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX stay_child_from ON stay(child_id, from_date)")
 
 
+def _step_10(conn: sqlite3.Connection) -> None:
+    """Version 10: appointments that repeat (an RRULE; '' for one visit) and their moved,
+    edited or cancelled dates, each kept with the series date it stands for."""
+    conn.execute("ALTER TABLE appointment ADD COLUMN repeat TEXT NOT NULL DEFAULT ''")
+    conn.execute(
+        f"""CREATE TABLE appointment_change (
+        {_ROW},
+        appointment_id INTEGER NOT NULL REFERENCES appointment(id) ON DELETE CASCADE,
+        {_date("original_date", null=False)},
+        {_date("date", null=False)},
+        cancelled INTEGER NOT NULL DEFAULT 0 CHECK (cancelled IN (0, 1)),
+        time TEXT CHECK (time IS NULL OR time GLOB '[0-2][0-9]:[0-5][0-9]'),
+        with_whom TEXT NOT NULL DEFAULT '',
+        place TEXT NOT NULL DEFAULT '',
+        note TEXT NOT NULL DEFAULT '',
+        checksum TEXT,
+        UNIQUE (appointment_id, original_date)
+    ) STRICT"""
+    )
+    conn.execute("CREATE INDEX appointment_change_of ON appointment_change(appointment_id)")
+
+
 Step = Callable[[sqlite3.Connection], None]
 
 
@@ -607,6 +629,7 @@ MIGRATIONS: list[Step] = [
     _step_7,
     _step_8,
     _step_9,
+    _step_10,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

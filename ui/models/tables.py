@@ -20,7 +20,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from tracker import analytes, labels, medicines
+from tracker import analytes, labels, medicines, schedule
 from tracker.analytes import format_number
 from tracker.kinds import Kind, growth, stay, transfusion
 from tracker.kinds.dose import DOSE_STATUS, plan_dose_text, when_text
@@ -257,8 +257,23 @@ class AppointmentsModel(RecordTableModel[Appointment]):
         Column("Time", lambda a: a.time.strftime("%H:%M") if a.time else ""),
         Column("With", lambda a: a.with_whom),
         Column("Where", lambda a: a.place),
+        Column("Repeats", lambda a: _repeats(a)),
         Column("Note", lambda a: a.note.replace("\n", " ")),
     )
+
+
+def _repeats(a: Appointment) -> str:
+    """ "every 2 weeks on Tuesday (2 dates changed)", or "" for one visit."""
+    if not a.repeat:
+        return ""
+    try:
+        words = schedule.describe_repeat(a.repeat)
+    except ValueError:
+        return a.repeat
+    n = len(a.changes)
+    if n:
+        words += " " + (tr("(1 date changed)") if n == 1 else tr("({n} dates changed)").format(n=n))
+    return words
 
 
 class QuestionsModel(RecordTableModel[Question]):

@@ -498,6 +498,8 @@ def threshold_labels(
 def _mark_colour(lane: Lane, mark: Mark) -> QColor:
     """The colour of a mark: by lane, a dose by what happened, a worrying result red."""
     colour = OKABE_ITO["blue"] if lane.key == "milestones" else OKABE_ITO["purple"]
+    if lane.key == "appointments":
+        colour = OKABE_ITO["green"]
     if lane.key == "doses":
         colour = DOSE_COLOURS.get(mark.kind, OKABE_ITO["grey"])
     if mark.kind in ("CNS2", "CNS3", "TLP+", AT_FEVER_NUMBER):

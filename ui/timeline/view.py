@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from tracker import timeline as layout
 from tracker.kinds import Changes
 from tracker.model import (
+    Appointment,
     CnsVisit,
     DoseLog,
     FeverRule,
@@ -44,6 +45,7 @@ LANES = (
     ("phases", "Phases"),
     ("milestones", "Milestones"),
     ("cns", "Lumbar punctures"),
+    ("appointments", "Appointments"),
     ("growth", "Weight"),
     ("temperatures", "Temperature"),
     ("symptoms", "Symptoms"),
@@ -233,6 +235,7 @@ class TimelineView(QWidget):
             doses=doses,
             transfusions=record.entries(Transfusion, child_id),
             stays=record.entries(Stay, child_id),
+            appointments=record.entries(Appointment, child_id),
         )
         legend = layout.threshold_legend(timeline)
         if legend:  # what each line drawn marks, in its unit, with its source

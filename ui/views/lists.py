@@ -8,6 +8,7 @@ deletes (undo with Ctrl+Z), Insert adds.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -23,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.kinds import ALL_CHANGED, Changes
-from tracker.model import CountResult, MedicinePlan, Phase, TeamThreshold
+from tracker.model import Appointment, CountResult, MedicinePlan, Phase, TeamThreshold
+from tracker.store.errors import RecordError
 from ui.bridge import RecordBridge
 from ui.interaction import Interaction
 from ui.kind_ui import edit_entry
@@ -301,11 +304,156 @@ class AgendaView(RecordView):
         super().__init__(bridge, interaction, parent)
         self.questions = self.tables["question"]
         self.appointments = self.tables["appointment"]
+        self.series_box = QWidget(self)
+        self.series_words = QLabel(self.series_box)
+        self.series_words.setWordWrap(True)
+        self.dates = QListWidget(self.series_box)
+        self.dates.setAccessibleName(self.tr("Next dates of the series"))
+        self.series_words.setBuddy(self.dates)
+        self.dates.setMaximumHeight(96)
+        self.move_button = QPushButton(self.tr("&Move this date…"), self.series_box)
+        self.move_button.setToolTip(
+            self.tr("Another day or time, or other details, for this date only (Ctrl+Z undoes)")
+        )
+        self.cancel_button = QPushButton(self.tr("Ca&ncel this date"), self.series_box)
+        self.cancel_button.setToolTip(
+            self.tr("This date does not take place; the others stay (Ctrl+Z undoes)")
+        )
+        self.put_back_button = QPushButton(self.tr("Put &back as planned"), self.series_box)
+        self.put_back_button.setToolTip(self.tr("This date as the series has it again"))
+        buttons = QVBoxLayout()
+        for button in (self.move_button, self.cancel_button, self.put_back_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.dates, 1)
+        row.addLayout(buttons)
+        column = QVBoxLayout(self.series_box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.series_words)
+        column.addLayout(row)
+        self.appointments.layout().addWidget(self.series_box)
+        self.move_button.clicked.connect(self.move_date)
+        self.cancel_button.clicked.connect(self.cancel_date)
+        self.put_back_button.clicked.connect(self.put_back)
+        self.dates.currentRowChanged.connect(self._date_chosen)
+        self.dates.itemActivated.connect(lambda _item: self.move_date())
+        self.appointments.table.selectionModel().selectionChanged.connect(self._fill_dates)
+        self.appointments.model.modelReset.connect(self._fill_dates)
         self.stacked()
+        splitter = self.findChild(QSplitter)
+        if splitter is not None:  # the appointments (with a series' dates) get the room
+            splitter.setStretchFactor(splitter.indexOf(self.appointments), 2)
+            splitter.setStretchFactor(splitter.indexOf(self.questions), 1)
+        self._fill_dates()
         self.refresh_when_shown()
 
     def refresh(self) -> None:
         self.on_changed(ALL_CHANGED)
+
+    # ------------------------------------------------------------------ a series' dates
+
+    SHOWN_DATES = 12
+
+    def _series(self) -> Appointment | None:
+        a = self.appointments.selected()
+        return a if isinstance(a, Appointment) and a.repeat else None
+
+    def _fill_dates(self, *_: object) -> None:
+        """The selected series' next dates (cancelled ones too, so they can be put back)."""
+        from tracker import schedule, visits
+
+        a = self._series()
+        self.series_box.setVisible(a is not None)
+        self.dates.clear()
+        if a is None:
+            self._date_chosen()
+            return
+        self.series_words.setText(
+            self.tr("Repeats {how}. Its next dates:").format(how=schedule.describe_repeat(a.repeat))
+        )
+        today = self.bridge.record.today()
+        shown: list[visits.Visit] = []
+        for years in (1, 5, 40):  # the next dates, however far apart
+            last = dt.date(min(today.year + years, dt.MAXYEAR), 12, 31)
+            shown = visits.visits(a, today, last, cancelled=True)
+            if len(shown) >= self.SHOWN_DATES:
+                break
+        for v in shown[: self.SHOWN_DATES]:
+            when = v.date.isoformat() + (f" {v.time:%H:%M}" if v.time else "")
+            text = f"{when}  {v.date:%a}"
+            if v.cancelled:
+                text += "  " + self.tr("cancelled")
+            elif v.moved:
+                text += "  " + self.tr("moved from {date}").format(date=v.original_date.isoformat())
+            elif v.change is not None:
+                text += "  " + self.tr("changed")
+            if not v.cancelled and v.place and v.place != a.place:
+                text += f" · {v.place}"
+            item = QListWidgetItem(text, self.dates)
+            item.setData(Qt.ItemDataRole.UserRole, v.original_date.isoformat())
+            item.setData(Qt.ItemDataRole.UserRole + 1, v.change is not None)
+            item.setData(Qt.ItemDataRole.UserRole + 2, v.cancelled)
+        if not shown:
+            QListWidgetItem(self.tr("No dates from today on"), self.dates).setFlags(
+                Qt.ItemFlag.NoItemFlags
+            )
+        self.dates.setCurrentRow(0 if shown else -1)
+        self._date_chosen()
+
+    def _chosen(self) -> tuple[Appointment, dt.date, bool, bool] | None:
+        """The series, the chosen series date, whether it is changed, and cancelled."""
+        a = self._series()
+        item = self.dates.currentItem()
+        if a is None or item is None or item.data(Qt.ItemDataRole.UserRole) is None:
+            return None
+        day = dt.date.fromisoformat(str(item.data(Qt.ItemDataRole.UserRole)))
+        changed = bool(item.data(Qt.ItemDataRole.UserRole + 1))
+        return a, day, changed, bool(item.data(Qt.ItemDataRole.UserRole + 2))
+
+    def _date_chosen(self, *_: object) -> None:
+        chosen = self._chosen()
+        self.move_button.setEnabled(chosen is not None)
+        self.cancel_button.setEnabled(chosen is not None and not chosen[3])
+        self.put_back_button.setEnabled(chosen is not None and chosen[2])
+
+    def _after(self, saved: Appointment | None, day: dt.date) -> None:
+        if saved is None:
+            return
+        self.appointments.select_id(saved.id)
+        self._fill_dates()
+        for i in range(self.dates.count()):
+            if self.dates.item(i).data(Qt.ItemDataRole.UserRole) == day.isoformat():
+                self.dates.setCurrentRow(i)
+        self.dates.setFocus()
+
+    def move_date(self) -> None:
+        from ui.dialogs.agenda import move_date_command
+
+        chosen = self._chosen()
+        if chosen is not None:
+            self._after(move_date_command(self.bridge, chosen[0], chosen[1], self), chosen[1])
+
+    def cancel_date(self) -> None:
+        from ui.dialogs.agenda import cancel_date_command
+
+        chosen = self._chosen()
+        if chosen is None or chosen[3]:
+            return
+        try:
+            saved = cancel_date_command(self.bridge, chosen[0], chosen[1])
+        except RecordError as exc:  # the last date of a series: delete it instead
+            self.interaction.error(self, self.tr("Cannot cancel this date"), str(exc))
+            return
+        self._after(saved, chosen[1])
+
+    def put_back(self) -> None:
+        from ui.dialogs.agenda import put_back_command
+
+        chosen = self._chosen()
+        if chosen is not None and chosen[2]:
+            self._after(put_back_command(self.bridge, chosen[0], chosen[1]), chosen[1])
 
 
 class FeversView(RecordView):

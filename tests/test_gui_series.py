@@ -1,0 +1,158 @@
+"""Repeating appointments on screen: the dialog's repeat field in plain words, the agenda's
+next dates with Move / Cancel / Put back (each one undo step), the timeline's lane, and
+File > Export calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from gui_helpers import banner_text, drive_modal, fill, rows, save_and_close
+from icalendar import Calendar
+
+from tracker import visits
+from tracker.forms import appointment_from_form
+from tracker.model import Appointment
+
+pytest_plugins = ["gui_helpers"]
+pytestmark = pytest.mark.gui
+
+FORTNIGHT_TU = "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU"
+
+
+def saved_series(record, child) -> Appointment:  # type: ignore[no-untyped-def]
+    a = appointment_from_form(
+        {"date": "2026-11-24", "time": "08:30", "with_whom": "Dr. Vos", "repeat": FORTNIGHT_TU},
+        child=child,
+    )
+    saved, _ = record.save(a)
+    return saved  # type: ignore[no-any-return]
+
+
+def test_the_repeat_field_builds_the_rule_in_plain_words(qtbot, window, record) -> None:  # type: ignore[no-untyped-def]
+    view = window.agenda_view
+
+    def plan(dialog) -> None:  # type: ignore[no-untyped-def]
+        fill(dialog, "date", "2026-11-24")
+        fill(dialog, "time", "08:30")
+        picker = dialog.picker
+        picker.how.setCurrentIndex(picker.how.findData("weekly"))
+        assert picker.days[1].isChecked()  # the date's weekday (a Tuesday) to start with
+        picker.every.setValue(2)
+        picker.end.setCurrentIndex(picker.end.findData("count"))
+        picker.count.setValue(6)
+        assert picker.words.text() == "In words: every 2 weeks on Tuesday, 6 times"
+        save_and_close(qtbot, dialog)
+
+    drive_modal(lambda: view.edit("appointment", None), plan)
+    [row] = rows(record.path, "SELECT date, repeat FROM appointment")
+    assert row == {"date": "2026-11-24", "repeat": "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;COUNT=6"}
+
+
+def test_a_series_starting_off_its_weekday_is_refused_beside_the_repeat(
+    qtbot, window, record
+) -> None:  # type: ignore[no-untyped-def]
+    view = window.agenda_view
+
+    def plan(dialog) -> None:  # type: ignore[no-untyped-def]
+        fill(dialog, "date", "2026-11-25")  # a Wednesday
+        dialog.set_text("repeat", FORTNIGHT_TU)
+        dialog.accept()
+        assert dialog.isVisible()
+        from gui_helpers import error_label
+
+        assert "is a Wednesday, not a Tuesday" in error_label(dialog, "repeat").text()
+        dialog.reject()
+
+    drive_modal(lambda: view.edit("appointment", None), plan)
+    assert rows(record.path, "SELECT * FROM appointment") == []
+
+
+def test_move_and_cancel_one_date_each_one_undo_step(qtbot, window, record, child) -> None:  # type: ignore[no-untyped-def]
+    series = saved_series(record, child)
+    window.show_view("agenda")
+    view = window.agenda_view
+    view.refresh()
+    view.appointments.select_id(series.id)
+    assert view.series_box.isVisible()
+    assert "Repeats every 2 weeks on Tuesday" in view.series_words.text()
+    assert view.dates.item(0).text().startswith("2026-11-24 08:30")
+    view.dates.setCurrentRow(1)  # 2026-12-08
+
+    def move(dialog) -> None:  # type: ignore[no-untyped-def]
+        fill(dialog, "date", "2026-12-09")
+        fill(dialog, "place", "Day clinic")
+        save_and_close(qtbot, dialog)
+
+    drive_modal(view.move_button.click, move)
+    [change] = rows(record.path, "SELECT * FROM appointment_change")
+    assert (change["original_date"], change["date"], change["place"]) == (
+        "2026-12-08",
+        "2026-12-09",
+        "Day clinic",
+    )
+    assert "moved from 2026-12-08" in view.dates.item(1).text()
+    assert window.bridge.undo_stack.undoText() == "Move the appointment of 2026-12-08"
+
+    view.dates.setCurrentRow(2)  # 2026-12-22
+    view.cancel_button.click()
+    assert "cancelled" in view.dates.item(2).text()
+    assert not view.cancel_button.isEnabled() and view.put_back_button.isEnabled()
+    saved = record.entry(Appointment, series.id)
+    shown = [v.date for v in visits.visits(saved, dt.date(2026, 12, 1), dt.date(2026, 12, 31))]
+    assert shown == [dt.date(2026, 12, 9)]
+    assert window.bridge.undo_stack.undoText() == "Cancel the appointment of 2026-12-22"
+
+    window.bridge.undo_stack.undo()  # the cancel only
+    assert [r["original_date"] for r in rows(record.path, "SELECT * FROM appointment_change")] == [
+        "2026-12-08"
+    ]
+    window.bridge.undo_stack.undo()  # the move
+    assert rows(record.path, "SELECT * FROM appointment_change") == []
+    window.bridge.undo_stack.redo()
+    assert len(rows(record.path, "SELECT * FROM appointment_change")) == 1
+
+    view.appointments.select_id(series.id)
+    view.dates.setCurrentRow(1)
+    view.put_back_button.click()
+    assert rows(record.path, "SELECT * FROM appointment_change") == []
+
+
+def test_the_header_shows_the_series_next_date(qtbot, window, record, child) -> None:  # type: ignore[no-untyped-def]
+    saved_series(record, child)
+    window.header.refresh()
+    assert "on 2026-12-08" in window.header.next.text()
+
+
+def test_the_timeline_has_an_appointments_lane_that_can_be_hidden(
+    qtbot, window, record, child, settings
+) -> None:  # type: ignore[no-untyped-def]
+    series = saved_series(record, child)
+    record.save(visits.cancelled(series, dt.date(2026, 12, 8)))
+    view = window.timeline_view
+    view.refresh()
+    lane = view.widget.timeline.lane("appointments")
+    assert lane is not None
+    days = [dt.date.fromordinal(int(m.x)) for m in lane.marks]
+    assert dt.date(2026, 11, 24) in days and dt.date(2026, 12, 22) in days
+    assert dt.date(2026, 12, 8) not in days
+    view.lane_actions["appointments"].trigger()
+    assert "appointments" in settings.timeline_hidden_lanes
+    assert view.widget.timeline.lane("appointments") is None
+
+
+def test_file_export_calendar_writes_the_series(
+    qtbot, window, record, child, interaction, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    saved_series(record, child)
+    target = tmp_path / "plan"
+    interaction.save_answers.append(target)
+    interaction.choose = lambda *args: 1  # leave the name out
+    window.export_calendar()
+    written = target.with_suffix(".ics")
+    cal = Calendar.from_ical(written.read_bytes())
+    [event] = [e for e in cal.walk("VEVENT") if "rrule" in e]
+    assert event["rrule"].to_ical() == b"FREQ=WEEKLY;INTERVAL=2;BYDAY=TU"
+    assert "Mila" not in written.read_text()
+    assert not [a for a in interaction.asked if a[0] == "error"], banner_text(window)

@@ -1,0 +1,188 @@
+"""The family's calendar: one child's appointments, planned lumbar punctures and phase
+starts as an iCalendar file (RFC 5545, written with the ``icalendar`` package).
+
+- An appointment is one VEVENT; a series is one VEVENT with its RRULE, an EXDATE for each
+  cancelled date and a VEVENT of the same UID with RECURRENCE-ID for each moved or edited
+  date (the dates are those of :mod:`tracker.visits`, which the program shows).
+- Planned lumbar punctures (still to come) and phase starts are all-day events
+  (``DTSTART;VALUE=DATE``).
+- Every event's UID is its entry's uid and :data:`UID_DOMAIN`: exporting again (after an
+  edit too) gives the same UIDs, so a calendar that matches entries by UID updates them
+  instead of adding them twice.
+- Times are floating local times (RFC 5545 §3.3.5, form 1: no zone): the record keeps the
+  clinic's hour as written on the appointment card, with no zone, and a floating time
+  shows that hour on the family's own devices; naming a zone would mean guessing it.
+- ``redact``: the child's name, date of birth and hospital are taken out of every text
+  as on the redacted summary (:mod:`tracker.redaction`); the child is named by initials.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from icalendar import Calendar, Event, vRecur
+
+from tracker import labels, schedule
+from tracker.model import Appointment, Child, CnsVisit, OccurrenceChange, Phase
+from tracker.redaction import Redaction
+from tracker.store import durable
+from tracker.store.record import Record
+
+# A fixed domain for the UIDs (RFC 5545 §3.8.4.7 suggests uid@domain); ".invalid" is
+# reserved (RFC 2606), so it names no one's host and never changes.
+UID_DOMAIN = "treatment-tracker.invalid"
+PRODID = "-//Treatment Tracker//Family calendar//EN"
+
+
+@dataclass(frozen=True)
+class CalendarEntries:
+    """What goes into one child's calendar."""
+
+    child: Child
+    appointments: Sequence[Appointment] = ()
+    lps: Sequence[CnsVisit] = ()
+    phases: Sequence[Phase] = ()
+
+
+def uid_of(entry_uid: str) -> str:
+    return f"{entry_uid}@{UID_DOMAIN}"
+
+
+def _when(day: dt.date, time: dt.time | None) -> dt.date | dt.datetime:
+    """A floating local date-time (no zone), or the day alone for an all-day event."""
+    return dt.datetime.combine(day, time) if time is not None else day
+
+
+class _Writer:
+    def __init__(self, child: Child, stamp: dt.datetime, redact: bool) -> None:
+        self.redaction = Redaction.for_child(child) if redact else None
+        self.who = self.redaction.initials if self.redaction else child.name
+        self.stamp = stamp.astimezone(dt.UTC)
+
+    def text(self, text: str) -> str:
+        return self.redaction.text(text) if self.redaction else text
+
+    def event(self, uid: str, summary: str, start: dt.date | dt.datetime) -> Event:
+        e = Event()
+        e.add("uid", uid_of(uid))
+        e.add("dtstamp", self.stamp)
+        e.add("dtstart", start)
+        e.add("summary", f"{self.who} · {self.text(summary)}")
+        return e
+
+    def visit_details(self, e: Event, place: str, note: str) -> None:
+        if place:
+            e.add("location", self.text(place))
+        if note:
+            e.add("description", self.text(note))
+
+    def appointment(self, a: Appointment) -> list[Event]:
+        summary = f"Appointment: {a.with_whom}" if a.with_whom else "Appointment"
+        e = self.event(a.uid, summary, _when(a.date, a.time))
+        self.visit_details(e, a.place, a.note)
+        r = schedule.parse_repeat(a.repeat)
+        if r is None:
+            return [e]
+        e.add("rrule", _recur(r, a.time))
+        gone = [c for c in a.changes if c.cancelled]
+        if gone:
+            e.add("exdate", [_when(c.original_date, a.time) for c in gone])
+        overrides = [self.override(a, c) for c in a.changes if not c.cancelled]
+        return [e, *overrides]
+
+    def override(self, a: Appointment, c: OccurrenceChange) -> Event:
+        summary = f"Appointment: {c.with_whom}" if c.with_whom else "Appointment"
+        e = self.event(a.uid, summary, _when(c.date, c.time))
+        e.add("recurrence-id", _when(c.original_date, a.time))
+        self.visit_details(e, c.place, c.note)
+        return e
+
+    def lp(self, v: CnsVisit) -> Event:
+        drugs = ", ".join(labels.IT_DRUG[d.drug.value] for d in v.it_drugs)
+        summary = "Lumbar puncture (planned)" + (f": {drugs}" if drugs else "")
+        e = self.event(v.uid, summary, v.date)
+        if v.note:
+            e.add("description", self.text(v.note))
+        return e
+
+    def phase(self, p: Phase, start: dt.date) -> Event:
+        planned = p.actual_start is None
+        summary = f"{p.display_name} starts" + (" (planned)" if planned else "")
+        e = self.event(p.uid, summary, start)
+        if p.notes:
+            e.add("description", self.text(p.notes))
+        return e
+
+
+def _recur(r: schedule.Repeat, time: dt.time | None) -> vRecur:
+    """The RRULE of a series; UNTIL in DTSTART's form (a floating end of day, or the day)."""
+    rule = vRecur(freq=r.freq.upper())
+    if r.interval != 1:
+        rule["interval"] = r.interval
+    if r.weekdays:
+        rule["byday"] = [schedule.DAY_CODES[d] for d in r.weekdays]
+    if r.until is not None:
+        rule["until"] = _when(r.until, dt.time(23, 59, 59) if time is not None else None)
+    if r.count is not None:
+        rule["count"] = r.count
+    return rule
+
+
+def build_calendar(
+    entries: CalendarEntries, today: dt.date, stamp: dt.datetime, *, redact: bool = False
+) -> Calendar:
+    """The calendar of one child: every appointment (series with their changes), the
+    lumbar punctures planned from ``today`` on, and every phase's start."""
+    w = _Writer(entries.child, stamp, redact)
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", f"{w.who} · treatment plan")
+    for a in sorted(entries.appointments, key=lambda a: (a.date, a.uid)):
+        for e in w.appointment(a):
+            cal.add_component(e)
+    for v in sorted(entries.lps, key=lambda v: (v.date, v.uid)):
+        if v.planned and v.date >= today:
+            cal.add_component(w.lp(v))
+    for p in entries.phases:
+        start = p.start
+        if start is not None:
+            cal.add_component(w.phase(p, start))
+    return cal
+
+
+def calendar_bytes(
+    entries: CalendarEntries, today: dt.date, stamp: dt.datetime, *, redact: bool = False
+) -> bytes:
+    data: bytes = build_calendar(entries, today, stamp, redact=redact).to_ical()
+    return data
+
+
+def write_calendar(
+    path: Path,
+    entries: CalendarEntries,
+    today: dt.date,
+    stamp: dt.datetime,
+    *,
+    redact: bool = False,
+) -> int:
+    """Write the calendar to ``path`` atomically (0600; the old file kept on failure); the
+    number of events written."""
+    cal = build_calendar(entries, today, stamp, redact=redact)
+    durable.write_atomically(Path(path), cal.to_ical(), "the calendar")
+    return len(cal.walk("VEVENT"))
+
+
+def entries_of(record: Record, child: Child) -> CalendarEntries:
+    """What the calendar of ``child`` holds, read from ``record``."""
+    assert child.id is not None
+    return CalendarEntries(
+        child,
+        record.entries(Appointment, child.id),
+        record.entries(CnsVisit, child.id),
+        record.entries(Phase, child.id),
+    )

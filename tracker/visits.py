@@ -1,0 +1,219 @@
+"""The dates of clinic appointments: one visit, or a series (an RRULE, tracker.schedule)
+with some of its dates moved, edited on their own or cancelled (iCalendar's
+RECURRENCE-ID overrides and EXDATE).
+
+Every screen, the header's "next", the printed summary, the timeline and the calendar
+export take an appointment's visits from here, so they show the same dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from tracker import schedule
+from tracker.model import Appointment, Child, OccurrenceChange
+
+# Far enough to reach the next visit of any series (a rule repeats at least yearly: every
+# 366 days, weeks or months at most); searched in growing windows, not walked day by day.
+_SEARCH_YEARS = (1, 4, 35)
+
+
+@dataclass(frozen=True, slots=True)
+class Visit:
+    """One date of an appointment as it stands: where it is (``date``, ``time``), who and
+    where, and which series date it is (``original_date``; the appointment's date for a
+    single visit)."""
+
+    appointment: Appointment
+    original_date: dt.date
+    date: dt.date
+    time: dt.time | None
+    with_whom: str
+    place: str
+    note: str
+    cancelled: bool = False
+    change: OccurrenceChange | None = None
+
+    @property
+    def moved(self) -> bool:
+        return self.change is not None and self.date != self.original_date
+
+    @property
+    def repeats(self) -> bool:
+        return bool(self.appointment.repeat)
+
+    @property
+    def sort_key(self) -> tuple[dt.date, dt.time, int]:
+        return (self.date, self.time or dt.time.min, self.appointment.id or 0)
+
+
+def _visit(a: Appointment, original: dt.date, change: OccurrenceChange | None) -> Visit:
+    if change is None:
+        return Visit(a, original, original, a.time, a.with_whom, a.place, a.note)
+    return Visit(
+        a,
+        original,
+        change.date,
+        change.time,
+        change.with_whom,
+        change.place,
+        change.note,
+        change.cancelled,
+        change,
+    )
+
+
+def visits(
+    a: Appointment, first: dt.date, last: dt.date, *, cancelled: bool = False
+) -> list[Visit]:
+    """The visits of ``a`` that fall on ``first`` … ``last`` (a moved one by where it is
+    now), in date and time order; cancelled ones only if ``cancelled``."""
+    changes = {c.original_date: c for c in a.changes}
+    found = [
+        _visit(a, d, changes.get(d))
+        for d in schedule.repeat_dates(a.repeat, a.date, first, last)
+        if d not in changes or changes[d].date == d
+    ]
+    for c in a.changes:  # moved ones, wherever they came from
+        if c.date != c.original_date and first <= c.date <= last:
+            found.append(_visit(a, c.original_date, c))
+    return sorted((v for v in found if cancelled or not v.cancelled), key=lambda v: v.sort_key)
+
+
+def all_visits(appointments: Iterable[Appointment], first: dt.date, last: dt.date) -> list[Visit]:
+    """Every visit of ``appointments`` on ``first`` … ``last``, in date and time order."""
+    found = [v for a in appointments for v in visits(a, first, last)]
+    return sorted(found, key=lambda v: v.sort_key)
+
+
+def next_visits(appointments: Sequence[Appointment], after: dt.date, n: int) -> list[Visit]:
+    """The first ``n`` visits after ``after`` (not on it), of all ``appointments``."""
+    first = after + dt.timedelta(days=1)
+    found: list[Visit] = []
+    for years in _SEARCH_YEARS:
+        last = dt.date(min(first.year + years, dt.MAXYEAR), 12, 31)
+        found = all_visits(appointments, first, last)
+        if len(found) >= n:
+            break
+    return found[:n]
+
+
+def last_visit_before(appointments: Sequence[Appointment], day: dt.date) -> Visit | None:
+    """The latest visit before ``day`` (the printed summary starts from it)."""
+    if not appointments:
+        return None
+    start = min([a.date for a in appointments] + [c.date for a in appointments for c in a.changes])
+    found = all_visits(appointments, start, day - dt.timedelta(days=1))
+    return found[-1] if found else None
+
+
+def series_dates(a: Appointment, first: dt.date, last: dt.date) -> list[dt.date]:
+    """The series' own dates on ``first`` … ``last`` (before any was moved or cancelled)."""
+    return schedule.repeat_dates(a.repeat, a.date, first, last)
+
+
+def is_series_date(a: Appointment, day: dt.date) -> bool:
+    return day in series_dates(a, day, day)
+
+
+# ---------------------------------------------------------------------- changing one date
+
+
+def change_for(a: Appointment, original: dt.date) -> OccurrenceChange:
+    """The change of ``a``'s date ``original`` as saved, or a new one copied from the series."""
+    for c in a.changes:
+        if c.original_date == original:
+            return c
+    return OccurrenceChange(
+        original_date=original,
+        date=original,
+        time=a.time,
+        with_whom=a.with_whom,
+        place=a.place,
+        note=a.note,
+    )
+
+
+def with_change(a: Appointment, change: OccurrenceChange) -> Appointment:
+    """``a`` with ``change`` in place of the one of its date (it keeps its uid)."""
+    old = next((c for c in a.changes if c.original_date == change.original_date), None)
+    if old is not None:
+        change = replace(change, uid=old.uid)
+    kept = tuple(c for c in a.changes if c.original_date != change.original_date)
+    return replace(a, changes=tuple(sorted((*kept, change), key=lambda c: c.original_date)))
+
+
+def cancelled(a: Appointment, original: dt.date) -> Appointment:
+    """``a`` with its date ``original`` cancelled (the EXDATE), kept as it was otherwise."""
+    c = change_for(a, original)
+    return with_change(a, replace(c, cancelled=True, date=original))
+
+
+def put_back(a: Appointment, original: dt.date) -> Appointment:
+    """``a`` with its date ``original`` as the series has it again."""
+    return replace(a, changes=tuple(c for c in a.changes if c.original_date != original))
+
+
+# ---------------------------------------------------------------------- rules
+
+
+def _before_birth(what: str, day: dt.date, child: Child) -> str:
+    return (
+        f"{what}: {day.isoformat()} is before the date of birth "
+        f"({child.birth_date.isoformat()}); check the year"
+    )
+
+
+def problems(a: Appointment, child: Child) -> dict[str, str]:
+    """What is wrong with ``a``'s repeat and its changed dates, beside the field: a rule
+    the program does not keep, one that would never take place or does not start on its
+    first date, a changed date that is not one of the series or lies before birth."""
+    errors: dict[str, str] = {}
+    why = schedule.repeat_problem(a.repeat) or schedule.start_problem(a.repeat, a.date)
+    if why is not None:
+        errors["repeat"] = f"Repeat: {why}"
+        return errors
+    if not a.changes:
+        return errors
+    if not a.repeat:
+        errors["changes"] = (
+            "Moved or cancelled dates: only a repeating appointment has them; edit the "
+            "appointment's own date instead"
+        )
+        return errors
+    seen: set[dt.date] = set()
+    for c in sorted(a.changes, key=lambda c: c.original_date):
+        day = c.original_date.isoformat()
+        if c.original_date in seen:
+            errors["changes"] = f"Moved or cancelled dates: {day} is changed twice"
+            break
+        seen.add(c.original_date)
+        if not is_series_date(a, c.original_date):
+            errors["changes"] = (
+                f"Moved or cancelled dates: {day} is not one of the dates of this series "
+                f"({schedule.describe_repeat(a.repeat)}); put it back as the series has it, "
+                "or change the repeat back"
+            )
+            break
+        if c.date < child.birth_date:
+            errors["changes"] = _before_birth(f"The visit of {day} moved", c.date, child)
+            break
+        if c.cancelled and c.date != c.original_date:
+            errors["changes"] = (
+                f"Moved or cancelled dates: the visit of {day} is cancelled and moved at once"
+            )
+            break
+    else:
+        r = schedule.parse_repeat(a.repeat)
+        if r is not None and (r.count is not None or r.until is not None):
+            last = r.until or dt.date.max
+            dates = series_dates(a, a.date, last)
+            gone = {c.original_date for c in a.changes if c.cancelled}
+            if dates and all(d in gone for d in dates):
+                errors["changes"] = (
+                    "Moved or cancelled dates: every date of this series is cancelled; "
+                    "delete the appointment instead"
+                )
+    return errors
