@@ -291,7 +291,11 @@ def plan_from_form(
     window = forms.form_window(today, child)
     start = c.run("start_date", parse_date, forms.field_text(f, "start_date"), "Start", window)
     end = c.run("end_date", parse_optional_date, forms.field_text(f, "end_date"), "End", window)
-    form = c.choice(f, "form", MedicineForm, MedicineForm.TABLET.value, "Form", FORM_NAMES)
+    form = (  # left empty: not entered (no form is guessed)
+        c.choice(f, "form", MedicineForm, MedicineForm.OTHER.value, "Form", FORM_NAMES)
+        if forms.field_text(f, "form")
+        else None
+    )
     amount, unit = split_dose(forms.field_text(f, "dose_amount"), forms.field_text(f, "dose_unit"))
     p = MedicinePlan(
         child_id=child.id,
@@ -361,7 +365,7 @@ def change_dose(
     fields = {
         "drug": plan.drug,
         "strength": plan.strength,
-        "form": plan.form.value,
+        "form": plan.form.value if plan.form is not None else "",
         "schedule": plan.schedule,
         **{k: v for k, v in f.items() if k != "change_date"},
         "start_date": on.isoformat(),
@@ -463,7 +467,7 @@ MEDICINE_PLAN = Kind(
         Text("dose_amount", "Dose"),
         Text("dose_unit", "Dose unit"),
         Text("strength", "Strength"),
-        Choice("form", "Form", enum=MedicineForm, default=MedicineForm.TABLET),
+        Choice("form", "Form", enum=MedicineForm, optional=True),  # null: not entered
         Text("schedule", "Schedule"),
         Date("end_date", "End", optional=True),
         Text("team_note", "What the team said"),
