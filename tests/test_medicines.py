@@ -779,3 +779,26 @@ def test_a_form_left_empty_is_saved_as_not_entered_and_exported_as_null(
         today=TODAY,
     )
     assert new.form is None and old.form is None
+
+
+@pytest.mark.parametrize("form_keys", ["plan", "change"])
+def test_an_amount_typed_in_another_unit_than_the_chosen_one_says_so(
+    form_keys: str, record: Record, child: Child
+) -> None:
+    """The final re-check: "2.5 mL" with the unit left at "mg" said "is not a number"."""
+    if form_keys == "plan":
+        errors = _errors(dose_amount="2.5 mL", dose_unit="mg")
+    else:
+        saved, _ = record.save(_plan("6-MP", D(2026, 9, 1)))
+        with pytest.raises(FormErrors) as caught:
+            change_dose(
+                saved,
+                {"change_date": "2026-10-01", "dose_amount": "2,5 ml", "dose_unit": "mg"},
+                child=child,
+                today=TODAY,
+            )
+        errors = caught.value.errors
+    message = errors["dose_amount"]
+    assert "not a number" not in message
+    assert "mL" in message or "ml" in message
+    assert "mg" in message and "choose" in message, message

@@ -99,6 +99,21 @@ def split_dose(amount: str, unit: str) -> tuple[str, str]:
     return amount, unit
 
 
+def unit_clash(amount: str, unit: str) -> str | None:
+    """Why the amount typed with a unit of its own ("2.5 mL") cannot stand beside another
+    chosen unit ("mg"), saying what to do; None when it has no other unit."""
+    match = _AMOUNT_AND_UNIT.match(amount)
+    if match is None or amount_problem(match.group(1)) is not None or forms.blank(unit):
+        return None
+    number, typed, chosen = match.group(1), " ".join(match.group(2).split()), unit.strip()
+    if typed.casefold() == " ".join(chosen.split()).casefold():
+        return None
+    return (
+        f"Dose: “{amount.strip()}” is in {typed} but the dose unit is {chosen}: type {number} "
+        f"here and choose {typed} as the unit, or type the dose in {chosen} as the team wrote it"
+    )
+
+
 def validate_plan(p: MedicinePlan, context: Context | None = None) -> Problems:
     """The plan's own rules, each problem under its field's name (its dates' order with
     the date of birth is the kind's date rules)."""
@@ -117,7 +132,7 @@ def validate_plan(p: MedicinePlan, context: Context | None = None) -> Problems:
     else:
         why = amount_problem(amount)
         if why is not None:
-            problems["dose_amount"] = why
+            problems["dose_amount"] = unit_clash(amount, unit) or why
         if _PER_BODY.search(_unit_words(unit)):
             problems["dose_unit"] = (
                 f"Dose unit: “{unit}” is a dose per body size; type the dose the team wrote "
