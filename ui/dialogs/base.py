@@ -22,11 +22,13 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMenu,
     QPlainTextEdit,
+    QScrollArea,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -137,6 +139,17 @@ class DateField(QWidget):
         if menu is not None:
             menu.hide()
         self.line.setFocus()
+
+
+def scrolling(page: QWidget, parent: QWidget) -> QScrollArea:
+    """``page`` in a frameless area that scrolls up and down (a small screen), never
+    sideways."""
+    scroll = QScrollArea(parent)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setWidget(page)
+    return scroll
 
 
 def fill_combo(combo: QComboBox, choices: Mapping[str, str], context: str = "labels") -> None:
