@@ -100,3 +100,31 @@ def test_the_calendar_opens_from_the_date_with_f4_or_alt_down(qtbot) -> None:  #
         shown.clear()
         qtbot.keyClick(date.line, key, modifier)
         assert shown, key
+
+
+# ---------------------------------------------------------------------- selection
+
+
+def test_undoing_a_delete_selects_the_entry_put_back(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from PySide6.QtGui import QKeySequence
+
+    from tracker.model import Appointment
+
+    bridge = window.bridge
+    child_id = bridge.current_child().id
+    entry, _ = bridge.record.save(Appointment(child_id, dt.date(2026, 11, 2), None, "Dr. A"))
+    other, _ = bridge.record.save(Appointment(child_id, dt.date(2026, 11, 9), None, "Dr. B"))
+    window.show_view("agenda")
+    view = window.view_named("agenda")
+    view.refresh()
+    table = view.tables["appointment"]
+    table.select_id(entry.id)
+    table.table.setFocus()
+    qtbot.keyClick(table.table, Qt.Key.Key_Delete)
+    assert [a.id for a in bridge.record.entries(Appointment, entry.child_id)] == [other.id]
+    activate(qtbot, window)
+    combination = QKeySequence(QKeySequence.StandardKey.Undo)[0]
+    qtbot.keyClick(table.table, combination.key(), combination.keyboardModifiers())
+    assert table.selected() is not None and table.selected().uid == entry.uid

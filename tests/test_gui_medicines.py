@@ -143,8 +143,11 @@ def test_change_dose_is_one_undo_step(qtbot, window, record, child) -> None:  # 
     press(qtbot, view.plans.table, QKeySequence.StandardKey.Undo)
     assert record.entries(MedicinePlan, child.id) == before
     assert view.plans.model.rowCount() == 1
+    # The walkthrough: the selection was lost; it stays on the plan whose dose changed.
+    assert view.plans.selected() == old and view.change_button.isEnabled()
     press(qtbot, view.plans.table, QKeySequence.StandardKey.Redo)  # both again, same ids
     assert record.entries(MedicinePlan, child.id) == [ended, new]
+    assert view.plans.selected() == new
 
 
 def test_change_dose_outside_the_plan_is_refused(qtbot, window, record, child) -> None:  # type: ignore[no-untyped-def]
