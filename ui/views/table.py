@@ -73,7 +73,7 @@ class RecordTable(QWidget):
         empty_text = tr(ui.empty)
         self.title = QLabel(f"<h3>{title}</h3>", self)
         self.add_button = QPushButton(add_text, self)
-        self.edit_button = QPushButton(self.tr("&Edit…"), self)
+        self.edit_button = QPushButton(self.tr("Ed&it…"), self)  # E is the Edit menu's
         self.delete_button = QPushButton(self.tr("Delete"), self)
         self.delete_button.setToolTip(self.tr("Delete the selected row (Ctrl+Z undoes it)"))
         self.empty = QLabel(empty_text, self)
