@@ -106,6 +106,8 @@ class DateField(QWidget):
         action.setDefaultWidget(self.calendar)
         menu.addAction(action)
         menu.aboutToShow.connect(self._sync_calendar)
+        # The arrows, Enter and Esc work the calendar (some desktops left it without focus).
+        menu.aboutToShow.connect(lambda: QTimer.singleShot(0, self._focus_calendar))
         self.button.setMenu(menu)
         self.calendar.clicked.connect(self._picked)
         self.calendar.activated.connect(self._picked)
@@ -132,6 +134,11 @@ class DateField(QWidget):
                 return
             d = self._today
         self.calendar.setSelectedDate(QDate(d.year, d.month, d.day))
+
+    def _focus_calendar(self) -> None:
+        menu = self.button.menu()
+        if menu is not None and menu.isVisible():
+            self.calendar.setFocus(Qt.FocusReason.PopupFocusReason)
 
     def _picked(self, qdate: QDate) -> None:
         self.line.setText(qdate.toString(Qt.DateFormat.ISODate))
