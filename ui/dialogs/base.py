@@ -107,7 +107,7 @@ class DateField(QWidget):
         menu.addAction(action)
         menu.aboutToShow.connect(self._sync_calendar)
         # The arrows, Enter and Esc work the calendar (some desktops left it without focus).
-        menu.aboutToShow.connect(lambda: QTimer.singleShot(0, self._focus_calendar))
+        menu.aboutToShow.connect(lambda: QTimer.singleShot(0, self, self._focus_calendar))
         self.button.setMenu(menu)
         self.calendar.clicked.connect(self._picked)
         self.calendar.activated.connect(self._picked)
