@@ -128,3 +128,23 @@ def test_undoing_a_delete_selects_the_entry_put_back(qtbot, window) -> None:  # 
     combination = QKeySequence(QKeySequence.StandardKey.Undo)[0]
     qtbot.keyClick(table.table, combination.key(), combination.keyboardModifiers())
     assert table.selected() is not None and table.selected().uid == entry.uid
+
+
+def test_undoing_a_blood_count_delete_selects_it_again(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    from gui_helpers import blood_count
+    from PySide6.QtGui import QKeySequence
+
+    bridge = window.bridge
+    child = bridge.current_child()
+    first = bridge.save(blood_count(child, "2026-11-02", wbc="3.1 10^9/L"))
+    bridge.save(blood_count(child, "2026-11-09", wbc="3.4 10^9/L"))
+    window.show_view("counts")
+    table = window.view_named("counts").counts
+    table.select_id(first.id)
+    table.table.setFocus()
+    qtbot.keyClick(table.table, Qt.Key.Key_Delete)
+    assert table.model.row_of(first.id) < 0
+    activate(qtbot, window)
+    combination = QKeySequence(QKeySequence.StandardKey.Undo)[0]
+    qtbot.keyClick(table.table, combination.key(), combination.keyboardModifiers())
+    assert table.selected() is not None and table.selected().uid == first.uid

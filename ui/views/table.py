@@ -166,9 +166,17 @@ class RecordTable(QWidget):
         or redo: on the entry that took its place when one follows it (a dose change done
         again), on the one it followed when it is gone (a dose change undone), on the one
         entry that came back when none was selected (a delete undone)."""
-        current = self.selected()
-        before = {getattr(item, "uid", None) for item in self.model.items()}
+        current, before = self.selected(), self.uids()
         self.model.reload(items)
+        self.reselect(current, before, items)
+
+    def uids(self) -> set[str | None]:
+        """The uids of the entries shown (before a reload: see :meth:`reselect`)."""
+        return {getattr(item, "uid", None) for item in self.model.items()}
+
+    def reselect(self, current: Any, before: set[str | None], items: Sequence[Any]) -> None:
+        """Select again after a reload, as :meth:`reload` says (``current``: the entry
+        selected before it, ``before``: the uids shown before it)."""
         came = [item for item in items if getattr(item, "uid", None) not in before]
         by_uid = {getattr(item, "uid", None): item for item in items}
         follows = [link.name for link in self.ui.kind.fields if self._links_here(link)]
