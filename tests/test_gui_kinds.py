@@ -64,7 +64,7 @@ def test_the_add_menu_keeps_its_commands_and_order(window) -> None:  # type: ign
         ("Add &phase…", QKeySequence("Ctrl+Shift+P")),
         ("Add &milestone…", QKeySequence("Ctrl+Shift+M")),
         ("Add &lumbar puncture…", QKeySequence("Ctrl+Shift+L")),
-        ("Add a&ppointment…", QKeySequence()),
+        ("Add &appointment…", QKeySequence()),
         ("Add &question for the team…", QKeySequence("Ctrl+Shift+Q")),
     ]
     assert list(window.add_actions) == [ui.key for ui in in_add_menu()]

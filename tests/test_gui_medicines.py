@@ -90,7 +90,7 @@ def test_a_strength_per_ml_switches_a_form_left_at_its_default_to_liquid(qtbot, 
     dialog = MedicinePlanDialog(None, child, D(2026, 11, 24))
     qtbot.addWidget(dialog)
     dialog.show()
-    assert dialog.text_of("form") == "tablet"
+    assert dialog.text_of("form") == "", "no form is guessed: it starts not entered"
     type_text(dialog.field("strength"), "20 mg/mL")
     assert dialog.text_of("form") == "liquid"
     chosen = MedicinePlanDialog(None, child, D(2026, 11, 24))
@@ -143,8 +143,11 @@ def test_change_dose_is_one_undo_step(qtbot, window, record, child) -> None:  # 
     press(qtbot, view.plans.table, QKeySequence.StandardKey.Undo)
     assert record.entries(MedicinePlan, child.id) == before
     assert view.plans.model.rowCount() == 1
+    # The walkthrough: the selection was lost; it stays on the plan whose dose changed.
+    assert view.plans.selected() == old and view.change_button.isEnabled()
     press(qtbot, view.plans.table, QKeySequence.StandardKey.Redo)  # both again, same ids
     assert record.entries(MedicinePlan, child.id) == [ended, new]
+    assert view.plans.selected() == new
 
 
 def test_change_dose_outside_the_plan_is_refused(qtbot, window, record, child) -> None:  # type: ignore[no-untyped-def]

@@ -162,7 +162,13 @@ def test_follows_must_be_an_earlier_plan_of_the_same_drug() -> None:
 
 
 def test_plan_line() -> None:
-    p = _plan("6-mercaptopurine", D(2026, 3, 4), dose_amount="20", strength="50 mg")
+    p = _plan(
+        "6-mercaptopurine",
+        D(2026, 3, 4),
+        dose_amount="20",
+        strength="50 mg",
+        form=MedicineForm.TABLET,
+    )
     assert medicines.plan_line(p) == "6-mercaptopurine 20 mg daily (50 mg tablet), since 2026-03-04"
     liquid = _plan(
         "co-trimoxazole",
@@ -743,3 +749,56 @@ def test_a_dose_whose_two_units_differ_is_still_refused() -> None:
     errors = _errors(dose_amount="20 mg", dose_unit="mL")
     assert set(errors) == {"dose_amount"}
     assert _errors(dose_amount="about 20", dose_unit="")  # no number first: not split
+
+
+def test_a_form_left_empty_is_saved_as_not_entered_and_exported_as_null(
+    record: Record, child: Child, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """The walkthrough: a new plan's form was "tablet" unless changed; no form is guessed."""
+    from tracker.io import json_export, json_import
+    from tracker.medicines import strength_text
+
+    assert MedicinePlan(child_id=1, drug="6-MP", start_date=SEPT_1).form is None
+    p = plan_from_form(_fields(form=""), child=MILA, today=TODAY)
+    assert p.form is None and strength_text(p) == "50 mg"
+    saved, _ = record.save(_plan("6-MP", D(2026, 9, 1), strength="50 mg"))
+    assert record.entry(MedicinePlan, saved.id).form is None
+    out = tmp_path / "export.json"
+    json_export.write_json(record, out, record.clock())
+    assert json.loads(out.read_text())["children"][0]["medicine_plans"][0]["form"] is None
+    contents = json_import.read_export(out.read_bytes(), TODAY)
+    copy = json_import.load_into_new_record(tmp_path / "copy.sqlite", contents, fixed_clock)
+    try:
+        assert copy.entries(MedicinePlan, copy.children()[0].id)[0].form is None
+    finally:
+        copy.close()
+    old, new = change_dose(
+        saved,
+        {"change_date": "2026-10-01", "dose_amount": "20", "dose_unit": "mg"},
+        child=child,
+        today=TODAY,
+    )
+    assert new.form is None and old.form is None
+
+
+@pytest.mark.parametrize("form_keys", ["plan", "change"])
+def test_an_amount_typed_in_another_unit_than_the_chosen_one_says_so(
+    form_keys: str, record: Record, child: Child
+) -> None:
+    """The final re-check: "2.5 mL" with the unit left at "mg" said "is not a number"."""
+    if form_keys == "plan":
+        errors = _errors(dose_amount="2.5 mL", dose_unit="mg")
+    else:
+        saved, _ = record.save(_plan("6-MP", D(2026, 9, 1)))
+        with pytest.raises(FormErrors) as caught:
+            change_dose(
+                saved,
+                {"change_date": "2026-10-01", "dose_amount": "2,5 ml", "dose_unit": "mg"},
+                child=child,
+                today=TODAY,
+            )
+        errors = caught.value.errors
+    message = errors["dose_amount"]
+    assert "not a number" not in message
+    assert "mL" in message or "ml" in message
+    assert "mg" in message and "choose" in message, message

@@ -143,10 +143,9 @@ def strength_text(p: MedicinePlan) -> str:
     strength = p.strength.strip()
     if not strength:
         return ""
-    form = p.form.value
-    if p.form is MedicineForm.OTHER or form in strength.casefold():
+    if p.form is None or p.form is MedicineForm.OTHER or p.form.value in strength.casefold():
         return strength
-    return f"{strength} {form}"
+    return f"{strength} {p.form.value}"
 
 
 def schedule_text(p: MedicinePlan) -> str:

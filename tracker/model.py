@@ -410,7 +410,7 @@ class MedicinePlan:
     dose_amount: str = ""  # as the team wrote it: "25", "2.5"
     dose_unit: str = ""  # "mg", "mL", "tablet"
     strength: str = ""  # "50 mg tablet", "20 mg/mL"
-    form: MedicineForm = MedicineForm.TABLET
+    form: MedicineForm | None = None  # None: not entered (no form is guessed)
     schedule: str = ""  # RRULE: "FREQ=DAILY", "FREQ=WEEKLY;BYDAY=SA,SU"; "" = as needed
     end_date: dt.date | None = None
     team_note: str = ""  # what the team said, in their words

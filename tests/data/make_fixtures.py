@@ -449,6 +449,7 @@ def build_record(path: Path) -> None:
                     dose_amount="25",
                     dose_unit="mg",
                     strength="50 mg tablet",
+                    form=MedicineForm.TABLET,
                     schedule="FREQ=DAILY;BYHOUR=19",
                     end_date=dt.date(2026, 11, 3),
                     uid=uid(),
@@ -477,7 +478,7 @@ def build_record(path: Path) -> None:
                     dose_amount="2.5",
                     dose_unit="mL",
                     schedule="FREQ=WEEKLY;BYDAY=SA,SU",
-                    uid=uid(),
+                    uid=uid(),  # its form not entered (NULL from format 10; a tablet before)
                 )
             )
             for day, status in (

@@ -35,7 +35,8 @@ FORMAT = "treatment-tracker"
 # the child's fever-card fields (central line, allergies, the team's day and 24-hour
 # phones, blood-product notes); temperatures, the team's fever rules and symptoms
 # (``temperatures``, ``fever_rules``, ``symptoms``); transfusions and hospital stays
-# (``transfusions``, ``stays``).
+# (``transfusions``, ``stays``).  6: appointments that repeat (``repeat``, ``changes``); a
+# medicine plan's ``form`` may be null (not entered).
 VERSION = 6
 
 JsonObject = dict[str, Any]

@@ -99,6 +99,21 @@ def split_dose(amount: str, unit: str) -> tuple[str, str]:
     return amount, unit
 
 
+def unit_clash(amount: str, unit: str) -> str | None:
+    """Why the amount typed with a unit of its own ("2.5 mL") cannot stand beside another
+    chosen unit ("mg"), saying what to do; None when it has no other unit."""
+    match = _AMOUNT_AND_UNIT.match(amount)
+    if match is None or amount_problem(match.group(1)) is not None or forms.blank(unit):
+        return None
+    number, typed, chosen = match.group(1), " ".join(match.group(2).split()), unit.strip()
+    if typed.casefold() == " ".join(chosen.split()).casefold():
+        return None
+    return (
+        f"Dose: “{amount.strip()}” is in {typed} but the dose unit is {chosen}: type {number} "
+        f"here and choose {typed} as the unit, or type the dose in {chosen} as the team wrote it"
+    )
+
+
 def validate_plan(p: MedicinePlan, context: Context | None = None) -> Problems:
     """The plan's own rules, each problem under its field's name (its dates' order with
     the date of birth is the kind's date rules)."""
@@ -117,7 +132,7 @@ def validate_plan(p: MedicinePlan, context: Context | None = None) -> Problems:
     else:
         why = amount_problem(amount)
         if why is not None:
-            problems["dose_amount"] = why
+            problems["dose_amount"] = unit_clash(amount, unit) or why
         if _PER_BODY.search(_unit_words(unit)):
             problems["dose_unit"] = (
                 f"Dose unit: “{unit}” is a dose per body size; type the dose the team wrote "
@@ -291,7 +306,11 @@ def plan_from_form(
     window = forms.form_window(today, child)
     start = c.run("start_date", parse_date, forms.field_text(f, "start_date"), "Start", window)
     end = c.run("end_date", parse_optional_date, forms.field_text(f, "end_date"), "End", window)
-    form = c.choice(f, "form", MedicineForm, MedicineForm.TABLET.value, "Form", FORM_NAMES)
+    form = (  # left empty: not entered (no form is guessed)
+        c.choice(f, "form", MedicineForm, MedicineForm.OTHER.value, "Form", FORM_NAMES)
+        if forms.field_text(f, "form")
+        else None
+    )
     amount, unit = split_dose(forms.field_text(f, "dose_amount"), forms.field_text(f, "dose_unit"))
     p = MedicinePlan(
         child_id=child.id,
@@ -361,7 +380,7 @@ def change_dose(
     fields = {
         "drug": plan.drug,
         "strength": plan.strength,
-        "form": plan.form.value,
+        "form": plan.form.value if plan.form is not None else "",
         "schedule": plan.schedule,
         **{k: v for k, v in f.items() if k != "change_date"},
         "start_date": on.isoformat(),
@@ -463,7 +482,7 @@ MEDICINE_PLAN = Kind(
         Text("dose_amount", "Dose"),
         Text("dose_unit", "Dose unit"),
         Text("strength", "Strength"),
-        Choice("form", "Form", enum=MedicineForm, default=MedicineForm.TABLET),
+        Choice("form", "Form", enum=MedicineForm, optional=True),  # null: not entered
         Text("schedule", "Schedule"),
         Date("end_date", "End", optional=True),
         Text("team_note", "What the team said"),

@@ -197,7 +197,7 @@ def changed_rows(conn: sqlite3.Connection) -> list[Problem]:
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     wanted = sealed_tables()
     if 1 <= version < schema.SCHEMA_VERSION:  # an older format: only the tables it had
-        had = {table for table, _ in expected_columns(version)}
+        had = {table for table, *_ in expected_columns(version)}
         wanted = tuple(t for t in wanted if t in had)
     for table in wanted:
         if table not in existing:

@@ -598,6 +598,44 @@ def _step_10(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX appointment_change_of ON appointment_change(appointment_id)")
 
 
+_MEDICINE_PLAN_COLUMNS = (
+    "id, uid, created_at, updated_at, child_id, drug, start_date, dose_amount, dose_unit, "
+    "strength, form, schedule, "
+    "end_date, team_note, follows_id, checksum"
+)
+
+
+def _step_11(conn: sqlite3.Connection) -> None:
+    """Version 11: a medicine plan's form may be not entered (NULL): a new plan no longer
+    starts as a tablet the family did not choose.  ``medicine_plan`` is rebuilt."""
+    conn.execute(
+        f"""CREATE TABLE new_medicine_plan (
+        {_ROW},
+        child_id INTEGER NOT NULL REFERENCES child(id) ON DELETE CASCADE,
+        drug TEXT NOT NULL CHECK (drug <> ''),
+        {_date("start_date", null=False)},
+        dose_amount TEXT NOT NULL DEFAULT '',
+        dose_unit TEXT NOT NULL DEFAULT '',
+        strength TEXT NOT NULL DEFAULT '',
+        form TEXT CHECK (form IS NULL OR form IN ('tablet', 'liquid', 'capsule', 'other')),
+        schedule TEXT NOT NULL DEFAULT '',
+        {_date("end_date")},
+        team_note TEXT NOT NULL DEFAULT '',
+        follows_id INTEGER REFERENCES medicine_plan(id) ON DELETE SET NULL,
+        checksum TEXT,
+        CHECK (end_date IS NULL OR end_date >= start_date)
+    ) STRICT"""
+    )
+    conn.execute(
+        f"INSERT INTO new_medicine_plan ({_MEDICINE_PLAN_COLUMNS}) "
+        f"SELECT {_MEDICINE_PLAN_COLUMNS} FROM medicine_plan"
+    )
+    conn.execute("DROP TABLE medicine_plan")
+    conn.execute("ALTER TABLE new_medicine_plan RENAME TO medicine_plan")
+    conn.execute("CREATE INDEX medicine_plan_child ON medicine_plan(child_id, start_date)")
+    conn.execute("CREATE INDEX medicine_plan_follows ON medicine_plan(follows_id)")
+
+
 Step = Callable[[sqlite3.Connection], None]
 
 
@@ -630,6 +668,7 @@ MIGRATIONS: list[Step] = [
     _step_8,
     _step_9,
     _step_10,
+    Migration(_step_11, rebuilds=True),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -23,8 +23,9 @@ from tracker.store.schema import MIGRATIONS
 
 
 @functools.cache
-def expected_columns(version: int) -> frozenset[tuple[str, str]]:
-    """Every (table, column) of a record of format ``version``, as the program makes it."""
+def expected_columns(version: int) -> frozenset[tuple[str, str, bool]]:
+    """Every (table, column, whether it may be NULL) of a record of format ``version``, as
+    the program makes it (format 10 only let a plan's form be NULL)."""
     conn = sqlite3.connect(":memory:")
     try:
         for step in MIGRATIONS[:version]:
@@ -34,7 +35,7 @@ def expected_columns(version: int) -> frozenset[tuple[str, str]]:
         conn.close()
 
 
-def _columns(conn: sqlite3.Connection) -> frozenset[tuple[str, str]]:
+def _columns(conn: sqlite3.Connection) -> frozenset[tuple[str, str, bool]]:
     tables = [
         str(r[0])
         for r in conn.execute(
@@ -42,7 +43,7 @@ def _columns(conn: sqlite3.Connection) -> frozenset[tuple[str, str]]:
         )
     ]
     return frozenset(
-        (table, str(col[1]))
+        (table, str(col[1]), not col[3])  # pragma_table_info: cid, name, type, notnull, …
         for table in tables
         for col in conn.execute("SELECT * FROM pragma_table_info(?)", (table,))
     )
@@ -56,10 +57,10 @@ def schema_problem(conn: sqlite3.Connection, version: int) -> str | None:
     wanted = expected_columns(version)
     if found == wanted:
         return _identity_problem(conn, version)
-    missing = sorted({t for t, _ in wanted - found})
+    missing = sorted({t for t, *_ in wanted - found})
     if missing:
         return f"the table {missing[0]} of a record of format {version} is missing or different"
-    extra = sorted({t for t, _ in found - wanted})
+    extra = sorted({t for t, *_ in found - wanted})
     return f"it has the table {extra[0]}, which a record of format {version} does not have"
 
 

@@ -451,11 +451,11 @@ class QuestionDialog(FormDialog):
 APPOINTMENT_UI = KindUi(
     key="appointment",
     dialog=lambda e, appointment, parent: AppointmentDialog(appointment, e.child, e.today, parent),
-    add_text=QT_TRANSLATE_NOOP("kinds", "Add a&ppointment…"),
+    add_text=QT_TRANSLATE_NOOP("kinds", "Add &appointment…"),
     view="agenda",
     place=1,
     title=QT_TRANSLATE_NOOP("kinds", "Appointments"),
-    add_button=QT_TRANSLATE_NOOP("kinds", "Add &appointment…"),
+    add_button=QT_TRANSLATE_NOOP("kinds", "Add a&ppointment…"),
     empty=QT_TRANSLATE_NOOP(
         "kinds",
         "No appointments yet. Add clinic visits, past and planned: the printed "

@@ -11,20 +11,24 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QCalendarWidget,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMenu,
     QPlainTextEdit,
+    QScrollArea,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -80,8 +84,17 @@ class DateField(QWidget):
         from ui.icons import icon
 
         self.button.setIcon(icon("calendar"))
-        self.button.setToolTip(self.tr("Pick from a calendar"))
+        # Not a Tab stop: Tab goes on to the next field; F4 or Alt+Down in the date opens it.
+        self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.button.setToolTip(self.tr("Pick from a calendar (F4 or Alt+Down in the date)"))
         self.button.setAccessibleName(self.tr("Pick from a calendar"))
+        self.button.setAccessibleDescription(
+            self.tr("Opens with F4 or Alt+Down while the date has the focus")
+        )
+        for keys in ("F4", "Alt+Down"):
+            shortcut = QShortcut(QKeySequence(keys), self.line)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(self.button.showMenu)
         self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.calendar = QCalendarWidget()
         self.calendar.setGridVisible(True)
@@ -93,6 +106,8 @@ class DateField(QWidget):
         action.setDefaultWidget(self.calendar)
         menu.addAction(action)
         menu.aboutToShow.connect(self._sync_calendar)
+        # The arrows, Enter and Esc work the calendar (some desktops left it without focus).
+        menu.aboutToShow.connect(lambda: QTimer.singleShot(0, self, self._focus_calendar))
         self.button.setMenu(menu)
         self.calendar.clicked.connect(self._picked)
         self.calendar.activated.connect(self._picked)
@@ -120,12 +135,28 @@ class DateField(QWidget):
             d = self._today
         self.calendar.setSelectedDate(QDate(d.year, d.month, d.day))
 
+    def _focus_calendar(self) -> None:
+        menu = self.button.menu()
+        if menu is not None and menu.isVisible():
+            self.calendar.setFocus(Qt.FocusReason.PopupFocusReason)
+
     def _picked(self, qdate: QDate) -> None:
         self.line.setText(qdate.toString(Qt.DateFormat.ISODate))
         menu = self.button.menu()
         if menu is not None:
             menu.hide()
         self.line.setFocus()
+
+
+def scrolling(page: QWidget, parent: QWidget) -> QScrollArea:
+    """``page`` in a frameless area that scrolls up and down (a small screen), never
+    sideways."""
+    scroll = QScrollArea(parent)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setWidget(page)
+    return scroll
 
 
 def fill_combo(combo: QComboBox, choices: Mapping[str, str], context: str = "labels") -> None:
@@ -149,6 +180,7 @@ class FormDialog(QDialog):
         self.value: Any = None
         self.submit: Callable[[Any], Any] | None = None
         self._initial: dict[str, str] | None = None
+        self._opener: QWidget | None = None  # what had the focus when the dialog opened
         self.banner = plain_label(parent=self)  # errors quote what was typed
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet(
@@ -291,7 +323,30 @@ class FormDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:
         if self._initial is None:
             self._initial = self.texts()  # what was there before the family typed anything
+        opener = QApplication.focusWidget()
+        if self._opener is None and opener is not None and not self.isAncestorOf(opener):
+            self._opener = opener
         super().showEvent(event)
+
+    def done(self, result: int) -> None:
+        super().done(result)
+        self._give_focus_back()
+
+    def _give_focus_back(self) -> None:
+        """Focus the widget that opened the dialog, in its window, made active again: a
+        window manager (openbox) may leave no window active after a question over the dialog
+        closed just before it."""
+        opener = self._opener
+        if opener is not None and (not shiboken6.isValid(opener) or not opener.isVisible()):
+            opener = None
+        window = opener.window() if opener is not None else None
+        if window is None and self.parentWidget() is not None:
+            window = self.parentWidget().window()
+        if window is None or not window.isVisible():
+            return
+        window.activateWindow()
+        if opener is not None:
+            opener.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
 
     def reject(self) -> None:
         typed = self._initial is not None and self.texts() != self._initial

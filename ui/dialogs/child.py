@@ -12,13 +12,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
+    QStyle,
     QWidget,
 )
 
 from tracker import analytes, labels
 from tracker.forms import PHONE_ACCEPTED, child_from_form
 from tracker.model import Child
-from ui.dialogs.base import DateField, FormDialog, fill_combo
+from ui.dialogs.base import DateField, FormDialog, fill_combo, scrolling
 
 
 class ChildDialog(FormDialog):
@@ -181,7 +182,9 @@ class ChildDialog(FormDialog):
             self.tr("Accepted: {what}").format(what=PHONE_ACCEPTED),
         )
 
-        columns = QHBoxLayout()
+        page = QWidget(self)  # scrolls on a small screen rather than squeezing the hints
+        columns = QHBoxLayout(page)
+        columns.setContentsMargins(0, 0, 0, 0)
         left = QWidget(self)
         from PySide6.QtWidgets import QVBoxLayout
 
@@ -198,10 +201,20 @@ class ChildDialog(FormDialog):
         right_layout.addWidget(treatment)
         right_layout.addStretch(1)
         columns.addWidget(right)
-        self.body.addLayout(columns)
+        scroll = scrolling(page, self)
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        scroll.setMinimumWidth(page.minimumSizeHint().width() + bar)
+        self.body.addWidget(scroll)
         if child is not None:
             self._load(child)
         self.field("name").setFocus()
+        # As large as the form wants, within the screen (1024×600: it scrolls).
+        room = self.screen().availableGeometry()
+        rest = self.sizeHint() - scroll.sizeHint()  # banner, buttons, margins
+        self.resize(
+            min(page.sizeHint().width() + bar + rest.width(), room.width() - 24),
+            min(page.sizeHint().height() + rest.height(), room.height() - 48),
+        )
 
     def _load(self, c: Child) -> None:
         self.set_text("name", c.name)

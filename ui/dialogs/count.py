@@ -10,7 +10,6 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
-    QFrame,
     QGridLayout,
     QLabel,
     QLineEdit,
@@ -27,7 +26,7 @@ from tracker.analytes import Analyte, format_number
 from tracker.forms import FormErrors, ValueInput, count_from_form, count_questions
 from tracker.io.lab_values import parse_hours
 from tracker.model import Child, CountResult, OtherResult
-from ui.dialogs.base import ERROR_STYLE, DateField, FormDialog
+from ui.dialogs.base import ERROR_STYLE, DateField, FormDialog, scrolling
 from ui.kind_ui import Editing, KindUi
 from ui.models.counts import CountsModel
 from ui.plain import plain_label, plain_tooltip
@@ -296,7 +295,7 @@ class CountDialog(FormDialog):
         grid.setColumnStretch(0, 2)
         grid.setColumnStretch(5, 3)
         grid.setRowStretch(row, 1)
-        return self._scrolling(page)
+        return scrolling(page, self)
 
     def _error_label(self, parent: QWidget, key: str) -> QLabel:
         error = plain_label(parent=parent)  # quotes the typed value
@@ -305,14 +304,6 @@ class CountDialog(FormDialog):
         error.setStyleSheet(ERROR_STYLE)
         error.hide()
         return error
-
-    def _scrolling(self, page: QWidget) -> QScrollArea:
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(page)
-        return scroll
 
     def _others_page(self) -> QScrollArea:
         page = QWidget(self)
@@ -335,7 +326,7 @@ class CountDialog(FormDialog):
         add.clicked.connect(lambda: self._add_other(None).edits["name"].setFocus())
         column.addWidget(add, 0, Qt.AlignmentFlag.AlignLeft)
         column.addStretch(1)
-        return self._scrolling(page)
+        return scrolling(page, self)
 
     def _add_other(self, other: OtherResult | None) -> _OtherRow:
         row = _OtherRow(self, other)
@@ -519,7 +510,7 @@ COUNT_UI = KindUi(
     shortcut=QKeySequence.StandardKey.New,
     view="counts",
     title=QT_TRANSLATE_NOOP("kinds", "Blood counts (newest first)"),
-    add_button=QT_TRANSLATE_NOOP("kinds", "&Add blood count…"),
+    add_button=QT_TRANSLATE_NOOP("kinds", "Add &blood count…"),
     empty=QT_TRANSLATE_NOOP(
         "kinds",
         "No blood counts yet. Add one from a lab report: type each value as it "

@@ -254,13 +254,15 @@ class _ScheduleFields(FormDialog):
             self.set_text("dose_unit", unit)
 
     def _add_strength_and_form(self, form: QFormLayout, placeholder: str = "") -> None:
-        """Strength and form; a strength per mL typed while the form is a tablet or capsule
-        the family did not choose here switches the form to Liquid."""
+        """Strength and form (not entered until chosen: no form is guessed); a strength per
+        mL typed while the form is one the family did not choose here switches it to Liquid."""
         strength = QLineEdit(self)
         strength.setPlaceholderText(placeholder)
         self.add_field(form, "strength", self.tr("S&trength:"), strength)
         kind = QComboBox(self)
         fill_combo(kind, FORM_NAMES)
+        kind.insertItem(0, self.tr("not entered"), "")
+        kind.setCurrentIndex(0)
         self.add_field(form, "form", self.tr("&Form:"), kind)
         self._form_chosen = False
 
@@ -268,8 +270,8 @@ class _ScheduleFields(FormDialog):
             self._form_chosen = True
 
         def typed(text: str) -> None:
-            solid = (MedicineForm.TABLET.value, MedicineForm.CAPSULE.value)
-            if per_ml(text) and not self._form_chosen and self.text_of("form") in solid:
+            guessable = ("", MedicineForm.TABLET.value, MedicineForm.CAPSULE.value)
+            if per_ml(text) and not self._form_chosen and self.text_of("form") in guessable:
                 self.set_text("form", MedicineForm.LIQUID.value)
 
         kind.activated.connect(chosen)
@@ -351,7 +353,7 @@ class MedicinePlanDialog(_ScheduleFields):
         if plan is not None:
             self.set_text("drug", plan.drug)
             self.set_text("strength", plan.strength)
-            self.set_text("form", plan.form.value)
+            self.set_text("form", plan.form.value if plan.form is not None else "")
             self.set_text("dose_amount", plan.dose_amount)
             self.set_text("dose_unit", plan.dose_unit)
             self.set_text("schedule", plan.schedule)
@@ -430,7 +432,7 @@ class ChangeDoseDialog(_ScheduleFields):
         self.set_text("change_date", max(today, plan.start_date + dt.timedelta(days=1)).isoformat())
         self.set_text("dose_unit", plan.dose_unit)
         self.set_text("strength", plan.strength)
-        self.set_text("form", plan.form.value)
+        self.set_text("form", plan.form.value if plan.form is not None else "")
         self.set_text("schedule", plan.schedule)
         on.setFocus()
 

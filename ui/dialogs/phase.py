@@ -248,7 +248,7 @@ PHASE_UI = KindUi(
     shortcut="Ctrl+Shift+P",
     view="phases",
     title=QT_TRANSLATE_NOOP("kinds", "Treatment phases"),
-    add_button=QT_TRANSLATE_NOOP("kinds", "&Add phase…"),
+    add_button=QT_TRANSLATE_NOOP("kinds", "Add &phase…"),
     empty=QT_TRANSLATE_NOOP(
         "kinds",
         "No phases yet. Add the phases from your team's roadmap, e.g. prophase "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QKeyEvent,
@@ -65,6 +65,9 @@ class TimelineWidget(QWidget):
         self._drag_from: QPointF | None = None
         self._drag_range = (0.0, 1.0)
         self._dragged = False
+        # Another day is under the pointer: the tooltip (Qt hides it on a wheel turn or a
+        # click, not on the keys that pan and zoom) would name what is no longer there.
+        self.range_changed.connect(self._hide_tip)
 
     def sizeHint(self) -> QSize:
         return QSize(900, 520)
@@ -233,7 +236,8 @@ class TimelineWidget(QWidget):
         if e.type() == QEvent.Type.ToolTip:
             hit = self.hit_at(QPointF(e.pos()))  # type: ignore[attr-defined]
             if hit is not None:
-                self._tip(e.globalPos(), hit.tooltip)  # type: ignore[attr-defined]
+                # gone as soon as the pointer leaves the mark
+                self._tip(e.globalPos(), hit.tooltip, hit.rect.toAlignedRect())  # type: ignore[attr-defined]
             else:
                 day_text = self._day_text(QPointF(e.pos()))  # type: ignore[attr-defined]
                 if day_text:
@@ -248,9 +252,17 @@ class TimelineWidget(QWidget):
                 return True
         return super().event(e)
 
-    def _tip(self, where: QPoint, text: str) -> None:
-        """Hover text holds typed names and notes: shown as typed, never as HTML."""
-        QToolTip.showText(where, plain_tooltip(text), self)
+    def _tip(self, where: QPoint, text: str, rect: QRect | None = None) -> None:
+        """Hover text holds typed names and notes: shown as typed, never as HTML (and
+        hidden when the pointer leaves ``rect``, if given)."""
+        if rect is None:
+            QToolTip.showText(where, plain_tooltip(text), self)
+        else:
+            QToolTip.showText(where, plain_tooltip(text), self, rect)
+
+    def _hide_tip(self) -> None:
+        if QToolTip.isVisible():
+            QToolTip.hideText()
 
     def _day_text(self, pos: QPointF) -> str:
         plot = self._plot()

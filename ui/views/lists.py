@@ -223,10 +223,10 @@ class CountsView(RecordView):
         items = self.bridge.counts(child_id) if child_id is not None else []
         preference = self.bridge.unit_preference
         assess = self._assessor()
-        current = self.counts.selected() if keep_selection else None
+        current, before = self.counts.selected(), self.counts.uids()
         self.model.reload(items, assess, preference)
-        if current is not None:
-            self.counts.select_id(current.id)
+        if keep_selection:  # on the same count across an undo (RecordTable.reload)
+            self.counts.reselect(current, before, items)
         self.counts.selection_changed()
         empty = self.model.empty_analytes()
         for code in analytes.CODES:

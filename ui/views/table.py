@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.kinds import Changes, by_key
+from tracker.kinds.fields import Link
 from ui.bridge import RecordBridge
 from ui.kind_ui import KindUi, tr
 from ui.models.tables import RecordTableModel
@@ -72,7 +73,7 @@ class RecordTable(QWidget):
         empty_text = tr(ui.empty)
         self.title = QLabel(f"<h3>{title}</h3>", self)
         self.add_button = QPushButton(add_text, self)
-        self.edit_button = QPushButton(self.tr("&Edit…"), self)
+        self.edit_button = QPushButton(self.tr("Ed&it…"), self)  # E is the Edit menu's
         self.delete_button = QPushButton(self.tr("Delete"), self)
         self.delete_button.setToolTip(self.tr("Delete the selected row (Ctrl+Z undoes it)"))
         self.empty = QLabel(empty_text, self)
@@ -161,11 +162,40 @@ class RecordTable(QWidget):
         self.bridge.delete(self.ui.kind.model, entry.id)
 
     def reload(self, items: Sequence[Any]) -> None:
-        """Show ``items``, keeping the selected row selected when it is still there."""
-        current = self.selected()
+        """Show ``items``, keeping the selection on the same entry (by uid) across an undo
+        or redo: on the entry that took its place when one follows it (a dose change done
+        again), on the one it followed when it is gone (a dose change undone), on the one
+        entry that came back when none was selected (a delete undone)."""
+        current, before = self.selected(), self.uids()
         self.model.reload(items)
+        self.reselect(current, before, items)
+
+    def uids(self) -> set[str | None]:
+        """The uids of the entries shown (before a reload: see :meth:`reselect`)."""
+        return {getattr(item, "uid", None) for item in self.model.items()}
+
+    def reselect(self, current: Any, before: set[str | None], items: Sequence[Any]) -> None:
+        """Select again after a reload, as :meth:`reload` says (``current``: the entry
+        selected before it, ``before``: the uids shown before it)."""
+        came = [item for item in items if getattr(item, "uid", None) not in before]
+        by_uid = {getattr(item, "uid", None): item for item in items}
+        follows = [link.name for link in self.ui.kind.fields if self._links_here(link)]
+        chosen: Any = None
         if current is not None:
-            self.select_id(getattr(current, "id", None))
+            current_id = getattr(current, "id", None)
+            after = [e for e in came if any(getattr(e, f) == current_id for f in follows)]
+            chosen = after[0] if after else by_uid.get(getattr(current, "uid", None))
+            if chosen is None:
+                followed = {getattr(current, f) for f in follows} - {None}
+                chosen = next((e for e in items if getattr(e, "id", None) in followed), None)
+        elif len(came) == 1 and before:
+            chosen = came[0]
+        if chosen is not None:
+            self.select_id(getattr(chosen, "id", None))
+
+    def _links_here(self, field: Any) -> bool:
+        """Whether ``field`` links an entry to another of the same kind (``follows_id``)."""
+        return isinstance(field, Link) and field.target == self.ui.key
 
     def selected(self) -> Any | None:
         rows = self.table.selectionModel().selectedRows()
