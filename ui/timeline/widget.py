@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
+    QImage,
     QKeyEvent,
     QMouseEvent,
     QNativeGestureEvent,
     QPainter,
     QPaintEvent,
+    QPen,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
@@ -39,6 +42,10 @@ class TimelineWidget(QWidget):
         range_changed(float, float): the visible days changed (zoom or pan).
     """
 
+    # Screen repaints blit the finished picture of everything but the focus (see _picture);
+    # False paints it all each time (what the tests compare the picture with).
+    use_picture = True
+
     item_activated = Signal(object)
     item_focused = Signal(QRectF)  # where the item Tab moved to is (to scroll it into view)
     range_changed = Signal(float, float)
@@ -65,6 +72,10 @@ class TimelineWidget(QWidget):
         self._drag_from: QPointF | None = None
         self._drag_range = (0.0, 1.0)
         self._dragged = False
+        self._picture_image: QImage | None = None
+        self._picture_of: tuple[object, ...] = ()
+        self._picture_timeline: Timeline | None = None
+        self.pictures_painted = 0  # how many finished pictures were painted (for tests)
 
     def sizeHint(self) -> QSize:
         return QSize(900, 520)
@@ -134,17 +145,73 @@ class TimelineWidget(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         try:
-            p.fillRect(self.rect(), self.palette().base())
+            if self.use_picture and self.timeline is not None:
+                p.drawImage(QPointF(0, 0), self._picture())
+            else:
+                self._paint_static(p)
             if self.timeline is None:
                 return
             focused = self.focused_item()
-            highlight = (focused.ref.kind, focused.ref.id) if focused else None
-            self.painter.paint(p, QRectF(self.rect()), self.timeline, self.x0, self.x1, highlight)
+            if focused is not None:
+                ref = focused.ref
+                self.painter.paint_focus(
+                    p, QRectF(self.rect()), self.timeline, self.x0, self.x1, (ref.kind, ref.id)
+                )
             if self.hasFocus():
                 p.setPen(QColor("#0072B2"))
                 p.drawRect(self.rect().adjusted(0, 0, -1, -1))
         finally:
             p.end()
+
+    def _paint_static(self, p: QPainter) -> None:
+        """Everything but the focus: the background, the lanes, the axis and the labels."""
+        p.fillRect(self.rect(), self.palette().base())
+        if self.timeline is not None:
+            self.painter.paint(p, QRectF(self.rect()), self.timeline, self.x0, self.x1)
+
+    def _picture(self) -> QImage:
+        """The finished picture of :meth:`_paint_static` at the screen's pixel ratio, kept
+        while nothing it is drawn from changes: the timeline (a new one for every change
+        to the record, the lanes shown or the threshold lines), the range, the size, the
+        pixel ratio, the colours, the font and the style.  A repaint for the focus, a
+        tooltip, a dialog on top or a scroll only puts it on the screen again."""
+        ratio = self.devicePixelRatioF()
+        key = (
+            self.width(),
+            self.height(),
+            ratio,
+            self.x0,
+            self.x1,
+            self.palette().cacheKey(),
+            self.palette().base().color().rgba(),
+            self.palette().windowText().color().rgba(),
+            self.font().key(),
+            copy.deepcopy(self.painter.style),
+        )
+        image = self._picture_image
+        if (
+            image is not None
+            and self._picture_timeline is self.timeline
+            and key == self._picture_of
+        ):
+            return image
+        image = QImage(
+            max(round(self.width() * ratio), 1),
+            max(round(self.height() * ratio), 1),
+            QImage.Format.Format_ARGB32_Premultiplied,
+        )
+        image.setDevicePixelRatio(ratio)
+        p = QPainter(image)
+        try:  # what a painter on the widget itself starts with
+            p.setPen(QPen(self.palette().color(self.foregroundRole())))
+            p.setBrush(self.palette().brush(self.backgroundRole()))
+            p.setFont(self.font())
+            self._paint_static(p)
+        finally:
+            p.end()
+        self._picture_image, self._picture_of, self._picture_timeline = image, key, self.timeline
+        self.pictures_painted += 1
+        return image
 
     def render_range(self, p: QPainter, rect: QRectF, x0: float, x1: float) -> None:
         """Paint any range at any size on any QPainter (PNG, PDF, printer)."""
