@@ -291,6 +291,8 @@ class TimelineWidget(QWidget):
         return best
 
     def focused_item(self) -> Hit | None:
+        if self._focused is None:
+            return None  # nothing to look for: no need to place every item
         hits = self.hit_items()
         return next((h for h in hits if h.ref == self._focused), None)
 
