@@ -172,9 +172,7 @@ def test_the_picture_is_at_the_screen_pixel_ratio(view) -> None:  # type: ignore
     assert picture.height() == round(w.height() * ratio)
 
 
-def test_the_scroll_area_shows_the_lanes_below_from_the_same_picture(
-    qtbot: QtBot, view
-) -> None:  # type: ignore[no-untyped-def]
+def test_the_scroll_area_shows_the_lanes_below_from_the_same_picture(qtbot: QtBot, view) -> None:  # type: ignore[no-untyped-def]
     w: TimelineWidget = view.widget
     view.resize(1024, 600)
     bar = view.scroll.verticalScrollBar()
@@ -187,3 +185,21 @@ def test_the_scroll_area_shows_the_lanes_below_from_the_same_picture(
     assert w.mapTo(view.scroll.viewport(), QPoint(0, 0)).y() < 0  # scrolled
     assert _same(w) == top
     assert w.pictures_painted == painted
+
+
+def test_items_are_found_where_they_are_drawn_after_a_resize(qtbot: QtBot, view) -> None:  # type: ignore[no-untyped-def]
+    """Found while looking at the screens: the items' boxes were kept from the size before,
+    so after a resize a click, a tooltip or Tab found the items where they had been."""
+    w: TimelineWidget = view.widget
+    before = [(h.ref, h.rect) for h in w.hit_items()]
+    view.resize(1800, 1000)
+    qtbot.waitUntil(lambda: w.width() > 1500)
+    fresh = TimelineWidget()
+    qtbot.addWidget(fresh)
+    assert w.timeline is not None
+    fresh.set_timeline(w.timeline)
+    fresh.resize(w.size())
+    fresh.set_range(*w.visible_range())
+    after = [(h.ref, h.rect) for h in w.hit_items()]
+    assert after != before
+    assert after == [(h.ref, h.rect) for h in fresh.hit_items()]

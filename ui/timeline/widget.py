@@ -15,6 +15,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPen,
+    QResizeEvent,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
@@ -344,6 +345,10 @@ class TimelineWidget(QWidget):
             ):
                 text += "".join(f"\n{part}" for part in line_legend(lane.series))
         return text
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._hits = []  # the items' boxes were of the size before
+        super().resizeEvent(event)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         delta = event.angleDelta()
