@@ -56,7 +56,7 @@ CHART_ANALYTES = ("anc", "hgb", "plt")
 # Lanes drawn as bars over days (spans), not as marks.
 SPAN_LANES = ("phases", "symptoms", "medicines", "stays")
 # What each lane is laid out from: the names of build()'s inputs ("today": the day it is);
-# every other lane is a chart of one analyte (CHART_INPUTS).
+# a chart of one analyte is laid out from CHART_INPUTS.
 LANE_INPUTS: dict[str, tuple[str, ...]] = {
     "phases": ("phases", "today"),
     "milestones": ("milestones",),
@@ -508,7 +508,8 @@ def build(
         kept = {
             lane.key: lane
             for lane in previous.lanes
-            if not stale.intersection(lane_inputs(lane.key))
+            if (inputs_of := lane_inputs(lane.key)) is not None
+            and not stale.intersection(inputs_of)
         }
     out: list[Lane] = []
     xs: list[float] = [today_x]
@@ -524,9 +525,12 @@ def build(
     return Timeline(out, min(xs), max(xs) + 1, today_x, list(phases))
 
 
-def lane_inputs(key: str) -> tuple[str, ...]:
-    """The names of :func:`build`'s inputs the lane ``key`` is laid out from."""
-    return LANE_INPUTS.get(key, CHART_INPUTS)
+def lane_inputs(key: str) -> tuple[str, ...] | None:
+    """The names of :func:`build`'s inputs the lane ``key`` is laid out from; None for a
+    lane not declared (laid out again every time)."""
+    if key in LANE_INPUTS:
+        return LANE_INPUTS[key]
+    return CHART_INPUTS if key in analytes.BY_CODE else None
 
 
 def _make_lane(key: str, inputs: Mapping[str, Any]) -> Lane:
