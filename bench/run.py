@@ -29,8 +29,9 @@
    (the paint event, in this process).  "kept" is a repaint with nothing changed but what
    is drawn over the picture (the focus moving, a tooltip or a dialog gone; here nothing
    is focused): the widget puts its finished picture back (``home_repaint_ratio_*``).
-   "moved" is a repaint after a pan of one pixel, so the picture is painted again (a
-   drag): painting + putting it on the screen (``home_moved_ratio_*``).  Min / median /
+   "moved" is a repaint after a pan of one pixel, always the same way (a drag), so the
+   picture is painted again and every mark lane's marks placed again: painting + putting
+   it on the screen (``home_moved_ratio_*``).  Min / median /
    max of ``--paint-repeats``, records and presets interleaved; ratios are with home ÷
    without, of the medians.
 5. The Today tab, in this process, on a copy of the 10-year record at noon of its last
@@ -391,7 +392,7 @@ def measure_repaint(
                         widget.repaint()  # the picture of this range
                         painted = widget.pictures_painted
                         kept_ms = ms(widget.repaint)
-                        widget.pan((1 if round_ % 2 else -1) / max(widget.width(), 1))
+                        widget.pan(1 / max(widget.width(), 1))  # one way, as a drag
                         moved_ms = ms(widget.repaint)
                         if widget.pictures_painted != painted + 1:
                             raise RuntimeError("the timeline did not repaint as expected")
@@ -793,7 +794,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{mmm(rr.moved['3m']):>22} {mmm(rr.moved['all']):>22}"
         )
     lines += [
-        "  kept: the finished picture put back, the focus drawn over it; moved: after a "
+        "  kept: the finished picture put back (nothing focused); moved: after a "
         "one-pixel pan, the picture painted again",
         f"  with home / without (medians): kept 3 mo {result['home_repaint_ratio_3mo']}, "
         f"all {result['home_repaint_ratio_all']}; moved 3 mo "

@@ -828,11 +828,13 @@ class TimelinePainter:
         p.setRenderHint(QPainter.RenderHint.Antialiasing, len(placed) < 400)
         size = self._mark_radius(lane, area, x0, x1)
         align = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        look: object = None  # the pen and brush set last (runs of one look set them once)
         for item, centre, colour in placed:
-            self._shape(p, item.mark, centre, size, colour)
+            look = self._shape(p, item.mark, centre, size, colour, look)
             if item.label and item.rect is not None:
                 p.setPen(TEXT)
                 p.drawText(item.rect, align, item.text)
+                look = None
 
     def _placed_marks(  # type: ignore[no-untyped-def]
         self, p: QPainter, lane: Lane, area: QRectF, x0: float, x1: float, px
@@ -925,16 +927,28 @@ class TimelinePainter:
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRects(outlined)
 
-    def _shape(self, p: QPainter, mark: Mark, c: QPointF, r: float, colour: QColor) -> None:
-        look = (colour.rgba(), mark.planned)
-        pen_brush = self._looks.get(look)
-        if pen_brush is None:  # made once per colour: a dose lane has hundreds of marks
-            pen = QPen(colour.darker(130), 1.5)
-            if mark.planned:
-                pen.setStyle(Qt.PenStyle.DashLine)
-            pen_brush = self._looks[look] = (pen, QBrush(colour))
-        p.setPen(pen_brush[0])
-        p.setBrush(pen_brush[1] if mark.filled else Qt.BrushStyle.NoBrush)
+    def _shape(
+        self,
+        p: QPainter,
+        mark: Mark,
+        c: QPointF,
+        r: float,
+        colour: QColor,
+        current: object = None,
+    ) -> object:
+        """Draw ``mark``'s shape; returns its look, so that the next mark of the same look
+        (``current``: the look the painter has) sets no pen or brush."""
+        key = (colour.rgba(), mark.planned)
+        look = (key, mark.filled)
+        if look != current:
+            pen_brush = self._looks.get(key)
+            if pen_brush is None:  # made once per colour: a dose lane has hundreds of marks
+                pen = QPen(colour.darker(130), 1.5)
+                if mark.planned:
+                    pen.setStyle(Qt.PenStyle.DashLine)
+                pen_brush = self._looks[key] = (pen, QBrush(colour))
+            p.setPen(pen_brush[0])
+            p.setBrush(pen_brush[1] if mark.filled else Qt.BrushStyle.NoBrush)
         x, y = c.x(), c.y()
         if mark.shape == "circle":
             p.drawEllipse(c, r, r)
@@ -967,6 +981,7 @@ class TimelinePainter:
         else:  # cross
             p.drawLine(QPointF(x - r, y - r), QPointF(x + r, y + r))
             p.drawLine(QPointF(x - r, y + r), QPointF(x + r, y - r))
+        return look
 
     def _focus_ring(self, p: QPainter, r: QRectF) -> None:
         p.save()
