@@ -12,8 +12,9 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import DAILY, MO, MONTHLY, WEEKLY, YEARLY, rrule
@@ -59,6 +60,22 @@ CHART_ANALYTES = ("anc", "hgb", "plt")
 SPAN_LANES = ("phases", "symptoms", "medicines", "stays")
 # How far ahead the timeline draws a repeating appointment that has no end.
 SERIES_AHEAD_DAYS = 182
+# What each lane is laid out from: the names of build()'s inputs ("today": the day it is);
+# a chart of one analyte is laid out from CHART_INPUTS.
+LANE_INPUTS: dict[str, tuple[str, ...]] = {
+    "phases": ("phases", "today"),
+    "milestones": ("milestones",),
+    "cns": ("visits",),
+    "growth": ("growth",),
+    "temperatures": ("temperatures", "fever_rules"),
+    "symptoms": ("symptoms",),
+    "doses": ("medicine_plans", "doses"),
+    "medicines": ("medicine_plans", "today"),
+    "stays": ("stays", "today"),
+    "appointments": ("appointments", "today"),
+    "transfusions": ("transfusions", "counts", "display_units"),
+}
+CHART_INPUTS = ("counts", "display_units", "thresholds", "team_thresholds")
 # The kind of a temperature's mark at or above the team's fever number (drawn in vermillion).
 AT_FEVER_NUMBER = "fever_number"
 
@@ -459,63 +476,53 @@ def build(
     transfusions: Sequence[Transfusion] = (),
     stays: Sequence[Stay] = (),
     appointments: Sequence[Appointment] = (),
+    previous: Timeline | None = None,
+    changed: Collection[str] | None = None,
 ) -> Timeline:
     """Lay out a child's record.  ``display_units`` maps analyte → unit label (default: the
     unit of the latest result, i.e. the family's lab).  Threshold lines: the team's numbers
     (``team_thresholds``) for an analyte, and the default line of
     :func:`tracker.ranges.default_lines` while no team number replaces it; ``thresholds``
-    maps analyte → a value in canonical units to use instead, or ``None`` to draw no line."""
+    maps analyte → a value in canonical units to use instead, or ``None`` to draw no line.
+
+    With ``previous`` (the timeline laid out before) and ``changed`` (the names of the
+    inputs that differ from its, e.g. ``{"doses"}``), a lane none of whose inputs
+    (:func:`lane_inputs`) changed is taken from ``previous`` as it is: a dose ticked lays out
+    the doses lane again, not years of counts."""
     wanted = list(lanes)
     today_x = x_of(today)
+    inputs = {
+        "phases": phases,
+        "milestones": milestones,
+        "visits": visits,
+        "counts": counts,
+        "today": today,
+        "display_units": display_units,
+        "thresholds": thresholds,
+        "team_thresholds": team_thresholds,
+        "growth": growth,
+        "temperatures": temperatures,
+        "fever_rules": fever_rules,
+        "symptoms": symptoms,
+        "medicine_plans": medicine_plans,
+        "doses": doses,
+        "transfusions": transfusions,
+        "stays": stays,
+        "appointments": appointments,
+    }
+    kept: dict[str, Lane] = {}
+    if previous is not None and changed is not None:
+        stale = set(changed) | ({"today"} if previous.today != today_x else set())
+        kept = {
+            lane.key: lane
+            for lane in previous.lanes
+            if (inputs_of := lane_inputs(lane.key)) is not None
+            and not stale.intersection(inputs_of)
+        }
     out: list[Lane] = []
     xs: list[float] = [today_x]
     for key in wanted:
-        if key == "phases":
-            lane = _phase_lane(phases, today)
-        elif key == "milestones":
-            lane = _milestone_lane(milestones)
-        elif key == "cns":
-            lane = _cns_lane(visits)
-        elif key == "growth":
-            lane = _growth_lane(growth)
-        elif key == "appointments":
-            lane = _appointment_lane(appointments, today)
-        elif key == "temperatures":
-            lane = _temperature_lane(temperatures, fever_rules)
-        elif key == "symptoms":
-            lane = _symptom_lane(symptoms)
-        elif key == "doses":
-            lane = _dose_lane(medicine_plans, doses)
-        elif key == "medicines":
-            lane = _medicine_lane(medicine_plans, today)
-        elif key == "stays":
-            lane = _stay_lane(stays, today)
-        elif key == "transfusions":
-            lane = _transfusion_lane(transfusions, counts, display_units or {})
-        elif key in analytes.BY_CODE:
-            unit = (display_units or {}).get(key) or _latest_unit(counts, key)
-            given = thresholds or {}
-            team = [t for t in team_thresholds if t.analyte == key]
-            lines: list[tuple[float, str, str]] = []
-            if key in given:
-                value = given[key]
-                if value is not None:
-                    lines.append((value, "threshold", ""))
-            else:
-                lines = [
-                    (
-                        t.normalised_value,
-                        labels.THRESHOLD_PURPOSE[t.purpose.value].lower(),
-                        TEAM_SOURCE,
-                    )
-                    for t in team
-                ]
-                default = ranges.default_lines(team).get(key)
-                if default is not None:
-                    lines.append((default.value, f"reference: {default.name}", default.source))
-            lane = _series_lane(counts, key, unit, lines)
-        else:
-            raise ValueError(f"unknown lane {key!r}")
+        lane = kept.get(key) or _make_lane(key, inputs)
         out.append(lane)
         xs.extend(s.x0 for s in lane.spans)
         xs.extend(s.plan_x1 or s.x1 for s in lane.spans)
@@ -524,6 +531,72 @@ def build(
             xs.append(lane.series.points[0].x)
             xs.append(lane.series.points[-1].x)
     return Timeline(out, min(xs), max(xs) + 1, today_x, list(phases))
+
+
+def lane_inputs(key: str) -> tuple[str, ...] | None:
+    """The names of :func:`build`'s inputs the lane ``key`` is laid out from; None for a
+    lane not declared (laid out again every time)."""
+    if key in LANE_INPUTS:
+        return LANE_INPUTS[key]
+    return CHART_INPUTS if key in analytes.BY_CODE else None
+
+
+def _make_lane(key: str, inputs: Mapping[str, Any]) -> Lane:
+    """Lay out one lane from :func:`build`'s inputs (by name)."""
+    phases, milestones, visits = inputs["phases"], inputs["milestones"], inputs["visits"]
+    counts, today = inputs["counts"], inputs["today"]
+    display_units, thresholds = inputs["display_units"], inputs["thresholds"]
+    team_thresholds = inputs["team_thresholds"]
+    growth, temperatures = inputs["growth"], inputs["temperatures"]
+    fever_rules, symptoms = inputs["fever_rules"], inputs["symptoms"]
+    medicine_plans, doses = inputs["medicine_plans"], inputs["doses"]
+    transfusions, stays = inputs["transfusions"], inputs["stays"]
+    if key == "phases":
+        return _phase_lane(phases, today)
+    if key == "milestones":
+        return _milestone_lane(milestones)
+    if key == "cns":
+        return _cns_lane(visits)
+    if key == "growth":
+        return _growth_lane(growth)
+    if key == "appointments":
+        return _appointment_lane(inputs["appointments"], today)
+    if key == "temperatures":
+        return _temperature_lane(temperatures, fever_rules)
+    if key == "symptoms":
+        return _symptom_lane(symptoms)
+    if key == "doses":
+        return _dose_lane(medicine_plans, doses)
+    if key == "medicines":
+        return _medicine_lane(medicine_plans, today)
+    if key == "stays":
+        return _stay_lane(stays, today)
+    if key == "transfusions":
+        return _transfusion_lane(transfusions, counts, display_units or {})
+    if key in analytes.BY_CODE:
+        unit = (display_units or {}).get(key) or _latest_unit(counts, key)
+        given = thresholds or {}
+        team = [t for t in team_thresholds if t.analyte == key]
+        lines: list[tuple[float, str, str]] = []
+        if key in given:
+            value = given[key]
+            if value is not None:
+                lines.append((value, "threshold", ""))
+        else:
+            lines = [
+                (
+                    t.normalised_value,
+                    labels.THRESHOLD_PURPOSE[t.purpose.value].lower(),
+                    TEAM_SOURCE,
+                )
+                for t in team
+            ]
+            default = ranges.default_lines(team).get(key)
+            if default is not None:
+                lines.append((default.value, f"reference: {default.name}", default.source))
+        return _series_lane(counts, key, unit, lines)
+    else:
+        raise ValueError(f"unknown lane {key!r}")
 
 
 def _phase_lane(phases: Sequence[Phase], today: dt.date) -> Lane:

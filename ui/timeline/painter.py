@@ -34,6 +34,7 @@ from tracker.timeline import (
     Lane,
     Mark,
     Series,
+    Span,
     Threshold,
     Timeline,
     thin,
@@ -516,10 +517,9 @@ def _drawing_order(lane: Lane, placed: list[PlacedMark]) -> list[PlacedMark]:
 
 
 class TimelinePainter:
-    """Paints ``timeline`` for the days [x0, x1] into ``rect``.
-
-    ``highlight`` is a (kind, id) pair drawn with a focus ring.
-    """
+    """Paints ``timeline`` for the days [x0, x1] into ``rect``; :meth:`paint_focus` draws
+    the focus ring of one item over it (the screen keeps the picture of :meth:`paint` and
+    draws only the ring again when the focus moves)."""
 
     def __init__(self, style: Style | None = None) -> None:
         self.style = style or Style()
@@ -539,7 +539,6 @@ class TimelinePainter:
         timeline: Timeline,
         x0: float,
         x1: float,
-        highlight: tuple[str, int] | None = None,
     ) -> Geometry:
         s = self.style
         g = layout_lanes(timeline, rect, s)
@@ -560,11 +559,11 @@ class TimelinePainter:
                 self._y_labels(p, lane.series, plot_area, *lane.series.scale(x0, x1))
             p.setClipRect(plot_area.adjusted(-1, -2, 1, 2))
             if lane.drawn_as_spans:
-                self._spans(p, lane, plot_area, x0, x1, px, highlight)
+                self._spans(p, lane, plot_area, x0, x1, px)
             elif lane.series is not None:
-                self._series(p, lane.series, plot_area, x0, x1, px, highlight, timeline.today)
+                self._series(p, lane.series, plot_area, x0, x1, px, timeline.today)
             else:
-                self._marks(p, lane, plot_area, x0, x1, px, highlight)
+                self._marks(p, lane, plot_area, x0, x1, px)
             p.restore()
         p.restore()
         self._today(p, g, timeline, x0, x1, px, rect)
@@ -614,6 +613,77 @@ class TimelinePainter:
             QPointF(g.plot.left(), g.axis.bottom()), QPointF(g.plot.right(), g.axis.bottom())
         )
 
+    def paint_focus(
+        self,
+        p: QPainter,
+        rect: QRectF,
+        timeline: Timeline,
+        x0: float,
+        x1: float,
+        highlight: tuple[str, int],
+    ) -> None:
+        """A dotted focus ring around the item ``highlight`` (kind, id) where :meth:`paint`
+        draws it for the same ``rect`` and range (none where it is not drawn on its own:
+        a mark among ticks, a result thinned away)."""
+        s = self.style
+        g = layout_lanes(timeline, rect, s)
+        p.save()
+        p.setFont(label_font(p.font(), s))
+        scale = g.plot.width() / max(x1 - x0, 1e-9)
+
+        def px(x: float) -> float:
+            return g.plot.left() + (x - x0) * scale
+
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        for lane in timeline.lanes:
+            area = g.lanes[lane.key]
+            plot_area = QRectF(g.plot.left(), area.top(), g.plot.width(), area.height())
+            rings = self._rings(p, lane, plot_area, x0, x1, px, highlight)
+            if rings:
+                p.save()
+                p.setClipRect(plot_area.adjusted(-1, -2, 1, 2))
+                for ring in rings:
+                    self._focus_ring(p, ring)
+                p.restore()
+        p.restore()
+
+    def _rings(  # type: ignore[no-untyped-def]
+        self,
+        p: QPainter,
+        lane: Lane,
+        area: QRectF,
+        x0: float,
+        x1: float,
+        px,
+        highlight: tuple[str, int],
+    ) -> list[QRectF]:
+        """Where the focus ring of ``highlight`` goes in ``lane`` (none, or one per chart
+        for a count)."""
+        if lane.drawn_as_spans:
+            return [
+                self._span_box(span, area, px)
+                for span in lane.visible_spans(x0, x1)
+                if (span.ref.kind, span.ref.id) == highlight
+            ]
+        if lane.series is not None:
+            if highlight[0] != "count":
+                return []
+            point_px, point_py = _chart_mapping(lane.series, area, x0, x1)
+            i, j = lane.series.visible_slice(x0, x1)
+            return [
+                QRectF(point_px(pt.x) - 5, point_py(pt.y) - 5, 10, 10)
+                for pt in lane.series.points[i:j]
+                if pt.ref.id == highlight[1]
+            ]
+        if dense(lane, area, x0, x1):
+            return []
+        size = self._mark_radius(lane, area, x0, x1)
+        return [
+            QRectF(item.cx - size - 3, item.cy - size - 3, 2 * size + 6, 2 * size + 6)
+            for item, _, _ in self._placed_marks(p, lane, area, x0, x1, px)
+            if (item.mark.ref.kind, item.mark.ref.id) == highlight
+        ]
+
     def _lane_title(self, p: QPainter, lane: Lane, area: QRectF) -> None:
         p.setPen(TEXT)
         if lane.row_titles:  # each row's name beside it
@@ -654,10 +724,8 @@ class TimelinePainter:
 
     # ------------------------------------------------------------------ phases
 
-    def _spans(
-        self, p: QPainter, lane: Lane, area: QRectF, x0: float, x1: float, px, highlight
-    ) -> None:
-        self._wide_spans(p, lane, area, x0, x1, px, highlight)
+    def _spans(self, p: QPainter, lane: Lane, area: QRectF, x0: float, x1: float, px) -> None:
+        self._wide_spans(p, lane, area, x0, x1, px)
 
     def _draw_narrow(self, p: QPainter, narrow: dict[tuple[str, bool], list[QRectF]]) -> None:
         p.setPen(Qt.PenStyle.NoPen)
@@ -666,9 +734,13 @@ class TimelinePainter:
             p.setBrush(QBrush(colour, Qt.BrushStyle.BDiagPattern) if planned else colour)
             p.drawRects(rects)
 
-    def _wide_spans(
-        self, p: QPainter, lane: Lane, area: QRectF, x0: float, x1: float, px, highlight
-    ) -> None:
+    def _span_box(self, span: Span, area: QRectF, px) -> QRectF:  # type: ignore[no-untyped-def]
+        """Where a span is drawn (at least 2 px wide)."""
+        left, right = px(span.x0), px(span.x1)
+        row_h = self.style.phase_row
+        return QRectF(left, area.top() + span.row * row_h + 2, max(right - left, 2), row_h - 4)
+
+    def _wide_spans(self, p: QPainter, lane: Lane, area: QRectF, x0: float, x1: float, px) -> None:
         fm = QFontMetricsF(p.font())
         row_h = self.style.phase_row
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
@@ -676,16 +748,12 @@ class TimelinePainter:
         narrow: dict[tuple[str, bool], list[QRectF]] = {}
         for span in spans:
             left, right = px(span.x0), px(span.x1)
-            if (
-                right - left < 6
-                and span.plan_x1 is None
-                and highlight != (span.ref.kind, span.ref.id)
-            ):
+            if right - left < 6 and span.plan_x1 is None:
                 # Too narrow for a label or an outline (years at a glance): batch by look.
                 r = QRectF(left, area.top() + span.row * row_h + 2, max(right - left, 1), row_h - 4)
                 narrow.setdefault((span.kind, span.planned), []).append(r)
                 continue
-            r = QRectF(left, area.top() + span.row * row_h + 2, max(right - left, 2), row_h - 4)
+            r = self._span_box(span, area, px)
             colour = PHASE_COLOURS.get(span.kind, PHASE_COLOURS["other"])
             if span.planned:
                 p.setPen(QPen(colour.darker(140), 1.5, Qt.PenStyle.DashLine))
@@ -713,8 +781,6 @@ class TimelinePainter:
                     ]
                 )
                 p.drawPolygon(tri)
-            if highlight == (span.ref.kind, span.ref.id):
-                self._focus_ring(p, r)
             label = span.label
             visible = r.intersected(area)
             if visible.width() > fm.horizontalAdvance(label[:3]) + 6:
@@ -729,10 +795,7 @@ class TimelinePainter:
 
     # ------------------------------------------------------------------ marks
 
-    def _marks(
-        self, p: QPainter, lane: Lane, area: QRectF, x0: float, x1: float, px, highlight
-    ) -> None:
-        fm = QFontMetricsF(p.font())
+    def _marks(self, p: QPainter, lane: Lane, area: QRectF, x0: float, x1: float, px) -> None:
         font = p.font()
         visible = lane.visible_marks(x0, x1)
         if lane.row_titles and dense(lane, area, x0, x1):
@@ -771,13 +834,30 @@ class TimelinePainter:
             p.setBrush(colour)
             p.drawRects(ticks_)
             return
-        placed = self._kept(
+        placed = self._placed_marks(p, lane, area, x0, x1, px)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, len(placed) < 400)
+        size = self._mark_radius(lane, area, x0, x1)
+        align = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        look: object = None  # the pen and brush set last (runs of one look set them once)
+        for item, centre, colour in placed:
+            look = self._shape(p, item.mark, centre, size, colour, look)
+            if item.label and item.rect is not None:
+                p.setPen(TEXT)
+                p.drawText(item.rect, align, item.text)
+                look = None
+
+    def _placed_marks(  # type: ignore[no-untyped-def]
+        self, p: QPainter, lane: Lane, area: QRectF, x0: float, x1: float, px
+    ) -> list[tuple[PlacedMark, QPointF, QColor]]:
+        """A mark lane's marks where they are drawn, with their colours (kept)."""
+        fm = QFontMetricsF(p.font())
+        return self._kept(  # type: ignore[no-any-return]
             lane,
             area,
             x0,
             x1,
             px,
-            font,
+            p.font(),
             "placed",
             lambda: [
                 (item, QPointF(item.cx, item.cy), _mark_colour(lane, item.mark))
@@ -786,21 +866,11 @@ class TimelinePainter:
                 )
             ],
         )
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, len(placed) < 400)
-        size = self.style.mark_size
+
+    def _mark_radius(self, lane: Lane, area: QRectF, x0: float, x1: float) -> float:
         if lane.row_titles:
-            size = name_mark_size(self.style, scale_x(x0, x1, area))
-        align = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        for item, centre, colour in placed:
-            mark = item.mark
-            self._shape(p, mark, centre, size, colour)
-            if highlight == (mark.ref.kind, mark.ref.id):
-                self._focus_ring(
-                    p, QRectF(item.cx - size - 3, item.cy - size - 3, 2 * size + 6, 2 * size + 6)
-                )
-            if item.label and item.rect is not None:
-                p.setPen(TEXT)
-                p.drawText(item.rect, align, item.text)
+            return name_mark_size(self.style, scale_x(x0, x1, area))
+        return self.style.mark_size
 
     def _kept(
         self, lane: Lane, area: QRectF, x0: float, x1: float, px, font: QFont, what: str, make
@@ -869,16 +939,28 @@ class TimelinePainter:
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRects(outlined)
 
-    def _shape(self, p: QPainter, mark: Mark, c: QPointF, r: float, colour: QColor) -> None:
-        look = (colour.rgba(), mark.planned)
-        pen_brush = self._looks.get(look)
-        if pen_brush is None:  # made once per colour: a dose lane has hundreds of marks
-            pen = QPen(colour.darker(130), 1.5)
-            if mark.planned:
-                pen.setStyle(Qt.PenStyle.DashLine)
-            pen_brush = self._looks[look] = (pen, QBrush(colour))
-        p.setPen(pen_brush[0])
-        p.setBrush(pen_brush[1] if mark.filled else Qt.BrushStyle.NoBrush)
+    def _shape(
+        self,
+        p: QPainter,
+        mark: Mark,
+        c: QPointF,
+        r: float,
+        colour: QColor,
+        current: object = None,
+    ) -> object:
+        """Draw ``mark``'s shape; returns its look, so that the next mark of the same look
+        (``current``: the look the painter has) sets no pen or brush."""
+        key = (colour.rgba(), mark.planned)
+        look = (key, mark.filled)
+        if look != current:
+            pen_brush = self._looks.get(key)
+            if pen_brush is None:  # made once per colour: a dose lane has hundreds of marks
+                pen = QPen(colour.darker(130), 1.5)
+                if mark.planned:
+                    pen.setStyle(Qt.PenStyle.DashLine)
+                pen_brush = self._looks[key] = (pen, QBrush(colour))
+            p.setPen(pen_brush[0])
+            p.setBrush(pen_brush[1] if mark.filled else Qt.BrushStyle.NoBrush)
         x, y = c.x(), c.y()
         if mark.shape == "circle":
             p.drawEllipse(c, r, r)
@@ -911,6 +993,7 @@ class TimelinePainter:
         else:  # cross
             p.drawLine(QPointF(x - r, y - r), QPointF(x + r, y + r))
             p.drawLine(QPointF(x - r, y + r), QPointF(x + r, y - r))
+        return look
 
     def _focus_ring(self, p: QPainter, r: QRectF) -> None:
         p.save()
@@ -981,7 +1064,6 @@ class TimelinePainter:
         x0: float,
         x1: float,
         px,
-        highlight,
         today: float | None = None,
     ) -> None:
         inner = area.adjusted(0, 6, 0, -4)
@@ -1091,8 +1173,3 @@ class TimelinePainter:
                 p.setBrush(colour)
             else:
                 p.drawEllipse(c, 2.6, 2.6)
-        if highlight is not None and highlight[0] == "count":
-            for point in pts:
-                if point.ref.id == highlight[1]:
-                    c = QPointF(px(point.x), py(point.y))
-                    self._focus_ring(p, QRectF(c.x() - 5, c.y() - 5, 10, 10))

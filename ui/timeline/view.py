@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection, Sequence
+from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QShowEvent
@@ -22,6 +24,7 @@ from tracker.kinds import Changes
 from tracker.model import (
     Appointment,
     CnsVisit,
+    CountResult,
     DoseLog,
     FeverRule,
     Growth,
@@ -57,6 +60,35 @@ LANES = (
     ("hgb", "Hemoglobin"),
     ("plt", "Platelets"),
 )
+
+# The kind of entry each of tracker.timeline.build's inputs is read from;
+# a change of a kind lays out again only the lanes drawn from it (tracker.timeline.
+# lane_inputs).  The other inputs are not entries: "today", "thresholds" (the menu's
+# switch) and "display_units".
+INPUT_MODELS: dict[str, type[Any]] = {
+    "phases": Phase,
+    "milestones": Milestone,
+    "visits": CnsVisit,
+    "counts": CountResult,
+    "team_thresholds": TeamThreshold,
+    "growth": Growth,
+    "temperatures": Temperature,
+    "fever_rules": FeverRule,
+    "symptoms": Symptom,
+    "medicine_plans": MedicinePlan,
+    "doses": DoseLog,
+    "transfusions": Transfusion,
+    "stays": Stay,
+    "appointments": Appointment,
+}
+HISTORY = frozenset({"counts", "temperatures", "doses"})  # read from RECENT_DAYS first
+
+
+def changed_inputs(changes: Changes) -> frozenset[str] | None:
+    """The names of build()'s inputs ``changes`` touches; None: all of them."""
+    if changes.everything or changes.display:
+        return None
+    return frozenset(name for name, model in INPUT_MODELS.items() if changes.touches(model))
 
 
 class TimelineView(QWidget):
@@ -158,6 +190,8 @@ class TimelineView(QWidget):
         bridge.child_selected.connect(lambda _id: self.refresh(keep_range=False))
         self._history_pending = False
         self._stale = False  # changed while hidden: refreshed when next shown
+        self._stale_inputs: frozenset[str] | None = frozenset()  # what changed (None: all)
+        self._inputs: dict[str, Any] = {}  # what the timeline shown was laid out from
         self._history_timer = QTimer(self)
         self._history_timer.setSingleShot(True)
         self._history_timer.setInterval(250)
@@ -175,83 +209,114 @@ class TimelineView(QWidget):
     def _lanes_changed(self) -> None:
         hidden = [key for key, _ in LANES if not self.lane_actions[key].isChecked()]
         self._settings.timeline_hidden_lanes = hidden
-        self.refresh()
+        self.refresh(changed=())  # a lane shown again is laid out; the others are kept
 
     def _thresholds_toggled(self, on: bool) -> None:
         self._settings.timeline_thresholds = on
-        self.refresh()
+        self.refresh(changed={"thresholds"})
 
     # ------------------------------------------------------------------ data
 
     def on_changed(self, changes: Changes) -> None:
         if not changes.any:
             return
+        changed = changed_inputs(changes)
+        if changed is not None and not changed:
+            return  # a kind no lane is drawn from (an appointment)
         if self.isHidden():  # on another tab (a dose ticked on Today): laid out when shown
             self._stale = True
+            stale = self._stale_inputs
+            self._stale_inputs = None if stale is None or changed is None else stale | changed
             return
-        self.refresh()
+        self.refresh(changed=changed)
 
-    def refresh(self, keep_range: bool = True, recent_first: bool = False) -> None:
+    def refresh(
+        self,
+        keep_range: bool = True,
+        recent_first: bool = False,
+        changed: Collection[str] | None = None,
+    ) -> None:
         """Lay the child's record out again.  With ``recent_first`` the first picture uses
         only the last months of blood counts, temperatures and doses (what the opening
         3-month view shows), and the whole history follows as soon as the window is up: a
-        long record opens fast."""
+        long record opens fast.  ``changed``: the names of the inputs that changed since
+        the timeline shown (tracker.timeline.build), read again with only the lanes drawn
+        from them; None: everything."""
         self._stale = False
+        self._stale_inputs = frozenset()
         record = self.bridge.record
         child_id = self.bridge.child_id
         if child_id is None:  # no child (the last one was deleted): nothing to draw
+            self._inputs = {}
             empty = layout.build([], [], [], [], record.today(), lanes=self.shown_lanes())
             self.widget.set_timeline(empty, keep_range=False)
             return
+        if recent_first or not self._inputs:
+            changed = None
+        if changed is not None and self._history_pending:
+            changed = set(changed) | HISTORY  # the whole history, now it is read
+        since = record.today() - dt.timedelta(days=RECENT_DAYS) if recent_first else None
         if recent_first:
-            since = record.today() - dt.timedelta(days=RECENT_DAYS)
-            counts = record.counts(child_id, since=since)
-            temperatures = record.entries_since(Temperature, child_id, "date", since)
-            doses = record.entries_since(DoseLog, child_id, "due_date", since)
             self._history_pending = True
             self._history_timer.start()
-        else:
+        elif changed is None:
             self._history_pending = False
-            counts = self.bridge.counts(child_id)
-            temperatures = record.entries(Temperature, child_id)
-            doses = record.entries(DoseLog, child_id)
+        for name in INPUT_MODELS if changed is None else set(changed) & set(INPUT_MODELS):
+            self._inputs[name] = self._read(name, child_id, since)
+        if changed is not None and set(changed) >= HISTORY:
+            self._history_pending = False
         thresholds = (
             None if self.threshold_action.isChecked() else dict.fromkeys(layout.CHART_ANALYTES)
         )
+        inputs = self._inputs
         timeline = layout.build(
-            record.entries(Phase, child_id),
-            record.entries(Milestone, child_id),
-            record.entries(CnsVisit, child_id),
-            counts,
+            inputs["phases"],
+            inputs["milestones"],
+            inputs["visits"],
+            inputs["counts"],
             record.today(),
             thresholds=thresholds,
-            team_thresholds=record.entries(TeamThreshold, child_id),
+            team_thresholds=inputs["team_thresholds"],
             lanes=self.shown_lanes(),
-            growth=record.entries(Growth, child_id),
-            temperatures=temperatures,
-            fever_rules=record.entries(FeverRule, child_id),
-            symptoms=record.entries(Symptom, child_id),
-            medicine_plans=record.entries(MedicinePlan, child_id),
-            doses=doses,
-            transfusions=record.entries(Transfusion, child_id),
-            stays=record.entries(Stay, child_id),
-            appointments=record.entries(Appointment, child_id),
+            growth=inputs["growth"],
+            temperatures=inputs["temperatures"],
+            fever_rules=inputs["fever_rules"],
+            symptoms=inputs["symptoms"],
+            medicine_plans=inputs["medicine_plans"],
+            doses=inputs["doses"],
+            transfusions=inputs["transfusions"],
+            stays=inputs["stays"],
+            appointments=inputs["appointments"],
+            previous=self.widget.timeline if changed is not None else None,
+            changed=changed,
         )
         legend = layout.threshold_legend(timeline)
         if legend:  # what each line drawn marks, in its unit, with its source
             self.threshold_action.setToolTip(legend)
         self.widget.set_timeline(timeline, keep_range=keep_range)
 
+    def _read(self, name: str, child_id: int, since: dt.date | None) -> Sequence[Any]:
+        """One of build()'s inputs from the record; the history ones from ``since`` on."""
+        record = self.bridge.record
+        if name == "counts":
+            if since is not None:
+                return record.counts(child_id, since=since)
+            return self.bridge.counts(child_id)
+        if name == "temperatures" and since is not None:
+            return record.entries_since(Temperature, child_id, "date", since)
+        if name == "doses" and since is not None:
+            return record.entries_since(DoseLog, child_id, "due_date", since)
+        return record.entries(INPUT_MODELS[name], child_id)
+
     def _load_history(self) -> None:
         """The whole history, once the window shows (a hidden view waits until shown)."""
         if self._history_pending and self.isVisible():
-            self.refresh(keep_range=True)
+            self.refresh(keep_range=True, changed=HISTORY)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._stale:
-            self._stale = False
-            self.refresh()
+            self.refresh(changed=self._stale_inputs)
         if self._history_pending:
             self._history_timer.start()
 

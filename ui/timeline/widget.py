@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
+    QImage,
     QKeyEvent,
     QMouseEvent,
     QNativeGestureEvent,
     QPainter,
     QPaintEvent,
+    QPen,
+    QResizeEvent,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
@@ -38,6 +42,10 @@ class TimelineWidget(QWidget):
         item_activated(Ref): a phase, milestone, LP or count was clicked or Entered.
         range_changed(float, float): the visible days changed (zoom or pan).
     """
+
+    # Screen repaints blit the finished picture of everything but the focus (see _picture);
+    # False paints it all each time (what the tests compare the picture with).
+    use_picture = True
 
     item_activated = Signal(object)
     item_focused = Signal(QRectF)  # where the item Tab moved to is (to scroll it into view)
@@ -68,6 +76,10 @@ class TimelineWidget(QWidget):
         # Another day is under the pointer: the tooltip (Qt hides it on a wheel turn or a
         # click, not on the keys that pan and zoom) would name what is no longer there.
         self.range_changed.connect(self._hide_tip)
+        self._picture_image: QImage | None = None
+        self._picture_of: tuple[object, ...] = ()
+        self._picture_timeline: Timeline | None = None
+        self.pictures_painted = 0  # how many finished pictures were painted (for tests)
 
     def sizeHint(self) -> QSize:
         return QSize(900, 520)
@@ -137,17 +149,73 @@ class TimelineWidget(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         try:
-            p.fillRect(self.rect(), self.palette().base())
+            if self.use_picture and self.timeline is not None:
+                p.drawImage(QPointF(0, 0), self._picture())
+            else:
+                self._paint_static(p)
             if self.timeline is None:
                 return
             focused = self.focused_item()
-            highlight = (focused.ref.kind, focused.ref.id) if focused else None
-            self.painter.paint(p, QRectF(self.rect()), self.timeline, self.x0, self.x1, highlight)
+            if focused is not None:
+                ref = focused.ref
+                self.painter.paint_focus(
+                    p, QRectF(self.rect()), self.timeline, self.x0, self.x1, (ref.kind, ref.id)
+                )
             if self.hasFocus():
                 p.setPen(QColor("#0072B2"))
                 p.drawRect(self.rect().adjusted(0, 0, -1, -1))
         finally:
             p.end()
+
+    def _paint_static(self, p: QPainter) -> None:
+        """Everything but the focus: the background, the lanes, the axis and the labels."""
+        p.fillRect(self.rect(), self.palette().base())
+        if self.timeline is not None:
+            self.painter.paint(p, QRectF(self.rect()), self.timeline, self.x0, self.x1)
+
+    def _picture(self) -> QImage:
+        """The finished picture of :meth:`_paint_static` at the screen's pixel ratio, kept
+        while nothing it is drawn from changes: the timeline (a new one for every change
+        to the record, the lanes shown or the threshold lines), the range, the size, the
+        pixel ratio, the colours, the font and the style.  A repaint for the focus, a
+        tooltip, a dialog on top or a scroll only puts it on the screen again."""
+        ratio = self.devicePixelRatioF()
+        key = (
+            self.width(),
+            self.height(),
+            ratio,
+            self.x0,
+            self.x1,
+            self.palette().cacheKey(),
+            self.palette().base().color().rgba(),
+            self.palette().windowText().color().rgba(),
+            self.font().key(),
+            copy.deepcopy(self.painter.style),
+        )
+        image = self._picture_image
+        if (
+            image is not None
+            and self._picture_timeline is self.timeline
+            and key == self._picture_of
+        ):
+            return image
+        image = QImage(
+            max(round(self.width() * ratio), 1),
+            max(round(self.height() * ratio), 1),
+            QImage.Format.Format_ARGB32_Premultiplied,
+        )
+        image.setDevicePixelRatio(ratio)
+        p = QPainter(image)
+        try:  # what a painter on the widget itself starts with
+            p.setPen(QPen(self.palette().color(self.foregroundRole())))
+            p.setBrush(self.palette().brush(self.backgroundRole()))
+            p.setFont(self.font())
+            self._paint_static(p)
+        finally:
+            p.end()
+        self._picture_image, self._picture_of, self._picture_timeline = image, key, self.timeline
+        self.pictures_painted += 1
+        return image
 
     def render_range(self, p: QPainter, rect: QRectF, x0: float, x1: float) -> None:
         """Paint any range at any size on any QPainter (PNG, PDF, printer)."""
@@ -227,6 +295,8 @@ class TimelineWidget(QWidget):
         return best
 
     def focused_item(self) -> Hit | None:
+        if self._focused is None:
+            return None  # nothing to look for: no need to place every item
         hits = self.hit_items()
         return next((h for h in hits if h.ref == self._focused), None)
 
@@ -287,6 +357,10 @@ class TimelineWidget(QWidget):
             ):
                 text += "".join(f"\n{part}" for part in line_legend(lane.series))
         return text
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._hits = []  # the items' boxes were of the size before
+        super().resizeEvent(event)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         delta = event.angleDelta()
