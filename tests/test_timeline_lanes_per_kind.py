@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 from tracker import timeline as layout
 from tracker.demo import build_demo
 from tracker.kinds import Changes
-from tracker.model import DoseLog, Milestone, Phase, Temperature
+from tracker.model import Appointment, DoseLog, Milestone, Phase, Temperature
 from tracker.store import Record
 
 ALL_LANES = (
@@ -25,6 +25,7 @@ ALL_LANES = (
     "milestones",
     "cns",
     "growth",
+    "appointments",
     "temperatures",
     "symptoms",
     "medicines",
@@ -88,7 +89,7 @@ def test_build_keeps_the_lanes_whose_inputs_did_not_change(built: Counter[str]) 
     assert built == Counter({"transfusions": 1, "anc": 1, "hgb": 1, "plt": 1})
     built.clear()  # another day: the lanes that end at today
     layout.build([], [], [], [], TODAY.replace(day=1), lanes=ALL_LANES, previous=first, changed=())
-    assert built == Counter({"phases": 1, "medicines": 1, "stays": 1})
+    assert built == Counter({"phases": 1, "appointments": 1, "medicines": 1, "stays": 1})
     built.clear()  # no previous, or nothing said about what changed: everything
     layout.build([], [], [], [], TODAY, lanes=ALL_LANES, previous=first)
     assert built == Counter(dict.fromkeys(ALL_LANES, 1))
@@ -160,7 +161,10 @@ def test_other_changes_still_lay_out_what_they_feed(
     bridge.changed.emit(Changes.of(Phase, Milestone))
     assert built == Counter({"phases": 1, "milestones": 1})
     built.clear()
-    bridge.changed.emit(Changes(frozenset({"appointment"})))  # no lane is drawn from it
+    bridge.changed.emit(Changes.of(Appointment))
+    assert built == Counter({"appointments": 1})
+    built.clear()
+    bridge.changed.emit(Changes(frozenset({"question"})))  # no lane is drawn from it
     assert built == Counter()
     built.clear()
     bridge.changed.emit(Changes(everything=True))
