@@ -207,3 +207,40 @@ def test_the_medicines_tab_reads_again_only_after_a_change_to_plans_or_doses(
     QTest.keyClick(window.today_view.due_list, Qt.Key.Key_G)  # a dose
     window.show_view("medicines")
     assert "plans" in read
+
+
+def test_a_tick_does_not_lay_the_whole_tab_out_again(qtbot, window, bridge) -> None:  # type: ignore[no-untyped-def]
+    """A tick's new label texts and row ask for a layout; the tab widget paints the whole
+    tab again on every layout request that reaches it, so the view's splitter passes one
+    on (to the view, then the tab widget) only when a part asks for another size (a line
+    showing for the first time)."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    _plans(bridge)
+    view = _today(qtbot, window)
+    requests: list[int] = []
+
+    class Count(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.LayoutRequest:
+                requests.append(1)
+            return False
+
+    counter = Count()
+    view.installEventFilter(counter)
+    QTest.keyClick(view.due_list, Qt.Key.Key_G)  # the line under the list shows: laid out
+    QApplication.processEvents()
+    shown = view.message.geometry()
+    assert view.message.isVisible() and shown.height() > 0
+    due = view.due_list.geometry()
+    assert due.bottom() < view.ticks.geometry().top() < shown.top()  # nothing overlaps
+    requests.clear()
+    for key in (Qt.Key.Key_M, Qt.Key.Key_G):
+        QTest.keyClick(view.due_list, key)
+        QApplication.processEvents()
+    bridge.undo_stack.undo()
+    QApplication.processEvents()
+    assert requests == []
+    assert view.message.geometry() == shown and view.due_list.geometry() == due
+    view.removeEventFilter(counter)

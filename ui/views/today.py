@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QDate, QLocale, Qt
+from PySide6.QtCore import QDate, QEvent, QLocale, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -77,6 +77,27 @@ def _swapped(
     if after is not None and keeps(after):
         out = sorted([*(d for d in out if d.id != after.id), after], key=_order)
     return out
+
+
+class _Splitter(QSplitter):
+    """The tab's splitter, passing a layout request on only when one of its two parts asks
+    for another size: a tick changes labels and a row, each asking for a layout, and every
+    request that reached the tab widget had it paint the whole tab again."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(Qt.Orientation.Vertical, parent)
+        self._hints: tuple[object, ...] = ()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:
+            hints = tuple(
+                (w.sizeHint(), w.minimumSizeHint(), w.minimumSize(), w.maximumSize(), w.isHidden())
+                for w in (self.widget(i) for i in range(self.count()))
+            )
+            if hints == self._hints:
+                return True  # the same sizes: the parts laid themselves out
+            self._hints = hints
+        return super().event(event)
 
 
 class DueList(QTreeWidget):
@@ -223,7 +244,7 @@ class TodayView(RecordView):
         for column in range(log_header.count() - 1):
             log_header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         self.message.hide()
-        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter = _Splitter(self)
         splitter.addWidget(top)
         splitter.addWidget(self.doses)
         splitter.setStretchFactor(0, 3)
