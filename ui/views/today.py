@@ -3,6 +3,10 @@ or one click (Given, Missed, Vomited, Held by the team, Partly given), with an o
 note; Ctrl+Z takes a tick back.  Previous / next day catch up on yesterday; an as-needed
 medicine is logged when given.  Below it, the log of doses (the dose kind's table).
 
+A tick (its undo, redo or note) changes its own row, the counts, the four-week facts and
+the log's one line in place, from what the tab was filled from (``RecordBridge.written``):
+nothing is read again and no other row is made anew.  Any other change fills it again.
+
 A missed dose is as quick to log as a given one, and said as calmly: self-report
 over-states adherence (capabilities.md §2), so nothing here blames, and nothing advises.
 """
