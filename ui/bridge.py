@@ -20,6 +20,8 @@ from tracker.model import Child, CountResult
 from tracker.store import Deleted, Record, RecordError
 
 E = TypeVar("E")
+# the one entry a change wrote: (before, after); None before when added, after when deleted
+Written = tuple[Any, Any] | None
 
 
 def _tr(text: str) -> str:
@@ -31,37 +33,43 @@ class _Applied(QUndoCommand):
 
     An undo or redo the record refuses (a rule an entry saved since would break) changes
     nothing: ``refused(text, reason)`` tells the family, and the step leaves the stack
-    (it cannot be taken back), so the stack and the record keep telling the same story."""
+    (it cannot be taken back), so the stack and the record keep telling the same story.
+
+    ``written()`` is the one entry the step writes, (before, after), or None (more than one,
+    or not known); undo writes it the other way round (:attr:`RecordBridge.written`)."""
 
     def __init__(
         self,
         text: str,
         undo: Callable[[], Changes],
         redo: Callable[[], Changes],
-        notify: Callable[[Changes], None],
+        notify: Callable[[Changes, Written], None],
         refused: Callable[[str, str], None],
+        written: Callable[[], Written] = lambda: None,
     ) -> None:
         super().__init__(text)
         self._undo, self._redo, self._notify, self._refused = undo, redo, notify, refused
+        self._written = written
         self._first = True
 
     def redo(self) -> None:
         if self._first:
             self._first = False
             return
-        self._run(self._redo)
+        self._run(self._redo, False)
 
     def undo(self) -> None:
-        self._run(self._undo)
+        self._run(self._undo, True)
 
-    def _run(self, step: Callable[[], Changes]) -> None:
+    def _run(self, step: Callable[[], Changes], back: bool) -> None:
         try:
             changes = step()
         except RecordError as exc:
             self.setObsolete(True)
             self._refused(self.text(), str(exc))
             return
-        self._notify(changes)
+        written = self._written()
+        self._notify(changes, (written[1], written[0]) if back and written else written)
 
 
 class RecordBridge(QObject):
@@ -87,6 +95,10 @@ class RecordBridge(QObject):
         self.unit_preference = UnitPreference.AS_REPORTED
         self.show_grades = False
         self._counts_cache: dict[int, list[CountResult]] = {}
+        # While ``changed`` is being sent: the one entry the change wrote, (before, after)
+        # (None before: added; None after: deleted), or None when it wrote more or is not
+        # known.  A view may then change that one row instead of reading its list again.
+        self.written: Written = None
         children = record.children()
         if children:
             self._child_id = children[0].id
@@ -128,14 +140,18 @@ class RecordBridge(QObject):
             self._child_id = child_id
             self.child_selected.emit(child_id)
 
-    def _emit(self, changes: Changes) -> None:
+    def _emit(self, changes: Changes, written: Written = None) -> None:
         if changes.touches(CountResult):
             self._counts_cache.clear()
         if Child in changes and self.current_child() is None:
             children = self.record.children()
             self._child_id = children[0].id if children else None
             self.child_selected.emit(self._child_id if self._child_id is not None else -1)
-        self.changed.emit(changes)
+        self.written = written
+        try:
+            self.changed.emit(changes)
+        finally:
+            self.written = None
 
     def replace_record(self, record: Record) -> None:
         """The record file was replaced (a restore): forget undo, show the new one."""
@@ -175,8 +191,15 @@ class RecordBridge(QObject):
             def redo_add() -> Changes:
                 return self.record.undelete(holder["deleted"])
 
+            def added() -> Written:  # the entry alone, unless its delete took more with it
+                deleted = holder.get("deleted")
+                alone = deleted is None or (len(deleted.rows) == 1 and not deleted.unlinked)
+                return (None, saved) if alone else None
+
             text = _tr("Add {what}").format(what=what)
-            self.undo_stack.push(_Applied(text, undo_add, redo_add, self._emit, self.refused.emit))
+            self.undo_stack.push(
+                _Applied(text, undo_add, redo_add, self._emit, self.refused.emit, added)
+            )
         else:
             text = text or _tr("Edit {what}").format(what=what)
             self.undo_stack.push(
@@ -186,12 +209,13 @@ class RecordBridge(QObject):
                     lambda: self.record.save(saved)[1],
                     self._emit,
                     self.refused.emit,
+                    lambda: (before, saved),
                 )
             )
         if isinstance(saved, Child) and self._child_id is None:
             self._child_id = saved.id
             self.child_selected.emit(saved.id)
-        self._emit(changes)
+        self._emit(changes, (before, saved))
         return saved
 
     def save_edit_and_new(

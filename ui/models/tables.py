@@ -70,6 +70,21 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         self._items = list(items)
         self.endResetModel()
 
+    def set_item(self, row: int, item: T) -> None:
+        """Show ``item`` on ``row`` instead (one row changed, the others left alone)."""
+        self._items[row] = item
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
+
+    def insert_item(self, row: int, item: T) -> None:
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._items.insert(row, item)
+        self.endInsertRows()
+
+    def remove_item(self, row: int) -> None:
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._items[row]
+        self.endRemoveRows()
+
     def set_related(self, related: Mapping[str, Sequence[Any]]) -> None:
         """The entries of the other kinds its rows show (by kind key), given before
         :meth:`reload` (see ``KindUi.reads``); most tables show none."""

@@ -548,6 +548,10 @@ class MedicinesView(RecordView):
         super().refresh()
         self._fill_history()
 
+    def touched(self, changes: Changes) -> bool:
+        """Plans and doses only: a temperature does not make the tab read its plans again."""
+        return changes.touches(MedicinePlan, "dose")
+
     def on_changed(self, changes: Changes) -> None:
         super().on_changed(changes)
         if changes.touches(MedicinePlan):

@@ -3,6 +3,10 @@ or one click (Given, Missed, Vomited, Held by the team, Partly given), with an o
 note; Ctrl+Z takes a tick back.  Previous / next day catch up on yesterday; an as-needed
 medicine is logged when given.  Below it, the log of doses (the dose kind's table).
 
+A tick (its undo, redo or note) changes its own row, the counts, the four-week facts and
+the log's one line in place, from what the tab was filled from (``RecordBridge.written``):
+nothing is read again and no other row is made anew.  Any other change fills it again.
+
 A missed dose is as quick to log as a given one, and said as calmly: self-report
 over-states adherence (capabilities.md §2), so nothing here blames, and nothing advises.
 """
@@ -10,10 +14,11 @@ over-states adherence (capabilities.md §2), so nothing here blames, and nothing
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QDate, QLocale, Qt
+from PySide6.QtCore import QDate, QEvent, QLocale, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,7 +40,7 @@ from tracker.kinds.dose import ASK_AFTER_VOMITING, DOSE_STATUS, plan_dose_text
 from tracker.model import DoseLog, DoseStatus, MedicinePlan
 from tracker.store import ValidationFailed
 from ui.bridge import RecordBridge
-from ui.dialogs.dose import dose_dialog
+from ui.dialogs.dose import RECENT_DAYS, dose_dialog
 from ui.interaction import Interaction
 from ui.kind_ui import Editing
 from ui.views.lists import STACKED_MIN_HEIGHT, RecordView
@@ -57,6 +62,46 @@ BUTTONS = (
     (DoseStatus.HELD, "Held by the team (H)"),
     (DoseStatus.PARTLY_GIVEN, "Partly given… (P)"),
 )
+
+
+def _order(d: DoseLog) -> tuple[dt.date, bool, dt.time, int]:
+    """The record's order of doses (DOSE.order_by: due date, due time with none first, id)."""
+    return (d.due_date, d.due_time is not None, d.due_time or dt.time(), d.id or 0)
+
+
+def _swapped(
+    doses: list[DoseLog],
+    before: DoseLog | None,
+    after: DoseLog | None,
+    keeps: Callable[[DoseLog], bool],
+) -> list[DoseLog]:
+    """``doses`` (in the record's order) with ``before`` taken out and ``after`` put in
+    where ``keeps`` it."""
+    out = [d for d in doses if before is None or d.id != before.id]
+    if after is not None and keeps(after):
+        out = sorted([*(d for d in out if d.id != after.id), after], key=_order)
+    return out
+
+
+class _Splitter(QSplitter):
+    """The tab's splitter, passing a layout request on only when one of its two parts asks
+    for another size: a tick changes labels and a row, each asking for a layout, and every
+    request that reached the tab widget had it paint the whole tab again."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(Qt.Orientation.Vertical, parent)
+        self._hints: tuple[object, ...] = ()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:
+            hints = tuple(
+                (w.sizeHint(), w.minimumSizeHint(), w.minimumSize(), w.maximumSize(), w.isHidden())
+                for w in (self.widget(i) for i in range(self.count()))
+            )
+            if hints == self._hints:
+                return True  # the same sizes: the parts laid themselves out
+            self._hints = hints
+        return super().event(event)
 
 
 class DueList(QTreeWidget):
@@ -96,6 +141,12 @@ class TodayView(RecordView):
         self._due: list[adherence.DueDose] = []
         self._as_needed: list[MedicinePlan] = []
         self._facts_for: tuple[int | None, dt.date] | None = None  # (child, today) shown
+        # what the day and the facts were worked out from, to change one dose in place
+        self._filled_for: tuple[int | None, dt.date] | None = None  # (child, day) shown
+        self._plans: list[MedicinePlan] = []
+        self._day_doses: list[DoseLog] = []
+        self._extra: list[DoseLog] = []
+        self._fact_doses: list[DoseLog] = []
         # the day
         self.previous_button = QPushButton(self.tr("◀ Previous day"), self)
         self.previous_button.setToolTip(self.tr("The day before (Alt+Left)"))
@@ -197,7 +248,7 @@ class TodayView(RecordView):
         for column in range(log_header.count() - 1):
             log_header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         self.message.hide()
-        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter = _Splitter(self)
         splitter.addWidget(top)
         splitter.addWidget(self.doses)
         splitter.setStretchFactor(0, 3)
@@ -249,9 +300,79 @@ class TodayView(RecordView):
         )
 
     def on_changed(self, changes: Changes) -> None:
+        written = self._one_dose(changes)
+        if written is not None and self._dose_changed(*written):
+            for key, table in self.tables.items():  # the log was changed in place
+                if key != "dose" and table.touched(changes):
+                    table.fill()
+            return
         if changes.touches("dose", "medicine_plan"):
             self.fill_day(keep_current=True)
         super().on_changed(changes)
+
+    def _one_dose(self, changes: Changes) -> tuple[DoseLog | None, DoseLog | None] | None:
+        """The one dose of the child shown that ``changes`` wrote (before, after), when
+        that is all it wrote and the tab shows what it was worked out from."""
+        if changes.everything or changes.display or changes.kinds != {"dose"}:
+            return None
+        written = self.bridge.written
+        if written is None or written == (None, None):
+            return None
+        child_id = self.bridge.child_id
+        today = self.bridge.record.today()
+        for entry in written:
+            if entry is not None and (not isinstance(entry, DoseLog) or entry.child_id != child_id):
+                return None
+        if self._filled_for != (child_id, self.day) or self._facts_for != (child_id, today):
+            return None
+        return written[0], written[1]
+
+    def _dose_changed(self, before: DoseLog | None, after: DoseLog | None) -> bool:
+        """Change the row, counts, facts and log line of one dose written (a tick, its undo
+        or redo, a note) in place, from what the tab was filled from: nothing is read again
+        and no other row is made anew.  False (nothing changed) when the day's rows would
+        not be the same ones (an as-needed dose): the tab is then filled again."""
+        day = self.day
+        today = self.bridge.record.today()
+        doses = _swapped(self._day_doses, before, after, lambda d: d.due_date == day)
+        due = adherence.due_on(self._plans, doses, day)
+        if [(d.plan.id, d.time) for d in due] != [(d.plan.id, d.time) for d in self._due]:
+            return False
+        if adherence.as_needed_logs(self._plans, doses, day) != self._extra:
+            return False
+        for row, (old, new) in enumerate(zip(self._due, due, strict=True)):
+            if old.log != new.log:
+                self.due_list.topLevelItem(row).setText(3, self._logged_text(new.log))
+        self._due = due
+        self._day_doses = doses
+        self._count_logged()
+        first = today - dt.timedelta(days=FACT_DAYS - 1)
+        self._fact_doses = _swapped(
+            self._fact_doses, before, after, lambda d: first <= d.due_date <= today
+        )
+        self._show_facts(self._plans, self._fact_doses, first, today)
+        self._log_changed(before, after, today - dt.timedelta(days=RECENT_DAYS))
+        self._buttons_enabled()
+        return True
+
+    def _log_changed(self, before: DoseLog | None, after: DoseLog | None, since: dt.date) -> None:
+        """The log below: the one dose's line changed, added or taken out (newest first)."""
+        model = self.doses.model
+        old = model.row_of(before.id) if before is not None and before.id is not None else -1
+        if after is None or after.due_date < since:
+            if old >= 0:
+                model.remove_item(old)
+        else:
+            items = [d for d in model.items() if d.id != after.id]
+            key = _order(after)
+            new = next((i for i, d in enumerate(items) if _order(d) < key), len(items))
+            if new == old:
+                model.set_item(old, after)
+            else:
+                if old >= 0:
+                    model.remove_item(old)
+                model.insert_item(new, after)
+        self.doses.selection_changed()
 
     def refresh(self) -> None:
         self.fill_day()
@@ -274,6 +395,8 @@ class TodayView(RecordView):
         self._due = adherence.due_on(plans, doses, day)
         self._as_needed = adherence.as_needed_on(plans, day)
         extra = adherence.as_needed_logs(plans, doses, day)
+        self._plans, self._day_doses, self._extra = plans, doses, extra
+        self._filled_for = (child_id, day)
         names = {p.id: p for p in plans}
         locale = QLocale()
         date_text = locale.toString(QDate(day.year, day.month, day.day), "dddd d MMMM yyyy")
@@ -305,16 +428,7 @@ class TodayView(RecordView):
             )
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsSelectable)
             self.due_list.addTopLevelItem(item)
-        logged = sum(1 for d in self._due if d.log is not None)
-        if self._due:
-            left = len(self._due) - logged
-            self.counts_label.setText(
-                self.tr("{due} due · {logged} logged · {left} not logged yet").format(
-                    due=len(self._due), logged=logged, left=left
-                )
-            )
-        else:
-            self.counts_label.setText("")
+        self._count_logged()
         self.nothing_due.setVisible(not self._due)
         self.due_list.setVisible(bool(self._due) or bool(extra))
         self.ticks.setVisible(bool(self._due))
@@ -335,13 +449,34 @@ class TodayView(RecordView):
             self.due_list.setCurrentItem(self.due_list.topLevelItem(max(row, 0)))
         self._buttons_enabled()
 
+    def _count_logged(self) -> None:
+        logged = sum(1 for d in self._due if d.log is not None)
+        if self._due:
+            left = len(self._due) - logged
+            self.counts_label.setText(
+                self.tr("{due} due · {logged} logged · {left} not logged yet").format(
+                    due=len(self._due), logged=logged, left=left
+                )
+            )
+        else:
+            self.counts_label.setText("")
+
     def _facts(self, plans: list[MedicinePlan], child_id: int | None, today: dt.date) -> None:
         """The last four weeks of each medicine, as logged (today's doses once logged)."""
+        self._fact_doses = []
         if child_id is None or not plans:
             self.facts.hide()
             return
         first = today - dt.timedelta(days=FACT_DAYS - 1)
-        doses = self.bridge.record.entries_since(DoseLog, child_id, "due_date", first)
+        self._fact_doses = self.bridge.record.entries_since(DoseLog, child_id, "due_date", first)
+        self._show_facts(plans, self._fact_doses, first, today)
+
+    def _show_facts(
+        self, plans: list[MedicinePlan], doses: list[DoseLog], first: dt.date, today: dt.date
+    ) -> None:
+        if not plans:
+            self.facts.hide()
+            return
         facts = adherence.adherence(plans, doses, first, today, today)
         lines = [f.line(self.tr("in the last 4 weeks")) for f in facts]
         self.facts.setText("\n".join(lines))
