@@ -36,7 +36,7 @@ FORMAT = "treatment-tracker"
 # phones, blood-product notes); temperatures, the team's fever rules and symptoms
 # (``temperatures``, ``fever_rules``, ``symptoms``); transfusions and hospital stays
 # (``transfusions``, ``stays``).
-VERSION = 5
+VERSION = 6
 
 JsonObject = dict[str, Any]
 

@@ -576,6 +576,39 @@ def _step_9(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX stay_child_from ON stay(child_id, from_date)")
 
 
+def _step_10(conn: sqlite3.Connection) -> None:
+    """Version 10: protocol roadmaps applied to a child (their own copy of the template)
+    and their planned items."""
+    conn.execute(
+        f"""CREATE TABLE roadmap (
+        {_ROW},
+        child_id INTEGER NOT NULL REFERENCES child(id) ON DELETE CASCADE,
+        protocol TEXT NOT NULL CHECK (length(trim(protocol)) > 0),
+        arm TEXT NOT NULL,
+        template TEXT NOT NULL,
+        {_date("applied_on", null=False)},
+        {_date("first_start")},
+        note TEXT NOT NULL DEFAULT '',
+        checksum TEXT
+    ) STRICT"""
+    )
+    conn.execute("CREATE INDEX roadmap_child ON roadmap(child_id)")
+    conn.execute(
+        f"""CREATE TABLE plan_item (
+        {_ROW},
+        roadmap_id INTEGER NOT NULL REFERENCES roadmap(id) ON DELETE CASCADE,
+        item_id TEXT NOT NULL,
+        {_date("date")},
+        fixed INTEGER NOT NULL DEFAULT 0 CHECK (fixed IN (0, 1)),
+        moved_because TEXT NOT NULL DEFAULT '',
+        phase_uid TEXT NOT NULL DEFAULT '',
+        checksum TEXT,
+        UNIQUE (roadmap_id, item_id)
+    ) STRICT"""
+    )
+    conn.execute("CREATE INDEX plan_item_roadmap ON plan_item(roadmap_id)")
+
+
 Step = Callable[[sqlite3.Connection], None]
 
 
@@ -607,6 +640,7 @@ MIGRATIONS: list[Step] = [
     _step_7,
     _step_8,
     _step_9,
+    _step_10,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

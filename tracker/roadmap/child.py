@@ -1,0 +1,282 @@
+"""A roadmap applied to one child: the entries to save for a plan, and what moved.
+
+Pure: it reads entries and gives entries (tracker.kinds.roadmap's ``Roadmap`` with its
+items, and ``Phase`` entries), the caller saves them together as one step.
+
+- :func:`apply_template`: a new roadmap for a child from a template, an arm and the first
+  start, with a planned phase entry for every phase whose start is known ("planned from
+  Interfant-21"); phases with unknown dates exist only as plan items.
+- :func:`facts_of`: what the record knows (the linked phases' real starts and ends, the
+  items fixed by hand, the first start) as the plan arithmetic's Facts.
+- :func:`pending_moves`: the items whose stored date differs from the plan worked out now
+  (a linked phase really started 3 days late, or a length was filled in), with the reason.
+- :func:`synced`: the roadmap with the plan's dates and the reasons, and the phase entries
+  to create or move with it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from tracker.model import Phase, PlanItemEntry, Roadmap
+from tracker.roadmap.plan import Facts, Plan, PlanItem, Sureness, What, compute_plan
+from tracker.roadmap.read import RoadmapError, parse_template
+from tracker.roadmap.shift import Move, Shift, preview_shift
+from tracker.roadmap.template import Template
+from tracker.roadmap.write import template_text
+
+
+def template_of(roadmap: Roadmap) -> Template:
+    """The child's own copy of the template; RoadmapError if it cannot be read."""
+    return parse_template(roadmap.template.encode("utf-8"), f"the roadmap {roadmap.protocol}")
+
+
+def planned_from(protocol: str) -> str:
+    return f"planned from {protocol}"
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """What to save together (one transaction, one undo step)."""
+
+    roadmap: Roadmap
+    phases: tuple[Phase, ...]  # new phase entries (id None) and moved ones
+    moves: tuple[Move, ...] = ()
+
+
+def facts_of(roadmap: Roadmap, phases: Sequence[Phase]) -> Facts:
+    """The first start, the linked phases' real starts and ends, the items fixed by hand."""
+    by_uid = {p.uid: p for p in phases}
+    started: dict[str, dt.date] = {}
+    ended: dict[str, dt.date] = {}
+    for item in roadmap.items:
+        phase = by_uid.get(item.phase_uid) if item.phase_uid else None
+        if phase is None:
+            continue
+        key, _, what = item.item_id.rpartition(".")
+        if what == What.START.value and phase.actual_start is not None:
+            started[key] = phase.actual_start
+        elif what == What.END.value and phase.actual_end is not None:
+            ended[key] = phase.actual_end
+    fixed = {i.item_id: i.date for i in roadmap.items if i.fixed and i.date is not None}
+    return Facts(roadmap.first_start, started, ended, fixed)
+
+
+def plan_of(roadmap: Roadmap, phases: Sequence[Phase]) -> Plan:
+    """The plan as it is now; RoadmapError if the template copy or a fact is unusable."""
+    return compute_plan(template_of(roadmap), roadmap.arm, facts_of(roadmap, phases))
+
+
+def apply_template(
+    template: Template,
+    arm: str,
+    *,
+    child_id: int,
+    first_start: dt.date | None,
+    today: dt.date,
+) -> Applied:
+    """A new roadmap of ``template`` in ``arm`` and the planned phases whose start is known."""
+    roadmap = Roadmap(
+        child_id,
+        template.protocol,
+        arm,
+        template_text(template),
+        today,
+        first_start=first_start,
+        note=planned_from(template.protocol),
+    )
+    plan = compute_plan(template, arm, Facts(first_start))
+    return synced(roadmap, (), plan, {})
+
+
+def synced(
+    roadmap: Roadmap,
+    phases: Sequence[Phase],
+    plan: Plan,
+    reasons: Mapping[str, str],
+    moves: Sequence[Move] = (),
+) -> Applied:
+    """``roadmap`` with the plan's dates as its items' (``reasons`` by item id replace the
+    "moved because"), keeping the items of phases that really started (history, from
+    another arm too), and the phase entries to create (phases whose start is now known)
+    or whose planned dates move."""
+    template = template_of(roadmap)
+    existing = {i.item_id: i for i in roadmap.items}
+    by_uid = {p.uid: p for p in phases}
+    items: list[PlanItemEntry] = []
+    changed: list[Phase] = []
+    phase_uids: dict[str, str] = {}
+    for key in plan.phases:
+        start, end = plan.item(f"{key}.start"), plan.item(f"{key}.end")
+        linked = existing.get(start.id)
+        phase = by_uid.get(linked.phase_uid) if linked and linked.phase_uid else None
+        if phase is None and start.date is not None:
+            p = template.phase(key)
+            assert p is not None
+            phase = Phase(
+                roadmap.child_id,
+                p.kind,
+                p.name,
+                planned_start=start.date,
+                planned_end=end.date,
+                notes=planned_from(roadmap.protocol),
+                uid=str(uuid.uuid4()),
+            )
+            changed.append(phase)
+        elif phase is not None:
+            moved = _moved_phase(phase, start, end)
+            if moved is not None:
+                changed.append(moved)
+        phase_uids[key] = phase.uid if phase is not None else ""
+    in_plan = {it.id for it in plan.items}
+    for it in plan.items:
+        old = existing.get(it.id)
+        link = phase_uids[it.phase] if it.what in (What.START, What.END) else ""
+        because = reasons.get(it.id, old.moved_because if old else "")
+        items.append(
+            PlanItemEntry(
+                it.id,
+                it.date,
+                fixed=it.sureness is Sureness.FIXED and old is not None and old.fixed,
+                moved_because=because,
+                phase_uid=link,
+                uid=old.uid if old else "",
+            )
+        )
+    for old in roadmap.items:  # another arm's phases that really started: history
+        if old.item_id not in in_plan and old.phase_uid in by_uid:
+            if by_uid[old.phase_uid].actual_start is not None:
+                items.append(old)
+    return Applied(replace(roadmap, items=tuple(items)), tuple(changed), tuple(moves))
+
+
+def _moved_phase(phase: Phase, start: PlanItem, end: PlanItem) -> Phase | None:
+    """The phase entry with its planned dates moved to the plan's (a real date stays)."""
+    planned_start = phase.planned_start if phase.actual_start is not None else start.date
+    planned_end = phase.planned_end if phase.actual_end is not None else end.date
+    if planned_start is None and phase.actual_start is None:
+        return None  # no longer dated: the entry keeps its last planned dates
+    if (planned_start, planned_end) == (phase.planned_start, phase.planned_end):
+        return None
+    return replace(phase, planned_start=planned_start, planned_end=planned_end)
+
+
+def stored_dates(roadmap: Roadmap) -> dict[str, dt.date | None]:
+    return {i.item_id: i.date for i in roadmap.items}
+
+
+def pending_moves(roadmap: Roadmap, phases: Sequence[Phase]) -> tuple[Move, ...]:
+    """The items whose date as last applied differs from the plan now, with the reason:
+    a linked phase that really started or ended on another day ("moved 3 days after
+    Induction started late"), else a change of the plan's lengths."""
+    template = template_of(roadmap)
+    facts = facts_of(roadmap, phases)
+    now = compute_plan(template, roadmap.arm, facts)
+    stored = stored_dates(roadmap)
+    reasons: dict[str, str] = {}
+    # replay the real starts and ends not yet applied, in plan order, for their reasons
+    base = Facts(roadmap.first_start, {}, {}, facts.fixed)
+    for key in now.phases:
+        for what, known in (("started", facts.started), ("ended", facts.ended)):
+            if key not in known:
+                continue
+            item_id = f"{key}.{'start' if what == 'started' else 'end'}"
+            day = known[key]
+            try:
+                shift = preview_shift(
+                    template,
+                    roadmap.arm,
+                    base,
+                    key,
+                    started=day if what == "started" else None,
+                    ended=day if what == "ended" else None,
+                )
+            except RoadmapError:
+                shift = None
+            if stored.get(item_id) != day and shift is not None:
+                reasons[item_id] = f"it really {what} on {day.isoformat()}"
+                for m in shift.moves:
+                    reasons[m.item.id] = m.reason
+            base = shift.facts if shift is not None else base
+    moves = []
+    for it in now.items:
+        old = stored.get(it.id)
+        if it.id in stored and old == it.date:
+            continue
+        if it.id not in stored and it.date is None:
+            continue
+        reason = reasons.get(it.id) or _edited_reason(old, it.date)
+        moves.append(Move(it, old, it.date, reason))
+    return tuple(moves)
+
+
+def _edited_reason(old: dt.date | None, new: dt.date | None) -> str:
+    if old is None:
+        return "dated now that the plan's lengths were filled in"
+    if new is None:
+        return "no longer dated: a length it depends on is unknown now"
+    delta = (new - old).days
+    n = f"{abs(delta)} day" + ("" if abs(delta) == 1 else "s")
+    return f"moved {n} {'later' if delta > 0 else 'earlier'} after the plan's lengths were edited"
+
+
+def apply_moves(roadmap: Roadmap, phases: Sequence[Phase], moves: Sequence[Move]) -> Applied:
+    """The roadmap (and its phases) as the plan is now, the moves' reasons written down."""
+    plan = plan_of(roadmap, phases)
+    return synced(roadmap, phases, plan, {m.item.id: m.reason for m in moves}, moves)
+
+
+def record_real_start(
+    roadmap: Roadmap,
+    phases: Sequence[Phase],
+    phase_key: str,
+    day: dt.date,
+    birth: dt.date,
+) -> tuple[Shift, Applied]:
+    """What moves when the phase ``phase_key`` really started on ``day`` (RoadmapError
+    with the plain message if impossible), and what to save: the phase entry with its
+    real start, the roadmap with the new dates and reasons."""
+    template = template_of(roadmap)
+    facts = facts_of(roadmap, phases)
+    shift = preview_shift(template, roadmap.arm, facts, phase_key, started=day, birth=birth)
+    item = next((i for i in roadmap.items if i.item_id == f"{phase_key}.start"), None)
+    by_uid = {p.uid: p for p in phases}
+    phase = by_uid.get(item.phase_uid) if item is not None and item.phase_uid else None
+    if phase is None:
+        p = template.phase(phase_key)
+        assert p is not None
+        phase = Phase(
+            roadmap.child_id,
+            p.kind,
+            p.name,
+            notes=planned_from(roadmap.protocol),
+            uid=str(uuid.uuid4()),
+        )
+    started = replace(phase, actual_start=day)
+    others = [p for p in phases if p.uid != started.uid]
+    linked = replace(
+        roadmap,
+        items=tuple(
+            replace(i, phase_uid=started.uid) if i.item_id == f"{phase_key}.start" else i
+            for i in roadmap.items
+        ),
+    )
+    reasons = {m.item.id: m.reason for m in shift.moves}
+    applied = synced(linked, [*others, started], shift.after, reasons, shift.moves)
+    rest = [p for p in applied.phases if p.uid != started.uid]
+    moved_self = next((p for p in applied.phases if p.uid == started.uid), started)
+    return shift, replace(applied, phases=(moved_self, *rest))
+
+
+def with_template(roadmap: Roadmap, template: Template) -> Roadmap:
+    """The roadmap with its template copy replaced (the family's lengths and LP days)."""
+    return replace(roadmap, template=template_text(template))
+
+
+def with_arm(roadmap: Roadmap, arm: str) -> Roadmap:
+    """The roadmap in another arm (a change of risk group): the items of phases that really
+    started stay (history), the plan of the new arm is worked out from there."""
+    return replace(roadmap, arm=arm)
