@@ -104,6 +104,7 @@ CHILD_KEYS = [
     "symptoms",
     "transfusions",
     "stays",
+    "roadmaps",
 ]
 MEDICINE_PLAN_KEYS = [
     "uid",
@@ -634,7 +635,7 @@ def test_read_only_record_exports(full: Record, record_path: Path, tmp_path: Pat
 def test_top_level(exported: dict[str, Any]) -> None:
     assert list(exported) == ["format", "version", "record_uid", "exported_at", "children"]
     assert exported["format"] == FORMAT == "treatment-tracker"
-    assert exported["version"] == VERSION == 5
+    assert exported["version"] == VERSION == 6
     assert exported["exported_at"] == "2026-11-24T09:30:00+00:00"
     assert dt.datetime.fromisoformat(exported["exported_at"]) == NOW
 
@@ -779,7 +780,7 @@ def test_value_types_and_calculated_fields(exported: dict[str, Any]) -> None:
 def test_empty_record(record: Record) -> None:
     assert export_record(record, NOW) == {
         "format": "treatment-tracker",
-        "version": 5,
+        "version": 6,
         "record_uid": record.record_uid,
         "exported_at": "2026-11-24T09:30:00+00:00",
         "children": [],
