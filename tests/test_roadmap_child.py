@@ -38,8 +38,7 @@ def _filled() -> Any:
     """Interfant-21 with an induction of 33 days and courses of 60 (the demo's book)."""
     t = shipped_template("interfant-21")
     phases = tuple(
-        replace(p, length_days={"ind": 33, "cons": 60}.get(p.key, p.length_days))
-        for p in t.phases
+        replace(p, length_days={"ind": 33, "cons": 60}.get(p.key, p.length_days)) for p in t.phases
     )
     return replace(t, phases=phases)
 
@@ -75,9 +74,7 @@ def test_apply_creates_items_and_planned_phases_for_known_dates(record: Record, 
     assert record.entries(Phase, child.id) == phases
 
 
-def test_a_template_that_cannot_be_read_or_an_arm_it_lacks_is_refused(
-    record: Record, child: Child
-):
+def test_a_template_that_cannot_be_read_or_an_arm_it_lacks_is_refused(record: Record, child: Child):
     roadmap, _ = _applied(record, child)
     with pytest.raises(ValidationFailed) as caught:
         record.save(replace(roadmap, arm="LR"))
@@ -103,16 +100,14 @@ def test_filling_in_lengths_dates_the_later_phases(record: Record, child: Child)
     assert moved["ind.end"].old is None and moved["ind.end"].new == dt.date(2026, 10, 10)
     assert moved["blina1.start"].new == dt.date(2026, 10, 11)
     assert moved["ind.end"].reason == "dated now that the plan's lengths were filled in"
-    roadmap, more = _save(record, apply_moves(edited, phases, moves))
+    roadmap, _ = _save(record, apply_moves(edited, phases, moves))
     names = {p.name: p for p in record.entries(Phase, child.id)}
     assert names["Induction"].planned_end == dt.date(2026, 10, 10)
     assert names["Blinatumomab, cycle 1"].planned_start == dt.date(2026, 10, 11)
     assert pending_moves(roadmap, record.entries(Phase, child.id)) == ()
 
 
-def test_a_late_start_moves_every_later_item_but_not_the_fixed_ones(
-    record: Record, child: Child
-):
+def test_a_late_start_moves_every_later_item_but_not_the_fixed_ones(record: Record, child: Child):
     roadmap, _ = _applied(record, child, _filled())
     items = {i.item_id: i for i in roadmap.items}
     assert items["blina1.start"].date == dt.date(2026, 10, 11)

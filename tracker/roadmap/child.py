@@ -147,9 +147,9 @@ def synced(
             )
         )
     for old in roadmap.items:  # another arm's phases that really started: history
-        if old.item_id not in in_plan and old.phase_uid in by_uid:
-            if by_uid[old.phase_uid].actual_start is not None:
-                items.append(old)
+        history = old.phase_uid in by_uid and by_uid[old.phase_uid].actual_start is not None
+        if old.item_id not in in_plan and history:
+            items.append(old)
     return Applied(replace(roadmap, items=tuple(items)), tuple(changed), tuple(moves))
 
 
@@ -280,3 +280,65 @@ def with_arm(roadmap: Roadmap, arm: str) -> Roadmap:
     """The roadmap in another arm (a change of risk group): the items of phases that really
     started stay (history), the plan of the new arm is worked out from there."""
     return replace(roadmap, arm=arm)
+
+
+@dataclass(frozen=True, slots=True)
+class Upcoming:
+    """One planned thing still to come: "2026-12-03 · start of Maintenance · moved"."""
+
+    date: dt.date | None
+    what: str  # "the start of Maintenance", "LP “end of induction” in Induction"
+    sure: str  # fixed by the team / planned / moved / unknown (after …)
+    item_id: str
+    why: str = ""  # why it moved, or why it is unknown
+
+
+def how_sure(item: PlanItem, stored: PlanItemEntry | None) -> str:
+    """How sure a planned item's date is, in words."""
+    if item.sureness is Sureness.DONE:
+        return "done"
+    if item.sureness is Sureness.FIXED:
+        return "fixed by the team"  # a day fixed by hand, or the first start as given
+    if item.sureness is Sureness.UNKNOWN:
+        return f"unknown ({item.why_unknown})"
+    if stored is not None and stored.moved_because:
+        return "moved"
+    return "planned"
+
+
+def whats_next(plan: Plan, roadmap: Roadmap, today: dt.date, n: int = 5) -> list[Upcoming]:
+    """The next ``n`` planned things from ``today`` on, dated ones by date, then the ones
+    whose date is unknown in plan order (so the family sees what is not dated yet)."""
+    stored = {i.item_id: i for i in roadmap.items}
+    dated: list[Upcoming] = []
+    unknown: list[Upcoming] = []
+    for it in plan.items:
+        if it.sureness is Sureness.DONE:
+            continue
+        old = stored.get(it.id)
+        row = Upcoming(
+            it.date,
+            it.description,
+            how_sure(it, old),
+            it.id,
+            (old.moved_because if old is not None else "") or (it.why_unknown or ""),
+        )
+        if it.date is None:
+            unknown.append(row)
+        elif it.date >= today:
+            dated.append(row)
+    dated.sort(key=lambda u: u.date or today)
+    return (dated + unknown)[:n]
+
+
+def next_planned_items(plan: Plan, today: dt.date) -> list[tuple[dt.date, str]]:
+    """The plan's LPs and MRD time points after ``today`` (date, label) for the header's
+    "next" (the phases it plans are phase entries already)."""
+    return [
+        (it.date, "Planned LP" if it.what is What.LP else "Planned MRD check")
+        for it in plan.items
+        if it.what in (What.LP, What.MRD)
+        and it.date is not None
+        and it.date > today
+        and it.sureness is not Sureness.DONE
+    ]

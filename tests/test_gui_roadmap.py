@@ -1,0 +1,303 @@
+"""Roadmaps through the window, by keys: apply Interfant-21 to the demo child, fill in the
+lengths from the protocol book, start the block after induction three days late, see
+the later items move in a preview and then in the record and on the timeline, undo it in
+one step (issue 13's Done-when); the What's next list; a refused shift."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+import shiboken6
+from conftest import TODAY, fixed_clock
+from gui_helpers import ScriptedInteraction, activate, fill, press, type_text
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDialog, QTreeWidget
+
+from tracker.demo import build_demo
+from tracker.model import Milestone, MilestoneKind, Phase, Roadmap
+from tracker.store import Record
+from ui.bridge import RecordBridge
+
+pytestmark = pytest.mark.gui
+pytest_plugins = ["gui_helpers"]
+
+FIRST = TODAY - dt.timedelta(days=80)  # 2026-09-05: the demo family's plan, started in the past
+PLANNED_BLINA = FIRST + dt.timedelta(days=7 + 33)  # after 7 days of prophase, 33 of induction
+LATE = PLANNED_BLINA + dt.timedelta(days=3)
+
+
+class Answers(ScriptedInteraction):
+    """Scripted answers, with the one line typed when asked (the real start's day)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+
+    def ask_text(self, parent: Any, title: str, label: str, text: str = "") -> str | None:
+        self.asked.append(("ask_text", title, label))
+        return self.texts.pop(0) if self.texts else None
+
+    def confirm_discard(self, parent: Any) -> bool:
+        return True
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[Record]:
+    with Record.open(tmp_path / "demo.sqlite", create=True, clock=fixed_clock) as rec:
+        build_demo(rec, TODAY)
+        yield rec
+
+
+@pytest.fixture
+def answers() -> Answers:
+    return Answers()
+
+
+@pytest.fixture
+def win(qtbot, demo: Record, answers: Answers, settings):  # type: ignore[no-untyped-def]
+    from ui.main_window import MainWindow
+
+    w = MainWindow(RecordBridge(demo), answers, settings)
+    qtbot.addWidget(w)
+    w.resize(1024, 600)
+    w.show()
+    qtbot.waitExposed(w)
+    activate(qtbot, w)
+    yield w
+    if shiboken6.isValid(w):
+        shiboken6.delete(w)
+
+
+def drive_modals(trigger: Callable[[], object], handlers: Sequence[Callable[[Any], None]]) -> list:  # type: ignore[type-arg]
+    """Run ``trigger`` and work each modal dialog it opens, one after the other, with the
+    next handler; every dialog is closed afterwards (a handler's failure is raised)."""
+    seen: list[Any] = []
+    errors: list[BaseException] = []
+    timer = QTimer()
+    timer.setInterval(0)
+
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or dialog in seen or len(seen) >= len(handlers):
+            return
+        seen.append(dialog)
+        try:
+            handlers[len(seen) - 1](dialog)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            if isinstance(dialog, QDialog) and dialog.isVisible():
+                dialog.reject()
+
+    timer.timeout.connect(poll)
+    timer.start()
+    try:
+        trigger()
+    finally:
+        timer.stop()
+    if errors:
+        raise errors[0]
+    assert len(seen) == len(handlers), f"{len(seen)} dialogs opened, {len(handlers)} expected"
+    return seen
+
+
+def enter(dialog: Any) -> None:
+    """Return where the focus is: the dialog's default button (Save, Apply, OK)."""
+    QTest.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_Return)
+
+
+def _rows(tree: QTreeWidget) -> list[list[str]]:
+    return [
+        [tree.topLevelItem(i).text(c) for c in range(tree.columnCount())]
+        for i in range(tree.topLevelItemCount())
+    ]
+
+
+def _apply_interfant_21(qtbot, win, first: dt.date = FIRST) -> Roadmap:  # type: ignore[no-untyped-def]
+    def handle(dialog: Any) -> None:
+        assert dialog.objectName() == "roadmap_dialog"
+        assert dialog.text_of("source") == "interfant-21"
+        assert dialog.text_of("arm") == "MR"
+        fill(dialog, "first_start", first.isoformat())
+        rows = _rows(dialog.preview)
+        assert rows[0][:2] == [
+            first.isoformat(),
+            "the start of Prednisone prophase (a planned phase entry is made)",
+        ]
+        assert any(r[0] == "unknown" and "Induction, whose length is unknown" in r[2] for r in rows)
+        enter(dialog)
+        assert not dialog.isVisible(), dialog.banner.text()
+
+    drive_modals(win.add_actions["roadmap"].trigger, [handle])
+    child = win.bridge.current_child()
+    [roadmap] = win.bridge.record.entries(Roadmap, child.id)
+    return roadmap
+
+
+def _fill_lengths(qtbot, win) -> None:  # type: ignore[no-untyped-def]
+    def lengths(dialog: Any) -> None:
+        assert dialog.objectName() == "lengths"
+        type_text(dialog.findChild(object, "length_ind"), "33")
+        type_text(dialog.findChild(object, "length_cons"), "60")
+        enter(dialog)
+        assert not dialog.isVisible()
+
+    def preview(dialog: Any) -> None:
+        assert dialog.objectName() == "move_preview"
+        rows = dialog.rows()
+        assert [
+            "the end of Induction",
+            "unknown",
+            "2026-10-14",
+            "dated now that the plan's lengths were filled in",
+        ] in rows
+        enter(dialog)
+
+    view = win.plan_view
+    view.lengths_button.setFocus()
+    drive_modals(lambda: QTest.keyClick(view.lengths_button, Qt.Key.Key_Space), [lengths, preview])
+
+
+def test_done_when_apply_fill_in_start_late_preview_timeline_undo(qtbot, win, answers) -> None:  # type: ignore[no-untyped-def]
+    record = win.bridge.record
+    child = win.bridge.current_child()
+    phases_before = len(record.entries(Phase, child.id))
+    roadmap = _apply_interfant_21(qtbot, win)
+    assert roadmap.note == "planned from Interfant-21"
+    made = record.entries(Phase, child.id)
+    assert len(made) == phases_before + 2  # prophase and induction: the ones dated
+    activate(qtbot, win)
+    press(qtbot, win, "Ctrl+0")
+    assert win.views.currentWidget() is win.plan_view
+    _fill_lengths(qtbot, win)
+    assert win.bridge.undo_stack.count() == 2  # applied, lengths: a step each
+    names = {p.name: p for p in record.entries(Phase, child.id) if "Interfant" in p.notes}
+    assert names["Blinatumomab, cycle 1"].planned_start == PLANNED_BLINA
+    cons_planned = names["Chemotherapy courses after blinatumomab 1 (from your protocol book)"]
+    assert cons_planned.planned_start == PLANNED_BLINA + dt.timedelta(days=28)
+
+    # the block after induction starts three days late
+    view = win.plan_view
+    rows = _rows(view.plan_list)
+    row = next(i for i, r in enumerate(rows) if r[1] == "the start of Blinatumomab, cycle 1")
+    view.plan_list.setFocus()
+    view.plan_list.setCurrentItem(view.plan_list.topLevelItem(row))
+    answers.texts.append(LATE.isoformat())
+    seen: dict[str, list[list[str]]] = {}
+
+    def preview(dialog: Any) -> None:
+        seen["rows"] = dialog.rows()
+        enter(dialog)
+
+    drive_modals(lambda: QTest.keyClick(view.started_button, Qt.Key.Key_Space), [preview])
+    reason = "moved 3 days after Blinatumomab, cycle 1 started late"
+    moved = {r[0]: r for r in seen["rows"]}
+    assert moved["the end of Blinatumomab, cycle 1"][3] == reason
+    assert moved["the start of Maintenance"][3] == reason
+    assert any(r[0].startswith("MRD time point") and r[3] == reason for r in seen["rows"])
+
+    names = {p.name: p for p in record.entries(Phase, child.id) if "Interfant" in p.notes}
+    blina = names["Blinatumomab, cycle 1"]
+    assert blina.actual_start == LATE and blina.planned_start == PLANNED_BLINA
+    later = names["Chemotherapy courses after blinatumomab 1 (from your protocol book)"]
+    assert later.planned_start == cons_planned.planned_start + dt.timedelta(days=3)
+    plan_rows = _rows(view.plan_list)
+    assert any(r[2] == "moved" and r[3] == reason for r in plan_rows)
+    # on the timeline: the later block's bar starts three days later
+    win.show_view("timeline")
+    bars = _phase_bars(win)
+    assert (later.uid, later.planned_start) in bars
+
+    # undo: the whole shift is one step
+    activate(qtbot, win)
+    assert win.bridge.undo_stack.undoText().startswith("Blinatumomab, cycle 1 started on")
+    press(qtbot, win, QKeySequence.StandardKey.Undo)
+    names = {p.name: p for p in record.entries(Phase, child.id) if "Interfant" in p.notes}
+    assert names["Blinatumomab, cycle 1"].actual_start is None
+    back = names["Chemotherapy courses after blinatumomab 1 (from your protocol book)"]
+    assert back.planned_start == cons_planned.planned_start
+    [roadmap] = record.entries(Roadmap, child.id)
+    items = {i.item_id: i for i in roadmap.items}
+    assert items["cons.start"].moved_because == "dated now that the plan's lengths were filled in"
+    assert items["cons.start"].date == cons_planned.planned_start
+
+
+def _phase_bars(win: Any) -> set[tuple[str, dt.date]]:
+    """(phase uid, start) of every phase bar the timeline lays out now."""
+    record = win.bridge.record
+    child = win.bridge.current_child()
+    by_id = {p.id: p for p in record.entries(Phase, child.id)}
+    win.timeline_view.refresh()
+    lane = win.timeline_view.widget.timeline.lane("phases")
+    return {(by_id[s.ref.id].uid, s.start) for s in lane.spans if s.ref.id in by_id}
+
+
+def test_whats_next_lists_five_with_how_sure(qtbot, win) -> None:  # type: ignore[no-untyped-def]
+    soon = TODAY + dt.timedelta(days=3)
+    _apply_interfant_21(qtbot, win, soon)
+    activate(qtbot, win)
+    press(qtbot, win, "Ctrl+0")
+    rows = _rows(win.plan_view.next_list)
+    assert rows == [
+        [soon.isoformat(), "the start of Prednisone prophase", "fixed by the team"],
+        ["2026-12-03", "the end of Prednisone prophase", "planned"],
+        ["2026-12-04", "the start of Induction", "planned"],
+        [
+            "2026-12-04",
+            "MRD time point “day 8 of treatment: blasts in the blood "
+            "(prednisone response)” in Induction",
+            "planned",
+        ],
+        [
+            "unknown",
+            "LP “end of induction (~day 33): LP, CNS status (CNS1 needed before "
+            "blinatumomab)” in Induction",
+            "unknown (the length of Induction is unknown)",
+        ],
+    ]
+    # the header's "next" counts the plan's items too
+    assert "Prednisone prophase starts" in win.header.next.text()
+
+
+def test_a_start_before_birth_is_refused_and_nothing_changes(qtbot, win, answers) -> None:  # type: ignore[no-untyped-def]
+    _apply_interfant_21(qtbot, win)
+    activate(qtbot, win)
+    press(qtbot, win, "Ctrl+0")
+    view = win.plan_view
+    view.plan_list.setCurrentItem(view.plan_list.topLevelItem(0))
+    answers.texts.append("2000-01-01")
+    steps = win.bridge.undo_stack.count()
+    QTest.keyClick(view.started_button, Qt.Key.Key_Space)
+    kind, _title, text = answers.asked[-1]
+    assert kind == "error" and "before the child's birth" in text and "Nothing was changed" in text
+    assert win.bridge.undo_stack.count() == steps
+
+
+def test_a_change_of_arm_offers_the_risk_change_milestone(qtbot, win, answers) -> None:  # type: ignore[no-untyped-def]
+    roadmap = _apply_interfant_21(qtbot, win)
+    activate(qtbot, win)
+    press(qtbot, win, "Ctrl+0")
+    answers.confirm_answers.append(True)
+
+    def edit(dialog: Any) -> None:
+        index = dialog.arm.findData("HR")
+        dialog.arm.setCurrentIndex(index)
+        assert any("Allogeneic stem cell transplant" in r[1] for r in _rows(dialog.preview))
+        enter(dialog)
+
+    drive_modals(lambda: win.plan_view.edit("roadmap", roadmap), [edit])
+    child = win.bridge.current_child()
+    [saved] = win.bridge.record.entries(Roadmap, child.id)
+    assert saved.arm == "HR"
+    risk = [
+        m
+        for m in win.bridge.record.entries(Milestone, child.id)
+        if m.kind is MilestoneKind.RISK_CHANGE
+    ]
+    assert risk and risk[-1].result_text == "MR → HR"
