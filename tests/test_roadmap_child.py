@@ -169,3 +169,16 @@ def test_a_change_of_arm_keeps_the_phases_that_really_started(record: Record, ch
     assert "sct.start" in ids and "cons.start" not in ids
     assert plan_of(roadmap, record.entries(Phase, child.id)).item("pro.start").date == FIRST
     assert template_of(roadmap).protocol == "Interfant-21"
+
+
+def test_the_headers_next_counts_the_plans_lps_and_mrd_checks(record: Record, child: Child):
+    from tracker.phases import next_planned
+    from tracker.roadmap.child import next_planned_items
+
+    roadmap, phases = _applied(record, child, _filled())
+    today = dt.date(2026, 10, 5)  # in induction (2026-09-08 to 2026-10-10)
+    events = next_planned_items([roadmap], phases, today)
+    assert events[0].date == dt.date(2026, 10, 10)
+    assert events[0].label.startswith("planned LP in Induction")
+    shown = next_planned([], [], [], today, planned=events)
+    assert shown is not None and shown.label == "planned LP in Induction"

@@ -15,7 +15,8 @@ from tracker.model import PlanItemEntry, Roadmap
 
 
 def _validate(r: Roadmap, context: Context) -> Problems:
-    # imported here: tracker.roadmap reads files through tracker.io, which needs the kinds
+    # imported here: tracker.roadmap reads through tracker.store.errors, whose package
+    # imports the record, which needs the kinds (no cycle of modules: tests/test_layering.py)
     from tracker.roadmap.plan import item_ids
     from tracker.roadmap.read import RoadmapError, parse_template
 

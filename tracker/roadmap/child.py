@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from tracker.model import Phase, PlanItemEntry, Roadmap
+from tracker.phases import NextEvent
 from tracker.roadmap.plan import Facts, Plan, PlanItem, Sureness, What, compute_plan
 from tracker.roadmap.read import RoadmapError, parse_template
 from tracker.roadmap.shift import Move, Shift, preview_shift
@@ -301,7 +302,7 @@ def how_sure(item: PlanItem, stored: PlanItemEntry | None) -> str:
         return "fixed by the team"  # a day fixed by hand, or the first start as given
     if item.sureness is Sureness.UNKNOWN:
         return f"unknown ({item.why_unknown})"
-    if stored is not None and stored.moved_because:
+    if stored is not None and stored.moved_because.startswith("moved"):
         return "moved"
     return "planned"
 
@@ -331,11 +332,24 @@ def whats_next(plan: Plan, roadmap: Roadmap, today: dt.date, n: int = 5) -> list
     return (dated + unknown)[:n]
 
 
-def next_planned_items(plan: Plan, today: dt.date) -> list[tuple[dt.date, str]]:
-    """The plan's LPs and MRD time points after ``today`` (date, label) for the header's
-    "next" (the phases it plans are phase entries already)."""
+def next_planned_items(
+    roadmaps: Sequence[Roadmap], phases: Sequence[Phase], today: dt.date
+) -> list[NextEvent]:
+    """The roadmaps' LPs and MRD time points after ``today`` for the header's "next" (the
+    phases they plan are phase entries already); a roadmap that cannot be read gives none
+    (the Plan tab says why)."""
+    plans = []
+    for roadmap in roadmaps:
+        try:
+            plans.append(plan_of(roadmap, phases))
+        except RoadmapError:
+            continue
     return [
-        (it.date, "Planned LP" if it.what is What.LP else "Planned MRD check")
+        NextEvent(
+            it.date,
+            f"{'planned LP' if it.what is What.LP else 'planned MRD check'} in {it.phase_name}",
+        )
+        for plan in plans
         for it in plan.items
         if it.what in (What.LP, What.MRD)
         and it.date is not None

@@ -34,6 +34,7 @@ from tracker.roadmap.child import (
     Applied,
     apply_moves,
     apply_template,
+    how_sure,
     pending_moves,
     plan_of,
     planned_from,
@@ -61,6 +62,19 @@ def _date_text(d: dt.date | None) -> str:
     return d.isoformat() if d is not None else "unknown"
 
 
+def fit_columns(tree: QTreeWidget, what: int = 1, width: int = 380) -> None:
+    """Dates and short columns to their contents, the item's description ``what`` wide
+    (the rest of it in its tooltip), the last column to its contents."""
+    header = tree.header()
+    header.setStretchLastSection(False)
+    for column in range(tree.columnCount()):
+        tree.resizeColumnToContents(column)
+    tree.setColumnWidth(what, max(min(tree.columnWidth(what), width), 160))
+    for i in range(tree.topLevelItemCount()):
+        item = tree.topLevelItem(i)
+        item.setToolTip(what, item.text(what))
+
+
 def save_applied(bridge: RecordBridge, applied: Applied, text: str) -> Roadmap:
     """The roadmap and its phases saved together as one undo step; the saved roadmap."""
     saved = bridge.save_together([*applied.phases, applied.roadmap], text)
@@ -75,13 +89,17 @@ class RoadmapDialog(FormDialog):
 
     def __init__(self, editing: Editing, entry: Roadmap | None, parent: QWidget | None) -> None:
         super().__init__(
-            self.tr("Apply a roadmap") if entry is None else self.tr("Edit the roadmap"), parent
+            self.tr("New roadmap, from a template")
+            if entry is None
+            else self.tr("Edit the roadmap"),
+            parent,
         )
         self.setObjectName("roadmap_dialog")
         self._editing = editing
         self._entry = entry
         self._template: Template | None = None
         self._file: Path | None = None
+        self.pending: Applied | None = Applied(entry, ()) if entry is not None else None
         form = QFormLayout()
         source = QComboBox(self)
         for key, label in SHIPPED:
@@ -189,6 +207,8 @@ class RoadmapDialog(FormDialog):
                 self._template, arm, child_id=child.id, first_start=first, today=self._editing.today
             )
         changed = replace(with_arm(self._entry, arm), first_start=first, note=self.text_of("note"))
+        if (arm, first) == (self._entry.arm, self._entry.first_start):
+            return Applied(changed, ())  # the plan itself moves by "Preview the move…"
         phases = self._editing.bridge.record.entries(Phase, child.id)
         return apply_moves(changed, phases, pending_moves(changed, phases))
 
@@ -209,16 +229,21 @@ class RoadmapDialog(FormDialog):
         plan = plan_of(applied.roadmap, [*saved, *applied.phases])
         new = {p.name for p in applied.phases if p.id is None}
         for it in plan.items:
-            sure = it.sureness.value if it.date is not None else f"unknown ({it.why_unknown})"
+            sure = how_sure(it, None)
             what = it.description
             if it.what.value == "start" and it.phase_name in new:
                 what += self.tr(" (a planned phase entry is made)")
             QTreeWidgetItem(self.preview, [_date_text(it.date), what, sure])
-        self.preview.resizeColumnToContents(0)
+        fit_columns(self.preview)
 
     # ------------------------------------------------------------------ saving
 
-    def build(self) -> Applied:
+    def build(self) -> Roadmap:
+        """The roadmap as saved (its planned phases are saved with it: :attr:`pending`)."""
+        self.pending = built = self._build()
+        return built.roadmap
+
+    def _build(self) -> Applied:
         text = self.text_of("first_start")
         first = None
         if text:
@@ -243,7 +268,9 @@ class RoadmapDialog(FormDialog):
         self.submit = self._save
         super().accept()
 
-    def _save(self, applied: Applied) -> Roadmap:
+    def _save(self, _roadmap: Roadmap) -> Roadmap:
+        applied = self.pending
+        assert applied is not None  # built just before
         bridge = self._editing.bridge
         text = (
             self.tr("Apply the roadmap {name}").format(name=applied.roadmap.protocol)
@@ -300,8 +327,7 @@ class MovePreviewDialog(QDialog):
                 self.table,
                 [m.item.description, _date_text(m.old), _date_text(m.new), m.reason],
             )
-        for column in range(3):
-            self.table.resizeColumnToContents(column)
+        fit_columns(self.table, what=0, width=420)
         layout.addWidget(self.table, 1)
         buttons = QDialogButtonBox(self)
         self.apply_button = buttons.addButton(
@@ -419,7 +445,7 @@ def _dialog(e: Editing, entry: Any, parent: QWidget | None) -> FormDialog:
 ROADMAP_UI = KindUi(
     key="roadmap",
     dialog=_dialog,
-    add_text=QT_TRANSLATE_NOOP("kinds", "Apply a &roadmap…"),
+    add_text=QT_TRANSLATE_NOOP("kinds", "&Apply a roadmap…"),
     view="plan",
     place=0,
     title=QT_TRANSLATE_NOOP("kinds", "Roadmaps"),

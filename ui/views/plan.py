@@ -38,7 +38,7 @@ from tracker.roadmap.write import write_template
 from tracker.store import RecordError, ValidationFailed
 from tracker.store.targets import check_write_target
 from ui.bridge import RecordBridge
-from ui.dialogs.roadmap import LengthsDialog, MovePreviewDialog, save_applied
+from ui.dialogs.roadmap import LengthsDialog, MovePreviewDialog, fit_columns, save_applied
 from ui.interaction import Interaction
 from ui.views.lists import RecordView
 
@@ -57,7 +57,7 @@ class PlanView(RecordView):
     ) -> None:
         super().__init__(bridge, interaction, parent)
         self.roadmaps = self.tables["roadmap"]
-        self.roadmaps.setMinimumHeight(90)
+        self.roadmaps.setMinimumHeight(60)
         panel = QWidget(self)
         column = QVBoxLayout(panel)
         column.setContentsMargins(0, 0, 0, 0)
@@ -78,9 +78,9 @@ class PlanView(RecordView):
         self.next_list.setObjectName("whats_next")
         self.next_list.setRootIsDecorated(False)
         self.next_list.setHeaderLabels([self.tr("When"), self.tr("What"), self.tr("How sure")])
-        self.next_list.setMinimumHeight(80)
+        self.next_list.setMinimumHeight(60)
         title.setBuddy(self.next_list)
-        column.addWidget(self.next_list)
+        column.addWidget(self.next_list, 1)
         buttons = QHBoxLayout()
         self.started_button = QPushButton(self.tr("It really &started on…"), panel)
         self.started_button.setObjectName("really_started")
@@ -107,11 +107,13 @@ class PlanView(RecordView):
             [self.tr("When"), self.tr("What"), self.tr("How sure"), self.tr("Why")]
         )
         plan_title.setBuddy(self.plan_list)
-        column.addWidget(self.plan_list, 1)
+        self.plan_list.setMinimumHeight(60)
+        column.addWidget(self.plan_list, 2)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.roadmaps)
         splitter.addWidget(panel)
         splitter.setStretchFactor(1, 3)
+        splitter.setSizes([90, 1000])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self.roadmaps.table.selectionModel().currentChanged.connect(lambda *_: self._fill_plan())
@@ -172,9 +174,8 @@ class PlanView(RecordView):
                 self.plan_list, [_when(it.date), it.description, how_sure(it, old), why]
             )
             item.setData(0, Qt.ItemDataRole.UserRole, it.id)
-        for tree in (self.next_list, self.plan_list):
-            tree.resizeColumnToContents(0)
-            tree.setColumnWidth(1, max(tree.columnWidth(1), 360))
+        fit_columns(self.next_list, width=520)
+        fit_columns(self.plan_list, width=460)
         if moves:
             self.pending.setText(
                 self.tr(
