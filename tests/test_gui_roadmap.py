@@ -301,3 +301,70 @@ def test_a_change_of_arm_offers_the_risk_change_milestone(qtbot, win, answers) -
         if m.kind is MilestoneKind.RISK_CHANGE
     ]
     assert risk and risk[-1].result_text == "MR → HR"
+
+
+def test_fixing_a_date_by_hand_previews_what_follows_and_undoes_in_one_step(
+    qtbot, win, answers
+) -> None:  # type: ignore[no-untyped-def]
+    roadmap = _apply_interfant_21(qtbot, win)
+    activate(qtbot, win)
+    press(qtbot, win, "Ctrl+0")
+    view = win.plan_view
+    rows = _rows(view.plan_list)
+    row = next(i for i, r in enumerate(rows) if r[1] == "the start of Induction")
+    view.plan_list.setCurrentItem(view.plan_list.topLevelItem(row))
+    answers.texts.append((FIRST + dt.timedelta(days=9)).isoformat())  # 2 days after planned
+    seen: dict[str, Any] = {}
+
+    def preview(dialog: Any) -> None:
+        seen["rows"] = dialog.rows()
+        enter(dialog)
+
+    drive_modals(lambda: QTest.keyClick(view.fix_button, Qt.Key.Key_Space), [preview])
+    assert [
+        "MRD time point “day 8 of treatment: blasts in the blood (prednisone response)” "
+        "in Induction",
+        "2026-09-12",
+        "2026-09-14",
+        "moved 2 days after the start of Induction was fixed by hand",
+    ] in seen["rows"]
+    child = win.bridge.current_child()
+    [saved] = win.bridge.record.entries(Roadmap, child.id)
+    item = {i.item_id: i for i in saved.items}["ind.start"]
+    assert item.fixed and item.date == FIRST + dt.timedelta(days=9)
+    assert any(
+        r[1] == "the start of Induction" and r[2] == "fixed by the team"
+        for r in _rows(view.plan_list)
+    )
+    activate(qtbot, win)
+    press(qtbot, win, QKeySequence.StandardKey.Undo)
+    [back] = win.bridge.record.entries(Roadmap, child.id)
+    assert back == roadmap
+    # and undoing the apply removes the roadmap and the phases it planned, in one step
+    press(qtbot, win, QKeySequence.StandardKey.Undo)
+    assert win.bridge.record.entries(Roadmap, child.id) == []
+    assert not [p for p in win.bridge.record.entries(Phase, child.id) if "Interfant" in p.notes]
+
+
+def test_our_plan_saved_as_a_template_reads_back_and_a_fifo_is_refused(
+    qtbot, win, answers, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    from tracker.roadmap.read import load_template
+    from tracker.roadmap.child import template_of
+
+    roadmap = _apply_interfant_21(qtbot, win)
+    activate(qtbot, win)
+    press(qtbot, win, "Ctrl+0")
+    target = tmp_path / "our-plan.json"
+    answers.save_answers.append(target)
+    QTest.keyClick(win.plan_view.save_template_button, Qt.Key.Key_Space)
+    assert load_template(target) == template_of(roadmap)
+    assert answers.asked[-1][0] == "info"
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    answers.save_answers.append(fifo)
+    QTest.keyClick(win.plan_view.save_template_button, Qt.Key.Key_Space)
+    kind, _title, text = answers.asked[-1]
+    assert kind == "error" and "pipe.json" in text

@@ -182,3 +182,31 @@ def test_the_headers_next_counts_the_plans_lps_and_mrd_checks(record: Record, ch
     assert events[0].label.startswith("planned LP in Induction")
     shown = next_planned([], [], [], today, planned=events)
     assert shown is not None and shown.label == "planned LP in Induction"
+
+
+def test_a_date_fixed_by_hand_moves_what_follows_and_then_never_moves(record: Record, child: Child):
+    from tracker.roadmap.child import fix_date
+
+    roadmap, phases = _applied(record, child, _filled())
+    later = dt.date(2026, 11, 13)  # the team moved the courses 5 days later
+    applied = fix_date(roadmap, phases, "cons.start", later, child.birth_date)
+    moved = {m.item.id: m for m in applied.moves}
+    assert "cons.start" not in moved
+    assert moved["cons.end"].reason == (
+        "moved 5 days after the start of Chemotherapy courses after blinatumomab 1 "
+        "(from your protocol book) was fixed by hand"
+    )
+    roadmap, _ = _save(record, applied)
+    item = {i.item_id: i for i in roadmap.items}["cons.start"]
+    assert item.fixed and item.date == later
+    phases = record.entries(Phase, child.id)
+    shift, applied = record_real_start(
+        roadmap, phases, "blina1", dt.date(2026, 10, 14), child.birth_date
+    )
+    assert "cons.start" not in {m.item.id for m in shift.moves}
+    roadmap, _ = _save(record, applied)
+    assert {i.item_id: i for i in roadmap.items}["cons.start"].date == later
+    with pytest.raises(RoadmapError, match="before the child's birth"):
+        fix_date(roadmap, phases, "mt.start", dt.date(2025, 1, 1), child.birth_date)
+    with pytest.raises(RoadmapError, match="before it starts"):
+        fix_date(roadmap, phases, "cons.end", dt.date(2026, 11, 1), child.birth_date)

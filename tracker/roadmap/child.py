@@ -25,7 +25,7 @@ from tracker.model import Phase, PlanItemEntry, Roadmap
 from tracker.phases import NextEvent
 from tracker.roadmap.plan import Facts, Plan, PlanItem, Sureness, What, compute_plan
 from tracker.roadmap.read import RoadmapError, parse_template
-from tracker.roadmap.shift import Move, Shift, preview_shift
+from tracker.roadmap.shift import Move, Shift, preview_shift, refuse_impossible
 from tracker.roadmap.template import Template
 from tracker.roadmap.write import template_text
 
@@ -356,3 +356,44 @@ def next_planned_items(
         and it.date > today
         and it.sureness is not Sureness.DONE
     ]
+
+
+def fix_date(
+    roadmap: Roadmap, phases: Sequence[Phase], item_id: str, day: dt.date, birth: dt.date
+) -> Applied:
+    """The item ``item_id`` fixed by hand on ``day`` (the family's or the team's date wins
+    and never moves), and what moves after it; RoadmapError with the plain message if that
+    would put an item before birth or an end before its start."""
+    if not any(i.item_id == item_id for i in roadmap.items):
+        raise RoadmapError(f"The plan has no item “{item_id}”; apply the roadmap again.")
+    before = plan_of(roadmap, phases)
+    if day < birth:
+        what = before.item(item_id).description
+        raise RoadmapError(
+            f"{what[0].upper()}{what[1:]} cannot be on {day.isoformat()}: that is before the "
+            f"child's birth ({birth.isoformat()}); check the date. Nothing was changed."
+        )
+    items = tuple(
+        replace(i, date=day, fixed=True, moved_because="") if i.item_id == item_id else i
+        for i in roadmap.items
+    )
+    edited = replace(roadmap, items=items)
+    after = plan_of(edited, phases)
+    what = before.item(item_id).description
+    moves: list[Move] = []
+    for it in after.items:
+        old = before.item(it.id).date if it.id in before.dates() else None
+        if it.id == item_id or old == it.date:
+            continue
+        moves.append(Move(it, old, it.date, _fixed_reason(old, it.date, what)))
+    refuse_impossible(after, moves, birth)
+    return synced(edited, phases, after, {m.item.id: m.reason for m in moves}, moves)
+
+
+def _fixed_reason(old: dt.date | None, new: dt.date | None, what: str) -> str:
+    if old is None or new is None:
+        return f"{'dated' if new else 'no longer dated'} now that {what} was fixed by hand"
+    delta = (new - old).days
+    n = f"{abs(delta)} day" + ("" if abs(delta) == 1 else "s")
+    later = "" if delta > 0 else " earlier"
+    return f"moved {n}{later} after {what} was fixed by hand"

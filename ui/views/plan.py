@@ -25,6 +25,7 @@ from tracker.kinds import Changes
 from tracker.model import Phase, Roadmap
 from tracker.roadmap.child import (
     apply_moves,
+    fix_date,
     how_sure,
     pending_moves,
     plan_of,
@@ -88,13 +89,24 @@ class PlanView(RecordView):
             self.tr("The selected item's phase really started on another day than planned")
         )
         self.started_button.clicked.connect(self.really_started)
+        self.fix_button = QPushButton(self.tr("Fi&x this date…"), panel)
+        self.fix_button.setObjectName("fix_date")
+        self.fix_button.setToolTip(
+            self.tr("The team gave a day for the selected item: it never moves after this")
+        )
+        self.fix_button.clicked.connect(self.fix_selected)
         self.lengths_button = QPushButton(self.tr("Edit the plan's &lengths…"), panel)
         self.lengths_button.setObjectName("edit_lengths")
         self.lengths_button.clicked.connect(self.edit_lengths)
         self.save_template_button = QPushButton(self.tr("Save our plan as a &template…"), panel)
         self.save_template_button.setObjectName("save_template")
         self.save_template_button.clicked.connect(self.save_as_template)
-        for b in (self.started_button, self.lengths_button, self.save_template_button):
+        for b in (
+            self.started_button,
+            self.fix_button,
+            self.lengths_button,
+            self.save_template_button,
+        ):
             buttons.addWidget(b)
         buttons.addStretch(1)
         column.addLayout(buttons)
@@ -148,7 +160,12 @@ class PlanView(RecordView):
         self.next_list.clear()
         self.plan_list.clear()
         roadmap = self.roadmap()
-        for b in (self.started_button, self.lengths_button, self.save_template_button):
+        for b in (
+            self.started_button,
+            self.fix_button,
+            self.lengths_button,
+            self.save_template_button,
+        ):
             b.setEnabled(roadmap is not None)
         self.pending.hide()
         self.preview_button.hide()
@@ -214,12 +231,51 @@ class PlanView(RecordView):
         applied = apply_moves(roadmap, phases, moves)
         self._apply(roadmap, applied, moves, self.tr("Move the plan"))
 
-    def _selected_phase(self, roadmap: Roadmap) -> str | None:
+    def _selected_item(self) -> str | None:
         item = self.plan_list.currentItem()
         if item is None:
             return None
-        item_id = str(item.data(0, Qt.ItemDataRole.UserRole))
-        return item_id.rpartition(".")[0]
+        return str(item.data(0, Qt.ItemDataRole.UserRole))
+
+    def _selected_phase(self, roadmap: Roadmap) -> str | None:
+        item_id = self._selected_item()
+        return item_id.rpartition(".")[0] if item_id is not None else None
+
+    def fix_selected(self) -> None:
+        """The selected item's day as the team gave it, fixed by hand: preview what moves
+        after it, then Apply (one undo step)."""
+        roadmap = self.roadmap()
+        child = self.bridge.current_child()
+        item_id = self._selected_item()
+        if roadmap is None or child is None:
+            return
+        if item_id is None:
+            self.interaction.info(
+                self,
+                self.tr("Which item?"),
+                self.tr("Select an item in the plan first, then try again."),
+            )
+            return
+        item = plan_of(roadmap, self._phases()).item(item_id)
+        typed = self.interaction.ask_text(
+            self,
+            self.tr("Fix this date"),
+            self.tr("The day the team gave for {what} (YYYY-MM-DD):").format(what=item.description),
+            item.date.isoformat() if item.date else "",
+        )
+        if not typed:
+            return
+        try:
+            day = parse_date(typed.strip(), "Date")
+            applied = fix_date(roadmap, self._phases(), item_id, day, child.birth_date)
+        except (ValueError, RoadmapError) as exc:
+            self.interaction.error(self, self.tr("Nothing was changed"), str(exc))
+            return
+        text = self.tr("Fix the date of {what}").format(what=item.description)
+        if not applied.moves:
+            save_applied(self.bridge, applied, text)
+            return
+        self._apply(roadmap, applied, applied.moves, text)
 
     def really_started(self) -> None:
         """The selected item's phase really started on a day typed: preview, then Apply
