@@ -351,8 +351,8 @@ def test_our_plan_saved_as_a_template_reads_back_and_a_fifo_is_refused(
 ) -> None:  # type: ignore[no-untyped-def]
     import os
 
-    from tracker.roadmap.read import load_template
     from tracker.roadmap.child import template_of
+    from tracker.roadmap.read import load_template
 
     roadmap = _apply_interfant_21(qtbot, win)
     activate(qtbot, win)
