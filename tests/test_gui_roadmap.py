@@ -213,6 +213,10 @@ def test_done_when_apply_fill_in_start_late_preview_timeline_undo(qtbot, win, an
     win.show_view("timeline")
     bars = _phase_bars(win)
     assert (later.uid, later.planned_start) in bars
+    plan_lane = win.timeline_view.widget.timeline.lane("plan")
+    moved_marks = [m for m in plan_lane.marks if m.label == "MRD (moved)"]
+    assert moved_marks and all(not m.filled for m in moved_marks)
+    assert any(reason in m.tooltip for m in moved_marks)
 
     # undo: the whole shift is one step
     activate(qtbot, win)

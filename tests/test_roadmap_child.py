@@ -210,3 +210,25 @@ def test_a_date_fixed_by_hand_moves_what_follows_and_then_never_moves(record: Re
         fix_date(roadmap, phases, "mt.start", dt.date(2025, 1, 1), child.birth_date)
     with pytest.raises(RoadmapError, match="before it starts"):
         fix_date(roadmap, phases, "cons.end", dt.date(2026, 11, 1), child.birth_date)
+
+
+def test_the_timeline_draws_the_plans_lps_and_mrd_hollow_and_unknown_lengths_open(
+    record: Record, child: Child
+):
+    from tracker import timeline
+
+    roadmap, phases = _applied(record, child)
+    drawn = timeline.build(
+        phases, [], [], [], dt.date(2026, 9, 1), lanes=("phases", "plan"), roadmaps=[roadmap]
+    )
+    plan = drawn.lane("plan")
+    assert plan is not None and plan.title == "Plan (LPs and MRD checks)"
+    [day8] = plan.marks  # the only one dated: the MRD on day 8 (the start of induction)
+    assert not day8.filled and day8.planned and day8.shape == "diamond"
+    assert day8.x == timeline.x_of(dt.date(2026, 9, 8)) + 0.5
+    assert "planned from Interfant-21" in day8.tooltip
+    induction = next(s for s in drawn.lane("phases").spans if s.label.startswith("Induction"))
+    assert induction.open_ended and induction.planned
+    assert induction.label == "Induction (length unknown)"
+    assert "planned from Interfant-21; length unknown" in induction.tooltip
+    assert induction.x1 - induction.x0 == timeline.OPEN_PLAN_DAYS

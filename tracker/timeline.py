@@ -13,7 +13,7 @@ import bisect
 import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import DAILY, MO, MONTHLY, WEEKLY, YEARLY, rrule
@@ -40,6 +40,8 @@ from tracker.model import (
     MedicinePlan,
     Milestone,
     Phase,
+    PhaseKind,
+    Roadmap,
     Stay,
     Symptom,
     TeamThreshold,
@@ -47,6 +49,9 @@ from tracker.model import (
     Transfusion,
 )
 from tracker.mrd import format_mrd
+from tracker.roadmap import child as roadmap_child
+from tracker.roadmap.plan import What
+from tracker.roadmap.read import RoadmapError
 
 # Where the family entered no team number, a default line (tracker.ranges.default_lines:
 # domain.md §6, each with its name and source; none for haemoglobin).
@@ -453,6 +458,7 @@ def build(
     doses: Sequence[DoseLog] = (),
     transfusions: Sequence[Transfusion] = (),
     stays: Sequence[Stay] = (),
+    roadmaps: Sequence[Roadmap] = (),
 ) -> Timeline:
     """Lay out a child's record.  ``display_units`` maps analyte → unit label (default: the
     unit of the latest result, i.e. the family's lab).  Threshold lines: the team's numbers
@@ -482,6 +488,8 @@ def build(
             lane = _medicine_lane(medicine_plans, today)
         elif key == "stays":
             lane = _stay_lane(stays, today)
+        elif key == "plan":
+            lane = _plan_lane(roadmaps, phases)
         elif key == "transfusions":
             lane = _transfusion_lane(transfusions, counts, display_units or {})
         elif key in analytes.BY_CODE:
@@ -518,6 +526,11 @@ def build(
     return Timeline(out, min(xs), max(xs) + 1, today_x, list(phases))
 
 
+OPEN_PLAN_DAYS = 14
+"""How wide a planned phase whose length is unknown is drawn: a drawing width only, not
+a length (the band is open to the right and labelled "length unknown")."""
+
+
 def _phase_lane(phases: Sequence[Phase], today: dt.date) -> Lane:
     """A started phase with no actual end is solid up to today (it is running), then
     hatched up to its planned end; a phase not started yet is hatched throughout."""
@@ -537,7 +550,9 @@ def _phase_lane(phases: Sequence[Phase], today: dt.date) -> Lane:
             if p.planned_end is not None and p.planned_end > end:
                 plan_x1 = x_of(p.planned_end) + 1
         open_ended = end is None or (not planned and p.actual_end is None and plan_x1 is None)
-        if end is None:
+        if end is None and planned:  # a planned phase of unknown length: open to the right
+            end = start + dt.timedelta(days=OPEN_PLAN_DAYS - 1)
+        elif end is None:
             end = max(today, start)
         items.append((x_of(start), x_of(end) + 1, p, planned, open_ended, plan_x1))
     rows = pack([(a, plan or b) for a, b, _p, _pl, _o, plan in items])
@@ -549,7 +564,7 @@ def _phase_lane(phases: Sequence[Phase], today: dt.date) -> Lane:
                 x0,
                 x1,
                 row,
-                p.display_name,
+                p.display_name + (" (length unknown)" if _length_unknown(p) else ""),
                 p.kind.value,
                 planned,
                 open_ended,
@@ -575,7 +590,44 @@ def _phase_tooltip(p: Phase, planned: bool) -> str:
         lines.append(f"Planned: {p.planned_start.isoformat()} – {end}")
     if planned:
         lines.append("Still to come")
+    if _length_unknown(p):
+        lines.append(f"{p.notes}; length unknown" if p.notes else "Length unknown")
     return "\n".join(lines)
+
+
+def _length_unknown(p: Phase) -> bool:
+    """A planned phase with no end that has a length (off therapy has none)."""
+    return p.actual_start is None and p.planned_end is None and p.kind is not PhaseKind.OFF_THERAPY
+
+
+def _plan_lane(roadmaps: Sequence[Roadmap], phases: Sequence[Phase]) -> Lane:
+    """The roadmaps' planned LPs (circles) and MRD checks (diamonds), hollow: planned,
+    not done; a moved one says why.  Its phases are on the phases lane already."""
+    marks: list[Mark] = []
+    for roadmap in roadmaps:
+        assert roadmap.id is not None
+        try:
+            plan = roadmap_child.plan_of(roadmap, phases)
+        except RoadmapError:
+            continue  # the Plan tab says why
+        stored = {i.item_id: i for i in roadmap.items}
+        for it in plan.items:
+            if it.what not in (What.LP, What.MRD) or it.date is None:
+                continue
+            old = stored.get(it.id)
+            moved = old.moved_because if old is not None else ""
+            tip = [f"{it.date.isoformat()} · {it.description}", roadmap.note or roadmap.protocol]
+            tip += [moved] if moved else []
+            lp = it.what is What.LP
+            label = ("LP" if lp else "MRD") + (" (moved)" if moved.startswith("moved") else "")
+            ref = Ref("roadmap", roadmap.id)
+            x = x_of(it.date) + 0.5
+            shape = "circle" if lp else "diamond"
+            marks.append(Mark(x, 0, label, shape, False, "plan", ref, "\n".join(tip), True))
+    marks.sort(key=lambda m: m.x)
+    rows = _stack_same_day([m.x for m in marks])
+    marks = [replace(m, row=r) for m, r in zip(marks, rows, strict=True)]
+    return Lane("plan", "Plan (LPs and MRD checks)", max(rows, default=0) + 1, marks=marks)
 
 
 def _milestone_label(m: Milestone) -> str:

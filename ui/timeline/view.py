@@ -27,6 +27,7 @@ from tracker.model import (
     MedicinePlan,
     Milestone,
     Phase,
+    Roadmap,
     Stay,
     Symptom,
     TeamThreshold,
@@ -44,6 +45,7 @@ LANES = (
     ("phases", "Phases"),
     ("milestones", "Milestones"),
     ("cns", "Lumbar punctures"),
+    ("plan", "Plan (LPs and MRD checks)"),
     ("growth", "Weight"),
     ("temperatures", "Temperature"),
     ("symptoms", "Symptoms"),
@@ -233,6 +235,7 @@ class TimelineView(QWidget):
             doses=doses,
             transfusions=record.entries(Transfusion, child_id),
             stays=record.entries(Stay, child_id),
+            roadmaps=record.entries(Roadmap, child_id),
         )
         legend = layout.threshold_legend(timeline)
         if legend:  # what each line drawn marks, in its unit, with its source
