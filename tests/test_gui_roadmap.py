@@ -372,3 +372,92 @@ def test_our_plan_saved_as_a_template_reads_back_and_a_fifo_is_refused(
     QTest.keyClick(win.plan_view.save_template_button, Qt.Key.Key_Space)
     kind, _title, text = answers.asked[-1]
     assert kind == "error" and "pipe.json" in text
+
+
+def test_a_phase_started_late_on_the_phases_tab_is_offered_as_a_move(qtbot, win) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    _apply_interfant_21(qtbot, win)
+    child = win.bridge.current_child()
+    prophase = next(
+        p
+        for p in win.bridge.record.entries(Phase, child.id)
+        if p.name == "Prednisone prophase" and p.notes == "planned from Interfant-21"
+    )
+    win.bridge.save(replace(prophase, actual_start=FIRST + dt.timedelta(days=2)))  # as its dialog
+    activate(qtbot, win)
+    press(qtbot, win, "Ctrl+0")
+    view = win.plan_view
+    assert view.pending.isVisible() and view.preview_button.isVisible()
+    seen: dict[str, Any] = {}
+
+    def preview(dialog: Any) -> None:
+        seen["rows"] = dialog.rows()
+        enter(dialog)
+
+    drive_modals(lambda: QTest.keyClick(view.preview_button, Qt.Key.Key_Space), [preview])
+    assert [
+        "the start of Induction",
+        "2026-09-12",
+        "2026-09-14",
+        "moved 2 days after Prednisone prophase started late",
+    ] in seen["rows"]
+    assert not view.pending.isVisible()
+    induction = next(
+        p
+        for p in win.bridge.record.entries(Phase, child.id)
+        if p.name == "Induction" and p.notes == "planned from Interfant-21"
+    )
+    assert induction.planned_start == dt.date(2026, 9, 14)
+
+
+class OwnFile(Answers):
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+    def open_file(self, parent: Any, title: str, folder: Path, filter_: str) -> Path | None:
+        self.asked.append(("open_file", title, str(folder)))
+        return self.path
+
+
+def test_a_familys_own_template_file_is_applied_and_a_bad_one_refused(
+    qtbot, demo, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from tracker.roadmap.read import shipped_template
+    from tracker.roadmap.write import write_template
+    from ui.dialogs.roadmap import RoadmapDialog
+    from ui.kind_ui import Editing
+
+    own = tmp_path / "ours.json"
+    write_template(own, replace_protocol(shipped_template("interfant-06"), "Our Interfant-06"))
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "treatment-tracker roadmap", "version": 1}', encoding="utf-8")
+    bridge = RecordBridge(demo)
+    child = bridge.current_child()
+    for path in (bad, own):
+        dialog = RoadmapDialog(Editing(bridge, child, TODAY), None, None)
+        dialog.interaction = OwnFile(path)  # type: ignore[attr-defined]
+        dialog.submit = bridge.save
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.source.setCurrentIndex(dialog.source.findData("file"))
+        if path == bad:
+            assert (
+                "bad.json" in dialog.banner.text() and "Nothing was loaded" in dialog.banner.text()
+            )
+            assert dialog.text_of("source") == "interfant-21"  # back to a shipped one
+            dialog.done(0)
+            continue
+        assert [dialog.arm.itemData(i) for i in range(2)] == ["LR", "MR-IB"]
+        dialog.field("first_start").setFocus()
+        enter(dialog)
+        assert not dialog.isVisible(), dialog.banner.text()
+    [roadmap] = bridge.record.entries(Roadmap, child.id)
+    assert roadmap.protocol == "Our Interfant-06" and roadmap.arm == "LR"
+
+
+def replace_protocol(template: Any, name: str) -> Any:
+    from dataclasses import replace
+
+    return replace(template, protocol=name)
