@@ -60,7 +60,7 @@ def test_export_json_is_lossless_and_documented_shape(demo: Path, tmp_path: Path
     assert digest(demo) == before, "export must not change the record"
     data = json.loads(out_file.read_text(encoding="utf-8"))
     assert data["format"] == "treatment-tracker"
-    assert data["version"] == 5
+    assert data["version"] == 6
     child = data["children"][0]
     assert {"phases", "milestones", "counts", "cns_visits", "uid"} <= set(child)
     assert all("uid" in p for p in child["phases"])
