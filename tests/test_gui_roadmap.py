@@ -145,6 +145,7 @@ def _fill_lengths(qtbot, win) -> None:  # type: ignore[no-untyped-def]
         assert dialog.objectName() == "lengths"
         type_text(dialog.findChild(object, "length_ind"), "33")
         type_text(dialog.findChild(object, "length_cons"), "60")
+        type_text(dialog.findChild(object, "lps_cons"), "1, 29")  # the demo's protocol book
         enter(dialog)
         assert not dialog.isVisible()
 
@@ -200,6 +201,8 @@ def test_done_when_apply_fill_in_start_late_preview_timeline_undo(qtbot, win, an
     moved = {r[0]: r for r in seen["rows"]}
     assert moved["the end of Blinatumomab, cycle 1"][3] == reason
     assert moved["the start of Maintenance"][3] == reason
+    lp = "LP “day 29” in Chemotherapy courses after blinatumomab 1 (from your protocol book)"
+    assert moved[lp][1:] == ["2026-12-10", "2026-12-13", reason]  # the later LPs move too
     assert any(r[0].startswith("MRD time point") and r[3] == reason for r in seen["rows"])
 
     names = {p.name: p for p in record.entries(Phase, child.id) if "Interfant" in p.notes}

@@ -232,3 +232,21 @@ def test_the_timeline_draws_the_plans_lps_and_mrd_hollow_and_unknown_lengths_ope
     assert induction.label == "Induction (length unknown)"
     assert "planned from Interfant-21; length unknown" in induction.tooltip
     assert induction.x1 - induction.x0 == timeline.OPEN_PLAN_DAYS
+
+
+def test_lp_days_from_the_protocol_book_are_planned_items(record: Record, child: Child):
+    from tracker.roadmap.child import lp_days_text, with_lp_days
+
+    t = with_lp_days(_filled(), "ind", "15, 1; 29")
+    ind = t.phase("ind")
+    assert ind is not None and lp_days_text(ind) == "1, 15, 29"
+    assert ind.lps is not None and ind.lps[0].at.value == "end"  # the verified one stays first
+    roadmap, _ = _applied(record, child, t)
+    items = {i.item_id: i for i in roadmap.items}
+    assert items["ind.lp1"].date == dt.date(2026, 10, 10)  # the end of induction
+    assert items["ind.lp2"].date == dt.date(2026, 9, 8)  # day 1
+    assert items["ind.lp4"].date == dt.date(2026, 10, 6)  # day 29
+    with pytest.raises(ValueError, match="day 40 is after the phase's last day"):
+        with_lp_days(t, "ind", "40")
+    with pytest.raises(ValueError, match="“x” is not a day"):
+        with_lp_days(t, "ind", "1, x")

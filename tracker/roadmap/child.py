@@ -26,7 +26,7 @@ from tracker.phases import NextEvent
 from tracker.roadmap.plan import Facts, Plan, PlanItem, Sureness, What, compute_plan
 from tracker.roadmap.read import RoadmapError, parse_template
 from tracker.roadmap.shift import Move, Shift, preview_shift, refuse_impossible
-from tracker.roadmap.template import Template
+from tracker.roadmap.template import MAX_LENGTH_DAYS, At, PhasePlan, Template, TimePoint
 from tracker.roadmap.write import template_text
 
 
@@ -397,3 +397,44 @@ def _fixed_reason(old: dt.date | None, new: dt.date | None, what: str) -> str:
     n = f"{abs(delta)} day" + ("" if abs(delta) == 1 else "s")
     later = "" if delta > 0 else " earlier"
     return f"moved {n}{later} after {what} was fixed by hand"
+
+
+def lp_days_text(phase: PhasePlan) -> str:
+    """The phase's LPs on a day of the phase, as typed back: "1, 15, 29" ("" when none)."""
+    return ", ".join(str(t.day) for t in phase.lps or () if t.at is At.DAY and t.day is not None)
+
+
+def with_lp_days(template: Template, phase_key: str, text: str) -> Template:
+    """The template with the phase's LPs on days of the phase as typed ("1, 15, 29", from the
+    family's protocol book); its LPs at the start or end stay, first, so their ids stay.
+    ValueError with a plain sentence for what is not a list of days of the phase."""
+    phase = template.phase(phase_key)
+    if phase is None:
+        raise ValueError(f"the roadmap has no phase “{phase_key}”")
+    days: list[int] = []
+    for part in text.replace(";", ",").split(","):
+        word = part.strip()
+        if not word:
+            continue
+        if not word.isdigit() or int(word) < 1:
+            raise ValueError(
+                f"{phase.name}: “{word}” is not a day of the phase; type the LP days as "
+                "whole numbers from 1, separated by commas (e.g. 1, 15, 29)"
+            )
+        days.append(int(word))
+    last = phase.length_days or MAX_LENGTH_DAYS
+    late = [d for d in days if d > last]
+    if late:
+        raise ValueError(
+            f"{phase.name}: day {late[0]} is after the phase's last day ({last}); check the "
+            "day or the phase's length"
+        )
+    kept = tuple(t for t in phase.lps or () if t.at is not At.DAY)
+    typed = tuple(TimePoint(f"day {d}", At.DAY, d) for d in sorted(set(days)))
+    lps: tuple[TimePoint, ...] | None = kept + typed
+    if not lps and phase.lps is None:
+        lps = None  # still not known
+    return replace(
+        template,
+        phases=tuple(replace(p, lps=lps) if p.key == phase_key else p for p in template.phases),
+    )

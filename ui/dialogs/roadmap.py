@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -35,11 +36,13 @@ from tracker.roadmap.child import (
     apply_moves,
     apply_template,
     how_sure,
+    lp_days_text,
     pending_moves,
     plan_of,
     planned_from,
     template_of,
     with_arm,
+    with_lp_days,
 )
 from tracker.roadmap.read import RoadmapError, load_template, shipped_template
 from tracker.roadmap.shift import Move
@@ -352,7 +355,8 @@ class MovePreviewDialog(QDialog):
 
 class LengthsDialog(QDialog):
     """The plan's lengths from the family's protocol book: a length in days per phase of
-    the arm (empty: unknown).  Gives the edited template (:attr:`template`)."""
+    the arm (empty: unknown) and the days of its LPs.  Gives the edited template
+    (:attr:`template`)."""
 
     def __init__(self, template: Template, arm: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -364,8 +368,9 @@ class LengthsDialog(QDialog):
         layout = QVBoxLayout(self)
         hint = QLabel(
             self.tr(
-                "Type each phase's length in days as your protocol book gives it; leave it "
-                "empty while you do not know it. The plan is worked out again from them."
+                "Type each phase's length in days and the days of its LPs (1, 15, 29) as your "
+                "protocol book gives them; leave them empty while you do not know them. The "
+                "plan is worked out again from them."
             ),
             self,
         )
@@ -373,6 +378,7 @@ class LengthsDialog(QDialog):
         layout.addWidget(hint)
         form = QFormLayout()
         self.fields: dict[str, QLineEdit] = {}
+        self.lp_fields: dict[str, QLineEdit] = {}
         for p in template.phases:
             if arm not in p.arms:
                 continue
@@ -381,8 +387,17 @@ class LengthsDialog(QDialog):
             line.setPlaceholderText(self.tr("unknown"))
             line.setAccessibleName(p.name)
             line.setObjectName(f"length_{p.key}")
-            form.addRow(QLabel(p.name, self), line)
+            days = QLineEdit(self)
+            days.setText(lp_days_text(p))
+            days.setPlaceholderText(self.tr("LP days"))
+            days.setAccessibleName(self.tr("LP days of {name}").format(name=p.name))
+            days.setObjectName(f"lps_{p.key}")
+            row = QHBoxLayout()
+            row.addWidget(line, 1)
+            row.addWidget(days, 2)
+            form.addRow(QLabel(p.name, self), row)
             self.fields[p.key] = line
+            self.lp_fields[p.key] = days
         layout.addLayout(form)
         self.error = QLabel(self)
         self.error.setObjectName("error")
@@ -424,7 +439,16 @@ class LengthsDialog(QDialog):
             replace(p, length_days=lengths[p.key]) if p.key in lengths else p
             for p in self._template.phases
         )
-        self.template = replace(self._template, phases=phases)
+        template = replace(self._template, phases=phases)
+        for key, days in self.lp_fields.items():
+            try:
+                template = with_lp_days(template, key, days.text())
+            except ValueError as exc:
+                self.error.setText("⚠ " + str(exc))
+                self.error.show()
+                days.setFocus()
+                return
+        self.template = template
         super().accept()
 
 
