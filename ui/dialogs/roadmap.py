@@ -392,6 +392,8 @@ class LengthsDialog(QDialog):
             days.setPlaceholderText(self.tr("LP days"))
             days.setAccessibleName(self.tr("LP days of {name}").format(name=p.name))
             days.setObjectName(f"lps_{p.key}")
+            line.setMinimumWidth(90)
+            days.setMinimumWidth(200)
             row = QHBoxLayout()
             row.addWidget(line, 1)
             row.addWidget(days, 2)
@@ -411,7 +413,7 @@ class LengthsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(760)
 
     def accept(self) -> None:
         from tracker.roadmap.template import MAX_LENGTH_DAYS
