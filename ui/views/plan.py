@@ -125,7 +125,7 @@ class PlanView(RecordView):
         splitter.addWidget(self.roadmaps)
         splitter.addWidget(panel)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([90, 1000])
+        splitter.setSizes([150, 1000])  # room for the empty text when there is no roadmap
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self.roadmaps.table.selectionModel().currentChanged.connect(lambda *_: self._fill_plan())
