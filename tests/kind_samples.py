@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+import resources
 from tracker import analytes, schedule, visits
 from tracker.kinds import by_key, child_kinds
 from tracker.kinds.child import CHILD
@@ -40,7 +41,9 @@ from tracker.model import (
     OtherResult,
     Phase,
     PhaseKind,
+    PlanItemEntry,
     Question,
+    Roadmap,
     Severity,
     Stay,
     StayReason,
@@ -234,6 +237,25 @@ def _stay(child: Child, _phase_id: int | None, day: dt.date) -> Stay:
     return Stay(child.id, day, day, "Day unit", StayReason.PLANNED, note="n")
 
 
+def _roadmap(child: Child, _phase_id: int | None, day: dt.date) -> Roadmap:
+    assert child.id is not None
+    text = resources.read_bytes("roadmaps/interfant-21.json").decode("utf-8")
+    return Roadmap(
+        child.id,
+        "Interfant-21",
+        "MR",
+        text,
+        day,
+        first_start=day,
+        items=(
+            PlanItemEntry("pro.start", day, fixed=True),
+            PlanItemEntry("pro.end", day + dt.timedelta(days=6)),
+            PlanItemEntry("ind.lp1", None, moved_because="moved 3 days after x started late"),
+        ),
+        note="from the protocol book",
+    )
+
+
 SAMPLES: dict[str, Sample] = {
     "phase": _phase,
     "milestone": _milestone,
@@ -250,6 +272,7 @@ SAMPLES: dict[str, Sample] = {
     "symptom": _symptom,
     "transfusion": _transfusion,
     "stay": _stay,
+    "roadmap": _roadmap,
 }
 
 LINKED_TO = {"cns_visit": "phase", "dose": "medicine_plan"}

@@ -104,6 +104,7 @@ CHILD_KEYS = [
     "symptoms",
     "transfusions",
     "stays",
+    "roadmaps",
 ]
 MEDICINE_PLAN_KEYS = [
     "uid",

@@ -214,6 +214,7 @@ def test_view_actions_switch_tabs(qtbot, window, settings):
         "today": window.today_view,
         "medicines": window.medicines_view,
         "hospital": window.hospital_view,
+        "plan": window.plan_view,
     }
     assert set(VIEW_NAMES) == set(widgets)
     for action_id, name in (

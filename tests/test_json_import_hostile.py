@@ -325,9 +325,9 @@ def test_a_file_of_millions_of_tiny_values_is_refused_plainly(
     """``[0,0,0,…]``: two bytes a value, each kept with its line; the reader stops at
     MAX_VALUES (4,000,000; lowered here to keep the test small) instead of growing to
     many times the file's size."""
-    from tracker.io import json_import
+    from tracker.io import json_text
 
-    monkeypatch.setattr(json_import, "MAX_VALUES", 1000)
+    monkeypatch.setattr(json_text, "MAX_VALUES", 1000)
     data = b'{"format": "treatment-tracker", "version": 1, "children": [], "exported_at": ['
     data += b"0," * 1000 + b"0]}"
     with pytest.raises(JsonImportError) as info:

@@ -30,6 +30,7 @@ GUI_VIEWS = (
     "today",
     "medicines",
     "hospital",
+    "plan",
 )
 """The window's tabs, in order (ui.main_window.VIEW_NAMES is this tuple): `--view NAME`."""
 

@@ -591,3 +591,36 @@ class Stay:
     note: str = ""
     id: int | None = None
     uid: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PlanItemEntry:
+    """One planned item of a child's roadmap (``item_id`` as in tracker.roadmap.plan:
+    "ind.start", "ib.lp1"), with its date as last applied (what the family saw), whether it
+    was fixed by hand (it never moves), why it moved, and the phase entry a phase's start or
+    end stands for (its uid, once that phase exists)."""
+
+    item_id: str
+    date: dt.date | None = None
+    fixed: bool = False
+    moved_because: str = ""  # "moved 3 days after Induction started late"
+    phase_uid: str = ""
+    uid: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Roadmap:
+    """A protocol roadmap applied to a child: the child's own copy of the template (the
+    roadmap format's JSON text, with the family's lengths and LP days), the arm the team
+    gave, the day the arm's first phase starts, and the planned items."""
+
+    child_id: int
+    protocol: str
+    arm: str
+    template: str
+    applied_on: dt.date
+    first_start: dt.date | None = None
+    items: tuple[PlanItemEntry, ...] = ()
+    note: str = ""
+    id: int | None = None
+    uid: str = ""

@@ -58,9 +58,11 @@ def next_planned(
     today: dt.date,
     milestone_labels: dict[str, str] | None = None,
     appointments: Iterable[Appointment] = (),
+    planned: Iterable[NextEvent] = (),
 ) -> NextEvent | None:
-    """The nearest future phase start, milestone, lumbar puncture or clinic appointment."""
-    candidates: list[NextEvent] = []
+    """The nearest future phase start, milestone, lumbar puncture, clinic appointment or
+    ``planned`` item of a roadmap (its LPs and MRD checks: tracker.roadmap.child)."""
+    candidates: list[NextEvent] = [e for e in planned if e.date > today]
     for p in phases:
         if p.actual_start is None and p.planned_start is not None and p.planned_start > today:
             candidates.append(NextEvent(p.planned_start, f"{p.display_name} starts"))

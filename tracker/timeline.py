@@ -13,7 +13,7 @@ import bisect
 import datetime as dt
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -42,6 +42,8 @@ from tracker.model import (
     MedicinePlan,
     Milestone,
     Phase,
+    PhaseKind,
+    Roadmap,
     Stay,
     Symptom,
     TeamThreshold,
@@ -49,6 +51,9 @@ from tracker.model import (
     Transfusion,
 )
 from tracker.mrd import format_mrd
+from tracker.roadmap import child as roadmap_child
+from tracker.roadmap.plan import What
+from tracker.roadmap.read import RoadmapError
 from tracker.visits import Visit, series_dates
 from tracker.visits import visits as visits_of
 
@@ -73,6 +78,7 @@ LANE_INPUTS: dict[str, tuple[str, ...]] = {
     "medicines": ("medicine_plans", "today"),
     "stays": ("stays", "today"),
     "appointments": ("appointments", "today"),
+    "plan": ("roadmaps", "phases"),
     "transfusions": ("transfusions", "counts", "display_units"),
 }
 CHART_INPUTS = ("counts", "display_units", "thresholds", "team_thresholds")
@@ -478,6 +484,7 @@ def build(
     appointments: Sequence[Appointment] = (),
     previous: Timeline | None = None,
     changed: Collection[str] | None = None,
+    roadmaps: Sequence[Roadmap] = (),
 ) -> Timeline:
     """Lay out a child's record.  ``display_units`` maps analyte → unit label (default: the
     unit of the latest result, i.e. the family's lab).  Threshold lines: the team's numbers
@@ -509,6 +516,7 @@ def build(
         "transfusions": transfusions,
         "stays": stays,
         "appointments": appointments,
+        "roadmaps": roadmaps,
     }
     kept: dict[str, Lane] = {}
     if previous is not None and changed is not None:
@@ -571,6 +579,8 @@ def _make_lane(key: str, inputs: Mapping[str, Any]) -> Lane:
         return _medicine_lane(medicine_plans, today)
     if key == "stays":
         return _stay_lane(stays, today)
+    if key == "plan":
+        return _plan_lane(inputs["roadmaps"], phases)
     if key == "transfusions":
         return _transfusion_lane(transfusions, counts, display_units or {})
     if key in analytes.BY_CODE:
@@ -599,6 +609,11 @@ def _make_lane(key: str, inputs: Mapping[str, Any]) -> Lane:
         raise ValueError(f"unknown lane {key!r}")
 
 
+OPEN_PLAN_DAYS = 14
+"""How wide a planned phase whose length is unknown is drawn: a drawing width only, not
+a length (the band is open to the right and labelled "length unknown")."""
+
+
 def _phase_lane(phases: Sequence[Phase], today: dt.date) -> Lane:
     """A started phase with no actual end is solid up to today (it is running), then
     hatched up to its planned end; a phase not started yet is hatched throughout."""
@@ -618,7 +633,9 @@ def _phase_lane(phases: Sequence[Phase], today: dt.date) -> Lane:
             if p.planned_end is not None and p.planned_end > end:
                 plan_x1 = x_of(p.planned_end) + 1
         open_ended = end is None or (not planned and p.actual_end is None and plan_x1 is None)
-        if end is None:
+        if end is None and planned:  # a planned phase of unknown length: open to the right
+            end = start + dt.timedelta(days=OPEN_PLAN_DAYS - 1)
+        elif end is None:
             end = max(today, start)
         items.append((x_of(start), x_of(end) + 1, p, planned, open_ended, plan_x1))
     rows = pack([(a, plan or b) for a, b, _p, _pl, _o, plan in items])
@@ -630,7 +647,7 @@ def _phase_lane(phases: Sequence[Phase], today: dt.date) -> Lane:
                 x0,
                 x1,
                 row,
-                p.display_name,
+                p.display_name + (" (length unknown)" if _length_unknown(p) else ""),
                 p.kind.value,
                 planned,
                 open_ended,
@@ -656,7 +673,44 @@ def _phase_tooltip(p: Phase, planned: bool) -> str:
         lines.append(f"Planned: {p.planned_start.isoformat()} – {end}")
     if planned:
         lines.append("Still to come")
+    if _length_unknown(p):
+        lines.append(f"{p.notes}; length unknown" if p.notes else "Length unknown")
     return "\n".join(lines)
+
+
+def _length_unknown(p: Phase) -> bool:
+    """A planned phase with no end that has a length (off therapy has none)."""
+    return p.actual_start is None and p.planned_end is None and p.kind is not PhaseKind.OFF_THERAPY
+
+
+def _plan_lane(roadmaps: Sequence[Roadmap], phases: Sequence[Phase]) -> Lane:
+    """The roadmaps' planned LPs (circles) and MRD checks (diamonds), hollow: planned,
+    not done; a moved one says why.  Its phases are on the phases lane already."""
+    marks: list[Mark] = []
+    for roadmap in roadmaps:
+        assert roadmap.id is not None
+        try:
+            plan = roadmap_child.plan_of(roadmap, phases)
+        except RoadmapError:
+            continue  # the Plan tab says why
+        stored = {i.item_id: i for i in roadmap.items}
+        for it in plan.items:
+            if it.what not in (What.LP, What.MRD) or it.date is None:
+                continue
+            old = stored.get(it.id)
+            moved = old.moved_because if old is not None else ""
+            tip = [f"{it.date.isoformat()} · {it.description}", roadmap.note or roadmap.protocol]
+            tip += [moved] if moved else []
+            lp = it.what is What.LP
+            label = ("LP" if lp else "MRD") + (" (moved)" if moved.startswith("moved") else "")
+            ref = Ref("roadmap", roadmap.id)
+            x = x_of(it.date) + 0.5
+            shape = "circle" if lp else "diamond"
+            marks.append(Mark(x, 0, label, shape, False, "plan", ref, "\n".join(tip), True))
+    marks.sort(key=lambda m: m.x)
+    rows = _stack_same_day([m.x for m in marks])
+    marks = [replace(m, row=r) for m, r in zip(marks, rows, strict=True)]
+    return Lane("plan", "Plan (LPs and MRD checks)", max(rows, default=0) + 1, marks=marks)
 
 
 def _milestone_label(m: Milestone) -> str:

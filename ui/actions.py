@@ -36,6 +36,7 @@ class ActionId(Enum):
     VIEW_TODAY = auto()
     VIEW_MEDICINES = auto()
     VIEW_HOSPITAL = auto()
+    VIEW_PLAN = auto()
     ABOUT = auto()
 
 
@@ -70,6 +71,7 @@ _SPECS: dict[ActionId, tuple[str, QKeySequence | QKeySequence.StandardKey | str 
     ActionId.VIEW_TODAY: ("T&oday's doses", "Ctrl+7"),
     ActionId.VIEW_MEDICINES: ("&Medicines", "Ctrl+8"),
     ActionId.VIEW_HOSPITAL: ("&Hospital stays && transfusions", "Ctrl+9"),
+    ActionId.VIEW_PLAN: ("The &plan: roadmap and what's next", "Ctrl+0"),
     ActionId.ABOUT: ("&About Treatment Tracker", None),
 }
 

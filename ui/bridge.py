@@ -263,6 +263,39 @@ class RecordBridge(QObject):
         self._emit(changes)
         return saved_edit, saved_new
 
+    def save_together(self, entries: Sequence[Any], text: str) -> list[Any]:
+        """Save several entries, new and edited (a roadmap with the phases it plans), in one
+        transaction and as ONE step on the undo stack; undo deletes the new ones and puts
+        the edited ones back, in one transaction too."""
+        before = [self.record.entry(type(e), e.id) if e.id is not None else None for e in entries]
+        with self.record.batch(text):
+            saved = [self.record.save(e)[0] for e in entries]
+        changes = Changes.of(*{kind_of(e).key for e in entries})
+        holder: dict[str, list[Deleted]] = {"deleted": []}
+
+        def undo() -> Changes:
+            with self.record.batch(text):
+                holder["deleted"] = []
+                for now, old in reversed(list(zip(saved, before, strict=True))):
+                    if old is None:
+                        holder["deleted"].append(self.record.delete(type(now), now.id))
+                    else:
+                        self.record.save(old)
+            return changes
+
+        def redo() -> Changes:
+            with self.record.batch(text):
+                for deleted in reversed(holder["deleted"]):
+                    self.record.undelete(deleted)
+                for now, old in zip(saved, before, strict=True):
+                    if old is not None:
+                        self.record.save(now)
+            return changes
+
+        self.undo_stack.push(_Applied(text, undo, redo, self._emit, self.refused.emit))
+        self._emit(changes)
+        return saved
+
     # ------------------------------------------------------------------ deleting
 
     def delete(self, model: type[Any], row_id: int) -> None:

@@ -19,15 +19,24 @@ from tracker.assessment import (
 from tracker.dates import format_age
 from tracker.display import calculated_anc_text, shown
 from tracker.kinds import Changes
-from tracker.model import Appointment, CnsVisit, CountResult, Milestone, Phase, TeamThreshold
+from tracker.model import (
+    Appointment,
+    CnsVisit,
+    CountResult,
+    Milestone,
+    Phase,
+    Roadmap,
+    TeamThreshold,
+)
 from tracker.phases import current_phase, next_planned
+from tracker.roadmap.child import next_planned_items
 from ui.bridge import RecordBridge
 from ui.plain import plain_label
 
 GLANCE = ("wbc", "anc", "hgb", "plt")
 # The kinds the header shows (with the child): a dose ticked or a temperature taken does
 # not read the phases, plans and counts again.
-SHOWN = (Phase, Milestone, CnsVisit, Appointment, TeamThreshold, CountResult)
+SHOWN = (Phase, Milestone, CnsVisit, Appointment, TeamThreshold, CountResult, Roadmap)
 
 
 class HeaderWidget(QFrame):
@@ -140,6 +149,9 @@ class HeaderWidget(QFrame):
             today,
             labels.MILESTONE_KIND,
             record.entries(Appointment, child.id),
+            next_planned_items(
+                record.entries(Roadmap, child.id), record.entries(Phase, child.id), today
+            ),
         )
         self.next.setText(
             self.tr("Next: {what} on {date}").format(

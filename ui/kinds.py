@@ -11,6 +11,7 @@ from ui.dialogs.dose import DOSE_UI
 from ui.dialogs.growth import GROWTH_UI
 from ui.dialogs.medicine_plan import MEDICINE_PLAN_UI
 from ui.dialogs.phase import MILESTONE_UI, PHASE_UI
+from ui.dialogs.roadmap import ROADMAP_UI
 from ui.dialogs.stay import STAY_UI
 from ui.dialogs.symptom import SYMPTOM_UI
 from ui.dialogs.temperature import FEVER_RULE_UI, TEMPERATURE_UI
@@ -34,6 +35,7 @@ UI_KINDS: tuple[KindUi, ...] = (
     MEDICINE_PLAN_UI,
     STAY_UI,
     TRANSFUSION_UI,
+    ROADMAP_UI,
 )
 
 

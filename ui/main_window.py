@@ -38,6 +38,7 @@ from ui.views.lists import (
     PhasesView,
     RecordView,
 )
+from ui.views.plan import PlanView
 from ui.views.today import TodayView
 
 VIEW_NAMES = GUI_VIEWS  # one list: the tabs, and the command line's --view
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self.today_view = TodayView(bridge, interaction, self)
         self.medicines_view = MedicinesView(bridge, interaction, self)
         self.hospital_view = HospitalView(bridge, interaction, self)
+        self.plan_view = PlanView(bridge, interaction, self)
         # Short names (nine tabs fit a 1024-pixel window), the full ones in the tooltips.
         for view, name, full in (
             (self.timeline_view, self.tr("Timeline"), self.tr("The timeline of the treatment")),
@@ -86,6 +88,7 @@ class MainWindow(QMainWindow):
             (self.today_view, self.tr("Today"), self.tr("Today's doses")),
             (self.medicines_view, self.tr("Medicines"), self.tr("Medicines at home")),
             (self.hospital_view, self.tr("Hospital"), self.tr("Hospital stays and transfusions")),
+            (self.plan_view, self.tr("Plan"), self.tr("The roadmap and what's next")),
         ):
             self.views.setTabToolTip(self.views.addTab(view, name), full)
         self.views.currentChanged.connect(self._view_changed)
@@ -156,6 +159,7 @@ class MainWindow(QMainWindow):
             ActionId.VIEW_TODAY,
             ActionId.VIEW_MEDICINES,
             ActionId.VIEW_HOSPITAL,
+            ActionId.VIEW_PLAN,
         ):
             view_menu.addAction(a[action_id])
         view_menu.addAction(a[ActionId.GROWTH_CHART])
@@ -217,6 +221,7 @@ class MainWindow(QMainWindow):
         a[ActionId.VIEW_TODAY].triggered.connect(lambda: self.show_view("today"))
         a[ActionId.VIEW_MEDICINES].triggered.connect(lambda: self.show_view("medicines"))
         a[ActionId.VIEW_HOSPITAL].triggered.connect(lambda: self.show_view("hospital"))
+        a[ActionId.VIEW_PLAN].triggered.connect(lambda: self.show_view("plan"))
         a[ActionId.ABOUT].triggered.connect(self.about)
         a[ActionId.SAVE_COPY].triggered.connect(self.save_copy)
         a[ActionId.RESTORE].triggered.connect(self.safety.restore)

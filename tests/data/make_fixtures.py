@@ -594,6 +594,26 @@ def build_record(path: Path) -> None:
                     series, uid=uid(), changes=tuple(replace(c, uid=uid()) for c in series.changes)
                 )
             )
+        if SCHEMA_VERSION >= 12:  # roadmaps applied to a child arrived with format 12
+            from tracker.roadmap.child import apply_template
+            from tracker.roadmap.read import shipped_template
+
+            assert mila.id is not None
+            applied = apply_template(
+                shipped_template("interfant-21"),
+                "MR",
+                child_id=mila.id,
+                first_start=dt.date(2026, 5, 12),
+                today=TODAY,
+            )
+            fixture_uid = {p.uid: uid() for p in applied.phases}  # reproducible uids
+            for phase in applied.phases:
+                rec.save(replace(phase, uid=fixture_uid[phase.uid]))
+            items = [
+                replace(i, uid=uid(), phase_uid=fixture_uid.get(i.phase_uid, ""))
+                for i in applied.roadmap.items
+            ]
+            rec.save(replace(applied.roadmap, items=tuple(items), uid=uid(), note=HEBREW))
 
 
 # ---------------------------------------------------------------------- the dump

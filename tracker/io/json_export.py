@@ -36,7 +36,8 @@ FORMAT = "treatment-tracker"
 # phones, blood-product notes); temperatures, the team's fever rules and symptoms
 # (``temperatures``, ``fever_rules``, ``symptoms``); transfusions and hospital stays
 # (``transfusions``, ``stays``).  6: appointments that repeat (``repeat``, ``changes``); a
-# medicine plan's ``form`` may be null (not entered).
+# medicine plan's ``form`` may be null (not entered); ``roadmaps`` (protocol roadmaps
+# applied to a child, with their planned items).
 VERSION = 6
 
 JsonObject = dict[str, Any]

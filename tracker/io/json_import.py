@@ -21,14 +21,12 @@ record and are skipped.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from json.scanner import NUMBER_RE
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -36,6 +34,11 @@ from tracker.clock import Clock
 from tracker.dates import date_window
 from tracker.io import listing
 from tracker.io.json_export import FORMAT, VERSION
+
+# the strict reader is a module of its own (roadmap templates use it too)
+from tracker.io.json_text import JsonImportError as JsonImportError
+from tracker.io.json_text import KeyPath as KeyPath
+from tracker.io.json_text import parse_with_lines as parse_with_lines
 from tracker.kinds import ALL_CHANGED, CHILD, Changes, Context, Kind, by_key, child_kinds
 from tracker.kinds.fields import Date as DateField
 from tracker.kinds.fields import Derived, Link, Number, Rows, Text
@@ -44,15 +47,9 @@ from tracker.model import Child
 from tracker.store.errors import RecordError, ValidationFailed
 from tracker.store.record import Record
 
-KeyPath = tuple[str | int, ...]
 E = TypeVar("E", bound=StrEnum)
 T = TypeVar("T")
 
-MAX_DEPTH = 64
-# The export of ten synthetic years (bench/make_record.py) holds 368,132 JSON values;
-# ten times that and more is not an export, and every value costs memory (about 200
-# bytes with its line), so the reader stops there: at most about 1 GB for any file.
-MAX_VALUES = 4_000_000
 # The latest time zone on Earth (Kiribati's Line Islands).  An export made there at
 # 00:30 holds entries dated a day (or two) after the date at UTC-11 at the same
 # instant, so "in the future" for a file means after today in this zone.
@@ -61,9 +58,6 @@ MAX_PROBLEMS_SHOWN = listing.SHOWN
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _TIME = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d", re.ASCII)
 _UID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.ASCII)
-_WS_RUN = re.compile(r"[ \t\n\r]*")
-# The standard library's string scanner (C-accelerated), not in the type stubs.
-_scanstring: Callable[[str, int, bool], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
 
 
 def latest_clock(clock: Clock) -> Clock:
@@ -73,190 +67,6 @@ def latest_clock(clock: Clock) -> Clock:
     "in the future" only if it is after today everywhere, wherever the export was made.
     """
     return lambda: clock().astimezone(LATEST_ZONE)
-
-
-class JsonImportError(RecordError):
-    """The file cannot be loaded; ``problems`` lists every reason, each with its line."""
-
-    def __init__(self, problems: list[str], summary: str | None = None) -> None:
-        self.problems = problems
-        self.listed = summary is None  # the message only counts them: show the list too
-        super().__init__(
-            summary or f"{len(problems)} problem(s) in the file; nothing was imported."
-        )
-
-
-# ---------------------------------------------------------------------- JSON with lines
-
-
-class _Syntax(Exception):
-    def __init__(self, pos: int, message: str) -> None:
-        self.pos = pos
-        self.message = message
-
-
-class _TooMany(_Syntax):
-    pass
-
-
-class _Reader:
-    """A strict JSON reader (RFC 8259: no NaN, no duplicate keys) that notes each value's line."""
-
-    def __init__(self, text: str, wanted: set[KeyPath] | None = None) -> None:
-        self.text = text
-        self.lines: dict[KeyPath, int] = {}
-        # Only the lines asked for (and the top level's) are kept: a line for every
-        # value cost about 170 bytes each, a third of the reader's memory.  None: all.
-        self._wanted = wanted
-        # Line numbers are counted as the reader moves forward (no table of every line
-        # break: for a file of newlines that table took 37 bytes per byte of the file).
-        self._counted_to = 0
-        self._breaks_before = 0
-        self._values = 0
-
-    def line(self, pos: int) -> int:
-        if pos < self._counted_to:
-            return self.text.count("\n", 0, pos) + 1
-        self._breaks_before += self.text.count("\n", self._counted_to, pos)
-        self._counted_to = pos
-        return self._breaks_before + 1
-
-    def column(self, pos: int) -> int:
-        return pos - (self.text.rfind("\n", 0, pos) + 1) + 1
-
-    def read(self) -> Any:
-        pos = self._skip(0)
-        value, pos = self._value(pos, (), 0)
-        pos = self._skip(pos)
-        if pos != len(self.text):
-            raise _Syntax(pos, "there is more text after the end of the JSON document")
-        return value
-
-    def _skip(self, pos: int) -> int:
-        m = _WS_RUN.match(self.text, pos)
-        return m.end() if m else pos
-
-    def _value(self, pos: int, path: KeyPath, depth: int) -> tuple[Any, int]:
-        text = self.text
-        if self._wanted is None or len(path) <= 1 or path in self._wanted:
-            self.lines[path] = self.line(pos)
-        self._values += 1
-        if self._values > MAX_VALUES:
-            raise _TooMany(pos, f"more than {MAX_VALUES:,} values")
-        if depth > MAX_DEPTH:
-            raise _Syntax(pos, "the data is nested too deeply")
-        if pos >= len(text):
-            raise _Syntax(pos, "the file ends where a value was expected")
-        c = text[pos]
-        if c == "{":
-            return self._object(pos + 1, path, depth)
-        if c == "[":
-            return self._array(pos + 1, path, depth)
-        if c == '"':
-            return self._string(pos)
-        for word, value in (("true", True), ("false", False), ("null", None)):
-            if text.startswith(word, pos):
-                return value, pos + len(word)
-        m = NUMBER_RE.match(text, pos)
-        if m:
-            integer, frac, exp = m.groups()
-            if frac or exp:
-                number = float(integer + (frac or "") + (exp or ""))
-                if not math.isfinite(number):
-                    raise _Syntax(pos, "a number is far too large")
-                return number, m.end()
-            if len(integer) > 30:
-                raise _Syntax(pos, "a number is far too large")
-            return int(integer), m.end()
-        raise _Syntax(
-            pos, "a value was expected here (text in quotes, a number, true, false, null, [ or {)"
-        )
-
-    def _string(self, pos: int) -> tuple[str, int]:
-        try:
-            s, end = _scanstring(self.text, pos + 1, True)
-        except json.JSONDecodeError as exc:
-            raise _Syntax(exc.pos, f"broken text in quotes ({exc.msg})") from None
-        return s, end
-
-    def _object(self, pos: int, path: KeyPath, depth: int) -> tuple[dict[str, Any], int]:
-        text = self.text
-        result: dict[str, Any] = {}
-        pos = self._skip(pos)
-        if pos < len(text) and text[pos] == "}":
-            return result, pos + 1
-        while True:
-            if pos >= len(text) or text[pos] != '"':
-                raise _Syntax(pos, "a key in double quotes was expected")
-            key, pos = self._string(pos)
-            if key in result:
-                raise _Syntax(pos, f"the key “{key}” appears twice in the same object")
-            pos = self._skip(pos)
-            if pos >= len(text) or text[pos] != ":":
-                raise _Syntax(pos, "a colon (:) was expected after the key")
-            pos = self._skip(pos + 1)
-            result[key], pos = self._value(pos, (*path, key), depth + 1)
-            pos = self._skip(pos)
-            if pos < len(text) and text[pos] == ",":
-                pos = self._skip(pos + 1)
-                continue
-            if pos < len(text) and text[pos] == "}":
-                return result, pos + 1
-            raise _Syntax(pos, "a comma (,) or a closing brace (}) was expected")
-
-    def _array(self, pos: int, path: KeyPath, depth: int) -> tuple[list[Any], int]:
-        text = self.text
-        result: list[Any] = []
-        pos = self._skip(pos)
-        if pos < len(text) and text[pos] == "]":
-            return result, pos + 1
-        while True:
-            value, pos = self._value(pos, (*path, len(result)), depth + 1)
-            result.append(value)
-            pos = self._skip(pos)
-            if pos < len(text) and text[pos] == ",":
-                pos = self._skip(pos + 1)
-                continue
-            if pos < len(text) and text[pos] == "]":
-                return result, pos + 1
-            raise _Syntax(pos, "a comma (,) or a closing bracket (]) was expected")
-
-
-def parse_with_lines(
-    data: bytes, wanted: set[KeyPath] | None = None
-) -> tuple[Any, dict[KeyPath, int]]:
-    """The JSON document in ``data`` and the line of every value (or only of the top level
-    and the paths in ``wanted``); JsonImportError if unreadable."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise JsonImportError(
-            [f"line {line}: the file is not UTF-8 text (byte {exc.start + 1})"],
-            "The file is not a JSON export (it is not UTF-8 text); nothing was imported.",
-        ) from None
-    reader = _Reader(text, wanted)
-    try:
-        return reader.read(), reader.lines
-    except _TooMany:
-        raise JsonImportError(
-            [f"the file holds more than {MAX_VALUES:,} values"],
-            f"The file holds more than {MAX_VALUES:,} values; a Treatment Tracker export of "
-            "ten years holds about 370,000, so this is not one. Nothing was imported.",
-        ) from None
-    except _Syntax as exc:
-        where = f"line {reader.line(exc.pos)}, column {reader.column(exc.pos)}"
-        raise JsonImportError(
-            [f"{where}: {exc.message}"],
-            f"The file is not valid JSON ({where}: {exc.message}); nothing was imported.",
-        ) from None
-    except RecursionError:
-        raise JsonImportError(
-            ["the data is nested too deeply"],
-            "The file is nested too deeply; nothing was imported.",
-        ) from None
 
 
 # ---------------------------------------------------------------------- what a file holds

@@ -22,6 +22,7 @@ from tracker.kinds.kind import Kind
 from tracker.kinds.medicine_plan import MEDICINE_PLAN
 from tracker.kinds.milestone import MILESTONE
 from tracker.kinds.phase import PHASE
+from tracker.kinds.roadmap import PLAN_ITEM, ROADMAP
 from tracker.kinds.stay import STAY
 from tracker.kinds.symptom import SYMPTOM
 from tracker.kinds.temperature import FEVER_RULE, TEMPERATURE
@@ -49,6 +50,8 @@ DECLARED: tuple[Kind[Any], ...] = (
     SYMPTOM,
     TRANSFUSION,
     STAY,
+    ROADMAP,
+    PLAN_ITEM,
 )
 
 _kinds: list[Kind[Any]] = list(DECLARED)

@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 
 import resources
 from tracker.io.import_file import ImportFileError, read_import_file
-from tracker.io.json_import import JsonImportError, KeyPath, parse_with_lines
+from tracker.io.json_text import JsonImportError, KeyPath, parse_with_lines
 from tracker.model import PhaseKind
 from tracker.roadmap.template import (
     FORMAT,

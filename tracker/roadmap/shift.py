@@ -77,7 +77,7 @@ def preview_shift(
         if item.id == event or item.date == old:
             continue
         moves.append(Move(item, old, item.date, _reason(old, item.date, p.name, how)))
-    _refuse_impossible(after, moves, birth)
+    refuse_impossible(after, moves, birth)
     return Shift(new_facts, before, after, tuple(moves))
 
 
@@ -127,7 +127,9 @@ def _reason(old: dt.date | None, new: dt.date | None, name: str, how: str) -> st
     return f"moved {_days(-delta)} earlier after {name} {how}"
 
 
-def _refuse_impossible(after: Plan, moves: list[Move], birth: dt.date | None) -> None:
+def refuse_impossible(after: Plan, moves: list[Move], birth: dt.date | None) -> None:
+    """RoadmapError (a plain message) if a move puts an item before ``birth`` or an end
+    precedes its phase's start in ``after``."""
     if birth is not None:
         for m in moves:
             if m.new is not None and m.new < birth:

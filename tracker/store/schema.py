@@ -636,6 +636,39 @@ def _step_11(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX medicine_plan_follows ON medicine_plan(follows_id)")
 
 
+def _step_12(conn: sqlite3.Connection) -> None:
+    """Version 12: protocol roadmaps applied to a child (their own copy of the template)
+    and their planned items."""
+    conn.execute(
+        f"""CREATE TABLE roadmap (
+        {_ROW},
+        child_id INTEGER NOT NULL REFERENCES child(id) ON DELETE CASCADE,
+        protocol TEXT NOT NULL CHECK (length(trim(protocol)) > 0),
+        arm TEXT NOT NULL,
+        template TEXT NOT NULL,
+        {_date("applied_on", null=False)},
+        {_date("first_start")},
+        note TEXT NOT NULL DEFAULT '',
+        checksum TEXT
+    ) STRICT"""
+    )
+    conn.execute("CREATE INDEX roadmap_child ON roadmap(child_id)")
+    conn.execute(
+        f"""CREATE TABLE plan_item (
+        {_ROW},
+        roadmap_id INTEGER NOT NULL REFERENCES roadmap(id) ON DELETE CASCADE,
+        item_id TEXT NOT NULL,
+        {_date("date")},
+        fixed INTEGER NOT NULL DEFAULT 0 CHECK (fixed IN (0, 1)),
+        moved_because TEXT NOT NULL DEFAULT '',
+        phase_uid TEXT NOT NULL DEFAULT '',
+        checksum TEXT,
+        UNIQUE (roadmap_id, item_id)
+    ) STRICT"""
+    )
+    conn.execute("CREATE INDEX plan_item_roadmap ON plan_item(roadmap_id)")
+
+
 Step = Callable[[sqlite3.Connection], None]
 
 
@@ -669,6 +702,7 @@ MIGRATIONS: list[Step] = [
     _step_9,
     _step_10,
     Migration(_step_11, rebuilds=True),
+    _step_12,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -769,8 +769,9 @@ class TimelinePainter:
                 p.setPen(QPen(colour.darker(140), 1, Qt.PenStyle.DashLine))
                 p.setBrush(QBrush(colour, Qt.BrushStyle.BDiagPattern))
                 p.drawRect(rest)
-            if span.open_ended and not span.planned:
-                # A running phase fades out at today: an arrow says "continues".
+            if span.open_ended:
+                # A running phase fades out at today, a planned one of unknown length after
+                # its first days: an arrow says "continues".
                 p.setBrush(colour.darker(160))
                 mid = r.center().y()
                 tri = QPolygonF(

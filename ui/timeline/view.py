@@ -31,6 +31,7 @@ from tracker.model import (
     MedicinePlan,
     Milestone,
     Phase,
+    Roadmap,
     Stay,
     Symptom,
     TeamThreshold,
@@ -49,6 +50,7 @@ LANES = (
     ("milestones", "Milestones"),
     ("cns", "Lumbar punctures"),
     ("appointments", "Appointments"),
+    ("plan", "Plan (LPs and MRD checks)"),
     ("growth", "Weight"),
     ("temperatures", "Temperature"),
     ("symptoms", "Symptoms"),
@@ -80,6 +82,7 @@ INPUT_MODELS: dict[str, type[Any]] = {
     "transfusions": Transfusion,
     "stays": Stay,
     "appointments": Appointment,
+    "roadmaps": Roadmap,
 }
 HISTORY = frozenset({"counts", "temperatures", "doses"})  # read from RECENT_DAYS first
 
@@ -287,6 +290,7 @@ class TimelineView(QWidget):
             transfusions=inputs["transfusions"],
             stays=inputs["stays"],
             appointments=inputs["appointments"],
+            roadmaps=inputs["roadmaps"],
             previous=self.widget.timeline if changed is not None else None,
             changed=changed,
         )

@@ -1,0 +1,252 @@
+"""A roadmap applied to a child: the stored kind's rules, applying a template (items and
+planned phases), a late start moving the later items (fixed ones stay), the refusals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from tracker.model import Child, Phase, Roadmap
+from tracker.roadmap.child import (
+    Applied,
+    apply_moves,
+    apply_template,
+    pending_moves,
+    plan_of,
+    record_real_start,
+    template_of,
+    with_arm,
+    with_template,
+)
+from tracker.roadmap.read import RoadmapError, shipped_template
+from tracker.store import Record, ValidationFailed
+
+FIRST = dt.date(2026, 9, 1)
+
+
+def _save(record: Record, applied: Applied) -> tuple[Roadmap, list[Phase]]:
+    with record.batch("apply the roadmap"):
+        phases = [record.save(p)[0] for p in applied.phases]
+        roadmap, _ = record.save(applied.roadmap)
+    return roadmap, phases
+
+
+def _filled() -> Any:
+    """Interfant-21 with an induction of 33 days and courses of 60 (the demo's book)."""
+    t = shipped_template("interfant-21")
+    phases = tuple(
+        replace(p, length_days={"ind": 33, "cons": 60}.get(p.key, p.length_days)) for p in t.phases
+    )
+    return replace(t, phases=phases)
+
+
+def _applied(record: Record, child: Child, template: Any = None) -> tuple[Roadmap, list[Phase]]:
+    assert child.id is not None
+    applied = apply_template(
+        template or shipped_template("interfant-21"),
+        "MR",
+        child_id=child.id,
+        first_start=FIRST,
+        today=record.today(),
+    )
+    return _save(record, applied)
+
+
+def test_apply_creates_items_and_planned_phases_for_known_dates(record: Record, child: Child):
+    roadmap, phases = _applied(record, child)
+    ids = [i.item_id for i in roadmap.items]
+    assert ids[:3] == ["pro.start", "pro.end", "ind.start"]
+    assert "ind.lp1" in ids and "mt.end" in ids and "sct.start" not in ids  # MR only
+    # prophase (7 days) and induction (start known, length not) get phase entries
+    assert [(p.name, p.planned_start, p.planned_end) for p in phases] == [
+        ("Prednisone prophase", FIRST, dt.date(2026, 9, 7)),
+        ("Induction", dt.date(2026, 9, 8), None),
+    ]
+    assert all(p.notes == "planned from Interfant-21" for p in phases)
+    item = {i.item_id: i for i in roadmap.items}
+    assert item["ind.start"].phase_uid == phases[1].uid
+    assert item["blina1.start"].date is None and item["blina1.start"].phase_uid == ""
+    stored = record.entries(Roadmap, child.id)
+    assert stored == [roadmap]
+    assert record.entries(Phase, child.id) == phases
+
+
+def test_a_template_that_cannot_be_read_or_an_arm_it_lacks_is_refused(record: Record, child: Child):
+    roadmap, _ = _applied(record, child)
+    with pytest.raises(ValidationFailed) as caught:
+        record.save(replace(roadmap, arm="LR"))
+    assert "“LR” is not one of the roadmap's arms" in caught.value.errors["arm"]
+    with pytest.raises(ValidationFailed) as caught:
+        record.save(replace(roadmap, template="{"))
+    assert "template" in caught.value.errors
+    bad = replace(roadmap.items[0], item_id="nope.start")
+    with pytest.raises(ValidationFailed) as caught:
+        record.save(replace(roadmap, items=(bad, *roadmap.items[1:])))
+    assert "“nope.start” is not an item" in caught.value.errors["items"]
+    early = replace(roadmap.items[0], date=dt.date(2025, 1, 1))
+    with pytest.raises(ValidationFailed) as caught:
+        record.save(replace(roadmap, items=(early, *roadmap.items[1:])))
+    assert "before the date of birth" in caught.value.errors["items"]
+
+
+def test_filling_in_lengths_dates_the_later_phases(record: Record, child: Child):
+    roadmap, phases = _applied(record, child)
+    edited = with_template(roadmap, _filled())
+    moves = pending_moves(edited, phases)
+    moved = {m.item.id: m for m in moves}
+    assert moved["ind.end"].old is None and moved["ind.end"].new == dt.date(2026, 10, 10)
+    assert moved["blina1.start"].new == dt.date(2026, 10, 11)
+    assert moved["ind.end"].reason == "dated now that the plan's lengths were filled in"
+    roadmap, _ = _save(record, apply_moves(edited, phases, moves))
+    names = {p.name: p for p in record.entries(Phase, child.id)}
+    assert names["Induction"].planned_end == dt.date(2026, 10, 10)
+    assert names["Blinatumomab, cycle 1"].planned_start == dt.date(2026, 10, 11)
+    assert pending_moves(roadmap, record.entries(Phase, child.id)) == ()
+
+
+def test_a_late_start_moves_every_later_item_but_not_the_fixed_ones(record: Record, child: Child):
+    roadmap, _ = _applied(record, child, _filled())
+    items = {i.item_id: i for i in roadmap.items}
+    assert items["blina1.start"].date == dt.date(2026, 10, 11)
+    fixed_day = dt.date(2026, 12, 24)
+    pinned = tuple(
+        replace(i, date=fixed_day, fixed=True) if i.item_id == "blina2.start" else i
+        for i in roadmap.items
+    )
+    roadmap, _ = record.save(replace(roadmap, items=pinned))
+    phases = record.entries(Phase, child.id)
+    shift, applied = record_real_start(
+        roadmap, phases, "blina1", dt.date(2026, 10, 14), child.birth_date
+    )
+    moved = {m.item.id: m for m in shift.moves}
+    assert moved["blina1.end"].new == dt.date(2026, 11, 10)
+    assert moved["cons.start"].reason == "moved 3 days after Blinatumomab, cycle 1 started late"
+    assert "blina2.start" not in moved  # fixed by hand: never moves
+    roadmap, _ = _save(record, applied)
+    items = {i.item_id: i for i in roadmap.items}
+    assert items["cons.start"].date == dt.date(2026, 11, 11)
+    assert items["cons.start"].moved_because.startswith("moved 3 days after")
+    assert items["blina2.start"].date == fixed_day and items["blina2.start"].fixed
+    blina = next(p for p in record.entries(Phase, child.id) if p.name.startswith("Blina"))
+    assert blina.actual_start == dt.date(2026, 10, 14)
+    assert blina.planned_start == dt.date(2026, 10, 11)  # the plan as it was: history
+    assert pending_moves(roadmap, record.entries(Phase, child.id)) == ()
+
+
+def test_a_phase_started_late_elsewhere_is_a_pending_move_with_its_reason(
+    record: Record, child: Child
+):
+    roadmap, phases = _applied(record, child)
+    pro = phases[0]
+    record.save(replace(pro, actual_start=FIRST + dt.timedelta(days=2)))
+    moves = pending_moves(roadmap, record.entries(Phase, child.id))
+    assert [(m.item.id, m.reason) for m in moves][:3] == [
+        ("pro.start", "it really started on 2026-09-03"),
+        ("pro.end", "moved 2 days after Prednisone prophase started late"),
+        ("ind.start", "moved 2 days after Prednisone prophase started late"),
+    ]
+
+
+def test_a_start_before_birth_is_refused_with_the_plain_message(record: Record, child: Child):
+    roadmap, phases = _applied(record, child)
+    with pytest.raises(RoadmapError, match="before the child's birth"):
+        record_real_start(roadmap, phases, "pro", dt.date(2025, 12, 1), child.birth_date)
+
+
+def test_a_change_of_arm_keeps_the_phases_that_really_started(record: Record, child: Child):
+    roadmap, phases = _applied(record, child, _filled())
+    _shift, applied = record_real_start(roadmap, phases, "pro", FIRST, child.birth_date)
+    roadmap, _ = _save(record, applied)
+    phases = record.entries(Phase, child.id)
+    high = with_arm(roadmap, "HR")
+    moves = pending_moves(high, phases)
+    assert any(m.item.id == "sct.start" for m in moves)
+    roadmap, _ = _save(record, apply_moves(high, phases, moves))
+    ids = [i.item_id for i in roadmap.items]
+    assert "sct.start" in ids and "cons.start" not in ids
+    assert plan_of(roadmap, record.entries(Phase, child.id)).item("pro.start").date == FIRST
+    assert template_of(roadmap).protocol == "Interfant-21"
+
+
+def test_the_headers_next_counts_the_plans_lps_and_mrd_checks(record: Record, child: Child):
+    from tracker.phases import next_planned
+    from tracker.roadmap.child import next_planned_items
+
+    roadmap, phases = _applied(record, child, _filled())
+    today = dt.date(2026, 10, 5)  # in induction (2026-09-08 to 2026-10-10)
+    events = next_planned_items([roadmap], phases, today)
+    assert events[0].date == dt.date(2026, 10, 10)
+    assert events[0].label.startswith("planned LP in Induction")
+    shown = next_planned([], [], [], today, planned=events)
+    assert shown is not None and shown.label == "planned LP in Induction"
+
+
+def test_a_date_fixed_by_hand_moves_what_follows_and_then_never_moves(record: Record, child: Child):
+    from tracker.roadmap.child import fix_date
+
+    roadmap, phases = _applied(record, child, _filled())
+    later = dt.date(2026, 11, 13)  # the team moved the courses 5 days later
+    applied = fix_date(roadmap, phases, "cons.start", later, child.birth_date)
+    moved = {m.item.id: m for m in applied.moves}
+    assert "cons.start" not in moved
+    assert moved["cons.end"].reason == (
+        "moved 5 days after the start of Chemotherapy courses after blinatumomab 1 "
+        "(from your protocol book) was fixed by hand"
+    )
+    roadmap, _ = _save(record, applied)
+    item = {i.item_id: i for i in roadmap.items}["cons.start"]
+    assert item.fixed and item.date == later
+    phases = record.entries(Phase, child.id)
+    shift, applied = record_real_start(
+        roadmap, phases, "blina1", dt.date(2026, 10, 14), child.birth_date
+    )
+    assert "cons.start" not in {m.item.id for m in shift.moves}
+    roadmap, _ = _save(record, applied)
+    assert {i.item_id: i for i in roadmap.items}["cons.start"].date == later
+    with pytest.raises(RoadmapError, match="before the child's birth"):
+        fix_date(roadmap, phases, "mt.start", dt.date(2025, 1, 1), child.birth_date)
+    with pytest.raises(RoadmapError, match="before it starts"):
+        fix_date(roadmap, phases, "cons.end", dt.date(2026, 11, 1), child.birth_date)
+
+
+def test_the_timeline_draws_the_plans_lps_and_mrd_hollow_and_unknown_lengths_open(
+    record: Record, child: Child
+):
+    from tracker import timeline
+
+    roadmap, phases = _applied(record, child)
+    drawn = timeline.build(
+        phases, [], [], [], dt.date(2026, 9, 1), lanes=("phases", "plan"), roadmaps=[roadmap]
+    )
+    plan = drawn.lane("plan")
+    assert plan is not None and plan.title == "Plan (LPs and MRD checks)"
+    [day8] = plan.marks  # the only one dated: the MRD on day 8 (the start of induction)
+    assert not day8.filled and day8.planned and day8.shape == "diamond"
+    assert day8.x == timeline.x_of(dt.date(2026, 9, 8)) + 0.5
+    assert "planned from Interfant-21" in day8.tooltip
+    induction = next(s for s in drawn.lane("phases").spans if s.label.startswith("Induction"))
+    assert induction.open_ended and induction.planned
+    assert induction.label == "Induction (length unknown)"
+    assert "planned from Interfant-21; length unknown" in induction.tooltip
+    assert induction.x1 - induction.x0 == timeline.OPEN_PLAN_DAYS
+
+
+def test_lp_days_from_the_protocol_book_are_planned_items(record: Record, child: Child):
+    from tracker.roadmap.child import lp_days_text, with_lp_days
+
+    t = with_lp_days(_filled(), "ind", "15, 1; 29")
+    ind = t.phase("ind")
+    assert ind is not None and lp_days_text(ind) == "1, 15, 29"
+    assert ind.lps is not None and ind.lps[0].at.value == "end"  # the verified one stays first
+    roadmap, _ = _applied(record, child, t)
+    items = {i.item_id: i for i in roadmap.items}
+    assert items["ind.lp1"].date == dt.date(2026, 10, 10)  # the end of induction
+    assert items["ind.lp2"].date == dt.date(2026, 9, 8)  # day 1
+    assert items["ind.lp4"].date == dt.date(2026, 10, 6)  # day 29
+    with pytest.raises(ValueError, match="day 40 is after the phase's last day"):
+        with_lp_days(t, "ind", "40")
+    with pytest.raises(ValueError, match="“x” is not a day"):
+        with_lp_days(t, "ind", "1, x")

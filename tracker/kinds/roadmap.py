@@ -1,0 +1,103 @@
+"""A protocol roadmap applied to a child, and its planned items (rows of the roadmap).
+
+The roadmap keeps the child's own copy of the template (the roadmap format's JSON text,
+docs/roadmap-format.md), so the family's lengths and LP days live with the child; the
+items keep the dates as last applied (the baseline the family saw), which are fixed by
+hand, and why they moved.  The dates themselves are worked out by tracker.roadmap.plan;
+tracker.roadmap.child applies them.
+"""
+
+from __future__ import annotations
+
+from tracker.kinds.fields import Date, Flag, Rows, Text
+from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
+from tracker.model import PlanItemEntry, Roadmap
+
+
+def _validate(r: Roadmap, context: Context) -> Problems:
+    # imported here: tracker.roadmap reads through tracker.store.errors, whose package
+    # imports the record, which needs the kinds (no cycle of modules: tests/test_layering.py)
+    from tracker.roadmap.plan import item_ids
+    from tracker.roadmap.read import RoadmapError, parse_template
+
+    assert context.child is not None
+    errors: Problems = {}
+    try:
+        template = parse_template(r.template.encode("utf-8"), "the roadmap's template")
+    except RoadmapError as exc:
+        return {"template": f"Template: {exc}"}
+    if template.arm(r.arm) is None:
+        arms = ", ".join(f"“{a.key}”" for a in template.arms)
+        errors["arm"] = f"Arm: “{r.arm}” is not one of the roadmap's arms ({arms}); choose one"
+    known = {i for p in template.phases for a in template.arms for i in item_ids(p, a.key)}
+    seen: set[str] = set()
+    birth = context.child.birth_date
+    for item in r.items:
+        if item.item_id not in known:
+            errors["items"] = (
+                f"Planned items: “{item.item_id}” is not an item of the roadmap "
+                f"“{template.protocol}”; apply the roadmap again"
+            )
+            break
+        if item.item_id in seen:
+            errors["items"] = f"Planned items: “{item.item_id}” is listed twice"
+            break
+        seen.add(item.item_id)
+        if item.date is not None and item.date < birth:
+            errors["items"] = (
+                f"Planned items: “{item.item_id}” is planned on {item.date.isoformat()}, "
+                f"before the date of birth ({birth.isoformat()}); check the date"
+            )
+            break
+        if item.fixed and item.date is None:
+            errors["items"] = f"Planned items: “{item.item_id}” is fixed by hand but has no date"
+            break
+    return errors
+
+
+PLAN_ITEM = Kind(
+    key="plan_item",
+    model=PlanItemEntry,
+    table="plan_item",
+    json=None,
+    parent="roadmap",
+    parent_column="roadmap_id",
+    part_of=True,
+    fields=(
+        Text("item_id", "Item"),
+        Date("date", "Date", optional=True),
+        Flag("fixed", "Fixed by hand"),
+        Text("moved_because", "Moved because"),
+        Text("phase_uid", "Phase"),
+    ),
+    singular=QT_TRANSLATE_NOOP("kinds", "planned item"),
+    plural=QT_TRANSLATE_NOOP("kinds", "planned items"),
+    describe=lambda i: f"the planned item {i.item_id}",
+    order_by="id",
+    sort_key=lambda i: (i.item_id, i.uid),
+    joiner="of",
+)
+
+ROADMAP = Kind(
+    key="roadmap",
+    model=Roadmap,
+    table="roadmap",
+    json="roadmaps",
+    fields=(
+        Text("protocol", "Protocol", strip=True),
+        Text("arm", "Arm"),
+        Text("template", "Template"),
+        Date("applied_on", "Applied on"),
+        Date("first_start", "First start", optional=True),
+        Rows("items", "Planned items", kind="plan_item", key="item_id"),
+        Text("note", "Note"),
+    ),
+    singular=QT_TRANSLATE_NOOP("kinds", "roadmap"),
+    plural=QT_TRANSLATE_NOOP("kinds", "roadmaps"),
+    describe=lambda r: f"the roadmap {r.protocol} ({r.arm}) applied on {r.applied_on.isoformat()}",
+    order_by="applied_on, id",
+    sort_key=date_sort_key("applied_on"),
+    dates=(DateRule("applied_on", not_in_future=True), DateRule("first_start")),
+    validate=_validate,
+    json_required_since=6,
+)

@@ -1,0 +1,485 @@
+"""Roadmaps on screen: apply a template to the child, preview what a late start moves,
+fill in the plan's lengths, and the roadmap's table (the plan itself is ui/views/plan.py).
+
+Applying a template saves the roadmap and the planned phases it creates together: one
+transaction, one undo step (RecordBridge.save_together)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tracker.dates import parse_date
+from tracker.forms import FormErrors
+from tracker.model import Milestone, MilestoneKind, Phase, Roadmap
+from tracker.roadmap.child import (
+    Applied,
+    apply_moves,
+    apply_template,
+    how_sure,
+    lp_days_text,
+    pending_moves,
+    plan_of,
+    planned_from,
+    template_of,
+    with_arm,
+    with_lp_days,
+)
+from tracker.roadmap.read import RoadmapError, load_template, shipped_template
+from tracker.roadmap.shift import Move
+from tracker.roadmap.template import Template
+from ui.bridge import RecordBridge
+from ui.dialogs.base import DateField, FormDialog
+from ui.interaction import interaction_of
+from ui.kind_ui import Editing, KindUi
+from ui.models.tables import Column, RecordTableModel
+
+SHIPPED = (
+    ("interfant-21", "Interfant-21 (shipped)"),
+    ("interfant-06", "Interfant-06 (shipped)"),
+    ("empty", "An empty roadmap, to fill in from your protocol book"),
+)
+FROM_FILE = "file"
+
+
+def _date_text(d: dt.date | None) -> str:
+    return d.isoformat() if d is not None else "unknown"
+
+
+def fit_columns(tree: QTreeWidget, what: int = 1, width: int = 380) -> None:
+    """Dates and short columns to their contents, the item's description ``what`` wide
+    (the rest of it in its tooltip), the last column to its contents."""
+    header = tree.header()
+    header.setStretchLastSection(False)
+    for column in range(tree.columnCount()):
+        tree.resizeColumnToContents(column)
+    tree.setColumnWidth(what, max(min(tree.columnWidth(what), width), 160))
+    for i in range(tree.topLevelItemCount()):
+        item = tree.topLevelItem(i)
+        item.setToolTip(what, item.text(what))
+
+
+def save_applied(bridge: RecordBridge, applied: Applied, text: str) -> Roadmap:
+    """The roadmap and its phases saved together as one undo step; the saved roadmap."""
+    saved = bridge.save_together([*applied.phases, applied.roadmap], text)
+    roadmap: Roadmap = saved[-1]
+    return roadmap
+
+
+class RoadmapDialog(FormDialog):
+    """A new roadmap: a template (shipped or a file), the arm, the first start, and a
+    preview of what it creates.  An applied one: its arm (a change of risk group), first
+    start and note; the plan moves as the preview says."""
+
+    def __init__(self, editing: Editing, entry: Roadmap | None, parent: QWidget | None) -> None:
+        super().__init__(
+            self.tr("New roadmap, from a template")
+            if entry is None
+            else self.tr("Edit the roadmap"),
+            parent,
+        )
+        self.setObjectName("roadmap_dialog")
+        self._editing = editing
+        self._entry = entry
+        self._template: Template | None = None
+        self._file: Path | None = None
+        self.pending: Applied | None = Applied(entry, ()) if entry is not None else None
+        form = QFormLayout()
+        source = QComboBox(self)
+        for key, label in SHIPPED:
+            source.addItem(self.tr(label), key)
+        source.addItem(self.tr("Our own template file…"), FROM_FILE)
+        self.source = source
+        if entry is None:
+            self.add_field(form, "source", self.tr("&Roadmap:"), source)
+        arm = QComboBox(self)
+        self.arm = arm
+        self.add_field(
+            form, "arm", self.tr("&Arm (risk group):"), arm, self.tr("As the team told you")
+        )
+        first = DateField(self, today=editing.today)
+        self.add_field(
+            form,
+            "first_start",
+            self.tr("&First phase starts:"),
+            first,
+            self.tr("The day the arm's first phase starts (planned or real); may be left empty"),
+        )
+        note = QPlainTextEdit(self)
+        note.setTabChangesFocus(True)
+        note.setFixedHeight(48)
+        self.add_field(form, "note", self.tr("&Note:"), note)
+        self.body.addLayout(form)
+        self.about = QLabel(self)
+        self.about.setWordWrap(True)
+        self.about.setStyleSheet("color: #5f6368;")
+        self.body.addWidget(self.about)
+        self.preview = QTreeWidget(self)
+        self.preview.setObjectName("preview")
+        self.preview.setRootIsDecorated(False)
+        self.preview.setHeaderLabels([self.tr("When"), self.tr("What"), self.tr("How sure")])
+        self.preview.setMinimumHeight(120)
+        self.body.addWidget(self.preview, 1)
+        if entry is None:
+            source.currentIndexChanged.connect(self._source_changed)
+            first.set_date(editing.today)
+            self._source_changed()
+        else:
+            self._set_template(template_of(entry))
+            self.set_text("arm", entry.arm)
+            first.set_date(entry.first_start)
+            self.set_text("note", entry.note)
+        arm.currentIndexChanged.connect(self._update)
+        first.edited.connect(self._update)
+        self._update()
+        (source if entry is None else arm).setFocus()
+
+    # ------------------------------------------------------------------ the template
+
+    def _source_changed(self) -> None:
+        key = self.source.currentData()
+        if key == FROM_FILE:
+            path = interaction_of(self).open_file(
+                self, self.tr("Open a roadmap template"), Path.home(), "Roadmap (*.json)"
+            )
+            if path is None:
+                self.source.setCurrentIndex(0)
+                return
+            try:
+                self._set_template(load_template(path))
+            except RoadmapError as exc:
+                self.show_banner("⚠ " + str(exc))
+                self.source.setCurrentIndex(0)
+                return
+            self._file = path
+        else:
+            self._set_template(shipped_template(str(key)))
+        note = self.text_of("note")
+        if self._template is not None and (not note or note.startswith("planned from ")):
+            self.set_text("note", planned_from(self._template.protocol))
+        self._update()
+
+    def _set_template(self, template: Template) -> None:
+        self._template = template
+        keep = self.arm.currentData()
+        self.arm.blockSignals(True)
+        self.arm.clear()
+        for a in template.arms:
+            self.arm.addItem(f"{a.name} ({a.key})", a.key)
+        index = self.arm.findData(keep)
+        self.arm.setCurrentIndex(max(index, 0))
+        self.arm.blockSignals(False)
+        self.about.setText(template.about or "")
+
+    # ------------------------------------------------------------------ preview
+
+    def _first_start(self) -> dt.date | None:
+        text = self.text_of("first_start")
+        if not text:
+            return None
+        try:
+            return parse_date(text, "First start")
+        except ValueError:
+            return None
+
+    def _applied(self, first: dt.date | None) -> Applied:
+        child = self._editing.child
+        assert child.id is not None and self._template is not None
+        arm = str(self.arm.currentData())
+        if self._entry is None:
+            return apply_template(
+                self._template, arm, child_id=child.id, first_start=first, today=self._editing.today
+            )
+        changed = replace(with_arm(self._entry, arm), first_start=first, note=self.text_of("note"))
+        if (arm, first) == (self._entry.arm, self._entry.first_start):
+            return Applied(changed, ())  # the plan itself moves by "Preview the move…"
+        phases = self._editing.bridge.record.entries(Phase, child.id)
+        return apply_moves(changed, phases, pending_moves(changed, phases))
+
+    def _update(self) -> None:
+        self.preview.clear()
+        if self._template is None or self.arm.currentData() is None:
+            return
+        try:
+            applied = self._applied(self._first_start())
+        except RoadmapError as exc:
+            self.show_banner("⚠ " + str(exc))
+            return
+        saved = (
+            []
+            if self._entry is None
+            else self._editing.bridge.record.entries(Phase, self._editing.child.id)
+        )
+        plan = plan_of(applied.roadmap, [*saved, *applied.phases])
+        new = {p.name for p in applied.phases if p.id is None}
+        for it in plan.items:
+            sure = how_sure(it, None)
+            what = it.description
+            if it.what.value == "start" and it.phase_name in new:
+                what += self.tr(" (a planned phase entry is made)")
+            QTreeWidgetItem(self.preview, [_date_text(it.date), what, sure])
+        fit_columns(self.preview)
+
+    # ------------------------------------------------------------------ saving
+
+    def build(self) -> Roadmap:
+        """The roadmap as saved (its planned phases are saved with it: :attr:`pending`)."""
+        self.pending = built = self._build()
+        return built.roadmap
+
+    def _build(self) -> Applied:
+        text = self.text_of("first_start")
+        first = None
+        if text:
+            try:
+                first = parse_date(text, "First start")
+            except ValueError as exc:
+                raise FormErrors({"first_start": str(exc)}) from None
+        if self._template is None:
+            raise FormErrors({"source": self.tr("Roadmap: choose a roadmap to apply")})
+        try:
+            applied = self._applied(first)
+        except RoadmapError as exc:
+            raise FormErrors({"arm": str(exc)}) from None
+        if self._entry is None:
+            applied = replace(
+                applied, roadmap=replace(applied.roadmap, note=self.text_of("note") or "")
+            )
+        return applied
+
+    def accept(self) -> None:
+        # whatever the caller set: the roadmap is saved with the phases it plans, together
+        self.submit = self._save
+        super().accept()
+
+    def _save(self, _roadmap: Roadmap) -> Roadmap:
+        applied = self.pending
+        assert applied is not None  # built just before
+        bridge = self._editing.bridge
+        text = (
+            self.tr("Apply the roadmap {name}").format(name=applied.roadmap.protocol)
+            if self._entry is None
+            else self.tr("Edit the roadmap {name}").format(name=applied.roadmap.protocol)
+        )
+        saved = save_applied(bridge, applied, text)
+        if self._entry is not None and saved.arm != self._entry.arm:
+            self._offer_risk_change(bridge, saved)
+        return saved
+
+    def _offer_risk_change(self, bridge: RecordBridge, saved: Roadmap) -> None:
+        if interaction_of(self).confirm(
+            self,
+            self.tr("Record the change of risk group?"),
+            self.tr(
+                "The arm changed from {old} to {new}. Record a risk-group change milestone "
+                "today? The phases already started stay as they are."
+            ).format(old=self._entry.arm if self._entry else "", new=saved.arm),
+            self.tr("Record it"),
+        ):
+            bridge.save(
+                Milestone(
+                    saved.child_id,
+                    self._editing.today,
+                    MilestoneKind.RISK_CHANGE,
+                    result_text=f"{self._entry.arm if self._entry else ''} → {saved.arm}",
+                )
+            )
+
+
+class MovePreviewDialog(QDialog):
+    """What moves, before it is applied: each item that moves (old → new, why), Apply."""
+
+    def __init__(self, moves: Sequence[Move], title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("move_preview")
+        self.setWindowTitle(title)
+        self.setModal(True)
+        layout = QVBoxLayout(self)
+        words = (
+            self.tr("1 planned item moves:")
+            if len(moves) == 1
+            else self.tr("{n} planned items move:").format(n=len(moves))
+        )
+        layout.addWidget(QLabel(words, self))
+        self.table = QTreeWidget(self)
+        self.table.setRootIsDecorated(False)
+        self.table.setHeaderLabels(
+            [self.tr("What"), self.tr("Was"), self.tr("Now"), self.tr("Why")]
+        )
+        for m in moves:
+            QTreeWidgetItem(
+                self.table,
+                [m.item.description, _date_text(m.old), _date_text(m.new), m.reason],
+            )
+        fit_columns(self.table, what=0, width=420)
+        layout.addWidget(self.table, 1)
+        buttons = QDialogButtonBox(self)
+        self.apply_button = buttons.addButton(
+            self.tr("&Apply"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.apply_button.setDefault(True)
+        layout.addWidget(buttons)
+        self.apply_button.setFocus()
+        self.setMinimumWidth(640)
+        self.resize(820, 420)
+
+    def rows(self) -> list[list[str]]:
+        out = []
+        for i in range(self.table.topLevelItemCount()):
+            item = self.table.topLevelItem(i)
+            out.append([item.text(c) for c in range(4)])
+        return out
+
+
+class LengthsDialog(QDialog):
+    """The plan's lengths from the family's protocol book: a length in days per phase of
+    the arm (empty: unknown) and the days of its LPs.  Gives the edited template
+    (:attr:`template`)."""
+
+    def __init__(self, template: Template, arm: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("lengths")
+        self.setWindowTitle(self.tr("The plan's lengths"))
+        self.setModal(True)
+        self._template = template
+        self.template: Template | None = None
+        layout = QVBoxLayout(self)
+        hint = QLabel(
+            self.tr(
+                "Type each phase's length in days and the days of its LPs (1, 15, 29) as your "
+                "protocol book gives them; leave them empty while you do not know them. The "
+                "plan is worked out again from them."
+            ),
+            self,
+        )
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        form = QFormLayout()
+        self.fields: dict[str, QLineEdit] = {}
+        self.lp_fields: dict[str, QLineEdit] = {}
+        for p in template.phases:
+            if arm not in p.arms:
+                continue
+            line = QLineEdit(self)
+            line.setText(str(p.length_days) if p.length_days is not None else "")
+            line.setPlaceholderText(self.tr("unknown"))
+            line.setAccessibleName(p.name)
+            line.setObjectName(f"length_{p.key}")
+            days = QLineEdit(self)
+            days.setText(lp_days_text(p))
+            days.setPlaceholderText(self.tr("LP days"))
+            days.setAccessibleName(self.tr("LP days of {name}").format(name=p.name))
+            days.setObjectName(f"lps_{p.key}")
+            line.setMinimumWidth(90)
+            days.setMinimumWidth(200)
+            row = QHBoxLayout()
+            row.addWidget(line, 1)
+            row.addWidget(days, 2)
+            form.addRow(QLabel(p.name, self), row)
+            self.fields[p.key] = line
+            self.lp_fields[p.key] = days
+        layout.addLayout(form)
+        self.error = QLabel(self)
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #a1260d;")
+        self.error.hide()
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(760)
+
+    def accept(self) -> None:
+        from tracker.roadmap.template import MAX_LENGTH_DAYS
+
+        lengths: dict[str, int | None] = {}
+        for key, line in self.fields.items():
+            text = line.text().strip()
+            name = next(p.name for p in self._template.phases if p.key == key)
+            if not text:
+                lengths[key] = None
+                continue
+            if not text.isdigit() or not 1 <= int(text) <= MAX_LENGTH_DAYS:
+                self.error.setText(
+                    "⚠ "
+                    + self.tr(
+                        "{name}: “{text}” is not a length; type a whole number of days from "
+                        "1 to {most}, or leave it empty"
+                    ).format(name=name, text=text, most=MAX_LENGTH_DAYS)
+                )
+                self.error.show()
+                line.setFocus()
+                return
+            lengths[key] = int(text)
+        phases = tuple(
+            replace(p, length_days=lengths[p.key]) if p.key in lengths else p
+            for p in self._template.phases
+        )
+        template = replace(self._template, phases=phases)
+        for key, days in self.lp_fields.items():
+            try:
+                template = with_lp_days(template, key, days.text())
+            except ValueError as exc:
+                self.error.setText("⚠ " + str(exc))
+                self.error.show()
+                days.setFocus()
+                return
+        self.template = template
+        super().accept()
+
+
+class RoadmapsModel(RecordTableModel[Roadmap]):
+    columns = (
+        Column("Protocol", lambda r: r.protocol),
+        Column("Arm", lambda r: r.arm),
+        Column("First start", lambda r: _date_text(r.first_start) if r.first_start else ""),
+        Column("Applied on", lambda r: r.applied_on.isoformat()),
+        Column("Note", lambda r: r.note.replace("\n", " ")),
+    )
+
+
+def _dialog(e: Editing, entry: Any, parent: QWidget | None) -> FormDialog:
+    return RoadmapDialog(e, entry, parent)
+
+
+ROADMAP_UI = KindUi(
+    key="roadmap",
+    dialog=_dialog,
+    add_text=QT_TRANSLATE_NOOP("kinds", "&Apply a roadmap…"),
+    view="plan",
+    place=0,
+    title=QT_TRANSLATE_NOOP("kinds", "Roadmaps"),
+    add_button=QT_TRANSLATE_NOOP("kinds", "Apply a &roadmap…"),
+    empty=QT_TRANSLATE_NOOP(
+        "kinds",
+        "No roadmap yet. Apply the protocol your team named (Interfant-21, Interfant-06) or "
+        "an empty one, and fill in the lengths from your protocol book.",
+    ),
+    model=RoadmapsModel,
+)

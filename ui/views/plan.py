@@ -1,0 +1,365 @@
+"""The Plan tab: the child's roadmap, what comes next and how sure it is, every planned
+item (the planned LPs and MRD time points among them), and what moves when a phase
+starts late (a preview before anything is saved; Apply is one undo step)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tracker.dates import parse_date
+from tracker.kinds import Changes
+from tracker.model import Phase, Roadmap
+from tracker.roadmap.child import (
+    apply_moves,
+    fix_date,
+    how_sure,
+    pending_moves,
+    plan_of,
+    record_real_start,
+    template_of,
+    whats_next,
+    with_template,
+)
+from tracker.roadmap.read import RoadmapError
+from tracker.roadmap.write import write_template
+from tracker.store import RecordError, ValidationFailed
+from tracker.store.targets import check_write_target
+from ui.bridge import RecordBridge
+from ui.dialogs.roadmap import LengthsDialog, MovePreviewDialog, fit_columns, save_applied
+from ui.interaction import Interaction
+from ui.views.lists import RecordView
+
+NEXT_COUNT = 5
+
+
+def _when(d: dt.date | None) -> str:
+    return d.isoformat() if d is not None else "unknown"
+
+
+class PlanView(RecordView):
+    name = "plan"
+
+    def __init__(
+        self, bridge: RecordBridge, interaction: Interaction, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(bridge, interaction, parent)
+        self.roadmaps = self.tables["roadmap"]
+        self.roadmaps.setMinimumHeight(60)
+        panel = QWidget(self)
+        column = QVBoxLayout(panel)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.pending = QLabel(panel)
+        self.pending.setObjectName("pending")
+        self.pending.setWordWrap(True)
+        self.pending.setStyleSheet("QLabel { background: #fff4e5; padding: 6px; }")
+        self.preview_button = QPushButton(self.tr("&Preview the move…"), panel)
+        self.preview_button.setObjectName("preview_move")
+        self.preview_button.clicked.connect(self.preview_move)
+        row = QHBoxLayout()
+        row.addWidget(self.pending, 1)
+        row.addWidget(self.preview_button)
+        column.addLayout(row)
+        title = QLabel(self.tr("<b>What's next</b>"), panel)
+        column.addWidget(title)
+        self.next_list = QTreeWidget(panel)
+        self.next_list.setObjectName("whats_next")
+        self.next_list.setRootIsDecorated(False)
+        self.next_list.setHeaderLabels([self.tr("When"), self.tr("What"), self.tr("How sure")])
+        self.next_list.setMinimumHeight(60)
+        title.setBuddy(self.next_list)
+        column.addWidget(self.next_list, 1)
+        buttons = QHBoxLayout()
+        self.started_button = QPushButton(self.tr("It really &started on…"), panel)
+        self.started_button.setObjectName("really_started")
+        self.started_button.setToolTip(
+            self.tr("The selected item's phase really started on another day than planned")
+        )
+        self.started_button.clicked.connect(self.really_started)
+        self.fix_button = QPushButton(self.tr("Fi&x this date…"), panel)
+        self.fix_button.setObjectName("fix_date")
+        self.fix_button.setToolTip(
+            self.tr("The team gave a day for the selected item: it never moves after this")
+        )
+        self.fix_button.clicked.connect(self.fix_selected)
+        self.lengths_button = QPushButton(self.tr("Edit the plan's &lengths…"), panel)
+        self.lengths_button.setObjectName("edit_lengths")
+        self.lengths_button.clicked.connect(self.edit_lengths)
+        self.save_template_button = QPushButton(self.tr("Save our plan as a &template…"), panel)
+        self.save_template_button.setObjectName("save_template")
+        self.save_template_button.clicked.connect(self.save_as_template)
+        for b in (
+            self.started_button,
+            self.fix_button,
+            self.lengths_button,
+            self.save_template_button,
+        ):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        column.addLayout(buttons)
+        plan_title = QLabel(self.tr("<b>The whole plan</b> (planned LPs and MRD checks too)"))
+        column.addWidget(plan_title)
+        self.plan_list = QTreeWidget(panel)
+        self.plan_list.setObjectName("plan_items")
+        self.plan_list.setRootIsDecorated(False)
+        self.plan_list.setHeaderLabels(
+            [self.tr("When"), self.tr("What"), self.tr("How sure"), self.tr("Why")]
+        )
+        plan_title.setBuddy(self.plan_list)
+        self.plan_list.setMinimumHeight(60)
+        column.addWidget(self.plan_list, 2)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(self.roadmaps)
+        splitter.addWidget(panel)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([150, 1000])  # room for the empty text when there is no roadmap
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter)
+        self.roadmaps.table.selectionModel().currentChanged.connect(lambda *_: self._fill_plan())
+        self.refresh_when_shown()
+
+    # ------------------------------------------------------------------ reading
+
+    def touched(self, changes: Changes) -> bool:
+        return changes.everything or any(k in changes.kinds for k in ("roadmap", "phase"))
+
+    def on_changed(self, changes: Changes) -> None:
+        if self.touched(changes):
+            self.refresh()
+
+    def refresh(self) -> None:
+        self.roadmaps.fill(keep_selection=True)
+        self._fill_plan()
+
+    def roadmap(self) -> Roadmap | None:
+        """The selected roadmap, or the child's latest one."""
+        chosen = self.roadmaps.selected()
+        if isinstance(chosen, Roadmap):
+            return chosen
+        items = self.roadmaps.model.items()
+        return items[-1] if items else None
+
+    def _phases(self) -> list[Phase]:
+        child_id = self.bridge.child_id
+        return self.bridge.record.entries(Phase, child_id) if child_id is not None else []
+
+    def _fill_plan(self) -> None:
+        self.next_list.clear()
+        self.plan_list.clear()
+        roadmap = self.roadmap()
+        for b in (
+            self.started_button,
+            self.fix_button,
+            self.lengths_button,
+            self.save_template_button,
+        ):
+            b.setEnabled(roadmap is not None)
+        self.pending.hide()
+        self.preview_button.hide()
+        if roadmap is None:
+            return
+        phases = self._phases()
+        try:
+            plan = plan_of(roadmap, phases)
+            moves = pending_moves(roadmap, phases)
+        except RoadmapError as exc:
+            self.pending.setText("⚠ " + str(exc))
+            self.pending.show()
+            return
+        today = self.bridge.record.today()
+        for u in whats_next(plan, roadmap, today, NEXT_COUNT):
+            item = QTreeWidgetItem(self.next_list, [_when(u.date), u.what, u.sure])
+            item.setToolTip(2, u.why)
+        stored = {i.item_id: i for i in roadmap.items}
+        for it in plan.items:
+            old = stored.get(it.id)
+            why = old.moved_because if old is not None else ""
+            item = QTreeWidgetItem(
+                self.plan_list, [_when(it.date), it.description, how_sure(it, old), why]
+            )
+            item.setData(0, Qt.ItemDataRole.UserRole, it.id)
+        fit_columns(self.next_list, width=520)
+        fit_columns(self.plan_list, width=460)
+        if moves:
+            self.pending.setText(
+                self.tr(
+                    "The plan has changed since it was last applied: {n} planned items would "
+                    "move (a phase really started or ended on another day, or a length changed)."
+                ).format(n=len(moves))
+            )
+            self.pending.show()
+            self.preview_button.show()
+
+    # ------------------------------------------------------------------ moving
+
+    def _apply(self, roadmap: Roadmap, applied, moves, text: str) -> bool:  # type: ignore[no-untyped-def]
+        dialog = MovePreviewDialog(moves, text, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        try:
+            save_applied(self.bridge, applied, text)
+        except ValidationFailed as exc:
+            self.interaction.error(self, text, " ".join(exc.errors.values()))
+            return False
+        except RecordError as exc:
+            self.interaction.error(self, text, str(exc))
+            return False
+        return True
+
+    def preview_move(self) -> None:
+        """The items whose date differs from the plan now: preview, then Apply."""
+        roadmap = self.roadmap()
+        if roadmap is None:
+            return
+        phases = self._phases()
+        moves = pending_moves(roadmap, phases)
+        if not moves:
+            return
+        applied = apply_moves(roadmap, phases, moves)
+        self._apply(roadmap, applied, moves, self.tr("Move the plan"))
+
+    def _selected_item(self) -> str | None:
+        item = self.plan_list.currentItem()
+        if item is None:
+            return None
+        return str(item.data(0, Qt.ItemDataRole.UserRole))
+
+    def _selected_phase(self, roadmap: Roadmap) -> str | None:
+        item_id = self._selected_item()
+        return item_id.rpartition(".")[0] if item_id is not None else None
+
+    def fix_selected(self) -> None:
+        """The selected item's day as the team gave it, fixed by hand: preview what moves
+        after it, then Apply (one undo step)."""
+        roadmap = self.roadmap()
+        child = self.bridge.current_child()
+        item_id = self._selected_item()
+        if roadmap is None or child is None:
+            return
+        if item_id is None:
+            self.interaction.info(
+                self,
+                self.tr("Which item?"),
+                self.tr("Select an item in the plan first, then try again."),
+            )
+            return
+        item = plan_of(roadmap, self._phases()).item(item_id)
+        typed = self.interaction.ask_text(
+            self,
+            self.tr("Fix this date"),
+            self.tr("The day the team gave for {what} (YYYY-MM-DD):").format(what=item.description),
+            item.date.isoformat() if item.date else "",
+        )
+        if not typed:
+            return
+        try:
+            day = parse_date(typed.strip(), "Date")
+            applied = fix_date(roadmap, self._phases(), item_id, day, child.birth_date)
+        except (ValueError, RoadmapError) as exc:
+            self.interaction.error(self, self.tr("Nothing was changed"), str(exc))
+            return
+        text = self.tr("Fix the date of {what}").format(what=item.description)
+        if not applied.moves:
+            save_applied(self.bridge, applied, text)
+            return
+        self._apply(roadmap, applied, applied.moves, text)
+
+    def really_started(self) -> None:
+        """The selected item's phase really started on a day typed: preview, then Apply
+        (the phase entry's real start and the moved plan, one undo step)."""
+        roadmap = self.roadmap()
+        child = self.bridge.current_child()
+        if roadmap is None or child is None:
+            return
+        key = self._selected_phase(roadmap)
+        if key is None:
+            self.interaction.info(
+                self,
+                self.tr("Which phase?"),
+                self.tr("Select an item of the phase in the plan first, then try again."),
+            )
+            return
+        plan = plan_of(roadmap, self._phases())
+        start = plan.item(f"{key}.start")
+        typed = self.interaction.ask_text(
+            self,
+            self.tr("It really started on…"),
+            self.tr("The day {name} really started (YYYY-MM-DD):").format(name=start.phase_name),
+            start.date.isoformat() if start.date else "",
+        )
+        if not typed:
+            return
+        try:
+            day = parse_date(typed.strip(), "Started on")
+            shift, applied = record_real_start(roadmap, self._phases(), key, day, child.birth_date)
+        except (ValueError, RoadmapError) as exc:
+            self.interaction.error(self, self.tr("Nothing was changed"), str(exc))
+            return
+        self._apply(
+            roadmap,
+            applied,
+            shift.moves,
+            self.tr("{name} started on {day}").format(name=start.phase_name, day=day.isoformat()),
+        )
+
+    def edit_lengths(self) -> None:
+        """The family's lengths (the child's template copy); the moves it makes previewed."""
+        roadmap = self.roadmap()
+        if roadmap is None:
+            return
+        dialog = LengthsDialog(template_of(roadmap), roadmap.arm, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.template is None:
+            return
+        edited = with_template(roadmap, dialog.template)
+        phases = self._phases()
+        try:
+            moves = pending_moves(edited, phases)
+            applied = apply_moves(edited, phases, moves)
+        except RoadmapError as exc:
+            self.interaction.error(self, self.tr("Nothing was changed"), str(exc))
+            return
+        text = self.tr("Edit the plan's lengths")
+        if not moves:
+            save_applied(self.bridge, applied, text)
+            return
+        self._apply(roadmap, applied, moves, text)
+
+    def save_as_template(self) -> None:
+        """The child's own copy of the template, to share or start another plan from."""
+        roadmap = self.roadmap()
+        if roadmap is None:
+            return
+        template = template_of(roadmap)
+        name = "".join(c if c.isalnum() or c in "-_" else "-" for c in template.protocol)
+        path = self.interaction.save_file(
+            self,
+            self.tr("Save our plan as a template"),
+            Path.home() / f"{name}-our-plan.json",
+            "Roadmap (*.json)",
+        )
+        if path is None:
+            return
+        try:
+            check_write_target(path, self.bridge.record.path)
+            write_template(path, template)
+        except (RecordError, OSError) as exc:
+            self.interaction.error(self, self.tr("Could not save the template"), str(exc))
+            return
+        self.interaction.info(
+            self,
+            self.tr("Template saved"),
+            self.tr("Saved {file}. Nothing in the record was changed.").format(file=path.name),
+        )
