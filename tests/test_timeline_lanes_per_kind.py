@@ -159,7 +159,7 @@ def test_other_changes_still_lay_out_what_they_feed(
     view = _view(bridge, tmp_path, qtbot)
     built.clear()
     bridge.changed.emit(Changes.of(Phase, Milestone))
-    assert built == Counter({"phases": 1, "milestones": 1})
+    assert built == Counter({"phases": 1, "milestones": 1, "plan": 1})
     built.clear()
     bridge.changed.emit(Changes.of(Appointment))
     assert built == Counter({"appointments": 1})

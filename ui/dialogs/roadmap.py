@@ -471,7 +471,7 @@ def _dialog(e: Editing, entry: Any, parent: QWidget | None) -> FormDialog:
 ROADMAP_UI = KindUi(
     key="roadmap",
     dialog=_dialog,
-    add_text=QT_TRANSLATE_NOOP("kinds", "&Apply a roadmap…"),
+    add_text=QT_TRANSLATE_NOOP("kinds", "Apply a r&oadmap…"),
     view="plan",
     place=0,
     title=QT_TRANSLATE_NOOP("kinds", "Roadmaps"),
