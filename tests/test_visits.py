@@ -200,19 +200,47 @@ def test_the_form_keeps_the_changes_and_puts_the_reason_beside_the_repeat() -> N
 
 
 def test_the_header_next_is_the_series_next_date() -> None:
-    """The series began a month ago: its next date is after today, not its first one."""
+    """The series began a month ago: its next date is the one to come, not its first one
+    (today's at 08:30 has passed at 09:00)."""
     a = series(day=dt.date(2026, 11, 3))  # every 2 weeks from 3 November: 17 Nov, 1 Dec, 15 Dec
-    upcoming = next_planned([], [], [], TODAY, appointments=[a])
+    upcoming = next_planned([], [], [], TODAY, appointments=[a], now=dt.time(9, 0))
     assert upcoming is not None and upcoming.date == dt.date(2026, 12, 15)
+
+
+def test_an_appointment_later_today_is_the_next_one() -> None:
+    """Today's date of a series is next while its time has not passed, or all day when
+    it has no time (the agenda lists it first too)."""
+    day = dt.date(2026, 11, 24)
+    a = replace(series(day=day), time=dt.time(15, 0))
+    upcoming = next_planned([], [], [], day, appointments=[a], now=dt.time(9, 30))
+    assert upcoming is not None
+    assert (upcoming.date, upcoming.time) == (day, dt.time(15, 0))
+    upcoming = next_planned([], [], [], day, appointments=[a], now=dt.time(15, 1))
+    assert upcoming is not None and upcoming.date == dt.date(2026, 12, 8)
+    untimed = replace(a, time=None)
+    upcoming = next_planned([], [], [], day, appointments=[untimed], now=dt.time(23, 0))
+    assert upcoming is not None and upcoming.date == day
+
+
+def test_the_summary_plans_an_appointment_later_today() -> None:
+    from tracker.summary import _plan
+
+    day = dt.date(2026, 11, 24)
+    a = replace(series(day=day), time=dt.time(15, 0))
+    lines = _plan([], [], [], [a], day, now=dt.time(9, 30))
+    assert [e.date for e in lines] == [day]
+    assert "15:00" in lines[0].text
+    lines = _plan([], [], [], [a], day, now=dt.time(16, 0))
+    assert [e.date for e in lines] == [dt.date(2026, 12, 8)]
 
 
 def test_the_header_next_skips_a_cancelled_date_and_finds_a_moved_one() -> None:
     a = visits.cancelled(series(day=dt.date(2026, 11, 3)), dt.date(2026, 12, 15))
-    upcoming = next_planned([], [], [], TODAY, appointments=[a])
+    upcoming = next_planned([], [], [], TODAY, appointments=[a], now=dt.time(9, 0))
     assert upcoming is not None and upcoming.date == dt.date(2026, 12, 29)
     c = visits.change_for(a, dt.date(2026, 12, 29))
     a = visits.with_change(a, replace(c, date=dt.date(2026, 12, 23)))
-    upcoming = next_planned([], [], [], TODAY, appointments=[a])
+    upcoming = next_planned([], [], [], TODAY, appointments=[a], now=dt.time(9, 0))
     assert upcoming is not None and upcoming.date == dt.date(2026, 12, 23)
 
 
@@ -228,7 +256,7 @@ def test_the_summary_plans_the_series_next_visits() -> None:
 
     a = visits.cancelled(series(day=dt.date(2026, 11, 3)), dt.date(2026, 12, 15))
     single = Appointment(1, dt.date(2027, 2, 1), None, "Dr. B")
-    lines = _plan([], [], [], [a, single], TODAY)
+    lines = _plan([], [], [], [a, single], TODAY, now=dt.time(9, 0))
     # the series once, by its next date as it stands, saying how it repeats
     assert [e.date for e in lines] == [dt.date(2026, 12, 29), dt.date(2027, 2, 1)]
     assert "every 2 weeks on Tuesday" in lines[0].text

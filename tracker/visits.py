@@ -88,16 +88,25 @@ def all_visits(appointments: Iterable[Appointment], first: dt.date, last: dt.dat
     return sorted(found, key=lambda v: v.sort_key)
 
 
-def next_visits(appointments: Sequence[Appointment], after: dt.date, n: int) -> list[Visit]:
-    """The first ``n`` visits after ``after`` (not on it), of all ``appointments``."""
-    first = after + dt.timedelta(days=1)
+def next_visits(
+    appointments: Sequence[Appointment], today: dt.date, n: int, *, now: dt.time | None = None
+) -> list[Visit]:
+    """The first ``n`` visits still to come of all ``appointments``: from ``today`` on, a
+    visit today counting while its time has not passed (``now``; one without a time, or
+    any when ``now`` is not known, counts all day)."""
     found: list[Visit] = []
     for years in _SEARCH_YEARS:
-        last = dt.date(min(first.year + years, dt.MAXYEAR), 12, 31)
-        found = all_visits(appointments, first, last)
+        last = dt.date(min(today.year + years, dt.MAXYEAR), 12, 31)
+        found = [v for v in all_visits(appointments, today, last) if _to_come(v, today, now)]
         if len(found) >= n:
             break
     return found[:n]
+
+
+def _to_come(v: Visit, today: dt.date, now: dt.time | None) -> bool:
+    if v.date > today:
+        return True
+    return now is None or v.time is None or v.time >= now
 
 
 def last_visit_before(appointments: Sequence[Appointment], day: dt.date) -> Visit | None:
