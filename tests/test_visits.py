@@ -319,3 +319,73 @@ def test_moving_a_date_before_birth_is_refused_beside_the_date() -> None:
         moved_from_form(a, dt.date(2026, 12, 15), {"date": "2026-02-01"}, child=CHILD, today=TODAY)
     assert set(caught.value.errors) == {"date"}
     assert "before the date of birth" in caught.value.errors["date"]
+
+
+# ---------------------------------------------------------------------- a date moved onto another
+
+
+def test_a_date_moved_onto_another_date_of_the_series_is_refused_beside_the_date() -> None:
+    """Two visits on one day of one series is not a move: the family is told to cancel the
+    date instead."""
+    from tracker.kinds.agenda import moved_from_form
+
+    a = series()  # 1 Dec, 15 Dec, 29 Dec …
+    with pytest.raises(FormErrors) as caught:
+        moved_from_form(a, TODAY, {"date": "2026-12-15"}, child=CHILD, today=TODAY)
+    assert set(caught.value.errors) == {"date"}
+    said = caught.value.errors["date"]
+    assert "2026-12-15 is already a date of this series" in said
+    assert "cancel the visit of 2026-12-01 instead" in said
+    # onto a cancelled date, or a day the series does not have, is a move
+    gone = visits.cancelled(a, dt.date(2026, 12, 15))
+    moved_from_form(gone, TODAY, {"date": "2026-12-15"}, child=CHILD, today=TODAY)
+    # two dates moved onto one day
+    c = visits.change_for(a, dt.date(2026, 12, 15))
+    a = visits.with_change(a, replace(c, date=dt.date(2026, 12, 16)))
+    with pytest.raises(FormErrors) as caught:
+        moved_from_form(a, TODAY, {"date": "2026-12-16"}, child=CHILD, today=TODAY)
+    assert "2026-12-16 is already the date of the visit moved from 2026-12-15" in (
+        caught.value.errors["date"]
+    )
+
+
+def imported(tmp_path, change):  # type: ignore[no-untyped-def]
+    """The problems of a JSON export of one child with a fortnightly series, changed."""
+    import json
+
+    from conftest import fixed_clock
+
+    from tracker.io.json_export import dumps, export_record
+    from tracker.io.json_import import JsonImportError, read_export
+    from tracker.store import Record
+
+    with Record.open(tmp_path / "r.sqlite", create=True, clock=fixed_clock) as rec:
+        child, _ = rec.save(replace(CHILD, id=None))
+        rec.save(replace(series(day=dt.date(2026, 11, 24)), child_id=child.id))
+        doc = export_record(rec, fixed_clock())
+    change(doc["children"][0]["appointments"][0])
+    try:
+        read_export(dumps(doc).encode(), dt.date(2026, 11, 24))
+    except JsonImportError as exc:
+        return exc.problems
+    return []
+
+
+def test_an_imported_date_moved_onto_another_of_the_series_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    def move(a: dict) -> None:  # type: ignore[type-arg]
+        a["changes"] = [
+            {
+                "original_date": "2026-12-08",
+                "date": "2026-12-22",
+                "cancelled": False,
+                "time": None,
+                "with_whom": "",
+                "place": "",
+                "note": "",
+                "uid": "5d3c1c9e-8f6e-4a55-9d55-3b0f3f1e2a11",
+            }
+        ]
+
+    found = imported(tmp_path, move)
+    assert any("2026-12-22 is already a date of this series" in p for p in found), found
+    assert all(p.startswith("line ") for p in found), found
