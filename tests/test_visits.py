@@ -389,3 +389,62 @@ def test_an_imported_date_moved_onto_another_of_the_series_is_refused(tmp_path) 
     found = imported(tmp_path, move)
     assert any("2026-12-22 is already a date of this series" in p for p in found), found
     assert all(p.startswith("line ") for p in found), found
+
+
+# ---------------------------------------------------------------------- loose rules
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=DAILY;UNTIL=2027123199",
+        "FREQ=DAILY;UNTIL=20271231garbage",
+        "FREQ=DAILY;UNTIL=20270115T000000Z",
+        "FREQ=DAILY;UNTIL=2027-01-15",
+    ],
+)
+def test_a_last_day_is_a_date_written_yyyymmdd_only(rule: str) -> None:
+    why = schedule.repeat_problem(rule)
+    assert why is not None and "must be a day written YYYYMMDD" in why, why
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("byday=tu;freq=weekly;interval=2", FORTNIGHT_TU),
+        ("FREQ=WEEKLY;INTERVAL=1;BYDAY=TU,MO", "FREQ=WEEKLY;BYDAY=MO,TU"),
+        (" count=6 ; freq=monthly", "FREQ=MONTHLY;COUNT=6"),
+        ("until=20270601;FREQ=daily", "FREQ=DAILY;UNTIL=20270601"),
+        ("", ""),
+    ],
+)
+def test_a_repeat_is_kept_in_one_written_form(typed: str, kept: str) -> None:
+    assert schedule.normal_repeat(typed) == kept
+    a = appointment_from_form(
+        {"date": "2026-12-01", "repeat": typed}, child=CHILD, today=TODAY
+    )
+    assert a.repeat == kept
+
+
+def test_an_imported_repeat_is_kept_normalised_and_a_loose_one_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from conftest import fixed_clock
+
+    from tracker.io.json_export import dumps, export_record
+    from tracker.io.json_import import read_export
+    from tracker.store import Record
+
+    with Record.open(tmp_path / "r.sqlite", create=True, clock=fixed_clock) as rec:
+        child, _ = rec.save(replace(CHILD, id=None))
+        rec.save(replace(series(day=dt.date(2026, 11, 24)), child_id=child.id))
+        doc = export_record(rec, fixed_clock())
+    doc["children"][0]["appointments"][0]["repeat"] = "byday=tu;freq=weekly;interval=2"
+    contents = read_export(dumps(doc).encode(), dt.date(2026, 11, 24))
+    [a] = contents.children[0].of("appointment")
+    assert a.repeat == FORTNIGHT_TU
+
+    def loose(a: dict) -> None:  # type: ignore[type-arg]
+        a["repeat"] = "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;UNTIL=20271231garbage"
+
+    (tmp_path / "x").mkdir()
+    found = imported(tmp_path / "x", loose)
+    assert any("YYYYMMDD" in p and p.startswith("line ") for p in found), found
