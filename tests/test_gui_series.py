@@ -5,6 +5,7 @@ File > Export calendar."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -120,9 +121,14 @@ def test_move_and_cancel_one_date_each_one_undo_step(qtbot, window, record, chil
 
 
 def test_the_header_shows_the_series_next_date(qtbot, window, record, child) -> None:  # type: ignore[no-untyped-def]
-    saved_series(record, child)
+    """The clock says 2026-11-24 09:30: today's visit at 08:30 has passed, the next is in
+    a fortnight; one at 15:00 today is next ("today at 15:00"), as the agenda lists it."""
+    series = saved_series(record, child)
     window.header.refresh()
     assert "on 2026-12-08" in window.header.next.text()
+    record.save(replace(series, time=dt.time(15, 0)))
+    window.header.refresh()
+    assert window.header.next.text() == "Next: Appointment (Dr. Vos) today at 15:00"
 
 
 def test_the_timeline_has_an_appointments_lane_that_can_be_hidden(

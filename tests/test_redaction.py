@@ -83,10 +83,10 @@ def test_text_loses_every_part_of_the_name_the_birth_date_and_the_hospital() -> 
     ):
         assert r.text(f"born {written}.") == "born [date].", written
     assert r.text("at sunnybrook  CHILDREN'S today") == "at [hospital] today"
-    # whole words only; other dates and words are left alone
-    assert (
-        r.text("Robinson robins 2025-01-05 14/01/2025") == "Robinson robins 2025-01-05 14/01/2025"
-    )
+    # whole words only; other dates and words are left alone ("robins" is the plural or
+    # possessive written without its apostrophe: it goes, as a leak weighs more)
+    assert r.text("Robinson 2025-01-05 14/01/2025") == "Robinson 2025-01-05 14/01/2025"
+    assert r.text("robins") == "R. Q."
 
 
 def test_redacted_age_is_in_months_only() -> None:
@@ -219,3 +219,54 @@ def test_every_word_of_an_unusual_name_is_redacted(
     out = Redaction.for_child(Child(name=name, birth_date=dt.date(2025, 1, 15))).text(text)
     for word in gone:
         assert word not in out, out
+
+
+# ---------------------------------------------------------------------- near-names
+
+LINDENBROOK = "Lindenbrook Children's Hospital (fictional)"
+NEAR = (
+    "Robins appointment at Lindenbrook; Robin's card; seen at LINDENBROOK CHILDRENS HOSPITAL "
+    "and at Lindenbrook Children's with robins"
+)
+
+
+def test_near_names_of_the_hospital_and_child_are_redacted_other_words_kept() -> None:
+    """The hospital's distinctive words in any case (not its common words), and the child's
+    name with possessive and plural forms; the family's other words stay."""
+    r = Redaction.for_child(Child(name="Robin", birth_date=BIRTH, hospital=LINDENBROOK))
+    said = r.text(NEAR)
+    assert "lindenbrook" not in said.lower() and "robin" not in said.lower(), said
+    assert said == (
+        "R. appointment at [hospital]; R.'s card; seen at [hospital] "
+        "and at [hospital] with R."
+    )
+    kept = "the children's hospital clinic of the university medical centre, fictional"
+    assert r.text(kept) == kept
+    assert r.text("Lindenbrook's ward") == "[hospital] ward"
+
+
+def test_the_summary_and_the_calendar_leave_out_near_names(tmp_path: Path) -> None:
+    from tracker.io.ics import CalendarEntries, calendar_bytes
+
+    child = Child(name="Robin", birth_date=BIRTH, hospital=LINDENBROOK, id=1)
+    a = Appointment(1, dt.date(2026, 12, 8), dt.time(9, 0), "Dr. Vos", "at LINDENBROOK", NEAR)
+    s = build_summary(
+        child,
+        phases=[],
+        milestones=[],
+        counts=[],
+        visits=[],
+        appointments=[a],
+        questions=[Question(1, TODAY, "Robins port: ask Lindenbrook Children's")],
+        thresholds=[],
+        today=TODAY,
+        redact=True,
+    )
+    text = repr(s).lower()
+    assert "lindenbrook" not in text and "robin" not in text
+    assert "dr. vos" in text and "appointment" in text
+    ics = calendar_bytes(
+        CalendarEntries(child, [a]), TODAY, dt.datetime(2026, 12, 1, tzinfo=dt.UTC), redact=True
+    ).decode()
+    assert "lindenbrook" not in ics.lower() and "robin" not in ics.lower()
+    assert "Dr. Vos" in ics

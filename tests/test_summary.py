@@ -59,7 +59,7 @@ def summary_of(rec: Record, child_id: int, **kwargs):  # type: ignore[no-untyped
         questions=rec.entries(Question, child_id),
         thresholds=rec.entries(TeamThreshold, child_id),
         today=TODAY,
-        **kwargs,
+        **{"now": dt.time(9, 30), **kwargs},  # the fixed clock's time of day
     )
 
 
@@ -183,7 +183,7 @@ def nothing_new_since(rec: Record, child_id: int, visit: dt.date, **kwargs):  # 
         questions=rec.entries(Question, child_id),
         thresholds=rec.entries(TeamThreshold, child_id),
         today=TODAY,
-        **kwargs,
+        **{"now": dt.time(9, 30), **kwargs},  # the fixed clock's time of day
     )
 
 

@@ -200,19 +200,47 @@ def test_the_form_keeps_the_changes_and_puts_the_reason_beside_the_repeat() -> N
 
 
 def test_the_header_next_is_the_series_next_date() -> None:
-    """The series began a month ago: its next date is after today, not its first one."""
+    """The series began a month ago: its next date is the one to come, not its first one
+    (today's at 08:30 has passed at 09:00)."""
     a = series(day=dt.date(2026, 11, 3))  # every 2 weeks from 3 November: 17 Nov, 1 Dec, 15 Dec
-    upcoming = next_planned([], [], [], TODAY, appointments=[a])
+    upcoming = next_planned([], [], [], TODAY, appointments=[a], now=dt.time(9, 0))
     assert upcoming is not None and upcoming.date == dt.date(2026, 12, 15)
+
+
+def test_an_appointment_later_today_is_the_next_one() -> None:
+    """Today's date of a series is next while its time has not passed, or all day when
+    it has no time (the agenda lists it first too)."""
+    day = dt.date(2026, 11, 24)
+    a = replace(series(day=day), time=dt.time(15, 0))
+    upcoming = next_planned([], [], [], day, appointments=[a], now=dt.time(9, 30))
+    assert upcoming is not None
+    assert (upcoming.date, upcoming.time) == (day, dt.time(15, 0))
+    upcoming = next_planned([], [], [], day, appointments=[a], now=dt.time(15, 1))
+    assert upcoming is not None and upcoming.date == dt.date(2026, 12, 8)
+    untimed = replace(a, time=None)
+    upcoming = next_planned([], [], [], day, appointments=[untimed], now=dt.time(23, 0))
+    assert upcoming is not None and upcoming.date == day
+
+
+def test_the_summary_plans_an_appointment_later_today() -> None:
+    from tracker.summary import _plan
+
+    day = dt.date(2026, 11, 24)
+    a = replace(series(day=day), time=dt.time(15, 0))
+    lines = _plan([], [], [], [a], day, now=dt.time(9, 30))
+    assert [e.date for e in lines] == [day]
+    assert "15:00" in lines[0].text
+    lines = _plan([], [], [], [a], day, now=dt.time(16, 0))
+    assert [e.date for e in lines] == [dt.date(2026, 12, 8)]
 
 
 def test_the_header_next_skips_a_cancelled_date_and_finds_a_moved_one() -> None:
     a = visits.cancelled(series(day=dt.date(2026, 11, 3)), dt.date(2026, 12, 15))
-    upcoming = next_planned([], [], [], TODAY, appointments=[a])
+    upcoming = next_planned([], [], [], TODAY, appointments=[a], now=dt.time(9, 0))
     assert upcoming is not None and upcoming.date == dt.date(2026, 12, 29)
     c = visits.change_for(a, dt.date(2026, 12, 29))
     a = visits.with_change(a, replace(c, date=dt.date(2026, 12, 23)))
-    upcoming = next_planned([], [], [], TODAY, appointments=[a])
+    upcoming = next_planned([], [], [], TODAY, appointments=[a], now=dt.time(9, 0))
     assert upcoming is not None and upcoming.date == dt.date(2026, 12, 23)
 
 
@@ -228,7 +256,7 @@ def test_the_summary_plans_the_series_next_visits() -> None:
 
     a = visits.cancelled(series(day=dt.date(2026, 11, 3)), dt.date(2026, 12, 15))
     single = Appointment(1, dt.date(2027, 2, 1), None, "Dr. B")
-    lines = _plan([], [], [], [a, single], TODAY)
+    lines = _plan([], [], [], [a, single], TODAY, now=dt.time(9, 0))
     # the series once, by its next date as it stands, saying how it repeats
     assert [e.date for e in lines] == [dt.date(2026, 12, 29), dt.date(2027, 2, 1)]
     assert "every 2 weeks on Tuesday" in lines[0].text
@@ -291,3 +319,132 @@ def test_moving_a_date_before_birth_is_refused_beside_the_date() -> None:
         moved_from_form(a, dt.date(2026, 12, 15), {"date": "2026-02-01"}, child=CHILD, today=TODAY)
     assert set(caught.value.errors) == {"date"}
     assert "before the date of birth" in caught.value.errors["date"]
+
+
+# ---------------------------------------------------------------------- a date moved onto another
+
+
+def test_a_date_moved_onto_another_date_of_the_series_is_refused_beside_the_date() -> None:
+    """Two visits on one day of one series is not a move: the family is told to cancel the
+    date instead."""
+    from tracker.kinds.agenda import moved_from_form
+
+    a = series()  # 1 Dec, 15 Dec, 29 Dec …
+    with pytest.raises(FormErrors) as caught:
+        moved_from_form(a, TODAY, {"date": "2026-12-15"}, child=CHILD, today=TODAY)
+    assert set(caught.value.errors) == {"date"}
+    said = caught.value.errors["date"]
+    assert "2026-12-15 is already a date of this series" in said
+    assert "cancel the visit of 2026-12-01 instead" in said
+    # onto a cancelled date, or a day the series does not have, is a move
+    gone = visits.cancelled(a, dt.date(2026, 12, 15))
+    moved_from_form(gone, TODAY, {"date": "2026-12-15"}, child=CHILD, today=TODAY)
+    # two dates moved onto one day
+    c = visits.change_for(a, dt.date(2026, 12, 15))
+    a = visits.with_change(a, replace(c, date=dt.date(2026, 12, 16)))
+    with pytest.raises(FormErrors) as caught:
+        moved_from_form(a, TODAY, {"date": "2026-12-16"}, child=CHILD, today=TODAY)
+    assert "2026-12-16 is already the date of the visit moved from 2026-12-15" in (
+        caught.value.errors["date"]
+    )
+
+
+def imported(tmp_path, change):  # type: ignore[no-untyped-def]
+    """The problems of a JSON export of one child with a fortnightly series, changed."""
+    import json
+
+    from conftest import fixed_clock
+
+    from tracker.io.json_export import dumps, export_record
+    from tracker.io.json_import import JsonImportError, read_export
+    from tracker.store import Record
+
+    with Record.open(tmp_path / "r.sqlite", create=True, clock=fixed_clock) as rec:
+        child, _ = rec.save(replace(CHILD, id=None))
+        rec.save(replace(series(day=dt.date(2026, 11, 24)), child_id=child.id))
+        doc = export_record(rec, fixed_clock())
+    change(doc["children"][0]["appointments"][0])
+    try:
+        read_export(dumps(doc).encode(), dt.date(2026, 11, 24))
+    except JsonImportError as exc:
+        return exc.problems
+    return []
+
+
+def test_an_imported_date_moved_onto_another_of_the_series_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    def move(a: dict) -> None:  # type: ignore[type-arg]
+        a["changes"] = [
+            {
+                "original_date": "2026-12-08",
+                "date": "2026-12-22",
+                "cancelled": False,
+                "time": None,
+                "with_whom": "",
+                "place": "",
+                "note": "",
+                "uid": "5d3c1c9e-8f6e-4a55-9d55-3b0f3f1e2a11",
+            }
+        ]
+
+    found = imported(tmp_path, move)
+    assert any("2026-12-22 is already a date of this series" in p for p in found), found
+    assert all(p.startswith("line ") for p in found), found
+
+
+# ---------------------------------------------------------------------- loose rules
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=DAILY;UNTIL=2027123199",
+        "FREQ=DAILY;UNTIL=20271231garbage",
+        "FREQ=DAILY;UNTIL=20270115T000000Z",
+        "FREQ=DAILY;UNTIL=2027-01-15",
+    ],
+)
+def test_a_last_day_is_a_date_written_yyyymmdd_only(rule: str) -> None:
+    why = schedule.repeat_problem(rule)
+    assert why is not None and "must be a day written YYYYMMDD" in why, why
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("byday=tu;freq=weekly;interval=2", FORTNIGHT_TU),
+        ("FREQ=WEEKLY;INTERVAL=1;BYDAY=TU,MO", "FREQ=WEEKLY;BYDAY=MO,TU"),
+        (" count=6 ; freq=monthly", "FREQ=MONTHLY;COUNT=6"),
+        ("until=20270601;FREQ=daily", "FREQ=DAILY;UNTIL=20270601"),
+        ("", ""),
+    ],
+)
+def test_a_repeat_is_kept_in_one_written_form(typed: str, kept: str) -> None:
+    assert schedule.normal_repeat(typed) == kept
+    a = appointment_from_form(
+        {"date": "2026-12-01", "repeat": typed}, child=CHILD, today=TODAY
+    )
+    assert a.repeat == kept
+
+
+def test_an_imported_repeat_is_kept_normalised_and_a_loose_one_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from conftest import fixed_clock
+
+    from tracker.io.json_export import dumps, export_record
+    from tracker.io.json_import import read_export
+    from tracker.store import Record
+
+    with Record.open(tmp_path / "r.sqlite", create=True, clock=fixed_clock) as rec:
+        child, _ = rec.save(replace(CHILD, id=None))
+        rec.save(replace(series(day=dt.date(2026, 11, 24)), child_id=child.id))
+        doc = export_record(rec, fixed_clock())
+    doc["children"][0]["appointments"][0]["repeat"] = "byday=tu;freq=weekly;interval=2"
+    contents = read_export(dumps(doc).encode(), dt.date(2026, 11, 24))
+    [a] = contents.children[0].of("appointment")
+    assert a.repeat == FORTNIGHT_TU
+
+    def loose(a: dict) -> None:  # type: ignore[type-arg]
+        a["repeat"] = "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;UNTIL=20271231garbage"
+
+    (tmp_path / "x").mkdir()
+    found = imported(tmp_path / "x", loose)
+    assert any("YYYYMMDD" in p and p.startswith("line ") for p in found), found

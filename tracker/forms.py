@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TypeVar
 
-from tracker import analytes, labels, range_units, visits
+from tracker import analytes, labels, range_units, schedule, visits
 from tracker.analytes import format_number, parse_number
 from tracker.dates import DateWindow, date_window, parse_date, parse_optional_date, parse_time
 from tracker.model import (
@@ -1126,7 +1126,7 @@ def appointment_from_form(
         with_whom=field_text(f, "with_whom"),
         place=field_text(f, "place"),
         note=field_text(f, "note"),
-        repeat=field_text(f, "repeat"),
+        repeat=schedule.normal_repeat(field_text(f, "repeat")),
         changes=changes,
         id=id,
         uid=uid,

@@ -49,6 +49,7 @@ def _end(p: Phase) -> dt.date | None:
 class NextEvent:
     date: dt.date
     label: str
+    time: dt.time | None = None  # an appointment's
 
 
 def next_planned(
@@ -59,9 +60,11 @@ def next_planned(
     milestone_labels: dict[str, str] | None = None,
     appointments: Iterable[Appointment] = (),
     planned: Iterable[NextEvent] = (),
+    now: dt.time | None = None,
 ) -> NextEvent | None:
     """The nearest future phase start, milestone, lumbar puncture, clinic appointment or
-    ``planned`` item of a roadmap (its LPs and MRD checks: tracker.roadmap.child)."""
+    ``planned`` item of a roadmap (its LPs and MRD checks: tracker.roadmap.child); an
+    appointment later today (its time not passed at ``now``, or none given) is next."""
     candidates: list[NextEvent] = [e for e in planned if e.date > today]
     for p in phases:
         if p.actual_start is None and p.planned_start is not None and p.planned_start > today:
@@ -73,7 +76,7 @@ def next_planned(
     for v in visits:
         if v.date > today:
             candidates.append(NextEvent(v.date, "Lumbar puncture"))
-    for due in next_visits(list(appointments), today, 1):  # a series' next date
+    for due in next_visits(list(appointments), today, 1, now=now):  # a series' next date
         who = f" ({due.with_whom})" if due.with_whom else ""
-        candidates.append(NextEvent(due.date, f"Appointment{who}"))
+        candidates.append(NextEvent(due.date, f"Appointment{who}", due.time))
     return min(candidates, key=lambda e: e.date) if candidates else None

@@ -7,10 +7,12 @@ appointment's "with") or the program composed it from typed parts: the summary's
 content and the printed timeline's lanes, labels and tooltips alike.  What is replaced:
 
 * the full name, each part of it (first name, last name, a nickname in brackets or
-  quotes), whole words only and in any case, so "ROBIN" and "Robin's" go too;
+  quotes), whole words only and in any case, so "ROBIN", "Robin's" and "Robins" go too;
 * the date of birth in the common written forms (2025-03-04, 04/03/2025, 3/4/25,
   4 March 2025, March 4th, 2025, 4 Mar);
-* the hospital's name.
+* the hospital's name, whole or in part: a run of its words holding a distinctive one
+  ("at Lindenbrook", "LINDENBROOK CHILDRENS HOSPITAL", in any case, with possessives),
+  while its common words alone ("the children's hospital") stay.
 
 The age on a redacted page is in months only (:func:`redacted_age`): "22 months 20
 days" beside the printing date would give the date of birth away.
@@ -36,6 +38,45 @@ HOSPITAL = "[hospital]"
 # redacting them would break the page (a child called "Star" and the "star" mark shape).
 CODES = frozenset(
     {"analyte", "canonical_unit", "code", "count_columns", "key", "kind", "shape", "uid", "unit"}
+)
+# Words of many hospitals' names, which alone name none (the distinctive ones do).
+COMMON = frozenset(
+    {
+        "academic",
+        "and",
+        "care",
+        "center",
+        "centre",
+        "child",
+        "children",
+        "childrens",
+        "city",
+        "clinic",
+        "clinics",
+        "county",
+        "fictional",
+        "for",
+        "general",
+        "health",
+        "hospital",
+        "hospitals",
+        "infirmary",
+        "institute",
+        "kids",
+        "medical",
+        "memorial",
+        "national",
+        "of",
+        "oncology",
+        "paediatric",
+        "pediatric",
+        "regional",
+        "royal",
+        "saint",
+        "st",
+        "the",
+        "university",
+    }
 )
 # Lower-case name particles ("de", "van") are words of ordinary text too.
 PARTICLES = frozenset({"da", "de", "del", "der", "di", "du", "la", "le", "van", "von", "den"})
@@ -105,6 +146,34 @@ def _name_words(name: str) -> list[str]:
     return sorted((w for w in words if w), key=len, reverse=True)
 
 
+def _hospital_word(word: str) -> str:
+    """A word of the hospital's name as a pattern: apostrophes optional, and with its
+    possessive or plural ("Children's", "Childrens", "CHILDREN", "Lindenbrook's")."""
+    base = re.sub(r"['’]s$", "", word)
+    body = "".join("['’]?" if c in "'’" else re.escape(c) for c in base)
+    return rf"{body}(?:['’]?s)?"
+
+
+def _near_hospital(hospital: str) -> str | None:
+    """The hospital named in part: a run of its words holding at least one distinctive
+    word ("at Lindenbrook", "LINDENBROOK CHILDRENS HOSPITAL"); its common words alone
+    ("the children's hospital") are ordinary text.  None: no distinctive word."""
+    tokens = re.findall(r"[^\W_]+(?:['’][^\W_]+)*", hospital)
+    plain = [re.sub(r"['’]s$", "", t) for t in tokens]
+    distinct = [
+        t for t, p in zip(tokens, plain, strict=True) if len(p) >= 3 and _bare(p) not in COMMON
+    ]
+    if not distinct:
+        return None
+    any_word = "(?:" + "|".join(_hospital_word(t) for t in sorted(set(tokens), key=len)[::-1]) + ")"
+    own = "(?:" + "|".join(_hospital_word(t) for t in sorted(set(distinct), key=len)[::-1]) + ")"
+    return rf"(?<!\w)(?:{any_word}\s+)*{own}(?:\s+{any_word})*(?!\w)"
+
+
+def _bare(word: str) -> str:
+    return re.sub(r"['’]", "", word).lower()
+
+
 def _phrase(text: str) -> str:
     """``text`` as a pattern that allows any run of spaces where it has one."""
     return r"\s+".join(re.escape(part) for part in text.split())
@@ -147,7 +216,8 @@ class Redaction:
         parts: list[str] = []
         words = _name_words(child.name)
         if words:
-            word = "(?:" + "|".join(_phrase(w) for w in words) + ")"
+            # "Robins appointment" too: the plural or a possessive without its apostrophe
+            word = "(?:" + "|".join(_phrase(w) for w in words) + ")s?"
             # a run of parts ("Robin Quill", "Quill, Robin") is one name: one set of initials
             parts.append(rf"(?P<name>(?<!\w){word}(?:[\s,]+{word})*(?!\w))")
             groups["name"] = shown
@@ -155,7 +225,11 @@ class Redaction:
         groups["dob"] = DATE_OF_BIRTH
         hospital = " ".join(child.hospital.split())
         if len(hospital) >= 2:
-            parts.insert(0, rf"(?P<hospital>(?<!\w){_phrase(hospital)}(?!\w))")
+            forms = [rf"(?<!\w){_phrase(hospital)}(?!\w)"]
+            near = _near_hospital(hospital)
+            if near:
+                forms.append(near)
+            parts.insert(0, rf"(?P<hospital>{'|'.join(forms)})")
             groups["hospital"] = HOSPITAL
         pattern = re.compile("|".join(parts), re.IGNORECASE)
         return cls(shown, pattern, groups)

@@ -15,6 +15,7 @@ dose schedule so that neither accepts the other's rules.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
@@ -296,12 +297,17 @@ def parse_repeat(rule: str) -> Repeat | None:
         )
     until = None
     if "UNTIL" in parts:
-        text = parts["UNTIL"][:8]  # 20270601 or 20270601T235959(Z): the day is what counts
+        # the day alone (docs/export-format.md): a date-time UNTIL would be a moment that
+        # RFC 5545 reads in DTSTART's zone, excluding that day's later hours
+        text = parts["UNTIL"]
         try:
+            if not re.fullmatch(r"[0-9]{8}", text):
+                raise ValueError
             until = dt.datetime.strptime(text, "%Y%m%d").date()
         except ValueError:
             raise ValueError(
-                f"the repeat's last day {parts['UNTIL']!r} must be a date written YYYYMMDD"
+                f"the repeat's last day {text!r} must be a day written YYYYMMDD "
+                "(UNTIL=20270601), without a time"
             ) from None
     count = None
     if "COUNT" in parts:
@@ -313,6 +319,19 @@ def parse_repeat(rule: str) -> Repeat | None:
             )
         count = int(text)
     return Repeat(freq, interval, weekdays, until, count)
+
+
+def normal_repeat(rule: str) -> str:
+    """``rule`` in the one form it is kept in (upper case, FREQ, INTERVAL, BYDAY, UNTIL,
+    COUNT in that order, no INTERVAL=1); a rule this program does not keep is returned as
+    it is, for :func:`repeat_problem` to name."""
+    try:
+        r = parse_repeat(rule.strip())
+    except ValueError:
+        return rule
+    if r is None:
+        return NO_REPEAT
+    return repeat_rule(r.freq, r.interval, r.weekdays, r.until, r.count)
 
 
 def repeat_problem(rule: str) -> str | None:

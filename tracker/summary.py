@@ -270,7 +270,10 @@ def build_summary(
     doses: Sequence[DoseLog] = (),
     transfusions: Sequence[Transfusion] = (),
     stays: Sequence[Stay] = (),
+    now: dt.time | None = None,
 ) -> Summary:
+    """The printed summary of ``child``; ``now`` (the time of day) leaves out of the plan
+    an appointment of today whose time has passed."""
     suggested = default_range(appointments, today)
     if start is None and end is None:
         start, end, reason = suggested
@@ -348,7 +351,7 @@ def build_summary(
         else [ln.strip() for ln in child.team_contacts.splitlines() if ln.strip()],
     )
     phase_names = {p.id: p.display_name for p in phases if p.id is not None}
-    summary.plan_ahead = _plan(phases, milestones, visits, appointments, today)
+    summary.plan_ahead = _plan(phases, milestones, visits, appointments, today, now)
     summary.milestones = [
         _milestone_line(m) for m in sorted(in_range_milestones, key=lambda m: m.date)
     ]
@@ -591,6 +594,7 @@ def _plan(
     visits: Sequence[CnsVisit],
     appointments: Sequence[Appointment],
     today: dt.date,
+    now: dt.time | None = None,
 ) -> list[EventLine]:
     lines: list[EventLine] = []
     for p in phases:
@@ -609,7 +613,7 @@ def _plan(
                 EventLine(v.date, "Lumbar puncture" + (f" ({drugs})" if drugs else ""), True)
             )
     # each appointment's next visit; a series once, by its next date and how it repeats
-    for s in (v for a in appointments for v in next_visits([a], today, 1)):
+    for s in (v for a in appointments for v in next_visits([a], today, 1, now=now)):
         when = f" {s.time:%H:%M}" if s.time else ""
         who = f" — {s.with_whom}" if s.with_whom else ""
         how = f" ({schedule.describe_repeat(s.appointment.repeat)})" if s.repeats else ""

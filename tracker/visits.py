@@ -88,16 +88,25 @@ def all_visits(appointments: Iterable[Appointment], first: dt.date, last: dt.dat
     return sorted(found, key=lambda v: v.sort_key)
 
 
-def next_visits(appointments: Sequence[Appointment], after: dt.date, n: int) -> list[Visit]:
-    """The first ``n`` visits after ``after`` (not on it), of all ``appointments``."""
-    first = after + dt.timedelta(days=1)
+def next_visits(
+    appointments: Sequence[Appointment], today: dt.date, n: int, *, now: dt.time | None = None
+) -> list[Visit]:
+    """The first ``n`` visits still to come of all ``appointments``: from ``today`` on, a
+    visit today counting while its time has not passed (``now``; one without a time, or
+    any when ``now`` is not known, counts all day)."""
     found: list[Visit] = []
     for years in _SEARCH_YEARS:
-        last = dt.date(min(first.year + years, dt.MAXYEAR), 12, 31)
-        found = all_visits(appointments, first, last)
+        last = dt.date(min(today.year + years, dt.MAXYEAR), 12, 31)
+        found = [v for v in all_visits(appointments, today, last) if _to_come(v, today, now)]
         if len(found) >= n:
             break
     return found[:n]
+
+
+def _to_come(v: Visit, today: dt.date, now: dt.time | None) -> bool:
+    if v.date > today:
+        return True
+    return now is None or v.time is None or v.time >= now
 
 
 def last_visit_before(appointments: Sequence[Appointment], day: dt.date) -> Visit | None:
@@ -166,6 +175,25 @@ def _before_birth(what: str, day: dt.date, child: Child) -> str:
     )
 
 
+def _taken(a: Appointment, c: OccurrenceChange) -> str | None:
+    """What already stands on the day ``c`` moves its date to (another visit of the same
+    series), in words, or None (a visit that is not moved, or a free day)."""
+    if c.cancelled or c.date == c.original_date:
+        return None
+    there = next((d for d in a.changes if d.original_date == c.date), None)
+    if is_series_date(a, c.date) and (
+        there is None or (not there.cancelled and there.date == there.original_date)
+    ):
+        return f"{c.date.isoformat()} is already a date of this series"
+    for d in a.changes:
+        if d is not c and not d.cancelled and d.date == c.date and d.date != d.original_date:
+            return (
+                f"{c.date.isoformat()} is already the date of the visit moved from "
+                f"{d.original_date.isoformat()}"
+            )
+    return None
+
+
 def problems(a: Appointment, child: Child) -> dict[str, str]:
     """What is wrong with ``a``'s repeat and its changed dates, beside the field: a rule
     the program does not keep, one that would never take place or does not start on its
@@ -203,6 +231,14 @@ def problems(a: Appointment, child: Child) -> dict[str, str]:
         if c.cancelled and c.date != c.original_date:
             errors["changes"] = (
                 f"Moved or cancelled dates: the visit of {day} is cancelled and moved at once"
+            )
+            break
+        taken = _taken(a, c)
+        if taken is not None:
+            errors["changes"] = (
+                f"Moved or cancelled dates: the visit of {day} cannot move to "
+                f"{c.date.isoformat()}: {taken}; choose another day, or cancel the visit of "
+                f"{day} instead"
             )
             break
     else:

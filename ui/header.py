@@ -152,14 +152,24 @@ class HeaderWidget(QFrame):
             next_planned_items(
                 record.entries(Roadmap, child.id), record.entries(Phase, child.id), today
             ),
+            record.time_now(),
         )
-        self.next.setText(
-            self.tr("Next: {what} on {date}").format(
-                what=upcoming.label, date=upcoming.date.isoformat()
+        if upcoming is None:
+            self.next.setText(self.tr("Nothing planned entered"))
+        elif upcoming.date == today and upcoming.time is not None:
+            self.next.setText(
+                self.tr("Next: {what} today at {time}").format(
+                    what=upcoming.label, time=f"{upcoming.time:%H:%M}"
+                )
             )
-            if upcoming
-            else self.tr("Nothing planned entered")
-        )
+        elif upcoming.date == today:
+            self.next.setText(self.tr("Next: {what} today").format(what=upcoming.label))
+        else:
+            self.next.setText(
+                self.tr("Next: {what} on {date}").format(
+                    what=upcoming.label, date=upcoming.date.isoformat()
+                )
+            )
         self._tips = []
         assess = make_assessor(
             child, record.entries(TeamThreshold, child.id), grades=self.bridge.show_grades

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import replace
 
-from tracker import forms, visits
+from tracker import forms, schedule, visits
 from tracker.dates import parse_date, parse_time
 from tracker.kinds.fields import Date, Flag, Rows, Text, Time
 from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
@@ -63,7 +63,7 @@ APPOINTMENT = Kind(
         Text("with_whom", "With"),
         Text("place", "Place"),
         Text("note", "Note"),
-        Text("repeat", "Repeat", since=6),
+        Text("repeat", "Repeat", since=6, normal=schedule.normal_repeat),
         Rows(
             "changes",
             "Moved or cancelled dates",

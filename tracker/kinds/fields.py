@@ -127,13 +127,17 @@ class Text(Field):
     # The codes a coded text may hold (a blood value's analyte), checked by the kind's rules;
     # part of what the export can hold (tracker.io.json_export.export_shape).
     codes: tuple[str, ...] = ()
+    # The one written form a text is kept in (an appointment's repeat rule), applied as a
+    # file is read; it leaves a text it cannot read as it is, for the kind's rules to name.
+    normal: Callable[[str], str] | None = None
 
     def to_db(self, value: Any) -> Any:
         return str(value).strip() if self.strip else str(value)
 
     def from_json(self, check: JsonReader, obj: dict[str, Any], path: KeyPath) -> Any:
         assert self.json is not None
-        return check.text(obj, self.json, path)
+        value = check.text(obj, self.json, path)
+        return self.normal(value) if self.normal is not None else value
 
 
 @dataclass(frozen=True)

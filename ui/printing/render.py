@@ -94,6 +94,7 @@ def make_summary(record: Record, request: SummaryRequest, assess: Assess | None 
         questions=record.entries(Question, child.id),
         thresholds=record.entries(TeamThreshold, child.id),
         today=record.today(),
+        now=record.time_now(),
         start=request.start,
         end=request.end,
         redact=request.redact,
