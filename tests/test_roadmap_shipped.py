@@ -27,6 +27,14 @@ SOURCED_NUMBERS = {
     ("interfant-21", "pro", "length_days", 7): (
         "the same lines (Interfant-99/-06 prophase; marked partly for Interfant-21)"
     ),
+    ("interfant-06", "pro", "mrd", 8): (
+        "domain.md §1.3: Prednisone good response … blasts/µL in peripheral blood on day 8 "
+        "after the 7-day prednisone prophase | ✅ BFM definition; §1.5: Day 8 | peripheral "
+        "blood blast count → PGR/PPR | ✅"
+    ),
+    ("interfant-21", "pro", "mrd", 8): (
+        "the same lines (the Interfant-99/-06 day-8 count; marked partly for Interfant-21)"
+    ),
     ("interfant-21", "blina1", "length_days", 28): (
         "capabilities.md §1: Blinatumomab (pilot) | one post-induction course, 15 µg/m²/day, "
         "28-day continuous infusion | ✅ NEJM 2023;388:1572; domain.md §1.1: one "

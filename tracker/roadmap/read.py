@@ -596,19 +596,22 @@ class _Checker:
             at = At(raw_at)
             day = None
             if at is At.DAY:
-                high = length if length is not None else MAX_LENGTH_DAYS
+                # Day N counts from the phase's day 1 and may be the day after its last
+                # day (the day-8 count after a 7-day prophase), never later.
+                high = length + 1 if length is not None else MAX_LENGTH_DAYS
                 raw_day = obj.get("day")
                 if (
                     isinstance(raw_day, int)
                     and not isinstance(raw_day, bool)
                     and length is not None
-                    and raw_day > length
+                    and raw_day > high
                 ):
                     self.refuse(
                         (*here, "day"),
-                        f"the {what} “{label[:60]}” is on day {raw_day:,}, "
-                        f"outside the phase's length of {length} days",
-                        f"give a day from 1 to {length}, or change the length",
+                        f"the {what} “{label[:60]}” is on day {raw_day:,}, more than a day "
+                        f"after the end of the phase's {length} days",
+                        f"give a day from 1 to {high} ({high}: the day after its last day), "
+                        "or change the length",
                     )
                 day = self.whole(
                     raw_day, (*here, "day"), f"the day of {what} {i + 1}", 1, high, nullable=False
