@@ -13,14 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_roadmap import START, parse, refused, sample
 
 from tracker.roadmap.plan import Facts, Sureness, compute_plan
 from tracker.roadmap.read import RoadmapError, load_template, parse_template, shipped_template
 from tracker.roadmap.shift import preview_shift, shift_start_by
 from tracker.roadmap.write import template_text, write_template
 from tracker.store.errors import RecordError
-
-from test_roadmap import START, parse, refused, sample
 
 D = dt.date
 TODAY = D(2026, 12, 1)
@@ -180,7 +179,8 @@ def test_a_fixed_start_or_lp_left_outside_by_a_shift_is_a_warning() -> None:
         "The start of MARMA is fixed on 2026-03-09, before IB ends on 2026-03-11; "
         "change one of them if it moved.",
     )
-    assert preview_shift(t, "std", Facts(first_start=START), "ib", started=START).warnings == ()
+    on_time = preview_shift(t, "std", Facts(first_start=START), "ib", started=D(2026, 2, 9))
+    assert on_time.warnings == ()
 
 
 # ---------------------------------------------------------------------- 6. parse refusals
