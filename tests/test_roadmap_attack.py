@@ -208,6 +208,14 @@ def test_a_parse_refusal_inside_a_phase_names_the_phase(old: str, new: str, says
     assert message.endswith("Nothing was loaded."), message
 
 
+def test_in_a_file_of_one_line_the_phase_is_found_by_its_column() -> None:
+    text = json.dumps(sample()).replace('"length_days": 14', '"length_days": 14, "length_days": 1')
+    with pytest.raises(RoadmapError) as caught:
+        parse_template(text.encode(), "ours.json")
+    assert "line 1, column" in str(caught.value)
+    assert "phase “marma” (MARMA)" in str(caught.value), str(caught.value)
+
+
 def test_a_parse_refusal_outside_the_phases_names_no_phase() -> None:
     text = text_of(sample()).replace('"protocol": "Sample"', '"protocol": "A", "protocol": "B"')
     with pytest.raises(RoadmapError) as caught:

@@ -108,8 +108,8 @@ def parse_template(data: bytes, file: str) -> Template:
         value, lines = parse_with_lines(data)
     except JsonImportError as exc:
         reason = exc.problems[0] if exc.problems else str(exc)
-        line = re.match(r"line (\d+)", reason)
-        phase = _phase_at_line(data, int(line.group(1))) if line else None
+        place = re.match(r"line (\d+), column (\d+)", reason)
+        phase = _phase_at(data, int(place[1]), int(place[2])) if place else None
         where = f", in {phase}" if phase else ""
         raise RoadmapError(
             f"{file} is not a roadmap template: it is not valid JSON ({reason}{where}). "
@@ -118,35 +118,37 @@ def parse_template(data: bytes, file: str) -> Template:
     return _Checker(file, lines).template(value)
 
 
-_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[{}\[\],:]|\n')
+_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[{}\[\],:]')
 
 
-def _phase_at_line(data: bytes, line: int) -> str | None:
-    """The phase (“key” (name)) whose object in "phases" holds ``line`` of a file that is
-    not valid JSON, found by a lenient scan of its brackets and quoted text (best effort:
-    None when the line is in no phase or the file is too broken to tell)."""
-    text = data.decode("utf-8", errors="replace")
+def _phase_at(data: bytes, line: int, column: int) -> str | None:
+    """The phase (“key” (name)) whose object in "phases" holds ``line``, ``column`` of a
+    file that is not valid JSON, found by a lenient scan of its brackets and quoted text
+    (best effort: None when the place is in no phase or the file is too broken to tell)."""
+    text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace")
+    lines = text.split("\n")
+    if not 1 <= line <= len(lines):
+        return None
+    pos = sum(len(x) + 1 for x in lines[: line - 1]) + column - 1
     stack: list[str | None] = []  # per open bracket: the key it is the value of
     key: str | None = None  # the key whose value comes next in the innermost object
     last = ""  # the last quoted text: a key if a colon follows
-    here, start = 1, 0  # the line now; the line the phase being read starts on (0: none)
+    start = -1  # where the phase being read starts (-1: in none)
     found: dict[str, str] = {}
     for m in _TOKEN.finditer(text):
         token = m.group()
-        if token == "\n":
-            here += 1
-        elif token in ("{", "["):
+        if token in ("{", "["):
             if token == "{" and stack == [None, "phases"]:
-                found, start = {}, here
+                found, start = {}, m.start()
             stack.append(key)
             key = None
         elif token in ("}", "]"):
             if stack:
                 stack.pop()
-            if token == "}" and start and stack == [None, "phases"]:
-                if start <= line <= here:
+            if token == "}" and start >= 0 and stack == [None, "phases"]:
+                if start <= pos < m.end():
                     break
-                start = 0
+                start = -1
             key = None
         elif token == ":":
             key = last
@@ -154,11 +156,11 @@ def _phase_at_line(data: bytes, line: int) -> str | None:
             key = None
         else:
             last = token[1:-1]
-            if key in ("key", "name") and start and len(stack) == 3:
+            if key in ("key", "name") and start >= 0 and len(stack) == 3:
                 found.setdefault(key, last)
             key = None
     else:  # the file ended (or broke off) inside the phase
-        if not (start and start <= line):
+        if not 0 <= start <= pos:
             return None
     if "key" not in found:
         return None
