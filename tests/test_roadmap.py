@@ -180,13 +180,13 @@ def mutate(path: tuple[Any, ...], value: Any) -> dict[str, Any]:
         ),
         (
             ("phases", 2, "lps"),
-            [{"label": "late", "at": "day", "day": 29}],
-            "is on day 29, outside the phase's length of 28 days",
+            [{"label": "late", "at": "day", "day": 30}],
+            "is on day 30, more than a day after the end of the phase's 28 days",
         ),
         (
             ("phases", 1, "mrd"),
-            [{"label": "m", "at": "day", "day": 27}],
-            "outside the phase's length of 26 days",
+            [{"label": "m", "at": "day", "day": 28}],
+            "more than a day after the end of the phase's 26 days",
         ),
         (("phases", 2, "lps"), [{"label": "d0", "at": "day", "day": 0}], "the day of LP 1 is 0"),
         (("phases", 2, "lps"), [{"label": "x", "at": "end", "day": 3}], "also gives a day"),

@@ -5,6 +5,7 @@ length, gap or day is filled in unless one of those documents gives it (quoted b
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -25,6 +26,14 @@ SOURCED_NUMBERS = {
     ),
     ("interfant-21", "pro", "length_days", 7): (
         "the same lines (Interfant-99/-06 prophase; marked partly for Interfant-21)"
+    ),
+    ("interfant-06", "pro", "mrd", 8): (
+        "domain.md §1.3: Prednisone good response … blasts/µL in peripheral blood on day 8 "
+        "after the 7-day prednisone prophase | ✅ BFM definition; §1.5: Day 8 | peripheral "
+        "blood blast count → PGR/PPR | ✅"
+    ),
+    ("interfant-21", "pro", "mrd", 8): (
+        "the same lines (the Interfant-99/-06 day-8 count; marked partly for Interfant-21)"
     ),
     ("interfant-21", "blina1", "length_days", 28): (
         "capabilities.md §1: Blinatumomab (pilot) | one post-induction course, 15 µg/m²/day, "
@@ -117,3 +126,26 @@ def test_each_arm_is_one_chain_in_the_order_of_the_sources(
     name: str, arm: str, phases: list[str]
 ) -> None:
     assert list(compute_plan(shipped_template(name), arm, Facts()).phases) == phases
+
+
+def cited(name: str) -> list[tuple[str, Any]]:
+    """(where, status) for every status of the file: arms' and phases'."""
+    t = shipped_template(name)
+    found: list[tuple[str, Any]] = [(f"arm {a.key}", a.status) for a in t.arms if a.status]
+    found += [(f"{p.key}.{f}", s) for p in t.phases for f, s in p.status]
+    return found
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_listed_source_is_cited_and_no_note_leans_on_another_files_source(
+    name: str,
+) -> None:
+    t = shipped_template(name)
+    listed = {s.id for s in t.sources}
+    used = {s.source for _, s in cited(name) if s.source is not None}
+    used |= {p.other_protocol_example.source for p in t.phases if p.other_protocol_example}
+    assert used == listed, f"listed but never cited: {listed - used}; cited: {used - listed}"
+    others = {s.id for n in SHIPPED if n != name for s in shipped_template(n).sources} - listed
+    for where, status in cited(name):
+        for other in others:
+            assert other.casefold() not in (status.note or "").casefold(), (where, other)

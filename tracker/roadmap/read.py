@@ -82,9 +82,18 @@ def load_template(path: Path | str) -> Template:
     try:
         data = read_import_file(path, MAX_TEMPLATE_BYTES, "a roadmap template")
     except ImportFileError as exc:
-        message = str(exc).replace("Nothing was imported.", "Nothing was loaded.")
-        raise RoadmapError(message) from None
+        raise RoadmapError(_file_message(str(exc), path)) from None
     return parse_template(data, path.name)
+
+
+def _file_message(message: str, path: Path) -> str:
+    """The reader's refusal worded as the template's own: the file's name (as every other
+    refusal names it), "loaded" for "imported", and that nothing was loaded."""
+    if message.startswith(str(path)):
+        message = path.name + message[len(str(path)) :]
+    message = message.replace("cannot be imported", "cannot be loaded")
+    message = message.replace("; nothing was imported.", ".").replace(" Nothing was imported.", "")
+    return message.rstrip() + " Nothing was loaded."
 
 
 def shipped_template(name: str) -> Template:
@@ -99,11 +108,64 @@ def parse_template(data: bytes, file: str) -> Template:
         value, lines = parse_with_lines(data)
     except JsonImportError as exc:
         reason = exc.problems[0] if exc.problems else str(exc)
+        place = re.match(r"line (\d+), column (\d+)", reason)
+        phase = _phase_at(data, int(place[1]), int(place[2])) if place else None
+        where = f", in {phase}" if phase else ""
         raise RoadmapError(
-            f"{file} is not a roadmap template: it is not valid JSON ({reason}). "
+            f"{file} is not a roadmap template: it is not valid JSON ({reason}{where}). "
             "Nothing was loaded."
         ) from None
     return _Checker(file, lines).template(value)
+
+
+_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[{}\[\],:]')
+
+
+def _phase_at(data: bytes, line: int, column: int) -> str | None:
+    """The phase (“key” (name)) whose object in "phases" holds ``line``, ``column`` of a
+    file that is not valid JSON, found by a lenient scan of its brackets and quoted text
+    (best effort: None when the place is in no phase or the file is too broken to tell)."""
+    text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace")
+    lines = text.split("\n")
+    if not 1 <= line <= len(lines):
+        return None
+    pos = sum(len(x) + 1 for x in lines[: line - 1]) + column - 1
+    stack: list[str | None] = []  # per open bracket: the key it is the value of
+    key: str | None = None  # the key whose value comes next in the innermost object
+    last = ""  # the last quoted text: a key if a colon follows
+    start = -1  # where the phase being read starts (-1: in none)
+    found: dict[str, str] = {}
+    for m in _TOKEN.finditer(text):
+        token = m.group()
+        if token in ("{", "["):
+            if token == "{" and stack == [None, "phases"]:
+                found, start = {}, m.start()
+            stack.append(key)
+            key = None
+        elif token in ("}", "]"):
+            if stack:
+                stack.pop()
+            if token == "}" and start >= 0 and stack == [None, "phases"]:
+                if start <= pos < m.end():
+                    break
+                start = -1
+            key = None
+        elif token == ":":
+            key = last
+        elif token == ",":
+            key = None
+        else:
+            last = token[1:-1]
+            if key in ("key", "name") and start >= 0 and len(stack) == 3:
+                found.setdefault(key, last)
+            key = None
+    else:  # the file ended (or broke off) inside the phase
+        if not 0 <= start <= pos:
+            return None
+    if "key" not in found:
+        return None
+    name = f" ({found['name'][:60]})" if "name" in found else ""
+    return f"phase “{found['key'][:40]}”{name}"
 
 
 def _listing(names: Iterable[str]) -> str:
@@ -227,6 +289,8 @@ class _Checker:
         accepted = f"{what} is a whole number from {low:,} to {high:,}" + (
             ", or null when it is not known" if nullable else ""
         )
+        if isinstance(value, float) and value.is_integer() and low <= value <= high:
+            self.refuse(path, f"{what} is {value!r}, written as a decimal", f"write {int(value)}")
         if not isinstance(value, int) or isinstance(value, bool):
             self.refuse(path, f"{what} is {_shown(value)}", accepted)
         if value < low:
@@ -279,8 +343,9 @@ class _Checker:
                 f"it was made by a newer version of Treatment Tracker (roadmap format {version})",
                 f"this version reads format {VERSION}; install the newer version to load it",
             )
-        version = self.whole(version, ("version",), "“version”", 1, VERSION, nullable=False)
-        assert version is not None
+        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+            known = "only version 1 is" if VERSION == 1 else f"versions 1 to {VERSION} are"
+            self.refuse(("version",), f"“version” is {_shown(version)}", f"{known} known")
         protocol = self.required_text(top, "protocol", ())
         about = self.text(top, "about", (), optional=True)
         sources = self.sources(top.get("sources", []), ("sources",))
@@ -533,19 +598,22 @@ class _Checker:
             at = At(raw_at)
             day = None
             if at is At.DAY:
-                high = length if length is not None else MAX_LENGTH_DAYS
+                # Day N counts from the phase's day 1 and may be the day after its last
+                # day (the day-8 count after a 7-day prophase), never later.
+                high = length + 1 if length is not None else MAX_LENGTH_DAYS
                 raw_day = obj.get("day")
                 if (
                     isinstance(raw_day, int)
                     and not isinstance(raw_day, bool)
                     and length is not None
-                    and raw_day > length
+                    and raw_day > high
                 ):
                     self.refuse(
                         (*here, "day"),
-                        f"the {what} “{label[:60]}” is on day {raw_day:,}, "
-                        f"outside the phase's length of {length} days",
-                        f"give a day from 1 to {length}, or change the length",
+                        f"the {what} “{label[:60]}” is on day {raw_day:,}, more than a day "
+                        f"after the end of the phase's {length} days",
+                        f"give a day from 1 to {high} ({high}: the day after its last day), "
+                        "or change the length",
                     )
                 day = self.whole(
                     raw_day, (*here, "day"), f"the day of {what} {i + 1}", 1, high, nullable=False

@@ -22,6 +22,7 @@ from tracker.roadmap.template import (
     TimePoint,
 )
 from tracker.store.durable import write_atomically
+from tracker.store.targets import check_regular_target, check_write_target
 
 
 def template_data(template: Template) -> dict[str, Any]:
@@ -41,8 +42,18 @@ def template_text(template: Template) -> str:
     return json.dumps(template_data(template), ensure_ascii=False, indent=2) + "\n"
 
 
-def write_template(path: Path | str, template: Template) -> None:
-    """Write the file whole or not at all (:func:`write_atomically`); CannotSave if refused."""
+def write_template(
+    path: Path | str, template: Template, *, record_path: Path | str | None = None
+) -> None:
+    """Write the file whole or not at all (:func:`write_atomically`); CannotSave if refused.
+
+    A target that is not a regular file (a named pipe, a device) is refused first, and
+    with ``record_path`` so is the record or any of its companions
+    (:func:`check_write_target`): RecordError, nothing written."""
+    if record_path is not None:
+        check_write_target(path, record_path)
+    else:
+        check_regular_target(path)
     write_atomically(Path(path), template_text(template).encode("utf-8"), "the roadmap template")
 
 

@@ -81,6 +81,16 @@ def check_write_target(
     )
 
 
+def check_regular_target(target: Path | str) -> None:
+    """Raise RecordError if ``target`` exists and is not a regular file (a named pipe, a
+    device, a socket): for a writer that has no record to guard, only its target."""
+    what = _not_a_regular_file(Path(target))
+    if what is not None:
+        raise RecordError(
+            f"{target} is {what}; choose another file name or folder. Nothing was written."
+        )
+
+
 def _not_a_regular_file(target: Path) -> str | None:
     """Why an existing ``target`` (links followed) that is neither a regular file nor a
     folder must not be written: a named pipe, a device or a socket would be replaced by a

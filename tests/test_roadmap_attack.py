@@ -1,0 +1,259 @@
+"""What an independent tester found in the roadmap templates, each pinned by a test: a
+template never written over a device or a pipe, a day-8 count dated from the start of
+treatment, a shift that never makes a future day "done", overlaps refused or warned
+about, parse refusals that name the phase, and plain wording."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_roadmap import START, parse, refused, sample
+
+from tracker.roadmap.plan import Facts, Sureness, compute_plan
+from tracker.roadmap.read import RoadmapError, load_template, parse_template, shipped_template
+from tracker.roadmap.shift import preview_shift, shift_start_by
+from tracker.roadmap.write import template_text, write_template
+from tracker.store.errors import RecordError
+
+D = dt.date
+TODAY = D(2026, 12, 1)
+
+
+# ---------------------------------------------------------------------- 1. write target
+
+
+def test_a_template_is_never_written_over_a_named_pipe(tmp_path: Path) -> None:
+    fifo = tmp_path / "plan.json"
+    os.mkfifo(fifo)
+    with pytest.raises(RecordError, match=r"not a regular file \(a named pipe\)"):
+        write_template(fifo, parse(sample()))
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)  # still the pipe, not replaced
+
+
+def test_a_template_is_never_written_over_a_device(tmp_path: Path) -> None:
+    node = tmp_path / "device.json"
+    try:  # a device node of its own in tmp (the same numbers as /dev/null), never /dev/*
+        os.mknod(node, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except PermissionError:
+        pytest.skip("making a device node needs root")
+    with pytest.raises(RecordError, match=r"not a regular file \(a device\)"):
+        write_template(node, parse(sample()))
+    assert stat.S_ISCHR(os.lstat(node).st_mode)
+
+
+def test_a_template_is_never_written_over_the_record(tmp_path: Path) -> None:
+    record = tmp_path / "our.tracker"
+    record.write_bytes(b"x")
+    with pytest.raises(RecordError, match="the treatment record itself"):
+        write_template(record, parse(sample()), record_path=record)
+    assert record.read_bytes() == b"x"
+    ok = tmp_path / "ours.json"
+    write_template(ok, parse(sample()), record_path=record)
+    assert ok.read_text(encoding="utf-8") == template_text(parse(sample()))
+
+
+# ---------------------------------------------------------------------- 2. statuses
+
+
+def test_the_day_8_count_cites_the_prednisone_response_definition() -> None:
+    for name in ("interfant-06", "interfant-21"):
+        t = shipped_template(name)
+        pro = t.phase("pro")
+        assert pro is not None and pro.mrd is not None
+        assert "day 8" in pro.mrd[0].label
+        assert pro.status_of("mrd").source == "pred-response"
+    # Interfant-21's prophase length is only "partly": the day-8 count cannot be more
+    assert shipped_template("interfant-21").phase("pro").status_of("mrd").mark.value == "partly"  # type: ignore[union-attr]
+
+
+# ---------------------------------------------------------------------- 3. day 8
+
+
+def test_day_8_is_prophase_start_plus_7_whatever_the_prophase_really_did() -> None:
+    t = shipped_template("interfant-06")
+    facts = Facts(first_start=D(2026, 3, 1))
+    assert compute_plan(t, "MR-ADE-MAE", facts).item("pro.mrd1").date == D(2026, 3, 8)
+    late_end = preview_shift(t, "MR-ADE-MAE", facts, "pro", ended=D(2026, 3, 9))
+    assert late_end.after.item("pro.mrd1").date == D(2026, 3, 8)  # not 2026-03-10
+    assert late_end.after.item("ind.start").date == D(2026, 3, 10)
+    late_start = preview_shift(t, "MR-ADE-MAE", facts, "pro", started=D(2026, 3, 3))
+    assert late_start.after.item("pro.mrd1").date == D(2026, 3, 10)
+    t21 = shipped_template("interfant-21")
+    shifted = preview_shift(t21, "MR", facts, "pro", ended=D(2026, 3, 12))
+    assert shifted.after.item("pro.mrd1").date == D(2026, 3, 8)
+
+
+def test_a_day_may_be_the_day_after_a_phase_of_known_length_but_not_later() -> None:
+    data = sample()
+    data["phases"][0]["mrd"] = [{"label": "day 8", "at": "day", "day": 8}]  # a 7-day prophase
+    t = parse(data)
+    assert compute_plan(t, "std", Facts(first_start=START)).item("pro.mrd1").date == D(2026, 1, 12)
+    data["phases"][0]["mrd"] = [{"label": "day 9", "at": "day", "day": 9}]
+    message = refused(data)
+    assert "on day 9, more than a day after the end of the phase's 7 days" in message, message
+    assert "give a day from 1 to 8 (8: the day after its last day)" in message, message
+
+
+# ---------------------------------------------------------------------- 4. future "done"
+
+
+def i21_future() -> tuple[Any, Facts]:
+    return shipped_template("interfant-21"), Facts(
+        first_start=D(2030, 3, 1), fixed={"ind.end": D(2030, 4, 2)}
+    )
+
+
+def test_shifting_a_future_start_keeps_it_a_plan_not_done() -> None:
+    t, facts = i21_future()
+    there = shift_start_by(t, "MR", facts, "blina1", 3, today=TODAY)
+    item = there.after.item("blina1.start")
+    assert item.date == D(2030, 4, 6)
+    assert item.sureness is Sureness.FIXED
+    assert there.facts.started == {}
+    back = shift_start_by(t, "MR", there.facts, "blina1", -3, today=TODAY)
+    assert back.facts == facts
+    assert back.after == compute_plan(t, "MR", facts)  # dates and sureness
+
+
+def test_without_today_a_shift_by_days_never_says_done() -> None:
+    t, facts = i21_future()
+    there = shift_start_by(t, "MR", facts, "blina1", 3)
+    assert there.after.item("blina1.start").sureness is Sureness.FIXED
+
+
+def test_a_past_start_shifted_by_days_really_happened() -> None:
+    t = shipped_template("interfant-21")
+    facts = Facts(first_start=D(2026, 3, 1), fixed={"ind.end": D(2026, 4, 2)})
+    there = shift_start_by(t, "MR", facts, "blina1", 3, today=TODAY)
+    assert there.after.item("blina1.start").sureness is Sureness.DONE
+    assert there.facts.started == {"blina1": D(2026, 4, 6)}
+
+
+def test_a_real_start_or_end_in_the_future_is_refused() -> None:
+    t, facts = i21_future()
+    with pytest.raises(RoadmapError) as caught:
+        preview_shift(t, "MR", facts, "blina1", started=D(2030, 4, 6), today=TODAY)
+    assert str(caught.value) == (
+        "Blinatumomab, cycle 1 cannot have started on 2030-04-06: that is after today "
+        "(2026-12-01); enter the day it really started. Nothing was changed."
+    )
+    with pytest.raises(RoadmapError, match=r"cannot have ended on 2030-04-02: that is after"):
+        preview_shift(t, "MR", facts, "ind", ended=D(2030, 4, 2), today=TODAY)
+
+
+# ---------------------------------------------------------------------- 5. overlaps
+
+
+def test_a_real_start_before_the_real_end_of_the_phase_before_is_refused() -> None:
+    t = shipped_template("interfant-21")
+    facts = Facts(first_start=D(2026, 3, 1), ended={"ind": D(2026, 4, 2)})
+    with pytest.raises(RoadmapError) as caught:
+        preview_shift(t, "MR", facts, "blina1", started=D(2026, 3, 20), today=TODAY)
+    assert str(caught.value) == (
+        "Blinatumomab, cycle 1 cannot have started on 2026-03-20: Induction, the phase "
+        "before it, ended on 2026-04-02, and a phase cannot start before the one before it "
+        "ended; check both dates. Nothing was changed."
+    )
+    facts = Facts(first_start=D(2026, 3, 1), started={"blina1": D(2026, 3, 20)})
+    with pytest.raises(RoadmapError, match=r"^Induction cannot have ended on 2026-04-02: "):
+        preview_shift(t, "MR", facts, "ind", ended=D(2026, 4, 2), today=TODAY)
+
+
+def test_a_fixed_start_or_lp_left_outside_by_a_shift_is_a_warning() -> None:
+    t = parse(sample())
+    facts = Facts(first_start=START, fixed={"marma.lp1": D(2026, 3, 9)})
+    shift = preview_shift(t, "std", facts, "ib", started=D(2026, 2, 12))  # ends 3-11
+    assert shift.warnings == (
+        "LP “day 1” in MARMA is fixed on 2026-03-09, outside MARMA "
+        "(2026-03-12 to 2026-03-25); change that date if it moved.",
+    )
+    facts = Facts(first_start=START, fixed={"marma.start": D(2026, 3, 9)})
+    shift = preview_shift(t, "std", facts, "ib", started=D(2026, 2, 12))
+    assert shift.warnings == (
+        "The start of MARMA is fixed on 2026-03-09, before IB ends on 2026-03-11; "
+        "change one of them if it moved.",
+    )
+    on_time = preview_shift(t, "std", Facts(first_start=START), "ib", started=D(2026, 2, 9))
+    assert on_time.warnings == ()
+
+
+# ---------------------------------------------------------------------- 6. parse refusals
+
+
+def text_of(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=2)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "says"),
+    [
+        ('"length_days": 28', '"length_days": 28, "length_days": 29', "appears twice"),
+        ('"length_days": 28', '"length_days": NaN', "value was expected"),
+        ('"length_days": 28', '"length_days": 1e999', "far too large"),
+    ],
+)
+def test_a_parse_refusal_inside_a_phase_names_the_phase(old: str, new: str, says: str) -> None:
+    text = text_of(sample()).replace(old, new)
+    with pytest.raises(RoadmapError) as caught:
+        parse_template(text.encode(), "ours.json")
+    message = str(caught.value)
+    assert says in message, message
+    assert "phase “ib” (IB)" in message, message
+    assert message.endswith("Nothing was loaded."), message
+
+
+def test_in_a_file_of_one_line_the_phase_is_found_by_its_column() -> None:
+    text = json.dumps(sample()).replace('"length_days": 14', '"length_days": 14, "length_days": 1')
+    with pytest.raises(RoadmapError) as caught:
+        parse_template(text.encode(), "ours.json")
+    assert "line 1, column" in str(caught.value)
+    assert "phase “marma” (MARMA)" in str(caught.value), str(caught.value)
+
+
+def test_a_parse_refusal_outside_the_phases_names_no_phase() -> None:
+    text = text_of(sample()).replace('"protocol": "Sample"', '"protocol": "A", "protocol": "B"')
+    with pytest.raises(RoadmapError) as caught:
+        parse_template(text.encode(), "ours.json")
+    assert "phase “" not in str(caught.value)
+
+
+# ---------------------------------------------------------------------- 7. wording
+
+
+def test_a_wrong_version_says_which_is_known() -> None:
+    data = sample()
+    data["version"] = 0
+    message = refused(data)
+    assert "only version 1 is known" in message, message
+    assert "from 1 to 1" not in message
+
+
+def test_a_whole_number_written_as_a_decimal_says_how_to_write_it() -> None:
+    data = sample()
+    data["phases"][0]["length_days"] = 7.0
+    message = refused(data)
+    assert "the length in days is 7.0, written as a decimal; write 7." in message, message
+    data["phases"][0]["length_days"] = 7.5
+    assert "7.5, not a whole number" in refused(data)
+
+
+def test_file_refusals_name_the_file_as_the_json_ones_do(tmp_path: Path) -> None:
+    for target in (tmp_path / "missing.json", tmp_path):
+        with pytest.raises(RoadmapError) as caught:
+            load_template(target)
+        message = str(caught.value)
+        assert message.startswith(f"{target.name} "), message
+        assert str(tmp_path) not in message, message
+        assert message.endswith("Nothing was loaded."), message
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    with pytest.raises(RoadmapError) as caught:
+        load_template(fifo)
+    assert str(caught.value).startswith("pipe.json is a named pipe"), str(caught.value)
+    assert "imported" not in str(caught.value)
