@@ -203,3 +203,63 @@ def test_items_are_found_where_they_are_drawn_after_a_resize(qtbot: QtBot, view)
     after = [(h.ref, h.rect) for h in w.hit_items()]
     assert after != before
     assert after == [(h.ref, h.rect) for h in fresh.hit_items()]
+
+
+def _max_difference(a: QImage, b: QImage) -> tuple[int, int]:
+    """The largest difference of one colour channel between two pictures of one size, and
+    how many pixels differ at all."""
+    assert a.size() == b.size()
+    a = a.convertToFormat(QImage.Format.Format_RGB32)
+    b = b.convertToFormat(QImage.Format.Format_RGB32)
+    worst, differing = 0, 0
+    for y in range(a.height()):
+        for x in range(a.width()):
+            pa, pb = a.pixel(x, y), b.pixel(x, y)
+            if pa != pb:
+                differing += 1
+                worst = max(worst, *(abs((pa >> s & 255) - (pb >> s & 255)) for s in (0, 8, 16)))
+    return worst, differing
+
+
+def test_marks_on_screen_are_put_down_from_kept_images(
+    qtbot: QtBot, view, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12: a fortnight of doses is hundreds of outlined shapes; on screen each look
+    is drawn once and put down where each mark goes (the shape at the same sixteenth of a
+    pixel), and looks as the shapes drawn in place (printing draws those)."""
+    import ui.timeline.painter as painter_module
+
+    w: TimelineWidget = view.widget
+    w.apply_preset("2w")
+    stamped = w.painter.stamped
+    shown = _same(w)
+    assert w.painter.stamped > stamped  # the doses, temperatures … as kept images
+    monkeypatch.setattr(painter_module, "_on_screen", lambda p: False)
+    vector = _fresh(w)
+    worst, differing = _max_difference(shown, vector)
+    assert worst <= 24  # an edge's shade, never another colour
+    assert differing < shown.width() * shown.height() / 100
+
+
+def test_zoom_steps_and_pans_show_the_fresh_picture(qtbot: QtBot, view) -> None:  # type: ignore[no-untyped-def]
+    """Each zoom step (keys, wheel with Ctrl) and each pan (arrows, a drag) paints the
+    range it shows, as a fresh painter does, and back where it started, the same again."""
+    w: TimelineWidget = view.widget
+    w.apply_preset("3m")
+    start = _same(w)
+    w.setFocus()
+    qtbot.waitUntil(w.hasFocus)
+    for key in (Qt.Key.Key_Plus, Qt.Key.Key_Plus, Qt.Key.Key_Minus, Qt.Key.Key_Right):
+        qtbot.keyClick(w, key)
+        _same(w)
+    for key in (Qt.Key.Key_Left, Qt.Key.Key_Left, Qt.Key.Key_PageDown):
+        qtbot.keyClick(w, key)
+        _same(w)
+    middle = w.rect().center()
+    qtbot.mousePress(w, Qt.MouseButton.LeftButton, pos=middle)
+    for dx in (10, 40, 90):
+        qtbot.mouseMove(w, middle + QPoint(dx, 0))
+        _same(w)
+    qtbot.mouseRelease(w, Qt.MouseButton.LeftButton, pos=middle + QPoint(90, 0))
+    w.apply_preset("3m")
+    assert _same(w).size() == start.size()

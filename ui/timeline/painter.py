@@ -496,6 +496,18 @@ def threshold_labels(
     return out
 
 
+def _on_screen(p: QPainter) -> bool:
+    """A painter on a screen picture (an image at 96 dpi, pixels not scaled or turned):
+    where marks may be put down as kept images (:meth:`TimelinePainter._stamp`).  A page
+    (hundreds of dpi) or a scaled painter draws every shape as vectors."""
+    device = p.device()
+    if device is None or device.logicalDpiX() > 150:
+        return False
+    t = p.deviceTransform()
+    whole_pixels = t.dx().is_integer() and t.dy().is_integer()
+    return not t.isScaling() and not t.isRotating() and whole_pixels
+
+
 def _mark_colour(lane: Lane, mark: Mark) -> QColor:
     """The colour of a mark: by lane, a dose by what happened, a worrying result red."""
     colour = OKABE_ITO["blue"] if lane.key == "milestones" else OKABE_ITO["purple"]
@@ -531,6 +543,10 @@ class TimelinePainter:
         # (a mark lane's id, what, what it depends on) → (the lane, its marks, what it draws)
         self._placed: dict[tuple[object, ...], tuple[Lane, list[Mark], object]] = {}
         self._looks: dict[tuple[int, bool], tuple[QPen, QBrush]] = {}  # a mark's pen, brush
+        # a mark's look at a sixteenth of a pixel → its shape drawn once (:meth:`_stamp`)
+        self._sprites: dict[tuple[object, ...], QImage] = {}
+        self._sprite_reach: dict[tuple[object, ...], int] = {}
+        self.stamped = 0  # marks put down from a kept image (for tests)
 
     def paint(
         self,
@@ -835,12 +851,17 @@ class TimelinePainter:
             p.drawRects(ticks_)
             return
         placed = self._placed_marks(p, lane, area, x0, x1, px)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, len(placed) < 400)
+        smooth = len(placed) < 400
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, smooth)
         size = self._mark_radius(lane, area, x0, x1)
         align = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         look: object = None  # the pen and brush set last (runs of one look set them once)
+        on_screen = _on_screen(p)
         for item, centre, colour in placed:
-            look = self._shape(p, item.mark, centre, size, colour, look)
+            if on_screen:
+                self._stamp(p, item.mark, centre, size, colour, smooth)
+            else:
+                look = self._shape(p, item.mark, centre, size, colour, look)
             if item.label and item.rect is not None:
                 p.setPen(TEXT)
                 p.drawText(item.rect, align, item.text)
@@ -938,6 +959,35 @@ class TimelinePainter:
         p.setPen(QPen(DOSE_COLOURS["missed"], 1))
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRects(outlined)
+
+    def _stamp(
+        self, p: QPainter, mark: Mark, c: QPointF, r: float, colour: QColor, smooth: bool
+    ) -> None:
+        """On screen, a mark is its shape drawn once (by :meth:`_shape`, at the same
+        sixteenth of a pixel) into a small image kept per look, and that image put down:
+        one C++ call instead of stroking the outline again for each of hundreds of doses.
+        The pixels are those of the shape drawn in place, but for the sixteenth (and the
+        rounding of blending an edge twice); printing draws the shapes themselves."""
+        x, y = c.x(), c.y()
+        ix, iy = math.floor(x), math.floor(y)
+        fx, fy = round((x - ix) * 16), round((y - iy) * 16)
+        key = (mark.shape, mark.filled, mark.planned, colour.rgba(), r, smooth, fx, fy)
+        sprite = self._sprites.get(key)
+        if sprite is None:
+            reach = math.ceil(r + 3)  # the outline's pen, a star's points, antialiasing
+            sprite = QImage(2 * reach + 2, 2 * reach + 2, QImage.Format.Format_ARGB32_Premultiplied)
+            sprite.fill(0)
+            sp = QPainter(sprite)
+            sp.setRenderHint(QPainter.RenderHint.Antialiasing, smooth)
+            self._shape(sp, mark, QPointF(reach + fx / 16, reach + fy / 16), r, colour)
+            sp.end()
+            if len(self._sprites) > 2048:
+                self._sprites.clear()
+            self._sprites[key] = sprite
+            self._sprite_reach[key] = reach
+        reach = self._sprite_reach[key]
+        p.drawImage(QPointF(ix - reach, iy - reach), sprite)
+        self.stamped += 1
 
     def _shape(
         self,
