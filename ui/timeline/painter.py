@@ -546,6 +546,10 @@ class TimelinePainter:
         # a mark's look at a sixteenth of a pixel → its shape drawn once (:meth:`_stamp`)
         self._sprites: dict[tuple[object, ...], QImage] = {}
         self._sprite_reach: dict[tuple[object, ...], int] = {}
+        # a lane's placed marks (by identity) → where each one's image goes
+        self._stamp_lists: dict[
+            int, tuple[object, tuple[float, bool], list[tuple[QPointF, QImage]]]
+        ] = {}
         self.stamped = 0  # marks put down from a kept image (for tests)
 
     def paint(
@@ -855,13 +859,20 @@ class TimelinePainter:
         p.setRenderHint(QPainter.RenderHint.Antialiasing, smooth)
         size = self._mark_radius(lane, area, x0, x1)
         align = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        if _on_screen(p):
+            # the marks as kept images, then their labels (a label never covers a mark)
+            stamps = self._stamps(placed, size, smooth)
+            for at, sprite in stamps:
+                p.drawImage(at, sprite)
+            self.stamped += len(stamps)
+            p.setPen(TEXT)
+            for item, _, _ in placed:
+                if item.label and item.rect is not None:
+                    p.drawText(item.rect, align, item.text)
+            return
         look: object = None  # the pen and brush set last (runs of one look set them once)
-        on_screen = _on_screen(p)
         for item, centre, colour in placed:
-            if on_screen:
-                self._stamp(p, item.mark, centre, size, colour, smooth)
-            else:
-                look = self._shape(p, item.mark, centre, size, colour, look)
+            look = self._shape(p, item.mark, centre, size, colour, look)
             if item.label and item.rect is not None:
                 p.setPen(TEXT)
                 p.drawText(item.rect, align, item.text)
@@ -960,12 +971,26 @@ class TimelinePainter:
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRects(outlined)
 
+    def _stamps(
+        self, placed: list[tuple[PlacedMark, QPointF, QColor]], size: float, smooth: bool
+    ) -> list[tuple[QPointF, QImage]]:
+        """:meth:`_stamp` of each placed mark, kept with the placed marks they are of."""
+        cached = self._stamp_lists.get(id(placed))
+        if cached is not None and cached[0] is placed and cached[1] == (size, smooth):
+            return cached[2]
+        stamps = [self._stamp(item.mark, c, size, colour, smooth) for item, c, colour in placed]
+        if len(self._stamp_lists) > 64:
+            self._stamp_lists.clear()
+        self._stamp_lists[id(placed)] = (placed, (size, smooth), stamps)
+        return stamps
+
     def _stamp(
-        self, p: QPainter, mark: Mark, c: QPointF, r: float, colour: QColor, smooth: bool
-    ) -> None:
+        self, mark: Mark, c: QPointF, r: float, colour: QColor, smooth: bool
+    ) -> tuple[QPointF, QImage]:
         """On screen, a mark is its shape drawn once (by :meth:`_shape`, at the same
-        sixteenth of a pixel) into a small image kept per look, and that image put down:
-        one C++ call instead of stroking the outline again for each of hundreds of doses.
+        sixteenth of a pixel) into a small image kept per look, and that image put down
+        (where, and which image: returned): one C++ call instead of stroking the outline
+        again for each of hundreds of doses.
         The pixels are those of the shape drawn in place, but for the sixteenth (and the
         rounding of blending an edge twice); printing draws the shapes themselves."""
         x, y = c.x(), c.y()
@@ -986,8 +1011,7 @@ class TimelinePainter:
             self._sprites[key] = sprite
             self._sprite_reach[key] = reach
         reach = self._sprite_reach[key]
-        p.drawImage(QPointF(ix - reach, iy - reach), sprite)
-        self.stamped += 1
+        return QPointF(ix - reach, iy - reach), sprite
 
     def _shape(
         self,
