@@ -263,3 +263,23 @@ def test_zoom_steps_and_pans_show_the_fresh_picture(qtbot: QtBot, view) -> None:
     qtbot.mouseRelease(w, Qt.MouseButton.LeftButton, pos=middle + QPoint(90, 0))
     w.apply_preset("3m")
     assert _same(w).size() == start.size()
+
+
+def test_labels_on_screen_are_the_pixels_of_draw_text(
+    qtbot: QtBot, view, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Labels of marks and spans and the names of the doses' rows are laid out once per
+    text on screen (they are drawn again on every pan and zoom step): pixel for pixel
+    what drawText into their boxes draws."""
+    w: TimelineWidget = view.widget
+    original = TimelinePainter._left_text
+    for preset in ("2w", "3m", "all"):
+        w.apply_preset(preset)
+        kept = _same(w)
+        with monkeypatch.context() as m:
+            m.setattr(
+                TimelinePainter,
+                "_left_text",
+                lambda self, p, rect, text, fm, on_screen: original(self, p, rect, text, fm, False),
+            )
+            assert _fresh(w) == kept

@@ -25,6 +25,7 @@ from PySide6.QtGui import (
     QPainterPath,
     QPen,
     QPolygonF,
+    QStaticText,
     QTransform,
 )
 
@@ -551,6 +552,7 @@ class TimelinePainter:
             int, tuple[object, tuple[float, bool], list[tuple[QPointF, QImage]]]
         ] = {}
         self.stamped = 0  # marks put down from a kept image (for tests)
+        self._texts: dict[tuple[str, str], QStaticText] = {}  # a mark's label, laid out
 
     def paint(
         self,
@@ -708,6 +710,7 @@ class TimelinePainter:
         p.setPen(TEXT)
         if lane.row_titles:  # each row's name beside it
             fm = QFontMetricsF(p.font())
+            on_screen = _on_screen(p)
             width = self.style.title_width - 8
             for row, name in enumerate(lane.row_titles):
                 r = QRectF(
@@ -717,7 +720,7 @@ class TimelinePainter:
                     self.style.name_row,
                 )
                 text = fm.elidedText(name, Qt.TextElideMode.ElideRight, width)
-                p.drawText(r, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
+                self._left_text(p, r, text, fm, on_screen)
             return
         width = self.style.title_width - (44 if lane.series is not None else 8)
         title_rect = QRectF(area.left() + 2, area.top(), width, min(area.height(), 44))
@@ -765,6 +768,7 @@ class TimelinePainter:
         row_h = self.style.phase_row
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         spans = lane.visible_spans(x0, x1)
+        on_screen = _on_screen(p)
         narrow: dict[tuple[str, bool], list[QRectF]] = {}
         for span in spans:
             left, right = px(span.x0), px(span.x1)
@@ -806,11 +810,7 @@ class TimelinePainter:
             if visible.width() > fm.horizontalAdvance(label[:3]) + 6:
                 p.setPen(TEXT)
                 text = fm.elidedText(label, Qt.TextElideMode.ElideRight, visible.width() - 6)
-                p.drawText(
-                    visible.adjusted(4, 0, -2, 0),
-                    int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
-                    text,
-                )
+                self._left_text(p, visible.adjusted(4, 0, -2, 0), text, fm, on_screen)
         self._draw_narrow(p, narrow)
 
     # ------------------------------------------------------------------ marks
@@ -866,9 +866,10 @@ class TimelinePainter:
                 p.drawImage(at, sprite)
             self.stamped += len(stamps)
             p.setPen(TEXT)
+            fm = QFontMetricsF(font)
             for item, _, _ in placed:
                 if item.label and item.rect is not None:
-                    p.drawText(item.rect, align, item.text)
+                    self._left_text(p, item.rect, item.text, fm, True)
             return
         look: object = None  # the pen and brush set last (runs of one look set them once)
         for item, centre, colour in placed:
@@ -970,6 +971,32 @@ class TimelinePainter:
         p.setPen(QPen(DOSE_COLOURS["missed"], 1))
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRects(outlined)
+
+    def _left_text(
+        self, p: QPainter, rect: QRectF, text: str, fm: QFontMetricsF, on_screen: bool
+    ) -> None:
+        """``text`` (that fits) at the left of ``rect``, centred up and down, as
+        ``drawText(rect, AlignLeft | AlignVCenter, text)`` puts it; on screen from a
+        layout kept per text (the same pixels, half the cost: a label is drawn again on
+        every pan and zoom step)."""
+        if on_screen:
+            at = QPointF(rect.left(), rect.top() + (rect.height() - fm.height()) / 2)
+            p.drawStaticText(at, self._static_text(text, p.font()))
+        else:
+            p.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
+
+    def _static_text(self, text: str, font: QFont) -> QStaticText:
+        """``text`` laid out once in ``font`` (a label drawn again on every pan or zoom)."""
+        key = (text, font.key())
+        found = self._texts.get(key)
+        if found is None:
+            found = QStaticText(text)
+            found.setTextFormat(Qt.TextFormat.PlainText)
+            found.prepare(QTransform(), font)
+            if len(self._texts) > 4096:
+                self._texts.clear()
+            self._texts[key] = found
+        return found
 
     def _stamps(
         self, placed: list[tuple[PlacedMark, QPointF, QColor]], size: float, smooth: bool
