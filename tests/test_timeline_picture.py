@@ -280,6 +280,6 @@ def test_labels_on_screen_are_the_pixels_of_draw_text(
             m.setattr(
                 TimelinePainter,
                 "_left_text",
-                lambda self, p, rect, text, fm, on_screen: original(self, p, rect, text, fm, False),
+                lambda self, p, rect, text, fm, laid_out: original(self, p, rect, text, fm, None),
             )
             assert _fresh(w) == kept

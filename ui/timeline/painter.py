@@ -552,7 +552,8 @@ class TimelinePainter:
             int, tuple[object, tuple[float, bool], list[tuple[QPointF, QImage]]]
         ] = {}
         self.stamped = 0  # marks put down from a kept image (for tests)
-        self._texts: dict[tuple[str, str], QStaticText] = {}  # a mark's label, laid out
+        # labels laid out once: a font's key → text → layout (:meth:`_laid_out`)
+        self._texts: dict[str, dict[str, QStaticText]] = {}
 
     def paint(
         self,
@@ -710,7 +711,7 @@ class TimelinePainter:
         p.setPen(TEXT)
         if lane.row_titles:  # each row's name beside it
             fm = QFontMetricsF(p.font())
-            on_screen = _on_screen(p)
+            laid_out = self._laid_out(p)
             width = self.style.title_width - 8
             for row, name in enumerate(lane.row_titles):
                 r = QRectF(
@@ -720,7 +721,7 @@ class TimelinePainter:
                     self.style.name_row,
                 )
                 text = fm.elidedText(name, Qt.TextElideMode.ElideRight, width)
-                self._left_text(p, r, text, fm, on_screen)
+                self._left_text(p, r, text, fm, laid_out)
             return
         width = self.style.title_width - (44 if lane.series is not None else 8)
         title_rect = QRectF(area.left() + 2, area.top(), width, min(area.height(), 44))
@@ -768,7 +769,7 @@ class TimelinePainter:
         row_h = self.style.phase_row
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         spans = lane.visible_spans(x0, x1)
-        on_screen = _on_screen(p)
+        laid_out = self._laid_out(p)
         narrow: dict[tuple[str, bool], list[QRectF]] = {}
         for span in spans:
             left, right = px(span.x0), px(span.x1)
@@ -810,7 +811,7 @@ class TimelinePainter:
             if visible.width() > fm.horizontalAdvance(label[:3]) + 6:
                 p.setPen(TEXT)
                 text = fm.elidedText(label, Qt.TextElideMode.ElideRight, visible.width() - 6)
-                self._left_text(p, visible.adjusted(4, 0, -2, 0), text, fm, on_screen)
+                self._left_text(p, visible.adjusted(4, 0, -2, 0), text, fm, laid_out)
         self._draw_narrow(p, narrow)
 
     # ------------------------------------------------------------------ marks
@@ -867,9 +868,10 @@ class TimelinePainter:
             self.stamped += len(stamps)
             p.setPen(TEXT)
             fm = QFontMetricsF(font)
+            laid_out = self._laid_out(p)
             for item, _, _ in placed:
                 if item.label and item.rect is not None:
-                    self._left_text(p, item.rect, item.text, fm, True)
+                    self._left_text(p, item.rect, item.text, fm, laid_out)
             return
         look: object = None  # the pen and brush set last (runs of one look set them once)
         for item, centre, colour in placed:
@@ -972,31 +974,46 @@ class TimelinePainter:
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRects(outlined)
 
+    def _laid_out(self, p: QPainter) -> dict[str, QStaticText] | None:
+        """On screen, the labels already laid out in the painter's font (text → layout),
+        for :meth:`_left_text`; None on paper (drawn as text)."""
+        if not _on_screen(p):
+            return None
+        font = p.font()
+        key = font.key()
+        found = self._texts.get(key)
+        if found is None:
+            if len(self._texts) > 8:
+                self._texts.clear()
+            found = self._texts[key] = {}
+        return found
+
     def _left_text(
-        self, p: QPainter, rect: QRectF, text: str, fm: QFontMetricsF, on_screen: bool
+        self,
+        p: QPainter,
+        rect: QRectF,
+        text: str,
+        fm: QFontMetricsF,
+        laid_out: dict[str, QStaticText] | None,
     ) -> None:
         """``text`` (that fits) at the left of ``rect``, centred up and down, as
         ``drawText(rect, AlignLeft | AlignVCenter, text)`` puts it; on screen from a
-        layout kept per text (the same pixels, half the cost: a label is drawn again on
-        every pan and zoom step)."""
-        if on_screen:
-            at = QPointF(rect.left(), rect.top() + (rect.height() - fm.height()) / 2)
-            p.drawStaticText(at, self._static_text(text, p.font()))
-        else:
+        layout kept per text (``laid_out``, from :meth:`_laid_out`): the same pixels at
+        half the cost, and a label is drawn again on every pan and zoom step."""
+        if laid_out is None:
             p.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
-
-    def _static_text(self, text: str, font: QFont) -> QStaticText:
-        """``text`` laid out once in ``font`` (a label drawn again on every pan or zoom)."""
-        key = (text, font.key())
-        found = self._texts.get(key)
-        if found is None:
-            found = QStaticText(text)
-            found.setTextFormat(Qt.TextFormat.PlainText)
-            found.prepare(QTransform(), font)
-            if len(self._texts) > 4096:
-                self._texts.clear()
-            self._texts[key] = found
-        return found
+            return
+        static = laid_out.get(text)
+        if static is None:
+            static = QStaticText(text)
+            static.setTextFormat(Qt.TextFormat.PlainText)
+            static.prepare(QTransform(), p.font())
+            if len(laid_out) > 4096:
+                laid_out.clear()
+            laid_out[text] = static
+        p.drawStaticText(
+            QPointF(rect.left(), rect.top() + (rect.height() - fm.height()) / 2), static
+        )
 
     def _stamps(
         self, placed: list[tuple[PlacedMark, QPointF, QColor]], size: float, smooth: bool
