@@ -283,3 +283,35 @@ def test_labels_on_screen_are_the_pixels_of_draw_text(
                 lambda self, p, rect, text, fm, laid_out: original(self, p, rect, text, fm, None),
             )
             assert _fresh(w) == kept
+
+
+def test_a_page_draws_every_mark_as_a_shape(view) -> None:  # type: ignore[no-untyped-def]
+    """Printing (hundreds of dpi) and a scaled painter keep the vector shapes: no mark is
+    put down from a screen image there."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QPainter
+
+    w: TimelineWidget = view.widget
+    assert w.timeline is not None
+    w.apply_preset("2w")
+    painter = TimelinePainter()
+    page = QImage(1200, 1400, QImage.Format.Format_ARGB32_Premultiplied)
+    page.setDotsPerMeterX(round(300 / 0.0254))
+    page.setDotsPerMeterY(round(300 / 0.0254))
+    page.fill(0xFFFFFFFF)
+    p = QPainter(page)
+    painter.paint(p, QRectF(0, 0, 1200, 1400), w.timeline, *w.visible_range())
+    p.end()
+    scaled = QImage(1200, 1400, QImage.Format.Format_ARGB32_Premultiplied)
+    scaled.fill(0xFFFFFFFF)
+    p = QPainter(scaled)
+    p.scale(1.5, 1.5)
+    painter.paint(p, QRectF(0, 0, 800, 900), w.timeline, *w.visible_range())
+    p.end()
+    assert painter.stamped == 0
+    screen = QImage(1200, 1400, QImage.Format.Format_ARGB32_Premultiplied)
+    screen.fill(0xFFFFFFFF)
+    p = QPainter(screen)
+    painter.paint(p, QRectF(0, 0, 1200, 1400), w.timeline, *w.visible_range())
+    p.end()
+    assert painter.stamped > 0
