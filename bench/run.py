@@ -31,9 +31,10 @@
    is focused): the widget puts its finished picture back (``home_repaint_ratio_*``).
    "moved" is a repaint after a pan of one pixel, always the same way (a drag), so the
    picture is painted again and every mark lane's marks placed again: painting + putting
-   it on the screen (``home_moved_ratio_*``).  Min / median /
-   max of ``--paint-repeats``, records and presets interleaved; ratios are with home ÷
-   without, of the medians.
+   it on the screen (``home_moved_ratio_*``).  "zoomed" is the repaint after one zoom
+   step in from there (×1.25 at the centre, as Ctrl+wheel; ``home_zoomed_ratio_*``).
+   Min / median / max of ``--paint-repeats``, records and presets interleaved; ratios
+   are with home ÷ without, of the medians.
 5. The Today tab, in this process, on a copy of the 10-year record at noon of its last
    day: choosing the tab, one dose tick (G on a due dose until the list shows it logged;
    undone after) and moving to the day before and back, each from the event until the
@@ -338,6 +339,7 @@ def measure_paint(
 class RepaintResult:
     kept: dict[str, tuple[float, float, float]]  # preset → min, median, max ms
     moved: dict[str, tuple[float, float, float]]
+    zoomed: dict[str, tuple[float, float, float]]
 
 
 def measure_repaint(
@@ -369,6 +371,7 @@ def measure_repaint(
     views: dict[str, TimelineView] = {}
     kept: dict[tuple[str, str], list[float]] = {}
     moved: dict[tuple[str, str], list[float]] = {}
+    zoomed: dict[tuple[str, str], list[float]] = {}
     with tempfile.TemporaryDirectory(prefix="tt-bench-repaint-") as folder:
         try:
             for label in labels:
@@ -394,11 +397,14 @@ def measure_repaint(
                         kept_ms = ms(widget.repaint)
                         widget.pan(1 / max(widget.width(), 1))  # one way, as a drag
                         moved_ms = ms(widget.repaint)
-                        if widget.pictures_painted != painted + 1:
+                        widget.zoom(1.25)  # one step of Ctrl+wheel, at the centre
+                        zoomed_ms = ms(widget.repaint)
+                        if widget.pictures_painted != painted + 2:
                             raise RuntimeError("the timeline did not repaint as expected")
                         if round_ >= 3:
                             kept.setdefault((label, preset), []).append(kept_ms)
                             moved.setdefault((label, preset), []).append(moved_ms)
+                            zoomed.setdefault((label, preset), []).append(zoomed_ms)
         finally:
             for view in views.values():
                 view.close()
@@ -410,6 +416,7 @@ def measure_repaint(
         label: RepaintResult(
             {p: _spread(kept[(label, p)]) for p in ("3m", "all")},
             {p: _spread(moved[(label, p)]) for p in ("3m", "all")},
+            {p: _spread(zoomed[(label, p)]) for p in ("3m", "all")},
         )
         for label in labels
     }
@@ -681,6 +688,8 @@ def main(argv: list[str] | None = None) -> int:
         "home_repaint_ratio_all": repaint_ratio("kept", "all"),
         "home_moved_ratio_3mo": repaint_ratio("moved", "3m"),
         "home_moved_ratio_all": repaint_ratio("moved", "all"),
+        "home_zoomed_ratio_3mo": repaint_ratio("zoomed", "3m"),
+        "home_zoomed_ratio_all": repaint_ratio("zoomed", "all"),
         "startup_ratio_without_home": round(median(without, "first_paint_s") / bare_s, 3),
         "memory_ratio_without_home": round(median(without, "rss_mib") / bare_mib, 3),
         "today_open_first_ms": round(today_tab.open_first_ms, 2),
@@ -707,6 +716,7 @@ def main(argv: list[str] | None = None) -> int:
         for preset, name in (("3m", "3mo"), ("all", "all")):
             result[f"repaint_ms_{name}_{label}_spread"] = spread(list(rr.kept[preset]))
             result[f"moved_ms_{name}_{label}_spread"] = spread(list(rr.moved[preset]))
+            result[f"zoomed_ms_{name}_{label}_spread"] = spread(list(rr.zoomed[preset]))
     result["goals"] = GOALS
     result["goals_met"] = {
         key: result[key] <= goal  # type: ignore[operator]
@@ -798,7 +808,8 @@ def main(argv: list[str] | None = None) -> int:
         "one-pixel pan, the picture painted again",
         f"  with home / without (medians): kept 3 mo {result['home_repaint_ratio_3mo']}, "
         f"all {result['home_repaint_ratio_all']}; moved 3 mo "
-        f"{result['home_moved_ratio_3mo']}, all {result['home_moved_ratio_all']}",
+        f"{result['home_moved_ratio_3mo']}, all {result['home_moved_ratio_all']}; zoomed 3 mo "
+        f"{result['home_zoomed_ratio_3mo']}, all {result['home_zoomed_ratio_all']}",
         "",
         f"Today tab, 10-year record (in process, offscreen, {paint_repeats} each; one frame at "
         f"60 Hz = {FRAME_MS:.1f} ms): min / median / max ms",

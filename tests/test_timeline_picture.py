@@ -204,3 +204,115 @@ def test_items_are_found_where_they_are_drawn_after_a_resize(qtbot: QtBot, view)
     after = [(h.ref, h.rect) for h in w.hit_items()]
     assert after != before
     assert after == [(h.ref, h.rect) for h in fresh.hit_items()]
+
+
+def _max_difference(a: QImage, b: QImage) -> tuple[int, int]:
+    """The largest difference of one colour channel between two pictures of one size, and
+    how many pixels differ at all."""
+    assert a.size() == b.size()
+    a = a.convertToFormat(QImage.Format.Format_RGB32)
+    b = b.convertToFormat(QImage.Format.Format_RGB32)
+    worst, differing = 0, 0
+    for y in range(a.height()):
+        for x in range(a.width()):
+            pa, pb = a.pixel(x, y), b.pixel(x, y)
+            if pa != pb:
+                differing += 1
+                worst = max(worst, *(abs((pa >> s & 255) - (pb >> s & 255)) for s in (0, 8, 16)))
+    return worst, differing
+
+
+def test_marks_on_screen_are_put_down_from_kept_images(
+    qtbot: QtBot, view, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12: a fortnight of doses is hundreds of outlined shapes; on screen each look
+    is drawn once and put down where each mark goes (the shape at the same sixteenth of a
+    pixel), and looks as the shapes drawn in place (printing draws those)."""
+    import ui.timeline.painter as painter_module
+
+    w: TimelineWidget = view.widget
+    w.apply_preset("2w")
+    stamped = w.painter.stamped
+    shown = _same(w)
+    assert w.painter.stamped > stamped  # the doses, temperatures … as kept images
+    monkeypatch.setattr(painter_module, "_on_screen", lambda p: False)
+    vector = _fresh(w)
+    worst, differing = _max_difference(shown, vector)
+    assert worst <= 24  # an edge's shade, never another colour
+    assert differing < shown.width() * shown.height() / 100
+
+
+def test_zoom_steps_and_pans_show_the_fresh_picture(qtbot: QtBot, view) -> None:  # type: ignore[no-untyped-def]
+    """Each zoom step (keys, wheel with Ctrl) and each pan (arrows, a drag) paints the
+    range it shows, as a fresh painter does, and back where it started, the same again."""
+    w: TimelineWidget = view.widget
+    w.apply_preset("3m")
+    start = _same(w)
+    w.setFocus()
+    qtbot.waitUntil(w.hasFocus)
+    for key in (Qt.Key.Key_Plus, Qt.Key.Key_Plus, Qt.Key.Key_Minus, Qt.Key.Key_Right):
+        qtbot.keyClick(w, key)
+        _same(w)
+    for key in (Qt.Key.Key_Left, Qt.Key.Key_Left, Qt.Key.Key_PageDown):
+        qtbot.keyClick(w, key)
+        _same(w)
+    middle = w.rect().center()
+    qtbot.mousePress(w, Qt.MouseButton.LeftButton, pos=middle)
+    for dx in (10, 40, 90):
+        qtbot.mouseMove(w, middle + QPoint(dx, 0))
+        _same(w)
+    qtbot.mouseRelease(w, Qt.MouseButton.LeftButton, pos=middle + QPoint(90, 0))
+    w.apply_preset("3m")
+    assert _same(w).size() == start.size()
+
+
+def test_labels_on_screen_are_the_pixels_of_draw_text(
+    qtbot: QtBot, view, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Labels of marks and spans and the names of the doses' rows are laid out once per
+    text on screen (they are drawn again on every pan and zoom step): pixel for pixel
+    what drawText into their boxes draws."""
+    w: TimelineWidget = view.widget
+    original = TimelinePainter._left_text
+    for preset in ("2w", "3m", "all"):
+        w.apply_preset(preset)
+        kept = _same(w)
+        with monkeypatch.context() as m:
+            m.setattr(
+                TimelinePainter,
+                "_left_text",
+                lambda self, p, rect, text, fm, laid_out: original(self, p, rect, text, fm, None),
+            )
+            assert _fresh(w) == kept
+
+
+def test_a_page_draws_every_mark_as_a_shape(view) -> None:  # type: ignore[no-untyped-def]
+    """Printing (hundreds of dpi) and a scaled painter keep the vector shapes: no mark is
+    put down from a screen image there."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QPainter
+
+    w: TimelineWidget = view.widget
+    assert w.timeline is not None
+    w.apply_preset("2w")
+    painter = TimelinePainter()
+    page = QImage(1200, 1400, QImage.Format.Format_ARGB32_Premultiplied)
+    page.setDotsPerMeterX(round(300 / 0.0254))
+    page.setDotsPerMeterY(round(300 / 0.0254))
+    page.fill(0xFFFFFFFF)
+    p = QPainter(page)
+    painter.paint(p, QRectF(0, 0, 1200, 1400), w.timeline, *w.visible_range())
+    p.end()
+    scaled = QImage(1200, 1400, QImage.Format.Format_ARGB32_Premultiplied)
+    scaled.fill(0xFFFFFFFF)
+    p = QPainter(scaled)
+    p.scale(1.5, 1.5)
+    painter.paint(p, QRectF(0, 0, 800, 900), w.timeline, *w.visible_range())
+    p.end()
+    assert painter.stamped == 0
+    screen = QImage(1200, 1400, QImage.Format.Format_ARGB32_Premultiplied)
+    screen.fill(0xFFFFFFFF)
+    p = QPainter(screen)
+    painter.paint(p, QRectF(0, 0, 1200, 1400), w.timeline, *w.visible_range())
+    p.end()
+    assert painter.stamped > 0

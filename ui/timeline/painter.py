@@ -25,6 +25,7 @@ from PySide6.QtGui import (
     QPainterPath,
     QPen,
     QPolygonF,
+    QStaticText,
     QTransform,
 )
 
@@ -496,6 +497,18 @@ def threshold_labels(
     return out
 
 
+def _on_screen(p: QPainter) -> bool:
+    """A painter on a screen picture (an image at 96 dpi, pixels not scaled or turned):
+    where marks may be put down as kept images (:meth:`TimelinePainter._stamp`).  A page
+    (hundreds of dpi) or a scaled painter draws every shape as vectors."""
+    device = p.device()
+    if device is None or device.logicalDpiX() > 150:
+        return False
+    t = p.deviceTransform()
+    whole_pixels = t.dx().is_integer() and t.dy().is_integer()
+    return not t.isScaling() and not t.isRotating() and whole_pixels
+
+
 def _mark_colour(lane: Lane, mark: Mark) -> QColor:
     """The colour of a mark: by lane, a dose by what happened, a worrying result red."""
     colour = OKABE_ITO["blue"] if lane.key == "milestones" else OKABE_ITO["purple"]
@@ -531,6 +544,16 @@ class TimelinePainter:
         # (a mark lane's id, what, what it depends on) → (the lane, its marks, what it draws)
         self._placed: dict[tuple[object, ...], tuple[Lane, list[Mark], object]] = {}
         self._looks: dict[tuple[int, bool], tuple[QPen, QBrush]] = {}  # a mark's pen, brush
+        # a mark's look at a sixteenth of a pixel → its shape drawn once (:meth:`_stamp`)
+        self._sprites: dict[tuple[object, ...], QImage] = {}
+        self._sprite_reach: dict[tuple[object, ...], int] = {}
+        # a lane's placed marks (by identity) → where each one's image goes
+        self._stamp_lists: dict[
+            int, tuple[object, tuple[float, bool], list[tuple[QPointF, QImage]]]
+        ] = {}
+        self.stamped = 0  # marks put down from a kept image (for tests)
+        # labels laid out once: a font's key → text → layout (:meth:`_laid_out`)
+        self._texts: dict[str, dict[str, QStaticText]] = {}
 
     def paint(
         self,
@@ -688,6 +711,7 @@ class TimelinePainter:
         p.setPen(TEXT)
         if lane.row_titles:  # each row's name beside it
             fm = QFontMetricsF(p.font())
+            laid_out = self._laid_out(p)
             width = self.style.title_width - 8
             for row, name in enumerate(lane.row_titles):
                 r = QRectF(
@@ -697,7 +721,7 @@ class TimelinePainter:
                     self.style.name_row,
                 )
                 text = fm.elidedText(name, Qt.TextElideMode.ElideRight, width)
-                p.drawText(r, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
+                self._left_text(p, r, text, fm, laid_out)
             return
         width = self.style.title_width - (44 if lane.series is not None else 8)
         title_rect = QRectF(area.left() + 2, area.top(), width, min(area.height(), 44))
@@ -745,6 +769,7 @@ class TimelinePainter:
         row_h = self.style.phase_row
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         spans = lane.visible_spans(x0, x1)
+        laid_out = self._laid_out(p)
         narrow: dict[tuple[str, bool], list[QRectF]] = {}
         for span in spans:
             left, right = px(span.x0), px(span.x1)
@@ -787,11 +812,7 @@ class TimelinePainter:
             if visible.width() > fm.horizontalAdvance(label[:3]) + 6:
                 p.setPen(TEXT)
                 text = fm.elidedText(label, Qt.TextElideMode.ElideRight, visible.width() - 6)
-                p.drawText(
-                    visible.adjusted(4, 0, -2, 0),
-                    int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
-                    text,
-                )
+                self._left_text(p, visible.adjusted(4, 0, -2, 0), text, fm, laid_out)
         self._draw_narrow(p, narrow)
 
     # ------------------------------------------------------------------ marks
@@ -836,9 +857,23 @@ class TimelinePainter:
             p.drawRects(ticks_)
             return
         placed = self._placed_marks(p, lane, area, x0, x1, px)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, len(placed) < 400)
+        smooth = len(placed) < 400
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, smooth)
         size = self._mark_radius(lane, area, x0, x1)
         align = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        if _on_screen(p):
+            # the marks as kept images, then their labels (a label never covers a mark)
+            stamps = self._stamps(placed, size, smooth)
+            for at, sprite in stamps:
+                p.drawImage(at, sprite)
+            self.stamped += len(stamps)
+            p.setPen(TEXT)
+            fm = QFontMetricsF(font)
+            laid_out = self._laid_out(p)
+            for item, _, _ in placed:
+                if item.label and item.rect is not None:
+                    self._left_text(p, item.rect, item.text, fm, laid_out)
+            return
         look: object = None  # the pen and brush set last (runs of one look set them once)
         for item, centre, colour in placed:
             look = self._shape(p, item.mark, centre, size, colour, look)
@@ -939,6 +974,89 @@ class TimelinePainter:
         p.setPen(QPen(DOSE_COLOURS["missed"], 1))
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRects(outlined)
+
+    def _laid_out(self, p: QPainter) -> dict[str, QStaticText] | None:
+        """On screen, the labels already laid out in the painter's font (text → layout),
+        for :meth:`_left_text`; None on paper (drawn as text)."""
+        if not _on_screen(p):
+            return None
+        font = p.font()
+        key = font.key()
+        found = self._texts.get(key)
+        if found is None:
+            if len(self._texts) > 8:
+                self._texts.clear()
+            found = self._texts[key] = {}
+        return found
+
+    def _left_text(
+        self,
+        p: QPainter,
+        rect: QRectF,
+        text: str,
+        fm: QFontMetricsF,
+        laid_out: dict[str, QStaticText] | None,
+    ) -> None:
+        """``text`` (that fits) at the left of ``rect``, centred up and down, as
+        ``drawText(rect, AlignLeft | AlignVCenter, text)`` puts it; on screen from a
+        layout kept per text (``laid_out``, from :meth:`_laid_out`): the same pixels at
+        half the cost, and a label is drawn again on every pan and zoom step."""
+        if laid_out is None:
+            p.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
+            return
+        static = laid_out.get(text)
+        if static is None:
+            static = QStaticText(text)
+            static.setTextFormat(Qt.TextFormat.PlainText)
+            static.prepare(QTransform(), p.font())
+            if len(laid_out) > 4096:
+                laid_out.clear()
+            laid_out[text] = static
+        p.drawStaticText(
+            QPointF(rect.left(), rect.top() + (rect.height() - fm.height()) / 2), static
+        )
+
+    def _stamps(
+        self, placed: list[tuple[PlacedMark, QPointF, QColor]], size: float, smooth: bool
+    ) -> list[tuple[QPointF, QImage]]:
+        """:meth:`_stamp` of each placed mark, kept with the placed marks they are of."""
+        cached = self._stamp_lists.get(id(placed))
+        if cached is not None and cached[0] is placed and cached[1] == (size, smooth):
+            return cached[2]
+        stamps = [self._stamp(item.mark, c, size, colour, smooth) for item, c, colour in placed]
+        if len(self._stamp_lists) > 64:
+            self._stamp_lists.clear()
+        self._stamp_lists[id(placed)] = (placed, (size, smooth), stamps)
+        return stamps
+
+    def _stamp(
+        self, mark: Mark, c: QPointF, r: float, colour: QColor, smooth: bool
+    ) -> tuple[QPointF, QImage]:
+        """On screen, a mark is its shape drawn once (by :meth:`_shape`, at the same
+        sixteenth of a pixel) into a small image kept per look, and that image put down
+        (where, and which image: returned): one C++ call instead of stroking the outline
+        again for each of hundreds of doses.
+        The pixels are those of the shape drawn in place, but for the sixteenth (and the
+        rounding of blending an edge twice); printing draws the shapes themselves."""
+        x, y = c.x(), c.y()
+        ix, iy = math.floor(x), math.floor(y)
+        fx, fy = round((x - ix) * 16), round((y - iy) * 16)
+        key = (mark.shape, mark.filled, mark.planned, colour.rgba(), r, smooth, fx, fy)
+        sprite = self._sprites.get(key)
+        if sprite is None:
+            reach = math.ceil(r + 3)  # the outline's pen, a star's points, antialiasing
+            sprite = QImage(2 * reach + 2, 2 * reach + 2, QImage.Format.Format_ARGB32_Premultiplied)
+            sprite.fill(0)
+            sp = QPainter(sprite)
+            sp.setRenderHint(QPainter.RenderHint.Antialiasing, smooth)
+            self._shape(sp, mark, QPointF(reach + fx / 16, reach + fy / 16), r, colour)
+            sp.end()
+            if len(self._sprites) > 2048:
+                self._sprites.clear()
+            self._sprites[key] = sprite
+            self._sprite_reach[key] = reach
+        reach = self._sprite_reach[key]
+        return QPointF(ix - reach, iy - reach), sprite
 
     def _shape(
         self,
