@@ -411,3 +411,14 @@ def test_next_planned_uses_the_phase_name() -> None:
     assert next_planned([named], [], [], TODAY) == NextEvent(
         D("2027-01-04"), "Blinatumomab 2 starts"
     )
+
+
+def test_a_real_running_phase_wins_over_a_planned_one_that_covers_today() -> None:
+    """A plan's phase whose planned dates cover today (a roadmap applied in the past) does
+    not hide the phase really running (the demo's maintenance, issue 13)."""
+    real = phase(PhaseKind.MAINTENANCE, id=1, ps="2026-06-01", as_="2026-06-04")
+    planned = phase(PhaseKind.CONSOLIDATION, id=2, ps="2026-11-15", pe="2026-12-31")
+    assert current_phase([real, planned], TODAY) == CurrentPhase(real, 174)
+    assert current_phase([planned, real], TODAY) == CurrentPhase(real, 174)
+    ended = phase(PhaseKind.MAINTENANCE, id=1, as_="2026-06-04", ae="2026-11-01")
+    assert current_phase([ended, planned], TODAY) == CurrentPhase(planned, 10)

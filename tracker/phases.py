@@ -24,14 +24,18 @@ class CurrentPhase:
 def current_phase(phases: Iterable[Phase], today: dt.date) -> CurrentPhase | None:
     """The phase running today; when several overlap, the one that started last.
 
-    Actual dates win over planned ones.  A phase with a start and no end is
-    running from its start on.
+    Actual dates win over planned ones, and a phase that really started (``actual_start``)
+    wins over a planned one whose planned dates cover today (a roadmap applied in the
+    past): a planned phase counts only when no real phase is running.  A phase with a
+    start and no end is running from its start on.
     """
     running: list[Phase] = []
     for p in phases:
         start, end = p.start, _end(p)
         if start is not None and start <= today and (end is None or today <= end):
             running.append(p)
+    real = [p for p in running if p.actual_start is not None]
+    running = real or running
     if not running:
         return None
     phase = max(running, key=lambda p: (p.start, p.id or 0))
