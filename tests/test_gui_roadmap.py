@@ -254,13 +254,13 @@ def test_whats_next_lists_five_with_how_sure(qtbot, win) -> None:  # type: ignor
     assert rows == [
         [soon.isoformat(), "the start of Prednisone prophase", "fixed by the team"],
         ["2026-12-03", "the end of Prednisone prophase", "planned"],
-        ["2026-12-04", "the start of Induction", "planned"],
         [
             "2026-12-04",
             "MRD time point “day 8 of treatment: blasts in the blood "
-            "(prednisone response)” in Induction",
+            "(prednisone response)” in Prednisone prophase",
             "planned",
         ],
+        ["2026-12-04", "the start of Induction", "planned"],
         [
             "unknown",
             "LP “end of induction (~day 33): LP, CNS status (CNS1 needed before "
@@ -313,9 +313,12 @@ def test_a_change_of_arm_offers_the_risk_change_milestone(qtbot, win, answers) -
 def test_fixing_a_date_by_hand_previews_what_follows_and_undoes_in_one_step(
     qtbot, win, answers
 ) -> None:  # type: ignore[no-untyped-def]
-    roadmap = _apply_interfant_21(qtbot, win)
+    _apply_interfant_21(qtbot, win)
     activate(qtbot, win)
     press(qtbot, win, "Ctrl+0")
+    _fill_lengths(qtbot, win)  # so that what follows induction's start is dated
+    child = win.bridge.current_child()
+    [roadmap] = win.bridge.record.entries(Roadmap, child.id)
     view = win.plan_view
     rows = _rows(view.plan_list)
     row = next(i for i, r in enumerate(rows) if r[1] == "the start of Induction")
@@ -329,13 +332,11 @@ def test_fixing_a_date_by_hand_previews_what_follows_and_undoes_in_one_step(
 
     drive_modals(lambda: QTest.keyClick(view.fix_button, Qt.Key.Key_Space), [preview])
     assert [
-        "MRD time point “day 8 of treatment: blasts in the blood (prednisone response)” "
-        "in Induction",
-        "2026-09-12",
-        "2026-09-14",
+        "the end of Induction",
+        "2026-10-14",
+        "2026-10-16",
         "moved 2 days after the start of Induction was fixed by hand",
     ] in seen["rows"]
-    child = win.bridge.current_child()
     [saved] = win.bridge.record.entries(Roadmap, child.id)
     item = {i.item_id: i for i in saved.items}["ind.start"]
     assert item.fixed and item.date == FIRST + dt.timedelta(days=9)
@@ -347,7 +348,9 @@ def test_fixing_a_date_by_hand_previews_what_follows_and_undoes_in_one_step(
     press(qtbot, win, QKeySequence.StandardKey.Undo)
     [back] = win.bridge.record.entries(Roadmap, child.id)
     assert back == roadmap
-    # and undoing the apply removes the roadmap and the phases it planned, in one step
+    # then the lengths; and undoing the apply removes the roadmap and the phases it
+    # planned, in one step
+    press(qtbot, win, QKeySequence.StandardKey.Undo)
     press(qtbot, win, QKeySequence.StandardKey.Undo)
     assert win.bridge.record.entries(Roadmap, child.id) == []
     assert not [p for p in win.bridge.record.entries(Phase, child.id) if "Interfant" in p.notes]

@@ -58,7 +58,7 @@ def _applied(record: Record, child: Child, template: Any = None) -> tuple[Roadma
 def test_apply_creates_items_and_planned_phases_for_known_dates(record: Record, child: Child):
     roadmap, phases = _applied(record, child)
     ids = [i.item_id for i in roadmap.items]
-    assert ids[:3] == ["pro.start", "pro.end", "ind.start"]
+    assert ids[:4] == ["pro.start", "pro.mrd1", "pro.end", "ind.start"]
     assert "ind.lp1" in ids and "mt.end" in ids and "sct.start" not in ids  # MR only
     # prophase (7 days) and induction (start known, length not) get phase entries
     assert [(p.name, p.planned_start, p.planned_end) for p in phases] == [
@@ -143,8 +143,9 @@ def test_a_phase_started_late_elsewhere_is_a_pending_move_with_its_reason(
     pro = phases[0]
     record.save(replace(pro, actual_start=FIRST + dt.timedelta(days=2)))
     moves = pending_moves(roadmap, record.entries(Phase, child.id))
-    assert [(m.item.id, m.reason) for m in moves][:3] == [
+    assert [(m.item.id, m.reason) for m in moves][:4] == [
         ("pro.start", "it really started on 2026-09-03"),
+        ("pro.mrd1", "moved 2 days after Prednisone prophase started late"),
         ("pro.end", "moved 2 days after Prednisone prophase started late"),
         ("ind.start", "moved 2 days after Prednisone prophase started late"),
     ]
