@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -131,8 +131,14 @@ class RoadmapDialog(FormDialog):
         self.body.addLayout(form)
         self.about = QLabel(self)
         self.about.setWordWrap(True)
+        self.about.setTextFormat(Qt.TextFormat.PlainText)  # a family's file's text
         self.about.setStyleSheet("color: #5f6368;")
         self.body.addWidget(self.about)
+        self.links = QLabel(self)
+        self.links.setObjectName("links")
+        self.links.setWordWrap(True)
+        self.links.setTextFormat(Qt.TextFormat.PlainText)
+        self.body.addWidget(self.links)
         self.preview = QTreeWidget(self)
         self.preview.setObjectName("preview")
         self.preview.setRootIsDecorated(False)
@@ -205,18 +211,24 @@ class RoadmapDialog(FormDialog):
         child = self._editing.child
         assert child.id is not None and self._template is not None
         arm = str(self.arm.currentData())
+        phases = self._editing.bridge.record.entries(Phase, child.id)
         if self._entry is None:
             return apply_template(
-                self._template, arm, child_id=child.id, first_start=first, today=self._editing.today
+                self._template,
+                arm,
+                child_id=child.id,
+                first_start=first,
+                today=self._editing.today,
+                phases=phases,
             )
         changed = replace(with_arm(self._entry, arm), first_start=first, note=self.text_of("note"))
         if (arm, first) == (self._entry.arm, self._entry.first_start):
             return Applied(changed, ())  # the plan itself moves by "Preview the move…"
-        phases = self._editing.bridge.record.entries(Phase, child.id)
         return apply_moves(changed, phases, pending_moves(changed, phases))
 
     def _update(self) -> None:
         self.preview.clear()
+        self.links.clear()
         if self._template is None or self.arm.currentData() is None:
             return
         try:
@@ -224,20 +236,54 @@ class RoadmapDialog(FormDialog):
         except RoadmapError as exc:
             self.show_banner("⚠ " + str(exc))
             return
-        saved = (
-            []
-            if self._entry is None
-            else self._editing.bridge.record.entries(Phase, self._editing.child.id)
-        )
+        saved = self._editing.bridge.record.entries(Phase, self._editing.child.id)
         plan = plan_of(applied.roadmap, [*saved, *applied.phases])
         new = {p.name for p in applied.phases if p.id is None}
+        linked = dict(applied.linked)
         for it in plan.items:
             sure = how_sure(it, None)
             what = it.description
-            if it.what.value == "start" and it.phase_name in new:
+            if it.what.value == "start" and it.phase in linked:
+                what += self.tr(" (linked to your phase “{name}”)").format(
+                    name=linked[it.phase].display_name
+                )
+            elif it.what.value == "start" and it.phase_name in new:
                 what += self.tr(" (a planned phase entry is made)")
             QTreeWidgetItem(self.preview, [_date_text(it.date), what, sure])
         fit_columns(self.preview)
+        if self._entry is None:
+            self.links.setText(self._links_text(applied, plan.phases))
+
+    def _links_text(self, applied: Applied, keys: Sequence[str]) -> str:
+        """Which of the child's phases the roadmap links (their real dates are the plan's),
+        which phases it makes, and which it leaves undated for now."""
+        assert self._template is not None
+        linked = dict(applied.linked)
+        made = {p.name for p in applied.phases if p.id is None}
+        names = {k: (p.name if p else k) for k in keys for p in [self._template.phase(k)]}
+        parts = []
+        if linked:
+            parts.append(
+                self.tr("Linked to the phases you entered (their dates are used): {list}.").format(
+                    list="; ".join(
+                        f"{names[k]} → {linked[k].display_name}" for k in keys if k in linked
+                    )
+                )
+            )
+        fresh = [names[k] for k in keys if k not in linked and names[k] in made]
+        later = [names[k] for k in keys if k not in linked and names[k] not in made]
+        parts.append(
+            self.tr("New planned phases: {list}.").format(list="; ".join(fresh))
+            if fresh
+            else self.tr("No new phase entry is made.")
+        )
+        if later:
+            parts.append(
+                self.tr(
+                    "Not dated yet (plan items only, until their dates are known): {list}."
+                ).format(list="; ".join(later))
+            )
+        return " ".join(parts)
 
     # ------------------------------------------------------------------ saving
 
