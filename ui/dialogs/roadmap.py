@@ -354,12 +354,26 @@ class RoadmapDialog(FormDialog):
 class MovePreviewDialog(QDialog):
     """What moves, before it is applied: each item that moves (old → new, why), Apply."""
 
-    def __init__(self, moves: Sequence[Move], title: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        moves: Sequence[Move],
+        title: str,
+        parent: QWidget | None = None,
+        warnings: Sequence[str] = (),
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("move_preview")
         self.setWindowTitle(title)
         self.setModal(True)
         layout = QVBoxLayout(self)
+        # what the move leaves odd but possible (tracker.roadmap.shift), above the moves
+        self.warnings = QLabel("\n".join(f"⚠ {w}" for w in warnings), self)
+        self.warnings.setObjectName("warnings")
+        self.warnings.setTextFormat(Qt.TextFormat.PlainText)
+        self.warnings.setWordWrap(True)
+        self.warnings.setStyleSheet("QLabel { background: #fff4e5; padding: 6px; }")
+        self.warnings.setVisible(bool(warnings))
+        layout.addWidget(self.warnings)
         words = (
             self.tr("1 planned item moves:")
             if len(moves) == 1
