@@ -265,3 +265,32 @@ def test_done_when_on_the_demo_at_the_end_of_induction(qtbot, win, answers, tmp_
     assert len({str(e["uid"]) for e in events if "RECURRENCE-ID" not in e}) == len(
         [e for e in events if "RECURRENCE-ID" not in e]
     )  # one UID per event
+
+
+def test_the_headers_next_counts_the_roadmaps_items_on_the_demo(qtbot, win, answers) -> None:  # type: ignore[no-untyped-def]
+    """The demo with Interfant-21 applied and its maintenance LP days filled in: the next
+    planned LP is a roadmap item (no LP entry), and once the team gives it a day before
+    the next appointment, the header's "Next" names it."""
+    record = win.bridge.record
+    child = win.bridge.current_child()
+    lps_mt = _demo_numbers(record, child)["lps_mt"]
+    assert lps_mt == "1, 99, 183, 267, 351, 435, 519"
+    _apply(qtbot, win, lambda dialog: None)
+    activate(qtbot, win)
+    press(qtbot, win, "Ctrl+0")
+    view = win.plan_view
+
+    def lengths(dialog: Any) -> None:
+        type_text(dialog.findChild(object, "lps_mt"), lps_mt)
+        enter(dialog)
+
+    drive_modals(lambda: QTest.keyClick(view.lengths_button, Qt.Key.Key_Space), [lengths, enter])
+    assert win.header.next.text() == "Next: Appointment (Oncology day clinic (demo)) on 2026-11-28"
+    rows = _rows(view.plan_list)
+    row = next(i for i, r in enumerate(rows) if r[1] == "LP “day 435” in Maintenance")
+    view.plan_list.setCurrentItem(view.plan_list.topLevelItem(row))
+    answers.texts.append("2026-11-26")  # the team gave the next LP another day
+    QTest.keyClick(view.fix_button, Qt.Key.Key_Space)
+    assert win.header.next.text() == "Next: planned LP in Maintenance on 2026-11-26"
+    next_rows = _rows(view.next_list)
+    assert next_rows[0] == ["2026-11-26", "LP “day 435” in Maintenance", "fixed by the team"]
