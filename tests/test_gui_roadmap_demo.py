@@ -294,3 +294,15 @@ def test_the_headers_next_counts_the_roadmaps_items_on_the_demo(qtbot, win, answ
     assert win.header.next.text() == "Next: planned LP in Maintenance on 2026-11-26"
     next_rows = _rows(view.next_list)
     assert next_rows[0] == ["2026-11-26", "LP “day 435” in Maintenance", "fixed by the team"]
+
+
+def test_the_first_start_shown_is_the_linked_phases_real_start(qtbot, win) -> None:  # type: ignore[no-untyped-def]
+    child = win.bridge.current_child()
+    real = {p.name: p for p in win.bridge.record.entries(Phase, child.id)}
+
+    def check(dialog: Any) -> None:
+        start = real["Prednisone prophase"].actual_start
+        assert dialog.text_of("first_start") == start.isoformat()  # not today's date
+
+    roadmap = _apply(qtbot, win, check)
+    assert roadmap.first_start == real["Prednisone prophase"].actual_start

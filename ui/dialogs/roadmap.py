@@ -117,6 +117,7 @@ class RoadmapDialog(FormDialog):
             form, "arm", self.tr("&Arm (risk group):"), arm, self.tr("As the team told you")
         )
         first = DateField(self, today=editing.today)
+        self._first_field = first
         self.add_field(
             form,
             "first_start",
@@ -253,6 +254,13 @@ class RoadmapDialog(FormDialog):
         fit_columns(self.preview)
         if self._entry is None:
             self.links.setText(self._links_text(applied, plan.phases))
+            first = applied.roadmap.first_start
+            if plan.phases and plan.phases[0] in linked and first != self._first_start():
+                # the first phase is one the child has: its start is the plan's, shown here
+                field = self._first_field
+                field.blockSignals(True)
+                field.set_date(first)
+                field.blockSignals(False)
 
     def _links_text(self, applied: Applied, keys: Sequence[str]) -> str:
         """Which of the child's phases the roadmap links (their real dates are the plan's),
