@@ -506,7 +506,7 @@ def test_the_shift_preview_shows_what_the_move_leaves_odd_above_the_moves(
 
 
 def test_a_preview_with_nothing_odd_shows_no_warning(qtbot, win) -> None:  # type: ignore[no-untyped-def]
-    from ui.dialogs.roadmap import MovePreviewDialog
+    from ui.dialogs.plan_moves import MovePreviewDialog
 
     dialog = MovePreviewDialog([], "Move the plan", win)
     qtbot.addWidget(dialog)

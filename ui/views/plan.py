@@ -40,7 +40,8 @@ from tracker.roadmap.write import write_template
 from tracker.store import RecordError, ValidationFailed
 from tracker.store.targets import check_write_target
 from ui.bridge import RecordBridge
-from ui.dialogs.roadmap import LengthsDialog, MovePreviewDialog, fit_columns, save_applied
+from ui.dialogs.plan_moves import LengthsDialog, MovePreviewDialog, fit_columns
+from ui.dialogs.roadmap import save_applied
 from ui.interaction import Interaction
 from ui.views.lists import RecordView
 
