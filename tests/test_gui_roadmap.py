@@ -1,5 +1,7 @@
-"""Roadmaps through the window, by keys: apply Interfant-21 to the demo child, fill in the
-lengths from the protocol book, start the block after induction three days late, see
+"""Roadmaps through the window, by keys: apply Interfant-21 to the demo child (its phases
+left out, so that the roadmap plans them all; the demo as shipped, whose phases the roadmap
+links: tests/test_gui_roadmap_demo.py), fill in the lengths from the protocol book, start
+the block after induction three days late, see
 the later items move in a preview and then in the record and on the timeline, undo it in
 one step (issue 13's Done-when); the What's next list; a refused shift."""
 
@@ -17,10 +19,10 @@ from gui_helpers import ScriptedInteraction, activate, fill, press, type_text
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialog, QTreeWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QTreeWidget
 
 from tracker.demo import build_demo
-from tracker.model import Milestone, MilestoneKind, Phase, Roadmap
+from tracker.model import Child, Milestone, MilestoneKind, Phase, Roadmap
 from tracker.store import Record
 from ui.bridge import RecordBridge
 
@@ -51,6 +53,10 @@ class Answers(ScriptedInteraction):
 def demo(tmp_path: Path) -> Iterator[Record]:
     with Record.open(tmp_path / "demo.sqlite", create=True, clock=fixed_clock) as rec:
         build_demo(rec, TODAY)
+        [kid] = rec.entries(Child)
+        for phase in rec.entries(Phase, kid.id):  # a child with no phase yet: the roadmap plans all
+            assert phase.id is not None
+            rec.delete(Phase, phase.id)
         yield rec
 
 
@@ -467,3 +473,45 @@ def replace_protocol(template: Any, name: str) -> Any:
     from dataclasses import replace
 
     return replace(template, protocol=name)
+
+
+def test_the_shift_preview_shows_what_the_move_leaves_odd_above_the_moves(
+    qtbot, win, answers
+) -> None:  # type: ignore[no-untyped-def]
+    """Blinatumomab really started three days before induction's planned end (induction's
+    end not entered yet): possible, but odd; the preview says so in plain text."""
+    _apply_interfant_21(qtbot, win)
+    activate(qtbot, win)
+    press(qtbot, win, "Ctrl+0")
+    _fill_lengths(qtbot, win)
+    view = win.plan_view
+    rows = _rows(view.plan_list)
+    row = next(i for i, r in enumerate(rows) if r[1] == "the start of Blinatumomab, cycle 1")
+    view.plan_list.setCurrentItem(view.plan_list.topLevelItem(row))
+    early = PLANNED_BLINA - dt.timedelta(days=3)
+    answers.texts.append(early.isoformat())
+    seen: dict[str, Any] = {}
+
+    def preview(dialog: Any) -> None:
+        label = dialog.findChild(QLabel, "warnings")
+        seen["text"], seen["format"] = label.text(), label.textFormat()
+        seen["visible"], seen["rows"] = label.isVisible(), dialog.rows()
+        seen["above"] = label.geometry().bottom() <= dialog.table.geometry().top()
+
+    drive_modals(lambda: QTest.keyClick(view.started_button, Qt.Key.Key_Space), [preview])
+    assert seen["visible"] and seen["above"] and seen["format"] == Qt.TextFormat.PlainText
+    end = (PLANNED_BLINA - dt.timedelta(days=1)).isoformat()
+    assert seen["text"] == (
+        f"⚠ The start of Blinatumomab, cycle 1 was on {early.isoformat()}, before Induction "
+        f"ends on {end}; change one of them if it moved."
+    )
+    assert seen["rows"]  # the moves are listed below it
+
+
+def test_a_preview_with_nothing_odd_shows_no_warning(qtbot, win) -> None:  # type: ignore[no-untyped-def]
+    from ui.dialogs.plan_moves import MovePreviewDialog
+
+    dialog = MovePreviewDialog([], "Move the plan", win)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.findChild(QLabel, "warnings").isVisible()

@@ -43,6 +43,7 @@ from tracker.model import (
     Milestone,
     Phase,
     Question,
+    Roadmap,
     Stay,
     Symptom,
     TeamThreshold,
@@ -52,6 +53,8 @@ from tracker.model import (
 from tracker.mrd import format_mrd
 from tracker.phases import current_phase
 from tracker.redaction import Redaction, initials, redacted_age
+from tracker.roadmap.child import plan_of, whats_next
+from tracker.roadmap.read import RoadmapError
 from tracker.visits import last_visit_before, next_visits
 
 DEFAULT_WEEKS = 4
@@ -173,6 +176,10 @@ class Summary:
     # where we are
     current: str
     plan_ahead: list[EventLine] = field(default_factory=list)
+    # the roadmap's What's next, as on the Plan tab (tracker.roadmap.child.whats_next):
+    # (date or "unknown", what, how sure), and the roadmap's protocol; empty without one
+    roadmap_next: list[tuple[str, str, str]] = field(default_factory=list)
+    roadmap_protocol: str = ""
     # since the last visit
     milestones: list[EventLine] = field(default_factory=list)
     notes: list[EventLine] = field(default_factory=list)
@@ -271,6 +278,7 @@ def build_summary(
     transfusions: Sequence[Transfusion] = (),
     stays: Sequence[Stay] = (),
     now: dt.time | None = None,
+    roadmaps: Sequence[Roadmap] = (),
 ) -> Summary:
     """The printed summary of ``child``; ``now`` (the time of day) leaves out of the plan
     an appointment of today whose time has passed."""
@@ -352,6 +360,7 @@ def build_summary(
     )
     phase_names = {p.id: p.display_name for p in phases if p.id is not None}
     summary.plan_ahead = _plan(phases, milestones, visits, appointments, today, now)
+    _roadmap_next(summary, roadmaps, phases, today)
     summary.milestones = [
         _milestone_line(m) for m in sorted(in_range_milestones, key=lambda m: m.date)
     ]
@@ -620,6 +629,29 @@ def _plan(
         moved = " (moved)" if s.moved else ""
         lines.append(EventLine(s.date, f"Appointment{when}{who}{how}{moved}", True))
     return sorted(lines, key=lambda e: e.date)[:8]
+
+
+ROADMAP_NEXT_COUNT = 5
+"""As many as the Plan tab's What's next lists."""
+
+
+def _roadmap_next(
+    summary: Summary, roadmaps: Sequence[Roadmap], phases: Sequence[Phase], today: dt.date
+) -> None:
+    """The latest roadmap's next planned things, as the Plan tab's What's next lists them;
+    none when there is no roadmap or it cannot be read (the Plan tab says why)."""
+    if not roadmaps:
+        return
+    roadmap = roadmaps[-1]
+    try:
+        plan = plan_of(roadmap, phases)
+    except RoadmapError:
+        return
+    summary.roadmap_protocol = roadmap.protocol
+    summary.roadmap_next = [
+        (u.date.isoformat() if u.date else "unknown", u.what, u.sure)
+        for u in whats_next(plan, roadmap, today, ROADMAP_NEXT_COUNT)
+    ]
 
 
 def _milestone_line(m: Milestone) -> EventLine:

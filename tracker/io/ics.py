@@ -5,10 +5,15 @@ starts as an iCalendar file (RFC 5545, written with the ``icalendar`` package).
   cancelled date and a VEVENT of the same UID with RECURRENCE-ID for each moved or edited
   date (the dates are those of :mod:`tracker.visits`, which the program shows).
 - Planned lumbar punctures (still to come) and phase starts are all-day events
-  (``DTSTART;VALUE=DATE``).
-- Every event's UID is its entry's uid and :data:`UID_DOMAIN`: exporting again (after an
-  edit too) gives the same UIDs, so a calendar that matches entries by UID updates them
-  instead of adding them twice.
+  (``DTSTART;VALUE=DATE``), and so are a roadmap's planned LPs and MRD checks still to
+  come (its plan items: "(planned)", STATUS:TENTATIVE; a day fixed by the team CONFIRMED).
+- SEQUENCE and LAST-MODIFIED come from when the entry was last saved (the record keeps
+  that time for every entry and row, not a count of changes): SEQUENCE is the seconds from
+  :data:`SEQUENCE_EPOCH` to it, so it grows with every change saved and a calendar that
+  compares SEQUENCE takes the newer event; DTSTAMP is the time of the export.
+- Every event's UID is its entry's (or plan item's) uid and :data:`UID_DOMAIN`: exporting
+  again (after an edit too) gives the same UIDs, so a calendar that matches entries by UID
+  updates them instead of adding them twice.
 - Times are floating local times (RFC 5545 §3.3.5, form 1: no zone): the record keeps the
   clinic's hour as written on the appointment card, with no zone, and a floating time
   shows that hour on the family's own devices; naming a zone would mean guessing it.
@@ -19,15 +24,26 @@ starts as an iCalendar file (RFC 5545, written with the ``icalendar`` package).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from icalendar import Calendar, Event, vRecur
 
 from tracker import labels, schedule
-from tracker.model import Appointment, Child, CnsVisit, OccurrenceChange, Phase
+from tracker.model import (
+    Appointment,
+    Child,
+    CnsVisit,
+    OccurrenceChange,
+    Phase,
+    PlanItemEntry,
+    Roadmap,
+)
 from tracker.redaction import Redaction
+from tracker.roadmap.child import plan_of, planned_from
+from tracker.roadmap.plan import Sureness, What
+from tracker.roadmap.read import RoadmapError
 from tracker.store import durable
 from tracker.store.record import Record
 
@@ -35,6 +51,22 @@ from tracker.store.record import Record
 # reserved (RFC 2606), so it names no one's host and never changes.
 UID_DOMAIN = "treatment-tracker.invalid"
 PRODID = "-//Treatment Tracker//Family calendar//EN"
+SEQUENCE_EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+"""SEQUENCE counts seconds from here to the entry's last save (fits 32 bits until 2088)."""
+
+
+@dataclass(frozen=True)
+class PlannedCheck:
+    """A roadmap's planned LP or MRD check still to come (a plan item with a date)."""
+
+    uid: str  # the plan item's own uid: kept across applies and moves
+    date: dt.date
+    lp: bool  # an LP, else an MRD / marrow check
+    label: str  # the template's words ("end of induction (~day 33): marrow MRD")
+    phase_name: str
+    fixed: bool  # the day was fixed by hand (the team's): CONFIRMED
+    protocol: str
+    why: str = ""  # why it moved ("moved 3 days after … started late")
 
 
 @dataclass(frozen=True)
@@ -45,6 +77,9 @@ class CalendarEntries:
     appointments: Sequence[Appointment] = ()
     lps: Sequence[CnsVisit] = ()
     phases: Sequence[Phase] = ()
+    plan: Sequence[PlannedCheck] = ()
+    # when each entry (or plan item) was last saved, by uid: its SEQUENCE and LAST-MODIFIED
+    updated: Mapping[str, dt.datetime] = field(default_factory=dict)
 
 
 def uid_of(entry_uid: str) -> str:
@@ -56,11 +91,25 @@ def _when(day: dt.date, time: dt.time | None) -> dt.date | dt.datetime:
     return dt.datetime.combine(day, time) if time is not None else day
 
 
+def sequence_of(updated: dt.datetime | None) -> int:
+    """The SEQUENCE of an event last changed at ``updated`` (0 when not known)."""
+    if updated is None:
+        return 0
+    return max(0, int((updated - SEQUENCE_EPOCH).total_seconds()))
+
+
 class _Writer:
-    def __init__(self, child: Child, stamp: dt.datetime, redact: bool) -> None:
+    def __init__(
+        self,
+        child: Child,
+        stamp: dt.datetime,
+        redact: bool,
+        updated: Mapping[str, dt.datetime] | None = None,
+    ) -> None:
         self.redaction = Redaction.for_child(child) if redact else None
         self.who = self.redaction.initials if self.redaction else child.name
         self.stamp = stamp.astimezone(dt.UTC)
+        self.updated = updated or {}
 
     def text(self, text: str) -> str:
         return self.redaction.text(text) if self.redaction else text
@@ -71,6 +120,20 @@ class _Writer:
         e.add("dtstamp", self.stamp)
         e.add("dtstart", start)
         e.add("summary", f"{self.who} · {self.text(summary)}")
+        changed = self.updated.get(uid)
+        e.add("sequence", sequence_of(changed))
+        if changed is not None:
+            e.add("last-modified", changed.astimezone(dt.UTC))
+        return e
+
+    def planned_check(self, c: PlannedCheck) -> Event:
+        what = "Lumbar puncture" if c.lp else "MRD check"
+        sure = "planned, date fixed by the team" if c.fixed else "planned"
+        e = self.event(c.uid, f"{what} ({sure}): {c.label} · {c.phase_name}", c.date)
+        e.add("status", "CONFIRMED" if c.fixed else "TENTATIVE")
+        e.add("transp", "TRANSPARENT")  # a day's plan, not a busy hour
+        about = planned_from(c.protocol) + (f"; {c.why}" if c.why else "")
+        e.add("description", self.text(about))
         return e
 
     def visit_details(self, e: Event, place: str, note: str) -> None:
@@ -135,8 +198,9 @@ def build_calendar(
     entries: CalendarEntries, today: dt.date, stamp: dt.datetime, *, redact: bool = False
 ) -> Calendar:
     """The calendar of one child: every appointment (series with their changes), the
-    lumbar punctures planned from ``today`` on, and every phase's start."""
-    w = _Writer(entries.child, stamp, redact)
+    lumbar punctures planned from ``today`` on, every phase's start, and the roadmap's
+    planned LPs and MRD checks from ``today`` on."""
+    w = _Writer(entries.child, stamp, redact, entries.updated)
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -152,7 +216,48 @@ def build_calendar(
         start = p.start
         if start is not None:
             cal.add_component(w.phase(p, start))
+    for c in sorted(entries.plan, key=lambda c: (c.date, c.uid)):
+        if c.date >= today:
+            cal.add_component(w.planned_check(c))
     return cal
+
+
+def planned_checks(
+    roadmaps: Sequence[Roadmap], phases: Sequence[Phase], today: dt.date
+) -> list[PlannedCheck]:
+    """The roadmaps' planned LPs and MRD checks dated ``today`` or later (not yet done);
+    a roadmap that cannot be read gives none (the Plan tab says why)."""
+    checks: list[PlannedCheck] = []
+    for roadmap in roadmaps:
+        try:
+            plan = plan_of(roadmap, phases)
+        except RoadmapError:
+            continue
+        stored: dict[str, PlanItemEntry] = {i.item_id: i for i in roadmap.items}
+        for it in plan.items:
+            item = stored.get(it.id)
+            if (
+                it.what not in (What.LP, What.MRD)
+                or it.date is None
+                or it.date < today
+                or it.sureness is Sureness.DONE
+                or item is None
+                or not item.uid
+            ):
+                continue
+            checks.append(
+                PlannedCheck(
+                    item.uid,
+                    it.date,
+                    it.what is What.LP,
+                    it.label,
+                    it.phase_name,
+                    it.sureness is Sureness.FIXED,
+                    roadmap.protocol,
+                    item.moved_because,
+                )
+            )
+    return checks
 
 
 def calendar_bytes(
@@ -180,9 +285,18 @@ def write_calendar(
 def entries_of(record: Record, child: Child) -> CalendarEntries:
     """What the calendar of ``child`` holds, read from ``record``."""
     assert child.id is not None
+    phases = record.entries(Phase, child.id)
+    updated = {
+        **record.updated_times(Appointment),
+        **record.updated_times(CnsVisit),
+        **record.updated_times(Phase),
+        **record.updated_times(PlanItemEntry),
+    }
     return CalendarEntries(
         child,
         record.entries(Appointment, child.id),
         record.entries(CnsVisit, child.id),
-        record.entries(Phase, child.id),
+        phases,
+        planned_checks(record.entries(Roadmap, child.id), phases, record.today()),
+        updated,
     )

@@ -23,7 +23,8 @@ from dataclasses import dataclass, replace
 
 from tracker.model import Phase, PlanItemEntry, Roadmap
 from tracker.phases import NextEvent
-from tracker.roadmap.plan import Facts, Plan, PlanItem, Sureness, What, compute_plan
+from tracker.roadmap.link import link_phases
+from tracker.roadmap.plan import Facts, Plan, PlanItem, Sureness, What, chain, compute_plan
 from tracker.roadmap.read import RoadmapError, parse_template
 from tracker.roadmap.shift import Move, Shift, preview_shift, refuse_impossible
 from tracker.roadmap.template import MAX_LENGTH_DAYS, At, PhasePlan, Template, TimePoint
@@ -46,6 +47,8 @@ class Applied:
     roadmap: Roadmap
     phases: tuple[Phase, ...]  # new phase entries (id None) and moved ones
     moves: tuple[Move, ...] = ()
+    # on applying: the template phases (by key) linked to a phase entry the child had
+    linked: tuple[tuple[str, Phase], ...] = ()
 
 
 def facts_of(roadmap: Roadmap, phases: Sequence[Phase]) -> Facts:
@@ -78,8 +81,29 @@ def apply_template(
     child_id: int,
     first_start: dt.date | None,
     today: dt.date,
+    phases: Sequence[Phase] = (),
 ) -> Applied:
-    """A new roadmap of ``template`` in ``arm`` and the planned phases whose start is known."""
+    """A new roadmap of ``template`` in ``arm`` and the planned phases whose start is known.
+
+    ``phases``: the child's phase entries.  Each phase of the arm that one of them stands
+    for (same kind or name, chain order: :mod:`tracker.roadmap.link`) is linked to it and
+    not created again: its real start and end are facts of the plan, and a planned start or
+    end it has without a real one is the family's date, kept as fixed by hand.  The first
+    phase's start is the linked entry's when it has one."""
+    arm_chain = chain(template, arm)
+    links = link_phases(arm_chain, phases)
+    items: list[PlanItemEntry] = []
+    for key, phase in links.items():
+        for what, real, planned in (
+            (What.START, phase.actual_start, phase.planned_start),
+            (What.END, phase.actual_end, phase.planned_end),
+        ):
+            kept = planned if real is None else None
+            item_id = f"{key}.{what.value}"
+            items.append(PlanItemEntry(item_id, kept, fixed=kept is not None, phase_uid=phase.uid))
+    first = arm_chain[0].key if arm_chain else ""
+    if first in links and links[first].start is not None:
+        first_start = links[first].start
     roadmap = Roadmap(
         child_id,
         template.protocol,
@@ -87,10 +111,12 @@ def apply_template(
         template_text(template),
         today,
         first_start=first_start,
+        items=tuple(items),
         note=planned_from(template.protocol),
     )
-    plan = compute_plan(template, arm, Facts(first_start))
-    return synced(roadmap, (), plan, {})
+    plan = compute_plan(template, arm, facts_of(roadmap, phases))
+    applied = synced(roadmap, phases, plan, {})
+    return replace(applied, linked=tuple(links.items()))
 
 
 def synced(

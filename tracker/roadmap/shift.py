@@ -155,6 +155,12 @@ def _shift(
     return Shift(new_facts, before, after, tuple(moves), tuple(warnings))
 
 
+def warnings_of(plan: Plan) -> tuple[str, ...]:
+    """What ``plan`` holds that is odd but possible (as :attr:`Shift.warnings`): a start
+    before the previous phase's end, an LP or MRD day fixed by hand outside its phase."""
+    return tuple(_overlaps(plan, ""))
+
+
 def _overlaps(after: Plan, event: str) -> list[str]:
     """Refuse a real start before the real end of the phase before it when ``event`` is
     one of the two; list every other start before its previous phase's end, and every LP

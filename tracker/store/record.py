@@ -372,6 +372,20 @@ class Record:
         with translated(self.path, "read the record"):
             return self._conn.execute(sql, params).fetchall()
 
+    def updated_times(self, model: type[Any]) -> dict[str, dt.datetime]:
+        """When each entry (or row) of ``model``'s kind was last saved, by its uid (UTC):
+        every save of an entry writes it, its own rows' too (a calendar's SEQUENCE)."""
+        table = kind_of(model).table
+        times: dict[str, dt.datetime] = {}
+        for uid, updated in self._q(f"SELECT uid, updated_at FROM {table}"):
+            try:
+                times[str(uid)] = dt.datetime.strptime(str(updated), "%Y-%m-%dT%H:%M:%SZ").replace(
+                    tzinfo=dt.UTC
+                )
+            except ValueError:
+                continue  # a row from before the times were kept: no time
+        return times
+
     # ------------------------------------------------------------------ entries, any kind
 
     def entries(

@@ -12,19 +12,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QTreeWidget,
     QTreeWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -36,19 +31,17 @@ from tracker.roadmap.child import (
     apply_moves,
     apply_template,
     how_sure,
-    lp_days_text,
     pending_moves,
     plan_of,
     planned_from,
     template_of,
     with_arm,
-    with_lp_days,
 )
 from tracker.roadmap.read import RoadmapError, load_template, shipped_template
-from tracker.roadmap.shift import Move
 from tracker.roadmap.template import Template
 from ui.bridge import RecordBridge
 from ui.dialogs.base import DateField, FormDialog
+from ui.dialogs.plan_moves import date_text, fit_columns
 from ui.interaction import interaction_of
 from ui.kind_ui import Editing, KindUi
 from ui.models.tables import Column, RecordTableModel
@@ -59,23 +52,6 @@ SHIPPED = (
     ("empty", "An empty roadmap, to fill in from your protocol book"),
 )
 FROM_FILE = "file"
-
-
-def _date_text(d: dt.date | None) -> str:
-    return d.isoformat() if d is not None else "unknown"
-
-
-def fit_columns(tree: QTreeWidget, what: int = 1, width: int = 380) -> None:
-    """Dates and short columns to their contents, the item's description ``what`` wide
-    (the rest of it in its tooltip), the last column to its contents."""
-    header = tree.header()
-    header.setStretchLastSection(False)
-    for column in range(tree.columnCount()):
-        tree.resizeColumnToContents(column)
-    tree.setColumnWidth(what, max(min(tree.columnWidth(what), width), 160))
-    for i in range(tree.topLevelItemCount()):
-        item = tree.topLevelItem(i)
-        item.setToolTip(what, item.text(what))
 
 
 def save_applied(bridge: RecordBridge, applied: Applied, text: str) -> Roadmap:
@@ -117,6 +93,7 @@ class RoadmapDialog(FormDialog):
             form, "arm", self.tr("&Arm (risk group):"), arm, self.tr("As the team told you")
         )
         first = DateField(self, today=editing.today)
+        self._first_field = first
         self.add_field(
             form,
             "first_start",
@@ -131,8 +108,14 @@ class RoadmapDialog(FormDialog):
         self.body.addLayout(form)
         self.about = QLabel(self)
         self.about.setWordWrap(True)
+        self.about.setTextFormat(Qt.TextFormat.PlainText)  # a family's file's text
         self.about.setStyleSheet("color: #5f6368;")
         self.body.addWidget(self.about)
+        self.links = QLabel(self)
+        self.links.setObjectName("links")
+        self.links.setWordWrap(True)
+        self.links.setTextFormat(Qt.TextFormat.PlainText)
+        self.body.addWidget(self.links)
         self.preview = QTreeWidget(self)
         self.preview.setObjectName("preview")
         self.preview.setRootIsDecorated(False)
@@ -205,18 +188,24 @@ class RoadmapDialog(FormDialog):
         child = self._editing.child
         assert child.id is not None and self._template is not None
         arm = str(self.arm.currentData())
+        phases = self._editing.bridge.record.entries(Phase, child.id)
         if self._entry is None:
             return apply_template(
-                self._template, arm, child_id=child.id, first_start=first, today=self._editing.today
+                self._template,
+                arm,
+                child_id=child.id,
+                first_start=first,
+                today=self._editing.today,
+                phases=phases,
             )
         changed = replace(with_arm(self._entry, arm), first_start=first, note=self.text_of("note"))
         if (arm, first) == (self._entry.arm, self._entry.first_start):
             return Applied(changed, ())  # the plan itself moves by "Preview the move…"
-        phases = self._editing.bridge.record.entries(Phase, child.id)
         return apply_moves(changed, phases, pending_moves(changed, phases))
 
     def _update(self) -> None:
         self.preview.clear()
+        self.links.clear()
         if self._template is None or self.arm.currentData() is None:
             return
         try:
@@ -224,20 +213,61 @@ class RoadmapDialog(FormDialog):
         except RoadmapError as exc:
             self.show_banner("⚠ " + str(exc))
             return
-        saved = (
-            []
-            if self._entry is None
-            else self._editing.bridge.record.entries(Phase, self._editing.child.id)
-        )
+        saved = self._editing.bridge.record.entries(Phase, self._editing.child.id)
         plan = plan_of(applied.roadmap, [*saved, *applied.phases])
         new = {p.name for p in applied.phases if p.id is None}
+        linked = dict(applied.linked)
         for it in plan.items:
             sure = how_sure(it, None)
             what = it.description
-            if it.what.value == "start" and it.phase_name in new:
+            if it.what.value == "start" and it.phase in linked:
+                what += self.tr(" (linked to your phase “{name}”)").format(
+                    name=linked[it.phase].display_name
+                )
+            elif it.what.value == "start" and it.phase_name in new:
                 what += self.tr(" (a planned phase entry is made)")
-            QTreeWidgetItem(self.preview, [_date_text(it.date), what, sure])
-        fit_columns(self.preview)
+            QTreeWidgetItem(self.preview, [date_text(it.date), what, sure])
+        fit_columns(self.preview, width=640)  # room for "(linked to your phase …)"
+        if self._entry is None:
+            self.links.setText(self._links_text(applied, plan.phases))
+            first = applied.roadmap.first_start
+            if plan.phases and plan.phases[0] in linked and first != self._first_start():
+                # the first phase is one the child has: its start is the plan's, shown here
+                field = self._first_field
+                field.blockSignals(True)
+                field.set_date(first)
+                field.blockSignals(False)
+
+    def _links_text(self, applied: Applied, keys: Sequence[str]) -> str:
+        """Which of the child's phases the roadmap links (their real dates are the plan's),
+        which phases it makes, and which it leaves undated for now."""
+        assert self._template is not None
+        linked = dict(applied.linked)
+        made = {p.name for p in applied.phases if p.id is None}
+        names = {k: (p.name if p else k) for k in keys for p in [self._template.phase(k)]}
+        parts = []
+        if linked:
+            parts.append(
+                self.tr("Linked to the phases you entered (their dates are used): {list}.").format(
+                    list="; ".join(
+                        f"{names[k]} → {linked[k].display_name}" for k in keys if k in linked
+                    )
+                )
+            )
+        fresh = [names[k] for k in keys if k not in linked and names[k] in made]
+        later = [names[k] for k in keys if k not in linked and names[k] not in made]
+        parts.append(
+            self.tr("New planned phases: {list}.").format(list="; ".join(fresh))
+            if fresh
+            else self.tr("No new phase entry is made.")
+        )
+        if later:
+            parts.append(
+                self.tr(
+                    "Not dated yet (plan items only, until their dates are known): {list}."
+                ).format(list="; ".join(later))
+            )
+        return " ".join(parts)
 
     # ------------------------------------------------------------------ saving
 
@@ -305,160 +335,11 @@ class RoadmapDialog(FormDialog):
             )
 
 
-class MovePreviewDialog(QDialog):
-    """What moves, before it is applied: each item that moves (old → new, why), Apply."""
-
-    def __init__(self, moves: Sequence[Move], title: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("move_preview")
-        self.setWindowTitle(title)
-        self.setModal(True)
-        layout = QVBoxLayout(self)
-        words = (
-            self.tr("1 planned item moves:")
-            if len(moves) == 1
-            else self.tr("{n} planned items move:").format(n=len(moves))
-        )
-        layout.addWidget(QLabel(words, self))
-        self.table = QTreeWidget(self)
-        self.table.setRootIsDecorated(False)
-        self.table.setHeaderLabels(
-            [self.tr("What"), self.tr("Was"), self.tr("Now"), self.tr("Why")]
-        )
-        for m in moves:
-            QTreeWidgetItem(
-                self.table,
-                [m.item.description, _date_text(m.old), _date_text(m.new), m.reason],
-            )
-        fit_columns(self.table, what=0, width=420)
-        layout.addWidget(self.table, 1)
-        buttons = QDialogButtonBox(self)
-        self.apply_button = buttons.addButton(
-            self.tr("&Apply"), QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.apply_button.setDefault(True)
-        layout.addWidget(buttons)
-        self.apply_button.setFocus()
-        self.setMinimumWidth(640)
-        self.resize(820, 420)
-
-    def rows(self) -> list[list[str]]:
-        out = []
-        for i in range(self.table.topLevelItemCount()):
-            item = self.table.topLevelItem(i)
-            out.append([item.text(c) for c in range(4)])
-        return out
-
-
-class LengthsDialog(QDialog):
-    """The plan's lengths from the family's protocol book: a length in days per phase of
-    the arm (empty: unknown) and the days of its LPs.  Gives the edited template
-    (:attr:`template`)."""
-
-    def __init__(self, template: Template, arm: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("lengths")
-        self.setWindowTitle(self.tr("The plan's lengths"))
-        self.setModal(True)
-        self._template = template
-        self.template: Template | None = None
-        layout = QVBoxLayout(self)
-        hint = QLabel(
-            self.tr(
-                "Type each phase's length in days and the days of its LPs (1, 15, 29) as your "
-                "protocol book gives them; leave them empty while you do not know them. The "
-                "plan is worked out again from them."
-            ),
-            self,
-        )
-        hint.setWordWrap(True)
-        layout.addWidget(hint)
-        form = QFormLayout()
-        self.fields: dict[str, QLineEdit] = {}
-        self.lp_fields: dict[str, QLineEdit] = {}
-        for p in template.phases:
-            if arm not in p.arms:
-                continue
-            line = QLineEdit(self)
-            line.setText(str(p.length_days) if p.length_days is not None else "")
-            line.setPlaceholderText(self.tr("unknown"))
-            line.setAccessibleName(p.name)
-            line.setObjectName(f"length_{p.key}")
-            days = QLineEdit(self)
-            days.setText(lp_days_text(p))
-            days.setPlaceholderText(self.tr("LP days"))
-            days.setAccessibleName(self.tr("LP days of {name}").format(name=p.name))
-            days.setObjectName(f"lps_{p.key}")
-            line.setMinimumWidth(90)
-            days.setMinimumWidth(200)
-            row = QHBoxLayout()
-            row.addWidget(line, 1)
-            row.addWidget(days, 2)
-            form.addRow(QLabel(p.name, self), row)
-            self.fields[p.key] = line
-            self.lp_fields[p.key] = days
-        layout.addLayout(form)
-        self.error = QLabel(self)
-        self.error.setObjectName("error")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #a1260d;")
-        self.error.hide()
-        layout.addWidget(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.setMinimumWidth(760)
-
-    def accept(self) -> None:
-        from tracker.roadmap.template import MAX_LENGTH_DAYS
-
-        lengths: dict[str, int | None] = {}
-        for key, line in self.fields.items():
-            text = line.text().strip()
-            name = next(p.name for p in self._template.phases if p.key == key)
-            if not text:
-                lengths[key] = None
-                continue
-            if not text.isdigit() or not 1 <= int(text) <= MAX_LENGTH_DAYS:
-                self.error.setText(
-                    "⚠ "
-                    + self.tr(
-                        "{name}: “{text}” is not a length; type a whole number of days from "
-                        "1 to {most}, or leave it empty"
-                    ).format(name=name, text=text, most=MAX_LENGTH_DAYS)
-                )
-                self.error.show()
-                line.setFocus()
-                return
-            lengths[key] = int(text)
-        phases = tuple(
-            replace(p, length_days=lengths[p.key]) if p.key in lengths else p
-            for p in self._template.phases
-        )
-        template = replace(self._template, phases=phases)
-        for key, days in self.lp_fields.items():
-            try:
-                template = with_lp_days(template, key, days.text())
-            except ValueError as exc:
-                self.error.setText("⚠ " + str(exc))
-                self.error.show()
-                days.setFocus()
-                return
-        self.template = template
-        super().accept()
-
-
 class RoadmapsModel(RecordTableModel[Roadmap]):
     columns = (
         Column("Protocol", lambda r: r.protocol),
         Column("Arm", lambda r: r.arm),
-        Column("First start", lambda r: _date_text(r.first_start) if r.first_start else ""),
+        Column("First start", lambda r: date_text(r.first_start) if r.first_start else ""),
         Column("Applied on", lambda r: r.applied_on.isoformat()),
         Column("Note", lambda r: r.note.replace("\n", " ")),
     )

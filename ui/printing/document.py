@@ -202,6 +202,8 @@ def build_document(
     cursor.insertHtml(_header(summary))
     if "where" in sections:
         section(_where(summary))
+        if summary.roadmap_next:
+            section(_roadmap_next(summary))
     if "medicines" in sections and (summary.medicines or summary.medicine_changes):
         section(_medicines(summary))
     if "charts" in sections and strip is not None:
@@ -320,6 +322,20 @@ def _where(s: Summary) -> str:
         + f"<p><b>{_e(s.current)}</b></p>"
         + "<p class='muted'>Planned next (as entered):</p>"
         f"<table width='100%' cellspacing='0' cellpadding='1'>{plan}</table>"
+    )
+
+
+def _roadmap_next(s: Summary) -> str:
+    """The roadmap's next planned things: when, what, how sure (as the Plan tab lists)."""
+    rows = "".join(
+        f"<tr><td width='16%'>{_e(when)}</td><td>{_e(what)}</td>"
+        f"<td width='24%' class='muted'>{_e(sure)}</td></tr>"
+        for when, what, sure in s.roadmap_next
+    )
+    return (
+        f"<p><b>Planned next</b> <span class='muted'>(from the roadmap "
+        f"{_e(s.roadmap_protocol)}; the team's dates win)</span></p>"
+        f"<table width='100%' cellspacing='0' cellpadding='1'>{rows}</table>"
     )
 
 

@@ -35,6 +35,7 @@ from tracker.model import (
     Milestone,
     Phase,
     Question,
+    Roadmap,
     Stay,
     Symptom,
     TeamThreshold,
@@ -108,6 +109,7 @@ def make_summary(record: Record, request: SummaryRequest, assess: Assess | None 
         doses=record.entries(DoseLog, child.id),
         transfusions=record.entries(Transfusion, child.id),
         stays=record.entries(Stay, child.id),
+        roadmaps=record.entries(Roadmap, child.id),
     )
 
 

@@ -35,11 +35,13 @@ from tracker.roadmap.child import (
     with_template,
 )
 from tracker.roadmap.read import RoadmapError
+from tracker.roadmap.shift import warnings_of
 from tracker.roadmap.write import write_template
 from tracker.store import RecordError, ValidationFailed
 from tracker.store.targets import check_write_target
 from ui.bridge import RecordBridge
-from ui.dialogs.roadmap import LengthsDialog, MovePreviewDialog, fit_columns, save_applied
+from ui.dialogs.plan_moves import LengthsDialog, MovePreviewDialog, fit_columns
+from ui.dialogs.roadmap import save_applied
 from ui.interaction import Interaction
 from ui.views.lists import RecordView
 
@@ -205,8 +207,14 @@ class PlanView(RecordView):
 
     # ------------------------------------------------------------------ moving
 
-    def _apply(self, roadmap: Roadmap, applied, moves, text: str) -> bool:  # type: ignore[no-untyped-def]
-        dialog = MovePreviewDialog(moves, text, self)
+    def _apply(self, roadmap: Roadmap, applied, moves, text: str, warnings=None) -> bool:  # type: ignore[no-untyped-def]
+        """Preview ``moves`` (with what the plan after them leaves odd), then save."""
+        if warnings is None:
+            try:
+                warnings = warnings_of(plan_of(applied.roadmap, self._phases()))
+            except RoadmapError:
+                warnings = ()
+        dialog = MovePreviewDialog(moves, text, self, warnings)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
         try:
@@ -313,6 +321,7 @@ class PlanView(RecordView):
             applied,
             shift.moves,
             self.tr("{name} started on {day}").format(name=start.phase_name, day=day.isoformat()),
+            shift.warnings,
         )
 
     def edit_lengths(self) -> None:
