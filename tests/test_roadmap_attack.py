@@ -257,3 +257,51 @@ def test_file_refusals_name_the_file_as_the_json_ones_do(tmp_path: Path) -> None
         load_template(fifo)
     assert str(caught.value).startswith("pipe.json is a named pipe"), str(caught.value)
     assert "imported" not in str(caught.value)
+
+
+# ---------------------------------------------------------------------- 8. fixed out of order
+
+
+def test_fixing_a_date_warns_of_a_start_before_the_phase_before_it_ends(record, child) -> None:  # type: ignore[no-untyped-def]
+    from test_roadmap_child import _applied, _filled
+
+    from tracker.roadmap.child import fix_date
+
+    roadmap, phases = _applied(record, child, _filled())  # blinatumomab 1 ends 2026-11-07
+    applied = fix_date(roadmap, phases, "cons.start", D(2026, 10, 20), child.birth_date)
+    assert applied.warnings == (
+        "The start of Chemotherapy courses after blinatumomab 1 (from your protocol book) is "
+        "fixed on 2026-10-20, before Blinatumomab, cycle 1 ends on 2026-11-07; change one of "
+        "them if it moved.",
+    )
+    on_time = fix_date(roadmap, phases, "cons.start", D(2026, 11, 9), child.birth_date)
+    assert on_time.warnings == ()
+
+
+def test_fixing_a_later_start_before_an_earlier_one_warns_with_a_length_unknown(
+    record, child
+) -> None:  # type: ignore[no-untyped-def]
+    from test_roadmap_child import _applied
+
+    from tracker.roadmap.child import fix_date
+
+    roadmap, phases = _applied(record, child)  # induction from 2026-09-08, of unknown length
+    applied = fix_date(roadmap, phases, "blina1.start", D(2026, 9, 5), child.birth_date)
+    assert applied.warnings == (
+        "The start of Blinatumomab, cycle 1 is fixed on 2026-09-05, before Induction starts "
+        "on 2026-09-08; change one of them if it moved.",
+    )
+
+
+def test_fixing_an_lp_outside_its_phase_warns(record, child) -> None:  # type: ignore[no-untyped-def]
+    from test_roadmap_child import _applied, _filled
+
+    from tracker.roadmap.child import fix_date
+
+    roadmap, phases = _applied(record, child, _filled())  # induction 2026-09-08 to 10-10
+    applied = fix_date(roadmap, phases, "ind.lp1", D(2026, 10, 20), child.birth_date)
+    assert len(applied.warnings) == 1, applied.warnings
+    assert (
+        "is fixed on 2026-10-20, outside Induction (2026-09-08 to 2026-10-10)"
+        in (applied.warnings[0])
+    )
