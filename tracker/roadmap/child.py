@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from tracker.model import Phase, PlanItemEntry, Roadmap
 from tracker.phases import NextEvent
 from tracker.roadmap.plan import Facts, Plan, PlanItem, Sureness, What, compute_plan
-from tracker.roadmap.read import RoadmapError, parse_template
+from tracker.roadmap.read import RoadmapError, stored_template
 from tracker.roadmap.shift import Move, Shift, plan_warnings, preview_shift, refuse_impossible
 from tracker.roadmap.template import MAX_LENGTH_DAYS, At, PhasePlan, Template, TimePoint
 from tracker.roadmap.write import template_text
@@ -32,7 +32,7 @@ from tracker.roadmap.write import template_text
 
 def template_of(roadmap: Roadmap) -> Template:
     """The child's own copy of the template; RoadmapError if it cannot be read."""
-    return parse_template(roadmap.template.encode("utf-8"), f"the roadmap {roadmap.protocol}")
+    return stored_template(roadmap.template)
 
 
 def planned_from(protocol: str) -> str:
