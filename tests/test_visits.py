@@ -351,7 +351,6 @@ def test_a_date_moved_onto_another_date_of_the_series_is_refused_beside_the_date
 
 def imported(tmp_path, change):  # type: ignore[no-untyped-def]
     """The problems of a JSON export of one child with a fortnightly series, changed."""
-    import json
 
     from conftest import fixed_clock
 

@@ -165,14 +165,14 @@ def plan_warnings(after: Plan, event: str) -> list[str]:
     is_ = {Sureness.DONE: "was", Sureness.FIXED: "is fixed", Sureness.PLANNED: "is planned"}
     for prev, nxt in zip(after.phases, after.phases[1:], strict=False):
         end, start = after.item(f"{prev}.end"), after.item(f"{nxt}.start")
-        first = after.item(f"{prev}.start")
-        if end.date is None and first.date is not None and start.date is not None:
-            if start.date < first.date:  # a later phase before the start of the one before
-                starts = "started" if first.sureness is Sureness.DONE else "starts"
+        begun = after.item(f"{prev}.start")
+        if end.date is None and begun.date is not None and start.date is not None:
+            if start.date < begun.date:  # a later phase before the start of the one before
+                starts = "started" if begun.sureness is Sureness.DONE else "starts"
                 warnings.append(
                     f"The start of {start.phase_name} {is_.get(start.sureness, 'is')} on "
-                    f"{start.date.isoformat()}, before {first.phase_name} {starts} on "
-                    f"{first.date.isoformat()}; change one of them if it moved."
+                    f"{start.date.isoformat()}, before {begun.phase_name} {starts} on "
+                    f"{begun.date.isoformat()}; change one of them if it moved."
                 )
             continue
         if end.date is None or start.date is None or start.date >= end.date:
