@@ -227,3 +227,41 @@ def test_main_reads_every_date_from_the_clock_it_is_given(tmp_path: Path) -> Non
         child = rec.children()[0]
     assert child.diagnosis_date == TODAY - dt.timedelta(days=DIAGNOSIS_DAYS_AGO)
     assert json.loads(export.read_text())["exported_at"].startswith(TODAY.isoformat())
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["calendar", "--db", "r.sqlite", "-o", ""], "-o needs a file name, e.g. plan.ics"),
+        (["summary", "--db", "r.sqlite", "-o", ""], "-o needs a file name, e.g. summary.pdf"),
+        (["card", "--db", "r.sqlite", "-o", "  "], "-o needs a file name, e.g. card.pdf"),
+        (
+            ["export", "--db", "r.sqlite", "--format", "json", ""],
+            "OUT needs a file name, e.g. export.json",
+        ),
+        (["backup", "--db", "r.sqlite", ""], "OUT needs a file name, e.g. backup.sqlite"),
+        (["make-demo", ""], "FILE needs a file name, e.g. demo.sqlite"),
+        (
+            ["--screenshot", "", "--db", "r.sqlite"],
+            "--screenshot needs a file name, e.g. window.png",
+        ),
+    ],
+)
+def test_an_empty_output_name_is_refused_plainly(
+    argv: list[str], says: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One rule for every command that writes a file the family names (the parser shared
+    by the window's summary and card commands): no name is bad usage, said plainly."""
+    with pytest.raises(SystemExit) as caught:
+        cli.build_parser().parse_args(argv)
+    assert caught.value.code == cli.EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.rstrip().endswith(f"error: {says}"), err
+    assert " . is a folder" not in err
+
+
+def test_an_output_name_is_kept_as_typed() -> None:
+    args = cli.build_parser().parse_args(["calendar", "--db", "r.sqlite", "-o", "plan.ics"])
+    assert args.out == Path("plan.ics")
+    args = cli.build_parser().parse_args(["backup", "--db", "r.sqlite", "copies/"])
+    assert args.out == "copies/"  # as typed: "folder/" is not a file name

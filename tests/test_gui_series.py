@@ -51,7 +51,7 @@ def test_the_repeat_field_builds_the_rule_in_plain_words(qtbot, window, record) 
     assert row == {"date": "2026-11-24", "repeat": "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;COUNT=6"}
 
 
-def test_a_series_starting_off_its_weekday_is_refused_beside_the_repeat(
+def test_a_series_starting_off_its_weekday_is_refused_beside_the_date(
     qtbot, window, record
 ) -> None:  # type: ignore[no-untyped-def]
     view = window.agenda_view
@@ -63,7 +63,7 @@ def test_a_series_starting_off_its_weekday_is_refused_beside_the_repeat(
         assert dialog.isVisible()
         from gui_helpers import error_label
 
-        assert "is a Wednesday, not a Tuesday" in error_label(dialog, "repeat").text()
+        assert "is a Wednesday, not a Tuesday" in error_label(dialog, "date").text()
         dialog.reject()
 
     drive_modal(lambda: view.edit("appointment", None), plan)
@@ -162,3 +162,76 @@ def test_file_export_calendar_writes_the_series(
     assert event["rrule"].to_ical() == b"FREQ=WEEKLY;INTERVAL=2;BYDAY=TU"
     assert "Mila" not in written.read_text()
     assert not [a for a in interaction.asked if a[0] == "error"], banner_text(window)
+
+
+def test_a_moved_date_follows_the_series_new_time_unless_given_its_own(
+    qtbot, window, record, child
+) -> None:  # type: ignore[no-untyped-def]
+    series = saved_series(record, child)
+    only_day = visits.change_for(series, dt.date(2026, 12, 8))
+    own_time = visits.change_for(series, dt.date(2026, 12, 22))
+    series = visits.with_change(series, replace(only_day, date=dt.date(2026, 12, 9)))
+    series = visits.with_change(
+        series, replace(own_time, date=dt.date(2026, 12, 23), time=dt.time(14, 0))
+    )
+    record.save(series)
+    window.show_view("agenda")
+
+    def retime(dialog) -> None:  # type: ignore[no-untyped-def]
+        fill(dialog, "time", "10:15")
+        save_and_close(qtbot, dialog)
+
+    drive_modal(
+        lambda: window.agenda_view.edit("appointment", record.entry(Appointment, series.id)), retime
+    )
+    times = rows(record.path, "SELECT original_date, time FROM appointment_change")
+    assert times == [
+        {"original_date": "2026-12-08", "time": "10:15"},  # moved to another day only
+        {"original_date": "2026-12-22", "time": "14:00"},  # its own time, kept
+    ]
+
+
+@pytest.mark.parametrize(
+    ("date", "repeat", "says"),
+    [
+        ("2026-11-24", FORTNIGHT_TU + ";UNTIL=20261110", "before its first date 2026-11-24"),
+        ("2026-12-22", FORTNIGHT_TU, "the visit of 2026-12-08 was cancelled"),
+    ],
+)
+def test_a_refusal_about_the_first_date_stands_beside_the_date(
+    qtbot, window, record, child, date, repeat, says
+) -> None:  # type: ignore[no-untyped-def]
+    from gui_helpers import error_label
+
+    series = record.save(visits.cancelled(saved_series(record, child), dt.date(2026, 12, 8)))[0]
+    window.show_view("agenda")
+
+    def edit(dialog) -> None:  # type: ignore[no-untyped-def]
+        fill(dialog, "date", date)
+        dialog.set_text("repeat", repeat)
+        dialog.accept()
+        assert dialog.isVisible()
+        beside = error_label(dialog, "date")
+        assert beside.isVisibleTo(dialog) and says in beside.text(), banner_text(dialog)
+        assert not error_label(dialog, "repeat").isVisibleTo(dialog)
+        assert "correct the marked fields" in dialog.banner.text()
+        dialog.reject()
+
+    drive_modal(
+        lambda: window.agenda_view.edit("appointment", record.entry(Appointment, series.id)), edit
+    )
+    assert rows(record.path, "SELECT date, repeat FROM appointment") == [
+        {"date": "2026-11-24", "repeat": FORTNIGHT_TU}
+    ]
+
+
+def test_the_repeat_in_words_says_the_day_of_a_monthly_series(qtbot, window, record) -> None:  # type: ignore[no-untyped-def]
+    def plan(dialog) -> None:  # type: ignore[no-untyped-def]
+        fill(dialog, "date", "2026-12-03")
+        dialog.set_text("repeat", "FREQ=MONTHLY;COUNT=6")
+        assert dialog.picker.words.text() == "In words: every month on the 3rd, 6 times"
+        fill(dialog, "date", "2026-12-22")
+        assert dialog.picker.words.text() == "In words: every month on the 22nd, 6 times"
+        dialog.reject()
+
+    drive_modal(lambda: window.agenda_view.edit("appointment", None), plan)

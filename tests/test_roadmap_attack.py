@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -257,3 +258,214 @@ def test_file_refusals_name_the_file_as_the_json_ones_do(tmp_path: Path) -> None
         load_template(fifo)
     assert str(caught.value).startswith("pipe.json is a named pipe"), str(caught.value)
     assert "imported" not in str(caught.value)
+
+
+# ---------------------------------------------------------------------- 8. fixed out of order
+
+
+def test_fixing_a_date_warns_of_a_start_before_the_phase_before_it_ends(record, child) -> None:  # type: ignore[no-untyped-def]
+    from test_roadmap_child import _applied, _filled
+
+    from tracker.roadmap.child import fix_date
+
+    roadmap, phases = _applied(record, child, _filled())  # blinatumomab 1 ends 2026-11-07
+    applied = fix_date(roadmap, phases, "cons.start", D(2026, 10, 20), child.birth_date)
+    assert applied.warnings == (
+        "The start of Chemotherapy courses after blinatumomab 1 (from your protocol book) is "
+        "fixed on 2026-10-20, before Blinatumomab, cycle 1 ends on 2026-11-07; change one of "
+        "them if it moved.",
+    )
+    on_time = fix_date(roadmap, phases, "cons.start", D(2026, 11, 9), child.birth_date)
+    assert on_time.warnings == ()
+
+
+def test_fixing_a_later_start_before_an_earlier_one_warns_with_a_length_unknown(
+    record, child
+) -> None:  # type: ignore[no-untyped-def]
+    from test_roadmap_child import _applied
+
+    from tracker.roadmap.child import fix_date
+
+    roadmap, phases = _applied(record, child)  # induction from 2026-09-08, of unknown length
+    applied = fix_date(roadmap, phases, "blina1.start", D(2026, 9, 5), child.birth_date)
+    assert applied.warnings == (
+        "The start of Blinatumomab, cycle 1 is fixed on 2026-09-05, before Induction starts "
+        "on 2026-09-08; change one of them if it moved.",
+    )
+
+
+def test_fixing_an_lp_outside_its_phase_warns(record, child) -> None:  # type: ignore[no-untyped-def]
+    from test_roadmap_child import _applied, _filled
+
+    from tracker.roadmap.child import fix_date
+
+    roadmap, phases = _applied(record, child, _filled())  # induction 2026-09-08 to 10-10
+    applied = fix_date(roadmap, phases, "ind.lp1", D(2026, 10, 20), child.birth_date)
+    assert len(applied.warnings) == 1, applied.warnings
+    assert (
+        "is fixed on 2026-10-20, outside Induction (2026-09-08 to 2026-10-10)"
+        in (applied.warnings[0])
+    )
+
+
+# ---------------------------------------------------------------------- 9. every refusal
+
+
+def _set(*path: Any, value: Any) -> Any:
+    def change(data: dict[str, Any]) -> None:
+        here: Any = data
+        for key in path[:-1]:
+            here = here[key]
+        here[path[-1]] = value
+
+    return change
+
+
+def _drop(*path: Any) -> Any:
+    def change(data: dict[str, Any]) -> None:
+        here: Any = data
+        for key in path[:-1]:
+            here = here[key]
+        del here[path[-1]]
+
+    return change
+
+
+BAD_TEMPLATES: list[tuple[str, Any]] = [
+    ("not an object", lambda d: d.clear() or d.update({"x": 1})),
+    ("unknown top field", _set("colour", value="red")),
+    ("wrong format", _set("format", value="something else")),
+    ("newer version", _set("version", value=2)),
+    ("version zero", _set("version", value=0)),
+    ("version as decimal", _set("version", value=1.0)),
+    ("version as text", _set("version", value="1")),
+    ("no protocol", _drop("protocol")),
+    ("empty protocol", _set("protocol", value="  ")),
+    ("long protocol", _set("protocol", value="x" * 501)),
+    ("sources not a list", _set("sources", value={})),
+    ("source id twice", _set("sources", value=[{"id": "a", "citation": "A"}] * 2)),
+    ("bad source id", _set("sources", 0, "id", value="-x")),
+    ("no arms", _set("arms", value=[])),
+    ("arm twice", lambda d: d["arms"].append(dict(d["arms"][0]))),
+    ("arm status mark", _set("arms", 0, "status", value={"mark": "sure"})),
+    ("verified without source", _set("arms", 0, "status", value={"mark": "verified"})),
+    ("unknown source", _set("arms", 0, "status", value={"mark": "partly", "source": "x"})),
+    ("phase not an object", _set("phases", 0, value=[])),
+    ("phase without key", _drop("phases", 0, "key")),
+    ("unknown phase field", _set("phases", 0, "colour", value="red")),
+    ("unknown kind", _set("phases", 0, "kind", value="party")),
+    ("unknown arm", _set("phases", 0, "arms", value=["std", "zzz"])),
+    ("arm twice in phase", _set("phases", 0, "arms", value=["std", "std"])),
+    ("empty arms", _set("phases", 0, "arms", value=[])),
+    ("negative length", _set("phases", 0, "length_days", value=-3)),
+    ("length as decimal", _set("phases", 0, "length_days", value=7.0)),
+    ("length half", _set("phases", 0, "length_days", value=7.5)),
+    ("huge length", _set("phases", 0, "length_days", value=99999)),
+    ("huge length as decimal", _set("phases", 0, "length_days", value=2000.0)),
+    ("negative length as decimal", _set("phases", 0, "length_days", value=-3.0)),
+    ("length as text", _set("phases", 0, "length_days", value="7")),
+    ("length true", _set("phases", 0, "length_days", value=True)),
+    ("gap negative", _set("phases", 1, "after", 0, "gap_days", value=-1)),
+    ("gap decimal", _set("phases", 1, "after", 0, "gap_days", value=2.0)),
+    ("after unknown phase", _set("phases", 1, "after", 0, "phase", value="nope")),
+    ("after itself", _set("phases", 1, "after", 0, "phase", value="ind")),
+    ("two firsts", _set("phases", 1, "after", value=[])),
+    ("after names no phase for an arm", _set("phases", 1, "after", 0, "arms", value=["std"])),
+    ("lp day too late", _set("phases", 1, "lps", 0, "day", value=99)),
+    ("lp day zero", _set("phases", 1, "lps", 0, "day", value=0)),
+    ("lp day decimal", _set("phases", 1, "lps", 0, "day", value=15.0)),
+    ("lp bad at", _set("phases", 1, "lps", 0, "at", value="soon")),
+    ("lp end with day", _set("phases", 1, "lps", 1, "day", value=3)),
+    ("drug not text", _set("phases", 0, "drugs", value=[3])),
+    ("status of unknown field", _set("phases", 0, "status", "colour", value={"mark": "partly"})),
+    ("duplicate phase key", lambda d: d["phases"].append(dict(d["phases"][0]))),
+    ("cycle", _set("phases", 0, "after", value=[{"phase": "ind"}])),
+]
+
+
+@pytest.mark.parametrize(("case", "change"), BAD_TEMPLATES, ids=[c for c, _ in BAD_TEMPLATES])
+def test_every_refusal_names_the_file_and_ends_nothing_was_loaded(
+    case: str, change: Any, tmp_path: Path
+) -> None:
+    data = sample()
+    change(data)
+    file = tmp_path / "ours.json"
+    file.write_text(text_of(data), encoding="utf-8")
+    with pytest.raises(RoadmapError) as caught:
+        load_template(file)
+    message = str(caught.value)
+    assert message.startswith("ours.json"), message
+    assert str(tmp_path) not in message, message
+    assert message.endswith(". Nothing was loaded."), message
+    assert message.count("Nothing was loaded.") == 1, message
+    for low, high in re.findall(r"from (\d(?:[\d,]*\d)?) to (\d(?:[\d,]*\d)?)", message):
+        assert low != high, message  # never "from 1 to 1"
+    assert ", not a whole number" not in message or ".5" in message, message
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"",
+        b"\xff\xfe not text",
+        b"[1, 2]",
+        b'{"format": "treatment-tracker roadmap", "version": 1, "version": 1}',
+        b'{"a": NaN}',
+        b"{" * 5000,
+        b'{"format": 1e999}',
+    ],
+    ids=["empty", "not utf-8", "a list", "duplicate key", "NaN", "deep", "huge number"],
+)
+def test_every_refusal_of_a_file_that_is_not_a_template_ends_nothing_was_loaded(
+    raw: bytes, tmp_path: Path
+) -> None:
+    file = tmp_path / "ours.json"
+    file.write_bytes(raw)
+    with pytest.raises(RoadmapError) as caught:
+        load_template(file)
+    message = str(caught.value)
+    assert message.startswith("ours.json"), message
+    assert str(tmp_path) not in message, message
+    assert message.endswith(". Nothing was loaded."), message
+    assert message.count("Nothing was loaded.") == 1, message
+
+
+def test_a_file_too_big_or_not_a_file_ends_nothing_was_loaded(tmp_path: Path) -> None:
+    from tracker.roadmap.read import MAX_TEMPLATE_BYTES
+
+    big = tmp_path / "big.json"
+    big.write_bytes(b" " * (MAX_TEMPLATE_BYTES + 1))
+    (tmp_path / "folder.json").mkdir()
+    os.mkfifo(tmp_path / "pipe.json")
+    for name in ("big.json", "folder.json", "pipe.json", "missing.json"):
+        with pytest.raises(RoadmapError) as caught:
+            load_template(tmp_path / name)
+        message = str(caught.value)
+        assert message.startswith(f"{name} "), message
+        assert str(tmp_path) not in message, message
+        assert message.endswith(". Nothing was loaded."), message
+        assert message.count("Nothing was loaded.") == 1, message
+        assert "imported" not in message, message
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        (2000.0, "the length in days is 2000.0, far more than any protocol"),
+        (-3.0, "the length in days is -3.0, a negative number"),
+        (0.0, "the length in days is 0.0;"),
+    ],
+)
+def test_a_decimal_out_of_range_is_named_as_written(value: float, says: str) -> None:
+    data = sample()
+    data["phases"][0]["length_days"] = value
+    message = refused(data)
+    assert says in message, message
+    assert "not a whole number" not in message, message
+
+
+def test_a_version_written_as_a_decimal_says_how_to_write_it() -> None:
+    data = sample()
+    data["version"] = 1.0
+    message = refused(data)
+    assert "“version” is 1.0, written as a decimal; write 1." in message, message

@@ -39,6 +39,31 @@ EXIT_PROBLEM = 1
 EXIT_USAGE = 2
 
 
+class _FileName(argparse.Action):
+    """A file the command writes, named by the family (``-o plan.ics``, an export's OUT):
+    a name that is empty or only spaces is bad usage, said plainly ("-o needs a file name,
+    e.g. plan.ics") instead of being read as the current folder.  ``example`` is the name
+    shown; the value is a Path, or the text as typed with ``as_text`` (a backup's OUT,
+    where "folder/" is not a file name)."""
+
+    def __init__(self, *args: object, example: str, as_text: bool = False, **kw: object) -> None:
+        super().__init__(*args, **kw)  # type: ignore[arg-type]
+        self.example = example
+        self.as_text = as_text
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        text = str(values)
+        if not text.strip():
+            parser.error(f"{option_string or self.metavar} needs a file name, e.g. {self.example}")
+        setattr(namespace, self.dest, text if self.as_text else Path(text))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="treatment-tracker",
@@ -54,7 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--screenshot",
         metavar="PNG",
-        type=Path,
+        action=_FileName,
+        example="window.png",
         help="render the main window to a PNG file and exit",
     )
     parser.add_argument(
@@ -66,12 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     demo = sub.add_parser("make-demo", help="write the demo record to FILE")
-    demo.add_argument("file", metavar="FILE", type=Path)
+    demo.add_argument("file", metavar="FILE", action=_FileName, example="demo.sqlite")
 
     export = sub.add_parser("export", help="export the whole record to a file")
     export.add_argument("--db", dest="sub_db", metavar="FILE", type=Path, required=True)
     export.add_argument("--format", choices=("json", "csv"), required=True)
-    export.add_argument("out", metavar="OUT", type=Path)
+    export.add_argument("out", metavar="OUT", action=_FileName, example="export.json")
 
     imp = sub.add_parser(
         "import-counts",
@@ -129,7 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--redact", action="store_true", help="initials instead of the child's name on every page"
     )
     summary.add_argument("--paper", choices=("a4", "letter"), default="a4")
-    summary.add_argument("-o", dest="out", metavar="OUT.pdf", type=Path, required=True)
+    summary.add_argument(
+        "-o", dest="out", metavar="OUT.pdf", required=True, action=_FileName, example="summary.pdf"
+    )
 
     calendar = sub.add_parser(
         "calendar",
@@ -144,7 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="leave out the name, date of birth and hospital (initials instead), as on the "
         "redacted summary",
     )
-    calendar.add_argument("-o", dest="out", metavar="OUT.ics", type=Path, required=True)
+    calendar.add_argument(
+        "-o", dest="out", metavar="OUT.ics", required=True, action=_FileName, example="plan.ics"
+    )
 
     card = sub.add_parser(
         "card",
@@ -158,7 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
         default="a4",
         help="A4, US Letter, or a wallet card (171.2 × 108 mm, folds in four to 85.6 × 54 mm)",
     )
-    card.add_argument("-o", dest="out", metavar="OUT.pdf", type=Path, required=True)
+    card.add_argument(
+        "-o", dest="out", metavar="OUT.pdf", required=True, action=_FileName, example="card.pdf"
+    )
 
     check = sub.add_parser(
         "check",
@@ -178,7 +210,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="write a checked copy of the record to OUT (works while the program is open)",
     )
     backup.add_argument("--db", dest="sub_db", metavar="FILE", type=Path, required=True)
-    backup.add_argument("out", metavar="OUT")  # as typed: "folder/" is not a file name
+    backup.add_argument(  # as typed: "folder/" is not a file name
+        "out", metavar="OUT", action=_FileName, example="backup.sqlite", as_text=True
+    )
 
     restore = sub.add_parser(
         "restore",

@@ -1110,10 +1110,14 @@ def appointment_from_form(
     uid: str = "",
     today: dt.date | None = None,
     changes: tuple[OccurrenceChange, ...] = (),
+    series_before: Appointment | None = None,
 ) -> Appointment:
     """The dialog's fields (date, time, with_whom, place, note, repeat: an RRULE or "") as
     an appointment keeping ``changes`` (its moved and cancelled dates); every problem
-    beside its field."""
+    beside its field (a changed date the rule no longer has beside the repeat).  Given the
+    appointment as it was saved (``series_before``), a changed date follows the series'
+    new time, place, who and note where it had the series' own
+    (:func:`tracker.visits.following`)."""
     c = Collector()
     assert child.id is not None
     date = c.run("date", parse_date, field_text(f, "date"), "Date", form_window(today, child))
@@ -1131,11 +1135,13 @@ def appointment_from_form(
         id=id,
         uid=uid,
     )
+    if series_before is not None:
+        appointment = visits.following(series_before, appointment)
     if date is not None:
         for field, message in validate_appointment(appointment, child).items():
             c.add(field, message)
         for field, message in visits.problems(appointment, child).items():
-            c.add(field, message)
+            c.add("repeat" if field == "changes" else field, message)
     c.raise_if_any()
     return appointment
 

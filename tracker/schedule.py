@@ -343,13 +343,21 @@ def repeat_problem(rule: str) -> str | None:
     return None
 
 
+def ordinal(n: int) -> str:
+    """``n`` as an English ordinal: 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, 22nd, 31st."""
+    if n % 100 in (11, 12, 13):
+        return f"{n}th"
+    return f"{n}" + {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+
+
 def _names(names: Sequence[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def describe_repeat(rule: str) -> str:
+def describe_repeat(rule: str, start: dt.date | None = None) -> str:
     """The series in words: "every 2 weeks on Tuesday", "every 12 weeks", "weekly on Monday
-    and Thursday, until 2027-06-01", "every month, 6 times"; "" when it does not repeat."""
+    and Thursday, until 2027-06-01", "every month, 6 times" ("every month on the 3rd, 6
+    times" given its first date ``start``); "" when it does not repeat."""
     r = parse_repeat(rule)
     if r is None:
         return ""
@@ -360,6 +368,8 @@ def describe_repeat(rule: str) -> str:
         text = f"every {r.interval} {unit}s"
     if r.weekdays:
         text += " on " + _names([DAY_NAMES[d] for d in r.weekdays])
+    if r.freq == "monthly" and start is not None:
+        text += f" on the {ordinal(start.day)}"
     if r.until is not None:
         text += f", until {r.until.isoformat()}"
     if r.count is not None:
@@ -406,18 +416,19 @@ def start_problem(rule: str, start: dt.date) -> str | None:
         return None
     if r.until is not None and r.until < start:
         return (
-            f"it ends on {r.until.isoformat()}, before its first date {start.isoformat()}, "
-            "so it would never take place; choose a later last day"
+            f"the repeat ends on {r.until.isoformat()}, before its first date "
+            f"{start.isoformat()}, so it would never take place; choose an earlier date or a "
+            "later last day"
         )
     if r.weekdays and start.weekday() not in r.weekdays:
         days = _names([DAY_NAMES[d] for d in r.weekdays])
         return (
-            f"its first date {start.isoformat()} is a {DAY_NAMES[start.weekday()]}, not a "
+            f"the first date {start.isoformat()} is a {DAY_NAMES[start.weekday()]}, not a "
             f"{days}; change the date or the days"
         )
     if r.freq == "monthly" and start.day > 28:
         return (
-            f"a monthly repeat from the {start.day}th would skip the months without that "
+            f"a monthly repeat from the {ordinal(start.day)} would skip the months without that "
             "day; choose a date from the 1st to the 28th"
         )
     return None

@@ -154,6 +154,32 @@ def with_change(a: Appointment, change: OccurrenceChange) -> Appointment:
     return replace(a, changes=tuple(sorted((*kept, change), key=lambda c: c.original_date)))
 
 
+# What a changed date copies from the series when it is first moved or edited
+# (:func:`change_for`), and keeps as its own once the family typed another value there.
+_FOLLOWED = ("time", "with_whom", "place", "note")
+
+
+def following(before: Appointment, after: Appointment) -> Appointment:
+    """``after`` (the series edited from ``before``) with each changed date's time, who,
+    place and note that were still the series' own in ``before`` (copied when the date
+    was moved) taken from ``after``: a visit moved to another day only keeps following
+    the series' time; one given its own time (or place) keeps it.  A value the family
+    typed equal to the series' is the series' own: nothing in the record tells the two
+    apart, and following it changes nothing they see until the series changes."""
+    changes = tuple(
+        replace(
+            c,
+            **{
+                f: getattr(after, f)
+                for f in _FOLLOWED
+                if getattr(c, f) == getattr(before, f) != getattr(after, f)
+            },
+        )
+        for c in after.changes
+    )
+    return replace(after, changes=changes)
+
+
 def cancelled(a: Appointment, original: dt.date) -> Appointment:
     """``a`` with its date ``original`` cancelled (the EXDATE), kept as it was otherwise."""
     c = change_for(a, original)
@@ -196,12 +222,17 @@ def _taken(a: Appointment, c: OccurrenceChange) -> str | None:
 
 def problems(a: Appointment, child: Child) -> dict[str, str]:
     """What is wrong with ``a``'s repeat and its changed dates, beside the field: a rule
-    the program does not keep, one that would never take place or does not start on its
-    first date, a changed date that is not one of the series or lies before birth."""
+    the program does not keep ("repeat"); a first date the rule does not start on, or that
+    comes after a changed date ("date"); a changed date that is not one of the series or
+    lies before birth ("changes", which a form with no such field shows beside the repeat)."""
     errors: dict[str, str] = {}
-    why = schedule.repeat_problem(a.repeat) or schedule.start_problem(a.repeat, a.date)
+    why = schedule.repeat_problem(a.repeat)
     if why is not None:
         errors["repeat"] = f"Repeat: {why}"
+        return errors
+    why = schedule.start_problem(a.repeat, a.date)
+    if why is not None:  # the first date and the rule disagree: the date is the series' start
+        errors["date"] = f"Date: {why}"
         return errors
     if not a.changes:
         return errors
@@ -218,6 +249,14 @@ def problems(a: Appointment, child: Child) -> dict[str, str]:
             errors["changes"] = f"Moved or cancelled dates: {day} is changed twice"
             break
         seen.add(c.original_date)
+        if c.original_date < a.date:
+            errors["date"] = (
+                f"Date: the visit of {day} was {'cancelled' if c.cancelled else 'moved or edited'} "
+                f"on its own, and it comes before this first date {a.date.isoformat()}; "
+                f"choose a first date on or before {day}, or put that visit back first "
+                "(Appointments tab)"
+            )
+            break
         if not is_series_date(a, c.original_date):
             errors["changes"] = (
                 f"Moved or cancelled dates: {day} is not one of the dates of this series "

@@ -18,12 +18,12 @@ def _validate(r: Roadmap, context: Context) -> Problems:
     # imported here: tracker.roadmap reads through tracker.store.errors, whose package
     # imports the record, which needs the kinds (no cycle of modules: tests/test_layering.py)
     from tracker.roadmap.plan import item_ids
-    from tracker.roadmap.read import RoadmapError, parse_template
+    from tracker.roadmap.read import RoadmapError, stored_template
 
     assert context.child is not None
     errors: Problems = {}
     try:
-        template = parse_template(r.template.encode("utf-8"), "the roadmap's template")
+        template = stored_template(r.template)
     except RoadmapError as exc:
         return {"template": f"Template: {exc}"}
     if template.arm(r.arm) is None:

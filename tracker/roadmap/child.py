@@ -25,15 +25,15 @@ from tracker.model import Phase, PlanItemEntry, Roadmap
 from tracker.phases import NextEvent
 from tracker.roadmap.link import link_phases
 from tracker.roadmap.plan import Facts, Plan, PlanItem, Sureness, What, chain, compute_plan
-from tracker.roadmap.read import RoadmapError, parse_template
-from tracker.roadmap.shift import Move, Shift, preview_shift, refuse_impossible
+from tracker.roadmap.read import RoadmapError, stored_template
+from tracker.roadmap.shift import Move, Shift, plan_warnings, preview_shift, refuse_impossible
 from tracker.roadmap.template import MAX_LENGTH_DAYS, At, PhasePlan, Template, TimePoint
 from tracker.roadmap.write import template_text
 
 
 def template_of(roadmap: Roadmap) -> Template:
     """The child's own copy of the template; RoadmapError if it cannot be read."""
-    return parse_template(roadmap.template.encode("utf-8"), f"the roadmap {roadmap.protocol}")
+    return stored_template(roadmap.template)
 
 
 def planned_from(protocol: str) -> str:
@@ -49,6 +49,7 @@ class Applied:
     moves: tuple[Move, ...] = ()
     # on applying: the template phases (by key) linked to a phase entry the child had
     linked: tuple[tuple[str, Phase], ...] = ()
+    warnings: tuple[str, ...] = ()  # what it leaves odd but possible (Shift.warnings)
 
 
 def facts_of(roadmap: Roadmap, phases: Sequence[Phase]) -> Facts:
@@ -388,8 +389,10 @@ def fix_date(
     roadmap: Roadmap, phases: Sequence[Phase], item_id: str, day: dt.date, birth: dt.date
 ) -> Applied:
     """The item ``item_id`` fixed by hand on ``day`` (the family's or the team's date wins
-    and never moves), and what moves after it; RoadmapError with the plain message if that
-    would put an item before birth or an end before its start."""
+    and never moves), and what moves after it, with the same warnings as a shift's
+    (``Applied.warnings``: a start before the phase before it ends, an LP outside its
+    phase); RoadmapError with the plain message if that would put an item before birth or
+    an end before its start."""
     if not any(i.item_id == item_id for i in roadmap.items):
         raise RoadmapError(f"The plan has no item “{item_id}”; apply the roadmap again.")
     before = plan_of(roadmap, phases)
@@ -413,7 +416,8 @@ def fix_date(
             continue
         moves.append(Move(it, old, it.date, _fixed_reason(old, it.date, what)))
     refuse_impossible(after, moves, birth)
-    return synced(edited, phases, after, {m.item.id: m.reason for m in moves}, moves)
+    applied = synced(edited, phases, after, {m.item.id: m.reason for m in moves}, moves)
+    return replace(applied, warnings=tuple(plan_warnings(after, item_id)))
 
 
 def _fixed_reason(old: dt.date | None, new: dt.date | None, what: str) -> str:

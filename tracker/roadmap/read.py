@@ -86,14 +86,26 @@ def load_template(path: Path | str) -> Template:
     return parse_template(data, path.name)
 
 
+def by_name(message: str, path: Path) -> str:
+    """``message`` with the file ``path`` named by its name, as the family chose it in the
+    file dialog: every message about a template file (read or written) names it so; a
+    folder named in it stays whole (where it is)."""
+    return message.replace(str(path), path.name)
+
+
 def _file_message(message: str, path: Path) -> str:
     """The reader's refusal worded as the template's own: the file's name (as every other
     refusal names it), "loaded" for "imported", and that nothing was loaded."""
-    if message.startswith(str(path)):
-        message = path.name + message[len(str(path)) :]
+    message = by_name(message, path)
     message = message.replace("cannot be imported", "cannot be loaded")
     message = message.replace("; nothing was imported.", ".").replace(" Nothing was imported.", "")
     return message.rstrip() + " Nothing was loaded."
+
+
+def stored_template(text: str) -> Template:
+    """The child's own copy of a template, as a roadmap entry keeps it (named the same way
+    in every message: the family never chose a file for it)."""
+    return parse_template(text.encode("utf-8"), "the roadmap's own copy of its template")
 
 
 def shipped_template(name: str) -> Template:
@@ -194,9 +206,21 @@ def _shown(value: Any) -> str:
         return f"“{value[:60]}”"
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:g}, not a whole number"
+    if isinstance(value, float):  # as written: 7.0 is not "7, not a whole number"
+        return f"{value!r}" if value.is_integer() else f"{value!r}, not a whole number"
     return _kind(value)
+
+
+def _as_whole(value: Any) -> int | None:
+    """``value`` as a whole number when it is one: an int, or a decimal such as 7.0 (which
+    is refused as written, naming the whole number to write); None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
 
 
 class _Checker:
@@ -289,16 +313,18 @@ class _Checker:
         accepted = f"{what} is a whole number from {low:,} to {high:,}" + (
             ", or null when it is not known" if nullable else ""
         )
-        if isinstance(value, float) and value.is_integer() and low <= value <= high:
-            self.refuse(path, f"{what} is {value!r}, written as a decimal", f"write {int(value)}")
-        if not isinstance(value, int) or isinstance(value, bool):
+        number = _as_whole(value)
+        if number is None:
             self.refuse(path, f"{what} is {_shown(value)}", accepted)
-        if value < low:
-            reason = f"{what} is {value:,}" + (", a negative number" if value < 0 else "")
+        shown = f"{value!r}" if isinstance(value, float) else f"{number:,}"
+        if number < low:
+            reason = f"{what} is {shown}" + (", a negative number" if number < 0 else "")
             self.refuse(path, reason, accepted)
-        if value > high:
-            self.refuse(path, f"{what} is {value:,}, far more than any protocol", accepted)
-        return value
+        if number > high:
+            self.refuse(path, f"{what} is {shown}, far more than any protocol", accepted)
+        if isinstance(value, float):
+            self.refuse(path, f"{what} is {shown}, written as a decimal", f"write {number}")
+        return number
 
     def items(self, value: Any, path: KeyPath, what: str, most: int) -> list[Any]:
         if not isinstance(value, list):
@@ -342,6 +368,12 @@ class _Checker:
                 ("version",),
                 f"it was made by a newer version of Treatment Tracker (roadmap format {version})",
                 f"this version reads format {VERSION}; install the newer version to load it",
+            )
+        if isinstance(version, float) and _as_whole(version) in range(1, VERSION + 1):
+            self.refuse(
+                ("version",),
+                f"“version” is {version!r}, written as a decimal",
+                f"write {int(version)}",
             )
         if not isinstance(version, int) or isinstance(version, bool) or version < 1:
             known = "only version 1 is" if VERSION == 1 else f"versions 1 to {VERSION} are"
@@ -602,15 +634,11 @@ class _Checker:
                 # day (the day-8 count after a 7-day prophase), never later.
                 high = length + 1 if length is not None else MAX_LENGTH_DAYS
                 raw_day = obj.get("day")
-                if (
-                    isinstance(raw_day, int)
-                    and not isinstance(raw_day, bool)
-                    and length is not None
-                    and raw_day > high
-                ):
+                whole_day = _as_whole(raw_day)
+                if whole_day is not None and length is not None and whole_day > high:
                     self.refuse(
                         (*here, "day"),
-                        f"the {what} “{label[:60]}” is on day {raw_day:,}, more than a day "
+                        f"the {what} “{label[:60]}” is on day {_shown(raw_day)}, more than a day "
                         f"after the end of the phase's {length} days",
                         f"give a day from 1 to {high} ({high}: the day after its last day), "
                         "or change the length",

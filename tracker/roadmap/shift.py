@@ -151,24 +151,36 @@ def _shift(
             continue
         moves.append(Move(item, old, item.date, _reason(old, item.date, p.name, how)))
     refuse_impossible(after, moves, birth)
-    warnings = _overlaps(after, event)
+    warnings = plan_warnings(after, event)
     return Shift(new_facts, before, after, tuple(moves), tuple(warnings))
 
 
 def warnings_of(plan: Plan) -> tuple[str, ...]:
     """What ``plan`` holds that is odd but possible (as :attr:`Shift.warnings`): a start
     before the previous phase's end, an LP or MRD day fixed by hand outside its phase."""
-    return tuple(_overlaps(plan, ""))
+    return tuple(plan_warnings(plan, ""))
 
 
-def _overlaps(after: Plan, event: str) -> list[str]:
+def plan_warnings(after: Plan, event: str) -> list[str]:
     """Refuse a real start before the real end of the phase before it when ``event`` is
-    one of the two; list every other start before its previous phase's end, and every LP
-    or MRD day fixed by hand outside its phase (the day after its end is inside, as a
-    day-8 count after a 7-day prophase)."""
+    one of the two; list every other start before its previous phase's end (or, that end
+    not known, before its start), and every LP or MRD day fixed by hand outside its phase
+    (the day after its end is inside, as a day-8 count after a 7-day prophase).  For a
+    shift's preview and for a date fixed by hand (:func:`tracker.roadmap.child.fix_date`)."""
     warnings: list[str] = []
+    is_ = {Sureness.DONE: "was", Sureness.FIXED: "is fixed", Sureness.PLANNED: "is planned"}
     for prev, nxt in zip(after.phases, after.phases[1:], strict=False):
         end, start = after.item(f"{prev}.end"), after.item(f"{nxt}.start")
+        begun = after.item(f"{prev}.start")
+        if end.date is None and begun.date is not None and start.date is not None:
+            if start.date < begun.date:  # a later phase before the start of the one before
+                starts = "started" if begun.sureness is Sureness.DONE else "starts"
+                warnings.append(
+                    f"The start of {start.phase_name} {is_.get(start.sureness, 'is')} on "
+                    f"{start.date.isoformat()}, before {begun.phase_name} {starts} on "
+                    f"{begun.date.isoformat()}; change one of them if it moved."
+                )
+            continue
         if end.date is None or start.date is None or start.date >= end.date:
             continue
         if end.sureness is Sureness.DONE and start.sureness is Sureness.DONE:
@@ -185,7 +197,6 @@ def _overlaps(after: Plan, event: str) -> list[str]:
                     f"{start.phase_name}, the phase after it, started on "
                     f"{start.date.isoformat()}, and {rule}. Nothing was changed."
                 )
-        is_ = {Sureness.DONE: "was", Sureness.FIXED: "is fixed", Sureness.PLANNED: "is planned"}
         ends = "ended" if end.sureness is Sureness.DONE else "ends"
         warnings.append(
             f"The start of {start.phase_name} {is_.get(start.sureness, 'is')} on "

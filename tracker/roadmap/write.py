@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from tracker.roadmap.read import by_name
 from tracker.roadmap.template import (
     FORMAT,
     After,
@@ -22,6 +23,7 @@ from tracker.roadmap.template import (
     TimePoint,
 )
 from tracker.store.durable import write_atomically
+from tracker.store.errors import RecordError
 from tracker.store.targets import check_regular_target, check_write_target
 
 
@@ -49,12 +51,17 @@ def write_template(
 
     A target that is not a regular file (a named pipe, a device) is refused first, and
     with ``record_path`` so is the record or any of its companions
-    (:func:`check_write_target`): RecordError, nothing written."""
-    if record_path is not None:
-        check_write_target(path, record_path)
-    else:
-        check_regular_target(path)
-    write_atomically(Path(path), template_text(template).encode("utf-8"), "the roadmap template")
+    (:func:`check_write_target`): RecordError, nothing written.  Every message names the
+    file by its name (:func:`tracker.roadmap.read.by_name`), as a template read does."""
+    path = Path(path)
+    try:
+        if record_path is not None:
+            check_write_target(path, record_path)
+        else:
+            check_regular_target(path)
+        write_atomically(path, template_text(template).encode("utf-8"), "the roadmap template")
+    except RecordError as exc:  # the file named as everywhere else for templates
+        raise type(exc)(by_name(str(exc), path)) from exc
 
 
 def _source(s: Source) -> dict[str, Any]:

@@ -253,6 +253,13 @@ def cannot_save(what: str, target: Path, exc: OSError) -> CannotSave:
         unchanged = "nothing was written"
     if is_disk_full(exc):  # EFBIG too: a size limit
         reason = "the disk is full"
+    elif exc.errno in (errno.EACCES, errno.EPERM) and exc.filename2 == str(target):
+        # the finished file could not be renamed over the old one: that file itself is
+        # protected (chattr +i, or a sticky folder where it belongs to someone else)
+        reason = (
+            f"{target} is protected against changes (locked or marked unchangeable); "
+            "choose another file name, or remove the protection"
+        )
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         reason = f"the folder {target.parent} cannot be written to"
     elif exc.errno == errno.ENOENT:

@@ -14,7 +14,12 @@ A target is refused when
   does not exist yet: a file called ``<record>-journal`` would be taken for an
   unfinished save), or it lies in the backups folder, or
 - it exists and is not a regular file (a named pipe, a device, a socket): the atomic
-  write would replace it with a regular file.
+  write would replace it with a regular file, or
+- it lies (links resolved) in ``/proc``, ``/sys`` or ``/dev``: the system's own files,
+  never a place to save (a write there fails oddly, or lands in memory), or
+- it is a symbolic link (dangling or not): the atomic write would replace the link with
+  a file and leave what it points to as it was, and writing through it would put the file
+  wherever the link leads (a dangling one: anywhere); refused, naming where it points.
 
 Nothing here writes.
 """
@@ -71,7 +76,7 @@ def check_write_target(
         elif parent is not None and parent == _identity(backups):
             what = "inside the record's backups folder"
     if what is None:
-        what = _not_a_regular_file(target)
+        what = _unsafe(target)
     if what is None and not copy_of_the_record and _is_a_record(target):
         what = "a treatment record (an export, picture or PDF never replaces one)"
     if what is None:
@@ -83,12 +88,37 @@ def check_write_target(
 
 def check_regular_target(target: Path | str) -> None:
     """Raise RecordError if ``target`` exists and is not a regular file (a named pipe, a
-    device, a socket): for a writer that has no record to guard, only its target."""
-    what = _not_a_regular_file(Path(target))
+    device, a socket), is a system file or a link: for a writer that has no record to
+    guard, only its target."""
+    what = _unsafe(Path(target))
     if what is not None:
         raise RecordError(
             f"{target} is {what}; choose another file name or folder. Nothing was written."
         )
+
+
+_SYSTEM_FOLDERS = (Path("/proc"), Path("/sys"), Path("/dev"))
+
+
+def _unsafe(target: Path) -> str | None:
+    """Why ``target`` is no place for a file the program writes, whatever the record: not
+    a regular file, a system file, or a link (see the module's list), else None."""
+    what = _not_a_regular_file(target)
+    if what is not None:
+        return what
+    try:
+        resolved = Path(os.path.realpath(target))
+    except (OSError, ValueError):
+        return None  # a name no file can have: the writer refuses it itself
+    if any(resolved == f or f in resolved.parents for f in _SYSTEM_FOLDERS):
+        return "a system file, not a place to save"
+    try:
+        points_to = os.readlink(target)
+    except (OSError, ValueError):
+        return None  # not a link
+    if not os.path.exists(target):
+        return f"a link to {points_to}, which does not exist"
+    return f"a link to {points_to} (saving would replace the link, not that file)"
 
 
 def _not_a_regular_file(target: Path) -> str | None:

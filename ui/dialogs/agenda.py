@@ -201,15 +201,16 @@ class RepeatPicker(QWidget):
         end = self.end.currentData()
         self.until.setVisible(end == UNTIL)
         self.count.setVisible(end == COUNT)
-        why = self.problem()
-        if not repeats:
-            self.words.setText("")
-        elif why is None:
-            words = schedule.describe_repeat(self.rule())
-            self.words.setText(self.tr("In words: {words}").format(words=words))
-        else:
-            self.words.setText("")
+        self.refresh_words()
         self.edited.emit()
+
+    def refresh_words(self) -> None:
+        """The rule in words ("every month on the 3rd" from the first date), or nothing."""
+        if self.how.currentData() == ONCE or self.problem() is not None:
+            self.words.setText("")
+            return
+        words = schedule.describe_repeat(self.rule(), self.first_date)
+        self.words.setText(self.tr("In words: {words}").format(words=words))
 
 
 class AppointmentDialog(FormDialog):
@@ -270,6 +271,7 @@ class AppointmentDialog(FormDialog):
             self.picker.first_date = parse_date(self.text_of("date"), "Date")
         except ValueError:
             self.picker.first_date = None
+        self.picker.refresh_words()
 
     def text_of(self, name: str) -> str:
         if name == "repeat":
@@ -296,6 +298,7 @@ class AppointmentDialog(FormDialog):
                 uid=a.uid if a else "",
                 today=self._today,
                 changes=a.changes if a else (),
+                series_before=a,
             )
         except FormErrors as exc:
             errors = dict(exc.errors)
@@ -327,7 +330,7 @@ class MoveDateDialog(FormDialog):
         self._original = original
         self._child = child
         self._today = today
-        how = schedule.describe_repeat(appointment.repeat)
+        how = schedule.describe_repeat(appointment.repeat, appointment.date)
         said = QLabel(
             self.tr("One date of the series ({how}); the other dates stay as they are.").format(
                 how=how

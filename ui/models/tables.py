@@ -282,7 +282,7 @@ def _repeats(a: Appointment) -> str:
     if not a.repeat:
         return ""
     try:
-        words = schedule.describe_repeat(a.repeat)
+        words = schedule.describe_repeat(a.repeat, a.date)
     except ValueError:
         return a.repeat
     n = len(a.changes)

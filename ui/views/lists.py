@@ -371,7 +371,9 @@ class AgendaView(RecordView):
             self._date_chosen()
             return
         self.series_words.setText(
-            self.tr("Repeats {how}. Its next dates:").format(how=schedule.describe_repeat(a.repeat))
+            self.tr("Repeats {how}. Its next dates:").format(
+                how=schedule.describe_repeat(a.repeat, a.date)
+            )
         )
         today = self.bridge.record.today()
         shown: list[visits.Visit] = []
