@@ -167,3 +167,25 @@ def test_redacted_the_checks_name_nobody(rec: Record, mila: tuple[Child, Roadmap
 def test_sequence_counts_seconds_from_2020() -> None:
     assert sequence_of(None) == 0
     assert sequence_of(dt.datetime(2020, 1, 1, 0, 1, tzinfo=dt.UTC)) == 60
+
+
+def test_a_planned_lp_entered_on_the_plans_day_is_one_event_not_two(
+    rec: Record, mila: tuple[Child, Roadmap]
+) -> None:
+    """The family entered the LP the plan also has (the same day): the calendar shows one
+    lumbar puncture that day, the family's entry (with its drugs), not a second one."""
+    from tracker.model import CnsVisit
+
+    child, _ = mila
+    assert child.id is not None
+    end_of_induction = FIRST + dt.timedelta(days=7 + 32)
+    rec.save(CnsVisit(child_id=child.id, date=end_of_induction, planned=True))
+    events = _events(rec, child)
+    lps = [e for k, e in events.items() if "Lumbar puncture" in k]
+    assert [e.decoded("dtstart") for e in lps] == [end_of_induction]
+    assert not any(
+        k.startswith("Mila van Dijk · Lumbar puncture (planned):") and "induction" in k
+        for k in events
+    )
+    # the marrow check of that day is still there: only an LP stands for an LP
+    assert any("MRD check (planned): end of induction" in k for k in events)

@@ -199,7 +199,8 @@ def build_calendar(
 ) -> Calendar:
     """The calendar of one child: every appointment (series with their changes), the
     lumbar punctures planned from ``today`` on, every phase's start, and the roadmap's
-    planned LPs and MRD checks from ``today`` on."""
+    planned LPs and MRD checks from ``today`` on (a roadmap LP on the day of an LP the
+    family entered is that entry: one event, not two)."""
     w = _Writer(entries.child, stamp, redact, entries.updated)
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -209,15 +210,17 @@ def build_calendar(
     for a in sorted(entries.appointments, key=lambda a: (a.date, a.uid)):
         for e in w.appointment(a):
             cal.add_component(e)
+    entered_lp_days: set[dt.date] = set()  # a roadmap LP on such a day is that entry
     for v in sorted(entries.lps, key=lambda v: (v.date, v.uid)):
         if v.planned and v.date >= today:
             cal.add_component(w.lp(v))
+            entered_lp_days.add(v.date)
     for p in entries.phases:
         start = p.start
         if start is not None:
             cal.add_component(w.phase(p, start))
     for c in sorted(entries.plan, key=lambda c: (c.date, c.uid)):
-        if c.date >= today:
+        if c.date >= today and not (c.lp and c.date in entered_lp_days):
             cal.add_component(w.planned_check(c))
     return cal
 
