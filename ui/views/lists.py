@@ -31,7 +31,7 @@ from ui.bridge import RecordBridge
 from ui.interaction import Interaction
 from ui.kind_ui import edit_entry
 from ui.kinds import in_view, ui_kind
-from ui.views.table import RecordTable
+from ui.views.table import FOCUS_FRAME, RecordTable
 
 # The least height of each table in a view of three or more (its title, buttons and a row).
 STACKED_MIN_HEIGHT = 90
@@ -56,9 +56,19 @@ class RecordView(QWidget):
             table = RecordTable(ui, bridge, self)
             table.add_requested.connect(lambda key=ui.key: self.edit(key, None))
             table.edit_requested.connect(lambda entry, key=ui.key: self.edit(key, entry))
+            table.entered.connect(lambda table=table: self.keys_to(table))
             self.tables[ui.key] = table
+        if self.tables:
+            self.keys_to(next(iter(self.tables.values())))
         bridge.changed.connect(self._changed)
         bridge.child_selected.connect(lambda _id: self._changed(None))
+
+    def keys_to(self, here: RecordTable) -> None:
+        """Alt+I and Alt+L (Edit, Delete) act on ``here``, the table the keyboard came into:
+        one letter each on every tab, where the family is working, rather than a letter
+        per table to look for (and no two buttons of the window share one)."""
+        for table in self.tables.values():
+            table.set_keys_here(table is here)
 
     # A view on a tab that is not showing is refreshed when it is next shown, not on
     # every change: start-up and saves then cost only what is on screen.
@@ -309,6 +319,7 @@ class AgendaView(RecordView):
         self.series_words.setWordWrap(True)
         self.dates = QListWidget(self.series_box)
         self.dates.setAccessibleName(self.tr("Next dates of the series"))
+        self.dates.setStyleSheet(FOCUS_FRAME)
         self.series_words.setBuddy(self.dates)
         self.dates.setMaximumHeight(96)
         self.move_button = QPushButton(self.tr("&Move this date…"), self.series_box)
@@ -524,6 +535,7 @@ class MedicinesView(RecordView):
         self.plans.layout().addLayout(commands)
         self.history = QListWidget(self)
         self.history.setAccessibleName(self.tr("Dose changes"))
+        self.history.setStyleSheet(FOCUS_FRAME)
         history_box = QWidget(self)
         column = QVBoxLayout(history_box)
         column.setContentsMargins(0, 0, 0, 0)

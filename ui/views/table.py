@@ -1,6 +1,8 @@
 """The table of one kind of entry, titled, with Add, Edit and Delete: filled from the
 record (``record.entries``), refreshed when its kind changed, deleting through the bridge
-(one undo step).  Enter or double-click edits, Delete deletes, Insert adds.
+(one undo step).  Enter or double-click edits, Delete deletes, Insert adds; Alt+I and
+Alt+L too, in the table of a tab the keyboard is in (:meth:`RecordTable.set_keys_here`).
+The table with the keyboard focus has a frame of the focus colour.
 """
 
 from __future__ import annotations
@@ -9,7 +11,15 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +38,22 @@ from ui.bridge import RecordBridge
 from ui.kind_ui import KindUi, tr
 from ui.models.tables import RecordTableModel
 
+# The list with the keyboard focus is framed in the focus colour; the others have a thin
+# grey frame of the same overall width, so nothing moves when the focus does.
+FOCUS_FRAME = (
+    "QAbstractItemView { border: 1px solid #a0a4a8; padding: 1px; }"
+    " QAbstractItemView:focus { border: 2px solid palette(highlight); padding: 0px; }"
+)
+
+# Edit and Delete of the table the keyboard is in (the others' without the letters).
+EDIT_TEXT = QT_TRANSLATE_NOOP("RecordTable", "Ed&it…")  # E is the Edit menu's
+DELETE_TEXT = QT_TRANSLATE_NOOP("RecordTable", "De&lete")
+
+
+def without_letter(text: str) -> str:
+    """``text`` without its Alt letter ("Ed&it…" → "Edit…"; "&&" stays a "&")."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&&")
+
 
 class KeyTableView(QTableView):
     """A table whose Enter, Delete and Insert act on its rows, only while it has focus."""
@@ -35,6 +61,7 @@ class KeyTableView(QTableView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.key_actions: dict[Qt.Key, Callable[[], object]] = {}
+        self.setStyleSheet(FOCUS_FRAME)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         action = self.key_actions.get(Qt.Key(event.key()))
@@ -51,12 +78,14 @@ class RecordTable(QWidget):
     view around the table opens the editor).
 
     Signals:
-        add_requested(), edit_requested(object), delete_requested(object)
+        add_requested(), edit_requested(object), delete_requested(object),
+        entered(): the keyboard focus came into the table or one of its buttons
     """
 
     add_requested = Signal()
     edit_requested = Signal(object)
     delete_requested = Signal(object)
+    entered = Signal()
 
     def __init__(
         self,
@@ -73,9 +102,13 @@ class RecordTable(QWidget):
         empty_text = tr(ui.empty)
         self.title = QLabel(f"<h3>{title}</h3>", self)
         self.add_button = QPushButton(add_text, self)
-        self.edit_button = QPushButton(self.tr("Ed&it…"), self)  # E is the Edit menu's
-        self.delete_button = QPushButton(self.tr("Delete"), self)
-        self.delete_button.setToolTip(self.tr("Delete the selected row (Ctrl+Z undoes it)"))
+        self.edit_button = QPushButton(self)
+        self.edit_button.setToolTip(self.tr("Edit the selected row (Enter; Alt+I)"))
+        self.delete_button = QPushButton(self)
+        self.delete_button.setToolTip(
+            self.tr("Delete the selected row (Delete; Alt+L; Ctrl+Z undoes it)")
+        )
+        self.set_keys_here(True)
         self.empty = QLabel(empty_text, self)
         self.empty.setWordWrap(True)
         self.empty.setStyleSheet("color: #5f6368; padding: 12px;")
@@ -105,6 +138,8 @@ class RecordTable(QWidget):
             Qt.Key.Key_Delete: self._delete,
             Qt.Key.Key_Insert: self.add_requested.emit,
         }
+        for widget in (self.table, self.add_button, self.edit_button, self.delete_button):
+            widget.installEventFilter(self)
         self.add_button.clicked.connect(self.add_requested)
         self.edit_button.clicked.connect(self._edit)
         self.delete_button.clicked.connect(self._delete)
@@ -130,6 +165,19 @@ class RecordTable(QWidget):
         """Put a command of the view's own beside Add, Edit and Delete (the Growth table's
         chart)."""
         self._buttons.insertWidget(self._buttons.indexOf(self.add_button), button)
+        button.installEventFilter(self)
+
+    def set_keys_here(self, here: bool) -> None:
+        """Give Edit and Delete their Alt letters (I, L), or take them away: of the tables
+        of a tab, only the one the keyboard is in has them, so Alt+I edits there."""
+        edit, delete = self.tr(EDIT_TEXT), self.tr(DELETE_TEXT)
+        self.edit_button.setText(edit if here else without_letter(edit))
+        self.delete_button.setText(delete if here else without_letter(delete))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusIn:
+            self.entered.emit()
+        return super().eventFilter(watched, event)
 
     def touched(self, changes: Changes) -> bool:
         """Did ``changes`` touch what the table shows (its kind, or one it reads)?"""
