@@ -156,3 +156,34 @@ def test_a_today_key_that_cannot_act_says_why_on_the_status_bar(qtbot, window) -
     qtbot.keyClick(view.previous_button, Qt.Key.Key_M)
     [dose] = window.bridge.record.entries(DoseLog, window.bridge.current_child().id)
     assert dose.status is DoseStatus.MISSED
+
+
+def test_undoing_a_cancelled_date_keeps_the_series_and_its_date_selected(
+    qtbot, window, record, child
+) -> None:  # type: ignore[no-untyped-def]
+    """The walkthrough: after Ctrl+Z of "Cancel this date" the dates list went back to its
+    first date and the keyboard to the tab bar."""
+    from PySide6.QtGui import QKeySequence
+    from test_gui_series import saved_series
+
+    from tracker.model import Appointment
+
+    record.save(Appointment(child.id, dt.date(2026, 11, 2), None, "Dr. A"))
+    series = saved_series(record, child)
+    record.save(Appointment(child.id, dt.date(2026, 12, 2), None, "Dr. C"))
+    window.show_view("agenda")
+    view = window.agenda_view
+    view.refresh()
+    view.appointments.select_id(series.id)
+    view.dates.setFocus()
+    view.dates.setCurrentRow(2)  # 2026-12-22
+    qtbot.keyClick(view.dates, Qt.Key.Key_N, ALT)  # Ca&ncel this date
+    qtbot.waitUntil(lambda: "cancelled" in view.dates.item(2).text())
+    activate(qtbot, window)
+    for step in (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo):
+        press(qtbot, QApplication.focusWidget(), step)
+        assert view.appointments.selected().id == series.id
+        assert view.dates.currentRow() == 2, step
+        assert view.dates.item(2).text().startswith("2026-12-22")
+        assert view.dates.hasFocus(), QApplication.focusWidget()
+    assert "cancelled" in view.dates.item(2).text()

@@ -350,8 +350,11 @@ class AgendaView(RecordView):
         self.put_back_button.clicked.connect(self.put_back)
         self.dates.currentRowChanged.connect(self._date_chosen)
         self.dates.itemActivated.connect(lambda _item: self.move_date())
-        self.appointments.table.selectionModel().selectionChanged.connect(self._fill_dates)
-        self.appointments.model.modelReset.connect(self._fill_dates)
+        self.appointments.table.selectionModel().selectionChanged.connect(self._selection_moved)
+        # once per reload, after the selection came back: the box is not hidden meanwhile
+        # (the keyboard stays in the dates) and the same date stays chosen (an undo)
+        self.appointments.reloaded.connect(self._fill_dates)
+        self._dates_of: str | None = None  # the uid of the series whose dates are listed
         self.stacked()
         splitter = self.findChild(QSplitter)
         if splitter is not None:  # the appointments (with a series' dates) get the room
@@ -371,11 +374,21 @@ class AgendaView(RecordView):
         a = self.appointments.selected()
         return a if isinstance(a, Appointment) and a.repeat else None
 
+    def _selection_moved(self, *_: object) -> None:
+        if not self.appointments.reloading:
+            self._fill_dates()
+
     def _fill_dates(self, *_: object) -> None:
-        """The selected series' next dates (cancelled ones too, so they can be put back)."""
+        """The selected series' next dates (cancelled ones too, so they can be put back);
+        the date chosen before stays chosen when the series is the same one."""
         from tracker import schedule, visits
 
         a = self._series()
+        chosen = self._chosen()
+        keep = (
+            chosen[1] if chosen is not None and a is not None and a.uid == self._dates_of else None
+        )
+        self._dates_of = a.uid if a is not None else None
         self.series_box.setVisible(a is not None)
         self.dates.clear()
         if a is None:
@@ -410,7 +423,8 @@ class AgendaView(RecordView):
             QListWidgetItem(self.tr("No dates from today on"), self.dates).setFlags(
                 Qt.ItemFlag.NoItemFlags
             )
-        self.dates.setCurrentRow(0 if shown else -1)
+        kept = [v.original_date for v in shown[: self.SHOWN_DATES]]
+        self.dates.setCurrentRow(kept.index(keep) if keep in kept else (0 if shown else -1))
         self._date_chosen()
 
     def _chosen(self) -> tuple[Appointment, dt.date, bool, bool] | None:

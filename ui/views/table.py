@@ -79,13 +79,15 @@ class RecordTable(QWidget):
 
     Signals:
         add_requested(), edit_requested(object), delete_requested(object),
-        entered(): the keyboard focus came into the table or one of its buttons
+        entered(): the keyboard focus came into the table or one of its buttons,
+        reloaded(): the rows were read again, the selection put back (:meth:`reload`)
     """
 
     add_requested = Signal()
     edit_requested = Signal(object)
     delete_requested = Signal(object)
     entered = Signal()
+    reloaded = Signal()
 
     def __init__(
         self,
@@ -96,6 +98,7 @@ class RecordTable(QWidget):
         super().__init__(parent)
         self.ui = ui
         self.bridge = bridge
+        self.reloading = False  # while the rows are read again (the selection comes back)
         self.model: RecordTableModel[Any] = ui.model(self)
         title = tr(ui.title)
         add_text = tr(ui.add_button)
@@ -204,7 +207,12 @@ class RecordTable(QWidget):
         if keep_selection:
             self.reload(items)
         else:
-            self.model.reload(items)
+            self.reloading = True
+            try:
+                self.model.reload(items)
+            finally:
+                self.reloading = False
+            self.reloaded.emit()
 
     def _delete_entry(self, entry: Any) -> None:
         self.bridge.delete(self.ui.kind.model, entry.id)
@@ -215,8 +223,13 @@ class RecordTable(QWidget):
         again), on the one it followed when it is gone (a dose change undone), on the one
         entry that came back when none was selected (a delete undone)."""
         current, before = self.selected(), self.uids()
-        self.model.reload(items)
-        self.reselect(current, before, items)
+        self.reloading = True  # the selection goes and comes back: see ``reloaded``
+        try:
+            self.model.reload(items)
+            self.reselect(current, before, items)
+        finally:
+            self.reloading = False
+        self.reloaded.emit()
 
     def uids(self) -> set[str | None]:
         """The uids of the entries shown (before a reload: see :meth:`reselect`)."""
