@@ -8,11 +8,12 @@ then stays open with the reason shown, so nothing typed is lost.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -29,6 +30,8 @@ from PySide6.QtWidgets import (
     QMenu,
     QPlainTextEdit,
     QScrollArea,
+    QStyle,
+    QStyleOptionFrame,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -159,6 +162,22 @@ def scrolling(page: QWidget, parent: QWidget) -> QScrollArea:
     return scroll
 
 
+def fit_placeholder(edit: QLineEdit) -> None:
+    """Make ``edit`` at least as wide as its placeholder (the example of what to type):
+    Qt cuts a placeholder that does not fit to "e.g. irradiated, CMV-nega…"."""
+    text = edit.placeholderText()
+    if not text:
+        return
+    option = QStyleOptionFrame()
+    edit.initStyleOption(option)
+    contents = edit.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, edit)
+    margins = edit.textMargins()
+    chrome = edit.width() - contents.width() + margins.left() + margins.right() + 4  # Qt's 2+2
+    need = math.ceil(edit.fontMetrics().horizontalAdvance(text)) + chrome
+    if edit.minimumWidth() < need:
+        edit.setMinimumWidth(need)
+
+
 def fill_combo(combo: QComboBox, choices: Mapping[str, str], context: str = "labels") -> None:
     """Items show translated labels and carry the stored code as data."""
     from PySide6.QtCore import QCoreApplication
@@ -181,6 +200,7 @@ class FormDialog(QDialog):
         self.submit: Callable[[Any], Any] | None = None
         self._initial: dict[str, str] | None = None
         self._opener: QWidget | None = None  # what had the focus when the dialog opened
+        self._growing = False  # a fit to the layout's height is on its way (_grow_to_fit)
         self.banner = plain_label(parent=self)  # errors quote what was typed
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet(
@@ -314,6 +334,29 @@ class FormDialog(QDialog):
         if hint.height() > self.height():
             self.resize(self.width(), hint.height())
 
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest and self.isVisible() and not self._growing:
+            self._growing = True  # once the layout has settled
+            QTimer.singleShot(0, self, self._grow_to_fit)
+        return super().event(event)
+
+    def _grow_to_fit(self) -> None:
+        """Taller when what is shown grew (the appointment's repeat opened its days and its
+        end): Qt keeps the dialog's height and squeezes word-wrapped hints to one line."""
+        self._growing = False
+        layout = self.layout()
+        if layout is None:
+            return
+        width = self.width()
+        need = (
+            layout.totalHeightForWidth(width)
+            if layout.hasHeightForWidth()
+            else layout.totalSizeHint().height()
+        )
+        room = self.screen().availableGeometry().height() - 48
+        if need > self.height() and self.height() < room:
+            self.resize(width, min(need, room))
+
     def show_banner(self, text: str) -> None:
         self.banner.setText(text)
         self.banner.show()
@@ -323,6 +366,8 @@ class FormDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:
         if self._initial is None:
             self._initial = self.texts()  # what was there before the family typed anything
+            for edit in self.findChildren(QLineEdit):
+                fit_placeholder(edit)
         opener = QApplication.focusWidget()
         if self._opener is None and opener is not None and not self.isAncestorOf(opener):
             self._opener = opener

@@ -20,7 +20,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -40,9 +40,11 @@ from ui.models.tables import RecordTableModel
 
 # The list with the keyboard focus is framed in the focus colour; the others have a thin
 # grey frame of the same overall width, so nothing moves when the focus does.
+# (Not "QAbstractItemView": a header is one too, and would be framed inside the table.)
 FOCUS_FRAME = (
-    "QAbstractItemView { border: 1px solid #a0a4a8; padding: 1px; }"
-    " QAbstractItemView:focus { border: 2px solid palette(highlight); padding: 0px; }"
+    "QTableView, QTreeView, QListView { border: 1px solid #a0a4a8; padding: 1px; }"
+    " QTableView:focus, QTreeView:focus, QListView:focus"
+    " { border: 2px solid palette(highlight); padding: 0px; }"
 )
 
 # Edit and Delete of the table the keyboard is in (the others' without the letters).
@@ -62,6 +64,8 @@ class KeyTableView(QTableView):
         super().__init__(parent)
         self.key_actions: dict[Qt.Key, Callable[[], object]] = {}
         self.setStyleSheet(FOCUS_FRAME)
+        self._last = -1  # the column that takes what is left (stretch_last_column)
+        self._fitting = False
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         action = self.key_actions.get(Qt.Key(event.key()))
@@ -70,6 +74,40 @@ class KeyTableView(QTableView):
             event.accept()
             return
         super().keyPressEvent(event)
+
+    def stretch_last_column(self) -> None:
+        """The last column takes the room the others leave, but never less than its title
+        needs: Qt's own stretch squeezed "What the team said" to "hat the team" at 1024
+        pixels; now the table scrolls sideways instead."""
+        header = self.horizontalHeader()
+        header.setStretchLastSection(False)
+        self._last = self.model().columnCount() - 1
+        if self._last < 0:
+            return
+        header.setSectionResizeMode(self._last, QHeaderView.ResizeMode.Interactive)
+        header.sectionResized.connect(lambda *_: self._fit_last())
+
+    def _fit_last(self) -> None:
+        header = self.horizontalHeader()
+        last = self._last
+        if self._fitting or last < 0 or last >= header.count() or header.isSectionHidden(last):
+            return
+        others = sum(
+            header.sectionSize(i)
+            for i in range(header.count())
+            if i != last and not header.isSectionHidden(i)
+        )
+        want = max(header.sectionSizeHint(last), self.viewport().width() - others)
+        if header.sectionSize(last) != want:
+            self._fitting = True
+            try:
+                header.resizeSection(last, want)
+            finally:
+                self._fitting = False
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_last()
 
 
 class RecordTable(QWidget):
@@ -124,15 +162,10 @@ class RecordTable(QWidget):
         self.table.setTabKeyNavigation(False)
         self.table.setWordWrap(False)  # long notes end in "…"; the tooltip shows them whole
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         # Size columns from the first rows only: measuring 5,000 rows costs half a second.
         self.table.horizontalHeader().setResizeContentsPrecision(60)
-        columns = self.model.columnCount()
-        if columns > 0:  # the last column (notes) takes what is left, not more
-            self.table.horizontalHeader().setSectionResizeMode(
-                columns - 1, QHeaderView.ResizeMode.Stretch
-            )
+        self.table.stretch_last_column()  # the last (notes) takes what is left, not more
         self.table.setAccessibleName(title)
         self.table.doubleClicked.connect(lambda _index: self._edit())
         self.table.key_actions = {
