@@ -110,3 +110,28 @@ def test_the_appointment_dialog_grows_with_its_repeat(qtbot, bridge) -> None:  #
     picker.until.setText("2027-06-30")
     qtbot.waitUntil(lambda: _squeezed(dialog) == [])
     assert picker.how.height() >= picker.how.sizeHint().height()
+
+
+def test_a_fields_red_outline_goes_once_it_is_right_or_left_empty(qtbot, bridge) -> None:  # type: ignore[no-untyped-def]
+    """The walkthrough: the red outline stayed on a field after its text was cleared."""
+    from gui_helpers import error_label, type_text
+
+    from ui.dialogs.base import FIELD_ERROR_STYLE
+
+    dialog = open_dialog(bridge, "appointment")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    time, date = dialog.field("time"), dialog.field("date")
+    type_text(time, "25:00")
+    type_text(date.line, "2026-13-01")
+    dialog.accept()
+    assert dialog.isVisible()
+    assert time.styleSheet() == FIELD_ERROR_STYLE and error_label(dialog, "time").isVisible()
+    type_text(time, "")  # the time is optional: empty is right
+    assert time.styleSheet() == "" and not error_label(dialog, "time").isVisible()
+    assert date.line.styleSheet() == FIELD_ERROR_STYLE  # still wrong, still marked
+    type_text(date.line, "2026-11-2")  # on the way to a date: still wrong
+    assert date.line.styleSheet() == FIELD_ERROR_STYLE
+    type_text(date.line, "2026-11-20")
+    assert date.line.styleSheet() == "" and not error_label(dialog, "date").isVisible()
+    assert not dialog.banner.isVisible()  # nothing marked is left to correct
