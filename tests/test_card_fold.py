@@ -4,16 +4,11 @@ kept 3 mm off the folds; a number stays with its unit and a unit stays whole."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from conftest import TODAY, fixed_clock
-from pypdf import PdfReader
 
 from tracker.demo import build_demo
 from tracker.store import Record
-
-MM = 72 / 25.4
 
 
 @pytest.fixture(scope="module")
