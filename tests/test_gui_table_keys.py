@@ -118,8 +118,7 @@ def _due_today(window: Any) -> Any:
             schedule="FREQ=DAILY;BYHOUR=19",
         )
     )
-    press_view = window.today_view
-    return press_view
+    return window.today_view
 
 
 def test_after_alt_e_and_escape_g_ticks_the_dose_on_the_today_tab(qtbot, window) -> None:  # type: ignore[no-untyped-def]
