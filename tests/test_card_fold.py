@@ -68,3 +68,18 @@ def test_no_line_of_the_wallet_card_is_on_a_fold(qapp, demo) -> None:  # type: i
                 seen.add(block.text()[:3])
             block = block.next()
     assert {"ANC", "Hb", "PLT"} <= {text.strip() for text in seen} | seen
+
+
+def test_each_line_of_the_wallet_card_is_printed_once(qapp, demo, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A paragraph running from one panel onto the next is drawn on both, clipped: its
+    lines of the other panel must not be in the PDF twice (copy, search, screen readers)."""
+    from pypdf import PdfReader
+
+    from ui.printing.card import CardRequest, write_card_pdf
+
+    rec, child_id = demo
+    out = tmp_path / "wallet.pdf"
+    write_card_pdf(rec, CardRequest(child_id, "wallet"), out)
+    text = " ".join(PdfReader(str(out)).pages[0].extract_text().split())
+    for once in ("demo rule)", "FEVER CARD", "Kept by the family", "co-trimoxazole"):
+        assert text.count(once) == 1, (once, text)

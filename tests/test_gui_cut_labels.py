@@ -135,3 +135,22 @@ def test_a_fields_red_outline_goes_once_it_is_right_or_left_empty(qtbot, bridge)
     type_text(date.line, "2026-11-20")
     assert date.line.styleSheet() == "" and not error_label(dialog, "date").isVisible()
     assert not dialog.banner.isVisible()  # nothing marked is left to correct
+
+
+def test_the_count_dialogs_tab_loses_its_warning_with_the_outline(qtbot, bridge) -> None:  # type: ignore[no-untyped-def]
+    from gui_helpers import type_text
+
+    dialog = open_dialog(bridge, "count")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_text(dialog.field("taken_date").line, "2026-11-20")
+    value = dialog.field("wbc.value")
+    type_text(value, "3,1,4")
+    dialog.accept()
+    assert dialog.isVisible()
+    tabs = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
+    assert any(t.startswith("⚠") for t in tabs), tabs
+    type_text(value, "3.1")
+    tabs = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
+    assert not any(t.startswith("⚠") for t in tabs), tabs
+    assert value.styleSheet() == ""

@@ -362,6 +362,9 @@ def paint_card(device: QPagedPaintDevice, card: Card, size: str) -> float:
             doc = docs[panel.column]
             page = QRectF(QPointF(0, 0), doc.pageSize() if size == "wallet" else doc.size())
             page.moveTop(panel.page * page.height())
+            # a hair short of the page's end: the first line of the next page starts on
+            # it, and would be drawn (clipped away, yet in the PDF's text) on this one too
+            page.setBottom(page.bottom() - 0.01)
             painter.save()
             painter.scale(to_device, to_device)
             painter.translate(panel.rect.topLeft())
