@@ -245,6 +245,9 @@ class Lane:
     # A lane of one row per name (the doses lane: one per drug): each mark sits in its
     # ``row``, drawn without a label, and the names stand in the title column.
     row_titles: list[str] = field(default_factory=list)
+    # each row's name shortened as the Medicines lane says it ("6-MP", "MTX"), for a title
+    # column too narrow for the names as typed ("methotrexate (by mouth)")
+    row_short: list[str] = field(default_factory=list)
 
     @property
     def drawn_as_spans(self) -> bool:
@@ -989,7 +992,15 @@ def _dose_lane(plans: Sequence[MedicinePlan], doses: Sequence[DoseLog]) -> Lane:
             )
         )
     marks.sort(key=lambda m: (m.x, m.row))
-    return Lane("doses", "Doses", max(len(names), 1), marks=marks, row_titles=names or ["Doses"])
+    titles = names or ["Doses"]
+    return Lane(
+        "doses",
+        "Doses",
+        max(len(names), 1),
+        marks=marks,
+        row_titles=titles,
+        row_short=[medicines.short_name(name) for name in titles],
+    )
 
 
 def _medicine_lane(plans: Sequence[MedicinePlan], today: dt.date) -> Lane:

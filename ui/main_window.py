@@ -24,6 +24,7 @@ from ui.interaction import Interaction
 from ui.kind_ui import edit_entry
 from ui.kind_ui import tr as tr_kind
 from ui.kinds import in_add_menu, ui_kind
+from ui.menu_keys import OneEscape
 from ui.plain import plain_label
 from ui.safety import CopyReminder, PlaceNote, Safety
 from ui.settings import Settings
@@ -186,6 +187,7 @@ class MainWindow(QMainWindow):
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         help_menu.addAction(a[ActionId.CHECK])
         help_menu.addAction(a[ActionId.ABOUT])
+        OneEscape(self.menuBar())
 
     def _connect(self) -> None:
         a = self.actions_
@@ -229,6 +231,7 @@ class MainWindow(QMainWindow):
         self.reminder.save_requested.connect(self.save_copy)
         self.bridge.changed.connect(self._changed)
         self.bridge.refused.connect(self._undo_refused)
+        self.today_view.notice.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.bridge.child_selected.connect(lambda _id: self._update_child_actions())
         self._update_child_actions()
 

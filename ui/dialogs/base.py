@@ -8,11 +8,12 @@ then stays open with the reason shown, so nothing typed is lost.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QDate, QLocale, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QEvent, QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -29,6 +30,8 @@ from PySide6.QtWidgets import (
     QMenu,
     QPlainTextEdit,
     QScrollArea,
+    QStyle,
+    QStyleOptionFrame,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -159,6 +162,34 @@ def scrolling(page: QWidget, parent: QWidget) -> QScrollArea:
     return scroll
 
 
+def _edit_signals(widget: QWidget) -> list[Any]:
+    """The signals saying that ``widget``'s value changed (a custom field's ``edited``)."""
+    if isinstance(widget, QLineEdit | QPlainTextEdit):
+        return [widget.textChanged]
+    if isinstance(widget, QComboBox):
+        return [widget.currentIndexChanged, widget.editTextChanged]
+    if isinstance(widget, QCheckBox):
+        return [widget.toggled]
+    edited = getattr(widget, "edited", None)
+    return [edited] if edited is not None else []
+
+
+def fit_placeholder(edit: QLineEdit) -> None:
+    """Make ``edit`` at least as wide as its placeholder (the example of what to type):
+    Qt cuts a placeholder that does not fit to "e.g. irradiated, CMV-nega…"."""
+    text = edit.placeholderText()
+    if not text:
+        return
+    option = QStyleOptionFrame()
+    edit.initStyleOption(option)
+    contents = edit.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, edit)
+    margins = edit.textMargins()
+    chrome = edit.width() - contents.width() + margins.left() + margins.right() + 4  # Qt's 2+2
+    need = math.ceil(edit.fontMetrics().horizontalAdvance(text)) + chrome
+    if edit.minimumWidth() < need:
+        edit.setMinimumWidth(need)
+
+
 def fill_combo(combo: QComboBox, choices: Mapping[str, str], context: str = "labels") -> None:
     """Items show translated labels and carry the stored code as data."""
     from PySide6.QtCore import QCoreApplication
@@ -181,6 +212,9 @@ class FormDialog(QDialog):
         self.submit: Callable[[Any], Any] | None = None
         self._initial: dict[str, str] | None = None
         self._opener: QWidget | None = None  # what had the focus when the dialog opened
+        self._growing = False  # a fit to the layout's height is on its way (_grow_to_fit)
+        self._marked: set[str] = set()  # the fields outlined in red (show_errors)
+        self._generic_banner = False  # the banner says only "correct the marked fields"
         self.banner = plain_label(parent=self)  # errors quote what was typed
         self.banner.setWordWrap(True)
         self.banner.setStyleSheet(
@@ -236,6 +270,35 @@ class FormDialog(QDialog):
         self._fields[name] = widget
         if error is not None:
             self._errors[name] = error
+        for signal in _edit_signals(widget):
+            signal.connect(self._recheck)
+
+    def _recheck(self, *_: object) -> None:
+        """A field was edited while some are marked wrong: a marked field now right (or
+        left empty where it may be) loses its red outline and its line at once, instead of
+        keeping them until the next Save.  Nothing is marked anew until then."""
+        if not self._marked:
+            return
+        try:
+            self.build()
+            still: set[str] = set()
+        except FormErrors as exc:
+            still = set(exc.errors)
+        for name in self._marked - still:
+            self._unmark(name)
+        self._marked &= still
+        if not self._marked and self._generic_banner:
+            self.banner.hide()
+
+    def _unmark(self, name: str) -> None:
+        widget = self._fields[name]
+        (widget.line if isinstance(widget, DateField) else widget).setStyleSheet("")
+        label = self._errors.get(name)
+        shared = [n for n in self._marked if n != name and self._errors.get(n) is label]
+        if label is not None and not shared:  # one line may stand under two fields
+            label.hide()
+            label.setMinimumHeight(0)
+            label.clear()
 
     def field(self, name: str) -> QWidget:
         return self._fields[name]
@@ -274,6 +337,8 @@ class FormDialog(QDialog):
     # ------------------------------------------------------------------ errors
 
     def clear_errors(self) -> None:
+        self._marked = set()
+        self._generic_banner = False
         self.banner.hide()
         for name, label in self._errors.items():
             label.hide()
@@ -295,12 +360,14 @@ class FormDialog(QDialog):
             widget = self._fields[name]
             target = widget.line if isinstance(widget, DateField) else widget
             target.setStyleSheet(FIELD_ERROR_STYLE)
+            self._marked.add(name)
             if first is None:
                 first = widget
         if general:
             self.show_banner("\n".join("⚠ " + m for m in general))
         elif errors:
             self.show_banner(self.tr("Nothing was saved yet: please correct the marked fields."))
+            self._generic_banner = True
         if first is not None:
             first.setFocus()
         QTimer.singleShot(0, self._fit_errors)
@@ -314,6 +381,29 @@ class FormDialog(QDialog):
         if hint.height() > self.height():
             self.resize(self.width(), hint.height())
 
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest and self.isVisible() and not self._growing:
+            self._growing = True  # once the layout has settled
+            QTimer.singleShot(0, self, self._grow_to_fit)
+        return super().event(event)
+
+    def _grow_to_fit(self) -> None:
+        """Taller when what is shown grew (the appointment's repeat opened its days and its
+        end): Qt keeps the dialog's height and squeezes word-wrapped hints to one line."""
+        self._growing = False
+        layout = self.layout()
+        if layout is None:
+            return
+        width = self.width()
+        need = (
+            layout.totalHeightForWidth(width)
+            if layout.hasHeightForWidth()
+            else layout.totalSizeHint().height()
+        )
+        room = self.screen().availableGeometry().height() - 48
+        if need > self.height() and self.height() < room:
+            self.resize(width, min(need, room))
+
     def show_banner(self, text: str) -> None:
         self.banner.setText(text)
         self.banner.show()
@@ -323,6 +413,8 @@ class FormDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:
         if self._initial is None:
             self._initial = self.texts()  # what was there before the family typed anything
+            for edit in self.findChildren(QLineEdit):
+                fit_placeholder(edit)
         opener = QApplication.focusWidget()
         if self._opener is None and opener is not None and not self.isAncestorOf(opener):
             self._opener = opener

@@ -13,13 +13,14 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QStyle,
+    QVBoxLayout,
     QWidget,
 )
 
 from tracker import analytes, labels
 from tracker.forms import PHONE_ACCEPTED, child_from_form
 from tracker.model import Child
-from ui.dialogs.base import DateField, FormDialog, fill_combo, scrolling
+from ui.dialogs.base import DateField, FormDialog, fill_combo, fit_placeholder, scrolling
 
 
 class ChildDialog(FormDialog):
@@ -139,8 +140,8 @@ class ChildDialog(FormDialog):
 
         card = QGroupBox(self.tr("For the fever card"), self)
         cform = QFormLayout(card)
-        line_row = QWidget(self)  # the kind, and beside it what the team calls it
-        line_layout = QHBoxLayout(line_row)
+        line_row = QWidget(self)  # the kind, and under it what the team calls it
+        line_layout = QVBoxLayout(line_row)
         line_layout.setContentsMargins(0, 0, 0, 0)
         line = QComboBox(self)
         fill_combo(line, labels.CENTRAL_LINE)
@@ -182,12 +183,12 @@ class ChildDialog(FormDialog):
             self.tr("Accepted: {what}").format(what=PHONE_ACCEPTED),
         )
 
+        for edit in self.findChildren(QLineEdit):  # before the page's width is measured
+            fit_placeholder(edit)
         page = QWidget(self)  # scrolls on a small screen rather than squeezing the hints
         columns = QHBoxLayout(page)
         columns.setContentsMargins(0, 0, 0, 0)
         left = QWidget(self)
-        from PySide6.QtWidgets import QVBoxLayout
-
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(about)

@@ -196,7 +196,7 @@ CNS_VISIT_UI = KindUi(
     shortcut="Ctrl+Shift+L",
     view="cns",
     title=QT_TRANSLATE_NOOP("kinds", "CNS prophylaxis: lumbar punctures"),
-    add_button=QT_TRANSLATE_NOOP("kinds", "Add &lumbar puncture…"),
+    add_button=QT_TRANSLATE_NOOP("kinds", "Add lumbar &puncture…"),  # L: Delete's
     empty=QT_TRANSLATE_NOOP(
         "kinds",
         "No lumbar punctures yet. Add each LP with the intrathecal drugs given and "

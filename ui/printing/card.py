@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import errno
 import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QPointF, QSizeF, Qt
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -110,8 +111,20 @@ def page_layout(size: str) -> QPageLayout:
 # ---------------------------------------------------------------------- the document
 
 
+# A number and its unit stay on one line ("20 mg/mL", "1.31 ×10⁹/L"): a no-break space
+# between them and a word joiner after a slash inside a unit ("mg/" then "mL" broke).
+_NUMBER_THEN_UNIT = re.compile(r"(?<=\d) (?=[^\W\d_]|[%×°µ])")
+_SLASH_INSIDE = re.compile(r"(?<=\S)/(?=\S)")
+NO_BREAK, WORD_JOINER = "\u00a0", "\u2060"
+
+
+def keep_together(text: str) -> str:
+    """``text`` with each number kept with its unit and a unit kept whole on a line."""
+    return _SLASH_INSIDE.sub("/" + WORD_JOINER, _NUMBER_THEN_UNIT.sub(NO_BREAK, text))
+
+
 def _e(text: str) -> str:
-    return html.escape(text, quote=False).replace("\n", "<br>")
+    return html.escape(keep_together(text), quote=False).replace("\n", "<br>")
 
 
 def _row(label: str, value: str, *, strong: bool = False) -> str:
@@ -134,7 +147,14 @@ def _big(text: str, pt: float, times: float) -> str:
 
 
 def card_html(card: Card, size: str) -> str:
-    """The card as rich text: who, the phones, then the facts an emergency team reads."""
+    """The card as rich text: who, the phones, then the facts an emergency team reads
+    (the wallet card's two columns one after the other: :func:`card_columns`)."""
+    return "".join(card_columns(card, size))
+
+
+def card_columns(card: Card, size: str) -> list[str]:
+    """The card's text: one column on a sheet; on the wallet card two, each printed on
+    two panels, one each side of the fold (:func:`paint_card`)."""
     pt = _BASE_PT[size]
     age = f" ({card.age} on {card.printed_on.isoformat()})" if card.age else ""
     who = (
@@ -196,25 +216,22 @@ def card_html(card: Card, size: str) -> str:
         f"<p style='margin:8pt 0 0 0; color:#333333; font-size:{pt:.1f}pt'>"
         f"{_e(card.printed_line)}</p>"
     )
-    if size == "wallet":  # two columns, one each side of the middle fold
-        # The right column's top is the folded card's front: the name and the numbers.
-        return (  # a blank middle column keeps the fold off the text
-            "<table width='100%' cellspacing='0' cellpadding='0'><tr>"
-            f"<td width='46%' valign='top'>{facts}{counts}{medicines}</td><td width='8%'></td>"
-            f"<td width='46%' valign='top'>{who}{phones}{rule}{blood}{footer}</td>"
-            "</tr></table>"
-        )
-    return who + phones + facts + counts + medicines + rule + blood + footer
+    if size == "wallet":  # the right column's top panel is the folded card's front
+        return [facts + counts + medicines, who + phones + rule + blood + footer]
+    return [who + phones + facts + counts + medicines + rule + blood + footer]
 
 
-def _document(card: Card, size: str) -> QTextDocument:
-    doc = QTextDocument()
-    doc.setDocumentMargin(0)
-    font = QFont("DejaVu Sans")
-    font.setPointSizeF(_BASE_PT[size])
-    doc.setDefaultFont(font)
-    doc.setHtml(card_html(card, size))
-    return doc
+def _documents(card: Card, size: str) -> list[QTextDocument]:
+    out = []
+    for markup in card_columns(card, size):
+        doc = QTextDocument()
+        doc.setDocumentMargin(0)
+        font = QFont("DejaVu Sans")
+        font.setPointSizeF(_BASE_PT[size])
+        doc.setDefaultFont(font)
+        doc.setHtml(markup)
+        out.append(doc)
+    return out
 
 
 def fit_scale(
@@ -229,6 +246,12 @@ def fit_scale(
         doc.setTextWidth(width / scale)
         return doc.size().height() * scale <= height
 
+    return largest_scale(fits, most, least)
+
+
+def largest_scale(fits: Callable[[float], bool], most: float, least: float) -> float | None:
+    """The largest scale in [``least``, ``most``] that ``fits`` (to 16 halvings), None when
+    even ``least`` does not; the last call of ``fits`` is with the scale returned."""
     if fits(most):
         return most
     if not fits(least):
@@ -244,16 +267,65 @@ def fit_scale(
     return low
 
 
-def _fitted(card: Card, size: str, width: float, height: float) -> tuple[QTextDocument, float]:
-    """The card's document laid out to fill ``width`` × ``height`` (document units), and
-    its scale; CardDoesNotFit when it does not fit at the smallest readable size."""
-    doc = _document(card, size)
-    scale = fit_scale(doc, width, height, _GROW[size], min_scale(size))
+# The wallet card's folds: no text within this of them (3 mm each side), in inches.
+FOLD_GAP_IN = 3.0 / 25.4
+
+
+@dataclass(frozen=True)
+class Panel:
+    """Where page ``page`` of column ``column`` is printed, in document units from the
+    printable area's corner (at the card's full size)."""
+
+    column: int
+    page: int
+    rect: QRectF
+
+
+def panels(size: str, width: float, height: float) -> list[Panel]:
+    """The printable area (``width`` × ``height`` document units) cut into the card's
+    panels: one on a sheet; on the wallet card four, the folds through the middle (the
+    margins are even), each panel kept ``FOLD_GAP_IN`` off them."""
+    if size != "wallet":
+        return [Panel(0, 0, QRectF(0, 0, width, height))]
+    gap = FOLD_GAP_IN * DOC_DPI
+    w, h = width / 2 - gap, height / 2 - gap
+    return [
+        Panel(column, page, QRectF(column * (width / 2 + gap), page * (height / 2 + gap), w, h))
+        for column in (0, 1)
+        for page in (0, 1)
+    ]
+
+
+def _fitted(
+    card: Card, size: str, width: float, height: float
+) -> tuple[list[QTextDocument], float]:
+    """The card's documents laid out to fill ``width`` × ``height`` (document units), and
+    their scale; CardDoesNotFit when they do not fit at the smallest readable size.  On
+    the wallet card each column is paged into its two panels: a line is never cut by a
+    fold, it goes on the next panel."""
+    docs = _documents(card, size)
+    cut = panels(size, width, height)
+    pages = len(cut) // len(docs)
+    box = cut[0].rect
+
+    def fits(scale: float) -> bool:
+        for doc in docs:
+            if size == "wallet":
+                doc.setPageSize(QSizeF(box.width() / scale, box.height() / scale))
+            else:
+                doc.setTextWidth(box.width() / scale)
+            if size == "wallet" and doc.pageCount() > pages:
+                return False
+            if size != "wallet" and doc.size().height() * scale > box.height():
+                return False
+        return True
+
+    scale = largest_scale(fits, _GROW[size], min_scale(size))
     if scale is None:
         raise CardDoesNotFit(
             does_not_fit_message(card, _PAPER[size], MIN_BODY_PT[size], smaller=size == "wallet")
         )
-    return doc, scale
+    return docs, scale
 
 
 _PAPER = {"a4": "one A4 page", "letter": "one US Letter page", "wallet": "the wallet card"}
@@ -279,17 +351,27 @@ def paint_card(device: QPagedPaintDevice, card: Card, size: str) -> float:
     to_device = dpi / DOC_DPI
     paint = device.pageLayout().paintRectPixels(int(dpi))
     width, height = paint.width() / to_device, paint.height() / to_device
-    doc, scale = _fitted(card, size, width, height)
+    docs, scale = _fitted(card, size, width, height)
     painter = QPainter()
     if not painter.begin(device):
         raise OSError(errno.EIO, "the page could not be started")
     try:
         if size == "wallet":
             _fold_marks(painter, device, dpi)
-        painter.save()
-        painter.scale(to_device * scale, to_device * scale)
-        doc.drawContents(painter)
-        painter.restore()
+        for panel in panels(size, width, height):
+            doc = docs[panel.column]
+            page = QRectF(QPointF(0, 0), doc.pageSize() if size == "wallet" else doc.size())
+            page.moveTop(panel.page * page.height())
+            # a hair short of the page's end: the first line of the next page starts on
+            # it, and would be drawn (clipped away, yet in the PDF's text) on this one too
+            page.setBottom(page.bottom() - 0.01)
+            painter.save()
+            painter.scale(to_device, to_device)
+            painter.translate(panel.rect.topLeft())
+            painter.scale(scale, scale)
+            painter.translate(0, -page.top())
+            doc.drawContents(painter, page)
+            painter.restore()
     finally:
         ended = painter.end()
     if not ended:

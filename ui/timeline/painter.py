@@ -150,6 +150,43 @@ def shortened(text: str, fm: QFontMetricsF, room: float) -> str:
     return ""
 
 
+def row_names(lane: Lane, fm: QFontMetricsF, width: float) -> list[str]:
+    """The names of ``lane``'s rows as the title column shows them in ``width`` pixels:
+    as typed when every one fits, else each as the Medicines lane says it ("MTX"), cut
+    with "…" only if still too long (the whole name is in the row's tooltip)."""
+    names = lane.row_titles
+    if all(fm.horizontalAdvance(name) <= width for name in names):
+        return list(names)
+    short = lane.row_short if len(lane.row_short) == len(names) else names
+    return [fm.elidedText(name, Qt.TextElideMode.ElideRight, width) for name in short]
+
+
+ARROW = 7.0  # the "continues" arrow after an open span
+
+
+def outside_label(
+    label: str, box: QRectF, low: float, high: float, fm: QFontMetricsF, open_ended: bool
+) -> tuple[QRectF, str] | None:
+    """Where the label of a span too narrow to hold it goes, and its text: whole, right
+    after the span (and its arrow) when that is free up to ``high`` (the next span of its
+    row or the lane's edge), else left of it when free down to ``low`` (the span before
+    it, or the edge), else cut after a word on the right; None when nothing fits."""
+    width = fm.horizontalAdvance(label) + 2
+    right = box.right() + (ARROW if open_ended else 0.0) + 3
+    if not label:
+        return None
+    if right + width <= high - _GAP:
+        return QRectF(right, box.top(), width, box.height()), label
+    if box.left() - 3 - width >= low + _GAP:
+        return QRectF(box.left() - 3 - width, box.top(), width, box.height()), label
+    words = label.split(" ")  # the name alone: never a dose cut from its unit ("30…")
+    name = " ".join(words[: next((i for i, w in enumerate(words) if any(map(str.isdigit, w))), 0)])
+    text = name + "…" if name else ""
+    if not text or right + fm.horizontalAdvance(text) + 2 > high - _GAP:
+        return None
+    return QRectF(right, box.top(), fm.horizontalAdvance(text) + 2, box.height()), text
+
+
 def place_marks(
     lane: Lane, area: QRectF, x0: float, x1: float, px, fm: QFontMetricsF, style: Style
 ) -> list[PlacedMark]:
@@ -713,14 +750,13 @@ class TimelinePainter:
             fm = QFontMetricsF(p.font())
             laid_out = self._laid_out(p)
             width = self.style.title_width - 8
-            for row, name in enumerate(lane.row_titles):
+            for row, text in enumerate(row_names(lane, fm, width)):
                 r = QRectF(
                     area.left() + 2,
                     area.top() + row * self.style.name_row,
                     width,
                     self.style.name_row,
                 )
-                text = fm.elidedText(name, Qt.TextElideMode.ElideRight, width)
                 self._left_text(p, r, text, fm, laid_out)
             return
         width = self.style.title_width - (44 if lane.series is not None else 8)
@@ -762,7 +798,8 @@ class TimelinePainter:
         """Where a span is drawn (at least 2 px wide)."""
         left, right = px(span.x0), px(span.x1)
         row_h = self.style.phase_row
-        return QRectF(left, area.top() + span.row * row_h + 2, max(right - left, 2), row_h - 4)
+        least = 6 if span.open_ended else 2  # a plan started today is a mark, not a sliver
+        return QRectF(left, area.top() + span.row * row_h + 2, max(right - left, least), row_h - 4)
 
     def _wide_spans(self, p: QPainter, lane: Lane, area: QRectF, x0: float, x1: float, px) -> None:
         fm = QFontMetricsF(p.font())
@@ -771,9 +808,12 @@ class TimelinePainter:
         spans = lane.visible_spans(x0, x1)
         laid_out = self._laid_out(p)
         narrow: dict[tuple[str, bool], list[QRectF]] = {}
+        ends: dict[int, list[tuple[float, float]]] = {}  # each row's spans (left, right)
+        for span in spans:  # where a label beside a narrow span may go
+            ends.setdefault(span.row, []).append((px(span.x0), px(span.plan_x1 or span.x1)))
         for span in spans:
             left, right = px(span.x0), px(span.x1)
-            if right - left < 6 and span.plan_x1 is None:
+            if right - left < 6 and span.plan_x1 is None and not span.open_ended:
                 # Too narrow for a label or an outline (years at a glance): batch by look.
                 r = QRectF(left, area.top() + span.row * row_h + 2, max(right - left, 1), row_h - 4)
                 narrow.setdefault((span.kind, span.planned), []).append(r)
@@ -802,7 +842,7 @@ class TimelinePainter:
                 tri = QPolygonF(
                     [
                         QPointF(r.right(), mid - 5),
-                        QPointF(r.right() + 7, mid),
+                        QPointF(r.right() + ARROW, mid),
                         QPointF(r.right(), mid + 5),
                     ]
                 )
@@ -813,6 +853,14 @@ class TimelinePainter:
                 p.setPen(TEXT)
                 text = fm.elidedText(label, Qt.TextElideMode.ElideRight, visible.width() - 6)
                 self._left_text(p, visible.adjusted(4, 0, -2, 0), text, fm, laid_out)
+            else:  # too narrow (a plan started today): the label beside it, if it fits
+                row = ends[span.row]
+                high = min([x for x, _ in row if x > left + 0.5] + [area.right()])
+                low = max([e for x, e in row if e < left - 0.5] + [area.left()])
+                beside = outside_label(label, r, low, high, fm, span.open_ended)
+                if beside is not None:
+                    p.setPen(TEXT)
+                    self._left_text(p, beside[0], beside[1], fm, laid_out)
         self._draw_narrow(p, narrow)
 
     # ------------------------------------------------------------------ marks

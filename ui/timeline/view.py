@@ -54,10 +54,12 @@ LANES = (
     ("growth", "Weight"),
     ("temperatures", "Temperature"),
     ("symptoms", "Symptoms"),
-    ("medicines", "Medicines"),
-    ("doses", "Doses"),
     ("stays", "Hospital stays"),
     ("transfusions", "Transfusions"),
+    # the medicines and the doses given right above the counts (issue 12: "shown next to
+    # the counts on the timeline"), the doses lane touching the ANC chart
+    ("medicines", "Medicines"),
+    ("doses", "Doses"),
     ("anc", "ANC (neutrophils)"),
     ("hgb", "Hemoglobin"),
     ("plt", "Platelets"),

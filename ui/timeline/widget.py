@@ -309,7 +309,9 @@ class TimelineWidget(QWidget):
                 # gone as soon as the pointer leaves the mark
                 self._tip(e.globalPos(), hit.tooltip, hit.rect.toAlignedRect())  # type: ignore[attr-defined]
             else:
-                day_text = self._day_text(QPointF(e.pos()))  # type: ignore[attr-defined]
+                day_text = self._title_text(QPointF(e.pos())) or self._day_text(  # type: ignore[attr-defined]
+                    QPointF(e.pos())  # type: ignore[attr-defined]
+                )
                 if day_text:
                     self._tip(e.globalPos(), day_text)  # type: ignore[attr-defined]
                 else:
@@ -333,6 +335,25 @@ class TimelineWidget(QWidget):
     def _hide_tip(self) -> None:
         if QToolTip.isVisible():
             QToolTip.hideText()
+
+    def _title_text(self, pos: QPointF) -> str:
+        """Over the title column, the whole name of the row there (the doses lane's names
+        may be shortened to "MTX" or cut with "…")."""
+        from ui.timeline.painter import layout_lanes
+
+        if self.timeline is None or pos.x() >= self._plot().left():
+            return ""
+        style = self.painter.style
+        geometry = layout_lanes(self.timeline, QRectF(self.rect()), style)
+        for lane in self.timeline.lanes:
+            area = geometry.lanes.get(lane.key)
+            if area is None or not area.top() <= pos.y() < area.bottom():
+                continue
+            if lane.row_titles:
+                row = int((pos.y() - area.top()) // style.name_row)
+                return lane.row_titles[row] if 0 <= row < len(lane.row_titles) else ""
+            return lane.title
+        return ""
 
     def _day_text(self, pos: QPointF) -> str:
         plot = self._plot()

@@ -31,7 +31,7 @@ from ui.bridge import RecordBridge
 from ui.interaction import Interaction
 from ui.kind_ui import edit_entry
 from ui.kinds import in_view, ui_kind
-from ui.views.table import RecordTable
+from ui.views.table import FOCUS_FRAME, RecordTable
 
 # The least height of each table in a view of three or more (its title, buttons and a row).
 STACKED_MIN_HEIGHT = 90
@@ -56,9 +56,19 @@ class RecordView(QWidget):
             table = RecordTable(ui, bridge, self)
             table.add_requested.connect(lambda key=ui.key: self.edit(key, None))
             table.edit_requested.connect(lambda entry, key=ui.key: self.edit(key, entry))
+            table.entered.connect(lambda table=table: self.keys_to(table))
             self.tables[ui.key] = table
+        if self.tables:
+            self.keys_to(next(iter(self.tables.values())))
         bridge.changed.connect(self._changed)
         bridge.child_selected.connect(lambda _id: self._changed(None))
+
+    def keys_to(self, here: RecordTable) -> None:
+        """Alt+I and Alt+L (Edit, Delete) act on ``here``, the table the keyboard came into:
+        one letter each on every tab, where the family is working, rather than a letter
+        per table to look for (and no two buttons of the window share one)."""
+        for table in self.tables.values():
+            table.set_keys_here(table is here)
 
     # A view on a tab that is not showing is refreshed when it is next shown, not on
     # every change: start-up and saves then cost only what is on screen.
@@ -309,6 +319,7 @@ class AgendaView(RecordView):
         self.series_words.setWordWrap(True)
         self.dates = QListWidget(self.series_box)
         self.dates.setAccessibleName(self.tr("Next dates of the series"))
+        self.dates.setStyleSheet(FOCUS_FRAME)
         self.series_words.setBuddy(self.dates)
         self.dates.setMaximumHeight(96)
         self.move_button = QPushButton(self.tr("&Move this date…"), self.series_box)
@@ -339,8 +350,11 @@ class AgendaView(RecordView):
         self.put_back_button.clicked.connect(self.put_back)
         self.dates.currentRowChanged.connect(self._date_chosen)
         self.dates.itemActivated.connect(lambda _item: self.move_date())
-        self.appointments.table.selectionModel().selectionChanged.connect(self._fill_dates)
-        self.appointments.model.modelReset.connect(self._fill_dates)
+        self.appointments.table.selectionModel().selectionChanged.connect(self._selection_moved)
+        # once per reload, after the selection came back: the box is not hidden meanwhile
+        # (the keyboard stays in the dates) and the same date stays chosen (an undo)
+        self.appointments.reloaded.connect(self._fill_dates)
+        self._dates_of: str | None = None  # the uid of the series whose dates are listed
         self.stacked()
         splitter = self.findChild(QSplitter)
         if splitter is not None:  # the appointments (with a series' dates) get the room
@@ -360,11 +374,21 @@ class AgendaView(RecordView):
         a = self.appointments.selected()
         return a if isinstance(a, Appointment) and a.repeat else None
 
+    def _selection_moved(self, *_: object) -> None:
+        if not self.appointments.reloading:
+            self._fill_dates()
+
     def _fill_dates(self, *_: object) -> None:
-        """The selected series' next dates (cancelled ones too, so they can be put back)."""
+        """The selected series' next dates (cancelled ones too, so they can be put back);
+        the date chosen before stays chosen when the series is the same one."""
         from tracker import schedule, visits
 
         a = self._series()
+        chosen = self._chosen()
+        keep = (
+            chosen[1] if chosen is not None and a is not None and a.uid == self._dates_of else None
+        )
+        self._dates_of = a.uid if a is not None else None
         self.series_box.setVisible(a is not None)
         self.dates.clear()
         if a is None:
@@ -401,7 +425,8 @@ class AgendaView(RecordView):
             QListWidgetItem(self.tr("No dates from today on"), self.dates).setFlags(
                 Qt.ItemFlag.NoItemFlags
             )
-        self.dates.setCurrentRow(0 if shown else -1)
+        kept = [v.original_date for v in shown[: self.SHOWN_DATES]]
+        self.dates.setCurrentRow(kept.index(keep) if keep in kept else (0 if shown else -1))
         self._date_chosen()
 
     def _chosen(self) -> tuple[Appointment, dt.date, bool, bool] | None:
@@ -526,6 +551,7 @@ class MedicinesView(RecordView):
         self.plans.layout().addLayout(commands)
         self.history = QListWidget(self)
         self.history.setAccessibleName(self.tr("Dose changes"))
+        self.history.setStyleSheet(FOCUS_FRAME)
         history_box = QWidget(self)
         column = QVBoxLayout(history_box)
         column.setContentsMargins(0, 0, 0, 0)

@@ -97,7 +97,7 @@ class PlanView(RecordView):
             self.tr("The team gave a day for the selected item: it never moves after this")
         )
         self.fix_button.clicked.connect(self.fix_selected)
-        self.lengths_button = QPushButton(self.tr("Edit the plan's &lengths…"), panel)
+        self.lengths_button = QPushButton(self.tr("Edit the plan's len&gths…"), panel)
         self.lengths_button.setObjectName("edit_lengths")
         self.lengths_button.clicked.connect(self.edit_lengths)
         self.save_template_button = QPushButton(self.tr("Save our plan as a &template…"), panel)

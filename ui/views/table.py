@@ -1,6 +1,8 @@
 """The table of one kind of entry, titled, with Add, Edit and Delete: filled from the
 record (``record.entries``), refreshed when its kind changed, deleting through the bridge
-(one undo step).  Enter or double-click edits, Delete deletes, Insert adds.
+(one undo step).  Enter or double-click edits, Delete deletes, Insert adds; Alt+I and
+Alt+L too, in the table of a tab the keyboard is in (:meth:`RecordTable.set_keys_here`).
+The table with the keyboard focus has a frame of the focus colour.
 """
 
 from __future__ import annotations
@@ -9,8 +11,16 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -28,6 +38,24 @@ from ui.bridge import RecordBridge
 from ui.kind_ui import KindUi, tr
 from ui.models.tables import RecordTableModel
 
+# The list with the keyboard focus is framed in the focus colour; the others have a thin
+# grey frame of the same overall width, so nothing moves when the focus does.
+# (Not "QAbstractItemView": a header is one too, and would be framed inside the table.)
+FOCUS_FRAME = (
+    "QTableView, QTreeView, QListView { border: 1px solid #a0a4a8; padding: 1px; }"
+    " QTableView:focus, QTreeView:focus, QListView:focus"
+    " { border: 2px solid palette(highlight); padding: 0px; }"
+)
+
+# Edit and Delete of the table the keyboard is in (the others' without the letters).
+EDIT_TEXT = QT_TRANSLATE_NOOP("RecordTable", "Ed&it…")  # E is the Edit menu's
+DELETE_TEXT = QT_TRANSLATE_NOOP("RecordTable", "De&lete")
+
+
+def without_letter(text: str) -> str:
+    """``text`` without its Alt letter ("Ed&it…" → "Edit…"; "&&" stays a "&")."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&&")
+
 
 class KeyTableView(QTableView):
     """A table whose Enter, Delete and Insert act on its rows, only while it has focus."""
@@ -35,6 +63,9 @@ class KeyTableView(QTableView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.key_actions: dict[Qt.Key, Callable[[], object]] = {}
+        self.setStyleSheet(FOCUS_FRAME)
+        self._last = -1  # the column that takes what is left (stretch_last_column)
+        self._fitting = False
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         action = self.key_actions.get(Qt.Key(event.key()))
@@ -44,6 +75,40 @@ class KeyTableView(QTableView):
             return
         super().keyPressEvent(event)
 
+    def stretch_last_column(self) -> None:
+        """The last column takes the room the others leave, but never less than its title
+        needs: Qt's own stretch squeezed "What the team said" to "hat the team" at 1024
+        pixels; now the table scrolls sideways instead."""
+        header = self.horizontalHeader()
+        header.setStretchLastSection(False)
+        self._last = self.model().columnCount() - 1
+        if self._last < 0:
+            return
+        header.setSectionResizeMode(self._last, QHeaderView.ResizeMode.Interactive)
+        header.sectionResized.connect(lambda *_: self._fit_last())
+
+    def _fit_last(self) -> None:
+        header = self.horizontalHeader()
+        last = self._last
+        if self._fitting or last < 0 or last >= header.count() or header.isSectionHidden(last):
+            return
+        others = sum(
+            header.sectionSize(i)
+            for i in range(header.count())
+            if i != last and not header.isSectionHidden(i)
+        )
+        want = max(header.sectionSizeHint(last), self.viewport().width() - others)
+        if header.sectionSize(last) != want:
+            self._fitting = True
+            try:
+                header.resizeSection(last, want)
+            finally:
+                self._fitting = False
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_last()
+
 
 class RecordTable(QWidget):
     """The table of one kind of entry (its :class:`~ui.kind_ui.KindUi`), with Add, Edit and
@@ -51,12 +116,16 @@ class RecordTable(QWidget):
     view around the table opens the editor).
 
     Signals:
-        add_requested(), edit_requested(object), delete_requested(object)
+        add_requested(), edit_requested(object), delete_requested(object),
+        entered(): the keyboard focus came into the table or one of its buttons,
+        reloaded(): the rows were read again, the selection put back (:meth:`reload`)
     """
 
     add_requested = Signal()
     edit_requested = Signal(object)
     delete_requested = Signal(object)
+    entered = Signal()
+    reloaded = Signal()
 
     def __init__(
         self,
@@ -67,15 +136,20 @@ class RecordTable(QWidget):
         super().__init__(parent)
         self.ui = ui
         self.bridge = bridge
+        self.reloading = False  # while the rows are read again (the selection comes back)
         self.model: RecordTableModel[Any] = ui.model(self)
         title = tr(ui.title)
         add_text = tr(ui.add_button)
         empty_text = tr(ui.empty)
         self.title = QLabel(f"<h3>{title}</h3>", self)
         self.add_button = QPushButton(add_text, self)
-        self.edit_button = QPushButton(self.tr("Ed&it…"), self)  # E is the Edit menu's
-        self.delete_button = QPushButton(self.tr("Delete"), self)
-        self.delete_button.setToolTip(self.tr("Delete the selected row (Ctrl+Z undoes it)"))
+        self.edit_button = QPushButton(self)
+        self.edit_button.setToolTip(self.tr("Edit the selected row (Enter; Alt+I)"))
+        self.delete_button = QPushButton(self)
+        self.delete_button.setToolTip(
+            self.tr("Delete the selected row (Delete; Alt+L; Ctrl+Z undoes it)")
+        )
+        self.set_keys_here(True)
         self.empty = QLabel(empty_text, self)
         self.empty.setWordWrap(True)
         self.empty.setStyleSheet("color: #5f6368; padding: 12px;")
@@ -88,15 +162,10 @@ class RecordTable(QWidget):
         self.table.setTabKeyNavigation(False)
         self.table.setWordWrap(False)  # long notes end in "…"; the tooltip shows them whole
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         # Size columns from the first rows only: measuring 5,000 rows costs half a second.
         self.table.horizontalHeader().setResizeContentsPrecision(60)
-        columns = self.model.columnCount()
-        if columns > 0:  # the last column (notes) takes what is left, not more
-            self.table.horizontalHeader().setSectionResizeMode(
-                columns - 1, QHeaderView.ResizeMode.Stretch
-            )
+        self.table.stretch_last_column()  # the last (notes) takes what is left, not more
         self.table.setAccessibleName(title)
         self.table.doubleClicked.connect(lambda _index: self._edit())
         self.table.key_actions = {
@@ -105,6 +174,8 @@ class RecordTable(QWidget):
             Qt.Key.Key_Delete: self._delete,
             Qt.Key.Key_Insert: self.add_requested.emit,
         }
+        for widget in (self.table, self.add_button, self.edit_button, self.delete_button):
+            widget.installEventFilter(self)
         self.add_button.clicked.connect(self.add_requested)
         self.edit_button.clicked.connect(self._edit)
         self.delete_button.clicked.connect(self._delete)
@@ -130,6 +201,19 @@ class RecordTable(QWidget):
         """Put a command of the view's own beside Add, Edit and Delete (the Growth table's
         chart)."""
         self._buttons.insertWidget(self._buttons.indexOf(self.add_button), button)
+        button.installEventFilter(self)
+
+    def set_keys_here(self, here: bool) -> None:
+        """Give Edit and Delete their Alt letters (I, L), or take them away: of the tables
+        of a tab, only the one the keyboard is in has them, so Alt+I edits there."""
+        edit, delete = self.tr(EDIT_TEXT), self.tr(DELETE_TEXT)
+        self.edit_button.setText(edit if here else without_letter(edit))
+        self.delete_button.setText(delete if here else without_letter(delete))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusIn:
+            self.entered.emit()
+        return super().eventFilter(watched, event)
 
     def touched(self, changes: Changes) -> bool:
         """Did ``changes`` touch what the table shows (its kind, or one it reads)?"""
@@ -156,7 +240,12 @@ class RecordTable(QWidget):
         if keep_selection:
             self.reload(items)
         else:
-            self.model.reload(items)
+            self.reloading = True
+            try:
+                self.model.reload(items)
+            finally:
+                self.reloading = False
+            self.reloaded.emit()
 
     def _delete_entry(self, entry: Any) -> None:
         self.bridge.delete(self.ui.kind.model, entry.id)
@@ -167,8 +256,13 @@ class RecordTable(QWidget):
         again), on the one it followed when it is gone (a dose change undone), on the one
         entry that came back when none was selected (a delete undone)."""
         current, before = self.selected(), self.uids()
-        self.model.reload(items)
-        self.reselect(current, before, items)
+        self.reloading = True  # the selection goes and comes back: see ``reloaded``
+        try:
+            self.model.reload(items)
+            self.reselect(current, before, items)
+        finally:
+            self.reloading = False
+        self.reloaded.emit()
 
     def uids(self) -> set[str | None]:
         """The uids of the entries shown (before a reload: see :meth:`reselect`)."""

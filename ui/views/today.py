@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QLocale, Qt
+from PySide6.QtCore import QDate, QEvent, QLocale, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -44,6 +44,7 @@ from ui.dialogs.dose import RECENT_DAYS, dose_dialog
 from ui.interaction import Interaction
 from ui.kind_ui import Editing
 from ui.views.lists import STACKED_MIN_HEIGHT, RecordView
+from ui.views.table import FOCUS_FRAME
 
 FACT_DAYS = 28  # the window of the adherence facts under the list
 
@@ -114,23 +115,25 @@ class DueList(QTreeWidget):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         key = Qt.Key(event.key())
-        if not mods and key in KEYS:
-            self._view.tick(KEYS[key])
-            event.accept()
-            return
-        if not mods and key == Qt.Key.Key_N:
-            self._view.add_note()
-            event.accept()
-            return
         if not mods and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self._view.edit_current()
+            event.accept()
+            return
+        if not mods and self._view.dose_key(key):
             event.accept()
             return
         super().keyPressEvent(event)
 
 
 class TodayView(RecordView):
+    """The Today tab (the module's docstring says what it does).
+
+    Signals:
+        notice(str): a key could not act, and why ("Select a dose first"), for the status bar
+    """
+
     name = "today"
+    notice = Signal(str)
 
     def __init__(
         self, bridge: RecordBridge, interaction: Interaction, parent: QWidget | None = None
@@ -182,6 +185,7 @@ class TodayView(RecordView):
         self.due_list.setUniformRowHeights(True)
         self.due_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.due_list.setAccessibleName(self.tr("Doses due on this day"))
+        self.due_list.setStyleSheet(FOCUS_FRAME)
         font = self.due_list.font()  # read at a glance, at the end of a long day
         font.setPointSizeF(font.pointSizeF() * 1.2)
         self.due_list.setFont(font)
@@ -262,11 +266,43 @@ class TodayView(RecordView):
         bridge.undo_stack.indexChanged.connect(self._undo_moved)
         self.refresh_when_shown()
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """A status key pressed on a button of the tab (not in the log) ticks too: a click
+        on "Given (G)" leaves the keyboard on the button."""
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if not mods and self.dose_key(Qt.Key(event.key())):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def dose_key(self, key: Qt.Key) -> bool:
+        """Act on a status key (G, M, V, H, P) or N; where it cannot, say why (``notice``).
+        False when ``key`` is none of them."""
+        if key not in KEYS and key != Qt.Key.Key_N:
+            return False
+        due = self.current_due()
+        if not self._due:
+            self.notice.emit(self.tr("No dose is due on this day: nothing to tick."))
+        elif due is None:
+            self.notice.emit(self.tr("Select a dose first (the arrow keys move in the list)."))
+        elif key == Qt.Key.Key_N:
+            if due.log is None:
+                self.notice.emit(self.tr("Log the dose first; a note goes with a logged dose."))
+            else:
+                self.add_note()
+        else:
+            self.tick(KEYS[key])
+        return True
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        # Ctrl+6 and the first key ticks: the list has the keyboard
-        if self.due_list.isVisible() and not self.isAncestorOf(QApplication.focusWidget()):
-            self.due_list.setFocus()
+        # Ctrl+7 and the first key ticks: the list has the keyboard (with nothing due, the
+        # day's first button has it, and a status key says why it cannot tick)
+        if not self.isAncestorOf(QApplication.focusWidget()):
+            self._focus_home()
+
+    def _focus_home(self) -> None:
+        (self.due_list if self.due_list.isVisible() else self.previous_button).setFocus()
 
     # ------------------------------------------------------------------ the day
 
@@ -290,7 +326,7 @@ class TodayView(RecordView):
         self.message.hide()
         self.ask.hide()
         self.fill_day(facts=False)  # the four weeks up to today: the same on any day shown
-        self.due_list.setFocus()
+        self._focus_home()
 
     # ------------------------------------------------------------------ refreshing
 
