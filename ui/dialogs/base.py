@@ -392,7 +392,9 @@ class FormDialog(QDialog):
         end): Qt keeps the dialog's height and squeezes word-wrapped hints to one line."""
         self._growing = False
         layout = self.layout()
-        if layout is None:
+        if layout is None or not self.isVisible():
+            # closed meanwhile (Save pressed before the layout settled): a resize of a
+            # dialog whose window is gone crashed Qt in QCursor::pos (offscreen, tests)
             return
         width = self.width()
         need = (
