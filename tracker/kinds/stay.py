@@ -58,10 +58,12 @@ def dates_text(s: Stay) -> str:
     return f"{s.from_date.isoformat()} – {s.to_date.isoformat()}"
 
 
-def includes(s: Stay, day: dt.date) -> bool:
-    """Whether the child was in hospital on ``day`` by this stay: from its first day to its
-    last (an open stay's to any day after it began)."""
-    return s.from_date <= day and (s.to_date is None or day <= s.to_date)
+def in_hospital_on(s: Stay, day: dt.date) -> bool:
+    """Whether this stay has the child in hospital on ``day``: it began on or before it and
+    has not ended by then.  ``to_date`` is the day the child came home, so on that day the
+    stay is over (a day case, from = to, too); an open stay goes on.  The same as the
+    summary's and the Hospital tab's "in hospital", which only a stay without an end has."""
+    return s.from_date <= day and (s.to_date is None or day < s.to_date)
 
 
 def _overlap(a: Stay, b: Stay) -> bool:
