@@ -20,7 +20,7 @@ CARD_FIELDS_SINCE = 5
 
 
 def _validate(child: Child, context: Context) -> Problems:
-    return forms.validate_child(child, context.today)
+    return forms.validate_child(child, context.today, context.local_today)
 
 
 CHILD = Kind(
