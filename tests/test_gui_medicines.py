@@ -492,3 +492,22 @@ def test_a_dose_typed_with_its_unit_is_split_on_leaving_the_field(qtbot, child) 
     assert (dialog.text_of("dose_amount"), dialog.text_of("dose_unit")) == ("20", "mg")
     plan = dialog.build()
     assert (plan.dose_amount, plan.dose_unit) == ("20", "mg")
+
+
+def test_a_new_plan_starts_with_no_dose_unit_and_refuses_an_amount_without_one(
+    qtbot, child
+) -> None:  # type: ignore[no-untyped-def]
+    """No unit is guessed: "mg" pre-filled would be saved beside a dose in mL unnoticed."""
+    dialog = MedicinePlanDialog(None, child, D(2026, 11, 24))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.text_of("dose_unit") == ""
+    unit = dialog.field("dose_unit")
+    assert isinstance(unit, QComboBox) and unit.currentText() == ""
+    type_text(dialog.field("drug"), "6-MP")
+    type_text(dialog.field("dose_amount"), "25")
+    dialog.accept()
+    assert dialog.isVisible(), "saved without a unit"
+    assert error_label(dialog, "dose_unit").text() == (
+        "⚠ Dose unit: give the unit the team wrote beside 25 (e.g. mg, mL, tablet)"
+    )

@@ -242,6 +242,8 @@ class _ScheduleFields(FormDialog):
         unit = QComboBox(self)
         unit.setEditable(True)
         unit.addItems(["mg", "mL", "tablet", "tablets", "capsule", "drops"])
+        unit.setCurrentIndex(-1)  # not entered: no unit is guessed, the family types or picks it
+        unit.lineEdit().setPlaceholderText(self.tr("e.g. mg or mL, as the team wrote it"))
         self.add_field(form, "dose_unit", self.tr("Dose &unit:"), unit)
         amount.editingFinished.connect(self._split_dose)
 
@@ -361,7 +363,6 @@ class MedicinePlanDialog(_ScheduleFields):
             self.set_text("end_date", plan.end_date.isoformat() if plan.end_date else "")
             self.set_text("team_note", plan.team_note)
         else:
-            self.set_text("dose_unit", "mg")
             start.set_date(today)
         drug.setFocus()
 
