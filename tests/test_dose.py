@@ -570,9 +570,10 @@ def test_a_plan_started_today_says_its_first_dose_is_due_never_0_of_0() -> None:
     assert fact.line("since the last visit") == (
         "methotrexate (by mouth): no doses due since the last visit; 1 held by the team"
     )
-    for line in (f.line("in the last 4 weeks") for f in adherence.adherence(
-        [started, weekly], held, FIRST, LAST, today=LAST
-    )):
+    for line in (
+        f.line("in the last 4 weeks")
+        for f in adherence.adherence([started, weekly], held, FIRST, LAST, today=LAST)
+    ):
         assert "0 of 0" not in line and "of 0" not in line, line
 
 

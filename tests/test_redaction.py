@@ -237,8 +237,7 @@ def test_near_names_of_the_hospital_and_child_are_redacted_other_words_kept() ->
     said = r.text(NEAR)
     assert "lindenbrook" not in said.lower() and "robin" not in said.lower(), said
     assert said == (
-        "R. appointment at [hospital]; R.'s card; seen at [hospital] "
-        "and at [hospital] with R."
+        "R. appointment at [hospital]; R.'s card; seen at [hospital] and at [hospital] with R."
     )
     kept = "the children's hospital clinic of the university medical centre, fictional"
     assert r.text(kept) == kept

@@ -344,8 +344,9 @@ def test_a_date_moved_onto_another_date_of_the_series_is_refused_beside_the_date
     a = visits.with_change(a, replace(c, date=dt.date(2026, 12, 16)))
     with pytest.raises(FormErrors) as caught:
         moved_from_form(a, TODAY, {"date": "2026-12-16"}, child=CHILD, today=TODAY)
-    assert "2026-12-16 is already the date of the visit moved from 2026-12-15" in (
-        caught.value.errors["date"]
+    assert (
+        "2026-12-16 is already the date of the visit moved from 2026-12-15"
+        in (caught.value.errors["date"])
     )
 
 
@@ -419,9 +420,7 @@ def test_a_last_day_is_a_date_written_yyyymmdd_only(rule: str) -> None:
 )
 def test_a_repeat_is_kept_in_one_written_form(typed: str, kept: str) -> None:
     assert schedule.normal_repeat(typed) == kept
-    a = appointment_from_form(
-        {"date": "2026-12-01", "repeat": typed}, child=CHILD, today=TODAY
-    )
+    a = appointment_from_form({"date": "2026-12-01", "repeat": typed}, child=CHILD, today=TODAY)
     assert a.repeat == kept
 
 

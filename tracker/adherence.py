@@ -119,7 +119,6 @@ class Adherence:
             text += f"; {self.held} held by the team"
         return text
 
-
     def _nothing_due(self, period: str) -> str:
         if self.held:
             return f"{self.drug}: no doses due {period}; {self.held} held by the team"

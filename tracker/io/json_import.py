@@ -352,9 +352,7 @@ def _path_text(path: KeyPath) -> str:
     return out
 
 
-def read_export(
-    data: bytes, today: dt.date, local_today: dt.date | None = None
-) -> ExportContents:
+def read_export(data: bytes, today: dt.date, local_today: dt.date | None = None) -> ExportContents:
     """Parse and check a whole export; JsonImportError lists every problem with its line.
 
     ``today`` is the program's today: dates after it are refused where the program

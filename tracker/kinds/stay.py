@@ -32,6 +32,12 @@ REASON_LABELS = {
 }
 
 
+def _listed(labels: Mapping[str, str]) -> str:
+    """ "A, B, C or D"."""
+    names = list(labels.values())
+    return ", ".join(names[:-1]) + " or " + names[-1]
+
+
 # Short enough for a band a few days wide on the timeline.
 REASON_SHORT = {"planned": "Planned", "fever": "Fever", "infection": "Infection", "other": "Other"}
 
@@ -129,7 +135,11 @@ def stay_from_form(
     window = forms.form_window(today, child)
     start = c.run("from_date", parse_date, forms.field_text(f, "from_date"), "From", window)
     end = c.run("to_date", parse_optional_date, forms.field_text(f, "to_date"), "To", window)
-    reason = c.choice(f, "reason", StayReason, "other", "Why", REASON_LABELS)
+    if forms.field_text(f, "reason"):
+        reason = c.choice(f, "reason", StayReason, "other", "Why", REASON_LABELS)
+    else:  # required by the kind: never guessed
+        reason = StayReason.OTHER
+        c.add("reason", f"Why: choose why the child was in hospital ({_listed(REASON_LABELS)})")
     reason_text = forms.field_text(f, "reason_text")
     if reason is not StayReason.OTHER:
         reason_text = ""

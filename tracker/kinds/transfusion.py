@@ -164,7 +164,15 @@ def transfusion_from_form(
     )
     time_text = forms.field_text(f, "time")
     time = c.run("time", parse_time, time_text, "Time") if time_text else None
-    product = c.choice(f, "product", TransfusionProduct, "red_cells", "Product", PRODUCT_LABELS)
+    if forms.field_text(f, "product"):
+        product = c.choice(f, "product", TransfusionProduct, "other", "Product", PRODUCT_LABELS)
+    else:  # required by the kind: never guessed
+        product = TransfusionProduct.OTHER
+        names = list(PRODUCT_LABELS.values())
+        c.add(
+            "product",
+            f"Product: choose the product ({', '.join(names[:-1])} or {names[-1]})",
+        )
     product_text = forms.field_text(f, "product_text")
     if product is not TransfusionProduct.OTHER:
         product_text = ""  # a name typed for "Other" before another product was chosen
