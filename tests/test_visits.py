@@ -145,18 +145,18 @@ def problems(a: Appointment) -> dict[str, str]:
     return by_key("appointment").problems(a, Context(CHILD, TODAY))
 
 
-def test_a_series_that_never_takes_place_is_refused_beside_the_repeat() -> None:
+def test_a_series_that_never_takes_place_is_refused_beside_its_first_date() -> None:
     why = problems(series(FORTNIGHT_TU + ";UNTIL=20261124"))
-    assert "before its first date 2026-12-01" in why["repeat"]
+    assert "before its first date 2026-12-01" in why["date"]
 
 
 def test_a_series_must_start_on_one_of_its_weekdays() -> None:
     why = problems(series(FORTNIGHT_TU, day=dt.date(2026, 12, 2)))
-    assert "2026-12-02 is a Wednesday, not a Tuesday" in why["repeat"]
+    assert "2026-12-02 is a Wednesday, not a Tuesday" in why["date"]
 
 
 def test_a_monthly_series_from_the_31st_is_refused() -> None:
-    assert "28th" in problems(series("FREQ=MONTHLY", day=dt.date(2026, 12, 31)))["repeat"]
+    assert "28th" in problems(series("FREQ=MONTHLY", day=dt.date(2026, 12, 31)))["date"]
 
 
 def test_a_moved_date_before_birth_is_refused() -> None:
@@ -183,7 +183,7 @@ def test_changes_belong_to_a_series_only() -> None:
     assert "only a repeating appointment" in problems(replace(a, repeat=""))["changes"]
 
 
-def test_the_form_keeps_the_changes_and_puts_the_reason_beside_the_repeat() -> None:
+def test_the_form_keeps_the_changes_and_puts_the_reason_beside_the_date() -> None:
     kept = visits.cancelled(series(), dt.date(2026, 12, 15)).changes
     a = appointment_from_form(
         {"date": "2026-12-01", "repeat": FORTNIGHT_TU}, child=CHILD, today=TODAY, changes=kept
@@ -193,7 +193,7 @@ def test_the_form_keeps_the_changes_and_puts_the_reason_beside_the_repeat() -> N
         appointment_from_form(
             {"date": "2026-12-02", "repeat": FORTNIGHT_TU}, child=CHILD, today=TODAY
         )
-    assert set(caught.value.errors) == {"repeat"}
+    assert set(caught.value.errors) == {"date"}  # a Wednesday: the first date is off the rule
 
 
 # ---------------------------------------------------------------------- next, and the summary
