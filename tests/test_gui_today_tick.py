@@ -96,7 +96,7 @@ def test_a_tick_changes_its_row_only_and_does_not_fill_the_list_again(
     view.due_list.setCurrentItem(before[2])
     QTest.keyClick(view.due_list, Qt.Key.Key_G)
     assert all(a is b for a, b in zip(_items(view), before, strict=True))
-    assert before[2].text(3) == "Given"
+    assert before[2].text(3) == "Given 09:30"  # ticked today: the clock's time
     assert view.due_list.currentItem() is before[3]  # on to the next dose not logged yet
     QTest.keyClick(view.due_list, Qt.Key.Key_M)
     press(qtbot, window, QKeySequence.StandardKey.Undo)
@@ -244,3 +244,22 @@ def test_a_tick_does_not_lay_the_whole_tab_out_again(qtbot, window, bridge) -> N
     assert requests == []
     assert view.message.geometry() == shown and view.due_list.geometry() == due
     view.removeEventFilter(counter)
+
+
+def test_a_tick_records_the_time_it_was_given(qtbot, window, bridge) -> None:  # type: ignore[no-untyped-def]
+    """G on today's page records the clock's time as the time given (09:30 here), shown in
+    the row and in the dose's entry in the log; Missed records none."""
+    _plans(bridge)
+    view = _today(qtbot, window)
+    view.due_list.setCurrentItem(view.due_list.topLevelItem(0))
+    QTest.keyClick(view.due_list, Qt.Key.Key_G)
+    child = bridge.current_child()
+    given = [d for d in bridge.record.entries(DoseLog, child.id) if d.status is DoseStatus.GIVEN]
+    assert [d.given_time for d in given] == [dt.time(9, 30)]
+    assert view.due_list.topLevelItem(0).text(3) == "Given 09:30"
+    log = view.doses.model
+    assert any(log.index(0, c).data() == "09:30" for c in range(log.columnCount()))
+    view.due_list.setCurrentItem(view.due_list.topLevelItem(1))
+    QTest.keyClick(view.due_list, Qt.Key.Key_M)
+    missed = [d for d in bridge.record.entries(DoseLog, child.id) if d.status is DoseStatus.MISSED]
+    assert [d.given_time for d in missed] == [None]
