@@ -271,6 +271,15 @@ def definite(description: str) -> str:
     return description
 
 
+def bare(description: str) -> str:
+    """ "an appointment of 2026-12-08" → "appointment of 2026-12-08": a step's name ("… changed",
+    "… deleted")."""
+    for article in ("a ", "an ", "the "):
+        if description.startswith(article):
+            return description[len(article) :]
+    return description
+
+
 def indefinite(noun: str) -> str:
     """ "appointment" → "an appointment", "blood count" → "a blood count"."""
     return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun

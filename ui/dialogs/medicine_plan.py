@@ -522,7 +522,7 @@ def change_dose_command(
     today = bridge.record.today()
     dialog = ChangeDoseDialog(stored, child, today, parent)
     dialog.context = _context(bridge, child, today)
-    text = QT_TRANSLATE_NOOP("RecordBridge", "Change the dose of {drug}")
+    text = QT_TRANSLATE_NOOP("RecordBridge", "dose of {drug} changed")
 
     def submit(pair: tuple[MedicinePlan, MedicinePlan]) -> MedicinePlan:
         what = QCoreApplication.translate("RecordBridge", text).format(drug=stored.drug)

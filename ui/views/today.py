@@ -586,7 +586,10 @@ class TodayView(RecordView):
                 id=due.log.id,
                 uid=due.log.uid,
             )
-        if not self._save(entry):  # the bridge refreshes the view (changed)
+        step = self.tr("dose of {drug} {what}").format(
+            drug=due.plan.drug, what=self.tr(DOSE_STATUS[status.value]).lower()
+        )
+        if not self._save(entry, step):  # the bridge refreshes the view (changed)
             return
         when = f"{due.time:%H:%M} " if due.time else ""
         what = self.tr(DOSE_STATUS[status.value])
@@ -632,11 +635,11 @@ class TodayView(RecordView):
             return
         self.message.show()
 
-    def _save(self, entry: DoseLog) -> bool:
-        """Save through the bridge (one undo step); a refusal is said beside the list,
-        nothing saved."""
+    def _save(self, entry: DoseLog, step: str | None = None) -> bool:
+        """Save through the bridge (one undo step, named ``step`` if given); a refusal is
+        said beside the list, nothing saved."""
         try:
-            saved = self.bridge.save(entry)
+            saved = self.bridge.save(entry, step)
         except ValidationFailed as exc:
             self.message.setText(
                 self.tr("Nothing was saved: {why}").format(why=" ".join(exc.errors.values()))
@@ -689,7 +692,8 @@ class TodayView(RecordView):
         if self.day == record.today():
             now = record.time_now()
             if not self._save(
-                DoseLog(child.id, plan.id, self.day, DoseStatus.GIVEN, now, given_time=now)
+                DoseLog(child.id, plan.id, self.day, DoseStatus.GIVEN, now, given_time=now),
+                self.tr("dose of {drug} given").format(drug=plan.drug),
             ):
                 return
             self._say(
