@@ -40,8 +40,9 @@ def _value_problems(value_text: str, unit: TemperatureUnit, celsius: float, labe
         return {"value_text": f"{label}: the unit does not match “{value_text}”"}
     if not math.isclose(celsius, parsed, rel_tol=1e-9):
         return {
-            "value_text": f"{label}: the value in °C ({celsius:g}) does not match "
-            f"“{value_text}”, which is {parsed:g} °C"
+            # both in full (38.00001, 38.0): rounded alike they would read as one number
+            "value_text": f"{label}: the value in °C ({celsius!r}) does not match "
+            f"“{value_text}”, which is {parsed!r} °C"
         }
     return {}
 
