@@ -13,7 +13,17 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, cast
 
 from tracker.dates import future_problem
-from tracker.kinds.fields import Date, Derived, Field, Json, JsonReader, KeyPath, Link, Rows
+from tracker.kinds.fields import (
+    Date,
+    Derived,
+    Field,
+    Json,
+    JsonReader,
+    KeyPath,
+    Link,
+    Rows,
+    Text,
+)
 from tracker.model import Child
 
 E = TypeVar("E")
@@ -193,6 +203,9 @@ class Kind(Generic[E]):
     def problems(self, entry: E, context: Context) -> Problems:
         """Every rule of the kind broken by ``entry``: its own rules, then the date rules."""
         found = dict(self.validate(entry, context))
+        for f in self.fields:  # a text too long first: the rules may quote it
+            if isinstance(f, Text) and (why := f.length_problem(getattr(entry, f.name))):
+                found[f.name] = why
         child = context.child
         for rule in self.dates:
             value = getattr(entry, rule.field)

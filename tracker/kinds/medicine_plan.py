@@ -24,7 +24,7 @@ from tracker import forms, medicines, schedule
 from tracker.analytes import parse_number
 from tracker.dates import parse_date, parse_optional_date
 from tracker.kinds.dose import doses_off_plan, doses_text, when_text
-from tracker.kinds.fields import Choice, Date, Link, Text
+from tracker.kinds.fields import LONG_TEXT, Choice, Date, Link, Text
 from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import Child, Comparator, DoseLog, MedicineForm, MedicinePlan
 
@@ -489,7 +489,7 @@ MEDICINE_PLAN = Kind(
         Choice("form", "Form", enum=MedicineForm, optional=True),  # null: not entered
         Text("schedule", "Schedule"),
         Date("end_date", "End", optional=True),
-        Text("team_note", "What the team said"),
+        Text("team_note", "What the team said", longest=LONG_TEXT),
         Link("follows_id", "Follows", json="follows_uid", target="medicine_plan"),
     ),
     singular=QT_TRANSLATE_NOOP("kinds", "medicine plan"),

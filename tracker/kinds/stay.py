@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from tracker import forms
 from tracker.dates import parse_date, parse_optional_date
-from tracker.kinds.fields import Choice, Date, Text
+from tracker.kinds.fields import LONG_TEXT, Choice, Date, Text
 from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import Child, Stay, StayReason
 
@@ -223,8 +223,8 @@ STAY = Kind(
         Date("to_date", "To", optional=True),
         Text("place", "Where"),
         Choice("reason", "Why", enum=StayReason, default=StayReason.OTHER),
-        Text("reason_text", "Other reason"),
-        Text("note", "Note"),
+        Text("reason_text", "Other reason", longest=LONG_TEXT),
+        Text("note", "Note", longest=LONG_TEXT),
     ),
     singular=QT_TRANSLATE_NOOP("kinds", "hospital stay"),
     plural=QT_TRANSLATE_NOOP("kinds", "hospital stays"),

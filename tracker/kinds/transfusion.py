@@ -29,7 +29,7 @@ from tracker import analytes, forms
 from tracker.analytes import format_number, parse_number
 from tracker.dates import parse_date, parse_time
 from tracker.display import UnitPreference, converted_number, display_unit, typed_number
-from tracker.kinds.fields import Choice, Date, Number, Text, Time
+from tracker.kinds.fields import LONG_TEXT, Choice, Date, Number, Text, Time
 from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import Child, CountResult, CountValue, Transfusion, TransfusionProduct
 
@@ -347,8 +347,8 @@ TRANSFUSION = Kind(
         Text("amount_text", "Amount"),
         Number("volume_ml", "Volume in mL"),
         Number("units", "Units"),
-        Text("reason", "Reason"),
-        Text("note", "Reaction or note"),
+        Text("reason", "Reason", longest=LONG_TEXT),
+        Text("note", "Reaction or note", longest=LONG_TEXT),
     ),
     singular=QT_TRANSLATE_NOOP("kinds", "transfusion"),
     plural=QT_TRANSLATE_NOOP("kinds", "transfusions"),
