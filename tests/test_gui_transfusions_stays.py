@@ -146,6 +146,7 @@ def test_a_new_stay_and_transfusion_start_with_no_reason_or_product_chosen(
         "⚠ Why: choose why the child was in hospital (Planned block of treatment, "
         "Fever / febrile neutropenia, Infection or Other)"
     )
+    assert not stay.findChild(QLabel, "error_reason_text").isVisible()  # nothing chosen yet
     given = TransfusionDialog(None, child, TODAY, demo.counts(child.id or 0))
     given.interaction = _Quiet()  # type: ignore[attr-defined]
     qtbot.addWidget(given)
@@ -156,6 +157,7 @@ def test_a_new_stay_and_transfusion_start_with_no_reason_or_product_chosen(
     error = given.findChild(QLabel, "error_product")
     assert error is not None and error.isVisible()
     assert error.text() == "⚠ Product: choose the product (Red cells, Platelets, Plasma or Other)"
+    assert not given.findChild(QLabel, "error_product_text").isVisible()
     given.set_text("product", "platelets")
     given.accept()
     assert given.value is not None and given.value.product.value == "platelets"

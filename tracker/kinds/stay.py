@@ -157,7 +157,8 @@ def stay_from_form(
     if start is not None:
         context = Context(child, today, lambda key: others if key == "stay" else ())
         for field, message in STAY.problems(s, context).items():
-            c.add(field, message)
+            if field != "reason_text" or "reason" not in c.errors:  # not of the stand-in
+                c.add(field, message)
     c.raise_if_any()
     return s
 

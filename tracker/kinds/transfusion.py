@@ -195,7 +195,8 @@ def transfusion_from_form(
     )
     if date is not None:
         for field, message in TRANSFUSION.problems(t, Context(child, today)).items():
-            c.add(field, message)
+            if field != "product_text" or "product" not in c.errors:  # not of the stand-in
+                c.add(field, message)
     elif not c.errors:
         for field, message in validate_transfusion(t).items():
             c.add(field, message)
