@@ -238,6 +238,23 @@ def test_an_open_stay_or_one_that_includes_the_day_printed_is_on_the_card() -> N
     assert _card().in_hospital == ""
 
 
+def test_a_stay_that_ended_on_the_day_printed_is_not_on_the_card() -> None:
+    """A stay's "To" is the day the child came home: on that day the card must not say the
+    child is in hospital (the summary and the Hospital tab say "in hospital" only for a
+    stay without an end either)."""
+    from tracker.model import Stay
+
+    home_today = Stay(1, dt.date(2026, 11, 20), PRINTED, place="Ward 3")
+    assert _card(stays=[home_today]).in_hospital == ""
+    day_case = Stay(1, PRINTED, PRINTED)
+    assert _card(stays=[day_case]).in_hospital == ""
+    # a transfer on the day printed: the stay that goes on is the one on the card
+    transfer = Stay(1, PRINTED, place="Ward 4")
+    assert _card(stays=[home_today, transfer]).in_hospital == (
+        f"In hospital since {PRINTED.isoformat()} (Ward 4), as entered by the family"
+    )
+
+
 def test_a_diagnosis_date_without_details_reads_as_diagnosed_on() -> None:
     bare = Child(name="Noor", birth_date=dt.date(2025, 12, 1), diagnosis_date=dt.date(2026, 1, 15))
     assert _card(bare).diagnosis_text == "Diagnosed 2026-01-15 (details not entered)"

@@ -550,6 +550,33 @@ def test_a_window_with_nothing_logged_says_none_logged_not_none_given() -> None:
     )
 
 
+def test_a_plan_started_today_says_its_first_dose_is_due_never_0_of_0() -> None:
+    """Nothing due yet is said plainly: a plan started today, its dose not logged yet, is
+    "first dose due today"; a weekly plan whose day has not come is "no doses due yet"."""
+    started = replace(SIX_MP, start_date=LAST)
+    (fact,) = adherence.adherence([started], [], FIRST, LAST, today=LAST)
+    line = fact.line("in the last 4 weeks")
+    assert line == "6-mercaptopurine: first dose due today, not logged yet"
+    (fact,) = adherence.adherence([started], [_log(started, LAST, DoseStatus.GIVEN)], FIRST, LAST)
+    assert fact.line("in the last 4 weeks") == (
+        "6-mercaptopurine: 1 of 1 dose given in the last 4 weeks"
+    )
+    weekly = replace(MTX, start_date=LAST - dt.timedelta(days=2))  # Fridays; LAST is a Monday
+    (fact,) = adherence.adherence([weekly], [], FIRST, LAST, today=LAST)
+    assert fact.line("in the last 4 weeks") == "methotrexate (by mouth): no doses due yet"
+    held = [_log(weekly, dt.date(2026, 11, 20), DoseStatus.HELD)]
+    weekly = replace(weekly, start_date=dt.date(2026, 11, 20))
+    (fact,) = adherence.adherence([weekly], held, FIRST, LAST, today=LAST)
+    assert fact.line("since the last visit") == (
+        "methotrexate (by mouth): no doses due since the last visit; 1 held by the team"
+    )
+    for line in (
+        f.line("in the last 4 weeks")
+        for f in adherence.adherence([started, weekly], held, FIRST, LAST, today=LAST)
+    ):
+        assert "0 of 0" not in line and "of 0" not in line, line
+
+
 def test_a_drug_typed_by_two_names_across_a_dose_change_is_one_line() -> None:
     old = replace(_window_plan(), drug="6-MP", end_date=dt.date(2026, 11, 9))
     new = replace(

@@ -492,3 +492,50 @@ def test_a_dose_typed_with_its_unit_is_split_on_leaving_the_field(qtbot, child) 
     assert (dialog.text_of("dose_amount"), dialog.text_of("dose_unit")) == ("20", "mg")
     plan = dialog.build()
     assert (plan.dose_amount, plan.dose_unit) == ("20", "mg")
+
+
+def test_a_new_plan_starts_with_no_dose_unit_and_refuses_an_amount_without_one(
+    qtbot, child
+) -> None:  # type: ignore[no-untyped-def]
+    """No unit is guessed: "mg" pre-filled would be saved beside a dose in mL unnoticed."""
+    dialog = MedicinePlanDialog(None, child, D(2026, 11, 24))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.text_of("dose_unit") == ""
+    unit = dialog.field("dose_unit")
+    assert isinstance(unit, QComboBox) and unit.currentText() == ""
+    type_text(dialog.field("drug"), "6-MP")
+    type_text(dialog.field("dose_amount"), "25")
+    dialog.accept()
+    assert dialog.isVisible(), "saved without a unit"
+    assert error_label(dialog, "dose_unit").text() == (
+        "⚠ Dose unit: give the unit the team wrote beside 25 (e.g. mg, mL, tablet)"
+    )
+
+
+def test_each_message_of_the_plan_form_starts_with_its_fields_label_as_shown(qtbot, child) -> None:  # type: ignore[no-untyped-def]
+    """The error under "Medicine:" says "Medicine:", never the stored field's name."""
+    from PySide6.QtWidgets import QFormLayout, QLabel
+
+    dialog = MedicinePlanDialog(None, child, D(2026, 11, 24))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_text(dialog.field("dose_amount"), "0")
+    type_text(dialog.field("end_date"), "2026-01-01")
+    dialog.accept()
+    shown = {}
+    for form in dialog.findChildren(QFormLayout):
+        for row in range(form.rowCount()):
+            label = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            if label is not None and isinstance(label.widget(), QLabel):
+                shown[label.widget().buddy()] = label.widget().text().replace("&", "")
+    said = 0
+    for name in ("drug", "dose_amount", "dose_unit", "end_date"):
+        error = error_label(dialog, name)
+        if not error.isVisible():
+            continue
+        said += 1
+        field = dialog.field(name)
+        label = next(v for k, v in shown.items() if k is field or field.isAncestorOf(k))
+        assert error.text().startswith("⚠ " + label), (label, error.text())
+    assert said >= 3

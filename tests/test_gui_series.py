@@ -94,7 +94,7 @@ def test_move_and_cancel_one_date_each_one_undo_step(qtbot, window, record, chil
         "Day clinic",
     )
     assert "moved from 2026-12-08" in view.dates.item(1).text()
-    assert window.bridge.undo_stack.undoText() == "Move the appointment of 2026-12-08"
+    assert window.bridge.undo_stack.undoText() == "appointment of 2026-12-08 moved"
 
     view.dates.setCurrentRow(2)  # 2026-12-22
     view.cancel_button.click()
@@ -103,7 +103,7 @@ def test_move_and_cancel_one_date_each_one_undo_step(qtbot, window, record, chil
     saved = record.entry(Appointment, series.id)
     shown = [v.date for v in visits.visits(saved, dt.date(2026, 12, 1), dt.date(2026, 12, 31))]
     assert shown == [dt.date(2026, 12, 9)]
-    assert window.bridge.undo_stack.undoText() == "Cancel the appointment of 2026-12-22"
+    assert window.bridge.undo_stack.undoText() == "appointment of 2026-12-22 cancelled"
 
     window.bridge.undo_stack.undo()  # the cancel only
     assert [r["original_date"] for r in rows(record.path, "SELECT * FROM appointment_change")] == [

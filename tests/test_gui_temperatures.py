@@ -57,7 +57,7 @@ def test_both_units_and_the_mark_show_as_it_is_typed(qtbot: QtBot) -> None:
     assert dialog.both.isVisible() and dialog.both.text() == "37.9 °C (100.2 °F)"
     _type(dialog, "value_text", "100.4 °F")
     dialog.set_text("unit", "")
-    assert dialog.both.text() == f"100.4 °F (38 °C) — {AT_OR_ABOVE}"
+    assert dialog.both.text() == f"100.4 °F (38.0 °C) — {AT_OR_ABOVE}"
 
 
 def test_a_slip_and_a_missing_unit_are_named_beside_the_field(qtbot: QtBot) -> None:

@@ -75,7 +75,8 @@ def test_a_week_of_doses_ticked_from_the_keyboard_with_one_missed(qtbot, window,
         for i in range(7)
     ]
     assert all(d.plan_id == six_mp.id and d.due_time == dt.time(19) for d in logs)
-    assert view.due_list.topLevelItem(0).text(3) == "Given"
+    assert view.due_list.topLevelItem(0).text(3) == "Given 09:30"  # today's: the time given
+    assert [d.given_time for d in logs if d.due_date < TODAY and d.given_time] == []  # not known
     assert "1 logged · 0 not logged yet" in view.counts_label.text()
     # the log below lists them, newest first
     assert view.doses.model.rowCount() == 7

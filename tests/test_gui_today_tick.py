@@ -96,7 +96,7 @@ def test_a_tick_changes_its_row_only_and_does_not_fill_the_list_again(
     view.due_list.setCurrentItem(before[2])
     QTest.keyClick(view.due_list, Qt.Key.Key_G)
     assert all(a is b for a, b in zip(_items(view), before, strict=True))
-    assert before[2].text(3) == "Given"
+    assert before[2].text(3) == "Given 09:30"  # ticked today: the clock's time
     assert view.due_list.currentItem() is before[3]  # on to the next dose not logged yet
     QTest.keyClick(view.due_list, Qt.Key.Key_M)
     press(qtbot, window, QKeySequence.StandardKey.Undo)
@@ -244,3 +244,54 @@ def test_a_tick_does_not_lay_the_whole_tab_out_again(qtbot, window, bridge) -> N
     assert requests == []
     assert view.message.geometry() == shown and view.due_list.geometry() == due
     view.removeEventFilter(counter)
+
+
+def test_a_tick_records_the_time_it_was_given(qtbot, window, bridge) -> None:  # type: ignore[no-untyped-def]
+    """G on today's page records the clock's time as the time given (09:30 here), shown in
+    the row and in the dose's entry in the log; Missed records none."""
+    _plans(bridge)
+    view = _today(qtbot, window)
+    view.due_list.setCurrentItem(view.due_list.topLevelItem(0))
+    QTest.keyClick(view.due_list, Qt.Key.Key_G)
+    child = bridge.current_child()
+    given = [d for d in bridge.record.entries(DoseLog, child.id) if d.status is DoseStatus.GIVEN]
+    assert [d.given_time for d in given] == [dt.time(9, 30)]
+    assert view.due_list.topLevelItem(0).text(3) == "Given 09:30"
+    log = view.doses.model
+    assert any(log.index(0, c).data() == "09:30" for c in range(log.columnCount()))
+    view.due_list.setCurrentItem(view.due_list.topLevelItem(1))
+    QTest.keyClick(view.due_list, Qt.Key.Key_M)
+    missed = [d for d in bridge.record.entries(DoseLog, child.id) if d.status is DoseStatus.MISSED]
+    assert [d.given_time for d in missed] == [None]
+
+
+def test_undo_on_today_says_what_it_takes_back(qtbot, window, bridge) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl+Z on the Today tab may undo a change made elsewhere (an appointment): the Edit
+    menu's Undo names the step beforehand, and the status bar says what was undone."""
+    from dataclasses import replace as changed
+
+    from tracker.model import Appointment
+    from ui.actions import ActionId
+
+    _plans(bridge)
+    view = _today(qtbot, window)
+    view.due_list.setCurrentItem(view.due_list.topLevelItem(2))  # 6-MP at 19:00
+    QTest.keyClick(view.due_list, Qt.Key.Key_G)
+    undo = window.actions_[ActionId.UNDO]
+    assert undo.text() == "&Undo: dose of 6-mercaptopurine given"
+    child = bridge.current_child()
+    visit = bridge.save(Appointment(child.id, dt.date(2026, 12, 8), dt.time(9, 0), "Dr. Vos"))
+    assert undo.text() == "&Undo: appointment of 2026-12-08 added"
+    bridge.save(changed(visit, time=dt.time(10, 30)))  # changed on the Agenda tab
+    assert undo.text() == "&Undo: appointment of 2026-12-08 changed"
+    view = _today(qtbot, window)
+    press(qtbot, view.due_list, QKeySequence.StandardKey.Undo)
+    assert bridge.record.entry(Appointment, visit.id).time == dt.time(9, 0)
+    assert window.statusBar().currentMessage() == "Undone: appointment of 2026-12-08 changed"
+    press(qtbot, view.due_list, QKeySequence.StandardKey.Redo)
+    assert window.statusBar().currentMessage() == "Redone: appointment of 2026-12-08 changed"
+    bridge.delete(Appointment, visit.id)
+    assert undo.text() == "&Undo: appointment of 2026-12-08 deleted"
+    assert (
+        window.statusBar().currentMessage().startswith("Saved: appointment of 2026-12-08 deleted")
+    )

@@ -123,3 +123,41 @@ def test_the_lanes_are_drawn_and_hiding_them_is_remembered(
     assert not again.lane_actions["transfusions"].isChecked()
     assert again.widget.timeline is not None
     assert again.widget.timeline.lane("transfusions") is None
+
+
+def test_a_new_stay_and_transfusion_start_with_no_reason_or_product_chosen(
+    qtbot: QtBot, demo: Record
+) -> None:
+    """Why and Product are required by their kinds (no "not entered" value): they start
+    on an explicit empty choice, and saving without one is refused beside the field."""
+    child = demo.children()[0]
+    stay = StayDialog(None, child, TODAY, demo.entries(Stay, child.id or 0))
+    stay.interaction = _Quiet()  # type: ignore[attr-defined]
+    qtbot.addWidget(stay)
+    stay.show()
+    assert stay.text_of("reason") == ""
+    assert stay.field("reason").currentText() == "— choose —"  # type: ignore[attr-defined]
+    stay.set_text("from_date", "2026-11-20")
+    stay.accept()
+    assert stay.value is None
+    error = stay.findChild(QLabel, "error_reason")
+    assert error is not None and error.isVisible()
+    assert error.text() == (
+        "⚠ Why: choose why the child was in hospital (Planned block of treatment, "
+        "Fever / febrile neutropenia, Infection or Other)"
+    )
+    assert not stay.findChild(QLabel, "error_reason_text").isVisible()  # nothing chosen yet
+    given = TransfusionDialog(None, child, TODAY, demo.counts(child.id or 0))
+    given.interaction = _Quiet()  # type: ignore[attr-defined]
+    qtbot.addWidget(given)
+    given.show()
+    assert given.text_of("product") == ""
+    given.accept()
+    assert given.value is None
+    error = given.findChild(QLabel, "error_product")
+    assert error is not None and error.isVisible()
+    assert error.text() == "⚠ Product: choose the product (Red cells, Platelets, Plasma or Other)"
+    assert not given.findChild(QLabel, "error_product_text").isVisible()
+    given.set_text("product", "platelets")
+    given.accept()
+    assert given.value is not None and given.value.product.value == "platelets"

@@ -186,7 +186,7 @@ def test_delete_child_asks_first_and_undo_restores(
     assert drawn is not None and drawn.phases == []
     assert all(not lane.spans and not lane.marks for lane in drawn.lanes)
     undo = window.actions_[ActionId.UNDO]
-    assert undo.isEnabled() and undo.text() == "&Undo Delete the entry for the child Mila"
+    assert undo.isEnabled() and undo.text() == "&Undo: entry for the child Mila deleted"
 
     undo.trigger()
     assert {t: rows(record_path, f"SELECT * FROM {t} ORDER BY id") for t in tables} == before

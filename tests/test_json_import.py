@@ -576,3 +576,33 @@ def test_a_key_of_a_later_format_is_refused_not_read(fixture_text: str) -> None:
     value["lab_flag"] = "H"
     found = problems(dumps(doc))
     assert any("“lab_flag” is not a key of a blood value in export format 2" in p for p in found)
+
+
+def test_a_date_after_today_names_the_local_today_not_the_latest_zones(tmp_path: Path) -> None:
+    """The import lets a date through that is today somewhere on Earth (an export made in a
+    zone ahead), but a refusal states the family's own today: at 10:00 UTC on 2026-12-01 it
+    is already 2026-12-02 at UTC+14, and "today is 2026-12-02" would be wrong here."""
+    from tracker.kinds.temperature import temperature_from_form
+
+    local = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC)
+    original = tmp_path / "original.sqlite"
+    with Record.open(original, create=True, clock=lambda: local) as rec:
+        child, _ = rec.save(Child(name="Mila", birth_date=dt.date(2026, 1, 10)))
+        for day in ("2026-11-30", "2026-11-30"):
+            fields = {"date": day, "value_text": "38.2", "unit": "C"}
+            rec.save(temperature_from_form(fields, child=child, today=local.date()))
+        doc = export_record(rec, local)
+    readings = doc["children"][0]["temperatures"]
+    readings[0]["date"] = "2026-12-02"  # today at UTC+14: let through
+    readings[1]["date"] = "2026-12-03"  # after today everywhere: refused
+    exported = tmp_path / "export.json"
+    exported.write_text(dumps(doc), encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    args = cli.build_parser().parse_args(
+        ["import-json", "--db", str(tmp_path / "loaded.sqlite"), str(exported)]
+    )
+    assert cli.run(args, out=out, err=err, clock=lambda: local) == 1
+    said = err.getvalue()
+    assert "2026-12-03 is after today (2026-12-01)" in said, said
+    assert "2026-12-02" not in said, said
+    assert "temperatures[0]" not in said, said

@@ -269,3 +269,50 @@ def test_the_summary_and_the_calendar_leave_out_near_names(tmp_path: Path) -> No
     ).decode()
     assert "lindenbrook" not in ics.lower() and "robin" not in ics.lower()
     assert "Dr. Vos" in ics
+
+
+# ---------------------------------------------------------------------- the demo's name
+
+
+def _texts(item: object) -> list[str]:
+    """Every text in a summary (dataclasses, lists, tuples, dict values), in order."""
+    import dataclasses
+
+    if isinstance(item, str):
+        return [item]
+    if dataclasses.is_dataclass(item) and not isinstance(item, type):
+        return [t for f in dataclasses.fields(item) for t in _texts(getattr(item, f.name))]
+    if isinstance(item, list | tuple):
+        return [t for x in item for t in _texts(x)]
+    if isinstance(item, dict):
+        return [t for x in item.values() for t in _texts(x)]
+    return []
+
+
+def test_the_demo_redacted_keeps_its_word_demo_and_loses_the_name(tmp_path: Path) -> None:
+    """The demo child is "Robin (demo)": "(demo)" is a note on the name, not a nickname,
+    so "Fictional demo entry" stays as it is while "Robin" goes everywhere."""
+    from tracker.demo import CHILD_NAME, build_demo
+    from ui.printing.render import SummaryRequest, make_summary
+
+    assert CHILD_NAME == "Robin (demo)"  # the test's premise
+    with Record.open(tmp_path / "demo.sqlite", create=True, clock=fixed_clock) as rec:
+        child_id = build_demo(rec, TODAY)
+        plain = make_summary(rec, SummaryRequest(child_id))
+        redacted = make_summary(rec, SummaryRequest(child_id, redact=True))
+        kept = Redaction.for_child(rec.child(child_id))
+    demo_words = [t.count("demo") for t in _texts(plain)]
+    assert sum(demo_words) > 3, "the demo's summary marks its fictional entries"
+    texts = _texts(redacted)
+    said = "\n".join(texts)
+    assert "robin" not in said.lower()
+    assert "(R.)" not in said and "fictional R." not in said, said
+    assert "Interfant-21 (demo)" in said and "fictional demo rule" in said
+    assert sum(t.count("demo") for t in texts) == sum(demo_words) - 1  # the name's alone
+    assert redacted.name == "R."
+    assert kept.text("Robin (demo)'s fictional demo stay") == "R.'s fictional demo stay"
+
+
+def test_a_nickname_in_brackets_is_still_a_name() -> None:
+    r = Redaction.for_child(Child(name="Robin (Bobby) Quill", birth_date=BIRTH))
+    assert r.text("Bobby slept; a demo of the pump") == "R. Q. slept; a demo of the pump"

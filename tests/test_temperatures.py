@@ -88,7 +88,43 @@ def test_a_reading_is_kept_as_typed_beside_its_celsius(
 def test_both_units_are_shown_the_typed_one_first() -> None:
     assert fever.shown("38.4", C) == "38.4 °C (101.1 °F)"
     assert fever.shown("38,4 °C", C) == "38,4 °C (101.1 °F)"
-    assert fever.shown("100.4 °F", F) == "100.4 °F (38 °C)"
+    assert fever.shown("100.4 °F", F) == "100.4 °F (38.0 °C)"  # one decimal, as 38.0 °C is
+
+
+def test_the_other_unit_is_always_shown_to_one_decimal() -> None:
+    """One helper for every converted value: "38.0 °C" beside 100.4 °F, as the card and
+    the fever rule show 38.0, never "38 °C" on one screen and "38.0 °C" on the next."""
+    assert fever.shown("38", C) == "38 °C (100.4 °F)"
+    assert fever.shown("37", C) == "37 °C (98.6 °F)"
+    assert fever.shown("98.6", F) == "98.6 °F (37.0 °C)"
+    assert fever.shown("102", F) == "102 °F (38.9 °C)"
+    assert fever.rule_text(rule("100.4", "F", "2026-11-01")) == "At or above 100.4 °F (38.0 °C)"
+
+
+@pytest.mark.parametrize(
+    ("typed", "unit", "said"),
+    [
+        ("-5", "C", "Temperature: -5 °C is outside 30–45 °C (86–113 °F)"),
+        ("-5", "F", "Temperature: -5 °F is outside 30–45 °C (86–113 °F)"),
+        ("−5 °C", "", "Temperature: −5 °C is outside 30–45 °C (86–113 °F)"),
+        ("-5", "", "Temperature: -5 is outside 30–45 °C (86–113 °F)"),
+    ],
+)
+def test_a_value_below_zero_says_which_range_is_accepted(typed: str, unit: str, said: str) -> None:
+    message = refusal(typed, unit)["value_text"]
+    assert message.startswith(said), message
+    assert "typing slips" in message
+
+
+def test_a_celsius_that_disagrees_with_its_fahrenheit_text_names_two_different_numbers() -> None:
+    """100.4 °F is exactly 38.0 °C: a file's 38.00001 is refused, and the message must not
+    read "38 does not match …, which is 38"."""
+    t = reading("100.4", "F")
+    bad = replace(t, celsius=38.00001)
+    message = TEMPERATURE.problems(bad, Context(CHILD, TODAY))["value_text"]
+    assert message == (
+        "Temperature: the value in °C (38.00001) does not match “100.4”, which is 38.0 °C"
+    )
 
 
 @pytest.mark.parametrize("typed", ["3.8", "380", "101", "3,8"])

@@ -87,12 +87,19 @@ class Adherence:
     missed: int
     held: int
     not_logged: int
+    # doses due today not logged yet (left out of ``due``), when today was given
+    due_today: int = 0
+    first_today: bool = False  # the drug's first plan starts today
+    today_known: bool = False  # the window was counted up to a today given
 
     def line(self, period: str) -> str:
         """ "6-mercaptopurine: 26 of 28 doses given in the last 4 weeks (1 missed,
-        1 vomited)"; ``period`` is "in the last 4 weeks", "since the last visit" …"""
+        1 vomited)"; ``period`` is "in the last 4 weeks", "since the last visit" …
+        With nothing due yet it says so ("first dose due today"), never "0 of 0"."""
         if self.as_needed:
             return f"{self.drug} (as needed): {_n(self.given, 'dose')} given {period}"
+        if not self.due:
+            return self._nothing_due(period)
         if self.due and self.not_logged == self.due:
             text = f"{self.drug}: {_n(self.due, 'dose')} due {period}, none logged"
             return text + (f"; {self.held} held by the team" if self.held else "")
@@ -111,6 +118,17 @@ class Adherence:
         if self.held:
             text += f"; {self.held} held by the team"
         return text
+
+    def _nothing_due(self, period: str) -> str:
+        if self.held:
+            return f"{self.drug}: no doses due {period}; {self.held} held by the team"
+        if self.due_today:
+            first = "first dose" if self.first_today and self.due_today == 1 else None
+            what = first or _n(self.due_today, "dose")
+            return f"{self.drug}: {what} due today, not logged yet"
+        if self.today_known:
+            return f"{self.drug}: no doses due yet"
+        return f"{self.drug}: no doses due {period}"
 
 
 def _n(n: int, word: str) -> str:
@@ -131,6 +149,7 @@ def adherence(
     order: list[tuple[str, bool]] = []
     counts: dict[tuple[str, bool], dict[str, int]] = {}
     names: dict[tuple[str, bool], str] = {}
+    starts: dict[tuple[str, bool], dt.date] = {}  # each drug's first plan's start
     by_plan_day: dict[int, list[DoseLog]] = {}
     for d in doses:
         if d.plan_id is not None and first <= d.due_date <= last:
@@ -148,8 +167,9 @@ def adherence(
             usual = medicines.usual(p.drug)
             names[key] = usual.name if usual is not None else p.drug
             counts[key] = dict.fromkeys(
-                ("due", "given", "partly", "vomited", "missed", "held", "none"), 0
+                ("due", "given", "partly", "vomited", "missed", "held", "none", "today"), 0
             )
+            starts[key] = p.start_date
         c = counts[key]
         if key[1]:
             c["given"] += sum(
@@ -162,6 +182,7 @@ def adherence(
             log = index.get((p.id, day, at))
             status = log.status if log is not None else None
             if status is None and today is not None and day >= today:
+                c["today"] += day == today
                 continue
             if status is DoseStatus.HELD:
                 c["held"] += 1
@@ -188,6 +209,9 @@ def adherence(
             counts[key]["missed"],
             counts[key]["held"],
             counts[key]["none"],
+            counts[key]["today"],
+            starts[key] == today,
+            today is not None,
         )
         for key in order
     ]

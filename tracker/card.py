@@ -147,8 +147,9 @@ def card_content(
 
 def in_hospital_text(stays: Sequence[Stay], printed_on: dt.date) -> str:
     """ "In hospital since 2026-04-01 (where), as entered by the family" for the stay that
-    includes ``printed_on`` (the later one on a transfer day), "" when none does."""
-    running = [s for s in stays if stay.includes(s, printed_on)]
+    has the child in hospital on ``printed_on`` (the one going on after a transfer that
+    day), "" when none does: a stay that ended that day has the child home."""
+    running = [s for s in stays if stay.in_hospital_on(s, printed_on)]
     if not running:
         return ""
     s = max(running, key=lambda s: (s.from_date, s.id or 0))

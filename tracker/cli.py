@@ -446,7 +446,7 @@ def _import_json(db: Path, source: Path, out: TextIO, err: TextIO, clock: Clock)
     data = read_import_file(source, MAX_JSON_BYTES, "a JSON export")
     latest = latest_clock(clock)  # "in the future" = after today everywhere on Earth
     try:
-        contents = read_export(data, latest().date())
+        contents = read_export(data, latest().date(), clock().date())
     except JsonImportError as exc:
         if exc.listed:
             for line in problems_text(exc):

@@ -70,6 +70,17 @@ def date_window(today: dt.date, birth: dt.date | None = None) -> DateWindow:
     return DateWindow(birth, max(latest, birth), from_birth=True)
 
 
+def future_problem(
+    label: str, value: dt.date, today: dt.date, local_today: dt.date | None = None
+) -> str:
+    """Why ``value`` is refused as after ``today``.  ``local_today`` is the family's own
+    date when ``today`` is a later one allowed for an export from a zone ahead (an import):
+    the message then names the family's today, never the later date it was measured by."""
+    if local_today is not None:
+        return f"{label}: {value.isoformat()} is after today ({local_today.isoformat()})"
+    return f"{label}: {value.isoformat()} is in the future; today is {today.isoformat()}"
+
+
 def _add_years(d: dt.date, years: int) -> dt.date:
     try:
         return d.replace(year=d.year + years)

@@ -71,14 +71,10 @@ def read_temperature(text: str, label: str = "Temperature") -> Typed:
             "or °F (e.g. 38.4 °C, 101.1 °F)"
         )
     number, unit_text = m.group(1), m.group(2)
-    if number[:1] in ("-", "−"):
-        raise ValueError(
-            f"{label}: “{s}” is below zero, and a temperature cannot be below zero here (a "
-            "child's temperature in °C or °F); type the number the thermometer shows, e.g. "
-            "38.4 °C or 101.1 °F"
-        )
+    # below zero: a number all the same, refused by the typing-slip check with its range
+    negative = number[:1] in ("-", "−")
     try:
-        parsed = parse_number(number)
+        parsed = parse_number(number[1:] if negative else number)
     except ValueError as exc:
         raise ValueError(f"{label}: {exc}") from None
     if parsed.comparator.value:
@@ -88,16 +84,26 @@ def read_temperature(text: str, label: str = "Temperature") -> Typed:
         unit = (
             TemperatureUnit.CELSIUS if unit_text[0].lower() == "c" else TemperatureUnit.FAHRENHEIT
         )
-    return Typed(number, Fraction(number.replace(",", ".")), unit)
+    value = Fraction(number.lstrip("-−").replace(",", "."))
+    return Typed(number, -value if negative else value, unit)
 
 
-def slip_problem(celsius: Fraction, number_text: str, unit: TemperatureUnit, label: str) -> str:
-    """The typing-slip message for a reading outside 30–45 °C, else ""."""
+def degrees(value: Fraction | float) -> str:
+    """A converted temperature as every screen and page shows it: one decimal ("38.0")."""
+    return f"{float(value):.1f}"
+
+
+def slip_problem(
+    celsius: Fraction, number_text: str, unit: TemperatureUnit | None, label: str
+) -> str:
+    """The typing-slip message for a reading outside 30–45 °C, else "" (``unit`` None: a
+    number outside the range in both units, whichever was meant)."""
     if SLIP_LOW_C <= celsius <= SLIP_HIGH_C:
         return ""
     low_f, high_f = (from_celsius(v, TemperatureUnit.FAHRENHEIT) for v in (SLIP_LOW_C, SLIP_HIGH_C))
+    typed = f"{number_text} {SYMBOL[unit]}" if unit is not None else number_text
     return (
-        f"{label}: {number_text} {SYMBOL[unit]} is outside {SLIP_LOW_C}–{SLIP_HIGH_C} °C "
+        f"{label}: {typed} is outside {SLIP_LOW_C}–{SLIP_HIGH_C} °C "
         f"({format_number(float(low_f), 1)}–{format_number(float(high_f), 1)} °F), this "
         "program's check against typing slips (a misplaced decimal point, or °C and °F mixed "
         "up); check the number and its unit"
@@ -118,6 +124,11 @@ def parse_temperature(
             f"{SYMBOL[unit]} is chosen as its unit; make them agree"
         )
     used = typed.unit or unit
+    if used is None and all(
+        slip_problem(to_celsius(typed.value, u), typed.number_text, None, label)
+        for u in TemperatureUnit
+    ):
+        raise ValueError(slip_problem(typed.value, typed.number_text, None, label))
     if used is None:
         raise ValueError(
             f"{label}: “{' '.join(text.split())}” has no unit; choose °C or °F (or type "
@@ -160,7 +171,7 @@ def shown(value_text: str, unit: TemperatureUnit) -> str:
     typed = f"{number_text(value_text)} {SYMBOL[unit]}"
     if celsius is None:
         return typed
-    return f"{typed} ({format_number(float(from_celsius(celsius, other)), 1)} {SYMBOL[other]})"
+    return f"{typed} ({degrees(from_celsius(celsius, other))} {SYMBOL[other]})"
 
 
 # ------------------------------------------------------------ the team's fever rule

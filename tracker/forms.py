@@ -20,7 +20,14 @@ from typing import TypeVar
 
 from tracker import analytes, labels, range_units, schedule, visits
 from tracker.analytes import format_number, parse_number
-from tracker.dates import DateWindow, date_window, parse_date, parse_optional_date, parse_time
+from tracker.dates import (
+    DateWindow,
+    date_window,
+    future_problem,
+    parse_date,
+    parse_optional_date,
+    parse_time,
+)
 from tracker.model import (
     Appointment,
     CentralLine,
@@ -260,15 +267,15 @@ def validate_card_fields(child: Child) -> dict[str, str]:
     return problems
 
 
-def validate_child(child: Child, today: dt.date) -> dict[str, str]:
+def validate_child(
+    child: Child, today: dt.date, local_today: dt.date | None = None
+) -> dict[str, str]:
+    """The child's rules; ``local_today`` as in :func:`tracker.dates.future_problem`."""
     errors: dict[str, str] = validate_card_fields(child)
     if not child.name.strip():
         errors["name"] = "Name: please type the child's name (a first name is enough)"
     if child.birth_date > today:
-        errors["birth_date"] = (
-            f"Date of birth: {child.birth_date.isoformat()} is in the future; today is "
-            f"{today.isoformat()}"
-        )
+        errors["birth_date"] = future_problem("Date of birth", child.birth_date, today, local_today)
     if child.diagnosis_date is not None:
         if child.diagnosis_date < child.birth_date:
             errors["diagnosis_date"] = (

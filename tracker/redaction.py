@@ -8,6 +8,8 @@ content and the printed timeline's lanes, labels and tooltips alike.  What is re
 
 * the full name, each part of it (first name, last name, a nickname in brackets or
   quotes), whole words only and in any case, so "ROBIN", "Robin's" and "Robins" go too;
+  a note in brackets that names nobody ("Robin (demo)") goes only as part of the full
+  name, its word kept in other text ("Fictional demo entry");
 * the date of birth in the common written forms (2025-03-04, 04/03/2025, 3/4/25,
   4 March 2025, March 4th, 2025, 4 Mar);
 * the hospital's name, whole or in part: a run of its words holding a distinctive one
@@ -80,6 +82,10 @@ COMMON = frozenset(
 )
 # Lower-case name particles ("de", "van") are words of ordinary text too.
 PARTICLES = frozenset({"da", "de", "del", "der", "di", "du", "la", "le", "van", "von", "den"})
+# Words a note in brackets after a name holds that name nobody ("Robin (demo)", the demo's
+# child): kept in other text, where they are ordinary words ("Fictional demo entry").  Any
+# other word in brackets may be a nickname ("Robin (Bobby) Quill") and goes.
+NOTE_WORDS = frozenset({"demo", "example", "fictional", "sample", "test"})
 
 MONTHS = (
     "january",
@@ -132,14 +138,20 @@ def _one_sign_name(token: str) -> bool:
 
 
 def _name_words(name: str) -> list[str]:
-    """The full name and every part of it that could name the child on its own."""
+    """The full name and every part of it that could name the child on its own (not the
+    :data:`NOTE_WORDS` of a note in brackets)."""
     words = {" ".join(name.split())}
+    noted = {
+        w.casefold() for note in re.findall(r"\(([^)]*)\)", name) for w in note.split()
+    } & NOTE_WORDS
     # words of letters (and digits), with inner apostrophes or hyphens: signs and markup
     # typed into a name ("<b>", "&") are not parts of it to cut out of other text
     for token in re.findall(r"[^\W_]+(?:['’-][^\W_]+)*", name):
         # one letter is an initial, not a name, except in scripts where one sign is a name
         # (a Chinese, Japanese or Korean family name such as 李)
         if (len(token) < 2 and not _one_sign_name(token)) or token in PARTICLES:
+            continue
+        if token.casefold() in noted:
             continue
         words.add(token)
         words.update(p for p in re.split(r"[-'’]", token) if len(p) >= 2 and p not in PARTICLES)

@@ -15,7 +15,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from tracker.display import UnitPreference
 from tracker.kinds import ALL_CHANGED, Changes, kind_of
-from tracker.kinds.kind import NAMES
+from tracker.kinds.kind import bare
 from tracker.model import Child, CountResult
 from tracker.store import Deleted, Record, RecordError
 
@@ -46,19 +46,24 @@ class _Applied(QUndoCommand):
         notify: Callable[[Changes, Written], None],
         refused: Callable[[str, str], None],
         written: Callable[[], Written] = lambda: None,
+        moved: Callable[[str], None] = lambda _how: None,
     ) -> None:
         super().__init__(text)
         self._undo, self._redo, self._notify, self._refused = undo, redo, notify, refused
         self._written = written
+        self._moved = moved  # told "saved", "undone" or "redone" before the index moves
         self._first = True
 
     def redo(self) -> None:
         if self._first:
             self._first = False
+            self._moved("saved")
             return
+        self._moved("redone")
         self._run(self._redo, False)
 
     def undo(self) -> None:
+        self._moved("undone")
         self._run(self._undo, True)
 
     def _run(self, step: Callable[[], Changes], back: bool) -> None:
@@ -99,9 +104,15 @@ class RecordBridge(QObject):
         # (None before: added; None after: deleted), or None when it wrote more or is not
         # known.  A view may then change that one row instead of reading its list again.
         self.written: Written = None
+        # How the undo stack last moved: "saved" (a new step), "undone" or "redone"; set
+        # before its index changes, so that the window can say what happened.
+        self.last_move = ""
         children = record.children()
         if children:
             self._child_id = children[0].id
+
+    def _step_moved(self, how: str) -> None:
+        self.last_move = how
 
     def counts(self, child_id: int) -> list[CountResult]:
         """The child's blood counts, read once and kept until the next change."""
@@ -173,14 +184,15 @@ class RecordBridge(QObject):
 
     def save(self, entry: E, text: str | None = None) -> E:
         """Save an entry of any kind (one transaction) as one step on the undo stack;
-        ``text`` names an edit's step ("Cancel the appointment of …"; default "Edit …")."""
+        ``text`` names the step as what happened ("appointment of 2026-12-08 cancelled",
+        "dose of 6-mercaptopurine given"; default "… added" or "… changed", the entry as
+        its kind describes it)."""
         kind = kind_of(entry)
         model = type(entry)
         before = self.record.entry(model, entry.id) if entry.id is not None else None  # type: ignore[attr-defined]
         saved, changes = self.record.save(entry)
         if before is not None and not changes.any:
             return saved  # an edit that changed nothing: no undo step
-        what = QCoreApplication.translate(NAMES, kind.singular)
         if before is None:
             holder: dict[str, Deleted] = {}
 
@@ -196,12 +208,14 @@ class RecordBridge(QObject):
                 alone = deleted is None or (len(deleted.rows) == 1 and not deleted.unlinked)
                 return (None, saved) if alone else None
 
-            text = _tr("Add {what}").format(what=what)
+            text = text or _tr("{what} added").format(what=bare(kind.describe(saved)))
             self.undo_stack.push(
-                _Applied(text, undo_add, redo_add, self._emit, self.refused.emit, added)
+                _Applied(
+                    text, undo_add, redo_add, self._emit, self.refused.emit, added, self._step_moved
+                )
             )
         else:
-            text = text or _tr("Edit {what}").format(what=what)
+            text = text or _tr("{what} changed").format(what=bare(kind.describe(before)))
             self.undo_stack.push(
                 _Applied(
                     text,
@@ -210,6 +224,7 @@ class RecordBridge(QObject):
                     self._emit,
                     self.refused.emit,
                     lambda: (before, saved),
+                    self._step_moved,
                 )
             )
         if isinstance(saved, Child) and self._child_id is None:
@@ -259,7 +274,9 @@ class RecordBridge(QObject):
                     self.record.save(entry)
             return changes
 
-        self.undo_stack.push(_Applied(text, undo, redo, self._emit, self.refused.emit))
+        self.undo_stack.push(
+            _Applied(text, undo, redo, self._emit, self.refused.emit, moved=self._step_moved)
+        )
         self._emit(changes)
         return saved_edit, saved_new
 
@@ -292,7 +309,9 @@ class RecordBridge(QObject):
                         self.record.save(now)
             return changes
 
-        self.undo_stack.push(_Applied(text, undo, redo, self._emit, self.refused.emit))
+        self.undo_stack.push(
+            _Applied(text, undo, redo, self._emit, self.refused.emit, moved=self._step_moved)
+        )
         self._emit(changes)
         return saved
 
@@ -300,6 +319,8 @@ class RecordBridge(QObject):
 
     def delete(self, model: type[Any], row_id: int) -> None:
         """Delete an entry of any kind (with what belongs to it) as one undo step."""
+        what = bare(kind_of(model).describe(self.record.entry(model, row_id)))
+        text = _tr("{what} deleted").format(what=what)
         state = {"deleted": self.record.delete(model, row_id)}
 
         def undo() -> Changes:
@@ -310,6 +331,6 @@ class RecordBridge(QObject):
             return state["deleted"].changes
 
         self.undo_stack.push(
-            _Applied(state["deleted"].description, undo, redo, self._emit, self.refused.emit)
+            _Applied(text, undo, redo, self._emit, self.refused.emit, moved=self._step_moved)
         )
         self._emit(state["deleted"].changes)

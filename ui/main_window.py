@@ -246,22 +246,30 @@ class MainWindow(QMainWindow):
 
     def _undo_text(self, text: str) -> None:
         action = self.actions_[ActionId.UNDO]
-        action.setText(self.tr("&Undo {what}").format(what=text) if text else self.tr("&Undo"))
+        action.setText(self.tr("&Undo: {what}").format(what=text) if text else self.tr("&Undo"))
 
     def _redo_text(self, text: str) -> None:
         action = self.actions_[ActionId.REDO]
-        action.setText(self.tr("&Redo {what}").format(what=text) if text else self.tr("&Redo"))
+        action.setText(self.tr("&Redo: {what}").format(what=text) if text else self.tr("&Redo"))
 
-    def _undo_index_changed(self, _index: int) -> None:
+    def _undo_index_changed(self, index: int) -> None:
+        """The status bar says what the step just made, undone or redone was (an undo on
+        one tab may take back a change made on another)."""
         stack = self.bridge.undo_stack
         try:
-            can_undo = stack.canUndo()
+            count = stack.count()
         except RuntimeError:  # the stack is being destroyed (it clears itself on the way)
             return
-        if can_undo:
-            self.statusBar().showMessage(
-                self.tr("Saved: {what}. Ctrl+Z undoes it.").format(what=stack.undoText()), 8000
-            )
+        how, self.bridge.last_move = self.bridge.last_move, ""
+        if how == "undone" and index < count:
+            message = self.tr("Undone: {what}").format(what=stack.text(index))
+        elif how == "redone" and index > 0:
+            message = self.tr("Redone: {what}").format(what=stack.text(index - 1))
+        elif index > 0 and count:
+            message = self.tr("Saved: {what}. Ctrl+Z undoes it.").format(what=stack.text(index - 1))
+        else:
+            return
+        self.statusBar().showMessage(message, 8000)
 
     def _changed(self, changes: Changes) -> None:
         if Child in changes:

@@ -127,6 +127,7 @@ class _Check:
 
     lines: dict[KeyPath, int]
     today: dt.date
+    local_today: dt.date | None = None  # the family's own date, named in messages
     found: list[tuple[KeyPath, str]] = field(default_factory=list)
     uids: dict[str, dict[str, KeyPath]] = field(default_factory=dict)
     skipped_calculated: int = 0
@@ -351,18 +352,20 @@ def _path_text(path: KeyPath) -> str:
     return out
 
 
-def read_export(data: bytes, today: dt.date) -> ExportContents:
+def read_export(data: bytes, today: dt.date, local_today: dt.date | None = None) -> ExportContents:
     """Parse and check a whole export; JsonImportError lists every problem with its line.
 
     ``today`` is the program's today: dates after it are refused where the program
     refuses them (a count in the future, say).  Give the date of
     ``latest_clock(clock)()`` so that an export from a time zone ahead of this one
-    is not refused; dates outside ``tracker.dates.date_window`` are refused too.
+    is not refused, and the family's own date as ``local_today``, which a refusal names
+    ("after today (2026-12-01)", not the later date of that zone); dates outside
+    ``tracker.dates.date_window`` are refused too.
     Every entry is read through its kind's declaration (:mod:`tracker.kinds`) and checked
     with the same rules as the forms and the store (``Kind.problems``).
     """
     doc, lines = parse_with_lines(data, set())  # the lines of problems are found afterwards
-    check = _Check(lines, today)
+    check = _Check(lines, today, local_today)
     top = check.obj(doc, (), "The file")
     if top is None:
         raise JsonImportError(check.problems, "The file is not a Treatment Tracker export.")
@@ -436,7 +439,9 @@ class _Reading:
         if obj is None:
             return None
         placeholder = Child(name="", birth_date=check.today)
-        read = self.entry(CHILD, obj, path, placeholder, Context(None, check.today))
+        read = self.entry(
+            CHILD, obj, path, placeholder, Context(None, check.today, local_today=check.local_today)
+        )
         if read is None or not read.anchored:
             return None  # every other date is checked against the date of birth
         child: Child = read.value
@@ -448,6 +453,7 @@ class _Reading:
             check.today,
             lambda key: so_far.get(key, ()),
             where=lambda entry: self.places.get(id(entry), ""),
+            local_today=check.local_today,
         )
         for kind in child_kinds():
             assert kind.json is not None

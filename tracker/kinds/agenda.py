@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from tracker import forms, schedule, visits
 from tracker.dates import parse_date, parse_time
-from tracker.kinds.fields import Date, Flag, Rows, Text, Time
+from tracker.kinds.fields import LONG_TEXT, Date, Flag, Rows, Text, Time
 from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import Appointment, Child, OccurrenceChange, Question
 
@@ -36,7 +36,7 @@ OCCURRENCE_CHANGE = Kind(
         Time("time", "Time"),
         Text("with_whom", "With"),
         Text("place", "Place"),
-        Text("note", "Note"),
+        Text("note", "Note", longest=LONG_TEXT),
     ),
     singular=QT_TRANSLATE_NOOP("kinds", "changed date"),
     plural=QT_TRANSLATE_NOOP("kinds", "changed dates"),
@@ -62,7 +62,7 @@ APPOINTMENT = Kind(
         Time("time", "Time"),
         Text("with_whom", "With"),
         Text("place", "Place"),
-        Text("note", "Note"),
+        Text("note", "Note", longest=LONG_TEXT),
         Text("repeat", "Repeat", since=6, normal=schedule.normal_repeat),
         Rows(
             "changes",
@@ -89,9 +89,9 @@ QUESTION = Kind(
     json="questions",
     fields=(
         Date("added_on", "Date added"),
-        Text("text", "Question", strip=True),
+        Text("text", "Question", strip=True, longest=LONG_TEXT),
         Flag("answered", "Answered"),
-        Text("answer", "Answer"),
+        Text("answer", "Answer", longest=LONG_TEXT),
     ),
     singular=QT_TRANSLATE_NOOP("kinds", "question"),
     plural=QT_TRANSLATE_NOOP("kinds", "questions"),

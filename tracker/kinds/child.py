@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tracker import forms
-from tracker.kinds.fields import Choice, Date, Flag, Number, Text
+from tracker.kinds.fields import LONG_TEXT, Choice, Date, Flag, Number, Text
 from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems
 from tracker.model import (
     CentralLine,
@@ -20,7 +20,7 @@ CARD_FIELDS_SINCE = 5
 
 
 def _validate(child: Child, context: Context) -> Problems:
-    return forms.validate_child(child, context.today)
+    return forms.validate_child(child, context.today, context.local_today)
 
 
 CHILD = Kind(
@@ -56,8 +56,8 @@ CHILD = Kind(
         Choice("risk_group", "Risk group", enum=RiskGroup, default=RiskGroup.UNKNOWN),
         Text("risk_group_text", "Risk group as the team wrote it"),
         Text("hospital", "Hospital"),
-        Text("team_contacts", "Team contacts"),
-        Text("notes", "Notes"),
+        Text("team_contacts", "Team contacts", longest=LONG_TEXT),
+        Text("notes", "Notes", longest=LONG_TEXT),
         Choice(
             "central_line",
             "Central line",
@@ -66,11 +66,13 @@ CHILD = Kind(
             since=CARD_FIELDS_SINCE,
         ),
         Text("central_line_text", "Central line as the team calls it", since=CARD_FIELDS_SINCE),
-        Text("allergies", "Allergies", since=CARD_FIELDS_SINCE),
+        Text("allergies", "Allergies", since=CARD_FIELDS_SINCE, longest=LONG_TEXT),
         Flag("no_known_allergies", "No known allergies", since=CARD_FIELDS_SINCE),
         Text("phone_day", "Team phone (day)", since=CARD_FIELDS_SINCE),
         Text("phone_24h", "Team phone (24-hour)", since=CARD_FIELDS_SINCE),
-        Text("blood_product_notes", "Blood-product notes", since=CARD_FIELDS_SINCE),
+        Text(
+            "blood_product_notes", "Blood-product notes", since=CARD_FIELDS_SINCE, longest=LONG_TEXT
+        ),
     ),
     singular=QT_TRANSLATE_NOOP("kinds", "child"),
     plural=QT_TRANSLATE_NOOP("kinds", "children"),

@@ -6,7 +6,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from tracker import forms, labels
-from tracker.kinds.fields import Choice, Date, Flag, JsonReader, KeyPath, Link, Number, Rows, Text
+from tracker.kinds.fields import (
+    LONG_TEXT,
+    Choice,
+    Date,
+    Flag,
+    JsonReader,
+    KeyPath,
+    Link,
+    Number,
+    Rows,
+    Text,
+)
 from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import CnsStatus, CnsVisit, ItDose, ItDrug, LpProcedure, YesNoUnknown
 
@@ -71,9 +82,9 @@ CNS_VISIT = Kind(
         Choice("cns_status", "CNS status", enum=CnsStatus, default=CnsStatus.PENDING),
         Text("sedation", "Sedation"),
         Number("platelets", "Platelets that day"),
-        Text("complications", "Complications"),
+        Text("complications", "Complications", longest=LONG_TEXT),
         Flag("planned", "Planned"),
-        Text("note", "Note"),
+        Text("note", "Note", longest=LONG_TEXT),
     ),
     singular=QT_TRANSLATE_NOOP("kinds", "lumbar puncture"),
     plural=QT_TRANSLATE_NOOP("kinds", "lumbar punctures"),

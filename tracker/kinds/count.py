@@ -9,6 +9,7 @@ from typing import Any
 from tracker import analytes, forms
 from tracker.anc import calculate_anc
 from tracker.kinds.fields import (
+    LONG_TEXT,
     Choice,
     Date,
     Derived,
@@ -206,7 +207,7 @@ COUNT_VALUE = Kind(
         Number("range_low", "Lab range, low"),
         Number("range_high", "Lab range, high"),
         Text("lab_flag", "Lab's flag", since=LAB_NOTES_SINCE),
-        Text("lab_comment", "Lab's comment", since=LAB_NOTES_SINCE),
+        Text("lab_comment", "Lab's comment", since=LAB_NOTES_SINCE, longest=LONG_TEXT),
         Number("hours_after", "Hours since the infusion started", since=LAB_NOTES_SINCE),
         Derived("calculated", "Calculated", export=lambda v: False, reads=Flag("calculated")),
     ),
@@ -234,11 +235,11 @@ COUNT_OTHER = Kind(
     part_of=True,
     fields=(
         Text("name", "Test", strip=True),
-        Text("value_text", "Result as printed"),
+        Text("value_text", "Result as printed", longest=LONG_TEXT),
         Text("unit", "Unit"),
         Text("range_text", "Lab range as printed"),
         Text("lab_flag", "Lab's flag"),
-        Text("lab_comment", "Lab's comment"),
+        Text("lab_comment", "Lab's comment", longest=LONG_TEXT),
     ),
     singular=QT_TRANSLATE_NOOP("kinds", "other lab result"),
     plural=QT_TRANSLATE_NOOP("kinds", "other lab results"),
@@ -263,7 +264,7 @@ COUNT = Kind(
         Date("taken_date", "Date"),
         Time("taken_time", "Time"),
         Text("source", "Lab"),
-        Text("note", "Note"),
+        Text("note", "Note", longest=LONG_TEXT),
         Rows("values", "Values", kind="count_value", key="analyte"),
         Rows(
             "others",

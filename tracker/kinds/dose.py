@@ -13,7 +13,7 @@ from typing import Any
 
 from tracker import forms, medicines, schedule
 from tracker.dates import parse_date, parse_time
-from tracker.kinds.fields import Choice, Date, Link, Text, Time
+from tracker.kinds.fields import LONG_TEXT, Choice, Date, Link, Text, Time
 from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import Child, DoseLog, DoseStatus, MedicinePlan
 
@@ -223,7 +223,7 @@ DOSE = Kind(
         Choice("status", "What happened", enum=DoseStatus, default=DoseStatus.GIVEN),
         Time("given_time", "Given at"),
         Text("amount", "Amount given"),
-        Text("note", "Note"),
+        Text("note", "Note", longest=LONG_TEXT),
     ),
     singular=QT_TRANSLATE_NOOP("kinds", "dose"),
     plural=QT_TRANSLATE_NOOP("kinds", "doses"),

@@ -120,9 +120,17 @@ class Field:
         raise NotImplementedError
 
 
+# The longest text a field keeps, in characters (docs/export-format.md, "Text lengths"):
+# names and short labels, and notes and other free text.  The form, the store and every
+# import refuse more (Kind.problems), naming the field and the limit.
+SHORT_TEXT = 200
+LONG_TEXT = 2000
+
+
 @dataclass(frozen=True)
 class Text(Field):
     default: Any = ""
+    longest: int = SHORT_TEXT  # characters kept (SHORT_TEXT, LONG_TEXT, or more for a file)
     strip: bool = False  # saved without leading and trailing spaces (names, questions)
     # The codes a coded text may hold (a blood value's analyte), checked by the kind's rules;
     # part of what the export can hold (tracker.io.json_export.export_shape).
@@ -133,6 +141,16 @@ class Text(Field):
 
     def to_db(self, value: Any) -> Any:
         return str(value).strip() if self.strip else str(value)
+
+    def length_problem(self, value: Any) -> str | None:
+        """Why ``value`` is longer than this field keeps, or None."""
+        n = len(value) if isinstance(value, str) else 0
+        if n <= self.longest:
+            return None
+        return (
+            f"{self.label}: {n:,} characters, more than the {self.longest:,} this field "
+            "keeps; shorten it"
+        )
 
     def from_json(self, check: JsonReader, obj: dict[str, Any], path: KeyPath) -> Any:
         assert self.json is not None

@@ -19,7 +19,7 @@ from fractions import Fraction
 from tracker import forms
 from tracker.analytes import format_number, parse_number
 from tracker.dates import parse_date
-from tracker.kinds.fields import Date, Number, Text
+from tracker.kinds.fields import LONG_TEXT, Date, Number, Text
 from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import Child, Growth
 
@@ -370,7 +370,7 @@ GROWTH = Kind(
         Text("head_text", "Head circumference"),
         Number("head_cm", "Head circumference in cm"),
         Text("measured_by", "Measured by"),
-        Text("note", "Note"),
+        Text("note", "Note", longest=LONG_TEXT),
     ),
     singular=QT_TRANSLATE_NOOP("kinds", "growth measurement"),
     plural=QT_TRANSLATE_NOOP("kinds", "growth measurements"),

@@ -12,7 +12,18 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, cast
 
-from tracker.kinds.fields import Date, Derived, Field, Json, JsonReader, KeyPath, Link, Rows
+from tracker.dates import future_problem
+from tracker.kinds.fields import (
+    Date,
+    Derived,
+    Field,
+    Json,
+    JsonReader,
+    KeyPath,
+    Link,
+    Rows,
+    Text,
+)
 from tracker.model import Child
 
 E = TypeVar("E")
@@ -45,7 +56,9 @@ class Context:
     ``child`` is the child the entry belongs to (None for a child); ``today`` the date
     "in the future" is measured from; ``entries(kind_key)`` the other saved entries of that
     kind of the same child (an import gives those read so far), ``where(entry)`` names the
-    place of one of those (in a file: "children[0].team_thresholds[1]"; else "")."""
+    place of one of those (in a file: "children[0].team_thresholds[1]"; else "").
+    ``local_today``: the family's own date when ``today`` is a later one (an import lets
+    through a date that is today in a zone ahead); messages name it (dates.future_problem)."""
 
     child: Child | None
     today: dt.date
@@ -55,6 +68,7 @@ class Context:
     # The other entries of a kind whose fields equal the values given (the store: one
     # indexed query; None: :meth:`find` filters ``entries``).
     matching: Callable[[str, Mapping[str, Any]], Sequence[Any]] | None = None
+    local_today: dt.date | None = None
 
     def find(self, key: str, **values: Any) -> Sequence[Any]:
         """The other saved entries of kind ``key`` whose fields equal ``values``."""
@@ -189,6 +203,9 @@ class Kind(Generic[E]):
     def problems(self, entry: E, context: Context) -> Problems:
         """Every rule of the kind broken by ``entry``: its own rules, then the date rules."""
         found = dict(self.validate(entry, context))
+        for f in self.fields:  # a text too long first: the rules may quote it
+            if isinstance(f, Text) and (why := f.length_problem(getattr(entry, f.name))):
+                found[f.name] = why
         child = context.child
         for rule in self.dates:
             value = getattr(entry, rule.field)
@@ -207,9 +224,7 @@ class Kind(Generic[E]):
                 and not (rule.unless and getattr(entry, rule.unless))
             ):
                 found.setdefault(
-                    rule.field,
-                    f"{label}: {value.isoformat()} is in the future; today is "
-                    f"{context.today.isoformat()}",
+                    rule.field, future_problem(label, value, context.today, context.local_today)
                 )
         return found
 
@@ -266,6 +281,15 @@ def definite(description: str) -> str:
     for article in ("a ", "an "):
         if description.startswith(article):
             return "the " + description[len(article) :]
+    return description
+
+
+def bare(description: str) -> str:
+    """ "an appointment of 2026-12-08" → "appointment of 2026-12-08": a step's name ("… changed",
+    "… deleted")."""
+    for article in ("a ", "an ", "the "):
+        if description.startswith(article):
+            return description[len(article) :]
     return description
 
 

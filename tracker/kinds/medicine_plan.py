@@ -24,7 +24,7 @@ from tracker import forms, medicines, schedule
 from tracker.analytes import parse_number
 from tracker.dates import parse_date, parse_optional_date
 from tracker.kinds.dose import doses_off_plan, doses_text, when_text
-from tracker.kinds.fields import Choice, Date, Link, Text
+from tracker.kinds.fields import LONG_TEXT, Choice, Date, Link, Text
 from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import Child, Comparator, DoseLog, MedicineForm, MedicinePlan
 
@@ -119,7 +119,7 @@ def validate_plan(p: MedicinePlan, context: Context | None = None) -> Problems:
     the date of birth is the kind's date rules)."""
     problems: Problems = {}
     if forms.blank(p.drug):
-        problems["drug"] = "Drug: name the medicine (choose one from the list or type its name)"
+        problems["drug"] = "Medicine: name the medicine (choose one from the list or type its name)"
     amount, unit = ("" if forms.blank(t) else t.strip() for t in (p.dose_amount, p.dose_unit))
     if not amount and not unit:
         pass  # no dose entered yet (formats 6-8 kept such plans): shown as "dose not entered"
@@ -353,7 +353,9 @@ def change_dose(
     on ``change_date``)."""
     c = forms.Collector()
     window = forms.form_window(today, child)
-    on = c.run("change_date", parse_date, forms.field_text(f, "change_date"), "From", window)
+    on = c.run(
+        "change_date", parse_date, forms.field_text(f, "change_date"), "New dose from", window
+    )
     if on is not None:
         why = change_date_problem(plan, on)
         if why is not None:
@@ -364,7 +366,7 @@ def change_dose(
         else [o for o in context.entries("medicine_plan") if o.follows_id == plan.id]
     )
     if later:
-        c.add("change_date", "From" + _changed_already(later[0]).removeprefix("Follows"))
+        c.add("change_date", "New dose from" + _changed_already(later[0]).removeprefix("Follows"))
     c.raise_if_any()
     assert on is not None
     ended = replace(plan, end_date=on - dt.timedelta(days=1))
@@ -404,7 +406,7 @@ def start_after_doses(old: MedicinePlan, logged: Sequence[DoseLog]) -> dt.date:
         raise forms.FormErrors(
             {
                 "change_date": (
-                    f"From: the doses logged under {medicines.dose_text(old)} run to "
+                    f"New dose from: the doses logged under {medicines.dose_text(old)} run to "
                     f"{old.end_date.isoformat()}, the plan's end, so the new dose cannot "
                     "start after them; add a new plan instead"
                 )
@@ -423,7 +425,7 @@ def doses_to_move(old: MedicinePlan, new: MedicinePlan, context: Context) -> lis
         raise forms.FormErrors(
             {
                 "change_date": (
-                    f"From: {doses_text(off)} for the old dose are not due in the new "
+                    f"New dose from: {doses_text(off)} for the old dose are not due in the new "
                     f"schedule ({medicines.schedule_text(new)}); change the date or the "
                     "schedule, or change those doses first"
                 )
@@ -436,14 +438,14 @@ def change_date_problem(plan: MedicinePlan, on: dt.date) -> str | None:
     """Why a dose change from ``on`` cannot split ``plan``, or None."""
     if on <= plan.start_date:
         return (
-            f"From: {on.isoformat()} is not after the plan's start "
+            f"New dose from: {on.isoformat()} is not after the plan's start "
             f"({plan.start_date.isoformat()}); a new dose starts after the old one began "
             "(to correct the plan itself, edit it)"
         )
     if plan.end_date is not None and on > plan.end_date:
         return (
-            f"From: {on.isoformat()} is after the plan's end ({plan.end_date.isoformat()}); "
-            "add a new plan instead"
+            f"New dose from: {on.isoformat()} is after the plan's end "
+            f"({plan.end_date.isoformat()}); add a new plan instead"
         )
     return None
 
@@ -452,18 +454,20 @@ def stop_plan(plan: MedicinePlan, text: str, *, today: dt.date, child: Child) ->
     """The plan ended on the day typed (its last day given); FormErrors on ``end_date``
     when that day is outside the plan."""
     c = forms.Collector()
-    last = c.run("end_date", parse_date, text.strip(), "Last day", forms.form_window(today, child))
+    last = c.run(
+        "end_date", parse_date, text.strip(), "Last day given", forms.form_window(today, child)
+    )
     if last is not None:
         if last < plan.start_date:
             c.add(
                 "end_date",
-                f"Last day: {last.isoformat()} is before the plan's start "
+                f"Last day given: {last.isoformat()} is before the plan's start "
                 f"({plan.start_date.isoformat()})",
             )
         elif plan.end_date is not None and last > plan.end_date:
             c.add(
                 "end_date",
-                f"Last day: {last.isoformat()} is after the plan's end "
+                f"Last day given: {last.isoformat()} is after the plan's end "
                 f"({plan.end_date.isoformat()}); the plan already stops then",
             )
     c.raise_if_any()
@@ -477,7 +481,7 @@ MEDICINE_PLAN = Kind(
     table="medicine_plan",
     json="medicine_plans",
     fields=(
-        Text("drug", "Drug", strip=True),
+        Text("drug", "Medicine", strip=True),  # the form's label
         Date("start_date", "Start"),
         Text("dose_amount", "Dose"),
         Text("dose_unit", "Dose unit"),
@@ -485,7 +489,7 @@ MEDICINE_PLAN = Kind(
         Choice("form", "Form", enum=MedicineForm, optional=True),  # null: not entered
         Text("schedule", "Schedule"),
         Date("end_date", "End", optional=True),
-        Text("team_note", "What the team said"),
+        Text("team_note", "What the team said", longest=LONG_TEXT),
         Link("follows_id", "Follows", json="follows_uid", target="medicine_plan"),
     ),
     singular=QT_TRANSLATE_NOOP("kinds", "medicine plan"),

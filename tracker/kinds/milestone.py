@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tracker import forms
-from tracker.kinds.fields import Choice, Date, Flag, Group, Number, Text
+from tracker.kinds.fields import LONG_TEXT, Choice, Date, Flag, Group, Number, Text
 from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import Milestone, MilestoneKind, Mrd, MrdMethod, MrdQualifier, MrdSample
 
@@ -21,7 +21,7 @@ MILESTONE = Kind(
     fields=(
         Date("date", "Date"),
         Choice("kind", "Kind", enum=MilestoneKind, default=MilestoneKind.OTHER),
-        Text("result_text", "Result"),
+        Text("result_text", "Result", longest=LONG_TEXT),
         Flag("planned", "Planned"),
         Group(
             "mrd",
@@ -42,7 +42,7 @@ MILESTONE = Kind(
                 Choice("sample", "MRD sample", enum=MrdSample, optional=True),
             ),
         ),
-        Text("notes", "Notes"),
+        Text("notes", "Notes", longest=LONG_TEXT),
     ),
     singular=QT_TRANSLATE_NOOP("kinds", "milestone"),
     plural=QT_TRANSLATE_NOOP("kinds", "milestones"),

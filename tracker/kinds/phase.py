@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tracker import forms
-from tracker.kinds.fields import Choice, Date, Text
+from tracker.kinds.fields import LONG_TEXT, Choice, Date, Text
 from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems
 from tracker.model import Phase, PhaseKind
 
@@ -30,7 +30,7 @@ PHASE = Kind(
         Date("planned_end", "Planned end", optional=True),
         Date("actual_start", "Started on", optional=True),
         Date("actual_end", "Ended on", optional=True),
-        Text("notes", "Notes"),
+        Text("notes", "Notes", longest=LONG_TEXT),
     ),
     singular=QT_TRANSLATE_NOOP("kinds", "phase"),
     plural=QT_TRANSLATE_NOOP("kinds", "phases"),

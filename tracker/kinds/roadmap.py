@@ -9,7 +9,7 @@ tracker.roadmap.child applies them.
 
 from __future__ import annotations
 
-from tracker.kinds.fields import Date, Flag, Rows, Text
+from tracker.kinds.fields import LONG_TEXT, Date, Flag, Rows, Text
 from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import PlanItemEntry, Roadmap
 
@@ -67,7 +67,7 @@ PLAN_ITEM = Kind(
         Text("item_id", "Item"),
         Date("date", "Date", optional=True),
         Flag("fixed", "Fixed by hand"),
-        Text("moved_because", "Moved because"),
+        Text("moved_because", "Moved because", longest=LONG_TEXT),
         Text("phase_uid", "Phase"),
     ),
     singular=QT_TRANSLATE_NOOP("kinds", "planned item"),
@@ -86,11 +86,11 @@ ROADMAP = Kind(
     fields=(
         Text("protocol", "Protocol", strip=True),
         Text("arm", "Arm"),
-        Text("template", "Template"),
+        Text("template", "Template", longest=1024 * 1024),  # roadmap.read's file limit
         Date("applied_on", "Applied on"),
         Date("first_start", "First start", optional=True),
         Rows("items", "Planned items", kind="plan_item", key="item_id"),
-        Text("note", "Note"),
+        Text("note", "Note", longest=LONG_TEXT),
     ),
     singular=QT_TRANSLATE_NOOP("kinds", "roadmap"),
     plural=QT_TRANSLATE_NOOP("kinds", "roadmaps"),

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from tracker import forms
 from tracker.dates import parse_date, parse_optional_date
-from tracker.kinds.fields import Choice, Date, Text
+from tracker.kinds.fields import LONG_TEXT, Choice, Date, Text
 from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import Child, Stay, StayReason
 
@@ -30,6 +30,12 @@ REASON_LABELS = {
     "infection": "Infection",
     "other": "Other",
 }
+
+
+def _listed(labels: Mapping[str, str]) -> str:
+    """ "A, B, C or D"."""
+    names = list(labels.values())
+    return ", ".join(names[:-1]) + " or " + names[-1]
 
 
 # Short enough for a band a few days wide on the timeline.
@@ -58,10 +64,12 @@ def dates_text(s: Stay) -> str:
     return f"{s.from_date.isoformat()} – {s.to_date.isoformat()}"
 
 
-def includes(s: Stay, day: dt.date) -> bool:
-    """Whether the child was in hospital on ``day`` by this stay: from its first day to its
-    last (an open stay's to any day after it began)."""
-    return s.from_date <= day and (s.to_date is None or day <= s.to_date)
+def in_hospital_on(s: Stay, day: dt.date) -> bool:
+    """Whether this stay has the child in hospital on ``day``: it began on or before it and
+    has not ended by then.  ``to_date`` is the day the child came home, so on that day the
+    stay is over (a day case, from = to, too); an open stay goes on.  The same as the
+    summary's and the Hospital tab's "in hospital", which only a stay without an end has."""
+    return s.from_date <= day and (s.to_date is None or day < s.to_date)
 
 
 def _overlap(a: Stay, b: Stay) -> bool:
@@ -127,7 +135,11 @@ def stay_from_form(
     window = forms.form_window(today, child)
     start = c.run("from_date", parse_date, forms.field_text(f, "from_date"), "From", window)
     end = c.run("to_date", parse_optional_date, forms.field_text(f, "to_date"), "To", window)
-    reason = c.choice(f, "reason", StayReason, "other", "Why", REASON_LABELS)
+    if forms.field_text(f, "reason"):
+        reason = c.choice(f, "reason", StayReason, "other", "Why", REASON_LABELS)
+    else:  # required by the kind: never guessed
+        reason = StayReason.OTHER
+        c.add("reason", f"Why: choose why the child was in hospital ({_listed(REASON_LABELS)})")
     reason_text = forms.field_text(f, "reason_text")
     if reason is not StayReason.OTHER:
         reason_text = ""
@@ -145,7 +157,8 @@ def stay_from_form(
     if start is not None:
         context = Context(child, today, lambda key: others if key == "stay" else ())
         for field, message in STAY.problems(s, context).items():
-            c.add(field, message)
+            if field != "reason_text" or "reason" not in c.errors:  # not of the stand-in
+                c.add(field, message)
     c.raise_if_any()
     return s
 
@@ -211,8 +224,8 @@ STAY = Kind(
         Date("to_date", "To", optional=True),
         Text("place", "Where"),
         Choice("reason", "Why", enum=StayReason, default=StayReason.OTHER),
-        Text("reason_text", "Other reason"),
-        Text("note", "Note"),
+        Text("reason_text", "Other reason", longest=LONG_TEXT),
+        Text("note", "Note", longest=LONG_TEXT),
     ),
     singular=QT_TRANSLATE_NOOP("kinds", "hospital stay"),
     plural=QT_TRANSLATE_NOOP("kinds", "hospital stays"),

@@ -13,7 +13,7 @@ from typing import Any
 
 from tracker import forms, ranges
 from tracker.dates import parse_date, parse_optional_date
-from tracker.kinds.fields import Choice, Date, JsonReader, KeyPath, Number, Text
+from tracker.kinds.fields import LONG_TEXT, Choice, Date, JsonReader, KeyPath, Number, Text
 from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import Child, Severity, Symptom, SymptomWhat
 
@@ -176,7 +176,7 @@ SYMPTOM = Kind(
         Choice("severity", "How bad", enum=Severity, optional=True),
         Grade("grade", "Grade"),
         Text("grade_version", "Grade version"),
-        Text("note", "Note"),
+        Text("note", "Note", longest=LONG_TEXT),
     ),
     singular=QT_TRANSLATE_NOOP("kinds", "symptom"),
     plural=QT_TRANSLATE_NOOP("kinds", "symptoms"),

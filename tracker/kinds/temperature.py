@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 from tracker import fever, forms
 from tracker.dates import parse_date, parse_time
-from tracker.kinds.fields import Choice, Date, Flag, Number, Text, Time
+from tracker.kinds.fields import LONG_TEXT, Choice, Date, Flag, Number, Text, Time
 from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import Child, FeverRule, Temperature, TemperatureSite, TemperatureUnit
 
@@ -40,8 +40,9 @@ def _value_problems(value_text: str, unit: TemperatureUnit, celsius: float, labe
         return {"value_text": f"{label}: the unit does not match “{value_text}”"}
     if not math.isclose(celsius, parsed, rel_tol=1e-9):
         return {
-            "value_text": f"{label}: the value in °C ({celsius:g}) does not match "
-            f"“{value_text}”, which is {parsed:g} °C"
+            # both in full (38.00001, 38.0): rounded alike they would read as one number
+            "value_text": f"{label}: the value in °C ({celsius!r}) does not match "
+            f"“{value_text}”, which is {parsed!r} °C"
         }
     return {}
 
@@ -166,8 +167,8 @@ TEMPERATURE = Kind(
         Flag("called_team", "Called the team"),
         Flag("went_to_hospital", "Went to hospital"),
         Flag("gave_paracetamol", "Gave paracetamol"),
-        Text("done_text", "Also done"),
-        Text("note", "Note"),
+        Text("done_text", "Also done", longest=LONG_TEXT),
+        Text("note", "Note", longest=LONG_TEXT),
     ),
     singular=QT_TRANSLATE_NOOP("kinds", "temperature"),
     plural=QT_TRANSLATE_NOOP("kinds", "temperatures"),
@@ -252,7 +253,7 @@ FEVER_RULE = Kind(
         Text("value_text", "Fever number"),
         Choice("unit", "Unit", enum=TemperatureUnit, default=TemperatureUnit.CELSIUS),
         Number("celsius", "Fever number in °C", optional=False, default=0.0),
-        Text("rule_text", "The rule as given"),
+        Text("rule_text", "The rule as given", longest=LONG_TEXT),
     ),
     singular=QT_TRANSLATE_NOOP("kinds", "fever rule"),
     plural=QT_TRANSLATE_NOOP("kinds", "fever rules"),

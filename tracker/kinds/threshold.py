@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tracker import analytes, forms, labels
-from tracker.kinds.fields import Choice, Derived, Number, Text
+from tracker.kinds.fields import LONG_TEXT, Choice, Derived, Number, Text
 from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, Kind, Problems
 from tracker.model import TeamThreshold, ThresholdPurpose
 
@@ -65,7 +65,7 @@ THRESHOLD = Kind(
             reads=Text("canonical_unit"),
             agrees=_canonical_agrees,
         ),
-        Text("note", "Note"),
+        Text("note", "Note", longest=LONG_TEXT),
     ),
     singular=QT_TRANSLATE_NOOP("kinds", "team threshold"),
     plural=QT_TRANSLATE_NOOP("kinds", "team thresholds"),

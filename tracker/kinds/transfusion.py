@@ -29,7 +29,7 @@ from tracker import analytes, forms
 from tracker.analytes import format_number, parse_number
 from tracker.dates import parse_date, parse_time
 from tracker.display import UnitPreference, converted_number, display_unit, typed_number
-from tracker.kinds.fields import Choice, Date, Number, Text, Time
+from tracker.kinds.fields import LONG_TEXT, Choice, Date, Number, Text, Time
 from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import Child, CountResult, CountValue, Transfusion, TransfusionProduct
 
@@ -164,7 +164,15 @@ def transfusion_from_form(
     )
     time_text = forms.field_text(f, "time")
     time = c.run("time", parse_time, time_text, "Time") if time_text else None
-    product = c.choice(f, "product", TransfusionProduct, "red_cells", "Product", PRODUCT_LABELS)
+    if forms.field_text(f, "product"):
+        product = c.choice(f, "product", TransfusionProduct, "other", "Product", PRODUCT_LABELS)
+    else:  # required by the kind: never guessed
+        product = TransfusionProduct.OTHER
+        names = list(PRODUCT_LABELS.values())
+        c.add(
+            "product",
+            f"Product: choose the product ({', '.join(names[:-1])} or {names[-1]})",
+        )
     product_text = forms.field_text(f, "product_text")
     if product is not TransfusionProduct.OTHER:
         product_text = ""  # a name typed for "Other" before another product was chosen
@@ -187,7 +195,8 @@ def transfusion_from_form(
     )
     if date is not None:
         for field, message in TRANSFUSION.problems(t, Context(child, today)).items():
-            c.add(field, message)
+            if field != "product_text" or "product" not in c.errors:  # not of the stand-in
+                c.add(field, message)
     elif not c.errors:
         for field, message in validate_transfusion(t).items():
             c.add(field, message)
@@ -339,8 +348,8 @@ TRANSFUSION = Kind(
         Text("amount_text", "Amount"),
         Number("volume_ml", "Volume in mL"),
         Number("units", "Units"),
-        Text("reason", "Reason"),
-        Text("note", "Reaction or note"),
+        Text("reason", "Reason", longest=LONG_TEXT),
+        Text("note", "Reaction or note", longest=LONG_TEXT),
     ),
     singular=QT_TRANSLATE_NOOP("kinds", "transfusion"),
     plural=QT_TRANSLATE_NOOP("kinds", "transfusions"),

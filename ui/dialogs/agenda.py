@@ -373,7 +373,7 @@ def move_date_command(
         return None
     stored = bridge.record.entry(Appointment, appointment.id)
     dialog = MoveDateDialog(stored, original, child, bridge.record.today(), parent)
-    what = QCoreApplication.translate("RecordBridge", "Move the appointment of {date}").format(
+    what = QCoreApplication.translate("RecordBridge", "appointment of {date} moved").format(
         date=original.isoformat()
     )
     dialog.submit = lambda a: bridge.save(a, what)
@@ -389,7 +389,7 @@ def cancel_date_command(
     """Cancel the visit of ``original`` (one undo step; the series keeps its other dates)."""
     assert appointment.id is not None
     stored = bridge.record.entry(Appointment, appointment.id)
-    what = QCoreApplication.translate("RecordBridge", "Cancel the appointment of {date}").format(
+    what = QCoreApplication.translate("RecordBridge", "appointment of {date} cancelled").format(
         date=original.isoformat()
     )
     return bridge.save(visits.cancelled(stored, original), what)
@@ -401,7 +401,7 @@ def put_back_command(
     """The visit of ``original`` as the series has it again (one undo step)."""
     assert appointment.id is not None
     stored = bridge.record.entry(Appointment, appointment.id)
-    what = QCoreApplication.translate("RecordBridge", "Put back the appointment of {date}").format(
+    what = QCoreApplication.translate("RecordBridge", "appointment of {date} put back").format(
         date=original.isoformat()
     )
     return bridge.save(visits.put_back(stored, original), what)

@@ -243,6 +243,8 @@ class _ScheduleFields(FormDialog):
         unit = QComboBox(self)
         unit.setEditable(True)
         unit.addItems(["mg", "mL", "tablet", "tablets", "capsule", "drops"])
+        unit.setCurrentIndex(-1)  # not entered: no unit is guessed, the family types or picks it
+        unit.lineEdit().setPlaceholderText(self.tr("e.g. mg or mL, as the team wrote it"))
         self.add_field(form, "dose_unit", self.tr("Dose &unit:"), unit)
         amount.editingFinished.connect(self._split_dose)
 
@@ -362,7 +364,6 @@ class MedicinePlanDialog(_ScheduleFields):
             self.set_text("end_date", plan.end_date.isoformat() if plan.end_date else "")
             self.set_text("team_note", plan.team_note)
         else:
-            self.set_text("dose_unit", "mg")
             start.set_date(today)
         drug.setFocus()
 
@@ -522,7 +523,7 @@ def change_dose_command(
     today = bridge.record.today()
     dialog = ChangeDoseDialog(stored, child, today, parent)
     dialog.context = _context(bridge, child, today)
-    text = QT_TRANSLATE_NOOP("RecordBridge", "Change the dose of {drug}")
+    text = QT_TRANSLATE_NOOP("RecordBridge", "dose of {drug} changed")
 
     def submit(pair: tuple[MedicinePlan, MedicinePlan]) -> MedicinePlan:
         what = QCoreApplication.translate("RecordBridge", text).format(drug=stored.drug)

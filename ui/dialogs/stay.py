@@ -49,7 +49,7 @@ class StayDialog(FormDialog):
         place.addItems(["", *places])
         self.add_field(form, "place", self.tr("&Where:"), place)
         reason = QComboBox(self)
-        fill_combo(reason, kind.REASON_LABELS)
+        fill_combo(reason, {"": "— choose —", **kind.REASON_LABELS})  # none guessed
         self.add_field(form, "reason", self.tr("W&hy:"), reason)
         other = QLineEdit(self)
         other.setPlaceholderText(self.tr("Why, in your words"))
@@ -72,7 +72,6 @@ class StayDialog(FormDialog):
             self.set_text("note", entry.note)
         else:
             start.set_date(today)
-            self.set_text("reason", StayReason.FEVER.value)
         self._other = other
         reason.currentIndexChanged.connect(self._update)
         start.edited.connect(self._update)

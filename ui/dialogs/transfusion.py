@@ -43,7 +43,7 @@ class TransfusionDialog(FormDialog):
         time.setMaxLength(5)
         self.add_field(form, "time", self.tr("&Time:"), time)
         product = QComboBox(self)
-        fill_combo(product, kind.PRODUCT_LABELS)
+        fill_combo(product, {"": "— choose —", **kind.PRODUCT_LABELS})  # none guessed
         self.add_field(form, "product", self.tr("&Product:"), product)
         other = QLineEdit(self)
         other.setPlaceholderText(self.tr("Which product, as the team named it"))

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from tracker import adherence
 from tracker.kinds import Changes
-from tracker.kinds.dose import ASK_AFTER_VOMITING, DOSE_STATUS, plan_dose_text
+from tracker.kinds.dose import ASK_AFTER_VOMITING, DOSE_STATUS, WITH_GIVEN_TIME, plan_dose_text
 from tracker.model import DoseLog, DoseStatus, MedicinePlan
 from tracker.store import ValidationFailed
 from ui.bridge import RecordBridge
@@ -593,23 +593,39 @@ class TodayView(RecordView):
             amount = typed.strip()
         row = self.due_list.currentIndex().row()
         assert due.plan.id is not None
+        # The time it was given: now, on today's page (on an earlier day it is not known:
+        # Enter opens the dose to type it); a time already logged is kept.
+        record = self.bridge.record
+        now = record.time_now() if due.date == record.today() else None
+        given_at = now if status in WITH_GIVEN_TIME else None
         if due.log is None:
-            entry: Any = DoseLog(child.id, due.plan.id, due.date, status, due.time, amount=amount)
+            entry: Any = DoseLog(
+                child.id,
+                due.plan.id,
+                due.date,
+                status,
+                due.time,
+                given_time=given_at,
+                amount=amount,
+            )
         else:
-            keeps_time = status in (DoseStatus.GIVEN, DoseStatus.PARTLY_GIVEN, DoseStatus.VOMITED)
+            keeps_time = status in WITH_GIVEN_TIME
             entry = DoseLog(
                 child.id,
                 due.plan.id,
                 due.date,
                 status,
                 due.time,
-                given_time=due.log.given_time if keeps_time else None,
+                given_time=(due.log.given_time or given_at) if keeps_time else None,
                 amount=amount if status is DoseStatus.PARTLY_GIVEN else "",
                 note=due.log.note,
                 id=due.log.id,
                 uid=due.log.uid,
             )
-        if not self._save(entry):  # the bridge refreshes the view (changed)
+        step = self.tr("dose of {drug} {what}").format(
+            drug=due.plan.drug, what=self.tr(DOSE_STATUS[status.value]).lower()
+        )
+        if not self._save(entry, step):  # the bridge refreshes the view (changed)
             return
         when = f"{due.time:%H:%M} " if due.time else ""
         what = self.tr(DOSE_STATUS[status.value])
@@ -655,11 +671,11 @@ class TodayView(RecordView):
             return
         self.message.show()
 
-    def _save(self, entry: DoseLog) -> bool:
-        """Save through the bridge (one undo step); a refusal is said beside the list,
-        nothing saved."""
+    def _save(self, entry: DoseLog, step: str | None = None) -> bool:
+        """Save through the bridge (one undo step, named ``step`` if given); a refusal is
+        said beside the list, nothing saved."""
         try:
-            saved = self.bridge.save(entry)
+            saved = self.bridge.save(entry, step)
         except ValidationFailed as exc:
             self.message.setText(
                 self.tr("Nothing was saved: {why}").format(why=" ".join(exc.errors.values()))
@@ -712,7 +728,8 @@ class TodayView(RecordView):
         if self.day == record.today():
             now = record.time_now()
             if not self._save(
-                DoseLog(child.id, plan.id, self.day, DoseStatus.GIVEN, now, given_time=now)
+                DoseLog(child.id, plan.id, self.day, DoseStatus.GIVEN, now, given_time=now),
+                self.tr("dose of {drug} given").format(drug=plan.drug),
             ):
                 return
             self._say(
