@@ -292,6 +292,21 @@ def test_a_start_before_birth_is_refused_and_nothing_changes(qtbot, win, answers
     assert win.bridge.undo_stack.count() == steps
 
 
+def test_a_real_start_after_today_is_refused_and_nothing_changes(qtbot, win, answers) -> None:  # type: ignore[no-untyped-def]
+    """A slip of the year (2062 for 2026) is not saved as the day a phase really started."""
+    _apply_interfant_21(qtbot, win)
+    activate(qtbot, win)
+    press(qtbot, win, "Ctrl+0")
+    view = win.plan_view
+    view.plan_list.setCurrentItem(view.plan_list.topLevelItem(0))
+    answers.texts.append((TODAY + dt.timedelta(days=30)).isoformat())
+    steps = win.bridge.undo_stack.count()
+    QTest.keyClick(view.started_button, Qt.Key.Key_Space)
+    kind, _title, text = answers.asked[-1]
+    assert kind == "error" and "after today" in text and "Nothing was changed" in text
+    assert win.bridge.undo_stack.count() == steps
+
+
 def test_a_change_of_arm_offers_the_risk_change_milestone(qtbot, win, answers) -> None:  # type: ignore[no-untyped-def]
     roadmap = _apply_interfant_21(qtbot, win)
     activate(qtbot, win)

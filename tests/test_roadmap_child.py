@@ -151,6 +151,14 @@ def test_a_phase_started_late_elsewhere_is_a_pending_move_with_its_reason(
     ]
 
 
+def test_a_real_start_after_today_is_refused(record: Record, child: Child):
+    roadmap, phases = _applied(record, child)
+    with pytest.raises(RoadmapError, match="after today"):
+        record_real_start(
+            roadmap, phases, "pro", dt.date(2200, 1, 1), child.birth_date, record.today()
+        )
+
+
 def test_a_start_before_birth_is_refused_with_the_plain_message(record: Record, child: Child):
     roadmap, phases = _applied(record, child)
     with pytest.raises(RoadmapError, match="before the child's birth"):

@@ -263,13 +263,17 @@ def record_real_start(
     phase_key: str,
     day: dt.date,
     birth: dt.date,
+    today: dt.date | None = None,
 ) -> tuple[Shift, Applied]:
     """What moves when the phase ``phase_key`` really started on ``day`` (RoadmapError
-    with the plain message if impossible), and what to save: the phase entry with its
-    real start, the roadmap with the new dates and reasons."""
+    with the plain message if impossible: before ``birth``, or after ``today``), and what
+    to save: the phase entry with its real start, the roadmap with the new dates and
+    reasons."""
     template = template_of(roadmap)
     facts = facts_of(roadmap, phases)
-    shift = preview_shift(template, roadmap.arm, facts, phase_key, started=day, birth=birth)
+    shift = preview_shift(
+        template, roadmap.arm, facts, phase_key, started=day, birth=birth, today=today
+    )
     item = next((i for i in roadmap.items if i.item_id == f"{phase_key}.start"), None)
     by_uid = {p.uid: p for p in phases}
     phase = by_uid.get(item.phase_uid) if item is not None and item.phase_uid else None

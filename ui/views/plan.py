@@ -312,7 +312,9 @@ class PlanView(RecordView):
             return
         try:
             day = parse_date(typed.strip(), "Started on")
-            shift, applied = record_real_start(roadmap, self._phases(), key, day, child.birth_date)
+            shift, applied = record_real_start(
+                roadmap, self._phases(), key, day, child.birth_date, self.bridge.record.today()
+            )
         except (ValueError, RoadmapError) as exc:
             self.interaction.error(self, self.tr("Nothing was changed"), str(exc))
             return
