@@ -152,3 +152,62 @@ def test_a_folder_that_cannot_be_written_to_is_named(tmp_path: Path, immutable: 
     assert f"the folder {folder} cannot be written to" in message, message
     assert message.startswith("Could not write the roadmap template to ours.json: "), message
     assert message.endswith("nothing was written."), message
+
+
+# ---------------------------------------------------------------------- another kind of file
+
+
+@pytest.mark.parametrize(
+    ("command", "name"),
+    [
+        (("calendar",), "notes.txt"),
+        (("export", "--format", "json"), "letter.pdf"),
+    ],
+)
+def test_an_existing_file_of_another_kind_is_not_replaced(
+    tmp_path: Path, command: tuple[str, ...], name: str
+) -> None:
+    """`calendar -o notes.txt` replaced the family's notes (and made them private) without
+    a word; as root it replaced /etc/passwd.  A file of the same kind is still updated."""
+    from test_cli import run
+
+    demo = tmp_path / "demo.sqlite"
+    assert run("make-demo", str(demo))[0] == 0
+    keep = tmp_path / name
+    keep.write_text("keep this\n")
+    keep.chmod(0o644)
+    out = [str(keep)] if command[0] == "export" else ["-o", str(keep)]
+    code, _, err = run(*command, "--db", str(demo), *out)
+    assert code == 1, err
+    assert "already exists and is not a" in err and "Nothing was written" in err, err
+    assert keep.read_text() == "keep this\n" and keep.stat().st_mode & 0o777 == 0o644
+
+
+def test_a_calendar_of_the_same_kind_is_updated(tmp_path: Path) -> None:
+    from test_cli import run
+
+    demo = tmp_path / "demo.sqlite"
+    assert run("make-demo", str(demo))[0] == 0
+    old = tmp_path / "Plan.ICS"
+    old.write_text("BEGIN:VCALENDAR\nEND:VCALENDAR\n")
+    code, _, err = run("calendar", "--db", str(demo), "-o", str(old))
+    assert code == 0, err
+    assert "BEGIN:VEVENT" in old.read_text()
+
+
+@pytest.mark.parametrize(("command", "name"), [("summary", "notes.txt"), ("card", "plan.ics")])
+def test_a_pdf_never_replaces_a_file_of_another_kind(
+    qapp, tmp_path: Path, capsys, command: str, name: str
+) -> None:  # type: ignore[no-untyped-def]
+    from test_cli import run
+
+    from ui.app import main
+
+    demo = tmp_path / "demo.sqlite"
+    assert run("make-demo", str(demo))[0] == 0
+    keep = tmp_path / name
+    keep.write_text("keep this\n")
+    assert main([command, "--db", str(demo), "-o", str(keep)]) == 1
+    err = capsys.readouterr().err
+    assert "already exists and is not a .pdf file" in err, err
+    assert keep.read_text() == "keep this\n"

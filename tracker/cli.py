@@ -280,7 +280,7 @@ def _export(db: Path, target: Path, out: TextIO, fmt: str, clock: Clock) -> int:
     from tracker.io.csv_export import write_csv
     from tracker.io.json_export import write_json
 
-    check_write_target(target, db)
+    check_write_target(target, db, replaces=(f".{fmt}",))
     if target.is_dir():
         raise RecordError(f"{target} is a folder; give a file name for the export.")
     with Record.open(db, read_only=True, clock=clock) as record:
@@ -356,7 +356,7 @@ def _calendar(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     from tracker.io.ics import entries_of, write_calendar
 
     db, target = args.sub_db, args.out
-    check_write_target(target, db)
+    check_write_target(target, db, replaces=(".ics", ".ical", ".ifb", ".icalendar"))
     if target.is_dir():
         raise RecordError(f"{target} is a folder; give a file name for the calendar.")
     with Record.open(db, read_only=True, clock=clock) as record:

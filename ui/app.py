@@ -298,7 +298,7 @@ def _screenshot(widget, target: Path, record_path: Path) -> int:  # type: ignore
     from tracker.store.targets import check_write_target
 
     try:
-        check_write_target(target, record_path)
+        check_write_target(target, record_path, replaces=(".png",))
     except RecordError as exc:
         print(f"treatment-tracker: {exc}", file=sys.stderr)
         return cli.EXIT_PROBLEM

@@ -46,11 +46,18 @@ _Identity = tuple[int, int]
 
 
 def check_write_target(
-    target: Path | str, record_path: Path | str, *, copy_of_the_record: bool = False
+    target: Path | str,
+    record_path: Path | str,
+    *,
+    copy_of_the_record: bool = False,
+    replaces: tuple[str, ...] = (),
 ) -> None:
     """Raise RecordError (one plain sentence, nothing written) if writing ``target`` could
     replace or change the record at ``record_path`` or one of its companions, or (unless
-    the file written is a copy of the record, replacing an older copy) another record."""
+    the file written is a copy of the record, replacing an older copy) another record; or,
+    given ``replaces`` (the file endings of what is written, ".ics"), if ``target`` is an
+    existing file of another kind (``-o notes.txt`` would have replaced the family's notes
+    with a calendar)."""
     target, record = Path(target), Path(os.path.realpath(record_path))
     folder, backups = record.parent, record.parent / BACKUP_FOLDER
     pattern = _companion_names(record.name)
@@ -80,6 +87,12 @@ def check_write_target(
     if what is None and not copy_of_the_record and _is_a_record(target):
         what = "a treatment record (an export, picture or PDF never replaces one)"
     if what is None:
+        if replaces and target.is_file() and target.suffix.casefold() not in replaces:
+            raise RecordError(
+                f"{target} already exists and is not a {' or '.join(replaces)} file; "
+                "writing would replace it. Choose another file name, or delete that file "
+                "first. Nothing was written."
+            )
         return
     raise RecordError(
         f"{target} is {what}; choose another file name or folder. Nothing was written."

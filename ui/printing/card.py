@@ -412,7 +412,7 @@ def write_card_pdf(
     the PDF cannot be written whole; nothing is written then."""
     if request.size not in CARD_SIZES:
         raise ValueError(f"the card size is one of {', '.join(CARD_SIZES)}, not {request.size!r}")
-    check_write_target(target, record.path)
+    check_write_target(target, record.path, replaces=(".pdf",))
     card = card_for(record, request.child_id)
     problem = fit_problem(card, request.size)
     if problem is not None:

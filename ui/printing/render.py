@@ -281,7 +281,7 @@ def write_pdf(
     one is whole and reads back.  Raises SummaryError before anything is written if there is
     nothing to print, RecordError for a target that is one of the record's own files, and
     CannotSave when the PDF cannot be written whole (disk full, folder not writable)."""
-    check_write_target(target, record.path)
+    check_write_target(target, record.path, replaces=(".pdf",))
     summary = make_summary(record, request, assess)
     try:
         with durable.replacing(target) as temp:
