@@ -606,3 +606,12 @@ def test_a_date_after_today_names_the_local_today_not_the_latest_zones(tmp_path:
     assert "2026-12-03 is after today (2026-12-01)" in said, said
     assert "2026-12-02" not in said, said
     assert "temperatures[0]" not in said, said
+
+
+@pytest.mark.parametrize("version", [None, 0, False, True, -1, 1.5, "6", [], {}])
+def test_an_odd_version_is_refused_plainly(fixture_doc: dict[str, Any], version: Any) -> None:
+    """Found by the fuzz test: a version that is not a whole number reached the child's
+    rules with no date of birth read ('>' between None and a date)."""
+    doc = copy.deepcopy(fixture_doc)
+    doc["version"] = version
+    assert load_or_refuse(json.dumps(doc).encode("utf-8")) in ("refused", "refused on save")

@@ -387,6 +387,7 @@ def read_export(data: bytes, today: dt.date, local_today: dt.date | None = None)
         )
     elif version < 1:
         check.add(("version",), f"export format {version} does not exist")
+        version = VERSION  # read the rest as the newest format, to name its problems too
     record_uid = None
     top_keys = {"format", "version", "exported_at", CHILD.json or "children"}
     if version >= _RECORD_UID_SINCE:
