@@ -56,7 +56,7 @@ def write_template(
     path = Path(path)
     try:
         if record_path is not None:
-            check_write_target(path, record_path)
+            check_write_target(path, record_path, replaces=(".json",))
         else:
             check_regular_target(path)
         write_atomically(path, template_text(template).encode("utf-8"), "the roadmap template")

@@ -38,7 +38,6 @@ from tracker.roadmap.read import RoadmapError
 from tracker.roadmap.shift import warnings_of
 from tracker.roadmap.write import write_template
 from tracker.store import RecordError, ValidationFailed
-from tracker.store.targets import check_write_target
 from ui.bridge import RecordBridge
 from ui.dialogs.plan_moves import LengthsDialog, MovePreviewDialog, fit_columns
 from ui.dialogs.roadmap import save_applied
@@ -364,8 +363,7 @@ class PlanView(RecordView):
         if path is None:
             return
         try:
-            check_write_target(path, self.bridge.record.path)
-            write_template(path, template)
+            write_template(path, template, record_path=self.bridge.record.path)
         except (RecordError, OSError) as exc:
             self.interaction.error(self, self.tr("Could not save the template"), str(exc))
             return
