@@ -49,6 +49,7 @@ from typing import Literal
 
 from tracker import analytes, forms
 from tracker.analytes import Analyte
+from tracker.io import ehr_rows
 from tracker.io.import_file import MAX_CSV_BYTES
 from tracker.io.lab_values import (
     BadRange,
@@ -175,6 +176,8 @@ class ParsedFile:
     ambiguous_line: int = 0  # a date that could be either order, for the question to the user
     ambiguous_date: str = ""
     noted: tuple[RowProblem, ...] = ()  # imported, with a note to check (a very low Hb)
+    # rows that are not lab results (vital signs, surveys, QALY…), left out with the reason
+    left_out: tuple[RowProblem, ...] = ()
 
     @property
     def skipped(self) -> tuple[RowProblem, ...]:
@@ -354,6 +357,11 @@ _ROLE_NAMES: dict[str, tuple[str, ...]] = {
         "source", "labor", "laboratoire", "laboratorio", "laboratorium",
     ),
     "loinc": ("loinc", "loinc code", "loinc number", "loinc no"),
+    # LOINC only when its values are LOINC codes (ehr_rows.holds_loinc_codes); otherwise
+    # the lab's own codes, an ignored column
+    "code": ("observation code", "code", "result code", "component code", "test code"),
+    "category": ("category", "observation category", "result category"),
+    "value_type": ("type", "value type", "result type"),
 }
 # fmt: on
 # Known columns that are not results: read past them without listing them as tests.
@@ -416,6 +424,7 @@ class _Layout:
     header_problems: list[str] = field(default_factory=list)
     width: int = 0
     score: int = 0
+    headers: tuple[str, ...] = ()
 
 
 _UNIT_IN_HEADER = re.compile(r"^(?P<name>.*?\S)\s*[(\[](?P<unit>[^()\[\]]*)[)\]]\s*$")
@@ -460,7 +469,13 @@ def _layout(cells: Sequence[str], index: int) -> _Layout | None:
             ignored.remove(cells[second[0]].strip())
         ignored.extend(cell for _, cell in others)
         return _Layout(
-            "long", index, roles, ignored=ignored, width=len(cells), score=len(roles) + 10
+            "long",
+            index,
+            roles,
+            ignored=ignored,
+            width=len(cells),
+            score=len(roles) + 10,
+            headers=tuple(cells),
         )
     layout = _Layout("wide", index, roles, ignored=ignored, width=len(cells))
     for long_role in (
@@ -473,6 +488,9 @@ def _layout(cells: Sequence[str], index: int) -> _Layout | None:
         "hours",
         "loinc",
         "status",
+        "code",
+        "category",
+        "value_type",
     ):
         if long_role in roles:  # a long-form column in a wide file means nothing here
             layout.ignored.append(cells[roles.pop(long_role)].strip())
@@ -615,11 +633,13 @@ def read_csv(
         if forced:
             text, start_line = rest, 1
     delimiter, layout = _find_layout(text, start_line, forced)
+    _decide_code_column(text, delimiter, start_line, layout)
     decimal_comma = delimiter == ";"
     problems: list[RowProblem] = []
     pending: list[RowProblem] = []
     repeated: list[RowProblem] = []
     noted: list[RowProblem] = []
+    left_out: list[RowProblem] = []
     unknown: Counter[str] = Counter()
     rows: list[_Row] = []
     header_line = 0
@@ -653,7 +673,7 @@ def read_csv(
             overflow.add(line)
         cells = [*cells, *[""] * (layout.width - len(cells))]
         if layout.shape == "long":
-            _long_row(line, cells, layout, rows, problems, pending, unknown)
+            _long_row(line, cells, layout, rows, problems, pending, unknown, left_out)
         else:
             _wide_row(line, cells, layout, rows, pending, unknown)
 
@@ -689,7 +709,28 @@ def read_csv(
         ambiguous_line=example[0] if example else 0,
         ambiguous_date=example[1] if example else "",
         noted=tuple(sorted(noted, key=lambda p: p.line)),
+        left_out=tuple(sorted(left_out, key=lambda p: p.line)),
     )
+
+
+def _decide_code_column(text: str, delimiter: str, start_line: int, layout: _Layout) -> None:
+    """A "Code" column of a long file is the LOINC column when its values are LOINC codes
+    (an EHR export's CODE); otherwise it holds the lab's own codes and is ignored.  A
+    column headed LOINC wins over it."""
+    col = layout.roles.pop("code", None)
+    if col is None:
+        return
+    if "loinc" not in layout.roles:
+        values: list[str] = []
+        for index, (_, cells) in enumerate(_records(text, delimiter, start_line)):
+            if index > layout.header_index and col < len(cells):
+                values.append(cells[col])
+            if len(values) >= ehr_rows.SAMPLE_ROWS:
+                break
+        if ehr_rows.holds_loinc_codes(values):
+            layout.roles["loinc"] = col
+            return
+    layout.ignored.append(layout.headers[col].strip())
 
 
 def _cell(cells: Sequence[str], layout: _Layout, role: str) -> str:
@@ -710,8 +751,12 @@ def _long_row(
     problems: list[RowProblem],
     pending: list[RowProblem],
     unknown: Counter[str],
+    left_out: list[RowProblem],
 ) -> None:
     test = _cell(cells, layout, "test") or _cell(cells, layout, "second_test")
+    if reason := ehr_rows.category_reason(_cell(cells, layout, "category")):
+        left_out.append(RowProblem(line, reason))  # vital signs, surveys: not lab results
+        return
     value = _cell(cells, layout, "value")
     unit = _cell(cells, layout, "unit")
     if not test:
@@ -720,6 +765,13 @@ def _long_row(
     loinc = _cell(cells, layout, "loinc")
     hours = _cell(cells, layout, "hours")
     a = resolve_test(test, unit, loinc)
+    if a is None and (
+        reason := ehr_rows.code_reason(loinc)
+        or ehr_rows.text_reason(_cell(cells, layout, "value_type"))
+    ):
+        if hours_in_name(test, unit, loinc) is None:  # QALY, a text answer: not a lab value
+            left_out.append(RowProblem(line, reason))
+            return
     # the hours in a drug level's name, also when its LOINC code named the test
     if (a is None or a.timed) and (timed := hours_in_name(test, unit, loinc)) is not None:
         if hours.strip():
@@ -1079,6 +1131,7 @@ class ImportPlan:
     ignored_columns: tuple[str, ...]
     noted: tuple[RowProblem, ...] = ()  # values to be imported, each with a note to check
     others_added: tuple[OtherAddition, ...] = ()  # unknown tests kept as printed
+    left_out: tuple[RowProblem, ...] = ()  # rows that are not lab results (vital signs…)
 
     @property
     def ok(self) -> bool:
@@ -1225,6 +1278,7 @@ def plan_import(
         ignored_columns=parsed.ignored_columns,
         noted=tuple(n for n in parsed.noted if n.line in added),
         others_added=tuple(others_added),
+        left_out=parsed.left_out,
     )
 
 
@@ -1319,6 +1373,7 @@ class ImportReport:
     unknown_tests: dict[str, int]
     changes: Changes
     kept_as_printed: dict[str, int] = field(default_factory=dict)  # unknown test → results
+    left_out: int = 0  # rows that are not lab results
 
 
 def apply_import(plan: ImportPlan, record: Record, *, skip_bad: bool = False) -> ImportReport:
@@ -1352,6 +1407,7 @@ def apply_import(plan: ImportPlan, record: Record, *, skip_bad: bool = False) ->
         unknown_tests=dict(plan.unknown_tests),
         changes=changes,
         kept_as_printed=plan.kept_as_printed(),
+        left_out=len(plan.left_out),
     )
 
 
@@ -1400,8 +1456,13 @@ def summary_lines(plan: ImportPlan, *, applied: bool) -> list[str]:
         skipped.append(_plural(len(plan.repeated), "repeated row"))
     if plan.other_children:
         skipped.append(f"{_plural(len(plan.other_children), 'value')} of another child")
+    if plan.left_out:
+        skipped.append(
+            f"{_plural(len(plan.left_out), 'row')} that are not lab results (listed below)"
+        )
     if skipped:
         lines.append("Skipped: " + "; ".join(skipped) + ".")
+    lines.extend(ehr_rows.summary(plan.left_out))  # one line per reason, not per row
     lines.extend(str(p) for p in plan.pending)  # each by its line, as bad rows are
     lines.extend(str(c) for c in plan.conflicts)
     lines.extend(str(n) for n in plan.noted)  # imported, each with what to check
