@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from tracker import analytes
 from tracker.analytes import format_number
 from tracker.assessment import Assessment, flag_in_cell, make_assessor
+from tracker.io import ehr_rows
 from tracker.io.csv_import import (
     Addition,
     FileIdentity,
@@ -182,7 +183,9 @@ class ImportPreviewDialog(QDialog):
         )
         for text in first_of(left):  # 100,000 alike: the first 200, then how many more
             left_out.addItem(text)
-        n_left = len(left)
+        for text in ehr_rows.summary(plan.left_out):  # not lab results: one line per reason
+            left_out.addItem(text)
+        n_left = len(left) + len(plan.left_out)
         tabs.addTab(left_out, self.tr("Left out ({n})").format(n=f"{n_left:,}"))
         if plan.problems:
             tabs.setCurrentIndex(1)
