@@ -206,11 +206,9 @@ def test_instant_parsing_refuses_with_a_message_never_a_crash(text: str) -> None
 
 def test_a_code_column_of_loinc_codes_names_the_test_over_its_name() -> None:
     parsed = read_csv(
-        (
-            "Date,Code,Test,Result,Unit\n"
-            "2026-03-02,1968-7,Bilirubin,0.4,mg/dL\n"  # the code says direct, not total
-            "2026-03-02,751-8,Neutrophils,0.38,10*3/uL\n"
-        ).encode()
+        b"Date,Code,Test,Result,Unit\n"
+        b"2026-03-02,1968-7,Bilirubin,0.4,mg/dL\n"  # the code says direct, not total
+        b"2026-03-02,751-8,Neutrophils,0.38,10*3/uL\n"
     )
     assert parsed.problems == ()
     assert values_of(parsed) == {"2026-03-02 None": {"bili_direct": 6.8416, "anc": 0.38}}
@@ -220,15 +218,15 @@ def test_a_code_column_of_loinc_codes_names_the_test_over_its_name() -> None:
 def test_a_code_column_of_the_labs_own_codes_is_not_taken_as_loinc() -> None:
     # lab codes; "1968-7" among them does not make the column LOINC, so "Bilirubin" is total
     parsed = read_csv(
-        (
-            "Date,Code,Test,Result,Unit\n"
-            "2026-03-02,WBC,WBC,1.9,K/uL\n"
-            "2026-03-02,HGB,Hgb,10.4,g/dL\n"
-            "2026-03-02,1968-7,Bilirubin,0.4,mg/dL\n"
-        ).encode()
+        b"Date,Code,Test,Result,Unit\n"
+        b"2026-03-02,WBC,WBC,1.9,K/uL\n"
+        b"2026-03-02,HGB,Hgb,10.4,g/dL\n"
+        b"2026-03-02,1968-7,Bilirubin,0.4,mg/dL\n"
     )
     assert parsed.problems == ()
-    assert values_of(parsed) == {"2026-03-02 None": {"wbc": 1.9, "hgb": 104.0, "bili_total": 6.8416}}
+    assert values_of(parsed) == {
+        "2026-03-02 None": {"wbc": 1.9, "hgb": 104.0, "bili_total": 6.8416}
+    }
     assert "Code" in parsed.ignored_columns
     # numbers shaped like LOINC codes but with wrong check digits are no LOINC codes either
     wrong = read_csv(
@@ -274,8 +272,12 @@ _DATE_CELL = st.one_of(
 def test_ehr_files_never_crash_and_never_give_a_wrong_day(
     rows: list[tuple[str, str, str, str, str, str, str]],
 ) -> None:
-    text = HEADER + "\n" + "".join(
-        f"{d},p1,e1,{c},{code},{name},{v},{u},{t}\n" for d, c, code, name, v, u, t in rows
+    text = (
+        HEADER
+        + "\n"
+        + "".join(
+            f"{d},p1,e1,{c},{code},{name},{v},{u},{t}\n" for d, c, code, name, v, u, t in rows
+        )
     )
     try:
         parsed = read_csv(text.encode())
@@ -321,11 +323,17 @@ def test_the_ehr_rows_of_the_issue_come_in_with_the_right_values() -> None:
 
 
 def test_hundreds_of_left_out_rows_are_one_line_per_reason(record: Record, child: Child) -> None:
-    vitals = "".join(
-        f"2026-03-{d:02d}T08:00:00Z,p,e,vital-signs,29463-7,Body Weight,8.{d},kg,numeric\n"
-        for d in range(1, 29)
-    ) * 10
-    lab = "2026-03-02T09:15:00Z,p,e,laboratory,718-7,Hemoglobin [Mass/volume] in Blood,10.4,g/dL,numeric\n"
+    vitals = (
+        "".join(
+            f"2026-03-{d:02d}T08:00:00Z,p,e,vital-signs,29463-7,Body Weight,8.{d},kg,numeric\n"
+            for d in range(1, 29)
+        )
+        * 10
+    )
+    lab = (
+        "2026-03-02T09:15:00Z,p,e,laboratory,718-7,Hemoglobin [Mass/volume] in Blood,"
+        "10.4,g/dL,numeric\n"
+    )
     parsed = read_csv((HEADER + "\n" + vitals + lab).encode())
     assert len(parsed.left_out) == 280 and parsed.problems == ()
     lines = summary_lines(plan_import(parsed, record, child), applied=False)
@@ -430,3 +438,22 @@ def test_ehr_rows_helpers_say_why() -> None:
     assert ehr_rows.holds_loinc_codes(["6690-2", "QALY", "718-7", "DALY"])
     assert not ehr_rows.holds_loinc_codes(["WBC", "HGB", "1968-7"])
     assert not ehr_rows.holds_loinc_codes([])
+
+
+def test_lab_rows_of_several_patients_are_said_once_before_importing(
+    record: Record, child: Child
+) -> None:
+    lab = "laboratory,718-7,Hemoglobin [Mass/volume] in Blood,10.4,g/dL,numeric\n"
+    text = (
+        f"{HEADER}\n2026-03-02T09:15:00Z,p-one,e,{lab}2026-03-03T09:15:00Z,p-two,e,{lab}"
+        "2026-03-04T09:15:00Z,p-three,e,vital-signs,29463-7,Body Weight,8.4,kg,numeric\n"
+    )
+    parsed = read_csv(text.encode())
+    assert parsed.patients == ("p-one", "p-two"), "only the lab rows' patients"
+    warning = file_identity(text.encode(), parsed).mismatch(child)
+    assert warning.startswith("The lab results in this file belong to 2 different patients")
+    assert "p-one, p-two" in warning and "Mila" in warning
+    lines = summary_lines(plan_import(parsed, record, child), applied=False)
+    assert lines[1] == warning, "said once, not once per row"
+    one = read_csv((DATA / "ehr_observations.csv").read_bytes())
+    assert len(one.patients) == 1

@@ -178,6 +178,7 @@ class ParsedFile:
     noted: tuple[RowProblem, ...] = ()  # imported, with a note to check (a very low Hb)
     # rows that are not lab results (vital signs, surveys, QALY…), left out with the reason
     left_out: tuple[RowProblem, ...] = ()
+    patients: tuple[str, ...] = ()  # the patient column's ids (or names) of the lab rows read
 
     @property
     def skipped(self) -> tuple[RowProblem, ...]:
@@ -384,6 +385,11 @@ for _role, _names in _ROLE_NAMES.items():
     for _rank, _name in enumerate(_names):
         _ROLE_BY_KEY.setdefault(name_key(_name), (_role, _rank))
 _METADATA_KEYS = frozenset(name_key(n) for n in _METADATA_NAMES) - set(_ROLE_BY_KEY)
+# Columns of patient ids or names (EHR exports: PATIENT): never compared with the child's
+# name, but a file whose lab rows belong to several patients is said so before importing.
+_PATIENT_KEYS = frozenset(
+    name_key(n) for n in ("patient", "patient id", "patient name", "mrn", "name of patient")
+)
 
 
 def _same(a: CountValue, b: CountValue) -> bool:
@@ -425,6 +431,7 @@ class _Layout:
     width: int = 0
     score: int = 0
     headers: tuple[str, ...] = ()
+    patient: int | None = None  # a column of patient ids (ignored, but counted)
 
 
 _UNIT_IN_HEADER = re.compile(r"^(?P<name>.*?\S)\s*[(\[](?P<unit>[^()\[\]]*)[)\]]\s*$")
@@ -456,6 +463,7 @@ def _layout(cells: Sequence[str], index: int) -> _Layout | None:
     roles = {name: col for name, (_, col) in picked.items()}
     if "date" not in roles:
         return None
+    patient = next((c for c, cell in enumerate(cells) if name_key(cell) in _PATIENT_KEYS), None)
     if "test" in roles and "value" in roles:
         # A second test column names the test when the first is empty: this program's
         # export leaves "analyte" empty for a test it does not know and names it in "test".
@@ -476,8 +484,9 @@ def _layout(cells: Sequence[str], index: int) -> _Layout | None:
             width=len(cells),
             score=len(roles) + 10,
             headers=tuple(cells),
+            patient=patient,
         )
-    layout = _Layout("wide", index, roles, ignored=ignored, width=len(cells))
+    layout = _Layout("wide", index, roles, ignored=ignored, width=len(cells), patient=patient)
     for long_role in (
         "test",
         "value",
@@ -642,6 +651,7 @@ def read_csv(
     left_out: list[RowProblem] = []
     unknown: Counter[str] = Counter()
     rows: list[_Row] = []
+    patient_of: dict[int, str] = {}  # line → the patient column's id, when there is one
     header_line = 0
     count = 0
     overflow: set[int] = set()  # rows with empty cells past the header: maybe a stray comma
@@ -672,6 +682,8 @@ def read_csv(
         if len(cells) > layout.width:
             overflow.add(line)
         cells = [*cells, *[""] * (layout.width - len(cells))]
+        if layout.patient is not None and (patient := cells[layout.patient].strip()):
+            patient_of[line] = patient
         if layout.shape == "long":
             _long_row(line, cells, layout, rows, problems, pending, unknown, left_out)
         else:
@@ -710,6 +722,7 @@ def read_csv(
         ambiguous_date=example[1] if example else "",
         noted=tuple(sorted(noted, key=lambda p: p.line)),
         left_out=tuple(sorted(left_out, key=lambda p: p.line)),
+        patients=tuple(sorted({patient_of[n] for d in draws for n in d.lines if n in patient_of})),
     )
 
 
@@ -765,13 +778,10 @@ def _long_row(
     loinc = _cell(cells, layout, "loinc")
     hours = _cell(cells, layout, "hours")
     a = resolve_test(test, unit, loinc)
-    if a is None and (
-        reason := ehr_rows.code_reason(loinc)
-        or ehr_rows.text_reason(_cell(cells, layout, "value_type"))
-    ):
-        if hours_in_name(test, unit, loinc) is None:  # QALY, a text answer: not a lab value
-            left_out.append(RowProblem(line, reason))
-            return
+    value_type = _cell(cells, layout, "value_type")
+    if a is None and (not_lab := _not_a_lab_value(test, unit, loinc, value_type)):
+        left_out.append(RowProblem(line, not_lab))
+        return
     # the hours in a drug level's name, also when its LOINC code named the test
     if (a is None or a.timed) and (timed := hours_in_name(test, unit, loinc)) is not None:
         if hours.strip():
@@ -836,6 +846,14 @@ def _long_row(
         )
     )
     rows.append(row)
+
+
+def _not_a_lab_value(test: str, unit: str, loinc: str, value_type: str) -> str:
+    """Why a row of a test the program does not keep is left out rather than kept as
+    printed (a QALY code, a text answer), or "" (a drug level's hours are looked for first)."""
+    if hours_in_name(test, unit, loinc) is not None:
+        return ""
+    return ehr_rows.code_reason(loinc) or ehr_rows.text_reason(value_type)
 
 
 def _wide_row(
@@ -1132,6 +1150,7 @@ class ImportPlan:
     noted: tuple[RowProblem, ...] = ()  # values to be imported, each with a note to check
     others_added: tuple[OtherAddition, ...] = ()  # unknown tests kept as printed
     left_out: tuple[RowProblem, ...] = ()  # rows that are not lab results (vital signs…)
+    patients: tuple[str, ...] = ()  # a patient column's ids among the lab rows
 
     @property
     def ok(self) -> bool:
@@ -1279,6 +1298,7 @@ def plan_import(
         noted=tuple(n for n in parsed.noted if n.line in added),
         others_added=tuple(others_added),
         left_out=parsed.left_out,
+        patients=parsed.patients,
     )
 
 
@@ -1430,6 +1450,8 @@ def summary_lines(plan: ImportPlan, *, applied: bool) -> list[str]:
     if not plan.anything_added:
         line = f"{verb} for {plan.child.name}: nothing new"
     lines = [line + "."]
+    if len(plan.patients) > 1:  # a research export: said first, it is the one thing to check
+        lines.append(FileIdentity((), None, plan.patients).mismatch(plan.child))
     if plan.others_added:
         kept = plan.kept_as_printed()
         listing = ", ".join(name if n == 1 else f"{name} ×{n}" for name, n in kept.items())
@@ -1489,9 +1511,20 @@ class FileIdentity:
 
     lines: tuple[str, ...]  # the preamble as written (patient name, DOB, lab…)
     birth_date: dt.date | None  # a date of birth found there, if any
+    patients: tuple[str, ...] = ()  # a patient column's ids among the lab rows
 
     def mismatch(self, child: Child) -> str:
-        """A plain warning when the file names another date of birth than ``child``'s."""
+        """A plain warning when the file names another date of birth than ``child``'s, or its
+        lab rows belong to several patients (a research export); "" otherwise.  A patient
+        column of ids is never compared with the child's name."""
+        if len(self.patients) > 1:
+            shown = ", ".join(self.patients[:3]) + (", …" if len(self.patients) > 3 else "")
+            return (
+                f"The lab results in this file belong to {len(self.patients)} different "
+                f"patients ({shown}); all of them would be added to {child.name}'s blood "
+                "counts. Import a file with only "
+                f"{child.name}'s results."
+            )
         if self.birth_date is None or self.birth_date == child.birth_date:
             return ""
         return (
@@ -1519,4 +1552,4 @@ def file_identity(data: bytes, parsed: ParsedFile) -> FileIdentity:
             except ValueError:
                 birth = None
             break
-    return FileIdentity(lines, birth)
+    return FileIdentity(lines, birth, parsed.patients)
