@@ -457,3 +457,21 @@ def test_lab_rows_of_several_patients_are_said_once_before_importing(
     assert lines[1] == warning, "said once, not once per row"
     one = read_csv((DATA / "ehr_observations.csv").read_bytes())
     assert len(one.patients) == 1
+
+
+def test_an_ordinary_lab_file_keeps_unknown_tests_with_local_codes_as_printed() -> None:
+    parsed = read_csv(
+        b"Date,LOINC,Test,Result,Unit\n2026-03-02,LAB123,Ammonia,31,umol/L\n"
+        b"2026-03-02,N/A,WBC,1.9,K/uL\n"
+    )
+    assert parsed.left_out == () and parsed.problems == ()
+    assert parsed.unknown_tests == {"Ammonia": 1}
+    assert values_of(parsed) == {"2026-03-02 None": {"wbc": 1.9}}
+
+
+def test_one_patient_written_two_ways_is_one_patient() -> None:
+    parsed = read_csv(
+        b"Date,Patient,Test,Result,Unit\n2026-03-02,MILA EXAMPLE,WBC,1.9,K/uL\n"
+        b"2026-03-02,Mila Example,Hgb,10.4,g/dL\n"
+    )
+    assert parsed.patients == ("MILA EXAMPLE",)

@@ -436,3 +436,26 @@ def test_an_ehr_export_imports_its_lab_rows_and_lists_the_rest_by_reason(  # typ
     assert {s["taken_date"] for s in stored} == {"2026-03-02"}
     assert {s["taken_time"] for s in stored} == {"09:15"}
     assert "Added for" in answers.infos[-1] and "QALY" in answers.infos[-1]
+
+
+def test_lab_rows_of_several_patients_are_warned_about_once_in_the_preview(  # type: ignore[no-untyped-def]
+    qtbot, window, record, tmp_path
+) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from tracker.io.csv_import import file_identity, plan_import, read_csv
+    from ui.dialogs.import_preview import ImportPreviewDialog
+
+    lab = "laboratory,718-7,Hemoglobin [Mass/volume] in Blood,10.4,g/dL,numeric"
+    data = (
+        "DATE,PATIENT,ENCOUNTER,CATEGORY,CODE,DESCRIPTION,VALUE,UNITS,TYPE\n"
+        f"2026-03-02T09:15:00Z,p-one,e,{lab}\n2026-03-03T09:15:00Z,p-two,e,{lab}\n"
+    ).encode()
+    parsed = read_csv(data)
+    plan = plan_import(parsed, record, window.bridge.current_child())
+    dialog = ImportPreviewDialog(plan, tmp_path / "two.csv", window, file_identity(data, parsed))
+    qtbot.addWidget(dialog)
+    warning = dialog.findChild(QLabel, "identity_warning")
+    assert warning is not None and "2 different patients (p-one, p-two)" in warning.text()
+    labels = [label.text() for label in dialog.findChildren(QLabel)]
+    assert sum("different patients" in text for text in labels) == 1, "said once"

@@ -722,8 +722,18 @@ def read_csv(
         ambiguous_date=example[1] if example else "",
         noted=tuple(sorted(noted, key=lambda p: p.line)),
         left_out=tuple(sorted(left_out, key=lambda p: p.line)),
-        patients=tuple(sorted({patient_of[n] for d in draws for n in d.lines if n in patient_of})),
+        patients=_patients(patient_of, draws),
     )
+
+
+def _patients(patient_of: dict[int, str], draws: Sequence[Draw]) -> tuple[str, ...]:
+    """The patient column's values on the lab rows read, each once (case aside)."""
+    seen: dict[str, str] = {}
+    for draw in draws:
+        for line in draw.lines:
+            if line in patient_of:
+                seen.setdefault(patient_of[line].casefold(), patient_of[line])
+    return tuple(sorted(seen.values()))
 
 
 def _decide_code_column(text: str, delimiter: str, start_line: int, layout: _Layout) -> None:
@@ -779,7 +789,8 @@ def _long_row(
     hours = _cell(cells, layout, "hours")
     a = resolve_test(test, unit, loinc)
     value_type = _cell(cells, layout, "value_type")
-    if a is None and (not_lab := _not_a_lab_value(test, unit, loinc, value_type)):
+    ehr = "category" in layout.roles  # an EHR export: its codes that are not LOINC say so
+    if a is None and (not_lab := _not_a_lab_value(test, unit, loinc if ehr else "", value_type)):
         left_out.append(RowProblem(line, not_lab))
         return
     # the hours in a drug level's name, also when its LOINC code named the test

@@ -71,9 +71,16 @@ class ImportPreviewDialog(QDialog):
                 lines=html.escape(" / ".join(identity.lines))
             )
             about = f"<span style='color:#5f6368'>{about}</span><br>"
+        # the rows that are not lab results are in the "Left out" tab, the identity warning
+        # in its banner: said once each
+        elsewhere = set(ehr_rows.summary(plan.left_out))
+        elsewhere.add(identity.mismatch(plan.child) if identity is not None else "")
         lines = [
-            line.replace("(listed above)", self.tr("(see “Left out”)"))
+            line.replace("(listed above)", self.tr("(see “Left out”)")).replace(
+                "(listed below)", self.tr("(see “Left out”)")
+            )
             for line in summary_lines(plan, applied=False)
+            if line not in elsewhere
         ]
         head = QLabel(
             f"<b>{html.escape(path.name)}</b><br>{about}"
