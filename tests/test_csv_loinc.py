@@ -475,3 +475,15 @@ def test_one_patient_written_two_ways_is_one_patient() -> None:
         b"2026-03-02,Mila Example,Hgb,10.4,g/dL\n"
     )
     assert parsed.patients == ("MILA EXAMPLE",)
+
+
+def test_a_known_blood_test_is_imported_whatever_its_category_says() -> None:
+    parsed = read_csv(
+        (
+            f"{HEADER}\n2026-03-02T09:15:00Z,p,e,exam,718-7,Hemoglobin,10.4,g/dL,numeric\n"
+            "2026-03-02T09:15:00Z,p,e,vital-signs,26499-4,Neutrophils,0.38,10*9/L,numeric\n"
+            "2026-03-02T09:15:00Z,p,e,exam,8302-2,Body Height,70.1,cm,numeric\n"
+        ).encode()
+    )
+    assert values_of(parsed) == {"2026-03-02 09:15:00": {"hgb": 104.0, "anc": 0.38}}
+    assert [p.line for p in parsed.left_out] == [4]

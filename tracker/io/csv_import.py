@@ -777,9 +777,6 @@ def _long_row(
     left_out: list[RowProblem],
 ) -> None:
     test = _cell(cells, layout, "test") or _cell(cells, layout, "second_test")
-    if reason := ehr_rows.category_reason(_cell(cells, layout, "category")):
-        left_out.append(RowProblem(line, reason))  # vital signs, surveys: not lab results
-        return
     value = _cell(cells, layout, "value")
     unit = _cell(cells, layout, "unit")
     if not test:
@@ -788,10 +785,8 @@ def _long_row(
     loinc = _cell(cells, layout, "loinc")
     hours = _cell(cells, layout, "hours")
     a = resolve_test(test, unit, loinc)
-    value_type = _cell(cells, layout, "value_type")
-    ehr = "category" in layout.roles  # an EHR export: its codes that are not LOINC say so
-    if a is None and (not_lab := _not_a_lab_value(test, unit, loinc if ehr else "", value_type)):
-        left_out.append(RowProblem(line, not_lab))
+    if a is None and (not_lab := _not_a_lab_value(test, unit, loinc, cells, layout)):
+        left_out.append(RowProblem(line, not_lab))  # vital signs, surveys, QALY: not lab results
         return
     # the hours in a drug level's name, also when its LOINC code named the test
     if (a is None or a.timed) and (timed := hours_in_name(test, unit, loinc)) is not None:
@@ -859,12 +854,21 @@ def _long_row(
     rows.append(row)
 
 
-def _not_a_lab_value(test: str, unit: str, loinc: str, value_type: str) -> str:
+def _not_a_lab_value(
+    test: str, unit: str, loinc: str, cells: Sequence[str], layout: _Layout
+) -> str:
     """Why a row of a test the program does not keep is left out rather than kept as
-    printed (a QALY code, a text answer), or "" (a drug level's hours are looked for first)."""
+    printed, or "": its category is not a lab's (vital signs, a survey), its code in an EHR
+    export is not a LOINC code (QALY), or it is a text answer.  A test the catalogue knows is
+    never left out, whatever its category says; a drug level's hours are looked for first."""
     if hours_in_name(test, unit, loinc) is not None:
         return ""
-    return ehr_rows.code_reason(loinc) or ehr_rows.text_reason(value_type)
+    ehr = "category" in layout.roles  # an ordinary lab's own codes in a LOINC column stay
+    return (
+        ehr_rows.category_reason(_cell(cells, layout, "category"))
+        or (ehr_rows.code_reason(loinc) if ehr else "")
+        or ehr_rows.text_reason(_cell(cells, layout, "value_type"))
+    )
 
 
 def _wide_row(
