@@ -487,3 +487,21 @@ def test_a_known_blood_test_is_imported_whatever_its_category_says() -> None:
     )
     assert values_of(parsed) == {"2026-03-02 09:15:00": {"hgb": 104.0, "anc": 0.38}}
     assert [p.line for p in parsed.left_out] == [4]
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="0123456789", min_size=1, max_size=7), st.integers(0, 9))
+def test_exactly_one_check_digit_makes_a_loinc_code(digits: str, last: int) -> None:
+    right = loinc.check_digit(digits)
+    assert 0 <= right <= 9
+    assert loinc.is_loinc_code(f"{digits}-{last}") == (last == right)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.text(max_size=12), max_size=30))
+def test_code_column_detection_never_raises(values: list[str]) -> None:
+    held = ehr_rows.holds_loinc_codes(values)
+    assert held == (
+        any(loinc.is_loinc_code(v) for v in values)
+        and 2 * sum(loinc.is_loinc_code(v) for v in values) >= sum(bool(v.strip()) for v in values)
+    )
