@@ -32,7 +32,10 @@ be either, ``needs_date_order`` is set and the caller must ask (or take
 ``--dayfirst``/``--monthfirst``); one date with a day above 12 settles the
 order for the file.  Month names are read with ``dateutil``'s English names.
 Cell-level reading lives in ``tracker.io.lab_values``; ``docs/csv-format.md``
-describes the accepted files.
+describes the accepted files.  An EHR export (Synthea's ``observations.csv``) is a long
+file like any other: its ``CODE`` column is taken as LOINC when its values are LOINC codes,
+and its rows of vital signs, surveys, QALY scores or text answers of tests the program does
+not keep are ``left_out`` with the reason (``tracker.io.ehr_rows``), not bad rows.
 """
 
 from __future__ import annotations
@@ -746,10 +749,10 @@ def _decide_code_column(text: str, delimiter: str, start_line: int, layout: _Lay
     if "loinc" not in layout.roles:
         values: list[str] = []
         for index, (_, cells) in enumerate(_records(text, delimiter, start_line)):
+            if index > layout.header_index + ehr_rows.SAMPLE_ROWS:
+                break
             if index > layout.header_index and col < len(cells):
                 values.append(cells[col])
-            if len(values) >= ehr_rows.SAMPLE_ROWS:
-                break
         if ehr_rows.holds_loinc_codes(values):
             layout.roles["loinc"] = col
             return
@@ -1466,7 +1469,7 @@ def summary_lines(plan: ImportPlan, *, applied: bool) -> list[str]:
         line = f"{verb} for {plan.child.name}: nothing new"
     lines = [line + "."]
     if len(plan.patients) > 1:  # a research export: said first, it is the one thing to check
-        lines.append(FileIdentity((), None, plan.patients).mismatch(plan.child))
+        lines.append(_several_patients(plan.patients, plan.child, applied=applied))
     if plan.others_added:
         kept = plan.kept_as_printed()
         listing = ", ".join(name if n == 1 else f"{name} ×{n}" for name, n in kept.items())
@@ -1533,13 +1536,7 @@ class FileIdentity:
         lab rows belong to several patients (a research export); "" otherwise.  A patient
         column of ids is never compared with the child's name."""
         if len(self.patients) > 1:
-            shown = ", ".join(self.patients[:3]) + (", …" if len(self.patients) > 3 else "")
-            return (
-                f"The lab results in this file belong to {len(self.patients)} different "
-                f"patients ({shown}); all of them would be added to {child.name}'s blood "
-                "counts. Import a file with only "
-                f"{child.name}'s results."
-            )
+            return _several_patients(self.patients, child, applied=False)
         if self.birth_date is None or self.birth_date == child.birth_date:
             return ""
         return (
@@ -1547,6 +1544,16 @@ class FileIdentity:
             f"{child.name} was born on {child.birth_date.isoformat()}. Check that it is "
             f"{child.name}'s file before importing."
         )
+
+
+def _several_patients(patients: Sequence[str], child: Child, *, applied: bool) -> str:
+    shown = ", ".join(patients[:3]) + (", …" if len(patients) > 3 else "")
+    added = "were all added" if applied else "would all be added"
+    return (
+        f"The lab results in this file belong to {len(patients)} different patients "
+        f"({shown}); they {added} to {child.name}'s blood counts. Import a file with only "
+        f"{child.name}'s results."
+    )
 
 
 def file_identity(data: bytes, parsed: ParsedFile) -> FileIdentity:
