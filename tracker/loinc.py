@@ -1,10 +1,11 @@
 """LOINC codes as files write them: the code's shape, its check digit and long common names.
 
 * :func:`is_loinc_code`: ``\\d{1,7}-\\d`` whose last digit is the LOINC mod-10 check digit
-  (LOINC User's Guide, "Calculating Mod 10 check digits": the digits in odd places from the
-  right, as one number, doubled; the digits in even places put before it; the check digit
-  brings the sum of all those digits up to a multiple of 10).  Checked against 6690-2,
-  751-8, 777-3, 718-7 and 26499-4 and every code in the catalogue (tests/test_csv_loinc.py).
+  (the mod-10 rule LOINC uses: the digits in odd places from the right, as one number,
+  doubled; the digits in even places put before it; the check digit brings the sum of all
+  those digits up to a multiple of 10; the Luhn rule in other words).  Written from that
+  description, not from LOINC's own text, and checked against 6690-2, 751-8, 777-3, 718-7,
+  26499-4 and all 78 codes of the catalogue (tests/test_csv_loinc.py).
   It tells a column of LOINC codes from a lab's own test codes ("WBC", "CBC1", "1234").
 * :data:`LONG_NAMES`: LOINC long common names of codes the catalogue already has (its
   ``loinc`` / ``other_loinc``), as their sources print them.  They are display text (LOINC
@@ -44,17 +45,15 @@ def looks_like_loinc(text: str) -> bool:
     return _SHAPE.match(text.strip()) is not None
 
 
-# Code → long common name.  Sources: domain.md §2.1 / §2.8 (the LCN column); the CBC names
-# of 6690-2, 751-8, 777-3 and 718-7 as issue 14 and the HL7 R4 examples print them
-# (capabilities.md §3); the others of the CBC as Synthea's csv/observations.csv prints them
-# (capabilities.md §8).  Each code is in the catalogue (a test checks it).
+# Code → long common name, each code in the catalogue (a test checks it), grouped by source.
 # fmt: off
 LONG_NAMES: dict[str, str] = {
+    # issue 14 and the HL7 R4 examples (capabilities.md §3)
     "6690-2": "Leukocytes [#/volume] in Blood by Automated count",
     "751-8": "Neutrophils [#/volume] in Blood by Automated count",
     "777-3": "Platelets [#/volume] in Blood by Automated count",
     "718-7": "Hemoglobin [Mass/volume] in Blood",
-    "59260-0": "Hemoglobin [Moles/volume] in Blood",
+    # Synthea's csv/observations.csv (capabilities.md §8; tests/data/csv/README.md)
     "789-8": "Erythrocytes [#/volume] in Blood by Automated count",
     "4544-3": "Hematocrit [Volume Fraction] of Blood by Automated count",
     "787-2": "MCV [Entitic volume] by Automated count",
@@ -62,6 +61,9 @@ LONG_NAMES: dict[str, str] = {
     "786-4": "MCHC [Mass/volume] by Automated count",
     "21000-5": "Erythrocyte distribution width [Entitic volume] by Automated count",
     "32623-1": "Platelet mean volume [Entitic volume] in Blood by Automated count",
+    "2339-0": "Glucose [Mass/volume] in Blood",
+    # domain.md §2.1 and §2.8 (the "LOINC (code — LCN)" columns)
+    "59260-0": "Hemoglobin [Moles/volume] in Blood",
     "736-9": "Lymphocytes/100 leukocytes in Blood by Automated count",
     "26478-8": "Lymphocytes/100 leukocytes in Blood",
     "5905-5": "Monocytes/100 leukocytes in Blood by Automated count",
@@ -96,7 +98,6 @@ LONG_NAMES: dict[str, str] = {
     "3040-3": "Lipase [Enzymatic activity/volume] in Serum or Plasma",
     "2345-7": "Glucose [Mass/volume] in Serum or Plasma",
     "14749-6": "Glucose [Moles/volume] in Serum or Plasma",
-    "2339-0": "Glucose [Mass/volume] in Blood",
     "41653-7": "Glucose [Mass/volume] in Capillary blood by Glucometer",
     "14836-1": "Methotrexate [Moles/volume] in Serum or Plasma",
 }
