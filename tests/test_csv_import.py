@@ -420,7 +420,8 @@ def test_accepted_date_forms(
     ("text", "words"),
     [
         ("03/04/2026", "could be day-first or month-first"),
-        ("2026-03-14T08:30:00Z", "not a date we can read"),
+        ("2026-03-14T08:30:00+25:00", "not a time zone offset"),  # a Z or offset is read
+        ("2026-03-14Z", "not a date we can read"),
         ("2026-02-30", "not a day of the calendar"),
         ("Mar 2026", "not a date we can read"),
         ("14 Foo 2026", "not a month name"),

@@ -391,3 +391,71 @@ def test_the_preview_uses_the_screens_width_and_keeps_columns_readable(  # type:
     assert table.horizontalScrollBar().maximum() == 0, widths
     if screen[0] >= 1366:
         assert dialog.width() > 1100, "uses the screen's width"
+
+
+def test_an_ehr_export_imports_its_lab_rows_and_lists_the_rest_by_reason(  # type: ignore[no-untyped-def]
+    qtbot, window, record, tmp_path
+) -> None:
+    """Issue 14: Synthea-shaped rows (LOINC in CODE, UCUM units, "…Z" instants) come in
+    through File ▸ Import with the right values; vital signs, a survey, a text answer and
+    QALY/DALY rows are left out, one line per reason in the preview."""
+    from PySide6.QtWidgets import QListWidget, QTabWidget
+
+    from tracker.io.csv_import import plan_import, read_csv
+    from ui.dialogs.import_csv import CsvImporter
+    from ui.dialogs.import_preview import ImportPreviewDialog
+
+    path = DATA / "ehr_observations.csv"
+    plan = plan_import(read_csv(path.read_bytes()), record, window.bridge.current_child())
+    dialog = ImportPreviewDialog(plan, path, window)
+    qtbot.addWidget(dialog)
+    [left_out] = dialog.findChildren(QListWidget)
+    texts = [left_out.item(i).text() for i in range(left_out.count())]
+    assert texts[0] == (
+        "Left out 2 rows: vital signs (category “vital-signs”), not a lab result (lines 2, 3)."
+    )
+    assert len(texts) == 5, texts
+    [tabs] = dialog.findChildren(QTabWidget)
+    assert tabs.tabText(1) == "Left out (6)"
+    assert dialog.import_button.isEnabled()
+
+    answers = ImportAnswers()
+    report = CsvImporter(window.bridge, answers, window).run(path)
+    assert report is not None and report.values_added == 4 and report.left_out == 6
+    stored = rows(
+        record.path,
+        "SELECT r.taken_date, r.taken_time, v.analyte, v.value_text, v.unit, v.normalised_value"
+        " FROM count_value v JOIN count_result r ON r.id = v.result_id ORDER BY v.analyte",
+    )
+    assert [(s["analyte"], s["value_text"], s["unit"]) for s in stored] == [
+        ("anc", "0.38", "10*3/uL"),
+        ("hgb", "10.4", "g/dL"),
+        ("plt", "42", "10*3/uL"),
+        ("wbc", "1.9", "10*3/uL"),
+    ]
+    assert {s["taken_date"] for s in stored} == {"2026-03-02"}
+    assert {s["taken_time"] for s in stored} == {"09:15"}
+    assert "Added for" in answers.infos[-1] and "QALY" in answers.infos[-1]
+
+
+def test_lab_rows_of_several_patients_are_warned_about_once_in_the_preview(  # type: ignore[no-untyped-def]
+    qtbot, window, record, tmp_path
+) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    from tracker.io.csv_import import file_identity, plan_import, read_csv
+    from ui.dialogs.import_preview import ImportPreviewDialog
+
+    lab = "laboratory,718-7,Hemoglobin [Mass/volume] in Blood,10.4,g/dL,numeric"
+    data = (
+        "DATE,PATIENT,ENCOUNTER,CATEGORY,CODE,DESCRIPTION,VALUE,UNITS,TYPE\n"
+        f"2026-03-02T09:15:00Z,p-one,e,{lab}\n2026-03-03T09:15:00Z,p-two,e,{lab}\n"
+    ).encode()
+    parsed = read_csv(data)
+    plan = plan_import(parsed, record, window.bridge.current_child())
+    dialog = ImportPreviewDialog(plan, tmp_path / "two.csv", window, file_identity(data, parsed))
+    qtbot.addWidget(dialog)
+    warning = dialog.findChild(QLabel, "identity_warning")
+    assert warning is not None and "2 different patients (p-one, p-two)" in warning.text()
+    labels = [label.text() for label in dialog.findChildren(QLabel)]
+    assert sum("different patients" in text for text in labels) == 1, "said once"

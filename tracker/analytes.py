@@ -1120,8 +1120,10 @@ def _unit_of(a: Analyte, text: str) -> Unit | None:
 
 @functools.lru_cache(maxsize=4096)
 def unit_key(text: str) -> str:
-    """A comparison key for a unit spelling: case, spaces, µ/u/mc, ×/x/*, ^ and superscripts."""
+    """A comparison key for a unit spelling: case, spaces, µ/u/mc, ×/x/*, ^ and superscripts,
+    and UCUM's annotations in braces (``{cells}/uL`` is ``cells/uL``)."""
     s = text.strip().translate(_SUPERSCRIPTS).lower()
+    s = re.sub(r"\{([^{}]*)\}", r"\1", s)
     s = s.replace(" ", "").replace("μ", "u").replace("µ", "u").replace("mcl", "ul")
     s = s.replace("³", "3")
     s = s.replace("×", "x").replace("*", "^")

@@ -32,7 +32,10 @@ be either, ``needs_date_order`` is set and the caller must ask (or take
 ``--dayfirst``/``--monthfirst``); one date with a day above 12 settles the
 order for the file.  Month names are read with ``dateutil``'s English names.
 Cell-level reading lives in ``tracker.io.lab_values``; ``docs/csv-format.md``
-describes the accepted files.
+describes the accepted files.  An EHR export (Synthea's ``observations.csv``) is a long
+file like any other: its ``CODE`` column is taken as LOINC when its values are LOINC codes,
+and its rows of vital signs, surveys, QALY scores or text answers of tests the program does
+not keep are ``left_out`` with the reason (``tracker.io.ehr_rows``), not bad rows.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ from typing import Literal
 
 from tracker import analytes, forms
 from tracker.analytes import Analyte
+from tracker.io import ehr_rows
 from tracker.io.import_file import MAX_CSV_BYTES
 from tracker.io.lab_values import (
     BadRange,
@@ -175,6 +179,9 @@ class ParsedFile:
     ambiguous_line: int = 0  # a date that could be either order, for the question to the user
     ambiguous_date: str = ""
     noted: tuple[RowProblem, ...] = ()  # imported, with a note to check (a very low Hb)
+    # rows that are not lab results (vital signs, surveys, QALY…), left out with the reason
+    left_out: tuple[RowProblem, ...] = ()
+    patients: tuple[str, ...] = ()  # the patient column's ids (or names) of the lab rows read
 
     @property
     def skipped(self) -> tuple[RowProblem, ...]:
@@ -354,6 +361,11 @@ _ROLE_NAMES: dict[str, tuple[str, ...]] = {
         "source", "labor", "laboratoire", "laboratorio", "laboratorium",
     ),
     "loinc": ("loinc", "loinc code", "loinc number", "loinc no"),
+    # LOINC only when its values are LOINC codes (ehr_rows.holds_loinc_codes); otherwise
+    # the lab's own codes, an ignored column
+    "code": ("observation code", "code", "result code", "component code", "test code"),
+    "category": ("category", "observation category", "result category"),
+    "value_type": ("type", "value type", "result type"),
 }
 # fmt: on
 # Known columns that are not results: read past them without listing them as tests.
@@ -376,6 +388,11 @@ for _role, _names in _ROLE_NAMES.items():
     for _rank, _name in enumerate(_names):
         _ROLE_BY_KEY.setdefault(name_key(_name), (_role, _rank))
 _METADATA_KEYS = frozenset(name_key(n) for n in _METADATA_NAMES) - set(_ROLE_BY_KEY)
+# Columns of patient ids or names (EHR exports: PATIENT): never compared with the child's
+# name, but a file whose lab rows belong to several patients is said so before importing.
+_PATIENT_KEYS = frozenset(
+    name_key(n) for n in ("patient", "patient id", "patient name", "mrn", "name of patient")
+)
 
 
 def _same(a: CountValue, b: CountValue) -> bool:
@@ -416,6 +433,8 @@ class _Layout:
     header_problems: list[str] = field(default_factory=list)
     width: int = 0
     score: int = 0
+    headers: tuple[str, ...] = ()
+    patient: int | None = None  # a column of patient ids (ignored, but counted)
 
 
 _UNIT_IN_HEADER = re.compile(r"^(?P<name>.*?\S)\s*[(\[](?P<unit>[^()\[\]]*)[)\]]\s*$")
@@ -447,6 +466,7 @@ def _layout(cells: Sequence[str], index: int) -> _Layout | None:
     roles = {name: col for name, (_, col) in picked.items()}
     if "date" not in roles:
         return None
+    patient = next((c for c, cell in enumerate(cells) if name_key(cell) in _PATIENT_KEYS), None)
     if "test" in roles and "value" in roles:
         # A second test column names the test when the first is empty: this program's
         # export leaves "analyte" empty for a test it does not know and names it in "test".
@@ -460,9 +480,16 @@ def _layout(cells: Sequence[str], index: int) -> _Layout | None:
             ignored.remove(cells[second[0]].strip())
         ignored.extend(cell for _, cell in others)
         return _Layout(
-            "long", index, roles, ignored=ignored, width=len(cells), score=len(roles) + 10
+            "long",
+            index,
+            roles,
+            ignored=ignored,
+            width=len(cells),
+            score=len(roles) + 10,
+            headers=tuple(cells),
+            patient=patient,
         )
-    layout = _Layout("wide", index, roles, ignored=ignored, width=len(cells))
+    layout = _Layout("wide", index, roles, ignored=ignored, width=len(cells), patient=patient)
     for long_role in (
         "test",
         "value",
@@ -473,6 +500,9 @@ def _layout(cells: Sequence[str], index: int) -> _Layout | None:
         "hours",
         "loinc",
         "status",
+        "code",
+        "category",
+        "value_type",
     ):
         if long_role in roles:  # a long-form column in a wide file means nothing here
             layout.ignored.append(cells[roles.pop(long_role)].strip())
@@ -615,13 +645,16 @@ def read_csv(
         if forced:
             text, start_line = rest, 1
     delimiter, layout = _find_layout(text, start_line, forced)
+    _decide_code_column(text, delimiter, start_line, layout)
     decimal_comma = delimiter == ";"
     problems: list[RowProblem] = []
     pending: list[RowProblem] = []
     repeated: list[RowProblem] = []
     noted: list[RowProblem] = []
+    left_out: list[RowProblem] = []
     unknown: Counter[str] = Counter()
     rows: list[_Row] = []
+    patient_of: dict[int, str] = {}  # line → the patient column's id, when there is one
     header_line = 0
     count = 0
     overflow: set[int] = set()  # rows with empty cells past the header: maybe a stray comma
@@ -652,8 +685,10 @@ def read_csv(
         if len(cells) > layout.width:
             overflow.add(line)
         cells = [*cells, *[""] * (layout.width - len(cells))]
+        if layout.patient is not None and (patient := cells[layout.patient].strip()):
+            patient_of[line] = patient
         if layout.shape == "long":
-            _long_row(line, cells, layout, rows, problems, pending, unknown)
+            _long_row(line, cells, layout, rows, problems, pending, unknown, left_out)
         else:
             _wide_row(line, cells, layout, rows, pending, unknown)
 
@@ -689,7 +724,39 @@ def read_csv(
         ambiguous_line=example[0] if example else 0,
         ambiguous_date=example[1] if example else "",
         noted=tuple(sorted(noted, key=lambda p: p.line)),
+        left_out=tuple(sorted(left_out, key=lambda p: p.line)),
+        patients=_patients(patient_of, draws),
     )
+
+
+def _patients(patient_of: dict[int, str], draws: Sequence[Draw]) -> tuple[str, ...]:
+    """The patient column's values on the lab rows read, each once (case aside)."""
+    seen: dict[str, str] = {}
+    for draw in draws:
+        for line in draw.lines:
+            if line in patient_of:
+                seen.setdefault(patient_of[line].casefold(), patient_of[line])
+    return tuple(sorted(seen.values()))
+
+
+def _decide_code_column(text: str, delimiter: str, start_line: int, layout: _Layout) -> None:
+    """A "Code" column of a long file is the LOINC column when its values are LOINC codes
+    (an EHR export's CODE); otherwise it holds the lab's own codes and is ignored.  A
+    column headed LOINC wins over it."""
+    col = layout.roles.pop("code", None)
+    if col is None:
+        return
+    if "loinc" not in layout.roles:
+        values: list[str] = []
+        for index, (_, cells) in enumerate(_records(text, delimiter, start_line)):
+            if index > layout.header_index + ehr_rows.SAMPLE_ROWS:
+                break
+            if index > layout.header_index and col < len(cells):
+                values.append(cells[col])
+        if ehr_rows.holds_loinc_codes(values):
+            layout.roles["loinc"] = col
+            return
+    layout.ignored.append(layout.headers[col].strip())
 
 
 def _cell(cells: Sequence[str], layout: _Layout, role: str) -> str:
@@ -710,6 +777,7 @@ def _long_row(
     problems: list[RowProblem],
     pending: list[RowProblem],
     unknown: Counter[str],
+    left_out: list[RowProblem],
 ) -> None:
     test = _cell(cells, layout, "test") or _cell(cells, layout, "second_test")
     value = _cell(cells, layout, "value")
@@ -720,6 +788,9 @@ def _long_row(
     loinc = _cell(cells, layout, "loinc")
     hours = _cell(cells, layout, "hours")
     a = resolve_test(test, unit, loinc)
+    if a is None and (not_lab := _not_a_lab_value(test, unit, loinc, cells, layout)):
+        left_out.append(RowProblem(line, not_lab))  # vital signs, surveys, QALY: not lab results
+        return
     # the hours in a drug level's name, also when its LOINC code named the test
     if (a is None or a.timed) and (timed := hours_in_name(test, unit, loinc)) is not None:
         if hours.strip():
@@ -784,6 +855,23 @@ def _long_row(
         )
     )
     rows.append(row)
+
+
+def _not_a_lab_value(
+    test: str, unit: str, loinc: str, cells: Sequence[str], layout: _Layout
+) -> str:
+    """Why a row of a test the program does not keep is left out rather than kept as
+    printed, or "": its category is not a lab's (vital signs, a survey), its code in an EHR
+    export is not a LOINC code (QALY), or it is a text answer.  A test the catalogue knows is
+    never left out, whatever its category says; a drug level's hours are looked for first."""
+    if hours_in_name(test, unit, loinc) is not None:
+        return ""
+    ehr = "category" in layout.roles  # an ordinary lab's own codes in a LOINC column stay
+    return (
+        ehr_rows.category_reason(_cell(cells, layout, "category"))
+        or (ehr_rows.code_reason(loinc) if ehr else "")
+        or ehr_rows.text_reason(_cell(cells, layout, "value_type"))
+    )
 
 
 def _wide_row(
@@ -1079,6 +1167,8 @@ class ImportPlan:
     ignored_columns: tuple[str, ...]
     noted: tuple[RowProblem, ...] = ()  # values to be imported, each with a note to check
     others_added: tuple[OtherAddition, ...] = ()  # unknown tests kept as printed
+    left_out: tuple[RowProblem, ...] = ()  # rows that are not lab results (vital signs…)
+    patients: tuple[str, ...] = ()  # a patient column's ids among the lab rows
 
     @property
     def ok(self) -> bool:
@@ -1225,6 +1315,8 @@ def plan_import(
         ignored_columns=parsed.ignored_columns,
         noted=tuple(n for n in parsed.noted if n.line in added),
         others_added=tuple(others_added),
+        left_out=parsed.left_out,
+        patients=parsed.patients,
     )
 
 
@@ -1319,6 +1411,7 @@ class ImportReport:
     unknown_tests: dict[str, int]
     changes: Changes
     kept_as_printed: dict[str, int] = field(default_factory=dict)  # unknown test → results
+    left_out: int = 0  # rows that are not lab results
 
 
 def apply_import(plan: ImportPlan, record: Record, *, skip_bad: bool = False) -> ImportReport:
@@ -1352,6 +1445,7 @@ def apply_import(plan: ImportPlan, record: Record, *, skip_bad: bool = False) ->
         unknown_tests=dict(plan.unknown_tests),
         changes=changes,
         kept_as_printed=plan.kept_as_printed(),
+        left_out=len(plan.left_out),
     )
 
 
@@ -1374,6 +1468,8 @@ def summary_lines(plan: ImportPlan, *, applied: bool) -> list[str]:
     if not plan.anything_added:
         line = f"{verb} for {plan.child.name}: nothing new"
     lines = [line + "."]
+    if len(plan.patients) > 1:  # a research export: said first, it is the one thing to check
+        lines.append(_several_patients(plan.patients, plan.child, applied=applied))
     if plan.others_added:
         kept = plan.kept_as_printed()
         listing = ", ".join(name if n == 1 else f"{name} ×{n}" for name, n in kept.items())
@@ -1400,8 +1496,13 @@ def summary_lines(plan: ImportPlan, *, applied: bool) -> list[str]:
         skipped.append(_plural(len(plan.repeated), "repeated row"))
     if plan.other_children:
         skipped.append(f"{_plural(len(plan.other_children), 'value')} of another child")
+    if plan.left_out:
+        skipped.append(
+            f"{_plural(len(plan.left_out), 'row')} that are not lab results (listed below)"
+        )
     if skipped:
         lines.append("Skipped: " + "; ".join(skipped) + ".")
+    lines.extend(ehr_rows.summary(plan.left_out))  # one line per reason, not per row
     lines.extend(str(p) for p in plan.pending)  # each by its line, as bad rows are
     lines.extend(str(c) for c in plan.conflicts)
     lines.extend(str(n) for n in plan.noted)  # imported, each with what to check
@@ -1428,9 +1529,14 @@ class FileIdentity:
 
     lines: tuple[str, ...]  # the preamble as written (patient name, DOB, lab…)
     birth_date: dt.date | None  # a date of birth found there, if any
+    patients: tuple[str, ...] = ()  # a patient column's ids among the lab rows
 
     def mismatch(self, child: Child) -> str:
-        """A plain warning when the file names another date of birth than ``child``'s."""
+        """A plain warning when the file names another date of birth than ``child``'s, or its
+        lab rows belong to several patients (a research export); "" otherwise.  A patient
+        column of ids is never compared with the child's name."""
+        if len(self.patients) > 1:
+            return _several_patients(self.patients, child, applied=False)
         if self.birth_date is None or self.birth_date == child.birth_date:
             return ""
         return (
@@ -1438,6 +1544,16 @@ class FileIdentity:
             f"{child.name} was born on {child.birth_date.isoformat()}. Check that it is "
             f"{child.name}'s file before importing."
         )
+
+
+def _several_patients(patients: Sequence[str], child: Child, *, applied: bool) -> str:
+    shown = ", ".join(patients[:3]) + (", …" if len(patients) > 3 else "")
+    added = "were all added" if applied else "would all be added"
+    return (
+        f"The lab results in this file belong to {len(patients)} different patients "
+        f"({shown}); they {added} to {child.name}'s blood counts. Import a file with only "
+        f"{child.name}'s results."
+    )
 
 
 def file_identity(data: bytes, parsed: ParsedFile) -> FileIdentity:
@@ -1458,4 +1574,4 @@ def file_identity(data: bytes, parsed: ParsedFile) -> FileIdentity:
             except ValueError:
                 birth = None
             break
-    return FileIdentity(lines, birth)
+    return FileIdentity(lines, birth, parsed.patients)

@@ -13,9 +13,14 @@ reads lab output cell by cell.  Every function is pure and refuses with a
   matches the preferred one or one of ``Analyte.other_loinc``.
 * Numbers: ``analytes.parse_number`` (ASCII digits, one decimal separator,
   ``<``/``>``); a decimal comma only where the caller allows it.
+* Test names also include the LOINC long common names of the catalogue's codes
+  (``tracker.loinc.LONG_NAMES``: "Hemoglobin [Mass/volume] in Blood").
 * Dates: numeric dates are matched against a short list of patterns and built
   directly; ``dayfirst`` decides 03/04/2026 and nothing guesses it.  Month
   names are read with ``dateutil``'s English names (14 Mar 2026, Mar 14, 2026).
+  ISO 8601 instants with ``Z`` or an offset (``2026-03-02T23:30:00-05:00``) are read
+  as the local date and time at the lab's offset, as written: :func:`parse_instant`
+  (also for FHIR's ``effectiveDateTime``).
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from typing import Literal
 
 from dateutil.parser import parserinfo
 
-from tracker import analytes, forms, range_units
+from tracker import analytes, forms, loinc, range_units
 from tracker.analytes import Analyte, Unit, parse_number, unit_key
 from tracker.model import CountValue
 
@@ -47,6 +52,8 @@ for _a in analytes.ANALYTES:
 _ANALYTE_BY_LOINC = {
     code: a for a in analytes.ANALYTES for code in (a.loinc, *a.other_loinc) if code
 }
+for _code, _long_name in loinc.long_names():  # a test checks that no name is taken twice
+    _ANALYTE_BY_KEY.setdefault(name_key(_long_name), _ANALYTE_BY_LOINC[_code])
 # Look-alike tests never stored as a known one, by code (hs-CRP is not CRP, §2.8.1).
 _NOT_KNOWN_LOINC = {code: name for a in analytes.ANALYTES for code, name in a.not_loinc}
 
@@ -146,11 +153,20 @@ _NAMED_MDY = re.compile(
     re.ASCII,
 )
 _TIME_ONLY = re.compile(rf"^{_TIME}$", re.ASCII)
+# ISO 8601 / FHIR: 2026-03-02, 2026-03-02T09:15, …T09:15:00.123Z, …T23:30:00-05:00.
+_ISO = re.compile(
+    r"^(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"
+    r"(?:[Tt ](?P<h>\d{2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,]\d{1,9})?)?"
+    r"(?P<zone>[Zz]|[+-](?P<zh>\d{2}):?(?P<zm>\d{2}))?)?$",
+    re.ASCII,
+)
+# Only a year, or a year and month: FHIR allows them, a draw needs its day.
+_ISO_PARTIAL = re.compile(r"^\d{4}(?:-\d{2})?$", re.ASCII)
 _MONTHS = parserinfo()
 
 _DATE_HELP = (
     "use a date such as 2026-03-14, 14.03.2026, 03/14/2026 or 14 Mar 2026, "
-    "optionally followed by a time such as 08:30"
+    "optionally followed by a time such as 08:30 (or 2026-03-14T08:30:00Z)"
 )
 
 
@@ -173,10 +189,11 @@ def _time_from(m: re.Match[str], text: str) -> dt.time | None:
     if m["h"] is None:
         return None
     hour, minute, second = int(m["h"]), int(m["mi"]), int(m["s"] or 0)
-    if m["ampm"]:
+    ampm = m.groupdict().get("ampm")  # ISO instants have none
+    if ampm:
         if not 1 <= hour <= 12:
             raise ValueError(f"“{text}”: {hour} o'clock does not go with AM/PM")
-        hour = hour % 12 + (12 if m["ampm"] in "Pp" else 0)
+        hour = hour % 12 + (12 if ampm in "Pp" else 0)
     if hour > 23 or minute > 59 or second > 59:
         raise ValueError(f"“{text}” is not a time of day")
     return dt.time(hour, minute)
@@ -193,13 +210,48 @@ def _calendar(y: int, m: int, d: int, text: str) -> dt.date:
         raise ValueError(f"“{text}” is not a day of the calendar") from None
 
 
+def _iso(m: re.Match[str], text: str) -> tuple[dt.date, dt.time | None]:
+    """The date and time as written, at the writer's own offset (checked, not applied)."""
+    day = _calendar(int(m["y"]), int(m["m"]), int(m["d"]), text)
+    if m["zh"] is not None and (int(m["zh"]) > 14 or int(m["zm"]) > 59):
+        raise ValueError(
+            f"“{text}”: {m['zone']} is not a time zone offset; write it as Z or as hours and "
+            "minutes from UTC between -12:00 and +14:00, such as +01:00"
+        )
+    return day, _time_from(m, text)
+
+
+def parse_instant(text: str) -> tuple[dt.date, dt.time | None]:
+    """The day and time of an ISO 8601 date or instant, as FHIR and EHR exports write them.
+
+    ``2026-03-02`` → (2 March 2026, None); ``2026-03-02T09:15:00Z``, ``…T09:15:00.250+01:00``
+    → (2 March 2026, 09:15).  The rule: **the local date and time at the offset written**
+    (``2026-03-02T23:30:00-05:00`` is the 2nd at 23:30, never converted to UTC nor to this
+    computer's zone), because that is the day and time the lab's report shows for the draw.
+    Seconds and fractions are dropped, as for every draw; the offset must be a real one
+    (``Z``, or ±hh:mm up to 14 hours).  ``T`` may be a space.  A year or a year and month
+    alone (FHIR allows ``2026-03``), a day not in the calendar, a time of 24:00 or any other
+    form is refused with a ``ValueError`` whose message can be shown as it is.
+    """
+    s = text.strip()
+    if m := _ISO.match(s):
+        return _iso(m, s)
+    if _ISO_PARTIAL.match(s):
+        raise ValueError(f"“{s}” gives no day; a draw needs its full date, such as 2026-03-14")
+    raise ValueError(
+        f"“{s}” is not an ISO date or date and time; write it as 2026-03-14 or "
+        "2026-03-14T08:30:00Z (or with an offset such as +01:00)"
+    )
+
+
 def parse_when(
     date_text: str, time_text: str = "", *, dayfirst: bool | None = None
 ) -> tuple[dt.date, dt.time | None]:
     """A draw's date (and time) from a date cell and an optional time cell.
 
     ``dayfirst`` decides numeric dates such as 03/04/2026; ``None`` refuses any
-    that it would change (the caller decides the order for the whole file).
+    that it would change (the caller decides the order for the whole file).  ISO
+    instants with ``Z`` or an offset are read as :func:`parse_instant` reads them.
     """
     date_s, time_s = date_text.strip(), time_text.strip()
     if not date_s:
@@ -207,7 +259,9 @@ def parse_when(
             raise ValueError(f"the time {time_s} has no date; give the date of the draw")
         raise ValueError("no date; give the date of the draw")
     when: tuple[dt.date, dt.time | None]
-    if m := _YMD.match(date_s):
+    if m := _ISO.match(date_s):
+        when = _iso(m, date_s)
+    elif m := _YMD.match(date_s):
         when = (_calendar(int(m["y"]), int(m["m"]), int(m["d"]), date_s), _time_from(m, date_s))
     elif m := _NUMERIC.match(date_s):
         a, b, y = int(m["a"]), int(m["b"]), _year(m["y"])

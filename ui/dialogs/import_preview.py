@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from tracker import analytes
 from tracker.analytes import format_number
 from tracker.assessment import Assessment, flag_in_cell, make_assessor
+from tracker.io import ehr_rows
 from tracker.io.csv_import import (
     Addition,
     FileIdentity,
@@ -70,9 +71,16 @@ class ImportPreviewDialog(QDialog):
                 lines=html.escape(" / ".join(identity.lines))
             )
             about = f"<span style='color:#5f6368'>{about}</span><br>"
+        # the rows that are not lab results are in the "Left out" tab, the identity warning
+        # in its banner: said once each
+        elsewhere = set(ehr_rows.summary(plan.left_out))
+        elsewhere.add(identity.mismatch(plan.child) if identity is not None else "")
         lines = [
-            line.replace("(listed above)", self.tr("(see “Left out”)"))
+            line.replace("(listed above)", self.tr("(see “Left out”)")).replace(
+                "(listed below)", self.tr("(see “Left out”)")
+            )
             for line in summary_lines(plan, applied=False)
+            if line not in elsewhere
         ]
         head = QLabel(
             f"<b>{html.escape(path.name)}</b><br>{about}"
@@ -182,7 +190,9 @@ class ImportPreviewDialog(QDialog):
         )
         for text in first_of(left):  # 100,000 alike: the first 200, then how many more
             left_out.addItem(text)
-        n_left = len(left)
+        for text in ehr_rows.summary(plan.left_out):  # not lab results: one line per reason
+            left_out.addItem(text)
+        n_left = len(left) + len(plan.left_out)
         tabs.addTab(left_out, self.tr("Left out ({n})").format(n=f"{n_left:,}"))
         if plan.problems:
             tabs.setCurrentIndex(1)
