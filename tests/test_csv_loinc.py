@@ -431,6 +431,23 @@ def test_the_command_line_imports_the_ehr_rows_and_exits_0(tmp_path: Path) -> No
         }
 
 
+def test_one_row_left_out_is_said_in_the_singular(tmp_path: Path) -> None:
+    db = tmp_path / "family.sqlite"
+    with Record.open(db, create=True, clock=fixed_clock) as record:
+        record.save(Child(name="Mila", birth_date=dt.date(2026, 1, 10)))
+    csv_file = tmp_path / "one.csv"
+    csv_file.write_text(
+        "DATE,PATIENT,ENCOUNTER,CATEGORY,CODE,DESCRIPTION,VALUE,UNITS,TYPE\n"
+        "2026-03-02T09:15:00Z,p1,e1,laboratory,6690-2,Leukocytes,1.9,10*3/uL,numeric\n"
+        "2026-03-02T09:15:00Z,p1,e1,vital-signs,8302-2,Body Height,70.1,cm,numeric\n",
+        encoding="utf-8",
+    )
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["import-counts", "--db", str(db), str(csv_file)]
+    assert cli.run(cli.build_parser().parse_args(argv), out=out, err=err, today=TODAY) == 0
+    assert "Skipped: 1 row that is not a lab result (listed below)." in out.getvalue()
+
+
 def test_ehr_rows_helpers_say_why() -> None:
     assert ehr_rows.category_reason("laboratory") == ""
     assert ehr_rows.category_reason("Vital Signs").startswith("vital signs")

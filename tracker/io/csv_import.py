@@ -1497,9 +1497,9 @@ def summary_lines(plan: ImportPlan, *, applied: bool) -> list[str]:
     if plan.other_children:
         skipped.append(f"{_plural(len(plan.other_children), 'value')} of another child")
     if plan.left_out:
-        skipped.append(
-            f"{_plural(len(plan.left_out), 'row')} that are not lab results (listed below)"
-        )
+        n_out = len(plan.left_out)
+        what = "that is not a lab result" if n_out == 1 else "that are not lab results"
+        skipped.append(f"{_plural(n_out, 'row')} {what} (listed below)")
     if skipped:
         lines.append("Skipped: " + "; ".join(skipped) + ".")
     lines.extend(ehr_rows.summary(plan.left_out))  # one line per reason, not per row
