@@ -294,3 +294,44 @@ def test_results_not_given_yet_are_listed_by_line_whatever_column_says_so(
     assert "Added for Mila: 1 value (1 new blood count)." in out
     listed = [line for line in out.splitlines() if "not given yet" in line and "line " in line]
     assert [line.split(":")[0] for line in listed] == ["line 3", "line 4", "line 5"], out
+
+
+def test_a_file_of_another_birth_date_is_refused_unless_said_so(tmp_path: Path) -> None:
+    """The window warns and asks before importing another child's file; the command line
+    cannot ask, so it refuses (the record unchanged) until --despite-mismatch says so."""
+    db = tmp_path / "family.sqlite"
+    with Record.open(db, create=True, clock=fixed_clock) as record:
+        record.save(Child(name="Noah", birth_date=dt.date(2025, 11, 2)))
+    before = digest(db)
+    code, out, err = run("import-counts", "--db", str(db), str(DATA / "us_portal_long.csv"))
+    assert code == 1
+    assert "date of birth of 2026-01-10, but Noah was born on 2025-11-02" in err
+    assert "--despite-mismatch" in err and "nothing was imported" in err
+    assert out == "" and digest(db) == before
+
+    code, out, err = run(
+        "import-counts", "--db", str(db), "--dry-run", str(DATA / "us_portal_long.csv")
+    )
+    assert code == 0 and "date of birth of 2026-01-10" in err and digest(db) == before
+
+    code, out, err = run(
+        "import-counts", "--db", str(db), "--despite-mismatch", str(DATA / "us_portal_long.csv")
+    )
+    assert code == 0 and "date of birth of 2026-01-10" in err
+    assert values_in(db) == 27
+
+
+def test_lab_rows_of_several_patients_are_refused_unless_said_so(tmp_path: Path) -> None:
+    db = make_record(tmp_path / "family.sqlite", "Mila")
+    csv_file = tmp_path / "research.csv"
+    csv_file.write_text(
+        "DATE,PATIENT,ENCOUNTER,CATEGORY,CODE,DESCRIPTION,VALUE,UNITS,TYPE\n"
+        "2026-03-02T09:15:00Z,p1,e1,laboratory,6690-2,Leukocytes,1.9,10*3/uL,numeric\n"
+        "2026-03-03T09:15:00Z,p2,e2,laboratory,6690-2,Leukocytes,7.5,10*3/uL,numeric\n",
+        encoding="utf-8",
+    )
+    before = digest(db)
+    code, out, err = run("import-counts", "--db", str(db), str(csv_file))
+    assert code == 1 and "belong to 2 different patients" in err and digest(db) == before
+    code, _out, err = run("import-counts", "--db", str(db), "--despite-mismatch", str(csv_file))
+    assert code == 0 and values_in(db) == 2

@@ -121,6 +121,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="import a value whose printed range cannot be in its unit without that range "
         "(never flagged against it; each is listed with its line and the reason)",
     )
+    imp.add_argument(
+        "--despite-mismatch",
+        action="store_true",
+        help="import although the file seems to be another child's (it gives another date "
+        "of birth, or its rows belong to several patients)",
+    )
     order = imp.add_mutually_exclusive_group()
     order.add_argument(
         "--dayfirst",
@@ -298,6 +304,7 @@ def _import_counts(args: argparse.Namespace, out: TextIO, err: TextIO, clock: Cl
     from tracker.io.csv_import import (
         UnreadableCsv,
         apply_import,
+        file_identity,
         plan_import,
         read_csv,
         summary_lines,
@@ -342,6 +349,18 @@ def _import_counts(args: argparse.Namespace, out: TextIO, err: TextIO, clock: Cl
                 file=err,
             )
             return EXIT_PROBLEM
+        # the window warns and asks before importing another child's file; a command
+        # cannot ask, so it refuses until told
+        warning = file_identity(data, parsed).mismatch(child)
+        if warning:
+            print(f"treatment-tracker: {path}: {warning}", file=err)
+            if not (args.dry_run or args.despite_mismatch):
+                print(
+                    f"treatment-tracker: nothing was imported. If it is {child.name}'s file, "
+                    "run again with --despite-mismatch.",
+                    file=err,
+                )
+                return EXIT_PROBLEM
         print(f"Read {path}: {parsed.describe()}; {parsed.rows} row(s).", file=out)
         if args.dry_run:
             print("Dry run: nothing was written.", file=out)
