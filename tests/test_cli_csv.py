@@ -331,7 +331,7 @@ def test_lab_rows_of_several_patients_are_refused_unless_said_so(tmp_path: Path)
         encoding="utf-8",
     )
     before = digest(db)
-    code, out, err = run("import-counts", "--db", str(db), str(csv_file))
+    code, _out, err = run("import-counts", "--db", str(db), str(csv_file))
     assert code == 1 and "belong to 2 different patients" in err and digest(db) == before
     code, _out, err = run("import-counts", "--db", str(db), "--despite-mismatch", str(csv_file))
     assert code == 0 and values_in(db) == 2
