@@ -23,7 +23,6 @@ from tracker.demo import write_demo
 from tracker.io.fhir_export import dumps, fhir_bundle, resource_types, resource_uuid, write_fhir
 from tracker.model import (
     Child,
-    Comparator,
     CountResult,
     CountValue,
     MedicinePlan,

@@ -77,7 +77,7 @@ def test_several_children_need_child(two_children: Path, tmp_path: Path) -> None
     assert code == 1 and "choose one with --child NAME" in err
     assert not target.exists()
     names = [c.split(" (")[0] for c in err.split("children (")[1].split(")")[0].split(", ")]
-    code, out, err = run(
+    code, _out, err = run(
         "export", "--db", str(two_children), "--format", "fhir", "--child", names[1], str(target)
     )
     assert code == 0, err

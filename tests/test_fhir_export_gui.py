@@ -86,5 +86,5 @@ def test_a_file_of_another_kind_is_not_replaced(
     interaction.save_answers.append(notes)
     _export(qtbot, window, "&With the name")
     assert notes.read_text() == "keep me\n"
-    [(kind, title, _)] = [a for a in interaction.asked if a[0] == "error"]
+    [(_kind, title, _)] = [a for a in interaction.asked if a[0] == "error"]
     assert title == "Export for a hospital system"
