@@ -371,3 +371,4 @@ def test_the_file_is_written_as_the_json_export_is(
     data = target.read_bytes()
     assert data.endswith(b"\n") and not data.startswith(b"\xef\xbb\xbf")
     assert json.loads(data) == _bundle(record, child)
+    assert len(data.splitlines()) == 3  # the Bundle's opening, one line per entry, its end

@@ -18,6 +18,7 @@ from typing import Any
 from tracker import analytes, fever, labels, medicines, ucum
 from tracker.kinds import growth as growth_kind
 from tracker.kinds.dose import DOSE_STATUS
+from tracker.kinds.temperature import SITE_LABELS
 from tracker.model import (
     Child,
     CnsStatus,
@@ -306,7 +307,7 @@ def temperature(t: Temperature, rid: str, c: Context) -> JsonObject:
         obs["valueQuantity"] = quantity(number, "°F", ucum.FAHRENHEIT)
     else:
         obs["valueQuantity"] = quantity(number, "°C", ucum.CELSIUS)
-    site = t.site_text.strip() if t.site_text.strip() else (t.site.value if t.site else "")
+    site = t.site_text.strip() or (SITE_LABELS[t.site.value] if t.site else "")
     _put(obs, "bodySite", {"text": c.text(site)} if site else None)
     done = [
         words
@@ -432,15 +433,16 @@ def medicine(plan: MedicinePlan, rid: str, c: Context) -> JsonObject:
         "effectivePeriod": _period(plan.start_date, plan.end_date),
     }
     _put(s, "note", c.notes(plan.team_note))
-    dosage: JsonObject = {
-        "text": c.text(f"{medicines.dose_text(plan)} {medicines.schedule_text(plan)}")
-    }
+    written = [medicines.dose_text(plan), medicines.schedule_text(plan)]
+    said = " ".join(w for w in written if w and w != medicines.NO_DOSE)
+    dosage: JsonObject = {}
+    _put(dosage, "text", c.text(said))
     if plan.schedule == AS_NEEDED:
         dosage["asNeededBoolean"] = True
     dose = dose_quantity(plan.dose_amount, plan.dose_unit, c)
     if dose is not None:
         dosage["doseAndRate"] = [{"doseQuantity": dose}]
-    s["dosage"] = [dosage]
+    _put(s, "dosage", [dosage] if dosage else None)
     return s
 
 
