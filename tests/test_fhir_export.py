@@ -20,7 +20,14 @@ from typed_record import BIRTH, fill
 
 from tracker import analytes, ucum
 from tracker.demo import write_demo
-from tracker.io.fhir_export import dumps, fhir_bundle, resource_types, resource_uuid, write_fhir
+from tracker.io.fhir_export import (
+    dumps,
+    fhir_bundle,
+    local_time,
+    resource_types,
+    resource_uuid,
+    write_fhir,
+)
 from tracker.model import (
     Child,
     CountResult,
@@ -372,3 +379,33 @@ def test_the_file_is_written_as_the_json_export_is(
     assert data.endswith(b"\n") and not data.startswith(b"\xef\xbb\xbf")
     assert json.loads(data) == _bundle(record, child)
     assert len(data.splitlines()) == 3  # the Bundle's opening, one line per entry, its end
+
+
+@pytest.mark.parametrize("zone", [AMSTERDAM, None])
+def test_the_computers_zone_and_a_named_zone_agree_across_the_changes(
+    zone: dt.tzinfo | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """None is the computer's own zone (here set to Amsterdam's): the wall-clock time is
+    kept, in the hour skipped in spring and the hour repeated in autumn too."""
+    import time
+
+    monkeypatch.setenv("TZ", "Europe/Amsterdam")
+    time.tzset()
+    local_time.cache_clear()
+    try:
+        written = [
+            local_time(dt.date(2026, 3, 29), dt.time(2, 30), zone),  # skipped in spring
+            local_time(dt.date(2026, 10, 25), dt.time(2, 30), zone),  # twice in autumn
+            local_time(dt.date(2026, 1, 5), dt.time(8), zone),
+            local_time(dt.date(2026, 7, 5), dt.time(8), zone),
+        ]
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+        local_time.cache_clear()
+    assert written == [
+        "2026-03-29T02:30:00+01:00",
+        "2026-10-25T02:30:00+02:00",
+        "2026-01-05T08:00:00+01:00",
+        "2026-07-05T08:00:00+02:00",
+    ]

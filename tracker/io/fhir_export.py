@@ -78,8 +78,9 @@ def local_time(day: dt.date, at: dt.time | None, zone: dt.tzinfo | None) -> str:
     if at is None:
         return day.isoformat()
     wall = dt.datetime.combine(day, at.replace(tzinfo=None))
-    aware = wall.replace(tzinfo=zone) if zone is not None else wall.astimezone()
-    return aware.isoformat(timespec="seconds")
+    if zone is None:  # the computer's zone: its offset then, the wall-clock time kept
+        zone = wall.astimezone().tzinfo  # (in the hour skipped in spring, the one before)
+    return wall.replace(tzinfo=zone).isoformat(timespec="seconds")
 
 
 class _Bundle:
