@@ -1,5 +1,5 @@
 """File ▸ Export for a hospital system (FHIR R4): the current child's record as a FHIR R4
-Bundle (docs/fhir.md), with or without the name and date of birth."""
+Bundle (docs/fhir.md), with or without the name, date of birth and hospital."""
 
 from __future__ import annotations
 
@@ -35,8 +35,8 @@ def export_fhir(
         _tr(
             "A FHIR R4 file of {name}'s record for a hospital system or health app: blood "
             "counts with their LOINC codes and units, growth, temperatures, lumbar punctures, "
-            "home medicines and the treatment phases. Leave the name and date of birth out "
-            "(as on a redacted summary)?"
+            "home medicines and the treatment phases. Leave the name, date of birth and "
+            "hospital out (as on a redacted summary)?"
         ).format(name=child.name),
         [_tr("&With the name"), _tr("&Leave the name out")],
     )
