@@ -6,8 +6,9 @@ unit with the UCUM code, the lab's printed range, the lab's own flag), the growt
 measurements and temperatures as vital-signs Observations, each lumbar puncture as a
 Procedure with its intrathecal drugs as MedicationAdministrations (``partOf`` the
 Procedure), and the home medicines as MedicationStatements (the plans) and
-MedicationAdministrations (each dose logged).  :mod:`tracker.io.fhir_export_resources` builds the
-resources; this module orders them, names them and writes the file.
+MedicationAdministrations (each dose logged).  :mod:`tracker.io.fhir_export_resources`
+and :mod:`tracker.io.fhir_export_medicines` build the resources; this module orders them,
+names them and writes the file.
 
 - **Stable names.**  Every ``fullUrl`` is ``urn:uuid:`` and the row's own uid (a UUID), or
   a name-based UUID (uuid5) made from it where one row gives several resources (a growth
@@ -34,6 +35,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from tracker.io import fhir_export_medicines as meds
 from tracker.io import fhir_export_resources as res
 from tracker.kinds import by_key
 from tracker.model import (
@@ -133,13 +135,13 @@ class _Bundle:
                 continue  # not done yet: a plan, not something that happened
             procedure = self.add(res.procedure(visit, resource_uuid(visit.uid), care_plan, c))
             for drug in sorted(visit.it_drugs, key=by_key("it_dose").sort_key):
-                self.add(res.intrathecal(visit, drug, resource_uuid(drug.uid), procedure, c))
+                self.add(meds.intrathecal(visit, drug, resource_uuid(drug.uid), procedure, c))
         plans: dict[int | None, tuple[MedicinePlan, str]] = {}
         for plan in self.ordered("medicine_plan", MedicinePlan):
-            plans[plan.id] = (plan, self.add(res.medicine(plan, resource_uuid(plan.uid), c)))
+            plans[plan.id] = (plan, self.add(meds.medicine(plan, resource_uuid(plan.uid), c)))
         for dose in self.ordered("dose", DoseLog):
             plan_and_ref = plans.get(dose.plan_id) if dose.plan_id is not None else None
-            self.add(res.dose_given(dose, plan_and_ref, resource_uuid(dose.uid), c))
+            self.add(meds.dose_given(dose, plan_and_ref, resource_uuid(dose.uid), c))
 
     def _draw(self, draw: CountResult) -> None:
         c = self.ctx

@@ -1,4 +1,5 @@
-"""The FHIR R4 resources of the export, one function each (docs/fhir.md lists every field).
+"""The FHIR R4 resources of the export, one function each (docs/fhir.md lists every field);
+the medicines' are in :mod:`tracker.io.fhir_export_medicines`.
 
 Each takes the entry, the resource's id and the :class:`Context` (the Patient's
 reference, the redaction of typed text, the date-time writer, today) and returns plain
@@ -10,14 +11,12 @@ named by ``code.text`` only.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tracker import analytes, fever, labels, medicines, ucum
+from tracker import analytes, fever, labels, ucum
 from tracker.kinds import growth as growth_kind
-from tracker.kinds.dose import DOSE_STATUS
 from tracker.kinds.temperature import SITE_LABELS
 from tracker.model import (
     Child,
@@ -25,11 +24,7 @@ from tracker.model import (
     CnsVisit,
     CountResult,
     CountValue,
-    DoseLog,
-    DoseStatus,
     Growth,
-    ItDose,
-    MedicinePlan,
     OtherResult,
     Phase,
     Sex,
@@ -37,7 +32,6 @@ from tracker.model import (
     TemperatureUnit,
     YesNoUnknown,
 )
-from tracker.schedule import AS_NEEDED
 
 JsonObject = dict[str, Any]
 
@@ -69,8 +63,6 @@ FLAG_CODES: dict[str, tuple[str, str]] = {
     "normal": ("N", "Normal"),
 }
 
-_TYPED_DOSE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*([^\d\s]+)?\s*$")
-
 
 @dataclass
 class Context:
@@ -90,7 +82,7 @@ class Context:
         return [{"text": self.text(t.strip())} for t in texts if t.strip()]
 
 
-def _put(obj: JsonObject, key: str, value: Any) -> None:
+def put(obj: JsonObject, key: str, value: Any) -> None:
     """Set ``key`` unless ``value`` is empty (FHIR has no empty strings, lists or objects)."""
     if value not in (None, "", [], {}):
         obj[key] = value
@@ -99,7 +91,7 @@ def _put(obj: JsonObject, key: str, value: Any) -> None:
 def quantity(value: float, unit_text: str, code: str | None) -> JsonObject:
     """A Quantity: the value, the unit as written, and the UCUM code when there is one."""
     q: JsonObject = {"value": value}
-    _put(q, "unit", unit_text.strip())
+    put(q, "unit", unit_text.strip())
     if code is not None:
         q["system"] = ucum.SYSTEM
         q["code"] = code
@@ -125,11 +117,11 @@ def _activity_status(phase: Phase) -> str:
     return "not-started"
 
 
-def _period(start: dt.date | None, end: dt.date | None) -> JsonObject:
-    period: JsonObject = {}
-    _put(period, "start", start.isoformat() if start else None)
-    _put(period, "end", end.isoformat() if end else None)
-    return period
+def period(start: dt.date | None, end: dt.date | None) -> JsonObject:
+    span: JsonObject = {}
+    put(span, "start", start.isoformat() if start else None)
+    put(span, "end", end.isoformat() if end else None)
+    return span
 
 
 def care_plan(child: Child, phases: list[Phase], rid: str, c: Context) -> JsonObject:
@@ -140,10 +132,10 @@ def care_plan(child: Child, phases: list[Phase], rid: str, c: Context) -> JsonOb
             "code": {"text": labels.PHASE_KIND[phase.kind.value]},
             "status": _activity_status(phase),
         }
-        _put(detail, "scheduledPeriod", _period(phase.start, phase.end))
-        _put(detail, "description", c.text(phase.display_name))
+        put(detail, "scheduledPeriod", period(phase.start, phase.end))
+        put(detail, "description", c.text(phase.display_name))
         activity: JsonObject = {"detail": detail}
-        _put(activity, "progress", c.notes(phase.notes))
+        put(activity, "progress", c.notes(phase.notes))
         activities.append(activity)
     done = all(a["detail"]["status"] == "completed" for a in activities)
     plan: JsonObject = {
@@ -156,7 +148,7 @@ def care_plan(child: Child, phases: list[Phase], rid: str, c: Context) -> JsonOb
     }
     starts = [p.start for p in phases if p.start is not None]
     ends = [p.end for p in phases if p.end is not None]
-    _put(plan, "period", _period(min(starts, default=None), max(ends) if done and ends else None))
+    put(plan, "period", period(min(starts, default=None), max(ends) if done and ends else None))
     plan["activity"] = activities
     return plan
 
@@ -203,20 +195,20 @@ def lab_value(draw: CountResult, v: CountValue, rid: str, c: Context) -> JsonObj
     if v.comparator.value:
         value = {"value": v.value, "comparator": v.comparator.value, **value}
     obs["valueQuantity"] = value
-    _put(obs, "interpretation", _interpretation(v.lab_flag, c))
+    put(obs, "interpretation", _interpretation(v.lab_flag, c))
     hours = (
         f"Taken {analytes.format_number(v.hours_after)} hours after the infusion started"
         if v.hours_after is not None
         else ""
     )
-    _put(obs, "note", c.notes(v.lab_comment, hours))
+    put(obs, "note", c.notes(v.lab_comment, hours))
     ranged: JsonObject = {}
     if v.range_low is not None:
         ranged["low"] = quantity(v.range_low, v.unit, code)
     if v.range_high is not None:
         ranged["high"] = quantity(v.range_high, v.unit, code)
-    _put(ranged, "text", c.text(v.range_text.strip()))
-    _put(obs, "referenceRange", [ranged] if ranged else None)
+    put(ranged, "text", c.text(v.range_text.strip()))
+    put(obs, "referenceRange", [ranged] if ranged else None)
     return obs
 
 
@@ -231,13 +223,13 @@ def other_result(draw: CountResult, o: OtherResult, rid: str, c: Context) -> Jso
         obs["valueString"] = c.text(o.value_text.strip())
     else:
         value: JsonObject = {"value": number.value}
-        _put(value, "comparator", number.comparator.value)
-        _put(value, "unit", o.unit.strip())  # a unit is a code: not redacted (as on paper)
+        put(value, "comparator", number.comparator.value)
+        put(value, "unit", o.unit.strip())  # a unit is a code: not redacted (as on paper)
         obs["valueQuantity"] = value
-    _put(obs, "interpretation", _interpretation(o.lab_flag, c))
-    _put(obs, "note", c.notes(o.lab_comment))
+    put(obs, "interpretation", _interpretation(o.lab_flag, c))
+    put(obs, "note", c.notes(o.lab_comment))
     text = c.text(o.range_text.strip())
-    _put(obs, "referenceRange", [{"text": text}] if text else None)
+    put(obs, "referenceRange", [{"text": text}] if text else None)
     return obs
 
 
@@ -253,7 +245,7 @@ def report(draw: CountResult, rid: str, results: list[str], c: Context) -> JsonO
         "effectiveDateTime": c.when(draw.taken_date, draw.taken_time),
     }
     source = c.text(draw.source.strip())
-    _put(r, "performer", [{"display": source}] if source else None)
+    put(r, "performer", [{"display": source}] if source else None)
     r["result"] = [{"reference": ref} for ref in results]
     return r
 
@@ -285,7 +277,7 @@ def growth(g: Growth, c: Context) -> list[tuple[str, JsonObject]]:
         obs["valueQuantity"] = quantity(value, unit, code)
         typed = getattr(g, f"{part}_text").strip()
         measured = g.measured_by.strip()
-        _put(
+        put(
             obs,
             "note",
             c.notes(
@@ -308,7 +300,7 @@ def temperature(t: Temperature, rid: str, c: Context) -> JsonObject:
     else:
         obs["valueQuantity"] = quantity(number, "°C", ucum.CELSIUS)
     site = t.site_text.strip() or (SITE_LABELS[t.site.value] if t.site else "")
-    _put(obs, "bodySite", {"text": c.text(site)} if site else None)
+    put(obs, "bodySite", {"text": c.text(site)} if site else None)
     done = [
         words
         for flag, words in (
@@ -318,21 +310,21 @@ def temperature(t: Temperature, rid: str, c: Context) -> JsonObject:
         )
         if flag
     ]
-    _put(obs, "note", c.notes("; ".join(done), t.done_text, t.note))
+    put(obs, "note", c.notes("; ".join(done), t.done_text, t.note))
     return obs
 
 
 def procedure(visit: CnsVisit, rid: str, care_plan: str | None, c: Context) -> JsonObject:
     """A lumbar puncture that was done (planned ones are left out)."""
     p: JsonObject = {"resourceType": "Procedure", "id": rid}
-    _put(p, "basedOn", [{"reference": care_plan}] if care_plan else None)
+    put(p, "basedOn", [{"reference": care_plan}] if care_plan else None)
     p["status"] = "completed"
     p["code"] = {"text": labels.LP_PROCEDURE[visit.procedure.value]}
     p["subject"] = c.subject
     p["performedDateTime"] = c.when(visit.date, None)
     if visit.cns_status not in (CnsStatus.PENDING, CnsStatus.UNKNOWN):
         p["outcome"] = {"text": f"CNS status: {labels.CNS_STATUS[visit.cns_status.value]}"}
-    _put(
+    put(
         p,
         "complication",
         [{"text": c.text(visit.complications.strip())}] if visit.complications.strip() else None,
@@ -349,134 +341,5 @@ def procedure(visit: CnsVisit, rid: str, care_plan: str | None, c: Context) -> J
             facts.append(f"{label}: {analytes.format_number(value)} {unit}")
     if visit.blasts_seen is not YesNoUnknown.UNKNOWN:
         facts.append(f"Blasts seen in the CSF: {labels.YES_NO[visit.blasts_seen.value].lower()}")
-    _put(p, "note", c.notes(*facts, visit.note))
+    put(p, "note", c.notes(*facts, visit.note))
     return p
-
-
-def dose_quantity(amount: str, unit: str, c: Context) -> JsonObject | None:
-    """A dose as a Quantity when its amount is a plain number ("25" "mg"), else None.  The
-    unit is typed text: redacted as the rest (its UCUM code comes from it as typed)."""
-    try:
-        number = analytes.parse_number(amount)
-    except ValueError:
-        return None
-    if number.comparator.value:
-        return None
-    return quantity(number.value, c.text(unit.strip()), ucum.dose_code(unit))
-
-
-def typed_dose(text: str, c: Context) -> JsonObject | None:
-    """ "8 mg", "0.3 mL" as a Quantity; None for anything else ("half a tablet", "8 mg
-    then 4 mg"): one number and at most one word."""
-    m = _TYPED_DOSE.match(text)
-    return dose_quantity(m.group(1), m.group(2) or "", c) if m else None
-
-
-def _administration(rid: str, status: str, medicine: str, c: Context) -> JsonObject:
-    return {
-        "resourceType": "MedicationAdministration",
-        "id": rid,
-        "status": status,
-        "medicationCodeableConcept": {"text": medicine},
-        "subject": c.subject,
-    }
-
-
-def _dosage(text: str, dose: JsonObject | None, route: str = "") -> JsonObject | None:
-    """The administration's dosage, only with a dose (R4 mad-1: dose or rate)."""
-    if dose is None:
-        return None
-    dosage: JsonObject = {}
-    _put(dosage, "text", text)
-    _put(dosage, "route", {"text": route} if route else None)
-    dosage["dose"] = dose
-    return dosage
-
-
-def intrathecal(
-    visit: CnsVisit, drug: ItDose, rid: str, procedure_ref: str, c: Context
-) -> JsonObject:
-    """A drug given into the spinal fluid at a lumbar puncture, part of its Procedure."""
-    m = _administration(rid, "completed", labels.IT_DRUG[drug.drug.value], c)
-    m["partOf"] = [{"reference": procedure_ref}]
-    m["effectiveDateTime"] = c.when(visit.date, None)
-    typed = c.text(drug.dose_text.strip())
-    dosage = _dosage(typed, typed_dose(drug.dose_text, c), "Intrathecal")
-    if dosage is not None:
-        m["dosage"] = dosage
-    else:
-        _put(m, "note", c.notes(f"Dose as typed: {typed}" if typed else ""))
-    return m
-
-
-def _statement_status(plan: MedicinePlan, today: dt.date) -> str:
-    if plan.start_date > today:
-        return "intended"
-    if plan.end_date is not None and plan.end_date < today:
-        return "completed"
-    return "active"
-
-
-def _medicine_text(plan: MedicinePlan, c: Context) -> str:
-    strength = medicines.strength_text(plan)
-    return c.text(plan.drug.strip() + (f" ({strength})" if strength else ""))
-
-
-def medicine(plan: MedicinePlan, rid: str, c: Context) -> JsonObject:
-    """A medicine given at home, as the team wrote the plan."""
-    s: JsonObject = {
-        "resourceType": "MedicationStatement",
-        "id": rid,
-        "status": _statement_status(plan, c.today),
-        "medicationCodeableConcept": {"text": _medicine_text(plan, c)},
-        "subject": c.subject,
-        "effectivePeriod": _period(plan.start_date, plan.end_date),
-    }
-    _put(s, "note", c.notes(plan.team_note))
-    written = [medicines.dose_text(plan), medicines.schedule_text(plan)]
-    said = " ".join(w for w in written if w and w != medicines.NO_DOSE)
-    dosage: JsonObject = {}
-    _put(dosage, "text", c.text(said))
-    if plan.schedule == AS_NEEDED:
-        dosage["asNeededBoolean"] = True
-    dose = dose_quantity(plan.dose_amount, plan.dose_unit, c)
-    if dose is not None:
-        dosage["doseAndRate"] = [{"doseQuantity": dose}]
-    _put(s, "dosage", [dosage] if dosage else None)
-    return s
-
-
-_WENT_IN = frozenset({DoseStatus.GIVEN, DoseStatus.PARTLY_GIVEN, DoseStatus.VOMITED})
-
-
-def dose_given(
-    dose: DoseLog, plan: tuple[MedicinePlan, str] | None, rid: str, c: Context
-) -> JsonObject:
-    """One logged dose of a home medicine: given (also partly, or vomited) or not."""
-    status = "completed" if dose.status in _WENT_IN else "not-done"
-    medicine = (
-        _medicine_text(plan[0], c) if plan else "Medicine not recorded (its plan was deleted)"
-    )
-    m = _administration(rid, status, medicine, c)
-    if status == "not-done":
-        m = {**m, "statusReason": [{"text": DOSE_STATUS[dose.status.value]}]}
-    m["effectiveDateTime"] = c.when(dose.due_date, dose.given_time or dose.due_time)
-    _put(m, "supportingInformation", [{"reference": plan[1]}] if plan else None)
-    said = (
-        DOSE_STATUS[dose.status.value]
-        if dose.status in (DoseStatus.PARTLY_GIVEN, DoseStatus.VOMITED)
-        else ""
-    )
-    _put(m, "note", c.notes(said, dose.note))
-    if status == "completed":
-        if dose.amount.strip():
-            dosage = _dosage(c.text(dose.amount.strip()), typed_dose(dose.amount, c))
-        elif plan is not None:
-            p = plan[0]
-            dosage = _dosage(
-                c.text(medicines.dose_text(p)), dose_quantity(p.dose_amount, p.dose_unit, c)
-            )
-        else:
-            dosage = None
-        _put(m, "dosage", dosage)
-    return m
