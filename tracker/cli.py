@@ -96,7 +96,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser("export", help="export the whole record to a file")
     export.add_argument("--db", dest="sub_db", metavar="FILE", type=Path, required=True)
-    export.add_argument("--format", choices=("json", "csv"), required=True)
+    export.add_argument(
+        "--format",
+        choices=("json", "csv", "fhir"),
+        required=True,
+        help="json: the whole record (docs/export-format.md); csv: the blood counts; fhir: "
+        "one child's record as a FHIR R4 Bundle for hospital systems (docs/fhir.md)",
+    )
+    export.add_argument(
+        "--child", metavar="NAME", help="with --format fhir: the child (needed if several)"
+    )
+    export.add_argument(
+        "--redact",
+        action="store_true",
+        help="with --format fhir: no name and no date of birth, and the name, date of birth "
+        "and hospital taken out of every typed text, as on the redacted summary",
+    )
     export.add_argument("out", metavar="OUT", action=_FileName, example="export.json")
 
     imp = sub.add_parser(
@@ -246,6 +261,13 @@ def run(
         if args.command == "make-demo":
             return _make_demo(args.file, clock().date(), out)
         if args.command == "export":
+            if args.format == "fhir":
+                return _export_fhir(args, out, clock)
+            if args.child is not None or args.redact:
+                raise RecordError(
+                    "--child and --redact go with --format fhir; the JSON and CSV exports "
+                    "hold the whole record."
+                )
             return _export(args.sub_db, args.out, out, args.format, clock)
         if args.command == "import-counts":
             return _import_counts(args, out, err, clock)
@@ -296,6 +318,23 @@ def _export(db: Path, target: Path, out: TextIO, fmt: str, clock: Clock) -> int:
             return EXIT_OK
         write_json(record, target, clock())
     print(f"Exported {db} to {target}", file=out)
+    return EXIT_OK
+
+
+def _export_fhir(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
+    """One child's record (the only one, or --child's) as a FHIR R4 Bundle; an empty record
+    gives a Bundle with no entries, as the other exports of it hold nothing."""
+    from tracker.io.fhir_export import describe, write_fhir
+
+    db, target = args.sub_db, args.out
+    check_write_target(target, db, replaces=(".json",))
+    if target.is_dir():
+        raise RecordError(f"{target} is a folder; give a file name for the export.")
+    with Record.open(db, read_only=True, clock=clock) as record:
+        child = _choose_child(record, args.child) if record.children() else None
+        counts = write_fhir(record, child, target, clock(), redact=args.redact)
+    who = "no child" if child is None else ("the child (redacted)" if args.redact else child.name)
+    print(f"Exported {who} from {db} to {target}: {describe(counts)}", file=out)
     return EXIT_OK
 
 

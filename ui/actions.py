@@ -19,6 +19,7 @@ class ActionId(Enum):
     EXPORT_CSV = auto()
     EXPORT_JSON = auto()
     EXPORT_CALENDAR = auto()
+    EXPORT_FHIR = auto()
     SAVE_COPY = auto()
     RESTORE = auto()
     CHECK = auto()
@@ -54,6 +55,7 @@ _SPECS: dict[ActionId, tuple[str, QKeySequence | QKeySequence.StandardKey | str 
     ActionId.EXPORT_CSV: ("Export blood counts (&CSV)…", None),
     ActionId.EXPORT_JSON: ("&Export whole record (JSON)…", "Ctrl+E"),
     ActionId.EXPORT_CALENDAR: ("Export ca&lendar (.ics)…", None),
+    ActionId.EXPORT_FHIR: ("Export for a &hospital system (FHIR R4)…", None),
     ActionId.SAVE_COPY: ("Save a &copy of the record…", QKeySequence.StandardKey.SaveAs),
     ActionId.RESTORE: ("&Restore from backup…", None),
     ActionId.CHECK: ("C&heck the record", None),

@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(a[ActionId.EXPORT_CSV])
         file_menu.addAction(a[ActionId.EXPORT_JSON])
         file_menu.addAction(a[ActionId.EXPORT_CALENDAR])
+        file_menu.addAction(a[ActionId.EXPORT_FHIR])
         file_menu.addSeparator()
         file_menu.addAction(a[ActionId.SAVE_COPY])
         file_menu.addAction(a[ActionId.RESTORE])
@@ -207,6 +208,7 @@ class MainWindow(QMainWindow):
         a[ActionId.DELETE_CHILD].triggered.connect(self.delete_child)
         a[ActionId.EXPORT_JSON].triggered.connect(self.export_json)
         a[ActionId.EXPORT_CALENDAR].triggered.connect(self.export_calendar)
+        a[ActionId.EXPORT_FHIR].triggered.connect(self.export_fhir)
         a[ActionId.PRINT_SUMMARY].triggered.connect(self.print_summary)
         a[ActionId.PRINT_CARD].triggered.connect(self.print_card)
         a[ActionId.IMPORT_CSV].triggered.connect(self.import_csv)
@@ -284,6 +286,7 @@ class MainWindow(QMainWindow):
             ActionId.PRINT_SUMMARY,
             ActionId.PRINT_CARD,
             ActionId.EXPORT_CALENDAR,
+            ActionId.EXPORT_FHIR,
             ActionId.IMPORT_CSV,
             ActionId.GROWTH_CHART,
         ):
@@ -548,6 +551,14 @@ class MainWindow(QMainWindow):
             )
 
         self._guard(run, self.tr("Export calendar"))
+
+    def export_fhir(self) -> None:
+        """The current child's record as a FHIR R4 Bundle (docs/fhir.md)."""
+        from ui.fhir_export import export_fhir
+
+        export_fhir(
+            self, self.bridge, self.interaction, lambda t: self.statusBar().showMessage(t, 8000)
+        )
 
     def _guard(self, fn: object, title: str) -> None:
         try:

@@ -1,0 +1,58 @@
+"""File ▸ Export for a hospital system (FHIR R4): the current child's record as a FHIR R4
+Bundle (docs/fhir.md), with or without the name, date of birth and hospital."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QWidget
+
+from tracker.io.fhir_export import describe, write_fhir
+from tracker.store import RecordError
+from tracker.store.targets import check_write_target
+from ui.bridge import RecordBridge
+from ui.interaction import Interaction
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("FhirExport", text)
+
+
+def export_fhir(
+    parent: QWidget, bridge: RecordBridge, interaction: Interaction, say: Callable[[str], None]
+) -> None:
+    """Ask whether to leave the name out, then where to write; ``say`` shows what was
+    written (the status bar).  A problem is shown plainly and nothing else changes."""
+    child = bridge.current_child()
+    if child is None:
+        return
+    title = _tr("Export for a hospital system")
+    redact = interaction.choose(
+        parent,
+        title,
+        _tr(
+            "A FHIR R4 file of {name}'s record for a hospital system or health app: blood "
+            "counts with their LOINC codes and units, growth, temperatures, lumbar punctures, "
+            "home medicines and the treatment phases. Leave the name, date of birth and "
+            "hospital out (as on a redacted summary)?"
+        ).format(name=child.name),
+        [_tr("&With the name"), _tr("&Leave the name out")],
+    )
+    if redact is None:
+        return
+    record = bridge.record
+    suggested = Path.home() / f"{record.path.stem}-fhir.json"
+    target = interaction.save_file(parent, title, suggested, _tr("FHIR JSON files (*.json)"))
+    if target is None:
+        return
+    if target.suffix == "":
+        target = target.with_suffix(".json")
+    try:
+        check_write_target(target, record.path, replaces=(".json",))
+        counts = write_fhir(record, child, target, record.clock(), redact=redact == 1)
+    except (RecordError, OSError) as exc:
+        interaction.error(parent, title, str(exc))
+        return
+    say(_tr("Exported {what} to {file}").format(what=describe(counts), file=target))
