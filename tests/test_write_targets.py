@@ -402,3 +402,22 @@ def test_pdf_commands_refuse_a_named_pipe(
     code = main([command, "--db", str(family), "-o", str(fifo)], clock=fixed_clock)
     captured = capsys.readouterr()
     _assert_fifo_kept(fifo, code, captured.err + captured.out)
+
+
+@pytest.mark.gui
+@pytest.mark.parametrize(
+    ("action", "name"),
+    [("export_json", "notes.txt"), ("export_csv", "letter.pdf"), ("export_calendar", "notes.txt")],
+)
+def test_window_exports_never_replace_a_file_of_another_kind(
+    family_window, interaction, open_family, tmp_path: Path, action: str, name: str
+) -> None:  # type: ignore[no-untyped-def]
+    """The file dialog hands over any existing file the family clicks: a JSON export over
+    their notes replaced them (the command line already refused it)."""
+    keep = tmp_path / "elsewhere" / name
+    keep.parent.mkdir()
+    keep.write_text("keep this\n")
+    interaction.choose = lambda *args: 0  # the calendar asks whether to leave the name out
+    _, errors = gui_writer(interaction, getattr(family_window, action))(keep)
+    assert "already exists and is not a" in errors, errors
+    assert keep.read_text() == "keep this\n"

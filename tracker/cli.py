@@ -411,10 +411,10 @@ def _import_counts(args: argparse.Namespace, out: TextIO, err: TextIO, clock: Cl
 
 
 def _calendar(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
-    from tracker.io.ics import entries_of, write_calendar
+    from tracker.io.ics import CALENDAR_ENDINGS, entries_of, write_calendar
 
     db, target = args.sub_db, args.out
-    check_write_target(target, db, replaces=(".ics", ".ical", ".ifb", ".icalendar"))
+    check_write_target(target, db, replaces=CALENDAR_ENDINGS)
     if target.is_dir():
         raise RecordError(f"{target} is a folder; give a file name for the calendar.")
     with Record.open(db, read_only=True, clock=clock) as record:

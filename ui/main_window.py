@@ -479,7 +479,7 @@ class MainWindow(QMainWindow):
             target = target.with_suffix(".csv")
 
         def run() -> None:
-            check_write_target(target, self.bridge.record.path)
+            check_write_target(target, self.bridge.record.path, replaces=(".csv",))
             rows = write_csv(self.bridge.record, target)
             self.statusBar().showMessage(
                 self.tr("Exported {rows} values to {file}").format(rows=rows, file=target), 8000
@@ -500,7 +500,7 @@ class MainWindow(QMainWindow):
             target = target.with_suffix(".json")
 
         def run() -> None:
-            check_write_target(target, self.bridge.record.path)
+            check_write_target(target, self.bridge.record.path, replaces=(".json",))
             write_json(self.bridge.record, target, self.bridge.record.clock())
             self.statusBar().showMessage(self.tr("Exported to {file}").format(file=target), 8000)
 
@@ -509,7 +509,7 @@ class MainWindow(QMainWindow):
     def export_calendar(self) -> None:
         """The child's appointments, planned LPs and phase starts as an .ics file
         (docs/calendar.md), with or without the child's name."""
-        from tracker.io.ics import entries_of, write_calendar
+        from tracker.io.ics import CALENDAR_ENDINGS, entries_of, write_calendar
 
         child = self.bridge.current_child()
         if child is None:
@@ -537,7 +537,7 @@ class MainWindow(QMainWindow):
             target = target.with_suffix(".ics")
 
         def run() -> None:
-            check_write_target(target, self.bridge.record.path)
+            check_write_target(target, self.bridge.record.path, replaces=CALENDAR_ENDINGS)
             record = self.bridge.record
             n = write_calendar(
                 target,

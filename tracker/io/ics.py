@@ -54,6 +54,9 @@ PRODID = "-//Treatment Tracker//Family calendar//EN"
 SEQUENCE_EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 """SEQUENCE counts seconds from here to the entry's last save (fits 32 bits until 2088)."""
 
+# the endings a calendar export may replace (an older export of the same kind)
+CALENDAR_ENDINGS = (".ics", ".ical", ".ifb", ".icalendar")
+
 
 @dataclass(frozen=True)
 class PlannedCheck:
