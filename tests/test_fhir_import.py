@@ -233,8 +233,11 @@ def test_a_different_value_in_the_record_is_a_conflict_never_overwritten(tmp_pat
     record, child = record_with(tmp_path, dt.date(2026, 1, 10))
     when = "2026-05-02T08:00:00Z"
     apply_fhir(
-        plan_fhir(read_fhir(write(tmp_path, bundle(lab("a", "6690-2", 1.1, "10*9/L", when)))),
-                  record, child),
+        plan_fhir(
+            read_fhir(write(tmp_path, bundle(lab("a", "6690-2", 1.1, "10*9/L", when)))),
+            record,
+            child,
+        ),
         record,
     )
     second = write(tmp_path, bundle(lab("a", "6690-2", 1.4, "10*9/L", when)), "second.json")
@@ -364,7 +367,9 @@ def test_body_weight_in_pounds_and_the_kinds_own_check(tmp_path: Path) -> None:
     assert g.weight_text == "185 lb" and g.weight_kg == pytest.approx(83.91458845)
     adult.close()
     baby, b_child = record_with(tmp_path / "b", dt.date(2015, 6, 1))
-    (problem,) = plan_fhir(read_fhir(DATA / "Observation-example.json"), baby, b_child).plan.problems
+    (problem,) = plan_fhir(
+        read_fhir(DATA / "Observation-example.json"), baby, b_child
+    ).plan.problems
     assert str(problem).startswith("Observation example in Observation-example.json: Weight:")
     assert "typing slips" in str(problem)
     baby.close()
