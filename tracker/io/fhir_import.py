@@ -375,11 +375,11 @@ def _observation(
         return
     vital = next((c for c in loinc if c in VITAL_CODES), "")
     code = loinc[0] if loinc else ""
-    test = name or f"LOINC {code}"
     quantity = r.data.get("valueQuantity")
     a = next((a for c in loinc if (a := resolve_test("", _unit_of(quantity), c))), None)
     if a is None and not vital:  # no code the catalogue knows: the name decides, as in a CSV
         a = resolve_test(name, _unit_of(quantity), code)
+    test = name or (a.name if a is not None else f"LOINC {code}")
     if a is None and not vital and not grouped and not _is_lab(r):
         rd.leave_out("Observation (not a lab result or vital sign)", r)
         return
