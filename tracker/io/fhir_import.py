@@ -37,12 +37,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 from tracker.io.csv_import import (
     Conflict,
@@ -58,6 +56,21 @@ from tracker.io.csv_import import (
     plan_import,
     summary_lines,
 )
+from tracker.io.fhir_fields import (
+    ResourceIndex,
+    effective,
+    effective_strict,
+    has_value,
+    is_lab,
+    lab_flag,
+    lab_note,
+    lab_range,
+    loinc_codes,
+    quantity_text,
+    quantity_unit,
+    references,
+    text_value,
+)
 from tracker.io.fhir_read import FhirSource, Resource, read_fhir_path
 from tracker.io.fhir_vitals import VITAL_CODES, Vitals, plan_vitals, read_vital
 from tracker.io.lab_values import (
@@ -72,13 +85,6 @@ from tracker.store.backup import make_backup
 from tracker.store.backup_file import BEFORE_IMPORT
 from tracker.store.record import Record
 
-LOINC = "http://loinc.org"
-_LOINC_CODE = re.compile(r"^\d{1,7}-\d$", re.ASCII)
-_WHEN = re.compile(
-    r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2})"
-    r"(?:T(?P<h>\d{2}):(?P<mi>\d{2})(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?)?)?$",
-    re.ASCII,
-)
 _SHOWN_IDS = 10
 
 
@@ -205,17 +211,19 @@ def parse_resources(source: FhirSource) -> FhirFile:
     for n, text in enumerate(source.problems, len(everything) + 1):
         rd.labels[n] = ""
         rd.problem(n, text)
-    index = _Index(everything)
+    index = ResourceIndex(everything)
     group_time: dict[int, tuple[dt.date, dt.time | None]] = {}  # member → its draw's time
     in_group: set[int] = set()
     for r in everything:
-        refs = _refs(r, "result") if r.type == "DiagnosticReport" else _refs(r, "hasMember")
+        refs = (
+            references(r, "result") if r.type == "DiagnosticReport" else references(r, "hasMember")
+        )
         if r.type not in ("DiagnosticReport", "Observation") or not refs:
             continue
         members = [m for ref in refs if (m := index.find(ref, r)) is not None]
-        when = _effective(r)
+        when = effective(r)
         if when is None:
-            when = next((w for m in members if (w := _effective(m)) is not None), None)
+            when = next((w for m in members if (w := effective(m)) is not None), None)
         for m in members:
             in_group.add(id(m))
             if when is not None:
@@ -231,7 +239,7 @@ def parse_resources(source: FhirSource) -> FhirFile:
         elif r.type == "Observation":
             _observation(r, line, rd, group_time, id(r) in in_group, values, others, vitals)
         elif r.type == "DiagnosticReport":
-            if not _refs(r, "result"):
+            if not references(r, "result"):
                 rd.leave_out("DiagnosticReport with no results", r)
         else:
             rd.leave_out(r.type, r)
@@ -258,105 +266,6 @@ def parse_resources(source: FhirSource) -> FhirFile:
     )
 
 
-class _Index:
-    """Resources by the ways a reference names them: fullUrl, "Type/id", "#id"."""
-
-    def __init__(self, resources: list[Resource]) -> None:
-        self.by: dict[str, Resource] = {}
-        for r in resources:
-            if r.full_url:
-                self.by.setdefault(r.full_url, r)
-            if r.id:
-                self.by.setdefault(f"{r.type}/{r.id}", r)
-
-    def find(self, ref: str, holder: Resource) -> Resource | None:
-        if ref.startswith("#"):
-            return next((c for c in holder.contained if c.id == ref[1:]), None)
-        found = self.by.get(ref)
-        if found is None and "/" in ref:  # an absolute URL ending in Type/id
-            found = self.by.get("/".join(ref.rstrip("/").split("/")[-2:]))
-        return found
-
-
-def _refs(r: Resource, key: str) -> list[str]:
-    items = r.data.get(key)
-    if not isinstance(items, list):
-        return []
-    return [
-        ref
-        for item in items
-        if isinstance(item, dict) and isinstance(ref := item.get("reference"), str) and ref
-    ]
-
-
-def _effective(r: Resource) -> tuple[dt.date, dt.time | None] | None:
-    """The date and time written (ValueError-free: None when absent or unreadable)."""
-    try:
-        return _when(r)
-    except ValueError:
-        return None
-
-
-def _when(r: Resource) -> tuple[dt.date, dt.time | None] | None:
-    d = r.data
-    period = d.get("effectivePeriod")
-    for text in (
-        d.get("effectiveDateTime"),
-        period.get("start") if isinstance(period, dict) else None,
-        d.get("effectiveInstant"),
-    ):
-        if text is None:
-            continue
-        if not isinstance(text, str) or not (m := _WHEN.match(text.strip())):
-            raise ValueError(
-                f"its date “{str(text)[:40]}” is not a FHIR date or dateTime (such as "
-                "2026-03-14 or 2026-03-14T08:30:00+01:00)"
-            )
-        if m["d"] is None:
-            raise ValueError(f"its date “{text}” gives no day; a blood draw needs one")
-        try:
-            day = dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
-            at = dt.time(int(m["h"]), int(m["mi"])) if m["h"] is not None else None
-        except ValueError:
-            raise ValueError(f"its date “{text}” is not a real date or time") from None
-        return day, at
-    return None
-
-
-def _codes(r: Resource) -> tuple[list[str], str]:
-    """The LOINC codes of ``code`` and the test's name (its text, else a display)."""
-    code = r.data.get("code")
-    if not isinstance(code, dict):
-        return [], ""
-    codings = (
-        [c for c in code.get("coding", []) if isinstance(c, dict)]
-        if isinstance(code.get("coding"), list)
-        else []
-    )
-    loinc = [
-        c["code"].strip()
-        for c in codings
-        if isinstance(c.get("code"), str)
-        and (c.get("system") == LOINC or (c.get("system") is None and _LOINC_CODE.match(c["code"])))
-    ]
-    text = code.get("text")
-    name = text.strip() if isinstance(text, str) and text.strip() else ""
-    if not name:
-        name = next(
-            (c["display"].strip() for c in codings if isinstance(c.get("display"), str)), ""
-        )
-    return loinc, name
-
-
-def _is_lab(r: Resource) -> bool:
-    cats = r.data.get("category")
-    for cat in cats if isinstance(cats, list) else []:
-        for c in cat.get("coding", []) if isinstance(cat, dict) else []:
-            if isinstance(c, dict) and c.get("code") == "laboratory":
-                return True
-    return False
-
-
 def _observation(
     r: Resource,
     line: int,
@@ -367,8 +276,8 @@ def _observation(
     others: dict[tuple[dt.date, dt.time | None], list[DraftOther]],
     vitals: Vitals,
 ) -> None:
-    loinc, name = _codes(r)
-    if _refs(r, "hasMember") and not _has_value(r):
+    loinc, name = loinc_codes(r)
+    if references(r, "hasMember") and not has_value(r):
         return  # a panel: its members are read
     if not loinc and not name:
         rd.problem(line, "it has no code (code.coding with a LOINC code); it was not read")
@@ -376,11 +285,11 @@ def _observation(
     vital = next((c for c in loinc if c in VITAL_CODES), "")
     code = loinc[0] if loinc else ""
     quantity = r.data.get("valueQuantity")
-    a = next((a for c in loinc if (a := resolve_test("", _unit_of(quantity), c))), None)
+    a = next((a for c in loinc if (a := resolve_test("", quantity_unit(quantity), c))), None)
     if a is None and not vital:  # no code the catalogue knows: the name decides, as in a CSV
-        a = resolve_test(name, _unit_of(quantity), code)
+        a = resolve_test(name, quantity_unit(quantity), code)
     test = name or (a.name if a is not None else f"LOINC {code}")
-    if a is None and not vital and not grouped and not _is_lab(r):
+    if a is None and not vital and not grouped and not is_lab(r):
         rd.leave_out("Observation (not a lab result or vital sign)", r)
         return
     status = r.data.get("status")
@@ -390,7 +299,7 @@ def _observation(
         )
         return
     try:
-        when = _when(r)
+        when = effective_strict(r)
     except ValueError as exc:
         rd.problem(line, str(exc))
         return
@@ -400,17 +309,17 @@ def _observation(
         return
     if vital:
         try:
-            vitals.add(read_vital(vital, _quantity(r), when, line))
+            vitals.add(read_vital(vital, quantity_text(r), when, line))
         except ValueError as exc:
             rd.problem(line, str(exc))
         return
-    text = _text_value(r)
+    text = text_value(r)
     if a is None:
         if quantity is None and text is None:
             rd.leave_out("Observation with no value", r)
             return
         try:
-            value_text, unit = _quantity(r) if quantity is not None else (text or "", "")
+            value_text, unit = quantity_text(r) if quantity is not None else (text or "", "")
         except ValueError as exc:
             rd.problem(line, str(exc))
             return
@@ -420,9 +329,9 @@ def _observation(
             name=shown,
             value_text=value_text,
             unit=unit,
-            range_text=_range(r)[0],
-            lab_flag=_flag(r),
-            lab_comment=_note(r),
+            range_text=lab_range(r)[0],
+            lab_flag=lab_flag(r),
+            lab_comment=lab_note(r),
         )
         others.setdefault(when, []).append(DraftOther(line, other))
         return
@@ -438,8 +347,8 @@ def _observation(
             rd.leave_out("Observation with no value", r)
             return
     try:
-        value_text, unit = _quantity(r) if quantity is not None else (text or "", "")
-        range_text, range_note = _range(r, unit)
+        value_text, unit = quantity_text(r) if quantity is not None else (text or "", "")
+        range_text, range_note = lab_range(r, unit)
         try:
             cv = parse_value(a, value_text, unit, range_text)
         except BadRange as exc:
@@ -450,127 +359,9 @@ def _observation(
         return
     if range_note:
         rd.noted.append(ResourceProblem(line, range_note, where=rd.labels[line]))
-    flag = _flag(r)
-    cv = replace(cv, lab_flag=flag, lab_comment=_note(r))
-    values.setdefault(when, []).append(DraftValue(line, test, cv, flag))
-
-
-def _has_value(r: Resource) -> bool:
-    return any(k.startswith("value") for k in r.data)
-
-
-def _unit_of(q: Any) -> str:
-    if not isinstance(q, dict):
-        return ""
-    for key in ("code", "unit"):
-        if isinstance(q.get(key), str) and q[key].strip():
-            return str(q[key]).strip()
-    return ""
-
-
-def _quantity(r: Resource) -> tuple[str, str]:
-    """(value text with its comparator, unit) of valueQuantity; ValueError saying what is
-    wrong.  The UCUM code is the unit when given, else ``unit``."""
-    q = r.data.get("valueQuantity")
-    if not isinstance(q, dict):
-        raise ValueError("it has no valueQuantity (a number with its unit)")
-    value = q.get("value")
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise ValueError("valueQuantity has no value (a number)")
-    text = _number_text(value)
-    unit = _unit_of(q)
-    if not unit:
-        raise ValueError("valueQuantity has a value but no unit or code; give a unit")
-    comparator = q.get("comparator", "")
-    if comparator not in ("", "<", ">"):
-        raise ValueError(
-            f"valueQuantity.comparator “{comparator}” is not kept by this program (only < and "
-            "> are); enter this value by hand"
-        )
-    return f"{comparator}{text}", unit
-
-
-def _number_text(value: int | float | str) -> str:
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, int):
-        return str(value)
-    if not math.isfinite(value):
-        raise ValueError("valueQuantity.value is not a number")
-    return format(Decimal(repr(value)), "f")
-
-
-def _text_value(r: Resource) -> str | None:
-    d = r.data
-    if isinstance(d.get("valueString"), str):
-        return str(d["valueString"]).strip()
-    cc = d.get("valueCodeableConcept")
-    if isinstance(cc, dict):
-        if isinstance(cc.get("text"), str):
-            return str(cc["text"]).strip()
-        for c in cc.get("coding", []) if isinstance(cc.get("coding"), list) else []:
-            if isinstance(c, dict):
-                for key in ("display", "code"):
-                    if isinstance(c.get(key), str):
-                        return str(c[key]).strip()
-    for key in ("valueInteger", "valueBoolean"):
-        if key in d and not isinstance(d[key], dict | list):
-            return str(d[key]).lower() if isinstance(d[key], bool) else str(d[key])
-    return None
-
-
-def _range(r: Resource, unit: str = "") -> tuple[str, str]:
-    """(the lab's range as text, a note when it was left out)."""
-    ranges = r.data.get("referenceRange")
-    if not isinstance(ranges, list) or not ranges or not isinstance(ranges[0], dict):
-        return "", ""
-    first = ranges[0]
-    bounds: dict[str, str] = {}
-    for key in ("low", "high"):
-        q = first.get(key)
-        if not isinstance(q, dict) or "value" not in q:
-            continue
-        v = q["value"]
-        if isinstance(v, bool) or not isinstance(v, int | float):
-            return "", f"referenceRange.{key} is not a number; imported without the range"
-        q_unit = _unit_of(q)
-        if unit and q_unit and q_unit != unit:
-            return "", (
-                f"its range is in {q_unit}, the value in {unit}; imported without the range "
-                "(not flagged)"
-            )
-        bounds[key] = _number_text(v)
-    if "low" in bounds and "high" in bounds:
-        return f"{bounds['low']}-{bounds['high']}", ""
-    if "high" in bounds:
-        return f"≤{bounds['high']}", ""
-    if "low" in bounds:
-        return f"≥{bounds['low']}", ""
-    text = first.get("text")
-    return (text.strip(), "") if isinstance(text, str) else ("", "")
-
-
-def _flag(r: Resource) -> str:
-    items = r.data.get("interpretation")
-    for item in items if isinstance(items, list) else []:
-        if not isinstance(item, dict):
-            continue
-        for c in item.get("coding", []) if isinstance(item.get("coding"), list) else []:
-            if isinstance(c, dict) and isinstance(c.get("code"), str):
-                return str(c["code"]).strip()
-        if isinstance(item.get("text"), str):
-            return str(item["text"]).strip()
-    return ""
-
-
-def _note(r: Resource) -> str:
-    notes = r.data.get("note")
-    texts = [
-        n["text"].strip()
-        for n in (notes if isinstance(notes, list) else [])
-        if isinstance(n, dict) and isinstance(n.get("text"), str) and n["text"].strip()
-    ]
-    return " ".join(texts)
+    printed_flag = lab_flag(r)
+    cv = replace(cv, lab_flag=printed_flag, lab_comment=lab_note(r))
+    values.setdefault(when, []).append(DraftValue(line, test, cv, printed_flag))
 
 
 def _draws(
