@@ -388,3 +388,30 @@ def test_patient_compared_with_the_child(tmp_path: Path) -> None:
     assert newborn.patient_child is not None
     assert newborn.patient_child.birth_date == dt.date(2017, 9, 5)
     record.close()
+
+
+def test_transaction_nested_bundles_contained_results_and_cancelled(tmp_path: Path) -> None:
+    record, child = record_with(tmp_path, dt.date(2026, 1, 10))
+    inner = bundle(lab("n1", "777-3", 61, "10*9/L", "2026-04-01"), kind="searchset")
+    report = {
+        "resourceType": "DiagnosticReport",
+        "id": "dr",
+        "effectiveDateTime": "2026-04-02T07:45:00+02:00",
+        "contained": [lab("c1", "6690-2", 2.6, "10*9/L", "2026-04-03")],
+        "result": [{"reference": "#c1"}],
+    }
+    cancelled = lab("x", "718-7", 9.9, "g/dL", "2026-04-04", status="cancelled")
+    doc = bundle(inner, report, cancelled, kind="transaction")
+    doc["entry"].append({"request": {"method": "DELETE", "url": "Observation/old"}})
+    fplan = plan_fhir(read_fhir(write(tmp_path, doc)), record, child)
+    plan = fplan.plan
+    assert not plan.problems
+    got = sorted((a.value.analyte, a.taken_date, a.taken_time) for a in plan.additions)
+    assert got == [
+        ("plt", dt.date(2026, 4, 1), None),
+        ("wbc", dt.date(2026, 4, 2), dt.time(7, 45)),  # the report's time, not its own
+    ]
+    assert [str(p) for p in plan.pending] == [
+        "Observation x in bundle.json: status “cancelled”: no result; left out"
+    ]
+    record.close()
