@@ -415,3 +415,32 @@ def test_transaction_nested_bundles_contained_results_and_cancelled(tmp_path: Pa
         "Observation x in bundle.json: status “cancelled”: no result; left out"
     ]
     record.close()
+
+
+@pytest.mark.parametrize(
+    ("loinc", "ucum", "value", "analyte", "normalised"),
+    [
+        ("6690-2", "10*3/uL", 1.9, "wbc", 1.9),
+        ("26464-8", "10*9/L", 1.9, "wbc", 1.9),
+        ("789-8", "10*6/uL", 3.1, "rbc", 3.1),
+        ("789-8", "10*12/L", 3.1, "rbc", 3.1),
+        ("718-7", "g/dL", 10.4, "hgb", 104),
+        ("718-7", "g/L", 104, "hgb", 104),
+        ("718-7", "mmol/L", 6.2, "hgb", 6.2 * 16.113438607798905),
+        ("4544-3", "%", 31, "hct", 0.31),
+        ("26499-4", "/uL", 380, "anc", 0.38),
+        ("787-2", "fL", 82, "mcv", 82),
+        ("1988-5", "mg/L", 12, "crp", 12),
+    ],
+)
+def test_ucum_codes_are_the_catalogues_units(
+    tmp_path: Path, loinc: str, ucum: str, value: float, analyte: str, normalised: float
+) -> None:
+    """Through analytes.unit_key, which reads UCUM's * as ^ (10*3/uL = 10^3/uL)."""
+    record, child = record_with(tmp_path, dt.date(2026, 1, 10))
+    path = write(tmp_path, lab("o", loinc, value, ucum, "2026-05-02T08:00:00Z"))
+    plan = plan_fhir(read_fhir(path), record, child).plan
+    (a,) = plan.additions
+    assert (a.value.analyte, a.value.unit) == (analyte, ucum)
+    assert a.value.normalised_value == pytest.approx(normalised)
+    record.close()
