@@ -444,3 +444,19 @@ def test_ucum_codes_are_the_catalogues_units(
     assert (a.value.analyte, a.value.unit) == (analyte, ucum)
     assert a.value.normalised_value == pytest.approx(normalised)
     record.close()
+
+
+def test_results_about_another_patient_are_not_mixed_in(tmp_path: Path) -> None:
+    record, child = record_with(tmp_path, dt.date(2026, 1, 10))
+    patient = {"resourceType": "Patient", "id": "p1"}
+    mine = [lab(f"m{i}", "6690-2", 2.0 + i, "10*9/L", f"2026-04-0{i + 1}") for i in range(2)]
+    mine[0]["subject"] = {"reference": "urn:uuid:0"}  # the Patient's fullUrl
+    mine[1]["subject"] = {"reference": "Patient/p1"}
+    theirs = lab("t1", "6690-2", 9.9, "10*9/L", "2026-04-05", subject={"reference": "Patient/p2"})
+    plan = plan_fhir(read_fhir(write(tmp_path, bundle(patient, *mine, theirs))), record, child).plan
+    assert len(plan.additions) == 2
+    assert [str(p) for p in plan.problems] == [
+        "Observation t1 in bundle.json: it is about another patient (Patient/p2) than the other "
+        "results of this import (Patient/p1); import each patient's file on its own"
+    ]
+    record.close()

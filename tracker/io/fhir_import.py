@@ -232,10 +232,19 @@ def parse_resources(source: FhirSource) -> FhirFile:
     values: dict[tuple[dt.date, dt.time | None], list[DraftValue]] = {}
     others: dict[tuple[dt.date, dt.time | None], list[DraftOther]] = {}
     vitals = Vitals()
+    subjects = {id(r): _subject(r, index) for r in everything if r.type == "Observation"}
+    counted = Counter(s for s in subjects.values() if s)
+    main = counted.most_common(1)[0][0] if counted else ""
     for r in everything:
         line = lines[id(r)]
         if r.type == "Patient":
             patients.append(r)
+        elif r.type == "Observation" and subjects[id(r)] not in ("", main):
+            rd.problem(
+                line,
+                f"it is about another patient ({subjects[id(r)]}) than the other results of "
+                f"this import ({main}); import each patient's file on its own",
+            )
         elif r.type == "Observation":
             _observation(r, line, rd, group_time, id(r) in in_group, values, others, vitals)
         elif r.type == "DiagnosticReport":
@@ -264,6 +273,19 @@ def parse_resources(source: FhirSource) -> FhirFile:
     return FhirFile(
         parsed, vitals, rd.labels, identity, child, rd.left_out, len(everything), source.files
     )
+
+
+def _subject(r: Resource, index: ResourceIndex) -> str:
+    """Who an Observation is about, as one text for every way of naming the same Patient
+    (its fullUrl, "Patient/id", an absolute URL); "" when it does not say."""
+    subject = r.data.get("subject")
+    ref = subject.get("reference") if isinstance(subject, dict) else None
+    if not isinstance(ref, str) or not ref.strip():
+        return ""
+    found = index.find(ref.strip(), r)
+    if found is not None:
+        return f"{found.type}/{found.id}" if found.id else found.full_url or ref.strip()
+    return "/".join(ref.strip().rstrip("/").split("/")[-2:])
 
 
 def _observation(
