@@ -114,7 +114,7 @@ def test_bad_resources_refuse_all_unless_skip_bad(db: Path, tmp_path: Path) -> N
     assert digest(db) == before
     code, out, err = run("import-fhir", "--db", str(db), "--skip-bad", str(path))
     assert code == 0 and values_in(db) == 1
-    assert "Skipped: 2 bad rows (listed above)." in out
+    assert "Skipped: 2 resources with a problem (listed above)." in out
 
 
 def test_into_an_empty_record_the_patient_becomes_the_child(tmp_path: Path) -> None:
@@ -312,3 +312,25 @@ def test_read_fhir_refusals_are_record_errors() -> None:
     assert issubclass(UnreadableFhir, RecordError)
     with pytest.raises(RecordError):
         read_fhir(Path("/nonexistent/x.json"))
+
+
+def test_the_new_child_goes_when_the_import_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """All or nothing with the Patient as the child: a failed import leaves no child."""
+    import tracker.io.csv_import as csv_import
+
+    def no_room(*_args: object, **_kw: object) -> None:
+        raise RecordError("could not save: the disk is full; nothing that was saved is lost")
+
+    db = make_record(tmp_path / "new.sqlite")
+    patient = json.loads((DATA / "Patient-infant-twin-1.json").read_text())
+    hb = obs("hb", effectiveDateTime="2017-08-01T10:00:00+02:00")
+    path = tmp_path / "jaina.json"
+    entries = [{"resource": patient}, {"resource": hb}]
+    path.write_text(json.dumps({"resourceType": "Bundle", "type": "document", "entry": entries}))
+    monkeypatch.setattr(csv_import, "make_backup", no_room)
+    code, _out, err = run("import-fhir", "--db", str(db), str(path))
+    assert code == 1 and "the disk is full" in err
+    with Record.open(db, read_only=True, clock=fixed_clock) as record:
+        assert record.children() == []
