@@ -12,6 +12,7 @@ import argparse
 import datetime as dt
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -160,6 +161,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("csv", metavar="CSV", type=Path)
 
+    fhir = sub.add_parser(
+        "import-fhir",
+        help="import lab results and vital signs from FHIR R4 JSON: a Bundle, a resource, or "
+        "a folder of them such as Apple Health's clinical-records (docs/fhir.md)",
+    )
+    fhir.add_argument("--db", dest="sub_db", metavar="FILE", type=Path, required=True)
+    fhir.add_argument(
+        "--child", metavar="NAME", help="whose results they are (needed with several children)"
+    )
+    fhir.add_argument(
+        "--dry-run", action="store_true", help="show what would be imported; change nothing"
+    )
+    fhir.add_argument(
+        "--skip-bad",
+        action="store_true",
+        help="import the other resources when some are wrong (each is still listed)",
+    )
+    fhir.add_argument("path", metavar="PATH", type=Path)
+
     summary = sub.add_parser(
         "summary", help="print the summary for an appointment to a PDF file (no window needed)"
     )
@@ -271,6 +291,8 @@ def run(
             return _export(args.sub_db, args.out, out, args.format, clock)
         if args.command == "import-counts":
             return _import_counts(args, out, err, clock)
+        if args.command == "import-fhir":
+            return _import_fhir(args, out, err, clock)
         if args.command in ("summary", "card"):
             raise AssertionError(f"the {args.command} needs Qt: ui.app runs it")
         if args.command == "calendar":
@@ -406,6 +428,81 @@ def _import_counts(args: argparse.Namespace, out: TextIO, err: TextIO, clock: Cl
         else:
             apply_import(plan, record, skip_bad=args.skip_bad)
         for line in summary_lines(plan, applied=not args.dry_run):
+            print(line, file=out)
+    return EXIT_OK
+
+
+def _import_fhir(args: argparse.Namespace, out: TextIO, err: TextIO, clock: Clock) -> int:
+    """As import-counts: each problem on stderr, named by its resource and file; the
+    summary on stdout; nothing written while a resource is wrong unless --skip-bad."""
+    from tracker.io.fhir_import import (
+        add_child_for_import,
+        apply_fhir,
+        plan_fhir,
+        read_fhir,
+        summary_of,
+    )
+    from tracker.io.listing import first_of
+
+    path: Path = args.path
+    fhir = read_fhir(path)  # UnreadableFhir / ImportFileError: one sentence, exit 1
+    with Record.open(args.sub_db, read_only=args.dry_run, clock=clock) as record:
+        for notice in record.notices:
+            print(f"treatment-tracker: {notice}", file=err)
+        new_child = None
+        if not record.children() and args.child is None:
+            new_child = fhir.patient_child
+            if new_child is None:
+                raise RecordError(
+                    "The record has no child yet and the file has no Patient with a date of "
+                    "birth; add the child in the program first."
+                )
+            child = replace(new_child, id=0)  # planned against an empty record
+        else:
+            child = _choose_child(record, args.child)
+        source = f"imported from {path.name}"
+        fplan = plan_fhir(fhir, record, child, source=source)
+        plan = fplan.plan
+        for line in first_of(plan.problems):
+            print(line, file=err)
+        if plan.problems and not args.skip_bad:
+            print(
+                f"treatment-tracker: {len(plan.bad_lines)} resource(s) in {path} cannot be "
+                "imported as they are; nothing was imported. Correct them, or run again with "
+                "--skip-bad to import the others.",
+                file=err,
+            )
+            return EXIT_PROBLEM
+        warning = fhir.identity.mismatch(child) if fhir.identity and not new_child else ""
+        if warning:
+            print(f"treatment-tracker: warning: {warning}", file=err)
+        print(f"Read {path}: {fhir.resources:,} resource(s) in {fhir.files:,} file(s).", file=out)
+        if args.dry_run:
+            if new_child is not None:
+                print(
+                    f"Would add the child {new_child.name}, born "
+                    f"{new_child.birth_date.isoformat()}, from the file's Patient.",
+                    file=out,
+                )
+            print("Dry run: nothing was written.", file=out)
+        else:
+            if new_child is not None:
+                child = add_child_for_import(record, new_child)
+                print(
+                    f"Added the child {child.name}, born {child.birth_date.isoformat()}, "
+                    "from the file's Patient.",
+                    file=out,
+                )
+                fplan = plan_fhir(fhir, record, child, source=source)
+                try:
+                    apply_fhir(fplan, record, skip_bad=args.skip_bad)
+                except RecordError:  # the child goes with the results: all or nothing
+                    assert child.id is not None
+                    record.delete(Child, child.id)
+                    raise
+            else:
+                apply_fhir(fplan, record, skip_bad=args.skip_bad)
+        for line in [*summary_of(fplan, applied=not args.dry_run)]:
             print(line, file=out)
     return EXIT_OK
 
@@ -577,7 +674,8 @@ def main(argv: Sequence[str] | None = None, clock: Clock = system_clock) -> int:
     args = build_parser().parse_args(argv)
     if not args.command:
         print(
-            "treatment-tracker: give a command (make-demo, export, import-counts, import-json, "
+            "treatment-tracker: give a command (make-demo, export, import-counts, import-fhir, "
+            "import-json, "
             "check, backup, restore)",
             file=sys.stderr,
         )

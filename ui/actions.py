@@ -16,6 +16,7 @@ class ActionId(Enum):
     PRINT_SUMMARY = auto()
     PRINT_CARD = auto()
     IMPORT_CSV = auto()
+    IMPORT_FHIR = auto()
     EXPORT_CSV = auto()
     EXPORT_JSON = auto()
     EXPORT_CALENDAR = auto()
@@ -52,6 +53,7 @@ _SPECS: dict[ActionId, tuple[str, QKeySequence | QKeySequence.StandardKey | str 
     ActionId.PRINT_SUMMARY: ("&Print summary…", QKeySequence.StandardKey.Print),
     ActionId.PRINT_CARD: ("Print &fever card…", None),
     ActionId.IMPORT_CSV: ("&Import lab results (CSV)…", "Ctrl+Shift+I"),
+    ActionId.IMPORT_FHIR: ("Import lab results (FHIR &JSON)…", None),
     ActionId.EXPORT_CSV: ("Export blood counts (&CSV)…", None),
     ActionId.EXPORT_JSON: ("&Export whole record (JSON)…", "Ctrl+E"),
     ActionId.EXPORT_CALENDAR: ("Export ca&lendar (.ics)…", None),

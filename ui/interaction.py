@@ -8,6 +8,7 @@ No other module of ``ui/`` uses ``QMessageBox``, ``QFileDialog`` or ``QInputDial
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
@@ -127,9 +128,11 @@ class Interaction:
         plan: ImportPlan,
         path: Path,
         identity: FileIdentity | None = None,
+        extra_lines: Sequence[str] = (),
     ) -> bool:
-        """Show the import preview; True when the family chose Import."""
-        dialog = ImportPreviewDialog(plan, path, parent, identity)
+        """Show the import preview (``extra_lines`` under its summary); True when the family
+        chose Import."""
+        dialog = ImportPreviewDialog(plan, path, parent, identity, extra_lines)
         return dialog.exec() == ImportPreviewDialog.DialogCode.Accepted
 
     def choose_backup(self, parent: QWidget | None, items: list[BackupInfo]) -> BackupInfo | None:

@@ -124,6 +124,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(a[ActionId.PRINT_CARD])
         file_menu.addSeparator()
         file_menu.addAction(a[ActionId.IMPORT_CSV])
+        file_menu.addAction(a[ActionId.IMPORT_FHIR])
         file_menu.addAction(a[ActionId.EXPORT_CSV])
         file_menu.addAction(a[ActionId.EXPORT_JSON])
         file_menu.addAction(a[ActionId.EXPORT_CALENDAR])
@@ -212,6 +213,7 @@ class MainWindow(QMainWindow):
         a[ActionId.PRINT_SUMMARY].triggered.connect(self.print_summary)
         a[ActionId.PRINT_CARD].triggered.connect(self.print_card)
         a[ActionId.IMPORT_CSV].triggered.connect(self.import_csv)
+        a[ActionId.IMPORT_FHIR].triggered.connect(self.import_fhir)
         a[ActionId.EXPORT_CSV].triggered.connect(self.export_csv)
         a[ActionId.THRESHOLDS].triggered.connect(self.edit_thresholds)
         self.timeline_view.thresholds_requested.connect(self.edit_thresholds)
@@ -288,6 +290,7 @@ class MainWindow(QMainWindow):
             ActionId.EXPORT_CALENDAR,
             ActionId.EXPORT_FHIR,
             ActionId.IMPORT_CSV,
+            ActionId.IMPORT_FHIR,
             ActionId.GROWTH_CHART,
         ):
             self.actions_[action_id].setEnabled(has_child)
@@ -465,6 +468,11 @@ class MainWindow(QMainWindow):
         from ui.dialogs.import_csv import CsvImporter
 
         CsvImporter(self.bridge, self.interaction, self).run()
+
+    def import_fhir(self) -> None:
+        from ui.dialogs.import_fhir import FhirImporter
+
+        FhirImporter(self.bridge, self.interaction, self).run()
 
     def export_csv(self) -> None:
         from tracker.io.csv_export import write_csv

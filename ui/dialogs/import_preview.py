@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
@@ -61,7 +62,10 @@ class ImportPreviewDialog(QDialog):
         path: Path,
         parent: QWidget | None = None,
         identity: FileIdentity | None = None,
+        extra_lines: Sequence[str] = (),
     ) -> None:
+        """``extra_lines``: more of the summary, under it (a FHIR file's vital signs and
+        the resources it leaves out)."""
         super().__init__(parent)
         self.plan = plan
         self.setWindowTitle(self.tr("Import lab results — preview"))
@@ -82,6 +86,7 @@ class ImportPreviewDialog(QDialog):
             for line in summary_lines(plan, applied=False)
             if line not in elsewhere
         ]
+        lines.extend(extra_lines)
         head = QLabel(
             f"<b>{html.escape(path.name)}</b><br>{about}"
             + "<br>".join(html.escape(line) for line in lines),
@@ -205,10 +210,10 @@ class ImportPreviewDialog(QDialog):
             self.tr("&Import {n} value(s)").format(n=n_added),
             QDialogButtonBox.ButtonRole.AcceptRole,
         )
-        self.import_button.setEnabled(plan.anything_added and not plan.problems)
-        self.skip_bad.toggled.connect(
-            lambda on: self.import_button.setEnabled(plan.anything_added and on)
-        )
+        # anything to save: the values, and a FHIR file's vital signs beside them
+        adds = bool(plan.results)
+        self.import_button.setEnabled(adds and not plan.problems)
+        self.skip_bad.toggled.connect(lambda on: self.import_button.setEnabled(adds and on))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

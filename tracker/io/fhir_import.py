@@ -1,0 +1,538 @@
+"""FHIR R4 resources into the record: lab Observations as blood counts, vital signs as
+growth measurements and temperatures, the Patient compared with the child.
+
+The same three steps as the CSV import (:mod:`tracker.io.csv_import`), on the same
+objects, so that a FHIR import obeys the same rules:
+
+1. :func:`read_fhir` (no database): :mod:`tracker.io.fhir_read` gives the resources;
+   each lab Observation becomes a ``DraftValue`` (a test the catalogue knows, through
+   ``lab_values.resolve_test`` by its LOINC code and ``lab_values.parse_value``) or a
+   ``DraftOther`` (a test it does not know: kept as printed), grouped into ``Draw``s of
+   the CSV import.  Each resource is given a number (its "line") so that every problem
+   and every skipped value is listed with the resource's type, id and file.
+2. :func:`plan_fhir`: ``csv_import.plan_import`` (values already in the record are
+   skipped, different ones are conflicts and never overwritten, the record's rules),
+   plus the vital signs compared with the record the same way.
+3. :func:`apply_fhir`: ``csv_import.apply_import`` with the vital signs among its
+   entries: a backup, then one transaction, all or nothing.
+
+Readings (docs/fhir.md "## Import"):
+
+* ``valueQuantity``: the UCUM ``code`` first, then ``unit`` (never a display text);
+  ``comparator`` ``<`` / ``>`` kept (``<=`` / ``>=`` are refused: the record keeps only
+  ``<`` and ``>``); ``referenceRange[0]`` low/high (else its text) is the lab's range;
+  ``interpretation`` (H, L, LL, HH…) is the lab's flag; ``note`` the lab's comment.
+* When: ``effectiveDateTime``, ``effectivePeriod.start`` or ``effectiveInstant``, as the
+  date and time written, at the offset written (``23:30-05:00`` is that day at 23:30,
+  ``Z`` too); a date alone has no time.  A DiagnosticReport (``result``) or a panel
+  Observation (``hasMember``) is one draw: its members take its time, else the first
+  member's.
+* A lab result is an Observation of category ``laboratory`` or a member of a report or
+  panel; other Observations are listed as left out unless they are one of the vital
+  signs (body weight 29463-7, body height/length 8302-2 and 8306-3, head circumference
+  9843-4, body temperature 8310-5: HL7's R4 vital-signs profile).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import cast
+
+from tracker.io.csv_import import (
+    Conflict,
+    DraftOther,
+    DraftValue,
+    Draw,
+    FileIdentity,
+    ImportPlan,
+    ImportReport,
+    ParsedFile,
+    RowProblem,
+    apply_import,
+    plan_import,
+    summary_lines,
+)
+from tracker.io.fhir_fields import (
+    ResourceIndex,
+    effective,
+    effective_strict,
+    has_value,
+    is_lab,
+    lab_flag,
+    lab_note,
+    lab_range,
+    loinc_codes,
+    quantity_text,
+    quantity_unit,
+    references,
+    text_value,
+)
+from tracker.io.fhir_read import FhirSource, Resource, read_fhir_path
+from tracker.io.fhir_vitals import VITAL_CODES, Vitals, plan_vitals, read_vital
+from tracker.io.lab_values import (
+    BadRange,
+    is_not_a_result,
+    parse_value,
+    resolve_test,
+    unknown_name,
+)
+from tracker.model import Child, CountResult, OtherResult
+from tracker.store.backup import make_backup
+from tracker.store.backup_file import BEFORE_IMPORT
+from tracker.store.record import Record
+
+_SHOWN_IDS = 10
+_BAD_ROWS = re.compile(r"\b(\d[\d,]*) bad row(s?)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceProblem(RowProblem):
+    """A problem (or a skipped value) named by its resource instead of a line."""
+
+    where: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.reason}" if self.where else self.reason
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceConflict(Conflict):
+    where: str = ""
+
+    def __str__(self) -> str:
+        text = Conflict.__str__(self)
+        return f"{self.where}: {text.split(': ', 1)[1]}" if self.where else text
+
+
+@dataclass(frozen=True, slots=True)
+class PatientIdentity(FileIdentity):
+    """Who the file's Patient is; the warning when that is not the chosen child."""
+
+    name: str = ""
+
+    def mismatch(self, child: Child) -> str:
+        said = []
+        if self.name and not _same_person(self.name, child.name):
+            said.append(f"is for {self.name}")
+        if self.birth_date is not None and self.birth_date != child.birth_date:
+            said.append(f"gives a date of birth of {self.birth_date.isoformat()}")
+        if not said:
+            return ""
+        return (
+            f"This file {' and '.join(said)}, but the record's child is {child.name}, born "
+            f"on {child.birth_date.isoformat()}. Check that it is {child.name}'s file before "
+            "importing."
+        )
+
+
+def _same_person(file_name: str, child_name: str) -> bool:
+    wanted = child_name.strip().casefold()
+    words = file_name.casefold().split()
+    return (
+        wanted == file_name.strip().casefold()
+        or wanted in words
+        or (bool(words) and wanted.split()[:1] == words[:1])
+    )
+
+
+@dataclass(slots=True)
+class FhirFile:
+    """Everything read from a file or folder, before the record is looked at."""
+
+    parsed: ParsedFile
+    vitals: Vitals
+    labels: dict[int, str]  # line (resource number) → "Observation f005 in Bundle-101.json"
+    identity: PatientIdentity | None
+    patient_child: Child | None  # the Patient as a child (for a record with no child)
+    left_out: dict[str, list[str]] = field(default_factory=dict)  # type → ids
+    resources: int = 0
+    files: int = 0
+
+    def left_out_lines(self) -> list[str]:
+        """One line per resource type: how many, and their ids (the first ten)."""
+        lines = []
+        for kind, ids in sorted(self.left_out.items()):
+            shown = ", ".join(ids[:_SHOWN_IDS]) + (
+                f" and {len(ids) - _SHOWN_IDS:,} more" if len(ids) > _SHOWN_IDS else ""
+            )
+            lines.append(f"Left out: {len(ids):,} {kind} ({shown}).")
+        return lines
+
+
+@dataclass(frozen=True, slots=True)
+class FhirPlan:
+    plan: ImportPlan
+    vitals_lines: tuple[str, ...]
+    fhir: FhirFile
+
+    @property
+    def problems(self) -> tuple[RowProblem, ...]:
+        return self.plan.problems
+
+
+def read_fhir(path: Path | str) -> FhirFile:
+    """Read a Bundle, a resource or a folder of them (UnreadableFhir if none can be)."""
+    return parse_resources(read_fhir_path(path))
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@dataclass(slots=True)
+class _Reading:
+    labels: dict[int, str] = field(default_factory=dict)
+    problems: list[RowProblem] = field(default_factory=list)
+    pending: list[RowProblem] = field(default_factory=list)
+    repeated: list[RowProblem] = field(default_factory=list)
+    noted: list[RowProblem] = field(default_factory=list)
+    unknown: Counter[str] = field(default_factory=Counter)
+    left_out: dict[str, list[str]] = field(default_factory=dict)
+
+    def problem(self, line: int, reason: str, bad_range: bool = False) -> None:
+        self.problems.append(ResourceProblem(line, reason, bad_range, self.labels[line]))
+
+    def leave_out(self, kind: str, r: Resource) -> None:
+        self.left_out.setdefault(kind, []).append(r.id or "(no id)")
+
+
+def parse_resources(source: FhirSource) -> FhirFile:
+    """The draws, vital signs, Patient and left-out resources of what was read."""
+    rd = _Reading()
+    everything: list[Resource] = []
+    for r in source.resources:
+        everything.append(r)
+        everything.extend(r.contained)
+    lines = {id(r): i for i, r in enumerate(everything, 1)}
+    for r, i in zip(everything, range(1, len(everything) + 1), strict=True):
+        rd.labels[i] = r.label
+    for n, text in enumerate(source.problems, len(everything) + 1):
+        rd.labels[n] = ""
+        rd.problem(n, text)
+    index = ResourceIndex(everything)
+    group_time: dict[int, tuple[dt.date, dt.time | None]] = {}  # member → its draw's time
+    in_group: set[int] = set()
+    for r in everything:
+        refs = (
+            references(r, "result") if r.type == "DiagnosticReport" else references(r, "hasMember")
+        )
+        if r.type not in ("DiagnosticReport", "Observation") or not refs:
+            continue
+        members = [m for ref in refs if (m := index.find(ref, r)) is not None]
+        when = effective(r)
+        if when is None:
+            when = next((w for m in members if (w := effective(m)) is not None), None)
+        for m in members:
+            in_group.add(id(m))
+            if when is not None:
+                group_time.setdefault(id(m), when)
+    patients: list[Resource] = []
+    values: dict[tuple[dt.date, dt.time | None], list[DraftValue]] = {}
+    others: dict[tuple[dt.date, dt.time | None], list[DraftOther]] = {}
+    vitals = Vitals()
+    subjects = {id(r): _subject(r, index) for r in everything if r.type == "Observation"}
+    counted = Counter(s for s in subjects.values() if s)
+    main = counted.most_common(1)[0][0] if counted else ""
+    for r in everything:
+        line = lines[id(r)]
+        if r.type == "Patient":
+            patients.append(r)
+        elif r.type == "Observation" and subjects[id(r)] not in ("", main):
+            rd.problem(
+                line,
+                f"it is about another patient ({subjects[id(r)]}) than the other results of "
+                f"this import ({main}); import each patient's file on its own",
+            )
+        elif r.type == "Observation":
+            _observation(r, line, rd, group_time, id(r) in in_group, values, others, vitals)
+        elif r.type == "DiagnosticReport":
+            if not references(r, "result"):
+                rd.leave_out("DiagnosticReport with no results", r)
+        else:
+            rd.leave_out(r.type, r)
+    draws = _draws(values, others, rd)
+    parsed = ParsedFile(
+        draws=tuple(draws),
+        problems=tuple(sorted(rd.problems, key=lambda p: p.line)),
+        pending=tuple(rd.pending),
+        repeated=tuple(rd.repeated),
+        unknown_tests=dict(rd.unknown),
+        ignored_columns=(),
+        encoding="utf-8",
+        delimiter=",",
+        shape="long",
+        header_line=0,
+        rows=len(everything),
+        date_order=None,
+        needs_date_order=False,
+        noted=tuple(rd.noted),
+    )
+    identity, child = _patient(patients)
+    return FhirFile(
+        parsed, vitals, rd.labels, identity, child, rd.left_out, len(everything), source.files
+    )
+
+
+def _subject(r: Resource, index: ResourceIndex) -> str:
+    """Who an Observation is about, as one text for every way of naming the same Patient
+    (its fullUrl, "Patient/id", an absolute URL); "" when it does not say."""
+    subject = r.data.get("subject")
+    ref = subject.get("reference") if isinstance(subject, dict) else None
+    if not isinstance(ref, str) or not ref.strip():
+        return ""
+    found = index.find(ref.strip(), r)
+    if found is not None:
+        return f"{found.type}/{found.id}" if found.id else found.full_url or ref.strip()
+    return "/".join(ref.strip().rstrip("/").split("/")[-2:])
+
+
+def _observation(
+    r: Resource,
+    line: int,
+    rd: _Reading,
+    group_time: dict[int, tuple[dt.date, dt.time | None]],
+    grouped: bool,
+    values: dict[tuple[dt.date, dt.time | None], list[DraftValue]],
+    others: dict[tuple[dt.date, dt.time | None], list[DraftOther]],
+    vitals: Vitals,
+) -> None:
+    loinc, name = loinc_codes(r)
+    if references(r, "hasMember") and not has_value(r):
+        return  # a panel: its members are read
+    if not loinc and not name:
+        rd.problem(line, "it has no code (code.coding with a LOINC code); it was not read")
+        return
+    vital = next((c for c in loinc if c in VITAL_CODES), "")
+    code = loinc[0] if loinc else ""
+    quantity = r.data.get("valueQuantity")
+    a = next((a for c in loinc if (a := resolve_test("", quantity_unit(quantity), c))), None)
+    if a is None and not vital:  # no code the catalogue knows: the name decides, as in a CSV
+        a = resolve_test(name, quantity_unit(quantity), code)
+    test = name or (a.name if a is not None else f"LOINC {code}")
+    if a is None and not vital and not grouped and not is_lab(r):
+        rd.leave_out("Observation (not a lab result or vital sign)", r)
+        return
+    status = r.data.get("status")
+    if status in ("cancelled", "entered-in-error", "registered"):
+        rd.pending.append(
+            ResourceProblem(line, f"status “{status}”: no result; left out", where=rd.labels[line])
+        )
+        return
+    try:
+        when = effective_strict(r)
+    except ValueError as exc:
+        rd.problem(line, str(exc))
+        return
+    when = group_time.get(id(r), when) if grouped else when
+    if when is None:
+        rd.problem(line, "it gives no date (effectiveDateTime or effectivePeriod.start)")
+        return
+    if vital:
+        try:
+            vitals.add(read_vital(vital, quantity_text(r), when, line))
+        except ValueError as exc:
+            rd.problem(line, str(exc))
+        return
+    text = text_value(r)
+    if a is None:
+        if quantity is None and text is None:
+            rd.leave_out("Observation with no value", r)
+            return
+        try:
+            value_text, unit = quantity_text(r) if quantity is not None else (text or "", "")
+        except ValueError as exc:
+            rd.problem(line, str(exc))
+            return
+        shown = unknown_name(test, unit, code)
+        rd.unknown[shown] += 1
+        other = OtherResult(
+            name=shown,
+            value_text=value_text,
+            unit=unit,
+            range_text=lab_range(r)[0],
+            lab_flag=lab_flag(r),
+            lab_comment=lab_note(r),
+        )
+        others.setdefault(when, []).append(DraftOther(line, other))
+        return
+    if quantity is None:
+        if text is not None and is_not_a_result(text):
+            rd.pending.append(
+                ResourceProblem(
+                    line, f"{a.name}: “{text}”: not given yet; left out", where=rd.labels[line]
+                )
+            )
+            return
+        if text is None:
+            rd.leave_out("Observation with no value", r)
+            return
+    try:
+        value_text, unit = quantity_text(r) if quantity is not None else (text or "", "")
+        range_text, range_note = lab_range(r, unit)
+        try:
+            cv = parse_value(a, value_text, unit, range_text)
+        except BadRange as exc:
+            cv = parse_value(a, value_text, unit, "")
+            range_note = f"{exc}; imported without this range (not flagged)"
+    except ValueError as exc:
+        rd.problem(line, str(exc))
+        return
+    if range_note:
+        rd.noted.append(ResourceProblem(line, range_note, where=rd.labels[line]))
+    printed_flag = lab_flag(r)
+    cv = replace(cv, lab_flag=printed_flag, lab_comment=lab_note(r))
+    values.setdefault(when, []).append(DraftValue(line, test, cv, printed_flag))
+
+
+def _draws(
+    values: dict[tuple[dt.date, dt.time | None], list[DraftValue]],
+    others: dict[tuple[dt.date, dt.time | None], list[DraftOther]],
+    rd: _Reading,
+) -> list[Draw]:
+    """One Draw per date and time; a test given twice is counted once, or asked about."""
+    draws = []
+    for when in sorted(
+        set(values) | set(others), key=lambda w: (w[0], w[1] or dt.time.min, w[1] is not None)
+    ):
+        kept: dict[str, DraftValue] = {}
+        bad: set[str] = set()
+        for dv in values.get(when, []):
+            first = kept.get(dv.value.analyte)
+            if first is None:
+                kept[dv.value.analyte] = dv
+            elif math.isclose(first.value.normalised_value, dv.value.normalised_value) and (
+                first.value.comparator == dv.value.comparator
+            ):
+                rd.repeated.append(
+                    ResourceProblem(
+                        dv.line,
+                        f"{dv.test}: the same value as {rd.labels[first.line]}; counted once",
+                        where=rd.labels[dv.line],
+                    )
+                )
+            else:
+                bad.add(dv.value.analyte)
+                for x in (first, dv):
+                    rd.problem(
+                        x.line,
+                        f"{x.test} is given more than once for the same draw "
+                        "with different values; check which is right",
+                    )
+        seen: dict[str, DraftOther] = {}
+        for do in others.get(when, []):
+            key = do.other.name.casefold()
+            if key in seen:
+                rd.repeated.append(
+                    ResourceProblem(
+                        do.line,
+                        f"{do.other.name}: given again for the same draw; counted once",
+                        where=rd.labels[do.line],
+                    )
+                )
+            else:
+                seen[key] = do
+        good = tuple(dv for code, dv in kept.items() if code not in bad)
+        if good or seen:
+            draws.append(Draw(when[0], when[1], good, "", "", tuple(seen.values())))
+    return draws
+
+
+def _patient(patients: list[Resource]) -> tuple[PatientIdentity | None, Child | None]:
+    if not patients:
+        return None, None
+    p = patients[0].data
+    name = ""
+    names = p.get("name")
+    for n in names if isinstance(names, list) else []:
+        if not isinstance(n, dict):
+            continue
+        if isinstance(n.get("text"), str) and n["text"].strip():
+            name = n["text"].strip()
+        else:
+            given = (
+                [g for g in n.get("given", []) if isinstance(g, str)]
+                if isinstance(n.get("given"), list)
+                else []
+            )
+            family = n.get("family")
+            name = " ".join([*given, family if isinstance(family, str) else ""]).strip()
+        if name:
+            break
+    birth: dt.date | None = None
+    if isinstance(p.get("birthDate"), str):
+        try:
+            birth = dt.date.fromisoformat(p["birthDate"]) if len(p["birthDate"]) == 10 else None
+        except ValueError:
+            birth = None
+    shown = [f"Patient {patients[0].id or '(no id)'}"]
+    if name:
+        shown.append(name)
+    if birth is not None:
+        shown.append(f"born {birth.isoformat()}")
+    identity = PatientIdentity(lines=(" · ".join(shown),), birth_date=birth, name=name)
+    child = Child(name=name or "Child", birth_date=birth) if birth is not None else None
+    return identity, child
+
+
+# --------------------------------------------------------------------------- planning
+
+
+def plan_fhir(fhir: FhirFile, record: Record, child: Child, *, source: str = "") -> FhirPlan:
+    """``csv_import.plan_import`` for the lab values, the vital signs alongside; every
+    item named by its resource."""
+    plan = plan_import(fhir.parsed, record, child, source=source)
+    vit = plan_vitals(fhir.vitals, record, child)
+    labels = fhir.labels
+
+    def named(p: RowProblem) -> RowProblem:
+        if isinstance(p, ResourceProblem):
+            return p
+        return ResourceProblem(p.line, p.reason, p.bad_range, labels.get(p.line, ""))
+
+    def conflict(c: Conflict) -> Conflict:
+        return ResourceConflict(
+            c.line, c.analyte, c.taken, c.in_file, c.in_record, c.test, labels.get(c.line, "")
+        )
+
+    vital_problems = [named(RowProblem(line, reason)) for line, reason in vit.problems]
+    plan = replace(
+        plan,
+        # the vital signs go into the same one transaction (Record.save_all takes any kind)
+        results=plan.results + cast(tuple[CountResult, ...], tuple(vit.entries)),
+        problems=tuple(sorted((*map(named, plan.problems), *vital_problems), key=lambda p: p.line)),
+        already_there=tuple(
+            map(named, (*plan.already_there, *(RowProblem(ln, t) for ln, t in vit.already)))
+        ),
+        conflicts=tuple(map(conflict, plan.conflicts)),
+        noted=tuple(map(named, plan.noted)),
+    )
+    lines = list(vit.summary(child))
+    lines.extend(str(named(RowProblem(ln, t))) for ln, t in vit.conflicts)
+    return FhirPlan(plan, tuple(lines), fhir)
+
+
+def summary_of(fplan: FhirPlan, *, applied: bool) -> list[str]:
+    """The CSV import's summary, then the vital signs and what was left out, by type."""
+    return [
+        _BAD_ROWS.sub(r"\1 resource\2 with a problem", line)  # a file of resources, not rows
+        for line in summary_lines(fplan.plan, applied=applied)
+    ] + [
+        *fplan.vitals_lines,
+        *fplan.fhir.left_out_lines(),
+    ]
+
+
+def add_child_for_import(record: Record, child: Child) -> Child:
+    """The file's Patient as the record's first child, after a backup of the record."""
+    make_backup(record, BEFORE_IMPORT)
+    saved, _changes = record.save(replace(child, id=None))
+    return saved
+
+
+def apply_fhir(fplan: FhirPlan, record: Record, *, skip_bad: bool = False) -> ImportReport:
+    """``csv_import.apply_import``: a backup, then every entry in one transaction."""
+    return apply_import(fplan.plan, record, skip_bad=skip_bad)

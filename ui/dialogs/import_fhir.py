@@ -1,0 +1,67 @@
+"""File ▸ Import lab results (FHIR JSON)…: read a FHIR R4 Bundle or resource, show the
+CSV import's preview (with the vital signs and what is left out), then add it.
+
+Nothing is written before the family confirms in the preview; the Patient in the file is
+compared with the child there (a warning above everything when it is someone else).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QWidget
+
+from tracker.io.csv_import import BadRowsNotConfirmed, ImportReport, PlanOutdated
+from tracker.io.fhir_import import FhirPlan, apply_fhir, plan_fhir, read_fhir, summary_of
+from tracker.store import RecordError
+from ui.bridge import RecordBridge
+from ui.interaction import Interaction
+
+
+class FhirImporter:
+    """The whole flow, with the questions going through ``interaction`` (tests replace it)."""
+
+    def __init__(self, bridge: RecordBridge, interaction: Interaction, parent: QWidget) -> None:
+        self.bridge, self.interaction, self.parent = bridge, interaction, parent
+
+    def title(self) -> str:
+        return self.parent.tr("Import lab results (FHIR)")
+
+    def run(self, path: Path | None = None) -> ImportReport | None:
+        child = self.bridge.current_child()
+        if child is None:
+            return None
+        if path is None:
+            path = self.interaction.open_file(
+                self.parent,
+                self.title(),
+                Path.home(),
+                self.parent.tr("FHIR JSON (*.json);;All files (*)"),
+            )
+            if path is None:
+                return None
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:  # kind and size first (read_import_file): a FIFO or a huge file is refused
+            fplan: FhirPlan = plan_fhir(
+                read_fhir(path), self.bridge.record, child, source=f"imported from {path.name}"
+            )
+        except RecordError as exc:  # UnreadableFhir, ImportFileError, the record's own
+            QGuiApplication.restoreOverrideCursor()
+            self.interaction.error(self.parent, self.title(), str(exc))
+            return None
+        QGuiApplication.restoreOverrideCursor()
+        extra = [*fplan.vitals_lines, *fplan.fhir.left_out_lines()]
+        if not self.interaction.confirm_import(
+            self.parent, fplan.plan, path, fplan.fhir.identity, extra
+        ):
+            return None
+        try:
+            report = apply_fhir(fplan, self.bridge.record, skip_bad=bool(fplan.plan.problems))
+        except (BadRowsNotConfirmed, PlanOutdated, RecordError) as exc:
+            self.interaction.error(self.parent, self.title(), str(exc))
+            return None
+        self.bridge.changed_outside(report.changes)
+        self.interaction.info(self.parent, self.title(), "\n".join(summary_of(fplan, applied=True)))
+        return report
