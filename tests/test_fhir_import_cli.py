@@ -136,17 +136,22 @@ def test_into_an_empty_record_the_patient_becomes_the_child(tmp_path: Path) -> N
         assert draw.values[0].value_text == "11.2"
 
 
-def test_a_mismatched_patient_warns(db: Path, tmp_path: Path) -> None:
+def test_a_mismatched_patient_is_refused_unless_said_so(db: Path, tmp_path: Path) -> None:
+    """As import-counts: the window asks; the command line refuses until told."""
     patient = json.loads((DATA / "Patient-infant-twin-1.json").read_text())
     path = tmp_path / "p.json"
     entries = [{"resource": patient}, {"resource": obs("w")}]
     path.write_text(json.dumps({"resourceType": "Bundle", "type": "collection", "entry": entries}))
-    code, _out, err = run("import-fhir", "--db", str(db), str(path))
-    assert code == 0
+    before = digest(db)
+    code, out, err = run("import-fhir", "--db", str(db), str(path))
+    assert code == 1 and out == "" and digest(db) == before
     assert err.startswith(
-        "treatment-tracker: warning: This file is for Jaina Solo and gives a "
+        f"treatment-tracker: {path}: This file is for Jaina Solo and gives a "
         "date of birth of 2017-05-15, but the record's child is Mila"
     )
+    assert "run again with --despite-mismatch" in err
+    code, _out, err = run("import-fhir", "--db", str(db), "--despite-mismatch", str(path))
+    assert code == 0 and "This file is for Jaina Solo" in err and values_in(db) == 1
 
 
 def test_child_option_as_import_counts(tmp_path: Path) -> None:
@@ -319,6 +324,7 @@ def test_the_new_child_goes_when_the_import_fails(
 ) -> None:
     """All or nothing with the Patient as the child: a failed import leaves no child."""
     import tracker.io.csv_import as csv_import
+    import tracker.io.fhir_import as fhir_import
 
     def no_room(*_args: object, **_kw: object) -> None:
         raise RecordError("could not save: the disk is full; nothing that was saved is lost")
@@ -330,7 +336,31 @@ def test_the_new_child_goes_when_the_import_fails(
     entries = [{"resource": patient}, {"resource": hb}]
     path.write_text(json.dumps({"resourceType": "Bundle", "type": "document", "entry": entries}))
     monkeypatch.setattr(csv_import, "make_backup", no_room)
+    monkeypatch.setattr(fhir_import, "make_backup", no_room)
     code, _out, err = run("import-fhir", "--db", str(db), str(path))
     assert code == 1 and "the disk is full" in err
+    with Record.open(db, read_only=True, clock=fixed_clock) as record:
+        assert record.children() == []
+
+
+def test_the_patient_child_and_its_results_are_one_transaction(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Saving the results fails in a way nobody catches (the process dies halfway): the
+    child saved just before must not stay behind, alone, in the record."""
+    db = make_record(tmp_path / "new.sqlite")
+    patient = json.loads((DATA / "Patient-infant-twin-1.json").read_text())
+    hb = obs("hb", effectiveDateTime="2017-08-01T10:00:00+02:00")
+    path = tmp_path / "jaina.json"
+    entries = [{"resource": patient}, {"resource": hb}]
+    path.write_text(json.dumps({"resourceType": "Bundle", "type": "document", "entry": entries}))
+
+    def dies(self: Record, entries: object) -> None:
+        raise MemoryError("halfway")
+
+    monkeypatch.setattr(Record, "save_all", dies)
+    with pytest.raises(MemoryError):
+        run("import-fhir", "--db", str(db), str(path))
+    monkeypatch.undo()
     with Record.open(db, read_only=True, clock=fixed_clock) as record:
         assert record.children() == []

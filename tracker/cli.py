@@ -137,12 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="import a value whose printed range cannot be in its unit without that range "
         "(never flagged against it; each is listed with its line and the reason)",
     )
-    imp.add_argument(
-        "--despite-mismatch",
-        action="store_true",
-        help="import although the file seems to be another child's (it gives another date "
-        "of birth, or its rows belong to several patients)",
-    )
+    _despite_mismatch(imp)
     order = imp.add_mutually_exclusive_group()
     order.add_argument(
         "--dayfirst",
@@ -178,6 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="import the other resources when some are wrong (each is still listed)",
     )
+    _despite_mismatch(fhir)
     fhir.add_argument("path", metavar="PATH", type=Path)
 
     summary = sub.add_parser(
@@ -360,6 +356,33 @@ def _export_fhir(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     return EXIT_OK
 
 
+def _despite_mismatch(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--despite-mismatch",
+        action="store_true",
+        help="import although the file seems to be another child's (another name or date of "
+        "birth, or results of several patients)",
+    )
+
+
+def _refused_as_another_childs(
+    warning: str, path: Path, child: Child, args: argparse.Namespace, err: TextIO
+) -> bool:
+    """The window warns and asks before importing another child's file; a command cannot
+    ask, so it refuses (True) until --despite-mismatch says so.  A dry run only warns."""
+    if not warning:
+        return False
+    print(f"treatment-tracker: {path}: {warning}", file=err)
+    if args.dry_run or args.despite_mismatch:
+        return False
+    print(
+        f"treatment-tracker: nothing was imported. If it is {child.name}'s file, run again "
+        "with --despite-mismatch.",
+        file=err,
+    )
+    return True
+
+
 def _import_counts(args: argparse.Namespace, out: TextIO, err: TextIO, clock: Clock) -> int:
     """Bad rows are listed on stderr, one "line N: reason" each; the summary goes to stdout."""
     from tracker.io.csv_import import (
@@ -410,18 +433,10 @@ def _import_counts(args: argparse.Namespace, out: TextIO, err: TextIO, clock: Cl
                 file=err,
             )
             return EXIT_PROBLEM
-        # the window warns and asks before importing another child's file; a command
-        # cannot ask, so it refuses until told
-        warning = file_identity(data, parsed).mismatch(child)
-        if warning:
-            print(f"treatment-tracker: {path}: {warning}", file=err)
-            if not (args.dry_run or args.despite_mismatch):
-                print(
-                    f"treatment-tracker: nothing was imported. If it is {child.name}'s file, "
-                    "run again with --despite-mismatch.",
-                    file=err,
-                )
-                return EXIT_PROBLEM
+        if _refused_as_another_childs(
+            file_identity(data, parsed).mismatch(child), path, child, args, err
+        ):
+            return EXIT_PROBLEM
         print(f"Read {path}: {parsed.describe()}; {parsed.rows} row(s).", file=out)
         if args.dry_run:
             print("Dry run: nothing was written.", file=out)
@@ -436,8 +451,8 @@ def _import_fhir(args: argparse.Namespace, out: TextIO, err: TextIO, clock: Cloc
     """As import-counts: each problem on stderr, named by its resource and file; the
     summary on stdout; nothing written while a resource is wrong unless --skip-bad."""
     from tracker.io.fhir_import import (
-        add_child_for_import,
         apply_fhir,
+        apply_with_new_child,
         plan_fhir,
         read_fhir,
         summary_of,
@@ -474,8 +489,8 @@ def _import_fhir(args: argparse.Namespace, out: TextIO, err: TextIO, clock: Cloc
             )
             return EXIT_PROBLEM
         warning = fhir.identity.mismatch(child) if fhir.identity and not new_child else ""
-        if warning:
-            print(f"treatment-tracker: warning: {warning}", file=err)
+        if _refused_as_another_childs(warning, path, child, args, err):
+            return EXIT_PROBLEM
         print(f"Read {path}: {fhir.resources:,} resource(s) in {fhir.files:,} file(s).", file=out)
         if args.dry_run:
             if new_child is not None:
@@ -487,19 +502,14 @@ def _import_fhir(args: argparse.Namespace, out: TextIO, err: TextIO, clock: Cloc
             print("Dry run: nothing was written.", file=out)
         else:
             if new_child is not None:
-                child = add_child_for_import(record, new_child)
+                child, fplan, _report = apply_with_new_child(
+                    fhir, record, new_child, source=source, skip_bad=args.skip_bad
+                )
                 print(
                     f"Added the child {child.name}, born {child.birth_date.isoformat()}, "
                     "from the file's Patient.",
                     file=out,
                 )
-                fplan = plan_fhir(fhir, record, child, source=source)
-                try:
-                    apply_fhir(fplan, record, skip_bad=args.skip_bad)
-                except RecordError:  # the child goes with the results: all or nothing
-                    assert child.id is not None
-                    record.delete(Child, child.id)
-                    raise
             else:
                 apply_fhir(fplan, record, skip_bad=args.skip_bad)
         for line in [*summary_of(fplan, applied=not args.dry_run)]:

@@ -1414,8 +1414,11 @@ class ImportReport:
     left_out: int = 0  # rows that are not lab results
 
 
-def apply_import(plan: ImportPlan, record: Record, *, skip_bad: bool = False) -> ImportReport:
-    """Write the plan in one transaction (all or nothing), after a backup of the record.
+def apply_import(
+    plan: ImportPlan, record: Record, *, skip_bad: bool = False, backed_up: bool = False
+) -> ImportReport:
+    """Write the plan in one transaction (all or nothing), after a backup of the record
+    (``backed_up``: the caller made it, just before its own larger transaction).
 
     A plan with bad rows is refused with :class:`BadRowsNotConfirmed` unless
     ``skip_bad`` says the user agreed to import the rest without them.
@@ -1424,7 +1427,7 @@ def apply_import(plan: ImportPlan, record: Record, *, skip_bad: bool = False) ->
         raise BadRowsNotConfirmed(
             f"{len(plan.bad_lines)} row(s) of the file are wrong; nothing was imported."
         )
-    if plan.results:  # a verified backup first; if it cannot be made, nothing is imported
+    if plan.results and not backed_up:  # a verified backup first, or nothing is imported
         make_backup(record, BEFORE_IMPORT)
     try:
         changes = record.save_all(plan.results) if plan.results else Changes()

@@ -526,11 +526,17 @@ def summary_of(fplan: FhirPlan, *, applied: bool) -> list[str]:
     ]
 
 
-def add_child_for_import(record: Record, child: Child) -> Child:
-    """The file's Patient as the record's first child, after a backup of the record."""
+def apply_with_new_child(
+    fhir: FhirFile, record: Record, child: Child, *, source: str, skip_bad: bool = False
+) -> tuple[Child, FhirPlan, ImportReport]:
+    """The file's Patient as the record's first child, and the file's results for it: after
+    a backup, in ONE transaction (a child never stays behind without its import)."""
     make_backup(record, BEFORE_IMPORT)
-    saved, _changes = record.save(replace(child, id=None))
-    return saved
+    with record.batch("import the FHIR file"):
+        saved, _changes = record.save(replace(child, id=None))
+        fplan = plan_fhir(fhir, record, saved, source=source)
+        report = apply_import(fplan.plan, record, skip_bad=skip_bad, backed_up=True)
+    return saved, fplan, report
 
 
 def apply_fhir(fplan: FhirPlan, record: Record, *, skip_bad: bool = False) -> ImportReport:
