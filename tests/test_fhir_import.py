@@ -25,22 +25,22 @@ DATA = Path(__file__).parent / "data" / "fhir"
 # and its 17 results (no time of their own): (id, catalogue code, value, unit, range, flag)
 CBC_101 = [
     ("r1", "hgb", "176", "g/L", "135-180", ""),
-    ("r2", "rbc", "5.9", "10*12/L", "4.2-6.0", ""),
+    ("r2", "rbc", "5.9", "x10*12/L", "4.2-6.0", ""),
     ("r3", "hct", "55", "%", "38-52", "H"),
     ("r4", "mcv", "99", "fL", "80-98", "H"),
     ("r5", "mch", "36", "pg", "27-35", "H"),
-    ("r6", "plt", "444", "10*9/L", "150-450", ""),
-    ("r7", "wbc", "4.6", "10*9/L", "4.0-11.0", ""),
+    ("r6", "plt", "444", "x10*9/L", "150-450", ""),
+    ("r7", "wbc", "4.6", "x10*9/L", "4.0-11.0", ""),
     ("r8", "neut_pct", "20", "%", "", ""),
-    ("r9", "anc", "0.9", "10*9/L", "2.0-7.5", "LL"),
+    ("r9", "anc", "0.9", "x10*9/L", "2.0-7.5", "LL"),
     ("r10", "lymph_pct", "20", "%", "", ""),
-    ("r11", "lymph", "0.9", "10*9/L", "1.1-4.0", "L"),
+    ("r11", "lymph", "0.9", "x10*9/L", "1.1-4.0", "L"),
     ("r12", "mono_pct", "20", "%", "", ""),
-    ("r13", "mono", "0.9", "10*9/L", "0.2-1.0", ""),
+    ("r13", "mono", "0.9", "x10*9/L", "0.2-1.0", ""),
     ("r14", "eos_pct", "20", "%", "", ""),
-    ("r15", "eos", "0.92", "10*9/L", "0.04-0.4", "HH"),
+    ("r15", "eos", "0.92", "x10*9/L", "0.04-0.4", "HH"),
     ("r16", "baso_pct", "20", "%", "", ""),
-    ("r17", "baso", "0.92", "10*9/L", "≤0.21", ""),  # only a high bound
+    ("r17", "baso", "0.92", "x10*9/L", "≤0.21", ""),  # only a high bound
 ]
 
 
@@ -115,7 +115,7 @@ def test_hl7_f005_haemoglobin_from_effective_period(tmp_path: Path) -> None:
     assert (v.analyte, v.value_text, v.unit, v.range_text, v.lab_flag) == (
         "hgb",
         "7.2",
-        "g/dL",  # the UCUM code, not the unit text "g/dl"
+        "g/dl",  # as the lab printed it (the UCUM code g/dL names the same unit)
         "7.5-10",
         "L",
     )
@@ -128,7 +128,11 @@ def test_hl7_f004_erythrocytes_range_only_as_text_is_noted_not_guessed(tmp_path:
     record, child = record_with(tmp_path, dt.date(2012, 6, 1))
     plan = plan_fhir(read_fhir(DATA / "Observation-f004.json"), record, child).plan
     (a,) = plan.additions
-    assert (a.value.analyte, a.value.value_text, a.value.unit) == ("rbc", "4.12", "10*12/L")
+    assert (a.value.analyte, a.value.value_text, a.value.unit) == (
+        "rbc",
+        "4.12",
+        "10^12/L",
+    )  # as printed
     assert a.value.range_text == "" and a.value.lab_flag == "L"
     (note,) = plan.noted
     assert str(note).startswith("Observation f004 in Observation-f004.json: ")
@@ -459,4 +463,35 @@ def test_results_about_another_patient_are_not_mixed_in(tmp_path: Path) -> None:
         "Observation t1 in bundle.json: it is about another patient (Patient/p2) than the other "
         "results of this import (Patient/p1); import each patient's file on its own"
     ]
+    record.close()
+
+
+def test_the_unit_and_range_as_printed_are_kept_when_the_codes_agree(tmp_path: Path) -> None:
+    """valueQuantity.code decides the unit; its human-readable ``unit`` is what the family
+    sees when it names the same unit (our own export writes "/µL" with the code "/uL"), and
+    a range's ``text`` is kept when it gives the same bounds as low and high."""
+    record, child = record_with(tmp_path, dt.date(2026, 1, 10))
+    when = "2026-03-14T08:30:00+01:00"
+    rng = [{"low": {"value": 1500.0}, "high": {"value": 8500.0}, "text": "1500-8500"}]
+    wrong_text = [{"low": {"value": 1.5}, "high": {"value": 8.5}, "text": "normal"}]
+    path = write(
+        tmp_path,
+        bundle(
+            lab("a", "751-8", 1200, "/uL", when, referenceRange=rng)
+            | {"valueQuantity": {"value": 1200, "unit": "/µL", "code": "/uL"}},
+            lab("w", "6690-2", 3.1, "10*9/L", when, referenceRange=wrong_text)
+            | {"valueQuantity": {"value": 3.1, "unit": "×10⁹/L", "code": "10*9/L"}},
+            lab("h", "718-7", 10.4, "g/dL", when)
+            | {"valueQuantity": {"value": 10.4, "unit": "mmol/L", "code": "g/dL"}},
+        ),
+    )
+    got = {
+        a.value.analyte: (a.value.unit, a.value.range_text)
+        for a in plan_fhir(read_fhir(path), record, child).plan.additions
+    }
+    assert got == {
+        "anc": ("/µL", "1500-8500"),
+        "wbc": ("×10⁹/L", "1.5-8.5"),  # the text gives no bounds: the numbers
+        "hgb": ("g/dL", ""),  # the unit text names another unit: the code decides
+    }
     record.close()

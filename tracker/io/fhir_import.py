@@ -43,6 +43,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import cast
 
+from tracker.analytes import Analyte
 from tracker.io.csv_import import (
     Conflict,
     DraftOther,
@@ -81,7 +82,7 @@ from tracker.io.lab_values import (
     resolve_test,
     unknown_name,
 )
-from tracker.model import Child, CountResult, OtherResult
+from tracker.model import Child, CountResult, CountValue, OtherResult
 from tracker.store.backup import make_backup
 from tracker.store.backup_file import BEFORE_IMPORT
 from tracker.store.record import Record
@@ -383,9 +384,33 @@ def _observation(
         return
     if range_note:
         rd.noted.append(ResourceProblem(line, range_note, where=rd.labels[line]))
+    cv = _as_printed(a, cv, r)
     printed_flag = lab_flag(r)
     cv = replace(cv, lab_flag=printed_flag, lab_comment=lab_note(r))
     values.setdefault(when, []).append(DraftValue(line, test, cv, printed_flag))
+
+
+def _as_printed(a: Analyte, cv: CountValue, r: Resource) -> CountValue:
+    """The value with the unit and range as the lab printed them: valueQuantity's ``unit``
+    when it names the same unit as its ``code`` (our own export writes "/µL" with "/uL"),
+    and the range's ``text`` when it gives the same bounds as its low and high."""
+    q = r.data.get("valueQuantity")
+    shown = q.get("unit") if isinstance(q, dict) else None
+    if isinstance(shown, str) and shown.strip() and shown.strip() != cv.unit:
+        unit = a.unit(cv.unit)
+        if unit is not None and a.unit(shown.strip()) is unit:
+            cv = replace(cv, unit=shown.strip())
+    ranges = r.data.get("referenceRange")
+    first = ranges[0] if isinstance(ranges, list) and ranges else None
+    text = first.get("text") if isinstance(first, dict) else None
+    if isinstance(text, str) and text.strip() and cv.range_text and text.strip() != cv.range_text:
+        try:
+            typed = parse_value(a, cv.value_text, cv.unit, text.strip())
+        except ValueError:  # BadRange too: the text is not a range of this value
+            return cv
+        if (typed.range_low, typed.range_high) == (cv.range_low, cv.range_high):
+            cv = replace(cv, range_text=typed.range_text)
+    return cv
 
 
 def _draws(

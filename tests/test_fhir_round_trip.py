@@ -1,0 +1,74 @@
+"""Issue 14's round trip: a FHIR export imported into an empty record gives the same blood
+values (date, time, test, value as typed, comparator, unit as typed, the lab's range and
+flag), on the demo record and on a record holding every kind, for each child."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import zoneinfo
+from pathlib import Path
+
+import pytest
+from conftest import NOW, TODAY, fixed_clock
+from fhir_checks import record_count_values
+
+from tracker import cli
+from tracker.demo import write_demo
+from tracker.io.fhir_export import write_fhir
+from tracker.store import Record
+
+DATA = Path(__file__).parent / "data"
+
+
+def _import_into_a_new_record(bundle: Path, target: Path) -> str:
+    Record.open(target, create=True, clock=fixed_clock).close()
+    out, err = io.StringIO(), io.StringIO()
+    args = cli.build_parser().parse_args(["import-fhir", "--db", str(target), str(bundle)])
+    code = cli.run(args, out=out, err=err, today=TODAY)
+    assert (code, err.getvalue()) == (0, ""), err.getvalue()
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("zone", ["Europe/Amsterdam", "America/New_York", "UTC"])
+def test_the_demo_comes_back_with_the_same_count_values(tmp_path: Path, zone: str) -> None:
+    demo = tmp_path / "demo.sqlite"
+    write_demo(demo, TODAY)
+    bundle = tmp_path / "demo.fhir.json"
+    with Record.open(demo, read_only=True, clock=fixed_clock) as rec:
+        [child] = rec.children()
+        write_fhir(rec, child, bundle, NOW, zone=zoneinfo.ZoneInfo(zone))
+        before = record_count_values(rec, child)
+        growth = len(rec.growth(child.id or 0)) if hasattr(rec, "growth") else None
+    assert len(before) > 50
+    out = _import_into_a_new_record(bundle, tmp_path / "again.sqlite")
+    assert f"Added the child {child.name}, born {child.birth_date.isoformat()}" in out
+    with Record.open(tmp_path / "again.sqlite", read_only=True, clock=fixed_clock) as rec:
+        [again] = rec.children()
+        assert (again.name, again.birth_date) == (child.name, child.birth_date)
+        assert record_count_values(rec, again) == before
+        if growth is not None:
+            assert len(rec.growth(again.id or 0)) == growth
+
+
+def test_every_kind_and_both_children_come_back(tmp_path: Path) -> None:
+    """record-v12.sqlite holds every kind of entry, for two children: each child's export
+    into its own empty record gives that child's values."""
+    path = tmp_path / "every.sqlite"
+    shutil.copyfile(DATA / "record-v12.sqlite", path)
+    with Record.open(path, read_only=True, clock=fixed_clock) as rec:
+        children = rec.children()
+        assert len(children) == 2
+        expected = {}
+        for child in children:
+            bundle = tmp_path / f"{child.id}.json"
+            write_fhir(rec, child, bundle, NOW, zone=dt.UTC)
+            expected[child.id] = (child.name, record_count_values(rec, child), bundle)
+    for name, values, bundle in expected.values():
+        target = tmp_path / f"{bundle.stem}.sqlite"
+        _import_into_a_new_record(bundle, target)
+        with Record.open(target, read_only=True, clock=fixed_clock) as rec:
+            [again] = rec.children()
+            assert again.name == name
+            assert record_count_values(rec, again) == values
