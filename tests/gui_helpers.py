@@ -80,6 +80,10 @@ class ScriptedInteraction(Interaction):
         self.asked.append(("open_file", title, str(folder)))
         return None
 
+    def open_folder(self, parent: QWidget | None, title: str, folder: Path) -> Path | None:
+        self.asked.append(("open_folder", title, str(folder)))
+        return None
+
 
 # ---------------------------------------------------------------------- fixtures
 

@@ -37,6 +37,10 @@ class RealPreview(ScriptedInteraction):
         self.asked.append(("open_file", title, filter_))
         return self.path
 
+    def choose(self, parent, title, text, choices):  # type: ignore[no-untyped-def]
+        self.asked.append(("choose", title, " | ".join(choices)))
+        return 0  # one file
+
     def confirm_import(self, parent, plan, path, identity=None, extra_lines=()) -> bool:  # type: ignore[no-untyped-def]
         QTimer.singleShot(0, self._answer)
         return Interaction.confirm_import(self, parent, plan, path, identity, extra_lines)
@@ -153,3 +157,33 @@ def test_render_the_preview(qtbot, record, child, tmp_path) -> None:  # type: ig
         out = Path(os.environ.get("FHIR_SHOTS", tmp_path)) / f"fhir-preview-{w}x{h}.png"
         assert dialog.grab().save(str(out))
         dialog.close()
+
+
+class FolderPreview(RealPreview):
+    """The family picks "A folder" and then Apple Health's clinical-records folder."""
+
+    def choose(self, parent, title, text, choices):  # type: ignore[no-untyped-def]
+        self.asked.append(("choose", title, " | ".join(choices)))
+        return 1
+
+    def open_folder(self, parent: QWidget | None, title: str, folder: Path) -> Path:
+        self.asked.append(("open_folder", title, str(folder)))
+        return self.path
+
+
+def test_a_clinical_records_folder_can_be_chosen(qtbot, window, record, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Apple Health keeps one resource per file in clinical-records/: the window must take
+    the folder, as the command line does."""
+    folder = tmp_path / "apple_health_export" / "clinical-records"
+    folder.mkdir(parents=True)
+    when = "2026-11-02T08:15:00+01:00"
+    for r in (obs("wbc", "6690-2", 2.1, "10*3/uL", when), obs("plt", "777-3", 55, "10*3/uL", when)):
+        (folder / f"Observation-{r['id']}.json").write_text(json.dumps(r))
+    answers = FolderPreview(folder)
+    window.interaction = answers
+    window.actions_[ActionId.IMPORT_FHIR].trigger()
+    kinds = [kind for kind, _t, _x in answers.asked]
+    assert kinds[:2] == ["choose", "open_folder"], answers.asked
+    assert "folder" in answers.asked[0][2].lower()
+    assert "Would add for Mila: 2 values (1 new blood count)." in " ".join(answers.seen["labels"])
+    assert len(rows(record.path, "SELECT * FROM count_value")) == 2

@@ -85,6 +85,10 @@ class Interaction:
         name, _ = QFileDialog.getOpenFileName(parent, title, str(folder), filter_)
         return Path(name) if name else None
 
+    def open_folder(self, parent: QWidget | None, title: str, folder: Path) -> Path | None:
+        name = QFileDialog.getExistingDirectory(parent, title, str(folder))
+        return Path(name) if name else None
+
     def confirm_discard(self, parent: QWidget) -> bool:
         """Asked when Cancel, Esc or the close button would throw typed text away."""
         box = _box(

@@ -1,5 +1,5 @@
-"""File ▸ Import lab results (FHIR JSON)…: read a FHIR R4 Bundle or resource, show the
-CSV import's preview (with the vital signs and what is left out), then add it.
+"""File ▸ Import lab results (FHIR JSON)…: read a FHIR R4 Bundle, a resource or a folder of
+them, show the CSV import's preview (with the vital signs and what is left out), then add it.
 
 Nothing is written before the family confirms in the preview; the Patient in the file is
 compared with the child there (a warning above everything when it is someone else).
@@ -29,17 +29,34 @@ class FhirImporter:
     def title(self) -> str:
         return self.parent.tr("Import lab results (FHIR)")
 
+    def _ask_for_path(self) -> Path | None:
+        """A file (a Bundle or one resource) or a folder of them (Apple Health keeps one
+        resource per file in its clinical-records folder)."""
+        tr = self.parent.tr
+        which = self.interaction.choose(
+            self.parent,
+            self.title(),
+            tr(
+                "Import from one file (a Bundle or a single resource, as a hospital portal "
+                "gives it), or from a folder of FHIR files (such as the clinical-records folder "
+                "of an Apple Health export)?"
+            ),
+            [tr("One f&ile…"), tr("A &folder…")],
+        )
+        if which is None:
+            return None
+        if which == 1:
+            return self.interaction.open_folder(self.parent, self.title(), Path.home())
+        return self.interaction.open_file(
+            self.parent, self.title(), Path.home(), tr("FHIR JSON (*.json);;All files (*)")
+        )
+
     def run(self, path: Path | None = None) -> ImportReport | None:
         child = self.bridge.current_child()
         if child is None:
             return None
         if path is None:
-            path = self.interaction.open_file(
-                self.parent,
-                self.title(),
-                Path.home(),
-                self.parent.tr("FHIR JSON (*.json);;All files (*)"),
-            )
+            path = self._ask_for_path()
             if path is None:
                 return None
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
