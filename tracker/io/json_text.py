@@ -175,21 +175,26 @@ class _Reader:
             raise _Syntax(pos, "a comma (,) or a closing bracket (]) was expected")
 
 
+def _utf8_text(data: bytes, what: str) -> str:
+    """``data`` as text (a UTF-8 byte-order mark dropped); JsonImportError if not UTF-8."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise JsonImportError(
+            [f"line {line}: the file is not UTF-8 text (byte {exc.start + 1})"],
+            f"The file is not {what} (it is not UTF-8 text); nothing was imported.",
+        ) from None
+
+
 def parse_with_lines(
     data: bytes, wanted: set[KeyPath] | None = None
 ) -> tuple[Any, dict[KeyPath, int]]:
     """The JSON document in ``data`` and the line of every value (or only of the top level
     and the paths in ``wanted``); JsonImportError if unreadable."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise JsonImportError(
-            [f"line {line}: the file is not UTF-8 text (byte {exc.start + 1})"],
-            "The file is not a JSON export (it is not UTF-8 text); nothing was imported.",
-        ) from None
+    text = _utf8_text(data, "a JSON export")
     reader = _Reader(text, wanted)
     try:
         return reader.read(), reader.lines
@@ -236,16 +241,7 @@ def parse_fast(data: bytes) -> Any:
     (not UTF-8, duplicate keys, NaN/Infinity, nesting deeper than Python's C parser
     goes) but no lines kept: the standard library's C parser, four times faster, for
     files where no message needs a line (FHIR resources are named by their id)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise JsonImportError(
-            [f"line {line}: the file is not UTF-8 text (byte {exc.start + 1})"],
-            "The file is not JSON (it is not UTF-8 text); nothing was imported.",
-        ) from None
+    text = _utf8_text(data, "JSON")
     try:
         return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
