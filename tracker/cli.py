@@ -119,25 +119,13 @@ def build_parser() -> argparse.ArgumentParser:
         "import-counts",
         help="import blood counts from a laboratory's CSV file (docs/csv-format.md)",
     )
-    imp.add_argument("--db", dest="sub_db", metavar="FILE", type=Path, required=True)
-    imp.add_argument(
-        "--child", metavar="NAME", help="whose counts they are (needed with several children)"
-    )
-    imp.add_argument(
-        "--dry-run", action="store_true", help="show what would be imported; change nothing"
-    )
-    imp.add_argument(
-        "--skip-bad",
-        action="store_true",
-        help="import the other rows when some are wrong (each is still listed)",
-    )
+    _import_options(imp, "counts", "rows")
     imp.add_argument(
         "--leave-out-bad-ranges",
         action="store_true",
         help="import a value whose printed range cannot be in its unit without that range "
         "(never flagged against it; each is listed with its line and the reason)",
     )
-    _despite_mismatch(imp)
     order = imp.add_mutually_exclusive_group()
     order.add_argument(
         "--dayfirst",
@@ -161,19 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="import lab results and vital signs from FHIR R4 JSON: a Bundle, a resource, or "
         "a folder of them such as Apple Health's clinical-records (docs/fhir.md)",
     )
-    fhir.add_argument("--db", dest="sub_db", metavar="FILE", type=Path, required=True)
-    fhir.add_argument(
-        "--child", metavar="NAME", help="whose results they are (needed with several children)"
-    )
-    fhir.add_argument(
-        "--dry-run", action="store_true", help="show what would be imported; change nothing"
-    )
-    fhir.add_argument(
-        "--skip-bad",
-        action="store_true",
-        help="import the other resources when some are wrong (each is still listed)",
-    )
-    _despite_mismatch(fhir)
+    _import_options(fhir, "results", "resources")
     fhir.add_argument("path", metavar="PATH", type=Path)
 
     summary = sub.add_parser(
@@ -356,7 +332,20 @@ def _export_fhir(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     return EXIT_OK
 
 
-def _despite_mismatch(parser: argparse.ArgumentParser) -> None:
+def _import_options(parser: argparse.ArgumentParser, whose: str, items: str) -> None:
+    """The options import-counts and import-fhir share ("counts", "rows")."""
+    parser.add_argument("--db", dest="sub_db", metavar="FILE", type=Path, required=True)
+    parser.add_argument(
+        "--child", metavar="NAME", help=f"whose {whose} they are (needed with several children)"
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="show what would be imported; change nothing"
+    )
+    parser.add_argument(
+        "--skip-bad",
+        action="store_true",
+        help=f"import the other {items} when some are wrong (each is still listed)",
+    )
     parser.add_argument(
         "--despite-mismatch",
         action="store_true",
