@@ -530,3 +530,43 @@ def test_a_preview_with_nothing_odd_shows_no_warning(qtbot, win) -> None:  # typ
     qtbot.addWidget(dialog)
     dialog.show()
     assert not dialog.findChild(QLabel, "warnings").isVisible()
+
+
+def test_a_fix_and_its_way_back_leave_no_reason_and_undo_restores_each(qtbot, win, answers) -> None:  # type: ignore[no-untyped-def]
+    """+7 days, then back to the plan's day: the later items read "planned" with no
+    reason; each undo step gives back the reasons exactly as they were."""
+    _apply_interfant_21(qtbot, win)
+    activate(qtbot, win)
+    press(qtbot, win, "Ctrl+0")
+    _fill_lengths(qtbot, win)
+    child = win.bridge.current_child()
+    view = win.plan_view
+
+    def fix(day: dt.date) -> None:
+        rows = _rows(view.plan_list)
+        row = next(i for i, r in enumerate(rows) if r[1] == "the start of Blinatumomab, cycle 1")
+        view.plan_list.setCurrentItem(view.plan_list.topLevelItem(row))
+        answers.texts.append(day.isoformat())
+        drive_modals(lambda: QTest.keyClick(view.fix_button, Qt.Key.Key_Space), [enter])
+
+    def stored() -> dict[str, tuple[dt.date | None, str]]:
+        [roadmap] = win.bridge.record.entries(Roadmap, child.id)
+        return {i.item_id: (i.date, i.moved_because) for i in roadmap.items}
+
+    before = stored()
+    fix(PLANNED_BLINA + dt.timedelta(days=7))
+    there = stored()
+    assert there["cons.start"][1] == (
+        "moved 7 days after the start of Blinatumomab, cycle 1 was fixed by hand"
+    )
+    fix(PLANNED_BLINA)
+    back = stored()
+    assert back["cons.start"] == (before["cons.start"][0], "")  # plainly planned
+    assert not any(why.startswith("moved") for _day, why in back.values())
+    row = next(r for r in _rows(view.plan_list) if r[1] == "the end of Blinatumomab, cycle 1")
+    assert row[2:] == ["planned", ""]
+    activate(qtbot, win)
+    press(qtbot, win, QKeySequence.StandardKey.Undo)
+    assert stored() == there
+    press(qtbot, win, QKeySequence.StandardKey.Undo)
+    assert stored() == before

@@ -259,3 +259,58 @@ def test_lp_days_from_the_protocol_book_are_planned_items(record: Record, child:
         with_lp_days(t, "ind", "40")
     with pytest.raises(ValueError, match="“x” is not a day"):
         with_lp_days(t, "ind", "1, x")
+
+
+def _moved(roadmap: Roadmap) -> dict[str, str]:
+    return {i.item_id: i.moved_because for i in roadmap.items if i.moved_because}
+
+
+def test_an_item_back_on_its_plan_date_reads_as_planned_again(record: Record, child: Child):
+    """A fix of +7 days then back: the later items are on the days the plan gives, with no
+    "moved 7 days earlier" left on them (how sure: "planned", not "moved")."""
+    from tracker.roadmap.child import fix_date, how_sure
+
+    roadmap, phases = _applied(record, child, _filled())
+    planned = {i.item_id: i.date for i in roadmap.items}
+    day = planned["blina1.start"]
+    assert day is not None
+    there, _ = _save(
+        record,
+        fix_date(roadmap, phases, "blina1.start", day + dt.timedelta(days=7), child.birth_date),
+    )
+    assert _moved(there)["cons.start"].startswith("moved 7 days after")
+    back, _ = _save(
+        record,
+        fix_date(there, record.entries(Phase, child.id), "blina1.start", day, child.birth_date),
+    )
+    assert {i.item_id: i.date for i in back.items} == planned
+    assert _moved(back) == {}
+    plan = plan_of(back, record.entries(Phase, child.id))
+    stored = {i.item_id: i for i in back.items}
+    assert how_sure(plan.item("cons.start"), stored["cons.start"]) == "planned"
+
+
+def test_lengths_edited_and_edited_back_leave_no_moved_reason(record: Record, child: Child):
+    """The preview says "moved 7 days later after the plan's lengths were edited"; once
+    applied the items are on the days the edited plan gives: planned, no "moved" kept (and
+    none after the length is edited back)."""
+    roadmap, phases = _applied(record, child, _filled())
+    planned = {i.item_id: i.date for i in roadmap.items}
+    for length, word in ((40, "later"), (33, "earlier")):  # induction 7 days longer, then back
+        t = template_of(roadmap)
+        edited = with_template(
+            roadmap,
+            replace(
+                t,
+                phases=tuple(
+                    replace(p, length_days=length) if p.key == "ind" else p for p in t.phases
+                ),
+            ),
+        )
+        phases = record.entries(Phase, child.id)
+        moves = pending_moves(edited, phases)
+        reasons = {m.item.id: m.reason for m in moves}
+        assert reasons["cons.start"] == f"moved 7 days {word} after the plan's lengths were edited"
+        roadmap, _ = _save(record, apply_moves(edited, phases, moves))
+        assert _moved(roadmap) == {}
+    assert {i.item_id: i.date for i in roadmap.items} == planned

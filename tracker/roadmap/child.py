@@ -130,8 +130,11 @@ def synced(
     """``roadmap`` with the plan's dates as its items' (``reasons`` by item id replace the
     "moved because"), keeping the items of phases that really started (history, from
     another arm too), and the phase entries to create (phases whose start is now known)
-    or whose planned dates move."""
+    or whose planned dates move.  A planned item back on the day its plan gives (the
+    template's arithmetic from the first start alone: :func:`plan_dates`) keeps no "moved"
+    reason: a shift of +7 days and then -7 leaves it plainly planned."""
     template = template_of(roadmap)
+    on_plan = plan_dates(template, roadmap)
     existing = {i.item_id: i for i in roadmap.items}
     by_uid = {p.uid: p for p in phases}
     items: list[PlanItemEntry] = []
@@ -164,6 +167,9 @@ def synced(
         old = existing.get(it.id)
         link = phase_uids[it.phase] if it.what in (What.START, What.END) else ""
         because = reasons.get(it.id, old.moved_because if old else "")
+        back = it.sureness is Sureness.PLANNED and it.date == on_plan.get(it.id, None)
+        if back and because.startswith("moved"):
+            because = ""
         items.append(
             PlanItemEntry(
                 it.id,
@@ -179,6 +185,12 @@ def synced(
         if old.item_id not in in_plan and history:
             items.append(old)
     return Applied(replace(roadmap, items=tuple(items)), tuple(changed), tuple(moves))
+
+
+def plan_dates(template: Template, roadmap: Roadmap) -> dict[str, dt.date | None]:
+    """The day the plan gives each item: the template's arithmetic from the roadmap's first
+    start alone (no real start or end, no date fixed by hand)."""
+    return compute_plan(template, roadmap.arm, Facts(roadmap.first_start)).dates()
 
 
 def _moved_phase(phase: Phase, start: PlanItem, end: PlanItem) -> Phase | None:
