@@ -570,3 +570,24 @@ def test_a_fix_and_its_way_back_leave_no_reason_and_undo_restores_each(qtbot, wi
     assert stored() == there
     press(qtbot, win, QKeySequence.StandardKey.Undo)
     assert stored() == before
+
+
+def test_a_date_fixed_in_year_9999_is_refused_and_nothing_changes(qtbot, win, answers) -> None:  # type: ignore[no-untyped-def]
+    _apply_interfant_21(qtbot, win)
+    activate(qtbot, win)
+    press(qtbot, win, "Ctrl+0")
+    view = win.plan_view
+    child = win.bridge.current_child()
+    [roadmap] = win.bridge.record.entries(Roadmap, child.id)
+    view.plan_list.setCurrentItem(view.plan_list.topLevelItem(0))
+    answers.texts.append("9999-01-01")
+    steps = win.bridge.undo_stack.count()
+    QTest.keyClick(view.fix_button, Qt.Key.Key_Space)
+    kind, _title, text = answers.asked[-1]
+    assert kind == "error"
+    assert text == (
+        "The start of Prednisone prophase: 9999-01-01 is more than 10 years ahead (the latest "
+        "date accepted is 2036-11-24); check the year. Nothing was changed."
+    )
+    assert win.bridge.undo_stack.count() == steps
+    assert win.bridge.record.entries(Roadmap, child.id) == [roadmap]

@@ -314,3 +314,46 @@ def test_lengths_edited_and_edited_back_leave_no_moved_reason(record: Record, ch
         roadmap, _ = _save(record, apply_moves(edited, phases, moves))
         assert _moved(roadmap) == {}
     assert {i.item_id: i.date for i in roadmap.items} == planned
+
+
+def test_a_date_fixed_beyond_the_date_window_is_refused(record: Record, child: Child):
+    """The forms' rule (tracker.dates.date_window): at most 10 years after today."""
+    from tracker.roadmap.child import fix_date
+
+    roadmap, phases = _applied(record, child, _filled())
+    with pytest.raises(RoadmapError) as caught:
+        fix_date(
+            roadmap, phases, "blina1.start", dt.date(9999, 1, 1), child.birth_date, record.today()
+        )
+    assert str(caught.value) == (
+        "The start of Blinatumomab, cycle 1: 9999-01-01 is more than 10 years ahead (the "
+        "latest date accepted is 2036-11-24); check the year. Nothing was changed."
+    )
+    last = dt.date(2036, 11, 24)
+    assert fix_date(roadmap, phases, "mt.end", last, child.birth_date, record.today())
+
+
+def test_a_move_past_the_calendars_last_day_is_refused_not_left_unknown(
+    record: Record, child: Child
+):
+    """Without a today to measure by (or a real start near 9999-12-31): what follows would
+    fall after 9999-12-31; refused, not shown as "unknown"."""
+    from tracker.roadmap.child import facts_of, fix_date
+    from tracker.roadmap.shift import preview_shift
+
+    roadmap, phases = _applied(record, child, _filled())
+    with pytest.raises(RoadmapError) as caught:
+        fix_date(roadmap, phases, "blina1.start", dt.date(9999, 12, 1), child.birth_date)
+    assert str(caught.value) == (
+        "This would put the end of Chemotherapy courses after blinatumomab 1 (from your "
+        "protocol book) after 9999-12-31, the last day a date can have; check the date. "
+        "Nothing was changed."
+    )
+    with pytest.raises(RoadmapError, match="after 9999-12-31, the last day a date can have"):
+        preview_shift(
+            template_of(roadmap),
+            "MR",
+            facts_of(roadmap, phases),
+            "blina1",
+            started=dt.date(9999, 12, 20),
+        )

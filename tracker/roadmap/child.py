@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from tracker.dates import date_window
 from tracker.model import Phase, PlanItemEntry, Roadmap
 from tracker.phases import NextEvent
 from tracker.roadmap.link import link_phases
@@ -402,13 +403,19 @@ def next_planned_items(
 
 
 def fix_date(
-    roadmap: Roadmap, phases: Sequence[Phase], item_id: str, day: dt.date, birth: dt.date
+    roadmap: Roadmap,
+    phases: Sequence[Phase],
+    item_id: str,
+    day: dt.date,
+    birth: dt.date,
+    today: dt.date | None = None,
 ) -> Applied:
     """The item ``item_id`` fixed by hand on ``day`` (the family's or the team's date wins
     and never moves), and what moves after it, with the same warnings as a shift's
     (``Applied.warnings``: a start before the phase before it ends, an LP outside its
-    phase); RoadmapError with the plain message if that would put an item before birth or
-    an end before its start."""
+    phase); RoadmapError with the plain message if ``day`` is outside the dates a form
+    accepts (:func:`tracker.dates.date_window` from ``today``), or that would put an item
+    before birth, after the calendar's last day, or an end before its start."""
     if not any(i.item_id == item_id for i in roadmap.items):
         raise RoadmapError(f"The plan has no item “{item_id}”; apply the roadmap again.")
     before = plan_of(roadmap, phases)
@@ -418,6 +425,11 @@ def fix_date(
             f"{what[0].upper()}{what[1:]} cannot be on {day.isoformat()}: that is before the "
             f"child's birth ({birth.isoformat()}); check the date. Nothing was changed."
         )
+    if today is not None:
+        what = before.item(item_id).description
+        problem = date_window(today, birth).problem(day, f"{what[0].upper()}{what[1:]}")
+        if problem is not None:
+            raise RoadmapError(f"{problem}. Nothing was changed.")
     items = tuple(
         replace(i, date=day, fixed=True, moved_because="") if i.item_id == item_id else i
         for i in roadmap.items

@@ -274,7 +274,14 @@ class PlanView(RecordView):
             return
         try:
             day = parse_date(typed.strip(), "Date")
-            applied = fix_date(roadmap, self._phases(), item_id, day, child.birth_date)
+            applied = fix_date(
+                roadmap,
+                self._phases(),
+                item_id,
+                day,
+                child.birth_date,
+                self.bridge.record.today(),
+            )
         except (ValueError, RoadmapError) as exc:
             self.interaction.error(self, self.tr("Nothing was changed"), str(exc))
             return
