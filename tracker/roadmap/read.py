@@ -11,12 +11,15 @@ the phase (key and name), what is wrong and what would be accepted; nothing is l
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NoReturn
 
 import resources
+from tracker.forms import blank
 from tracker.io.import_file import ImportFileError, read_import_file
 from tracker.io.json_text import JsonImportError, KeyPath, parse_with_lines
 from tracker.model import PhaseKind
@@ -48,6 +51,59 @@ a megabyte is a hundred times that."""
 
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}", re.ASCII)
 _KEY_RULE = "1 to 40 letters, digits, “-” or “_”, starting with a letter or digit"
+
+_TEXT_DIRECTION = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+_PLAIN_TEXT = (
+    "write it as plain text, without control or text-direction characters "
+    "(a line break or a tab may stay)"
+)
+
+
+def hidden_character(text: str) -> str | None:
+    """What in ``text`` a reader cannot see but that changes what is shown, named with its
+    code ("a text-direction character (U+202E)", which shows the text after it reversed),
+    or None: a control character (a line break and a tab aside), a text-direction mark or
+    override, half of a character (a lone surrogate, which no file can hold)."""
+    for c in text:
+        code = f"(U+{ord(c):04X})"
+        if c in _TEXT_DIRECTION:
+            return f"a text-direction character {code}"
+        category = unicodedata.category(c)
+        if category == "Cc" and c not in "\t\n":
+            return f"a control character {code}"
+        if category == "Cs":
+            return f"half of a character {code}"
+    return None
+
+
+def _whole_rule(what: str, low: int, high: int, *, nullable: bool) -> str:
+    """What a whole-number field accepts, as a refusal says it."""
+    return f"{what} is a whole number from {low:,} to {high:,}" + (
+        ", or null when it is not known" if nullable else ""
+    )
+
+
+# The numbers of a template, by field name: how a message names each, and what it accepts
+# (for a NaN or Infinity, which the JSON reader refuses before the field is checked).
+_NUMBERS = {
+    "length_days": (
+        "the length in days",
+        _whole_rule("the length in days", 1, MAX_LENGTH_DAYS, nullable=True),
+    ),
+    "gap_days": (
+        "the gap in days",
+        _whole_rule("the gap in days", 0, MAX_GAP_DAYS, nullable=False),
+    ),
+    "day": (
+        "the day",
+        "the day is a whole number from 1 (the phase's first day) to the day after its last day",
+    ),
+    "version": ("“version”", f"write {VERSION}"),
+}
+_NOT_JSON_NUMBER = re.compile(r"-?(?:NaN|Infinity)")
+_KEY_BEFORE = re.compile(r'"([A-Za-z_]{1,40})"\s*:\s*\Z')
 
 TOP_FIELDS = ("format", "version", "protocol", "about", "sources", "arms", "phases")
 SOURCE_FIELDS = ("id", "citation", "url")
@@ -122,6 +178,12 @@ def parse_template(data: bytes, file: str) -> Template:
         reason = exc.problems[0] if exc.problems else str(exc)
         place = re.match(r"line (\d+), column (\d+)", reason)
         phase = _phase_at(data, int(place[1]), int(place[2])) if place else None
+        number = _not_a_number(data, int(place[1]), int(place[2])) if place else None
+        if number is not None and place is not None:
+            at = f", {phase}" if phase else ""
+            raise RoadmapError(
+                f"{file}, line {place[1]}{at}: {number}. Nothing was loaded."
+            ) from None
         where = f", in {phase}" if phase else ""
         raise RoadmapError(
             f"{file} is not a roadmap template: it is not valid JSON ({reason}{where}). "
@@ -133,15 +195,44 @@ def parse_template(data: bytes, file: str) -> Template:
 _TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[{}\[\],:]')
 
 
-def _phase_at(data: bytes, line: int, column: int) -> str | None:
-    """The phase (“key” (name)) whose object in "phases" holds ``line``, ``column`` of a
-    file that is not valid JSON, found by a lenient scan of its brackets and quoted text
-    (best effort: None when the place is in no phase or the file is too broken to tell)."""
+def _text_and_offset(data: bytes, line: int, column: int) -> tuple[str, int] | None:
+    """The file's text (as the JSON reader read it) and the offset of ``line``, ``column``."""
     text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace")
     lines = text.split("\n")
     if not 1 <= line <= len(lines):
         return None
-    pos = sum(len(x) + 1 for x in lines[: line - 1]) + column - 1
+    return text, sum(len(x) + 1 for x in lines[: line - 1]) + column - 1
+
+
+def _not_a_number(data: bytes, line: int, column: int) -> str | None:
+    """When the JSON reader stopped at NaN, Infinity or -Infinity: which field holds it,
+    that JSON has no such number, and what the field accepts ("the length in days is NaN
+    (“not a number”), which JSON does not allow; the length in days is a whole number…");
+    None for any other reason."""
+    found = _text_and_offset(data, line, column)
+    if found is None:
+        return None
+    text, pos = found
+    token = _NOT_JSON_NUMBER.match(text, pos)
+    if token is None:
+        return None
+    key = _KEY_BEFORE.search(text[max(0, pos - 60) : pos])
+    what, accepted = _NUMBERS.get(
+        key[1] if key else "",
+        (f"“{key[1]}”" if key else "a value", "write a number, or null where it is not known"),
+    )
+    shown = token[0] + (" (“not a number”)" if token[0] == "NaN" else "")
+    return f"{what} is {shown}, which JSON does not allow; {accepted}"
+
+
+def _phase_at(data: bytes, line: int, column: int) -> str | None:
+    """The phase (“key” (name)) whose object in "phases" holds ``line``, ``column`` of a
+    file that is not valid JSON, found by a lenient scan of its brackets and quoted text
+    (best effort: None when the place is in no phase or the file is too broken to tell)."""
+    place = _text_and_offset(data, line, column)
+    if place is None:
+        return None
+    text, pos = place
     stack: list[str | None] = []  # per open bracket: the key it is the value of
     key: str | None = None  # the key whose value comes next in the innermost object
     last = ""  # the last quoted text: a key if a colon follows
@@ -288,6 +379,9 @@ class _Checker:
                 f"“{key}” is {len(value):,} characters long",
                 f"it may be at most {MAX_TEXT} characters",
             )
+        hidden = hidden_character(value)
+        if hidden is not None:
+            self.refuse((*path, key), f"“{key}” holds {hidden}", _PLAIN_TEXT)
         return value
 
     def required_text(self, obj: dict[str, Any], key: str, path: KeyPath) -> str:
@@ -310,9 +404,10 @@ class _Checker:
     ) -> int | None:
         if value is None and nullable:
             return None
-        accepted = f"{what} is a whole number from {low:,} to {high:,}" + (
-            ", or null when it is not known" if nullable else ""
-        )
+        accepted = _whole_rule(what, low, high, nullable=nullable)
+        if isinstance(value, float) and value == 0 and math.copysign(1.0, value) < 0:
+            minus_zero = f"{what} is -0.0, a zero with a minus sign"
+            self.refuse(path, minus_zero, accepted if low > 0 else "write 0")
         number = _as_whole(value)
         if number is None:
             self.refuse(path, f"{what} is {_shown(value)}", accepted)
@@ -485,6 +580,14 @@ class _Checker:
         obj = self.obj(value, path, "the phase", None)  # its fields once it can be named
         key = self.key(obj, "key", path, "phase key")
         self.where = f"phase “{key}”"
+        raw_name = obj.get("name")
+        if isinstance(raw_name, str) and blank(raw_name):
+            self.refuse(
+                (*path, "name"),
+                "the phase's name is "
+                + ("empty" if not raw_name else "blank (only spaces or invisible characters)"),
+                "give the phase the name your protocol book uses (such as “Induction”)",
+            )
         name = self.required_text(obj, "name", path)
         self.where = f"phase “{key}” ({name})"
         self.known_fields(obj, path, "the phase", PHASE_FIELDS)
@@ -520,6 +623,9 @@ class _Checker:
                     f"drug {i + 1} is {_shown(drug)}",
                     "a drug is its name as text",
                 )
+            hidden = hidden_character(drug)
+            if hidden is not None:
+                self.refuse((*path, "drugs", i), f"drug {i + 1} holds {hidden}", _PLAIN_TEXT)
             drugs.append(drug)
         note = self.text(obj, "note", path, optional=True)
         raw_status = obj.get("status", {})
