@@ -591,3 +591,39 @@ def test_a_date_fixed_in_year_9999_is_refused_and_nothing_changes(qtbot, win, an
     )
     assert win.bridge.undo_stack.count() == steps
     assert win.bridge.record.entries(Roadmap, child.id) == [roadmap]
+
+
+def test_the_lengths_dialog_takes_the_day_after_the_last_day_as_a_file_does(qtbot, win) -> None:  # type: ignore[no-untyped-def]
+    """An LP on day 61 of 60 days (the day after the last day) is accepted, as in a
+    template file; day 62 is refused with the same rule's words."""
+    _apply_interfant_21(qtbot, win)
+    activate(qtbot, win)
+    press(qtbot, win, "Ctrl+0")
+    view = win.plan_view
+    seen: dict[str, str] = {}
+
+    def refused(dialog: Any) -> None:
+        type_text(dialog.findChild(object, "length_cons"), "60")
+        type_text(dialog.findChild(object, "lps_cons"), "1, 62")
+        enter(dialog)
+        assert dialog.isVisible()
+        seen["error"] = dialog.error.text()
+
+    view.lengths_button.setFocus()
+    drive_modals(lambda: QTest.keyClick(view.lengths_button, Qt.Key.Key_Space), [refused])
+    assert "day 62 is more than a day after the end of the phase's 60 days" in seen["error"]
+    assert "give a day from 1 to 61 (61: the day after its last day)" in seen["error"]
+
+    def accepted(dialog: Any) -> None:
+        type_text(dialog.findChild(object, "length_cons"), "60")
+        type_text(dialog.findChild(object, "lps_cons"), "1, 61")
+        enter(dialog)
+        assert not dialog.isVisible(), dialog.error.text()
+
+    drive_modals(lambda: QTest.keyClick(view.lengths_button, Qt.Key.Key_Space), [accepted])
+    child = win.bridge.current_child()
+    [roadmap] = win.bridge.record.entries(Roadmap, child.id)
+    from tracker.roadmap.child import template_of
+
+    cons = template_of(roadmap).phase("cons")
+    assert cons is not None and [t.day for t in cons.lps or () if t.day][-1] == 61

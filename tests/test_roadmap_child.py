@@ -255,7 +255,7 @@ def test_lp_days_from_the_protocol_book_are_planned_items(record: Record, child:
     assert items["ind.lp1"].date == dt.date(2026, 10, 10)  # the end of induction
     assert items["ind.lp2"].date == dt.date(2026, 9, 8)  # day 1
     assert items["ind.lp4"].date == dt.date(2026, 10, 6)  # day 29
-    with pytest.raises(ValueError, match="day 40 is after the phase's last day"):
+    with pytest.raises(ValueError, match="day 40 is more than a day after the end of the phase's"):
         with_lp_days(t, "ind", "40")
     with pytest.raises(ValueError, match="“x” is not a day"):
         with_lp_days(t, "ind", "1, x")
@@ -357,3 +357,28 @@ def test_a_move_past_the_calendars_last_day_is_refused_not_left_unknown(
             "blina1",
             started=dt.date(9999, 12, 20),
         )
+
+
+def test_an_lp_on_the_day_after_the_phases_last_day_is_one_rule_for_file_and_dialog():
+    """Day n + 1 of a phase of n days (the day after its last day) is accepted in a template
+    file (tracker.roadmap.read) and typed as an LP day alike; day n + 2 refused by both."""
+    from tracker.roadmap.child import with_lp_days
+    from tracker.roadmap.read import parse_template
+    from tracker.roadmap.template import latest_point_day
+    from tracker.roadmap.write import template_text
+
+    t = _filled()  # consolidation: 60 days
+    assert latest_point_day(60) == 61
+    typed = with_lp_days(t, "cons", "1, 61")
+    cons = typed.phase("cons")
+    assert cons is not None and [p.day for p in cons.lps or ()][-1] == 61
+    assert parse_template(template_text(typed).encode(), "ours.json") == typed  # the file too
+    with pytest.raises(ValueError) as caught:
+        with_lp_days(t, "cons", "62")
+    assert str(caught.value) == (
+        "Chemotherapy courses after blinatumomab 1 (from your protocol book): day 62 is more "
+        "than a day after the end of the phase's 60 days; give a day from 1 to 61 (61: the "
+        "day after its last day), or change the length"
+    )
+    with pytest.raises(RoadmapError, match="is on day 62, more than a day after the end"):
+        parse_template(template_text(typed).replace('"day": 61', '"day": 62').encode(), "x.json")

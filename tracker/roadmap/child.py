@@ -28,7 +28,7 @@ from tracker.roadmap.link import link_phases
 from tracker.roadmap.plan import Facts, Plan, PlanItem, Sureness, What, chain, compute_plan
 from tracker.roadmap.read import RoadmapError, stored_template
 from tracker.roadmap.shift import Move, Shift, plan_warnings, preview_shift, refuse_impossible
-from tracker.roadmap.template import MAX_LENGTH_DAYS, At, PhasePlan, Template, TimePoint
+from tracker.roadmap.template import At, PhasePlan, Template, TimePoint, latest_point_day
 from tracker.roadmap.write import template_text
 
 
@@ -480,12 +480,18 @@ def with_lp_days(template: Template, phase_key: str, text: str) -> Template:
                 "whole numbers from 1, separated by commas (e.g. 1, 15, 29)"
             )
         days.append(int(word))
-    last = phase.length_days or MAX_LENGTH_DAYS
+    last = latest_point_day(phase.length_days)
     late = [d for d in days if d > last]
+    if late and phase.length_days is not None:
+        raise ValueError(
+            f"{phase.name}: day {late[0]} is more than a day after the end of the phase's "
+            f"{phase.length_days} days; give a day from 1 to {last} ({last}: the day after its "
+            "last day), or change the length"
+        )
     if late:
         raise ValueError(
-            f"{phase.name}: day {late[0]} is after the phase's last day ({last}); check the "
-            "day or the phase's length"
+            f"{phase.name}: day {late[0]} is far more than any protocol; give a day from 1 to "
+            f"{last:,}"
         )
     kept = tuple(t for t in phase.lps or () if t.at is not At.DAY)
     typed = tuple(TimePoint(f"day {d}", At.DAY, d) for d in sorted(set(days)))

@@ -42,6 +42,7 @@ from tracker.roadmap.template import (
     Status,
     Template,
     TimePoint,
+    latest_point_day,
 )
 from tracker.store.errors import RecordError
 
@@ -738,7 +739,7 @@ class _Checker:
             if at is At.DAY:
                 # Day N counts from the phase's day 1 and may be the day after its last
                 # day (the day-8 count after a 7-day prophase), never later.
-                high = length + 1 if length is not None else MAX_LENGTH_DAYS
+                high = latest_point_day(length)
                 raw_day = obj.get("day")
                 whole_day = _as_whole(raw_day)
                 if whole_day is not None and length is not None and whole_day > high:
