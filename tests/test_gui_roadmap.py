@@ -627,3 +627,26 @@ def test_the_lengths_dialog_takes_the_day_after_the_last_day_as_a_file_does(qtbo
 
     cons = template_of(roadmap).phase("cons")
     assert cons is not None and [t.day for t in cons.lps or () if t.day][-1] == 61
+
+
+def test_an_lp_entered_on_its_planned_day_shows_done_on_the_plan_tab(qtbot, win) -> None:  # type: ignore[no-untyped-def]
+    """The end-of-induction LP entered on its day: "done on 14 Oct" in the whole plan; the
+    marrow MRD of that day, not entered: "planned for 14 Oct, not entered"."""
+    from tracker.model import CnsVisit
+
+    _apply_interfant_21(qtbot, win)
+    activate(qtbot, win)
+    press(qtbot, win, "Ctrl+0")
+    _fill_lengths(qtbot, win)
+    view = win.plan_view
+    end_of_induction = dt.date(2026, 10, 14)
+
+    def sure(start: str) -> str:
+        return next(r[2] for r in _rows(view.plan_list) if r[1].startswith(start))
+
+    assert sure("LP “end of induction") == "planned for 14 Oct, not entered"
+    child = win.bridge.current_child()
+    win.bridge.save(CnsVisit(child.id, end_of_induction))
+    assert sure("LP “end of induction") == "done on 14 Oct"
+    assert sure("MRD time point “end of induction") == "planned for 14 Oct, not entered"
+    assert all("missed" not in r[2] for r in _rows(view.plan_list))

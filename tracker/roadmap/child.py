@@ -351,14 +351,22 @@ def how_sure(item: PlanItem, stored: PlanItemEntry | None) -> str:
     return "planned"
 
 
-def whats_next(plan: Plan, roadmap: Roadmap, today: dt.date, n: int = 5) -> list[Upcoming]:
+def whats_next(
+    plan: Plan,
+    roadmap: Roadmap,
+    today: dt.date,
+    n: int = 5,
+    entered: Mapping[str, dt.date] | None = None,
+) -> list[Upcoming]:
     """The next ``n`` planned things from ``today`` on, dated ones by date, then the ones
-    whose date is unknown in plan order (so the family sees what is not dated yet)."""
+    whose date is unknown in plan order (so the family sees what is not dated yet); an LP
+    or MRD time point the record shows done (``entered``: tracker.roadmap.done) is not
+    next."""
     stored = {i.item_id: i for i in roadmap.items}
     dated: list[Upcoming] = []
     unknown: list[Upcoming] = []
     for it in plan.items:
-        if it.sureness is Sureness.DONE:
+        if it.sureness is Sureness.DONE or it.id in (entered or {}):
             continue
         old = stored.get(it.id)
         row = Upcoming(
