@@ -15,8 +15,9 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable
+from enum import StrEnum
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import resources
 from tracker.forms import blank
@@ -45,6 +46,8 @@ from tracker.roadmap.template import (
     latest_point_day,
 )
 from tracker.store.errors import RecordError
+
+_E = TypeVar("_E", bound=StrEnum)
 
 MAX_TEMPLATE_BYTES = 1024 * 1024
 """A roadmap of 20 phases is about 10 KB (the shipped Interfant-06 one: see the tests);
@@ -422,6 +425,19 @@ class _Checker:
             self.refuse(path, f"{what} is {shown}, written as a decimal", f"write {number}")
         return number
 
+    def choice(
+        self, enum: type[_E], value: Any, path: KeyPath, said: str, what: str, after: str = ""
+    ) -> _E:
+        """``value`` as one of ``enum``'s values, or refused: "{said} “x”{after}; {what} is
+        one of “a”, “b”" (a phase's kind, a status's mark, a time point's "at")."""
+        values = tuple(member.value for member in enum)
+        if value not in values:
+            tail = f" {after}" if after else ""
+            self.refuse(
+                path, f"{said} {_shown(value)}{tail}", f"{what} is one of {_listing(values)}"
+            )
+        return enum(value)
+
     def items(self, value: Any, path: KeyPath, what: str, most: int) -> list[Any]:
         if not isinstance(value, list):
             self.refuse(path, f"{what} is {_kind(value)}", f"{what} is a list […]")
@@ -550,14 +566,7 @@ class _Checker:
     def status(self, value: Any, path: KeyPath, what: str, source_ids: tuple[str, ...]) -> Status:
         obj = self.obj(value, path, what, STATUS_KEYS)
         raw_mark = obj.get("mark")
-        marks = tuple(m.value for m in Mark)
-        if raw_mark not in marks:
-            self.refuse(
-                (*path, "mark"),
-                f"{what} is {_shown(raw_mark)}",
-                f"a status is one of {_listing(marks)}",
-            )
-        mark = Mark(raw_mark)
+        mark = self.choice(Mark, raw_mark, (*path, "mark"), f"{what} is", "a status")
         source = obj.get("source")
         if source is None and mark is Mark.VERIFIED:
             self.refuse(
@@ -592,14 +601,14 @@ class _Checker:
         name = self.required_text(obj, "name", path)
         self.where = f"phase “{key}” ({name})"
         self.known_fields(obj, path, "the phase", PHASE_FIELDS)
-        kinds = tuple(k.value for k in PhaseKind)
-        raw_kind = obj.get("kind")
-        if raw_kind not in kinds:
-            self.refuse(
-                (*path, "kind"),
-                f"the kind {_shown(raw_kind)} is not a kind of phase",
-                f"a kind is one of {_listing(kinds)}",
-            )
+        kind = self.choice(
+            PhaseKind,
+            obj.get("kind"),
+            (*path, "kind"),
+            "the kind",
+            "a kind",
+            "is not a kind of phase",
+        )
         arms = self.key_list(
             obj.get("arms"), (*path, "arms"), "“arms”", arm_keys, "template's arms"
         )
@@ -660,7 +669,7 @@ class _Checker:
         return PhasePlan(
             key=key,
             name=name,
-            kind=PhaseKind(raw_kind),
+            kind=kind,
             arms=arms,
             after=after,
             length_days=length,
@@ -722,19 +731,11 @@ class _Checker:
         if value is None:
             return None
         result: list[TimePoint] = []
-        ats = tuple(a.value for a in At)
         for i, raw in enumerate(self.items(value, path, f"the {what}s", MAX_ITEMS)):
             here = (*path, i)
             obj = self.obj(raw, here, f"{what} {i + 1}", POINT_FIELDS)
             label = self.required_text(obj, "label", here)
-            raw_at = obj.get("at")
-            if raw_at not in ats:
-                self.refuse(
-                    (*here, "at"),
-                    f"{what} {i + 1}'s “at” is {_shown(raw_at)}",
-                    f"“at” is one of {_listing(ats)}",
-                )
-            at = At(raw_at)
+            at = self.choice(At, obj.get("at"), (*here, "at"), f"{what} {i + 1}'s “at” is", "“at”")
             day = None
             if at is At.DAY:
                 # Day N counts from the phase's day 1 and may be the day after its last
