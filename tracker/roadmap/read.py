@@ -24,6 +24,7 @@ from tracker.forms import blank
 from tracker.io.import_file import ImportFileError, read_import_file
 from tracker.io.json_text import JsonImportError, KeyPath, parse_with_lines
 from tracker.model import PhaseKind
+from tracker.roadmap.broken_json import not_a_number, phase_at, whole_rule
 from tracker.roadmap.template import (
     FORMAT,
     MAX_GAP_DAYS,
@@ -81,33 +82,6 @@ def hidden_character(text: str) -> str | None:
             return f"half of a character {code}"
     return None
 
-
-def _whole_rule(what: str, low: int, high: int, *, nullable: bool) -> str:
-    """What a whole-number field accepts, as a refusal says it."""
-    return f"{what} is a whole number from {low:,} to {high:,}" + (
-        ", or null when it is not known" if nullable else ""
-    )
-
-
-# The numbers of a template, by field name: how a message names each, and what it accepts
-# (for a NaN or Infinity, which the JSON reader refuses before the field is checked).
-_NUMBERS = {
-    "length_days": (
-        "the length in days",
-        _whole_rule("the length in days", 1, MAX_LENGTH_DAYS, nullable=True),
-    ),
-    "gap_days": (
-        "the gap in days",
-        _whole_rule("the gap in days", 0, MAX_GAP_DAYS, nullable=False),
-    ),
-    "day": (
-        "the day",
-        "the day is a whole number from 1 (the phase's first day) to the day after its last day",
-    ),
-    "version": ("“version”", f"write {VERSION}"),
-}
-_NOT_JSON_NUMBER = re.compile(r"-?(?:NaN|Infinity)")
-_KEY_BEFORE = re.compile(r'"([A-Za-z_]{1,40})"\s*:\s*\Z')
 
 TOP_FIELDS = ("format", "version", "protocol", "about", "sources", "arms", "phases")
 SOURCE_FIELDS = ("id", "citation", "url")
@@ -181,8 +155,8 @@ def parse_template(data: bytes, file: str) -> Template:
     except JsonImportError as exc:
         reason = exc.problems[0] if exc.problems else str(exc)
         place = re.match(r"line (\d+), column (\d+)", reason)
-        phase = _phase_at(data, int(place[1]), int(place[2])) if place else None
-        number = _not_a_number(data, int(place[1]), int(place[2])) if place else None
+        phase = phase_at(data, int(place[1]), int(place[2])) if place else None
+        number = not_a_number(data, int(place[1]), int(place[2])) if place else None
         if number is not None and place is not None:
             at = f", {phase}" if phase else ""
             raise RoadmapError(
@@ -194,85 +168,6 @@ def parse_template(data: bytes, file: str) -> Template:
             "Nothing was loaded."
         ) from None
     return _Checker(file, lines).template(value)
-
-
-_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[{}\[\],:]')
-
-
-def _text_and_offset(data: bytes, line: int, column: int) -> tuple[str, int] | None:
-    """The file's text (as the JSON reader read it) and the offset of ``line``, ``column``."""
-    text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace")
-    lines = text.split("\n")
-    if not 1 <= line <= len(lines):
-        return None
-    return text, sum(len(x) + 1 for x in lines[: line - 1]) + column - 1
-
-
-def _not_a_number(data: bytes, line: int, column: int) -> str | None:
-    """When the JSON reader stopped at NaN, Infinity or -Infinity: which field holds it,
-    that JSON has no such number, and what the field accepts ("the length in days is NaN
-    (“not a number”), which JSON does not allow; the length in days is a whole number…");
-    None for any other reason."""
-    found = _text_and_offset(data, line, column)
-    if found is None:
-        return None
-    text, pos = found
-    token = _NOT_JSON_NUMBER.match(text, pos)
-    if token is None:
-        return None
-    key = _KEY_BEFORE.search(text[max(0, pos - 60) : pos])
-    what, accepted = _NUMBERS.get(
-        key[1] if key else "",
-        (f"“{key[1]}”" if key else "a value", "write a number, or null where it is not known"),
-    )
-    shown = token[0] + (" (“not a number”)" if token[0] == "NaN" else "")
-    return f"{what} is {shown}, which JSON does not allow; {accepted}"
-
-
-def _phase_at(data: bytes, line: int, column: int) -> str | None:
-    """The phase (“key” (name)) whose object in "phases" holds ``line``, ``column`` of a
-    file that is not valid JSON, found by a lenient scan of its brackets and quoted text
-    (best effort: None when the place is in no phase or the file is too broken to tell)."""
-    place = _text_and_offset(data, line, column)
-    if place is None:
-        return None
-    text, pos = place
-    stack: list[str | None] = []  # per open bracket: the key it is the value of
-    key: str | None = None  # the key whose value comes next in the innermost object
-    last = ""  # the last quoted text: a key if a colon follows
-    start = -1  # where the phase being read starts (-1: in none)
-    found: dict[str, str] = {}
-    for m in _TOKEN.finditer(text):
-        token = m.group()
-        if token in ("{", "["):
-            if token == "{" and stack == [None, "phases"]:
-                found, start = {}, m.start()
-            stack.append(key)
-            key = None
-        elif token in ("}", "]"):
-            if stack:
-                stack.pop()
-            if token == "}" and start >= 0 and stack == [None, "phases"]:
-                if start <= pos < m.end():
-                    break
-                start = -1
-            key = None
-        elif token == ":":
-            key = last
-        elif token == ",":
-            key = None
-        else:
-            last = token[1:-1]
-            if key in ("key", "name") and start >= 0 and len(stack) == 3:
-                found.setdefault(key, last)
-            key = None
-    else:  # the file ended (or broke off) inside the phase
-        if not 0 <= start <= pos:
-            return None
-    if "key" not in found:
-        return None
-    name = f" ({found['name'][:60]})" if "name" in found else ""
-    return f"phase “{found['key'][:40]}”{name}"
 
 
 def _listing(names: Iterable[str]) -> str:
@@ -408,7 +303,7 @@ class _Checker:
     ) -> int | None:
         if value is None and nullable:
             return None
-        accepted = _whole_rule(what, low, high, nullable=nullable)
+        accepted = whole_rule(what, low, high, nullable=nullable)
         if isinstance(value, float) and value == 0 and math.copysign(1.0, value) < 0:
             minus_zero = f"{what} is -0.0, a zero with a minus sign"
             self.refuse(path, minus_zero, accepted if low > 0 else "write 0")
