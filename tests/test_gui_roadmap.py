@@ -650,3 +650,25 @@ def test_an_lp_entered_on_its_planned_day_shows_done_on_the_plan_tab(qtbot, win)
     assert sure("LP “end of induction") == "done on 14 Oct"
     assert sure("MRD time point “end of induction") == "planned for 14 Oct, not entered"
     assert all("missed" not in r[2] for r in _rows(view.plan_list))
+
+
+def test_a_first_start_in_year_9999_is_refused_beside_the_field(qtbot, win) -> None:  # type: ignore[no-untyped-def]
+    """The forms' date window (10 years ahead), not a plan of "unknown" dates."""
+    from gui_helpers import error_label
+
+    seen: dict[str, Any] = {}
+
+    def handle(dialog: Any) -> None:
+        fill(dialog, "first_start", "9999-12-01")
+        enter(dialog)
+        seen["open"] = dialog.isVisible()
+        seen["error"] = error_label(dialog, "first_start").text()
+
+    drive_modals(win.add_actions["roadmap"].trigger, [handle])
+    assert seen["open"]
+    assert seen["error"].endswith(
+        "First start: 9999-12-01 is more than 10 years ahead (the latest date accepted is "
+        "2036-11-24); check the year"
+    )
+    child = win.bridge.current_child()
+    assert win.bridge.record.entries(Roadmap, child.id) == []
