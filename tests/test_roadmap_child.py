@@ -382,3 +382,20 @@ def test_an_lp_on_the_day_after_the_phases_last_day_is_one_rule_for_file_and_dia
     )
     with pytest.raises(RoadmapError, match="is on day 62, more than a day after the end"):
         parse_template(template_text(typed).replace('"day": 61', '"day": 62').encode(), "x.json")
+
+
+def test_a_real_start_corrected_back_to_its_plan_day_leaves_no_moved_reason(
+    record: Record, child: Child
+):
+    """ "It really started on…" 7 days late, then corrected to the planned day: the items
+    after it are on the plan's days again and say nothing moved."""
+    roadmap, phases = _applied(record, child, _filled())
+    planned = {i.item_id: i.date for i in roadmap.items}
+    day = planned["blina1.start"]
+    assert day is not None
+    for start in (day + dt.timedelta(days=7), day):
+        phases = record.entries(Phase, child.id)
+        _shift, applied = record_real_start(roadmap, phases, "blina1", start, child.birth_date)
+        roadmap, _ = _save(record, applied)
+    assert {i.item_id: i.date for i in roadmap.items} == planned
+    assert not any(why.startswith("moved") for why in _moved(roadmap).values())
