@@ -168,7 +168,7 @@ def synced(
         old = existing.get(it.id)
         link = phase_uids[it.phase] if it.what in (What.START, What.END) else ""
         because = reasons.get(it.id, old.moved_because if old else "")
-        back = it.sureness is Sureness.PLANNED and it.date == on_plan.get(it.id, None)
+        back = it.sureness is Sureness.PLANNED and it.date == on_plan.get(it.id)
         if back and because.startswith("moved"):
             because = ""
         items.append(
@@ -427,24 +427,21 @@ def fix_date(
     if not any(i.item_id == item_id for i in roadmap.items):
         raise RoadmapError(f"The plan has no item “{item_id}”; apply the roadmap again.")
     before = plan_of(roadmap, phases)
+    what = before.item(item_id).description
+    named = f"{what[0].upper()}{what[1:]}"
     if day < birth:
-        what = before.item(item_id).description
         raise RoadmapError(
-            f"{what[0].upper()}{what[1:]} cannot be on {day.isoformat()}: that is before the "
-            f"child's birth ({birth.isoformat()}); check the date. Nothing was changed."
+            f"{named} cannot be on {day.isoformat()}: that is before the child's birth "
+            f"({birth.isoformat()}); check the date. Nothing was changed."
         )
-    if today is not None:
-        what = before.item(item_id).description
-        problem = date_window(today, birth).problem(day, f"{what[0].upper()}{what[1:]}")
-        if problem is not None:
-            raise RoadmapError(f"{problem}. Nothing was changed.")
+    if today is not None and (problem := date_window(today, birth).problem(day, named)):
+        raise RoadmapError(f"{problem}. Nothing was changed.")
     items = tuple(
         replace(i, date=day, fixed=True, moved_because="") if i.item_id == item_id else i
         for i in roadmap.items
     )
     edited = replace(roadmap, items=items)
     after = plan_of(edited, phases)
-    what = before.item(item_id).description
     moves: list[Move] = []
     for it in after.items:
         old = before.item(it.id).date if it.id in before.dates() else None
