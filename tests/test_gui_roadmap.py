@@ -530,3 +530,145 @@ def test_a_preview_with_nothing_odd_shows_no_warning(qtbot, win) -> None:  # typ
     qtbot.addWidget(dialog)
     dialog.show()
     assert not dialog.findChild(QLabel, "warnings").isVisible()
+
+
+def test_a_fix_and_its_way_back_leave_no_reason_and_undo_restores_each(qtbot, win, answers) -> None:  # type: ignore[no-untyped-def]
+    """+7 days, then back to the plan's day: the later items read "planned" with no
+    reason; each undo step gives back the reasons exactly as they were."""
+    _apply_interfant_21(qtbot, win)
+    activate(qtbot, win)
+    press(qtbot, win, "Ctrl+0")
+    _fill_lengths(qtbot, win)
+    child = win.bridge.current_child()
+    view = win.plan_view
+
+    def fix(day: dt.date) -> None:
+        rows = _rows(view.plan_list)
+        row = next(i for i, r in enumerate(rows) if r[1] == "the start of Blinatumomab, cycle 1")
+        view.plan_list.setCurrentItem(view.plan_list.topLevelItem(row))
+        answers.texts.append(day.isoformat())
+        drive_modals(lambda: QTest.keyClick(view.fix_button, Qt.Key.Key_Space), [enter])
+
+    def stored() -> dict[str, tuple[dt.date | None, str]]:
+        [roadmap] = win.bridge.record.entries(Roadmap, child.id)
+        return {i.item_id: (i.date, i.moved_because) for i in roadmap.items}
+
+    before = stored()
+    fix(PLANNED_BLINA + dt.timedelta(days=7))
+    there = stored()
+    assert there["cons.start"][1] == (
+        "moved 7 days after the start of Blinatumomab, cycle 1 was fixed by hand"
+    )
+    fix(PLANNED_BLINA)
+    back = stored()
+    assert back["cons.start"] == (before["cons.start"][0], "")  # plainly planned
+    assert not any(why.startswith("moved") for _day, why in back.values())
+    row = next(r for r in _rows(view.plan_list) if r[1] == "the end of Blinatumomab, cycle 1")
+    assert row[2:] == ["planned", ""]
+    activate(qtbot, win)
+    press(qtbot, win, QKeySequence.StandardKey.Undo)
+    assert stored() == there
+    press(qtbot, win, QKeySequence.StandardKey.Undo)
+    assert stored() == before
+
+
+def test_a_date_fixed_in_year_9999_is_refused_and_nothing_changes(qtbot, win, answers) -> None:  # type: ignore[no-untyped-def]
+    _apply_interfant_21(qtbot, win)
+    activate(qtbot, win)
+    press(qtbot, win, "Ctrl+0")
+    view = win.plan_view
+    child = win.bridge.current_child()
+    [roadmap] = win.bridge.record.entries(Roadmap, child.id)
+    view.plan_list.setCurrentItem(view.plan_list.topLevelItem(0))
+    answers.texts.append("9999-01-01")
+    steps = win.bridge.undo_stack.count()
+    QTest.keyClick(view.fix_button, Qt.Key.Key_Space)
+    kind, _title, text = answers.asked[-1]
+    assert kind == "error"
+    assert text == (
+        "The start of Prednisone prophase: 9999-01-01 is more than 10 years ahead (the latest "
+        "date accepted is 2036-11-24); check the year. Nothing was changed."
+    )
+    assert win.bridge.undo_stack.count() == steps
+    assert win.bridge.record.entries(Roadmap, child.id) == [roadmap]
+
+
+def test_the_lengths_dialog_takes_the_day_after_the_last_day_as_a_file_does(qtbot, win) -> None:  # type: ignore[no-untyped-def]
+    """An LP on day 61 of 60 days (the day after the last day) is accepted, as in a
+    template file; day 62 is refused with the same rule's words."""
+    _apply_interfant_21(qtbot, win)
+    activate(qtbot, win)
+    press(qtbot, win, "Ctrl+0")
+    view = win.plan_view
+    seen: dict[str, str] = {}
+
+    def refused(dialog: Any) -> None:
+        type_text(dialog.findChild(object, "length_cons"), "60")
+        type_text(dialog.findChild(object, "lps_cons"), "1, 62")
+        enter(dialog)
+        assert dialog.isVisible()
+        seen["error"] = dialog.error.text()
+
+    view.lengths_button.setFocus()
+    drive_modals(lambda: QTest.keyClick(view.lengths_button, Qt.Key.Key_Space), [refused])
+    assert "day 62 is more than a day after the end of the phase's 60 days" in seen["error"]
+    assert "give a day from 1 to 61 (61: the day after its last day)" in seen["error"]
+
+    def accepted(dialog: Any) -> None:
+        type_text(dialog.findChild(object, "length_cons"), "60")
+        type_text(dialog.findChild(object, "lps_cons"), "1, 61")
+        enter(dialog)
+        assert not dialog.isVisible(), dialog.error.text()
+
+    drive_modals(lambda: QTest.keyClick(view.lengths_button, Qt.Key.Key_Space), [accepted])
+    child = win.bridge.current_child()
+    [roadmap] = win.bridge.record.entries(Roadmap, child.id)
+    from tracker.roadmap.child import template_of
+
+    cons = template_of(roadmap).phase("cons")
+    assert cons is not None and [t.day for t in cons.lps or () if t.day][-1] == 61
+
+
+def test_an_lp_entered_on_its_planned_day_shows_done_on_the_plan_tab(qtbot, win) -> None:  # type: ignore[no-untyped-def]
+    """The end-of-induction LP entered on its day: "done on 14 Oct" in the whole plan; the
+    marrow MRD of that day, not entered: "planned for 14 Oct, not entered"."""
+    from tracker.model import CnsVisit
+
+    _apply_interfant_21(qtbot, win)
+    activate(qtbot, win)
+    press(qtbot, win, "Ctrl+0")
+    _fill_lengths(qtbot, win)
+    view = win.plan_view
+    end_of_induction = dt.date(2026, 10, 14)
+
+    def sure(start: str) -> str:
+        return next(r[2] for r in _rows(view.plan_list) if r[1].startswith(start))
+
+    assert sure("LP “end of induction") == "planned for 14 Oct, not entered"
+    child = win.bridge.current_child()
+    win.bridge.save(CnsVisit(child.id, end_of_induction))
+    assert sure("LP “end of induction") == "done on 14 Oct"
+    assert sure("MRD time point “end of induction") == "planned for 14 Oct, not entered"
+    assert all("missed" not in r[2] for r in _rows(view.plan_list))
+
+
+def test_a_first_start_in_year_9999_is_refused_beside_the_field(qtbot, win) -> None:  # type: ignore[no-untyped-def]
+    """The forms' date window (10 years ahead), not a plan of "unknown" dates."""
+    from gui_helpers import error_label
+
+    seen: dict[str, Any] = {}
+
+    def handle(dialog: Any) -> None:
+        fill(dialog, "first_start", "9999-12-01")
+        enter(dialog)
+        seen["open"] = dialog.isVisible()
+        seen["error"] = error_label(dialog, "first_start").text()
+
+    drive_modals(win.add_actions["roadmap"].trigger, [handle])
+    assert seen["open"]
+    assert seen["error"].endswith(
+        "First start: 9999-12-01 is more than 10 years ahead (the latest date accepted is "
+        "2036-11-24); check the year"
+    )
+    child = win.bridge.current_child()
+    assert win.bridge.record.entries(Roadmap, child.id) == []

@@ -235,3 +235,25 @@ def test_the_repeat_in_words_says_the_day_of_a_monthly_series(qtbot, window, rec
         dialog.reject()
 
     drive_modal(lambda: window.agenda_view.edit("appointment", None), plan)
+
+
+def test_the_repeat_count_says_every_month_not_every_1_months(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from ui.dialogs.agenda import RepeatPicker
+
+    picker = RepeatPicker(today=dt.date(2026, 11, 24))
+    qtbot.addWidget(picker)
+    picker.first_date = dt.date(2026, 11, 24)
+    shown = {}
+    for how in ("daily", "weekly", "monthly"):
+        picker.how.setCurrentIndex(picker.how.findData(how))
+        picker.every.setValue(1)
+        one = picker.every.text()
+        picker.every.setValue(2)
+        shown[how] = (one, picker.every.text())
+    assert shown == {
+        "daily": ("every day", "every 2 days"),
+        "weekly": ("every week", "every 2 weeks"),
+        "monthly": ("every month", "every 2 months"),
+    }
+    picker.every.setValue(1)
+    assert picker.words.text() == "In words: every month on the 24th"

@@ -195,7 +195,7 @@ def text_of(data: dict[str, Any]) -> str:
     ("old", "new", "says"),
     [
         ('"length_days": 28', '"length_days": 28, "length_days": 29', "appears twice"),
-        ('"length_days": 28', '"length_days": NaN', "value was expected"),
+        ('"length_days": 28', '"length_days": NaN', "the length in days is NaN"),
         ('"length_days": 28', '"length_days": 1e999', "far too large"),
     ],
 )

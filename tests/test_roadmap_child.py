@@ -255,7 +255,147 @@ def test_lp_days_from_the_protocol_book_are_planned_items(record: Record, child:
     assert items["ind.lp1"].date == dt.date(2026, 10, 10)  # the end of induction
     assert items["ind.lp2"].date == dt.date(2026, 9, 8)  # day 1
     assert items["ind.lp4"].date == dt.date(2026, 10, 6)  # day 29
-    with pytest.raises(ValueError, match="day 40 is after the phase's last day"):
+    with pytest.raises(ValueError, match="day 40 is more than a day after the end of the phase's"):
         with_lp_days(t, "ind", "40")
     with pytest.raises(ValueError, match="“x” is not a day"):
         with_lp_days(t, "ind", "1, x")
+
+
+def _moved(roadmap: Roadmap) -> dict[str, str]:
+    return {i.item_id: i.moved_because for i in roadmap.items if i.moved_because}
+
+
+def test_an_item_back_on_its_plan_date_reads_as_planned_again(record: Record, child: Child):
+    """A fix of +7 days then back: the later items are on the days the plan gives, with no
+    "moved 7 days earlier" left on them (how sure: "planned", not "moved")."""
+    from tracker.roadmap.child import fix_date, how_sure
+
+    roadmap, phases = _applied(record, child, _filled())
+    planned = {i.item_id: i.date for i in roadmap.items}
+    day = planned["blina1.start"]
+    assert day is not None
+    there, _ = _save(
+        record,
+        fix_date(roadmap, phases, "blina1.start", day + dt.timedelta(days=7), child.birth_date),
+    )
+    assert _moved(there)["cons.start"].startswith("moved 7 days after")
+    back, _ = _save(
+        record,
+        fix_date(there, record.entries(Phase, child.id), "blina1.start", day, child.birth_date),
+    )
+    assert {i.item_id: i.date for i in back.items} == planned
+    assert _moved(back) == {}
+    plan = plan_of(back, record.entries(Phase, child.id))
+    stored = {i.item_id: i for i in back.items}
+    assert how_sure(plan.item("cons.start"), stored["cons.start"]) == "planned"
+
+
+def test_lengths_edited_and_edited_back_leave_no_moved_reason(record: Record, child: Child):
+    """The preview says "moved 7 days later after the plan's lengths were edited"; once
+    applied the items are on the days the edited plan gives: planned, no "moved" kept (and
+    none after the length is edited back)."""
+    roadmap, phases = _applied(record, child, _filled())
+    planned = {i.item_id: i.date for i in roadmap.items}
+    for length, word in ((40, "later"), (33, "earlier")):  # induction 7 days longer, then back
+        t = template_of(roadmap)
+        edited = with_template(
+            roadmap,
+            replace(
+                t,
+                phases=tuple(
+                    replace(p, length_days=length) if p.key == "ind" else p for p in t.phases
+                ),
+            ),
+        )
+        phases = record.entries(Phase, child.id)
+        moves = pending_moves(edited, phases)
+        reasons = {m.item.id: m.reason for m in moves}
+        assert reasons["cons.start"] == f"moved 7 days {word} after the plan's lengths were edited"
+        roadmap, _ = _save(record, apply_moves(edited, phases, moves))
+        assert _moved(roadmap) == {}
+    assert {i.item_id: i.date for i in roadmap.items} == planned
+
+
+def test_a_date_fixed_beyond_the_date_window_is_refused(record: Record, child: Child):
+    """The forms' rule (tracker.dates.date_window): at most 10 years after today."""
+    from tracker.roadmap.child import fix_date
+
+    roadmap, phases = _applied(record, child, _filled())
+    with pytest.raises(RoadmapError) as caught:
+        fix_date(
+            roadmap, phases, "blina1.start", dt.date(9999, 1, 1), child.birth_date, record.today()
+        )
+    assert str(caught.value) == (
+        "The start of Blinatumomab, cycle 1: 9999-01-01 is more than 10 years ahead (the "
+        "latest date accepted is 2036-11-24); check the year. Nothing was changed."
+    )
+    last = dt.date(2036, 11, 24)
+    assert fix_date(roadmap, phases, "mt.end", last, child.birth_date, record.today())
+
+
+def test_a_move_past_the_calendars_last_day_is_refused_not_left_unknown(
+    record: Record, child: Child
+):
+    """Without a today to measure by (or a real start near 9999-12-31): what follows would
+    fall after 9999-12-31; refused, not shown as "unknown"."""
+    from tracker.roadmap.child import facts_of, fix_date
+    from tracker.roadmap.shift import preview_shift
+
+    roadmap, phases = _applied(record, child, _filled())
+    with pytest.raises(RoadmapError) as caught:
+        fix_date(roadmap, phases, "blina1.start", dt.date(9999, 12, 1), child.birth_date)
+    assert str(caught.value) == (
+        "This would put the end of Chemotherapy courses after blinatumomab 1 (from your "
+        "protocol book) after 9999-12-31, the last day a date can have; check the date. "
+        "Nothing was changed."
+    )
+    with pytest.raises(RoadmapError, match="after 9999-12-31, the last day a date can have"):
+        preview_shift(
+            template_of(roadmap),
+            "MR",
+            facts_of(roadmap, phases),
+            "blina1",
+            started=dt.date(9999, 12, 20),
+        )
+
+
+def test_an_lp_on_the_day_after_the_phases_last_day_is_one_rule_for_file_and_dialog():
+    """Day n + 1 of a phase of n days (the day after its last day) is accepted in a template
+    file (tracker.roadmap.read) and typed as an LP day alike; day n + 2 refused by both."""
+    from tracker.roadmap.child import with_lp_days
+    from tracker.roadmap.read import parse_template
+    from tracker.roadmap.template import latest_point_day
+    from tracker.roadmap.write import template_text
+
+    t = _filled()  # consolidation: 60 days
+    assert latest_point_day(60) == 61
+    typed = with_lp_days(t, "cons", "1, 61")
+    cons = typed.phase("cons")
+    assert cons is not None and [p.day for p in cons.lps or ()][-1] == 61
+    assert parse_template(template_text(typed).encode(), "ours.json") == typed  # the file too
+    with pytest.raises(ValueError) as caught:
+        with_lp_days(t, "cons", "62")
+    assert str(caught.value) == (
+        "Chemotherapy courses after blinatumomab 1 (from your protocol book): day 62 is more "
+        "than a day after the end of the phase's 60 days; give a day from 1 to 61 (61: the "
+        "day after its last day), or change the length"
+    )
+    with pytest.raises(RoadmapError, match="is on day 62, more than a day after the end"):
+        parse_template(template_text(typed).replace('"day": 61', '"day": 62').encode(), "x.json")
+
+
+def test_a_real_start_corrected_back_to_its_plan_day_leaves_no_moved_reason(
+    record: Record, child: Child
+):
+    """ "It really started on…" 7 days late, then corrected to the planned day: the items
+    after it are on the plan's days again and say nothing moved."""
+    roadmap, phases = _applied(record, child, _filled())
+    planned = {i.item_id: i.date for i in roadmap.items}
+    day = planned["blina1.start"]
+    assert day is not None
+    for start in (day + dt.timedelta(days=7), day):
+        phases = record.entries(Phase, child.id)
+        _shift, applied = record_real_start(roadmap, phases, "blina1", start, child.birth_date)
+        roadmap, _ = _save(record, applied)
+    assert {i.item_id: i.date for i in roadmap.items} == planned
+    assert not any(why.startswith("moved") for why in _moved(roadmap).values())

@@ -1,5 +1,6 @@
-"""The printed summary's "Planned next" from the roadmap: the same rows as the Plan tab's
-What's next (date, what, how sure), only when a roadmap is applied, and redacted too."""
+"""The printed summary's list "From the treatment plan" (the roadmap): the same rows as
+the Plan tab's What's next (date, what, how sure), only when a roadmap is applied, and
+redacted too."""
 
 from __future__ import annotations
 
@@ -92,6 +93,9 @@ def test_the_pdf_prints_planned_next(qapp, demo, tmp_path) -> None:  # type: ign
     target = tmp_path / "summary.pdf"
     write_pdf(rec, SummaryRequest(child.id), target)
     first = " ".join(PdfReader(str(target)).pages[0].extract_text().split())
-    assert "Planned next (from the roadmap Interfant-21; the team's dates win)" in first
+    # two lists, two plain headings: what the family entered, what the roadmap works out
+    assert "Appointments, phases and checks you entered:" in first
+    assert "From the treatment plan (roadmap Interfant-21; the team's dates win)" in first
+    assert "Planned next" not in first
     assert "2027-02-07 LP “day 435” in Maintenance planned" in first
     assert dt.date(2027, 5, 13).isoformat() in first

@@ -70,6 +70,15 @@ def date_window(today: dt.date, birth: dt.date | None = None) -> DateWindow:
     return DateWindow(birth, max(latest, birth), from_birth=True)
 
 
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+"""The months as short words, the same in every locale (the timeline's ticks, "12 Mar")."""
+
+
+def day_month(d: dt.date) -> str:
+    """ "12 Mar": the day and the month, as the timeline's ticks and the plan say them."""
+    return f"{d.day} {MONTHS[d.month - 1]}"
+
+
 def future_problem(
     label: str, value: dt.date, today: dt.date, local_today: dt.date | None = None
 ) -> str:

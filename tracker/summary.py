@@ -54,6 +54,7 @@ from tracker.mrd import format_mrd
 from tracker.phases import current_phase
 from tracker.redaction import Redaction, initials, redacted_age
 from tracker.roadmap.child import plan_of, whats_next
+from tracker.roadmap.done import entered_items
 from tracker.roadmap.read import RoadmapError
 from tracker.visits import last_visit_before, next_visits
 
@@ -360,7 +361,7 @@ def build_summary(
     )
     phase_names = {p.id: p.display_name for p in phases if p.id is not None}
     summary.plan_ahead = _plan(phases, milestones, visits, appointments, today, now)
-    _roadmap_next(summary, roadmaps, phases, today)
+    _roadmap_next(summary, roadmaps, phases, today, (visits, milestones))
     summary.milestones = [
         _milestone_line(m) for m in sorted(in_range_milestones, key=lambda m: m.date)
     ]
@@ -636,10 +637,15 @@ ROADMAP_NEXT_COUNT = 5
 
 
 def _roadmap_next(
-    summary: Summary, roadmaps: Sequence[Roadmap], phases: Sequence[Phase], today: dt.date
+    summary: Summary,
+    roadmaps: Sequence[Roadmap],
+    phases: Sequence[Phase],
+    today: dt.date,
+    entries: tuple[Sequence[CnsVisit], Sequence[Milestone]],
 ) -> None:
-    """The latest roadmap's next planned things, as the Plan tab's What's next lists them;
-    none when there is no roadmap or it cannot be read (the Plan tab says why)."""
+    """The latest roadmap's next planned things, as the Plan tab's What's next lists them
+    (an LP or MRD time point the record shows done, ``entries``, left out); none when there
+    is no roadmap or it cannot be read (the Plan tab says why)."""
     if not roadmaps:
         return
     roadmap = roadmaps[-1]
@@ -650,7 +656,7 @@ def _roadmap_next(
     summary.roadmap_protocol = roadmap.protocol
     summary.roadmap_next = [
         (u.date.isoformat() if u.date else "unknown", u.what, u.sure)
-        for u in whats_next(plan, roadmap, today, ROADMAP_NEXT_COUNT)
+        for u in whats_next(plan, roadmap, today, ROADMAP_NEXT_COUNT, entered_items(plan, *entries))
     ]
 
 

@@ -22,7 +22,7 @@ from dateutil.rrule import DAILY, MO, MONTHLY, WEEKLY, YEARLY, rrule
 from tracker import analytes, fever, labels, medicines, range_units, ranges, schedule
 from tracker.analytes import format_number
 from tracker.anc import calculate_anc
-from tracker.dates import day_of_phase
+from tracker.dates import MONTHS, day_month, day_of_phase
 from tracker.display import converted_number, typed_number
 from tracker.kinds import growth as growth_kind
 from tracker.kinds import stay as stay_kind
@@ -52,6 +52,7 @@ from tracker.model import (
 )
 from tracker.mrd import format_mrd
 from tracker.roadmap import child as roadmap_child
+from tracker.roadmap.done import entered_items, entered_status
 from tracker.roadmap.plan import What
 from tracker.roadmap.read import RoadmapError
 from tracker.visits import Visit, series_dates
@@ -78,7 +79,7 @@ LANE_INPUTS: dict[str, tuple[str, ...]] = {
     "medicines": ("medicine_plans", "today"),
     "stays": ("stays", "today"),
     "appointments": ("appointments", "today"),
-    "plan": ("roadmaps", "phases"),
+    "plan": ("roadmaps", "phases", "visits", "milestones", "today"),
     "transfusions": ("transfusions", "counts", "display_units"),
 }
 CHART_INPUTS = ("counts", "display_units", "thresholds", "team_thresholds")
@@ -335,7 +336,6 @@ _STEPS: tuple[tuple[str, int, int], ...] = (
     ("year", YEARLY, 5),
 )
 _STEP_DAYS = {"day": 1.0, "week": 7.0, "month": 30.44, "year": 365.25}
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def ticks(x0: float, x1: float, width_px: float, min_px: float = 56.0) -> list[Tick]:
@@ -403,12 +403,12 @@ def _is_major(d: dt.date, unit: str, previous: dt.date | None) -> bool:
 def _tick_label(d: dt.date, unit: str, previous: dt.date | None) -> str:
     if unit in ("day", "week"):
         if previous is None or previous.month != d.month:
-            return f"{d.day} {_MONTHS[d.month - 1]}"
+            return day_month(d)
         return str(d.day)
     if unit == "month":
         if previous is None or previous.year != d.year or d.month == 1:
-            return f"{_MONTHS[d.month - 1]} {d.year}"
-        return _MONTHS[d.month - 1]
+            return f"{MONTHS[d.month - 1]} {d.year}"
+        return MONTHS[d.month - 1]
     return str(d.year)
 
 
@@ -583,7 +583,7 @@ def _make_lane(key: str, inputs: Mapping[str, Any]) -> Lane:
     if key == "stays":
         return _stay_lane(stays, today)
     if key == "plan":
-        return _plan_lane(inputs["roadmaps"], phases)
+        return _plan_lane(inputs["roadmaps"], phases, visits, milestones, today)
     if key == "transfusions":
         return _transfusion_lane(transfusions, counts, display_units or {})
     if key in analytes.BY_CODE:
@@ -686,9 +686,17 @@ def _length_unknown(p: Phase) -> bool:
     return p.actual_start is None and p.planned_end is None and p.kind is not PhaseKind.OFF_THERAPY
 
 
-def _plan_lane(roadmaps: Sequence[Roadmap], phases: Sequence[Phase]) -> Lane:
+def _plan_lane(
+    roadmaps: Sequence[Roadmap],
+    phases: Sequence[Phase],
+    visits: Sequence[CnsVisit],
+    milestones: Sequence[Milestone],
+    today: dt.date,
+) -> Lane:
     """The roadmaps' planned LPs (circles) and MRD checks (diamonds), hollow: planned,
-    not done; a moved one says why.  Its phases are on the phases lane already."""
+    not done; a moved one says why; filled, "LP (done)", when the record has the entry on
+    that day, and a past one without says "not entered" (tracker.roadmap.done).  Its
+    phases are on the phases lane already."""
     marks: list[Mark] = []
     for roadmap in roadmaps:
         assert roadmap.id is not None
@@ -697,19 +705,25 @@ def _plan_lane(roadmaps: Sequence[Roadmap], phases: Sequence[Phase]) -> Lane:
         except RoadmapError:
             continue  # the Plan tab says why
         stored = {i.item_id: i for i in roadmap.items}
+        entered = entered_items(plan, visits, milestones)
         for it in plan.items:
             if it.what not in (What.LP, What.MRD) or it.date is None:
                 continue
             old = stored.get(it.id)
             moved = old.moved_because if old is not None else ""
+            status = entered_status(it, entered, today)
             tip = [f"{it.date.isoformat()} · {it.description}", roadmap.note or roadmap.protocol]
-            tip += [moved] if moved else []
+            tip += [x for x in (status, moved) if x]
             lp = it.what is What.LP
-            label = ("LP" if lp else "MRD") + (" (moved)" if moved.startswith("moved") else "")
+            done = it.id in entered
+            label = ("LP" if lp else "MRD") + (
+                " (done)" if done else " (moved)" if moved.startswith("moved") else ""
+            )
             ref = Ref("roadmap", roadmap.id)
             x = x_of(it.date) + 0.5
             shape = "circle" if lp else "diamond"
-            marks.append(Mark(x, 0, label, shape, False, "plan", ref, "\n".join(tip), True))
+            tip_text = "\n".join(tip)
+            marks.append(Mark(x, 0, label, shape, done, "plan", ref, tip_text, not done))
     marks.sort(key=lambda m: m.x)
     rows = _stack_same_day([m.x for m in marks])
     marks = [replace(m, row=r) for m, r in zip(marks, rows, strict=True)]

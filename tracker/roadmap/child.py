@@ -21,13 +21,14 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from tracker.dates import date_window
 from tracker.model import Phase, PlanItemEntry, Roadmap
 from tracker.phases import NextEvent
 from tracker.roadmap.link import link_phases
 from tracker.roadmap.plan import Facts, Plan, PlanItem, Sureness, What, chain, compute_plan
 from tracker.roadmap.read import RoadmapError, stored_template
 from tracker.roadmap.shift import Move, Shift, plan_warnings, preview_shift, refuse_impossible
-from tracker.roadmap.template import MAX_LENGTH_DAYS, At, PhasePlan, Template, TimePoint
+from tracker.roadmap.template import At, PhasePlan, Template, TimePoint, latest_point_day
 from tracker.roadmap.write import template_text
 
 
@@ -130,8 +131,11 @@ def synced(
     """``roadmap`` with the plan's dates as its items' (``reasons`` by item id replace the
     "moved because"), keeping the items of phases that really started (history, from
     another arm too), and the phase entries to create (phases whose start is now known)
-    or whose planned dates move."""
+    or whose planned dates move.  A planned item back on the day its plan gives (the
+    template's arithmetic from the first start alone: :func:`plan_dates`) keeps no "moved"
+    reason: a shift of +7 days and then -7 leaves it plainly planned."""
     template = template_of(roadmap)
+    on_plan = plan_dates(template, roadmap)
     existing = {i.item_id: i for i in roadmap.items}
     by_uid = {p.uid: p for p in phases}
     items: list[PlanItemEntry] = []
@@ -164,6 +168,9 @@ def synced(
         old = existing.get(it.id)
         link = phase_uids[it.phase] if it.what in (What.START, What.END) else ""
         because = reasons.get(it.id, old.moved_because if old else "")
+        back = it.sureness is Sureness.PLANNED and it.date == on_plan.get(it.id)
+        if back and because.startswith("moved"):
+            because = ""
         items.append(
             PlanItemEntry(
                 it.id,
@@ -179,6 +186,12 @@ def synced(
         if old.item_id not in in_plan and history:
             items.append(old)
     return Applied(replace(roadmap, items=tuple(items)), tuple(changed), tuple(moves))
+
+
+def plan_dates(template: Template, roadmap: Roadmap) -> dict[str, dt.date | None]:
+    """The day the plan gives each item: the template's arithmetic from the roadmap's first
+    start alone (no real start or end, no date fixed by hand)."""
+    return compute_plan(template, roadmap.arm, Facts(roadmap.first_start)).dates()
 
 
 def _moved_phase(phase: Phase, start: PlanItem, end: PlanItem) -> Phase | None:
@@ -338,14 +351,22 @@ def how_sure(item: PlanItem, stored: PlanItemEntry | None) -> str:
     return "planned"
 
 
-def whats_next(plan: Plan, roadmap: Roadmap, today: dt.date, n: int = 5) -> list[Upcoming]:
+def whats_next(
+    plan: Plan,
+    roadmap: Roadmap,
+    today: dt.date,
+    n: int = 5,
+    entered: Mapping[str, dt.date] | None = None,
+) -> list[Upcoming]:
     """The next ``n`` planned things from ``today`` on, dated ones by date, then the ones
-    whose date is unknown in plan order (so the family sees what is not dated yet)."""
+    whose date is unknown in plan order (so the family sees what is not dated yet); an LP
+    or MRD time point the record shows done (``entered``: tracker.roadmap.done) is not
+    next."""
     stored = {i.item_id: i for i in roadmap.items}
     dated: list[Upcoming] = []
     unknown: list[Upcoming] = []
     for it in plan.items:
-        if it.sureness is Sureness.DONE:
+        if it.sureness is Sureness.DONE or it.id in (entered or {}):
             continue
         old = stored.get(it.id)
         row = Upcoming(
@@ -390,29 +411,37 @@ def next_planned_items(
 
 
 def fix_date(
-    roadmap: Roadmap, phases: Sequence[Phase], item_id: str, day: dt.date, birth: dt.date
+    roadmap: Roadmap,
+    phases: Sequence[Phase],
+    item_id: str,
+    day: dt.date,
+    birth: dt.date,
+    today: dt.date | None = None,
 ) -> Applied:
     """The item ``item_id`` fixed by hand on ``day`` (the family's or the team's date wins
     and never moves), and what moves after it, with the same warnings as a shift's
     (``Applied.warnings``: a start before the phase before it ends, an LP outside its
-    phase); RoadmapError with the plain message if that would put an item before birth or
-    an end before its start."""
+    phase); RoadmapError with the plain message if ``day`` is outside the dates a form
+    accepts (:func:`tracker.dates.date_window` from ``today``), or that would put an item
+    before birth, after the calendar's last day, or an end before its start."""
     if not any(i.item_id == item_id for i in roadmap.items):
         raise RoadmapError(f"The plan has no item “{item_id}”; apply the roadmap again.")
     before = plan_of(roadmap, phases)
+    what = before.item(item_id).description
+    named = f"{what[0].upper()}{what[1:]}"
     if day < birth:
-        what = before.item(item_id).description
         raise RoadmapError(
-            f"{what[0].upper()}{what[1:]} cannot be on {day.isoformat()}: that is before the "
-            f"child's birth ({birth.isoformat()}); check the date. Nothing was changed."
+            f"{named} cannot be on {day.isoformat()}: that is before the child's birth "
+            f"({birth.isoformat()}); check the date. Nothing was changed."
         )
+    if today is not None and (problem := date_window(today, birth).problem(day, named)):
+        raise RoadmapError(f"{problem}. Nothing was changed.")
     items = tuple(
         replace(i, date=day, fixed=True, moved_because="") if i.item_id == item_id else i
         for i in roadmap.items
     )
     edited = replace(roadmap, items=items)
     after = plan_of(edited, phases)
-    what = before.item(item_id).description
     moves: list[Move] = []
     for it in after.items:
         old = before.item(it.id).date if it.id in before.dates() else None
@@ -456,12 +485,18 @@ def with_lp_days(template: Template, phase_key: str, text: str) -> Template:
                 "whole numbers from 1, separated by commas (e.g. 1, 15, 29)"
             )
         days.append(int(word))
-    last = phase.length_days or MAX_LENGTH_DAYS
+    last = latest_point_day(phase.length_days)
     late = [d for d in days if d > last]
+    if late and phase.length_days is not None:
+        raise ValueError(
+            f"{phase.name}: day {late[0]} is more than a day after the end of the phase's "
+            f"{phase.length_days} days; give a day from 1 to {last} ({last}: the day after its "
+            "last day), or change the length"
+        )
     if late:
         raise ValueError(
-            f"{phase.name}: day {late[0]} is after the phase's last day ({last}); check the "
-            "day or the phase's length"
+            f"{phase.name}: day {late[0]} is far more than any protocol; give a day from 1 to "
+            f"{last:,}"
         )
     kept = tuple(t for t in phase.lps or () if t.at is not At.DAY)
     typed = tuple(TimePoint(f"day {d}", At.DAY, d) for d in sorted(set(days)))

@@ -23,6 +23,10 @@ from enum import StrEnum
 from tracker.roadmap.read import RoadmapError
 from tracker.roadmap.template import At, PhasePlan, Template, TimePoint
 
+TOO_FAR = "too far ahead to date"
+"""Why an item has no date when its arithmetic falls after 9999-12-31, the last day a date
+can have (a shift or a fixed date that would do so is refused: shift.refuse_impossible)."""
+
 
 class What(StrEnum):
     START = "start"
@@ -177,7 +181,7 @@ def _point(
         if base is not None and t.at is At.DAY:
             assert t.day is not None
             base = _add(base, t.day - 1)
-            why = why or "too far ahead to date"
+            why = why or TOO_FAR
     if base is None:
         return PlanItem(pid, p.key, p.name, what, t.label, None, Sureness.UNKNOWN, why)
     return PlanItem(pid, p.key, p.name, what, t.label, base, Sureness.PLANNED)
@@ -210,7 +214,7 @@ def _start(
         return None, Sureness.UNKNOWN, prev_why
     start = _add(prev_end, 1 + gap)
     if start is None:
-        return None, Sureness.UNKNOWN, "too far ahead to date"
+        return None, Sureness.UNKNOWN, TOO_FAR
     return start, Sureness.PLANNED, ""
 
 
@@ -229,7 +233,7 @@ def _end(
         return None, Sureness.UNKNOWN, f"the length of {p.name} is unknown", after_this
     end = _add(start, p.length_days - 1)
     if end is None:
-        return None, Sureness.UNKNOWN, "too far ahead to date", "too far ahead to date"
+        return None, Sureness.UNKNOWN, TOO_FAR, TOO_FAR
     return end, Sureness.PLANNED, "", ""
 
 

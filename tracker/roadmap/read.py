@@ -11,15 +11,20 @@ the phase (key and name), what is wrong and what would be accepted; nothing is l
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from collections.abc import Iterable
+from enum import StrEnum
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import resources
+from tracker.forms import blank
 from tracker.io.import_file import ImportFileError, read_import_file
 from tracker.io.json_text import JsonImportError, KeyPath, parse_with_lines
 from tracker.model import PhaseKind
+from tracker.roadmap.broken_json import not_a_number, phase_at, whole_rule
 from tracker.roadmap.template import (
     FORMAT,
     MAX_GAP_DAYS,
@@ -39,8 +44,11 @@ from tracker.roadmap.template import (
     Status,
     Template,
     TimePoint,
+    latest_point_day,
 )
 from tracker.store.errors import RecordError
+
+_E = TypeVar("_E", bound=StrEnum)
 
 MAX_TEMPLATE_BYTES = 1024 * 1024
 """A roadmap of 20 phases is about 10 KB (the shipped Interfant-06 one: see the tests);
@@ -48,6 +56,32 @@ a megabyte is a hundred times that."""
 
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}", re.ASCII)
 _KEY_RULE = "1 to 40 letters, digits, “-” or “_”, starting with a letter or digit"
+
+_TEXT_DIRECTION = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+_PLAIN_TEXT = (
+    "write it as plain text, without control or text-direction characters "
+    "(a line break or a tab may stay)"
+)
+
+
+def hidden_character(text: str) -> str | None:
+    """What in ``text`` a reader cannot see but that changes what is shown, named with its
+    code ("a text-direction character (U+202E)", which shows the text after it reversed),
+    or None: a control character (a line break and a tab aside), a text-direction mark or
+    override, half of a character (a lone surrogate, which no file can hold)."""
+    for c in text:
+        code = f"(U+{ord(c):04X})"
+        if c in _TEXT_DIRECTION:
+            return f"a text-direction character {code}"
+        category = unicodedata.category(c)
+        if category == "Cc" and c not in "\t\n":
+            return f"a control character {code}"
+        if category == "Cs":
+            return f"half of a character {code}"
+    return None
+
 
 TOP_FIELDS = ("format", "version", "protocol", "about", "sources", "arms", "phases")
 SOURCE_FIELDS = ("id", "citation", "url")
@@ -121,63 +155,19 @@ def parse_template(data: bytes, file: str) -> Template:
     except JsonImportError as exc:
         reason = exc.problems[0] if exc.problems else str(exc)
         place = re.match(r"line (\d+), column (\d+)", reason)
-        phase = _phase_at(data, int(place[1]), int(place[2])) if place else None
+        phase = phase_at(data, int(place[1]), int(place[2])) if place else None
+        number = not_a_number(data, int(place[1]), int(place[2])) if place else None
+        if number is not None and place is not None:
+            at = f", {phase}" if phase else ""
+            raise RoadmapError(
+                f"{file}, line {place[1]}{at}: {number}. Nothing was loaded."
+            ) from None
         where = f", in {phase}" if phase else ""
         raise RoadmapError(
             f"{file} is not a roadmap template: it is not valid JSON ({reason}{where}). "
             "Nothing was loaded."
         ) from None
     return _Checker(file, lines).template(value)
-
-
-_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[{}\[\],:]')
-
-
-def _phase_at(data: bytes, line: int, column: int) -> str | None:
-    """The phase (“key” (name)) whose object in "phases" holds ``line``, ``column`` of a
-    file that is not valid JSON, found by a lenient scan of its brackets and quoted text
-    (best effort: None when the place is in no phase or the file is too broken to tell)."""
-    text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace")
-    lines = text.split("\n")
-    if not 1 <= line <= len(lines):
-        return None
-    pos = sum(len(x) + 1 for x in lines[: line - 1]) + column - 1
-    stack: list[str | None] = []  # per open bracket: the key it is the value of
-    key: str | None = None  # the key whose value comes next in the innermost object
-    last = ""  # the last quoted text: a key if a colon follows
-    start = -1  # where the phase being read starts (-1: in none)
-    found: dict[str, str] = {}
-    for m in _TOKEN.finditer(text):
-        token = m.group()
-        if token in ("{", "["):
-            if token == "{" and stack == [None, "phases"]:
-                found, start = {}, m.start()
-            stack.append(key)
-            key = None
-        elif token in ("}", "]"):
-            if stack:
-                stack.pop()
-            if token == "}" and start >= 0 and stack == [None, "phases"]:
-                if start <= pos < m.end():
-                    break
-                start = -1
-            key = None
-        elif token == ":":
-            key = last
-        elif token == ",":
-            key = None
-        else:
-            last = token[1:-1]
-            if key in ("key", "name") and start >= 0 and len(stack) == 3:
-                found.setdefault(key, last)
-            key = None
-    else:  # the file ended (or broke off) inside the phase
-        if not 0 <= start <= pos:
-            return None
-    if "key" not in found:
-        return None
-    name = f" ({found['name'][:60]})" if "name" in found else ""
-    return f"phase “{found['key'][:40]}”{name}"
 
 
 def _listing(names: Iterable[str]) -> str:
@@ -288,6 +278,9 @@ class _Checker:
                 f"“{key}” is {len(value):,} characters long",
                 f"it may be at most {MAX_TEXT} characters",
             )
+        hidden = hidden_character(value)
+        if hidden is not None:
+            self.refuse((*path, key), f"“{key}” holds {hidden}", _PLAIN_TEXT)
         return value
 
     def required_text(self, obj: dict[str, Any], key: str, path: KeyPath) -> str:
@@ -310,9 +303,10 @@ class _Checker:
     ) -> int | None:
         if value is None and nullable:
             return None
-        accepted = f"{what} is a whole number from {low:,} to {high:,}" + (
-            ", or null when it is not known" if nullable else ""
-        )
+        accepted = whole_rule(what, low, high, nullable=nullable)
+        if isinstance(value, float) and value == 0 and math.copysign(1.0, value) < 0:
+            minus_zero = f"{what} is -0.0, a zero with a minus sign"
+            self.refuse(path, minus_zero, accepted if low > 0 else "write 0")
         number = _as_whole(value)
         if number is None:
             self.refuse(path, f"{what} is {_shown(value)}", accepted)
@@ -325,6 +319,19 @@ class _Checker:
         if isinstance(value, float):
             self.refuse(path, f"{what} is {shown}, written as a decimal", f"write {number}")
         return number
+
+    def choice(
+        self, enum: type[_E], value: Any, path: KeyPath, said: str, what: str, after: str = ""
+    ) -> _E:
+        """``value`` as one of ``enum``'s values, or refused: "{said} “x”{after}; {what} is
+        one of “a”, “b”" (a phase's kind, a status's mark, a time point's "at")."""
+        values = tuple(member.value for member in enum)
+        if value not in values:
+            tail = f" {after}" if after else ""
+            self.refuse(
+                path, f"{said} {_shown(value)}{tail}", f"{what} is one of {_listing(values)}"
+            )
+        return enum(value)
 
     def items(self, value: Any, path: KeyPath, what: str, most: int) -> list[Any]:
         if not isinstance(value, list):
@@ -454,14 +461,7 @@ class _Checker:
     def status(self, value: Any, path: KeyPath, what: str, source_ids: tuple[str, ...]) -> Status:
         obj = self.obj(value, path, what, STATUS_KEYS)
         raw_mark = obj.get("mark")
-        marks = tuple(m.value for m in Mark)
-        if raw_mark not in marks:
-            self.refuse(
-                (*path, "mark"),
-                f"{what} is {_shown(raw_mark)}",
-                f"a status is one of {_listing(marks)}",
-            )
-        mark = Mark(raw_mark)
+        mark = self.choice(Mark, raw_mark, (*path, "mark"), f"{what} is", "a status")
         source = obj.get("source")
         if source is None and mark is Mark.VERIFIED:
             self.refuse(
@@ -485,17 +485,25 @@ class _Checker:
         obj = self.obj(value, path, "the phase", None)  # its fields once it can be named
         key = self.key(obj, "key", path, "phase key")
         self.where = f"phase “{key}”"
+        raw_name = obj.get("name")
+        if isinstance(raw_name, str) and blank(raw_name):
+            self.refuse(
+                (*path, "name"),
+                "the phase's name is "
+                + ("empty" if not raw_name else "blank (only spaces or invisible characters)"),
+                "give the phase the name your protocol book uses (such as “Induction”)",
+            )
         name = self.required_text(obj, "name", path)
         self.where = f"phase “{key}” ({name})"
         self.known_fields(obj, path, "the phase", PHASE_FIELDS)
-        kinds = tuple(k.value for k in PhaseKind)
-        raw_kind = obj.get("kind")
-        if raw_kind not in kinds:
-            self.refuse(
-                (*path, "kind"),
-                f"the kind {_shown(raw_kind)} is not a kind of phase",
-                f"a kind is one of {_listing(kinds)}",
-            )
+        kind = self.choice(
+            PhaseKind,
+            obj.get("kind"),
+            (*path, "kind"),
+            "the kind",
+            "a kind",
+            "is not a kind of phase",
+        )
         arms = self.key_list(
             obj.get("arms"), (*path, "arms"), "“arms”", arm_keys, "template's arms"
         )
@@ -520,6 +528,9 @@ class _Checker:
                     f"drug {i + 1} is {_shown(drug)}",
                     "a drug is its name as text",
                 )
+            hidden = hidden_character(drug)
+            if hidden is not None:
+                self.refuse((*path, "drugs", i), f"drug {i + 1} holds {hidden}", _PLAIN_TEXT)
             drugs.append(drug)
         note = self.text(obj, "note", path, optional=True)
         raw_status = obj.get("status", {})
@@ -553,7 +564,7 @@ class _Checker:
         return PhasePlan(
             key=key,
             name=name,
-            kind=PhaseKind(raw_kind),
+            kind=kind,
             arms=arms,
             after=after,
             length_days=length,
@@ -615,24 +626,16 @@ class _Checker:
         if value is None:
             return None
         result: list[TimePoint] = []
-        ats = tuple(a.value for a in At)
         for i, raw in enumerate(self.items(value, path, f"the {what}s", MAX_ITEMS)):
             here = (*path, i)
             obj = self.obj(raw, here, f"{what} {i + 1}", POINT_FIELDS)
             label = self.required_text(obj, "label", here)
-            raw_at = obj.get("at")
-            if raw_at not in ats:
-                self.refuse(
-                    (*here, "at"),
-                    f"{what} {i + 1}'s “at” is {_shown(raw_at)}",
-                    f"“at” is one of {_listing(ats)}",
-                )
-            at = At(raw_at)
+            at = self.choice(At, obj.get("at"), (*here, "at"), f"{what} {i + 1}'s “at” is", "“at”")
             day = None
             if at is At.DAY:
                 # Day N counts from the phase's day 1 and may be the day after its last
                 # day (the day-8 count after a 7-day prophase), never later.
-                high = length + 1 if length is not None else MAX_LENGTH_DAYS
+                high = latest_point_day(length)
                 raw_day = obj.get("day")
                 whole_day = _as_whole(raw_day)
                 if whole_day is not None and length is not None and whole_day > high:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
-from tracker.roadmap.plan import Facts, Plan, PlanItem, Sureness, What, compute_plan
+from tracker.roadmap.plan import TOO_FAR, Facts, Plan, PlanItem, Sureness, What, compute_plan
 from tracker.roadmap.read import RoadmapError
 from tracker.roadmap.template import PhasePlan, Template
 
@@ -241,8 +241,9 @@ def _reason(old: dt.date | None, new: dt.date | None, name: str, how: str) -> st
 
 
 def refuse_impossible(after: Plan, moves: list[Move], birth: dt.date | None) -> None:
-    """RoadmapError (a plain message) if a move puts an item before ``birth`` or an end
-    precedes its phase's start in ``after``."""
+    """RoadmapError (a plain message) if a move puts an item before ``birth``, an item of
+    ``after`` would fall after the calendar's last day, or an end precedes its phase's start
+    in ``after``."""
     if birth is not None:
         for m in moves:
             if m.new is not None and m.new < birth:
@@ -250,6 +251,12 @@ def refuse_impossible(after: Plan, moves: list[Move], birth: dt.date | None) -> 
                     f"This would move {m.item.description} to {m.new.isoformat()}, before the "
                     f"child's birth ({birth.isoformat()}); check the date. Nothing was changed."
                 )
+    for it in after.items:
+        if it.why_unknown == TOO_FAR:
+            raise RoadmapError(
+                f"This would put {it.description} after {dt.date.max.isoformat()}, the last "
+                "day a date can have; check the date. Nothing was changed."
+            )
     starts = {it.phase: it for it in after.items if it.what is What.START}
     for end in (it for it in after.items if it.what is What.END):
         start = starts[end.phase]

@@ -30,6 +30,14 @@ MAX_ITEMS = 100
 MAX_TEXT = 500
 """The longest name, label, note or citation accepted (characters)."""
 
+
+def latest_point_day(length: int | None) -> int:
+    """The latest day an LP or MRD time point may have in a phase of ``length`` days: the
+    day after its last day (the day-8 count after a 7-day prophase), or MAX_LENGTH_DAYS
+    while the length is not known.  The one rule for a template file and a day typed."""
+    return length + 1 if length is not None else MAX_LENGTH_DAYS
+
+
 STATUS_FIELDS = ("name", "kind", "arms", "after", "length_days", "lps", "mrd", "drugs")
 """The phase fields that may carry a status (verified / partly / unverified)."""
 

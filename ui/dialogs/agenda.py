@@ -195,6 +195,9 @@ class RepeatPicker(QWidget):
             return
         unit = {DAILY: self.tr(" days"), WEEKLY: self.tr(" weeks"), MONTHLY: self.tr(" months")}
         self.every.setSuffix(unit.get(how, ""))
+        # 1 reads "every month", never "every 1 months" (the value's words at the minimum)
+        one = {DAILY: self.tr("every day"), WEEKLY: self.tr("every week")}
+        self.every.setSpecialValueText(one.get(how, self.tr("every month")))
         self.every.setVisible(repeats)
         self.days_holder.setVisible(how == WEEKLY)
         self.end_row.setVisible(repeats)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.dates import parse_date
-from tracker.forms import FormErrors
+from tracker.forms import FormErrors, form_window
 from tracker.model import Milestone, MilestoneKind, Phase, Roadmap
 from tracker.roadmap.child import (
     Applied,
@@ -180,7 +180,7 @@ class RoadmapDialog(FormDialog):
         if not text:
             return None
         try:
-            return parse_date(text, "First start")
+            return parse_date(text, "First start", form_window(self._editing.today))
         except ValueError:
             return None
 
@@ -281,7 +281,7 @@ class RoadmapDialog(FormDialog):
         first = None
         if text:
             try:
-                first = parse_date(text, "First start")
+                first = parse_date(text, "First start", form_window(self._editing.today))
             except ValueError as exc:
                 raise FormErrors({"first_start": str(exc)}) from None
         if self._template is None:

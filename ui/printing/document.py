@@ -320,7 +320,7 @@ def _where(s: Summary) -> str:
     return (
         H2.format("Where we are")
         + f"<p><b>{_e(s.current)}</b></p>"
-        + "<p class='muted'>Planned next (as entered):</p>"
+        + "<p class='muted'>Appointments, phases and checks you entered:</p>"
         f"<table width='100%' cellspacing='0' cellpadding='1'>{plan}</table>"
     )
 
@@ -333,7 +333,7 @@ def _roadmap_next(s: Summary) -> str:
         for when, what, sure in s.roadmap_next
     )
     return (
-        f"<p><b>Planned next</b> <span class='muted'>(from the roadmap "
+        f"<p><b>From the treatment plan</b> <span class='muted'>(roadmap "
         f"{_e(s.roadmap_protocol)}; the team's dates win)</span></p>"
         f"<table width='100%' cellspacing='0' cellpadding='1'>{rows}</table>"
     )

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from tracker.dates import parse_date
 from tracker.kinds import Changes
-from tracker.model import Phase, Roadmap
+from tracker.model import CnsVisit, Milestone, Phase, Roadmap
 from tracker.roadmap.child import (
     apply_moves,
     fix_date,
@@ -34,6 +34,7 @@ from tracker.roadmap.child import (
     whats_next,
     with_template,
 )
+from tracker.roadmap.done import entered_items, entered_status
 from tracker.roadmap.read import RoadmapError
 from tracker.roadmap.shift import warnings_of
 from tracker.roadmap.write import write_template
@@ -135,7 +136,8 @@ class PlanView(RecordView):
     # ------------------------------------------------------------------ reading
 
     def touched(self, changes: Changes) -> bool:
-        return changes.everything or any(k in changes.kinds for k in ("roadmap", "phase"))
+        kinds = ("roadmap", "phase", "cns_visit", "milestone")  # an LP entered: done
+        return changes.everything or any(k in changes.kinds for k in kinds)
 
     def on_changed(self, changes: Changes) -> None:
         if self.touched(changes):
@@ -181,16 +183,19 @@ class PlanView(RecordView):
             self.pending.show()
             return
         today = self.bridge.record.today()
-        for u in whats_next(plan, roadmap, today, NEXT_COUNT):
+        record, child_id = self.bridge.record, roadmap.child_id
+        entered = entered_items(
+            plan, record.entries(CnsVisit, child_id), record.entries(Milestone, child_id)
+        )
+        for u in whats_next(plan, roadmap, today, NEXT_COUNT, entered):
             item = QTreeWidgetItem(self.next_list, [_when(u.date), u.what, u.sure])
             item.setToolTip(2, u.why)
         stored = {i.item_id: i for i in roadmap.items}
         for it in plan.items:
             old = stored.get(it.id)
             why = old.moved_because if old is not None else ""
-            item = QTreeWidgetItem(
-                self.plan_list, [_when(it.date), it.description, how_sure(it, old), why]
-            )
+            sure = entered_status(it, entered, today) or how_sure(it, old)
+            item = QTreeWidgetItem(self.plan_list, [_when(it.date), it.description, sure, why])
             item.setData(0, Qt.ItemDataRole.UserRole, it.id)
         fit_columns(self.next_list, width=520)
         fit_columns(self.plan_list, width=460)
@@ -274,7 +279,14 @@ class PlanView(RecordView):
             return
         try:
             day = parse_date(typed.strip(), "Date")
-            applied = fix_date(roadmap, self._phases(), item_id, day, child.birth_date)
+            applied = fix_date(
+                roadmap,
+                self._phases(),
+                item_id,
+                day,
+                child.birth_date,
+                self.bridge.record.today(),
+            )
         except (ValueError, RoadmapError) as exc:
             self.interaction.error(self, self.tr("Nothing was changed"), str(exc))
             return
