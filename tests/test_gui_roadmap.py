@@ -40,6 +40,13 @@ class Answers(ScriptedInteraction):
     def __init__(self) -> None:
         super().__init__()
         self.texts: list[str] = []
+        self.choices: list[int | None] = []  # the button picked when asked to choose
+
+    def choose(self, parent: Any, title: str, text: str, choices: list[str]) -> int | None:
+        self.asked.append(("choose", title, text))
+        if not self.choices:
+            raise AssertionError(f"unexpected choice asked: {title!r}")
+        return self.choices.pop(0)
 
     def ask_text(self, parent: Any, title: str, label: str, text: str = "") -> str | None:
         self.asked.append(("ask_text", title, label))
@@ -311,7 +318,7 @@ def test_a_change_of_arm_offers_the_risk_change_milestone(qtbot, win, answers) -
     roadmap = _apply_interfant_21(qtbot, win)
     activate(qtbot, win)
     press(qtbot, win, "Ctrl+0")
-    answers.confirm_answers.append(True)
+    answers.choices.append(0)  # change it and record the milestone
 
     def edit(dialog: Any) -> None:
         index = dialog.arm.findData("HR")

@@ -1,0 +1,161 @@
+"""A change of arm through the window, on the demo as shipped (a child in maintenance):
+asked before anything is saved (Cancel saves nothing), the history kept with the LP fixed
+by hand, only the transplant offered, the header's risk group and the milestone saved with
+it as one undo step (walkthrough finding 1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import shiboken6
+from conftest import TODAY, fixed_clock
+from gui_helpers import activate, press
+from test_gui_roadmap import Answers, _rows, drive_modals, enter
+
+from tracker.demo import build_demo
+from tracker.model import Child, Milestone, MilestoneKind, Phase, Roadmap
+from tracker.roadmap.child import (
+    apply_moves,
+    apply_template,
+    fix_date,
+    pending_moves,
+    template_of,
+    with_lp_days,
+    with_template,
+)
+from tracker.roadmap.read import shipped_template
+from tracker.store import Record
+from ui.bridge import RecordBridge
+
+pytestmark = pytest.mark.gui
+pytest_plugins = ["gui_helpers"]
+
+FIXED_LP = dt.date(2027, 2, 17)
+
+
+def _save(rec: Record, applied: Any) -> Roadmap:
+    with rec.batch("save"):
+        for p in applied.phases:
+            rec.save(p)
+        roadmap, _ = rec.save(applied.roadmap)
+    return roadmap
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[Record]:
+    with Record.open(tmp_path / "demo.sqlite", create=True, clock=fixed_clock) as rec:
+        build_demo(rec, TODAY)
+        [kid] = rec.entries(Child)
+        phases = rec.entries(Phase, kid.id)
+        roadmap = _save(
+            rec,
+            apply_template(
+                shipped_template("interfant-21"),
+                "MR",
+                child_id=kid.id,
+                first_start=None,
+                today=TODAY,
+                phases=phases,
+            ),
+        )
+        edited = with_template(roadmap, with_lp_days(template_of(roadmap), "mt", "435, 519"))
+        phases = rec.entries(Phase, kid.id)
+        roadmap = _save(rec, apply_moves(edited, phases, pending_moves(edited, phases)))
+        _save(rec, fix_date(roadmap, phases, "mt.lp1", FIXED_LP, kid.birth_date))
+        yield rec
+
+
+@pytest.fixture
+def answers() -> Answers:
+    return Answers()
+
+
+@pytest.fixture
+def win(qtbot, demo: Record, answers: Answers, settings):  # type: ignore[no-untyped-def]
+    from ui.main_window import MainWindow
+
+    w = MainWindow(RecordBridge(demo), answers, settings)
+    qtbot.addWidget(w)
+    w.resize(1024, 600)
+    w.show()
+    qtbot.waitExposed(w)
+    activate(qtbot, w)
+    yield w
+    if shiboken6.isValid(w):
+        shiboken6.delete(w)
+
+
+def _change_to_hr(win: Any, check: Any = None) -> None:
+    [roadmap] = win.bridge.record.entries(Roadmap, win.bridge.current_child().id)
+
+    def edit(dialog: Any) -> None:
+        dialog.arm.setCurrentIndex(dialog.arm.findData("HR"))
+        if check is not None:
+            check(dialog)
+        enter(dialog)
+
+    drive_modals(lambda: win.plan_view.edit("roadmap", roadmap), [edit])
+
+
+def test_cancel_on_the_question_saves_nothing(qtbot, win, answers) -> None:  # type: ignore[no-untyped-def]
+    record = win.bridge.record
+    child = win.bridge.current_child()
+    before = (record.entries(Roadmap, child.id), record.entries(Phase, child.id))
+    steps = win.bridge.undo_stack.count()
+    answers.choices.append(None)
+    _change_to_hr(win)
+    kind, _title, text = answers.asked[-1]
+    assert kind == "choose" and "Allogeneic stem cell transplant, from 2027-05-14" in text
+    assert (record.entries(Roadmap, child.id), record.entries(Phase, child.id)) == before
+    assert record.entry(Child, child.id).risk_group_text == "MR"
+    assert win.bridge.undo_stack.count() == steps
+
+
+def test_the_change_keeps_history_and_is_one_undo_step_with_the_header(qtbot, win, answers) -> None:  # type: ignore[no-untyped-def]
+    record = win.bridge.record
+    child = win.bridge.current_child()
+    phases_before = record.entries(Phase, child.id)
+    steps = win.bridge.undo_stack.count()
+    assert "risk group: MR" in win.header.diagnosis.text()
+    answers.choices.append(0)  # and record the milestone
+
+    def check(dialog: Any) -> None:
+        links = dialog.findChild(object, "links").text()
+        assert "Kept as they are (they really started)" in links and "Maintenance" in links
+        assert "Offered from HR: Allogeneic stem cell transplant, from 2027-05-14" in links
+        rows = {r[1]: r for r in _rows(dialog.preview)}
+        assert rows["LP “day 435” in Maintenance"][0] == FIXED_LP.isoformat()
+        sct = "the start of Allogeneic stem cell transplant (a planned phase entry is made)"
+        assert rows[sct][0] == "2027-05-14"
+
+    _change_to_hr(win, check)
+    assert win.bridge.undo_stack.count() == steps + 1
+    after = record.entries(Phase, child.id)
+    [sct] = [p for p in after if p not in phases_before]
+    assert sct.planned_start == dt.date(2027, 5, 14)
+    assert all(p in after for p in phases_before)  # every real phase as it was
+    assert record.entry(Child, child.id).risk_group_text == "HR"
+    assert "risk group: HR" in win.header.diagnosis.text()
+    [risk] = [m for m in record.entries(Milestone, child.id) if m.kind is MilestoneKind.RISK_CHANGE]
+    assert risk.result_text == "MR → HR" and risk.date == TODAY
+    activate(qtbot, win)
+    press(qtbot, win, "Ctrl+0")
+    plan = {r[1]: r for r in _rows(win.plan_view.plan_list)}
+    assert plan["LP “day 435” in Maintenance"][:3] == [
+        FIXED_LP.isoformat(),
+        "LP “day 435” in Maintenance",
+        "fixed by the team",
+    ]
+    assert "the end of Maintenance" in plan
+    win.bridge.undo_stack.undo()  # one step puts everything back
+    assert record.entries(Phase, child.id) == phases_before
+    assert record.entry(Child, child.id).risk_group_text == "MR"
+    assert not [
+        m for m in record.entries(Milestone, child.id) if m.kind is MilestoneKind.RISK_CHANGE
+    ]
+    [roadmap] = record.entries(Roadmap, child.id)
+    assert roadmap.arm == "MR"
