@@ -132,7 +132,10 @@ def test_a_fixed_date_whose_item_the_new_arm_lacks_is_named_before_it_goes(
     text = " ".join(change.lines())
     assert "the start of Blinatumomab, cycle 2" in text and "2027-03-01" in text
     assert change.applied.roadmap.arm == "HR"  # nothing begun: simply the new arm
-    assert "Maintenance" in change.dropped_phases
+    assert (
+        "Chemotherapy courses after blinatumomab 1 (from your protocol book) (its planned "
+        "phase entry stays on the Phases tab until you delete it)" in change.dropped_phases
+    )
 
 
 def test_the_remaining_phases_never_start_in_the_past(record: Record, child: Child) -> None:

@@ -156,15 +156,18 @@ def change_arm(
         for i in roadmap.items
         if i.fixed and i.item_id not in in_plan and i.item_id in before.dates()
     )
-    dropped = tuple(
-        p.name for p in old_chain if p.key not in keys and p.key not in {q.key for q in route}
-    )
     by_uid = {p.uid: p for p in phases}
     entry = {
         i.item_id.rpartition(".")[0]: by_uid[i.phase_uid]
         for i in roadmap.items
         if i.phase_uid in by_uid
     }
+    stays = " (its planned phase entry stays on the Phases tab until you delete it)"
+    dropped = tuple(
+        p.name + (stays if p.key in entry else "")
+        for p in old_chain
+        if p.key not in keys and p.key not in {q.key for q in route}
+    )
     return ArmChange(
         team_arm(roadmap.arm),
         team_arm(new_arm),
