@@ -34,6 +34,7 @@ from tracker.roadmap.child import (
     whats_next,
     with_template,
 )
+from tracker.roadmap.plan import in_date_order
 from tracker.roadmap.read import RoadmapError
 from tracker.roadmap.shift import warnings_of
 from tracker.roadmap.write import write_template
@@ -185,7 +186,7 @@ class PlanView(RecordView):
             item = QTreeWidgetItem(self.next_list, [_when(u.date), u.what, u.sure])
             item.setToolTip(2, u.why)
         stored = {i.item_id: i for i in roadmap.items}
-        for it in plan.items:
+        for it in in_date_order(plan.items):
             old = stored.get(it.id)
             why = old.moved_because if old is not None else ""
             item = QTreeWidgetItem(

@@ -1,7 +1,11 @@
-"""A change of arm through the window, on the demo as shipped (a child in maintenance):
-asked before anything is saved (Cancel saves nothing), the history kept with the LP fixed
-by hand, only the transplant offered, the header's risk group and the milestone saved with
-it as one undo step (walkthrough finding 1)."""
+"""The Plan tab on the demo as shipped (a child in maintenance), Interfant-21 applied, the
+maintenance LP days typed in and one fixed by hand, as the issue-13 walkthrough did.
+
+- A change of arm (finding 1): asked before anything is saved (Cancel saves nothing), the
+  history kept with the LP fixed by hand, only the transplant offered, the header's risk
+  group and the milestone saved with it as one undo step.
+- The whole plan in date order inside each phase (finding 12).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ import pytest
 import shiboken6
 from conftest import TODAY, fixed_clock
 from gui_helpers import activate, press
+from PySide6.QtCore import Qt
 from test_gui_roadmap import Answers, _rows, drive_modals, enter
 
 from tracker.demo import build_demo
@@ -159,3 +164,28 @@ def test_the_change_keeps_history_and_is_one_undo_step_with_the_header(qtbot, wi
     ]
     [roadmap] = record.entries(Roadmap, child.id)
     assert roadmap.arm == "MR"
+
+
+def _plan_rows(view: Any) -> list[tuple[str, str, str]]:
+    """(item id, when, what) of every row of the whole plan."""
+    tree = view.plan_list
+    rows = []
+    for i in range(tree.topLevelItemCount()):
+        item = tree.topLevelItem(i)
+        rows.append((str(item.data(0, Qt.ItemDataRole.UserRole)), item.text(0), item.text(1)))
+    return rows
+
+
+def test_the_whole_plan_is_in_date_order_inside_each_phase(qtbot, win) -> None:  # type: ignore[no-untyped-def]
+    activate(qtbot, win)
+    press(qtbot, win, "Ctrl+0")
+    rows = _plan_rows(win.plan_view)
+    pro = [(i, when) for i, when, _ in rows if i.startswith("pro.")]
+    assert [i for i, _ in pro] == ["pro.start", "pro.end", "pro.mrd1"]  # day 8 after day 7
+    phases: dict[str, list[str]] = {}
+    for item_id, when, _ in rows:
+        phases.setdefault(item_id.partition(".")[0], []).append(when)
+    for key, dates in phases.items():
+        dated = [d for d in dates if d != "unknown"]
+        assert dated == sorted(dated), key
+        assert dates == dated + ["unknown"] * (len(dates) - len(dated)), key
