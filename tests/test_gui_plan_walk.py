@@ -189,3 +189,39 @@ def test_the_whole_plan_is_in_date_order_inside_each_phase(qtbot, win) -> None: 
         dated = [d for d in dates if d != "unknown"]
         assert dated == sorted(dated), key
         assert dates == dated + ["unknown"] * (len(dates) - len(dated)), key
+
+
+def test_it_really_started_on_names_the_recorded_phase_and_its_new_length(
+    qtbot, win, answers
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtTest import QTest
+
+    record = win.bridge.record
+    child = win.bridge.current_child()
+    blina = next(p for p in record.entries(Phase, child.id) if p.name == "Blinatumomab 1")
+    assert blina.actual_start is not None and blina.actual_end is not None
+    later = blina.actual_start + dt.timedelta(days=3)
+    activate(qtbot, win)
+    press(qtbot, win, "Ctrl+0")
+    view = win.plan_view
+    row = next(
+        i
+        for i, (_id, _when, what) in enumerate(_plan_rows(view))
+        if what == "the start of Blinatumomab, cycle 1"
+    )
+    view.plan_list.setCurrentItem(view.plan_list.topLevelItem(row))
+    answers.texts.append(later.isoformat())
+    seen: dict[str, str] = {}
+
+    def preview(dialog: Any) -> None:
+        label = dialog.findChild(object, "changes")
+        assert label.isVisible() and label.textFormat() == Qt.TextFormat.PlainText
+        seen["text"] = label.text()
+
+    drive_modals(lambda: QTest.keyClick(view.started_button, Qt.Key.Key_Space), [preview])
+    assert seen["text"] == (
+        f"Blinatumomab 1 (recorded): start {blina.actual_start.isoformat()} → "
+        f"{later.isoformat()}; only the start changes, its end stays "
+        f"{blina.actual_end.isoformat()}, so it is 25 days instead of 28 days."
+    )
+    assert record.entry(Phase, blina.id) == blina  # the preview cancelled: nothing saved

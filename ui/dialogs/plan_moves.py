@@ -53,6 +53,7 @@ class MovePreviewDialog(QDialog):
         title: str,
         parent: QWidget | None = None,
         warnings: Sequence[str] = (),
+        changes: Sequence[str] = (),
     ) -> None:
         super().__init__(parent)
         self.setObjectName("move_preview")
@@ -67,6 +68,13 @@ class MovePreviewDialog(QDialog):
         self.warnings.setStyleSheet("QLabel { background: #fff4e5; padding: 6px; }")
         self.warnings.setVisible(bool(warnings))
         layout.addWidget(self.warnings)
+        # what the step changes besides the planned items (a recorded phase's start)
+        self.changes = QLabel("\n".join(changes), self)
+        self.changes.setObjectName("changes")
+        self.changes.setTextFormat(Qt.TextFormat.PlainText)
+        self.changes.setWordWrap(True)
+        self.changes.setVisible(bool(changes))
+        layout.addWidget(self.changes)
         words = (
             self.tr("1 planned item moves:")
             if len(moves) == 1

@@ -36,6 +36,7 @@ from tracker.roadmap.child import (
 )
 from tracker.roadmap.plan import in_date_order
 from tracker.roadmap.read import RoadmapError
+from tracker.roadmap.recorded import real_start_change
 from tracker.roadmap.shift import warnings_of
 from tracker.roadmap.write import write_template
 from tracker.store import RecordError, ValidationFailed
@@ -207,14 +208,17 @@ class PlanView(RecordView):
 
     # ------------------------------------------------------------------ moving
 
-    def _apply(self, roadmap: Roadmap, applied, moves, text: str, warnings=None) -> bool:  # type: ignore[no-untyped-def]
-        """Preview ``moves`` (with what the plan after them leaves odd), then save."""
+    def _apply(
+        self, roadmap: Roadmap, applied, moves, text: str, warnings=None, changes=()
+    ) -> bool:  # type: ignore[no-untyped-def]
+        """Preview ``moves`` (with what the plan after them leaves odd, and ``changes``: what
+        else the step changes), then save."""
         if warnings is None:
             try:
                 warnings = warnings_of(plan_of(applied.roadmap, self._phases()))
             except RoadmapError:
                 warnings = ()
-        dialog = MovePreviewDialog(moves, text, self, warnings)
+        dialog = MovePreviewDialog(moves, text, self, warnings, changes)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
         try:
@@ -318,12 +322,22 @@ class PlanView(RecordView):
         except (ValueError, RoadmapError) as exc:
             self.interaction.error(self, self.tr("Nothing was changed"), str(exc))
             return
+        entry = applied.phases[0]  # the phase entry with its real start
+        recorded = next((p for p in self._phases() if p.uid == entry.uid), None)
+        change = (
+            real_start_change(recorded, day, self.bridge.record.today())
+            if recorded is not None
+            else self.tr("A phase entry “{name}” is made, started on {day}.").format(
+                name=entry.display_name, day=day.isoformat()
+            )
+        )
         self._apply(
             roadmap,
             applied,
             shift.moves,
             self.tr("{name} started on {day}").format(name=start.phase_name, day=day.isoformat()),
             shift.warnings,
+            (change,),
         )
 
     def edit_lengths(self) -> None:
