@@ -225,3 +225,32 @@ def test_it_really_started_on_names_the_recorded_phase_and_its_new_length(
         f"{blina.actual_end.isoformat()}, so it is 25 days instead of 28 days."
     )
     assert record.entry(Phase, blina.id) == blina  # the preview cancelled: nothing saved
+
+
+def test_the_familys_lp_days_replace_the_templates_end_of_induction_lp(qtbot, win) -> None:  # type: ignore[no-untyped-def]
+    from gui_helpers import type_text
+    from PySide6.QtTest import QTest
+
+    activate(qtbot, win)
+    press(qtbot, win, "Ctrl+0")
+    view = win.plan_view
+    ind_lps = [
+        what for _i, _w, what in _plan_rows(view) if what.startswith("LP") and "Induction" in what
+    ]
+    assert ind_lps == [
+        "LP “end of induction (~day 33): LP, CNS status (CNS1 needed before blinatumomab)” "
+        "in Induction"
+    ]
+
+    def lengths(dialog: Any) -> None:
+        field = dialog.findChild(object, "lps_ind")
+        assert field.placeholderText() == "LP days (now: at the end)"
+        assert "end of induction (~day 33)" in field.toolTip()
+        type_text(field, "12, 26")
+        enter(dialog)
+
+    drive_modals(lambda: QTest.keyClick(view.lengths_button, Qt.Key.Key_Space), [lengths, enter])
+    ind_lps = [
+        what for _i, _w, what in _plan_rows(view) if what.startswith("LP") and "Induction" in what
+    ]
+    assert ind_lps == ["LP “day 12” in Induction", "LP “day 26” in Induction"]

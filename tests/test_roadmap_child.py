@@ -249,12 +249,13 @@ def test_lp_days_from_the_protocol_book_are_planned_items(record: Record, child:
     t = with_lp_days(_filled(), "ind", "15, 1; 29")
     ind = t.phase("ind")
     assert ind is not None and lp_days_text(ind) == "1, 15, 29"
-    assert ind.lps is not None and ind.lps[0].at.value == "end"  # the verified one stays first
+    # the family's days win: the template's "end of induction (~day 33)" LP goes
+    assert ind.lps is not None and [p.at.value for p in ind.lps] == ["day"] * 3
     roadmap, _ = _applied(record, child, t)
     items = {i.item_id: i for i in roadmap.items}
-    assert items["ind.lp1"].date == dt.date(2026, 10, 10)  # the end of induction
-    assert items["ind.lp2"].date == dt.date(2026, 9, 8)  # day 1
-    assert items["ind.lp4"].date == dt.date(2026, 10, 6)  # day 29
+    assert items["ind.lp1"].date == dt.date(2026, 9, 8)  # day 1
+    assert items["ind.lp3"].date == dt.date(2026, 10, 6)  # day 29
+    assert "ind.lp4" not in items
     with pytest.raises(ValueError, match="day 40 is after the phase's last day"):
         with_lp_days(t, "ind", "40")
     with pytest.raises(ValueError, match="“x” is not a day"):

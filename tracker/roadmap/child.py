@@ -440,8 +440,11 @@ def lp_days_text(phase: PhasePlan) -> str:
 
 def with_lp_days(template: Template, phase_key: str, text: str) -> Template:
     """The template with the phase's LPs on days of the phase as typed ("1, 15, 29", from the
-    family's protocol book); its LPs at the start or end stay, first, so their ids stay.
-    ValueError with a plain sentence for what is not a list of days of the phase."""
+    family's protocol book).  The family's days win: once they type days other than those
+    the phase has, they are the phase's LPs, and the template's own LPs at its start or end
+    ("end of induction (~day 33)") go; typed as they were, or left empty, the template's
+    LPs at the start or end stay.  ValueError with a plain sentence for what is not a list
+    of days of the phase."""
     phase = template.phase(phase_key)
     if phase is None:
         raise ValueError(f"the roadmap has no phase “{phase_key}”")
@@ -465,6 +468,8 @@ def with_lp_days(template: Template, phase_key: str, text: str) -> Template:
         )
     kept = tuple(t for t in phase.lps or () if t.at is not At.DAY)
     typed = tuple(TimePoint(f"day {d}", At.DAY, d) for d in sorted(set(days)))
+    if typed and lp_days_text(phase) != lp_days_text(replace(phase, lps=typed)):
+        kept = ()  # the family's own LP days replace the template's approximate ones
     lps: tuple[TimePoint, ...] | None = kept + typed
     if not lps and phase.lps is None:
         lps = None  # still not known

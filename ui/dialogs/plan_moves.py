@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from tracker.roadmap.child import lp_days_text, with_lp_days
 from tracker.roadmap.shift import Move
-from tracker.roadmap.template import MAX_LENGTH_DAYS, Template
+from tracker.roadmap.template import MAX_LENGTH_DAYS, At, Template
 
 
 def date_text(d: dt.date | None) -> str:
@@ -151,6 +151,18 @@ class LengthsDialog(QDialog):
             days = QLineEdit(self)
             days.setText(lp_days_text(p))
             days.setPlaceholderText(self.tr("LP days"))
+            own = [t for t in p.lps or () if t.at is not At.DAY]  # the template's, approximate
+            if own:
+                where = "; ".join(
+                    self.tr("at the start") if t.at is At.START else self.tr("at the end")
+                    for t in own
+                )
+                days.setPlaceholderText(self.tr("LP days (now: {where})").format(where=where))
+                days.setToolTip(
+                    self.tr(
+                        "The roadmap's own LPs: {labels}. The days you type replace them."
+                    ).format(labels="; ".join(t.label for t in own))
+                )
             days.setAccessibleName(self.tr("LP days of {name}").format(name=p.name))
             days.setObjectName(f"lps_{p.key}")
             line.setMinimumWidth(90)
