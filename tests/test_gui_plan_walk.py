@@ -254,3 +254,36 @@ def test_the_familys_lp_days_replace_the_templates_end_of_induction_lp(qtbot, wi
         what for _i, _w, what in _plan_rows(view) if what.startswith("LP") and "Induction" in what
     ]
     assert ind_lps == ["LP “day 12” in Induction", "LP “day 26” in Induction"]
+
+
+def test_our_plan_saved_as_a_template_marks_the_familys_numbers(
+    qtbot, win, answers, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from gui_helpers import type_text
+    from PySide6.QtTest import QTest
+
+    from tracker.roadmap.read import load_template
+    from tracker.roadmap.template import Mark
+
+    activate(qtbot, win)
+    press(qtbot, win, "Ctrl+0")
+    view = win.plan_view
+
+    def lengths(dialog: Any) -> None:
+        type_text(dialog.findChild(object, "length_ind"), "28")
+        enter(dialog)
+
+    # induction really started and ended: its length moves nothing, no preview
+    drive_modals(lambda: QTest.keyClick(view.lengths_button, Qt.Key.Key_Space), [lengths])
+    [roadmap] = win.bridge.record.entries(Roadmap, win.bridge.current_child().id)
+    ind = template_of(roadmap).phase("ind")
+    assert ind is not None and ind.status_of("length_days").mark is Mark.FAMILY
+    target = tmp_path / "our-plan.json"
+    answers.save_answers.append(target)
+    QTest.keyClick(view.save_template_button, Qt.Key.Key_Space)
+    saved = load_template(target)
+    assert saved.phase("mt").status_of("lps").mark is Mark.FAMILY  # type: ignore[union-attr]
+    about = saved.about or ""
+    assert "Induction (28 days)" in about and "the LP days of Maintenance" in about
+    assert "fill them in" not in about
+    assert "Robin" not in target.read_text("utf-8")  # nothing about the child

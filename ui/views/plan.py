@@ -34,6 +34,7 @@ from tracker.roadmap.child import (
     whats_next,
     with_template,
 )
+from tracker.roadmap.family import shared_template, with_family_numbers
 from tracker.roadmap.plan import in_date_order
 from tracker.roadmap.read import RoadmapError
 from tracker.roadmap.recorded import real_start_change
@@ -348,7 +349,8 @@ class PlanView(RecordView):
         dialog = LengthsDialog(template_of(roadmap), roadmap.arm, self)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.template is None:
             return
-        edited = with_template(roadmap, dialog.template)
+        before = template_of(roadmap)
+        edited = with_template(roadmap, with_family_numbers(before, dialog.template))
         phases = self._phases()
         try:
             moves = pending_moves(edited, phases)
@@ -378,7 +380,7 @@ class PlanView(RecordView):
         if path is None:
             return
         try:
-            write_template(path, template, record_path=self.bridge.record.path)
+            write_template(path, shared_template(template), record_path=self.bridge.record.path)
         except (RecordError, OSError) as exc:
             self.interaction.error(self, self.tr("Could not save the template"), str(exc))
             return
