@@ -52,6 +52,7 @@ from tracker.model import (
 )
 from tracker.mrd import format_mrd
 from tracker.roadmap import child as roadmap_child
+from tracker.roadmap.entered import entered_lps
 from tracker.roadmap.plan import What
 from tracker.roadmap.read import RoadmapError
 from tracker.visits import Visit, series_dates
@@ -78,7 +79,7 @@ LANE_INPUTS: dict[str, tuple[str, ...]] = {
     "medicines": ("medicine_plans", "today"),
     "stays": ("stays", "today"),
     "appointments": ("appointments", "today"),
-    "plan": ("roadmaps", "phases"),
+    "plan": ("roadmaps", "phases", "visits"),
     "transfusions": ("transfusions", "counts", "display_units"),
 }
 CHART_INPUTS = ("counts", "display_units", "thresholds", "team_thresholds")
@@ -583,7 +584,7 @@ def _make_lane(key: str, inputs: Mapping[str, Any]) -> Lane:
     if key == "stays":
         return _stay_lane(stays, today)
     if key == "plan":
-        return _plan_lane(inputs["roadmaps"], phases)
+        return _plan_lane(inputs["roadmaps"], phases, visits)
     if key == "transfusions":
         return _transfusion_lane(transfusions, counts, display_units or {})
     if key in analytes.BY_CODE:
@@ -686,9 +687,13 @@ def _length_unknown(p: Phase) -> bool:
     return p.actual_start is None and p.planned_end is None and p.kind is not PhaseKind.OFF_THERAPY
 
 
-def _plan_lane(roadmaps: Sequence[Roadmap], phases: Sequence[Phase]) -> Lane:
+def _plan_lane(
+    roadmaps: Sequence[Roadmap], phases: Sequence[Phase], visits: Sequence[CnsVisit] = ()
+) -> Lane:
     """The roadmaps' planned LPs (circles) and MRD checks (diamonds), hollow: planned,
-    not done; a moved one says why.  Its phases are on the phases lane already."""
+    not done; a moved one says why.  Its phases are on the phases lane already, and so is
+    an LP the family entered as planned on the CNS lane: a roadmap LP that is that entry
+    (tracker.roadmap.entered) is not drawn a second time."""
     marks: list[Mark] = []
     for roadmap in roadmaps:
         assert roadmap.id is not None
@@ -697,8 +702,9 @@ def _plan_lane(roadmaps: Sequence[Roadmap], phases: Sequence[Phase]) -> Lane:
         except RoadmapError:
             continue  # the Plan tab says why
         stored = {i.item_id: i for i in roadmap.items}
+        entered = entered_lps(plan, roadmap, phases, visits)
         for it in plan.items:
-            if it.what not in (What.LP, What.MRD) or it.date is None:
+            if it.what not in (What.LP, What.MRD) or it.date is None or it.id in entered:
                 continue
             old = stored.get(it.id)
             moved = old.moved_because if old is not None else ""

@@ -1,6 +1,11 @@
-"""A change of arm (MR → HR) for a child already in treatment (walkthrough finding 1): the
-phases begun stay with every item (those fixed by hand too), only the new arm's remaining
-phases are offered, dated from where the child is now, never in the past."""
+"""The issue-13 walkthrough's plan findings on the demo child (in maintenance), pure:
+
+- a change of arm (MR → HR) for a child already in treatment (finding 1): the phases begun
+  stay with every item (those fixed by hand too), only the new arm's remaining phases are
+  offered, dated from where the child is now, never in the past;
+- a roadmap LP that is an LP the family entered as planned (finding 3): once, as the entry,
+  in the calendar and on the timeline's Plan lane.
+"""
 
 from __future__ import annotations
 
@@ -177,3 +182,56 @@ def test_the_childs_risk_group_follows_the_arm() -> None:
     kid = Child(name="Robin", birth_date=dt.date(2025, 1, 1), risk_group_text="MR")
     moved = child_in_arm(kid, "HR-from-2026-11-24")
     assert (moved.risk_group, moved.risk_group_text) == (RiskGroup.HIGH, "HR")
+
+
+def _lp_events(rec: Record, kid: Child) -> list[tuple[dt.date, str]]:
+    from tracker.io.ics import build_calendar, entries_of
+
+    cal = build_calendar(entries_of(rec, kid), TODAY, dt.datetime(2026, 11, 24, tzinfo=dt.UTC))
+    return sorted(
+        (e.decoded("dtstart"), str(e["summary"]))
+        for e in cal.walk("VEVENT")
+        if "Lumbar puncture" in str(e["summary"])
+    )
+
+
+def test_a_roadmap_lp_a_few_days_from_an_entered_one_is_that_entry(
+    demo: tuple[Record, Child, Roadmap],
+) -> None:
+    from tracker.model import CnsVisit
+    from tracker.roadmap.entered import entered_lps
+
+    rec, kid, roadmap = demo
+    phases = rec.entries(Phase, kid.id)
+    visits = rec.entries(CnsVisit, kid.id)
+    planned = sorted(v.date for v in visits if v.planned)
+    assert planned == [dt.date(2027, 2, 7), dt.date(2027, 5, 2)]  # the CNS tab's
+    plan = plan_of(roadmap, phases)
+    assert plan.item("mt.lp2").date == dt.date(2027, 5, 2)  # day 519: the same day
+    assert plan.item("mt.lp1").date == dt.date(2027, 2, 17)  # fixed: 10 days from 02-07
+    assert {k: v.date for k, v in entered_lps(plan, roadmap, phases, visits).items()} == {
+        "mt.lp2": dt.date(2027, 5, 2)
+    }
+    # the team's day two days after the entered LP: the same LP
+    roadmap = _save(rec, fix_date(roadmap, phases, "mt.lp1", dt.date(2027, 2, 9), kid.birth_date))
+    plan = plan_of(roadmap, phases)
+    matched = entered_lps(plan, roadmap, phases, visits)
+    assert matched["mt.lp1"].date == dt.date(2027, 2, 7)
+    # four days apart: two LPs
+    far = fix_date(roadmap, phases, "mt.lp1", dt.date(2027, 2, 11), kid.birth_date).roadmap
+    assert "mt.lp1" not in entered_lps(plan_of(far, phases), far, phases, visits)
+    # an entered LP of another phase is not the roadmap's, however near
+    other = [replace(v, phase_id=1) if v.date == dt.date(2027, 2, 7) else v for v in visits]
+    assert "mt.lp1" not in entered_lps(plan, roadmap, phases, other)
+    # the calendar and the timeline show each LP once: the entry
+    lps = _lp_events(rec, kid)
+    assert [d for d, _ in lps] == [dt.date(2027, 2, 7), dt.date(2027, 5, 2)]
+    assert all(s.endswith("Lumbar puncture (planned)") or ": " in s for _, s in lps)
+    assert not any("day 435" in s or "day 519" in s for _, s in lps)
+
+    from tracker import timeline
+
+    drawn = timeline.build(phases, [], visits, [], TODAY, lanes=("plan", "cns"), roadmaps=[roadmap])
+    ahead = timeline.x_of(TODAY)
+    plan_lps = [m for m in drawn.lane("plan").marks if m.label.startswith("LP") and m.x > ahead]
+    assert plan_lps == []  # both are the CNS lane's
