@@ -287,3 +287,39 @@ def test_our_plan_saved_as_a_template_marks_the_familys_numbers(
     assert "Induction (28 days)" in about and "the LP days of Maintenance" in about
     assert "fill them in" not in about
     assert "Robin" not in target.read_text("utf-8")  # nothing about the child
+
+
+def test_the_headers_next_is_the_first_row_of_whats_next(qtbot, win) -> None:  # type: ignore[no-untyped-def]
+    activate(qtbot, win)
+    press(qtbot, win, "Ctrl+0")
+    first = _rows(win.plan_view.next_list)[0]
+    # today's 08:15 family-doctor visit has passed at 09:30: the clinic on Saturday is next
+    assert first == ["2026-11-28 09:45", "Appointment (Oncology day clinic (demo))", "booked"]
+    assert win.header.next.text() == "Next: Appointment (Oncology day clinic (demo)) on 2026-11-28"
+
+
+def test_a_fresh_plan_whose_lengths_are_unknown_has_a_next_thing_in_the_header(
+    qtbot, record, child, settings
+) -> None:  # type: ignore[no-untyped-def]
+    from ui.main_window import MainWindow
+
+    applied = apply_template(
+        shipped_template("interfant-21"),
+        "MR",
+        child_id=child.id,
+        first_start=TODAY - dt.timedelta(days=10),
+        today=TODAY,
+    )
+    _save(record, applied)
+    w = MainWindow(RecordBridge(record), Answers(), settings)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    assert w.header.next.text() == "Next: planned LP in Induction (date not known yet)"
+    activate(qtbot, w)
+    press(qtbot, w, "Ctrl+0")
+    assert _rows(w.plan_view.next_list)[0][:2] == [
+        "unknown",
+        "LP “end of induction (~day 33): LP, CNS status (CNS1 needed before "
+        "blinatumomab)” in Induction",
+    ]

@@ -180,19 +180,6 @@ def test_a_change_of_arm_keeps_the_phases_that_really_started(record: Record, ch
     assert template_of(roadmap).protocol == "Interfant-21"
 
 
-def test_the_headers_next_counts_the_plans_lps_and_mrd_checks(record: Record, child: Child):
-    from tracker.phases import next_planned
-    from tracker.roadmap.child import next_planned_items
-
-    roadmap, phases = _applied(record, child, _filled())
-    today = dt.date(2026, 10, 5)  # in induction (2026-09-08 to 2026-10-10)
-    events = next_planned_items([roadmap], phases, today)
-    assert events[0].date == dt.date(2026, 10, 10)
-    assert events[0].label.startswith("planned LP in Induction")
-    shown = next_planned([], [], [], today, planned=events)
-    assert shown is not None and shown.label == "planned LP in Induction"
-
-
 def test_a_date_fixed_by_hand_moves_what_follows_and_then_never_moves(record: Record, child: Child):
     from tracker.roadmap.child import fix_date
 

@@ -22,7 +22,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from tracker.model import Phase, PlanItemEntry, Roadmap
-from tracker.phases import NextEvent
 from tracker.roadmap.link import link_phases
 from tracker.roadmap.plan import Facts, Plan, PlanItem, Sureness, What, chain, compute_plan
 from tracker.roadmap.read import RoadmapError, stored_template
@@ -361,32 +360,6 @@ def whats_next(plan: Plan, roadmap: Roadmap, today: dt.date, n: int = 5) -> list
             dated.append(row)
     dated.sort(key=lambda u: u.date or today)
     return (dated + unknown)[:n]
-
-
-def next_planned_items(
-    roadmaps: Sequence[Roadmap], phases: Sequence[Phase], today: dt.date
-) -> list[NextEvent]:
-    """The roadmaps' LPs and MRD time points after ``today`` for the header's "next" (the
-    phases they plan are phase entries already); a roadmap that cannot be read gives none
-    (the Plan tab says why)."""
-    plans = []
-    for roadmap in roadmaps:
-        try:
-            plans.append(plan_of(roadmap, phases))
-        except RoadmapError:
-            continue
-    return [
-        NextEvent(
-            it.date,
-            f"{'planned LP' if it.what is What.LP else 'planned MRD check'} in {it.phase_name}",
-        )
-        for plan in plans
-        for it in plan.items
-        if it.what in (What.LP, What.MRD)
-        and it.date is not None
-        and it.date > today
-        and it.sureness is not Sureness.DONE
-    ]
 
 
 def fix_date(

@@ -1,11 +1,12 @@
 """Which of a roadmap's planned LPs are LPs the family entered already (on the CNS tab,
 marked planned): the same lumbar puncture, shown once, as the family's entry.
 
-A planned LP of the roadmap and a planned LP entered by the family are one LP when the
-entered one lies **in the same phase** (its phase entry is the one the roadmap's phase
-stands for, or, with none chosen, its date lies within the phase as planned: from its start
-to the day after its end, either end open while not known) and **at most
-:data:`MATCH_DAYS` days away**.  Each is matched once, the nearest first (then the earlier).
+A planned LP of the roadmap and a planned LP entered by the family are one LP when they
+are **at most :data:`MATCH_DAYS` days apart** and **of the same phase**: an entered LP that
+names its phase (on the CNS tab) only matches the LPs of the roadmap's phase that stands for
+that phase entry; one that names none is of whichever phase it falls in or beside (an LP two
+days after induction ended as planned is still induction's end-of-induction LP).  Each is
+matched once, the nearest first (then the earlier).
 The team's date on the CNS tab is the one the family was given, so the entered LP is the
 event: the calendar, the timeline's Plan lane and What's next show it, not the roadmap's.
 """
@@ -23,14 +24,10 @@ MATCH_DAYS = 3
 later are one LP; the weekly LPs of induction (days 1, 8, 15…) stay apart."""
 
 
-def _in_phase(v: CnsVisit, it: PlanItem, plan: Plan, phase_ids: dict[str, int | None]) -> bool:
-    if v.phase_id is not None and phase_ids.get(it.phase) is not None:
-        return v.phase_id == phase_ids[it.phase]
-    start = plan.item(f"{it.phase}.start").date
-    end = plan.item(f"{it.phase}.end").date
-    if start is not None and v.date < start:
-        return False
-    return end is None or v.date <= end + dt.timedelta(days=1)
+def _same_phase(v: CnsVisit, it: PlanItem, phase_ids: dict[str, int | None]) -> bool:
+    """An entered LP that names its phase is in that one; one that names none may be any
+    phase's (the days apart decide)."""
+    return v.phase_id is None or phase_ids.get(it.phase) in (None, v.phase_id)
 
 
 def entered_lps(
@@ -57,7 +54,7 @@ def entered_lps(
         for it in items:
             assert it.date is not None
             gap = abs((v.date - it.date).days)
-            if gap <= MATCH_DAYS and _in_phase(v, it, plan, phase_ids):
+            if gap <= MATCH_DAYS and _same_phase(v, it, phase_ids):
                 pairs.append((gap, min(v.date, it.date), it.id, v))
     matched: dict[str, CnsVisit] = {}
     taken: set[str] = set()

@@ -20,9 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker import labels
 from tracker.dates import parse_date
 from tracker.kinds import Changes
-from tracker.model import Phase, Roadmap
+from tracker.model import Appointment, CnsVisit, Milestone, Phase, Roadmap
 from tracker.roadmap.child import (
     apply_moves,
     fix_date,
@@ -31,7 +32,6 @@ from tracker.roadmap.child import (
     plan_of,
     record_real_start,
     template_of,
-    whats_next,
     with_template,
 )
 from tracker.roadmap.family import shared_template, with_family_numbers
@@ -41,6 +41,7 @@ from tracker.roadmap.recorded import real_start_change
 from tracker.roadmap.shift import warnings_of
 from tracker.roadmap.write import write_template
 from tracker.store import RecordError, ValidationFailed
+from tracker.upcoming import whats_coming
 from ui.bridge import RecordBridge
 from ui.dialogs.plan_moves import LengthsDialog, MovePreviewDialog, fit_columns
 from ui.dialogs.roadmap import save_applied
@@ -138,7 +139,8 @@ class PlanView(RecordView):
     # ------------------------------------------------------------------ reading
 
     def touched(self, changes: Changes) -> bool:
-        return changes.everything or any(k in changes.kinds for k in ("roadmap", "phase"))
+        shown = ("roadmap", "phase", "cns_visit", "appointment", "milestone")
+        return changes.everything or any(k in changes.kinds for k in shown)
 
     def on_changed(self, changes: Changes) -> None:
         if self.touched(changes):
@@ -183,9 +185,23 @@ class PlanView(RecordView):
             self.pending.setText("⚠ " + str(exc))
             self.pending.show()
             return
-        today = self.bridge.record.today()
-        for u in whats_next(plan, roadmap, today, NEXT_COUNT):
-            item = QTreeWidgetItem(self.next_list, [_when(u.date), u.what, u.sure])
+        record = self.bridge.record
+        today = record.today()
+        child_id = roadmap.child_id
+        for u in whats_coming(  # the header's "Next" is the first of these
+            roadmap=roadmap,
+            phases=phases,
+            visits=record.entries(CnsVisit, child_id),
+            appointments=record.entries(Appointment, child_id),
+            milestones=record.entries(Milestone, child_id),
+            today=today,
+            now=record.time_now(),
+            milestone_labels=labels.MILESTONE_KIND,
+            n=NEXT_COUNT,
+        ):
+            when = _when(u.date) + (f" {u.time:%H:%M}" if u.time is not None else "")
+            item = QTreeWidgetItem(self.next_list, [when, u.what, u.sure])
+            item.setToolTip(1, u.why or u.what)
             item.setToolTip(2, u.why)
         stored = {i.item_id: i for i in roadmap.items}
         for it in in_date_order(plan.items):
