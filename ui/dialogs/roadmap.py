@@ -37,6 +37,7 @@ from tracker.roadmap.child import (
     planned_from,
     template_of,
 )
+from tracker.roadmap.plan import in_date_order
 from tracker.roadmap.read import RoadmapError, load_template, shipped_template
 from tracker.roadmap.template import Template
 from ui.bridge import RecordBridge
@@ -223,7 +224,7 @@ class RoadmapDialog(FormDialog):
         plan = plan_of(applied.roadmap, [*saved, *applied.phases])
         new = {p.name for p in applied.phases if p.id is None}
         linked = dict(applied.linked)
-        for it in plan.items:
+        for it in in_date_order(plan.items):
             sure = how_sure(it, None)
             what = it.description
             if it.what.value == "start" and it.phase in linked:
