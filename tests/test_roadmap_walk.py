@@ -109,6 +109,10 @@ def test_a_child_in_maintenance_keeps_its_history_and_is_offered_only_the_transp
     assert saved.arm.startswith("HR-from-") and copy.arm(saved.arm) is not None
     assert pending_moves(saved, rec.entries(Phase, kid.id)) == ()
     assert template_text(copy) == template_text(template_of(saved))
+    # choosing HR again from the route: nothing changes, no second route arm
+    again = change_arm(saved, rec.entries(Phase, kid.id), "HR", TODAY)
+    assert again.applied.roadmap.arm == saved.arm
+    assert template_of(again.applied.roadmap) == copy and again.applied.phases == ()
 
 
 def test_a_fixed_date_whose_item_the_new_arm_lacks_is_named_before_it_goes(

@@ -132,7 +132,11 @@ def change_arm(
     reached = [i for i, p in enumerate(new_chain) if p.key in keys]
     remaining = [p for p in new_chain[(reached[-1] + 1 if reached else 0) :] if p.key not in keys]
     route = [*history, *remaining]
-    if not history or [p.key for p in route] == [p.key for p in new_chain]:
+    if [p.key for p in route] == [p.key for p in old_chain] and team_arm(new_arm) == team_arm(
+        roadmap.arm
+    ):
+        arm, copy = roadmap.arm, template  # the route it is on already: nothing changes
+    elif not history or [p.key for p in route] == [p.key for p in new_chain]:
         arm, copy = new_arm, template
     else:
         arm = _route_key(template, new_arm, today)

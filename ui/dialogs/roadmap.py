@@ -204,8 +204,10 @@ class RoadmapDialog(FormDialog):
         self.arm_change = None
         changed = replace(self._entry, first_start=first, note=self.text_of("note"))
         if arm != self._entry.arm:  # a change of risk group: from where the child is now
-            self.arm_change = change_arm(changed, phases, arm, self._editing.today)
-            return self.arm_change.applied
+            change = change_arm(changed, phases, arm, self._editing.today)
+            if change.applied.roadmap.arm != self._entry.arm:
+                self.arm_change = change
+                return change.applied
         if first == self._entry.first_start:
             return Applied(changed, ())  # the plan itself moves by "Preview the move…"
         return apply_moves(changed, phases, pending_moves(changed, phases))
@@ -314,7 +316,7 @@ class RoadmapDialog(FormDialog):
             except FormErrors:
                 super().accept()  # shows what is wrong; nothing is saved
                 return
-            if not self._confirm_arm_change():
+            if self.arm_change is not None and not self._confirm_arm_change():
                 return  # Cancel: nothing is saved, the dialog stays as it was
         super().accept()
 
