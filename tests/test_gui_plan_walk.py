@@ -323,3 +323,14 @@ def test_a_fresh_plan_whose_lengths_are_unknown_has_a_next_thing_in_the_header(
         "LP “end of induction (~day 33): LP, CNS status (CNS1 needed before "
         "blinatumomab)” in Induction",
     ]
+
+
+def test_without_a_roadmap_whats_next_still_lists_what_the_header_says(qtbot, win) -> None:  # type: ignore[no-untyped-def]
+    [roadmap] = win.bridge.record.entries(Roadmap, win.bridge.current_child().id)
+    win.bridge.delete(Roadmap, roadmap.id)
+    activate(qtbot, win)
+    press(qtbot, win, "Ctrl+0")
+    rows = _rows(win.plan_view.next_list)
+    assert rows[0] == ["2026-11-28 09:45", "Appointment (Oncology day clinic (demo))", "booked"]
+    assert ["2027-02-07", "Lumbar puncture (entered on the CNS tab)", "entered as planned"] in rows
+    assert win.header.next.text() == "Next: Appointment (Oncology day clinic (demo)) on 2026-11-28"

@@ -162,6 +162,30 @@ class PlanView(RecordView):
         child_id = self.bridge.child_id
         return self.bridge.record.entries(Phase, child_id) if child_id is not None else []
 
+    def _fill_next(self, roadmap: Roadmap | None) -> None:
+        """What's next: the roadmap's items with the appointments and the entries still to
+        come (tracker.upcoming), also without a roadmap; the header's "Next" is its first."""
+        child_id = self.bridge.child_id
+        if child_id is None:
+            return
+        record = self.bridge.record
+        for u in whats_coming(
+            roadmap=roadmap,
+            phases=self._phases(),
+            visits=record.entries(CnsVisit, child_id),
+            appointments=record.entries(Appointment, child_id),
+            milestones=record.entries(Milestone, child_id),
+            today=record.today(),
+            now=record.time_now(),
+            milestone_labels=labels.MILESTONE_KIND,
+            n=NEXT_COUNT,
+        ):
+            when = _when(u.date) + (f" {u.time:%H:%M}" if u.time is not None else "")
+            item = QTreeWidgetItem(self.next_list, [when, u.what, u.sure])
+            item.setToolTip(1, u.why or u.what)
+            item.setToolTip(2, u.why)
+        fit_columns(self.next_list, width=520)
+
     def _fill_plan(self) -> None:
         self.next_list.clear()
         self.plan_list.clear()
@@ -175,6 +199,7 @@ class PlanView(RecordView):
             b.setEnabled(roadmap is not None)
         self.pending.hide()
         self.preview_button.hide()
+        self._fill_next(roadmap)
         if roadmap is None:
             return
         phases = self._phases()
@@ -185,24 +210,6 @@ class PlanView(RecordView):
             self.pending.setText("⚠ " + str(exc))
             self.pending.show()
             return
-        record = self.bridge.record
-        today = record.today()
-        child_id = roadmap.child_id
-        for u in whats_coming(  # the header's "Next" is the first of these
-            roadmap=roadmap,
-            phases=phases,
-            visits=record.entries(CnsVisit, child_id),
-            appointments=record.entries(Appointment, child_id),
-            milestones=record.entries(Milestone, child_id),
-            today=today,
-            now=record.time_now(),
-            milestone_labels=labels.MILESTONE_KIND,
-            n=NEXT_COUNT,
-        ):
-            when = _when(u.date) + (f" {u.time:%H:%M}" if u.time is not None else "")
-            item = QTreeWidgetItem(self.next_list, [when, u.what, u.sure])
-            item.setToolTip(1, u.why or u.what)
-            item.setToolTip(2, u.why)
         stored = {i.item_id: i for i in roadmap.items}
         for it in in_date_order(plan.items):
             old = stored.get(it.id)
@@ -211,7 +218,6 @@ class PlanView(RecordView):
                 self.plan_list, [_when(it.date), it.description, how_sure(it, old), why]
             )
             item.setData(0, Qt.ItemDataRole.UserRole, it.id)
-        fit_columns(self.next_list, width=520)
         fit_columns(self.plan_list, width=460)
         if moves:
             self.pending.setText(
