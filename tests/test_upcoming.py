@@ -100,3 +100,48 @@ def test_an_lp_entered_as_planned_is_listed_once(record: Record, child: Child) -
         (end + dt.timedelta(days=2), "Lumbar puncture (entered on the CNS tab)")
     ]
     assert lps[0].why.startswith("the roadmap's LP “end of induction")
+
+
+def _first(today: dt.date, *, phases=(), milestones=(), visits=()) -> tuple[dt.date, str] | None:  # type: ignore[no-untyped-def]
+    rows = whats_coming(
+        roadmap=None,
+        phases=list(phases),
+        visits=list(visits),
+        appointments=[],
+        milestones=list(milestones),
+        today=today,
+        milestone_labels={"mrd_result": "MRD result"},
+        n=1,
+    )
+    return (rows[0].date, rows[0].short) if rows and rows[0].date else None
+
+
+def test_entries_ahead_the_nearest_first_today_counting() -> None:
+    """Phase entries' planned starts, milestones and LPs entered ahead (what the header
+    counted before the roadmap's items joined them); today's planned ones count too, a
+    phase that really started does not, nor a milestone recorded today."""
+    from tracker.model import Milestone, MilestoneKind, PhaseKind
+
+    d = dt.date
+    cons = Phase(1, PhaseKind.CONSOLIDATION, "", planned_start=d(2026, 12, 7), id=1)
+    named = Phase(1, PhaseKind.OTHER, "Blinatumomab 2", planned_start=d(2027, 1, 4), id=2)
+    mrd = Milestone(1, d(2026, 12, 20), MilestoneKind.MRD_RESULT, planned=True)
+    lps = [CnsVisit(1, d(2026, 12, 9), planned=True), CnsVisit(1, d(2026, 12, 2), planned=True)]
+    assert _first(TODAY) is None
+    assert _first(TODAY, phases=[cons], milestones=[mrd], visits=lps) == (
+        d(2026, 12, 2),
+        "Lumbar puncture",
+    )
+    assert _first(TODAY, phases=[cons], milestones=[mrd]) == (
+        d(2026, 12, 7),
+        "Consolidation starts",
+    )
+    assert _first(TODAY, milestones=[mrd]) == (d(2026, 12, 20), "MRD result")
+    assert _first(TODAY, phases=[named]) == (d(2027, 1, 4), "Blinatumomab 2 starts")
+    started = Phase(
+        1, PhaseKind.INDUCTION, "", planned_start=d(2026, 12, 1), actual_start=d(2026, 11, 20)
+    )
+    done_today = Milestone(1, TODAY, MilestoneKind.MRD_RESULT)
+    assert _first(TODAY, phases=[started], milestones=[done_today]) is None
+    assert _first(TODAY, visits=[CnsVisit(1, TODAY, planned=True)]) == (TODAY, "Lumbar puncture")
+    assert _first(TODAY, visits=[CnsVisit(1, TODAY)]) is None  # done today: not ahead

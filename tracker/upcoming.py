@@ -100,7 +100,7 @@ def whats_coming(
             rows.append(Coming(start, what, "entered as planned", f"{p.display_name} starts"))
     names = milestone_labels or {}
     for m in milestones:
-        if m.date >= today:
+        if m.date > today or (m.planned and m.date == today):  # not one recorded today
             label = names.get(m.kind.value, m.kind.value)
             rows.append(Coming(m.date, label, "entered", label))
     dated = [r for r in rows if r.date is not None]
