@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from tracker.roadmap.child import lp_days_text, with_lp_days
 from tracker.roadmap.shift import Move
 from tracker.roadmap.template import MAX_LENGTH_DAYS, At, Template
+from ui.plain import plain_tooltip
 
 
 def date_text(d: dt.date | None) -> str:
@@ -41,7 +42,7 @@ def fit_columns(tree: QTreeWidget, what: int = 1, width: int = 380) -> None:
     tree.setColumnWidth(what, max(min(tree.columnWidth(what), width), 160))
     for i in range(tree.topLevelItemCount()):
         item = tree.topLevelItem(i)
-        item.setToolTip(what, item.text(what))
+        item.setToolTip(what, plain_tooltip(item.text(what)))  # typed text, as typed
 
 
 class MovePreviewDialog(QDialog):

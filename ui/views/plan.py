@@ -46,6 +46,7 @@ from ui.bridge import RecordBridge
 from ui.dialogs.plan_moves import LengthsDialog, MovePreviewDialog, fit_columns
 from ui.dialogs.roadmap import save_applied
 from ui.interaction import Interaction
+from ui.plain import plain_tooltip
 from ui.views.lists import RecordView
 
 NEXT_COUNT = 5
@@ -169,7 +170,7 @@ class PlanView(RecordView):
         if child_id is None:
             return
         record = self.bridge.record
-        for u in whats_coming(
+        rows = whats_coming(
             roadmap=roadmap,
             phases=self._phases(),
             visits=record.entries(CnsVisit, child_id),
@@ -179,12 +180,15 @@ class PlanView(RecordView):
             now=record.time_now(),
             milestone_labels=labels.MILESTONE_KIND,
             n=NEXT_COUNT,
-        ):
+        )
+        items = []
+        for u in rows:
             when = _when(u.date) + (f" {u.time:%H:%M}" if u.time is not None else "")
-            item = QTreeWidgetItem(self.next_list, [when, u.what, u.sure])
-            item.setToolTip(1, u.why or u.what)
-            item.setToolTip(2, u.why)
+            items.append(QTreeWidgetItem(self.next_list, [when, u.what, u.sure]))
         fit_columns(self.next_list, width=520)
+        for item, u in zip(items, rows, strict=True):  # what else it is, why: as typed
+            item.setToolTip(1, plain_tooltip(u.why or u.what))
+            item.setToolTip(2, plain_tooltip(u.why))
 
     def _fill_plan(self) -> None:
         self.next_list.clear()
