@@ -203,7 +203,7 @@ def test_a_roadmap_lp_a_few_days_from_an_entered_one_is_that_entry(
     demo: tuple[Record, Child, Roadmap],
 ) -> None:
     from tracker.model import CnsVisit
-    from tracker.roadmap.entered import entered_lps
+    from tracker.roadmap.planned_entries import planned_lp_entries
 
     rec, kid, roadmap = demo
     phases = rec.entries(Phase, kid.id)
@@ -213,20 +213,20 @@ def test_a_roadmap_lp_a_few_days_from_an_entered_one_is_that_entry(
     plan = plan_of(roadmap, phases)
     assert plan.item("mt.lp2").date == dt.date(2027, 5, 2)  # day 519: the same day
     assert plan.item("mt.lp1").date == dt.date(2027, 2, 17)  # fixed: 10 days from 02-07
-    assert {k: v.date for k, v in entered_lps(plan, roadmap, phases, visits).items()} == {
+    assert {k: v.date for k, v in planned_lp_entries(plan, roadmap, phases, visits).items()} == {
         "mt.lp2": dt.date(2027, 5, 2)
     }
     # the team's day two days after the entered LP: the same LP
     roadmap = _save(rec, fix_date(roadmap, phases, "mt.lp1", dt.date(2027, 2, 9), kid.birth_date))
     plan = plan_of(roadmap, phases)
-    matched = entered_lps(plan, roadmap, phases, visits)
+    matched = planned_lp_entries(plan, roadmap, phases, visits)
     assert matched["mt.lp1"].date == dt.date(2027, 2, 7)
     # four days apart: two LPs
     far = fix_date(roadmap, phases, "mt.lp1", dt.date(2027, 2, 11), kid.birth_date).roadmap
-    assert "mt.lp1" not in entered_lps(plan_of(far, phases), far, phases, visits)
+    assert "mt.lp1" not in planned_lp_entries(plan_of(far, phases), far, phases, visits)
     # an entered LP of another phase is not the roadmap's, however near
     other = [replace(v, phase_id=1) if v.date == dt.date(2027, 2, 7) else v for v in visits]
-    assert "mt.lp1" not in entered_lps(plan, roadmap, phases, other)
+    assert "mt.lp1" not in planned_lp_entries(plan, roadmap, phases, other)
     # the calendar and the timeline show each LP once: the entry
     lps = _lp_events(rec, kid)
     assert [d for d, _ in lps] == [dt.date(2027, 2, 7), dt.date(2027, 5, 2)]

@@ -52,8 +52,8 @@ from tracker.model import (
 )
 from tracker.mrd import format_mrd
 from tracker.roadmap import child as roadmap_child
-from tracker.roadmap.entered import entered_lps
 from tracker.roadmap.plan import What
+from tracker.roadmap.planned_entries import planned_lp_entries
 from tracker.roadmap.read import RoadmapError
 from tracker.visits import Visit, series_dates
 from tracker.visits import visits as visits_of
@@ -693,7 +693,7 @@ def _plan_lane(
     """The roadmaps' planned LPs (circles) and MRD checks (diamonds), hollow: planned,
     not done; a moved one says why.  Its phases are on the phases lane already, and so is
     an LP the family entered as planned on the CNS lane: a roadmap LP that is that entry
-    (tracker.roadmap.entered) is not drawn a second time."""
+    (tracker.roadmap.planned_entries) is not drawn a second time."""
     marks: list[Mark] = []
     for roadmap in roadmaps:
         assert roadmap.id is not None
@@ -702,7 +702,7 @@ def _plan_lane(
         except RoadmapError:
             continue  # the Plan tab says why
         stored = {i.item_id: i for i in roadmap.items}
-        entered = entered_lps(plan, roadmap, phases, visits)
+        entered = planned_lp_entries(plan, roadmap, phases, visits)
         for it in plan.items:
             if it.what not in (What.LP, What.MRD) or it.date is None or it.id in entered:
                 continue

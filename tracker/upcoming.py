@@ -5,7 +5,7 @@ The list holds, from today on: the roadmap's planned items (its phase starts and
 and MRD time points; tracker.roadmap.child.whats_next), the next date of every appointment
 (a series gives its next date only; one today counts while its time has not passed), the
 lumbar punctures entered as planned on the CNS tab (a roadmap LP that is one of them is
-listed once, as the entry: tracker.roadmap.entered), the planned starts of phase entries
+listed once, as the entry: tracker.roadmap.planned_entries), the planned starts of phase entries
 the roadmap does not stand for, and milestones entered ahead.  Dated rows come by date (a
 row with a time before the all-day ones of its day), then the roadmap's items whose date is
 not known yet, in plan order.
@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 from tracker.model import Appointment, CnsVisit, Milestone, Phase, Roadmap
 from tracker.roadmap.child import plan_of, whats_next
-from tracker.roadmap.entered import entered_lps
 from tracker.roadmap.plan import What
+from tracker.roadmap.planned_entries import planned_lp_entries
 from tracker.roadmap.read import RoadmapError
 from tracker.visits import next_visits
 
@@ -45,7 +45,7 @@ def _roadmap_rows(
     """The roadmap's rows, the entered LPs it has (entry uid → the roadmap's words), and
     the uids of the phase entries it stands for."""
     plan = plan_of(roadmap, phases)
-    entered = entered_lps(plan, roadmap, phases, [v for v in visits if v.date >= today])
+    entered = planned_lp_entries(plan, roadmap, phases, [v for v in visits if v.date >= today])
     also = {v.uid: plan.item(item_id).description for item_id, v in entered.items()}
     linked = {i.phase_uid for i in roadmap.items if i.phase_uid}
     rows = []

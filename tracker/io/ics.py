@@ -42,8 +42,8 @@ from tracker.model import (
 )
 from tracker.redaction import Redaction
 from tracker.roadmap.child import plan_of, planned_from
-from tracker.roadmap.entered import entered_lps
 from tracker.roadmap.plan import Sureness, What
+from tracker.roadmap.planned_entries import planned_lp_entries
 from tracker.roadmap.read import RoadmapError
 from tracker.store import durable
 from tracker.store.record import Record
@@ -237,7 +237,7 @@ def planned_checks(
 ) -> list[PlannedCheck]:
     """The roadmaps' planned LPs and MRD checks dated ``today`` or later (not yet done),
     but for an LP that is one of ``visits`` the family entered as planned, today or later
-    (tracker.roadmap.entered: the same phase, a few days apart; that entry is the event);
+    (tracker.roadmap.planned_entries: the same phase, a few days apart; that entry is the event);
     a roadmap that cannot be read gives none (the Plan tab says why)."""
     checks: list[PlannedCheck] = []
     to_come = [v for v in visits if v.date >= today]
@@ -247,7 +247,7 @@ def planned_checks(
         except RoadmapError:
             continue
         stored: dict[str, PlanItemEntry] = {i.item_id: i for i in roadmap.items}
-        entered = entered_lps(plan, roadmap, phases, to_come)
+        entered = planned_lp_entries(plan, roadmap, phases, to_come)
         for it in plan.items:
             item = stored.get(it.id)
             if (

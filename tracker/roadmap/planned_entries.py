@@ -1,5 +1,6 @@
-"""Which of a roadmap's planned LPs are LPs the family entered already (on the CNS tab,
-marked planned): the same lumbar puncture, shown once, as the family's entry.
+"""Which of a roadmap's planned LPs are LPs the family entered as planned (on the CNS tab,
+marked planned, still to come): the same lumbar puncture, shown once, as the entry.  (An
+LP entry that is not planned, done, is tracker.roadmap.done's matter where it exists.)
 
 A planned LP of the roadmap and a planned LP entered by the family are one LP when they
 are **at most :data:`MATCH_DAYS` days apart** and **of the same phase**: an entered LP that
@@ -30,7 +31,7 @@ def _same_phase(v: CnsVisit, it: PlanItem, phase_ids: dict[str, int | None]) -> 
     return v.phase_id is None or phase_ids.get(it.phase) in (None, v.phase_id)
 
 
-def entered_lps(
+def planned_lp_entries(
     plan: Plan,
     roadmap: Roadmap,
     phases: Sequence[Phase],
