@@ -25,7 +25,7 @@ from tracker.model import (
     Phase,
     PhaseKind,
 )
-from tracker.phases import CurrentPhase, NextEvent, current_phase, next_planned
+from tracker.phases import CurrentPhase, current_phase
 
 TODAY = dt.date(2026, 11, 24)
 D = dt.date.fromisoformat
@@ -373,44 +373,6 @@ def milestone(date: str, kind: MilestoneKind = MilestoneKind.MARROW_CHECK) -> Mi
 
 def visit(date: str) -> CnsVisit:
     return CnsVisit(1, D(date), LpProcedure.LP_WITH_IT, planned=True)
-
-
-def test_nothing_planned() -> None:
-    assert next_planned([], [], [], TODAY) is None
-    past = [phase(id=1, as_="2026-05-01")]
-    assert next_planned(past, [milestone("2026-06-01")], [visit("2026-06-01")], TODAY) is None
-
-
-def test_next_planned_picks_the_nearest_of_each_kind() -> None:
-    phases = [phase(PhaseKind.CONSOLIDATION, id=1, ps="2026-12-07")]
-    milestones = [milestone("2026-12-20", MilestoneKind.MRD_RESULT)]
-    visits = [visit("2026-12-09"), visit("2026-12-02")]
-    assert next_planned(phases, milestones, visits, TODAY) == NextEvent(
-        D("2026-12-02"), "Lumbar puncture"
-    )
-    assert next_planned(phases, milestones, [], TODAY) == NextEvent(
-        D("2026-12-07"), "Consolidation starts"
-    )
-    labels = {"mrd_result": "MRD result"}
-    assert next_planned([], milestones, [], TODAY, labels) == NextEvent(
-        D("2026-12-20"), "MRD result"
-    )
-    assert next_planned([], milestones, [], TODAY) == NextEvent(D("2026-12-20"), "mrd_result")
-
-
-def test_next_planned_ignores_today_and_started_phases() -> None:
-    started_early = phase(id=1, ps="2026-12-01", as_="2026-11-20")
-    assert (
-        next_planned([started_early], [milestone("2026-11-24")], [visit("2026-11-24")], TODAY)
-        is None
-    )
-
-
-def test_next_planned_uses_the_phase_name() -> None:
-    named = phase(PhaseKind.OTHER, id=1, ps="2027-01-04", name="Blinatumomab 2")
-    assert next_planned([named], [], [], TODAY) == NextEvent(
-        D("2027-01-04"), "Blinatumomab 2 starts"
-    )
 
 
 def test_a_real_running_phase_wins_over_a_planned_one_that_covers_today() -> None:

@@ -38,7 +38,7 @@ from tracker.model import (
     RiskGroup,
 )
 from tracker.mrd import parse_mrd
-from tracker.phases import current_phase, next_planned
+from tracker.phases import current_phase
 from tracker.store import Record, RecordError
 
 
@@ -220,11 +220,18 @@ def test_today_is_in_maintenance(demo: Record, cid: int) -> None:
     assert now is not None
     assert now.phase.kind is PhaseKind.MAINTENANCE
     assert now.label.startswith("Maintenance · day ")
-    upcoming = next_planned(
-        demo.entries(Phase, cid), demo.entries(Milestone, cid), demo.entries(CnsVisit, cid), TODAY
+    from tracker.upcoming import whats_coming
+
+    lps = whats_coming(
+        roadmap=None,
+        phases=demo.entries(Phase, cid),
+        visits=demo.entries(CnsVisit, cid),
+        appointments=[],
+        milestones=demo.entries(Milestone, cid),
+        today=TODAY,
     )
-    assert upcoming is not None and upcoming.date > TODAY
-    assert upcoming.label == "Lumbar puncture"
+    assert lps and lps[0].date is not None and lps[0].date > TODAY
+    assert lps[0].short == "Lumbar puncture"
 
 
 # ---------------------------------------------------------------------- milestones

@@ -40,6 +40,13 @@ class Answers(ScriptedInteraction):
     def __init__(self) -> None:
         super().__init__()
         self.texts: list[str] = []
+        self.choices: list[int | None] = []  # the button picked when asked to choose
+
+    def choose(self, parent: Any, title: str, text: str, choices: list[str]) -> int | None:
+        self.asked.append(("choose", title, text))
+        if not self.choices:
+            raise AssertionError(f"unexpected choice asked: {title!r}")
+        return self.choices.pop(0)
 
     def ask_text(self, parent: Any, title: str, label: str, text: str = "") -> str | None:
         self.asked.append(("ask_text", title, label))
@@ -257,8 +264,9 @@ def test_whats_next_lists_five_with_how_sure(qtbot, win) -> None:  # type: ignor
     activate(qtbot, win)
     press(qtbot, win, "Ctrl+0")
     rows = _rows(win.plan_view.next_list)
-    assert rows == [
+    assert rows == [  # the plan and the appointments, as the header's "Next" reads them
         [soon.isoformat(), "the start of Prednisone prophase", "fixed by the team"],
+        ["2026-11-28 09:45", "Appointment (Oncology day clinic (demo))", "booked"],
         ["2026-12-03", "the end of Prednisone prophase", "planned"],
         [
             "2026-12-04",
@@ -267,15 +275,9 @@ def test_whats_next_lists_five_with_how_sure(qtbot, win) -> None:  # type: ignor
             "planned",
         ],
         ["2026-12-04", "the start of Induction", "planned"],
-        [
-            "unknown",
-            "LP “end of induction (~day 33): LP, CNS status (CNS1 needed before "
-            "blinatumomab)” in Induction",
-            "unknown (the length of Induction is unknown)",
-        ],
     ]
-    # the header's "next" counts the plan's items too
-    assert "Prednisone prophase starts" in win.header.next.text()
+    # the header's "next" is What's next's first row
+    assert win.header.next.text() == f"Next: Prednisone prophase starts on {soon.isoformat()}"
 
 
 def test_a_start_before_birth_is_refused_and_nothing_changes(qtbot, win, answers) -> None:  # type: ignore[no-untyped-def]
@@ -311,7 +313,7 @@ def test_a_change_of_arm_offers_the_risk_change_milestone(qtbot, win, answers) -
     roadmap = _apply_interfant_21(qtbot, win)
     activate(qtbot, win)
     press(qtbot, win, "Ctrl+0")
-    answers.confirm_answers.append(True)
+    answers.choices.append(0)  # change it and record the milestone
 
     def edit(dialog: Any) -> None:
         index = dialog.arm.findData("HR")

@@ -180,19 +180,6 @@ def test_a_change_of_arm_keeps_the_phases_that_really_started(record: Record, ch
     assert template_of(roadmap).protocol == "Interfant-21"
 
 
-def test_the_headers_next_counts_the_plans_lps_and_mrd_checks(record: Record, child: Child):
-    from tracker.phases import next_planned
-    from tracker.roadmap.child import next_planned_items
-
-    roadmap, phases = _applied(record, child, _filled())
-    today = dt.date(2026, 10, 5)  # in induction (2026-09-08 to 2026-10-10)
-    events = next_planned_items([roadmap], phases, today)
-    assert events[0].date == dt.date(2026, 10, 10)
-    assert events[0].label.startswith("planned LP in Induction")
-    shown = next_planned([], [], [], today, planned=events)
-    assert shown is not None and shown.label == "planned LP in Induction"
-
-
 def test_a_date_fixed_by_hand_moves_what_follows_and_then_never_moves(record: Record, child: Child):
     from tracker.roadmap.child import fix_date
 
@@ -249,12 +236,13 @@ def test_lp_days_from_the_protocol_book_are_planned_items(record: Record, child:
     t = with_lp_days(_filled(), "ind", "15, 1; 29")
     ind = t.phase("ind")
     assert ind is not None and lp_days_text(ind) == "1, 15, 29"
-    assert ind.lps is not None and ind.lps[0].at.value == "end"  # the verified one stays first
+    # the family's days win: the template's "end of induction (~day 33)" LP goes
+    assert ind.lps is not None and [p.at.value for p in ind.lps] == ["day"] * 3
     roadmap, _ = _applied(record, child, t)
     items = {i.item_id: i for i in roadmap.items}
-    assert items["ind.lp1"].date == dt.date(2026, 10, 10)  # the end of induction
-    assert items["ind.lp2"].date == dt.date(2026, 9, 8)  # day 1
-    assert items["ind.lp4"].date == dt.date(2026, 10, 6)  # day 29
+    assert items["ind.lp1"].date == dt.date(2026, 9, 8)  # day 1
+    assert items["ind.lp3"].date == dt.date(2026, 10, 6)  # day 29
+    assert "ind.lp4" not in items
     with pytest.raises(ValueError, match="day 40 is more than a day after the end of the phase's"):
         with_lp_days(t, "ind", "40")
     with pytest.raises(ValueError, match="“x” is not a day"):

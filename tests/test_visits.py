@@ -15,8 +15,8 @@ from tracker.forms import FormErrors, appointment_from_form
 from tracker.kinds import by_key
 from tracker.kinds.kind import Context
 from tracker.model import Appointment, Child
-from tracker.phases import next_planned
 from tracker.summary import default_range
+from tracker.upcoming import Coming, whats_coming
 
 CHILD = Child(name="Mila", birth_date=dt.date(2026, 3, 1), id=1)
 TODAY = dt.date(2026, 12, 1)  # a Tuesday
@@ -199,11 +199,26 @@ def test_the_form_keeps_the_changes_and_puts_the_reason_beside_the_date() -> Non
 # ---------------------------------------------------------------------- next, and the summary
 
 
+def header_next(today: dt.date, appointments: list[Appointment], now: dt.time) -> Coming | None:
+    """The header's "Next" for these appointments alone (tracker.upcoming's first row)."""
+    rows = whats_coming(
+        roadmap=None,
+        phases=[],
+        visits=[],
+        appointments=appointments,
+        milestones=[],
+        today=today,
+        now=now,
+        n=1,
+    )
+    return rows[0] if rows else None
+
+
 def test_the_header_next_is_the_series_next_date() -> None:
     """The series began a month ago: its next date is the one to come, not its first one
     (today's at 08:30 has passed at 09:00)."""
     a = series(day=dt.date(2026, 11, 3))  # every 2 weeks from 3 November: 17 Nov, 1 Dec, 15 Dec
-    upcoming = next_planned([], [], [], TODAY, appointments=[a], now=dt.time(9, 0))
+    upcoming = header_next(TODAY, [a], dt.time(9, 0))
     assert upcoming is not None and upcoming.date == dt.date(2026, 12, 15)
 
 
@@ -212,13 +227,13 @@ def test_an_appointment_later_today_is_the_next_one() -> None:
     it has no time (the agenda lists it first too)."""
     day = dt.date(2026, 11, 24)
     a = replace(series(day=day), time=dt.time(15, 0))
-    upcoming = next_planned([], [], [], day, appointments=[a], now=dt.time(9, 30))
+    upcoming = header_next(day, [a], dt.time(9, 30))
     assert upcoming is not None
     assert (upcoming.date, upcoming.time) == (day, dt.time(15, 0))
-    upcoming = next_planned([], [], [], day, appointments=[a], now=dt.time(15, 1))
+    upcoming = header_next(day, [a], dt.time(15, 1))
     assert upcoming is not None and upcoming.date == dt.date(2026, 12, 8)
     untimed = replace(a, time=None)
-    upcoming = next_planned([], [], [], day, appointments=[untimed], now=dt.time(23, 0))
+    upcoming = header_next(day, [untimed], dt.time(23, 0))
     assert upcoming is not None and upcoming.date == day
 
 
@@ -236,11 +251,11 @@ def test_the_summary_plans_an_appointment_later_today() -> None:
 
 def test_the_header_next_skips_a_cancelled_date_and_finds_a_moved_one() -> None:
     a = visits.cancelled(series(day=dt.date(2026, 11, 3)), dt.date(2026, 12, 15))
-    upcoming = next_planned([], [], [], TODAY, appointments=[a], now=dt.time(9, 0))
+    upcoming = header_next(TODAY, [a], dt.time(9, 0))
     assert upcoming is not None and upcoming.date == dt.date(2026, 12, 29)
     c = visits.change_for(a, dt.date(2026, 12, 29))
     a = visits.with_change(a, replace(c, date=dt.date(2026, 12, 23)))
-    upcoming = next_planned([], [], [], TODAY, appointments=[a], now=dt.time(9, 0))
+    upcoming = header_next(TODAY, [a], dt.time(9, 0))
     assert upcoming is not None and upcoming.date == dt.date(2026, 12, 23)
 
 

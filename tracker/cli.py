@@ -251,7 +251,7 @@ def run(
     clock = clock or _clock(today)
     try:
         if args.command == "make-demo":
-            return _make_demo(args.file, clock().date(), out)
+            return _make_demo(args.file, clock(), out)
         if args.command == "export":
             if args.format == "fhir":
                 return _export_fhir(args, out, clock)
@@ -288,12 +288,12 @@ def run(
     raise AssertionError(f"unknown command {args.command!r}")
 
 
-def _make_demo(path: Path, today: dt.date, out: TextIO) -> int:
+def _make_demo(path: Path, now: dt.datetime, out: TextIO) -> int:
     from tracker.demo import write_demo
 
     if path.exists() or path.is_symlink():
         raise RecordError(f"{path} already exists; choose a new file name for the demo record.")
-    write_demo(path, today)
+    write_demo(path, now.date(), now=now)
     print(f"Demo record written to {path}", file=out)
     return EXIT_OK
 

@@ -290,17 +290,22 @@ _PLANNED_LPS: tuple[int, ...] = (635, 719)
 # ---------------------------------------------------------------------- entry points
 
 
-def write_demo(path: str | Path, today: dt.date) -> None:
+def write_demo(path: str | Path, today: dt.date, *, now: dt.datetime | None = None) -> None:
     """Write a new record file at ``path`` holding the demo child, as seen on ``today``.
 
-    Refuses a path that already exists (a demo is never mixed into a family's
-    record).  The record is built whole in a temporary file and put in place at the end
-    (``Record.create(fill=…)``): a crash or failure half way leaves no file at ``path``.
+    Every entry is stamped as saved at ``now``, the moment the demo is made (the caller's
+    clock; without one, the start of ``today``, UTC): never later, so an entry the family
+    edits afterwards is always saved later than the demo made it, and its calendar SEQUENCE
+    grows (docs/calendar.md).  Refuses a path that already exists (a demo is never mixed
+    into a family's record).  The record is built whole in a temporary file and put in
+    place at the end (``Record.create(fill=…)``): a crash or failure half way leaves no
+    file at ``path``.
     """
     path = Path(path)
+    made = now if now is not None else dt.datetime.combine(today, dt.time(0), tzinfo=dt.UTC)
 
     def clock() -> dt.datetime:
-        return dt.datetime.combine(today, dt.time(12, 0), tzinfo=dt.UTC)
+        return made
 
     Record.create(path, clock=clock, fill=lambda record: build_demo(record, today)).close()
 

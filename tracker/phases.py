@@ -1,4 +1,5 @@
-"""Where the child is in treatment: the current phase, its day, what comes next."""
+"""Where the child is in treatment: the current phase and its day (what comes next:
+tracker.upcoming)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tracker.dates import day_of_phase
-from tracker.model import Appointment, CnsVisit, Milestone, Phase
-from tracker.visits import next_visits
+from tracker.model import Phase
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,40 +47,3 @@ def _end(p: Phase) -> dt.date | None:
     """A phase that has actually started runs until its actual end is entered; the planned
     end only bounds a phase that is still all plan (treatment is often delayed)."""
     return p.actual_end if p.actual_start is not None else p.planned_end
-
-
-@dataclass(frozen=True, slots=True)
-class NextEvent:
-    date: dt.date
-    label: str
-    time: dt.time | None = None  # an appointment's
-
-
-def next_planned(
-    phases: Iterable[Phase],
-    milestones: Iterable[Milestone],
-    visits: Iterable[CnsVisit],
-    today: dt.date,
-    milestone_labels: dict[str, str] | None = None,
-    appointments: Iterable[Appointment] = (),
-    planned: Iterable[NextEvent] = (),
-    now: dt.time | None = None,
-) -> NextEvent | None:
-    """The nearest future phase start, milestone, lumbar puncture, clinic appointment or
-    ``planned`` item of a roadmap (its LPs and MRD checks: tracker.roadmap.child); an
-    appointment later today (its time not passed at ``now``, or none given) is next."""
-    candidates: list[NextEvent] = [e for e in planned if e.date > today]
-    for p in phases:
-        if p.actual_start is None and p.planned_start is not None and p.planned_start > today:
-            candidates.append(NextEvent(p.planned_start, f"{p.display_name} starts"))
-    labels = milestone_labels or {}
-    for m in milestones:
-        if m.date > today:
-            candidates.append(NextEvent(m.date, labels.get(m.kind.value, m.kind.value)))
-    for v in visits:
-        if v.date > today:
-            candidates.append(NextEvent(v.date, "Lumbar puncture"))
-    for due in next_visits(list(appointments), today, 1, now=now):  # a series' next date
-        who = f" ({due.with_whom})" if due.with_whom else ""
-        candidates.append(NextEvent(due.date, f"Appointment{who}", due.time))
-    return min(candidates, key=lambda e: e.date) if candidates else None

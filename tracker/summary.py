@@ -177,7 +177,8 @@ class Summary:
     # where we are
     current: str
     plan_ahead: list[EventLine] = field(default_factory=list)
-    # the roadmap's What's next, as on the Plan tab (tracker.roadmap.child.whats_next):
+    # the roadmap's next items (tracker.roadmap.child.whats_next; the Plan tab's What's next
+    # lists them among the appointments and entries, which plan_ahead has here):
     # (date or "unknown", what, how sure), and the roadmap's protocol; empty without one
     roadmap_next: list[tuple[str, str, str]] = field(default_factory=list)
     roadmap_protocol: str = ""
@@ -633,7 +634,7 @@ def _plan(
 
 
 ROADMAP_NEXT_COUNT = 5
-"""As many as the Plan tab's What's next lists."""
+"""As many rows as the Plan tab's What's next lists."""
 
 
 def _roadmap_next(
@@ -643,9 +644,10 @@ def _roadmap_next(
     today: dt.date,
     entries: tuple[Sequence[CnsVisit], Sequence[Milestone]],
 ) -> None:
-    """The latest roadmap's next planned things, as the Plan tab's What's next lists them
-    (an LP or MRD time point the record shows done, ``entries``, left out); none when there
-    is no roadmap or it cannot be read (the Plan tab says why)."""
+    """The latest roadmap's next planned things (the Plan tab's What's next lists them among
+    the appointments and entries; an LP or MRD time point the record shows done,
+    ``entries``, left out); none when there is no roadmap or it cannot be read (the Plan
+    tab says why)."""
     if not roadmaps:
         return
     roadmap = roadmaps[-1]

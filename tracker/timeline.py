@@ -54,6 +54,7 @@ from tracker.mrd import format_mrd
 from tracker.roadmap import child as roadmap_child
 from tracker.roadmap.done import entered_items, entered_status
 from tracker.roadmap.plan import What
+from tracker.roadmap.planned_entries import planned_lp_entries
 from tracker.roadmap.read import RoadmapError
 from tracker.visits import Visit, series_dates
 from tracker.visits import visits as visits_of
@@ -696,7 +697,9 @@ def _plan_lane(
     """The roadmaps' planned LPs (circles) and MRD checks (diamonds), hollow: planned,
     not done; a moved one says why; filled, "LP (done)", when the record has the entry on
     that day, and a past one without says "not entered" (tracker.roadmap.done).  Its
-    phases are on the phases lane already."""
+    phases are on the phases lane already, and so is an LP the family entered as planned
+    on the CNS lane: a roadmap LP that is that entry (tracker.roadmap.planned_entries) is
+    not drawn a second time."""
     marks: list[Mark] = []
     for roadmap in roadmaps:
         assert roadmap.id is not None
@@ -706,8 +709,9 @@ def _plan_lane(
             continue  # the Plan tab says why
         stored = {i.item_id: i for i in roadmap.items}
         entered = entered_items(plan, visits, milestones)
+        as_entries = planned_lp_entries(plan, roadmap, phases, visits)
         for it in plan.items:
-            if it.what not in (What.LP, What.MRD) or it.date is None:
+            if it.what not in (What.LP, What.MRD) or it.date is None or it.id in as_entries:
                 continue
             old = stored.get(it.id)
             moved = old.moved_because if old is not None else ""

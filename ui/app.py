@@ -141,7 +141,8 @@ def run_gui(args, clock: Clock = system_clock) -> int:  # type: ignore[no-untype
 
         folder = Path(_temporary_folder("treatment-tracker-demo-"))
         path = folder / "demo-record.sqlite"
-        write_demo(path, clock().date())
+        made = clock()
+        write_demo(path, made.date(), now=made)
     else:
         path = args.db or default_record_path()
 

@@ -28,8 +28,8 @@ from tracker.model import (
     Roadmap,
     TeamThreshold,
 )
-from tracker.phases import current_phase, next_planned
-from tracker.roadmap.child import next_planned_items
+from tracker.phases import current_phase
+from tracker.upcoming import whats_coming
 from ui.bridge import RecordBridge
 from ui.plain import plain_label
 
@@ -142,32 +142,38 @@ class HeaderWidget(QFrame):
             if current
             else self.tr("No phase running today")
         )
-        upcoming = next_planned(
-            record.entries(Phase, child.id),
-            record.entries(Milestone, child.id),
-            record.entries(CnsVisit, child.id),
-            today,
-            labels.MILESTONE_KIND,
-            record.entries(Appointment, child.id),
-            next_planned_items(
-                record.entries(Roadmap, child.id), record.entries(Phase, child.id), today
-            ),
-            record.time_now(),
+        # the first of the Plan tab's What's next (tracker.upcoming): the two always agree
+        roadmaps = record.entries(Roadmap, child.id)
+        coming = whats_coming(
+            roadmap=roadmaps[-1] if roadmaps else None,
+            phases=record.entries(Phase, child.id),
+            visits=record.entries(CnsVisit, child.id),
+            appointments=record.entries(Appointment, child.id),
+            milestones=record.entries(Milestone, child.id),
+            today=today,
+            now=record.time_now(),
+            milestone_labels=labels.MILESTONE_KIND,
+            n=1,
         )
+        upcoming = coming[0] if coming else None
         if upcoming is None:
             self.next.setText(self.tr("Nothing planned entered"))
+        elif upcoming.date is None:
+            self.next.setText(
+                self.tr("Next: {what} (date not known yet)").format(what=upcoming.short)
+            )
         elif upcoming.date == today and upcoming.time is not None:
             self.next.setText(
                 self.tr("Next: {what} today at {time}").format(
-                    what=upcoming.label, time=f"{upcoming.time:%H:%M}"
+                    what=upcoming.short, time=f"{upcoming.time:%H:%M}"
                 )
             )
         elif upcoming.date == today:
-            self.next.setText(self.tr("Next: {what} today").format(what=upcoming.label))
+            self.next.setText(self.tr("Next: {what} today").format(what=upcoming.short))
         else:
             self.next.setText(
                 self.tr("Next: {what} on {date}").format(
-                    what=upcoming.label, date=upcoming.date.isoformat()
+                    what=upcoming.short, date=upcoming.date.isoformat()
                 )
             )
         self._tips = []

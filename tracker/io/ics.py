@@ -43,6 +43,7 @@ from tracker.model import (
 from tracker.redaction import Redaction
 from tracker.roadmap.child import plan_of, planned_from
 from tracker.roadmap.plan import Sureness, What
+from tracker.roadmap.planned_entries import planned_lp_entries
 from tracker.roadmap.read import RoadmapError
 from tracker.store import durable
 from tracker.store.record import Record
@@ -229,21 +230,29 @@ def build_calendar(
 
 
 def planned_checks(
-    roadmaps: Sequence[Roadmap], phases: Sequence[Phase], today: dt.date
+    roadmaps: Sequence[Roadmap],
+    phases: Sequence[Phase],
+    today: dt.date,
+    visits: Sequence[CnsVisit] = (),
 ) -> list[PlannedCheck]:
-    """The roadmaps' planned LPs and MRD checks dated ``today`` or later (not yet done);
+    """The roadmaps' planned LPs and MRD checks dated ``today`` or later (not yet done),
+    but for an LP that is one of ``visits`` the family entered as planned, today or later
+    (tracker.roadmap.planned_entries: the same phase, a few days apart; that entry is the event);
     a roadmap that cannot be read gives none (the Plan tab says why)."""
     checks: list[PlannedCheck] = []
+    to_come = [v for v in visits if v.date >= today]
     for roadmap in roadmaps:
         try:
             plan = plan_of(roadmap, phases)
         except RoadmapError:
             continue
         stored: dict[str, PlanItemEntry] = {i.item_id: i for i in roadmap.items}
+        entered = planned_lp_entries(plan, roadmap, phases, to_come)
         for it in plan.items:
             item = stored.get(it.id)
             if (
-                it.what not in (What.LP, What.MRD)
+                it.id in entered
+                or it.what not in (What.LP, What.MRD)
                 or it.date is None
                 or it.date < today
                 or it.sureness is Sureness.DONE
@@ -292,6 +301,7 @@ def entries_of(record: Record, child: Child) -> CalendarEntries:
     """What the calendar of ``child`` holds, read from ``record``."""
     assert child.id is not None
     phases = record.entries(Phase, child.id)
+    lps = record.entries(CnsVisit, child.id)
     updated = {
         **record.updated_times(Appointment),
         **record.updated_times(CnsVisit),
@@ -301,8 +311,8 @@ def entries_of(record: Record, child: Child) -> CalendarEntries:
     return CalendarEntries(
         child,
         record.entries(Appointment, child.id),
-        record.entries(CnsVisit, child.id),
+        lps,
         phases,
-        planned_checks(record.entries(Roadmap, child.id), phases, record.today()),
+        planned_checks(record.entries(Roadmap, child.id), phases, record.today(), lps),
         updated,
     )

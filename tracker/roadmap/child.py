@@ -23,7 +23,6 @@ from dataclasses import dataclass, replace
 
 from tracker.dates import date_window
 from tracker.model import Phase, PlanItemEntry, Roadmap
-from tracker.phases import NextEvent
 from tracker.roadmap.link import link_phases
 from tracker.roadmap.plan import Facts, Plan, PlanItem, Sureness, What, chain, compute_plan
 from tracker.roadmap.read import RoadmapError, stored_template
@@ -384,32 +383,6 @@ def whats_next(
     return (dated + unknown)[:n]
 
 
-def next_planned_items(
-    roadmaps: Sequence[Roadmap], phases: Sequence[Phase], today: dt.date
-) -> list[NextEvent]:
-    """The roadmaps' LPs and MRD time points after ``today`` for the header's "next" (the
-    phases they plan are phase entries already); a roadmap that cannot be read gives none
-    (the Plan tab says why)."""
-    plans = []
-    for roadmap in roadmaps:
-        try:
-            plans.append(plan_of(roadmap, phases))
-        except RoadmapError:
-            continue
-    return [
-        NextEvent(
-            it.date,
-            f"{'planned LP' if it.what is What.LP else 'planned MRD check'} in {it.phase_name}",
-        )
-        for plan in plans
-        for it in plan.items
-        if it.what in (What.LP, What.MRD)
-        and it.date is not None
-        and it.date > today
-        and it.sureness is not Sureness.DONE
-    ]
-
-
 def fix_date(
     roadmap: Roadmap,
     phases: Sequence[Phase],
@@ -469,8 +442,11 @@ def lp_days_text(phase: PhasePlan) -> str:
 
 def with_lp_days(template: Template, phase_key: str, text: str) -> Template:
     """The template with the phase's LPs on days of the phase as typed ("1, 15, 29", from the
-    family's protocol book); its LPs at the start or end stay, first, so their ids stay.
-    ValueError with a plain sentence for what is not a list of days of the phase."""
+    family's protocol book).  The family's days win: once they type days other than those
+    the phase has, they are the phase's LPs, and the template's own LPs at its start or end
+    ("end of induction (~day 33)") go; typed as they were, or left empty, the template's
+    LPs at the start or end stay.  ValueError with a plain sentence for what is not a list
+    of days of the phase."""
     phase = template.phase(phase_key)
     if phase is None:
         raise ValueError(f"the roadmap has no phase “{phase_key}”")
@@ -500,6 +476,8 @@ def with_lp_days(template: Template, phase_key: str, text: str) -> Template:
         )
     kept = tuple(t for t in phase.lps or () if t.at is not At.DAY)
     typed = tuple(TimePoint(f"day {d}", At.DAY, d) for d in sorted(set(days)))
+    if typed and lp_days_text(phase) != lp_days_text(replace(phase, lps=typed)):
+        kept = ()  # the family's own LP days replace the template's approximate ones
     lps: tuple[TimePoint, ...] | None = kept + typed
     if not lps and phase.lps is None:
         lps = None  # still not known

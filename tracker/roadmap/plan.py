@@ -262,3 +262,16 @@ def _check_facts(template: Template, arm: str, phases: tuple[PhasePlan, ...], fa
                 f"A date was fixed for “{item_id}”, but the roadmap “{template.protocol}” "
                 "has no such item."
             )
+
+
+def in_date_order(items: tuple[PlanItem, ...]) -> list[PlanItem]:
+    """The items phase by phase (the plan's order of phases), each phase's in date order:
+    its dated items by date, then the undated ones; items of one day keep the plan's order
+    (start, LPs, MRD time points, end), so the list is stable."""
+    order: dict[str, int] = {}
+    for it in items:
+        order.setdefault(it.phase, len(order))
+    return sorted(
+        items,
+        key=lambda it: (order[it.phase], it.date is None, it.date or dt.date.min),
+    )

@@ -39,13 +39,14 @@ def latest_point_day(length: int | None) -> int:
 
 
 STATUS_FIELDS = ("name", "kind", "arms", "after", "length_days", "lps", "mrd", "drugs")
-"""The phase fields that may carry a status (verified / partly / unverified)."""
+"""The phase fields that may carry a status (verified / partly / unverified / family)."""
 
 
 class Mark(StrEnum):
     VERIFIED = "verified"
     PARTLY = "partly"
     UNVERIFIED = "unverified"
+    FAMILY = "family"  # typed in from a family's protocol book, not read in a source
 
 
 class At(StrEnum):

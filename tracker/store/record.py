@@ -374,10 +374,13 @@ class Record:
 
     def updated_times(self, model: type[Any]) -> dict[str, dt.datetime]:
         """When each entry (or row) of ``model``'s kind was last saved, by its uid (UTC):
-        every save of an entry writes it, its own rows' too (a calendar's SEQUENCE)."""
+        every save of an entry writes it, its own rows' too (a calendar's SEQUENCE).  Never
+        before the entry was made: a save with the computer's clock set back counts as made
+        then (the times are ISO text of one form: the larger text is the later time)."""
         table = kind_of(model).table
         times: dict[str, dt.datetime] = {}
-        for uid, updated in self._q(f"SELECT uid, updated_at FROM {table}"):
+        query = f"SELECT uid, MAX(created_at, updated_at) FROM {table}"
+        for uid, updated in self._q(query):
             try:
                 times[str(uid)] = dt.datetime.strptime(str(updated), "%Y-%m-%dT%H:%M:%SZ").replace(
                     tzinfo=dt.UTC

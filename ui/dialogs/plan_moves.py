@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 
 from tracker.roadmap.child import lp_days_text, with_lp_days
 from tracker.roadmap.shift import Move
-from tracker.roadmap.template import MAX_LENGTH_DAYS, Template
+from tracker.roadmap.template import MAX_LENGTH_DAYS, At, Template
+from ui.plain import plain_tooltip
 
 
 def date_text(d: dt.date | None) -> str:
@@ -41,7 +42,7 @@ def fit_columns(tree: QTreeWidget, what: int = 1, width: int = 380) -> None:
     tree.setColumnWidth(what, max(min(tree.columnWidth(what), width), 160))
     for i in range(tree.topLevelItemCount()):
         item = tree.topLevelItem(i)
-        item.setToolTip(what, item.text(what))
+        item.setToolTip(what, plain_tooltip(item.text(what)))  # typed text, as typed
 
 
 class MovePreviewDialog(QDialog):
@@ -53,6 +54,7 @@ class MovePreviewDialog(QDialog):
         title: str,
         parent: QWidget | None = None,
         warnings: Sequence[str] = (),
+        changes: Sequence[str] = (),
     ) -> None:
         super().__init__(parent)
         self.setObjectName("move_preview")
@@ -67,6 +69,13 @@ class MovePreviewDialog(QDialog):
         self.warnings.setStyleSheet("QLabel { background: #fff4e5; padding: 6px; }")
         self.warnings.setVisible(bool(warnings))
         layout.addWidget(self.warnings)
+        # what the step changes besides the planned items (a recorded phase's start)
+        self.changes = QLabel("\n".join(changes), self)
+        self.changes.setObjectName("changes")
+        self.changes.setTextFormat(Qt.TextFormat.PlainText)
+        self.changes.setWordWrap(True)
+        self.changes.setVisible(bool(changes))
+        layout.addWidget(self.changes)
         words = (
             self.tr("1 planned item moves:")
             if len(moves) == 1
@@ -143,6 +152,18 @@ class LengthsDialog(QDialog):
             days = QLineEdit(self)
             days.setText(lp_days_text(p))
             days.setPlaceholderText(self.tr("LP days"))
+            own = [t for t in p.lps or () if t.at is not At.DAY]  # the template's, approximate
+            if own:
+                where = "; ".join(
+                    self.tr("at the start") if t.at is At.START else self.tr("at the end")
+                    for t in own
+                )
+                days.setPlaceholderText(self.tr("LP days (now: {where})").format(where=where))
+                days.setToolTip(
+                    self.tr(
+                        "The roadmap's own LPs: {labels}. The days you type replace them."
+                    ).format(labels="; ".join(t.label for t in own))
+                )
             days.setAccessibleName(self.tr("LP days of {name}").format(name=p.name))
             days.setObjectName(f"lps_{p.key}")
             line.setMinimumWidth(90)

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 
 from tracker.dates import parse_date
 from tracker.forms import FormErrors, form_window
-from tracker.model import Milestone, MilestoneKind, Phase, Roadmap
+from tracker.model import Child, Phase, Roadmap
+from tracker.roadmap.arm import ArmChange, change_arm, child_in_arm, risk_change_milestone
 from tracker.roadmap.child import (
     Applied,
     apply_moves,
@@ -35,8 +36,8 @@ from tracker.roadmap.child import (
     plan_of,
     planned_from,
     template_of,
-    with_arm,
 )
+from tracker.roadmap.plan import in_date_order
 from tracker.roadmap.read import RoadmapError, load_template, shipped_template
 from tracker.roadmap.template import Template
 from ui.bridge import RecordBridge
@@ -79,6 +80,8 @@ class RoadmapDialog(FormDialog):
         self._template: Template | None = None
         self._file: Path | None = None
         self.pending: Applied | None = Applied(entry, ()) if entry is not None else None
+        self.arm_change: ArmChange | None = None  # the arm chosen is not the roadmap's
+        self._with_milestone = False
         form = QFormLayout()
         source = QComboBox(self)
         for key, label in SHIPPED:
@@ -198,8 +201,14 @@ class RoadmapDialog(FormDialog):
                 today=self._editing.today,
                 phases=phases,
             )
-        changed = replace(with_arm(self._entry, arm), first_start=first, note=self.text_of("note"))
-        if (arm, first) == (self._entry.arm, self._entry.first_start):
+        self.arm_change = None
+        changed = replace(self._entry, first_start=first, note=self.text_of("note"))
+        if arm != self._entry.arm:  # a change of risk group: from where the child is now
+            change = change_arm(changed, phases, arm, self._editing.today)
+            if change.applied.roadmap.arm != self._entry.arm:
+                self.arm_change = change
+                return change.applied
+        if first == self._entry.first_start:
             return Applied(changed, ())  # the plan itself moves by "Preview the move…"
         return apply_moves(changed, phases, pending_moves(changed, phases))
 
@@ -217,7 +226,7 @@ class RoadmapDialog(FormDialog):
         plan = plan_of(applied.roadmap, [*saved, *applied.phases])
         new = {p.name for p in applied.phases if p.id is None}
         linked = dict(applied.linked)
-        for it in plan.items:
+        for it in in_date_order(plan.items):
             sure = how_sure(it, None)
             what = it.description
             if it.what.value == "start" and it.phase in linked:
@@ -228,6 +237,8 @@ class RoadmapDialog(FormDialog):
                 what += self.tr(" (a planned phase entry is made)")
             QTreeWidgetItem(self.preview, [date_text(it.date), what, sure])
         fit_columns(self.preview, width=640)  # room for "(linked to your phase …)"
+        if self.arm_change is not None:
+            self.links.setText(" ".join(self.arm_change.lines()))
         if self._entry is None:
             self.links.setText(self._links_text(applied, plan.phases))
             first = applied.roadmap.first_start
@@ -299,40 +310,65 @@ class RoadmapDialog(FormDialog):
     def accept(self) -> None:
         # whatever the caller set: the roadmap is saved with the phases it plans, together
         self.submit = self._save
+        if self._entry is not None and self.arm.currentData() != self._entry.arm:
+            try:
+                self._build()
+            except FormErrors:
+                super().accept()  # shows what is wrong; nothing is saved
+                return
+            if self.arm_change is not None and not self._confirm_arm_change():
+                return  # Cancel: nothing is saved, the dialog stays as it was
         super().accept()
+
+    def _confirm_arm_change(self) -> bool:
+        """Ask before anything is saved: what the change keeps, offers and drops, and
+        whether to record the risk-group change milestone with it (one step)."""
+        change = self.arm_change
+        assert change is not None
+        choice = interaction_of(self).choose(
+            self,
+            self.tr("Change the risk group?"),
+            self.tr(
+                "The arm changes from {old} to {new}, and the child's risk group with it."
+            ).format(old=change.old_arm, new=change.new_arm)
+            + "\n\n"
+            + "\n\n".join(change.lines()),
+            [
+                self.tr("Change it and &record a risk-group change milestone today"),
+                self.tr("Change it &only"),
+            ],
+        )
+        if choice is None:
+            return False
+        self._with_milestone = choice == 0
+        return True
 
     def _save(self, _roadmap: Roadmap) -> Roadmap:
         applied = self.pending
         assert applied is not None  # built just before
         bridge = self._editing.bridge
-        text = (
-            self.tr("Apply the roadmap {name}").format(name=applied.roadmap.protocol)
-            if self._entry is None
-            else self.tr("Edit the roadmap {name}").format(name=applied.roadmap.protocol)
-        )
-        saved = save_applied(bridge, applied, text)
-        if self._entry is not None and saved.arm != self._entry.arm:
-            self._offer_risk_change(bridge, saved)
-        return saved
-
-    def _offer_risk_change(self, bridge: RecordBridge, saved: Roadmap) -> None:
-        if interaction_of(self).confirm(
-            self,
-            self.tr("Record the change of risk group?"),
-            self.tr(
-                "The arm changed from {old} to {new}. Record a risk-group change milestone "
-                "today? The phases already started stay as they are."
-            ).format(old=self._entry.arm if self._entry else "", new=saved.arm),
-            self.tr("Record it"),
-        ):
-            bridge.save(
-                Milestone(
-                    saved.child_id,
-                    self._editing.today,
-                    MilestoneKind.RISK_CHANGE,
-                    result_text=f"{self._entry.arm if self._entry else ''} → {saved.arm}",
-                )
+        if self._entry is None:
+            text = self.tr("Apply the roadmap {name}").format(name=applied.roadmap.protocol)
+            return save_applied(bridge, applied, text)
+        if self.arm_change is None:
+            text = self.tr("Edit the roadmap {name}").format(name=applied.roadmap.protocol)
+            return save_applied(bridge, applied, text)
+        change = self.arm_change
+        child_id = self._editing.child.id
+        assert child_id is not None
+        child = bridge.record.entry(Child, child_id)  # as saved now
+        assert child.id is not None
+        extra: list[object] = [child_in_arm(child, change.new_arm)]
+        if self._with_milestone:
+            extra.append(
+                risk_change_milestone(child.id, self._editing.today, change.old_arm, change.new_arm)
             )
+        text = self.tr("Change the risk group from {old} to {new}").format(
+            old=change.old_arm, new=change.new_arm
+        )
+        saved = bridge.save_together([*applied.phases, *extra, applied.roadmap], text)
+        roadmap: Roadmap = saved[-1]
+        return roadmap
 
 
 class RoadmapsModel(RecordTableModel[Roadmap]):

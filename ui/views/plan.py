@@ -20,9 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker import labels
 from tracker.dates import parse_date
 from tracker.kinds import Changes
-from tracker.model import CnsVisit, Milestone, Phase, Roadmap
+from tracker.model import Appointment, CnsVisit, Milestone, Phase, Roadmap
 from tracker.roadmap.child import (
     apply_moves,
     fix_date,
@@ -31,18 +32,22 @@ from tracker.roadmap.child import (
     plan_of,
     record_real_start,
     template_of,
-    whats_next,
     with_template,
 )
 from tracker.roadmap.done import entered_items, entered_status
+from tracker.roadmap.family import shared_template, with_family_numbers
+from tracker.roadmap.plan import in_date_order
 from tracker.roadmap.read import RoadmapError
+from tracker.roadmap.recorded import real_start_change
 from tracker.roadmap.shift import warnings_of
 from tracker.roadmap.write import write_template
 from tracker.store import RecordError, ValidationFailed
+from tracker.upcoming import whats_coming
 from ui.bridge import RecordBridge
 from ui.dialogs.plan_moves import LengthsDialog, MovePreviewDialog, fit_columns
 from ui.dialogs.roadmap import save_applied
 from ui.interaction import Interaction
+from ui.plain import plain_tooltip
 from ui.views.lists import RecordView
 
 NEXT_COUNT = 5
@@ -136,8 +141,8 @@ class PlanView(RecordView):
     # ------------------------------------------------------------------ reading
 
     def touched(self, changes: Changes) -> bool:
-        kinds = ("roadmap", "phase", "cns_visit", "milestone")  # an LP entered: done
-        return changes.everything or any(k in changes.kinds for k in kinds)
+        shown = ("roadmap", "phase", "cns_visit", "appointment", "milestone")
+        return changes.everything or any(k in changes.kinds for k in shown)
 
     def on_changed(self, changes: Changes) -> None:
         if self.touched(changes):
@@ -159,6 +164,33 @@ class PlanView(RecordView):
         child_id = self.bridge.child_id
         return self.bridge.record.entries(Phase, child_id) if child_id is not None else []
 
+    def _fill_next(self, roadmap: Roadmap | None) -> None:
+        """What's next: the roadmap's items with the appointments and the entries still to
+        come (tracker.upcoming), also without a roadmap; the header's "Next" is its first."""
+        child_id = self.bridge.child_id
+        if child_id is None:
+            return
+        record = self.bridge.record
+        rows = whats_coming(
+            roadmap=roadmap,
+            phases=self._phases(),
+            visits=record.entries(CnsVisit, child_id),
+            appointments=record.entries(Appointment, child_id),
+            milestones=record.entries(Milestone, child_id),
+            today=record.today(),
+            now=record.time_now(),
+            milestone_labels=labels.MILESTONE_KIND,
+            n=NEXT_COUNT,
+        )
+        items = []
+        for u in rows:
+            when = _when(u.date) + (f" {u.time:%H:%M}" if u.time is not None else "")
+            items.append(QTreeWidgetItem(self.next_list, [when, u.what, u.sure]))
+        fit_columns(self.next_list, width=520)
+        for item, u in zip(items, rows, strict=True):  # what else it is, why: as typed
+            item.setToolTip(1, plain_tooltip(u.why or u.what))
+            item.setToolTip(2, plain_tooltip(u.why))
+
     def _fill_plan(self) -> None:
         self.next_list.clear()
         self.plan_list.clear()
@@ -172,6 +204,7 @@ class PlanView(RecordView):
             b.setEnabled(roadmap is not None)
         self.pending.hide()
         self.preview_button.hide()
+        self._fill_next(roadmap)
         if roadmap is None:
             return
         phases = self._phases()
@@ -187,17 +220,13 @@ class PlanView(RecordView):
         entered = entered_items(
             plan, record.entries(CnsVisit, child_id), record.entries(Milestone, child_id)
         )
-        for u in whats_next(plan, roadmap, today, NEXT_COUNT, entered):
-            item = QTreeWidgetItem(self.next_list, [_when(u.date), u.what, u.sure])
-            item.setToolTip(2, u.why)
         stored = {i.item_id: i for i in roadmap.items}
-        for it in plan.items:
+        for it in in_date_order(plan.items):
             old = stored.get(it.id)
             why = old.moved_because if old is not None else ""
             sure = entered_status(it, entered, today) or how_sure(it, old)
             item = QTreeWidgetItem(self.plan_list, [_when(it.date), it.description, sure, why])
             item.setData(0, Qt.ItemDataRole.UserRole, it.id)
-        fit_columns(self.next_list, width=520)
         fit_columns(self.plan_list, width=460)
         if moves:
             self.pending.setText(
@@ -211,14 +240,17 @@ class PlanView(RecordView):
 
     # ------------------------------------------------------------------ moving
 
-    def _apply(self, roadmap: Roadmap, applied, moves, text: str, warnings=None) -> bool:  # type: ignore[no-untyped-def]
-        """Preview ``moves`` (with what the plan after them leaves odd), then save."""
+    def _apply(
+        self, roadmap: Roadmap, applied, moves, text: str, warnings=None, changes=()
+    ) -> bool:  # type: ignore[no-untyped-def]
+        """Preview ``moves`` (with what the plan after them leaves odd, and ``changes``: what
+        else the step changes), then save."""
         if warnings is None:
             try:
                 warnings = warnings_of(plan_of(applied.roadmap, self._phases()))
             except RoadmapError:
                 warnings = ()
-        dialog = MovePreviewDialog(moves, text, self, warnings)
+        dialog = MovePreviewDialog(moves, text, self, warnings, changes)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
         try:
@@ -329,12 +361,22 @@ class PlanView(RecordView):
         except (ValueError, RoadmapError) as exc:
             self.interaction.error(self, self.tr("Nothing was changed"), str(exc))
             return
+        entry = applied.phases[0]  # the phase entry with its real start
+        recorded = next((p for p in self._phases() if p.uid == entry.uid), None)
+        change = (
+            real_start_change(recorded, day, self.bridge.record.today())
+            if recorded is not None
+            else self.tr("A phase entry “{name}” is made, started on {day}.").format(
+                name=entry.display_name, day=day.isoformat()
+            )
+        )
         self._apply(
             roadmap,
             applied,
             shift.moves,
             self.tr("{name} started on {day}").format(name=start.phase_name, day=day.isoformat()),
             shift.warnings,
+            (change,),
         )
 
     def edit_lengths(self) -> None:
@@ -345,7 +387,8 @@ class PlanView(RecordView):
         dialog = LengthsDialog(template_of(roadmap), roadmap.arm, self)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.template is None:
             return
-        edited = with_template(roadmap, dialog.template)
+        before = template_of(roadmap)
+        edited = with_template(roadmap, with_family_numbers(before, dialog.template))
         phases = self._phases()
         try:
             moves = pending_moves(edited, phases)
@@ -375,7 +418,7 @@ class PlanView(RecordView):
         if path is None:
             return
         try:
-            write_template(path, template, record_path=self.bridge.record.path)
+            write_template(path, shared_template(template), record_path=self.bridge.record.path)
         except (RecordError, OSError) as exc:
             self.interaction.error(self, self.tr("Could not save the template"), str(exc))
             return
