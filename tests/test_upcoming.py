@@ -145,3 +145,29 @@ def test_entries_ahead_the_nearest_first_today_counting() -> None:
     assert _first(TODAY, phases=[started], milestones=[done_today]) is None
     assert _first(TODAY, visits=[CnsVisit(1, TODAY, planned=True)]) == (TODAY, "Lumbar puncture")
     assert _first(TODAY, visits=[CnsVisit(1, TODAY)]) is None  # done today: not ahead
+
+
+def test_an_mrd_check_done_today_is_not_next(record: Record, child: Child) -> None:
+    """The day-8 MRD check is today and the family has entered its result: What's next
+    (and so the header) must not still offer it."""
+    from tracker.model import Milestone, MilestoneKind
+
+    assert child.id is not None
+    roadmap = _fresh(record, child, TODAY - dt.timedelta(days=7))
+
+    def today_rows() -> list[str]:
+        assert child.id is not None
+        rows = whats_coming(
+            roadmap=roadmap,
+            phases=record.entries(Phase, child.id),
+            visits=[],
+            appointments=[],
+            milestones=record.entries(Milestone, child.id),
+            today=TODAY,
+            n=20,
+        )
+        return [r.short for r in rows if r.date == TODAY]
+
+    assert "planned MRD check in Prednisone prophase" in today_rows()
+    record.save(Milestone(child.id, TODAY, MilestoneKind.MRD_RESULT, result_text="0.01%"))
+    assert "planned MRD check in Prednisone prophase" not in today_rows()
