@@ -13,10 +13,11 @@ for a REAL column, depending on the statement) seal the same.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Any
 
@@ -68,6 +69,40 @@ def seal(conn: sqlite3.Connection, table: str, row: Mapping[str, Any]) -> None:
     conn.execute(
         f"UPDATE {table} SET {COLUMN} = ? WHERE id = ?", (row_checksum(table, row), row["id"])
     )
+
+
+class PendingSeals:
+    """The seals of rows written in the open transaction, written together (one
+    ``executemany`` per table) instead of one ``UPDATE`` after each row's write."""
+
+    def __init__(self) -> None:
+        self._by_table: dict[str, list[tuple[str, Any]]] = {}
+
+    def add(self, table: str, row: Mapping[str, Any]) -> None:
+        """Seal ``row`` as just stored (with its ``id``); a row added twice gets its last."""
+        self._by_table.setdefault(table, []).append((row_checksum(table, row), row["id"]))
+
+    def write(self, conn: sqlite3.Connection) -> None:
+        for table, seals in self._by_table.items():
+            conn.executemany(f"UPDATE {table} SET {COLUMN} = ? WHERE id = ?", seals)
+        self._by_table.clear()
+
+
+@contextlib.contextmanager
+def sealing(conn: sqlite3.Connection) -> Iterator[PendingSeals]:
+    """Seals collected in the block, written at its end inside the caller's transaction.
+
+    An error in the block still seals the rows written before it (as a seal per write
+    would have), so a caller that goes on inside a larger transaction never commits an
+    unsealed row; a database error then is not allowed to hide the first error."""
+    seals = PendingSeals()
+    try:
+        yield seals
+    except BaseException:
+        with contextlib.suppress(sqlite3.Error):
+            seals.write(conn)
+        raise
+    seals.write(conn)
 
 
 def reseal(conn: sqlite3.Connection, table: str, row_id: int) -> None:
