@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -735,6 +735,30 @@ class Record:
         """All blood counts of a child (or those taken on or after ``since``), oldest first."""
         first = since.isoformat() if since else "0000-00-00"
         return self.entries(CountResult, child_id, where="taken_date >= ?", params=(first,))
+
+    def counts_at(
+        self, child_id: int, draws: Iterable[tuple[dt.date, dt.time | None]]
+    ) -> list[CountResult]:
+        """The blood counts of a child taken at one of ``draws`` (a date and a time of day,
+        or a date and None: no time), those of one draw by id: what an import compares
+        its file with, without reading years of counts."""
+        kind = kind_of(CountResult)
+        day, time = kind.field("taken_date"), kind.field("taken_time")
+        wanted = set(draws)
+        keys = sorted({f"{day.to_db(d)} {time.to_db(t) or ''}" for d, t in wanted})
+        found: list[CountResult] = []
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            found.extend(
+                self.entries(
+                    CountResult,
+                    child_id,
+                    where="taken_date || ' ' || coalesce(taken_time, '') IN "
+                    f"({', '.join('?' for _ in chunk)})",
+                    params=chunk,
+                )
+            )
+        return [r for r in found if (r.taken_date, r.taken_time) in wanted]
 
     def recent_counts(self, child_id: int, limit: int = 30) -> list[CountResult]:
         """The ``limit`` newest blood counts, oldest first (for the header at a glance)."""
