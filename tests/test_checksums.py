@@ -56,3 +56,15 @@ def test_row_checksum_covers_the_table_and_every_column_but_the_seal() -> None:
     assert checksums.row_checksum("count_value", {**row, "value": 2.0}) == checksums.row_checksum(
         "count_value", {**row, "value": 2}
     )
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[str(i) for i in range(len(ROWS))])
+def test_sealer_of_tuples_gives_the_defined_seal(row: dict[str, Any]) -> None:
+    names = tuple(row)
+    seal_of = checksums.sealer("count_value", names)
+    assert seal_of(tuple(row.values())) == sealed_as_defined("count_value", row)
+    backwards = tuple(reversed(names))  # the columns in any order
+    values = tuple(row[n] for n in backwards)
+    assert checksums.sealer("count_value", backwards)(values) == sealed_as_defined(
+        "count_value", row
+    )

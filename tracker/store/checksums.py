@@ -14,10 +14,12 @@ for a REAL column, depending on the statement) seal the same.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
+import operator
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Any
 
@@ -26,6 +28,8 @@ _WHOLE = 2.0**53
 
 
 def _canonical(value: Any) -> Any:
+    if type(value) is float:  # the common case first
+        return int(value) if value.is_integer() and abs(value) < _WHOLE else value
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, float) and value.is_integer() and abs(value) < _WHOLE:
@@ -54,6 +58,31 @@ def row_checksum(table: str, row: Mapping[str, Any]) -> str:
     content.pop(COLUMN, None)
     text = _ENCODE([table, content])
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+# the same without sorting, for keys given in sorted order (the text is the same)
+_ENCODE_IN_ORDER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+@functools.lru_cache(maxsize=256)
+def sealer(table: str, names: tuple[str, ...]) -> Callable[[Sequence[Any]], str]:
+    """:func:`row_checksum` of rows of ``table`` read as tuples of the columns ``names``
+    (a ``SELECT *``), without a dict per row: what a check of every row's seal uses."""
+    keep = sorted((n, i) for i, n in enumerate(names) if n != COLUMN)
+    if len(keep) < 2:  # too few columns to pick with one itemgetter
+        return lambda values: row_checksum(table, dict(zip(names, values, strict=True)))
+    keys = [n for n, _ in keep]
+    pick = operator.itemgetter(*(i for _, i in keep))
+    head = _ENCODE_IN_ORDER(table)
+
+    def seal_of(values: Sequence[Any]) -> str:
+        picked = pick(values)
+        if not _AS_THEY_ARE.issuperset(map(type, picked)):
+            picked = [v if type(v) in _AS_THEY_ARE else _canonical(v) for v in picked]
+        text = f"[{head},{_ENCODE_IN_ORDER(dict(zip(keys, picked, strict=True)))}]"
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+    return seal_of
 
 
 def as_dict(names: Sequence[str], values: Iterable[Any]) -> dict[str, Any]:
@@ -123,13 +152,14 @@ def broken_rows(conn: sqlite3.Connection, table: str) -> Iterable[tuple[dict[str
     """Rows whose seal is wrong, each with ``False`` if it has no seal at all."""
     cur = conn.execute(f"SELECT * FROM {table} ORDER BY id")
     names = column_names(cur)
+    seal_of = sealer(table, tuple(names))
+    at = names.index(COLUMN) if COLUMN in names else None
     for values in cur:
-        row = as_dict(names, values)
-        stored = row.get(COLUMN)
+        stored = values[at] if at is not None else None
         if stored is None:
-            yield row, False
-        elif stored != row_checksum(table, row):
-            yield row, True
+            yield as_dict(names, values), False
+        elif stored != seal_of(values):
+            yield as_dict(names, values), True
 
 
 def seal_all(
@@ -141,9 +171,10 @@ def seal_all(
     for table in tables:
         cur = conn.execute(f"SELECT * FROM {table}")
         names = column_names(cur)
+        seal_of, at = sealer(table, tuple(names)), names.index("id")
         updates = [
-            (row_checksum(table, row), row["id"])
-            for row in (as_dict(names, values) for values in cur.fetchall())
-            if (table, row["id"]) not in skip
+            (seal_of(values), values[at])
+            for values in cur.fetchall()
+            if (table, values[at]) not in skip
         ]
         conn.executemany(f"UPDATE {table} SET {COLUMN} = ? WHERE id = ?", updates)
