@@ -10,7 +10,6 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
 from test_store import count_value, dump
@@ -64,11 +63,13 @@ def records(tmp_path: Path) -> Iterator[tuple[Record, Record, Child]]:
 
 
 def entries(rec: Record, child: Child) -> list[CountResult]:
-    """New draws, and the first one completed with a value (an edit inside the import)."""
+    """New draws, and among them the first one completed with a value (an edit inside
+    the import: its new value row comes between those of the new draws)."""
     assert child.id is not None
     first = rec.counts(child.id)[0]
     hgb = replace(count_value("hgb", "9.1", "g/dL"), uid=uid("v", 0, "hgb"))
-    return [draw(child.id, n) for n in range(1, 8)] + [replace(first, values=(*first.values, hgb))]
+    new = [draw(child.id, n) for n in range(1, 8)]
+    return [*new[:3], replace(first, values=(*first.values, hgb)), *new[3:]]
 
 
 def test_save_all_writes_the_rows_saving_one_by_one_writes(
@@ -111,25 +112,38 @@ def test_a_save_all_interrupted_while_sealing_leaves_the_record_as_it_was(
     assert together.problems() == []
 
 
+def twice_the_same_uid(rec: Record, child: Child) -> list[CountResult]:
+    """New draws the fifth of which has the second's uid: the record refuses it only once
+    the rows before it are in (the rules look at the record, not at the other entries)."""
+    assert child.id is not None
+    new = [draw(child.id, n) for n in range(1, 8)]
+    new[4] = replace(new[4], uid=new[1].uid)
+    return new
+
+
 def test_a_save_all_interrupted_between_rows_leaves_the_record_as_it_was(
-    records: tuple[Record, Record, Child], monkeypatch: pytest.MonkeyPatch
+    records: tuple[Record, Record, Child],
 ) -> None:
     _, together, child = records
     before = dump(together.path)
-    upsert = Record._upsert
-    calls = [0]
-
-    def fails_at_the_tenth_row(self: Record, *args: Any) -> tuple[int, str]:
-        calls[0] += 1
-        if calls[0] == 10:
-            raise sqlite3.OperationalError("database or disk is full")
-        return upsert(self, *args)
-
-    monkeypatch.setattr(Record, "_upsert", fails_at_the_tenth_row)
-    with pytest.raises(sqlite3.OperationalError):
-        together.save_all(entries(together, child))
-    assert calls[0] == 10
+    with pytest.raises(sqlite3.IntegrityError):
+        together.save_all(twice_the_same_uid(together, child))
     assert dump(together.path) == before
+
+
+def test_a_save_all_that_fails_inside_a_batch_leaves_none_of_its_new_entries(
+    records: tuple[Record, Record, Child],
+) -> None:
+    """Inside a larger transaction that goes on after a save_all failed half-way, none of
+    the new entries it was writing together is left (half written or unsealed)."""
+    _, together, child = records
+    assert child.id is not None
+    with together.batch("import"):
+        together.save(draw(child.id, 20))
+        with pytest.raises(sqlite3.IntegrityError):
+            together.save_all(twice_the_same_uid(together, child))
+    assert [c.uid for c in together.counts(child.id)] == [uid("c", 0), uid("c", 20)]
+    assert together.problems() == []
 
 
 def test_rows_written_before_a_failed_save_all_inside_a_batch_are_sealed(

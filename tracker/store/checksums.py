@@ -111,6 +111,11 @@ class PendingSeals:
         """Seal ``row`` as just stored (with its ``id``); a row added twice gets its last."""
         self._by_table.setdefault(table, []).append((row_checksum(table, row), row["id"]))
 
+    def add_values(self, table: str, names: tuple[str, ...], rows: Iterable[Sequence[Any]]) -> None:
+        """Seal ``rows`` as just read back (tuples of the columns ``names``, ``id`` among them)."""
+        seal_of, at = sealer(table, names), names.index("id")
+        self._by_table.setdefault(table, []).extend((seal_of(r), r[at]) for r in rows)
+
     def write(self, conn: sqlite3.Connection) -> None:
         for table, seals in self._by_table.items():
             conn.executemany(f"UPDATE {table} SET {COLUMN} = ? WHERE id = ?", seals)

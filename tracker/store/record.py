@@ -56,6 +56,7 @@ from tracker.store.errors import (
 from tracker.store.files import APPLICATION_ID, check_record_file, is_unstarted
 from tracker.store.integrity import find_problems, quick_check
 from tracker.store.lock import OnlyReadable, RecordLock
+from tracker.store.new_rows import NewRows
 from tracker.store.schema import (
     SCHEMA_VERSION,
     count_save,
@@ -580,8 +581,15 @@ class Record:
         doing = f"save the {kind_of(entries[0]).plural}"
         with self._write(doing) as conn, checksums.sealing(conn) as seals:
             now = self._now()  # one time for the whole transaction
+            new = NewRows(conn, now, seals)  # new entries: one executemany per table
             for entry in entries:
-                self._write_entry(conn, kind_of(entry), entry, now, seals, saved=False)
+                kind = kind_of(entry)
+                if getattr(entry, "id", None) is None:
+                    new.add_entry(kind, entry)
+                    continue
+                new.write()  # the rows before it first: ids in the order of the entries
+                self._write_entry(conn, kind, entry, now, seals, saved=False)
+            new.write()
         return changed
 
     def _write_entry(
