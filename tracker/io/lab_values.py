@@ -418,8 +418,10 @@ def unit_of(code: str, unit_text: str) -> Unit | None:
     return analytes.analyte(code).unit(unit_text)
 
 
+@functools.lru_cache(maxsize=4096)
 def _clean_range(range_text: str, unit_text: str) -> str:
-    """ "(3.5-10.5)", "[3.5-10.5]", "3.5-10.5 K/uL" → "3.5-10.5"; "not established" → ""."""
+    """ "(3.5-10.5)", "[3.5-10.5]", "3.5-10.5 K/uL" → "3.5-10.5"; "not established" → "".
+    Remembered: a lab prints the same range beside every result of a test."""
     s = range_text.strip()
     if name_key(s) in _NO_RANGE or set(s) <= _DASHES:
         return ""
