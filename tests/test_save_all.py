@@ -158,3 +158,15 @@ def test_rows_written_before_a_failed_save_all_inside_a_batch_are_sealed(
         together.save_all([draw(child.id, 1), gone])
     assert [c.uid for c in together.counts(child.id)] == [uid("c", 0), uid("c", 1)]
     assert together.problems() == []
+
+
+def test_no_table_gives_ids_of_its_own_kind(tmp_path: Path) -> None:
+    """save_all gives new rows the ids SQLite would (one more than the largest): true only
+    while no table is AUTOINCREMENT or WITHOUT ROWID and every id is the row's rowid."""
+    with Record.open(tmp_path / "r.sqlite", create=True, clock=clock) as rec:
+        conn = rec.connection
+        tables = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+        for name, sql in tables.fetchall():
+            assert "AUTOINCREMENT" not in sql.upper(), name
+            assert "WITHOUT ROWID" not in sql.upper(), name
+            assert "id INTEGER PRIMARY KEY" in sql, name
