@@ -3,8 +3,9 @@
 ``PRAGMA integrity_check`` finds broken structure but not changed values (14 of
 15 single-byte flips inside data went unnoticed, reliability.md), so every row
 carries ``checksum``: the SHA-256 of its table name and every other column.
-The store re-seals a row after each write; :mod:`tracker.store.integrity`
-recomputes them to name any row changed outside the program.
+The store seals every row it writes inside the same transaction (a save's seals go in
+together at its end: :func:`sealing`); :mod:`tracker.store.integrity` recomputes them to
+name any row changed outside the program.
 
 The encoding is canonical: JSON with sorted keys, and a number that is a whole
 value is written as an integer, so ``5`` and ``5.0`` (SQLite hands back either
