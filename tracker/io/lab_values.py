@@ -37,8 +37,10 @@ from tracker.analytes import Analyte, Unit, parse_number, unit_key
 from tracker.model import CountValue
 
 
+@functools.lru_cache(maxsize=4096)
 def name_key(text: str) -> str:
-    """A loose comparison key for header and test names: case, punctuation, spacing."""
+    """A loose comparison key for header and test names: case, punctuation, spacing
+    (remembered: a file repeats a handful of names on thousands of rows)."""
     s = text.strip().strip("\ufeff").lower()
     s = re.sub(r"[\s,.;:()\[\]_\-]+", " ", s).strip()
     return re.sub(r"\s*([%#])\s*", r"\1", s)
