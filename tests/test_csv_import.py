@@ -9,6 +9,7 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import TODAY, fixed_clock
@@ -253,24 +254,41 @@ def test_overlapping_export_completes_a_draw_and_reports_conflicts(
     assert len(counts) == 4
 
 
+class CrashesAtInsert:
+    """The record's connection, failing at its ``at``-th INSERT statement (one row, or
+    many with executemany): a crash in the middle of writing."""
+
+    def __init__(self, conn: sqlite3.Connection, at: int) -> None:
+        self._conn, self._at, self.inserts = conn, at, 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
+
+    def _count(self, sql: str) -> None:
+        if sql.lstrip().upper().startswith("INSERT"):
+            self.inserts += 1
+            if self.inserts == self._at:
+                raise sqlite3.OperationalError("simulated crash in the middle of the import")
+
+    def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:
+        self._count(sql)
+        return self._conn.execute(sql, *args)
+
+    def executemany(self, sql: str, *args: Any) -> sqlite3.Cursor:
+        self._count(sql)
+        return self._conn.executemany(sql, *args)
+
+
 def test_apply_is_one_transaction(
     record: Record, child: Child, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     parsed = read("us_portal_long.csv")
     plan = plan_import(parsed, record, child)
-    calls = 0
-    real = Record._upsert
-
-    def failing(self: Record, *args: object, **kwargs: object) -> tuple[int, str]:
-        nonlocal calls
-        calls += 1
-        if calls == 20:
-            raise sqlite3.OperationalError("simulated crash in the middle of the import")
-        return real(self, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(Record, "_upsert", failing)
+    crashing = CrashesAtInsert(record.connection, at=2)  # the blood counts are in by then
+    monkeypatch.setattr(record, "_conn", crashing)
     with pytest.raises(sqlite3.OperationalError):
         apply_import(plan, record)
+    assert crashing.inserts == 2
     monkeypatch.undo()
     assert stored(record, child) == [], "all or nothing"
     apply_import(plan, record)

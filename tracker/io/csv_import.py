@@ -1207,7 +1207,7 @@ def plan_import(
     assert child.id is not None
     today = record.today()
     recorded: dict[tuple[dt.date, dt.time | None], list[CountResult]] = {}
-    for r in record.counts(child.id):
+    for r in record.counts_at(child.id, {(d.taken_date, d.taken_time) for d in parsed.draws}):
         recorded.setdefault((r.taken_date, r.taken_time), []).append(r)
     problems = list(parsed.problems)
     others: list[RowProblem] = []

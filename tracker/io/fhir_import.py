@@ -385,8 +385,9 @@ def _observation(
     if range_note:
         rd.noted.append(ResourceProblem(line, range_note, where=rd.labels[line]))
     cv = _as_printed(a, cv, r)
-    printed_flag = lab_flag(r)
-    cv = replace(cv, lab_flag=printed_flag, lab_comment=lab_note(r))
+    printed_flag, comment = lab_flag(r), lab_note(r)
+    if printed_flag or comment:  # most values have neither: no copy of each
+        cv = replace(cv, lab_flag=printed_flag, lab_comment=comment)
     values.setdefault(when, []).append(DraftValue(line, test, cv, printed_flag))
 
 

@@ -37,8 +37,10 @@ from tracker.analytes import Analyte, Unit, parse_number, unit_key
 from tracker.model import CountValue
 
 
+@functools.lru_cache(maxsize=4096)
 def name_key(text: str) -> str:
-    """A loose comparison key for header and test names: case, punctuation, spacing."""
+    """A loose comparison key for header and test names: case, punctuation, spacing
+    (remembered: a file repeats a handful of names on thousands of rows)."""
     s = text.strip().strip("\ufeff").lower()
     s = re.sub(r"[\s,.;:()\[\]_\-]+", " ", s).strip()
     return re.sub(r"\s*([%#])\s*", r"\1", s)
@@ -418,8 +420,10 @@ def unit_of(code: str, unit_text: str) -> Unit | None:
     return analytes.analyte(code).unit(unit_text)
 
 
+@functools.lru_cache(maxsize=4096)
 def _clean_range(range_text: str, unit_text: str) -> str:
-    """ "(3.5-10.5)", "[3.5-10.5]", "3.5-10.5 K/uL" → "3.5-10.5"; "not established" → ""."""
+    """ "(3.5-10.5)", "[3.5-10.5]", "3.5-10.5 K/uL" → "3.5-10.5"; "not established" → "".
+    Remembered: a lab prints the same range beside every result of a test."""
     s = range_text.strip()
     if name_key(s) in _NO_RANGE or set(s) <= _DASHES:
         return ""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -56,6 +56,7 @@ from tracker.store.errors import (
 from tracker.store.files import APPLICATION_ID, check_record_file, is_unstarted
 from tracker.store.integrity import find_problems, quick_check
 from tracker.store.lock import OnlyReadable, RecordLock
+from tracker.store.new_rows import NewRows
 from tracker.store.schema import (
     SCHEMA_VERSION,
     count_save,
@@ -548,8 +549,8 @@ class Record:
             stored = self.entry(type(entry), row_id)
             if not differences(kind, stored, entry):
                 return stored, Changes()  # nothing changed: nothing written, no undo step
-        with self._write(f"save the {kind.singular}") as conn:
-            saved = self._write_entry(conn, kind, entry)
+        with self._write(f"save the {kind.singular}") as conn, checksums.sealing(conn) as seals:
+            saved = self._write_entry(conn, kind, entry, self._now(), seals)
         if deferred is not None and kind.has_id:
             deferred.append(saved)
         return saved, Changes.of(kind)
@@ -580,18 +581,44 @@ class Record:
                 what = sentence_start(definite(kind.describe(entry)))
                 raise ValidationFailed({f"{i}:{k}": f"{what}: {m}" for k, m in errors.items()})
         changed = Changes.of(*{kind_of(e).key for e in entries})
-        with self._write(f"save the {kind_of(entries[0]).plural}") as conn:
+        doing = f"save the {kind_of(entries[0]).plural}"
+        with self._write(doing) as conn, checksums.sealing(conn) as seals:
+            now = self._now()  # one time for the whole transaction
+            new = NewRows(conn, now, seals)  # new entries: one executemany per table
             for entry in entries:
-                self._write_entry(conn, kind_of(entry), entry)
+                kind = kind_of(entry)
+                if getattr(entry, "id", None) is None:
+                    new.add_entry(kind, entry)
+                    continue
+                new.write()  # the rows before it first: ids in the order of the entries
+                self._write_entry(conn, kind, entry, now, seals, saved=False)
+            new.write()
         return changed
 
-    def _write_entry(self, conn: sqlite3.Connection, kind: Kind[E], entry: E) -> E:
-        """Insert or update one entry and its own rows inside the caller's transaction.
+    def _write_entry(
+        self,
+        conn: sqlite3.Connection,
+        kind: Kind[E],
+        entry: E,
+        now: str,
+        seals: checksums.PendingSeals,
+        *,
+        saved: bool = True,
+    ) -> E:
+        """Insert or update one entry and its own rows inside the caller's transaction,
+        stamped ``now``, their seals into ``seals``; gives the entry as saved (with ids and
+        uids; ``entry`` itself when ``saved`` is False: nobody looks at it).
 
         Rows are matched to the saved ones by their key (one value per analyte), so an
         edit keeps each row's id and uid; rows no longer there are deleted."""
         row_id, uid = self._upsert(
-            conn, kind.table, getattr(entry, "id", None), cast(Any, entry).uid, kind.columns(entry)
+            conn,
+            kind.table,
+            getattr(entry, "id", None),
+            cast(Any, entry).uid,
+            kind.columns(entry),
+            now,
+            seals,
         )
         changes: dict[str, Any] = {"uid": uid}
         if kind.has_id:
@@ -619,11 +646,16 @@ class Record:
                     old[0] if old else None,
                     old[1] if old else cast(Any, item).uid,
                     cols,
+                    now,
+                    seals,
                 )
-                saved_rows.append(replace(item, uid=item_uid))
+                if saved:
+                    saved_rows.append(replace(item, uid=item_uid))
             for gone, _ in existing.values():
                 conn.execute(f"DELETE FROM {sub.table} WHERE id = ?", (gone,))
             changes[f.name] = tuple(saved_rows)
+        if not saved:
+            return entry
         return replace(entry, **changes)  # type: ignore[type-var]
 
     def _linked_from_another_child(self, kind: Kind[Any], entry: Any) -> dict[str, str]:
@@ -715,6 +747,30 @@ class Record:
         first = since.isoformat() if since else "0000-00-00"
         return self.entries(CountResult, child_id, where="taken_date >= ?", params=(first,))
 
+    def counts_at(
+        self, child_id: int, draws: Iterable[tuple[dt.date, dt.time | None]]
+    ) -> list[CountResult]:
+        """The blood counts of a child taken at one of ``draws`` (a date and a time of day,
+        or a date and None: no time), those of one draw by id: what an import compares
+        its file with, without reading years of counts."""
+        kind = kind_of(CountResult)
+        day, time = kind.field("taken_date"), kind.field("taken_time")
+        wanted = set(draws)
+        keys = sorted({f"{day.to_db(d)} {time.to_db(t) or ''}" for d, t in wanted})
+        found: list[CountResult] = []
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            found.extend(
+                self.entries(
+                    CountResult,
+                    child_id,
+                    where="taken_date || ' ' || coalesce(taken_time, '') IN "
+                    f"({', '.join('?' for _ in chunk)})",
+                    params=chunk,
+                )
+            )
+        return [r for r in found if (r.taken_date, r.taken_time) in wanted]
+
     def recent_counts(self, child_id: int, limit: int = 30) -> list[CountResult]:
         """The ``limit`` newest blood counts, oldest first (for the header at a glance)."""
         newest = self.entries(
@@ -775,9 +831,11 @@ class Record:
         row_id: int | None,
         uid: str,
         cols: dict[str, Any],
+        now: str,
+        seals: checksums.PendingSeals,
     ) -> tuple[int, str]:
-        """Insert (``row_id`` None) or update one row and seal it, inside the open transaction."""
-        now = self._now()
+        """Insert (``row_id`` None) or update one row stamped ``now``, inside the open
+        transaction; its seal (of the row as stored) goes into ``seals``."""
         if row_id is None:
             uid = uid or str(uuid.uuid4())
             names = ["uid", "created_at", "updated_at", *cols]
@@ -797,7 +855,7 @@ class Record:
         if not found:
             raise KeyError(f"{table} {row_id} is no longer in the record")
         row = checksums.as_dict(names, found[0])
-        checksums.seal(conn, table, row)
+        seals.add(table, row)
         return int(row["id"]), str(row["uid"])
 
     # ------------------------------------------------------------------ meta
