@@ -5,8 +5,9 @@ family's protocol book (ui/views/plan.py opens them; applying a roadmap: roadmap
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -22,9 +23,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker.dates import parse_date
+from tracker.forms import FormErrors
 from tracker.roadmap.child import lp_days_text, with_lp_days
+from tracker.roadmap.read import RoadmapError
 from tracker.roadmap.shift import Move
 from tracker.roadmap.template import MAX_LENGTH_DAYS, Template
+from ui.dialogs.base import DateField, FormDialog
+
+T = TypeVar("T")
 
 
 def date_text(d: dt.date | None) -> str:
@@ -53,7 +60,12 @@ class MovePreviewDialog(QDialog):
         title: str,
         parent: QWidget | None = None,
         warnings: Sequence[str] = (),
+        first: Sequence[Sequence[str]] = (),
+        kept: Sequence[Sequence[str]] = (),
     ) -> None:
+        """``first``: rows (what, was, now, why) listed before the moves (the item fixed by
+        hand); ``kept``: rows after them (the items fixed by hand that stay where they
+        are)."""
         super().__init__(parent)
         self.setObjectName("move_preview")
         self.setWindowTitle(title)
@@ -68,7 +80,9 @@ class MovePreviewDialog(QDialog):
         self.warnings.setVisible(bool(warnings))
         layout.addWidget(self.warnings)
         words = (
-            self.tr("1 planned item moves:")
+            self.tr("No other planned item moves.")
+            if not moves
+            else self.tr("1 planned item moves:")
             if len(moves) == 1
             else self.tr("{n} planned items move:").format(n=len(moves))
         )
@@ -78,12 +92,17 @@ class MovePreviewDialog(QDialog):
         self.table.setHeaderLabels(
             [self.tr("What"), self.tr("Was"), self.tr("Now"), self.tr("Why")]
         )
-        for m in moves:
-            QTreeWidgetItem(
-                self.table,
-                [m.item.description, date_text(m.old), date_text(m.new), m.reason],
-            )
+        rows = [
+            *(list(r) for r in first),
+            *([m.item.description, date_text(m.old), date_text(m.new), m.reason] for m in moves),
+            *(list(r) for r in kept),
+        ]
+        for row in rows:
+            item = QTreeWidgetItem(self.table, row)
+            item.setToolTip(3, row[3])
         fit_columns(self.table, what=0, width=420)
+        self.table.header().setStretchLastSection(True)  # "Why" to the dialog's edge
+        self.table.setWordWrap(True)
         layout.addWidget(self.table, 1)
         buttons = QDialogButtonBox(self)
         self.apply_button = buttons.addButton(
@@ -104,6 +123,48 @@ class MovePreviewDialog(QDialog):
             item = self.table.topLevelItem(i)
             out.append([item.text(c) for c in range(4)])
         return out
+
+
+class PlanDayDialog(FormDialog):
+    """One day typed for the plan (the day the team gave, the day a phase really started):
+    ``check`` turns it into what to preview (ValueError or RoadmapError with the plain
+    reason); a wrong day is shown beside the field, the dialog open with what was typed."""
+
+    def __init__(
+        self,
+        title: str,
+        label: str,
+        what: str,
+        day: dt.date | None,
+        check: Callable[[dt.date], T],
+        today: dt.date,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(title, parent)
+        self.setObjectName("plan_day")
+        self._label = label.replace("&", "").rstrip(":")
+        self._check = check
+        said = QLabel(what, self)
+        said.setTextFormat(Qt.TextFormat.PlainText)  # a family's phase name
+        said.setWordWrap(True)
+        self.body.addWidget(said)
+        form = QFormLayout()
+        field = DateField(self, optional=False, today=today)
+        field.set_date(day)
+        self.add_field(form, "day", label, field, self.tr("YYYY-MM-DD, or pick it"))
+        self.body.addLayout(form)
+        self.body.addStretch(1)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("Co&ntinue…"))
+        field.setFocus()
+
+    def build(self) -> T:
+        text = self.text_of("day")
+        try:
+            if not text:
+                raise ValueError(f"{self._label}: type the day (YYYY-MM-DD)")
+            return self._check(parse_date(text, self._label))
+        except (ValueError, RoadmapError) as exc:
+            raise FormErrors({"day": str(exc)}) from None
 
 
 class LengthsDialog(QDialog):

@@ -87,6 +87,8 @@ class RoadmapDialog(FormDialog):
         self.source = source
         if entry is None:
             self.add_field(form, "source", self.tr("&Roadmap:"), source)
+        else:  # an applied roadmap keeps its template: nothing to choose again
+            source.hide()
         arm = QComboBox(self)
         self.arm = arm
         self.add_field(

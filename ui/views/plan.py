@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker.dates import parse_date
 from tracker.kinds import Changes
 from tracker.model import Phase, Roadmap
 from tracker.roadmap.child import (
@@ -39,7 +38,7 @@ from tracker.roadmap.shift import warnings_of
 from tracker.roadmap.write import write_template
 from tracker.store import RecordError, ValidationFailed
 from ui.bridge import RecordBridge
-from ui.dialogs.plan_moves import LengthsDialog, MovePreviewDialog, fit_columns
+from ui.dialogs.plan_moves import LengthsDialog, MovePreviewDialog, PlanDayDialog, fit_columns
 from ui.dialogs.roadmap import save_applied
 from ui.interaction import Interaction
 from ui.views.lists import RecordView
@@ -53,6 +52,7 @@ def _when(d: dt.date | None) -> str:
 
 class PlanView(RecordView):
     name = "plan"
+    _chosen_list: QTreeWidget | None = None  # the list an item was selected in last
 
     def __init__(
         self, bridge: RecordBridge, interaction: Interaction, parent: QWidget | None = None
@@ -86,14 +86,14 @@ class PlanView(RecordView):
         buttons = QHBoxLayout()
         self.started_button = QPushButton(self.tr("It really &started on…"), panel)
         self.started_button.setObjectName("really_started")
-        self.started_button.setToolTip(
-            self.tr("The selected item's phase really started on another day than planned")
+        self._started_tip = self.tr(
+            "The selected item's phase really started on another day than planned"
         )
         self.started_button.clicked.connect(self.really_started)
         self.fix_button = QPushButton(self.tr("Fi&x this date…"), panel)
         self.fix_button.setObjectName("fix_date")
-        self.fix_button.setToolTip(
-            self.tr("The team gave a day for the selected item: it never moves after this")
+        self._fix_tip = self.tr(
+            "The team gave a day for the selected item: it never moves after this"
         )
         self.fix_button.clicked.connect(self.fix_selected)
         self.lengths_button = QPushButton(self.tr("Edit the plan's len&gths…"), panel)
@@ -130,6 +130,8 @@ class PlanView(RecordView):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self.roadmaps.table.selectionModel().currentChanged.connect(lambda *_: self._fill_plan())
+        for tree in (self.next_list, self.plan_list):
+            tree.itemSelectionChanged.connect(lambda tree=tree: self._list_changed(tree))
         self.refresh_when_shown()
 
     # ------------------------------------------------------------------ reading
@@ -161,13 +163,9 @@ class PlanView(RecordView):
         self.next_list.clear()
         self.plan_list.clear()
         roadmap = self.roadmap()
-        for b in (
-            self.started_button,
-            self.fix_button,
-            self.lengths_button,
-            self.save_template_button,
-        ):
+        for b in (self.lengths_button, self.save_template_button):
             b.setEnabled(roadmap is not None)
+        self._update_item_buttons()  # nothing is selected in the lists filled anew
         self.pending.hide()
         self.preview_button.hide()
         if roadmap is None:
@@ -184,6 +182,7 @@ class PlanView(RecordView):
         for u in whats_next(plan, roadmap, today, NEXT_COUNT):
             item = QTreeWidgetItem(self.next_list, [_when(u.date), u.what, u.sure])
             item.setToolTip(2, u.why)
+            item.setData(0, Qt.ItemDataRole.UserRole, u.item_id)
         stored = {i.item_id: i for i in roadmap.items}
         for it in plan.items:
             old = stored.get(it.id)
@@ -206,14 +205,17 @@ class PlanView(RecordView):
 
     # ------------------------------------------------------------------ moving
 
-    def _apply(self, roadmap: Roadmap, applied, moves, text: str, warnings=None) -> bool:  # type: ignore[no-untyped-def]
-        """Preview ``moves`` (with what the plan after them leaves odd), then save."""
+    def _apply(  # type: ignore[no-untyped-def]
+        self, roadmap: Roadmap, applied, moves, text: str, warnings=None, first=(), kept=()
+    ) -> bool:
+        """Preview ``moves`` (with what the plan after them leaves odd; ``first`` and
+        ``kept``: rows before and after them), then save."""
         if warnings is None:
             try:
                 warnings = warnings_of(plan_of(applied.roadmap, self._phases()))
             except RoadmapError:
                 warnings = ()
-        dialog = MovePreviewDialog(moves, text, self, warnings)
+        dialog = MovePreviewDialog(moves, text, self, warnings, first, kept)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
         try:
@@ -236,93 +238,125 @@ class PlanView(RecordView):
         if not moves:
             return
         applied = apply_moves(roadmap, phases, moves)
-        self._apply(roadmap, applied, moves, self.tr("Move the plan"))
+        earliest = min((m.old for m in moves if m.old is not None), default=None)
+        kept = self._kept_rows(roadmap, earliest)
+        self._apply(roadmap, applied, moves, self.tr("Move the plan"), kept=kept)
+
+    def _list_changed(self, chosen: QTreeWidget) -> None:
+        """An item chosen in one list: the other list's choice is cleared, so that the
+        buttons between them act on the one the family sees highlighted."""
+        if chosen.selectedItems():
+            self._chosen_list = chosen
+            other = self.plan_list if chosen is self.next_list else self.next_list
+            other.blockSignals(True)
+            other.clearSelection()
+            other.blockSignals(False)
+        self._update_item_buttons()
+
+    def _update_item_buttons(self) -> None:
+        chosen = self._selected_item() is not None
+        for button, when_chosen in (
+            (self.started_button, self._started_tip),
+            (self.fix_button, self._fix_tip),
+        ):
+            button.setEnabled(chosen)
+            button.setToolTip(
+                when_chosen
+                if chosen
+                else self.tr("Select an item in What's next or The whole plan first")
+            )
 
     def _selected_item(self) -> str | None:
-        item = self.plan_list.currentItem()
-        if item is None:
+        """The plan item selected last, in What's next or in The whole plan."""
+        tree = self._chosen_list
+        selected = tree.selectedItems() if tree is not None else []
+        if not selected:
             return None
-        return str(item.data(0, Qt.ItemDataRole.UserRole))
+        item_id = selected[0].data(0, Qt.ItemDataRole.UserRole)
+        return str(item_id) if item_id else None
 
     def _selected_phase(self, roadmap: Roadmap) -> str | None:
         item_id = self._selected_item()
         return item_id.rpartition(".")[0] if item_id is not None else None
 
+    def _kept_rows(self, roadmap: Roadmap, after: dt.date | None) -> list[list[str]]:
+        """The items fixed by hand dated from ``after`` on: a shift leaves them where they
+        are (the preview says so)."""
+        plan = plan_of(roadmap, self._phases())
+        rows = []
+        for entry in roadmap.items:
+            if not entry.fixed or entry.date is None or (after and entry.date < after):
+                continue
+            what = plan.item(entry.item_id).description if entry.item_id in plan.dates() else ""
+            if what:
+                day = entry.date.isoformat()
+                rows.append([what, day, day, self.tr("fixed by you: kept where it is")])
+        return rows
+
     def fix_selected(self) -> None:
-        """The selected item's day as the team gave it, fixed by hand: preview what moves
-        after it, then Apply (one undo step)."""
+        """The selected item's day as the team gave it, fixed by hand: preview the item
+        and what moves after it, then Apply (one undo step)."""
         roadmap = self.roadmap()
         child = self.bridge.current_child()
         item_id = self._selected_item()
-        if roadmap is None or child is None:
-            return
-        if item_id is None:
-            self.interaction.info(
-                self,
-                self.tr("Which item?"),
-                self.tr("Select an item in the plan first, then try again."),
-            )
+        if roadmap is None or child is None or item_id is None:
             return
         item = plan_of(roadmap, self._phases()).item(item_id)
-        typed = self.interaction.ask_text(
-            self,
+        dialog = PlanDayDialog(
             self.tr("Fix this date"),
-            self.tr("The day the team gave for {what} (YYYY-MM-DD):").format(what=item.description),
-            item.date.isoformat() if item.date else "",
+            self.tr("&Date:"),
+            self.tr("The day the team gave for {what}; it never moves after this.").format(
+                what=item.description
+            ),
+            item.date,
+            lambda day: fix_date(roadmap, self._phases(), item_id, day, child.birth_date),
+            self.bridge.record.today(),
+            self,
         )
-        if not typed:
+        if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        try:
-            day = parse_date(typed.strip(), "Date")
-            applied = fix_date(roadmap, self._phases(), item_id, day, child.birth_date)
-        except (ValueError, RoadmapError) as exc:
-            self.interaction.error(self, self.tr("Nothing was changed"), str(exc))
-            return
+        applied = dialog.value
+        day = next(i.date for i in applied.roadmap.items if i.item_id == item_id)
+        first = [
+            [item.description, _when(item.date), _when(day), self.tr("fixed by you")],
+        ]
         text = self.tr("Fix the date of {what}").format(what=item.description)
-        if not applied.moves:
-            save_applied(self.bridge, applied, text)
-            return
-        self._apply(roadmap, applied, applied.moves, text)
+        self._apply(roadmap, applied, applied.moves, text, applied.warnings or None, first)
 
     def really_started(self) -> None:
         """The selected item's phase really started on a day typed: preview, then Apply
         (the phase entry's real start and the moved plan, one undo step)."""
         roadmap = self.roadmap()
         child = self.bridge.current_child()
-        if roadmap is None or child is None:
-            return
-        key = self._selected_phase(roadmap)
-        if key is None:
-            self.interaction.info(
-                self,
-                self.tr("Which phase?"),
-                self.tr("Select an item of the phase in the plan first, then try again."),
-            )
+        key = self._selected_phase(roadmap) if roadmap is not None else None
+        if roadmap is None or child is None or key is None:
             return
         plan = plan_of(roadmap, self._phases())
         start = plan.item(f"{key}.start")
-        typed = self.interaction.ask_text(
-            self,
+        today = self.bridge.record.today()
+        dialog = PlanDayDialog(
             self.tr("It really started on…"),
-            self.tr("The day {name} really started (YYYY-MM-DD):").format(name=start.phase_name),
-            start.date.isoformat() if start.date else "",
+            self.tr("&Started on:"),
+            self.tr("The day {name} really started.").format(name=start.phase_name),
+            start.date,
+            lambda day: (
+                day,
+                *record_real_start(roadmap, self._phases(), key, day, child.birth_date, today),
+            ),
+            today,
+            self,
         )
-        if not typed:
+        if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        try:
-            day = parse_date(typed.strip(), "Started on")
-            shift, applied = record_real_start(
-                roadmap, self._phases(), key, day, child.birth_date, self.bridge.record.today()
-            )
-        except (ValueError, RoadmapError) as exc:
-            self.interaction.error(self, self.tr("Nothing was changed"), str(exc))
-            return
+        day, shift, applied = dialog.value
+        earliest = min((d for d in (day, start.date) if d is not None), default=None)
         self._apply(
             roadmap,
             applied,
             shift.moves,
             self.tr("{name} started on {day}").format(name=start.phase_name, day=day.isoformat()),
             shift.warnings,
+            kept=self._kept_rows(roadmap, earliest),
         )
 
     def edit_lengths(self) -> None:
@@ -345,7 +379,7 @@ class PlanView(RecordView):
         if not moves:
             save_applied(self.bridge, applied, text)
             return
-        self._apply(roadmap, applied, moves, text)
+        self._apply(roadmap, applied, moves, text, kept=self._kept_rows(roadmap, None))
 
     def save_as_template(self) -> None:
         """The child's own copy of the template, to share or start another plan from."""
