@@ -30,6 +30,10 @@ class WholeNumberBox(QSpinBox):
         self.setValue(least)
         self.textChanged.connect(lambda _text: self.edited.emit())
 
+    def setSpecialValueText(self, text: str) -> None:
+        """Not shown: the box's range starts at 0 so that a 0 typed stays as typed, and
+        Qt shows a special text at the range's start, so it would show for 0."""
+
     def number(self) -> int:
         """The number typed, or ValueError naming the field and what it accepts."""
         text = self.cleanText().strip()
