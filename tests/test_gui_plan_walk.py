@@ -14,10 +14,11 @@ from typing import Any
 import pytest
 import shiboken6
 from conftest import TODAY, fixed_clock
-from gui_helpers import activate, press
+from gui_helpers import activate, choose, error_label, fill, press, type_text
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QComboBox, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 from test_gui_roadmap import (
     FIRST,
     LATE,
@@ -200,3 +201,105 @@ def test_the_empty_roadmap_edited_does_not_say_interfant(qtbot, win) -> None:  #
         [lambda dialog: seen.setdefault("texts", _visible_texts(dialog))],
     )
     assert not [t for t in seen["texts"] if "Interfant" in t], seen["texts"]
+
+
+def _lengths(qtbot, win, handlers) -> None:  # type: ignore[no-untyped-def]
+    view = win.plan_view
+    view.lengths_button.setFocus()
+    drive_modals(lambda: QTest.keyClick(view.lengths_button, Qt.Key.Key_Space), handlers)
+
+
+def test_the_lengths_dialog_shows_every_error_at_once_beside_its_row(qtbot, win) -> None:  # type: ignore[no-untyped-def]
+    _plan_tab(qtbot, win)
+    seen: dict[str, Any] = {}
+
+    def lengths(dialog: Any) -> None:
+        dialog.resize(760, 500)
+        type_text(dialog.findChild(QLineEdit, "length_ind"), "abc")
+        type_text(dialog.findChild(QLineEdit, "lps_cons"), "0")
+        enter(dialog)
+        qtbot.wait(10)  # the messages' heights are fitted once shown
+        seen["open"] = dialog.isVisible()
+        for key in ("ind", "cons"):
+            error = dialog.findChild(QLabel, f"error_{key}")
+            seen[key] = (
+                error.isVisible(),
+                error.text(),
+                error.height() >= error.heightForWidth(error.width()),
+            )
+        seen["outlined"] = [
+            "solid" in dialog.findChild(QLineEdit, name).styleSheet()
+            for name in ("length_ind", "lps_cons", "length_cons")
+        ]
+
+    _lengths(qtbot, win, [lengths])
+    assert seen["open"]
+    visible, text, fits = seen["ind"]
+    assert visible and fits and "Induction: “abc” is not a length" in text
+    visible, text, fits = seen["cons"]
+    assert visible and fits and "“0” is not a day of the phase" in text
+    assert seen["outlined"] == [True, True, False]
+
+
+def test_an_empty_roadmap_gets_its_phases_from_the_program(qtbot, win) -> None:  # type: ignore[no-untyped-def]
+    child = win.bridge.current_child()
+    assert child.diagnosis_date is not None
+    seen: dict[str, Any] = {}
+
+    def apply_empty(dialog: Any) -> None:
+        dialog.source.setCurrentIndex(dialog.source.findData("empty"))
+        seen["first"] = dialog.text_of("first_start")
+        enter(dialog)
+
+    drive_modals(win.add_actions["roadmap"].trigger, [apply_empty])
+    assert seen["first"] == child.diagnosis_date.isoformat()  # not today
+    activate(qtbot, win)
+    press(qtbot, win, "Ctrl+0")
+
+    def lengths(dialog: Any) -> None:
+        seen["none_yet"] = dialog.findChild(QLabel, "none_yet").isVisible()
+        for add in (first_phase, second_phase):  # a timer of its own in the nested dialog
+            drive_modals(lambda: QTest.keyClick(dialog.add_button, Qt.Key.Key_Space), [add])
+        seen["rows"] = sorted(k for k in dialog.fields)
+        enter(dialog)
+
+    def first_phase(dialog: Any) -> None:
+        assert dialog.objectName() == "add_phase"
+        choose(dialog, "kind", "induction")
+        fill(dialog, "name", "Induction (our book)")
+        fill(dialog, "length", "33")
+        fill(dialog, "lps", "1, 15")
+        enter(dialog)
+        assert not dialog.isVisible(), dialog.banner.text()
+
+    def second_phase(dialog: Any) -> None:
+        choose(dialog, "kind", "consolidation")
+        fill(dialog, "name", "")
+        enter(dialog)  # no name: refused beside the field
+        seen["no_name"] = error_label(dialog, "name").text()
+        fill(dialog, "name", "Consolidation (our book)")
+        fill(dialog, "gap", "2")
+        enter(dialog)
+        assert not dialog.isVisible(), dialog.banner.text()
+
+    def preview(dialog: Any) -> None:
+        seen["moves"] = dialog.rows()
+        enter(dialog)
+
+    _lengths(qtbot, win, [lengths, preview])
+    assert seen["none_yet"] and seen["rows"] == ["own-1", "own-2"]
+    assert "Name:" in seen["no_name"]
+    start = child.diagnosis_date
+    rows = _rows(win.plan_view.plan_list)
+    assert [start.isoformat(), "the start of Induction (our book)"] == rows[0][:2]
+    assert any(r[:2] == [start.isoformat(), "LP “day 1” in Induction (our book)"] for r in rows)
+    second = start + dt.timedelta(days=33 + 2)
+    assert [second.isoformat(), "the start of Consolidation (our book)"] in [r[:2] for r in rows]
+    made = {p.name: p for p in win.bridge.record.entries(Phase, child.id)}
+    assert made["Induction (our book)"].planned_start == start  # a planned phase entry
+    assert made["Consolidation (our book)"].planned_start == second
+    # one step: undo takes the phases away again
+    activate(qtbot, win)
+    press(qtbot, win, QKeySequence.StandardKey.Undo)
+    names = {p.name for p in win.bridge.record.entries(Phase, child.id)}
+    assert "Induction (our book)" not in names

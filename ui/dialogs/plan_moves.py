@@ -1,12 +1,12 @@
 """The Plan tab's dialogs: the preview of what moves (old → new, why, and what the move
-leaves odd above it) before anything is saved, and the plan's lengths and LP days from the
-family's protocol book (ui/views/plan.py opens them; applying a roadmap: roadmap.py)."""
+leaves odd above it) before anything is saved, and the one day typed for the plan (the
+plan's lengths: plan_lengths.py; ui/views/plan.py opens them; applying a roadmap:
+roadmap.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import TypeVar
 
 from PySide6.QtCore import Qt
@@ -14,9 +14,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -25,10 +23,8 @@ from PySide6.QtWidgets import (
 
 from tracker.dates import parse_date
 from tracker.forms import FormErrors
-from tracker.roadmap.child import lp_days_text, with_lp_days
 from tracker.roadmap.read import RoadmapError
 from tracker.roadmap.shift import Move
-from tracker.roadmap.template import MAX_LENGTH_DAYS, Template
 from ui.dialogs.base import DateField, FormDialog
 
 T = TypeVar("T")
@@ -165,102 +161,3 @@ class PlanDayDialog(FormDialog):
             return self._check(parse_date(text, self._label))
         except (ValueError, RoadmapError) as exc:
             raise FormErrors({"day": str(exc)}) from None
-
-
-class LengthsDialog(QDialog):
-    """The plan's lengths from the family's protocol book: a length in days per phase of
-    the arm (empty: unknown) and the days of its LPs.  Gives the edited template
-    (:attr:`template`)."""
-
-    def __init__(self, template: Template, arm: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("lengths")
-        self.setWindowTitle(self.tr("The plan's lengths"))
-        self.setModal(True)
-        self._template = template
-        self.template: Template | None = None
-        layout = QVBoxLayout(self)
-        hint = QLabel(
-            self.tr(
-                "Type each phase's length in days and the days of its LPs (1, 15, 29) as your "
-                "protocol book gives them; leave them empty while you do not know them. The "
-                "plan is worked out again from them."
-            ),
-            self,
-        )
-        hint.setWordWrap(True)
-        layout.addWidget(hint)
-        form = QFormLayout()
-        self.fields: dict[str, QLineEdit] = {}
-        self.lp_fields: dict[str, QLineEdit] = {}
-        for p in template.phases:
-            if arm not in p.arms:
-                continue
-            line = QLineEdit(self)
-            line.setText(str(p.length_days) if p.length_days is not None else "")
-            line.setPlaceholderText(self.tr("unknown"))
-            line.setAccessibleName(p.name)
-            line.setObjectName(f"length_{p.key}")
-            days = QLineEdit(self)
-            days.setText(lp_days_text(p))
-            days.setPlaceholderText(self.tr("LP days"))
-            days.setAccessibleName(self.tr("LP days of {name}").format(name=p.name))
-            days.setObjectName(f"lps_{p.key}")
-            line.setMinimumWidth(90)
-            days.setMinimumWidth(200)
-            row = QHBoxLayout()
-            row.addWidget(line, 1)
-            row.addWidget(days, 2)
-            form.addRow(QLabel(p.name, self), row)
-            self.fields[p.key] = line
-            self.lp_fields[p.key] = days
-        layout.addLayout(form)
-        self.error = QLabel(self)
-        self.error.setObjectName("error")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #a1260d;")
-        self.error.hide()
-        layout.addWidget(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.setMinimumWidth(760)
-
-    def accept(self) -> None:
-        lengths: dict[str, int | None] = {}
-        for key, line in self.fields.items():
-            text = line.text().strip()
-            name = next(p.name for p in self._template.phases if p.key == key)
-            if not text:
-                lengths[key] = None
-                continue
-            if not text.isdigit() or not 1 <= int(text) <= MAX_LENGTH_DAYS:
-                self.error.setText(
-                    "⚠ "
-                    + self.tr(
-                        "{name}: “{text}” is not a length; type a whole number of days from "
-                        "1 to {most}, or leave it empty"
-                    ).format(name=name, text=text, most=MAX_LENGTH_DAYS)
-                )
-                self.error.show()
-                line.setFocus()
-                return
-            lengths[key] = int(text)
-        phases = tuple(
-            replace(p, length_days=lengths[p.key]) if p.key in lengths else p
-            for p in self._template.phases
-        )
-        template = replace(self._template, phases=phases)
-        for key, days in self.lp_fields.items():
-            try:
-                template = with_lp_days(template, key, days.text())
-            except ValueError as exc:
-                self.error.setText("⚠ " + str(exc))
-                self.error.show()
-                days.setFocus()
-                return
-        self.template = template
-        super().accept()

@@ -126,7 +126,7 @@ class RoadmapDialog(FormDialog):
         self.body.addWidget(self.preview, 1)
         if entry is None:
             source.currentIndexChanged.connect(self._source_changed)
-            first.set_date(editing.today)
+            first.set_date(editing.child.diagnosis_date or editing.today)
             self._source_changed()
         else:
             self._set_template(template_of(entry))

@@ -38,7 +38,8 @@ from tracker.roadmap.shift import warnings_of
 from tracker.roadmap.write import write_template
 from tracker.store import RecordError, ValidationFailed
 from ui.bridge import RecordBridge
-from ui.dialogs.plan_moves import LengthsDialog, MovePreviewDialog, PlanDayDialog, fit_columns
+from ui.dialogs.plan_lengths import LengthsDialog
+from ui.dialogs.plan_moves import MovePreviewDialog, PlanDayDialog, fit_columns
 from ui.dialogs.roadmap import save_applied
 from ui.interaction import Interaction
 from ui.views.lists import RecordView
@@ -96,8 +97,11 @@ class PlanView(RecordView):
             "The team gave a day for the selected item: it never moves after this"
         )
         self.fix_button.clicked.connect(self.fix_selected)
-        self.lengths_button = QPushButton(self.tr("Edit the plan's len&gths…"), panel)
+        self.lengths_button = QPushButton(self.tr("Phases and len&gths…"), panel)
         self.lengths_button.setObjectName("edit_lengths")
+        self.lengths_button.setToolTip(
+            self.tr("The phases' lengths and LP days from your protocol book; add phases")
+        )
         self.lengths_button.clicked.connect(self.edit_lengths)
         self.save_template_button = QPushButton(self.tr("Save our plan as a &template…"), panel)
         self.save_template_button.setObjectName("save_template")
