@@ -303,3 +303,36 @@ def test_an_empty_roadmap_gets_its_phases_from_the_program(qtbot, win) -> None: 
     press(qtbot, win, QKeySequence.StandardKey.Undo)
     names = {p.name for p in win.bridge.record.entries(Phase, child.id)}
     assert "Induction (our book)" not in names
+
+
+def test_a_dialog_past_the_screens_edge_comes_back_centred(qtbot, win) -> None:  # type: ignore[no-untyped-def]
+    from ui.dialogs.roadmap import RoadmapDialog
+    from ui.kind_ui import Editing
+
+    child = win.bridge.current_child()
+    dialog = RoadmapDialog(Editing(win.bridge, child, TODAY), None, win)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    room = dialog.screen().availableGeometry()
+    dialog.move(room.right() - 100, room.bottom() - 100)  # mostly off the screen
+    dialog.keep_on_screen()
+    assert room.contains(dialog.frameGeometry())
+    dialog.move(room.left() - 40, room.top() - 60)  # the title bar above the screen
+    dialog.keep_on_screen()
+    assert dialog.frameGeometry().top() >= room.top()
+    dialog.done(0)
+
+
+@pytest.mark.parametrize("size", [(1024, 600), (1920, 1080)])
+def test_the_lists_get_the_room_and_what_takes_the_width(qtbot, win, size) -> None:  # type: ignore[no-untyped-def]
+    win.resize(*size)
+    view = _plan_tab(qtbot, win)
+    qtbot.wait(10)
+    table = view.roadmaps.table
+    rows_height = table.horizontalHeader().height() + table.rowHeight(0) + 2 * table.frameWidth()
+    assert table.height() <= rows_height + 8  # one roadmap: one row, no empty room
+    assert view.plan_list.height() > view.roadmaps.height()
+    for tree in (view.next_list, view.plan_list):
+        header = tree.header()
+        used = sum(header.sectionSize(c) for c in range(tree.columnCount()))
+        assert used >= tree.viewport().width() - 2, tree.objectName()  # no empty space

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHeaderView,
     QLabel,
     QTreeWidget,
     QTreeWidgetItem,
@@ -34,14 +35,18 @@ def date_text(d: dt.date | None) -> str:
     return d.isoformat() if d is not None else "unknown"
 
 
-def fit_columns(tree: QTreeWidget, what: int = 1, width: int = 380) -> None:
-    """Dates and short columns to their contents, the item's description ``what`` wide
-    (the rest of it in its tooltip), the last column to its contents."""
+def fit_columns(tree: QTreeWidget, what: int = 1) -> None:
+    """Dates and the other short columns to their contents (a reason in full), the item's
+    description ``what`` taking the rest of the width: it grows on a wide window instead
+    of leaving empty space, and is cut with "…" on a narrow one (all of it in its
+    tooltip)."""
     header = tree.header()
     header.setStretchLastSection(False)
     for column in range(tree.columnCount()):
-        tree.resizeColumnToContents(column)
-    tree.setColumnWidth(what, max(min(tree.columnWidth(what), width), 160))
+        mode = QHeaderView.ResizeMode.ResizeToContents
+        header.setSectionResizeMode(
+            column, QHeaderView.ResizeMode.Stretch if column == what else mode
+        )
     for i in range(tree.topLevelItemCount()):
         item = tree.topLevelItem(i)
         item.setToolTip(what, item.text(what))
@@ -96,9 +101,7 @@ class MovePreviewDialog(QDialog):
         for row in rows:
             item = QTreeWidgetItem(self.table, row)
             item.setToolTip(3, row[3])
-        fit_columns(self.table, what=0, width=420)
-        self.table.header().setStretchLastSection(True)  # "Why" to the dialog's edge
-        self.table.setWordWrap(True)
+        fit_columns(self.table, what=0)  # "Why" in full
         layout.addWidget(self.table, 1)
         buttons = QDialogButtonBox(self)
         self.apply_button = buttons.addButton(

@@ -229,7 +229,7 @@ class RoadmapDialog(FormDialog):
             elif it.what.value == "start" and it.phase_name in new:
                 what += self.tr(" (a planned phase entry is made)")
             QTreeWidgetItem(self.preview, [date_text(it.date), what, sure])
-        fit_columns(self.preview, width=640)  # room for "(linked to your phase …)"
+        fit_columns(self.preview)
         if self._entry is None:
             self.links.setText(self._links_text(applied, plan.phases))
             first = applied.roadmap.first_start

@@ -131,6 +131,7 @@ class PlanView(RecordView):
         splitter.addWidget(panel)
         splitter.setStretchFactor(1, 3)
         splitter.setSizes([150, 1000])  # room for the empty text when there is no roadmap
+        self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self.roadmaps.table.selectionModel().currentChanged.connect(lambda *_: self._fill_plan())
@@ -150,6 +151,27 @@ class PlanView(RecordView):
     def refresh(self) -> None:
         self.roadmaps.fill(keep_selection=True)
         self._fill_plan()
+        self._fit_roadmaps()
+
+    def _fit_roadmaps(self) -> None:
+        """The roadmaps' table no taller than its rows (a child has one or two): the room
+        goes to What's next and the whole plan."""
+        table = self.roadmaps.table
+        rows = table.model().rowCount()
+        if rows == 0:
+            return  # the empty text and the table keep the room they have
+        shown = min(rows, 4)
+        need = (
+            self.roadmaps.sizeHint().height()
+            - table.sizeHint().height()
+            + table.horizontalHeader().height()
+            + shown * table.verticalHeader().defaultSectionSize()
+            + 2 * table.frameWidth()
+            + 4
+        )
+        total = sum(self.splitter.sizes())
+        if total > need:
+            self.splitter.setSizes([need, total - need])
 
     def roadmap(self) -> Roadmap | None:
         """The selected roadmap, or the child's latest one."""
@@ -195,8 +217,8 @@ class PlanView(RecordView):
                 self.plan_list, [_when(it.date), it.description, how_sure(it, old), why]
             )
             item.setData(0, Qt.ItemDataRole.UserRole, it.id)
-        fit_columns(self.next_list, width=520)
-        fit_columns(self.plan_list, width=460)
+        fit_columns(self.next_list)
+        fit_columns(self.plan_list)
         if moves:
             self.pending.setText(
                 self.tr(
