@@ -61,6 +61,7 @@ class MovePreviewDialog(QDialog):
         title: str,
         parent: QWidget | None = None,
         warnings: Sequence[str] = (),
+        *,
         first: Sequence[Sequence[str]] = (),
         kept: Sequence[Sequence[str]] = (),
     ) -> None:

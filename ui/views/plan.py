@@ -232,7 +232,7 @@ class PlanView(RecordView):
     # ------------------------------------------------------------------ moving
 
     def _apply(  # type: ignore[no-untyped-def]
-        self, roadmap: Roadmap, applied, moves, text: str, warnings=None, first=(), kept=()
+        self, roadmap: Roadmap, applied, moves, text: str, warnings=None, *, first=(), kept=()
     ) -> bool:
         """Preview ``moves`` (with what the plan after them leaves odd; ``first`` and
         ``kept``: rows before and after them), then save."""
@@ -241,7 +241,7 @@ class PlanView(RecordView):
                 warnings = warnings_of(plan_of(applied.roadmap, self._phases()))
             except RoadmapError:
                 warnings = ()
-        dialog = MovePreviewDialog(moves, text, self, warnings, first, kept)
+        dialog = MovePreviewDialog(moves, text, self, warnings, first=first, kept=kept)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
         try:
@@ -347,7 +347,7 @@ class PlanView(RecordView):
             [item.description, _when(item.date), _when(day), self.tr("fixed by you")],
         ]
         text = self.tr("Fix the date of {what}").format(what=item.description)
-        self._apply(roadmap, applied, applied.moves, text, applied.warnings or None, first)
+        self._apply(roadmap, applied, applied.moves, text, applied.warnings or None, first=first)
 
     def really_started(self) -> None:
         """The selected item's phase really started on a day typed: preview, then Apply
