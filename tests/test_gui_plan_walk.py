@@ -336,3 +336,20 @@ def test_the_lists_get_the_room_and_what_takes_the_width(qtbot, win, size) -> No
         header = tree.header()
         used = sum(header.sectionSize(c) for c in range(tree.columnCount()))
         assert used >= tree.viewport().width() - 2, tree.objectName()  # no empty space
+
+
+def test_the_previews_title_is_short_and_the_step_said_in_full(qtbot, win) -> None:  # type: ignore[no-untyped-def]
+    from ui.dialogs.plan_moves import MovePreviewDialog
+
+    step = (
+        "Fix the date of LP “end of induction (~day 33): LP, CNS status (CNS1 needed before "
+        "blinatumomab)” in Induction"
+    )
+    dialog = MovePreviewDialog([], step, win)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.windowTitle() == "What moves"
+    label = dialog.findChild(QLabel, "step")
+    assert label.text() == step and label.textFormat() == Qt.TextFormat.PlainText
+    assert label.isVisible() and label.wordWrap()
+    dialog.done(0)

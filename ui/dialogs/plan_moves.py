@@ -70,9 +70,17 @@ class MovePreviewDialog(QDialog):
         are)."""
         super().__init__(parent)
         self.setObjectName("move_preview")
-        self.setWindowTitle(title)
+        # a short title the window manager never cuts; the step itself (it may name a long
+        # LP label) in full above the list
+        self.setWindowTitle(self.tr("What moves"))
         self.setModal(True)
         layout = QVBoxLayout(self)
+        self.step = QLabel(title, self)
+        self.step.setObjectName("step")
+        self.step.setTextFormat(Qt.TextFormat.PlainText)  # names a family's phase or LP
+        self.step.setWordWrap(True)
+        self.step.setStyleSheet("font-weight: bold;")
+        layout.addWidget(self.step)
         # what the move leaves odd but possible (tracker.roadmap.shift), above the moves
         self.warnings = QLabel("\n".join(f"⚠ {w}" for w in warnings), self)
         self.warnings.setObjectName("warnings")
