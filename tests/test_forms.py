@@ -313,33 +313,33 @@ def test_phase_without_a_start() -> None:
     assert_says(errors["actual_start"], "Start:", "actual start date", "planned start date")
 
 
-@pytest.mark.parametrize("which", ["planned", "actual"])
-def test_phase_end_before_start(which: str) -> None:
+@pytest.mark.parametrize(
+    ("which", "end", "start"),
+    [("planned", "Planned end", "Planned start"), ("actual", "Ended on", "Started on")],
+)
+def test_phase_end_before_start(which: str, end: str, start: str) -> None:
+    """Named by the fields' labels (the phase kind's: tracker.labels.PHASE_DATES)."""
     errors = errors_of(
         lambda: make_phase(
             kind="induction", **{f"{which}_start": "2026-05-20", f"{which}_end": "2026-05-01"}
         )
     )
     message = errors[f"{which}_end"]
-    assert_says(
-        message,
-        f"{which.capitalize()} end:",
-        "2026-05-01",
-        f"before the {which} start (2026-05-20)",
-    )
+    assert_says(message, f"{end}:", "2026-05-01", f"before “{start}” (2026-05-20)")
+    assert "Actual" not in message
 
 
 def test_phase_actual_end_without_actual_start() -> None:
     errors = errors_of(
         lambda: make_phase(kind="induction", planned_start="2026-05-20", actual_end="2026-06-20")
     )
-    assert_says(errors["actual_start"], "Actual start:", "an end date needs a start date")
+    assert_says(errors["actual_start"], "Started on:", "an end date needs a start date")
 
 
 @pytest.mark.parametrize("field", ["planned_start", "actual_start"])
 def test_phase_before_birth(field: str) -> None:
     errors = errors_of(lambda: make_phase(kind="prophase", **{field: "2025-12-31"}))
-    label = field.replace("_", " ").capitalize()
+    label = {"planned_start": "Planned start", "actual_start": "Started on"}[field]
     assert_says(
         errors[field], f"{label}:", "2025-12-31", "before Mila's date of birth (2026-01-10)"
     )

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import shiboken6
 from conftest import TODAY, fixed_clock
-from gui_helpers import ScriptedInteraction, activate, fill, press, type_text
+from gui_helpers import ScriptedInteraction, activate, error_label, fill, press, type_text
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
@@ -125,6 +125,35 @@ def enter(dialog: Any) -> None:
     QTest.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_Return)
 
 
+def day_typed(text: str) -> Callable[[Any], None]:
+    """A handler for the Plan tab's day dialog (Fix this date…, It really started on…):
+    ``text`` typed into its date, then Continue."""
+
+    def handle(dialog: Any) -> None:
+        assert dialog.objectName() == "plan_day", dialog.objectName()
+        fill(dialog, "day", text)
+        enter(dialog)
+        assert not dialog.isVisible(), error_label(dialog, "day").text()
+
+    return handle
+
+
+def refused_day(text: str, seen: dict[str, Any]) -> Callable[[Any], None]:
+    """The day dialog given ``text``, which it refuses: it stays open, what was typed kept
+    and the reason beside the field (in ``seen``)."""
+
+    def handle(dialog: Any) -> None:
+        assert dialog.objectName() == "plan_day", dialog.objectName()
+        fill(dialog, "day", text)
+        enter(dialog)
+        seen["open"] = dialog.isVisible()
+        seen["typed"] = dialog.text_of("day")
+        seen["error"] = error_label(dialog, "day").text()
+        seen["outlined"] = "solid" in dialog.field("day").line.styleSheet()
+
+    return handle
+
+
 def _rows(tree: QTreeWidget) -> list[list[str]]:
     return [
         [tree.topLevelItem(i).text(c) for c in range(tree.columnCount())]
@@ -202,14 +231,16 @@ def test_done_when_apply_fill_in_start_late_preview_timeline_undo(qtbot, win, an
     row = next(i for i, r in enumerate(rows) if r[1] == "the start of Blinatumomab, cycle 1")
     view.plan_list.setFocus()
     view.plan_list.setCurrentItem(view.plan_list.topLevelItem(row))
-    answers.texts.append(LATE.isoformat())
     seen: dict[str, list[list[str]]] = {}
 
     def preview(dialog: Any) -> None:
         seen["rows"] = dialog.rows()
         enter(dialog)
 
-    drive_modals(lambda: QTest.keyClick(view.started_button, Qt.Key.Key_Space), [preview])
+    drive_modals(
+        lambda: QTest.keyClick(view.started_button, Qt.Key.Key_Space),
+        [day_typed(LATE.isoformat()), preview],
+    )
     reason = "moved 3 days after Blinatumomab, cycle 1 started late"
     moved = {r[0]: r for r in seen["rows"]}
     assert moved["the end of Blinatumomab, cycle 1"][3] == reason
@@ -286,11 +317,14 @@ def test_a_start_before_birth_is_refused_and_nothing_changes(qtbot, win, answers
     press(qtbot, win, "Ctrl+0")
     view = win.plan_view
     view.plan_list.setCurrentItem(view.plan_list.topLevelItem(0))
-    answers.texts.append("2000-01-01")
     steps = win.bridge.undo_stack.count()
-    QTest.keyClick(view.started_button, Qt.Key.Key_Space)
-    kind, _title, text = answers.asked[-1]
-    assert kind == "error" and "before the child's birth" in text and "Nothing was changed" in text
+    seen: dict[str, Any] = {}
+    drive_modals(
+        lambda: QTest.keyClick(view.started_button, Qt.Key.Key_Space),
+        [refused_day("2000-01-01", seen)],
+    )
+    assert seen["open"] and seen["typed"] == "2000-01-01" and seen["outlined"]
+    assert "before the child's birth" in seen["error"] and "Nothing was changed" in seen["error"]
     assert win.bridge.undo_stack.count() == steps
 
 
@@ -301,11 +335,14 @@ def test_a_real_start_after_today_is_refused_and_nothing_changes(qtbot, win, ans
     press(qtbot, win, "Ctrl+0")
     view = win.plan_view
     view.plan_list.setCurrentItem(view.plan_list.topLevelItem(0))
-    answers.texts.append((TODAY + dt.timedelta(days=30)).isoformat())
     steps = win.bridge.undo_stack.count()
-    QTest.keyClick(view.started_button, Qt.Key.Key_Space)
-    kind, _title, text = answers.asked[-1]
-    assert kind == "error" and "after today" in text and "Nothing was changed" in text
+    seen: dict[str, Any] = {}
+    later = (TODAY + dt.timedelta(days=30)).isoformat()
+    drive_modals(
+        lambda: QTest.keyClick(view.started_button, Qt.Key.Key_Space), [refused_day(later, seen)]
+    )
+    assert seen["open"] and seen["typed"] == later
+    assert "after today" in seen["error"] and "Nothing was changed" in seen["error"]
     assert win.bridge.undo_stack.count() == steps
 
 
@@ -346,14 +383,16 @@ def test_fixing_a_date_by_hand_previews_what_follows_and_undoes_in_one_step(
     rows = _rows(view.plan_list)
     row = next(i for i, r in enumerate(rows) if r[1] == "the start of Induction")
     view.plan_list.setCurrentItem(view.plan_list.topLevelItem(row))
-    answers.texts.append((FIRST + dt.timedelta(days=9)).isoformat())  # 2 days after planned
+    fixed = (FIRST + dt.timedelta(days=9)).isoformat()  # 2 days after planned
     seen: dict[str, Any] = {}
 
     def preview(dialog: Any) -> None:
         seen["rows"] = dialog.rows()
         enter(dialog)
 
-    drive_modals(lambda: QTest.keyClick(view.fix_button, Qt.Key.Key_Space), [preview])
+    drive_modals(
+        lambda: QTest.keyClick(view.fix_button, Qt.Key.Key_Space), [day_typed(fixed), preview]
+    )
     assert [
         "the end of Induction",
         "2026-10-14",
@@ -506,7 +545,6 @@ def test_the_shift_preview_shows_what_the_move_leaves_odd_above_the_moves(
     row = next(i for i, r in enumerate(rows) if r[1] == "the start of Blinatumomab, cycle 1")
     view.plan_list.setCurrentItem(view.plan_list.topLevelItem(row))
     early = PLANNED_BLINA - dt.timedelta(days=3)
-    answers.texts.append(early.isoformat())
     seen: dict[str, Any] = {}
 
     def preview(dialog: Any) -> None:
@@ -515,7 +553,10 @@ def test_the_shift_preview_shows_what_the_move_leaves_odd_above_the_moves(
         seen["visible"], seen["rows"] = label.isVisible(), dialog.rows()
         seen["above"] = label.geometry().bottom() <= dialog.table.geometry().top()
 
-    drive_modals(lambda: QTest.keyClick(view.started_button, Qt.Key.Key_Space), [preview])
+    drive_modals(
+        lambda: QTest.keyClick(view.started_button, Qt.Key.Key_Space),
+        [day_typed(early.isoformat()), preview],
+    )
     assert seen["visible"] and seen["above"] and seen["format"] == Qt.TextFormat.PlainText
     end = (PLANNED_BLINA - dt.timedelta(days=1)).isoformat()
     assert seen["text"] == (

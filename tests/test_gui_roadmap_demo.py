@@ -25,7 +25,7 @@ from icalendar import Calendar
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
-from test_gui_roadmap import Answers, _rows, drive_modals, enter
+from test_gui_roadmap import Answers, _rows, day_typed, drive_modals, enter
 
 from tracker.demo import build_demo
 from tracker.io.ics import entries_of, write_calendar
@@ -205,7 +205,6 @@ def test_done_when_on_the_demo_at_the_end_of_induction(qtbot, win, answers, tmp_
     row = next(i for i, r in enumerate(rows) if r[1] == "the start of Blinatumomab, cycle 1")
     view.plan_list.setFocus()
     view.plan_list.setCurrentItem(view.plan_list.topLevelItem(row))
-    answers.texts.append(late.isoformat())
     seen: dict[str, Any] = {}
 
     def preview(dialog: Any) -> None:
@@ -213,7 +212,10 @@ def test_done_when_on_the_demo_at_the_end_of_induction(qtbot, win, answers, tmp_
         seen["warnings"] = dialog.findChild(object, "warnings").isVisible()
         enter(dialog)
 
-    drive_modals(lambda: QTest.keyClick(view.started_button, Qt.Key.Key_Space), [preview])
+    drive_modals(
+        lambda: QTest.keyClick(view.started_button, Qt.Key.Key_Space),
+        [day_typed(late.isoformat()), preview],
+    )
     reason = "moved 3 days after Blinatumomab, cycle 1 started late"
     moved = {r[0]: r for r in seen["rows"]}
     for block in (cons, "Blinatumomab, cycle 2 (replaces one chemotherapy course)", "Maintenance"):
@@ -292,8 +294,10 @@ def test_the_headers_next_counts_the_roadmaps_items_on_the_demo(qtbot, win, answ
     rows = _rows(view.plan_list)
     row = next(i for i, r in enumerate(rows) if r[1] == "LP “day 435” in Maintenance")
     view.plan_list.setCurrentItem(view.plan_list.topLevelItem(row))
-    answers.texts.append("2026-11-26")  # the team gave the next LP another day
-    QTest.keyClick(view.fix_button, Qt.Key.Key_Space)
+    drive_modals(  # the team gave the next LP another day
+        lambda: QTest.keyClick(view.fix_button, Qt.Key.Key_Space),
+        [day_typed("2026-11-26"), enter],
+    )
     assert win.header.next.text() == "Next: planned LP in Maintenance on 2026-11-26"
     next_rows = _rows(view.next_list)
     assert next_rows[0] == ["2026-11-26", "LP “day 435” in Maintenance", "fixed by the team"]

@@ -357,8 +357,11 @@ def test_first_window_has_a_default_size(qtbot, bridge, interaction, settings):
     window = MainWindow(bridge, interaction, settings)
     qtbot.addWidget(window)
     assert settings.geometry is None
-    room = window.screen().availableGeometry()  # 1200×780, or the screen when smaller
-    assert window.size() == QSize(min(1200, room.width()), min(780, room.height()))
+    room = window.screen().availableGeometry()  # all of a small screen, 80% of a large one
+    from ui.main_window import first_window_size
+
+    assert window.size() == first_window_size(room.size())
+    assert window.size().width() <= room.width() and window.size().height() <= room.height()
     assert window.views.currentWidget() is window.timeline_view  # the home view
 
 

@@ -145,9 +145,10 @@ def problems(a: Appointment) -> dict[str, str]:
     return by_key("appointment").problems(a, Context(CHILD, TODAY))
 
 
-def test_a_series_that_never_takes_place_is_refused_beside_its_first_date() -> None:
+def test_a_series_that_never_takes_place_is_refused_beside_its_until() -> None:
     why = problems(series(FORTNIGHT_TU + ";UNTIL=20261124"))
-    assert "before its first date 2026-12-01" in why["date"]
+    assert why["repeat"].startswith("Until: ")
+    assert "before its first date 2026-12-01" in why["repeat"]
 
 
 def test_a_series_must_start_on_one_of_its_weekdays() -> None:

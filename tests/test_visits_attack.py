@@ -95,11 +95,12 @@ def refused(a: Appointment, **fields: str) -> dict[str, str]:
     return caught.value.errors
 
 
-def test_a_last_day_before_the_first_date_is_refused_beside_the_date() -> None:
+def test_a_last_day_before_the_first_date_is_refused_beside_the_until() -> None:
+    """The last day typed is the odd one out: beside the repeat, where Until is."""
     errors = refused(series(), repeat=FORTNIGHT_TU + ";UNTIL=20261124")
-    assert set(errors) == {"date"}, errors
-    assert errors["date"].startswith("Date: "), errors
-    assert "ends on 2026-11-24, before its first date 2026-12-01" in errors["date"]
+    assert set(errors) == {"repeat"}, errors
+    assert errors["repeat"].startswith("Until: "), errors
+    assert "ends on 2026-11-24, before its first date 2026-12-01" in errors["repeat"]
 
 
 def test_a_first_date_off_the_weekdays_or_past_the_28th_is_refused_beside_the_date() -> None:

@@ -309,12 +309,7 @@ def phase_from_form(
     kind = c.run("kind", _choice, PhaseKind, field_text(f, "kind"), "Kind", labels.PHASE_KIND)
     dates = {
         key: c.run(key, parse_optional_date, field_text(f, key), label, form_window(today, child))
-        for key, label in (
-            ("planned_start", "Planned start"),
-            ("planned_end", "Planned end"),
-            ("actual_start", "Actual start"),
-            ("actual_end", "Actual end"),
-        )
+        for key, label in labels.PHASE_DATES.items()
     }
     phase = Phase(
         child_id=child.id,
@@ -334,30 +329,29 @@ def phase_from_form(
 
 def validate_phase(phase: Phase, child: Child, today: dt.date | None = None) -> dict[str, str]:
     errors: dict[str, str] = {}
-    for key, value, word in (
-        ("actual_start", phase.actual_start, "Started on"),
-        ("actual_end", phase.actual_end, "Ended on"),
-    ):
+    said = labels.PHASE_DATES
+    for key, value in (("actual_start", phase.actual_start), ("actual_end", phase.actual_end)):
         if today is not None and value is not None and value > today:
             errors[key] = (
-                f"{word}: {value.isoformat()} is in the future; for a phase still to come, "
-                "give planned dates instead"
+                f"{said[key]}: {value.isoformat()} is in the future; for a phase still to "
+                "come, give planned dates instead"
             )
     if phase.planned_start is None and phase.actual_start is None:
         errors["actual_start"] = (
             "Start: give the actual start date, or a planned start date for a phase still to come"
         )
-    for start_key, end_key, start, end, word in (
-        ("planned_start", "planned_end", phase.planned_start, phase.planned_end, "Planned"),
-        ("actual_start", "actual_end", phase.actual_start, phase.actual_end, "Actual"),
+    for start_key, end_key, start, end in (
+        ("planned_start", "planned_end", phase.planned_start, phase.planned_end),
+        ("actual_start", "actual_end", phase.actual_start, phase.actual_end),
     ):
         if start is not None and end is not None and end < start:
             errors[end_key] = (
-                f"{word} end: {end.isoformat()} is before the {word.lower()} start "
+                f"{said[end_key]}: {end.isoformat()} is before “{said[start_key]}” "
                 f"({start.isoformat()})"
             )
-        if end is not None and start is None and not (word == "Planned" and phase.actual_start):
-            errors.setdefault(start_key, f"{word} start: an end date needs a start date")
+        planned = start_key == "planned_start"
+        if end is not None and start is None and not (planned and phase.actual_start):
+            errors.setdefault(start_key, f"{said[start_key]}: an end date needs a start date")
     for key, value in (
         ("planned_start", phase.planned_start),
         ("planned_end", phase.planned_end),
@@ -370,7 +364,7 @@ def validate_phase(phase: Phase, child: Child, today: dt.date | None = None) -> 
 
 
 def _before_birth(key: str, value: dt.date, child: Child) -> str:
-    label = key.replace("_", " ").capitalize()
+    label = labels.PHASE_DATES.get(key) or key.replace("_", " ").capitalize()
     return (
         f"{label}: {value.isoformat()} is before {child.name}'s date of birth "
         f"({child.birth_date.isoformat()})"

@@ -29,6 +29,14 @@ CNS_STATUS = {
     "pending": "Pending",
     "unknown": "Unknown",
 }
+PHASE_DATES = {
+    "planned_start": "Planned start",
+    "planned_end": "Planned end",
+    "actual_start": "Started on",
+    "actual_end": "Ended on",
+}
+"""The labels of a phase's dates (its kind's fields, tracker/kinds/phase.py), as its
+messages name them."""
 PHASE_KIND = {
     "prophase": "Prophase",
     "induction": "Induction",

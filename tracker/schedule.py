@@ -206,6 +206,7 @@ def occurrences(
 _REPEAT_KEYS = {"FREQ", "INTERVAL", "BYDAY", "UNTIL", "COUNT"}
 _FREQS = {"DAILY": "daily", "WEEKLY": "weekly", "MONTHLY": "monthly"}
 MAX_COUNT = 1000
+MAX_INTERVAL = 366  # every 366 days, weeks or months at most
 NO_REPEAT = ""
 
 
@@ -277,8 +278,10 @@ def parse_repeat(rule: str) -> Repeat | None:
     interval = 1
     if "INTERVAL" in parts:
         text = parts["INTERVAL"]
-        if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= 366:
-            raise ValueError(f"the repeat's interval {text!r} must be a whole number from 1 to 366")
+        if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_INTERVAL:
+            raise ValueError(
+                f"the repeat's interval {text!r} must be a whole number from 1 to {MAX_INTERVAL}"
+            )
         interval = int(text)
     weekdays: tuple[int, ...] = ()
     if "BYDAY" in parts:

@@ -232,7 +232,11 @@ def problems(a: Appointment, child: Child) -> dict[str, str]:
         return errors
     why = schedule.start_problem(a.repeat, a.date)
     if why is not None:  # the first date and the rule disagree: the date is the series' start
-        errors["date"] = f"Date: {why}"
+        rule = schedule.parse_repeat(a.repeat)
+        if rule is not None and rule.until is not None and rule.until < a.date:
+            errors["repeat"] = f"Until: {why}"  # the last day typed is the odd one out
+        else:
+            errors["date"] = f"Date: {why}"
         return errors
     if not a.changes:
         return errors

@@ -54,6 +54,10 @@ def make_application(argv: list[str]):  # type: ignore[no-untyped-def]
     import resources
 
     app = QApplication.instance() or QApplication(argv)
+    from ui.focus_style import FocusRingStyle
+
+    if not isinstance(app.style(), FocusRingStyle):
+        app.setStyle(FocusRingStyle(app.style().name()))  # the platform's, with a visible ring
     QCoreApplication.setOrganizationName(ORG_NAME)
     QCoreApplication.setApplicationName(APP_NAME)
     QCoreApplication.setApplicationVersion(_version())

@@ -32,6 +32,20 @@ def _box(
     return box
 
 
+def below_the_form(box: QMessageBox, dialog: QWidget) -> None:
+    """Put ``box`` over ``dialog``'s bottom edge (its buttons), not over the middle of the
+    form it asks about, and on the screen."""
+    box.adjustSize()
+    frame = dialog.frameGeometry()
+    size = box.sizeHint()
+    x = frame.center().x() - size.width() // 2
+    y = frame.bottom() - size.height() // 3
+    room = dialog.screen().availableGeometry()
+    x = max(room.left(), min(x, room.right() - size.width()))
+    y = max(room.top(), min(y, room.bottom() - size.height()))
+    box.move(x, y)
+
+
 class Interaction:
     """Asks the user things.  Tests pass a subclass with scripted answers."""
 
@@ -103,6 +117,7 @@ class Interaction:
         )
         keep = box.addButton(parent.tr("Keep editing"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep)
+        below_the_form(box, parent)
         box.exec()
         return box.clickedButton() is discard
 

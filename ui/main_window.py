@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QRect, QSize
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
@@ -26,7 +27,7 @@ from ui.kind_ui import tr as tr_kind
 from ui.kinds import in_add_menu, ui_kind
 from ui.menu_keys import OneEscape
 from ui.plain import plain_label
-from ui.safety import CopyReminder, PlaceNote, Safety
+from ui.safety import COPY_REMINDER_QUIET_DAYS, CopyReminder, PlaceNote, Safety
 from ui.settings import Settings
 from ui.timeline.view import TimelineView
 from ui.views.lists import (
@@ -43,6 +44,17 @@ from ui.views.plan import PlanView
 from ui.views.today import TodayView
 
 VIEW_NAMES = GUI_VIEWS  # one list: the tabs, and the command line's --view
+
+
+SMALL_SCREEN = QSize(1280, 800)
+
+
+def first_window_size(room: QSize) -> QSize:
+    """The window's size at the very first start (after that, the size the family left it
+    at): all of a small screen's room, 80% of a larger one's."""
+    if room.width() < SMALL_SCREEN.width() or room.height() < SMALL_SCREEN.height():
+        return room
+    return QSize(room.width() * 4 // 5, room.height() * 4 // 5)
 
 
 class MainWindow(QMainWindow):
@@ -63,6 +75,12 @@ class MainWindow(QMainWindow):
         bridge.set_unit_preference(settings.unit_preference)
         bridge.set_show_grades(settings.show_grades)
 
+        # the notes at the top first: made first, their buttons come first in Tab order
+        self.safety = Safety(bridge, interaction, self)
+        self.reminder = CopyReminder(self)
+        self.reminder.not_now.connect(self._copy_reminder_not_now)
+        self.place_note = PlaceNote(self)
+        self.place_note.move_requested.connect(self.keep_record_here)
         self.header = HeaderWidget(bridge, self)
         self.header.child_chosen.connect(bridge.select_child)
         self.views = QTabWidget(self)
@@ -94,10 +112,6 @@ class MainWindow(QMainWindow):
             self.views.setTabToolTip(self.views.addTab(view, name), full)
         self.views.currentChanged.connect(self._view_changed)
 
-        self.safety = Safety(bridge, interaction, self)
-        self.reminder = CopyReminder(self)
-        self.place_note = PlaceNote(self)
-        self.place_note.move_requested.connect(self.keep_record_here)
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.addWidget(self.reminder)
@@ -423,7 +437,13 @@ class MainWindow(QMainWindow):
     def show_safety_notes(self) -> None:
         """After opening: a calm reminder to copy the record off the computer, and a note
         when the record sits in a cloud-sync folder or on a network share."""
-        if self.bridge.current_child() is not None and self.safety.needs_reminder():
+        record = self.bridge.record
+        quiet = self.settings.copy_reminder_quiet_until(record.path)
+        if (
+            self.bridge.current_child() is not None
+            and self.safety.needs_reminder()
+            and (quiet is None or record.today() >= quiet)
+        ):
             self.reminder.show_for(self.safety.days_since_copy())
         reading_only = self.bridge.record.read_only_reason
         if reading_only:  # opened for reading only: say so now, not at the first save
@@ -436,6 +456,13 @@ class MainWindow(QMainWindow):
             self.place_note.move_button.show()
             self.place_note.setText("⚠ " + warning)
             self.place_note.show()
+
+    def _copy_reminder_not_now(self) -> None:
+        """ "Not now" quiets the reminder for this record for a week (it comes back while no
+        copy has left the computer: the risk is real), not only until the next start."""
+        record = self.bridge.record
+        quiet = record.today() + dt.timedelta(days=COPY_REMINDER_QUIET_DAYS)
+        self.settings.set_copy_reminder_quiet_until(record.path, quiet)
 
     def keep_record_here(self) -> None:
         if self.safety.move_to(default_record_path()):
@@ -592,9 +619,10 @@ class MainWindow(QMainWindow):
         geometry = self.settings.geometry
         if geometry is not None:
             self.restoreGeometry(geometry)
-        else:  # the first window: as large as wanted, never past the screen's edges
-            room = self.screen().availableGeometry().size()
-            self.resize(min(1200, room.width()), min(780, room.height()))
+        else:  # the first window: most of the screen, centred, never past its edges
+            room = self.screen().availableGeometry()
+            self.resize(first_window_size(room.size()))
+            self.move(room.center() - QRect(0, 0, self.width(), self.height()).center())
         state = self.settings.window_state
         if state is not None:
             self.restoreState(state)

@@ -25,6 +25,9 @@ from ui.interaction import Interaction
 from ui.plain import plain_label
 
 REMIND_AFTER_DAYS = 30
+COPY_REMINDER_QUIET_DAYS = 7
+"""How long "Not now" quiets the copy reminder of a record (it comes back after that while
+no copy has left the computer)."""
 
 
 class CopyReminder(QFrame):
@@ -32,9 +35,11 @@ class CopyReminder(QFrame):
 
     Signals:
         save_requested(): the family chose "Save a copy…".
+        not_now(): the family chose "Not now" (the bar is hidden).
     """
 
     save_requested = Signal()
+    not_now = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -47,7 +52,9 @@ class CopyReminder(QFrame):
         save = QPushButton(self.tr("Save a copy…"), self)
         save.clicked.connect(self.save_requested)
         later = QPushButton(self.tr("Not now"), self)
+        later.setToolTip(self.tr("Remind me again in a week"))
         later.clicked.connect(self.hide)
+        later.clicked.connect(self.not_now)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
         layout.addWidget(self.text, 1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import os
 from pathlib import Path
 
@@ -68,6 +70,23 @@ class Settings:
 
     def sync(self) -> None:
         self._s.sync()
+
+    # ------------------------------------------------------------------ reminders
+
+    @staticmethod
+    def _quiet_key(record: Path) -> str:
+        digest = hashlib.sha256(str(record).encode("utf-8", "surrogatepass")).hexdigest()
+        return f"reminders/copy_quiet_until/{digest[:16]}"  # a record's path, not shown
+
+    def copy_reminder_quiet_until(self, record: Path) -> dt.date | None:
+        """The day the record's copy reminder may show again after "Not now", or None."""
+        try:
+            return dt.date.fromisoformat(str(self._s.value(self._quiet_key(record), "")))
+        except ValueError:
+            return None
+
+    def set_copy_reminder_quiet_until(self, record: Path, day: dt.date) -> None:
+        self._s.setValue(self._quiet_key(record), day.isoformat())
 
     # ------------------------------------------------------------------ timeline
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tracker import forms
+from tracker import forms, labels
 from tracker.kinds.fields import LONG_TEXT, Choice, Date, Text
 from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems
 from tracker.model import Phase, PhaseKind
@@ -26,10 +26,7 @@ PHASE = Kind(
     fields=(
         Choice("kind", "Kind", enum=PhaseKind, default=PhaseKind.OTHER),
         Text("name", "Name", strip=True),
-        Date("planned_start", "Planned start", optional=True),
-        Date("planned_end", "Planned end", optional=True),
-        Date("actual_start", "Started on", optional=True),
-        Date("actual_end", "Ended on", optional=True),
+        *(Date(name, label, optional=True) for name, label in labels.PHASE_DATES.items()),
         Text("notes", "Notes", longest=LONG_TEXT),
     ),
     singular=QT_TRANSLATE_NOOP("kinds", "phase"),

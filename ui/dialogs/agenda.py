@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -24,7 +23,8 @@ from tracker.forms import FormErrors, appointment_from_form, question_from_form
 from tracker.kinds.agenda import moved_from_form
 from tracker.model import Appointment, Child, Question
 from ui.bridge import RecordBridge
-from ui.dialogs.base import DateField, FormDialog
+from ui.dialogs.base import ERROR_STYLE, DateField, FormDialog
+from ui.dialogs.numbers import WholeNumberBox
 from ui.kind_ui import KindUi
 from ui.models.tables import AppointmentsModel, QuestionsModel
 
@@ -62,8 +62,7 @@ class RepeatPicker(QWidget):
         ):
             self.how.addItem(text, code)
         self.how.setAccessibleName(self.tr("How often"))
-        self.every = QSpinBox(self)
-        self.every.setRange(1, 366)
+        self.every = WholeNumberBox(1, schedule.MAX_INTERVAL, self.tr("Every"), self)
         self.every.setPrefix(self.tr("every "))
         self.every.setAccessibleName(self.tr("Every how many"))
         self.days: list[QCheckBox] = []
@@ -88,8 +87,7 @@ class RepeatPicker(QWidget):
         self.end.setAccessibleName(self.tr("Ends"))
         self.until = DateField(self, today=today)
         self.until.setAccessibleName(self.tr("Last day"))
-        self.count = QSpinBox(self)
-        self.count.setRange(1, schedule.MAX_COUNT)
+        self.count = WholeNumberBox(1, schedule.MAX_COUNT, self.tr("Number of times"), self)
         self.count.setValue(6)
         self.count.setSuffix(self.tr(" times"))
         self.count.setAccessibleName(self.tr("How many times"))
@@ -117,10 +115,10 @@ class RepeatPicker(QWidget):
         column.addWidget(self.end_row)
         column.addWidget(self.words)
         self.how.currentIndexChanged.connect(self._changed)
-        self.every.valueChanged.connect(self._changed)
+        self.every.edited.connect(self._changed)
         self.end.currentIndexChanged.connect(self._changed)
         self.until.edited.connect(self._changed)
-        self.count.valueChanged.connect(self._changed)
+        self.count.edited.connect(self._changed)
         self.setFocusProxy(self.how)
         self.first_date: dt.date | None = None  # the appointment's date: its weekday to start
         self._changed()
@@ -143,9 +141,9 @@ class RepeatPicker(QWidget):
                 raise ValueError("give the last day it may fall on, or choose No end")
             until = parse_date(text, "Until")
         elif end == COUNT:
-            count = self.count.value()
+            count = self.count.number()
         return schedule.repeat_rule(
-            how, self.every.value(), weekdays if how == WEEKLY else (), until, count
+            how, self.every.number(), weekdays if how == WEEKLY else (), until, count
         )
 
     def problem(self) -> str | None:
@@ -161,7 +159,8 @@ class RepeatPicker(QWidget):
             return self.rule()
         except ValueError:
             state = "".join("1" if b.isChecked() else "0" for b in self.days)
-            return f"?{self.how.currentData()}:{state}:{self.until.text()}"
+            typed = f"{self.every.text()}:{self.count.text()}"
+            return f"?{self.how.currentData()}:{state}:{self.until.text()}:{typed}"
 
     # ------------------------------------------------------------------ writing
 
@@ -208,12 +207,29 @@ class RepeatPicker(QWidget):
         self.edited.emit()
 
     def refresh_words(self) -> None:
-        """The rule in words ("every month on the 3rd" from the first date), or nothing."""
-        if self.how.currentData() == ONCE or self.problem() is not None:
+        """The rule in words ("every month on the 3rd" from the first date); while a number
+        typed is not accepted, what is (never the words of a number not typed)."""
+        number = self._number_problem() if self.how.currentData() != ONCE else None
+        self.words.setStyleSheet(ERROR_STYLE if number else "color: #5f6368;")
+        if number:
+            self.words.setText("⚠ " + number)
+        elif self.how.currentData() == ONCE or self.problem() is not None:
             self.words.setText("")
-            return
-        words = schedule.describe_repeat(self.rule(), self.first_date)
-        self.words.setText(self.tr("In words: {words}").format(words=words))
+        else:
+            words = schedule.describe_repeat(self.rule(), self.first_date)
+            self.words.setText(self.tr("In words: {words}").format(words=words))
+
+    def _number_problem(self) -> str | None:
+        """What is wrong with a number shown (every, number of times), or None."""
+        boxes = [self.every]
+        if self.end.currentData() == COUNT:
+            boxes.append(self.count)
+        for box in boxes:
+            try:
+                box.number()
+            except ValueError as exc:
+                return str(exc)
+        return None
 
 
 class AppointmentDialog(FormDialog):

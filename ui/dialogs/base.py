@@ -380,6 +380,7 @@ class FormDialog(QDialog):
         hint = self.sizeHint()
         if hint.height() > self.height():
             self.resize(self.width(), hint.height())
+            self.keep_on_screen()
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.LayoutRequest and self.isVisible() and not self._growing:
@@ -405,6 +406,22 @@ class FormDialog(QDialog):
         room = self.screen().availableGeometry().height() - 48
         if need > self.height() and self.height() < room:
             self.resize(width, min(need, room))
+        self.keep_on_screen()
+
+    def keep_on_screen(self) -> None:
+        """A dialog that grew past the screen's edge (or was put in a corner under the
+        panel) moves back: centred on its window, its title bar and buttons on the screen."""
+        room = self.screen().availableGeometry()
+        frame = self.frameGeometry()
+        if room.contains(frame):
+            return
+        parent = self.parentWidget()
+        frame.moveCenter(
+            parent.window().frameGeometry().center() if parent is not None else room.center()
+        )
+        frame.moveLeft(max(room.left(), min(frame.left(), room.right() - frame.width())))
+        frame.moveTop(max(room.top(), min(frame.top(), room.bottom() - frame.height())))
+        self.move(frame.topLeft())
 
     def show_banner(self, text: str) -> None:
         self.banner.setText(text)

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -40,7 +39,8 @@ from tracker.kinds.medicine_plan import (
 )
 from tracker.model import Child, DoseLog, MedicineForm, MedicinePlan
 from ui.bridge import RecordBridge
-from ui.dialogs.base import DateField, FormDialog, fill_combo
+from ui.dialogs.base import ERROR_STYLE, DateField, FormDialog, fill_combo
+from ui.dialogs.numbers import WholeNumberBox
 from ui.interaction import interaction_of
 from ui.kind_ui import KindUi
 from ui.models.tables import MedicinePlansModel
@@ -70,8 +70,7 @@ class SchedulePicker(QWidget):
         ):
             self.how.addItem(text, code)
         self.how.setAccessibleName(self.tr("How often"))
-        self.every = QSpinBox(self)
-        self.every.setRange(2, 366)
+        self.every = WholeNumberBox(2, 366, self.tr("Every"), self)  # as schedule.parse reads
         self.every.setPrefix(self.tr("every "))
         self.every.setSuffix(self.tr(" days"))
         self.every.setAccessibleName(self.tr("Every how many days"))
@@ -107,7 +106,7 @@ class SchedulePicker(QWidget):
         column.addWidget(self.hours)  # on a line of its own: its example is long
         column.addWidget(self.words)
         self.how.currentIndexChanged.connect(self._changed)
-        self.every.valueChanged.connect(self._changed)
+        self.every.edited.connect(self._changed)
         self.hours.textChanged.connect(self._changed)
         self.setFocusProxy(self.how)
         self._changed()
@@ -138,7 +137,7 @@ class SchedulePicker(QWidget):
         if how == DAILY:
             return schedule.daily(1, hours)
         if how == EVERY_N:
-            return schedule.daily(self.every.value(), hours)
+            return schedule.daily(self.every.number(), hours)
         chosen = [i for i, box in enumerate(self.days) if box.isChecked()]
         if not chosen:
             raise ValueError("choose the days of the week it is given (e.g. Sat and Sun)")
@@ -157,7 +156,7 @@ class SchedulePicker(QWidget):
             return self.rule()
         except ValueError:
             state = "".join("1" if b.isChecked() else "0" for b in self.days)
-            return f"?{self.how.currentData()}:{state}:{self.hours.text()}"
+            return f"?{self.how.currentData()}:{state}:{self.hours.text()}:{self.every.text()}"
 
     # ------------------------------------------------------------------ writing
 
@@ -191,8 +190,16 @@ class SchedulePicker(QWidget):
             if how == AS_NEEDED:
                 words += self.tr(" (no due doses: each one is logged when given)")
             self.words.setText(self.tr("In words: {words}").format(words=words))
-        else:
-            self.words.setText("")
+            self.words.setStyleSheet("color: #5f6368;")
+        else:  # a number not accepted is said at once (never the words of another one)
+            number = ""
+            if how == EVERY_N:
+                try:
+                    self.every.number()
+                except ValueError as exc:
+                    number = str(exc)
+            self.words.setText("⚠ " + number if number else "")
+            self.words.setStyleSheet(ERROR_STYLE if number else "color: #5f6368;")
         self.edited.emit()
 
 

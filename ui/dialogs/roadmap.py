@@ -90,6 +90,8 @@ class RoadmapDialog(FormDialog):
         self.source = source
         if entry is None:
             self.add_field(form, "source", self.tr("&Roadmap:"), source)
+        else:  # an applied roadmap keeps its template: nothing to choose again
+            source.hide()
         arm = QComboBox(self)
         self.arm = arm
         self.add_field(
@@ -127,7 +129,7 @@ class RoadmapDialog(FormDialog):
         self.body.addWidget(self.preview, 1)
         if entry is None:
             source.currentIndexChanged.connect(self._source_changed)
-            first.set_date(editing.today)
+            first.set_date(editing.child.diagnosis_date or editing.today)
             self._source_changed()
         else:
             self._set_template(template_of(entry))
@@ -236,7 +238,7 @@ class RoadmapDialog(FormDialog):
             elif it.what.value == "start" and it.phase_name in new:
                 what += self.tr(" (a planned phase entry is made)")
             QTreeWidgetItem(self.preview, [date_text(it.date), what, sure])
-        fit_columns(self.preview, width=640)  # room for "(linked to your phase …)"
+        fit_columns(self.preview)
         if self.arm_change is not None:
             self.links.setText(" ".join(self.arm_change.lines()))
         if self._entry is None:

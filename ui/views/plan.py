@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 )
 
 from tracker import labels
-from tracker.dates import parse_date
 from tracker.kinds import Changes
 from tracker.model import Appointment, CnsVisit, Milestone, Phase, Roadmap
 from tracker.roadmap.child import (
@@ -44,7 +43,8 @@ from tracker.roadmap.write import write_template
 from tracker.store import RecordError, ValidationFailed
 from tracker.upcoming import whats_coming
 from ui.bridge import RecordBridge
-from ui.dialogs.plan_moves import LengthsDialog, MovePreviewDialog, fit_columns
+from ui.dialogs.plan_lengths import LengthsDialog
+from ui.dialogs.plan_moves import MovePreviewDialog, PlanDayDialog, fit_columns
 from ui.dialogs.roadmap import save_applied
 from ui.interaction import Interaction
 from ui.plain import plain_tooltip
@@ -59,6 +59,7 @@ def _when(d: dt.date | None) -> str:
 
 class PlanView(RecordView):
     name = "plan"
+    _chosen_list: QTreeWidget | None = None  # the list an item was selected in last
 
     def __init__(
         self, bridge: RecordBridge, interaction: Interaction, parent: QWidget | None = None
@@ -92,18 +93,21 @@ class PlanView(RecordView):
         buttons = QHBoxLayout()
         self.started_button = QPushButton(self.tr("It really &started on…"), panel)
         self.started_button.setObjectName("really_started")
-        self.started_button.setToolTip(
-            self.tr("The selected item's phase really started on another day than planned")
+        self._started_tip = self.tr(
+            "The selected item's phase really started on another day than planned"
         )
         self.started_button.clicked.connect(self.really_started)
         self.fix_button = QPushButton(self.tr("Fi&x this date…"), panel)
         self.fix_button.setObjectName("fix_date")
-        self.fix_button.setToolTip(
-            self.tr("The team gave a day for the selected item: it never moves after this")
+        self._fix_tip = self.tr(
+            "The team gave a day for the selected item: it never moves after this"
         )
         self.fix_button.clicked.connect(self.fix_selected)
-        self.lengths_button = QPushButton(self.tr("Edit the plan's len&gths…"), panel)
+        self.lengths_button = QPushButton(self.tr("Phases and len&gths…"), panel)
         self.lengths_button.setObjectName("edit_lengths")
+        self.lengths_button.setToolTip(
+            self.tr("The phases' lengths and LP days from your protocol book; add phases")
+        )
         self.lengths_button.clicked.connect(self.edit_lengths)
         self.save_template_button = QPushButton(self.tr("Save our plan as a &template…"), panel)
         self.save_template_button.setObjectName("save_template")
@@ -133,9 +137,12 @@ class PlanView(RecordView):
         splitter.addWidget(panel)
         splitter.setStretchFactor(1, 3)
         splitter.setSizes([150, 1000])  # room for the empty text when there is no roadmap
+        self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self.roadmaps.table.selectionModel().currentChanged.connect(lambda *_: self._fill_plan())
+        for tree in (self.next_list, self.plan_list):
+            tree.itemSelectionChanged.connect(lambda tree=tree: self._list_changed(tree))
         self.refresh_when_shown()
 
     # ------------------------------------------------------------------ reading
@@ -151,6 +158,27 @@ class PlanView(RecordView):
     def refresh(self) -> None:
         self.roadmaps.fill(keep_selection=True)
         self._fill_plan()
+        self._fit_roadmaps()
+
+    def _fit_roadmaps(self) -> None:
+        """The roadmaps' table no taller than its rows (a child has one or two): the room
+        goes to What's next and the whole plan."""
+        table = self.roadmaps.table
+        rows = table.model().rowCount()
+        if rows == 0:
+            return  # the empty text and the table keep the room they have
+        shown = min(rows, 4)
+        need = (
+            self.roadmaps.sizeHint().height()
+            - table.sizeHint().height()
+            + table.horizontalHeader().height()
+            + shown * table.verticalHeader().defaultSectionSize()
+            + 2 * table.frameWidth()
+            + 4
+        )
+        total = sum(self.splitter.sizes())
+        if total > need:
+            self.splitter.setSizes([need, total - need])
 
     def roadmap(self) -> Roadmap | None:
         """The selected roadmap, or the child's latest one."""
@@ -185,8 +213,11 @@ class PlanView(RecordView):
         items = []
         for u in rows:
             when = _when(u.date) + (f" {u.time:%H:%M}" if u.time is not None else "")
-            items.append(QTreeWidgetItem(self.next_list, [when, u.what, u.sure]))
-        fit_columns(self.next_list, width=520)
+            item = QTreeWidgetItem(self.next_list, [when, u.what, u.sure])
+            # the roadmap's item, for the buttons; an appointment or entry has none
+            item.setData(0, Qt.ItemDataRole.UserRole, u.item_id or None)
+            items.append(item)
+        fit_columns(self.next_list)
         for item, u in zip(items, rows, strict=True):  # what else it is, why: as typed
             item.setToolTip(1, plain_tooltip(u.why or u.what))
             item.setToolTip(2, plain_tooltip(u.why))
@@ -195,13 +226,9 @@ class PlanView(RecordView):
         self.next_list.clear()
         self.plan_list.clear()
         roadmap = self.roadmap()
-        for b in (
-            self.started_button,
-            self.fix_button,
-            self.lengths_button,
-            self.save_template_button,
-        ):
+        for b in (self.lengths_button, self.save_template_button):
             b.setEnabled(roadmap is not None)
+        self._update_item_buttons()  # nothing is selected in the lists filled anew
         self.pending.hide()
         self.preview_button.hide()
         self._fill_next(roadmap)
@@ -227,7 +254,7 @@ class PlanView(RecordView):
             sure = entered_status(it, entered, today) or how_sure(it, old)
             item = QTreeWidgetItem(self.plan_list, [_when(it.date), it.description, sure, why])
             item.setData(0, Qt.ItemDataRole.UserRole, it.id)
-        fit_columns(self.plan_list, width=460)
+        fit_columns(self.plan_list)
         if moves:
             self.pending.setText(
                 self.tr(
@@ -240,17 +267,29 @@ class PlanView(RecordView):
 
     # ------------------------------------------------------------------ moving
 
-    def _apply(
-        self, roadmap: Roadmap, applied, moves, text: str, warnings=None, changes=()
-    ) -> bool:  # type: ignore[no-untyped-def]
-        """Preview ``moves`` (with what the plan after them leaves odd, and ``changes``: what
-        else the step changes), then save."""
+    def _apply(  # type: ignore[no-untyped-def]
+        self,
+        roadmap: Roadmap,
+        applied,
+        moves,
+        text: str,
+        warnings=None,
+        *,
+        changes=(),
+        first=(),
+        kept=(),
+    ) -> bool:
+        """Preview ``moves`` (with what the plan after them leaves odd, ``changes``: what
+        else the step changes; ``first`` and ``kept``: rows before and after them), then
+        save."""
         if warnings is None:
             try:
                 warnings = warnings_of(plan_of(applied.roadmap, self._phases()))
             except RoadmapError:
                 warnings = ()
-        dialog = MovePreviewDialog(moves, text, self, warnings, changes)
+        dialog = MovePreviewDialog(
+            moves, text, self, warnings, changes=changes, first=first, kept=kept
+        )
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
         try:
@@ -273,98 +312,124 @@ class PlanView(RecordView):
         if not moves:
             return
         applied = apply_moves(roadmap, phases, moves)
-        self._apply(roadmap, applied, moves, self.tr("Move the plan"))
+        earliest = min((m.old for m in moves if m.old is not None), default=None)
+        kept = self._kept_rows(roadmap, earliest)
+        self._apply(roadmap, applied, moves, self.tr("Move the plan"), kept=kept)
+
+    def _list_changed(self, chosen: QTreeWidget) -> None:
+        """An item chosen in one list: the other list's choice is cleared, so that the
+        buttons between them act on the one the family sees highlighted."""
+        if chosen.selectedItems():
+            self._chosen_list = chosen
+            other = self.plan_list if chosen is self.next_list else self.next_list
+            other.blockSignals(True)
+            other.clearSelection()
+            other.blockSignals(False)
+        self._update_item_buttons()
+
+    def _update_item_buttons(self) -> None:
+        chosen = self._selected_item() is not None
+        for button, when_chosen in (
+            (self.started_button, self._started_tip),
+            (self.fix_button, self._fix_tip),
+        ):
+            button.setEnabled(chosen)
+            button.setToolTip(
+                when_chosen
+                if chosen
+                else self.tr("Select an item in What's next or The whole plan first")
+            )
 
     def _selected_item(self) -> str | None:
-        item = self.plan_list.currentItem()
-        if item is None:
+        """The plan item selected last, in What's next or in The whole plan."""
+        tree = self._chosen_list
+        selected = tree.selectedItems() if tree is not None else []
+        if not selected:
             return None
-        return str(item.data(0, Qt.ItemDataRole.UserRole))
+        item_id = selected[0].data(0, Qt.ItemDataRole.UserRole)
+        return str(item_id) if item_id else None
 
     def _selected_phase(self, roadmap: Roadmap) -> str | None:
         item_id = self._selected_item()
         return item_id.rpartition(".")[0] if item_id is not None else None
 
+    def _kept_rows(self, roadmap: Roadmap, after: dt.date | None) -> list[list[str]]:
+        """The items fixed by hand dated from ``after`` on: a shift leaves them where they
+        are (the preview says so)."""
+        plan = plan_of(roadmap, self._phases())
+        rows = []
+        for entry in roadmap.items:
+            if not entry.fixed or entry.date is None or (after and entry.date < after):
+                continue
+            what = plan.item(entry.item_id).description if entry.item_id in plan.dates() else ""
+            if what:
+                day = entry.date.isoformat()
+                rows.append([what, day, day, self.tr("fixed by you: kept where it is")])
+        return rows
+
     def fix_selected(self) -> None:
-        """The selected item's day as the team gave it, fixed by hand: preview what moves
-        after it, then Apply (one undo step)."""
+        """The selected item's day as the team gave it, fixed by hand: preview the item
+        and what moves after it, then Apply (one undo step)."""
         roadmap = self.roadmap()
         child = self.bridge.current_child()
         item_id = self._selected_item()
-        if roadmap is None or child is None:
-            return
-        if item_id is None:
-            self.interaction.info(
-                self,
-                self.tr("Which item?"),
-                self.tr("Select an item in the plan first, then try again."),
-            )
+        if roadmap is None or child is None or item_id is None:
             return
         item = plan_of(roadmap, self._phases()).item(item_id)
-        typed = self.interaction.ask_text(
-            self,
+        dialog = PlanDayDialog(
             self.tr("Fix this date"),
-            self.tr("The day the team gave for {what} (YYYY-MM-DD):").format(what=item.description),
-            item.date.isoformat() if item.date else "",
+            self.tr("&Date:"),
+            self.tr("The day the team gave for {what}; it never moves after this.").format(
+                what=item.description
+            ),
+            item.date,
+            lambda day: fix_date(
+                roadmap, self._phases(), item_id, day, child.birth_date, self.bridge.record.today()
+            ),
+            self.bridge.record.today(),
+            self,
         )
-        if not typed:
+        if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        try:
-            day = parse_date(typed.strip(), "Date")
-            applied = fix_date(
-                roadmap,
-                self._phases(),
-                item_id,
-                day,
-                child.birth_date,
-                self.bridge.record.today(),
-            )
-        except (ValueError, RoadmapError) as exc:
-            self.interaction.error(self, self.tr("Nothing was changed"), str(exc))
-            return
+        applied = dialog.value
+        day = next(i.date for i in applied.roadmap.items if i.item_id == item_id)
+        first = [
+            [item.description, _when(item.date), _when(day), self.tr("fixed by you")],
+        ]
         text = self.tr("Fix the date of {what}").format(what=item.description)
-        if not applied.moves:
-            save_applied(self.bridge, applied, text)
-            return
-        self._apply(roadmap, applied, applied.moves, text)
+        self._apply(roadmap, applied, applied.moves, text, applied.warnings or None, first=first)
 
     def really_started(self) -> None:
         """The selected item's phase really started on a day typed: preview, then Apply
         (the phase entry's real start and the moved plan, one undo step)."""
         roadmap = self.roadmap()
         child = self.bridge.current_child()
-        if roadmap is None or child is None:
-            return
-        key = self._selected_phase(roadmap)
-        if key is None:
-            self.interaction.info(
-                self,
-                self.tr("Which phase?"),
-                self.tr("Select an item of the phase in the plan first, then try again."),
-            )
+        key = self._selected_phase(roadmap) if roadmap is not None else None
+        if roadmap is None or child is None or key is None:
             return
         plan = plan_of(roadmap, self._phases())
         start = plan.item(f"{key}.start")
-        typed = self.interaction.ask_text(
-            self,
+        today = self.bridge.record.today()
+        dialog = PlanDayDialog(
             self.tr("It really started on…"),
-            self.tr("The day {name} really started (YYYY-MM-DD):").format(name=start.phase_name),
-            start.date.isoformat() if start.date else "",
+            self.tr("&Started on:"),
+            self.tr("The day {name} really started.").format(name=start.phase_name),
+            start.date,
+            lambda day: (
+                day,
+                *record_real_start(roadmap, self._phases(), key, day, child.birth_date, today),
+            ),
+            today,
+            self,
         )
-        if not typed:
+        if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        try:
-            day = parse_date(typed.strip(), "Started on")
-            shift, applied = record_real_start(
-                roadmap, self._phases(), key, day, child.birth_date, self.bridge.record.today()
-            )
-        except (ValueError, RoadmapError) as exc:
-            self.interaction.error(self, self.tr("Nothing was changed"), str(exc))
-            return
+        day, shift, applied = dialog.value
+        earliest = min((d for d in (day, start.date) if d is not None), default=None)
         entry = applied.phases[0]  # the phase entry with its real start
         recorded = next((p for p in self._phases() if p.uid == entry.uid), None)
         change = (
-            real_start_change(recorded, day, self.bridge.record.today())
+            real_start_change(recorded, day, today)
             if recorded is not None
             else self.tr("A phase entry “{name}” is made, started on {day}.").format(
                 name=entry.display_name, day=day.isoformat()
@@ -376,7 +441,8 @@ class PlanView(RecordView):
             shift.moves,
             self.tr("{name} started on {day}").format(name=start.phase_name, day=day.isoformat()),
             shift.warnings,
-            (change,),
+            changes=(change,),
+            kept=self._kept_rows(roadmap, earliest),
         )
 
     def edit_lengths(self) -> None:
@@ -400,7 +466,7 @@ class PlanView(RecordView):
         if not moves:
             save_applied(self.bridge, applied, text)
             return
-        self._apply(roadmap, applied, moves, text)
+        self._apply(roadmap, applied, moves, text, kept=self._kept_rows(roadmap, None))
 
     def save_as_template(self) -> None:
         """The child's own copy of the template, to share or start another plan from."""
