@@ -81,15 +81,41 @@ def _select(tree: Any, what: str) -> None:
     tree.setCurrentItem(tree.topLevelItem(row))
 
 
+def _only_the_roadmap_ahead(win) -> None:  # type: ignore[no-untyped-def]
+    """The demo's appointments and planned LPs out, so What's next lists the roadmap."""
+    from tracker.kinds import Changes
+    from tracker.model import Appointment, CnsVisit
+
+    rec = win.bridge.record
+    [kid] = rec.entries(Child)
+    for a in rec.entries(Appointment, kid.id):
+        rec.delete(Appointment, a.id)
+    for v in rec.entries(CnsVisit, kid.id):
+        if v.planned:
+            rec.delete(CnsVisit, v.id)
+    win.bridge.changed_outside(Changes(everything=True))
+
+
 def test_the_buttons_act_on_the_item_selected_in_either_list(qtbot, win) -> None:  # type: ignore[no-untyped-def]
+    _only_the_roadmap_ahead(win)
     view = _plan_tab(qtbot, win)
     # nothing selected: the buttons say what to do first
     assert not view.started_button.isEnabled() and not view.fix_button.isEnabled()
     assert "Select an item" in view.fix_button.toolTip()
     _select(view.plan_list, "the start of Induction")
     assert view.fix_button.isEnabled() and view.started_button.isEnabled()
-    # then an item of What's next: the whole plan's selection goes
-    first_next = _rows(view.next_list)[0][1]
+    # then a roadmap item of What's next (its appointments and entries are not the plan's:
+    # the buttons do not act on them): the whole plan's selection goes
+    tree = view.next_list
+    ids = [
+        tree.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole)
+        for i in range(tree.topLevelItemCount())
+    ]
+    assert any(ids), "What's next lists the roadmap's items"
+    if not ids[0]:
+        _select(tree, _rows(tree)[0][1])
+        assert not view.fix_button.isEnabled()
+    first_next = _rows(tree)[next(i for i, x in enumerate(ids) if x)][1]
     _select(view.next_list, first_next)
     assert not view.plan_list.selectedItems()
     assert view.next_list.selectedItems()
