@@ -100,3 +100,58 @@ def test_a_known_name_without_a_code_still_resolves(tmp_path: Path) -> None:
     plan = plan_import(read_csv(text.encode()), record, child)
     assert sorted(a.value.analyte for a in plan.additions) == ["anc", "blast_pct"]
     record.close()
+
+
+# --------------------------------------------------------------------------- finding 5
+
+
+def test_two_untimed_draws_on_one_day_round_trip_and_are_not_added_twice(tmp_path: Path) -> None:
+    import io
+    import zoneinfo
+
+    from conftest import NOW, TODAY
+    from fhir_checks import record_count_values
+
+    from tracker import cli
+    from tracker.io.fhir_export import write_fhir
+    from tracker.model import CountResult, CountValue
+
+    def value(code: str, text: str, unit: str, factor: float = 1.0) -> CountValue:
+        v = float(text)
+        return CountValue(code, text, unit, v, v * factor, unit)
+
+    record, child = record_with(tmp_path)
+    day = dt.date(2026, 3, 2)
+    assert child.id is not None
+    for wbc, anc in (("5.3", "0.4"), ("5.1", "0.6")):
+        record.save(
+            CountResult(
+                child_id=child.id,
+                taken_date=day,
+                taken_time=None,
+                values=(value("wbc", wbc, "10^9/L"), value("anc", anc, "10^9/L")),
+            )
+        )
+    before = record_count_values(record, child)
+    bundle = tmp_path / "two.fhir.json"
+    write_fhir(record, child, bundle, NOW, zone=zoneinfo.ZoneInfo("UTC"))
+    record.close()
+
+    def run(db: Path) -> tuple[int, str, str]:
+        out, err = io.StringIO(), io.StringIO()
+        args = cli.build_parser().parse_args(["import-fhir", "--db", str(db), str(bundle)])
+        return cli.run(args, out=out, err=err, today=TODAY), out.getvalue(), err.getvalue()
+
+    empty = tmp_path / "empty.sqlite"
+    Record.open(empty, create=True, clock=fixed_clock).close()
+    code, _out, err = run(empty)
+    assert (code, err) == (0, "")
+    with Record.open(empty, read_only=True, clock=fixed_clock) as again:
+        [copy] = again.children()
+        assert record_count_values(again, copy) == before
+        assert len(again.counts(copy.id or 0)) == 2
+    code, out, err = run(tmp_path / "family.sqlite")  # into the same record: nothing twice
+    assert (code, err) == (0, "")
+    assert "Skipped: 4 values already in the record" in out
+    with Record.open(tmp_path / "family.sqlite", read_only=True, clock=fixed_clock) as same:
+        assert record_count_values(same, child) == before

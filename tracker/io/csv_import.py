@@ -1218,6 +1218,9 @@ def plan_import(
     others_added: list[OtherAddition] = []
     new_results = completed = 0
     wanted = child.name.strip().casefold()
+    paired = _pair_draws(
+        [d for d in parsed.draws if not d.child or d.child.strip().casefold() == wanted], recorded
+    )
     for draw in parsed.draws:
         if draw.child and draw.child.strip().casefold() != wanted:
             others.extend(
@@ -1227,7 +1230,7 @@ def plan_import(
             continue
         key = (draw.taken_date, draw.taken_time)
         when = _when(*key)
-        matches = recorded.get(key, [])
+        matches = paired.get(id(draw), recorded.get(key, []))
         present: dict[str, CountValue] = {}
         present_others: dict[str, OtherResult] = {}
         for r in matches:
@@ -1318,6 +1321,42 @@ def plan_import(
         left_out=parsed.left_out,
         patients=parsed.patients,
     )
+
+
+def _pair_draws(
+    draws: Sequence[Draw], recorded: dict[tuple[dt.date, dt.time | None], list[CountResult]]
+) -> dict[int, list[CountResult]]:
+    """The record's draw each file draw is compared with, where the file keeps several draws
+    apart at one moment (two FHIR reports of one day without a time): each is paired with the
+    recorded draw at that moment holding most of the same values, one each (none left: a new
+    draw).  A file draw alone at its moment is compared with all the record's draws there."""
+    at: dict[tuple[dt.date, dt.time | None], list[Draw]] = {}
+    for d in draws:
+        at.setdefault((d.taken_date, d.taken_time), []).append(d)
+    paired: dict[int, list[CountResult]] = {}
+    for moment, same in at.items():
+        if len(same) < 2:
+            continue
+        scores = sorted(
+            (
+                -sum(
+                    any(v.analyte == dv.value.analyte and _same(v, dv.value) for v in r.values)
+                    for dv in d.values
+                ),
+                i,
+                j,
+            )
+            for i, d in enumerate(same)
+            for j, r in enumerate(recorded.get(moment, []))
+        )
+        taken: set[int] = set()
+        for _score, i, j in scores:
+            if id(same[i]) not in paired and j not in taken:
+                paired[id(same[i])] = [recorded[moment][j]]
+                taken.add(j)
+        for d in same:
+            paired.setdefault(id(d), [])
+    return paired
 
 
 def _valid_result(

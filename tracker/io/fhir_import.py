@@ -217,6 +217,7 @@ def parse_resources(source: FhirSource) -> FhirFile:
     index = ResourceIndex(everything)
     group_time: dict[int, tuple[dt.date, dt.time | None]] = {}  # member → its draw's time
     in_group: set[int] = set()
+    parent: dict[int, int] = {}  # member → its report or panel (the first that names it)
     for r in everything:
         refs = (
             references(r, "result") if r.type == "DiagnosticReport" else references(r, "hasMember")
@@ -229,11 +230,13 @@ def parse_resources(source: FhirSource) -> FhirFile:
             when = next((w for m in members if (w := effective(m)) is not None), None)
         for m in members:
             in_group.add(id(m))
+            if m is not r:
+                parent.setdefault(id(m), id(r))
             if when is not None:
                 group_time.setdefault(id(m), when)
     patients: list[Resource] = []
-    values: dict[tuple[dt.date, dt.time | None], list[DraftValue]] = {}
-    others: dict[tuple[dt.date, dt.time | None], list[DraftOther]] = {}
+    values: dict[_DrawKey, list[DraftValue]] = {}
+    others: dict[_DrawKey, list[DraftOther]] = {}
     vitals = Vitals()
     subjects = {id(r): _subject(r, index) for r in everything if r.type == "Observation"}
     counted = Counter(s for s in subjects.values() if s)
@@ -249,7 +252,9 @@ def parse_resources(source: FhirSource) -> FhirFile:
                 f"this import ({main}); import each patient's file on its own",
             )
         elif r.type == "Observation":
-            _observation(r, line, rd, group_time, id(r) in in_group, values, others, vitals)
+            top = _report_of(id(r), parent)
+            draw = _DrawOf(group_time, id(r) in in_group, lines[top] if top else 0)
+            _observation(r, line, rd, draw, values, others, vitals)
         elif r.type == "DiagnosticReport":
             if not references(r, "result"):
                 rd.leave_out("DiagnosticReport with no results", r)
@@ -291,16 +296,38 @@ def _subject(r: Resource, index: ResourceIndex) -> str:
     return "/".join(ref.strip().rstrip("/").split("/")[-2:])
 
 
+# A draw of the file: its date and time, and the report (or panel) it belongs to (0 when it
+# belongs to none): two reports of the same day without a time are two draws.
+_DrawKey = tuple[dt.date, dt.time | None, int]
+
+
+@dataclass(frozen=True, slots=True)
+class _DrawOf:
+    group_time: dict[int, tuple[dt.date, dt.time | None]]  # member → its report's time
+    grouped: bool  # a member of a report or panel
+    report: int  # the outermost report or panel that holds it (its number), 0 for none
+
+
+def _report_of(member: int, parent: dict[int, int]) -> int:
+    """The outermost report or panel holding ``member`` (a report's panel's members are that
+    report's draw); 0 when none does."""
+    top, seen = 0, set()
+    while member in parent and member not in seen:
+        seen.add(member)
+        top = member = parent[member]
+    return top
+
+
 def _observation(
     r: Resource,
     line: int,
     rd: _Reading,
-    group_time: dict[int, tuple[dt.date, dt.time | None]],
-    grouped: bool,
-    values: dict[tuple[dt.date, dt.time | None], list[DraftValue]],
-    others: dict[tuple[dt.date, dt.time | None], list[DraftOther]],
+    draw: _DrawOf,
+    values: dict[_DrawKey, list[DraftValue]],
+    others: dict[_DrawKey, list[DraftOther]],
     vitals: Vitals,
 ) -> None:
+    grouped = draw.grouped
     loinc, name = loinc_codes(r)
     if references(r, "hasMember") and not has_value(r):
         return  # a panel: its members are read
@@ -328,10 +355,11 @@ def _observation(
     except ValueError as exc:
         rd.problem(line, str(exc))
         return
-    when = group_time.get(id(r), when) if grouped else when
+    when = draw.group_time.get(id(r), when) if grouped else when
     if when is None:
         rd.problem(line, "it gives no date (effectiveDateTime or effectivePeriod.start)")
         return
+    key = (*when, draw.report)
     if vital:
         try:
             vitals.add(read_vital(vital, quantity_text(r), when, line))
@@ -358,7 +386,7 @@ def _observation(
             lab_flag=lab_flag(r),
             lab_comment=lab_note(r),
         )
-        others.setdefault(when, []).append(DraftOther(line, other))
+        others.setdefault(key, []).append(DraftOther(line, other))
         return
     if quantity is None:
         if text is not None and is_not_a_result(text):
@@ -387,7 +415,7 @@ def _observation(
     cv = _as_printed(a, cv, r)
     printed_flag = lab_flag(r)
     cv = replace(cv, lab_flag=printed_flag, lab_comment=lab_note(r))
-    values.setdefault(when, []).append(DraftValue(line, test, cv, printed_flag))
+    values.setdefault(key, []).append(DraftValue(line, test, cv, printed_flag))
 
 
 def _as_printed(a: Analyte, cv: CountValue, r: Resource) -> CountValue:
@@ -414,14 +442,25 @@ def _as_printed(a: Analyte, cv: CountValue, r: Resource) -> CountValue:
 
 
 def _draws(
-    values: dict[tuple[dt.date, dt.time | None], list[DraftValue]],
-    others: dict[tuple[dt.date, dt.time | None], list[DraftOther]],
+    values: dict[_DrawKey, list[DraftValue]],
+    others: dict[_DrawKey, list[DraftOther]],
     rd: _Reading,
 ) -> list[Draw]:
-    """One Draw per date and time; a test given twice is counted once, or asked about."""
+    """One Draw per date and time and report; a test given twice is counted once, or asked
+    about.  Results of no report at the time of a report's are that report's draw."""
+    reports: dict[tuple[dt.date, dt.time | None], list[int]] = {}
+    for day, at, report in sorted({*values, *others}, key=lambda k: k[2]):
+        reports.setdefault((day, at), []).append(report)
+    for key in [k for k in {*values, *others} if k[2] == 0]:
+        moment = (key[0], key[1])
+        if len(reports[moment]) == 2:  # loose results beside ONE report: that report's draw
+            into = (*moment, reports[moment][1])
+            values.setdefault(into, []).extend(values.pop(key, []))
+            others.setdefault(into, []).extend(others.pop(key, []))
     draws = []
     for when in sorted(
-        set(values) | set(others), key=lambda w: (w[0], w[1] or dt.time.min, w[1] is not None)
+        set(values) | set(others),
+        key=lambda w: (w[0], w[1] or dt.time.min, w[1] is not None, w[2]),
     ):
         kept: dict[str, DraftValue] = {}
         bad: set[str] = set()
