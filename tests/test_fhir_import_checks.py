@@ -155,3 +155,38 @@ def test_two_untimed_draws_on_one_day_round_trip_and_are_not_added_twice(tmp_pat
     assert "Skipped: 4 values already in the record" in out
     with Record.open(tmp_path / "family.sqlite", read_only=True, clock=fixed_clock) as same:
         assert record_count_values(same, child) == before
+
+
+# --------------------------------------------------------------------------- finding 6
+
+
+@pytest.mark.parametrize("digits", [5000, 4000, 400])
+def test_a_huge_number_is_one_sentence_naming_the_file(tmp_path: Path, digits: int) -> None:
+    import io
+
+    from conftest import TODAY
+
+    from tracker import cli
+
+    record, _child = record_with(tmp_path)
+    record.close()
+    path = write(tmp_path, lab("big", "6690-2", 1, "10*9/L"), name="bignum.json")
+    path.write_text(path.read_text().replace('"value": 1', '"value": ' + "9" * digits))
+    before = (tmp_path / "family.sqlite").read_bytes()
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["import-fhir", "--db", str(tmp_path / "family.sqlite"), str(path)]
+    code = cli.run(cli.build_parser().parse_args(argv), out=out, err=err, today=TODAY)
+    text = out.getvalue() + err.getvalue()
+    assert code != 0 and "Traceback" not in text
+    assert "bignum.json" in text and "far too large" in text, text
+    assert (tmp_path / "family.sqlite").read_bytes() == before
+
+
+def test_parse_with_lines_refuses_a_huge_integer_plainly() -> None:
+    from tracker.io.json_text import JsonImportError, parse_fast, parse_with_lines
+
+    data = b'{"a": ' + b"7" * 5000 + b"}"
+    for parse in (parse_fast, lambda d: parse_with_lines(d)[0]):
+        with pytest.raises(JsonImportError) as exc:
+            parse(data)
+        assert "far too large" in str(exc.value)
