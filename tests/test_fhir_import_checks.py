@@ -190,3 +190,100 @@ def test_parse_with_lines_refuses_a_huge_integer_plainly() -> None:
         with pytest.raises(JsonImportError) as exc:
             parse(data)
         assert "far too large" in str(exc.value)
+
+
+# --------------------------------------------------------------------------- finding 7
+
+RLO = "\u202e"
+
+
+def patient(name: str, born: str = "2025-06-01", **more: Any) -> dict[str, Any]:
+    return {
+        "resourceType": "Patient",
+        "id": "p1",
+        "name": [{"text": name}],
+        "birthDate": born,
+        **more,
+    }
+
+
+def test_a_patient_name_with_a_direction_override_is_refused(tmp_path: Path) -> None:
+    record, child = record_with(tmp_path)
+    fhir = read_fhir(write(tmp_path, patient("Mila" + RLO), lab("a", "6690-2", 3.1, "10*9/L")))
+    assert fhir.patient_child is None and fhir.identity is None
+    plan = plan_fhir(fhir, record, child)
+    (problem,) = plan.problems
+    assert str(problem) == (
+        "Patient p1 in bundle.json: the Patient's name holds a hidden text-direction "
+        "character (U+202E); nothing was imported from it"
+    )
+    record.close()
+
+
+@pytest.mark.parametrize("name", ["Mila\nJansen", "Mila\x00", "Mi\x07la"])
+def test_a_patient_name_with_a_line_break_or_control_is_not_the_new_child(
+    tmp_path: Path, name: str
+) -> None:
+    import io
+
+    from conftest import TODAY
+
+    from tracker import cli
+
+    empty = tmp_path / "empty.sqlite"
+    Record.open(empty, create=True, clock=fixed_clock).close()
+    path = write(tmp_path, patient(name), lab("a", "6690-2", 3.1, "10*9/L"))
+    out, err = io.StringIO(), io.StringIO()
+    args = cli.build_parser().parse_args(["import-fhir", "--db", str(empty), str(path)])
+    assert cli.run(args, out=out, err=err, today=TODAY) == 1
+    assert "the Patient's name holds a hidden control character (U+00" in err.getvalue()
+    with Record.open(empty, read_only=True, clock=fixed_clock) as again:
+        assert again.children() == []
+
+
+@pytest.mark.parametrize(
+    ("field", "resource"),
+    [
+        ("name", lab("o", "1234-5", 54, "nmol/L", "Vitamin" + RLO)),
+        ("unit", lab("o", "1234-5", 54, "nmol/L" + RLO, "Vitamin D")),
+        ("comment", lab("o", "6690-2", 3.1, "10*9/L", note=[{"text": "see\u2066 lab"}])),
+        ("flag", lab("o", "6690-2", 3.1, "10*9/L", interpretation=[{"text": "L\x1b"}])),
+    ],
+)
+def test_hidden_characters_in_a_result_make_it_a_problem(
+    tmp_path: Path, field: str, resource: dict[str, Any]
+) -> None:
+    record, child = record_with(tmp_path)
+    plan = plan_fhir(read_fhir(write(tmp_path, resource)), record, child)
+    (problem,) = plan.problems
+    assert f"its {field} holds a " in str(problem) and "(U+" in str(problem)
+    assert not plan.plan.additions and not plan.plan.others_added
+    record.close()
+
+
+def test_a_comment_may_hold_a_line_break_and_a_tab(tmp_path: Path) -> None:
+    record, child = record_with(tmp_path)
+    resource = lab("o", "6690-2", 3.1, "10*9/L", note=[{"text": "line one\n\tline two"}])
+    plan = plan_fhir(read_fhir(write(tmp_path, resource)), record, child)
+    assert not plan.problems and len(plan.plan.additions) == 1
+    record.close()
+
+
+@pytest.mark.parametrize(
+    ("row", "field"),
+    [
+        ("2026-03-02,Vitamin D\u202e,54,nmol/L,", "test"),
+        ("2026-03-02,Vitamin D,54,nmol/L\u200f,", "unit"),
+        ("2026-03-02,WBC,3.1,10*9/L,checked\u0007", "comment"),
+    ],
+)
+def test_hidden_characters_in_a_csv_cell_make_the_row_a_problem(
+    tmp_path: Path, row: str, field: str
+) -> None:
+    record, child = record_with(tmp_path)
+    text = f"Date,Test,Result,Unit,Comment\n{row}\n"
+    plan = plan_import(read_csv(text.encode()), record, child)
+    (problem,) = plan.problems
+    assert f"the {field} cell holds a " in str(problem), str(problem)
+    assert not plan.additions and not plan.others_added
+    record.close()

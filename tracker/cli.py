@@ -458,8 +458,9 @@ def _import_fhir(args: argparse.Namespace, out: TextIO, err: TextIO, clock: Cloc
             new_child = fhir.patient_child
             if new_child is None:
                 raise RecordError(
-                    "The record has no child yet and the file has no Patient with a date of "
-                    "birth; add the child in the program first."
+                    "The record has no child yet and the file's Patient cannot be that child: "
+                    f"{fhir.no_patient_child or 'it has no date of birth'}; add the child in "
+                    "the program first."
                 )
             child = replace(new_child, id=0)  # planned against an empty record
         else:

@@ -73,6 +73,7 @@ from tracker.model import Child, CountResult, CountValue, OtherResult
 from tracker.store.backup import make_backup
 from tracker.store.backup_file import BEFORE_IMPORT
 from tracker.store.record import Record
+from tracker.text_checks import hidden_character
 
 Shape = Literal["long", "wide"]
 DateOrder = Literal["day-first", "month-first"]
@@ -690,7 +691,7 @@ def read_csv(
         if layout.shape == "long":
             _long_row(line, cells, layout, rows, problems, pending, unknown, left_out)
         else:
-            _wide_row(line, cells, layout, rows, pending, unknown)
+            _wide_row(line, cells, layout, rows, pending, unknown, problems)
 
     order, needs, example = _date_order(rows, dayfirst)
     draws: tuple[Draw, ...] = ()
@@ -787,6 +788,17 @@ def _long_row(
         return
     loinc = _cell(cells, layout, "loinc")
     hours = _cell(cells, layout, "hours")
+    hidden = _hidden_cell(
+        ("test", test, ""),
+        ("value", value, ""),
+        ("unit", unit, ""),
+        ("range", _cell(cells, layout, "range"), ""),
+        ("flag", _cell(cells, layout, "flag"), ""),
+        ("comment", _cell(cells, layout, "comment"), "\t\n"),
+    )
+    if hidden:
+        problems.append(RowProblem(line, hidden))
+        return
     a = resolve_test(test, unit, loinc)
     if a is None and (not_lab := _not_a_lab_value(test, unit, loinc, cells, layout)):
         left_out.append(RowProblem(line, not_lab))  # vital signs, surveys, QALY: not lab results
@@ -857,6 +869,16 @@ def _long_row(
     rows.append(row)
 
 
+def _hidden_cell(*cells: tuple[str, str, str]) -> str:
+    """Why a row's texts cannot be kept: a cell (what, text, characters allowed) holds a
+    character not shown that changes what is shown (tracker.text_checks); "" when none."""
+    for what, text, allowed in cells:
+        hidden = hidden_character(text, allowed)
+        if hidden is not None:
+            return f"the {what} cell holds {hidden}, which is not shown; this row was not read"
+    return ""
+
+
 def _not_a_lab_value(
     test: str, unit: str, loinc: str, cells: Sequence[str], layout: _Layout
 ) -> str:
@@ -881,6 +903,7 @@ def _wide_row(
     rows: list[_Row],
     pending: list[RowProblem],
     unknown: Counter[str],
+    problems: list[RowProblem],
 ) -> None:
     values: list[_Cells] = []
     others: list[DraftOther] = []
@@ -897,6 +920,9 @@ def _wide_row(
         values.append(_Cells(col.header, col.analyte, number, col.unit, flag=flag, hours=col.hours))
     for col in layout.unknown:
         text = cells[col.index].strip()
+        if text and (hidden := _hidden_cell((f"“{col.header}”", text, ""))):
+            problems.append(RowProblem(line, hidden))
+            continue
         if text and (col.unit or _looks_numeric(text)):
             unknown[col.header] += 1
             if is_not_a_result(text):

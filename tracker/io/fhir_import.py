@@ -59,6 +59,7 @@ from tracker.io.csv_import import (
     summary_lines,
 )
 from tracker.io.fhir_fields import (
+    WHEN_PATTERN,
     ResourceIndex,
     effective,
     effective_strict,
@@ -86,6 +87,7 @@ from tracker.model import Child, CountResult, CountValue, OtherResult
 from tracker.store.backup import make_backup
 from tracker.store.backup_file import BEFORE_IMPORT
 from tracker.store.record import Record
+from tracker.text_checks import hidden_character
 
 _SHOWN_IDS = 10
 _BAD_ROWS = re.compile(r"\b(\d[\d,]*) bad row(s?)\b")
@@ -153,6 +155,7 @@ class FhirFile:
     left_out: dict[str, list[str]] = field(default_factory=dict)  # type → ids
     resources: int = 0
     files: int = 0
+    no_patient_child: str = ""  # why the Patient cannot be the child of an empty record
 
     def left_out_lines(self) -> list[str]:
         """One line per resource type: how many, and their ids (the first ten)."""
@@ -277,9 +280,18 @@ def parse_resources(source: FhirSource) -> FhirFile:
         needs_date_order=False,
         noted=tuple(rd.noted),
     )
-    identity, child = _patient(patients)
+    identity, child, why = _patient(patients, rd, lines)
+    parsed = replace(parsed, problems=tuple(sorted(rd.problems, key=lambda p: p.line)))
     return FhirFile(
-        parsed, vitals, rd.labels, identity, child, rd.left_out, len(everything), source.files
+        parsed,
+        vitals,
+        rd.labels,
+        identity,
+        child,
+        rd.left_out,
+        len(everything),
+        source.files,
+        why,
     )
 
 
@@ -350,6 +362,10 @@ def _observation(
             ResourceProblem(line, f"status “{status}”: no result; left out", where=rd.labels[line])
         )
         return
+    hidden = _hidden_text(r, test)
+    if hidden:
+        rd.problem(line, hidden)
+        return
     try:
         when = effective_strict(r)
     except ValueError as exc:
@@ -416,6 +432,26 @@ def _observation(
     printed_flag = lab_flag(r)
     cv = replace(cv, lab_flag=printed_flag, lab_comment=lab_note(r))
     values.setdefault(key, []).append(DraftValue(line, test, cv, printed_flag))
+
+
+def _hidden_text(r: Resource, test: str) -> str:
+    """Why the texts an Observation would put in the record (its name, unit, result, range,
+    flag, comment) cannot be kept: a character not shown that changes what is shown (a
+    text-direction override reverses what follows it in the window); "" when none."""
+    q = r.data.get("valueQuantity")
+    units = [q.get(k) for k in ("unit", "code")] if isinstance(q, dict) else []
+    for what, text, allowed in (
+        ("name", test, ""),
+        *(("unit", u, "") for u in units if isinstance(u, str)),
+        ("result", text_value(r) or "", ""),
+        ("range", lab_range(r)[0], ""),
+        ("flag", lab_flag(r), ""),
+        ("comment", lab_note(r), "\t\n"),
+    ):
+        hidden = hidden_character(text, allowed)
+        if hidden is not None:
+            return f"its {what} holds {hidden}, which is not shown; nothing was imported from it"
+    return ""
 
 
 def _as_printed(a: Analyte, cv: CountValue, r: Resource) -> CountValue:
@@ -505,9 +541,13 @@ def _draws(
     return draws
 
 
-def _patient(patients: list[Resource]) -> tuple[PatientIdentity | None, Child | None]:
+def _patient(
+    patients: list[Resource], rd: _Reading, lines: dict[int, int]
+) -> tuple[PatientIdentity | None, Child | None, str]:
+    """Who the file's (first) Patient is, the child it would be in an empty record, and why
+    it cannot be that child ("" when it can)."""
     if not patients:
-        return None, None
+        return None, None, "the file has no Patient"
     p = patients[0].data
     name = ""
     names = p.get("name")
@@ -526,12 +566,20 @@ def _patient(patients: list[Resource]) -> tuple[PatientIdentity | None, Child | 
             name = " ".join([*given, family if isinstance(family, str) else ""]).strip()
         if name:
             break
+    hidden = hidden_character(name, "")
+    if hidden is not None:
+        reason = f"the Patient's name holds a hidden {hidden.removeprefix('a ')}"
+        rd.problem(lines[id(patients[0])], f"{reason}; nothing was imported from it")
+        return None, None, reason
     birth: dt.date | None = None
-    if isinstance(p.get("birthDate"), str):
-        try:
-            birth = dt.date.fromisoformat(p["birthDate"]) if len(p["birthDate"]) == 10 else None
-        except ValueError:
-            birth = None
+    why = ""
+    written = p.get("birthDate")
+    if isinstance(written, str):
+        birth, why = _birth_date(written.strip())
+    elif written is None:
+        why = "the file's Patient has no date of birth (birthDate)"
+    else:
+        why = "the file's Patient has a date of birth (birthDate) that is not a date"
     shown = [f"Patient {patients[0].id or '(no id)'}"]
     if name:
         shown.append(name)
@@ -539,7 +587,28 @@ def _patient(patients: list[Resource]) -> tuple[PatientIdentity | None, Child | 
         shown.append(f"born {birth.isoformat()}")
     identity = PatientIdentity(lines=(" · ".join(shown),), birth_date=birth, name=name)
     child = Child(name=name or "Child", birth_date=birth) if birth is not None else None
-    return identity, child
+    return identity, child, why
+
+
+def _birth_date(text: str) -> tuple[dt.date | None, str]:
+    """A Patient's birthDate, or why it is not one whole day."""
+    m = WHEN_PATTERN.match(text)
+    if m is None:
+        return None, f"the file's Patient's date of birth “{text[:40]}” is not a FHIR date"
+    if m["d"] is None:
+        return None, (
+            f"the file's Patient's date of birth “{text}” gives only a year or a month; the "
+            "child's record needs the day"
+        )
+    if m["h"] is not None:
+        return None, (
+            f"the file's Patient's date of birth “{text[:40]}” holds a time; FHIR's birthDate "
+            "is a date alone, such as 2025-06-01"
+        )
+    try:
+        return dt.date.fromisoformat(text), ""
+    except ValueError:
+        return None, f"the file's Patient's date of birth “{text}” is not a day of the calendar"
 
 
 # --------------------------------------------------------------------------- planning
