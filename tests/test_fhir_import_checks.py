@@ -287,3 +287,35 @@ def test_hidden_characters_in_a_csv_cell_make_the_row_a_problem(
     assert f"the {field} cell holds a " in str(problem), str(problem)
     assert not plan.additions and not plan.others_added
     record.close()
+
+
+# --------------------------------------------------------------------------- findings 3, 4
+
+
+def _noted(tmp_path: Path, resource: dict[str, Any]) -> list[str]:
+    record, child = record_with(tmp_path)
+    fplan = plan_fhir(read_fhir(write(tmp_path, resource)), record, child)
+    assert not fplan.problems and len(fplan.plan.additions) == 1
+    summary = summary_of(fplan, applied=False)
+    notes = [str(n) for n in fplan.plan.noted]
+    assert all(n in summary for n in notes)  # the CLI prints the summary; the preview the plan
+    record.close()
+    return notes
+
+
+def test_a_very_low_haemoglobin_is_noted_as_in_the_csv_import(tmp_path: Path) -> None:
+    (note,) = _noted(tmp_path, lab("hb", "718-7", 4.5, "g/dL"))
+    assert note.startswith("Observation hb in bundle.json: Hemoglobin 4.5 g/dL is very low; ")
+    assert "check it and its unit against the report" in note
+
+
+def test_a_unit_and_code_that_disagree_are_said(tmp_path: Path) -> None:
+    (note,) = _noted(tmp_path, lab("hb", "718-7", 120, "g/dL", ucum="g/L"))
+    assert note == (
+        "Observation hb in bundle.json: unit “g/dL” and code “g/L” disagree; read as g/L, "
+        "as the code says — check it against the report"
+    )
+
+
+def test_a_unit_and_code_of_the_same_quantity_are_not_a_disagreement(tmp_path: Path) -> None:
+    assert _noted(tmp_path, lab("w", "6690-2", 3.1, "10*3/uL", ucum="10*9/L")) == []

@@ -977,7 +977,7 @@ def _date_order(
 _DrawKey = tuple[str, dt.date, dt.time | None]  # (child casefolded, date, time)
 
 
-def _very_low_note(v: CountValue) -> str:
+def very_low_note(v: CountValue) -> str:
     name = analytes.analyte(v.analyte).name
     return (
         f"{name} {v.value_text} {v.unit} is very low; check it and its unit against the report "
@@ -1034,7 +1034,7 @@ def _group(
             cv = replace(cv, lab_flag=c.flag, lab_comment=c.comment, hours_after=hours)
             parsed.append(DraftValue(row.line, c.test, cv, c.flag))
             if analytes.very_low(cv.analyte, cv.normalised_value):  # the lab printed it
-                noted.append(RowProblem(row.line, _very_low_note(cv)))
+                noted.append(RowProblem(row.line, very_low_note(cv)))
         if not parsed and not row.others:
             continue
         key = (row.child.casefold(), *when)

@@ -43,6 +43,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import cast
 
+from tracker import analytes
 from tracker.analytes import Analyte
 from tracker.io.csv_import import (
     Conflict,
@@ -57,6 +58,7 @@ from tracker.io.csv_import import (
     apply_import,
     plan_import,
     summary_lines,
+    very_low_note,
 )
 from tracker.io.fhir_fields import (
     WHEN_PATTERN,
@@ -426,12 +428,35 @@ def _observation(
     except ValueError as exc:
         rd.problem(line, str(exc))
         return
-    if range_note:
-        rd.noted.append(ResourceProblem(line, range_note, where=rd.labels[line]))
+    for note in (range_note, _units_disagree(a, quantity), _very_low(cv)):
+        if note:
+            rd.noted.append(ResourceProblem(line, note, where=rd.labels[line]))
     cv = _as_printed(a, cv, r)
     printed_flag = lab_flag(r)
     cv = replace(cv, lab_flag=printed_flag, lab_comment=lab_note(r))
     values.setdefault(key, []).append(DraftValue(line, test, cv, printed_flag))
+
+
+def _very_low(cv: CountValue) -> str:
+    """The CSV import's note on a value so low it may be a typing or unit slip."""
+    return very_low_note(cv) if analytes.very_low(cv.analyte, cv.normalised_value) else ""
+
+
+def _units_disagree(a: Analyte, quantity: object) -> str:
+    """A note when valueQuantity's ``unit`` and ``code`` name different units of the test:
+    the code is read (UCUM, the coded field), and the family is asked to check."""
+    if not isinstance(quantity, dict):
+        return ""
+    shown, code = quantity.get("unit"), quantity.get("code")
+    if not isinstance(shown, str) or not isinstance(code, str):
+        return ""
+    by_text, by_code = a.unit(shown.strip()), a.unit(code.strip())
+    if by_text is None or by_code is None or math.isclose(by_text.factor, by_code.factor):
+        return ""  # not both units of this test, or the same quantity (10*3/uL and 10*9/L)
+    return (
+        f"unit “{shown.strip()}” and code “{code.strip()}” disagree; read as {code.strip()}, "
+        "as the code says — check it against the report"
+    )
 
 
 def _hidden_text(r: Resource, test: str) -> str:
