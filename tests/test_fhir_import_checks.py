@@ -319,3 +319,47 @@ def test_a_unit_and_code_that_disagree_are_said(tmp_path: Path) -> None:
 
 def test_a_unit_and_code_of_the_same_quantity_are_not_a_disagreement(tmp_path: Path) -> None:
     assert _noted(tmp_path, lab("w", "6690-2", 3.1, "10*3/uL", ucum="10*9/L")) == []
+
+
+# --------------------------------------------------------------------------- finding 9
+
+
+def _cli(*argv: str) -> tuple[int, str, str]:
+    import io
+
+    from conftest import TODAY
+
+    from tracker import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.run(cli.build_parser().parse_args(list(argv)), out=out, err=err, today=TODAY)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_another_childs_fhir_file_with_bad_resources_says_the_mismatch_first(
+    tmp_path: Path,
+) -> None:
+    record, _child = record_with(tmp_path)
+    record.close()
+    early = lab("early", "6690-2", 3.1, "10*9/L", effectiveDateTime="2021-01-05")
+    path = write(tmp_path, patient("Sam Second", "2020-11-02"), early)
+    code, out, err = _cli("import-fhir", "--db", str(tmp_path / "family.sqlite"), str(path))
+    assert code == 1 and out == ""
+    assert err.startswith(f"treatment-tracker: {path}: This file is for Sam Second"), err
+    assert "--despite-mismatch" in err
+
+
+def test_another_childs_csv_file_with_bad_rows_says_the_mismatch_first(tmp_path: Path) -> None:
+    record, _child = record_with(tmp_path)
+    record.close()
+    path = tmp_path / "labs.csv"
+    path.write_text(
+        '"Patient: SAM SECOND","DOB: 11/02/2020"\n\n'
+        '"Collection Date","Component","Result","Units"\n'
+        '"01/05/2021 7:45 AM","WBC","3.1","K/uL"\n'
+    )
+    db = str(tmp_path / "family.sqlite")
+    code, out, err = _cli("import-counts", "--db", db, "--monthfirst", str(path))
+    assert code == 1 and out == ""
+    assert err.startswith(f"treatment-tracker: {path}: This file gives a date of birth of 2020-11-02")
+    assert "bad row" not in err
