@@ -363,3 +363,20 @@ def test_another_childs_csv_file_with_bad_rows_says_the_mismatch_first(tmp_path:
     assert code == 1 and out == ""
     assert err.startswith(f"treatment-tracker: {path}: This file gives a date of birth of 2020-")
     assert "bad row" not in err
+
+
+# --------------------------------------------------------------------------- finding 14
+
+
+def test_a_reimport_counts_each_vital_sign_once(tmp_path: Path) -> None:
+    from tracker.io.fhir_import import apply_fhir
+
+    record, child = record_with(tmp_path)
+    temp = lab("t", "8310-5", 38.6, "Cel")
+    temp["category"] = [{"coding": [{"code": "vital-signs"}]}]
+    path = write(tmp_path, lab("w", "6690-2", 3.1, "10*9/L"), temp)
+    apply_fhir(plan_fhir(read_fhir(path), record, child), record)
+    again = summary_of(plan_fhir(read_fhir(path), record, child), applied=False)
+    assert "Skipped: 1 value already in the record." in again, again
+    assert "Skipped: 1 vital sign(s) already in the record." in again
+    record.close()

@@ -175,6 +175,7 @@ class FhirPlan:
     plan: ImportPlan
     vitals_lines: tuple[str, ...]
     fhir: FhirFile
+    vitals_already: int = 0  # the last of plan.already_there: vital signs, said in vitals_lines
 
     @property
     def problems(self) -> tuple[RowProblem, ...]:
@@ -670,14 +671,16 @@ def plan_fhir(fhir: FhirFile, record: Record, child: Child, *, source: str = "")
     )
     lines = list(vit.summary(child))
     lines.extend(str(named(RowProblem(ln, t))) for ln, t in vit.conflicts)
-    return FhirPlan(plan, tuple(lines), fhir)
+    return FhirPlan(plan, tuple(lines), fhir, len(vit.already))
 
 
 def summary_of(fplan: FhirPlan, *, applied: bool) -> list[str]:
-    """The CSV import's summary, then the vital signs and what was left out, by type."""
+    """The CSV import's summary, then the vital signs and what was left out, by type (the
+    vital signs already in the record counted there, not also among the values)."""
+    labs = fplan.plan.already_there[: len(fplan.plan.already_there) - fplan.vitals_already]
     return [
         _BAD_ROWS.sub(r"\1 resource\2 with a problem", line)  # a file of resources, not rows
-        for line in summary_lines(fplan.plan, applied=applied)
+        for line in summary_lines(replace(fplan.plan, already_there=labs), applied=applied)
     ] + [
         *fplan.vitals_lines,
         *fplan.fhir.left_out_lines(),
