@@ -380,3 +380,184 @@ def test_a_reimport_counts_each_vital_sign_once(tmp_path: Path) -> None:
     assert "Skipped: 1 value already in the record." in again, again
     assert "Skipped: 1 vital sign(s) already in the record." in again
     record.close()
+
+
+# --------------------------------------------------------------------------- finding 10
+
+HL7 = Path(__file__).parent / "data" / "fhir"
+
+# Bundle-ghp.json: DiagnosticReport ghp (2015-08-16T06:40:17Z) with three panels, read from
+# the file: (id, catalogue code, value, unit) of the tests the catalogue knows …
+GHP_KNOWN = [
+    ("r1", "hgb", "176", "g/L"),
+    ("r2", "rbc", "5.9", "x10*12/L"),
+    ("r3", "hct", "55", "%"),
+    ("r4", "mcv", "99", "fL"),
+    ("r5", "mch", "36", "pg"),
+    ("r6", "plt", "444", "x10*9/L"),
+    ("r7", "wbc", "4.6", "x10*9/L"),
+    ("r8", "neut_pct", "20", "%"),
+    ("r9", "anc", "0.9", "x10*9/L"),
+    ("r10", "lymph_pct", "20", "%"),
+    ("r11", "lymph", "0.9", "x10*9/L"),
+    ("r12", "mono_pct", "20", "%"),
+    ("r13", "mono", "0.9", "x10*9/L"),
+    ("r14", "eos_pct", "20", "%"),
+    ("r15", "eos", "0.92", "x10*9/L"),
+    ("r16", "baso_pct", "20", "%"),
+    ("r17", "baso", "0.92", "x10*9/L"),
+    ("o1", "sodium", "140", "mmol/L"),
+    ("o2", "potassium", "4.2", "mmol/L"),
+    ("o6", "glucose", "7.4", "mmol/L"),
+    ("o8", "creatinine", "0.09", "mmol/L"),
+    ("o10", "bili_total", "7", "umol/L"),
+    ("o11", "bili_direct", "3", "umol/L"),
+    ("o14", "alt", "54", "U/L"),
+    ("o15", "ast", "30", "U/L"),
+    ("o21", "albumin", "42", "g/L"),
+]
+# … and those it does not know, kept as printed (name: the LOINC display; value; unit)
+GHP_AS_PRINTED = [
+    ("Chloride [Moles/volume] in Serum or Plasma", "105", "mmol/L"),
+    ("Bicarbonate [Moles/volume] in Serum", "26", "mmol/L"),
+    ("Anion gap 4 in Serum or Plasma", "13", "mmol/L"),
+    ("Urea nitrogen [Moles/volume] in Serum or Plasma", "4.7", "mmol/L"),
+    ("Urate [Moles/volume] in Serum or Plasma", "0.39", "mmol/L"),
+    ("Alkaline phosphatase [Enzymatic activity/volume] in Serum or Plasma", "108", "U/L"),
+    ("Gamma glutamyl transferase [Enzymatic activity/volume] in Serum or Plasma", "35", "U/L"),
+    ("Lactate dehydrogenase [Enzymatic activity/volume] in Serum or Plasma", "131", "U/L"),
+    ("Calcium [Moles/volume] in Serum or Plasma", "2.38", "mmol/L"),
+    ("Calcium.ionized [Moles/volume] in Serum or Plasma by calculation", "2.39", "mmol/L"),
+    ("Phosphate [Moles/volume] in Serum or Plasma", "1.5", "mmol/L"),
+    ("Protein [Mass/volume] in Serum or Plasma", "67", "g/L"),
+    ("Globulin [Mass/volume] in Serum by calculation", "25", "g/L"),
+    ("pH of Urine", "5.0", "pH"),
+    ("Protein [Presence] in Urine", "Negative", ""),
+    ("Specific gravity of Urine", "1.009", ""),  # a number with no unit: kept, no unit
+    ("Erythrocytes [Presence] in Urine", "Negative", ""),
+    ("Glucose [Presence] in Urine", "Negative", ""),
+    ("Leukocytes [Presence] in Urine", "Negative", ""),
+    ("Leukocytes [#/volume] in Urine", "1", "/uL"),  # 30405-5: urine, never blood WBC
+    ("Erythocytes [#/volume] in Urine", "<1", "/uL"),
+    ("Epithelial cells.squamous [#/volume] in Urine sediment", "<1", "/mL"),
+]
+
+
+def test_hl7_ghp_bundle_imports_every_value_without_skip_bad(tmp_path: Path) -> None:
+    record, _child = record_with(tmp_path, dt.date(2010, 1, 1))
+    record.close()
+    path = HL7 / "Bundle-ghp.json"
+    code, out, err = _cli("import-fhir", "--db", str(tmp_path / "family.sqlite"), str(path))
+    assert (code, err) == (0, ""), err
+    assert "Would add" not in out and "Added for Mila: 26 values (1 new blood count)" in out
+    with Record.open(tmp_path / "family.sqlite", read_only=True, clock=fixed_clock) as rec:
+        [child] = rec.children()
+        [count] = rec.counts(child.id or 0)
+        assert (count.taken_date, count.taken_time) == (dt.date(2015, 8, 16), dt.time(6, 40))
+        got = {v.analyte: (v.value_text, v.unit) for v in count.values}
+        assert got == {code: (value, unit) for _id, code, value, unit in GHP_KNOWN}
+        others = [(o.name, o.value_text, o.unit) for o in count.others]
+        assert sorted(others) == sorted(GHP_AS_PRINTED)
+
+
+def test_a_known_test_without_a_unit_stays_a_problem(tmp_path: Path) -> None:
+    record, child = record_with(tmp_path)
+    resource = lab("w", "6690-2", 3.1, "")
+    del resource["valueQuantity"]["unit"], resource["valueQuantity"]["code"]
+    (problem,) = plan_fhir(read_fhir(write(tmp_path, resource)), record, child).problems
+    assert "valueQuantity has a value but no unit or code; give a unit" in str(problem)
+    record.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "line"),
+    [
+        ("DiagnosticReport-102.json", "Left out: DiagnosticReport 102: its 1 result is not in "),
+        ("Observation-vitals-panel.json", "Left out: Observation vitals-panel: its 4 members "),
+    ],
+)
+def test_a_report_whose_results_are_elsewhere_is_listed(
+    tmp_path: Path, name: str, line: str
+) -> None:
+    record, child = record_with(tmp_path)
+    report: dict[str, Any] = {  # both written from the shape of the HL7 R4 examples
+        "resourceType": "DiagnosticReport",
+        "id": "102",
+        "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "38269-7"}]},
+        "subject": {"reference": "Patient/pat2"},
+        "effectiveDateTime": "2008-06-17",
+        "result": [{"reference": "Observation/bmd"}],
+    }
+    if name == "Observation-vitals-panel.json":
+        report = {
+            "resourceType": "Observation",
+            "id": "vitals-panel",
+            "status": "final",
+            "code": {"coding": [{"system": "http://loinc.org", "code": "85353-1"}]},
+            "effectiveDateTime": "1999-07-02",
+            "hasMember": [
+                {"reference": f"Observation/{m}"}
+                for m in ("respiratory-rate", "heart-rate", "blood-pressure", "body-temperature")
+            ],
+        }
+    path = tmp_path / name
+    path.write_text(json.dumps(report))
+    summary = summary_of(plan_fhir(read_fhir(path), record, child), applied=False)
+    assert any(s.startswith(line) and s.endswith("not in this file.") for s in summary), summary
+    record.close()
+
+
+# --------------------------------------------------------------------------- finding 15
+
+
+def test_a_real_unit_wrong_for_the_test_is_named_as_such(tmp_path: Path) -> None:
+    record, child = record_with(tmp_path)
+    (problem,) = plan_fhir(
+        read_fhir(write(tmp_path, lab("anc", "751-8", 40, "%"))), record, child
+    ).problems
+    assert str(problem).endswith(
+        "the unit “%” is not one ANC is kept in (ANC is kept in ×10⁹/L, ×10³/µL or /µL)"
+    )
+    record.close()
+
+
+def test_a_versioned_patient_reference_is_that_patient(tmp_path: Path) -> None:
+    record, child = record_with(tmp_path)
+    one = lab("a", "6690-2", 3.1, "10*9/L", subject={"reference": "Patient/23"})
+    two = lab("b", "777-3", 90, "10*9/L", subject={"reference": "Patient/23"})
+    other = lab("c", "718-7", 9.1, "g/dL", subject={"reference": "Patient/45/_history/2"})
+    (problem,) = plan_fhir(read_fhir(write(tmp_path, one, two, other)), record, child).problems
+    assert "it is about another patient (Patient/45) than the other results" in str(problem)
+    record.close()
+
+
+@pytest.mark.parametrize(
+    ("born", "said"),
+    [
+        ("2025-06-01T08:30:00Z", "“2025-06-01T08:30:00Z” holds a time; FHIR's birthDate"),
+        ("2025-06", "“2025-06” gives only a year or a month; the child's record needs the day"),
+        ("2025", "“2025” gives only a year or a month"),
+    ],
+)
+def test_a_birth_date_with_a_time_or_partial_is_said_exactly(
+    tmp_path: Path, born: str, said: str
+) -> None:
+    empty = tmp_path / "empty.sqlite"
+    Record.open(empty, create=True, clock=fixed_clock).close()
+    path = write(tmp_path, patient("Mila", born), lab("a", "6690-2", 3.1, "10*9/L"))
+    code, _out, err = _cli("import-fhir", "--db", str(empty), str(path))
+    assert code == 1 and said in err, err
+    assert "the file's Patient cannot be that child" in err
+
+
+def test_an_observation_about_a_group_is_left_out_and_listed(tmp_path: Path) -> None:
+    record, child = record_with(tmp_path)
+    herd = lab("herd1", "6690-2", 3.1, "10*9/L", subject={"reference": "Group/herd1"})
+    mine = lab("a", "777-3", 90, "10*9/L", subject={"reference": "Patient/p1"})
+    fplan = plan_fhir(read_fhir(write(tmp_path, herd, mine)), record, child)
+    assert not fplan.problems
+    assert [a.value.analyte for a in fplan.plan.additions] == ["plt"]
+    summary = summary_of(fplan, applied=False)
+    assert "Left out: 1 Observation about a Group, not a patient (herd1)." in summary
+    record.close()

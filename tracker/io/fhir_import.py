@@ -75,6 +75,7 @@ from tracker.io.fhir_fields import (
     quantity_unit,
     references,
     text_value,
+    without_history,
 )
 from tracker.io.fhir_read import FhirSource, Resource, read_fhir_path
 from tracker.io.fhir_vitals import VITAL_CODES, Vitals, plan_vitals, read_vital
@@ -158,6 +159,7 @@ class FhirFile:
     resources: int = 0
     files: int = 0
     no_patient_child: str = ""  # why the Patient cannot be the child of an empty record
+    missing: tuple[str, ...] = ()  # "DiagnosticReport 102: its 4 results are not in this file"
 
     def left_out_lines(self) -> list[str]:
         """One line per resource type: how many, and their ids (the first ten)."""
@@ -167,6 +169,12 @@ class FhirFile:
                 f" and {len(ids) - _SHOWN_IDS:,} more" if len(ids) > _SHOWN_IDS else ""
             )
             lines.append(f"Left out: {len(ids):,} {kind} ({shown}).")
+        lines.extend(f"Left out: {m}." for m in self.missing[:_SHOWN_IDS])
+        if len(self.missing) > _SHOWN_IDS:
+            lines.append(
+                f"Left out: {len(self.missing) - _SHOWN_IDS:,} more reports or panels whose "
+                "results are not in this file."
+            )
         return lines
 
 
@@ -199,6 +207,7 @@ class _Reading:
     noted: list[RowProblem] = field(default_factory=list)
     unknown: Counter[str] = field(default_factory=Counter)
     left_out: dict[str, list[str]] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)  # reports whose results are elsewhere
 
     def problem(self, line: int, reason: str, bad_range: bool = False) -> None:
         self.problems.append(ResourceProblem(line, reason, bad_range, self.labels[line]))
@@ -231,6 +240,8 @@ def parse_resources(source: FhirSource) -> FhirFile:
         if r.type not in ("DiagnosticReport", "Observation") or not refs:
             continue
         members = [m for ref in refs if (m := index.find(ref, r)) is not None]
+        if len(members) < len(refs):
+            rd.missing.append(_missing_members(r, len(refs) - len(members), len(refs)))
         when = effective(r)
         if when is None:
             when = next((w for m in members if (w := effective(m)) is not None), None)
@@ -245,12 +256,14 @@ def parse_resources(source: FhirSource) -> FhirFile:
     others: dict[_DrawKey, list[DraftOther]] = {}
     vitals = Vitals()
     subjects = {id(r): _subject(r, index) for r in everything if r.type == "Observation"}
-    counted = Counter(s for s in subjects.values() if s)
+    counted = Counter(s for s in subjects.values() if s and not _not_a_patient(s))
     main = counted.most_common(1)[0][0] if counted else ""
     for r in everything:
         line = lines[id(r)]
         if r.type == "Patient":
             patients.append(r)
+        elif r.type == "Observation" and (kind := _not_a_patient(subjects[id(r)])):
+            rd.leave_out(f"Observation about a {kind}, not a patient", r)
         elif r.type == "Observation" and subjects[id(r)] not in ("", main):
             rd.problem(
                 line,
@@ -295,12 +308,30 @@ def parse_resources(source: FhirSource) -> FhirFile:
         len(everything),
         source.files,
         why,
+        tuple(rd.missing),
     )
+
+
+def _missing_members(r: Resource, missing: int, of: int) -> str:
+    """ "DiagnosticReport 102: its 4 results are not in this file": a report (or panel)
+    whose results are in another file is listed, not silently empty."""
+    what = "result" if r.type == "DiagnosticReport" else "member"
+    its = (
+        f"its {_count(of, what)} {'is' if of == 1 else 'are'}"
+        if missing == of
+        else f"{missing:,} of its {_count(of, what)} {'is' if missing == 1 else 'are'}"
+    )
+    return f"{r.type} {r.id or '(no id)'}: {its} not in this file"
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
 
 
 def _subject(r: Resource, index: ResourceIndex) -> str:
     """Who an Observation is about, as one text for every way of naming the same Patient
-    (its fullUrl, "Patient/id", an absolute URL); "" when it does not say."""
+    (its fullUrl, "Patient/id", an absolute URL, a version "Patient/45/_history/2"); ""
+    when it does not say."""
     subject = r.data.get("subject")
     ref = subject.get("reference") if isinstance(subject, dict) else None
     if not isinstance(ref, str) or not ref.strip():
@@ -308,7 +339,14 @@ def _subject(r: Resource, index: ResourceIndex) -> str:
     found = index.find(ref.strip(), r)
     if found is not None:
         return f"{found.type}/{found.id}" if found.id else found.full_url or ref.strip()
-    return "/".join(ref.strip().rstrip("/").split("/")[-2:])
+    return "/".join(without_history(ref).rstrip("/").split("/")[-2:])
+
+
+def _not_a_patient(subject: str) -> str:
+    """The kind of subject ("Group", "Device", "Location") when it is known not to be a
+    patient; "" for a Patient or a subject of unknown kind."""
+    kind = subject.split("/")[0] if "/" in subject else ""
+    return kind if re.fullmatch(r"[A-Z][A-Za-z]+", kind) and kind != "Patient" else ""
 
 
 # A draw of the file: its date and time, and the report (or panel) it belongs to (0 when it
@@ -391,7 +429,9 @@ def _observation(
             rd.leave_out("Observation with no value", r)
             return
         try:
-            value_text, unit = quantity_text(r) if quantity is not None else (text or "", "")
+            value_text, unit = (
+                quantity_text(r, unit_needed=False) if quantity is not None else (text or "", "")
+            )
         except ValueError as exc:
             rd.problem(line, str(exc))
             return
