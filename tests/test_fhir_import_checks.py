@@ -561,3 +561,36 @@ def test_an_observation_about_a_group_is_left_out_and_listed(tmp_path: Path) -> 
     summary = summary_of(fplan, applied=False)
     assert "Left out: 1 Observation about a Group, not a patient (herd1)." in summary
     record.close()
+
+
+# --------------------------------------------------------------------------- finding 8
+
+
+def test_a_corrected_result_that_differs_is_said_first_and_never_overwrites(
+    tmp_path: Path,
+) -> None:
+    from tracker.io.csv_import import summary_lines
+    from tracker.io.fhir_import import apply_fhir
+
+    record, child = record_with(tmp_path)
+    first = write(tmp_path, lab("anc", "751-8", 0.38, "10*9/L", status="preliminary"))
+    fplan = plan_fhir(read_fhir(first), record, child)
+    (note,) = fplan.plan.noted
+    assert "the lab marked this result preliminary (a final one may follow)" in str(note)
+    assert str(note) in summary_of(fplan, applied=False)
+    apply_fhir(fplan, record)
+    second = write(
+        tmp_path, lab("anc", "751-8", 3.8, "10*9/L", status="corrected"), name="again.json"
+    )
+    fplan = plan_fhir(read_fhir(second), record, child)
+    said = (
+        "1 corrected result differs from the one in the record: ANC on 2026-03-02 09:15, "
+        "record 0.38 10*9/L, corrected 3.8 10*9/L — the record was kept; change it by hand if "
+        "the lab corrected it."
+    )
+    assert summary_of(fplan, applied=False)[0] == said
+    assert summary_lines(fplan.plan, applied=False)[0] == said  # the preview's lines
+    apply_fhir(fplan, record)
+    [count] = record.counts(child.id or 0)
+    assert [v.value_text for v in count.values] == ["0.38"]
+    record.close()

@@ -1195,6 +1195,7 @@ class ImportPlan:
     others_added: tuple[OtherAddition, ...] = ()  # unknown tests kept as printed
     left_out: tuple[RowProblem, ...] = ()  # rows that are not lab results (vital signs…)
     patients: tuple[str, ...] = ()  # a patient column's ids among the lab rows
+    first: tuple[str, ...] = ()  # said before everything (a corrected result not taken)
 
     @property
     def ok(self) -> bool:
@@ -1535,7 +1536,7 @@ def summary_lines(plan: ImportPlan, *, applied: bool) -> list[str]:
         line += ")"
     if not plan.anything_added:
         line = f"{verb} for {plan.child.name}: nothing new"
-    lines = [line + "."]
+    lines = [*plan.first, line + "."]
     if len(plan.patients) > 1:  # a research export: said first, it is the one thing to check
         lines.append(_several_patients(plan.patients, plan.child, applied=applied))
     if plan.others_added:

@@ -160,6 +160,7 @@ class FhirFile:
     files: int = 0
     no_patient_child: str = ""  # why the Patient cannot be the child of an empty record
     missing: tuple[str, ...] = ()  # "DiagnosticReport 102: its 4 results are not in this file"
+    corrected: dict[int, str] = field(default_factory=dict)  # line → "corrected", "amended"
 
     def left_out_lines(self) -> list[str]:
         """One line per resource type: how many, and their ids (the first ten)."""
@@ -208,6 +209,7 @@ class _Reading:
     unknown: Counter[str] = field(default_factory=Counter)
     left_out: dict[str, list[str]] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)  # reports whose results are elsewhere
+    corrected: dict[int, str] = field(default_factory=dict)  # line → "corrected", "amended"
 
     def problem(self, line: int, reason: str, bad_range: bool = False) -> None:
         self.problems.append(ResourceProblem(line, reason, bad_range, self.labels[line]))
@@ -309,6 +311,7 @@ def parse_resources(source: FhirSource) -> FhirFile:
         source.files,
         why,
         tuple(rd.missing),
+        rd.corrected,
     )
 
 
@@ -469,7 +472,14 @@ def _observation(
     except ValueError as exc:
         rd.problem(line, str(exc))
         return
-    for note in (range_note, _units_disagree(a, quantity), _very_low(cv)):
+    if status in ("corrected", "amended"):
+        rd.corrected[line] = str(status)
+    preliminary = (
+        "the lab marked this result preliminary (a final one may follow); imported as given"
+        if status == "preliminary"
+        else ""
+    )
+    for note in (range_note, _units_disagree(a, quantity), _very_low(cv), preliminary):
         if note:
             rd.noted.append(ResourceProblem(line, note, where=rd.labels[line]))
     cv = _as_printed(a, cv, r)
@@ -709,9 +719,39 @@ def plan_fhir(fhir: FhirFile, record: Record, child: Child, *, source: str = "")
         conflicts=tuple(map(conflict, plan.conflicts)),
         noted=tuple(map(named, plan.noted)),
     )
+    plan = replace(plan, first=_corrected_not_taken(plan.conflicts, fhir.corrected))
     lines = list(vit.summary(child))
     lines.extend(str(named(RowProblem(ln, t))) for ln, t in vit.conflicts)
     return FhirPlan(plan, tuple(lines), fhir, len(vit.already))
+
+
+def _corrected_not_taken(
+    conflicts: tuple[Conflict, ...], corrected: dict[int, str]
+) -> tuple[str, ...]:
+    """The one thing to check first: a result the lab corrected (status corrected or amended)
+    that differs from the record's, which the import never overwrites."""
+    items = [(corrected[c.line], c) for c in conflicts if c.line in corrected]
+    if not items:
+        return ()
+    words = {status for status, _ in items}
+    word = (
+        "corrected"
+        if words == {"corrected"}
+        else "amended"
+        if words == {"amended"}
+        else "corrected or amended"
+    )
+    listing = "; ".join(
+        f"{analytes.analyte(c.analyte).short if c.analyte else c.test} on {c.taken}, "
+        f"record {c.in_record}, {status} {c.in_file}"
+        for status, c in items
+    )
+    n = len(items)
+    differs = "differs from the one" if n == 1 else "differ from the ones"
+    return (
+        f"{n} {word} result{'s' if n != 1 else ''} {differs} in the record: {listing} — the "
+        "record was kept; change it by hand if the lab corrected it.",
+    )
 
 
 def summary_of(fplan: FhirPlan, *, applied: bool) -> list[str]:
