@@ -563,12 +563,12 @@ def _draws(
     reports: dict[tuple[dt.date, dt.time | None], list[int]] = {}
     for day, at, report in sorted({*values, *others}, key=lambda k: k[2]):
         reports.setdefault((day, at), []).append(report)
-    for key in [k for k in {*values, *others} if k[2] == 0]:
-        moment = (key[0], key[1])
+    for loose in [k for k in {*values, *others} if k[2] == 0]:
+        moment = (loose[0], loose[1])
         if len(reports[moment]) == 2:  # loose results beside ONE report: that report's draw
             into = (*moment, reports[moment][1])
-            values.setdefault(into, []).extend(values.pop(key, []))
-            others.setdefault(into, []).extend(others.pop(key, []))
+            values.setdefault(into, []).extend(values.pop(loose, []))
+            others.setdefault(into, []).extend(others.pop(loose, []))
     draws = []
     for when in sorted(
         set(values) | set(others),
