@@ -256,7 +256,8 @@ def test_hidden_characters_in_a_result_make_it_a_problem(
     record, child = record_with(tmp_path)
     plan = plan_fhir(read_fhir(write(tmp_path, resource)), record, child)
     (problem,) = plan.problems
-    assert f"its {field} holds a " in str(problem) and "(U+" in str(problem)
+    assert f"its {field} holds a hidden " in str(problem) and "(U+" in str(problem)
+    assert str(problem).endswith("; nothing was imported from it")
     assert not plan.plan.additions and not plan.plan.others_added
     record.close()
 
@@ -284,7 +285,7 @@ def test_hidden_characters_in_a_csv_cell_make_the_row_a_problem(
     text = f"Date,Test,Result,Unit,Comment\n{row}\n"
     plan = plan_import(read_csv(text.encode()), record, child)
     (problem,) = plan.problems
-    assert f"the {field} cell holds a " in str(problem), str(problem)
+    assert f"the {field} cell holds a hidden " in str(problem), str(problem)
     assert not plan.additions and not plan.others_added
     record.close()
 

@@ -875,7 +875,8 @@ def _hidden_cell(*cells: tuple[str, str, str]) -> str:
     for what, text, allowed in cells:
         hidden = hidden_character(text, allowed)
         if hidden is not None:
-            return f"the {what} cell holds {hidden}, which is not shown; this row was not read"
+            hidden = hidden.removeprefix("a ")
+            return f"the {what} cell holds a hidden {hidden}; this row was not read"
     return ""
 
 

@@ -526,7 +526,8 @@ def _hidden_text(r: Resource, test: str) -> str:
     ):
         hidden = hidden_character(text, allowed)
         if hidden is not None:
-            return f"its {what} holds {hidden}, which is not shown; nothing was imported from it"
+            hidden = hidden.removeprefix("a ")
+            return f"its {what} holds a hidden {hidden}; nothing was imported from it"
     return ""
 
 
