@@ -182,6 +182,15 @@ def test_a_huge_number_is_one_sentence_naming_the_file(tmp_path: Path, digits: i
     assert (tmp_path / "family.sqlite").read_bytes() == before
 
 
+def test_a_huge_integer_of_a_test_kept_as_printed_is_refused(tmp_path: Path) -> None:
+    record, child = record_with(tmp_path)
+    path = write(tmp_path, lab("vit", "1234-5", 1, "nmol/L", "Vitamin D"))
+    path.write_text(path.read_text().replace('"value": 1', '"value": ' + "9" * 4000))
+    (problem,) = plan_fhir(read_fhir(path), record, child).problems
+    assert str(problem).endswith("valueQuantity.value is far too large to be a result")
+    record.close()
+
+
 def test_parse_with_lines_refuses_a_huge_integer_plainly() -> None:
     from tracker.io.json_text import JsonImportError, parse_fast, parse_with_lines
 

@@ -4,7 +4,6 @@ and code that disagree, a preliminary result), through File ▸ Import lab resul
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from test_fhir_import_gui import RealPreview, obs

@@ -175,6 +175,8 @@ def number_text(value: int | float | str) -> str:
     if isinstance(value, str):
         return value.strip()
     if isinstance(value, int):
+        if value.bit_length() > 100:  # over 30 digits: as json_text's reader refuses
+            raise ValueError("valueQuantity.value is far too large to be a result")
         return str(value)
     if not math.isfinite(value):
         raise ValueError("valueQuantity.value is not a number")
