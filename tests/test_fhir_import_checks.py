@@ -604,3 +604,15 @@ def test_a_corrected_result_that_differs_is_said_first_and_never_overwrites(
     [count] = record.counts(child.id or 0)
     assert [v.value_text for v in count.values] == ["0.38"]
     record.close()
+
+
+def test_a_hidden_character_in_a_csv_lab_cell_makes_the_row_a_problem(tmp_path: Path) -> None:
+    record, child = record_with(tmp_path)
+    for text in (
+        "Date,Test,Result,Unit,Lab\n2026-03-02,WBC,3.1,10*9/L,City\u202eLab\n",
+        "Date,WBC (10^9/L),Lab\n2026-03-02,3.1,City\u202eLab\n",
+    ):
+        plan = plan_import(read_csv(text.encode()), record, child)
+        (problem,) = plan.problems
+        assert "the lab cell holds a hidden text-direction character (U+202E)" in str(problem)
+    record.close()

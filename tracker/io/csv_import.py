@@ -795,6 +795,8 @@ def _long_row(
         ("range", _cell(cells, layout, "range"), ""),
         ("flag", _cell(cells, layout, "flag"), ""),
         ("comment", _cell(cells, layout, "comment"), "\t\n"),
+        ("lab", _cell(cells, layout, "source"), ""),
+        ("child", _cell(cells, layout, "child"), ""),
     )
     if hidden:
         problems.append(RowProblem(line, hidden))
@@ -934,6 +936,12 @@ def _wide_row(
             others.append(DraftOther(line, other))
     if not values and not others:
         return  # nothing on this row
+    hidden = _hidden_cell(
+        ("lab", _cell(cells, layout, "source"), ""), ("child", _cell(cells, layout, "child"), "")
+    )
+    if hidden:
+        problems.append(RowProblem(line, hidden))
+        return
     rows.append(
         _Row(
             line,
