@@ -794,7 +794,7 @@ def _long_row(
         ("unit", unit, ""),
         ("range", _cell(cells, layout, "range"), ""),
         ("flag", _cell(cells, layout, "flag"), ""),
-        ("comment", _cell(cells, layout, "comment"), "\t\n"),
+        ("comment", _cell(cells, layout, "comment"), "\t\n\r"),
         ("lab", _cell(cells, layout, "source"), ""),
         ("child", _cell(cells, layout, "child"), ""),
     )

@@ -522,7 +522,7 @@ def _hidden_text(r: Resource, test: str) -> str:
         ("result", text_value(r) or "", ""),
         ("range", lab_range(r)[0], ""),
         ("flag", lab_flag(r), ""),
-        ("comment", lab_note(r), "\t\n"),
+        ("comment", lab_note(r), "\t\n\r"),
     ):
         hidden = hidden_character(text, allowed)
         if hidden is not None:
