@@ -795,7 +795,7 @@ def _long_row(
         ("range", _cell(cells, layout, "range"), ""),
         ("flag", _cell(cells, layout, "flag"), ""),
         ("comment", _cell(cells, layout, "comment"), "\t\n\r"),
-        ("lab", _cell(cells, layout, "source"), ""),
+        ("lab", _cell(cells, layout, "source"), "\t\n\r"),
         ("child", _cell(cells, layout, "child"), ""),
     )
     if hidden:
@@ -937,7 +937,8 @@ def _wide_row(
     if not values and not others:
         return  # nothing on this row
     hidden = _hidden_cell(
-        ("lab", _cell(cells, layout, "source"), ""), ("child", _cell(cells, layout, "child"), "")
+        ("lab", _cell(cells, layout, "source"), "\t\n\r"),
+        ("child", _cell(cells, layout, "child"), ""),
     )
     if hidden:
         problems.append(RowProblem(line, hidden))
