@@ -50,7 +50,6 @@ from tracker.io.csv_import import (
     DraftOther,
     DraftValue,
     Draw,
-    FileIdentity,
     ImportPlan,
     ImportReport,
     ParsedFile,
@@ -58,10 +57,8 @@ from tracker.io.csv_import import (
     apply_import,
     plan_import,
     summary_lines,
-    very_low_note,
 )
 from tracker.io.fhir_fields import (
-    WHEN_PATTERN,
     ResourceIndex,
     effective,
     effective_strict,
@@ -77,7 +74,9 @@ from tracker.io.fhir_fields import (
     text_value,
     without_history,
 )
+from tracker.io.fhir_patient import PatientIdentity, read_patient
 from tracker.io.fhir_read import FhirSource, Resource, read_fhir_path
+from tracker.io.fhir_value_notes import hidden_text, units_disagree, very_low
 from tracker.io.fhir_vitals import VITAL_CODES, Vitals, plan_vitals, read_vital
 from tracker.io.lab_values import (
     BadRange,
@@ -90,7 +89,6 @@ from tracker.model import Child, CountResult, CountValue, OtherResult
 from tracker.store.backup import make_backup
 from tracker.store.backup_file import BEFORE_IMPORT
 from tracker.store.record import Record
-from tracker.text_checks import hidden_character
 
 _SHOWN_IDS = 10
 _BAD_ROWS = re.compile(r"\b(\d[\d,]*) bad row(s?)\b")
@@ -113,37 +111,6 @@ class ResourceConflict(Conflict):
     def __str__(self) -> str:
         text = Conflict.__str__(self)
         return f"{self.where}: {text.split(': ', 1)[1]}" if self.where else text
-
-
-@dataclass(frozen=True, slots=True)
-class PatientIdentity(FileIdentity):
-    """Who the file's Patient is; the warning when that is not the chosen child."""
-
-    name: str = ""
-
-    def mismatch(self, child: Child) -> str:
-        said = []
-        if self.name and not _same_person(self.name, child.name):
-            said.append(f"is for {self.name}")
-        if self.birth_date is not None and self.birth_date != child.birth_date:
-            said.append(f"gives a date of birth of {self.birth_date.isoformat()}")
-        if not said:
-            return ""
-        return (
-            f"This file {' and '.join(said)}, but the record's child is {child.name}, born "
-            f"on {child.birth_date.isoformat()}. Check that it is {child.name}'s file before "
-            "importing."
-        )
-
-
-def _same_person(file_name: str, child_name: str) -> bool:
-    wanted = child_name.strip().casefold()
-    words = file_name.casefold().split()
-    return (
-        wanted == file_name.strip().casefold()
-        or wanted in words
-        or (bool(words) and wanted.split()[:1] == words[:1])
-    )
 
 
 @dataclass(slots=True)
@@ -298,7 +265,9 @@ def parse_resources(source: FhirSource) -> FhirFile:
         needs_date_order=False,
         noted=tuple(rd.noted),
     )
-    identity, child, why = _patient(patients, rd, lines)
+    identity, child, why, refused = read_patient(patients)
+    if refused:
+        rd.problem(lines[id(patients[0])], refused)
     parsed = replace(parsed, problems=tuple(sorted(rd.problems, key=lambda p: p.line)))
     return FhirFile(
         parsed,
@@ -406,7 +375,7 @@ def _observation(
             ResourceProblem(line, f"status “{status}”: no result; left out", where=rd.labels[line])
         )
         return
-    hidden = _hidden_text(r, test)
+    hidden = hidden_text(r, test)
     if hidden:
         rd.problem(line, hidden)
         return
@@ -479,56 +448,13 @@ def _observation(
         if status == "preliminary"
         else ""
     )
-    for note in (range_note, _units_disagree(a, quantity), _very_low(cv), preliminary):
+    for note in (range_note, units_disagree(a, quantity), very_low(cv), preliminary):
         if note:
             rd.noted.append(ResourceProblem(line, note, where=rd.labels[line]))
     cv = _as_printed(a, cv, r)
     printed_flag = lab_flag(r)
     cv = replace(cv, lab_flag=printed_flag, lab_comment=lab_note(r))
     values.setdefault(key, []).append(DraftValue(line, test, cv, printed_flag))
-
-
-def _very_low(cv: CountValue) -> str:
-    """The CSV import's note on a value so low it may be a typing or unit slip."""
-    return very_low_note(cv) if analytes.very_low(cv.analyte, cv.normalised_value) else ""
-
-
-def _units_disagree(a: Analyte, quantity: object) -> str:
-    """A note when valueQuantity's ``unit`` and ``code`` name different units of the test:
-    the code is read (UCUM, the coded field), and the family is asked to check."""
-    if not isinstance(quantity, dict):
-        return ""
-    shown, code = quantity.get("unit"), quantity.get("code")
-    if not isinstance(shown, str) or not isinstance(code, str):
-        return ""
-    by_text, by_code = a.unit(shown.strip()), a.unit(code.strip())
-    if by_text is None or by_code is None or math.isclose(by_text.factor, by_code.factor):
-        return ""  # not both units of this test, or the same quantity (10*3/uL and 10*9/L)
-    return (
-        f"unit “{shown.strip()}” and code “{code.strip()}” disagree; read as {code.strip()}, "
-        "as the code says — check it against the report"
-    )
-
-
-def _hidden_text(r: Resource, test: str) -> str:
-    """Why the texts an Observation would put in the record (its name, unit, result, range,
-    flag, comment) cannot be kept: a character not shown that changes what is shown (a
-    text-direction override reverses what follows it in the window); "" when none."""
-    q = r.data.get("valueQuantity")
-    units = [q.get(k) for k in ("unit", "code")] if isinstance(q, dict) else []
-    for what, text, allowed in (
-        ("name", test, ""),
-        *(("unit", u, "") for u in units if isinstance(u, str)),
-        ("result", text_value(r) or "", ""),
-        ("range", lab_range(r)[0], ""),
-        ("flag", lab_flag(r), ""),
-        ("comment", lab_note(r), "\t\n\r"),
-    ):
-        hidden = hidden_character(text, allowed)
-        if hidden is not None:
-            hidden = hidden.removeprefix("a ")
-            return f"its {what} holds a hidden {hidden}; nothing was imported from it"
-    return ""
 
 
 def _as_printed(a: Analyte, cv: CountValue, r: Resource) -> CountValue:
@@ -616,76 +542,6 @@ def _draws(
         if good or seen:
             draws.append(Draw(when[0], when[1], good, "", "", tuple(seen.values())))
     return draws
-
-
-def _patient(
-    patients: list[Resource], rd: _Reading, lines: dict[int, int]
-) -> tuple[PatientIdentity | None, Child | None, str]:
-    """Who the file's (first) Patient is, the child it would be in an empty record, and why
-    it cannot be that child ("" when it can)."""
-    if not patients:
-        return None, None, "the file has no Patient"
-    p = patients[0].data
-    name = ""
-    names = p.get("name")
-    for n in names if isinstance(names, list) else []:
-        if not isinstance(n, dict):
-            continue
-        if isinstance(n.get("text"), str) and n["text"].strip():
-            name = n["text"].strip()
-        else:
-            given = (
-                [g for g in n.get("given", []) if isinstance(g, str)]
-                if isinstance(n.get("given"), list)
-                else []
-            )
-            family = n.get("family")
-            name = " ".join([*given, family if isinstance(family, str) else ""]).strip()
-        if name:
-            break
-    hidden = hidden_character(name, "")
-    if hidden is not None:
-        reason = f"the Patient's name holds a hidden {hidden.removeprefix('a ')}"
-        rd.problem(lines[id(patients[0])], f"{reason}; nothing was imported from it")
-        return None, None, reason
-    birth: dt.date | None = None
-    why = ""
-    written = p.get("birthDate")
-    if isinstance(written, str):
-        birth, why = _birth_date(written.strip())
-    elif written is None:
-        why = "the file's Patient has no date of birth (birthDate)"
-    else:
-        why = "the file's Patient has a date of birth (birthDate) that is not a date"
-    shown = [f"Patient {patients[0].id or '(no id)'}"]
-    if name:
-        shown.append(name)
-    if birth is not None:
-        shown.append(f"born {birth.isoformat()}")
-    identity = PatientIdentity(lines=(" · ".join(shown),), birth_date=birth, name=name)
-    child = Child(name=name or "Child", birth_date=birth) if birth is not None else None
-    return identity, child, why
-
-
-def _birth_date(text: str) -> tuple[dt.date | None, str]:
-    """A Patient's birthDate, or why it is not one whole day."""
-    m = WHEN_PATTERN.match(text)
-    if m is None:
-        return None, f"the file's Patient's date of birth “{text[:40]}” is not a FHIR date"
-    if m["d"] is None:
-        return None, (
-            f"the file's Patient's date of birth “{text}” gives only a year or a month; the "
-            "child's record needs the day"
-        )
-    if m["h"] is not None:
-        return None, (
-            f"the file's Patient's date of birth “{text[:40]}” holds a time; FHIR's birthDate "
-            "is a date alone, such as 2025-06-01"
-        )
-    try:
-        return dt.date.fromisoformat(text), ""
-    except ValueError:
-        return None, f"the file's Patient's date of birth “{text}” is not a day of the calendar"
 
 
 # --------------------------------------------------------------------------- planning
