@@ -144,18 +144,18 @@ def test_hl7_lipid_panel_unknown_tests_kept_as_printed(tmp_path: Path) -> None:
     record, child = record_with(tmp_path, dt.date(2010, 9, 1))
     fplan = plan_fhir(read_fhir(DATA / "Bundle-lipids.json"), record, child)
     plan = fplan.plan
-    # triglycerides: a test the catalogue knows (by its name), but only in mg/dL: refused
-    # with the catalogue's own reason, as in a CSV file, never converted by guess
-    (tg,) = plan.problems
-    assert str(tg).startswith("Observation triglyceride in Bundle-lipids.json: Triglycerides in ")
-    assert "mmol/L" in str(tg)
+    # triglycerides: its LOINC code 35217-9 (mass or moles) is not the catalogue's 2571-8
+    # (mg/dL): a real LOINC code the catalogue does not know keeps the result as printed,
+    # whatever its name says (never converted by guess), named with its code
+    assert not plan.problems
     kept = sorted((o.other.name, o.other.value_text, o.other.unit) for o in plan.others_added)
     assert kept == [
         ("Cholesterol", "6.3", "mmol/L"),
         ("Cholesterol in HDL", "1.3", "mmol/L"),
         ("LDL Chol. (Calc)", "4.6", "mmol/L"),
+        ("Triglyceride (LOINC 35217-9)", "1.3", "mmol/L"),
     ]
-    assert [o.other.range_text for o in plan.others_added] == ["≤4.5", "≥1.5", "≤3.0"]
+    assert sorted(o.other.range_text for o in plan.others_added) == ["≤2.0", "≤3.0", "≤4.5", "≥1.5"]
     assert not plan.additions
     assert {o.taken_date for o in plan.others_added} == {dt.date(2011, 3, 4)}
     record.close()

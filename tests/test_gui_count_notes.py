@@ -284,3 +284,26 @@ def test_every_line_of_the_flags_tooltip_names_its_test(bridge) -> None:  # type
     lines = [line for line in text.splitlines() if line.strip()]
     assert len(lines) > 2
     assert all(line.startswith(("ANC: ", "PLT: ")) for line in lines), lines
+
+
+def test_a_labs_flag_with_no_range_kept_cites_no_range(  # type: ignore[no-untyped-def]
+    bridge,
+) -> None:
+    """Issue 14's check: HL7's Observation-f004 comes in flagged L with its range dropped;
+    the Flags column said "by the range as typed it is not low" of a range never kept."""
+    from tracker.assessment import make_assessor
+    from tracker.io.lab_values import parse_value
+    from ui.models.counts import CountsModel
+
+    child = bridge.current_child()
+    rbc = dataclasses.replace(
+        parse_value(analytes.analyte("rbc"), "4.12", "10^12/L", ""), lab_flag="L"
+    )
+    saved = bridge.save(
+        CountResult(child_id=child.id, taken_date=dt.date(2026, 11, 2), values=(rbc,))
+    )
+    model = CountsModel()
+    model.reload([saved], make_assessor(child))
+    text = model.index(0, model.column_keys().index("flags")).data()
+    assert "RBC: the lab flagged it L; no lab range is kept with it" in text
+    assert "range as typed" not in text

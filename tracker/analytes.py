@@ -1241,6 +1241,13 @@ def unknown_unit_message(a: Analyte, unit_text: str) -> str:
             )
     if not unit_text.strip():
         return f"{a.name}: choose a unit ({accepted})"
+    if any(other.unit(unit_text) is not None for other in ANALYTES):  # real, but not this test's
+        labels = [u.label for u in a.units]
+        kept = " or ".join([", ".join(labels[:-1]), labels[-1]] if len(labels) > 1 else labels)
+        return (
+            f"{a.name}: the unit “{unit_text.strip()}” is not one {a.short} is kept in "
+            f"({a.short} is kept in {kept})"
+        )
     return f"{a.name}: the unit “{unit_text.strip()}” is not one we know; use one of {accepted}"
 
 

@@ -406,6 +406,11 @@ def _import_counts(args: argparse.Namespace, out: TextIO, err: TextIO, clock: Cl
             print(f"treatment-tracker: {notice}", file=err)
         child = _choose_child(record, args.child)
         plan = plan_import(parsed, record, child, source=f"imported from {path.name}")
+        # another child's file is said first: its bad rows do not matter if it is not theirs
+        if _refused_as_another_childs(
+            file_identity(data, parsed).mismatch(child), path, child, args, err
+        ):
+            return EXIT_PROBLEM
         for line in first_of(plan.problems):  # the first 200, then how many more
             print(line, file=err)
         if plan.problems and not args.skip_bad:
@@ -421,10 +426,6 @@ def _import_counts(args: argparse.Namespace, out: TextIO, err: TextIO, clock: Cl
                 f"{ranges}.",
                 file=err,
             )
-            return EXIT_PROBLEM
-        if _refused_as_another_childs(
-            file_identity(data, parsed).mismatch(child), path, child, args, err
-        ):
             return EXIT_PROBLEM
         print(f"Read {path}: {parsed.describe()}; {parsed.rows} row(s).", file=out)
         if args.dry_run:
@@ -458,8 +459,9 @@ def _import_fhir(args: argparse.Namespace, out: TextIO, err: TextIO, clock: Cloc
             new_child = fhir.patient_child
             if new_child is None:
                 raise RecordError(
-                    "The record has no child yet and the file has no Patient with a date of "
-                    "birth; add the child in the program first."
+                    "The record has no child yet and the file's Patient cannot be that child: "
+                    f"{fhir.no_patient_child or 'it has no date of birth'}; add the child in "
+                    "the program first."
                 )
             child = replace(new_child, id=0)  # planned against an empty record
         else:
@@ -467,6 +469,9 @@ def _import_fhir(args: argparse.Namespace, out: TextIO, err: TextIO, clock: Cloc
         source = f"imported from {path.name}"
         fplan = plan_fhir(fhir, record, child, source=source)
         plan = fplan.plan
+        warning = fhir.identity.mismatch(child) if fhir.identity and not new_child else ""
+        if _refused_as_another_childs(warning, path, child, args, err):  # said first
+            return EXIT_PROBLEM
         for line in first_of(plan.problems):
             print(line, file=err)
         if plan.problems and not args.skip_bad:
@@ -476,9 +481,6 @@ def _import_fhir(args: argparse.Namespace, out: TextIO, err: TextIO, clock: Cloc
                 "--skip-bad to import the others.",
                 file=err,
             )
-            return EXIT_PROBLEM
-        warning = fhir.identity.mismatch(child) if fhir.identity and not new_child else ""
-        if _refused_as_another_childs(warning, path, child, args, err):
             return EXIT_PROBLEM
         print(f"Read {path}: {fhir.resources:,} resource(s) in {fhir.files:,} file(s).", file=out)
         if args.dry_run:

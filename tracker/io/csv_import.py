@@ -73,6 +73,7 @@ from tracker.model import Child, CountResult, CountValue, OtherResult
 from tracker.store.backup import make_backup
 from tracker.store.backup_file import BEFORE_IMPORT
 from tracker.store.record import Record
+from tracker.text_checks import hidden_character
 
 Shape = Literal["long", "wide"]
 DateOrder = Literal["day-first", "month-first"]
@@ -690,7 +691,7 @@ def read_csv(
         if layout.shape == "long":
             _long_row(line, cells, layout, rows, problems, pending, unknown, left_out)
         else:
-            _wide_row(line, cells, layout, rows, pending, unknown)
+            _wide_row(line, cells, layout, rows, pending, unknown, problems)
 
     order, needs, example = _date_order(rows, dayfirst)
     draws: tuple[Draw, ...] = ()
@@ -787,6 +788,19 @@ def _long_row(
         return
     loinc = _cell(cells, layout, "loinc")
     hours = _cell(cells, layout, "hours")
+    hidden = _hidden_cell(
+        ("test", test, ""),
+        ("value", value, ""),
+        ("unit", unit, ""),
+        ("range", _cell(cells, layout, "range"), ""),
+        ("flag", _cell(cells, layout, "flag"), ""),
+        ("comment", _cell(cells, layout, "comment"), "\t\n\r"),
+        ("lab", _cell(cells, layout, "source"), "\t\n\r"),
+        ("child", _cell(cells, layout, "child"), ""),
+    )
+    if hidden:
+        problems.append(RowProblem(line, hidden))
+        return
     a = resolve_test(test, unit, loinc)
     if a is None and (not_lab := _not_a_lab_value(test, unit, loinc, cells, layout)):
         left_out.append(RowProblem(line, not_lab))  # vital signs, surveys, QALY: not lab results
@@ -857,6 +871,17 @@ def _long_row(
     rows.append(row)
 
 
+def _hidden_cell(*cells: tuple[str, str, str]) -> str:
+    """Why a row's texts cannot be kept: a cell (what, text, characters allowed) holds a
+    character not shown that changes what is shown (tracker.text_checks); "" when none."""
+    for what, text, allowed in cells:
+        hidden = hidden_character(text, allowed)
+        if hidden is not None:
+            hidden = hidden.removeprefix("a ")
+            return f"the {what} cell holds a hidden {hidden}; this row was not read"
+    return ""
+
+
 def _not_a_lab_value(
     test: str, unit: str, loinc: str, cells: Sequence[str], layout: _Layout
 ) -> str:
@@ -881,6 +906,7 @@ def _wide_row(
     rows: list[_Row],
     pending: list[RowProblem],
     unknown: Counter[str],
+    problems: list[RowProblem],
 ) -> None:
     values: list[_Cells] = []
     others: list[DraftOther] = []
@@ -897,6 +923,9 @@ def _wide_row(
         values.append(_Cells(col.header, col.analyte, number, col.unit, flag=flag, hours=col.hours))
     for col in layout.unknown:
         text = cells[col.index].strip()
+        if text and (hidden := _hidden_cell((f"“{col.header}”", text, ""))):
+            problems.append(RowProblem(line, hidden))
+            continue
         if text and (col.unit or _looks_numeric(text)):
             unknown[col.header] += 1
             if is_not_a_result(text):
@@ -907,6 +936,13 @@ def _wide_row(
             others.append(DraftOther(line, other))
     if not values and not others:
         return  # nothing on this row
+    hidden = _hidden_cell(
+        ("lab", _cell(cells, layout, "source"), "\t\n\r"),
+        ("child", _cell(cells, layout, "child"), ""),
+    )
+    if hidden:
+        problems.append(RowProblem(line, hidden))
+        return
     rows.append(
         _Row(
             line,
@@ -951,7 +987,7 @@ def _date_order(
 _DrawKey = tuple[str, dt.date, dt.time | None]  # (child casefolded, date, time)
 
 
-def _very_low_note(v: CountValue) -> str:
+def very_low_note(v: CountValue) -> str:
     name = analytes.analyte(v.analyte).name
     return (
         f"{name} {v.value_text} {v.unit} is very low; check it and its unit against the report "
@@ -1008,7 +1044,7 @@ def _group(
             cv = replace(cv, lab_flag=c.flag, lab_comment=c.comment, hours_after=hours)
             parsed.append(DraftValue(row.line, c.test, cv, c.flag))
             if analytes.very_low(cv.analyte, cv.normalised_value):  # the lab printed it
-                noted.append(RowProblem(row.line, _very_low_note(cv)))
+                noted.append(RowProblem(row.line, very_low_note(cv)))
         if not parsed and not row.others:
             continue
         key = (row.child.casefold(), *when)
@@ -1169,6 +1205,7 @@ class ImportPlan:
     others_added: tuple[OtherAddition, ...] = ()  # unknown tests kept as printed
     left_out: tuple[RowProblem, ...] = ()  # rows that are not lab results (vital signs…)
     patients: tuple[str, ...] = ()  # a patient column's ids among the lab rows
+    first: tuple[str, ...] = ()  # said before everything (a corrected result not taken)
 
     @property
     def ok(self) -> bool:
@@ -1218,6 +1255,9 @@ def plan_import(
     others_added: list[OtherAddition] = []
     new_results = completed = 0
     wanted = child.name.strip().casefold()
+    paired = _pair_draws(
+        [d for d in parsed.draws if not d.child or d.child.strip().casefold() == wanted], recorded
+    )
     for draw in parsed.draws:
         if draw.child and draw.child.strip().casefold() != wanted:
             others.extend(
@@ -1227,7 +1267,7 @@ def plan_import(
             continue
         key = (draw.taken_date, draw.taken_time)
         when = _when(*key)
-        matches = recorded.get(key, [])
+        matches = paired.get(id(draw), recorded.get(key, []))
         present: dict[str, CountValue] = {}
         present_others: dict[str, OtherResult] = {}
         for r in matches:
@@ -1318,6 +1358,42 @@ def plan_import(
         left_out=parsed.left_out,
         patients=parsed.patients,
     )
+
+
+def _pair_draws(
+    draws: Sequence[Draw], recorded: dict[tuple[dt.date, dt.time | None], list[CountResult]]
+) -> dict[int, list[CountResult]]:
+    """The record's draw each file draw is compared with, where the file keeps several draws
+    apart at one moment (two FHIR reports of one day without a time): each is paired with the
+    recorded draw at that moment holding most of the same values, one each (none left: a new
+    draw).  A file draw alone at its moment is compared with all the record's draws there."""
+    at: dict[tuple[dt.date, dt.time | None], list[Draw]] = {}
+    for d in draws:
+        at.setdefault((d.taken_date, d.taken_time), []).append(d)
+    paired: dict[int, list[CountResult]] = {}
+    for moment, same in at.items():
+        if len(same) < 2:
+            continue
+        scores = sorted(
+            (
+                -sum(
+                    any(v.analyte == dv.value.analyte and _same(v, dv.value) for v in r.values)
+                    for dv in d.values
+                ),
+                i,
+                j,
+            )
+            for i, d in enumerate(same)
+            for j, r in enumerate(recorded.get(moment, []))
+        )
+        taken: set[int] = set()
+        for _score, i, j in scores:
+            if id(same[i]) not in paired and j not in taken:
+                paired[id(same[i])] = [recorded[moment][j]]
+                taken.add(j)
+        for d in same:
+            paired.setdefault(id(d), [])
+    return paired
 
 
 def _valid_result(
@@ -1470,7 +1546,7 @@ def summary_lines(plan: ImportPlan, *, applied: bool) -> list[str]:
         line += ")"
     if not plan.anything_added:
         line = f"{verb} for {plan.child.name}: nothing new"
-    lines = [line + "."]
+    lines = [*plan.first, line + "."]
     if len(plan.patients) > 1:  # a research export: said first, it is the one thing to check
         lines.append(_several_patients(plan.patients, plan.child, applied=applied))
     if plan.others_added:

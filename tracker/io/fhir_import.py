@@ -43,13 +43,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import cast
 
+from tracker import analytes
 from tracker.analytes import Analyte
 from tracker.io.csv_import import (
     Conflict,
     DraftOther,
     DraftValue,
     Draw,
-    FileIdentity,
     ImportPlan,
     ImportReport,
     ParsedFile,
@@ -72,8 +72,11 @@ from tracker.io.fhir_fields import (
     quantity_unit,
     references,
     text_value,
+    without_history,
 )
+from tracker.io.fhir_patient import PatientIdentity, read_patient
 from tracker.io.fhir_read import FhirSource, Resource, read_fhir_path
+from tracker.io.fhir_value_notes import hidden_text, units_disagree, very_low
 from tracker.io.fhir_vitals import VITAL_CODES, Vitals, plan_vitals, read_vital
 from tracker.io.lab_values import (
     BadRange,
@@ -110,37 +113,6 @@ class ResourceConflict(Conflict):
         return f"{self.where}: {text.split(': ', 1)[1]}" if self.where else text
 
 
-@dataclass(frozen=True, slots=True)
-class PatientIdentity(FileIdentity):
-    """Who the file's Patient is; the warning when that is not the chosen child."""
-
-    name: str = ""
-
-    def mismatch(self, child: Child) -> str:
-        said = []
-        if self.name and not _same_person(self.name, child.name):
-            said.append(f"is for {self.name}")
-        if self.birth_date is not None and self.birth_date != child.birth_date:
-            said.append(f"gives a date of birth of {self.birth_date.isoformat()}")
-        if not said:
-            return ""
-        return (
-            f"This file {' and '.join(said)}, but the record's child is {child.name}, born "
-            f"on {child.birth_date.isoformat()}. Check that it is {child.name}'s file before "
-            "importing."
-        )
-
-
-def _same_person(file_name: str, child_name: str) -> bool:
-    wanted = child_name.strip().casefold()
-    words = file_name.casefold().split()
-    return (
-        wanted == file_name.strip().casefold()
-        or wanted in words
-        or (bool(words) and wanted.split()[:1] == words[:1])
-    )
-
-
 @dataclass(slots=True)
 class FhirFile:
     """Everything read from a file or folder, before the record is looked at."""
@@ -153,6 +125,9 @@ class FhirFile:
     left_out: dict[str, list[str]] = field(default_factory=dict)  # type → ids
     resources: int = 0
     files: int = 0
+    no_patient_child: str = ""  # why the Patient cannot be the child of an empty record
+    missing: tuple[str, ...] = ()  # "DiagnosticReport 102: its 4 results are not in this file"
+    corrected: dict[int, str] = field(default_factory=dict)  # line → "corrected", "amended"
 
     def left_out_lines(self) -> list[str]:
         """One line per resource type: how many, and their ids (the first ten)."""
@@ -162,6 +137,12 @@ class FhirFile:
                 f" and {len(ids) - _SHOWN_IDS:,} more" if len(ids) > _SHOWN_IDS else ""
             )
             lines.append(f"Left out: {len(ids):,} {kind} ({shown}).")
+        lines.extend(f"Left out: {m}." for m in self.missing[:_SHOWN_IDS])
+        if len(self.missing) > _SHOWN_IDS:
+            lines.append(
+                f"Left out: {len(self.missing) - _SHOWN_IDS:,} more reports or panels whose "
+                "results are not in this file."
+            )
         return lines
 
 
@@ -170,6 +151,7 @@ class FhirPlan:
     plan: ImportPlan
     vitals_lines: tuple[str, ...]
     fhir: FhirFile
+    vitals_already: int = 0  # the last of plan.already_there: vital signs, said in vitals_lines
 
     @property
     def problems(self) -> tuple[RowProblem, ...]:
@@ -193,6 +175,8 @@ class _Reading:
     noted: list[RowProblem] = field(default_factory=list)
     unknown: Counter[str] = field(default_factory=Counter)
     left_out: dict[str, list[str]] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)  # reports whose results are elsewhere
+    corrected: dict[int, str] = field(default_factory=dict)  # line → "corrected", "amended"
 
     def problem(self, line: int, reason: str, bad_range: bool = False) -> None:
         self.problems.append(ResourceProblem(line, reason, bad_range, self.labels[line]))
@@ -217,6 +201,7 @@ def parse_resources(source: FhirSource) -> FhirFile:
     index = ResourceIndex(everything)
     group_time: dict[int, tuple[dt.date, dt.time | None]] = {}  # member → its draw's time
     in_group: set[int] = set()
+    parent: dict[int, int] = {}  # member → its report or panel (the first that names it)
     for r in everything:
         refs = (
             references(r, "result") if r.type == "DiagnosticReport" else references(r, "hasMember")
@@ -224,24 +209,30 @@ def parse_resources(source: FhirSource) -> FhirFile:
         if r.type not in ("DiagnosticReport", "Observation") or not refs:
             continue
         members = [m for ref in refs if (m := index.find(ref, r)) is not None]
+        if len(members) < len(refs):
+            rd.missing.append(_missing_members(r, len(refs) - len(members), len(refs)))
         when = effective(r)
         if when is None:
             when = next((w for m in members if (w := effective(m)) is not None), None)
         for m in members:
             in_group.add(id(m))
+            if m is not r:
+                parent.setdefault(id(m), id(r))
             if when is not None:
                 group_time.setdefault(id(m), when)
     patients: list[Resource] = []
-    values: dict[tuple[dt.date, dt.time | None], list[DraftValue]] = {}
-    others: dict[tuple[dt.date, dt.time | None], list[DraftOther]] = {}
+    values: dict[_DrawKey, list[DraftValue]] = {}
+    others: dict[_DrawKey, list[DraftOther]] = {}
     vitals = Vitals()
     subjects = {id(r): _subject(r, index) for r in everything if r.type == "Observation"}
-    counted = Counter(s for s in subjects.values() if s)
+    counted = Counter(s for s in subjects.values() if s and not _not_a_patient(s))
     main = counted.most_common(1)[0][0] if counted else ""
     for r in everything:
         line = lines[id(r)]
         if r.type == "Patient":
             patients.append(r)
+        elif r.type == "Observation" and (kind := _not_a_patient(subjects[id(r)])):
+            rd.leave_out(f"Observation about a {kind}, not a patient", r)
         elif r.type == "Observation" and subjects[id(r)] not in ("", main):
             rd.problem(
                 line,
@@ -249,7 +240,9 @@ def parse_resources(source: FhirSource) -> FhirFile:
                 f"this import ({main}); import each patient's file on its own",
             )
         elif r.type == "Observation":
-            _observation(r, line, rd, group_time, id(r) in in_group, values, others, vitals)
+            top = _report_of(id(r), parent)
+            draw = _DrawOf(group_time, id(r) in in_group, lines[top] if top else 0)
+            _observation(r, line, rd, draw, values, others, vitals)
         elif r.type == "DiagnosticReport":
             if not references(r, "result"):
                 rd.leave_out("DiagnosticReport with no results", r)
@@ -272,15 +265,45 @@ def parse_resources(source: FhirSource) -> FhirFile:
         needs_date_order=False,
         noted=tuple(rd.noted),
     )
-    identity, child = _patient(patients)
+    identity, child, why, refused = read_patient(patients)
+    if refused:
+        rd.problem(lines[id(patients[0])], refused)
+    parsed = replace(parsed, problems=tuple(sorted(rd.problems, key=lambda p: p.line)))
     return FhirFile(
-        parsed, vitals, rd.labels, identity, child, rd.left_out, len(everything), source.files
+        parsed,
+        vitals,
+        rd.labels,
+        identity,
+        child,
+        rd.left_out,
+        len(everything),
+        source.files,
+        why,
+        tuple(rd.missing),
+        rd.corrected,
     )
+
+
+def _missing_members(r: Resource, missing: int, of: int) -> str:
+    """ "DiagnosticReport 102: its 4 results are not in this file": a report (or panel)
+    whose results are in another file is listed, not silently empty."""
+    what = "result" if r.type == "DiagnosticReport" else "member"
+    its = (
+        f"its {_count(of, what)} {'is' if of == 1 else 'are'}"
+        if missing == of
+        else f"{missing:,} of its {_count(of, what)} {'is' if missing == 1 else 'are'}"
+    )
+    return f"{r.type} {r.id or '(no id)'}: {its} not in this file"
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
 
 
 def _subject(r: Resource, index: ResourceIndex) -> str:
     """Who an Observation is about, as one text for every way of naming the same Patient
-    (its fullUrl, "Patient/id", an absolute URL); "" when it does not say."""
+    (its fullUrl, "Patient/id", an absolute URL, a version "Patient/45/_history/2"); ""
+    when it does not say."""
     subject = r.data.get("subject")
     ref = subject.get("reference") if isinstance(subject, dict) else None
     if not isinstance(ref, str) or not ref.strip():
@@ -288,19 +311,48 @@ def _subject(r: Resource, index: ResourceIndex) -> str:
     found = index.find(ref.strip(), r)
     if found is not None:
         return f"{found.type}/{found.id}" if found.id else found.full_url or ref.strip()
-    return "/".join(ref.strip().rstrip("/").split("/")[-2:])
+    return "/".join(without_history(ref).rstrip("/").split("/")[-2:])
+
+
+def _not_a_patient(subject: str) -> str:
+    """The kind of subject ("Group", "Device", "Location") when it is known not to be a
+    patient; "" for a Patient or a subject of unknown kind."""
+    kind = subject.split("/")[0] if "/" in subject else ""
+    return kind if re.fullmatch(r"[A-Z][A-Za-z]+", kind) and kind != "Patient" else ""
+
+
+# A draw of the file: its date and time, and the report (or panel) it belongs to (0 when it
+# belongs to none): two reports of the same day without a time are two draws.
+_DrawKey = tuple[dt.date, dt.time | None, int]
+
+
+@dataclass(frozen=True, slots=True)
+class _DrawOf:
+    group_time: dict[int, tuple[dt.date, dt.time | None]]  # member → its report's time
+    grouped: bool  # a member of a report or panel
+    report: int  # the outermost report or panel that holds it (its number), 0 for none
+
+
+def _report_of(member: int, parent: dict[int, int]) -> int:
+    """The outermost report or panel holding ``member`` (a report's panel's members are that
+    report's draw); 0 when none does."""
+    top, seen = 0, set()
+    while member in parent and member not in seen:
+        seen.add(member)
+        top = member = parent[member]
+    return top
 
 
 def _observation(
     r: Resource,
     line: int,
     rd: _Reading,
-    group_time: dict[int, tuple[dt.date, dt.time | None]],
-    grouped: bool,
-    values: dict[tuple[dt.date, dt.time | None], list[DraftValue]],
-    others: dict[tuple[dt.date, dt.time | None], list[DraftOther]],
+    draw: _DrawOf,
+    values: dict[_DrawKey, list[DraftValue]],
+    others: dict[_DrawKey, list[DraftOther]],
     vitals: Vitals,
 ) -> None:
+    grouped = draw.grouped
     loinc, name = loinc_codes(r)
     if references(r, "hasMember") and not has_value(r):
         return  # a panel: its members are read
@@ -323,15 +375,20 @@ def _observation(
             ResourceProblem(line, f"status “{status}”: no result; left out", where=rd.labels[line])
         )
         return
+    hidden = hidden_text(r, test)
+    if hidden:
+        rd.problem(line, hidden)
+        return
     try:
         when = effective_strict(r)
     except ValueError as exc:
         rd.problem(line, str(exc))
         return
-    when = group_time.get(id(r), when) if grouped else when
+    when = draw.group_time.get(id(r), when) if grouped else when
     if when is None:
         rd.problem(line, "it gives no date (effectiveDateTime or effectivePeriod.start)")
         return
+    key = (*when, draw.report)
     if vital:
         try:
             vitals.add(read_vital(vital, quantity_text(r), when, line))
@@ -344,7 +401,9 @@ def _observation(
             rd.leave_out("Observation with no value", r)
             return
         try:
-            value_text, unit = quantity_text(r) if quantity is not None else (text or "", "")
+            value_text, unit = (
+                quantity_text(r, unit_needed=False) if quantity is not None else (text or "", "")
+            )
         except ValueError as exc:
             rd.problem(line, str(exc))
             return
@@ -358,7 +417,7 @@ def _observation(
             lab_flag=lab_flag(r),
             lab_comment=lab_note(r),
         )
-        others.setdefault(when, []).append(DraftOther(line, other))
+        others.setdefault(key, []).append(DraftOther(line, other))
         return
     if quantity is None:
         if text is not None and is_not_a_result(text):
@@ -382,13 +441,21 @@ def _observation(
     except ValueError as exc:
         rd.problem(line, str(exc))
         return
-    if range_note:
-        rd.noted.append(ResourceProblem(line, range_note, where=rd.labels[line]))
+    if status in ("corrected", "amended"):
+        rd.corrected[line] = str(status)
+    preliminary = (
+        "the lab marked this result preliminary (a final one may follow); imported as given"
+        if status == "preliminary"
+        else ""
+    )
+    for note in (range_note, units_disagree(a, quantity), very_low(cv), preliminary):
+        if note:
+            rd.noted.append(ResourceProblem(line, note, where=rd.labels[line]))
     cv = _as_printed(a, cv, r)
     printed_flag, comment = lab_flag(r), lab_note(r)
     if printed_flag or comment:  # most values have neither: no copy of each
         cv = replace(cv, lab_flag=printed_flag, lab_comment=comment)
-    values.setdefault(when, []).append(DraftValue(line, test, cv, printed_flag))
+    values.setdefault(key, []).append(DraftValue(line, test, cv, printed_flag))
 
 
 def _as_printed(a: Analyte, cv: CountValue, r: Resource) -> CountValue:
@@ -415,14 +482,25 @@ def _as_printed(a: Analyte, cv: CountValue, r: Resource) -> CountValue:
 
 
 def _draws(
-    values: dict[tuple[dt.date, dt.time | None], list[DraftValue]],
-    others: dict[tuple[dt.date, dt.time | None], list[DraftOther]],
+    values: dict[_DrawKey, list[DraftValue]],
+    others: dict[_DrawKey, list[DraftOther]],
     rd: _Reading,
 ) -> list[Draw]:
-    """One Draw per date and time; a test given twice is counted once, or asked about."""
+    """One Draw per date and time and report; a test given twice is counted once, or asked
+    about.  Results of no report at the time of a report's are that report's draw."""
+    reports: dict[tuple[dt.date, dt.time | None], list[int]] = {}
+    for day, at, report in sorted({*values, *others}, key=lambda k: k[2]):
+        reports.setdefault((day, at), []).append(report)
+    for loose in [k for k in {*values, *others} if k[2] == 0]:
+        moment = (loose[0], loose[1])
+        if len(reports[moment]) == 2:  # loose results beside ONE report: that report's draw
+            into = (*moment, reports[moment][1])
+            values.setdefault(into, []).extend(values.pop(loose, []))
+            others.setdefault(into, []).extend(others.pop(loose, []))
     draws = []
     for when in sorted(
-        set(values) | set(others), key=lambda w: (w[0], w[1] or dt.time.min, w[1] is not None)
+        set(values) | set(others),
+        key=lambda w: (w[0], w[1] or dt.time.min, w[1] is not None, w[2]),
     ):
         kept: dict[str, DraftValue] = {}
         bad: set[str] = set()
@@ -467,43 +545,6 @@ def _draws(
     return draws
 
 
-def _patient(patients: list[Resource]) -> tuple[PatientIdentity | None, Child | None]:
-    if not patients:
-        return None, None
-    p = patients[0].data
-    name = ""
-    names = p.get("name")
-    for n in names if isinstance(names, list) else []:
-        if not isinstance(n, dict):
-            continue
-        if isinstance(n.get("text"), str) and n["text"].strip():
-            name = n["text"].strip()
-        else:
-            given = (
-                [g for g in n.get("given", []) if isinstance(g, str)]
-                if isinstance(n.get("given"), list)
-                else []
-            )
-            family = n.get("family")
-            name = " ".join([*given, family if isinstance(family, str) else ""]).strip()
-        if name:
-            break
-    birth: dt.date | None = None
-    if isinstance(p.get("birthDate"), str):
-        try:
-            birth = dt.date.fromisoformat(p["birthDate"]) if len(p["birthDate"]) == 10 else None
-        except ValueError:
-            birth = None
-    shown = [f"Patient {patients[0].id or '(no id)'}"]
-    if name:
-        shown.append(name)
-    if birth is not None:
-        shown.append(f"born {birth.isoformat()}")
-    identity = PatientIdentity(lines=(" · ".join(shown),), birth_date=birth, name=name)
-    child = Child(name=name or "Child", birth_date=birth) if birth is not None else None
-    return identity, child
-
-
 # --------------------------------------------------------------------------- planning
 
 
@@ -536,16 +577,48 @@ def plan_fhir(fhir: FhirFile, record: Record, child: Child, *, source: str = "")
         conflicts=tuple(map(conflict, plan.conflicts)),
         noted=tuple(map(named, plan.noted)),
     )
+    plan = replace(plan, first=_corrected_not_taken(plan.conflicts, fhir.corrected))
     lines = list(vit.summary(child))
     lines.extend(str(named(RowProblem(ln, t))) for ln, t in vit.conflicts)
-    return FhirPlan(plan, tuple(lines), fhir)
+    return FhirPlan(plan, tuple(lines), fhir, len(vit.already))
+
+
+def _corrected_not_taken(
+    conflicts: tuple[Conflict, ...], corrected: dict[int, str]
+) -> tuple[str, ...]:
+    """The one thing to check first: a result the lab corrected (status corrected or amended)
+    that differs from the record's, which the import never overwrites."""
+    items = [(corrected[c.line], c) for c in conflicts if c.line in corrected]
+    if not items:
+        return ()
+    words = {status for status, _ in items}
+    word = (
+        "corrected"
+        if words == {"corrected"}
+        else "amended"
+        if words == {"amended"}
+        else "corrected or amended"
+    )
+    listing = "; ".join(
+        f"{analytes.analyte(c.analyte).short if c.analyte else c.test} on {c.taken}, "
+        f"record {c.in_record}, {status} {c.in_file}"
+        for status, c in items
+    )
+    n = len(items)
+    differs = "differs from the one" if n == 1 else "differ from the ones"
+    return (
+        f"{n} {word} result{'s' if n != 1 else ''} {differs} in the record: {listing} — the "
+        "record was kept; change it by hand if the lab corrected it.",
+    )
 
 
 def summary_of(fplan: FhirPlan, *, applied: bool) -> list[str]:
-    """The CSV import's summary, then the vital signs and what was left out, by type."""
+    """The CSV import's summary, then the vital signs and what was left out, by type (the
+    vital signs already in the record counted there, not also among the values)."""
+    labs = fplan.plan.already_there[: len(fplan.plan.already_there) - fplan.vitals_already]
     return [
         _BAD_ROWS.sub(r"\1 resource\2 with a problem", line)  # a file of resources, not rows
-        for line in summary_lines(fplan.plan, applied=applied)
+        for line in summary_lines(replace(fplan.plan, already_there=labs), applied=applied)
     ] + [
         *fplan.vitals_lines,
         *fplan.fhir.left_out_lines(),

@@ -251,6 +251,10 @@ def parse_fast(data: bytes) -> Any:
         ) from None
     except _Duplicate as exc:
         raise JsonImportError([str(exc)], f"The file is not valid JSON: {exc}.") from None
+    except ValueError:  # Python's own limit on the digits of an integer (4,300)
+        raise JsonImportError(
+            ["a number is far too large"], "The file holds a number far too large to be read."
+        ) from None
     except RecursionError:
         raise JsonImportError(
             ["the data is nested too deeply"], "The file is nested too deeply."

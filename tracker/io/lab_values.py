@@ -34,6 +34,7 @@ from dateutil.parser import parserinfo
 
 from tracker import analytes, forms, loinc, range_units
 from tracker.analytes import Analyte, Unit, parse_number, unit_key
+from tracker.loinc import is_loinc_code
 from tracker.model import CountValue
 
 
@@ -98,13 +99,18 @@ def resolve_test(name: str, unit_text: str = "", loinc: str = "") -> Analyte | N
 
     A LOINC code the catalogue knows wins over the name ("Bilirubin" with 1968-7 is direct
     bilirubin, not total); a look-alike's code (hs-CRP, 30522-7) is never a known test,
-    whatever the name says.  Without a code, or with one the catalogue does not know, the
-    name (and the unit) decide."""
+    whatever the name says.  A real LOINC code (its shape and check digit,
+    ``loinc.is_loinc_code``) the catalogue does not know is never a known test either: the
+    code names another test than the name may seem to ("Blasts" with 35068-6 is blasts in
+    spinal fluid, not in blood), so it is kept as printed.  Without a code, or with one that
+    is not a LOINC code (a lab's own "CBC1"), the name (and the unit) decide."""
     code_text = loinc.strip()
     if code_text in _NOT_KNOWN_LOINC:
         return None
     if (by_code := _ANALYTE_BY_LOINC.get(code_text)) is not None:
         return by_code
+    if code_text and is_loinc_code(code_text):
+        return None
     key = name_key(name)
     pair = _BY_UNIT_KIND.get(key)
     if pair is not None:
@@ -119,11 +125,15 @@ def resolve_test(name: str, unit_text: str = "", loinc: str = "") -> Analyte | N
 
 
 def unknown_name(name: str, unit_text: str, loinc: str = "") -> str:
-    """How an unknown test is listed: "MCV", "Lymphocytes (%)" when the unit decides, or
-    "CRP (hs-CRP, LOINC 30522-7)" when a look-alike's code says the name is not that test."""
+    """How an unknown test is listed: "MCV", "Lymphocytes (%)" when the unit decides,
+    "CRP (hs-CRP, LOINC 30522-7)" when a look-alike's code says the name is not that test, or
+    "Blasts (LOINC 35068-6)" when a LOINC code the catalogue does not know goes with a name
+    it knows (blasts in spinal fluid, not the blood test)."""
     code = loinc.strip()
     if code in _NOT_KNOWN_LOINC and analytes.find_analyte(name) is not None:
         return f"{name.strip()} ({_NOT_KNOWN_LOINC[code]}, LOINC {code})"
+    if code and is_loinc_code(code) and resolve_test(name, unit_text) is not None:
+        return f"{name.strip()} (LOINC {code})"  # "Blasts (LOINC 35068-6)": not the blood test
     if name_key(name) in _BY_UNIT_KIND and unit_text.strip():
         return f"{name.strip()} ({unit_text.strip()})"
     return name.strip()

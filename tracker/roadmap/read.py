@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
@@ -47,6 +46,7 @@ from tracker.roadmap.template import (
     latest_point_day,
 )
 from tracker.store.errors import RecordError
+from tracker.text_checks import hidden_character
 
 _E = TypeVar("_E", bound=StrEnum)
 
@@ -57,31 +57,10 @@ a megabyte is a hundred times that."""
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}", re.ASCII)
 _KEY_RULE = "1 to 40 letters, digits, “-” or “_”, starting with a letter or digit"
 
-_TEXT_DIRECTION = frozenset(
-    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-)
 _PLAIN_TEXT = (
     "write it as plain text, without control or text-direction characters "
     "(a line break or a tab may stay)"
 )
-
-
-def hidden_character(text: str) -> str | None:
-    """What in ``text`` a reader cannot see but that changes what is shown, named with its
-    code ("a text-direction character (U+202E)", which shows the text after it reversed),
-    or None: a control character (a line break and a tab aside), a text-direction mark or
-    override, half of a character (a lone surrogate, which no file can hold)."""
-    for c in text:
-        code = f"(U+{ord(c):04X})"
-        if c in _TEXT_DIRECTION:
-            return f"a text-direction character {code}"
-        category = unicodedata.category(c)
-        if category == "Cc" and c not in "\t\n":
-            return f"a control character {code}"
-        if category == "Cs":
-            return f"half of a character {code}"
-    return None
-
 
 TOP_FIELDS = ("format", "version", "protocol", "about", "sources", "arms", "phases")
 SOURCE_FIELDS = ("id", "citation", "url")

@@ -57,7 +57,9 @@ def _lab_marker(v: CountValue) -> str:
 
 def _lab_disagrees(v: CountValue, own: Assessment | None) -> str:
     """ "ALT: the lab flagged it H; by the range as typed it is not high": when the lab's own
-    flag points another way than the program's (or the program has none), both are said."""
+    flag points another way than the program's (or the program has none), both are said;
+    with no range kept (dropped on import, or never printed), only the flag is ("RBC: the lab
+    flagged it L; no lab range is kept with it")."""
     lab = v.lab_flag.strip().upper()
     direction = "low" if lab.startswith("L") else "high" if lab.startswith("H") else ""
     if not direction or ranges.drug_level_note(v.analyte):
@@ -66,10 +68,15 @@ def _lab_disagrees(v: CountValue, own: Assessment | None) -> str:
     if ours == direction:
         return ""
     said = {"low": tr("low"), "high": tr("high")}[direction]
+    test = analytes.analyte(v.analyte).short
+    if v.range_low is None and v.range_high is None:  # no range kept: only the flag is known
+        return tr("{test}: the lab flagged it {flag}; no lab range is kept with it").format(
+            test=test, flag=v.lab_flag.strip()
+        )
     return tr(
         "{test}: the lab flagged it {flag}; by the range as typed it is not {word}: check the "
         "range, or ask the lab"
-    ).format(test=analytes.analyte(v.analyte).short, flag=v.lab_flag.strip(), word=said)
+    ).format(test=test, flag=v.lab_flag.strip(), word=said)
 
 
 def _lab_notes(v: CountValue) -> str:
