@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -88,7 +87,6 @@ from tracker.store.backup_file import BEFORE_IMPORT
 from tracker.store.record import Record
 
 _SHOWN_IDS = 10
-_BAD_ROWS = re.compile(r"\b(\d[\d,]*) bad row(s?)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -534,6 +532,7 @@ def plan_fhir(fhir: FhirFile, record: Record, child: Child, *, source: str = "")
         ),
         conflicts=tuple(map(conflict, plan.conflicts)),
         noted=tuple(map(named, plan.noted)),
+        item="resource",  # a file of resources, not rows
     )
     lines = list(vit.summary(child))
     lines.extend(str(named(RowProblem(ln, t))) for ln, t in vit.conflicts)
@@ -543,9 +542,7 @@ def plan_fhir(fhir: FhirFile, record: Record, child: Child, *, source: str = "")
 def summary_of(fplan: FhirPlan, *, applied: bool) -> list[str]:
     """The CSV import's summary, then the vital signs and what was left out, by type."""
     return [
-        _BAD_ROWS.sub(r"\1 resource\2 with a problem", line)  # a file of resources, not rows
-        for line in summary_lines(fplan.plan, applied=applied)
-    ] + [
+        *summary_lines(fplan.plan, applied=applied),
         *fplan.vitals_lines,
         *fplan.fhir.left_out_lines(),
     ]
