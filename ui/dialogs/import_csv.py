@@ -51,7 +51,9 @@ class _Worker(QObject):
     done = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, steps: Sequence[Callable[[Any], Any]], errors: tuple[type[Exception], ...]):
+    def __init__(
+        self, steps: Sequence[Callable[[Any], Any]], errors: tuple[type[Exception], ...]
+    ) -> None:
         super().__init__()
         self.steps, self.errors = steps, errors
         self.cancelled = False  # set from the GUI thread, read here between steps
@@ -100,7 +102,6 @@ def read_in_background(
     worker.failed.connect(outcome.append, Qt.ConnectionType.DirectConnection)
     worker.done.connect(thread.quit, Qt.ConnectionType.DirectConnection)
     worker.failed.connect(thread.quit, Qt.ConnectionType.DirectConnection)
-
     thread.started.connect(worker.run)
     thread.start()
     while not thread.wait(20):
