@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -87,6 +88,7 @@ from tracker.store.backup_file import BEFORE_IMPORT
 from tracker.store.record import Record
 
 _SHOWN_IDS = 10
+_BAD_ROWS = re.compile(r"\b(\d[\d,]*) bad row(s?)\b")
 
 
 @dataclass(frozen=True, slots=True)
