@@ -409,3 +409,23 @@ def test_the_computers_zone_and_a_named_zone_agree_across_the_changes(
         "2026-01-05T08:00:00+01:00",
         "2026-07-05T08:00:00+02:00",
     ]
+
+
+def test_whole_numbers_go_out_as_typed_without_a_decimal_zero(record: Record, child: Child) -> None:
+    """attack14 finding 13: a value typed "285" is written 285, not 285.0, and its range
+    likewise; a number typed with decimals ("10.0", "8.0") keeps them."""
+    _saved_draw(
+        record,
+        child,
+        _value("plt", "285", "×10⁹/L", range_text="150-400", range_low=150, range_high=400),
+        _value("hgb", "10.0", "g/dL", range_text="11-13.0", range_low=11, range_high=13.0),
+        _value("anc", "<1", "×10⁹/L"),
+    )
+    text = dumps(_bundle(record, child))
+    assert '"value":285,' in text and '"value":285.0' not in text
+    assert '"value":150,' in text and '"value":400,' in text
+    assert '"value":10.0,' in text and '"value":11,' in text and '"value":13.0,' in text
+    assert '"comparator":"<"' in text and '"value":1,' in text
+    for obs in _resources(_bundle(record, child), "Observation"):
+        value = obs["valueQuantity"]["value"]
+        assert isinstance(value, int) == (obs["code"]["text"] != NAME["hgb"]), obs

@@ -118,3 +118,34 @@ def test_export_fhir_never_replaces_another_kind_of_file(demo: Path, tmp_path: P
     assert notes.read_text() == "the family's notes\n"
     code, _, err = run("export", "--db", str(demo), "--format", "fhir", str(tmp_path))
     assert code == 1 and "folder" in err
+
+
+def test_redacted_the_file_names_of_imports_do_not_name_the_child(tmp_path: Path) -> None:
+    """attack14 finding 2a: each count imported from a file keeps "imported from FILE" as
+    its source (the report's performer); a file named after the child must not leak it."""
+    from conftest import fixed_clock
+
+    from tracker.model import Child
+    from tracker.store import Record
+
+    db = tmp_path / "mila.sqlite"
+    with Record.open(db, create=True, clock=fixed_clock) as rec:
+        rec.save(Child(name="Mila Jansen", birth_date=TODAY.replace(year=TODAY.year - 1)))
+    for name, day, wbc in (("Mila_Jansen_labs.csv", 2, "1.9"), ("MilaJansen.csv", 4, "3.9")):
+        csv = tmp_path / name
+        csv.write_text(f"Date,Test,Result,Units\n2026-03-0{day},WBC,{wbc},10^9/L\n")
+        code, out, err = run("import-counts", "--db", str(db), str(csv))
+        assert code == 0, out + err
+    plain, redacted = tmp_path / "plain.json", tmp_path / "redacted.json"
+    assert run("export", "--db", str(db), "--format", "fhir", str(plain))[0] == 0
+    assert run("export", "--db", str(db), "--format", "fhir", "--redact", str(redacted))[0] == 0
+    assert "imported from Mila_Jansen_labs.csv" in plain.read_text(encoding="utf-8")  # premise
+    text = redacted.read_text(encoding="utf-8")
+    check_bundle(json.loads(text))
+    assert "mila" not in text.casefold() and "jansen" not in text.casefold()
+    performers = [
+        e["resource"]["performer"][0]["display"]
+        for e in json.loads(text)["entry"]
+        if e["resource"]["resourceType"] == "DiagnosticReport"
+    ]
+    assert performers == ["imported from M. J._labs.csv", "imported from M. J..csv"]

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from gui_helpers import ScriptedInteraction, rows
 from PySide6.QtCore import QSize, QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
 from ui.actions import ActionId
 from ui.interaction import Interaction
@@ -187,3 +187,200 @@ def test_a_clinical_records_folder_can_be_chosen(qtbot, window, record, tmp_path
     assert "folder" in answers.asked[0][2].lower()
     assert "Would add for Mila: 2 values (1 new blood count)." in " ".join(answers.seen["labels"])
     assert len(rows(record.path, "SELECT * FROM count_value")) == 2
+
+
+# ------------------------------------------------------- attack14 findings 11 and 17
+
+
+def a_bundle_with_problems(tmp_path: Path) -> Path:
+    """Two good values and two resources with a problem (no unit; a long reason)."""
+    when = "2026-11-02T08:15:00+01:00"
+    no_unit = obs("hgb", "718-7", 9.4, "g/dL", when)
+    no_unit["valueQuantity"] = {"value": 9.4}
+    other = obs("plt-other", "777-3", 55, "10*3/uL", when)
+    other["subject"] = {"reference": "Patient/someone-else-with-a-long-identifier-" + "x" * 60}
+    mine = obs("wbc", "6690-2", 2.1, "10*3/uL", when)
+    mine["subject"] = {"reference": "Patient/p1"}
+    anc = obs("anc", "751-8", 0.6, "10*3/uL", when)
+    anc["subject"] = {"reference": "Patient/p1"}
+    no_unit["subject"] = {"reference": "Patient/p1"}
+    path = tmp_path / "portal-bad.json"
+    bundle = {"resourceType": "Bundle", "type": "collection",
+              "entry": [{"resource": r} for r in (mine, anc, no_unit, other)]}  # fmt: skip
+    path.write_text(json.dumps(bundle))
+    return path
+
+
+def _preview_of(record, child, path: Path):  # type: ignore[no-untyped-def]
+    from tracker.io.fhir_import import plan_fhir, read_fhir
+    from ui.dialogs.import_preview import ImportPreviewDialog
+
+    fplan = plan_fhir(read_fhir(path), record, child)
+    extra = [*fplan.vitals_lines, *fplan.fhir.left_out_lines()]
+    return fplan, ImportPreviewDialog(fplan.plan, path, None, fplan.fhir.identity, extra)
+
+
+def test_a_fhir_preview_speaks_of_resources_not_rows(qtbot, record, child, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """attack14 finding 11: "Skipped: 3 bad rows", "Some rows are wrong… the good rows" and a
+    "Line" column of resource positions, in the preview of a FHIR file."""
+    fplan, dialog = _preview_of(record, child, a_bundle_with_problems(tmp_path))
+    qtbot.addWidget(dialog)
+    assert len(fplan.plan.problems) == 2  # the test's premise
+    text = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "Skipped: 2 resources with a problem (see “Left out”)." in text, text
+    assert " row" not in text.replace("&nbsp;", " "), text
+    assert dialog.skip_bad.text() == (
+        "Some resources in the file are wrong (see “Left out”). Import the good ones anyway."
+    )
+    assert dialog.table.horizontalHeaderItem(0).text() == "#"
+    assert "place in the file" in dialog.table.horizontalHeaderItem(0).toolTip()
+
+
+def test_a_csv_preview_still_speaks_of_rows_and_lines(qtbot, record, child, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tracker.io.csv_import import plan_import, read_csv
+    from ui.dialogs.import_preview import ImportPreviewDialog
+
+    path = tmp_path / "bad.csv"
+    path.write_text("Date,Test,Result,Unit\n2026-11-02,WBC,2.1,K/uL\n2026-11-03,Hgb,150,g/dL\n")
+    dialog = ImportPreviewDialog(plan_import(read_csv(path.read_bytes()), record, child), path)
+    qtbot.addWidget(dialog)
+    text = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "Skipped: 1 bad row (see “Left out”)." in text, text
+    assert dialog.skip_bad.text().startswith("Some rows are wrong")
+    assert dialog.table.horizontalHeaderItem(0).text() == "Line"
+
+
+def test_the_left_out_reasons_wrap_at_1024_wide(qtbot, record, child, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """attack14 finding 11: the reasons were cut off at the list's right edge."""
+    from PySide6.QtWidgets import QListWidget, QTabWidget
+
+    _fplan, dialog = _preview_of(record, child, a_bundle_with_problems(tmp_path))
+    qtbot.addWidget(dialog)
+    dialog.fit_to(QSize(1024, 600))
+    dialog.show()
+    dialog.findChild(QTabWidget).setCurrentIndex(1)
+    left_out = dialog.findChild(QListWidget, "left_out")
+    qtbot.waitUntil(lambda: left_out.viewport().width() > 100)
+    QApplication.processEvents()
+    width = left_out.viewport().width()
+    line = left_out.fontMetrics().height()
+    heights = []
+    for i in range(left_out.count()):
+        rect = left_out.visualItemRect(left_out.item(i))
+        assert rect.right() <= width, (i, rect, width)
+        heights.append(rect.height())
+    long_reason = max(range(left_out.count()), key=lambda i: len(left_out.item(i).text()))
+    assert left_out.fontMetrics().horizontalAdvance(left_out.item(long_reason).text()) > width
+    assert heights[long_reason] >= 2 * line, "the long reason takes two lines or more"
+    assert not left_out.horizontalScrollBar().isVisible()
+
+
+class Recorder(RealPreview):
+    """The real preview, Import clicked; records which thread read and planned the file."""
+
+    def info(self, parent, title, text) -> None:  # type: ignore[no-untyped-def]
+        self.asked.append(("info", title, text))
+
+
+def test_reading_and_planning_run_off_the_gui_thread_and_saving_waits(  # type: ignore[no-untyped-def]
+    qtbot, window, record, tmp_path, monkeypatch
+) -> None:
+    """attack14 finding 17: a 10,000-Observation file froze the window ~4 s: read and plan
+    in the CSV import's worker thread; the save under the wait cursor."""
+    import threading
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+
+    import ui.dialogs.import_fhir as module
+
+    threads: dict[str, bool] = {}
+    real_read, real_plan, real_apply = module.read_fhir, module.plan_fhir, module.apply_fhir
+
+    def read(path):  # type: ignore[no-untyped-def]
+        threads["read"] = threading.current_thread() is threading.main_thread()
+        return real_read(path)
+
+    def plan(*args, **kwargs):  # type: ignore[no-untyped-def]
+        threads["plan"] = threading.current_thread() is threading.main_thread()
+        return real_plan(*args, **kwargs)
+
+    def apply(*args, **kwargs):  # type: ignore[no-untyped-def]
+        cursor = QGuiApplication.overrideCursor()
+        threads["wait cursor"] = cursor is not None and cursor.shape() == Qt.CursorShape.WaitCursor
+        return real_apply(*args, **kwargs)
+
+    monkeypatch.setattr(module, "read_fhir", read)
+    monkeypatch.setattr(module, "plan_fhir", plan)
+    monkeypatch.setattr(module, "apply_fhir", apply)
+    answers = Recorder(a_bundle_with_problems(tmp_path))
+    answers.seen = {}
+
+    # the preview with problems: tick "import the good ones", then Import
+    def consent() -> None:
+        from ui.dialogs.import_preview import ImportPreviewDialog
+
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, ImportPreviewDialog)
+        dialog.skip_bad.setChecked(True)
+        dialog.import_button.click()
+
+    answers._answer = consent  # type: ignore[method-assign]
+    assert module.FhirImporter(window.bridge, answers, window).run() is not None
+    assert threads == {"read": False, "plan": False, "wait cursor": True}
+    assert QGuiApplication.overrideCursor() is None, "the cursor is given back"
+    assert len(rows(record.path, "SELECT * FROM count_value")) == 2
+    kind, _title, info = answers.asked[-1]
+    # the final message lists the problems it refers to (nothing is "listed above" it)
+    assert kind == "info" and "(listed above)" not in info, info
+    assert "Skipped: 2 resources with a problem (listed below)." in info, info
+    assert "Observation hgb" in info and "Observation plt-other" in info, info
+
+
+def test_cancel_in_the_progress_dialog_writes_nothing(  # type: ignore[no-untyped-def]
+    qtbot, window, record, tmp_path, monkeypatch
+) -> None:
+    import threading
+
+    from PySide6.QtWidgets import QProgressDialog
+
+    import ui.dialogs.import_fhir as module
+
+    release = threading.Event()
+    planned: list[bool] = []
+    real_read = module.read_fhir
+
+    def slow_read(path):  # type: ignore[no-untyped-def]
+        release.wait(10)  # until the family has pressed Cancel
+        return real_read(path)
+
+    def plan(*args, **kwargs):  # type: ignore[no-untyped-def]
+        planned.append(True)
+        raise AssertionError("planned after Cancel")
+
+    monkeypatch.setattr(module, "read_fhir", slow_read)
+    monkeypatch.setattr(module, "plan_fhir", plan)
+    seen: dict[str, bool] = {}
+
+    def press_cancel() -> None:
+        dialogs = [d for d in window.findChildren(QProgressDialog) if d.isVisible()]
+        if not dialogs:
+            QTimer.singleShot(20, press_cancel)
+            return
+        [progress] = dialogs
+        seen["shown"] = True
+        [cancel] = [b for b in progress.findChildren(QPushButton) if b.text() == "Cancel"]
+        seen["cancel button"] = True
+        cancel.click()
+        QTimer.singleShot(100, release.set)  # the read ends after Cancel
+
+    QTimer.singleShot(0, press_cancel)
+    answers = RealPreview(a_bundle(tmp_path))
+    before = rows(record.path, "SELECT COUNT(*) AS n FROM count_result")
+    assert module.FhirImporter(window.bridge, answers, window).run() is None
+    release.set()
+    assert seen == {"shown": True, "cancel button": True}
+    assert planned == [] and answers.seen == {}, "no plan, no preview"
+    assert [kind for kind, _t, _x in answers.asked] == ["choose", "open_file"]  # no message
+    assert rows(record.path, "SELECT COUNT(*) AS n FROM count_result") == before
+    assert rows(record.path, "SELECT * FROM count_value") == []

@@ -85,3 +85,43 @@ def test_every_kind_and_both_children_come_back(tmp_path: Path) -> None:
             [again] = rec.children()
             assert again.name == name
             assert record_count_values(rec, again) == values
+
+
+def test_a_whole_number_comes_back_as_typed(tmp_path: Path) -> None:
+    """attack14 finding 13: "285" went out as 285.0 and came back as "285.0"."""
+    from tracker import analytes
+    from tracker.model import Child, CountResult, CountValue
+
+    source = tmp_path / "source.sqlite"
+    with Record.open(source, create=True, clock=fixed_clock) as rec:
+        child, _ = rec.save(Child(name="Mila", birth_date=dt.date(2026, 1, 10)))
+        assert child.id is not None
+        typed = [("plt", "285", "×10⁹/L", "150-400", 150.0, 400.0), ("hgb", "10.0", "g/dL")]
+        values = []
+        for code, text, unit, *ranged in typed:
+            a = analytes.analyte(code)
+            known = a.unit(unit)
+            assert known is not None
+            low, high = (ranged[1], ranged[2]) if ranged else (None, None)
+            values.append(
+                CountValue(
+                    code,
+                    text,
+                    unit,
+                    float(text),
+                    float(text) * known.factor,
+                    a.canonical_unit,
+                    range_text=str(ranged[0]) if ranged else "",
+                    range_low=low,
+                    range_high=high,
+                )
+            )
+        rec.save(CountResult(child.id, dt.date(2026, 3, 2), values=tuple(values)))
+        bundle = tmp_path / "out.json"
+        write_fhir(rec, child, bundle, NOW, zone=zoneinfo.ZoneInfo("UTC"))
+    _import_into_a_new_record(bundle, tmp_path / "again.sqlite")
+    with Record.open(tmp_path / "again.sqlite", read_only=True, clock=fixed_clock) as rec:
+        [again] = rec.children()
+        [draw] = rec.counts(again.id or 0)
+        came = {v.analyte: (v.value_text, v.range_text) for v in draw.values}
+    assert came == {"plt": ("285", "150-400"), "hgb": ("10.0", "")}

@@ -459,3 +459,39 @@ def test_lab_rows_of_several_patients_are_warned_about_once_in_the_preview(  # t
     assert warning is not None and "2 different patients (p-one, p-two)" in warning.text()
     labels = [label.text() for label in dialog.findChildren(QLabel)]
     assert sum("different patients" in text for text in labels) == 1, "said once"
+
+
+def test_the_csv_reads_off_the_gui_thread_and_saves_under_the_wait_cursor(  # type: ignore[no-untyped-def]
+    qtbot, window, record, tmp_path, monkeypatch
+) -> None:
+    """The same worker and save note as the FHIR import (attack14 finding 17): the save
+    showed no wait cursor; the bad rows it skipped are listed in the message after it."""
+    import threading
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+
+    import ui.dialogs.import_csv as module
+
+    seen: dict[str, bool] = {}
+    real_plan, real_apply = module.plan_import, module.apply_import
+
+    def plan(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen["planned on the GUI thread"] = threading.current_thread() is threading.main_thread()
+        return real_plan(*args, **kwargs)
+
+    def apply(*args, **kwargs):  # type: ignore[no-untyped-def]
+        cursor = QGuiApplication.overrideCursor()
+        seen["wait cursor"] = cursor is not None and cursor.shape() == Qt.CursorShape.WaitCursor
+        return real_apply(*args, **kwargs)
+
+    monkeypatch.setattr(module, "plan_import", plan)
+    monkeypatch.setattr(module, "apply_import", apply)
+    path = tmp_path / "bad.csv"
+    path.write_text("Date,Test,Result,Unit\n2026-11-02,WBC,2.1,K/uL\n2026-11-03,Hgb,150,g/dL\n")
+    answers = ImportAnswers()
+    assert module.CsvImporter(window.bridge, answers, window).run(path) is not None
+    assert seen == {"planned on the GUI thread": False, "wait cursor": True}
+    assert QGuiApplication.overrideCursor() is None
+    info = answers.infos[-1]
+    assert "Skipped: 1 bad row (listed below)." in info and "line 3: Hemoglobin" in info, info

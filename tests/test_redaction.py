@@ -197,7 +197,8 @@ def test_a_name_with_markup_or_signs_replaces_words_only() -> None:
 
     child = Child(name="Lea <b>x</b> & Co", birth_date=dt.date(2025, 1, 15))
     out = Redaction.for_child(child).text("Lea <b>IB</b> with Co's team, Leah")
-    assert "Lea " not in out and "Co's" not in out
+    assert "Lea " not in out
+    assert "Co's" in out  # a part of two letters is an ordinary word alone (see below)
     assert "<b>IB</b>" in out and "Leah" in out, out
 
 
@@ -316,3 +317,77 @@ def test_the_demo_redacted_keeps_its_word_demo_and_loses_the_name(tmp_path: Path
 def test_a_nickname_in_brackets_is_still_a_name() -> None:
     r = Redaction.for_child(Child(name="Robin (Bobby) Quill", birth_date=BIRTH))
     assert r.text("Bobby slept; a demo of the pump") == "R. Q. slept; a demo of the pump"
+
+
+# ---------------------------------------------------------------------- accents, file names
+
+HOSTILE = "Émilie-Rose van der Berg"
+
+
+def test_a_name_is_found_without_its_accents_in_any_case_and_run_together() -> None:
+    """attack14 finding 2b: "Emilie" typed without its accent, in any case, and the name's
+    parts joined as in a file name ("_", ".", "-" or nothing) are the name too."""
+    r = Redaction.for_child(Child(name=HOSTILE, birth_date=BIRTH))
+    note = (
+        "Emilie slept. emilie ate; EMILIE cried; see vanderberg.csv and Van der Berg's card; "
+        "Émilie-Rose, E\u0301milie and Emilie_Rose.van-der-berg 2025-01-04.pdf; "
+        "ÉMILIE ROSE; EmilieRoseVanDerBerg; Rose came too"
+    )
+    said = r.text(note).casefold()
+    for word in ("emilie", "émilie", "vanderberg", "berg", "rose", "2025-01-04"):
+        assert word not in said, (word, said)
+    assert "\u0301" not in said, "a combining accent goes with its letter"
+    assert r.text("Emilie slept") == "É.-R. V. D. B. slept"  # the same initials everywhere
+    assert r.text("Van der Berg's card") == "É.-R. V. D. B.'s card"
+    mila = Redaction.for_child(Child(name="Mila Jansen", birth_date=BIRTH))
+    for source in ("imported from Mila_Jansen_labs.csv", "MilaJansen.csv", "mila.jansen.csv"):
+        assert "mila" not in mila.text(source).casefold(), source
+        assert "jansen" not in mila.text(source).casefold(), source
+    assert mila.text("MilaJansenLabs.csv") == "M. J.Labs.csv"
+
+
+def test_short_parts_and_particles_alone_are_ordinary_words() -> None:
+    """A part of fewer than 3 letters or a particle goes only with the rest of the name;
+    no part eats a longer word it begins ("Eva" / "evaluation", "Ana" / "anaemia")."""
+    r = Redaction.for_child(Child(name="Eva Ana Bo van der Li", birth_date=BIRTH))
+    kept = "evaluation of anaemia; Bo; the van der Waals force; a list; rosemary; Bordeaux"
+    assert r.text(kept) == kept
+    assert r.text("Eva and Ana") == f"{r.initials} and {r.initials}"
+    assert r.text("EvaAna.csv") == f"{r.initials}.csv"
+    berg = Redaction.for_child(Child(name=HOSTILE, birth_date=BIRTH))
+    assert berg.text("Bergen; rosemary; van der Waals; de la") == (
+        "Bergen; rosemary; van der Waals; de la"
+    )
+    # a name of short parts alone is still the name, whole or joined
+    li = Redaction.for_child(Child(name="Li Bo", birth_date=BIRTH))
+    assert li.text("Li Bo; LiBo.csv; li_bo; a bolide") == "L. B.; L. B..csv; L. B.; a bolide"
+
+
+def test_hostile_notes_leave_no_part_of_the_name_in_the_summary_or_calendar(
+    tmp_path: Path,
+) -> None:
+    """The three redacted outputs share the rule: the summary and the calendar too."""
+    from tracker.io.ics import CalendarEntries, calendar_bytes
+
+    child = Child(name=HOSTILE, birth_date=BIRTH, id=1)
+    note = "Emilie, emilie, EMILIE, vanderberg, Van der Berg's"
+    a = Appointment(1, dt.date(2026, 12, 8), dt.time(9, 0), "Dr. Vos", note, note)
+    s = build_summary(
+        child,
+        phases=[],
+        milestones=[],
+        counts=[],
+        visits=[],
+        appointments=[a],
+        questions=[Question(1, TODAY, note)],
+        thresholds=[],
+        today=TODAY,
+        redact=True,
+    )
+    texts = "\n".join(_texts(s)).casefold()
+    ics = calendar_bytes(
+        CalendarEntries(child, [a]), TODAY, dt.datetime(2026, 12, 1, tzinfo=dt.UTC), redact=True
+    ).decode()
+    for said in (texts, ics.casefold()):
+        assert "emilie" not in said and "berg" not in said, said
+        assert "é.-r. v. d. b." in said

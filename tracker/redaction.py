@@ -7,14 +7,22 @@ appointment's "with") or the program composed it from typed parts: the summary's
 content and the printed timeline's lanes, labels and tooltips alike.  What is replaced:
 
 * the full name, each part of it (first name, last name, a nickname in brackets or
-  quotes), whole words only and in any case, so "ROBIN", "Robin's" and "Robins" go too;
-  a note in brackets that names nobody ("Robin (demo)") goes only as part of the full
-  name, its word kept in other text ("Fictional demo entry");
+  quotes), whole words only, in any case and with or without its accents, so "ROBIN",
+  "Robin's", "Robins" and, for "Émilie", "Emilie" and "EMILIE" go too; the parts run
+  together as in a file name ("Mila_Jansen_labs.csv", "MilaJansen", "vanderberg" for "van
+  der Berg") go as one.  A part of fewer than 3 letters or a particle ("van", "de") is an
+  ordinary word on its own and goes only with the rest of the name ("Eva" never touches
+  "evaluation", nor "de" "de la"); a note in brackets that names nobody ("Robin
+  (demo)") goes only as part of the full name, its word kept in other text ("Fictional
+  demo entry");
 * the date of birth in the common written forms (2025-03-04, 04/03/2025, 3/4/25,
   4 March 2025, March 4th, 2025, 4 Mar);
 * the hospital's name, whole or in part: a run of its words holding a distinctive one
   ("at Lindenbrook", "LINDENBROOK CHILDRENS HOSPITAL", in any case, with possessives),
   while its common words alone ("the children's hospital") stay.
+
+Each stands for the whole name in one way everywhere (summary, calendar, FHIR export):
+the name's initials (:func:`initials`, "R. Q."), "[date]" and "[hospital]".
 
 The age on a redacted page is in months only (:func:`redacted_age`): "22 months 20
 days" beside the printing date would give the date of birth away.
@@ -26,6 +34,7 @@ import dataclasses
 import datetime as dt
 import enum
 import re
+import unicodedata
 from typing import Any, TypeVar
 
 from tracker.dates import age, format_age
@@ -137,25 +146,91 @@ def _one_sign_name(token: str) -> bool:
     return len(token) == 1 and ord(token) >= 0x2E80
 
 
-def _name_words(name: str) -> list[str]:
-    """The full name and every part of it that could name the child on its own (not the
-    :data:`NOTE_WORDS` of a note in brackets)."""
-    words = {" ".join(name.split())}
-    noted = {
-        w.casefold() for note in re.findall(r"\(([^)]*)\)", name) for w in note.split()
-    } & NOTE_WORDS
-    # words of letters (and digits), with inner apostrophes or hyphens: signs and markup
-    # typed into a name ("<b>", "&") are not parts of it to cut out of other text
-    for token in re.findall(r"[^\W_]+(?:['’-][^\W_]+)*", name):
-        # one letter is an initial, not a name, except in scripts where one sign is a name
-        # (a Chinese, Japanese or Korean family name such as 李)
-        if (len(token) < 2 and not _one_sign_name(token)) or token in PARTICLES:
-            continue
-        if token.casefold() in noted:
-            continue
-        words.add(token)
-        words.update(p for p in re.split(r"[-'’]", token) if len(p) >= 2 and p not in PARTICLES)
-    return sorted((w for w in words if w), key=len, reverse=True)
+def fold(text: str) -> tuple[str, list[int] | None]:
+    """``text`` with its accents taken off ("Émilie" → "Emilie", "Søren" → "Soren"), case
+    kept, and where each of its characters comes from in ``text`` (None: ``text`` itself)."""
+    if text.isascii():
+        return text, None
+    out: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        bare = unicodedata.normalize("NFD", ch)
+        plain = "".join(c for c in bare if not unicodedata.combining(c)).translate(_PLAIN)
+        out.append(plain)
+        origin.extend([i] * len(plain))
+    return "".join(out), origin
+
+
+# Letters NFD does not take apart, as they are written without their mark.
+_PLAIN = str.maketrans(
+    {"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i"}
+    | {"æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss"}
+)
+_LETTER = r"[^\W\d_]"
+# a lower-case letter followed by a capital: where two words of a file name meet ("MilaJansen")
+_CAMEL = r"(?-i:(?<=[a-z])(?=[A-Z]))"
+_NAME_START = rf"(?:(?<!{_LETTER})|{_CAMEL})"
+_NAME_END = rf"(?:(?!{_LETTER})|{_CAMEL})"
+# what may stand between the parts of a name written out: spaces, a comma ("Quill, Robin"),
+# and in file names "_", "." and "-", or nothing ("vanderberg")
+_JOIN = r"[\s_.,'’-]*"
+# the start and end of a word or number in which "_" is a space (file names)
+_WORD_START = r"(?<![^\W_])"
+_WORD_END = r"(?![^\W_])"
+
+
+class _NameParts:
+    """The parts of the child's name (accents off), and which of them name the child alone.
+    Not a dataclass: nothing that walks a page's texts should find the name in it."""
+
+    __slots__ = ("alone", "full", "parts")
+
+    def __init__(self, full: str, parts: list[str], alone: frozenset[str]) -> None:
+        self.full = full  # the name as typed, accents off, spaces tidied
+        self.parts = parts  # every part, longest first
+        self.alone = alone  # parts (case-folded) that name the child on their own
+
+    @classmethod
+    def of(cls, name: str) -> _NameParts:
+        noted = {
+            w.casefold() for note in re.findall(r"\(([^)]*)\)", name) for w in note.split()
+        } & NOTE_WORDS
+        folded = fold(" ".join(name.split()))[0]
+        parts: set[str] = set()
+        alone: set[str] = set()
+        for token in re.findall(r"[^\W_]+", folded):
+            for part in re.split(r"(?<=[a-z])(?=[A-Z])", token):  # "McDonald": Mc, Donald
+                low = part.casefold()
+                if low in noted:
+                    continue
+                parts.add(part)
+                # a part of one or two letters, or a particle, is an ordinary word alone;
+                # except in scripts where one or two signs are a whole name (李, 小龙)
+                if (len(part) >= 3 and low not in PARTICLES) or _one_sign_name(part[0]):
+                    alone.add(low)
+        return cls(folded, sorted(parts, key=len, reverse=True), frozenset(alone))
+
+    def pattern(self) -> str:
+        """The name group: the full name as typed, or a run of its parts (possessive, so
+        no text makes the matching slow) holding one that names the child alone (checked
+        by :meth:`names_the_child`)."""
+        forms = [rf"{_phrase(self.full)}s?"] if self.full else []
+        if self.parts:
+            part = "(?:" + "|".join(re.escape(p) for p in self.parts) + ")"
+            # each part ends the word or is followed by another ("vanderberg", not "Rose"
+            # of "rosemary")
+            part = rf"{part}(?=s?{_NAME_END}|{part})"
+            forms.append(rf"{part}(?:{_JOIN}{part})*+s?")
+        return rf"(?P<name>{_NAME_START}(?:{'|'.join(forms)}){_NAME_END})"
+
+    def names_the_child(self, found: str) -> bool:
+        """Whether ``found`` (a match of :meth:`pattern`) is the name: the full name, a run
+        holding a part that names the child alone, or every part of the name."""
+        said, full = " ".join(found.split()).casefold(), self.full.casefold()
+        if said in (full, full + "s"):
+            return True
+        words = re.findall("|".join(re.escape(p) for p in self.parts), found, re.IGNORECASE)
+        return any(w.casefold() in self.alone for w in words) or len(words) >= len(self.parts)
 
 
 def _hospital_word(word: str) -> str:
@@ -179,7 +254,7 @@ def _near_hospital(hospital: str) -> str | None:
         return None
     any_word = "(?:" + "|".join(_hospital_word(t) for t in sorted(set(tokens), key=len)[::-1]) + ")"
     own = "(?:" + "|".join(_hospital_word(t) for t in sorted(set(distinct), key=len)[::-1]) + ")"
-    return rf"(?<!\w)(?:{any_word}\s+)*{own}(?:\s+{any_word})*(?!\w)"
+    return rf"{_WORD_START}(?:{any_word}\s+)*{own}(?:\s+{any_word})*{_WORD_END}"
 
 
 def _bare(word: str) -> str:
@@ -210,7 +285,7 @@ def _birth_date_forms(d: dt.date) -> list[str]:
         rf"{day}{nth}\s+(?:of\s+)?{name}(?:\s*,?\s*{d.year})?",
         rf"{name}\s+{day}{nth}(?:\s*,?\s*{d.year})?",
     ]
-    return [rf"(?<![\d\w]){form}(?![\d\w])" for form in numeric + written]
+    return [rf"{_WORD_START}{form}{_WORD_END}" for form in numeric + written]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -220,37 +295,51 @@ class Redaction:
     initials: str
     pattern: re.Pattern[str]
     replacements: dict[str, str]  # pattern group name → what stands in its place
+    name: _NameParts
 
     @classmethod
     def for_child(cls, child: Child) -> Redaction:
         groups: dict[str, str] = {}
         shown = initials(child.name)
         parts: list[str] = []
-        words = _name_words(child.name)
-        if words:
-            # "Robins appointment" too: the plural or a possessive without its apostrophe
-            word = "(?:" + "|".join(_phrase(w) for w in words) + ")s?"
+        name = _NameParts.of(child.name)
+        if name.parts or name.full:
             # a run of parts ("Robin Quill", "Quill, Robin") is one name: one set of initials
-            parts.append(rf"(?P<name>(?<!\w){word}(?:[\s,]+{word})*(?!\w))")
+            parts.append(name.pattern())
             groups["name"] = shown
         parts.append(rf"(?P<dob>{'|'.join(_birth_date_forms(child.birth_date))})")
         groups["dob"] = DATE_OF_BIRTH
-        hospital = " ".join(child.hospital.split())
+        hospital = fold(" ".join(child.hospital.split()))[0]
         if len(hospital) >= 2:
-            forms = [rf"(?<!\w){_phrase(hospital)}(?!\w)"]
+            forms = [rf"{_WORD_START}{_phrase(hospital)}{_WORD_END}"]
             near = _near_hospital(hospital)
             if near:
                 forms.append(near)
             parts.insert(0, rf"(?P<hospital>{'|'.join(forms)})")
             groups["hospital"] = HOSPITAL
         pattern = re.compile("|".join(parts), re.IGNORECASE)
-        return cls(shown, pattern, groups)
+        return cls(shown, pattern, groups, name)
 
     def text(self, text: str) -> str:
-        """``text`` with the name, the date of birth and the hospital taken out."""
+        """``text`` with the name, the date of birth and the hospital taken out (matched
+        with the accents off, in any case)."""
         if not text:
             return text
-        return self.pattern.sub(lambda m: self.replacements[m.lastgroup or "name"], text)
+        folded, origin = fold(text)
+        out: list[str] = []
+        done = 0
+        for m in self.pattern.finditer(folded):
+            kind = m.lastgroup or "name"
+            if kind == "name" and not self.name.names_the_child(m.group()):
+                continue  # "van der" alone: ordinary words
+            start, end = m.span()
+            if origin is not None:  # back to where the match is in the text as typed
+                start = origin[start]
+                end = origin[end] if end < len(origin) else len(text)
+            out += [text[done:start], self.replacements[kind]]
+            done = end
+        out.append(text[done:])
+        return "".join(out)
 
     def apply(self, item: T) -> T:
         """A redacted copy of ``item``: every text in it (in dataclasses, lists, tuples,

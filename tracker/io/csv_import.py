@@ -1206,6 +1206,7 @@ class ImportPlan:
     left_out: tuple[RowProblem, ...] = ()  # rows that are not lab results (vital signs…)
     patients: tuple[str, ...] = ()  # a patient column's ids among the lab rows
     first: tuple[str, ...] = ()  # said before everything (a corrected result not taken)
+    item: str = "row"  # what the file holds, in the summary's words ("resource": FHIR)
 
     @property
     def ok(self) -> bool:
@@ -1565,20 +1566,26 @@ def summary_lines(plan: ImportPlan, *, applied: bool) -> list[str]:
             f"{_plural(len(plan.conflicts), 'value')} that differ from the record "
             "(the record was kept; listed below)"
         )
+    item = plan.item
     if plan.problems:
-        skipped.append(f"{_plural(len(plan.bad_lines), 'bad row')} (listed above)")
+        bad = (
+            _plural(len(plan.bad_lines), "bad row")
+            if item == "row"
+            else f"{_plural(len(plan.bad_lines), item)} with a problem"
+        )
+        skipped.append(f"{bad} (listed above)")
     if plan.pending:
         skipped.append(
             f"{_plural(len(plan.pending), 'result')} not given yet (pending, cancelled…)"
         )
     if plan.repeated:
-        skipped.append(_plural(len(plan.repeated), "repeated row"))
+        skipped.append(_plural(len(plan.repeated), f"repeated {item}"))
     if plan.other_children:
         skipped.append(f"{_plural(len(plan.other_children), 'value')} of another child")
     if plan.left_out:
         n_out = len(plan.left_out)
         what = "that is not a lab result" if n_out == 1 else "that are not lab results"
-        skipped.append(f"{_plural(n_out, 'row')} {what} (listed below)")
+        skipped.append(f"{_plural(n_out, item)} {what} (listed below)")
     if skipped:
         lines.append("Skipped: " + "; ".join(skipped) + ".")
     lines.extend(ehr_rows.summary(plan.left_out))  # one line per reason, not per row

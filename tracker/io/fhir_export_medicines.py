@@ -27,7 +27,7 @@ def dose_quantity(amount: str, unit: str, c: Context) -> JsonObject | None:
         return None
     if number.comparator.value:
         return None
-    return quantity(number.value, c.text(unit.strip()), ucum.dose_code(unit))
+    return quantity(number.value, c.text(unit.strip()), ucum.dose_code(unit), amount)
 
 
 def typed_dose(text: str, c: Context) -> JsonObject | None:

@@ -11,6 +11,7 @@ named by ``code.text`` only.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -88,9 +89,24 @@ def put(obj: JsonObject, key: str, value: Any) -> None:
         obj[key] = value
 
 
-def quantity(value: float, unit_text: str, code: str | None) -> JsonObject:
-    """A Quantity: the value, the unit as written, and the UCUM code when there is one."""
-    q: JsonObject = {"value": value}
+_TYPED_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def typed_number(value: float, typed: str = "") -> int | float:
+    """``value`` as the family wrote it in ``typed``: a whole number as one ("285" → 285,
+    not 285.0), unless ``typed`` writes it with decimals ("10.0" stays 10.0)."""
+    if not value.is_integer():
+        return value
+    for written in _TYPED_NUMBER.findall(typed):
+        if ("." in written or "," in written) and float(written.replace(",", ".")) == value:
+            return value
+    return int(value)
+
+
+def quantity(value: float, unit_text: str, code: str | None, typed: str = "") -> JsonObject:
+    """A Quantity: the value (as typed in ``typed``: :func:`typed_number`), the unit as
+    written, and the UCUM code when there is one."""
+    q: JsonObject = {"value": typed_number(value, typed)}
     put(q, "unit", unit_text.strip())
     if code is not None:
         q["system"] = ucum.SYSTEM
@@ -191,9 +207,9 @@ def lab_value(draw: CountResult, v: CountValue, rid: str, c: Context) -> JsonObj
     code = ucum.code_of(unit) if unit is not None else None
     obs = _observation(rid, LABORATORY, _loinc(a.loinc if a else "", a.name if a else v.analyte), c)
     obs["effectiveDateTime"] = c.when(draw.taken_date, draw.taken_time)
-    value = quantity(v.value, v.unit, code)
+    value = quantity(v.value, v.unit, code, v.value_text)
     if v.comparator.value:
-        value = {"value": v.value, "comparator": v.comparator.value, **value}
+        value = {"value": value["value"], "comparator": v.comparator.value, **value}
     obs["valueQuantity"] = value
     put(obs, "interpretation", _interpretation(v.lab_flag, c))
     hours = (
@@ -204,9 +220,9 @@ def lab_value(draw: CountResult, v: CountValue, rid: str, c: Context) -> JsonObj
     put(obs, "note", c.notes(v.lab_comment, hours))
     ranged: JsonObject = {}
     if v.range_low is not None:
-        ranged["low"] = quantity(v.range_low, v.unit, code)
+        ranged["low"] = quantity(v.range_low, v.unit, code, v.range_text)
     if v.range_high is not None:
-        ranged["high"] = quantity(v.range_high, v.unit, code)
+        ranged["high"] = quantity(v.range_high, v.unit, code, v.range_text)
     put(ranged, "text", c.text(v.range_text.strip()))
     put(obs, "referenceRange", [ranged] if ranged else None)
     return obs
@@ -222,7 +238,7 @@ def other_result(draw: CountResult, o: OtherResult, rid: str, c: Context) -> Jso
     except ValueError:
         obs["valueString"] = c.text(o.value_text.strip())
     else:
-        value: JsonObject = {"value": number.value}
+        value: JsonObject = {"value": typed_number(number.value, o.value_text)}
         put(value, "comparator", number.comparator.value)
         put(value, "unit", o.unit.strip())  # a unit is a code: not redacted (as on paper)
         obs["valueQuantity"] = value
@@ -274,8 +290,8 @@ def growth(g: Growth, c: Context) -> list[tuple[str, JsonObject]]:
             continue
         obs = _observation("", VITAL_SIGNS, _loinc(loinc, name), c)
         obs["effectiveDateTime"] = c.when(g.date, None)
-        obs["valueQuantity"] = quantity(value, unit, code)
         typed = getattr(g, f"{part}_text").strip()
+        obs["valueQuantity"] = quantity(value, unit, code, typed)
         measured = g.measured_by.strip()
         put(
             obs,
@@ -296,9 +312,9 @@ def temperature(t: Temperature, rid: str, c: Context) -> JsonObject:
     obs["effectiveDateTime"] = c.when(t.date, t.time)
     number = float(fever.read_temperature(t.value_text).value)
     if t.unit is TemperatureUnit.FAHRENHEIT:
-        obs["valueQuantity"] = quantity(number, "°F", ucum.FAHRENHEIT)
+        obs["valueQuantity"] = quantity(number, "°F", ucum.FAHRENHEIT, t.value_text)
     else:
-        obs["valueQuantity"] = quantity(number, "°C", ucum.CELSIUS)
+        obs["valueQuantity"] = quantity(number, "°C", ucum.CELSIUS, t.value_text)
     site = t.site_text.strip() or (SITE_LABELS[t.site.value] if t.site else "")
     put(obs, "bodySite", {"text": c.text(site)} if site else None)
     done = [

@@ -91,7 +91,6 @@ from tracker.store.backup_file import BEFORE_IMPORT
 from tracker.store.record import Record
 
 _SHOWN_IDS = 10
-_BAD_ROWS = re.compile(r"\b(\d[\d,]*) bad row(s?)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -576,6 +575,7 @@ def plan_fhir(fhir: FhirFile, record: Record, child: Child, *, source: str = "")
         ),
         conflicts=tuple(map(conflict, plan.conflicts)),
         noted=tuple(map(named, plan.noted)),
+        item="resource",  # a file of resources, not rows
     )
     plan = replace(plan, first=_corrected_not_taken(plan.conflicts, fhir.corrected))
     lines = list(vit.summary(child))
@@ -617,9 +617,7 @@ def summary_of(fplan: FhirPlan, *, applied: bool) -> list[str]:
     vital signs already in the record counted there, not also among the values)."""
     labs = fplan.plan.already_there[: len(fplan.plan.already_there) - fplan.vitals_already]
     return [
-        _BAD_ROWS.sub(r"\1 resource\2 with a problem", line)  # a file of resources, not rows
-        for line in summary_lines(replace(fplan.plan, already_there=labs), applied=applied)
-    ] + [
+        *summary_lines(replace(fplan.plan, already_there=labs), applied=applied),
         *fplan.vitals_lines,
         *fplan.fhir.left_out_lines(),
     ]

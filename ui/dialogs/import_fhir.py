@@ -3,20 +3,22 @@ them, show the CSV import's preview (with the vital signs and what is left out),
 
 Nothing is written before the family confirms in the preview; the Patient in the file is
 compared with the child there (a warning above everything when it is someone else).
+Reading and planning run off the GUI thread behind the CSV import's progress dialog (with
+Cancel); saving shows the same progress note and wait cursor as the CSV import's.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
 from tracker.io.csv_import import BadRowsNotConfirmed, ImportReport, PlanOutdated
 from tracker.io.fhir_import import FhirPlan, apply_fhir, plan_fhir, read_fhir, summary_of
 from tracker.store import RecordError
 from ui.bridge import RecordBridge
+from ui.dialogs.import_csv import CANCELLED, read_in_background, saving, saving_text
+from ui.dialogs.import_preview import finished_text
 from ui.interaction import Interaction
 
 
@@ -59,26 +61,34 @@ class FhirImporter:
             path = self._ask_for_path()
             if path is None:
                 return None
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:  # kind and size first (read_import_file): a FIFO or a huge file is refused
-            fplan: FhirPlan = plan_fhir(
-                read_fhir(path), self.bridge.record, child, source=f"imported from {path.name}"
-            )
-        except RecordError as exc:  # UnreadableFhir, ImportFileError, the record's own
-            QGuiApplication.restoreOverrideCursor()
-            self.interaction.error(self.parent, self.title(), str(exc))
+        record = self.bridge.record
+        source = f"imported from {path.name}"
+        outcome = read_in_background(  # kind and size first (read_import_file): a FIFO or a
+            self.parent,  # huge file is refused
+            self.parent.tr("Reading the FHIR file…"),
+            [lambda _: read_fhir(path), lambda fhir: plan_fhir(fhir, record, child, source=source)],
+        )
+        if outcome is CANCELLED:
             return None
-        QGuiApplication.restoreOverrideCursor()
+        if isinstance(outcome, str):  # UnreadableFhir, ImportFileError, the record's own
+            self.interaction.error(self.parent, self.title(), outcome)
+            return None
+        fplan: FhirPlan = outcome
         extra = [*fplan.vitals_lines, *fplan.fhir.left_out_lines()]
         if not self.interaction.confirm_import(
             self.parent, fplan.plan, path, fplan.fhir.identity, extra
         ):
             return None
         try:
-            report = apply_fhir(fplan, self.bridge.record, skip_bad=bool(fplan.plan.problems))
+            with saving(self.parent, saving_text(self.parent, fplan.plan)):
+                report = apply_fhir(fplan, record, skip_bad=bool(fplan.plan.problems))
         except (BadRowsNotConfirmed, PlanOutdated, RecordError) as exc:
             self.interaction.error(self.parent, self.title(), str(exc))
             return None
         self.bridge.changed_outside(report.changes)
-        self.interaction.info(self.parent, self.title(), "\n".join(summary_of(fplan, applied=True)))
+        self.interaction.info(
+            self.parent,
+            self.title(),
+            finished_text(summary_of(fplan, applied=True), fplan.plan.problems),
+        )
         return report

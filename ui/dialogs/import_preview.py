@@ -1,4 +1,5 @@
-"""The preview of a lab CSV import: what it would add, what it leaves out and why.
+"""The preview of a lab import (a CSV or a FHIR file): what it would add, what it leaves
+out and why.
 
 Shown by :meth:`ui.interaction.Interaction.confirm_import`; nothing is written here.
 """
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHeaderView,
     QLabel,
+    QListView,
     QListWidget,
     QTableWidget,
     QTableWidgetItem,
@@ -99,9 +101,10 @@ class ImportPreviewDialog(QDialog):
         table = QTableWidget(n_added, len(COLUMNS), self)
         self.table = table
         table.setObjectName("additions")
+        rows_of_csv = plan.item == "row"  # else the resources of a FHIR file, counted
         table.setHorizontalHeaderLabels(
             [
-                self.tr("Line"),
+                self.tr("Line") if rows_of_csv else self.tr("#"),
                 self.tr("Date"),
                 self.tr("Test"),
                 self.tr("Value"),
@@ -111,6 +114,11 @@ class ImportPreviewDialog(QDialog):
                 self.tr("Lab's comment"),
                 self.tr("Adds to"),
             ]
+        )
+        table.horizontalHeaderItem(0).setToolTip(
+            self.tr("The line of the file the value is on")
+            if rows_of_csv
+            else self.tr("The resource's place in the file (1 is the first)")
         )
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.verticalHeader().hide()
@@ -185,6 +193,13 @@ class ImportPreviewDialog(QDialog):
         table.horizontalHeader().setStretchLastSection(True)
         tabs.addTab(table, self.tr("Will be added ({n})").format(n=n_added))
         left_out = QListWidget(self)
+        left_out.setObjectName("left_out")
+        # a reason is read whole: it wraps at the list's width, never cut off at its edge
+        left_out.setWordWrap(True)
+        left_out.setResizeMode(QListView.ResizeMode.Adjust)
+        left_out.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        left_out.setTextElideMode(Qt.TextElideMode.ElideNone)
+        left_out.setSpacing(2)
         left = (
             *plan.problems,
             *plan.conflicts,
@@ -202,7 +217,13 @@ class ImportPreviewDialog(QDialog):
         if plan.problems:
             tabs.setCurrentIndex(1)
         self.skip_bad = QCheckBox(
-            self.tr("Some rows are wrong (see “Left out”). Import the good rows anyway."), self
+            self.tr("Some rows are wrong (see “Left out”). Import the good rows anyway.")
+            if rows_of_csv
+            else self.tr(
+                "Some resources in the file are wrong (see “Left out”). Import the good ones "
+                "anyway."
+            ),
+            self,
         )
         self.skip_bad.setVisible(bool(plan.problems))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
@@ -313,3 +334,15 @@ def _when(day: dt.date, at: dt.time | None) -> str:
 def _test_name(code: str, written: str) -> str:
     name = analytes.analyte(code).name
     return name if written.strip().casefold() in name.casefold() else f"{name} ({written})"
+
+
+FINISHED_PROBLEMS = 10  # problems a message after an import lists (its summary counts all)
+
+
+def finished_text(summary: Sequence[str], problems: Sequence[object]) -> str:
+    """The message after an import: its summary, then the problems it skipped, which the
+    command line lists above its summary and the preview in "Left out" (the first
+    :data:`FINISHED_PROBLEMS`, then how many more)."""
+    listed = list(first_of(problems, FINISHED_PROBLEMS))
+    lines = [line.replace("(listed above)", "(listed below)") for line in summary]
+    return "\n".join([*lines, *listed]) if listed else "\n".join(summary)
