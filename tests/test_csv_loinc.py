@@ -522,3 +522,19 @@ def test_code_column_detection_never_raises(values: list[str]) -> None:
         any(loinc.is_loinc_code(v) for v in values)
         and 2 * sum(loinc.is_loinc_code(v) for v in values) >= sum(bool(v.strip()) for v in values)
     )
+
+
+def test_one_value_that_differs_is_said_in_the_singular(tmp_path: Path) -> None:
+    db = tmp_path / "family.sqlite"
+    with Record.open(db, create=True, clock=fixed_clock) as record:
+        record.save(Child(name="Mila", birth_date=dt.date(2026, 1, 10)))
+    head = "DATE,PATIENT,ENCOUNTER,CATEGORY,CODE,DESCRIPTION,VALUE,UNITS,TYPE\n"
+    row = "2026-03-02T09:15:00Z,p1,e1,laboratory,6690-2,Leukocytes,{},10*3/uL,numeric\n"
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text(head + row.format("1.9"), encoding="utf-8")
+    second.write_text(head + row.format("2.9"), encoding="utf-8")
+    for path in (first, second):
+        out, err = io.StringIO(), io.StringIO()
+        argv = ["import-counts", "--db", str(db), str(path)]
+        assert cli.run(cli.build_parser().parse_args(argv), out=out, err=err, today=TODAY) == 0
+    assert "1 value that differs from the record" in out.getvalue()

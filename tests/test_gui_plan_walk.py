@@ -19,7 +19,7 @@ import shiboken6
 from conftest import TODAY, fixed_clock
 from gui_helpers import activate, press
 from PySide6.QtCore import Qt
-from test_gui_roadmap import Answers, _rows, drive_modals, enter
+from test_gui_roadmap import Answers, _rows, day_typed, drive_modals, enter
 
 from tracker.demo import build_demo
 from tracker.model import Child, Milestone, MilestoneKind, Phase, Roadmap
@@ -209,8 +209,8 @@ def test_it_really_started_on_names_the_recorded_phase_and_its_new_length(
         for i, (_id, _when, what) in enumerate(_plan_rows(view))
         if what == "the start of Blinatumomab, cycle 1"
     )
+    view.plan_list.setFocus()
     view.plan_list.setCurrentItem(view.plan_list.topLevelItem(row))
-    answers.texts.append(later.isoformat())
     seen: dict[str, str] = {}
 
     def preview(dialog: Any) -> None:
@@ -218,7 +218,10 @@ def test_it_really_started_on_names_the_recorded_phase_and_its_new_length(
         assert label.isVisible() and label.textFormat() == Qt.TextFormat.PlainText
         seen["text"] = label.text()
 
-    drive_modals(lambda: QTest.keyClick(view.started_button, Qt.Key.Key_Space), [preview])
+    drive_modals(
+        lambda: QTest.keyClick(view.started_button, Qt.Key.Key_Space),
+        [day_typed(later.isoformat()), preview],
+    )
     assert seen["text"] == (
         f"Blinatumomab 1 (recorded): start {blina.actual_start.isoformat()} → "
         f"{later.isoformat()}; only the start changes, its end stays "

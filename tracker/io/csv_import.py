@@ -1562,8 +1562,9 @@ def summary_lines(plan: ImportPlan, *, applied: bool) -> list[str]:
     if plan.already_there:
         skipped.append(f"{_plural(len(plan.already_there), 'value')} already in the record")
     if plan.conflicts:
+        differ = "differs" if len(plan.conflicts) == 1 else "differ"
         skipped.append(
-            f"{_plural(len(plan.conflicts), 'value')} that differ from the record "
+            f"{_plural(len(plan.conflicts), 'value')} that {differ} from the record "
             "(the record was kept; listed below)"
         )
     item = plan.item

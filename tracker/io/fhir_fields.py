@@ -254,3 +254,24 @@ def lab_note(r: Resource) -> str:
         if isinstance(n, dict) and isinstance(n.get("text"), str) and n["text"].strip()
     ]
     return " ".join(texts)
+
+
+# Specimens no blood count is measured in: a result of one is never a blood count, whatever
+# its name ("Blasts" of spinal fluid or marrow is not the blood's blasts %).
+_NOT_BLOOD = re.compile(
+    r"cerebro-?spinal|cerebral spinal|spinal fluid|\bcsf\b|\bliquor\b|marrow|urine|"
+    r"pleural|peritoneal|ascit|synovial|pericardial|\bstool\b|saliva|sputum",
+    re.IGNORECASE,
+)
+
+
+def other_specimen(r: Resource) -> str:
+    """The specimen ``r`` names when it is not blood ("Cerebrospinal fluid"), else ""."""
+    spec = r.data.get("specimen")
+    if not isinstance(spec, dict):
+        return ""
+    for key in ("display", "reference"):
+        text = spec.get(key)
+        if isinstance(text, str) and _NOT_BLOOD.search(text):
+            return text.strip()
+    return ""

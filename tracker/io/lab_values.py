@@ -94,6 +94,15 @@ def is_percent(unit_text: str) -> bool:
     return unit_key(unit_text) in _PERCENT_KEYS
 
 
+# A LOINC long common name, "Component [Property] in System by Method": the system blood
+# (or serum / plasma), where the catalogue's tests are measured.
+_IN_BLOOD = re.compile(
+    r"^\s*(?P<component>[^\[\]]+?)\s*\[[^\]]*\]\s+(?:in|of)\s+"
+    r"(?:Blood|Serum or Plasma|Serum|Plasma)\b(?!\s*(?:spot|drop)\b)",
+    re.IGNORECASE,
+)
+
+
 def resolve_test(name: str, unit_text: str = "", loinc: str = "") -> Analyte | None:
     """The analyte a lab's test name (and unit, and LOINC code) means, or None if not kept.
 
@@ -102,15 +111,20 @@ def resolve_test(name: str, unit_text: str = "", loinc: str = "") -> Analyte | N
     whatever the name says.  A real LOINC code (its shape and check digit,
     ``loinc.is_loinc_code``) the catalogue does not know is never a known test either: the
     code names another test than the name may seem to ("Blasts" with 35068-6 is blasts in
-    spinal fluid, not in blood), so it is kept as printed.  Without a code, or with one that
-    is not a LOINC code (a lab's own "CBC1"), the name (and the unit) decide."""
+    spinal fluid, not in blood), so it is kept as printed, unless the name is the code's
+    long common name and says the test is of blood ("Platelets [#/volume] in Blood by
+    Manual count"): then its component (and the unit) decide.  Without a code, or with one
+    that is not a LOINC code (a lab's own "CBC1"), the name (and the unit) decide."""
     code_text = loinc.strip()
     if code_text in _NOT_KNOWN_LOINC:
         return None
     if (by_code := _ANALYTE_BY_LOINC.get(code_text)) is not None:
         return by_code
     if code_text and is_loinc_code(code_text):
-        return None
+        # the code's long common name says its specimen ("… in Blood by Manual count"):
+        # only then does its component name the test; otherwise kept as printed
+        in_blood = _IN_BLOOD.match(name)
+        return resolve_test(in_blood["component"], unit_text) if in_blood else None
     key = name_key(name)
     pair = _BY_UNIT_KIND.get(key)
     if pair is not None:
