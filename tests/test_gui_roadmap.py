@@ -588,9 +588,12 @@ def test_a_fix_and_its_way_back_leave_no_reason_and_undo_restores_each(qtbot, wi
     def fix(day: dt.date) -> None:
         rows = _rows(view.plan_list)
         row = next(i for i, r in enumerate(rows) if r[1] == "the start of Blinatumomab, cycle 1")
+        view.plan_list.setFocus()
         view.plan_list.setCurrentItem(view.plan_list.topLevelItem(row))
-        answers.texts.append(day.isoformat())
-        drive_modals(lambda: QTest.keyClick(view.fix_button, Qt.Key.Key_Space), [enter])
+        drive_modals(
+            lambda: QTest.keyClick(view.fix_button, Qt.Key.Key_Space),
+            [day_typed(day.isoformat()), enter],
+        )
 
     def stored() -> dict[str, tuple[dt.date | None, str]]:
         [roadmap] = win.bridge.record.entries(Roadmap, child.id)
@@ -622,16 +625,20 @@ def test_a_date_fixed_in_year_9999_is_refused_and_nothing_changes(qtbot, win, an
     view = win.plan_view
     child = win.bridge.current_child()
     [roadmap] = win.bridge.record.entries(Roadmap, child.id)
+    view.plan_list.setFocus()
     view.plan_list.setCurrentItem(view.plan_list.topLevelItem(0))
-    answers.texts.append("9999-01-01")
     steps = win.bridge.undo_stack.count()
-    QTest.keyClick(view.fix_button, Qt.Key.Key_Space)
-    kind, _title, text = answers.asked[-1]
-    assert kind == "error"
-    assert text == (
-        "The start of Prednisone prophase: 9999-01-01 is more than 10 years ahead (the latest "
-        "date accepted is 2036-11-24); check the year. Nothing was changed."
+    seen: dict[str, Any] = {}
+
+    def refused_then_cancelled(dialog: Any) -> None:
+        refused_day("9999-01-01", seen)(dialog)
+        dialog.reject()
+
+    drive_modals(
+        lambda: QTest.keyClick(view.fix_button, Qt.Key.Key_Space), [refused_then_cancelled]
     )
+    assert seen["open"], "the box stays open with the reason beside the field"
+    assert "9999-01-01 is more than 10 years ahead" in seen["error"], seen["error"]
     assert win.bridge.undo_stack.count() == steps
     assert win.bridge.record.entries(Roadmap, child.id) == [roadmap]
 
@@ -650,7 +657,8 @@ def test_the_lengths_dialog_takes_the_day_after_the_last_day_as_a_file_does(qtbo
         type_text(dialog.findChild(object, "lps_cons"), "1, 62")
         enter(dialog)
         assert dialog.isVisible()
-        seen["error"] = dialog.error.text()
+        seen["error"] = dialog.errors["cons"].text()  # beside its row
+        dialog.reject()
 
     view.lengths_button.setFocus()
     drive_modals(lambda: QTest.keyClick(view.lengths_button, Qt.Key.Key_Space), [refused])
@@ -661,7 +669,7 @@ def test_the_lengths_dialog_takes_the_day_after_the_last_day_as_a_file_does(qtbo
         type_text(dialog.findChild(object, "length_cons"), "60")
         type_text(dialog.findChild(object, "lps_cons"), "1, 61")
         enter(dialog)
-        assert not dialog.isVisible(), dialog.error.text()
+        assert not dialog.isVisible(), dialog.errors["cons"].text()
 
     drive_modals(lambda: QTest.keyClick(view.lengths_button, Qt.Key.Key_Space), [accepted])
     child = win.bridge.current_child()
