@@ -259,7 +259,7 @@ def test_the_repeat_in_words_says_the_day_of_a_monthly_series(qtbot, window, rec
     drive_modal(lambda: window.agenda_view.edit("appointment", None), plan)
 
 
-def test_the_repeat_count_says_every_month_not_every_1_months(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_the_repeat_count_never_says_every_1_months(qtbot) -> None:  # type: ignore[no-untyped-def]
     from ui.dialogs.agenda import RepeatPicker
 
     picker = RepeatPicker(today=dt.date(2026, 11, 24))
@@ -273,9 +273,9 @@ def test_the_repeat_count_says_every_month_not_every_1_months(qtbot) -> None:  #
         picker.every.setValue(2)
         shown[how] = (one, picker.every.text())
     assert shown == {
-        "daily": ("every day", "every 2 days"),
-        "weekly": ("every week", "every 2 weeks"),
-        "monthly": ("every month", "every 2 months"),
+        "daily": ("every 1 day", "every 2 days"),  # the number typed stays shown
+        "weekly": ("every 1 week", "every 2 weeks"),
+        "monthly": ("every 1 month", "every 2 months"),
     }
     picker.every.setValue(1)
     assert picker.words.text() == "In words: every month on the 24th"

@@ -186,17 +186,25 @@ class RepeatPicker(QWidget):
         self.how.setCurrentIndex(self.how.findData(r.freq))
         self._changed()
 
+    def _unit_words(self) -> None:
+        """ "every 1 month", "every 2 months": the unit in the singular at 1, never "every 1
+        months" (the box keeps the number typed, so it is always shown)."""
+        how = self.how.currentData()
+        one = self.every.cleanText().strip() == "1"
+        unit = (
+            {DAILY: self.tr(" day"), WEEKLY: self.tr(" week"), MONTHLY: self.tr(" month")}
+            if one
+            else {DAILY: self.tr(" days"), WEEKLY: self.tr(" weeks"), MONTHLY: self.tr(" months")}
+        )
+        self.every.setSuffix(unit.get(how, ""))
+
     def _changed(self, *_: object) -> None:
         how = self.how.currentData()
         repeats = how != ONCE
         if how == WEEKLY and not any(b.isChecked() for b in self.days) and self.first_date:
             self.days[self.first_date.weekday()].setChecked(True)  # signals _changed again
             return
-        unit = {DAILY: self.tr(" days"), WEEKLY: self.tr(" weeks"), MONTHLY: self.tr(" months")}
-        self.every.setSuffix(unit.get(how, ""))
-        # 1 reads "every month", never "every 1 months" (the value's words at the minimum)
-        one = {DAILY: self.tr("every day"), WEEKLY: self.tr("every week")}
-        self.every.setSpecialValueText(one.get(how, self.tr("every month")))
+        self._unit_words()
         self.every.setVisible(repeats)
         self.days_holder.setVisible(how == WEEKLY)
         self.end_row.setVisible(repeats)
