@@ -275,7 +275,7 @@ def test_plausible_values_pass(code: str, value: float, unit: str) -> None:
 
 def test_plausibility_with_an_unknown_unit_names_the_units() -> None:
     message = plausibility_problem("hgb", 8.2, "mg/dL")
-    assert message is not None and "g/dL, g/L, mmol/L" in message
+    assert message is not None and "Hb is kept in g/dL, g/L or mmol/L" in message
 
 
 # ---------------------------------------------------------------------- parse_number
