@@ -366,8 +366,8 @@ def _observation(
     if a is None and not vital:  # no code the catalogue knows: the name decides, as in a CSV
         a = resolve_test(name, quantity_unit(quantity), code)
     test = name or (a.name if a is not None else f"LOINC {code}")
-    if (fluid := other_specimen(r)) and not vital:  # never a blood count, kept as printed
-        a, test = None, f"{test} ({fluid})"
+    if a is not None and not vital and (fluid := other_specimen(r)):
+        a, test = None, f"{test} ({fluid})"  # never a blood count: kept as printed, so named
     if a is None and not vital and not grouped and not is_lab(r):
         rd.leave_out("Observation (not a lab result or vital sign)", r)
         return
