@@ -147,15 +147,15 @@ def test_marks_that_cannot_be_extracted_are_named() -> None:
 
 
 def test_a_language_serves_its_catalogue_and_falls_back_to_english() -> None:
-    try:
-        i18n.set_language("es")
+    with i18n.using("es"):
         assert i18n.language() == "es"
         assert i18n.trn("{n} day", "{n} days", 2) == "{n} days"  # not marked anywhere
-        i18n.set_language("xx")
-        assert i18n.language() == "en"
-        assert i18n.tr("Anything") == "Anything"
-    finally:
-        i18n.set_language("en")
+        assert i18n.trc("month", "May") == "mayo"
+        with i18n.using("xx"):
+            assert i18n.language() == "en"
+            assert i18n.tr("Anything") == "Anything"
+        assert i18n.language() == "es"
+    assert i18n.language() == "en"
 
 
 def test_the_tool_keeps_translations_where_a_string_moves(tmp_path: Path) -> None:

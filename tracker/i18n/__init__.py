@@ -19,7 +19,8 @@ catalogue.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
 from tracker.i18n.catalogue import Entry, Key, parse
 
@@ -76,6 +77,18 @@ def set_language(language: str) -> None:
 
 def language() -> str:
     return _language
+
+
+@contextmanager
+def using(language: str) -> Iterator[None]:
+    """Strings in ``language`` inside the block, then the language before (tests; a page
+    printed in another language)."""
+    before = _language
+    set_language(language)
+    try:
+        yield
+    finally:
+        set_language(before)
 
 
 def system_language(environ: Mapping[str, str] = os.environ) -> str:
