@@ -82,6 +82,20 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
 
 
+@pytest.fixture(autouse=True)
+def _english_after_each_test() -> Iterator[None]:
+    """A test that changes the language or the value formats leaves English and ISO
+    behind, so no later test depends on the order the tests ran in."""
+    yield
+    from tracker import i18n
+    from tracker.i18n import formats
+
+    if i18n.language() != i18n.SOURCE_LANGUAGE:
+        i18n.set_language(i18n.SOURCE_LANGUAGE)
+    if type(formats.current()) is not formats.Formats:
+        formats.install(formats.Formats())
+
+
 @pytest.fixture
 def clock():  # type: ignore[no-untyped-def]
     return fixed_clock

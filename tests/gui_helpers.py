@@ -366,6 +366,9 @@ def app_run(
             return main(list(argv))
         finally:
             sys.excepthook = hook
+            from ui import language
+
+            language.reset(app)
             app.setApplicationDisplayName(display_name)
             app.setApplicationVersion(version)
 

@@ -47,7 +47,7 @@ def _version() -> str:
 
 
 def make_application(argv: list[str]):  # type: ignore[no-untyped-def]
-    from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+    from PySide6.QtCore import QCoreApplication
     from PySide6.QtGui import QGuiApplication, QIcon, QPixmap
     from PySide6.QtWidgets import QApplication
 
@@ -65,11 +65,9 @@ def make_application(argv: list[str]):  # type: ignore[no-untyped-def]
     pixmap = QPixmap()
     pixmap.loadFromData(resources.read_bytes("icons/app.svg"))
     QGuiApplication.setWindowIcon(QIcon(pixmap))
-    translator = QTranslator(app)
-    if translator.load(
-        QLocale(), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    ):
-        app.installTranslator(translator)
+    from ui.language import apply_language
+
+    apply_language("", app)  # the system's; run_gui applies the family's choice
     return app
 
 
@@ -139,6 +137,11 @@ def run_gui(args, clock: Clock = system_clock) -> int:  # type: ignore[no-untype
     install_crash_hook(data_folder() / "logs", clock)
     interaction = Interaction()
     non_interactive = args.screenshot is not None
+    if not non_interactive:  # a screenshot follows the system (LANG): reproducible
+        from ui.language import apply_language
+        from ui.settings import Settings
+
+        apply_language(Settings().language, app)
 
     if args.demo:
         from tracker.demo import write_demo

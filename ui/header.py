@@ -91,8 +91,11 @@ class HeaderWidget(QFrame):
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(2, 1)
         bridge.changed.connect(self.on_changed)
-        bridge.child_selected.connect(lambda _id: self.refresh())
+        bridge.child_selected.connect(self._child_selected)
         bridge.display_changed.connect(self.refresh)
+        self.refresh()
+
+    def _child_selected(self, _child_id: int) -> None:
         self.refresh()
 
     def on_changed(self, changes: Changes) -> None:

@@ -8,10 +8,11 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QRect, QSize
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QTabWidget, QVBoxLayout, QWidget
 
 from tracker.cli import GUI_VIEWS
 from tracker.display import PREFERENCE_LABELS, UnitPreference
+from tracker.i18n import LANGUAGES
 from tracker.kinds import Changes, child_kinds
 from tracker.model import Child
 from tracker.store import RecordError
@@ -25,6 +26,7 @@ from ui.interaction import Interaction
 from ui.kind_ui import edit_entry
 from ui.kind_ui import tr as tr_kind
 from ui.kinds import in_add_menu, ui_kind
+from ui.language import apply_language, system_language
 from ui.menu_keys import OneEscape
 from ui.plain import plain_label
 from ui.safety import COPY_REMINDER_QUIET_DAYS, CopyReminder, PlaceNote, Safety
@@ -44,6 +46,9 @@ from ui.views.plan import PlanView
 from ui.views.today import TodayView
 
 VIEW_NAMES = GUI_VIEWS  # one list: the tabs, and the command line's --view
+
+_OPEN_WINDOWS: set[MainWindow] = set()
+"""Windows built again in another language (nothing else holds them)."""
 
 
 SMALL_SCREEN = QSize(1280, 800)
@@ -200,10 +205,55 @@ class MainWindow(QMainWindow):
         )
         self.grades_action.toggled.connect(self.set_grades)
         view_menu.addAction(self.grades_action)
+        self._build_language_menu(view_menu.addMenu(self.tr("&Language")))
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         help_menu.addAction(a[ActionId.CHECK])
         help_menu.addAction(a[ActionId.ABOUT])
         OneEscape(self.menuBar())
+
+    def _build_language_menu(self, menu: QMenu) -> None:
+        group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        system = LANGUAGES[system_language()]
+        choices = [("", self.tr("As the &system ({language})").format(language=system))]
+        choices += [(code, f"&{name}") for code, name in LANGUAGES.items()]
+        for code, text in choices:
+            action = QAction(text, self)
+            action.setObjectName(f"language_{code or 'system'}")
+            action.setCheckable(True)
+            action.setChecked(code == self.settings.language)
+            action.triggered.connect(lambda _=False, c=code: self.choose_language(c))
+            group.addAction(action)
+            menu.addAction(action)
+            self.language_actions[code] = action
+
+    def choose_language(self, code: str) -> MainWindow:
+        """Show the program in ``code`` ("" follows the system) at once: the window is
+        built again in the new language over the same record, undo history, child, view
+        and size (no view holds typed text; dialogs are modal, so none is open)."""
+        if code == self.settings.language:
+            return self
+        self.settings.language = code
+        apply_language(code)
+        return self.rebuilt()
+
+    def rebuilt(self) -> MainWindow:
+        """A new window like this one, in the current language; this one closes."""
+        self.settings.geometry = self.saveGeometry()
+        self.settings.window_state = self.saveState()
+        new = MainWindow(self.bridge, self.interaction, self.settings)
+        new.setWindowTitle(self.windowTitle())
+        new.views.setCurrentIndex(self.views.currentIndex())
+        new.restoreGeometry(self.saveGeometry())
+        _OPEN_WINDOWS.add(new)
+        if self.isVisible():
+            new.show()
+            new.activateWindow()
+        new.show_safety_notes()
+        self.close()
+        _OPEN_WINDOWS.discard(self)
+        self.deleteLater()
+        return new
 
     def _connect(self) -> None:
         a = self.actions_
@@ -250,7 +300,10 @@ class MainWindow(QMainWindow):
         self.bridge.changed.connect(self._changed)
         self.bridge.refused.connect(self._undo_refused)
         self.today_view.notice.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        self.bridge.child_selected.connect(lambda _id: self._update_child_actions())
+        self.bridge.child_selected.connect(self._child_selected)
+        self._update_child_actions()
+
+    def _child_selected(self, _child_id: object) -> None:
         self._update_child_actions()
 
     def _undo_refused(self, what: str, reason: str) -> None:

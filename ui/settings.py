@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings
 
 from tracker.display import UnitPreference
+from tracker.i18n import LANGUAGES
 from tracker.store import durable
 
 SETTINGS_VERSION = 1
@@ -122,6 +123,17 @@ class Settings:
     @unit_preference.setter
     def unit_preference(self, value: UnitPreference) -> None:
         self._s.setValue("display/units", value.value)
+
+    @property
+    def language(self) -> str:
+        """The language chosen in View ▸ Language ("en", "es", "fr"), or "" to follow the
+        system."""
+        value = str(self._s.value("display/language", "") or "")
+        return value if value in LANGUAGES else ""
+
+    @language.setter
+    def language(self, code: str) -> None:
+        self._s.setValue("display/language", code if code in LANGUAGES else "")
 
     @property
     def show_grades(self) -> bool:

@@ -106,14 +106,9 @@ def _has_letters(node: ast.expr) -> bool:
 
 def _docstrings(tree: ast.AST) -> set[int]:
     found: set[int] = set()
+    # docstrings, and a bare string after an assignment (an attribute's docstring)
     for node in ast.walk(tree):
-        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
-            body = node.body
-            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
-                found.add(id(body[0].value))
-    # a bare string statement after an assignment documents it (an attribute's docstring)
-    for node in ast.walk(tree):
-        body = getattr(node, "body", None)
+        body: object = getattr(node, "body", None)
         for child in body if isinstance(body, list) else []:
             if isinstance(child, ast.Expr) and isinstance(child.value, ast.Constant):
                 found.add(id(child.value))
@@ -155,15 +150,18 @@ def tracker_problems(text: str, relative: str) -> list[str]:
     joined_parts: set[int] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.JoinedStr):
-            for value in node.values:
-                joined_parts.add(id(value))
+            for part in node.values:
+                joined_parts.add(id(part))
     for node in ast.walk(tree):
         if id(node) in skip or id(node) in joined_parts:
             continue
+        value: str
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             value = node.value
         elif isinstance(node, ast.JoinedStr):
-            value = "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
+            value = "".join(
+                str(v.value) if isinstance(v, ast.Constant) else "{}" for v in node.values
+            )
         else:
             continue
         if not _WORDS.search(value) or _SQL.match(value):

@@ -192,7 +192,7 @@ class TimelineView(QWidget):
         )
         outer.addWidget(self.scroll, 1)
         bridge.changed.connect(self.on_changed)
-        bridge.child_selected.connect(lambda _id: self.refresh(keep_range=False))
+        bridge.child_selected.connect(self._child_selected)
         self._history_pending = False
         self._stale = False  # changed while hidden: refreshed when next shown
         self._stale_inputs: frozenset[str] | None = frozenset()  # what changed (None: all)
@@ -221,6 +221,9 @@ class TimelineView(QWidget):
         self.refresh(changed={"thresholds"})
 
     # ------------------------------------------------------------------ data
+
+    def _child_selected(self, _child_id: int) -> None:
+        self.refresh(keep_range=False)
 
     def on_changed(self, changes: Changes) -> None:
         if not changes.any:

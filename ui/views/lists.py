@@ -61,7 +61,10 @@ class RecordView(QWidget):
         if self.tables:
             self.keys_to(next(iter(self.tables.values())))
         bridge.changed.connect(self._changed)
-        bridge.child_selected.connect(lambda _id: self._changed(None))
+        bridge.child_selected.connect(self._child_selected)
+
+    def _child_selected(self, _child_id: int) -> None:
+        self._changed(None)
 
     def keys_to(self, here: RecordTable) -> None:
         """Alt+I and Alt+L (Edit, Delete) act on ``here``, the table the keyboard came into:
@@ -212,8 +215,11 @@ class CountsView(RecordView):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self.counts.table.selectionModel().currentRowChanged.connect(self._row_changed)
-        bridge.display_changed.connect(lambda: self._changed(Changes(display=True)))
+        bridge.display_changed.connect(self._display_changed)
         self.refresh_when_shown()
+
+    def _display_changed(self) -> None:
+        self._changed(Changes(display=True))
 
     def touched(self, changes: Changes) -> bool:
         return changes.display or changes.touches(CountResult, TeamThreshold, Phase)
