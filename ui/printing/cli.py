@@ -95,7 +95,11 @@ def _application():  # type: ignore[no-untyped-def]
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    return QApplication.instance() or QApplication(sys.argv[:1])
+    from ui.language import apply_language
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    apply_language("", app)  # the page in the system's language, its dates in its locale
+    return app
 
 
 def _refuse_folder(out: Path) -> None:
