@@ -107,3 +107,13 @@ def test_the_choice_is_kept_in_the_settings(settings) -> None:  # type: ignore[n
     assert settings.language == "fr"
     settings.language = "xx"  # not a shipped language: follow the system
     assert settings.language == ""
+
+
+def test_a_page_can_be_made_in_another_language(qapp, restored) -> None:  # type: ignore[no-untyped-def]
+    language.apply_language("es", qapp)
+    with language.page_language("fr"):
+        assert i18n.language() == "fr"
+        assert formats.date_text(dt.date(2026, 5, 1)) == "1 mai 2026"
+        assert i18n.trc("month", "May") == "mai"
+    assert i18n.language() == "es"
+    assert formats.date_text(dt.date(2026, 5, 1)) == "1 may 2026"

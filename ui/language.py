@@ -8,6 +8,8 @@ describes the workflow.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -126,6 +128,21 @@ def apply_language(language: str, app: QCoreApplication | None = None) -> str:
     app.installTranslator(ours)  # installed last: asked first
     _installed.append(ours)
     return code
+
+
+@contextmanager
+def page_language(language: str) -> Iterator[None]:
+    """Text and values in ``language`` inside the block (a summary printed for a hospital
+    abroad), then the window's again.  Qt's own translators are left alone: a printed page
+    has no Qt button."""
+    before, shown = i18n.language(), formats.current()
+    i18n.set_language(language)
+    formats.install(LocaleFormats(locale_for(i18n.language())))
+    try:
+        yield
+    finally:
+        i18n.set_language(before)
+        formats.install(shown)
 
 
 def reset(app: QCoreApplication | None = None) -> None:
