@@ -1331,7 +1331,8 @@ def _nice_ceiling(value: float) -> float:
 
 
 def preset_range(kind: str, timeline: Timeline) -> tuple[float, float]:
-    """Zoom presets: "2w", "3m" (ending a little after today), "treatment", "all"."""
+    """Zoom presets: "2w", "3m" (ending a little after today), "treatment" (from the
+    first phase to the last one's planned end), "all"."""
     today = timeline.today
     if kind == "2w":
         return today - 10, today + 4
@@ -1342,8 +1343,12 @@ def preset_range(kind: str, timeline: Timeline) -> tuple[float, float]:
     if kind == "treatment":
         lane = timeline.lane("phases")
         if lane and lane.spans:
+            # a running phase up to its planned end (its hatched rest), and the roadmap's
+            # planned LPs and MRD checks when the Plan lane shows them
+            plan = timeline.lane("plan")
+            planned = [m.x for m in plan.marks] if plan is not None else []
             x0 = min(s.x0 for s in lane.spans)
-            x1 = max(s.x1 for s in lane.spans)
+            x1 = max([s.plan_x1 or s.x1 for s in lane.spans] + planned)
             pad = (x1 - x0) * 0.02 + 1
             return x0 - pad, x1 + pad
     pad = (timeline.last - timeline.first) * 0.02 + 1

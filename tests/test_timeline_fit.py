@@ -1,0 +1,68 @@
+"""Issue 15, the timeline's drawing rules that need no Qt: the whole-treatment range, the
+placement of axis and mark labels (inside the drawing area, never over each other)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+from conftest import TODAY, fixed_clock
+
+from tracker import timeline as tl
+from tracker.demo import build_demo
+from tracker.model import CnsVisit, Milestone, Phase
+from tracker.store import Record
+from tracker.timeline import preset_range, x_of
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Record, int]]:
+    path = tmp_path_factory.mktemp("fit") / "demo.sqlite"
+    with Record.open(path, create=True, clock=fixed_clock) as rec:
+        build_demo(rec, TODAY)
+        child_id = rec.children()[0].id
+        assert child_id is not None
+        yield rec, child_id
+
+
+def _build(demo: tuple[Record, int], **kwargs: object) -> tl.Timeline:
+    record, child_id = demo
+    return tl.build(
+        record.entries(Phase, child_id),
+        record.entries(Milestone, child_id),
+        record.entries(CnsVisit, child_id),
+        record.counts(child_id),
+        TODAY,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def test_whole_treatment_includes_the_running_phases_planned_end(
+    demo: tuple[Record, int],
+) -> None:
+    """Maintenance is running (day 360) and planned to end in 2027: "Whole treatment"
+    stopped at today, cutting off the hatched planned rest."""
+    record, child_id = demo
+    started = [p for p in record.entries(Phase, child_id) if p.actual_start is not None]
+    timeline = tl.build(started, [], [], [], TODAY)  # no planned phase after maintenance
+    phases = timeline.lane("phases")
+    assert phases is not None
+    planned_ends = [s.plan_x1 for s in phases.spans if s.plan_x1 is not None]
+    assert planned_ends, "the demo's maintenance has a planned end"
+    _x0, x1 = preset_range("treatment", timeline)
+    assert x1 > max(planned_ends)
+    assert x1 > x_of(TODAY + dt.timedelta(days=120))
+
+
+def test_whole_treatment_includes_the_plan_lanes_planned_items() -> None:
+    phase = tl.Span(0, 10, 0, "Induction", "induction", False, False, tl.Ref("phase", 1), "", TODAY)
+    lp = tl.Mark(40.5, 0, "LP", "circle", False, "plan", tl.Ref("roadmap", 1), "", True)
+    timeline = tl.Timeline(
+        [tl.Lane("phases", "Phases", 1, spans=[phase]), tl.Lane("plan", "Plan", 1, marks=[lp])],
+        0,
+        41,
+        5,
+        [],
+    )
+    assert preset_range("treatment", timeline)[1] > 40.5
