@@ -121,8 +121,12 @@ class TimelineWidget(QWidget):
         self.set_range(*preset_range(kind, self.timeline))
 
     def zoom(self, factor: float, anchor_px: float | None = None) -> None:
-        """factor > 1 zooms in, around the pointer's day (or the centre)."""
+        """factor > 1 zooms in, around the pointer's day (``anchor_px``, the wheel), else
+        around today when it is in view, else the ringed entry (the table's selection, the
+        item Tab moved to), else the middle: "+" never pushes today or the data away."""
         plot = self._plot()
+        if anchor_px is None:
+            anchor_px = self._zoom_anchor(plot)
         if anchor_px is None or plot.width() <= 0:
             anchor = (self.x0 + self.x1) / 2
             frac = 0.5
@@ -135,6 +139,19 @@ class TimelineWidget(QWidget):
         self._hits = []
         self.update()
         self.range_changed.emit(self.x0, self.x1)
+
+    def _zoom_anchor(self, plot: QRectF) -> float | None:
+        """Where "+" and "−" zoom around, in widget pixels (None: the middle)."""
+        if self.timeline is None or plot.width() <= 0:
+            return None
+        today = self.timeline.today + 0.5
+        if self.x0 <= today <= self.x1:
+            return plot.left() + (today - self.x0) / (self.x1 - self.x0) * plot.width()
+        if self._focused is not None:
+            hit = next((h for h in self.hit_items() if h.ref == self._focused), None)
+            if hit is not None and plot.left() <= hit.rect.center().x() <= plot.right():
+                return hit.rect.center().x()
+        return None
 
     def pan(self, fraction: float) -> None:
         shift = (self.x1 - self.x0) * fraction
