@@ -19,7 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker import analytes
 from tracker import timeline as layout
+from tracker.display import chart_units
 from tracker.kinds import Changes
 from tracker.model import (
     Appointment,
@@ -91,9 +93,11 @@ HISTORY = frozenset({"counts", "temperatures", "doses"})  # read from RECENT_DAY
 
 def changed_inputs(changes: Changes) -> frozenset[str] | None:
     """The names of build()'s inputs ``changes`` touches; None: all of them."""
-    if changes.everything or changes.display:
+    if changes.everything:
         return None
-    return frozenset(name for name, model in INPUT_MODELS.items() if changes.touches(model))
+    touched = frozenset(name for name, model in INPUT_MODELS.items() if changes.touches(model))
+    # the units values are shown in: the charts (and transfusions) laid out again, not read
+    return touched | {"display_units"} if changes.display else touched
 
 
 class TimelineView(QWidget):
@@ -192,6 +196,8 @@ class TimelineView(QWidget):
         )
         outer.addWidget(self.scroll, 1)
         bridge.changed.connect(self.on_changed)
+        # View ▸ Show values in: the charts' axes in the units the lists show
+        bridge.display_changed.connect(lambda: self.on_changed(Changes(display=True)))
         bridge.child_selected.connect(lambda _id: self.refresh(keep_range=False))
         self._history_pending = False
         self._stale = False  # changed while hidden: refreshed when next shown
@@ -293,6 +299,7 @@ class TimelineView(QWidget):
             stays=inputs["stays"],
             appointments=inputs["appointments"],
             roadmaps=inputs["roadmaps"],
+            display_units=chart_units(analytes.CODES, self.bridge.unit_preference),
             previous=self.widget.timeline if changed is not None else None,
             changed=changed,
         )

@@ -225,7 +225,7 @@ class CountsView(RecordView):
     def refresh(self, keep_selection: bool = False) -> None:
         from tracker import analytes
         from tracker import timeline as layout
-        from tracker.display import UnitPreference, display_unit
+        from tracker.display import chart_units
         from ui.timeline.painter import required_height
 
         child_id = self.bridge.child_id
@@ -245,9 +245,7 @@ class CountsView(RecordView):
         self.counts.table.setColumnHidden(others, not self.model.has_others())
         if child_id is None:
             return
-        units = None
-        if preference is not UnitPreference.AS_REPORTED:
-            units = {code: display_unit(code, preference) for code in self.CHARTS}
+        units = chart_units(self.CHARTS, preference)
         timeline = layout.build(
             record.entries(Phase, child_id),
             [],
