@@ -11,7 +11,7 @@ from conftest import TODAY, fixed_clock
 
 from tracker import timeline as tl
 from tracker.demo import build_demo
-from tracker.model import CnsVisit, Milestone, Phase
+from tracker.model import CnsVisit, CountResult, Milestone, Phase
 from tracker.store import Record
 from tracker.timeline import preset_range, x_of
 
@@ -66,3 +66,31 @@ def test_whole_treatment_includes_the_plan_lanes_planned_items() -> None:
         [],
     )
     assert preset_range("treatment", timeline)[1] > 40.5
+
+
+_RESULT = CountResult(1, dt.date(2026, 1, 1), values=(), id=1)
+
+
+def _chart(xs: list[float]) -> tl.Lane:
+    points = [
+        tl.Point(x, 1.0, "", tl.Ref("count", i), _RESULT, "anc", "") for i, x in enumerate(xs)
+    ]
+    series = tl.Series("anc", "ANC", "×10⁹/L", points, [], [], 0.0, 1.0, gap_days=45.0)
+    return tl.Lane("anc", "ANC", 1, series=series)
+
+
+def test_the_counts_charts_open_on_their_data() -> None:
+    """A record whose counts ended two years ago: "3 months" showed empty charts; the
+    counts' opening range is the last three months of data, filling the width."""
+    today = x_of(TODAY)
+    old = [today - 800 + 14 * k for k in range(20)]  # fortnightly, 9 months, long ago
+    timeline = tl.Timeline([_chart(old)], old[0], old[-1] + 1, today, [])
+    x0, x1 = preset_range("counts", timeline)
+    shown = [x for x in old if x0 <= x <= x1]
+    assert len(shown) >= 6 and shown[-1] == old[-1]
+    assert (shown[-1] - shown[0]) / (x1 - x0) > 0.85  # the data fills the width
+    recent = [today - 80 + 14 * k for k in range(6)]  # up to date: the 3-month preset
+    timeline = tl.Timeline([_chart(recent)], recent[0], recent[-1] + 1, today, [])
+    assert preset_range("counts", timeline) == preset_range("3m", timeline)
+    empty = tl.Timeline([_chart([])], today, today + 1, today, [])
+    assert preset_range("counts", empty) == preset_range("3m", empty)

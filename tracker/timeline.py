@@ -1332,7 +1332,9 @@ def _nice_ceiling(value: float) -> float:
 
 def preset_range(kind: str, timeline: Timeline) -> tuple[float, float]:
     """Zoom presets: "2w", "3m" (ending a little after today), "treatment" (from the
-    first phase to the last one's planned end), "all"."""
+    first phase to the last one's planned end), "all", and "counts" (where the Blood
+    counts charts open: "3m", or the last three months of results when none is that
+    recent)."""
     today = timeline.today
     if kind == "2w":
         return today - 10, today + 4
@@ -1340,6 +1342,8 @@ def preset_range(kind: str, timeline: Timeline) -> tuple[float, float]:
         end = date_of(today) + relativedelta(weeks=2)
         start = end - relativedelta(months=3)
         return x_of(start), x_of(end)
+    if kind == "counts":
+        return _counts_range(timeline)
     if kind == "treatment":
         lane = timeline.lane("phases")
         if lane and lane.spans:
@@ -1353,3 +1357,16 @@ def preset_range(kind: str, timeline: Timeline) -> tuple[float, float]:
             return x0 - pad, x1 + pad
     pad = (timeline.last - timeline.first) * 0.02 + 1
     return timeline.first - pad, timeline.last + pad
+
+
+def _counts_range(timeline: Timeline) -> tuple[float, float]:
+    """The 3-month preset if a chart has a point in it; else the three months up to the
+    newest point, from the first point in them, so the data fills the width."""
+    recent = preset_range("3m", timeline)
+    xs = [x for lane in timeline.lanes if lane.series for x in (p.x for p in lane.series.points)]
+    if not xs or max(xs) >= recent[0]:
+        return recent
+    last = max(xs)
+    first = min(x for x in xs if x >= last - 91)
+    pad = max((last - first) * 0.03, 2.0)
+    return first - pad, last + pad

@@ -10,8 +10,6 @@ from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
-    QHBoxLayout,
-    QLabel,
     QMenu,
     QScrollArea,
     QToolButton,
@@ -42,6 +40,7 @@ from tracker.model import (
 )
 from ui.bridge import RecordBridge
 from ui.settings import Settings
+from ui.timeline.range_bar import RangeBar
 from ui.timeline.widget import TimelineWidget
 
 RECENT_DAYS = 120  # counts, temperatures and doses shown in the first picture; the rest
@@ -122,35 +121,8 @@ class TimelineView(QWidget):
             self._settings = Settings(settings)
         self.widget = TimelineWidget(self)
         self.widget.item_activated.connect(self.edit_requested)
-        bar = QHBoxLayout()
-        bar.addWidget(QLabel(self.tr("Show:"), self))
-        self.preset_buttons: dict[str, QToolButton] = {}
-        for key, text, tip in (
-            ("2w", self.tr("2 weeks"), self.tr("The last ten days and the next four")),
-            ("3m", self.tr("3 months"), self.tr("The last three months")),
-            ("treatment", self.tr("Whole treatment"), self.tr("From the first phase to the last")),
-            ("all", self.tr("Fit all"), self.tr("Everything recorded")),
-        ):
-            button = QToolButton(self)
-            button.setText(text)
-            button.setToolTip(tip)
-            button.clicked.connect(lambda _=False, k=key: self.widget.apply_preset(k))
-            bar.addWidget(button)
-            self.preset_buttons[key] = button
-        zoom_in = QToolButton(self)
-        zoom_in.setText("+")
-        zoom_in.setToolTip(self.tr("Zoom in (+, or Ctrl+wheel)"))
-        zoom_in.setAccessibleName(self.tr("Zoom in"))
-        zoom_in.clicked.connect(lambda: self.widget.zoom(1.5))
-        zoom_out = QToolButton(self)
-        zoom_out.setText("−")
-        zoom_out.setToolTip(self.tr("Zoom out (−, or Ctrl+wheel)"))
-        zoom_out.setAccessibleName(self.tr("Zoom out"))
-        zoom_out.clicked.connect(lambda: self.widget.zoom(1 / 1.5))
-        bar.addSpacing(12)
-        bar.addWidget(zoom_in)
-        bar.addWidget(zoom_out)
-        bar.addStretch(1)
+        self.range_bar = RangeBar(self.widget, self)
+        self.preset_buttons = self.range_bar.preset_buttons
         self.lanes_button = QToolButton(self)
         self.lanes_button.setText(self.tr("Lanes"))
         self.lanes_button.setToolTip(self.tr("Choose what the timeline shows"))
@@ -178,12 +150,10 @@ class TimelineView(QWidget):
         set_numbers.triggered.connect(self.thresholds_requested)
         menu.addAction(set_numbers)
         self.lanes_button.setMenu(menu)
-        bar.addWidget(self.lanes_button)
-        self.range_label = QLabel(self)
-        bar.addWidget(self.range_label)
-        self.widget.range_changed.connect(self._show_range)
+        self.range_bar.add_widget(self.lanes_button)
+        self.range_label = self.range_bar.range_label
         outer = QVBoxLayout(self)
-        outer.addLayout(bar)
+        outer.addWidget(self.range_bar)
         # The lanes need more height than a small window has (1024×600 with every lane
         # shown): they scroll, each at its least height, instead of squeezing the charts away.
         self.scroll = QScrollArea(self)
@@ -332,7 +302,3 @@ class TimelineView(QWidget):
             self.refresh(changed=self._stale_inputs)
         if self._history_pending:
             self._history_timer.start()
-
-    def _show_range(self, x0: float, x1: float) -> None:
-        start, end = layout.date_of(x0), layout.date_of(x1)
-        self.range_label.setText(f"{start.isoformat()} – {end.isoformat()}")

@@ -65,6 +65,7 @@ class TimelineWidget(QWidget):
             )
         )
         self.painter = TimelinePainter()
+        self.opening_preset = "3m"  # the range a new timeline opens on (tracker.timeline)
         self.timeline: Timeline | None = None
         self.x0 = 0.0
         self.x1 = 1.0
@@ -92,7 +93,7 @@ class TimelineWidget(QWidget):
         # every lane keeps its least height: a small window scrolls instead of losing charts
         self.setMinimumHeight(int(required_height(timeline, self.painter.style) + 0.5))
         if first or not keep_range:
-            self.apply_preset("3m")
+            self.apply_preset(self.opening_preset)
         self._hits = []
         self.update()
 

@@ -181,6 +181,7 @@ class CountsView(RecordView):
     ) -> None:
         super().__init__(bridge, interaction, parent)
         from ui.models.counts import CountsModel
+        from ui.timeline.range_bar import RangeBar
         from ui.timeline.widget import TimelineWidget
 
         self.counts = self.tables["count"]
@@ -191,6 +192,13 @@ class CountsView(RecordView):
         self.chart.painter.style.min_chart = 48  # four charts must fit above the table
         self.chart.setAccessibleName(self.tr("Blood count charts"))
         self.chart.item_activated.connect(self._point_clicked)
+        self.chart.opening_preset = "counts"  # the newest results, filling the width
+        self.range_bar = RangeBar(self.chart, self)  # the timeline's own range controls
+        charts = QWidget(self)
+        charts_layout = QVBoxLayout(charts)
+        charts_layout.setContentsMargins(0, 0, 0, 0)
+        charts_layout.addWidget(self.range_bar)
+        charts_layout.addWidget(self.chart, 1)
         legend = QLabel(
             self.tr(
                 "(low) / (high): below / above the range used (the lab's printed range, "
@@ -205,7 +213,7 @@ class CountsView(RecordView):
         legend.setStyleSheet("color: #5f6368;")
         self.counts.layout().addWidget(legend)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
-        splitter.addWidget(self.chart)
+        splitter.addWidget(charts)
         splitter.addWidget(self.counts)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
