@@ -94,3 +94,19 @@ def test_the_counts_charts_open_on_their_data() -> None:
     assert preset_range("counts", timeline) == preset_range("3m", timeline)
     empty = tl.Timeline([_chart([])], today, today + 1, today, [])
     assert preset_range("counts", empty) == preset_range("3m", empty)
+
+
+def test_a_milestones_own_words_are_cut_after_a_word_never_inside_one() -> None:
+    """ "Day 8 blood blas": the label of a milestone of kind Other was its text's first 16
+    characters.  Now whole words, "…" where cut (the painter shortens further by width)."""
+    from tracker.model import MilestoneKind
+
+    m = Milestone(1, TODAY, MilestoneKind.OTHER, "Day 8 blood blasts 516/µL; good response", id=1)
+    timeline = tl.build([], [m], [], [], TODAY, lanes=("milestones",))
+    lane = timeline.lane("milestones")
+    assert lane is not None
+    (mark,) = lane.marks
+    assert mark.label == "Day 8 blood blasts…"
+    short = Milestone(1, TODAY, MilestoneKind.OTHER, "Port removed", id=2)
+    lane = tl.build([], [short], [], [], TODAY, lanes=("milestones",)).lane("milestones")
+    assert lane is not None and lane.marks[0].label == "Port removed"

@@ -135,3 +135,132 @@ def test_the_counts_charts_open_on_the_newest_results(
         assert (shown[-1] - shown[0]) / (x1 - x0) > 0.8
         assert x1 < x_of(later.date())
         view.close()
+
+
+# ---------------------------------------------------------------------- labels
+
+
+def test_a_reference_label_covers_no_range_bar_of_the_newest_result(qapp) -> None:  # type: ignore[no-untyped-def]
+    """The printed PLT chart drew "reference: low platelets below 20" across the newest
+    result's range bar (the lab's range for that one result, an I-beam at the point)."""
+    import datetime as dt
+
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QFont, QFontMetricsF
+
+    from tracker import timeline as tl
+    from tracker.model import CountResult
+    from ui.timeline.painter import Style, label_font, threshold_labels
+
+    result = CountResult(1, dt.date(2026, 1, 1), values=(), id=1)
+    xs = [float(k) for k in range(0, 100, 10)] + [96.0]
+    points = [
+        tl.Point(x, 250.0, "", tl.Ref("count", i), result, "plt", "") for i, x in enumerate(xs)
+    ]
+    bands = [tl.Band(95.5, 96.5, 10.0, 450.0)]  # the newest result's range, across the line
+    line = tl.Threshold(20.0, "reference: low platelets below 20 ×10⁹/L")
+    series = tl.Series("plt", "PLT", "×10⁹/L", points, bands, [line], 0.0, 500.0, 45.0)
+    area = QRectF(100, 0, 800, 70)
+    fm = QFontMetricsF(label_font(QFont(), Style()))
+    ((_t, box, _text),) = threshold_labels(series, area, 0, 100, fm)
+    assert box is not None
+    bar_x = 100 + 96 * 8  # the range bar's x in pixels
+    assert not box.left() - 3 <= bar_x <= box.right() + 3, box
+
+
+def _demo_widget(qtbot: QtBot, record: Record, size: tuple[int, int]):  # type: ignore[no-untyped-def]
+    bridge = RecordBridge(record)
+    view = TimelineView(bridge, QSettings())
+    qtbot.addWidget(view)
+    view.resize(*size)
+    view.show()
+    qtbot.waitExposed(view)
+    view.refresh(keep_range=True)  # the whole history, not only the recent months
+    return view.widget
+
+
+def _labels_drawn(widget) -> list[tuple[str, str, object]]:  # type: ignore[no-untyped-def]
+    widget.painter.drawn_labels = []
+    widget.use_picture = False
+    widget.grab()
+    drawn = widget.painter.drawn_labels
+    widget.painter.drawn_labels = None
+    assert drawn
+    return drawn
+
+
+def _check_labels(drawn, left: float, right: float) -> None:  # type: ignore[no-untyped-def]
+    import itertools
+
+    for kind, text, box in drawn:
+        assert left - 0.5 <= box.left() and box.right() <= right + 0.5, (kind, text, box)
+    for (ka, ta, a), (kb, tb, b) in itertools.combinations(drawn, 2):
+        assert not a.intersects(b), (ka, ta, kb, tb)
+
+
+RANGES = ["2w", "3m", "treatment", "all", "early", "end of induction"]
+
+
+@pytest.mark.parametrize("size", [(1024, 600), (1920, 1080)])
+@pytest.mark.parametrize("where", RANGES)
+def test_timeline_labels_stay_inside_and_off_each_other(
+    qtbot: QtBot, demo: Record, size: tuple[int, int], where: str
+) -> None:
+    """Issue 15: "D22" was drawn over "today"; milestone labels overlapped and were cut
+    at the edge ("Marro").  Every label the painter draws, collected as it draws them."""
+    import datetime as dt
+
+    from tracker.timeline import x_of
+
+    w = _demo_widget(qtbot, demo, size)
+    if where == "early":
+        w.set_range(x_of(dt.date(2025, 5, 15)), x_of(dt.date(2025, 7, 1)))
+    elif where == "end of induction":
+        w.set_range(x_of(dt.date(2025, 6, 16)), x_of(dt.date(2025, 6, 30)))
+    else:
+        w.apply_preset(where)
+    plot = w._plot()
+    drawn = _labels_drawn(w)
+    _check_labels(drawn, plot.left(), plot.right())
+    kinds = {kind for kind, _, _ in drawn}
+    if where == "2w":
+        assert {"today", "day"} <= kinds  # both drawn, apart
+    if where in ("early", "treatment"):
+        assert "milestones" in kinds
+    timeline = w.timeline
+    lane = timeline.lane("milestones")
+    labels = {m.label for m in lane.marks}
+    for kind, text, _box in drawn:
+        if kind == "milestones":  # whole, or cut after a word with "…"
+            assert text in labels or text.endswith("…"), text
+
+
+def test_labels_on_the_printed_page_stay_inside_and_off_each_other(
+    qtbot: QtBot, demo: Record, tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QPainter, QPdfWriter
+
+    from tracker.timeline import x_of
+    from ui.printing.document import PAPER_STYLE
+    from ui.timeline.painter import TimelinePainter
+
+    w = _demo_widget(qtbot, demo, (1024, 600))
+    timeline = w.timeline
+    painter = TimelinePainter(PAPER_STYLE)
+    for x0, x1 in (
+        (x_of(dt.date(2025, 5, 15)), x_of(dt.date(2025, 7, 1))),
+        (x_of(TODAY) - 28, x_of(TODAY) + 8),
+        (x_of(TODAY) - 10, x_of(TODAY) + 4),
+    ):
+        writer = QPdfWriter(str(tmp_path / "page.pdf"))
+        writer.setResolution(300)
+        p = QPainter(writer)
+        p.scale(300 / 96, 300 / 96)
+        painter.drawn_labels = []
+        rect = QRectF(0, 0, 700, 900)
+        g = painter.paint(p, rect, timeline, x0, x1)
+        p.end()
+        _check_labels(painter.drawn_labels, g.plot.left(), g.plot.right())

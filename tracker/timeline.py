@@ -738,7 +738,23 @@ def _milestone_label(m: Milestone) -> str:
     _shape, short = MILESTONE_SHAPES[m.kind.value]
     if m.mrd is not None:
         return f"MRD {format_mrd(m.mrd, short=True)}".strip()
-    return short or (m.result_text[:16] if m.result_text else "")
+    return short or _first_words(m.result_text, 20)
+
+
+def _first_words(text: str, length: int) -> str:
+    """``text``'s first line, cut after the last whole word within ``length`` characters
+    (and the punctuation before it) with "…"; whole when it fits."""
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    if len(line) <= length:
+        return line
+    words = line.split(" ")
+    kept = ""
+    for word in words:
+        candidate = f"{kept} {word}" if kept else word
+        if len(candidate) > length:
+            break
+        kept = candidate
+    return (kept or words[0][:length]).rstrip(" ,;:.(") + "…"
 
 
 def _milestone_lane(milestones: Sequence[Milestone]) -> Lane:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -30,6 +30,7 @@ from PySide6.QtGui import (
 )
 
 from tracker.analytes import format_number
+from tracker.label_layout import Box, Wanted, line_labels, reference_label_box
 from tracker.timeline import (
     AT_FEVER_NUMBER,
     Lane,
@@ -457,6 +458,13 @@ class _DataMask:
             p.drawPolyline(polygon)  # through every point, so every point is in it
         else:
             p.drawPoints(polygon)
+        y_min, y_max = series.scale(self.x0, self.x1)
+        for band in series.bands:  # a result's own range, drawn as a bar at its point
+            if band.x1 - band.x0 < 2 and band.x1 >= self.x0 and band.x0 <= self.x1:
+                cx = (band.x0 + band.x1) / 2
+                low = band.low if band.low is not None else y_min
+                high = band.high if band.high is not None else y_max
+                p.drawLine(QPointF(cx, low), QPointF(cx, high))
         p.end()
         self.image = image
         return image
@@ -489,9 +497,11 @@ def threshold_labels(
     polygon: QPolygonF | None = None,
 ) -> list[tuple[Threshold, QRectF | None, str]]:
     """Each dash-dot line's label box in the chart ``area`` and the text drawn in it,
-    placed where it covers no plotted point and no part of the data line: right-aligned
-    just above the line if that is free, else just below it, else further left; never
-    across the today line.  Where the whole label finds no place, its number and unit
+    placed where it covers no plotted point, no part of the data line and no lab range
+    bar: just above or below the line, at the place along it farthest from the values
+    (tracker.label_layout.reference_label_box: the side with no points, never on the
+    newest ones), never across the today line nor over another line's label.  Where
+    the whole label finds no place, its number and unit
     alone ("0.5 ×10⁹/L"); where that finds none either (the dense data of years at a
     glance), None: the line is drawn without a label.  The legend (the chart's tooltip,
     the printed caption) always names each line in full.  ``polygon``: all the series'
@@ -499,27 +509,29 @@ def threshold_labels(
     px, py = _chart_mapping(series, area, x0, x1)
     data = _DataMask(series, area, x0, x1, polygon)
     today_px = px(today + 0.5) if today is not None and x0 <= today + 0.5 <= x1 else None
-    bounds = area.adjusted(1, 1, -1, -1)
     height = fm.height()
     out: list[tuple[Threshold, QRectF | None, str]] = []
     taken: list[QRectF] = []
 
+    i, j = series.visible_slice(x0, x1)
+    data_xs = sorted(px(pt.x) for pt in series.points[i:j])
+    bounds = Box(area.left() + 1, area.top() + 1, area.width() - 2, area.height() - 2)
+
     def place(y: float, text: str) -> QRectF | None:
         width = fm.horizontalAdvance(text) + 6
-        step = max(width / 2, 24.0)
-        right = bounds.right()
-        while right - width >= bounds.left():
-            for top in (y - 2 - height, y + 2):
-                box = QRectF(right - width, top, width, height)
-                if (
-                    bounds.contains(box)
-                    and (today_px is None or not box.left() - 4 <= today_px <= box.right() + 4)
-                    and not any(box.intersects(other) for other in taken)
-                    and not data.covers(box)
-                ):
-                    return box
-            right -= step
-        return None
+
+        def free(box: Box) -> bool:
+            r = QRectF(box.left, box.top, box.width, box.height)
+            return (
+                (today_px is None or not r.left() - 4 <= today_px <= r.right() + 4)
+                and not any(r.intersects(other) for other in taken)
+                and not data.covers(r)
+            )
+
+        found = reference_label_box(
+            y, width, height, bounds, data_xs, free, step=max(width / 2, 24.0)
+        )
+        return None if found is None else QRectF(found.left, found.top, found.width, found.height)
 
     for t in series.thresholds:
         y = py(t.y)
@@ -591,6 +603,8 @@ class TimelinePainter:
         self.stamped = 0  # marks put down from a kept image (for tests)
         # labels laid out once: a font's key → text → layout (:meth:`_laid_out`)
         self._texts: dict[str, dict[str, QStaticText]] = {}
+        # a list to collect every label drawn, (what, text, box), for tests; None: not kept
+        self.drawn_labels: list[tuple[str, str, QRectF]] | None = None
 
     def paint(
         self,
@@ -632,46 +646,79 @@ class TimelinePainter:
     # ------------------------------------------------------------------ axis
 
     def _axis(self, p: QPainter, g: Geometry, x0: float, x1: float, px, timeline) -> None:
-        fm = QFontMetricsF(p.font())
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        top = g.axis.top()
         bottom_of_lanes = max((r.bottom() for r in g.lanes.values()), default=g.axis.bottom())
         tick_list = ticks(x0, x1, g.plot.width())
         for t in tick_list:
             x = px(t.x)
             p.setPen(QPen(GRID if not t.major else QColor("#c8c8c8"), 1))
             p.drawLine(QPointF(x, g.axis.bottom() - 4), QPointF(x, bottom_of_lanes))
-            p.setPen(TEXT if t.major else MUTED)
-            font = QFont(p.font())
-            font.setBold(t.major)
-            p.setFont(font)
-            if x + 3 + fm.horizontalAdvance(t.label) <= g.plot.right():
-                p.drawText(QPointF(x + 3, top + fm.ascent() + 2), t.label)
-        font = QFont(p.font())
-        font.setBold(False)
-        p.setFont(font)
-        # Day of phase when zoomed in far enough to read it ("D15").
+        base = QFont(p.font())
+        base.setBold(False)
+        bold = QFont(base)
+        bold.setBold(True)
+        for kind, text, box in self._axis_labels(g, x0, x1, px, timeline, base):
+            if kind == "today":
+                continue  # drawn over the lanes with its line (:meth:`_today`)
+            p.setFont(bold if kind == "major" else base)
+            p.setPen(TEXT if kind == "major" else MUTED)
+            self._text(p, kind, box, text)
+        p.setFont(base)
+        p.setPen(QPen(QColor("#9a9a9a"), 1))
+        p.drawLine(
+            QPointF(g.plot.left(), g.axis.bottom()), QPointF(g.plot.right(), g.axis.bottom())
+        )
+
+    def _axis_labels(
+        self, g: Geometry, x0: float, x1: float, px, timeline: Timeline, font: QFont
+    ) -> list[tuple[str, str, QRectF]]:
+        """The axis's labels and their boxes (kind "major", "tick", "day" or "today"):
+        the dates on the first line, the phase days ("D22") and "today" on the second, each
+        inside the time area (shifted inward at an edge) and off the others; "today" keeps
+        its place and a phase day under it is left out (tracker.label_layout)."""
+        fm = QFontMetricsF(font)
+        bold = QFont(font)
+        bold.setBold(True)
+        fm_bold = QFontMetricsF(bold)
+        lo, hi = g.plot.left(), g.plot.right()
+        height = fm.height()
+        out: list[tuple[str, str, QRectF]] = []
+        tick_list = ticks(x0, x1, g.plot.width())
+        widths = [(fm_bold if t.major else fm).horizontalAdvance(t.label) + 1 for t in tick_list]
+        first = [
+            Wanted(px(t.x) + 3, w, 1 if t.major else 0, False)
+            for t, w in zip(tick_list, widths, strict=True)
+        ]
+        top = g.axis.top() + 2
+        for t, w, left in zip(tick_list, widths, line_labels(first, lo, hi), strict=True):
+            if left is not None:
+                out.append(("major" if t.major else "tick", t.label, QRectF(left, top, w, height)))
+        second: list[tuple[str, str, Wanted]] = []
+        today = timeline.today + 0.5
+        if x0 <= today <= x1:
+            label = QCoreApplication.translate("TimelinePainter", "today")
+            second.append(("today", label, Wanted(px(today), fm.horizontalAdvance(label) + 1, 1)))
         days_visible = x1 - x0
         if self.style.show_day_of_phase and 0 < days_visible <= 45:
-            p.setPen(MUTED)
             step = 1 if days_visible <= 16 else 7
-            first = int(x0)
-            for day in range(first, int(x1) + 1):
+            for day in range(int(x0), int(x1) + 1):
                 found = timeline.day_of_phase(day)
                 if found is None:
                     continue
                 _name, n = found
                 if step > 1 and n != 1 and n % step != 1:
                     continue
-                x = px(day + 0.5)
                 label = f"D{n}"
-                p.drawText(
-                    QPointF(x - fm.horizontalAdvance(label) / 2, top + fm.height() * 2 + 1), label
+                second.append(
+                    ("day", label, Wanted(px(day + 0.5), fm.horizontalAdvance(label) + 1))
                 )
-        p.setPen(QPen(QColor("#9a9a9a"), 1))
-        p.drawLine(
-            QPointF(g.plot.left(), g.axis.bottom()), QPointF(g.plot.right(), g.axis.bottom())
-        )
+        top = g.axis.bottom() - 2 - height
+        for (kind, label, _w), left in zip(
+            second, line_labels([w for _, _, w in second], lo, hi), strict=True
+        ):
+            if left is not None:
+                out.append((kind, label, QRectF(left, top, _w.width, height)))
+        return out
 
     def paint_focus(
         self,
@@ -778,9 +825,9 @@ class TimelinePainter:
         bottom = max((r.bottom() for r in g.lanes.values()), default=rect.bottom())
         p.drawLine(QPointF(x, g.axis.bottom()), QPointF(x, bottom))
         p.setPen(TODAY)
-        fm = QFontMetricsF(p.font())
-        label = "today"
-        p.drawText(QPointF(x - fm.horizontalAdvance(label) / 2, g.axis.bottom() - 2), label)
+        for kind, text, box in self._axis_labels(g, x0, x1, px, timeline, p.font()):
+            if kind == "today":
+                self._text(p, kind, box, text)
 
     # ------------------------------------------------------------------ phases
 
@@ -908,7 +955,6 @@ class TimelinePainter:
         smooth = len(placed) < 400
         p.setRenderHint(QPainter.RenderHint.Antialiasing, smooth)
         size = self._mark_radius(lane, area, x0, x1)
-        align = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         if _on_screen(p):
             # the marks as kept images, then their labels (a label never covers a mark)
             stamps = self._stamps(placed, size, smooth)
@@ -921,13 +967,15 @@ class TimelinePainter:
             for item, _, _ in placed:
                 if item.label and item.rect is not None:
                     self._left_text(p, item.rect, item.text, fm, laid_out)
+                    if self.drawn_labels is not None:
+                        self.drawn_labels.append((lane.key, item.text, QRectF(item.rect)))
             return
         look: object = None  # the pen and brush set last (runs of one look set them once)
         for item, centre, colour in placed:
             look = self._shape(p, item.mark, centre, size, colour, look)
             if item.label and item.rect is not None:
                 p.setPen(TEXT)
-                p.drawText(item.rect, align, item.text)
+                self._text(p, lane.key, item.rect, item.text)
                 look = None
 
     def _placed_marks(  # type: ignore[no-untyped-def]
@@ -1036,6 +1084,14 @@ class TimelinePainter:
                 self._texts.clear()
             found = self._texts[key] = {}
         return found
+
+    def _text(self, p: QPainter, kind: str, box: QRectF, text: str) -> None:
+        """``text`` at the left of ``box``, centred up and down, never clipped (a page's
+        font measures a hair wider than the screen's); noted in :attr:`drawn_labels`."""
+        flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        p.drawText(box, int(flags | Qt.TextFlag.TextDontClip), text)
+        if self.drawn_labels is not None:
+            self.drawn_labels.append((kind, text, QRectF(box)))
 
     def _left_text(
         self,
@@ -1281,11 +1337,7 @@ class TimelinePainter:
                 continue
             p.setPen(TEXT)
             p.fillRect(box, QColor(255, 255, 255, 200))  # legible over the grid
-            p.drawText(
-                box.adjusted(2, 0, 0, 0),
-                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                text,
-            )
+            self._text(p, "reference", box.adjusted(2, 0, 0, 0), text)
         # the values: lines from polygons built once per series in data units and drawn
         # through a transform (no Python loop over points at paint time)
         i, j = series.visible_slice(x0, x1)
