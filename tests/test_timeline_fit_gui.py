@@ -264,3 +264,37 @@ def test_labels_on_the_printed_page_stay_inside_and_off_each_other(
         g = painter.paint(p, rect, timeline, x0, x1)
         p.end()
         _check_labels(painter.drawn_labels, g.plot.left(), g.plot.right())
+
+
+def test_an_empty_lane_shrinks_to_a_thin_one_and_says_so(qapp) -> None:  # type: ignore[no-untyped-def]
+    """An empty Milestones lane kept three rows (~80 px); now a thin lane with a short
+    plain text, the height going to the charts."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QImage, QPainter
+
+    from tracker import timeline as tl
+    from ui.timeline.painter import Style, TimelinePainter, layout_lanes, required_height
+
+    lanes = ("phases", "milestones", "cns", "anc")
+    empty = tl.build([], [], [], [], TODAY, lanes=lanes)
+    style = Style()
+    rect = QRectF(0, 0, 1000, 500)
+    g = layout_lanes(empty, rect, style)
+    assert g.lanes["milestones"].height() <= 20
+    assert g.lanes["cns"].height() <= 20
+    full_rows = style.mark_rows["milestones"] * style.mark_row
+    assert g.lanes["anc"].height() >= 500 - 34 - 4 - 26 - 2 * 20 - 4 * style.lane_gap - 1
+    assert required_height(empty, style) < 34 + 4 + 26 + full_rows + 70
+    painter = TimelinePainter(style)
+    painter.drawn_labels = []
+    image = QImage(1000, 500, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(0xFFFFFFFF)
+    p = QPainter(image)
+    painter.paint(p, rect, empty, tl.x_of(TODAY) - 30, tl.x_of(TODAY) + 10)
+    p.end()
+    texts = {text for kind, text, _ in painter.drawn_labels if kind == "empty"}
+    assert "no milestones yet" in texts
+    assert "no lumbar punctures yet" in texts
+    for kind, _text, box in painter.drawn_labels:
+        if kind == "empty":  # inside its own thin lane
+            assert any(lane.contains(box) for lane in g.lanes.values()), box

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
-from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -108,6 +108,25 @@ class Style:
     )
     mark_size: float = 6.0
     name_row: float = 16.0  # a row of a lane with a row per name (the doses lane)
+    empty_row: float = 18.0  # a lane with nothing in it: one line saying so
+
+
+# What an empty lane says (plain text, translated when drawn).
+NONE_YET = QT_TRANSLATE_NOOP("TimelinePainter", "none yet")
+EMPTY_TEXTS = {
+    "phases": QT_TRANSLATE_NOOP("TimelinePainter", "no phases yet"),
+    "milestones": QT_TRANSLATE_NOOP("TimelinePainter", "no milestones yet"),
+    "cns": QT_TRANSLATE_NOOP("TimelinePainter", "no lumbar punctures yet"),
+    "appointments": QT_TRANSLATE_NOOP("TimelinePainter", "no appointments yet"),
+    "plan": QT_TRANSLATE_NOOP("TimelinePainter", "no planned LPs or MRD checks"),
+    "growth": QT_TRANSLATE_NOOP("TimelinePainter", "no weights yet"),
+    "temperatures": QT_TRANSLATE_NOOP("TimelinePainter", "no temperatures yet"),
+    "symptoms": QT_TRANSLATE_NOOP("TimelinePainter", "no symptoms noted"),
+    "stays": QT_TRANSLATE_NOOP("TimelinePainter", "no hospital stays"),
+    "transfusions": QT_TRANSLATE_NOOP("TimelinePainter", "no transfusions"),
+    "medicines": QT_TRANSLATE_NOOP("TimelinePainter", "no medicines yet"),
+    "doses": QT_TRANSLATE_NOOP("TimelinePainter", "no doses ticked yet"),
+}
 
 
 @dataclass(frozen=True)
@@ -318,7 +337,17 @@ def placed_marks(
     return out
 
 
+def is_empty(lane: Lane) -> bool:
+    """A lane of marks or spans with nothing in it at all: drawn thin, saying so."""
+    return lane.series is None and not lane.spans and not lane.marks and not lane.row_titles
+
+
 def _fixed_height(lane: Lane, style: Style) -> float:
+    """The height of a lane that is not a chart."""
+    if is_empty(lane):
+        return style.empty_row
+    if lane.drawn_as_spans:
+        return max(lane.rows, 1) * style.phase_row
     if lane.row_titles:
         return len(lane.row_titles) * style.name_row + 2
     return style.mark_rows.get(lane.key, 2) * style.mark_row + 2
@@ -341,8 +370,6 @@ def required_height(timeline: Timeline, style: Style) -> float:
     for lane in timeline.lanes:
         if lane.series is not None:
             height += style.min_chart
-        elif lane.drawn_as_spans:
-            height += max(lane.rows, 1) * style.phase_row
         else:
             height += _fixed_height(lane, style)
         height += style.lane_gap
@@ -364,8 +391,6 @@ def layout_lanes(timeline: Timeline, rect: QRectF, style: Style) -> Geometry:
     for lane in timeline.lanes:
         if lane.series is not None:
             charts.append(lane.key)
-        elif lane.drawn_as_spans:
-            fixed.append((lane.key, max(lane.rows, 1) * style.phase_row))
         else:
             fixed.append((lane.key, _fixed_height(lane, style)))
     used = sum(h + style.lane_gap for _, h in fixed)
@@ -632,7 +657,9 @@ class TimelinePainter:
             if lane.series is not None:
                 self._y_labels(p, lane.series, plot_area, *lane.series.scale(x0, x1))
             p.setClipRect(plot_area.adjusted(-1, -2, 1, 2))
-            if lane.drawn_as_spans:
+            if is_empty(lane):
+                self._empty(p, lane, plot_area)
+            elif lane.drawn_as_spans:
                 self._spans(p, lane, plot_area, x0, x1, px)
             elif lane.series is not None:
                 self._series(p, lane.series, plot_area, x0, x1, px, timeline.today)
@@ -791,8 +818,29 @@ class TimelinePainter:
             if (item.mark.ref.kind, item.mark.ref.id) == highlight
         ]
 
+    def _empty(self, p: QPainter, lane: Lane, area: QRectF) -> None:
+        """An empty lane's short plain text, at the left of its thin row."""
+        text = QCoreApplication.translate("TimelinePainter", EMPTY_TEXTS.get(lane.key, NONE_YET))
+        fm = QFontMetricsF(p.font())
+        width = min(fm.horizontalAdvance(text) + 2, area.width() - 4)
+        p.setPen(MUTED)
+        self._text(p, "empty", QRectF(area.left() + 4, area.top(), width, area.height()), text)
+
     def _lane_title(self, p: QPainter, lane: Lane, area: QRectF) -> None:
         p.setPen(TEXT)
+        if is_empty(lane):  # a thin lane: its title on one line
+            fm = QFontMetricsF(p.font())
+            title = fm.elidedText(
+                lane.title, Qt.TextElideMode.ElideRight, self.style.title_width - 8
+            )
+            self._left_text(
+                p,
+                QRectF(area.left() + 2, area.top(), self.style.title_width - 8, area.height()),
+                title,
+                fm,
+                None,
+            )
+            return
         if lane.row_titles:  # each row's name beside it
             fm = QFontMetricsF(p.font())
             laid_out = self._laid_out(p)
