@@ -298,3 +298,32 @@ def test_an_empty_lane_shrinks_to_a_thin_one_and_says_so(qapp) -> None:  # type:
     for kind, _text, box in painter.drawn_labels:
         if kind == "empty":  # inside its own thin lane
             assert any(lane.contains(box) for lane in g.lanes.values()), box
+
+
+def test_a_lane_with_nothing_in_the_dates_shown_is_thin(qtbot: QtBot, demo: Record) -> None:
+    """The demo's milestones all lie in the first months: in the 3-month view the lane is
+    a thin line ("none in these dates") and the charts get its room; back in the early
+    months it has its rows again, and what is clicked is what is drawn."""
+    import datetime as dt
+
+    from PySide6.QtCore import QRectF
+
+    from tracker.timeline import x_of
+    from ui.timeline.painter import layout_lanes
+
+    w = _demo_widget(qtbot, demo, (1024, 600))
+    w.apply_preset("3m")
+    timeline = w.timeline
+    style = w.painter.style
+    rect = QRectF(w.rect())
+    thin = layout_lanes(timeline, rect, style, *w.visible_range())
+    fixed = layout_lanes(timeline, rect, style)
+    assert thin.lanes["milestones"].height() <= 20 < fixed.lanes["milestones"].height()
+    assert thin.lanes["anc"].height() > fixed.lanes["anc"].height()
+    drawn = _labels_drawn(w)
+    assert ("empty", "none in these dates") in {(k, t) for k, t, _ in drawn}
+    w.set_range(x_of(dt.date(2025, 5, 15)), x_of(dt.date(2025, 7, 1)))
+    early = layout_lanes(timeline, rect, style, *w.visible_range())
+    assert early.lanes["milestones"].height() == fixed.lanes["milestones"].height()
+    hits = [h for h in w.hit_items() if h.ref.kind == "milestone"]
+    assert hits and all(early.lanes["milestones"].contains(h.rect.center()) for h in hits)

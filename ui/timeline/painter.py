@@ -113,6 +113,7 @@ class Style:
 
 # What an empty lane says (plain text, translated when drawn).
 NONE_YET = QT_TRANSLATE_NOOP("TimelinePainter", "none yet")
+NONE_IN_VIEW = QT_TRANSLATE_NOOP("TimelinePainter", "none in these dates")
 EMPTY_TEXTS = {
     "phases": QT_TRANSLATE_NOOP("TimelinePainter", "no phases yet"),
     "milestones": QT_TRANSLATE_NOOP("TimelinePainter", "no milestones yet"),
@@ -317,7 +318,7 @@ def placed_marks(
 ) -> dict[str, list[PlacedMark]]:
     """Every mark lane's marks and labels as :meth:`TimelinePainter.paint` draws them into
     ``rect`` for the days [x0, x1] (``font`` from :func:`label_font`)."""
-    g = layout_lanes(timeline, rect, style)
+    g = layout_lanes(timeline, rect, style, x0, x1)
     fm = QFontMetricsF(font)
     scale = g.plot.width() / max(x1 - x0, 1e-9)
 
@@ -342,9 +343,23 @@ def is_empty(lane: Lane) -> bool:
     return lane.series is None and not lane.spans and not lane.marks and not lane.row_titles
 
 
-def _fixed_height(lane: Lane, style: Style) -> float:
-    """The height of a lane that is not a chart."""
+def is_thin(lane: Lane, x0: float | None, x1: float | None) -> bool:
+    """A lane drawn as one thin line: empty, or with nothing in the days [x0, x1] (the
+    charts take the room; the lanes stay in their order)."""
     if is_empty(lane):
+        return True
+    if x0 is None or x1 is None or lane.series is not None or lane.row_titles:
+        return False
+    if lane.drawn_as_spans:
+        return not lane.visible_spans(x0, x1)
+    return not lane.visible_marks(x0, x1)
+
+
+def _fixed_height(
+    lane: Lane, style: Style, x0: float | None = None, x1: float | None = None
+) -> float:
+    """The height of a lane that is not a chart (thin with nothing in [x0, x1])."""
+    if is_thin(lane, x0, x1):
         return style.empty_row
     if lane.drawn_as_spans:
         return max(lane.rows, 1) * style.phase_row
@@ -376,7 +391,15 @@ def required_height(timeline: Timeline, style: Style) -> float:
     return height
 
 
-def layout_lanes(timeline: Timeline, rect: QRectF, style: Style) -> Geometry:
+def layout_lanes(
+    timeline: Timeline,
+    rect: QRectF,
+    style: Style,
+    x0: float | None = None,
+    x1: float | None = None,
+) -> Geometry:
+    """Each lane's box in ``rect``: the charts share what the other lanes leave, and a
+    lane with nothing in the days [x0, x1] (when given) is a thin line."""
     g = Geometry()
     g.plot = QRectF(
         rect.left() + style.title_width,
@@ -392,7 +415,7 @@ def layout_lanes(timeline: Timeline, rect: QRectF, style: Style) -> Geometry:
         if lane.series is not None:
             charts.append(lane.key)
         else:
-            fixed.append((lane.key, _fixed_height(lane, style)))
+            fixed.append((lane.key, _fixed_height(lane, style, x0, x1)))
     used = sum(h + style.lane_gap for _, h in fixed)
     left = rect.bottom() - y - used
     chart_h = max(style.min_chart, (left - style.lane_gap * len(charts)) / max(len(charts), 1))
@@ -640,7 +663,7 @@ class TimelinePainter:
         x1: float,
     ) -> Geometry:
         s = self.style
-        g = layout_lanes(timeline, rect, s)
+        g = layout_lanes(timeline, rect, s, x0, x1)
         p.setFont(label_font(p.font(), s))
         scale = g.plot.width() / max(x1 - x0, 1e-9)
 
@@ -651,13 +674,13 @@ class TimelinePainter:
         p.save()
         for lane in timeline.lanes:
             area = g.lanes[lane.key]
-            self._lane_title(p, lane, area)
+            self._lane_title(p, lane, area, is_thin(lane, x0, x1))
             plot_area = QRectF(g.plot.left(), area.top(), g.plot.width(), area.height())
             p.save()
             if lane.series is not None:
                 self._y_labels(p, lane.series, plot_area, *lane.series.scale(x0, x1))
             p.setClipRect(plot_area.adjusted(-1, -2, 1, 2))
-            if is_empty(lane):
+            if is_thin(lane, x0, x1):
                 self._empty(p, lane, plot_area)
             elif lane.drawn_as_spans:
                 self._spans(p, lane, plot_area, x0, x1, px)
@@ -760,7 +783,7 @@ class TimelinePainter:
         draws it for the same ``rect`` and range (none where it is not drawn on its own:
         a mark among ticks, a result thinned away)."""
         s = self.style
-        g = layout_lanes(timeline, rect, s)
+        g = layout_lanes(timeline, rect, s, x0, x1)
         p.save()
         p.setFont(label_font(p.font(), s))
         scale = g.plot.width() / max(x1 - x0, 1e-9)
@@ -820,15 +843,16 @@ class TimelinePainter:
 
     def _empty(self, p: QPainter, lane: Lane, area: QRectF) -> None:
         """An empty lane's short plain text, at the left of its thin row."""
-        text = QCoreApplication.translate("TimelinePainter", EMPTY_TEXTS.get(lane.key, NONE_YET))
+        said = EMPTY_TEXTS.get(lane.key, NONE_YET) if is_empty(lane) else NONE_IN_VIEW
+        text = QCoreApplication.translate("TimelinePainter", said)
         fm = QFontMetricsF(p.font())
         width = min(fm.horizontalAdvance(text) + 2, area.width() - 4)
         p.setPen(MUTED)
         self._text(p, "empty", QRectF(area.left() + 4, area.top(), width, area.height()), text)
 
-    def _lane_title(self, p: QPainter, lane: Lane, area: QRectF) -> None:
+    def _lane_title(self, p: QPainter, lane: Lane, area: QRectF, thin: bool = False) -> None:
         p.setPen(TEXT)
-        if is_empty(lane):  # a thin lane: its title on one line
+        if thin:  # a thin lane: its title on one line
             fm = QFontMetricsF(p.font())
             title = fm.elidedText(
                 lane.title, Qt.TextElideMode.ElideRight, self.style.title_width - 8

@@ -248,7 +248,9 @@ class TimelineWidget(QWidget):
             return self._hits
         from ui.timeline.painter import layout_lanes
 
-        geometry = layout_lanes(self.timeline, QRectF(self.rect()), self.painter.style)
+        geometry = layout_lanes(
+            self.timeline, QRectF(self.rect()), self.painter.style, self.x0, self.x1
+        )
         plot = geometry.plot
         scale = plot.width() / max(self.x1 - self.x0, 1e-9)
 
@@ -362,7 +364,7 @@ class TimelineWidget(QWidget):
         if self.timeline is None or pos.x() >= self._plot().left():
             return ""
         style = self.painter.style
-        geometry = layout_lanes(self.timeline, QRectF(self.rect()), style)
+        geometry = layout_lanes(self.timeline, QRectF(self.rect()), style, self.x0, self.x1)
         for lane in self.timeline.lanes:
             area = geometry.lanes.get(lane.key)
             if area is None or not area.top() <= pos.y() < area.bottom():
@@ -386,7 +388,9 @@ class TimelineWidget(QWidget):
         from tracker.timeline import line_legend
         from ui.timeline.painter import layout_lanes
 
-        geometry = layout_lanes(self.timeline, QRectF(self.rect()), self.painter.style)
+        geometry = layout_lanes(
+            self.timeline, QRectF(self.rect()), self.painter.style, self.x0, self.x1
+        )
         for lane in self.timeline.lanes:  # over a chart: what its lines mark, and their source
             area = geometry.lanes.get(lane.key)
             if (
