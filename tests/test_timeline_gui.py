@@ -451,7 +451,7 @@ def test_every_lane_can_be_reached_in_a_small_window(
     qtbot.waitExposed(view)
     w = view.widget
     assert w.timeline is not None
-    need = required_height(w.timeline, w.painter.style)
+    need = required_height(w.timeline, w.painter.style, *w.visible_range())
     assert w.height() >= need  # every lane has its room: the charts are not squeezed away
     bar = view.scroll.verticalScrollBar()
     assert bar.maximum() > 0  # and the view scrolls to them

@@ -90,7 +90,11 @@ class ChartObject(QPyTextObject):
     def intrinsicSize(self, doc, pos: int, fmt: QTextFormat) -> QSizeF:  # type: ignore[no-untyped-def]
         spec = self.charts[int(fmt.property(CHART_KEY))]
         return QSizeF(
-            self.width, max(spec.height, required_height(spec.timeline, self.painter.style))
+            self.width,
+            max(
+                spec.height,
+                required_height(spec.timeline, self.painter.style, spec.x0, spec.x1),
+            ),
         )
 
     def drawObject(

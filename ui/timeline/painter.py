@@ -379,14 +379,17 @@ def scale_x(x0: float, x1: float, area: QRectF) -> float:
     return area.width() / max(x1 - x0, 1e-9)
 
 
-def required_height(timeline: Timeline, style: Style) -> float:
-    """The least height that shows every lane (charts at their minimum)."""
+def required_height(
+    timeline: Timeline, style: Style, x0: float | None = None, x1: float | None = None
+) -> float:
+    """The least height that shows every lane (charts at their minimum; a lane with
+    nothing in the days [x0, x1], when given, thin)."""
     height = style.axis_height + 4
     for lane in timeline.lanes:
         if lane.series is not None:
             height += style.min_chart
         else:
-            height += _fixed_height(lane, style)
+            height += _fixed_height(lane, style, x0, x1)
         height += style.lane_gap
     return height
 

@@ -77,6 +77,7 @@ class TimelineWidget(QWidget):
         # Another day is under the pointer: the tooltip (Qt hides it on a wheel turn or a
         # click, not on the keys that pan and zoom) would name what is no longer there.
         self.range_changed.connect(self._hide_tip)
+        self.range_changed.connect(self._fit_height)
         self._picture_image: QImage | None = None
         self._picture_of: tuple[object, ...] = ()
         self._picture_timeline: Timeline | None = None
@@ -90,12 +91,19 @@ class TimelineWidget(QWidget):
     def set_timeline(self, timeline: Timeline, keep_range: bool = True) -> None:
         first = self.timeline is None
         self.timeline = timeline
-        # every lane keeps its least height: a small window scrolls instead of losing charts
-        self.setMinimumHeight(int(required_height(timeline, self.painter.style) + 0.5))
         if first or not keep_range:
             self.apply_preset(self.opening_preset)
+        self._fit_height()
         self._hits = []
         self.update()
+
+    def _fit_height(self) -> None:
+        """Every lane keeps its least height (a small window scrolls instead of losing the
+        charts); a lane with nothing in the dates shown is thin, so that height follows
+        the range."""
+        if self.timeline is not None:
+            need = required_height(self.timeline, self.painter.style, self.x0, self.x1)
+            self.setMinimumHeight(int(need + 0.5))
 
     def highlight(self, ref: Ref | None, x: float | None = None) -> None:
         """Ring ``ref`` (e.g. the table's selected result); bring day ``x`` into view."""
