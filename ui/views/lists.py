@@ -189,7 +189,7 @@ class CountsView(RecordView):
         self.model = self.counts.model
         self.counts.table.verticalHeader().setDefaultSectionSize(26)
         self.chart = TimelineWidget(self)
-        self.chart.painter.style.min_chart = 48  # four charts must fit above the table
+        self.chart.painter.style.min_chart = 40  # four charts and the range bar above the table
         self.chart.setAccessibleName(self.tr("Blood count charts"))
         self.chart.item_activated.connect(self._point_clicked)
         self.chart.opening_preset = "counts"  # the newest results, filling the width
