@@ -328,3 +328,29 @@ def test_a_lane_with_nothing_in_the_dates_shown_is_thin(qtbot: QtBot, demo: Reco
     drawn_early = layout_lanes(timeline, QRectF(w.rect()), style, *w.visible_range())
     hits = [h for h in w.hit_items() if h.ref.kind == "milestone"]
     assert hits and all(drawn_early.lanes["milestones"].contains(h.rect.center()) for h in hits)
+
+
+def test_a_dark_palette_draws_the_timelines_text_and_grid_light(qtbot: QtBot, demo: Record) -> None:
+    """With a dark window palette the titles, dates and labels were drawn in near-black on
+    the dark background: unreadable.  They follow the palette; paper stays black on white."""
+    from PySide6.QtGui import QColor, QPalette
+
+    from ui.timeline.painter import LIGHT_INK
+
+    w = _demo_widget(qtbot, demo, (1024, 600))
+    palette = QPalette(w.palette())
+    palette.setColor(QPalette.ColorRole.Base, QColor("#17181a"))
+    palette.setColor(QPalette.ColorRole.Text, QColor("#e8eaed"))
+    w.setPalette(palette)
+    w.use_picture = False
+    image = w.grab().toImage()
+    assert w.painter.ink.text == QColor("#e8eaed")
+    assert w.painter.ink.background == QColor("#17181a")
+    titles = [
+        image.pixelColor(x, y).lightness()
+        for x in range(4, int(w.painter.style.title_width) - 8)
+        for y in range(40, 200)
+    ]
+    assert max(titles) > 180  # light text in the title column
+    assert sum(t < 60 for t in titles) > len(titles) / 2  # on the dark background
+    assert LIGHT_INK.text == QColor("#202124")  # what the page uses

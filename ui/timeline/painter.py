@@ -81,6 +81,51 @@ DOSE_COLOURS = {
 TEXT = QColor("#202124")
 MUTED = QColor("#5f6368")
 GRID = QColor("#e3e3e3")
+
+
+@dataclass(frozen=True)
+class Ink:
+    """The colours of what is not data: text, grid, axis, the page behind.  Paper and a
+    light window use :data:`LIGHT_INK`; a dark window palette :func:`ink_for` it (the
+    data keep their Okabe–Ito colours, and text inside a coloured box stays dark)."""
+
+    text: QColor
+    muted: QColor
+    grid: QColor
+    grid_major: QColor
+    axis: QColor
+    background: QColor
+    backdrop: QColor  # behind a reference line's label, over the grid
+
+
+LIGHT_INK = Ink(
+    TEXT,
+    MUTED,
+    GRID,
+    QColor("#c8c8c8"),
+    QColor("#9a9a9a"),
+    QColor("#ffffff"),
+    QColor(255, 255, 255, 200),
+)
+
+
+def ink_for(base: QColor, text: QColor) -> Ink:
+    """The ink for a window whose background is ``base`` and text ``text``."""
+    if base.lightness() >= 128:
+        return LIGHT_INK
+    backdrop = QColor(base)
+    backdrop.setAlpha(210)
+    return Ink(
+        QColor(text),
+        QColor("#a8adb3"),
+        QColor("#34373b"),
+        QColor("#4a4e53"),
+        QColor("#80868b"),
+        QColor(base),
+        backdrop,
+    )
+
+
 TODAY = QColor("#D55E00")
 
 
@@ -636,7 +681,7 @@ class TimelinePainter:
 
     def __init__(self, style: Style | None = None) -> None:
         self.style = style or Style()
-        self._background = QColor("#ffffff")
+        self.ink = LIGHT_INK  # the widget sets its palette's (:func:`ink_for`)
         self._polylines: dict[int, tuple[Series, QPolygonF, list[int]]] = {}
         self._labels: dict[
             tuple[object, ...], tuple[Series, list[tuple[Threshold, QRectF | None, str]]]
@@ -704,7 +749,7 @@ class TimelinePainter:
         tick_list = ticks(x0, x1, g.plot.width())
         for t in tick_list:
             x = px(t.x)
-            p.setPen(QPen(GRID if not t.major else QColor("#c8c8c8"), 1))
+            p.setPen(QPen(self.ink.grid if not t.major else self.ink.grid_major, 1))
             p.drawLine(QPointF(x, g.axis.bottom() - 4), QPointF(x, bottom_of_lanes))
         base = QFont(p.font())
         base.setBold(False)
@@ -714,10 +759,10 @@ class TimelinePainter:
             if kind == "today":
                 continue  # drawn over the lanes with its line (:meth:`_today`)
             p.setFont(bold if kind == "major" else base)
-            p.setPen(TEXT if kind == "major" else MUTED)
+            p.setPen(self.ink.text if kind == "major" else self.ink.muted)
             self._text(p, kind, box, text)
         p.setFont(base)
-        p.setPen(QPen(QColor("#9a9a9a"), 1))
+        p.setPen(QPen(self.ink.axis, 1))
         p.drawLine(
             QPointF(g.plot.left(), g.axis.bottom()), QPointF(g.plot.right(), g.axis.bottom())
         )
@@ -850,11 +895,11 @@ class TimelinePainter:
         text = QCoreApplication.translate("TimelinePainter", said)
         fm = QFontMetricsF(p.font())
         width = min(fm.horizontalAdvance(text) + 2, area.width() - 4)
-        p.setPen(MUTED)
+        p.setPen(self.ink.muted)
         self._text(p, "empty", QRectF(area.left() + 4, area.top(), width, area.height()), text)
 
     def _lane_title(self, p: QPainter, lane: Lane, area: QRectF, thin: bool = False) -> None:
-        p.setPen(TEXT)
+        p.setPen(self.ink.text)
         if thin:  # a thin lane: its title on one line
             fm = QFontMetricsF(p.font())
             title = fm.elidedText(
@@ -981,7 +1026,7 @@ class TimelinePainter:
                 low = max([e for x, e in row if e < left - 0.5] + [area.left()])
                 beside = outside_label(label, r, low, high, fm, span.open_ended)
                 if beside is not None:
-                    p.setPen(TEXT)
+                    p.setPen(self.ink.text)
                     self._left_text(p, beside[0], beside[1], fm, laid_out)
         self._draw_narrow(p, narrow)
 
@@ -1036,7 +1081,7 @@ class TimelinePainter:
             for at, sprite in stamps:
                 p.drawImage(at, sprite)
             self.stamped += len(stamps)
-            p.setPen(TEXT)
+            p.setPen(self.ink.text)
             fm = QFontMetricsF(font)
             laid_out = self._laid_out(p)
             for item, _, _ in placed:
@@ -1049,7 +1094,7 @@ class TimelinePainter:
         for item, centre, colour in placed:
             look = self._shape(p, item.mark, centre, size, colour, look)
             if item.label and item.rect is not None:
-                p.setPen(TEXT)
+                p.setPen(self.ink.text)
                 self._text(p, lane.key, item.rect, item.text)
                 look = None
 
@@ -1308,7 +1353,7 @@ class TimelinePainter:
         inner = area.adjusted(0, 6, 0, -4)
         span = y_max - y_min or 1.0
         fm = QFontMetricsF(p.font())
-        p.setPen(MUTED)
+        p.setPen(self.ink.muted)
         for value in (y_min, y_max / 2, y_max):
             y = inner.bottom() - (value - y_min) / span * inner.height()
             label = format_number(value)
@@ -1372,13 +1417,13 @@ class TimelinePainter:
             return inner.bottom() - (y - y_min) / span * inner.height()
 
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        p.setPen(QPen(GRID, 1))
+        p.setPen(QPen(self.ink.grid, 1))
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRect(area)
         fm = QFontMetricsF(p.font())
         for value in (y_max / 2, y_max):
             y = py(value)
-            p.setPen(QPen(GRID, 1, Qt.PenStyle.DotLine))
+            p.setPen(QPen(self.ink.grid, 1, Qt.PenStyle.DotLine))
             p.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
         colour = SERIES_COLOURS.get(series.analyte, OKABE_ITO["blue"])
         # the lab's range as a band
@@ -1406,12 +1451,12 @@ class TimelinePainter:
         polygon, breaks = self._polyline(series)
         for t, box, text in self._threshold_labels(series, area, x0, x1, fm, today, polygon):
             y = py(t.y)
-            p.setPen(QPen(TEXT, 1, Qt.PenStyle.DashDotLine))
+            p.setPen(QPen(self.ink.text, 1, Qt.PenStyle.DashDotLine))
             p.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
             if box is None:  # no free place beside the data: the legend names the line
                 continue
-            p.setPen(TEXT)
-            p.fillRect(box, QColor(255, 255, 255, 200))  # legible over the grid
+            p.setPen(self.ink.text)
+            p.fillRect(box, self.ink.backdrop)  # legible over the grid
             self._text(p, "reference", box.adjusted(2, 0, 0, 0), text)
         # the values: lines from polygons built once per series in data units and drawn
         # through a transform (no Python loop over points at paint time)
@@ -1458,7 +1503,7 @@ class TimelinePainter:
         for point in pts if sparse else ():
             c = QPointF(px(point.x), py(point.y))
             if point.calculated:  # a worked-out ANC: hollow square, never a lab dot
-                p.setBrush(self._background)
+                p.setBrush(self.ink.background)
                 p.drawRect(QRectF(c.x() - 3, c.y() - 3, 6, 6))
                 p.setBrush(colour)
             elif point.comparator:

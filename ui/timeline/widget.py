@@ -22,7 +22,13 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from tracker.timeline import Ref, Timeline, preset_range
 from ui.plain import plain_tooltip
-from ui.timeline.painter import TimelinePainter, label_font, placed_marks, required_height
+from ui.timeline.painter import (
+    TimelinePainter,
+    ink_for,
+    label_font,
+    placed_marks,
+    required_height,
+)
 
 MIN_DAYS = 5.0
 MAX_DAYS = 365.25 * 30
@@ -197,6 +203,8 @@ class TimelineWidget(QWidget):
         """Everything but the focus: the background, the lanes, the axis and the labels."""
         p.fillRect(self.rect(), self.palette().base())
         if self.timeline is not None:
+            palette = self.palette()
+            self.painter.ink = ink_for(palette.base().color(), palette.text().color())
             self.painter.paint(p, QRectF(self.rect()), self.timeline, self.x0, self.x1)
 
     def _picture(self) -> QImage:
