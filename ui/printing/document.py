@@ -41,7 +41,7 @@ PAPER_STYLE = Style(
     lane_gap=5,
     min_chart=48,
     font_size=7.0,
-    mark_rows={"milestones": 1, "cns": 1, "growth": 1},
+    mark_rows={"milestones": 2, "cns": 1, "growth": 1},  # two milestones of a day apart
     mark_size=4.5,
 )
 """The timeline strip and charts on paper (document units, 96 per inch)."""
