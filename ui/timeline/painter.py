@@ -12,9 +12,10 @@ nothing.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPointF, QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -156,22 +157,29 @@ class Style:
     empty_row: float = 18.0  # a lane with nothing in it: one line saying so
 
 
-# What an empty lane says (plain text, translated when drawn).
-NONE_YET = QT_TRANSLATE_NOOP("TimelinePainter", "none yet")
-NONE_IN_VIEW = QT_TRANSLATE_NOOP("TimelinePainter", "none in these dates")
-EMPTY_TEXTS = {
-    "phases": QT_TRANSLATE_NOOP("TimelinePainter", "no phases yet"),
-    "milestones": QT_TRANSLATE_NOOP("TimelinePainter", "no milestones yet"),
-    "cns": QT_TRANSLATE_NOOP("TimelinePainter", "no lumbar punctures yet"),
-    "appointments": QT_TRANSLATE_NOOP("TimelinePainter", "no appointments yet"),
-    "plan": QT_TRANSLATE_NOOP("TimelinePainter", "no planned LPs or MRD checks"),
-    "growth": QT_TRANSLATE_NOOP("TimelinePainter", "no weights yet"),
-    "temperatures": QT_TRANSLATE_NOOP("TimelinePainter", "no temperatures yet"),
-    "symptoms": QT_TRANSLATE_NOOP("TimelinePainter", "no symptoms noted"),
-    "stays": QT_TRANSLATE_NOOP("TimelinePainter", "no hospital stays"),
-    "transfusions": QT_TRANSLATE_NOOP("TimelinePainter", "no transfusions"),
-    "medicines": QT_TRANSLATE_NOOP("TimelinePainter", "no medicines yet"),
-    "doses": QT_TRANSLATE_NOOP("TimelinePainter", "no doses ticked yet"),
+# What an empty lane says (plain text, translated when drawn: each a literal, for the
+# catalogues' extraction).
+def _none_yet() -> str:
+    return QCoreApplication.translate("TimelinePainter", "none yet")
+
+
+def _none_in_view() -> str:
+    return QCoreApplication.translate("TimelinePainter", "none in these dates")
+
+
+EMPTY_TEXTS: dict[str, Callable[[], str]] = {
+    "phases": lambda: QCoreApplication.translate("TimelinePainter", "no phases yet"),
+    "milestones": lambda: QCoreApplication.translate("TimelinePainter", "no milestones yet"),
+    "cns": lambda: QCoreApplication.translate("TimelinePainter", "no lumbar punctures yet"),
+    "appointments": lambda: QCoreApplication.translate("TimelinePainter", "no appointments yet"),
+    "plan": lambda: QCoreApplication.translate("TimelinePainter", "no planned LPs or MRD checks"),
+    "growth": lambda: QCoreApplication.translate("TimelinePainter", "no weights yet"),
+    "temperatures": lambda: QCoreApplication.translate("TimelinePainter", "no temperatures yet"),
+    "symptoms": lambda: QCoreApplication.translate("TimelinePainter", "no symptoms noted"),
+    "stays": lambda: QCoreApplication.translate("TimelinePainter", "no hospital stays"),
+    "transfusions": lambda: QCoreApplication.translate("TimelinePainter", "no transfusions"),
+    "medicines": lambda: QCoreApplication.translate("TimelinePainter", "no medicines yet"),
+    "doses": lambda: QCoreApplication.translate("TimelinePainter", "no doses ticked yet"),
 }
 
 
@@ -891,8 +899,8 @@ class TimelinePainter:
 
     def _empty(self, p: QPainter, lane: Lane, area: QRectF) -> None:
         """An empty lane's short plain text, at the left of its thin row."""
-        said = EMPTY_TEXTS.get(lane.key, NONE_YET) if is_empty(lane) else NONE_IN_VIEW
-        text = QCoreApplication.translate("TimelinePainter", said)
+        said = EMPTY_TEXTS.get(lane.key, _none_yet) if is_empty(lane) else _none_in_view
+        text = said()
         fm = QFontMetricsF(p.font())
         width = min(fm.horizontalAdvance(text) + 2, area.width() - 4)
         p.setPen(self.ink.muted)
