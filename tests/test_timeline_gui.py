@@ -196,18 +196,49 @@ def test_paints_a_range_into_a_pdf(widget: TimelineWidget, tmp_path: Path) -> No
 # ---------------------------------------------------------------------- zoom and pan
 
 
-def test_plus_and_minus_zoom_around_the_centre(qtbot: QtBot, widget: TimelineWidget) -> None:
+def test_plus_and_minus_zoom_around_today(qtbot: QtBot, widget: TimelineWidget) -> None:
+    """Issue 15: "+" zoomed around the middle, so two clicks left today and the newest data
+    off screen.  With today in view it stays where it is on the axis."""
+    assert widget.timeline is not None
+    today = widget.timeline.today + 0.5
     x0, x1 = widget.visible_range()
+    assert x0 < today < x1
+    where = (today - x0) / (x1 - x0)
     with qtbot.waitSignal(widget.range_changed):
         qtbot.keyClick(widget, Qt.Key.Key_Plus)
+    qtbot.keyClick(widget, Qt.Key.Key_Plus)
     a0, a1 = widget.visible_range()
-    assert a1 - a0 == pytest.approx((x1 - x0) / 1.5)
-    assert (a0 + a1) / 2 == pytest.approx((x0 + x1) / 2)
+    assert a1 - a0 == pytest.approx((x1 - x0) / 1.5**2)
+    assert a0 < today < a1  # today is still on screen
+    assert (today - a0) / (a1 - a0) == pytest.approx(where)
+    qtbot.keyClick(widget, Qt.Key.Key_Minus)
     qtbot.keyClick(widget, Qt.Key.Key_Minus)
     qtbot.keyClick(widget, Qt.Key.Key_Minus)
     b0, b1 = widget.visible_range()
     assert b1 - b0 == pytest.approx((x1 - x0) * 1.5)
-    assert (b0 + b1) / 2 == pytest.approx((x0 + x1) / 2)
+    assert (today - b0) / (b1 - b0) == pytest.approx(where)
+
+
+def test_plus_zooms_around_the_selected_entry_then_the_middle(
+    qtbot: QtBot, widget: TimelineWidget
+) -> None:
+    """Today out of view: around the entry ringed (the table's selection), else the
+    middle."""
+    assert widget.timeline is not None
+    widget.set_range(widget.timeline.today - 400, widget.timeline.today - 300)
+    x0, x1 = widget.visible_range()
+    qtbot.keyClick(widget, Qt.Key.Key_Plus)
+    a0, a1 = widget.visible_range()
+    assert (a0 + a1) / 2 == pytest.approx((x0 + x1) / 2)
+    hit = next(h for h in widget.hit_items() if h.ref.kind == "count")
+    day = _day_at(widget, hit.rect.center().x())
+    widget.highlight(hit.ref)
+    where = (day - a0) / (a1 - a0)
+    qtbot.keyClick(widget, Qt.Key.Key_Plus)
+    qtbot.keyClick(widget, Qt.Key.Key_Plus)
+    b0, b1 = widget.visible_range()
+    assert b0 < day < b1
+    assert (day - b0) / (b1 - b0) == pytest.approx(where, abs=0.02)
 
 
 def test_ctrl_wheel_zooms_around_the_pointer(widget: TimelineWidget) -> None:
@@ -420,7 +451,7 @@ def test_every_lane_can_be_reached_in_a_small_window(
     qtbot.waitExposed(view)
     w = view.widget
     assert w.timeline is not None
-    need = required_height(w.timeline, w.painter.style)
+    need = required_height(w.timeline, w.painter.style, *w.visible_range())
     assert w.height() >= need  # every lane has its room: the charts are not squeezed away
     bar = view.scroll.verticalScrollBar()
     assert bar.maximum() > 0  # and the view scrolls to them

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -49,6 +50,14 @@ def display_unit(code: str, preference: UnitPreference, reported_unit: str = "")
     # SI: the canonical unit (bilirubin µmol/L, glucose mmol/L, ferritin µg/L)
     canonical = a.unit(a.canonical_unit)
     return _SI.get(code) or (canonical.label if canonical else a.default_unit.label)
+
+
+def chart_units(codes: Iterable[str], preference: UnitPreference) -> dict[str, str] | None:
+    """The unit each chart of ``codes`` is drawn in (tracker.timeline.build's
+    ``display_units``): None for "as reported" (the unit of the newest result)."""
+    if preference is UnitPreference.AS_REPORTED:
+        return None
+    return {code: display_unit(code, preference) for code in codes}
 
 
 @dataclass(frozen=True, slots=True)

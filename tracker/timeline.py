@@ -738,7 +738,23 @@ def _milestone_label(m: Milestone) -> str:
     _shape, short = MILESTONE_SHAPES[m.kind.value]
     if m.mrd is not None:
         return f"MRD {format_mrd(m.mrd, short=True)}".strip()
-    return short or (m.result_text[:16] if m.result_text else "")
+    return short or _first_words(m.result_text, 20)
+
+
+def _first_words(text: str, length: int) -> str:
+    """``text``'s first line, cut after the last whole word within ``length`` characters
+    (and the punctuation before it) with "…"; whole when it fits."""
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    if len(line) <= length:
+        return line
+    words = line.split(" ")
+    kept = ""
+    for word in words:
+        candidate = f"{kept} {word}" if kept else word
+        if len(candidate) > length:
+            break
+        kept = candidate
+    return (kept or words[0][:length]).rstrip(" ,;:.(") + "…"
 
 
 def _milestone_lane(milestones: Sequence[Milestone]) -> Lane:
@@ -1331,7 +1347,10 @@ def _nice_ceiling(value: float) -> float:
 
 
 def preset_range(kind: str, timeline: Timeline) -> tuple[float, float]:
-    """Zoom presets: "2w", "3m" (ending a little after today), "treatment", "all"."""
+    """Zoom presets: "2w", "3m" (ending a little after today), "treatment" (from the
+    first phase to the last one's planned end), "all", and "counts" (where the Blood
+    counts charts open: "3m", or the last three months of results when none is that
+    recent)."""
     today = timeline.today
     if kind == "2w":
         return today - 10, today + 4
@@ -1339,12 +1358,31 @@ def preset_range(kind: str, timeline: Timeline) -> tuple[float, float]:
         end = date_of(today) + relativedelta(weeks=2)
         start = end - relativedelta(months=3)
         return x_of(start), x_of(end)
+    if kind == "counts":
+        return _counts_range(timeline)
     if kind == "treatment":
         lane = timeline.lane("phases")
         if lane and lane.spans:
+            # a running phase up to its planned end (its hatched rest), and the roadmap's
+            # planned LPs and MRD checks when the Plan lane shows them
+            plan = timeline.lane("plan")
+            planned = [m.x for m in plan.marks] if plan is not None else []
             x0 = min(s.x0 for s in lane.spans)
-            x1 = max(s.x1 for s in lane.spans)
+            x1 = max([s.plan_x1 or s.x1 for s in lane.spans] + planned)
             pad = (x1 - x0) * 0.02 + 1
             return x0 - pad, x1 + pad
     pad = (timeline.last - timeline.first) * 0.02 + 1
     return timeline.first - pad, timeline.last + pad
+
+
+def _counts_range(timeline: Timeline) -> tuple[float, float]:
+    """The 3-month preset if a chart has a point in it; else the three months up to the
+    newest point, from the first point in them, so the data fills the width."""
+    recent = preset_range("3m", timeline)
+    xs = [x for lane in timeline.lanes if lane.series for x in (p.x for p in lane.series.points)]
+    if not xs or max(xs) >= recent[0]:
+        return recent
+    last = max(xs)
+    first = min(x for x in xs if x >= last - 91)
+    pad = max((last - first) * 0.03, 2.0)
+    return first - pad, last + pad

@@ -41,7 +41,7 @@ PAPER_STYLE = Style(
     lane_gap=5,
     min_chart=48,
     font_size=7.0,
-    mark_rows={"milestones": 1, "cns": 1, "growth": 1},
+    mark_rows={"milestones": 2, "cns": 1, "growth": 1},  # two milestones of a day apart
     mark_size=4.5,
 )
 """The timeline strip and charts on paper (document units, 96 per inch)."""
@@ -90,7 +90,11 @@ class ChartObject(QPyTextObject):
     def intrinsicSize(self, doc, pos: int, fmt: QTextFormat) -> QSizeF:  # type: ignore[no-untyped-def]
         spec = self.charts[int(fmt.property(CHART_KEY))]
         return QSizeF(
-            self.width, max(spec.height, required_height(spec.timeline, self.painter.style))
+            self.width,
+            max(
+                spec.height,
+                required_height(spec.timeline, self.painter.style, spec.x0, spec.x1),
+            ),
         )
 
     def drawObject(

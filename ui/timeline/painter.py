@@ -12,9 +12,10 @@ nothing.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -30,6 +31,7 @@ from PySide6.QtGui import (
 )
 
 from tracker.analytes import format_number
+from tracker.label_layout import Box, Wanted, line_labels, reference_label_box
 from tracker.timeline import (
     AT_FEVER_NUMBER,
     Lane,
@@ -80,6 +82,51 @@ DOSE_COLOURS = {
 TEXT = QColor("#202124")
 MUTED = QColor("#5f6368")
 GRID = QColor("#e3e3e3")
+
+
+@dataclass(frozen=True)
+class Ink:
+    """The colours of what is not data: text, grid, axis, the page behind.  Paper and a
+    light window use :data:`LIGHT_INK`; a dark window palette :func:`ink_for` it (the
+    data keep their Okabe–Ito colours, and text inside a coloured box stays dark)."""
+
+    text: QColor
+    muted: QColor
+    grid: QColor
+    grid_major: QColor
+    axis: QColor
+    background: QColor
+    backdrop: QColor  # behind a reference line's label, over the grid
+
+
+LIGHT_INK = Ink(
+    TEXT,
+    MUTED,
+    GRID,
+    QColor("#c8c8c8"),
+    QColor("#9a9a9a"),
+    QColor("#ffffff"),
+    QColor(255, 255, 255, 200),
+)
+
+
+def ink_for(base: QColor, text: QColor) -> Ink:
+    """The ink for a window whose background is ``base`` and text ``text``."""
+    if base.lightness() >= 128:
+        return LIGHT_INK
+    backdrop = QColor(base)
+    backdrop.setAlpha(210)
+    return Ink(
+        QColor(text),
+        QColor("#a8adb3"),
+        QColor("#34373b"),
+        QColor("#4a4e53"),
+        QColor("#80868b"),
+        QColor(base),
+        backdrop,
+    )
+
+
 TODAY = QColor("#D55E00")
 
 
@@ -107,6 +154,33 @@ class Style:
     )
     mark_size: float = 6.0
     name_row: float = 16.0  # a row of a lane with a row per name (the doses lane)
+    empty_row: float = 18.0  # a lane with nothing in it: one line saying so
+
+
+# What an empty lane says (plain text, translated when drawn: each a literal, for the
+# catalogues' extraction).
+def _none_yet() -> str:
+    return QCoreApplication.translate("TimelinePainter", "none yet")
+
+
+def _none_in_view() -> str:
+    return QCoreApplication.translate("TimelinePainter", "none in these dates")
+
+
+EMPTY_TEXTS: dict[str, Callable[[], str]] = {
+    "phases": lambda: QCoreApplication.translate("TimelinePainter", "no phases yet"),
+    "milestones": lambda: QCoreApplication.translate("TimelinePainter", "no milestones yet"),
+    "cns": lambda: QCoreApplication.translate("TimelinePainter", "no lumbar punctures yet"),
+    "appointments": lambda: QCoreApplication.translate("TimelinePainter", "no appointments yet"),
+    "plan": lambda: QCoreApplication.translate("TimelinePainter", "no planned LPs or MRD checks"),
+    "growth": lambda: QCoreApplication.translate("TimelinePainter", "no weights yet"),
+    "temperatures": lambda: QCoreApplication.translate("TimelinePainter", "no temperatures yet"),
+    "symptoms": lambda: QCoreApplication.translate("TimelinePainter", "no symptoms noted"),
+    "stays": lambda: QCoreApplication.translate("TimelinePainter", "no hospital stays"),
+    "transfusions": lambda: QCoreApplication.translate("TimelinePainter", "no transfusions"),
+    "medicines": lambda: QCoreApplication.translate("TimelinePainter", "no medicines yet"),
+    "doses": lambda: QCoreApplication.translate("TimelinePainter", "no doses ticked yet"),
+}
 
 
 @dataclass(frozen=True)
@@ -297,7 +371,7 @@ def placed_marks(
 ) -> dict[str, list[PlacedMark]]:
     """Every mark lane's marks and labels as :meth:`TimelinePainter.paint` draws them into
     ``rect`` for the days [x0, x1] (``font`` from :func:`label_font`)."""
-    g = layout_lanes(timeline, rect, style)
+    g = layout_lanes(timeline, rect, style, x0, x1)
     fm = QFontMetricsF(font)
     scale = g.plot.width() / max(x1 - x0, 1e-9)
 
@@ -317,7 +391,31 @@ def placed_marks(
     return out
 
 
-def _fixed_height(lane: Lane, style: Style) -> float:
+def is_empty(lane: Lane) -> bool:
+    """A lane of marks or spans with nothing in it at all: drawn thin, saying so."""
+    return lane.series is None and not lane.spans and not lane.marks and not lane.row_titles
+
+
+def is_thin(lane: Lane, x0: float | None, x1: float | None) -> bool:
+    """A lane drawn as one thin line: empty, or with nothing in the days [x0, x1] (the
+    charts take the room; the lanes stay in their order)."""
+    if is_empty(lane):
+        return True
+    if x0 is None or x1 is None or lane.series is not None or lane.row_titles:
+        return False
+    if lane.drawn_as_spans:
+        return not lane.visible_spans(x0, x1)
+    return not lane.visible_marks(x0, x1)
+
+
+def _fixed_height(
+    lane: Lane, style: Style, x0: float | None = None, x1: float | None = None
+) -> float:
+    """The height of a lane that is not a chart (thin with nothing in [x0, x1])."""
+    if is_thin(lane, x0, x1):
+        return style.empty_row
+    if lane.drawn_as_spans:
+        return max(lane.rows, 1) * style.phase_row
     if lane.row_titles:
         return len(lane.row_titles) * style.name_row + 2
     return style.mark_rows.get(lane.key, 2) * style.mark_row + 2
@@ -334,21 +432,30 @@ def scale_x(x0: float, x1: float, area: QRectF) -> float:
     return area.width() / max(x1 - x0, 1e-9)
 
 
-def required_height(timeline: Timeline, style: Style) -> float:
-    """The least height that shows every lane (charts at their minimum)."""
+def required_height(
+    timeline: Timeline, style: Style, x0: float | None = None, x1: float | None = None
+) -> float:
+    """The least height that shows every lane (charts at their minimum; a lane with
+    nothing in the days [x0, x1], when given, thin)."""
     height = style.axis_height + 4
     for lane in timeline.lanes:
         if lane.series is not None:
             height += style.min_chart
-        elif lane.drawn_as_spans:
-            height += max(lane.rows, 1) * style.phase_row
         else:
-            height += _fixed_height(lane, style)
+            height += _fixed_height(lane, style, x0, x1)
         height += style.lane_gap
     return height
 
 
-def layout_lanes(timeline: Timeline, rect: QRectF, style: Style) -> Geometry:
+def layout_lanes(
+    timeline: Timeline,
+    rect: QRectF,
+    style: Style,
+    x0: float | None = None,
+    x1: float | None = None,
+) -> Geometry:
+    """Each lane's box in ``rect``: the charts share what the other lanes leave, and a
+    lane with nothing in the days [x0, x1] (when given) is a thin line."""
     g = Geometry()
     g.plot = QRectF(
         rect.left() + style.title_width,
@@ -363,10 +470,8 @@ def layout_lanes(timeline: Timeline, rect: QRectF, style: Style) -> Geometry:
     for lane in timeline.lanes:
         if lane.series is not None:
             charts.append(lane.key)
-        elif lane.drawn_as_spans:
-            fixed.append((lane.key, max(lane.rows, 1) * style.phase_row))
         else:
-            fixed.append((lane.key, _fixed_height(lane, style)))
+            fixed.append((lane.key, _fixed_height(lane, style, x0, x1)))
     used = sum(h + style.lane_gap for _, h in fixed)
     left = rect.bottom() - y - used
     chart_h = max(style.min_chart, (left - style.lane_gap * len(charts)) / max(len(charts), 1))
@@ -457,6 +562,13 @@ class _DataMask:
             p.drawPolyline(polygon)  # through every point, so every point is in it
         else:
             p.drawPoints(polygon)
+        y_min, y_max = series.scale(self.x0, self.x1)
+        for band in series.bands:  # a result's own range, drawn as a bar at its point
+            if band.x1 - band.x0 < 2 and band.x1 >= self.x0 and band.x0 <= self.x1:
+                cx = (band.x0 + band.x1) / 2
+                low = band.low if band.low is not None else y_min
+                high = band.high if band.high is not None else y_max
+                p.drawLine(QPointF(cx, low), QPointF(cx, high))
         p.end()
         self.image = image
         return image
@@ -489,9 +601,11 @@ def threshold_labels(
     polygon: QPolygonF | None = None,
 ) -> list[tuple[Threshold, QRectF | None, str]]:
     """Each dash-dot line's label box in the chart ``area`` and the text drawn in it,
-    placed where it covers no plotted point and no part of the data line: right-aligned
-    just above the line if that is free, else just below it, else further left; never
-    across the today line.  Where the whole label finds no place, its number and unit
+    placed where it covers no plotted point, no part of the data line and no lab range
+    bar: just above or below the line, at the place along it farthest from the values
+    (tracker.label_layout.reference_label_box: the side with no points, never on the
+    newest ones), never across the today line nor over another line's label.  Where
+    the whole label finds no place, its number and unit
     alone ("0.5 ×10⁹/L"); where that finds none either (the dense data of years at a
     glance), None: the line is drawn without a label.  The legend (the chart's tooltip,
     the printed caption) always names each line in full.  ``polygon``: all the series'
@@ -499,27 +613,29 @@ def threshold_labels(
     px, py = _chart_mapping(series, area, x0, x1)
     data = _DataMask(series, area, x0, x1, polygon)
     today_px = px(today + 0.5) if today is not None and x0 <= today + 0.5 <= x1 else None
-    bounds = area.adjusted(1, 1, -1, -1)
     height = fm.height()
     out: list[tuple[Threshold, QRectF | None, str]] = []
     taken: list[QRectF] = []
 
+    i, j = series.visible_slice(x0, x1)
+    data_xs = sorted(px(pt.x) for pt in series.points[i:j])
+    bounds = Box(area.left() + 1, area.top() + 1, area.width() - 2, area.height() - 2)
+
     def place(y: float, text: str) -> QRectF | None:
         width = fm.horizontalAdvance(text) + 6
-        step = max(width / 2, 24.0)
-        right = bounds.right()
-        while right - width >= bounds.left():
-            for top in (y - 2 - height, y + 2):
-                box = QRectF(right - width, top, width, height)
-                if (
-                    bounds.contains(box)
-                    and (today_px is None or not box.left() - 4 <= today_px <= box.right() + 4)
-                    and not any(box.intersects(other) for other in taken)
-                    and not data.covers(box)
-                ):
-                    return box
-            right -= step
-        return None
+
+        def free(box: Box) -> bool:
+            r = QRectF(box.left, box.top, box.width, box.height)
+            return (
+                (today_px is None or not r.left() - 4 <= today_px <= r.right() + 4)
+                and not any(r.intersects(other) for other in taken)
+                and not data.covers(r)
+            )
+
+        found = reference_label_box(
+            y, width, height, bounds, data_xs, free, step=max(width / 2, 24.0)
+        )
+        return None if found is None else QRectF(found.left, found.top, found.width, found.height)
 
     for t in series.thresholds:
         y = py(t.y)
@@ -573,7 +689,7 @@ class TimelinePainter:
 
     def __init__(self, style: Style | None = None) -> None:
         self.style = style or Style()
-        self._background = QColor("#ffffff")
+        self.ink = LIGHT_INK  # the widget sets its palette's (:func:`ink_for`)
         self._polylines: dict[int, tuple[Series, QPolygonF, list[int]]] = {}
         self._labels: dict[
             tuple[object, ...], tuple[Series, list[tuple[Threshold, QRectF | None, str]]]
@@ -591,6 +707,8 @@ class TimelinePainter:
         self.stamped = 0  # marks put down from a kept image (for tests)
         # labels laid out once: a font's key → text → layout (:meth:`_laid_out`)
         self._texts: dict[str, dict[str, QStaticText]] = {}
+        # a list to collect every label drawn, (what, text, box), for tests; None: not kept
+        self.drawn_labels: list[tuple[str, str, QRectF]] | None = None
 
     def paint(
         self,
@@ -601,7 +719,7 @@ class TimelinePainter:
         x1: float,
     ) -> Geometry:
         s = self.style
-        g = layout_lanes(timeline, rect, s)
+        g = layout_lanes(timeline, rect, s, x0, x1)
         p.setFont(label_font(p.font(), s))
         scale = g.plot.width() / max(x1 - x0, 1e-9)
 
@@ -612,13 +730,15 @@ class TimelinePainter:
         p.save()
         for lane in timeline.lanes:
             area = g.lanes[lane.key]
-            self._lane_title(p, lane, area)
+            self._lane_title(p, lane, area, is_thin(lane, x0, x1))
             plot_area = QRectF(g.plot.left(), area.top(), g.plot.width(), area.height())
             p.save()
             if lane.series is not None:
                 self._y_labels(p, lane.series, plot_area, *lane.series.scale(x0, x1))
             p.setClipRect(plot_area.adjusted(-1, -2, 1, 2))
-            if lane.drawn_as_spans:
+            if is_thin(lane, x0, x1):
+                self._empty(p, lane, plot_area)
+            elif lane.drawn_as_spans:
                 self._spans(p, lane, plot_area, x0, x1, px)
             elif lane.series is not None:
                 self._series(p, lane.series, plot_area, x0, x1, px, timeline.today)
@@ -632,46 +752,79 @@ class TimelinePainter:
     # ------------------------------------------------------------------ axis
 
     def _axis(self, p: QPainter, g: Geometry, x0: float, x1: float, px, timeline) -> None:
-        fm = QFontMetricsF(p.font())
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        top = g.axis.top()
         bottom_of_lanes = max((r.bottom() for r in g.lanes.values()), default=g.axis.bottom())
         tick_list = ticks(x0, x1, g.plot.width())
         for t in tick_list:
             x = px(t.x)
-            p.setPen(QPen(GRID if not t.major else QColor("#c8c8c8"), 1))
+            p.setPen(QPen(self.ink.grid if not t.major else self.ink.grid_major, 1))
             p.drawLine(QPointF(x, g.axis.bottom() - 4), QPointF(x, bottom_of_lanes))
-            p.setPen(TEXT if t.major else MUTED)
-            font = QFont(p.font())
-            font.setBold(t.major)
-            p.setFont(font)
-            if x + 3 + fm.horizontalAdvance(t.label) <= g.plot.right():
-                p.drawText(QPointF(x + 3, top + fm.ascent() + 2), t.label)
-        font = QFont(p.font())
-        font.setBold(False)
-        p.setFont(font)
-        # Day of phase when zoomed in far enough to read it ("D15").
+        base = QFont(p.font())
+        base.setBold(False)
+        bold = QFont(base)
+        bold.setBold(True)
+        for kind, text, box in self._axis_labels(g, x0, x1, px, timeline, base):
+            if kind == "today":
+                continue  # drawn over the lanes with its line (:meth:`_today`)
+            p.setFont(bold if kind == "major" else base)
+            p.setPen(self.ink.text if kind == "major" else self.ink.muted)
+            self._text(p, kind, box, text)
+        p.setFont(base)
+        p.setPen(QPen(self.ink.axis, 1))
+        p.drawLine(
+            QPointF(g.plot.left(), g.axis.bottom()), QPointF(g.plot.right(), g.axis.bottom())
+        )
+
+    def _axis_labels(
+        self, g: Geometry, x0: float, x1: float, px, timeline: Timeline, font: QFont
+    ) -> list[tuple[str, str, QRectF]]:
+        """The axis's labels and their boxes (kind "major", "tick", "day" or "today"):
+        the dates on the first line, the phase days ("D22") and "today" on the second, each
+        inside the time area (shifted inward at an edge) and off the others; "today" keeps
+        its place and a phase day under it is left out (tracker.label_layout)."""
+        fm = QFontMetricsF(font)
+        bold = QFont(font)
+        bold.setBold(True)
+        fm_bold = QFontMetricsF(bold)
+        lo, hi = g.plot.left(), g.plot.right()
+        height = fm.height()
+        out: list[tuple[str, str, QRectF]] = []
+        tick_list = ticks(x0, x1, g.plot.width())
+        widths = [(fm_bold if t.major else fm).horizontalAdvance(t.label) + 1 for t in tick_list]
+        first = [
+            Wanted(px(t.x) + 3, w, 1 if t.major else 0, False)
+            for t, w in zip(tick_list, widths, strict=True)
+        ]
+        top = g.axis.top() + 2
+        for t, w, left in zip(tick_list, widths, line_labels(first, lo, hi), strict=True):
+            if left is not None:
+                out.append(("major" if t.major else "tick", t.label, QRectF(left, top, w, height)))
+        second: list[tuple[str, str, Wanted]] = []
+        today = timeline.today + 0.5
+        if x0 <= today <= x1:
+            label = QCoreApplication.translate("TimelinePainter", "today")
+            second.append(("today", label, Wanted(px(today), fm.horizontalAdvance(label) + 1, 1)))
         days_visible = x1 - x0
         if self.style.show_day_of_phase and 0 < days_visible <= 45:
-            p.setPen(MUTED)
             step = 1 if days_visible <= 16 else 7
-            first = int(x0)
-            for day in range(first, int(x1) + 1):
+            for day in range(int(x0), int(x1) + 1):
                 found = timeline.day_of_phase(day)
                 if found is None:
                     continue
                 _name, n = found
                 if step > 1 and n != 1 and n % step != 1:
                     continue
-                x = px(day + 0.5)
                 label = f"D{n}"
-                p.drawText(
-                    QPointF(x - fm.horizontalAdvance(label) / 2, top + fm.height() * 2 + 1), label
+                second.append(
+                    ("day", label, Wanted(px(day + 0.5), fm.horizontalAdvance(label) + 1))
                 )
-        p.setPen(QPen(QColor("#9a9a9a"), 1))
-        p.drawLine(
-            QPointF(g.plot.left(), g.axis.bottom()), QPointF(g.plot.right(), g.axis.bottom())
-        )
+        top = g.axis.bottom() - 2 - height
+        for (kind, label, _w), left in zip(
+            second, line_labels([w for _, _, w in second], lo, hi), strict=True
+        ):
+            if left is not None:
+                out.append((kind, label, QRectF(left, top, _w.width, height)))
+        return out
 
     def paint_focus(
         self,
@@ -686,7 +839,7 @@ class TimelinePainter:
         draws it for the same ``rect`` and range (none where it is not drawn on its own:
         a mark among ticks, a result thinned away)."""
         s = self.style
-        g = layout_lanes(timeline, rect, s)
+        g = layout_lanes(timeline, rect, s, x0, x1)
         p.save()
         p.setFont(label_font(p.font(), s))
         scale = g.plot.width() / max(x1 - x0, 1e-9)
@@ -744,8 +897,30 @@ class TimelinePainter:
             if (item.mark.ref.kind, item.mark.ref.id) == highlight
         ]
 
-    def _lane_title(self, p: QPainter, lane: Lane, area: QRectF) -> None:
-        p.setPen(TEXT)
+    def _empty(self, p: QPainter, lane: Lane, area: QRectF) -> None:
+        """An empty lane's short plain text, at the left of its thin row."""
+        said = EMPTY_TEXTS.get(lane.key, _none_yet) if is_empty(lane) else _none_in_view
+        text = said()
+        fm = QFontMetricsF(p.font())
+        width = min(fm.horizontalAdvance(text) + 2, area.width() - 4)
+        p.setPen(self.ink.muted)
+        self._text(p, "empty", QRectF(area.left() + 4, area.top(), width, area.height()), text)
+
+    def _lane_title(self, p: QPainter, lane: Lane, area: QRectF, thin: bool = False) -> None:
+        p.setPen(self.ink.text)
+        if thin:  # a thin lane: its title on one line
+            fm = QFontMetricsF(p.font())
+            title = fm.elidedText(
+                lane.title, Qt.TextElideMode.ElideRight, self.style.title_width - 8
+            )
+            self._left_text(
+                p,
+                QRectF(area.left() + 2, area.top(), self.style.title_width - 8, area.height()),
+                title,
+                fm,
+                None,
+            )
+            return
         if lane.row_titles:  # each row's name beside it
             fm = QFontMetricsF(p.font())
             laid_out = self._laid_out(p)
@@ -778,9 +953,9 @@ class TimelinePainter:
         bottom = max((r.bottom() for r in g.lanes.values()), default=rect.bottom())
         p.drawLine(QPointF(x, g.axis.bottom()), QPointF(x, bottom))
         p.setPen(TODAY)
-        fm = QFontMetricsF(p.font())
-        label = "today"
-        p.drawText(QPointF(x - fm.horizontalAdvance(label) / 2, g.axis.bottom() - 2), label)
+        for kind, text, box in self._axis_labels(g, x0, x1, px, timeline, p.font()):
+            if kind == "today":
+                self._text(p, kind, box, text)
 
     # ------------------------------------------------------------------ phases
 
@@ -859,7 +1034,7 @@ class TimelinePainter:
                 low = max([e for x, e in row if e < left - 0.5] + [area.left()])
                 beside = outside_label(label, r, low, high, fm, span.open_ended)
                 if beside is not None:
-                    p.setPen(TEXT)
+                    p.setPen(self.ink.text)
                     self._left_text(p, beside[0], beside[1], fm, laid_out)
         self._draw_narrow(p, narrow)
 
@@ -908,26 +1083,27 @@ class TimelinePainter:
         smooth = len(placed) < 400
         p.setRenderHint(QPainter.RenderHint.Antialiasing, smooth)
         size = self._mark_radius(lane, area, x0, x1)
-        align = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         if _on_screen(p):
             # the marks as kept images, then their labels (a label never covers a mark)
             stamps = self._stamps(placed, size, smooth)
             for at, sprite in stamps:
                 p.drawImage(at, sprite)
             self.stamped += len(stamps)
-            p.setPen(TEXT)
+            p.setPen(self.ink.text)
             fm = QFontMetricsF(font)
             laid_out = self._laid_out(p)
             for item, _, _ in placed:
                 if item.label and item.rect is not None:
                     self._left_text(p, item.rect, item.text, fm, laid_out)
+                    if self.drawn_labels is not None:
+                        self.drawn_labels.append((lane.key, item.text, QRectF(item.rect)))
             return
         look: object = None  # the pen and brush set last (runs of one look set them once)
         for item, centre, colour in placed:
             look = self._shape(p, item.mark, centre, size, colour, look)
             if item.label and item.rect is not None:
-                p.setPen(TEXT)
-                p.drawText(item.rect, align, item.text)
+                p.setPen(self.ink.text)
+                self._text(p, lane.key, item.rect, item.text)
                 look = None
 
     def _placed_marks(  # type: ignore[no-untyped-def]
@@ -1036,6 +1212,14 @@ class TimelinePainter:
                 self._texts.clear()
             found = self._texts[key] = {}
         return found
+
+    def _text(self, p: QPainter, kind: str, box: QRectF, text: str) -> None:
+        """``text`` at the left of ``box``, centred up and down, never clipped (a page's
+        font measures a hair wider than the screen's); noted in :attr:`drawn_labels`."""
+        flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        p.drawText(box, int(flags | Qt.TextFlag.TextDontClip), text)
+        if self.drawn_labels is not None:
+            self.drawn_labels.append((kind, text, QRectF(box)))
 
     def _left_text(
         self,
@@ -1177,7 +1361,7 @@ class TimelinePainter:
         inner = area.adjusted(0, 6, 0, -4)
         span = y_max - y_min or 1.0
         fm = QFontMetricsF(p.font())
-        p.setPen(MUTED)
+        p.setPen(self.ink.muted)
         for value in (y_min, y_max / 2, y_max):
             y = inner.bottom() - (value - y_min) / span * inner.height()
             label = format_number(value)
@@ -1241,13 +1425,13 @@ class TimelinePainter:
             return inner.bottom() - (y - y_min) / span * inner.height()
 
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        p.setPen(QPen(GRID, 1))
+        p.setPen(QPen(self.ink.grid, 1))
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRect(area)
         fm = QFontMetricsF(p.font())
         for value in (y_max / 2, y_max):
             y = py(value)
-            p.setPen(QPen(GRID, 1, Qt.PenStyle.DotLine))
+            p.setPen(QPen(self.ink.grid, 1, Qt.PenStyle.DotLine))
             p.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
         colour = SERIES_COLOURS.get(series.analyte, OKABE_ITO["blue"])
         # the lab's range as a band
@@ -1275,17 +1459,13 @@ class TimelinePainter:
         polygon, breaks = self._polyline(series)
         for t, box, text in self._threshold_labels(series, area, x0, x1, fm, today, polygon):
             y = py(t.y)
-            p.setPen(QPen(TEXT, 1, Qt.PenStyle.DashDotLine))
+            p.setPen(QPen(self.ink.text, 1, Qt.PenStyle.DashDotLine))
             p.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
             if box is None:  # no free place beside the data: the legend names the line
                 continue
-            p.setPen(TEXT)
-            p.fillRect(box, QColor(255, 255, 255, 200))  # legible over the grid
-            p.drawText(
-                box.adjusted(2, 0, 0, 0),
-                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                text,
-            )
+            p.setPen(self.ink.text)
+            p.fillRect(box, self.ink.backdrop)  # legible over the grid
+            self._text(p, "reference", box.adjusted(2, 0, 0, 0), text)
         # the values: lines from polygons built once per series in data units and drawn
         # through a transform (no Python loop over points at paint time)
         i, j = series.visible_slice(x0, x1)
@@ -1331,7 +1511,7 @@ class TimelinePainter:
         for point in pts if sparse else ():
             c = QPointF(px(point.x), py(point.y))
             if point.calculated:  # a worked-out ANC: hollow square, never a lab dot
-                p.setBrush(self._background)
+                p.setBrush(self.ink.background)
                 p.drawRect(QRectF(c.x() - 3, c.y() - 3, 6, 6))
                 p.setBrush(colour)
             elif point.comparator:

@@ -10,8 +10,6 @@ from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
-    QHBoxLayout,
-    QLabel,
     QMenu,
     QScrollArea,
     QToolButton,
@@ -19,7 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker import analytes
 from tracker import timeline as layout
+from tracker.display import chart_units
 from tracker.kinds import Changes
 from tracker.model import (
     Appointment,
@@ -40,6 +40,7 @@ from tracker.model import (
 )
 from ui.bridge import RecordBridge
 from ui.settings import Settings
+from ui.timeline.range_bar import RangeBar
 from ui.timeline.widget import TimelineWidget
 
 RECENT_DAYS = 120  # counts, temperatures and doses shown in the first picture; the rest
@@ -91,9 +92,11 @@ HISTORY = frozenset({"counts", "temperatures", "doses"})  # read from RECENT_DAY
 
 def changed_inputs(changes: Changes) -> frozenset[str] | None:
     """The names of build()'s inputs ``changes`` touches; None: all of them."""
-    if changes.everything or changes.display:
+    if changes.everything:
         return None
-    return frozenset(name for name, model in INPUT_MODELS.items() if changes.touches(model))
+    touched = frozenset(name for name, model in INPUT_MODELS.items() if changes.touches(model))
+    # the units values are shown in: the charts (and transfusions) laid out again, not read
+    return touched | {"display_units"} if changes.display else touched
 
 
 class TimelineView(QWidget):
@@ -118,35 +121,8 @@ class TimelineView(QWidget):
             self._settings = Settings(settings)
         self.widget = TimelineWidget(self)
         self.widget.item_activated.connect(self.edit_requested)
-        bar = QHBoxLayout()
-        bar.addWidget(QLabel(self.tr("Show:"), self))
-        self.preset_buttons: dict[str, QToolButton] = {}
-        for key, text, tip in (
-            ("2w", self.tr("2 weeks"), self.tr("The last ten days and the next four")),
-            ("3m", self.tr("3 months"), self.tr("The last three months")),
-            ("treatment", self.tr("Whole treatment"), self.tr("From the first phase to the last")),
-            ("all", self.tr("Fit all"), self.tr("Everything recorded")),
-        ):
-            button = QToolButton(self)
-            button.setText(text)
-            button.setToolTip(tip)
-            button.clicked.connect(lambda _=False, k=key: self.widget.apply_preset(k))
-            bar.addWidget(button)
-            self.preset_buttons[key] = button
-        zoom_in = QToolButton(self)
-        zoom_in.setText("+")
-        zoom_in.setToolTip(self.tr("Zoom in (+, or Ctrl+wheel)"))
-        zoom_in.setAccessibleName(self.tr("Zoom in"))
-        zoom_in.clicked.connect(lambda: self.widget.zoom(1.5))
-        zoom_out = QToolButton(self)
-        zoom_out.setText("−")
-        zoom_out.setToolTip(self.tr("Zoom out (−, or Ctrl+wheel)"))
-        zoom_out.setAccessibleName(self.tr("Zoom out"))
-        zoom_out.clicked.connect(lambda: self.widget.zoom(1 / 1.5))
-        bar.addSpacing(12)
-        bar.addWidget(zoom_in)
-        bar.addWidget(zoom_out)
-        bar.addStretch(1)
+        self.range_bar = RangeBar(self.widget, self)
+        self.preset_buttons = self.range_bar.preset_buttons
         self.lanes_button = QToolButton(self)
         self.lanes_button.setText(self.tr("Lanes"))
         self.lanes_button.setToolTip(self.tr("Choose what the timeline shows"))
@@ -174,12 +150,10 @@ class TimelineView(QWidget):
         set_numbers.triggered.connect(self.thresholds_requested)
         menu.addAction(set_numbers)
         self.lanes_button.setMenu(menu)
-        bar.addWidget(self.lanes_button)
-        self.range_label = QLabel(self)
-        bar.addWidget(self.range_label)
-        self.widget.range_changed.connect(self._show_range)
+        self.range_bar.add_widget(self.lanes_button)
+        self.range_label = self.range_bar.range_label
         outer = QVBoxLayout(self)
-        outer.addLayout(bar)
+        outer.addWidget(self.range_bar)
         # The lanes need more height than a small window has (1024×600 with every lane
         # shown): they scroll, each at its least height, instead of squeezing the charts away.
         self.scroll = QScrollArea(self)
@@ -192,6 +166,8 @@ class TimelineView(QWidget):
         )
         outer.addWidget(self.scroll, 1)
         bridge.changed.connect(self.on_changed)
+        # View ▸ Show values in: the charts' axes in the units the lists show
+        bridge.display_changed.connect(self._display_changed)
         bridge.child_selected.connect(self._child_selected)
         self._history_pending = False
         self._stale = False  # changed while hidden: refreshed when next shown
@@ -224,6 +200,9 @@ class TimelineView(QWidget):
 
     def _child_selected(self, _child_id: int) -> None:
         self.refresh(keep_range=False)
+
+    def _display_changed(self) -> None:
+        self.on_changed(Changes(display=True))
 
     def on_changed(self, changes: Changes) -> None:
         if not changes.any:
@@ -296,6 +275,7 @@ class TimelineView(QWidget):
             stays=inputs["stays"],
             appointments=inputs["appointments"],
             roadmaps=inputs["roadmaps"],
+            display_units=chart_units(analytes.CODES, self.bridge.unit_preference),
             previous=self.widget.timeline if changed is not None else None,
             changed=changed,
         )
@@ -328,7 +308,3 @@ class TimelineView(QWidget):
             self.refresh(changed=self._stale_inputs)
         if self._history_pending:
             self._history_timer.start()
-
-    def _show_range(self, x0: float, x1: float) -> None:
-        start, end = layout.date_of(x0), layout.date_of(x1)
-        self.range_label.setText(f"{start.isoformat()} – {end.isoformat()}")

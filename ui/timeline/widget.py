@@ -22,7 +22,13 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from tracker.timeline import Ref, Timeline, preset_range
 from ui.plain import plain_tooltip
-from ui.timeline.painter import TimelinePainter, label_font, placed_marks, required_height
+from ui.timeline.painter import (
+    TimelinePainter,
+    ink_for,
+    label_font,
+    placed_marks,
+    required_height,
+)
 
 MIN_DAYS = 5.0
 MAX_DAYS = 365.25 * 30
@@ -65,6 +71,7 @@ class TimelineWidget(QWidget):
             )
         )
         self.painter = TimelinePainter()
+        self.opening_preset = "3m"  # the range a new timeline opens on (tracker.timeline)
         self.timeline: Timeline | None = None
         self.x0 = 0.0
         self.x1 = 1.0
@@ -76,6 +83,7 @@ class TimelineWidget(QWidget):
         # Another day is under the pointer: the tooltip (Qt hides it on a wheel turn or a
         # click, not on the keys that pan and zoom) would name what is no longer there.
         self.range_changed.connect(self._hide_tip)
+        self.range_changed.connect(self._fit_height)
         self._picture_image: QImage | None = None
         self._picture_of: tuple[object, ...] = ()
         self._picture_timeline: Timeline | None = None
@@ -89,12 +97,19 @@ class TimelineWidget(QWidget):
     def set_timeline(self, timeline: Timeline, keep_range: bool = True) -> None:
         first = self.timeline is None
         self.timeline = timeline
-        # every lane keeps its least height: a small window scrolls instead of losing charts
-        self.setMinimumHeight(int(required_height(timeline, self.painter.style) + 0.5))
         if first or not keep_range:
-            self.apply_preset("3m")
+            self.apply_preset(self.opening_preset)
+        self._fit_height()
         self._hits = []
         self.update()
+
+    def _fit_height(self) -> None:
+        """Every lane keeps its least height (a small window scrolls instead of losing the
+        charts); a lane with nothing in the dates shown is thin, so that height follows
+        the range."""
+        if self.timeline is not None:
+            need = required_height(self.timeline, self.painter.style, self.x0, self.x1)
+            self.setMinimumHeight(int(need + 0.5))
 
     def highlight(self, ref: Ref | None, x: float | None = None) -> None:
         """Ring ``ref`` (e.g. the table's selected result); bring day ``x`` into view."""
@@ -121,8 +136,12 @@ class TimelineWidget(QWidget):
         self.set_range(*preset_range(kind, self.timeline))
 
     def zoom(self, factor: float, anchor_px: float | None = None) -> None:
-        """factor > 1 zooms in, around the pointer's day (or the centre)."""
+        """factor > 1 zooms in, around the pointer's day (``anchor_px``, the wheel), else
+        around today when it is in view, else the ringed entry (the table's selection, the
+        item Tab moved to), else the middle: "+" never pushes today or the data away."""
         plot = self._plot()
+        if anchor_px is None:
+            anchor_px = self._zoom_anchor(plot)
         if anchor_px is None or plot.width() <= 0:
             anchor = (self.x0 + self.x1) / 2
             frac = 0.5
@@ -135,6 +154,19 @@ class TimelineWidget(QWidget):
         self._hits = []
         self.update()
         self.range_changed.emit(self.x0, self.x1)
+
+    def _zoom_anchor(self, plot: QRectF) -> float | None:
+        """Where "+" and "−" zoom around, in widget pixels (None: the middle)."""
+        if self.timeline is None or plot.width() <= 0:
+            return None
+        today = self.timeline.today + 0.5
+        if self.x0 <= today <= self.x1:
+            return plot.left() + (today - self.x0) / (self.x1 - self.x0) * plot.width()
+        if self._focused is not None:
+            hit = next((h for h in self.hit_items() if h.ref == self._focused), None)
+            if hit is not None and plot.left() <= hit.rect.center().x() <= plot.right():
+                return hit.rect.center().x()
+        return None
 
     def pan(self, fraction: float) -> None:
         shift = (self.x1 - self.x0) * fraction
@@ -171,6 +203,8 @@ class TimelineWidget(QWidget):
         """Everything but the focus: the background, the lanes, the axis and the labels."""
         p.fillRect(self.rect(), self.palette().base())
         if self.timeline is not None:
+            palette = self.palette()
+            self.painter.ink = ink_for(palette.base().color(), palette.text().color())
             self.painter.paint(p, QRectF(self.rect()), self.timeline, self.x0, self.x1)
 
     def _picture(self) -> QImage:
@@ -230,7 +264,9 @@ class TimelineWidget(QWidget):
             return self._hits
         from ui.timeline.painter import layout_lanes
 
-        geometry = layout_lanes(self.timeline, QRectF(self.rect()), self.painter.style)
+        geometry = layout_lanes(
+            self.timeline, QRectF(self.rect()), self.painter.style, self.x0, self.x1
+        )
         plot = geometry.plot
         scale = plot.width() / max(self.x1 - self.x0, 1e-9)
 
@@ -344,7 +380,7 @@ class TimelineWidget(QWidget):
         if self.timeline is None or pos.x() >= self._plot().left():
             return ""
         style = self.painter.style
-        geometry = layout_lanes(self.timeline, QRectF(self.rect()), style)
+        geometry = layout_lanes(self.timeline, QRectF(self.rect()), style, self.x0, self.x1)
         for lane in self.timeline.lanes:
             area = geometry.lanes.get(lane.key)
             if area is None or not area.top() <= pos.y() < area.bottom():
@@ -368,7 +404,9 @@ class TimelineWidget(QWidget):
         from tracker.timeline import line_legend
         from ui.timeline.painter import layout_lanes
 
-        geometry = layout_lanes(self.timeline, QRectF(self.rect()), self.painter.style)
+        geometry = layout_lanes(
+            self.timeline, QRectF(self.rect()), self.painter.style, self.x0, self.x1
+        )
         for lane in self.timeline.lanes:  # over a chart: what its lines mark, and their source
             area = geometry.lanes.get(lane.key)
             if (

@@ -184,6 +184,7 @@ class CountsView(RecordView):
     ) -> None:
         super().__init__(bridge, interaction, parent)
         from ui.models.counts import CountsModel
+        from ui.timeline.range_bar import RangeBar
         from ui.timeline.widget import TimelineWidget
 
         self.counts = self.tables["count"]
@@ -191,9 +192,16 @@ class CountsView(RecordView):
         self.model = self.counts.model
         self.counts.table.verticalHeader().setDefaultSectionSize(26)
         self.chart = TimelineWidget(self)
-        self.chart.painter.style.min_chart = 48  # four charts must fit above the table
+        self.chart.painter.style.min_chart = 40  # four charts and the range bar above the table
         self.chart.setAccessibleName(self.tr("Blood count charts"))
         self.chart.item_activated.connect(self._point_clicked)
+        self.chart.opening_preset = "counts"  # the newest results, filling the width
+        self.range_bar = RangeBar(self.chart, self)  # the timeline's own range controls
+        charts = QWidget(self)
+        charts_layout = QVBoxLayout(charts)
+        charts_layout.setContentsMargins(0, 0, 0, 0)
+        charts_layout.addWidget(self.range_bar)
+        charts_layout.addWidget(self.chart, 1)
         legend = QLabel(
             self.tr(
                 "(low) / (high): below / above the range used (the lab's printed range, "
@@ -208,7 +216,7 @@ class CountsView(RecordView):
         legend.setStyleSheet("color: #5f6368;")
         self.counts.layout().addWidget(legend)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
-        splitter.addWidget(self.chart)
+        splitter.addWidget(charts)
         splitter.addWidget(self.counts)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
@@ -231,7 +239,7 @@ class CountsView(RecordView):
     def refresh(self, keep_selection: bool = False) -> None:
         from tracker import analytes
         from tracker import timeline as layout
-        from tracker.display import UnitPreference, display_unit
+        from tracker.display import chart_units
         from ui.timeline.painter import required_height
 
         child_id = self.bridge.child_id
@@ -251,9 +259,7 @@ class CountsView(RecordView):
         self.counts.table.setColumnHidden(others, not self.model.has_others())
         if child_id is None:
             return
-        units = None
-        if preference is not UnitPreference.AS_REPORTED:
-            units = {code: display_unit(code, preference) for code in self.CHARTS}
+        units = chart_units(self.CHARTS, preference)
         timeline = layout.build(
             record.entries(Phase, child_id),
             [],
