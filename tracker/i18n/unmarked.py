@@ -80,6 +80,8 @@ NOT_SHOWN: dict[str, str] = {
     "systems: codes' display texts and notes in HL7's English (docs/fhir.md)",
     "tracker/io/fhir_export_medicines.py": "a FHIR Bundle's own words for hospital "
     "systems: codes' display texts and notes in HL7's English (docs/fhir.md)",
+    "tracker/io/csv_columns.py": "CSV column names in labs' languages, matched against a "
+    "file's header (never shown)",
     "tracker/demo.py": "the demo record's own content (names, notes, phases as a family "
     "would type them) is data kept as typed, like any record; its one message is a "
     "developer's check of the clock",

@@ -18,6 +18,7 @@ from typing import Any
 
 from tracker import fever
 from tracker.i18n import N_, tr, trn
+from tracker.i18n.formats import date_text, date_time_text
 from tracker.kinds.growth import (
     GROWTH,
     LOINC_BODY_HEIGHT,
@@ -130,7 +131,9 @@ def plan_vitals(vitals: Vitals, record: Record, child: Child) -> VitalsPlan:
     new_growth: dict[dt.date, Growth] = {}
     growth_lines: dict[dt.date, list[int]] = {}
     for r in vitals.readings:
-        when = r.day.isoformat() + (r.at.strftime(" %H:%M") if r.at else "")
+        when = (
+            date_text(r.day) if r.at is None else date_time_text(dt.datetime.combine(r.day, r.at))
+        )
         if r.what == "temperature":
             same = [t for t in recorded_temps if t.date == r.day and t.time == r.at]
             if any(math.isclose(t.celsius, r.value) for t in same):
