@@ -117,7 +117,7 @@ def read_patient(
     if birth is not None:
         shown.append(tr("born {date}").format(date=date_text(birth)))
     identity = PatientIdentity(lines=(" · ".join(shown),), birth_date=birth, name=name)
-    child = Child(name=name or tr("Child"), birth_date=birth) if birth is not None else None
+    child = Child(name=name or "Child", birth_date=birth) if birth is not None else None
     return identity, child, why, ""
 
 
