@@ -45,7 +45,7 @@ from typing import cast
 
 from tracker import analytes
 from tracker.analytes import Analyte
-from tracker.i18n import tr
+from tracker.i18n import tr, trn
 from tracker.io.csv_import import (
     Conflict,
     DraftOther,
@@ -293,21 +293,32 @@ def parse_resources(source: FhirSource) -> FhirFile:
 def _missing_members(r: Resource, missing: int, of: int) -> str:
     """ "DiagnosticReport 102: its 4 results are not in this file": a report (or panel)
     whose results are in another file is listed, not silently empty."""
-    what = "result" if r.type == "DiagnosticReport" else "member"
-    its = (
-        f"its {_count(of, what)} {'is' if of == 1 else 'are'}"
-        if missing == of
-        else tr("{missing:,} of its {value} {value2}").format(
-            missing=missing, value=_count(of, what), value2="is" if missing == 1 else "are"
+    report = r.type == "DiagnosticReport"
+    if missing == of and report:
+        said = trn(
+            "{type} {id}: its {of:,} result is not in this file",
+            "{type} {id}: its {of:,} results are not in this file",
+            of,
         )
-    )
-    return tr("{type} {value}: {its} not in this file").format(
-        type=r.type, value=r.id or tr("(no id)"), its=its
-    )
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+    elif missing == of:
+        said = trn(
+            "{type} {id}: its {of:,} member is not in this file",
+            "{type} {id}: its {of:,} members are not in this file",
+            of,
+        )
+    elif report:
+        said = trn(
+            "{type} {id}: {missing:,} of its {of:,} results is not in this file",
+            "{type} {id}: {missing:,} of its {of:,} results are not in this file",
+            missing,
+        )
+    else:
+        said = trn(
+            "{type} {id}: {missing:,} of its {of:,} members is not in this file",
+            "{type} {id}: {missing:,} of its {of:,} members are not in this file",
+            missing,
+        )
+    return said.format(type=r.type, id=r.id or tr("(no id)"), missing=missing, of=of)
 
 
 def _subject(r: Resource, index: ResourceIndex) -> str:
@@ -617,26 +628,37 @@ def _corrected_not_taken(
     if not items:
         return ()
     words = {status for status, _ in items}
-    word = (
-        "corrected"
-        if words == {"corrected"}
-        else "amended"
-        if words == {"amended"}
-        else tr("corrected or amended")
-    )
     listing = "; ".join(
         f"{analytes.analyte(c.analyte).short if c.analyte else c.test} on {c.taken}, "
         f"record {c.in_record}, {status} {c.in_file}"
         for status, c in items
     )
     n = len(items)
-    differs = tr("differs from the one") if n == 1 else tr("differ from the ones")
-    return (
-        tr(
-            "{n} {word} result{value} {differs} in the record: {listing} — the "
-            "record was kept; change it by hand if the lab corrected it."
-        ).format(n=n, word=word, value="s" if n != 1 else "", differs=differs, listing=listing),
-    )
+    if words == {"corrected"}:
+        said = trn(
+            "{n} corrected result differs from the one in the record: {listing} — the record "
+            "was kept; change it by hand if the lab corrected it.",
+            "{n} corrected results differ from the ones in the record: {listing} — the record "
+            "was kept; change it by hand if the lab corrected it.",
+            n,
+        )
+    elif words == {"amended"}:
+        said = trn(
+            "{n} amended result differs from the one in the record: {listing} — the record "
+            "was kept; change it by hand if the lab corrected it.",
+            "{n} amended results differ from the ones in the record: {listing} — the record "
+            "was kept; change it by hand if the lab corrected it.",
+            n,
+        )
+    else:
+        said = trn(
+            "{n} corrected or amended result differs from the one in the record: {listing} — "
+            "the record was kept; change it by hand if the lab corrected it.",
+            "{n} corrected or amended results differ from the ones in the record: {listing} — "
+            "the record was kept; change it by hand if the lab corrected it.",
+            n,
+        )
+    return (said.format(n=n, listing=listing),)
 
 
 def summary_of(fplan: FhirPlan, *, applied: bool) -> list[str]:

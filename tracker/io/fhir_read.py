@@ -106,11 +106,16 @@ def read_fhir_path(path: Path | str) -> FhirSource:
             source.files += 1
         if not source.resources and source.problems:
             raise UnreadableFhir(
-                tr("No file in {path} could be read as FHIR: {value}").format(
-                    path=path, value=source.problems[0]
-                )
-                + (f" (and {len(source.problems) - 1} more)" if len(source.problems) > 1 else "")
-                + tr(". Nothing was imported.")
+                (
+                    tr(
+                        "No file in {path} could be read as FHIR: {value} (and {n} more). "
+                        "Nothing was imported."
+                    )
+                    if len(source.problems) > 1
+                    else tr(
+                        "No file in {path} could be read as FHIR: {value}. Nothing was imported."
+                    )
+                ).format(path=path, value=source.problems[0], n=len(source.problems) - 1)
             )
         return source
     data = read_import_file(path, MAX_FHIR_BYTES, tr(_WHAT))

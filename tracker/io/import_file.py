@@ -77,20 +77,27 @@ def _kind_problem(path: Path, st: os.stat_result) -> str | None:
 def _too_big(path: Path, size: int | None, limit: int, what: str) -> str:
     shown, most = (_size_text(size) if size is not None else ""), _size_text(limit)
     if shown == most:  # just over: say it in bytes, or "32 MB; at most 32 MB" reads wrong
-        shown, most = f"{size:,} bytes", f"{limit:,} bytes"
-    seen = f"is {shown}" if size is not None else tr("holds more")
-    return tr(
-        "{path} {seen}; {what} is at most {most}, so this is not one. Nothing was imported."
-    ).format(path=path, seen=seen, what=what, most=most)
+        shown = tr("{n:,} bytes").format(n=size) if size is not None else ""
+        most = tr("{n:,} bytes").format(n=limit)
+    if size is None:
+        said = tr(
+            "{path} holds more; {what} is at most {most}, so this is not one. Nothing was imported."
+        )
+    else:
+        said = tr(
+            "{path} is {shown}; {what} is at most {most}, so this is not one. Nothing was imported."
+        )
+    return said.format(path=path, shown=shown, what=what, most=most)
 
 
-def read_import_file(path: Path | str, max_bytes: int, what: str = tr("an import file")) -> bytes:
+def read_import_file(path: Path | str, max_bytes: int, what: str = "") -> bytes:
     """The bytes of ``path``, or :class:`ImportFileError` with one plain sentence.
 
     ``what`` names the kind of file in the message ("a lab's CSV export").
     Never reads more than ``max_bytes + 1`` bytes and never blocks on a FIFO.
     """
     path = Path(path)
+    what = what or tr("an import file")
     try:
         st = os.stat(path)
     except FileNotFoundError:
