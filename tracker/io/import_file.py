@@ -47,10 +47,10 @@ class ImportFileError(RecordError):
 
 def _size_text(n: int) -> str:
     if n >= MiB:
-        return f"{n / MiB:,.1f} MB".replace(".0 MB", " MB")
+        return tr("{n} MB").format(n=f"{n / MiB:,.1f}".removesuffix(".0"))
     if n >= 1024:
-        return f"{n / 1024:,.0f} KB"
-    return f"{n:,} bytes"
+        return tr("{n} KB").format(n=f"{n / 1024:,.0f}")
+    return tr("{n:,} bytes").format(n=n)
 
 
 def _kind_problem(path: Path, st: os.stat_result) -> str | None:
