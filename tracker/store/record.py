@@ -21,6 +21,7 @@ from typing import Any, TypeVar, cast
 
 from tracker.clock import Clock, system_clock
 from tracker.i18n import tr
+from tracker.i18n.formats import date_text
 from tracker.kinds import (
     ALL_CHANGED,
     CHILD,
@@ -723,7 +724,7 @@ class Record:
         return tr(
             "Date of birth: {what} is recorded on {day}, before {birth}; check the "
             "date of birth (or that entry's date)"
-        ).format(what=what, day=day, birth=birth)
+        ).format(what=what, day=_date_shown(day), birth=date_text(child.birth_date))
 
     def delete(self, model: type[Any], row_id: int) -> Deleted:
         """Delete one entry with its own rows (a child: with everything recorded for them);
@@ -961,3 +962,12 @@ def _with_batch(context: Context, batch: list[Any]) -> Context:
         return found + index.get(tuple(values[n] for n in names), [])
 
     return replace(context, entries=entries, matching=matching)
+
+
+def _date_shown(text: str) -> str:
+    """A date read back from the record (ISO text) as the family's locale shows it; text
+    that is not a date stays as it is."""
+    try:
+        return date_text(dt.date.fromisoformat(text[:10]))
+    except ValueError:
+        return text
