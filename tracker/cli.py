@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
+from tracker import i18n
 from tracker.clock import Clock, system_clock
+from tracker.i18n import tr
+from tracker.i18n.formats import date_text, date_time_text
 from tracker.model import Child
 from tracker.store import Record, RecordError
 from tracker.store.targets import check_write_target
@@ -40,6 +44,15 @@ EXIT_PROBLEM = 1
 EXIT_USAGE = 2
 
 
+def use_system_language(environ: Mapping[str, str] | None = None) -> None:
+    """Speak the system's language (LANGUAGE, LC_ALL, LC_MESSAGES, LANG) at the terminal,
+    unless a language was already chosen: the command line runs before any window, so
+    this is the first choice in its process.  Called by :func:`build_parser` (its help is
+    made there), :func:`run` and :func:`main`."""
+    if i18n.language() == i18n.SOURCE_LANGUAGE:
+        i18n.set_language(i18n.system_language(os.environ if environ is None else environ))
+
+
 class _FileName(argparse.Action):
     """A file the command writes, named by the family (``-o plan.ics``, an export's OUT):
     a name that is empty or only spaces is bad usage, said plainly ("-o needs a file name,
@@ -61,70 +74,89 @@ class _FileName(argparse.Action):
     ) -> None:
         text = str(values)
         if not text.strip():
-            parser.error(f"{option_string or self.metavar} needs a file name, e.g. {self.example}")
+            parser.error(
+                tr("{option} needs a file name, e.g. {example}").format(
+                    option=option_string or self.metavar, example=self.example
+                )
+            )
         setattr(namespace, self.dest, text if self.as_text else Path(text))
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(environ: Mapping[str, str] | None = None) -> argparse.ArgumentParser:
+    """The parser, its help in the system's language (``environ``: the environment, by
+    default the process's)."""
+    use_system_language(environ)
     parser = argparse.ArgumentParser(
         prog="treatment-tracker",
-        description="A private record of a baby's leukemia treatment: phases, blood counts "
-        "and lumbar punctures. With no command, opens the program.",
+        description=tr(
+            "A private record of a baby's leukemia treatment: phases, blood counts "
+            "and lumbar punctures. With no command, opens the program."
+        ),
     )
-    parser.add_argument("--db", metavar="FILE", type=Path, help="the record file to open")
+    parser.add_argument("--db", metavar="FILE", type=Path, help=tr("the record file to open"))
     parser.add_argument(
         "--demo",
         action="store_true",
-        help="open a fresh temporary copy of the demo record (never your own file)",
+        help=tr("open a fresh temporary copy of the demo record (never your own file)"),
     )
     parser.add_argument(
         "--screenshot",
         metavar="PNG",
         action=_FileName,
         example="window.png",
-        help="render the main window to a PNG file and exit",
+        help=tr("render the main window to a PNG file and exit"),
     )
     parser.add_argument(
         "--view",
         choices=GUI_VIEWS,
         default=None,
-        help="the view shown (or rendered with --screenshot)",
+        help=tr("the view shown (or rendered with --screenshot)"),
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    demo = sub.add_parser("make-demo", help="write the demo record to FILE")
+    demo = sub.add_parser("make-demo", help=tr("write the demo record to FILE"))
     demo.add_argument("file", metavar="FILE", action=_FileName, example="demo.sqlite")
 
-    export = sub.add_parser("export", help="export the whole record to a file")
+    export = sub.add_parser("export", help=tr("export the whole record to a file"))
     export.add_argument("--db", dest="sub_db", metavar="FILE", type=Path, required=True)
     export.add_argument(
         "--format",
         choices=("json", "csv", "fhir"),
         required=True,
-        help="json: the whole record (docs/export-format.md); csv: the blood counts; fhir: "
-        "one child's record as a FHIR R4 Bundle for hospital systems (docs/fhir.md)",
+        help=tr(
+            "json: the whole record (docs/export-format.md); csv: the blood counts; fhir: "
+            "one child's record as a FHIR R4 Bundle for hospital systems (docs/fhir.md)"
+        ),
     )
     export.add_argument(
-        "--child", metavar="NAME", help="with --format fhir: the child (needed if several)"
+        "--child", metavar="NAME", help=tr("with --format fhir: the child (needed if several)")
     )
     export.add_argument(
         "--redact",
         action="store_true",
-        help="with --format fhir: no name and no date of birth, and the name, date of birth "
-        "and hospital taken out of every typed text, as on the redacted summary",
+        help=tr(
+            "with --format fhir: no name and no date of birth, and the name, date of birth "
+            "and hospital taken out of every typed text, as on the redacted summary"
+        ),
     )
     export.add_argument("out", metavar="OUT", action=_FileName, example="export.json")
 
     imp = sub.add_parser(
         "import-counts",
-        help="import blood counts from a laboratory's CSV file (docs/csv-format.md)",
+        help=tr("import blood counts from a laboratory's CSV file (docs/csv-format.md)"),
     )
-    _import_options(imp, "counts", "rows")
+    _import_options(
+        imp,
+        tr("whose counts they are (needed with several children)"),
+        tr("import the other rows when some are wrong (each is still listed)"),
+    )
     imp.add_argument(
         "--leave-out-bad-ranges",
         action="store_true",
-        help="import a value whose printed range cannot be in its unit without that range "
-        "(never flagged against it; each is listed with its line and the reason)",
+        help=tr(
+            "import a value whose printed range cannot be in its unit without that range "
+            "(never flagged against it; each is listed with its line and the reason)"
+        ),
     )
     order = imp.add_mutually_exclusive_group()
     order.add_argument(
@@ -133,39 +165,47 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_const",
         const=True,
         default=None,
-        help="dates such as 03/04/2026 are day-first (3 April)",
+        help=tr("dates such as 03/04/2026 are day-first (3 April)"),
     )
     order.add_argument(
         "--monthfirst",
         dest="dayfirst",
         action="store_const",
         const=False,
-        help="dates such as 03/04/2026 are month-first (March 4)",
+        help=tr("dates such as 03/04/2026 are month-first (March 4)"),
     )
     imp.add_argument("csv", metavar="CSV", type=Path)
 
     fhir = sub.add_parser(
         "import-fhir",
-        help="import lab results and vital signs from FHIR R4 JSON: a Bundle, a resource, or "
-        "a folder of them such as Apple Health's clinical-records (docs/fhir.md)",
+        help=tr(
+            "import lab results and vital signs from FHIR R4 JSON: a Bundle, a resource, or "
+            "a folder of them such as Apple Health's clinical-records (docs/fhir.md)"
+        ),
     )
-    _import_options(fhir, "results", "resources")
+    _import_options(
+        fhir,
+        tr("whose results they are (needed with several children)"),
+        tr("import the other resources when some are wrong (each is still listed)"),
+    )
     fhir.add_argument("path", metavar="PATH", type=Path)
 
     summary = sub.add_parser(
-        "summary", help="print the summary for an appointment to a PDF file (no window needed)"
+        "summary", help=tr("print the summary for an appointment to a PDF file (no window needed)")
     )
     summary.add_argument("--db", dest="sub_db", metavar="FILE", type=Path, required=True)
-    summary.add_argument("--child", metavar="NAME", help="the child (needed if several)")
+    summary.add_argument("--child", metavar="NAME", help=tr("the child (needed if several)"))
     summary.add_argument(
         "--from",
         dest="start",
         metavar="DATE",
-        help="first day, YYYY-MM-DD (default: since the last appointment)",
+        help=tr("first day, YYYY-MM-DD (default: since the last appointment)"),
     )
-    summary.add_argument("--to", dest="end", metavar="DATE", help="last day, YYYY-MM-DD")
+    summary.add_argument("--to", dest="end", metavar="DATE", help=tr("last day, YYYY-MM-DD"))
     summary.add_argument(
-        "--redact", action="store_true", help="initials instead of the child's name on every page"
+        "--redact",
+        action="store_true",
+        help=tr("initials instead of the child's name on every page"),
     )
     summary.add_argument("--paper", choices=("a4", "letter"), default="a4")
     summary.add_argument(
@@ -174,16 +214,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     calendar = sub.add_parser(
         "calendar",
-        help="write the family's calendar (appointments, planned LPs, phase starts) to an "
-        ".ics file",
+        help=tr(
+            "write the family's calendar (appointments, planned LPs, phase starts) to an .ics file"
+        ),
     )
     calendar.add_argument("--db", dest="sub_db", metavar="FILE", type=Path, required=True)
-    calendar.add_argument("--child", metavar="NAME", help="the child (needed if several)")
+    calendar.add_argument("--child", metavar="NAME", help=tr("the child (needed if several)"))
     calendar.add_argument(
         "--redact",
         action="store_true",
-        help="leave out the name, date of birth and hospital (initials instead), as on the "
-        "redacted summary",
+        help=tr(
+            "leave out the name, date of birth and hospital (initials instead), as on the "
+            "redacted summary"
+        ),
     )
     calendar.add_argument(
         "-o", dest="out", metavar="OUT.ics", required=True, action=_FileName, example="plan.ics"
@@ -191,15 +234,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     card = sub.add_parser(
         "card",
-        help="print the fever card (one page to keep in the bag) to a PDF file (no window needed)",
+        help=tr(
+            "print the fever card (one page to keep in the bag) to a PDF file (no window needed)"
+        ),
     )
     card.add_argument("--db", dest="sub_db", metavar="FILE", type=Path, required=True)
-    card.add_argument("--child", metavar="NAME", help="the child (needed if several)")
+    card.add_argument("--child", metavar="NAME", help=tr("the child (needed if several)"))
     card.add_argument(
         "--size",
         choices=("a4", "letter", "wallet"),
         default="a4",
-        help="A4, US Letter, or a wallet card (171.2 × 108 mm, folds in four to 85.6 × 54 mm)",
+        help=tr("A4, US Letter, or a wallet card (171.2 × 108 mm, folds in four to 85.6 × 54 mm)"),
     )
     card.add_argument(
         "-o", dest="out", metavar="OUT.pdf", required=True, action=_FileName, example="card.pdf"
@@ -207,20 +252,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser(
         "check",
-        help="check the record's integrity, links, format version and every entry's check mark",
+        help=tr("check the record's integrity, links, format version and every entry's check mark"),
     )
     check.add_argument("--db", dest="sub_db", metavar="FILE", type=Path, required=True)
 
     ij = sub.add_parser(
         "import-json",
-        help="load a JSON export (docs/export-format.md) into a new, empty record",
+        help=tr("load a JSON export (docs/export-format.md) into a new, empty record"),
     )
     ij.add_argument("--db", dest="sub_db", metavar="FILE", type=Path, required=True)
     ij.add_argument("json", metavar="JSON", type=Path)
 
     backup = sub.add_parser(
         "backup",
-        help="write a checked copy of the record to OUT (works while the program is open)",
+        help=tr("write a checked copy of the record to OUT (works while the program is open)"),
     )
     backup.add_argument("--db", dest="sub_db", metavar="FILE", type=Path, required=True)
     backup.add_argument(  # as typed: "folder/" is not a file name
@@ -229,7 +274,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     restore = sub.add_parser(
         "restore",
-        help="replace the record with a backup (the record as it was is backed up first)",
+        help=tr("replace the record with a backup (the record as it was is backed up first)"),
     )
     restore.add_argument("--db", dest="sub_db", metavar="FILE", type=Path, required=True)
     restore.add_argument("backup", metavar="BACKUP", type=Path)
@@ -243,11 +288,14 @@ def run(
     err: TextIO = sys.stderr,
     today: dt.date | None = None,
     clock: Clock | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> int:
     """Run a subcommand; the caller has checked that ``args.command`` is set.
 
     Every date and time comes from ``clock`` (by default the system's; ``today`` is a
-    shorthand for a clock fixed at noon UTC on that day)."""
+    shorthand for a clock fixed at noon UTC on that day).  Messages are in the language of
+    ``environ`` (by default the process's environment) unless one was chosen before."""
+    use_system_language(environ)
     clock = clock or _clock(today)
     try:
         if args.command == "make-demo":
@@ -257,8 +305,10 @@ def run(
                 return _export_fhir(args, out, clock)
             if args.child is not None or args.redact:
                 raise RecordError(
-                    "--child and --redact go with --format fhir; the JSON and CSV exports "
-                    "hold the whole record."
+                    tr(
+                        "--child and --redact go with --format fhir; the JSON and CSV exports "
+                        "hold the whole record."
+                    )
                 )
             return _export(args.sub_db, args.out, out, args.format, clock)
         if args.command == "import-counts":
@@ -266,7 +316,7 @@ def run(
         if args.command == "import-fhir":
             return _import_fhir(args, out, err, clock)
         if args.command in ("summary", "card"):
-            raise AssertionError(f"the {args.command} needs Qt: ui.app runs it")
+            raise AssertionError(f"the {args.command} needs Qt: ui.app runs it")  # i18n: not shown
         if args.command == "calendar":
             return _calendar(args, out, clock)
         if args.command == "check":
@@ -285,16 +335,20 @@ def run(
             f"treatment-tracker: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=err
         )
         return EXIT_PROBLEM
-    raise AssertionError(f"unknown command {args.command!r}")
+    raise AssertionError(f"unknown command {args.command!r}")  # i18n: not shown
 
 
 def _make_demo(path: Path, now: dt.datetime, out: TextIO) -> int:
     from tracker.demo import write_demo
 
     if path.exists() or path.is_symlink():
-        raise RecordError(f"{path} already exists; choose a new file name for the demo record.")
+        raise RecordError(
+            tr("{path} already exists; choose a new file name for the demo record.").format(
+                path=path
+            )
+        )
     write_demo(path, now.date(), now=now)
-    print(f"Demo record written to {path}", file=out)
+    print(tr("Demo record written to {path}").format(path=path), file=out)
     return EXIT_OK
 
 
@@ -304,14 +358,21 @@ def _export(db: Path, target: Path, out: TextIO, fmt: str, clock: Clock) -> int:
 
     check_write_target(target, db, replaces=(f".{fmt}",))
     if target.is_dir():
-        raise RecordError(f"{target} is a folder; give a file name for the export.")
+        raise RecordError(
+            tr("{path} is a folder; give a file name for the export.").format(path=target)
+        )
     with Record.open(db, read_only=True, clock=clock) as record:
         if fmt == "csv":
             n = write_csv(record, target)
-            print(f"Exported {n} blood count value(s) from {db} to {target}", file=out)
+            print(
+                tr("Exported {n} blood count value(s) from {db} to {target}").format(
+                    n=n, db=db, target=target
+                ),
+                file=out,
+            )
             return EXIT_OK
         write_json(record, target, clock())
-    print(f"Exported {db} to {target}", file=out)
+    print(tr("Exported {db} to {target}").format(db=db, target=target), file=out)
     return EXIT_OK
 
 
@@ -323,34 +384,43 @@ def _export_fhir(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     db, target = args.sub_db, args.out
     check_write_target(target, db, replaces=(".json",))
     if target.is_dir():
-        raise RecordError(f"{target} is a folder; give a file name for the export.")
+        raise RecordError(
+            tr("{path} is a folder; give a file name for the export.").format(path=target)
+        )
     with Record.open(db, read_only=True, clock=clock) as record:
         child = _choose_child(record, args.child) if record.children() else None
         counts = write_fhir(record, child, target, clock(), redact=args.redact)
-    who = "no child" if child is None else ("the child (redacted)" if args.redact else child.name)
-    print(f"Exported {who} from {db} to {target}: {describe(counts)}", file=out)
+    if child is None:
+        said = tr("Exported no child from {db} to {target}: {contents}")
+    elif args.redact:
+        said = tr("Exported the child (redacted) from {db} to {target}: {contents}")
+    else:
+        said = tr("Exported {name} from {db} to {target}: {contents}")
+    name = "" if child is None else child.name
+    print(said.format(name=name, db=db, target=target, contents=describe(counts)), file=out)
     return EXIT_OK
 
 
-def _import_options(parser: argparse.ArgumentParser, whose: str, items: str) -> None:
-    """The options import-counts and import-fhir share ("counts", "rows")."""
+def _import_options(parser: argparse.ArgumentParser, child_help: str, skip_help: str) -> None:
+    """The options import-counts and import-fhir share (the help of --child and --skip-bad
+    names what each imports)."""
     parser.add_argument("--db", dest="sub_db", metavar="FILE", type=Path, required=True)
+    parser.add_argument("--child", metavar="NAME", help=child_help)
     parser.add_argument(
-        "--child", metavar="NAME", help=f"whose {whose} they are (needed with several children)"
-    )
-    parser.add_argument(
-        "--dry-run", action="store_true", help="show what would be imported; change nothing"
+        "--dry-run", action="store_true", help=tr("show what would be imported; change nothing")
     )
     parser.add_argument(
         "--skip-bad",
         action="store_true",
-        help=f"import the other {items} when some are wrong (each is still listed)",
+        help=skip_help,
     )
     parser.add_argument(
         "--despite-mismatch",
         action="store_true",
-        help="import although the file seems to be another child's (another name or date of "
-        "birth, or results of several patients)",
+        help=tr(
+            "import although the file seems to be another child's (another name or date of "
+            "birth, or results of several patients)"
+        ),
     )
 
 
@@ -365,8 +435,10 @@ def _refused_as_another_childs(
     if args.dry_run or args.despite_mismatch:
         return False
     print(
-        f"treatment-tracker: nothing was imported. If it is {child.name}'s file, run again "
-        "with --despite-mismatch.",
+        tr(
+            "treatment-tracker: nothing was imported. If it is {name}'s file, run again "
+            "with --despite-mismatch."
+        ).format(name=child.name),
         file=err,
     )
     return True
@@ -386,7 +458,7 @@ def _import_counts(args: argparse.Namespace, out: TextIO, err: TextIO, clock: Cl
     from tracker.io.listing import first_of
 
     path: Path = args.csv
-    data = read_import_file(path, MAX_CSV_BYTES, "a lab's CSV export")
+    data = read_import_file(path, MAX_CSV_BYTES, tr("a lab's CSV export"))
     try:
         parsed = read_csv(
             data, dayfirst=args.dayfirst, leave_out_bad_ranges=args.leave_out_bad_ranges
@@ -396,8 +468,9 @@ def _import_counts(args: argparse.Namespace, out: TextIO, err: TextIO, clock: Cl
         return EXIT_PROBLEM
     if parsed.needs_date_order:
         print(
-            f"treatment-tracker: {path}: {parsed.date_order_question()} "
-            "Run again with --dayfirst or --monthfirst.",
+            tr(
+                "treatment-tracker: {path}: {question} Run again with --dayfirst or --monthfirst."
+            ).format(path=path, question=parsed.date_order_question()),
             file=err,
         )
         return EXIT_PROBLEM
@@ -405,7 +478,8 @@ def _import_counts(args: argparse.Namespace, out: TextIO, err: TextIO, clock: Cl
         for notice in record.notices:  # a journal not the record's own was set aside
             print(f"treatment-tracker: {notice}", file=err)
         child = _choose_child(record, args.child)
-        plan = plan_import(parsed, record, child, source=f"imported from {path.name}")
+        source = tr("imported from {file}").format(file=path.name)
+        plan = plan_import(parsed, record, child, source=source)
         # another child's file is said first: its bad rows do not matter if it is not theirs
         if _refused_as_another_childs(
             file_identity(data, parsed).mismatch(child), path, child, args, err
@@ -414,22 +488,28 @@ def _import_counts(args: argparse.Namespace, out: TextIO, err: TextIO, clock: Cl
         for line in first_of(plan.problems):  # the first 200, then how many more
             print(line, file=err)
         if plan.problems and not args.skip_bad:
-            ranges = (
-                " (or with --leave-out-bad-ranges to import the values whose range cannot be "
-                "used without it)"
-                if any(p.bad_range for p in plan.problems)
-                else ""
-            )
-            print(
-                f"treatment-tracker: {len(plan.bad_lines)} bad row(s) in {path}; nothing was "
-                "imported. Correct them, or run again with --skip-bad to import the other rows"
-                f"{ranges}.",
-                file=err,
-            )
+            if any(p.bad_range for p in plan.problems):
+                said = tr(
+                    "treatment-tracker: {n} bad row(s) in {path}; nothing was imported. "
+                    "Correct them, or run again with --skip-bad to import the other rows (or "
+                    "with --leave-out-bad-ranges to import the values whose range cannot be "
+                    "used without it)."
+                )
+            else:
+                said = tr(
+                    "treatment-tracker: {n} bad row(s) in {path}; nothing was imported. "
+                    "Correct them, or run again with --skip-bad to import the other rows."
+                )
+            print(said.format(n=len(plan.bad_lines), path=path), file=err)
             return EXIT_PROBLEM
-        print(f"Read {path}: {parsed.describe()}; {parsed.rows} row(s).", file=out)
+        print(
+            tr("Read {path}: {contents}; {n} row(s).").format(
+                path=path, contents=parsed.describe(), n=parsed.rows
+            ),
+            file=out,
+        )
         if args.dry_run:
-            print("Dry run: nothing was written.", file=out)
+            print(tr("Dry run: nothing was written."), file=out)
         else:
             apply_import(plan, record, skip_bad=args.skip_bad)
         for line in summary_lines(plan, applied=not args.dry_run):
@@ -459,14 +539,15 @@ def _import_fhir(args: argparse.Namespace, out: TextIO, err: TextIO, clock: Cloc
             new_child = fhir.patient_child
             if new_child is None:
                 raise RecordError(
-                    "The record has no child yet and the file's Patient cannot be that child: "
-                    f"{fhir.no_patient_child or 'it has no date of birth'}; add the child in "
-                    "the program first."
+                    tr(
+                        "The record has no child yet and the file's Patient cannot be that "
+                        "child: {reason}; add the child in the program first."
+                    ).format(reason=fhir.no_patient_child or tr("it has no date of birth"))
                 )
             child = replace(new_child, id=0)  # planned against an empty record
         else:
             child = _choose_child(record, args.child)
-        source = f"imported from {path.name}"
+        source = tr("imported from {file}").format(file=path.name)
         fplan = plan_fhir(fhir, record, child, source=source)
         plan = fplan.plan
         warning = fhir.identity.mismatch(child) if fhir.identity and not new_child else ""
@@ -476,29 +557,38 @@ def _import_fhir(args: argparse.Namespace, out: TextIO, err: TextIO, clock: Cloc
             print(line, file=err)
         if plan.problems and not args.skip_bad:
             print(
-                f"treatment-tracker: {len(plan.bad_lines)} resource(s) in {path} cannot be "
-                "imported as they are; nothing was imported. Correct them, or run again with "
-                "--skip-bad to import the others.",
+                tr(
+                    "treatment-tracker: {n} resource(s) in {path} cannot be imported as they "
+                    "are; nothing was imported. Correct them, or run again with --skip-bad to "
+                    "import the others."
+                ).format(n=len(plan.bad_lines), path=path),
                 file=err,
             )
             return EXIT_PROBLEM
-        print(f"Read {path}: {fhir.resources:,} resource(s) in {fhir.files:,} file(s).", file=out)
+        print(
+            tr("Read {path}: {resources} resource(s) in {files} file(s).").format(
+                path=path, resources=f"{fhir.resources:,}", files=f"{fhir.files:,}"
+            ),
+            file=out,
+        )
         if args.dry_run:
             if new_child is not None:
                 print(
-                    f"Would add the child {new_child.name}, born "
-                    f"{new_child.birth_date.isoformat()}, from the file's Patient.",
+                    tr("Would add the child {name}, born {birth}, from the file's Patient.").format(
+                        name=new_child.name, birth=date_text(new_child.birth_date)
+                    ),
                     file=out,
                 )
-            print("Dry run: nothing was written.", file=out)
+            print(tr("Dry run: nothing was written."), file=out)
         else:
             if new_child is not None:
                 child, fplan, _report = apply_with_new_child(
                     fhir, record, new_child, source=source, skip_bad=args.skip_bad
                 )
                 print(
-                    f"Added the child {child.name}, born {child.birth_date.isoformat()}, "
-                    "from the file's Patient.",
+                    tr("Added the child {name}, born {birth}, from the file's Patient.").format(
+                        name=child.name, birth=date_text(child.birth_date)
+                    ),
                     file=out,
                 )
             else:
@@ -514,12 +604,14 @@ def _calendar(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
     db, target = args.sub_db, args.out
     check_write_target(target, db, replaces=CALENDAR_ENDINGS)
     if target.is_dir():
-        raise RecordError(f"{target} is a folder; give a file name for the calendar.")
+        raise RecordError(
+            tr("{path} is a folder; give a file name for the calendar.").format(path=target)
+        )
     with Record.open(db, read_only=True, clock=clock) as record:
         child = _choose_child(record, args.child)
         entries = entries_of(record, child)
         n = write_calendar(target, entries, record.today(), clock(), redact=args.redact)
-    print(f"Wrote {n} calendar event(s) to {target}", file=out)
+    print(tr("Wrote {n} calendar event(s) to {target}").format(n=n, target=target), file=out)
     return EXIT_OK
 
 
@@ -533,22 +625,29 @@ def _clock(today: dt.date | None) -> Clock:
 def _choose_child(record: Record, name: str | None) -> Child:
     children = record.children()
     if not children:
-        raise RecordError("The record has no child yet; add the child in the program first.")
+        raise RecordError(tr("The record has no child yet; add the child in the program first."))
     names = ", ".join(c.name for c in children)
     if name is None:
         if len(children) == 1:
             return children[0]
         raise RecordError(
-            f"The record has {len(children)} children ({names}); choose one with --child NAME."
+            tr("The record has {n} children ({names}); choose one with --child NAME.").format(
+                n=len(children), names=names
+            )
         )
     wanted = name.strip().casefold()
     matches = [c for c in children if c.name.strip().casefold() == wanted]
     if not matches:
-        raise RecordError(f'There is no child called "{name}" in the record; it has: {names}.')
+        raise RecordError(
+            tr('There is no child called "{name}" in the record; it has: {names}.').format(
+                name=name, names=names
+            )
+        )
     if len(matches) > 1:
         raise RecordError(
-            f'{len(matches)} children are called "{name}"; give them different names in the '
-            "program first."
+            tr(
+                '{n} children are called "{name}"; give them different names in the program first.'
+            ).format(n=len(matches), name=name)
         )
     return matches[0]
 
@@ -560,26 +659,34 @@ def _check(db: Path, out: TextIO, err: TextIO, clock: Clock) -> int:
     problems = check_record(db)
     if problems:
         for problem in problems:
-            print(f"problem: {problem}", file=err)
-        advice = "restore it from a backup or ask for help before adding more"
+            print(tr("problem: {problem}").format(problem=problem), file=err)
         newest = newest_verified_backup(db)
-        if newest is not None:
-            advice = (
-                f"the newest backup that checks out is {newest.path} (made "
-                f"{newest.created:%Y-%m-%d %H:%M}); restore it with "
-                f"`treatment-tracker restore --db {db} {newest.path}`"
+        if newest is None:
+            said = tr(
+                "treatment-tracker: {db} has {n} problem(s); restore it from a backup or ask "
+                "for help before adding more."
+            ).format(db=db, n=len(problems))
+        else:
+            said = tr(
+                "treatment-tracker: {db} has {n} problem(s); the newest backup that checks "
+                "out is {backup} (made {made}); restore it with "
+                "`treatment-tracker restore --db {db} {backup}`."
+            ).format(
+                db=db,
+                n=len(problems),
+                backup=newest.path,
+                made=date_time_text(newest.created),
             )
-        print(
-            f"treatment-tracker: {db} has {len(problems)} problem(s); {advice}.",
-            file=err,
-        )
+        print(said, file=err)
         return EXIT_PROBLEM
     with Record.open(db, read_only=True, clock=clock) as record:
         children = record.children()
         counts = sum(len(record.counts(c.id)) for c in children if c.id is not None)
     print(
-        f"{db}: OK — integrity, links, format version and every entry's check mark are good "
-        f"({len(children)} child(ren), {counts} blood count(s)).",
+        tr(
+            "{db}: OK — integrity, links, format version and every entry's check mark are "
+            "good ({children} child(ren), {counts} blood count(s))."
+        ).format(db=db, children=len(children), counts=counts),
         file=out,
     )
     return EXIT_OK
@@ -599,7 +706,7 @@ def _import_json(db: Path, source: Path, out: TextIO, err: TextIO, clock: Clock)
     from tracker.store.backup import make_backup
     from tracker.store.backup_file import BEFORE_IMPORT
 
-    data = read_import_file(source, MAX_JSON_BYTES, "a JSON export")
+    data = read_import_file(source, MAX_JSON_BYTES, tr("a JSON export"))
     latest = latest_clock(clock)  # "in the future" = after today everywhere on Earth
     try:
         contents = read_export(data, latest().date(), clock().date())
@@ -621,8 +728,10 @@ def _import_json(db: Path, source: Path, out: TextIO, err: TextIO, clock: Clock)
                 print(f"treatment-tracker: {notice}", file=err)
             if not record.is_empty():
                 raise RecordError(
-                    f"{db} already holds a record; a JSON export can only be loaded into a "
-                    "new, empty record. Choose a new file name with --db."
+                    tr(
+                        "{db} already holds a record; a JSON export can only be loaded into a "
+                        "new, empty record. Choose a new file name with --db."
+                    ).format(db=db)
                 )
             make_backup(record, BEFORE_IMPORT, clock)
             try:
@@ -630,11 +739,18 @@ def _import_json(db: Path, source: Path, out: TextIO, err: TextIO, clock: Clock)
             except JsonImportError as exc:
                 print(f"treatment-tracker: {source}: {exc}", file=err)
                 return EXIT_PROBLEM
-    print(f"Imported {contents.describe()} from {source} into {db}.", file=out)
+    print(
+        tr("Imported {contents} from {source} into {db}.").format(
+            contents=contents.describe(), source=source, db=db
+        ),
+        file=out,
+    )
     if contents.skipped_calculated:
         print(
-            f"Left out {contents.skipped_calculated} worked-out ANC value(s) marked "
-            "“calculated” (they are not part of the record).",
+            tr(
+                "Left out {n} worked-out ANC value(s) marked “calculated” (they are not part "
+                "of the record)."
+            ).format(n=contents.skipped_calculated),
             file=out,
         )
     return EXIT_OK
@@ -645,14 +761,17 @@ def _backup(db: Path, target: str, out: TextIO, clock: Clock) -> int:
 
     info = copy_record(db, target, clock)
     print(
-        f"Backup of {db} written to {target} ({info.size:,} bytes, checked whole; "
-        f"SHA-256 {info.sha256}).",
+        tr(
+            "Backup of {db} written to {target} ({size} bytes, checked whole; SHA-256 {sha})."
+        ).format(db=db, target=target, size=f"{info.size:,}", sha=info.sha256),
         file=out,
     )
     if not info.off_computer:
         print(
-            "Keep a copy off this computer too (a USB stick, another computer): that is what "
-            "protects the record if this computer is lost or broken.",
+            tr(
+                "Keep a copy off this computer too (a USB stick, another computer): that is "
+                "what protects the record if this computer is lost or broken."
+            ),
             file=out,
         )
     return EXIT_OK
@@ -662,23 +781,37 @@ def _restore(db: Path, backup: Path, out: TextIO, clock: Clock) -> int:
     from tracker.store.backup import restore
 
     result = restore(db, backup, clock)
-    print(f"Restored {db} from {backup}.", file=out)
+    print(tr("Restored {db} from {backup}.").format(db=db, backup=backup), file=out)
     if result.safety_backup is not None:
-        print(f"The record as it was before is kept in {result.safety_backup.path}.", file=out)
+        print(
+            tr("The record as it was before is kept in {path}.").format(
+                path=result.safety_backup.path
+            ),
+            file=out,
+        )
     if result.damaged is not None:
-        print(f"The damaged record was moved aside to {result.damaged}.", file=out)
+        print(
+            tr("The damaged record was moved aside to {path}.").format(path=result.damaged),
+            file=out,
+        )
     return EXIT_OK
 
 
-def main(argv: Sequence[str] | None = None, clock: Clock = system_clock) -> int:
-    """Headless entry point (tests, scripts): subcommands only, reading time from ``clock``."""
-    args = build_parser().parse_args(argv)
+def main(
+    argv: Sequence[str] | None = None,
+    clock: Clock = system_clock,
+    environ: Mapping[str, str] | None = None,
+) -> int:
+    """Headless entry point (tests, scripts): subcommands only, reading time from ``clock``,
+    speaking the language of ``environ`` (by default the process's environment)."""
+    args = build_parser(environ).parse_args(argv)
     if not args.command:
         print(
-            "treatment-tracker: give a command (make-demo, export, import-counts, import-fhir, "
-            "import-json, "
-            "check, backup, restore)",
+            tr(
+                "treatment-tracker: give a command (make-demo, export, import-counts, "
+                "import-fhir, import-json, check, backup, restore)"
+            ),
             file=sys.stderr,
         )
         return EXIT_USAGE
-    return run(args, clock=clock)
+    return run(args, clock=clock, environ=environ)

@@ -76,6 +76,15 @@ NOT_SHOWN: dict[str, str] = {
     "tracker/i18n/unmarked.py": "this checker's own words",
     "tracker/i18n/extract.py": "a developer's tool (run from a checkout, in English)",
     "tracker/i18n/catalogue.py": "a broken catalogue is a developer's error, caught by tests",
+    "tracker/io/fhir_export_resources.py": "a FHIR Bundle's own words for hospital "
+    "systems: codes' display texts and notes in HL7's English (docs/fhir.md)",
+    "tracker/io/fhir_export_medicines.py": "a FHIR Bundle's own words for hospital "
+    "systems: codes' display texts and notes in HL7's English (docs/fhir.md)",
+    "tracker/io/csv_columns.py": "CSV column names in labs' languages, matched against a "
+    "file's header (never shown)",
+    "tracker/demo.py": "the demo record's own content (names, notes, phases as a family "
+    "would type them) is data kept as typed, like any record; its one message is a "
+    "developer's check of the clock",
 }
 """Modules of ``tracker/`` whose literals no family reads, each with the reason."""
 

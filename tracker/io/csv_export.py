@@ -45,6 +45,7 @@ from pathlib import Path
 from tracker import analytes, ranges
 from tracker.analytes import format_number
 from tracker.display import converted_number
+from tracker.i18n import tr
 from tracker.model import Child, CountResult, CountValue
 from tracker.store import durable
 from tracker.store.record import Record
@@ -169,5 +170,5 @@ def csv_text(record: Record, child_id: int | None = None) -> tuple[str, int]:
 def write_csv(record: Record, path: Path, *, child_id: int | None = None) -> int:
     """Export the blood counts to ``path`` atomically (0600); returns the number of values."""
     text, n = csv_text(record, child_id)
-    durable.write_atomically(Path(path), text.encode("utf-8"), "the export")
+    durable.write_atomically(Path(path), text.encode("utf-8"), tr("the export"))
     return n

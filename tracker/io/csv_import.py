@@ -52,7 +52,10 @@ from typing import Literal
 
 from tracker import analytes, forms
 from tracker.analytes import Analyte
+from tracker.i18n import N_, tr, trn
+from tracker.i18n.formats import date_in_words, date_text, date_time_text
 from tracker.io import ehr_rows
+from tracker.io.csv_columns import METADATA_KEYS, PATIENT_KEYS, ROLE_BY_KEY
 from tracker.io.import_file import MAX_CSV_BYTES
 from tracker.io.lab_values import (
     BadRange,
@@ -87,11 +90,27 @@ _HEADER_LINES = 1000  # …within this many lines: 32 MB of blank lines is not s
 # took 1.5 GB and 70 s before this limit).
 MAX_ROWS = 250_000
 _DELIMITERS = (",", ";", "\t")
-_SHIFTED = (
-    " (this row has more cells than the header: a name or value with the separator in it "
-    "needs quotes)"
+_SHIFTED = N_(
+    "{reason} (this row has more cells than the header: a name or value with the separator "
+    "in it needs quotes)"
 )
-_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+_SEPARATED = {",": N_("comma-separated"), ";": N_("semicolon-separated"), "\t": N_("tab-separated")}
+_SHAPES = {"long": N_("long form"), "wide": N_("wide form")}
+_DATE_ORDERS = {"day-first": N_("dates day-first"), "month-first": N_("dates month-first")}
+_QUOTES_NEEDED = {
+    ",": N_(
+        "this row has {cells} cells but the header has {width}; a name or value with a comma "
+        "in it needs quotes"
+    ),
+    ";": N_(
+        "this row has {cells} cells but the header has {width}; a name or value with a "
+        "semicolon in it needs quotes"
+    ),
+    "\t": N_(
+        "this row has {cells} cells but the header has {width}; a name or value with a tab "
+        "in it needs quotes"
+    ),
+}
 
 
 class UnreadableCsv(ValueError):
@@ -196,36 +215,38 @@ class ParsedFile:
     def date_order_question(self) -> str:
         """The question to ask when ``needs_date_order`` is set, with an example from the file."""
         text = self.ambiguous_date
-        where = f"line {self.ambiguous_line} reads {text}"
         try:
             day_first = parse_when(text, dayfirst=True)[0]
             month_first = parse_when(text, dayfirst=False)[0]
         except ValueError:
-            return f"Are the dates in this file day-first or month-first? ({where})"
-        return (
-            f"Are the dates in this file day-first or month-first? For example {where}: "
-            f"{_long_date(day_first)} if day-first, {_long_date(month_first)} if month-first."
+            return tr(
+                "Are the dates in this file day-first or month-first? (line {line} reads {text})"
+            ).format(line=self.ambiguous_line, text=text)
+        return tr(
+            "Are the dates in this file day-first or month-first? For example line {line} "
+            "reads {text}: {day_first} if day-first, {month_first} if month-first."
+        ).format(
+            line=self.ambiguous_line,
+            text=text,
+            day_first=date_in_words(day_first),
+            month_first=date_in_words(month_first),
         )
 
     def describe(self) -> str:
         """ "long form, comma-separated, UTF-8, dates month-first" """
         parts = [
-            f"{self.shape} form",
-            f"{_DELIMITER_NAMES[self.delimiter]}-separated",
-            _ENCODING_NAMES.get(self.encoding, self.encoding),
+            tr(_SHAPES[self.shape]),
+            tr(_SEPARATED[self.delimiter]),
+            tr(_ENCODING_NAMES.get(self.encoding, self.encoding)),
         ]
         if self.date_order:
-            parts.append(f"dates {self.date_order}")
+            parts.append(tr(_DATE_ORDERS[self.date_order]))
         return ", ".join(parts)
-
-
-def _long_date(d: dt.date) -> str:
-    return f"{d.day} {d.strftime('%B')} {d.year}"  # English month names, like the messages
 
 
 _ENCODING_NAMES = {
     "utf-8": "UTF-8",
-    "utf-8-sig": "UTF-8 with BOM",
+    "utf-8-sig": N_("UTF-8 with BOM"),
     "utf-16": "UTF-16",
     "windows-1252": "Windows-1252",
     "latin-1": "Latin-1",
@@ -237,14 +258,14 @@ _ENCODING_NAMES = {
 
 # fmt: off
 _MAGIC = (
-    (b"PK\x03\x04", "a ZIP archive or an Excel workbook (.xlsx); in Excel choose "
-     "File › Save As › CSV UTF-8 and import that file"),
-    (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls); in Excel choose File › Save As › "
-     "CSV UTF-8 and import that file"),
-    (b"%PDF", "a PDF; ask the laboratory for a CSV export, or type the values in"),
-    (b"\x89PNG", "a PNG picture, not a table of results"),
-    (b"\xff\xd8\xff", "a JPEG picture, not a table of results"),
-    (b"SQLite format 3\x00", "a database (perhaps a treatment record), not a CSV file"),
+    (b"PK\x03\x04", N_("a ZIP archive or an Excel workbook (.xlsx); in Excel choose File › Save "
+"As › CSV UTF-8 and import that file")),
+    (b"\xd0\xcf\x11\xe0", N_("an old Excel workbook (.xls); in Excel choose File › Save As › CSV "
+"UTF-8 and import that file")),
+    (b"%PDF", N_("a PDF; ask the laboratory for a CSV export, or type the values in")),
+    (b"\x89PNG", N_("a PNG picture, not a table of results")),
+    (b"\xff\xd8\xff", N_("a JPEG picture, not a table of results")),
+    (b"SQLite format 3\x00", N_("a database (perhaps a treatment record), not a CSV file")),
 )
 # fmt: on
 
@@ -254,29 +275,32 @@ def decode(data: bytes) -> tuple[str, str]:
     else Windows-1252/Latin-1 (Latin-1 decodes any byte, so that is the last resort)."""
     if len(data) > MAX_BYTES:  # read_import_file refuses it first; bytes from elsewhere too
         raise UnreadableCsv(
-            f"The file is {len(data) // (1024 * 1024)} MB; a laboratory's CSV export is far "
-            "smaller, so this is probably not one."
+            tr(
+                "The file is {value} MB; a laboratory's CSV export is far smaller, so "
+                "this is probably not one."
+            ).format(value=len(data) // (1024 * 1024))
         )
     for magic, what in _MAGIC:
         if data.startswith(magic):
-            raise UnreadableCsv(f"This file is {what}.")
+            raise UnreadableCsv(tr("This file is {what}.").format(what=tr(what)))
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as exc:
             raise UnreadableCsv(
-                f"The file says it is UTF-8 but byte {exc.start + 3} is not; save it again "
-                "as CSV UTF-8."
+                tr(
+                    "The file says it is UTF-8 but byte {value} is not; save it again as CSV UTF-8."
+                ).format(value=exc.start + 3)
             ) from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
             raise UnreadableCsv(
-                "The file says it is UTF-16 text but is damaged; save it again as CSV UTF-8."
+                tr("The file says it is UTF-16 text but is damaged; save it again as CSV UTF-8.")
             ) from None
     if b"\x00" in data:
-        raise UnreadableCsv("This is not a text file, so it cannot be a CSV export.")
+        raise UnreadableCsv(tr("This is not a text file, so it cannot be a CSV export."))
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -292,110 +316,6 @@ def decode(data: bytes) -> tuple[str, str]:
 # --------------------------------------------------------------------------- names
 
 
-# Column roles, most specific spelling first: when a file has both "Component" and
-# "Test" (a panel name), the component is the test; the other becomes an ignored column.
-# fmt: off
-_ROLE_NAMES: dict[str, tuple[str, ...]] = {
-    "date": (
-        "collection date/time", "collected date/time", "collection datetime",
-        "specimen collection date/time", "specimen collected", "date/time collected",
-        "collection date", "date collected", "collected date", "collected on", "collected",
-        "drawn", "date drawn", "draw date", "specimen date", "sample date", "date/time",
-        "date time", "datetime", "date and time", "timestamp", "date", "observation date",
-        "test date", "datum/zeit", "datum/uhrzeit", "entnahmedatum", "abnahmedatum", "datum",
-        "date/heure", "date de prélèvement", "fecha/hora", "fecha", "data", "afnamedatum",
-        "data pobrania",
-    ),
-    "time": (
-        "collection time", "collected time", "time collected", "draw time", "sample time",
-        "specimen time", "time", "entnahmezeit", "abnahmezeit", "uhrzeit", "zeit", "heure",
-        "hora", "ora", "tijd", "afnametijd", "godzina",
-    ),
-    "test": (
-        "component", "component name", "test name", "analyte", "result name", "test",
-        "parameter", "observation", "test description", "lab test", "investigation",
-        "description", "untersuchung", "analyse", "bezeichnung", "examen", "prueba", "esame",
-        "bepaling", "badanie", "name",
-    ),
-    "value": (
-        "result", "value", "result value", "numeric result", "observation value", "results",
-        "wert", "ergebnis", "befund", "resultat", "résultat", "valeur", "resultado", "valor",
-        "risultato", "valore", "uitslag", "waarde", "wynik",
-    ),
-    "unit": (
-        "unit", "units", "uom", "unit of measure", "result unit", "result units", "einheit",
-        "unité", "unidad", "unidades", "unità", "eenheid", "jednostka",
-    ),
-    "range": (
-        "reference range", "lab range", "ref range", "reference interval", "ref interval",
-        "reference values", "normal range", "standard range", "reference", "range",
-        "referenzbereich", "referenzwerte", "normbereich", "normalwert", "normwert", "norm",
-        "valeurs de référence", "valeurs normales", "intervalle de référence",
-        "rango de referencia", "valores de referencia", "intervallo di riferimento",
-        "referentiewaarden", "referentiewaarde", "normaalwaarde", "zakres referencyjny",
-        "norma",
-    ),
-    "flag": (
-        "lab flag", "lab's flag", "lab_flag", "flag", "flags", "abnormal flag", "result flag",
-        "abn flag", "abnormal", "abn", "h/l",
-        "interpretation", "kennzeichen", "markierung", "drapeau", "indicador",
-    ),
-    "comment": (
-        "lab comment", "lab's comment", "lab_comment", "result comment", "result comments",
-        "comment on the result", "note on the result", "result note", "comment", "comments",
-        "remark", "remarks", "bemerkung", "kommentar", "commentaire", "comentario",
-        "commento", "opmerking",
-    ),
-    "hours": (
-        "hours after", "hours_after", "hours after start", "hours after the infusion started",
-        "hours after infusion start", "hours after infusion", "time after infusion",
-        "time after start", "hours post infusion", "hours post", "h post", "hrs post",
-        "h after start", "hours since infusion start", "hours since the infusion started",
-    ),
-    "status": (
-        "status", "result status", "order status", "report status", "befundstatus", "statut",
-        "estado", "stato",
-    ),
-    "child": ("child", "child name"),
-    "source": (
-        "performing lab", "performing laboratory", "performing site", "laboratory", "lab",
-        "source", "labor", "laboratoire", "laboratorio", "laboratorium",
-    ),
-    "loinc": ("loinc", "loinc code", "loinc number", "loinc no"),
-    # LOINC only when its values are LOINC codes (ehr_rows.holds_loinc_codes); otherwise
-    # the lab's own codes, an ignored column
-    "code": ("observation code", "code", "result code", "component code", "test code"),
-    "category": ("category", "observation category", "result category"),
-    "value_type": ("type", "value type", "result type"),
-}
-# fmt: on
-# Known columns that are not results: read past them without listing them as tests.
-# fmt: off
-_METADATA_NAMES = (
-    "patient", "patient name", "patient id", "name of patient", "mrn", "dob",
-    "date of birth", "birth date", "sex", "gender", "age", "order", "order name",
-    "order id", "ordered", "ordered by", "panel", "panel name", "test panel", "accession",
-    "accession number", "specimen", "specimen type", "sample", "sample type", "status",
-    "result status", "comment", "comments", "note", "notes", "provider",
-    "ordering provider", "physician", "department", "location", "code", "test code", "id",
-    "row", "#", "no", "nr", "result date", "resulted", "reported", "report date",
-    "received", "verified", "method", "units system", "normalised value",
-    "normalized value", "canonical unit",
-)
-# fmt: on
-
-_ROLE_BY_KEY: dict[str, tuple[str, int]] = {}
-for _role, _names in _ROLE_NAMES.items():
-    for _rank, _name in enumerate(_names):
-        _ROLE_BY_KEY.setdefault(name_key(_name), (_role, _rank))
-_METADATA_KEYS = frozenset(name_key(n) for n in _METADATA_NAMES) - set(_ROLE_BY_KEY)
-# Columns of patient ids or names (EHR exports: PATIENT): never compared with the child's
-# name, but a file whose lab rows belong to several patients is said so before importing.
-_PATIENT_KEYS = frozenset(
-    name_key(n) for n in ("patient", "patient id", "patient name", "mrn", "name of patient")
-)
-
-
 def _same(a: CountValue, b: CountValue) -> bool:
     return a.comparator == b.comparator and math.isclose(
         a.normalised_value, b.normalised_value, rel_tol=1e-9, abs_tol=1e-12
@@ -407,7 +327,7 @@ def _shown(v: CountValue) -> str:
 
 
 def _when(d: dt.date, t: dt.time | None) -> str:
-    return d.isoformat() + (t.strftime(" %H:%M") if t is not None else "")
+    return date_text(d) if t is None else date_time_text(dt.datetime.combine(d, t))
 
 
 # --------------------------------------------------------------------------- layout
@@ -450,9 +370,9 @@ def _layout(cells: Sequence[str], index: int) -> _Layout | None:
         k = name_key(cell)
         if not k:
             continue
-        role = _ROLE_BY_KEY.get(k)
+        role = ROLE_BY_KEY.get(k)
         if role is None:
-            if k in _METADATA_KEYS:
+            if k in METADATA_KEYS:
                 ignored.append(cell.strip())
             else:
                 others.append((col, cell.strip()))
@@ -467,14 +387,14 @@ def _layout(cells: Sequence[str], index: int) -> _Layout | None:
     roles = {name: col for name, (_, col) in picked.items()}
     if "date" not in roles:
         return None
-    patient = next((c for c, cell in enumerate(cells) if name_key(cell) in _PATIENT_KEYS), None)
+    patient = next((c for c, cell in enumerate(cells) if name_key(cell) in PATIENT_KEYS), None)
     if "test" in roles and "value" in roles:
         # A second test column names the test when the first is empty: this program's
         # export leaves "analyte" empty for a test it does not know and names it in "test".
         second = [
             col
             for col, cell in enumerate(cells)
-            if col != roles["test"] and _ROLE_BY_KEY.get(name_key(cell), ("",))[0] == "test"
+            if col != roles["test"] and ROLE_BY_KEY.get(name_key(cell), ("",))[0] == "test"
         ]
         if second:
             roles["second_test"] = second[0]
@@ -523,14 +443,17 @@ def _layout(cells: Sequence[str], index: int) -> _Layout | None:
                 unit = "%"
             else:
                 layout.header_problems.append(
-                    f"column “{header}” gives no unit; write it in the header, for example "
-                    f"“{a.short} ({a.default_unit.label})”. Its values were not read"
+                    tr(
+                        "column “{header}” gives no unit; write it in the header, for example "
+                        "“{short} ({label})”. Its values were not read"
+                    ).format(header=header, short=a.short, label=a.default_unit.label)
                 )
                 continue
         if a.unit(unit) is None:
             layout.header_problems.append(
-                f"column “{header}”: {analytes.unknown_unit_message(a, unit)}. "
-                "Its values were not read"
+                tr("column “{header}”: {unknown_unit_message}. Its values were not read").format(
+                    header=header, unknown_unit_message=analytes.unknown_unit_message(a, unit)
+                )
             )
             continue
         layout.tests.append(_Column(col, header, a, unit, hours))
@@ -556,7 +479,9 @@ def _records(
                 yield line, cells
     except csv.Error as exc:
         raise UnreadableCsv(
-            f"line {previous + 1 + start_line}: the file cannot be read as CSV ({exc})."
+            tr("line {value}: the file cannot be read as CSV ({exc}).").format(
+                value=previous + 1 + start_line, exc=exc
+            )
         ) from None
 
 
@@ -576,9 +501,12 @@ def _find_layout(text: str, start_line: int, forced: str | None) -> tuple[str, _
                 break
     if best is None:
         raise UnreadableCsv(
-            "No header line was found. A lab results file needs a date column and either a "
-            "test name and a result on each row (for example “Date, Test, Result, Unit”) or "
-            "one column per test with its unit (for example “Date, ANC (10^9/L), Hb (g/dL)”)."
+            tr(
+                "No header line was found. A lab results file needs a date column and "
+                "either a test name and a result on each row (for example “Date, Test, "
+                "Result, Unit”) or one column per test with its unit (for example “Date, "
+                "ANC (10^9/L), Hb (g/dL)”)."
+            )
         )
     return best[1], best[2]
 
@@ -669,17 +597,18 @@ def read_csv(
         count += 1
         if count > MAX_ROWS:
             raise UnreadableCsv(
-                f"The file has more than {MAX_ROWS:,} rows; a laboratory's export has far "
-                "fewer (ten years of this program's own export have about 24,000), so this is "
-                "probably not one."
+                tr(
+                    "The file has more than {MAX_ROWS:,} rows; a laboratory's export has far "
+                    "fewer (ten years of this program's own export have about 24,000), so "
+                    "this is probably not one."
+                ).format(MAX_ROWS=MAX_ROWS)
             )
         extra = [c for c in cells[layout.width :] if c.strip()]
         if extra:
             problems.append(
                 RowProblem(
                     line,
-                    f"this row has {len(cells)} cells but the header has {layout.width}; a "
-                    f"name or value with a {_DELIMITER_NAMES[delimiter]} in it needs quotes",
+                    tr(_QUOTES_NEEDED[delimiter]).format(cells=len(cells), width=layout.width),
                 )
             )
             continue
@@ -701,7 +630,8 @@ def read_csv(
             rows, first_day, decimal_comma, problems, repeated, noted, leave_out_bad_ranges
         )
     problems = [
-        RowProblem(p.line, p.reason + _SHIFTED) if p.line in overflow else p for p in problems
+        RowProblem(p.line, tr(_SHIFTED).format(reason=p.reason)) if p.line in overflow else p
+        for p in problems
     ]
     problems.sort(key=lambda p: p.line)
     pending.sort(key=lambda p: p.line)
@@ -784,7 +714,7 @@ def _long_row(
     value = _cell(cells, layout, "value")
     unit = _cell(cells, layout, "unit")
     if not test:
-        problems.append(RowProblem(line, "no test name in this row"))
+        problems.append(RowProblem(line, tr("no test name in this row")))
         return
     loinc = _cell(cells, layout, "loinc")
     hours = _cell(cells, layout, "hours")
@@ -816,9 +746,11 @@ def _long_row(
                 problems.append(
                     RowProblem(
                         line,
-                        f"{test}: the name says {_hours_text(timed[1])} h after the infusion "
-                        f"started and the hours column {hours.strip()}; check which is right "
-                        "on the report and correct the other",
+                        tr(
+                            "{test}: the name says {value} h after the infusion started and the "
+                            "hours column {hours}; check which is right on the report and correct "
+                            "the other"
+                        ).format(test=test, value=_hours_text(timed[1]), hours=hours.strip()),
                     )
                 )
                 return
@@ -826,7 +758,12 @@ def _long_row(
     status = _cell(cells, layout, "status")
     for said in (value, status if not value else ""):  # the result, or the row's status
         if said and is_not_a_result(said):
-            pending.append(RowProblem(line, f"{test}: “{said}”: not given yet; left out"))
+            pending.append(
+                RowProblem(
+                    line,
+                    tr("{test}: “{said}”: not given yet; left out").format(test=test, said=said),
+                )
+            )
             return
     row = _Row(
         line,
@@ -841,7 +778,9 @@ def _long_row(
     if a is None:  # a test the program does not know: kept as printed, no check of its own
         name = unknown_name(test, unit, loinc)
         if not value:
-            pending.append(RowProblem(line, f"{test}: no result in this row; left out"))
+            pending.append(
+                RowProblem(line, tr("{test}: no result in this row; left out").format(test=test))
+            )
             return
         unknown[name] += 1
         other = OtherResult(
@@ -878,7 +817,9 @@ def _hidden_cell(*cells: tuple[str, str, str]) -> str:
         hidden = hidden_character(text, allowed)
         if hidden is not None:
             hidden = hidden.removeprefix("a ")
-            return f"the {what} cell holds a hidden {hidden}; this row was not read"
+            return tr("the {what} cell holds a hidden {hidden}; this row was not read").format(
+                what=what, hidden=hidden
+            )
     return ""
 
 
@@ -915,7 +856,9 @@ def _wide_row(
         if not text:
             continue
         if is_not_a_result(text):
-            reason = f"{col.header}: “{text}”: not given yet; left out"
+            reason = tr("{header}: “{text}”: not given yet; left out").format(
+                header=col.header, text=text
+            )
             pending.append(RowProblem(line, reason))
             continue
         assert col.analyte is not None
@@ -989,10 +932,11 @@ _DrawKey = tuple[str, dt.date, dt.time | None]  # (child casefolded, date, time)
 
 def very_low_note(v: CountValue) -> str:
     name = analytes.analyte(v.analyte).name
-    return (
-        f"{name} {v.value_text} {v.unit} is very low; check it and its unit against the report "
-        "(kept as the file gives it; a check for typing and unit slips, not a medical judgement)"
-    )
+    return tr(
+        "{name} {value_text} {unit} is very low; check it and its unit against "
+        "the report (kept as the file gives it; a check for typing and unit "
+        "slips, not a medical judgement)"
+    ).format(name=name, value_text=v.value_text, unit=v.unit)
 
 
 def _group(
@@ -1031,7 +975,10 @@ def _group(
                     continue
                 cv = parse_value(c.analyte, c.value, c.unit, "", decimal_comma=decimal_comma)
                 noted.append(
-                    RowProblem(row.line, f"{exc}; imported without this range (not flagged)")
+                    RowProblem(
+                        row.line,
+                        tr("{exc}; imported without this range (not flagged)").format(exc=exc),
+                    )
                 )
             except ValueError as exc:
                 problems.append(RowProblem(row.line, str(exc)))
@@ -1067,7 +1014,10 @@ def _group(
                 kept.append(first)
                 repeated.extend(
                     RowProblem(
-                        o.line, f"{o.test}: the same value as line {first.line}; counted once"
+                        o.line,
+                        tr("{test}: the same value as line {line}; counted once").format(
+                            test=o.test, line=first.line
+                        ),
                     )
                     for o in same_test[1:]
                 )
@@ -1077,8 +1027,10 @@ def _group(
             problems.extend(
                 RowProblem(
                     o.line,
-                    f"{name} is given more than once for {_when(day, at)} with different "
-                    f"values ({listing}); check which is right",
+                    tr(
+                        "{name} is given more than once for {value} with different values "
+                        "({listing}); check which is right"
+                    ).format(name=name, value=_when(day, at), listing=listing),
                 )
                 for o in same_test
             )
@@ -1096,8 +1048,10 @@ def _hours(c: _Cells) -> float | None:
     hours = parse_hours(c.hours, c.analyte.name)
     if hours is not None and not c.analyte.timed:
         raise ValueError(
-            f"{c.analyte.name}: hours after an infusion ({c.hours}) go with a drug level, "
-            "not with this test; leave the hours cell of this row empty"
+            tr(
+                "{name}: hours after an infusion ({hours}) go with a drug level, not "
+                "with this test; leave the hours cell of this row empty"
+            ).format(name=c.analyte.name, hours=c.hours)
         )
     return hours
 
@@ -1117,7 +1071,10 @@ def _merge_others(
             kept.append(first)
             repeated.extend(
                 RowProblem(
-                    o.line, f"{o.other.name}: the same result as line {first.line}; counted once"
+                    o.line,
+                    tr("{name}: the same result as line {line}; counted once").format(
+                        name=o.other.name, line=first.line
+                    ),
                 )
                 for o in same[1:]
             )
@@ -1126,8 +1083,10 @@ def _merge_others(
         problems.extend(
             RowProblem(
                 o.line,
-                f"{first.other.name} is given more than once for {_when(day, at)} with "
-                f"different results ({listing}); check which is right",
+                tr(
+                    "{name} is given more than once for {value} with different results "
+                    "({listing}); check which is right"
+                ).format(name=first.other.name, value=_when(day, at), listing=listing),
             )
             for o in same
         )
@@ -1154,9 +1113,15 @@ class Conflict:
 
     def __str__(self) -> str:
         name = analytes.analyte(self.analyte).name if self.analyte else self.test
-        return (
-            f"line {self.line}: {name} on {self.taken} is {self.in_file} in the file but "
-            f"{self.in_record} in the record; the record was kept"
+        return tr(
+            "line {line}: {name} on {taken} is {in_file} in the file but {in_record} "
+            "in the record; the record was kept"
+        ).format(
+            line=self.line,
+            name=name,
+            taken=self.taken,
+            in_file=self.in_file,
+            in_record=self.in_record,
         )
 
 
@@ -1262,7 +1227,12 @@ def plan_import(
     for draw in parsed.draws:
         if draw.child and draw.child.strip().casefold() != wanted:
             others.extend(
-                RowProblem(line, f"for {draw.child}, not {child.name}; left out")
+                RowProblem(
+                    line,
+                    tr("for {child}, not {name}; left out").format(
+                        child=draw.child, name=child.name
+                    ),
+                )
                 for line in [*(dv.line for dv in draw.values), *(o.line for o in draw.others)]
             )
             continue
@@ -1282,7 +1252,14 @@ def plan_import(
             if had is None:
                 new_others.append(do)
             elif had.value_text.strip() == do.other.value_text.strip():
-                already.append(RowProblem(do.line, f"{do.other.name} on {when}: already recorded"))
+                already.append(
+                    RowProblem(
+                        do.line,
+                        tr("{name} on {when}: already recorded").format(
+                            name=do.other.name, when=when
+                        ),
+                    )
+                )
             else:
                 conflicts.append(
                     Conflict(
@@ -1300,7 +1277,12 @@ def plan_import(
             if old is None:
                 new.append(dv)
             elif _same(old, dv.value):
-                already.append(RowProblem(dv.line, f"{dv.test} on {when}: already recorded"))
+                already.append(
+                    RowProblem(
+                        dv.line,
+                        tr("{test} on {when}: already recorded").format(test=dv.test, when=when),
+                    )
+                )
             else:
                 conflicts.append(
                     Conflict(dv.line, dv.value.analyte, when, _shown(dv.value), _shown(old))
@@ -1502,7 +1484,9 @@ def apply_import(
     """
     if plan.problems and not skip_bad:
         raise BadRowsNotConfirmed(
-            f"{len(plan.bad_lines)} row(s) of the file are wrong; nothing was imported."
+            tr("{n} row(s) of the file are wrong; nothing was imported.").format(
+                n=len(plan.bad_lines)
+            )
         )
     if plan.results and not backed_up:  # a verified backup first, or nothing is imported
         make_backup(record, BEFORE_IMPORT)
@@ -1510,7 +1494,10 @@ def apply_import(
         changes = record.save_all(plan.results) if plan.results else Changes()
     except KeyError:  # a blood count the plan completes was deleted since (rolled back)
         raise PlanOutdated(
-            "The record changed after the file was read; nothing was imported. Read the file again."
+            tr(
+                "The record changed after the file was read; nothing was imported. Read "
+                "the file again."
+            )
         ) from None
     return ImportReport(
         new_results=plan.new_results,
@@ -1531,64 +1518,63 @@ def apply_import(
 
 def summary_lines(plan: ImportPlan, *, applied: bool) -> list[str]:
     """The plain-language summary the command line prints (and a preview may show)."""
-    verb = "Added" if applied else "Would add"
-    counts = _plural(plan.new_results, "new blood count")
-    line = f"{verb} for {plan.child.name}: {_plural(plan.values_added, 'value')}"
-    if plan.others_added and not plan.values_added:
-        line = f"{verb} for {plan.child.name}: {_plural(len(plan.others_added), 'result')}"
-        line += " kept as printed"
-    if plan.anything_added:
-        line += f" ({counts}"
-        if plan.completed_results:
-            line += (
-                f"; {_plural(plan.completed_results, 'blood count')} already recorded "
-                "completed with new values"
-            )
-        line += ")"
+    name = plan.child.name
     if not plan.anything_added:
-        line = f"{verb} for {plan.child.name}: nothing new"
-    lines = [*plan.first, line + "."]
+        line = (
+            tr("Added for {name}: nothing new.")
+            if applied
+            else tr("Would add for {name}: nothing new.")
+        ).format(name=name)
+    else:
+        if plan.others_added and not plan.values_added:
+            n = len(plan.others_added)
+            what = trn("{n} result kept as printed", "{n} results kept as printed", n)
+        else:
+            n = plan.values_added
+            what = trn("{n} value", "{n} values", n)
+        counts = trn("{n} new blood count", "{n} new blood counts", plan.new_results)
+        completed = trn(
+            "{n} blood count already recorded completed with new values",
+            "{n} blood counts already recorded completed with new values",
+            plan.completed_results,
+        )
+        if plan.completed_results:
+            said = (
+                tr("Added for {name}: {what} ({counts}; {completed}).")
+                if applied
+                else tr("Would add for {name}: {what} ({counts}; {completed}).")
+            )
+        else:
+            said = (
+                tr("Added for {name}: {what} ({counts}).")
+                if applied
+                else tr("Would add for {name}: {what} ({counts}).")
+            )
+        line = said.format(
+            name=name,
+            what=what.format(n=n),
+            counts=counts.format(n=plan.new_results),
+            completed=completed.format(n=plan.completed_results),
+        )
+    lines = [*plan.first, line]
     if len(plan.patients) > 1:  # a research export: said first, it is the one thing to check
         lines.append(_several_patients(plan.patients, plan.child, applied=applied))
     if plan.others_added:
         kept = plan.kept_as_printed()
         listing = ", ".join(name if n == 1 else f"{name} ×{n}" for name, n in kept.items())
+        n = len(plan.others_added)
         lines.append(
-            f"Kept as printed for {plan.child.name}: "
-            f"{_plural(len(plan.others_added), 'result')} of tests the program does not know: "
-            f"{listing} (no unit conversion and no range check by this program)."
+            trn(
+                "Kept as printed for {name}: {n} result of tests the program does not know: "
+                "{listing} (no unit conversion and no range check by this program).",
+                "Kept as printed for {name}: {n} results of tests the program does not "
+                "know: {listing} (no unit conversion and no range check by this program).",
+                n,
+            ).format(name=plan.child.name, n=n, listing=listing)
         )
-    skipped: list[str] = []
-    if plan.already_there:
-        skipped.append(f"{_plural(len(plan.already_there), 'value')} already in the record")
-    if plan.conflicts:
-        differ = "differs" if len(plan.conflicts) == 1 else "differ"
-        skipped.append(
-            f"{_plural(len(plan.conflicts), 'value')} that {differ} from the record "
-            "(the record was kept; listed below)"
-        )
-    item = plan.item
-    if plan.problems:
-        bad = (
-            _plural(len(plan.bad_lines), "bad row")
-            if item == "row"
-            else f"{_plural(len(plan.bad_lines), item)} with a problem"
-        )
-        skipped.append(f"{bad} (listed above)")
-    if plan.pending:
-        skipped.append(
-            f"{_plural(len(plan.pending), 'result')} not given yet (pending, cancelled…)"
-        )
-    if plan.repeated:
-        skipped.append(_plural(len(plan.repeated), f"repeated {item}"))
-    if plan.other_children:
-        skipped.append(f"{_plural(len(plan.other_children), 'value')} of another child")
-    if plan.left_out:
-        n_out = len(plan.left_out)
-        what = "that is not a lab result" if n_out == 1 else "that are not lab results"
-        skipped.append(f"{_plural(n_out, item)} {what} (listed below)")
+    skipped = _skipped(plan)
     if skipped:
-        lines.append("Skipped: " + "; ".join(skipped) + ".")
+        lines.append(tr("Skipped: {items}.").format(items="; ".join(skipped)))
     lines.extend(ehr_rows.summary(plan.left_out))  # one line per reason, not per row
     lines.extend(str(p) for p in plan.pending)  # each by its line, as bad rows are
     lines.extend(str(c) for c in plan.conflicts)
@@ -1596,15 +1582,80 @@ def summary_lines(plan: ImportPlan, *, applied: bool) -> list[str]:
     return lines
 
 
-def _plural(n: int, word: str) -> str:
-    if n == 1:
-        return f"1 {word}"
-    head, _, last = word.rpartition(" ")
-    return f"{n} {head + ' ' if head else ''}{last}s"
+def _skipped(plan: ImportPlan) -> list[str]:
+    """What the summary's "Skipped:" line lists, each a whole phrase with its number."""
+    skipped: list[str] = []
+    rows = plan.item == "row"  # else FHIR resources
+    if plan.already_there:
+        n = len(plan.already_there)
+        skipped.append(
+            trn("{n} value already in the record", "{n} values already in the record", n).format(
+                n=n
+            )
+        )
+    if plan.conflicts:
+        n = len(plan.conflicts)
+        skipped.append(
+            trn(
+                "{n} value that differs from the record (the record was kept; listed below)",
+                "{n} values that differ from the record (the record was kept; listed below)",
+                n,
+            ).format(n=n)
+        )
+    if plan.problems:
+        n = len(plan.bad_lines)
+        if rows:
+            bad = trn("{n} bad row (listed above)", "{n} bad rows (listed above)", n)
+        else:
+            bad = trn(
+                "{n} resource with a problem (listed above)",
+                "{n} resources with a problem (listed above)",
+                n,
+            )
+        skipped.append(bad.format(n=n))
+    if plan.pending:
+        n = len(plan.pending)
+        skipped.append(
+            trn(
+                "{n} result not given yet (pending, cancelled…)",
+                "{n} results not given yet (pending, cancelled…)",
+                n,
+            ).format(n=n)
+        )
+    if plan.repeated:
+        n = len(plan.repeated)
+        if rows:
+            repeated = trn("{n} repeated row", "{n} repeated rows", n)
+        else:
+            repeated = trn("{n} repeated resource", "{n} repeated resources", n)
+        skipped.append(repeated.format(n=n))
+    if plan.other_children:
+        n = len(plan.other_children)
+        skipped.append(
+            trn("{n} value of another child", "{n} values of another child", n).format(n=n)
+        )
+    if plan.left_out:
+        n = len(plan.left_out)
+        if rows:
+            out = trn(
+                "{n} row that is not a lab result (listed below)",
+                "{n} rows that are not lab results (listed below)",
+                n,
+            )
+        else:
+            out = trn(
+                "{n} resource that is not a lab result (listed below)",
+                "{n} resources that are not lab results (listed below)",
+                n,
+            )
+        skipped.append(out.format(n=n))
+    return skipped
 
 
+# i18n: not shown
 _BIRTH = re.compile(
-    r"\b(?:DOB|D\.O\.B\.|date of birth|birth ?date|born|geb(?:oren|\.|urtsdatum)?)"
+    r"\b(?:DOB|D\.O\.B\.|date of birth|birth ?date|born|"  # i18n: not shown
+    r"geb(?:oren|\.|urtsdatum)?)"
     r"\s*[:=]?\s*([0-9][0-9./-]{5,9}[0-9])",
     re.IGNORECASE,
 )
@@ -1626,21 +1677,31 @@ class FileIdentity:
             return _several_patients(self.patients, child, applied=False)
         if self.birth_date is None or self.birth_date == child.birth_date:
             return ""
-        return (
-            f"This file gives a date of birth of {self.birth_date.isoformat()}, but "
-            f"{child.name} was born on {child.birth_date.isoformat()}. Check that it is "
-            f"{child.name}'s file before importing."
+        return tr(
+            "This file gives a date of birth of {file_birth}, but {name} was born on "
+            "{birth_date}. Check that it is {name}'s file before importing."
+        ).format(
+            file_birth=date_text(self.birth_date),
+            name=child.name,
+            birth_date=date_text(child.birth_date),
         )
 
 
 def _several_patients(patients: Sequence[str], child: Child, *, applied: bool) -> str:
     shown = ", ".join(patients[:3]) + (", …" if len(patients) > 3 else "")
-    added = "were all added" if applied else "would all be added"
-    return (
-        f"The lab results in this file belong to {len(patients)} different patients "
-        f"({shown}); they {added} to {child.name}'s blood counts. Import a file with only "
-        f"{child.name}'s results."
-    )
+    if applied:
+        said = tr(
+            "The lab results in this file belong to {n} different patients ({shown}); they "
+            "were all added to {name}'s blood counts. Import a file with only {name}'s "
+            "results."
+        )
+    else:
+        said = tr(
+            "The lab results in this file belong to {n} different patients ({shown}); they "
+            "would all be added to {name}'s blood counts. Import a file with only {name}'s "
+            "results."
+        )
+    return said.format(n=len(patients), shown=shown, name=child.name)
 
 
 def file_identity(data: bytes, parsed: ParsedFile) -> FileIdentity:

@@ -15,24 +15,25 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
+from tracker.i18n import N_, tr
 from tracker.io.lab_values import name_key
 from tracker.loinc import is_loinc_code, looks_like_loinc
 
 # FHIR observation-category codes (hl7.org/fhir/R4/valueset-observation-category) that are
 # not lab results, with the spellings exports use; "laboratory" (or any other word, such as
 # a lab's "Hematology") is read as today.
-_NOT_LAB = {
-    "vital-signs": "vital signs",
-    "vital signs": "vital signs",
-    "vitals": "vital signs",
-    "survey": "a survey answer",
-    "social-history": "social history",
-    "social history": "social history",
-    "exam": "an examination finding",
-    "imaging": "imaging",
-    "procedure": "a procedure's measurement",
-    "therapy": "therapy",
-    "activity": "activity",
+_NOT_LAB = {  # the keys are spellings of the codes to match; the values are shown
+    "vital-signs": N_("vital signs"),
+    "vital signs": N_("vital signs"),  # i18n: not shown
+    "vitals": N_("vital signs"),
+    "survey": N_("a survey answer"),
+    "social-history": N_("social history"),
+    "social history": N_("social history"),  # i18n: not shown
+    "exam": N_("an examination finding"),
+    "imaging": N_("imaging"),
+    "procedure": N_("a procedure's measurement"),
+    "therapy": N_("therapy"),
+    "activity": N_("activity"),
 }
 _NOT_LAB_BY_KEY = {name_key(k): v for k, v in _NOT_LAB.items()}
 
@@ -55,7 +56,9 @@ def category_reason(category: str) -> str:
     what = _NOT_LAB_BY_KEY.get(name_key(category))
     if what is None:
         return ""
-    return f"{what} (category “{category.strip()}”), not a lab result"
+    return tr("{what} (category “{category}”), not a lab result").format(
+        what=tr(what), category=category.strip()
+    )
 
 
 def code_reason(code: str) -> str:
@@ -63,14 +66,14 @@ def code_reason(code: str) -> str:
     its code is not a LOINC code (QALY, DALY: summary scores, not tests)."""
     if not code.strip() or looks_like_loinc(code):
         return ""
-    return f"code “{code.strip()}” is not a LOINC code, so not a lab test"
+    return tr("code “{code}” is not a LOINC code, so not a lab test").format(code=code.strip())
 
 
 def text_reason(value_type: str) -> str:
     """A text answer (TYPE ``text``) of a test the program does not keep."""
     if name_key(value_type) != "text":
         return ""
-    return "a text answer (type “text”) of a test the program does not keep"
+    return tr("a text answer (type “text”) of a test the program does not keep")
 
 
 class _Line(Protocol):
@@ -95,5 +98,7 @@ def summary(left_out: Sequence[_Line], shown: int = 5) -> list[str]:
         if more > 0:
             where += f" and {more} more"
         rows = "1 row" if len(numbers) == 1 else f"{len(numbers)} rows"
-        lines.append(f"Left out {rows}: {reason} ({where}).")
+        lines.append(
+            tr("Left out {rows}: {reason} ({where}).").format(rows=rows, reason=reason, where=where)
+        )
     return lines

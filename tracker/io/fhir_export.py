@@ -35,6 +35,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from tracker.i18n import tr
 from tracker.io import fhir_export_medicines as meds
 from tracker.io import fhir_export_resources as res
 from tracker.kinds import by_key
@@ -197,7 +198,7 @@ def resource_types(bundle: JsonObject) -> dict[str, int]:
 
 def describe(counts: dict[str, int]) -> str:
     """ "1 Patient, 12 Observation, 1 CarePlan" (or "no resources")."""
-    return ", ".join(f"{n} {kind}" for kind, n in counts.items()) or "no resources"
+    return ", ".join(f"{n} {kind}" for kind, n in counts.items()) or tr("no resources")
 
 
 def _compact(item: Any) -> str:
@@ -227,5 +228,5 @@ def write_fhir(
     """Write ``child``'s Bundle to ``path`` atomically (0600; the old file kept on
     failure); how many resources of each type it holds."""
     bundle = fhir_bundle(record, child, exported_at, redact=redact, zone=zone)
-    durable.write_atomically(Path(path), dumps(bundle).encode("utf-8"), "the FHIR export")
+    durable.write_atomically(Path(path), dumps(bundle).encode("utf-8"), tr("the FHIR export"))
     return resource_types(bundle)

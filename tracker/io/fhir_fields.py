@@ -14,6 +14,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from tracker.i18n import tr
 from tracker.io.fhir_read import Resource
 
 LOINC = "http://loinc.org"
@@ -86,16 +87,22 @@ def effective_strict(r: Resource) -> tuple[dt.date, dt.time | None] | None:
             continue
         if not isinstance(text, str) or not (m := WHEN_PATTERN.match(text.strip())):
             raise ValueError(
-                f"its date “{str(text)[:40]}” is not a FHIR date or dateTime (such as "
-                "2026-03-14 or 2026-03-14T08:30:00+01:00)"
+                tr(
+                    "its date “{value}” is not a FHIR date or dateTime (such as 2026-03-14 "
+                    "or 2026-03-14T08:30:00+01:00)"
+                ).format(value=str(text)[:40])
             )
         if m["d"] is None:
-            raise ValueError(f"its date “{text}” gives no day; a blood draw needs one")
+            raise ValueError(
+                tr("its date “{text}” gives no day; a blood draw needs one").format(text=text)
+            )
         try:
             day = dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
             at = dt.time(int(m["h"]), int(m["mi"])) if m["h"] is not None else None
         except ValueError:
-            raise ValueError(f"its date “{text}” is not a real date or time") from None
+            raise ValueError(
+                tr("its date “{text}” is not a real date or time").format(text=text)
+            ) from None
         return day, at
     return None
 
@@ -154,19 +161,21 @@ def quantity_text(r: Resource, *, unit_needed: bool = True) -> tuple[str, str]:
     printed: a urine specific gravity of 1.009 has no unit)."""
     q = r.data.get("valueQuantity")
     if not isinstance(q, dict):
-        raise ValueError("it has no valueQuantity (a number with its unit)")
+        raise ValueError(tr("it has no valueQuantity (a number with its unit)"))
     value = q.get("value")
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise ValueError("valueQuantity has no value (a number)")
+        raise ValueError(tr("valueQuantity has no value (a number)"))
     text = number_text(value)
     unit = quantity_unit(q)
     if not unit and unit_needed:
-        raise ValueError("valueQuantity has a value but no unit or code; give a unit")
+        raise ValueError(tr("valueQuantity has a value but no unit or code; give a unit"))
     comparator = q.get("comparator", "")
     if comparator not in ("", "<", ">"):
         raise ValueError(
-            f"valueQuantity.comparator “{comparator}” is not kept by this program (only < and "
-            "> are); enter this value by hand"
+            tr(
+                "valueQuantity.comparator “{comparator}” is not kept by this program "
+                "(only < and > are); enter this value by hand"
+            ).format(comparator=comparator)
         )
     return f"{comparator}{text}", unit
 
@@ -176,10 +185,10 @@ def number_text(value: int | float | str) -> str:
         return value.strip()
     if isinstance(value, int):
         if value.bit_length() > 100:  # over 30 digits: as json_text's reader refuses
-            raise ValueError("valueQuantity.value is far too large to be a result")
+            raise ValueError(tr("valueQuantity.value is far too large to be a result"))
         return str(value)
     if not math.isfinite(value):
-        raise ValueError("valueQuantity.value is not a number")
+        raise ValueError(tr("valueQuantity.value is not a number"))
     return format(Decimal(repr(value)), "f")
 
 
@@ -215,12 +224,16 @@ def lab_range(r: Resource, unit: str = "") -> tuple[str, str]:
             continue
         v = q["value"]
         if isinstance(v, bool) or not isinstance(v, int | float):
-            return "", f"referenceRange.{key} is not a number; imported without the range"
+            return "", tr(
+                "referenceRange.{key} is not a number; imported without the range"
+            ).format(key=key)
         q_unit = quantity_unit(q)
         if unit and q_unit and q_unit != unit:
             return "", (
-                f"its range is in {q_unit}, the value in {unit}; imported without the range "
-                "(not flagged)"
+                tr(
+                    "its range is in {q_unit}, the value in {unit}; imported without the "
+                    "range (not flagged)"
+                ).format(q_unit=q_unit, unit=unit)
             )
         bounds[key] = number_text(v)
     if "low" in bounds and "high" in bounds:
@@ -260,7 +273,7 @@ def lab_note(r: Resource) -> str:
 # its name ("Blasts" of spinal fluid or marrow is not the blood's blasts %).
 _NOT_BLOOD = re.compile(
     r"cerebro-?spinal|cerebral spinal|spinal fluid|\bcsf\b|\bliquor\b|marrow|urine|"
-    r"pleural|peritoneal|ascit|synovial|pericardial|\bstool\b|saliva|sputum",
+    r"pleural|peritoneal|ascit|synovial|pericardial|\bstool\b|saliva|sputum",  # i18n: not shown
     re.IGNORECASE,
 )
 

@@ -45,6 +45,7 @@ from typing import cast
 
 from tracker import analytes
 from tracker.analytes import Analyte
+from tracker.i18n import tr, trn
 from tracker.io.csv_import import (
     Conflict,
     DraftOther,
@@ -136,12 +137,15 @@ class FhirFile:
             shown = ", ".join(ids[:_SHOWN_IDS]) + (
                 f" and {len(ids) - _SHOWN_IDS:,} more" if len(ids) > _SHOWN_IDS else ""
             )
-            lines.append(f"Left out: {len(ids):,} {kind} ({shown}).")
-        lines.extend(f"Left out: {m}." for m in self.missing[:_SHOWN_IDS])
+            lines.append(
+                tr("Left out: {n:,} {kind} ({shown}).").format(n=len(ids), kind=kind, shown=shown)
+            )
+        lines.extend(tr("Left out: {m}.").format(m=m) for m in self.missing[:_SHOWN_IDS])
         if len(self.missing) > _SHOWN_IDS:
             lines.append(
-                f"Left out: {len(self.missing) - _SHOWN_IDS:,} more reports or panels whose "
-                "results are not in this file."
+                tr(
+                    "Left out: {value:,} more reports or panels whose results are not in this file."
+                ).format(value=len(self.missing) - _SHOWN_IDS)
             )
         return lines
 
@@ -182,7 +186,7 @@ class _Reading:
         self.problems.append(ResourceProblem(line, reason, bad_range, self.labels[line]))
 
     def leave_out(self, kind: str, r: Resource) -> None:
-        self.left_out.setdefault(kind, []).append(r.id or "(no id)")
+        self.left_out.setdefault(kind, []).append(r.id or tr("(no id)"))
 
 
 def parse_resources(source: FhirSource) -> FhirFile:
@@ -232,12 +236,14 @@ def parse_resources(source: FhirSource) -> FhirFile:
         if r.type == "Patient":
             patients.append(r)
         elif r.type == "Observation" and (kind := _not_a_patient(subjects[id(r)])):
-            rd.leave_out(f"Observation about a {kind}, not a patient", r)
+            rd.leave_out(tr("Observation about a {kind}, not a patient").format(kind=kind), r)
         elif r.type == "Observation" and subjects[id(r)] not in ("", main):
             rd.problem(
                 line,
-                f"it is about another patient ({subjects[id(r)]}) than the other results of "
-                f"this import ({main}); import each patient's file on its own",
+                tr(
+                    "it is about another patient ({value}) than the other results of this "
+                    "import ({main}); import each patient's file on its own"
+                ).format(value=subjects[id(r)], main=main),
             )
         elif r.type == "Observation":
             top = _report_of(id(r), parent)
@@ -245,7 +251,7 @@ def parse_resources(source: FhirSource) -> FhirFile:
             _observation(r, line, rd, draw, values, others, vitals)
         elif r.type == "DiagnosticReport":
             if not references(r, "result"):
-                rd.leave_out("DiagnosticReport with no results", r)
+                rd.leave_out(tr("DiagnosticReport with no results"), r)
         else:
             rd.leave_out(r.type, r)
     draws = _draws(values, others, rd)
@@ -287,17 +293,32 @@ def parse_resources(source: FhirSource) -> FhirFile:
 def _missing_members(r: Resource, missing: int, of: int) -> str:
     """ "DiagnosticReport 102: its 4 results are not in this file": a report (or panel)
     whose results are in another file is listed, not silently empty."""
-    what = "result" if r.type == "DiagnosticReport" else "member"
-    its = (
-        f"its {_count(of, what)} {'is' if of == 1 else 'are'}"
-        if missing == of
-        else f"{missing:,} of its {_count(of, what)} {'is' if missing == 1 else 'are'}"
-    )
-    return f"{r.type} {r.id or '(no id)'}: {its} not in this file"
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+    report = r.type == "DiagnosticReport"
+    if missing == of and report:
+        said = trn(
+            "{type} {id}: its {of:,} result is not in this file",
+            "{type} {id}: its {of:,} results are not in this file",
+            of,
+        )
+    elif missing == of:
+        said = trn(
+            "{type} {id}: its {of:,} member is not in this file",
+            "{type} {id}: its {of:,} members are not in this file",
+            of,
+        )
+    elif report:
+        said = trn(
+            "{type} {id}: {missing:,} of its {of:,} results is not in this file",
+            "{type} {id}: {missing:,} of its {of:,} results are not in this file",
+            missing,
+        )
+    else:
+        said = trn(
+            "{type} {id}: {missing:,} of its {of:,} members is not in this file",
+            "{type} {id}: {missing:,} of its {of:,} members are not in this file",
+            missing,
+        )
+    return said.format(type=r.type, id=r.id or tr("(no id)"), missing=missing, of=of)
 
 
 def _subject(r: Resource, index: ResourceIndex) -> str:
@@ -357,7 +378,7 @@ def _observation(
     if references(r, "hasMember") and not has_value(r):
         return  # a panel: its members are read
     if not loinc and not name:
-        rd.problem(line, "it has no code (code.coding with a LOINC code); it was not read")
+        rd.problem(line, tr("it has no code (code.coding with a LOINC code); it was not read"))
         return
     vital = next((c for c in loinc if c in VITAL_CODES), "")
     code = loinc[0] if loinc else ""
@@ -369,12 +390,16 @@ def _observation(
     if a is not None and not vital and (fluid := other_specimen(r)):
         a, test = None, f"{test} ({fluid})"  # never a blood count: kept as printed, so named
     if a is None and not vital and not grouped and not is_lab(r):
-        rd.leave_out("Observation (not a lab result or vital sign)", r)
+        rd.leave_out(tr("Observation (not a lab result or vital sign)"), r)
         return
     status = r.data.get("status")
     if status in ("cancelled", "entered-in-error", "registered"):
         rd.pending.append(
-            ResourceProblem(line, f"status “{status}”: no result; left out", where=rd.labels[line])
+            ResourceProblem(
+                line,
+                tr("status “{status}”: no result; left out").format(status=status),
+                where=rd.labels[line],
+            )
         )
         return
     hidden = hidden_text(r, test)
@@ -388,7 +413,7 @@ def _observation(
         return
     when = draw.group_time.get(id(r), when) if grouped else when
     if when is None:
-        rd.problem(line, "it gives no date (effectiveDateTime or effectivePeriod.start)")
+        rd.problem(line, tr("it gives no date (effectiveDateTime or effectivePeriod.start)"))
         return
     key = (*when, draw.report)
     if vital:
@@ -400,7 +425,7 @@ def _observation(
     text = text_value(r)
     if a is None:
         if quantity is None and text is None:
-            rd.leave_out("Observation with no value", r)
+            rd.leave_out(tr("Observation with no value"), r)
             return
         try:
             value_text, unit = (
@@ -425,12 +450,14 @@ def _observation(
         if text is not None and is_not_a_result(text):
             rd.pending.append(
                 ResourceProblem(
-                    line, f"{a.name}: “{text}”: not given yet; left out", where=rd.labels[line]
+                    line,
+                    tr("{name}: “{text}”: not given yet; left out").format(name=a.name, text=text),
+                    where=rd.labels[line],
                 )
             )
             return
         if text is None:
-            rd.leave_out("Observation with no value", r)
+            rd.leave_out(tr("Observation with no value"), r)
             return
     try:
         value_text, unit = quantity_text(r) if quantity is not None else (text or "", "")
@@ -439,14 +466,14 @@ def _observation(
             cv = parse_value(a, value_text, unit, range_text)
         except BadRange as exc:
             cv = parse_value(a, value_text, unit, "")
-            range_note = f"{exc}; imported without this range (not flagged)"
+            range_note = tr("{exc}; imported without this range (not flagged)").format(exc=exc)
     except ValueError as exc:
         rd.problem(line, str(exc))
         return
     if status in ("corrected", "amended"):
         rd.corrected[line] = str(status)
     preliminary = (
-        "the lab marked this result preliminary (a final one may follow); imported as given"
+        tr("the lab marked this result preliminary (a final one may follow); imported as given")
         if status == "preliminary"
         else ""
     )
@@ -516,7 +543,9 @@ def _draws(
                 rd.repeated.append(
                     ResourceProblem(
                         dv.line,
-                        f"{dv.test}: the same value as {rd.labels[first.line]}; counted once",
+                        tr("{test}: the same value as {value}; counted once").format(
+                            test=dv.test, value=rd.labels[first.line]
+                        ),
                         where=rd.labels[dv.line],
                     )
                 )
@@ -525,8 +554,10 @@ def _draws(
                 for x in (first, dv):
                     rd.problem(
                         x.line,
-                        f"{x.test} is given more than once for the same draw "
-                        "with different values; check which is right",
+                        tr(
+                            "{test} is given more than once for the same draw with different "
+                            "values; check which is right"
+                        ).format(test=x.test),
                     )
         seen: dict[str, DraftOther] = {}
         for do in others.get(when, []):
@@ -535,7 +566,9 @@ def _draws(
                 rd.repeated.append(
                     ResourceProblem(
                         do.line,
-                        f"{do.other.name}: given again for the same draw; counted once",
+                        tr("{name}: given again for the same draw; counted once").format(
+                            name=do.other.name
+                        ),
                         where=rd.labels[do.line],
                     )
                 )
@@ -595,24 +628,37 @@ def _corrected_not_taken(
     if not items:
         return ()
     words = {status for status, _ in items}
-    word = (
-        "corrected"
-        if words == {"corrected"}
-        else "amended"
-        if words == {"amended"}
-        else "corrected or amended"
-    )
     listing = "; ".join(
         f"{analytes.analyte(c.analyte).short if c.analyte else c.test} on {c.taken}, "
         f"record {c.in_record}, {status} {c.in_file}"
         for status, c in items
     )
     n = len(items)
-    differs = "differs from the one" if n == 1 else "differ from the ones"
-    return (
-        f"{n} {word} result{'s' if n != 1 else ''} {differs} in the record: {listing} — the "
-        "record was kept; change it by hand if the lab corrected it.",
-    )
+    if words == {"corrected"}:
+        said = trn(
+            "{n} corrected result differs from the one in the record: {listing} — the record "
+            "was kept; change it by hand if the lab corrected it.",
+            "{n} corrected results differ from the ones in the record: {listing} — the record "
+            "was kept; change it by hand if the lab corrected it.",
+            n,
+        )
+    elif words == {"amended"}:
+        said = trn(
+            "{n} amended result differs from the one in the record: {listing} — the record "
+            "was kept; change it by hand if the lab corrected it.",
+            "{n} amended results differ from the ones in the record: {listing} — the record "
+            "was kept; change it by hand if the lab corrected it.",
+            n,
+        )
+    else:
+        said = trn(
+            "{n} corrected or amended result differs from the one in the record: {listing} — "
+            "the record was kept; change it by hand if the lab corrected it.",
+            "{n} corrected or amended results differ from the ones in the record: {listing} — "
+            "the record was kept; change it by hand if the lab corrected it.",
+            n,
+        )
+    return (said.format(n=n, listing=listing),)
 
 
 def summary_of(fplan: FhirPlan, *, applied: bool) -> list[str]:
@@ -632,7 +678,7 @@ def apply_with_new_child(
     """The file's Patient as the record's first child, and the file's results for it: after
     a backup, in ONE transaction (a child never stays behind without its import)."""
     make_backup(record, BEFORE_IMPORT)
-    with record.batch("import the FHIR file"):
+    with record.batch(tr("import the FHIR file")):
         saved, _changes = record.save(replace(child, id=None))
         fplan = plan_fhir(fhir, record, saved, source=source)
         report = apply_import(fplan.plan, record, skip_bad=skip_bad, backed_up=True)

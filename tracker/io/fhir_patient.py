@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from tracker.i18n import tr
+from tracker.i18n.formats import date_text
 from tracker.io.csv_import import FileIdentity
 from tracker.io.fhir_fields import WHEN_PATTERN
 from tracker.io.fhir_read import Resource
@@ -25,17 +27,31 @@ class PatientIdentity(FileIdentity):
     name: str = ""
 
     def mismatch(self, child: Child) -> str:
-        said = []
-        if self.name and not _same_person(self.name, child.name):
-            said.append(f"is for {self.name}")
-        if self.birth_date is not None and self.birth_date != child.birth_date:
-            said.append(f"gives a date of birth of {self.birth_date.isoformat()}")
-        if not said:
+        other_name = bool(self.name) and not _same_person(self.name, child.name)
+        other_birth = self.birth_date is not None and self.birth_date != child.birth_date
+        if other_name and other_birth:
+            said = tr(
+                "This file is for {file_name} and gives a date of birth of {file_birth}, but "
+                "the record's child is {name}, born on {birth_date}. Check that it is "
+                "{name}'s file before importing."
+            )
+        elif other_name:
+            said = tr(
+                "This file is for {file_name}, but the record's child is {name}, born on "
+                "{birth_date}. Check that it is {name}'s file before importing."
+            )
+        elif other_birth:
+            said = tr(
+                "This file gives a date of birth of {file_birth}, but the record's child is "
+                "{name}, born on {birth_date}. Check that it is {name}'s file before importing."
+            )
+        else:
             return ""
-        return (
-            f"This file {' and '.join(said)}, but the record's child is {child.name}, born "
-            f"on {child.birth_date.isoformat()}. Check that it is {child.name}'s file before "
-            "importing."
+        return said.format(
+            file_name=self.name,
+            file_birth=date_text(self.birth_date) if self.birth_date else "",
+            name=child.name,
+            birth_date=date_text(child.birth_date),
         )
 
 
@@ -56,7 +72,7 @@ def read_patient(
     cannot be that child ("" when it can), and why the Patient is refused altogether (a
     problem of the import, "" when it is not)."""
     if not patients:
-        return None, None, "the file has no Patient", ""
+        return None, None, tr("the file has no Patient"), ""
     p = patients[0].data
     name = ""
     names = p.get("name")
@@ -77,22 +93,29 @@ def read_patient(
             break
     hidden = hidden_character(name, "")
     if hidden is not None:
-        reason = f"the Patient's name holds a hidden {hidden.removeprefix('a ')}"
-        return None, None, reason, f"{reason}; nothing was imported from it"
+        reason = tr("the Patient's name holds a hidden {removeprefix}").format(
+            removeprefix=hidden.removeprefix("a ")
+        )
+        return (
+            None,
+            None,
+            reason,
+            tr("{reason}; nothing was imported from it").format(reason=reason),
+        )
     birth: dt.date | None = None
     why = ""
     written = p.get("birthDate")
     if isinstance(written, str):
         birth, why = _birth_date(written.strip())
     elif written is None:
-        why = "the file's Patient has no date of birth (birthDate)"
+        why = tr("the file's Patient has no date of birth (birthDate)")
     else:
-        why = "the file's Patient has a date of birth (birthDate) that is not a date"
-    shown = [f"Patient {patients[0].id or '(no id)'}"]
+        why = tr("the file's Patient has a date of birth (birthDate) that is not a date")
+    shown = [f"Patient {patients[0].id or tr('(no id)')}"]
     if name:
         shown.append(name)
     if birth is not None:
-        shown.append(f"born {birth.isoformat()}")
+        shown.append(tr("born {date}").format(date=date_text(birth)))
     identity = PatientIdentity(lines=(" · ".join(shown),), birth_date=birth, name=name)
     child = Child(name=name or "Child", birth_date=birth) if birth is not None else None
     return identity, child, why, ""
@@ -102,18 +125,26 @@ def _birth_date(text: str) -> tuple[dt.date | None, str]:
     """A Patient's birthDate, or why it is not one whole day."""
     m = WHEN_PATTERN.match(text)
     if m is None:
-        return None, f"the file's Patient's date of birth “{text[:40]}” is not a FHIR date"
+        return None, tr("the file's Patient's date of birth “{value}” is not a FHIR date").format(
+            value=text[:40]
+        )
     if m["d"] is None:
         return None, (
-            f"the file's Patient's date of birth “{text}” gives only a year or a month; the "
-            "child's record needs the day"
+            tr(
+                "the file's Patient's date of birth “{text}” gives only a year or a "
+                "month; the child's record needs the day"
+            ).format(text=text)
         )
     if m["h"] is not None:
         return None, (
-            f"the file's Patient's date of birth “{text[:40]}” holds a time; FHIR's birthDate "
-            "is a date alone, such as 2025-06-01"
+            tr(
+                "the file's Patient's date of birth “{value}” holds a time; FHIR's "
+                "birthDate is a date alone, such as 2025-06-01"
+            ).format(value=text[:40])
         )
     try:
         return dt.date.fromisoformat(text), ""
     except ValueError:
-        return None, f"the file's Patient's date of birth “{text}” is not a day of the calendar"
+        return None, tr(
+            "the file's Patient's date of birth “{text}” is not a day of the calendar"
+        ).format(text=text)

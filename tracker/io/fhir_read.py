@@ -29,13 +29,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tracker.i18n import N_, tr
 from tracker.io.import_file import ImportFileError, MiB, read_import_file
 from tracker.io.json_text import JsonImportError, parse_fast
 from tracker.store.errors import RecordError
 
 MAX_FHIR_BYTES = 64 * MiB
 MAX_RESOURCES = 50_000
-_WHAT = "a FHIR file"
+_WHAT = N_("a FHIR file")
 
 
 class UnreadableFhir(RecordError):
@@ -60,7 +61,7 @@ class Resource:
     @property
     def label(self) -> str:
         """ "Observation f005 in Bundle-101.json" """
-        return f"{self.type} {self.id or '(no id)'} in {self.file}"
+        return f"{self.type} {self.id or tr('(no id)')} in {self.file}"
 
 
 @dataclass(slots=True)
@@ -84,12 +85,15 @@ def read_fhir_path(path: Path | str) -> FhirSource:
         names = _json_files(path)
         if not names:
             raise UnreadableFhir(
-                f"{path} is a folder with no .json files in it; choose a FHIR file or a "
-                "folder of them (such as Apple Health's clinical-records). Nothing was imported."
+                tr(
+                    "{path} is a folder with no .json files in it; choose a FHIR file or a "
+                    "folder of them (such as Apple Health's clinical-records). Nothing was "
+                    "imported."
+                ).format(path=path)
             )
         for name in names:
             try:
-                data = read_import_file(path / name, MAX_FHIR_BYTES, _WHAT)
+                data = read_import_file(path / name, MAX_FHIR_BYTES, tr(_WHAT))
             except ImportFileError as exc:
                 source.problems.append(f"{name}: {_without_nothing(str(exc))}")
                 continue
@@ -102,12 +106,19 @@ def read_fhir_path(path: Path | str) -> FhirSource:
             source.files += 1
         if not source.resources and source.problems:
             raise UnreadableFhir(
-                f"No file in {path} could be read as FHIR: {source.problems[0]}"
-                + (f" (and {len(source.problems) - 1} more)" if len(source.problems) > 1 else "")
-                + ". Nothing was imported."
+                (
+                    tr(
+                        "No file in {path} could be read as FHIR: {value} (and {n} more). "
+                        "Nothing was imported."
+                    )
+                    if len(source.problems) > 1
+                    else tr(
+                        "No file in {path} could be read as FHIR: {value}. Nothing was imported."
+                    )
+                ).format(path=path, value=source.problems[0], n=len(source.problems) - 1)
             )
         return source
-    data = read_import_file(path, MAX_FHIR_BYTES, _WHAT)
+    data = read_import_file(path, MAX_FHIR_BYTES, tr(_WHAT))
     read_fhir_bytes(data, path.name, source)
     source.files = 1
     return source
@@ -117,7 +128,11 @@ def _json_files(folder: Path) -> list[str]:
     try:
         entries = list(os.scandir(folder))
     except OSError as exc:
-        raise UnreadableFhir(f"{folder} cannot be read ({exc.strerror or exc}).") from None
+        raise UnreadableFhir(
+            tr("{folder} cannot be read ({value}).").format(
+                folder=folder, value=exc.strerror or exc
+            )
+        ) from None
     names = [e.name for e in entries if e.name.lower().endswith(".json")]
     if len(names) > MAX_RESOURCES:
         raise TooManyResources(_too_many(len(names), "files"))
@@ -125,15 +140,17 @@ def _json_files(folder: Path) -> list[str]:
 
 
 def _without_nothing(message: str) -> str:
-    return message.removesuffix(" Nothing was imported.").removesuffix("; nothing was imported.")
+    return message.removesuffix(tr(" Nothing was imported.")).removesuffix(
+        tr("; nothing was imported.")
+    )
 
 
 def _too_many(n: int, what: str = "resources") -> str:
-    return (
-        f"The import holds {n:,} {what}; at most {MAX_RESOURCES:,} resources are read at "
-        "once (a portal's export of a whole treatment holds a few thousand), so this is "
-        "probably not one. Nothing was imported."
-    )
+    return tr(
+        "The import holds {n:,} {what}; at most {MAX_RESOURCES:,} resources are "
+        "read at once (a portal's export of a whole treatment holds a few "
+        "thousand), so this is probably not one. Nothing was imported."
+    ).format(n=n, what=what, MAX_RESOURCES=MAX_RESOURCES)
 
 
 def read_fhir_bytes(data: bytes, name: str, source: FhirSource) -> None:
@@ -143,12 +160,16 @@ def read_fhir_bytes(data: bytes, name: str, source: FhirSource) -> None:
     except JsonImportError as exc:
         reason = exc.problems[0] if exc.problems else str(exc)
         raise UnreadableFhir(
-            f"{name} is not JSON, so not a FHIR file ({reason}). Nothing was imported."
+            tr("{name} is not JSON, so not a FHIR file ({reason}). Nothing was imported.").format(
+                name=name, reason=reason
+            )
         ) from None
     if not isinstance(doc, dict) or not isinstance(doc.get("resourceType"), str):
         raise UnreadableFhir(
-            f"{name} is JSON but not FHIR: it has no resourceType (a FHIR file is a Bundle "
-            "or a resource such as an Observation). Nothing was imported."
+            tr(
+                "{name} is JSON but not FHIR: it has no resourceType (a FHIR file is a "
+                "Bundle or a resource such as an Observation). Nothing was imported."
+            ).format(name=name)
         )
     for r in _resources(doc, name, source.problems, "", 0):
         if len(source.resources) >= MAX_RESOURCES:
@@ -168,17 +189,27 @@ def _resources(
     rid = doc.get("id")
     rid_text = rid if isinstance(rid, str) else ""
     if not isinstance(kind, str) or not kind.strip():
-        problems.append(f"a resource in {file} has no resourceType; it was left out")
+        problems.append(
+            tr("a resource in {file} has no resourceType; it was left out").format(file=file)
+        )
         return
     if kind != "Bundle":
         yield _resource(kind, rid_text, doc, file, full_url, problems)
         return
     if depth >= 2:
-        problems.append(f"Bundle {rid_text or '(no id)'} in {file}: nested too deeply; left out")
+        problems.append(
+            tr("Bundle {value} in {file}: nested too deeply; left out").format(
+                value=rid_text or tr("(no id)"), file=file
+            )
+        )
         return
     entries = doc.get("entry", [])
     if not isinstance(entries, list):
-        problems.append(f"Bundle {rid_text or '(no id)'} in {file}: entry is not a list")
+        problems.append(
+            tr("Bundle {value} in {file}: entry is not a list").format(
+                value=rid_text or tr("(no id)"), file=file
+            )
+        )
         return
     if len(entries) > MAX_RESOURCES:
         raise TooManyResources(_too_many(len(entries)))
@@ -188,7 +219,9 @@ def _resources(
             if isinstance(entry, dict) and "request" in entry and "resource" not in entry:
                 continue  # a transaction's DELETE or GET: nothing to read
             problems.append(
-                f"entry {i} of Bundle {rid_text or '(no id)'} in {file} has no resource"
+                tr("entry {i} of Bundle {value} in {file} has no resource").format(
+                    i=i, value=rid_text or tr("(no id)"), file=file
+                )
             )
             continue
         url = entry.get("fullUrl")
@@ -211,7 +244,9 @@ def _resource(
                 )
             else:
                 problems.append(
-                    f"{kind} {rid or '(no id)'} in {file}: a contained resource has "
-                    "no resourceType; it was left out"
+                    tr(
+                        "{kind} {value} in {file}: a contained resource has no resourceType; it "
+                        "was left out"
+                    ).format(kind=kind, value=rid or tr("(no id)"), file=file)
                 )
     return Resource(kind, rid, doc, file, full_url, tuple(contained))

@@ -8,6 +8,7 @@ import math
 
 from tracker import analytes
 from tracker.analytes import Analyte
+from tracker.i18n import tr
 from tracker.io.csv_import import very_low_note
 from tracker.io.fhir_fields import lab_flag, lab_note, lab_range, text_value
 from tracker.io.fhir_read import Resource
@@ -31,10 +32,10 @@ def units_disagree(a: Analyte, quantity: object) -> str:
     by_text, by_code = a.unit(shown.strip()), a.unit(code.strip())
     if by_text is None or by_code is None or math.isclose(by_text.factor, by_code.factor):
         return ""  # not both units of this test, or the same quantity (10*3/uL and 10*9/L)
-    return (
-        f"unit “{shown.strip()}” and code “{code.strip()}” disagree; read as {code.strip()}, "
-        "as the code says — check it against the report"
-    )
+    return tr(
+        "unit “{shown}” and code “{code}” disagree; read as {code}, as the code "
+        "says — check it against the report"
+    ).format(shown=shown.strip(), code=code.strip())
 
 
 def hidden_text(r: Resource, test: str) -> str:
@@ -54,5 +55,7 @@ def hidden_text(r: Resource, test: str) -> str:
         hidden = hidden_character(text, allowed)
         if hidden is not None:
             hidden = hidden.removeprefix("a ")
-            return f"its {what} holds a hidden {hidden}; nothing was imported from it"
+            return tr("its {what} holds a hidden {hidden}; nothing was imported from it").format(
+                what=what, hidden=hidden
+            )
     return ""

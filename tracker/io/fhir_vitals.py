@@ -17,6 +17,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tracker import fever
+from tracker.i18n import N_, tr, trn
+from tracker.i18n.formats import date_text, date_time_text
 from tracker.kinds.growth import (
     GROWTH,
     LOINC_BODY_HEIGHT,
@@ -44,7 +46,7 @@ _UCUM_WORDS = {
     "kg": "kg", "g": "g", "[lb_av]": "lb", "[oz_av]": "oz", "cm": "cm", "mm": "mm",
     "[in_i]": "in", "Cel": "°C", "[degF]": "°F", "degC": "°C", "degF": "°F",
 }  # fmt: skip
-_LABEL = {"weight": "Weight", "length": "Length/height", "head": "Head circumference"}
+_LABEL = {"weight": N_("Weight"), "length": N_("Length/height"), "head": N_("Head circumference")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +71,7 @@ def read_vital(
     if what == "temperature":
         used, celsius = fever.parse_temperature(text, None, "Temperature")
         return VitalReading(what, text, celsius, when[0], when[1], line, used)
-    value = parse_weight(text) if what == "weight" else parse_length(text, _LABEL[what])
+    value = parse_weight(text) if what == "weight" else parse_length(text, tr(_LABEL[what]))
     return VitalReading(what, text, value, when[0], None, line)
 
 
@@ -91,14 +93,28 @@ class VitalsPlan:
     def summary(self, child: Child) -> list[str]:
         growth = sum(isinstance(e, Growth) for e in self.entries)
         temps = len(self.entries) - growth
-        parts = [
-            f"{n} {word}{'s' if n != 1 else ''}"
-            for n, word in ((growth, "growth measurement"), (temps, "temperature"))
-            if n
+        growth_text = trn("{n} growth measurement", "{n} growth measurements", growth)
+        temps_text = trn("{n} temperature", "{n} temperatures", temps)
+        if growth and temps:
+            said = tr("Vital signs for {name}: {growth} and {temperatures}.")
+        elif growth:
+            said = tr("Vital signs for {name}: {growth}.")
+        elif temps:
+            said = tr("Vital signs for {name}: {temperatures}.")
+        else:
+            said = ""
+        lines = [
+            said.format(
+                name=child.name,
+                growth=growth_text.format(n=growth),
+                temperatures=temps_text.format(n=temps),
+            )
         ]
-        lines = [f"Vital signs for {child.name}: {' and '.join(parts)}."] if parts else []
+        lines = [line for line in lines if line]
         if self.already:
-            lines.append(f"Skipped: {len(self.already)} vital sign(s) already in the record.")
+            lines.append(
+                tr("Skipped: {n} vital sign(s) already in the record.").format(n=len(self.already))
+            )
         return lines
 
 
@@ -115,18 +131,24 @@ def plan_vitals(vitals: Vitals, record: Record, child: Child) -> VitalsPlan:
     new_growth: dict[dt.date, Growth] = {}
     growth_lines: dict[dt.date, list[int]] = {}
     for r in vitals.readings:
-        when = r.day.isoformat() + (r.at.strftime(" %H:%M") if r.at else "")
+        when = (
+            date_text(r.day) if r.at is None else date_time_text(dt.datetime.combine(r.day, r.at))
+        )
         if r.what == "temperature":
             same = [t for t in recorded_temps if t.date == r.day and t.time == r.at]
             if any(math.isclose(t.celsius, r.value) for t in same):
-                out.already.append((r.line, f"temperature on {when}: already recorded"))
+                out.already.append(
+                    (r.line, tr("temperature on {when}: already recorded").format(when=when))
+                )
                 continue
             if same:
                 out.conflicts.append(
                     (
                         r.line,
-                        f"temperature on {when} is {r.text} in the file but "
-                        f"{same[0].value_text} in the record; the record was kept",
+                        tr(
+                            "temperature on {when} is {text} in the file but {value_text} in the "
+                            "record; the record was kept"
+                        ).format(when=when, text=r.text, value_text=same[0].value_text),
                     )
                 )
                 continue
@@ -142,27 +164,45 @@ def plan_vitals(vitals: Vitals, record: Record, child: Child) -> VitalsPlan:
         had = [getattr(g, attr) for g in recorded_growth if g.date == r.day]
         had = [v for v in had if v is not None]
         if any(math.isclose(v, r.value) for v in had):
-            out.already.append((r.line, f"{_LABEL[r.what].lower()} on {when}: already recorded"))
+            out.already.append(
+                (
+                    r.line,
+                    tr("{lower} on {when}: already recorded").format(
+                        lower=tr(_LABEL[r.what]).lower(), when=when
+                    ),
+                )
+            )
             continue
         if had:
             out.conflicts.append(
                 (
                     r.line,
-                    f"{_LABEL[r.what].lower()} on {when} is {r.text} in "
-                    "the file but different in the record; the record was kept",
+                    tr(
+                        "{lower} on {when} is {text} in the file but different in the record; "
+                        "the record was kept"
+                    ).format(lower=tr(_LABEL[r.what]).lower(), when=when, text=r.text),
                 )
             )
             continue
-        g = new_growth.get(r.day, Growth(child.id, r.day, measured_by="imported (FHIR)"))
+        g = new_growth.get(r.day, Growth(child.id, r.day, measured_by=tr("imported (FHIR)")))
         if getattr(g, attr) is not None and math.isclose(getattr(g, attr), r.value):
-            out.already.append((r.line, f"{_LABEL[r.what].lower()} on {when}: given again"))
+            out.already.append(
+                (
+                    r.line,
+                    tr("{lower} on {when}: given again").format(
+                        lower=tr(_LABEL[r.what]).lower(), when=when
+                    ),
+                )
+            )
             continue
         if getattr(g, attr) is not None:
             out.problems.append(
                 (
                     r.line,
-                    f"{_LABEL[r.what]} is given twice for {when} with "
-                    "different values; check which is right",
+                    tr(
+                        "{value} is given twice for {when} with different values; check which is "
+                        "right"
+                    ).format(value=tr(_LABEL[r.what]), when=when),
                 )
             )
             continue

@@ -31,6 +31,7 @@ from pathlib import Path
 from icalendar import Calendar, Event, vRecur
 
 from tracker import labels, schedule
+from tracker.i18n import tr
 from tracker.model import (
     Appointment,
     Child,
@@ -51,7 +52,7 @@ from tracker.store.record import Record
 # A fixed domain for the UIDs (RFC 5545 §3.8.4.7 suggests uid@domain); ".invalid" is
 # reserved (RFC 2606), so it names no one's host and never changes.
 UID_DOMAIN = "treatment-tracker.invalid"
-PRODID = "-//Treatment Tracker//Family calendar//EN"
+PRODID = "-//Treatment Tracker//Family calendar//EN"  # i18n: not shown
 SEQUENCE_EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 """SEQUENCE counts seconds from here to the entry's last save (fits 32 bits until 2088)."""
 
@@ -131,9 +132,15 @@ class _Writer:
         return e
 
     def planned_check(self, c: PlannedCheck) -> Event:
-        what = "Lumbar puncture" if c.lp else "MRD check"
-        sure = "planned, date fixed by the team" if c.fixed else "planned"
-        e = self.event(c.uid, f"{what} ({sure}): {c.label} · {c.phase_name}", c.date)
+        if c.lp and c.fixed:
+            title = tr("Lumbar puncture (planned, date fixed by the team): {label} · {phase}")
+        elif c.lp:
+            title = tr("Lumbar puncture (planned): {label} · {phase}")
+        elif c.fixed:
+            title = tr("MRD check (planned, date fixed by the team): {label} · {phase}")
+        else:
+            title = tr("MRD check (planned): {label} · {phase}")
+        e = self.event(c.uid, title.format(label=c.label, phase=c.phase_name), c.date)
         e.add("status", "CONFIRMED" if c.fixed else "TENTATIVE")
         e.add("transp", "TRANSPARENT")  # a day's plan, not a busy hour
         about = planned_from(c.protocol) + (f"; {c.why}" if c.why else "")
@@ -147,7 +154,11 @@ class _Writer:
             e.add("description", self.text(note))
 
     def appointment(self, a: Appointment) -> list[Event]:
-        summary = f"Appointment: {a.with_whom}" if a.with_whom else "Appointment"
+        summary = (
+            tr("Appointment: {with_whom}").format(with_whom=a.with_whom)
+            if a.with_whom
+            else tr("Appointment")
+        )
         e = self.event(a.uid, summary, _when(a.date, a.time))
         self.visit_details(e, a.place, a.note)
         r = schedule.parse_repeat(a.repeat)
@@ -161,15 +172,23 @@ class _Writer:
         return [e, *overrides]
 
     def override(self, a: Appointment, c: OccurrenceChange) -> Event:
-        summary = f"Appointment: {c.with_whom}" if c.with_whom else "Appointment"
+        summary = (
+            tr("Appointment: {with_whom}").format(with_whom=c.with_whom)
+            if c.with_whom
+            else tr("Appointment")
+        )
         e = self.event(a.uid, summary, _when(c.date, c.time))
         e.add("recurrence-id", _when(c.original_date, a.time))
         self.visit_details(e, c.place, c.note)
         return e
 
     def lp(self, v: CnsVisit) -> Event:
-        drugs = ", ".join(labels.IT_DRUG[d.drug.value] for d in v.it_drugs)
-        summary = "Lumbar puncture (planned)" + (f": {drugs}" if drugs else "")
+        drugs = ", ".join(tr(labels.IT_DRUG[d.drug.value]) for d in v.it_drugs)
+        summary = (
+            tr("Lumbar puncture (planned): {drugs}").format(drugs=drugs)
+            if drugs
+            else tr("Lumbar puncture (planned)")
+        )
         e = self.event(v.uid, summary, v.date)
         if v.note:
             e.add("description", self.text(v.note))
@@ -177,7 +196,9 @@ class _Writer:
 
     def phase(self, p: Phase, start: dt.date) -> Event:
         planned = p.actual_start is None
-        summary = f"{p.display_name} starts" + (" (planned)" if planned else "")
+        summary = (tr("{phase} starts (planned)") if planned else tr("{phase} starts")).format(
+            phase=p.display_name
+        )
         e = self.event(p.uid, summary, start)
         if p.notes:
             e.add("description", self.text(p.notes))
@@ -210,7 +231,7 @@ def build_calendar(
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"{w.who} · treatment plan")
+    cal.add("x-wr-calname", tr("{who} · treatment plan").format(who=w.who))
     for a in sorted(entries.appointments, key=lambda a: (a.date, a.uid)):
         for e in w.appointment(a):
             cal.add_component(e)
@@ -293,7 +314,7 @@ def write_calendar(
     """Write the calendar to ``path`` atomically (0600; the old file kept on failure); the
     number of events written."""
     cal = build_calendar(entries, today, stamp, redact=redact)
-    durable.write_atomically(Path(path), cal.to_ical(), "the calendar")
+    durable.write_atomically(Path(path), cal.to_ical(), tr("the calendar"))
     return len(cal.walk("VEVENT"))
 
 

@@ -32,6 +32,7 @@ import os
 import stat
 from pathlib import Path
 
+from tracker.i18n import tr
 from tracker.store.errors import RecordError
 
 MiB = 1024 * 1024
@@ -46,10 +47,10 @@ class ImportFileError(RecordError):
 
 def _size_text(n: int) -> str:
     if n >= MiB:
-        return f"{n / MiB:,.1f} MB".replace(".0 MB", " MB")
+        return tr("{n} MB").format(n=f"{n / MiB:,.1f}".removesuffix(".0"))
     if n >= 1024:
-        return f"{n / 1024:,.0f} KB"
-    return f"{n:,} bytes"
+        return tr("{n} KB").format(n=f"{n / 1024:,.0f}")
+    return tr("{n:,} bytes").format(n=n)
 
 
 def _kind_problem(path: Path, st: os.stat_result) -> str | None:
@@ -57,45 +58,60 @@ def _kind_problem(path: Path, st: os.stat_result) -> str | None:
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISDIR(mode):
-        return f"{path} is a folder, not a file; choose the file inside it. Nothing was imported."
+        return tr(
+            "{path} is a folder, not a file; choose the file inside it. Nothing was imported."
+        ).format(path=path)
     if stat.S_ISFIFO(mode):
-        what = "a named pipe (FIFO)"
+        what = tr("a named pipe (FIFO)")
     elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
         what = "a device"
     elif stat.S_ISSOCK(mode):
         what = "a socket"
     else:
-        what = "something other than a file"
-    return (
-        f"{path} is {what}, not an ordinary file, so it cannot be imported. Nothing was imported."
-    )
+        what = tr("something other than a file")
+    return tr(
+        "{path} is {what}, not an ordinary file, so it cannot be imported. Nothing was imported."
+    ).format(path=path, what=what)
 
 
 def _too_big(path: Path, size: int | None, limit: int, what: str) -> str:
     shown, most = (_size_text(size) if size is not None else ""), _size_text(limit)
     if shown == most:  # just over: say it in bytes, or "32 MB; at most 32 MB" reads wrong
-        shown, most = f"{size:,} bytes", f"{limit:,} bytes"
-    seen = f"is {shown}" if size is not None else "holds more"
-    return f"{path} {seen}; {what} is at most {most}, so this is not one. Nothing was imported."
+        shown = tr("{n:,} bytes").format(n=size) if size is not None else ""
+        most = tr("{n:,} bytes").format(n=limit)
+    if size is None:
+        said = tr(
+            "{path} holds more; {what} is at most {most}, so this is not one. Nothing was imported."
+        )
+    else:
+        said = tr(
+            "{path} is {shown}; {what} is at most {most}, so this is not one. Nothing was imported."
+        )
+    return said.format(path=path, shown=shown, what=what, most=most)
 
 
-def read_import_file(path: Path | str, max_bytes: int, what: str = "an import file") -> bytes:
+def read_import_file(path: Path | str, max_bytes: int, what: str = "") -> bytes:
     """The bytes of ``path``, or :class:`ImportFileError` with one plain sentence.
 
     ``what`` names the kind of file in the message ("a lab's CSV export").
     Never reads more than ``max_bytes + 1`` bytes and never blocks on a FIFO.
     """
     path = Path(path)
+    what = what or tr("an import file")
     try:
         st = os.stat(path)
     except FileNotFoundError:
-        raise ImportFileError(f"{path} does not exist; check the name.") from None
+        raise ImportFileError(
+            tr("{path} does not exist; check the name.").format(path=path)
+        ) from None
     except PermissionError:
         raise ImportFileError(
-            f"{path} cannot be read: you do not have permission to open it."
+            tr("{path} cannot be read: you do not have permission to open it.").format(path=path)
         ) from None
     except OSError as exc:
-        raise ImportFileError(f"{path} cannot be read ({exc.strerror or exc}).") from None
+        raise ImportFileError(
+            tr("{path} cannot be read ({value}).").format(path=path, value=exc.strerror or exc)
+        ) from None
     problem = _kind_problem(path, st)
     if problem is None and st.st_size > max_bytes:
         problem = _too_big(path, st.st_size, max_bytes, what)
@@ -107,10 +123,12 @@ def read_import_file(path: Path | str, max_bytes: int, what: str = "an import fi
         fd = os.open(path, flags)
     except PermissionError:
         raise ImportFileError(
-            f"{path} cannot be read: you do not have permission to open it."
+            tr("{path} cannot be read: you do not have permission to open it.").format(path=path)
         ) from None
     except OSError as exc:
-        raise ImportFileError(f"{path} cannot be read ({exc.strerror or exc}).") from None
+        raise ImportFileError(
+            tr("{path} cannot be read ({value}).").format(path=path, value=exc.strerror or exc)
+        ) from None
     try:
         opened = os.fstat(fd)  # the name may point elsewhere since the stat above
         problem = _kind_problem(path, opened)
@@ -127,9 +145,13 @@ def read_import_file(path: Path | str, max_bytes: int, what: str = "an import fi
                 raise ImportFileError(_kind_problem(path, os.fstat(fd)) or str(path)) from None
             except OSError as exc:
                 if exc.errno == errno.EISDIR:
-                    raise ImportFileError(f"{path} is a folder, not a file.") from None
+                    raise ImportFileError(
+                        tr("{path} is a folder, not a file.").format(path=path)
+                    ) from None
                 raise ImportFileError(
-                    f"{path} could not be read ({exc.strerror or exc}); nothing was imported."
+                    tr("{path} could not be read ({value}); nothing was imported.").format(
+                        path=path, value=exc.strerror or exc
+                    )
                 ) from None
             if not chunk:
                 break

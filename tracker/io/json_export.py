@@ -20,6 +20,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from tracker.i18n import tr
 from tracker.kinds import CHILD, Kind, all_kinds, by_key, child_kinds
 from tracker.kinds.fields import Choice, Group, Json, Rows, Text
 from tracker.store import durable
@@ -119,4 +120,4 @@ def dumps(data: JsonObject) -> str:
 def write_json(record: Record, path: Path, exported_at: dt.datetime) -> None:
     """Export ``record`` to ``path``, replacing it atomically (0600; old file kept on failure)."""
     payload = dumps(export_record(record, exported_at)).encode("utf-8")
-    durable.write_atomically(Path(path), payload, "the export")
+    durable.write_atomically(Path(path), payload, tr("the export"))

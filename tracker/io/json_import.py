@@ -32,6 +32,7 @@ from typing import Any, TypeVar
 
 from tracker.clock import Clock
 from tracker.dates import date_window
+from tracker.i18n import tr
 from tracker.io import listing
 from tracker.io.json_export import FORMAT, VERSION
 
@@ -109,7 +110,7 @@ class ExportContents:
         """ "1 child (Mila): 152 blood counts, 19 growth measurements, …": every kind of
         entry of the file that it has any of, in the kinds' order (tracker.kinds)."""
         if not self.children:
-            return "no children"
+            return tr("no children")
         names = ", ".join(c.child.name for c in self.children)
         held = [
             kind.amount(n)
@@ -152,7 +153,7 @@ class _Check:
                 probe = probe[:-1]
             line = self.lines.get(probe)
             where = _path_text(path)
-            prefix = f"line {line}" if line is not None else "the file"
+            prefix = f"line {line}" if line is not None else tr("the file")
             out.append(f"{prefix} ({where}): {message}" if where else f"{prefix}: {message}")
         return out
 
@@ -165,7 +166,12 @@ class _Check:
 
     def obj(self, value: Any, path: KeyPath, what: str) -> dict[str, Any] | None:
         if not isinstance(value, dict):
-            self.add(path, f"{what} must be an object {{…}}, not {_kind(value)}")
+            self.add(
+                path,
+                tr("{what} must be an object {{…}}, not {value}").format(
+                    what=what, value=_kind(value)
+                ),
+            )
             return None
         return value
 
@@ -174,17 +180,20 @@ class _Check:
     ) -> list[Any]:
         if key not in obj:
             if not optional:
-                self.add((*path, key), f"“{key}” is missing")
+                self.add((*path, key), tr("“{key}” is missing").format(key=key))
             return []
         value = obj[key]
         if not isinstance(value, list):
-            self.add((*path, key), f"“{key}” must be a list […], not {_kind(value)}")
+            self.add(
+                (*path, key),
+                tr("“{key}” must be a list […], not {value}").format(key=key, value=_kind(value)),
+            )
             return []
         return value
 
     def _present(self, obj: dict[str, Any], key: str, path: KeyPath) -> bool:
         if key not in obj:
-            self.add((*path, key), f"“{key}” is missing")
+            self.add((*path, key), tr("“{key}” is missing").format(key=key))
             return False
         return True
 
@@ -193,12 +202,14 @@ class _Check:
             return ""
         value = obj[key]
         if not isinstance(value, str):
-            self.add((*path, key), f"must be text in quotes, not {_kind(value)}")
+            self.add(
+                (*path, key), tr("must be text in quotes, not {value}").format(value=_kind(value))
+            )
             return ""
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
-            self.add((*path, key), "holds a broken character (a lone \\ud800-style escape)")
+            self.add((*path, key), tr("holds a broken character (a lone \\ud800-style escape)"))
             return ""
         return value
 
@@ -217,15 +228,21 @@ class _Check:
         if value is None and optional:
             return None
         if not isinstance(value, str):
-            self.add((*path, key), f'must be a date as text ("YYYY-MM-DD"), not {_kind(value)}')
+            self.add(
+                (*path, key),
+                tr('must be a date as text ("YYYY-MM-DD"), not {value}').format(value=_kind(value)),
+            )
             return None
         if not _DATE.fullmatch(value):
-            self.add((*path, key), f"“{value[:40]}” is not a date; write it as YYYY-MM-DD")
+            self.add(
+                (*path, key),
+                tr("“{value}” is not a date; write it as YYYY-MM-DD").format(value=value[:40]),
+            )
             return None
         try:
             day = dt.date.fromisoformat(value)
         except ValueError:
-            self.add((*path, key), f"{value} is not a day of the calendar")
+            self.add((*path, key), tr("{value} is not a day of the calendar").format(value=value))
             return None
         if (problem := date_window(self.today).problem(day, "date")) is not None:
             self.add((*path, key), problem.removeprefix("date: "))
@@ -237,7 +254,10 @@ class _Check:
         if text is None:
             return None
         if not _TIME.fullmatch(text):
-            self.add((*path, key), f"“{text[:40]}” is not a time; write it as HH:MM (24-hour)")
+            self.add(
+                (*path, key),
+                tr("“{value}” is not a time; write it as HH:MM (24-hour)").format(value=text[:40]),
+            )
             return None
         return dt.time.fromisoformat(text)
 
@@ -246,7 +266,9 @@ class _Check:
             return False
         value = obj[key]
         if not isinstance(value, bool):
-            self.add((*path, key), f"must be true or false, not {_kind(value)}")
+            self.add(
+                (*path, key), tr("must be true or false, not {value}").format(value=_kind(value))
+            )
             return False
         return value
 
@@ -259,11 +281,11 @@ class _Check:
         if value is None and optional:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.add((*path, key), f"must be a number, not {_kind(value)}")
+            self.add((*path, key), tr("must be a number, not {value}").format(value=_kind(value)))
             return None
         number = float(value)
         if not math.isfinite(number):
-            self.add((*path, key), "is not a finite number")
+            self.add((*path, key), tr("is not a finite number"))
             return None
         return number
 
@@ -282,13 +304,18 @@ class _Check:
         if value is None and optional:
             return None
         if not isinstance(value, str):
-            self.add((*path, key), f"must be text in quotes, not {_kind(value)}")
+            self.add(
+                (*path, key), tr("must be text in quotes, not {value}").format(value=_kind(value))
+            )
             return None
         try:
             return enum(value)
         except ValueError:
             allowed = ", ".join(f"“{m.value}”" for m in enum)
-            self.add((*path, key), f"“{value[:40]}” is not one of {allowed}")
+            self.add(
+                (*path, key),
+                tr("“{value}” is not one of {allowed}").format(value=value[:40], allowed=allowed),
+            )
             return None
 
     def uid(self, obj: dict[str, Any], path: KeyPath, table: str, key: str = "uid") -> str:
@@ -298,12 +325,17 @@ class _Check:
         if not _UID.fullmatch(text):
             self.add(
                 (*path, key),
-                f"“{text[:40]}” is not a uid (36 lower-case characters such as 3f2b…-…)",
+                tr("“{value}” is not a uid (36 lower-case characters such as 3f2b…-…)").format(
+                    value=text[:40]
+                ),
             )
             return ""
         seen = self.uids.setdefault("", {})  # one identity per thing in the whole file
         if text in seen:
-            self.add((*path, key), f"the uid is used twice (also at {_path_text(seen[text])})")
+            self.add(
+                (*path, key),
+                tr("the uid is used twice (also at {value})").format(value=_path_text(seen[text])),
+            )
             return ""
         seen[text] = (*path, key) if key != "uid" else path  # where to point back to
         return text
@@ -317,8 +349,10 @@ class _Check:
             if key not in known:
                 self.add(
                     (*path, key),
-                    f"“{key[:40]}” is not a key of {what} in export format {self.version} (a "
-                    "newer version of Treatment Tracker, or a change by hand?)",
+                    tr(
+                        "“{value}” is not a key of {what} in export format {version} (a newer "
+                        "version of Treatment Tracker, or a change by hand?)"
+                    ).format(value=key[:40], what=what, version=self.version),
                 )
 
     def rules(self, path: KeyPath, check: Callable[[], dict[str, str]]) -> None:
@@ -342,7 +376,7 @@ def _kind(value: Any) -> str:
         return "text"
     if isinstance(value, list):
         return "a list"
-    return "an object"
+    return tr("an object")
 
 
 def _path_text(path: KeyPath) -> str:
@@ -366,38 +400,53 @@ def read_export(data: bytes, today: dt.date, local_today: dt.date | None = None)
     """
     doc, lines = parse_with_lines(data, set())  # the lines of problems are found afterwards
     check = _Check(lines, today, local_today)
-    top = check.obj(doc, (), "The file")
+    top = check.obj(doc, (), tr("The file"))
     if top is None:
-        raise JsonImportError(check.problems, "The file is not a Treatment Tracker export.")
+        raise JsonImportError(check.problems, tr("The file is not a Treatment Tracker export."))
     if top.get("format") != FORMAT:
         raise JsonImportError(
-            [f"line {lines.get(('format',), 1)}: “format” is not “{FORMAT}”"],
-            'The file is not a Treatment Tracker export (it has no "format": '
-            f'"{FORMAT}"); nothing was imported.',
+            [
+                tr("line {get}: “format” is not “{FORMAT}”").format(
+                    get=lines.get(("format",), 1), FORMAT=FORMAT
+                )
+            ],
+            tr(
+                'The file is not a Treatment Tracker export (it has no "format": '
+                '"{FORMAT}"); nothing was imported.'
+            ).format(FORMAT=FORMAT),
         )
     version = top.get("version")
     if isinstance(version, bool) or not isinstance(version, int):
-        check.add(("version",), "“version” must be a whole number")
+        check.add(("version",), tr("“version” must be a whole number"))
         version = VERSION
     elif version > VERSION:
         raise JsonImportError(
-            [f"line {lines.get(('version',), 1)}: export format {version}"],
-            f"The file was exported by a newer version of Treatment Tracker (export format "
-            f"{version}; this version reads up to {VERSION}); nothing was imported.",
+            [
+                tr("line {get}: export format {version}").format(
+                    get=lines.get(("version",), 1), version=version
+                )
+            ],
+            tr(
+                "The file was exported by a newer version of Treatment Tracker (export "
+                "format {version}; this version reads up to {VERSION}); nothing was "
+                "imported."
+            ).format(version=version, VERSION=VERSION),
         )
     elif version < 1:
-        check.add(("version",), f"export format {version} does not exist")
+        check.add(
+            ("version",), tr("export format {version} does not exist").format(version=version)
+        )
         version = VERSION  # read the rest as the newest format, to name its problems too
     record_uid = None
     top_keys = {"format", "version", "exported_at", CHILD.json or "children"}
     if version >= _RECORD_UID_SINCE:
         top_keys.add("record_uid")
         if "record_uid" not in top:
-            check.add(("record_uid",), "“record_uid” is missing")
+            check.add(("record_uid",), tr("“record_uid” is missing"))
         elif top["record_uid"] is not None:
             record_uid = check.uid(top, (), "record", key="record_uid") or None
     check.version = version
-    check.refuse_unknown(top, (), top_keys, "the file's top level")
+    check.refuse_unknown(top, (), top_keys, tr("the file's top level"))
     exported_at = check.text(top, "exported_at", ())
     if isinstance(top.get("exported_at"), str):
         try:
@@ -405,7 +454,9 @@ def read_export(data: bytes, today: dt.date, local_today: dt.date | None = None)
         except ValueError:
             check.add(
                 ("exported_at",),
-                f"“{exported_at[:40]}” is not a date and time (such as 2026-11-24T09:30:00+00:00)",
+                tr("“{value}” is not a date and time (such as 2026-11-24T09:30:00+00:00)").format(
+                    value=exported_at[:40]
+                ),
             )
     reading = _Reading(check, version)
     children = tuple(
@@ -462,15 +513,20 @@ class _Reading:
             if optional and kind.json in obj:  # a list the file's format does not have
                 check.add(
                     (*path, kind.json),
-                    f"“{kind.json}” is not in export format {self.version} (it came with "
-                    f"format {kind.json_required_since}): raise the file's version, or "
-                    "remove the list",
+                    tr(
+                        "“{json}” is not in export format {version} (it came with format "
+                        "{json_required_since}): raise the file's version, or remove the list"
+                    ).format(
+                        json=kind.json,
+                        version=self.version,
+                        json_required_since=kind.json_required_since,
+                    ),
                 )
                 continue
             read_here: list[Read] = []
             for i, item in enumerate(check.items(obj, kind.json, path, optional=optional)):
                 p = (*path, kind.json, i)
-                entry_obj = check.obj(item, p, "An entry")
+                entry_obj = check.obj(item, p, tr("An entry"))
                 if entry_obj is None:
                     continue
                 found = self.entry(kind, entry_obj, p, child, context, uids)
@@ -524,7 +580,10 @@ class _Reading:
                 named = check.optional_text(obj, f.json, path)
                 target = by_key(f.target)
                 if named is not None and named not in (uids or {}).get(target.key, set()):
-                    check.add((*path, f.json), f"names no {target.singular} of this child")
+                    check.add(
+                        (*path, f.json),
+                        tr("names no {singular} of this child").format(singular=target.singular),
+                    )
                 links.append((f.name, named))
                 values[f.name] = None
             elif isinstance(f, Derived):
@@ -536,7 +595,10 @@ class _Reading:
                 codes = f.codes if isinstance(f, Text) else ()
                 if codes and isinstance(obj.get(f.json), str) and value not in codes:
                     shown = ", ".join(f"“{c}”" for c in codes)
-                    check.add((*path, f.json), f"“{value[:40]}” is not one of {shown}")
+                    check.add(
+                        (*path, f.json),
+                        tr("“{value}” is not one of {shown}").format(value=value[:40], shown=shown),
+                    )
                 values[f.name] = value
             if len(check.found) > before:
                 unusable.add(f.name)
@@ -597,7 +659,7 @@ class _Reading:
         out: list[Any] = []
         for i, item in enumerate(check.items(obj, f.json, path)):
             p = (*path, f.json, i)
-            row = check.obj(item, p, f"An entry of “{f.json}”")
+            row = check.obj(item, p, tr("An entry of “{json}”").format(json=f.json))
             if row is None:
                 continue
             if sub.skip_json is not None and sub.skip_json(check, row, p):
@@ -620,24 +682,32 @@ def load_export(record: Record, contents: ExportContents) -> Changes:
     is written then.
     """
     if not record.is_empty():
-        names = ", ".join(c.name for c in record.children()) or "some entries"
+        names = ", ".join(c.name for c in record.children()) or tr("some entries")
         raise RecordError(
-            f"{record.path} already holds a record ({names}); a JSON export can only be loaded "
-            "into a new, empty record. Choose a new file name with --db."
+            tr(
+                "{path} already holds a record ({names}); a JSON export can only be "
+                "loaded into a new, empty record. Choose a new file name with --db."
+            ).format(path=record.path, names=names)
         )
     try:
-        with record.batch("import the JSON export"):
+        with record.batch(tr("import the JSON export")):
             if contents.record_uid is not None:
                 record.take_record_uid(contents.record_uid)
             for data in contents.children:
                 _write_child(record, data)
     except ValidationFailed as exc:
         raise JsonImportError(
-            [str(exc)], f"The file breaks a rule of the record ({exc}); nothing was imported."
+            [str(exc)],
+            tr("The file breaks a rule of the record ({exc}); nothing was imported.").format(
+                exc=exc
+            ),
         ) from None
     except sqlite3.IntegrityError as exc:
         raise JsonImportError(
-            [str(exc)], f"The file breaks a rule of the record ({exc}); nothing was imported."
+            [str(exc)],
+            tr("The file breaks a rule of the record ({exc}); nothing was imported.").format(
+                exc=exc
+            ),
         ) from None
     return ALL_CHANGED
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from json.scanner import NUMBER_RE
 from typing import Any
 
+from tracker.i18n import tr
 from tracker.store.errors import RecordError
 
 KeyPath = tuple[str | int, ...]
@@ -35,7 +36,8 @@ class JsonImportError(RecordError):
         self.problems = problems
         self.listed = summary is None  # the message only counts them: show the list too
         super().__init__(
-            summary or f"{len(problems)} problem(s) in the file; nothing was imported."
+            summary
+            or tr("{n} problem(s) in the file; nothing was imported.").format(n=len(problems))
         )
 
 
@@ -82,7 +84,7 @@ class _Reader:
         value, pos = self._value(pos, (), 0)
         pos = self._skip(pos)
         if pos != len(self.text):
-            raise _Syntax(pos, "there is more text after the end of the JSON document")
+            raise _Syntax(pos, tr("there is more text after the end of the JSON document"))
         return value
 
     def _skip(self, pos: int) -> int:
@@ -95,11 +97,11 @@ class _Reader:
             self.lines[path] = self.line(pos)
         self._values += 1
         if self._values > MAX_VALUES:
-            raise _TooMany(pos, f"more than {MAX_VALUES:,} values")
+            raise _TooMany(pos, tr("more than {MAX_VALUES:,} values").format(MAX_VALUES=MAX_VALUES))
         if depth > MAX_DEPTH:
-            raise _Syntax(pos, "the data is nested too deeply")
+            raise _Syntax(pos, tr("the data is nested too deeply"))
         if pos >= len(text):
-            raise _Syntax(pos, "the file ends where a value was expected")
+            raise _Syntax(pos, tr("the file ends where a value was expected"))
         c = text[pos]
         if c == "{":
             return self._object(pos + 1, path, depth)
@@ -116,20 +118,23 @@ class _Reader:
             if frac or exp:
                 number = float(integer + (frac or "") + (exp or ""))
                 if not math.isfinite(number):
-                    raise _Syntax(pos, "a number is far too large")
+                    raise _Syntax(pos, tr("a number is far too large"))
                 return number, m.end()
             if len(integer) > 30:
-                raise _Syntax(pos, "a number is far too large")
+                raise _Syntax(pos, tr("a number is far too large"))
             return int(integer), m.end()
         raise _Syntax(
-            pos, "a value was expected here (text in quotes, a number, true, false, null, [ or {)"
+            pos,
+            tr("a value was expected here (text in quotes, a number, true, false, null, [ or {)"),
         )
 
     def _string(self, pos: int) -> tuple[str, int]:
         try:
             s, end = _scanstring(self.text, pos + 1, True)
         except json.JSONDecodeError as exc:
-            raise _Syntax(exc.pos, f"broken text in quotes ({exc.msg})") from None
+            raise _Syntax(
+                exc.pos, tr("broken text in quotes ({msg})").format(msg=exc.msg)
+            ) from None
         return s, end
 
     def _object(self, pos: int, path: KeyPath, depth: int) -> tuple[dict[str, Any], int]:
@@ -140,13 +145,15 @@ class _Reader:
             return result, pos + 1
         while True:
             if pos >= len(text) or text[pos] != '"':
-                raise _Syntax(pos, "a key in double quotes was expected")
+                raise _Syntax(pos, tr("a key in double quotes was expected"))
             key, pos = self._string(pos)
             if key in result:
-                raise _Syntax(pos, f"the key “{key}” appears twice in the same object")
+                raise _Syntax(
+                    pos, tr("the key “{key}” appears twice in the same object").format(key=key)
+                )
             pos = self._skip(pos)
             if pos >= len(text) or text[pos] != ":":
-                raise _Syntax(pos, "a colon (:) was expected after the key")
+                raise _Syntax(pos, tr("a colon (:) was expected after the key"))
             pos = self._skip(pos + 1)
             result[key], pos = self._value(pos, (*path, key), depth + 1)
             pos = self._skip(pos)
@@ -155,7 +162,7 @@ class _Reader:
                 continue
             if pos < len(text) and text[pos] == "}":
                 return result, pos + 1
-            raise _Syntax(pos, "a comma (,) or a closing brace (}) was expected")
+            raise _Syntax(pos, tr("a comma (,) or a closing brace (}) was expected"))
 
     def _array(self, pos: int, path: KeyPath, depth: int) -> tuple[list[Any], int]:
         text = self.text
@@ -172,7 +179,7 @@ class _Reader:
                 continue
             if pos < len(text) and text[pos] == "]":
                 return result, pos + 1
-            raise _Syntax(pos, "a comma (,) or a closing bracket (]) was expected")
+            raise _Syntax(pos, tr("a comma (,) or a closing bracket (]) was expected"))
 
 
 def _utf8_text(data: bytes, what: str) -> str:
@@ -184,8 +191,14 @@ def _utf8_text(data: bytes, what: str) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise JsonImportError(
-            [f"line {line}: the file is not UTF-8 text (byte {exc.start + 1})"],
-            f"The file is not {what} (it is not UTF-8 text); nothing was imported.",
+            [
+                tr("line {line}: the file is not UTF-8 text (byte {value})").format(
+                    line=line, value=exc.start + 1
+                )
+            ],
+            tr("The file is not {what} (it is not UTF-8 text); nothing was imported.").format(
+                what=what
+            ),
         ) from None
 
 
@@ -194,26 +207,31 @@ def parse_with_lines(
 ) -> tuple[Any, dict[KeyPath, int]]:
     """The JSON document in ``data`` and the line of every value (or only of the top level
     and the paths in ``wanted``); JsonImportError if unreadable."""
-    text = _utf8_text(data, "a JSON export")
+    text = _utf8_text(data, tr("a JSON export"))
     reader = _Reader(text, wanted)
     try:
         return reader.read(), reader.lines
     except _TooMany:
         raise JsonImportError(
-            [f"the file holds more than {MAX_VALUES:,} values"],
-            f"The file holds more than {MAX_VALUES:,} values; a Treatment Tracker export of "
-            "ten years holds about 370,000, so this is not one. Nothing was imported.",
+            [tr("the file holds more than {MAX_VALUES:,} values").format(MAX_VALUES=MAX_VALUES)],
+            tr(
+                "The file holds more than {MAX_VALUES:,} values; a Treatment Tracker "
+                "export of ten years holds about 370,000, so this is not one. Nothing "
+                "was imported."
+            ).format(MAX_VALUES=MAX_VALUES),
         ) from None
     except _Syntax as exc:
         where = f"line {reader.line(exc.pos)}, column {reader.column(exc.pos)}"
         raise JsonImportError(
             [f"{where}: {exc.message}"],
-            f"The file is not valid JSON ({where}: {exc.message}); nothing was imported.",
+            tr("The file is not valid JSON ({where}: {message}); nothing was imported.").format(
+                where=where, message=exc.message
+            ),
         ) from None
     except RecursionError:
         raise JsonImportError(
-            ["the data is nested too deeply"],
-            "The file is nested too deeply; nothing was imported.",
+            [tr("the data is nested too deeply")],
+            tr("The file is nested too deeply; nothing was imported."),
         ) from None
 
 
@@ -227,13 +245,15 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                raise _Duplicate(f"the key “{key}” appears twice in the same object")
+                raise _Duplicate(
+                    tr("the key “{key}” appears twice in the same object").format(key=key)
+                )
             seen.add(key)
     return result
 
 
 def _no_constant(name: str) -> Any:
-    raise _Duplicate(f"{name} is not a number JSON allows")
+    raise _Duplicate(tr("{name} is not a number JSON allows").format(name=name))
 
 
 def parse_fast(data: bytes) -> Any:
@@ -247,15 +267,19 @@ def parse_fast(data: bytes) -> Any:
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}"
         raise JsonImportError(
-            [f"{where}: {exc.msg}"], f"The file is not valid JSON ({where}: {exc.msg})."
+            [f"{where}: {exc.msg}"],
+            tr("The file is not valid JSON ({where}: {msg}).").format(where=where, msg=exc.msg),
         ) from None
     except _Duplicate as exc:
-        raise JsonImportError([str(exc)], f"The file is not valid JSON: {exc}.") from None
+        raise JsonImportError(
+            [str(exc)], tr("The file is not valid JSON: {exc}.").format(exc=exc)
+        ) from None
     except ValueError:  # Python's own limit on the digits of an integer (4,300)
         raise JsonImportError(
-            ["a number is far too large"], "The file holds a number far too large to be read."
+            [tr("a number is far too large")],
+            tr("The file holds a number far too large to be read."),
         ) from None
     except RecursionError:
         raise JsonImportError(
-            ["the data is nested too deeply"], "The file is nested too deeply."
+            [tr("the data is nested too deeply")], tr("The file is nested too deeply.")
         ) from None

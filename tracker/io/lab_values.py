@@ -34,6 +34,7 @@ from dateutil.parser import parserinfo
 
 from tracker import analytes, forms, loinc, range_units
 from tracker.analytes import Analyte, Unit, parse_number, unit_key
+from tracker.i18n import N_, tr
 from tracker.loinc import is_loinc_code
 from tracker.model import CountValue
 
@@ -78,9 +79,9 @@ for _names, _pair in (
     (("reticulocytes", "reticulocyte", "retic", "retics", "retikulozyten"),
      ("retic", "retic_pct")),
     # a bare "RDW": in % the RDW-CV, in fL the RDW-SD (not convertible, domain.md §2.8.5)
-    (("rdw", "red cell distribution width"), ("rdw_sd", "rdw_cv")),
-    (("blasts", "blast", "blast cells", "blasten"), (None, "blast_pct")),
-    (("bands", "band", "band neutrophils", "band forms", "stabs", "stabkernige"),
+    (("rdw", "red cell distribution width"), ("rdw_sd", "rdw_cv")),  # i18n: not shown
+    (("blasts", "blast", "blast cells", "blasten"), (None, "blast_pct")),  # i18n: not shown
+    (("bands", "band", "band neutrophils", "band forms", "stabs", "stabkernige"),  # i18n: not shown
      (None, "band_pct")),
 ):
     for _name in _names:
@@ -98,7 +99,7 @@ def is_percent(unit_text: str) -> bool:
 # (or serum / plasma), where the catalogue's tests are measured.
 _IN_BLOOD = re.compile(
     r"^\s*(?P<component>[^\[\]]+?)\s*\[[^\]]*\]\s+(?:in|of)\s+"
-    r"(?:Blood|Serum or Plasma|Serum|Plasma)\b(?!\s*(?:spot|drop)\b)",
+    r"(?:Blood|Serum or Plasma|Serum|Plasma)\b(?!\s*(?:spot|drop)\b)",  # i18n: not shown
     re.IGNORECASE,
 )
 
@@ -190,7 +191,7 @@ _ISO = re.compile(
 _ISO_PARTIAL = re.compile(r"^\d{4}(?:-\d{2})?$", re.ASCII)
 _MONTHS = parserinfo()
 
-_DATE_HELP = (
+_DATE_HELP = N_(
     "use a date such as 2026-03-14, 14.03.2026, 03/14/2026 or 14 Mar 2026, "
     "optionally followed by a time such as 08:30 (or 2026-03-14T08:30:00Z)"
 )
@@ -218,10 +219,12 @@ def _time_from(m: re.Match[str], text: str) -> dt.time | None:
     ampm = m.groupdict().get("ampm")  # ISO instants have none
     if ampm:
         if not 1 <= hour <= 12:
-            raise ValueError(f"“{text}”: {hour} o'clock does not go with AM/PM")
+            raise ValueError(
+                tr("“{text}”: {hour} o'clock does not go with AM/PM").format(text=text, hour=hour)
+            )
         hour = hour % 12 + (12 if ampm in "Pp" else 0)
     if hour > 23 or minute > 59 or second > 59:
-        raise ValueError(f"“{text}” is not a time of day")
+        raise ValueError(tr("“{text}” is not a time of day").format(text=text))
     return dt.time(hour, minute)
 
 
@@ -233,7 +236,7 @@ def _calendar(y: int, m: int, d: int, text: str) -> dt.date:
     try:
         return dt.date(y, m, d)
     except ValueError:
-        raise ValueError(f"“{text}” is not a day of the calendar") from None
+        raise ValueError(tr("“{text}” is not a day of the calendar").format(text=text)) from None
 
 
 def _iso(m: re.Match[str], text: str) -> tuple[dt.date, dt.time | None]:
@@ -241,8 +244,10 @@ def _iso(m: re.Match[str], text: str) -> tuple[dt.date, dt.time | None]:
     day = _calendar(int(m["y"]), int(m["m"]), int(m["d"]), text)
     if m["zh"] is not None and (int(m["zh"]) > 14 or int(m["zm"]) > 59):
         raise ValueError(
-            f"“{text}”: {m['zone']} is not a time zone offset; write it as Z or as hours and "
-            "minutes from UTC between -12:00 and +14:00, such as +01:00"
+            tr(
+                "“{text}”: {value} is not a time zone offset; write it as Z or as hours "
+                "and minutes from UTC between -12:00 and +14:00, such as +01:00"
+            ).format(text=text, value=m["zone"])
         )
     return day, _time_from(m, text)
 
@@ -263,10 +268,14 @@ def parse_instant(text: str) -> tuple[dt.date, dt.time | None]:
     if m := _ISO.match(s):
         return _iso(m, s)
     if _ISO_PARTIAL.match(s):
-        raise ValueError(f"“{s}” gives no day; a draw needs its full date, such as 2026-03-14")
+        raise ValueError(
+            tr("“{s}” gives no day; a draw needs its full date, such as 2026-03-14").format(s=s)
+        )
     raise ValueError(
-        f"“{s}” is not an ISO date or date and time; write it as 2026-03-14 or "
-        "2026-03-14T08:30:00Z (or with an offset such as +01:00)"
+        tr(
+            "“{s}” is not an ISO date or date and time; write it as 2026-03-14 or "
+            "2026-03-14T08:30:00Z (or with an offset such as +01:00)"
+        ).format(s=s)
     )
 
 
@@ -282,8 +291,10 @@ def parse_when(
     date_s, time_s = date_text.strip(), time_text.strip()
     if not date_s:
         if time_s:
-            raise ValueError(f"the time {time_s} has no date; give the date of the draw")
-        raise ValueError("no date; give the date of the draw")
+            raise ValueError(
+                tr("the time {time_s} has no date; give the date of the draw").format(time_s=time_s)
+            )
+        raise ValueError(tr("no date; give the date of the draw"))
     when: tuple[dt.date, dt.time | None]
     if m := _ISO.match(date_s):
         when = _iso(m, date_s)
@@ -293,7 +304,9 @@ def parse_when(
         a, b, y = int(m["a"]), int(m["b"]), _year(m["y"])
         if dayfirst is None and a != b and a <= 12 and b <= 12:
             raise ValueError(
-                f"“{date_s}” could be day-first or month-first; say which this file uses"
+                tr("“{date_s}” could be day-first or month-first; say which this file uses").format(
+                    date_s=date_s
+                )
             )
         if dayfirst is None:
             dayfirst = a > 12
@@ -301,25 +314,41 @@ def parse_when(
         if month > 12:
             order = "day-first" if dayfirst else "month-first"
             raise ValueError(
-                f"“{date_s}” cannot be read {order} (there is no month {month}), but the "
-                "other dates in this file are"
+                tr(
+                    "“{date_s}” cannot be read {order} (there is no month {month}), but the "
+                    "other dates in this file are"
+                ).format(date_s=date_s, order=order, month=month)
             )
         when = (_calendar(y, month, day, date_s), _time_from(m, date_s))
     elif (m := _NAMED_DMY.match(date_s)) or (m := _NAMED_MDY.match(date_s)):
         month_no = _MONTHS.month(m["mon"])
         if month_no is None:
-            raise ValueError(f"“{date_s}”: “{m['mon']}” is not a month name we know; {_DATE_HELP}")
+            raise ValueError(
+                tr("“{date_s}”: “{value}” is not a month name we know; {help}").format(
+                    date_s=date_s, value=m["mon"], help=tr(_DATE_HELP)
+                )
+            )
         when = (_calendar(int(m["y"]), month_no, int(m["d"]), date_s), _time_from(m, date_s))
     else:
-        raise ValueError(f"“{date_s}” is not a date we can read; {_DATE_HELP}")
+        raise ValueError(
+            tr("“{date_s}” is not a date we can read; {help}").format(
+                date_s=date_s, help=tr(_DATE_HELP)
+            )
+        )
     if time_s:
         tm = _TIME_ONLY.match(time_s)
         if not tm:
-            raise ValueError(f"“{time_s}” is not a time; write it as hours:minutes, e.g. 08:30")
+            raise ValueError(
+                tr("“{time_s}” is not a time; write it as hours:minutes, e.g. 08:30").format(
+                    time_s=time_s
+                )
+            )
         column_time = _time_from(tm, time_s)
         if when[1] is not None and when[1] != column_time:
             raise ValueError(
-                f"the date “{date_s}” has a time that differs from the time column ({time_s})"
+                tr(
+                    "the date “{date_s}” has a time that differs from the time column ({time_s})"
+                ).format(date_s=date_s, time_s=time_s)
             )
         when = (when[0], column_time)
     return when
@@ -335,17 +364,20 @@ _VALUE_FLAG = re.compile(
 _NOT_A_RESULT = frozenset(
     name_key(s)
     for s in (
-        "pending", "in progress", "to follow", "cancelled", "canceled", "see comment",
-        "see note", "see below", "see report", "not done", "nd", "n/a", "na", "tnp",
-        "test not performed", "not performed", "qns", "quantity not sufficient", "clotted",
+        "pending", "in progress", "to follow", "cancelled",  # i18n: not shown
+        "canceled", "see comment", "see note", "see below",  # i18n: not shown
+        "see report", "not done", "nd", "n/a", "na", "tnp",  # i18n: not shown
+        "test not performed", "not performed", "qns",  # i18n: not shown
+        "quantity not sufficient", "clotted",  # i18n: not shown
         "hemolyzed", "haemolysed", "folgt", "storniert",
-        "nicht durchgeführt", "entfällt", "siehe befund", "en cours", "annulé", "pendiente",
-        "volgt",
+        "nicht durchgeführt", "entfällt", "siehe befund",  # i18n: not shown
+        "en cours", "annulé", "pendiente", "volgt",  # i18n: not shown
     )
 )
 # fmt: on
 _NO_RANGE = frozenset(
-    name_key(s) for s in ("not established", "n/a", "na", "none", "see comment", "see note")
+    name_key(s)
+    for s in ("not established", "n/a", "na", "none", "see comment", "see note")  # i18n: not shown
 )
 _DASHES = frozenset("-–—./* ")
 
@@ -385,11 +417,14 @@ def parse_value(
     """
     text = value_text.strip()
     if not text:
-        raise ValueError(f"{a.name}: no result in this row")
+        raise ValueError(tr("{name}: no result in this row").format(name=a.name))
     if "," in text and not decimal_comma:
         raise ValueError(
-            f"{a.name}: “{text}” has a comma; in a file that is not separated by semicolons "
-            "write decimals with a point (1.2) and no thousands separator (1200)"
+            tr(
+                "{name}: “{text}” has a comma; in a file that is not separated by "
+                "semicolons write decimals with a point (1.2) and no thousands separator "
+                "(1200)"
+            ).format(name=a.name, text=text)
         )
     try:
         number = parse_number(text)
@@ -414,15 +449,19 @@ def parse_value(
             raise BadRange(wrong_unit)
         if range_units.fraction_reading(a.code, number.value, low, high):
             raise BadRange(
-                f"{a.name}: the lab range {range_s} reads like fractions beside {text} %; "
-                "check how the lab printed it (enter it in the form to confirm it)"
+                tr(
+                    "{name}: the lab range {range_s} reads like fractions beside {text} %; "
+                    "check how the lab printed it (enter it in the form to confirm it)"
+                ).format(name=a.name, range_s=range_s, text=text)
             )
         other = range_units.other_reading(a.code, number.value, low, high, unit_text)
         if other is not None:  # a file cannot be asked: the row is refused, saying why
             where = range_units.two_readings(a.code, number.value, low, high, unit_text, other)
             raise BadRange(
-                f"{a.name}: the lab range {range_s} puts {text} {where}; check which "
-                "unit the lab printed the range in (enter it in the form to confirm it)"
+                tr(
+                    "{name}: the lab range {range_s} puts {text} {where}; check which unit "
+                    "the lab printed the range in (enter it in the form to confirm it)"
+                ).format(name=a.name, range_s=range_s, text=text, where=where)
             )
     return CountValue(
         analyte=a.code,
@@ -484,12 +523,16 @@ def parse_hours(text: str, name: str = "") -> float | None:
     what = f"{name}: " if name else ""
     if s.startswith("-") and _HOURS_TEXT.match(s[1:].strip()):
         raise ValueError(
-            f"{what}“{s}” is below 0; write the hours since the infusion started, such as 24"
+            tr(
+                "{what}“{s}” is below 0; write the hours since the infusion started, such as 24"
+            ).format(what=what, s=s)
         )
     if not m:
         raise ValueError(
-            f"{what}“{s}” is not a number of hours after the infusion started; "
-            "write it as a number such as 24 or 42.5"
+            tr(
+                "{what}“{s}” is not a number of hours after the infusion started; write "
+                "it as a number such as 24 or 42.5"
+            ).format(what=what, s=s)
         )
     return float(m["n"].replace(",", "."))
 

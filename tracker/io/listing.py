@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from tracker.i18n import tr
+
 SHOWN = 200
 
 
@@ -21,4 +23,4 @@ def first_of(items: Sequence[object], shown: int = SHOWN) -> Iterator[str]:
 
 
 def more_line(n: int) -> str:
-    return f"… and {n:,} more like these (not listed one by one)"
+    return tr("… and {n:,} more like these (not listed one by one)").format(n=n)

@@ -60,6 +60,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker.clock import Clock, system_clock
+from tracker.i18n import tr
 from tracker.store import checksums, durable, schema
 from tracker.store.backup_file import (
     BACKUP_NAME,
@@ -540,7 +541,7 @@ def save_copy(
             "off_computer": info.off_computer,
         }
         try:
-            with record.batch("note the copy in the record"):
+            with record.batch(tr("note the copy in the record")):
                 record.set_meta(META_LAST_COPY, json.dumps(note, ensure_ascii=False))
                 if info.off_computer:
                     record.set_meta(META_LAST_OFF_COMPUTER_COPY, info.made_at.isoformat())
@@ -559,12 +560,14 @@ def copy_record(record_path: Path, target: Path | str, clock: Clock = system_clo
     try:
         check_record_file(record_path, schema.SCHEMA_VERSION)
     except FileNotFoundError:
-        raise NotARecord(f"There is no record file at {record_path}.") from None
+        raise NotARecord(
+            tr("There is no record file at {record_path}.").format(record_path=record_path)
+        ) from None
     _check_copy_target(record_path, target, typed=typed)
     conn = connect(record_path, read_only=True)
     try:
         with _copy_noted(record_path, target):
-            return _copy_to(conn, target, clock, "make the backup", None)
+            return _copy_to(conn, target, clock, tr("make the backup"), None)
     finally:
         conn.close()
 
@@ -654,25 +657,35 @@ def _check_copy_target(
     record, or (unless ``overwrite``: the file dialog already asked) any existing file."""
     if target.is_dir() or typed.endswith(("/", os.sep)):
         raise CannotSave(
-            f"{target} is a folder (or is written as one); choose a file name for the copy."
+            tr(
+                "{target} is a folder (or is written as one); choose a file name for the copy."
+            ).format(target=target)
         )
     # the record, its journal, lock, backups… (an older copy may be replaced: it is asked)
     check_write_target(target, record_path, copy_of_the_record=True)
     if not target.parent.is_dir():
-        raise CannotSave(f"Could not save the copy: the folder {target.parent} does not exist.")
+        raise CannotSave(
+            tr("Could not save the copy: the folder {parent} does not exist.").format(
+                parent=target.parent
+            )
+        )
     if target.exists() or target.is_symlink():
         if lock_path(target).exists():
             try:
                 RecordLock.acquire(target).release()
             except RecordInUse:
                 raise RecordInUse(
-                    f"{target} is a record open in another copy of the program; choose another "
-                    "name for the copy. Nothing was changed."
+                    tr(
+                        "{target} is a record open in another copy of the program; choose "
+                        "another name for the copy. Nothing was changed."
+                    ).format(target=target)
                 ) from None
         if not overwrite:
             raise CannotSave(
-                f"{target} already exists; choose a new file name for the copy (nothing was "
-                "changed)."
+                tr(
+                    "{target} already exists; choose a new file name for the copy (nothing "
+                    "was changed)."
+                ).format(target=target)
             )
 
 
@@ -742,8 +755,9 @@ def restore(record_path: Path, backup_path: Path, clock: Clock = system_clock) -
     problems = backup_problems(backup_path, need_manifest=False)
     if problems:
         raise RecordError(
-            f"The backup {backup_path} cannot be restored: {problems[0].rstrip('.')}. "
-            "The record was not changed."
+            tr(
+                "The backup {backup_path} cannot be restored: {reason}. The record was not changed."
+            ).format(backup_path=backup_path, reason=problems[0].rstrip("."))
         )
     sha, _ = file_digest(backup_path)
     if not record_path.parent.is_dir():
@@ -790,10 +804,16 @@ def _check_restore_source(record_path: Path, backup_path: Path) -> None:
         if not (companion.exists() or companion.is_symlink()):
             continue
         if _same_file(companion, backup_path):
-            what = "the record itself" if not suffix else f"the record's {suffix.lstrip('-.')} file"
+            what = (
+                tr("the record itself")
+                if not suffix
+                else tr("the record's {name} file").format(name=suffix.lstrip("-."))
+            )
             raise RecordError(
-                f"{backup_path} is {what}, not a backup; choose a backup to restore. "
-                "The record was not changed."
+                tr(
+                    "{backup_path} is {what}, not a backup; choose a backup to restore. The "
+                    "record was not changed."
+                ).format(backup_path=backup_path, what=what)
             )
 
 
@@ -808,8 +828,10 @@ def _check_restore_target(record_path: Path) -> None:
     except NotARecord as exc:
         if not damaged_but_ours(record_path):
             raise NotARecord(
-                f"{str(exc).rstrip('.')}; a backup is restored only over a treatment record, "
-                "so nothing was changed."
+                tr(
+                    "{reason}; a backup is restored only over a treatment record, so nothing "
+                    "was changed."
+                ).format(reason=str(exc).rstrip("."))
             ) from None
 
 
@@ -875,7 +897,7 @@ def _sealed_identity(damaged: Path | None) -> tuple[str | None, int | None]:
 def _place_copy(
     source: Path, target: Path, sha: str, saves_floor: int, record_id: str | None
 ) -> None:
-    doing = "restore the backup"
+    doing = tr("restore the backup")
     stack = contextlib.ExitStack()
     try:
         tmp = stack.enter_context(durable.held_temp(target.parent, target.name))
@@ -895,8 +917,10 @@ def _place_copy(
                 raise copy_refused(doing, target, exc) from exc
             if h.hexdigest() != sha or file_digest(tmp)[0] != sha:
                 raise RecordError(
-                    f"Could not {doing}: the backup changed while it was being copied; "
-                    "the record was not changed."
+                    tr(
+                        "Could not {doing}: the backup changed while it was being copied; the "
+                        "record was not changed."
+                    ).format(doing=doing)
                 )
             _count_on(tmp, target, saves_floor, record_id)
             try:
@@ -913,7 +937,7 @@ def _count_on(tmp: Path, target: Path, saves_floor: int, record_id: str | None) 
     open runs, in a transaction of its own; then, in another, given ``record_id`` (the id of
     the record it replaces; None: the one it has, or the new one its migration gave it)
     and a save counter above ``saves_floor``."""
-    with translated(target, "restore the backup"):
+    with translated(target, tr("restore the backup")):
         conn = sqlite3.connect(tmp, isolation_level=None)
         try:
             conn.execute("PRAGMA foreign_keys = ON")

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker.clock import Clock
+from tracker.i18n import N_, tr
 from tracker.kinds import tables
 from tracker.store import durable, schema
 from tracker.store.errors import CannotSave, RecordError, translated
@@ -41,10 +42,10 @@ BEFORE_UPDATE = "before-update"
 BEFORE_RESTORE = "before-restore"
 BEFORE_IMPORT = "before-import"
 REASONS: dict[str, str] = {
-    DAILY: "daily backup",
-    BEFORE_UPDATE: "before the record was updated for a new version of the program",
-    BEFORE_RESTORE: "before a backup was restored",
-    BEFORE_IMPORT: "before an import",
+    DAILY: N_("daily backup"),
+    BEFORE_UPDATE: N_("before the record was updated for a new version of the program"),
+    BEFORE_RESTORE: N_("before a backup was restored"),
+    BEFORE_IMPORT: N_("before an import"),
 }
 MANIFEST_FORMAT = "treatment-tracker-backup"
 MANIFEST_VERSION = 2  # 2: with the record's id and save counter
@@ -85,7 +86,7 @@ class BackupInfo:
 
     @property
     def reason_text(self) -> str:
-        return REASONS.get(self.reason, self.reason)
+        return tr(REASONS.get(self.reason, self.reason))
 
 
 def backups_folder(record_path: Path) -> Path:
@@ -108,7 +109,7 @@ def backup_connection(
 ) -> BackupInfo:
     """:func:`make_backup` from a bare connection (``Record.open`` before a migration)."""
     if reason not in REASONS:
-        raise ValueError(f"unknown backup reason {reason!r}")
+        raise ValueError(f"unknown backup reason {reason!r}")  # i18n: not shown
     record_path = Path(record_path)
     doing = "make a backup"
     target_folder = folder or backups_folder(record_path)
@@ -153,7 +154,7 @@ def backup_connection(
                 remove_unfinished(manifest)
             raise
     if not info.verified:
-        info = replace(info, problem="some entries were changed outside the program")
+        info = replace(info, problem=tr("some entries were changed outside the program"))
     return info
 
 
@@ -203,8 +204,10 @@ def verified_temp(
             problems, contents = inspect(tmp)
             if problems:
                 raise RecordError(
-                    f"Could not {doing}: the copy did not check out as whole ({problems[0]}); "
-                    "nothing was replaced and the record was not changed."
+                    tr(
+                        "Could not {doing}: the copy did not check out as whole ({value}); "
+                        "nothing was replaced and the record was not changed."
+                    ).format(doing=doing, value=problems[0])
                 )
             sha, size = file_digest(tmp)
             yield tmp, sha, size, contents
@@ -245,14 +248,18 @@ def remove_unfinished(path: Path) -> None:
 def copy_refused(doing: str, target: Path, exc: OSError, *, folder: bool = False) -> CannotSave:
     where = target if folder else target.parent
     if durable.is_disk_full(exc):
-        reason = "the disk is full"
+        reason = tr("the disk is full")
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        reason = f"the folder {where} cannot be written to"
+        reason = tr("the folder {where} cannot be written to").format(where=where)
     elif exc.errno == errno.ENOENT:
-        reason = f"the folder {where} does not exist"
+        reason = tr("the folder {where} does not exist").format(where=where)
     else:
         reason = exc.strerror or str(exc)
-    return CannotSave(f"Could not {doing}: {reason}; nothing that was saved before is lost.")
+    return CannotSave(
+        tr("Could not {doing}: {reason}; nothing that was saved before is lost.").format(
+            doing=doing, reason=reason
+        )
+    )
 
 
 # ---------------------------------------------------------------------- looking at one
@@ -279,15 +286,15 @@ def inspect(path: Path, *, seals: bool = True) -> tuple[list[str], dict[str, Any
     except RecordError as exc:
         return [str(exc)], {}
     try:
-        with translated(path, "check the copy"):
+        with translated(path, tr("check the copy")):
             lines = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
             if lines != ["ok"]:
-                return [f"SQLite's check says: {first_finding(lines)}"], {}
+                return [tr("SQLite's check says: {value}").format(value=first_finding(lines))], {}
             if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
-                return ["it is not a treatment record"], {}
+                return [tr("it is not a treatment record")], {}
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
             if version > schema.SCHEMA_VERSION:
-                return ["it was made by a newer version of the program"], {}
+                return [tr("it was made by a newer version of the program")], {}
             contents = _contents(conn, version)
             if seals:
                 ok = not conn.execute("PRAGMA foreign_key_check").fetchall()
@@ -345,23 +352,27 @@ def backup_problems(path: Path, *, need_manifest: bool = True) -> list[str]:
     try:
         check_record_file(path, schema.SCHEMA_VERSION)
     except FileNotFoundError:
-        return [f"{path} is missing"]
+        return [tr("{path} is missing").format(path=path)]
     except RecordError as exc:
         return [str(exc)]
     manifest = read_manifest(path)
     if manifest is None:
         if need_manifest:
-            return [f"its fingerprint file {manifest_path(path).name} is missing or unreadable"]
+            return [
+                tr("its fingerprint file {name} is missing or unreadable").format(
+                    name=manifest_path(path).name
+                )
+            ]
     else:
         sha, size = file_digest(path)
         if sha != manifest.get("sha256") or size != manifest.get("size"):
-            return ["it was changed after it was made (its SHA-256 fingerprint does not match)"]
+            return [tr("it was changed after it was made (its SHA-256 fingerprint does not match)")]
     problems, contents = inspect(path, seals=manifest is None)
     if problems:
         return problems
     seals_ok = contents["seals_ok"] if manifest is None else manifest.get("seals_ok") is True
     if not seals_ok:
-        return ["some entries in it were changed outside the program"]
+        return [tr("some entries in it were changed outside the program")]
     return []
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tracker.i18n import tr
 from tracker.store import journal
 from tracker.store.errors import CannotSave, NotARecord, translated
 from tracker.store.lock import RecordLock
@@ -42,17 +43,19 @@ def open_connection(
         journal.refuse_strays(path)
         moved: list[journal.SetAside] = []
     else:
-        with translated(path, "open the record"):
+        with translated(path, tr("open the record")):
             try:
                 moved = journal.settle(path)
             except OSError as exc:
                 raise CannotSave(
-                    f"Could not open the record: a file beside {path} that is not part of it "
-                    f"could not be set aside ({exc.strerror}); nothing was changed."
+                    tr(
+                        "Could not open the record: a file beside {path} that is not part of it "
+                        "could not be set aside ({strerror}); nothing was changed."
+                    ).format(path=path, strerror=exc.strerror)
                 ) from exc
     conn = configured(path, read_only)
     try:
-        with translated(path, "open the record"):
+        with translated(path, tr("open the record")):
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         check_schema(conn, path, version)
     except BaseException:
@@ -62,7 +65,7 @@ def open_connection(
 
 
 def configured(path: Path, read_only: bool) -> sqlite3.Connection:
-    with translated(path, "open the record"):
+    with translated(path, tr("open the record")):
         if read_only:
             uri = path.resolve().as_uri() + "?mode=ro"
             conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
@@ -85,10 +88,12 @@ def configured(path: Path, read_only: bool) -> sqlite3.Connection:
 
 
 def same_version(conn: sqlite3.Connection, path: Path, version: int) -> None:
-    with translated(path, "open the record"):
+    with translated(path, tr("open the record")):
         found = conn.execute("PRAGMA user_version").fetchone()[0]
     if found != version:  # changed between the look and the open
-        raise NotARecord(f"{path} changed while it was being opened; try again.")
+        raise NotARecord(
+            tr("{path} changed while it was being opened; try again.").format(path=path)
+        )
 
 
 def take_lock(path: Path) -> RecordLock:

@@ -21,6 +21,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from tracker.i18n import tr
 from tracker.store.errors import CannotSave
 
 try:
@@ -248,26 +249,30 @@ def cannot_save(what: str, target: Path, exc: OSError) -> CannotSave:
     """The plain sentence for ``what`` (an export, the summary, a picture) that could not be
     written whole to ``target`` by :func:`replacing`: why, and that nothing changed."""
     if target.is_file():
-        unchanged = f"the existing file {target} is unchanged"
+        unchanged = tr("the existing file {target} is unchanged").format(target=target)
     else:
-        unchanged = "nothing was written"
+        unchanged = tr("nothing was written")
     if is_disk_full(exc):  # EFBIG too: a size limit
-        reason = "the disk is full"
+        reason = tr("the disk is full")
     elif exc.errno in (errno.EACCES, errno.EPERM) and exc.filename2 == str(target):
         # the finished file could not be renamed over the old one: that file itself is
         # protected (chattr +i, or a sticky folder where it belongs to someone else)
-        reason = (
-            f"{target} is protected against changes (locked or marked unchangeable); "
+        reason = tr(
+            "{target} is protected against changes (locked or marked unchangeable); "
             "choose another file name, or remove the protection"
-        )
+        ).format(target=target)
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        reason = f"the folder {target.parent} cannot be written to"
+        reason = tr("the folder {parent} cannot be written to").format(parent=target.parent)
     elif exc.errno == errno.ENOENT:
-        reason = f"the folder {target.parent} does not exist"
+        reason = tr("the folder {parent} does not exist").format(parent=target.parent)
     elif exc.errno == errno.EISDIR:
-        reason = f"{target} is a folder; give a file name"
+        reason = tr("{target} is a folder; give a file name").format(target=target)
     elif exc.errno in (None, errno.EIO):  # a writer that stopped short, or the disk
-        reason = f"{exc.strerror or exc} (the disk may be full)"
+        reason = tr("{value} (the disk may be full)").format(value=exc.strerror or exc)
     else:
         reason = exc.strerror or str(exc)
-    return CannotSave(f"Could not write {what} to {target}: {reason}; {unchanged}.")
+    return CannotSave(
+        tr("Could not write {what} to {target}: {reason}; {unchanged}.").format(
+            what=what, target=target, reason=reason, unchanged=unchanged
+        )
+    )

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tracker.i18n import tr
+
 # Primary SQLite result codes (https://www.sqlite.org/rescode.html)
 SQLITE_BUSY = 5
 SQLITE_LOCKED = 6
@@ -70,39 +72,62 @@ def environment_error(exc: sqlite3.Error, path: Path | str, doing: str) -> Recor
     if code is None:
         return None
     primary = code & 0xFF
-    nothing_lost = "nothing that was saved before is lost"
+    nothing_lost = tr("nothing that was saved before is lost")
     if primary == SQLITE_FULL:
-        return CannotSave(f"Could not {doing}: the disk is full; {nothing_lost}.")
+        return CannotSave(
+            tr("Could not {doing}: the disk is full; {nothing_lost}.").format(
+                doing=doing, nothing_lost=nothing_lost
+            )
+        )
     if code == SQLITE_READONLY_ROLLBACK:
         return RecordError(
-            f"Could not {doing}: a save to {path} was cut short (the program or the computer "
-            "stopped in the middle of it) and has not been undone yet; the record has not been "
-            "changed. Open the record in the program: it undoes that save only after checking, "
-            "on a private copy, that it belongs to this record, and nothing saved before is lost."
+            tr(
+                "Could not {doing}: a save to {path} was cut short (the program or the "
+                "computer stopped in the middle of it) and has not been undone yet; the "
+                "record has not been changed. Open the record in the program: it undoes "
+                "that save only after checking, on a private copy, that it belongs to "
+                "this record, and nothing saved before is lost."
+            ).format(doing=doing, path=path)
         )
     if code == SQLITE_READONLY_DBMOVED:
         return CannotSave(moved_message(path, doing))
     if primary == SQLITE_READONLY:
         return CannotSave(
-            f"Could not {doing}: the record file {path} is read-only; {nothing_lost}."
+            tr("Could not {doing}: the record file {path} is read-only; {nothing_lost}.").format(
+                doing=doing, path=path, nothing_lost=nothing_lost
+            )
         )
     if primary == SQLITE_IOERR and _nearly_full(path):
-        return CannotSave(f"Could not {doing}: the disk is full; {nothing_lost}.")
+        return CannotSave(
+            tr("Could not {doing}: the disk is full; {nothing_lost}.").format(
+                doing=doing, nothing_lost=nothing_lost
+            )
+        )
     if primary == SQLITE_IOERR:
         return CannotSave(
-            f"Could not {doing}: the computer reported a problem writing to the disk "
-            f"(it may be full or failing); {nothing_lost}."
+            tr(
+                "Could not {doing}: the computer reported a problem writing to the disk "
+                "(it may be full or failing); {nothing_lost}."
+            ).format(doing=doing, nothing_lost=nothing_lost)
         )
     if primary in (SQLITE_BUSY, SQLITE_LOCKED):
         return RecordInUse(
-            f"Could not {doing}: the record {path} is in use by another copy of the program."
+            tr(
+                "Could not {doing}: the record {path} is in use by another copy of the program."
+            ).format(doing=doing, path=path)
         )
     if primary in (SQLITE_CORRUPT, SQLITE_NOTADB):
         return NotARecord(
-            f"Could not {doing}: the record file {path} is damaged. Restore it from a backup."
+            tr(
+                "Could not {doing}: the record file {path} is damaged. Restore it from a backup."
+            ).format(doing=doing, path=path)
         )
     if primary == SQLITE_CANTOPEN:
-        return CannotSave(f"Could not {doing}: the file {path} cannot be opened.")
+        return CannotSave(
+            tr("Could not {doing}: the file {path} cannot be opened.").format(
+                doing=doing, path=path
+            )
+        )
     return None
 
 
@@ -111,17 +136,20 @@ def moved_message(path: Path | str, doing: str, *, done: bool = False) -> str:
 
     ``done``: the save was made, but into the old file, not the one now at ``path``.
     """
-    moved = f"the record file {path} was moved or replaced by another program while it was open"
+    moved = tr(
+        "the record file {path} was moved or replaced by another program while it was open"
+    ).format(path=path)
     if done:
-        return (
-            f"Could not {doing}: {moved}, so this is not in the file now at {path}. Close the "
-            "record and open it again, then check your latest entries and enter again what "
-            "is missing."
-        )
-    return (
-        f"Could not {doing}: {moved}, so this was not saved. Close the record and open it "
-        "again, then check your latest entries and enter again what is missing."
-    )
+        return tr(
+            "Could not {doing}: {moved}, so this is not in the file now at {path}. "
+            "Close the record and open it again, then check your latest entries and "
+            "enter again what is missing."
+        ).format(doing=doing, moved=moved, path=path)
+    return tr(
+        "Could not {doing}: {moved}, so this was not saved. Close the record and "
+        "open it again, then check your latest entries and enter again what is "
+        "missing."
+    ).format(doing=doing, moved=moved)
 
 
 def _nearly_full(path: Path | str) -> bool:

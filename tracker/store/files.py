@@ -13,30 +13,31 @@ import stat
 import struct
 from pathlib import Path
 
+from tracker.i18n import N_, tr
 from tracker.store.errors import NotARecord, RecordUnreadable, TooNew
 
 APPLICATION_ID = 0x49414C4C  # "IALL": written into every record's header at offset 68
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 _LOOKALIKES: tuple[tuple[bytes, str], ...] = (
-    (b"PK\x03\x04", "a ZIP archive (or an Office document)"),
-    (b"%PDF", "a PDF document"),
-    (b"\x89PNG", "a PNG picture"),
-    (b"\xff\xd8\xff", "a JPEG picture"),
-    (b"GIF8", "a GIF picture"),
-    (b"{", "a JSON or text file"),
-    (b"\xef\xbb\xbf", "a text file"),
+    (b"PK\x03\x04", N_("a ZIP archive (or an Office document)")),
+    (b"%PDF", N_("a PDF document")),
+    (b"\x89PNG", N_("a PNG picture")),
+    (b"\xff\xd8\xff", N_("a JPEG picture")),
+    (b"GIF8", N_("a GIF picture")),
+    (b"{", N_("a JSON or text file")),
+    (b"\xef\xbb\xbf", N_("a text file")),
 )
 
 
 def _describe(head: bytes) -> str:
     for magic, what in _LOOKALIKES:
         if head.startswith(magic):
-            return what
+            return tr(what)
     sample = head[:512]
     if sample and all(32 <= b < 127 or b in (9, 10, 13) for b in sample):
-        return "a text file"
-    return "not a treatment record"
+        return tr("a text file")
+    return tr("not a treatment record")
 
 
 def has_our_mark(head: bytes) -> bool:
@@ -58,22 +59,40 @@ def check_record_file(path: Path, schema_version: int) -> int:
     except PermissionError:
         raise _unreadable(path) from None
     if stat.S_ISLNK(st.st_mode):
-        raise NotARecord(f"{path} is a link to another file; open the file it points to instead.")
+        raise NotARecord(
+            tr("{path} is a link to another file; open the file it points to instead.").format(
+                path=path
+            )
+        )
     if stat.S_ISDIR(st.st_mode):
-        raise NotARecord(f"{path} is a folder, not a treatment record file.")
+        raise NotARecord(tr("{path} is a folder, not a treatment record file.").format(path=path))
     if not stat.S_ISREG(st.st_mode):
-        raise NotARecord(f"{path} is not an ordinary file, so it cannot be a treatment record.")
+        raise NotARecord(
+            tr("{path} is not an ordinary file, so it cannot be a treatment record.").format(
+                path=path
+            )
+        )
     if st.st_size == 0:
-        raise NotARecord(f"{path} is empty (0 bytes); it is not a treatment record.")
+        raise NotARecord(
+            tr("{path} is empty (0 bytes); it is not a treatment record.").format(path=path)
+        )
     try:
         with open(path, "rb") as fh:
             header = fh.read(100)
     except PermissionError:
         raise _unreadable(path) from None
     if not header.startswith(SQLITE_MAGIC):
-        raise NotARecord(f"{path} is {_describe(header)}, not a treatment record.")
+        raise NotARecord(
+            tr("{path} is {value}, not a treatment record.").format(
+                path=path, value=_describe(header)
+            )
+        )
     if len(header) < 100:
-        raise NotARecord(f"{path} is cut short (damaged); it is not a whole treatment record.")
+        raise NotARecord(
+            tr("{path} is cut short (damaged); it is not a whole treatment record.").format(
+                path=path
+            )
+        )
     (page_size,) = struct.unpack(">H", header[16:18])
     page_size = 65536 if page_size == 1 else page_size
     (change_counter,) = struct.unpack(">I", header[24:28])
@@ -91,34 +110,49 @@ def check_record_file(path: Path, schema_version: int) -> int:
         or header[20:24] != b"\x00\x40\x20\x20"
         or schema_format not in (1, 2, 3, 4)
     ):
-        raise NotARecord(f"{path} has a damaged header; it cannot be opened as a record.")
+        raise NotARecord(
+            tr("{path} has a damaged header; it cannot be opened as a record.").format(path=path)
+        )
     if application_id != APPLICATION_ID:
-        raise NotARecord(f"{path} is a database made by another program, not a treatment record.")
+        raise NotARecord(
+            tr("{path} is a database made by another program, not a treatment record.").format(
+                path=path
+            )
+        )
     if user_version > schema_version:
         raise TooNew(
-            f"{path} was saved by a newer version of Treatment Tracker (record format "
-            f"{user_version}; this version reads up to {schema_version}). Install the newer "
-            "version to open it; the file has not been changed."
+            tr(
+                "{path} was saved by a newer version of Treatment Tracker (record format "
+                "{user_version}; this version reads up to {schema_version}). Install the "
+                "newer version to open it; the file has not been changed."
+            ).format(path=path, user_version=user_version, schema_version=schema_version)
         )
     if user_version < 1:
-        raise NotARecord(f"{path} is an unfinished treatment record (no format version).")
+        raise NotARecord(
+            tr("{path} is an unfinished treatment record (no format version).").format(path=path)
+        )
     if (
         valid_for == change_counter
         and st.st_size < page_size * page_count
         and not has_journal(path)  # a save cut short mid-write: SQLite rolls it back on open
     ):
         raise NotARecord(
-            f"{path} is shorter than its header says (truncated or damaged); restore it from a "
-            "backup. The file has not been changed."
+            tr(
+                "{path} is shorter than its header says (truncated or damaged); restore "
+                "it from a backup. The file has not been changed."
+            ).format(path=path)
         )
     return int(user_version)
 
 
 def _unreadable(path: Path) -> RecordUnreadable:
     return RecordUnreadable(
-        f"{path} cannot be read: you do not have permission to open it. It is a permission "
-        "problem, not damage, and nothing was changed: start the program as the user who owns "
-        "the file, or ask whoever looks after this computer to give you access."
+        tr(
+            "{path} cannot be read: you do not have permission to open it. It is a "
+            "permission problem, not damage, and nothing was changed: start the "
+            "program as the user who owns the file, or ask whoever looks after this "
+            "computer to give you access."
+        ).format(path=path)
     )
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker import analytes, range_units
+from tracker.i18n import tr
 from tracker.kinds import CHILD, all_kinds, by_key, by_table, children_of, tables
 from tracker.kinds.kind import definite, sentence_start
 from tracker.store import checksums, durable, schema
@@ -51,12 +52,14 @@ class Problem:
 
 def quick_check(conn: sqlite3.Connection, path: Path) -> None:
     """Raise NotARecord if SQLite's quick structural check finds the file damaged."""
-    with translated(path, "open the record"):
+    with translated(path, tr("open the record")):
         lines = [str(r[0]) for r in conn.execute("PRAGMA quick_check(5)")]
     if lines != ["ok"]:
         raise NotARecord(
-            f"{path} is damaged (SQLite's check says: {first_finding(lines)}). It has not been "
-            "changed; restore it from a backup."
+            tr(
+                "{path} is damaged (SQLite's check says: {value}). It has not been "
+                "changed; restore it from a backup."
+            ).format(path=path, value=first_finding(lines))
         )
 
 
@@ -68,16 +71,28 @@ def find_problems(conn: sqlite3.Connection) -> list[Problem]:
         found.extend(Problem("structure", f"integrity: {line}") for line in integrity)
     for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
         found.append(
-            Problem("link", f"{table} row {rowid} points to a missing {parent}", table, rowid)
+            Problem(
+                "link",
+                tr("{table} row {rowid} points to a missing {parent}").format(
+                    table=table, rowid=rowid, parent=parent
+                ),
+                table,
+                rowid,
+            )
         )
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if version != schema.SCHEMA_VERSION:
         found.append(
-            Problem("format", f"record format {version}, expected {schema.SCHEMA_VERSION}")
+            Problem(
+                "format",
+                tr("record format {version}, expected {SCHEMA_VERSION}").format(
+                    version=version, SCHEMA_VERSION=schema.SCHEMA_VERSION
+                ),
+            )
         )
     app = conn.execute("PRAGMA application_id").fetchone()[0]
     if app != APPLICATION_ID:
-        found.append(Problem("format", "the file's program mark is not Treatment Tracker's"))
+        found.append(Problem("format", tr("the file's program mark is not Treatment Tracker's")))
     if version >= SEALED_SINCE:
         found.extend(changed_rows(conn))
     if version == schema.SCHEMA_VERSION and schema_problem(conn, version) is None:
@@ -111,9 +126,18 @@ def links_across_children(conn: sqlite3.Connection) -> list[Problem]:
                 found.append(
                     Problem(
                         "link",
-                        f"{what} is linked to {target.singular} {row[f.column]} of another "
-                        f"child (table {kind.table}, row {row['id']}); open it and choose one "
-                        f"of its own child's {target.plural}",
+                        tr(
+                            "{what} is linked to {singular} {value} of another child (table "
+                            "{table}, row {row}); open it and choose one of its own child's "
+                            "{plural}"
+                        ).format(
+                            what=what,
+                            singular=tr(target.singular),
+                            value=row[f.column],
+                            table=kind.table,
+                            row=row["id"],
+                            plural=tr(target.plural),
+                        ),
                         kind.table,
                         int(row["id"]),
                     )
@@ -140,7 +164,10 @@ def ranges_in_another_unit(conn: sqlite3.Connection) -> list[Problem]:
             found.append(
                 Problem(
                     "rule",
-                    f"{what}: {problem}. It is not used for flags; correct it in that blood count",
+                    tr(
+                        "{what}: {problem}. It is not used for flags; correct it in that blood "
+                        "count"
+                    ).format(what=what, problem=problem),
                     "count_value",
                     int(row["id"]),
                 )
@@ -151,12 +178,19 @@ def ranges_in_another_unit(conn: sqlite3.Connection) -> list[Problem]:
 def shared_uids(conn: sqlite3.Connection) -> list[Problem]:
     """A uid held by more than one entry (of different kinds: each table keeps its own
     unique); an entry's uid is its identity in exports and between computers."""
-    union = " UNION ALL ".join(f"SELECT uid, '{t}' AS t FROM {t}" for t in tables())
+    union = " UNION ALL ".join(  # i18n: not shown
+        f"SELECT uid, '{t}' AS t FROM {t}" for t in tables()
+    )
     rows = conn.execute(
         f"SELECT uid, group_concat(t, ', ') FROM ({union}) GROUP BY uid HAVING count(*) > 1"
     ).fetchall()
     return [
-        Problem("link", f"the uid {uid} is held by more than one entry (in {where})")
+        Problem(
+            "link",
+            tr("the uid {uid} is held by more than one entry (in {where})").format(
+                uid=uid, where=where
+            ),
+        )
         for uid, where in rows
     ]
 
@@ -179,8 +213,10 @@ def dated_before_birth(conn: sqlite3.Connection) -> list[Problem]:
                     found.append(
                         Problem(
                             "rule",
-                            f"{sentence_start(what)} is before {name}'s date of birth "
-                            f"({birth}): correct the date of birth or that entry's date",
+                            tr(
+                                "{what} is before {name}'s date of birth ({birth}): correct "
+                                "the date of birth or that entry's date"
+                            ).format(what=sentence_start(what), name=name, birth=birth),
                             kind.table,
                             int(row["id"]),
                         )
@@ -201,10 +237,16 @@ def changed_rows(conn: sqlite3.Connection) -> list[Problem]:
         wanted = tuple(t for t in wanted if t in had)
     for table in wanted:
         if table not in existing:
-            found.append(Problem("format", f"the table of {_plural(table)} is missing"))
+            found.append(
+                Problem(
+                    "format", tr("the table of {value} is missing").format(value=_plural(table))
+                )
+            )
             continue
         if not checksums.has_checksums(conn, table):
-            found.append(Problem("format", f"the table {table} has no check marks"))
+            found.append(
+                Problem("format", tr("the table {table} has no check marks").format(table=table))
+            )
             continue
         try:
             broken = list(checksums.broken_rows(conn, table))
@@ -212,7 +254,9 @@ def changed_rows(conn: sqlite3.Connection) -> list[Problem]:
             found.append(
                 Problem(
                     "unreadable",
-                    f"the {_plural(table)} cannot be read ({exc}); the file is damaged",
+                    tr("the {value} cannot be read ({exc}); the file is damaged").format(
+                        value=_plural(table), exc=exc
+                    ),
                     table,
                 )
             )
@@ -221,12 +265,14 @@ def changed_rows(conn: sqlite3.Connection) -> list[Problem]:
             what = describe_row(conn, table, row)
             where = f"(table {table}, row {row['id']})"
             if had_seal:
-                message = f"{what} was changed outside the program {where}"
+                message = tr("{what} was changed outside the program {where}").format(
+                    what=what, where=where
+                )
                 kind = "changed"
             else:
-                message = (
-                    f"{what} was added or changed outside the program: it has no check mark {where}"
-                )
+                message = tr(
+                    "{what} was added or changed outside the program: it has no check mark {where}"
+                ).format(what=what, where=where)
                 kind = "unsealed"
             found.append(Problem(kind, message, table, int(row["id"])))
     return found
@@ -234,7 +280,7 @@ def changed_rows(conn: sqlite3.Connection) -> list[Problem]:
 
 def _plural(table: str) -> str:
     if table == "meta":
-        return "program notes"
+        return tr("program notes")
     kind = by_table(table)
     return kind.plural if kind is not None else table
 
@@ -245,15 +291,15 @@ def describe_row(conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> s
     try:
         return _describe(conn, table, row)
     except (sqlite3.DatabaseError, KeyError, TypeError, ValueError, AttributeError):
-        return f"an entry in {_plural(table)}"
+        return tr("an entry in {value}").format(value=_plural(table))
 
 
 def _describe(conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> str:
     if table == "meta":
-        return f"the program's note “{row['key']}”"
+        return tr("the program's note “{value}”").format(value=row["key"])
     kind = by_table(table)
     if kind is None:
-        return f"an entry in {table}"
+        return tr("an entry in {table}").format(table=table)
     text = kind.describe(kind.from_row(row))
     if kind.part_of and kind.parent is not None:
         parent = by_key(kind.parent)
@@ -276,7 +322,7 @@ def open_read_only(path: Path, *, immutable: bool = False) -> sqlite3.Connection
     query = "?mode=ro&immutable=1" if immutable else "?mode=ro"
     if not immutable:
         refuse_strays(path)
-    with translated(path, "read the record"):
+    with translated(path, tr("read the record")):
         conn = sqlite3.connect(path.resolve().as_uri() + query, uri=True, isolation_level=None)
         try:
             conn.execute("PRAGMA query_only = ON")
@@ -295,10 +341,10 @@ def check_record(path: Path) -> list[Problem]:
     try:
         check_record_file(path, schema.SCHEMA_VERSION)
     except FileNotFoundError:
-        raise NotARecord(f"There is no record file at {path}.") from None
+        raise NotARecord(tr("There is no record file at {path}.").format(path=path)) from None
     conn = open_read_only(path)
     try:
-        with translated(path, "check the record"):
+        with translated(path, tr("check the record")):
             return find_problems(conn)
     except NotARecord as exc:
         return [Problem("structure", str(exc))]
@@ -317,7 +363,11 @@ def quarantine(record_path: Path) -> Path:
     """
     record_path = Path(record_path)
     if not (record_path.exists() or record_path.is_symlink()):
-        raise RecordError(f"There is no record file at {record_path} to move aside.")
+        raise RecordError(
+            tr("There is no record file at {record_path} to move aside.").format(
+                record_path=record_path
+            )
+        )
     with RecordLock.acquire(record_path):
         return move_damaged_aside(record_path)
 

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from tracker.i18n import tr
 from tracker.store import durable
 from tracker.store.errors import (
     SQLITE_BUSY,
@@ -76,10 +77,15 @@ class SetAside:
     moved_to: Path
 
     def __str__(self) -> str:
-        return (
-            f"{self.stray.path.name} beside the record in {self.stray.path.parent} was not "
-            f"part of it: {self.stray.reason}; it was set aside as {self.moved_to.name} "
-            "(nothing was deleted) and the record was opened as it is."
+        return tr(
+            "{name} beside the record in {parent} was not part of it: {reason}; it "
+            "was set aside as {name2} (nothing was deleted) and the record was "
+            "opened as it is."
+        ).format(
+            name=self.stray.path.name,
+            parent=self.stray.path.parent,
+            reason=self.stray.reason,
+            name2=self.moved_to.name,
         )
 
 
@@ -125,9 +131,11 @@ def refuse_strays(path: Path) -> None:
     """Before a read-only use: raise a plain RecordError if a stray lies beside ``path``."""
     for stray in strays(path):
         raise RecordError(
-            f"{stray.path} lies beside the record but is not part of it: {stray.reason}; the "
-            "record has not been changed. Open the record in the program: it sets that file "
-            "aside (nothing is deleted) and opens the record without it."
+            tr(
+                "{path} lies beside the record but is not part of it: {reason}; the "
+                "record has not been changed. Open the record in the program: it sets "
+                "that file aside (nothing is deleted) and opens the record without it."
+            ).format(path=stray.path, reason=stray.reason)
         )
 
 
@@ -159,30 +167,32 @@ def journal_problem(path: Path, journal: Path) -> str | None:
     except OSError as exc:
         raise CannotCheck(journal, _unreadable(exc)) from exc
     if len(head) < 28 or head[:8] != JOURNAL_MAGIC:
-        return "it is not an SQLite journal"
+        return tr("it is not an SQLite journal")
     _records, _nonce, initial_pages, sector, page_size = struct.unpack(">IIIII", head[8:28])
     own_page_size = _page_size(db_head)
     if page_size != own_page_size:
-        return f"it was written for a file with pages of {page_size} bytes, not {own_page_size}"
+        return tr(
+            "it was written for a file with pages of {page_size} bytes, not {own_page_size}"
+        ).format(page_size=page_size, own_page_size=own_page_size)
     if sector < 512 or sector > 65536 or sector & (sector - 1):
-        return f"its sector size ({sector}) is not one SQLite writes"
+        return tr("its sector size ({sector}) is not one SQLite writes").format(sector=sector)
     if initial_pages == 0:
-        return "undoing it would leave an empty file"
+        return tr("undoing it would leave an empty file")
     if size > sector and tail == JOURNAL_MAGIC:
-        return "it belongs to a save across several files, which this program never makes"
+        return tr("it belongs to a save across several files, which this program never makes")
     if first is not None and (
         not first.startswith(SQLITE_MAGIC)
         or _page_size(first) != own_page_size
         or struct.unpack(">I", first[68:72])[0] != APPLICATION_ID
     ):
-        return "it holds the first page of another program's file"
+        return tr("it holds the first page of another program's file")
     if first is not None:
         # A save counts itself once in page 1 (offset 24): a crash leaves the file's count
         # where the journal's copy has it, or one ahead.  A copy put in place since differs.
         (kept,) = struct.unpack(">I", first[24:28])
         (now,) = struct.unpack(">I", db_head[24:28])
         if now not in (kept, (kept + 1) & 0xFFFFFFFF):
-            return "it was left by an unfinished save to another copy of the record"
+            return tr("it was left by an unfinished save to another copy of the record")
     return _problem_on_private_copy(path, journal, JOURNAL)
 
 
@@ -192,7 +202,7 @@ def _wal_problem(path: Path, wal: Path) -> str | None:
     except OSError as exc:
         raise CannotCheck(wal, _unreadable(exc)) from exc
     if len(head) < 20 or head[18:20] != b"\x02\x02":
-        return "the record keeps its saves in a rollback journal, never in a WAL file"
+        return tr("the record keeps its saves in a rollback journal, never in a WAL file")
     return _problem_on_private_copy(path, wal, WAL)
 
 
@@ -223,16 +233,18 @@ def _problem_on_private_copy(path: Path, extra: Path, suffix: str) -> str | None
                 except sqlite3.Error as exc:
                     if _not_about_the_file(exc):
                         raise CannotCheck(extra, _sqlite_why(exc)) from exc
-                    problem = f"a damaged file (SQLite says: {exc})"
+                    problem = tr("a damaged file (SQLite says: {exc})").format(exc=exc)
                 if problem is None and suffix == JOURNAL and _size(played) > 0:
-                    problem = "SQLite did not finish undoing it"
+                    problem = tr("SQLite did not finish undoing it")
             finally:
                 for left in (played, companion(copy, "-shm"), copy):
                     with contextlib.suppress(OSError):
                         left.unlink()
     except OSError as exc:
         raise CannotCheck(extra, _os_why(exc)) from exc
-    return None if problem is None else f"undoing it would leave {problem}"
+    return (
+        None if problem is None else tr("undoing it would leave {problem}").format(problem=problem)
+    )
 
 
 def _copy_private(src: Path, dst: Path) -> None:
@@ -251,38 +263,44 @@ class CannotCheck(CannotSave):
         self.path = extra
         reason, advice = why
         super().__init__(
-            f"{extra}, an unfinished save beside the record, could not be checked: {reason}; "
-            f"nothing was changed; {advice} and open the record again."
+            tr(
+                "{extra}, an unfinished save beside the record, could not be checked: "
+                "{reason}; nothing was changed; {advice} and open the record again."
+            ).format(extra=extra, reason=reason, advice=advice)
         )
 
 
 def _os_why(exc: OSError) -> tuple[str, str]:
     """Why a check could not be run, and what to do, for the family."""
     if durable.is_disk_full(exc):
-        return "the disk is full", "free some space on it"
+        return tr("the disk is full"), tr("free some space on it")
     if exc.errno == errno.EROFS:
         return (
-            "the record's folder is read-only",
-            "copy the record together with that file to a folder you can write to",
+            tr("the record's folder is read-only"),
+            tr("copy the record together with that file to a folder you can write to"),
         )
     if exc.errno in (errno.EACCES, errno.EPERM):
         return (
-            "a file there cannot be read or written (it may belong to another user of the "
-            "computer)",
-            "ask whoever looks after the computer to make the record's folder yours again",
+            tr(
+                "a file there cannot be read or written (it may belong to another user "
+                "of the computer)"
+            ),
+            tr("ask whoever looks after the computer to make the record's folder yours again"),
         )
-    return f"the computer reported a problem ({exc.strerror or exc})", "try again later"
+    return tr("the computer reported a problem ({value})").format(value=exc.strerror or exc), tr(
+        "try again later"
+    )
 
 
 def _sqlite_why(exc: sqlite3.Error) -> tuple[str, str]:
     primary = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
     if primary == SQLITE_FULL:
-        return _os_why(OSError(errno.ENOSPC, "disk full"))
+        return _os_why(OSError(errno.ENOSPC, tr("disk full")))
     if primary == SQLITE_READONLY:
         return _os_why(OSError(errno.EROFS, "read-only"))
     if primary == SQLITE_CANTOPEN:
-        return _os_why(OSError(errno.EACCES, "cannot open"))
-    return f"the computer reported a problem ({exc})", "try again later"
+        return _os_why(OSError(errno.EACCES, tr("cannot open")))
+    return tr("the computer reported a problem ({exc})").format(exc=exc), tr("try again later")
 
 
 def _not_about_the_file(exc: sqlite3.Error) -> bool:
@@ -332,9 +350,11 @@ def _read(path: Path, n: int) -> bytes:
 def _unreadable(exc: OSError) -> tuple[str, str]:
     if exc.errno in (errno.EACCES, errno.EPERM):
         return (
-            "it cannot be read (it may belong to another user of the computer, left by "
-            "running the program as administrator)",
-            "ask whoever looks after the computer to make that file yours again",
+            tr(
+                "it cannot be read (it may belong to another user of the computer, left "
+                "by running the program as administrator)"
+            ),
+            tr("ask whoever looks after the computer to make that file yours again"),
         )
     return _os_why(exc)
 

@@ -66,6 +66,7 @@ import struct
 import sys
 from pathlib import Path
 
+from tracker.i18n import tr
 from tracker.store.errors import CannotSave, RecordInUse, moved_message
 
 LOCK_SUFFIX = ".lock"
@@ -88,19 +89,23 @@ class OnlyReadable(CannotSave):
 
     def __init__(self, record_path: Path, why: str, to_change: str) -> None:
         self.record_path, self.why, self.to_change = record_path, why, to_change
-        super().__init__(f"Could not open {record_path} for changes: {why}; nothing was changed.")
+        super().__init__(
+            tr("Could not open {record_path} for changes: {why}; nothing was changed.").format(
+                record_path=record_path, why=why
+            )
+        )
 
     @property
     def reading_only(self) -> str:
-        return (
-            f"{self.record_path} was opened for reading only because {self.why}; {self.to_change}."
+        return tr("{record_path} was opened for reading only because {why}; {to_change}.").format(
+            record_path=self.record_path, why=self.why, to_change=self.to_change
         )
 
     def refusal(self, doing: str) -> str:
-        return (
-            f"Could not {doing}: {self.why}, so the record was opened for reading only and "
-            f"nothing can be saved to it; {self.to_change}."
-        )
+        return tr(
+            "Could not {doing}: {why}, so the record was opened for reading only and "
+            "nothing can be saved to it; {to_change}."
+        ).format(doing=doing, why=self.why, to_change=self.to_change)
 
 
 def lock_path(record_path: Path) -> Path:
@@ -108,10 +113,11 @@ def lock_path(record_path: Path) -> Path:
 
 
 def in_use_message(record_path: Path) -> str:
-    return (
-        f"{record_path} is open in another copy of the program. Close it there first (or wait "
-        "until it has finished), then try again; nothing was changed."
-    )
+    return tr(
+        "{record_path} is open in another copy of the program. Close it there "
+        "first (or wait until it has finished), then try again; nothing was "
+        "changed."
+    ).format(record_path=record_path)
 
 
 class RecordLock:
@@ -262,10 +268,12 @@ def _open_lock_file(record_path: Path, path: Path) -> int:
         # holder's process id into it would destroy that file
         os.close(fd)
         raise CannotSave(
-            f"{path} is not the program's lock file: it is another name (a hard link) for an "
-            "existing file, perhaps the record itself. "
-            f"Remove that name (the file it points to stays) and open {record_path} again; "
-            "nothing was changed."
+            tr(
+                "{path} is not the program's lock file: it is another name (a hard link) "
+                "for an existing file, perhaps the record itself. Remove that name (the "
+                "file it points to stays) and open {record_path} again; nothing was "
+                "changed."
+            ).format(path=path, record_path=record_path)
         )
     return fd
 
@@ -292,12 +300,15 @@ def _open_record(record_path: Path) -> tuple[int, bool] | None:
             raise _only_readable(record_path, exc.errno, file=False) from exc
         if isinstance(exc, PermissionError):
             raise CannotSave(
-                f"Could not open {record_path} for changes: you do not have permission to open "
-                "it; nothing was changed."
+                tr(
+                    "Could not open {record_path} for changes: you do not have permission to "
+                    "open it; nothing was changed."
+                ).format(record_path=record_path)
             ) from exc
         raise CannotSave(
-            f"Could not open {record_path} for changes ({exc.strerror or exc}); nothing was "
-            "changed."
+            tr("Could not open {record_path} for changes ({value}); nothing was changed.").format(
+                record_path=record_path, value=exc.strerror or exc
+            )
         ) from exc
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
@@ -380,40 +391,46 @@ def _owner_name(uid: int) -> str:
 
         return pwd.getpwuid(uid).pw_name
     except (ImportError, KeyError):
-        return f"user number {uid}"
+        return tr("user number {uid}").format(uid=uid)
 
 
 def _only_readable(record_path: Path, code: int | None, *, file: bool) -> OnlyReadable:
     if code == errno.EROFS:
         return OnlyReadable(
             record_path,
-            "the disk the record is on is read-only (a locked memory card, or a disk the "
-            "computer protected after an error)",
-            "to make changes, copy it to a disk that can be written",
+            tr(
+                "the disk the record is on is read-only (a locked memory card, or a disk "
+                "the computer protected after an error)"
+            ),
+            tr("to make changes, copy it to a disk that can be written"),
         )
     if file:
         return OnlyReadable(
             record_path,
-            "the record file itself is read-only (its permissions allow no changes)",
-            "to make changes, ask whoever manages this computer to let you change it",
+            tr("the record file itself is read-only (its permissions allow no changes)"),
+            tr("to make changes, ask whoever manages this computer to let you change it"),
         )
     return OnlyReadable(
         record_path,
-        f"the folder {record_path.parent} cannot be written to",
-        "to make changes, move the record to a folder of your own",
+        tr("the folder {parent} cannot be written to").format(parent=record_path.parent),
+        tr("to make changes, move the record to a folder of your own"),
     )
 
 
 def _cannot_lock(record_path: Path, path: Path, exc: OSError) -> CannotSave:
-    not_opened = f"{record_path} was not opened for changes"
+    not_opened = tr("{record_path} was not opened for changes").format(record_path=record_path)
     if exc.errno == errno.ELOOP:
         return CannotSave(
-            f"The lock file {path} is a link; remove that link and open the record again; "
-            f"{not_opened}."
+            tr(
+                "The lock file {path} is a link; remove that link and open the record "
+                "again; {not_opened}."
+            ).format(path=path, not_opened=not_opened)
         )
     if exc.errno not in _NOT_HERE:
         return CannotSave(
-            f"The lock file {path} cannot be made ({exc.strerror or exc}); {not_opened}."
+            tr("The lock file {path} cannot be made ({value}); {not_opened}.").format(
+                path=path, value=exc.strerror or exc, not_opened=not_opened
+            )
         )
     try:
         there = os.lstat(path)
@@ -425,11 +442,16 @@ def _cannot_lock(record_path: Path, path: Path, exc: OSError) -> CannotSave:
     if geteuid is not None and there.st_uid != geteuid():
         owner = _owner_name(there.st_uid)
         return CannotSave(
-            f"The lock file {path} belongs to another user ({owner}), probably left by running "
-            "the program with sudo; remove that file (it holds no part of the record) and open "
-            f"the record again; {not_opened}."
+            tr(
+                "The lock file {path} belongs to another user ({owner}), probably left "
+                "by running the program with sudo; remove that file (it holds no part of "
+                "the record) and open the record again; {not_opened}."
+            ).format(path=path, owner=owner, not_opened=not_opened)
         )
     return CannotSave(
-        f"The lock file {path} cannot be opened (its permissions were changed); remove that "
-        f"file (it holds no part of the record) and open the record again; {not_opened}."
+        tr(
+            "The lock file {path} cannot be opened (its permissions were changed); "
+            "remove that file (it holds no part of the record) and open the record "
+            "again; {not_opened}."
+        ).format(path=path, not_opened=not_opened)
     )

@@ -16,29 +16,31 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
+from tracker.i18n import tr
+
 # Folder names the sync programs create, lower-case; a name that starts with one of the
 # prefixes and goes on after a space, dash or bracket also counts ("OneDrive - Company",
 # "Dropbox (Personal)"), but not "dropboxes".
 _SYNC_NAMES: dict[str, str] = {
     "dropbox": "Dropbox",
     "onedrive": "OneDrive",
-    "google drive": "Google Drive",
-    "googledrive": "Google Drive",
-    "my drive": "Google Drive",
-    "icloud drive": "iCloud Drive",
-    "iclouddrive": "iCloud Drive",
-    "mobile documents": "iCloud Drive",
-    "com~apple~clouddocs": "iCloud Drive",
+    "google drive": "Google Drive",  # i18n: not shown
+    "googledrive": "Google Drive",  # i18n: not shown
+    "my drive": "Google Drive",  # i18n: not shown
+    "icloud drive": "iCloud Drive",  # i18n: not shown
+    "iclouddrive": "iCloud Drive",  # i18n: not shown
+    "mobile documents": "iCloud Drive",  # i18n: not shown
+    "com~apple~clouddocs": "iCloud Drive",  # i18n: not shown
     "nextcloud": "Nextcloud",
     "owncloud": "ownCloud",
-    "pcloud drive": "pCloud",
+    "pcloud drive": "pCloud",  # i18n: not shown
     "mega": "MEGA",
     "box": "Box",
-    "box sync": "Box",
+    "box sync": "Box",  # i18n: not shown
     "seadrive": "Seafile",
     "syncthing": "Syncthing",
 }
-_SYNC_PREFIXES = ("dropbox", "onedrive", "google drive", "nextcloud", "owncloud")
+_SYNC_PREFIXES = ("dropbox", "onedrive", "google drive", "nextcloud", "owncloud")  # i18n: not shown
 _NETWORK_TYPES = frozenset(
     {
         "nfs",
@@ -84,7 +86,7 @@ def sync_service(path: Path) -> str | None:
             if key.startswith(prefix) and key[len(prefix)] in " -_(":
                 return _SYNC_NAMES[prefix]
         if key == "cloudstorage":  # macOS: ~/Library/CloudStorage/<Provider>-<account>
-            return "a cloud-storage service"
+            return tr("a cloud-storage service")
     return None
 
 
@@ -134,21 +136,22 @@ def sync_folder_warning(path: Path, *, mounts_file: Path = Path("/proc/mounts"))
     path = Path(path)
     service = sync_service(path)
     if service is not None:
-        return (
-            f"The record {path} is in a {service} folder. Sync programs can copy a file while "
-            "it is being saved, or keep two versions of it, and records kept there have been "
-            "damaged that way. Keep the record on this computer (for example in the usual "
-            f"place) and use File ▸ Save a copy… to put copies in the {service} folder."
-        )
+        return tr(
+            "The record {path} is in a {service} folder. Sync programs can copy a "
+            "file while it is being saved, or keep two versions of it, and records "
+            "kept there have been damaged that way. Keep the record on this computer "
+            "(for example in the usual place) and use File ▸ Save a copy… to put "
+            "copies in the {service} folder."
+        ).format(path=path, service=service)
     if sys.platform.startswith("linux"):
         mount = mount_of(path, read_mounts(mounts_file))
         if mount is not None and is_network(mount.fs_type):
-            return (
-                f"The record {path} is on a network drive ({mount.fs_type} at {mount.point}). "
-                "If the connection drops while the record is being saved, it can be damaged. "
-                "Keep the record on this computer and use File ▸ Save a copy… to put copies "
-                "on the network drive."
-            )
+            return tr(
+                "The record {path} is on a network drive ({fs_type} at {point}). If the "
+                "connection drops while the record is being saved, it can be damaged. "
+                "Keep the record on this computer and use File ▸ Save a copy… to put "
+                "copies on the network drive."
+            ).format(path=path, fs_type=mount.fs_type, point=mount.point)
     return None
 
 

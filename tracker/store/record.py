@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from tracker.clock import Clock, system_clock
+from tracker.i18n import tr
+from tracker.i18n.formats import date_text
 from tracker.kinds import (
     ALL_CHANGED,
     CHILD,
@@ -151,7 +153,9 @@ class Record:
             version = check_record_file(path, SCHEMA_VERSION)
         except FileNotFoundError:
             if not create:
-                raise NotARecord(f"There is no record file at {path}.") from None
+                raise NotARecord(
+                    tr("There is no record file at {path}.").format(path=path)
+                ) from None
             return cls._create(path, clock)
         if read_only:
             return cls._open_read_only(path, clock)
@@ -167,7 +171,7 @@ class Record:
                     check_record_file(path, SCHEMA_VERSION)
                 quick_check(conn, path)  # the first read also rolls back an interrupted save
                 same_version(conn, path, version)
-                with translated(path, "open the record"):
+                with translated(path, tr("open the record")):
                     if version < SCHEMA_VERSION:
                         backup_connection(conn, path, BEFORE_UPDATE, clock, folder=backup_dir)
                         migrate(conn, version, APPLICATION_ID)  # its own transaction
@@ -206,7 +210,9 @@ class Record:
         everything ``fill`` saved, or not at all."""
         path = Path(path)
         if path.exists() or path.is_symlink():
-            raise RecordError(f"{path} already exists; choose another name for a new record.")
+            raise RecordError(
+                tr("{path} already exists; choose another name for a new record.").format(path=path)
+            )
         return cls._create(path, clock, fill=fill)
 
     @classmethod
@@ -221,7 +227,7 @@ class Record:
         """Build the new record whole in a private temporary file beside ``path`` (0600,
         schema, ``fill``, synced), then link it into place without ever replacing a file:
         a crash leaves no file or a whole record, never an empty one."""
-        with translated(path, "create the record"):
+        with translated(path, tr("create the record")):
             if not path.parent.exists():
                 durable.private_folder(path.parent)
             lock = take_lock(path)
@@ -235,7 +241,9 @@ class Record:
                         cls._build(tmp, clock, fill)
                         if not durable.rename_no_replace(tmp, path):
                             raise RecordError(
-                                f"{path} already exists; choose another name for a new record."
+                                tr(
+                                    "{path} already exists; choose another name for a new record."
+                                ).format(path=path)
                             )
                     finally:
                         journal.companion(tmp, journal.JOURNAL).unlink(missing_ok=True)
@@ -298,7 +306,7 @@ class Record:
     def count_on_above(self, saves: int) -> None:
         """Raise the save counter above ``saves`` (one transaction): backups are ordered by
         it, and an older copy put back by hand must count as the newest content."""
-        with self._write("count on above the backups") as conn:
+        with self._write(tr("count on above the backups")) as conn:
             count_save(conn, at_least=saves)
 
     @contextmanager
@@ -333,7 +341,7 @@ class Record:
         ``doing`` names the whole change for error messages ("import the JSON export").
         """
         if self._in_batch:
-            raise RuntimeError("batches do not nest")
+            raise RuntimeError("batches do not nest")  # i18n: not shown
         with self._in_place(doing), translated(self.path, doing), transaction(self._conn):
             self._in_batch = True
             try:
@@ -370,7 +378,7 @@ class Record:
                     raise ValidationFailed(errors)
 
     def _q(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        with translated(self.path, "read the record"):
+        with translated(self.path, tr("read the record")):
             return self._conn.execute(sql, params).fetchall()
 
     def updated_times(self, model: type[Any]) -> dict[str, dt.datetime]:
@@ -408,7 +416,9 @@ class Record:
         clauses, args = [], []
         if kind.parent is not None:
             if parent_id is None:
-                raise ValueError(f"{kind.plural} belong to a {kind.parent}: give its id")
+                raise ValueError(  # i18n: not shown
+                    f"{kind.plural} belong to a {kind.parent}: give its id"  # i18n: not shown
+                )
             clauses.append(f"{kind.parent_column} = ?")
             args.append(parent_id)
         if where:
@@ -417,7 +427,7 @@ class Record:
         sql = f"SELECT * FROM {kind.table}"
         if clauses:
             sql += " WHERE " + " AND ".join(clauses)
-        rows = self._q(f"{sql} ORDER BY {kind.order_by}", args)
+        rows = self._q(f"{sql} ORDER BY {kind.order_by}", args)  # i18n: not shown
         return self._built(kind, rows)
 
     def matching(self, model: type[E], parent_id: int | None, **values: Any) -> list[E]:
@@ -520,13 +530,17 @@ class Record:
                 f"SELECT {target.parent_column} FROM {target.table} WHERE id = ?", (target_id,)
             )
             if not owner or owner[0][0] != getattr(entry, kind.parent_column):
-                errors[f.name] = f"{f.label}: choose one of this child's {target.plural}"
+                errors[f.name] = tr("{label}: choose one of this child's {plural}").format(
+                    label=tr(f.label), plural=tr(target.plural)
+                )
         row_id = getattr(entry, "id", None)
         if row_id is not None and kind.parent is not None:
             errors.update(self._linked_from_another_child(kind, entry))
         uid = getattr(entry, "uid", "")
         if row_id is None and uid and self._uid_taken(uid):
-            errors["uid"] = f"Uid: {uid} is already another entry's; an entry has a uid of its own"
+            errors["uid"] = tr(
+                "Uid: {uid} is already another entry's; an entry has a uid of its own"
+            ).format(uid=uid)
         if kind is CHILD and entry.id is not None and "birth_date" not in errors:
             problem = self._born_after_entries(entry)
             if problem:
@@ -549,7 +563,10 @@ class Record:
             stored = self.entry(type(entry), row_id)
             if not differences(kind, stored, entry):
                 return stored, Changes()  # nothing changed: nothing written, no undo step
-        with self._write(f"save the {kind.singular}") as conn, checksums.sealing(conn) as seals:
+        with (
+            self._write(tr("save the {singular}").format(singular=tr(kind.singular))) as conn,
+            checksums.sealing(conn) as seals,
+        ):
             saved = self._write_entry(conn, kind, entry, self._now(), seals)
         if deferred is not None and kind.has_id:
             deferred.append(saved)
@@ -581,7 +598,7 @@ class Record:
                 what = sentence_start(definite(kind.describe(entry)))
                 raise ValidationFailed({f"{i}:{k}": f"{what}: {m}" for k, m in errors.items()})
         changed = Changes.of(*{kind_of(e).key for e in entries})
-        doing = f"save the {kind_of(entries[0]).plural}"
+        doing = tr("save the {plural}").format(plural=tr(kind_of(entries[0]).plural))
         with self._write(doing) as conn, checksums.sealing(conn) as seals:
             now = self._now()  # one time for the whole transaction
             new = NewRows(conn, now, seals)  # new entries: one executemany per table
@@ -670,9 +687,14 @@ class Record:
             )
             if rows[0][0]:
                 return {
-                    kind.parent_column: f"{sentence_start(definite(kind.describe(entry)))} is "
-                    f"linked to by {rows[0][0]} {linking.plural} of its child; it cannot move "
-                    "to another child"
+                    kind.parent_column: tr(
+                        "{value} is linked to by {value2} {plural} of its child; it cannot move "
+                        "to another child"
+                    ).format(
+                        value=sentence_start(definite(kind.describe(entry))),
+                        value2=rows[0][0],
+                        plural=tr(linking.plural),
+                    )
                 }
         return {}
 
@@ -699,10 +721,10 @@ class Record:
             return None
         day, kind, row = earliest
         what = kind.describe(kind.from_row(row))
-        return (
-            f"Date of birth: {what} is recorded on {day}, before {birth}; check the date of "
-            "birth (or that entry's date)"
-        )
+        return tr(
+            "Date of birth: {what} is recorded on {day}, before {birth}; check the "
+            "date of birth (or that entry's date)"
+        ).format(what=what, day=_date_shown(day), birth=date_text(child.birth_date))
 
     def delete(self, model: type[Any], row_id: int) -> Deleted:
         """Delete one entry with its own rows (a child: with everything recorded for them);
@@ -737,7 +759,8 @@ class Record:
         belongs to them, kind by kind down the registry."""
         yield kind.table, where, params
         for sub in children_of(kind):
-            inner = f"{sub.parent_column} IN (SELECT id FROM {kind.table} WHERE {where})"
+            select = f"SELECT id FROM {kind.table} WHERE {where}"
+            inner = f"{sub.parent_column} IN ({select})"
             yield from self._owned(sub, inner, params)
 
     # ------------------------------------------------------------------ queries of counts
@@ -776,7 +799,7 @@ class Record:
         newest = self.entries(
             CountResult,
             child_id,
-            where="id IN (SELECT id FROM count_result WHERE child_id = ? "
+            where="id IN (SELECT id FROM count_result WHERE child_id = ? "  # i18n: not shown
             "ORDER BY taken_date DESC, coalesce(taken_time, '') DESC, id DESC LIMIT ?)",
             params=(child_id, limit),
         )
@@ -810,7 +833,7 @@ class Record:
 
     def undelete(self, deleted: Deleted) -> Changes:
         """Put back exactly what a delete removed: same ids, uids and timestamps."""
-        with self._write("undo the delete") as conn:
+        with self._write(tr("undo the delete")) as conn:
             for table, row in deleted.rows:
                 columns = ", ".join(row)
                 marks = ", ".join("?" for _ in row)
@@ -853,7 +876,9 @@ class Record:
         names = checksums.column_names(cur)
         found = cur.fetchall()
         if not found:
-            raise KeyError(f"{table} {row_id} is no longer in the record")
+            raise KeyError(
+                tr("{table} {row_id} is no longer in the record").format(table=table, row_id=row_id)
+            )
         row = checksums.as_dict(names, found[0])
         seals.add(table, row)
         return int(row["id"]), str(row["uid"])
@@ -868,7 +893,7 @@ class Record:
 
     def take_record_uid(self, record_uid: str) -> None:
         """Give the record ``record_uid`` (loading an export of the same record)."""
-        with self._write("note the record's uid") as conn:
+        with self._write(tr("note the record's uid")) as conn:
             set_record_id(conn, record_uid)
 
     def meta(self, key: str) -> str | None:
@@ -877,7 +902,7 @@ class Record:
         return str(rows[0][0]) if rows else None
 
     def set_meta(self, key: str, value: str) -> None:
-        with self._write("note this in the record") as conn:
+        with self._write(tr("note this in the record")) as conn:
             cur = conn.execute(
                 "INSERT INTO meta (key, value, updated_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
@@ -899,7 +924,7 @@ class Record:
 
     def problems(self) -> list[str]:
         """Integrity, links, format version and every row's seal; empty means all is well."""
-        with translated(self.path, "check the record"):
+        with translated(self.path, tr("check the record")):
             return [p.message for p in find_problems(self._conn)]
 
 
@@ -937,3 +962,12 @@ def _with_batch(context: Context, batch: list[Any]) -> Context:
         return found + index.get(tuple(values[n] for n in names), [])
 
     return replace(context, entries=entries, matching=matching)
+
+
+def _date_shown(text: str) -> str:
+    """A date read back from the record (ISO text) as the family's locale shows it; text
+    that is not a date stays as it is."""
+    try:
+        return date_text(dt.date.fromisoformat(text[:10]))
+    except ValueError:
+        return text

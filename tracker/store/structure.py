@@ -16,6 +16,7 @@ import functools
 import sqlite3
 from pathlib import Path
 
+from tracker.i18n import tr
 from tracker.store import schema
 from tracker.store.errors import WrongLayout, translated
 from tracker.store.files import APPLICATION_ID
@@ -52,16 +53,22 @@ def _columns(conn: sqlite3.Connection) -> frozenset[tuple[str, str, bool]]:
 def schema_problem(conn: sqlite3.Connection, version: int) -> str | None:
     """Why the tables of the open file are not those of a record of format ``version``."""
     if not 1 <= version <= len(MIGRATIONS):
-        return f"its format number ({version}) is not one of a treatment record"
+        return tr("its format number ({version}) is not one of a treatment record").format(
+            version=version
+        )
     found = _columns(conn)
     wanted = expected_columns(version)
     if found == wanted:
         return _identity_problem(conn, version)
     missing = sorted({t for t, *_ in wanted - found})
     if missing:
-        return f"the table {missing[0]} of a record of format {version} is missing or different"
+        return tr(
+            "the table {value} of a record of format {version} is missing or different"
+        ).format(value=missing[0], version=version)
     extra = sorted({t for t, *_ in found - wanted})
-    return f"it has the table {extra[0]}, which a record of format {version} does not have"
+    return tr("it has the table {value}, which a record of format {version} does not have").format(
+        value=extra[0], version=version
+    )
 
 
 _IDENTITY_SINCE = 3  # record format 3 gave every record an id and a save counter (meta rows)
@@ -72,7 +79,7 @@ def _identity_problem(conn: sqlite3.Connection, version: int) -> str | None:
     if not conn.execute(
         "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meta'"
     ).fetchone():
-        return None if version < _IDENTITY_SINCE else "it has no table meta"
+        return None if version < _IDENTITY_SINCE else tr("it has no table meta")
     keys = {
         str(r[0])
         for r in conn.execute(
@@ -80,23 +87,27 @@ def _identity_problem(conn: sqlite3.Connection, version: int) -> str | None:
         )
     }
     if version >= _IDENTITY_SINCE and len(keys) < 2:
-        return f"the record id and save counter of a record of format {version} are missing"
+        return tr(
+            "the record id and save counter of a record of format {version} are missing"
+        ).format(version=version)
     if version < _IDENTITY_SINCE and keys:
-        return (
-            f"it holds the record id and save counter of format {_IDENTITY_SINCE} although it "
-            f"says it is format {version}"
-        )
+        return tr(
+            "it holds the record id and save counter of format {IDENTITY_SINCE} "
+            "although it says it is format {version}"
+        ).format(IDENTITY_SINCE=_IDENTITY_SINCE, version=version)
     return None
 
 
 def check_schema(conn: sqlite3.Connection, path: Path, version: int) -> None:
     """Raise NotARecord, naming what is wrong, unless the tables are a record's."""
-    with translated(path, "open the record"):
+    with translated(path, tr("open the record")):
         problem = schema_problem(conn, version)
     if problem:
         raise WrongLayout(
-            f"{path} is not a treatment record this program can open: {problem}. "
-            "The file has not been changed."
+            tr(
+                "{path} is not a treatment record this program can open: {problem}. The "
+                "file has not been changed."
+            ).format(path=path, problem=problem)
         )
 
 
@@ -110,13 +121,15 @@ def problems_after_recovery(conn: sqlite3.Connection) -> str | None:
     again would make any comparison with the half-written file look worse."""
     integrity = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
     if integrity != ["ok"]:
-        return f"a damaged file (SQLite's check says: {first_finding(integrity)})"
+        return tr("a damaged file (SQLite's check says: {value})").format(
+            value=first_finding(integrity)
+        )
     if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
-        return "a file that is not a treatment record"
+        return tr("a file that is not a treatment record")
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     problem = schema_problem(conn, version)
     if problem:
-        return f"a file that is not a whole record ({problem})"
+        return tr("a file that is not a whole record ({problem})").format(problem=problem)
     return None
 
 
@@ -126,4 +139,4 @@ def first_finding(lines: list[str]) -> str:
         text = " ".join(line.split())
         if text and not text.startswith("***"):
             return text
-    return " ".join(lines[0].split()) if lines else "no answer"
+    return " ".join(lines[0].split()) if lines else tr("no answer")

@@ -31,6 +31,7 @@ import re
 import stat
 from pathlib import Path
 
+from tracker.i18n import N_, tr
 from tracker.store.backup_file import BACKUP_FOLDER, BEFORE_RESTORE
 from tracker.store.errors import RecordError
 from tracker.store.files import has_our_mark
@@ -40,8 +41,8 @@ from tracker.store.lock import LOCK_SUFFIX
 from tracker.store.record import UNFINISHED_SUFFIX
 
 _SIBLINGS = ("-journal", "-wal", "-shm")
-_RECORD = "the treatment record itself (or a link to it)"
-_FOLDER = "the record's backups folder"
+_RECORD = N_("the treatment record itself (or a link to it)")
+_FOLDER = N_("the record's backups folder")
 _Identity = tuple[int, int]
 
 
@@ -65,9 +66,9 @@ def check_write_target(
     for entry in _entries(folder):
         if pattern.match(entry.name.casefold()):
             _note(known, entry, _what(record.name, entry.name))
-    _note(known, backups, _FOLDER)
+    _note(known, backups, tr(_FOLDER))
     for entry in _entries(backups):
-        _note(known, entry, "one of the record's backups")
+        _note(known, entry, tr("one of the record's backups"))
     what = known.get(_identity(target) or (-1, -1))
     if what is None:
         try:
@@ -79,23 +80,27 @@ def check_write_target(
             if pattern.match(resolved.name.casefold()):
                 what = _what(record.name, resolved.name)
             elif resolved.name.casefold() == BACKUP_FOLDER:
-                what = _FOLDER
+                what = tr(_FOLDER)
         elif parent is not None and parent == _identity(backups):
-            what = "inside the record's backups folder"
+            what = tr("inside the record's backups folder")
     if what is None:
         what = _unsafe(target)
     if what is None and not copy_of_the_record and _is_a_record(target):
-        what = "a treatment record (an export, picture or PDF never replaces one)"
+        what = tr("a treatment record (an export, picture or PDF never replaces one)")
     if what is None:
         if replaces and target.is_file() and target.suffix.casefold() not in replaces:
             raise RecordError(
-                f"{target} already exists and is not a {' or '.join(replaces)} file; "
-                "writing would replace it. Choose another file name, or delete that file "
-                "first. Nothing was written."
+                tr(
+                    "{target} already exists and is not a {items} file; writing would "
+                    "replace it. Choose another file name, or delete that file first. "
+                    "Nothing was written."
+                ).format(target=target, items=" or ".join(replaces))
             )
         return
     raise RecordError(
-        f"{target} is {what}; choose another file name or folder. Nothing was written."
+        tr("{target} is {what}; choose another file name or folder. Nothing was written.").format(
+            target=target, what=what
+        )
     )
 
 
@@ -106,7 +111,9 @@ def check_regular_target(target: Path | str) -> None:
     what = _unsafe(Path(target))
     if what is not None:
         raise RecordError(
-            f"{target} is {what}; choose another file name or folder. Nothing was written."
+            tr(
+                "{target} is {what}; choose another file name or folder. Nothing was written."
+            ).format(target=target, what=what)
         )
 
 
@@ -124,14 +131,16 @@ def _unsafe(target: Path) -> str | None:
     except (OSError, ValueError):
         return None  # a name no file can have: the writer refuses it itself
     if any(resolved == f or f in resolved.parents for f in _SYSTEM_FOLDERS):
-        return "a system file, not a place to save"
+        return tr("a system file, not a place to save")
     try:
         points_to = os.readlink(target)
     except (OSError, ValueError):
         return None  # not a link
     if not os.path.exists(target):
-        return f"a link to {points_to}, which does not exist"
-    return f"a link to {points_to} (saving would replace the link, not that file)"
+        return tr("a link to {points_to}, which does not exist").format(points_to=points_to)
+    return tr("a link to {points_to} (saving would replace the link, not that file)").format(
+        points_to=points_to
+    )
 
 
 def _not_a_regular_file(target: Path) -> str | None:
@@ -145,14 +154,14 @@ def _not_a_regular_file(target: Path) -> str | None:
     if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
         return None
     if stat.S_ISFIFO(mode):
-        kind = "a named pipe"
+        kind = tr("a named pipe")
     elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
         kind = "a device"
     elif stat.S_ISSOCK(mode):
         kind = "a socket"
     else:
         kind = "not a file"
-    return f"not a regular file ({kind})"
+    return tr("not a regular file ({kind})").format(kind=kind)
 
 
 def _is_a_record(target: Path) -> bool:
@@ -181,23 +190,23 @@ def _set_aside_suffixes() -> dict[str, str]:
     """Every suffix under which the program sets a file aside beside the record (never
     deleted, so never to be written over), and what such a file is, in words."""
     return {
-        DAMAGED_SUFFIX: "a copy of the record set aside as damaged",
-        FOREIGN_SUFFIX: "a file set aside from beside the record as not part of it",
-        UNFINISHED_SUFFIX: "a record set aside because its making was cut short",
-        f".{BEFORE_RESTORE}": "a file set aside from beside the record before a restore",
+        DAMAGED_SUFFIX: tr("a copy of the record set aside as damaged"),
+        FOREIGN_SUFFIX: tr("a file set aside from beside the record as not part of it"),
+        UNFINISHED_SUFFIX: tr("a record set aside because its making was cut short"),
+        f".{BEFORE_RESTORE}": tr("a file set aside from beside the record before a restore"),
     }
 
 
 def _what(record_name: str, name: str) -> str:
     rest = name[len(record_name) :].casefold()
     if not rest:
-        return _RECORD
+        return tr(_RECORD)
     for suffix, what in _set_aside_suffixes().items():  # the damaged copy's first
         if suffix in rest:
             return what
     if rest == LOCK_SUFFIX:
-        return "the record's lock file"
-    return "the record's journal of unfinished saves"
+        return tr("the record's lock file")
+    return tr("the record's journal of unfinished saves")
 
 
 def _entries(folder: Path) -> list[Path]:

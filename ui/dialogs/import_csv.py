@@ -160,7 +160,7 @@ class CsvImporter:
             if path is None:
                 return None
         try:  # kind and size first: a FIFO, /dev/zero or a huge file is refused at once
-            data = read_import_file(path, MAX_CSV_BYTES, "a lab's CSV export")
+            data = read_import_file(path, MAX_CSV_BYTES, self.parent.tr("a lab's CSV export"))
         except ImportFileError as exc:
             self.interaction.error(self.parent, self.parent.tr("Import lab results"), str(exc))
             return None

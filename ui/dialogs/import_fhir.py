@@ -62,7 +62,7 @@ class FhirImporter:
             if path is None:
                 return None
         record = self.bridge.record
-        source = f"imported from {path.name}"
+        source = self.parent.tr("imported from {file}").format(file=path.name)
         outcome = read_in_background(  # kind and size first (read_import_file): a FIFO or a
             self.parent,  # huge file is refused
             self.parent.tr("Reading the FHIR file…"),
