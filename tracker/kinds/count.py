@@ -8,6 +8,7 @@ from typing import Any
 
 from tracker import analytes, forms
 from tracker.anc import calculate_anc
+from tracker.i18n import N_
 from tracker.kinds.fields import (
     LONG_TEXT,
     Choice,
@@ -22,7 +23,7 @@ from tracker.kinds.fields import (
     Text,
     Time,
 )
-from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
+from tracker.kinds.kind import Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import Comparator, CountResult, CountValue, OtherResult
 
 # The export format that added the lab's flag and comment, the hours after an infusion and
@@ -196,23 +197,23 @@ COUNT_VALUE = Kind(
     parent_column="result_id",
     part_of=True,
     fields=(
-        Text("analyte", "Blood value", codes=analytes.CODES),
-        Number("value", "Value", optional=False, default=0.0),
-        Text("value_text", "Value as typed"),
-        Text("unit", "Unit"),
-        Choice("comparator", "Comparator", enum=Comparator, default=Comparator.EQUAL),
-        Number("normalised_value", "Value in the standard unit", optional=False, default=0.0),
-        Text("canonical_unit", "Standard unit"),
-        Text("range_text", "Lab range as printed"),
-        Number("range_low", "Lab range, low"),
-        Number("range_high", "Lab range, high"),
-        Text("lab_flag", "Lab's flag", since=LAB_NOTES_SINCE),
-        Text("lab_comment", "Lab's comment", since=LAB_NOTES_SINCE, longest=LONG_TEXT),
-        Number("hours_after", "Hours since the infusion started", since=LAB_NOTES_SINCE),
-        Derived("calculated", "Calculated", export=lambda v: False, reads=Flag("calculated")),
+        Text("analyte", N_("Blood value"), codes=analytes.CODES),
+        Number("value", N_("Value"), optional=False, default=0.0),
+        Text("value_text", N_("Value as typed")),
+        Text("unit", N_("Unit")),
+        Choice("comparator", N_("Comparator"), enum=Comparator, default=Comparator.EQUAL),
+        Number("normalised_value", N_("Value in the standard unit"), optional=False, default=0.0),
+        Text("canonical_unit", N_("Standard unit")),
+        Text("range_text", N_("Lab range as printed")),
+        Number("range_low", N_("Lab range, low")),
+        Number("range_high", N_("Lab range, high")),
+        Text("lab_flag", N_("Lab's flag"), since=LAB_NOTES_SINCE),
+        Text("lab_comment", N_("Lab's comment"), since=LAB_NOTES_SINCE, longest=LONG_TEXT),
+        Number("hours_after", N_("Hours since the infusion started"), since=LAB_NOTES_SINCE),
+        Derived("calculated", N_("Calculated"), export=lambda v: False, reads=Flag("calculated")),
     ),
-    singular=QT_TRANSLATE_NOOP("kinds", "blood value"),
-    plural=QT_TRANSLATE_NOOP("kinds", "blood values"),
+    singular=N_("blood value"),
+    plural=N_("blood values"),
     describe=lambda v: (
         f"a blood value ({analytes.BY_CODE[v.analyte].name})"
         if v.analyte in analytes.BY_CODE
@@ -234,15 +235,15 @@ COUNT_OTHER = Kind(
     parent_column="result_id",
     part_of=True,
     fields=(
-        Text("name", "Test", strip=True),
-        Text("value_text", "Result as printed", longest=LONG_TEXT),
-        Text("unit", "Unit"),
-        Text("range_text", "Lab range as printed"),
-        Text("lab_flag", "Lab's flag"),
-        Text("lab_comment", "Lab's comment", longest=LONG_TEXT),
+        Text("name", N_("Test"), strip=True),
+        Text("value_text", N_("Result as printed"), longest=LONG_TEXT),
+        Text("unit", N_("Unit")),
+        Text("range_text", N_("Lab range as printed")),
+        Text("lab_flag", N_("Lab's flag")),
+        Text("lab_comment", N_("Lab's comment"), longest=LONG_TEXT),
     ),
-    singular=QT_TRANSLATE_NOOP("kinds", "other lab result"),
-    plural=QT_TRANSLATE_NOOP("kinds", "other lab results"),
+    singular=N_("other lab result"),
+    plural=N_("other lab results"),
     describe=lambda o: f"a lab result ({o.name})",
     order_by="id",
     sort_key=lambda o: (o.name.casefold(), o.uid),
@@ -256,29 +257,29 @@ COUNT = Kind(
     fields=(
         Derived(
             "taken_at",
-            "Taken at",
+            N_("Taken at"),
             export=_taken_at,
             reads=Text("taken_at"),
             agrees=_taken_at_agrees,
         ),
-        Date("taken_date", "Date"),
-        Time("taken_time", "Time"),
-        Text("source", "Lab"),
-        Text("note", "Note", longest=LONG_TEXT),
-        Rows("values", "Values", kind="count_value", key="analyte"),
+        Date("taken_date", N_("Date")),
+        Time("taken_time", N_("Time")),
+        Text("source", N_("Lab")),
+        Text("note", N_("Note"), longest=LONG_TEXT),
+        Rows("values", N_("Values"), kind="count_value", key="analyte"),
         Rows(
             "others",
-            "Other lab results",
+            N_("Other lab results"),
             kind="count_other",
             key="name",
             json="other_results",
             since=LAB_NOTES_SINCE,
         ),
     ),
-    singular=QT_TRANSLATE_NOOP("kinds", "blood count"),
-    plural=QT_TRANSLATE_NOOP("kinds", "blood counts"),
+    singular=N_("blood count"),
+    plural=N_("blood counts"),
     describe=lambda c: f"a blood count of {c.taken_date.isoformat()}",
-    order_by="taken_date, coalesce(taken_time, ''), id",
+    order_by="taken_date, coalesce(taken_time, ''), id",  # i18n: not shown
     sort_key=date_sort_key("taken_date", "taken_time"),
     dates=(DateRule("taken_date", not_in_future=True),),
     validate=_validate,

@@ -19,8 +19,9 @@ from fractions import Fraction
 from tracker import forms
 from tracker.analytes import format_number, parse_number
 from tracker.dates import parse_date
+from tracker.i18n import N_
 from tracker.kinds.fields import LONG_TEXT, Date, Number, Text
-from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
+from tracker.kinds.kind import Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import Child, Growth
 
 # LOINC codes for a later exchange format (issue 14), domain.md §5.2 (FHIR vital-signs value
@@ -362,20 +363,20 @@ GROWTH = Kind(
     table="growth",
     json="growth",
     fields=(
-        Date("date", "Date"),
-        Text("weight_text", "Weight"),
-        Number("weight_kg", "Weight in kg"),
-        Text("length_text", "Length/height"),
-        Number("length_cm", "Length/height in cm"),
-        Text("head_text", "Head circumference"),
-        Number("head_cm", "Head circumference in cm"),
-        Text("measured_by", "Measured by"),
-        Text("note", "Note", longest=LONG_TEXT),
+        Date("date", N_("Date")),
+        Text("weight_text", N_("Weight")),
+        Number("weight_kg", N_("Weight in kg")),
+        Text("length_text", N_("Length/height")),
+        Number("length_cm", N_("Length/height in cm")),
+        Text("head_text", N_("Head circumference")),
+        Number("head_cm", N_("Head circumference in cm")),
+        Text("measured_by", N_("Measured by")),
+        Text("note", N_("Note"), longest=LONG_TEXT),
     ),
-    singular=QT_TRANSLATE_NOOP("kinds", "growth measurement"),
-    plural=QT_TRANSLATE_NOOP("kinds", "growth measurements"),
+    singular=N_("growth measurement"),
+    plural=N_("growth measurements"),
     describe=describe,
-    order_by="date, id",
+    order_by="date, id",  # i18n: not shown
     sort_key=date_sort_key("date"),
     dates=(DateRule("date", not_in_future=True),),
     validate=_validate,

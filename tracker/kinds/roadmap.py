@@ -9,8 +9,9 @@ tracker.roadmap.child applies them.
 
 from __future__ import annotations
 
+from tracker.i18n import N_
 from tracker.kinds.fields import LONG_TEXT, Date, Flag, Rows, Text
-from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
+from tracker.kinds.kind import Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import PlanItemEntry, Roadmap
 
 
@@ -64,14 +65,14 @@ PLAN_ITEM = Kind(
     parent_column="roadmap_id",
     part_of=True,
     fields=(
-        Text("item_id", "Item"),
-        Date("date", "Date", optional=True),
-        Flag("fixed", "Fixed by hand"),
-        Text("moved_because", "Moved because", longest=LONG_TEXT),
-        Text("phase_uid", "Phase"),
+        Text("item_id", N_("Item")),
+        Date("date", N_("Date"), optional=True),
+        Flag("fixed", N_("Fixed by hand")),
+        Text("moved_because", N_("Moved because"), longest=LONG_TEXT),
+        Text("phase_uid", N_("Phase")),
     ),
-    singular=QT_TRANSLATE_NOOP("kinds", "planned item"),
-    plural=QT_TRANSLATE_NOOP("kinds", "planned items"),
+    singular=N_("planned item"),
+    plural=N_("planned items"),
     describe=lambda i: f"the planned item {i.item_id}",
     order_by="id",
     sort_key=lambda i: (i.item_id, i.uid),
@@ -84,18 +85,18 @@ ROADMAP = Kind(
     table="roadmap",
     json="roadmaps",
     fields=(
-        Text("protocol", "Protocol", strip=True),
-        Text("arm", "Arm"),
-        Text("template", "Template", longest=1024 * 1024),  # roadmap.read's file limit
-        Date("applied_on", "Applied on"),
-        Date("first_start", "First start", optional=True),
-        Rows("items", "Planned items", kind="plan_item", key="item_id"),
-        Text("note", "Note", longest=LONG_TEXT),
+        Text("protocol", N_("Protocol"), strip=True),
+        Text("arm", N_("Arm")),
+        Text("template", N_("Template"), longest=1024 * 1024),  # roadmap.read's file limit
+        Date("applied_on", N_("Applied on")),
+        Date("first_start", N_("First start"), optional=True),
+        Rows("items", N_("Planned items"), kind="plan_item", key="item_id"),
+        Text("note", N_("Note"), longest=LONG_TEXT),
     ),
-    singular=QT_TRANSLATE_NOOP("kinds", "roadmap"),
-    plural=QT_TRANSLATE_NOOP("kinds", "roadmaps"),
+    singular=N_("roadmap"),
+    plural=N_("roadmaps"),
     describe=lambda r: f"the roadmap {r.protocol} ({r.arm}) applied on {r.applied_on.isoformat()}",
-    order_by="applied_on, id",
+    order_by="applied_on, id",  # i18n: not shown
     sort_key=date_sort_key("applied_on"),
     dates=(DateRule("applied_on", not_in_future=True), DateRule("first_start")),
     validate=_validate,

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 
 from tracker import forms
 from tracker.dates import parse_date, parse_optional_date
+from tracker.i18n import N_
 from tracker.kinds.fields import LONG_TEXT, Choice, Date, Text
-from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
+from tracker.kinds.kind import Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import Child, Stay, StayReason
 
 REASON_LABELS = {
@@ -220,17 +221,17 @@ STAY = Kind(
     table="stay",
     json="stays",
     fields=(
-        Date("from_date", "From"),
-        Date("to_date", "To", optional=True),
-        Text("place", "Where"),
-        Choice("reason", "Why", enum=StayReason, default=StayReason.OTHER),
-        Text("reason_text", "Other reason", longest=LONG_TEXT),
-        Text("note", "Note", longest=LONG_TEXT),
+        Date("from_date", N_("From")),
+        Date("to_date", N_("To"), optional=True),
+        Text("place", N_("Where")),
+        Choice("reason", N_("Why"), enum=StayReason, default=StayReason.OTHER),
+        Text("reason_text", N_("Other reason"), longest=LONG_TEXT),
+        Text("note", N_("Note"), longest=LONG_TEXT),
     ),
-    singular=QT_TRANSLATE_NOOP("kinds", "hospital stay"),
-    plural=QT_TRANSLATE_NOOP("kinds", "hospital stays"),
+    singular=N_("hospital stay"),
+    plural=N_("hospital stays"),
     describe=describe,
-    order_by="from_date, id",
+    order_by="from_date, id",  # i18n: not shown
     sort_key=date_sort_key("from_date"),
     dates=(
         DateRule("from_date", not_in_future=True),

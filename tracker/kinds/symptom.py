@@ -13,8 +13,9 @@ from typing import Any
 
 from tracker import forms, ranges
 from tracker.dates import parse_date, parse_optional_date
+from tracker.i18n import N_
 from tracker.kinds.fields import LONG_TEXT, Choice, Date, JsonReader, KeyPath, Number, Text
-from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
+from tracker.kinds.kind import Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import Child, Severity, Symptom, SymptomWhat
 
 WHAT_LABELS: dict[str, str] = {
@@ -169,19 +170,19 @@ SYMPTOM = Kind(
     table="symptom",
     json="symptoms",
     fields=(
-        Date("date", "Date"),
-        Choice("what", "What", enum=SymptomWhat, default=SymptomWhat.OTHER),
-        Text("what_text", "What (in words)"),
-        Date("end_date", "Until", optional=True),
-        Choice("severity", "How bad", enum=Severity, optional=True),
-        Grade("grade", "Grade"),
-        Text("grade_version", "Grade version"),
-        Text("note", "Note", longest=LONG_TEXT),
+        Date("date", N_("Date")),
+        Choice("what", N_("What"), enum=SymptomWhat, default=SymptomWhat.OTHER),
+        Text("what_text", N_("What (in words)")),
+        Date("end_date", N_("Until"), optional=True),
+        Choice("severity", N_("How bad"), enum=Severity, optional=True),
+        Grade("grade", N_("Grade")),
+        Text("grade_version", N_("Grade version")),
+        Text("note", N_("Note"), longest=LONG_TEXT),
     ),
-    singular=QT_TRANSLATE_NOOP("kinds", "symptom"),
-    plural=QT_TRANSLATE_NOOP("kinds", "symptoms"),
+    singular=N_("symptom"),
+    plural=N_("symptoms"),
     describe=describe,
-    order_by="date, id",
+    order_by="date, id",  # i18n: not shown
     sort_key=date_sort_key("date"),
     dates=(
         DateRule("date", not_in_future=True),

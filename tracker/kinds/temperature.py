@@ -9,8 +9,9 @@ from collections.abc import Mapping
 
 from tracker import fever, forms
 from tracker.dates import parse_date, parse_time
+from tracker.i18n import N_
 from tracker.kinds.fields import LONG_TEXT, Choice, Date, Flag, Number, Text, Time
-from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
+from tracker.kinds.kind import Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import Child, FeverRule, Temperature, TemperatureSite, TemperatureUnit
 
 SITE_LABELS: dict[str, str] = {
@@ -157,23 +158,23 @@ TEMPERATURE = Kind(
     table="temperature",
     json="temperatures",
     fields=(
-        Date("date", "Date"),
-        Time("time", "Time"),
-        Text("value_text", "Temperature"),
-        Choice("unit", "Unit", enum=TemperatureUnit, default=TemperatureUnit.CELSIUS),
-        Number("celsius", "Temperature in °C", optional=False, default=0.0),
-        Choice("site", "How it was taken", enum=TemperatureSite, optional=True),
-        Text("site_text", "How it was taken (other)"),
-        Flag("called_team", "Called the team"),
-        Flag("went_to_hospital", "Went to hospital"),
-        Flag("gave_paracetamol", "Gave paracetamol"),
-        Text("done_text", "Also done", longest=LONG_TEXT),
-        Text("note", "Note", longest=LONG_TEXT),
+        Date("date", N_("Date")),
+        Time("time", N_("Time")),
+        Text("value_text", N_("Temperature")),
+        Choice("unit", N_("Unit"), enum=TemperatureUnit, default=TemperatureUnit.CELSIUS),
+        Number("celsius", N_("Temperature in °C"), optional=False, default=0.0),
+        Choice("site", N_("How it was taken"), enum=TemperatureSite, optional=True),
+        Text("site_text", N_("How it was taken (other)")),
+        Flag("called_team", N_("Called the team")),
+        Flag("went_to_hospital", N_("Went to hospital")),
+        Flag("gave_paracetamol", N_("Gave paracetamol")),
+        Text("done_text", N_("Also done"), longest=LONG_TEXT),
+        Text("note", N_("Note"), longest=LONG_TEXT),
     ),
-    singular=QT_TRANSLATE_NOOP("kinds", "temperature"),
-    plural=QT_TRANSLATE_NOOP("kinds", "temperatures"),
+    singular=N_("temperature"),
+    plural=N_("temperatures"),
     describe=lambda t: f"a temperature of {_when(t)}",
-    order_by="date, coalesce(time, ''), id",
+    order_by="date, coalesce(time, ''), id",  # i18n: not shown
     sort_key=date_sort_key("date", "time"),
     dates=(DateRule("date", not_in_future=True),),
     validate=_temperature_rules,
@@ -249,16 +250,16 @@ FEVER_RULE = Kind(
     table="fever_rule",
     json="fever_rules",
     fields=(
-        Date("given_on", "Given on"),
-        Text("value_text", "Fever number"),
-        Choice("unit", "Unit", enum=TemperatureUnit, default=TemperatureUnit.CELSIUS),
-        Number("celsius", "Fever number in °C", optional=False, default=0.0),
-        Text("rule_text", "The rule as given", longest=LONG_TEXT),
+        Date("given_on", N_("Given on")),
+        Text("value_text", N_("Fever number")),
+        Choice("unit", N_("Unit"), enum=TemperatureUnit, default=TemperatureUnit.CELSIUS),
+        Number("celsius", N_("Fever number in °C"), optional=False, default=0.0),
+        Text("rule_text", N_("The rule as given"), longest=LONG_TEXT),
     ),
-    singular=QT_TRANSLATE_NOOP("kinds", "fever rule"),
-    plural=QT_TRANSLATE_NOOP("kinds", "fever rules"),
+    singular=N_("fever rule"),
+    plural=N_("fever rules"),
     describe=lambda r: f"the fever rule given on {r.given_on.isoformat()}",
-    order_by="given_on, id",
+    order_by="given_on, id",  # i18n: not shown
     sort_key=date_sort_key("given_on"),
     dates=(DateRule("given_on", not_in_future=True),),
     validate=_fever_rule_rules,

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from tracker import analytes, forms, labels
+from tracker.i18n import N_
 from tracker.kinds.fields import LONG_TEXT, Choice, Derived, Number, Text
-from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, Kind, Problems
+from tracker.kinds.kind import Context, Kind, Problems
 from tracker.model import TeamThreshold, ThresholdPurpose
 
 
@@ -53,24 +54,26 @@ THRESHOLD = Kind(
     table="team_threshold",
     json="team_thresholds",
     fields=(
-        Text("analyte", "Count", codes=analytes.THRESHOLD_CODES),
-        Choice("purpose", "What it is for", enum=ThresholdPurpose, default=ThresholdPurpose.OTHER),
-        Text("value_text", "Value"),
-        Text("unit", "Unit"),
-        Number("normalised_value", "Value in the standard unit", optional=False, default=0.0),
+        Text("analyte", N_("Count"), codes=analytes.THRESHOLD_CODES),
+        Choice(
+            "purpose", N_("What it is for"), enum=ThresholdPurpose, default=ThresholdPurpose.OTHER
+        ),
+        Text("value_text", N_("Value")),
+        Text("unit", N_("Unit")),
+        Number("normalised_value", N_("Value in the standard unit"), optional=False, default=0.0),
         Derived(
             "canonical_unit",
-            "Standard unit",
+            N_("Standard unit"),
             export=_canonical,
             reads=Text("canonical_unit"),
             agrees=_canonical_agrees,
         ),
-        Text("note", "Note", longest=LONG_TEXT),
+        Text("note", N_("Note"), longest=LONG_TEXT),
     ),
-    singular=QT_TRANSLATE_NOOP("kinds", "team threshold"),
-    plural=QT_TRANSLATE_NOOP("kinds", "team thresholds"),
+    singular=N_("team threshold"),
+    plural=N_("team thresholds"),
     describe=lambda t: f"the team's number for {_name(t)}",
-    order_by="analyte, purpose, id",
+    order_by="analyte, purpose, id",  # i18n: not shown
     sort_key=lambda t: (t.analyte, t.purpose.value, t.uid),
     validate=_validate,
     json_required_since=2,

@@ -29,8 +29,9 @@ from tracker import analytes, forms
 from tracker.analytes import format_number, parse_number
 from tracker.dates import parse_date, parse_time
 from tracker.display import UnitPreference, converted_number, display_unit, typed_number
+from tracker.i18n import N_
 from tracker.kinds.fields import LONG_TEXT, Choice, Date, Number, Text, Time
-from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
+from tracker.kinds.kind import Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import Child, CountResult, CountValue, Transfusion, TransfusionProduct
 
 WINDOW_DAYS = 3  # how far before and after a transfusion a count is linked to it
@@ -341,20 +342,20 @@ TRANSFUSION = Kind(
     table="transfusion",
     json="transfusions",
     fields=(
-        Date("date", "Date"),
-        Time("time", "Time"),
-        Choice("product", "Product", enum=TransfusionProduct, default=TransfusionProduct.OTHER),
-        Text("product_text", "Other product"),
-        Text("amount_text", "Amount"),
-        Number("volume_ml", "Volume in mL"),
-        Number("units", "Units"),
-        Text("reason", "Reason", longest=LONG_TEXT),
-        Text("note", "Reaction or note", longest=LONG_TEXT),
+        Date("date", N_("Date")),
+        Time("time", N_("Time")),
+        Choice("product", N_("Product"), enum=TransfusionProduct, default=TransfusionProduct.OTHER),
+        Text("product_text", N_("Other product")),
+        Text("amount_text", N_("Amount")),
+        Number("volume_ml", N_("Volume in mL")),
+        Number("units", N_("Units")),
+        Text("reason", N_("Reason"), longest=LONG_TEXT),
+        Text("note", N_("Reaction or note"), longest=LONG_TEXT),
     ),
-    singular=QT_TRANSLATE_NOOP("kinds", "transfusion"),
-    plural=QT_TRANSLATE_NOOP("kinds", "transfusions"),
+    singular=N_("transfusion"),
+    plural=N_("transfusions"),
     describe=describe,
-    order_by="date, coalesce(time, ''), id",
+    order_by="date, coalesce(time, ''), id",  # i18n: not shown
     sort_key=date_sort_key("date", "time"),
     dates=(DateRule("date", not_in_future=True),),
     validate=_validate,
