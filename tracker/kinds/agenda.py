@@ -8,7 +8,8 @@ from dataclasses import replace
 
 from tracker import forms, schedule, visits
 from tracker.dates import parse_date, parse_time
-from tracker.i18n import N_
+from tracker.i18n import N_, tr
+from tracker.i18n.formats import date_text
 from tracker.kinds.fields import LONG_TEXT, Date, Flag, Rows, Text, Time
 from tracker.kinds.kind import Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import Appointment, Child, OccurrenceChange, Question
@@ -41,7 +42,7 @@ OCCURRENCE_CHANGE = Kind(
     ),
     singular=N_("changed date"),
     plural=N_("changed dates"),
-    describe=lambda c: f"a changed date ({c.original_date.isoformat()})",
+    describe=lambda c: tr("a changed date ({date})").format(date=date_text(c.original_date)),
     order_by="original_date, id",  # i18n: not shown
     sort_key=lambda c: (c.original_date, c.uid),
     joiner="of",
@@ -75,7 +76,7 @@ APPOINTMENT = Kind(
     ),
     singular=N_("appointment"),
     plural=N_("appointments"),
-    describe=lambda a: f"an appointment of {a.date.isoformat()}",
+    describe=lambda a: tr("an appointment of {date}").format(date=date_text(a.date)),
     order_by="date, coalesce(time, ''), id",  # i18n: not shown
     sort_key=date_sort_key("date", "time"),
     dates=(DateRule("date"),),  # planned appointments lie in the future
@@ -96,7 +97,7 @@ QUESTION = Kind(
     ),
     singular=N_("question"),
     plural=N_("questions"),
-    describe=lambda q: f"a question added on {q.added_on.isoformat()}",
+    describe=lambda q: tr("a question added on {date}").format(date=date_text(q.added_on)),
     order_by="answered, added_on, id",  # i18n: not shown
     sort_key=date_sort_key("added_on"),
     dates=(DateRule("added_on", not_in_future=True),),
@@ -119,13 +120,13 @@ def moved_from_form(
     errors: dict[str, str] = {}
     day = time = None
     try:
-        day = parse_date(fields.get("date", ""), "Date", forms.form_window(today, child))
+        day = parse_date(fields.get("date", ""), tr("Date"), forms.form_window(today, child))
     except ValueError as exc:
         errors["date"] = str(exc)
     text = fields.get("time", "").strip()
     if text:
         try:
-            time = parse_time(text, "Time")
+            time = parse_time(text, tr("Time"))
         except ValueError as exc:
             errors["time"] = str(exc)
     if errors:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tracker import forms
-from tracker.i18n import N_
+from tracker.i18n import N_, tr
 from tracker.kinds.fields import LONG_TEXT, Choice, Date, Flag, Number, Text
 from tracker.kinds.kind import Context, DateRule, Kind, Problems
 from tracker.model import (
@@ -80,7 +80,7 @@ CHILD = Kind(
     ),
     singular=N_("child"),
     plural=N_("children"),
-    describe=lambda c: f"the entry for the child {c.name}",
+    describe=lambda c: tr("the entry for the child {name}").format(name=c.name),
     order_by="id",
     sort_key=lambda c: (c.birth_date.isoformat(), c.uid),
     dates=(

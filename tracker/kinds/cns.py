@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from tracker import forms, labels
-from tracker.i18n import N_
+from tracker.i18n import N_, tr
+from tracker.i18n.formats import date_text
 from tracker.kinds.fields import (
     LONG_TEXT,
     Choice,
@@ -61,7 +62,9 @@ IT_DOSE = Kind(
     ),
     singular=N_("intrathecal drug"),
     plural=N_("intrathecal drugs"),
-    describe=lambda d: f"an intrathecal drug ({labels.IT_DRUG.get(d.drug.value, d.drug.value)})",
+    describe=lambda d: tr("an intrathecal drug ({drug})").format(
+        drug=tr(labels.IT_DRUG.get(d.drug.value, d.drug.value))
+    ),
     order_by="id",
     sort_key=_drug_order,
     joiner="of",
@@ -89,7 +92,7 @@ CNS_VISIT = Kind(
     ),
     singular=N_("lumbar puncture"),
     plural=N_("lumbar punctures"),
-    describe=lambda v: f"a lumbar puncture of {v.date.isoformat()}",
+    describe=lambda v: tr("a lumbar puncture of {date}").format(date=date_text(v.date)),
     order_by="date, id",  # i18n: not shown
     sort_key=date_sort_key("date"),
     dates=(DateRule("date", not_in_future=True, unless="planned"),),

@@ -8,7 +8,8 @@ from typing import Any
 
 from tracker import analytes, forms
 from tracker.anc import calculate_anc
-from tracker.i18n import N_
+from tracker.i18n import N_, tr
+from tracker.i18n.formats import date_text
 from tracker.kinds.fields import (
     LONG_TEXT,
     Choice,
@@ -44,7 +45,9 @@ def _taken_at(c: CountResult) -> str:
 def _taken_at_agrees(c: CountResult, value: Any) -> str | None:
     expected = _taken_at(c)
     if value != expected:
-        return f"“{value}” does not match taken_date and taken_time (“{expected}”)"
+        return tr("“{value}” does not match taken_date and taken_time (“{expected}”)").format(
+            value=value, expected=expected
+        )
     return None
 
 
@@ -88,8 +91,10 @@ def _is_calculated(check: JsonReader, obj: dict[str, Any], path: KeyPath) -> boo
         return True
     check.add(
         (*path, "calculated"),
-        "only a worked-out ANC (with “uid”: null) is marked calculated; this value was typed "
-        "and would be left out: write false",
+        tr(
+            "only a worked-out ANC (with “uid”: null) is marked calculated; this value was typed "
+            "and would be left out: write false"
+        ),
     )
     return False
 
@@ -106,15 +111,17 @@ def _value_agrees(
             codes = ", ".join(analytes.CODES)
             check.add(
                 (*path, "analyte"),
-                f"“{cv.analyte}” is not a blood value this program knows ({codes})",
+                tr("“{code}” is not a blood value this program knows ({codes})").format(
+                    code=cv.analyte, codes=codes
+                ),
             )
         return False
     if unusable & {"value", "normalised_value", "comparator", "value_text", "unit"}:
         return False
     if not cv.value_text.strip():
-        check.add((*path, "value_text"), "is empty; it holds the value as it was typed")
+        check.add((*path, "value_text"), tr("is empty; it holds the value as it was typed"))
     if cv.value < 0:
-        check.add((*path, "value"), f"{a.name} cannot be negative")
+        check.add((*path, "value"), tr("{name} cannot be negative").format(name=a.name))
     known = a.unit(cv.unit)
     if known is None:
         check.add((*path, "unit"), analytes.unknown_unit_message(a, cv.unit))
@@ -123,10 +130,18 @@ def _value_agrees(
     ):
         check.add(
             (*path, "normalised_value"),
-            f"{cv.normalised_value!r} is not {cv.value!r} {cv.unit} in {a.canonical_unit}",
+            tr("{normalised} is not {value} {unit} in {canonical}").format(
+                normalised=repr(cv.normalised_value),
+                value=repr(cv.value),
+                unit=cv.unit,
+                canonical=a.canonical_unit,
+            ),
         )
     if cv.canonical_unit != a.canonical_unit:
-        check.add((*path, "canonical_unit"), f"must be “{a.canonical_unit}” for {a.name}")
+        check.add(
+            (*path, "canonical_unit"),
+            tr("must be “{unit}” for {name}").format(unit=a.canonical_unit, name=a.name),
+        )
     _typed_text_agrees(check, path, cv)
     return True
 
@@ -145,14 +160,18 @@ def _typed_text_agrees(check: JsonReader, path: KeyPath, cv: CountValue) -> None
             if not _same_number(typed.value, cv.value):
                 check.add(
                     (*path, "value"),
-                    f"{_exact(cv.value)} does not match value_text “{value_text}” "
-                    f"({_exact(typed.value)})",
+                    tr("{value} does not match value_text “{text}” ({typed})").format(
+                        value=_exact(cv.value), text=value_text, typed=_exact(typed.value)
+                    ),
                 )
             if typed.comparator != cv.comparator:
                 check.add(
                     (*path, "comparator"),
-                    f"“{cv.comparator.value}” does not match value_text “{value_text}” "
-                    f"(“{typed.comparator.value}”)",
+                    tr("“{comparator}” does not match value_text “{text}” (“{typed}”)").format(
+                        comparator=cv.comparator.value,
+                        text=value_text,
+                        typed=typed.comparator.value,
+                    ),
                 )
     wanted: tuple[float | None, float | None] = (None, None)
     if range_text.strip():
@@ -165,13 +184,18 @@ def _typed_text_agrees(check: JsonReader, path: KeyPath, cv: CountValue) -> None
         if (stored is None) != (expected is None) or (
             stored is not None and expected is not None and not _same_number(stored, expected)
         ):
-            shown = "none" if stored is None else _exact(stored)
+            shown = tr("none") if stored is None else _exact(stored)
             said = (
                 _exact(expected)
                 if expected is not None
-                else ("no range" if not range_text.strip() else "no such limit")
+                else (tr("no range") if not range_text.strip() else tr("no such limit"))
             )
-            check.add((*path, key), f"{shown} does not match range_text “{range_text}” ({said})")
+            check.add(
+                (*path, key),
+                tr("{value} does not match range_text “{text}” ({expected})").format(
+                    value=shown, text=range_text, expected=said
+                ),
+            )
 
 
 def _exact(value: float) -> str:
@@ -214,10 +238,8 @@ COUNT_VALUE = Kind(
     ),
     singular=N_("blood value"),
     plural=N_("blood values"),
-    describe=lambda v: (
-        f"a blood value ({analytes.BY_CODE[v.analyte].name})"
-        if v.analyte in analytes.BY_CODE
-        else f"a blood value ({v.analyte})"
+    describe=lambda v: tr("a blood value ({name})").format(
+        name=analytes.BY_CODE[v.analyte].name if v.analyte in analytes.BY_CODE else v.analyte
     ),
     order_by="id",
     sort_key=_analyte_order,
@@ -244,7 +266,7 @@ COUNT_OTHER = Kind(
     ),
     singular=N_("other lab result"),
     plural=N_("other lab results"),
-    describe=lambda o: f"a lab result ({o.name})",
+    describe=lambda o: tr("a lab result ({name})").format(name=o.name),
     order_by="id",
     sort_key=lambda o: (o.name.casefold(), o.uid),
 )
@@ -278,7 +300,7 @@ COUNT = Kind(
     ),
     singular=N_("blood count"),
     plural=N_("blood counts"),
-    describe=lambda c: f"a blood count of {c.taken_date.isoformat()}",
+    describe=lambda c: tr("a blood count of {date}").format(date=date_text(c.taken_date)),
     order_by="taken_date, coalesce(taken_time, ''), id",  # i18n: not shown
     sort_key=date_sort_key("taken_date", "taken_time"),
     dates=(DateRule("taken_date", not_in_future=True),),

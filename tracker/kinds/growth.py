@@ -87,7 +87,7 @@ _NEGATIVE_MESSAGES = {
         "{field}: “{text}” is below zero; a length cannot be negative, so type the number "
         "without a minus sign"
     ),
-    "Head circumference": N_(
+    "Head circumference": N_(  # i18n: not shown (a key)
         "{field}: “{text}” is below zero; a head circumference cannot be negative, so type the "
         "number without a minus sign"
     ),

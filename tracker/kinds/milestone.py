@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from tracker import forms
-from tracker.i18n import N_
+from tracker.i18n import N_, tr
+from tracker.i18n.formats import date_text
 from tracker.kinds.fields import LONG_TEXT, Choice, Date, Flag, Group, Number, Text
 from tracker.kinds.kind import Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import Milestone, MilestoneKind, Mrd, MrdMethod, MrdQualifier, MrdSample
@@ -47,7 +48,7 @@ MILESTONE = Kind(
     ),
     singular=N_("milestone"),
     plural=N_("milestones"),
-    describe=lambda m: f"a milestone of {m.date.isoformat()}",
+    describe=lambda m: tr("a milestone of {date}").format(date=date_text(m.date)),
     order_by="date, id",  # i18n: not shown
     sort_key=date_sort_key("date"),
     dates=(DateRule("date", not_in_future=True, unless="planned"),),

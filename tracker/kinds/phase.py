@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from tracker import forms, labels
-from tracker.i18n import N_
+from tracker.i18n import N_, tr
+from tracker.i18n.formats import date_text
 from tracker.kinds.fields import LONG_TEXT, Choice, Date, Text
 from tracker.kinds.kind import Context, DateRule, Kind, Problems
 from tracker.model import Phase, PhaseKind
@@ -32,7 +33,9 @@ PHASE = Kind(
     ),
     singular=N_("phase"),
     plural=N_("phases"),
-    describe=lambda p: f"the phase {p.display_name} starting {p.start}",
+    describe=lambda p: tr("the phase {name} starting {date}").format(
+        name=p.display_name, date=date_text(p.start) if p.start else str(p.start)
+    ),
     order_by="coalesce(actual_start, planned_start), id",  # i18n: not shown
     sort_key=_start,
     dates=(
