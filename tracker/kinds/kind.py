@@ -140,7 +140,8 @@ class Kind(Generic[E]):
     def amount(self, n: int) -> str:
         """ "1 growth measurement", "19 growth measurements": ``n`` entries by the kind's
         names for people, in the family's language."""
-        return tr("{n} {entries}").format(n=n, entries=tr(self.singular if n == 1 else self.plural))
+        name = self.singular if n == 1 else self.plural
+        return tr("{n} {entries}").format(n=n, entries=tr(name))
 
     # ------------------------------------------------------------------ fields
 
