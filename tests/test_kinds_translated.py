@@ -4,16 +4,18 @@ and French, while what files and imports match stays English."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
 from tracker import analytes, i18n, loinc, ranges
+from tracker.io import csv_export
 from tracker.kinds import COUNT, Context
 from tracker.kinds.growth import parse_weight
 from tracker.kinds.kind import bare, definite
 from tracker.kinds.stay import StayTotal
 from tracker.kinds.symptom import SYMPTOM, validate_symptom
-from tracker.model import Child, CountResult, Severity, Symptom, SymptomWhat
+from tracker.model import Child, CountResult, CountValue, Severity, Symptom, SymptomWhat
 
 CHILD = Child("Ana", dt.date(2026, 1, 10), id=1)
 TODAY = dt.date(2026, 6, 1)
@@ -168,3 +170,22 @@ def test_ranges_speak_the_language(language: str, limits: str, note: str) -> Non
     with i18n.using(language):
         assert ranges.describe_limits(9, None, "g/L") == limits
         assert i18n.tr(ranges.NOTE_LOW_PLATELETS).startswith(note)
+
+
+@pytest.mark.parametrize(
+    ("language", "word", "text"),
+    [
+        ("es", "bajo", "Bajo: por debajo del intervalo impreso por su laboratorio"),
+        ("fr", "bas", "Bas : en dessous des valeurs de référence imprimées par votre laboratoire"),
+    ],
+)
+def test_a_flag_reads_in_the_language_but_the_csv_keeps_its_own_word(
+    language: str, word: str, text: str
+) -> None:
+    v = CountValue("plt", "12", "×10⁹/L", 12.0, 12.0, "10^9/L", range_text="150-400")
+    v = replace(v, range_low=150.0, range_high=400.0)
+    with i18n.using(language):
+        found = ranges.flag(v, ranges.range_for(v, None, TODAY))
+        assert found is not None
+        assert (found.word, found.text) == (word, text)
+        assert csv_export.lab_flag(v) == "low"

@@ -98,7 +98,7 @@ def lab_flag(v: CountValue) -> str:
     found = ranges.flag(v, used)
     if found is None:
         return ""
-    return found.word
+    return found.kind.value  # the file's own word ("low" / "high"), whatever the language
 
 
 def rows(record: Record, child_id: int | None = None) -> Iterator[list[str]]:
