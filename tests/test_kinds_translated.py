@@ -10,7 +10,7 @@ import pytest
 
 from tracker import analytes, i18n, loinc, ranges
 from tracker.io import csv_export
-from tracker.kinds import COUNT, Context
+from tracker.kinds import CNS_VISIT, COUNT, Context
 from tracker.kinds.growth import parse_weight
 from tracker.kinds.kind import bare, definite
 from tracker.kinds.stay import StayTotal
@@ -189,3 +189,18 @@ def test_a_flag_reads_in_the_language_but_the_csv_keeps_its_own_word(
         assert found is not None
         assert (found.word, found.text) == (word, text)
         assert csv_export.lab_flag(v) == "low"
+
+
+@pytest.mark.parametrize(
+    ("language", "none", "two"),
+    [
+        ("en", "0 lumbar punctures", "2 lumbar punctures"),
+        ("es", "0 punciones lumbares", "2 punciones lumbares"),
+        ("fr", "0 ponction lombaire", "2 ponctions lombaires"),
+    ],
+)
+def test_an_amount_of_entries_follows_the_languages_plural_rule(
+    language: str, none: str, two: str
+) -> None:
+    with i18n.using(language):
+        assert (CNS_VISIT.amount(0), CNS_VISIT.amount(2)) == (none, two)

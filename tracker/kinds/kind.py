@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, cast
 
 from tracker.dates import future_problem
-from tracker.i18n import language, tr
+from tracker.i18n import language, plural_index, tr
 from tracker.i18n.formats import date_text
 from tracker.kinds.fields import (
     Date,
@@ -140,7 +140,7 @@ class Kind(Generic[E]):
     def amount(self, n: int) -> str:
         """ "1 growth measurement", "19 growth measurements": ``n`` entries by the kind's
         names for people, in the family's language."""
-        name = self.singular if n == 1 else self.plural
+        name = self.singular if plural_index(language(), n) == 0 else self.plural  # fr: 0 NFS
         return tr("{n} {entries}").format(n=n, entries=tr(name))
 
     # ------------------------------------------------------------------ fields
