@@ -32,7 +32,12 @@ def timed_analyte(monkeypatch: pytest.MonkeyPatch) -> Iterator[Analyte]:
     monkeypatch.setattr(analytes, "BY_CODE", {**analytes.BY_CODE, TESTDRUG.code: TESTDRUG})
     monkeypatch.setattr(analytes, "CODES", (*analytes.CODES, TESTDRUG.code))
     by_key = dict(lab_values._ANALYTE_BY_KEY)
-    for spelling in (TESTDRUG.code, TESTDRUG.short, TESTDRUG.name, *TESTDRUG.aliases):
+    for spelling in (
+        TESTDRUG.code,
+        TESTDRUG.english_short,
+        TESTDRUG.english_name,
+        *TESTDRUG.aliases,
+    ):
         by_key.setdefault(lab_values.name_key(spelling), TESTDRUG)
     monkeypatch.setattr(lab_values, "_ANALYTE_BY_KEY", by_key)
     lab_values.unit_of.cache_clear()

@@ -18,6 +18,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from tracker.i18n import N_, tr
 from tracker.model import Comparator
 
 COUNT_CANONICAL = "10^9/L"
@@ -37,9 +38,13 @@ class Unit:
 
 @dataclass(frozen=True, slots=True)
 class Analyte:
+    """A test of the catalogue.  ``english_name`` / ``english_short`` are the English words
+    (marked with N_, and what files and imports match); :attr:`name` and :attr:`short` are
+    them in the family's language."""
+
     code: str
-    name: str
-    short: str
+    english_name: str
+    english_short: str
     loinc: str
     canonical_unit: str
     units: tuple[Unit, ...]
@@ -48,7 +53,7 @@ class Analyte:
     plausible: tuple[float, float]
     aliases: tuple[str, ...] = ()
     # Where the count form and the tables list it: one of GROUPS.
-    group: str = "Blood count"
+    group: str = N_("Blood count")
     # A drug level, taken some hours after an infusion started (kept with the value).
     timed: bool = False
     # Other LOINC codes for the same test (method-less, molar, manual), for matching imports.
@@ -60,6 +65,16 @@ class Analyte:
     # Look-alike tests never stored as this one, whatever a row's name says: (LOINC code,
     # name), e.g. hs-CRP 30522-7 is not CRP (domain.md §2.8.1); kept as an other result.
     not_loinc: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The test's name for people, in the family's language ("Haemoglobin")."""
+        return tr(self.english_name)
+
+    @property
+    def short(self) -> str:
+        """Its abbreviation for people, in the family's language ("Hb")."""
+        return tr(self.english_short)
 
     def unit(self, text: str) -> Unit | None:
         """The unit a spelling stands for (cached: called for every value shown)."""
@@ -77,7 +92,11 @@ _COUNT_UNITS = (
         1.0,
         ("10^3/uL", "x10^3/uL", "x10E3/uL", "10E3/uL", "K/uL", "K/µL", "10^3/mm3", "thou/uL"),
     ),
-    Unit("/µL", 0.001, ("cells/uL", "/uL", "/mm3", "cells/mm3", "per uL", "/cmm")),
+    Unit(
+        "/µL",
+        0.001,
+        ("cells/uL", "/uL", "/mm3", "cells/mm3", "per uL", "/cmm"),  # i18n: not shown
+    ),
 )
 _PCT_UNITS = (Unit("%", 1.0, ("percent", "pct")),)
 _HB_UNITS = (
@@ -88,7 +107,7 @@ _HB_UNITS = (
 _HCT_UNITS = (Unit("%", 0.01, ("percent",)), Unit("L/L", 1.0, ("l/l", "fraction")))
 # Enzyme activity (domain.md §2.8.2, §2.8.7): 1 U/L = 1/60 µkat/L (U = µmol/min, kat =
 # mol/s).  "IU/L" is kept as printed and read as U/L, with the note below (⚠️).
-_IU_NOTE = "“IU/L” is read as the same number in U/L, as conversion tables do (⚠️)"
+_IU_NOTE = N_("“IU/L” is read as the same number in U/L, as conversion tables do (⚠️)")
 _ENZYME_UNITS = (
     Unit("U/L", 1.0, ("u/l", "units/L")),
     Unit("µkat/L", 60.0, ("ukat/L", "microkat/L")),
@@ -112,29 +131,29 @@ _RBC_UNITS = (
 ANALYTES: tuple[Analyte, ...] = (
     Analyte(
         "wbc",
-        "White blood cells",
-        "WBC",
+        N_("White blood cells"),
+        N_("WBC"),
         "6690-2",
         COUNT_CANONICAL,
         _COUNT_UNITS,
         (0.0, 2000.0),
         (
-            "white blood cell count",
+            "white blood cell count",  # i18n: not shown
             "leukocytes",
             "leuk",
-            "wbc count",
-            "white blood cell",
-            "white cell count",
-            "white cells",
-            "white count",
-            "total white cell count",
-            "total leukocyte count",
+            "wbc count",  # i18n: not shown
+            "white blood cell",  # i18n: not shown
+            "white cell count",  # i18n: not shown
+            "white cells",  # i18n: not shown
+            "white count",  # i18n: not shown
+            "total white cell count",  # i18n: not shown
+            "total leukocyte count",  # i18n: not shown
             "leucocytes",
-            "leukocyte count",
+            "leukocyte count",  # i18n: not shown
             "leuko",
             "leukozyten",
             "leucocyten",
-            "globules blancs",
+            "globules blancs",  # i18n: not shown
             "leucociti",
             "leucocitos",
             "leukocyty",
@@ -143,35 +162,35 @@ ANALYTES: tuple[Analyte, ...] = (
     ),
     Analyte(
         "anc",
-        "Neutrophils (absolute, ANC)",
-        "ANC",
+        N_("Neutrophils (absolute, ANC)"),
+        N_("ANC"),
         "751-8",
         COUNT_CANONICAL,
         _COUNT_UNITS,
         (0.0, 200.0),
         (
-            "absolute neutrophil count",
-            "neutrophils, absolute",
+            "absolute neutrophil count",  # i18n: not shown
+            "neutrophils, absolute",  # i18n: not shown
             "neut#",
-            "neutrophils absolute",
-            "neutrophils (absolute)",
-            "neutrophils, abs",
-            "neutrophils abs",
-            "neutrophil, absolute",
-            "neutrophil absolute",
-            "absolute neutrophils",
-            "abs neutrophils",
-            "neutrophil count",
+            "neutrophils absolute",  # i18n: not shown
+            "neutrophils (absolute)",  # i18n: not shown
+            "neutrophils, abs",  # i18n: not shown
+            "neutrophils abs",  # i18n: not shown
+            "neutrophil, absolute",  # i18n: not shown
+            "neutrophil absolute",  # i18n: not shown
+            "absolute neutrophils",  # i18n: not shown
+            "abs neutrophils",  # i18n: not shown
+            "neutrophil count",  # i18n: not shown
             "neutrophils #",
             "neu#",
             "neut #",
-            "absolute neutrophil count (anc)",
-            "anc (absolute neutrophil count)",
-            "neutrophile absolut",
-            "neutrophile abs.",
-            "neutrophile granulozyten absolut",
-            "neutrofielen absoluut",
-            "polynucléaires neutrophiles",
+            "absolute neutrophil count (anc)",  # i18n: not shown
+            "anc (absolute neutrophil count)",  # i18n: not shown
+            "neutrophile absolut",  # i18n: not shown
+            "neutrophile abs.",  # i18n: not shown
+            "neutrophile granulozyten absolut",  # i18n: not shown
+            "neutrofielen absoluut",  # i18n: not shown
+            "polynucléaires neutrophiles",  # i18n: not shown
         ),
         other_loinc=(
             "26499-4",
@@ -180,8 +199,8 @@ ANALYTES: tuple[Analyte, ...] = (
     ),
     Analyte(
         "neut_pct",
-        "Neutrophils %",
-        "Neut %",
+        N_("Neutrophils %"),
+        N_("Neut %"),
         "770-8",
         "%",
         _PCT_UNITS,
@@ -193,7 +212,7 @@ ANALYTES: tuple[Analyte, ...] = (
             "neu%",
             "neutrophils (%)",
             "neutrophil %",
-            "neutrophils percent",
+            "neutrophils percent",  # i18n: not shown
             "% neutrophils",
             "neutrophile %",
             "neutrophile (%)",
@@ -202,8 +221,8 @@ ANALYTES: tuple[Analyte, ...] = (
     ),
     Analyte(
         "band_pct",
-        "Band neutrophils %",
-        "Bands %",
+        N_("Band neutrophils %"),
+        N_("Bands %"),
         "26508-2",
         "%",
         _PCT_UNITS,
@@ -213,18 +232,18 @@ ANALYTES: tuple[Analyte, ...] = (
             "stabs",
             "bands %",
             "band %",
-            "band neutrophils",
-            "band neutrophils %",
-            "band forms",
-            "stab neutrophils",
+            "band neutrophils",  # i18n: not shown
+            "band neutrophils %",  # i18n: not shown
+            "band forms",  # i18n: not shown
+            "stab neutrophils",  # i18n: not shown
             "stabkernige",
             "stabkernige %",
         ),
     ),
     Analyte(
         "lymph",
-        "Lymphocytes (absolute)",
-        "Lymph",
+        N_("Lymphocytes (absolute)"),
+        N_("Lymph"),
         "731-0",
         COUNT_CANONICAL,
         _COUNT_UNITS,
@@ -232,24 +251,24 @@ ANALYTES: tuple[Analyte, ...] = (
         (
             "lym#",
             "lymphocytes",
-            "lymphocytes, absolute",
-            "lymphocytes absolute",
-            "lymphocytes (absolute)",
-            "lymphocytes, abs",
-            "absolute lymphocyte count",
-            "absolute lymphocytes",
-            "lymphocyte count",
+            "lymphocytes, absolute",  # i18n: not shown
+            "lymphocytes absolute",  # i18n: not shown
+            "lymphocytes (absolute)",  # i18n: not shown
+            "lymphocytes, abs",  # i18n: not shown
+            "absolute lymphocyte count",  # i18n: not shown
+            "absolute lymphocytes",  # i18n: not shown
+            "lymphocyte count",  # i18n: not shown
             "lymph#",
             "lymph #",
             "alc",
-            "lymphozyten absolut",
+            "lymphozyten absolut",  # i18n: not shown
         ),
         other_loinc=("26474-7",),
     ),
     Analyte(
         "mono",
-        "Monocytes (absolute)",
-        "Mono",
+        N_("Monocytes (absolute)"),
+        N_("Mono"),
         "742-7",
         COUNT_CANONICAL,
         _COUNT_UNITS,
@@ -257,22 +276,22 @@ ANALYTES: tuple[Analyte, ...] = (
         (
             "mono#",
             "monocytes",
-            "monocytes, absolute",
-            "monocytes absolute",
-            "monocytes (absolute)",
-            "monocytes, abs",
-            "absolute monocyte count",
-            "absolute monocytes",
-            "monocyte count",
+            "monocytes, absolute",  # i18n: not shown
+            "monocytes absolute",  # i18n: not shown
+            "monocytes (absolute)",  # i18n: not shown
+            "monocytes, abs",  # i18n: not shown
+            "absolute monocyte count",  # i18n: not shown
+            "absolute monocytes",  # i18n: not shown
+            "monocyte count",  # i18n: not shown
             "mono #",
-            "monozyten absolut",
+            "monozyten absolut",  # i18n: not shown
         ),
         other_loinc=("26484-6",),
     ),
     Analyte(
         "blast_pct",
-        "Blasts (blood) %",
-        "Blasts %",
+        N_("Blasts (blood) %"),
+        N_("Blasts %"),
         "26446-5",
         "%",
         _PCT_UNITS,
@@ -283,8 +302,8 @@ ANALYTES: tuple[Analyte, ...] = (
             "blast %",
             "blast%",
             "blasts (%)",
-            "blast cells",
-            "blast cells %",
+            "blast cells",  # i18n: not shown
+            "blast cells %",  # i18n: not shown
             "blasten",
             "blasten %",
         ),
@@ -292,8 +311,8 @@ ANALYTES: tuple[Analyte, ...] = (
     ),
     Analyte(
         "hgb",
-        "Hemoglobin",
-        "Hb",
+        N_("Hemoglobin"),
+        N_("Hb"),
         "718-7",
         "g/L",
         _HB_UNITS,
@@ -305,10 +324,10 @@ ANALYTES: tuple[Analyte, ...] = (
             "haemoglobin",
             "hemoglobin",
             "hb",
-            "haemoglobin (hb)",
-            "hemoglobin (hgb)",
+            "haemoglobin (hb)",  # i18n: not shown
+            "hemoglobin (hgb)",  # i18n: not shown
             "hämoglobin",
-            "haemoglobin concentration",
+            "haemoglobin concentration",  # i18n: not shown
             "hémoglobine",
             "hemoglobine",
             "hemoglobina",
@@ -318,8 +337,8 @@ ANALYTES: tuple[Analyte, ...] = (
     ),
     Analyte(
         "hct",
-        "Hematocrit",
-        "Hct",
+        N_("Hematocrit"),
+        N_("Hct"),
         "4544-3",
         "L/L",
         _HCT_UNITS,
@@ -328,8 +347,8 @@ ANALYTES: tuple[Analyte, ...] = (
             "haematocrit",
             "pcv",
             "hct",
-            "hematocrit (hct)",
-            "packed cell volume",
+            "hematocrit (hct)",  # i18n: not shown
+            "packed cell volume",  # i18n: not shown
             "hämatokrit",
             "hématocrite",
             "hematocriet",
@@ -339,50 +358,50 @@ ANALYTES: tuple[Analyte, ...] = (
     ),
     Analyte(
         "plt",
-        "Platelets",
-        "PLT",
+        N_("Platelets"),
+        N_("PLT"),
         "777-3",
         COUNT_CANONICAL,
         _COUNT_UNITS,
         (0.0, 3000.0),
         (
-            "platelet count",
+            "platelet count",  # i18n: not shown
             "thrombocytes",
             "thrombo",
             "platelets",
             "platelet",
-            "plt count",
+            "plt count",  # i18n: not shown
             "plts",
-            "thrombocyte count",
+            "thrombocyte count",  # i18n: not shown
             "thrombozyten",
             "thrombocyten",
             "plaquettes",
             "piastrine",
             "plaquetas",
-            "płytki krwi",
+            "płytki krwi",  # i18n: not shown
         ),
         other_loinc=("26515-7",),
     ),
     Analyte(
         "rbc",
-        "Red blood cells",
-        "RBC",
+        N_("Red blood cells"),
+        N_("RBC"),
         "789-8",
         "10^12/L",
         _RBC_UNITS,
         (0.3, 12.0),
         (
-            "red blood cell count",
+            "red blood cell count",  # i18n: not shown
             "erythrocytes",
             "ery",
-            "red blood cells",
-            "red cell count",
-            "red cells",
-            "rbc count",
-            "erythrocyte count",
+            "red blood cells",  # i18n: not shown
+            "red cell count",  # i18n: not shown
+            "red cells",  # i18n: not shown
+            "rbc count",  # i18n: not shown
+            "erythrocyte count",  # i18n: not shown
             "erythrozyten",
             "erytrocyten",
-            "globules rouges",
+            "globules rouges",  # i18n: not shown
             "eritrociti",
             "hematíes",
         ),
@@ -400,8 +419,8 @@ ANALYTES: tuple[Analyte, ...] = (
     # wider than any blood; sodium from 50 mmol/L (a dropped digit, "13.8", is a slip).
     Analyte(
         "seg_pct",
-        "Segmented neutrophils %",
-        "Segs %",
+        N_("Segmented neutrophils %"),
+        N_("Segs %"),
         "",  # 769-8 is commonly used but not confirmed (domain.md §2.1 ❌): no code
         "%",
         _PCT_UNITS,
@@ -412,23 +431,26 @@ ANALYTES: tuple[Analyte, ...] = (
             "seg %",
             "seg%",
             "segmented",
-            "segmented neutrophils",
-            "segmented neutrophils %",
-            "neutrophils, segmented",
-            "seg neutrophils",
+            "segmented neutrophils",  # i18n: not shown
+            "segmented neutrophils %",  # i18n: not shown
+            "neutrophils, segmented",  # i18n: not shown
+            "seg neutrophils",  # i18n: not shown
             "polys",
             "pmn",
             "pmns",
             "segmentkernige",
             "segmentkernige %",
         ),
-        group="Differential",
-        source="domain.md §2.1/§2.2: segmented neutrophils % (LOINC not confirmed ❌, none shown)",
+        group=N_("Differential"),
+        source=(
+            "domain.md §2.1/§2.2: segmented neutrophils % "  # i18n: not shown
+            "(LOINC not confirmed ❌, none shown)"
+        ),
     ),
     Analyte(
         "lymph_pct",
-        "Lymphocytes %",
-        "Lymph %",
+        N_("Lymphocytes %"),
+        N_("Lymph %"),
         "736-9",
         "%",
         _PCT_UNITS,
@@ -439,17 +461,20 @@ ANALYTES: tuple[Analyte, ...] = (
             "lymphocytes %",
             "lymphocyte %",
             "% lymphocytes",
-            "lymphocytes/100 leukocytes in blood by automated count",
-            "lymphocytes/100 leukocytes in blood",
+            "lymphocytes/100 leukocytes in blood by automated count",  # i18n: not shown
+            "lymphocytes/100 leukocytes in blood",  # i18n: not shown
         ),
-        group="Differential",
+        group=N_("Differential"),
         other_loinc=("26478-8",),
-        source="domain.md §2.8.6: 736-9 ✅ (GHP); 26478-8 ⚠️ (community files only)",
+        source=(
+            "domain.md §2.8.6: 736-9 ✅ (GHP); 26478-8 "  # i18n: not shown
+            "⚠️ (community files only)"
+        ),
     ),
     Analyte(
         "mono_pct",
-        "Monocytes %",
-        "Mono %",
+        N_("Monocytes %"),
+        N_("Mono %"),
         "5905-5",
         "%",
         _PCT_UNITS,
@@ -459,16 +484,16 @@ ANALYTES: tuple[Analyte, ...] = (
             "monocytes %",
             "monocyte %",
             "% monocytes",
-            "monocytes/100 leukocytes in blood by automated count",
+            "monocytes/100 leukocytes in blood by automated count",  # i18n: not shown
         ),
-        group="Differential",
+        group=N_("Differential"),
         other_loinc=("26485-3",),
         source="domain.md §2.8.6: 5905-5 ✅ (GHP); 26485-3 ⚠️",
     ),
     Analyte(
         "eos_pct",
-        "Eosinophils %",
-        "Eos %",
+        N_("Eosinophils %"),
+        N_("Eos %"),
         "713-8",
         "%",
         _PCT_UNITS,
@@ -479,15 +504,18 @@ ANALYTES: tuple[Analyte, ...] = (
             "eosinophils %",
             "eosinophil %",
             "% eosinophils",
-            "eosinophils/100 leukocytes in blood by automated count",
+            "eosinophils/100 leukocytes in blood by automated count",  # i18n: not shown
         ),
-        group="Differential",
-        source="domain.md §2.8.6: 713-8 ✅ (GHP; ULO); no method-less % code (not found ❌)",
+        group=N_("Differential"),
+        source=(
+            "domain.md §2.8.6: 713-8 ✅ (GHP; ULO); no "  # i18n: not shown
+            "method-less % code (not found ❌)"
+        ),
     ),
     Analyte(
         "eos",
-        "Eosinophils (absolute)",
-        "Eos",
+        N_("Eosinophils (absolute)"),
+        N_("Eos"),
         "711-2",
         COUNT_CANONICAL,
         _COUNT_UNITS,
@@ -496,22 +524,22 @@ ANALYTES: tuple[Analyte, ...] = (
             "eos#",
             "eo#",
             "eos #",
-            "eosinophils, absolute",
-            "eosinophils absolute",
-            "absolute eosinophils",
-            "absolute eosinophil count",
-            "eosinophil count",
-            "eosinophils [#/volume] in blood by automated count",
-            "eosinophils [#/volume] in blood",
+            "eosinophils, absolute",  # i18n: not shown
+            "eosinophils absolute",  # i18n: not shown
+            "absolute eosinophils",  # i18n: not shown
+            "absolute eosinophil count",  # i18n: not shown
+            "eosinophil count",  # i18n: not shown
+            "eosinophils [#/volume] in blood by automated count",  # i18n: not shown
+            "eosinophils [#/volume] in blood",  # i18n: not shown
         ),
-        group="Differential",
+        group=N_("Differential"),
         other_loinc=("26449-9",),
-        source="domain.md §2.8.6: 711-2 ✅ (GHP; ULO); 26449-9 ✅ (ULO)",
+        source="domain.md §2.8.6: 711-2 ✅ (GHP; ULO); 26449-9 ✅ (ULO)",  # i18n: not shown
     ),
     Analyte(
         "baso_pct",
-        "Basophils %",
-        "Baso %",
+        N_("Basophils %"),
+        N_("Baso %"),
         "706-2",
         "%",
         _PCT_UNITS,
@@ -522,15 +550,18 @@ ANALYTES: tuple[Analyte, ...] = (
             "basophils %",
             "basophil %",
             "% basophils",
-            "basophils/100 leukocytes in blood by automated count",
+            "basophils/100 leukocytes in blood by automated count",  # i18n: not shown
         ),
-        group="Differential",
-        source="domain.md §2.8.6: 706-2 ✅ (GHP); no method-less code (not found ❌)",
+        group=N_("Differential"),
+        source=(
+            "domain.md §2.8.6: 706-2 ✅ (GHP); no "  # i18n: not shown
+            "method-less code (not found ❌)"
+        ),
     ),
     Analyte(
         "baso",
-        "Basophils (absolute)",
-        "Baso",
+        N_("Basophils (absolute)"),
+        N_("Baso"),
         "704-7",
         COUNT_CANONICAL,
         _COUNT_UNITS,
@@ -539,20 +570,23 @@ ANALYTES: tuple[Analyte, ...] = (
             "baso#",
             "ba#",
             "baso #",
-            "basophils, absolute",
-            "basophils absolute",
-            "absolute basophils",
-            "absolute basophil count",
-            "basophil count",
-            "basophils [#/volume] in blood by automated count",
+            "basophils, absolute",  # i18n: not shown
+            "basophils absolute",  # i18n: not shown
+            "absolute basophils",  # i18n: not shown
+            "absolute basophil count",  # i18n: not shown
+            "basophil count",  # i18n: not shown
+            "basophils [#/volume] in blood by automated count",  # i18n: not shown
         ),
-        group="Differential",
-        source="domain.md §2.8.6: 704-7 ✅ (GHP); no method-less code (not found ❌)",
+        group=N_("Differential"),
+        source=(
+            "domain.md §2.8.6: 704-7 ✅ (GHP); no "  # i18n: not shown
+            "method-less code (not found ❌)"
+        ),
     ),
     Analyte(
         "retic_pct",
-        "Reticulocytes %",
-        "Retic %",
+        N_("Reticulocytes %"),
+        N_("Retic %"),
         "17849-1",
         "%",
         _PCT_UNITS,
@@ -562,20 +596,23 @@ ANALYTES: tuple[Analyte, ...] = (
             "ret%",
             "reticulocytes %",
             "reticulocyte %",
-            "reticulocyte count %",
+            "reticulocyte count %",  # i18n: not shown
             "% reticulocytes",
-            "reticulocytes/100 erythrocytes in blood by automated count",
-            "reticulocytes/100 erythrocytes in blood",
-            "reticulocytes/erythrocytes in blood by automated count",
+            "reticulocytes/100 erythrocytes in blood by automated count",  # i18n: not shown
+            "reticulocytes/100 erythrocytes in blood",  # i18n: not shown
+            "reticulocytes/erythrocytes in blood by automated count",  # i18n: not shown
         ),
-        group="Differential",
+        group=N_("Differential"),
         other_loinc=("4679-7",),
-        source="domain.md §2.8.5: 17849-1, 4679-7 ✅ (loinc.org v2.73; ULO; ARUP)",
+        source=(
+            "domain.md §2.8.5: 17849-1, 4679-7 ✅ "  # i18n: not shown
+            "(loinc.org v2.73; ULO; ARUP)"
+        ),
     ),
     Analyte(
         "retic",
-        "Reticulocytes (absolute)",
-        "Retic",
+        N_("Reticulocytes (absolute)"),
+        N_("Retic"),
         "60474-4",
         COUNT_CANONICAL,
         (
@@ -587,81 +624,92 @@ ANALYTES: tuple[Analyte, ...] = (
             "retic#",
             "ret#",
             "retic #",
-            "reticulocytes, absolute",
-            "reticulocytes absolute",
-            "absolute reticulocytes",
-            "absolute reticulocyte count",
-            "reticulocytes [#/volume] in blood by automated count",
-            "reticulocytes [#/volume] in blood",
+            "reticulocytes, absolute",  # i18n: not shown
+            "reticulocytes absolute",  # i18n: not shown
+            "absolute reticulocytes",  # i18n: not shown
+            "absolute reticulocyte count",  # i18n: not shown
+            "reticulocytes [#/volume] in blood by automated count",  # i18n: not shown
+            "reticulocytes [#/volume] in blood",  # i18n: not shown
         ),
-        group="Differential",
+        group=N_("Differential"),
         other_loinc=("14196-0",),
         source=(
             "domain.md §2.8.5: 60474-4 ✅ (ARUP; BJH); 14196-0 ⚠️; "
-            "×10⁶/µL × 1000 = ×10³/µL = ×10⁹/L ✅"
+            "×10⁶/µL × 1000 = ×10³/µL = ×10⁹/L ✅"  # i18n: not shown
         ),
     ),
     # Red-cell indices (domain.md §2.1 ✅, §2.8.5): the same number in US and SI units.
     Analyte(
         "mcv",
-        "Mean cell volume (MCV)",
-        "MCV",
+        N_("Mean cell volume (MCV)"),
+        N_("MCV"),
         "787-2",
         "fL",
         (Unit("fL", 1.0, ("fl", "femtoliter", "femtolitre", "um3", "µm3")),),
         (30.0, 200.0),
-        ("mean corpuscular volume", "mean cell volume"),
+        ("mean corpuscular volume", "mean cell volume"),  # i18n: not shown
         source="domain.md §2.1 ✅, §2.8.5 ✅ (GHP)",
     ),
     Analyte(
         "mch",
-        "Mean cell haemoglobin (MCH)",
-        "MCH",
+        N_("Mean cell haemoglobin (MCH)"),
+        N_("MCH"),
         "785-6",
         "pg",
         (Unit("pg", 1.0, ("picogram", "picograms", "pg/cell")),),
         (5.0, 100.0),
-        ("mean corpuscular hemoglobin", "mean corpuscular haemoglobin", "mean cell hemoglobin"),
-        refused=(("fmol", "MCH in fmol is not converted (domain.md §2.8.5 ❌); type it in pg"),),
-        source="domain.md §2.1 ✅, §2.8.5 ✅ (GHP); fmol not converted ❌",
+        (
+            "mean corpuscular hemoglobin",  # i18n: not shown
+            "mean corpuscular haemoglobin",  # i18n: not shown
+            "mean cell hemoglobin",  # i18n: not shown
+        ),
+        refused=(
+            ("fmol", N_("MCH in fmol is not converted (domain.md §2.8.5 ❌); type it in pg")),
+        ),
+        source="domain.md §2.1 ✅, §2.8.5 ✅ (GHP); fmol not converted ❌",  # i18n: not shown
     ),
     Analyte(
         "mchc",
-        "Mean cell haemoglobin concentration (MCHC)",
-        "MCHC",
+        N_("Mean cell haemoglobin concentration (MCHC)"),
+        N_("MCHC"),
         "786-4",
         "g/L",
         (Unit("g/dL", 10.0, ("g/100mL", "gm/dL")), Unit("g/L", 1.0, ())),
         (100.0, 600.0),
         (
-            "mean corpuscular hemoglobin concentration",
-            "mean corpuscular haemoglobin concentration",
-            "mean cell hemoglobin concentration",
+            "mean corpuscular hemoglobin concentration",  # i18n: not shown
+            "mean corpuscular haemoglobin concentration",  # i18n: not shown
+            "mean cell hemoglobin concentration",  # i18n: not shown
         ),
         source="domain.md §2.1 ✅; g/dL × 10 = g/L (exact)",
     ),
     Analyte(
         "rdw_cv",
-        "Red cell distribution width (RDW-CV)",
-        "RDW-CV",
+        N_("Red cell distribution width (RDW-CV)"),
+        N_("RDW-CV"),
         "788-0",
         "%",
         _PCT_UNITS,
         (3.0, 60.0),
-        ("rdw", "rdw %", "rdw-cv %", "rdw cv", "red cell distribution width %"),
+        ("rdw", "rdw %", "rdw-cv %", "rdw cv", "red cell distribution width %"),  # i18n: not shown
         refused=(
             (
                 "fL",
-                "an RDW in fL is the RDW-SD, a different quantity that cannot be converted "
-                "into RDW-CV % (domain.md §2.8.5); enter it as RDW-SD",
+                N_(
+                    "an RDW in fL is the RDW-SD, a different quantity that cannot be converted "
+                    "into RDW-CV % (domain.md §2.8.5); enter it as RDW-SD"
+                ),
             ),
         ),
-        source="domain.md §2.1 ✅, §2.8.5: RDW-CV % and RDW-SD fL are not convertible",
+        source=(
+            "domain.md §2.1 ✅, §2.8.5: RDW-CV % and "  # i18n: not shown
+            "RDW-SD fL are not convertible"
+        ),
     ),
     Analyte(
         "rdw_sd",
-        "Red cell distribution width (RDW-SD)",
-        "RDW-SD",
+        N_("Red cell distribution width (RDW-SD)"),
+        N_("RDW-SD"),
         "21000-5",
         "fL",
         (Unit("fL", 1.0, ("fl",)),),
@@ -669,199 +717,221 @@ ANALYTES: tuple[Analyte, ...] = (
         refused=(
             (
                 "%",
-                "an RDW in % is the RDW-CV, a different quantity that cannot be converted "
-                "into RDW-SD fL (domain.md §2.8.5); enter it as RDW-CV",
+                N_(
+                    "an RDW in % is the RDW-CV, a different quantity that cannot be converted "
+                    "into RDW-SD fL (domain.md §2.8.5); enter it as RDW-CV"
+                ),
             ),
         ),
-        source="domain.md §2.1 ✅, §2.8.5: RDW-CV % and RDW-SD fL are not convertible",
+        source=(
+            "domain.md §2.1 ✅, §2.8.5: RDW-CV % and "  # i18n: not shown
+            "RDW-SD fL are not convertible"
+        ),
     ),
     Analyte(
         "mpv",
-        "Mean platelet volume (MPV)",
-        "MPV",
+        N_("Mean platelet volume (MPV)"),
+        N_("MPV"),
         "32623-1",
         "fL",
         (Unit("fL", 1.0, ("fl",)),),
         (2.0, 40.0),
-        ("mean platelet volume",),
+        ("mean platelet volume",),  # i18n: not shown
         source="domain.md §2.1 ✅",
     ),
     # ------------------------------------------------------------------ chemistry
     Analyte(
         "crp",
-        "C-reactive protein (CRP)",
-        "CRP",
+        N_("C-reactive protein (CRP)"),
+        N_("CRP"),
         "1988-5",
         "mg/L",
         (Unit("mg/L", 1.0, ("mg/l",)), Unit("mg/dL", 10.0, ("mg/100mL",))),
         (0.0, 1000.0),
         (
-            "c-reactive protein",
-            "c reactive protein",
-            "c reactive protein [mass/volume] in serum or plasma",
-            "c reactive protein [moles/volume] in serum or plasma",
-            "crp (c-reactive protein)",
+            "c-reactive protein",  # i18n: not shown
+            "c reactive protein",  # i18n: not shown
+            "c reactive protein [mass/volume] in serum or plasma",  # i18n: not shown
+            "c reactive protein [moles/volume] in serum or plasma",  # i18n: not shown
+            "crp (c-reactive protein)",  # i18n: not shown
         ),
-        group="Chemistry",
+        group=N_("Chemistry"),
         other_loinc=("76485-2",),
         not_loinc=(("30522-7", "hs-CRP"),),
         refused=(
             (
                 "nmol/L",
-                "a CRP in nmol/L cannot be converted to mg/L without an assumed molar mass "
-                "(domain.md §2.8.1); type it in mg/L or mg/dL if the lab printed that too, "
-                "or keep it as another result, as printed",
+                N_(
+                    "a CRP in nmol/L cannot be converted to mg/L without an assumed molar mass "
+                    "(domain.md §2.8.1); type it in mg/L or mg/dL if the lab printed that too, "
+                    "or keep it as another result, as printed"
+                ),
             ),
         ),
         source=(
             "domain.md §2.8.1: 1988-5, 76485-2 ✅ (ULO; GECCO; Mayo/ARUP); mg/dL × 10 = mg/L ✅; "
-            "nmol/L not converted ❌. Not hs-CRP (30522-7)"
+            "nmol/L not converted ❌. Not hs-CRP (30522-7)"  # i18n: not shown
         ),
     ),
     Analyte(
         "igg",
-        "Immunoglobulin G (IgG)",
-        "IgG",
+        N_("Immunoglobulin G (IgG)"),
+        N_("IgG"),
         "2465-3",
         "g/L",
         (Unit("mg/dL", 0.01, ("mg/100mL",)), Unit("g/L", 1.0, ())),
         (0.0, 150.0),
-        ("immunoglobulin g", "igg [mass/volume] in serum or plasma", "igg, serum"),
-        group="Chemistry",
-        source="domain.md §2.8.1: 2465-3 ✅ (ULO); mg/dL × 0.01 = g/L ✅",
+        (
+            "immunoglobulin g",  # i18n: not shown
+            "igg [mass/volume] in serum or plasma",  # i18n: not shown
+            "igg, serum",  # i18n: not shown
+        ),
+        group=N_("Chemistry"),
+        source="domain.md §2.8.1: 2465-3 ✅ (ULO); mg/dL × 0.01 = g/L ✅",  # i18n: not shown
     ),
     Analyte(
         "alt",
-        "Alanine aminotransferase (ALT)",
-        "ALT",
+        N_("Alanine aminotransferase (ALT)"),
+        N_("ALT"),
         "1742-6",
         "U/L",
         _ENZYME_UNITS,
         (0.0, 50000.0),
         (
-            "alanine aminotransferase",
+            "alanine aminotransferase",  # i18n: not shown
             "alat",
             "gpt",
             "sgpt",
-            "alt (sgpt)",
-            "alanine aminotransferase [enzymatic activity/volume] in serum or plasma",
+            "alt (sgpt)",  # i18n: not shown
+            "alanine aminotransferase [enzymatic "  # i18n: not shown
+            "activity/volume] in serum or plasma",
         ),
-        group="Chemistry",
+        group=N_("Chemistry"),
         other_loinc=("1744-2", "76625-3"),
         source=(
-            "domain.md §2.8.2: 1742-6 ✅ (GHP; ULO), 1744-2/76625-3 ⚠️; U/L = 1/60 µkat/L ✅; "
-            + _IU_NOTE
+            "domain.md §2.8.2: 1742-6 ✅ (GHP; ULO), "  # i18n: not shown
+            "1744-2/76625-3 ⚠️; U/L = 1/60 µkat/L ✅; " + _IU_NOTE
         ),
     ),
     Analyte(
         "ast",
-        "Aspartate aminotransferase (AST)",
-        "AST",
+        N_("Aspartate aminotransferase (AST)"),
+        N_("AST"),
         "1920-8",
         "U/L",
         _ENZYME_UNITS,
         (0.0, 50000.0),
         (
-            "aspartate aminotransferase",
+            "aspartate aminotransferase",  # i18n: not shown
             "asat",
             "got",
             "sgot",
-            "ast (sgot)",
-            "aspartate aminotransferase [enzymatic activity/volume] in serum or plasma",
+            "ast (sgot)",  # i18n: not shown
+            "aspartate aminotransferase [enzymatic "  # i18n: not shown
+            "activity/volume] in serum or plasma",
         ),
-        group="Chemistry",
+        group=N_("Chemistry"),
         other_loinc=("30239-8", "88112-8"),
-        source="domain.md §2.8.2: 1920-8 ✅ (GHP; ULO; GECCO); U/L = 1/60 µkat/L ✅; " + _IU_NOTE,
+        source=(
+            "domain.md §2.8.2: 1920-8 ✅ (GHP; ULO; "  # i18n: not shown
+            "GECCO); U/L = 1/60 µkat/L ✅; " + _IU_NOTE
+        ),
     ),
     Analyte(
         "bili_total",
-        "Bilirubin, total",
-        "T. bili",
+        N_("Bilirubin, total"),
+        N_("T. bili"),
         "1975-2",
         "umol/L",
         _BILIRUBIN_UNITS,
         (0.0, 1500.0),
         (
-            "total bilirubin",
-            "bilirubin total",
+            "total bilirubin",  # i18n: not shown
+            "bilirubin total",  # i18n: not shown
             "bilirubin",
             "tbil",
             "t bili",
-            "bilirubin.total [mass/volume] in serum or plasma",
-            "bilirubin.total [moles/volume] in serum or plasma",
+            "bilirubin.total [mass/volume] in serum or plasma",  # i18n: not shown
+            "bilirubin.total [moles/volume] in serum or plasma",  # i18n: not shown
         ),
-        group="Chemistry",
+        group=N_("Chemistry"),
         other_loinc=("14631-6",),
         source=(
             "domain.md §2.8.2: 1975-2, 14631-6 ✅ (ULO; GECCO; ARUP; GHP); "
-            "mg/dL × 17.104 = µmol/L ✅ (derived, M = 584.66 g/mol)"
+            "mg/dL × 17.104 = µmol/L ✅ (derived, M = 584.66 g/mol)"  # i18n: not shown
         ),
     ),
     Analyte(
         "bili_direct",
-        "Bilirubin, direct",
-        "D. bili",
+        N_("Bilirubin, direct"),
+        N_("D. bili"),
         "1968-7",
         "umol/L",
         _BILIRUBIN_UNITS,
         (0.0, 1500.0),
         (
-            "direct bilirubin",
-            "bilirubin direct",
+            "direct bilirubin",  # i18n: not shown
+            "bilirubin direct",  # i18n: not shown
             "dbil",
             "d bili",
-            "bilirubin.direct [mass/volume] in serum or plasma",
-            "bilirubin.direct [moles/volume] in serum or plasma",
+            "bilirubin.direct [mass/volume] in serum or plasma",  # i18n: not shown
+            "bilirubin.direct [moles/volume] in serum or plasma",  # i18n: not shown
         ),
-        group="Chemistry",
+        group=N_("Chemistry"),
         other_loinc=("14629-0",),
         source=(
             "domain.md §2.8.2: 1968-7, 14629-0 ✅ (loinc.org; ULO; GHP); × 17.104 ⚠️ (derived). "
-            "Direct is not conjugated bilirubin (LOINC): kept apart"
+            "Direct is not conjugated bilirubin (LOINC): kept apart"  # i18n: not shown
         ),
     ),
     Analyte(
         "bili_conj",
-        "Bilirubin, conjugated",
-        "Conj. bili",
+        N_("Bilirubin, conjugated"),
+        N_("Conj. bili"),
         "",  # 15152-2 is not confirmed (domain.md §2.8 "do not ship" 1): no code
         "umol/L",
         _BILIRUBIN_UNITS,
         (0.0, 1500.0),
-        ("conjugated bilirubin", "bilirubin conjugated", "cbil"),
-        group="Chemistry",
+        ("conjugated bilirubin", "bilirubin conjugated", "cbil"),  # i18n: not shown
+        group=N_("Chemistry"),
         source=(
             "domain.md §2.8.2: conjugated bilirubin, kept apart from direct (LOINC ✅); "
-            "no code shown (the one in use is not confirmed ❌); × 17.104 ⚠️"
+            "no code shown (the one in use is not confirmed ❌); × 17.104 ⚠️"  # i18n: not shown
         ),
     ),
     Analyte(
         "albumin",
-        "Albumin",
-        "Alb",
+        N_("Albumin"),
+        N_("Alb"),
         "1751-7",
         "g/L",
         (Unit("g/dL", 10.0, ("g/100mL", "gm/dL")), Unit("g/L", 1.0, ())),
         (0.0, 100.0),
-        ("albumin, serum", "serum albumin", "albumin [mass/volume] in serum or plasma"),
-        group="Chemistry",
+        (
+            "albumin, serum",  # i18n: not shown
+            "serum albumin",  # i18n: not shown
+            "albumin [mass/volume] in serum or plasma",  # i18n: not shown
+        ),
+        group=N_("Chemistry"),
         other_loinc=("61151-7", "61152-5", "54347-0"),
         refused=(
             (
                 "umol/L",
-                "an albumin in µmol/L is not converted: its molar mass is not verified "
-                "(domain.md §2.8.2); type it in g/L or g/dL",
+                N_(
+                    "an albumin in µmol/L is not converted: its molar mass is not verified "
+                    "(domain.md §2.8.2); type it in g/L or g/dL"
+                ),
             ),
         ),
         source=(
             "domain.md §2.8.2: 1751-7, 61151-7, 61152-5, 54347-0 ✅ (GHP; ULO; GECCO); "
-            "g/dL × 10 = g/L ✅; µmol/L not converted ❌"
+            "g/dL × 10 = g/L ✅; µmol/L not converted ❌"  # i18n: not shown
         ),
     ),
     Analyte(
         "creatinine",
-        "Creatinine",
-        "Creat",
+        N_("Creatinine"),
+        N_("Creat"),
         "2160-0",
         "umol/L",
         (
@@ -871,110 +941,119 @@ ANALYTES: tuple[Analyte, ...] = (
         ),
         (0.0, 5000.0),
         (
-            "creatinine, serum",
-            "serum creatinine",
+            "creatinine, serum",  # i18n: not shown
+            "serum creatinine",  # i18n: not shown
             "crea",
-            "creatinine [mass/volume] in serum or plasma",
-            "creatinine [moles/volume] in serum or plasma",
+            "creatinine [mass/volume] in serum or plasma",  # i18n: not shown
+            "creatinine [moles/volume] in serum or plasma",  # i18n: not shown
         ),
-        group="Chemistry",
+        group=N_("Chemistry"),
         other_loinc=("14682-9",),
         source=(
             "domain.md §2.8.3: 2160-0, 14682-9 ✅ (ULO; GECCO; ARUP; GHP; UCSF); "
-            "mg/dL × 88.40 = µmol/L, mmol/L × 1000 ✅"
+            "mg/dL × 88.40 = µmol/L, mmol/L × 1000 ✅"  # i18n: not shown
         ),
     ),
     Analyte(
         "potassium",
-        "Potassium",
-        "K",
+        N_("Potassium"),
+        N_("K"),
         "2823-3",
         "mmol/L",
         _MONOVALENT_UNITS,
         (0.0, 30.0),
         (
             "k+",
-            "potassium, serum",
-            "serum potassium",
+            "potassium, serum",  # i18n: not shown
+            "serum potassium",  # i18n: not shown
             "kalium",
-            "potassium [moles/volume] in serum or plasma",
-            "potassium [moles/volume] in blood",
+            "potassium [moles/volume] in serum or plasma",  # i18n: not shown
+            "potassium [moles/volume] in blood",  # i18n: not shown
         ),
-        group="Chemistry",
+        group=N_("Chemistry"),
         other_loinc=("6298-4",),
-        source="domain.md §2.8.3: 2823-3, 6298-4 ✅ (GHP; ULO); mEq/L = mmol/L (K⁺, one charge) ✅",
+        source=(
+            "domain.md §2.8.3: 2823-3, 6298-4 ✅ (GHP; ULO); "  # i18n: not shown
+            "mEq/L = mmol/L (K⁺, one charge) ✅"
+        ),
     ),
     Analyte(
         "sodium",
-        "Sodium",
-        "Na",
+        N_("Sodium"),
+        N_("Na"),
         "2951-2",
         "mmol/L",
         _MONOVALENT_UNITS,
         (50.0, 250.0),
         (
             "na+",
-            "sodium, serum",
-            "serum sodium",
+            "sodium, serum",  # i18n: not shown
+            "serum sodium",  # i18n: not shown
             "natrium",
-            "sodium [moles/volume] in serum or plasma",
-            "sodium [moles/volume] in blood",
+            "sodium [moles/volume] in serum or plasma",  # i18n: not shown
+            "sodium [moles/volume] in blood",  # i18n: not shown
         ),
-        group="Chemistry",
+        group=N_("Chemistry"),
         other_loinc=("2947-0",),
-        source="domain.md §2.8.3: 2951-2, 2947-0 ✅ (GHP; ULO); mEq/L = mmol/L ✅",
+        source=(
+            "domain.md §2.8.3: 2951-2, 2947-0 ✅ (GHP; ULO); "  # i18n: not shown
+            "mEq/L = mmol/L ✅"
+        ),
     ),
     Analyte(
         "fibrinogen",
-        "Fibrinogen",
-        "Fib",
+        N_("Fibrinogen"),
+        N_("Fib"),
         "3255-7",
         "g/L",
         (Unit("mg/dL", 0.01, ("mg/100mL",)), Unit("g/L", 1.0, ())),
         (0.0, 20.0),
         (
-            "fibrinogen (clauss)",
-            "fibrinogen [mass/volume] in platelet poor plasma by coagulation assay",
+            "fibrinogen (clauss)",  # i18n: not shown
+            "fibrinogen [mass/volume] in platelet poor "  # i18n: not shown
+            "plasma by coagulation assay",
         ),
-        group="Chemistry",
+        group=N_("Chemistry"),
         other_loinc=("3256-5", "48664-7"),
         source=(
             "domain.md §2.8.4: 3255-7, 3256-5, 48664-7 ✅ (ULO; GECCO), one code per method; "
-            "mg/dL × 0.01 = g/L ✅"
+            "mg/dL × 0.01 = g/L ✅"  # i18n: not shown
         ),
     ),
     Analyte(
         "ferritin",
-        "Ferritin",
-        "Ferritin",
+        N_("Ferritin"),
+        N_("Ferritin"),
         "2276-4",
         "ug/L",
         (Unit("ng/mL", 1.0, ("ng/ml",)), Unit("µg/L", 1.0, ("ug/L", "mcg/L"))),
         (0.0, 500000.0),
         (
-            "ferritin, serum",
-            "serum ferritin",
-            "ferritin [mass/volume] in serum or plasma",
-            "ferritin [moles/volume] in serum or plasma",
+            "ferritin, serum",  # i18n: not shown
+            "serum ferritin",  # i18n: not shown
+            "ferritin [mass/volume] in serum or plasma",  # i18n: not shown
+            "ferritin [moles/volume] in serum or plasma",  # i18n: not shown
         ),
-        group="Chemistry",
+        group=N_("Chemistry"),
         other_loinc=("14723-1",),
         refused=(
             (
                 "pmol/L",
-                "a ferritin in pmol/L is not converted: ferritin has no single molar mass "
-                "(domain.md §2.8.5); type it in ng/mL or µg/L",
+                N_(
+                    "a ferritin in pmol/L is not converted: ferritin has no single molar mass "
+                    "(domain.md §2.8.5); type it in ng/mL or µg/L"
+                ),
             ),
         ),
         source=(
             "domain.md §2.8.5: 2276-4, 14723-1 ✅ (ULO; GECCO); ng/mL = µg/L ✅; "
-            "pmol/L not converted ⚠️"
+            "pmol/L not converted ⚠️"  # i18n: not shown
         ),
     ),
     Analyte(
         "triglycerides",
-        "Triglycerides",
-        "TG",
+        N_("Triglycerides"),
+        N_("TG"),
         "2571-8",
         "mg/dL",
         (Unit("mg/dL", 1.0, ("mg/100mL",)),),
@@ -983,78 +1062,89 @@ ANALYTES: tuple[Analyte, ...] = (
             "triglyceride",
             "trig",
             "trigs",
-            "triglyceride [mass/volume] in serum or plasma",
-            "triglyceride [moles/volume] in serum or plasma",
+            "triglyceride [mass/volume] in serum or plasma",  # i18n: not shown
+            "triglyceride [moles/volume] in serum or plasma",  # i18n: not shown
         ),
-        group="Chemistry",
+        group=N_("Chemistry"),
         refused=(
             (
                 "mmol/L",
-                "triglycerides in mmol/L are not converted: the factor between mg/dL and "
-                "mmol/L has no verified source (domain.md §2.8); type a result printed in "
-                "mg/dL, or keep this one in the note",
+                N_(
+                    "triglycerides in mmol/L are not converted: the factor between mg/dL and "
+                    "mmol/L has no verified source (domain.md §2.8); type a result printed in "
+                    "mg/dL, or keep this one in the note"
+                ),
             ),
         ),
         source=(
             "domain.md §2.8.7: 2571-8 ✅ (ULO; HL7 LT); mmol/L (14927-8) not converted: the "
-            "triolein convention is not verified (domain.md §2.8, do not ship 5)"
+            "triolein convention is not verified (domain.md §2.8, do not ship 5)"  # i18n: not shown
         ),
     ),
     Analyte(
         "amylase",
-        "Amylase",
-        "Amylase",
+        N_("Amylase"),
+        N_("Amylase"),
         "1798-8",
         "U/L",
         _ENZYME_UNITS,
         (0.0, 50000.0),
-        ("amylase, serum", "amylase [enzymatic activity/volume] in serum or plasma"),
-        group="Chemistry",
-        source="domain.md §2.8.7: 1798-8 ✅ (ULO; UCUM); U/L = 1/60 µkat/L ✅; " + _IU_NOTE,
+        (
+            "amylase, serum",  # i18n: not shown
+            "amylase [enzymatic activity/volume] in serum or plasma",  # i18n: not shown
+        ),
+        group=N_("Chemistry"),
+        source=(
+            "domain.md §2.8.7: 1798-8 ✅ (ULO; UCUM); "  # i18n: not shown
+            "U/L = 1/60 µkat/L ✅; " + _IU_NOTE
+        ),
     ),
     Analyte(
         "lipase",
-        "Lipase",
-        "Lipase",
+        N_("Lipase"),
+        N_("Lipase"),
         "3040-3",
         "U/L",
         _ENZYME_UNITS,
         (0.0, 50000.0),
-        ("lipase, serum", "lipase [enzymatic activity/volume] in serum or plasma"),
-        group="Chemistry",
+        (
+            "lipase, serum",  # i18n: not shown
+            "lipase [enzymatic activity/volume] in serum or plasma",  # i18n: not shown
+        ),
+        group=N_("Chemistry"),
         source=(
             "domain.md §2.8.7: 3040-3 ✅ (ULO; UCUM); U/L = 1/60 µkat/L ✅; compare results "
-            "within one lab; " + _IU_NOTE
+            "within one lab; " + _IU_NOTE  # i18n: not shown
         ),
     ),
     Analyte(
         "glucose",
-        "Glucose",
-        "Glu",
+        N_("Glucose"),
+        N_("Glu"),
         "2345-7",
         "mmol/L",
         (Unit("mg/dL", 0.05551, ("mg/100mL",)), Unit("mmol/L", 1.0, ())),
         (0.0, 250.0),
         (
-            "glucose, serum",
-            "blood glucose",
-            "blood sugar",
-            "glucose [mass/volume] in serum or plasma",
-            "glucose [moles/volume] in serum or plasma",
-            "glucose [mass/volume] in capillary blood by glucometer",
+            "glucose, serum",  # i18n: not shown
+            "blood glucose",  # i18n: not shown
+            "blood sugar",  # i18n: not shown
+            "glucose [mass/volume] in serum or plasma",  # i18n: not shown
+            "glucose [moles/volume] in serum or plasma",  # i18n: not shown
+            "glucose [mass/volume] in capillary blood by glucometer",  # i18n: not shown
         ),
-        group="Chemistry",
+        group=N_("Chemistry"),
         other_loinc=("14749-6", "2339-0", "41653-7", "15074-8"),
         source=(
             "domain.md §2.8.7: 2345-7, 14749-6, 2339-0, 41653-7 ✅ (ULO; GHP), 15074-8 ⚠️; "
-            "mg/dL × 0.05551 = mmol/L ✅ (M = 180.16 g/mol)"
+            "mg/dL × 0.05551 = mmol/L ✅ (M = 180.16 g/mol)"  # i18n: not shown
         ),
     ),
     # ------------------------------------------------------------------ drug levels
     Analyte(
         "mtx",
-        "Methotrexate level",
-        "MTX",
+        N_("Methotrexate level"),
+        N_("MTX"),
         "14836-1",
         "umol/L",
         (
@@ -1064,24 +1154,26 @@ ANALYTES: tuple[Analyte, ...] = (
         (0.0, 10000.0),
         (
             "methotrexate",
-            "methotrexate level",
-            "methotrexate, serum",
-            "mtx level",
-            "methotrexate [moles/volume] in serum or plasma",
+            "methotrexate level",  # i18n: not shown
+            "methotrexate, serum",  # i18n: not shown
+            "mtx level",  # i18n: not shown
+            "methotrexate [moles/volume] in serum or plasma",  # i18n: not shown
         ),
-        group="Drug levels",
+        group=N_("Drug levels"),
         timed=True,
         refused=(
             (
                 "mmol/L",
-                "methotrexate levels are reported in µmol/L, and a level in mmol/L is a "
-                "known misprint (domain.md §2.8.8); check the unit on the report and type "
-                "it in µmol/L",
+                N_(
+                    "methotrexate levels are reported in µmol/L, and a level in mmol/L is a "
+                    "known misprint (domain.md §2.8.8); check the unit on the report and type "
+                    "it in µmol/L"
+                ),
             ),
         ),
         source=(
             "domain.md §2.8.8: 14836-1 ✅ (ARUP; Mayo; ULO); µmol/L ✅; mg/L × 2.2005 = µmol/L ✅ "
-            "(M = 454.44 g/mol). No flags: thresholds are protocol-specific"
+            "(M = 454.44 g/mol). No flags: thresholds are protocol-specific"  # i18n: not shown
         ),
     ),
 )
@@ -1089,7 +1181,12 @@ ANALYTES: tuple[Analyte, ...] = (
 BY_CODE: dict[str, Analyte] = {a.code: a for a in ANALYTES}
 CODES: tuple[str, ...] = tuple(a.code for a in ANALYTES)
 # The groups of the catalogue, in the order the count form and the tables show them.
-GROUPS: tuple[str, ...] = ("Blood count", "Differential", "Chemistry", "Drug levels")
+GROUPS: tuple[str, ...] = (
+    N_("Blood count"),
+    N_("Differential"),
+    N_("Chemistry"),
+    N_("Drug levels"),
+)
 # The counts a team gives a number for (transfusion trigger, next block): the blood count of
 # record format 2, the values ``team_threshold.analyte``'s CHECK lists.
 THRESHOLD_CODES: tuple[str, ...] = (
@@ -1145,7 +1242,7 @@ _STATUS_MARKS = re.compile(r"\s*[✅⚠❌]\ufe0f?")
 def for_people(source: str) -> str:
     """An analyte's source note as a family reads it: without the developers' reference file
     (domain.md §…) and its status marks (✅ ⚠️ ❌, which many fonts draw as empty boxes)."""
-    text = _SOURCE_REFERENCE.sub("", source).replace(", do not ship 5", "")
+    text = _SOURCE_REFERENCE.sub("", source).replace(", do not ship 5", "")  # i18n: not shown
     text = _STATUS_MARKS.sub("", text).replace("()", "")
     text = re.sub(r"\s+([;,.)])", r"\1", re.sub(r"\s{2,}", " ", text))
     return text.strip(" ;,:")
@@ -1155,14 +1252,14 @@ def analyte(code: str) -> Analyte:
     try:
         return BY_CODE[code]
     except KeyError:
-        raise ValueError(f"unknown analyte code {code!r}") from None
+        raise ValueError(f"unknown analyte code {code!r}") from None  # i18n: not shown
 
 
 def find_analyte(name: str) -> Analyte | None:
     """Look an analyte up by code, abbreviation, display name or a lab's spelling."""
     key = name.strip().lower()
     for a in ANALYTES:
-        if key in (a.code, a.short.lower(), a.name.lower(), *a.aliases):
+        if key in (a.code, a.english_short.lower(), a.english_name.lower(), *a.aliases):
             return a
     return None
 
@@ -1185,21 +1282,31 @@ def parse_number(text: str) -> ParsedNumber:
     """
     m = _NUMBER.match(text)
     if not m and text.strip()[:1] in ("-", "−") and _NUMBER.match(text.strip()[1:]):
-        raise ValueError(f"“{text.strip()}” is negative; a count or measurement cannot be below 0")
+        raise ValueError(
+            tr("“{text}” is negative; a count or measurement cannot be below 0").format(
+                text=text.strip()
+            )
+        )
     if not m or not text.isascii():
         raise ValueError(
-            f"“{text.strip()}” is not a number; write digits with an optional decimal point, "
-            "for example 1.2 or 850"
+            tr(
+                "“{text}” is not a number; write digits with an optional decimal point, "
+                "for example 1.2 or 850"
+            ).format(text=text.strip())
         )
     sign, whole, sep, frac = m.groups()
     if sep == "," and frac is not None and len(frac) == 3:
         raise ValueError(
-            f"“{text.strip()}” is ambiguous: write {whole}{frac} if you meant a whole number "
-            f"or {whole}.{frac} for a decimal"
+            tr(
+                "“{text}” is ambiguous: write {whole} if you meant a whole number "
+                "or {decimal} for a decimal"
+            ).format(text=text.strip(), whole=f"{whole}{frac}", decimal=f"{whole}.{frac}")
         )
     value = float(f"{whole}.{frac}" if frac is not None else whole)
     if not math.isfinite(value):  # hundreds of digits overflow to inf
-        raise ValueError(f"“{text.strip()[:20]}…” is far too large to be a result")
+        raise ValueError(
+            tr("“{text}…” is far too large to be a result").format(text=text.strip()[:20])
+        )
     return ParsedNumber(value, Comparator(sign))
 
 
@@ -1236,19 +1343,24 @@ def unknown_unit_message(a: Analyte, unit_text: str) -> str:
     key = unit_key(unit_text)
     for spelling, reason in a.refused:
         if key == unit_key(spelling):
-            return (
-                f"{a.name} in {unit_text.strip()} (a unit not converted here): {for_people(reason)}"
+            return tr("{name} in {unit} (a unit not converted here): {reason}").format(
+                name=a.name, unit=unit_text.strip(), reason=for_people(tr(reason))
             )
     if not unit_text.strip():
-        return f"{a.name}: choose a unit ({accepted})"
+        return tr("{name}: choose a unit ({units})").format(name=a.name, units=accepted)
     if any(other.unit(unit_text) is not None for other in ANALYTES):  # real, but not this test's
         labels = [u.label for u in a.units]
-        kept = " or ".join([", ".join(labels[:-1]), labels[-1]] if len(labels) > 1 else labels)
-        return (
-            f"{a.name}: the unit “{unit_text.strip()}” is not one {a.short} is kept in "
-            f"({a.short} is kept in {kept})"
+        kept = (
+            tr("{units} or {last}").format(units=", ".join(labels[:-1]), last=labels[-1])
+            if len(labels) > 1
+            else labels[0]
         )
-    return f"{a.name}: the unit “{unit_text.strip()}” is not one we know; use one of {accepted}"
+        return tr(
+            "{name}: the unit “{unit}” is not one {short} is kept in ({short} is kept in {kept})"
+        ).format(name=a.name, unit=unit_text.strip(), short=a.short, kept=kept)
+    return tr("{name}: the unit “{unit}” is not one we know; use one of {units}").format(
+        name=a.name, unit=unit_text.strip(), units=accepted
+    )
 
 
 # The smallest count a lab reports other than 0 (in the canonical unit): below it a number
@@ -1304,14 +1416,29 @@ def plausibility_problem(code: str, value: float, unit_text: str) -> str | None:
     if possible(code, value * unit.factor):
         return None
     lo_u, hi_u = max(low, smallest) / unit.factor, high / unit.factor
-    between = f"between {format_number(lo_u)} and {format_number(hi_u)}"
-    if smallest and low == 0:
-        between = f"0, or {between}"
-    message = (
-        f"{a.name} of {format_number(value)} {unit.label} is not possible; in {unit.label} it is "
-        f"{between}"
+    between = (
+        tr(
+            "{name} of {value} {unit} is not possible; in {unit} it is 0, "
+            "or between {low} and {high}"
+        )
+        if smallest and low == 0
+        else tr(
+            "{name} of {value} {unit} is not possible; in {unit} it is between {low} and {high}"
+        )
+    )
+    message = between.format(
+        name=a.name,
+        value=format_number(value),
+        unit=unit.label,
+        low=format_number(lo_u),
+        high=format_number(hi_u),
     )
     likely = [u.label for u in a.units if u is not unit and possible(code, value * u.factor)]
     if likely:
-        message += f". Did you mean {' or '.join(likely)}?"
+        units = (
+            likely[0]
+            if len(likely) == 1
+            else tr("{units} or {last}").format(units=", ".join(likely[:-1]), last=likely[-1])
+        )
+        message = tr("{message}. Did you mean {units}?").format(message=message, units=units)
     return message

@@ -31,6 +31,7 @@ import resources
 from tracker import analytes, dates
 from tracker.analytes import format_number
 from tracker.display import converted_number
+from tracker.i18n import N_, tr
 from tracker.model import Comparator, CountValue, TeamThreshold, ThresholdPurpose
 from tracker.range_units import range_unit_problem
 
@@ -43,13 +44,18 @@ CTCAE_FILE = "reference/ctcae.json"
 ANC_CATEGORIES_FILE = "reference/anc_categories.json"
 
 # The wording of domain.md §6 ("ask your team about this"), kept verbatim.
-NOTE_OUTSIDE_LAB_RANGE = "Outside the range printed by your lab — you may want to ask your team."
-NOTE_SEVERE_NEUTROPENIA = "Severe neutropenia range. Follow your team's fever and infection advice."
-NOTE_LOW_PLATELETS = (
+# English, marked with N_(): a TeamNote's text is them translated (team_notes).
+NOTE_OUTSIDE_LAB_RANGE = N_(
+    "Outside the range printed by your lab — you may want to ask your team."
+)
+NOTE_SEVERE_NEUTROPENIA = N_(
+    "Severe neutropenia range. Follow your team's fever and infection advice."
+)
+NOTE_LOW_PLATELETS = N_(
     "Low platelets — check what your team wants you to watch for (bruising, bleeding)."
 )
-NOTE_LOW_HAEMOGLOBIN = "Low haemoglobin — ask whether a transfusion is planned."
-NOTE_BELOW_NEXT_BLOCK = (
+NOTE_LOW_HAEMOGLOBIN = N_("Low haemoglobin — ask whether a transfusion is planned.")
+NOTE_BELOW_NEXT_BLOCK = N_(
     "Counts below what your team said is needed to start — expect a possible delay; "
     "confirm with the team."
 )
@@ -57,7 +63,7 @@ NOTE_BELOW_NEXT_BLOCK = (
 # the family may turn off: pass ``default_platelet_trigger=None`` to :func:`team_notes`).
 DEFAULT_PLATELET_NOTE_BELOW = 20.0
 # Where the default of 20 comes from, as a family can read it (domain.md §6 and §2.6).
-DEFAULT_PLATELET_SOURCE = (
+DEFAULT_PLATELET_SOURCE = N_(
     "the program's 'ask your team' flag (platelets < 20 ×10⁹/L or below the team's "
     "transfusion trigger); 10 or 20 ×10⁹/L are common prophylactic triggers (Transfusion "
     "considerations in paediatric haematology/oncology, Hematol Oncol Clin N Am 2016;30:695)"
@@ -150,12 +156,13 @@ class BuiltinRange:
     @property
     def text(self) -> str:
         """One line for a tooltip or a summary: the range, the age it is for, its source."""
-        text = (
-            f"Example range for age {self.age_label}: "
-            f"{describe_limits(self.low, self.high, self.unit)}"
+        text = tr("Example range for age {age}: {limits}").format(
+            age=self.age_label, limits=describe_limits(self.low, self.high, self.unit)
         )
         if self.mean is not None:
-            text += f" (mean {format_number(self.mean)} {self.unit})"
+            text = tr("{range} (mean {mean} {unit})").format(
+                range=text, mean=format_number(self.mean), unit=self.unit
+            )
         if self.low is None or self.high is None:
             text += f". {self.limits.rstrip('.')}"
         text += f". {self.table}: {self.source}."
@@ -204,7 +211,7 @@ class Flag:
     def word(self) -> str:
         """ "low" or "high": printed beside a number as "(low)", since a bare letter reads
         as a unit ("0.26 L" for a Hct is not litres) and an arrow as the trend."""
-        return "low" if self.kind is FlagKind.LOW else "high"
+        return tr("low") if self.kind is FlagKind.LOW else tr("high")
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,12 +282,12 @@ def default_lines(thresholds: Sequence[TeamThreshold]) -> dict[str, DefaultLine]
     Haemoglobin: none; domain.md §6 ties the Hb note to the team's own trigger."""
     severe = next(c for c in _anc().categories if c.key == "severe")
     lines = (
-        DefaultLine("anc", severe.high, "severe neutropenia below", _anc().source, None),
+        DefaultLine("anc", severe.high, tr("severe neutropenia below"), _anc().source, None),
         DefaultLine(
             "plt",
             DEFAULT_PLATELET_NOTE_BELOW,
-            "low platelets below",
-            DEFAULT_PLATELET_SOURCE,
+            tr("low platelets below"),
+            tr(DEFAULT_PLATELET_SOURCE),
             ThresholdPurpose.TRANSFUSION,
         ),
     )
@@ -349,7 +356,9 @@ def builtin_disclaimer() -> str:
 # The counts the built-in tables judge (record format 2's blood count); every other value
 # is judged against its lab's printed range only.
 BUILTIN_CODES: frozenset[str] = frozenset(analytes.THRESHOLD_CODES)
-NO_RANGE_GIVEN = "No range given: your lab printed none, and this program keeps no range for it."
+NO_RANGE_GIVEN = N_(
+    "No range given: your lab printed none, and this program keeps no range for it."
+)
 
 
 def reference_notes() -> tuple[str, ...]:
@@ -378,17 +387,29 @@ def range_for(
                 None,
                 None,
                 unit,
-                f"The range printed by your lab could not be converted from “{value.unit}”.",
+                tr("The range printed by your lab could not be converted from “{unit}”.").format(
+                    unit=value.unit
+                ),
             )
         wrong_unit = range_unit_problem(
             value.analyte, value.range_low, value.range_high, value.unit, value.range_text
         )
         if wrong_unit:  # stored before it was refused: never flagged against
-            return RangeUsed(None, None, None, unit, f"{wrong_unit}. It is not used for flags.")
+            return RangeUsed(
+                None,
+                None,
+                None,
+                unit,
+                tr("{problem}. It is not used for flags.").format(problem=wrong_unit),
+            )
         low = _canon(value.range_low * factor) if value.range_low is not None else None
         high = _canon(value.range_high * factor) if value.range_high is not None else None
         shown = value.range_text or describe_limits(value.range_low, value.range_high, "")
-        source = f"Range printed by your lab: {shown} {value.unit}".strip()
+        source = (
+            tr("Range printed by your lab: {range} {unit}")
+            .format(range=shown, unit=value.unit)
+            .strip()
+        )
         strict = _STRICT_BOUND.match(value.range_text)
         return RangeUsed(
             "lab",
@@ -413,13 +434,13 @@ def range_for(
     if found is not None:
         return RangeUsed("builtin", found.low, found.high, unit, found.text, found.status, found)
     if value.analyte not in BUILTIN_CODES:
-        return RangeUsed(None, None, None, unit, NO_RANGE_GIVEN)
+        return RangeUsed(None, None, None, unit, tr(NO_RANGE_GIVEN))
     return RangeUsed(
         None,
         None,
         None,
         unit,
-        "No range: your lab's range was not entered and no built-in example covers this age.",
+        tr("No range: your lab's range was not entered and no built-in example covers this age."),
     )
 
 
@@ -431,7 +452,7 @@ def drug_level_note(code: str) -> str:
     a = analytes.BY_CODE.get(code)
     if a is None or not a.timed:
         return ""
-    return "Not flagged: compare with your team's rescue plan (thresholds differ by protocol)."
+    return tr("Not flagged: compare with your team's rescue plan (thresholds differ by protocol).")
 
 
 def flag(value: CountValue, used: RangeUsed) -> Flag | None:
@@ -457,16 +478,29 @@ def flag(value: CountValue, used: RangeUsed) -> Flag | None:
     if not (is_low or is_high):
         return None
     kind = FlagKind.LOW if is_low else FlagKind.HIGH
-    word, side = ("Low", "below") if is_low else ("High", "above")
     if used.kind == "lab":
-        text = f"{word}: {side} the range printed by your lab"
+        text = (
+            tr("Low: below the range printed by your lab")
+            if is_low
+            else tr("High: above the range printed by your lab")
+        )
         if at_limit := limit_comparison(value, used):
-            text += f" ({at_limit})"
+            text = tr("{flag} ({comparison})").format(flag=text, comparison=at_limit)
     else:
         b = used.builtin
         # the source by name, as a family can look it up ("Table B" is the file's label)
-        where = f"{b.table_title}, {b.source}, age {b.age_label}" if b is not None else "built-in"
-        text = f"{word}: {side} the built-in example range ({where})"
+        where = (
+            tr("{table}, {source}, age {age}").format(
+                table=b.table_title, source=b.source, age=b.age_label
+            )
+            if b is not None
+            else tr("built-in")
+        )
+        text = (
+            tr("Low: below the built-in example range ({where})")
+            if is_low
+            else tr("High: above the built-in example range ({where})")
+        ).format(where=where)
     return Flag(kind, "↓ L" if is_low else "↑ H", text, used.kind)
 
 
@@ -479,18 +513,30 @@ def limit_comparison(value: CountValue, used: RangeUsed) -> str:
     if used.kind != "lab" or value.comparator is not Comparator.EQUAL:
         return ""
     v, printed = value.normalised_value, f"“{used.printed}”"
-    for limit, shown, included, side, op in (
-        (used.low, used.printed_low, used.low_included, "lower", ">"),
-        (used.high, used.printed_high, used.high_included, "upper", "<"),
+    for limit, shown, included, at_limit, op in (
+        (
+            used.low,
+            used.printed_low,
+            used.low_included,
+            tr("{number} is at the lower limit {limit}, which {printed} includes"),
+            ">",
+        ),
+        (
+            used.high,
+            used.printed_high,
+            used.high_included,
+            tr("{number} is at the upper limit {limit}, which {printed} includes"),
+            "<",
+        ),
     ):
         if limit is None or shown is None or not math.isclose(v, limit, rel_tol=1e-9):
             continue
         number = format_number(value.value)
         if included:
-            return (
-                f"{number} is at the {side} limit {format_number(shown)}, which {printed} includes"
-            )
-        return f"{number} is not {op} {format_number(shown)}, as your lab printed {printed}"
+            return at_limit.format(number=number, limit=format_number(shown), printed=printed)
+        return tr("{number} is not {op} {limit}, as your lab printed {printed}").format(
+            number=number, op=op, limit=format_number(shown), printed=printed
+        )
     return ""
 
 
@@ -545,7 +591,9 @@ def ctcae_grade(code: str, value: CountValue, used: RangeUsed | None = None) -> 
     against those printed limits directly: mmol/L is never converted.
     """
     if value.analyte != code:
-        raise ValueError(f"ctcae_grade: value is {value.analyte!r}, not {code!r}")
+        raise ValueError(
+            f"ctcae_grade: value is {value.analyte!r}, not {code!r}"  # i18n: not shown
+        )  # i18n: not shown
     data = _ctcae()
     term = data.terms.get(code)
     if term is None:
@@ -567,7 +615,7 @@ def ctcae_grade(code: str, value: CountValue, used: RangeUsed | None = None) -> 
         grade=grade,
         term=term.term,
         criterion=term.criteria.get(grade, ""),
-        label=f"{data.short} grade {grade}",
+        label=tr("{version} grade {grade}").format(version=data.short, grade=grade),
         source=data.source,
         note=data.display_note,
     )
@@ -614,36 +662,42 @@ def team_notes(
     notes: list[TeamNote] = []
 
     if used is not None and used.kind == "lab" and flag(value, used) is not None:
-        notes.append(TeamNote(NoteKind.OUTSIDE_LAB_RANGE, NOTE_OUTSIDE_LAB_RANGE, used.source))
+        notes.append(TeamNote(NoteKind.OUTSIDE_LAB_RANGE, tr(NOTE_OUTSIDE_LAB_RANGE), used.source))
 
     if code == "anc":
         cat = anc_category(value.normalised_value, value.comparator)
         if cat is not None and cat.key in _SEVERE_KEYS:
-            notes.append(TeamNote(NoteKind.SEVERE_NEUTROPENIA, NOTE_SEVERE_NEUTROPENIA, cat.text))
+            notes.append(
+                TeamNote(NoteKind.SEVERE_NEUTROPENIA, tr(NOTE_SEVERE_NEUTROPENIA), cat.text)
+            )
 
     transfusion = [t for t in mine if t.purpose is ThresholdPurpose.TRANSFUSION]
     if code == "plt":
         hit = _first_below(value, transfusion)
         if hit is not None:
             notes.append(
-                TeamNote(NoteKind.LOW_PLATELETS, NOTE_LOW_PLATELETS, _basis(hit, canon, value), hit)
+                TeamNote(
+                    NoteKind.LOW_PLATELETS, tr(NOTE_LOW_PLATELETS), _basis(hit, canon, value), hit
+                )
             )
         elif (
             not transfusion  # the team's trigger replaces the default (issue 11)
             and default_platelet_trigger is not None
             and _below(value, default_platelet_trigger)
         ):
-            basis = (
-                f"platelets below {format_number(default_platelet_trigger)} {canon} "
-                "(default until your team gives its trigger)"
-            )
-            notes.append(TeamNote(NoteKind.LOW_PLATELETS, NOTE_LOW_PLATELETS, basis))
+            basis = tr(
+                "platelets below {limit} {unit} (default until your team gives its trigger)"
+            ).format(limit=format_number(default_platelet_trigger), unit=canon)
+            notes.append(TeamNote(NoteKind.LOW_PLATELETS, tr(NOTE_LOW_PLATELETS), basis))
     elif code == "hgb":
         hit = _first_below(value, transfusion)
         if hit is not None:
             notes.append(
                 TeamNote(
-                    NoteKind.LOW_HAEMOGLOBIN, NOTE_LOW_HAEMOGLOBIN, _basis(hit, canon, value), hit
+                    NoteKind.LOW_HAEMOGLOBIN,
+                    tr(NOTE_LOW_HAEMOGLOBIN),
+                    _basis(hit, canon, value),
+                    hit,
                 )
             )
 
@@ -652,7 +706,10 @@ def team_notes(
     if hit is not None:
         notes.append(
             TeamNote(
-                NoteKind.BELOW_NEXT_BLOCK, NOTE_BELOW_NEXT_BLOCK, _basis(hit, canon, value), hit
+                NoteKind.BELOW_NEXT_BLOCK,
+                tr(NOTE_BELOW_NEXT_BLOCK),
+                _basis(hit, canon, value),
+                hit,
             )
         )
     return tuple(notes)
@@ -688,19 +745,23 @@ def _first_below(value: CountValue, thresholds: Sequence[TeamThreshold]) -> Team
 
 def _basis(t: TeamThreshold, canon: str, value: CountValue | None = None) -> str:
     what = {
-        ThresholdPurpose.TRANSFUSION: "your team's transfusion trigger",
-        ThresholdPurpose.NEXT_BLOCK: "what your team said is needed to start the next block",
-    }.get(t.purpose, "your team's number")
+        ThresholdPurpose.TRANSFUSION: tr("your team's transfusion trigger"),
+        ThresholdPurpose.NEXT_BLOCK: tr("what your team said is needed to start the next block"),
+    }.get(t.purpose, tr("your team's number"))
     limit = converted_number(t.normalised_value, t.value_text)
-    text = f"{what}: {'more than ' if _over(t) else ''}{limit} {canon}"
+    text = (
+        tr("{what}: more than {limit} {unit}") if _over(t) else tr("{what}: {limit} {unit}")
+    ).format(what=what, limit=limit, unit=canon)
     typed = f"{t.value_text} {t.unit}".strip()
     if typed and t.unit and analytes.unit_key(t.unit) != analytes.unit_key(canon):
-        text += f" (as typed: {typed})"
+        text = tr("{basis} (as typed: {typed})").format(basis=text, typed=typed)
     if value is not None and _over(t):
         shown = (
             f"{value.comparator.value}{converted_number(value.normalised_value, value.value_text)}"
         )
-        text += f"; {shown} is not more than {limit}"
+        text = tr("{basis}; {value} is not more than {limit}").format(
+            basis=text, value=shown, limit=limit
+        )
     return text
 
 
@@ -721,10 +782,10 @@ def describe_limits(low: float | None, high: float | None, unit: str) -> str:
     if low is not None and high is not None:
         return f"{format_number(low)}–{format_number(high)}{suffix}"
     if low is not None:
-        return f"lower limit {format_number(low)}{suffix}"
+        return tr("lower limit {limit}").format(limit=format_number(low)) + suffix
     if high is not None:
-        return f"upper limit {format_number(high)}{suffix}"
-    return "no limits"
+        return tr("upper limit {limit}").format(limit=format_number(high)) + suffix
+    return tr("no limits")
 
 
 def _lt(a: float, b: float) -> bool:
@@ -822,11 +883,11 @@ def _read(name: str) -> object:
     try:
         text = resources.read_text(name)
     except (OSError, UnicodeDecodeError) as exc:
-        raise ReferenceDataError(f"{name}: cannot be read ({exc})") from exc
+        raise ReferenceDataError(f"{name}: cannot be read ({exc})") from exc  # i18n: not shown
     try:
         data: object = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ReferenceDataError(f"{name}: not valid JSON ({exc})") from exc
+        raise ReferenceDataError(f"{name}: not valid JSON ({exc})") from exc  # i18n: not shown
     return data
 
 
@@ -841,7 +902,7 @@ class _Where:
 
     def obj(self, x: object, path: str) -> Mapping[str, object]:
         if not isinstance(x, dict):
-            raise self.fail(path, "expected an object")
+            raise self.fail(path, "expected an object")  # i18n: not shown
         return x
 
     def items(self, x: object, path: str) -> list[object]:
@@ -852,7 +913,7 @@ class _Where:
     def text(self, o: Mapping[str, object], key: str, path: str, *, empty: bool = False) -> str:
         x = o.get(key)
         if not isinstance(x, str) or (not empty and not x.strip()):
-            raise self.fail(f"{path}.{key}", "expected a non-empty text")
+            raise self.fail(f"{path}.{key}", "expected a non-empty text")  # i18n: not shown
         return x
 
     def opt_text(self, o: Mapping[str, object], key: str, path: str) -> str:
@@ -861,7 +922,7 @@ class _Where:
     def texts(self, o: Mapping[str, object], key: str, path: str) -> tuple[str, ...]:
         items = self.items(o.get(key), f"{path}.{key}")
         if not all(isinstance(s, str) and s.strip() for s in items):
-            raise self.fail(f"{path}.{key}", "expected a list of texts")
+            raise self.fail(f"{path}.{key}", "expected a list of texts")  # i18n: not shown
         return tuple(str(s) for s in items)
 
     def num(self, x: object, path: str) -> float:
@@ -877,7 +938,10 @@ class _Where:
         x = o.get(key)
         m = _AGE.fullmatch(x) if isinstance(x, str) else None
         if m is None:
-            raise self.fail(f"{path}.{key}", "expected an age: ‘N days’, ‘N weeks’ or ‘N months’")
+            raise self.fail(
+                f"{path}.{key}",
+                "expected an age: ‘N days’, ‘N weeks’ or ‘N months’",  # i18n: not shown
+            )  # i18n: not shown
         n, unit = int(m.group(1)), m.group(2)
         if unit == "week":
             return AgeMark(n * 7, "day")
@@ -888,7 +952,10 @@ class _Where:
         for s in _STATUSES:
             if x == s:
                 return s
-        raise self.fail(f"{path}.{key}", f"expected one of {', '.join(_STATUSES)}")
+        raise self.fail(
+            f"{path}.{key}",
+            f"expected one of {', '.join(_STATUSES)}",  # i18n: not shown
+        )  # i18n: not shown
 
 
 _STRICT_BOUND = re.compile(r"\s*([<>])(?!=)")
@@ -911,7 +978,10 @@ def parse_infant_ranges(data: object, name: str = INFANT_RANGES_FILE) -> _Infant
         if code in analytes.BY_CODE and unit == _catalogue_unit_label(code):
             continue  # the catalogue has grown to hold it (issue 11), in the same unit
         if not isinstance(unit, str) or not unit or code in analytes.BY_CODE:
-            raise w.fail(f"analytes_outside_catalogue.{code}", "expected a unit for a new code")
+            raise w.fail(
+                f"analytes_outside_catalogue.{code}",
+                "expected a unit for a new code",  # i18n: not shown
+            )  # i18n: not shown
         outside[code] = unit
     preference = w.texts(top, "preference", "file")
 
@@ -922,11 +992,11 @@ def parse_infant_ranges(data: object, name: str = INFANT_RANGES_FILE) -> _Infant
         table_id = w.text(t, "id", path)
         path = f"table {table_id}"
         if table_id in tables:
-            raise w.fail(path, "appears twice")
+            raise w.fail(path, "appears twice")  # i18n: not shown
         status = w.status(t, "status", path)
         status_note = w.opt_text(t, "status_note", path)
         if status != "verified":  # domain.md §2.3: unverified values are not shipped
-            raise w.fail(path, "only a verified table may be shipped")
+            raise w.fail(path, "only a verified table may be shipped")  # i18n: not shown
         head = (
             w.text(t, "name", path),
             w.text(t, "title", path),
@@ -941,13 +1011,16 @@ def parse_infant_ranges(data: object, name: str = INFANT_RANGES_FILE) -> _Infant
             for j, raw_row in enumerate(w.items(t.get("rows"), f"{path}.rows"))
         )
         if not ranges:
-            raise w.fail(path, "has no rows")
+            raise w.fail(path, "has no rows")  # i18n: not shown
         _check_no_overlap(w, path, ranges)
         tables[table_id] = ReferenceTable(
             table_id, head[0], head[1], head[2], status, status_note, limits, table_notes, ranges
         )
     if sorted(preference) != sorted(tables):
-        raise w.fail("preference", f"must list each table once: {', '.join(sorted(tables))}")
+        raise w.fail(
+            "preference",
+            f"must list each table once: {', '.join(sorted(tables))}",  # i18n: not shown
+        )  # i18n: not shown
     ordered = tuple(tables[k] for k in preference)
     by_analyte: dict[str, list[BuiltinRange]] = {}
     for table in ordered:
@@ -976,16 +1049,16 @@ def _parse_row(
     starts, ends = w.age(row, "from", path), w.age(row, "before", path)
     same = starts.unit == ends.unit
     if (ends.count <= starts.count) if same else (ends.fewest_days <= starts.most_days):
-        raise w.fail(path, "‘before’ is not after ‘from’")
+        raise w.fail(path, "‘before’ is not after ‘from’")  # i18n: not shown
     low, high = w.opt_num(row, "low", path), w.opt_num(row, "high", path)
     mean = w.opt_num(row, "mean", path)
     if low is None and high is None:
-        raise w.fail(path, "needs a low or a high limit")
+        raise w.fail(path, "needs a low or a high limit")  # i18n: not shown
     if low is not None and high is not None and high < low:
-        raise w.fail(path, "high is below low")
+        raise w.fail(path, "high is below low")  # i18n: not shown
     printed = w.opt_text(row, "printed", path)
     if printed and _printed_numbers(printed) != [x for x in (low, high) if x is not None]:
-        raise w.fail(path, f"“{printed}” does not match low/high")
+        raise w.fail(path, f"“{printed}” does not match low/high")  # i18n: not shown
     if "si" in row:
         si = w.obj(row["si"], f"{path}.si")
         si_factor = _row_factor(w, code, w.text(si, "unit", f"{path}.si"), f"{path}.si", outside)
@@ -995,7 +1068,10 @@ def _parse_row(
                 mine is None or other is None or math.isclose(mine * factor, other * si_factor)
             )
             if not same:
-                raise w.fail(f"{path}.si.{key}", "does not agree with the row's own unit")
+                raise w.fail(
+                    f"{path}.si.{key}",
+                    "does not agree with the row's own unit",  # i18n: not shown
+                )  # i18n: not shown
     shown = printed or describe_limits(low, high, "")
     return BuiltinRange(
         analyte=code,
@@ -1026,14 +1102,20 @@ def _row_factor(
 ) -> float:
     if code in outside:
         if unit_text != outside[code]:
-            raise w.fail(path, f"{code} must be in {outside[code]}, not “{unit_text}”")
+            raise w.fail(
+                path,
+                f"{code} must be in {outside[code]}, not “{unit_text}”",  # i18n: not shown
+            )  # i18n: not shown
         return 1.0
     a = analytes.BY_CODE.get(code)
     if a is None:
-        raise w.fail(path, f"unknown analyte “{code}”")
+        raise w.fail(path, f"unknown analyte “{code}”")  # i18n: not shown
     unit = a.unit(unit_text)
     if unit is None:
-        raise w.fail(path, f"unit “{unit_text}” is not one {a.name} can be converted from")
+        raise w.fail(
+            path,
+            f"unit “{unit_text}” is not one {a.name} can be converted from",  # i18n: not shown
+        )  # i18n: not shown
     return unit.factor
 
 
@@ -1062,7 +1144,7 @@ def parse_anc_categories(data: object, name: str = ANC_CATEGORIES_FILE) -> _AncC
     unit = w.text(top, "unit", "file")
     anc_unit = analytes.analyte("anc").unit(unit)
     if anc_unit is None or anc_unit.factor != 1.0:
-        raise w.fail("file.unit", "categories must be given in ×10⁹/L")
+        raise w.fail("file.unit", "categories must be given in ×10⁹/L")  # i18n: not shown
     cats: list[_AncCat] = []
     for i, raw in enumerate(w.items(top.get("categories"), "categories")):
         path = f"categories[{i}]"
@@ -1070,9 +1152,9 @@ def parse_anc_categories(data: object, name: str = ANC_CATEGORIES_FILE) -> _AncC
         low = w.opt_num(c, "low", path)
         high = w.num(c.get("high"), f"{path}.high")
         if low is not None and not low < high:
-            raise w.fail(path, "low must be below high")
+            raise w.fail(path, "low must be below high")  # i18n: not shown
         if cats and high < cats[-1].high:
-            raise w.fail(path, "categories must go from most to least severe")
+            raise w.fail(path, "categories must go from most to least severe")  # i18n: not shown
         limits = f"{low:.1f} to < {high:.1f}" if low is not None else f"< {high:.1f}"
         boundary = f"ANC {limits} ×10⁹/L"
         cats.append(
@@ -1086,7 +1168,7 @@ def parse_anc_categories(data: object, name: str = ANC_CATEGORIES_FILE) -> _AncC
             )
         )
     if not cats:
-        raise w.fail("categories", "is empty")
+        raise w.fail("categories", "is empty")  # i18n: not shown
     return _AncCategories(source, tuple(cats))
 
 
@@ -1096,7 +1178,10 @@ def parse_ctcae(data: object, name: str = CTCAE_FILE) -> _Ctcae:
     top = w.obj(data, "file")
     version, short = w.text(top, "version", "file"), w.text(top, "short", "file")
     if w.status(top, "status", "file") != "verified":
-        raise w.fail("file.status", "only a verified CTCAE version may be shipped")
+        raise w.fail(
+            "file.status",
+            "only a verified CTCAE version may be shipped",  # i18n: not shown
+        )  # i18n: not shown
     terms: dict[str, _Term] = {}
     for i, raw in enumerate(w.items(top.get("terms"), "terms")):
         path = f"terms[{i}]"
@@ -1104,24 +1189,33 @@ def parse_ctcae(data: object, name: str = CTCAE_FILE) -> _Ctcae:
         code = w.text(t, "analyte", path)
         a = analytes.BY_CODE.get(code)
         if a is None or code in terms:
-            raise w.fail(path, f"unknown or repeated analyte “{code}”")
+            raise w.fail(path, f"unknown or repeated analyte “{code}”")  # i18n: not shown
         criteria: dict[int, str] = {}
         for g, text in w.obj(t.get("grades"), f"{path}.grades").items():
             if g not in {"1", "2", "3", "4"} or not isinstance(text, str):
-                raise w.fail(f"{path}.grades.{g}", "expected grades 1–4 with their wording")
+                raise w.fail(
+                    f"{path}.grades.{g}",
+                    "expected grades 1–4 with their wording",  # i18n: not shown
+                )  # i18n: not shown
             criteria[int(g)] = text
         below: dict[str, dict[int, float]] = {}
         canonical = ""
         for unit_text, raw_limits in w.obj(t.get("below"), f"{path}.below").items():
             unit = a.unit(unit_text)
             if unit is None:
-                raise w.fail(f"{path}.below.{unit_text}", f"not a unit of {a.name}")
+                raise w.fail(
+                    f"{path}.below.{unit_text}",
+                    f"not a unit of {a.name}",  # i18n: not shown
+                )  # i18n: not shown
             if unit.factor == 1.0:
                 canonical = unit_text
             limits: dict[int, float] = {}
             for g, x in w.obj(raw_limits, f"{path}.below.{unit_text}").items():
                 if g not in {"2", "3", "4"}:
-                    raise w.fail(f"{path}.below.{unit_text}.{g}", "only grades 2–4 have numbers")
+                    raise w.fail(
+                        f"{path}.below.{unit_text}.{g}",
+                        "only grades 2–4 have numbers",  # i18n: not shown
+                    )  # i18n: not shown
                 limits[int(g)] = w.num(x, f"{path}.below.{unit_text}.{g}")
             ordered = [limits[g] for g in sorted(limits)]
             if (
@@ -1129,12 +1223,18 @@ def parse_ctcae(data: object, name: str = CTCAE_FILE) -> _Ctcae:
                 or ordered != sorted(ordered, reverse=True)
                 or len(set(ordered)) != len(ordered)
             ):
-                raise w.fail(f"{path}.below.{unit_text}", "a higher grade needs a lower limit")
+                raise w.fail(
+                    f"{path}.below.{unit_text}",
+                    "a higher grade needs a lower limit",  # i18n: not shown
+                )  # i18n: not shown
             below[unit_text] = limits
         if not canonical:
-            raise w.fail(f"{path}.below", f"needs limits in the canonical unit of {a.name}")
+            raise w.fail(
+                f"{path}.below",
+                f"needs limits in the canonical unit of {a.name}",  # i18n: not shown
+            )  # i18n: not shown
         if len({frozenset(v) for v in below.values()}) != 1:
-            raise w.fail(f"{path}.below", "every unit must give the same grades")
+            raise w.fail(f"{path}.below", "every unit must give the same grades")  # i18n: not shown
         terms[code] = _Term(w.text(t, "term", path), criteria, below, canonical)
     return _Ctcae(
         version, short, w.text(top, "source", "file"), w.text(top, "display_note", "file"), terms

@@ -99,7 +99,7 @@ def lab_flag(v: CountValue) -> str:
     found = ranges.flag(v, used)
     if found is None:
         return ""
-    return found.word
+    return found.kind.value  # the file's own word ("low" / "high"), whatever the language
 
 
 def rows(record: Record, child_id: int | None = None) -> Iterator[list[str]]:
@@ -120,7 +120,7 @@ def _result_rows(child: Child, result: CountResult) -> Iterator[list[str]]:
             child.name,
             result.taken_date.isoformat(),
             time,
-            analytes.analyte(v.analyte).short,
+            analytes.analyte(v.analyte).english_short,
             v.value_text.replace(",", "."),
             v.unit,
             converted_number(v.normalised_value, v.value_text),
@@ -128,7 +128,7 @@ def _result_rows(child: Child, result: CountResult) -> Iterator[list[str]]:
             v.range_text,
             lab_flag(v),
             result.source,
-            analytes.analyte(v.analyte).name,
+            analytes.analyte(v.analyte).english_name,
             v.lab_flag,
             v.lab_comment,
             format_number(v.hours_after) if v.hours_after is not None else "",

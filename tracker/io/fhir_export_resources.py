@@ -205,7 +205,9 @@ def lab_value(draw: CountResult, v: CountValue, rid: str, c: Context) -> JsonObj
         a = None
     unit = a.unit(v.unit) if a is not None else None
     code = ucum.code_of(unit) if unit is not None else None
-    obs = _observation(rid, LABORATORY, _loinc(a.loinc if a else "", a.name if a else v.analyte), c)
+    obs = _observation(
+        rid, LABORATORY, _loinc(a.loinc if a else "", a.english_name if a else v.analyte), c
+    )
     obs["effectiveDateTime"] = c.when(draw.taken_date, draw.taken_time)
     value = quantity(v.value, v.unit, code, v.value_text)
     if v.comparator.value:

@@ -386,7 +386,7 @@ def _observation(
     a = next((a for c in loinc if (a := resolve_test("", quantity_unit(quantity), c))), None)
     if a is None and not vital:  # no code the catalogue knows: the name decides, as in a CSV
         a = resolve_test(name, quantity_unit(quantity), code)
-    test = name or (a.name if a is not None else f"LOINC {code}")
+    test = name or (a.english_name if a is not None else f"LOINC {code}")  # may be stored
     if a is not None and not vital and (fluid := other_specimen(r)):
         a, test = None, f"{test} ({fluid})"  # never a blood count: kept as printed, so named
     if a is None and not vital and not grouped and not is_lab(r):

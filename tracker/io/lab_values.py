@@ -51,7 +51,7 @@ def name_key(text: str) -> str:
 # Every spelling in the catalogue, under the loose key (find_analyte is tried first).
 _ANALYTE_BY_KEY: dict[str, Analyte] = {}
 for _a in analytes.ANALYTES:
-    for _spelling in (_a.code, _a.short, _a.name, *_a.aliases):
+    for _spelling in (_a.code, _a.english_short, _a.english_name, *_a.aliases):
         _ANALYTE_BY_KEY.setdefault(name_key(_spelling), _a)
 _ANALYTE_BY_LOINC = {
     code: a for a in analytes.ANALYTES for code in (a.loinc, *a.other_loinc) if code

@@ -8,8 +8,10 @@ from dataclasses import replace
 
 from tracker import forms, schedule, visits
 from tracker.dates import parse_date, parse_time
+from tracker.i18n import N_, tr
+from tracker.i18n.formats import date_text
 from tracker.kinds.fields import LONG_TEXT, Date, Flag, Rows, Text, Time
-from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
+from tracker.kinds.kind import Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import Appointment, Child, OccurrenceChange, Question
 
 
@@ -30,18 +32,18 @@ OCCURRENCE_CHANGE = Kind(
     parent_column="appointment_id",
     part_of=True,
     fields=(
-        Date("original_date", "Series date"),
-        Date("date", "Date"),
-        Flag("cancelled", "Cancelled"),
-        Time("time", "Time"),
-        Text("with_whom", "With"),
-        Text("place", "Place"),
-        Text("note", "Note", longest=LONG_TEXT),
+        Date("original_date", N_("Series date")),
+        Date("date", N_("Date")),
+        Flag("cancelled", N_("Cancelled")),
+        Time("time", N_("Time")),
+        Text("with_whom", N_("With")),
+        Text("place", N_("Place")),
+        Text("note", N_("Note"), longest=LONG_TEXT),
     ),
-    singular=QT_TRANSLATE_NOOP("kinds", "changed date"),
-    plural=QT_TRANSLATE_NOOP("kinds", "changed dates"),
-    describe=lambda c: f"a changed date ({c.original_date.isoformat()})",
-    order_by="original_date, id",
+    singular=N_("changed date"),
+    plural=N_("changed dates"),
+    describe=lambda c: tr("a changed date ({date})").format(date=date_text(c.original_date)),
+    order_by="original_date, id",  # i18n: not shown
     sort_key=lambda c: (c.original_date, c.uid),
     joiner="of",
 )
@@ -58,24 +60,24 @@ APPOINTMENT = Kind(
     table="appointment",
     json="appointments",
     fields=(
-        Date("date", "Date"),
-        Time("time", "Time"),
-        Text("with_whom", "With"),
-        Text("place", "Place"),
-        Text("note", "Note", longest=LONG_TEXT),
-        Text("repeat", "Repeat", since=6, normal=schedule.normal_repeat),
+        Date("date", N_("Date")),
+        Time("time", N_("Time")),
+        Text("with_whom", N_("With")),
+        Text("place", N_("Place")),
+        Text("note", N_("Note"), longest=LONG_TEXT),
+        Text("repeat", N_("Repeat"), since=6, normal=schedule.normal_repeat),
         Rows(
             "changes",
-            "Moved or cancelled dates",
+            N_("Moved or cancelled dates"),
             kind="occurrence_change",
             key="original_date",
             since=6,
         ),
     ),
-    singular=QT_TRANSLATE_NOOP("kinds", "appointment"),
-    plural=QT_TRANSLATE_NOOP("kinds", "appointments"),
-    describe=lambda a: f"an appointment of {a.date.isoformat()}",
-    order_by="date, coalesce(time, ''), id",
+    singular=N_("appointment"),
+    plural=N_("appointments"),
+    describe=lambda a: tr("an appointment of {date}").format(date=date_text(a.date)),
+    order_by="date, coalesce(time, ''), id",  # i18n: not shown
     sort_key=date_sort_key("date", "time"),
     dates=(DateRule("date"),),  # planned appointments lie in the future
     validate=_appointment_rules,
@@ -88,15 +90,15 @@ QUESTION = Kind(
     table="question",
     json="questions",
     fields=(
-        Date("added_on", "Date added"),
-        Text("text", "Question", strip=True, longest=LONG_TEXT),
-        Flag("answered", "Answered"),
-        Text("answer", "Answer", longest=LONG_TEXT),
+        Date("added_on", N_("Date added")),
+        Text("text", N_("Question"), strip=True, longest=LONG_TEXT),
+        Flag("answered", N_("Answered")),
+        Text("answer", N_("Answer"), longest=LONG_TEXT),
     ),
-    singular=QT_TRANSLATE_NOOP("kinds", "question"),
-    plural=QT_TRANSLATE_NOOP("kinds", "questions"),
-    describe=lambda q: f"a question added on {q.added_on.isoformat()}",
-    order_by="answered, added_on, id",
+    singular=N_("question"),
+    plural=N_("questions"),
+    describe=lambda q: tr("a question added on {date}").format(date=date_text(q.added_on)),
+    order_by="answered, added_on, id",  # i18n: not shown
     sort_key=date_sort_key("added_on"),
     dates=(DateRule("added_on", not_in_future=True),),
     validate=_question_rules,
@@ -118,13 +120,13 @@ def moved_from_form(
     errors: dict[str, str] = {}
     day = time = None
     try:
-        day = parse_date(fields.get("date", ""), "Date", forms.form_window(today, child))
+        day = parse_date(fields.get("date", ""), tr("Date"), forms.form_window(today, child))
     except ValueError as exc:
         errors["date"] = str(exc)
     text = fields.get("time", "").strip()
     if text:
         try:
-            time = parse_time(text, "Time")
+            time = parse_time(text, tr("Time"))
         except ValueError as exc:
             errors["time"] = str(exc)
     if errors:

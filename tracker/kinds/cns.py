@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from tracker import forms, labels
+from tracker.i18n import N_, tr
+from tracker.i18n.formats import date_text
 from tracker.kinds.fields import (
     LONG_TEXT,
     Choice,
@@ -18,7 +20,7 @@ from tracker.kinds.fields import (
     Rows,
     Text,
 )
-from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
+from tracker.kinds.kind import Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import CnsStatus, CnsVisit, ItDose, ItDrug, LpProcedure, YesNoUnknown
 
 
@@ -55,12 +57,14 @@ IT_DOSE = Kind(
     parent_column="visit_id",
     part_of=True,
     fields=(
-        _ItDrugChoice("drug", "Drug", enum=ItDrug, default=ItDrug.METHOTREXATE),
-        Text("dose_text", "Dose"),
+        _ItDrugChoice("drug", N_("Drug"), enum=ItDrug, default=ItDrug.METHOTREXATE),
+        Text("dose_text", N_("Dose")),
     ),
-    singular=QT_TRANSLATE_NOOP("kinds", "intrathecal drug"),
-    plural=QT_TRANSLATE_NOOP("kinds", "intrathecal drugs"),
-    describe=lambda d: f"an intrathecal drug ({labels.IT_DRUG.get(d.drug.value, d.drug.value)})",
+    singular=N_("intrathecal drug"),
+    plural=N_("intrathecal drugs"),
+    describe=lambda d: tr("an intrathecal drug ({drug})").format(
+        drug=tr(labels.IT_DRUG.get(d.drug.value, d.drug.value))
+    ),
     order_by="id",
     sort_key=_drug_order,
     joiner="of",
@@ -72,24 +76,24 @@ CNS_VISIT = Kind(
     table="cns_visit",
     json="cns_visits",
     fields=(
-        Date("date", "Date"),
-        Choice("procedure", "Procedure", enum=LpProcedure, default=LpProcedure.LP_WITH_IT),
-        Link("phase_id", "Phase", json="phase_uid", target="phase"),
-        Rows("it_drugs", "Intrathecal drugs", kind="it_dose", key="drug"),
-        Number("csf_wbc", "CSF white cells"),
-        Number("csf_rbc", "CSF red cells"),
-        Choice("blasts_seen", "Blasts seen", enum=YesNoUnknown, default=YesNoUnknown.UNKNOWN),
-        Choice("cns_status", "CNS status", enum=CnsStatus, default=CnsStatus.PENDING),
-        Text("sedation", "Sedation"),
-        Number("platelets", "Platelets that day"),
-        Text("complications", "Complications", longest=LONG_TEXT),
-        Flag("planned", "Planned"),
-        Text("note", "Note", longest=LONG_TEXT),
+        Date("date", N_("Date")),
+        Choice("procedure", N_("Procedure"), enum=LpProcedure, default=LpProcedure.LP_WITH_IT),
+        Link("phase_id", N_("Phase"), json="phase_uid", target="phase"),
+        Rows("it_drugs", N_("Intrathecal drugs"), kind="it_dose", key="drug"),
+        Number("csf_wbc", N_("CSF white cells")),
+        Number("csf_rbc", N_("CSF red cells")),
+        Choice("blasts_seen", N_("Blasts seen"), enum=YesNoUnknown, default=YesNoUnknown.UNKNOWN),
+        Choice("cns_status", N_("CNS status"), enum=CnsStatus, default=CnsStatus.PENDING),
+        Text("sedation", N_("Sedation")),
+        Number("platelets", N_("Platelets that day")),
+        Text("complications", N_("Complications"), longest=LONG_TEXT),
+        Flag("planned", N_("Planned")),
+        Text("note", N_("Note"), longest=LONG_TEXT),
     ),
-    singular=QT_TRANSLATE_NOOP("kinds", "lumbar puncture"),
-    plural=QT_TRANSLATE_NOOP("kinds", "lumbar punctures"),
-    describe=lambda v: f"a lumbar puncture of {v.date.isoformat()}",
-    order_by="date, id",
+    singular=N_("lumbar puncture"),
+    plural=N_("lumbar punctures"),
+    describe=lambda v: tr("a lumbar puncture of {date}").format(date=date_text(v.date)),
+    order_by="date, id",  # i18n: not shown
     sort_key=date_sort_key("date"),
     dates=(DateRule("date", not_in_future=True, unless="planned"),),
     validate=_validate,

@@ -8,6 +8,8 @@ from typing import Any
 
 from tracker import analytes, forms
 from tracker.anc import calculate_anc
+from tracker.i18n import N_, tr
+from tracker.i18n.formats import date_text
 from tracker.kinds.fields import (
     LONG_TEXT,
     Choice,
@@ -22,7 +24,7 @@ from tracker.kinds.fields import (
     Text,
     Time,
 )
-from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
+from tracker.kinds.kind import Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import Comparator, CountResult, CountValue, OtherResult
 
 # The export format that added the lab's flag and comment, the hours after an infusion and
@@ -43,7 +45,9 @@ def _taken_at(c: CountResult) -> str:
 def _taken_at_agrees(c: CountResult, value: Any) -> str | None:
     expected = _taken_at(c)
     if value != expected:
-        return f"“{value}” does not match taken_date and taken_time (“{expected}”)"
+        return tr("“{value}” does not match taken_date and taken_time (“{expected}”)").format(
+            value=value, expected=expected
+        )
     return None
 
 
@@ -87,8 +91,10 @@ def _is_calculated(check: JsonReader, obj: dict[str, Any], path: KeyPath) -> boo
         return True
     check.add(
         (*path, "calculated"),
-        "only a worked-out ANC (with “uid”: null) is marked calculated; this value was typed "
-        "and would be left out: write false",
+        tr(
+            "only a worked-out ANC (with “uid”: null) is marked calculated; this value was typed "
+            "and would be left out: write false"
+        ),
     )
     return False
 
@@ -105,15 +111,17 @@ def _value_agrees(
             codes = ", ".join(analytes.CODES)
             check.add(
                 (*path, "analyte"),
-                f"“{cv.analyte}” is not a blood value this program knows ({codes})",
+                tr("“{code}” is not a blood value this program knows ({codes})").format(
+                    code=cv.analyte, codes=codes
+                ),
             )
         return False
     if unusable & {"value", "normalised_value", "comparator", "value_text", "unit"}:
         return False
     if not cv.value_text.strip():
-        check.add((*path, "value_text"), "is empty; it holds the value as it was typed")
+        check.add((*path, "value_text"), tr("is empty; it holds the value as it was typed"))
     if cv.value < 0:
-        check.add((*path, "value"), f"{a.name} cannot be negative")
+        check.add((*path, "value"), tr("{name} cannot be negative").format(name=a.name))
     known = a.unit(cv.unit)
     if known is None:
         check.add((*path, "unit"), analytes.unknown_unit_message(a, cv.unit))
@@ -122,10 +130,18 @@ def _value_agrees(
     ):
         check.add(
             (*path, "normalised_value"),
-            f"{cv.normalised_value!r} is not {cv.value!r} {cv.unit} in {a.canonical_unit}",
+            tr("{normalised} is not {value} {unit} in {canonical}").format(
+                normalised=repr(cv.normalised_value),
+                value=repr(cv.value),
+                unit=cv.unit,
+                canonical=a.canonical_unit,
+            ),
         )
     if cv.canonical_unit != a.canonical_unit:
-        check.add((*path, "canonical_unit"), f"must be “{a.canonical_unit}” for {a.name}")
+        check.add(
+            (*path, "canonical_unit"),
+            tr("must be “{unit}” for {name}").format(unit=a.canonical_unit, name=a.name),
+        )
     _typed_text_agrees(check, path, cv)
     return True
 
@@ -144,14 +160,18 @@ def _typed_text_agrees(check: JsonReader, path: KeyPath, cv: CountValue) -> None
             if not _same_number(typed.value, cv.value):
                 check.add(
                     (*path, "value"),
-                    f"{_exact(cv.value)} does not match value_text “{value_text}” "
-                    f"({_exact(typed.value)})",
+                    tr("{value} does not match value_text “{text}” ({typed})").format(
+                        value=_exact(cv.value), text=value_text, typed=_exact(typed.value)
+                    ),
                 )
             if typed.comparator != cv.comparator:
                 check.add(
                     (*path, "comparator"),
-                    f"“{cv.comparator.value}” does not match value_text “{value_text}” "
-                    f"(“{typed.comparator.value}”)",
+                    tr("“{comparator}” does not match value_text “{text}” (“{typed}”)").format(
+                        comparator=cv.comparator.value,
+                        text=value_text,
+                        typed=typed.comparator.value,
+                    ),
                 )
     wanted: tuple[float | None, float | None] = (None, None)
     if range_text.strip():
@@ -164,13 +184,18 @@ def _typed_text_agrees(check: JsonReader, path: KeyPath, cv: CountValue) -> None
         if (stored is None) != (expected is None) or (
             stored is not None and expected is not None and not _same_number(stored, expected)
         ):
-            shown = "none" if stored is None else _exact(stored)
+            shown = tr("none") if stored is None else _exact(stored)
             said = (
                 _exact(expected)
                 if expected is not None
-                else ("no range" if not range_text.strip() else "no such limit")
+                else (tr("no range") if not range_text.strip() else tr("no such limit"))
             )
-            check.add((*path, key), f"{shown} does not match range_text “{range_text}” ({said})")
+            check.add(
+                (*path, key),
+                tr("{value} does not match range_text “{text}” ({expected})").format(
+                    value=shown, text=range_text, expected=said
+                ),
+            )
 
 
 def _exact(value: float) -> str:
@@ -196,27 +221,25 @@ COUNT_VALUE = Kind(
     parent_column="result_id",
     part_of=True,
     fields=(
-        Text("analyte", "Blood value", codes=analytes.CODES),
-        Number("value", "Value", optional=False, default=0.0),
-        Text("value_text", "Value as typed"),
-        Text("unit", "Unit"),
-        Choice("comparator", "Comparator", enum=Comparator, default=Comparator.EQUAL),
-        Number("normalised_value", "Value in the standard unit", optional=False, default=0.0),
-        Text("canonical_unit", "Standard unit"),
-        Text("range_text", "Lab range as printed"),
-        Number("range_low", "Lab range, low"),
-        Number("range_high", "Lab range, high"),
-        Text("lab_flag", "Lab's flag", since=LAB_NOTES_SINCE),
-        Text("lab_comment", "Lab's comment", since=LAB_NOTES_SINCE, longest=LONG_TEXT),
-        Number("hours_after", "Hours since the infusion started", since=LAB_NOTES_SINCE),
-        Derived("calculated", "Calculated", export=lambda v: False, reads=Flag("calculated")),
+        Text("analyte", N_("Blood value"), codes=analytes.CODES),
+        Number("value", N_("Value"), optional=False, default=0.0),
+        Text("value_text", N_("Value as typed")),
+        Text("unit", N_("Unit")),
+        Choice("comparator", N_("Comparator"), enum=Comparator, default=Comparator.EQUAL),
+        Number("normalised_value", N_("Value in the standard unit"), optional=False, default=0.0),
+        Text("canonical_unit", N_("Standard unit")),
+        Text("range_text", N_("Lab range as printed")),
+        Number("range_low", N_("Lab range, low")),
+        Number("range_high", N_("Lab range, high")),
+        Text("lab_flag", N_("Lab's flag"), since=LAB_NOTES_SINCE),
+        Text("lab_comment", N_("Lab's comment"), since=LAB_NOTES_SINCE, longest=LONG_TEXT),
+        Number("hours_after", N_("Hours since the infusion started"), since=LAB_NOTES_SINCE),
+        Derived("calculated", N_("Calculated"), export=lambda v: False, reads=Flag("calculated")),
     ),
-    singular=QT_TRANSLATE_NOOP("kinds", "blood value"),
-    plural=QT_TRANSLATE_NOOP("kinds", "blood values"),
-    describe=lambda v: (
-        f"a blood value ({analytes.BY_CODE[v.analyte].name})"
-        if v.analyte in analytes.BY_CODE
-        else f"a blood value ({v.analyte})"
+    singular=N_("blood value"),
+    plural=N_("blood values"),
+    describe=lambda v: tr("a blood value ({name})").format(
+        name=analytes.BY_CODE[v.analyte].name if v.analyte in analytes.BY_CODE else v.analyte
     ),
     order_by="id",
     sort_key=_analyte_order,
@@ -234,16 +257,16 @@ COUNT_OTHER = Kind(
     parent_column="result_id",
     part_of=True,
     fields=(
-        Text("name", "Test", strip=True),
-        Text("value_text", "Result as printed", longest=LONG_TEXT),
-        Text("unit", "Unit"),
-        Text("range_text", "Lab range as printed"),
-        Text("lab_flag", "Lab's flag"),
-        Text("lab_comment", "Lab's comment", longest=LONG_TEXT),
+        Text("name", N_("Test"), strip=True),
+        Text("value_text", N_("Result as printed"), longest=LONG_TEXT),
+        Text("unit", N_("Unit")),
+        Text("range_text", N_("Lab range as printed")),
+        Text("lab_flag", N_("Lab's flag")),
+        Text("lab_comment", N_("Lab's comment"), longest=LONG_TEXT),
     ),
-    singular=QT_TRANSLATE_NOOP("kinds", "other lab result"),
-    plural=QT_TRANSLATE_NOOP("kinds", "other lab results"),
-    describe=lambda o: f"a lab result ({o.name})",
+    singular=N_("other lab result"),
+    plural=N_("other lab results"),
+    describe=lambda o: tr("a lab result ({name})").format(name=o.name),
     order_by="id",
     sort_key=lambda o: (o.name.casefold(), o.uid),
 )
@@ -256,29 +279,29 @@ COUNT = Kind(
     fields=(
         Derived(
             "taken_at",
-            "Taken at",
+            N_("Taken at"),
             export=_taken_at,
             reads=Text("taken_at"),
             agrees=_taken_at_agrees,
         ),
-        Date("taken_date", "Date"),
-        Time("taken_time", "Time"),
-        Text("source", "Lab"),
-        Text("note", "Note", longest=LONG_TEXT),
-        Rows("values", "Values", kind="count_value", key="analyte"),
+        Date("taken_date", N_("Date")),
+        Time("taken_time", N_("Time")),
+        Text("source", N_("Lab")),
+        Text("note", N_("Note"), longest=LONG_TEXT),
+        Rows("values", N_("Values"), kind="count_value", key="analyte"),
         Rows(
             "others",
-            "Other lab results",
+            N_("Other lab results"),
             kind="count_other",
             key="name",
             json="other_results",
             since=LAB_NOTES_SINCE,
         ),
     ),
-    singular=QT_TRANSLATE_NOOP("kinds", "blood count"),
-    plural=QT_TRANSLATE_NOOP("kinds", "blood counts"),
-    describe=lambda c: f"a blood count of {c.taken_date.isoformat()}",
-    order_by="taken_date, coalesce(taken_time, ''), id",
+    singular=N_("blood count"),
+    plural=N_("blood counts"),
+    describe=lambda c: tr("a blood count of {date}").format(date=date_text(c.taken_date)),
+    order_by="taken_date, coalesce(taken_time, ''), id",  # i18n: not shown
     sort_key=date_sort_key("taken_date", "taken_time"),
     dates=(DateRule("taken_date", not_in_future=True),),
     validate=_validate,

@@ -13,28 +13,32 @@ from typing import Any
 
 from tracker import forms, medicines, schedule
 from tracker.dates import parse_date, parse_time
+from tracker.i18n import N_, tr
+from tracker.i18n.formats import date_text, time_text
 from tracker.kinds.fields import LONG_TEXT, Choice, Date, Link, Text, Time
-from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
+from tracker.kinds.kind import Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import Child, DoseLog, DoseStatus, MedicinePlan
 
 # What happened, in the family's words (never "non-compliant", never "forgot").
 DOSE_STATUS = {
-    "given": "Given",
-    "partly_given": "Partly given",
-    "vomited": "Vomited",
-    "missed": "Missed",
-    "held_by_team": "Held by the team",
+    "given": N_("Given"),
+    "partly_given": N_("Partly given"),
+    "vomited": N_("Vomited"),
+    "missed": N_("Missed"),
+    "held_by_team": N_("Held by the team"),
 }
 
 # A time it was given belongs to a dose that went in (or came back up).
 WITH_GIVEN_TIME = frozenset({DoseStatus.GIVEN, DoseStatus.PARTLY_GIVEN, DoseStatus.VOMITED})
 
-ASK_AFTER_VOMITING = "Whether to give it again: ask your team."
+ASK_AFTER_VOMITING = N_("Whether to give it again: ask your team.")
 
 
 def when_text(day: dt.date, at: dt.time | None) -> str:
     """ "2026-11-20 at 19:00", or the date alone for a dose without a time of day."""
-    return day.isoformat() + (f" at {at:%H:%M}" if at is not None else "")
+    if at is None:
+        return date_text(day)
+    return tr("{date} at {time}").format(date=date_text(day), time=time_text(at))
 
 
 def plan_dose_text(p: MedicinePlan) -> str:
@@ -57,22 +61,27 @@ def validate_dose(d: DoseLog, plan: MedicinePlan | None) -> Problems:
     deleted is unlinked (``plan_id`` None), as every link is; the form asks for a plan."""
     problems: Problems = {}
     if d.given_time is not None and d.status not in WITH_GIVEN_TIME:
-        problems["given_time"] = (
-            f"Given at: a dose logged as “{DOSE_STATUS[d.status.value]}” has no time it was "
-            "given; clear the time, or choose Given, Partly given or Vomited"
-        )
+        problems["given_time"] = tr(
+            "Given at: a dose logged as “{status}” has no time it was given; clear the time, "
+            "or choose Given, Partly given or Vomited"
+        ).format(status=tr(DOSE_STATUS[d.status.value]))
     if d.status is DoseStatus.PARTLY_GIVEN and not d.amount.strip():
-        problems["amount"] = (
+        problems["amount"] = tr(
             "Amount given: say how much went in (e.g. 0.3 mL, half a tablet) for a dose "
             "partly given"
         )
     if plan is None:
         return problems
     if d.due_date < plan.start_date or (plan.end_date is not None and d.due_date > plan.end_date):
-        until = plan.end_date.isoformat() if plan.end_date else "now"
-        problems["due_date"] = (
-            f"Due: {d.due_date.isoformat()} is outside the plan of {plan.drug} "
-            f"({plan.start_date.isoformat()} to {until}); choose a day the plan ran"
+        until = date_text(plan.end_date) if plan.end_date else tr("now")
+        problems["due_date"] = tr(
+            "Due: {date} is outside the plan of {drug} ({start} to {end}); choose a day the "
+            "plan ran"
+        ).format(
+            date=date_text(d.due_date),
+            drug=plan.drug,
+            start=date_text(plan.start_date),
+            end=until,
         )
     elif plan.schedule != schedule.AS_NEEDED and schedule.problem(plan.schedule) is None:
         due = schedule.occurrences(
@@ -81,11 +90,21 @@ def validate_dose(d: DoseLog, plan: MedicinePlan | None) -> Problems:
         if (d.due_date, d.due_time) not in due:
             words = schedule.describe(plan.schedule)
             field = "due_time" if any(day == d.due_date for day, _ in due) else "due_date"
+            values = {
+                "field": tr("Due at") if field == "due_time" else tr("Due"),
+                "drug": plan.drug,
+                "when": when_text(d.due_date, d.due_time),
+                "schedule": words,
+                "choices": ", ".join(when_text(a, b) for a, b in due),
+            }
             problems[field] = (
-                f"{'Due at' if field == 'due_time' else 'Due'}: {plan.drug} is not due on "
-                f"{when_text(d.due_date, d.due_time)} (its schedule: {words})"
-                + ("; choose one of " + ", ".join(when_text(a, b) for a, b in due) if due else "")
-            )
+                tr(
+                    "{field}: {drug} is not due on {when} (its schedule: {schedule}); "
+                    "choose one of {choices}"
+                )
+                if due
+                else tr("{field}: {drug} is not due on {when} (its schedule: {schedule})")
+            ).format(**values)
     return problems
 
 
@@ -116,10 +135,12 @@ def doses_off_plan(plan: MedicinePlan, doses: Sequence[DoseLog]) -> list[DoseLog
 def doses_text(doses: Sequence[DoseLog]) -> str:
     """ "2 doses logged (2026-11-20 at 19:00 to 2026-11-22 at 19:00)"."""
     first, last = doses[0], doses[-1]
-    span = when_text(first.due_date, first.due_time)
-    if len(doses) > 1:
-        span += " to " + when_text(last.due_date, last.due_time)
-    return f"{len(doses)} dose{'s' if len(doses) > 1 else ''} logged ({span})"
+    start = when_text(first.due_date, first.due_time)
+    if len(doses) == 1:
+        return tr("1 dose logged ({when})").format(when=start)
+    return tr("{n} doses logged ({start} to {end})").format(
+        n=len(doses), start=start, end=when_text(last.due_date, last.due_time)
+    )
 
 
 def _first_log(d: DoseLog, context: Context) -> DoseLog | None:
@@ -142,13 +163,27 @@ def _validate(d: DoseLog, context: Context) -> Problems:
     as_needed = plan is not None and plan.schedule == schedule.AS_NEEDED
     first = None if as_needed else _first_log(d, context)
     if first is not None:
-        drug = plan.drug if plan is not None else "this medicine"
+        drug = plan.drug if plan is not None else tr("this medicine")
         place = context.where(first)
+        message = (
+            tr(
+                "Due: the dose of {drug} due {when} is already logged as “{status}” "
+                "(the first is {place})"
+            )
+            if place
+            else tr(
+                "Due: the dose of {drug} due {when} is already logged as “{status}”; "
+                "change that one instead"
+            )
+        )
         problems.setdefault(
             "due_date",
-            f"Due: the dose of {drug} due {when_text(d.due_date, d.due_time)} is already "
-            f"logged as “{DOSE_STATUS[first.status.value]}”"
-            + (f" (the first is {place})" if place else "; change that one instead"),
+            message.format(
+                drug=drug,
+                when=when_text(d.due_date, d.due_time),
+                status=tr(DOSE_STATUS[first.status.value]),
+                place=place,
+            ),
         )
     return problems
 
@@ -173,19 +208,21 @@ def dose_from_form(
     if plan_text:
         plan = next((p for p in plans if str(p.id) == plan_text), None)
     if plan is None:
-        c.add("plan_id", "Medicine: choose the medicine this dose is of")
+        c.add("plan_id", tr("Medicine: choose the medicine this dose is of"))
     due = c.run(
         "due_date",
         parse_date,
         forms.field_text(f, "due_date"),
-        "Due",
+        tr("Due"),
         forms.form_window(today, child),
     )
     due_time_text = forms.field_text(f, "due_time")
-    due_time = c.run("due_time", parse_time, due_time_text, "Due at") if due_time_text else None
-    status = c.choice(f, "status", DoseStatus, DoseStatus.GIVEN.value, "What happened", DOSE_STATUS)
+    due_time = c.run("due_time", parse_time, due_time_text, tr("Due at")) if due_time_text else None
+    status = c.choice(
+        f, "status", DoseStatus, DoseStatus.GIVEN.value, tr("What happened"), DOSE_STATUS
+    )
     given_text = forms.field_text(f, "given_time")
-    given = c.run("given_time", parse_time, given_text, "Given at") if given_text else None
+    given = c.run("given_time", parse_time, given_text, tr("Given at")) if given_text else None
     d = DoseLog(
         child_id=child.id,
         plan_id=plan.id if plan is not None else None,
@@ -208,7 +245,7 @@ def dose_from_form(
 
 
 def describe(d: DoseLog) -> str:
-    return f"the dose of {when_text(d.due_date, d.due_time)}"
+    return tr("the dose of {when}").format(when=when_text(d.due_date, d.due_time))
 
 
 DOSE = Kind(
@@ -217,18 +254,18 @@ DOSE = Kind(
     table="dose",
     json="doses",
     fields=(
-        Link("plan_id", "Medicine", json="plan_uid", target="medicine_plan"),
-        Date("due_date", "Due"),
-        Time("due_time", "Due at"),
-        Choice("status", "What happened", enum=DoseStatus, default=DoseStatus.GIVEN),
-        Time("given_time", "Given at"),
-        Text("amount", "Amount given"),
-        Text("note", "Note", longest=LONG_TEXT),
+        Link("plan_id", N_("Medicine"), json="plan_uid", target="medicine_plan"),
+        Date("due_date", N_("Due")),
+        Time("due_time", N_("Due at")),
+        Choice("status", N_("What happened"), enum=DoseStatus, default=DoseStatus.GIVEN),
+        Time("given_time", N_("Given at")),
+        Text("amount", N_("Amount given")),
+        Text("note", N_("Note"), longest=LONG_TEXT),
     ),
-    singular=QT_TRANSLATE_NOOP("kinds", "dose"),
-    plural=QT_TRANSLATE_NOOP("kinds", "doses"),
+    singular=N_("dose"),
+    plural=N_("doses"),
     describe=describe,
-    order_by="due_date, due_time, id",
+    order_by="due_date, due_time, id",  # i18n: not shown
     sort_key=date_sort_key("due_date", "due_time"),
     dates=(DateRule("due_date", not_in_future=True),),
     validate=_validate,

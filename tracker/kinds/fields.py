@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
+from tracker.i18n import tr
+
 KeyPath = tuple[str | int, ...]
 Json = Any
 E = TypeVar("E", bound=StrEnum)
@@ -63,7 +65,8 @@ class JsonReader(Protocol):
 
 @dataclass(frozen=True)
 class Field:
-    """One stored field.  ``label`` names it for people ("Date of birth")."""
+    """One stored field.  ``label`` names it for people ("Date of birth"; English, marked
+    with N_() in the declaration: show it with ``tr(field.label)``)."""
 
     name: str
     label: str = ""
@@ -147,10 +150,9 @@ class Text(Field):
         n = len(value) if isinstance(value, str) else 0
         if n <= self.longest:
             return None
-        return (
-            f"{self.label}: {n:,} characters, more than the {self.longest:,} this field "
-            "keeps; shorten it"
-        )
+        return tr(
+            "{field}: {n} characters, more than the {longest} this field keeps; shorten it"
+        ).format(field=tr(self.label), n=f"{n:,}", longest=f"{self.longest:,}")
 
     def from_json(self, check: JsonReader, obj: dict[str, Any], path: KeyPath) -> Any:
         assert self.json is not None
@@ -259,7 +261,7 @@ class Link(Field):
     target: str = ""  # the key of the kind linked to
 
     def from_json(self, check: JsonReader, obj: dict[str, Any], path: KeyPath) -> Any:
-        raise TypeError("a link is read by the import, which knows the uids")
+        raise TypeError("a link is read by the import, which knows the uids")  # i18n: not shown
 
 
 @dataclass(frozen=True)
@@ -309,7 +311,7 @@ class Group(Field):
     def from_json(self, check: JsonReader, obj: dict[str, Any], path: KeyPath) -> Any:
         assert self.json is not None
         if self.json not in obj:
-            check.add((*path, self.json), f"“{self.json}” is missing")
+            check.add((*path, self.json), tr("“{key}” is missing").format(key=self.json))
             return None
         if obj[self.json] is None:
             return None
@@ -340,7 +342,7 @@ class Rows(Field):
         return {}
 
     def from_json(self, check: JsonReader, obj: dict[str, Any], path: KeyPath) -> Any:
-        raise TypeError("rows are read by the import, through their own kind")
+        raise TypeError("rows are read by the import, through their own kind")  # i18n: not shown
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,10 @@ from fractions import Fraction
 from tracker import forms
 from tracker.analytes import format_number, parse_number
 from tracker.dates import parse_date
+from tracker.i18n import N_, tr
+from tracker.i18n.formats import date_text
 from tracker.kinds.fields import LONG_TEXT, Date, Number, Text
-from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
+from tracker.kinds.kind import Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import Child, Growth
 
 # LOINC codes for a later exchange format (issue 14), domain.md §5.2 (FHIR vital-signs value
@@ -34,8 +36,8 @@ KG_PER_LB = Fraction("0.45359237")  # exact, by definition
 OZ_PER_LB = 16
 CM_PER_IN = Fraction("2.54")  # exact, by definition
 
-BSA_LABEL = "BSA (Mosteller formula), for information only"
-BSA_SOURCE = "Mosteller, NEJM 1987;317:1098"
+BSA_LABEL = N_("BSA (Mosteller formula), for information only")
+BSA_SOURCE = "Mosteller, NEJM 1987;317:1098"  # i18n: not shown (a citation)
 
 _N = r"(\d+(?:[.,]\d+)?)"
 # Every spelling read, and its factor to kg / cm.  Only spellings with one meaning: "gr"
@@ -71,7 +73,25 @@ _WEIGHT_LB_OZ = re.compile(
 _LENGTH = re.compile(rf"^{_N}\s*({_alternatives(CM_FACTORS)})\.?$", re.IGNORECASE)
 _BARE = re.compile(rf"^{_N}$")
 _NEGATIVE = re.compile(r"^[-−‐‑–]\s*\d")  # a minus sign (hyphen, U+2212, dashes) before a number
-_NOUN = {"Weight": "weight", "Length/height": "length", "Head circumference": "head circumference"}
+# The labels (English, translated where a message names them) and their "below zero" message.
+_NEGATIVE_MESSAGES = {
+    "Weight": N_(
+        "{field}: “{text}” is below zero; a weight cannot be negative, so type the number "
+        "without a minus sign"
+    ),
+    "Length/height": N_(
+        "{field}: “{text}” is below zero; a length cannot be negative, so type the number "
+        "without a minus sign"
+    ),
+    "Length": N_(
+        "{field}: “{text}” is below zero; a length cannot be negative, so type the number "
+        "without a minus sign"
+    ),
+    "Head circumference": N_(  # i18n: not shown (a key)
+        "{field}: “{text}” is below zero; a head circumference cannot be negative, so type the "
+        "number without a minus sign"
+    ),
+}
 
 
 def _number(text: str, label: str) -> Fraction:
@@ -79,17 +99,20 @@ def _number(text: str, label: str) -> Fraction:
     try:
         parse_number(text)  # its refusals: "1,200" (a thousands separator or a decimal comma?)
     except ValueError as exc:
-        raise ValueError(f"{label}: {exc}") from None
+        raise ValueError(tr("{field}: {problem}").format(field=tr(label), problem=exc)) from None
     return Fraction(text.replace(",", "."))
 
 
 def _refuse_negative(s: str, label: str) -> None:
     if _NEGATIVE.match(s):
-        noun = _NOUN.get(label, label.lower())
-        raise ValueError(
-            f"{label}: “{s}” is below zero; a {noun} cannot be negative, so type the number "
-            "without a minus sign"
+        message = _NEGATIVE_MESSAGES.get(
+            label,
+            N_(
+                "{field}: “{text}” is below zero; it cannot be negative, so type the number "
+                "without a minus sign"
+            ),
         )
+        raise ValueError(tr(message).format(field=tr(label), text=s))
 
 
 def parse_weight(text: str) -> float:
@@ -100,22 +123,30 @@ def parse_weight(text: str) -> float:
     if m := _WEIGHT_LB_OZ.match(s):
         lb, oz = _number(m.group(1), "Weight"), _number(m.group(2), "Weight")
         if oz >= OZ_PER_LB:
-            raise ValueError(f"Weight: “{s}” has {m.group(2)} oz; a pound has 16 ounces")
+            raise ValueError(
+                tr("Weight: “{text}” has {oz} oz; a pound has 16 ounces").format(
+                    text=s, oz=m.group(2)
+                )
+            )
         return float((lb + oz / OZ_PER_LB) * KG_PER_LB)
     if m := _WEIGHT_ONE.match(s):
         return float(_number(m.group(1), "Weight") * KG_FACTORS[m.group(2).lower()])
     if _BARE.match(s):
         raise ValueError(
-            f"Weight: “{s}” has no unit; write kg, g, lb or lb and oz (e.g. 7.85 kg, "
-            "7850 g, 15 lb 4 oz)"
+            tr(
+                "Weight: “{text}” has no unit; write kg, g, lb or lb and oz (e.g. 7.85 kg, "
+                "7850 g, 15 lb 4 oz)"
+            ).format(text=s)
         )
     raise ValueError(
-        f"Weight: “{s}” is not a weight this program reads; write a number and kg, g, lb "
-        "or lb and oz (e.g. 7.85 kg, 7850 g, 15 lb 4 oz)"
+        tr(
+            "Weight: “{text}” is not a weight this program reads; write a number and kg, g, lb "
+            "or lb and oz (e.g. 7.85 kg, 7850 g, 15 lb 4 oz)"
+        ).format(text=s)
     )
 
 
-def parse_length(text: str, label: str = "Length") -> float:
+def parse_length(text: str, label: str = N_("Length")) -> float:
     """A length typed as ``text`` ("68 cm", "680 mm", "26.75 in"; :data:`CM_FACTORS`) in cm."""
     s = " ".join(text.split())
     _refuse_negative(s, label)
@@ -123,11 +154,15 @@ def parse_length(text: str, label: str = "Length") -> float:
         return float(_number(m.group(1), label) * CM_FACTORS[m.group(2).lower()])
     if _BARE.match(s):
         raise ValueError(
-            f"{label}: “{s}” has no unit; write cm, mm or in (e.g. 68 cm, 680 mm, 26.75 in)"
+            tr(
+                "{field}: “{text}” has no unit; write cm, mm or in (e.g. 68 cm, 680 mm, 26.75 in)"
+            ).format(field=tr(label), text=s)
         )
     raise ValueError(
-        f"{label}: “{s}” is not a length this program reads; write a number and cm, mm or "
-        "in (e.g. 68 cm, 680 mm, 26.75 in)"
+        tr(
+            "{field}: “{text}” is not a length this program reads; write a number and cm, mm "
+            "or in (e.g. 68 cm, 680 mm, 26.75 in)"
+        ).format(field=tr(label), text=s)
     )
 
 
@@ -173,25 +208,39 @@ _UNDER_TWO = _Limits(weight_kg=(0.3, 30.0), length_cm=(20.0, 130.0), head_cm=(15
 _OLDER = _Limits(weight_kg=(1.0, 250.0), length_cm=(30.0, 250.0), head_cm=(20.0, 80.0))
 
 
-def _limits(child: Child, day: dt.date) -> tuple[_Limits, str]:
+def _limits(child: Child, day: dt.date) -> tuple[_Limits, bool]:
+    """The checks for the child's age that day, and whether the child is under two."""
     if (day - child.birth_date).days < 731:  # under two years (730 days and a leap day)
-        return _UNDER_TWO, "a child under 2"
-    return _OLDER, "a child"
+        return _UNDER_TWO, True
+    return _OLDER, False
 
 
-def _slip(label: str, shown_value: str, low: float, high: float, unit: str, who: str) -> str:
-    return (
-        f"{label}: {shown_value} is outside {format_number(low, 1)}–{format_number(high, 1)} "
-        f"{unit}, this program's check against typing slips for {who}; check the number "
-        "and its unit"
+def _slip(label: str, shown_value: str, low: float, high: float, unit: str, young: bool) -> str:
+    message = (
+        tr(
+            "{field}: {value} is outside {low}–{high} {unit}, this program's check against "
+            "typing slips for a child under 2; check the number and its unit"
+        )
+        if young
+        else tr(
+            "{field}: {value} is outside {low}–{high} {unit}, this program's check against "
+            "typing slips for a child; check the number and its unit"
+        )
+    )
+    return message.format(
+        field=tr(label),
+        value=shown_value,
+        low=format_number(low, 1),
+        high=format_number(high, 1),
+        unit=unit,
     )
 
 
 _MEASURES: tuple[tuple[str, str, str, str], ...] = (
     # (text field, value field, label, unit)
-    ("weight_text", "weight_kg", "Weight", "kg"),
-    ("length_text", "length_cm", "Length/height", "cm"),
-    ("head_text", "head_cm", "Head circumference", "cm"),
+    ("weight_text", "weight_kg", N_("Weight"), "kg"),
+    ("length_text", "length_cm", N_("Length/height"), "cm"),
+    ("head_text", "head_cm", N_("Head circumference"), "cm"),
 )
 
 
@@ -205,7 +254,7 @@ def validate_growth(g: Growth, child: Child) -> Problems:
     inside the typing-slip checks above."""
     errors: dict[str, str] = {}
     if not (g.weight_text or g.length_text or g.head_text):
-        errors["weight_text"] = (
+        errors["weight_text"] = tr(
             "Weight: give at least one of weight, length/height or head circumference"
         )
         return errors
@@ -215,7 +264,9 @@ def validate_growth(g: Growth, child: Child) -> Problems:
         value: float | None = getattr(g, value_field)
         if not text:
             if value is not None:
-                errors[text_field] = f"{label}: a value in {unit} is given without what was typed"
+                errors[text_field] = tr(
+                    "{field}: a value in {unit} is given without what was typed"
+                ).format(field=tr(label), unit=unit)
             continue
         try:
             parsed = _parse(text_field, text, label)
@@ -223,10 +274,12 @@ def validate_growth(g: Growth, child: Child) -> Problems:
             errors[text_field] = str(exc)
             continue
         if value is None or not math.isclose(value, parsed, rel_tol=1e-9):
-            given = "none" if value is None else f"{format_number(value, 12)} {unit}"
-            errors[text_field] = (
-                f"{label}: the value in {unit} ({given}) does not match “{text}”, which is "
-                f"{format_number(parsed, 12)} {unit}"
+            given = tr("none") if value is None else f"{format_number(value, 12)} {unit}"
+            errors[text_field] = tr(
+                "{field}: the value in {unit} ({given}) does not match “{text}”, which is "
+                "{value} {unit}"
+            ).format(
+                field=tr(label), unit=unit, given=given, text=text, value=format_number(parsed, 12)
             )
             continue
         low, high = getattr(limits, value_field)
@@ -257,7 +310,7 @@ def growth_from_form(
     c = forms.Collector()
     assert child.id is not None
     date = c.run(
-        "date", parse_date, forms.field_text(f, "date"), "Date", forms.form_window(today, child)
+        "date", parse_date, forms.field_text(f, "date"), tr("Date"), forms.form_window(today, child)
     )
     values: dict[str, float | None] = {}
     texts: dict[str, str] = {}
@@ -339,7 +392,9 @@ def weight_line(entries: Sequence[Growth]) -> str | None:
     g = latest_weight(entries)
     if g is None:
         return None
-    return f"Latest weight {shown(g.weight_text, g.weight_kg, 'kg')} on {g.date.isoformat()}"
+    return tr("Latest weight {weight} on {date}").format(
+        weight=shown(g.weight_text, g.weight_kg, "kg"), date=date_text(g.date)
+    )
 
 
 def bsa_line(entries: Sequence[Growth]) -> str | None:
@@ -349,11 +404,13 @@ def bsa_line(entries: Sequence[Growth]) -> str | None:
     weight = latest_weight(entries)
     if b is None or weight is None or b.date != weight.date:
         return None
-    return f"{BSA_LABEL}: {b.text} on {b.date.isoformat()}"
+    return tr("{label}: {bsa} on {date}").format(
+        label=tr(BSA_LABEL), bsa=b.text, date=date_text(b.date)
+    )
 
 
 def describe(g: Growth) -> str:
-    return f"a growth measurement of {g.date.isoformat()}"
+    return tr("a growth measurement of {date}").format(date=date_text(g.date))
 
 
 GROWTH = Kind(
@@ -362,20 +419,20 @@ GROWTH = Kind(
     table="growth",
     json="growth",
     fields=(
-        Date("date", "Date"),
-        Text("weight_text", "Weight"),
-        Number("weight_kg", "Weight in kg"),
-        Text("length_text", "Length/height"),
-        Number("length_cm", "Length/height in cm"),
-        Text("head_text", "Head circumference"),
-        Number("head_cm", "Head circumference in cm"),
-        Text("measured_by", "Measured by"),
-        Text("note", "Note", longest=LONG_TEXT),
+        Date("date", N_("Date")),
+        Text("weight_text", N_("Weight")),
+        Number("weight_kg", N_("Weight in kg")),
+        Text("length_text", N_("Length/height")),
+        Number("length_cm", N_("Length/height in cm")),
+        Text("head_text", N_("Head circumference")),
+        Number("head_cm", N_("Head circumference in cm")),
+        Text("measured_by", N_("Measured by")),
+        Text("note", N_("Note"), longest=LONG_TEXT),
     ),
-    singular=QT_TRANSLATE_NOOP("kinds", "growth measurement"),
-    plural=QT_TRANSLATE_NOOP("kinds", "growth measurements"),
+    singular=N_("growth measurement"),
+    plural=N_("growth measurements"),
     describe=describe,
-    order_by="date, id",
+    order_by="date, id",  # i18n: not shown
     sort_key=date_sort_key("date"),
     dates=(DateRule("date", not_in_future=True),),
     validate=_validate,

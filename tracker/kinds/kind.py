@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, cast
 
 from tracker.dates import future_problem
+from tracker.i18n import language, plural_index, tr
+from tracker.i18n.formats import date_text
 from tracker.kinds.fields import (
     Date,
     Derived,
@@ -28,13 +30,10 @@ from tracker.model import Child
 
 E = TypeVar("E")
 Problems = dict[str, str]  # field name -> one plain sentence
-NAMES = "kinds"  # the translation context of the kinds' names (ui/kind_ui.py translates)
-
-
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
-    """Mark ``text`` for translation without translating it: pyside6-lupdate finds it by
-    this name; tracker/ never imports Qt, the screens translate it in ``context``."""
-    return text
+# The Qt context ui/kind_ui.py translates the kinds' names in.  The names are marked with
+# N_() (no msgctxt), and the catalogue translator answers Qt by the disambiguation, so the
+# context only groups them for Qt.
+NAMES = "kinds"
 
 
 @dataclass(frozen=True)
@@ -93,8 +92,9 @@ class Kind(Generic[E]):
     - ``parent`` / ``parent_column``: the kind it belongs to ("child"; None for the child
       itself) and the column holding the parent's row id; ``part_of`` is true for rows
       that are part of their parent entry (saved, deleted and exported with it).
-    - ``singular`` / ``plural``: its name for people; ``describe(entry)``: one entry in a
-      sentence ("the blood count of 2026-05-10").
+    - ``singular`` / ``plural``: its name for people (English, marked with N_(): show it
+      with ``tr()``); ``describe(entry)``: one entry in a sentence, in the family's
+      language ("a blood count of 2026-05-10").
     - ``order_by``: the SQL order of a list of entries; ``sort_key``: the order of the
       export (a date, then the uid: the same on every computer).
     - ``dates``: the date rules (:class:`DateRule`); ``validate(entry, context)``: the
@@ -139,8 +139,9 @@ class Kind(Generic[E]):
 
     def amount(self, n: int) -> str:
         """ "1 growth measurement", "19 growth measurements": ``n`` entries by the kind's
-        names for people."""
-        return f"{n} {self.singular if n == 1 else self.plural}"
+        names for people, in the family's language."""
+        name = self.singular if plural_index(language(), n) == 0 else self.plural  # fr: 0 NFS
+        return tr("{n} {entries}").format(n=n, entries=tr(name))
 
     # ------------------------------------------------------------------ fields
 
@@ -148,7 +149,7 @@ class Kind(Generic[E]):
         for f in self.fields:
             if f.name == name:
                 return f
-        raise KeyError(f"{self.key} has no field {name}")
+        raise KeyError(f"{self.key} has no field {name}")  # i18n: not shown
 
     @property
     def rows_fields(self) -> tuple[Rows, ...]:
@@ -211,12 +212,16 @@ class Kind(Generic[E]):
             value = getattr(entry, rule.field)
             if value is None:
                 continue
-            label = self.field(rule.field).label
+            label = tr(self.field(rule.field).label)
             if rule.not_before_birth and child is not None and value < child.birth_date:
                 found.setdefault(
                     rule.field,
-                    f"{label}: {value.isoformat()} is before {child.name}'s date of birth "
-                    f"({child.birth_date.isoformat()})",
+                    tr("{field}: {date} is before {name}'s date of birth ({birth})").format(
+                        field=label,
+                        date=date_text(value),
+                        name=child.name,
+                        birth=date_text(child.birth_date),
+                    ),
                 )
             elif (
                 rule.not_in_future
@@ -276,18 +281,39 @@ def date_sort_key(*names: str) -> Callable[[Any], tuple[Any, ...]]:
     return key
 
 
+# The articles an entry's description (Kind.describe, in the family's language) starts
+# with: indefinite → definite, by language.  French elides "le"/"la" before a vowel.
+_ARTICLES: dict[str, tuple[tuple[str, str], ...]] = {
+    "en": (("a ", "the "), ("an ", "the ")),
+    "es": (("un ", "el "), ("una ", "la ")),
+    "fr": (("un ", "le "), ("une ", "la ")),
+}
+_DEFINITE: dict[str, tuple[str, ...]] = {
+    "en": ("the ",),
+    "es": ("el ", "la ", "los ", "las "),
+    "fr": ("le ", "la ", "les ", "l’", "l'"),
+}
+
+
 def definite(description: str) -> str:
-    """ "a blood count of 2026-05-10" → "the blood count of 2026-05-10"."""
-    for article in ("a ", "an "):
-        if description.startswith(article):
-            return "the " + description[len(article) :]
+    """ "a blood count of 2026-05-10" → "the blood count of 2026-05-10" (and "un hemograma"
+    → "el hemograma", "une ponction" → "la ponction", "un rendez-vous" → "le rendez-vous")."""
+    lang = language()
+    for indefinite_article, definite_article in _ARTICLES.get(lang, _ARTICLES["en"]):
+        if description.startswith(indefinite_article):
+            rest = description[len(indefinite_article) :]
+            if lang == "fr" and rest[:1].lower() in "aeiouyhéèêâîôû":
+                return "l’" + rest
+            return definite_article + rest
     return description
 
 
 def bare(description: str) -> str:
     """ "an appointment of 2026-12-08" → "appointment of 2026-12-08": a step's name ("… changed",
     "… deleted")."""
-    for article in ("a ", "an ", "the "):
+    lang = language()
+    articles = [a for a, _ in _ARTICLES.get(lang, _ARTICLES["en"])]
+    for article in (*articles, *_DEFINITE.get(lang, _DEFINITE["en"])):
         if description.startswith(article):
             return description[len(article) :]
     return description

@@ -23,16 +23,18 @@ from typing import Any
 from tracker import forms, medicines, schedule
 from tracker.analytes import parse_number
 from tracker.dates import parse_date, parse_optional_date
+from tracker.i18n import N_, tr
+from tracker.i18n.formats import date_text
 from tracker.kinds.dose import doses_off_plan, doses_text, when_text
 from tracker.kinds.fields import LONG_TEXT, Choice, Date, Link, Text
-from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
+from tracker.kinds.kind import Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import Child, Comparator, DoseLog, MedicineForm, MedicinePlan
 
 FORM_NAMES = {
-    MedicineForm.TABLET.value: "tablet",
-    MedicineForm.LIQUID.value: "liquid",
-    MedicineForm.CAPSULE.value: "capsule",
-    MedicineForm.OTHER.value: "other",
+    MedicineForm.TABLET.value: N_("tablet"),
+    MedicineForm.LIQUID.value: N_("liquid"),
+    MedicineForm.CAPSULE.value: N_("capsule"),
+    MedicineForm.OTHER.value: N_("other"),
 }
 
 # A unit per body size means a dose still to be worked out; the family types the dose the
@@ -74,11 +76,16 @@ def amount_problem(text: str) -> str | None:
     try:
         parsed = parse_number(text)
     except ValueError as exc:
-        return f"Dose: {exc}".replace("a count or measurement", "a dose")
+        said = str(exc).replace(tr("a count or measurement"), tr("a dose"))
+        return tr("Dose: {problem}").format(problem=said)
     if parsed.comparator is not Comparator.EQUAL:
-        return f"Dose: “{text.strip()}” is not one dose; type the dose the team wrote (e.g. 20)"
+        return tr("Dose: “{text}” is not one dose; type the dose the team wrote (e.g. 20)").format(
+            text=text.strip()
+        )
     if parsed.value <= 0:
-        return f"Dose: {text.strip()} is no dose; type the dose the team wrote (e.g. 20)"
+        return tr("Dose: {text} is no dose; type the dose the team wrote (e.g. 20)").format(
+            text=text.strip()
+        )
     return None
 
 
@@ -108,10 +115,10 @@ def unit_clash(amount: str, unit: str) -> str | None:
     number, typed, chosen = match.group(1), " ".join(match.group(2).split()), unit.strip()
     if typed.casefold() == " ".join(chosen.split()).casefold():
         return None
-    return (
-        f"Dose: “{amount.strip()}” is in {typed} but the dose unit is {chosen}: type {number} "
-        f"here and choose {typed} as the unit, or type the dose in {chosen} as the team wrote it"
-    )
+    return tr(
+        "Dose: “{amount}” is in {typed} but the dose unit is {chosen}: type {number} "
+        "here and choose {typed} as the unit, or type the dose in {chosen} as the team wrote it"
+    ).format(amount=amount.strip(), typed=typed, chosen=chosen, number=number)
 
 
 def validate_plan(p: MedicinePlan, context: Context | None = None) -> Problems:
@@ -119,37 +126,44 @@ def validate_plan(p: MedicinePlan, context: Context | None = None) -> Problems:
     the date of birth is the kind's date rules)."""
     problems: Problems = {}
     if forms.blank(p.drug):
-        problems["drug"] = "Medicine: name the medicine (choose one from the list or type its name)"
+        problems["drug"] = tr(
+            "Medicine: name the medicine (choose one from the list or type its name)"
+        )
     amount, unit = ("" if forms.blank(t) else t.strip() for t in (p.dose_amount, p.dose_unit))
     if not amount and not unit:
         pass  # no dose entered yet (formats 6-8 kept such plans): shown as "dose not entered"
     elif not unit:
-        problems["dose_unit"] = (
-            f"Dose unit: give the unit the team wrote beside {amount} (e.g. mg, mL, tablet)"
-        )
+        problems["dose_unit"] = tr(
+            "Dose unit: give the unit the team wrote beside {amount} (e.g. mg, mL, tablet)"
+        ).format(amount=amount)
     elif not amount:
-        problems["dose_amount"] = f"Dose: give the amount the team wrote before {unit} (e.g. 20)"
+        problems["dose_amount"] = tr(
+            "Dose: give the amount the team wrote before {unit} (e.g. 20)"
+        ).format(unit=unit)
     else:
         why = amount_problem(amount)
         if why is not None:
             problems["dose_amount"] = unit_clash(amount, unit) or why
         if _PER_BODY.search(_unit_words(unit)):
-            problems["dose_unit"] = (
-                f"Dose unit: “{unit}” is a dose per body size; type the dose the team wrote "
-                "for your child (e.g. 20 mg). This program never works a dose out: "
-                f"{medicines.ASK_YOUR_TEAM}"
-            )
+            # the end is medicines.ASK_YOUR_TEAM's words
+            problems["dose_unit"] = tr(
+                "Dose unit: “{unit}” is a dose per body size; type the dose the team wrote "
+                "for your child (e.g. 20 mg). This program never works a dose out: ask your team"
+            ).format(unit=unit)
     if per_ml(p.strength) and p.form in (MedicineForm.TABLET, MedicineForm.CAPSULE):
         problems["form"] = (
-            f"Form: a strength per mL is a liquid's ({p.strength.strip()}), not a "
-            f"{p.form.value}'s: choose Liquid"
-        )
+            tr("Form: a strength per mL is a liquid's ({strength}), not a tablet's: choose Liquid")
+            if p.form is MedicineForm.TABLET
+            else tr(
+                "Form: a strength per mL is a liquid's ({strength}), not a capsule's: choose Liquid"
+            )
+        ).format(strength=p.strength.strip())
     why = schedule.problem(p.schedule)
     if why is not None:
-        problems["schedule"] = f"Schedule: {why}"
+        problems["schedule"] = tr("Schedule: {problem}").format(problem=why)
     if p.end_date is not None and p.end_date < p.start_date:
-        problems["end_date"] = (
-            f"End: {p.end_date.isoformat()} is before the start ({p.start_date.isoformat()})"
+        problems["end_date"] = tr("End: {end} is before the start ({start})").format(
+            end=date_text(p.end_date), start=date_text(p.start_date)
         )
     if p.follows_id is not None:
         why = _follows_problem(p, context)
@@ -170,16 +184,24 @@ def _doses_problem(p: MedicinePlan, context: Context) -> tuple[str, str]:
     off = doses_off_plan(p, list(context.find("dose", plan_id=p.id)))
     if not off:
         return "", ""
-    if off[0].due_date < p.start_date:
-        field, label, what = "start_date", "Start", "inside its dates"
-    elif p.end_date is not None and off[-1].due_date > p.end_date:
-        field, label, what = "end_date", "End", "inside its dates"
-    else:
-        field, label, what = "schedule", "Schedule", "on its schedule"
-    return field, (
-        f"{label}: {doses_text(off)} for this plan would no longer be {what}; change or "
+    dates = tr(
+        "{field}: {doses} for this plan would no longer be inside its dates; change or "
         "delete those doses first (for a new dose from a date, use Change dose)"
     )
+    if off[0].due_date < p.start_date:
+        field, label, message = "start_date", tr("Start"), dates
+    elif p.end_date is not None and off[-1].due_date > p.end_date:
+        field, label, message = "end_date", tr("End"), dates
+    else:
+        field, label, message = (
+            "schedule",
+            tr("Schedule"),
+            tr(
+                "{field}: {doses} for this plan would no longer be on its schedule; change or "
+                "delete those doses first (for a new dose from a date, use Change dose)"
+            ),
+        )
+    return field, message.format(field=label, doses=doses_text(off))
 
 
 def _due_on(parsed: schedule.Parsed, start: dt.date, day: dt.date) -> bool:
@@ -198,7 +220,7 @@ def common_due(a: MedicinePlan, b: MedicinePlan) -> tuple[dt.date, dt.time | Non
     if hi is not None and hi < lo:
         return None
     pa, pb = schedule.parse(a.schedule), schedule.parse(b.schedule)
-    if pa.freq == "as needed" or pb.freq == "as needed":
+    if pa.freq == "as needed" or pb.freq == "as needed":  # i18n: not shown
         return (lo, None) if pa.freq == pb.freq else None
     if pa.hours and pb.hours:
         hours = sorted(set(pa.hours) & set(pb.hours))
@@ -228,40 +250,35 @@ def _overlap_problem(p: MedicinePlan, context: Context) -> tuple[str, str]:
         if both is None:
             continue
         field, label = (
-            ("end_date", "End")
+            ("end_date", tr("End"))
             if other.start_date >= p.start_date
-            else (
-                "start_date",
-                "Start",
-            )
+            else ("start_date", tr("Start"))
         )
-        return field, (
-            f"{label}: this plan would run at the same time as {medicines.plan_line(other)}, "
-            f"both due on {when_text(*both)}; end one plan the day before the other starts "
-            "(or give them different days or hours)"
-        )
+        return field, tr(
+            "{field}: this plan would run at the same time as {plan}, both due on {when}; "
+            "end one plan the day before the other starts (or give them different days or hours)"
+        ).format(field=label, plan=medicines.plan_line(other), when=when_text(*both))
     return "", ""
 
 
 def _follows_problem(p: MedicinePlan, context: Context | None) -> str | None:
     if p.id is not None and p.follows_id == p.id:
-        return "Follows: a plan cannot follow itself"
+        return tr("Follows: a plan cannot follow itself")
     if context is None:
         return None
     before = next((o for o in context.entries("medicine_plan") if o.id == p.follows_id), None)
     if before is None:
         return None  # unlinked or another child's: the store names it (a link's own rule)
     if not medicines.same_drug(before.drug, p.drug):
-        return (
-            f"Follows: the plan this one follows is of {before.drug.strip()}, not "
-            f"{p.drug.strip()}; a dose change follows an earlier plan of the same medicine"
-        )
+        return tr(
+            "Follows: the plan this one follows is of {before}, not {drug}; a dose change "
+            "follows an earlier plan of the same medicine"
+        ).format(before=before.drug.strip(), drug=p.drug.strip())
     if before.start_date >= p.start_date:
-        return (
-            f"Follows: the plan this one follows starts on {before.start_date.isoformat()}, "
-            f"not before this one ({p.start_date.isoformat()}); a dose change follows an "
-            "earlier plan"
-        )
+        return tr(
+            "Follows: the plan this one follows starts on {before}, not before this one "
+            "({start}); a dose change follows an earlier plan"
+        ).format(before=date_text(before.start_date), start=date_text(p.start_date))
     for other in context.entries("medicine_plan"):
         if other is p or (p.id is not None and other.id == p.id):
             continue
@@ -270,10 +287,12 @@ def _follows_problem(p: MedicinePlan, context: Context | None) -> str | None:
     return None
 
 
-def _changed_already(later: MedicinePlan) -> str:
-    return (
-        f"Follows: this plan was already changed on {later.start_date.isoformat()} "
-        f"({medicines.plan_line(later)}); change that one"
+def _changed_already(later: MedicinePlan, label: str = "") -> str:
+    """``label``: the field named first (the form's "New dose from"; "Follows" if none)."""
+    return tr("{field}: this plan was already changed on {date} ({plan}); change that one").format(
+        field=label or tr("Follows"),
+        date=date_text(later.start_date),
+        plan=medicines.plan_line(later),
     )
 
 
@@ -282,7 +301,9 @@ def _validate(p: MedicinePlan, context: Context) -> Problems:
 
 
 def describe(p: MedicinePlan) -> str:
-    return f"the medicine plan {p.drug} from {p.start_date.isoformat()}"
+    return tr("the medicine plan {drug} from {date}").format(
+        drug=p.drug, date=date_text(p.start_date)
+    )
 
 
 # ------------------------------------------------------------ the form
@@ -304,10 +325,10 @@ def plan_from_form(
     c = forms.Collector()
     assert child.id is not None
     window = forms.form_window(today, child)
-    start = c.run("start_date", parse_date, forms.field_text(f, "start_date"), "Start", window)
-    end = c.run("end_date", parse_optional_date, forms.field_text(f, "end_date"), "End", window)
+    start = c.run("start_date", parse_date, forms.field_text(f, "start_date"), tr("Start"), window)
+    end = c.run("end_date", parse_optional_date, forms.field_text(f, "end_date"), tr("End"), window)
     form = (  # left empty: not entered (no form is guessed)
-        c.choice(f, "form", MedicineForm, MedicineForm.OTHER.value, "Form", FORM_NAMES)
+        c.choice(f, "form", MedicineForm, MedicineForm.OTHER.value, tr("Form"), FORM_NAMES)
         if forms.field_text(f, "form")
         else None
     )
@@ -354,7 +375,7 @@ def change_dose(
     c = forms.Collector()
     window = forms.form_window(today, child)
     on = c.run(
-        "change_date", parse_date, forms.field_text(f, "change_date"), "New dose from", window
+        "change_date", parse_date, forms.field_text(f, "change_date"), tr("New dose from"), window
     )
     if on is not None:
         why = change_date_problem(plan, on)
@@ -366,7 +387,7 @@ def change_dose(
         else [o for o in context.entries("medicine_plan") if o.follows_id == plan.id]
     )
     if later:
-        c.add("change_date", "New dose from" + _changed_already(later[0]).removeprefix("Follows"))
+        c.add("change_date", _changed_already(later[0], tr("New dose from")))
     c.raise_if_any()
     assert on is not None
     ended = replace(plan, end_date=on - dt.timedelta(days=1))
@@ -405,11 +426,10 @@ def start_after_doses(old: MedicinePlan, logged: Sequence[DoseLog]) -> dt.date:
     if old.end_date is not None and after > old.end_date:
         raise forms.FormErrors(
             {
-                "change_date": (
-                    f"New dose from: the doses logged under {medicines.dose_text(old)} run to "
-                    f"{old.end_date.isoformat()}, the plan's end, so the new dose cannot "
-                    "start after them; add a new plan instead"
-                )
+                "change_date": tr(
+                    "New dose from: the doses logged under {dose} run to {end}, the plan's end, "
+                    "so the new dose cannot start after them; add a new plan instead"
+                ).format(dose=medicines.dose_text(old), end=date_text(old.end_date))
             }
         )
     return after
@@ -424,11 +444,10 @@ def doses_to_move(old: MedicinePlan, new: MedicinePlan, context: Context) -> lis
     if off:
         raise forms.FormErrors(
             {
-                "change_date": (
-                    f"New dose from: {doses_text(off)} for the old dose are not due in the new "
-                    f"schedule ({medicines.schedule_text(new)}); change the date or the "
-                    "schedule, or change those doses first"
-                )
+                "change_date": tr(
+                    "New dose from: {doses} for the old dose are not due in the new schedule "
+                    "({schedule}); change the date or the schedule, or change those doses first"
+                ).format(doses=doses_text(off), schedule=medicines.schedule_text(new))
             }
         )
     return moving
@@ -437,16 +456,14 @@ def doses_to_move(old: MedicinePlan, new: MedicinePlan, context: Context) -> lis
 def change_date_problem(plan: MedicinePlan, on: dt.date) -> str | None:
     """Why a dose change from ``on`` cannot split ``plan``, or None."""
     if on <= plan.start_date:
-        return (
-            f"New dose from: {on.isoformat()} is not after the plan's start "
-            f"({plan.start_date.isoformat()}); a new dose starts after the old one began "
-            "(to correct the plan itself, edit it)"
-        )
+        return tr(
+            "New dose from: {date} is not after the plan's start ({start}); a new dose starts "
+            "after the old one began (to correct the plan itself, edit it)"
+        ).format(date=date_text(on), start=date_text(plan.start_date))
     if plan.end_date is not None and on > plan.end_date:
-        return (
-            f"New dose from: {on.isoformat()} is after the plan's end "
-            f"({plan.end_date.isoformat()}); add a new plan instead"
-        )
+        return tr(
+            "New dose from: {date} is after the plan's end ({end}); add a new plan instead"
+        ).format(date=date_text(on), end=date_text(plan.end_date))
     return None
 
 
@@ -455,20 +472,23 @@ def stop_plan(plan: MedicinePlan, text: str, *, today: dt.date, child: Child) ->
     when that day is outside the plan."""
     c = forms.Collector()
     last = c.run(
-        "end_date", parse_date, text.strip(), "Last day given", forms.form_window(today, child)
+        "end_date", parse_date, text.strip(), tr("Last day given"), forms.form_window(today, child)
     )
     if last is not None:
         if last < plan.start_date:
             c.add(
                 "end_date",
-                f"Last day given: {last.isoformat()} is before the plan's start "
-                f"({plan.start_date.isoformat()})",
+                tr("Last day given: {date} is before the plan's start ({start})").format(
+                    date=date_text(last), start=date_text(plan.start_date)
+                ),
             )
         elif plan.end_date is not None and last > plan.end_date:
             c.add(
                 "end_date",
-                f"Last day given: {last.isoformat()} is after the plan's end "
-                f"({plan.end_date.isoformat()}); the plan already stops then",
+                tr(
+                    "Last day given: {date} is after the plan's end ({end}); the plan already "
+                    "stops then"
+                ).format(date=date_text(last), end=date_text(plan.end_date)),
             )
     c.raise_if_any()
     assert last is not None
@@ -481,21 +501,21 @@ MEDICINE_PLAN = Kind(
     table="medicine_plan",
     json="medicine_plans",
     fields=(
-        Text("drug", "Medicine", strip=True),  # the form's label
-        Date("start_date", "Start"),
-        Text("dose_amount", "Dose"),
-        Text("dose_unit", "Dose unit"),
-        Text("strength", "Strength"),
-        Choice("form", "Form", enum=MedicineForm, optional=True),  # null: not entered
-        Text("schedule", "Schedule"),
-        Date("end_date", "End", optional=True),
-        Text("team_note", "What the team said", longest=LONG_TEXT),
-        Link("follows_id", "Follows", json="follows_uid", target="medicine_plan"),
+        Text("drug", N_("Medicine"), strip=True),  # the form's label
+        Date("start_date", N_("Start")),
+        Text("dose_amount", N_("Dose")),
+        Text("dose_unit", N_("Dose unit")),
+        Text("strength", N_("Strength")),
+        Choice("form", N_("Form"), enum=MedicineForm, optional=True),  # null: not entered
+        Text("schedule", N_("Schedule")),
+        Date("end_date", N_("End"), optional=True),
+        Text("team_note", N_("What the team said"), longest=LONG_TEXT),
+        Link("follows_id", N_("Follows"), json="follows_uid", target="medicine_plan"),
     ),
-    singular=QT_TRANSLATE_NOOP("kinds", "medicine plan"),
-    plural=QT_TRANSLATE_NOOP("kinds", "medicine plans"),
+    singular=N_("medicine plan"),
+    plural=N_("medicine plans"),
     describe=describe,
-    order_by="start_date, id",
+    order_by="start_date, id",  # i18n: not shown
     sort_key=date_sort_key("start_date"),
     dates=(DateRule("start_date"), DateRule("end_date")),
     validate=_validate,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from tracker import forms
+from tracker.i18n import N_, tr
+from tracker.i18n.formats import date_text
 from tracker.kinds.fields import LONG_TEXT, Choice, Date, Flag, Group, Number, Text
-from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
+from tracker.kinds.kind import Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import Milestone, MilestoneKind, Mrd, MrdMethod, MrdQualifier, MrdSample
 
 
@@ -19,35 +21,35 @@ MILESTONE = Kind(
     table="milestone",
     json="milestones",
     fields=(
-        Date("date", "Date"),
-        Choice("kind", "Kind", enum=MilestoneKind, default=MilestoneKind.OTHER),
-        Text("result_text", "Result", longest=LONG_TEXT),
-        Flag("planned", "Planned"),
+        Date("date", N_("Date")),
+        Choice("kind", N_("Kind"), enum=MilestoneKind, default=MilestoneKind.OTHER),
+        Text("result_text", N_("Result"), longest=LONG_TEXT),
+        Flag("planned", N_("Planned")),
         Group(
             "mrd",
-            "MRD",
+            N_("MRD"),
             model=Mrd,
             prefix="mrd_",
             present="qualifier",
             fields=(
-                Text("entered", "MRD as typed"),
-                Number("fraction", "MRD"),
+                Text("entered", N_("MRD as typed")),
+                Number("fraction", N_("MRD")),
                 Choice(
                     "qualifier",
-                    "MRD reported as",
+                    N_("MRD reported as"),
                     enum=MrdQualifier,
                     default=MrdQualifier.QUANTIFIED,
                 ),
-                Choice("method", "MRD method", enum=MrdMethod, optional=True),
-                Choice("sample", "MRD sample", enum=MrdSample, optional=True),
+                Choice("method", N_("MRD method"), enum=MrdMethod, optional=True),
+                Choice("sample", N_("MRD sample"), enum=MrdSample, optional=True),
             ),
         ),
-        Text("notes", "Notes", longest=LONG_TEXT),
+        Text("notes", N_("Notes"), longest=LONG_TEXT),
     ),
-    singular=QT_TRANSLATE_NOOP("kinds", "milestone"),
-    plural=QT_TRANSLATE_NOOP("kinds", "milestones"),
-    describe=lambda m: f"a milestone of {m.date.isoformat()}",
-    order_by="date, id",
+    singular=N_("milestone"),
+    plural=N_("milestones"),
+    describe=lambda m: tr("a milestone of {date}").format(date=date_text(m.date)),
+    order_by="date, id",  # i18n: not shown
     sort_key=date_sort_key("date"),
     dates=(DateRule("date", not_in_future=True, unless="planned"),),
     validate=_validate,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from tracker import forms, labels
+from tracker.i18n import N_, tr
+from tracker.i18n.formats import date_text
 from tracker.kinds.fields import LONG_TEXT, Choice, Date, Text
-from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems
+from tracker.kinds.kind import Context, DateRule, Kind, Problems
 from tracker.model import Phase, PhaseKind
 
 
@@ -24,15 +26,17 @@ PHASE = Kind(
     table="phase",
     json="phases",
     fields=(
-        Choice("kind", "Kind", enum=PhaseKind, default=PhaseKind.OTHER),
-        Text("name", "Name", strip=True),
+        Choice("kind", N_("Kind"), enum=PhaseKind, default=PhaseKind.OTHER),
+        Text("name", N_("Name"), strip=True),
         *(Date(name, label, optional=True) for name, label in labels.PHASE_DATES.items()),
-        Text("notes", "Notes", longest=LONG_TEXT),
+        Text("notes", N_("Notes"), longest=LONG_TEXT),
     ),
-    singular=QT_TRANSLATE_NOOP("kinds", "phase"),
-    plural=QT_TRANSLATE_NOOP("kinds", "phases"),
-    describe=lambda p: f"the phase {p.display_name} starting {p.start}",
-    order_by="coalesce(actual_start, planned_start), id",
+    singular=N_("phase"),
+    plural=N_("phases"),
+    describe=lambda p: tr("the phase {name} starting {date}").format(
+        name=p.display_name, date=date_text(p.start) if p.start else str(p.start)
+    ),
+    order_by="coalesce(actual_start, planned_start), id",  # i18n: not shown
     sort_key=_start,
     dates=(
         DateRule("planned_start"),

@@ -80,7 +80,7 @@ def by_key(key: str) -> Kind[Any]:
     for k in _kinds:
         if k.key == key:
             return k
-    raise KeyError(f"no kind of entry is called {key!r}")
+    raise KeyError(f"no kind of entry is called {key!r}")  # i18n: not shown
 
 
 def by_table(table: str) -> Kind[Any] | None:
@@ -96,7 +96,7 @@ def kind_of(model: type[Any] | Any) -> Kind[Any]:
     for k in _kinds:
         if k.model is cls:
             return k
-    raise KeyError(f"{cls.__name__} is not a kind of entry")
+    raise KeyError(f"{cls.__name__} is not a kind of entry")  # i18n: not shown
 
 
 def children_of(kind: Kind[Any]) -> tuple[Kind[Any], ...]:
@@ -138,7 +138,10 @@ def differences(kind: Kind[Any], a: Any, b: Any) -> tuple[str, ...]:
 def register(kind: Kind[Any]) -> Iterator[Kind[Any]]:
     """Add ``kind`` to the registry for the length of a ``with`` block (tests only)."""
     if any(k.key == kind.key or k.table == kind.table for k in _kinds):
-        raise ValueError(f"a kind called {kind.key!r} (table {kind.table}) is already declared")
+        raise ValueError(
+            f"a kind called {kind.key!r} (table {kind.table}) "  # i18n: not shown
+            "is already declared"
+        )
     _kinds.append(kind)
     try:
         yield kind

@@ -9,8 +9,10 @@ tracker.roadmap.child applies them.
 
 from __future__ import annotations
 
+from tracker.i18n import N_, tr
+from tracker.i18n.formats import date_text
 from tracker.kinds.fields import LONG_TEXT, Date, Flag, Rows, Text
-from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
+from tracker.kinds.kind import Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import PlanItemEntry, Roadmap
 
 
@@ -25,32 +27,38 @@ def _validate(r: Roadmap, context: Context) -> Problems:
     try:
         template = stored_template(r.template)
     except RoadmapError as exc:
-        return {"template": f"Template: {exc}"}
+        return {"template": tr("Template: {problem}").format(problem=exc)}
     if template.arm(r.arm) is None:
         arms = ", ".join(f"“{a.key}”" for a in template.arms)
-        errors["arm"] = f"Arm: “{r.arm}” is not one of the roadmap's arms ({arms}); choose one"
+        errors["arm"] = tr(
+            "Arm: “{arm}” is not one of the roadmap's arms ({arms}); choose one"
+        ).format(arm=r.arm, arms=arms)
     known = {i for p in template.phases for a in template.arms for i in item_ids(p, a.key)}
     seen: set[str] = set()
     birth = context.child.birth_date
     for item in r.items:
         if item.item_id not in known:
-            errors["items"] = (
-                f"Planned items: “{item.item_id}” is not an item of the roadmap "
-                f"“{template.protocol}”; apply the roadmap again"
-            )
+            errors["items"] = tr(
+                "Planned items: “{item}” is not an item of the roadmap “{protocol}”; apply the "
+                "roadmap again"
+            ).format(item=item.item_id, protocol=template.protocol)
             break
         if item.item_id in seen:
-            errors["items"] = f"Planned items: “{item.item_id}” is listed twice"
+            errors["items"] = tr("Planned items: “{item}” is listed twice").format(
+                item=item.item_id
+            )
             break
         seen.add(item.item_id)
         if item.date is not None and item.date < birth:
-            errors["items"] = (
-                f"Planned items: “{item.item_id}” is planned on {item.date.isoformat()}, "
-                f"before the date of birth ({birth.isoformat()}); check the date"
-            )
+            errors["items"] = tr(
+                "Planned items: “{item}” is planned on {date}, before the date of birth "
+                "({birth}); check the date"
+            ).format(item=item.item_id, date=date_text(item.date), birth=date_text(birth))
             break
         if item.fixed and item.date is None:
-            errors["items"] = f"Planned items: “{item.item_id}” is fixed by hand but has no date"
+            errors["items"] = tr("Planned items: “{item}” is fixed by hand but has no date").format(
+                item=item.item_id
+            )
             break
     return errors
 
@@ -64,15 +72,15 @@ PLAN_ITEM = Kind(
     parent_column="roadmap_id",
     part_of=True,
     fields=(
-        Text("item_id", "Item"),
-        Date("date", "Date", optional=True),
-        Flag("fixed", "Fixed by hand"),
-        Text("moved_because", "Moved because", longest=LONG_TEXT),
-        Text("phase_uid", "Phase"),
+        Text("item_id", N_("Item")),
+        Date("date", N_("Date"), optional=True),
+        Flag("fixed", N_("Fixed by hand")),
+        Text("moved_because", N_("Moved because"), longest=LONG_TEXT),
+        Text("phase_uid", N_("Phase")),
     ),
-    singular=QT_TRANSLATE_NOOP("kinds", "planned item"),
-    plural=QT_TRANSLATE_NOOP("kinds", "planned items"),
-    describe=lambda i: f"the planned item {i.item_id}",
+    singular=N_("planned item"),
+    plural=N_("planned items"),
+    describe=lambda i: tr("the planned item {item}").format(item=i.item_id),
     order_by="id",
     sort_key=lambda i: (i.item_id, i.uid),
     joiner="of",
@@ -84,18 +92,20 @@ ROADMAP = Kind(
     table="roadmap",
     json="roadmaps",
     fields=(
-        Text("protocol", "Protocol", strip=True),
-        Text("arm", "Arm"),
-        Text("template", "Template", longest=1024 * 1024),  # roadmap.read's file limit
-        Date("applied_on", "Applied on"),
-        Date("first_start", "First start", optional=True),
-        Rows("items", "Planned items", kind="plan_item", key="item_id"),
-        Text("note", "Note", longest=LONG_TEXT),
+        Text("protocol", N_("Protocol"), strip=True),
+        Text("arm", N_("Arm")),
+        Text("template", N_("Template"), longest=1024 * 1024),  # roadmap.read's file limit
+        Date("applied_on", N_("Applied on")),
+        Date("first_start", N_("First start"), optional=True),
+        Rows("items", N_("Planned items"), kind="plan_item", key="item_id"),
+        Text("note", N_("Note"), longest=LONG_TEXT),
     ),
-    singular=QT_TRANSLATE_NOOP("kinds", "roadmap"),
-    plural=QT_TRANSLATE_NOOP("kinds", "roadmaps"),
-    describe=lambda r: f"the roadmap {r.protocol} ({r.arm}) applied on {r.applied_on.isoformat()}",
-    order_by="applied_on, id",
+    singular=N_("roadmap"),
+    plural=N_("roadmaps"),
+    describe=lambda r: tr("the roadmap {protocol} ({arm}) applied on {date}").format(
+        protocol=r.protocol, arm=r.arm, date=date_text(r.applied_on)
+    ),
+    order_by="applied_on, id",  # i18n: not shown
     sort_key=date_sort_key("applied_on"),
     dates=(DateRule("applied_on", not_in_future=True), DateRule("first_start")),
     validate=_validate,

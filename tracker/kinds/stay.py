@@ -20,48 +20,55 @@ from dataclasses import dataclass
 
 from tracker import forms
 from tracker.dates import parse_date, parse_optional_date
+from tracker.i18n import N_, tr, trn
+from tracker.i18n.formats import date_text
 from tracker.kinds.fields import LONG_TEXT, Choice, Date, Text
-from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
+from tracker.kinds.kind import Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import Child, Stay, StayReason
 
 REASON_LABELS = {
-    "planned": "Planned block of treatment",
-    "fever": "Fever / febrile neutropenia",
-    "infection": "Infection",
-    "other": "Other",
+    "planned": N_("Planned block of treatment"),
+    "fever": N_("Fever / febrile neutropenia"),
+    "infection": N_("Infection"),
+    "other": N_("Other"),
 }
 
 
 def _listed(labels: Mapping[str, str]) -> str:
-    """ "A, B, C or D"."""
-    names = list(labels.values())
-    return ", ".join(names[:-1]) + " or " + names[-1]
+    """ "A, B, C or D" (in the family's language)."""
+    names = [tr(n) for n in labels.values()]
+    return tr("{names} or {last}").format(names=", ".join(names[:-1]), last=names[-1])
 
 
 # Short enough for a band a few days wide on the timeline.
-REASON_SHORT = {"planned": "Planned", "fever": "Fever", "infection": "Infection", "other": "Other"}
+REASON_SHORT = {
+    "planned": N_("Planned"),
+    "fever": N_("Fever"),
+    "infection": N_("Infection"),
+    "other": N_("Other"),
+}
 
 
 def reason_short(s: Stay) -> str:
     if s.reason is StayReason.OTHER and s.reason_text:
         return s.reason_text
-    return REASON_SHORT[s.reason.value]
+    return tr(REASON_SHORT[s.reason.value])
 
 
 def reason_name(s: Stay) -> str:
     """ "Fever / febrile neutropenia", or the other reason as typed."""
     if s.reason is StayReason.OTHER and s.reason_text:
         return s.reason_text
-    return REASON_LABELS[s.reason.value]
+    return tr(REASON_LABELS[s.reason.value])
 
 
 def dates_text(s: Stay) -> str:
     """ "2026-03-25 – 2026-03-29", or "in hospital since 2026-03-25" while open."""
     if s.to_date is None:
-        return f"in hospital since {s.from_date.isoformat()}"
+        return tr("in hospital since {date}").format(date=date_text(s.from_date))
     if s.to_date == s.from_date:
-        return f"{s.from_date.isoformat()} (day case)"
-    return f"{s.from_date.isoformat()} – {s.to_date.isoformat()}"
+        return tr("{date} (day case)").format(date=date_text(s.from_date))
+    return f"{date_text(s.from_date)} – {date_text(s.to_date)}"
 
 
 def in_hospital_on(s: Stay, day: dt.date) -> bool:
@@ -89,25 +96,36 @@ def _same(a: Stay, b: Stay) -> bool:
 def validate_stay(s: Stay, others: Sequence[Stay] = (), where: str = "") -> Problems:
     errors: Problems = {}
     if s.reason is StayReason.OTHER and not s.reason_text.strip():
-        errors["reason_text"] = "Other reason: say why the child was in hospital"
+        errors["reason_text"] = tr("Other reason: say why the child was in hospital")
     elif s.reason is not StayReason.OTHER and s.reason_text:
-        errors["reason_text"] = (
-            f"Other reason: typed only for “Other”; this one is {REASON_LABELS[s.reason.value]}"
-        )
+        errors["reason_text"] = tr(
+            "Other reason: typed only for “Other”; this one is {reason}"
+        ).format(reason=tr(REASON_LABELS[s.reason.value]))
     if s.to_date is not None and s.to_date < s.from_date:
-        errors["to_date"] = (
-            f"To: {s.to_date.isoformat()} is before the stay began ({s.from_date.isoformat()})"
+        errors["to_date"] = tr("To: {date} is before the stay began ({start})").format(
+            date=date_text(s.to_date), start=date_text(s.from_date)
         )
         return errors
     for other in others:
         if _same(s, other) or not _overlap(s, other):
             continue
-        named = dates_text(other) + (f" at {other.place}" if other.place else "")
-        hint = "close that stay first" if other.to_date is None else "check the dates"
-        errors["from_date"] = (
-            f"From: this stay overlaps another one ({named}); a child is in one hospital at "
-            f"a time: {hint}"
+        named = (
+            tr("{dates} at {place}").format(dates=dates_text(other), place=other.place)
+            if other.place
+            else dates_text(other)
         )
+        message = (
+            tr(
+                "From: this stay overlaps another one ({stay}); a child is in one hospital at "
+                "a time: close that stay first"
+            )
+            if other.to_date is None
+            else tr(
+                "From: this stay overlaps another one ({stay}); a child is in one hospital at "
+                "a time: check the dates"
+            )
+        )
+        errors["from_date"] = message.format(stay=named)
         break
     return errors
 
@@ -133,13 +151,18 @@ def stay_from_form(
     c = forms.Collector()
     assert child.id is not None
     window = forms.form_window(today, child)
-    start = c.run("from_date", parse_date, forms.field_text(f, "from_date"), "From", window)
-    end = c.run("to_date", parse_optional_date, forms.field_text(f, "to_date"), "To", window)
+    start = c.run("from_date", parse_date, forms.field_text(f, "from_date"), tr("From"), window)
+    end = c.run("to_date", parse_optional_date, forms.field_text(f, "to_date"), tr("To"), window)
     if forms.field_text(f, "reason"):
-        reason = c.choice(f, "reason", StayReason, "other", "Why", REASON_LABELS)
+        reason = c.choice(f, "reason", StayReason, "other", tr("Why"), REASON_LABELS)
     else:  # required by the kind: never guessed
         reason = StayReason.OTHER
-        c.add("reason", f"Why: choose why the child was in hospital ({_listed(REASON_LABELS)})")
+        c.add(
+            "reason",
+            tr("Why: choose why the child was in hospital ({reasons})").format(
+                reasons=_listed(REASON_LABELS)
+            ),
+        )
     reason_text = forms.field_text(f, "reason_text")
     if reason is not StayReason.OTHER:
         reason_text = ""
@@ -193,11 +216,14 @@ class StayTotal:
 
     def text(self, period: str) -> str:
         """ "2 stays, 9 nights since the last visit" (``period`` as the summary says it)."""
-        stays = "1 stay" if self.stays == 1 else f"{self.stays} stays"
-        nights = "1 night" if self.nights == 1 else f"{self.nights} nights"
-        line = f"{stays}, {nights} {period}".rstrip()
+        stays = trn("{n} stay", "{n} stays", self.stays).format(n=self.stays)
+        nights = trn("{n} night", "{n} nights", self.nights).format(n=self.nights)
+        line = tr("{stays}, {nights} {period}").format(stays=stays, nights=nights, period=period)
+        line = line.rstrip()
         if self.open_since is not None:
-            line += f"; in hospital since {self.open_since.isoformat()}"
+            line = tr("{total}; in hospital since {date}").format(
+                total=line, date=date_text(self.open_since)
+            )
         return line
 
 
@@ -211,7 +237,7 @@ def total(stays: Sequence[Stay], start: dt.date, end: dt.date, today: dt.date) -
 
 
 def describe(s: Stay) -> str:
-    return f"a hospital stay from {s.from_date.isoformat()}"
+    return tr("a hospital stay from {date}").format(date=date_text(s.from_date))
 
 
 STAY = Kind(
@@ -220,17 +246,17 @@ STAY = Kind(
     table="stay",
     json="stays",
     fields=(
-        Date("from_date", "From"),
-        Date("to_date", "To", optional=True),
-        Text("place", "Where"),
-        Choice("reason", "Why", enum=StayReason, default=StayReason.OTHER),
-        Text("reason_text", "Other reason", longest=LONG_TEXT),
-        Text("note", "Note", longest=LONG_TEXT),
+        Date("from_date", N_("From")),
+        Date("to_date", N_("To"), optional=True),
+        Text("place", N_("Where")),
+        Choice("reason", N_("Why"), enum=StayReason, default=StayReason.OTHER),
+        Text("reason_text", N_("Other reason"), longest=LONG_TEXT),
+        Text("note", N_("Note"), longest=LONG_TEXT),
     ),
-    singular=QT_TRANSLATE_NOOP("kinds", "hospital stay"),
-    plural=QT_TRANSLATE_NOOP("kinds", "hospital stays"),
+    singular=N_("hospital stay"),
+    plural=N_("hospital stays"),
     describe=describe,
-    order_by="from_date, id",
+    order_by="from_date, id",  # i18n: not shown
     sort_key=date_sort_key("from_date"),
     dates=(
         DateRule("from_date", not_in_future=True),

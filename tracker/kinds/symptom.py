@@ -13,29 +13,34 @@ from typing import Any
 
 from tracker import forms, ranges
 from tracker.dates import parse_date, parse_optional_date
+from tracker.i18n import N_, tr
+from tracker.i18n.formats import date_text
 from tracker.kinds.fields import LONG_TEXT, Choice, Date, JsonReader, KeyPath, Number, Text
-from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
+from tracker.kinds.kind import Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import Child, Severity, Symptom, SymptomWhat
 
 WHAT_LABELS: dict[str, str] = {
-    "vomiting": "Vomiting",
-    "diarrhoea": "Diarrhoea",
-    "mouth_sores": "Mouth sores",
-    "constipation": "Constipation",
-    "pain": "Pain",
-    "rash": "Rash",
-    "bleeding_bruising": "Bleeding or bruising",
-    "tiredness": "Tiredness",
-    "jaw_pain": "Jaw pain",
-    "tingling": "Tingling fingers or toes",
-    "feeding_refusal": "Feeding refusal or drooling",  # domain.md §5.4, mucositis
-    "line_site": "Central line site red, swollen or oozing",  # domain.md §5.4, central line
-    "other": "Other (as typed)",
+    "vomiting": N_("Vomiting"),
+    "diarrhoea": N_("Diarrhoea"),
+    "mouth_sores": N_("Mouth sores"),
+    "constipation": N_("Constipation"),
+    "pain": N_("Pain"),
+    "rash": N_("Rash"),
+    "bleeding_bruising": N_("Bleeding or bruising"),
+    "tiredness": N_("Tiredness"),
+    "jaw_pain": N_("Jaw pain"),
+    "tingling": N_("Tingling fingers or toes"),
+    "feeding_refusal": N_("Feeding refusal or drooling"),  # domain.md §5.4, mucositis
+    "line_site": N_("Central line site red, swollen or oozing"),  # domain.md §5.4, central line
+    "other": N_("Other (as typed)"),
 }
-SEVERITY_LABELS: dict[str, str] = {"mild": "Mild", "moderate": "Moderate", "severe": "Severe"}
+SEVERITY_LABELS: dict[str, str] = {
+    "mild": N_("Mild"),
+    "moderate": N_("Moderate"),
+    "severe": N_("Severe"),
+}
 GRADES = (1, 2, 3, 4)  # the grades domain.md §2.5 tables (grade 5 is death)
-GRADE_NOTE = "for labelling, not decisions"
-NOT_A_GRADE = "is not a CTCAE grade; choose 1 to 4, or none"
+GRADE_NOTE = N_("for labelling, not decisions")
 
 
 @dataclass(frozen=True)
@@ -50,8 +55,10 @@ class Grade(Number):
             shown = json.dumps(value, ensure_ascii=False)[:40]
             check.add(
                 (*path, self.json),
-                f"Grade: {shown} is not a CTCAE grade: a grade is a whole number from 1 to 4 "
-                "(without quotes), or null for none",
+                tr(
+                    "Grade: {value} is not a CTCAE grade: a grade is a whole number from 1 to 4 "
+                    "(without quotes), or null for none"
+                ).format(value=shown),
             )
             return None
         found = super().from_json(check, obj, path)
@@ -67,37 +74,41 @@ def grade_label(s: Symptom) -> str:
     """ "grade 2 (CTCAE v5.0, for labelling, not decisions)", or "" without a grade."""
     if s.grade is None:
         return ""
-    return f"grade {s.grade} ({s.grade_version}, {GRADE_NOTE})"
+    return tr("grade {grade} ({version}, {note})").format(
+        grade=s.grade, version=s.grade_version, note=tr(GRADE_NOTE)
+    )
 
 
 def what_words(s: Symptom) -> str:
     """ "Mouth sores", "Other: refused the bottle" → as typed for other; more words after."""
     if s.what is SymptomWhat.OTHER:
         return s.what_text
-    label = WHAT_LABELS[s.what.value]
+    label = tr(WHAT_LABELS[s.what.value])
     return f"{label} ({s.what_text})" if s.what_text else label
 
 
 def validate_symptom(s: Symptom) -> Problems:
     errors: Problems = {}
     if s.what is SymptomWhat.OTHER and not s.what_text.strip():
-        errors["what_text"] = "What: type what it was, for “other”"
+        errors["what_text"] = tr("What: type what it was, for “other”")
     if s.end_date is not None and s.end_date < s.date:
-        errors["end_date"] = (
-            f"Until: {s.end_date.isoformat()} is before it started ({s.date.isoformat()})"
+        errors["end_date"] = tr("Until: {date} is before it started ({start})").format(
+            date=date_text(s.end_date), start=date_text(s.date)
         )
     if s.grade is not None:
         if s.grade not in GRADES:
-            errors["grade"] = f"Grade: {s.grade:g} {NOT_A_GRADE}"
+            errors["grade"] = tr(
+                "Grade: {grade} is not a CTCAE grade; choose 1 to 4, or none"
+            ).format(grade=f"{s.grade:g}")
         elif not s.grade_version.strip():
-            errors["grade"] = "Grade: a grade is kept with its CTCAE version, which is missing"
+            errors["grade"] = tr("Grade: a grade is kept with its CTCAE version, which is missing")
         elif any(unicodedata.category(c) == "Cc" for c in s.grade_version):
-            errors["grade"] = (
+            errors["grade"] = tr(
                 "Grade: its CTCAE version holds a control character (such as NUL); write the "
                 "version as “CTCAE v5.0”"
             )
     elif s.grade_version:
-        errors["grade"] = "Grade: a CTCAE version is given without a grade"
+        errors["grade"] = tr("Grade: a CTCAE version is given without a grade")
     return errors
 
 
@@ -107,7 +118,9 @@ def _rules(s: Symptom, _context: Context) -> Problems:
 
 def _grade(text: str) -> int:
     if text not in {str(g) for g in GRADES}:
-        raise ValueError(f"Grade: “{text}” {NOT_A_GRADE}")
+        raise ValueError(
+            tr("Grade: “{text}” is not a CTCAE grade; choose 1 to 4, or none").format(text=text)
+        )
     return int(text)
 
 
@@ -126,12 +139,14 @@ def symptom_from_form(
     c = forms.Collector()
     assert child.id is not None
     window = forms.form_window(today, child)
-    date = c.run("date", parse_date, forms.field_text(f, "date"), "Date", window)
-    end = c.run("end_date", parse_optional_date, forms.field_text(f, "end_date"), "Until", window)
-    what = c.choice(f, "what", SymptomWhat, "other", "What", WHAT_LABELS)
+    date = c.run("date", parse_date, forms.field_text(f, "date"), tr("Date"), window)
+    end = c.run(
+        "end_date", parse_optional_date, forms.field_text(f, "end_date"), tr("Until"), window
+    )
+    what = c.choice(f, "what", SymptomWhat, "other", tr("What"), WHAT_LABELS)
     severity_text = forms.field_text(f, "severity")
     severity = (
-        c.choice(f, "severity", Severity, "mild", "How bad", SEVERITY_LABELS)
+        c.choice(f, "severity", Severity, "mild", tr("How bad"), SEVERITY_LABELS)
         if severity_text
         else None
     )
@@ -160,7 +175,7 @@ def symptom_from_form(
 
 
 def describe(s: Symptom) -> str:
-    return f"a symptom of {s.date.isoformat()}"
+    return tr("a symptom of {date}").format(date=date_text(s.date))
 
 
 SYMPTOM = Kind(
@@ -169,19 +184,19 @@ SYMPTOM = Kind(
     table="symptom",
     json="symptoms",
     fields=(
-        Date("date", "Date"),
-        Choice("what", "What", enum=SymptomWhat, default=SymptomWhat.OTHER),
-        Text("what_text", "What (in words)"),
-        Date("end_date", "Until", optional=True),
-        Choice("severity", "How bad", enum=Severity, optional=True),
-        Grade("grade", "Grade"),
-        Text("grade_version", "Grade version"),
-        Text("note", "Note", longest=LONG_TEXT),
+        Date("date", N_("Date")),
+        Choice("what", N_("What"), enum=SymptomWhat, default=SymptomWhat.OTHER),
+        Text("what_text", N_("What (in words)")),
+        Date("end_date", N_("Until"), optional=True),
+        Choice("severity", N_("How bad"), enum=Severity, optional=True),
+        Grade("grade", N_("Grade")),
+        Text("grade_version", N_("Grade version")),
+        Text("note", N_("Note"), longest=LONG_TEXT),
     ),
-    singular=QT_TRANSLATE_NOOP("kinds", "symptom"),
-    plural=QT_TRANSLATE_NOOP("kinds", "symptoms"),
+    singular=N_("symptom"),
+    plural=N_("symptoms"),
     describe=describe,
-    order_by="date, id",
+    order_by="date, id",  # i18n: not shown
     sort_key=date_sort_key("date"),
     dates=(
         DateRule("date", not_in_future=True),

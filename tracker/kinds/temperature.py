@@ -9,22 +9,24 @@ from collections.abc import Mapping
 
 from tracker import fever, forms
 from tracker.dates import parse_date, parse_time
+from tracker.i18n import N_, tr
+from tracker.i18n.formats import date_text, time_text
 from tracker.kinds.fields import LONG_TEXT, Choice, Date, Flag, Number, Text, Time
-from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
+from tracker.kinds.kind import Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import Child, FeverRule, Temperature, TemperatureSite, TemperatureUnit
 
 SITE_LABELS: dict[str, str] = {
-    "armpit": "Armpit",
-    "ear": "Ear",
-    "forehead": "Forehead",
-    "mouth": "Mouth",
-    "other": "Other (as typed)",
+    "armpit": N_("Armpit"),
+    "ear": N_("Ear"),
+    "forehead": N_("Forehead"),
+    "mouth": N_("Mouth"),
+    "other": N_("Other (as typed)"),
 }
 UNIT_LABELS: dict[str, str] = {"C": "°C", "F": "°F"}
 DONE_LABELS: dict[str, str] = {  # what was done: a record, never advice
-    "called_team": "Called the team",
-    "went_to_hospital": "Went to hospital",
-    "gave_paracetamol": "Gave paracetamol",
+    "called_team": N_("Called the team"),
+    "went_to_hospital": N_("Went to hospital"),
+    "gave_paracetamol": N_("Gave paracetamol"),
 }
 INFANT_DAYS = 365  # under one year: the dialog offers "armpit" first (domain.md §5.1)
 
@@ -33,26 +35,31 @@ def _value_problems(value_text: str, unit: TemperatureUnit, celsius: float, labe
     """The stored reading's text reads, with its unit, as its °C value (within the
     typing-slip check): the same rule for the form, the store and an import."""
     try:
-        used, parsed = fever.parse_temperature(value_text, unit, label)
+        used, parsed = fever.parse_temperature(value_text, unit, tr(label))
     except ValueError as exc:
         return {"value_text": str(exc)}
     if used is not unit:  # pragma: no cover - parse_temperature refuses a disagreement
-        return {"value_text": f"{label}: the unit does not match “{value_text}”"}
+        return {
+            "value_text": tr("{field}: the unit does not match “{text}”").format(
+                field=tr(label), text=value_text
+            )
+        }
     if not math.isclose(celsius, parsed, rel_tol=1e-9):
         return {
             # both in full (38.00001, 38.0): rounded alike they would read as one number
-            "value_text": f"{label}: the value in °C ({celsius!r}) does not match "
-            f"“{value_text}”, which is {parsed!r} °C"
+            "value_text": tr(
+                "{field}: the value in °C ({value}) does not match “{text}”, which is {parsed} °C"
+            ).format(field=tr(label), value=repr(celsius), text=value_text, parsed=repr(parsed))
         }
     return {}
 
 
 def validate_temperature(t: Temperature) -> Problems:
-    errors = _value_problems(t.value_text, t.unit, t.celsius, "Temperature")
+    errors = _value_problems(t.value_text, t.unit, t.celsius, N_("Temperature"))
     if t.site is TemperatureSite.OTHER and not t.site_text.strip():
-        errors["site_text"] = "How it was taken: type how, for “other”"
+        errors["site_text"] = tr("How it was taken: type how, for “other”")
     elif t.site is not TemperatureSite.OTHER and t.site_text.strip():
-        errors["site_text"] = "How it was taken: words are kept only for “other”"
+        errors["site_text"] = tr("How it was taken: words are kept only for “other”")
     return errors
 
 
@@ -72,7 +79,7 @@ def _unit(c: forms.Collector, f: Mapping[str, str]) -> TemperatureUnit | None:
     text = forms.field_text(f, "unit")
     if not text:
         return None
-    return c.choice(f, "unit", TemperatureUnit, "C", "Unit", UNIT_LABELS)
+    return c.choice(f, "unit", TemperatureUnit, "C", tr("Unit"), UNIT_LABELS)
 
 
 def temperature_from_form(
@@ -89,17 +96,17 @@ def temperature_from_form(
     c = forms.Collector()
     assert child.id is not None
     date = c.run(
-        "date", parse_date, forms.field_text(f, "date"), "Date", forms.form_window(today, child)
+        "date", parse_date, forms.field_text(f, "date"), tr("Date"), forms.form_window(today, child)
     )
     time_text = forms.field_text(f, "time")
-    time = c.run("time", parse_time, time_text, "Time") if time_text else None
+    time = c.run("time", parse_time, time_text, tr("Time")) if time_text else None
     value_text = " ".join(forms.field_text(f, "value_text").split())
     chosen = _unit(c, f)
-    parsed = c.run("value_text", fever.parse_temperature, value_text, chosen, "Temperature")
+    parsed = c.run("value_text", fever.parse_temperature, value_text, chosen, tr("Temperature"))
     unit, celsius = parsed if parsed is not None else (chosen or TemperatureUnit.CELSIUS, 0.0)
     site_code = forms.field_text(f, "site")
     site = (
-        c.choice(f, "site", TemperatureSite, "armpit", "How it was taken", SITE_LABELS)
+        c.choice(f, "site", TemperatureSite, "armpit", tr("How it was taken"), SITE_LABELS)
         if site_code
         else None
     )
@@ -133,7 +140,7 @@ def temperature_from_form(
 
 def done_words(t: Temperature) -> str:
     """What was done, in words ("Called the team; went to hospital; …"), "" for nothing."""
-    parts = [label for name, label in DONE_LABELS.items() if getattr(t, name)]
+    parts = [tr(label) for name, label in DONE_LABELS.items() if getattr(t, name)]
     if t.done_text:
         parts.append(t.done_text)
     return "; ".join(parts[:1] + [p[:1].lower() + p[1:] for p in parts[1:]])
@@ -144,11 +151,11 @@ def site_words(t: Temperature) -> str:
         return ""
     if t.site is TemperatureSite.OTHER:
         return t.site_text
-    return SITE_LABELS[t.site.value].lower()
+    return tr(SITE_LABELS[t.site.value]).lower()
 
 
 def _when(t: Temperature) -> str:
-    return t.date.isoformat() + (f" {t.time:%H:%M}" if t.time else "")
+    return date_text(t.date) + (f" {time_text(t.time)}" if t.time else "")
 
 
 TEMPERATURE = Kind(
@@ -157,23 +164,23 @@ TEMPERATURE = Kind(
     table="temperature",
     json="temperatures",
     fields=(
-        Date("date", "Date"),
-        Time("time", "Time"),
-        Text("value_text", "Temperature"),
-        Choice("unit", "Unit", enum=TemperatureUnit, default=TemperatureUnit.CELSIUS),
-        Number("celsius", "Temperature in °C", optional=False, default=0.0),
-        Choice("site", "How it was taken", enum=TemperatureSite, optional=True),
-        Text("site_text", "How it was taken (other)"),
-        Flag("called_team", "Called the team"),
-        Flag("went_to_hospital", "Went to hospital"),
-        Flag("gave_paracetamol", "Gave paracetamol"),
-        Text("done_text", "Also done", longest=LONG_TEXT),
-        Text("note", "Note", longest=LONG_TEXT),
+        Date("date", N_("Date")),
+        Time("time", N_("Time")),
+        Text("value_text", N_("Temperature")),
+        Choice("unit", N_("Unit"), enum=TemperatureUnit, default=TemperatureUnit.CELSIUS),
+        Number("celsius", N_("Temperature in °C"), optional=False, default=0.0),
+        Choice("site", N_("How it was taken"), enum=TemperatureSite, optional=True),
+        Text("site_text", N_("How it was taken (other)")),
+        Flag("called_team", N_("Called the team")),
+        Flag("went_to_hospital", N_("Went to hospital")),
+        Flag("gave_paracetamol", N_("Gave paracetamol")),
+        Text("done_text", N_("Also done"), longest=LONG_TEXT),
+        Text("note", N_("Note"), longest=LONG_TEXT),
     ),
-    singular=QT_TRANSLATE_NOOP("kinds", "temperature"),
-    plural=QT_TRANSLATE_NOOP("kinds", "temperatures"),
-    describe=lambda t: f"a temperature of {_when(t)}",
-    order_by="date, coalesce(time, ''), id",
+    singular=N_("temperature"),
+    plural=N_("temperatures"),
+    describe=lambda t: tr("a temperature of {when}").format(when=_when(t)),
+    order_by="date, coalesce(time, ''), id",  # i18n: not shown
     sort_key=date_sort_key("date", "time"),
     dates=(DateRule("date", not_in_future=True),),
     validate=_temperature_rules,
@@ -185,7 +192,7 @@ TEMPERATURE = Kind(
 
 
 def validate_fever_rule(r: FeverRule) -> Problems:
-    return _value_problems(r.value_text, r.unit, r.celsius, "Fever number")
+    return _value_problems(r.value_text, r.unit, r.celsius, N_("Fever number"))
 
 
 def _fever_rule_rules(r: FeverRule, context: Context) -> Problems:
@@ -194,10 +201,17 @@ def _fever_rule_rules(r: FeverRule, context: Context) -> Problems:
         same = r.id is not None and other.id == r.id  # the entry itself, being edited
         if other.given_on == r.given_on and not same:
             place = context.where(other)
-            errors["given_on"] = (
-                f"Given on: a fever rule of {r.given_on.isoformat()} is already entered"
-                + (f" ({place}); one rule per day" if place else "; edit that one instead")
+            message = (
+                tr(
+                    "Given on: a fever rule of {date} is already entered ({place}); "
+                    "one rule per day"
+                )
+                if place
+                else tr(
+                    "Given on: a fever rule of {date} is already entered; edit that one instead"
+                )
             )
+            errors["given_on"] = message.format(date=date_text(r.given_on), place=place)
             break
     return errors
 
@@ -218,12 +232,12 @@ def fever_rule_from_form(
         "given_on",
         parse_date,
         forms.field_text(f, "given_on"),
-        "Given on",
+        tr("Given on"),
         forms.form_window(today, child),
     )
     value_text = " ".join(forms.field_text(f, "value_text").split())
     chosen = _unit(c, f)
-    parsed = c.run("value_text", fever.parse_temperature, value_text, chosen, "Fever number")
+    parsed = c.run("value_text", fever.parse_temperature, value_text, chosen, tr("Fever number"))
     unit, celsius = parsed if parsed is not None else (chosen or TemperatureUnit.CELSIUS, 0.0)
     r = FeverRule(
         child_id=child.id,
@@ -249,16 +263,16 @@ FEVER_RULE = Kind(
     table="fever_rule",
     json="fever_rules",
     fields=(
-        Date("given_on", "Given on"),
-        Text("value_text", "Fever number"),
-        Choice("unit", "Unit", enum=TemperatureUnit, default=TemperatureUnit.CELSIUS),
-        Number("celsius", "Fever number in °C", optional=False, default=0.0),
-        Text("rule_text", "The rule as given", longest=LONG_TEXT),
+        Date("given_on", N_("Given on")),
+        Text("value_text", N_("Fever number")),
+        Choice("unit", N_("Unit"), enum=TemperatureUnit, default=TemperatureUnit.CELSIUS),
+        Number("celsius", N_("Fever number in °C"), optional=False, default=0.0),
+        Text("rule_text", N_("The rule as given"), longest=LONG_TEXT),
     ),
-    singular=QT_TRANSLATE_NOOP("kinds", "fever rule"),
-    plural=QT_TRANSLATE_NOOP("kinds", "fever rules"),
-    describe=lambda r: f"the fever rule given on {r.given_on.isoformat()}",
-    order_by="given_on, id",
+    singular=N_("fever rule"),
+    plural=N_("fever rules"),
+    describe=lambda r: tr("the fever rule given on {date}").format(date=date_text(r.given_on)),
+    order_by="given_on, id",  # i18n: not shown
     sort_key=date_sort_key("given_on"),
     dates=(DateRule("given_on", not_in_future=True),),
     validate=_fever_rule_rules,

@@ -29,17 +29,19 @@ from tracker import analytes, forms
 from tracker.analytes import format_number, parse_number
 from tracker.dates import parse_date, parse_time
 from tracker.display import UnitPreference, converted_number, display_unit, typed_number
+from tracker.i18n import N_, tr, trn
+from tracker.i18n.formats import date_text, time_text
 from tracker.kinds.fields import LONG_TEXT, Choice, Date, Number, Text, Time
-from tracker.kinds.kind import QT_TRANSLATE_NOOP, Context, DateRule, Kind, Problems, date_sort_key
+from tracker.kinds.kind import Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import Child, CountResult, CountValue, Transfusion, TransfusionProduct
 
 WINDOW_DAYS = 3  # how far before and after a transfusion a count is linked to it
 
 PRODUCT_LABELS = {
-    "red_cells": "Red cells",
-    "platelets": "Platelets",
-    "plasma": "Plasma",
-    "other": "Other",
+    "red_cells": N_("Red cells"),
+    "platelets": N_("Platelets"),
+    "plasma": N_("Plasma"),
+    "other": N_("Other"),
 }
 # The blood value each product is followed by (none for plasma and other products).
 LINKED_ANALYTE = {TransfusionProduct.RED_CELLS: "hgb", TransfusionProduct.PLATELETS: "plt"}
@@ -53,7 +55,6 @@ _N = r"(\d+(?:[.,]\d+)?)"
 _VOLUME = re.compile(rf"^{_N}\s*(ml|millilitres?|milliliters?)\.?$", re.IGNORECASE)
 _UNITS = re.compile(rf"^{_N}\s*(units?|u)\.?$", re.IGNORECASE)
 _BARE = re.compile(rf"^{_N}$")
-_EXAMPLES = "e.g. 150 mL, 1 unit"
 
 
 def parse_amount(text: str) -> tuple[float | None, float | None]:
@@ -69,15 +70,25 @@ def parse_amount(text: str) -> tuple[float | None, float | None]:
         try:
             value = parse_number(m.group(1)).value
         except ValueError as exc:
-            raise ValueError(f"Amount: {exc}") from None
+            raise ValueError(tr("Amount: {problem}").format(problem=exc)) from None
         if value <= 0:
-            raise ValueError(f"Amount: “{s}” is no amount; write how much was given ({_EXAMPLES})")
+            raise ValueError(
+                tr(
+                    "Amount: “{text}” is no amount; write how much was given (e.g. 150 mL, 1 unit)"
+                ).format(text=s)
+            )
         return (value, None) if volume else (None, value)
     if _BARE.match(s):
-        raise ValueError(f"Amount: “{s}” has no unit; write mL or units ({_EXAMPLES})")
+        raise ValueError(
+            tr("Amount: “{text}” has no unit; write mL or units (e.g. 150 mL, 1 unit)").format(
+                text=s
+            )
+        )
     raise ValueError(
-        f"Amount: “{s}” is not an amount this program reads; write a number and mL or "
-        f"units ({_EXAMPLES})"
+        tr(
+            "Amount: “{text}” is not an amount this program reads; write a number and mL or "
+            "units (e.g. 150 mL, 1 unit)"
+        ).format(text=s)
     )
 
 
@@ -91,35 +102,43 @@ def product_name(t: Transfusion) -> str:
     """ "Platelets", or the other product as typed."""
     if t.product is TransfusionProduct.OTHER and t.product_text:
         return t.product_text
-    return PRODUCT_LABELS[t.product.value]
+    return tr(PRODUCT_LABELS[t.product.value])
 
 
 def _units(n: float) -> str:
-    return f"{format_number(n, 12)} unit" + ("" if n == 1 else "s")
+    return (
+        tr("{n} unit").format(n=format_number(n, 12))
+        if n == 1
+        else tr("{n} units").format(n=format_number(n, 12))
+    )
 
 
 def _slip(shown_value: str, low: float, high: float, unit: str) -> str:
-    return (
-        f"Amount: {shown_value} is outside {format_number(low)}–{format_number(high)} {unit}, "
-        "this program's check against typing slips; check the number and its unit"
-    )
+    return tr(
+        "Amount: {value} is outside {low}–{high} {unit}, this program's check against typing "
+        "slips; check the number and its unit"
+    ).format(value=shown_value, low=format_number(low), high=format_number(high), unit=unit)
 
 
 def validate_transfusion(t: Transfusion) -> Problems:
     """The entry's own rules (its date is the kind's date rule)."""
     errors: Problems = {}
     if t.product is TransfusionProduct.OTHER and not t.product_text.strip():
-        errors["product_text"] = "Other product: say which product was given (e.g. granulocytes)"
-    elif t.product is not TransfusionProduct.OTHER and t.product_text:
-        errors["product_text"] = (
-            f"Other product: typed only for “Other”; this one is {PRODUCT_LABELS[t.product.value]}"
+        errors["product_text"] = tr(
+            "Other product: say which product was given (e.g. granulocytes)"
         )
+    elif t.product is not TransfusionProduct.OTHER and t.product_text:
+        errors["product_text"] = tr(
+            "Other product: typed only for “Other”; this one is {product}"
+        ).format(product=tr(PRODUCT_LABELS[t.product.value]))
     if t.volume_ml is not None and t.units is not None:
-        errors["amount_text"] = "Amount: give either a volume in mL or a number of units, not both"
+        errors["amount_text"] = tr(
+            "Amount: give either a volume in mL or a number of units, not both"
+        )
         return errors
     if not t.amount_text:
         if t.volume_ml is not None or t.units is not None:
-            errors["amount_text"] = "Amount: a value is given without what was typed"
+            errors["amount_text"] = tr("Amount: a value is given without what was typed")
         return errors
     try:
         ml, units = parse_amount(t.amount_text)
@@ -128,11 +147,11 @@ def validate_transfusion(t: Transfusion) -> Problems:
         return errors
     if not (_same(ml, t.volume_ml) and _same(units, t.units)):
         typed = f"{format_number(ml, 12)} mL" if ml is not None else _units(units or 0)
-        errors["amount_text"] = (
-            f"Amount: the value stored does not match “{t.amount_text}”, which is {typed}"
-        )
+        errors["amount_text"] = tr(
+            "Amount: the value stored does not match “{text}”, which is {value}"
+        ).format(text=t.amount_text, value=typed)
         return errors
-    typed_value, unit = (ml, "mL") if ml is not None else (units, "units")
+    typed_value, unit = (ml, "mL") if ml is not None else (units, tr("units"))
     assert typed_value is not None
     low, high = VOLUME_ML if ml is not None else UNITS
     if not low <= typed_value <= high:
@@ -160,18 +179,20 @@ def transfusion_from_form(
     c = forms.Collector()
     assert child.id is not None
     date = c.run(
-        "date", parse_date, forms.field_text(f, "date"), "Date", forms.form_window(today, child)
+        "date", parse_date, forms.field_text(f, "date"), tr("Date"), forms.form_window(today, child)
     )
     time_text = forms.field_text(f, "time")
-    time = c.run("time", parse_time, time_text, "Time") if time_text else None
+    time = c.run("time", parse_time, time_text, tr("Time")) if time_text else None
     if forms.field_text(f, "product"):
-        product = c.choice(f, "product", TransfusionProduct, "other", "Product", PRODUCT_LABELS)
+        product = c.choice(f, "product", TransfusionProduct, "other", tr("Product"), PRODUCT_LABELS)
     else:  # required by the kind: never guessed
         product = TransfusionProduct.OTHER
-        names = list(PRODUCT_LABELS.values())
+        names = [tr(n) for n in PRODUCT_LABELS.values()]
         c.add(
             "product",
-            f"Product: choose the product ({', '.join(names[:-1])} or {names[-1]})",
+            tr("Product: choose the product ({names} or {last})").format(
+                names=", ".join(names[:-1]), last=names[-1]
+            ),
         )
     product_text = forms.field_text(f, "product_text")
     if product is not TransfusionProduct.OTHER:
@@ -287,24 +308,32 @@ def jump_in(linked: Linked, unit_label: str | None, *, short: bool = False) -> s
         if b[2] is a[2] or b[1] == a[1]:
             return f"{name} {b[0]} → {a[0]} {a[1]}"
         return f"{name} {b[0]} {b[1]} → {a[0]} {a[1]}"
-    days = f"{WINDOW_DAYS} days"
+    days = trn("{n} day", "{n} days", WINDOW_DAYS).format(n=WINDOW_DAYS)
     if b is not None:
         return (
             f"{name} {b[0]} → ?"
             if short
-            else f"{name} {b[0]} {b[1]} before; none within {days} after"
+            else tr("{name} {value} {unit} before; none within {days} after").format(
+                name=name, value=b[0], unit=b[1], days=days
+            )
         )
     if a is not None:
         return (
             f"{name} ? → {a[0]}"
             if short
-            else f"{name} {a[0]} {a[1]} after; none within {days} before"
+            else tr("{name} {value} {unit} after; none within {days} before").format(
+                name=name, value=a[0], unit=a[1], days=days
+            )
         )
-    return "" if short else f"No {name} count within {days} before or after"
+    return (
+        ""
+        if short
+        else tr("No {name} count within {days} before or after").format(name=name, days=days)
+    )
 
 
 def _when(r: CountResult) -> str:
-    return r.taken_date.isoformat() + (f" {r.taken_time:%H:%M}" if r.taken_time else "")
+    return date_text(r.taken_date) + (f" {time_text(r.taken_time)}" if r.taken_time else "")
 
 
 def jump_details(
@@ -317,22 +346,34 @@ def jump_details(
 def jump_details_in(linked: Linked, unit_label: str | None) -> list[str]:
     name = analytes.analyte(linked.analyte).short
     lines = []
-    for label, r in (("before", linked.before), ("after", linked.after)):
+    days = trn("{n} day", "{n} days", WINDOW_DAYS).format(n=WINDOW_DAYS)
+    for missing, found, r in (
+        (
+            tr("{name} before: no count within {days}"),
+            tr("{name} before: {value} {unit} ({when})"),
+            linked.before,
+        ),
+        (
+            tr("{name} after: no count within {days}"),
+            tr("{name} after: {value} {unit} ({when})"),
+            linked.after,
+        ),
+    ):
         v = linked.value(r)
         if r is None or v is None:
-            lines.append(f"{name} {label}: no count within {WINDOW_DAYS} days")
+            lines.append(missing.format(name=name, days=days))
             continue
         number, unit, _ = _in_unit(v, unit_label)
-        lines.append(f"{name} {label}: {number} {unit} ({_when(r)})")
+        lines.append(found.format(name=name, value=number, unit=unit, when=_when(r)))
     return lines
 
 
 def when(t: Transfusion) -> str:
-    return t.date.isoformat() + (f" {t.time:%H:%M}" if t.time else "")
+    return date_text(t.date) + (f" {time_text(t.time)}" if t.time else "")
 
 
 def describe(t: Transfusion) -> str:
-    return f"a transfusion of {t.date.isoformat()}"
+    return tr("a transfusion of {date}").format(date=date_text(t.date))
 
 
 TRANSFUSION = Kind(
@@ -341,20 +382,20 @@ TRANSFUSION = Kind(
     table="transfusion",
     json="transfusions",
     fields=(
-        Date("date", "Date"),
-        Time("time", "Time"),
-        Choice("product", "Product", enum=TransfusionProduct, default=TransfusionProduct.OTHER),
-        Text("product_text", "Other product"),
-        Text("amount_text", "Amount"),
-        Number("volume_ml", "Volume in mL"),
-        Number("units", "Units"),
-        Text("reason", "Reason", longest=LONG_TEXT),
-        Text("note", "Reaction or note", longest=LONG_TEXT),
+        Date("date", N_("Date")),
+        Time("time", N_("Time")),
+        Choice("product", N_("Product"), enum=TransfusionProduct, default=TransfusionProduct.OTHER),
+        Text("product_text", N_("Other product")),
+        Text("amount_text", N_("Amount")),
+        Number("volume_ml", N_("Volume in mL")),
+        Number("units", N_("Units")),
+        Text("reason", N_("Reason"), longest=LONG_TEXT),
+        Text("note", N_("Reaction or note"), longest=LONG_TEXT),
     ),
-    singular=QT_TRANSLATE_NOOP("kinds", "transfusion"),
-    plural=QT_TRANSLATE_NOOP("kinds", "transfusions"),
+    singular=N_("transfusion"),
+    plural=N_("transfusions"),
     describe=describe,
-    order_by="date, coalesce(time, ''), id",
+    order_by="date, coalesce(time, ''), id",  # i18n: not shown
     sort_key=date_sort_key("date", "time"),
     dates=(DateRule("date", not_in_future=True),),
     validate=_validate,

@@ -100,7 +100,7 @@ class GrowthDialog(FormDialog):
             self.bsa.hide()
             return
         bsa = Bsa(day, bsa_m2(cm, kg), kg, cm)
-        self.bsa.setText(f"{BSA_LABEL}: {bsa.text}")
+        self.bsa.setText(f"{self.tr(BSA_LABEL)}: {bsa.text}")
         self.bsa.show()
 
     def _typed_date(self) -> dt.date:

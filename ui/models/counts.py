@@ -379,7 +379,7 @@ class CountsModel(RecordTableModel[CountResult]):
                 lines.append(tr("No range given."))
             unit = a.unit(v.unit)
             if unit is not None and unit.note:
-                lines.append(analytes.for_people(unit.note))
+                lines.append(analytes.for_people(tr(unit.note)))
             if v.hours_after is not None:
                 lines.append(
                     tr("{hours} h after the infusion started").format(

@@ -420,7 +420,7 @@ class FieldsModel(RecordTableModel[Any]):
     def __init__(self, kind: Kind[Any], parent: Any = None) -> None:
         super().__init__(parent)
         self.columns = tuple(
-            Column(f.label, lambda e, name=f.name: _field_text(getattr(e, name)))
+            Column(tr(f.label), lambda e, name=f.name: _field_text(getattr(e, name)))
             for f in kind.fields
             if f.column is not None and not isinstance(f, Link)
         )
