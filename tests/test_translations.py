@@ -149,7 +149,8 @@ def test_marks_that_cannot_be_extracted_are_named() -> None:
 def test_a_language_serves_its_catalogue_and_falls_back_to_english() -> None:
     with i18n.using("es"):
         assert i18n.language() == "es"
-        assert i18n.trn("{n} day", "{n} days", 2) == "{n} days"  # not marked anywhere
+        assert i18n.trn("{n} zebra", "{n} zebras", 2) == "{n} zebras"  # not marked anywhere
+        assert i18n.trn("{n} day", "{n} days", 2) == "{n} días"
         assert i18n.trc("month", "May") == "mayo"
         with i18n.using("xx"):
             assert i18n.language() == "en"
