@@ -91,3 +91,14 @@ def test_a_fever_number_rule_and_labels_are_translated() -> None:
         assert list(labels.YES_NO.values()) == ["Oui", "Non", "Inconnu"]
     assert labels.PHASE_KIND["maintenance"] == "Maintenance"
     assert fever.SYMBOL[TemperatureUnit.CELSIUS] == "°C"
+
+
+def test_form_checks_read_in_spanish_and_french() -> None:
+    from tracker.forms import FormErrors, child_from_form, parse_range
+
+    with i18n.using("es"), pytest.raises(FormErrors) as info:
+        child_from_form({"name": "", "birth_date": "2030-01-01"}, today=TODAY)
+    assert info.value.errors["name"].startswith("Nombre: escriba el nombre del niño")
+    assert info.value.errors["birth_date"].startswith("Fecha de nacimiento: 2030-01-01 está")
+    with i18n.using("fr"), pytest.raises(ValueError, match="la limite haute est en dessous"):
+        parse_range("10-3")
