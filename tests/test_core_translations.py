@@ -102,3 +102,35 @@ def test_form_checks_read_in_spanish_and_french() -> None:
     assert info.value.errors["birth_date"].startswith("Fecha de nacimiento: 2030-01-01 está")
     with i18n.using("fr"), pytest.raises(ValueError, match="la limite haute est en dessous"):
         parse_range("10-3")
+
+
+def test_repeats_and_schedules_read_in_the_language() -> None:
+    from tracker import schedule
+
+    rule = "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH;COUNT=6"
+    assert schedule.describe_repeat(rule) == "every 2 weeks on Tuesday and Thursday, 6 times"
+    with i18n.using("es"):
+        assert schedule.describe_repeat(rule) == "cada 2 semanas, los martes y jueves, 6 veces"
+        assert schedule.describe("FREQ=DAILY;BYHOUR=8,20") == "a diario, a las 08:00 y 20:00"
+    with i18n.using("fr"):
+        assert schedule.describe_repeat("FREQ=MONTHLY;COUNT=1", dt.date(2026, 6, 3)) == (
+            "tous les mois, le 3, 1 fois"
+        )
+        assert schedule.problem("FREQ=WEEKLY").startswith("un rythme hebdomadaire nomme")
+
+
+@pytest.mark.parametrize(
+    ("given", "es", "fr"),
+    [
+        (1, "6-MP: 1 de 1 dosis dada en las últimas 4 semanas", "6-MP : 1 sur 1 dose donnée"),
+        (2, "6-MP: 2 de 2 dosis dadas en las últimas 4 semanas", "6-MP : 2 sur 2 doses données"),
+    ],
+)
+def test_adherence_lines_take_the_plural_of_each_language(given: int, es: str, fr: str) -> None:
+    from tracker.adherence import Adherence
+
+    line = Adherence("6-MP", False, given, given, 0, 0, 0, 0, 0)
+    with i18n.using("es"):
+        assert line.line("en las últimas 4 semanas") == es
+    with i18n.using("fr"):
+        assert line.line("sur les 4 dernières semaines").startswith(fr)
