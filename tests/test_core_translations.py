@@ -134,3 +134,20 @@ def test_adherence_lines_take_the_plural_of_each_language(given: int, es: str, f
         assert line.line("en las últimas 4 semanas") == es
     with i18n.using("fr"):
         assert line.line("sur les 4 dernières semaines").startswith(fr)
+
+
+def test_roadmap_messages_read_in_spanish_and_french() -> None:
+    from tracker.roadmap.read import RoadmapError, parse_template, shipped_template
+    from tracker.roadmap.shift import days_text, is_moved
+
+    with i18n.using("es"), pytest.raises(RoadmapError) as info:
+        parse_template(b'{"format": "something else"}', "plan.json")
+    assert "no es una plantilla de plan de tratamiento" in str(info.value)
+    assert str(info.value).endswith("No se ha cargado nada.")
+    with i18n.using("fr"):
+        template = shipped_template("interfant-21")  # the data itself stays as shipped
+        assert template.protocol.startswith("Interfant")
+        assert days_text(1) == "1 jour" and days_text(3) == "3 jours"
+        assert is_moved("déplacée de 3 jours après que Induction a commencé plus tard")
+        assert is_moved("moved 3 days after Induction started late")  # saved in English
+        assert not is_moved("datée maintenant que Induction a commencé le 2026-06-01")

@@ -58,6 +58,7 @@ from tracker.roadmap.done import entered_items, entered_status
 from tracker.roadmap.plan import What
 from tracker.roadmap.planned_entries import planned_lp_entries
 from tracker.roadmap.read import RoadmapError
+from tracker.roadmap.shift import is_moved
 from tracker.visits import Visit, series_dates
 from tracker.visits import visits as visits_of
 
@@ -743,7 +744,7 @@ def _plan_lane(
             done = it.id in entered
             if done:
                 label = tr("LP (done)") if lp else tr("MRD (done)")
-            elif moved.startswith("moved"):  # the shift's reason (tracker.roadmap.shift)
+            elif is_moved(moved):
                 label = tr("LP (moved)") if lp else tr("MRD (moved)")
             else:
                 label = tr("LP") if lp else tr("MRD")
