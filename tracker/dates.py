@@ -45,8 +45,10 @@ class DateWindow:
     latest: dt.date
     from_birth: bool = False
 
-    def problem(self, d: dt.date, field: str = "Date") -> str | None:
-        """The plain sentence saying why ``d`` is outside the window, or None."""
+    def problem(self, d: dt.date, field: str = "") -> str | None:
+        """The plain sentence saying why ``d`` (the field called ``field``, "Date" in the
+        current language when not given) is outside the window, or None."""
+        field = field or tr("Date")
         if d < self.earliest:
             if self.from_birth:
                 message = tr(
@@ -72,7 +74,7 @@ class DateWindow:
             )
         return None
 
-    def check(self, d: dt.date, field: str = "Date") -> dt.date:
+    def check(self, d: dt.date, field: str = "") -> dt.date:
         """``d`` itself, or ValueError with :meth:`problem`'s sentence."""
         problem = self.problem(d, field)
         if problem is not None:
@@ -140,7 +142,7 @@ def _add_years(d: dt.date, years: int) -> dt.date:
 
 
 def parse_date(
-    text: str, field: str = "Date", window: DateWindow | None = None, order: str | None = None
+    text: str, field: str = "", window: DateWindow | None = None, order: str | None = None
 ) -> dt.date:
     """The date typed: ISO 8601 (2026-05-01) always, and in a locale that writes dates
     day first ("DMY") or month first ("MDY") also "01/05/2026", "1.5.2026" or "1-5-2026"
@@ -148,6 +150,7 @@ def parse_date(
     (:attr:`tracker.i18n.formats.Formats.date_order` when not given); "YMD" takes ISO only."""
     if order is None:
         order = formats.current().date_order
+    field = field or tr("Date")
     s = text.strip()
     if not s:
         raise ValueError(
@@ -216,7 +219,7 @@ def ambiguous_date(text: str, order: str) -> bool:
 
 def parse_optional_date(
     text: str | None,
-    field: str = "Date",
+    field: str = "",
     window: DateWindow | None = None,
     order: str | None = None,
 ) -> dt.date | None:
@@ -225,8 +228,10 @@ def parse_optional_date(
     return parse_date(text, field, window, order)
 
 
-def parse_time(text: str, field: str = "Time") -> dt.time:
-    """Hours and minutes, 24-hour: "09:30", "9:30", "9.30" or "9h30"."""
+def parse_time(text: str, field: str = "") -> dt.time:
+    """Hours and minutes, 24-hour: "09:30", "9:30", "9.30" or "9h30" (``field``: "Time" in
+    the current language when not given)."""
+    field = field or tr("Time")
     s = text.strip()
     found = _TIME.match(s)
     if found is None:

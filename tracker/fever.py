@@ -58,10 +58,11 @@ def from_celsius(celsius: Fraction, unit: TemperatureUnit) -> Fraction:
     return celsius if unit is TemperatureUnit.CELSIUS else celsius * Fraction(9, 5) + 32
 
 
-def read_temperature(text: str, label: str = "Temperature") -> Typed:
+def read_temperature(text: str, label: str = "") -> Typed:
     """The number and unit of a temperature as typed: "38.4", "38,4 °C", "101.2F",
     "38.4 deg C" ("38.4°" gives no unit).  Raises ValueError (one plain sentence) when it
     is not one."""
+    label = label or tr("Temperature")
     s = " ".join(text.split())
     if not s:
         raise ValueError(
@@ -126,12 +127,13 @@ def slip_problem(
 
 
 def parse_temperature(
-    text: str, unit: TemperatureUnit | None, label: str = "Temperature"
+    text: str, unit: TemperatureUnit | None, label: str = ""
 ) -> tuple[TemperatureUnit, float]:
     """The unit and °C value of ``text`` typed with ``unit`` chosen beside it (None: none
     chosen).  The text's own unit wins when it agrees; a bare number with no unit chosen is
     refused (the program never guesses the unit from the number); a typing slip is refused
     with what would be accepted."""
+    label = label or tr("Temperature")
     typed = read_temperature(text, label)
     if typed.unit is not None and unit is not None and typed.unit is not unit:
         raise ValueError(
