@@ -110,7 +110,7 @@ def test_repeats_and_schedules_read_in_the_language() -> None:
     rule = "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH;COUNT=6"
     assert schedule.describe_repeat(rule) == "every 2 weeks on Tuesday and Thursday, 6 times"
     with i18n.using("es"):
-        assert schedule.describe_repeat(rule) == "cada 2 semanas, los martes y jueves, 6 veces"
+        assert schedule.describe_repeat(rule) == "cada 2 semanas, martes y jueves, 6 veces"
         assert schedule.describe("FREQ=DAILY;BYHOUR=8,20") == "a diario, a las 08:00 y 20:00"
     with i18n.using("fr"):
         assert schedule.describe_repeat("FREQ=MONTHLY;COUNT=1", dt.date(2026, 6, 3)) == (
