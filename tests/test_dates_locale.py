@@ -142,3 +142,13 @@ def test_date_messages_read_in_spanish_and_french() -> None:
         with pytest.raises(ValueError, match=r"n’est pas une heure"):
             parse_time("midi", "Heure")
         assert format_age(dt.date(2026, 1, 1), dt.date(2026, 3, 4)) == "2 mois 3 jours"
+
+
+def test_a_date_that_reads_two_ways_is_read_back_in_words() -> None:
+    from tracker.forms import read_back
+
+    assert read_back("01/05/2026", "DMY") == "1 May 2026"
+    assert read_back("01/05/2026", "MDY") == "5 January 2026"
+    assert read_back("13/05/2026", "DMY") is None  # only one reading
+    assert read_back("2026-05-01", "DMY") is None  # ISO says which is which
+    assert read_back("31/02/2026", "MDY") is None  # not a date: the form's check says so

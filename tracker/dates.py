@@ -217,6 +217,20 @@ def ambiguous_date(text: str, order: str) -> bool:
     return 1 <= first <= 12 and 1 <= second <= 12 and first != second
 
 
+def read_back(text: str, order: str | None = None) -> str | None:
+    """The date ``text`` stands for in words ("1 May 2026", :func:`formats.date_in_words`)
+    when it could be read two ways in ``order`` (the locale's when not given), for the
+    window to show before saving; None when it cannot be misread or is not a date."""
+    if order is None:
+        order = formats.current().date_order
+    if not ambiguous_date(text, order):
+        return None
+    try:
+        return formats.date_in_words(parse_date(text, order=order))
+    except ValueError:
+        return None
+
+
 def parse_optional_date(
     text: str | None,
     field: str = "",

@@ -29,6 +29,7 @@ from tracker.dates import (
     parse_time,
 )
 from tracker.dates import ambiguous_date as ambiguous_date  # the window asks it
+from tracker.dates import read_back as read_back
 from tracker.i18n import N_, tr
 from tracker.i18n.formats import date_text
 from tracker.model import (
