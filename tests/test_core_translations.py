@@ -151,3 +151,14 @@ def test_roadmap_messages_read_in_spanish_and_french() -> None:
         assert is_moved("déplacée de 3 jours après que Induction a commencé plus tard")
         assert is_moved("moved 3 days after Induction started late")  # saved in English
         assert not is_moved("datée maintenant que Induction a commencé le 2026-06-01")
+
+
+def test_a_default_roadmap_note_is_known_in_any_language() -> None:
+    from tracker.roadmap.child import is_planned_from, planned_from
+
+    assert is_planned_from(planned_from("Interfant-21"))
+    with i18n.using("es"):
+        assert planned_from("Interfant-21") == "prevista según Interfant-21"
+        assert is_planned_from(planned_from("Interfant-21"))
+        assert is_planned_from("planned from Interfant-21")  # written before, in English
+        assert not is_planned_from("our own note")

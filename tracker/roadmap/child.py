@@ -50,6 +50,13 @@ def planned_from(protocol: str) -> str:
     return tr("planned from {protocol}").format(protocol=protocol)
 
 
+def is_planned_from(note: str) -> bool:
+    """Whether ``note`` is a :func:`planned_from` note (the default a new roadmap's phases
+    get), in English or in the current language: one the family did not write."""
+    prefixes = ("planned from ", planned_from(""))  # i18n: not shown
+    return any(prefix and note.startswith(prefix) for prefix in prefixes)
+
+
 @dataclass(frozen=True, slots=True)
 class Applied:
     """What to save together (one transaction, one undo step)."""
