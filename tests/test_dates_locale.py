@@ -136,12 +136,12 @@ def test_date_messages_read_in_spanish_and_french() -> None:
     with i18n.using("es"):
         with pytest.raises(ValueError, match=r"no es una fecha.*día/mes/año"):
             parse_date("2026/05/01", "Fecha", order="DMY")
-        assert format_age(dt.date(2026, 1, 1), dt.date(2026, 2, 2)) == "1 mes 1 día"
-        assert format_age(dt.date(2026, 1, 1), dt.date(2026, 3, 4)) == "2 meses 3 días"
+        assert format_age(dt.date(2026, 1, 1), dt.date(2026, 2, 2)) == "1 mes y 1 día"
+        assert format_age(dt.date(2026, 1, 1), dt.date(2026, 3, 4)) == "2 meses y 3 días"
     with i18n.using("fr"):
         with pytest.raises(ValueError, match=r"n’est pas une heure"):
             parse_time("midi", "Heure")
-        assert format_age(dt.date(2026, 1, 1), dt.date(2026, 3, 4)) == "2 mois 3 jours"
+        assert format_age(dt.date(2026, 1, 1), dt.date(2026, 3, 4)) == "2 mois et 3 jours"
 
 
 def test_a_date_that_reads_two_ways_is_read_back_in_words() -> None:
