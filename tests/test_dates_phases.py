@@ -129,14 +129,22 @@ def test_iso() -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("08:30", dt.time(8, 30)), ("00:00", dt.time(0, 0)), (" 23:59 ", dt.time(23, 59))],
+    [
+        ("08:30", dt.time(8, 30)),
+        ("00:00", dt.time(0, 0)),
+        (" 23:59 ", dt.time(23, 59)),
+        ("9:30", dt.time(9, 30)),  # the forms a family types (issue 15): no leading zero,
+        ("9.30", dt.time(9, 30)),  # a dot,
+        ("9h30", dt.time(9, 30)),  # or French's "h"
+        ("21h05", dt.time(21, 5)),
+    ],
 )
 def test_parse_time_accepts_hours_minutes(text: str, expected: dt.time) -> None:
     assert parse_time(text) == expected
 
 
 @pytest.mark.parametrize(
-    "text", ["8:30", "0830", "08:30:00", "08.30", "8h30", "08:30Z", "٠٨:٣٠", "", "noon"]
+    "text", ["0830", "08:30:00", "8:3", "8h", "08:30Z", "٠٨:٣٠", "", "noon", "8,30", "8 h 30"]
 )
 def test_parse_time_refuses_other_spellings(text: str) -> None:
     with pytest.raises(ValueError, match=r"Time: .*not a time.*hours:minutes"):

@@ -613,7 +613,8 @@ def test_ambiguous_value_and_range() -> None:
 
 
 def test_count_bad_time_and_date() -> None:
-    errors = errors_of(lambda: make_count([WBC], taken_time="8h15"))
+    # "8h15", "8:15", "8.15" are read (issue 15: times as families write them)
+    errors = errors_of(lambda: make_count([WBC], taken_time="8:15 pm"))
     assert_says(errors["taken_time"], "Time:", "hours:minutes", "08:30")
     errors = errors_of(lambda: make_count([WBC], taken_date="2026-W23-1"))
     assert_says(errors["taken_date"], "Date:", "year-month-day")

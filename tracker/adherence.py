@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from tracker import medicines, schedule
+from tracker.i18n import tr, trn
 from tracker.model import DoseLog, DoseStatus, MedicinePlan
 
 Key = tuple[int, dt.date, dt.time | None]
@@ -97,42 +98,63 @@ class Adherence:
         1 vomited)"; ``period`` is "in the last 4 weeks", "since the last visit" …
         With nothing due yet it says so ("first dose due today"), never "0 of 0"."""
         if self.as_needed:
-            return f"{self.drug} (as needed): {_n(self.given, 'dose')} given {period}"
+            return trn(
+                "{drug} (as needed): {n} dose given {period}",
+                "{drug} (as needed): {n} doses given {period}",
+                self.given,
+            ).format(drug=self.drug, n=self.given, period=period)
         if not self.due:
             return self._nothing_due(period)
         if self.due and self.not_logged == self.due:
-            text = f"{self.drug}: {_n(self.due, 'dose')} due {period}, none logged"
-            return text + (f"; {self.held} held by the team" if self.held else "")
-        head = f"{self.drug}: {self.given} of {_n(self.due, 'dose')} given {period}"
+            text = trn(
+                "{drug}: {n} dose due {period}, none logged",
+                "{drug}: {n} doses due {period}, none logged",
+                self.due,
+            ).format(drug=self.drug, n=self.due, period=period)
+            return _held(text, self.held)
+        head = trn(
+            "{drug}: {given} of {n} dose given {period}",
+            "{drug}: {given} of {n} doses given {period}",
+            self.due,
+        ).format(drug=self.drug, given=self.given, n=self.due, period=period)
         rest = [
-            f"{n} {words}"
+            words.format(n=n)
             for n, words in (
-                (self.partly_given, "partly given"),
-                (self.missed, "missed"),
-                (self.vomited, "vomited"),
-                (self.not_logged, "not logged"),
+                (self.partly_given, tr("{n} partly given")),
+                (self.missed, tr("{n} missed")),
+                (self.vomited, tr("{n} vomited")),
+                (self.not_logged, tr("{n} not logged")),
             )
             if n
         ]
-        text = head + (f" ({', '.join(rest)})" if rest else "")
-        if self.held:
-            text += f"; {self.held} held by the team"
-        return text
+        if rest:
+            head = tr("{line} ({details})").format(line=head, details=", ".join(rest))
+        return _held(head, self.held)
 
     def _nothing_due(self, period: str) -> str:
         if self.held:
-            return f"{self.drug}: no doses due {period}; {self.held} held by the team"
+            return _held(
+                tr("{drug}: no doses due {period}").format(drug=self.drug, period=period),
+                self.held,
+            )
         if self.due_today:
-            first = "first dose" if self.first_today and self.due_today == 1 else None
-            what = first or _n(self.due_today, "dose")
-            return f"{self.drug}: {what} due today, not logged yet"
+            if self.first_today and self.due_today == 1:
+                return tr("{drug}: first dose due today, not logged yet").format(drug=self.drug)
+            return trn(
+                "{drug}: {n} dose due today, not logged yet",
+                "{drug}: {n} doses due today, not logged yet",
+                self.due_today,
+            ).format(drug=self.drug, n=self.due_today)
         if self.today_known:
-            return f"{self.drug}: no doses due yet"
-        return f"{self.drug}: no doses due {period}"
+            return tr("{drug}: no doses due yet").format(drug=self.drug)
+        return tr("{drug}: no doses due {period}").format(drug=self.drug, period=period)
 
 
-def _n(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")
+def _held(text: str, held: int) -> str:
+    """ "…; 1 held by the team" when doses were held."""
+    if not held:
+        return text
+    return tr("{line}; {n} held by the team").format(line=text, n=held)
 
 
 def adherence(

@@ -12,11 +12,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tracker.analytes import COUNT_CANONICAL, format_number
+from tracker.i18n import N_, tr
 from tracker.model import Comparator, CountResult, CountValue
 
 DISAGREEMENT = 0.10  # more than 10 % apart: show both and say so
-SEGS_BASIS = "WBC × (segmented neutrophils % + bands %) ÷ 100"
-TOTAL_BASIS = "WBC × total neutrophils % ÷ 100"
+SEGS_BASIS = N_("WBC × (segmented neutrophils % + bands %) ÷ 100")
+TOTAL_BASIS = N_("WBC × total neutrophils % ÷ 100")
+_NO_BANDS = N_("WBC × segmented neutrophils % ÷ 100 (no bands given)")
+_TOTAL_NOT_USED = N_("total neutrophil % also given, not used")
+_BANDS_NOT_ADDED = N_("bands % given but not added (a total % is commonly said to include bands)")
+
+
+def basis_words(basis: str) -> str:
+    """A basis (kept in English, its parts joined by "; ") in the current language."""
+    return "; ".join(tr(part) for part in basis.split("; "))
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +40,10 @@ class CalculatedAnc:
     @property
     def label(self) -> str:
         if self.basis.startswith(TOTAL_BASIS):
-            return f"calculated from total neutrophil %: {self.basis}"
-        return f"calculated: {self.basis}"
+            return tr("calculated from total neutrophil %: {basis}").format(
+                basis=basis_words(self.basis)
+            )
+        return tr("calculated: {basis}").format(basis=basis_words(self.basis))
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,16 +69,21 @@ class AncView:
     @property
     def note(self) -> str:
         if self.disagrees and self.calculated is not None and self.reported is not None:
-            return (
-                f"The lab's ANC ({self.comparator.value}{format_number(self.reported)} ×10⁹/L) "
-                "and the one worked out from the white count and differential "
-                f"({format_number(self.calculated.value, 2)} ×10⁹/L) differ by more than "
-                f"10%; both are shown. The worked-out ANC is {self.calculated.label}."
+            return tr(
+                "The lab's ANC ({reported} ×10⁹/L) and the one worked out from the white count "
+                "and differential ({calculated} ×10⁹/L) differ by more than 10%; both are "
+                "shown. The worked-out ANC is {how}."
+            ).format(
+                reported=f"{self.comparator.value}{format_number(self.reported)}",
+                calculated=format_number(self.calculated.value, 2),
+                how=self.calculated.label,
             )
         if self.reported is not None and self.calculated is not None:
-            return f"Worked out from the differential: ANC {self.calculated.label}."
+            return tr("Worked out from the differential: ANC {how}.").format(
+                how=self.calculated.label
+            )
         if self.is_calculated and self.calculated is not None:
-            return f"ANC {self.calculated.label} (not reported by the lab)."
+            return tr("ANC {how} (not reported by the lab).").format(how=self.calculated.label)
         return ""
 
 
@@ -95,13 +111,9 @@ def calculate_anc(result: CountResult) -> CalculatedAnc | None:
     band_pct = bands.normalised_value if bands is not None else 0.0
     if segs is not None:
         value = wbc.normalised_value * (segs.normalised_value + band_pct) / 100.0
-        basis = (
-            SEGS_BASIS
-            if bands is not None
-            else "WBC × segmented neutrophils % ÷ 100 (no bands given)"
-        )
+        basis = SEGS_BASIS if bands is not None else _NO_BANDS
         if total is not None:
-            basis += "; total neutrophil % also given, not used"
+            basis += "; " + _TOTAL_NOT_USED
         return CalculatedAnc(value, basis)
     value = wbc.normalised_value * neut.normalised_value / 100.0
     if bands is None:
@@ -109,7 +121,7 @@ def calculate_anc(result: CountResult) -> CalculatedAnc | None:
     with_bands = wbc.normalised_value * (neut.normalised_value + band_pct) / 100.0
     return CalculatedAnc(
         value,
-        f"{TOTAL_BASIS}; bands % given but not added (a total % is commonly said to include bands)",
+        f"{TOTAL_BASIS}; {_BANDS_NOT_ADDED}",
         with_bands,
     )
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from tracker import ranges
 from tracker.anc import calculated_value
+from tracker.i18n import N_, tr
 from tracker.model import Child, CountResult, CountValue, TeamThreshold
 
 
@@ -49,13 +50,13 @@ def make_assessor(
             category = ranges.anc_category(value.normalised_value, value.comparator)
             if category is not None:
                 notes.append(category.text)
-                labelled.append(f"categories: {category.source}")
-                said.append(f"Neutropenia categories: {category.source}.")
+                labelled.append(tr("categories: {source}").format(source=category.source))
+                said.append(tr("Neutropenia categories: {source}.").format(source=category.source))
         if grades:
             grade = ranges.ctcae_grade(value.analyte, value, used)
             if grade is not None and grade.grade > 0:
                 notes.append(f"{grade.label} ({grade.term})")
-                labelled.append(f"grades: {grade.source}")
+                labelled.append(tr("grades: {source}").format(source=grade.source))
                 said.append(f"{grade.version}: {grade.source}. {grade.note}")
         if labelled and used.kind is not None and flag is None:
             notes.append(_caveat(used, labelled))  # the caveat names the sources itself
@@ -63,17 +64,20 @@ def make_assessor(
             sources.extend(said)
         team = ranges.team_notes(value, thresholds, used)
         notes.extend(n.text for n in team)
-        below = next((f"below {n.basis}" for n in team if n.threshold is not None), "")
+        below = next(
+            (tr("below {basis}").format(basis=n.basis) for n in team if n.threshold is not None),
+            "",
+        )
         if used.kind is None and flag is None and not notes:
             return None
         if flag is not None:
             text = flag.text
         elif used.kind is not None:
-            text = f"Within the range used ({used.source})"
+            text = tr("Within the range used ({source})").format(source=used.source)
             if at_limit := ranges.limit_comparison(value, used):
-                text += f": {at_limit}"
+                text = tr("{assessment}: {at_limit}").format(assessment=text, at_limit=at_limit)
         else:
-            text = "No range to compare with"
+            text = tr("No range to compare with")
         if used.kind == "lab":
             source = "lab"
         elif used.builtin is not None:  # one line per table on paper, not per age band
@@ -94,7 +98,7 @@ def make_assessor(
     return assess
 
 
-WORKED_OUT = "ANC worked out from the differential, not reported by the lab"
+WORKED_OUT = N_("ANC worked out from the differential, not reported by the lab")
 
 
 def assess_calculated_anc(assess: Assessor, result: CountResult) -> Assessment | None:
@@ -106,19 +110,28 @@ def assess_calculated_anc(assess: Assessor, result: CountResult) -> Assessment |
     found = assess(result, value) if value is not None else None
     if found is None:
         return None
-    return replace(found, text=f"{WORKED_OUT}: {found.text}")
+    return replace(
+        found,
+        text=tr("ANC worked out from the differential, not reported by the lab: {text}").format(
+            text=found.text
+        ),
+    )
 
 
 def flag_in_cell(word: str) -> str:
     """A flag beside a number: "(low)" / "(high)", so "0.26 L/L (low)" can never be read as
     a unit ("0.26 L") nor as the trend arrow beside it; "" when not flagged."""
-    return f"({word})" if word else ""
+    return tr("({flag})").format(flag=word) if word else ""
 
 
 def _caveat(used: ranges.RangeUsed, sources: Sequence[str]) -> str:
     """Said beside a category or grade given to a value the range used calls normal."""
-    where = "printed by your lab" if used.kind == "lab" else "of the built-in example"
-    return (
-        f"This value is within the range {where}. {ranges.ctcae_display_note()} "
-        f"Sources: {'; '.join(sources)}."
-    )
+    if used.kind == "lab":
+        message = tr(
+            "This value is within the range printed by your lab. {note} Sources: {sources}."
+        )
+    else:
+        message = tr(
+            "This value is within the range of the built-in example. {note} Sources: {sources}."
+        )
+    return message.format(note=ranges.ctcae_display_note(), sources="; ".join(sources))

@@ -18,6 +18,8 @@ from tracker import analytes, labels, medicines
 from tracker.anc import calculated_value
 from tracker.dates import format_age
 from tracker.display import UnitPreference, calculated_anc_text, shown
+from tracker.i18n import N_, tr, trn
+from tracker.i18n.formats import date_text, number_text
 from tracker.kinds import stay, transfusion
 from tracker.model import (
     CentralLine,
@@ -34,11 +36,11 @@ from tracker.model import (
 from tracker.summary import FOOTER_NOTE, current_line, diagnosis_line
 
 CARD_ANALYTES = ("anc", "hgb", "plt")
-NOT_ENTERED = "Not entered"
-NO_COUNT = "no count recorded"
-NO_MEDICINES = "No medicines entered"
-NO_FEVER_RULE = "No fever rule entered — ask your team for theirs and add it"
-TITLE = "Fever card"
+NOT_ENTERED = N_("Not entered")
+NO_COUNT = N_("no count recorded")
+NO_MEDICINES = N_("No medicines entered")
+NO_FEVER_RULE = N_("No fever rule entered — ask your team for theirs and add it")
+TITLE = N_("Fever card")
 
 
 @dataclass(frozen=True)
@@ -75,8 +77,8 @@ class Card:
     hospital: str
     blood_products: str
     printed_on: dt.date
-    footer: str = FOOTER_NOTE
-    medicines_empty: str = NO_MEDICINES
+    footer: str = field(default_factory=lambda: tr(FOOTER_NOTE))
+    medicines_empty: str = field(default_factory=lambda: tr(NO_MEDICINES))
     in_hospital: str = ""  # "In hospital since 2026-04-01 (…), as entered by the family"
 
     @property
@@ -85,18 +87,20 @@ class Card:
         or "Not entered"."""
         if self.diagnosis_date is None:
             return self.diagnosis
-        day = self.diagnosis_date.isoformat()
-        if self.diagnosis == NOT_ENTERED:
-            return f"Diagnosed {day} (details not entered)"
-        return f"{self.diagnosis} (diagnosed {day})"
+        day = date_text(self.diagnosis_date)
+        if self.diagnosis == tr(NOT_ENTERED):
+            return tr("Diagnosed {date} (details not entered)").format(date=day)
+        return tr("{diagnosis} (diagnosed {date})").format(diagnosis=self.diagnosis, date=day)
 
     @property
     def title(self) -> str:
-        return f"{TITLE} — {self.name}"
+        return tr("Fever card — {name}").format(name=self.name)
 
     @property
     def printed_line(self) -> str:
-        return f"{self.footer}. Printed {self.printed_on.isoformat()}."
+        return tr("{footer}. Printed {date}.").format(
+            footer=self.footer, date=date_text(self.printed_on)
+        )
 
 
 def card_content(
@@ -123,9 +127,9 @@ def card_content(
         name=child.name,
         birth_date=child.birth_date,
         age=format_age(child.birth_date, printed_on) if printed_on >= child.birth_date else "",
-        diagnosis=diagnosis_line(child) or NOT_ENTERED,
+        diagnosis=diagnosis_line(child) or tr(NOT_ENTERED),
         diagnosis_date=child.diagnosis_date,
-        protocol=child.protocol or NOT_ENTERED,
+        protocol=child.protocol or tr(NOT_ENTERED),
         current=current_line(phases, printed_on),
         central_line=central_line_text(child),
         allergies=allergies_text(child),
@@ -134,7 +138,7 @@ def card_content(
             for code in CARD_ANALYTES
         ),
         medicines=tuple(line.strip() for line in medicine_lines if line.strip()),
-        fever_rule=rule or NO_FEVER_RULE,
+        fever_rule=rule or tr(NO_FEVER_RULE),
         fever_rule_entered=bool(rule),
         phone_day=child.phone_day or NOT_ENTERED,
         phone_24h=child.phone_24h or NOT_ENTERED,
@@ -153,13 +157,18 @@ def in_hospital_text(stays: Sequence[Stay], printed_on: dt.date) -> str:
     if not running:
         return ""
     s = max(running, key=lambda s: (s.from_date, s.id or 0))
-    where = f" ({s.place.strip()})" if s.place.strip() else ""
-    return f"In hospital since {s.from_date.isoformat()}{where}, as entered by the family"
+    if s.place.strip():
+        return tr("In hospital since {date} ({place}), as entered by the family").format(
+            date=date_text(s.from_date), place=s.place.strip()
+        )
+    return tr("In hospital since {date}, as entered by the family").format(
+        date=date_text(s.from_date)
+    )
 
 
 _AFTER_PRODUCT = {
-    TransfusionProduct.PLATELETS: "platelet",
-    TransfusionProduct.RED_CELLS: "red-cell",
+    TransfusionProduct.PLATELETS: N_("after a platelet transfusion on {date}"),
+    TransfusionProduct.RED_CELLS: N_("after a red-cell transfusion on {date}"),
 }
 
 
@@ -181,7 +190,7 @@ def _after_transfusion(
     if not followed:
         return line
     t = max(followed, key=lambda t: (t.date, t.time or dt.time.min, t.id or 0))
-    said = f"after a {_AFTER_PRODUCT[t.product]} transfusion on {t.date.isoformat()}"
+    said = tr(_AFTER_PRODUCT[t.product]).format(date=date_text(t.date))
     return replace(line, transfusion=said)
 
 
@@ -203,7 +212,9 @@ def medicine_lines(
         line = medicines.plan_line(p)
         last = latest.get(p.id) if p.id is not None else None
         if last is not None and last.status is DoseStatus.HELD:
-            line += f" (last due dose held by the team on {last.due_date.isoformat()}, as logged)"
+            line = tr("{medicine} (last due dose held by the team on {date}, as logged)").format(
+                medicine=line, date=date_text(last.due_date)
+            )
         lines.append(line)
     return lines
 
@@ -213,7 +224,7 @@ class CardDoesNotFit(ValueError):
     parts are long and where to shorten them, and that nothing was written."""
 
 
-_CHILD_DETAILS = "the child's details (Child's details…)"
+_CHILD_DETAILS = N_("the child's details (Child's details…)")
 _LONG = 300  # characters: a part this long is named when the card does not fit
 
 
@@ -221,28 +232,31 @@ def long_parts(card: Card) -> list[tuple[str, str, str]]:
     """The parts of ``card`` the family typed, longest first, that make it long: each as
     (what, how long in words, where to shorten it).  Parts over ``_LONG`` characters, or
     the three longest when none is."""
+    details = tr(_CHILD_DETAILS)
     typed = [
-        ("the name", card.name, _CHILD_DETAILS),
-        ("the diagnosis", card.diagnosis, _CHILD_DETAILS),
-        ("the hospital stay", card.in_hospital, "the Hospital tab"),
-        ("the protocol", card.protocol, _CHILD_DETAILS),
-        ("the central line", card.central_line, _CHILD_DETAILS),
-        ("the allergies", card.allergies, _CHILD_DETAILS),
-        ("the 24-hour phone number", card.phone_24h, _CHILD_DETAILS),
-        ("the day phone number", card.phone_day, _CHILD_DETAILS),
-        ("the hospital", card.hospital, _CHILD_DETAILS),
-        ("the blood-product notes", card.blood_products, _CHILD_DETAILS),
-        ("the fever rule", card.fever_rule, "the team's fever rule (Temperatures tab)"),
+        (tr("the name"), card.name, details),
+        (tr("the diagnosis"), card.diagnosis, details),
+        (tr("the hospital stay"), card.in_hospital, tr("the Hospital tab")),
+        (tr("the protocol"), card.protocol, details),
+        (tr("the central line"), card.central_line, details),
+        (tr("the allergies"), card.allergies, details),
+        (tr("the 24-hour phone number"), card.phone_24h, details),
+        (tr("the day phone number"), card.phone_day, details),
+        (tr("the hospital"), card.hospital, details),
+        (tr("the blood-product notes"), card.blood_products, details),
+        (tr("the fever rule"), card.fever_rule, tr("the team's fever rule (Temperatures tab)")),
     ]
-    sized = [(len(text), what, f"{len(text):,} characters", where) for what, text, where in typed]
+    sized = [(len(text), what, _characters(len(text)), where) for what, text, where in typed]
     lines = "\n".join(card.medicines)
     n = len(card.medicines)
     sized.append(
         (
             len(lines),
-            "the medicine list",
-            f"{n} line{'s' if n != 1 else ''}, {len(lines):,} characters",
-            "the Medicines tab (stop the medicines no longer given)",
+            tr("the medicine list"),
+            trn("{n} line, {characters}", "{n} lines, {characters}", n).format(
+                n=n, characters=_characters(len(lines))
+            ),
+            tr("the Medicines tab (stop the medicines no longer given)"),
         )
     )
     sized.sort(key=lambda part: -part[0])
@@ -256,17 +270,52 @@ def does_not_fit_message(card: Card, paper: str, least_pt: float, *, smaller: bo
     which parts are long and where to shorten them (``smaller``: a larger paper holds
     more), and that nothing was written."""
     parts = long_parts(card)
-    each = [f"{what} ({length})" for what, length, _where in parts]
-    named = each[0] if len(each) == 1 else f"{', '.join(each[:-1])} and {each[-1]}"
+    each = [
+        tr("{part} ({length})").format(part=what, length=length) for what, length, _where in parts
+    ]
     wheres = list(dict.fromkeys(where for _what, _length, where in parts))
-    long = "the long parts are" if len(parts) > 1 else "the long part is"
-    also = "; or print it on A4 or US Letter, which hold more" if smaller else ""
-    return (
-        f"The fever card does not fit on {paper} with its text at least "
-        f"{least_pt:g} pt (smaller would be hard to read); {long} {named}: shorten "
-        f"{'them' if len(parts) > 1 else 'it'} in {' and '.join(wheres)}{also}. "
-        "Nothing was written."
-    )
+    values = {
+        "paper": paper,
+        "size": number_text(least_pt),
+        "parts": _and(each),
+        "where": _and(wheres),
+    }
+    if len(parts) > 1 and smaller:
+        message = tr(
+            "The fever card does not fit on {paper} with its text at least {size} pt (smaller "
+            "would be hard to read); the long parts are {parts}: shorten them in {where}; or "
+            "print it on A4 or US Letter, which hold more. Nothing was written."
+        )
+    elif len(parts) > 1:
+        message = tr(
+            "The fever card does not fit on {paper} with its text at least {size} pt (smaller "
+            "would be hard to read); the long parts are {parts}: shorten them in {where}. "
+            "Nothing was written."
+        )
+    elif smaller:
+        message = tr(
+            "The fever card does not fit on {paper} with its text at least {size} pt (smaller "
+            "would be hard to read); the long part is {parts}: shorten it in {where}; or "
+            "print it on A4 or US Letter, which hold more. Nothing was written."
+        )
+    else:
+        message = tr(
+            "The fever card does not fit on {paper} with its text at least {size} pt (smaller "
+            "would be hard to read); the long part is {parts}: shorten it in {where}. "
+            "Nothing was written."
+        )
+    return message.format(**values)
+
+
+def _characters(n: int) -> str:
+    return trn("{n} character", "{n} characters", n).format(n=f"{n:,}")
+
+
+def _and(items: Sequence[str]) -> str:
+    """ "a, b and c" in the current language."""
+    if len(items) == 1:
+        return items[0]
+    return tr("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
 
 
 def central_line_text(child: Child) -> str:
@@ -274,7 +323,9 @@ def central_line_text(child: Child) -> str:
     if child.central_line is CentralLine.OTHER:
         return child.central_line_text or labels.CENTRAL_LINE["other"]
     said = labels.CENTRAL_LINE[child.central_line.value]
-    return f"{said} — {child.central_line_text}" if child.central_line_text else said
+    if child.central_line_text:
+        return tr("{kind} — {name}").format(kind=said, name=child.central_line_text)
+    return said
 
 
 def allergies_text(child: Child) -> str:
@@ -283,8 +334,8 @@ def allergies_text(child: Child) -> str:
     if child.allergies:
         return child.allergies
     if child.no_known_allergies:
-        return "No known allergies"
-    return f"{NOT_ENTERED} (not known to be none)"
+        return tr("No known allergies")
+    return tr("Not entered (not known to be none)")
 
 
 def latest_count(counts: Sequence[CountResult], code: str, printed_on: dt.date) -> CountLine:
@@ -298,14 +349,14 @@ def latest_count(counts: Sequence[CountResult], code: str, printed_on: dt.date) 
         and (c.value(code) is not None or (code == "anc" and calculated_value(c) is not None))
     ]
     if not taken:
-        return CountLine(label, NO_COUNT, None, "", code=code)
+        return CountLine(label, tr(NO_COUNT), None, "", code=code)
     newest = max(taken, key=lambda c: (c.taken_date, c.taken_time or dt.time(), c.id or 0))
     value = newest.value(code)
     age = _age(newest.taken_date, printed_on)
     if value is None:  # an ANC the lab did not report: worked out, in the white count's unit
         text = calculated_anc_text(newest, UnitPreference.AS_REPORTED)
         assert text is not None
-        note = "worked out from the white count and differential"
+        note = tr("worked out from the white count and differential")
         return CountLine(label, text, newest.taken_date, age, note, code=code, count=newest)
     text = str(shown(value, UnitPreference.AS_REPORTED))
     return CountLine(label, text, newest.taken_date, age, code=code, count=newest)
@@ -314,5 +365,7 @@ def latest_count(counts: Sequence[CountResult], code: str, printed_on: dt.date) 
 def _age(taken: dt.date, printed_on: dt.date) -> str:
     days = (printed_on - taken).days
     if days == 0:
-        return "the day this card was printed"
-    return f"{days} day{'s' if days != 1 else ''} before this card was printed"
+        return tr("the day this card was printed")
+    return trn(
+        "{n} day before this card was printed", "{n} days before this card was printed", days
+    ).format(n=days)

@@ -15,6 +15,8 @@ from enum import StrEnum
 from tracker import analytes
 from tracker.analytes import format_number
 from tracker.anc import calculated_value
+from tracker.i18n import N_
+from tracker.labels import Shown as Labels
 from tracker.model import CountResult, CountValue
 
 
@@ -24,11 +26,14 @@ class UnitPreference(StrEnum):
     SI = "si"  # ×10⁹/L, g/L, L/L, ×10¹²/L
 
 
-PREFERENCE_LABELS = {
-    "as_reported": "As on the lab report",
-    "us": "US conventional (K/µL, g/dL)",
-    "si": "SI (×10⁹/L, g/L)",
-}
+PREFERENCE_LABELS = Labels(
+    {
+        "as_reported": N_("As on the lab report"),
+        "us": N_("US conventional (K/µL, g/dL)"),
+        "si": N_("SI (×10⁹/L, g/L)"),
+    }
+)
+"""Each preference's name, read in the current language (a menu lists them)."""
 
 # The unit label (from the catalogue) each preference uses for each analyte.
 _US = {"hgb": "g/dL", "hct": "%", "rbc": "×10⁶/µL"}
@@ -132,7 +137,7 @@ def convert(code: str, canonical: float, unit_label: str) -> float:
     """A canonical value in ``unit_label`` (for ranges, thresholds, calculated values)."""
     unit = analytes.analyte(code).unit(unit_label)
     if unit is None:
-        raise ValueError(f"unknown unit {unit_label!r} for {code}")
+        raise ValueError(f"unknown unit {unit_label!r} for {code}")  # i18n: not shown
     return canonical / unit.factor
 
 

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from tracker.analytes import format_number, parse_number
+from tracker.i18n import N_, tr
 from tracker.model import FeverRule, Temperature, TemperatureUnit
 
-AT_OR_ABOVE = "at or above your team's fever number"
+AT_OR_ABOVE = N_("at or above your team's fever number")
 
 SYMBOL = {TemperatureUnit.CELSIUS: "°C", TemperatureUnit.FAHRENHEIT: "°F"}
 
@@ -57,18 +58,23 @@ def from_celsius(celsius: Fraction, unit: TemperatureUnit) -> Fraction:
     return celsius if unit is TemperatureUnit.CELSIUS else celsius * Fraction(9, 5) + 32
 
 
-def read_temperature(text: str, label: str = "Temperature") -> Typed:
+def read_temperature(text: str, label: str = "") -> Typed:
     """The number and unit of a temperature as typed: "38.4", "38,4 °C", "101.2F",
     "38.4 deg C" ("38.4°" gives no unit).  Raises ValueError (one plain sentence) when it
     is not one."""
+    label = label or tr("Temperature")
     s = " ".join(text.split())
     if not s:
-        raise ValueError(f"{label}: type the temperature, e.g. 38.4 °C or 101.1 °F")
+        raise ValueError(
+            tr("{field}: type the temperature, e.g. 38.4 °C or 101.1 °F").format(field=label)
+        )
     m = _TEMPERATURE.match(_DEGREE_ONLY.sub("", s))
     if m is None:
         raise ValueError(
-            f"{label}: “{s}” is not a temperature this program reads; write a number and °C "
-            "or °F (e.g. 38.4 °C, 101.1 °F)"
+            tr(
+                "{field}: “{text}” is not a temperature this program reads; write a number "
+                "and °C or °F (e.g. 38.4 °C, 101.1 °F)"
+            ).format(field=label, text=s)
         )
     number, unit_text = m.group(1), m.group(2)
     # below zero: a number all the same, refused by the typing-slip check with its range
@@ -76,9 +82,13 @@ def read_temperature(text: str, label: str = "Temperature") -> Typed:
     try:
         parsed = parse_number(number[1:] if negative else number)
     except ValueError as exc:
-        raise ValueError(f"{label}: {exc}") from None
+        raise ValueError(tr("{field}: {problem}").format(field=label, problem=exc)) from None
     if parsed.comparator.value:
-        raise ValueError(f"{label}: “{s}” has a {parsed.comparator.value}; type the number shown")
+        raise ValueError(
+            tr("{field}: “{text}” has a {sign}; type the number shown").format(
+                field=label, text=s, sign=parsed.comparator.value
+            )
+        )
     unit = None
     if unit_text is not None:
         unit = (
@@ -102,26 +112,40 @@ def slip_problem(
         return ""
     low_f, high_f = (from_celsius(v, TemperatureUnit.FAHRENHEIT) for v in (SLIP_LOW_C, SLIP_HIGH_C))
     typed = f"{number_text} {SYMBOL[unit]}" if unit is not None else number_text
-    return (
-        f"{label}: {typed} is outside {SLIP_LOW_C}–{SLIP_HIGH_C} °C "
-        f"({format_number(float(low_f), 1)}–{format_number(float(high_f), 1)} °F), this "
+    return tr(
+        "{field}: {typed} is outside {low_c}–{high_c} °C ({low_f}–{high_f} °F), this "
         "program's check against typing slips (a misplaced decimal point, or °C and °F mixed "
         "up); check the number and its unit"
+    ).format(
+        field=label,
+        typed=typed,
+        low_c=SLIP_LOW_C,
+        high_c=SLIP_HIGH_C,
+        low_f=format_number(float(low_f), 1),
+        high_f=format_number(float(high_f), 1),
     )
 
 
 def parse_temperature(
-    text: str, unit: TemperatureUnit | None, label: str = "Temperature"
+    text: str, unit: TemperatureUnit | None, label: str = ""
 ) -> tuple[TemperatureUnit, float]:
     """The unit and °C value of ``text`` typed with ``unit`` chosen beside it (None: none
     chosen).  The text's own unit wins when it agrees; a bare number with no unit chosen is
     refused (the program never guesses the unit from the number); a typing slip is refused
     with what would be accepted."""
+    label = label or tr("Temperature")
     typed = read_temperature(text, label)
     if typed.unit is not None and unit is not None and typed.unit is not unit:
         raise ValueError(
-            f"{label}: “{' '.join(text.split())}” is in {SYMBOL[typed.unit]} but "
-            f"{SYMBOL[unit]} is chosen as its unit; make them agree"
+            tr(
+                "{field}: “{text}” is in {typed_unit} but {chosen_unit} is chosen as its unit; "
+                "make them agree"
+            ).format(
+                field=label,
+                text=" ".join(text.split()),
+                typed_unit=SYMBOL[typed.unit],
+                chosen_unit=SYMBOL[unit],
+            )
         )
     used = typed.unit or unit
     if used is None and all(
@@ -131,8 +155,9 @@ def parse_temperature(
         raise ValueError(slip_problem(typed.value, typed.number_text, None, label))
     if used is None:
         raise ValueError(
-            f"{label}: “{' '.join(text.split())}” has no unit; choose °C or °F (or type "
-            f"it: {typed.number_text} °C)"
+            tr("{field}: “{text}” has no unit; choose °C or °F (or type it: {number} °C)").format(
+                field=label, text=" ".join(text.split()), number=typed.number_text
+            )
         )
     celsius = to_celsius(typed.value, used)
     problem = slip_problem(celsius, typed.number_text, used, label)
@@ -189,7 +214,7 @@ def rule_text(rule: FeverRule) -> str:
     they typed only the number: "At or above 38.0 °C (100.4 °F)"."""
     if rule.rule_text.strip():
         return rule.rule_text.strip()
-    return f"At or above {shown(rule.value_text, rule.unit)}"
+    return tr("At or above {reading}").format(reading=shown(rule.value_text, rule.unit))
 
 
 def at_or_above(reading: Temperature, rules: Iterable[FeverRule]) -> bool:

@@ -28,6 +28,10 @@ from tracker.dates import (
     parse_optional_date,
     parse_time,
 )
+from tracker.dates import ambiguous_date as ambiguous_date  # the window asks it
+from tracker.dates import read_back as read_back
+from tracker.i18n import N_, tr
+from tracker.i18n.formats import date_text
 from tracker.model import (
     Appointment,
     CentralLine,
@@ -141,7 +145,11 @@ def _choice(enum, value: str, field: str, names: Mapping[str, str]):  # type: ig
         return enum(value)
     except ValueError:
         accepted = ", ".join(names.values())
-        raise ValueError(f"{field}: “{value}” is not one of the choices ({accepted})") from None
+        raise ValueError(
+            tr("{field}: “{value}” is not one of the choices ({accepted})").format(
+                field=field, value=value, accepted=accepted
+            )
+        ) from None
 
 
 # --------------------------------------------------------------------------- child
@@ -153,14 +161,16 @@ def child_from_form(
     c = Collector()
     name = field_text(f, "name")
     if not name:
-        c.add("name", "Name: please type the child's name (a first name is enough)")
+        c.add("name", tr(_NO_NAME))
     window = form_window(today)
-    birth = c.run("birth_date", parse_date, field_text(f, "birth_date"), "Date of birth", window)
+    birth = c.run(
+        "birth_date", parse_date, field_text(f, "birth_date"), tr("Date of birth"), window
+    )
     diagnosis = c.run(
         "diagnosis_date",
         parse_optional_date,
         field_text(f, "diagnosis_date"),
-        "Diagnosis date",
+        tr("Diagnosis date"),
         window,
     )
     wbc_text, wbc_unit = (
@@ -175,35 +185,40 @@ def child_from_form(
     child = Child(
         name=name,
         birth_date=birth or today,
-        sex=c.choice(f, "sex", Sex, "unknown", "Sex", labels.SEX),
+        sex=c.choice(f, "sex", Sex, "unknown", tr("Sex"), labels.SEX),
         diagnosis_date=diagnosis,
         immunophenotype=field_text(f, "immunophenotype"),
         kmt2a_status=c.choice(
-            f, "kmt2a_status", Kmt2aStatus, "unknown", "KMT2A status", labels.KMT2A
+            f, "kmt2a_status", Kmt2aStatus, "unknown", tr("KMT2A status"), labels.KMT2A
         ),
         kmt2a_partner=field_text(f, "kmt2a_partner"),
         wbc_at_diagnosis_text=wbc_text,
         wbc_at_diagnosis_unit=wbc_unit if wbc_text else "",
         wbc_at_diagnosis=wbc,
         cns_status_at_diagnosis=c.choice(
-            f, "cns_status_at_diagnosis", CnsStatus, "unknown", "CNS status", labels.CNS_STATUS
+            f,
+            "cns_status_at_diagnosis",
+            CnsStatus,
+            "unknown",
+            tr("CNS status"),
+            labels.CNS_STATUS,
         ),
         prednisone_response=c.choice(
             f,
             "prednisone_response",
             PrednisoneResponse,
             "unknown",
-            "Prednisone response",
+            tr("Prednisone response"),
             labels.PREDNISONE,
         ),
         protocol=field_text(f, "protocol"),
-        risk_group=c.choice(f, "risk_group", RiskGroup, "unknown", "Risk group", labels.RISK),
+        risk_group=c.choice(f, "risk_group", RiskGroup, "unknown", tr("Risk group"), labels.RISK),
         risk_group_text=field_text(f, "risk_group_text"),
         hospital=field_text(f, "hospital"),
         team_contacts=field_text(f, "team_contacts"),
         notes=field_text(f, "notes"),
         central_line=c.choice(
-            f, "central_line", CentralLine, "unknown", "Central line", labels.CENTRAL_LINE
+            f, "central_line", CentralLine, "unknown", tr("Central line"), labels.CENTRAL_LINE
         ),
         central_line_text=field_text(f, "central_line_text"),
         allergies=field_text(f, "allergies"),
@@ -221,7 +236,10 @@ def child_from_form(
     return child
 
 
-PHONE_ACCEPTED = "digits, spaces and + - ( ) . /, with an extension written as “ext. 123” or “x123”"
+PHONE_ACCEPTED = N_(
+    "digits, spaces and + - ( ) . /, with an extension written as “ext. 123” or “x123”"
+)
+_NO_NAME = N_("Name: please type the child's name (a first name is enough)")
 _EXTENSION = re.compile(r"\s*(?:ext\.?|extn\.?|extension|x)\s*\d+\s*$", re.IGNORECASE)
 # \d and \s are Unicode's: other scripts' digits, and the no-break spaces and dashes of a
 # number pasted from a web page or a letter, read as they look.
@@ -241,10 +259,10 @@ def phone_problem(text: str, label: str) -> str | None:
     number = _EXTENSION.sub("", typed)
     digits = sum(ch.isdigit() for ch in number)
     if not _PHONE.fullmatch(number) or digits < _PHONE_MIN_DIGITS:
-        return (
-            f"{label}: “{typed}” does not read as a phone number; use {PHONE_ACCEPTED} "
+        return tr(
+            "{field}: “{text}” does not read as a phone number; use {accepted} "
             "(names and other numbers go in Team contacts)"
-        )
+        ).format(field=label, text=typed, accepted=tr(PHONE_ACCEPTED))
     return None
 
 
@@ -253,14 +271,14 @@ def validate_card_fields(child: Child) -> dict[str, str]:
     listed or "none known" (not both), and the phone numbers read as numbers."""
     problems: dict[str, str] = {}
     if child.central_line is CentralLine.OTHER and not child.central_line_text.strip():
-        problems["central_line_text"] = (
+        problems["central_line_text"] = tr(
             "Central line: you chose “Other”; type what the team calls it"
         )
     if child.no_known_allergies and child.allergies.strip():
-        problems["allergies"] = (
+        problems["allergies"] = tr(
             "Allergies: “none known” is ticked and allergies are typed; untick it or clear the text"
         )
-    for key, label in (("phone_day", "Day phone"), ("phone_24h", "24-hour phone")):
+    for key, label in (("phone_day", tr("Day phone")), ("phone_24h", tr("24-hour phone"))):
         found = phone_problem(getattr(child, key), label)
         if found:
             problems[key] = found
@@ -273,23 +291,26 @@ def validate_child(
     """The child's rules; ``local_today`` as in :func:`tracker.dates.future_problem`."""
     errors: dict[str, str] = validate_card_fields(child)
     if not child.name.strip():
-        errors["name"] = "Name: please type the child's name (a first name is enough)"
+        errors["name"] = tr(_NO_NAME)
     if child.birth_date > today:
-        errors["birth_date"] = future_problem("Date of birth", child.birth_date, today, local_today)
+        errors["birth_date"] = future_problem(
+            tr("Date of birth"), child.birth_date, today, local_today
+        )
     if child.diagnosis_date is not None:
         if child.diagnosis_date < child.birth_date:
-            errors["diagnosis_date"] = (
-                f"Diagnosis date: {child.diagnosis_date.isoformat()} is before the date of birth "
-                f"({child.birth_date.isoformat()})"
-            )
+            errors["diagnosis_date"] = tr(
+                "Diagnosis date: {date} is before the date of birth ({birth})"
+            ).format(date=date_text(child.diagnosis_date), birth=date_text(child.birth_date))
         elif child.diagnosis_date > today:
-            errors["diagnosis_date"] = (
-                f"Diagnosis date: {child.diagnosis_date.isoformat()} is in the future"
+            errors["diagnosis_date"] = tr("Diagnosis date: {date} is in the future").format(
+                date=date_text(child.diagnosis_date)
             )
     if child.risk_group is RiskGroup.OTHER and not child.risk_group_text.strip():
-        errors["risk_group_text"] = "Risk group: you chose “Other”; type what the team called it"
+        errors["risk_group_text"] = tr(
+            "Risk group: you chose “Other”; type what the team called it"
+        )
     if child.wbc_at_diagnosis is not None and child.wbc_at_diagnosis < 0:
-        errors["wbc_at_diagnosis_text"] = "WBC at diagnosis cannot be negative"
+        errors["wbc_at_diagnosis_text"] = tr("WBC at diagnosis cannot be negative")
     return errors
 
 
@@ -306,7 +327,7 @@ def phase_from_form(
 ) -> Phase:
     c = Collector()
     assert child.id is not None
-    kind = c.run("kind", _choice, PhaseKind, field_text(f, "kind"), "Kind", labels.PHASE_KIND)
+    kind = c.run("kind", _choice, PhaseKind, field_text(f, "kind"), tr("Kind"), labels.PHASE_KIND)
     dates = {
         key: c.run(key, parse_optional_date, field_text(f, key), label, form_window(today, child))
         for key, label in labels.PHASE_DATES.items()
@@ -332,12 +353,12 @@ def validate_phase(phase: Phase, child: Child, today: dt.date | None = None) -> 
     said = labels.PHASE_DATES
     for key, value in (("actual_start", phase.actual_start), ("actual_end", phase.actual_end)):
         if today is not None and value is not None and value > today:
-            errors[key] = (
-                f"{said[key]}: {value.isoformat()} is in the future; for a phase still to "
-                "come, give planned dates instead"
-            )
+            errors[key] = tr(
+                "{field}: {date} is in the future; for a phase still to come, give planned "
+                "dates instead"
+            ).format(field=said[key], date=date_text(value))
     if phase.planned_start is None and phase.actual_start is None:
-        errors["actual_start"] = (
+        errors["actual_start"] = tr(
             "Start: give the actual start date, or a planned start date for a phase still to come"
         )
     for start_key, end_key, start, end in (
@@ -345,13 +366,18 @@ def validate_phase(phase: Phase, child: Child, today: dt.date | None = None) -> 
         ("actual_start", "actual_end", phase.actual_start, phase.actual_end),
     ):
         if start is not None and end is not None and end < start:
-            errors[end_key] = (
-                f"{said[end_key]}: {end.isoformat()} is before “{said[start_key]}” "
-                f"({start.isoformat()})"
+            errors[end_key] = tr("{field}: {date} is before “{other}” ({other_date})").format(
+                field=said[end_key],
+                date=date_text(end),
+                other=said[start_key],
+                other_date=date_text(start),
             )
         planned = start_key == "planned_start"
         if end is not None and start is None and not (planned and phase.actual_start):
-            errors.setdefault(start_key, f"{said[start_key]}: an end date needs a start date")
+            errors.setdefault(
+                start_key,
+                tr("{field}: an end date needs a start date").format(field=said[start_key]),
+            )
     for key, value in (
         ("planned_start", phase.planned_start),
         ("planned_end", phase.planned_end),
@@ -364,11 +390,14 @@ def validate_phase(phase: Phase, child: Child, today: dt.date | None = None) -> 
 
 
 def _before_birth(key: str, value: dt.date, child: Child) -> str:
-    label = labels.PHASE_DATES.get(key) or key.replace("_", " ").capitalize()
-    return (
-        f"{label}: {value.isoformat()} is before {child.name}'s date of birth "
-        f"({child.birth_date.isoformat()})"
+    label = labels.PHASE_DATES.get(key) or tr(_DATE_LABELS.get(key, "Date"))
+    return tr("{field}: {date} is before {name}'s date of birth ({birth})").format(
+        field=label, date=date_text(value), name=child.name, birth=date_text(child.birth_date)
     )
+
+
+_DATE_LABELS = {"date": N_("Date"), "taken_date": N_("Date"), "added_on": N_("Added on")}
+"""The labels of the other forms' date fields, as their messages name them."""
 
 
 # --------------------------------------------------------------------------- milestone
@@ -384,22 +413,27 @@ def milestone_from_form(
 ) -> Milestone:
     c = Collector()
     assert child.id is not None
-    date = c.run("date", parse_date, field_text(f, "date"), "Date", form_window(today, child))
+    date = c.run("date", parse_date, field_text(f, "date"), tr("Date"), form_window(today, child))
     kind = c.run(
-        "kind", _choice, MilestoneKind, field_text(f, "kind"), "Kind", labels.MILESTONE_KIND
+        "kind", _choice, MilestoneKind, field_text(f, "kind"), tr("Kind"), labels.MILESTONE_KIND
     )
     planned = field_text(f, "planned") in ("1", "true", "yes")
     mrd: Mrd | None = None
     if kind is MilestoneKind.MRD_RESULT:
         qualifier = c.choice(
-            f, "mrd_qualifier", MrdQualifier, "quantified", "MRD reported as", labels.MRD_QUALIFIER
+            f,
+            "mrd_qualifier",
+            MrdQualifier,
+            "quantified",
+            tr("MRD reported as"),
+            labels.MRD_QUALIFIER,
         )
         entered = field_text(f, "mrd_value")
         fraction = None
         if entered:
             notation = field_text(f, "mrd_notation")
             if notation not in ("", "percent", "fraction"):
-                c.add("mrd_notation", "MRD: choose percent or fraction")
+                c.add("mrd_notation", tr("MRD: choose percent or fraction"))
                 notation = ""
             fraction = c.run("mrd_value", _parse_mrd_as, entered, notation)
             if notation == "percent" and is_bare_number(entered):
@@ -407,8 +441,10 @@ def milestone_from_form(
         elif qualifier is MrdQualifier.QUANTIFIED and not planned:  # a planned check has none yet
             c.add(
                 "mrd_value",
-                "MRD value: type the value (for example 0.01% or 1e-4), or choose how it was "
-                "reported (negative, positive not quantifiable, below quantifiable range)",
+                tr(
+                    "MRD value: type the value (for example 0.01% or 1e-4), or choose how it was "
+                    "reported (negative, positive not quantifiable, below quantifiable range)"
+                ),
             )
         method = field_text(f, "mrd_method")
         sample = field_text(f, "mrd_sample")
@@ -416,10 +452,10 @@ def milestone_from_form(
             entered=entered,
             fraction=fraction,
             qualifier=qualifier,
-            method=c.run("mrd_method", _choice, MrdMethod, method, "Method", labels.MRD_METHOD)
+            method=c.run("mrd_method", _choice, MrdMethod, method, tr("Method"), labels.MRD_METHOD)
             if method
             else None,
-            sample=c.run("mrd_sample", _choice, MrdSample, sample, "Sample", labels.MRD_SAMPLE)
+            sample=c.run("mrd_sample", _choice, MrdSample, sample, tr("Sample"), labels.MRD_SAMPLE)
             if sample
             else None,
         )
@@ -450,19 +486,18 @@ def validate_milestone(m: Milestone, child: Child, today: dt.date) -> dict[str, 
     if m.date < child.birth_date:
         errors["date"] = _before_birth("date", m.date, child)
     elif m.date > today and not m.planned:
-        errors["date"] = (
-            f"Date: {m.date.isoformat()} is in the future; tick “Planned” for something still "
-            "to come"
-        )
+        errors["date"] = tr(
+            "Date: {date} is in the future; tick “Planned” for something still to come"
+        ).format(date=date_text(m.date))
     if m.mrd is not None:
         if m.kind is not MilestoneKind.MRD_RESULT:
-            errors["kind"] = "Kind: only an MRD result can carry an MRD value"
+            errors["kind"] = tr("Kind: only an MRD result can carry an MRD value")
         if m.mrd.fraction is not None and not 0 <= m.mrd.fraction <= 1:
-            errors["mrd_value"] = "MRD value: must be between 0 and 100%"
+            errors["mrd_value"] = tr("MRD value: must be between 0 and 100%")
         if m.mrd.qualifier is MrdQualifier.QUANTIFIED and m.mrd.fraction is None and not m.planned:
-            errors["mrd_value"] = "MRD value: type the value, or choose how it was reported"
+            errors["mrd_value"] = tr("MRD value: type the value, or choose how it was reported")
         if m.mrd.qualifier is MrdQualifier.NEGATIVE and m.mrd.fraction not in (None, 0):
-            errors["mrd_value"] = (
+            errors["mrd_value"] = tr(
                 "MRD value: a negative result has no value; clear the value or choose "
                 "“Measured value”"
             )
@@ -485,27 +520,36 @@ def parse_range(text: str) -> tuple[float | None, float | None]:
     m = _RANGE.match(text)
     if not m or (not text.isascii() and not set(text) & set("–—≤≥")):
         raise ValueError(
-            f"“{text.strip()}” is not a range we can read; write it as on the report, "
-            "for example 3.5-10.5, <5 or >150"
+            tr(
+                "“{text}” is not a range we can read; write it as on the report, "
+                "for example 3.5-10.5, <5 or >150"
+            ).format(text=text.strip())
         )
 
     if ambiguous := _THOUSANDS.search(text):
         raise ValueError(
-            f"“{text.strip()}” is ambiguous: “{ambiguous.group(0)}” could be a thousands "
-            "separator or a decimal comma; write the range without the comma, or with a "
-            "decimal point"
+            tr(
+                "“{text}” is ambiguous: “{part}” could be a thousands separator or a decimal "
+                "comma; write the range without the comma, or with a decimal point"
+            ).format(text=text.strip(), part=ambiguous.group(0))
         )
 
     def num(s: str) -> float:
         value = float(s.replace(",", "."))
         if not math.isfinite(value):  # hundreds of digits overflow to inf
-            raise ValueError(f"“{text.strip()[:20]}…” holds a number far too large for a range")
+            raise ValueError(
+                tr("“{text}…” holds a number far too large for a range").format(
+                    text=text.strip()[:20]
+                )
+            )
         return value
 
     if m.group("low") is not None:
         low, high = num(m.group("low")), num(m.group("high"))
         if high < low:
-            raise ValueError(f"“{text.strip()}”: the upper limit is below the lower one")
+            raise ValueError(
+                tr("“{text}”: the upper limit is below the lower one").format(text=text.strip())
+            )
         return low, high
     bound = num(m.group("bound"))
     return (None, bound) if m.group("op") in ("<", "<=", "≤") else (bound, None)
@@ -562,9 +606,11 @@ def count_from_form(
     """``others``: results of tests the program does not know, kept as printed."""
     c = Collector()
     assert child.id is not None
-    date = c.run("taken_date", parse_date, field_text(f, "taken_date"), "Date", form_window(today))
+    date = c.run(
+        "taken_date", parse_date, field_text(f, "taken_date"), tr("Date"), form_window(today)
+    )
     time_text = field_text(f, "taken_time")
-    time = c.run("taken_time", parse_time, time_text, "Time") if time_text else None
+    time = c.run("taken_time", parse_time, time_text, tr("Time")) if time_text else None
     parsed: list[CountValue] = []
     for v in values:
         name = analytes.analyte(v.analyte).name
@@ -572,8 +618,10 @@ def count_from_form(
             if v.range_text.strip():  # never dropped without a word
                 c.add(
                     f"{v.analyte}.value",
-                    f"{name}: the lab range {v.range_text.strip()} is typed but no value; type "
-                    "the value, or clear the range",
+                    tr(
+                        "{test}: the lab range {range} is typed but no value; type the value, "
+                        "or clear the range"
+                    ).format(test=name, range=v.range_text.strip()),
                 )
             continue
         cv = c.run(f"{v.analyte}.value", _count_value_named, name, v)
@@ -591,7 +639,7 @@ def count_from_form(
         )
         parsed.append(cv)
     if not parsed and not others and not c.errors:
-        c.add("values", "Values: type at least one result (for example WBC or platelets)")
+        c.add("values", tr(_NO_VALUES))
     result = CountResult(
         child_id=child.id,
         taken_date=date or today,
@@ -618,7 +666,7 @@ def _count_value_named(name: str, v: ValueInput) -> CountValue:
     except ValueError as exc:
         message = str(exc)
         if not message.startswith(name):
-            message = f"{name}: {message}"
+            message = tr("{test}: {problem}").format(test=name, problem=message)
         raise ValueError(message) from None
 
 
@@ -626,7 +674,7 @@ def _named_range(name: str, text: str) -> tuple[float | None, float | None]:
     try:
         return parse_range(text)
     except ValueError as exc:
-        raise ValueError(f"{name} range: {exc}") from None
+        raise ValueError(tr("{test} range: {problem}").format(test=name, problem=exc)) from None
 
 
 def _with_range(cv: CountValue, low: float | None, high: float | None) -> CountValue:
@@ -649,10 +697,10 @@ def very_low_question(v: CountValue) -> str:
     """Asked (form) or noted (lab CSV) for a value below its typing-slip check: no other
     unit is suggested for a value that is possible in its own."""
     name = analytes.analyte(v.analyte).name
-    return (
-        f"{name} {v.value_text} {v.unit} is very low. Is it as printed on the report, with its "
-        "unit? (A check for typing and unit slips, not a medical judgement.)"
-    )
+    return tr(
+        "{test} {value} {unit} is very low. Is it as printed on the report, with its unit? "
+        "(A check for typing and unit slips, not a medical judgement.)"
+    ).format(test=name, value=v.value_text, unit=v.unit)
 
 
 def count_questions(result: CountResult) -> list[str]:
@@ -667,25 +715,37 @@ def count_questions(result: CountResult) -> list[str]:
                 v.analyte, v.value, v.range_low, v.range_high, v.unit, other
             )
             questions.append(
-                f"{name} {v.value_text} {v.unit}: the lab range {v.range_text} puts it {where}. "
-                f"Is the range printed in {v.unit}, like the value?"
+                tr(
+                    "{test} {value} {unit}: the lab range {range} puts it {where}. "
+                    "Is the range printed in {unit}, like the value?"
+                ).format(
+                    test=name, value=v.value_text, unit=v.unit, range=v.range_text, where=where
+                )
             )
         if range_units.fraction_reading(v.analyte, v.value, v.range_low, v.range_high):
             name = analytes.analyte(v.analyte).name
             questions.append(
-                f"{name} {v.value_text} %: the lab range {v.range_text} reads like fractions "
-                f"({format_number((v.range_low or 0) * 100)}–"
-                f"{format_number((v.range_high or 0) * 100)} %). Is the range printed as it "
-                "is typed?"
+                tr(
+                    "{test} {value} %: the lab range {range} reads like fractions "
+                    "({low}–{high} %). Is the range printed as it is typed?"
+                ).format(
+                    test=name,
+                    value=v.value_text,
+                    range=v.range_text,
+                    low=format_number((v.range_low or 0) * 100),
+                    high=format_number((v.range_high or 0) * 100),
+                )
             )
         if analytes.very_low(v.analyte, v.normalised_value):
             questions.append(very_low_question(v))
     wbc, anc = result.value("wbc"), result.value("anc")
     if wbc is not None and anc is not None and anc.normalised_value > wbc.normalised_value:
         questions.append(
-            f"The ANC {anc.value_text} {anc.unit} is larger than the white count "
-            f"{wbc.value_text} {wbc.unit} of the same draw (the neutrophils are part of the "
-            "white cells). Are both as printed, with their units?"
+            tr(
+                "The ANC {anc} {anc_unit} is larger than the white count {wbc} {wbc_unit} of "
+                "the same draw (the neutrophils are part of the white cells). Are both as "
+                "printed, with their units?"
+            ).format(anc=anc.value_text, anc_unit=anc.unit, wbc=wbc.value_text, wbc_unit=wbc.unit)
         )
     return questions
 
@@ -693,53 +753,52 @@ def count_questions(result: CountResult) -> list[str]:
 def validate_count(result: CountResult, child: Child, today: dt.date) -> dict[str, str]:
     errors: dict[str, str] = {}
     if result.taken_date < child.birth_date:
-        errors["taken_date"] = _before_birth("taken_date", result.taken_date, child).replace(
-            "Taken date", "Date"
-        )
+        errors["taken_date"] = _before_birth("taken_date", result.taken_date, child)
     elif result.taken_date > today:
-        errors["taken_date"] = (
-            f"Date: {result.taken_date.isoformat()} is in the future; a blood count is entered "
-            "once the result is back"
-        )
+        errors["taken_date"] = tr(
+            "Date: {date} is in the future; a blood count is entered once the result is back"
+        ).format(date=date_text(result.taken_date))
     if not result.values and not result.others:
-        errors["values"] = "Values: type at least one result (for example WBC or platelets)"
+        errors["values"] = tr(_NO_VALUES)
     names: set[str] = set()
     for i, other in enumerate(result.others):
         key = other.name.strip().casefold()
         if not key:
-            errors[f"others.{i}.name"] = "Test: type the name of the test as the lab printed it"
+            errors[f"others.{i}.name"] = tr("Test: type the name of the test as the lab printed it")
         elif key in names:
-            errors[f"others.{i}.name"] = f"{other.name.strip()} appears twice in one blood count"
+            errors[f"others.{i}.name"] = tr(_TWICE).format(test=other.name.strip())
         elif analytes.find_analyte(other.name) is not None:
             known = analytes.find_analyte(other.name)
             assert known is not None
-            errors[f"others.{i}.name"] = (
-                f"{other.name.strip()} is a test this program knows ({known.name}): type its "
-                "value there, so that it is converted, flagged and drawn"
-            )
+            errors[f"others.{i}.name"] = tr(
+                "{test} is a test this program knows ({known}): type its value there, so that "
+                "it is converted, flagged and drawn"
+            ).format(test=other.name.strip(), known=known.name)
         names.add(key)
         if not other.value_text.strip():
             errors.setdefault(
                 f"others.{i}.value",
-                f"{other.name.strip() or 'Test'}: type the result as the lab printed it",
+                tr("{test}: type the result as the lab printed it").format(
+                    test=other.name.strip() or tr("Test")
+                ),
             )
     seen: set[str] = set()
     for v in result.values:
         name = analytes.analyte(v.analyte).name
         if v.analyte in seen:
-            errors[f"{v.analyte}.value"] = f"{name} appears twice in one blood count"
+            errors[f"{v.analyte}.value"] = tr(_TWICE).format(test=name)
         seen.add(v.analyte)
         if v.value < 0:
-            errors[f"{v.analyte}.value"] = f"{name} cannot be negative"
+            errors[f"{v.analyte}.value"] = tr("{test} cannot be negative").format(test=name)
         if v.hours_after is not None and not analytes.analyte(v.analyte).timed:
-            errors[f"{v.analyte}.value"] = (
-                f"{name}: hours since an infusion are kept for a drug level only; clear them"
-            )
+            errors[f"{v.analyte}.value"] = tr(
+                "{test}: hours since an infusion are kept for a drug level only; clear them"
+            ).format(test=name)
         elif v.hours_after is not None and not 0 <= v.hours_after <= 10_000:
-            errors[f"{v.analyte}.value"] = (
-                f"{name}: the hours since the infusion started cannot be negative (or more "
+            errors[f"{v.analyte}.value"] = tr(
+                "{test}: the hours since the infusion started cannot be negative (or more "
                 "than 10,000); check them"
-            )
+            ).format(test=name)
         problem = analytes.plausibility_problem(v.analyte, v.value, v.unit)
         if problem:
             errors.setdefault(f"{v.analyte}.value", problem)
@@ -754,10 +813,14 @@ def validate_count(result: CountResult, child: Child, today: dt.date) -> dict[st
     segs, bands = result.value("seg_pct"), result.value("band_pct")
     total = (segs.value if segs else 0.0) + (bands.value if bands else 0.0)
     if segs is not None and bands is not None and total > 100:
-        errors["band_pct.value"] = (
-            f"Segmented neutrophils % and bands % add up to {format_number(total)}%, more than 100%"
-        )
+        errors["band_pct.value"] = tr(
+            "Segmented neutrophils % and bands % add up to {total}%, more than 100%"
+        ).format(total=format_number(total))
     return errors
+
+
+_NO_VALUES = N_("Values: type at least one result (for example WBC or platelets)")
+_TWICE = N_("{test} appears twice in one blood count")
 
 
 # --------------------------------------------------------------------------- CNS visits
@@ -774,7 +837,7 @@ _IT_ALIASES = {
     "cytarabin": ItDrug.CYTARABINE,  # de, nl
     "citarabina": ItDrug.CYTARABINE,  # es, it, pt
     "cytarabina": ItDrug.CYTARABINE,  # pl
-    "cytosine arabinoside": ItDrug.CYTARABINE,
+    "cytosine arabinoside": ItDrug.CYTARABINE,  # i18n: not shown
     "hc": ItDrug.HYDROCORTISONE,
     "hydrocortisone": ItDrug.HYDROCORTISONE,
     "hydrocortison": ItDrug.HYDROCORTISONE,  # de, nl
@@ -811,7 +874,7 @@ _NEVER_INTRATHECAL_STEMS = {
     "eldisin": "vindesine",
     "vinflunin": "vinflunine",
     "javlor": "vinflunine",
-    "vinca": "a vinca alkaloid",
+    "vinca": N_("a vinca alkaloid"),
     "bortezomib": "bortezomib",
     "velcade": "bortezomib",
 }
@@ -890,11 +953,12 @@ def never_intrathecal_message(text: str) -> str | None:
     typed = text.strip()
     name = typed[:1].upper() + typed[1:]
     if generic not in _plain_key(typed):
-        name = f"{name} ({generic})"  # a brand, abbreviation or other spelling: say which drug
-    return (
-        f"{name} cannot be recorded as given intrathecally: it must never be given "
+        # a brand, abbreviation or other spelling: say which drug
+        name = tr("{name} ({drug})").format(name=name, drug=tr(generic))
+    return tr(
+        "{drug} cannot be recorded as given intrathecally: it must never be given "
         "into the spinal fluid. If a report says so, please check it with your team now."
-    )
+    ).format(drug=name)
 
 
 _IT_BY_LETTERS = {_letters(_plain_key(k)): drug for k, drug in _IT_ALIASES.items()}
@@ -925,7 +989,9 @@ def parse_it_drug(text: str) -> ItDrug:
         raise ValueError(never)
     allowed = ", ".join(labels.IT_DRUG.values())
     raise ValueError(
-        f"“{text.strip()}” cannot be recorded as an intrathecal drug; only {allowed} can"
+        tr("“{text}” cannot be recorded as an intrathecal drug; only {allowed} can").format(
+            text=text.strip(), allowed=allowed
+        )
     )
 
 
@@ -942,8 +1008,8 @@ def cns_visit_from_form(
     """``drugs`` is (drug name as typed or chosen, dose text) per intrathecal drug given."""
     c = Collector()
     assert child.id is not None
-    date = c.run("date", parse_date, field_text(f, "date"), "Date", form_window(today, child))
-    procedure = c.choice(f, "procedure", LpProcedure, "lp_it", "Procedure", labels.LP_PROCEDURE)
+    date = c.run("date", parse_date, field_text(f, "date"), tr("Date"), form_window(today, child))
+    procedure = c.choice(f, "procedure", LpProcedure, "lp_it", tr("Procedure"), labels.LP_PROCEDURE)
     doses: list[ItDose] = []
     for i, (name, dose) in enumerate(drugs):
         if not name.strip():
@@ -952,8 +1018,10 @@ def cns_visit_from_form(
         if drug is not None and dose.strip() and not _DOSE.match(dose.strip()):
             c.add(
                 "it_drugs",
-                f"{labels.IT_DRUG[drug.value]} dose: write the amount and its unit as on the "
-                "chart, for example 8 mg or 2.5 mL",
+                tr(
+                    "{drug} dose: write the amount and its unit as on the chart, for example "
+                    "8 mg or 2.5 mL"
+                ).format(drug=labels.IT_DRUG[drug.value]),
             )
             drug = None
         if drug is not None:
@@ -961,9 +1029,9 @@ def cns_visit_from_form(
             doses.append(ItDose(drug, dose.strip(), uid_))
     numbers: dict[str, float | None] = {}
     for key, label in (
-        ("csf_wbc", "CSF white cells"),
-        ("csf_rbc", "CSF red cells"),
-        ("platelets", "Platelets that day"),
+        ("csf_wbc", tr("CSF white cells")),
+        ("csf_rbc", tr("CSF red cells")),
+        ("platelets", tr("Platelets that day")),
     ):
         numbers[key] = c.run(key, _labelled_number, field_text(f, key), label)
     phase_text = field_text(f, "phase_id")
@@ -976,9 +1044,11 @@ def cns_visit_from_form(
         csf_wbc=numbers["csf_wbc"],
         csf_rbc=numbers["csf_rbc"],
         blasts_seen=c.choice(
-            f, "blasts_seen", YesNoUnknown, "unknown", "Blasts seen", labels.YES_NO
+            f, "blasts_seen", YesNoUnknown, "unknown", tr("Blasts seen"), labels.YES_NO
         ),
-        cns_status=c.choice(f, "cns_status", CnsStatus, "pending", "CNS status", labels.CNS_STATUS),
+        cns_status=c.choice(
+            f, "cns_status", CnsStatus, "pending", tr("CNS status"), labels.CNS_STATUS
+        ),
         sedation=field_text(f, "sedation"),
         platelets=numbers["platelets"],
         complications=field_text(f, "complications"),
@@ -1000,7 +1070,7 @@ def _labelled_number(text: str, label: str) -> float | None:
     try:
         return parse_number(text).value
     except ValueError as exc:
-        raise ValueError(f"{label}: {exc}") from None
+        raise ValueError(tr("{field}: {problem}").format(field=label, problem=exc)) from None
 
 
 def validate_cns_visit(v: CnsVisit, child: Child, today: dt.date) -> dict[str, str]:
@@ -1008,29 +1078,34 @@ def validate_cns_visit(v: CnsVisit, child: Child, today: dt.date) -> dict[str, s
     if v.date < child.birth_date:
         errors["date"] = _before_birth("date", v.date, child)
     elif v.date > today and not v.planned:
-        errors["date"] = (
-            f"Date: {v.date.isoformat()} is in the future; tick “Planned” for a lumbar puncture "
-            "still to come"
-        )
+        errors["date"] = tr(
+            "Date: {date} is in the future; tick “Planned” for a lumbar puncture still to come"
+        ).format(date=date_text(v.date))
     seen: set[ItDrug] = set()
     for _i, dose in enumerate(v.it_drugs):
         if not isinstance(dose.drug, ItDrug):
-            errors["it_drugs"] = f"“{dose.drug}” cannot be recorded as an intrathecal drug"
+            errors["it_drugs"] = tr("“{drug}” cannot be recorded as an intrathecal drug").format(
+                drug=dose.drug
+            )
         elif dose.drug in seen:
-            errors["it_drugs"] = f"{labels.IT_DRUG[dose.drug.value]} is listed twice"
+            errors["it_drugs"] = tr("{drug} is listed twice").format(
+                drug=labels.IT_DRUG[dose.drug.value]
+            )
         seen.add(dose.drug)
     if v.procedure is LpProcedure.DIAGNOSTIC_LP and v.it_drugs:
-        errors["procedure"] = (
+        errors["procedure"] = tr(
             "Procedure: a diagnostic LP has no intrathecal drugs; choose “LP with intrathecal "
             "chemo” or remove the drugs"
         )
     for key, value, label, high in (
-        ("csf_wbc", v.csf_wbc, "CSF white cells", 100_000.0),
-        ("csf_rbc", v.csf_rbc, "CSF red cells", 10_000_000.0),
-        ("platelets", v.platelets, "Platelets that day", 3000.0),
+        ("csf_wbc", v.csf_wbc, tr("CSF white cells"), 100_000.0),
+        ("csf_rbc", v.csf_rbc, tr("CSF red cells"), 10_000_000.0),
+        ("platelets", v.platelets, tr("Platelets that day"), 3000.0),
     ):
         if value is not None and not 0 <= value <= high:
-            errors[key] = f"{label}: {format_number(value)} is not possible (0 to {high:,.0f})"
+            errors[key] = tr("{field}: {value} is not possible (0 to {high})").format(
+                field=label, value=format_number(value), high=f"{high:,.0f}"
+            )
     return errors
 
 
@@ -1046,14 +1121,14 @@ def threshold_from_form(
     code = field_text(f, "analyte")
     a = analytes.BY_CODE.get(code) if code in analytes.THRESHOLD_CODES else None
     if a is None:
-        c.add("analyte", "Count: choose which blood count the number is for")
+        c.add("analyte", tr(_NO_COUNT_CHOSEN))
     purpose = c.choice(
-        f, "purpose", ThresholdPurpose, "watch", "What it is for", labels.THRESHOLD_PURPOSE
+        f, "purpose", ThresholdPurpose, "watch", tr("What it is for"), labels.THRESHOLD_PURPOSE
     )
     value_text, unit = field_text(f, "value_text"), field_text(f, "unit")
     normalised = None
     if not value_text:
-        c.add("value_text", "Value: type the number the team gave")
+        c.add("value_text", tr("Value: type the number the team gave"))
     elif a is not None:
         parsed = c.run(
             "value_text", _count_value_named, a.name, ValueInput(a.code, value_text, unit)
@@ -1062,8 +1137,10 @@ def threshold_from_form(
             if parsed.comparator is Comparator.LESS and purpose is ThresholdPurpose.NEXT_BLOCK:
                 c.add(
                     "value_text",
-                    "Value: a count needed to start the next block is a lower limit; type "
-                    "the number, or >number if the team said “over” it",
+                    tr(
+                        "Value: a count needed to start the next block is a lower limit; type "
+                        "the number, or >number if the team said “over” it"
+                    ),
                 )
             normalised = parsed.normalised_value
     c.raise_if_any()
@@ -1085,19 +1162,22 @@ def validate_threshold(t: TeamThreshold) -> dict[str, str]:
     errors: dict[str, str] = {}
     a = analytes.BY_CODE.get(t.analyte)
     if a is None:
-        return {"analyte": "Count: choose which blood count the number is for"}
+        return {"analyte": tr(_NO_COUNT_CHOSEN)}
     unit = a.unit(t.unit)
     if unit is None:
         errors["value_text"] = analytes.unknown_unit_message(a, t.unit)
     elif abs(unit.factor * parse_number(t.value_text).value - t.normalised_value) > 1e-9 * max(
         1.0, t.normalised_value
     ):
-        errors["value_text"] = "Value: the stored number does not match what was typed"
+        errors["value_text"] = tr("Value: the stored number does not match what was typed")
     else:
         problem = analytes.plausibility_problem(a.code, parse_number(t.value_text).value, t.unit)
         if problem:
             errors["value_text"] = problem
     return errors
+
+
+_NO_COUNT_CHOSEN = N_("Count: choose which blood count the number is for")
 
 
 # --------------------------------------------------------------------------- appointments
@@ -1121,9 +1201,9 @@ def appointment_from_form(
     (:func:`tracker.visits.following`)."""
     c = Collector()
     assert child.id is not None
-    date = c.run("date", parse_date, field_text(f, "date"), "Date", form_window(today, child))
+    date = c.run("date", parse_date, field_text(f, "date"), tr("Date"), form_window(today, child))
     time_text = field_text(f, "time")
-    time = c.run("time", parse_time, time_text, "Time") if time_text else None
+    time = c.run("time", parse_time, time_text, tr("Time")) if time_text else None
     appointment = Appointment(
         child_id=child.id,
         date=date or child.birth_date,
@@ -1168,7 +1248,7 @@ def question_from_form(
     assert child.id is not None
     added_text = field_text(f, "added_on")
     added = (
-        c.run("added_on", parse_date, added_text, "Date added", form_window(today))
+        c.run("added_on", parse_date, added_text, tr("Date added"), form_window(today))
         if added_text
         else today
     )
@@ -1190,9 +1270,11 @@ def question_from_form(
 def validate_question(q: Question, child: Child, today: dt.date) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not q.text.strip():
-        errors["text"] = "Question: type the question you want to ask"
+        errors["text"] = tr("Question: type the question you want to ask")
     if q.added_on > today:
-        errors["added_on"] = f"Date added: {q.added_on.isoformat()} is in the future"
+        errors["added_on"] = tr("Date added: {date} is in the future").format(
+            date=date_text(q.added_on)
+        )
     elif q.added_on < child.birth_date:
         errors["added_on"] = _before_birth("added_on", q.added_on, child)
     return errors

@@ -12,24 +12,26 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
 
 from tracker.dates import format_age
+from tracker.i18n import N_, tr
+from tracker.i18n.formats import date_text
 from tracker.kinds.growth import shown
 from tracker.model import Growth
 from tracker.timeline import Ref
 
-NOTE = (
+NOTE = N_(
     "The child's own measurements; no reference curves (no percentiles) are drawn. "
     "Ask your team how the growth compares."
 )
 MEASURES: tuple[tuple[str, str, str, str, str], ...] = (
     # (key, title, text field, value field, unit)
-    ("weight", "Weight", "weight_text", "weight_kg", "kg"),
-    ("length", "Length/height", "length_text", "length_cm", "cm"),
-    ("head", "Head circumference", "head_text", "head_cm", "cm"),
+    ("weight", N_("Weight"), "weight_text", "weight_kg", "kg"),
+    ("length", N_("Length/height"), "length_text", "length_cm", "cm"),
+    ("head", N_("Head circumference"), "head_text", "head_cm", "cm"),
 )
 _LEAST_SPAN = {"kg": 1.0, "cm": 2.0}  # the least y range drawn: a flat line stays readable
 
@@ -66,7 +68,7 @@ class GrowthChart:
     series: tuple[GrowthSeries, ...]  # always the three, in MEASURES' order
     x0: float  # the ages drawn, in days
     x1: float
-    note: str = NOTE
+    note: str = field(default_factory=lambda: tr(NOTE))
 
     @property
     def empty(self) -> bool:
@@ -106,18 +108,18 @@ def _series(
         if value is None or g.id is None or g.date < birth:
             continue
         lines = [
-            f"{g.date.isoformat()} · age {format_age(birth, g.date)}",
-            f"{title}: {shown(text, value, unit)}",
+            tr("{date} · age {age}").format(date=date_text(g.date), age=format_age(birth, g.date)),
+            tr("{measure}: {value}").format(measure=tr(title), value=shown(text, value, unit)),
         ]
         if g.measured_by:
-            lines.append(f"Measured by: {g.measured_by}")
+            lines.append(tr("Measured by: {who}").format(who=g.measured_by))
         points.append(
             GrowthPoint(
                 float((g.date - birth).days), value, g.date, Ref("growth", g.id), "\n".join(lines)
             )
         )
     low, high, ticks = value_axis([p.value for p in points], _LEAST_SPAN[unit])
-    return GrowthSeries(key, title, unit, tuple(points), low, high, ticks)
+    return GrowthSeries(key, tr(title), unit, tuple(points), low, high, ticks)
 
 
 def value_axis(

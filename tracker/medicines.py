@@ -19,9 +19,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from tracker import schedule
+from tracker.i18n import N_, tr
+from tracker.i18n.formats import date_text
 from tracker.model import MedicineForm, MedicinePlan
 
-ASK_YOUR_TEAM = "ask your team"
+ASK_YOUR_TEAM = N_("ask your team")
 
 
 @dataclass(frozen=True)
@@ -40,13 +42,19 @@ USUAL: tuple[Drug, ...] = (
         "6-mercaptopurine",
         "6-MP",
         ("6-MP", "6MP", "6 MP", "mercaptopurine", "Purinethol", "Xaluprine"),
-        "by mouth, daily in maintenance (some protocols: in the evening)",
+        N_("by mouth, daily in maintenance (some protocols: in the evening)"),
     ),
     Drug(
-        "methotrexate (by mouth)",
+        "methotrexate (by mouth)",  # i18n: not shown (the name a plan keeps, as data)
         "MTX",
-        ("MTX", "methotrexate", "oral methotrexate", "methotrexate oral", "MTX oral"),
-        "by mouth, weekly in maintenance",
+        (
+            "MTX",
+            "methotrexate",
+            "oral methotrexate",  # i18n: not shown (names matched as typed)
+            "methotrexate oral",  # i18n: not shown
+            "MTX oral",  # i18n: not shown
+        ),
+        N_("by mouth, weekly in maintenance"),
     ),
     Drug(
         "co-trimoxazole",
@@ -60,15 +68,17 @@ USUAL: tuple[Drug, ...] = (
             "TMP/SMX",
             "trimethoprim-sulfamethoxazole",
         ),
-        "Pneumocystis prophylaxis on set days of the week",
+        N_("Pneumocystis prophylaxis on set days of the week"),
     ),
-    Drug("dexamethasone", "dexamethasone", ("dex", "Decadron"), "courses with start/stop dates"),
-    Drug("prednisone", "prednisone", (), "courses with start/stop dates"),
+    Drug(
+        "dexamethasone", "dexamethasone", ("dex", "Decadron"), N_("courses with start/stop dates")
+    ),
+    Drug("prednisone", "prednisone", (), N_("courses with start/stop dates")),
     # Not "pred": it is typed for prednisone and for prednisolone, two different drugs.
-    Drug("prednisolone", "prednisolone", (), "courses with start/stop dates"),
-    Drug("fluconazole", "fluconazole", ("Diflucan",), "antifungal prophylaxis"),
-    Drug("posaconazole", "posaconazole", ("Noxafil",), "antifungal prophylaxis"),
-    Drug("ondansetron", "ondansetron", ("Zofran",), "against sickness"),
+    Drug("prednisolone", "prednisolone", (), N_("courses with start/stop dates")),
+    Drug("fluconazole", "fluconazole", ("Diflucan",), N_("antifungal prophylaxis")),
+    Drug("posaconazole", "posaconazole", ("Noxafil",), N_("antifungal prophylaxis")),
+    Drug("ondansetron", "ondansetron", ("Zofran",), N_("against sickness")),
 )
 
 
@@ -132,10 +142,10 @@ def dose_text(p: MedicinePlan) -> str:
     """ "20 mg", as the team wrote it; "dose not entered" for a plan saved without one
     (formats 6-8 allowed it)."""
     text = " ".join(part for part in (p.dose_amount.strip(), p.dose_unit.strip()) if part)
-    return text or NO_DOSE
+    return text or tr(NO_DOSE)
 
 
-NO_DOSE = "dose not entered"
+NO_DOSE = N_("dose not entered")
 
 
 def strength_text(p: MedicinePlan) -> str:
@@ -165,8 +175,10 @@ def plan_line(p: MedicinePlan) -> str:
     if strength:
         what += f" ({strength})"
     if p.end_date is not None:
-        return f"{what}, {p.start_date.isoformat()} to {p.end_date.isoformat()}"
-    return f"{what}, since {p.start_date.isoformat()}"
+        return tr("{medicine}, {start} to {end}").format(
+            medicine=what, start=date_text(p.start_date), end=date_text(p.end_date)
+        )
+    return tr("{medicine}, since {start}").format(medicine=what, start=date_text(p.start_date))
 
 
 @dataclass(frozen=True)
@@ -182,7 +194,7 @@ class Change:
 
 def _dose_and_schedule(p: MedicinePlan, other: MedicinePlan) -> str:
     """The dose, with the schedule and strength where they differ from ``other``'s."""
-    text = dose_text(p) or "no dose written"
+    text = dose_text(p) or tr("no dose written")
     if p.schedule != other.schedule:
         text += f" {schedule_text(p)}"
     if strength_text(p) != strength_text(other) and strength_text(p):
@@ -197,7 +209,7 @@ def _words(*parts: str) -> str:
 
 def _team(p: MedicinePlan) -> str:
     note = " ".join(p.team_note.split())
-    return f", team: {note}" if note else ""
+    return tr(", team: {note}").format(note=note) if note else ""
 
 
 def history(plans: Sequence[MedicinePlan]) -> list[Change]:
@@ -211,9 +223,12 @@ def history(plans: Sequence[MedicinePlan]) -> list[Change]:
         name = short_name(p.drug)
         before = by_id.get(p.follows_id) if p.follows_id is not None else None
         if before is not None:
-            text = (
-                f"{name} {_dose_and_schedule(before, p)} → {_dose_and_schedule(p, before)} "
-                f"on {p.start_date.isoformat()}{_team(p)}"
+            text = tr("{medicine} {before} → {after} on {date}{team}").format(
+                medicine=name,
+                before=_dose_and_schedule(before, p),
+                after=_dose_and_schedule(p, before),
+                date=date_text(p.start_date),
+                team=_team(p),
             )
             out.append(Change(p.start_date, text, p, "change"))
         else:
@@ -221,7 +236,9 @@ def history(plans: Sequence[MedicinePlan]) -> list[Change]:
             out.append(
                 Change(
                     p.start_date,
-                    f"{text}: started {p.start_date.isoformat()}{_team(p)}",
+                    tr("{medicine}: started {date}{team}").format(
+                        medicine=text, date=date_text(p.start_date), team=_team(p)
+                    ),
                     p,
                     "start",
                 )
@@ -230,7 +247,9 @@ def history(plans: Sequence[MedicinePlan]) -> list[Change]:
             out.append(
                 Change(
                     p.end_date,
-                    f"{_words(name, dose_text(p))}: stopped after {p.end_date.isoformat()}",
+                    tr("{medicine}: stopped after {date}").format(
+                        medicine=_words(name, dose_text(p)), date=date_text(p.end_date)
+                    ),
                     p,
                     "stop",
                 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import decimal
 import re
 
+from tracker.i18n import N_, tr
 from tracker.model import Mrd, MrdQualifier
 
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
@@ -18,7 +19,7 @@ _PLAIN = re.compile(rf"^({_DECIMAL})$")
 _E_NOTATION = re.compile(rf"^({_DECIMAL})e(-?\d+)$")
 _POWER = re.compile(rf"^(?:({_DECIMAL})[x×*])?10\^?(-?\d+)$")
 
-HINT = "for example 0.01%, 0.0001, 1e-4, 10^-4 or 1×10^-4"
+HINT = N_("for example 0.01%, 0.0001, 1e-4, 10^-4 or 1×10^-4")
 
 
 def is_bare_number(text: str) -> bool:
@@ -38,13 +39,15 @@ def parse_mrd(text: str, *, bare_as: str = "fraction") -> float:
         text = text.strip() + "%"
     elif bare_as == "" and is_bare_number(text):
         raise ValueError(
-            f"MRD “{text.strip()}” could be a percentage or a fraction; say which "
-            f"(for example {text.strip()}% for a percentage, or choose “fraction”)"
+            tr(
+                "MRD “{text}” could be a percentage or a fraction; say which "
+                "(for example {text}% for a percentage, or choose “fraction”)"
+            ).format(text=text.strip())
         )
     raw = text.strip()
     s = raw.translate(_SUPERSCRIPTS).replace(" ", "").replace(",", ".").replace("×", "x").lower()
     if not s.isascii() or not s:
-        raise ValueError(f"MRD “{raw}” is not a value we can read; write it {HINT}")
+        raise ValueError(_unreadable(raw))
     fraction: float
     if m := _PERCENT.match(s):
         fraction = float(m.group(1)) / 100
@@ -52,8 +55,10 @@ def parse_mrd(text: str, *, bare_as: str = "fraction") -> float:
         fraction = float(m.group(1))
         if fraction > 1:
             raise ValueError(
-                f"MRD “{raw}” is more than 1 as a fraction; add % if you meant a percentage "
-                f"({raw}%)"
+                tr(
+                    "MRD “{text}” is more than 1 as a fraction; add % if you meant a "
+                    "percentage ({text}%)"
+                ).format(text=raw)
             )
     elif m := _E_NOTATION.match(s):
         # float("1e400") is inf (refused below); float * 10**400 would raise OverflowError
@@ -61,17 +66,25 @@ def parse_mrd(text: str, *, bare_as: str = "fraction") -> float:
     elif m := _POWER.match(s):
         fraction = float(f"{m.group(1) or 1}e{m.group(2)}")
     else:
-        raise ValueError(f"MRD “{raw}” is not a value we can read; write it {HINT}")
+        raise ValueError(_unreadable(raw))
     if not 0 <= fraction <= 1:
-        raise ValueError(f"MRD “{raw}” is above 100%; an MRD value is between 0 and 100%")
+        raise ValueError(
+            tr("MRD “{text}” is above 100%; an MRD value is between 0 and 100%").format(text=raw)
+        )
     return fraction
+
+
+def _unreadable(raw: str) -> str:
+    return tr("MRD “{text}” is not a value we can read; write it {hint}").format(
+        text=raw, hint=tr(HINT)
+    )
 
 
 SIGNIFICANT = 3  # both notations show the same number, rounded once to this many figures
 
 _SUP_DIGITS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-_BELOW = "below the quantifiable range"
-_POSITIVE_NQ = "positive, not quantifiable"
+_BELOW = N_("below the quantifiable range")
+_POSITIVE_NQ = N_("positive, not quantifiable")
 
 
 def _rounded(fraction: float) -> decimal.Decimal:
@@ -119,18 +132,18 @@ def format_mrd(mrd: Mrd, *, short: bool = False) -> str:
     f = mrd.fraction
     match mrd.qualifier:
         case MrdQualifier.NEGATIVE:
-            return "negative"
+            return tr("negative")
         case MrdQualifier.BELOW_QUANTIFIABLE_RANGE if f is not None:
             if short:
-                return f"< {format_percent(f)} ({_BELOW})"
-            return f"< {format_percent(f)} (< {format_power(f)}; {_BELOW})"
+                return f"< {format_percent(f)} ({tr(_BELOW)})"
+            return f"< {format_percent(f)} (< {format_power(f)}; {tr(_BELOW)})"
         case MrdQualifier.BELOW_QUANTIFIABLE_RANGE:
-            return _BELOW
+            return tr(_BELOW)
         case MrdQualifier.POSITIVE_NOT_QUANTIFIABLE if f is not None:
             value = format_percent(f) if short else format_both(f)
-            return f"{_POSITIVE_NQ}; value given {value}"
+            return tr("positive, not quantifiable; value given {value}").format(value=value)
         case MrdQualifier.POSITIVE_NOT_QUANTIFIABLE:
-            return _POSITIVE_NQ
+            return tr(_POSITIVE_NQ)
     if f is None:
         return ""
     return format_percent(f) if short else format_both(f)

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tracker.dates import day_of_phase
+from tracker.i18n import tr
 from tracker.model import Phase
 
 
@@ -18,7 +19,7 @@ class CurrentPhase:
 
     @property
     def label(self) -> str:
-        return f"{self.phase.display_name} · day {self.day}"
+        return tr("{phase} · day {day}").format(phase=self.phase.display_name, day=self.day)
 
 
 def current_phase(phases: Iterable[Phase], today: dt.date) -> CurrentPhase | None:

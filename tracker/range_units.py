@@ -15,6 +15,7 @@ import functools
 import math
 
 from tracker.analytes import Analyte, analyte, format_number, possible, very_low
+from tracker.i18n import N_, tr
 
 # The least upper limit a printed reference range can have (canonical unit): Hb 90 g/L
 # (9.0 g/dL), the lowest *lower* limit in the published infant tables (domain.md §2.3,
@@ -66,19 +67,26 @@ def range_unit_problem(
         if u.factor != unit.factor and u.factor not in others and fits(u.factor):
             others[u.factor] = u.label
     shown = range_text.strip() or "–".join(format_number(x) for x in limits)
-    said = f"{a.name}: the lab range {shown} cannot be in {unit.label}, the unit of the value"
+    values = {"test": a.name, "range": shown, "unit": unit.label}
     labels = list(others.values())
     if len(labels) == 1:
-        return (
-            f"{said}; it fits {labels[0]}. Type the value in the unit the range is printed in, "
-            "or check the range"
-        )
+        return tr(
+            "{test}: the lab range {range} cannot be in {unit}, the unit of the value; it fits "
+            "{other}. Type the value in the unit the range is printed in, or check the range"
+        ).format(other=labels[0], **values)
     if labels:
-        return (
-            f"{said}; it fits {' and '.join(labels)} alike: check which unit the lab printed "
-            "the range in, and type the value in that unit"
+        return tr(
+            "{test}: the lab range {range} cannot be in {unit}, the unit of the value; it fits "
+            "{others} alike: check which unit the lab printed the range in, and type the value "
+            "in that unit"
+        ).format(
+            others=tr("{items} and {last}").format(items=", ".join(labels[:-1]), last=labels[-1]),
+            **values,
         )
-    return f"{said}, nor in any unit this program knows; check the range"
+    return tr(
+        "{test}: the lab range {range} cannot be in {unit}, the unit of the value, nor in any "
+        "unit this program knows; check the range"
+    ).format(**values)
 
 
 def other_reading(
@@ -104,7 +112,8 @@ def other_reading(
     flagged, so never asked.  These multiples are unit-slip checks, not clinical numbers."""
     a = analyte(code)
     unit = a.unit(unit_text)
-    if unit is None or (low is None and high is None) or a.group == "Drug levels":
+    drug_level = a.group == "Drug levels"  # i18n: not shown
+    if unit is None or (low is None and high is None) or drug_level:
         return None
     if range_unit_problem(code, low, high, unit_text) is not None:
         return None  # not possible in the value's unit: refused, not asked
@@ -149,7 +158,18 @@ def two_readings(
     canonical = value * unit.factor
     own = range_position(canonical, low, high, unit.factor)
     alt = range_position(canonical, low, high, there.factor)
-    return f"{own} the range in {unit.label}, but {alt} it if the range is in {there.label}"
+    return tr(_TWO_READINGS[(own, alt)]).format(unit=unit.label, other=there.label)
+
+
+_TWO_READINGS = {
+    ("below", "inside"): N_("below the range in {unit}, but inside it if the range is in {other}"),
+    ("below", "above"): N_("below the range in {unit}, but above it if the range is in {other}"),
+    ("above", "inside"): N_("above the range in {unit}, but inside it if the range is in {other}"),
+    ("above", "below"): N_("above the range in {unit}, but below it if the range is in {other}"),
+    ("inside", "below"): N_("inside the range in {unit}, but below it if the range is in {other}"),
+    ("inside", "above"): N_("inside the range in {unit}, but above it if the range is in {other}"),
+}
+"""Where a value lies under each reading of its range (its own unit's, then the other's)."""
 
 
 def range_position(canonical: float, low: float | None, high: float | None, factor: float) -> str:

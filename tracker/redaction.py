@@ -38,6 +38,7 @@ import unicodedata
 from typing import Any, TypeVar
 
 from tracker.dates import age, format_age
+from tracker.i18n import tr, trn
 from tracker.model import Child
 
 T = TypeVar("T")
@@ -134,10 +135,10 @@ def redacted_age(birth: dt.date, on: dt.date) -> str:
     r = age(birth, on)
     months = r.years * 12 + r.months
     if months == 0:
-        return "under 1 month"
+        return tr("under 1 month")
     if months >= 24:
         return format_age(birth, on)  # years and months, no days from two years on
-    return f"{months} month" if months == 1 else f"{months} months"
+    return trn("{n} month", "{n} months", months).format(n=months)
 
 
 def _one_sign_name(token: str) -> bool:

@@ -21,11 +21,29 @@ from typing import Literal
 
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, rrule, weekday
 
+from tracker.i18n import N_, tr, trc, trn
+from tracker.i18n.formats import date_text, time_text
+
 AS_NEEDED = ""
 
 # RFC 5545 weekday codes, Monday first (datetime.date.weekday() order).
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+DAY_NAMES = (
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+)
+"""The weekdays in English, Monday first; :func:`day_name` gives one in the language."""
+
+
+def day_name(day: int) -> str:
+    """The weekday ``day`` (0 = Monday) in the current language."""
+    return tr(DAY_NAMES[day])
+
 
 _KEYS = {"FREQ", "INTERVAL", "BYDAY", "BYHOUR"}
 
@@ -42,7 +60,7 @@ def weekly(weekdays: Iterable[int], hours: Sequence[int] = ()) -> str:
     """The RRULE of a dose on ``weekdays`` (0 = Monday … 6 = Sunday) each week."""
     days = sorted(set(weekdays))
     if not days:
-        raise ValueError("a weekly schedule needs at least one weekday")
+        raise ValueError(tr("a weekly schedule needs at least one weekday"))
     parts = ["FREQ=WEEKLY", "BYDAY=" + ",".join(DAY_CODES[d] for d in days)]
     return _with_hours(parts, hours)
 
@@ -84,57 +102,73 @@ def problem(rule: str) -> str | None:
 def parse(rule: str) -> Parsed:
     """``rule`` read, or ValueError saying in plain words what is wrong and what is kept."""
     if rule == AS_NEEDED:
-        return Parsed("as needed")
+        return Parsed("as needed")  # i18n: not shown
     parts: dict[str, str] = {}
     for part in rule.split(";"):
         key, sep, value = part.partition("=")
         key = key.strip().upper()
         if not sep or key not in _KEYS or key in parts:
             raise ValueError(
-                f"the schedule {rule!r} is not one this program keeps: daily, every N days, "
-                "weekly on chosen weekdays (each at chosen hours), or as needed"
+                tr(
+                    "the schedule {rule} is not one this program keeps: daily, every N days, "
+                    "weekly on chosen weekdays (each at chosen hours), or as needed"
+                ).format(rule=repr(rule))
             )
         parts[key] = value.strip().upper()
     freq = parts.get("FREQ")
     if freq not in ("DAILY", "WEEKLY"):
         raise ValueError(
-            f"the schedule {rule!r} must repeat daily or weekly (FREQ=DAILY or FREQ=WEEKLY)"
+            tr(
+                "the schedule {rule} must repeat daily or weekly (FREQ=DAILY or FREQ=WEEKLY)"
+            ).format(rule=repr(rule))
         )
     interval = 1
     if "INTERVAL" in parts:
         text = parts["INTERVAL"]
         if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= 366:
             raise ValueError(
-                f"the schedule's interval {text!r} must be a whole number from 1 to 366"
+                tr("the schedule's interval {text} must be a whole number from 1 to 366").format(
+                    text=repr(text)
+                )
             )
         interval = int(text)
     weekdays: tuple[int, ...] = ()
     if "BYDAY" in parts:
         if freq != "WEEKLY":
-            raise ValueError("weekdays (BYDAY) belong to a weekly schedule only")
+            raise ValueError(tr("weekdays (BYDAY) belong to a weekly schedule only"))
         codes = [code.strip() for code in parts["BYDAY"].split(",")]  # "SA, SU" too
         if any(code not in DAY_CODES for code in codes) or len(set(codes)) != len(codes):
             raise ValueError(
-                f"the schedule's weekdays {parts['BYDAY']!r} must be among "
-                "MO,TU,WE,TH,FR,SA,SU, each once"
+                tr(
+                    "the schedule's weekdays {text} must be among MO,TU,WE,TH,FR,SA,SU, each once"
+                ).format(text=repr(parts["BYDAY"]))
             )
         weekdays = tuple(sorted(DAY_CODES.index(code) for code in codes))
     elif freq == "WEEKLY":
-        raise ValueError("a weekly schedule names its weekdays (BYDAY=FR, BYDAY=SA,SU)")
+        raise ValueError(tr("a weekly schedule names its weekdays (BYDAY=FR, BYDAY=SA,SU)"))
     if freq == "WEEKLY" and interval != 1:
         raise ValueError(
-            "a weekly schedule repeats every week (every N days is a daily schedule with INTERVAL)"
+            tr(
+                "a weekly schedule repeats every week (every N days is a daily schedule with "
+                "INTERVAL)"
+            )
         )
     hours: tuple[int, ...] = ()
     if "BYHOUR" in parts:
         texts = [t.strip() for t in parts["BYHOUR"].split(",")]  # "8, 20" too
         if any(not t.isascii() or not t.isdigit() or not 0 <= int(t) <= 23 for t in texts):
             raise ValueError(
-                f"the schedule's hours {parts['BYHOUR']!r} must be whole hours from 0 to 23"
+                tr("the schedule's hours {text} must be whole hours from 0 to 23").format(
+                    text=repr(parts["BYHOUR"])
+                )
             )
         hours = tuple(sorted({int(t) for t in texts}))
         if len(hours) != len(texts):
-            raise ValueError(f"the schedule's hours {parts['BYHOUR']!r} name an hour twice")
+            raise ValueError(
+                tr("the schedule's hours {text} name an hour twice").format(
+                    text=repr(parts["BYHOUR"])
+                )
+            )
     return Parsed("daily" if freq == "DAILY" else "weekly", interval, weekdays, hours)
 
 
@@ -142,23 +176,24 @@ def describe(rule: str) -> str:
     """The schedule in words: "daily", "every 2 days", "weekly on Friday", "on Saturday and
     Sunday each week, at 08:00 and 20:00", "as needed"."""
     p = parse(rule)
-    if p.freq == "as needed":
-        return "as needed"
+    if p.freq == "as needed":  # i18n: not shown
+        return tr("as needed")
     if p.freq == "daily":
-        text = "daily" if p.interval == 1 else f"every {p.interval} days"
-    else:
-        names = [DAY_NAMES[d] for d in p.weekdays]
-        if p.weekdays == (0, 1, 2, 3, 4):
-            text = "on weekdays (Monday to Friday)"
-        elif len(names) == 1:
-            text = f"weekly on {names[0]}"
+        if p.interval == 1:
+            text = tr("daily")
         else:
-            text = "on " + ", ".join(names[:-1]) + " and " + names[-1] + " each week"
+            text = trn("every {n} day", "every {n} days", p.interval).format(n=p.interval)
+    else:
+        names = [day_name(d) for d in p.weekdays]
+        if p.weekdays == (0, 1, 2, 3, 4):
+            text = tr("on weekdays (Monday to Friday)")
+        elif len(names) == 1:
+            text = tr("weekly on {day}").format(day=names[0])
+        else:
+            text = tr("on {days} each week").format(days=_names(names))
     if p.hours:
-        times = [f"{h:02d}:00" for h in p.hours]
-        text += ", at " + (
-            times[0] if len(times) == 1 else ", ".join(times[:-1]) + " and " + times[-1]
-        )
+        times = [time_text(dt.time(h)) for h in p.hours]
+        text = tr("{schedule}, at {times}").format(schedule=text, times=_names(times))
     return text
 
 
@@ -168,7 +203,7 @@ def occurrences(
     """The due doses of a plan running ``start`` … ``end`` (open: ``None``) that fall on
     ``first`` … ``last`` (both included), in order: (date, hour of day or ``None``)."""
     p = parse(rule)
-    if p.freq == "as needed":
+    if p.freq == "as needed":  # i18n: not shown
         return []
     lo = max(start, first)
     hi = last if end is None else min(end, last)
@@ -265,38 +300,46 @@ def parse_repeat(rule: str) -> Repeat | None:
         key = key.strip().upper()
         if not sep or key not in _REPEAT_KEYS or key in parts:
             raise ValueError(
-                f"the repeat {rule!r} is not one this program keeps: every N days, every N "
-                "weeks on chosen weekdays or every N months, until a day or a number of times"
+                tr(
+                    "the repeat {rule} is not one this program keeps: every N days, every N "
+                    "weeks on chosen weekdays or every N months, until a day or a number of "
+                    "times"
+                ).format(rule=repr(rule))
             )
         parts[key] = value.strip().upper()
     freq = _FREQS.get(parts.get("FREQ", ""))
     if freq is None:
         raise ValueError(
-            f"the repeat {rule!r} must be daily, weekly or monthly "
-            "(FREQ=DAILY, FREQ=WEEKLY or FREQ=MONTHLY)"
+            tr(
+                "the repeat {rule} must be daily, weekly or monthly "
+                "(FREQ=DAILY, FREQ=WEEKLY or FREQ=MONTHLY)"
+            ).format(rule=repr(rule))
         )
     interval = 1
     if "INTERVAL" in parts:
         text = parts["INTERVAL"]
         if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_INTERVAL:
             raise ValueError(
-                f"the repeat's interval {text!r} must be a whole number from 1 to {MAX_INTERVAL}"
+                tr("the repeat's interval {text} must be a whole number from 1 to {most}").format(
+                    text=repr(text), most=MAX_INTERVAL
+                )
             )
         interval = int(text)
     weekdays: tuple[int, ...] = ()
     if "BYDAY" in parts:
         if freq != "weekly":
-            raise ValueError("weekdays (BYDAY) belong to a weekly repeat only")
+            raise ValueError(tr("weekdays (BYDAY) belong to a weekly repeat only"))
         codes = [code.strip() for code in parts["BYDAY"].split(",")]
         if any(code not in DAY_CODES for code in codes) or len(set(codes)) != len(codes):
             raise ValueError(
-                f"the repeat's weekdays {parts['BYDAY']!r} must be among "
-                "MO,TU,WE,TH,FR,SA,SU, each once"
+                tr(
+                    "the repeat's weekdays {text} must be among MO,TU,WE,TH,FR,SA,SU, each once"
+                ).format(text=repr(parts["BYDAY"]))
             )
         weekdays = tuple(sorted(DAY_CODES.index(code) for code in codes))
     if "UNTIL" in parts and "COUNT" in parts:
         raise ValueError(
-            "a repeat ends on a day (UNTIL) or after a number of times (COUNT), not both"
+            tr("a repeat ends on a day (UNTIL) or after a number of times (COUNT), not both")
         )
     until = None
     if "UNTIL" in parts:
@@ -309,16 +352,19 @@ def parse_repeat(rule: str) -> Repeat | None:
             until = dt.datetime.strptime(text, "%Y%m%d").date()
         except ValueError:
             raise ValueError(
-                f"the repeat's last day {text!r} must be a day written YYYYMMDD "
-                "(UNTIL=20270601), without a time"
+                tr(
+                    "the repeat's last day {text} must be a day written YYYYMMDD "
+                    "(UNTIL=20270601), without a time"
+                ).format(text=repr(text))
             ) from None
     count = None
     if "COUNT" in parts:
         text = parts["COUNT"]
         if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_COUNT:
             raise ValueError(
-                f"the repeat's number of times {text!r} must be a whole number from 1 to "
-                f"{MAX_COUNT}"
+                tr(
+                    "the repeat's number of times {text} must be a whole number from 1 to {most}"
+                ).format(text=repr(text), most=MAX_COUNT)
             )
         count = int(text)
     return Repeat(freq, interval, weekdays, until, count)
@@ -349,12 +395,21 @@ def repeat_problem(rule: str) -> str | None:
 def ordinal(n: int) -> str:
     """``n`` as an English ordinal: 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, 22nd, 31st."""
     if n % 100 in (11, 12, 13):
-        return f"{n}th"
-    return f"{n}" + {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+        return trc("ordinal", "{n}th").format(n=n)
+    if n % 10 == 1:
+        return trc("ordinal", "{n}st").format(n=n)
+    if n % 10 == 2:
+        return trc("ordinal", "{n}nd").format(n=n)
+    if n % 10 == 3:
+        return trc("ordinal", "{n}rd").format(n=n)
+    return trc("ordinal", "{n}th").format(n=n)
 
 
 def _names(names: Sequence[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    """ "a, b and c" in the current language."""
+    if len(names) == 1:
+        return names[0]
+    return tr("{items} and {last}").format(items=", ".join(names[:-1]), last=names[-1])
 
 
 def describe_repeat(rule: str, start: dt.date | None = None) -> str:
@@ -364,19 +419,24 @@ def describe_repeat(rule: str, start: dt.date | None = None) -> str:
     r = parse_repeat(rule)
     if r is None:
         return ""
-    unit = {"daily": "day", "weekly": "week", "monthly": "month"}[r.freq]
-    if r.interval == 1:
-        text = {"daily": "every day", "weekly": "weekly", "monthly": "every month"}[r.freq]
+    n = r.interval
+    if r.freq == "daily":
+        text = tr("every day") if n == 1 else trn("every {n} day", "every {n} days", n)
+    elif r.freq == "weekly":
+        text = tr("weekly") if n == 1 else trn("every {n} week", "every {n} weeks", n)
     else:
-        text = f"every {r.interval} {unit}s"
+        text = tr("every month") if n == 1 else trn("every {n} month", "every {n} months", n)
+    text = text.format(n=n)
     if r.weekdays:
-        text += " on " + _names([DAY_NAMES[d] for d in r.weekdays])
+        text = tr("{repeat} on {days}").format(
+            repeat=text, days=_names([day_name(d) for d in r.weekdays])
+        )
     if r.freq == "monthly" and start is not None:
-        text += f" on the {ordinal(start.day)}"
+        text = tr("{repeat} on the {ordinal}").format(repeat=text, ordinal=ordinal(start.day))
     if r.until is not None:
-        text += f", until {r.until.isoformat()}"
+        text = tr("{repeat}, until {date}").format(repeat=text, date=date_text(r.until))
     if r.count is not None:
-        text += ", once" if r.count == 1 else f", {r.count} times"
+        text = trn("{repeat}, once", "{repeat}, {n} times", r.count).format(repeat=text, n=r.count)
     return text
 
 
@@ -418,20 +478,18 @@ def start_problem(rule: str, start: dt.date) -> str | None:
     if r is None:
         return None
     if r.until is not None and r.until < start:
-        return (
-            f"the repeat ends on {r.until.isoformat()}, before its first date "
-            f"{start.isoformat()}, so it would never take place; choose an earlier date or a "
-            "later last day"
-        )
+        return tr(
+            "the repeat ends on {until}, before its first date {start}, so it would never take "
+            "place; choose an earlier date or a later last day"
+        ).format(until=date_text(r.until), start=date_text(start))
     if r.weekdays and start.weekday() not in r.weekdays:
-        days = _names([DAY_NAMES[d] for d in r.weekdays])
-        return (
-            f"the first date {start.isoformat()} is a {DAY_NAMES[start.weekday()]}, not a "
-            f"{days}; change the date or the days"
-        )
+        days = _names([day_name(d) for d in r.weekdays])
+        return tr(
+            "the first date {date} is a {day}, not a {days}; change the date or the days"
+        ).format(date=date_text(start), day=day_name(start.weekday()), days=days)
     if r.freq == "monthly" and start.day > 28:
-        return (
-            f"a monthly repeat from the {ordinal(start.day)} would skip the months without that "
-            "day; choose a date from the 1st to the 28th"
-        )
+        return tr(
+            "a monthly repeat from the {ordinal} would skip the months without that day; "
+            "choose a date from the 1st to the 28th"
+        ).format(ordinal=ordinal(start.day))
     return None

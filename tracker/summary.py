@@ -25,6 +25,8 @@ from tracker.display import (
     display_unit,
     typed_number,
 )
+from tracker.i18n import N_, tr, trn
+from tracker.i18n.formats import date_text, date_time_text, time_text
 from tracker.kinds import stay as stay_kind
 from tracker.kinds import transfusion as transfusion_kind
 from tracker.kinds.growth import bsa_line, weight_line
@@ -59,9 +61,9 @@ from tracker.roadmap.read import RoadmapError
 from tracker.visits import last_visit_before, next_visits
 
 DEFAULT_WEEKS = 4
-FOOTER_NOTE = "Kept by the family; not a medical record"
+FOOTER_NOTE = N_("Kept by the family; not a medical record")
 MAIN_ANALYTES = ("wbc", "anc", "hgb", "plt")
-_NOT_IN_TABLE = ("Chemistry", "Drug levels")
+_NOT_IN_TABLE = ("Chemistry", "Drug levels")  # i18n: not shown
 
 
 class SummaryError(ValueError):
@@ -235,13 +237,13 @@ class Summary:
     # lumbar puncture: the sheet still prints (where we are, latest count, plan, questions)
     nothing_new: str = ""
     counts_before_range: bool = False  # the counts table holds the latest count before it
-    footer: str = FOOTER_NOTE
+    footer: str = field(default_factory=lambda: tr(FOOTER_NOTE))
     # Set on a redacted summary: what else printed with it (the timeline) must pass through
     redaction: Redaction | None = field(default=None, repr=False, compare=False)
 
     @property
     def title(self) -> str:
-        return f"Treatment summary — {self.name}"
+        return tr("Treatment summary — {name}").format(name=self.name)
 
 
 def default_range(
@@ -250,9 +252,30 @@ def default_range(
     """Since the last appointment before today, else the last four weeks."""
     last = last_visit_before(appointments, today)  # a series' latest date too
     if last is not None:
-        return last.date, today, f"since the last appointment on {last.date.isoformat()}"
+        return (
+            last.date,
+            today,
+            tr("since the last appointment on {date}").format(date=date_text(last.date)),
+        )
     start = today - dt.timedelta(weeks=DEFAULT_WEEKS)
-    return start, today, f"the last {DEFAULT_WEEKS} weeks (no earlier appointment recorded)"
+    return start, today, _last_weeks_reason()
+
+
+def _last_weeks() -> str:
+    # DEFAULT_WEEKS is more than one: the plural's form is enough
+    return tr("the last {n} weeks").format(n=DEFAULT_WEEKS)
+
+
+def _last_weeks_reason() -> str:
+    return tr("{weeks} (no earlier appointment recorded)").format(weeks=_last_weeks())
+
+
+def _range_kind(appointments: Sequence[Appointment], today: dt.date, chosen: bool) -> str:
+    """Which range the summary covers: "visit" (since the last appointment), "weeks" (the
+    default weeks) or "chosen" (dates chosen by the family)."""
+    if chosen:
+        return "chosen"
+    return "visit" if last_visit_before(appointments, today) is not None else "weeks"
 
 
 def build_summary(
@@ -287,15 +310,20 @@ def build_summary(
     suggested = default_range(appointments, today)
     if start is None and end is None:
         start, end, reason = suggested
+        kind = _range_kind(appointments, today, chosen=False)
     else:
         start = start or child.birth_date
         end = end or today
         # the window fills in the suggested range: it keeps its reason unless changed
-        reason = suggested[2] if (start, end) == suggested[:2] else "the dates chosen"
+        same = (start, end) == suggested[:2]
+        reason = suggested[2] if same else tr("the dates chosen")
+        kind = _range_kind(appointments, today, chosen=not same)
     if end < start:
         raise SummaryError(
-            f"The range ends ({end.isoformat()}) before it starts ({start.isoformat()}); "
-            "choose a 'to' date on or after the 'from' date."
+            tr(
+                "The range ends ({end}) before it starts ({start}); "
+                "choose a 'to' date on or after the 'from' date."
+            ).format(end=date_text(end), start=date_text(start))
         )
     in_range_counts = [c for c in counts if start <= c.taken_date <= end]
     in_range_milestones = [m for m in milestones if start <= m.date <= end]
@@ -321,15 +349,20 @@ def build_summary(
         # A family brings the sheet days after a visit too: say so plainly and print it.
         # what "nothing" means: the entries a range is made of (questions and appointments
         # are listed whatever their date)
-        what = "no blood count, result or lumbar puncture"
-        if reason.startswith("since the last appointment"):
-            nothing_new = f"Nothing new since the last visit ({start.isoformat()}): {what}."
+        if kind == "visit":
+            nothing_new = tr(
+                "Nothing new since the last visit ({date}): "
+                "no blood count, result or lumbar puncture."
+            ).format(date=date_text(start))
         elif start == end:
-            nothing_new = f"Nothing recorded on {start.isoformat()}: {what}."
+            nothing_new = tr(
+                "Nothing recorded on {date}: no blood count, result or lumbar puncture."
+            ).format(date=date_text(start))
         else:
-            nothing_new = (
-                f"Nothing recorded between {start.isoformat()} and {end.isoformat()}: {what}."
-            )
+            nothing_new = tr(
+                "Nothing recorded between {start} and {end}: "
+                "no blood count, result or lumbar puncture."
+            ).format(start=date_text(start), end=date_text(end))
     earlier = [c for c in counts if c.taken_date < start]
     latest_before = (
         [max(earlier, key=lambda c: (c.taken_date, c.taken_time or dt.time()))]
@@ -368,23 +401,17 @@ def build_summary(
     ]
     summary.notes = _notes(in_range_counts, in_range_milestones, in_range_visits)
     _counts_table(summary, in_range_counts or latest_before, units, assess)
-    summary.thresholds = [
-        f"{labels.THRESHOLD_PURPOSE[t.purpose.value]}: {analytes.analyte(t.analyte).short} "
-        f"{t.value_text} {t.unit}" + (f" ({t.note})" if t.note else "")
-        for t in thresholds
-    ]
+    summary.thresholds = [_threshold_line(t) for t in thresholds]
     summary.lps = [_lp_line(v, phase_names) for v in sorted(in_range_visits, key=lambda v: v.date)]
     summary.it_totals = it_totals(visits, end)
     upcoming = sorted((v for v in visits if v.date > today), key=lambda v: v.date)
     if upcoming:
         v = upcoming[0]
         drugs = ", ".join(labels.IT_DRUG[d.drug.value] for d in v.it_drugs)
-        summary.next_lp = EventLine(
-            v.date, "Lumbar puncture" + (f" ({drugs})" if drugs else ""), True
-        )
+        summary.next_lp = EventLine(v.date, _lp_words(drugs), True)
     summary.questions = [EventLine(q.added_on, q.text) for q in questions if not q.answered]
     _stays_and_transfusions(
-        summary, in_range_stays, in_range_transfusions, counts, reason, today, units
+        summary, in_range_stays, in_range_transfusions, counts, kind, today, units
     )
     measured = [g for g in growth if g.date <= end]
     summary.growth = [
@@ -392,7 +419,7 @@ def build_summary(
     ]
     _temperatures_and_symptoms(summary, in_range_temperatures, fever_rules, in_range_symptoms, end)
     summary.medicines_at_home = medicines_at_home(
-        medicine_plans, doses, start, min(end, today), reason, today
+        medicine_plans, doses, start, min(end, today), kind, today
     )
     running = medicines.current_plans(medicine_plans, end)
     summary.medicines = [medicines.plan_line(p) for p in running]
@@ -402,7 +429,7 @@ def build_summary(
             medicines.dose_text(p),
             medicines.schedule_text(p),
             medicines.strength_text(p),
-            p.start_date.isoformat(),
+            date_text(p.start_date),
         )
         for p in running
     ]
@@ -422,6 +449,22 @@ def build_summary(
     return summary
 
 
+def _threshold_line(t: TeamThreshold) -> str:
+    """ "Transfusion trigger: Hb 7 g/dL (their note)": a threshold from the team."""
+    purpose = labels.THRESHOLD_PURPOSE[t.purpose.value]
+    value = f"{analytes.analyte(t.analyte).short} {t.value_text} {t.unit}"
+    if t.note:
+        return tr("{purpose}: {value} ({note})").format(purpose=purpose, value=value, note=t.note)
+    return tr("{purpose}: {value}").format(purpose=purpose, value=value)
+
+
+def _lp_words(drugs: str) -> str:
+    """ "Lumbar puncture (Methotrexate, Cytarabine)", or without drugs."""
+    if drugs:
+        return tr("Lumbar puncture ({drugs})").format(drugs=drugs)
+    return tr("Lumbar puncture")
+
+
 def _temperatures_and_symptoms(
     summary: Summary,
     readings: Sequence[Temperature],
@@ -434,10 +477,9 @@ def _temperatures_and_symptoms(
     one's date) or with something done are listed; every symptom of the range is listed."""
     rule = fever.rule_on(rules, end)
     if rule is not None:
-        summary.fever_rule = (
-            f"Your team's fever rule (as you typed it, given {rule.given_on.isoformat()}): "
-            f"{fever.rule_text(rule)}"
-        )
+        summary.fever_rule = tr(
+            "Your team's fever rule (as you typed it, given {date}): {rule}"
+        ).format(date=date_text(rule.given_on), rule=fever.rule_text(rule))
     ordered = sorted(readings, key=lambda t: (t.date, t.time or dt.time(), t.id or 0))
     for t in ordered:
         marked = fever.at_or_above(t, rules)
@@ -445,7 +487,9 @@ def _temperatures_and_symptoms(
         if marked or done:
             summary.temperatures.append(
                 TemperatureLine(
-                    t.date.isoformat() + (f" {t.time:%H:%M}" if t.time else ""),
+                    date_time_text(dt.datetime.combine(t.date, t.time))
+                    if t.time
+                    else date_text(t.date),
                     fever.shown(t.value_text, t.unit),
                     marked,
                     site_words(t),
@@ -454,22 +498,32 @@ def _temperatures_and_symptoms(
                 )
             )
     if ordered:
-        which = (
-            "at or above your team's fever number and those with something done"
+        summary.temperatures_listed = (
+            tr(
+                "Listed: the readings at or above your team's fever number and those with "
+                "something done; the others are only counted."
+            )
             if rules
-            else "with something done (no fever rule from your team is entered)"
+            else tr(
+                "Listed: the readings with something done (no fever rule from your team is "
+                "entered); the others are only counted."
+            )
         )
-        summary.temperatures_listed = f"Listed: the readings {which}; the others are only counted."
         highest = max(ordered, key=lambda t: t.celsius)
         n = len(ordered)
-        summary.temperature_count = (
-            f"{n} temperature{'s' if n != 1 else ''} recorded in this range; the highest "
-            f"{fever.shown(highest.value_text, highest.unit)} on {highest.date.isoformat()}."
+        summary.temperature_count = trn(
+            "{n} temperature recorded in this range; the highest {reading} on {date}.",
+            "{n} temperatures recorded in this range; the highest {reading} on {date}.",
+            n,
+        ).format(
+            n=n,
+            reading=fever.shown(highest.value_text, highest.unit),
+            date=date_text(highest.date),
         )
     for s in sorted(symptoms, key=lambda s: (s.date, s.id or 0)):
-        dates = s.date.isoformat()
+        dates = date_text(s.date)
         if s.end_date is not None and s.end_date != s.date:
-            dates += f" – {s.end_date.isoformat()}"
+            dates = tr("{start} – {end}").format(start=dates, end=date_text(s.end_date))
         summary.symptoms.append(
             SymptomLine(
                 dates,
@@ -486,28 +540,28 @@ def medicines_at_home(
     doses: Sequence[DoseLog],
     start: dt.date,
     end: dt.date,
-    reason: str,
+    kind: str,
     today: dt.date,
 ) -> list[str]:
     """The adherence facts of each drug given at home from ``start`` to ``end`` (today's
     doses counted once logged)."""
     if end < start:
         return []
-    if reason.startswith("since the last appointment"):
-        period = "since the last visit"
-    elif reason.startswith("the last"):
-        period = f"in {reason.split(' (')[0]}"
+    if kind == "visit":
+        period = tr("since the last visit")
+    elif kind == "weeks":
+        period = tr("in {weeks}").format(weeks=_last_weeks())
     else:
-        period = f"from {start.isoformat()} to {end.isoformat()}"
+        period = tr("from {start} to {end}").format(start=date_text(start), end=date_text(end))
     return [a.line(period) for a in adherence(plans, doses, start, end, today)]
 
 
-def _period(start: dt.date, end: dt.date, reason: str) -> str:
-    if reason.startswith("since the last appointment"):
-        return "since the last visit"
+def _period(start: dt.date, end: dt.date, kind: str) -> str:
+    if kind == "visit":
+        return tr("since the last visit")
     if start == end:
-        return f"on {start.isoformat()}"
-    return f"between {start.isoformat()} and {end.isoformat()}"
+        return tr("on {date}").format(date=date_text(start))
+    return tr("between {start} and {end}").format(start=date_text(start), end=date_text(end))
 
 
 def _stays_and_transfusions(
@@ -515,7 +569,7 @@ def _stays_and_transfusions(
     stays: Sequence[Stay],
     transfusions: Sequence[Transfusion],
     counts: Sequence[CountResult],
-    reason: str,
+    kind: str,
     today: dt.date,
     units: UnitPreference,
 ) -> None:
@@ -524,12 +578,14 @@ def _stays_and_transfusions(
     start, end = summary.start, summary.end
     if stays:
         total = stay_kind.total(stays, start, end, today)
-        summary.stay_total = total.text(_period(start, end, reason))
+        summary.stay_total = total.text(_period(start, end, kind))
     for s in sorted(stays, key=lambda s: (s.from_date, s.id or 0)):
         inside = stay_kind.nights_between(s, start, end, today)
-        nights = "1 night" if inside == 1 else f"{inside} nights"
         if s.to_date is None or s.from_date < start or s.to_date > end:
-            nights += " in this period"
+            nights = trn("{n} night in this period", "{n} nights in this period", inside)
+        else:
+            nights = trn("{n} night", "{n} nights", inside)
+        nights = nights.format(n=inside)
         parts = [stay_kind.dates_text(s), nights, stay_kind.reason_name(s)]
         if s.place:
             parts.append(s.place)
@@ -567,21 +623,23 @@ def diagnosis_line(child: Child) -> str:
     parts = []
     if child.immunophenotype:
         parts.append(child.immunophenotype)
-    kmt2a = {"rearranged": "KMT2A rearranged", "germline": "KMT2A germline"}.get(
+    kmt2a = {"rearranged": tr("KMT2A rearranged"), "germline": tr("KMT2A germline")}.get(
         child.kmt2a_status.value, ""
     )
     if kmt2a:
         parts.append(kmt2a + (f" ({child.kmt2a_partner})" if child.kmt2a_partner else ""))
     if child.wbc_at_diagnosis is not None:
-        parts.append(f"WBC at diagnosis {format_number(child.wbc_at_diagnosis)} ×10⁹/L")
-    if child.cns_status_at_diagnosis.value not in ("unknown", "pending"):
-        parts.append(f"{child.cns_status_at_diagnosis.value} at diagnosis")
-    if child.prednisone_response.value != "unknown":
         parts.append(
-            labels.PREDNISONE[child.prednisone_response.value]
-            .lower()
-            .replace("response", "prednisone response")
+            tr("WBC at diagnosis {value} ×10⁹/L").format(
+                value=format_number(child.wbc_at_diagnosis)
+            )
         )
+    if child.cns_status_at_diagnosis.value not in ("unknown", "pending"):
+        parts.append(tr("{status} at diagnosis").format(status=child.cns_status_at_diagnosis.value))
+    if child.prednisone_response.value == "good":
+        parts.append(tr("good prednisone response"))
+    elif child.prednisone_response.value == "poor":
+        parts.append(tr("poor prednisone response"))
     return " · ".join(parts)
 
 
@@ -589,13 +647,19 @@ def current_line(phases: Sequence[Phase], today: dt.date) -> str:
     """Where treatment is on ``today``: the phase and its day (the summary's, the card's)."""
     found = current_phase(phases, today)
     if found is None:
-        return "No phase running today"
+        return tr("No phase running today")
     p = found.phase
-    planned_end = f"; planned end {p.planned_end.isoformat()}" if p.planned_end else ""
-    return (
-        f"{p.display_name} · day {found.day} (started {p.start.isoformat()}{planned_end})"
-        if p.start
-        else found.label
+    if not p.start:
+        return found.label
+    if p.planned_end:
+        return tr("{phase} · day {day} (started {start}; planned end {end})").format(
+            phase=p.display_name,
+            day=found.day,
+            start=date_text(p.start),
+            end=date_text(p.planned_end),
+        )
+    return tr("{phase} · day {day} (started {start})").format(
+        phase=p.display_name, day=found.day, start=date_text(p.start)
     )
 
 
@@ -610,7 +674,13 @@ def _plan(
     lines: list[EventLine] = []
     for p in phases:
         if p.actual_start is None and p.planned_start and p.planned_start > today:
-            lines.append(EventLine(p.planned_start, f"{p.display_name} starts (planned)", True))
+            lines.append(
+                EventLine(
+                    p.planned_start,
+                    tr("{phase} starts (planned)").format(phase=p.display_name),
+                    True,
+                )
+            )
     for m in milestones:
         if m.date > today:
             text = labels.MILESTONE_KIND[m.kind.value]
@@ -620,16 +690,21 @@ def _plan(
     for v in visits:
         if v.date > today:
             drugs = ", ".join(labels.IT_DRUG[d.drug.value] for d in v.it_drugs)
-            lines.append(
-                EventLine(v.date, "Lumbar puncture" + (f" ({drugs})" if drugs else ""), True)
-            )
+            lines.append(EventLine(v.date, _lp_words(drugs), True))
     # each appointment's next visit; a series once, by its next date and how it repeats
     for s in (v for a in appointments for v in next_visits([a], today, 1, now=now)):
-        when = f" {s.time:%H:%M}" if s.time else ""
-        who = f" — {s.with_whom}" if s.with_whom else ""
-        how = f" ({schedule.describe_repeat(s.appointment.repeat)})" if s.repeats else ""
-        moved = " (moved)" if s.moved else ""
-        lines.append(EventLine(s.date, f"Appointment{when}{who}{how}{moved}", True))
+        text = (
+            tr("Appointment {time}").format(time=time_text(s.time)) if s.time else tr("Appointment")
+        )
+        if s.with_whom:
+            text = tr("{appointment} — {with_whom}").format(appointment=text, with_whom=s.with_whom)
+        if s.repeats:
+            text = tr("{appointment} ({repeat})").format(
+                appointment=text, repeat=schedule.describe_repeat(s.appointment.repeat)
+            )
+        if s.moved:
+            text = tr("{appointment} (moved)").format(appointment=text)
+        lines.append(EventLine(s.date, text, True))
     return sorted(lines, key=lambda e: e.date)[:8]
 
 
@@ -657,7 +732,7 @@ def _roadmap_next(
         return
     summary.roadmap_protocol = roadmap.protocol
     summary.roadmap_next = [
-        (u.date.isoformat() if u.date else "unknown", u.what, u.sure)
+        (date_text(u.date) if u.date else tr("unknown"), u.what, u.sure)
         for u in whats_next(plan, roadmap, today, ROADMAP_NEXT_COUNT, entered_items(plan, *entries))
     ]
 
@@ -685,10 +760,17 @@ def _milestone_line(m: Milestone) -> EventLine:
 def _notes(
     counts: Sequence[CountResult], milestones: Sequence[Milestone], visits: Sequence[CnsVisit]
 ) -> list[EventLine]:
-    lines = [EventLine(c.taken_date, f"Blood count: {c.note}") for c in counts if c.note]
+    lines = [
+        EventLine(c.taken_date, tr("Blood count: {note}").format(note=c.note))
+        for c in counts
+        if c.note
+    ]
     lines += [EventLine(m.date, m.notes) for m in milestones if m.notes]
     lines += [
-        EventLine(v.date, "LP: " + "; ".join(x for x in (v.complications, v.note) if x))
+        EventLine(
+            v.date,
+            tr("LP: {note}").format(note="; ".join(x for x in (v.complications, v.note) if x)),
+        )
         for v in visits
         if v.complications or v.note
     ]
@@ -753,9 +835,9 @@ def _counts_table(
                 if view is not None and view.calculated is not None and shown_value is not None:
                     number = format_number(convert("anc", shown_value.normalised_value, unit), 2)
                     mark = (
-                        f"calc. {basis_number[view.calculated.label]}"
+                        tr("calc. {n}").format(n=basis_number[view.calculated.label])
                         if len(bases) > 1 and view.calculated.label in basis_number
-                        else "calc."
+                        else tr("calc.")
                     )
                     # judged as a reported ANC of that number would be (no lab range)
                     judged = assess_calculated_anc(assess, r) if assess else None
@@ -793,18 +875,22 @@ def _counts_table(
             flagged = assess(r, v) if assess else None
             notes = []
             if v.hours_after is not None:
-                notes.append(f"{format_number(v.hours_after)} h after the infusion started")
+                notes.append(
+                    tr("{hours} h after the infusion started").format(
+                        hours=format_number(v.hours_after)
+                    )
+                )
             if drug := ranges.drug_level_note(code):
                 notes.append(drug)
             if v.lab_comment:
-                notes.append(f"lab's comment: {v.lab_comment}")
+                notes.append(tr("lab's comment: {comment}").format(comment=v.lab_comment))
             summary.lab_results.append(
                 LabLine(
                     r.taken_date,
                     r.taken_time.strftime("%H:%M") if r.taken_time else "",
                     a.name,
                     f"{v.value_text} {v.unit}".strip(),
-                    v.range_text or "no range given",
+                    v.range_text or tr("no range given"),
                     flag_in_cell(flagged.word) if flagged else "",
                     v.lab_flag,
                     "; ".join(
@@ -837,48 +923,66 @@ def _counts_table(
         )
     builtin = [s for s in sources if s != "lab"]
     footnotes = [
-        "(low) / (high): below / above the range used: the lab's printed range when the "
-        "report gives one, otherwise a published infant range for the child's age"
-        + (" (named below)" if builtin else "")
-        + ". A value with neither is not flagged."
+        tr(
+            "(low) / (high): below / above the range used: the lab's printed range when the "
+            "report gives one, otherwise a published infant range for the child's age "
+            "(named below). A value with neither is not flagged."
+        )
+        if builtin
+        else tr(
+            "(low) / (high): below / above the range used: the lab's printed range when the "
+            "report gives one, otherwise a published infant range for the child's age. "
+            "A value with neither is not flagged."
+        )
     ]
     if any(c.lab_flag for row in summary.counts for c in row.cells.values()):
         footnotes.append(
-            "[lab: …]: the flag the lab printed, as printed; the program's (low) / (high) is "
-            "worked out from the range on its own, and the two may disagree."
+            tr(
+                "[lab: …]: the flag the lab printed, as printed; the program's (low) / (high) "
+                "is worked out from the range on its own, and the two may disagree."
+            )
         )
     if any(v.hours_after is not None for r in counts for v in r.values):
-        footnotes.append("(N h): a drug level taken N hours after the infusion started.")
-    footnotes += [f"Infant range used: {s}." for s in builtin]
+        footnotes.append(tr("(N h): a drug level taken N hours after the infusion started."))
+    footnotes += [tr("Infant range used: {range}.").format(range=s) for s in builtin]
     if any(s != "lab" for s in sources):
         footnotes.append(ranges.builtin_disclaimer())
     if converted:
         footnotes.append(
-            f"{', '.join(converted)}: labs reported these in different units; shown here in "
-            "the unit of the newest report (the record keeps each value as reported)."
+            tr(
+                "{tests}: labs reported these in different units; shown here in the unit of "
+                "the newest report (the record keeps each value as reported)."
+            ).format(tests=", ".join(converted))
         )
     if bases and any(c.calculated for row in summary.counts for c in row.cells.values()):
         if len(bases) == 1:
             said = next(iter(bases))
-            footnotes.append(f"(calc.) ANC worked out, not reported by the lab: {said}.")
+            footnotes.append(
+                tr("(calc.) ANC worked out, not reported by the lab: {basis}.").format(basis=said)
+            )
         else:
-            said = "; ".join(f"(calc. {basis_number[b]}) {b}" for b in bases)
-            footnotes.append(f"ANC worked out, not reported by the lab: {said}.")
+            said = "; ".join(
+                tr("(calc. {n}) {basis}").format(n=basis_number[b], basis=b) for b in bases
+            )
+            footnotes.append(
+                tr("ANC worked out, not reported by the lab: {bases}.").format(bases=said)
+            )
     summary.count_footnotes = footnotes
 
 
 def _lp_line(v: CnsVisit, phase_names: dict[int, str]) -> LpLine:
-    drugs = (
-        ", ".join(f"{labels.IT_DRUG[d.drug.value]} {d.dose_text}".strip() for d in v.it_drugs)
-        or "none"
-    )
+    drugs = ", ".join(
+        f"{labels.IT_DRUG[d.drug.value]} {d.dose_text}".strip() for d in v.it_drugs
+    ) or tr("none")
     csf = []
     if v.csf_wbc is not None:
-        csf.append(f"WBC {format_number(v.csf_wbc)}/µL")
+        csf.append(tr("WBC {value}/µL").format(value=format_number(v.csf_wbc)))
     if v.csf_rbc is not None:
-        csf.append(f"RBC {format_number(v.csf_rbc)}/µL")
-    if v.blasts_seen.value != "unknown":
-        csf.append(f"blasts {labels.YES_NO[v.blasts_seen.value].lower()}")
+        csf.append(tr("RBC {value}/µL").format(value=format_number(v.csf_rbc)))
+    if v.blasts_seen.value == "yes":
+        csf.append(tr("blasts yes"))
+    elif v.blasts_seen.value == "no":
+        csf.append(tr("blasts no"))
     return LpLine(
         date=v.date,
         procedure=labels.LP_PROCEDURE[v.procedure.value],

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from tracker.i18n import tr
+
 _TEXT_DIRECTION = frozenset(
     "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 )
@@ -24,10 +26,10 @@ def hidden_character(text: str, allowed: str = "\t\n") -> str | None:
     for c in text:
         code = f"(U+{ord(c):04X})"
         if c in _TEXT_DIRECTION:
-            return f"a text-direction character {code}"
+            return tr("a text-direction character {code}").format(code=code)
         category = unicodedata.category(c)
         if category == "Cc" and c not in allowed:
-            return f"a control character {code}"
+            return tr("a control character {code}").format(code=code)
         if category == "Cs":
-            return f"half of a character {code}"
+            return tr("half of a character {code}").format(code=code)
     return None

@@ -22,8 +22,10 @@ from dateutil.rrule import DAILY, MO, MONTHLY, WEEKLY, YEARLY, rrule
 from tracker import analytes, fever, labels, medicines, range_units, ranges, schedule
 from tracker.analytes import format_number
 from tracker.anc import calculate_anc
-from tracker.dates import MONTHS, day_month, day_of_phase
+from tracker.dates import day_month, day_of_phase, short_month
 from tracker.display import converted_number, typed_number
+from tracker.i18n import N_, tr, trn
+from tracker.i18n.formats import date_text, date_time_text, time_text
 from tracker.kinds import growth as growth_kind
 from tracker.kinds import stay as stay_kind
 from tracker.kinds import transfusion as transfusion_kind
@@ -56,12 +58,20 @@ from tracker.roadmap.done import entered_items, entered_status
 from tracker.roadmap.plan import What
 from tracker.roadmap.planned_entries import planned_lp_entries
 from tracker.roadmap.read import RoadmapError
+from tracker.roadmap.shift import is_moved
 from tracker.visits import Visit, series_dates
 from tracker.visits import visits as visits_of
 
 # Where the family entered no team number, a default line (tracker.ranges.default_lines:
 # domain.md §6, each with its name and source; none for haemoglobin).
-TEAM_SOURCE = "your team's number"
+TEAM_SOURCE = N_("your team's number")
+
+
+def _when(day: dt.date, at: dt.time | None) -> str:
+    """A date, with its time when there is one, as a tooltip says it."""
+    return date_time_text(dt.datetime.combine(day, at)) if at is not None else date_text(day)
+
+
 CHART_ANALYTES = ("anc", "hgb", "plt")
 # Lanes drawn as bars over days (spans), not as marks.
 SPAN_LANES = ("phases", "symptoms", "medicines", "stays")
@@ -155,14 +165,13 @@ class Point:
     @property
     def tooltip(self) -> str:
         r = self.result
-        when = r.taken_date.isoformat() + (f" {r.taken_time:%H:%M}" if r.taken_time else "")
+        when = _when(r.taken_date, r.taken_time)
         a = analytes.analyte(self.code)
         if self.calculated:
             calc = calculate_anc(r)
-            basis = calc.label if calc else "calculated"
-            return (
-                f"{when}\nANC ≈ {format_number(self.y, 2)} {self.unit}\n"
-                f"{basis} (not reported by the lab)"
+            basis = calc.label if calc else tr("calculated")
+            return tr("{when}\nANC ≈ {value} {unit}\n{basis} (not reported by the lab)").format(
+                when=when, value=format_number(self.y, 2), unit=self.unit, basis=basis
             )
         v = r.value(self.code)
         assert v is not None
@@ -170,9 +179,9 @@ class Point:
         number = converted_number(self.y, v.value_text) if converted else typed_number(v)
         tip = f"{when}\n{a.name}: {self.comparator}{number} {self.unit}"
         if converted:
-            tip += f"\n(reported as {v.value_text} {v.unit})"
+            tip += "\n" + tr("(reported as {value} {unit})").format(value=v.value_text, unit=v.unit)
         if v.range_text:
-            tip += f"\nLab's range: {v.range_text} {v.unit}"
+            tip += "\n" + tr("Lab's range: {range} {unit}").format(range=v.range_text, unit=v.unit)
         return tip
 
 
@@ -408,8 +417,8 @@ def _tick_label(d: dt.date, unit: str, previous: dt.date | None) -> str:
         return str(d.day)
     if unit == "month":
         if previous is None or previous.year != d.year or d.month == 1:
-            return f"{MONTHS[d.month - 1]} {d.year}"
-        return MONTHS[d.month - 1]
+            return tr("{month} {year}").format(month=short_month(d.month), year=d.year)
+        return short_month(d.month)
     return str(d.year)
 
 
@@ -454,14 +463,14 @@ def _reduce(bucket: list[Point]) -> list[Point]:
 
 
 MILESTONE_SHAPES = {
-    "phase_start": ("triangle", "Start"),
-    "phase_end": ("triangle", "End"),
-    "marrow_check": ("square", "Marrow"),
-    "mrd_result": ("diamond", "MRD"),
-    "remission": ("star", "Remission"),
-    "risk_change": ("cross", "Risk"),
-    "transplant": ("circle", "SCT"),
-    "end_of_therapy": ("star", "End of therapy"),
+    "phase_start": ("triangle", N_("Start")),
+    "phase_end": ("triangle", N_("End")),
+    "marrow_check": ("square", N_("Marrow")),
+    "mrd_result": ("diamond", N_("MRD")),
+    "remission": ("star", N_("Remission")),
+    "risk_change": ("cross", N_("Risk")),
+    "transplant": ("circle", N_("SCT")),
+    "end_of_therapy": ("star", N_("End of therapy")),
     "other": ("circle", ""),
 }
 
@@ -601,16 +610,22 @@ def _make_lane(key: str, inputs: Mapping[str, Any]) -> Lane:
                 (
                     t.normalised_value,
                     labels.THRESHOLD_PURPOSE[t.purpose.value].lower(),
-                    TEAM_SOURCE,
+                    tr(TEAM_SOURCE),
                 )
                 for t in team
             ]
             default = ranges.default_lines(team).get(key)
             if default is not None:
-                lines.append((default.value, f"reference: {default.name}", default.source))
+                lines.append(
+                    (
+                        default.value,
+                        tr("reference: {name}").format(name=default.name),
+                        default.source,
+                    )
+                )
         return _series_lane(counts, key, unit, lines)
     else:
-        raise ValueError(f"unknown lane {key!r}")
+        raise ValueError(f"unknown lane {key!r}")  # i18n: not shown
 
 
 OPEN_PLAN_DAYS = 14
@@ -651,7 +666,9 @@ def _phase_lane(phases: Sequence[Phase], today: dt.date) -> Lane:
                 x0,
                 x1,
                 row,
-                p.display_name + (" (length unknown)" if _length_unknown(p) else ""),
+                tr("{phase} (length unknown)").format(phase=p.display_name)
+                if _length_unknown(p)
+                else p.display_name,
                 p.kind.value,
                 planned,
                 open_ended,
@@ -662,23 +679,28 @@ def _phase_lane(phases: Sequence[Phase], today: dt.date) -> Lane:
             )
         )
     spans.sort(key=lambda s: s.x0)
-    return Lane("phases", "Phases", max(rows, default=0) + 1, spans=spans)
+    return Lane("phases", tr("Phases"), max(rows, default=0) + 1, spans=spans)
 
 
 def _phase_tooltip(p: Phase, planned: bool) -> str:
     lines = [f"{p.display_name} ({labels.PHASE_KIND[p.kind.value]})"]
     if p.actual_start:
-        end = p.actual_end.isoformat() if p.actual_end else "running"
-        lines.append(f"{p.actual_start.isoformat()} – {end}")
+        end = date_text(p.actual_end) if p.actual_end else tr("running")
+        lines.append(f"{date_text(p.actual_start)} – {end}")
         if p.actual_end:
-            lines.append(f"{(p.actual_end - p.actual_start).days + 1} days")
+            days = (p.actual_end - p.actual_start).days + 1
+            lines.append(trn("{n} day", "{n} days", days).format(n=days))
     if p.planned_start:
-        end = p.planned_end.isoformat() if p.planned_end else "?"
-        lines.append(f"Planned: {p.planned_start.isoformat()} – {end}")
+        end = date_text(p.planned_end) if p.planned_end else "?"
+        lines.append(
+            tr("Planned: {start} – {end}").format(start=date_text(p.planned_start), end=end)
+        )
     if planned:
-        lines.append("Still to come")
+        lines.append(tr("Still to come"))
     if _length_unknown(p):
-        lines.append(f"{p.notes}; length unknown" if p.notes else "Length unknown")
+        lines.append(
+            tr("{notes}; length unknown").format(notes=p.notes) if p.notes else tr("Length unknown")
+        )
     return "\n".join(lines)
 
 
@@ -716,13 +738,16 @@ def _plan_lane(
             old = stored.get(it.id)
             moved = old.moved_because if old is not None else ""
             status = entered_status(it, entered, today)
-            tip = [f"{it.date.isoformat()} · {it.description}", roadmap.note or roadmap.protocol]
+            tip = [f"{date_text(it.date)} · {it.description}", roadmap.note or roadmap.protocol]
             tip += [x for x in (status, moved) if x]
             lp = it.what is What.LP
             done = it.id in entered
-            label = ("LP" if lp else "MRD") + (
-                " (done)" if done else " (moved)" if moved.startswith("moved") else ""
-            )
+            if done:
+                label = tr("LP (done)") if lp else tr("MRD (done)")
+            elif is_moved(moved):
+                label = tr("LP (moved)") if lp else tr("MRD (moved)")
+            else:
+                label = tr("LP") if lp else tr("MRD")
             ref = Ref("roadmap", roadmap.id)
             x = x_of(it.date) + 0.5
             shape = "circle" if lp else "diamond"
@@ -731,14 +756,14 @@ def _plan_lane(
     marks.sort(key=lambda m: m.x)
     rows = _stack_same_day([m.x for m in marks])
     marks = [replace(m, row=r) for m, r in zip(marks, rows, strict=True)]
-    return Lane("plan", "Plan (LPs and MRD checks)", max(rows, default=0) + 1, marks=marks)
+    return Lane("plan", tr("Plan (LPs and MRD checks)"), max(rows, default=0) + 1, marks=marks)
 
 
 def _milestone_label(m: Milestone) -> str:
     _shape, short = MILESTONE_SHAPES[m.kind.value]
     if m.mrd is not None:
-        return f"MRD {format_mrd(m.mrd, short=True)}".strip()
-    return short or _first_words(m.result_text, 20)
+        return tr("MRD {value}").format(value=format_mrd(m.mrd, short=True)).strip()
+    return tr(short) if short else _first_words(m.result_text, 20)
 
 
 def _first_words(text: str, length: int) -> str:
@@ -765,13 +790,13 @@ def _milestone_lane(milestones: Sequence[Milestone]) -> Lane:
     for m, x, row in zip(ordered, xs, rows, strict=True):
         assert m.id is not None
         shape, _ = MILESTONE_SHAPES[m.kind.value]
-        tooltip = [f"{m.date.isoformat()} · {labels.MILESTONE_KIND[m.kind.value]}"]
+        tooltip = [f"{date_text(m.date)} · {labels.MILESTONE_KIND[m.kind.value]}"]
         if m.mrd is not None and (text := format_mrd(m.mrd)):
-            tooltip.append(f"MRD {text}")
+            tooltip.append(tr("MRD {value}").format(value=text))
         if m.result_text:
             tooltip.append(m.result_text)
         if m.planned:
-            tooltip.append("Planned")
+            tooltip.append(tr("Planned"))
         marks.append(
             Mark(
                 x,
@@ -785,7 +810,7 @@ def _milestone_lane(milestones: Sequence[Milestone]) -> Lane:
                 m.planned,
             )
         )
-    return Lane("milestones", "Milestones", max(rows, default=0) + 1, marks=marks)
+    return Lane("milestones", tr("Milestones"), max(rows, default=0) + 1, marks=marks)
 
 
 def _growth_lane(entries: Sequence[Growth]) -> Lane:
@@ -797,16 +822,20 @@ def _growth_lane(entries: Sequence[Growth]) -> Lane:
     marks = []
     for g, x, row in zip(ordered, xs, rows, strict=True):
         assert g.id is not None
-        tooltip = [g.date.isoformat()]
+        tooltip = [date_text(g.date)]
         for label, text, value, unit in (
-            ("Weight", g.weight_text, g.weight_kg, "kg"),
-            ("Length/height", g.length_text, g.length_cm, "cm"),
-            ("Head circumference", g.head_text, g.head_cm, "cm"),
+            (tr("Weight"), g.weight_text, g.weight_kg, "kg"),
+            (tr("Length/height"), g.length_text, g.length_cm, "cm"),
+            (tr("Head circumference"), g.head_text, g.head_cm, "cm"),
         ):
             if text:
-                tooltip.append(f"{label}: {growth_kind.shown(text, value, unit)}")
+                tooltip.append(
+                    tr("{measure}: {value}").format(
+                        measure=label, value=growth_kind.shown(text, value, unit)
+                    )
+                )
         if g.measured_by:
-            tooltip.append(f"Measured by: {g.measured_by}")
+            tooltip.append(tr("Measured by: {who}").format(who=g.measured_by))
         weighed = g.weight_kg is not None
         label = growth_kind.format_kg(g.weight_kg) if g.weight_kg is not None else ""
         marks.append(
@@ -814,7 +843,7 @@ def _growth_lane(entries: Sequence[Growth]) -> Lane:
                 x, row, label, "square", weighed, "growth", Ref("growth", g.id), "\n".join(tooltip)
             )
         )
-    return Lane("growth", "Weight", max(rows, default=0) + 1, marks=marks)
+    return Lane("growth", tr("Weight"), max(rows, default=0) + 1, marks=marks)
 
 
 def _appointment_lane(appointments: Sequence[Appointment], today: dt.date) -> Lane:
@@ -822,7 +851,7 @@ def _appointment_lane(appointments: Sequence[Appointment], today: dt.date) -> La
     where it is now, a cancelled one not at all; those still to come hollow.  A series with
     no end is drawn :data:`SERIES_AHEAD_DAYS` ahead."""
     if not appointments:
-        return Lane("appointments", "Appointments", 1, marks=[])
+        return Lane("appointments", tr("Appointments"), 1, marks=[])
     first = min([a.date for a in appointments] + [c.date for a in appointments for c in a.changes])
     ahead = today + dt.timedelta(days=SERIES_AHEAD_DAYS)
     last = max(
@@ -841,17 +870,23 @@ def _appointment_lane(appointments: Sequence[Appointment], today: dt.date) -> La
     for v, x, row in zip(shown, xs, rows, strict=True):
         a = v.appointment
         assert a.id is not None
-        when = v.date.isoformat() + (f" {v.time:%H:%M}" if v.time else "")
-        tooltip = [f"{when} · appointment" + (" (planned)" if v.date > today else "")]
+        when = _when(v.date, v.time)
+        tooltip = [
+            tr("{when} · appointment (planned)").format(when=when)
+            if v.date > today
+            else tr("{when} · appointment").format(when=when)
+        ]
         if v.with_whom:
-            tooltip.append(f"With: {v.with_whom}")
+            tooltip.append(tr("With: {with_whom}").format(with_whom=v.with_whom))
         if v.place:
-            tooltip.append(f"Where: {v.place}")
+            tooltip.append(tr("Where: {place}").format(place=v.place))
         if v.repeats:
-            tooltip.append(f"Repeats {schedule.describe_repeat(a.repeat)}")
+            tooltip.append(tr("Repeats {repeat}").format(repeat=schedule.describe_repeat(a.repeat)))
         if v.moved:
-            tooltip.append(f"This date moved from {v.original_date.isoformat()}")
-        label = f"{v.time:%H:%M}" if v.time else ""
+            tooltip.append(
+                tr("This date moved from {date}").format(date=date_text(v.original_date))
+            )
+        label = time_text(v.time) if v.time else ""
         planned = v.date > today
         marks.append(
             Mark(
@@ -866,7 +901,7 @@ def _appointment_lane(appointments: Sequence[Appointment], today: dt.date) -> La
                 planned,
             )
         )
-    return Lane("appointments", "Appointments", max(rows, default=0) + 1, marks=marks)
+    return Lane("appointments", tr("Appointments"), max(rows, default=0) + 1, marks=marks)
 
 
 def _series_end(a: Appointment) -> dt.date | None:
@@ -900,15 +935,16 @@ def _temperature_lane(readings: Sequence[Temperature], rules: Sequence[FeverRule
         assert t.id is not None
         marked = fever.at_or_above(t, rules)
         tooltip = [
-            t.date.isoformat() + (f" {t.time:%H:%M}" if t.time else ""),
-            f"Temperature: {fever.shown(t.value_text, t.unit)}",
+            _when(t.date, t.time),
+            tr("Temperature: {reading}").format(reading=fever.shown(t.value_text, t.unit)),
         ]
         if marked:
-            tooltip.append(fever.AT_OR_ABOVE[:1].upper() + fever.AT_OR_ABOVE[1:])
+            said = tr(fever.AT_OR_ABOVE)
+            tooltip.append(said[:1].upper() + said[1:])
         if site := site_words(t):
-            tooltip.append(f"Taken: {site}")
+            tooltip.append(tr("Taken: {site}").format(site=site))
         if done := done_words(t):
-            tooltip.append(f"Done: {done}")
+            tooltip.append(tr("Done: {done}").format(done=done))
         if t.note:
             tooltip.append(t.note)
         label = _day_label(days[t.date]) if days[t.date][0] is t else ""
@@ -924,7 +960,7 @@ def _temperature_lane(readings: Sequence[Temperature], rules: Sequence[FeverRule
                 "\n".join(tooltip),
             )
         )
-    return Lane("temperatures", "Temperature", max(rows, default=0) + 1, marks=marks)
+    return Lane("temperatures", tr("Temperature"), max(rows, default=0) + 1, marks=marks)
 
 
 def _day_label(readings: Sequence[Temperature]) -> str:
@@ -943,12 +979,17 @@ def _symptom_lane(symptoms: Sequence[Symptom]) -> Lane:
     spans = []
     for s, (x0, x1), row in zip(ordered, items, rows, strict=True):
         assert s.id is not None
-        when = s.date.isoformat()
+        when = date_text(s.date)
         if s.end_date is not None and s.end_date != s.date:
-            when += f" – {s.end_date.isoformat()} ({(s.end_date - s.date).days + 1} days)"
+            days = (s.end_date - s.date).days + 1
+            when = trn("{start} – {end} ({n} day)", "{start} – {end} ({n} days)", days).format(
+                start=when, end=date_text(s.end_date), n=days
+            )
         tooltip = [when, what_words(s)]
         if s.severity is not None:
-            tooltip.append(f"How bad: {SEVERITY_LABELS[s.severity.value].lower()}")
+            tooltip.append(
+                tr("How bad: {severity}").format(severity=SEVERITY_LABELS[s.severity.value].lower())
+            )
         if s.grade is not None:
             tooltip.append(grade_label(s)[:1].upper() + grade_label(s)[1:])
         if s.note:
@@ -967,7 +1008,7 @@ def _symptom_lane(symptoms: Sequence[Symptom]) -> Lane:
                 s.date,
             )
         )
-    return Lane("symptoms", "Symptoms", max(rows, default=0) + 1, spans=spans)
+    return Lane("symptoms", tr("Symptoms"), max(rows, default=0) + 1, spans=spans)
 
 
 # A mark per logged dose: what happened is carried by the shape and the fill, not by colour
@@ -992,7 +1033,7 @@ def _dose_lane(plans: Sequence[MedicinePlan], doses: Sequence[DoseLog]) -> Lane:
             row_of[p.drug] = len(names)
             names.append(p.drug)
     marks: list[Mark] = []
-    unlinked = "(plan deleted)"
+    unlinked = tr("(plan deleted)")
     for d in doses:
         assert d.id is not None
         plan = by_id.get(d.plan_id) if d.plan_id is not None else None
@@ -1005,12 +1046,14 @@ def _dose_lane(plans: Sequence[MedicinePlan], doses: Sequence[DoseLog]) -> Lane:
         shape, filled = DOSE_SHAPES[d.status]
         what = DOSE_WORDS[d.status.value]
         tip = [
-            f"{d.due_date.isoformat()}{f' {at:%H:%M}' if at else ''} · {name}"
+            f"{_when(d.due_date, at)} · {name}"
             + (f" {plan.dose_amount} {plan.dose_unit}".rstrip() if plan is not None else ""),
-            what + (f" at {d.given_time:%H:%M}" if d.given_time else ""),
+            tr("{status} at {time}").format(status=what, time=time_text(d.given_time))
+            if d.given_time
+            else what,
         ]
         if d.amount:
-            tip.append(f"Amount given: {d.amount}")
+            tip.append(tr("Amount given: {amount}").format(amount=d.amount))
         if d.note:
             tip.append(d.note)
         marks.append(
@@ -1054,7 +1097,7 @@ def _medicine_lane(plans: Sequence[MedicinePlan], today: dt.date) -> Lane:
         end = p.end_date if p.end_date is not None else max(today, p.start_date)
         label = f"{medicines.short_name(p.drug)} {medicines.dose_text(p)}".strip()
         tooltip = medicines.plan_line(p) + (
-            f"\nWhat the team said: {p.team_note}" if p.team_note else ""
+            "\n" + tr("What the team said: {note}").format(note=p.team_note) if p.team_note else ""
         )
         spans.append(
             Span(
@@ -1066,12 +1109,12 @@ def _medicine_lane(plans: Sequence[MedicinePlan], today: dt.date) -> Lane:
                 planned,
                 p.end_date is None and not planned,
                 Ref("medicine_plan", p.id),
-                tooltip + ("\nStarts later" if planned else ""),
+                tooltip + ("\n" + tr("Starts later") if planned else ""),
                 p.start_date,
             )
         )
     spans.sort(key=lambda s: s.x0)
-    return Lane("medicines", "Medicines", max(len(rows), 1), spans=spans)
+    return Lane("medicines", tr("Medicines"), max(len(rows), 1), spans=spans)
 
 
 STAY_KIND = "stay"  # the look of a hospital stay's span (not a phase kind)
@@ -1085,14 +1128,18 @@ def _stay_lane(stays: Sequence[Stay], today: dt.date) -> Lane:
         assert s.id is not None
         end = s.to_date if s.to_date is not None else max(today, s.from_date)
         nights = stay_kind.nights(s, today)
-        night_text = "1 night" if nights == 1 else f"{nights} nights"
+        night_text = (
+            trn("{n} night so far", "{n} nights so far", nights)
+            if s.to_date is None
+            else trn("{n} night", "{n} nights", nights)
+        ).format(n=nights)
         tooltip = [
-            f"Hospital stay: {stay_kind.dates_text(s)}",
-            f"{night_text}" + (" so far" if s.to_date is None else ""),
-            f"Why: {stay_kind.reason_name(s)}",
+            tr("Hospital stay: {dates}").format(dates=stay_kind.dates_text(s)),
+            night_text,
+            tr("Why: {reason}").format(reason=stay_kind.reason_name(s)),
         ]
         if s.place:
-            tooltip.append(f"Where: {s.place}")
+            tooltip.append(tr("Where: {place}").format(place=s.place))
         x0 = x_of(s.from_date) + 0.75  # admitted in the day: the band begins that evening
         x1 = x_of(end) + (0.5 if s.to_date is not None else 1.0)  # home by midday
         spans.append(
@@ -1109,10 +1156,15 @@ def _stay_lane(stays: Sequence[Stay], today: dt.date) -> Lane:
                 s.from_date,
             )
         )
-    return Lane("stays", "Hospital stays", 1, spans=spans)
+    return Lane("stays", tr("Hospital stays"), 1, spans=spans)
 
 
-_PRODUCT_SHORT = {"red_cells": "RBC", "platelets": "PLT", "plasma": "FFP", "other": "Other"}
+_PRODUCT_SHORT = {
+    "red_cells": N_("RBC"),
+    "platelets": N_("PLT"),
+    "plasma": N_("FFP"),
+    "other": N_("Other"),
+}
 
 
 def _transfusion_lane(
@@ -1133,12 +1185,16 @@ def _transfusion_lane(
     marks = []
     for t, x, row in zip(ordered, xs, rows, strict=True):
         assert t.id is not None
-        tooltip = [f"{transfusion_kind.when(t)} · transfusion: {transfusion_kind.product_name(t)}"]
+        tooltip = [
+            tr("{when} · transfusion: {product}").format(
+                when=transfusion_kind.when(t), product=transfusion_kind.product_name(t)
+            )
+        ]
         if t.amount_text:
-            tooltip.append(f"Amount: {t.amount_text}")
+            tooltip.append(tr("Amount: {amount}").format(amount=t.amount_text))
         if t.reason:
-            tooltip.append(f"Reason: {t.reason}")
-        label = _PRODUCT_SHORT[t.product.value]
+            tooltip.append(tr("Reason: {reason}").format(reason=t.reason))
+        label = tr(_PRODUCT_SHORT[t.product.value])
         near = by_date[
             bisect.bisect_left(dates, t.date - window) : bisect.bisect_right(dates, t.date + window)
         ]
@@ -1149,7 +1205,7 @@ def _transfusion_lane(
             label = jump or label
             tooltip.extend(transfusion_kind.jump_details_in(linked, unit))
         if t.note:
-            tooltip.append(f"Reaction or note: {t.note}")
+            tooltip.append(tr("Reaction or note: {note}").format(note=t.note))
         marks.append(
             Mark(
                 x,
@@ -1162,7 +1218,7 @@ def _transfusion_lane(
                 "\n".join(tooltip),
             )
         )
-    return Lane("transfusions", "Transfusions", max(rows, default=0) + 1, marks=marks)
+    return Lane("transfusions", tr("Transfusions"), max(rows, default=0) + 1, marks=marks)
 
 
 def _stack_same_day(xs: Sequence[float]) -> list[int]:
@@ -1191,13 +1247,16 @@ def _cns_lane(visits: Sequence[CnsVisit]) -> Lane:
         drugs = ", ".join(
             f"{labels.IT_DRUG[d.drug.value]} {d.dose_text}".strip() for d in v.it_drugs
         )
+        day = date_text(v.date)
         tooltip = [
-            f"{v.date.isoformat()} · lumbar puncture" + (" (planned)" if v.planned else ""),
-            f"Intrathecal: {drugs}" if drugs else "No intrathecal drugs",
-            f"CNS status: {labels.CNS_STATUS[status.value]}",
+            tr("{date} · lumbar puncture (planned)").format(date=day)
+            if v.planned
+            else tr("{date} · lumbar puncture").format(date=day),
+            tr("Intrathecal: {drugs}").format(drugs=drugs) if drugs else tr("No intrathecal drugs"),
+            tr("CNS status: {status}").format(status=labels.CNS_STATUS[status.value]),
         ]
         if v.csf_wbc is not None:
-            tooltip.append(f"CSF white cells {format_number(v.csf_wbc)}/µL")
+            tooltip.append(tr("CSF white cells {value}/µL").format(value=format_number(v.csf_wbc)))
         label = {"CNS1": "1", "CNS2": "2", "CNS3": "3", "TLP+": "T+", "TLP-": "T−"}.get(
             status.value, "?" if not v.planned else ""
         )
@@ -1214,7 +1273,7 @@ def _cns_lane(visits: Sequence[CnsVisit]) -> Lane:
                 v.planned,
             )
         )
-    return Lane("cns", "Lumbar punctures", max(rows, default=0) + 1, marks=marks)
+    return Lane("cns", tr("Lumbar punctures"), max(rows, default=0) + 1, marks=marks)
 
 
 def _latest_unit(counts: Sequence[CountResult], code: str) -> str:
@@ -1295,7 +1354,9 @@ def line_legend(series: Series) -> list[str]:
     """Each dash-dot line of one chart: "PLT reference: low platelets below 20 ×10⁹/L
     (its source)", in the chart's unit."""
     return [
-        f"{series.title} {t.label}" + (f" ({t.source})" if t.source else "")
+        tr("{chart} {line} ({source})").format(chart=series.title, line=t.label, source=t.source)
+        if t.source
+        else tr("{chart} {line}").format(chart=series.title, line=t.label)
         for t in series.thresholds
     ]
 
@@ -1307,11 +1368,10 @@ def threshold_legend(timeline: Timeline) -> str:
     parts = [part for lane in timeline.lanes if lane.series for part in line_legend(lane.series)]
     if not parts:
         return ""
-    return (
-        "Dash-dot lines, not your team's advice unless marked as your team's number: "
-        + "; ".join(parts)
-        + ". Your team's own numbers (Edit ▸ Team thresholds) replace the reference lines."
-    )
+    return tr(
+        "Dash-dot lines, not your team's advice unless marked as your team's number: {lines}. "
+        "Your team's own numbers (Edit ▸ Team thresholds) replace the reference lines."
+    ).format(lines="; ".join(parts))
 
 
 def _merge_bands(bands: list[Band], points: list[Point]) -> list[Band]:

@@ -18,6 +18,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from tracker.i18n import N_, tr
 from tracker.model import Appointment, CnsVisit, Milestone, Phase, Roadmap
 from tracker.roadmap.child import plan_of, whats_next
 from tracker.roadmap.done import entered_items
@@ -61,11 +62,12 @@ def _roadmap_rows(
             continue
         it = plan.item(u.item_id)
         short = {
-            What.START: f"{it.phase_name} starts",
-            What.END: f"{it.phase_name} ends",
-            What.LP: f"planned LP in {it.phase_name}",
-            What.MRD: f"planned MRD check in {it.phase_name}",
+            What.START: N_("{phase} starts"),
+            What.END: N_("{phase} ends"),
+            What.LP: N_("planned LP in {phase}"),
+            What.MRD: N_("planned MRD check in {phase}"),
         }[it.what]
+        short = tr(short).format(phase=it.phase_name)
         rows.append(Coming(u.date, u.what, u.sure, short, why=u.why, item_id=u.item_id))
     return rows, also, linked
 
@@ -92,24 +94,31 @@ def whats_coming(
             rows, also, linked = _roadmap_rows(roadmap, phases, visits, milestones, today)
     for a in appointments:
         for due in next_visits([a], today, 1, now=now):
-            who = f" ({due.with_whom})" if due.with_whom else ""
-            label = f"Appointment{who}"
-            rows.append(Coming(due.date, label, "booked", label, due.time, due.place))
+            label = (
+                tr("Appointment ({with_whom})").format(with_whom=due.with_whom)
+                if due.with_whom
+                else tr("Appointment")
+            )
+            rows.append(Coming(due.date, label, tr("booked"), label, due.time, due.place))
     for v in visits:
         if v.planned and v.date >= today:
-            why = f"the roadmap's {also[v.uid]}" if v.uid in also else ""
-            what = "Lumbar puncture (entered on the CNS tab)"
-            rows.append(Coming(v.date, what, "entered as planned", "Lumbar puncture", why=why))
+            why = tr("the roadmap's {item}").format(item=also[v.uid]) if v.uid in also else ""
+            what = tr("Lumbar puncture (entered on the CNS tab)")
+            rows.append(Coming(v.date, what, tr(_AS_PLANNED), tr("Lumbar puncture"), why=why))
     for p in phases:
         start = p.planned_start
         if p.uid not in linked and p.actual_start is None and start is not None and start >= today:
-            what = f"the start of {p.display_name}"
-            rows.append(Coming(start, what, "entered as planned", f"{p.display_name} starts"))
+            what = tr("the start of {phase}").format(phase=p.display_name)
+            starts = tr("{phase} starts").format(phase=p.display_name)
+            rows.append(Coming(start, what, tr(_AS_PLANNED), starts))
     names = milestone_labels or {}
     for m in milestones:
         if m.date > today or (m.planned and m.date == today):  # not one recorded today
             label = names.get(m.kind.value, m.kind.value)
-            rows.append(Coming(m.date, label, "entered", label))
+            rows.append(Coming(m.date, label, tr("entered"), label))
     dated = [r for r in rows if r.date is not None]
     dated.sort(key=lambda r: (r.date, r.time is None, r.time or dt.time.min))
     return (dated + [r for r in rows if r.date is None])[:n]
+
+
+_AS_PLANNED = N_("entered as planned")

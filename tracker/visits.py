@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from tracker import schedule
+from tracker.i18n import tr
+from tracker.i18n.formats import date_text
 from tracker.model import Appointment, Child, OccurrenceChange
 
 # Far enough to reach the next visit of any series (a rule repeats at least yearly: every
@@ -195,9 +197,8 @@ def put_back(a: Appointment, original: dt.date) -> Appointment:
 
 
 def _before_birth(what: str, day: dt.date, child: Child) -> str:
-    return (
-        f"{what}: {day.isoformat()} is before the date of birth "
-        f"({child.birth_date.isoformat()}); check the year"
+    return tr("{field}: {date} is before the date of birth ({birth}); check the year").format(
+        field=what, date=date_text(day), birth=date_text(child.birth_date)
     )
 
 
@@ -210,12 +211,11 @@ def _taken(a: Appointment, c: OccurrenceChange) -> str | None:
     if is_series_date(a, c.date) and (
         there is None or (not there.cancelled and there.date == there.original_date)
     ):
-        return f"{c.date.isoformat()} is already a date of this series"
+        return tr("{date} is already a date of this series").format(date=date_text(c.date))
     for d in a.changes:
         if d is not c and not d.cancelled and d.date == c.date and d.date != d.original_date:
-            return (
-                f"{c.date.isoformat()} is already the date of the visit moved from "
-                f"{d.original_date.isoformat()}"
+            return tr("{date} is already the date of the visit moved from {original}").format(
+                date=date_text(c.date), original=date_text(d.original_date)
             )
     return None
 
@@ -228,61 +228,71 @@ def problems(a: Appointment, child: Child) -> dict[str, str]:
     errors: dict[str, str] = {}
     why = schedule.repeat_problem(a.repeat)
     if why is not None:
-        errors["repeat"] = f"Repeat: {why}"
+        errors["repeat"] = tr("Repeat: {problem}").format(problem=why)
         return errors
     why = schedule.start_problem(a.repeat, a.date)
     if why is not None:  # the first date and the rule disagree: the date is the series' start
         rule = schedule.parse_repeat(a.repeat)
         if rule is not None and rule.until is not None and rule.until < a.date:
-            errors["repeat"] = f"Until: {why}"  # the last day typed is the odd one out
+            # the last day typed is the odd one out
+            errors["repeat"] = tr("Until: {problem}").format(problem=why)
         else:
-            errors["date"] = f"Date: {why}"
+            errors["date"] = tr("Date: {problem}").format(problem=why)
         return errors
     if not a.changes:
         return errors
     if not a.repeat:
-        errors["changes"] = (
+        errors["changes"] = tr(
             "Moved or cancelled dates: only a repeating appointment has them; edit the "
             "appointment's own date instead"
         )
         return errors
     seen: set[dt.date] = set()
     for c in sorted(a.changes, key=lambda c: c.original_date):
-        day = c.original_date.isoformat()
+        day = date_text(c.original_date)
         if c.original_date in seen:
-            errors["changes"] = f"Moved or cancelled dates: {day} is changed twice"
+            errors["changes"] = tr("Moved or cancelled dates: {date} is changed twice").format(
+                date=day
+            )
             break
         seen.add(c.original_date)
         if c.original_date < a.date:
-            errors["date"] = (
-                f"Date: the visit of {day} was {'cancelled' if c.cancelled else 'moved or edited'} "
-                f"on its own, and it comes before this first date {a.date.isoformat()}; "
-                f"choose a first date on or before {day}, or put that visit back first "
-                "(Appointments tab)"
-            )
+            if c.cancelled:
+                message = tr(
+                    "Date: the visit of {date} was cancelled on its own, and it comes before "
+                    "this first date {first}; choose a first date on or before {date}, or put "
+                    "that visit back first (Appointments tab)"
+                )
+            else:
+                message = tr(
+                    "Date: the visit of {date} was moved or edited on its own, and it comes "
+                    "before this first date {first}; choose a first date on or before {date}, "
+                    "or put that visit back first (Appointments tab)"
+                )
+            errors["date"] = message.format(date=day, first=date_text(a.date))
             break
         if not is_series_date(a, c.original_date):
-            errors["changes"] = (
-                f"Moved or cancelled dates: {day} is not one of the dates of this series "
-                f"({schedule.describe_repeat(a.repeat)}); put it back as the series has it, "
-                "or change the repeat back"
-            )
+            errors["changes"] = tr(
+                "Moved or cancelled dates: {date} is not one of the dates of this series "
+                "({repeat}); put it back as the series has it, or change the repeat back"
+            ).format(date=day, repeat=schedule.describe_repeat(a.repeat))
             break
         if c.date < child.birth_date:
-            errors["changes"] = _before_birth(f"The visit of {day} moved", c.date, child)
+            errors["changes"] = _before_birth(
+                tr("The visit of {date} moved").format(date=day), c.date, child
+            )
             break
         if c.cancelled and c.date != c.original_date:
-            errors["changes"] = (
-                f"Moved or cancelled dates: the visit of {day} is cancelled and moved at once"
-            )
+            errors["changes"] = tr(
+                "Moved or cancelled dates: the visit of {date} is cancelled and moved at once"
+            ).format(date=day)
             break
         taken = _taken(a, c)
         if taken is not None:
-            errors["changes"] = (
-                f"Moved or cancelled dates: the visit of {day} cannot move to "
-                f"{c.date.isoformat()}: {taken}; choose another day, or cancel the visit of "
-                f"{day} instead"
-            )
+            errors["changes"] = tr(
+                "Moved or cancelled dates: the visit of {date} cannot move to {new}: {reason}; "
+                "choose another day, or cancel the visit of {date} instead"
+            ).format(date=day, new=date_text(c.date), reason=taken)
             break
     else:
         r = schedule.parse_repeat(a.repeat)
@@ -291,7 +301,7 @@ def problems(a: Appointment, child: Child) -> dict[str, str]:
             dates = series_dates(a, a.date, last)
             gone = {c.original_date for c in a.changes if c.cancelled}
             if dates and all(d in gone for d in dates):
-                errors["changes"] = (
+                errors["changes"] = tr(
                     "Moved or cancelled dates: every date of this series is cancelled; "
                     "delete the appointment instead"
                 )

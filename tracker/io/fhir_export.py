@@ -35,6 +35,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from tracker import i18n
 from tracker.i18n import tr
 from tracker.io import fhir_export_medicines as meds
 from tracker.io import fhir_export_resources as res
@@ -177,7 +178,8 @@ def fhir_bundle(
     entries: list[JsonObject] = []
     if child is not None:
         bundle = _Bundle(record, child, zone, redact)
-        bundle.build()
+        with i18n.using(i18n.SOURCE_LANGUAGE):  # HL7's English, whatever the window's
+            bundle.build()
         entries = bundle.entries
     return {
         "resourceType": "Bundle",

@@ -25,6 +25,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from tracker.i18n import tr
+from tracker.i18n.formats import date_text
 from tracker.model import Child, Milestone, MilestoneKind, Phase, RiskGroup, Roadmap
 from tracker.roadmap.child import Applied, facts_of, synced, template_of
 from tracker.roadmap.plan import Plan, PlanItem, compute_plan
@@ -54,29 +56,44 @@ class ArmChange:
         out: list[str] = []
         if self.kept:
             out.append(
-                "Kept as they are (they really started): "
-                + "; ".join(self.kept)
-                + ", with their dates and everything entered."
+                tr(
+                    "Kept as they are (they really started): {phases}, with their dates and "
+                    "everything entered."
+                ).format(phases="; ".join(self.kept))
             )
         if self.offered:
+            offered = "; ".join(
+                tr("{phase}, from {date}").format(phase=it.phase_name, date=it.when)
+                for it in self.offered
+            )
+            if self.kept:
+                message = tr("Offered from {arm}: {phases} (after {last}, never before today).")
+            else:
+                message = tr("Offered from {arm}: {phases}.")
             out.append(
-                f"Offered from {self.new_arm}: "
-                + "; ".join(f"{it.phase_name}, from {it.when}" for it in self.offered)
-                + (f" (after {self.kept[-1]}, never before today)." if self.kept else ".")
+                message.format(
+                    arm=self.new_arm, phases=offered, last=self.kept[-1] if self.kept else ""
+                )
             )
         else:
-            out.append(f"{self.new_arm} has no phase left after the ones already begun.")
+            out.append(
+                tr("{arm} has no phase left after the ones already begun.").format(arm=self.new_arm)
+            )
         if self.dropped_phases:
             out.append(
-                f"No longer planned (not in {self.new_arm}): "
-                + "; ".join(self.dropped_phases)
-                + "."
+                tr("No longer planned (not in {arm}): {phases}.").format(
+                    arm=self.new_arm, phases="; ".join(self.dropped_phases)
+                )
             )
         if self.dropped_fixed:
             out.append(
-                f"Dates fixed by hand that go (their item is not in {self.new_arm}): "
-                + "; ".join(f"{it.description} on {it.when}" for it in self.dropped_fixed)
-                + "."
+                tr("Dates fixed by hand that go (their item is not in {arm}): {items}.").format(
+                    arm=self.new_arm,
+                    items="; ".join(
+                        tr("{item} on {date}").format(item=it.description, date=it.when)
+                        for it in self.dropped_fixed
+                    ),
+                )
             )
         return out
 
@@ -121,7 +138,11 @@ def change_arm(
     RoadmapError with a plain message if the new arm cannot follow the phases begun."""
     template = template_of(roadmap)
     if template.arm(new_arm) is None:
-        raise RoadmapError(f"The roadmap “{template.protocol}” has no arm “{new_arm}”.")
+        raise RoadmapError(
+            tr("The roadmap “{roadmap}” has no arm “{arm}”.").format(
+                roadmap=template.protocol, arm=new_arm
+            )
+        )
     facts = facts_of(roadmap, phases)
     old_chain = arm_chain(template, roadmap.arm)
     new_chain = arm_chain(template, new_arm)
@@ -166,9 +187,9 @@ def change_arm(
         for i in roadmap.items
         if i.phase_uid in by_uid
     }
-    stays = " (its planned phase entry stays on the Phases tab until you delete it)"
+    stays = tr("{phase} (its planned phase entry stays on the Phases tab until you delete it)")
     dropped = tuple(
-        p.name + (stays if p.key in entry else "")
+        stays.format(phase=p.name) if p.key in entry else p.name
         for p in old_chain
         if p.key not in keys and p.key not in {q.key for q in route}
     )
@@ -185,7 +206,7 @@ def change_arm(
 
 def _reasons(plan: Plan, remaining: Sequence[PhasePlan], new_arm: str) -> dict[str, str]:
     keys = {p.key for p in remaining}
-    why = f"planned from {team_arm(new_arm)} after the change of risk group"
+    why = tr("planned from {arm} after the change of risk group").format(arm=team_arm(new_arm))
     return {it.id: why for it in plan.items if it.phase in keys and it.date is not None}
 
 
@@ -213,18 +234,26 @@ def _with_route(
     order = [*history, *remaining]
     if order and order[0].after:
         raise RoadmapError(
-            f"{order[0].name} is not a first phase of the roadmap, so the change of arm "
-            "cannot be planned from it; apply the roadmap again in the new arm."
+            tr(
+                "{phase} is not a first phase of the roadmap, so the change of arm cannot be "
+                "planned from it; apply the roadmap again in the new arm."
+            ).format(phase=order[0].name)
         )
-    name = (
-        f"{new.name} from {today.isoformat()}, after {old.name}"
-        + (f" until {history[-1].name}" if history else "")
-    )[:500]
+    if history:
+        name = tr("{arm} from {date}, after {old} until {last}").format(
+            arm=new.name, date=date_text(today), old=old.name, last=history[-1].name
+        )
+    else:
+        name = tr("{arm} from {date}, after {old}").format(
+            arm=new.name, date=date_text(today), old=old.name
+        )
     arm = Arm(
         route,
-        name,
-        f"The change of risk group on {today.isoformat()}: the phases begun in {old_arm}, "
-        f"then the remaining phases of {new_arm}.",
+        name[:500],
+        tr(
+            "The change of risk group on {date}: the phases begun in {old}, then the remaining "
+            "phases of {new}."
+        ).format(date=date_text(today), old=old_arm, new=new_arm),
     )
     before = {p.key: order[i - 1].key for i, p in enumerate(order) if i > 0}
     from_arm = {**{p.key: old_arm for p in history}, **{p.key: new_arm for p in remaining}}
@@ -266,8 +295,10 @@ def _with_gap(template: Template, key: str, route: str, days: int) -> Template:
     is refused with what to do)."""
     if days > MAX_GAP_DAYS:
         raise RoadmapError(
-            "The phases of the new arm would start more than a year after the phase the "
-            "child is in ended; enter the real end or start of the phases first."
+            tr(
+                "The phases of the new arm would start more than a year after the phase the "
+                "child is in ended; enter the real end or start of the phases first."
+            )
         )
     p = template.phase(key)
     assert p is not None

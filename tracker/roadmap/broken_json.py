@@ -9,33 +9,38 @@ from __future__ import annotations
 
 import re
 
+from tracker.i18n import tr
 from tracker.roadmap.template import MAX_GAP_DAYS, MAX_LENGTH_DAYS, VERSION
 
 
 def whole_rule(what: str, low: int, high: int, *, nullable: bool) -> str:
     """What a whole-number field accepts, as a refusal says it."""
-    return f"{what} is a whole number from {low:,} to {high:,}" + (
-        ", or null when it is not known" if nullable else ""
-    )
+    if nullable:
+        message = tr("{what} is a whole number from {low} to {high}, or null when it is not known")
+    else:
+        message = tr("{what} is a whole number from {low} to {high}")
+    return message.format(what=what, low=f"{low:,}", high=f"{high:,}")
 
 
-# The numbers of a template, by field name: how a message names each, and what it accepts
-# (for a NaN or Infinity, which the JSON reader refuses before the field is checked).
-_NUMBERS = {
-    "length_days": (
-        "the length in days",
-        whole_rule("the length in days", 1, MAX_LENGTH_DAYS, nullable=True),
-    ),
-    "gap_days": (
-        "the gap in days",
-        whole_rule("the gap in days", 0, MAX_GAP_DAYS, nullable=False),
-    ),
-    "day": (
-        "the day",
-        "the day is a whole number from 1 (the phase's first day) to the day after its last day",
-    ),
-    "version": ("“version”", f"write {VERSION}"),
-}
+def _numbers() -> dict[str, tuple[str, str]]:
+    """The numbers of a template, by field name: how a message names each, and what it
+    accepts (for a NaN or Infinity, which the JSON reader refuses before the field is
+    checked), in the current language."""
+    length, gap = tr("the length in days"), tr("the gap in days")
+    return {
+        "length_days": (length, whole_rule(length, 1, MAX_LENGTH_DAYS, nullable=True)),
+        "gap_days": (gap, whole_rule(gap, 0, MAX_GAP_DAYS, nullable=False)),
+        "day": (
+            tr("the day"),
+            tr(
+                "the day is a whole number from 1 (the phase's first day) to the day after "
+                "its last day"
+            ),
+        ),
+        "version": ("“version”", tr("write {version}").format(version=VERSION)),
+    }
+
+
 _NOT_JSON_NUMBER = re.compile(r"-?(?:NaN|Infinity)")
 _KEY_BEFORE = re.compile(r'"([A-Za-z_]{1,40})"\s*:\s*\Z')
 
@@ -64,12 +69,18 @@ def not_a_number(data: bytes, line: int, column: int) -> str | None:
     if token is None:
         return None
     key = _KEY_BEFORE.search(text[max(0, pos - 60) : pos])
-    what, accepted = _NUMBERS.get(
+    what, accepted = _numbers().get(
         key[1] if key else "",
-        (f"“{key[1]}”" if key else "a value", "write a number, or null where it is not known"),
+        (
+            f"“{key[1]}”" if key else tr("a value"),
+            tr("write a number, or null where it is not known"),
+        ),
     )
-    shown = token[0] + (" (“not a number”)" if token[0] == "NaN" else "")
-    return f"{what} is {shown}, which JSON does not allow; {accepted}"
+    if token[0] == "NaN":
+        message = tr("{what} is NaN (“not a number”), which JSON does not allow; {accepted}")
+    else:
+        message = tr("{what} is {value}, which JSON does not allow; {accepted}")
+    return message.format(what=what, value=token[0], accepted=accepted)
 
 
 def phase_at(data: bytes, line: int, column: int) -> str | None:
@@ -114,5 +125,6 @@ def phase_at(data: bytes, line: int, column: int) -> str | None:
             return None
     if "key" not in found:
         return None
-    name = f" ({found['name'][:60]})" if "name" in found else ""
-    return f"phase “{found['key'][:40]}”{name}"
+    if "name" in found:
+        return tr("phase “{key}” ({name})").format(key=found["key"][:40], name=found["name"][:60])
+    return tr("phase “{key}”").format(key=found["key"][:40])

@@ -22,11 +22,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from tracker.dates import date_window
+from tracker.i18n import tr
+from tracker.i18n.formats import date_text
 from tracker.model import Phase, PlanItemEntry, Roadmap
 from tracker.roadmap.link import link_phases
 from tracker.roadmap.plan import Facts, Plan, PlanItem, Sureness, What, chain, compute_plan
 from tracker.roadmap.read import RoadmapError, stored_template
-from tracker.roadmap.shift import Move, Shift, plan_warnings, preview_shift, refuse_impossible
+from tracker.roadmap.shift import (
+    Move,
+    Shift,
+    days_text,
+    is_moved,
+    plan_warnings,
+    preview_shift,
+    refuse_impossible,
+)
 from tracker.roadmap.template import At, PhasePlan, Template, TimePoint, latest_point_day
 from tracker.roadmap.write import template_text
 
@@ -37,7 +47,14 @@ def template_of(roadmap: Roadmap) -> Template:
 
 
 def planned_from(protocol: str) -> str:
-    return f"planned from {protocol}"
+    return tr("planned from {protocol}").format(protocol=protocol)
+
+
+def is_planned_from(note: str) -> bool:
+    """Whether ``note`` is a :func:`planned_from` note (the default a new roadmap's phases
+    get), in English or in the current language: one the family did not write."""
+    prefixes = ("planned from ", planned_from(""))  # i18n: not shown
+    return any(prefix and note.startswith(prefix) for prefix in prefixes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +254,11 @@ def pending_moves(roadmap: Roadmap, phases: Sequence[Phase]) -> tuple[Move, ...]
             except RoadmapError:
                 shift = None
             if stored.get(item_id) != day and shift is not None:
-                reasons[item_id] = f"it really {what} on {day.isoformat()}"
+                reasons[item_id] = (
+                    tr("it really started on {date}")
+                    if what == "started"
+                    else tr("it really ended on {date}")
+                ).format(date=date_text(day))
                 for m in shift.moves:
                     reasons[m.item.id] = m.reason
             base = shift.facts if shift is not None else base
@@ -255,12 +276,15 @@ def pending_moves(roadmap: Roadmap, phases: Sequence[Phase]) -> tuple[Move, ...]
 
 def _edited_reason(old: dt.date | None, new: dt.date | None) -> str:
     if old is None:
-        return "dated now that the plan's lengths were filled in"
+        return tr("dated now that the plan's lengths were filled in")
     if new is None:
-        return "no longer dated: a length it depends on is unknown now"
+        return tr("no longer dated: a length it depends on is unknown now")
     delta = (new - old).days
-    n = f"{abs(delta)} day" + ("" if abs(delta) == 1 else "s")
-    return f"moved {n} {'later' if delta > 0 else 'earlier'} after the plan's lengths were edited"
+    if delta > 0:
+        message = tr("moved {days} later after the plan's lengths were edited")
+    else:
+        message = tr("moved {days} earlier after the plan's lengths were edited")
+    return message.format(days=days_text(abs(delta)))
 
 
 def apply_moves(roadmap: Roadmap, phases: Sequence[Phase], moves: Sequence[Move]) -> Applied:
@@ -340,14 +364,14 @@ class Upcoming:
 def how_sure(item: PlanItem, stored: PlanItemEntry | None) -> str:
     """How sure a planned item's date is, in words."""
     if item.sureness is Sureness.DONE:
-        return "done"
+        return tr("done")
     if item.sureness is Sureness.FIXED:
-        return "fixed by the team"  # a day fixed by hand, or the first start as given
+        return tr("fixed by the team")  # a day fixed by hand, or the first start as given
     if item.sureness is Sureness.UNKNOWN:
-        return f"unknown ({item.why_unknown})"
-    if stored is not None and stored.moved_because.startswith("moved"):
-        return "moved"
-    return "planned"
+        return tr("unknown ({why})").format(why=item.why_unknown)
+    if stored is not None and is_moved(stored.moved_because):
+        return tr("moved")
+    return tr("planned")
 
 
 def whats_next(
@@ -398,17 +422,21 @@ def fix_date(
     accepts (:func:`tracker.dates.date_window` from ``today``), or that would put an item
     before birth, after the calendar's last day, or an end before its start."""
     if not any(i.item_id == item_id for i in roadmap.items):
-        raise RoadmapError(f"The plan has no item “{item_id}”; apply the roadmap again.")
+        raise RoadmapError(
+            tr("The plan has no item “{item}”; apply the roadmap again.").format(item=item_id)
+        )
     before = plan_of(roadmap, phases)
     what = before.item(item_id).description
     named = f"{what[0].upper()}{what[1:]}"
     if day < birth:
         raise RoadmapError(
-            f"{named} cannot be on {day.isoformat()}: that is before the child's birth "
-            f"({birth.isoformat()}); check the date. Nothing was changed."
+            tr(
+                "{item} cannot be on {date}: that is before the child's birth ({birth}); "
+                "check the date. Nothing was changed."
+            ).format(item=named, date=date_text(day), birth=date_text(birth))
         )
     if today is not None and (problem := date_window(today, birth).problem(day, named)):
-        raise RoadmapError(f"{problem}. Nothing was changed.")
+        raise RoadmapError(tr("{problem}. Nothing was changed.").format(problem=problem))
     items = tuple(
         replace(i, date=day, fixed=True, moved_because="") if i.item_id == item_id else i
         for i in roadmap.items
@@ -428,11 +456,15 @@ def fix_date(
 
 def _fixed_reason(old: dt.date | None, new: dt.date | None, what: str) -> str:
     if old is None or new is None:
-        return f"{'dated' if new else 'no longer dated'} now that {what} was fixed by hand"
+        if new:
+            return tr("dated now that {item} was fixed by hand").format(item=what)
+        return tr("no longer dated now that {item} was fixed by hand").format(item=what)
     delta = (new - old).days
-    n = f"{abs(delta)} day" + ("" if abs(delta) == 1 else "s")
-    later = "" if delta > 0 else " earlier"
-    return f"moved {n}{later} after {what} was fixed by hand"
+    if delta > 0:
+        message = tr("moved {days} after {item} was fixed by hand")
+    else:
+        message = tr("moved {days} earlier after {item} was fixed by hand")
+    return message.format(days=days_text(abs(delta)), item=what)
 
 
 def lp_days_text(phase: PhasePlan) -> str:
@@ -449,7 +481,7 @@ def with_lp_days(template: Template, phase_key: str, text: str) -> Template:
     of days of the phase."""
     phase = template.phase(phase_key)
     if phase is None:
-        raise ValueError(f"the roadmap has no phase “{phase_key}”")
+        raise ValueError(tr("the roadmap has no phase “{phase}”").format(phase=phase_key))
     days: list[int] = []
     for part in text.replace(";", ",").split(","):
         word = part.strip()
@@ -457,22 +489,27 @@ def with_lp_days(template: Template, phase_key: str, text: str) -> Template:
             continue
         if not word.isdigit() or int(word) < 1:
             raise ValueError(
-                f"{phase.name}: “{word}” is not a day of the phase; type the LP days as "
-                "whole numbers from 1, separated by commas (e.g. 1, 15, 29)"
+                tr(
+                    "{phase}: “{text}” is not a day of the phase; type the LP days as whole "
+                    "numbers from 1, separated by commas (e.g. 1, 15, 29)"
+                ).format(phase=phase.name, text=word)
             )
         days.append(int(word))
     last = latest_point_day(phase.length_days)
     late = [d for d in days if d > last]
     if late and phase.length_days is not None:
         raise ValueError(
-            f"{phase.name}: day {late[0]} is more than a day after the end of the phase's "
-            f"{phase.length_days} days; give a day from 1 to {last} ({last}: the day after its "
-            "last day), or change the length"
+            tr(
+                "{phase}: day {day} is more than a day after the end of the phase's {length} "
+                "days; give a day from 1 to {last} ({last}: the day after its last day), or "
+                "change the length"
+            ).format(phase=phase.name, day=late[0], length=phase.length_days, last=last)
         )
     if late:
         raise ValueError(
-            f"{phase.name}: day {late[0]} is far more than any protocol; give a day from 1 to "
-            f"{last:,}"
+            tr(
+                "{phase}: day {day} is far more than any protocol; give a day from 1 to {last}"
+            ).format(phase=phase.name, day=late[0], last=f"{last:,}")
         )
     kept = tuple(t for t in phase.lps or () if t.at is not At.DAY)
     typed = tuple(TimePoint(f"day {d}", At.DAY, d) for d in sorted(set(days)))

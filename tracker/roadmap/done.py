@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 
 from tracker.dates import day_month
+from tracker.i18n import tr
 from tracker.model import CnsVisit, Milestone, MilestoneKind
 from tracker.roadmap.plan import Plan, PlanItem, What
 
@@ -44,7 +45,7 @@ def entered_status(item: PlanItem, entered: Mapping[str, dt.date], today: dt.dat
     "planned for 12 Mar, not entered" (before ``today``, no entry), or None (how sure
     its date is says the rest)."""
     if item.id in entered:
-        return f"done on {day_month(entered[item.id])}"
+        return tr("done on {date}").format(date=day_month(entered[item.id]))
     if item.what in (What.LP, What.MRD) and item.date is not None and item.date < today:
-        return f"planned for {day_month(item.date)}, not entered"
+        return tr("planned for {date}, not entered").format(date=day_month(item.date))
     return None

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from tracker.i18n import N_, tr, trn
 from tracker.roadmap.read import RoadmapError, shipped_template
 from tracker.roadmap.template import MAX_TEXT, Mark, PhasePlan, Status, Template
 
 SHIPPED = ("interfant-21", "interfant-06")
-FAMILY = Status(Mark.FAMILY, None, "typed in by a family from their protocol book")
+FAMILY_NOTE = N_("typed in by a family from their protocol book")
+"""The note of a field's status once a family typed it in (written into their template)."""
 _FIELDS = ("length_days", "lps")
 
 
@@ -25,7 +27,7 @@ def _marked(p: PhasePlan, field: str) -> PhasePlan:
     others = tuple((name, s) for name, s in p.status if name != field)
     if getattr(p, field) is None:  # cleared again: not known
         return replace(p, status=others)
-    return replace(p, status=(*others, (field, FAMILY)))
+    return replace(p, status=(*others, (field, Status(Mark.FAMILY, None, tr(FAMILY_NOTE)))))
 
 
 def with_family_numbers(before: Template, after: Template) -> Template:
@@ -56,7 +58,9 @@ def shipped_like(template: Template) -> Template | None:
 def family_fields(template: Template) -> tuple[list[str], list[str]]:
     """The phases whose length, and whose LP days, are marked as the family's."""
     lengths = [
-        f"{p.name} ({p.length_days} days)"
+        trn("{phase} ({n} day)", "{phase} ({n} days)", p.length_days).format(
+            phase=p.name, n=p.length_days
+        )
         for p in template.phases
         if p.length_days is not None and p.status_of("length_days").mark is Mark.FAMILY
     ]
@@ -86,26 +90,26 @@ def _listed(names: list[str], room: int) -> str:
     shown: list[str] = []
     for i, name in enumerate(names):
         rest = len(names) - i - 1
-        tail = f" and {rest} more" if rest else ""
+        tail = tr("{names} and {n} more").format(names="", n=rest) if rest else ""
         if len(", ".join([*shown, name])) + len(tail) > room:
-            return ", ".join(shown) + f" and {len(names) - i} more"
+            return tr("{names} and {n} more").format(names=", ".join(shown), n=len(names) - i)
         shown.append(name)
     return ", ".join(shown)
 
 
 def _about(protocol: str, lengths: list[str], lps: list[str]) -> str:
-    head = (
-        f"{protocol} as one family filled it in from their own protocol book. "
-        "From that family's book, not from the sources (status “family”): "
+    about = tr(
+        "{protocol} as one family filled it in from their own protocol book. From that "
+        "family's book, not from the sources (status “family”): {parts}. Everything else is "
+        "as in the roadmap it came from, with its status and sources. Check every number "
+        "against your own protocol book; your team's plan wins."
     )
-    tail = (
-        ". Everything else is as in the roadmap it came from, with its status and sources. "
-        "Check every number against your own protocol book; your team's plan wins."
-    )
-    room = MAX_TEXT - len(head) - len(tail) - 40
+    room = MAX_TEXT - len(about) - len(protocol) - 40
     parts = []
     if lengths:
-        parts.append("the lengths of " + _listed(lengths, room // 2 if lps else room))
+        listed = _listed(lengths, room // 2 if lps else room)
+        parts.append(tr("the lengths of {phases}").format(phases=listed))
     if lps:
-        parts.append("the LP days of " + _listed(lps, room // 2 if lengths else room))
-    return (head + "; ".join(parts) + tail)[:MAX_TEXT]
+        listed = _listed(lps, room // 2 if lengths else room)
+        parts.append(tr("the LP days of {phases}").format(phases=listed))
+    return about.format(protocol=protocol, parts="; ".join(parts))[:MAX_TEXT]

@@ -20,10 +20,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from tracker.i18n import N_, tr
+from tracker.i18n.formats import date_text
 from tracker.roadmap.read import RoadmapError
 from tracker.roadmap.template import At, PhasePlan, Template, TimePoint
 
-TOO_FAR = "too far ahead to date"
+TOO_FAR = N_("too far ahead to date")
 """Why an item has no date when its arithmetic falls after 9999-12-31, the last day a date
 can have (a shift or a fixed date that would do so is refused: shift.refuse_impossible)."""
 
@@ -71,18 +73,21 @@ class PlanItem:
     def description(self) -> str:
         """How a message names the item: "the start of Protocol IB", "LP “day 15” in IB"."""
         if self.what is What.START:
-            return f"the start of {self.phase_name}"
+            return tr("the start of {phase}").format(phase=self.phase_name)
         if self.what is What.END:
-            return f"the end of {self.phase_name}"
-        what = "LP" if self.what is What.LP else "MRD time point"
-        return f"{what} “{self.label}” in {self.phase_name}"
+            return tr("the end of {phase}").format(phase=self.phase_name)
+        if self.what is What.LP:
+            return tr("LP “{label}” in {phase}").format(label=self.label, phase=self.phase_name)
+        return tr("MRD time point “{label}” in {phase}").format(
+            label=self.label, phase=self.phase_name
+        )
 
     @property
     def when(self) -> str:
         """The date as shown, or "unknown (after Induction, whose length is unknown)"."""
         if self.date is not None:
-            return self.date.isoformat()
-        return f"unknown ({self.why_unknown})"
+            return date_text(self.date)
+        return tr("unknown ({why})").format(why=self.why_unknown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,9 +111,11 @@ def chain(template: Template, arm: str) -> tuple[PhasePlan, ...]:
     """The arm's phases from its first, each followed by the one that starts after it."""
     if template.arm(arm) is None:
         raise RoadmapError(
-            f"The roadmap “{template.protocol}” has no arm “{arm}”; its arms are "
-            + ", ".join(f"“{a.key}”" for a in template.arms)
-            + "."
+            tr("The roadmap “{roadmap}” has no arm “{arm}”; its arms are {arms}.").format(
+                roadmap=template.protocol,
+                arm=arm,
+                arms=", ".join(f"“{a.key}”" for a in template.arms),
+            )
         )
     phases = [p for p in template.phases if arm in p.arms]
     following: dict[str, PhasePlan] = {}
@@ -208,13 +215,17 @@ def _start(
         return facts.fixed[f"{p.key}.start"], Sureness.FIXED, ""
     if gap is None:
         if facts.first_start is None:
-            return None, Sureness.UNKNOWN, f"the start of {p.name} is not entered yet"
+            return (
+                None,
+                Sureness.UNKNOWN,
+                tr("the start of {phase} is not entered yet").format(phase=p.name),
+            )
         return facts.first_start, Sureness.FIXED, ""
     if prev_end is None:
         return None, Sureness.UNKNOWN, prev_why
     start = _add(prev_end, 1 + gap)
     if start is None:
-        return None, Sureness.UNKNOWN, TOO_FAR
+        return None, Sureness.UNKNOWN, tr(TOO_FAR)
     return start, Sureness.PLANNED, ""
 
 
@@ -222,7 +233,7 @@ def _end(
     p: PhasePlan, facts: Facts, start: dt.date | None, s_why: str
 ) -> tuple[dt.date | None, Sureness, str, str]:
     """The end, its sureness, why it is unknown, and why the next phase's start is."""
-    after_this = f"after {p.name}, whose length is unknown"
+    after_this = tr("after {phase}, whose length is unknown").format(phase=p.name)
     if p.key in facts.ended:
         return facts.ended[p.key], Sureness.DONE, "", ""
     if f"{p.key}.end" in facts.fixed:
@@ -230,10 +241,11 @@ def _end(
     if start is None:
         return None, Sureness.UNKNOWN, s_why, s_why
     if p.length_days is None:
-        return None, Sureness.UNKNOWN, f"the length of {p.name} is unknown", after_this
+        unknown = tr("the length of {phase} is unknown").format(phase=p.name)
+        return None, Sureness.UNKNOWN, unknown, after_this
     end = _add(start, p.length_days - 1)
     if end is None:
-        return None, Sureness.UNKNOWN, TOO_FAR, TOO_FAR
+        return None, Sureness.UNKNOWN, tr(TOO_FAR), tr(TOO_FAR)
     return end, Sureness.PLANNED, "", ""
 
 
@@ -250,17 +262,26 @@ def _check_facts(template: Template, arm: str, phases: tuple[PhasePlan, ...], fa
     for what, known in (("started", facts.started), ("ended", facts.ended)):
         for key in known:
             if key not in keys:
-                raise RoadmapError(
-                    f"The plan says phase “{key}” {what}, but the roadmap "
-                    f"“{template.protocol}” has no such phase."
+                message = (
+                    tr(
+                        "The plan says phase “{phase}” started, "
+                        "but the roadmap “{roadmap}” has no such phase."
+                    )
+                    if what == "started"
+                    else tr(
+                        "The plan says phase “{phase}” ended, "
+                        "but the roadmap “{roadmap}” has no such phase."
+                    )
                 )
+                raise RoadmapError(message.format(phase=key, roadmap=template.protocol))
     for item_id in facts.fixed:
         key = item_id.rpartition(".")[0]
         phase = template.phase(key)
         if phase is None or not any(item_id in item_ids(phase, a.key) for a in template.arms):
             raise RoadmapError(
-                f"A date was fixed for “{item_id}”, but the roadmap “{template.protocol}” "
-                "has no such item."
+                tr(
+                    "A date was fixed for “{item}”, but the roadmap “{roadmap}” has no such item."
+                ).format(item=item_id, roadmap=template.protocol)
             )
 
 

@@ -20,6 +20,7 @@ from typing import Any, NoReturn, TypeVar
 
 import resources
 from tracker.forms import blank
+from tracker.i18n import N_, tr
 from tracker.io.import_file import ImportFileError, read_import_file
 from tracker.io.json_text import JsonImportError, KeyPath, parse_with_lines
 from tracker.model import PhaseKind
@@ -55,9 +56,9 @@ MAX_TEMPLATE_BYTES = 1024 * 1024
 a megabyte is a hundred times that."""
 
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}", re.ASCII)
-_KEY_RULE = "1 to 40 letters, digits, “-” or “_”, starting with a letter or digit"
+_KEY_RULE = N_("1 to 40 letters, digits, “-” or “_”, starting with a letter or digit")
 
-_PLAIN_TEXT = (
+_PLAIN_TEXT = N_(
     "write it as plain text, without control or text-direction characters "
     "(a line break or a tab may stay)"
 )
@@ -93,7 +94,7 @@ def load_template(path: Path | str) -> Template:
     """The template in ``path``, or :class:`RoadmapError` naming the file, phase and reason."""
     path = Path(path)
     try:
-        data = read_import_file(path, MAX_TEMPLATE_BYTES, "a roadmap template")
+        data = read_import_file(path, MAX_TEMPLATE_BYTES, tr("a roadmap template"))
     except ImportFileError as exc:
         raise RoadmapError(_file_message(str(exc), path)) from None
     return parse_template(data, path.name)
@@ -110,15 +111,17 @@ def _file_message(message: str, path: Path) -> str:
     """The reader's refusal worded as the template's own: the file's name (as every other
     refusal names it), "loaded" for "imported", and that nothing was loaded."""
     message = by_name(message, path)
-    message = message.replace("cannot be imported", "cannot be loaded")
-    message = message.replace("; nothing was imported.", ".").replace(" Nothing was imported.", "")
-    return message.rstrip() + " Nothing was loaded."
+    # the file reader's own English words (tracker.io), reworded for a template
+    message = message.replace("cannot be imported", "cannot be loaded")  # i18n: not shown
+    message = message.replace("; nothing was imported.", ".")  # i18n: not shown
+    message = message.replace(" Nothing was imported.", "")  # i18n: not shown
+    return tr("{message} Nothing was loaded.").format(message=message.rstrip())
 
 
 def stored_template(text: str) -> Template:
     """The child's own copy of a template, as a roadmap entry keeps it (named the same way
     in every message: the family never chose a file for it)."""
-    return parse_template(text.encode("utf-8"), "the roadmap's own copy of its template")
+    return parse_template(text.encode("utf-8"), tr("the roadmap's own copy of its template"))
 
 
 def shipped_template(name: str) -> Template:
@@ -137,22 +140,31 @@ def parse_template(data: bytes, file: str) -> Template:
         phase = phase_at(data, int(place[1]), int(place[2])) if place else None
         number = not_a_number(data, int(place[1]), int(place[2])) if place else None
         if number is not None and place is not None:
-            at = f", {phase}" if phase else ""
+            if phase:
+                message = tr("{file}, line {line}, {phase}: {problem}. Nothing was loaded.")
+            else:
+                message = tr("{file}, line {line}: {problem}. Nothing was loaded.")
             raise RoadmapError(
-                f"{file}, line {place[1]}{at}: {number}. Nothing was loaded."
+                message.format(file=file, line=place[1], phase=phase, problem=number)
             ) from None
-        where = f", in {phase}" if phase else ""
-        raise RoadmapError(
-            f"{file} is not a roadmap template: it is not valid JSON ({reason}{where}). "
-            "Nothing was loaded."
-        ) from None
+        if phase:
+            message = tr(
+                "{file} is not a roadmap template: it is not valid JSON ({reason}, in {phase}). "
+                "Nothing was loaded."
+            )
+        else:
+            message = tr(
+                "{file} is not a roadmap template: it is not valid JSON ({reason}). "
+                "Nothing was loaded."
+            )
+        raise RoadmapError(message.format(file=file, reason=reason, phase=phase)) from None
     return _Checker(file, lines).template(value)
 
 
 def _listing(names: Iterable[str]) -> str:
     shown = [f"“{n}”" for n in names]
     if not shown:
-        return "none"
+        return tr("none")
     return ", ".join(shown)
 
 
@@ -162,12 +174,12 @@ def _kind(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
-        return "a number"
+        return tr("a number")
     if isinstance(value, str):
-        return "text"
+        return tr("text")
     if isinstance(value, list):
-        return "a list"
-    return "an object"
+        return tr("a list")
+    return tr("an object")
 
 
 def _shown(value: Any) -> str:
@@ -176,7 +188,11 @@ def _shown(value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
     if isinstance(value, float):  # as written: 7.0 is not "7, not a whole number"
-        return f"{value!r}" if value.is_integer() else f"{value!r}, not a whole number"
+        return (
+            f"{value!r}"
+            if value.is_integer()
+            else tr("{value}, not a whole number").format(value=f"{value!r}")
+        )
     return _kind(value)
 
 
@@ -202,9 +218,19 @@ class _Checker:
 
     def refuse(self, path: KeyPath, reason: str, accepted: str) -> NoReturn:
         line = self._line(path)
-        at = f", line {line}" if line is not None else ""
-        where = f", {self.where}" if self.where else ""
-        raise RoadmapError(f"{self.file}{at}{where}: {reason}; {accepted}. Nothing was loaded.")
+        if line is not None and self.where:
+            message = tr("{file}, line {line}, {where}: {reason}; {accepted}. Nothing was loaded.")
+        elif line is not None:
+            message = tr("{file}, line {line}: {reason}; {accepted}. Nothing was loaded.")
+        elif self.where:
+            message = tr("{file}, {where}: {reason}; {accepted}. Nothing was loaded.")
+        else:
+            message = tr("{file}: {reason}; {accepted}. Nothing was loaded.")
+        raise RoadmapError(
+            message.format(
+                file=self.file, line=line, where=self.where, reason=reason, accepted=accepted
+            )
+        )
 
     def _line(self, path: KeyPath) -> int | None:
         while True:
@@ -221,7 +247,11 @@ class _Checker:
     ) -> dict[str, Any]:
         """``value`` as an object with only ``fields`` (None: checked by the caller later)."""
         if not isinstance(value, dict):
-            self.refuse(path, f"{what} is {_kind(value)}", f"{what} is an object {{…}}")
+            self.refuse(
+                path,
+                tr("{what} is {kind}").format(what=what, kind=_kind(value)),
+                tr("{what} is an object {{…}}").format(what=what),
+            )
         if fields is not None:
             self.known_fields(value, path, what, fields)
         return value
@@ -233,8 +263,10 @@ class _Checker:
         if unknown:
             self.refuse(
                 (*path, unknown[0]),
-                f"{what} has a field “{unknown[0][:60]}” that a roadmap template does not have",
-                f"its fields are {_listing(fields)}",
+                tr("{what} has a field “{unknown}” that a roadmap template does not have").format(
+                    what=what, unknown=unknown[0][:60]
+                ),
+                tr("its fields are {names}").format(names=_listing(fields)),
             )
 
     def text(
@@ -244,22 +276,32 @@ class _Checker:
         if value is None:
             if optional:
                 return None
-            self.refuse((*path, key), f"“{key}” is missing", f"give “{key}” as text")
+            self.refuse(
+                (*path, key),
+                tr("“{key}” is missing").format(key=key),
+                tr("give “{key}” as text").format(key=key),
+            )
         if not isinstance(value, str) or not value.strip():
             self.refuse(
                 (*path, key),
-                f"“{key}” is {_shown(value)}",
-                f"give “{key}” as text that is not empty" + (", or null" if optional else ""),
+                tr("“{key}” is {value}").format(key=key, value=_shown(value)),
+                tr("give “{key}” as text that is not empty, or null").format(key=key)
+                if optional
+                else tr("give “{key}” as text that is not empty").format(key=key),
             )
         if len(value) > MAX_TEXT:
             self.refuse(
                 (*path, key),
-                f"“{key}” is {len(value):,} characters long",
-                f"it may be at most {MAX_TEXT} characters",
+                tr("“{key}” is {length} characters long").format(key=key, length=f"{len(value):,}"),
+                tr("it may be at most {MAX_TEXT} characters").format(MAX_TEXT=MAX_TEXT),
             )
         hidden = hidden_character(value)
         if hidden is not None:
-            self.refuse((*path, key), f"“{key}” holds {hidden}", _PLAIN_TEXT)
+            self.refuse(
+                (*path, key),
+                tr("“{key}” holds {hidden}").format(key=key, hidden=hidden),
+                tr(_PLAIN_TEXT),
+            )
         return value
 
     def required_text(self, obj: dict[str, Any], key: str, path: KeyPath) -> str:
@@ -272,8 +314,12 @@ class _Checker:
         if not isinstance(value, str) or not _KEY.fullmatch(value):
             self.refuse(
                 (*path, name),
-                f"the {what} “{name}” is {_shown(value) if name in obj else 'missing'}",
-                f"a {what} is {_KEY_RULE}",
+                tr("the {what} “{name}” is {value}").format(
+                    what=what, name=name, value=_shown(value)
+                )
+                if name in obj
+                else tr("the {what} “{name}” is missing").format(what=what, name=name),
+                tr("a {what} is {rule}").format(what=what, rule=tr(_KEY_RULE)),
             )
         return value
 
@@ -284,19 +330,33 @@ class _Checker:
             return None
         accepted = whole_rule(what, low, high, nullable=nullable)
         if isinstance(value, float) and value == 0 and math.copysign(1.0, value) < 0:
-            minus_zero = f"{what} is -0.0, a zero with a minus sign"
-            self.refuse(path, minus_zero, accepted if low > 0 else "write 0")
+            minus_zero = tr("{what} is -0.0, a zero with a minus sign").format(what=what)
+            self.refuse(path, minus_zero, accepted if low > 0 else tr("write 0"))
         number = _as_whole(value)
         if number is None:
-            self.refuse(path, f"{what} is {_shown(value)}", accepted)
+            self.refuse(
+                path, tr("{what} is {value}").format(what=what, value=_shown(value)), accepted
+            )
         shown = f"{value!r}" if isinstance(value, float) else f"{number:,}"
         if number < low:
-            reason = f"{what} is {shown}" + (", a negative number" if number < 0 else "")
+            reason = (
+                tr("{what} is {value}, a negative number")
+                if number < 0
+                else tr("{what} is {value}")
+            ).format(what=what, value=shown)
             self.refuse(path, reason, accepted)
         if number > high:
-            self.refuse(path, f"{what} is {shown}, far more than any protocol", accepted)
+            self.refuse(
+                path,
+                tr("{what} is {shown}, far more than any protocol").format(what=what, shown=shown),
+                accepted,
+            )
         if isinstance(value, float):
-            self.refuse(path, f"{what} is {shown}, written as a decimal", f"write {number}")
+            self.refuse(
+                path,
+                tr("{what} is {shown}, written as a decimal").format(what=what, shown=shown),
+                tr("write {number}").format(number=number),
+            )
         return number
 
     def choice(
@@ -306,17 +366,32 @@ class _Checker:
         one of “a”, “b”" (a phase's kind, a status's mark, a time point's "at")."""
         values = tuple(member.value for member in enum)
         if value not in values:
-            tail = f" {after}" if after else ""
+            if after:
+                reason = tr("{said} {value} {after}").format(
+                    said=said, value=_shown(value), after=after
+                )
+            else:
+                reason = tr("{said} {value}").format(said=said, value=_shown(value))
             self.refuse(
-                path, f"{said} {_shown(value)}{tail}", f"{what} is one of {_listing(values)}"
+                path,
+                reason,
+                tr("{what} is one of {names}").format(what=what, names=_listing(values)),
             )
         return enum(value)
 
     def items(self, value: Any, path: KeyPath, what: str, most: int) -> list[Any]:
         if not isinstance(value, list):
-            self.refuse(path, f"{what} is {_kind(value)}", f"{what} is a list […]")
+            self.refuse(
+                path,
+                tr("{what} is {kind}").format(what=what, kind=_kind(value)),
+                tr("{what} is a list […]").format(what=what),
+            )
         if len(value) > most:
-            self.refuse(path, f"{what} has {len(value):,} entries", f"at most {most} are accepted")
+            self.refuse(
+                path,
+                tr("{what} has {length} entries").format(what=what, length=f"{len(value):,}"),
+                tr("at most {most} are accepted").format(most=most),
+            )
         return value
 
     def key_list(
@@ -324,46 +399,68 @@ class _Checker:
     ) -> tuple[str, ...]:
         entries = self.items(value, path, what, MAX_PHASES)
         if not entries:
-            self.refuse(path, f"{what} is empty", f"name at least one of {_listing(known)}")
+            self.refuse(
+                path,
+                tr("{what} is empty").format(what=what),
+                tr("name at least one of {names}").format(names=_listing(known)),
+            )
         seen: list[str] = []
         for i, entry in enumerate(entries):
             if not isinstance(entry, str) or entry not in known:
                 self.refuse(
                     (*path, i),
-                    f"{what} names {_shown(entry)}, which is not one of the {known_what}",
-                    f"the {known_what} are {_listing(known)}",
+                    tr("{what} names {value}, which is not one of the {known_what}").format(
+                        what=what, value=_shown(entry), known_what=known_what
+                    ),
+                    tr("the {what} are {names}").format(what=known_what, names=_listing(known)),
                 )
             if entry in seen:
-                self.refuse((*path, i), f"{what} names “{entry}” twice", "name each once")
+                self.refuse(
+                    (*path, i),
+                    tr("{what} names “{entry}” twice").format(what=what, entry=entry),
+                    tr("name each once"),
+                )
             seen.append(entry)
         return tuple(seen)
 
     # ------------------------------------------------------------------ the file
 
     def template(self, value: Any) -> Template:
-        top = self.obj(value, (), "the file", TOP_FIELDS)
+        top = self.obj(value, (), tr("the file"), TOP_FIELDS)
         if top.get("format") != FORMAT:
             self.refuse(
                 ("format",),
-                f"it is not a roadmap template (its “format” is {_shown(top.get('format'))})",
-                f'a template starts with "format": "{FORMAT}"',
+                tr("it is not a roadmap template (its “format” is {value})").format(
+                    value=_shown(top.get("format"))
+                ),
+                tr('a template starts with "format": "{FORMAT}"').format(FORMAT=FORMAT),
             )
         version = top.get("version")
         if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
             self.refuse(
                 ("version",),
-                f"it was made by a newer version of Treatment Tracker (roadmap format {version})",
-                f"this version reads format {VERSION}; install the newer version to load it",
+                tr(
+                    "it was made by a newer version of Treatment Tracker (roadmap format {version})"
+                ).format(version=version),
+                tr(
+                    "this version reads format {VERSION}; install the newer version to load it"
+                ).format(VERSION=VERSION),
             )
         if isinstance(version, float) and _as_whole(version) in range(1, VERSION + 1):
             self.refuse(
                 ("version",),
-                f"“version” is {version!r}, written as a decimal",
-                f"write {int(version)}",
+                tr("“version” is {version}, written as a decimal").format(version=f"{version!r}"),
+                tr("write {number}").format(number=int(version)),
             )
         if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-            known = "only version 1 is" if VERSION == 1 else f"versions 1 to {VERSION} are"
-            self.refuse(("version",), f"“version” is {_shown(version)}", f"{known} known")
+            known = (
+                tr("only version 1 is known")
+                if VERSION == 1
+                else tr("versions 1 to {version} are known").format(version=VERSION)
+            )
+            self.refuse(
+                ("version",), tr("“version” is {value}").format(value=_shown(version)), known
+            )
         protocol = self.required_text(top, "protocol", ())
         about = self.text(top, "about", (), optional=True)
         sources = self.sources(top.get("sources", []), ("sources",))
@@ -373,14 +470,16 @@ class _Checker:
         raw_phases = self.items(top.get("phases", []), ("phases",), "“phases”", MAX_PHASES)
         phases: list[PhasePlan] = []
         for i, raw in enumerate(raw_phases):
-            self.where = f"phase {i + 1}"
+            self.where = tr("phase {n}").format(n=i + 1)
             phase = self.phase(raw, ("phases", i), arm_keys, source_ids)
             for earlier in phases:
                 if earlier.key == phase.key:
                     self.refuse(
                         ("phases", i, "key"),
-                        f"the key “{phase.key}” is also the key of {earlier.label}",
-                        "give every phase its own key",
+                        tr("the key “{key}” is also the key of {label}").format(
+                            key=phase.key, label=earlier.label
+                        ),
+                        tr("give every phase its own key"),
                     )
             phases.append(phase)
         self.where = ""
@@ -399,13 +498,13 @@ class _Checker:
         result: list[Source] = []
         for i, raw in enumerate(self.items(value, path, "“sources”", MAX_ITEMS)):
             here = (*path, i)
-            obj = self.obj(raw, here, f"source {i + 1}", SOURCE_FIELDS)
-            sid = self.key(obj, "id", here, "source id")
+            obj = self.obj(raw, here, tr("source {n}").format(n=i + 1), SOURCE_FIELDS)
+            sid = self.key(obj, "id", here, tr("source id"))
             if any(s.id == sid for s in result):
                 self.refuse(
                     (*here, "id"),
-                    f"the source id “{sid}” is used twice",
-                    "give each source its own id",
+                    tr("the source id “{sid}” is used twice").format(sid=sid),
+                    tr("give each source its own id"),
                 )
             citation = self.required_text(obj, "citation", here)
             url = self.text(obj, "url", here, optional=True)
@@ -415,23 +514,25 @@ class _Checker:
     def arms(self, value: Any, path: KeyPath, source_ids: tuple[str, ...]) -> tuple[Arm, ...]:
         raw_arms = self.items(value, path, "“arms”", MAX_ITEMS)
         if not raw_arms:
-            self.refuse(path, "“arms” is empty", "declare at least one arm or risk group")
+            self.refuse(path, tr("“arms” is empty"), tr("declare at least one arm or risk group"))
         result: list[Arm] = []
         for i, raw in enumerate(raw_arms):
             here = (*path, i)
-            obj = self.obj(raw, here, f"arm {i + 1}", ARM_FIELDS)
-            key = self.key(obj, "key", here, "arm key")
+            obj = self.obj(raw, here, tr("arm {n}").format(n=i + 1), ARM_FIELDS)
+            key = self.key(obj, "key", here, tr("arm key"))
             if any(a.key == key for a in result):
                 self.refuse(
-                    (*here, "key"), f"the arm “{key}” is declared twice", "declare each arm once"
+                    (*here, "key"),
+                    tr("the arm “{key}” is declared twice").format(key=key),
+                    tr("declare each arm once"),
                 )
-            self.where = f"arm “{key}”"
+            self.where = tr("arm “{key}”").format(key=key)
             name = self.required_text(obj, "name", here)
             description = self.text(obj, "description", here, optional=True)
             status = None
             if obj.get("status") is not None:
                 status = self.status(
-                    obj["status"], (*here, "status"), "the arm's status", source_ids
+                    obj["status"], (*here, "status"), tr("the arm's status"), source_ids
                 )
             result.append(Arm(key, name, description, status))
         self.where = ""
@@ -440,20 +541,26 @@ class _Checker:
     def status(self, value: Any, path: KeyPath, what: str, source_ids: tuple[str, ...]) -> Status:
         obj = self.obj(value, path, what, STATUS_KEYS)
         raw_mark = obj.get("mark")
-        mark = self.choice(Mark, raw_mark, (*path, "mark"), f"{what} is", "a status")
+        mark = self.choice(
+            Mark, raw_mark, (*path, "mark"), tr("{what} is").format(what=what), tr("a status")
+        )
         source = obj.get("source")
         if source is None and mark is Mark.VERIFIED:
             self.refuse(
                 (*path, "source"),
-                f"{what} is “verified” but names no source",
-                f"give the id of one of the file's sources ({_listing(source_ids)}), "
-                "or mark it “partly” or “unverified”",
+                tr("{what} is “verified” but names no source").format(what=what),
+                tr(
+                    "give the id of one of the file's sources ({names}), or mark it “partly” or "
+                    "“unverified”"
+                ).format(names=_listing(source_ids)),
             )
         if source is not None and source not in source_ids:
             self.refuse(
                 (*path, "source"),
-                f"{what} cites {_shown(source)}, which is not in the file's sources",
-                f"the sources are {_listing(source_ids)}",
+                tr("{what} cites {value}, which is not in the file's sources").format(
+                    what=what, value=_shown(source)
+                ),
+                tr("the sources are {names}").format(names=_listing(source_ids)),
             )
         note = self.text(obj, "note", path, optional=True)
         return Status(mark, source, note)
@@ -461,27 +568,28 @@ class _Checker:
     def phase(
         self, value: Any, path: KeyPath, arm_keys: tuple[str, ...], source_ids: tuple[str, ...]
     ) -> PhasePlan:
-        obj = self.obj(value, path, "the phase", None)  # its fields once it can be named
-        key = self.key(obj, "key", path, "phase key")
-        self.where = f"phase “{key}”"
+        obj = self.obj(value, path, tr("the phase"), None)  # its fields once it can be named
+        key = self.key(obj, "key", path, tr("phase key"))
+        self.where = tr("phase “{key}”").format(key=key)
         raw_name = obj.get("name")
         if isinstance(raw_name, str) and blank(raw_name):
             self.refuse(
                 (*path, "name"),
-                "the phase's name is "
-                + ("empty" if not raw_name else "blank (only spaces or invisible characters)"),
-                "give the phase the name your protocol book uses (such as “Induction”)",
+                tr("the phase's name is empty")
+                if not raw_name
+                else tr("the phase's name is blank (only spaces or invisible characters)"),
+                tr("give the phase the name your protocol book uses (such as “Induction”)"),
             )
         name = self.required_text(obj, "name", path)
-        self.where = f"phase “{key}” ({name})"
-        self.known_fields(obj, path, "the phase", PHASE_FIELDS)
+        self.where = tr("phase “{key}” ({name})").format(key=key, name=name)
+        self.known_fields(obj, path, tr("the phase"), PHASE_FIELDS)
         kind = self.choice(
             PhaseKind,
             obj.get("kind"),
             (*path, "kind"),
-            "the kind",
+            tr("the kind"),
             "a kind",
-            "is not a kind of phase",
+            tr("is not a kind of phase"),
         )
         arms = self.key_list(
             obj.get("arms"), (*path, "arms"), "“arms”", arm_keys, "template's arms"
@@ -490,13 +598,13 @@ class _Checker:
         length = self.whole(
             obj.get("length_days"),
             (*path, "length_days"),
-            "the length in days",
+            tr("the length in days"),
             1,
             MAX_LENGTH_DAYS,
             nullable=True,
         )
-        lps = self.points(obj.get("lps"), (*path, "lps"), "LP", length, arms)
-        mrd = self.points(obj.get("mrd"), (*path, "mrd"), "MRD time point", length, arms)
+        lps = self.points(obj.get("lps"), (*path, "lps"), tr("LP"), length, arms)
+        mrd = self.points(obj.get("mrd"), (*path, "mrd"), tr("MRD time point"), length, arms)
         drugs: list[str] = []
         for i, drug in enumerate(
             self.items(obj.get("drugs", []), (*path, "drugs"), "“drugs”", MAX_ITEMS)
@@ -504,12 +612,16 @@ class _Checker:
             if not isinstance(drug, str) or not drug.strip() or len(drug) > MAX_TEXT:
                 self.refuse(
                     (*path, "drugs", i),
-                    f"drug {i + 1} is {_shown(drug)}",
-                    "a drug is its name as text",
+                    tr("drug {n} is {value}").format(n=i + 1, value=_shown(drug)),
+                    tr("a drug is its name as text"),
                 )
             hidden = hidden_character(drug)
             if hidden is not None:
-                self.refuse((*path, "drugs", i), f"drug {i + 1} holds {hidden}", _PLAIN_TEXT)
+                self.refuse(
+                    (*path, "drugs", i),
+                    tr("drug {n} holds {hidden}").format(n=i + 1, hidden=hidden),
+                    tr(_PLAIN_TEXT),
+                )
             drugs.append(drug)
         note = self.text(obj, "note", path, optional=True)
         raw_status = obj.get("status", {})
@@ -518,7 +630,10 @@ class _Checker:
             (
                 f,
                 self.status(
-                    status_obj[f], (*path, "status", f), f"the status of “{f}”", source_ids
+                    status_obj[f],
+                    (*path, "status", f),
+                    tr("the status of “{f}”").format(f=f),
+                    source_ids,
                 ),
             )
             for f in STATUS_FIELDS
@@ -535,9 +650,11 @@ class _Checker:
             if source not in source_ids:
                 self.refuse(
                     (*here, "source"),
-                    f"the example from another protocol cites {_shown(source)}, "
-                    "which is not in the file's sources",
-                    f"the sources are {_listing(source_ids)}",
+                    tr(
+                        "the example from another protocol cites {value}, which is not in the "
+                        "file's sources"
+                    ).format(value=_shown(source)),
+                    tr("the sources are {names}").format(names=_listing(source_ids)),
                 )
             example = OtherProtocolExample(protocol, source, self.required_text(ex, "text", here))
         return PhasePlan(
@@ -559,21 +676,21 @@ class _Checker:
         links: list[After] = []
         for i, raw in enumerate(self.items(value, path, "“after”", MAX_ITEMS)):
             here = (*path, i)
-            obj = self.obj(raw, here, f"“after” entry {i + 1}", AFTER_FIELDS)
-            phase = self.key(obj, "phase", here, "phase key")
+            obj = self.obj(raw, here, tr("“after” entry {n}").format(n=i + 1), AFTER_FIELDS)
+            phase = self.key(obj, "phase", here, tr("phase key"))
             link_arms = None
             if obj.get("arms") is not None:
                 link_arms = self.key_list(
                     obj["arms"],
                     (*here, "arms"),
-                    f"the “arms” of “after” entry {i + 1}",
+                    tr("the “arms” of “after” entry {n}").format(n=i + 1),
                     arms,
-                    "arms this phase applies to",
+                    tr("arms this phase applies to"),
                 )
             gap = self.whole(
                 obj.get("gap_days", 0),
                 (*here, "gap_days"),
-                "the gap in days",
+                tr("the gap in days"),
                 0,
                 MAX_GAP_DAYS,
                 nullable=False,
@@ -586,16 +703,22 @@ class _Checker:
                 if not covering:
                     self.refuse(
                         path,
-                        f"“after” names no phase this one starts after in the arm “{arm}”",
-                        "name one for every arm of the phase, "
-                        "or leave “after” empty for the first phase",
+                        tr(
+                            "“after” names no phase this one starts after in the arm “{arm}”"
+                        ).format(arm=arm),
+                        tr(
+                            "name one for every arm of the phase, or leave “after” empty for the "
+                            "first phase"
+                        ),
                     )
                 if len(covering) > 1:
                     self.refuse(
                         path,
-                        f"“after” names two phases for the arm “{arm}” "
-                        f"(“{covering[0].phase}” and “{covering[1].phase}”)",
-                        "name one phase per arm: give each entry the arms it is for",
+                        tr(
+                            "“after” names two phases for the arm “{arm}” (“{phase}” and "
+                            "“{phase2}”)"
+                        ).format(arm=arm, phase=covering[0].phase, phase2=covering[1].phase),
+                        tr("name one phase per arm: give each entry the arms it is for"),
                     )
         return tuple(links)
 
@@ -605,11 +728,18 @@ class _Checker:
         if value is None:
             return None
         result: list[TimePoint] = []
-        for i, raw in enumerate(self.items(value, path, f"the {what}s", MAX_ITEMS)):
+        plural = tr("the LPs") if what == tr("LP") else tr("the MRD time points")
+        for i, raw in enumerate(self.items(value, path, plural, MAX_ITEMS)):
             here = (*path, i)
-            obj = self.obj(raw, here, f"{what} {i + 1}", POINT_FIELDS)
+            obj = self.obj(raw, here, tr("{what} {n}").format(what=what, n=i + 1), POINT_FIELDS)
             label = self.required_text(obj, "label", here)
-            at = self.choice(At, obj.get("at"), (*here, "at"), f"{what} {i + 1}'s “at” is", "“at”")
+            at = self.choice(
+                At,
+                obj.get("at"),
+                (*here, "at"),
+                tr("{what} {n}'s “at” is").format(what=what, n=i + 1),
+                "“at”",
+            )
             day = None
             if at is At.DAY:
                 # Day N counts from the phase's day 1 and may be the day after its last
@@ -620,28 +750,39 @@ class _Checker:
                 if whole_day is not None and length is not None and whole_day > high:
                     self.refuse(
                         (*here, "day"),
-                        f"the {what} “{label[:60]}” is on day {_shown(raw_day)}, more than a day "
-                        f"after the end of the phase's {length} days",
-                        f"give a day from 1 to {high} ({high}: the day after its last day), "
-                        "or change the length",
+                        tr(
+                            "the {what} “{label}” is on day {value}, more than a day after the "
+                            "end of the phase's {length} days"
+                        ).format(what=what, label=label[:60], value=_shown(raw_day), length=length),
+                        tr(
+                            "give a day from 1 to {high} ({high}: the day after its last day), or "
+                            "change the length"
+                        ).format(high=high),
                     )
                 day = self.whole(
-                    raw_day, (*here, "day"), f"the day of {what} {i + 1}", 1, high, nullable=False
+                    raw_day,
+                    (*here, "day"),
+                    tr("the day of {what} {n}").format(what=what, n=i + 1),
+                    1,
+                    high,
+                    nullable=False,
                 )
             elif obj.get("day") is not None:
                 self.refuse(
                     (*here, "day"),
-                    f"the {what} “{label[:60]}” is at the phase's {at.value} and also gives a day",
-                    'give a day only with "at": "day"',
+                    tr(
+                        "the {what} “{label}” is at the phase's {value} and also gives a day"
+                    ).format(what=what, label=label[:60], value=at.value),
+                    tr('give a day only with "at": "day"'),
                 )
             point_arms = None
             if obj.get("arms") is not None:
                 point_arms = self.key_list(
                     obj["arms"],
                     (*here, "arms"),
-                    f"the {what}'s “arms”",
+                    tr("the {what}'s “arms”").format(what=what),
                     arms,
-                    "arms this phase applies to",
+                    tr("arms this phase applies to"),
                 )
             result.append(TimePoint(label, at, day, point_arms))
         return tuple(result)
@@ -659,20 +800,28 @@ class _Checker:
                 if link.phase not in index:
                     self.refuse(
                         here,
-                        f"it starts after “{link.phase}”, which is not a phase in this file",
-                        f"the phases are {_listing(p.key for p in template.phases)}",
+                        tr("it starts after “{phase}”, which is not a phase in this file").format(
+                            phase=link.phase
+                        ),
+                        tr("the phases are {names}").format(
+                            names=_listing(p.key for p in template.phases)
+                        ),
                     )
                 before = template.phases[index[link.phase]]
                 if before.key == phase.key:
-                    self.refuse(here, "it starts after itself", "name the phase before it")
+                    self.refuse(here, tr("it starts after itself"), tr("name the phase before it"))
                 for arm in link.arms or phase.arms:
                     if arm not in before.arms:
                         self.refuse(
                             here,
-                            f"it starts after {before.label} in the arm “{arm}”, "
-                            "but that phase is not in that arm",
-                            f"in “{arm}” name a phase of that arm, or give the entry "
-                            f"the arms it is for (of {_listing(before.arms)})",
+                            tr(
+                                "it starts after {label} in the arm “{arm}”, but that phase is "
+                                "not in that arm"
+                            ).format(label=before.label, arm=arm),
+                            tr(
+                                "in “{arm}” name a phase of that arm, or give the entry the arms "
+                                "it is for (of {names})"
+                            ).format(arm=arm, names=_listing(before.arms)),
                         )
         for declared in template.arms:
             self.chain(template, declared.key, index)
@@ -692,10 +841,13 @@ class _Checker:
                 other = template.phases[index[follows[link.phase]]]
                 self.refuse(
                     ("phases", index[p.key], "after"),
-                    f"both this phase and {other.label} start after “{link.phase}” "
-                    f"in the arm “{arm}”",
-                    "in one arm each phase is followed by one phase only; "
-                    "give each “after” entry the arms it is for",
+                    tr(
+                        "both this phase and {label} start after “{phase}” in the arm “{arm}”"
+                    ).format(label=other.label, phase=link.phase, arm=arm),
+                    tr(
+                        "in one arm each phase is followed by one phase only; give each “after” "
+                        "entry the arms it is for"
+                    ),
                 )
             follows[link.phase] = p.key
         for p in phases:  # a cycle: walking back never reaches a first phase
@@ -707,9 +859,11 @@ class _Checker:
                     loop = " → ".join([*seen[seen.index(link.phase) :], link.phase][::-1])
                     self.refuse(
                         ("phases", index[p.key], "after"),
-                        f"its “after” makes a cycle in the arm “{arm}” "
-                        f"({loop}: each starts after the one before it)",
-                        "every chain of phases starts from a first phase with an empty “after”",
+                        tr(
+                            "its “after” makes a cycle in the arm “{arm}” ({loop}: each starts "
+                            "after the one before it)"
+                        ).format(arm=arm, loop=loop),
+                        tr("every chain of phases starts from a first phase with an empty “after”"),
                     )
                 seen.append(link.phase)
                 link = template.phases[index[link.phase]].predecessor(arm)
@@ -718,7 +872,9 @@ class _Checker:
             self.where = firsts[1].label
             self.refuse(
                 ("phases", index[firsts[1].key], "after"),
-                f"both this phase and {firsts[0].label} start the arm “{arm}” "
-                "(neither starts after another phase)",
-                "in one arm only the first phase has an empty “after”",
+                tr(
+                    "both this phase and {label} start the arm “{arm}” (neither starts after "
+                    "another phase)"
+                ).format(label=firsts[0].label, arm=arm),
+                tr("in one arm only the first phase has an empty “after”"),
             )

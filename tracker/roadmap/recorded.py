@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from tracker.i18n import tr
+from tracker.i18n.formats import date_text
 from tracker.model import Phase
-
-
-def _days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
+from tracker.roadmap.shift import days_text
 
 
 def real_start_change(phase: Phase, day: dt.date, today: dt.date) -> str:
@@ -22,26 +21,37 @@ def real_start_change(phase: Phase, day: dt.date, today: dt.date) -> str:
     name = phase.display_name
     old = phase.actual_start
     if old is None:
-        planned = (
-            f" (planned to start {phase.planned_start.isoformat()})" if phase.planned_start else ""
+        if phase.planned_start:
+            return tr(
+                "{phase} (planned to start {planned}): its real start is recorded as {date}."
+            ).format(phase=name, planned=date_text(phase.planned_start), date=date_text(day))
+        return tr("{phase}: its real start is recorded as {date}.").format(
+            phase=name, date=date_text(day)
         )
-        return f"{name}{planned}: its real start is recorded as {day.isoformat()}."
     if old == day:
-        return f"{name} (recorded): its start stays {day.isoformat()}."
-    head = f"{name} (recorded): start {old.isoformat()} → {day.isoformat()}; only the start changes"
+        return tr("{phase} (recorded): its start stays {date}.").format(
+            phase=name, date=date_text(day)
+        )
+    values = {"phase": name, "old": date_text(old), "new": date_text(day)}
     end = phase.actual_end
     if end is not None:
         before, after = (end - old).days + 1, (end - day).days + 1
-        return (
-            f"{head}, its end stays {end.isoformat()}, so it is {_days(after)} instead of "
-            f"{_days(before)}."
-        )
-    planned_end = (
-        f" (its planned end stays {phase.planned_end.isoformat()})" if phase.planned_end else ""
-    )
-    text = f"{head}; no end is recorded yet{planned_end}"
+        return tr(
+            "{phase} (recorded): start {old} → {new}; only the start changes, its end stays "
+            "{end}, so it is {days} instead of {days_before}."
+        ).format(end=date_text(end), days=days_text(after), days_before=days_text(before), **values)
+    if phase.planned_end:
+        head = tr(
+            "{phase} (recorded): start {old} → {new}; only the start changes; no end is "
+            "recorded yet (its planned end stays {planned_end})"
+        ).format(planned_end=date_text(phase.planned_end), **values)
+    else:
+        head = tr(
+            "{phase} (recorded): start {old} → {new}; only the start changes; no end is "
+            "recorded yet"
+        ).format(**values)
     if day <= today and old <= today:
-        text += (
-            f", so today is day {(today - day).days + 1} of it instead of {(today - old).days + 1}"
+        return tr("{text}, so today is day {day} of it instead of {day_before}.").format(
+            text=head, day=(today - day).days + 1, day_before=(today - old).days + 1
         )
-    return text + "."
+    return tr("{text}.").format(text=head)

@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from tracker.i18n import tr
 from tracker.model import PhaseKind
 
-FORMAT = "treatment-tracker roadmap"
+FORMAT = "treatment-tracker roadmap"  # i18n: not shown (the file format's own words)
 VERSION = 1
 
 MAX_LENGTH_DAYS = 1461
@@ -132,7 +133,8 @@ class PhasePlan:
         # One order for the statuses (the file's), so equal plans compare equal.
         names = [name for name, _ in self.status]
         if len(set(names)) != len(names) or not set(names) <= set(STATUS_FIELDS):
-            raise ValueError(f"a status for each of {STATUS_FIELDS} at most: {names}")
+            said = f"a status for each of {STATUS_FIELDS} at most: {names}"  # i18n: not shown
+            raise ValueError(said)
         ordered = tuple(sorted(self.status, key=lambda pair: STATUS_FIELDS.index(pair[0])))
         object.__setattr__(self, "status", ordered)
 
@@ -146,7 +148,7 @@ class PhasePlan:
     @property
     def label(self) -> str:
         """How a message names the phase: its key and its name."""
-        return f"phase “{self.key}” ({self.name})"
+        return tr("phase “{key}” ({name})").format(key=self.key, name=self.name)
 
     def predecessor(self, arm: str) -> After | None:
         """The phase this one starts after in ``arm`` (None: it starts the plan)."""
@@ -184,6 +186,9 @@ class Template:
         return None
 
 
-def empty_template(protocol: str = "New roadmap") -> Template:
-    """A template to start from: one arm for everyone, no phases, no sources."""
-    return Template(protocol=protocol, arms=(Arm("all", "Everyone on this protocol"),))
+def empty_template(protocol: str = "") -> Template:
+    """A template to start from: one arm for everyone, no phases, no sources (called "New
+    roadmap" in the current language when no ``protocol`` is given)."""
+    return Template(
+        protocol=protocol or tr("New roadmap"), arms=(Arm("all", tr("Everyone on this protocol")),)
+    )

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from tracker.i18n import tr
 from tracker.roadmap.read import by_name
 from tracker.roadmap.template import (
     FORMAT,
@@ -59,7 +60,7 @@ def write_template(
             check_write_target(path, record_path, replaces=(".json",))
         else:
             check_regular_target(path)
-        write_atomically(path, template_text(template).encode("utf-8"), "the roadmap template")
+        write_atomically(path, template_text(template).encode("utf-8"), tr("the roadmap template"))
     except RecordError as exc:  # the file named as everywhere else for templates
         raise type(exc)(by_name(str(exc), path)) from exc
 

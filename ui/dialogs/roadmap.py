@@ -32,6 +32,7 @@ from tracker.roadmap.child import (
     apply_moves,
     apply_template,
     how_sure,
+    is_planned_from,
     pending_moves,
     plan_of,
     planned_from,
@@ -162,7 +163,7 @@ class RoadmapDialog(FormDialog):
         else:
             self._set_template(shipped_template(str(key)))
         note = self.text_of("note")
-        if self._template is not None and (not note or note.startswith("planned from ")):
+        if self._template is not None and (not note or is_planned_from(note)):
             self.set_text("note", planned_from(self._template.protocol))
         self._update()
 
