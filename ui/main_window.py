@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QRect, QSize
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QVBoxLayout, QWidget
 
 from tracker.cli import GUI_VIEWS
 from tracker.display import PREFERENCE_LABELS, UnitPreference
@@ -28,6 +28,7 @@ from ui.kinds import in_add_menu, ui_kind
 from ui.menu_keys import OneEscape
 from ui.plain import plain_label
 from ui.safety import COPY_REMINDER_QUIET_DAYS, CopyReminder, PlaceNote, Safety
+from ui.screen_fit import ScrollingTabs
 from ui.settings import Settings
 from ui.timeline.view import TimelineView
 from ui.views.lists import (
@@ -83,7 +84,7 @@ class MainWindow(QMainWindow):
         self.place_note.move_requested.connect(self.keep_record_here)
         self.header = HeaderWidget(bridge, self)
         self.header.child_chosen.connect(bridge.select_child)
-        self.views = QTabWidget(self)
+        self.views = ScrollingTabs(self)  # a page taller than a small window scrolls
         self.views.setDocumentMode(True)
         self.timeline_view = TimelineView(bridge, settings, parent=self)
         self.timeline_view.edit_requested.connect(self.open_item)
