@@ -63,9 +63,9 @@ def test_on_a_1920x1080_screen_at_200_percent(tmp_path: Path) -> None:
     config = tmp_path / "screen.json"
     config.write_text(json.dumps({"screens": [screen]}))
     env = {**os.environ, "TREATMENT_TRACKER_TEST_SCREEN": str(config), "QT_SCALE_FACTOR": "2"}
+    inner = ["--basetemp", str(tmp_path / "inner"), __file__]
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly"]
-        + ["--basetemp", str(tmp_path / "inner"), __file__],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *inner],
         capture_output=True,
         text=True,
         env=env,
