@@ -616,8 +616,16 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ window state
 
+    def screen_key(self) -> str:
+        """The key of the screen the window is on (its size is kept per screen and scale)."""
+        screen = self.screen()
+        size = screen.size()
+        return Settings.screen_key(
+            screen.name(), size.width(), size.height(), screen.devicePixelRatio()
+        )
+
     def restore_state(self) -> None:
-        geometry = self.settings.geometry
+        geometry = self.settings.geometry_for(self.screen_key())
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:  # the first window: most of the screen, centred, never past its edges
@@ -630,7 +638,7 @@ class MainWindow(QMainWindow):
         self.show_view(self.settings.last_view)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.settings.geometry = self.saveGeometry()
+        self.settings.set_geometry_for(self.screen_key(), self.saveGeometry())
         self.settings.window_state = self.saveState()
         self.settings.sync()
         super().closeEvent(event)
