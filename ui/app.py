@@ -335,7 +335,7 @@ def _screenshot(  # type: ignore[no-untyped-def]
     atomically (the old file stays unless the new one is written whole and reads back).
     ``size``: the window's logical size (the main window's default MAIN_WINDOW_PICTURE, a
     dialog its own); ``scale``: device pixels per logical pixel (the PNG is size * scale)."""
-    from PySide6.QtCore import QSize, Qt
+    from PySide6.QtCore import QSize
     from PySide6.QtGui import QImage
     from PySide6.QtWidgets import QApplication, QMainWindow
 
@@ -360,10 +360,10 @@ def _screenshot(  # type: ignore[no-untyped-def]
         QApplication.processEvents()
     image = QImage(
         QSize(round(widget.width() * scale), round(widget.height() * scale)),
-        QImage.Format.Format_ARGB32_Premultiplied,
+        QImage.Format.Format_RGB32,  # opaque, as a window on screen
     )
     image.setDevicePixelRatio(scale)
-    image.fill(Qt.GlobalColor.transparent)
+    image.fill(widget.palette().window().color())
     widget.render(image)
     widget.close()
     # The picture shows the child's record: written private to the user, like the record.

@@ -17,7 +17,7 @@ from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
 from PySide6.QtWidgets import QFrame, QScrollArea, QStyle, QTabWidget, QWidget
 
 TITLE_BAR_ROOM = 48  # a title bar and a panel: what a window's frame may take on screen
-SIDE_ROOM = 24
+SIDE_ROOM = 16  # a little of the screen on each side (the frame is counted apart)
 FORM_LEAST_HEIGHT = 120  # the form's part of a dialog on the smallest screen: it scrolls
 
 
