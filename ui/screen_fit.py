@@ -109,6 +109,10 @@ class FormScroll(QScrollArea):
         page = self.widget()
         if page is None:
             return super().sizeHint()
+        if page.layout() is not None:
+            # fields added since the page's layout last ran (a dialog's __init__, before it
+            # is shown): Qt keeps the old hint until the layout runs again
+            page.layout().activate()
         hint = page.sizeHint()
         width = max(self.width(), hint.width())
         height = page.heightForWidth(width) if page.hasHeightForWidth() else -1
