@@ -118,3 +118,18 @@ def test_size_without_a_screenshot_is_bad_usage(
         main(["--demo", "--size", "1024x600"])
     assert caught.value.code == cli.EXIT_USAGE
     assert "--size and --scale go with --screenshot PNG" in capsys.readouterr().err
+
+
+def test_the_welcome_at_200_percent_is_its_own_size_doubled(tmp_path: Path) -> None:
+    """A new record's picture is the welcome; at --scale 2 on a screen of the default size
+    it keeps its width (at least 520 logical pixels) in twice the pixels."""
+    png = tmp_path / "welcome.png"
+    done = _run(tmp_path, "--db", str(tmp_path / "new.sqlite"), "--screenshot", str(png))
+    assert done.returncode == 0, done.stderr
+    plain = png_size(png)
+    done = _run(
+        tmp_path, "--db", str(tmp_path / "new.sqlite"), "--screenshot", str(png), "--scale", "2"
+    )
+    assert done.returncode == 0, done.stderr
+    assert png_size(png) == (plain[0] * 2, plain[1] * 2)
+    assert plain[0] >= 520

@@ -44,9 +44,10 @@ def main(argv: Sequence[str] | None = None, clock: Clock = system_clock) -> int:
 def _screen_for_screenshot(size: tuple[int, int] | None, scale: float) -> None:
     """Before the QApplication exists: the screen the picture is taken on.  Qt's scale
     factor (QT_SCALE_FACTOR) gives it ``scale`` device pixels per logical pixel, and on the
-    offscreen platform a screen of ``size`` logical pixels (its configfile), so dialogs and
-    the first window size see that screen's room.  With a QApplication already running
-    (tests in one process) the picture is still rendered at ``scale`` (_screenshot)."""
+    offscreen platform a screen of ``size`` logical pixels (its configfile; without a size,
+    MAIN_WINDOW_PICTURE's), so dialogs and the first window size see that screen's room.
+    With a QApplication already running (tests in one process) the picture is still
+    rendered at ``scale`` (_screenshot)."""
     import json
     import os
 
@@ -56,8 +57,8 @@ def _screen_for_screenshot(size: tuple[int, int] | None, scale: float) -> None:
         return
     if scale != 1.0:
         os.environ["QT_SCALE_FACTOR"] = f"{scale:g}"
-    if size is not None and os.environ.get("QT_QPA_PLATFORM") == "offscreen":
-        width, height = (round(side * scale) for side in size)
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":  # its own screen is 800x800 pixels
+        width, height = (round(side * scale) for side in size or MAIN_WINDOW_PICTURE)
         screen = {"name": "screenshot", "x": 0, "y": 0, "width": width, "height": height}
         screen |= {"logicalDpi": 96, "logicalBaseDpi": 96}
         config = Path(_temporary_folder("treatment-tracker-screen-")) / "screen.json"
