@@ -423,3 +423,31 @@ def test_the_check_sees_a_widget_cut_off(qtbot) -> None:  # type: ignore[no-unty
     area.setGeometry(0, 0, 200, 100)
     settle(qtbot)
     assert cut_off(window) == []
+
+
+def test_the_scrolling_tabs_act_as_plain_tabs(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Pages are named as added; a page whose tab is not chosen is hidden (views refresh
+    when shown) and the keyboard follows into the page chosen."""
+    from PySide6.QtWidgets import QLineEdit, QVBoxLayout
+
+    from ui.screen_fit import ScrollingTabs
+
+    tabs = ScrollingTabs()
+    qtbot.addWidget(tabs)
+    pages = []
+    for n in range(3):
+        page = QWidget()
+        QVBoxLayout(page).addWidget(QLineEdit(f"field {n}", page))
+        tabs.addTab(page, f"tab {n}")
+        pages.append(page)
+    assert [page.isHidden() for page in pages] == [False, True, True]
+    tabs.show()
+    qtbot.waitExposed(tabs)
+    activate(qtbot, tabs)
+    pages[0].findChild(QLineEdit).setFocus()
+    tabs.setCurrentIndex(2)
+    assert tabs.currentWidget() is pages[2] and tabs.indexOf(pages[1]) == 1
+    assert [page.isHidden() for page in pages] == [True, True, False]
+    assert tabs.focusWidget() is pages[2].findChild(QLineEdit)
+    tabs.hide()  # the window hidden: the page of the tab chosen stays as it is
+    assert not pages[2].isHidden()

@@ -131,6 +131,21 @@ class FormScroll(QScrollArea):
         return super().eventFilter(watched, event)
 
 
+class _PageFollowsItsTab(QObject):
+    """Hides the page inside a tab's scroll area when the tab widget hides the area (another
+    tab chosen) and shows it again with it, before the tab widget moves the focus there: a
+    view refreshes when shown, as in a plain QTabWidget, and the keyboard lands in it."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if isinstance(watched, QScrollArea) and not event.spontaneous():
+            page = watched.widget()
+            if page is not None and event.type() == QEvent.Type.Show:
+                page.show()
+            elif page is not None and event.type() == QEvent.Type.Hide and watched.isHidden():
+                page.hide()  # its tab was left (not: the whole window hidden)
+        return False
+
+
 class ScrollingTabs(QTabWidget):
     """Tabs whose pages scroll (up and down, and sideways if they must) when the window is
     smaller than a page's least size, so the window itself can be made small.
@@ -141,7 +156,7 @@ class ScrollingTabs(QTabWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.currentChanged.connect(self._show_current_only)
+        self._follow = _PageFollowsItsTab(self)
 
     def addTab(self, page: QWidget, *args: Any) -> int:  # type: ignore[override]
         scroll = QScrollArea(self)
@@ -150,7 +165,8 @@ class ScrollingTabs(QTabWidget):
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setWidget(page)
         index = super().addTab(scroll, *args)
-        self._show_current_only(self.currentIndex())
+        page.setVisible(not scroll.isHidden())
+        scroll.installEventFilter(self._follow)
         return index
 
     def widget(self, index: int) -> QWidget:  # type: ignore[override]
@@ -172,9 +188,3 @@ class ScrollingTabs(QTabWidget):
 
     def setCurrentWidget(self, page: QWidget) -> None:  # type: ignore[override]
         self.setCurrentIndex(self.indexOf(page))
-
-    def _show_current_only(self, current: int) -> None:
-        for index in range(self.count()):
-            page = self.widget(index)
-            if page is not None and page.isHidden() == (index == current):
-                page.setVisible(index == current)
