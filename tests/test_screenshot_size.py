@@ -79,12 +79,12 @@ def test_without_size_the_main_window_is_1280_by_820(demo: Path, tmp_path: Path)
         (
             ["--size", "100x5"],
             "--size must look like 1024x600, two whole numbers of at least 320 and at most "
-            "7680 (not '100x5')",
+            "7680 (not “100x5”)",
         ),
         (["--size", "wide"], "--size must look like 1024x600"),
         (["--size", "1024x600x2"], "--size must look like 1024x600"),
         (["--size", "1024.5x600"], "--size must look like 1024x600"),
-        (["--scale", "9"], "--scale must be a number from 1 to 4, e.g. 2 for 200 % (not '9')"),
+        (["--scale", "9"], "--scale must be a number from 1 to 4, e.g. 2 for 200 % (not “9”)"),
         (["--scale", "two"], "--scale must be a number from 1 to 4"),
         (["--scale", "0"], "--scale must be a number from 1 to 4"),
     ],

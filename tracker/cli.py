@@ -69,6 +69,12 @@ SCREEN_SIDE_MIN = 320
 SCREEN_SIDE_MAX = 7680
 SCALE_MIN = 1.0
 SCALE_MAX = 4.0
+# Whole sentences with named places (for the translation catalogues: tr() them there).
+SIZE_REFUSED = (
+    "--size must look like 1024x600, two whole numbers of at least {least} and at most "
+    "{most} (not “{typed}”)"
+)
+SCALE_REFUSED = "--scale must be a number from {least} to {most}, e.g. 2 for 200 % (not “{typed}”)"
 
 
 def screen_size(text: str) -> tuple[int, int] | None:
@@ -107,8 +113,7 @@ class _ScreenSize(argparse.Action):
         size = screen_size(str(values))
         if size is None:
             parser.error(
-                f"--size must look like 1024x600, two whole numbers of at least "
-                f"{SCREEN_SIDE_MIN} and at most {SCREEN_SIDE_MAX} (not {values!r})"
+                SIZE_REFUSED.format(least=SCREEN_SIDE_MIN, most=SCREEN_SIDE_MAX, typed=values)
             )
         setattr(namespace, self.dest, size)
 
@@ -126,8 +131,7 @@ class _ScaleFactor(argparse.Action):
         factor = scale_factor(str(values))
         if factor is None:
             parser.error(
-                f"--scale must be a number from {SCALE_MIN:g} to {SCALE_MAX:g}, e.g. 2 for "
-                f"200 % (not {values!r})"
+                SCALE_REFUSED.format(least=f"{SCALE_MIN:g}", most=f"{SCALE_MAX:g}", typed=values)
             )
         setattr(namespace, self.dest, factor)
 
