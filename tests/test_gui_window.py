@@ -343,7 +343,7 @@ def test_geometry_and_view_are_kept_for_the_next_window(
     # Read back from the file with a fresh QSettings, as the next start would.
     again = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     restored = Settings(again)
-    assert restored.geometry is not None
+    assert restored.geometry_for(first.screen_key()) is not None
     assert restored.last_view == "cns"
     second = MainWindow(bridge, interaction, restored)
     qtbot.addWidget(second)
@@ -356,7 +356,7 @@ def test_first_window_has_a_default_size(qtbot, bridge, interaction, settings):
 
     window = MainWindow(bridge, interaction, settings)
     qtbot.addWidget(window)
-    assert settings.geometry is None
+    assert settings.geometry_for(window.screen_key()) is None
     room = window.screen().availableGeometry()  # all of a small screen, 80% of a large one
     from ui.main_window import first_window_size
 

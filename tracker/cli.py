@@ -19,7 +19,7 @@ from typing import TextIO
 
 from tracker import i18n
 from tracker.clock import Clock, system_clock
-from tracker.i18n import tr
+from tracker.i18n import N_, tr
 from tracker.i18n.formats import date_text, date_time_text
 from tracker.model import Child
 from tracker.store import Record, RecordError
@@ -82,6 +82,81 @@ class _FileName(argparse.Action):
         setattr(namespace, self.dest, text if self.as_text else Path(text))
 
 
+SCREEN_SIDE_MIN = 320
+SCREEN_SIDE_MAX = 7680
+SCALE_MIN = 1.0
+SCALE_MAX = 4.0
+# Whole sentences with named places, translated where they are said.
+SIZE_REFUSED = N_(
+    "--size must look like 1024x600, two whole numbers of at least {least} and at most "
+    "{most} (not “{typed}”)"
+)
+SCALE_REFUSED = N_(
+    "--scale must be a number from {least} to {most}, e.g. 2 for 200 % (not “{typed}”)"
+)
+
+
+def screen_size(text: str) -> tuple[int, int] | None:
+    """``"1024x600"`` as (1024, 600); None unless two whole numbers from SCREEN_SIDE_MIN to
+    SCREEN_SIDE_MAX joined by an x (or ×)."""
+    parts = text.strip().lower().replace("×", "x").split("x")
+    if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
+        return None
+    width, height = (int(p) for p in parts)
+    if not all(SCREEN_SIDE_MIN <= side <= SCREEN_SIDE_MAX for side in (width, height)):
+        return None
+    return width, height
+
+
+def scale_factor(text: str) -> float | None:
+    """``"2"`` or ``"1.5"`` as a float from SCALE_MIN to SCALE_MAX, else None."""
+    try:
+        value = float(text.strip().rstrip("%").strip())
+    except ValueError:
+        return None
+    if text.strip().endswith("%"):
+        value /= 100
+    return value if SCALE_MIN <= value <= SCALE_MAX else None
+
+
+class _ScreenSize(argparse.Action):
+    """``--size WxH``: a bad value is bad usage, said with what would be accepted."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        size = screen_size(str(values))
+        if size is None:
+            parser.error(
+                tr(SIZE_REFUSED).format(least=SCREEN_SIDE_MIN, most=SCREEN_SIDE_MAX, typed=values)
+            )
+        setattr(namespace, self.dest, size)
+
+
+class _ScaleFactor(argparse.Action):
+    """``--scale F``: a bad value is bad usage, said with what would be accepted."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        factor = scale_factor(str(values))
+        if factor is None:
+            parser.error(
+                tr(SCALE_REFUSED).format(
+                    least=f"{SCALE_MIN:g}", most=f"{SCALE_MAX:g}", typed=values
+                )
+            )
+        setattr(namespace, self.dest, factor)
+
+
 def build_parser(environ: Mapping[str, str] | None = None) -> argparse.ArgumentParser:
     """The parser, its help in the system's language (``environ``: the environment, by
     default the process's)."""
@@ -105,6 +180,28 @@ def build_parser(environ: Mapping[str, str] | None = None) -> argparse.ArgumentP
         action=_FileName,
         example="window.png",
         help=tr("render the main window to a PNG file and exit"),
+    )
+    parser.add_argument(
+        "--size",
+        dest="screen_size",
+        metavar="WxH",
+        action=_ScreenSize,
+        default=None,
+        help=tr(
+            "with --screenshot: the window's size in logical pixels (default 1280x820 for "
+            "the main window; the welcome its own size), on a screen of that size"
+        ),
+    )
+    parser.add_argument(
+        "--scale",
+        dest="screen_scale",
+        metavar="F",
+        action=_ScaleFactor,
+        default=None,
+        help=tr(
+            "with --screenshot: the screen's scale (device pixel ratio), e.g. 2 for 200 %%; "
+            "the PNG is W*F x H*F pixels"
+        ),
     )
     parser.add_argument(
         "--view",

@@ -34,7 +34,36 @@ def main(argv: Sequence[str] | None = None, clock: Clock = system_clock) -> int:
         return cli.run(args, clock=clock)
     if args.demo and args.db:
         parser.error("--demo opens a copy of the demo record; it cannot be used with --db")
+    if args.screenshot is None and (args.screen_size or args.screen_scale):
+        parser.error("--size and --scale go with --screenshot PNG (the picture they shape)")
+    if args.screenshot is not None:
+        _screen_for_screenshot(args.screen_size, args.screen_scale or 1.0)
     return run_gui(args, clock)
+
+
+def _screen_for_screenshot(size: tuple[int, int] | None, scale: float) -> None:
+    """Before the QApplication exists: the screen the picture is taken on.  Qt's scale
+    factor (QT_SCALE_FACTOR) gives it ``scale`` device pixels per logical pixel, and on the
+    offscreen platform a screen of ``size`` logical pixels (its configfile; without a size,
+    MAIN_WINDOW_PICTURE's), so dialogs and the first window size see that screen's room.
+    With a QApplication already running (tests in one process) the picture is still
+    rendered at ``scale`` (_screenshot)."""
+    import json
+    import os
+
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is not None:
+        return
+    if scale != 1.0:
+        os.environ["QT_SCALE_FACTOR"] = f"{scale:g}"
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":  # its own screen is 800x800 pixels
+        width, height = (round(side * scale) for side in size or MAIN_WINDOW_PICTURE)
+        screen = {"name": "screenshot", "x": 0, "y": 0, "width": width, "height": height}
+        screen |= {"logicalDpi": 96, "logicalBaseDpi": 96}
+        config = Path(_temporary_folder("treatment-tracker-screen-")) / "screen.json"
+        config.write_text(json.dumps({"screens": [screen]}), encoding="utf-8")
+        os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
 
 
 def _version() -> str:
@@ -178,7 +207,7 @@ def run_gui(args, clock: Clock = system_clock) -> int:  # type: ignore[no-untype
 
         welcome = WelcomeDialog(path, record, clock=clock, start_over=start_over)
         if non_interactive:
-            return _screenshot(welcome, args.screenshot, path)
+            return _screenshot(welcome, args.screenshot, path, *_picture(args))
         if welcome.exec() != WelcomeDialog.DialogCode.Accepted or welcome.record is None:
             if record is not None:
                 record.close()
@@ -205,7 +234,7 @@ def run_gui(args, clock: Clock = system_clock) -> int:  # type: ignore[no-untype
     if args.view:
         window.show_view(args.view)
     if non_interactive:
-        code = _screenshot(window, args.screenshot, path)
+        code = _screenshot(window, args.screenshot, path, *_picture(args))
         record.close()
         return code
     _daily_backup(record, interaction, window)
@@ -296,9 +325,21 @@ def _daily_backup(record, interaction, window) -> None:  # type: ignore[no-untyp
         window.statusBar().showMessage(f"Today's automatic backup could not be made: {exc}", 15000)
 
 
-def _screenshot(widget, target: Path, record_path: Path) -> int:  # type: ignore[no-untyped-def]
+def _picture(args) -> tuple[tuple[int, int] | None, float]:  # type: ignore[no-untyped-def]
+    return args.screen_size, args.screen_scale or 1.0
+
+
+MAIN_WINDOW_PICTURE = (1280, 820)  # --screenshot's main window without --size
+
+
+def _screenshot(  # type: ignore[no-untyped-def]
+    widget, target: Path, record_path: Path, size: tuple[int, int] | None = None, scale=1.0
+) -> int:
     """Render ``widget`` to the PNG ``target``: never over the record or its own files, and
-    atomically (the old file stays unless the new one is written whole and reads back)."""
+    atomically (the old file stays unless the new one is written whole and reads back).
+    ``size``: the window's logical size (the main window's default MAIN_WINDOW_PICTURE, a
+    dialog its own); ``scale``: device pixels per logical pixel (the PNG is size * scale)."""
+    from PySide6.QtCore import QSize
     from PySide6.QtGui import QImage
     from PySide6.QtWidgets import QApplication, QMainWindow
 
@@ -310,13 +351,24 @@ def _screenshot(widget, target: Path, record_path: Path) -> int:  # type: ignore
     except RecordError as exc:
         print(f"treatment-tracker: {exc}", file=sys.stderr)
         return cli.EXIT_PROBLEM
-    if isinstance(widget, QMainWindow):
-        widget.resize(1280, 820)
-    else:
+    if size is None and isinstance(widget, QMainWindow):
+        size = MAIN_WINDOW_PICTURE
+    if size is None:
         widget.adjustSize()
+    else:
+        widget.resize(*size)
     widget.show()
     QApplication.processEvents()
-    image = widget.grab().toImage()
+    if size is not None:
+        widget.resize(*size)  # a dialog sizes itself to its screen as it is shown
+        QApplication.processEvents()
+    image = QImage(
+        QSize(round(widget.width() * scale), round(widget.height() * scale)),
+        QImage.Format.Format_RGB32,  # opaque, as a window on screen
+    )
+    image.setDevicePixelRatio(scale)
+    image.fill(widget.palette().window().color())
+    widget.render(image)
     widget.close()
     # The picture shows the child's record: written private to the user, like the record.
     try:

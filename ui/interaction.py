@@ -18,6 +18,7 @@ from tracker.store.backup_file import BackupInfo
 from ui.dialogs.import_preview import ImportPreviewDialog
 from ui.dialogs.restore import RestoreDialog
 from ui.plain import plain
+from ui.screen_fit import fit_when_shown
 
 
 def _box(
@@ -29,6 +30,7 @@ def _box(
 ) -> QMessageBox:
     box = plain(QMessageBox(icon, title, "", buttons, parent))
     box.setText(text)
+    fit_when_shown(box)  # on the screen, however long the text
     return box
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QRect, QSize
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QVBoxLayout, QWidget
 
 from tracker.cli import GUI_VIEWS
 from tracker.display import PREFERENCE_LABELS, UnitPreference
@@ -30,6 +30,7 @@ from ui.language import apply_language, system_language
 from ui.menu_keys import OneEscape
 from ui.plain import plain_label
 from ui.safety import COPY_REMINDER_QUIET_DAYS, CopyReminder, PlaceNote, Safety
+from ui.screen_fit import ScrollingTabs
 from ui.settings import Settings
 from ui.timeline.view import TimelineView
 from ui.views.lists import (
@@ -88,7 +89,7 @@ class MainWindow(QMainWindow):
         self.place_note.move_requested.connect(self.keep_record_here)
         self.header = HeaderWidget(bridge, self)
         self.header.child_chosen.connect(bridge.select_child)
-        self.views = QTabWidget(self)
+        self.views = ScrollingTabs(self)  # a page taller than a small window scrolls
         self.views.setDocumentMode(True)
         self.timeline_view = TimelineView(bridge, settings, parent=self)
         self.timeline_view.edit_requested.connect(self.open_item)
@@ -668,8 +669,16 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ window state
 
+    def screen_key(self) -> str:
+        """The key of the screen the window is on (its size is kept per screen and scale)."""
+        screen = self.screen()
+        size = screen.size()
+        return Settings.screen_key(
+            screen.name(), size.width(), size.height(), screen.devicePixelRatio()
+        )
+
     def restore_state(self) -> None:
-        geometry = self.settings.geometry
+        geometry = self.settings.geometry_for(self.screen_key())
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:  # the first window: most of the screen, centred, never past its edges
@@ -682,7 +691,7 @@ class MainWindow(QMainWindow):
         self.show_view(self.settings.last_view)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.settings.geometry = self.saveGeometry()
+        self.settings.set_geometry_for(self.screen_key(), self.saveGeometry())
         self.settings.window_state = self.saveState()
         self.settings.sync()
         super().closeEvent(event)

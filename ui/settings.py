@@ -43,14 +43,22 @@ class Settings:
         if int(self._s.value("settings_version", 0) or 0) < SETTINGS_VERSION:
             self._s.setValue("settings_version", SETTINGS_VERSION)
 
-    @property
-    def geometry(self) -> QByteArray | None:
-        value = self._s.value("window/geometry")
+    @staticmethod
+    def screen_key(name: str, width: int, height: int, ratio: float) -> str:
+        """The key of a screen's window size: its name, logical size and device pixel ratio
+        ("HDMI-1 1920x1080@2"), so a laptop's screen, a monitor and a change of scaling
+        each keep their own size."""
+        safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in name.strip())[:40]
+        size = f"{width}x{height}@{round(ratio, 2):g}"
+        return f"{safe} {size}" if safe else size
+
+    def geometry_for(self, screen: str) -> QByteArray | None:
+        """The window's geometry last left on the screen ``screen`` (screen_key), or None."""
+        value = self._s.value(f"window/geometry/{screen}")
         return value if isinstance(value, QByteArray) else None
 
-    @geometry.setter
-    def geometry(self, value: QByteArray) -> None:
-        self._s.setValue("window/geometry", value)
+    def set_geometry_for(self, screen: str, value: QByteArray) -> None:
+        self._s.setValue(f"window/geometry/{screen}", value)
 
     @property
     def window_state(self) -> QByteArray | None:

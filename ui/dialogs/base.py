@@ -42,6 +42,7 @@ from tracker.forms import FormErrors
 from tracker.store import RecordError, ValidationFailed
 from ui.interaction import interaction_of
 from ui.plain import plain_label
+from ui.screen_fit import FormScroll, fit_when_shown, keep_on_screen, room_height
 
 ERROR_STYLE = "color: #a1260d;"
 FIELD_ERROR_STYLE = "border: 2px solid #a1260d; border-radius: 3px;"
@@ -231,11 +232,20 @@ class FormDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("&Save"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        # The form scrolls when the screen is too small for it (1024×600, or 1920×1080 at
+        # 200 %); the banner and Save / Cancel stay in sight under and over it.
+        self.form_page = QWidget(self)
+        page_layout = QVBoxLayout(self.form_page)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        page_layout.addLayout(self.body, 1)
+        self.form_scroll = FormScroll(self.form_page, self)
         outer = QVBoxLayout(self)
         outer.addWidget(self.banner)
-        outer.addLayout(self.body, 1)
+        outer.addWidget(self.form_scroll, 1)
         outer.addWidget(self.buttons)
-        self.setMinimumWidth(560)
+        margins = outer.contentsMargins()  # 560 wide at least, and as wide as the form needs
+        self.form_scroll.least_width = 560 - margins.left() - margins.right()
+        fit_when_shown(self)
 
     # ------------------------------------------------------------------ fields
 
@@ -378,8 +388,8 @@ class FormDialog(QDialog):
             if label.isVisible() and label.width() > 0:
                 label.setMinimumHeight(label.heightForWidth(label.width()))
         hint = self.sizeHint()
-        if hint.height() > self.height():
-            self.resize(self.width(), hint.height())
+        if hint.height() > self.height():  # taller, up to the screen's room: past it, scrolls
+            self.resize(self.width(), max(self.height(), min(hint.height(), room_height(self))))
             self.keep_on_screen()
 
     def event(self, event: QEvent) -> bool:
@@ -403,7 +413,7 @@ class FormDialog(QDialog):
             if layout.hasHeightForWidth()
             else layout.totalSizeHint().height()
         )
-        room = self.screen().availableGeometry().height() - 48
+        room = room_height(self)
         if need > self.height() and self.height() < room:
             self.resize(width, min(need, room))
         self.keep_on_screen()
@@ -411,17 +421,7 @@ class FormDialog(QDialog):
     def keep_on_screen(self) -> None:
         """A dialog that grew past the screen's edge (or was put in a corner under the
         panel) moves back: centred on its window, its title bar and buttons on the screen."""
-        room = self.screen().availableGeometry()
-        frame = self.frameGeometry()
-        if room.contains(frame):
-            return
-        parent = self.parentWidget()
-        frame.moveCenter(
-            parent.window().frameGeometry().center() if parent is not None else room.center()
-        )
-        frame.moveLeft(max(room.left(), min(frame.left(), room.right() - frame.width())))
-        frame.moveTop(max(room.top(), min(frame.top(), room.bottom() - frame.height())))
-        self.move(frame.topLeft())
+        keep_on_screen(self)
 
     def show_banner(self, text: str) -> None:
         self.banner.setText(text)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -187,6 +188,9 @@ class CountDialog(FormDialog):
         hint.setWordWrap(True)
         self.body.addWidget(hint)
         self.tabs = QTabWidget(self)
+        # Its pages scroll by themselves: on a small screen they take what room is left,
+        # rather than the whole form scrolling around a scrolling list (two scroll bars).
+        self.tabs.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         self.tabs.setObjectName("groups")
         self._group_codes: dict[int, tuple[str, list[str]]] = {}  # tab → group, codes
         defaults = dict(default_units or {})

@@ -41,6 +41,7 @@ from tracker.io.csv_import import (
 from tracker.io.listing import first_of
 from tracker.model import CountResult
 from ui.plain import plain_label, plain_tooltip
+from ui.screen_fit import fit_when_shown
 
 # The additions table's columns, by name (the order shown)
 COLUMNS = ("line", "date", "test", "value", "range", "flag", "lab_flag", "comment", "target")
@@ -69,6 +70,7 @@ class ImportPreviewDialog(QDialog):
         """``extra_lines``: more of the summary, under it (a FHIR file's vital signs and
         the resources it leaves out)."""
         super().__init__(parent)
+        fit_when_shown(self)  # never larger than the screen
         self.plan = plan
         self.setWindowTitle(self.tr("Import lab results — preview"))
         about = ""
@@ -276,7 +278,7 @@ class ImportPreviewDialog(QDialog):
                 table.setColumnWidth(column, table.columnWidth(column) - give)
                 extra -= give
         self._wrap_rows()
-        self.setMinimumSize(min(760, room), min(520, screen.height() - 48))
+        self.setMinimumSize(min(760, room), min(520, screen.height() - 60))  # 540: it fits
         width = max(self.minimumWidth(), min(need, room))
         rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
         tall = self.sizeHint().height() - table.sizeHint().height() + rows

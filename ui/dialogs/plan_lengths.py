@@ -39,6 +39,7 @@ from tracker.roadmap.template import (
 from tracker.roadmap.write import template_text
 from ui.dialogs.base import ERROR_STYLE, FIELD_ERROR_STYLE, FormDialog, fill_combo, scrolling
 from ui.plain import plain_tooltip
+from ui.screen_fit import fit_when_shown
 
 
 def length_of(name: str, text: str) -> int | None:
@@ -161,6 +162,7 @@ class LengthsDialog(QDialog):
 
     def __init__(self, template: Template, arm: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        fit_when_shown(self)  # never larger than the screen
         self.setObjectName("lengths")
         self.setWindowTitle(self.tr("The plan's lengths"))
         self.setModal(True)

@@ -28,6 +28,7 @@ from tracker.roadmap.read import RoadmapError
 from tracker.roadmap.shift import Move
 from ui.dialogs.base import DateField, FormDialog
 from ui.plain import plain_tooltip
+from ui.screen_fit import fit_when_shown
 
 T = TypeVar("T")
 
@@ -71,6 +72,7 @@ class MovePreviewDialog(QDialog):
         hand); ``kept``: rows after them (the items fixed by hand that stay where they
         are)."""
         super().__init__(parent)
+        fit_when_shown(self)  # never larger than the screen
         self.setObjectName("move_preview")
         # a short title the window manager never cuts; the step itself (it may name a long
         # LP label) in full above the list

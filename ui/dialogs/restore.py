@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from tracker.store.backup_file import BackupInfo
 from ui.plain import plain_tooltip
+from ui.screen_fit import fit_when_shown
 
 
 def _size(n: int) -> str:
@@ -30,6 +31,7 @@ class RestoreDialog(QDialog):
 
     def __init__(self, items: list[BackupInfo], parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        fit_when_shown(self)  # never larger than the screen
         self.items = items
         self.setWindowTitle(self.tr("Restore from a backup"))
         self.setMinimumSize(760, 380)

@@ -23,6 +23,7 @@ from ui.bridge import RecordBridge
 from ui.dialogs.base import FormDialog, fill_combo
 from ui.kind_ui import KindUi, edit_entry
 from ui.models.tables import ThresholdsModel
+from ui.screen_fit import fit_when_shown
 from ui.views.table import RecordTable
 
 # Charted counts first: those are the ones a line is drawn for.
@@ -106,6 +107,7 @@ class ThresholdsDialog(QDialog):
 
     def __init__(self, bridge: RecordBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        fit_when_shown(self)  # never larger than the screen
         self.bridge = bridge
         self.setWindowTitle(self.tr("Team thresholds"))
         self.setMinimumSize(640, 360)

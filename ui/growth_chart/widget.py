@@ -21,6 +21,7 @@ from tracker.timeline import Ref
 from ui.bridge import RecordBridge
 from ui.growth_chart.painter import GrowthChartPainter
 from ui.plain import plain_tooltip
+from ui.screen_fit import fit_when_shown
 
 
 class GrowthChartWidget(QWidget):
@@ -164,6 +165,7 @@ class GrowthChartDialog(QDialog):
 
     def __init__(self, bridge: RecordBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        fit_when_shown(self)  # never larger than the screen
         self.bridge = bridge
         child = bridge.current_child()
         name = child.name if child is not None else ""

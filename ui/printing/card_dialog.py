@@ -32,6 +32,7 @@ from ui.printing.card import (
     write_card_pdf,
 )
 from ui.printing.render import default_paper
+from ui.screen_fit import fit_when_shown
 
 FOLD_HINT = (
     "Wallet: print at actual size (100 %), cut along the edge, fold the left half behind "
@@ -51,6 +52,7 @@ class PrintCardDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        fit_when_shown(self)  # never larger than the screen
         self.bridge = bridge
         self.interaction = interaction
         self.printer = printer or QPrinter(QPrinter.PrinterMode.HighResolution)

@@ -35,6 +35,7 @@ from ui.printing.render import (
     paint_summary,
     write_pdf,
 )
+from ui.screen_fit import fit_when_shown
 
 SECTION_LABELS = {
     "where": "Where we are and what is planned",
@@ -59,6 +60,7 @@ class PrintSummaryDialog(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        fit_when_shown(self)  # never larger than the screen
         self.bridge = bridge
         self.interaction = interaction
         self.printer = printer or QPrinter(QPrinter.PrinterMode.HighResolution)
