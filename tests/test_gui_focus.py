@@ -49,6 +49,58 @@ def test_close_without_saving_gives_the_focus_back_to_what_opened_the_dialog(
     assert QApplication.focusWidget() is table.add_button
 
 
+def _lose_the_focus_while_open(qtbot, handle):  # type: ignore[no-untyped-def]
+    """Work the modal dialog with ``handle``, the window manager first focusing another
+    window (what openbox did after a question closed)."""
+    elsewhere = QWidget()
+    qtbot.addWidget(elsewhere)
+
+    def act(dialog):  # type: ignore[no-untyped-def]
+        elsewhere.show()
+        elsewhere.activateWindow()
+        qtbot.waitUntil(elsewhere.isActiveWindow)
+        handle(dialog)
+
+    return act
+
+
+def test_every_dialog_gives_the_focus_back_not_only_the_forms(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """The print dialog is a plain QDialog: Esc closed it and the keyboard went nowhere."""
+    from gui_helpers import press
+    from PySide6.QtGui import QKeySequence
+
+    window.show_view("timeline")
+    chart = window.timeline_view.widget
+    chart.setFocus()
+    qtbot.waitUntil(chart.hasFocus)
+
+    def escape(dialog):  # type: ignore[no-untyped-def]
+        qtbot.keyClick(QApplication.focusWidget() or dialog, Qt.Key.Key_Escape)
+
+    drive_modal(
+        lambda: press(qtbot, chart, QKeySequence.StandardKey.Print),
+        _lose_the_focus_while_open(qtbot, escape),
+    )
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    assert QApplication.focusWidget() is chart
+
+
+def test_a_message_box_gives_the_focus_back(qtbot, window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A message from the main window (Help ▸ About) closed with Esc: the keys work at once."""
+    monkeypatch.setattr(window, "interaction", Interaction())  # real message boxes
+    window.show_view("timeline")
+    chart = window.timeline_view.widget
+    chart.setFocus()
+    qtbot.waitUntil(chart.hasFocus)
+
+    def escape(box):  # type: ignore[no-untyped-def]
+        qtbot.keyClick(QApplication.focusWidget() or box, Qt.Key.Key_Escape)
+
+    drive_modal(window.about, _lose_the_focus_while_open(qtbot, escape))
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    assert QApplication.focusWidget() is chart
+
+
 # ---------------------------------------------------------------------- Tab order
 
 

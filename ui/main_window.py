@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QRect, QSize
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from tracker.cli import GUI_VIEWS
 from tracker.display import PREFERENCE_LABELS, UnitPreference
@@ -19,6 +19,7 @@ from tracker.store.targets import check_write_target
 from tracker.timeline import Ref
 from ui.actions import ActionId, Actions
 from ui.bridge import RecordBridge
+from ui.dialog_focus import DialogFocus
 from ui.folders import default_record_path
 from ui.header import HeaderWidget
 from ui.interaction import Interaction
@@ -71,6 +72,11 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.setWindowTitle(self.tr("{file}").format(file=bridge.record.path.name))
         self.actions_ = Actions(self)
+        # Every dialog's close gives the keys back to the widget that had them.
+        self._dialog_focus = DialogFocus(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self._dialog_focus)
         self._printer = None  # one QPrinter, made on first use and kept for its settings
         bridge.set_unit_preference(settings.unit_preference)
         bridge.set_show_grades(settings.show_grades)

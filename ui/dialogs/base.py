@@ -12,11 +12,9 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import QDate, QEvent, QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QCalendarWidget,
     QCheckBox,
     QComboBox,
@@ -211,7 +209,6 @@ class FormDialog(QDialog):
         self.value: Any = None
         self.submit: Callable[[Any], Any] | None = None
         self._initial: dict[str, str] | None = None
-        self._opener: QWidget | None = None  # what had the focus when the dialog opened
         self._growing = False  # a fit to the layout's height is on its way (_grow_to_fit)
         self._marked: set[str] = set()  # the fields outlined in red (show_errors)
         self._generic_banner = False  # the banner says only "correct the marked fields"
@@ -434,30 +431,7 @@ class FormDialog(QDialog):
             self._initial = self.texts()  # what was there before the family typed anything
             for edit in self.findChildren(QLineEdit):
                 fit_placeholder(edit)
-        opener = QApplication.focusWidget()
-        if self._opener is None and opener is not None and not self.isAncestorOf(opener):
-            self._opener = opener
-        super().showEvent(event)
-
-    def done(self, result: int) -> None:
-        super().done(result)
-        self._give_focus_back()
-
-    def _give_focus_back(self) -> None:
-        """Focus the widget that opened the dialog, in its window, made active again: a
-        window manager (openbox) may leave no window active after a question over the dialog
-        closed just before it."""
-        opener = self._opener
-        if opener is not None and (not shiboken6.isValid(opener) or not opener.isVisible()):
-            opener = None
-        window = opener.window() if opener is not None else None
-        if window is None and self.parentWidget() is not None:
-            window = self.parentWidget().window()
-        if window is None or not window.isVisible():
-            return
-        window.activateWindow()
-        if opener is not None:
-            opener.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+        super().showEvent(event)  # the focus goes back on closing: ui/dialog_focus.py
 
     def reject(self) -> None:
         typed = self._initial is not None and self.texts() != self._initial
