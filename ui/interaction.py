@@ -113,9 +113,9 @@ class Interaction:
             QMessageBox.StandardButton.NoButton,
         )
         discard = box.addButton(
-            parent.tr("Close without saving"), QMessageBox.ButtonRole.DestructiveRole
+            parent.tr("&Discard"), QMessageBox.ButtonRole.DestructiveRole
         )
-        keep = box.addButton(parent.tr("Keep editing"), QMessageBox.ButtonRole.RejectRole)
+        keep = box.addButton(parent.tr("&Keep editing"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep)
         below_the_form(box, parent)
         box.exec()
@@ -131,8 +131,8 @@ class Interaction:
             parsed.date_order_question(),
             QMessageBox.StandardButton.NoButton,
         )
-        day = box.addButton(parent.tr("Day first (31/12)"), QMessageBox.ButtonRole.AcceptRole)
-        month = box.addButton(parent.tr("Month first (12/31)"), QMessageBox.ButtonRole.AcceptRole)
+        day = box.addButton(parent.tr("&Day first (31/12)"), QMessageBox.ButtonRole.AcceptRole)
+        month = box.addButton(parent.tr("&Month first (12/31)"), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.exec()
         if box.clickedButton() is day:

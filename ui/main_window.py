@@ -408,7 +408,7 @@ class MainWindow(QMainWindow):
             self,
             self.tr("Delete {name}?").format(name=child.name),
             self.delete_child_text(child),
-            self.tr("Delete {name}").format(name=child.name.replace("&", "&&")),
+            self.tr("&Delete {name}").format(name=child.name.replace("&", "&&")),
         )
         if sure:
             self._guard(lambda: self.bridge.delete(Child, child.id), self.tr("Delete"))

@@ -190,7 +190,7 @@ class Safety:
                 "The record will be replaced by the backup made {when}. The record as it "
                 "is now is backed up first."
             ).format(when=chosen.created.strftime("%Y-%m-%d %H:%M")),
-            self.tr("Restore"),
+            self.tr("&Restore"),
         )
         if not sure:
             return False
@@ -266,7 +266,7 @@ class Safety:
                 "on. The file in the synced folder stays as it is; you can delete it "
                 "later."
             ).format(path=target),
-            self.tr("Keep it on this computer"),
+            self.tr("&Keep it on this computer"),
         )
         if not sure:
             return False

@@ -462,7 +462,7 @@ class FormDialog(QDialog):
                 self,
                 self.tr("Is this right?"),
                 "\n\n".join(asked),
-                self.tr("Save as typed"),
+                self.tr("&Save as typed"),
             ):
                 return  # the family looks again; nothing is saved
             value = self.answered(value)
