@@ -112,9 +112,7 @@ class Interaction:
             parent.tr("You have typed something that is not saved yet. Close without saving?"),
             QMessageBox.StandardButton.NoButton,
         )
-        discard = box.addButton(
-            parent.tr("&Discard"), QMessageBox.ButtonRole.DestructiveRole
-        )
+        discard = box.addButton(parent.tr("&Discard"), QMessageBox.ButtonRole.DestructiveRole)
         keep = box.addButton(parent.tr("&Keep editing"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep)
         below_the_form(box, parent)
