@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from gui_helpers import activate, drive_modal, type_text
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from test_gui_mnemonics import DIALOG_KEYS, open_dialog
 
@@ -200,3 +201,28 @@ def test_undoing_a_blood_count_delete_selects_it_again(qtbot, window) -> None:  
     combination = QKeySequence(QKeySequence.StandardKey.Undo)[0]
     qtbot.keyClick(table.table, combination.key(), combination.keyboardModifiers())
     assert table.selected() is not None and table.selected().uid == first.uid
+
+
+def test_the_welcome_keeps_every_date_typed_from_the_keyboard(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The walkthrough: Tab after the birth date stopped on its calendar button, so the
+    diagnosis date typed next went nowhere and the record began without it."""
+    from conftest import fixed_clock
+
+    from ui.welcome import WelcomeDialog
+
+    dialog = WelcomeDialog(tmp_path / "new.sqlite", clock=fixed_clock)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    activate(qtbot, dialog)
+    for text in ("Mila", "2026-03-14", "2026-10-02"):
+        QTest.keyClicks(QApplication.focusWidget(), text)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert not dialog.isVisible(), dialog.banner.text()
+    [child] = dialog.record.children()
+    assert (child.name, str(child.birth_date), str(child.diagnosis_date)) == (
+        "Mila",
+        "2026-03-14",
+        "2026-10-02",
+    )
+    dialog.record.close()
