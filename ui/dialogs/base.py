@@ -118,6 +118,22 @@ class DateField(QWidget):
         layout.addWidget(self.button)
         self.setFocusProxy(self.line)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self.line.accessibleName():
+            self.line.setAccessibleName(self._label_text())
+        super().showEvent(event)
+
+    def _label_text(self) -> str:
+        """The name a screen reader gives the date: the field's own, else its label's (a
+        label's name reaches only a field beside it in the same parent, not the date in
+        here)."""
+        if self.accessibleName():
+            return self.accessibleName()
+        for label in self.window().findChildren(QLabel):
+            if label.buddy() in (self, self.line):
+                return label.text().replace("&", "").rstrip(":")
+        return self.tr("Date")
+
     def text(self) -> str:
         return self.line.text().strip()
 
@@ -151,8 +167,9 @@ class DateField(QWidget):
 
 def scrolling(page: QWidget, parent: QWidget) -> QScrollArea:
     """``page`` in a frameless area that scrolls up and down (a small screen), never
-    sideways."""
+    sideways.  No Tab stop of its own: it scrolls to the field the keys move to."""
     scroll = QScrollArea(parent)
+    scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -259,7 +276,13 @@ class FormDialog(QDialog):
         label_widget = QLabel(label, self)
         label_widget.setBuddy(focus_target(widget))
         form.addRow(label_widget, holder)
-        widget.setAccessibleName(label.replace("&", "").rstrip(":"))
+        spoken = label.replace("&", "").rstrip(":")
+        widget.setAccessibleName(spoken)
+        target = label_widget.buddy()
+        if target is not None and target is not widget and not target.accessibleName():
+            # a screen reader names a field by a label beside it in the same parent only:
+            # the date inside a date field, the first part of a row
+            target.setAccessibleName(spoken)
         self.register(name, widget, error)
         return widget
 

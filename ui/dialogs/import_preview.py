@@ -191,9 +191,11 @@ class ImportPreviewDialog(QDialog):
         table.verticalHeader().setDefaultSectionSize(line_height)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         table.horizontalHeader().setStretchLastSection(True)
+        table.setAccessibleName(self.tr("Will be added"))
         tabs.addTab(table, self.tr("Will be added ({n})").format(n=n_added))
         left_out = QListWidget(self)
         left_out.setObjectName("left_out")
+        left_out.setAccessibleName(self.tr("Left out, with the reason"))
         # a reason is read whole: it wraps at the list's width, never cut off at its edge
         left_out.setWordWrap(True)
         left_out.setResizeMode(QListView.ResizeMode.Adjust)

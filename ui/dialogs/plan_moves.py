@@ -107,6 +107,7 @@ class MovePreviewDialog(QDialog):
         )
         layout.addWidget(QLabel(words, self))
         self.table = QTreeWidget(self)
+        self.table.setAccessibleName(self.tr("Planned items that move"))
         self.table.setRootIsDecorated(False)
         self.table.setHeaderLabels(
             [self.tr("What"), self.tr("Was"), self.tr("Now"), self.tr("Why")]

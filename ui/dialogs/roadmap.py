@@ -122,6 +122,7 @@ class RoadmapDialog(FormDialog):
         self.links.setTextFormat(Qt.TextFormat.PlainText)
         self.body.addWidget(self.links)
         self.preview = QTreeWidget(self)
+        self.preview.setAccessibleName(self.tr("What the roadmap would add"))
         self.preview.setObjectName("preview")
         self.preview.setRootIsDecorated(False)
         self.preview.setHeaderLabels([self.tr("When"), self.tr("What"), self.tr("How sure")])

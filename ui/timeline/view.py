@@ -40,6 +40,7 @@ from tracker.model import (
 )
 from ui.bridge import RecordBridge
 from ui.settings import Settings
+from ui.timeline.values_table import TimelineValuesTable
 from ui.timeline.widget import TimelineWidget
 
 RECENT_DAYS = 120  # counts, temperatures and doses shown in the first picture; the rest
@@ -175,6 +176,15 @@ class TimelineView(QWidget):
         menu.addAction(set_numbers)
         self.lanes_button.setMenu(menu)
         bar.addWidget(self.lanes_button)
+        # The text alternative of the drawing: every item in a table a screen reader reads.
+        self.values_button = QToolButton(self)
+        self.values_button.setText(self.tr("Values as a &table"))
+        self.values_button.setToolTip(
+            self.tr("Show every phase, mark and value as rows of a table instead of the drawing")
+        )
+        self.values_button.setCheckable(True)
+        self.values_button.toggled.connect(self._show_values)
+        bar.addWidget(self.values_button)
         self.range_label = QLabel(self)
         bar.addWidget(self.range_label)
         self.widget.range_changed.connect(self._show_range)
@@ -187,10 +197,15 @@ class TimelineView(QWidget):
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll.setWidget(self.widget)
+        self.scroll.setAccessibleName(self.tr("Timeline lanes (the arrow keys scroll them)"))
         self.widget.item_focused.connect(
             lambda r: self.scroll.ensureVisible(int(r.center().x()), int(r.center().y()), 0, 40)
         )
         outer.addWidget(self.scroll, 1)
+        self.values = TimelineValuesTable(self)
+        self.values.item_activated.connect(self.edit_requested)
+        self.values.hide()
+        outer.addWidget(self.values, 1)
         bridge.changed.connect(self.on_changed)
         bridge.child_selected.connect(lambda _id: self.refresh(keep_range=False))
         self._history_pending = False
@@ -255,6 +270,7 @@ class TimelineView(QWidget):
             self._inputs = {}
             empty = layout.build([], [], [], [], record.today(), lanes=self.shown_lanes())
             self.widget.set_timeline(empty, keep_range=False)
+            self._fill_values()
             return
         if recent_first or not self._inputs:
             changed = None
@@ -300,6 +316,18 @@ class TimelineView(QWidget):
         if legend:  # what each line drawn marks, in its unit, with its source
             self.threshold_action.setToolTip(legend)
         self.widget.set_timeline(timeline, keep_range=keep_range)
+        self._fill_values()
+
+    def _show_values(self, on: bool) -> None:
+        """The table instead of the drawing (or back), the keys in what is shown."""
+        self.scroll.setVisible(not on)
+        self.values.setVisible(on)
+        self._fill_values()
+        (self.values if on else self.widget).setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _fill_values(self) -> None:
+        if self.values.isVisibleTo(self):
+            self.values.set_timeline(self.widget.timeline)
 
     def _read(self, name: str, child_id: int, since: dt.date | None) -> Sequence[Any]:
         """One of build()'s inputs from the record; the history ones from ``since`` on."""

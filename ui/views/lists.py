@@ -190,6 +190,12 @@ class CountsView(RecordView):
         self.chart = TimelineWidget(self)
         self.chart.painter.style.min_chart = 48  # four charts must fit above the table
         self.chart.setAccessibleName(self.tr("Blood count charts"))
+        self.chart.setAccessibleDescription(
+            self.tr(
+                "WBC, ANC, Hb and platelets over time. The same values are in the table "
+                "below, one row per blood count; Tab moves between the points, Enter opens one."
+            )
+        )
         self.chart.item_activated.connect(self._point_clicked)
         legend = QLabel(
             self.tr(
