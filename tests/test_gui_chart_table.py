@@ -27,7 +27,7 @@ def test_values_as_a_table_lists_the_counts_and_enter_opens_one(qtbot, window) -
     view.widget.setFocus()
     activate(qtbot, window)
     qtbot.keyClick(view.widget, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)
-    qtbot.waitUntil(view.values.isVisible)  # a button's Alt letter clicks it after 100 ms
+    qtbot.waitUntil(view.values.isVisible)
     table = QApplication.focusWidget()
     assert table is view.values and view.values.isVisible() and not view.scroll.isVisible()
     assert _name(table) == "Timeline values as a table"

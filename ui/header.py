@@ -99,6 +99,11 @@ class HeaderWidget(QFrame):
         if changes.display or changes.touches(*SHOWN):
             self.refresh()
 
+    def choose_child(self) -> None:
+        """View ▸ Switch to another child: the keys go to the list of children (the arrows
+        or a name's first letters switch at once, Alt+Down opens the list)."""
+        self.switcher.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
     def _switched(self, index: int) -> None:
         child_id = self.switcher.itemData(index)
         if child_id is not None:

@@ -172,6 +172,8 @@ class MainWindow(QMainWindow):
             add_menu.addAction(action)
             self.add_actions[ui.key] = action
         view_menu = self.menuBar().addMenu(self.tr("&View"))
+        view_menu.addAction(a[ActionId.SWITCH_CHILD])
+        view_menu.addSeparator()
         for action_id in (
             ActionId.VIEW_TIMELINE,
             ActionId.VIEW_PHASES,
@@ -237,6 +239,7 @@ class MainWindow(QMainWindow):
         a[ActionId.EXPORT_CSV].triggered.connect(self.export_csv)
         a[ActionId.THRESHOLDS].triggered.connect(self.edit_thresholds)
         self.timeline_view.thresholds_requested.connect(self.edit_thresholds)
+        a[ActionId.SWITCH_CHILD].triggered.connect(self.header.choose_child)
         a[ActionId.VIEW_TIMELINE].triggered.connect(lambda: self.show_view("timeline"))
         a[ActionId.VIEW_PHASES].triggered.connect(lambda: self.show_view("phases"))
         a[ActionId.VIEW_COUNTS].triggered.connect(lambda: self.show_view("counts"))
@@ -316,6 +319,8 @@ class MainWindow(QMainWindow):
             self.actions_[action_id].setEnabled(has_child)
         for action in self.add_actions.values():
             action.setEnabled(has_child)
+        several = len(self.bridge.record.children()) > 1
+        self.actions_[ActionId.SWITCH_CHILD].setEnabled(several)
 
     # ------------------------------------------------------------------ commands
 

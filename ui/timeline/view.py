@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QShowEvent
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -176,15 +176,19 @@ class TimelineView(QWidget):
         menu.addAction(set_numbers)
         self.lanes_button.setMenu(menu)
         bar.addWidget(self.lanes_button)
-        # The text alternative of the drawing: every item in a table a screen reader reads.
-        self.values_button = QToolButton(self)
-        self.values_button.setText(self.tr("Values as a &table"))
-        self.values_button.setToolTip(
+        # The text alternative of the drawing: every item in a table a screen reader reads
+        # (in the Lanes menu, and Alt+T anywhere on this tab: no room for one more button).
+        self.values_action = QAction(self.tr("Values as a &table"), self)
+        self.values_action.setToolTip(
             self.tr("Show every phase, mark and value as rows of a table instead of the drawing")
         )
-        self.values_button.setCheckable(True)
-        self.values_button.toggled.connect(self._show_values)
-        bar.addWidget(self.values_button)
+        self.values_action.setCheckable(True)
+        self.values_action.setShortcut(QKeySequence("Alt+T"))
+        self.values_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.values_action.toggled.connect(self._show_values)
+        self.addAction(self.values_action)
+        menu.insertAction(menu.actions()[0], self.values_action)
+        menu.insertSeparator(menu.actions()[1])
         self.range_label = QLabel(self)
         bar.addWidget(self.range_label)
         self.widget.range_changed.connect(self._show_range)

@@ -62,7 +62,7 @@ class TimelineWidget(QWidget):
             self.tr(
                 "Phases, milestones, lumbar punctures and blood counts on one time axis. "
                 "Plus and minus zoom, Left and Right move in time, Tab or Up and Down move "
-                "between items, Enter opens one; Values as a table lists them all."
+                "between items, Enter opens one; Alt+T lists them all as a table."
             )
         )
         self.painter = TimelinePainter()
