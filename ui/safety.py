@@ -45,7 +45,8 @@ class CopyReminder(QFrame):
         super().__init__(parent)
         self.setObjectName("copy_reminder")
         self.setStyleSheet(
-            "#copy_reminder { background: #fff8e1; border: 1px solid #f0d58a; border-radius: 4px; }"
+            "#copy_reminder, #copy_reminder QLabel { background: #fff8e1; color: #202124; }"
+            "#copy_reminder { border: 1px solid #f0d58a; border-radius: 4px; }"
         )
         self.text = plain_label("", self)  # may name a file or folder
         self.text.setWordWrap(True)
@@ -94,7 +95,8 @@ class PlaceNote(QFrame):
         super().__init__(parent)
         self.setObjectName("place_note")
         self.setStyleSheet(
-            "#place_note { background: #fff8e1; border: 1px solid #f0d58a; border-radius: 4px; }"
+            "#place_note, #place_note QLabel { background: #fff8e1; color: #202124; }"
+            "#place_note { border: 1px solid #f0d58a; border-radius: 4px; }"
         )
         self.text = plain_label("", self)  # may name a file or folder
         self.text.setWordWrap(True)

@@ -38,11 +38,9 @@ from PySide6.QtWidgets import (
 
 from tracker.forms import FormErrors
 from tracker.store import RecordError, ValidationFailed
+from ui.contrast import error_style, field_error_style, hint_style
 from ui.interaction import interaction_of
 from ui.plain import plain_label
-
-ERROR_STYLE = "color: #a1260d;"
-FIELD_ERROR_STYLE = "border: 2px solid #a1260d; border-radius: 3px;"
 
 
 def focus_target(widget: QWidget) -> QWidget:
@@ -259,7 +257,7 @@ class FormDialog(QDialog):
         """Add ``widget`` as field ``name``, with a (hidden) error line under it."""
         error = plain_label(parent=self)
         error.setWordWrap(True)
-        error.setStyleSheet(ERROR_STYLE)
+        error.setStyleSheet(error_style())
         error.setObjectName(f"error_{name}")
         error.hide()
         holder = QWidget(self)
@@ -270,7 +268,7 @@ class FormDialog(QDialog):
         if hint:
             hint_label = QLabel(hint, self)
             hint_label.setWordWrap(True)
-            hint_label.setStyleSheet("color: #5f6368;")
+            hint_label.setStyleSheet(hint_style())
             column.addWidget(hint_label)
         column.addWidget(error)
         label_widget = QLabel(label, self)
@@ -379,7 +377,7 @@ class FormDialog(QDialog):
             label.show()
             widget = self._fields[name]
             target = widget.line if isinstance(widget, DateField) else widget
-            target.setStyleSheet(FIELD_ERROR_STYLE)
+            target.setStyleSheet(field_error_style())
             self._marked.add(name)
             if first is None:
                 first = widget

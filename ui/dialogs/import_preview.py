@@ -40,6 +40,7 @@ from tracker.io.csv_import import (
 )
 from tracker.io.listing import first_of
 from tracker.model import CountResult
+from ui.contrast import hint_colour
 from ui.plain import plain_label, plain_tooltip
 
 # The additions table's columns, by name (the order shown)
@@ -76,7 +77,7 @@ class ImportPreviewDialog(QDialog):
             about = self.tr("The file says: {lines}").format(
                 lines=html.escape(" / ".join(identity.lines))
             )
-            about = f"<span style='color:#5f6368'>{about}</span><br>"
+            about = f"<span style='color:{hint_colour().name()}'>{about}</span><br>"
         # the rows that are not lab results are in the "Left out" tab, the identity warning
         # in its banner: said once each
         elsewhere = set(ehr_rows.summary(plan.left_out))

@@ -19,6 +19,7 @@ from tracker.kinds import Changes
 from tracker.model import Growth
 from tracker.timeline import Ref
 from ui.bridge import RecordBridge
+from ui.contrast import chart_paper
 from ui.growth_chart.painter import GrowthChartPainter
 from ui.plain import plain_tooltip
 
@@ -90,7 +91,7 @@ class GrowthChartWidget(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         try:
-            p.fillRect(self.rect(), self.palette().base())
+            p.fillRect(self.rect(), chart_paper(self.palette()))  # its ink reads on it
             if self.chart is None:
                 return
             self.painter.paint(p, QRectF(self.rect()), self.chart, self._focused)

@@ -21,6 +21,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from tracker.timeline import Ref, Timeline, preset_range
+from ui.contrast import chart_paper
 from ui.plain import plain_tooltip
 from ui.timeline.painter import TimelinePainter, label_font, placed_marks, required_height
 
@@ -171,7 +172,7 @@ class TimelineWidget(QWidget):
 
     def _paint_static(self, p: QPainter) -> None:
         """Everything but the focus: the background, the lanes, the axis and the labels."""
-        p.fillRect(self.rect(), self.palette().base())
+        p.fillRect(self.rect(), chart_paper(self.palette()))  # its ink reads on it (dark desktop)
         if self.timeline is not None:
             self.painter.paint(p, QRectF(self.rect()), self.timeline, self.x0, self.x1)
 

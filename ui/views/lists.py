@@ -28,6 +28,7 @@ from tracker.kinds import ALL_CHANGED, Changes
 from tracker.model import Appointment, CountResult, MedicinePlan, Phase, TeamThreshold
 from tracker.store.errors import RecordError
 from ui.bridge import RecordBridge
+from ui.contrast import hint_style
 from ui.interaction import Interaction
 from ui.kind_ui import edit_entry
 from ui.kinds import in_view, ui_kind
@@ -208,7 +209,7 @@ class CountsView(RecordView):
             self,
         )
         legend.setWordWrap(True)
-        legend.setStyleSheet("color: #5f6368;")
+        legend.setStyleSheet(hint_style())
         self.counts.layout().addWidget(legend)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.chart)
@@ -549,7 +550,7 @@ class MedicinesView(RecordView):
             self,
         )
         note.setWordWrap(True)
-        note.setStyleSheet("color: #5f6368;")
+        note.setStyleSheet(hint_style())
         commands = QHBoxLayout()
         commands.addWidget(self.change_button)
         commands.addWidget(self.stop_button)

@@ -73,7 +73,7 @@ class PlanView(RecordView):
         self.pending = QLabel(panel)
         self.pending.setObjectName("pending")
         self.pending.setWordWrap(True)
-        self.pending.setStyleSheet("QLabel { background: #fff4e5; padding: 6px; }")
+        self.pending.setStyleSheet("QLabel { background: #fff4e5; color: #202124; padding: 6px; }")
         self.preview_button = QPushButton(self.tr("&Preview the move…"), panel)
         self.preview_button.setObjectName("preview_move")
         self.preview_button.clicked.connect(self.preview_move)
