@@ -58,8 +58,9 @@ def unnamed(top: QWidget) -> list[str]:
     for widget in [top, *top.findChildren(QWidget)]:
         if isinstance(widget, QLabel) or not focusable(widget):
             continue
-        if widget.focusProxy() is not None:
+        if widget.focusProxy() is not None and not isinstance(widget.parentWidget(), QComboBox):
             continue  # the keys go to its proxy, which is checked itself
+        # (an editable choice's own line is read over AT-SPI as a text of its own: checked)
         if not accessible_name(widget):
             found.append(where(widget))
     return found

@@ -65,3 +65,21 @@ def test_up_and_down_step_between_items_and_the_name_says_which(qtbot, window) -
     qtbot.keyClick(chart, Qt.Key.Key_Up)
     assert chart.focused_item().ref == first.ref
     assert QApplication.focusWidget() is chart
+
+
+def test_alt_t_works_as_soon_as_the_timeline_tab_shows_and_only_there(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """Under openbox: Ctrl+1 left the keys on the tab bar and Alt+T did nothing."""
+    from gui_helpers import press
+
+    window.show_view("fevers")
+    activate(qtbot, window)
+    view = window.timeline_view
+    press(qtbot, QApplication.focusWidget() or window, "Ctrl+1")
+    assert window.views.currentWidget() is view
+    window.views.tabBar().setFocus()  # where the keys were
+    qtbot.keyClick(window.views.tabBar(), Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(view.values.isVisible)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(view.scroll.isVisible)
+    window.show_view("fevers")
+    assert not view.values_action.isChecked()

@@ -163,6 +163,21 @@ class DateField(QWidget):
         self.line.setFocus()
 
 
+def name_typed_choices(root: QWidget) -> None:
+    """An editable choice's own line takes the choice's name: over AT-SPI it is a text of its
+    own, focusable, which a screen reader otherwise reads as an unnamed field."""
+    labels = root.findChildren(QLabel)
+    for combo in root.findChildren(QComboBox):
+        line = combo.lineEdit()
+        if line is None or line.accessibleName():
+            continue
+        name = combo.accessibleName() or next(
+            (x.text().replace("&", "").rstrip(":") for x in labels if x.buddy() is combo), ""
+        )
+        if name:
+            line.setAccessibleName(name)
+
+
 def scrolling(page: QWidget, parent: QWidget) -> QScrollArea:
     """``page`` in a frameless area that scrolls up and down (a small screen), never
     sideways.  No Tab stop of its own: it scrolls to the field the keys move to."""
@@ -452,6 +467,7 @@ class FormDialog(QDialog):
             self._initial = self.texts()  # what was there before the family typed anything
             for edit in self.findChildren(QLineEdit):
                 fit_placeholder(edit)
+            name_typed_choices(self)
         super().showEvent(event)  # the focus goes back on closing: ui/dialog_focus.py
 
     def reject(self) -> None:

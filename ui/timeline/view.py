@@ -177,14 +177,15 @@ class TimelineView(QWidget):
         self.lanes_button.setMenu(menu)
         bar.addWidget(self.lanes_button)
         # The text alternative of the drawing: every item in a table a screen reader reads
-        # (in the Lanes menu, and Alt+T anywhere on this tab: no room for one more button).
+        # (in the Lanes menu, and Alt+T while this tab shows: no room for one more button).
         self.values_action = QAction(self.tr("Values as a &table"), self)
         self.values_action.setToolTip(
             self.tr("Show every phase, mark and value as rows of a table instead of the drawing")
         )
         self.values_action.setCheckable(True)
         self.values_action.setShortcut(QKeySequence("Alt+T"))
-        self.values_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        # the whole window while this tab shows (after Ctrl+1 the keys are on the tab bar)
+        self.values_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.values_action.toggled.connect(self._show_values)
         self.addAction(self.values_action)
         menu.insertAction(menu.actions()[0], self.values_action)
