@@ -16,7 +16,7 @@ from conftest import TODAY, fixed_clock
 from gui_helpers import ScriptedInteraction
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
-from PySide6.QtWidgets import QComboBox, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QTabWidget, QWidget
 from test_gui_mnemonics import DIALOG_KEYS, open_dialog
 
 from tracker.demo import build_demo
@@ -58,9 +58,11 @@ def unnamed(top: QWidget) -> list[str]:
     for widget in [top, *top.findChildren(QWidget)]:
         if isinstance(widget, QLabel) or not focusable(widget):
             continue
-        if widget.focusProxy() is not None and not isinstance(widget.parentWidget(), QComboBox):
+        proxied = widget.focusProxy() is not None and not isinstance(widget, QTabWidget)
+        if proxied and not isinstance(widget.parentWidget(), QComboBox):
             continue  # the keys go to its proxy, which is checked itself
-        # (an editable choice's own line is read over AT-SPI as a text of its own: checked)
+        # (a tab widget, and an editable choice's own line, are read over AT-SPI as
+        # focusable controls of their own: checked)
         if not accessible_name(widget):
             found.append(where(widget))
     return found
@@ -68,8 +70,6 @@ def unnamed(top: QWidget) -> list[str]:
 
 def unnamed_on_every_tab(top: QWidget) -> list[str]:
     """:func:`unnamed` with each tab of each tab widget of ``top`` shown in turn."""
-    from PySide6.QtWidgets import QTabWidget
-
     found = unnamed(top)
     for tabs in top.findChildren(QTabWidget):
         for index in range(tabs.count()):

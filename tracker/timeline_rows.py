@@ -23,7 +23,9 @@ def _one_line(tooltip: str, date: dt.date) -> str:
     lines = [line.strip() for line in tooltip.splitlines() if line.strip()]
     if lines and lines[0] == date.isoformat():
         lines = lines[1:]
-    return " · ".join(lines)
+    text = " · ".join(lines)
+    prefix = date.isoformat() + " · "
+    return text[len(prefix) :] if text.startswith(prefix) else text
 
 
 def timeline_rows(timeline: Timeline) -> list[TimelineRow]:

@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
         self.header.child_chosen.connect(bridge.select_child)
         self.views = QTabWidget(self)
         self.views.setDocumentMode(True)
+        self.views.setAccessibleName(self.tr("Views"))
         self.timeline_view = TimelineView(bridge, settings, parent=self)
         self.timeline_view.edit_requested.connect(self.open_item)
         self.phases_view = PhasesView(bridge, interaction, self)

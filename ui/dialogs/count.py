@@ -188,6 +188,7 @@ class CountDialog(FormDialog):
         hint.setWordWrap(True)
         self.body.addWidget(hint)
         self.tabs = QTabWidget(self)
+        self.tabs.setAccessibleName(self.tr("Results by group"))
         self.tabs.setObjectName("groups")
         self._group_codes: dict[int, tuple[str, list[str]]] = {}  # tab → group, codes
         defaults = dict(default_units or {})

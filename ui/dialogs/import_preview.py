@@ -98,6 +98,7 @@ class ImportPreviewDialog(QDialog):
         head.setWordWrap(True)
         head.setTextFormat(Qt.TextFormat.RichText)
         tabs = QTabWidget(self)
+        tabs.setAccessibleName(self.tr("What the import does"))
         n_added = len(plan.additions) + len(plan.others_added)
         table = QTableWidget(n_added, len(COLUMNS), self)
         self.table = table
