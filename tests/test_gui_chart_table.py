@@ -83,3 +83,32 @@ def test_alt_t_works_as_soon_as_the_timeline_tab_shows_and_only_there(qtbot, win
     qtbot.waitUntil(view.scroll.isVisible)
     window.show_view("fevers")
     assert not view.values_action.isChecked()
+
+
+def test_the_growth_chart_has_its_values_as_a_table_too(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from tracker.model import Growth
+    from ui.growth_chart.widget import GrowthChartDialog
+
+    child = window.bridge.current_child()
+    window.bridge.save(Growth(child.id, dt.date(2026, 11, 20), weight_text="6.9 kg", weight_kg=6.9))
+    dialog = GrowthChartDialog(window.bridge, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    activate(qtbot, dialog)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(dialog.values.isVisible)
+    table = QApplication.focusWidget()
+    assert table is dialog.values and not dialog.chart.isVisible()
+    assert _name(table) == "Growth measurements as a table"
+    cells = [table.item(0, c).text() for c in range(3)]
+    assert cells[0] == "2026-11-20" and "6.9 kg" in cells[2], cells
+    table.setCurrentCell(0, 0)
+
+    def look(editor):  # type: ignore[no-untyped-def]
+        assert "growth" in type(editor).__name__.lower(), type(editor).__name__
+        editor.reject()
+
+    drive_modal(lambda: qtbot.keyClick(table, Qt.Key.Key_Return), look)
+    dialog.done(0)

@@ -1,13 +1,15 @@
-"""The timeline as rows of a table: what a screen reader user reads instead of the drawing.
+"""The charts as rows of a table: what a screen reader user reads instead of the drawing.
 
-Every phase, mark and charted value of a :class:`~tracker.timeline.Timeline`, one row each,
-in date order, with the lane it is drawn in and the words of its tooltip."""
+Every phase, mark and charted value of a :class:`~tracker.timeline.Timeline` (and every
+point of the growth chart), one row each, in date order, with the lane it is drawn in and
+the words of its tooltip."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
+from tracker.growth_chart import GrowthChart
 from tracker.timeline import Ref, Timeline, date_of
 
 
@@ -40,5 +42,19 @@ def timeline_rows(timeline: Timeline) -> list[TimelineRow]:
         for n, (date, tooltip, ref) in enumerate(items):
             row = TimelineRow(lane.title, date, _one_line(tooltip, date), ref)
             rows.append((date, order, n, row))
+    rows.sort(key=lambda r: r[:3])
+    return [r[3] for r in rows]
+
+
+def growth_rows(chart: GrowthChart) -> list[TimelineRow]:
+    """Every measurement drawn on the growth chart, oldest first; the measures in the chart's
+    order (the "lane" is the measure)."""
+    rows: list[tuple[dt.date, int, int, TimelineRow]] = []
+    for order, series in enumerate(chart.series):
+        for n, point in enumerate(series.points):
+            row = TimelineRow(
+                series.title, point.date, _one_line(point.tooltip, point.date), point.ref
+            )
+            rows.append((point.date, order, n, row))
     rows.sort(key=lambda r: r[:3])
     return [r[3] for r in rows]

@@ -1,6 +1,6 @@
-"""The timeline's text alternative: every phase, mark and charted value in a table that a
-screen reader walks cell by cell ("Values as a table" beside the drawing).  Enter on a row
-opens its entry, as Enter on an item of the drawing does.
+"""A chart's text alternative: every phase, mark and charted value in a table that a screen
+reader walks cell by cell ("Values as a table" beside the timeline and the growth chart).
+Enter on a row opens its entry, as Enter on an item of the drawing does.
 
 Signals:
     item_activated(Ref): Enter or a double click on a row.
@@ -48,8 +48,13 @@ class TimelineValuesTable(QTableWidget):
 
     def set_timeline(self, timeline: Timeline | None) -> None:
         """Fill the table from ``timeline``, keeping the row of the same entry selected."""
+        self.set_rows(timeline_rows(timeline) if timeline is not None else [])
+
+    def set_rows(self, rows: list[TimelineRow]) -> None:
+        """Show ``rows`` (a chart's, :mod:`tracker.timeline_rows`), keeping the row of the
+        same entry selected."""
         kept = self.rows[self.currentRow()].ref if 0 <= self.currentRow() < len(self.rows) else None
-        self.rows = timeline_rows(timeline) if timeline is not None else []
+        self.rows = rows
         self.setRowCount(len(self.rows))
         for n, row in enumerate(self.rows):
             for column, text in enumerate((row.date.isoformat(), row.lane, row.what)):
