@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from gui_helpers import drive_modal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 from test_gui_mnemonics import mnemonic, repeated
 
@@ -99,3 +100,26 @@ def test_every_confirm_and_choice_in_the_program_has_letters() -> None:
     assert len(found) >= 10, found  # the scan sees the program's questions
     bad = {w: f for w, f in found.items() if not all(x for x, _ in f) or repeated(f)}
     assert bad == {}
+
+
+def test_the_import_preview_takes_the_bad_rows_choice_by_alt_g(qtbot, record, child) -> None:  # type: ignore[no-untyped-def]
+    """With wrong rows the import waits for "Import the good rows anyway": it had no letter,
+    so the keyboard had to Tab round the whole preview to reach it."""
+    from pathlib import Path
+
+    from tracker.io.csv_import import plan_import, read_csv
+    from ui.dialogs.import_preview import ImportPreviewDialog
+
+    csv = b"Date,Test,Result,Unit\n2026-11-02,WBC,2.1,K/uL\n2026-11-03,Hgb,150,g/dL\n"
+    dialog = ImportPreviewDialog(plan_import(read_csv(csv), record, child), Path("labs.csv"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    assert not dialog.import_button.isEnabled()
+    found = [(mnemonic(b.text()) or "", b.text()) for b in (dialog.skip_bad, dialog.import_button)]
+    assert_letters([*found, ("c", "Cancel")])
+    qtbot.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(dialog.skip_bad.isChecked)
+    assert dialog.import_button.isEnabled()

@@ -221,10 +221,10 @@ class ImportPreviewDialog(QDialog):
         if plan.problems:
             tabs.setCurrentIndex(1)
         self.skip_bad = QCheckBox(
-            self.tr("Some rows are wrong (see “Left out”). Import the good rows anyway.")
+            self.tr("Some rows are wrong (see “Left out”). Import the &good rows anyway.")
             if rows_of_csv
             else self.tr(
-                "Some resources in the file are wrong (see “Left out”). Import the good ones "
+                "Some resources in the file are wrong (see “Left out”). Import the &good ones "
                 "anyway."
             ),
             self,
