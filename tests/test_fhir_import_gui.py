@@ -230,7 +230,7 @@ def test_a_fhir_preview_speaks_of_resources_not_rows(qtbot, record, child, tmp_p
     assert "Skipped: 2 resources with a problem (see “Left out”)." in text, text
     assert " row" not in text.replace("&nbsp;", " "), text
     assert dialog.skip_bad.text() == (
-        "Some resources in the file are wrong (see “Left out”). Import the good ones anyway."
+        "Some resources in the file are wrong (see “Left out”). Import the &good ones anyway."
     )
     assert dialog.table.horizontalHeaderItem(0).text() == "#"
     assert "place in the file" in dialog.table.horizontalHeaderItem(0).toolTip()

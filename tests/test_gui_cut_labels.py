@@ -116,7 +116,7 @@ def test_a_fields_red_outline_goes_once_it_is_right_or_left_empty(qtbot, bridge)
     """The walkthrough: the red outline stayed on a field after its text was cleared."""
     from gui_helpers import error_label, type_text
 
-    from ui.dialogs.base import FIELD_ERROR_STYLE
+    from ui.contrast import field_error_style
 
     dialog = open_dialog(bridge, "appointment")
     qtbot.addWidget(dialog)
@@ -126,12 +126,12 @@ def test_a_fields_red_outline_goes_once_it_is_right_or_left_empty(qtbot, bridge)
     type_text(date.line, "2026-13-01")
     dialog.accept()
     assert dialog.isVisible()
-    assert time.styleSheet() == FIELD_ERROR_STYLE and error_label(dialog, "time").isVisible()
+    assert time.styleSheet() == field_error_style() and error_label(dialog, "time").isVisible()
     type_text(time, "")  # the time is optional: empty is right
     assert time.styleSheet() == "" and not error_label(dialog, "time").isVisible()
-    assert date.line.styleSheet() == FIELD_ERROR_STYLE  # still wrong, still marked
+    assert date.line.styleSheet() == field_error_style()  # still wrong, still marked
     type_text(date.line, "2026-11-2")  # on the way to a date: still wrong
-    assert date.line.styleSheet() == FIELD_ERROR_STYLE
+    assert date.line.styleSheet() == field_error_style()
     type_text(date.line, "2026-11-20")
     assert date.line.styleSheet() == "" and not error_label(dialog, "date").isVisible()
     assert not dialog.banner.isVisible()  # nothing marked is left to correct

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from gui_helpers import activate, drive_modal, type_text
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from test_gui_mnemonics import DIALOG_KEYS, open_dialog
 
@@ -47,6 +48,58 @@ def test_close_without_saving_gives_the_focus_back_to_what_opened_the_dialog(
     drive_modal(table.add_button.click, type_then_cancel)
     qtbot.waitUntil(window.isActiveWindow, timeout=2000)
     assert QApplication.focusWidget() is table.add_button
+
+
+def _lose_the_focus_while_open(qtbot, handle):  # type: ignore[no-untyped-def]
+    """Work the modal dialog with ``handle``, the window manager first focusing another
+    window (what openbox did after a question closed)."""
+    elsewhere = QWidget()
+    qtbot.addWidget(elsewhere)
+
+    def act(dialog):  # type: ignore[no-untyped-def]
+        elsewhere.show()
+        elsewhere.activateWindow()
+        qtbot.waitUntil(elsewhere.isActiveWindow)
+        handle(dialog)
+
+    return act
+
+
+def test_every_dialog_gives_the_focus_back_not_only_the_forms(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """The print dialog is a plain QDialog: Esc closed it and the keyboard went nowhere."""
+    from gui_helpers import press
+    from PySide6.QtGui import QKeySequence
+
+    window.show_view("timeline")
+    chart = window.timeline_view.widget
+    chart.setFocus()
+    qtbot.waitUntil(chart.hasFocus)
+
+    def escape(dialog):  # type: ignore[no-untyped-def]
+        qtbot.keyClick(QApplication.focusWidget() or dialog, Qt.Key.Key_Escape)
+
+    drive_modal(
+        lambda: press(qtbot, chart, QKeySequence.StandardKey.Print),
+        _lose_the_focus_while_open(qtbot, escape),
+    )
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    assert QApplication.focusWidget() is chart
+
+
+def test_a_message_box_gives_the_focus_back(qtbot, window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A message from the main window (Help ▸ About) closed with Esc: the keys work at once."""
+    monkeypatch.setattr(window, "interaction", Interaction())  # real message boxes
+    window.show_view("timeline")
+    chart = window.timeline_view.widget
+    chart.setFocus()
+    qtbot.waitUntil(chart.hasFocus)
+
+    def escape(box):  # type: ignore[no-untyped-def]
+        qtbot.keyClick(QApplication.focusWidget() or box, Qt.Key.Key_Escape)
+
+    drive_modal(window.about, _lose_the_focus_while_open(qtbot, escape))
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    assert QApplication.focusWidget() is chart
 
 
 # ---------------------------------------------------------------------- Tab order
@@ -148,3 +201,28 @@ def test_undoing_a_blood_count_delete_selects_it_again(qtbot, window) -> None:  
     combination = QKeySequence(QKeySequence.StandardKey.Undo)[0]
     qtbot.keyClick(table.table, combination.key(), combination.keyboardModifiers())
     assert table.selected() is not None and table.selected().uid == first.uid
+
+
+def test_the_welcome_keeps_every_date_typed_from_the_keyboard(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The walkthrough: Tab after the birth date stopped on its calendar button, so the
+    diagnosis date typed next went nowhere and the record began without it."""
+    from conftest import fixed_clock
+
+    from ui.welcome import WelcomeDialog
+
+    dialog = WelcomeDialog(tmp_path / "new.sqlite", clock=fixed_clock)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    activate(qtbot, dialog)
+    for text in ("Mila", "2026-03-14", "2026-10-02"):
+        QTest.keyClicks(QApplication.focusWidget(), text)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert not dialog.isVisible(), dialog.banner.text()
+    [child] = dialog.record.children()
+    assert (child.name, str(child.birth_date), str(child.diagnosis_date)) == (
+        "Mila",
+        "2026-03-14",
+        "2026-10-02",
+    )
+    dialog.record.close()

@@ -28,6 +28,7 @@ class ActionId(Enum):
     THRESHOLDS = auto()
     UNDO = auto()
     REDO = auto()
+    SWITCH_CHILD = auto()
     VIEW_TIMELINE = auto()
     VIEW_PHASES = auto()
     VIEW_COUNTS = auto()
@@ -65,6 +66,7 @@ _SPECS: dict[ActionId, tuple[str, QKeySequence | QKeySequence.StandardKey | str 
     ActionId.THRESHOLDS: ("Team &thresholds…", None),
     ActionId.UNDO: ("&Undo", QKeySequence.StandardKey.Undo),
     ActionId.REDO: ("&Redo", QKeySequence.StandardKey.Redo),
+    ActionId.SWITCH_CHILD: ("S&witch to another child…", None),
     ActionId.VIEW_TIMELINE: ("&Timeline", "Ctrl+1"),
     ActionId.VIEW_PHASES: ("&Phases && milestones", "Ctrl+2"),
     ActionId.VIEW_COUNTS: ("&Blood counts", "Ctrl+3"),

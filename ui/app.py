@@ -265,7 +265,7 @@ def should_start_over(path: Path, *, chosen: bool, interaction) -> bool:  # type
             f"{path} was begun but never finished, so it holds nothing. Start a new record "
             f"there? The unfinished file is kept beside it as “{path.name}.unfinished”; "
             "nothing is deleted.",
-            "Start again",
+            "&Start again",
         )
     )
 
@@ -301,7 +301,7 @@ def offer_restore(  # type: ignore[no-untyped-def]
         f"{problem}\n\nA backup made {made} checks out. Move the damaged file aside (it is "
         "kept beside the record with “.damaged” added to its name; nothing is deleted) and "
         "restore that backup?",
-        "Restore the backup",
+        "&Restore the backup",
     ):
         return None
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QComboBox, QFrame, QGridLayout, QLabel, QWidget
 
 from tracker import analytes, labels
@@ -31,6 +32,7 @@ from tracker.model import (
 from tracker.phases import current_phase
 from tracker.upcoming import whats_coming
 from ui.bridge import RecordBridge
+from ui.contrast import HINT, readable
 from ui.plain import plain_label
 
 GLANCE = ("wbc", "anc", "hgb", "plt")
@@ -101,6 +103,18 @@ class HeaderWidget(QFrame):
     def on_changed(self, changes: Changes) -> None:
         if changes.display or changes.touches(*SHOWN):
             self.refresh()
+
+    def choose_child(self) -> None:
+        """View ▸ Switch to another child: the keys go to the list of children (the arrows
+        or a name's first letters switch at once, Alt+Down opens the list)."""
+        self.switcher.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _date_grey(self) -> str:
+        """The grey of a count's date, readable on the header's own background."""
+        p = self.palette()
+        return readable(
+            HINT, p.color(QPalette.ColorRole.AlternateBase), p.color(QPalette.ColorRole.WindowText)
+        ).name()
 
     def _switched(self, index: int) -> None:
         child_id = self.switcher.itemData(index)
@@ -203,6 +217,7 @@ class HeaderWidget(QFrame):
         if not results:
             return self.tr("No blood counts yet")
         cells: list[str] = []
+        grey = self._date_grey()
         for code in GLANCE:
             latest = next((r for r in reversed(results) if r.value(code) is not None), None)
             if code == "anc":
@@ -228,7 +243,7 @@ class HeaderWidget(QFrame):
                         f"<tr><td><b>{escape(a.short)}</b></td><td align='right'>"
                         f"{escape(text)} <i>{escape(self.tr('calc.'))}</i>"
                         f"{escape(' ' + flag if flag else '')}</td>"
-                        f"<td style='color:gray'>&nbsp;{newest.taken_date.isoformat()}</td></tr>"
+                        f"<td style='color:{grey}'>&nbsp;{newest.taken_date.isoformat()}</td></tr>"
                     )
                     continue
             if latest is None:
@@ -240,7 +255,7 @@ class HeaderWidget(QFrame):
             text = " ".join(x for x in (str(shown(value, self.bridge.unit_preference)), flag) if x)
             cells.append(
                 f"<tr><td><b>{escape(a.short)}</b></td><td align='right'>{escape(text)}</td>"
-                f"<td style='color:gray'>&nbsp;{latest.taken_date.isoformat()}</td></tr>"
+                f"<td style='color:{grey}'>&nbsp;{latest.taken_date.isoformat()}</td></tr>"
             )
         title = self.tr("Latest counts")
         return f"<b>{escape(title)}</b><table cellspacing='2'>{''.join(cells)}</table>"

@@ -114,10 +114,8 @@ class Interaction:
             parent.tr("You have typed something that is not saved yet. Close without saving?"),
             QMessageBox.StandardButton.NoButton,
         )
-        discard = box.addButton(
-            parent.tr("Close without saving"), QMessageBox.ButtonRole.DestructiveRole
-        )
-        keep = box.addButton(parent.tr("Keep editing"), QMessageBox.ButtonRole.RejectRole)
+        discard = box.addButton(parent.tr("&Discard"), QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton(parent.tr("&Keep editing"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep)
         below_the_form(box, parent)
         box.exec()
@@ -133,8 +131,8 @@ class Interaction:
             parsed.date_order_question(),
             QMessageBox.StandardButton.NoButton,
         )
-        day = box.addButton(parent.tr("Day first (31/12)"), QMessageBox.ButtonRole.AcceptRole)
-        month = box.addButton(parent.tr("Month first (12/31)"), QMessageBox.ButtonRole.AcceptRole)
+        day = box.addButton(parent.tr("&Day first (31/12)"), QMessageBox.ButtonRole.AcceptRole)
+        month = box.addButton(parent.tr("&Month first (12/31)"), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.exec()
         if box.clickedButton() is day:

@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QRect, QSize
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QVBoxLayout, QWidget
 
 from tracker.cli import GUI_VIEWS
 from tracker.display import PREFERENCE_LABELS, UnitPreference
@@ -20,6 +20,7 @@ from tracker.store.targets import check_write_target
 from tracker.timeline import Ref
 from ui.actions import ActionId, Actions
 from ui.bridge import RecordBridge
+from ui.dialog_focus import DialogFocus
 from ui.folders import default_record_path
 from ui.header import HeaderWidget
 from ui.interaction import Interaction
@@ -77,6 +78,11 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.setWindowTitle(self.tr("{file}").format(file=bridge.record.path.name))
         self.actions_ = Actions(self)
+        # Every dialog's close gives the keys back to the widget that had them.
+        self._dialog_focus = DialogFocus(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self._dialog_focus)
         self._printer = None  # one QPrinter, made on first use and kept for its settings
         bridge.set_unit_preference(settings.unit_preference)
         bridge.set_show_grades(settings.show_grades)
@@ -91,6 +97,7 @@ class MainWindow(QMainWindow):
         self.header.child_chosen.connect(bridge.select_child)
         self.views = ScrollingTabs(self)  # a page taller than a small window scrolls
         self.views.setDocumentMode(True)
+        self.views.setAccessibleName(self.tr("Views"))
         self.timeline_view = TimelineView(bridge, settings, parent=self)
         self.timeline_view.edit_requested.connect(self.open_item)
         self.phases_view = PhasesView(bridge, interaction, self)
@@ -172,6 +179,8 @@ class MainWindow(QMainWindow):
             add_menu.addAction(action)
             self.add_actions[ui.key] = action
         view_menu = self.menuBar().addMenu(self.tr("&View"))
+        view_menu.addAction(a[ActionId.SWITCH_CHILD])
+        view_menu.addSeparator()
         for action_id in (
             ActionId.VIEW_TIMELINE,
             ActionId.VIEW_PHASES,
@@ -282,6 +291,7 @@ class MainWindow(QMainWindow):
         a[ActionId.EXPORT_CSV].triggered.connect(self.export_csv)
         a[ActionId.THRESHOLDS].triggered.connect(self.edit_thresholds)
         self.timeline_view.thresholds_requested.connect(self.edit_thresholds)
+        a[ActionId.SWITCH_CHILD].triggered.connect(self.header.choose_child)
         a[ActionId.VIEW_TIMELINE].triggered.connect(lambda: self.show_view("timeline"))
         a[ActionId.VIEW_PHASES].triggered.connect(lambda: self.show_view("phases"))
         a[ActionId.VIEW_COUNTS].triggered.connect(lambda: self.show_view("counts"))
@@ -364,6 +374,8 @@ class MainWindow(QMainWindow):
             self.actions_[action_id].setEnabled(has_child)
         for action in self.add_actions.values():
             action.setEnabled(has_child)
+        several = len(self.bridge.record.children()) > 1
+        self.actions_[ActionId.SWITCH_CHILD].setEnabled(several)
 
     # ------------------------------------------------------------------ commands
 
@@ -456,7 +468,7 @@ class MainWindow(QMainWindow):
             self,
             self.tr("Delete {name}?").format(name=child.name),
             self.delete_child_text(child),
-            self.tr("Delete {name}").format(name=child.name.replace("&", "&&")),
+            self.tr("&Delete {name}").format(name=child.name.replace("&", "&&")),
         )
         if sure:
             self._guard(lambda: self.bridge.delete(Child, child.id), self.tr("Delete"))

@@ -45,7 +45,8 @@ class CopyReminder(QFrame):
         super().__init__(parent)
         self.setObjectName("copy_reminder")
         self.setStyleSheet(
-            "#copy_reminder { background: #fff8e1; border: 1px solid #f0d58a; border-radius: 4px; }"
+            "#copy_reminder, #copy_reminder QLabel { background: #fff8e1; color: #202124; }"
+            "#copy_reminder { border: 1px solid #f0d58a; border-radius: 4px; }"
         )
         self.text = plain_label("", self)  # may name a file or folder
         self.text.setWordWrap(True)
@@ -94,7 +95,8 @@ class PlaceNote(QFrame):
         super().__init__(parent)
         self.setObjectName("place_note")
         self.setStyleSheet(
-            "#place_note { background: #fff8e1; border: 1px solid #f0d58a; border-radius: 4px; }"
+            "#place_note, #place_note QLabel { background: #fff8e1; color: #202124; }"
+            "#place_note { border: 1px solid #f0d58a; border-radius: 4px; }"
         )
         self.text = plain_label("", self)  # may name a file or folder
         self.text.setWordWrap(True)
@@ -190,7 +192,7 @@ class Safety:
                 "The record will be replaced by the backup made {when}. The record as it "
                 "is now is backed up first."
             ).format(when=chosen.created.strftime("%Y-%m-%d %H:%M")),
-            self.tr("Restore"),
+            self.tr("&Restore"),
         )
         if not sure:
             return False
@@ -266,7 +268,7 @@ class Safety:
                 "on. The file in the synced folder stays as it is; you can delete it "
                 "later."
             ).format(path=target),
-            self.tr("Keep it on this computer"),
+            self.tr("&Keep it on this computer"),
         )
         if not sure:
             return False

@@ -11,6 +11,7 @@ from tracker.clock import Clock, system_clock
 from tracker.forms import child_from_form
 from tracker.model import Child
 from tracker.store import Record
+from ui.contrast import hint_style
 from ui.dialogs.base import DateField, FormDialog
 from ui.plain import plain_label
 
@@ -74,7 +75,7 @@ class WelcomeDialog(FormDialog):
         self.body.addLayout(form)
         where = plain_label(self.tr("Your record will be kept in: {path}").format(path=path), self)
         where.setWordWrap(True)
-        where.setStyleSheet("color: #5f6368;")
+        where.setStyleSheet(hint_style())
         self.body.addWidget(where)
         self.buttons.button(self.buttons.StandardButton.Save).setText(self.tr("&Start my record"))
         self.setMinimumWidth(520)

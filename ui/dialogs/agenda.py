@@ -23,7 +23,8 @@ from tracker.forms import FormErrors, appointment_from_form, question_from_form
 from tracker.kinds.agenda import moved_from_form
 from tracker.model import Appointment, Child, Question
 from ui.bridge import RecordBridge
-from ui.dialogs.base import ERROR_STYLE, DateField, FormDialog
+from ui.contrast import error_style, hint_style
+from ui.dialogs.base import DateField, FormDialog
 from ui.dialogs.numbers import WholeNumberBox
 from ui.kind_ui import KindUi
 from ui.models.tables import AppointmentsModel, QuestionsModel
@@ -93,7 +94,7 @@ class RepeatPicker(QWidget):
         self.count.setAccessibleName(self.tr("How many times"))
         self.words = QLabel(self)
         self.words.setObjectName("repeat_words")
-        self.words.setStyleSheet("color: #5f6368;")
+        self.words.setStyleSheet(hint_style())
         self.words.setWordWrap(True)
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
@@ -218,7 +219,7 @@ class RepeatPicker(QWidget):
         """The rule in words ("every month on the 3rd" from the first date); while a number
         typed is not accepted, what is (never the words of a number not typed)."""
         number = self._number_problem() if self.how.currentData() != ONCE else None
-        self.words.setStyleSheet(ERROR_STYLE if number else "color: #5f6368;")
+        self.words.setStyleSheet(error_style() if number else hint_style())
         if number:
             self.words.setText("⚠ " + number)
         elif self.how.currentData() == ONCE or self.problem() is not None:

@@ -12,11 +12,9 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import QDate, QEvent, QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QCalendarWidget,
     QCheckBox,
     QComboBox,
@@ -40,12 +38,10 @@ from PySide6.QtWidgets import (
 
 from tracker.forms import FormErrors
 from tracker.store import RecordError, ValidationFailed
+from ui.contrast import error_style, field_error_style, hint_style
 from ui.interaction import interaction_of
 from ui.plain import plain_label
 from ui.screen_fit import FormScroll, fit_when_shown, keep_on_screen, room_height
-
-ERROR_STYLE = "color: #a1260d;"
-FIELD_ERROR_STYLE = "border: 2px solid #a1260d; border-radius: 3px;"
 
 
 def focus_target(widget: QWidget) -> QWidget:
@@ -121,6 +117,22 @@ class DateField(QWidget):
         layout.addWidget(self.button)
         self.setFocusProxy(self.line)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self.line.accessibleName():
+            self.line.setAccessibleName(self._label_text())
+        super().showEvent(event)
+
+    def _label_text(self) -> str:
+        """The name a screen reader gives the date: the field's own, else its label's (a
+        label's name reaches only a field beside it in the same parent, not the date in
+        here)."""
+        if self.accessibleName():
+            return self.accessibleName()
+        for label in self.window().findChildren(QLabel):
+            if label.buddy() in (self, self.line):
+                return label.text().replace("&", "").rstrip(":")
+        return self.tr("Date")
+
     def text(self) -> str:
         return self.line.text().strip()
 
@@ -152,10 +164,26 @@ class DateField(QWidget):
         self.line.setFocus()
 
 
+def name_typed_choices(root: QWidget) -> None:
+    """An editable choice's own line takes the choice's name: over AT-SPI it is a text of its
+    own, focusable, which a screen reader otherwise reads as an unnamed field."""
+    labels = root.findChildren(QLabel)
+    for combo in root.findChildren(QComboBox):
+        line = combo.lineEdit()
+        if line is None or line.accessibleName():
+            continue
+        name = combo.accessibleName() or next(
+            (x.text().replace("&", "").rstrip(":") for x in labels if x.buddy() is combo), ""
+        )
+        if name:
+            line.setAccessibleName(name)
+
+
 def scrolling(page: QWidget, parent: QWidget) -> QScrollArea:
     """``page`` in a frameless area that scrolls up and down (a small screen), never
-    sideways."""
+    sideways.  No Tab stop of its own: it scrolls to the field the keys move to."""
     scroll = QScrollArea(parent)
+    scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -212,7 +240,6 @@ class FormDialog(QDialog):
         self.value: Any = None
         self.submit: Callable[[Any], Any] | None = None
         self._initial: dict[str, str] | None = None
-        self._opener: QWidget | None = None  # what had the focus when the dialog opened
         self._growing = False  # a fit to the layout's height is on its way (_grow_to_fit)
         self._marked: set[str] = set()  # the fields outlined in red (show_errors)
         self._generic_banner = False  # the banner says only "correct the marked fields"
@@ -255,7 +282,7 @@ class FormDialog(QDialog):
         """Add ``widget`` as field ``name``, with a (hidden) error line under it."""
         error = plain_label(parent=self)
         error.setWordWrap(True)
-        error.setStyleSheet(ERROR_STYLE)
+        error.setStyleSheet(error_style())
         error.setObjectName(f"error_{name}")
         error.hide()
         holder = QWidget(self)
@@ -266,13 +293,19 @@ class FormDialog(QDialog):
         if hint:
             hint_label = QLabel(hint, self)
             hint_label.setWordWrap(True)
-            hint_label.setStyleSheet("color: #5f6368;")
+            hint_label.setStyleSheet(hint_style())
             column.addWidget(hint_label)
         column.addWidget(error)
         label_widget = QLabel(label, self)
         label_widget.setBuddy(focus_target(widget))
         form.addRow(label_widget, holder)
-        widget.setAccessibleName(label.replace("&", "").rstrip(":"))
+        spoken = label.replace("&", "").rstrip(":")
+        widget.setAccessibleName(spoken)
+        target = label_widget.buddy()
+        if target is not None and target is not widget and not target.accessibleName():
+            # a screen reader names a field by a label beside it in the same parent only:
+            # the date inside a date field, the first part of a row
+            target.setAccessibleName(spoken)
         self.register(name, widget, error)
         return widget
 
@@ -369,7 +402,7 @@ class FormDialog(QDialog):
             label.show()
             widget = self._fields[name]
             target = widget.line if isinstance(widget, DateField) else widget
-            target.setStyleSheet(FIELD_ERROR_STYLE)
+            target.setStyleSheet(field_error_style())
             self._marked.add(name)
             if first is None:
                 first = widget
@@ -434,30 +467,8 @@ class FormDialog(QDialog):
             self._initial = self.texts()  # what was there before the family typed anything
             for edit in self.findChildren(QLineEdit):
                 fit_placeholder(edit)
-        opener = QApplication.focusWidget()
-        if self._opener is None and opener is not None and not self.isAncestorOf(opener):
-            self._opener = opener
-        super().showEvent(event)
-
-    def done(self, result: int) -> None:
-        super().done(result)
-        self._give_focus_back()
-
-    def _give_focus_back(self) -> None:
-        """Focus the widget that opened the dialog, in its window, made active again: a
-        window manager (openbox) may leave no window active after a question over the dialog
-        closed just before it."""
-        opener = self._opener
-        if opener is not None and (not shiboken6.isValid(opener) or not opener.isVisible()):
-            opener = None
-        window = opener.window() if opener is not None else None
-        if window is None and self.parentWidget() is not None:
-            window = self.parentWidget().window()
-        if window is None or not window.isVisible():
-            return
-        window.activateWindow()
-        if opener is not None:
-            opener.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+            name_typed_choices(self)
+        super().showEvent(event)  # the focus goes back on closing: ui/dialog_focus.py
 
     def reject(self) -> None:
         typed = self._initial is not None and self.texts() != self._initial
@@ -488,7 +499,7 @@ class FormDialog(QDialog):
                 self,
                 self.tr("Is this right?"),
                 "\n\n".join(asked),
-                self.tr("Save as typed"),
+                self.tr("&Save as typed"),
             ):
                 return  # the family looks again; nothing is saved
             value = self.answered(value)

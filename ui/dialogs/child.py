@@ -91,6 +91,7 @@ class ChildDialog(FormDialog):
         wbc_value.setPlaceholderText(self.tr("e.g. 350"))
         wbc_unit = QComboBox(self)
         wbc_unit.setEditable(True)
+        wbc_unit.setAccessibleName(self.tr("Unit of the WBC at diagnosis"))
         wbc_unit.addItems([u.label for u in analytes.analyte("wbc").units])
         wbc_layout.addWidget(wbc_value, 1)
         wbc_layout.addWidget(wbc_unit)
@@ -148,6 +149,7 @@ class ChildDialog(FormDialog):
         set_default(line, "unknown")  # never a line nobody chose
         line_text = QLineEdit(self)
         line_text.setPlaceholderText(self.tr("their words (needed for “Other”)"))
+        line_text.setAccessibleName(self.tr("Central line in the team's words"))
         line_layout.addWidget(line)
         line_layout.addWidget(line_text, 1)
         self.add_field(cform, "central_line", self.tr("Central &line:"), line_row)

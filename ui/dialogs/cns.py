@@ -22,7 +22,8 @@ from tracker import labels
 from tracker.analytes import format_number
 from tracker.forms import cns_visit_from_form
 from tracker.model import Child, CnsVisit, Phase
-from ui.dialogs.base import ERROR_STYLE, DateField, FormDialog, fill_combo
+from ui.contrast import error_style
+from ui.dialogs.base import DateField, FormDialog, fill_combo
 from ui.kind_ui import Editing, KindUi
 from ui.models.tables import CnsVisitsModel
 from ui.plain import plain_label
@@ -94,7 +95,7 @@ class CnsVisitDialog(FormDialog):
         grid.addLayout(other, other_row, 1)
         self.drug_error = plain_label(parent=self)  # quotes the typed drug
         self.drug_error.setWordWrap(True)
-        self.drug_error.setStyleSheet(ERROR_STYLE)
+        self.drug_error.setStyleSheet(error_style())
         self.drug_error.setObjectName("error_it_drugs")
         self.drug_error.hide()
         grid.addWidget(self.drug_error, other_row + 1, 0, 1, 2)

@@ -27,7 +27,8 @@ from tracker.analytes import Analyte, format_number
 from tracker.forms import FormErrors, ValueInput, count_from_form, count_questions
 from tracker.io.lab_values import parse_hours
 from tracker.model import Child, CountResult, OtherResult
-from ui.dialogs.base import ERROR_STYLE, DateField, FormDialog, scrolling
+from ui.contrast import error_style, hint_style
+from ui.dialogs.base import DateField, FormDialog, scrolling
 from ui.kind_ui import Editing, KindUi
 from ui.models.counts import CountsModel
 from ui.plain import plain_label, plain_tooltip
@@ -76,7 +77,7 @@ class _OtherRow(QWidget):
         for part in ("name", "value"):
             error = plain_label(parent=self)  # quotes the typed name
             error.setWordWrap(True)
-            error.setStyleSheet(ERROR_STYLE)
+            error.setStyleSheet(error_style())
             error.hide()
             grid.addWidget(error, 1 if part == "name" else 2, 0, 1, len(_OTHER_PARTS) + 1)
             self.errors[part] = error
@@ -191,6 +192,7 @@ class CountDialog(FormDialog):
         # Its pages scroll by themselves: on a small screen they take what room is left,
         # rather than the whole form scrolling around a scrolling list (two scroll bars).
         self.tabs.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+        self.tabs.setAccessibleName(self.tr("Results by group"))
         self.tabs.setObjectName("groups")
         self._group_codes: dict[int, tuple[str, list[str]]] = {}  # tab → group, codes
         defaults = dict(default_units or {})
@@ -305,7 +307,7 @@ class CountDialog(FormDialog):
         error = plain_label(parent=parent)  # quotes the typed value
         error.setObjectName(f"error_{key}")
         error.setWordWrap(True)
-        error.setStyleSheet(ERROR_STYLE)
+        error.setStyleSheet(error_style())
         error.hide()
         return error
 
@@ -320,7 +322,7 @@ class CountDialog(FormDialog):
             page,
         )
         about.setWordWrap(True)
-        about.setStyleSheet("color: #5f6368;")
+        about.setStyleSheet(hint_style())
         column.addWidget(about)
         column.addWidget(_OtherRow.heading(page))
         self._others_column = QVBoxLayout()

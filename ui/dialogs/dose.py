@@ -19,6 +19,7 @@ from tracker.kinds.dose import (
     plan_dose_text,
 )
 from tracker.model import Child, DoseLog, DoseStatus, MedicinePlan
+from ui.contrast import hint_style
 from ui.dialogs.base import DateField, FormDialog, fill_combo
 from ui.kind_ui import Editing, KindUi
 from ui.models.tables import DosesModel
@@ -83,7 +84,7 @@ class DoseDialog(FormDialog):
         # Never advice: where a family would ask, the program says who to ask.
         self.ask = QLabel(self.tr(ASK_AFTER_VOMITING), self)
         self.ask.setObjectName("ask_team")
-        self.ask.setStyleSheet("color: #5f6368;")
+        self.ask.setStyleSheet(hint_style())
         self.body.addWidget(self.ask)
         shown = dose or preset
         if shown is not None:

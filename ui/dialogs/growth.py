@@ -17,6 +17,7 @@ from tracker.kinds.growth import (
     validate_growth,
 )
 from tracker.model import Child, Growth
+from ui.contrast import hint_style
 from ui.dialogs.base import DateField, FormDialog
 from ui.kind_ui import KindUi
 from ui.models.tables import GrowthModel
@@ -68,7 +69,7 @@ class GrowthDialog(FormDialog):
         self.bsa = QLabel(self)
         self.bsa.setObjectName("bsa")
         self.bsa.setWordWrap(True)
-        self.bsa.setStyleSheet("color: #5f6368;")
+        self.bsa.setStyleSheet(hint_style())
         self.body.addWidget(self.bsa)
         if growth is not None:
             self.set_text("date", growth.date.isoformat())

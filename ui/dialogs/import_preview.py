@@ -40,6 +40,7 @@ from tracker.io.csv_import import (
 )
 from tracker.io.listing import first_of
 from tracker.model import CountResult
+from ui.contrast import hint_colour
 from ui.plain import plain_label, plain_tooltip
 from ui.screen_fit import fit_when_shown
 
@@ -78,7 +79,7 @@ class ImportPreviewDialog(QDialog):
             about = self.tr("The file says: {lines}").format(
                 lines=html.escape(" / ".join(identity.lines))
             )
-            about = f"<span style='color:#5f6368'>{about}</span><br>"
+            about = f"<span style='color:{hint_colour().name()}'>{about}</span><br>"
         # the rows that are not lab results are in the "Left out" tab, the identity warning
         # in its banner: said once each
         elsewhere = set(ehr_rows.summary(plan.left_out))
@@ -99,6 +100,7 @@ class ImportPreviewDialog(QDialog):
         head.setWordWrap(True)
         head.setTextFormat(Qt.TextFormat.RichText)
         tabs = QTabWidget(self)
+        tabs.setAccessibleName(self.tr("What the import does"))
         n_added = len(plan.additions) + len(plan.others_added)
         table = QTableWidget(n_added, len(COLUMNS), self)
         self.table = table
@@ -193,9 +195,11 @@ class ImportPreviewDialog(QDialog):
         table.verticalHeader().setDefaultSectionSize(line_height)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         table.horizontalHeader().setStretchLastSection(True)
+        table.setAccessibleName(self.tr("Will be added"))
         tabs.addTab(table, self.tr("Will be added ({n})").format(n=n_added))
         left_out = QListWidget(self)
         left_out.setObjectName("left_out")
+        left_out.setAccessibleName(self.tr("Left out, with the reason"))
         # a reason is read whole: it wraps at the list's width, never cut off at its edge
         left_out.setWordWrap(True)
         left_out.setResizeMode(QListView.ResizeMode.Adjust)
@@ -219,10 +223,10 @@ class ImportPreviewDialog(QDialog):
         if plan.problems:
             tabs.setCurrentIndex(1)
         self.skip_bad = QCheckBox(
-            self.tr("Some rows are wrong (see “Left out”). Import the good rows anyway.")
+            self.tr("Some rows are wrong (see “Left out”). Import the &good rows anyway.")
             if rows_of_csv
             else self.tr(
-                "Some resources in the file are wrong (see “Left out”). Import the good ones "
+                "Some resources in the file are wrong (see “Left out”). Import the &good ones "
                 "anyway."
             ),
             self,

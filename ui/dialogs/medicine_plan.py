@@ -39,7 +39,8 @@ from tracker.kinds.medicine_plan import (
 )
 from tracker.model import Child, DoseLog, MedicineForm, MedicinePlan
 from ui.bridge import RecordBridge
-from ui.dialogs.base import ERROR_STYLE, DateField, FormDialog, fill_combo
+from ui.contrast import error_style, hint_style
+from ui.dialogs.base import DateField, FormDialog, fill_combo
 from ui.dialogs.numbers import WholeNumberBox
 from ui.interaction import interaction_of
 from ui.kind_ui import KindUi
@@ -91,7 +92,7 @@ class SchedulePicker(QWidget):
         self.hours.setAccessibleName(self.tr("Times of day"))
         self.words = QLabel(self)
         self.words.setObjectName("schedule_words")
-        self.words.setStyleSheet("color: #5f6368;")
+        self.words.setStyleSheet(hint_style())
         self.words.setWordWrap(True)
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
@@ -190,7 +191,7 @@ class SchedulePicker(QWidget):
             if how == AS_NEEDED:
                 words += self.tr(" (no due doses: each one is logged when given)")
             self.words.setText(self.tr("In words: {words}").format(words=words))
-            self.words.setStyleSheet("color: #5f6368;")
+            self.words.setStyleSheet(hint_style())
         else:  # a number not accepted is said at once (never the words of another one)
             number = ""
             if how == EVERY_N:
@@ -199,7 +200,7 @@ class SchedulePicker(QWidget):
                 except ValueError as exc:
                     number = str(exc)
             self.words.setText("⚠ " + number if number else "")
-            self.words.setStyleSheet(ERROR_STYLE if number else "color: #5f6368;")
+            self.words.setStyleSheet(error_style() if number else hint_style())
         self.edited.emit()
 
 

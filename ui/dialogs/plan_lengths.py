@@ -37,7 +37,8 @@ from tracker.roadmap.template import (
     Template,
 )
 from tracker.roadmap.write import template_text
-from ui.dialogs.base import ERROR_STYLE, FIELD_ERROR_STYLE, FormDialog, fill_combo, scrolling
+from ui.contrast import error_style, field_error_style
+from ui.dialogs.base import FormDialog, fill_combo, scrolling
 from ui.plain import plain_tooltip
 from ui.screen_fit import fit_when_shown
 
@@ -260,7 +261,7 @@ class LengthsDialog(QDialog):
         error.setObjectName(f"error_{p.key}")
         error.setTextFormat(Qt.TextFormat.PlainText)  # quotes what was typed
         error.setWordWrap(True)
-        error.setStyleSheet(ERROR_STYLE)
+        error.setStyleSheet(error_style())
         error.hide()
         name.setBuddy(line)
         self.grid.addWidget(name, at, 0)
@@ -346,7 +347,7 @@ class LengthsDialog(QDialog):
             said = [errors[f] for f in (f"length_{key}", f"lps_{key}") if f in errors]
             for field, name in ((self.fields[key], "length"), (self.lp_fields[key], "lps")):
                 wrong = f"{name}_{key}" in errors
-                field.setStyleSheet(FIELD_ERROR_STYLE if wrong else "")
+                field.setStyleSheet(field_error_style() if wrong else "")
                 if wrong and first is None:
                     first = field
             error.setText("\n".join("⚠ " + s for s in said))

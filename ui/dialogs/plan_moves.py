@@ -90,7 +90,7 @@ class MovePreviewDialog(QDialog):
         self.warnings.setObjectName("warnings")
         self.warnings.setTextFormat(Qt.TextFormat.PlainText)
         self.warnings.setWordWrap(True)
-        self.warnings.setStyleSheet("QLabel { background: #fff4e5; padding: 6px; }")
+        self.warnings.setStyleSheet("QLabel { background: #fff4e5; color: #202124; padding: 6px; }")
         self.warnings.setVisible(bool(warnings))
         layout.addWidget(self.warnings)
         # what the step changes besides the planned items (a recorded phase's start)
@@ -109,6 +109,7 @@ class MovePreviewDialog(QDialog):
         )
         layout.addWidget(QLabel(words, self))
         self.table = QTreeWidget(self)
+        self.table.setAccessibleName(self.tr("Planned items that move"))
         self.table.setRootIsDecorated(False)
         self.table.setHeaderLabels(
             [self.tr("What"), self.tr("Was"), self.tr("Now"), self.tr("Why")]

@@ -45,6 +45,7 @@ class RestoreDialog(QDialog):
         )
         intro.setWordWrap(True)
         self.table = QTableWidget(len(items), 6, self)
+        self.table.setAccessibleName(self.tr("Backups, newest first"))
         self.table.setHorizontalHeaderLabels(
             [
                 self.tr("Made"),

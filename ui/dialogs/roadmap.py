@@ -42,6 +42,7 @@ from tracker.roadmap.plan import in_date_order
 from tracker.roadmap.read import RoadmapError, load_template, shipped_template
 from tracker.roadmap.template import Template
 from ui.bridge import RecordBridge
+from ui.contrast import hint_style
 from ui.dialogs.base import DateField, FormDialog
 from ui.dialogs.plan_moves import date_text, fit_columns
 from ui.interaction import interaction_of
@@ -115,7 +116,7 @@ class RoadmapDialog(FormDialog):
         self.about = QLabel(self)
         self.about.setWordWrap(True)
         self.about.setTextFormat(Qt.TextFormat.PlainText)  # a family's file's text
-        self.about.setStyleSheet("color: #5f6368;")
+        self.about.setStyleSheet(hint_style())
         self.body.addWidget(self.about)
         self.links = QLabel(self)
         self.links.setObjectName("links")
@@ -123,6 +124,7 @@ class RoadmapDialog(FormDialog):
         self.links.setTextFormat(Qt.TextFormat.PlainText)
         self.body.addWidget(self.links)
         self.preview = QTreeWidget(self)
+        self.preview.setAccessibleName(self.tr("What the roadmap would add"))
         self.preview.setObjectName("preview")
         self.preview.setRootIsDecorated(False)
         self.preview.setHeaderLabels([self.tr("When"), self.tr("What"), self.tr("How sure")])

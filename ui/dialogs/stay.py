@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPlainT
 
 from tracker.kinds import stay as kind
 from tracker.model import Child, Stay, StayReason
+from ui.contrast import hint_style
 from ui.dialogs.base import DateField, FormDialog, fill_combo
 from ui.kind_ui import KindUi
 from ui.models.tables import StaysModel
@@ -61,7 +62,7 @@ class StayDialog(FormDialog):
         self.body.addLayout(form)
         self.nights = QLabel(self)
         self.nights.setObjectName("nights")
-        self.nights.setStyleSheet("color: #5f6368;")
+        self.nights.setStyleSheet(hint_style())
         self.body.addWidget(self.nights)
         if entry is not None:
             self.set_text("from_date", entry.from_date.isoformat())

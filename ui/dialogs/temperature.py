@@ -26,6 +26,7 @@ from tracker.kinds.temperature import (
     temperature_from_form,
 )
 from tracker.model import Child, FeverRule, Temperature, TemperatureSite, TemperatureUnit
+from ui.contrast import hint_style
 from ui.dialogs.base import DateField, FormDialog, fill_combo
 from ui.kind_ui import KindUi
 from ui.models.temperatures import FeverRulesModel, TemperaturesModel
@@ -106,7 +107,7 @@ class TemperatureDialog(FormDialog):
         self.both = QLabel(self)  # the reading in both units, and the team's number
         self.both.setObjectName("both_units")
         self.both.setWordWrap(True)
-        self.both.setStyleSheet("color: #5f6368;")
+        self.both.setStyleSheet(hint_style())
         self.body.addWidget(self.both)
         if temperature is not None:
             self.set_text("date", temperature.date.isoformat())

@@ -12,6 +12,7 @@ from tracker.dates import parse_time
 from tracker.display import UnitPreference
 from tracker.kinds import transfusion as kind
 from tracker.model import Child, CountResult, Transfusion, TransfusionProduct
+from ui.contrast import hint_style
 from ui.dialogs.base import DateField, FormDialog, fill_combo
 from ui.kind_ui import KindUi
 from ui.models.tables import TransfusionsModel
@@ -67,7 +68,7 @@ class TransfusionDialog(FormDialog):
         self.linked = QLabel(self)
         self.linked.setObjectName("linked_counts")
         self.linked.setWordWrap(True)
-        self.linked.setStyleSheet("color: #5f6368;")
+        self.linked.setStyleSheet(hint_style())
         self.body.addWidget(self.linked)
         if entry is not None:
             self.set_text("date", entry.date.isoformat())

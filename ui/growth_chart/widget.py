@@ -18,10 +18,13 @@ from tracker.growth_chart import GrowthChart, GrowthPoint, build_growth_chart
 from tracker.kinds import Changes
 from tracker.model import Growth
 from tracker.timeline import Ref
+from tracker.timeline_rows import growth_rows
 from ui.bridge import RecordBridge
+from ui.contrast import chart_paper
 from ui.growth_chart.painter import GrowthChartPainter
 from ui.plain import plain_tooltip
 from ui.screen_fit import fit_when_shown
+from ui.timeline.values_table import TimelineValuesTable
 
 
 class GrowthChartWidget(QWidget):
@@ -91,7 +94,7 @@ class GrowthChartWidget(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         try:
-            p.fillRect(self.rect(), self.palette().base())
+            p.fillRect(self.rect(), chart_paper(self.palette()))  # its ink reads on it
             if self.chart is None:
                 return
             self.painter.paint(p, QRectF(self.rect()), self.chart, self._focused)
@@ -172,10 +175,21 @@ class GrowthChartDialog(QDialog):
         self.setWindowTitle(self.tr("Growth chart — {name}").format(name=name))
         self.chart = GrowthChartWidget(self)
         self.chart.item_activated.connect(self._open)
+        # the text alternative: every measurement as a row a screen reader walks
+        self.values = TimelineValuesTable(self)
+        self.values.setAccessibleName(self.tr("Growth measurements as a table"))
+        self.values.item_activated.connect(self._open)
+        self.values.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
+        self.values_button = buttons.addButton(
+            self.tr("Values as a &table"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.values_button.setCheckable(True)
+        self.values_button.toggled.connect(self._show_values)
         layout = QVBoxLayout(self)
         layout.addWidget(self.chart, 1)
+        layout.addWidget(self.values, 1)
         layout.addWidget(buttons)
         bridge.changed.connect(self._changed)
         self.refresh()
@@ -183,6 +197,11 @@ class GrowthChartDialog(QDialog):
         if screen is not None:  # fits a 1024x600 screen, and is not tiny on a large one
             self.resize(min(900, screen.width() - 40), min(620, screen.height() - 60))
         self.chart.setFocus()
+
+    def _show_values(self, on: bool) -> None:
+        self.chart.setVisible(not on)
+        self.values.setVisible(on)
+        (self.values if on else self.chart).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def done(self, result: int) -> None:
         self.bridge.changed.disconnect(self._changed)  # closed: no more reading on changes
@@ -200,7 +219,9 @@ class GrowthChartDialog(QDialog):
             else []
         )
         if child is not None:
-            self.chart.set_chart(build_growth_chart(entries, child.birth_date))
+            chart = build_growth_chart(entries, child.birth_date)
+            self.chart.set_chart(chart)
+            self.values.set_rows(growth_rows(chart))
 
     def _open(self, ref: Ref) -> None:
         from ui.kind_ui import edit_entry

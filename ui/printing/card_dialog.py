@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from tracker.store import RecordError
 from ui.bridge import RecordBridge
-from ui.dialogs.base import ERROR_STYLE
+from ui.contrast import error_style, hint_style
 from ui.interaction import Interaction
 from ui.printing.card import (
     CARD_SIZES,
@@ -78,11 +78,11 @@ class PrintCardDialog(QDialog):
         form.addRow(self.tr("&Size:"), self.size)
         hint = QLabel(self.tr(FOLD_HINT), self)
         hint.setWordWrap(True)
-        hint.setStyleSheet("color: #5f6368;")
+        hint.setStyleSheet(hint_style())
         form.addRow("", hint)
         self.error = QLabel(self)
         self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setStyleSheet(error_style())
         self.error.setObjectName("error")
         self.error.hide()
         self.preview_button = QPushButton(self.tr("Pre&view…"), self)

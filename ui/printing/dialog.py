@@ -24,7 +24,8 @@ from tracker.model import Appointment
 from tracker.store import RecordError
 from tracker.summary import SummaryError, default_range
 from ui.bridge import RecordBridge
-from ui.dialogs.base import ERROR_STYLE, DateField
+from ui.contrast import error_style, hint_style
+from ui.dialogs.base import DateField
 from ui.interaction import Interaction
 from ui.printing.render import (
     SECTIONS,
@@ -81,7 +82,7 @@ class PrintSummaryDialog(QDialog):
         form.addRow(self.tr("&To:"), self.end)
         hint = QLabel(self.tr("Suggested: {reason}.").format(reason=reason), self)
         hint.setWordWrap(True)
-        hint.setStyleSheet("color: #5f6368;")
+        hint.setStyleSheet(hint_style())
         form.addRow("", hint)
         self.paper = QComboBox(self)
         self.paper.addItem(self.tr("A4"), "a4")
@@ -100,7 +101,7 @@ class PrintSummaryDialog(QDialog):
             self.section_boxes[key] = check
         self.error = QLabel(self)
         self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setStyleSheet(error_style())
         self.error.setObjectName("error")
         self.error.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)

@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QShowEvent
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QMenu,
@@ -41,6 +41,7 @@ from tracker.model import (
 from ui.bridge import RecordBridge
 from ui.settings import Settings
 from ui.timeline.range_bar import RangeBar
+from ui.timeline.values_table import TimelineValuesTable
 from ui.timeline.widget import TimelineWidget
 
 RECENT_DAYS = 120  # counts, temperatures and doses shown in the first picture; the rest
@@ -151,6 +152,20 @@ class TimelineView(QWidget):
         menu.addAction(set_numbers)
         self.lanes_button.setMenu(menu)
         self.range_bar.add_widget(self.lanes_button)
+        # The text alternative of the drawing: every item in a table a screen reader reads
+        # (in the Lanes menu, and Alt+T while this tab shows: no room for one more button).
+        self.values_action = QAction(self.tr("Values as a &table"), self)
+        self.values_action.setToolTip(
+            self.tr("Show every phase, mark and value as rows of a table instead of the drawing")
+        )
+        self.values_action.setCheckable(True)
+        self.values_action.setShortcut(QKeySequence("Alt+T"))
+        # the whole window while this tab shows (after Ctrl+1 the keys are on the tab bar)
+        self.values_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.values_action.toggled.connect(self._show_values)
+        self.addAction(self.values_action)
+        menu.insertAction(menu.actions()[0], self.values_action)
+        menu.insertSeparator(menu.actions()[1])
         self.range_label = self.range_bar.range_label
         outer = QVBoxLayout(self)
         outer.addWidget(self.range_bar)
@@ -161,10 +176,15 @@ class TimelineView(QWidget):
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll.setWidget(self.widget)
+        self.scroll.setAccessibleName(self.tr("Timeline lanes (the arrow keys scroll them)"))
         self.widget.item_focused.connect(
             lambda r: self.scroll.ensureVisible(int(r.center().x()), int(r.center().y()), 0, 40)
         )
         outer.addWidget(self.scroll, 1)
+        self.values = TimelineValuesTable(self)
+        self.values.item_activated.connect(self.edit_requested)
+        self.values.hide()
+        outer.addWidget(self.values, 1)
         bridge.changed.connect(self.on_changed)
         # View ▸ Show values in: the charts' axes in the units the lists show
         bridge.display_changed.connect(self._display_changed)
@@ -237,6 +257,7 @@ class TimelineView(QWidget):
             self._inputs = {}
             empty = layout.build([], [], [], [], record.today(), lanes=self.shown_lanes())
             self.widget.set_timeline(empty, keep_range=False)
+            self._fill_values()
             return
         if recent_first or not self._inputs:
             changed = None
@@ -283,6 +304,18 @@ class TimelineView(QWidget):
         if legend:  # what each line drawn marks, in its unit, with its source
             self.threshold_action.setToolTip(legend)
         self.widget.set_timeline(timeline, keep_range=keep_range)
+        self._fill_values()
+
+    def _show_values(self, on: bool) -> None:
+        """The table instead of the drawing (or back), the keys in what is shown."""
+        self.scroll.setVisible(not on)
+        self.values.setVisible(on)
+        self._fill_values()
+        (self.values if on else self.widget).setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _fill_values(self) -> None:
+        if self.values.isVisibleTo(self):
+            self.values.set_timeline(self.widget.timeline)
 
     def _read(self, name: str, child_id: int, since: dt.date | None) -> Sequence[Any]:
         """One of build()'s inputs from the record; the history ones from ``since`` on."""

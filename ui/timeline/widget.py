@@ -21,6 +21,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from tracker.timeline import Ref, Timeline, preset_range
+from ui.contrast import chart_paper
 from ui.plain import plain_tooltip
 from ui.timeline.painter import (
     TimelinePainter,
@@ -67,7 +68,8 @@ class TimelineWidget(QWidget):
         self.setAccessibleDescription(
             self.tr(
                 "Phases, milestones, lumbar punctures and blood counts on one time axis. "
-                "Plus and minus zoom, arrows move, Tab moves between items, Enter opens one."
+                "Plus and minus zoom, Left and Right move in time, Tab or Up and Down move "
+                "between items, Enter opens one; Alt+T lists them all as a table."
             )
         )
         self.painter = TimelinePainter()
@@ -77,6 +79,7 @@ class TimelineWidget(QWidget):
         self.x1 = 1.0
         self._hits: list[Hit] = []
         self._focused: Ref | None = None
+        self._own_name: str | None = None  # the accessible name while an item names it
         self._drag_from: QPointF | None = None
         self._drag_range = (0.0, 1.0)
         self._dragged = False
@@ -201,7 +204,7 @@ class TimelineWidget(QWidget):
 
     def _paint_static(self, p: QPainter) -> None:
         """Everything but the focus: the background, the lanes, the axis and the labels."""
-        p.fillRect(self.rect(), self.palette().base())
+        p.fillRect(self.rect(), chart_paper(self.palette()))  # its ink reads on it (dark desktop)
         if self.timeline is not None:
             palette = self.palette()
             self.painter.ink = ink_for(palette.base().color(), palette.text().color())
@@ -490,6 +493,8 @@ class TimelineWidget(QWidget):
         elif key == Qt.Key.Key_End and self.timeline is not None:
             days = self.x1 - self.x0
             self.set_range(self.timeline.last + 1 - days, self.timeline.last + 1)
+        elif key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and self.hit_items():
+            self._step(key == Qt.Key.Key_Down)
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             hit = self.focused_item()
             if hit is not None:
@@ -499,19 +504,42 @@ class TimelineWidget(QWidget):
 
     def focusNextPrevChild(self, forward: bool) -> bool:
         """Tab walks through the items drawn; past the last one, focus leaves the timeline."""
+        if self._step(forward):
+            return True
+        self._focused = None
+        self._say(None)
+        self.update()
+        return super().focusNextPrevChild(forward)
+
+    def _step(self, forward: bool) -> bool:
+        """Focus the next (or previous) item drawn; False past the last (first) one, the
+        focus left where it was.  Up and Down step too, without leaving the timeline."""
         hits = self.hit_items()
         current = self.focused_item()
         if current is None:
             nxt = 0 if forward else len(hits) - 1
         else:
             nxt = hits.index(current) + (1 if forward else -1)
-        if 0 <= nxt < len(hits):
-            hit = hits[nxt]
-            self._focused = hit.ref
-            self.update()
-            self.item_focused.emit(hit.rect)
-            self._tip(self.mapToGlobal(hit.rect.bottomLeft().toPoint()), hit.tooltip)
-            return True
-        self._focused = None
+        if not 0 <= nxt < len(hits):
+            return False
+        hit = hits[nxt]
+        self._focused = hit.ref
         self.update()
-        return super().focusNextPrevChild(forward)
+        self.item_focused.emit(hit.rect)
+        self._tip(self.mapToGlobal(hit.rect.bottomLeft().toPoint()), hit.tooltip)
+        self._say(hit.tooltip)
+        return True
+
+    def _say(self, tooltip: str | None) -> None:
+        """A screen reader names the focused item: the chart's name carries its words while
+        an item has the focus (its own name back after)."""
+        if self._own_name is None:
+            self._own_name = self.accessibleName()
+        if tooltip is None:
+            self.setAccessibleName(self._own_name)
+            self._own_name = None
+        else:
+            words = " · ".join(line for line in tooltip.splitlines() if line.strip())
+            self.setAccessibleName(
+                self.tr("{chart}: {item}").format(chart=self._own_name, item=words)
+            )

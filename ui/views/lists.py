@@ -28,6 +28,7 @@ from tracker.kinds import ALL_CHANGED, Changes
 from tracker.model import Appointment, CountResult, MedicinePlan, Phase, TeamThreshold
 from tracker.store.errors import RecordError
 from ui.bridge import RecordBridge
+from ui.contrast import hint_style
 from ui.interaction import Interaction
 from ui.kind_ui import edit_entry
 from ui.kinds import in_view, ui_kind
@@ -194,6 +195,12 @@ class CountsView(RecordView):
         self.chart = TimelineWidget(self)
         self.chart.painter.style.min_chart = 40  # four charts and the range bar above the table
         self.chart.setAccessibleName(self.tr("Blood count charts"))
+        self.chart.setAccessibleDescription(
+            self.tr(
+                "WBC, ANC, Hb and platelets over time. The same values are in the table "
+                "below, one row per blood count; Tab moves between the points, Enter opens one."
+            )
+        )
         self.chart.item_activated.connect(self._point_clicked)
         self.chart.opening_preset = "counts"  # the newest results, filling the width
         self.range_bar = RangeBar(self.chart, self)  # the timeline's own range controls
@@ -213,7 +220,7 @@ class CountsView(RecordView):
             self,
         )
         legend.setWordWrap(True)
-        legend.setStyleSheet("color: #5f6368;")
+        legend.setStyleSheet(hint_style())
         self.counts.layout().addWidget(legend)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(charts)
@@ -555,7 +562,7 @@ class MedicinesView(RecordView):
             self,
         )
         note.setWordWrap(True)
-        note.setStyleSheet("color: #5f6368;")
+        note.setStyleSheet(hint_style())
         commands = QHBoxLayout()
         commands.addWidget(self.change_button)
         commands.addWidget(self.stop_button)

@@ -73,7 +73,7 @@ class PlanView(RecordView):
         self.pending = QLabel(panel)
         self.pending.setObjectName("pending")
         self.pending.setWordWrap(True)
-        self.pending.setStyleSheet("QLabel { background: #fff4e5; padding: 6px; }")
+        self.pending.setStyleSheet("QLabel { background: #fff4e5; color: #202124; padding: 6px; }")
         self.preview_button = QPushButton(self.tr("&Preview the move…"), panel)
         self.preview_button.setObjectName("preview_move")
         self.preview_button.clicked.connect(self.preview_move)
@@ -84,6 +84,7 @@ class PlanView(RecordView):
         title = QLabel(self.tr("<b>What's next</b>"), panel)
         column.addWidget(title)
         self.next_list = QTreeWidget(panel)
+        self.next_list.setAccessibleName(self.tr("What's next"))
         self.next_list.setObjectName("whats_next")
         self.next_list.setRootIsDecorated(False)
         self.next_list.setHeaderLabels([self.tr("When"), self.tr("What"), self.tr("How sure")])
@@ -125,6 +126,7 @@ class PlanView(RecordView):
         column.addWidget(plan_title)
         self.plan_list = QTreeWidget(panel)
         self.plan_list.setObjectName("plan_items")
+        self.plan_list.setAccessibleName(self.tr("The whole plan"))
         self.plan_list.setRootIsDecorated(False)
         self.plan_list.setHeaderLabels(
             [self.tr("When"), self.tr("What"), self.tr("How sure"), self.tr("Why")]

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from tracker.kinds import Changes, by_key
 from tracker.kinds.fields import Link
 from ui.bridge import RecordBridge
+from ui.contrast import hint_style
 from ui.kind_ui import KindUi, tr
 from ui.models.tables import RecordTableModel
 
@@ -152,7 +153,7 @@ class RecordTable(QWidget):
         self.set_keys_here(True)
         self.empty = QLabel(empty_text, self)
         self.empty.setWordWrap(True)
-        self.empty.setStyleSheet("color: #5f6368; padding: 12px;")
+        self.empty.setStyleSheet(hint_style() + " padding: 12px;")
         self.table = KeyTableView(self)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -40,6 +40,7 @@ from tracker.kinds.dose import ASK_AFTER_VOMITING, DOSE_STATUS, WITH_GIVEN_TIME,
 from tracker.model import DoseLog, DoseStatus, MedicinePlan
 from tracker.store import ValidationFailed
 from ui.bridge import RecordBridge
+from ui.contrast import hint_style
 from ui.dialogs.dose import RECENT_DAYS, dose_dialog
 from ui.interaction import Interaction
 from ui.kind_ui import Editing
@@ -200,10 +201,10 @@ class TodayView(RecordView):
         self.facts = QLabel(self)
         self.facts.setObjectName("facts")
         self.facts.setWordWrap(True)
-        self.facts.setStyleSheet("color: #3c4043;")
+        self.facts.setStyleSheet(hint_style())
         self.nothing_due = QLabel(self)
         self.nothing_due.setWordWrap(True)
-        self.nothing_due.setStyleSheet("color: #5f6368; padding: 8px;")
+        self.nothing_due.setStyleSheet(hint_style() + " padding: 8px;")
         self.status_buttons: dict[DoseStatus, QPushButton] = {}
         self.ticks = QWidget(self)
         ticks = QHBoxLayout(self.ticks)
