@@ -21,7 +21,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from tracker.timeline import Ref, Timeline, preset_range
-from ui.contrast import chart_paper
 from ui.plain import plain_tooltip
 from ui.timeline.painter import (
     TimelinePainter,
@@ -204,7 +203,8 @@ class TimelineWidget(QWidget):
 
     def _paint_static(self, p: QPainter) -> None:
         """Everything but the focus: the background, the lanes, the axis and the labels."""
-        p.fillRect(self.rect(), chart_paper(self.palette()))  # its ink reads on it (dark desktop)
+        # the window's own background: the painter's ink follows the palette (ink_for)
+        p.fillRect(self.rect(), self.palette().base())
         if self.timeline is not None:
             palette = self.palette()
             self.painter.ink = ink_for(palette.base().color(), palette.text().color())
