@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from tracker.cli import GUI_VIEWS
 from tracker.display import PREFERENCE_LABELS, UnitPreference
+from tracker.i18n import tr as tr_kind
 from tracker.kinds import Changes, child_kinds
 from tracker.model import Child
 from tracker.store import RecordError
@@ -23,7 +24,6 @@ from ui.folders import default_record_path
 from ui.header import HeaderWidget
 from ui.interaction import Interaction
 from ui.kind_ui import edit_entry
-from ui.kind_ui import tr as tr_kind
 from ui.kinds import in_add_menu, ui_kind
 from ui.menu_keys import OneEscape
 from ui.plain import plain_label

@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from tracker.dates import parse_date
 from tracker.forms import FormErrors, form_window
+from tracker.i18n import N_
 from tracker.model import Child, Phase, Roadmap
 from tracker.roadmap.arm import ArmChange, change_arm, child_in_arm, risk_change_milestone
 from tracker.roadmap.child import (
@@ -375,11 +376,11 @@ class RoadmapDialog(FormDialog):
 
 class RoadmapsModel(RecordTableModel[Roadmap]):
     columns = (
-        Column("Protocol", lambda r: r.protocol),
-        Column("Arm", lambda r: r.arm),
-        Column("First start", lambda r: date_text(r.first_start) if r.first_start else ""),
-        Column("Applied on", lambda r: r.applied_on.isoformat()),
-        Column("Note", lambda r: r.note.replace("\n", " ")),
+        Column(N_("Protocol"), lambda r: r.protocol),
+        Column(N_("Arm"), lambda r: r.arm),
+        Column(N_("First start"), lambda r: date_text(r.first_start) if r.first_start else ""),
+        Column(N_("Applied on"), lambda r: r.applied_on.isoformat()),
+        Column(N_("Note"), lambda r: r.note.replace("\n", " ")),
     )
 
 
@@ -390,13 +391,12 @@ def _dialog(e: Editing, entry: Any, parent: QWidget | None) -> FormDialog:
 ROADMAP_UI = KindUi(
     key="roadmap",
     dialog=_dialog,
-    add_text=QT_TRANSLATE_NOOP("kinds", "Apply a r&oadmap…"),
+    add_text=N_("Apply a r&oadmap…"),
     view="plan",
     place=0,
-    title=QT_TRANSLATE_NOOP("kinds", "Roadmaps"),
-    add_button=QT_TRANSLATE_NOOP("kinds", "Apply a &roadmap…"),
-    empty=QT_TRANSLATE_NOOP(
-        "kinds",
+    title=N_("Roadmaps"),
+    add_button=N_("Apply a &roadmap…"),
+    empty=N_(
         "No roadmap yet. Apply the protocol your team named (Interfant-21, Interfant-06) or "
         "an empty one, and fill in the lengths from your protocol book.",
     ),

@@ -38,6 +38,7 @@ from PySide6.QtGui import (
 
 from tracker import fever
 from tracker.card import Card, CardDoesNotFit, card_content, does_not_fit_message, medicine_lines
+from tracker.i18n import N_
 from tracker.model import DoseLog, FeverRule, MedicinePlan, Phase, Stay, Transfusion
 from tracker.store import Record, durable
 from tracker.store.targets import check_write_target
@@ -45,9 +46,9 @@ from ui.printing.render import DOC_DPI, check_pdf
 
 CARD_SIZES = ("a4", "letter", "wallet")
 SIZE_LABELS = {
-    "a4": "A4",
-    "letter": "US Letter",
-    "wallet": "Wallet (folds to bank-card size, 85.6 × 54 mm)",
+    "a4": N_("A4"),
+    "letter": N_("US Letter"),
+    "wallet": N_("Wallet (folds to bank-card size, 85.6 × 54 mm)"),
 }
 WALLET_MM = (171.2, 108.0)  # 2 × 2 panels of ISO/IEC 7810 ID-1, 85.6 × 53.98 mm
 _MARGINS_MM = {"a4": 12.0, "letter": 12.0, "wallet": 4.0}

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker.i18n import N_
 from tracker.store import RecordError
 from ui.bridge import RecordBridge
 from ui.dialogs.base import ERROR_STYLE
@@ -33,7 +34,7 @@ from ui.printing.card import (
 )
 from ui.printing.render import default_paper
 
-FOLD_HINT = (
+FOLD_HINT = N_(
     "Wallet: print at actual size (100 %), cut along the edge, fold the left half behind "
     "the right at the dashed marks, then the bottom half behind the top: bank-card size "
     "(85.6 × 54 mm), with the name and the team's numbers on the front."
