@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from tracker import schedule
-from tracker.i18n import N_
+from tracker.i18n import N_, tr
 from tracker.kinds.dose import (
     ASK_AFTER_VOMITING,
     DOSE_STATUS,
@@ -30,9 +30,11 @@ def plan_text(p: MedicinePlan) -> str:
         how = schedule.describe(p.schedule)
     except ValueError:
         how = p.schedule
-    span = f"from {p.start_date.isoformat()}" + (
-        f" to {p.end_date.isoformat()}" if p.end_date else ""
-    )
+    start = p.start_date.isoformat()
+    if p.end_date:
+        span = tr("from {start} to {end}").format(start=start, end=p.end_date.isoformat())
+    else:
+        span = tr("from {start}").format(start=start)
     return f"{p.drug} {plan_dose_text(p)} ({how}; {span})".replace("  ", " ")
 
 

@@ -21,7 +21,7 @@ from PySide6.QtCore import (
 
 from tracker import analytes, labels, medicines, schedule
 from tracker.analytes import format_number
-from tracker.i18n import N_, tr
+from tracker.i18n import N_, tr, trn
 from tracker.kinds import Kind, growth, stay, transfusion
 from tracker.kinds.dose import DOSE_STATUS, plan_dose_text, when_text
 from tracker.kinds.fields import Link
@@ -283,7 +283,7 @@ def _repeats(a: Appointment) -> str:
         return a.repeat
     n = len(a.changes)
     if n:
-        words += " " + (tr("(1 date changed)") if n == 1 else tr("({n} dates changed)").format(n=n))
+        words += " " + trn("({n} date changed)", "({n} dates changed)", n).format(n=n)
     return words
 
 
