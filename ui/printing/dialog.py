@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.dates import date_window, parse_date
-from tracker.i18n import N_
+from tracker.i18n import N_, trn
 from tracker.model import Appointment
 from tracker.store import RecordError
 from tracker.summary import SummaryError, default_range
@@ -219,7 +219,9 @@ class PrintSummaryDialog(QDialog):
             " ".join(
                 t
                 for t in (
-                    self.tr("Saved {pages} page(s) to {file}.").format(pages=pages, file=target),
+                    trn("Saved {n} page to {file}.", "Saved {n} pages to {file}.", pages).format(
+                        n=pages, file=target
+                    ),
                     self.nothing_new,
                 )
                 if t
