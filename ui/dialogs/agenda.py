@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from tracker import schedule, visits
 from tracker.dates import parse_date
 from tracker.forms import FormErrors, appointment_from_form, question_from_form
-from tracker.i18n import N_
+from tracker.i18n import N_, tr
 from tracker.kinds.agenda import moved_from_form
 from tracker.model import Appointment, Child, Question
 from ui.bridge import RecordBridge
@@ -133,13 +133,13 @@ class RepeatPicker(QWidget):
             return schedule.NO_REPEAT
         weekdays = [i for i, box in enumerate(self.days) if box.isChecked()]
         if how == WEEKLY and not weekdays:
-            raise ValueError("choose the days of the week it falls on (e.g. Tue)")
+            raise ValueError(tr("choose the days of the week it falls on (e.g. Tue)"))
         until = count = None
         end = self.end.currentData()
         if end == UNTIL:
             text = self.until.text().strip()
             if not text:
-                raise ValueError("give the last day it may fall on, or choose No end")
+                raise ValueError(tr("give the last day it may fall on, or choose No end"))
             until = parse_date(text, "Until")
         elif end == COUNT:
             count = self.count.number()

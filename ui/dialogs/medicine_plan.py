@@ -123,8 +123,10 @@ class SchedulePicker(QWidget):
             # isdecimal, not isdigit: "²" is a digit int() cannot read
             if not hh.isdecimal() or not 0 <= int(hh) <= 23 or mm not in ("", "0", "00"):
                 raise ValueError(
-                    f"“{part}” is not a whole hour of the day; write hours such as 19:00 or "
-                    "8:00, 20:00 (a schedule keeps whole hours)"
+                    tr(
+                        "“{part}” is not a whole hour of the day; write hours such as 19:00 or "
+                        "8:00, 20:00 (a schedule keeps whole hours)"
+                    ).format(part=part)
                 )
             hours.append(int(hh))
         return tuple(hours)
@@ -141,7 +143,7 @@ class SchedulePicker(QWidget):
             return schedule.daily(self.every.number(), hours)
         chosen = [i for i, box in enumerate(self.days) if box.isChecked()]
         if not chosen:
-            raise ValueError("choose the days of the week it is given (e.g. Sat and Sun)")
+            raise ValueError(tr("choose the days of the week it is given (e.g. Sat and Sun)"))
         return schedule.weekly(chosen, hours)
 
     def problem(self) -> str | None:

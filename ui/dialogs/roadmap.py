@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from tracker.dates import parse_date
 from tracker.forms import FormErrors, form_window
-from tracker.i18n import N_
+from tracker.i18n import N_, tr
 from tracker.model import Child, Phase, Roadmap
 from tracker.roadmap.arm import ArmChange, change_arm, child_in_arm, risk_change_milestone
 from tracker.roadmap.child import (
@@ -49,9 +49,9 @@ from ui.kind_ui import Editing, KindUi
 from ui.models.tables import Column, RecordTableModel
 
 SHIPPED = (
-    ("interfant-21", "Interfant-21 (shipped)"),
-    ("interfant-06", "Interfant-06 (shipped)"),
-    ("empty", "An empty roadmap, to fill in from your protocol book"),
+    ("interfant-21", N_("Interfant-21 (shipped)")),
+    ("interfant-06", N_("Interfant-06 (shipped)")),
+    ("empty", N_("An empty roadmap, to fill in from your protocol book")),
 )
 FROM_FILE = "file"
 
@@ -186,7 +186,7 @@ class RoadmapDialog(FormDialog):
         if not text:
             return None
         try:
-            return parse_date(text, "First start", form_window(self._editing.today))
+            return parse_date(text, tr("First start"), form_window(self._editing.today))
         except ValueError:
             return None
 
@@ -295,7 +295,7 @@ class RoadmapDialog(FormDialog):
         first = None
         if text:
             try:
-                first = parse_date(text, "First start", form_window(self._editing.today))
+                first = parse_date(text, tr("First start"), form_window(self._editing.today))
             except ValueError as exc:
                 raise FormErrors({"first_start": str(exc)}) from None
         if self._template is None:
