@@ -125,7 +125,7 @@ class PrintCardDialog(QDialog):
 
     def _prepare(self, request: CardRequest) -> None:
         self.printer.setPageLayout(page_layout(request.size))
-        self.printer.setDocName("Fever card")
+        self.printer.setDocName(self.tr("Fever card"))
 
     def _refused(self, request: CardRequest) -> bool:
         """Show why the card cannot be printed readably, before any dialog opens."""

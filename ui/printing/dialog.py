@@ -161,7 +161,7 @@ class PrintSummaryDialog(QDialog):
 
     def _prepare_printer(self, request: SummaryRequest) -> None:
         self.printer.setPageLayout(page_layout(request.paper))
-        self.printer.setDocName("Treatment summary")
+        self.printer.setDocName(self.tr("Treatment summary"))
 
     def _paint(self, printer: QPrinter, request: SummaryRequest) -> None:
         summary = make_summary(self.bridge.record, request)

@@ -25,6 +25,7 @@ from tracker import medicines
 from tracker import timeline as layout
 from tracker.assessment import make_assessor
 from tracker.display import UnitPreference
+from tracker.i18n import tr
 from tracker.model import (
     Appointment,
     CnsVisit,
@@ -288,7 +289,7 @@ def write_pdf(
             writer = QPdfWriter(str(temp))
             writer.setPageLayout(page_layout(request.paper))
             writer.setResolution(300)
-            writer.setTitle(summary.title if not summary.redacted else "Treatment summary")
+            writer.setTitle(summary.title if not summary.redacted else tr("Treatment summary"))
             writer.setCreator("Treatment Tracker")
             try:
                 pages = paint_summary(writer, record, request, summary)
@@ -296,7 +297,7 @@ def write_pdf(
                 del writer  # closes the file
             check_pdf(temp, pages)
     except OSError as exc:
-        raise durable.cannot_save("the summary", target, exc) from exc
+        raise durable.cannot_save(tr("the summary"), target, exc) from exc
     return pages
 
 
