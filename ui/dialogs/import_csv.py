@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
-from tracker.i18n import tr
+from tracker.i18n import tr, trn
 from tracker.io.csv_import import (
     BadRowsNotConfirmed,
     DateOrderNeeded,
@@ -216,4 +216,6 @@ def _reading(
 
 def saving_text(parent: QWidget, plan: ImportPlan) -> str:
     n = len(plan.additions) + len(plan.others_added)
-    return parent.tr("Saving {n} value(s)… (a backup first)").format(n=f"{n:,}")
+    return trn(
+        "Saving {n} value… (a backup first)", "Saving {n} values… (a backup first)", n
+    ).format(n=f"{n:,}")
