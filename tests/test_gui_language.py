@@ -145,3 +145,47 @@ def test_a_plural_of_the_screens_follows_the_language(language: str, n: int, sai
     with i18n.using(language):
         text = i18n.trn("({n} date changed)", "({n} dates changed)", n).format(n=n)
     assert text == said
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("es", ["TARJETA DE FIEBRE", "TELÉFONOS DEL EQUIPO", "Fecha de nacimiento:", "24 horas:"]),
+        ("fr", ["CARTE FIÈVRE", "TÉLÉPHONES DE L'ÉQUIPE", "Date de naissance :", "24 h/24 :"]),
+        ("en", ["FEVER CARD", "THE TEAM'S PHONE NUMBERS", "Date of birth:", "24-hour:"]),
+    ],
+)
+def test_the_fever_card_is_printed_in_the_language(
+    qapp, demo: Record, language: str, words: list[str]
+) -> None:  # type: ignore[no-untyped-def]
+    from ui.printing.card import card_html, make_card
+
+    [child] = demo.children()
+    assert child.id is not None
+    with i18n.using(language):
+        markup = card_html(make_card(demo, child.id), "a4")
+    text = markup.replace("&#x27;", "'").replace("\u00a0", " ").replace("\u2060", "")
+    for word in words:
+        assert word in text, word
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("es", ["Dónde estamos", "Preguntas para el equipo", "Profilaxis del SNC"]),
+        ("fr", ["Où nous en sommes", "Questions pour l'équipe", "Prophylaxie du SNC"]),
+    ],
+)
+def test_the_summary_is_printed_in_the_language(
+    qapp, demo: Record, language: str, words: list[str]
+) -> None:  # type: ignore[no-untyped-def]
+    from ui.printing.document import build_document
+    from ui.printing.render import SummaryRequest, make_summary
+
+    [child] = demo.children()
+    assert child.id is not None
+    with i18n.using(language):
+        doc, _charts = build_document(make_summary(demo, SummaryRequest(child.id)), 600.0)
+    text = doc.toPlainText()
+    for word in words:
+        assert word in text, word

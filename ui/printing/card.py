@@ -368,7 +368,7 @@ def paint_card(device: QPagedPaintDevice, card: Card, size: str) -> float:
     docs, scale = _fitted(card, size, width, height)
     painter = QPainter()
     if not painter.begin(device):
-        raise OSError(errno.EIO, "the page could not be started")
+        raise OSError(errno.EIO, tr("the page could not be started"))
     try:
         if size == "wallet":
             _fold_marks(painter, device, dpi)
@@ -389,7 +389,7 @@ def paint_card(device: QPagedPaintDevice, card: Card, size: str) -> float:
     finally:
         ended = painter.end()
     if not ended:
-        raise OSError(errno.EIO, "the page could not be finished")
+        raise OSError(errno.EIO, tr("the page could not be finished"))
     return scale
 
 

@@ -225,7 +225,7 @@ def paint_summary(
     pages = doc.pageCount()
     painter = QPainter()
     if not painter.begin(device):
-        raise OSError(errno.EIO, "the pages could not be started")
+        raise OSError(errno.EIO, tr("the pages could not be started"))
     try:
         for page in range(pages):
             if page:
@@ -243,7 +243,7 @@ def paint_summary(
     finally:
         ended = painter.end()
     if not ended:
-        raise OSError(errno.EIO, "the pages could not be finished")
+        raise OSError(errno.EIO, tr("the pages could not be finished"))
     return pages
 
 
@@ -314,4 +314,4 @@ def check_pdf(path: Path, pages: int) -> None:
         or not data[int(tail[1]) :].startswith(b"xref")
         or [int(n) for n in counts] != [pages]
     ):
-        raise OSError(errno.EIO, "the PDF came out incomplete")
+        raise OSError(errno.EIO, tr("the PDF came out incomplete"))
