@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMainWindow, QTabWidget, QVBoxLayout, QWidget
 from tracker.cli import GUI_VIEWS
 from tracker.display import PREFERENCE_LABELS, UnitPreference
 from tracker.i18n import tr as tr_kind
+from tracker.i18n import trn
 from tracker.kinds import Changes, child_kinds
 from tracker.model import Child
 from tracker.store import RecordError
@@ -517,7 +518,10 @@ class MainWindow(QMainWindow):
             check_write_target(target, self.bridge.record.path, replaces=(".csv",))
             rows = write_csv(self.bridge.record, target)
             self.statusBar().showMessage(
-                self.tr("Exported {rows} values to {file}").format(rows=rows, file=target), 8000
+                trn("Exported {n} value to {file}", "Exported {n} values to {file}", rows).format(
+                    n=rows, file=target
+                ),
+                8000,
             )
 
         self._guard(run, self.tr("Export"))
@@ -582,7 +586,12 @@ class MainWindow(QMainWindow):
                 redact=redact == 1,
             )
             self.statusBar().showMessage(
-                self.tr("Exported {n} calendar entries to {file}").format(n=n, file=target), 8000
+                trn(
+                    "Exported {n} calendar entry to {file}",
+                    "Exported {n} calendar entries to {file}",
+                    n,
+                ).format(n=n, file=target),
+                8000,
             )
 
         self._guard(run, self.tr("Export calendar"))
