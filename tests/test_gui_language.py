@@ -30,8 +30,8 @@ class _Catalogues(QTranslator):
 
     def translate(  # type: ignore[override]
         self, context: str, source: str, disambiguation: str | None = None, n: int = -1
-    ) -> str:
-        return i18n.qt_lookup(source, disambiguation or "") or ""
+    ) -> str | None:
+        return i18n.qt_lookup(source, disambiguation or "")  # None: Qt keeps the English
 
 
 @pytest.fixture
