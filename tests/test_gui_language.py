@@ -14,6 +14,7 @@ from conftest import TODAY, fixed_clock
 from gui_helpers import activate
 from PySide6.QtCore import QCoreApplication, Qt, QTranslator
 from PySide6.QtWidgets import QGroupBox, QLabel
+from test_gui_mnemonics import DIALOG_KEYS, _menu_bar, letters, mnemonic, open_dialog, repeated
 
 from tracker import i18n
 from tracker.demo import build_demo
@@ -69,18 +70,18 @@ def win(qtbot, demo: Record, interaction, settings, language: str):  # type: ign
 
 WORDS = {
     "es": {
-        "menus": ["&Archivo", "&Editar", "&Añadir", "&Ver", "Ay&uda"],
+        "menus": ["&Archivo", "&Editar", "Añad&ir", "&Ver", "Ay&uda"],
         "tabs": ["Cronología", "Fases", "Hemogramas", "Fiebre", "Hoy", "Medicamentos"],
         "file": ["Im&primir resumen…", "&Salir", "Guardar una &copia del registro…"],
         "add": "Añadir &fase…",
         "headers": ["Fase", "Tipo", "Inicio", "Fin", "Días", "Estado", "Notas"],
-        "dialog": ("Nueva fase", ["&Nombre:", "E&mpezó el:", "Qué pasó"]),
+        "dialog": ("Nueva fase", ["Nom&bre:", "E&mpezó el:", "Qué pasó"]),
     },
     "fr": {
-        "menus": ["&Fichier", "&Édition", "&Ajouter", "Affic&hage", "&Aide"],
+        "menus": ["&Fichier", "&Édition", "A&jouter", "Affic&hage", "&Aide"],
         "tabs": ["Frise", "Phases", "NFS", "Fièvre", "Aujourd'hui", "Médicaments"],
         "file": ["&Imprimer le résumé…", "&Quitter", "Enregistrer une &copie du dossier…"],
-        "add": "Ajouter une p&hase…",
+        "add": "Ajouter une &phase…",
         "headers": ["Phase", "Type", "Début", "Fin", "Jours", "État", "Notes"],
         "dialog": ("Nouvelle phase", ["&Nom :", "Co&mmencée le :", "Ce qui s'est passé"]),
     },
@@ -189,3 +190,41 @@ def test_the_summary_is_printed_in_the_language(
     text = doc.toPlainText()
     for word in words:
         assert word in text, word
+
+
+# ------------------------------------------------------------------ Alt letters per language
+
+
+@pytest.mark.parametrize("key", DIALOG_KEYS)
+def test_no_two_alt_letters_in_a_dialog_are_the_same_in_the_language(
+    qtbot, bridge, language: str, key: str
+) -> None:  # type: ignore[no-untyped-def]
+    """A translation chooses its own Alt letters (the word differs), and must keep them
+    apart within a window as the English does (tests/test_gui_mnemonics.py)."""
+    dialog = open_dialog(bridge, key)
+    qtbot.addWidget(dialog)
+    found = letters(dialog)
+    assert found, key
+    assert repeated(found) == {}, key
+
+
+def test_the_menu_bar_the_add_menu_and_each_tab_keep_their_letters_apart(
+    win, language: str
+) -> None:  # type: ignore[no-untyped-def]
+    from ui.views.lists import RecordView
+
+    bar = _menu_bar(win)
+    assert all(letter for letter, _ in bar) and repeated(bar) == {}
+    items = [(mnemonic(a.text()) or "", a.text()) for a in win.add_actions.values()]
+    assert all(letter for letter, _ in items) and repeated(items) == {}
+    clashes = {}
+    for index in range(win.views.count()):
+        view = win.views.widget(index)
+        tables = list(view.tables.values()) if isinstance(view, RecordView) else [None]
+        for table in tables:
+            if table is not None:
+                view.keys_to(table)
+            shared = repeated(bar + letters(view))
+            if shared:
+                clashes[(win.views.tabText(index), table and table.ui.key)] = shared
+    assert clashes == {}
