@@ -262,7 +262,7 @@ def test_preview_shows_the_labs_flag_comment_and_tests_kept_as_printed(  # type:
         "winter",
     ]
     assert "no range check" in table.item(1, 2).toolTip()
-    assert dialog.import_button.isEnabled() and dialog.import_button.text() == "&Import 2 value(s)"
+    assert dialog.import_button.isEnabled() and dialog.import_button.text() == "&Import 2 values"
     dialog.show()
     dialog.grab().save(str(tmp_path / "preview.png"))
 

@@ -184,7 +184,8 @@ def test_file_export_calendar_writes_the_series(
     assert "Mila" not in written.read_text()
     assert not [a for a in interaction.asked if a[0] == "error"], banner_text(window)
     n = len(cal.walk("VEVENT"))  # confirmed where the family looks, as a template's saving
-    assert window.statusBar().currentMessage() == f"Exported {n} calendar entries to {written}"
+    entries = "entry" if n == 1 else "entries"  # the status bar says it in the singular for 1
+    assert window.statusBar().currentMessage() == f"Exported {n} calendar {entries} to {written}"
 
 
 def test_a_moved_date_follows_the_series_new_time_unless_given_its_own(

@@ -244,7 +244,7 @@ def test_print_dialog_saves_a_pdf_and_refuses_bad_dates(qtbot, demo, tmp_path) -
     dialog.redact.setChecked(True)
     saved = dialog.save_pdf()
     assert saved == target.with_suffix(".pdf") and saved.exists()
-    assert "2 page(s)" in interaction.said[-1]  # the medicine list takes room (issue 12)
+    assert "2 pages" in interaction.said[-1]  # the medicine list takes room (issue 12)
     _, text = pdf_text(saved)
     assert "Robin" not in text
 

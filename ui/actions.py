@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from enum import Enum, auto
 
-from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
+
+from tracker.i18n import N_, tr
 
 
 class ActionId(Enum):
@@ -43,42 +45,38 @@ class ActionId(Enum):
     ABOUT = auto()
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Actions", text)
-
-
 _SPECS: dict[ActionId, tuple[str, QKeySequence | QKeySequence.StandardKey | str | None]] = {
-    ActionId.NEW_CHILD: ("Add a &child…", None),
-    ActionId.EDIT_CHILD: ("Child's &details…", "Ctrl+I"),
-    ActionId.DELETE_CHILD: ("Delete this child…", None),
-    ActionId.PRINT_SUMMARY: ("&Print summary…", QKeySequence.StandardKey.Print),
-    ActionId.PRINT_CARD: ("Print &fever card…", None),
-    ActionId.IMPORT_CSV: ("&Import lab results (CSV)…", "Ctrl+Shift+I"),
-    ActionId.IMPORT_FHIR: ("Import lab results (FHIR &JSON)…", None),
-    ActionId.EXPORT_CSV: ("Export blood counts (&CSV)…", None),
-    ActionId.EXPORT_JSON: ("&Export whole record (JSON)…", "Ctrl+E"),
-    ActionId.EXPORT_CALENDAR: ("Export ca&lendar (.ics)…", None),
-    ActionId.EXPORT_FHIR: ("Export for a &hospital system (FHIR R4)…", None),
-    ActionId.SAVE_COPY: ("Save a &copy of the record…", QKeySequence.StandardKey.SaveAs),
-    ActionId.RESTORE: ("&Restore from backup…", None),
-    ActionId.CHECK: ("C&heck the record", None),
-    ActionId.QUIT: ("&Quit", QKeySequence.StandardKey.Quit),
-    ActionId.THRESHOLDS: ("Team &thresholds…", None),
-    ActionId.UNDO: ("&Undo", QKeySequence.StandardKey.Undo),
-    ActionId.REDO: ("&Redo", QKeySequence.StandardKey.Redo),
-    ActionId.SWITCH_CHILD: ("S&witch to another child…", None),
-    ActionId.VIEW_TIMELINE: ("&Timeline", "Ctrl+1"),
-    ActionId.VIEW_PHASES: ("&Phases && milestones", "Ctrl+2"),
-    ActionId.VIEW_COUNTS: ("&Blood counts", "Ctrl+3"),
-    ActionId.VIEW_CNS: ("&CNS visits (lumbar punctures)", "Ctrl+4"),
-    ActionId.VIEW_AGENDA: ("&Appointments && questions", "Ctrl+5"),
-    ActionId.GROWTH_CHART: ("G&rowth chart…", "Ctrl+G"),
-    ActionId.VIEW_FEVERS: ("&Fevers && symptoms", "Ctrl+6"),
-    ActionId.VIEW_TODAY: ("T&oday's doses", "Ctrl+7"),
-    ActionId.VIEW_MEDICINES: ("&Medicines", "Ctrl+8"),
-    ActionId.VIEW_HOSPITAL: ("&Hospital stays && transfusions", "Ctrl+9"),
-    ActionId.VIEW_PLAN: ("The &plan: roadmap and what's next", "Ctrl+0"),
-    ActionId.ABOUT: ("&About Treatment Tracker", None),
+    ActionId.NEW_CHILD: (N_("Add a &child…"), None),
+    ActionId.EDIT_CHILD: (N_("Child's &details…"), "Ctrl+I"),
+    ActionId.DELETE_CHILD: (N_("Delete this child…"), None),
+    ActionId.PRINT_SUMMARY: (N_("&Print summary…"), QKeySequence.StandardKey.Print),
+    ActionId.PRINT_CARD: (N_("Print &fever card…"), None),
+    ActionId.IMPORT_CSV: (N_("&Import lab results (CSV)…"), "Ctrl+Shift+I"),
+    ActionId.IMPORT_FHIR: (N_("Import lab results (FHIR &JSON)…"), None),
+    ActionId.EXPORT_CSV: (N_("Export blood counts (&CSV)…"), None),
+    ActionId.EXPORT_JSON: (N_("&Export whole record (JSON)…"), "Ctrl+E"),
+    ActionId.EXPORT_CALENDAR: (N_("Export ca&lendar (.ics)…"), None),
+    ActionId.EXPORT_FHIR: (N_("Export for a &hospital system (FHIR R4)…"), None),
+    ActionId.SAVE_COPY: (N_("Save a &copy of the record…"), QKeySequence.StandardKey.SaveAs),
+    ActionId.RESTORE: (N_("&Restore from backup…"), None),
+    ActionId.CHECK: (N_("C&heck the record"), None),
+    ActionId.QUIT: (N_("&Quit"), QKeySequence.StandardKey.Quit),
+    ActionId.THRESHOLDS: (N_("Team &thresholds…"), None),
+    ActionId.UNDO: (N_("&Undo"), QKeySequence.StandardKey.Undo),
+    ActionId.REDO: (N_("&Redo"), QKeySequence.StandardKey.Redo),
+    ActionId.SWITCH_CHILD: (N_("S&witch to another child…"), None),
+    ActionId.VIEW_TIMELINE: (N_("&Timeline"), "Ctrl+1"),
+    ActionId.VIEW_PHASES: (N_("&Phases && milestones"), "Ctrl+2"),
+    ActionId.VIEW_COUNTS: (N_("&Blood counts"), "Ctrl+3"),
+    ActionId.VIEW_CNS: (N_("&CNS visits (lumbar punctures)"), "Ctrl+4"),
+    ActionId.VIEW_AGENDA: (N_("&Appointments && questions"), "Ctrl+5"),
+    ActionId.GROWTH_CHART: (N_("G&rowth chart…"), "Ctrl+G"),
+    ActionId.VIEW_FEVERS: (N_("&Fevers && symptoms"), "Ctrl+6"),
+    ActionId.VIEW_TODAY: (N_("T&oday's doses"), "Ctrl+7"),
+    ActionId.VIEW_MEDICINES: (N_("&Medicines"), "Ctrl+8"),
+    ActionId.VIEW_HOSPITAL: (N_("&Hospital stays && transfusions"), "Ctrl+9"),
+    ActionId.VIEW_PLAN: (N_("The &plan: roadmap and what's next"), "Ctrl+0"),
+    ActionId.ABOUT: (N_("&About Treatment Tracker"), None),
 }
 
 
@@ -89,7 +87,7 @@ class Actions(QObject):
         super().__init__(parent)
         self._actions: dict[ActionId, QAction] = {}
         for action_id, (text, shortcut) in _SPECS.items():
-            action = QAction(_tr(text), parent)
+            action = QAction(tr(text), parent)
             action.setObjectName(action_id.name.lower())
             if shortcut is not None:
                 action.setShortcut(QKeySequence(shortcut))

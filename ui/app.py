@@ -12,6 +12,8 @@ from pathlib import Path
 
 from tracker import cli
 from tracker.clock import Clock, system_clock
+from tracker.i18n import tr
+from tracker.i18n.formats import date_time_text
 
 APP_NAME = "treatment-tracker"
 ORG_NAME = "TreatmentTracker"
@@ -33,9 +35,9 @@ def main(argv: Sequence[str] | None = None, clock: Clock = system_clock) -> int:
     if args.command:
         return cli.run(args, clock=clock)
     if args.demo and args.db:
-        parser.error("--demo opens a copy of the demo record; it cannot be used with --db")
+        parser.error(tr("--demo opens a copy of the demo record; it cannot be used with --db"))
     if args.screenshot is None and (args.screen_size or args.screen_scale):
-        parser.error("--size and --scale go with --screenshot PNG (the picture they shape)")
+        parser.error(tr("--size and --scale go with --screenshot PNG (the picture they shape)"))
     if args.screenshot is not None:
         _screen_for_screenshot(args.screen_size, args.screen_scale or 1.0)
     return run_gui(args, clock)
@@ -132,10 +134,12 @@ def install_crash_hook(log_dir: Path, clock: Clock = system_clock) -> None:
         if QApplication.instance() is not None and not _offscreen():
             Interaction().error(
                 None,
-                "Something went wrong",
-                "Something went wrong in Treatment Tracker. Your record is safe: every save "
-                "is complete or not made at all.\n\nDetails were written to "
-                f"{log_path}; please include that file if you report the problem.",
+                tr("Something went wrong"),
+                tr(
+                    "Something went wrong in Treatment Tracker. Your record is safe: every "
+                    "save is complete or not made at all.\n\nDetails were written to "
+                    "{file}; please include that file if you report the problem."
+                ).format(file=log_path),
             )
 
     sys.excepthook = hook
@@ -195,12 +199,12 @@ def run_gui(args, clock: Clock = system_clock) -> int:  # type: ignore[no-untype
             return cli.EXIT_PROBLEM
         record = offer_restore(path, exc, interaction, clock)
         if record is None:
-            interaction.error(None, "Cannot open the record", str(exc))
+            interaction.error(None, tr("Cannot open the record"), str(exc))
             return cli.EXIT_PROBLEM
     for notice in record.notices if record is not None else ():
         print(f"treatment-tracker: {notice}", file=sys.stderr)
         if not non_interactive:
-            interaction.info(None, "A file beside the record was set aside", notice)
+            interaction.info(None, tr("A file beside the record was set aside"), notice)
 
     if record is None or not record.children():
         from ui.welcome import WelcomeDialog
@@ -230,7 +234,7 @@ def run_gui(args, clock: Clock = system_clock) -> int:  # type: ignore[no-untype
         settings = Settings()
     window = MainWindow(bridge, interaction, settings)
     if args.demo:
-        window.setWindowTitle(window.windowTitle() + " (demo)")
+        window.setWindowTitle(tr("{title} (demo)").format(title=window.windowTitle()))
     if args.view:
         window.show_view(args.view)
     if non_interactive:
@@ -261,11 +265,13 @@ def should_start_over(path: Path, *, chosen: bool, interaction) -> bool:  # type
     return bool(
         interaction.confirm(
             None,
-            "Start this record again?",
-            f"{path} was begun but never finished, so it holds nothing. Start a new record "
-            f"there? The unfinished file is kept beside it as “{path.name}.unfinished”; "
-            "nothing is deleted.",
-            "&Start again",
+            tr("Start this record again?"),
+            tr(
+                "{path} was begun but never finished, so it holds nothing. Start a new record "
+                "there? The unfinished file is kept beside it as “{name}.unfinished”; "
+                "nothing is deleted."
+            ).format(path=path, name=path.name),
+            tr("&Start again"),
         )
     )
 
@@ -294,14 +300,16 @@ def offer_restore(  # type: ignore[no-untyped-def]
         return None
     if best is None:
         return None
-    made = best.created.strftime("%Y-%m-%d %H:%M")
+    made = date_time_text(best.created)
     if not interaction.confirm(
         None,
-        "The record cannot be opened",
-        f"{problem}\n\nA backup made {made} checks out. Move the damaged file aside (it is "
-        "kept beside the record with “.damaged” added to its name; nothing is deleted) and "
-        "restore that backup?",
-        "&Restore the backup",
+        tr("The record cannot be opened"),
+        tr(
+            "{problem}\n\nA backup made {made} checks out. Move the damaged file aside (it "
+            "is kept beside the record with “.damaged” added to its name; nothing is "
+            "deleted) and restore that backup?"
+        ).format(problem=problem, made=made),
+        tr("&Restore the backup"),
     ):
         return None
     try:
@@ -309,7 +317,7 @@ def offer_restore(  # type: ignore[no-untyped-def]
         restore(path, best.path, clock)
         return Record.open(path, clock=clock)
     except (RecordError, OSError) as exc:
-        interaction.error(None, "Restore from a backup", str(exc))
+        interaction.error(None, tr("Restore from a backup"), str(exc))
         return None
 
 
@@ -322,7 +330,9 @@ def _daily_backup(record, interaction, window) -> None:  # type: ignore[no-untyp
     try:
         daily_backup_if_due(record)
     except (RecordError, OSError) as exc:
-        window.statusBar().showMessage(f"Today's automatic backup could not be made: {exc}", 15000)
+        window.statusBar().showMessage(
+            tr("Today's automatic backup could not be made: {problem}").format(problem=exc), 15000
+        )
 
 
 def _picture(args) -> tuple[tuple[int, int] | None, float]:  # type: ignore[no-untyped-def]

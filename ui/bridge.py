@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from tracker.display import UnitPreference
+from tracker.i18n import tr
 from tracker.kinds import ALL_CHANGED, Changes, kind_of
 from tracker.kinds.kind import bare
 from tracker.model import Child, CountResult
@@ -22,10 +23,6 @@ from tracker.store import Deleted, Record, RecordError
 E = TypeVar("E")
 # the one entry a change wrote: (before, after); None before when added, after when deleted
 Written = tuple[Any, Any] | None
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("RecordBridge", text)
 
 
 class _Applied(QUndoCommand):
@@ -208,14 +205,14 @@ class RecordBridge(QObject):
                 alone = deleted is None or (len(deleted.rows) == 1 and not deleted.unlinked)
                 return (None, saved) if alone else None
 
-            text = text or _tr("{what} added").format(what=bare(kind.describe(saved)))
+            text = text or tr("{what} added").format(what=bare(kind.describe(saved)))
             self.undo_stack.push(
                 _Applied(
                     text, undo_add, redo_add, self._emit, self.refused.emit, added, self._step_moved
                 )
             )
         else:
-            text = text or _tr("{what} changed").format(what=bare(kind.describe(before)))
+            text = text or tr("{what} changed").format(what=bare(kind.describe(before)))
             self.undo_stack.push(
                 _Applied(
                     text,
@@ -320,7 +317,7 @@ class RecordBridge(QObject):
     def delete(self, model: type[Any], row_id: int) -> None:
         """Delete an entry of any kind (with what belongs to it) as one undo step."""
         what = bare(kind_of(model).describe(self.record.entry(model, row_id)))
-        text = _tr("{what} deleted").format(what=what)
+        text = tr("{what} deleted").format(what=what)
         state = {"deleted": self.record.delete(model, row_id)}
 
         def undo() -> Changes:

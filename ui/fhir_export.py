@@ -6,18 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
+from tracker.i18n import tr
 from tracker.io.fhir_export import describe, write_fhir
 from tracker.store import RecordError
 from tracker.store.targets import check_write_target
 from ui.bridge import RecordBridge
 from ui.interaction import Interaction
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("FhirExport", text)
 
 
 def export_fhir(
@@ -28,23 +24,23 @@ def export_fhir(
     child = bridge.current_child()
     if child is None:
         return
-    title = _tr("Export for a hospital system")
+    title = tr("Export for a hospital system")
     redact = interaction.choose(
         parent,
         title,
-        _tr(
+        tr(
             "A FHIR R4 file of {name}'s record for a hospital system or health app: blood "
             "counts with their LOINC codes and units, growth, temperatures, lumbar punctures, "
             "home medicines and the treatment phases. Leave the name, date of birth and "
             "hospital out (as on a redacted summary)?"
         ).format(name=child.name),
-        [_tr("&With the name"), _tr("&Leave the name out")],
+        [tr("&With the name"), tr("&Leave the name out")],
     )
     if redact is None:
         return
     record = bridge.record
     suggested = Path.home() / f"{record.path.stem}-fhir.json"
-    target = interaction.save_file(parent, title, suggested, _tr("FHIR JSON files (*.json)"))
+    target = interaction.save_file(parent, title, suggested, tr("FHIR JSON files (*.json)"))
     if target is None:
         return
     if target.suffix == "":
@@ -55,4 +51,4 @@ def export_fhir(
     except (RecordError, OSError) as exc:
         interaction.error(parent, title, str(exc))
         return
-    say(_tr("Exported {what} to {file}").format(what=describe(counts), file=target))
+    say(tr("Exported {what} to {file}").format(what=describe(counts), file=target))

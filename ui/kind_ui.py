@@ -12,20 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QWidget
 
 from tracker.kinds import Kind, by_key
-from tracker.kinds.kind import NAMES
 from tracker.model import Child
 from ui.bridge import RecordBridge
 from ui.dialogs.base import FormDialog
 from ui.models.tables import RecordTableModel
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate(NAMES, text)
 
 
 @dataclass(frozen=True)

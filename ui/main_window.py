@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QVBoxLayout, QWi
 
 from tracker.cli import GUI_VIEWS
 from tracker.display import PREFERENCE_LABELS, UnitPreference
-from tracker.i18n import LANGUAGES
+from tracker.i18n import LANGUAGES, trn
+from tracker.i18n import tr as tr_kind
 from tracker.kinds import Changes, child_kinds
 from tracker.model import Child
 from tracker.store import RecordError
@@ -25,7 +26,6 @@ from ui.folders import default_record_path
 from ui.header import HeaderWidget
 from ui.interaction import Interaction
 from ui.kind_ui import edit_entry
-from ui.kind_ui import tr as tr_kind
 from ui.kinds import in_add_menu, ui_kind
 from ui.language import apply_language, system_language
 from ui.menu_keys import OneEscape
@@ -583,7 +583,10 @@ class MainWindow(QMainWindow):
             check_write_target(target, self.bridge.record.path, replaces=(".csv",))
             rows = write_csv(self.bridge.record, target)
             self.statusBar().showMessage(
-                self.tr("Exported {rows} values to {file}").format(rows=rows, file=target), 8000
+                trn("Exported {n} value to {file}", "Exported {n} values to {file}", rows).format(
+                    n=rows, file=target
+                ),
+                8000,
             )
 
         self._guard(run, self.tr("Export"))
@@ -648,7 +651,12 @@ class MainWindow(QMainWindow):
                 redact=redact == 1,
             )
             self.statusBar().showMessage(
-                self.tr("Exported {n} calendar entries to {file}").format(n=n, file=target), 8000
+                trn(
+                    "Exported {n} calendar entry to {file}",
+                    "Exported {n} calendar entries to {file}",
+                    n,
+                ).format(n=n, file=target),
+                8000,
             )
 
         self._guard(run, self.tr("Export calendar"))

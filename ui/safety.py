@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker.i18n import tr
 from tracker.store import Record, RecordError
 from tracker.store import backup as backups
 from tracker.store.integrity import check_record
@@ -121,8 +122,7 @@ class Safety:
     def __init__(self, bridge: RecordBridge, interaction: Interaction, parent: QWidget) -> None:
         self.bridge, self.interaction, self.parent = bridge, interaction, parent
 
-    def tr(self, text: str) -> str:
-        return self.parent.tr(text)
+    tr = staticmethod(tr)  # self.tr(…): the catalogues' text, as in the Qt classes
 
     # ------------------------------------------------------------------ copies
 

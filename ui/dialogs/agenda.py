@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from tracker import schedule, visits
 from tracker.dates import parse_date
 from tracker.forms import FormErrors, appointment_from_form, question_from_form
+from tracker.i18n import N_, tr
 from tracker.kinds.agenda import moved_from_form
 from tracker.model import Appointment, Child, Question
 from ui.bridge import RecordBridge
@@ -133,13 +134,13 @@ class RepeatPicker(QWidget):
             return schedule.NO_REPEAT
         weekdays = [i for i, box in enumerate(self.days) if box.isChecked()]
         if how == WEEKLY and not weekdays:
-            raise ValueError("choose the days of the week it falls on (e.g. Tue)")
+            raise ValueError(tr("choose the days of the week it falls on (e.g. Tue)"))
         until = count = None
         end = self.end.currentData()
         if end == UNTIL:
             text = self.until.text().strip()
             if not text:
-                raise ValueError("give the last day it may fall on, or choose No end")
+                raise ValueError(tr("give the last day it may fall on, or choose No end"))
             until = parse_date(text, "Until")
         elif end == COUNT:
             count = self.count.number()
@@ -482,13 +483,12 @@ class QuestionDialog(FormDialog):
 APPOINTMENT_UI = KindUi(
     key="appointment",
     dialog=lambda e, appointment, parent: AppointmentDialog(appointment, e.child, e.today, parent),
-    add_text=QT_TRANSLATE_NOOP("kinds", "Add &appointment…"),
+    add_text=N_("Add &appointment…"),
     view="agenda",
     place=1,
-    title=QT_TRANSLATE_NOOP("kinds", "Appointments"),
-    add_button=QT_TRANSLATE_NOOP("kinds", "Add a&ppointment…"),
-    empty=QT_TRANSLATE_NOOP(
-        "kinds",
+    title=N_("Appointments"),
+    add_button=N_("Add a&ppointment…"),
+    empty=N_(
         "No appointments yet. Add clinic visits, past and planned: the printed "
         "summary covers what happened since the last one.",
     ),
@@ -499,13 +499,12 @@ APPOINTMENT_UI = KindUi(
 QUESTION_UI = KindUi(
     key="question",
     dialog=lambda e, question, parent: QuestionDialog(question, e.child, e.today, parent),
-    add_text=QT_TRANSLATE_NOOP("kinds", "Add &question for the team…"),
+    add_text=N_("Add &question for the team…"),
     shortcut="Ctrl+Shift+Q",
     view="agenda",
-    title=QT_TRANSLATE_NOOP("kinds", "Questions for the team"),
-    add_button=QT_TRANSLATE_NOOP("kinds", "Add &question…"),
-    empty=QT_TRANSLATE_NOOP(
-        "kinds",
+    title=N_("Questions for the team"),
+    add_button=N_("Add &question…"),
+    empty=N_(
         "No questions yet. Write them down as they come; open ones are printed "
         "on the summary you take to the appointment.",
     ),

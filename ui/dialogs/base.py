@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.forms import FormErrors
+from tracker.i18n import tr
 from tracker.store import RecordError, ValidationFailed
 from ui.contrast import error_style, field_error_style, hint_style
 from ui.interaction import interaction_of
@@ -219,13 +220,12 @@ def fit_placeholder(edit: QLineEdit) -> None:
         edit.setMinimumWidth(need)
 
 
-def fill_combo(combo: QComboBox, choices: Mapping[str, str], context: str = "labels") -> None:
-    """Items show translated labels and carry the stored code as data."""
-    from PySide6.QtCore import QCoreApplication
-
+def fill_combo(combo: QComboBox, choices: Mapping[str, str]) -> None:
+    """Items show translated labels (marked with N_() where the table is kept) and carry
+    the stored code as data."""
     combo.clear()
     for code, label in choices.items():
-        combo.addItem(QCoreApplication.translate(context, label), code)
+        combo.addItem(tr(label), code)
 
 
 class FormDialog(QDialog):

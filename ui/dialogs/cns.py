@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 from tracker import labels
 from tracker.analytes import format_number
 from tracker.forms import cns_visit_from_form
+from tracker.i18n import N_
 from tracker.model import Child, CnsVisit, Phase
 from ui.contrast import error_style
 from ui.dialogs.base import DateField, FormDialog, fill_combo
@@ -193,13 +193,12 @@ def _visit_dialog(e: Editing, visit: CnsVisit | None, parent: QWidget | None) ->
 CNS_VISIT_UI = KindUi(
     key="cns_visit",
     dialog=_visit_dialog,
-    add_text=QT_TRANSLATE_NOOP("kinds", "Add &lumbar puncture…"),
+    add_text=N_("Add &lumbar puncture…"),
     shortcut="Ctrl+Shift+L",
     view="cns",
-    title=QT_TRANSLATE_NOOP("kinds", "CNS prophylaxis: lumbar punctures"),
-    add_button=QT_TRANSLATE_NOOP("kinds", "Add lumbar &puncture…"),  # L: Delete's
-    empty=QT_TRANSLATE_NOOP(
-        "kinds",
+    title=N_("CNS prophylaxis: lumbar punctures"),
+    add_button=N_("Add lumbar &puncture…"),  # L: Delete's
+    empty=N_(
         "No lumbar punctures yet. Add each LP with the intrathecal drugs given and "
         "the spinal-fluid result when it is back.",
     ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from tracker import analytes
 from tracker.analytes import Analyte, format_number
 from tracker.forms import FormErrors, ValueInput, count_from_form, count_questions
+from tracker.i18n import N_
 from tracker.io.lab_values import parse_hours
 from tracker.model import Child, CountResult, OtherResult
 from ui.contrast import error_style, hint_style
@@ -512,13 +513,12 @@ def _count_dialog(e: Editing, result: CountResult | None, parent: QWidget | None
 COUNT_UI = KindUi(
     key="count",
     dialog=_count_dialog,
-    add_text=QT_TRANSLATE_NOOP("kinds", "Add &blood count…"),
+    add_text=N_("Add &blood count…"),
     shortcut=QKeySequence.StandardKey.New,
     view="counts",
-    title=QT_TRANSLATE_NOOP("kinds", "Blood counts (newest first)"),
-    add_button=QT_TRANSLATE_NOOP("kinds", "Add &blood count…"),
-    empty=QT_TRANSLATE_NOOP(
-        "kinds",
+    title=N_("Blood counts (newest first)"),
+    add_button=N_("Add &blood count…"),
+    empty=N_(
         "No blood counts yet. Add one from a lab report: type each value as it "
         "is printed, with its unit.",
     ),

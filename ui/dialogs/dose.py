@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from tracker import schedule
+from tracker.i18n import N_, tr
 from tracker.kinds.dose import (
     ASK_AFTER_VOMITING,
     DOSE_STATUS,
@@ -31,9 +31,11 @@ def plan_text(p: MedicinePlan) -> str:
         how = schedule.describe(p.schedule)
     except ValueError:
         how = p.schedule
-    span = f"from {p.start_date.isoformat()}" + (
-        f" to {p.end_date.isoformat()}" if p.end_date else ""
-    )
+    start = p.start_date.isoformat()
+    if p.end_date:
+        span = tr("from {start} to {end}").format(start=start, end=p.end_date.isoformat())
+    else:
+        span = tr("from {start}").format(start=start)
     return f"{p.drug} {plan_dose_text(p)} ({how}; {span})".replace("  ", " ")
 
 
@@ -67,7 +69,7 @@ class DoseDialog(FormDialog):
         due_time.setMaxLength(5)
         self.add_field(form, "due_time", self.tr("Due &at:"), due_time)
         status = QComboBox(self)
-        fill_combo(status, DOSE_STATUS, "kinds")
+        fill_combo(status, DOSE_STATUS)
         self.add_field(form, "status", self.tr("&What happened:"), status)
         given = QLineEdit(self)
         given.setPlaceholderText(self.tr("HH:MM (optional)"))
@@ -161,14 +163,13 @@ RECENT_DAYS = 56  # the log under the Today tab; every dose is on the timeline
 DOSE_UI = KindUi(
     key="dose",
     dialog=lambda e, dose, parent: dose_dialog(e, dose, parent),
-    add_text=QT_TRANSLATE_NOOP("kinds", "Log a &dose…"),
+    add_text=N_("Log a &dose…"),
     shortcut="Ctrl+Shift+D",
     view="today",
     place=0,
-    title=QT_TRANSLATE_NOOP("kinds", "Doses logged in the last 8 weeks"),
-    add_button=QT_TRANSLATE_NOOP("kinds", "Log a dose…"),
-    empty=QT_TRANSLATE_NOOP(
-        "kinds",
+    title=N_("Doses logged in the last 8 weeks"),
+    add_button=N_("Log a dose…"),
+    empty=N_(
         "No doses logged in the last 8 weeks. Tick each due dose above as it is given, missed, "
         "vomited or held by the team; older ones are on the timeline.",
     ),

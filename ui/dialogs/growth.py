@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
+from tracker.i18n import N_
 from tracker.kinds.growth import (
     BSA_LABEL,
     Bsa,
@@ -125,14 +125,13 @@ class GrowthDialog(FormDialog):
 GROWTH_UI = KindUi(
     key="growth",
     dialog=lambda e, growth, parent: GrowthDialog(growth, e.child, e.today, parent),
-    add_text=QT_TRANSLATE_NOOP("kinds", "Add &growth measurement…"),
+    add_text=N_("Add &growth measurement…"),
     shortcut="Ctrl+Shift+G",
     view="phases",
     place=2,
-    title=QT_TRANSLATE_NOOP("kinds", "Growth"),
-    add_button=QT_TRANSLATE_NOOP("kinds", "Add &growth measurement…"),
-    empty=QT_TRANSLATE_NOOP(
-        "kinds",
+    title=N_("Growth"),
+    add_button=N_("Add &growth measurement…"),
+    empty=N_(
         "No growth measurements yet. Add weights, lengths and head circumferences as they "
         "are measured, in the unit they were written down in.",
     ),

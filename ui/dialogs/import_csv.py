@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
+from tracker.i18n import tr, trn
 from tracker.io.csv_import import (
     BadRowsNotConfirmed,
     DateOrderNeeded,
@@ -160,7 +161,7 @@ class CsvImporter:
             if path is None:
                 return None
         try:  # kind and size first: a FIFO, /dev/zero or a huge file is refused at once
-            data = read_import_file(path, MAX_CSV_BYTES, self.parent.tr("a lab's CSV export"))
+            data = read_import_file(path, MAX_CSV_BYTES, tr("a lab's CSV export"))
         except ImportFileError as exc:
             self.interaction.error(self.parent, self.parent.tr("Import lab results"), str(exc))
             return None
@@ -215,4 +216,6 @@ def _reading(
 
 def saving_text(parent: QWidget, plan: ImportPlan) -> str:
     n = len(plan.additions) + len(plan.others_added)
-    return parent.tr("Saving {n} value(s)… (a backup first)").format(n=f"{n:,}")
+    return trn(
+        "Saving {n} value… (a backup first)", "Saving {n} values… (a backup first)", n
+    ).format(n=f"{n:,}")

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from tracker import analytes
 from tracker.analytes import format_number
 from tracker.assessment import Assessment, flag_in_cell, make_assessor
+from tracker.i18n import trn
 from tracker.io import ehr_rows
 from tracker.io.csv_import import (
     Addition,
@@ -234,7 +235,7 @@ class ImportPreviewDialog(QDialog):
         self.skip_bad.setVisible(bool(plan.problems))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         self.import_button = self.buttons.addButton(
-            self.tr("&Import {n} value(s)").format(n=n_added),
+            trn("&Import {n} value", "&Import {n} values", n_added).format(n=n_added),
             QDialogButtonBox.ButtonRole.AcceptRole,
         )
         # anything to save: the values, and a FHIR file's vital signs beside them

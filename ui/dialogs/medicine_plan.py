@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from tracker import medicines, schedule
 from tracker.forms import FormErrors
+from tracker.i18n import N_, tr
 from tracker.kinds import by_key
 from tracker.kinds.kind import Context
 from tracker.kinds.medicine_plan import (
@@ -123,8 +124,10 @@ class SchedulePicker(QWidget):
             # isdecimal, not isdigit: "²" is a digit int() cannot read
             if not hh.isdecimal() or not 0 <= int(hh) <= 23 or mm not in ("", "0", "00"):
                 raise ValueError(
-                    f"“{part}” is not a whole hour of the day; write hours such as 19:00 or "
-                    "8:00, 20:00 (a schedule keeps whole hours)"
+                    tr(
+                        "“{part}” is not a whole hour of the day; write hours such as 19:00 or "
+                        "8:00, 20:00 (a schedule keeps whole hours)"
+                    ).format(part=part)
                 )
             hours.append(int(hh))
         return tuple(hours)
@@ -141,7 +144,7 @@ class SchedulePicker(QWidget):
             return schedule.daily(self.every.number(), hours)
         chosen = [i for i, box in enumerate(self.days) if box.isChecked()]
         if not chosen:
-            raise ValueError("choose the days of the week it is given (e.g. Sat and Sun)")
+            raise ValueError(tr("choose the days of the week it is given (e.g. Sat and Sun)"))
         return schedule.weekly(chosen, hours)
 
     def problem(self) -> str | None:
@@ -531,10 +534,10 @@ def change_dose_command(
     today = bridge.record.today()
     dialog = ChangeDoseDialog(stored, child, today, parent)
     dialog.context = _context(bridge, child, today)
-    text = QT_TRANSLATE_NOOP("RecordBridge", "dose of {drug} changed")
+    text = N_("dose of {drug} changed")
 
     def submit(pair: tuple[MedicinePlan, MedicinePlan]) -> MedicinePlan:
-        what = QCoreApplication.translate("RecordBridge", text).format(drug=stored.drug)
+        what = tr(text).format(drug=stored.drug)
         moving = dialog.moving  # the doses logged since that the family said were the new dose
 
         def moved(new: MedicinePlan) -> list[DoseLog]:
@@ -568,13 +571,12 @@ def stop_command(
 MEDICINE_PLAN_UI = KindUi(
     key="medicine_plan",
     dialog=lambda e, plan, parent: MedicinePlanDialog(plan, e.child, e.today, parent, e.bridge),
-    add_text=QT_TRANSLATE_NOOP("kinds", "Add m&edicine plan…"),
+    add_text=N_("Add m&edicine plan…"),
     shortcut="Ctrl+Shift+E",
     view="medicines",
-    title=QT_TRANSLATE_NOOP("kinds", "Medicines at home"),
-    add_button=QT_TRANSLATE_NOOP("kinds", "Add &medicine…"),
-    empty=QT_TRANSLATE_NOOP(
-        "kinds",
+    title=N_("Medicines at home"),
+    add_button=N_("Add &medicine…"),
+    empty=N_(
         "No medicines yet. Add each medicine given at home as the team wrote it on the "
         "sheet: the dose, the strength and when it is given (e.g. 6-MP daily in the "
         "evening, co-trimoxazole on Saturday and Sunday).",

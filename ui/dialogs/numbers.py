@@ -11,6 +11,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QSpinBox, QWidget
 
+from tracker.i18n import tr
+
 LARGEST = 2**31 - 1  # what a QSpinBox can hold
 
 
@@ -37,12 +39,25 @@ class WholeNumberBox(QSpinBox):
     def number(self) -> int:
         """The number typed, or ValueError naming the field and what it accepts."""
         text = self.cleanText().strip()
-        accepted = f"type a whole number from {self.least} to {self.most}"
+        what, least, most = self.what, self.least, self.most
         if not text:
-            raise ValueError(f"{self.what}: {accepted}")
+            raise ValueError(
+                tr("{what}: type a whole number from {least} to {most}").format(
+                    what=what, least=least, most=most
+                )
+            )
         if not text.isascii() or not text.isdecimal():
-            raise ValueError(f"{self.what}: “{text}” is not a whole number; {accepted}")
+            raise ValueError(
+                tr(
+                    "{what}: “{text}” is not a whole number; type a whole number from {least} "
+                    "to {most}"
+                ).format(what=what, text=text, least=least, most=most)
+            )
         n = int(text)
-        if not self.least <= n <= self.most:
-            raise ValueError(f"{self.what}: {n} is not accepted; {accepted}")
+        if not least <= n <= most:
+            raise ValueError(
+                tr(
+                    "{what}: {n} is not accepted; type a whole number from {least} to {most}"
+                ).format(what=what, n=n, least=least, most=most)
+            )
         return n

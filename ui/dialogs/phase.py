@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from tracker import labels
 from tracker.forms import milestone_from_form, phase_from_form
+from tracker.i18n import N_
 from tracker.model import Child, Milestone, MilestoneKind, Mrd, MrdQualifier, Phase
 from tracker.mrd import format_mrd, is_bare_number, parse_mrd
 from ui.dialogs.base import DateField, FormDialog, fill_combo
@@ -165,8 +165,11 @@ class MilestoneDialog(FormDialog):
         )
         notation = QComboBox(self)
         notation.addItem(self.tr("Choose for a plain number…"), "")
-        notation.addItem(self.tr("a percentage (0.01 means 0.01%)"), "percent")
-        notation.addItem(self.tr("a fraction (0.0001 means 1 in 10,000)"), "fraction")
+        for label, code in (
+            (self.tr("a percentage (0.01 means 0.01%)"), "percent"),
+            (self.tr("a fraction (0.0001 means 1 in 10,000)"), "fraction"),
+        ):
+            notation.addItem(label, code)
         self.add_field(mform, "mrd_notation", self.tr("A plain number is:"), notation)
         notation.currentIndexChanged.connect(lambda _i: self._preview(value.text()))
         qualifier.currentIndexChanged.connect(lambda _i: self._preview(value.text()))
@@ -244,13 +247,12 @@ class MilestoneDialog(FormDialog):
 PHASE_UI = KindUi(
     key="phase",
     dialog=lambda e, phase, parent: PhaseDialog(phase, e.child, e.today, parent),
-    add_text=QT_TRANSLATE_NOOP("kinds", "Add &phase…"),
+    add_text=N_("Add &phase…"),
     shortcut="Ctrl+Shift+P",
     view="phases",
-    title=QT_TRANSLATE_NOOP("kinds", "Treatment phases"),
-    add_button=QT_TRANSLATE_NOOP("kinds", "Add &phase…"),
-    empty=QT_TRANSLATE_NOOP(
-        "kinds",
+    title=N_("Treatment phases"),
+    add_button=N_("Add &phase…"),
+    empty=N_(
         "No phases yet. Add the phases from your team's roadmap, e.g. prophase "
         "and induction; planned phases can be added with planned dates.",
     ),
@@ -260,14 +262,12 @@ PHASE_UI = KindUi(
 MILESTONE_UI = KindUi(
     key="milestone",
     dialog=lambda e, milestone, parent: MilestoneDialog(milestone, e.child, e.today, parent),
-    add_text=QT_TRANSLATE_NOOP("kinds", "Add &milestone…"),
+    add_text=N_("Add &milestone…"),
     shortcut="Ctrl+Shift+M",
     view="phases",
     place=1,
-    title=QT_TRANSLATE_NOOP("kinds", "Milestones"),
-    add_button=QT_TRANSLATE_NOOP("kinds", "Add &milestone…"),
-    empty=QT_TRANSLATE_NOOP(
-        "kinds", "No milestones yet: marrow checks, MRD results, remission, risk-group changes."
-    ),
+    title=N_("Milestones"),
+    add_button=N_("Add &milestone…"),
+    empty=N_("No milestones yet: marrow checks, MRD results, remission, risk-group changes."),
     model=MilestonesModel,
 )

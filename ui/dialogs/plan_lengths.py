@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from tracker import labels
 from tracker.forms import FormErrors
+from tracker.i18n import tr
 from tracker.model import PhaseKind
 from tracker.roadmap.child import lp_days_text, with_lp_days
 from tracker.roadmap.plan import chain
@@ -50,8 +51,10 @@ def length_of(name: str, text: str) -> int | None:
         return None
     if not text.isascii() or not text.isdecimal() or not 1 <= int(text) <= MAX_LENGTH_DAYS:
         raise ValueError(
-            f"{name}: “{text}” is not a length; type a whole number of days from 1 to "
-            f"{MAX_LENGTH_DAYS}, or leave it empty"
+            tr(
+                "{name}: “{text}” is not a length; type a whole number of days from 1 to "
+                "{most}, or leave it empty"
+            ).format(name=name, text=text, most=MAX_LENGTH_DAYS)
         )
     return int(text)
 
@@ -119,19 +122,19 @@ class AddPhaseDialog(FormDialog):
         errors: dict[str, str] = {}
         name = self.text_of("name")
         if not name:
-            errors["name"] = "Name: type the phase's name as your protocol book gives it"
+            errors["name"] = tr("Name: type the phase's name as your protocol book gives it")
         try:
-            length = length_of(name or "Length", self.text_of("length"))
+            length = length_of(name or tr("Length"), self.text_of("length"))
         except ValueError as exc:
             errors["length"], length = str(exc), None
         gap = 0
         if self._after is not None and self.text_of("gap"):
             text = self.text_of("gap")
             if not text.isascii() or not text.isdecimal() or int(text) > MAX_GAP_DAYS:
-                errors["gap"] = (
-                    f"Gap: “{text}” is not a number of days; type a whole number from 0 to "
-                    f"{MAX_GAP_DAYS}, or leave it empty"
-                )
+                errors["gap"] = tr(
+                    "Gap: “{text}” is not a number of days; type a whole number from 0 to "
+                    "{most}, or leave it empty"
+                ).format(text=text, most=MAX_GAP_DAYS)
             else:
                 gap = int(text)
         phase = PhasePlan(

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from tracker.dates import parse_date
 from tracker.forms import FormErrors
+from tracker.i18n import tr
 from tracker.roadmap.read import RoadmapError
 from tracker.roadmap.shift import Move
 from ui.dialogs.base import DateField, FormDialog
@@ -181,7 +182,7 @@ class PlanDayDialog(FormDialog):
         text = self.text_of("day")
         try:
             if not text:
-                raise ValueError(f"{self._label}: type the day (YYYY-MM-DD)")
+                raise ValueError(tr("{label}: type the day (YYYY-MM-DD)").format(label=self._label))
             return self._check(parse_date(text, self._label))
         except (ValueError, RoadmapError) as exc:
             raise FormErrors({"day": str(exc)}) from None

@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from tracker.dates import parse_date
 from tracker.forms import FormErrors, form_window
+from tracker.i18n import N_, tr
 from tracker.model import Child, Phase, Roadmap
 from tracker.roadmap.arm import ArmChange, change_arm, child_in_arm, risk_change_milestone
 from tracker.roadmap.child import (
@@ -50,9 +51,9 @@ from ui.kind_ui import Editing, KindUi
 from ui.models.tables import Column, RecordTableModel
 
 SHIPPED = (
-    ("interfant-21", "Interfant-21 (shipped)"),
-    ("interfant-06", "Interfant-06 (shipped)"),
-    ("empty", "An empty roadmap, to fill in from your protocol book"),
+    ("interfant-21", N_("Interfant-21 (shipped)")),
+    ("interfant-06", N_("Interfant-06 (shipped)")),
+    ("empty", N_("An empty roadmap, to fill in from your protocol book")),
 )
 FROM_FILE = "file"
 
@@ -188,7 +189,7 @@ class RoadmapDialog(FormDialog):
         if not text:
             return None
         try:
-            return parse_date(text, "First start", form_window(self._editing.today))
+            return parse_date(text, tr("First start"), form_window(self._editing.today))
         except ValueError:
             return None
 
@@ -297,7 +298,7 @@ class RoadmapDialog(FormDialog):
         first = None
         if text:
             try:
-                first = parse_date(text, "First start", form_window(self._editing.today))
+                first = parse_date(text, tr("First start"), form_window(self._editing.today))
             except ValueError as exc:
                 raise FormErrors({"first_start": str(exc)}) from None
         if self._template is None:
@@ -378,11 +379,11 @@ class RoadmapDialog(FormDialog):
 
 class RoadmapsModel(RecordTableModel[Roadmap]):
     columns = (
-        Column("Protocol", lambda r: r.protocol),
-        Column("Arm", lambda r: r.arm),
-        Column("First start", lambda r: date_text(r.first_start) if r.first_start else ""),
-        Column("Applied on", lambda r: r.applied_on.isoformat()),
-        Column("Note", lambda r: r.note.replace("\n", " ")),
+        Column(N_("Protocol"), lambda r: r.protocol),
+        Column(N_("Arm"), lambda r: r.arm),
+        Column(N_("First start"), lambda r: date_text(r.first_start) if r.first_start else ""),
+        Column(N_("Applied on"), lambda r: r.applied_on.isoformat()),
+        Column(N_("Note"), lambda r: r.note.replace("\n", " ")),
     )
 
 
@@ -393,13 +394,12 @@ def _dialog(e: Editing, entry: Any, parent: QWidget | None) -> FormDialog:
 ROADMAP_UI = KindUi(
     key="roadmap",
     dialog=_dialog,
-    add_text=QT_TRANSLATE_NOOP("kinds", "Apply a r&oadmap…"),
+    add_text=N_("Apply a r&oadmap…"),
     view="plan",
     place=0,
-    title=QT_TRANSLATE_NOOP("kinds", "Roadmaps"),
-    add_button=QT_TRANSLATE_NOOP("kinds", "Apply a &roadmap…"),
-    empty=QT_TRANSLATE_NOOP(
-        "kinds",
+    title=N_("Roadmaps"),
+    add_button=N_("Apply a &roadmap…"),
+    empty=N_(
         "No roadmap yet. Apply the protocol your team named (Interfant-21, Interfant-06) or "
         "an empty one, and fill in the lengths from your protocol book.",
     ),

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
+from tracker.i18n import N_
 from tracker.kinds import stay as kind
 from tracker.model import Child, Stay, StayReason
 from ui.contrast import hint_style
@@ -50,7 +50,7 @@ class StayDialog(FormDialog):
         place.addItems(["", *places])
         self.add_field(form, "place", self.tr("&Where:"), place)
         reason = QComboBox(self)
-        fill_combo(reason, {"": "— choose —", **kind.REASON_LABELS})  # none guessed
+        fill_combo(reason, {"": N_("— choose —"), **kind.REASON_LABELS})  # none guessed
         self.add_field(form, "reason", self.tr("W&hy:"), reason)
         other = QLineEdit(self)
         other.setPlaceholderText(self.tr("Why, in your words"))
@@ -123,13 +123,12 @@ def _dialog(e, entry, parent):  # type: ignore[no-untyped-def]
 STAY_UI = KindUi(
     key="stay",
     dialog=_dialog,
-    add_text=QT_TRANSLATE_NOOP("kinds", "Add hospital &stay…"),
+    add_text=N_("Add hospital &stay…"),
     view="hospital",
     place=0,
-    title=QT_TRANSLATE_NOOP("kinds", "Hospital stays"),
-    add_button=QT_TRANSLATE_NOOP("kinds", "Add hospital &stay…"),
-    empty=QT_TRANSLATE_NOOP(
-        "kinds",
+    title=N_("Hospital stays"),
+    add_button=N_("Add hospital &stay…"),
+    empty=N_(
         "No hospital stays yet. Add each admission from the day it began; leave the end "
         "empty while still in hospital.",
     ),

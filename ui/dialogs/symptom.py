@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QPlainTextEdit, QWidget
 
+from tracker.i18n import N_
 from tracker.kinds.symptom import (
     GRADE_NOTE,
     GRADES,
@@ -48,12 +48,12 @@ class SymptomDialog(FormDialog):
         words.setPlaceholderText(self.tr("in your words (needed for “other”)"))
         self.add_field(form, "what_text", self.tr("In w&ords:"), words)
         severity = QComboBox(self)
-        fill_combo(severity, {"": "— not said —", **SEVERITY_LABELS})
+        fill_combo(severity, {"": N_("— not said —"), **SEVERITY_LABELS})
         self.add_field(form, "severity", self.tr("How &bad:"), severity)
         version = symptom.grade_version if symptom and symptom.grade_version else grade_version()
         self._version = version
         grade = QComboBox(self)
-        fill_combo(grade, {"": "— none —", **{str(g): str(g) for g in GRADES}})
+        fill_combo(grade, {"": N_("— none —"), **{str(g): str(g) for g in GRADES}})
         self.add_field(
             form,
             "grade",
@@ -96,14 +96,13 @@ class SymptomDialog(FormDialog):
 SYMPTOM_UI = KindUi(
     key="symptom",
     dialog=lambda e, symptom, parent: SymptomDialog(symptom, e.child, e.today, parent),
-    add_text=QT_TRANSLATE_NOOP("kinds", "Add s&ymptom…"),
+    add_text=N_("Add s&ymptom…"),
     shortcut="Ctrl+Shift+Y",
     view="fevers",
     place=1,
-    title=QT_TRANSLATE_NOOP("kinds", "Symptoms and side effects"),
-    add_button=QT_TRANSLATE_NOOP("kinds", "Add s&ymptom…"),
-    empty=QT_TRANSLATE_NOOP(
-        "kinds",
+    title=N_("Symptoms and side effects"),
+    add_button=N_("Add s&ymptom…"),
+    empty=N_(
         "No symptoms yet. Add vomiting, mouth sores, pain and the like as they happen, "
         "in your words.",
     ),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker import fever
+from tracker.i18n import N_
 from tracker.kinds.temperature import (
     DONE_LABELS,
     SITE_LABELS,
@@ -41,7 +41,7 @@ def _text_box(parent: QWidget, height: int = 56) -> QPlainTextEdit:
 
 def _unit_combo(parent: QWidget) -> QComboBox:
     combo = QComboBox(parent)
-    fill_combo(combo, {"": "— choose —", **UNIT_LABELS})
+    fill_combo(combo, {"": N_("— choose —"), **UNIT_LABELS})
     return combo
 
 
@@ -85,7 +85,7 @@ class TemperatureDialog(FormDialog):
         )
         self.add_field(form, "unit", self.tr("&Unit:"), _unit_combo(self))
         site = QComboBox(self)
-        fill_combo(site, {"": "— not noted —", **SITE_LABELS})
+        fill_combo(site, {"": N_("— not noted —"), **SITE_LABELS})
         self.add_field(form, "site", self.tr("&How it was taken:"), site)
         other = QLineEdit(self)
         other.setPlaceholderText(self.tr("for “other”: how"))
@@ -253,14 +253,13 @@ def _temperature_dialog(e, temperature, parent):  # type: ignore[no-untyped-def]
 TEMPERATURE_UI = KindUi(
     key="temperature",
     dialog=_temperature_dialog,
-    add_text=QT_TRANSLATE_NOOP("kinds", "Add &temperature…"),
+    add_text=N_("Add &temperature…"),
     shortcut="Ctrl+Shift+T",
     view="fevers",
     place=0,
-    title=QT_TRANSLATE_NOOP("kinds", "Temperatures"),
-    add_button=QT_TRANSLATE_NOOP("kinds", "Add &temperature…"),
-    empty=QT_TRANSLATE_NOOP(
-        "kinds",
+    title=N_("Temperatures"),
+    add_button=N_("Add &temperature…"),
+    empty=N_(
         "No temperatures yet. Add each reading as the thermometer showed it, in °C or °F, "
         "and what was done.",
     ),
@@ -272,13 +271,12 @@ TEMPERATURE_UI = KindUi(
 FEVER_RULE_UI = KindUi(
     key="fever_rule",
     dialog=lambda e, rule, parent: FeverRuleDialog(rule, e.child, e.today, parent),
-    add_text=QT_TRANSLATE_NOOP("kinds", "Add the team's &fever rule…"),
+    add_text=N_("Add the team's &fever rule…"),
     view="fevers",
     place=2,
-    title=QT_TRANSLATE_NOOP("kinds", "Your team's fever rule"),
-    add_button=QT_TRANSLATE_NOOP("kinds", "Add fever &rule…"),
-    empty=QT_TRANSLATE_NOOP(
-        "kinds",
+    title=N_("Your team's fever rule"),
+    add_button=N_("Add fever &rule…"),
+    empty=N_(
         "No fever rule entered. Type the rule your team gave you: readings at or above its "
         "number are then marked. The program has no fever number of its own.",
     ),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from tracker import analytes, labels
 from tracker.forms import threshold_from_form
+from tracker.i18n import N_
 from tracker.kinds import Changes
 from tracker.model import Child, TeamThreshold
 from tracker.ranges import default_lines
@@ -160,8 +160,8 @@ THRESHOLD_UI = KindUi(
     key="threshold",
     dialog=lambda e, threshold, parent: ThresholdDialog(threshold, e.child, parent),
     view="",
-    title=QT_TRANSLATE_NOOP("kinds", "Your team's numbers"),
-    add_button=QT_TRANSLATE_NOOP("kinds", "&Add…"),
-    empty=QT_TRANSLATE_NOOP("kinds", "None entered yet."),
+    title=N_("Your team's numbers"),
+    add_button=N_("&Add…"),
+    empty=N_("None entered yet."),
     model=ThresholdsModel,
 )

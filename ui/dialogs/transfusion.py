@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from tracker.dates import parse_time
 from tracker.display import UnitPreference
+from tracker.i18n import N_
 from tracker.kinds import transfusion as kind
 from tracker.model import Child, CountResult, Transfusion, TransfusionProduct
 from ui.contrast import hint_style
@@ -44,7 +44,7 @@ class TransfusionDialog(FormDialog):
         time.setMaxLength(5)
         self.add_field(form, "time", self.tr("&Time:"), time)
         product = QComboBox(self)
-        fill_combo(product, {"": "— choose —", **kind.PRODUCT_LABELS})  # none guessed
+        fill_combo(product, {"": N_("— choose —"), **kind.PRODUCT_LABELS})  # none guessed
         self.add_field(form, "product", self.tr("&Product:"), product)
         other = QLineEdit(self)
         other.setPlaceholderText(self.tr("Which product, as the team named it"))
@@ -133,13 +133,12 @@ def _dialog(e, entry, parent):  # type: ignore[no-untyped-def]
 TRANSFUSION_UI = KindUi(
     key="transfusion",
     dialog=_dialog,
-    add_text=QT_TRANSLATE_NOOP("kinds", "Add t&ransfusion…"),
+    add_text=N_("Add t&ransfusion…"),
     view="hospital",
     place=1,
-    title=QT_TRANSLATE_NOOP("kinds", "Transfusions"),
-    add_button=QT_TRANSLATE_NOOP("kinds", "Add t&ransfusion…"),
-    empty=QT_TRANSLATE_NOOP(
-        "kinds",
+    title=N_("Transfusions"),
+    add_button=N_("Add t&ransfusion…"),
+    empty=N_(
         "No transfusions yet. Add red cells or platelets as they are given: the counts "
         "before and after are linked from the blood counts.",
     ),

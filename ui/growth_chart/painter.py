@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygon
 
 from tracker.analytes import format_number
 from tracker.growth_chart import GrowthChart, GrowthPoint, GrowthSeries
+from tracker.i18n import N_, tr
 from tracker.kinds.growth import format_cm, format_kg
 from tracker.timeline import Ref
 from ui.timeline.painter import GRID, MUTED, OKABE_ITO, TEXT, Style, label_font
@@ -23,9 +24,9 @@ from ui.timeline.painter import GRID, MUTED, OKABE_ITO, TEXT, Style, label_font
 COLOURS = {"weight": OKABE_ITO["blue"], "length": OKABE_ITO["green"], "head": OKABE_ITO["purple"]}
 SHAPES = {"weight": "circle", "length": "square", "head": "triangle"}
 EMPTY = {
-    "weight": "No weight measured yet",
-    "length": "No length/height measured yet",
-    "head": "No head circumference measured yet",
+    "weight": N_("No weight measured yet"),
+    "length": N_("No length/height measured yet"),
+    "head": N_("No head circumference measured yet"),
 }
 
 
@@ -168,7 +169,7 @@ class GrowthChartPainter:
         )
         if not series.points:
             p.setPen(MUTED)
-            p.drawText(area, int(Qt.AlignmentFlag.AlignCenter), EMPTY[series.key])
+            p.drawText(area, int(Qt.AlignmentFlag.AlignCenter), tr(EMPTY[series.key]))
             return
         for value in series.y_ticks:
             y = self._py(series, area, value)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 
 from tracker import analytes, ranges
@@ -19,15 +19,12 @@ from tracker.analytes import format_number
 from tracker.anc import AncView, anc_view, calculated_value
 from tracker.assessment import Assessment, assess_calculated_anc, flag_in_cell
 from tracker.display import UnitPreference, convert, converted_number, display_unit, shown
+from tracker.i18n import tr
 from tracker.model import CountResult, CountValue, OtherResult
 from ui.models.tables import ITEM_ROLE, RecordTableModel
 from ui.plain import plain_tooltip
 
 _Index = QModelIndex | QPersistentModelIndex
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("CountsModel", text)
 
 
 Assess = Callable[[CountResult, CountValue], Assessment | None]

@@ -14,7 +14,6 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
-    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -22,6 +21,7 @@ from PySide6.QtCore import (
 
 from tracker import analytes, labels, medicines, schedule
 from tracker.analytes import format_number
+from tracker.i18n import N_, tr, trn
 from tracker.kinds import Kind, growth, stay, transfusion
 from tracker.kinds.dose import DOSE_STATUS, plan_dose_text, when_text
 from tracker.kinds.fields import Link
@@ -44,10 +44,6 @@ T = TypeVar("T")
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
 
 _Index = QModelIndex | QPersistentModelIndex
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("tables", text)
 
 
 @dataclass(frozen=True)
@@ -163,13 +159,13 @@ def _phase_days(p: Phase) -> str:
 
 class PhasesModel(RecordTableModel[Phase]):
     columns = (
-        Column(tr("Phase"), lambda p: p.display_name),
-        Column(tr("Kind"), lambda p: tr(labels.PHASE_KIND[p.kind.value])),
-        Column(tr("Start"), lambda p: _date(p.actual_start or p.planned_start)),
-        Column(tr("End"), lambda p: _date(p.actual_end or p.planned_end)),
-        Column(tr("Days"), _phase_days, align_right=True),
-        Column(tr("Status"), _phase_status),
-        Column(tr("Notes"), lambda p: p.notes.replace("\n", " ")),
+        Column(N_("Phase"), lambda p: p.display_name),
+        Column(N_("Kind"), lambda p: tr(labels.PHASE_KIND[p.kind.value])),
+        Column(N_("Start"), lambda p: _date(p.actual_start or p.planned_start)),
+        Column(N_("End"), lambda p: _date(p.actual_end or p.planned_end)),
+        Column(N_("Days"), _phase_days, align_right=True),
+        Column(N_("Status"), _phase_status),
+        Column(N_("Notes"), lambda p: p.notes.replace("\n", " ")),
     )
 
 
@@ -198,11 +194,11 @@ def milestone_result(m: Milestone) -> str:
 
 class MilestonesModel(RecordTableModel[Milestone]):
     columns = (
-        Column(tr("Date"), lambda m: m.date.isoformat()),
-        Column(tr("Milestone"), lambda m: tr(labels.MILESTONE_KIND[m.kind.value])),
-        Column(tr("Result"), milestone_result),
-        Column(tr("Planned"), lambda m: tr("Planned") if m.planned else ""),
-        Column(tr("Notes"), lambda m: m.notes.replace("\n", " ")),
+        Column(N_("Date"), lambda m: m.date.isoformat()),
+        Column(N_("Milestone"), lambda m: tr(labels.MILESTONE_KIND[m.kind.value])),
+        Column(N_("Result"), milestone_result),
+        Column(N_("Planned"), lambda m: tr("Planned") if m.planned else ""),
+        Column(N_("Notes"), lambda m: m.notes.replace("\n", " ")),
     )
 
 
@@ -233,16 +229,16 @@ class CnsVisitsModel(RecordTableModel[CnsVisit]):
             return self._phase_names.get(phase_id, "") if phase_id is not None else ""
 
         self.columns = (
-            Column(tr("Date"), lambda v: v.date.isoformat()),
-            Column(tr("Procedure"), lambda v: tr(labels.LP_PROCEDURE[v.procedure.value])),
-            Column(tr("Intrathecal drugs"), drugs_text),
-            Column(tr("CSF WBC /µL"), lambda v: _num(v.csf_wbc), align_right=True),
-            Column(tr("CSF RBC /µL"), lambda v: _num(v.csf_rbc), align_right=True),
-            Column(tr("Blasts"), lambda v: tr(labels.YES_NO[v.blasts_seen.value])),
-            Column(tr("CNS status"), lambda v: tr(labels.CNS_STATUS[v.cns_status.value])),
-            Column(tr("Phase"), lambda v: names(v.phase_id)),
-            Column(tr("Planned"), lambda v: tr("Planned") if v.planned else ""),
-            Column(tr("Note"), lambda v: " ".join(x for x in (v.complications, v.note) if x)),
+            Column(N_("Date"), lambda v: v.date.isoformat()),
+            Column(N_("Procedure"), lambda v: tr(labels.LP_PROCEDURE[v.procedure.value])),
+            Column(N_("Intrathecal drugs"), drugs_text),
+            Column(N_("CSF WBC /µL"), lambda v: _num(v.csf_wbc), align_right=True),
+            Column(N_("CSF RBC /µL"), lambda v: _num(v.csf_rbc), align_right=True),
+            Column(N_("Blasts"), lambda v: tr(labels.YES_NO[v.blasts_seen.value])),
+            Column(N_("CNS status"), lambda v: tr(labels.CNS_STATUS[v.cns_status.value])),
+            Column(N_("Phase"), lambda v: names(v.phase_id)),
+            Column(N_("Planned"), lambda v: tr("Planned") if v.planned else ""),
+            Column(N_("Note"), lambda v: " ".join(x for x in (v.complications, v.note) if x)),
         )
 
     def set_related(self, related: Mapping[str, Sequence[Any]]) -> None:
@@ -256,10 +252,10 @@ class CnsVisitsModel(RecordTableModel[CnsVisit]):
 
 class ThresholdsModel(RecordTableModel[TeamThreshold]):
     columns = (
-        Column("Count", lambda t: analytes.analyte(t.analyte).name),
-        Column("What it is for", lambda t: tr(labels.THRESHOLD_PURPOSE[t.purpose.value])),
-        Column("Value", lambda t: f"{t.value_text} {t.unit}".strip(), align_right=True),
-        Column("Note", lambda t: t.note.replace("\n", " ")),
+        Column(N_("Count"), lambda t: analytes.analyte(t.analyte).name),
+        Column(N_("What it is for"), lambda t: tr(labels.THRESHOLD_PURPOSE[t.purpose.value])),
+        Column(N_("Value"), lambda t: f"{t.value_text} {t.unit}".strip(), align_right=True),
+        Column(N_("Note"), lambda t: t.note.replace("\n", " ")),
     )
 
 
@@ -268,12 +264,12 @@ class ThresholdsModel(RecordTableModel[TeamThreshold]):
 
 class AppointmentsModel(RecordTableModel[Appointment]):
     columns = (
-        Column("Date", lambda a: a.date.isoformat()),
-        Column("Time", lambda a: a.time.strftime("%H:%M") if a.time else ""),
-        Column("With", lambda a: a.with_whom),
-        Column("Where", lambda a: a.place),
-        Column("Repeats", lambda a: _repeats(a)),
-        Column("Note", lambda a: a.note.replace("\n", " ")),
+        Column(N_("Date"), lambda a: a.date.isoformat()),
+        Column(N_("Time"), lambda a: a.time.strftime("%H:%M") if a.time else ""),
+        Column(N_("With"), lambda a: a.with_whom),
+        Column(N_("Where"), lambda a: a.place),
+        Column(N_("Repeats"), lambda a: _repeats(a)),
+        Column(N_("Note"), lambda a: a.note.replace("\n", " ")),
     )
 
 
@@ -287,27 +283,29 @@ def _repeats(a: Appointment) -> str:
         return a.repeat
     n = len(a.changes)
     if n:
-        words += " " + (tr("(1 date changed)") if n == 1 else tr("({n} dates changed)").format(n=n))
+        words += " " + trn("({n} date changed)", "({n} dates changed)", n).format(n=n)
     return words
 
 
 class QuestionsModel(RecordTableModel[Question]):
     columns = (
-        Column("Added", lambda q: q.added_on.isoformat()),
-        Column("Question", lambda q: q.text.replace("\n", " ")),
-        Column("Answered", lambda q: tr("Yes") if q.answered else tr("Not yet")),
-        Column("Answer", lambda q: q.answer.replace("\n", " ")),
+        Column(N_("Added"), lambda q: q.added_on.isoformat()),
+        Column(N_("Question"), lambda q: q.text.replace("\n", " ")),
+        Column(N_("Answered"), lambda q: tr("Yes") if q.answered else tr("Not yet")),
+        Column(N_("Answer"), lambda q: q.answer.replace("\n", " ")),
     )
 
 
 class GrowthModel(RecordTableModel[Growth]):
     columns = (
-        Column("Date", lambda g: g.date.isoformat()),
-        Column("Weight", lambda g: growth.shown(g.weight_text, g.weight_kg, "kg"), True),
-        Column("Length/height", lambda g: growth.shown(g.length_text, g.length_cm, "cm"), True),
-        Column("Head circumference", lambda g: growth.shown(g.head_text, g.head_cm, "cm"), True),
-        Column("Measured by", lambda g: g.measured_by),
-        Column("Note", lambda g: g.note.replace("\n", " ")),
+        Column(N_("Date"), lambda g: g.date.isoformat()),
+        Column(N_("Weight"), lambda g: growth.shown(g.weight_text, g.weight_kg, "kg"), True),
+        Column(N_("Length/height"), lambda g: growth.shown(g.length_text, g.length_cm, "cm"), True),
+        Column(
+            N_("Head circumference"), lambda g: growth.shown(g.head_text, g.head_cm, "cm"), True
+        ),
+        Column(N_("Measured by"), lambda g: g.measured_by),
+        Column(N_("Note"), lambda g: g.note.replace("\n", " ")),
     )
 
 
@@ -315,14 +313,14 @@ class MedicinePlansModel(RecordTableModel[MedicinePlan]):
     """The medicine plans: open plans first, then the ended ones, the latest first."""
 
     columns = (
-        Column("Medicine", lambda p: p.drug),
-        Column("Dose", lambda p: medicines.dose_text(p), True),
-        Column("Schedule", lambda p: medicines.schedule_text(p)),
-        Column("Strength", lambda p: medicines.strength_text(p)),
-        Column("From", lambda p: p.start_date.isoformat()),
-        Column("To", lambda p: p.end_date.isoformat() if p.end_date else tr("(open)")),
+        Column(N_("Medicine"), lambda p: p.drug),
+        Column(N_("Dose"), lambda p: medicines.dose_text(p), True),
+        Column(N_("Schedule"), lambda p: medicines.schedule_text(p)),
+        Column(N_("Strength"), lambda p: medicines.strength_text(p)),
+        Column(N_("From"), lambda p: p.start_date.isoformat()),
+        Column(N_("To"), lambda p: p.end_date.isoformat() if p.end_date else tr("(open)")),
         Column(
-            "What the team said",
+            N_("What the team said"),
             lambda p: p.team_note.replace("\n", " "),
             tooltip=lambda p: p.team_note,
         ),
@@ -367,12 +365,12 @@ class TransfusionsModel(RecordTableModel[Transfusion]):
             )
 
         self.columns = (
-            Column(tr("Date"), transfusion.when),
-            Column(tr("Product"), transfusion.product_name),
-            Column(tr("Amount"), lambda t: t.amount_text, True),
-            Column(tr("Counts before → after"), counts_text, tooltip=counts_tip),
-            Column(tr("Reason"), lambda t: t.reason.replace("\n", " ")),
-            Column(tr("Reaction or note"), lambda t: t.note.replace("\n", " ")),
+            Column(N_("Date"), transfusion.when),
+            Column(N_("Product"), transfusion.product_name),
+            Column(N_("Amount"), lambda t: t.amount_text, True),
+            Column(N_("Counts before → after"), counts_text, tooltip=counts_tip),
+            Column(N_("Reason"), lambda t: t.reason.replace("\n", " ")),
+            Column(N_("Reaction or note"), lambda t: t.note.replace("\n", " ")),
         )
 
     def set_related(self, related: Mapping[str, Sequence[Any]]) -> None:
@@ -387,12 +385,12 @@ def _stay_nights(s: Stay) -> str:
 
 class StaysModel(RecordTableModel[Stay]):
     columns = (
-        Column("From", lambda s: s.from_date.isoformat()),
-        Column("To", lambda s: s.to_date.isoformat() if s.to_date else tr("in hospital")),
-        Column("Nights", _stay_nights, True),
-        Column("Where", lambda s: s.place),
-        Column("Why", stay.reason_name),
-        Column("Note", lambda s: s.note.replace("\n", " ")),
+        Column(N_("From"), lambda s: s.from_date.isoformat()),
+        Column(N_("To"), lambda s: s.to_date.isoformat() if s.to_date else tr("in hospital")),
+        Column(N_("Nights"), _stay_nights, True),
+        Column(N_("Where"), lambda s: s.place),
+        Column(N_("Why"), stay.reason_name),
+        Column(N_("Note"), lambda s: s.note.replace("\n", " ")),
     )
 
 
@@ -434,12 +432,12 @@ class DosesModel(RecordTableModel[Any]):
         super().__init__(parent)
         self._plans: dict[int, Any] = {}
         self.columns = (
-            Column(tr("Due"), lambda d: when_text(d.due_date, d.due_time)),
-            Column(tr("Medicine"), self._drug),
-            Column(tr("What happened"), lambda d: tr(DOSE_STATUS[d.status.value])),
-            Column(tr("Given at"), lambda d: f"{d.given_time:%H:%M}" if d.given_time else ""),
-            Column(tr("Amount given"), lambda d: d.amount),
-            Column(tr("Note"), lambda d: d.note.replace("\n", " ")),
+            Column(N_("Due"), lambda d: when_text(d.due_date, d.due_time)),
+            Column(N_("Medicine"), self._drug),
+            Column(N_("What happened"), lambda d: tr(DOSE_STATUS[d.status.value])),
+            Column(N_("Given at"), lambda d: f"{d.given_time:%H:%M}" if d.given_time else ""),
+            Column(N_("Amount given"), lambda d: d.amount),
+            Column(N_("Note"), lambda d: d.note.replace("\n", " ")),
         )
 
     def _drug(self, d: Any) -> str:

@@ -8,10 +8,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tracker import fever
+from tracker.i18n import N_, tr
 from tracker.kinds.symptom import SEVERITY_LABELS, grade_label, what_words
 from tracker.kinds.temperature import done_words, site_words
 from tracker.model import FeverRule, Symptom, Temperature
-from ui.models.tables import Column, RecordTableModel, tr
+from ui.models.tables import Column, RecordTableModel
 
 
 def _when(t: Temperature) -> str:
@@ -26,12 +27,12 @@ class TemperaturesModel(RecordTableModel[Temperature]):
         super().__init__(parent)
         self._rules: list[FeverRule] = []
         self.columns = (
-            Column(tr("When"), _when),
-            Column(tr("Temperature"), lambda t: fever.shown(t.value_text, t.unit), True),
-            Column(tr("Your team's fever number"), self._mark),
-            Column(tr("How it was taken"), site_words),
-            Column(tr("What was done"), done_words),
-            Column(tr("Note"), lambda t: t.note.replace("\n", " ")),
+            Column(N_("When"), _when),
+            Column(N_("Temperature"), lambda t: fever.shown(t.value_text, t.unit), True),
+            Column(N_("Your team's fever number"), self._mark),
+            Column(N_("How it was taken"), site_words),
+            Column(N_("What was done"), done_words),
+            Column(N_("Note"), lambda t: t.note.replace("\n", " ")),
         )
 
     def _mark(self, t: Temperature) -> str:
@@ -43,9 +44,9 @@ class TemperaturesModel(RecordTableModel[Temperature]):
 
 class FeverRulesModel(RecordTableModel[FeverRule]):
     columns = (
-        Column(tr("Given on"), lambda r: r.given_on.isoformat()),
-        Column(tr("Fever number"), lambda r: fever.shown(r.value_text, r.unit), True),
-        Column(tr("The rule as given"), lambda r: r.rule_text.replace("\n", " ")),
+        Column(N_("Given on"), lambda r: r.given_on.isoformat()),
+        Column(N_("Fever number"), lambda r: fever.shown(r.value_text, r.unit), True),
+        Column(N_("The rule as given"), lambda r: r.rule_text.replace("\n", " ")),
     )
 
 
@@ -57,11 +58,11 @@ def _symptom_dates(s: Symptom) -> str:
 
 class SymptomsModel(RecordTableModel[Symptom]):
     columns = (
-        Column(tr("Dates"), _symptom_dates),
-        Column(tr("What"), what_words),
+        Column(N_("Dates"), _symptom_dates),
+        Column(N_("What"), what_words),
         Column(
-            tr("How bad"), lambda s: tr(SEVERITY_LABELS[s.severity.value]) if s.severity else ""
+            N_("How bad"), lambda s: tr(SEVERITY_LABELS[s.severity.value]) if s.severity else ""
         ),
-        Column(tr("Grade"), grade_label),
-        Column(tr("Note"), lambda s: s.note.replace("\n", " ")),
+        Column(N_("Grade"), grade_label),
+        Column(N_("Note"), lambda s: s.note.replace("\n", " ")),
     )

@@ -38,6 +38,7 @@ from PySide6.QtGui import (
 
 from tracker import fever
 from tracker.card import Card, CardDoesNotFit, card_content, does_not_fit_message, medicine_lines
+from tracker.i18n import N_, tr
 from tracker.model import DoseLog, FeverRule, MedicinePlan, Phase, Stay, Transfusion
 from tracker.store import Record, durable
 from tracker.store.targets import check_write_target
@@ -45,9 +46,9 @@ from ui.printing.render import DOC_DPI, check_pdf
 
 CARD_SIZES = ("a4", "letter", "wallet")
 SIZE_LABELS = {
-    "a4": "A4",
-    "letter": "US Letter",
-    "wallet": "Wallet (folds to bank-card size, 85.6 × 54 mm)",
+    "a4": N_("A4"),
+    "letter": N_("US Letter"),
+    "wallet": N_("Wallet (folds to bank-card size, 85.6 × 54 mm)"),
 }
 WALLET_MM = (171.2, 108.0)  # 2 × 2 panels of ISO/IEC 7810 ID-1, 85.6 × 53.98 mm
 _MARGINS_MM = {"a4": 12.0, "letter": 12.0, "wallet": 4.0}
@@ -130,7 +131,8 @@ def _e(text: str) -> str:
 def _row(label: str, value: str, *, strong: bool = False) -> str:
     shown = f"<b>{_e(value)}</b>" if strong else _e(value)
     return (
-        f"<p style='margin:0 0 3pt 0'><span style='color:#444444'>{_e(label)}:</span> {shown}</p>"
+        "<p style='margin:0 0 3pt 0'><span style='color:#444444'>"
+        f"{_e(tr('{label}:').format(label=label))}</span> {shown}</p>"
     )
 
 
@@ -156,32 +158,38 @@ def card_columns(card: Card, size: str) -> list[str]:
     """The card's text: one column on a sheet; on the wallet card two, each printed on
     two panels, one each side of the fold (:func:`paint_card`)."""
     pt = _BASE_PT[size]
-    age = f" ({card.age} on {card.printed_on.isoformat()})" if card.age else ""
+    age = (
+        " " + tr("({age} on {date})").format(age=card.age, date=card.printed_on.isoformat())
+        if card.age
+        else ""
+    )
     who = (
-        f"<p style='margin:0; font-size:{pt * 1.1:.1f}pt; color:#444444'>FEVER CARD</p>"
+        f"<p style='margin:0; font-size:{pt * 1.1:.1f}pt; color:#444444'>{_e(tr('FEVER CARD'))}</p>"
         + _big(card.name, pt, 1.9)
-        + _row("Date of birth", card.birth_date.isoformat() + age, strong=True)
+        + _row(tr("Date of birth"), card.birth_date.isoformat() + age, strong=True)
     )
     phones = (
-        _heading("The team's phone numbers", pt)
+        _heading(tr("The team's phone numbers"), pt)
         + "<table cellspacing='0' cellpadding='1'>"
-        + f"<tr><td valign='middle'>24-hour:&nbsp;</td><td>{_big(card.phone_24h, pt, 1.8)}"
+        + f"<tr><td valign='middle'>{_e(tr('24-hour:'))}&nbsp;</td>"
+        + f"<td>{_big(card.phone_24h, pt, 1.8)}"
         + "</td></tr>"
-        + f"<tr><td valign='middle'>Day:&nbsp;</td><td>{_big(card.phone_day, pt, 1.5)}</td></tr>"
+        + f"<tr><td valign='middle'>{_e(tr('Day:'))}&nbsp;</td><td>{_big(card.phone_day, pt, 1.5)}"
+        + "</td></tr>"
         + "</table>"
-        + (_row("Hospital", card.hospital) if card.hospital else "")
+        + (_row(tr("Hospital"), card.hospital) if card.hospital else "")
     )
     stay = (
         f"<p style='margin:0 0 3pt 0'><b>{_e(card.in_hospital)}</b></p>" if card.in_hospital else ""
     )
     facts = (
-        _heading("Diagnosis and treatment", pt)
-        + _row("Diagnosis", card.diagnosis_text)
-        + _row("Protocol", card.protocol)
-        + _row(f"Treatment on {card.printed_on.isoformat()}", card.current)
+        _heading(tr("Diagnosis and treatment"), pt)
+        + _row(tr("Diagnosis"), card.diagnosis_text)
+        + _row(tr("Protocol"), card.protocol)
+        + _row(tr("Treatment on {date}").format(date=card.printed_on.isoformat()), card.current)
         + stay
-        + _row("Central line", card.central_line, strong=True)
-        + _row("Allergies", card.allergies, strong=True)
+        + _row(tr("Central line"), card.central_line, strong=True)
+        + _row(tr("Allergies"), card.allergies, strong=True)
     )
     rows = "".join(
         f"<tr><td><b>{_e(c.label)}</b>&nbsp;&nbsp;</td>"
@@ -192,22 +200,22 @@ def card_columns(card: Card, size: str) -> list[str]:
         for c in card.counts
     )
     counts = (
-        _heading("Latest blood counts recorded by the family (each with its date)", pt)
+        _heading(tr("Latest blood counts recorded by the family (each with its date)"), pt)
         + f"<table cellspacing='0' cellpadding='1'>{rows}</table>"
     )
-    medicines = _heading("Medicines at home (as the family entered them)", pt) + (
+    medicines = _heading(tr("Medicines at home (as the family entered them)"), pt) + (
         "<ul style='margin:0; -qt-list-indent:1'>"
         + "".join(f"<li>{_e(m)}</li>" for m in card.medicines)
         + "</ul>"
         if card.medicines
         else f"<p style='margin:0'>{_e(card.medicines_empty)}</p>"
     )
-    rule = _heading("The team's fever rule (as the family typed it)", pt) + (
+    rule = _heading(tr("The team's fever rule (as the family typed it)"), pt) + (
         f"<p style='margin:0'><b>{_e(card.fever_rule)}</b></p>"
         if card.fever_rule_entered
         else f"<p style='margin:0'><i>{_e(card.fever_rule)}</i></p>"
     )
-    blood = _heading("Blood products (as the family was told)", pt) + (
+    blood = _heading(tr("Blood products (as the family was told)"), pt) + (
         f"<p style='margin:0'>{_e(card.blood_products)}</p>"
     )
     # At the body's size, never below it (the card is shrunk to fit as a whole, the body to
@@ -323,12 +331,18 @@ def _fitted(
     scale = largest_scale(fits, _GROW[size], min_scale(size))
     if scale is None:
         raise CardDoesNotFit(
-            does_not_fit_message(card, _PAPER[size], MIN_BODY_PT[size], smaller=size == "wallet")
+            does_not_fit_message(
+                card, tr(_PAPER[size]), MIN_BODY_PT[size], smaller=size == "wallet"
+            )
         )
     return docs, scale
 
 
-_PAPER = {"a4": "one A4 page", "letter": "one US Letter page", "wallet": "the wallet card"}
+_PAPER = {
+    "a4": N_("one A4 page"),
+    "letter": N_("one US Letter page"),
+    "wallet": N_("the wallet card"),
+}
 
 
 def fit_problem(card: Card, size: str) -> str | None:
@@ -354,7 +368,7 @@ def paint_card(device: QPagedPaintDevice, card: Card, size: str) -> float:
     docs, scale = _fitted(card, size, width, height)
     painter = QPainter()
     if not painter.begin(device):
-        raise OSError(errno.EIO, "the page could not be started")
+        raise OSError(errno.EIO, tr("the page could not be started"))
     try:
         if size == "wallet":
             _fold_marks(painter, device, dpi)
@@ -375,7 +389,7 @@ def paint_card(device: QPagedPaintDevice, card: Card, size: str) -> float:
     finally:
         ended = painter.end()
     if not ended:
-        raise OSError(errno.EIO, "the page could not be finished")
+        raise OSError(errno.EIO, tr("the page could not be finished"))
     return scale
 
 
@@ -430,5 +444,5 @@ def write_card_pdf(
                 del writer  # closes the file
             check_pdf(temp, 1)
     except OSError as exc:
-        raise durable.cannot_save("the fever card", target, exc) from exc
+        raise durable.cannot_save(tr("the fever card"), target, exc) from exc
     return scale

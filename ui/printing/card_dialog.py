@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker.i18n import N_
 from tracker.store import RecordError
 from ui.bridge import RecordBridge
 from ui.contrast import error_style, hint_style
@@ -34,7 +35,7 @@ from ui.printing.card import (
 from ui.printing.render import default_paper
 from ui.screen_fit import fit_when_shown
 
-FOLD_HINT = (
+FOLD_HINT = N_(
     "Wallet: print at actual size (100 %), cut along the edge, fold the left half behind "
     "the right at the dashed marks, then the bottom half behind the top: bank-card size "
     "(85.6 × 54 mm), with the name and the team's numbers on the front."
@@ -126,7 +127,7 @@ class PrintCardDialog(QDialog):
 
     def _prepare(self, request: CardRequest) -> None:
         self.printer.setPageLayout(page_layout(request.size))
-        self.printer.setDocName("Fever card")
+        self.printer.setDocName(self.tr("Fever card"))
 
     def _refused(self, request: CardRequest) -> bool:
         """Show why the card cannot be printed readably, before any dialog opens."""

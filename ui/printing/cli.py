@@ -10,6 +10,7 @@ from typing import TextIO
 from tracker import cli
 from tracker.clock import Clock, system_clock
 from tracker.dates import date_window, parse_date
+from tracker.i18n import tr, trn
 from tracker.store import Record, RecordError
 from tracker.summary import SummaryError
 
@@ -47,9 +48,11 @@ def run_summary(
         print(f"treatment-tracker: {exc}", file=err)
         return cli.EXIT_PROBLEM
     except OSError as exc:
-        print(f"treatment-tracker: could not write {args.out}: {exc.strerror}", file=err)
+        print(_could_not_write(args.out, exc), file=err)
         return cli.EXIT_PROBLEM
-    written = f"Summary written to {args.out} ({pages} page{'s' if pages != 1 else ''})"
+    written = trn(
+        "Summary written to {file} ({n} page)", "Summary written to {file} ({n} pages)", pages
+    ).format(file=args.out, n=pages)
     print(f"{written}. {nothing_new}" if nothing_new else written, file=out)
     return cli.EXIT_OK
 
@@ -74,17 +77,25 @@ def run_card(
     try:
         _refuse_folder(args.out)
         with Record.open(args.sub_db, read_only=True, clock=clock) as record:
-            child = _child(record, args.child, "to put on a card")
+            child = _child(
+                record,
+                args.child,
+                tr("The record has no child yet; there is nothing to put on a card."),
+            )
             assert child.id is not None
             scale = write_card_pdf(record, CardRequest(child.id, args.size), args.out)
     except (ValueError, RecordError) as exc:
         print(f"treatment-tracker: {exc}", file=err)
         return cli.EXIT_PROBLEM
     except OSError as exc:
-        print(f"treatment-tracker: could not write {args.out}: {exc.strerror}", file=err)
+        print(_could_not_write(args.out, exc), file=err)
         return cli.EXIT_PROBLEM
-    shrunk = f", shrunk to {scale:.0%} to fit" if scale < 1 else ""
-    print(f"Fever card written to {args.out} (1 page, {SIZE_LABELS[args.size]}{shrunk}).", file=out)
+    size = tr(SIZE_LABELS[args.size])
+    if scale < 1:
+        written = tr("Fever card written to {file} (1 page, {size}, shrunk to {percent} to fit).")
+    else:
+        written = tr("Fever card written to {file} (1 page, {size}).")
+    print(written.format(file=args.out, size=size, percent=f"{scale:.0%}"), file=out)
     return cli.EXIT_OK
 
 
@@ -102,26 +113,40 @@ def _application():  # type: ignore[no-untyped-def]
     return app
 
 
+def _could_not_write(out: Path, exc: OSError) -> str:
+    return tr("treatment-tracker: could not write {file}: {reason}").format(
+        file=out, reason=exc.strerror
+    )
+
+
 def _refuse_folder(out: Path) -> None:
     if out.is_dir():
-        raise RecordError(f"{out} is a folder; give a file name for the PDF.")
+        raise RecordError(
+            tr("{folder} is a folder; give a file name for the PDF.").format(folder=out)
+        )
 
 
-def _child(record: Record, name: str | None, purpose: str = "to summarise"):  # type: ignore[no-untyped-def]
+def _child(record: Record, name: str | None, no_child: str = ""):  # type: ignore[no-untyped-def]
     children = record.children()
     if not children:
-        raise RecordError(f"The record has no child yet; there is nothing {purpose}.")
+        raise RecordError(
+            no_child or tr("The record has no child yet; there is nothing to summarise.")
+        )
     if name is None:
         if len(children) == 1:
             return children[0]
         names = ", ".join(c.name for c in children)
         raise RecordError(
-            f"The record holds several children ({names}); choose one with --child NAME."
+            tr("The record holds several children ({names}); choose one with --child NAME.").format(
+                names=names
+            )
         )
     for c in children:
         if c.name.casefold() == name.strip().casefold():
             return c
     names = ", ".join(c.name for c in children)
     raise RecordError(
-        f"There is no child called {name!r} in the record; its children are: {names}."
+        tr("There is no child called {name} in the record; its children are: {names}.").format(
+            name=repr(name), names=names
+        )
     )

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker.dates import date_window, parse_date
+from tracker.i18n import N_, trn
 from tracker.model import Appointment
 from tracker.store import RecordError
 from tracker.summary import SummaryError, default_range
@@ -39,14 +40,14 @@ from ui.printing.render import (
 from ui.screen_fit import fit_when_shown
 
 SECTION_LABELS = {
-    "where": "Where we are and what is planned",
-    "medicines": "Medicines: the list to bring, dose changes, doses given since the last visit",
-    "since": "Milestones and notes in the range",
-    "counts": "Blood counts table",
-    "charts": "Timeline and count charts",
-    "cns": "Lumbar punctures (CNS prophylaxis)",
-    "temps": "Temperatures and symptoms",
-    "questions": "Open questions for the team",
+    "where": N_("Where we are and what is planned"),
+    "medicines": N_("Medicines: the list to bring, dose changes, doses given since the last visit"),
+    "since": N_("Milestones and notes in the range"),
+    "counts": N_("Blood counts table"),
+    "charts": N_("Timeline and count charts"),
+    "cns": N_("Lumbar punctures (CNS prophylaxis)"),
+    "temps": N_("Temperatures and symptoms"),
+    "questions": N_("Open questions for the team"),
 }
 
 
@@ -85,8 +86,8 @@ class PrintSummaryDialog(QDialog):
         hint.setStyleSheet(hint_style())
         form.addRow("", hint)
         self.paper = QComboBox(self)
-        self.paper.addItem(self.tr("A4"), "a4")
-        self.paper.addItem(self.tr("US Letter"), "letter")
+        for label, code in ((self.tr("A4"), "a4"), (self.tr("US Letter"), "letter")):
+            self.paper.addItem(label, code)
         self.paper.setCurrentIndex(self.paper.findData(default_paper()))
         form.addRow(self.tr("P&aper:"), self.paper)
         self.redact = QCheckBox(self.tr("Show initials only, not the child's name (&redact)"), self)
@@ -163,7 +164,7 @@ class PrintSummaryDialog(QDialog):
 
     def _prepare_printer(self, request: SummaryRequest) -> None:
         self.printer.setPageLayout(page_layout(request.paper))
-        self.printer.setDocName("Treatment summary")
+        self.printer.setDocName(self.tr("Treatment summary"))
 
     def _paint(self, printer: QPrinter, request: SummaryRequest) -> None:
         summary = make_summary(self.bridge.record, request)
@@ -221,7 +222,9 @@ class PrintSummaryDialog(QDialog):
             " ".join(
                 t
                 for t in (
-                    self.tr("Saved {pages} page(s) to {file}.").format(pages=pages, file=target),
+                    trn("Saved {n} page to {file}.", "Saved {n} pages to {file}.", pages).format(
+                        n=pages, file=target
+                    ),
                     self.nothing_new,
                 )
                 if t

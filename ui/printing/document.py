@@ -27,6 +27,7 @@ from PySide6.QtGui import (
 )
 
 from tracker.fever import AT_OR_ABOVE
+from tracker.i18n import N_, tr
 from tracker.kinds.dose import DOSE_STATUS
 from tracker.summary import Summary
 from tracker.timeline import DOSE_SHAPES, Timeline, threshold_legend, x_of
@@ -211,7 +212,7 @@ def build_document(
     if "medicines" in sections and (summary.medicines or summary.medicine_changes):
         section(_medicines(summary))
     if "charts" in sections and strip is not None:
-        chart_section("Timeline of the range", 1, strip, 70.0, _strip_caption(strip))
+        chart_section(tr("Timeline of the range"), 1, strip, 70.0, _strip_caption(strip))
     if "since" in sections:  # the doses given since the last visit go with the medicines
         at_home = _medicines_at_home(summary) if "medicines" in sections else ""
         section(_since(summary) + at_home)
@@ -225,14 +226,16 @@ def build_document(
         and summary.counts
         and not summary.counts_before_range
     ):
+        caption = tr(
+            "Shaded band (a bar for a single report): the lab's printed range. {legend} "
+            "Hollow squares: ANC worked out from the differential."
+        ).format(legend=threshold_legend(charts))
         chart_section(
-            "ANC, hemoglobin and platelets",
+            tr("ANC, hemoglobin and platelets"),
             2,
             charts,
             140.0,
-            "<p class='note'>Shaded band (a bar for a single report): the lab's printed range. "
-            + _e(threshold_legend(charts))
-            + " Hollow squares: ANC worked out from the differential.</p>",
+            f"<p class='note'>{_e(caption)}</p>",
         )
     if "where" in sections and summary.growth:  # far from the medicine list: the BSA is
         section(_growth(summary))  # for information only
@@ -253,14 +256,29 @@ def _strip_caption(strip: Timeline) -> str:
     said = []
     if strip.lane("doses") is not None:
         marks = ", ".join(
-            f"{'' if shape == 'cross' else 'filled ' if filled else 'hollow '}{shape} "
-            f"{DOSE_STATUS[status.value].lower()}"
+            tr(_MARKS.get((shape, filled), N_("{shape} {status}"))).format(
+                shape=shape, status=tr(DOSE_STATUS[status.value]).lower()
+            )
             for status, (shape, filled) in DOSE_SHAPES.items()
         )
-        said.append(f"Doses, a row per medicine: {marks}.")
+        said.append(tr("Doses, a row per medicine: {marks}.").format(marks=marks))
     if strip.lane("temperatures") is not None:
-        said.append(f"Temperature: hollow circle a reading; filled triangle {AT_OR_ABOVE}.")
+        said.append(
+            tr("Temperature: hollow circle a reading; filled triangle {marked}.").format(
+                marked=tr(AT_OR_ABOVE)
+            )
+        )
     return f"<p class='note'>{_e(' '.join(said))}</p>" if said else ""
+
+
+_MARKS = {
+    ("circle", True): N_("filled circle {status}"),
+    ("diamond", True): N_("filled diamond {status}"),
+    ("triangle", False): N_("hollow triangle {status}"),
+    ("cross", False): N_("cross {status}"),
+    ("square", False): N_("hollow square {status}"),
+}
+"""The dose marks of the timeline (tracker.timeline.DOSE_SHAPES) in words."""
 
 
 def keep_sections_whole(doc: QTextDocument, frames: list[QTextFrame], page_height: float) -> None:
@@ -280,19 +298,19 @@ def keep_sections_whole(doc: QTextDocument, frames: list[QTextFrame], page_heigh
 
 def _header(s: Summary) -> str:
     born = (
-        f"{s.birth_date.isoformat()} (age {s.age})"
+        tr("{date} (age {age})").format(date=s.birth_date.isoformat(), age=s.age)
         if s.birth_date is not None and not s.redacted
         else s.age
     )
     left = [
-        ("Date of birth" if not s.redacted else "Age", born),
-        ("Diagnosis", s.diagnosis_date.isoformat() if s.diagnosis_date else ""),
-        ("Protocol", s.protocol),
+        (tr("Date of birth") if not s.redacted else tr("Age"), born),
+        (tr("Diagnosis"), s.diagnosis_date.isoformat() if s.diagnosis_date else ""),
+        (tr("Protocol"), s.protocol),
     ]
     right = [
-        ("Risk group (as told)", s.risk_group),
-        ("Hospital", "" if s.redacted else s.hospital),
-        ("Team contacts", " · ".join(s.contacts)),
+        (tr("Risk group (as told)"), s.risk_group),
+        (tr("Hospital"), "" if s.redacted else s.hospital),
+        (tr("Team contacts"), " · ".join(s.contacts)),
     ]
 
     def cells(rows: list[tuple[str, str]]) -> str:
@@ -300,10 +318,15 @@ def _header(s: Summary) -> str:
             f"<tr><td class='muted'>{_e(k)}</td><td>{_e(v)}</td></tr>" for k, v in rows if v
         )
 
+    printed = tr("Printed {printed} · covers {start} to {end} ({why})").format(
+        printed=s.printed_on.isoformat(),
+        start=s.start.isoformat(),
+        end=s.end.isoformat(),
+        why=s.range_reason,
+    )
     return (
         f"<p style='font-size:14pt; font-weight:600; margin:0px'>{_e(s.title)}</p>"
-        f"<p class='muted'>Printed {s.printed_on.isoformat()} · covers {s.start.isoformat()} "
-        f"to {s.end.isoformat()} ({_e(s.range_reason)})</p>"
+        f"<p class='muted'>{_e(printed)}</p>"
         "<table width='100%' cellspacing='0' cellpadding='0'><tr>"
         f"<td width='50%'><table cellspacing='0' cellpadding='1'>{cells(left)}</table></td>"
         f"<td width='50%'><table cellspacing='0' cellpadding='1'>{cells(right)}</table></td>"
@@ -319,12 +342,12 @@ def _where(s: Summary) -> str:
             f"<tr><td width='16%'>{e.date.isoformat()}</td><td>{_e(e.text)}</td></tr>"
             for e in s.plan_ahead[:4]
         )
-        or "<tr><td>Nothing planned is entered.</td></tr>"
+        or f"<tr><td>{_e(tr('Nothing planned is entered.'))}</td></tr>"
     )
     return (
-        H2.format("Where we are")
+        H2.format(_e(tr("Where we are")))
         + f"<p><b>{_e(s.current)}</b></p>"
-        + "<p class='muted'>Appointments, phases and checks you entered:</p>"
+        + f"<p class='muted'>{_e(tr('Appointments, phases and checks you entered:'))}</p>"
         f"<table width='100%' cellspacing='0' cellpadding='1'>{plan}</table>"
     )
 
@@ -336,25 +359,28 @@ def _roadmap_next(s: Summary) -> str:
         f"<td width='24%' class='muted'>{_e(sure)}</td></tr>"
         for when, what, sure in s.roadmap_next
     )
+    note = tr("(roadmap {protocol}; the team's dates win)").format(protocol=s.roadmap_protocol)
     return (
-        f"<p><b>From the treatment plan</b> <span class='muted'>(roadmap "
-        f"{_e(s.roadmap_protocol)}; the team's dates win)</span></p>"
+        f"<p><b>{_e(tr('From the treatment plan'))}</b> <span class='muted'>{_e(note)}</span></p>"
         f"<table width='100%' cellspacing='0' cellpadding='1'>{rows}</table>"
     )
 
 
 def _growth(s: Summary) -> str:
     """One small line: the latest weight and the BSA, for information only."""
-    return f"<p><b>Growth:</b> {' · '.join(_e(line) for line in s.growth)}</p>"
+    return f"<p><b>{_e(tr('Growth:'))}</b> {' · '.join(_e(line) for line in s.growth)}</p>"
 
 
 def _medicines(s: Summary) -> str:
     """The medicine list to bring (as the team wrote it) and the range's dose changes, as
     compact as the page allows: one row per medicine, the changes in one paragraph."""
-    title = H2.format(f"Current medicines (the list to bring), on {s.end.isoformat()}")
+    title = H2.format(
+        _e(tr("Current medicines (the list to bring), on {date}").format(date=s.end.isoformat()))
+    )
     if s.medicine_rows:
         head = "".join(
-            f"<th align='left'>{h}</th>" for h in ("Medicine", "Dose", "When", "Strength", "Since")
+            f"<th align='left'>{_e(h)}</th>"
+            for h in (tr("Medicine"), tr("Dose"), tr("When"), tr("Strength"), tr("Since"))
         )
         body = "".join(
             "<tr>" + "".join(f"<td>{_e(cell)}</td>" for cell in row) + "</tr>"
@@ -365,28 +391,35 @@ def _medicines(s: Summary) -> str:
             f"<tr>{head}</tr>{body}</table>"
         )
     else:
-        markup = title + f"<p>No medicine plan runs on {_e(s.end.isoformat())}.</p>"
+        none = tr("No medicine plan runs on {date}.").format(date=s.end.isoformat())
+        markup = title + f"<p>{_e(none)}</p>"
     if s.medicine_changes:
-        changes = "; ".join(_e(e.text) for e in s.medicine_changes)
-        markup += f"<p class='muted'>Changes in this period: {changes}.</p>"
+        changes = "; ".join(e.text for e in s.medicine_changes)
+        said = tr("Changes in this period: {changes}.").format(changes=changes)
+        markup += f"<p class='muted'>{_e(said)}</p>"
     return markup
 
 
 def _since(s: Summary) -> str:
     lines = s.milestones + s.notes
+    since = s.range_reason.startswith("since")
     if not lines:
-        return (
-            H2.format(_since_title(s)) + "<p class='muted'>No milestones or notes in "
-            "this range.</p>"
+        return H2.format(_e(_since_title(s))) + "<p class='muted'>{}</p>".format(
+            _e(tr("No milestones or notes in this range."))
         )
+    planned = " " + tr("(planned)")
     rows = "".join(
         f"<tr><td width='16%'>{e.date.isoformat()}</td><td>{_e(e.text)}"
-        f"{' (planned)' if e.planned else ''}</td></tr>"
+        f"{_e(planned) if e.planned else ''}</td></tr>"
         for e in sorted(lines, key=lambda e: e.date)
     )
+    title = (
+        tr("Since the last visit: milestones and notes")
+        if since
+        else tr("In this period: milestones and notes")
+    )
     return (
-        H2.format(f"{_since_title(s)}: milestones and notes")
-        + f"<table width='100%' cellspacing='0' cellpadding='1'>{rows}</table>"
+        H2.format(_e(title)) + f"<table width='100%' cellspacing='0' cellpadding='1'>{rows}</table>"
     )
 
 
@@ -395,26 +428,28 @@ def _medicines_at_home(s: Summary) -> str:
     page for four weeks)."""
     if not s.medicines_at_home:
         return ""
-    title = "Medicines at home " + (
-        "since the last visit" if s.range_reason.startswith("since") else "in this period"
+    title = (
+        tr("Medicines at home since the last visit")
+        if s.range_reason.startswith("since")
+        else tr("Medicines at home in this period")
+    )
+    how = tr(
+        "(as the family logged each due dose; a dose not logged is not counted as given or "
+        "missed; held by the team is not missed)"
     )
     lines = "<br>".join(_e(line) for line in s.medicines_at_home)
-    return (
-        f"<p><b>{title}</b> <span class='note'>(as the family logged each due dose; a dose "
-        "not logged is not counted as given or missed; held by the team is not missed)"
-        f"</span><br>{lines}</p>"
-    )
+    return f"<p><b>{_e(title)}</b> <span class='note'>{_e(how)}</span><br>{lines}</p>"
 
 
 def _hospital(s: Summary) -> str:
     """Hospital stays (their nights in the range) and transfusions (with the counts before
     and after, linked from the record); only printed when the range has one."""
-    parts = [H2.format("Hospital stays and transfusions")]
+    parts = [H2.format(_e(tr("Hospital stays and transfusions")))]
     if s.stay_total:
         parts.append(f"<p><b>{_e(s.stay_total)}</b></p>")
     rows = "".join(
-        f"<tr><td width='14%'>{label}</td><td>{_e(e.text)}</td></tr>"
-        for label, lines in (("Stay", s.stays), ("Transfusion", s.transfusions))
+        f"<tr><td width='14%'>{_e(label)}</td><td>{_e(e.text)}</td></tr>"
+        for label, lines in ((tr("Stay"), s.stays), (tr("Transfusion"), s.transfusions))
         for e in lines
     )
     parts.append(f"<table width='100%' cellspacing='0' cellpadding='1'>{rows}</table>")
@@ -422,7 +457,9 @@ def _hospital(s: Summary) -> str:
 
 
 def _since_title(s: Summary) -> str:
-    return "Since the last visit" if s.range_reason.startswith("since") else "In this period"
+    return (
+        tr("Since the last visit") if s.range_reason.startswith("since") else tr("In this period")
+    )
 
 
 def _counts(s: Summary) -> str:
@@ -463,7 +500,8 @@ def _counts(s: Summary) -> str:
             if cell.calculated:
                 text = f"<i>{text}</i>"
             if cell.lab_flag:  # the lab's own flag, apart from the program's and labelled
-                text += f" <span class='labflag'>{_nb(_e(f'[lab: {cell.lab_flag}]'))}</span>"
+                lab = tr("[lab: {flag}]").format(flag=cell.lab_flag)
+                text += f" <span class='labflag'>{_nb(_e(lab))}</span>"
             cells.append(f"<td class='num'{width}>{text}</td>")
         body.append(
             f"<tr><td{date_width}>{_nb(row.date.isoformat())}</td>"
@@ -472,24 +510,38 @@ def _counts(s: Summary) -> str:
         )
     notes = f"<p class='note'>{_e(' '.join(s.count_footnotes))}</p>"
     title = (
-        "Latest blood count (before this range)"
+        tr("Latest blood count (before this range)")
         if s.counts_before_range
-        else f"Blood counts ({len(s.counts)})"
+        else tr("Blood counts ({n})").format(n=len(s.counts))
     )
     if s.lab_comments:
-        notes += (
-            "<p class='note'>Lab's comments (as printed): "
-            + _e("; ".join(f"{c.date.isoformat()} {c.text}" for c in s.lab_comments))
-            + "</p>"
-        )
+        comments = "; ".join(f"{c.date.isoformat()} {c.text}" for c in s.lab_comments)
+        said = tr("Lab's comments (as printed): {comments}").format(comments=comments)
+        notes += f"<p class='note'>{_e(said)}</p>"
     notes += _lab_results(s) + _other_results(s)
     return (
         "<table class='grid' width='100%' cellspacing='0' cellpadding='2' border='0.5'"
         + (" style='font-size: 7.5pt'>" if small else ">")
         + f"<thead><tr><td colspan='{span}' style='border: none; padding: 8px 0 3px 0;'>"
         f"<span style='font-size: 10.5pt; font-weight: 600;'>{_e(title)}</span></td></tr>"
-        f"<tr><th{date_width}>Date</th><th{time_width}>Time</th>{head}</tr></thead>"
+        f"<tr><th{date_width}>{_e(tr('Date'))}</th><th{time_width}>{_e(tr('Time'))}</th>"
+        f"{head}</tr></thead>"
         f"{''.join(body)}</table>{notes}"
+    )
+
+
+def _heads(*cells: tuple[str, str]) -> str:
+    """A table's heading row: (width, text) per column ("" for no width)."""
+    return "".join(
+        f"<th width='{width}'>{_e(text)}</th>" if width else f"<th>{_e(text)}</th>"
+        for width, text in cells
+    )
+
+
+def _subtitle(title: str, note: str) -> str:
+    return (
+        f"<p style='font-weight: 600; margin-top: 6pt;'>{_e(title)} "
+        f"<span class='muted' style='font-weight: normal;'>{_e(note)}</span></p>"
     )
 
 
@@ -503,16 +555,26 @@ def _lab_results(s: Summary) -> str:
         f"<td>{_e(o.range_text)}</td><td>{_e(o.lab_flag)}</td><td>{_e(o.note)}</td></tr>"
         for o in s.lab_results
     )
-    return (
-        "<p style='font-weight: 600; margin-top: 6pt;'>Chemistry and drug levels "
-        "<span class='muted' style='font-weight: normal;'>(flagged only against the lab's "
-        "printed range; the program has none of its own for these)</span></p>"
-        "<table class='grid' width='100%' cellspacing='0' cellpadding='2' border='0.5'>"
+    heads = _heads(
+        ("12%", tr("Date")),
+        ("7%", tr("Time")),
         # the test's name needs its width ("Alanine aminotransferase" broke in a narrow column)
-        "<thead><tr><th width='12%'>Date</th><th width='7%'>Time</th>"
-        "<th width='27%'>Test</th><th width='15%'>Result</th><th width='10%'>Lab's range</th>"
-        "<th width='7%'>Lab's flag</th><th width='22%'>Note</th></tr></thead>"
-        f"{rows}</table>"
+        ("27%", tr("Test")),
+        ("15%", tr("Result")),
+        ("10%", tr("Lab's range")),
+        ("7%", tr("Lab's flag")),
+        ("22%", tr("Note")),
+    )
+    return (
+        _subtitle(
+            tr("Chemistry and drug levels"),
+            tr(
+                "(flagged only against the lab's printed range; the program has none of its "
+                "own for these)"
+            ),
+        )
+        + "<table class='grid' width='100%' cellspacing='0' cellpadding='2' border='0.5'>"
+        f"<thead><tr>{heads}</tr></thead>{rows}</table>"
     )
 
 
@@ -526,37 +588,54 @@ def _other_results(s: Summary) -> str:
         f"<td>{_e(o.range_text)}</td><td>{_e(o.lab_flag)}</td><td>{_e(o.lab_comment)}</td></tr>"
         for o in s.other_results
     )
+    heads = _heads(
+        ("12%", tr("Date")),
+        ("7%", tr("Time")),
+        ("", tr("Test")),
+        ("", tr("Result")),
+        ("", tr("Lab's range")),
+        ("", tr("Lab's flag")),
+        ("", tr("Lab's comment")),
+    )
     return (
-        "<p style='font-weight: 600; margin-top: 6pt;'>Other results "
-        "<span class='muted' style='font-weight: normal;'>(as printed by the lab; no range "
-        "check by this program)</span></p>"
-        "<table class='grid' width='100%' cellspacing='0' cellpadding='2' border='0.5'>"
-        "<thead><tr><th width='12%'>Date</th><th width='7%'>Time</th><th>Test</th>"
-        "<th>Result</th><th>Lab's range</th><th>Lab's flag</th><th>Lab's comment</th></tr>"
-        f"</thead>{rows}</table>"
+        _subtitle(
+            tr("Other results"), tr("(as printed by the lab; no range check by this program)")
+        )
+        + "<table class='grid' width='100%' cellspacing='0' cellpadding='2' border='0.5'>"
+        f"<thead><tr>{heads}</tr></thead>{rows}</table>"
     )
 
 
 def _cns(s: Summary) -> str:
-    totals = ", ".join(f"{drug} × {n}" for drug, n in s.it_totals.items()) or "none recorded"
-    parts = [H2.format("CNS prophylaxis (lumbar punctures)")]
+    totals = ", ".join(f"{drug} × {n}" for drug, n in s.it_totals.items()) or tr("none recorded")
+    parts = [H2.format(_e(tr("CNS prophylaxis (lumbar punctures)")))]
+    planned = " " + tr("(planned)")
     if s.lps:
         rows = "".join(
-            f"<tr><td>{lp.date.isoformat()}{' (planned)' if lp.planned else ''}</td>"
+            f"<tr><td>{lp.date.isoformat()}{_e(planned) if lp.planned else ''}</td>"
             f"<td>{_e(lp.drugs)}</td><td>{_e(lp.status)}</td><td>{_e(lp.csf)}</td>"
             f"<td>{_e(lp.phase)}</td></tr>"
             for lp in s.lps
         )
+        heads = _heads(
+            ("", tr("Date")),
+            ("", tr("Intrathecal drugs")),
+            ("", tr("CNS status")),
+            ("", tr("CSF")),
+            ("", tr("Phase")),
+        )
         parts.append(
             "<table class='grid' width='100%' cellspacing='0' cellpadding='2' border='0.5'>"
-            "<thead><tr><th>Date</th><th>Intrathecal drugs</th><th>CNS status</th>"
-            f"<th>CSF</th><th>Phase</th></tr></thead>{rows}</table>"
+            f"<thead><tr>{heads}</tr></thead>{rows}</table>"
         )
     else:
-        parts.append("<p class='muted'>No lumbar punctures in this range.</p>")
-    parts.append(f"<p>Intrathecal doses so far: {_e(totals)}.</p>")
+        parts.append(f"<p class='muted'>{_e(tr('No lumbar punctures in this range.'))}</p>")
+    parts.append(f"<p>{_e(tr('Intrathecal doses so far: {totals}.').format(totals=totals))}</p>")
     if s.next_lp is not None:
-        parts.append(f"<p>Next planned: {s.next_lp.date.isoformat()} — {_e(s.next_lp.text)}</p>")
+        said = tr("Next planned: {date} — {what}").format(
+            date=s.next_lp.date.isoformat(), what=s.next_lp.text
+        )
+        parts.append(f"<p>{_e(said)}</p>")
     return "".join(parts)
 
 
@@ -564,7 +643,7 @@ def _temperatures(s: Summary) -> str:
     """Temperatures and symptoms of the range: the team's fever rule as typed (none: the
     readings are only shown), the readings at or above its number or with something done,
     a line counting them all, and the symptoms."""
-    parts = [H2.format("Temperatures and symptoms")]
+    parts = [H2.format(_e(tr("Temperatures and symptoms")))]
     if s.fever_rule:
         parts.append(f"<p>{_e(s.fever_rule)}</p>")
     if s.temperatures_listed:
@@ -574,15 +653,20 @@ def _temperatures(s: Summary) -> str:
             # the date and the time each on one line: a narrow cell breaks "21:40" otherwise
             f"<tr><td>{'<br/>'.join(_nb(_e(part)) for part in t.when.split(' ', 1))}</td>"
             f"<td>{_nb(_e(t.reading))}"
-            + (f"<br/><b>{_e(AT_OR_ABOVE)}</b>" if t.marked else "")
+            + (f"<br/><b>{_e(tr(AT_OR_ABOVE))}</b>" if t.marked else "")
             + f"</td><td>{_e(t.site)}</td><td>{_e(t.done)}</td><td>{_e(t.note)}</td></tr>"
             for t in s.temperatures
         )
+        heads = _heads(
+            ("17%", tr("When")),
+            ("26%", tr("Temperature")),
+            ("", tr("Taken")),
+            ("", tr("What was done")),
+            ("", tr("Note")),
+        )
         parts.append(
             "<table class='grid' width='100%' cellspacing='0' cellpadding='2' border='0.5'>"
-            "<thead><tr><th width='17%'>When</th><th width='26%'>Temperature</th><th>Taken</th>"
-            "<th>What was done</th>"
-            f"<th>Note</th></tr></thead>{rows}</table>"
+            f"<thead><tr>{heads}</tr></thead>{rows}</table>"
         )
     if s.temperature_count:
         parts.append(f"<p>{_e(s.temperature_count)}</p>")
@@ -592,24 +676,27 @@ def _temperatures(s: Summary) -> str:
             f"<td>{_e(x.grade)}</td><td>{_e(x.note)}</td></tr>"
             for x in s.symptoms
         )
+        heads = _heads(
+            ("24%", tr("Symptom dates")),
+            ("", tr("What")),
+            ("", tr("How bad")),
+            ("", tr("Grade")),
+            ("", tr("Note")),
+        )
         parts.append(
             "<table class='grid' width='100%' cellspacing='0' cellpadding='2' border='0.5'>"
-            "<thead><tr><th width='24%'>Symptom dates</th><th>What</th><th>How bad</th>"
-            "<th>Grade</th>"
-            f"<th>Note</th></tr></thead>{rows}</table>"
+            f"<thead><tr>{heads}</tr></thead>{rows}</table>"
         )
     return "".join(parts)
 
 
 def _questions(s: Summary) -> str:
+    title = H2.format(_e(tr("Questions for the team")))
     if not s.questions:
-        return H2.format("Questions for the team") + "<p class='muted'>No open questions.</p>"
+        return title + f"<p class='muted'>{_e(tr('No open questions.'))}</p>"
     items = "".join(
-        f"<tr><td width='4%'>☐</td><td>{_e(q.text)} <span class='muted'>(noted "
-        f"{q.date.isoformat()})</span></td></tr>"
+        f"<tr><td width='4%'>☐</td><td>{_e(q.text)} <span class='muted'>"
+        f"{_e(tr('(noted {date})').format(date=q.date.isoformat()))}</span></td></tr>"
         for q in s.questions
     )
-    return (
-        H2.format("Questions for the team")
-        + f"<table width='100%' cellspacing='0' cellpadding='2'>{items}</table>"
-    )
+    return title + f"<table width='100%' cellspacing='0' cellpadding='2'>{items}</table>"

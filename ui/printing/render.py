@@ -25,6 +25,7 @@ from tracker import medicines
 from tracker import timeline as layout
 from tracker.assessment import make_assessor
 from tracker.display import UnitPreference
+from tracker.i18n import tr
 from tracker.model import (
     Appointment,
     CnsVisit,
@@ -224,7 +225,7 @@ def paint_summary(
     pages = doc.pageCount()
     painter = QPainter()
     if not painter.begin(device):
-        raise OSError(errno.EIO, "the pages could not be started")
+        raise OSError(errno.EIO, tr("the pages could not be started"))
     try:
         for page in range(pages):
             if page:
@@ -242,7 +243,7 @@ def paint_summary(
     finally:
         ended = painter.end()
     if not ended:
-        raise OSError(errno.EIO, "the pages could not be finished")
+        raise OSError(errno.EIO, tr("the pages could not be finished"))
     return pages
 
 
@@ -288,7 +289,7 @@ def write_pdf(
             writer = QPdfWriter(str(temp))
             writer.setPageLayout(page_layout(request.paper))
             writer.setResolution(300)
-            writer.setTitle(summary.title if not summary.redacted else "Treatment summary")
+            writer.setTitle(summary.title if not summary.redacted else tr("Treatment summary"))
             writer.setCreator("Treatment Tracker")
             try:
                 pages = paint_summary(writer, record, request, summary)
@@ -296,7 +297,7 @@ def write_pdf(
                 del writer  # closes the file
             check_pdf(temp, pages)
     except OSError as exc:
-        raise durable.cannot_save("the summary", target, exc) from exc
+        raise durable.cannot_save(tr("the summary"), target, exc) from exc
     return pages
 
 
@@ -313,4 +314,4 @@ def check_pdf(path: Path, pages: int) -> None:
         or not data[int(tail[1]) :].startswith(b"xref")
         or [int(n) for n in counts] != [pages]
     ):
-        raise OSError(errno.EIO, "the PDF came out incomplete")
+        raise OSError(errno.EIO, tr("the PDF came out incomplete"))

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from tracker import analytes
 from tracker import timeline as layout
 from tracker.display import chart_units
+from tracker.i18n import N_
 from tracker.kinds import Changes
 from tracker.model import (
     Appointment,
@@ -48,23 +49,23 @@ RECENT_DAYS = 120  # counts, temperatures and doses shown in the first picture; 
 # follows a moment later
 
 LANES = (
-    ("phases", "Phases"),
-    ("milestones", "Milestones"),
-    ("cns", "Lumbar punctures"),
-    ("appointments", "Appointments"),
-    ("plan", "Plan (LPs and MRD checks)"),
-    ("growth", "Weight"),
-    ("temperatures", "Temperature"),
-    ("symptoms", "Symptoms"),
-    ("stays", "Hospital stays"),
-    ("transfusions", "Transfusions"),
+    ("phases", N_("Phases")),
+    ("milestones", N_("Milestones")),
+    ("cns", N_("Lumbar punctures")),
+    ("appointments", N_("Appointments")),
+    ("plan", N_("Plan (LPs and MRD checks)")),
+    ("growth", N_("Weight")),
+    ("temperatures", N_("Temperature")),
+    ("symptoms", N_("Symptoms")),
+    ("stays", N_("Hospital stays")),
+    ("transfusions", N_("Transfusions")),
     # the medicines and the doses given right above the counts (issue 12: "shown next to
     # the counts on the timeline"), the doses lane touching the ANC chart
-    ("medicines", "Medicines"),
-    ("doses", "Doses"),
-    ("anc", "ANC (neutrophils)"),
-    ("hgb", "Hemoglobin"),
-    ("plt", "Platelets"),
+    ("medicines", N_("Medicines")),
+    ("doses", N_("Doses")),
+    ("anc", N_("ANC (neutrophils)")),
+    ("hgb", N_("Hemoglobin")),
+    ("plt", N_("Platelets")),
 )
 
 # The kind of entry each of tracker.timeline.build's inputs is read from;

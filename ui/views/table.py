@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QEvent,
     QItemSelectionModel,
     QModelIndex,
@@ -32,11 +31,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker.i18n import N_, tr
 from tracker.kinds import Changes, by_key
 from tracker.kinds.fields import Link
 from ui.bridge import RecordBridge
 from ui.contrast import hint_style
-from ui.kind_ui import KindUi, tr
+from ui.kind_ui import KindUi
 from ui.models.tables import RecordTableModel
 
 # The list with the keyboard focus is framed in the focus colour; the others have a thin
@@ -49,8 +49,8 @@ FOCUS_FRAME = (
 )
 
 # Edit and Delete of the table the keyboard is in (the others' without the letters).
-EDIT_TEXT = QT_TRANSLATE_NOOP("RecordTable", "Ed&it…")  # E is the Edit menu's
-DELETE_TEXT = QT_TRANSLATE_NOOP("RecordTable", "De&lete")
+EDIT_TEXT = N_("Ed&it…")  # E is the Edit menu's
+DELETE_TEXT = N_("De&lete")
 
 
 def without_letter(text: str) -> str:

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker import adherence
+from tracker.i18n import N_
 from tracker.kinds import Changes
 from tracker.kinds.dose import ASK_AFTER_VOMITING, DOSE_STATUS, WITH_GIVEN_TIME, plan_dose_text
 from tracker.model import DoseLog, DoseStatus, MedicinePlan
@@ -58,11 +59,11 @@ KEYS: dict[Qt.Key, DoseStatus] = {
     Qt.Key.Key_P: DoseStatus.PARTLY_GIVEN,
 }
 BUTTONS = (
-    (DoseStatus.GIVEN, "Given (G)"),
-    (DoseStatus.MISSED, "Missed (M)"),
-    (DoseStatus.VOMITED, "Vomited (V)"),
-    (DoseStatus.HELD, "Held by the team (H)"),
-    (DoseStatus.PARTLY_GIVEN, "Partly given… (P)"),
+    (DoseStatus.GIVEN, N_("Given (G)")),
+    (DoseStatus.MISSED, N_("Missed (M)")),
+    (DoseStatus.VOMITED, N_("Vomited (V)")),
+    (DoseStatus.HELD, N_("Held by the team (H)")),
+    (DoseStatus.PARTLY_GIVEN, N_("Partly given… (P)")),
 )
 
 
@@ -438,7 +439,9 @@ class TodayView(RecordView):
         locale = QLocale()
         date_text = locale.toString(QDate(day.year, day.month, day.day), "dddd d MMMM yyyy")
         self.day_label.setText(
-            f"<b>{self.tr('Today') + ', ' if day == today else ''}{date_text}</b>"
+            "<b>{}</b>".format(
+                self.tr("Today, {date}").format(date=date_text) if day == today else date_text
+            )
         )
         self.next_button.setEnabled(day < today)
         self.today_button.setEnabled(day != today)
