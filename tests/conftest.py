@@ -13,6 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+# Tests hold on any machine: the program speaks the system's language and writes values in
+# its locale, so every test starts from English and the C locale (a test of another
+# language sets it itself; a child process started with another LANG drops these).
+os.environ["LANGUAGE"] = "en"
+os.environ["LC_ALL"] = "C.UTF-8"
 from hypothesis import HealthCheck
 from hypothesis import settings as _hypothesis_settings
 

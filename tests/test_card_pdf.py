@@ -81,7 +81,7 @@ def test_the_command_line_writes_one_page_at_each_size(qapp, demo, tmp_path, siz
         "6-mercaptopurine 10 mg",  # the demo's current plans, as the team wrote them
         "methotrexate (by mouth) 5 mg",
         "co-trimoxazole",
-        "Kept by the family; not a medical record. Printed 2026-11-24.",
+        "Kept by the family; not a medical record. Printed 24 Nov 2026.",  # locale's form
     ):
         assert part in text, (size, part)
     for code in ("ANC", "Hb", "PLT"):

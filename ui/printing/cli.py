@@ -7,12 +7,13 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from tracker import cli
+from tracker import cli, i18n
 from tracker.clock import Clock, system_clock
 from tracker.dates import date_window, parse_date
 from tracker.i18n import tr, trn
 from tracker.store import Record, RecordError
 from tracker.summary import SummaryError
+from ui.language import page_language
 
 
 def run_summary(
@@ -42,8 +43,9 @@ def run_summary(
             request = SummaryRequest(
                 child.id, start=start, end=end, redact=args.redact, paper=args.paper
             )
-            nothing_new = make_summary(record, request).nothing_new
-            pages = write_pdf(record, request, args.out)
+            nothing_new = make_summary(record, request).nothing_new  # the terminal: ISO
+            with page_language(i18n.language()):  # the page: its language's dates
+                pages = write_pdf(record, request, args.out)
     except (ValueError, RecordError, SummaryError) as exc:
         print(f"treatment-tracker: {exc}", file=err)
         return cli.EXIT_PROBLEM
@@ -83,7 +85,8 @@ def run_card(
                 tr("The record has no child yet; there is nothing to put on a card."),
             )
             assert child.id is not None
-            scale = write_card_pdf(record, CardRequest(child.id, args.size), args.out)
+            with page_language(i18n.language()):  # the card: its language's dates
+                scale = write_card_pdf(record, CardRequest(child.id, args.size), args.out)
     except (ValueError, RecordError) as exc:
         print(f"treatment-tracker: {exc}", file=err)
         return cli.EXIT_PROBLEM
@@ -106,11 +109,7 @@ def _application():  # type: ignore[no-untyped-def]
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from ui.language import apply_language
-
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    apply_language("", app)  # the page in the system's language, its dates in its locale
-    return app
+    return QApplication.instance() or QApplication(sys.argv[:1])
 
 
 def _could_not_write(out: Path, exc: OSError) -> str:
