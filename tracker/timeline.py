@@ -23,7 +23,7 @@ from tracker import analytes, fever, labels, medicines, range_units, ranges, sch
 from tracker.analytes import format_number
 from tracker.anc import calculate_anc
 from tracker.dates import MONTHS, day_month, day_of_phase
-from tracker.display import converted_number, typed_number
+from tracker.display import converted_number, typed_number, unit_spelling
 from tracker.kinds import growth as growth_kind
 from tracker.kinds import stay as stay_kind
 from tracker.kinds import transfusion as transfusion_kind
@@ -169,10 +169,11 @@ class Point:
         converted = bool(v.unit) and a.unit(v.unit) is not a.unit(self.unit)
         number = converted_number(self.y, v.value_text) if converted else typed_number(v)
         tip = f"{when}\n{a.name}: {self.comparator}{number} {self.unit}"
+        reported = unit_spelling(self.code, v.unit)
         if converted:
-            tip += f"\n(reported as {v.value_text} {v.unit})"
+            tip += f"\n(reported as {v.value_text} {reported})"
         if v.range_text:
-            tip += f"\nLab's range: {v.range_text} {v.unit}"
+            tip += f"\nLab's range: {v.range_text} {reported}"
         return tip
 
 
