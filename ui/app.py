@@ -139,6 +139,10 @@ def run_gui(args, clock: Clock = system_clock) -> int:  # type: ignore[no-untype
     install_crash_hook(data_folder() / "logs", clock)
     interaction = Interaction()
     non_interactive = args.screenshot is not None
+    if not non_interactive:  # a screenshot never waits in an event loop
+        from ui.quit_signals import quit_on_signals
+
+        quit_on_signals(app)
 
     if args.demo:
         from tracker.demo import write_demo
