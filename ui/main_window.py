@@ -165,6 +165,16 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, key=ui.key: self.add(key))
             add_menu.addAction(action)
             self.add_actions[ui.key] = action
+        self.timeline_view.first_steps.set_steps(
+            [
+                *(
+                    self.add_actions[k]
+                    for k in ("roadmap", "phase", "count")
+                    if k in self.add_actions
+                ),
+                a[ActionId.IMPORT_CSV],
+            ]
+        )
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         for action_id in (
             ActionId.VIEW_TIMELINE,

@@ -40,6 +40,7 @@ from tracker.model import (
 )
 from ui.bridge import RecordBridge
 from ui.settings import Settings
+from ui.timeline.first_steps import FirstSteps
 from ui.timeline.widget import TimelineWidget
 
 RECENT_DAYS = 120  # counts, temperatures and doses shown in the first picture; the rest
@@ -190,6 +191,8 @@ class TimelineView(QWidget):
         self.widget.item_focused.connect(
             lambda r: self.scroll.ensureVisible(int(r.center().x()), int(r.center().y()), 0, 40)
         )
+        self.first_steps = FirstSteps(self)  # a new, empty record: what to do first
+        outer.addWidget(self.first_steps)
         outer.addWidget(self.scroll, 1)
         bridge.changed.connect(self.on_changed)
         bridge.child_selected.connect(lambda _id: self.refresh(keep_range=False))
@@ -255,6 +258,7 @@ class TimelineView(QWidget):
             self._inputs = {}
             empty = layout.build([], [], [], [], record.today(), lanes=self.shown_lanes())
             self.widget.set_timeline(empty, keep_range=False)
+            self.first_steps.hide()
             return
         if recent_first or not self._inputs:
             changed = None
@@ -300,6 +304,13 @@ class TimelineView(QWidget):
         if legend:  # what each line drawn marks, in its unit, with its source
             self.threshold_action.setToolTip(legend)
         self.widget.set_timeline(timeline, keep_range=keep_range)
+        self._show_first_steps()
+
+    def _show_first_steps(self) -> None:
+        """The first steps while the child's record holds nothing the timeline draws (not
+        while only the last months are read: the history may hold something)."""
+        nothing = self.bridge.child_id is not None and not any(self._inputs.values())
+        self.first_steps.setVisible(nothing and not self._history_pending)
 
     def _read(self, name: str, child_id: int, since: dt.date | None) -> Sequence[Any]:
         """One of build()'s inputs from the record; the history ones from ``since`` on."""
