@@ -51,3 +51,27 @@ def test_the_program_is_named_once_in_the_title_bar(window) -> None:  # type: ig
     shown = title if title.endswith(name) else f"{title} — {name}"
     assert title == window.bridge.record.path.name
     assert shown.count("Treatment Tracker") <= 1 and shown.count(name) == 1, shown
+
+
+def test_an_undo_the_record_refuses_says_so_not_saved(qtbot, window, bridge, interaction) -> None:  # type: ignore[no-untyped-def]
+    """An undo the record refuses (a date-of-birth change undone after an import added an
+    entry the old date would leave before birth) left the status bar saying "Saved: <the
+    step before>. Ctrl+Z undoes it."; it says the step was not undone."""
+    import datetime as dt
+    from dataclasses import replace
+
+    from tracker.kinds import Changes
+    from tracker.model import Appointment, Question
+    from ui.actions import ActionId
+
+    mila = bridge.current_child()
+    bridge.save(Appointment(mila.id, dt.date(2026, 12, 8), dt.time(9, 0), "Dr. Vos"))
+    bridge.save(replace(mila, birth_date=mila.birth_date - dt.timedelta(days=30)))
+    step = bridge.undo_stack.undoText()
+    bridge.record.save(Question(mila.id, mila.birth_date - dt.timedelta(days=10), "imported"))
+    bridge.changed_outside(Changes.of(Question))  # as an import does: not an undo step
+    window.actions_[ActionId.UNDO].trigger()
+    assert [kind for kind, _, _ in interaction.asked] == ["error"]  # "Could not undo"
+    said = window.statusBar().currentMessage()
+    assert said == f"Not undone: {step}", said
+    assert window.actions_[ActionId.UNDO].text() == "&Undo: appointment of 2026-12-08 added"

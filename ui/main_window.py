@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.setWindowTitle(self.tr("{file}").format(file=bridge.record.path.name))
         self.actions_ = Actions(self)
+        self._refused_step = ""  # the undo or redo the record last refused
         self._printer = None  # one QPrinter, made on first use and kept for its settings
         bridge.set_unit_preference(settings.unit_preference)
         bridge.set_show_grades(settings.show_grades)
@@ -264,6 +265,7 @@ class MainWindow(QMainWindow):
         self._update_child_actions()
 
     def _undo_refused(self, what: str, reason: str) -> None:
+        self._refused_step = what  # said in the status bar once the stack has moved
         self.interaction.error(
             self,
             self.tr("Could not undo"),
@@ -289,7 +291,14 @@ class MainWindow(QMainWindow):
         except RuntimeError:  # the stack is being destroyed (it clears itself on the way)
             return
         how, self.bridge.last_move = self.bridge.last_move, ""
-        if how == "undone" and index < count:
+        if how in ("not undone", "not redone"):  # refused: the step left the stack
+            text = (
+                self.tr("Not undone: {what}")
+                if how == "not undone"
+                else self.tr("Not redone: {what}")
+            )
+            message = text.format(what=self._refused_step)
+        elif how == "undone" and index < count:
             message = self.tr("Undone: {what}").format(what=stack.text(index))
         elif how == "redone" and index > 0:
             message = self.tr("Redone: {what}").format(what=stack.text(index - 1))
