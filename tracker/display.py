@@ -117,8 +117,8 @@ def shown(v: CountValue, preference: UnitPreference) -> Shown:
     """A stored value as it should be displayed under ``preference``."""
     a = analytes.analyte(v.analyte)
     if preference is UnitPreference.AS_REPORTED:  # the number exactly as typed from the report
-        unit = unit_spelling(v.analyte, v.unit)
-        return Shown(v.value, v.comparator.value + typed_number(v), unit, False)
+        spelled = unit_spelling(v.analyte, v.unit)
+        return Shown(v.value, v.comparator.value + typed_number(v), spelled, False)
     label = display_unit(v.analyte, preference)
     unit = a.unit(label)
     assert unit is not None
