@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from conftest import TODAY
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QStyle, QStyleOptionFrame
 from test_gui_mnemonics import DIALOG_KEYS, open_dialog
 
@@ -130,11 +132,34 @@ def test_a_fields_red_outline_goes_once_it_is_right_or_left_empty(qtbot, bridge)
     type_text(time, "")  # the time is optional: empty is right
     assert time.styleSheet() == "" and not error_label(dialog, "time").isVisible()
     assert date.line.styleSheet() == field_error_style()  # still wrong, still marked
-    type_text(date.line, "2026-11-2")  # on the way to a date: still wrong
-    assert date.line.styleSheet() == field_error_style()
     type_text(date.line, "2026-11-20")
     assert date.line.styleSheet() == "" and not error_label(dialog, "date").isVisible()
     assert not dialog.banner.isVisible()  # nothing marked is left to correct
+
+
+def test_a_fields_message_goes_as_soon_as_the_field_is_changed(qtbot, bridge) -> None:  # type: ignore[no-untyped-def]
+    """Issue 15: messages stayed red after the field was put right.  A field's own message
+    and outline go with the first change to it (Save checks it again); a field not touched
+    keeps its mark while it is still wrong."""
+    from gui_helpers import error_label, type_text
+
+    from ui.contrast import field_error_style
+
+    dialog = open_dialog(bridge, "appointment")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    time, date = dialog.field("time"), dialog.field("date")
+    type_text(time, "25:00")
+    type_text(date.line, "2026-13-01")
+    dialog.accept()
+    assert error_label(dialog, "date").isVisible() and error_label(dialog, "time").isVisible()
+    date.line.end(False)
+    QTest.keyClick(date.line, Qt.Key.Key_Backspace)  # "2026-13-0": not a date yet
+    assert date.line.styleSheet() == "" and not error_label(dialog, "date").isVisible()
+    assert time.styleSheet() == field_error_style() and error_label(dialog, "time").isVisible()
+    assert dialog.banner.isVisible()  # the time is still marked
+    dialog.accept()  # Save checks again: the date is marked anew, nothing saved
+    assert dialog.isVisible() and error_label(dialog, "date").isVisible()
 
 
 def test_the_count_dialogs_tab_loses_its_warning_with_the_outline(qtbot, bridge) -> None:  # type: ignore[no-untyped-def]

@@ -355,7 +355,9 @@ def test_count_add_edit_delete_undo_redo(qtbot, window, record_path):
     assert (plt["range_low"], plt["range_high"]) == (150.0, 450.0)
     # The table shows the values as typed, with their units.
     wbc_column = view.model.analyte_column("wbc")
-    assert view.model.index(0, wbc_column).data().startswith("1.2 K/uL")  # then its flag
+    assert (
+        view.model.index(0, wbc_column).data().startswith("1.2 ×10³/µL")
+    )  # one spelling; then its flag
     assert not view.table.isColumnHidden(wbc_column)
     assert view.table.isColumnHidden(view.model.analyte_column("rbc"))
 

@@ -35,8 +35,9 @@ class Answers(ScriptedInteraction):
 
 
 def test_save_a_copy_is_checked_private_and_quiets_the_reminder(  # type: ignore[no-untyped-def]
-    qtbot, window, record, tmp_path
+    qtbot, window, record, tmp_path, monkeypatch
 ) -> None:
+    monkeypatch.setattr("ui.safety.FIRST_REMINDER_DAYS", 0)  # a record kept long enough
     from tracker.store.backup import days_since_last_copy
 
     answers = Answers(tmp_path / "usb" / "mila-copy")

@@ -84,13 +84,13 @@ def test_header_shows_who_where_and_the_latest_counts(qtbot, filled, window, bri
     assert "Latest counts" in counts
     for expected in (
         "WBC",
-        "1.2 K/uL",
+        "1.2 ×10³/µL",  # the program's spelling of "K/uL"
         "ANC",
-        "0.4 10^9/L",
+        "0.4 ×10⁹/L",
         "Hb",
         "98 g/L",
         "PLT",
-        "120 10^9/L",
+        "120 ×10⁹/L",
         "2026-11-10",
     ):
         assert expected in counts, expected
@@ -98,7 +98,7 @@ def test_header_shows_who_where_and_the_latest_counts(qtbot, filled, window, bri
 
     # A newer count replaces the glance at once.
     bridge.save(blood_count(bridge.current_child(), "2026-11-24", plt="31 10^9/L"))
-    assert "31 10^9/L" in header.counts.text()
+    assert "31 ×10⁹/L" in header.counts.text()
     assert "120 10^9/L" not in header.counts.text()
 
 
@@ -132,7 +132,7 @@ def test_switching_child_updates_header_and_views(qtbot, filled, bridge, interac
     assert bridge.child_id == noah.id
     assert window.header.name.text() == "Noah"
     assert window.header.age.text() == "Age 8 months 22 days"
-    assert "250 10^9/L" in window.header.counts.text()
+    assert "250 ×10⁹/L" in window.header.counts.text()
     refresh_views(window)
     assert [r.id for r in window.counts_view.model.items()] == [
         r.id for r in bridge.record.counts(noah.id)

@@ -45,8 +45,9 @@ def _button(reminder: QWidget, text: str) -> QPushButton:
 
 
 def test_not_now_quiets_the_copy_reminder_for_a_week(
-    qtbot, window, bridge, interaction, settings
+    qtbot, window, bridge, interaction, settings, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("ui.safety.FIRST_REMINDER_DAYS", 0)  # a record kept long enough
     window.show_safety_notes()
     assert window.reminder.isVisibleTo(window)
     QTest.mouseClick(_button(window.reminder, "Not now"), Qt.MouseButton.LeftButton)
@@ -65,7 +66,8 @@ def test_not_now_quiets_the_copy_reminder_for_a_week(
     assert later.reminder.isVisibleTo(later)  # never copied yet: it comes back
 
 
-def test_the_reminders_buttons_come_first_in_tab_order(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+def test_the_reminders_buttons_come_first_in_tab_order(qtbot, window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("ui.safety.FIRST_REMINDER_DAYS", 0)  # a record kept long enough
     window.show_safety_notes()
     activate(qtbot, window)
     chain: list[QWidget] = []

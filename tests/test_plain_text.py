@@ -273,4 +273,4 @@ def test_header_counts_show_a_value_printed_below_the_range_of_the_lab(
     doc = QTextDocument()
     doc.setHtml(header.counts.text())
     shown = doc.toPlainText()
-    assert "<10 10^9/L" in shown and ">20 10^9/L" in shown, shown
+    assert "<10 ×10⁹/L" in shown and ">20 ×10⁹/L" in shown, shown

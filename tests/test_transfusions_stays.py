@@ -191,7 +191,7 @@ def test_one_side_alone_says_the_other_is_missing() -> None:
     counts = [_count(D, "08:00", plt="8", unit="K/µL", n=1)]
     linked = tx.linked_counts(_platelets(), counts)
     assert linked is not None
-    assert tx.jump_text(linked) == "PLT 8 K/µL before; none within 3 days after"
+    assert tx.jump_text(linked) == "PLT 8 ×10³/µL before; none within 3 days after"  # one spelling
     assert tx.jump_text(linked, short=True) == "PLT 8 → ?"
 
 

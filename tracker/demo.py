@@ -310,6 +310,15 @@ def write_demo(path: str | Path, today: dt.date, *, now: dt.datetime | None = No
     Record.create(path, clock=clock, fill=lambda record: build_demo(record, today)).close()
 
 
+META_DEMO = "demo"
+"""Set in the demo record's meta: the window does not ask to copy the demo to safety."""
+
+
+def is_demo(record: Record) -> bool:
+    """Whether ``record`` is the demo (made by :func:`build_demo`)."""
+    return record.meta(META_DEMO) is not None
+
+
 def build_demo(record: Record, today: dt.date) -> int:
     """Add the demo child to ``record`` with every date relative to ``today``; its id."""
     if record.today() < today:
@@ -317,6 +326,7 @@ def build_demo(record: Record, today: dt.date) -> int:
             f"the record's clock says {record.today().isoformat()}, before the demo's "
             f"today ({today.isoformat()}); the demo would lie in the future"
         )
+    record.set_meta(META_DEMO, "1")
     rng = random.Random(SEED)
     diagnosis = today - dt.timedelta(days=DIAGNOSIS_DAYS_AGO)
     birth = diagnosis - AGE_AT_DIAGNOSIS

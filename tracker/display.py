@@ -42,12 +42,20 @@ _COUNT_US = "×10³/µL"
 _COUNT_SI = "×10⁹/L"
 
 
+def unit_spelling(code: str, unit_text: str) -> str:
+    """The program's own spelling of a unit of ``code`` as stored or printed ("K/uL" →
+    "×10³/µL", "10^9/L" → "×10⁹/L"): every place that shows a stored unit uses it, so
+    the screen and the paper spell each unit one way.  A unit the catalogue does not
+    know is shown as typed."""
+    unit = analytes.analyte(code).unit(unit_text) if unit_text else None
+    return unit.label if unit else unit_text
+
+
 def display_unit(code: str, preference: UnitPreference, reported_unit: str = "") -> str:
     """The unit label to show ``code`` in (for "as reported", the unit the lab used)."""
     a = analytes.analyte(code)
     if preference is UnitPreference.AS_REPORTED:
-        unit = a.unit(reported_unit) if reported_unit else None
-        return unit.label if unit else (reported_unit or a.default_unit.label)
+        return unit_spelling(code, reported_unit) or a.default_unit.label
     if a.canonical_unit == analytes.COUNT_CANONICAL:
         return _COUNT_US if preference is UnitPreference.US else _COUNT_SI
     if preference is UnitPreference.US:
@@ -122,8 +130,9 @@ def typed_number(v: CountValue) -> str:
 def shown(v: CountValue, preference: UnitPreference) -> Shown:
     """A stored value as it should be displayed under ``preference``."""
     a = analytes.analyte(v.analyte)
-    if preference is UnitPreference.AS_REPORTED:  # exactly the unit as typed from the report
-        return Shown(v.value, v.comparator.value + typed_number(v), v.unit, False)
+    if preference is UnitPreference.AS_REPORTED:  # the number exactly as typed from the report
+        spelled = unit_spelling(v.analyte, v.unit)
+        return Shown(v.value, v.comparator.value + typed_number(v), spelled, False)
     label = display_unit(v.analyte, preference)
     unit = a.unit(label)
     assert unit is not None

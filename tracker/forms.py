@@ -63,7 +63,7 @@ from tracker.model import (
     ThresholdPurpose,
     YesNoUnknown,
 )
-from tracker.mrd import is_bare_number, parse_mrd
+from tracker.mrd import CARRIES_MRD, MRD_OPTIONAL, is_bare_number, parse_mrd
 
 
 class FormErrors(ValueError):
@@ -419,7 +419,7 @@ def milestone_from_form(
     )
     planned = field_text(f, "planned") in ("1", "true", "yes")
     mrd: Mrd | None = None
-    if kind is MilestoneKind.MRD_RESULT:
+    if kind in CARRIES_MRD and not (kind in MRD_OPTIONAL and _no_mrd(f)):
         qualifier = c.choice(
             f,
             "mrd_qualifier",
@@ -477,6 +477,14 @@ def milestone_from_form(
     return milestone
 
 
+def _no_mrd(f: Mapping[str, str]) -> bool:
+    """A marrow check whose MRD part is left as it opens (no value, method or sample, and
+    "measured value"): a check without an MRD result, not an MRD result missing its value."""
+    untouched = field_text(f, "mrd_qualifier") in ("", MrdQualifier.QUANTIFIED.value)
+    typed = ("mrd_value", "mrd_method", "mrd_sample")
+    return untouched and not any(field_text(f, key) for key in typed)
+
+
 def _parse_mrd_as(text: str, notation: str) -> float:
     return parse_mrd(text, bare_as=notation)
 
@@ -490,8 +498,10 @@ def validate_milestone(m: Milestone, child: Child, today: dt.date) -> dict[str, 
             "Date: {date} is in the future; tick “Planned” for something still to come"
         ).format(date=date_text(m.date))
     if m.mrd is not None:
-        if m.kind is not MilestoneKind.MRD_RESULT:
-            errors["kind"] = tr("Kind: only an MRD result can carry an MRD value")
+        if m.kind not in CARRIES_MRD:
+            errors["kind"] = tr(
+                "Kind: only an MRD result or a bone-marrow check can carry an MRD value"
+            )
         if m.mrd.fraction is not None and not 0 <= m.mrd.fraction <= 1:
             errors["mrd_value"] = tr("MRD value: must be between 0 and 100%")
         if m.mrd.qualifier is MrdQualifier.QUANTIFIED and m.mrd.fraction is None and not m.planned:

@@ -10,7 +10,14 @@ import decimal
 import re
 
 from tracker.i18n import N_, tr
-from tracker.model import Mrd, MrdQualifier
+from tracker.model import MilestoneKind, Mrd, MrdQualifier
+
+CARRIES_MRD = frozenset({MilestoneKind.MRD_RESULT, MilestoneKind.MARROW_CHECK})
+"""The milestone kinds that carry an MRD result: an MRD result, and a bone-marrow check
+whose MRD came back with it (optional there).  The form, the record's rule, the dialog
+and the plan's "done" marks all read it."""
+MRD_OPTIONAL = frozenset({MilestoneKind.MARROW_CHECK})
+"""Of those, the kinds that may be saved without one (a marrow check's MRD may come later)."""
 
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 _DECIMAL = r"\d+(?:\.\d+)?"

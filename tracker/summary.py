@@ -24,6 +24,7 @@ from tracker.display import (
     converted_number,
     display_unit,
     typed_number,
+    unit_spelling,
 )
 from tracker.i18n import N_, tr, trn
 from tracker.i18n.formats import date_text, date_time_text, time_text
@@ -806,7 +807,7 @@ def _counts_table(
         if units is not UnitPreference.AS_REPORTED:
             column_unit[code] = display_unit(code, units)
         elif typed and len({id(a.unit(t)) for t in typed}) == 1:
-            column_unit[code] = typed[0]
+            column_unit[code] = unit_spelling(code, typed[0])
         else:
             newest = a.unit(typed[0]) if typed else None
             column_unit[code] = newest.label if newest else display_unit(code, units)
@@ -889,7 +890,7 @@ def _counts_table(
                     r.taken_date,
                     r.taken_time.strftime("%H:%M") if r.taken_time else "",
                     a.name,
-                    f"{v.value_text} {v.unit}".strip(),
+                    f"{v.value_text} {unit_spelling(code, v.unit)}".strip(),
                     v.range_text or tr("no range given"),
                     flag_in_cell(flagged.word) if flagged else "",
                     v.lab_flag,

@@ -23,7 +23,7 @@ from tracker import analytes, fever, labels, medicines, range_units, ranges, sch
 from tracker.analytes import format_number
 from tracker.anc import calculate_anc
 from tracker.dates import day_month, day_of_phase, short_month
-from tracker.display import converted_number, typed_number
+from tracker.display import converted_number, typed_number, unit_spelling
 from tracker.i18n import N_, tr, trn
 from tracker.i18n.formats import date_text, date_time_text, time_text
 from tracker.kinds import growth as growth_kind
@@ -178,10 +178,15 @@ class Point:
         converted = bool(v.unit) and a.unit(v.unit) is not a.unit(self.unit)
         number = converted_number(self.y, v.value_text) if converted else typed_number(v)
         tip = f"{when}\n{a.name}: {self.comparator}{number} {self.unit}"
+        reported = unit_spelling(self.code, v.unit)
         if converted:
-            tip += "\n" + tr("(reported as {value} {unit})").format(value=v.value_text, unit=v.unit)
+            tip += "\n" + tr("(reported as {value} {unit})").format(
+                value=v.value_text, unit=reported
+            )
         if v.range_text:
-            tip += "\n" + tr("Lab's range: {range} {unit}").format(range=v.range_text, unit=v.unit)
+            tip += "\n" + tr("Lab's range: {range} {unit}").format(
+                range=v.range_text, unit=reported
+            )
         return tip
 
 

@@ -175,6 +175,10 @@ def run_gui(args, clock: Clock = system_clock) -> int:  # type: ignore[no-untype
         from ui.settings import Settings
 
         apply_language(Settings().language, app)
+    if not non_interactive:  # a screenshot never waits in an event loop
+        from ui.quit_signals import quit_on_signals
+
+        quit_on_signals(app)
 
     if args.demo:
         from tracker.demo import write_demo

@@ -68,6 +68,7 @@ class _Applied(QUndoCommand):
             changes = step()
         except RecordError as exc:
             self.setObsolete(True)
+            self._moved("not undone" if back else "not redone")
             self._refused(self.text(), str(exc))
             return
         written = self._written()
@@ -101,8 +102,9 @@ class RecordBridge(QObject):
         # (None before: added; None after: deleted), or None when it wrote more or is not
         # known.  A view may then change that one row instead of reading its list again.
         self.written: Written = None
-        # How the undo stack last moved: "saved" (a new step), "undone" or "redone"; set
-        # before its index changes, so that the window can say what happened.
+        # How the undo stack last moved: "saved" (a new step), "undone", "redone", or "not
+        # undone" / "not redone" (refused: the step left the stack); set before its index
+        # changes, so that the window can say what happened.
         self.last_move = ""
         children = record.children()
         if children:

@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self._dialog_focus)
+        self._refused_step = ""  # the undo or redo the record last refused
         self._printer = None  # one QPrinter, made on first use and kept for its settings
         bridge.set_unit_preference(settings.unit_preference)
         bridge.set_show_grades(settings.show_grades)
@@ -178,6 +179,16 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, key=ui.key: self.add(key))
             add_menu.addAction(action)
             self.add_actions[ui.key] = action
+        self.timeline_view.first_steps.set_steps(
+            [
+                *(
+                    self.add_actions[k]
+                    for k in ("roadmap", "phase", "count")
+                    if k in self.add_actions
+                ),
+                a[ActionId.IMPORT_CSV],
+            ]
+        )
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         view_menu.addAction(a[ActionId.SWITCH_CHILD])
         view_menu.addSeparator()
@@ -318,6 +329,7 @@ class MainWindow(QMainWindow):
         self._update_child_actions()
 
     def _undo_refused(self, what: str, reason: str) -> None:
+        self._refused_step = what  # said in the status bar once the stack has moved
         self.interaction.error(
             self,
             self.tr("Could not undo"),
@@ -343,7 +355,14 @@ class MainWindow(QMainWindow):
         except RuntimeError:  # the stack is being destroyed (it clears itself on the way)
             return
         how, self.bridge.last_move = self.bridge.last_move, ""
-        if how == "undone" and index < count:
+        if how in ("not undone", "not redone"):  # refused: the step left the stack
+            text = (
+                self.tr("Not undone: {what}")
+                if how == "not undone"
+                else self.tr("Not redone: {what}")
+            )
+            message = text.format(what=self._refused_step)
+        elif how == "undone" and index < count:
             message = self.tr("Undone: {what}").format(what=stack.text(index))
         elif how == "redone" and index > 0:
             message = self.tr("Redone: {what}").format(what=stack.text(index - 1))

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker.demo import is_demo
 from tracker.i18n import tr
 from tracker.store import Record, RecordError
 from tracker.store import backup as backups
@@ -26,6 +27,8 @@ from ui.interaction import Interaction
 from ui.plain import plain_label
 
 REMIND_AFTER_DAYS = 30
+FIRST_REMINDER_DAYS = 7
+"""How long a record is kept before the first reminder that no copy has left the computer."""
 COPY_REMINDER_QUIET_DAYS = 7
 """How long "Not now" quiets the copy reminder of a record (it comes back after that while
 no copy has left the computer)."""
@@ -164,8 +167,17 @@ class Safety:
         return backups.days_since_last_copy(self.bridge.record)
 
     def needs_reminder(self) -> bool:
+        """Whether to remind the family to copy the record off the computer: a copy is
+        older than REMIND_AFTER_DAYS, or none was ever made of a record kept for
+        FIRST_REMINDER_DAYS (not seconds after it was begun); never for the demo."""
+        record = self.bridge.record
+        if is_demo(record):
+            return False
         days = self.days_since_copy()
-        return days is None or days >= REMIND_AFTER_DAYS
+        if days is not None:
+            return days >= REMIND_AFTER_DAYS
+        begun = record.begun_at()
+        return begun is not None and (record.today() - begun.date()).days >= FIRST_REMINDER_DAYS
 
     # ------------------------------------------------------------------ restore
 

@@ -28,7 +28,13 @@ from dataclasses import dataclass
 from tracker import analytes, forms
 from tracker.analytes import format_number, parse_number
 from tracker.dates import parse_date, parse_time
-from tracker.display import UnitPreference, converted_number, display_unit, typed_number
+from tracker.display import (
+    UnitPreference,
+    converted_number,
+    display_unit,
+    typed_number,
+    unit_spelling,
+)
 from tracker.i18n import N_, tr, trn
 from tracker.i18n.formats import date_text, time_text
 from tracker.kinds.fields import LONG_TEXT, Choice, Date, Number, Text, Time
@@ -278,7 +284,8 @@ def _in_unit(v: CountValue, unit_label: str | None) -> tuple[str, str, object]:
     a = analytes.analyte(v.analyte)
     typed_unit = a.unit(v.unit)
     if unit_label is None or typed_unit is a.unit(unit_label):
-        return v.comparator.value + typed_number(v), v.unit, typed_unit or v.unit
+        spelled = unit_spelling(v.analyte, v.unit)
+        return v.comparator.value + typed_number(v), spelled, typed_unit or v.unit
     unit = a.unit(unit_label)
     assert unit is not None
     number = converted_number(v.normalised_value / unit.factor, v.value_text)

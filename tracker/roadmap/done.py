@@ -15,10 +15,9 @@ from collections.abc import Mapping, Sequence
 
 from tracker.dates import day_month
 from tracker.i18n import tr
-from tracker.model import CnsVisit, Milestone, MilestoneKind
+from tracker.model import CnsVisit, Milestone
+from tracker.mrd import CARRIES_MRD
 from tracker.roadmap.plan import Plan, PlanItem, What
-
-_MRD_KINDS = frozenset({MilestoneKind.MRD_RESULT, MilestoneKind.MARROW_CHECK})
 
 
 def entered_items(
@@ -27,7 +26,7 @@ def entered_items(
     """Item id → the day of the entry that shows the planned LP or MRD time point done."""
     lp_days = {v.date for v in visits if not v.planned}
     mrd_days = {
-        m.date for m in milestones if not m.planned and (m.kind in _MRD_KINDS or m.mrd is not None)
+        m.date for m in milestones if not m.planned and (m.kind in CARRIES_MRD or m.mrd is not None)
     }
     return {
         it.id: it.date

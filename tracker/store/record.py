@@ -912,6 +912,15 @@ class Record:
             names = checksums.column_names(cur)
             checksums.seal(conn, "meta", checksums.as_dict(names, cur.fetchall()[0]))
 
+    def begun_at(self) -> dt.datetime | None:
+        """When the record's first child was saved (UTC), or None (no child yet)."""
+        rows = self._q("SELECT MIN(created_at) FROM child")
+        text = rows[0][0] if rows else None
+        try:
+            return dt.datetime.strptime(str(text), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+        except ValueError:
+            return None
+
     def is_empty(self) -> bool:
         """True when nothing at all has been recorded yet (no child, no row of any kind)."""
         present = tables_present(self._conn, tables())

@@ -314,13 +314,22 @@ class FormDialog(QDialog):
         if error is not None:
             self._errors[name] = error
         for signal in _edit_signals(widget):
-            signal.connect(self._recheck)
+            signal.connect(lambda *_, name=name: self._edited(name))
 
-    def _recheck(self, *_: object) -> None:
-        """A field was edited while some are marked wrong: a marked field now right (or
-        left empty where it may be) loses its red outline and its line at once, instead of
-        keeping them until the next Save.  Nothing is marked anew until then."""
+    def _edited(self, name: str) -> None:
+        """Field ``name`` changed: its own red outline and message go at once (the family
+        is correcting it; Save checks it again), and every other marked field now right
+        (or left empty where it may be) loses its mark too.  Nothing is marked anew until
+        the next Save."""
+        if name in self._marked:
+            self._unmark(name)
+            self._marked.discard(name)
+        self._recheck()
+
+    def _recheck(self) -> None:
         if not self._marked:
+            if self._generic_banner:
+                self.banner.hide()
             return
         try:
             self.build()

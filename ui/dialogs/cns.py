@@ -22,6 +22,7 @@ from tracker.analytes import format_number
 from tracker.forms import cns_visit_from_form
 from tracker.i18n import N_
 from tracker.model import Child, CnsVisit, Phase
+from tracker.phases import current_phase
 from ui.contrast import error_style
 from ui.dialogs.base import DateField, FormDialog, fill_combo
 from ui.kind_ui import Editing, KindUi
@@ -132,11 +133,30 @@ class CnsVisitDialog(FormDialog):
         note.setFixedHeight(50)
         self.add_field(more, "note", self.tr("N&ote:"), note)
         self.body.addLayout(more)
+        # A new LP is linked to the phase its date lies in, and follows the date as it is
+        # typed, until the family picks a phase themselves (an LP being edited keeps its own).
+        self._phases = phases
+        self._phase_chosen = visit is not None
+        phase.activated.connect(self._phase_picked)
+        date.edited.connect(self._follow_date)
         if visit is not None:
             self._load(visit)
         else:
             date.set_date(today)
         date.setFocus()
+
+    def _phase_picked(self) -> None:
+        self._phase_chosen = True
+
+    def _follow_date(self) -> None:
+        if self._phase_chosen:
+            return
+        try:
+            day = dt.date.fromisoformat(self.text_of("date"))
+        except ValueError:
+            return  # not a date (yet): the phase stays as it is
+        running = current_phase(self._phases, day)
+        self.set_text("phase_id", str(running.phase.id) if running is not None else "")
 
     def _load(self, v: CnsVisit) -> None:
         self.set_text("date", v.date.isoformat())

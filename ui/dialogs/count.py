@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from tracker import analytes
 from tracker.analytes import Analyte, format_number
+from tracker.display import unit_spelling
 from tracker.forms import FormErrors, ValueInput, count_from_form, count_questions
 from tracker.i18n import N_
 from tracker.io.lab_values import parse_hours
@@ -504,8 +505,8 @@ def _count_dialog(e: Editing, result: CountResult | None, parent: QWidget | None
     latest = e.bridge.counts(e.child.id) if e.child.id is not None else []
     units: dict[str, str] = {}
     for r in latest:  # oldest → newest so the newest unit wins
-        for v in r.values:
-            units[v.analyte] = v.unit
+        for v in r.values:  # in the program's spelling ("K/uL" from an import: ×10³/µL)
+            units[v.analyte] = unit_spelling(v.analyte, v.unit)
     source = latest[-1].source if latest else ""
     return CountDialog(result, e.child, e.today, parent, default_units=units, default_source=source)
 

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 from tracker import labels
 from tracker.forms import milestone_from_form, phase_from_form
 from tracker.i18n import N_
-from tracker.model import Child, Milestone, MilestoneKind, Mrd, MrdQualifier, Phase
-from tracker.mrd import format_mrd, is_bare_number, parse_mrd
+from tracker.model import Child, Milestone, Mrd, MrdQualifier, Phase
+from tracker.mrd import CARRIES_MRD, format_mrd, is_bare_number, parse_mrd
 from ui.dialogs.base import DateField, FormDialog, fill_combo
 from ui.kind_ui import KindUi
 from ui.models.tables import MilestonesModel, PhasesModel
@@ -212,7 +212,7 @@ class MilestoneDialog(FormDialog):
         self.field("date").setFocus()
 
     def _kind_changed(self) -> None:
-        self.mrd_box.setVisible(self.text_of("kind") == MilestoneKind.MRD_RESULT.value)
+        self.mrd_box.setVisible(self.text_of("kind") in {k.value for k in CARRIES_MRD})
 
     def _preview(self, text: str) -> None:
         if not text.strip():
@@ -232,7 +232,7 @@ class MilestoneDialog(FormDialog):
     def build(self) -> Milestone:
         m = self._milestone
         fields = self.texts()
-        if fields["kind"] != MilestoneKind.MRD_RESULT.value:
+        if fields["kind"] not in {k.value for k in CARRIES_MRD}:
             for key in ("mrd_qualifier", "mrd_value", "mrd_method", "mrd_sample", "mrd_notation"):
                 fields.pop(key, None)
         return milestone_from_form(

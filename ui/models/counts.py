@@ -18,7 +18,14 @@ from tracker import analytes, ranges
 from tracker.analytes import format_number
 from tracker.anc import AncView, anc_view, calculated_value
 from tracker.assessment import Assessment, assess_calculated_anc, flag_in_cell
-from tracker.display import UnitPreference, convert, converted_number, display_unit, shown
+from tracker.display import (
+    UnitPreference,
+    convert,
+    converted_number,
+    display_unit,
+    shown,
+    unit_spelling,
+)
 from tracker.i18n import tr
 from tracker.model import CountResult, CountValue, OtherResult
 from ui.models.tables import ITEM_ROLE, RecordTableModel
@@ -359,17 +366,18 @@ class CountsModel(RecordTableModel[CountResult]):
         v = r.value(key)
         lines: list[str] = []
         if v is not None:
-            lines.append(f"{a.name}: {v.value_text} {v.unit} " + tr("(as on the report)"))
+            reported = unit_spelling(key, v.unit)  # "K/uL" from an import: ×10³/µL
+            lines.append(f"{a.name}: {v.value_text} {reported} " + tr("(as on the report)"))
             lines.append(
                 tr("= {value} {unit} (standard unit)").format(
                     value=converted_number(v.normalised_value, v.value_text),
-                    unit=v.canonical_unit,
+                    unit=unit_spelling(key, v.canonical_unit),
                 )
             )
             if v.range_text:
                 lines.append(
                     tr("Lab's printed range: {range} {unit}").format(
-                        range=v.range_text, unit=v.unit
+                        range=v.range_text, unit=reported
                     )
                 )
             elif key not in ranges.BUILTIN_CODES:

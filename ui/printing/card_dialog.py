@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -32,6 +32,7 @@ from ui.printing.card import (
     paint_card,
     write_card_pdf,
 )
+from ui.printing.preview import preview_dialog
 from ui.printing.render import default_paper
 from ui.screen_fit import fit_when_shown
 
@@ -141,8 +142,7 @@ class PrintCardDialog(QDialog):
         if self._refused(request):
             return
         self._prepare(request)
-        dialog = QPrintPreviewDialog(self.printer, self)
-        dialog.paintRequested.connect(lambda printer: self._paint(printer, request))
+        dialog = preview_dialog(self.printer, self, lambda printer: self._paint(printer, request))
         dialog.exec()
 
     def print_(self) -> None:

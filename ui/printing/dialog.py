@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,6 +28,7 @@ from ui.bridge import RecordBridge
 from ui.contrast import error_style, hint_style
 from ui.dialogs.base import DateField
 from ui.interaction import Interaction
+from ui.printing.preview import preview_dialog
 from ui.printing.render import (
     SECTIONS,
     SummaryRequest,
@@ -184,8 +185,7 @@ class PrintSummaryDialog(QDialog):
         if request is None:
             return
         self._prepare_printer(request)
-        dialog = QPrintPreviewDialog(self.printer, self)
-        dialog.paintRequested.connect(lambda printer: self._paint(printer, request))
+        dialog = preview_dialog(self.printer, self, lambda printer: self._paint(printer, request))
         dialog.exec()
 
     def print_(self) -> None:

@@ -41,6 +41,7 @@ from tracker.model import (
 )
 from ui.bridge import RecordBridge
 from ui.settings import Settings
+from ui.timeline.first_steps import FirstSteps
 from ui.timeline.range_bar import RangeBar
 from ui.timeline.values_table import TimelineValuesTable
 from ui.timeline.widget import TimelineWidget
@@ -181,6 +182,8 @@ class TimelineView(QWidget):
         self.widget.item_focused.connect(
             lambda r: self.scroll.ensureVisible(int(r.center().x()), int(r.center().y()), 0, 40)
         )
+        self.first_steps = FirstSteps(self)  # a new, empty record: what to do first
+        outer.addWidget(self.first_steps)
         outer.addWidget(self.scroll, 1)
         self.values = TimelineValuesTable(self)
         self.values.item_activated.connect(self.edit_requested)
@@ -258,6 +261,7 @@ class TimelineView(QWidget):
             self._inputs = {}
             empty = layout.build([], [], [], [], record.today(), lanes=self.shown_lanes())
             self.widget.set_timeline(empty, keep_range=False)
+            self.first_steps.hide()
             self._fill_values()
             return
         if recent_first or not self._inputs:
@@ -306,6 +310,7 @@ class TimelineView(QWidget):
             self.threshold_action.setToolTip(legend)
         self.widget.set_timeline(timeline, keep_range=keep_range)
         self._fill_values()
+        self._show_first_steps()
 
     def _show_values(self, on: bool) -> None:
         """The table instead of the drawing (or back), the keys in what is shown."""
@@ -317,6 +322,12 @@ class TimelineView(QWidget):
     def _fill_values(self) -> None:
         if self.values.isVisibleTo(self):
             self.values.set_timeline(self.widget.timeline)
+
+    def _show_first_steps(self) -> None:
+        """The first steps while the child's record holds nothing the timeline draws (not
+        while only the last months are read: the history may hold something)."""
+        nothing = self.bridge.child_id is not None and not any(self._inputs.values())
+        self.first_steps.setVisible(nothing and not self._history_pending)
 
     def _read(self, name: str, child_id: int, since: dt.date | None) -> Sequence[Any]:
         """One of build()'s inputs from the record; the history ones from ``since`` on."""
