@@ -451,3 +451,18 @@ def test_the_scrolling_tabs_act_as_plain_tabs(qtbot) -> None:  # type: ignore[no
     assert tabs.focusWidget() is pages[2].findChild(QLineEdit)
     tabs.hide()  # the window hidden: the page of the tab chosen stays as it is
     assert not pages[2].isHidden()
+
+
+@on_the_small_screen
+def test_the_blood_counts_table_keeps_three_whole_rows_at_960x540(qtbot, demo_window) -> None:  # type: ignore[no-untyped-def]
+    """The charts used to crush the values table to half a row at 1024x600: its rows were
+    cut through the middle.  Now the page scrolls instead."""
+    from ui.views.lists import COUNTS_ROWS_SHOWN
+
+    window = demo_window
+    window.resize(SMALLEST)
+    window.show_view("counts")
+    settle(qtbot)
+    table = window.counts_view.counts.table
+    rows = table.verticalHeader().defaultSectionSize()
+    assert table.viewport().height() >= COUNTS_ROWS_SHOWN * rows

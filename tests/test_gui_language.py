@@ -80,7 +80,7 @@ WORDS = {
     "fr": {
         "menus": ["&Fichier", "&Édition", "A&jouter", "Affic&hage", "&Aide"],
         "tabs": ["Frise", "Phases", "NFS", "Fièvre", "Aujourd'hui", "Médicaments"],
-        "file": ["&Imprimer le résumé…", "&Quitter", "Enregistrer une &copie du dossier…"],
+        "file": ["Im&primer le résumé…", "&Quitter", "Enregistrer une c&opie du dossier…"],
         "add": "Ajouter une &phase…",
         "headers": ["Phase", "Type", "Début", "Fin", "Jours", "État", "Notes"],
         "dialog": ("Nouvelle phase", ["&Nom :", "Co&mmencée le :", "Ce qui s'est passé"]),
@@ -228,3 +228,46 @@ def test_the_menu_bar_the_add_menu_and_each_tab_keep_their_letters_apart(
             if shared:
                 clashes[(win.views.tabText(index), table and table.ui.key)] = shared
     assert clashes == {}
+
+
+def _menu_letters(menu) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    """Each menu's and submenu's Alt letters: {menu title: [letter of each item]}."""
+    found: dict[str, list[str]] = {}
+    items = [a for a in menu.actions() if not a.isSeparator() and a.isVisible()]
+    found[menu.title()] = [(mnemonic(a.text()) or "").lower() for a in items]
+    for action in items:
+        if action.menu() is not None:
+            found |= _menu_letters(action.menu())
+    return found
+
+
+def test_no_two_items_of_a_menu_share_an_alt_letter_in_the_language(win, language: str) -> None:  # type: ignore[no-untyped-def]
+    """French had three items on "I" in Fichier: Alt+F then E opened the wrong one."""
+    clashes = {}
+    for action in win.menuBar().actions():
+        for title, found in _menu_letters(action.menu()).items():
+            used = [letter for letter in found if letter]
+            doubled = sorted({letter for letter in used if used.count(letter) > 1})
+            if doubled:
+                clashes[title] = doubled
+    assert clashes == {}
+
+
+def test_the_csv_line_column_is_not_a_catheter() -> None:
+    """ "Line" heads the import preview's column of the file's line numbers: it was
+    translated as the central line ("Catéter", "Cathéter")."""
+    with i18n.using("es"):
+        assert i18n.tr("Line") == "Línea"
+    with i18n.using("fr"):
+        assert i18n.tr("Line") == "Ligne"
+
+
+@pytest.mark.parametrize("language", ["es", "fr"])
+def test_the_number_message_shows_a_number_the_form_accepts(language: str) -> None:
+    from tracker.analytes import parse_number
+
+    with i18n.using(language):
+        with pytest.raises(ValueError) as said:
+            parse_number("abc")
+    assert "1,2" in str(said.value)
+    assert parse_number("1,2").value == 1.2

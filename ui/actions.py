@@ -48,16 +48,16 @@ class ActionId(Enum):
 _SPECS: dict[ActionId, tuple[str, QKeySequence | QKeySequence.StandardKey | str | None]] = {
     ActionId.NEW_CHILD: (N_("Add a &child…"), None),
     ActionId.EDIT_CHILD: (N_("Child's &details…"), "Ctrl+I"),
-    ActionId.DELETE_CHILD: (N_("Delete this child…"), None),
+    ActionId.DELETE_CHILD: (N_("Dele&te this child…"), None),
     ActionId.PRINT_SUMMARY: (N_("&Print summary…"), QKeySequence.StandardKey.Print),
     ActionId.PRINT_CARD: (N_("Print &fever card…"), None),
     ActionId.IMPORT_CSV: (N_("&Import lab results (CSV)…"), "Ctrl+Shift+I"),
     ActionId.IMPORT_FHIR: (N_("Import lab results (FHIR &JSON)…"), None),
-    ActionId.EXPORT_CSV: (N_("Export blood counts (&CSV)…"), None),
+    ActionId.EXPORT_CSV: (N_("Export &blood counts (CSV)…"), None),
     ActionId.EXPORT_JSON: (N_("&Export whole record (JSON)…"), "Ctrl+E"),
     ActionId.EXPORT_CALENDAR: (N_("Export ca&lendar (.ics)…"), None),
     ActionId.EXPORT_FHIR: (N_("Export for a &hospital system (FHIR R4)…"), None),
-    ActionId.SAVE_COPY: (N_("Save a &copy of the record…"), QKeySequence.StandardKey.SaveAs),
+    ActionId.SAVE_COPY: (N_("Save a c&opy of the record…"), QKeySequence.StandardKey.SaveAs),
     ActionId.RESTORE: (N_("&Restore from backup…"), None),
     ActionId.CHECK: (N_("C&heck the record"), None),
     ActionId.QUIT: (N_("&Quit"), QKeySequence.StandardKey.Quit),
@@ -75,7 +75,7 @@ _SPECS: dict[ActionId, tuple[str, QKeySequence | QKeySequence.StandardKey | str 
     ActionId.VIEW_TODAY: (N_("T&oday's doses"), "Ctrl+7"),
     ActionId.VIEW_MEDICINES: (N_("&Medicines"), "Ctrl+8"),
     ActionId.VIEW_HOSPITAL: (N_("&Hospital stays && transfusions"), "Ctrl+9"),
-    ActionId.VIEW_PLAN: (N_("The &plan: roadmap and what's next"), "Ctrl+0"),
+    ActionId.VIEW_PLAN: (N_("The pla&n: roadmap and what's next"), "Ctrl+0"),
     ActionId.ABOUT: (N_("&About Treatment Tracker"), None),
 }
 

@@ -237,7 +237,9 @@ class MainWindow(QMainWindow):
         self.language_actions: dict[str, QAction] = {}
         system = LANGUAGES[system_language()]
         choices = [("", self.tr("As the &system ({language})").format(language=system))]
-        choices += [(code, f"&{name}") for code, name in LANGUAGES.items()]
+        # each named in itself, with letters of their own (English and Español share E)
+        letters = {"en": "&English", "es": "Es&pañol", "fr": "&Français"}
+        choices += [(code, letters.get(code, name)) for code, name in LANGUAGES.items()]
         for code, text in choices:
             action = QAction(text, self)
             action.setObjectName(f"language_{code or 'system'}")

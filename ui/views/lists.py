@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QSplitter,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +37,7 @@ from ui.views.table import FOCUS_FRAME, RecordTable
 
 # The least height of each table in a view of three or more (its title, buttons and a row).
 STACKED_MIN_HEIGHT = 90
+COUNTS_ROWS_SHOWN = 3  # the Blood counts table's least height, in whole rows
 
 
 class RecordView(QWidget):
@@ -222,6 +224,15 @@ class CountsView(RecordView):
         legend.setWordWrap(True)
         legend.setStyleSheet(hint_style())
         self.counts.layout().addWidget(legend)
+        # At least three whole rows of values: on a small screen the page scrolls rather
+        # than the charts crushing the table to half a row (the values are the record).
+        table = self.counts.table
+        table.setMinimumHeight(
+            table.horizontalHeader().sizeHint().height()
+            + COUNTS_ROWS_SHOWN * table.verticalHeader().defaultSectionSize()
+            + table.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+            + 2 * table.frameWidth()
+        )
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(charts)
         splitter.addWidget(self.counts)
