@@ -266,8 +266,7 @@ def test_the_csv_line_column_is_not_a_catheter() -> None:
 def test_the_number_message_shows_a_number_the_form_accepts(language: str) -> None:
     from tracker.analytes import parse_number
 
-    with i18n.using(language):
-        with pytest.raises(ValueError) as said:
-            parse_number("abc")
+    with i18n.using(language), pytest.raises(ValueError) as said:
+        parse_number("abc")
     assert "1,2" in str(said.value)
     assert parse_number("1,2").value == 1.2
