@@ -117,3 +117,19 @@ def test_a_page_can_be_made_in_another_language(qapp, restored) -> None:  # type
         assert i18n.trc("month", "May") == "mai"
     assert i18n.language() == "es"
     assert formats.date_text(dt.date(2026, 5, 1)) == "1 may 2026"
+
+
+def test_the_rebuilt_window_says_demo_in_its_language_and_keeps_the_keys_in_the_tab(  # type: ignore[no-untyped-def]
+    qtbot, window, restored
+) -> None:
+    window.show_as_demo()
+    window.show_view("cns")
+    new = window.choose_language("fr")
+    qtbot.addWidget(new)
+    assert new.windowTitle() == i18n.tr("{title} (demo)").format(title=new.bridge.record.path.name)
+    assert (
+        new.windowTitle() != window.windowTitle() or i18n.tr("{title} (demo)") == "{title} (demo)"
+    )
+    page = new.views.currentWidget()
+    focused = new.focusWidget()
+    assert focused is not None and (focused is page or page.isAncestorOf(focused))

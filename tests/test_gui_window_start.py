@@ -84,3 +84,26 @@ def test_the_reminders_buttons_come_first_in_tab_order(qtbot, window, monkeypatc
         if window.views.isAncestorOf(w) or window.header.isAncestorOf(w)
     )
     assert chain.index(save) < chain.index(not_now) < first_below
+
+
+@pytest.mark.parametrize(
+    ("room", "maximized"),
+    [(QSize(1024, 570), True), (QSize(960, 510), True), (QSize(1920, 1040), False)],
+)
+def test_a_small_screens_first_window_opens_maximized(room: QSize, maximized: bool) -> None:
+    """All of a small screen's room as the window's own size put its title bar on top of
+    it: the bottom edge and the status bar ran off the screen (checks of issue 15)."""
+    from ui.main_window import first_window_maximized
+
+    assert first_window_maximized(room) is maximized
+
+
+def test_the_first_window_on_a_small_screen_is_maximized(  # type: ignore[no-untyped-def]
+    qtbot, bridge, interaction, settings
+) -> None:
+    from ui.main_window import first_window_maximized
+
+    w = MainWindow(bridge, interaction, settings)
+    qtbot.addWidget(w)
+    room = w.screen().availableGeometry().size()
+    assert bool(w.windowState() & Qt.WindowState.WindowMaximized) is first_window_maximized(room)

@@ -238,7 +238,7 @@ def run_gui(args, clock: Clock = system_clock) -> int:  # type: ignore[no-untype
         settings = Settings()
     window = MainWindow(bridge, interaction, settings)
     if args.demo:
-        window.setWindowTitle(tr("{title} (demo)").format(title=window.windowTitle()))
+        window.show_as_demo()
     if args.view:
         window.show_view(args.view)
     if non_interactive:

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QRect, QSize
+from PySide6.QtCore import QCoreApplication, QRect, QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QVBoxLayout, QWidget
 
@@ -59,9 +59,16 @@ SMALL_SCREEN = QSize(1280, 800)
 def first_window_size(room: QSize) -> QSize:
     """The window's size at the very first start (after that, the size the family left it
     at): all of a small screen's room, 80% of a larger one's."""
-    if room.width() < SMALL_SCREEN.width() or room.height() < SMALL_SCREEN.height():
+    if first_window_maximized(room):
         return room
     return QSize(room.width() * 4 // 5, room.height() * 4 // 5)
+
+
+def first_window_maximized(room: QSize) -> bool:
+    """Whether the first window opens maximized: on a small screen, where all its room is
+    wanted and a window of that size plus its title bar would run past the bottom edge
+    (its status bar cut off at 1024x600 and at 1920x1080 / 200 %)."""
+    return room.width() < SMALL_SCREEN.width() or room.height() < SMALL_SCREEN.height()
 
 
 class MainWindow(QMainWindow):
@@ -76,7 +83,8 @@ class MainWindow(QMainWindow):
         self.bridge = bridge
         self.interaction = interaction
         self.settings = settings
-        self.setWindowTitle(self.tr("{file}").format(file=bridge.record.path.name))
+        self.demo = False  # the demo's own copy: said in the title
+        self.setWindowTitle(self._title())
         self.actions_ = Actions(self)
         # Every dialog's close gives the keys back to the widget that had them.
         self._dialog_focus = DialogFocus(self)
@@ -260,12 +268,23 @@ class MainWindow(QMainWindow):
         apply_language(code)
         return self.rebuilt()
 
+    def _title(self) -> str:
+        """The record's file name, and "(demo)" on the demo's copy (the program's name is
+        added by Qt after it: setApplicationDisplayName)."""
+        name = self.bridge.record.path.name
+        return tr_kind("{title} (demo)").format(title=name) if self.demo else name
+
+    def show_as_demo(self) -> None:
+        self.demo = True
+        self.setWindowTitle(self._title())
+
     def rebuilt(self) -> MainWindow:
         """A new window like this one, in the current language; this one closes."""
-        self.settings.geometry = self.saveGeometry()
+        self.settings.set_geometry_for(self.screen_key(), self.saveGeometry())
         self.settings.window_state = self.saveState()
         new = MainWindow(self.bridge, self.interaction, self.settings)
-        new.setWindowTitle(self.windowTitle())
+        if self.demo:
+            new.show_as_demo()  # "(demo)" in the new language
         new.views.setCurrentIndex(self.views.currentIndex())
         new.restoreGeometry(self.saveGeometry())
         _OPEN_WINDOWS.add(new)
@@ -273,10 +292,23 @@ class MainWindow(QMainWindow):
             new.show()
             new.activateWindow()
         new.show_safety_notes()
+        new.keys_to_current_view()
         self.close()
         _OPEN_WINDOWS.discard(self)
         self.deleteLater()
         return new
+
+    def keys_to_current_view(self) -> None:
+        """The keyboard in the tab shown (its first control), not in a note at the top."""
+        page = self.views.currentWidget()
+        for widget in [page, *page.findChildren(QWidget)] if page is not None else []:
+            if (
+                widget.isVisibleTo(self)
+                and widget.isEnabled()
+                and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            ):
+                widget.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
 
     def _connect(self) -> None:
         a = self.actions_
@@ -555,7 +587,7 @@ class MainWindow(QMainWindow):
         if self.safety.move_to(default_record_path()):
             self.place_note.hide()
             self.record_label.setText(str(self.bridge.record.path))
-            self.setWindowTitle(self.tr("{file}").format(file=self.bridge.record.path.name))
+            self.setWindowTitle(self._title())
 
     def print_summary(self) -> None:
         from ui.printing.dialog import PrintSummaryDialog
@@ -726,6 +758,8 @@ class MainWindow(QMainWindow):
             room = self.screen().availableGeometry()
             self.resize(first_window_size(room.size()))
             self.move(room.center() - QRect(0, 0, self.width(), self.height()).center())
+            if first_window_maximized(room.size()):  # the window manager fits the frame in
+                self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
         state = self.settings.window_state
         if state is not None:
             self.restoreState(state)
