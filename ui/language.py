@@ -77,7 +77,16 @@ class LocaleFormats(formats.Formats):
         return self.locale.toString(float(value), "f", decimals)
 
     def date_in_words(self, value: dt.date) -> str:
-        return self.locale.toString(QDate(value.year, value.month, value.day), "d MMMM yyyy")
+        """The locale's long date without its weekday: "1 de mayo de 2026", "1 mai 2026",
+        "May 1, 2026"."""
+        return self.locale.toString(QDate(value.year, value.month, value.day), self._long)
+
+    @property
+    def _long(self) -> str:
+        pattern = self.locale.dateFormat(QLocale.FormatType.LongFormat)
+        for weekday in ("dddd, ", "dddd ", ", dddd", " dddd", "dddd"):
+            pattern = pattern.replace(weekday, "")
+        return pattern.strip(" ,") or "d MMMM yyyy"
 
 
 def system_language() -> str:
