@@ -270,3 +270,25 @@ def test_the_number_message_shows_a_number_the_form_accepts(language: str) -> No
         parse_number("abc")
     assert "1,2" in str(said.value)
     assert parse_number("1,2").value == 1.2
+
+
+@pytest.mark.parametrize("key", DIALOG_KEYS)
+def test_a_screen_reader_hears_each_fields_name_without_the_colon(
+    qtbot, bridge, language: str, key: str
+) -> None:  # type: ignore[no-untyped-def]
+    """French puts a space before its colon ("Heure :"): the fields were named "Heure "."""
+    from PySide6.QtGui import QAccessible
+    from PySide6.QtWidgets import QWidget
+
+    dialog = open_dialog(bridge, key)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    said = []
+    for widget in dialog.findChildren(QWidget):
+        if not (widget.isVisibleTo(dialog) and widget.focusPolicy() & Qt.FocusPolicy.TabFocus):
+            continue
+        face = QAccessible.queryAccessibleInterface(widget)
+        name = face.text(QAccessible.Text.Name) if face is not None else ""
+        if name != name.strip(" \u00a0\u202f:"):
+            said.append((type(widget).__name__, name))
+    assert said == []

@@ -131,7 +131,7 @@ class DateField(QWidget):
             return self.accessibleName()
         for label in self.window().findChildren(QLabel):
             if label.buddy() in (self, self.line):
-                return label.text().replace("&", "").rstrip(":")
+                return spoken_label(label.text())
         return self.tr("Date")
 
     def text(self) -> str:
@@ -165,16 +165,29 @@ class DateField(QWidget):
         self.line.setFocus()
 
 
-def name_typed_choices(root: QWidget) -> None:
-    """An editable choice's own line takes the choice's name: over AT-SPI it is a text of its
-    own, focusable, which a screen reader otherwise reads as an unnamed field."""
+def spoken_label(text: str) -> str:
+    """A label's words as a screen reader should say them for its field: no shortcut &,
+    no colon, no space left before it (French writes "Heure :")."""
+    words = text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+    return words.rstrip().rstrip(":").rstrip(" \u00a0\u202f\t")
+
+
+def name_fields(root: QWidget) -> None:
+    """Every field a label names takes the label's spoken words as its own name (Qt's own
+    reading keeps French's space before the colon: "Heure "), and an editable choice's
+    own line takes the choice's name: over AT-SPI it is a text of its own, focusable,
+    which a screen reader otherwise reads as an unnamed field."""
     labels = root.findChildren(QLabel)
+    for label in labels:
+        buddy = label.buddy()
+        if buddy is not None and not buddy.accessibleName() and spoken_label(label.text()):
+            buddy.setAccessibleName(spoken_label(label.text()))
     for combo in root.findChildren(QComboBox):
         line = combo.lineEdit()
         if line is None or line.accessibleName():
             continue
         name = combo.accessibleName() or next(
-            (x.text().replace("&", "").rstrip(":") for x in labels if x.buddy() is combo), ""
+            (spoken_label(x.text()) for x in labels if x.buddy() is combo), ""
         )
         if name:
             line.setAccessibleName(name)
@@ -299,7 +312,7 @@ class FormDialog(QDialog):
         label_widget = QLabel(label, self)
         label_widget.setBuddy(focus_target(widget))
         form.addRow(label_widget, holder)
-        spoken = label.replace("&", "").rstrip(":")
+        spoken = spoken_label(label)
         widget.setAccessibleName(spoken)
         target = label_widget.buddy()
         if target is not None and target is not widget and not target.accessibleName():
@@ -476,7 +489,7 @@ class FormDialog(QDialog):
             self._initial = self.texts()  # what was there before the family typed anything
             for edit in self.findChildren(QLineEdit):
                 fit_placeholder(edit)
-            name_typed_choices(self)
+            name_fields(self)
         super().showEvent(event)  # the focus goes back on closing: ui/dialog_focus.py
 
     def reject(self) -> None:

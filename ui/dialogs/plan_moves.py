@@ -27,7 +27,7 @@ from tracker.forms import FormErrors
 from tracker.i18n import tr
 from tracker.roadmap.read import RoadmapError
 from tracker.roadmap.shift import Move
-from ui.dialogs.base import DateField, FormDialog
+from ui.dialogs.base import DateField, FormDialog, spoken_label
 from ui.plain import plain_tooltip
 from ui.screen_fit import fit_when_shown
 
@@ -163,7 +163,7 @@ class PlanDayDialog(FormDialog):
     ) -> None:
         super().__init__(title, parent)
         self.setObjectName("plan_day")
-        self._label = label.replace("&", "").rstrip(":")
+        self._label = spoken_label(label)
         self._check = check
         said = QLabel(what, self)
         said.setTextFormat(Qt.TextFormat.PlainText)  # a family's phase name
