@@ -66,7 +66,8 @@ class PlanView(RecordView):
     ) -> None:
         super().__init__(bridge, interaction, parent)
         self.roadmaps = self.tables["roadmap"]
-        self.roadmaps.setMinimumHeight(60)
+        # no least height of its own: its title, the empty text and the table keep theirs
+        # (60 px had cut the empty text in half at 960x540; the page scrolls instead)
         panel = QWidget(self)
         column = QVBoxLayout(panel)
         column.setContentsMargins(0, 0, 0, 0)
