@@ -47,10 +47,10 @@ def test_self_tr_answers_from_the_catalogues(qapp, restored) -> None:  # type: i
 @pytest.mark.parametrize(
     ("locale", "date", "words", "order", "number"),
     [
-        ("es_ES", "1 may 2026", "1 mayo 2026", "DMY", "5,25"),
+        ("es_ES", "1 may 2026", "1 de mayo de 2026", "DMY", "5,25"),
         ("fr_FR", "1 mai 2026", "1 mai 2026", "DMY", "5,25"),
         ("en_GB", "1 May 2026", "1 May 2026", "DMY", "5.25"),
-        ("en_US", "1 May 2026", "1 May 2026", "MDY", "5.25"),
+        ("en_US", "1 May 2026", "May 1, 2026", "MDY", "5.25"),
     ],
 )
 def test_values_read_in_the_locale(
@@ -58,7 +58,7 @@ def test_values_read_in_the_locale(
 ) -> None:  # type: ignore[no-untyped-def]
     shown = language.LocaleFormats(QLocale(locale))
     assert shown.date(dt.date(2026, 5, 1)) == date
-    assert shown.date_in_words(dt.date(2026, 5, 1)).replace(" de ", " ") == words
+    assert shown.date_in_words(dt.date(2026, 5, 1)) == words
     assert shown.date_order == order
     assert shown.number(5.25) == number
     assert shown.number(5.25, 1) in ("5,2", "5.2", "5,3", "5.3")

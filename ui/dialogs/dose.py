@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from tracker import schedule
+from tracker.dates import parse_date
 from tracker.i18n import N_, tr
 from tracker.kinds.dose import (
     ASK_AFTER_VOMITING,
@@ -112,7 +113,7 @@ class DoseDialog(FormDialog):
             return
         p = next((p for p in self._plans if str(p.id) == self.text_of("plan_id")), None)
         try:
-            day = dt.date.fromisoformat(self.text_of("due_date"))
+            day = parse_date(self.text_of("due_date"))
         except ValueError:
             return
         if p is None or schedule.problem(p.schedule) is not None:

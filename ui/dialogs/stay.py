@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
+from tracker.dates import parse_date
 from tracker.i18n import N_
 from tracker.kinds import stay as kind
 from tracker.model import Child, Stay, StayReason
@@ -84,9 +85,9 @@ class StayDialog(FormDialog):
         """ "Other reason" only for another reason; the nights of the dates typed."""
         self._other.setEnabled(self.text_of("reason") == StayReason.OTHER.value)
         try:
-            start = dt.date.fromisoformat(self.text_of("from_date"))
+            start = parse_date(self.text_of("from_date"))
             end_text = self.text_of("to_date")
-            end = dt.date.fromisoformat(end_text) if end_text else None
+            end = parse_date(end_text) if end_text else None
         except ValueError:
             self.nights.hide()
             return

@@ -22,6 +22,7 @@ from tracker.store import RecordError
 from ui.bridge import RecordBridge
 from ui.contrast import error_style, hint_style
 from ui.interaction import Interaction
+from ui.language import page_language, page_languages
 from ui.printing.card import (
     CARD_SIZES,
     SIZE_LABELS,
@@ -40,6 +41,15 @@ FOLD_HINT = N_(
     "the right at the dashed marks, then the bottom half behind the top: bank-card size "
     "(85.6 × 54 mm), with the name and the team's numbers on the front."
 )
+
+
+def page_language_choice(parent: QWidget) -> QComboBox:
+    """ "Language of the page:" — the program's language first, each named in itself (a
+    summary or a card printed for a hospital abroad)."""
+    combo = QComboBox(parent)
+    for code, name in page_languages():
+        combo.addItem(name, code)
+    return combo
 
 
 class PrintCardDialog(QDialog):
@@ -77,6 +87,8 @@ class PrintCardDialog(QDialog):
             self.size.addItem(self.tr(SIZE_LABELS[key]), key)
         self.size.setCurrentIndex(self.size.findData(default_paper()))
         form.addRow(self.tr("&Size:"), self.size)
+        self.page_language = page_language_choice(self)
+        form.addRow(self.tr("&Language of the page:"), self.page_language)
         hint = QLabel(self.tr(FOLD_HINT), self)
         hint.setWordWrap(True)
         hint.setStyleSheet(hint_style())
@@ -115,7 +127,8 @@ class PrintCardDialog(QDialog):
 
     def _paint(self, printer: QPrinter, request: CardRequest) -> None:
         try:
-            paint_card(printer, make_card(self.bridge.record, self.child_id), request.size)
+            with page_language(str(self.page_language.currentData())):
+                paint_card(printer, make_card(self.bridge.record, self.child_id), request.size)
         except ValueError as exc:  # CardDoesNotFit on this printer's page
             self._show_error(str(exc))
         except OSError as exc:
@@ -131,7 +144,9 @@ class PrintCardDialog(QDialog):
 
     def _refused(self, request: CardRequest) -> bool:
         """Show why the card cannot be printed readably, before any dialog opens."""
-        problem = fit_problem(make_card(self.bridge.record, self.child_id), request.size)
+        with page_language(str(self.page_language.currentData())):
+            card = make_card(self.bridge.record, self.child_id)
+        problem = fit_problem(card, request.size)
         if problem is not None:
             self._show_error(problem)
         return problem is not None
@@ -167,7 +182,8 @@ class PrintCardDialog(QDialog):
         if target.suffix.lower() != ".pdf":
             target = target.with_suffix(".pdf")
         try:
-            write_card_pdf(self.bridge.record, request, target)
+            with page_language(str(self.page_language.currentData())):
+                write_card_pdf(self.bridge.record, request, target)
         except (OSError, RecordError, ValueError) as exc:
             self._show_error(str(exc))
             return None
