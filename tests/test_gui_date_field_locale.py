@@ -155,3 +155,31 @@ def test_live_hints_read_dates_in_the_locale(qtbot, spanish: None, child) -> Non
     qtbot.keyClicks(dialog.field("to_date").line, "04/05/2026")
     assert dialog.nights.isVisible()
     assert "3" in dialog.nights.text()
+
+
+@pytest.mark.parametrize("typed", ["9:30", "9.30", "9h30", "09h30", "09:30"])
+def test_time_boxes_take_the_forms_families_write(qtbot, qapp, child, typed: str) -> None:  # type: ignore[no-untyped-def]
+    """No mask, validator or length in the time boxes refuses "9h30" (French) or "9.30";
+    the date typed day first is 1 May."""
+    from ui.dialogs.count import CountDialog
+    from ui.dialogs.temperature import TemperatureDialog
+
+    language.apply_language("fr", qapp)
+    try:
+        temperature = TemperatureDialog(None, child, dt.date(2026, 6, 1))
+        count = CountDialog(None, child, dt.date(2026, 6, 1))
+        for dialog, date, time in (
+            (temperature, "date", "time"),
+            (count, "taken_date", "taken_time"),
+        ):
+            qtbot.addWidget(dialog)
+            dialog.field(date).setText("")
+            qtbot.keyClicks(dialog.field(date).line, "01/05/2026")
+            dialog.field(time).clear()
+            qtbot.keyClicks(dialog.field(time), typed)
+            assert dialog.text_of(time) == typed
+        temperature.set_text("value_text", "38.4 °C")
+        saved = temperature.build()
+        assert (saved.date, saved.time) == (dt.date(2026, 5, 1), dt.time(9, 30))
+    finally:
+        language.reset(qapp)
