@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPlainT
 
 from tracker.dates import parse_date
 from tracker.i18n import N_
+from tracker.i18n.formats import date_text
 from tracker.kinds import stay as kind
 from tracker.model import Child, Stay, StayReason
 from ui.contrast import hint_style
@@ -99,7 +100,7 @@ class StayDialog(FormDialog):
         text = self.tr("1 night") if n == 1 else self.tr("{n} nights").format(n=n)
         if end is None:
             text = self.tr("In hospital since {day}: {nights} so far").format(
-                day=start.isoformat(), nights=text
+                day=date_text(start), nights=text
             )
         self.nights.setText(text)
         self.nights.show()

@@ -20,6 +20,7 @@ from tracker.anc import AncView, anc_view, calculated_value
 from tracker.assessment import Assessment, assess_calculated_anc, flag_in_cell
 from tracker.display import UnitPreference, convert, converted_number, display_unit, shown
 from tracker.i18n import tr
+from tracker.i18n.formats import date_text, time_text
 from tracker.model import CountResult, CountValue, OtherResult
 from ui.models.tables import ITEM_ROLE, RecordTableModel
 from ui.plain import plain_tooltip
@@ -270,9 +271,9 @@ class CountsModel(RecordTableModel[CountResult]):
     def _text(self, row: CountRow, key: str) -> str:
         r = row.result
         if key == "date":
-            return r.taken_date.isoformat()
+            return date_text(r.taken_date)
         if key == "time":
-            return r.taken_time.strftime("%H:%M") if r.taken_time else ""
+            return time_text(r.taken_time) if r.taken_time else ""
         if key == "flags":
             parts = [
                 f"{self._flag_name(row, code)} {_word(a)}"

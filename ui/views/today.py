@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from tracker import adherence
 from tracker.i18n import N_
+from tracker.i18n.formats import time_text
 from tracker.kinds import Changes
 from tracker.kinds.dose import ASK_AFTER_VOMITING, DOSE_STATUS, WITH_GIVEN_TIME, plan_dose_text
 from tracker.model import DoseLog, DoseStatus, MedicinePlan
@@ -449,7 +450,7 @@ class TodayView(RecordView):
         for due in self._due:
             item = QTreeWidgetItem(
                 [
-                    f"{due.time:%H:%M}" if due.time else self.tr("during the day"),
+                    time_text(due.time) if due.time else self.tr("during the day"),
                     due.plan.drug,
                     plan_dose_text(due.plan),
                     self._logged_text(due.log),
@@ -460,7 +461,7 @@ class TodayView(RecordView):
             p = names.get(log.plan_id)
             item = QTreeWidgetItem(
                 [
-                    f"{log.due_time:%H:%M}" if log.due_time else "",
+                    time_text(log.due_time) if log.due_time else "",
                     (p.drug if p else "") + self.tr(" (as needed)"),
                     log.amount or (plan_dose_text(p) if p else ""),
                     self._logged_text(log),
@@ -527,7 +528,7 @@ class TodayView(RecordView):
             return self.tr("not logged yet")
         text = self.tr(DOSE_STATUS[log.status.value])
         if log.given_time is not None:
-            text += f" {log.given_time:%H:%M}"
+            text += f" {time_text(log.given_time)}"
         if log.amount:
             text += f" ({log.amount})"
         if log.note:
@@ -631,7 +632,7 @@ class TodayView(RecordView):
         )
         if not self._save(entry, step):  # the bridge refreshes the view (changed)
             return
-        when = f"{due.time:%H:%M} " if due.time else ""
+        when = f"{time_text(due.time)} " if due.time else ""
         what = self.tr(DOSE_STATUS[status.value])
         self._say(
             self.tr("{drug} {when}logged: {what}. Ctrl+Z takes it back.").format(
@@ -738,10 +739,10 @@ class TodayView(RecordView):
                 return
             self._say(
                 self.tr("{drug} logged: given at {time}. Ctrl+Z takes it back.").format(
-                    drug=plan.drug, time=f"{now:%H:%M}"
+                    drug=plan.drug, time=time_text(now)
                 ),
                 self.tr("Taken back: {drug} logged: given at {time}.").format(
-                    drug=plan.drug, time=f"{now:%H:%M}"
+                    drug=plan.drug, time=time_text(now)
                 ),
             )
             return
