@@ -183,3 +183,22 @@ def test_time_boxes_take_the_forms_families_write(qtbot, qapp, child, typed: str
         assert (saved.date, saved.time) == (dt.date(2026, 5, 1), dt.time(9, 30))
     finally:
         language.reset(qapp)
+
+
+def test_a_date_put_by_the_program_is_not_read_back(qtbot, spanish: None) -> None:  # type: ignore[no-untyped-def]
+    """A default, the entry being edited or the calendar's pick has nothing to misread:
+    only what the family types is shown back in words."""
+    field = DateField(today=dt.date(2026, 5, 1))
+    qtbot.addWidget(field)
+    field.show()
+    field.set_date(dt.date(2026, 5, 2))
+    assert field.read_back.isHidden()
+    field.setText("2026-05-03")
+    assert field.read_back.isHidden()
+    qtbot.keyClicks(field.line, "\b")  # the family edits it: "03/05/202"
+    field.line.clear()
+    qtbot.keyClicks(field.line, "03/05/2026")
+    assert not field.read_back.isHidden()
+    field.calendar.clicked.emit(QDate(2026, 5, 4))
+    assert field.text() == "04/05/2026"
+    assert field.read_back.isHidden()

@@ -120,3 +120,17 @@ def test_the_printed_summary_and_card_read_dates_in_spanish(demo: Record, spanis
     card = card_html(make_card(demo, child.id), "a4")
     assert not ISO.findall(card), ISO.findall(card)[:10]
     assert SPANISH_DATE.search(card)
+
+
+def test_an_anc_worked_out_reads_as_the_locale_writes_numbers(qapp, child, spanish: None) -> None:  # type: ignore[no-untyped-def]
+    """A number the program computed (the ANC from the differential) takes the locale's
+    decimal comma; the numbers the family typed stay as typed ("2.5")."""
+    from gui_helpers import blood_count
+
+    from ui.models.counts import CountsModel
+
+    model = CountsModel()
+    model.reload([blood_count(child, "2026-11-20", wbc="2.5 ×10⁹/L", neut_pct="30 %")])
+    texts = list(cells(model))
+    assert any(t.startswith("0,75 ×10⁹/L") for t in texts), texts
+    assert any(t.startswith("2.5 ×10⁹/L") for t in texts), texts

@@ -87,7 +87,8 @@ class DateField(QWidget):
                 self.tr("Also taken as year-month-day, e.g. {example}").format(example="2026-05-01")
             )
         self.line.setMaxLength(10)
-        self.line.textChanged.connect(self._show_read_back)
+        self.line.textEdited.connect(self._show_read_back)  # typed, not put by the program
+        self.line.textChanged.connect(self._hide_read_back)
         self.line.textChanged.connect(self.edited)
         # A date that could be read two ways here ("01/05/2026": 1 May or 5 January) is
         # shown back in words under the box as it is typed, before anything is saved.
@@ -149,11 +150,18 @@ class DateField(QWidget):
     def _show_read_back(self, text: str) -> None:
         words = read_back(text)
         if words is None:
-            self.read_back.hide()
-            self.read_back.clear()
+            self._hide_read_back()
             return
         self.read_back.setText(self.tr("Read as {date}").format(date=words))
         self.read_back.show()
+
+    def _hide_read_back(self, text: str | None = None) -> None:
+        """Gone when the text cannot be misread or is empty (``text``), or was put by the
+        program (a default, the entry being edited, the calendar's pick)."""
+        if text is not None and read_back(text) is not None:
+            return
+        self.read_back.hide()
+        self.read_back.clear()
 
     def showEvent(self, event: QShowEvent) -> None:
         if not self.line.accessibleName():
@@ -184,9 +192,11 @@ class DateField(QWidget):
             except ValueError:
                 pass
         self.line.setText(text)
+        self._hide_read_back()
 
     def set_date(self, value: dt.date | None) -> None:
         self.line.setText(date_as_typed(value) if value else "")
+        self._hide_read_back()
 
     def _sync_calendar(self) -> None:
         try:
@@ -203,7 +213,7 @@ class DateField(QWidget):
             self.calendar.setFocus(Qt.FocusReason.PopupFocusReason)
 
     def _picked(self, qdate: QDate) -> None:
-        self.line.setText(date_as_typed(dt.date(qdate.year(), qdate.month(), qdate.day())))
+        self.set_date(dt.date(qdate.year(), qdate.month(), qdate.day()))
         menu = self.button.menu()
         if menu is not None:
             menu.hide()

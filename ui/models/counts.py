@@ -22,7 +22,7 @@ from tracker.display import UnitPreference, convert, converted_number, display_u
 from tracker.i18n import tr
 from tracker.i18n.formats import date_text, time_text
 from tracker.model import CountResult, CountValue, OtherResult
-from ui.models.tables import ITEM_ROLE, RecordTableModel
+from ui.models.tables import ITEM_ROLE, RecordTableModel, computed_number
 from ui.plain import plain_tooltip
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -331,7 +331,7 @@ class CountsModel(RecordTableModel[CountResult]):
             None,
         )
         unit = display_unit("anc", self.preference, latest.unit if latest else "")
-        return format_number(convert("anc", canonical, unit), 2), unit
+        return computed_number(convert("anc", canonical, unit), 2), unit
 
     def _disagreements(self, row: CountRow) -> list[str]:
         """Each value whose lab flag points another way than the program's, said once."""

@@ -22,7 +22,7 @@ from PySide6.QtCore import (
 from tracker import analytes, labels, medicines, schedule
 from tracker.analytes import format_number
 from tracker.i18n import N_, tr, trn
-from tracker.i18n.formats import date_text, time_text
+from tracker.i18n.formats import date_text, number_text, time_text
 from tracker.kinds import Kind, growth, stay, transfusion
 from tracker.kinds.dose import DOSE_STATUS, plan_dose_text, when_text
 from tracker.kinds.fields import Link
@@ -134,6 +134,13 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+
+def computed_number(value: float, digits: int = 3) -> str:
+    """A number the program worked out (an ANC from the differential), rounded as the
+    tables round (:func:`format_number`), written as the locale writes numbers ("0,75");
+    numbers the family typed are shown as typed instead."""
+    return number_text(float(format_number(value, digits)))
 
 
 def _date(d: Any) -> str:

@@ -465,9 +465,10 @@ def _since_title(s: Summary) -> str:
 
 def _counts(s: Summary) -> str:
     # % of the width per analyte column (Qt's table layout breaks words in a column too
-    # narrow, whatever the spaces): with many columns the date and time take less
+    # narrow, whatever the spaces): with many columns the date and time take less; the
+    # date as the locale writes it ("20 sept 2026") needs a little more than ISO
     many = len(s.count_columns) > 8
-    share = min(20, (83 if many else 80) // max(len(s.count_columns), 1))
+    share = min(20, (81 if many else 78) // max(len(s.count_columns), 1))
 
     def header(code: str) -> str:  # the unit on its own line, never split inside
         name, _, unit = s.count_headers[code].partition(" (")
@@ -479,7 +480,7 @@ def _counts(s: Summary) -> str:
 
     width = f" width='{share}%'"
     date_width, time_width = (
-        (" width='11%'", " width='6%'") if many else (" width='12%'", " width='8%'")
+        (" width='13%'", " width='6%'") if many else (" width='14%'", " width='8%'")
     )
     head_style = " style='font-size: 6.5pt'" if many else ""  # "Bands" fits a narrow column
     head = "".join(f"<th{width}{head_style}>{header(c)}</th>" for c in s.count_columns)
