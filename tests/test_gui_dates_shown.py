@@ -134,3 +134,17 @@ def test_an_anc_worked_out_reads_as_the_locale_writes_numbers(qapp, child, spani
     texts = list(cells(model))
     assert any(t.startswith("0,75 ×10⁹/L") for t in texts), texts
     assert any(t.startswith("2.5 ×10⁹/L") for t in texts), texts
+
+
+def test_the_backups_read_their_day_and_time_in_spanish(
+    qtbot, record, child, spanish: None
+) -> None:  # type: ignore[no-untyped-def]
+    from tracker.store.backup import list_backups, make_backup
+    from tracker.store.backup_file import DAILY
+    from ui.dialogs.restore import RestoreDialog
+
+    make_backup(record, DAILY)
+    dialog = RestoreDialog(list_backups(record.path))
+    qtbot.addWidget(dialog)
+    made = dialog.table.item(0, 0).text()
+    assert SPANISH_DATE.match(made) and not ISO.search(made), made

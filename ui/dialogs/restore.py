@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tracker.i18n.formats import date_text
+from tracker.i18n.formats import date_text, date_time_text
 from tracker.store.backup_file import BackupInfo
 from ui.plain import plain_tooltip
 from ui.screen_fit import fit_when_shown
@@ -63,7 +63,7 @@ class RestoreDialog(QDialog):
         self.table.verticalHeader().hide()
         for row, info in enumerate(items):
             cells = (
-                info.created.strftime("%Y-%m-%d %H:%M"),
+                date_time_text(info.created),
                 info.reason_text,
                 ", ".join(info.children),
                 "" if info.counts is None else str(info.counts),
