@@ -148,3 +148,15 @@ def test_the_backups_read_their_day_and_time_in_spanish(
     qtbot.addWidget(dialog)
     made = dialog.table.item(0, 0).text()
     assert SPANISH_DATE.match(made) and not ISO.search(made), made
+
+
+def test_the_today_view_names_its_day_as_the_locale_does(qtbot, win) -> None:  # type: ignore[no-untyped-def]
+    from ui.views.today import TodayView
+
+    win.show_view("today")
+    view = win.findChild(TodayView)
+    assert view is not None
+    text = view.day_label.text()
+    assert re.search(r"\w+, \d{1,2} de \w+ de 20\d\d", text), (
+        text
+    )  # "martes, 24 de noviembre de 2026"

@@ -438,7 +438,9 @@ class TodayView(RecordView):
         self._filled_for = (child_id, day)
         names = {p.id: p for p in plans}
         locale = QLocale()
-        date_text = locale.toString(QDate(day.year, day.month, day.day), "dddd d MMMM yyyy")
+        date_text = locale.toString(  # the locale's own: "martes, 24 de noviembre de 2026"
+            QDate(day.year, day.month, day.day), locale.dateFormat(QLocale.FormatType.LongFormat)
+        )
         self.day_label.setText(
             "<b>{}</b>".format(
                 self.tr("Today, {date}").format(date=date_text) if day == today else date_text
