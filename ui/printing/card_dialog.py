@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker import i18n
 from tracker.i18n import N_
 from tracker.store import RecordError
 from ui.bridge import RecordBridge
@@ -50,6 +52,13 @@ def page_language_choice(parent: QWidget) -> QComboBox:
     for code, name in page_languages():
         combo.addItem(name, code)
     return combo
+
+
+def in_page_language(choice: QComboBox) -> AbstractContextManager[None]:
+    """Text and values in the language chosen for the page inside the block; the window's
+    own (its formats as they are) when that is the one chosen."""
+    code = str(choice.currentData())
+    return nullcontext() if code == i18n.language() else page_language(code)
 
 
 class PrintCardDialog(QDialog):
@@ -127,7 +136,7 @@ class PrintCardDialog(QDialog):
 
     def _paint(self, printer: QPrinter, request: CardRequest) -> None:
         try:
-            with page_language(str(self.page_language.currentData())):
+            with in_page_language(self.page_language):
                 paint_card(printer, make_card(self.bridge.record, self.child_id), request.size)
         except ValueError as exc:  # CardDoesNotFit on this printer's page
             self._show_error(str(exc))
@@ -144,7 +153,7 @@ class PrintCardDialog(QDialog):
 
     def _refused(self, request: CardRequest) -> bool:
         """Show why the card cannot be printed readably, before any dialog opens."""
-        with page_language(str(self.page_language.currentData())):
+        with in_page_language(self.page_language):
             card = make_card(self.bridge.record, self.child_id)
         problem = fit_problem(card, request.size)
         if problem is not None:
@@ -182,7 +191,7 @@ class PrintCardDialog(QDialog):
         if target.suffix.lower() != ".pdf":
             target = target.with_suffix(".pdf")
         try:
-            with page_language(str(self.page_language.currentData())):
+            with in_page_language(self.page_language):
                 write_card_pdf(self.bridge.record, request, target)
         except (OSError, RecordError, ValueError) as exc:
             self._show_error(str(exc))

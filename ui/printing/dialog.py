@@ -28,8 +28,7 @@ from ui.bridge import RecordBridge
 from ui.contrast import error_style, hint_style
 from ui.dialogs.base import DateField
 from ui.interaction import Interaction
-from ui.language import page_language
-from ui.printing.card_dialog import page_language_choice
+from ui.printing.card_dialog import in_page_language, page_language_choice
 from ui.printing.render import (
     SECTIONS,
     SummaryRequest,
@@ -172,7 +171,7 @@ class PrintSummaryDialog(QDialog):
 
     def _paint(self, printer: QPrinter, request: SummaryRequest) -> None:
         try:
-            with page_language(str(self.page_language.currentData())):
+            with in_page_language(self.page_language):
                 summary = make_summary(self.bridge.record, request)
                 paint_summary(printer, self.bridge.record, request, summary)
         except OSError as exc:  # the printer would not start or finish the pages
@@ -217,7 +216,7 @@ class PrintSummaryDialog(QDialog):
         if target.suffix.lower() != ".pdf":
             target = target.with_suffix(".pdf")
         try:
-            with page_language(str(self.page_language.currentData())):
+            with in_page_language(self.page_language):
                 pages = write_pdf(self.bridge.record, request, target)
         except (OSError, RecordError, SummaryError) as exc:
             self._show_error(str(exc))
