@@ -22,7 +22,8 @@ from dateutil.relativedelta import relativedelta
 
 from tracker.i18n import formats, tr, trc, trn
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+"""A date as files keep it: YYYY-MM-DD and nothing else."""
 _LOCAL_DATE = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$", re.ASCII)
 """A date typed in the locale's order: two numbers of one or two digits and a four-digit
 year, with the same "/", "." or "-" between them ("01/05/2026", "1.5.2026")."""
@@ -161,7 +162,7 @@ def parse_date(
                 tr("{field}: please enter the date, as month/day/year (e.g. {example})"),
             ).format(field=field, example=_EXAMPLES[order])
         )
-    if _DATE.match(s):
+    if ISO_DATE.match(s):
         year, month, day = int(s[:4]), int(s[5:7]), int(s[8:])
     else:
         local = _LOCAL_DATE.match(s) if order in ("DMY", "MDY") else None
@@ -201,6 +202,20 @@ _EXAMPLES = {"YMD": "2026-03-14", "DMY": "14/03/2026", "MDY": "03/14/2026"}
 def _date_example(order: str, ymd: str, dmy: str, mdy: str) -> str:
     """The sentence for ``order``: each is a whole sentence of its own, for translators."""
     return {"DMY": dmy, "MDY": mdy}.get(order, ymd)
+
+
+def date_as_typed(value: dt.date, order: str | None = None) -> str:
+    """``value`` written as the family types a date in ``order`` (the locale's when not
+    given), with the year in full: "01/05/2026" (DMY), "05/01/2026" (MDY), ISO (YMD).
+    What a date box shows: :func:`parse_date` reads it back to ``value``."""
+    if order is None:
+        order = formats.current().date_order
+    day, month, year = f"{value.day:02d}", f"{value.month:02d}", f"{value.year:04d}"
+    if order == "DMY":
+        return f"{day}/{month}/{year}"
+    if order == "MDY":
+        return f"{month}/{day}/{year}"
+    return value.isoformat()
 
 
 def ambiguous_date(text: str, order: str) -> bool:

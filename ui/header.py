@@ -19,6 +19,7 @@ from tracker.assessment import (
 )
 from tracker.dates import format_age
 from tracker.display import calculated_anc_text, shown
+from tracker.i18n.formats import date_text, time_text
 from tracker.kinds import Changes
 from tracker.model import (
     Appointment,
@@ -150,7 +151,7 @@ class HeaderWidget(QFrame):
             details.append(self.tr("risk group: {risk}").format(risk=risk))
         if child.diagnosis_date:
             details.insert(
-                0, self.tr("diagnosed {date}").format(date=child.diagnosis_date.isoformat())
+                0, self.tr("diagnosed {date}").format(date=date_text(child.diagnosis_date))
             )
         self.diagnosis.setText(" · ".join(details))
         current = current_phase(record.entries(Phase, child.id), today)
@@ -182,7 +183,7 @@ class HeaderWidget(QFrame):
         elif upcoming.date == today and upcoming.time is not None:
             self.next.setText(
                 self.tr("Next: {what} today at {time}").format(
-                    what=upcoming.short, time=f"{upcoming.time:%H:%M}"
+                    what=upcoming.short, time=time_text(upcoming.time)
                 )
             )
         elif upcoming.date == today:
@@ -190,7 +191,7 @@ class HeaderWidget(QFrame):
         else:
             self.next.setText(
                 self.tr("Next: {what} on {date}").format(
-                    what=upcoming.short, date=upcoming.date.isoformat()
+                    what=upcoming.short, date=date_text(upcoming.date)
                 )
             )
         self._tips = []
@@ -243,7 +244,7 @@ class HeaderWidget(QFrame):
                         f"<tr><td><b>{escape(a.short)}</b></td><td align='right'>"
                         f"{escape(text)} <i>{escape(self.tr('calc.'))}</i>"
                         f"{escape(' ' + flag if flag else '')}</td>"
-                        f"<td style='color:{grey}'>&nbsp;{newest.taken_date.isoformat()}</td></tr>"
+                        f"<td style='color:{grey}'>&nbsp;{date_text(newest.taken_date)}</td></tr>"
                     )
                     continue
             if latest is None:
@@ -255,7 +256,7 @@ class HeaderWidget(QFrame):
             text = " ".join(x for x in (str(shown(value, self.bridge.unit_preference)), flag) if x)
             cells.append(
                 f"<tr><td><b>{escape(a.short)}</b></td><td align='right'>{escape(text)}</td>"
-                f"<td style='color:{grey}'>&nbsp;{latest.taken_date.isoformat()}</td></tr>"
+                f"<td style='color:{grey}'>&nbsp;{date_text(latest.taken_date)}</td></tr>"
             )
         title = self.tr("Latest counts")
         return f"<b>{escape(title)}</b><table cellspacing='2'>{''.join(cells)}</table>"

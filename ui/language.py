@@ -8,6 +8,7 @@ describes the workflow.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -77,16 +78,17 @@ class LocaleFormats(formats.Formats):
         return self.locale.toString(float(value), "f", decimals)
 
     def date_in_words(self, value: dt.date) -> str:
-        """The locale's long date without its weekday: "1 de mayo de 2026", "1 mai 2026",
-        "May 1, 2026"."""
-        return self.locale.toString(QDate(value.year, value.month, value.day), self._long)
+        return self.locale.toString(QDate(value.year, value.month, value.day), self._in_words)
 
     @property
-    def _long(self) -> str:
-        pattern = self.locale.dateFormat(QLocale.FormatType.LongFormat)
-        for weekday in ("dddd, ", "dddd ", ", dddd", " dddd", "dddd"):
-            pattern = pattern.replace(weekday, "")
-        return pattern.strip(" ,") or "d MMMM yyyy"
+    def _in_words(self) -> str:
+        """The locale's long date without its weekday: "d 'de' MMMM 'de' yyyy" (es), "d
+        MMMM yyyy" (fr, en_GB), "MMMM d, yyyy" (en_US)."""
+        long = self.locale.dateFormat(QLocale.FormatType.LongFormat)
+        pattern = re.sub(r"^dddd[,\s]*|[,\s]*dddd$", "", long)
+        if all(part in pattern for part in ("d", "MMMM", "yyyy")) and "dddd" not in pattern:
+            return pattern
+        return "d MMMM yyyy"
 
 
 def system_language() -> str:
@@ -137,6 +139,15 @@ def apply_language(language: str, app: QCoreApplication | None = None) -> str:
     app.installTranslator(ours)  # installed last: asked first
     _installed.append(ours)
     return code
+
+
+def page_languages() -> list[tuple[str, str]]:
+    """The languages a page can be printed in, as (code, name): the program's own first,
+    then the other shipped ones, each named in itself ("Français")."""
+    shown = i18n.language()
+    return [(shown, i18n.LANGUAGES[shown])] + [
+        (code, name) for code, name in i18n.LANGUAGES.items() if code != shown
+    ]
 
 
 @contextmanager

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from tracker.demo import is_demo
 from tracker.i18n import tr
+from tracker.i18n.formats import date_time_text
 from tracker.store import Record, RecordError
 from tracker.store import backup as backups
 from tracker.store.integrity import check_record
@@ -203,7 +204,7 @@ class Safety:
             self.tr(
                 "The record will be replaced by the backup made {when}. The record as it "
                 "is now is backed up first."
-            ).format(when=chosen.created.strftime("%Y-%m-%d %H:%M")),
+            ).format(when=date_time_text(chosen.created)),
             self.tr("&Restore"),
         )
         if not sure:
@@ -221,7 +222,7 @@ class Safety:
             self.parent,
             self.tr("Restore from a backup"),
             self.tr("The record was restored from the backup made {when}.").format(
-                when=chosen.created.strftime("%Y-%m-%d %H:%M")
+                when=date_time_text(chosen.created)
             ),
         )
         return True

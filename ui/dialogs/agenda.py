@@ -21,6 +21,7 @@ from tracker import schedule, visits
 from tracker.dates import parse_date
 from tracker.forms import FormErrors, appointment_from_form, question_from_form
 from tracker.i18n import N_, tr
+from tracker.i18n.formats import date_text
 from tracker.kinds.agenda import moved_from_form
 from tracker.model import Appointment, Child, Question
 from ui.bridge import RecordBridge
@@ -353,7 +354,7 @@ class MoveDateDialog(FormDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(
-            self.tr("Move or edit the visit of {date}").format(date=original.isoformat()), parent
+            self.tr("Move or edit the visit of {date}").format(date=date_text(original)), parent
         )
         self._appointment = appointment
         self._original = original
@@ -403,7 +404,7 @@ def move_date_command(
     stored = bridge.record.entry(Appointment, appointment.id)
     dialog = MoveDateDialog(stored, original, child, bridge.record.today(), parent)
     what = QCoreApplication.translate("RecordBridge", "appointment of {date} moved").format(
-        date=original.isoformat()
+        date=date_text(original)
     )
     dialog.submit = lambda a: bridge.save(a, what)
     if dialog.exec() == FormDialog.DialogCode.Accepted:
@@ -419,7 +420,7 @@ def cancel_date_command(
     assert appointment.id is not None
     stored = bridge.record.entry(Appointment, appointment.id)
     what = QCoreApplication.translate("RecordBridge", "appointment of {date} cancelled").format(
-        date=original.isoformat()
+        date=date_text(original)
     )
     return bridge.save(visits.cancelled(stored, original), what)
 
@@ -431,7 +432,7 @@ def put_back_command(
     assert appointment.id is not None
     stored = bridge.record.entry(Appointment, appointment.id)
     what = QCoreApplication.translate("RecordBridge", "appointment of {date} put back").format(
-        date=original.isoformat()
+        date=date_text(original)
     )
     return bridge.save(visits.put_back(stored, original), what)
 

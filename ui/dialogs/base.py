@@ -36,8 +36,9 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from tracker.forms import FormErrors
-from tracker.i18n import tr
+from tracker.dates import ISO_DATE, date_as_typed, parse_date
+from tracker.forms import FormErrors, read_back
+from tracker.i18n import formats, tr
 from tracker.store import RecordError, ValidationFailed
 from ui.contrast import error_style, field_error_style, hint_style
 from ui.interaction import interaction_of
@@ -61,7 +62,9 @@ def focus_target(widget: QWidget) -> QWidget:
 
 
 class DateField(QWidget):
-    """A date typed as YYYY-MM-DD, with a calendar to pick from; may be left empty.
+    """A date typed in the locale's order ("01/05/2026" in es) or as YYYY-MM-DD, with a
+    calendar to pick from; may be left empty.  A date put in by the program is written as
+    the family types one; a date that could be read two ways is shown back in words.
 
     ``today`` (the record's day, from its clock) is where the calendar opens while the field
     holds no date; without it the calendar stays on the last day it showed.
@@ -78,9 +81,21 @@ class DateField(QWidget):
         super().__init__(parent)
         self._today = today
         self.line = QLineEdit(self)
-        self.line.setPlaceholderText(self.tr("YYYY-MM-DD"))
+        self.line.setPlaceholderText(self._pattern())
+        if formats.current().date_order != "YMD":
+            self.line.setToolTip(
+                self.tr("Also taken as year-month-day, e.g. {example}").format(example="2026-05-01")
+            )
         self.line.setMaxLength(10)
+        self.line.textEdited.connect(self._show_read_back)  # typed, not put by the program
+        self.line.textChanged.connect(self._hide_read_back)
         self.line.textChanged.connect(self.edited)
+        # A date that could be read two ways here ("01/05/2026": 1 May or 5 January) is
+        # shown back in words under the box as it is typed, before anything is saved.
+        self.read_back = plain_label(parent=self)
+        self.read_back.setObjectName("read_back")
+        self.read_back.setStyleSheet(hint_style())
+        self.read_back.hide()
         self.button = QToolButton(self)
         from ui.icons import icon
 
@@ -112,11 +127,41 @@ class DateField(QWidget):
         self.button.setMenu(menu)
         self.calendar.clicked.connect(self._picked)
         self.calendar.activated.connect(self._picked)
-        layout = QHBoxLayout(self)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        layout = QHBoxLayout()
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.line, 1)
         layout.addWidget(self.button)
+        column.addLayout(layout)
+        column.addWidget(self.read_back)
         self.setFocusProxy(self.line)
+
+    def _pattern(self) -> str:
+        """What to type, in the locale's order and the language's words ("dd/mm/aaaa")."""
+        order = formats.current().date_order
+        if order == "DMY":
+            return self.tr("dd/mm/yyyy")
+        if order == "MDY":
+            return self.tr("mm/dd/yyyy")
+        return self.tr("YYYY-MM-DD")
+
+    def _show_read_back(self, text: str) -> None:
+        words = read_back(text)
+        if words is None:
+            self._hide_read_back()
+            return
+        self.read_back.setText(self.tr("Read as {date}").format(date=words))
+        self.read_back.show()
+
+    def _hide_read_back(self, text: str | None = None) -> None:
+        """Gone when the text cannot be misread or is empty (``text``), or was put by the
+        program (a default, the entry being edited, the calendar's pick)."""
+        if text is not None and read_back(text) is not None:
+            return
+        self.read_back.hide()
+        self.read_back.clear()
 
     def showEvent(self, event: QShowEvent) -> None:
         if not self.line.accessibleName():
@@ -138,14 +183,24 @@ class DateField(QWidget):
         return self.line.text().strip()
 
     def setText(self, text: str) -> None:
+        """Show ``text``; a date in ISO (a dialog editing an entry) is written as the family
+        types dates here, so what is shown can be typed back."""
+        if ISO_DATE.match(text.strip()):
+            try:
+                self.set_date(dt.date.fromisoformat(text.strip()))
+                return
+            except ValueError:
+                pass
         self.line.setText(text)
+        self._hide_read_back()
 
     def set_date(self, value: dt.date | None) -> None:
-        self.line.setText(value.isoformat() if value else "")
+        self.line.setText(date_as_typed(value) if value else "")
+        self._hide_read_back()
 
     def _sync_calendar(self) -> None:
         try:
-            d = dt.date.fromisoformat(self.text())
+            d = parse_date(self.text())
         except ValueError:
             if self._today is None:
                 return
@@ -158,7 +213,7 @@ class DateField(QWidget):
             self.calendar.setFocus(Qt.FocusReason.PopupFocusReason)
 
     def _picked(self, qdate: QDate) -> None:
-        self.line.setText(qdate.toString(Qt.DateFormat.ISODate))
+        self.set_date(dt.date(qdate.year(), qdate.month(), qdate.day()))
         menu = self.button.menu()
         if menu is not None:
             menu.hide()

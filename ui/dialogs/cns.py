@@ -21,6 +21,7 @@ from tracker import labels
 from tracker.analytes import format_number
 from tracker.forms import cns_visit_from_form
 from tracker.i18n import N_
+from tracker.i18n.formats import date_text
 from tracker.model import Child, CnsVisit, Phase
 from tracker.phases import current_phase
 from ui.contrast import error_style
@@ -61,7 +62,7 @@ class CnsVisitDialog(FormDialog):
         phase = QComboBox(self)
         phase.addItem(self.tr("Not linked to a phase"), "")
         for p in phases:
-            start = p.start.isoformat() if p.start else "?"
+            start = date_text(p.start) if p.start else "?"
             phase.addItem(f"{p.display_name} ({start})", str(p.id))
         self.add_field(form, "phase_id", self.tr("P&hase:"), phase)
         procedure = QComboBox(self)

@@ -10,7 +10,9 @@ from collections.abc import Sequence
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from tracker import schedule
+from tracker.dates import parse_date
 from tracker.i18n import N_, tr
+from tracker.i18n.formats import date_text
 from tracker.kinds.dose import (
     ASK_AFTER_VOMITING,
     DOSE_STATUS,
@@ -31,9 +33,9 @@ def plan_text(p: MedicinePlan) -> str:
         how = schedule.describe(p.schedule)
     except ValueError:
         how = p.schedule
-    start = p.start_date.isoformat()
+    start = date_text(p.start_date)
     if p.end_date:
-        span = tr("from {start} to {end}").format(start=start, end=p.end_date.isoformat())
+        span = tr("from {start} to {end}").format(start=start, end=date_text(p.end_date))
     else:
         span = tr("from {start}").format(start=start)
     return f"{p.drug} {plan_dose_text(p)} ({how}; {span})".replace("  ", " ")
@@ -112,7 +114,7 @@ class DoseDialog(FormDialog):
             return
         p = next((p for p in self._plans if str(p.id) == self.text_of("plan_id")), None)
         try:
-            day = dt.date.fromisoformat(self.text_of("due_date"))
+            day = parse_date(self.text_of("due_date"))
         except ValueError:
             return
         if p is None or schedule.problem(p.schedule) is not None:

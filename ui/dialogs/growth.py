@@ -6,6 +6,7 @@ import datetime as dt
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
+from tracker.dates import parse_date
 from tracker.i18n import N_
 from tracker.kinds.growth import (
     BSA_LABEL,
@@ -107,7 +108,7 @@ class GrowthDialog(FormDialog):
     def _typed_date(self) -> dt.date:
         """The date in the form when it reads as one, else today."""
         try:
-            return dt.date.fromisoformat(self.text_of("date").strip())
+            return parse_date(self.text_of("date").strip())
         except ValueError:
             return self._today
 

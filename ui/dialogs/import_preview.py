@@ -32,6 +32,7 @@ from tracker import analytes
 from tracker.analytes import format_number
 from tracker.assessment import Assessment, flag_in_cell, make_assessor
 from tracker.i18n import trn
+from tracker.i18n.formats import date_text, time_text
 from tracker.io import ehr_rows
 from tracker.io.csv_import import (
     Addition,
@@ -335,7 +336,7 @@ def _as_result(plan: ImportPlan, a: Addition) -> CountResult:
 
 
 def _when(day: dt.date, at: dt.time | None) -> str:
-    return day.isoformat() + (f" {at:%H:%M}" if at else "")
+    return date_text(day) + (f" {time_text(at)}" if at else "")
 
 
 def _test_name(code: str, written: str) -> str:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from tracker import medicines, schedule
 from tracker.forms import FormErrors
 from tracker.i18n import N_, tr
+from tracker.i18n.formats import date_text
 from tracker.kinds import by_key
 from tracker.kinds.kind import Context
 from tracker.kinds.medicine_plan import (
@@ -472,7 +473,7 @@ class ChangeDoseDialog(_ScheduleFields):
         if not logged:
             return pair
         old, new = medicines.dose_text(self._plan), medicines.dose_text(pair[1])
-        first, last = logged[0].due_date.isoformat(), logged[-1].due_date.isoformat()
+        first, last = date_text(logged[0].due_date), date_text(logged[-1].due_date)
         after = logged[-1].due_date + dt.timedelta(days=1)
         if len(logged) == 1:
             text = self.tr("1 dose is logged on {first} under {old}. Which dose was it?")
@@ -487,7 +488,7 @@ class ChangeDoseDialog(_ScheduleFields):
             [
                 self.tr("The &new dose ({new}): move them to it").format(new=new),
                 self.tr("The &old dose ({old}): start the new dose on {after}, after them").format(
-                    old=old, after=after.isoformat()
+                    old=old, after=date_text(after)
                 ),
             ],
         )

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from tracker.dates import parse_date
 from tracker.forms import FormErrors
-from tracker.i18n import tr
+from tracker.i18n import formats, tr
 from tracker.roadmap.read import RoadmapError
 from tracker.roadmap.shift import Move
 from ui.dialogs.base import DateField, FormDialog, spoken_label
@@ -35,7 +35,7 @@ T = TypeVar("T")
 
 
 def date_text(d: dt.date | None) -> str:
-    return d.isoformat() if d is not None else "unknown"
+    return formats.date_text(d) if d is not None else tr("unknown")
 
 
 def fit_columns(tree: QTreeWidget, what: int = 1) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker.i18n.formats import date_text, date_time_text
 from tracker.store.backup_file import BackupInfo
 from ui.plain import plain_tooltip
 from ui.screen_fit import fit_when_shown
@@ -62,11 +63,11 @@ class RestoreDialog(QDialog):
         self.table.verticalHeader().hide()
         for row, info in enumerate(items):
             cells = (
-                info.created.strftime("%Y-%m-%d %H:%M"),
+                date_time_text(info.created),
                 info.reason_text,
                 ", ".join(info.children),
                 "" if info.counts is None else str(info.counts),
-                info.last_count.isoformat() if info.last_count else "",
+                date_text(info.last_count) if info.last_count else "",
                 self.tr("whole") if info.verified else (info.problem or self.tr("damaged")),
             )
             for column, text in enumerate(cells):

@@ -382,7 +382,7 @@ class RoadmapsModel(RecordTableModel[Roadmap]):
         Column(N_("Protocol"), lambda r: r.protocol),
         Column(N_("Arm"), lambda r: r.arm),
         Column(N_("First start"), lambda r: date_text(r.first_start) if r.first_start else ""),
-        Column(N_("Applied on"), lambda r: r.applied_on.isoformat()),
+        Column(N_("Applied on"), lambda r: date_text(r.applied_on)),
         Column(N_("Note"), lambda r: r.note.replace("\n", " ")),
     )
 

@@ -7,7 +7,9 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
+from tracker.dates import parse_date
 from tracker.i18n import N_
+from tracker.i18n.formats import date_text
 from tracker.kinds import stay as kind
 from tracker.model import Child, Stay, StayReason
 from ui.contrast import hint_style
@@ -84,9 +86,9 @@ class StayDialog(FormDialog):
         """ "Other reason" only for another reason; the nights of the dates typed."""
         self._other.setEnabled(self.text_of("reason") == StayReason.OTHER.value)
         try:
-            start = dt.date.fromisoformat(self.text_of("from_date"))
+            start = parse_date(self.text_of("from_date"))
             end_text = self.text_of("to_date")
-            end = dt.date.fromisoformat(end_text) if end_text else None
+            end = parse_date(end_text) if end_text else None
         except ValueError:
             self.nights.hide()
             return
@@ -98,7 +100,7 @@ class StayDialog(FormDialog):
         text = self.tr("1 night") if n == 1 else self.tr("{n} nights").format(n=n)
         if end is None:
             text = self.tr("In hospital since {day}: {nights} so far").format(
-                day=start.isoformat(), nights=text
+                day=date_text(start), nights=text
             )
         self.nights.setText(text)
         self.nights.show()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker import fever
+from tracker.dates import parse_date
 from tracker.i18n import N_
 from tracker.kinds.temperature import (
     DONE_LABELS,
@@ -157,7 +158,7 @@ class TemperatureDialog(FormDialog):
         value = self.text_of("value_text")
         text = fever.shown(value, unit)
         try:
-            day = dt.date.fromisoformat(self.text_of("date"))
+            day = parse_date(self.text_of("date"))
         except ValueError:
             day = self._today
         reading = Temperature(0, day, None, value, unit, _celsius)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
-from tracker.dates import parse_time
+from tracker.dates import parse_date, parse_time
 from tracker.display import UnitPreference
 from tracker.i18n import N_
 from tracker.kinds import transfusion as kind
@@ -89,7 +89,7 @@ class TransfusionDialog(FormDialog):
 
     def _typed(self) -> Transfusion | None:
         try:
-            day = dt.date.fromisoformat(self.text_of("date"))
+            day = parse_date(self.text_of("date"))
             time_text = self.text_of("time")
             time = parse_time(time_text) if time_text else None
             product = TransfusionProduct(self.text_of("product"))

@@ -27,8 +27,9 @@ from tracker.display import (
     unit_spelling,
 )
 from tracker.i18n import tr
+from tracker.i18n.formats import date_text, time_text
 from tracker.model import CountResult, CountValue, OtherResult
-from ui.models.tables import ITEM_ROLE, RecordTableModel
+from ui.models.tables import ITEM_ROLE, RecordTableModel, computed_number
 from ui.plain import plain_tooltip
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -277,9 +278,9 @@ class CountsModel(RecordTableModel[CountResult]):
     def _text(self, row: CountRow, key: str) -> str:
         r = row.result
         if key == "date":
-            return r.taken_date.isoformat()
+            return date_text(r.taken_date)
         if key == "time":
-            return r.taken_time.strftime("%H:%M") if r.taken_time else ""
+            return time_text(r.taken_time) if r.taken_time else ""
         if key == "flags":
             parts = [
                 f"{self._flag_name(row, code)} {_word(a)}"
@@ -337,7 +338,7 @@ class CountsModel(RecordTableModel[CountResult]):
             None,
         )
         unit = display_unit("anc", self.preference, latest.unit if latest else "")
-        return format_number(convert("anc", canonical, unit), 2), unit
+        return computed_number(convert("anc", canonical, unit), 2), unit
 
     def _disagreements(self, row: CountRow) -> list[str]:
         """Each value whose lab flag points another way than the program's, said once."""

@@ -22,6 +22,7 @@ from PySide6.QtCore import (
 from tracker import analytes, labels, medicines, schedule
 from tracker.analytes import format_number
 from tracker.i18n import N_, tr, trn
+from tracker.i18n.formats import date_text, number_text, time_text
 from tracker.kinds import Kind, growth, stay, transfusion
 from tracker.kinds.dose import DOSE_STATUS, plan_dose_text, when_text
 from tracker.kinds.fields import Link
@@ -135,8 +136,15 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         return None
 
 
+def computed_number(value: float, digits: int = 3) -> str:
+    """A number the program worked out (an ANC from the differential), rounded as the
+    tables round (:func:`format_number`), written as the locale writes numbers ("0,75");
+    numbers the family typed are shown as typed instead."""
+    return number_text(float(format_number(value, digits)))
+
+
 def _date(d: Any) -> str:
-    return d.isoformat() if d else ""
+    return date_text(d) if d else ""
 
 
 # ---------------------------------------------------------------------- phases
@@ -194,7 +202,7 @@ def milestone_result(m: Milestone) -> str:
 
 class MilestonesModel(RecordTableModel[Milestone]):
     columns = (
-        Column(N_("Date"), lambda m: m.date.isoformat()),
+        Column(N_("Date"), lambda m: date_text(m.date)),
         Column(N_("Milestone"), lambda m: tr(labels.MILESTONE_KIND[m.kind.value])),
         Column(N_("Result"), milestone_result),
         Column(N_("Planned"), lambda m: tr("Planned") if m.planned else ""),
@@ -229,7 +237,7 @@ class CnsVisitsModel(RecordTableModel[CnsVisit]):
             return self._phase_names.get(phase_id, "") if phase_id is not None else ""
 
         self.columns = (
-            Column(N_("Date"), lambda v: v.date.isoformat()),
+            Column(N_("Date"), lambda v: date_text(v.date)),
             Column(N_("Procedure"), lambda v: tr(labels.LP_PROCEDURE[v.procedure.value])),
             Column(N_("Intrathecal drugs"), drugs_text),
             Column(N_("CSF WBC /µL"), lambda v: _num(v.csf_wbc), align_right=True),
@@ -264,8 +272,8 @@ class ThresholdsModel(RecordTableModel[TeamThreshold]):
 
 class AppointmentsModel(RecordTableModel[Appointment]):
     columns = (
-        Column(N_("Date"), lambda a: a.date.isoformat()),
-        Column(N_("Time"), lambda a: a.time.strftime("%H:%M") if a.time else ""),
+        Column(N_("Date"), lambda a: date_text(a.date)),
+        Column(N_("Time"), lambda a: time_text(a.time) if a.time else ""),
         Column(N_("With"), lambda a: a.with_whom),
         Column(N_("Where"), lambda a: a.place),
         Column(N_("Repeats"), lambda a: _repeats(a)),
@@ -289,7 +297,7 @@ def _repeats(a: Appointment) -> str:
 
 class QuestionsModel(RecordTableModel[Question]):
     columns = (
-        Column(N_("Added"), lambda q: q.added_on.isoformat()),
+        Column(N_("Added"), lambda q: date_text(q.added_on)),
         Column(N_("Question"), lambda q: q.text.replace("\n", " ")),
         Column(N_("Answered"), lambda q: tr("Yes") if q.answered else tr("Not yet")),
         Column(N_("Answer"), lambda q: q.answer.replace("\n", " ")),
@@ -298,7 +306,7 @@ class QuestionsModel(RecordTableModel[Question]):
 
 class GrowthModel(RecordTableModel[Growth]):
     columns = (
-        Column(N_("Date"), lambda g: g.date.isoformat()),
+        Column(N_("Date"), lambda g: date_text(g.date)),
         Column(N_("Weight"), lambda g: growth.shown(g.weight_text, g.weight_kg, "kg"), True),
         Column(N_("Length/height"), lambda g: growth.shown(g.length_text, g.length_cm, "cm"), True),
         Column(
@@ -317,8 +325,8 @@ class MedicinePlansModel(RecordTableModel[MedicinePlan]):
         Column(N_("Dose"), lambda p: medicines.dose_text(p), True),
         Column(N_("Schedule"), lambda p: medicines.schedule_text(p)),
         Column(N_("Strength"), lambda p: medicines.strength_text(p)),
-        Column(N_("From"), lambda p: p.start_date.isoformat()),
-        Column(N_("To"), lambda p: p.end_date.isoformat() if p.end_date else tr("(open)")),
+        Column(N_("From"), lambda p: date_text(p.start_date)),
+        Column(N_("To"), lambda p: date_text(p.end_date) if p.end_date else tr("(open)")),
         Column(
             N_("What the team said"),
             lambda p: p.team_note.replace("\n", " "),
@@ -385,8 +393,8 @@ def _stay_nights(s: Stay) -> str:
 
 class StaysModel(RecordTableModel[Stay]):
     columns = (
-        Column(N_("From"), lambda s: s.from_date.isoformat()),
-        Column(N_("To"), lambda s: s.to_date.isoformat() if s.to_date else tr("in hospital")),
+        Column(N_("From"), lambda s: date_text(s.from_date)),
+        Column(N_("To"), lambda s: date_text(s.to_date) if s.to_date else tr("in hospital")),
         Column(N_("Nights"), _stay_nights, True),
         Column(N_("Where"), lambda s: s.place),
         Column(N_("Why"), stay.reason_name),
@@ -403,9 +411,9 @@ def _field_text(value: Any) -> str:
     if isinstance(value, float | int):
         return format_number(float(value))
     if isinstance(value, dt.time):
-        return value.strftime("%H:%M")
+        return time_text(value)
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return date_text(value)
     if isinstance(value, StrEnum):
         return value.value
     return str(value)
@@ -435,7 +443,7 @@ class DosesModel(RecordTableModel[Any]):
             Column(N_("Due"), lambda d: when_text(d.due_date, d.due_time)),
             Column(N_("Medicine"), self._drug),
             Column(N_("What happened"), lambda d: tr(DOSE_STATUS[d.status.value])),
-            Column(N_("Given at"), lambda d: f"{d.given_time:%H:%M}" if d.given_time else ""),
+            Column(N_("Given at"), lambda d: time_text(d.given_time) if d.given_time else ""),
             Column(N_("Amount given"), lambda d: d.amount),
             Column(N_("Note"), lambda d: d.note.replace("\n", " ")),
         )

@@ -9,6 +9,7 @@ from typing import Any
 
 from tracker import fever
 from tracker.i18n import N_, tr
+from tracker.i18n.formats import date_text, time_text
 from tracker.kinds.symptom import SEVERITY_LABELS, grade_label, what_words
 from tracker.kinds.temperature import done_words, site_words
 from tracker.model import FeverRule, Symptom, Temperature
@@ -16,7 +17,7 @@ from ui.models.tables import Column, RecordTableModel
 
 
 def _when(t: Temperature) -> str:
-    return t.date.isoformat() + (f" {t.time:%H:%M}" if t.time else "")
+    return date_text(t.date) + (f" {time_text(t.time)}" if t.time else "")
 
 
 class TemperaturesModel(RecordTableModel[Temperature]):
@@ -44,7 +45,7 @@ class TemperaturesModel(RecordTableModel[Temperature]):
 
 class FeverRulesModel(RecordTableModel[FeverRule]):
     columns = (
-        Column(N_("Given on"), lambda r: r.given_on.isoformat()),
+        Column(N_("Given on"), lambda r: date_text(r.given_on)),
         Column(N_("Fever number"), lambda r: fever.shown(r.value_text, r.unit), True),
         Column(N_("The rule as given"), lambda r: r.rule_text.replace("\n", " ")),
     )
@@ -52,8 +53,8 @@ class FeverRulesModel(RecordTableModel[FeverRule]):
 
 def _symptom_dates(s: Symptom) -> str:
     if s.end_date is None or s.end_date == s.date:
-        return s.date.isoformat()
-    return f"{s.date.isoformat()} – {s.end_date.isoformat()}"
+        return date_text(s.date)
+    return f"{date_text(s.date)} – {date_text(s.end_date)}"
 
 
 class SymptomsModel(RecordTableModel[Symptom]):

@@ -39,6 +39,7 @@ from PySide6.QtGui import (
 from tracker import fever
 from tracker.card import Card, CardDoesNotFit, card_content, does_not_fit_message, medicine_lines
 from tracker.i18n import N_, tr
+from tracker.i18n.formats import date_text
 from tracker.model import DoseLog, FeverRule, MedicinePlan, Phase, Stay, Transfusion
 from tracker.store import Record, durable
 from tracker.store.targets import check_write_target
@@ -159,14 +160,14 @@ def card_columns(card: Card, size: str) -> list[str]:
     two panels, one each side of the fold (:func:`paint_card`)."""
     pt = _BASE_PT[size]
     age = (
-        " " + tr("({age} on {date})").format(age=card.age, date=card.printed_on.isoformat())
+        " " + tr("({age} on {date})").format(age=card.age, date=date_text(card.printed_on))
         if card.age
         else ""
     )
     who = (
         f"<p style='margin:0; font-size:{pt * 1.1:.1f}pt; color:#444444'>{_e(tr('FEVER CARD'))}</p>"
         + _big(card.name, pt, 1.9)
-        + _row(tr("Date of birth"), card.birth_date.isoformat() + age, strong=True)
+        + _row(tr("Date of birth"), date_text(card.birth_date) + age, strong=True)
     )
     phones = (
         _heading(tr("The team's phone numbers"), pt)
@@ -186,7 +187,7 @@ def card_columns(card: Card, size: str) -> list[str]:
         _heading(tr("Diagnosis and treatment"), pt)
         + _row(tr("Diagnosis"), card.diagnosis_text)
         + _row(tr("Protocol"), card.protocol)
-        + _row(tr("Treatment on {date}").format(date=card.printed_on.isoformat()), card.current)
+        + _row(tr("Treatment on {date}").format(date=date_text(card.printed_on)), card.current)
         + stay
         + _row(tr("Central line"), card.central_line, strong=True)
         + _row(tr("Allergies"), card.allergies, strong=True)
@@ -195,7 +196,7 @@ def card_columns(card: Card, size: str) -> list[str]:
         f"<tr><td><b>{_e(c.label)}</b>&nbsp;&nbsp;</td>"
         f"<td><b>{_e(c.text)}</b>"
         f"{_e(f' ({c.transfusion})') if c.transfusion else ''}&nbsp;&nbsp;</td>"
-        f"<td>{_e(f'{c.date.isoformat()} ({c.age})' if c.date else '')}"
+        f"<td>{_e(f'{date_text(c.date)} ({c.age})' if c.date else '')}"
         f"{_e(f'; {c.note}') if c.note else ''}</td></tr>"
         for c in card.counts
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -17,11 +18,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker import i18n
 from tracker.i18n import N_
 from tracker.store import RecordError
 from ui.bridge import RecordBridge
 from ui.contrast import error_style, hint_style
 from ui.interaction import Interaction
+from ui.language import page_language, page_languages
 from ui.printing.card import (
     CARD_SIZES,
     SIZE_LABELS,
@@ -41,6 +44,22 @@ FOLD_HINT = N_(
     "the right at the dashed marks, then the bottom half behind the top: bank-card size "
     "(85.6 × 54 mm), with the name and the team's numbers on the front."
 )
+
+
+def page_language_choice(parent: QWidget) -> QComboBox:
+    """ "Language of the page:" — the program's language first, each named in itself (a
+    summary or a card printed for a hospital abroad)."""
+    combo = QComboBox(parent)
+    for code, name in page_languages():
+        combo.addItem(name, code)
+    return combo
+
+
+def in_page_language(choice: QComboBox) -> AbstractContextManager[None]:
+    """Text and values in the language chosen for the page inside the block; the window's
+    own (its formats as they are) when that is the one chosen."""
+    code = str(choice.currentData())
+    return nullcontext() if code == i18n.language() else page_language(code)
 
 
 class PrintCardDialog(QDialog):
@@ -78,6 +97,8 @@ class PrintCardDialog(QDialog):
             self.size.addItem(self.tr(SIZE_LABELS[key]), key)
         self.size.setCurrentIndex(self.size.findData(default_paper()))
         form.addRow(self.tr("&Size:"), self.size)
+        self.page_language = page_language_choice(self)
+        form.addRow(self.tr("&Language of the page:"), self.page_language)
         hint = QLabel(self.tr(FOLD_HINT), self)
         hint.setWordWrap(True)
         hint.setStyleSheet(hint_style())
@@ -116,7 +137,8 @@ class PrintCardDialog(QDialog):
 
     def _paint(self, printer: QPrinter, request: CardRequest) -> None:
         try:
-            paint_card(printer, make_card(self.bridge.record, self.child_id), request.size)
+            with in_page_language(self.page_language):
+                paint_card(printer, make_card(self.bridge.record, self.child_id), request.size)
         except ValueError as exc:  # CardDoesNotFit on this printer's page
             self._show_error(str(exc))
         except OSError as exc:
@@ -132,7 +154,9 @@ class PrintCardDialog(QDialog):
 
     def _refused(self, request: CardRequest) -> bool:
         """Show why the card cannot be printed readably, before any dialog opens."""
-        problem = fit_problem(make_card(self.bridge.record, self.child_id), request.size)
+        with in_page_language(self.page_language):
+            card = make_card(self.bridge.record, self.child_id)
+        problem = fit_problem(card, request.size)
         if problem is not None:
             self._show_error(problem)
         return problem is not None
@@ -167,7 +191,8 @@ class PrintCardDialog(QDialog):
         if target.suffix.lower() != ".pdf":
             target = target.with_suffix(".pdf")
         try:
-            write_card_pdf(self.bridge.record, request, target)
+            with in_page_language(self.page_language):
+                write_card_pdf(self.bridge.record, request, target)
         except (OSError, RecordError, ValueError) as exc:
             self._show_error(str(exc))
             return None

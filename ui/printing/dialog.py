@@ -28,6 +28,7 @@ from ui.bridge import RecordBridge
 from ui.contrast import error_style, hint_style
 from ui.dialogs.base import DateField
 from ui.interaction import Interaction
+from ui.printing.card_dialog import in_page_language, page_language_choice
 from ui.printing.preview import preview_dialog
 from ui.printing.render import (
     SECTIONS,
@@ -91,6 +92,8 @@ class PrintSummaryDialog(QDialog):
             self.paper.addItem(label, code)
         self.paper.setCurrentIndex(self.paper.findData(default_paper()))
         form.addRow(self.tr("P&aper:"), self.paper)
+        self.page_language = page_language_choice(self)
+        form.addRow(self.tr("&Language of the page:"), self.page_language)
         self.redact = QCheckBox(self.tr("Show initials only, not the child's name (&redact)"), self)
         form.addRow("", self.redact)
         sections = QGroupBox(self.tr("Sections"), self)
@@ -168,9 +171,10 @@ class PrintSummaryDialog(QDialog):
         self.printer.setDocName(self.tr("Treatment summary"))
 
     def _paint(self, printer: QPrinter, request: SummaryRequest) -> None:
-        summary = make_summary(self.bridge.record, request)
         try:
-            paint_summary(printer, self.bridge.record, request, summary)
+            with in_page_language(self.page_language):
+                summary = make_summary(self.bridge.record, request)
+                paint_summary(printer, self.bridge.record, request, summary)
         except OSError as exc:  # the printer would not start or finish the pages
             self._show_error(
                 self.tr("Could not print the summary: {reason}; check the printer.").format(
@@ -212,7 +216,8 @@ class PrintSummaryDialog(QDialog):
         if target.suffix.lower() != ".pdf":
             target = target.with_suffix(".pdf")
         try:
-            pages = write_pdf(self.bridge.record, request, target)
+            with in_page_language(self.page_language):
+                pages = write_pdf(self.bridge.record, request, target)
         except (OSError, RecordError, SummaryError) as exc:
             self._show_error(str(exc))
             return None

@@ -28,6 +28,7 @@ from PySide6.QtGui import (
 
 from tracker.fever import AT_OR_ABOVE
 from tracker.i18n import N_, tr
+from tracker.i18n.formats import date_text
 from tracker.kinds.dose import DOSE_STATUS
 from tracker.summary import Summary
 from tracker.timeline import DOSE_SHAPES, Timeline, threshold_legend, x_of
@@ -298,13 +299,13 @@ def keep_sections_whole(doc: QTextDocument, frames: list[QTextFrame], page_heigh
 
 def _header(s: Summary) -> str:
     born = (
-        tr("{date} (age {age})").format(date=s.birth_date.isoformat(), age=s.age)
+        tr("{date} (age {age})").format(date=date_text(s.birth_date), age=s.age)
         if s.birth_date is not None and not s.redacted
         else s.age
     )
     left = [
         (tr("Date of birth") if not s.redacted else tr("Age"), born),
-        (tr("Diagnosis"), s.diagnosis_date.isoformat() if s.diagnosis_date else ""),
+        (tr("Diagnosis"), date_text(s.diagnosis_date) if s.diagnosis_date else ""),
         (tr("Protocol"), s.protocol),
     ]
     right = [
@@ -319,9 +320,9 @@ def _header(s: Summary) -> str:
         )
 
     printed = tr("Printed {printed} · covers {start} to {end} ({why})").format(
-        printed=s.printed_on.isoformat(),
-        start=s.start.isoformat(),
-        end=s.end.isoformat(),
+        printed=date_text(s.printed_on),
+        start=date_text(s.start),
+        end=date_text(s.end),
         why=s.range_reason,
     )
     return (
@@ -339,7 +340,7 @@ def _header(s: Summary) -> str:
 def _where(s: Summary) -> str:
     plan = (
         "".join(
-            f"<tr><td width='16%'>{e.date.isoformat()}</td><td>{_e(e.text)}</td></tr>"
+            f"<tr><td width='16%'>{date_text(e.date)}</td><td>{_e(e.text)}</td></tr>"
             for e in s.plan_ahead[:4]
         )
         or f"<tr><td>{_e(tr('Nothing planned is entered.'))}</td></tr>"
@@ -375,7 +376,7 @@ def _medicines(s: Summary) -> str:
     """The medicine list to bring (as the team wrote it) and the range's dose changes, as
     compact as the page allows: one row per medicine, the changes in one paragraph."""
     title = H2.format(
-        _e(tr("Current medicines (the list to bring), on {date}").format(date=s.end.isoformat()))
+        _e(tr("Current medicines (the list to bring), on {date}").format(date=date_text(s.end)))
     )
     if s.medicine_rows:
         head = "".join(
@@ -391,7 +392,7 @@ def _medicines(s: Summary) -> str:
             f"<tr>{head}</tr>{body}</table>"
         )
     else:
-        none = tr("No medicine plan runs on {date}.").format(date=s.end.isoformat())
+        none = tr("No medicine plan runs on {date}.").format(date=date_text(s.end))
         markup = title + f"<p>{_e(none)}</p>"
     if s.medicine_changes:
         changes = "; ".join(e.text for e in s.medicine_changes)
@@ -409,7 +410,7 @@ def _since(s: Summary) -> str:
         )
     planned = " " + tr("(planned)")
     rows = "".join(
-        f"<tr><td width='16%'>{e.date.isoformat()}</td><td>{_e(e.text)}"
+        f"<tr><td width='16%'>{date_text(e.date)}</td><td>{_e(e.text)}"
         f"{_e(planned) if e.planned else ''}</td></tr>"
         for e in sorted(lines, key=lambda e: e.date)
     )
@@ -464,9 +465,10 @@ def _since_title(s: Summary) -> str:
 
 def _counts(s: Summary) -> str:
     # % of the width per analyte column (Qt's table layout breaks words in a column too
-    # narrow, whatever the spaces): with many columns the date and time take less
+    # narrow, whatever the spaces): with many columns the date and time take less; the
+    # date as the locale writes it ("20 sept 2026") needs a little more than ISO
     many = len(s.count_columns) > 8
-    share = min(20, (83 if many else 80) // max(len(s.count_columns), 1))
+    share = min(20, (81 if many else 78) // max(len(s.count_columns), 1))
 
     def header(code: str) -> str:  # the unit on its own line, never split inside
         name, _, unit = s.count_headers[code].partition(" (")
@@ -478,7 +480,7 @@ def _counts(s: Summary) -> str:
 
     width = f" width='{share}%'"
     date_width, time_width = (
-        (" width='11%'", " width='6%'") if many else (" width='12%'", " width='8%'")
+        (" width='13%'", " width='6%'") if many else (" width='14%'", " width='8%'")
     )
     head_style = " style='font-size: 6.5pt'" if many else ""  # "Bands" fits a narrow column
     head = "".join(f"<th{width}{head_style}>{header(c)}</th>" for c in s.count_columns)
@@ -504,7 +506,7 @@ def _counts(s: Summary) -> str:
                 text += f" <span class='labflag'>{_nb(_e(lab))}</span>"
             cells.append(f"<td class='num'{width}>{text}</td>")
         body.append(
-            f"<tr><td{date_width}>{_nb(row.date.isoformat())}</td>"
+            f"<tr><td{date_width}>{_nb(date_text(row.date))}</td>"
             f"<td{time_width}>{_nb(_e(row.time))}</td>"
             f"{''.join(cells)}</tr>"
         )
@@ -515,7 +517,7 @@ def _counts(s: Summary) -> str:
         else tr("Blood counts ({n})").format(n=len(s.counts))
     )
     if s.lab_comments:
-        comments = "; ".join(f"{c.date.isoformat()} {c.text}" for c in s.lab_comments)
+        comments = "; ".join(f"{date_text(c.date)} {c.text}" for c in s.lab_comments)
         said = tr("Lab's comments (as printed): {comments}").format(comments=comments)
         notes += f"<p class='note'>{_e(said)}</p>"
     notes += _lab_results(s) + _other_results(s)
@@ -550,7 +552,7 @@ def _lab_results(s: Summary) -> str:
     if not s.lab_results:
         return ""
     rows = "".join(
-        f"<tr><td>{_nb(o.date.isoformat())}</td><td>{_nb(o.time)}</td>"
+        f"<tr><td>{_nb(date_text(o.date))}</td><td>{_nb(o.time)}</td>"
         f"<td>{_e(o.test)}</td><td>{_e(' '.join(x for x in (o.value, o.flag) if x))}</td>"
         f"<td>{_e(o.range_text)}</td><td>{_e(o.lab_flag)}</td><td>{_e(o.note)}</td></tr>"
         for o in s.lab_results
@@ -583,7 +585,7 @@ def _other_results(s: Summary) -> str:
     if not s.other_results:
         return ""
     rows = "".join(
-        f"<tr><td>{_nb(o.date.isoformat())}</td><td>{_nb(o.time)}</td>"
+        f"<tr><td>{_nb(date_text(o.date))}</td><td>{_nb(o.time)}</td>"
         f"<td>{_e(o.name)}</td><td>{_e(' '.join(x for x in (o.value, o.unit) if x))}</td>"
         f"<td>{_e(o.range_text)}</td><td>{_e(o.lab_flag)}</td><td>{_e(o.lab_comment)}</td></tr>"
         for o in s.other_results
@@ -612,7 +614,7 @@ def _cns(s: Summary) -> str:
     planned = " " + tr("(planned)")
     if s.lps:
         rows = "".join(
-            f"<tr><td>{lp.date.isoformat()}{_e(planned) if lp.planned else ''}</td>"
+            f"<tr><td>{date_text(lp.date)}{_e(planned) if lp.planned else ''}</td>"
             f"<td>{_e(lp.drugs)}</td><td>{_e(lp.status)}</td><td>{_e(lp.csf)}</td>"
             f"<td>{_e(lp.phase)}</td></tr>"
             for lp in s.lps
@@ -633,7 +635,7 @@ def _cns(s: Summary) -> str:
     parts.append(f"<p>{_e(tr('Intrathecal doses so far: {totals}.').format(totals=totals))}</p>")
     if s.next_lp is not None:
         said = tr("Next planned: {date} — {what}").format(
-            date=s.next_lp.date.isoformat(), what=s.next_lp.text
+            date=date_text(s.next_lp.date), what=s.next_lp.text
         )
         parts.append(f"<p>{_e(said)}</p>")
     return "".join(parts)
@@ -696,7 +698,7 @@ def _questions(s: Summary) -> str:
         return title + f"<p class='muted'>{_e(tr('No open questions.'))}</p>"
     items = "".join(
         f"<tr><td width='4%'>☐</td><td>{_e(q.text)} <span class='muted'>"
-        f"{_e(tr('(noted {date})').format(date=q.date.isoformat()))}</span></td></tr>"
+        f"{_e(tr('(noted {date})').format(date=date_text(q.date)))}</span></td></tr>"
         for q in s.questions
     )
     return title + f"<table width='100%' cellspacing='0' cellpadding='2'>{items}</table>"

@@ -26,6 +26,7 @@ from tracker import timeline as layout
 from tracker.assessment import make_assessor
 from tracker.display import UnitPreference
 from tracker.i18n import tr
+from tracker.i18n.formats import date_text
 from tracker.model import (
     Appointment,
     CnsVisit,
@@ -265,7 +266,8 @@ def _footer(
     painter.setFont(font)
     painter.setPen(QColor("#333333"))
     rect = QRectF(0, top + 10, width, FOOTER - 10)
-    left = f"{summary.initials} · {summary.footer} · printed {summary.printed_on.isoformat()}"
+    printed = tr("printed {date}").format(date=date_text(summary.printed_on))
+    left = f"{summary.initials} · {summary.footer} · {printed}"
     painter.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), left)
     painter.drawText(
         rect,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QWidget
 
 from tracker import timeline as layout
+from tracker.i18n.formats import date_text
 from ui.timeline.widget import TimelineWidget
 
 
@@ -61,4 +62,4 @@ class RangeBar(QWidget):
         if self.widget.timeline is None:
             return
         start, end = layout.date_of(x0), layout.date_of(x1)
-        self.range_label.setText(f"{start.isoformat()} – {end.isoformat()}")
+        self.range_label.setText(f"{date_text(start)} – {date_text(end)}")

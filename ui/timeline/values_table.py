@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker.i18n.formats import date_text
 from tracker.timeline import Timeline
 from tracker.timeline_rows import TimelineRow, timeline_rows
 
@@ -57,7 +58,7 @@ class TimelineValuesTable(QTableWidget):
         self.rows = rows
         self.setRowCount(len(self.rows))
         for n, row in enumerate(self.rows):
-            for column, text in enumerate((row.date.isoformat(), row.lane, row.what)):
+            for column, text in enumerate((date_text(row.date), row.lane, row.what)):
                 item = QTableWidgetItem(text)
                 item.setToolTip(row.what)
                 self.setItem(n, column, item)

@@ -21,6 +21,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from tracker.i18n import tr
+from tracker.i18n.formats import date_text
 from tracker.timeline import Ref, Timeline, preset_range
 from ui.plain import plain_tooltip
 from ui.timeline.painter import (
@@ -405,11 +406,9 @@ class TimelineWidget(QWidget):
         d = date_of(x)
         found = self.timeline.day_of_phase(x)
         text = (
-            tr("{date} · {phase} day {day}").format(
-                date=d.isoformat(), phase=found[0], day=found[1]
-            )
+            tr("{date} · {phase} day {day}").format(date=date_text(d), phase=found[0], day=found[1])
             if found
-            else d.isoformat()
+            else date_text(d)
         )
         from tracker.timeline import line_legend
         from ui.timeline.painter import layout_lanes

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from tracker.i18n.formats import date_text, time_text
 from tracker.kinds import ALL_CHANGED, Changes
 from tracker.model import Appointment, CountResult, MedicinePlan, Phase, TeamThreshold
 from tracker.store.errors import RecordError
@@ -437,12 +438,12 @@ class AgendaView(RecordView):
             if len(shown) >= self.SHOWN_DATES:
                 break
         for v in shown[: self.SHOWN_DATES]:
-            when = v.date.isoformat() + (f" {v.time:%H:%M}" if v.time else "")
+            when = date_text(v.date) + (f" {time_text(v.time)}" if v.time else "")
             text = f"{when}  {v.date:%a}"
             if v.cancelled:
                 text += "  " + self.tr("cancelled")
             elif v.moved:
-                text += "  " + self.tr("moved from {date}").format(date=v.original_date.isoformat())
+                text += "  " + self.tr("moved from {date}").format(date=date_text(v.original_date))
             elif v.change is not None:
                 text += "  " + self.tr("changed")
             if not v.cancelled and v.place and v.place != a.place:
@@ -624,7 +625,7 @@ class MedicinesView(RecordView):
             return
         plans = self.bridge.record.entries(MedicinePlan, child_id)
         for change in reversed(medicines.history(plans)):
-            self.history.addItem(f"{change.date.isoformat()}  {change.text}")
+            self.history.addItem(f"{date_text(change.date)}  {change.text}")
 
     def _selection(self, *_: object) -> None:
         plan = self.plans.selected()

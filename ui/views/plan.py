@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker import labels
+from tracker.i18n.formats import date_text, time_text
 from tracker.kinds import Changes
 from tracker.model import Appointment, CnsVisit, Milestone, Phase, Roadmap
 from tracker.roadmap.child import (
@@ -54,7 +55,7 @@ NEXT_COUNT = 5
 
 
 def _when(d: dt.date | None) -> str:
-    return d.isoformat() if d is not None else "unknown"
+    return date_text(d) if d is not None else "unknown"
 
 
 class PlanView(RecordView):
@@ -215,7 +216,7 @@ class PlanView(RecordView):
         )
         items = []
         for u in rows:
-            when = _when(u.date) + (f" {u.time:%H:%M}" if u.time is not None else "")
+            when = _when(u.date) + (f" {time_text(u.time)}" if u.time is not None else "")
             item = QTreeWidgetItem(self.next_list, [when, u.what, u.sure])
             # the roadmap's item, for the buttons; an appointment or entry has none
             item.setData(0, Qt.ItemDataRole.UserRole, u.item_id or None)
@@ -366,7 +367,7 @@ class PlanView(RecordView):
                 continue
             what = plan.item(entry.item_id).description if entry.item_id in plan.dates() else ""
             if what:
-                day = entry.date.isoformat()
+                day = date_text(entry.date)
                 rows.append([what, day, day, self.tr("fixed by you: kept where it is")])
         return rows
 
@@ -435,14 +436,14 @@ class PlanView(RecordView):
             real_start_change(recorded, day, today)
             if recorded is not None
             else self.tr("A phase entry “{name}” is made, started on {day}.").format(
-                name=entry.display_name, day=day.isoformat()
+                name=entry.display_name, day=date_text(day)
             )
         )
         self._apply(
             roadmap,
             applied,
             shift.moves,
-            self.tr("{name} started on {day}").format(name=start.phase_name, day=day.isoformat()),
+            self.tr("{name} started on {day}").format(name=start.phase_name, day=date_text(day)),
             shift.warnings,
             changes=(change,),
             kept=self._kept_rows(roadmap, earliest),

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from tracker import adherence
 from tracker.i18n import N_
+from tracker.i18n.formats import time_text
 from tracker.kinds import Changes
 from tracker.kinds.dose import ASK_AFTER_VOMITING, DOSE_STATUS, WITH_GIVEN_TIME, plan_dose_text
 from tracker.model import DoseLog, DoseStatus, MedicinePlan
@@ -437,7 +438,9 @@ class TodayView(RecordView):
         self._filled_for = (child_id, day)
         names = {p.id: p for p in plans}
         locale = QLocale()
-        date_text = locale.toString(QDate(day.year, day.month, day.day), "dddd d MMMM yyyy")
+        date_text = locale.toString(  # the locale's own: "martes, 24 de noviembre de 2026"
+            QDate(day.year, day.month, day.day), locale.dateFormat(QLocale.FormatType.LongFormat)
+        )
         self.day_label.setText(
             "<b>{}</b>".format(
                 self.tr("Today, {date}").format(date=date_text) if day == today else date_text
@@ -449,7 +452,7 @@ class TodayView(RecordView):
         for due in self._due:
             item = QTreeWidgetItem(
                 [
-                    f"{due.time:%H:%M}" if due.time else self.tr("during the day"),
+                    time_text(due.time) if due.time else self.tr("during the day"),
                     due.plan.drug,
                     plan_dose_text(due.plan),
                     self._logged_text(due.log),
@@ -460,7 +463,7 @@ class TodayView(RecordView):
             p = names.get(log.plan_id)
             item = QTreeWidgetItem(
                 [
-                    f"{log.due_time:%H:%M}" if log.due_time else "",
+                    time_text(log.due_time) if log.due_time else "",
                     (p.drug if p else "") + self.tr(" (as needed)"),
                     log.amount or (plan_dose_text(p) if p else ""),
                     self._logged_text(log),
@@ -527,7 +530,7 @@ class TodayView(RecordView):
             return self.tr("not logged yet")
         text = self.tr(DOSE_STATUS[log.status.value])
         if log.given_time is not None:
-            text += f" {log.given_time:%H:%M}"
+            text += f" {time_text(log.given_time)}"
         if log.amount:
             text += f" ({log.amount})"
         if log.note:
@@ -631,7 +634,7 @@ class TodayView(RecordView):
         )
         if not self._save(entry, step):  # the bridge refreshes the view (changed)
             return
-        when = f"{due.time:%H:%M} " if due.time else ""
+        when = f"{time_text(due.time)} " if due.time else ""
         what = self.tr(DOSE_STATUS[status.value])
         self._say(
             self.tr("{drug} {when}logged: {what}. Ctrl+Z takes it back.").format(
@@ -738,10 +741,10 @@ class TodayView(RecordView):
                 return
             self._say(
                 self.tr("{drug} logged: given at {time}. Ctrl+Z takes it back.").format(
-                    drug=plan.drug, time=f"{now:%H:%M}"
+                    drug=plan.drug, time=time_text(now)
                 ),
                 self.tr("Taken back: {drug} logged: given at {time}.").format(
-                    drug=plan.drug, time=f"{now:%H:%M}"
+                    drug=plan.drug, time=time_text(now)
                 ),
             )
             return
