@@ -12,8 +12,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QVBoxLayout, QWi
 
 from tracker.cli import GUI_VIEWS
 from tracker.display import PREFERENCE_LABELS, UnitPreference
-from tracker.i18n import LANGUAGES, trn
-from tracker.i18n import tr as tr_kind
+from tracker.i18n import LANGUAGES, tr, trn
 from tracker.kinds import Changes, child_kinds
 from tracker.model import Child
 from tracker.store import RecordError
@@ -180,7 +179,7 @@ class MainWindow(QMainWindow):
         add_menu = self.menuBar().addMenu(self.tr("&Add"))
         self.add_actions: dict[str, QAction] = {}  # by kind key, in the menu's order
         for ui in in_add_menu():
-            action = QAction(tr_kind(ui.add_text or ""), self)
+            action = QAction(tr(ui.add_text or ""), self)
             action.setObjectName(f"add_{ui.key}")
             if ui.shortcut is not None:
                 action.setShortcut(QKeySequence(ui.shortcut))
@@ -272,7 +271,7 @@ class MainWindow(QMainWindow):
         """The record's file name, and "(demo)" on the demo's copy (the program's name is
         added by Qt after it: setApplicationDisplayName)."""
         name = self.bridge.record.path.name
-        return tr_kind("{title} (demo)").format(title=name) if self.demo else name
+        return tr("{title} (demo)").format(title=name) if self.demo else name
 
     def show_as_demo(self) -> None:
         self.demo = True
@@ -534,7 +533,7 @@ class MainWindow(QMainWindow):
         for kind in child_kinds():
             n = len(self.bridge.record.entries(kind.model, child.id))
             if n:
-                parts.append(f"{n} {tr_kind(kind.singular if n == 1 else kind.plural)}")
+                parts.append(f"{n} {tr(kind.singular if n == 1 else kind.plural)}")
         undo = self.tr("You can undo it with Ctrl+Z until you close the program.")
         if not parts:
             return self.tr("This deletes {name}; nothing else is recorded for them. {undo}").format(

@@ -80,6 +80,13 @@ def scan_source(text: str, relative: str, scan: Scan) -> None:
             for child in ast.walk(node):
                 inside_function.add(id(child))
     for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "tracker.i18n":
+            for alias in node.names:
+                if alias.name in MARKERS and alias.asname not in (None, alias.name):
+                    scan.problems.append(
+                        f"{relative}:{node.lineno}: {alias.name} imported as {alias.asname}: "
+                        "the extraction finds marks by their own names only"
+                    )
         if not isinstance(node, ast.Call):
             continue
         kind = _marker(node)
@@ -122,6 +129,17 @@ def scan_source(text: str, relative: str, scan: Scan) -> None:
                 continue  # tr(value): a string marked with N_() where it is kept
             if kind in ("tr", "qt") and isinstance(strings[0], ast.Call):
                 continue  # tr(label(x)): the function's result was marked where made
+            if kind in ("tr", "qt") and isinstance(strings[0], (ast.BoolOp, ast.IfExp)):
+                parts = (
+                    strings[0].values
+                    if isinstance(strings[0], ast.BoolOp)
+                    else [strings[0].body, strings[0].orelse]
+                )
+                if not any(
+                    isinstance(x, ast.Constant) and isinstance(x.value, str) and x.value.strip()
+                    for x in parts
+                ):
+                    continue  # tr(a or b), tr(a if c else b): values marked where kept
             scan.problems.append(
                 f"{where}: the text given to {kind}() must be one plain string (no "
                 "f-string, no joining); put values in {placeholders} filled by .format()"
