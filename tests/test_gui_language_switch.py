@@ -131,3 +131,13 @@ def test_the_rebuilt_window_says_demo_in_its_language_and_keeps_the_keys_in_the_
     page = new.views.currentWidget()
     focused = new.focusWidget()
     assert focused is not None and (focused is page or page.isAncestorOf(focused))
+
+
+def test_chart_axes_and_lines_write_numbers_with_the_locales_comma(qapp, restored) -> None:  # type: ignore[no-untyped-def]
+    """The French checks found "0.5" on the charts' axes and lines next to "0,5" typed."""
+    from tracker.analytes import format_number
+
+    assert formats.decimal_text(format_number(0.5)) == "0.5"  # no window: as in files
+    language.apply_language("fr", qapp)
+    assert formats.decimal_text(format_number(0.5)) == "0,5"
+    assert formats.decimal_text(format_number(250.0)) == "250"

@@ -25,7 +25,7 @@ from tracker.anc import calculate_anc
 from tracker.dates import day_month, day_of_phase, short_month
 from tracker.display import converted_number, typed_number, unit_spelling
 from tracker.i18n import N_, tr, trn
-from tracker.i18n.formats import date_text, date_time_text, time_text
+from tracker.i18n.formats import date_text, date_time_text, decimal_text, time_text
 from tracker.kinds import growth as growth_kind
 from tracker.kinds import stay as stay_kind
 from tracker.kinds import transfusion as transfusion_kind
@@ -1342,7 +1342,7 @@ def _series_lane(
     thresholds = [
         Threshold(
             value / unit.factor,
-            f"{who} {format_number(value / unit.factor)} {unit.label}",
+            f"{who} {decimal_text(format_number(value / unit.factor))} {unit.label}",
             source,
         )
         for value, who, source in lines

@@ -61,6 +61,7 @@ class LocaleFormats(formats.Formats):
     def __init__(self, locale: QLocale) -> None:
         self.locale = locale
         self.date_order = _order(locale.dateFormat(QLocale.FormatType.ShortFormat))
+        self.decimal_point = locale.decimalPoint()
 
     def date(self, value: dt.date) -> str:
         return self.locale.toString(QDate(value.year, value.month, value.day), "d MMM yyyy")

@@ -16,6 +16,9 @@ class Formats:
     """ISO dates, 24-hour times and a decimal point: the files' own forms, and what the
     program shows where no locale was installed."""
 
+    decimal_point = "."
+    """The decimal separator a number is shown with (files always keep ".")."""
+
     date_order = "YMD"
     """The order in which the family types a date with slashes or dots: "DMY", "MDY" or
     "YMD" (ISO only)."""
@@ -87,6 +90,13 @@ def date_time_text(value: dt.datetime) -> str:
 
 def number_text(value: float, decimals: int | None = None) -> str:
     return _formats.number(value, decimals)
+
+
+def decimal_text(text: str) -> str:
+    """A number already written with a decimal point (``analytes.format_number``), shown
+    with the locale's separator: "0.5" → "0,5" in Spanish and French."""
+    point = _formats.decimal_point
+    return text if point == "." else text.replace(".", point)
 
 
 def date_in_words(value: dt.date) -> str:

@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygon
 from tracker.analytes import format_number
 from tracker.growth_chart import GrowthChart, GrowthPoint, GrowthSeries
 from tracker.i18n import N_, tr
+from tracker.i18n.formats import decimal_text
 from tracker.kinds.growth import format_cm, format_kg
 from tracker.timeline import Ref
 from ui.timeline.painter import GRID, MUTED, OKABE_ITO, TEXT, Style, label_font
@@ -175,7 +176,7 @@ class GrowthChartPainter:
             y = self._py(series, area, value)
             p.setPen(QPen(GRID, 1, Qt.PenStyle.DotLine))
             p.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
-            label = format_number(value)
+            label = decimal_text(format_number(value))
             p.setPen(MUTED)
             p.drawText(
                 QPointF(area.left() - fm.horizontalAdvance(label) - 5, y + fm.ascent() / 2 - 1),

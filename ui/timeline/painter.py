@@ -31,6 +31,7 @@ from PySide6.QtGui import (
 )
 
 from tracker.analytes import format_number
+from tracker.i18n.formats import decimal_text
 from tracker.label_layout import Box, Wanted, line_labels, reference_label_box
 from tracker.timeline import (
     AT_FEVER_NUMBER,
@@ -642,7 +643,7 @@ def threshold_labels(
         text = t.label
         found = place(y, text)
         if found is None:
-            text = f"{format_number(t.y)} {series.unit}"
+            text = f"{decimal_text(format_number(t.y))} {series.unit}"
             found = place(y, text)
         if found is not None:
             taken.append(found)
@@ -1364,7 +1365,7 @@ class TimelinePainter:
         p.setPen(self.ink.muted)
         for value in (y_min, y_max / 2, y_max):
             y = inner.bottom() - (value - y_min) / span * inner.height()
-            label = format_number(value)
+            label = decimal_text(format_number(value))
             p.drawText(
                 QPointF(area.left() - fm.horizontalAdvance(label) - 4, y + fm.ascent() / 2 - 1),
                 label,
