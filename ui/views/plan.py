@@ -67,8 +67,6 @@ class PlanView(RecordView):
     ) -> None:
         super().__init__(bridge, interaction, parent)
         self.roadmaps = self.tables["roadmap"]
-        # no least height of its own: its title, the empty text and the table keep theirs
-        # (60 px had cut the empty text in half at 960x540; the page scrolls instead)
         panel = QWidget(self)
         column = QVBoxLayout(panel)
         column.setContentsMargins(0, 0, 0, 0)
@@ -169,6 +167,9 @@ class PlanView(RecordView):
         goes to What's next and the whole plan."""
         table = self.roadmaps.table
         rows = table.model().rowCount()
+        # with rows, the splitter may take it down to them; empty, its text keeps its room
+        # (a least height of 60 had cut that text in half at 960x540)
+        self.roadmaps.setMinimumHeight(60 if rows else 0)
         if rows == 0:
             return  # the empty text and the table keep the room they have
         shown = min(rows, 4)
