@@ -26,6 +26,7 @@ from tracker import timeline as layout
 from tracker.assessment import make_assessor
 from tracker.display import UnitPreference
 from tracker.i18n import tr
+from tracker.i18n.formats import date_text
 from tracker.model import (
     Appointment,
     CnsVisit,
@@ -265,12 +266,14 @@ def _footer(
     painter.setFont(font)
     painter.setPen(QColor("#333333"))
     rect = QRectF(0, top + 10, width, FOOTER - 10)
-    left = f"{summary.initials} · {summary.footer} · printed {summary.printed_on.isoformat()}"
+    left = tr("{initials} · {footer} · printed {date}").format(
+        initials=summary.initials, footer=summary.footer, date=date_text(summary.printed_on)
+    )
     painter.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), left)
     painter.drawText(
         rect,
         int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-        f"Page {page} of {pages}",
+        tr("Page {page} of {pages}").format(page=page, pages=pages),
     )
     painter.restore()
 
