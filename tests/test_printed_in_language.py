@@ -132,14 +132,15 @@ def test_the_printed_summary_footer_and_notes_read_in_the_language(
 ) -> None:
     from pypdf import PdfReader
 
+    from ui.language import page_language
     from ui.printing.render import SummaryRequest, write_pdf
 
     rec, child_id = demo
     target = tmp_path / "summary.pdf"
-    with i18n.using(language):
+    with page_language(language):  # as the summary command and the print dialog draw it
         write_pdf(rec, SummaryRequest(child_id), target)
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(str(target)).pages).split())
     for word in words:
         assert word in text, word
-    for english in ("printed 20", "Page 1 of", "Examples from one", "20 mg/mL liquid"):
+    for english in ("printed 20", "Page 1 of", "Examples from one", "20 mg/mL liquid", "today"):
         assert english not in text
