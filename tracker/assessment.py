@@ -82,7 +82,7 @@ def make_assessor(
             source = "lab"
         elif used.builtin is not None:  # one line per table on paper, not per age band
             b = used.builtin
-            source = f"{b.table_title} — {b.source}"
+            source = tr("{table} — {source}").format(table=tr(b.table_title), source=b.source)
         else:
             source = ""
         return Assessment(

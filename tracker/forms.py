@@ -240,7 +240,11 @@ PHONE_ACCEPTED = N_(
     "digits, spaces and + - ( ) . /, with an extension written as “ext. 123” or “x123”"
 )
 _NO_NAME = N_("Name: please type the child's name (a first name is enough)")
-_EXTENSION = re.compile(r"\s*(?:ext\.?|extn\.?|extension|x)\s*\d+\s*$", re.IGNORECASE)
+# An extension as each shipped language writes it, whatever the language shown: English
+# "ext. 4", "x4", French "poste 4", "p. 4", Spanish "ext. 4", "extensión 4".
+_EXTENSION = re.compile(
+    r"\s*(?:ext\.?|extn\.?|extension|extensión|x|poste|p\.)\s*\d+\s*$", re.IGNORECASE
+)
 # \d and \s are Unicode's: other scripts' digits, and the no-break spaces and dashes of a
 # number pasted from a web page or a letter, read as they look.
 _PHONE = re.compile(r"[\d\s+\-\u2010-\u2015()./]+")

@@ -148,14 +148,28 @@ def dose_text(p: MedicinePlan) -> str:
 NO_DOSE = N_("dose not entered")
 
 
+# The form's word as the family reads it (the stored value stays the English identifier).
+FORM_NAMES = {
+    MedicineForm.TABLET.value: N_("tablet"),
+    MedicineForm.LIQUID.value: N_("liquid"),
+    MedicineForm.CAPSULE.value: N_("capsule"),
+    MedicineForm.OTHER.value: N_("other"),
+}
+
+
 def strength_text(p: MedicinePlan) -> str:
-    """ "50 mg tablet", "20 mg/mL liquid": the strength with its form unless it says it."""
+    """ "50 mg tablet", "20 mg/mL liquid": the strength with its form (in the reader's
+    language) unless it says it."""
     strength = p.strength.strip()
     if not strength:
         return ""
-    if p.form is None or p.form is MedicineForm.OTHER or p.form.value in strength.casefold():
+    if p.form is None or p.form is MedicineForm.OTHER:
         return strength
-    return f"{strength} {p.form.value}"
+    form = tr(FORM_NAMES[p.form.value])
+    said = strength.casefold()
+    if p.form.value in said or form.casefold() in said:
+        return strength
+    return tr("{strength} {form}").format(strength=strength, form=form)
 
 
 def schedule_text(p: MedicinePlan) -> str:

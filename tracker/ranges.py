@@ -347,10 +347,28 @@ def reference_tables() -> tuple[ReferenceTable, ...]:
     return _infant().tables
 
 
+# infant_ranges.json's disclaimer, written here too so that the catalogues carry it
+# (tests/test_ranges.py checks the two read the same).
+BUILTIN_DISCLAIMER = N_(
+    "Examples from one published source each, not your child's laboratory. The range "
+    "printed by your lab is always used first; these are only a fallback, shown with "
+    "their source."
+)
+
+
+# The tables' own titles in infant_ranges.json (the program's words, translated where shown;
+# each source's citation stays as published).  tests/test_ranges.py checks they match.
+TABLE_TITLES = (
+    N_("Haemoglobin / haematocrit / MCV (mean and lower limit = mean − 2 SD)"),
+    N_("One hospital laboratory's paediatric ranges"),
+    N_("Textbook ranges with SI"),
+)
+
+
 def builtin_disclaimer() -> str:
     """What the built-in tables are (``infant_ranges.json``'s disclaimer), for a tooltip or
-    a footnote beside a value judged against one of them."""
-    return _infant().disclaimer
+    a footnote beside a value judged against one of them, in the reader's language."""
+    return tr(_infant().disclaimer)
 
 
 # The counts the built-in tables judge (record format 2's blood count); every other value
@@ -491,7 +509,7 @@ def flag(value: CountValue, used: RangeUsed) -> Flag | None:
         # the source by name, as a family can look it up ("Table B" is the file's label)
         where = (
             tr("{table}, {source}, age {age}").format(
-                table=b.table_title, source=b.source, age=b.age_label
+                table=tr(b.table_title), source=b.source, age=b.age_label
             )
             if b is not None
             else tr("built-in")

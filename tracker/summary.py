@@ -529,7 +529,7 @@ def _temperatures_and_symptoms(
             SymptomLine(
                 dates,
                 what_words(s),
-                SEVERITY_LABELS[s.severity.value].lower() if s.severity else "",
+                tr(SEVERITY_LABELS[s.severity.value]).lower() if s.severity else "",
                 grade_label(s),
                 s.note.replace("\n", " "),
             )
@@ -636,7 +636,8 @@ def diagnosis_line(child: Child) -> str:
             )
         )
     if child.cns_status_at_diagnosis.value not in ("unknown", "pending"):
-        parts.append(tr("{status} at diagnosis").format(status=child.cns_status_at_diagnosis.value))
+        status = tr(labels.CNS_STATUS[child.cns_status_at_diagnosis.value])
+        parts.append(tr("{status} at diagnosis").format(status=status))
     if child.prednisone_response.value == "good":
         parts.append(tr("good prednisone response"))
     elif child.prednisone_response.value == "poor":

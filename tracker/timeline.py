@@ -993,7 +993,9 @@ def _symptom_lane(symptoms: Sequence[Symptom]) -> Lane:
         tooltip = [when, what_words(s)]
         if s.severity is not None:
             tooltip.append(
-                tr("How bad: {severity}").format(severity=SEVERITY_LABELS[s.severity.value].lower())
+                tr("How bad: {severity}").format(
+                    severity=tr(SEVERITY_LABELS[s.severity.value]).lower()
+                )
             )
         if s.grade is not None:
             tooltip.append(grade_label(s)[:1].upper() + grade_label(s)[1:])

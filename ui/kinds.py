@@ -44,7 +44,7 @@ def ui_kind(key: str) -> KindUi:
     for ui in UI_KINDS:
         if ui.key == key:
             return ui
-    raise KeyError(f"the kind {key!r} has no declaration for the screens (ui/kinds.py)")
+    raise KeyError(f"the kind {key!r} has no declaration for the screens")  # i18n: not shown
 
 
 def in_view(view: str) -> tuple[KindUi, ...]:

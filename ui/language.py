@@ -159,9 +159,18 @@ def page_language(language: str) -> Iterator[None]:
     before, shown = i18n.language(), formats.current()
     i18n.set_language(language)
     formats.install(LocaleFormats(locale_for(i18n.language())))
+    # The page's painters ask Qt (QCoreApplication.translate): without a window (the
+    # summary and card commands) no catalogue translator is installed yet.
+    app = QCoreApplication.instance()
+    ours = None
+    if app is not None and not any(isinstance(t, CatalogueTranslator) for t in _installed):
+        ours = CatalogueTranslator(app)
+        app.installTranslator(ours)
     try:
         yield
     finally:
+        if ours is not None and app is not None:
+            app.removeTranslator(ours)
         i18n.set_language(before)
         formats.install(shown)
 

@@ -3,7 +3,9 @@
 Two rules, run by tests/test_translations.py over the code:
 
 - in ``ui/``, a plain or f-string literal given to a Qt call that shows text
-  (``setText``, ``QLabel(…)``, ``addAction``, the Interaction's messages…);
+  (``setText``, ``QLabel(…)``, ``addAction``, the Interaction's messages, a painter's
+  ``drawText``…); any f-string of two or more words outside ``tr()`` (a sentence glued
+  at run time); and in ``ui/printing``, words in an HTML literal of the printed page;
 - in ``tracker/``, a literal of two or more words that is not a docstring, not marked,
   not SQL and not on a line ending in ``# i18n: not shown`` (an identifier, a file
   format's own words, a developer's message), in a module not listed in
@@ -48,6 +50,10 @@ TEXT_CALLS = frozenset(
         "addRow",
         "setPlainText",
         "setHtml",
+        "drawText",
+        "drawStaticText",
+        "QStaticText",
+        "setStaticText",
         "QLabel",
         "QPushButton",
         "QCheckBox",
@@ -133,10 +139,49 @@ def _marked(tree: ast.AST) -> set[int]:
     return inside
 
 
+_TAG = re.compile(r"<[^<>]*>|<[^<>]*$|^[^<>]*>|&[a-z]+;")  # tags, and a tag's ends
+_CSS = re.compile(r"[\w-]+\s*:\s*[^;:]*;?")  # "border: 2px solid …;"
+_CSS_VALUE = re.compile(r"\d(?:px|pt|em)\b|#[0-9a-fA-F]{3,6}\b")
+
+
+# one word beside a value: "Page {}", "· printed {}", "Repeat: {}" (not "name-tool: {}")
+_WORD_BESIDE_VALUE = re.compile(r"(?:^|(?<=\s))[A-Za-z]{3,}:?\s+\{\}|\{\}\s+[A-Za-z]{3,}\b")
+
+
+def _page_text(text: str) -> str:
+    """``text`` without HTML tags, and without a style sheet's declarations."""
+    text = _TAG.sub(" ", text)
+    if _CSS_VALUE.search(text) or text.rstrip().endswith(";"):
+        text = _CSS.sub(" ", text)
+    return text
+
+
+def _words_shown(text: str) -> bool:
+    """Two or more words once HTML tags (and a style sheet's declarations) are left out."""
+    return bool(_WORDS.search(_page_text(text)))
+
+
+def _page_literal(node: ast.AST) -> bool:
+    """A plain literal of the printed page's HTML with words in it."""
+    if not isinstance(node, ast.Constant) or not isinstance(node.value, str):
+        return False
+    return ("<" in node.value or ">" in node.value) and _words_shown(node.value)
+
+
+def _not_shown(node: ast.AST, lines: list[str]) -> bool:
+    """The literal is on (or ends on) a line marked ``# i18n: not shown``."""
+    start = getattr(node, "lineno", 1)
+    end = getattr(node, "end_lineno", start) or start
+    return any(NOT_SHOWN_COMMENT in lines[i - 1] for i in range(start, end + 1))
+
+
 def ui_problems(text: str, relative: str) -> list[str]:
     tree = ast.parse(text, relative)
     marked = _marked(tree)
+    skip = marked | _docstrings(tree)
+    lines = text.splitlines()
     said: list[str] = []
+    flagged: set[int] = set()
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call) or _call_name(node) not in TEXT_CALLS:
             continue
@@ -146,6 +191,23 @@ def ui_problems(text: str, relative: str) -> list[str]:
             if isinstance(arg, (ast.Constant, ast.JoinedStr)):
                 shown = ast.unparse(arg)[:60]
                 said.append(f"{relative}:{arg.lineno}: {_call_name(node)}({shown}) is not marked")
+                flagged.add(id(arg))
+    printing = relative.startswith("ui/printing/")
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.JoinedStr, ast.Constant)):
+            continue
+        if id(node) in skip or id(node) in flagged or _not_shown(node, lines):
+            continue
+        if isinstance(node, ast.JoinedStr):
+            words = "".join(
+                str(v.value) if isinstance(v, ast.Constant) else "{}" for v in node.values
+            )
+            if _words_shown(words) or _WORD_BESIDE_VALUE.search(_page_text(words)):
+                shown = ast.unparse(node)[:60]
+                said.append(f"{relative}:{node.lineno}: {shown} is a sentence not marked")
+        elif printing and _page_literal(node):
+            shown = str(getattr(node, "value", ""))[:60]
+            said.append(f"{relative}:{node.lineno}: {shown!r} is page text not marked")
     return said
 
 

@@ -1526,33 +1526,20 @@ def summary_lines(plan: ImportPlan, *, applied: bool) -> list[str]:
             else tr("Would add for {name}: nothing new.")
         ).format(name=name)
     else:
-        if plan.others_added and not plan.values_added:
-            n = len(plan.others_added)
-            what = trn("{n} result kept as printed", "{n} results kept as printed", n)
-        else:
-            n = plan.values_added
-            what = trn("{n} value", "{n} values", n)
         counts = trn("{n} new blood count", "{n} new blood counts", plan.new_results)
         completed = trn(
             "{n} blood count already recorded completed with new values",
             "{n} blood counts already recorded completed with new values",
             plan.completed_results,
         )
-        if plan.completed_results:
-            said = (
-                tr("Added for {name}: {what} ({counts}; {completed}).")
-                if applied
-                else tr("Would add for {name}: {what} ({counts}; {completed}).")
-            )
-        else:
-            said = (
-                tr("Added for {name}: {what} ({counts}).")
-                if applied
-                else tr("Would add for {name}: {what} ({counts}).")
-            )
+        results_only = bool(plan.others_added) and not plan.values_added
+        n = len(plan.others_added) if results_only else plan.values_added
+        # Whole sentences per count: the verb agrees with what was added in es and fr
+        # ("Ajoutées pour Robin : 39 valeurs", "Se añadirían para Robin: 39 valores").
+        said = _added_sentence(n, results_only, bool(plan.completed_results), applied)
         line = said.format(
             name=name,
-            what=what.format(n=n),
+            n=n,
             counts=counts.format(n=plan.new_results),
             completed=completed.format(n=plan.completed_results),
         )
@@ -1685,6 +1672,55 @@ class FileIdentity:
             name=child.name,
             birth_date=date_text(child.birth_date),
         )
+
+
+def _added_sentence(n: int, results_only: bool, completed: bool, applied: bool) -> str:
+    """The import's "Added for {name}: {n} values (…)." line, plural by ``n``."""
+    if results_only:
+        if completed:
+            if applied:
+                return trn(
+                    "Added for {name}: {n} result kept as printed ({counts}; {completed}).",
+                    "Added for {name}: {n} results kept as printed ({counts}; {completed}).",
+                    n,
+                )
+            return trn(
+                "Would add for {name}: {n} result kept as printed ({counts}; {completed}).",
+                "Would add for {name}: {n} results kept as printed ({counts}; {completed}).",
+                n,
+            )
+        if applied:
+            return trn(
+                "Added for {name}: {n} result kept as printed ({counts}).",
+                "Added for {name}: {n} results kept as printed ({counts}).",
+                n,
+            )
+        return trn(
+            "Would add for {name}: {n} result kept as printed ({counts}).",
+            "Would add for {name}: {n} results kept as printed ({counts}).",
+            n,
+        )
+    if completed:
+        if applied:
+            return trn(
+                "Added for {name}: {n} value ({counts}; {completed}).",
+                "Added for {name}: {n} values ({counts}; {completed}).",
+                n,
+            )
+        return trn(
+            "Would add for {name}: {n} value ({counts}; {completed}).",
+            "Would add for {name}: {n} values ({counts}; {completed}).",
+            n,
+        )
+    if applied:
+        return trn(
+            "Added for {name}: {n} value ({counts}).", "Added for {name}: {n} values ({counts}).", n
+        )
+    return trn(
+        "Would add for {name}: {n} value ({counts}).",
+        "Would add for {name}: {n} values ({counts}).",
+        n,
+    )
 
 
 def _several_patients(patients: Sequence[str], child: Child, *, applied: bool) -> str:

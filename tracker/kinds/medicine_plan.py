@@ -30,12 +30,7 @@ from tracker.kinds.fields import LONG_TEXT, Choice, Date, Link, Text
 from tracker.kinds.kind import Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import Child, Comparator, DoseLog, MedicineForm, MedicinePlan
 
-FORM_NAMES = {
-    MedicineForm.TABLET.value: N_("tablet"),
-    MedicineForm.LIQUID.value: N_("liquid"),
-    MedicineForm.CAPSULE.value: N_("capsule"),
-    MedicineForm.OTHER.value: N_("other"),
-}
+FORM_NAMES = medicines.FORM_NAMES
 
 # A unit per body size means a dose still to be worked out; the family types the dose the
 # team wrote for the child ("20 mg"), never a per-kg or per-m² one.  Matched on the unit

@@ -335,7 +335,7 @@ class AppointmentDialog(FormDialog):
         else:
             errors = {}
         if why is not None:
-            errors["repeat"] = f"Repeat: {why}"
+            errors["repeat"] = tr("Repeat: {problem}").format(problem=why)
         if errors:
             raise FormErrors(errors)
         return value

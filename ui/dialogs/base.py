@@ -434,7 +434,7 @@ class FormDialog(QDialog):
             return widget.toPlainText().strip()
         if isinstance(widget, QCheckBox):
             return "1" if widget.isChecked() else ""
-        raise TypeError(f"no text for {type(widget).__name__}")
+        raise TypeError(f"no text for {type(widget).__name__}")  # i18n: not shown
 
     def set_text(self, name: str, value: str | None) -> None:
         widget = self._fields[name]

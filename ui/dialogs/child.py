@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from tracker import analytes, labels
 from tracker.forms import PHONE_ACCEPTED, child_from_form
+from tracker.i18n import tr
 from tracker.model import Child
 from ui.dialogs.base import DateField, FormDialog, fill_combo, fit_placeholder, scrolling
 
@@ -182,7 +183,7 @@ class ChildDialog(FormDialog):
             "phone_24h",
             self.tr("Team phone, 2&4-hour:"),
             night,
-            self.tr("Accepted: {what}").format(what=PHONE_ACCEPTED),
+            self.tr("Accepted: {what}").format(what=tr(PHONE_ACCEPTED)),
         )
 
         for edit in self.findChildren(QLineEdit):  # before the page's width is measured

@@ -237,7 +237,7 @@ class _ScheduleFields(FormDialog):
         else:
             errors = {}
         if why is not None:
-            errors["schedule"] = f"Schedule: {why}"
+            errors["schedule"] = tr("Schedule: {problem}").format(problem=why)
         if errors:
             raise FormErrors(errors)
         return value

@@ -140,7 +140,7 @@ class GrowthChartPainter:
         p.drawText(
             QRectF(rect.left() + 4, bottom + 4, self.style.title_width - 12, fm.height()),
             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
-            "Age",
+            tr("Age"),
         )
         for series in chart.series:
             self._panel(p, chart, series, g.panels[series.key], rect, fm, highlight)

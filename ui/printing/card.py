@@ -426,7 +426,10 @@ def write_card_pdf(
     CardDoesNotFit (a ValueError) when the card would be too small to read, CannotSave when
     the PDF cannot be written whole; nothing is written then."""
     if request.size not in CARD_SIZES:
-        raise ValueError(f"the card size is one of {', '.join(CARD_SIZES)}, not {request.size!r}")
+        sizes = ", ".join(CARD_SIZES)  # a caller's slip: the command and dialog offer these
+        raise ValueError(
+            f"the card size is one of {sizes}, not {request.size!r}"  # i18n: not shown
+        )
     check_write_target(target, record.path, replaces=(".pdf",))
     card = card_for(record, request.child_id)
     problem = fit_problem(card, request.size)

@@ -44,6 +44,17 @@ FOLD_HINT = N_(
     "the right at the dashed marks, then the bottom half behind the top: bank-card size "
     "(85.6 × 54 mm), with the name and the team's numbers on the front."
 )
+# What the chosen size gives on paper, under the size box (it follows the choice).
+SIZE_HINTS = {
+    "a4": N_(
+        "A4: the whole card on one A4 page, to keep in the bag; print at actual size (100 %)."
+    ),
+    "letter": N_(
+        "US Letter: the whole card on one Letter page, to keep in the bag; print at actual "
+        "size (100 %)."
+    ),
+    "wallet": FOLD_HINT,
+}
 
 
 def page_language_choice(parent: QWidget) -> QComboBox:
@@ -99,10 +110,12 @@ class PrintCardDialog(QDialog):
         form.addRow(self.tr("&Size:"), self.size)
         self.page_language = page_language_choice(self)
         form.addRow(self.tr("&Language of the page:"), self.page_language)
-        hint = QLabel(self.tr(FOLD_HINT), self)
+        self.size_hint = hint = QLabel(self)
         hint.setWordWrap(True)
         hint.setStyleSheet(hint_style())
         form.addRow("", hint)
+        self.size.currentIndexChanged.connect(self._show_size_hint)
+        self._show_size_hint()
         self.error = QLabel(self)
         self.error.setWordWrap(True)
         self.error.setStyleSheet(error_style())
@@ -127,6 +140,9 @@ class PrintCardDialog(QDialog):
         layout.addLayout(row)
         layout.addWidget(buttons)
         self.pdf_button.setDefault(True)
+
+    def _show_size_hint(self) -> None:
+        self.size_hint.setText(self.tr(SIZE_HINTS[str(self.size.currentData())]))
 
     def request(self) -> CardRequest:
         return CardRequest(self.child_id, str(self.size.currentData()))

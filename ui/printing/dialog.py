@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -43,13 +44,17 @@ from ui.screen_fit import fit_when_shown
 
 SECTION_LABELS = {
     "where": N_("Where we are and what is planned"),
-    "medicines": N_("Medicines: the list to bring, dose changes, doses given since the last visit"),
+    "medicines": N_("Medicines"),
     "since": N_("Milestones and notes in the range"),
     "counts": N_("Blood counts table"),
     "charts": N_("Timeline and count charts"),
     "cns": N_("Lumbar punctures (CNS prophylaxis)"),
     "temps": N_("Temperatures and symptoms"),
     "questions": N_("Open questions for the team"),
+}
+# A checkbox does not wrap: a long explanation goes in a wrapped line under it.
+SECTION_HINTS = {
+    "medicines": N_("The list to bring, dose changes, doses given since the last visit."),
 }
 
 
@@ -94,8 +99,9 @@ class PrintSummaryDialog(QDialog):
         form.addRow(self.tr("P&aper:"), self.paper)
         self.page_language = page_language_choice(self)
         form.addRow(self.tr("&Language of the page:"), self.page_language)
-        self.redact = QCheckBox(self.tr("Show initials only, not the child's name (&redact)"), self)
+        self.redact = QCheckBox(self.tr("&Redact: initials only"), self)
         form.addRow("", self.redact)
+        form.addRow("", self._hint(self.tr("The child's name is left out of every page.")))
         sections = QGroupBox(self.tr("Sections"), self)
         box = QVBoxLayout(sections)
         self.section_boxes: dict[str, QCheckBox] = {}
@@ -103,6 +109,14 @@ class PrintSummaryDialog(QDialog):
             check = QCheckBox(self.tr(SECTION_LABELS[key]), self)
             check.setChecked(True)
             box.addWidget(check)
+            if key in SECTION_HINTS:
+                hint_line = self._hint(self.tr(SECTION_HINTS[key]))
+                style = check.style()
+                hint_line.setIndent(  # under the box's text
+                    style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth)
+                    + style.pixelMetric(QStyle.PixelMetric.PM_CheckBoxLabelSpacing)
+                )
+                box.addWidget(hint_line)
             self.section_boxes[key] = check
         self.error = QLabel(self)
         self.error.setWordWrap(True)
@@ -128,6 +142,12 @@ class PrintSummaryDialog(QDialog):
         layout.addLayout(row)
         layout.addWidget(buttons)
         self.pdf_button.setDefault(True)
+
+    def _hint(self, text: str) -> QLabel:
+        label = QLabel(text, self)
+        label.setWordWrap(True)
+        label.setStyleSheet(hint_style())
+        return label
 
     # ------------------------------------------------------------------ the request
 

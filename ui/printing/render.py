@@ -266,13 +266,14 @@ def _footer(
     painter.setFont(font)
     painter.setPen(QColor("#333333"))
     rect = QRectF(0, top + 10, width, FOOTER - 10)
-    printed = tr("printed {date}").format(date=date_text(summary.printed_on))
-    left = f"{summary.initials} · {summary.footer} · {printed}"
+    left = tr("{initials} · {footer} · printed {date}").format(
+        initials=summary.initials, footer=summary.footer, date=date_text(summary.printed_on)
+    )
     painter.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), left)
     painter.drawText(
         rect,
         int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-        f"Page {page} of {pages}",
+        tr("Page {page} of {pages}").format(page=page, pages=pages),
     )
     painter.restore()
 

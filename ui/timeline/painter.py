@@ -815,7 +815,7 @@ class TimelinePainter:
                 _name, n = found
                 if step > 1 and n != 1 and n % step != 1:
                     continue
-                label = f"D{n}"
+                label = QCoreApplication.translate("TimelinePainter", "D{day}").format(day=n)
                 second.append(
                     ("day", label, Wanted(px(day + 0.5), fm.horizontalAdvance(label) + 1))
                 )

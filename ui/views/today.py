@@ -14,6 +14,7 @@ over-states adherence (capabilities.md §2), so nothing here blames, and nothing
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -35,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from tracker import adherence
-from tracker.i18n import N_
+from tracker.i18n import N_, trn
 from tracker.i18n.formats import time_text
 from tracker.kinds import Changes
 from tracker.kinds.dose import ASK_AFTER_VOMITING, DOSE_STATUS, WITH_GIVEN_TIME, plan_dose_text
@@ -51,7 +52,8 @@ from ui.views.table import FOCUS_FRAME
 
 FACT_DAYS = 28  # the window of the adherence facts under the list
 
-# One key each, the same as the buttons say.
+# One key each, the same as the buttons say: the English keys; in another language the
+# letter in brackets of each translated button ("Donnée (D)"), see status_keys().
 KEYS: dict[Qt.Key, DoseStatus] = {
     Qt.Key.Key_G: DoseStatus.GIVEN,
     Qt.Key.Key_M: DoseStatus.MISSED,
@@ -66,6 +68,26 @@ BUTTONS = (
     (DoseStatus.HELD, N_("Held by the team (H)")),
     (DoseStatus.PARTLY_GIVEN, N_("Partly given… (P)")),
 )
+
+
+_KEY_IN_LABEL = re.compile(r"\(([A-Za-z])\)\s*$")
+
+
+def status_keys(labels: dict[DoseStatus, str]) -> dict[Qt.Key, DoseStatus]:
+    """The key of each status as its button reads ("Oubliée (O)" → O), so a keyboard user
+    presses the letter they see; a label without one, or one already taken (or N, the
+    note's key), keeps the English key."""
+    keys: dict[Qt.Key, DoseStatus] = {}
+    english = {status: key for key, status in KEYS.items()}
+    for status, label in labels.items():
+        found = _KEY_IN_LABEL.search(label)
+        key = Qt.Key(ord(found.group(1).upper())) if found else english[status]
+        if key in keys or key == Qt.Key.Key_N:
+            key = english[status]
+        keys[key] = status
+    if len(keys) < len(labels):  # a translation took an English key another one needs
+        return dict(KEYS)
+    return keys
 
 
 def _order(d: DoseLog) -> tuple[dt.date, bool, dt.time, int]:
@@ -216,6 +238,7 @@ class TodayView(RecordView):
             button.clicked.connect(lambda _=False, s=status: self.tick(s))
             ticks.addWidget(button)
             self.status_buttons[status] = button
+        self.keys = status_keys({s: b.text() for s, b in self.status_buttons.items()})
         self.note_button = QPushButton(self.tr("Note… (N)"), self)
         self.note_button.setToolTip(self.tr("An optional note on the logged dose"))
         self.note_button.clicked.connect(self.add_note)
@@ -279,9 +302,9 @@ class TodayView(RecordView):
         super().keyPressEvent(event)
 
     def dose_key(self, key: Qt.Key) -> bool:
-        """Act on a status key (G, M, V, H, P) or N; where it cannot, say why (``notice``).
-        False when ``key`` is none of them."""
-        if key not in KEYS and key != Qt.Key.Key_N:
+        """Act on a status key (G, M, V, H, P in English: the buttons' letters) or N; where
+        it cannot, say why (``notice``).  False when ``key`` is none of them."""
+        if key not in self.keys and key != Qt.Key.Key_N:
             return False
         due = self.current_due()
         if not self._due:
@@ -294,7 +317,7 @@ class TodayView(RecordView):
             else:
                 self.add_note()
         else:
-            self.tick(KEYS[key])
+            self.tick(self.keys[key])
         return True
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -496,9 +519,15 @@ class TodayView(RecordView):
         logged = sum(1 for d in self._due if d.log is not None)
         if self._due:
             left = len(self._due) - logged
+            due = len(self._due)
+            # three counts, each its own plural (French agrees: "1 prévue · 2 notées")
             self.counts_label.setText(
-                self.tr("{due} due · {logged} logged · {left} not logged yet").format(
-                    due=len(self._due), logged=logged, left=left
+                " · ".join(
+                    (
+                        trn("{n} due", "{n} due", due).format(n=due),
+                        trn("{n} logged", "{n} logged", logged).format(n=logged),
+                        trn("{n} not logged yet", "{n} not logged yet", left).format(n=left),
+                    )
                 )
             )
         else:
