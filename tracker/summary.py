@@ -639,7 +639,9 @@ def diagnosis_line(child: Child) -> str:
             )
         )
     if child.cns_status_at_diagnosis.value not in ("unknown", "pending"):
-        parts.append(tr("{status} at diagnosis").format(status=child.cns_status_at_diagnosis.value))
+        # the status by its name in the language (SNC2); one with no name of its own as stored
+        status = tr(child.cns_status_at_diagnosis.value)
+        parts.append(tr("{status} at diagnosis").format(status=status))
     if child.prednisone_response.value == "good":
         parts.append(tr("good prednisone response"))
     elif child.prednisone_response.value == "poor":

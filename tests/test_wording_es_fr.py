@@ -1,0 +1,83 @@
+"""Spanish and French wording an independent tester read badly (session 26, fix-words):
+the words of the catalogues as a family reads them, checked on real words."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from tracker import i18n
+from tracker.model import Child, CnsStatus
+from tracker.summary import diagnosis_line
+
+
+def test_the_planned_end_and_the_teams_numbers_agree_in_spanish() -> None:
+    with i18n.using("es"):
+        assert i18n.tr("Planned en&d:") == "&Fin previsto:"  # el fin
+        assert i18n.tr("None entered yet.") == "Aún no se ha anotado ninguna."  # las cifras
+
+
+@pytest.mark.parametrize(
+    ("language", "column", "values"),
+    [
+        ("es", "Certeza", ["confirmada", "prevista", "anotada como prevista", "hecha"]),
+        ("fr", "Certitude", ["confirmé", "prévue", "saisie comme prévue", "faite"]),
+    ],
+)
+def test_the_plan_column_says_how_sure_a_date_is(
+    language: str, column: str, values: list[str]
+) -> None:
+    with i18n.using(language):
+        assert i18n.tr("How sure") == column
+        said = [i18n.tr(w) for w in ("booked", "planned", "entered as planned", "done")]
+    assert said == values
+
+
+@pytest.mark.parametrize(
+    ("language", "what", "undo", "saved", "undone"),
+    [
+        (
+            "es",
+            "hemograma del 1 may 2026",
+            "&Deshacer el cambio de hemograma del 1 may 2026",
+            "Se guardó el cambio de hemograma del 1 may 2026. Ctrl+Z lo deshace.",
+            "Se deshizo el cambio de hemograma del 1 may 2026",
+        ),
+        (
+            "fr",
+            "NFS du 1 mai 2026",
+            "&Annuler la modification : NFS du 1 mai 2026",
+            "Vous avez enregistré la modification : NFS du 1 mai 2026. Ctrl+Z l’annule.",
+            "Vous avez annulé la modification : NFS du 1 mai 2026",
+        ),
+        (
+            "en",
+            "blood count of 2026-05-01",
+            "&Undo: blood count of 2026-05-01 changed",
+            "Saved: blood count of 2026-05-01 changed. Ctrl+Z undoes it.",
+            "Undone: blood count of 2026-05-01 changed",
+        ),
+    ],
+)
+def test_an_undo_step_reads_as_one_sentence(
+    language: str, what: str, undo: str, saved: str, undone: str
+) -> None:
+    """The Edit menu and the status bar put the step's name into a frame: in Spanish
+    "Deshacer: Cambiado: hemograma…" read as two labels glued."""
+    with i18n.using(language):
+        step = i18n.tr("{what} changed").format(what=what)
+        assert i18n.tr("&Undo: {what}").format(what=step) == undo
+        assert i18n.tr("Saved: {what}. Ctrl+Z undoes it.").format(what=step) == saved
+        assert i18n.tr("Undone: {what}").format(what=step) == undone
+
+
+def test_the_summary_names_the_cns_status_as_the_form_does() -> None:
+    child = dataclasses.replace(
+        Child(name="Mila", birth_date=dt.date(2026, 1, 10), id=1),
+        cns_status_at_diagnosis=CnsStatus.CNS2,
+    )
+    with i18n.using("es"):
+        assert "SNC2 al diagnóstico" in diagnosis_line(child)
+    assert "CNS2 at diagnosis" in diagnosis_line(child)
