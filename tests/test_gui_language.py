@@ -292,3 +292,30 @@ def test_a_screen_reader_hears_each_fields_name_without_the_colon(
         if name != name.strip(" \u00a0\u202f:"):
             said.append((type(widget).__name__, name))
     assert said == []
+
+
+FILE_WORDS = {
+    "es": ["mila-resumen-", "mila-tarjeta-fiebre-", "-hemogramas.csv", "-exportacion.json"],
+    "fr": ["mila-resume-", "mila-carte-fievre-", "-nfs.csv", "-export.json"],
+}
+
+
+def test_the_suggested_file_names_follow_the_language_in_ascii(
+    qtbot, bridge, child, window, interaction, language: str
+) -> None:  # type: ignore[no-untyped-def]
+    """ "robin-summary-2026-12-02.pdf" was suggested in Spanish: the names read in the
+    language, without accents (a file's name travels to other computers)."""
+    from ui.printing.card_dialog import PrintCardDialog
+    from ui.printing.dialog import PrintSummaryDialog
+
+    summary = PrintSummaryDialog(bridge, interaction)
+    card = PrintCardDialog(bridge, interaction)
+    qtbot.addWidget(summary)
+    qtbot.addWidget(card)
+    assert summary.save_pdf() is None and card.save_pdf() is None  # the dialogs cancelled
+    window.export_csv()
+    window.export_json()
+    names = [Path(text).name for kind, _, text in interaction.asked if kind == "save_file"]
+    assert len(names) == 4, names
+    for name, word in zip(names, FILE_WORDS[language], strict=True):
+        assert word in name and name.isascii(), (name, word)

@@ -182,7 +182,9 @@ class PrintCardDialog(QDialog):
         request = self.request()
         child = self.bridge.record.child(self.child_id)
         first = child.name.split()[0].lower() if child.name.split() else "child"
-        suggested = Path.home() / f"{first}-fever-card-{request.size}.pdf"
+        # in the language, ASCII only
+        file_name = self.tr("{name}-fever-card-{size}.pdf").format(name=first, size=request.size)
+        suggested = Path.home() / file_name
         target = self.interaction.save_file(
             self, self.tr("Save the fever card as PDF"), suggested, self.tr("PDF files (*.pdf)")
         )
