@@ -14,7 +14,16 @@ from conftest import TODAY, fixed_clock
 from gui_helpers import activate
 from PySide6.QtCore import QCoreApplication, Qt, QTranslator
 from PySide6.QtWidgets import QGroupBox, QLabel
-from test_gui_mnemonics import DIALOG_KEYS, _menu_bar, letters, mnemonic, open_dialog, repeated
+from test_gui_mnemonics import (
+    DIALOG_KEYS,
+    _menu_bar,
+    letters,
+    mnemonic,
+    open_dialog,
+    other_dialogs,
+    repeated,
+    unlettered,
+)
 
 from tracker import i18n
 from tracker.demo import build_demo
@@ -203,9 +212,25 @@ def test_no_two_alt_letters_in_a_dialog_are_the_same_in_the_language(
     apart within a window as the English does (tests/test_gui_mnemonics.py)."""
     dialog = open_dialog(bridge, key)
     qtbot.addWidget(dialog)
+    dialog.show()  # Cancel takes its letter when shown
     found = letters(dialog)
     assert found, key
     assert repeated(found) == {}, key
+    assert unlettered(dialog) == [], key
+
+
+def test_every_button_of_the_other_dialogs_has_its_own_letter_in_the_language(
+    qtbot, bridge, language: str
+) -> None:  # type: ignore[no-untyped-def]
+    """ "Cerrar" of the print dialogs and the team's numbers had no Alt letter."""
+    missing = {}
+    for dialog in other_dialogs(bridge):
+        qtbot.addWidget(dialog)
+        dialog.show()
+        found = letters(dialog)
+        if unlettered(dialog) or repeated(found):
+            missing[type(dialog).__name__] = (unlettered(dialog), repeated(found))
+    assert missing == {}
 
 
 def test_the_menu_bar_the_add_menu_and_each_tab_keep_their_letters_apart(

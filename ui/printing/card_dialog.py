@@ -119,6 +119,8 @@ class PrintCardDialog(QDialog):
         self.print_button.clicked.connect(self.print_)
         self.pdf_button.clicked.connect(self.save_pdf)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        # its own Alt letter: without one Alt+C fell through to the next Alt key
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("&Close"))
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)

@@ -110,6 +110,8 @@ class PrintSummaryDialog(QDialog):
         self.error.setObjectName("error")
         self.error.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        # its own Alt letter: without one Alt+C fell through to the next Alt key
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("&Close"))
         buttons.rejected.connect(self.reject)
         self.preview_button = QPushButton(self.tr("Pre&view…"), self)
         self.print_button = QPushButton(self.tr("&Print…"), self)
