@@ -81,3 +81,51 @@ def test_the_summary_names_the_cns_status_as_the_form_does() -> None:
     with i18n.using("es"):
         assert "SNC2 al diagnóstico" in diagnosis_line(child)
     assert "CNS2 at diagnosis" in diagnosis_line(child)
+
+
+# ------------------------------------------------------------------ the CSV import's report
+
+
+@dataclasses.dataclass(frozen=True)
+class _Row:
+    line: int
+    reason: str
+
+
+@pytest.mark.parametrize(
+    ("language", "rows", "said"),
+    [
+        ("es", [2, 3], "Se dejaron fuera 2 filas: x (líneas 2, 3)."),
+        ("es", [8], "Se dejó fuera 1 fila: x (línea 8)."),
+        ("fr", [2, 3], "2 lignes laissées de côté : x (lignes 2, 3)."),
+        ("fr", [8], "1 ligne laissée de côté : x (ligne 8)."),
+        ("en", [8], "Left out 1 row: x (line 8)."),
+        ("en", [2, 3], "Left out 2 rows: x (lines 2, 3)."),
+    ],
+)
+def test_the_left_out_rows_read_as_one_sentence(language: str, rows: list[int], said: str) -> None:
+    from tracker.io import ehr_rows
+
+    with i18n.using(language):
+        assert ehr_rows.summary([_Row(n, "x") for n in rows]) == [said]
+
+
+def test_many_left_out_rows_say_how_many_more_in_spanish() -> None:
+    from tracker.io import ehr_rows
+
+    with i18n.using("es"):
+        [line] = ehr_rows.summary([_Row(n, "x") for n in range(2, 12)])
+    assert line == "Se dejaron fuera 10 filas: x (líneas 2, 3, 4, 5, 6 y 5 más)."
+
+
+def test_a_bad_row_and_a_bad_range_read_in_spanish(record, child) -> None:  # type: ignore[no-untyped-def]
+    from tracker.io.csv_import import RowProblem, plan_import, read_csv
+
+    with i18n.using("es"):
+        assert str(RowProblem(3, "x")) == "línea 3: x"
+        csv = b"Date,Test,Result,Unit,Range\n2026-11-02,Hgb,10.4,g/dL,about ten\n"
+        plan = plan_import(read_csv(csv), record, child)
+        said = [str(p) for p in plan.problems]
+    assert len(said) == 1, said
+    assert said[0].startswith("línea 2: Intervalo de "), said
+    assert " range" not in said[0] and "line" not in said[0], said
