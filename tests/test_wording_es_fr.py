@@ -129,3 +129,35 @@ def test_a_bad_row_and_a_bad_range_read_in_spanish(record, child) -> None:  # ty
     assert len(said) == 1, said
     assert said[0].startswith("línea 2: Intervalo de "), said
     assert " range" not in said[0] and "line" not in said[0], said
+
+
+# ------------------------------------------------------------------ the pick lists
+
+
+@pytest.mark.parametrize("language", ["es", "fr"])
+def test_a_medicine_picked_from_the_translated_list_is_the_same_medicine(language: str) -> None:
+    """The pick list shows the names in the language; what is picked is kept as typed,
+    and is recognised as the English name is (short name, same drug, usual use)."""
+    from tracker import medicines
+
+    english = [d.name for d in medicines.USUAL]
+    with i18n.using(language):
+        picked = medicines.pick_list()
+    assert picked != english
+    for name, translated in zip(english, picked, strict=True):
+        assert medicines.usual(translated) is medicines.usual(name), translated
+        assert medicines.short_name(translated) == medicines.short_name(name)
+        assert medicines.same_drug(translated, name)
+
+
+def test_the_pick_lists_read_in_spanish_and_french() -> None:
+    from tracker import medicines
+
+    with i18n.using("es"):
+        assert medicines.pick_list()[:3] == ["mercaptopurina", "metotrexato (oral)", "cotrimoxazol"]
+        assert i18n.tr("Prednisone prophase") == "Prefase con prednisona"
+        assert i18n.tr("common B (B-II)") == "B común (B-II)"
+        assert i18n.tr("clinic") == "consulta"
+    with i18n.using("fr"):
+        assert medicines.pick_list()[8] == "ondansétron"
+        assert i18n.tr("mixed phenotype (MPAL)") == "phénotype mixte (MPAL)"
