@@ -14,7 +14,16 @@ from conftest import TODAY, fixed_clock
 from gui_helpers import activate
 from PySide6.QtCore import QCoreApplication, Qt, QTranslator
 from PySide6.QtWidgets import QGroupBox, QLabel
-from test_gui_mnemonics import DIALOG_KEYS, _menu_bar, letters, mnemonic, open_dialog, repeated
+from test_gui_mnemonics import (
+    DIALOG_KEYS,
+    _menu_bar,
+    letters,
+    mnemonic,
+    open_dialog,
+    other_dialogs,
+    repeated,
+    unlettered,
+)
 
 from tracker import i18n
 from tracker.demo import build_demo
@@ -203,9 +212,25 @@ def test_no_two_alt_letters_in_a_dialog_are_the_same_in_the_language(
     apart within a window as the English does (tests/test_gui_mnemonics.py)."""
     dialog = open_dialog(bridge, key)
     qtbot.addWidget(dialog)
+    dialog.show()  # Cancel takes its letter when shown
     found = letters(dialog)
     assert found, key
     assert repeated(found) == {}, key
+    assert unlettered(dialog) == [], key
+
+
+def test_every_button_of_the_other_dialogs_has_its_own_letter_in_the_language(
+    qtbot, bridge, language: str
+) -> None:  # type: ignore[no-untyped-def]
+    """ "Cerrar" of the print dialogs and the team's numbers had no Alt letter."""
+    missing = {}
+    for dialog in other_dialogs(bridge):
+        qtbot.addWidget(dialog)
+        dialog.show()
+        found = letters(dialog)
+        if unlettered(dialog) or repeated(found):
+            missing[type(dialog).__name__] = (unlettered(dialog), repeated(found))
+    assert missing == {}
 
 
 def test_the_menu_bar_the_add_menu_and_each_tab_keep_their_letters_apart(
@@ -292,3 +317,30 @@ def test_a_screen_reader_hears_each_fields_name_without_the_colon(
         if name != name.strip(" \u00a0\u202f:"):
             said.append((type(widget).__name__, name))
     assert said == []
+
+
+FILE_WORDS = {
+    "es": ["mila-resumen-", "mila-tarjeta-fiebre-", "-hemogramas.csv", "-exportacion.json"],
+    "fr": ["mila-resume-", "mila-carte-fievre-", "-nfs.csv", "-export.json"],
+}
+
+
+def test_the_suggested_file_names_follow_the_language_in_ascii(
+    qtbot, bridge, child, window, interaction, language: str
+) -> None:  # type: ignore[no-untyped-def]
+    """ "robin-summary-2026-12-02.pdf" was suggested in Spanish: the names read in the
+    language, without accents (a file's name travels to other computers)."""
+    from ui.printing.card_dialog import PrintCardDialog
+    from ui.printing.dialog import PrintSummaryDialog
+
+    summary = PrintSummaryDialog(bridge, interaction)
+    card = PrintCardDialog(bridge, interaction)
+    qtbot.addWidget(summary)
+    qtbot.addWidget(card)
+    assert summary.save_pdf() is None and card.save_pdf() is None  # the dialogs cancelled
+    window.export_csv()
+    window.export_json()
+    names = [Path(text).name for kind, _, text in interaction.asked if kind == "save_file"]
+    assert len(names) == 4, names
+    for name, word in zip(names, FILE_WORDS[language], strict=True):
+        assert word in name and name.isascii(), (name, word)

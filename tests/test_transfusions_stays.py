@@ -471,3 +471,52 @@ def test_an_import_refuses_overlapping_stays_and_an_amount_that_disagrees(
     found = "\n".join(caught.value.problems)
     assert "overlaps another one (2026-11-01 – 2026-11-05 at Ward 3)" in found
     assert "does not match “1 unit”, which is 1 unit" in found
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "stored", "shown"),
+    [
+        ("es", "1 unidad", "1 unit", "1 unidad"),
+        ("es", "2 unidades", "2 units", "2 unidades"),
+        ("fr", "2 unités", "2 units", "2 unités"),
+        ("fr", "1 unité", "1 unit", "1 unité"),
+        ("en", "2 unidades", "2 units", "2 units"),
+        ("es", "1 unit", "1 unit", "1 unidad"),
+        ("es", "150 mililitros", "150 mL", "150 mL"),
+        ("en", "1 unit", "1 unit", "1 unit"),
+    ],
+)
+def test_an_amount_in_any_shipped_language_is_stored_one_way_and_shown_in_the_language(
+    language: str, text: str, stored: str, shown: str
+) -> None:
+    from tracker import i18n
+
+    with i18n.using(language):
+        t = tx.transfusion_from_form(
+            {"date": "2026-11-10", "product": "platelets", "amount_text": text},
+            child=MILA,
+            today=TODAY,
+        )
+        assert t.amount_text == stored
+        assert tx.amount_shown(t) == shown
+        assert tx.validate_transfusion(t) == {}
+
+
+def test_the_demo_transfusion_reads_in_spanish_on_screen_and_paper(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from conftest import fixed_clock
+
+    from tracker import i18n
+
+    with Record.open(tmp_path / "demo.sqlite", create=True, clock=fixed_clock) as rec:
+        cid = build_demo(rec, TODAY)
+        given = rec.entries(Transfusion, cid)[-1]
+    assert given.amount_text == "1 unit"  # stored as before
+    with i18n.using("es"):
+        s = _summary(given.date, TODAY, transfusions=[given])
+        t = layout.build([], [], [], [], TODAY, lanes=("transfusions",), transfusions=[given])
+        lane = t.lane("transfusions")
+        assert lane is not None
+        tooltip = lane.marks[0].tooltip
+    [line] = s.transfusions
+    assert "Plaquetas, 1 unidad" in line.text and "unit" not in line.text
+    assert "1 unidad" in tooltip and "1 unit" not in tooltip

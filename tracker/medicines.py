@@ -41,7 +41,7 @@ USUAL: tuple[Drug, ...] = (
     Drug(
         "6-mercaptopurine",
         "6-MP",
-        ("6-MP", "6MP", "6 MP", "mercaptopurine", "Purinethol", "Xaluprine"),
+        ("6-MP", "6MP", "6 MP", "mercaptopurine", "Purinethol", "Xaluprine", "mercaptopurina"),
         N_("by mouth, daily in maintenance (some protocols: in the evening)"),
     ),
     Drug(
@@ -53,6 +53,8 @@ USUAL: tuple[Drug, ...] = (
             "oral methotrexate",  # i18n: not shown (names matched as typed)
             "methotrexate oral",  # i18n: not shown
             "MTX oral",  # i18n: not shown
+            "metotrexato (oral)",  # i18n: not shown (the Spanish pick list's name)
+            "méthotrexate (par voie orale)",  # i18n: not shown (the French one's)
         ),
         N_("by mouth, weekly in maintenance"),
     ),
@@ -67,19 +69,49 @@ USUAL: tuple[Drug, ...] = (
             "TMP-SMX",
             "TMP/SMX",
             "trimethoprim-sulfamethoxazole",
+            "cotrimoxazol",  # i18n: not shown (es)
         ),
         N_("Pneumocystis prophylaxis on set days of the week"),
     ),
     Drug(
-        "dexamethasone", "dexamethasone", ("dex", "Decadron"), N_("courses with start/stop dates")
+        "dexamethasone",
+        "dexamethasone",
+        ("dex", "Decadron", "dexametasona", "dexaméthasone"),
+        N_("courses with start/stop dates"),
     ),
-    Drug("prednisone", "prednisone", (), N_("courses with start/stop dates")),
+    Drug("prednisone", "prednisone", ("prednisona",), N_("courses with start/stop dates")),
     # Not "pred": it is typed for prednisone and for prednisolone, two different drugs.
-    Drug("prednisolone", "prednisolone", (), N_("courses with start/stop dates")),
-    Drug("fluconazole", "fluconazole", ("Diflucan",), N_("antifungal prophylaxis")),
-    Drug("posaconazole", "posaconazole", ("Noxafil",), N_("antifungal prophylaxis")),
-    Drug("ondansetron", "ondansetron", ("Zofran",), N_("against sickness")),
+    Drug("prednisolone", "prednisolone", ("prednisolona",), N_("courses with start/stop dates")),
+    Drug("fluconazole", "fluconazole", ("Diflucan", "fluconazol"), N_("antifungal prophylaxis")),
+    Drug("posaconazole", "posaconazole", ("Noxafil", "posaconazol"), N_("antifungal prophylaxis")),
+    Drug(
+        "ondansetron",
+        "ondansetron",
+        ("Zofran", "ondansetrón", "ondansétron"),
+        N_("against sickness"),
+    ),
 )
+
+
+# The names the medicine pick list offers, in the language shown (USUAL's order).  What is
+# picked is kept as the family's text; every translated name is also one of the drug's
+# aliases above, so a plan picked in Spanish is the same medicine as one picked in English.
+PICK_LIST = (
+    N_("6-mercaptopurine"),
+    N_("methotrexate (by mouth)"),
+    N_("co-trimoxazole"),
+    N_("dexamethasone"),
+    N_("prednisone"),
+    N_("prednisolone"),
+    N_("fluconazole"),
+    N_("posaconazole"),
+    N_("ondansetron"),
+)
+
+
+def pick_list() -> list[str]:
+    """The usual medicines' names as the pick list offers them, in the language shown."""
+    return [tr(name) for name in PICK_LIST]
 
 
 def _key(text: str) -> str:

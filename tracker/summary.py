@@ -592,7 +592,10 @@ def _stays_and_transfusions(
             parts.append(s.place)
         summary.stays.append(EventLine(s.from_date, " · ".join(parts)))
     for t in sorted(transfusions, key=lambda t: (t.date, t.time or dt.time(), t.id or 0)):
-        parts = [transfusion_kind.product_name(t) + (f", {t.amount_text}" if t.amount_text else "")]
+        parts = [
+            transfusion_kind.product_name(t)
+            + (f", {transfusion_kind.amount_shown(t)}" if t.amount_text else "")
+        ]
         linked = transfusion_kind.linked_counts(t, counts)
         if linked is not None:
             parts.append(transfusion_kind.jump_text(linked, units))

@@ -1198,7 +1198,7 @@ def _transfusion_lane(
             )
         ]
         if t.amount_text:
-            tooltip.append(tr("Amount: {amount}").format(amount=t.amount_text))
+            tooltip.append(tr("Amount: {amount}").format(amount=transfusion_kind.amount_shown(t)))
         if t.reason:
             tooltip.append(tr("Reason: {reason}").format(reason=t.reason))
         label = tr(_PRODUCT_SHORT[t.product.value])

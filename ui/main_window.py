@@ -622,7 +622,8 @@ class MainWindow(QMainWindow):
     def export_csv(self) -> None:
         from tracker.io.csv_export import write_csv
 
-        suggested = Path.home() / f"{self.bridge.record.path.stem}-blood-counts.csv"
+        stem = self.bridge.record.path.stem
+        suggested = Path.home() / self.tr("{name}-blood-counts.csv").format(name=stem)
         target = self.interaction.save_file(
             self, self.tr("Export blood counts"), suggested, self.tr("CSV files (*.csv)")
         )
@@ -646,7 +647,8 @@ class MainWindow(QMainWindow):
     def export_json(self) -> None:
         from tracker.io.json_export import write_json
 
-        suggested = Path.home() / f"{self.bridge.record.path.stem}-export.json"
+        stem = self.bridge.record.path.stem
+        suggested = Path.home() / self.tr("{name}-export.json").format(name=stem)
         target = self.interaction.save_file(
             self, self.tr("Export the whole record"), suggested, self.tr("JSON files (*.json)")
         )
@@ -683,7 +685,8 @@ class MainWindow(QMainWindow):
         )
         if redact is None:
             return
-        suggested = Path.home() / f"{self.bridge.record.path.stem}-calendar.ics"
+        stem = self.bridge.record.path.stem
+        suggested = Path.home() / self.tr("{name}-calendar.ics").format(name=stem)
         target = self.interaction.save_file(
             self, self.tr("Export calendar"), suggested, self.tr("Calendar files (*.ics)")
         )

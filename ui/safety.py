@@ -133,7 +133,9 @@ class Safety:
     def save_copy(self) -> Path | None:
         record = self.bridge.record
         today = record.today().isoformat()
-        suggested = Path.home() / f"{record.path.stem}-copy-{today}.sqlite"
+        suggested = Path.home() / self.tr("{name}-copy-{date}.sqlite").format(
+            name=record.path.stem, date=today
+        )
         target = self.interaction.save_file(
             self.parent,
             self.tr("Save a copy of the record"),

@@ -141,7 +141,12 @@ class RowProblem:
     bad_range: bool = False  # only the range is wrong: --leave-out-bad-ranges imports it
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.reason}"
+        return tr("line {line}: {reason}").format(line=self.line, reason=self.reason)
+
+
+def _on_line(line: int, value: str) -> str:
+    """ "line 4: 7.2 g/dL", one item of a listing of the same test on several lines."""
+    return tr("line {line}: {value}").format(line=line, value=value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1022,7 +1027,7 @@ def _group(
                     for o in same_test[1:]
                 )
                 continue
-            listing = "; ".join(f"line {o.line}: {_shown(o.value)}" for o in same_test)
+            listing = "; ".join(_on_line(o.line, _shown(o.value)) for o in same_test)
             name = analytes.analyte(first.value.analyte).name
             problems.extend(
                 RowProblem(
@@ -1079,7 +1084,7 @@ def _merge_others(
                 for o in same[1:]
             )
             continue
-        listing = "; ".join(f"line {o.line}: {_shown_other(o.other)}" for o in same)
+        listing = "; ".join(_on_line(o.line, _shown_other(o.other)) for o in same)
         problems.extend(
             RowProblem(
                 o.line,
@@ -1484,9 +1489,11 @@ def apply_import(
     """
     if plan.problems and not skip_bad:
         raise BadRowsNotConfirmed(
-            tr("{n} row(s) of the file are wrong; nothing was imported.").format(
-                n=len(plan.bad_lines)
-            )
+            trn(
+                "{n} row of the file is wrong; nothing was imported.",
+                "{n} rows of the file are wrong; nothing was imported.",
+                len(plan.bad_lines),
+            ).format(n=len(plan.bad_lines))
         )
     if plan.results and not backed_up:  # a verified backup first, or nothing is imported
         make_backup(record, BEFORE_IMPORT)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-from tracker.i18n import N_, tr
+from tracker.i18n import N_, tr, trn
 from tracker.io.lab_values import name_key
 from tracker.loinc import is_loinc_code, looks_like_loinc
 
@@ -93,12 +93,14 @@ def summary(left_out: Sequence[_Line], shown: int = 5) -> list[str]:
     for reason, numbers in by_reason.items():
         numbers.sort()
         listed = ", ".join(str(n) for n in numbers[:shown])
-        more = len(numbers) - shown
-        where = f"line {listed}" if len(numbers) == 1 else f"lines {listed}"
+        more, n = len(numbers) - shown, len(numbers)
         if more > 0:
-            where += f" and {more} more"
-        rows = "1 row" if len(numbers) == 1 else f"{len(numbers)} rows"
+            where = tr("lines {listed} and {more} more").format(listed=listed, more=more)
+        else:
+            where = trn("line {listed}", "lines {listed}", n).format(listed=listed)
         lines.append(
-            tr("Left out {rows}: {reason} ({where}).").format(rows=rows, reason=reason, where=where)
+            trn(
+                "Left out {n} row: {reason} ({where}).", "Left out {n} rows: {reason} ({where}).", n
+            ).format(n=n, reason=reason, where=where)
         )
     return lines

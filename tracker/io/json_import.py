@@ -153,7 +153,7 @@ class _Check:
                 probe = probe[:-1]
             line = self.lines.get(probe)
             where = _path_text(path)
-            prefix = f"line {line}" if line is not None else tr("the file")
+            prefix = tr("line {line}").format(line=line) if line is not None else tr("the file")
             out.append(f"{prefix} ({where}): {message}" if where else f"{prefix}: {message}")
         return out
 

@@ -221,7 +221,9 @@ def parse_with_lines(
             ).format(MAX_VALUES=MAX_VALUES),
         ) from None
     except _Syntax as exc:
-        where = f"line {reader.line(exc.pos)}, column {reader.column(exc.pos)}"
+        where = tr("line {line}, column {column}").format(
+            line=reader.line(exc.pos), column=reader.column(exc.pos)
+        )
         raise JsonImportError(
             [f"{where}: {exc.message}"],
             tr("The file is not valid JSON ({where}: {message}); nothing was imported.").format(
@@ -265,7 +267,7 @@ def parse_fast(data: bytes) -> Any:
     try:
         return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno}, column {exc.colno}"
+        where = tr("line {line}, column {column}").format(line=exc.lineno, column=exc.colno)
         raise JsonImportError(
             [f"{where}: {exc.msg}"],
             tr("The file is not valid JSON ({where}: {msg}).").format(where=where, msg=exc.msg),

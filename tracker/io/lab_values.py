@@ -443,7 +443,7 @@ def parse_value(
         try:
             low, high = forms.parse_range(range_s)
         except ValueError as exc:
-            raise BadRange(f"{a.name} range: {exc}") from None
+            raise BadRange(tr("{test} range: {problem}").format(test=a.name, problem=exc)) from None
         wrong_unit = range_units.range_unit_problem(a.code, low, high, unit_text, range_s)
         if wrong_unit:
             raise BadRange(wrong_unit)

@@ -36,7 +36,7 @@ from tracker.display import (
     unit_spelling,
 )
 from tracker.i18n import N_, tr, trn
-from tracker.i18n.formats import date_text, time_text
+from tracker.i18n.formats import date_text, number_text, time_text
 from tracker.kinds.fields import LONG_TEXT, Choice, Date, Number, Text, Time
 from tracker.kinds.kind import Context, DateRule, Kind, Problems, date_sort_key
 from tracker.model import Child, CountResult, CountValue, Transfusion, TransfusionProduct
@@ -58,8 +58,16 @@ VOLUME_ML = (1.0, 2000.0)
 UNITS = (0.1, 10.0)
 
 _N = r"(\d+(?:[.,]\d+)?)"
-_VOLUME = re.compile(rf"^{_N}\s*(ml|millilitres?|milliliters?)\.?$", re.IGNORECASE)
-_UNITS = re.compile(rf"^{_N}\s*(units?|u)\.?$", re.IGNORECASE)
+# The unit words of every shipped language are read whatever the language shown (a record
+# typed in Spanish opens in English): English, Spanish, French.
+_VOLUME = re.compile(
+    rf"^{_N}\s*(ml|millilitres?|milliliters?|mililitros?)\.?$",  # i18n: not shown
+    re.IGNORECASE,
+)
+_UNITS = re.compile(
+    rf"^{_N}\s*(units?|u|unidad|unidades|unit[ée]s?|ud|uds)\.?$",  # i18n: not shown
+    re.IGNORECASE,
+)
 _BARE = re.compile(rf"^{_N}$")
 
 
@@ -98,6 +106,27 @@ def parse_amount(text: str) -> tuple[float | None, float | None]:
     )
 
 
+def stored_amount(ml: float | None, units: float | None) -> str:
+    """The one form an amount is stored in, whatever language it was typed in: English,
+    as it was stored before ("150 mL", "1 unit", "2 units"), so every record reads alike."""
+    if ml is not None:
+        return f"{format_number(ml, 12)} mL"  # i18n: not shown
+    if units is not None:
+        n = format_number(units, 12)
+        return f"{n} unit" if units == 1 else f"{n} units"  # i18n: not shown
+    return ""
+
+
+def amount_shown(t: Transfusion) -> str:
+    """The amount in the language shown ("1 unidad", "2 unités", "150 mL"); what was typed
+    when it holds no amount this program reads."""
+    if t.volume_ml is not None:
+        return tr("{n} mL").format(n=number_text(t.volume_ml))
+    if t.units is not None:
+        return _units(t.units)
+    return t.amount_text
+
+
 def _same(a: float | None, b: float | None) -> bool:
     if a is None or b is None:
         return a is b
@@ -112,11 +141,8 @@ def product_name(t: Transfusion) -> str:
 
 
 def _units(n: float) -> str:
-    return (
-        tr("{n} unit").format(n=format_number(n, 12))
-        if n == 1
-        else tr("{n} units").format(n=format_number(n, 12))
-    )
+    count = int(n) if float(n).is_integer() else 2  # a part of a unit reads as many
+    return trn("{n} unit", "{n} units", count).format(n=number_text(n))
 
 
 def _slip(shown_value: str, low: float, high: float, unit: str) -> str:
@@ -152,7 +178,7 @@ def validate_transfusion(t: Transfusion) -> Problems:
         errors["amount_text"] = str(exc)
         return errors
     if not (_same(ml, t.volume_ml) and _same(units, t.units)):
-        typed = f"{format_number(ml, 12)} mL" if ml is not None else _units(units or 0)
+        typed = tr("{n} mL").format(n=number_text(ml)) if ml is not None else _units(units or 0)
         errors["amount_text"] = tr(
             "Amount: the value stored does not match “{text}”, which is {value}"
         ).format(text=t.amount_text, value=typed)
@@ -212,7 +238,7 @@ def transfusion_from_form(
         time=time,
         product=product,
         product_text=product_text,
-        amount_text=amount,
+        amount_text=stored_amount(ml, units) if parsed is not None else amount,
         volume_ml=ml,
         units=units,
         reason=forms.field_text(f, "reason"),

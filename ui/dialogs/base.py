@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QCalendarWidget,
     QCheckBox,
     QComboBox,
@@ -220,6 +222,24 @@ class DateField(QWidget):
         self.line.setFocus()
 
 
+def _letter(text: str) -> str | None:
+    """The Alt letter of a label's or button's text (lower case), None for none."""
+    match = re.search(r"&([^&\s])", text.replace("&&", ""))
+    return match.group(1).lower() if match else None
+
+
+def give_free_letter(button: QAbstractButton, window: QWidget) -> None:
+    """Put the Alt letter of ``button`` on the first letter of its words that no other
+    label or button of ``window`` takes (a button without one was passed over by Alt)."""
+    others = [w for w in window.findChildren(QLabel) + window.findChildren(QAbstractButton)]
+    taken = {_letter(w.text()) for w in others if w is not button}
+    words = button.text().replace("&&", "\0").replace("&", "").replace("\0", "&&")
+    for i, char in enumerate(words):
+        if char.isalpha() and char.lower() not in taken:
+            button.setText(words[:i] + "&" + words[i:])
+            return
+
+
 def spoken_label(text: str) -> str:
     """A label's words as a screen reader should say them for its field: no shortcut &,
     no colon, no space left before it (French writes "Heure :")."""
@@ -325,6 +345,8 @@ class FormDialog(QDialog):
         )
         # Alt+S saves on every desktop (some themes' "Save" has no Alt letter).
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("&Save"))
+        # Cancel gets its Alt letter when shown, one no field of the editor takes (Esc too)
+        self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         # The form scrolls when the screen is too small for it (1024×600, or 1920×1080 at
@@ -545,6 +567,7 @@ class FormDialog(QDialog):
             for edit in self.findChildren(QLineEdit):
                 fit_placeholder(edit)
             name_fields(self)
+        give_free_letter(self.cancel_button, self)  # after the fields (and their letters)
         super().showEvent(event)  # the focus goes back on closing: ui/dialog_focus.py
 
     def reject(self) -> None:

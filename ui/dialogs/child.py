@@ -65,12 +65,12 @@ class ChildDialog(FormDialog):
         immuno.addItems(
             [
                 "",
-                "pro-B (B-I)",
-                "common B (B-II)",
-                "pre-B (B-III)",
-                "mature B",
-                "T-ALL",
-                "mixed phenotype (MPAL)",
+                self.tr("pro-B (B-I)"),
+                self.tr("common B (B-II)"),
+                self.tr("pre-B (B-III)"),
+                self.tr("mature B"),
+                self.tr("T-ALL"),
+                self.tr("mixed phenotype (MPAL)"),
             ]
         )
         self.add_field(dform, "immunophenotype", self.tr("&Immunophenotype:"), immuno)

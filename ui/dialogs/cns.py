@@ -73,8 +73,15 @@ class CnsVisitDialog(FormDialog):
         drugs = QGroupBox(self.tr("Intrathecal drugs given"), self)
         grid = QGridLayout(drugs)
         self._drug_rows: list[tuple[QCheckBox, QLineEdit]] = []
+        lettered = {  # the drugs' names with their Alt letters
+            "methotrexate": self.tr("&Methotrexate"),
+            "cytarabine": self.tr("C&ytarabine"),
+            "hydrocortisone": self.tr("Hydrocort&isone"),
+            "prednisolone": self.tr("Pred&nisolone"),
+        }
         for row, (code, name) in enumerate(labels.IT_DRUG.items()):
-            check = QCheckBox(name, self)
+            check = QCheckBox(lettered[code], self)
+            check.setAccessibleName(name)
             check.setObjectName(f"drug_{code}")
             dose = QLineEdit(self)
             dose.setPlaceholderText(self.tr("dose, e.g. 8 mg"))

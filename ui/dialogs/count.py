@@ -329,7 +329,7 @@ class CountDialog(FormDialog):
         column.addWidget(_OtherRow.heading(page))
         self._others_column = QVBoxLayout()
         column.addLayout(self._others_column)
-        add = QPushButton(self.tr("Add a result of another test"), page)
+        add = QPushButton(self.tr("&Add a result of another test"), page)
         add.setObjectName("add_other")
         add.clicked.connect(lambda: self._add_other(None).edits["name"].setFocus())
         column.addWidget(add, 0, Qt.AlignmentFlag.AlignLeft)

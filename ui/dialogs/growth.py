@@ -23,7 +23,7 @@ from ui.dialogs.base import DateField, FormDialog
 from ui.kind_ui import KindUi
 from ui.models.tables import GrowthModel
 
-MEASURED_BY = ("clinic", "ward", "home scale", "GP / health visitor")
+MEASURED_BY = (N_("clinic"), N_("ward"), N_("home scale"), N_("GP / health visitor"))
 
 
 class GrowthDialog(FormDialog):
@@ -59,7 +59,7 @@ class GrowthDialog(FormDialog):
         self.add_field(form, "head_text", self.tr("&Head circumference:"), head)
         by = QComboBox(self)
         by.setEditable(True)
-        by.addItems(["", *MEASURED_BY])
+        by.addItems(["", *(self.tr(m) for m in MEASURED_BY)])  # kept as picked: data
         self.add_field(form, "measured_by", self.tr("Measured &by:"), by)
         note = QPlainTextEdit(self)
         note.setTabChangesFocus(True)

@@ -327,7 +327,7 @@ class MedicinePlanDialog(_ScheduleFields):
         form = QFormLayout()
         drug = QComboBox(self)
         drug.setEditable(True)
-        drug.addItems([d.name for d in medicines.USUAL])
+        drug.addItems(medicines.pick_list())
         drug.setCurrentIndex(-1)
         drug.lineEdit().setPlaceholderText(self.tr("choose, or type any other medicine"))
         self.add_field(form, "drug", self.tr("&Medicine:"), drug)

@@ -27,18 +27,18 @@ from ui.plain import plain_label
 # Names families meet on Interfant roadmaps (domain.md §1.2); any other name can be typed.
 PHASE_NAMES = [
     "",
-    "Prednisone prophase",
-    "Induction",
+    N_("Prednisone prophase"),
+    N_("Induction"),
     "Blinatumomab 1",
     "Blinatumomab 2",
-    "Protocol IB",
+    N_("Protocol IB"),
     "ADE",
     "MAE",
     "MARMA",
     "OCTADAD",
     "VIMARAM",
-    "Maintenance",
-    "Allogeneic SCT",
+    N_("Maintenance"),
+    N_("Allogeneic SCT"),
 ]
 
 
@@ -67,7 +67,7 @@ class PhaseDialog(FormDialog):
         self.add_field(form, "kind", self.tr("&Kind:"), kind)
         name = QComboBox(self)
         name.setEditable(True)
-        name.addItems(PHASE_NAMES)
+        name.addItems([self.tr(n) if n else n for n in PHASE_NAMES])  # as the units say them
         self.add_field(
             form,
             "name",

@@ -91,8 +91,13 @@ class TemperatureDialog(FormDialog):
         other = QLineEdit(self)
         other.setPlaceholderText(self.tr("for “other”: how"))
         self.add_field(form, "site_text", self.tr("&Other way:"), other)
+        lettered = {  # the same words with their Alt letters
+            "called_team": self.tr("&Called the team"),
+            "went_to_hospital": self.tr("&Went to hospital"),
+            "gave_paracetamol": self.tr("&Gave paracetamol"),
+        }
         for i, (name, label) in enumerate(DONE_LABELS.items()):
-            box = QCheckBox(self.tr(label), self)
+            box = QCheckBox(lettered[name], self)
             box.setAccessibleName(self.tr(label))
             form.addRow(QLabel(self.tr("What was done:") if i == 0 else "", self), box)
             self.register(name, box)

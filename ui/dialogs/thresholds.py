@@ -130,6 +130,8 @@ class ThresholdsDialog(QDialog):
         self.table = RecordTable(THRESHOLD_UI, bridge, self)
         self.model = self.table.model
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        # its own Alt letter: without one Alt+C fell through to the next Alt key
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("&Close"))
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(note)

@@ -75,7 +75,7 @@ class TransfusionDialog(FormDialog):
             self.set_text("time", entry.time.strftime("%H:%M") if entry.time else "")
             self.set_text("product", entry.product.value)
             self.set_text("product_text", entry.product_text)
-            self.set_text("amount_text", entry.amount_text)
+            self.set_text("amount_text", kind.amount_shown(entry))
             self.set_text("reason", entry.reason)
             self.set_text("note", entry.note)
         else:

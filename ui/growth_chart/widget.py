@@ -181,6 +181,8 @@ class GrowthChartDialog(QDialog):
         self.values.item_activated.connect(self._open)
         self.values.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        # its own Alt letter: without one Alt+C fell through to the next Alt key
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("&Close"))
         buttons.rejected.connect(self.reject)
         self.values_button = buttons.addButton(
             self.tr("Values as a &table"), QDialogButtonBox.ButtonRole.ActionRole

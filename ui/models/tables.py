@@ -375,7 +375,7 @@ class TransfusionsModel(RecordTableModel[Transfusion]):
         self.columns = (
             Column(N_("Date"), transfusion.when),
             Column(N_("Product"), transfusion.product_name),
-            Column(N_("Amount"), lambda t: t.amount_text, True),
+            Column(N_("Amount"), lambda t: transfusion.amount_shown(t), True),
             Column(N_("Counts before → after"), counts_text, tooltip=counts_tip),
             Column(N_("Reason"), lambda t: t.reason.replace("\n", " ")),
             Column(N_("Reaction or note"), lambda t: t.note.replace("\n", " ")),

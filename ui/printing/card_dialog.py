@@ -132,6 +132,8 @@ class PrintCardDialog(QDialog):
         self.print_button.clicked.connect(self.print_)
         self.pdf_button.clicked.connect(self.save_pdf)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        # its own Alt letter: without one Alt+C fell through to the next Alt key
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("&Close"))
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
@@ -198,7 +200,9 @@ class PrintCardDialog(QDialog):
         request = self.request()
         child = self.bridge.record.child(self.child_id)
         first = child.name.split()[0].lower() if child.name.split() else "child"
-        suggested = Path.home() / f"{first}-fever-card-{request.size}.pdf"
+        # in the language, ASCII only
+        file_name = self.tr("{name}-fever-card-{size}.pdf").format(name=first, size=request.size)
+        suggested = Path.home() / file_name
         target = self.interaction.save_file(
             self, self.tr("Save the fever card as PDF"), suggested, self.tr("PDF files (*.pdf)")
         )

@@ -124,6 +124,8 @@ class PrintSummaryDialog(QDialog):
         self.error.setObjectName("error")
         self.error.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        # its own Alt letter: without one Alt+C fell through to the next Alt key
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("&Close"))
         buttons.rejected.connect(self.reject)
         self.preview_button = QPushButton(self.tr("Pre&view…"), self)
         self.print_button = QPushButton(self.tr("&Print…"), self)
@@ -227,7 +229,11 @@ class PrintSummaryDialog(QDialog):
             return None
         child = self.bridge.record.child(self.child_id)
         name = "" if request.redact else f"{child.name.split()[0].lower()}-"
-        suggested = Path.home() / f"{name}summary-{self.bridge.record.today().isoformat()}.pdf"
+        # a file's name in the language, ASCII only (names travel to other computers)
+        file_name = self.tr("{name}summary-{date}.pdf").format(
+            name=name, date=self.bridge.record.today().isoformat()
+        )
+        suggested = Path.home() / file_name
         target = self.interaction.save_file(
             self, self.tr("Save the summary as PDF"), suggested, self.tr("PDF files (*.pdf)")
         )

@@ -483,7 +483,7 @@ class PlanView(RecordView):
         path = self.interaction.save_file(
             self,
             self.tr("Save our plan as a template"),
-            Path.home() / f"{name}-our-plan.json",
+            Path.home() / self.tr("{name}-our-plan.json").format(name=name),
             "Roadmap (*.json)",
         )
         if path is None:
