@@ -78,3 +78,22 @@ def test_an_lp_being_edited_keeps_its_own_link(qtbot, bridge) -> None:  # type: 
     assert dialog.text_of("phase_id") == ""
     type_text(dialog.field("date"), (TODAY - dt.timedelta(days=40)).isoformat())
     assert dialog.text_of("phase_id") == ""
+
+
+def test_the_lp_follows_a_date_written_the_locales_way(qtbot, bridge, qapp) -> None:  # type: ignore[no-untyped-def]
+    """In French the date box shows 02/12/2026: the phase stayed "Not linked" because the
+    date was read as ISO only (checks of issue 15)."""
+    from test_gui_mnemonics import open_dialog
+
+    from ui import language
+
+    induction, _prophase = _phases(bridge)
+    language.apply_language("fr", qapp)
+    try:
+        dialog = open_dialog(bridge, "cns_visit")
+        qtbot.addWidget(dialog)
+        dialog.show()
+        assert "/" in dialog.text_of("date")  # the locale's form
+        assert dialog.text_of("phase_id") == str(induction.id)
+    finally:
+        language.reset(qapp)

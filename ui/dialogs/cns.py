@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from tracker import labels
 from tracker.analytes import format_number
+from tracker.dates import parse_date
 from tracker.forms import cns_visit_from_form
 from tracker.i18n import N_
 from tracker.i18n.formats import date_text
@@ -160,7 +161,7 @@ class CnsVisitDialog(FormDialog):
         if self._phase_chosen:
             return
         try:
-            day = dt.date.fromisoformat(self.text_of("date"))
+            day = parse_date(self.text_of("date"))  # as the locale writes it, or ISO
         except ValueError:
             return  # not a date (yet): the phase stays as it is
         running = current_phase(self._phases, day)
