@@ -344,3 +344,14 @@ def test_the_suggested_file_names_follow_the_language_in_ascii(
     assert len(names) == 4, names
     for name, word in zip(names, FILE_WORDS[language], strict=True):
         assert word in name and name.isascii(), (name, word)
+
+
+def test_the_weekday_boxes_read_in_the_language(qtbot, bridge, language: str) -> None:  # type: ignore[no-untyped-def]
+    """The repeat's weekday boxes stayed "Mon"…"Sun" in Spanish and French."""
+    from PySide6.QtWidgets import QCheckBox
+
+    dialog = open_dialog(bridge, "medicine_plan")
+    qtbot.addWidget(dialog)
+    shown = {box.text().replace("&", "") for box in dialog.findChildren(QCheckBox)}
+    monday = {"es": "Lun", "fr": "Lun"}[language]
+    assert monday in shown and "Mon" not in shown

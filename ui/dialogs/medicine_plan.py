@@ -49,7 +49,7 @@ from ui.kind_ui import KindUi
 from ui.models.tables import MedicinePlansModel
 
 DAILY, EVERY_N, WEEKLY, AS_NEEDED = "daily", "every_n", "weekly", "as_needed"
-_SHORT_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_SHORT_DAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 
 
 class SchedulePicker(QWidget):
@@ -82,7 +82,7 @@ class SchedulePicker(QWidget):
         days_row.setContentsMargins(0, 0, 0, 0)
         for i, name in enumerate(_SHORT_DAYS):
             box = QCheckBox(self.tr(name), self)
-            box.setAccessibleName(schedule.DAY_NAMES[i])
+            box.setAccessibleName(schedule.day_name(i))
             box.toggled.connect(self._changed)
             days_row.addWidget(box)
             self.days.append(box)
