@@ -55,7 +55,7 @@ def test_import_prints_what_was_added_and_skipped(db: Path) -> None:
     assert code == 0, err
     assert err == ""
     lines = out.splitlines()
-    assert "long form, comma-separated, UTF-8, dates month-first; 28 row(s)" in lines[0]
+    assert "long form, comma-separated, UTF-8, dates month-first; 28 rows" in lines[0]
     # MCV, RDW (%) and lymphocytes % are in the catalogue since issue 11 (domain.md §2.8)
     assert lines[1] == "Added for Mila: 27 values (4 new blood counts)."
     assert lines[2].startswith("Skipped: 1 result not given yet")
@@ -189,7 +189,7 @@ def test_export_csv(db: Path, tmp_path: Path) -> None:
     target = tmp_path / "counts.csv"
     code, out, err = run("export", "--db", str(db), "--format", "csv", str(target))
     assert code == 0, err
-    assert "Exported 16 blood count value(s)" in out
+    assert "Exported 16 blood count values" in out
     assert digest(db) == before, "export must not change the record"
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"), newline="")))
     assert len(rows) == 16

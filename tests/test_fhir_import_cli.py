@@ -108,7 +108,7 @@ def test_bad_resources_refuse_all_unless_skip_bad(db: Path, tmp_path: Path) -> N
         "give a unit",
         "Observation x1 in Bundle-101.json: it has no code (code.coding with a LOINC code); "
         "it was not read",
-        f"treatment-tracker: 2 resource(s) in {path} cannot be imported as they are; nothing "
+        f"treatment-tracker: 2 resources in {path} cannot be imported as they are; nothing "
         "was imported. Correct them, or run again with --skip-bad to import the others.",
     ]
     assert digest(db) == before

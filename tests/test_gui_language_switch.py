@@ -48,7 +48,7 @@ def test_self_tr_answers_from_the_catalogues(qapp, restored) -> None:  # type: i
     ("locale", "date", "words", "order", "number"),
     [
         ("es_ES", "1 may 2026", "1 de mayo de 2026", "DMY", "5,25"),
-        ("fr_FR", "1 mai 2026", "1 mai 2026", "DMY", "5,25"),
+        ("fr_FR", "1 mai 2026", "1er mai 2026", "DMY", "5,25"),
         ("en_GB", "1 May 2026", "1 May 2026", "DMY", "5.25"),
         ("en_US", "1 May 2026", "May 1, 2026", "MDY", "5.25"),
     ],
@@ -141,3 +141,8 @@ def test_chart_axes_and_lines_write_numbers_with_the_locales_comma(qapp, restore
     language.apply_language("fr", qapp)
     assert formats.decimal_text(format_number(0.5)) == "0,5"
     assert formats.decimal_text(format_number(250.0)) == "250"
+
+
+def test_french_writes_the_other_days_plainly(qapp) -> None:  # type: ignore[no-untyped-def]
+    shown = language.LocaleFormats(QLocale("fr_FR"))
+    assert shown.date_in_words(dt.date(2026, 5, 2)) == "2 mai 2026"

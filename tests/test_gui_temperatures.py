@@ -22,6 +22,10 @@ from tracker.store import Record
 from ui.dialogs.symptom import SymptomDialog
 from ui.dialogs.temperature import TemperatureDialog
 
+# its dialogs are closed with typed text in them: answered by gui_helpers, never a real
+# question (run alone, the file waited on one forever)
+pytest_plugins = ["gui_helpers"]
+
 pytestmark = pytest.mark.gui
 
 MILA = Child(name="Mila", birth_date=dt.date(2026, 1, 10), id=1)

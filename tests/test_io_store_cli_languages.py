@@ -96,11 +96,12 @@ def test_an_import_report_counts_in_each_language(demo: Path, tmp_path: Path) ->
     )
     code, out, err = run(ES, "import-counts", "--dry-run", "--db", str(demo), str(one))
     assert code == 0, err
-    assert "Se añadiría para Robin (demo): 1 valor (1 hemograma nuevo)." in out
+    assert "Para Robin (demo) se añadiría 1 valor (1 hemograma nuevo)." in out
+    assert "; 1 fila." in out  # one row, in the singular
     assert "Prueba: no se escribió nada." in out
     code, out, err = run(FR, "import-counts", "--dry-run", "--db", str(demo), str(two))
     assert code == 0, err
-    assert "Serait ajouté pour Robin (demo) : 2 valeurs (1 nouvelle NFS)." in out
+    assert "Seraient ajoutées pour Robin (demo) : 2 valeurs (1 nouvelle NFS)." in out
     assert "format long, séparé par des virgules, UTF-8" in out
 
 
@@ -108,7 +109,7 @@ def test_the_calendar_names_its_events_in_the_language(demo: Path, tmp_path: Pat
     target = tmp_path / "plan.ics"
     code, out, err = run(FR, "calendar", "--db", str(demo), "-o", str(target))
     assert code == 0, err
-    assert "événement(s) d'agenda écrit(s)" in out
+    assert "événements d'agenda écrits" in out  # the plural, agreed
     text = target.read_text(encoding="utf-8").replace("\r\n ", "")
     assert "Ponction lombaire (prévue" in text
     assert "SUMMARY:Robin (demo) · Lumbar puncture" not in text

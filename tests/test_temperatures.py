@@ -480,3 +480,20 @@ def test_an_import_refuses_a_grade_5_symptom(record, child, tmp_path) -> None:  
         with Record.open(tmp_path / "loaded.sqlite", create=True, clock=fixed_clock) as rec:
             load_export(rec, contents)
     assert "choose 1 to 4" in " ".join(caught.value.problems), caught.value.problems
+
+
+def test_the_other_unit_is_written_with_the_locales_separator() -> None:
+    """The French check found "38,6 °C (101.5 °F)": the typed number with a comma, the
+    converted one with a point."""
+    from tracker import fever
+    from tracker.i18n import formats
+
+    class Comma(formats.Formats):
+        decimal_point = ","
+
+    before = formats.current()
+    formats.install(Comma())
+    try:
+        assert fever.shown("38.4", TemperatureUnit.CELSIUS).endswith("(101,1 °F)")
+    finally:
+        formats.install(before)

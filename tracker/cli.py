@@ -19,7 +19,7 @@ from typing import TextIO
 
 from tracker import i18n
 from tracker.clock import Clock, system_clock
-from tracker.i18n import N_, tr
+from tracker.i18n import N_, tr, trn
 from tracker.i18n.formats import date_text, date_time_text
 from tracker.model import Child
 from tracker.store import Record, RecordError
@@ -462,9 +462,11 @@ def _export(db: Path, target: Path, out: TextIO, fmt: str, clock: Clock) -> int:
         if fmt == "csv":
             n = write_csv(record, target)
             print(
-                tr("Exported {n} blood count value(s) from {db} to {target}").format(
-                    n=n, db=db, target=target
-                ),
+                trn(
+                    "Exported {n} blood count value from {db} to {target}",
+                    "Exported {n} blood count values from {db} to {target}",
+                    n,
+                ).format(n=n, db=db, target=target),
                 file=out,
             )
             return EXIT_OK
@@ -600,9 +602,11 @@ def _import_counts(args: argparse.Namespace, out: TextIO, err: TextIO, clock: Cl
             print(said.format(n=len(plan.bad_lines), path=path), file=err)
             return EXIT_PROBLEM
         print(
-            tr("Read {path}: {contents}; {n} row(s).").format(
-                path=path, contents=parsed.describe(), n=parsed.rows
-            ),
+            trn(
+                "Read {path}: {contents}; {n} row.",
+                "Read {path}: {contents}; {n} rows.",
+                parsed.rows,
+            ).format(path=path, contents=parsed.describe(), n=parsed.rows),
             file=out,
         )
         if args.dry_run:
@@ -654,10 +658,14 @@ def _import_fhir(args: argparse.Namespace, out: TextIO, err: TextIO, clock: Cloc
             print(line, file=err)
         if plan.problems and not args.skip_bad:
             print(
-                tr(
-                    "treatment-tracker: {n} resource(s) in {path} cannot be imported as they "
+                trn(
+                    "treatment-tracker: {n} resource in {path} cannot be imported as it is; "
+                    "nothing was imported. Correct it, or run again with --skip-bad to import "
+                    "the others.",
+                    "treatment-tracker: {n} resources in {path} cannot be imported as they "
                     "are; nothing was imported. Correct them, or run again with --skip-bad to "
-                    "import the others."
+                    "import the others.",
+                    len(plan.bad_lines),
                 ).format(n=len(plan.bad_lines), path=path),
                 file=err,
             )
@@ -708,7 +716,12 @@ def _calendar(args: argparse.Namespace, out: TextIO, clock: Clock) -> int:
         child = _choose_child(record, args.child)
         entries = entries_of(record, child)
         n = write_calendar(target, entries, record.today(), clock(), redact=args.redact)
-    print(tr("Wrote {n} calendar event(s) to {target}").format(n=n, target=target), file=out)
+    print(
+        trn(
+            "Wrote {n} calendar event to {target}", "Wrote {n} calendar events to {target}", n
+        ).format(n=n, target=target),
+        file=out,
+    )
     return EXIT_OK
 
 
@@ -844,9 +857,12 @@ def _import_json(db: Path, source: Path, out: TextIO, err: TextIO, clock: Clock)
     )
     if contents.skipped_calculated:
         print(
-            tr(
-                "Left out {n} worked-out ANC value(s) marked “calculated” (they are not part "
-                "of the record)."
+            trn(
+                "Left out {n} worked-out ANC value marked “calculated” (it is not part of "
+                "the record).",
+                "Left out {n} worked-out ANC values marked “calculated” (they are not part "
+                "of the record).",
+                contents.skipped_calculated,
             ).format(n=contents.skipped_calculated),
             file=out,
         )

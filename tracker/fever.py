@@ -18,6 +18,7 @@ from fractions import Fraction
 
 from tracker.analytes import format_number, parse_number
 from tracker.i18n import N_, tr
+from tracker.i18n.formats import decimal_text
 from tracker.model import FeverRule, Temperature, TemperatureUnit
 
 AT_OR_ABOVE = N_("at or above your team's fever number")
@@ -196,7 +197,8 @@ def shown(value_text: str, unit: TemperatureUnit) -> str:
     typed = f"{number_text(value_text)} {SYMBOL[unit]}"
     if celsius is None:
         return typed
-    return f"{typed} ({degrees(from_celsius(celsius, other))} {SYMBOL[other]})"
+    converted = decimal_text(degrees(from_celsius(celsius, other)))  # the locale's comma
+    return f"{typed} ({converted} {SYMBOL[other]})"
 
 
 # ------------------------------------------------------------ the team's fever rule

@@ -79,7 +79,10 @@ class LocaleFormats(formats.Formats):
         return self.locale.toString(float(value), "f", decimals)
 
     def date_in_words(self, value: dt.date) -> str:
-        return self.locale.toString(QDate(value.year, value.month, value.day), self._in_words)
+        pattern = self._in_words
+        if value.day == 1 and QLocale.languageToCode(self.locale.language()) == "fr":
+            pattern = pattern.replace("d ", "d'er' ", 1)  # French writes "1er mai"
+        return self.locale.toString(QDate(value.year, value.month, value.day), pattern)
 
     @property
     def _in_words(self) -> str:

@@ -69,6 +69,11 @@ _UNITS = re.compile(
     re.IGNORECASE,
 )
 _BARE = re.compile(rf"^{_N}$")
+# Typed with the English words: kept as typed, as every version before did ("90 ml").
+_ENGLISH = re.compile(
+    rf"^{_N}\s*(ml|millilitres?|milliliters?|units?|u)\.?$",  # i18n: not shown
+    re.IGNORECASE,
+)
 
 
 def parse_amount(text: str) -> tuple[float | None, float | None]:
@@ -238,7 +243,11 @@ def transfusion_from_form(
         time=time,
         product=product,
         product_text=product_text,
-        amount_text=stored_amount(ml, units) if parsed is not None else amount,
+        amount_text=(
+            stored_amount(ml, units)
+            if parsed is not None and not _ENGLISH.match(amount)
+            else amount
+        ),
         volume_ml=ml,
         units=units,
         reason=forms.field_text(f, "reason"),

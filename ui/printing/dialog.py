@@ -27,7 +27,7 @@ from tracker.store import RecordError
 from tracker.summary import SummaryError, default_range
 from ui.bridge import RecordBridge
 from ui.contrast import error_style, hint_style
-from ui.dialogs.base import DateField
+from ui.dialogs.base import DateField, scrolling
 from ui.interaction import Interaction
 from ui.printing.card_dialog import in_page_language, page_language_choice
 from ui.printing.preview import preview_dialog
@@ -137,9 +137,15 @@ class PrintSummaryDialog(QDialog):
         self.preview_button.clicked.connect(self.preview)
         self.print_button.clicked.connect(self.print_)
         self.pdf_button.clicked.connect(self.save_pdf)
+        # the choices scroll on a small screen (960x540 at 200 %, with the page's language
+        # and the sections' lines); the error, the print buttons and Close stay in sight
+        page = QWidget(self)
+        choices = QVBoxLayout(page)
+        choices.setContentsMargins(0, 0, 0, 0)
+        choices.addLayout(form)
+        choices.addWidget(sections)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(sections)
+        layout.addWidget(scrolling(page, self), 1)
         layout.addWidget(self.error)
         layout.addLayout(row)
         layout.addWidget(buttons)
