@@ -119,8 +119,15 @@ def scale_factor(text: str) -> float | None:
     return value if SCALE_MIN <= value <= SCALE_MAX else None
 
 
-class _ScreenSize(argparse.Action):
-    """``--size WxH``: a bad value is bad usage, said with what would be accepted."""
+class _CheckedValue(argparse.Action):
+    """An option whose value is read by :meth:`read` (None: refused); a bad value is bad
+    usage, said with what would be accepted (:meth:`refusal`)."""
+
+    def read(self, text: str) -> object | None:
+        raise NotImplementedError
+
+    def refusal(self, typed: object) -> str:
+        raise NotImplementedError
 
     def __call__(
         self,
@@ -129,32 +136,30 @@ class _ScreenSize(argparse.Action):
         values: object,
         option_string: str | None = None,
     ) -> None:
-        size = screen_size(str(values))
-        if size is None:
-            parser.error(
-                tr(SIZE_REFUSED).format(least=SCREEN_SIDE_MIN, most=SCREEN_SIDE_MAX, typed=values)
-            )
-        setattr(namespace, self.dest, size)
+        value = self.read(str(values))
+        if value is None:
+            parser.error(self.refusal(values))
+        setattr(namespace, self.dest, value)
 
 
-class _ScaleFactor(argparse.Action):
-    """``--scale F``: a bad value is bad usage, said with what would be accepted."""
+class _ScreenSize(_CheckedValue):
+    """``--size WxH``."""
 
-    def __call__(
-        self,
-        parser: argparse.ArgumentParser,
-        namespace: argparse.Namespace,
-        values: object,
-        option_string: str | None = None,
-    ) -> None:
-        factor = scale_factor(str(values))
-        if factor is None:
-            parser.error(
-                tr(SCALE_REFUSED).format(
-                    least=f"{SCALE_MIN:g}", most=f"{SCALE_MAX:g}", typed=values
-                )
-            )
-        setattr(namespace, self.dest, factor)
+    def read(self, text: str) -> object | None:
+        return screen_size(text)
+
+    def refusal(self, typed: object) -> str:
+        return tr(SIZE_REFUSED).format(least=SCREEN_SIDE_MIN, most=SCREEN_SIDE_MAX, typed=typed)
+
+
+class _ScaleFactor(_CheckedValue):
+    """``--scale F``."""
+
+    def read(self, text: str) -> object | None:
+        return scale_factor(text)
+
+    def refusal(self, typed: object) -> str:
+        return tr(SCALE_REFUSED).format(least=f"{SCALE_MIN:g}", most=f"{SCALE_MAX:g}", typed=typed)
 
 
 def build_parser(environ: Mapping[str, str] | None = None) -> argparse.ArgumentParser:
