@@ -12,7 +12,7 @@ import pytest
 import shiboken6
 from conftest import TODAY, fixed_clock
 from gui_helpers import activate
-from PySide6.QtCore import QCoreApplication, Qt, QTranslator
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QGroupBox, QLabel
 from test_gui_mnemonics import (
     DIALOG_KEYS,
@@ -29,19 +29,10 @@ from tracker import i18n
 from tracker.demo import build_demo
 from tracker.store import Record
 from ui.bridge import RecordBridge
+from ui.language import CatalogueTranslator
 
 pytestmark = pytest.mark.gui
 pytest_plugins = ["gui_helpers"]
-
-
-class _Catalogues(QTranslator):
-    """Stands in for ui.language.CatalogueTranslator (the coordinator's) until it is on
-    main: self.tr() answered from the same catalogues as tracker.i18n.tr."""
-
-    def translate(  # type: ignore[override]
-        self, context: str, source: str, disambiguation: str | None = None, n: int = -1
-    ) -> str | None:
-        return i18n.qt_lookup(source, disambiguation or "")  # None: Qt keeps the English
 
 
 @pytest.fixture
@@ -53,7 +44,7 @@ def demo(tmp_path: Path) -> Iterator[Record]:
 
 @pytest.fixture(params=["es", "fr"])
 def language(request: pytest.FixtureRequest, qapp) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    translator = _Catalogues()
+    translator = CatalogueTranslator()  # the window's own: self.tr() from the catalogues
     with i18n.using(request.param):
         QCoreApplication.installTranslator(translator)
         try:
