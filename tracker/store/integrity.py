@@ -312,18 +312,26 @@ def _describe(conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> str:
     return text
 
 
-def open_read_only(path: Path, *, immutable: bool = False) -> sqlite3.Connection:
+def open_read_only(
+    path: Path, *, immutable: bool = False, any_thread: bool = False
+) -> sqlite3.Connection:
     """A connection that cannot write (``immutable`` also skips locks and journals, so a
     journal or WAL beside the file is never played into what is read).
 
     Without ``immutable``, a journal or WAL beside the file that is not its own is refused
     plainly (:func:`tracker.store.journal.refuse_strays`) instead of being played into it.
+    ``any_thread``: made on one thread, read on another (one thread at a time).
     """
     query = "?mode=ro&immutable=1" if immutable else "?mode=ro"
     if not immutable:
         refuse_strays(path)
     with translated(path, tr("read the record")):
-        conn = sqlite3.connect(path.resolve().as_uri() + query, uri=True, isolation_level=None)
+        conn = sqlite3.connect(
+            path.resolve().as_uri() + query,
+            uri=True,
+            isolation_level=None,
+            check_same_thread=not any_thread,
+        )
         try:
             conn.execute("PRAGMA query_only = ON")
             conn.execute("PRAGMA busy_timeout = 5000")

@@ -56,7 +56,7 @@ from tracker.store.errors import (
     translated,
 )
 from tracker.store.files import APPLICATION_ID, check_record_file, is_unstarted
-from tracker.store.integrity import find_problems, quick_check
+from tracker.store.integrity import find_problems, open_read_only, quick_check
 from tracker.store.lock import OnlyReadable, RecordLock
 from tracker.store.new_rows import NewRows
 from tracker.store.schema import (
@@ -184,6 +184,16 @@ class Record:
         record = cls(path, conn, clock, lock=lock)
         record.notices = tuple(str(m) for m in moved)
         return record
+
+    def reader(self) -> Record:
+        """A second, read-only view of this record's file for reading off the GUI thread
+        (a history load, an export, a check): its own connection, so it never sees a save
+        half made and never writes.  Cheap: the file was checked when this record opened,
+        so no check is repeated.  The caller closes it.  While it reads, a save on this
+        record waits for the read to end (SQLite's lock; the busy timeout covers it)."""
+        conn = open_read_only(self.path, any_thread=True)
+        conn.row_factory = sqlite3.Row
+        return Record(self.path, conn, self._clock, read_only=True)
 
     @classmethod
     def _open_read_only(cls, path: Path, clock: Clock, why: OnlyReadable | None = None) -> Record:
