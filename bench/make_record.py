@@ -709,9 +709,11 @@ def _growth(
     while (date := first + relativedelta(months=month)) <= today:
         age = (date - child.birth_date).days / 365.25
         weight = (3.5 + 7.0 * age if age < 1 else 10.5 + 2.5 * (age - 1)) * rng.uniform(0.97, 1.03)
+        weight = min(weight, 70.0 * rng.uniform(0.97, 1.03))  # grown up (50-year records)
         length = (
             50 + 25 * age if age < 1 else 75 + 9.5 * (age - 1) if age < 3 else 94 + 6 * (age - 3)
         )
+        length = min(length, 175.0)
         head = 35 + 10 * age if age < 1 else 45 + 2 * (age - 1)
         entries.append(
             growth_from_form(

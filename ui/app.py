@@ -248,6 +248,8 @@ def run_gui(args, clock: Clock = system_clock) -> int:  # type: ignore[no-untype
     _daily_backup(record, interaction, window)
     window.show()
     window.show_safety_notes()
+    window.history_shown.emit()
+    window.start_finished.emit()
     code = app.exec()
     bridge.record.close()
     return code

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QRect, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QMenu, QVBoxLayout, QWidget
 
@@ -19,6 +19,7 @@ from tracker.store import RecordError
 from tracker.store.targets import check_write_target
 from tracker.timeline import Ref
 from ui.actions import ActionId, Actions
+from ui.background import Jobs, JobsIndicator
 from ui.bridge import RecordBridge
 from ui.dialog_focus import DialogFocus
 from ui.folders import default_record_path
@@ -71,6 +72,11 @@ def first_window_maximized(room: QSize) -> bool:
 
 
 class MainWindow(QMainWindow):
+    history_shown = Signal()
+    """The whole history is on screen (the first picture may show only its recent part)."""
+    start_finished = Signal()
+    """The start's work after the first frame (daily backup, checks, history) has ended."""
+
     def __init__(
         self,
         bridge: RecordBridge,
@@ -143,6 +149,10 @@ class MainWindow(QMainWindow):
         self.record_label = plain_label(str(bridge.record.path), self)
         self.record_label.setToolTip(self.tr("The record file: everything stays on this computer"))
         self.statusBar().addPermanentWidget(self.record_label)
+        # work off the GUI thread (a backup, a check, an export): its quiet mark
+        self.jobs = Jobs(self)
+        self.jobs_indicator = JobsIndicator(self.jobs, self)
+        self.statusBar().addPermanentWidget(self.jobs_indicator)
         self._build_menus()
         self._connect()
         self.restore_state()
@@ -768,6 +778,7 @@ class MainWindow(QMainWindow):
         self.show_view(self.settings.last_view)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.jobs.finish_all()  # nothing reads or copies the record once it closes
         self.settings.set_geometry_for(self.screen_key(), self.saveGeometry())
         self.settings.window_state = self.saveState()
         self.settings.sync()
