@@ -338,11 +338,13 @@ def one(path: Path, sql: str, params: tuple[Any, ...] = ()) -> dict[str, Any]:
 
 
 def refresh_views(window: Any) -> None:
-    """Views on tabs not showing refresh when shown; bring them all up to date now."""
+    """Views on tabs not showing are made and refresh when shown; make them all and bring
+    them up to date now."""
+    from ui.main_window import VIEW_NAMES
     from ui.views.lists import RecordView
 
-    for index in range(window.views.count()):
-        view = window.views.widget(index)
+    for name in VIEW_NAMES:
+        view = window.page(name)
         if isinstance(view, RecordView):
             view.ensure_fresh()
 

@@ -235,6 +235,12 @@ def test_a_tick_does_not_lay_the_whole_tab_out_again(qtbot, window, bridge) -> N
     assert view.message.isVisible() and shown.height() > 0
     due = view.due_list.geometry()
     assert due.bottom() < view.ticks.geometry().top() < shown.top()  # nothing overlaps
+    # The tab is made when first shown, after the window: the first "missed" it shows
+    # asks for one layout of its own (once); what is counted is every tick after that.
+    QTest.keyClick(view.due_list, Qt.Key.Key_M)
+    QApplication.processEvents()
+    bridge.undo_stack.undo()
+    QApplication.processEvents()
     requests.clear()
     for key in (Qt.Key.Key_M, Qt.Key.Key_G):
         QTest.keyClick(view.due_list, key)

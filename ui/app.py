@@ -196,7 +196,8 @@ def run_gui(args, clock: Clock = system_clock) -> int:  # type: ignore[no-untype
     )
     try:
         if not start_over and (path.exists() or path.is_symlink()):
-            record = Record.open(path, clock=clock)
+            # the structural check runs once the window is up (ui/start.py)
+            record = Record.open(path, clock=clock, check_later=not non_interactive)
     except RecordError as exc:
         print(f"treatment-tracker: {exc}", file=sys.stderr)
         if non_interactive:
@@ -245,11 +246,14 @@ def run_gui(args, clock: Clock = system_clock) -> int:  # type: ignore[no-untype
         code = _screenshot(window, args.screenshot, path, *_picture(args))
         record.close()
         return code
-    _daily_backup(record, interaction, window)
     window.show()
     window.show_safety_notes()
-    window.history_shown.emit()
-    window.start_finished.emit()
+    from PySide6.QtCore import QTimer
+
+    from ui.start import StartWork
+
+    start = StartWork(window, record, interaction)
+    QTimer.singleShot(0, start.begin)  # once the first frame is on its way
     code = app.exec()
     bridge.record.close()
     return code
@@ -325,20 +329,6 @@ def offer_restore(  # type: ignore[no-untyped-def]
     except (RecordError, OSError) as exc:
         interaction.error(None, tr("Restore from a backup"), str(exc))
         return None
-
-
-def _daily_backup(record, interaction, window) -> None:  # type: ignore[no-untyped-def]
-    """The first start of each day makes a verified backup (thinned to dailies, weeklies and
-    monthlies).  A failure is said plainly and the program goes on: the record is intact."""
-    from tracker.store import RecordError
-    from tracker.store.backup import daily_backup_if_due
-
-    try:
-        daily_backup_if_due(record)
-    except (RecordError, OSError) as exc:
-        window.statusBar().showMessage(
-            tr("Today's automatic backup could not be made: {problem}").format(problem=exc), 15000
-        )
 
 
 def _picture(args) -> tuple[tuple[int, int] | None, float]:  # type: ignore[no-untyped-def]

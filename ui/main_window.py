@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -49,6 +49,8 @@ from ui.views.today import TodayView
 
 VIEW_NAMES = GUI_VIEWS  # one list: the tabs, and the command line's --view
 
+_Page = TypeVar("_Page", bound=QWidget)
+
 _OPEN_WINDOWS: set[MainWindow] = set()
 """Windows built again in another language (nothing else holds them)."""
 
@@ -89,6 +91,7 @@ class MainWindow(QMainWindow):
         self.interaction = interaction
         self.settings = settings
         self.demo = False  # the demo's own copy: said in the title
+        self.closing = False
         self.setWindowTitle(self._title())
         self.actions_ = Actions(self)
         # Every dialog's close gives the keys back to the widget that had them.
@@ -114,29 +117,27 @@ class MainWindow(QMainWindow):
         self.views.setAccessibleName(self.tr("Views"))
         self.timeline_view = TimelineView(bridge, settings, parent=self)
         self.timeline_view.edit_requested.connect(self.open_item)
-        self.phases_view = PhasesView(bridge, interaction, self)
-        self.counts_view = CountsView(bridge, interaction, self)
-        self.cns_view = CnsView(bridge, interaction, self)
-        self.agenda_view = AgendaView(bridge, interaction, self)
-        self.fevers_view = FeversView(bridge, interaction, self)
-        self.today_view = TodayView(bridge, interaction, self)
-        self.medicines_view = MedicinesView(bridge, interaction, self)
-        self.hospital_view = HospitalView(bridge, interaction, self)
-        self.plan_view = PlanView(bridge, interaction, self)
-        # Short names (nine tabs fit a 1024-pixel window), the full ones in the tooltips.
-        for view, name, full in (
-            (self.timeline_view, self.tr("Timeline"), self.tr("The timeline of the treatment")),
-            (self.phases_view, self.tr("Phases"), self.tr("Phases, milestones and growth")),
-            (self.counts_view, self.tr("Blood counts"), self.tr("Blood counts and other labs")),
-            (self.cns_view, self.tr("CNS visits"), self.tr("Lumbar punctures (CNS visits)")),
-            (self.agenda_view, self.tr("Appointments"), self.tr("Appointments and questions")),
-            (self.fevers_view, self.tr("Fevers"), self.tr("Fevers and symptoms")),
-            (self.today_view, self.tr("Today"), self.tr("Today's doses")),
-            (self.medicines_view, self.tr("Medicines"), self.tr("Medicines at home")),
-            (self.hospital_view, self.tr("Hospital"), self.tr("Hospital stays and transfusions")),
-            (self.plan_view, self.tr("Plan"), self.tr("The roadmap and what's next")),
+        # The other tabs are made when first shown (or first asked for): the first frame
+        # needs only the tab on screen.  Short names (nine tabs fit a 1024-pixel window),
+        # the full ones in the tooltips.
+        self._pages: dict[str, QWidget] = {"timeline": self.timeline_view}
+        for name, title, full in (
+            ("timeline", self.tr("Timeline"), self.tr("The timeline of the treatment")),
+            ("phases", self.tr("Phases"), self.tr("Phases, milestones and growth")),
+            ("counts", self.tr("Blood counts"), self.tr("Blood counts and other labs")),
+            ("cns", self.tr("CNS visits"), self.tr("Lumbar punctures (CNS visits)")),
+            ("agenda", self.tr("Appointments"), self.tr("Appointments and questions")),
+            ("fevers", self.tr("Fevers"), self.tr("Fevers and symptoms")),
+            ("today", self.tr("Today"), self.tr("Today's doses")),
+            ("medicines", self.tr("Medicines"), self.tr("Medicines at home")),
+            ("hospital", self.tr("Hospital"), self.tr("Hospital stays and transfusions")),
+            ("plan", self.tr("Plan"), self.tr("The roadmap and what's next")),
         ):
-            self.views.setTabToolTip(self.views.addTab(view, name), full)
+            page = self._pages.get(name) or QWidget()  # a stand-in until it is made
+            index = self.views.addTab(page, title)
+            self.views.setTabToolTip(index, full)
+            self.views.tabBar().setTabData(index, name)
+        self.views.currentChanged.connect(self._made_when_shown)
         self.views.currentChanged.connect(self._view_changed)
 
         central = QWidget(self)
@@ -364,7 +365,6 @@ class MainWindow(QMainWindow):
         self.reminder.save_requested.connect(self.save_copy)
         self.bridge.changed.connect(self._changed)
         self.bridge.refused.connect(self._undo_refused)
-        self.today_view.notice.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.bridge.child_selected.connect(self._child_selected)
         self._update_child_actions()
 
@@ -450,6 +450,78 @@ class MainWindow(QMainWindow):
         self.unit_actions[preference].setChecked(True)
         self.bridge.set_unit_preference(preference)
 
+    # ------------------------------------------------------------------ the tabs
+
+    def _made_when_shown(self, index: int) -> None:
+        name = self.views.tabBar().tabData(index)
+        if isinstance(name, str):
+            self.page(name)
+
+    def page(self, name: str) -> QWidget:
+        """The tab called ``name`` (VIEW_NAMES), made now if it was not yet."""
+        made = self._pages.get(name)
+        if made is not None:
+            return made
+        bridge, interaction = self.bridge, self.interaction
+        makers: dict[str, Any] = {
+            "phases": PhasesView,
+            "counts": CountsView,
+            "cns": CnsView,
+            "agenda": AgendaView,
+            "fevers": FeversView,
+            "today": TodayView,
+            "medicines": MedicinesView,
+            "hospital": HospitalView,
+            "plan": PlanView,
+        }
+        page = makers[name](bridge, interaction, self)
+        if isinstance(page, TodayView):
+            page.notice.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self._pages[name] = page
+        self.views.set_page(VIEW_NAMES.index(name), page)
+        return page
+
+    @property
+    def phases_view(self) -> PhasesView:
+        return self._made("phases", PhasesView)
+
+    @property
+    def counts_view(self) -> CountsView:
+        return self._made("counts", CountsView)
+
+    @property
+    def cns_view(self) -> CnsView:
+        return self._made("cns", CnsView)
+
+    @property
+    def agenda_view(self) -> AgendaView:
+        return self._made("agenda", AgendaView)
+
+    @property
+    def fevers_view(self) -> FeversView:
+        return self._made("fevers", FeversView)
+
+    @property
+    def today_view(self) -> TodayView:
+        return self._made("today", TodayView)
+
+    @property
+    def medicines_view(self) -> MedicinesView:
+        return self._made("medicines", MedicinesView)
+
+    @property
+    def hospital_view(self) -> HospitalView:
+        return self._made("hospital", HospitalView)
+
+    @property
+    def plan_view(self) -> PlanView:
+        return self._made("plan", PlanView)
+
+    def _made(self, name: str, kind: type[_Page]) -> _Page:
+        page = self.page(name)
+        assert isinstance(page, kind)
+        return page
+
     def show_view(self, name: str) -> None:
         if name in VIEW_NAMES:
             self.views.setCurrentIndex(VIEW_NAMES.index(name))
@@ -471,7 +543,7 @@ class MainWindow(QMainWindow):
 
     def view_named(self, name: str) -> RecordView | None:
         """The tab called ``name`` (``KindUi.view``) when it lists entries, else None."""
-        view = self.views.widget(VIEW_NAMES.index(name)) if name in VIEW_NAMES else None
+        view = self.page(name) if name in VIEW_NAMES else None
         return view if isinstance(view, RecordView) else None
 
     def edit(self, kind_key: str, entry: Any) -> None:
@@ -778,6 +850,7 @@ class MainWindow(QMainWindow):
         self.show_view(self.settings.last_view)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.closing = True  # no work is begun from here on
         self.jobs.finish_all()  # nothing reads or copies the record once it closes
         self.settings.set_geometry_for(self.screen_key(), self.saveGeometry())
         self.settings.window_state = self.saveState()

@@ -169,6 +169,17 @@ class ScrollingTabs(QTabWidget):
         scroll.installEventFilter(self._follow)
         return index
 
+    def set_page(self, index: int, page: QWidget) -> None:
+        """Put ``page`` in place of the page at ``index`` (a stand-in made first)."""
+        scroll = self.scroll_area(index)
+        if scroll is None:
+            raise IndexError(index)  # i18n: not shown
+        old = scroll.takeWidget()
+        scroll.setWidget(page)
+        page.setVisible(not scroll.isHidden())
+        if old is not None:
+            old.deleteLater()
+
     def widget(self, index: int) -> QWidget:  # type: ignore[override]
         scroll = super().widget(index)
         return scroll.widget() if isinstance(scroll, QScrollArea) else scroll

@@ -61,6 +61,7 @@ from typing import Any
 
 from tracker.clock import Clock, system_clock
 from tracker.i18n import tr
+from tracker.progress import Progress, no_progress
 from tracker.store import checksums, durable, schema
 from tracker.store.backup_file import (
     BACKUP_NAME,
@@ -253,12 +254,52 @@ def newest_verified_backup(record_path: Path, *, folder: Path | None = None) -> 
 # ---------------------------------------------------------------------- daily, thinning
 
 
+@dataclass(frozen=True, slots=True)
+class DailyBackup:
+    """Today's backup, decided on (:func:`daily_backup_due`) and not yet made."""
+
+    base: Path | None  # the newest earlier backup of this record: it may vouch for rows
+
+
 def daily_backup_if_due(record: Record, clock: Clock | None = None) -> BackupInfo | None:
     """On the first start of a day: a backup, then thinning.  None if one exists today.
 
-    The hook for the program's start (after the record is open, its lock held): it also
-    clears what a killed restore or copy of this record left beside it.
-    """
+    The two halves, :func:`daily_backup_due` (on the thread that owns the record) and
+    :func:`make_daily_backup` (any thread), in one go."""
+    due = daily_backup_due(record, clock)
+    return None if due is None else make_daily_backup(record, due, clock)
+
+
+def make_daily_backup(
+    record: Record,
+    due: DailyBackup,
+    clock: Clock | None = None,
+    progress: Progress = no_progress,
+) -> BackupInfo:
+    """Make the daily backup decided on, then thin the backups: safe on another thread.
+
+    It reads the record through a connection of its own (:meth:`Record.reader`), in
+    steps between which saves go in (the copy then starts again: it always holds one
+    moment of the record), and writes only in ``backups/``.  Rows unchanged since the
+    previous backup, whose fingerprint still matches, are not re-verified."""
+    clock = clock or record.clock
+    reader = record.reader()
+    try:
+        info = backup_connection(
+            reader.connection, record.path, DAILY, clock, base=due.base, progress=progress
+        )
+    finally:
+        reader.close()
+    thin_backups(info.path.parent, clock)
+    return info
+
+
+def daily_backup_due(record: Record, clock: Clock | None = None) -> DailyBackup | None:
+    """Whether today's backup is still to be made (None: one exists today).
+
+    The hook for the program's start (after the record is open, its lock held), on the
+    record's own thread (it may raise the save counter, a save): it clears what a killed
+    restore, copy or backup of this record left beside it, and decides."""
     clock = clock or record.clock
     _clear_abandoned(record.path.parent, record.path.name)
     clear_after_killed_copies(record.path)
@@ -277,10 +318,10 @@ def daily_backup_if_due(record: Record, clock: Clock | None = None) -> BackupInf
     # clock that ran ahead (and was corrected since) holds older content than later ones.
     if any(b.created.date() == today and b.saves == newest for b in found):
         return None
-    # make_backup without listing the backups again: the record counted on above them just now
-    info = backup_connection(record.connection, record.path, DAILY, clock)
-    thin_backups(info.path.parent, clock)
-    return info
+    # the backup is made without listing the backups again: the record counted on above
+    # them just now
+    with_manifest = [b for b in found if b.sha256 and b.record_format == schema.SCHEMA_VERSION]
+    return DailyBackup(base=with_manifest[0].path if with_manifest else None)
 
 
 def choose_kept(

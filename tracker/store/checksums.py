@@ -154,9 +154,16 @@ def has_checksums(conn: sqlite3.Connection, table: str) -> bool:
     return COLUMN in columns
 
 
-def broken_rows(conn: sqlite3.Connection, table: str) -> Iterable[tuple[dict[str, Any], bool]]:
-    """Rows whose seal is wrong, each with ``False`` if it has no seal at all."""
-    cur = conn.execute(f"SELECT * FROM {table} ORDER BY id")
+def broken_rows(
+    conn: sqlite3.Connection, table: str, against: str | None = None
+) -> Iterable[tuple[dict[str, Any], bool]]:
+    """Rows whose seal is wrong, each with ``False`` if it has no seal at all.
+
+    ``against``: the schema name of an attached copy whose rows were all verified (a
+    backup whose fingerprint still matches its manifest): only rows that are not, value
+    for value, one of its rows are looked at; the others were verified then.  A table the
+    copy lacks, or has with other columns, is looked at whole."""
+    cur = conn.execute(_unverified_rows(conn, table, against))
     names = column_names(cur)
     seal_of = sealer(table, tuple(names))
     at = names.index(COLUMN) if COLUMN in names else None
@@ -166,6 +173,24 @@ def broken_rows(conn: sqlite3.Connection, table: str) -> Iterable[tuple[dict[str
             yield as_dict(names, values), False
         elif stored != seal_of(values):
             yield as_dict(names, values), True
+
+
+def _unverified_rows(conn: sqlite3.Connection, table: str, against: str | None) -> str:
+    """The query for the rows of ``table`` that ``against`` does not vouch for."""
+    whole = f"SELECT * FROM main.{table} ORDER BY id"
+    if against is None:
+        return whole
+    names = [str(r[1]) for r in conn.execute(f"PRAGMA main.table_info({table})")]
+    theirs = {str(r[1]) for r in conn.execute(f"PRAGMA {against}.table_info({table})")}
+    if not names or set(names) != theirs or "id" not in names:
+        return whole
+    columns = ", ".join(f'"{n}"' for n in names)
+    # EXCEPT compares every column (the seal too; NULLs alike): a row changed in any way
+    # since that copy, or added after it, is left to be verified
+    return (
+        f"SELECT {columns} FROM main.{table} EXCEPT "
+        f"SELECT {columns} FROM {against}.{table} ORDER BY id"
+    )
 
 
 def seal_all(

@@ -224,8 +224,11 @@ def dated_before_birth(conn: sqlite3.Connection) -> list[Problem]:
     return found
 
 
-def changed_rows(conn: sqlite3.Connection) -> list[Problem]:
-    """Rows whose seal does not match their content, each named in plain words."""
+def changed_rows(conn: sqlite3.Connection, against: str | None = None) -> list[Problem]:
+    """Rows whose seal does not match their content, each named in plain words.
+
+    ``against``: an attached, verified copy; only rows that differ from its rows are
+    looked at (:func:`tracker.store.checksums.broken_rows`)."""
     found: list[Problem] = []
     existing = {
         str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
@@ -249,7 +252,7 @@ def changed_rows(conn: sqlite3.Connection) -> list[Problem]:
             )
             continue
         try:
-            broken = list(checksums.broken_rows(conn, table))
+            broken = list(checksums.broken_rows(conn, table, against))
         except sqlite3.DatabaseError as exc:
             found.append(
                 Problem(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -112,6 +113,9 @@ class Record:
         self._in_batch = False
         self._deferred: list[Any] | None = None  # saves checked at the end (checked_at_end)
         self._present: frozenset[str] | None = None
+        # the structural check left for later (open(check_later=True)): set when it ends
+        self._check_done: threading.Event | None = None
+        self._damage: str | None = None  # what that check found, in plain words
 
     # ------------------------------------------------------------------ opening
 
@@ -129,8 +133,14 @@ class Record:
         backup_dir: Path | None = None,
         read_only: bool = False,
         start_over: bool = False,
+        check_later: bool = False,
     ) -> Record:
         """Open an existing record (running missing migrations after a backup).
+
+        ``check_later``: SQLite's structural check (whose cost grows with the file) is
+        left to :meth:`structure_problem`, run off the GUI thread once the window is up;
+        until :meth:`checked` says how it went, every save waits for it (and a damaged
+        record then refuses saves).  A record that needs migrating is checked at once.
 
         With ``create=True`` a missing file becomes a new, empty record (made whole in a
         temporary file and renamed into place).  With ``start_over`` too, a record that was
@@ -169,7 +179,9 @@ class Record:
             try:
                 if moved:  # what was set aside may have been all that explained a short file
                     check_record_file(path, SCHEMA_VERSION)
-                quick_check(conn, path)  # the first read also rolls back an interrupted save
+                deferred = check_later and version == SCHEMA_VERSION
+                if not deferred:  # (any first read rolls back an interrupted save)
+                    quick_check(conn, path)
                 same_version(conn, path, version)
                 with translated(path, tr("open the record")):
                     if version < SCHEMA_VERSION:
@@ -183,7 +195,41 @@ class Record:
             raise
         record = cls(path, conn, clock, lock=lock)
         record.notices = tuple(str(m) for m in moved)
+        if deferred:
+            record._check_done = threading.Event()
         return record
+
+    def structure_problem(self) -> str | None:
+        """SQLite's structural check of the record file, on a connection of its own (so
+        it may run on another thread while this record reads): None if whole, else why it
+        is damaged, in plain words."""
+        reader = self.reader()
+        try:
+            quick_check(reader.connection, self.path)
+        except NotARecord as exc:
+            return str(exc)
+        except RecordError as exc:  # could not be read to the end: damaged as well
+            return str(exc)
+        finally:
+            reader.close()
+        return None
+
+    def checked(self, problem: str | None) -> None:
+        """The check left for later has ended (``problem`` None: the file is whole).
+        Saves that waited go on; a damaged record refuses every save from now on."""
+        self._damage = problem
+        if self._check_done is not None:
+            self._check_done.set()
+
+    @property
+    def check_pending(self) -> bool:
+        """Whether the check left for later (``open(check_later=True)``) has not ended."""
+        return self._check_done is not None and not self._check_done.is_set()
+
+    @property
+    def damage(self) -> str | None:
+        """What the check left for later found wrong with the file (None: nothing)."""
+        return self._damage
 
     def reader(self) -> Record:
         """A second, read-only view of this record's file for reading off the GUI thread
@@ -338,6 +384,15 @@ class Record:
         """
         if self._only_readable is not None:
             raise CannotSave(self._only_readable.refusal(doing))
+        if self._check_done is not None:
+            self._check_done.wait()  # at most the check's length, in the first seconds
+        if self._damage is not None:
+            raise CannotSave(
+                tr(
+                    "Could not {doing}: the record is damaged, so it takes no more "
+                    "changes. {problem}"
+                ).format(doing=doing, problem=self._damage)
+            )
         if self._lock is not None:
             self._lock.check_in_place(doing)
         yield
