@@ -107,6 +107,9 @@ class RecordBridge(QObject):
         self._lists: dict[tuple[str, int | None], list[Any]] = {}
         self._children: list[Child] | None = None
         self._forgotten: Changes | None = None
+        # The record connection's count of rows written when the lists were last known
+        # good: a write no ``changed`` told of (a script, a test) drops them all.
+        self._written_rows = self._rows_written()
         # While ``changed`` is being sent: the one entry the change wrote, (before, after)
         # (None before: added; None after: deleted), or None when it wrote more or is not
         # known.  A view may then change that one row instead of reading its list again.
@@ -133,6 +136,7 @@ class RecordBridge(QObject):
         the child) or another record: the header, the timeline and the tabs that show the
         same list share one read.  A new list each time (the entries themselves are frozen
         and shared): the caller may sort or reverse it."""
+        self._check_unannounced()
         key = (kind_of(model).key, child_id)
         cached = self._lists.get(key)
         if cached is None:
@@ -147,6 +151,7 @@ class RecordBridge(QObject):
     def recent_counts(self, child_id: int, limit: int = 30) -> list[CountResult]:
         """The ``limit`` newest blood counts, oldest first: from the counts kept when they
         are (the whole history was read), else one short query (``record.recent_counts``)."""
+        self._check_unannounced()
         cached = self._lists.get((kind_of(CountResult).key, child_id))
         if cached is not None:
             return cached[-limit:] if limit > 0 else []
@@ -158,6 +163,7 @@ class RecordBridge(QObject):
 
     def children(self) -> list[Child]:
         """The children in the record, read once and kept until a child changes."""
+        self._check_unannounced()
         if self._children is None:
             self._children = self.record.children()
         return list(self._children)
@@ -165,12 +171,28 @@ class RecordBridge(QObject):
     def forget(self, changes: Changes) -> None:
         """Drop the lists ``changes`` touched (all of them when a child changed): the next
         :meth:`entries` reads them again."""
+        self._written_rows = self._rows_written()  # every write so far is told of
         if changes.everything or Child in changes:
             self._lists.clear()
             self._children = None
             return
         for key in [key for key in self._lists if changes.touches(key[0])]:
             del self._lists[key]
+
+    def _rows_written(self) -> int:
+        try:
+            return int(self.record.connection.total_changes)
+        except Exception:  # closed, or a stand-in record: nothing kept is trusted
+            return -1
+
+    def _check_unannounced(self) -> None:
+        """Forget every list kept when the record was written since without a ``changed``
+        (the program's own saves all tell of theirs)."""
+        written = self._rows_written()
+        if written != self._written_rows or written < 0:
+            self._lists.clear()
+            self._children = None
+            self._written_rows = written
 
     def _changed_signal(self, changes: object) -> None:
         if changes is self._forgotten:
