@@ -26,13 +26,28 @@ def _reads(queries: list[str], table: str) -> int:
 
 
 def test_a_view_reads_nothing_until_it_is_first_shown(qtbot, bridge, interaction) -> None:  # type: ignore[no-untyped-def]
-    from ui.views.lists import CnsView, CountsView, PhasesView
+    from ui.views import lists
+    from ui.views.plan import PlanView
+    from ui.views.today import TodayView
 
     queries = _traced(bridge)
     holder = QWidget()  # a tab not shown yet
     qtbot.addWidget(holder)
-    views = [cls(bridge, interaction, holder) for cls in (PhasesView, CountsView, CnsView)]
+    views = [
+        cls(bridge, interaction, holder)
+        for cls in (lists.PhasesView, lists.CountsView, lists.CnsView)
+    ]
     assert queries == [], "built empty: filled when first shown"
+    for cls in (
+        lists.AgendaView,
+        lists.FeversView,
+        lists.MedicinesView,
+        lists.HospitalView,
+        TodayView,
+        PlanView,
+    ):
+        cls(bridge, interaction, holder).hide()
+        assert queries == [], cls.__name__
     for view in views:
         view.hide()
     holder.show()

@@ -50,7 +50,11 @@ CHART_RECENT_DAYS = 120
 class RecordView(QWidget):
     """Base for the views: one :class:`RecordTable` for each kind the view shows
     (``tables[kind_key]``), refreshed when its kind changed; :meth:`edit` opens any kind's
-    editor.  ``name`` is the view's name (``KindUi.view``)."""
+    editor.  ``name`` is the view's name (``KindUi.view``).
+
+    Built empty, cheaply: nothing is read until the view is first shown (showEvent) or
+    :meth:`ensure_fresh` is called (a window building its tabs lazily calls it, or just
+    shows the tab); a standalone view (no parent) fills at once."""
 
     name = ""
 
