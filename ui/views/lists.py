@@ -667,7 +667,7 @@ class MedicinesView(RecordView):
         child_id = self.bridge.child_id
         if child_id is None:
             return
-        plans = self.bridge.record.entries(MedicinePlan, child_id)
+        plans = self.bridge.entries(MedicinePlan, child_id)
         for change in reversed(medicines.history(plans)):
             self.history.addItem(f"{date_text(change.date)}  {change.text}")
 
