@@ -131,3 +131,27 @@ def test_the_counts_trends_are_those_of_a_pass_over_the_history(bridge, child) -
             assert text.endswith(arrows[code]) if code in arrows else True
     assert model.empty_analytes() >= {"hgb", "anc"}
     assert "wbc" not in model.empty_analytes() and "plt" not in model.empty_analytes()
+
+
+def test_a_long_historys_charts_show_the_recent_months_then_the_whole(  # type: ignore[no-untyped-def]
+    qtbot, monkeypatch, bridge, interaction, child
+) -> None:
+    from ui.views import lists
+
+    monkeypatch.setattr(lists, "CHART_AT_ONCE", 3)  # a "long" history of 6 counts
+    today = bridge.record.today()
+    for weeks in (40, 34, 28, 22, 2, 1):
+        bridge.save(_count(child.id, today - dt.timedelta(weeks=weeks), 1.0 + weeks / 10))
+    view = lists.CountsView(bridge, interaction, None)
+    qtbot.addWidget(view)
+    view.show()
+
+    def points() -> int:
+        lane = view.chart.timeline.lane("wbc")
+        return len(lane.series.points)
+
+    assert view.model.rowCount() == 6, "the table lists every count at once"
+    assert view.whole_chart_pending() and points() == 2, "the charts: the last months"
+    x0, x1 = view.chart.visible_range()
+    view.chart.set_range(x0 - 300, x1)  # the family looks further back
+    assert not view.whole_chart_pending() and points() == 6
