@@ -3,6 +3,10 @@
 Views never touch the database: they read through :attr:`RecordBridge.record`
 and change it through the methods here, each of which is one transaction and
 one step on the undo stack.
+
+Lists several screens show (the header and the timeline both show the phases) are read
+once through :meth:`RecordBridge.entries` and kept until a change of their kind: the
+``changed`` signal drops them, before any view hears of it.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from tracker.display import UnitPreference
 from tracker.i18n import tr
 from tracker.kinds import ALL_CHANGED, Changes, kind_of
 from tracker.kinds.kind import bare
-from tracker.model import Child, CountResult
+from tracker.model import Child, CountResult, Phase
 from tracker.store import Deleted, Record, RecordError
 
 E = TypeVar("E")
@@ -97,7 +101,15 @@ class RecordBridge(QObject):
         self._child_id: int | None = None
         self.unit_preference = UnitPreference.AS_REPORTED
         self.show_grades = False
-        self._counts_cache: dict[int, list[CountResult]] = {}
+        # What entries() read, by (kind key, child id): the lists, kept until their kind
+        # changes; and the children.  ``_forgotten``: the change already forgotten by _emit
+        # (its own ``changed`` is not forgotten twice).
+        self._lists: dict[tuple[str, int | None], list[Any]] = {}
+        self._children: list[Child] | None = None
+        self._forgotten: Changes | None = None
+        # The record connection's count of rows written when the lists were last known
+        # good: a write no ``changed`` told of (a script, a test) drops them all.
+        self._written_rows = self._rows_written()
         # While ``changed`` is being sent: the one entry the change wrote, (before, after)
         # (None before: added; None after: deleted), or None when it wrote more or is not
         # known.  A view may then change that one row instead of reading its list again.
@@ -106,20 +118,89 @@ class RecordBridge(QObject):
         # undone" / "not redone" (refused: the step left the stack); set before its index
         # changes, so that the window can say what happened.
         self.last_move = ""
-        children = record.children()
+        children = self.children()
         if children:
             self._child_id = children[0].id
+        # first of all the slots: a view told of a change reads the lists again, not the
+        # ones kept from before it (a test, or a tool, may send ``changed`` itself)
+        self.changed.connect(self._changed_signal)
 
     def _step_moved(self, how: str) -> None:
         self.last_move = how
 
-    def counts(self, child_id: int) -> list[CountResult]:
-        """The child's blood counts, read once and kept until the next change."""
-        cached = self._counts_cache.get(child_id)
+    # ------------------------------------------------------------------ shared reads
+
+    def entries(self, model: type[E], child_id: int | None = None) -> list[E]:
+        """Every entry of ``model``'s kind (of the child ``child_id``), as
+        ``record.entries`` gives them, read once and kept until a change of the kind (or of
+        the child) or another record: the header, the timeline and the tabs that show the
+        same list share one read.  A new list each time (the entries themselves are frozen
+        and shared): the caller may sort or reverse it."""
+        self._check_unannounced()
+        key = (kind_of(model).key, child_id)
+        cached = self._lists.get(key)
         if cached is None:
-            cached = self.record.counts(child_id)
-            self._counts_cache[child_id] = cached
+            cached = self.record.entries(model, child_id)
+            self._lists[key] = cached
         return list(cached)
+
+    def counts(self, child_id: int) -> list[CountResult]:
+        """The child's blood counts, oldest first (:meth:`entries`)."""
+        return self.entries(CountResult, child_id)
+
+    def recent_counts(self, child_id: int, limit: int = 30) -> list[CountResult]:
+        """The ``limit`` newest blood counts, oldest first: from the counts kept when they
+        are (the whole history was read), else one short query (``record.recent_counts``)."""
+        self._check_unannounced()
+        cached = self._lists.get((kind_of(CountResult).key, child_id))
+        if cached is not None:
+            return cached[-limit:] if limit > 0 else []
+        return self.record.recent_counts(child_id, limit)
+
+    def phases(self, child_id: int) -> list[Phase]:
+        """The child's phases, in the record's order (:meth:`entries`)."""
+        return self.entries(Phase, child_id)
+
+    def children(self) -> list[Child]:
+        """The children in the record, read once and kept until a child changes."""
+        self._check_unannounced()
+        if self._children is None:
+            self._children = self.record.children()
+        return list(self._children)
+
+    def forget(self, changes: Changes) -> None:
+        """Drop the lists ``changes`` touched (all of them when a child changed): the next
+        :meth:`entries` reads them again."""
+        self._written_rows = self._rows_written()  # every write so far is told of
+        if changes.everything or Child in changes:
+            self._lists.clear()
+            self._children = None
+            return
+        for key in [key for key in self._lists if changes.touches(key[0])]:
+            del self._lists[key]
+
+    def _rows_written(self) -> int:
+        try:
+            return int(self.record.connection.total_changes)
+        except Exception:  # closed, or a stand-in record: nothing kept is trusted
+            return -1
+
+    def _check_unannounced(self) -> None:
+        """Forget every list kept when the record was written since without a ``changed``
+        (the program's own saves all tell of theirs)."""
+        written = self._rows_written()
+        if written != self._written_rows or written < 0:
+            self._lists.clear()
+            self._children = None
+            self._written_rows = written
+
+    def _changed_signal(self, changes: object) -> None:
+        if changes is self._forgotten:
+            return  # already forgotten by _emit, before it sent them
+        if isinstance(changes, Changes):
+            self.forget(changes)
+        else:  # not a Changes: nothing kept can be trusted
+            self.forget(ALL_CHANGED)
 
     def set_show_grades(self, on: bool) -> None:
         if on != self.show_grades:
@@ -140,10 +221,7 @@ class RecordBridge(QObject):
     def current_child(self) -> Child | None:
         if self._child_id is None:
             return None
-        try:
-            return self.record.child(self._child_id)
-        except KeyError:
-            return None
+        return next((c for c in self.children() if c.id == self._child_id), None)
 
     def select_child(self, child_id: int) -> None:
         if child_id != self._child_id:
@@ -151,29 +229,34 @@ class RecordBridge(QObject):
             self.child_selected.emit(child_id)
 
     def _emit(self, changes: Changes, written: Written = None) -> None:
-        if changes.touches(CountResult):
-            self._counts_cache.clear()
+        self.forget(changes)  # before the child is looked for, and before any view reads
         if Child in changes and self.current_child() is None:
-            children = self.record.children()
+            children = self.children()
             self._child_id = children[0].id if children else None
             self.child_selected.emit(self._child_id if self._child_id is not None else -1)
         self.written = written
+        self._forgotten = changes
         try:
             self.changed.emit(changes)
         finally:
             self.written = None
+            self._forgotten = None
 
     def replace_record(self, record: Record) -> None:
         """The record file was replaced (a restore): forget undo, show the new one."""
         self.record = record
         self.undo_stack.clear()
-        self._counts_cache.clear()
-        children = record.children()
+        self.forget(ALL_CHANGED)  # before child_selected: its views read the new record
+        children = self.children()
         ids = [c.id for c in children]
         if self._child_id not in ids:
             self._child_id = children[0].id if children else None
         self.child_selected.emit(self._child_id if self._child_id is not None else -1)
-        self.changed.emit(ALL_CHANGED)
+        self._forgotten = ALL_CHANGED
+        try:
+            self.changed.emit(ALL_CHANGED)
+        finally:
+            self._forgotten = None
 
     def changed_outside(self, changes: Changes) -> None:
         """Something was written without the undo stack (an import): refresh the views."""
@@ -227,6 +310,7 @@ class RecordBridge(QObject):
                 )
             )
         if isinstance(saved, Child) and self._child_id is None:
+            self.forget(changes)  # the new child is in the list the views read
             self._child_id = saved.id
             self.child_selected.emit(saved.id)
         self._emit(changes, (before, saved))

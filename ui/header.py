@@ -123,9 +123,11 @@ class HeaderWidget(QFrame):
             self.child_chosen.emit(int(child_id))
 
     def refresh(self) -> None:
-        record = self.bridge.record
+        """Show the current child, from the lists the bridge keeps (``bridge.entries``):
+        the timeline shows the same phases, visits and appointments, read once for both."""
+        bridge, record = self.bridge, self.bridge.record
         today = record.today()
-        children = record.children()
+        children = bridge.children()
         self.switcher.blockSignals(True)
         self.switcher.clear()
         for c in children:
@@ -154,20 +156,21 @@ class HeaderWidget(QFrame):
                 0, self.tr("diagnosed {date}").format(date=date_text(child.diagnosis_date))
             )
         self.diagnosis.setText(" · ".join(details))
-        current = current_phase(record.entries(Phase, child.id), today)
+        phases = bridge.phases(child.id)
+        current = current_phase(phases, today)
         self.phase.setText(
             self.tr("{phase} · day {day}").format(phase=current.phase.display_name, day=current.day)
             if current
             else self.tr("No phase running today")
         )
         # the first of the Plan tab's What's next (tracker.upcoming): the two always agree
-        roadmaps = record.entries(Roadmap, child.id)
+        roadmaps = bridge.entries(Roadmap, child.id)
         coming = whats_coming(
             roadmap=roadmaps[-1] if roadmaps else None,
-            phases=record.entries(Phase, child.id),
-            visits=record.entries(CnsVisit, child.id),
-            appointments=record.entries(Appointment, child.id),
-            milestones=record.entries(Milestone, child.id),
+            phases=phases,
+            visits=bridge.entries(CnsVisit, child.id),
+            appointments=bridge.entries(Appointment, child.id),
+            milestones=bridge.entries(Milestone, child.id),
             today=today,
             now=record.time_now(),
             milestone_labels=labels.MILESTONE_KIND,
@@ -196,7 +199,7 @@ class HeaderWidget(QFrame):
             )
         self._tips = []
         assess = make_assessor(
-            child, record.entries(TeamThreshold, child.id), grades=self.bridge.show_grades
+            child, bridge.entries(TeamThreshold, child.id), grades=self.bridge.show_grades
         )
         self.counts.setText(self._glance(child.id, assess))
         # which inputs a calculated ANC used; each flag with its category, grade and sources
@@ -214,7 +217,7 @@ class HeaderWidget(QFrame):
         )
 
     def _glance(self, child_id: int, assess: Assessor) -> str:
-        results = self.bridge.record.recent_counts(child_id)
+        results = self.bridge.recent_counts(child_id)
         if not results:
             return self.tr("No blood counts yet")
         cells: list[str] = []

@@ -38,11 +38,11 @@ _Index = QModelIndex | QPersistentModelIndex
 Assess = Callable[[CountResult, CountValue], Assessment | None]
 
 
-@dataclass
+@dataclass(slots=True)
 class CountRow:
     result: CountResult
     anc: AncView
-    trends: dict[str, str] = field(default_factory=dict)  # analyte → "↑" / "↓" / "→"
+    trends: dict[str, str] = field(default_factory=dict)  # analyte → "↑" / "↓" / "→" / ""
     assessed: dict[str, Assessment] | None = None  # worked out when the row is first shown
 
 
@@ -115,6 +115,26 @@ def _others_tooltip(others: Sequence[OtherResult]) -> str:
     return "\n".join(lines)
 
 
+_CODES = frozenset(analytes.CODES)
+_NO_TREND = ""  # a trend worked out: there is no previous result to compare with
+
+
+def _arrow(value: float, before: float) -> str:
+    return "↑" if value > before else "↓" if value < before else "→"
+
+
+def _order(r: CountResult) -> tuple[Any, str, int]:
+    return (r.taken_date, r.taken_time.isoformat() if r.taken_time else "", r.id or 0)
+
+
+# The roles data() answers (the others, asked of every cell painted, cost nothing).
+_TEXT_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole})
+_ROLES = _TEXT_ROLES | {
+    ITEM_ROLE,
+    Qt.ItemDataRole.TextAlignmentRole,
+    Qt.ItemDataRole.FontRole,
+}
+
 FIXED = ("date", "time")
 TAIL = ("others", "flags", "source", "note")
 
@@ -129,9 +149,11 @@ class CountsModel(RecordTableModel[CountResult]):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.preference = UnitPreference.AS_REPORTED
-        self._rows: list[CountRow] = []
+        self._rows: list[CountRow | None] = []  # made when first shown (``row``)
         self._assess: Assess | None = None
         self._keys: tuple[str, ...] = (*FIXED, *analytes.CODES, *TAIL)
+        self._present: set[str] = set()  # the analytes some row has a value of
+        self._has_others = False
 
     # the base class's column list is replaced by keys
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
@@ -152,47 +174,69 @@ class CountsModel(RecordTableModel[CountResult]):
         assess: Assess | None = None,
         preference: UnitPreference | None = None,
     ) -> None:
+        """Show ``items`` (any order: newest first on screen).  Only what the whole list
+        decides is worked out now (which analytes have a value, whether any row has other
+        results); each row's ANC, trends and flags when the row is first shown."""
         if preference is not None:
             self.preference = preference
-        oldest_first = sorted(
-            items,
-            key=lambda r: (
-                r.taken_date,
-                r.taken_time.isoformat() if r.taken_time else "",
-                r.id or 0,
-            ),
-        )
-        rows: list[CountRow] = []
-        previous: dict[str, float] = {}
-        for r in oldest_first:
-            row = CountRow(r, anc_view(r))
-            for code in analytes.CODES:
-                value = self._canonical(row, code)
-                if value is None:
-                    continue
-                if code in previous:
-                    before = previous[code]
-                    row.trends[code] = "↑" if value > before else "↓" if value < before else "→"
-                previous[code] = value
-            rows.append(row)
-        rows.reverse()  # newest first
+        newest_first = sorted(items, key=_order)
+        newest_first.reverse()
+        present: set[str] = set()
+        add = present.add
+        has_others = False
+        for r in newest_first:
+            for v in r.values:
+                if v.normalised_value is not None:
+                    add(v.analyte)
+            if r.others:
+                has_others = True
+        present &= _CODES
+        if "anc" not in present and any(anc_view(r).is_calculated for r in newest_first):
+            present.add("anc")  # worked out from the differential
         self._assess = assess
         self.beginResetModel()
-        self._rows = rows
-        self._items = [row.result for row in rows]
+        self._items = newest_first
+        self._rows = [None] * len(newest_first)
+        self._present = present
+        self._has_others = has_others
         self.endResetModel()
 
-    @staticmethod
-    def _canonical(row: CountRow, code: str) -> float | None:
-        v = row.result.value(code)
+    def row(self, index: int) -> CountRow:
+        """The row ``index`` (newest first), made the first time it is asked for."""
+        row = self._rows[index]
+        if row is None:
+            r = self._items[index]
+            row = self._rows[index] = CountRow(r, anc_view(r))
+        return row
+
+    def _canonical(self, index: int, code: str) -> float | None:
+        """Row ``index``'s value of ``code`` in the standard unit (the worked-out ANC where
+        the lab gave none), or None."""
+        v = self._items[index].value(code)
         if v is not None:
             return v.normalised_value
-        if code == "anc" and row.anc.is_calculated:
-            return row.anc.value
+        if code == "anc":
+            anc = self.row(index).anc
+            return anc.value if anc.is_calculated else None
         return None
 
-    def row(self, index: int) -> CountRow:
-        return self._rows[index]
+    def trend(self, index: int, code: str) -> str:
+        """ "↑", "↓" or "→" from the previous result holding ``code`` to row ``index``'s, or
+        "" (no value, or none before it); looked for back from the row the first time the
+        row's value is shown, then kept."""
+        row = self.row(index)
+        found = row.trends.get(code)
+        if found is None:
+            found = _NO_TREND
+            value = self._canonical(index, code)
+            if value is not None:
+                for older in range(index + 1, len(self._items)):
+                    before = self._canonical(older, code)
+                    if before is not None:
+                        found = _arrow(value, before)
+                        break
+            row.trends[code] = found
+        return found
 
     def row_flags(self, row: CountRow) -> dict[str, Assessment]:
         """The row's flags, worked out the first time the row is painted (a long history
@@ -212,12 +256,11 @@ class CountsModel(RecordTableModel[CountResult]):
 
     def has_others(self) -> bool:
         """Whether any row holds results of tests the program does not know."""
-        return any(row.result.others for row in self._rows)
+        return self._has_others
 
     def empty_analytes(self) -> set[str]:
-        return {
-            c for c in analytes.CODES if all(self._canonical(row, c) is None for row in self._rows)
-        }
+        """The analytes no row has a value of (their columns are hidden)."""
+        return set(analytes.CODES) - self._present
 
     # ------------------------------------------------------------------ Qt
 
@@ -253,11 +296,15 @@ class CountsModel(RecordTableModel[CountResult]):
             return None
         if not 0 <= index.column() < len(self._keys):
             return None
-        row = self._rows[index.row()]
+        if role not in _ROLES:
+            return None  # asked of every cell painted: answered before any work
+        number = index.row()
         key = self._keys[index.column()]
-        r = row.result
         if role == ITEM_ROLE:
-            return r
+            return self._items[number]
+        row = self.row(number)
+        if key in _CODES and role in _TEXT_ROLES:
+            self.trend(number, key)  # into row.trends, for the text and the tooltip
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, key)
         if role == Qt.ItemDataRole.ToolTipRole:  # holds typed values: shown as typed
@@ -331,9 +378,9 @@ class CountsModel(RecordTableModel[CountResult]):
     def _anc_in_units(self, canonical: float) -> tuple[str, str]:
         latest = next(
             (
-                row.result.value("anc") or row.result.value("wbc")
-                for row in self._rows
-                if row.result.value("anc") or row.result.value("wbc")
+                r.value("anc") or r.value("wbc")
+                for r in self._items
+                if r.value("anc") or r.value("wbc")
             ),
             None,
         )

@@ -6,6 +6,7 @@ Each model holds a cached list of frozen records (ids and values) filled by
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -45,6 +46,15 @@ T = TypeVar("T")
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
 
 _Index = QModelIndex | QPersistentModelIndex
+# The roles a table's cells answer; the model writes a cell's text only when Qt asks.
+_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        ITEM_ROLE,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -116,6 +126,8 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         return section + 1
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role not in _ROLES:  # asked of every cell painted: answered before any work
+            return None
         if not index.isValid() or not (0 <= index.row() < len(self._items)):
             return None
         if not 0 <= index.column() < len(self.columns):
@@ -351,9 +363,20 @@ class TransfusionsModel(RecordTableModel[Transfusion]):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._counts: Sequence[Any] = ()
+        self._days: list[dt.date] = []  # each count's date, oldest first (as _counts)
+        self._linked: dict[int, transfusion.Linked | None] = {}  # by id(transfusion)
 
         def linked(t: Transfusion) -> transfusion.Linked | None:
-            return transfusion.linked_counts(t, self._counts)
+            """The counts linked to ``t``, looked for only among those within the window
+            around its date (years of counts are not gone through for each row), worked
+            out when its row is first shown and kept until the rows are read again."""
+            key = id(t)
+            if key not in self._linked:
+                window = dt.timedelta(days=transfusion.WINDOW_DAYS)
+                first = bisect.bisect_left(self._days, t.date - window)
+                last = bisect.bisect_right(self._days, t.date + window)
+                self._linked[key] = transfusion.linked_counts(t, self._counts[first:last])
+            return self._linked[key]
 
         def counts_text(t: Transfusion) -> str:
             found = linked(t)
@@ -382,7 +405,14 @@ class TransfusionsModel(RecordTableModel[Transfusion]):
         )
 
     def set_related(self, related: Mapping[str, Sequence[Any]]) -> None:
-        self._counts = related.get("count", ())
+        counts = related.get("count", ())
+        self._counts = sorted(counts, key=lambda r: r.taken_date)  # stable: as read within a day
+        self._days = [r.taken_date for r in self._counts]
+        self._linked = {}
+
+    def reload(self, items: Sequence[Transfusion]) -> None:
+        self._linked = {}
+        super().reload(items)
 
 
 def _stay_nights(s: Stay) -> str:

@@ -340,7 +340,7 @@ class TimelineView(QWidget):
             return record.entries_since(Temperature, child_id, "date", since)
         if name == "doses" and since is not None:
             return record.entries_since(DoseLog, child_id, "due_date", since)
-        return record.entries(INPUT_MODELS[name], child_id)
+        return self.bridge.entries(INPUT_MODELS[name], child_id)  # shared with the header
 
     def _load_history(self) -> None:
         """The whole history, once the window shows (a hidden view waits until shown)."""

@@ -9,6 +9,7 @@ deletes (undo with Ctrl+Z), Insert adds.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -39,12 +40,21 @@ from ui.views.table import FOCUS_FRAME, RecordTable
 # The least height of each table in a view of three or more (its title, buttons and a row).
 STACKED_MIN_HEIGHT = 90
 COUNTS_ROWS_SHOWN = 3  # the Blood counts table's least height, in whole rows
+# More blood counts than this: the charts are drawn from the results of the last
+# CHART_RECENT_DAYS days (the range they open on), and from the whole history only when
+# the family looks further back (4 charts of 25,000 results take half a second).
+CHART_AT_ONCE = 1000
+CHART_RECENT_DAYS = 120
 
 
 class RecordView(QWidget):
     """Base for the views: one :class:`RecordTable` for each kind the view shows
     (``tables[kind_key]``), refreshed when its kind changed; :meth:`edit` opens any kind's
-    editor.  ``name`` is the view's name (``KindUi.view``)."""
+    editor.  ``name`` is the view's name (``KindUi.view``).
+
+    Built empty, cheaply: nothing is read until the view is first shown (showEvent) or
+    :meth:`ensure_fresh` is called (a window building its tabs lazily calls it, or just
+    shows the tab); a standalone view (no parent) fills at once."""
 
     name = ""
 
@@ -206,6 +216,11 @@ class CountsView(RecordView):
         )
         self.chart.item_activated.connect(self._point_clicked)
         self.chart.opening_preset = "counts"  # the newest results, filling the width
+        # While the charts show only the last months of a long history: what draws the
+        # whole of it, and where the months shown begin (see refresh)
+        self._whole_chart: Callable[[], Any] | None = None
+        self._recent_from = 0.0
+        self.chart.range_changed.connect(self._chart_range_moved)
         self.range_bar = RangeBar(self.chart, self)  # the timeline's own range controls
         charts = QWidget(self)
         charts_layout = QVBoxLayout(charts)
@@ -242,6 +257,8 @@ class CountsView(RecordView):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
         self.counts.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        # the columns are measured after the empty ones are hidden (refresh), not before
+        self.model.modelReset.disconnect(self.counts.table.fit_columns)
         bridge.display_changed.connect(self._display_changed)
         self.refresh_when_shown()
 
@@ -259,51 +276,78 @@ class CountsView(RecordView):
         from tracker import analytes
         from tracker import timeline as layout
         from tracker.display import chart_units
-        from ui.timeline.painter import required_height
 
         child_id = self.bridge.child_id
         record = self.bridge.record
         items = self.bridge.counts(child_id) if child_id is not None else []
         preference = self.bridge.unit_preference
-        assess = self._assessor()
+        thresholds = self.bridge.entries(TeamThreshold, child_id) if child_id is not None else []
+        assess = self._assessor(thresholds)
         current, before = self.counts.selected(), self.counts.uids()
         self.model.reload(items, assess, preference)
-        if keep_selection:  # on the same count across an undo (RecordTable.reload)
-            self.counts.reselect(current, before, items)
-        self.counts.selection_changed()
         empty = self.model.empty_analytes()
         for code in analytes.CODES:
             self.counts.table.setColumnHidden(self.model.analyte_column(code), code in empty)
         others = self.model.column_keys().index("others")
         self.counts.table.setColumnHidden(others, not self.model.has_others())
+        self.counts.table.fit_columns()
+        if keep_selection:  # on the same count across an undo (RecordTable.reload)
+            self.counts.reselect(current, before, items)
+        self.counts.selection_changed()
         if child_id is None:
             return
         units = chart_units(self.CHARTS, preference)
-        timeline = layout.build(
-            record.entries(Phase, child_id),
-            [],
-            [],
-            items,
-            record.today(),
-            display_units=units,
-            team_thresholds=record.entries(TeamThreshold, child_id),
-            lanes=self.CHARTS,
-        )
-        self.chart.set_timeline(timeline, keep_range=keep_selection)
+        phases, today = self.bridge.phases(child_id), record.today()
+
+        def build(counts: list[CountResult]) -> Any:
+            return layout.build(
+                phases,
+                [],
+                [],
+                counts,
+                today,
+                display_units=units,
+                team_thresholds=thresholds,
+                lanes=self.CHARTS,
+            )
+
+        # A long history: the charts from the last months of results (where they open);
+        # from the whole history once the family looks further back (range_changed).
+        recent, self._whole_chart = items, None
+        if len(items) > CHART_AT_ONCE:
+            newest = max(r.taken_date for r in items)
+            since = min(newest, today) - dt.timedelta(days=CHART_RECENT_DAYS)
+            recent = [r for r in items if r.taken_date >= since]
+            self._recent_from = layout.x_of(since)
+        self._show_chart(build(recent), keep_range=keep_selection)
+        if len(recent) < len(items):
+            self._whole_chart = lambda: build(items)
+            self._chart_range_moved(*self.chart.visible_range())  # already further back?
+
+    def _show_chart(self, timeline: Any, keep_range: bool) -> None:
+        from ui.timeline.painter import required_height
+
+        self.chart.set_timeline(timeline, keep_range=keep_range)
         self.chart.setMinimumHeight(int(required_height(timeline, self.chart.painter.style)))
 
-    def _assessor(self):  # type: ignore[no-untyped-def]
+    def whole_chart_pending(self) -> bool:
+        """Whether the charts show only the last months of a long history (the rest is
+        drawn when the family looks further back)."""
+        return self._whole_chart is not None
+
+    def _chart_range_moved(self, x0: float, _x1: float) -> None:
+        if self._whole_chart is not None and x0 < self._recent_from:
+            whole, self._whole_chart = self._whole_chart, None
+            self._show_chart(whole(), keep_range=True)
+
+    def _assessor(self, thresholds: list[TeamThreshold]):  # type: ignore[no-untyped-def]
         """Flags from tracker.ranges for the current child (lab range first)."""
         from tracker.assessment import make_assessor
 
         child = self.bridge.current_child()
         if child is None or child.id is None:
             return None
-        return make_assessor(
-            child,
-            self.bridge.record.entries(TeamThreshold, child.id),
-            grades=self.bridge.show_grades,
-        )
+        return make_assessor(child, thresholds, grades=self.bridge.show_grades)
 
     def _row_changed(self, current, _previous) -> None:  # type: ignore[no-untyped-def]
         from tracker.timeline import Ref, x_of
@@ -623,7 +667,7 @@ class MedicinesView(RecordView):
         child_id = self.bridge.child_id
         if child_id is None:
             return
-        plans = self.bridge.record.entries(MedicinePlan, child_id)
+        plans = self.bridge.entries(MedicinePlan, child_id)
         for change in reversed(medicines.history(plans)):
             self.history.addItem(f"{date_text(change.date)}  {change.text}")
 

@@ -195,7 +195,7 @@ class PlanView(RecordView):
 
     def _phases(self) -> list[Phase]:
         child_id = self.bridge.child_id
-        return self.bridge.record.entries(Phase, child_id) if child_id is not None else []
+        return self.bridge.phases(child_id) if child_id is not None else []
 
     def _fill_next(self, roadmap: Roadmap | None) -> None:
         """What's next: the roadmap's items with the appointments and the entries still to
@@ -207,9 +207,9 @@ class PlanView(RecordView):
         rows = whats_coming(
             roadmap=roadmap,
             phases=self._phases(),
-            visits=record.entries(CnsVisit, child_id),
-            appointments=record.entries(Appointment, child_id),
-            milestones=record.entries(Milestone, child_id),
+            visits=self.bridge.entries(CnsVisit, child_id),
+            appointments=self.bridge.entries(Appointment, child_id),
+            milestones=self.bridge.entries(Milestone, child_id),
             today=record.today(),
             now=record.time_now(),
             milestone_labels=labels.MILESTONE_KIND,
@@ -248,9 +248,9 @@ class PlanView(RecordView):
             self.pending.show()
             return
         today = self.bridge.record.today()
-        record, child_id = self.bridge.record, roadmap.child_id
+        child_id = roadmap.child_id
         entered = entered_items(
-            plan, record.entries(CnsVisit, child_id), record.entries(Milestone, child_id)
+            plan, self.bridge.entries(CnsVisit, child_id), self.bridge.entries(Milestone, child_id)
         )
         stored = {i.item_id: i for i in roadmap.items}
         for it in in_date_order(plan.items):

@@ -3,6 +3,11 @@ record (``record.entries``), refreshed when its kind changed, deleting through t
 (one undo step).  Enter or double-click edits, Delete deletes, Insert adds; Alt+I and
 Alt+L too, in the table of a tab the keyboard is in (:meth:`RecordTable.set_keys_here`).
 The table with the keyboard focus has a frame of the focus colour.
+
+Cost on a long history: the rows are read once per refresh (through the bridge's shared
+lists, :meth:`ui.bridge.RecordBridge.entries`), each cell is written out only when Qt asks
+for it (the model's ``data``), and the columns are measured once per refresh from the first
+:data:`MEASURED_ROWS` rows, not again at every resize nor over every row.
 """
 
 from __future__ import annotations
@@ -48,6 +53,11 @@ FOCUS_FRAME = (
     " { border: 2px solid palette(highlight); padding: 0px; }"
 )
 
+# The rows the columns' widths are measured from (each refresh): what a screen shows and
+# more; measuring 5,000 rows cost half a second, and measuring again at every resize of
+# the window (Qt's ResizeToContents) cost as much as the first reading of the rows.
+MEASURED_ROWS = 60
+
 # Edit and Delete of the table the keyboard is in (the others' without the letters).
 EDIT_TEXT = N_("Ed&it…")  # E is the Edit menu's
 DELETE_TEXT = N_("De&lete")
@@ -75,6 +85,24 @@ class KeyTableView(QTableView):
             event.accept()
             return
         super().keyPressEvent(event)
+
+    def fit_columns(self) -> None:
+        """Size the columns to their titles and contents, measured once now from the first
+        :data:`MEASURED_ROWS` rows (and those on screen); the family may widen a column
+        by hand, and it stays so until the rows are read again."""
+        header = self.horizontalHeader()
+        header.setResizeContentsPrecision(MEASURED_ROWS)
+        last = self._last
+        self._fitting = True
+        try:
+            for column in range(header.count()):
+                if column != last and not header.isSectionHidden(column):
+                    width = max(header.sectionSizeHint(column), self.sizeHintForColumn(column))
+                    if header.sectionSize(column) != width:
+                        header.resizeSection(column, width)
+        finally:
+            self._fitting = False
+        self._fit_last()
 
     def stretch_last_column(self) -> None:
         """The last column takes the room the others leave, but never less than its title
@@ -163,9 +191,8 @@ class RecordTable(QWidget):
         self.table.setTabKeyNavigation(False)
         self.table.setWordWrap(False)  # long notes end in "…"; the tooltip shows them whole
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        # Size columns from the first rows only: measuring 5,000 rows costs half a second.
-        self.table.horizontalHeader().setResizeContentsPrecision(60)
+        # Sized to their contents once per refresh (fit_columns), not at every resize.
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.stretch_last_column()  # the last (notes) takes what is left, not more
         self.table.setAccessibleName(title)
         self.table.doubleClicked.connect(lambda _index: self._edit())
@@ -196,6 +223,7 @@ class RecordTable(QWidget):
         self.table.selectionModel().selectionChanged.connect(self.selection_changed)
         self.table.selectionModel().currentChanged.connect(self._select_current)
         self.model.modelReset.connect(self.selection_changed)
+        self.model.modelReset.connect(self.table.fit_columns)
         self.delete_requested.connect(self._delete_entry)
 
     def add_command(self, button: QPushButton) -> None:
@@ -221,7 +249,8 @@ class RecordTable(QWidget):
         return changes.touches(self.ui.key, *self.ui.reads)
 
     def fill(self, keep_selection: bool = True) -> None:
-        """Show the current child's entries of the kind, read from the record."""
+        """Show the current child's entries of the kind, read from the record (the whole
+        list through the bridge's shared lists: read once however many screens show it)."""
         child_id = self.bridge.child_id
         record = self.bridge.record
         if child_id is None:
@@ -233,8 +262,10 @@ class RecordTable(QWidget):
                 since = record.today() - dt.timedelta(days=self.ui.recent_days)
                 items = record.entries_since(kind.model, child_id, kind.dates[0].field, since)
             else:
-                items = record.entries(kind.model, child_id)
-            related = {key: record.entries(by_key(key).model, child_id) for key in self.ui.reads}
+                items = self.bridge.entries(kind.model, child_id)
+            related = {
+                key: self.bridge.entries(by_key(key).model, child_id) for key in self.ui.reads
+            }
         if self.ui.newest_first:
             items.reverse()
         self.model.set_related(related)

@@ -451,7 +451,7 @@ class TodayView(RecordView):
         plans: list[MedicinePlan] = []
         doses: list[DoseLog] = []
         if child_id is not None:
-            plans = record.entries(MedicinePlan, child_id)
+            plans = self.bridge.entries(MedicinePlan, child_id)
             doses = record.matching(DoseLog, child_id, due_date=day)  # the day's only
         current = self.due_list.currentIndex().row() if keep_current else -1
         self._due = adherence.due_on(plans, doses, day)
