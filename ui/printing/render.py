@@ -7,6 +7,7 @@ import errno
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
@@ -30,6 +31,7 @@ from tracker.i18n.formats import date_text
 from tracker.model import (
     Appointment,
     CnsVisit,
+    CountResult,
     DoseLog,
     FeverRule,
     Growth,
@@ -46,12 +48,14 @@ from tracker.model import (
 )
 from tracker.store import Record, durable
 from tracker.store.targets import check_write_target
-from tracker.summary import Assess, Summary, build_summary
+from tracker.kinds.transfusion import WINDOW_DAYS as TRANSFUSION_WINDOW
+from tracker.summary import Assess, Summary, build_summary, printed_range
 from ui.printing.document import build_document, keep_sections_whole
 
 DOC_DPI = 96.0  # QTextDocument lays out in these units (Qt's default logical dpi)
 FOOTER = 26.0  # height kept for the footer, in document units
 PAPERS = {"a4": QPageSize.PageSizeId.A4, "letter": QPageSize.PageSizeId.Letter}
+E = TypeVar("E", bound=Any)
 SECTIONS = ("where", "medicines", "since", "counts", "charts", "cns", "temps", "questions")
 
 
@@ -83,35 +87,76 @@ def default_paper() -> str:
 
 
 def make_summary(record: Record, request: SummaryRequest, assess: Assess | None = None) -> Summary:
+    """The summary of ``request``, reading only what its range prints: the counts of the
+    range (and the few days either side a transfusion's counts are linked from), the
+    newest count before it, and the day-by-day entries of the range; the short lists
+    (phases, milestones, lumbar punctures, plans, questions) whole, since what lies
+    ahead and the running totals need them."""
     child = record.child(request.child_id)
     assert child.id is not None
+    today = record.today()
+    appointments = record.entries(Appointment, child.id)
+    thresholds = record.entries(TeamThreshold, child.id)
+    start, end = printed_range(child, appointments, today, request.start, request.end)
     if assess is None:
-        assess = make_assessor(child, record.entries(TeamThreshold, child.id))
+        assess = make_assessor(child, thresholds)
     return build_summary(
         child,
         phases=record.entries(Phase, child.id),
         milestones=record.entries(Milestone, child.id),
-        counts=record.counts(child.id),
+        counts=counts_around(record, child.id, start, end),
         visits=record.entries(CnsVisit, child.id),
-        appointments=record.entries(Appointment, child.id),
+        appointments=appointments,
         questions=record.entries(Question, child.id),
-        thresholds=record.entries(TeamThreshold, child.id),
-        today=record.today(),
+        thresholds=thresholds,
+        today=today,
         now=record.time_now(),
         start=request.start,
         end=request.end,
         redact=request.redact,
         units=request.units,
         assess=assess,
-        growth=record.entries(Growth, child.id),
-        temperatures=record.entries(Temperature, child.id),
+        growth=record.entries(Growth, child.id, where="date <= ?", params=(end.isoformat(),)),
+        temperatures=_between(record, Temperature, child.id, "date", start, end),
         fever_rules=record.entries(FeverRule, child.id),
-        symptoms=record.entries(Symptom, child.id),
+        symptoms=record.entries(
+            Symptom,
+            child.id,
+            where="date <= ? AND coalesce(end_date, date) >= ?",
+            params=(end.isoformat(), start.isoformat()),
+        ),
         medicine_plans=record.entries(MedicinePlan, child.id),
-        doses=record.entries(DoseLog, child.id),
-        transfusions=record.entries(Transfusion, child.id),
-        stays=record.entries(Stay, child.id),
+        doses=_between(record, DoseLog, child.id, "due_date", start, end),
+        transfusions=_between(record, Transfusion, child.id, "date", start, end),
+        stays=record.entries(
+            Stay,
+            child.id,
+            where="from_date <= ? AND (to_date IS NULL OR to_date >= ?)",
+            params=(end.isoformat(), start.isoformat()),
+        ),
         roadmaps=record.entries(Roadmap, child.id),
+    )
+
+
+def counts_around(record: Record, child_id: int, start: dt.date, end: dt.date) -> list[CountResult]:
+    """The counts a summary of ``start`` … ``end`` uses: the newest before the range (shown
+    when the range has none) and those of the range widened by the days a transfusion's
+    counts before and after it are looked for (tracker.kinds.transfusion)."""
+    window = dt.timedelta(days=TRANSFUSION_WINDOW)
+    counts = record.counts_between(child_id, start - window, end + window)
+    before = record.latest_count_before(child_id, start - window)
+    return [before, *counts] if before is not None else counts
+
+
+def _between(
+    record: Record, model: type[E], child_id: int, column: str, start: dt.date, end: dt.date
+) -> list[E]:
+    """The entries of ``model`` whose date ``column`` is in ``start`` … ``end``."""
+    return record.entries(
+        model,
+        child_id,
+        where=f"{column} BETWEEN ? AND ?",  # i18n: not shown
+        params=(start.isoformat(), end.isoformat()),
     )
 
 
@@ -141,14 +186,14 @@ def printed_strip(
     visits = record.entries(CnsVisit, child_id)
     growth = record.entries(Growth, child_id)
     transfusions = record.entries(Transfusion, child_id)
-    temperatures = [t for t in record.entries(Temperature, child_id) if start <= t.date <= end]
+    temperatures = _between(record, Temperature, child_id, "date", start, end)
     # the plans running in the range: their rows only (a medicine of last year takes none)
     plans = [
         p
         for p in record.entries(MedicinePlan, child_id)
         if p.start_date <= end and (p.end_date is None or p.end_date >= start)
     ]
-    doses = [d for d in record.entries(DoseLog, child_id) if start <= d.due_date <= end]
+    doses = _between(record, DoseLog, child_id, "due_date", start, end)
     in_range = {
         "milestones": any(start <= m.date <= end for m in milestones),
         "cns": any(start <= v.date <= end for v in visits),
@@ -170,7 +215,8 @@ def printed_strip(
         [p for p in phases if p.id in drawn],
         milestones,
         visits,
-        record.counts(child_id) if in_range["transfusions"] else [],  # their counts' jumps
+        # their counts' jumps
+        counts_around(record, child_id, start, end) if in_range["transfusions"] else [],
         summary.printed_on,
         lanes=lanes,
         display_units=units,
@@ -206,7 +252,7 @@ def paint_summary(
 
         units = {c: display_unit(c, request.units) for c in layout.CHART_ANALYTES}
     phases = record.entries(Phase, child_id)
-    counts = [c for c in record.counts(child_id) if summary.start <= c.taken_date <= summary.end]
+    counts = record.counts_between(child_id, summary.start, summary.end)
     strip = printed_strip(record, child_id, summary, units, request.sections)
     charts = layout.build(
         phases,
