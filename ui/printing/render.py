@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QThread
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
@@ -46,6 +46,7 @@ from tracker.model import (
     Temperature,
     Transfusion,
 )
+from tracker.progress import Progress, no_progress, part_of
 from tracker.store import Record, durable
 from tracker.store.targets import check_write_target
 from tracker.kinds.transfusion import WINDOW_DAYS as TRANSFUSION_WINDOW
@@ -234,64 +235,110 @@ def printed_strip(
     return strip
 
 
+class SummaryPages:
+    """The summary laid out on pages of one paper, painted a page at a time.
+
+    Laying out is the long part (a whole record's counts are many pages); it may run on
+    a worker thread (QTextDocument and QPainter on a QImage or QPdfWriter are usable
+    there), after which :meth:`paint_page` draws any one page at any scale, so a preview
+    paints only the pages it shows.  ``progress`` hears of each step of the layout."""
+
+    def __init__(
+        self,
+        record: Record,
+        request: SummaryRequest,
+        summary: Summary,
+        dpi: float = 300.0,
+        progress: Progress = no_progress,
+        page: QPageLayout | None = None,
+    ) -> None:
+        self.summary = summary
+        self.dpi = dpi
+        scale = dpi / DOC_DPI
+        paint = (page or page_layout(request.paper)).paintRectPixels(int(dpi))
+        self.width = paint.width() / scale
+        self.content_h = paint.height() / scale - FOOTER
+        child_id = request.child_id
+        units = None
+        if request.units is not UnitPreference.AS_REPORTED:
+            from tracker.display import display_unit
+
+            units = {c: display_unit(c, request.units) for c in layout.CHART_ANALYTES}
+        progress(0, 4)
+        phases = record.entries(Phase, child_id)
+        counts = record.counts_between(child_id, summary.start, summary.end)
+        strip = printed_strip(record, child_id, summary, units, request.sections)
+        charts = layout.build(
+            phases,
+            [],
+            [],
+            counts,
+            summary.printed_on,
+            display_units=units,
+            team_thresholds=record.entries(TeamThreshold, child_id),
+            lanes=layout.CHART_ANALYTES,
+        )
+        progress(1, 4)
+        self.doc, self.handler = build_document(
+            summary, self.width, strip=strip, charts=charts, sections=request.sections
+        )
+        progress(2, 4)
+        self.doc.setPageSize(QSizeF(self.width, self.content_h))
+        keep_sections_whole(self.doc, self.handler.frames, self.content_h)
+        progress(3, 4)
+        self.pages = self.doc.pageCount()
+        progress(4, 4)
+
+    def to_thread(self, thread: QThread) -> None:
+        """Hand the laid-out document to ``thread`` (the GUI thread, for a preview)."""
+        self.doc.moveToThread(thread)
+        self.handler.moveToThread(thread)
+
+    def paint_page(self, painter: QPainter, page: int, scale: float) -> None:
+        """Draw page ``page`` (0-based) with its footer; ``scale`` device pixels per
+        document unit (the page's paint rectangle at the painter's origin)."""
+        painter.save()
+        painter.scale(scale, scale)
+        painter.translate(0, -page * self.content_h)
+        clip = QRectF(0, page * self.content_h, self.width, self.content_h)
+        painter.setClipRect(clip)
+        context = QAbstractTextDocumentLayout.PaintContext()
+        context.clip = clip
+        self.doc.documentLayout().draw(painter, context)
+        painter.restore()
+        _footer(painter, scale, self.width, self.content_h, page + 1, self.pages, self.summary)
+
+
 def paint_summary(
-    device: QPagedPaintDevice, record: Record, request: SummaryRequest, summary: Summary
+    device: QPagedPaintDevice,
+    record: Record,
+    request: SummaryRequest,
+    summary: Summary,
+    progress: Progress = no_progress,
 ) -> int:
-    """Lay out and paint every page on ``device`` (already given its page layout).
+    """Lay out and paint every page on ``device`` (already given its page layout);
+    ``progress`` hears of each page and may cancel (raise Cancelled) between pages.
 
     Returns the number of pages."""
     dpi = float(device.logicalDpiX())
-    scale = dpi / DOC_DPI
-    paint = device.pageLayout().paintRectPixels(int(dpi))
-    width = paint.width() / scale
-    content_h = paint.height() / scale - FOOTER
-    child_id = request.child_id
-    units = None
-    if request.units is not UnitPreference.AS_REPORTED:
-        from tracker.display import display_unit
-
-        units = {c: display_unit(c, request.units) for c in layout.CHART_ANALYTES}
-    phases = record.entries(Phase, child_id)
-    counts = record.counts_between(child_id, summary.start, summary.end)
-    strip = printed_strip(record, child_id, summary, units, request.sections)
-    charts = layout.build(
-        phases,
-        [],
-        [],
-        counts,
-        summary.printed_on,
-        display_units=units,
-        team_thresholds=record.entries(TeamThreshold, child_id),
-        lanes=layout.CHART_ANALYTES,
+    pages = SummaryPages(
+        record, request, summary, dpi, part_of(progress, 0, 10, 100), device.pageLayout()
     )
-    doc, handler = build_document(
-        summary, width, strip=strip, charts=charts, sections=request.sections
-    )
-    doc.setPageSize(QSizeF(width, content_h))
-    keep_sections_whole(doc, handler.frames, content_h)
-    pages = doc.pageCount()
     painter = QPainter()
     if not painter.begin(device):
         raise OSError(errno.EIO, tr("the pages could not be started"))
     try:
-        for page in range(pages):
+        for page in range(pages.pages):
+            progress(10 + 90 * page // pages.pages, 100)
             if page:
                 device.newPage()
-            painter.save()
-            painter.scale(scale, scale)
-            painter.translate(0, -page * content_h)
-            clip = QRectF(0, page * content_h, width, content_h)
-            painter.setClipRect(clip)
-            context = QAbstractTextDocumentLayout.PaintContext()
-            context.clip = clip
-            doc.documentLayout().draw(painter, context)
-            painter.restore()
-            _footer(painter, scale, width, content_h, page + 1, pages, summary)
+            pages.paint_page(painter, page, dpi / DOC_DPI)
     finally:
         ended = painter.end()
     if not ended:
         raise OSError(errno.EIO, tr("the pages could not be finished"))
-    return pages
+    progress(100, 100)
+    return pages.pages
 
 
 def _footer(
@@ -325,12 +372,19 @@ def _footer(
 
 
 def write_pdf(
-    record: Record, request: SummaryRequest, target: Path, assess: Assess | None = None
+    record: Record,
+    request: SummaryRequest,
+    target: Path,
+    assess: Assess | None = None,
+    progress: Progress = no_progress,
 ) -> int:
     """Write the summary to ``target`` (0600), atomically: the old file stays until the new
     one is whole and reads back.  Raises SummaryError before anything is written if there is
     nothing to print, RecordError for a target that is one of the record's own files, and
-    CannotSave when the PDF cannot be written whole (disk full, folder not writable)."""
+    CannotSave when the PDF cannot be written whole (disk full, folder not writable).
+    ``progress`` hears of each page; a Cancelled it raises leaves no file (and the old
+    one as it was).  QPdfWriter works off the GUI thread: a worker may call this with its
+    own reader of the record."""
     check_write_target(target, record.path, replaces=(".pdf",))
     summary = make_summary(record, request, assess)
     try:
@@ -341,7 +395,7 @@ def write_pdf(
             writer.setTitle(summary.title if not summary.redacted else tr("Treatment summary"))
             writer.setCreator("Treatment Tracker")
             try:
-                pages = paint_summary(writer, record, request, summary)
+                pages = paint_summary(writer, record, request, summary, progress)
             finally:
                 del writer  # closes the file
             check_pdf(temp, pages)
