@@ -34,7 +34,9 @@ def one(record_path: str, what: str) -> tuple[float, float]:
         assert child.id is not None
         today = record.today()
         if what.startswith("summary3m") or what.startswith("pdf3m"):
-            request = render.SummaryRequest(child.id, start=today - dt.timedelta(days=91), end=today)
+            request = render.SummaryRequest(
+                child.id, start=today - dt.timedelta(days=91), end=today
+            )
         else:
             request = render.SummaryRequest(child.id, start=child.birth_date, end=today)
         t0 = time.perf_counter()

@@ -277,6 +277,17 @@ def printed_range(
     return start or child.birth_date, end or today
 
 
+def check_range(start: dt.date, end: dt.date) -> None:
+    """Raise SummaryError for a range that ends before it starts."""
+    if end < start:
+        raise SummaryError(
+            tr(
+                "The range ends ({end}) before it starts ({start}); "
+                "choose a 'to' date on or after the 'from' date."
+            ).format(end=date_text(end), start=date_text(start))
+        )
+
+
 def _last_weeks() -> str:
     # DEFAULT_WEEKS is more than one: the plural's form is enough
     return tr("the last {n} weeks").format(n=DEFAULT_WEEKS)
@@ -332,13 +343,7 @@ def build_summary(
     else:
         reason = tr("the dates chosen")
         kind = _range_kind(appointments, today, chosen=True)
-    if end < start:
-        raise SummaryError(
-            tr(
-                "The range ends ({end}) before it starts ({start}); "
-                "choose a 'to' date on or after the 'from' date."
-            ).format(end=date_text(end), start=date_text(start))
-        )
+    check_range(start, end)
     in_range_counts = [c for c in counts if start <= c.taken_date <= end]
     in_range_milestones = [m for m in milestones if start <= m.date <= end]
     in_range_visits = [v for v in visits if start <= v.date <= end]

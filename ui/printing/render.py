@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QThread
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
@@ -28,6 +28,7 @@ from tracker.assessment import make_assessor
 from tracker.display import UnitPreference
 from tracker.i18n import tr
 from tracker.i18n.formats import date_text
+from tracker.kinds.transfusion import WINDOW_DAYS as TRANSFUSION_WINDOW
 from tracker.model import (
     Appointment,
     CnsVisit,
@@ -49,7 +50,6 @@ from tracker.model import (
 from tracker.progress import Progress, no_progress, part_of
 from tracker.store import Record, durable
 from tracker.store.targets import check_write_target
-from tracker.kinds.transfusion import WINDOW_DAYS as TRANSFUSION_WINDOW
 from tracker.summary import Assess, Summary, build_summary, printed_range
 from ui.printing.document import build_document, keep_sections_whole
 
@@ -239,9 +239,10 @@ class SummaryPages:
     """The summary laid out on pages of one paper, painted a page at a time.
 
     Laying out is the long part (a whole record's counts are many pages); it may run on
-    a worker thread (QTextDocument and QPainter on a QImage or QPdfWriter are usable
-    there), after which :meth:`paint_page` draws any one page at any scale, so a preview
-    paints only the pages it shows.  ``progress`` hears of each step of the layout."""
+    a worker thread (QTextDocument and QPainter on a QImage, QPdfWriter or QPrinter are
+    usable there), after which :meth:`paint_page` draws any one page at any scale, so a
+    preview paints only the pages it shows.  Paint on the thread that laid it out: Qt
+    keeps the fonts of a layout per thread.  ``progress`` hears of each step."""
 
     def __init__(
         self,
@@ -288,11 +289,6 @@ class SummaryPages:
         progress(3, 4)
         self.pages = self.doc.pageCount()
         progress(4, 4)
-
-    def to_thread(self, thread: QThread) -> None:
-        """Hand the laid-out document to ``thread`` (the GUI thread, for a preview)."""
-        self.doc.moveToThread(thread)
-        self.handler.moveToThread(thread)
 
     def paint_page(self, painter: QPainter, page: int, scale: float) -> None:
         """Draw page ``page`` (0-based) with its footer; ``scale`` device pixels per
@@ -377,6 +373,7 @@ def write_pdf(
     target: Path,
     assess: Assess | None = None,
     progress: Progress = no_progress,
+    summary: Summary | None = None,
 ) -> int:
     """Write the summary to ``target`` (0600), atomically: the old file stays until the new
     one is whole and reads back.  Raises SummaryError before anything is written if there is
@@ -386,7 +383,8 @@ def write_pdf(
     one as it was).  QPdfWriter works off the GUI thread: a worker may call this with its
     own reader of the record."""
     check_write_target(target, record.path, replaces=(".pdf",))
-    summary = make_summary(record, request, assess)
+    if summary is None:
+        summary = make_summary(record, request, assess)
     try:
         with durable.replacing(target) as temp:
             writer = QPdfWriter(str(temp))
