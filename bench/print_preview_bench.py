@@ -60,9 +60,7 @@ def main() -> None:
             poll.stop()
             if len(sys.argv) > 3:
                 preview.resize(1024, 600)
-                QTimer.singleShot(
-                    300, lambda: (preview.grab().save(sys.argv[3]), preview.reject())
-                )
+                QTimer.singleShot(300, lambda: (preview.grab().save(sys.argv[3]), preview.reject()))
             else:
                 preview.reject()
 
@@ -73,7 +71,9 @@ def main() -> None:
         seen["t0"] = time.perf_counter()
         last[0] = seen["t0"]
         dialog.preview()
-        print(f"{seen.get('first', -1):.3f} {seen['gap'] * 1000:.0f} {dialog.shown_preview.count()}")
+        print(
+            f"{seen.get('first', -1):.3f} {seen['gap'] * 1000:.0f} {dialog.shown_preview.count()}"
+        )
     _ = app
     shutil.rmtree(work)
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
-from PySide6.QtCore import QRect, QSize, Qt, QTimer
+from PySide6.QtCore import QRect, QSize, Qt, QThread, QTimer
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -93,6 +93,15 @@ class PageView(QWidget):
         painter.end()
 
 
+class _Thread(QThread):
+    def __init__(self, run: Callable[[], None]) -> None:
+        super().__init__()
+        self._target = run
+
+    def run(self) -> None:
+        self._target()
+
+
 class PagePainter:
     """The thread a preview's pages are laid out and painted on.
 
@@ -112,7 +121,9 @@ class PagePainter:
         self._lock = threading.Condition()
         self._wanted: list[tuple[int, int, int]] = []
         self._stop = False
-        self._thread = threading.Thread(target=self._run, name="preview pages", daemon=True)
+        # a QThread, not a Python thread: Qt drops its per-thread font cache while the
+        # thread's event dispatcher still exists (no "QBasicTimer" warnings at its end)
+        self._thread = _Thread(self._run)
         self._thread.start()
 
     # the GUI side
@@ -139,7 +150,7 @@ class PagePainter:
         with self._lock:
             self._stop = True
             self._lock.notify()
-        self._thread.join()
+        self._thread.wait()
 
     # the thread's side
     def _progress(self, done: int, total: int) -> None:
