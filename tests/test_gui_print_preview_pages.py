@@ -100,7 +100,7 @@ def test_the_preview_can_be_stopped_while_it_lays_out(
         dpi: float = 300.0,
         progress: Any = None,
         page: Any = None,
-    ) -> None:  # noqa: E501
+    ) -> None:
         for step in range(200):
             progress(step, 200)
             time.sleep(0.01)

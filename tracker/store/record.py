@@ -954,7 +954,7 @@ class Record:
         return self.entries(
             CountResult,
             child_id,
-            where="taken_date BETWEEN ? AND ?",
+            where="taken_date BETWEEN ? AND ?",  # i18n: not shown
             params=(first.isoformat(), last.isoformat()),
         )
 
