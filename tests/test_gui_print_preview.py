@@ -21,6 +21,21 @@ def _seen_preview(qtbot: Any, dialog: Any) -> dict[str, Any]:
     seen: dict[str, Any] = {}
 
     def look(preview: Any) -> None:
+        from ui.printing.preview import GAP, PagesPreview
+
+        if isinstance(preview, PagesPreview):  # the summary's own: fitted unless zoomed
+            qtbot.waitUntil(lambda: preview.count() > 0)
+            seen.update(
+                frame=preview.geometry(),
+                room=preview.screen().availableGeometry(),
+                mode=QPrintPreviewWidget.ZoomMode.FitToWidth
+                if preview.zoom == 1.0
+                and preview.page_size().width()
+                == preview.scroll.viewport().width() - 2 * GAP
+                else None,
+            )
+            preview.reject()
+            return
         assert isinstance(preview, QPrintPreviewDialog), preview
         widget = preview.findChild(QPrintPreviewWidget)
         qtbot.waitUntil(lambda: widget.pageCount() > 0)

@@ -262,6 +262,32 @@ def default_range(
     return start, today, _last_weeks_reason()
 
 
+def printed_range(
+    child: Child,
+    appointments: Sequence[Appointment],
+    today: dt.date,
+    start: dt.date | None,
+    end: dt.date | None,
+) -> tuple[dt.date, dt.date]:
+    """The dates a summary covers: the suggested range when none is given, else from
+    ``start`` (the date of birth when None) to ``end`` (today when None)."""
+    if start is None and end is None:
+        suggested = default_range(appointments, today)
+        return suggested[0], suggested[1]
+    return start or child.birth_date, end or today
+
+
+def check_range(start: dt.date, end: dt.date) -> None:
+    """Raise SummaryError for a range that ends before it starts."""
+    if end < start:
+        raise SummaryError(
+            tr(
+                "The range ends ({end}) before it starts ({start}); "
+                "choose a 'to' date on or after the 'from' date."
+            ).format(end=date_text(end), start=date_text(start))
+        )
+
+
 def _last_weeks() -> str:
     # DEFAULT_WEEKS is more than one: the plural's form is enough
     return tr("the last {n} weeks").format(n=DEFAULT_WEEKS)
@@ -309,23 +335,15 @@ def build_summary(
     """The printed summary of ``child``; ``now`` (the time of day) leaves out of the plan
     an appointment of today whose time has passed."""
     suggested = default_range(appointments, today)
-    if start is None and end is None:
-        start, end, reason = suggested
+    start, end = printed_range(child, appointments, today, start, end)
+    if (start, end) == suggested[:2]:
+        # the window fills in the suggested range: it keeps its reason unless changed
+        reason = suggested[2]
         kind = _range_kind(appointments, today, chosen=False)
     else:
-        start = start or child.birth_date
-        end = end or today
-        # the window fills in the suggested range: it keeps its reason unless changed
-        same = (start, end) == suggested[:2]
-        reason = suggested[2] if same else tr("the dates chosen")
-        kind = _range_kind(appointments, today, chosen=not same)
-    if end < start:
-        raise SummaryError(
-            tr(
-                "The range ends ({end}) before it starts ({start}); "
-                "choose a 'to' date on or after the 'from' date."
-            ).format(end=date_text(end), start=date_text(start))
-        )
+        reason = tr("the dates chosen")
+        kind = _range_kind(appointments, today, chosen=True)
+    check_range(start, end)
     in_range_counts = [c for c in counts if start <= c.taken_date <= end]
     in_range_milestones = [m for m in milestones if start <= m.date <= end]
     in_range_visits = [v for v in visits if start <= v.date <= end]

@@ -1001,6 +1001,30 @@ class Record:
         with translated(self.path, tr("check the record")):
             return [p.message for p in find_problems(self._conn)]
 
+    # ------------------------------------------------------------------ bounded reads (print)
+
+    def counts_between(self, child_id: int, first: dt.date, last: dt.date) -> list[CountResult]:
+        """The blood counts of a child taken from ``first`` to ``last`` (both included),
+        oldest first: a printed range reads its own counts, not the whole history."""
+        return self.entries(
+            CountResult,
+            child_id,
+            where="taken_date BETWEEN ? AND ?",  # i18n: not shown
+            params=(first.isoformat(), last.isoformat()),
+        )
+
+    def latest_count_before(self, child_id: int, day: dt.date) -> CountResult | None:
+        """The newest blood count taken before ``day`` (one indexed row), or None."""
+        found = self.entries(
+            CountResult,
+            child_id,
+            where="id IN (SELECT id FROM count_result WHERE child_id = ? "  # i18n: not shown
+            "AND taken_date < ? ORDER BY taken_date DESC, coalesce(taken_time, '') DESC, "
+            "id DESC LIMIT 1)",
+            params=(child_id, day.isoformat()),
+        )
+        return found[0] if found else None
+
 
 def _with_batch(context: Context, batch: list[Any]) -> Context:
     """``context`` whose entries also hold those of ``batch`` (checked, not yet saved).

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
+from typing import Any
 
+from PySide6.QtCore import QEventLoop, Qt
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -14,25 +18,31 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QProgressDialog,
     QPushButton,
     QStyle,
     QVBoxLayout,
     QWidget,
 )
 
+from tracker import i18n
 from tracker.dates import date_window, parse_date
 from tracker.i18n import N_, trn
 from tracker.model import Appointment
+from tracker.progress import Progress
 from tracker.store import RecordError
-from tracker.summary import SummaryError, default_range
+from tracker.summary import SummaryError, check_range, default_range
+from ui.background import Job, Work
 from ui.bridge import RecordBridge
 from ui.contrast import error_style, hint_style
 from ui.dialogs.base import DateField, scrolling
 from ui.interaction import Interaction
-from ui.printing.card_dialog import in_page_language, page_language_choice
-from ui.printing.preview import preview_dialog
+from ui.language import page_language
+from ui.printing.card_dialog import page_language_choice
+from ui.printing.preview import PagesPreview
 from ui.printing.render import (
     SECTIONS,
+    SummaryPages,
     SummaryRequest,
     default_paper,
     make_summary,
@@ -41,6 +51,14 @@ from ui.printing.render import (
     write_pdf,
 )
 from ui.screen_fit import fit_when_shown
+
+PROGRESS_AFTER_MS = 400  # work done sooner than this shows no progress window
+
+
+def _show_progress(dialog: QProgressDialog, done: int, total: int) -> None:
+    dialog.setMaximum(total)
+    dialog.setValue(done)
+
 
 SECTION_LABELS = {
     "where": N_("Where we are and what is planned"),
@@ -80,6 +98,8 @@ class PrintSummaryDialog(QDialog):
         assert child is not None and child.id is not None
         self.child_id = child.id
         self.nothing_new = ""  # the summary's own line when the range holds nothing new
+        self.jobs: list[Job] = []  # the work running off the GUI thread (at most one)
+        self.shown_preview: PagesPreview | None = None
         start, end, reason = default_range(record.entries(Appointment, child.id), record.today())
         form = QFormLayout()
         self.start = DateField(self, today=record.today())
@@ -183,7 +203,8 @@ class PrintSummaryDialog(QDialog):
             sections=sections,
         )
         try:
-            self.nothing_new = make_summary(self.bridge.record, request).nothing_new
+            if start is not None and end is not None:  # either left empty: birth, today
+                check_range(start, end)
         except SummaryError as exc:  # a range that ends before it starts
             self._show_error(str(exc))
             return None
@@ -198,11 +219,63 @@ class PrintSummaryDialog(QDialog):
         self.printer.setPageLayout(page_layout(request.paper))
         self.printer.setDocName(self.tr("Treatment summary"))
 
+    def _language(self) -> Callable[[], AbstractContextManager[None]]:
+        """The page's language as a context to enter later (on the worker too: the combo
+        box is read here, on the GUI thread)."""
+        code = str(self.page_language.currentData())
+        shown = i18n.language()
+        return lambda: nullcontext() if code == shown else page_language(code)
+
+    def in_background(self, title: str, work: Work) -> tuple[bool, Any]:
+        """Run ``work`` off the GUI thread, a window-modal progress with Cancel meanwhile
+        (so nothing is saved while it reads); the window's events keep turning.  Returns
+        (True, its result), or (False, None) when cancelled; raises what the work raised."""
+        progress = QProgressDialog(title, self.tr("Cancel"), 0, 0, self)
+        progress.setWindowTitle(self.tr("Print summary"))
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(PROGRESS_AFTER_MS)
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        outcome: dict[str, Any] = {}
+        loop = QEventLoop(self)
+        job = Job(
+            title,
+            work,
+            on_done=lambda value: outcome.update(done=value),
+            on_error=lambda exc: outcome.update(error=exc),
+            on_cancelled=lambda: outcome.update(cancelled=True),
+            cancellable=True,
+            parent=self,
+        )
+        job.progressed.connect(lambda done, total: _show_progress(progress, done, total))
+        progress.canceled.connect(job.cancel)
+        job.ended.connect(loop.quit)
+        self.jobs.append(job)
+        job.start()
+        loop.exec()
+        progress.close()
+        progress.deleteLater()
+        self.jobs.remove(job)
+        if "error" in outcome:
+            raise outcome["error"]
+        if "done" in outcome:
+            return True, outcome["done"]
+        return False, None
+
     def _paint(self, printer: QPrinter, request: SummaryRequest) -> None:
+        record, language = self.bridge.record, self._language()
+
+        def work(progress: Progress) -> int:
+            reader = record.reader()
+            try:
+                with language():
+                    summary = make_summary(reader, request)
+                    return paint_summary(printer, reader, request, summary, progress)
+            finally:
+                reader.close()
+
         try:
-            with in_page_language(self.page_language):
-                summary = make_summary(self.bridge.record, request)
-                paint_summary(printer, self.bridge.record, request, summary)
+            self.in_background(self.tr("Printing the summary…"), work)
         except OSError as exc:  # the printer would not start or finish the pages
             self._show_error(
                 self.tr("Could not print the summary: {reason}; check the printer.").format(
@@ -217,7 +290,27 @@ class PrintSummaryDialog(QDialog):
         if request is None:
             return
         self._prepare_printer(request)
-        dialog = preview_dialog(self.printer, self, lambda printer: self._paint(printer, request))
+        record, language = self.bridge.record, self._language()
+
+        def lay_out(progress: Progress) -> SummaryPages:
+            reader = record.reader()
+            try:
+                with language():
+                    summary = make_summary(reader, request)
+                    pages = SummaryPages(reader, request, summary, progress=progress)
+            finally:
+                reader.close()
+            return pages  # painted on the same thread, a page at a time
+
+        dialog = PagesPreview(
+            self,
+            lay_out,
+            language,
+            page_layout(request.paper),
+            on_print=self.print_,
+            on_pdf=self.save_pdf,
+        )
+        self.shown_preview = dialog
         dialog.exec()
 
     def print_(self) -> None:
@@ -247,12 +340,26 @@ class PrintSummaryDialog(QDialog):
             return None
         if target.suffix.lower() != ".pdf":
             target = target.with_suffix(".pdf")
+        record, language = self.bridge.record, self._language()
+
+        def work(progress: Progress) -> tuple[int, str]:
+            reader = record.reader()
+            try:
+                with language():
+                    summary = make_summary(reader, request)
+                    pages = write_pdf(reader, request, target, summary=summary, progress=progress)
+                return pages, summary.nothing_new
+            finally:
+                reader.close()
+
         try:
-            with in_page_language(self.page_language):
-                pages = write_pdf(self.bridge.record, request, target)
+            finished, result = self.in_background(self.tr("Saving the summary as PDF…"), work)
         except (OSError, RecordError, SummaryError) as exc:
             self._show_error(str(exc))
             return None
+        if not finished:  # cancelled: no file written, the old one as it was
+            return None
+        pages, self.nothing_new = result
         self.interaction.info(
             self,
             self.tr("Summary saved"),

@@ -7,6 +7,7 @@ import errno
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
@@ -27,9 +28,11 @@ from tracker.assessment import make_assessor
 from tracker.display import UnitPreference
 from tracker.i18n import tr
 from tracker.i18n.formats import date_text
+from tracker.kinds.transfusion import WINDOW_DAYS as TRANSFUSION_WINDOW
 from tracker.model import (
     Appointment,
     CnsVisit,
+    CountResult,
     DoseLog,
     FeverRule,
     Growth,
@@ -44,14 +47,16 @@ from tracker.model import (
     Temperature,
     Transfusion,
 )
+from tracker.progress import Progress, no_progress, part_of
 from tracker.store import Record, durable
 from tracker.store.targets import check_write_target
-from tracker.summary import Assess, Summary, build_summary
+from tracker.summary import Assess, Summary, build_summary, printed_range
 from ui.printing.document import build_document, keep_sections_whole
 
 DOC_DPI = 96.0  # QTextDocument lays out in these units (Qt's default logical dpi)
 FOOTER = 26.0  # height kept for the footer, in document units
 PAPERS = {"a4": QPageSize.PageSizeId.A4, "letter": QPageSize.PageSizeId.Letter}
+E = TypeVar("E", bound=Any)
 SECTIONS = ("where", "medicines", "since", "counts", "charts", "cns", "temps", "questions")
 
 
@@ -83,35 +88,76 @@ def default_paper() -> str:
 
 
 def make_summary(record: Record, request: SummaryRequest, assess: Assess | None = None) -> Summary:
+    """The summary of ``request``, reading only what its range prints: the counts of the
+    range (and the few days either side a transfusion's counts are linked from), the
+    newest count before it, and the day-by-day entries of the range; the short lists
+    (phases, milestones, lumbar punctures, plans, questions) whole, since what lies
+    ahead and the running totals need them."""
     child = record.child(request.child_id)
     assert child.id is not None
+    today = record.today()
+    appointments = record.entries(Appointment, child.id)
+    thresholds = record.entries(TeamThreshold, child.id)
+    start, end = printed_range(child, appointments, today, request.start, request.end)
     if assess is None:
-        assess = make_assessor(child, record.entries(TeamThreshold, child.id))
+        assess = make_assessor(child, thresholds)
     return build_summary(
         child,
         phases=record.entries(Phase, child.id),
         milestones=record.entries(Milestone, child.id),
-        counts=record.counts(child.id),
+        counts=counts_around(record, child.id, start, end),
         visits=record.entries(CnsVisit, child.id),
-        appointments=record.entries(Appointment, child.id),
+        appointments=appointments,
         questions=record.entries(Question, child.id),
-        thresholds=record.entries(TeamThreshold, child.id),
-        today=record.today(),
+        thresholds=thresholds,
+        today=today,
         now=record.time_now(),
         start=request.start,
         end=request.end,
         redact=request.redact,
         units=request.units,
         assess=assess,
-        growth=record.entries(Growth, child.id),
-        temperatures=record.entries(Temperature, child.id),
+        growth=record.entries(Growth, child.id, where="date <= ?", params=(end.isoformat(),)),
+        temperatures=_between(record, Temperature, child.id, "date", start, end),
         fever_rules=record.entries(FeverRule, child.id),
-        symptoms=record.entries(Symptom, child.id),
+        symptoms=record.entries(
+            Symptom,
+            child.id,
+            where="date <= ? AND coalesce(end_date, date) >= ?",
+            params=(end.isoformat(), start.isoformat()),
+        ),
         medicine_plans=record.entries(MedicinePlan, child.id),
-        doses=record.entries(DoseLog, child.id),
-        transfusions=record.entries(Transfusion, child.id),
-        stays=record.entries(Stay, child.id),
+        doses=_between(record, DoseLog, child.id, "due_date", start, end),
+        transfusions=_between(record, Transfusion, child.id, "date", start, end),
+        stays=record.entries(
+            Stay,
+            child.id,
+            where="from_date <= ? AND (to_date IS NULL OR to_date >= ?)",
+            params=(end.isoformat(), start.isoformat()),
+        ),
         roadmaps=record.entries(Roadmap, child.id),
+    )
+
+
+def counts_around(record: Record, child_id: int, start: dt.date, end: dt.date) -> list[CountResult]:
+    """The counts a summary of ``start`` … ``end`` uses: the newest before the range (shown
+    when the range has none) and those of the range widened by the days a transfusion's
+    counts before and after it are looked for (tracker.kinds.transfusion)."""
+    window = dt.timedelta(days=TRANSFUSION_WINDOW)
+    counts = record.counts_between(child_id, start - window, end + window)
+    before = record.latest_count_before(child_id, start - window)
+    return [before, *counts] if before is not None else counts
+
+
+def _between(
+    record: Record, model: type[E], child_id: int, column: str, start: dt.date, end: dt.date
+) -> list[E]:
+    """The entries of ``model`` whose date ``column`` is in ``start`` … ``end``."""
+    return record.entries(
+        model,
+        child_id,
+        where=f"{column} BETWEEN ? AND ?",  # i18n: not shown
+        params=(start.isoformat(), end.isoformat()),
     )
 
 
@@ -141,14 +187,14 @@ def printed_strip(
     visits = record.entries(CnsVisit, child_id)
     growth = record.entries(Growth, child_id)
     transfusions = record.entries(Transfusion, child_id)
-    temperatures = [t for t in record.entries(Temperature, child_id) if start <= t.date <= end]
+    temperatures = _between(record, Temperature, child_id, "date", start, end)
     # the plans running in the range: their rows only (a medicine of last year takes none)
     plans = [
         p
         for p in record.entries(MedicinePlan, child_id)
         if p.start_date <= end and (p.end_date is None or p.end_date >= start)
     ]
-    doses = [d for d in record.entries(DoseLog, child_id) if start <= d.due_date <= end]
+    doses = _between(record, DoseLog, child_id, "due_date", start, end)
     in_range = {
         "milestones": any(start <= m.date <= end for m in milestones),
         "cns": any(start <= v.date <= end for v in visits),
@@ -170,7 +216,8 @@ def printed_strip(
         [p for p in phases if p.id in drawn],
         milestones,
         visits,
-        record.counts(child_id) if in_range["transfusions"] else [],  # their counts' jumps
+        # their counts' jumps
+        counts_around(record, child_id, start, end) if in_range["transfusions"] else [],
         summary.printed_on,
         lanes=lanes,
         display_units=units,
@@ -188,64 +235,106 @@ def printed_strip(
     return strip
 
 
+class SummaryPages:
+    """The summary laid out on pages of one paper, painted a page at a time.
+
+    Laying out is the long part (a whole record's counts are many pages); it may run on
+    a worker thread (QTextDocument and QPainter on a QImage, QPdfWriter or QPrinter are
+    usable there), after which :meth:`paint_page` draws any one page at any scale, so a
+    preview paints only the pages it shows.  Paint on the thread that laid it out: Qt
+    keeps the fonts of a layout per thread.  ``progress`` hears of each step."""
+
+    def __init__(
+        self,
+        record: Record,
+        request: SummaryRequest,
+        summary: Summary,
+        dpi: float = 300.0,
+        progress: Progress = no_progress,
+        page: QPageLayout | None = None,
+    ) -> None:
+        self.summary = summary
+        self.dpi = dpi
+        scale = dpi / DOC_DPI
+        paint = (page or page_layout(request.paper)).paintRectPixels(int(dpi))
+        self.width = paint.width() / scale
+        self.content_h = paint.height() / scale - FOOTER
+        child_id = request.child_id
+        units = None
+        if request.units is not UnitPreference.AS_REPORTED:
+            from tracker.display import display_unit
+
+            units = {c: display_unit(c, request.units) for c in layout.CHART_ANALYTES}
+        progress(0, 4)
+        phases = record.entries(Phase, child_id)
+        counts = record.counts_between(child_id, summary.start, summary.end)
+        strip = printed_strip(record, child_id, summary, units, request.sections)
+        charts = layout.build(
+            phases,
+            [],
+            [],
+            counts,
+            summary.printed_on,
+            display_units=units,
+            team_thresholds=record.entries(TeamThreshold, child_id),
+            lanes=layout.CHART_ANALYTES,
+        )
+        progress(1, 4)
+        self.doc, self.handler = build_document(
+            summary, self.width, strip=strip, charts=charts, sections=request.sections
+        )
+        progress(2, 4)
+        self.doc.setPageSize(QSizeF(self.width, self.content_h))
+        keep_sections_whole(self.doc, self.handler.frames, self.content_h)
+        progress(3, 4)
+        self.pages = self.doc.pageCount()
+        progress(4, 4)
+
+    def paint_page(self, painter: QPainter, page: int, scale: float) -> None:
+        """Draw page ``page`` (0-based) with its footer; ``scale`` device pixels per
+        document unit (the page's paint rectangle at the painter's origin)."""
+        painter.save()
+        painter.scale(scale, scale)
+        painter.translate(0, -page * self.content_h)
+        clip = QRectF(0, page * self.content_h, self.width, self.content_h)
+        painter.setClipRect(clip)
+        context = QAbstractTextDocumentLayout.PaintContext()
+        context.clip = clip
+        self.doc.documentLayout().draw(painter, context)
+        painter.restore()
+        _footer(painter, scale, self.width, self.content_h, page + 1, self.pages, self.summary)
+
+
 def paint_summary(
-    device: QPagedPaintDevice, record: Record, request: SummaryRequest, summary: Summary
+    device: QPagedPaintDevice,
+    record: Record,
+    request: SummaryRequest,
+    summary: Summary,
+    progress: Progress = no_progress,
 ) -> int:
-    """Lay out and paint every page on ``device`` (already given its page layout).
+    """Lay out and paint every page on ``device`` (already given its page layout);
+    ``progress`` hears of each page and may cancel (raise Cancelled) between pages.
 
     Returns the number of pages."""
     dpi = float(device.logicalDpiX())
-    scale = dpi / DOC_DPI
-    paint = device.pageLayout().paintRectPixels(int(dpi))
-    width = paint.width() / scale
-    content_h = paint.height() / scale - FOOTER
-    child_id = request.child_id
-    units = None
-    if request.units is not UnitPreference.AS_REPORTED:
-        from tracker.display import display_unit
-
-        units = {c: display_unit(c, request.units) for c in layout.CHART_ANALYTES}
-    phases = record.entries(Phase, child_id)
-    counts = [c for c in record.counts(child_id) if summary.start <= c.taken_date <= summary.end]
-    strip = printed_strip(record, child_id, summary, units, request.sections)
-    charts = layout.build(
-        phases,
-        [],
-        [],
-        counts,
-        summary.printed_on,
-        display_units=units,
-        team_thresholds=record.entries(TeamThreshold, child_id),
-        lanes=layout.CHART_ANALYTES,
+    pages = SummaryPages(
+        record, request, summary, dpi, part_of(progress, 0, 10, 100), device.pageLayout()
     )
-    doc, handler = build_document(
-        summary, width, strip=strip, charts=charts, sections=request.sections
-    )
-    doc.setPageSize(QSizeF(width, content_h))
-    keep_sections_whole(doc, handler.frames, content_h)
-    pages = doc.pageCount()
     painter = QPainter()
     if not painter.begin(device):
         raise OSError(errno.EIO, tr("the pages could not be started"))
     try:
-        for page in range(pages):
+        for page in range(pages.pages):
+            progress(10 + 90 * page // pages.pages, 100)
             if page:
                 device.newPage()
-            painter.save()
-            painter.scale(scale, scale)
-            painter.translate(0, -page * content_h)
-            clip = QRectF(0, page * content_h, width, content_h)
-            painter.setClipRect(clip)
-            context = QAbstractTextDocumentLayout.PaintContext()
-            context.clip = clip
-            doc.documentLayout().draw(painter, context)
-            painter.restore()
-            _footer(painter, scale, width, content_h, page + 1, pages, summary)
+            pages.paint_page(painter, page, dpi / DOC_DPI)
     finally:
         ended = painter.end()
     if not ended:
         raise OSError(errno.EIO, tr("the pages could not be finished"))
-    return pages
+    progress(100, 100)
+    return pages.pages
 
 
 def _footer(
@@ -279,14 +368,23 @@ def _footer(
 
 
 def write_pdf(
-    record: Record, request: SummaryRequest, target: Path, assess: Assess | None = None
+    record: Record,
+    request: SummaryRequest,
+    target: Path,
+    assess: Assess | None = None,
+    progress: Progress = no_progress,
+    summary: Summary | None = None,
 ) -> int:
     """Write the summary to ``target`` (0600), atomically: the old file stays until the new
     one is whole and reads back.  Raises SummaryError before anything is written if there is
     nothing to print, RecordError for a target that is one of the record's own files, and
-    CannotSave when the PDF cannot be written whole (disk full, folder not writable)."""
+    CannotSave when the PDF cannot be written whole (disk full, folder not writable).
+    ``progress`` hears of each page; a Cancelled it raises leaves no file (and the old
+    one as it was).  QPdfWriter works off the GUI thread: a worker may call this with its
+    own reader of the record."""
     check_write_target(target, record.path, replaces=(".pdf",))
-    summary = make_summary(record, request, assess)
+    if summary is None:
+        summary = make_summary(record, request, assess)
     try:
         with durable.replacing(target) as temp:
             writer = QPdfWriter(str(temp))
@@ -295,7 +393,7 @@ def write_pdf(
             writer.setTitle(summary.title if not summary.redacted else tr("Treatment summary"))
             writer.setCreator("Treatment Tracker")
             try:
-                pages = paint_summary(writer, record, request, summary)
+                pages = paint_summary(writer, record, request, summary, progress)
             finally:
                 del writer  # closes the file
             check_pdf(temp, pages)
