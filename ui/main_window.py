@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -50,6 +50,32 @@ from ui.views.today import TodayView
 VIEW_NAMES = GUI_VIEWS  # one list: the tabs, and the command line's --view
 
 _Page = TypeVar("_Page", bound=QWidget)
+
+_TAB_KINDS: dict[str, type[QWidget]] = {
+    "phases": PhasesView,
+    "counts": CountsView,
+    "cns": CnsView,
+    "agenda": AgendaView,
+    "fevers": FeversView,
+    "today": TodayView,
+    "medicines": MedicinesView,
+    "hospital": HospitalView,
+    "plan": PlanView,
+}
+"""The tabs made when first shown (MainWindow.page), by name in VIEW_NAMES."""
+
+
+class _Tab(Generic[_Page]):
+    """``window.counts_view`` and the like: the tab, made on first use."""
+
+    def __init__(self, name: str, kind: type[_Page]) -> None:
+        self.name, self.kind = name, kind
+
+    def __get__(self, window: MainWindow, _owner: object = None) -> _Page:
+        page = window.page(self.name)
+        assert isinstance(page, self.kind)
+        return page
+
 
 _OPEN_WINDOWS: set[MainWindow] = set()
 """Windows built again in another language (nothing else holds them)."""
@@ -462,65 +488,22 @@ class MainWindow(QMainWindow):
         made = self._pages.get(name)
         if made is not None:
             return made
-        bridge, interaction = self.bridge, self.interaction
-        makers: dict[str, Any] = {
-            "phases": PhasesView,
-            "counts": CountsView,
-            "cns": CnsView,
-            "agenda": AgendaView,
-            "fevers": FeversView,
-            "today": TodayView,
-            "medicines": MedicinesView,
-            "hospital": HospitalView,
-            "plan": PlanView,
-        }
-        page = makers[name](bridge, interaction, self)
+        page = _TAB_KINDS[name](self.bridge, self.interaction, self)
         if isinstance(page, TodayView):
             page.notice.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self._pages[name] = page
         self.views.set_page(VIEW_NAMES.index(name), page)
         return page
 
-    @property
-    def phases_view(self) -> PhasesView:
-        return self._made("phases", PhasesView)
-
-    @property
-    def counts_view(self) -> CountsView:
-        return self._made("counts", CountsView)
-
-    @property
-    def cns_view(self) -> CnsView:
-        return self._made("cns", CnsView)
-
-    @property
-    def agenda_view(self) -> AgendaView:
-        return self._made("agenda", AgendaView)
-
-    @property
-    def fevers_view(self) -> FeversView:
-        return self._made("fevers", FeversView)
-
-    @property
-    def today_view(self) -> TodayView:
-        return self._made("today", TodayView)
-
-    @property
-    def medicines_view(self) -> MedicinesView:
-        return self._made("medicines", MedicinesView)
-
-    @property
-    def hospital_view(self) -> HospitalView:
-        return self._made("hospital", HospitalView)
-
-    @property
-    def plan_view(self) -> PlanView:
-        return self._made("plan", PlanView)
-
-    def _made(self, name: str, kind: type[_Page]) -> _Page:
-        page = self.page(name)
-        assert isinstance(page, kind)
-        return page
+    phases_view = _Tab("phases", PhasesView)
+    counts_view = _Tab("counts", CountsView)
+    cns_view = _Tab("cns", CnsView)
+    agenda_view = _Tab("agenda", AgendaView)
+    fevers_view = _Tab("fevers", FeversView)
+    today_view = _Tab("today", TodayView)
+    medicines_view = _Tab("medicines", MedicinesView)
+    hospital_view = _Tab("hospital", HospitalView)
+    plan_view = _Tab("plan", PlanView)
 
     def show_view(self, name: str) -> None:
         if name in VIEW_NAMES:
