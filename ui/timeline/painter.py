@@ -11,6 +11,8 @@ nothing.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -42,6 +44,7 @@ from tracker.timeline import (
     Threshold,
     Timeline,
     thin,
+    thin_xy,
     ticks,
 )
 
@@ -683,6 +686,47 @@ def _drawing_order(lane: Lane, placed: list[PlacedMark]) -> list[PlacedMark]:
     return sorted(placed, key=lambda item: item.mark.kind != "given")
 
 
+CHUNK = 256  # segments per kept piece of a chart's line (a pan draws only the pieces shown)
+
+
+class _Pieces:
+    """A chart's line (or its dots) in (day, value) units, cut into polygons of at most
+    :data:`CHUNK` segments that share their end points, in the order of days: drawing
+    the days [a, b] draws only the pieces that reach them (no copy of a whole history's
+    polygon per paint: PySide converts a ``QPolygonF.mid`` to a Python list and back)."""
+
+    def __init__(self, runs: list[tuple[list[float], list[float]]], least: int = 2) -> None:
+        self.starts: list[float] = []
+        self.ends: list[float] = []
+        self.polygons: list[QPolygonF] = []
+        self.size = 0
+        for xs, ys in runs:  # each run a line of its own: a gap is not joined
+            if len(xs) < least:
+                continue
+            step = CHUNK if least > 1 else CHUNK + 1
+            first = 0
+            while first < len(xs) - (least - 1):
+                last = min(first + step, len(xs) - 1)
+                self.polygons.append(
+                    QPolygonF(
+                        [
+                            QPointF(x, y)
+                            for x, y in zip(xs[first : last + 1], ys[first : last + 1], strict=True)
+                        ]
+                    )
+                )
+                self.starts.append(xs[first])
+                self.ends.append(xs[last])
+                self.size += last + 1 - first
+                first = last if least > 1 else last + 1
+
+    def shown(self, a: float, b: float) -> list[QPolygonF]:
+        """The pieces with a point in [a, b], or a segment across it."""
+        lo = bisect.bisect_left(self.ends, a)
+        hi = bisect.bisect_right(self.starts, b)
+        return self.polygons[lo:hi]
+
+
 class TimelinePainter:
     """Paints ``timeline`` for the days [x0, x1] into ``rect``; :meth:`paint_focus` draws
     the focus ring of one item over it (the screen keeps the picture of :meth:`paint` and
@@ -692,6 +736,9 @@ class TimelinePainter:
         self.style = style or Style()
         self.ink = LIGHT_INK  # the widget sets its palette's (:func:`ink_for`)
         self._polylines: dict[int, tuple[Series, QPolygonF, list[int]]] = {}
+        # (a series' id, what: "line" or "dots", bucket days or 0) → (the series, the runs
+        # of points it was made from, the pieces): :meth:`_pieces`
+        self._kept_pieces: dict[tuple[int, str, float], tuple[Series, object, _Pieces]] = {}
         self._labels: dict[
             tuple[object, ...], tuple[Series, list[tuple[Threshold, QRectF | None, str]]]
         ] = {}
@@ -708,6 +755,10 @@ class TimelinePainter:
         self.stamped = 0  # marks put down from a kept image (for tests)
         # labels laid out once: a font's key → text → layout (:meth:`_laid_out`)
         self._texts: dict[str, dict[str, QStaticText]] = {}
+        # the axis labels of the last paint: (timeline, what they depend on, the labels)
+        self._axis_kept: (
+            tuple[Timeline, tuple[object, ...], list[tuple[str, str, QRectF]]] | None
+        ) = None
         # a list to collect every label drawn, (what, text, box), for tests; None: not kept
         self.drawn_labels: list[tuple[str, str, QRectF]] | None = None
 
@@ -782,7 +833,19 @@ class TimelinePainter:
         """The axis's labels and their boxes (kind "major", "tick", "day" or "today"):
         the dates on the first line, the phase days ("D22") and "today" on the second, each
         inside the time area (shifted inward at an edge) and off the others; "today" keeps
-        its place and a phase day under it is left out (tracker.label_layout)."""
+        its place and a phase day under it is left out (tracker.label_layout).  Kept
+        for the same timeline, range, plot and font: :meth:`_today` asks again."""
+        key = (x0, x1, g.plot.getRect(), font.key(), self.style.show_day_of_phase, timeline.today)
+        kept = self._axis_kept
+        if kept is not None and kept[0] is timeline and kept[1] == key:
+            return kept[2]
+        out = self._make_axis_labels(g, x0, x1, px, timeline, font)
+        self._axis_kept = (timeline, key, out)
+        return out
+
+    def _make_axis_labels(
+        self, g: Geometry, x0: float, x1: float, px, timeline: Timeline, font: QFont
+    ) -> list[tuple[str, str, QRectF]]:
         fm = QFontMetricsF(font)
         bold = QFont(font)
         bold.setBold(True)
@@ -808,11 +871,7 @@ class TimelinePainter:
         days_visible = x1 - x0
         if self.style.show_day_of_phase and 0 < days_visible <= 45:
             step = 1 if days_visible <= 16 else 7
-            for day in range(int(x0), int(x1) + 1):
-                found = timeline.day_of_phase(day)
-                if found is None:
-                    continue
-                _name, n = found
+            for day, (_name, n) in timeline.days_of_phase(int(x0), int(x1)).items():
                 if step > 1 and n != 1 and n % step != 1:
                     continue
                 label = QCoreApplication.translate("TimelinePainter", "D{day}").format(day=n)
@@ -1386,6 +1445,55 @@ class TimelinePainter:
         self._polylines[id(series)] = (series, polygon, breaks)
         return polygon, breaks
 
+    def _runs(self, series: Series, bucket: float) -> list[tuple[list[float], list[float]]]:
+        """The series' joined runs of (days, values), each thinned to ``bucket`` days
+        (:func:`~tracker.timeline.thin_xy`; 0: every point); a thinning is made from the
+        next finer one kept, not from every point again."""
+        key = (id(series), "runs", bucket)
+        cached = self._kept_pieces.get(key)
+        if cached is not None and cached[0] is series and cached[1] is series.points:
+            return cached[2]  # type: ignore[return-value]
+        if bucket == 0:
+            _, breaks = self._polyline(series)
+            xs = [pt.x for pt in series.points]
+            ys = [pt.y for pt in series.points]
+            bounds = [0, *breaks, len(xs)]
+            runs = [(xs[a:b], ys[a:b]) for a, b in itertools.pairwise(bounds)]
+        else:
+            finer = [
+                k[2]
+                for k, v in self._kept_pieces.items()
+                if k[0] == id(series)
+                and k[1] == "runs"
+                and 0 < k[2] < bucket
+                and v[0] is series
+                and v[1] is series.points
+            ]
+            source = self._runs(series, max(finer, default=0.0))
+            runs = [thin_xy(xs, ys, bucket) for xs, ys in source]
+        self._keep((id(series), "runs", bucket), series, runs)
+        return runs
+
+    def _keep(self, key: tuple[int, str, float], series: Series, made: object) -> None:
+        if len(self._kept_pieces) > 96:
+            self._kept_pieces.clear()
+        self._kept_pieces[key] = (series, series.points, made)  # type: ignore[assignment]
+
+    def _pieces(self, series: Series, what: str, bucket: float = 0.0) -> _Pieces:
+        """The series' line ("line", thinned to ``bucket`` days) or its lab dots ("dots":
+        the results that are not worked out) as :class:`_Pieces`, kept per series."""
+        key = (id(series), what, bucket)
+        cached = self._kept_pieces.get(key)
+        if cached is not None and cached[0] is series and cached[1] is series.points:
+            return cached[2]
+        if what == "dots":
+            lab = [pt for pt in series.points if not pt.calculated]
+            made = _Pieces([([pt.x for pt in lab], [pt.y for pt in lab])], least=1)
+        else:
+            made = _Pieces(self._runs(series, bucket))
+        self._keep(key, series, made)
+        return made
+
     def _threshold_labels(
         self,
         series: Series,
@@ -1492,24 +1600,36 @@ class TimelinePainter:
                     run = thin(series.points[start:stop], x0, x1, columns)
                     p.drawPolyline(QPolygonF([QPointF(px(pt.x), py(pt.y)) for pt in run]))
                 start = stop
-        else:
+        elif j > i:
+            # More points than a few per pixel column (years at a glance): each stretch of
+            # days no wider than a column keeps its first, lowest, highest and last point
+            # (tracker.timeline.thin_xy), so no nadir or peak is lost.
+            per_day = columns / max(x1 - x0, 1e-9)
+            bucket = 0.0
+            if j - i > 2 * columns:
+                bucket = 2.0 ** math.floor(math.log2(1 / per_day))
+            a, b = series.xs[i], series.xs[j - 1]
             p.setTransform(transform, True)
-            for stop in runs:
-                if stop - start > 1:
-                    whole = start == 0 and stop == polygon.size()
-                    p.drawPolyline(polygon if whole else polygon.mid(start, stop - start))
-                start = stop
+            for piece in self._pieces(series, "line", bucket).shown(a, b):
+                p.drawPolyline(piece)
         p.restore()
-        pts = series.points[i:j]
         p.setPen(QPen(colour, 1))
         p.setBrush(colour)
-        if not sparse and len(pts) < columns / 2:  # dense: small squares in one call
+        if not sparse and j - i < columns / 2:
+            # dense: small squares in one call a piece, through the same transform (a
+            # 3-pixel square pen's point: the pixels of a 2×2 box with its 1-pixel outline)
+            dot = QPen(colour, 3)
+            dot.setCosmetic(True)
+            dot.setCapStyle(Qt.PenCapStyle.SquareCap)
+            p.save()
             p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-            p.drawRects(
-                [QRectF(px(pt.x) - 1, py(pt.y) - 1, 2, 2) for pt in pts if not pt.calculated]
-            )
+            p.setPen(dot)
+            p.setTransform(transform, True)
+            for piece in self._pieces(series, "dots").shown(series.xs[i], series.xs[j - 1]):
+                p.drawPoints(piece)
+            p.restore()
         # denser still (points under 2 px apart): the line alone shows the shape
-        for point in pts if sparse else ():
+        for point in series.points[i:j] if sparse else ():
             c = QPointF(px(point.x), py(point.y))
             if point.calculated:  # a worked-out ANC: hollow square, never a lab dot
                 p.setBrush(self.ink.background)
