@@ -117,9 +117,7 @@ def _pyqtgraph_window(view):  # type: ignore[no-untyped-def]
     return window, plots
 
 
-def measure_spread(
-    record_path: Path, repeats: int = 20
-) -> dict[str, tuple[float, float, float]]:
+def measure_spread(record_path: Path, repeats: int = 20) -> dict[str, tuple[float, float, float]]:
     """min / median / max ms of each figure (see the module's text)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings

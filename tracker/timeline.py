@@ -280,6 +280,16 @@ class Lane:
         default=None, init=False, repr=False, compare=False
     )
 
+    def span_range(self, x0: float, x1: float) -> tuple[int, int] | None:
+        """Indices [lo, hi) of ``spans`` outside which none reaches the days [x0, x1]
+        (some inside may not either); None while the spans are not in order of start."""
+        self.visible_spans(x0, x1)
+        index = self._span_index
+        assert index is not None
+        if index[2] is None:
+            return None
+        return bisect.bisect_left(index[3], x0), bisect.bisect_right(index[2], x1)
+
     def visible_spans(self, x0: float, x1: float) -> list[Span]:
         """The spans (or their planned rest) in the days [x0, x1], in their order: found
         by bisection over the starts, and kept for the next call with the same days (a

@@ -16,6 +16,7 @@ import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -755,6 +756,11 @@ class TimelinePainter:
         self.stamped = 0  # marks put down from a kept image (for tests)
         # labels laid out once: a font's key → text → layout (:meth:`_laid_out`)
         self._texts: dict[str, dict[str, QStaticText]] = {}
+        # (a span lane's id, scale, row height) → what _narrow_spans made of its spans
+        self._narrow_kept: dict[
+            tuple[object, ...], tuple[Lane, list[Span], Any, Any, list[int]]
+        ] = {}
+        self._widths: dict[str, dict[str, float]] = {}  # a font's key → text → its width
         # the axis labels of the last paint: (timeline, what they depend on, the labels)
         self._axis_kept: (
             tuple[Timeline, tuple[object, ...], list[tuple[str, str, QRectF]]] | None
@@ -1036,23 +1042,81 @@ class TimelinePainter:
         least = 6 if span.open_ended else 2  # a plan started today is a mark, not a sliver
         return QRectF(left, area.top() + span.row * row_h + 2, max(right - left, least), row_h - 4)
 
-    def _wide_spans(self, p: QPainter, lane: Lane, area: QRectF, x0: float, x1: float, px) -> None:
-        fm = QFontMetricsF(p.font())
+    def _narrow_spans(
+        self, lane: Lane, scale: float, lo: int, hi: int
+    ) -> tuple[dict[tuple[str, bool], list[QRectF]], set[int]]:
+        """The spans ``lo`` … ``hi`` of ``lane`` too narrow at ``scale`` (pixels a day) for
+        a label or an outline, as rectangles in pixels from day 0 and the lane's top, by
+        look; and the indices of the others.  Kept per lane and scale, and grown as a pan
+        brings other spans in: a pan at one zoom places each span once."""
+        key = (id(lane), scale, self.style.phase_row)
+        kept = self._narrow_kept.get(key)
+        if kept is None or kept[0] is not lane or kept[1] is not lane.spans:
+            kept = (lane, lane.spans, {}, set(), [lo, lo])
+            if len(self._narrow_kept) > 48:
+                self._narrow_kept.clear()
+            self._narrow_kept[key] = kept
+        _, spans, narrow, wide, done = kept
         row_h = self.style.phase_row
+        todo = [(lo, min(done[0], hi)), (max(done[1], lo), hi)]
+        for a, b in todo:
+            for k in range(a, b):
+                span = spans[k]
+                left, right = span.x0 * scale, span.x1 * scale
+                if right - left < 6 and span.plan_x1 is None and not span.open_ended:
+                    r = QRectF(left, span.row * row_h + 2, max(right - left, 1), row_h - 4)
+                    narrow.setdefault((span.kind, span.planned), []).append(r)
+                else:
+                    wide.add(k)
+        done[0], done[1] = min(done[0], lo), max(done[1], hi)
+        return narrow, wide
+
+    def _width(self, fm: QFontMetricsF, font: QFont, text: str) -> float:
+        """``fm.horizontalAdvance(text)``, kept per font (a label measured once, not on
+        every pan and zoom step)."""
+        widths = self._widths.get(font.key())
+        if widths is None:
+            if len(self._widths) > 8:
+                self._widths.clear()
+            widths = self._widths[font.key()] = {}
+        found = widths.get(text)
+        if found is None:
+            if len(widths) > 8192:
+                widths.clear()
+            found = widths[text] = fm.horizontalAdvance(text)
+        return found
+
+    def _wide_spans(self, p: QPainter, lane: Lane, area: QRectF, x0: float, x1: float, px) -> None:
+        font = p.font()
+        fm = QFontMetricsF(font)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         spans = lane.visible_spans(x0, x1)
         laid_out = self._laid_out(p)
-        narrow: dict[tuple[str, bool], list[QRectF]] = {}
-        ends: dict[int, list[tuple[float, float]]] = {}  # each row's spans (left, right)
-        for span in spans:  # where a label beside a narrow span may go
-            ends.setdefault(span.row, []).append((px(span.x0), px(span.plan_x1 or span.x1)))
-        for span in spans:
-            left, right = px(span.x0), px(span.x1)
-            if right - left < 6 and span.plan_x1 is None and not span.open_ended:
-                # Too narrow for a label or an outline (years at a glance): batch by look.
-                r = QRectF(left, area.top() + span.row * row_h + 2, max(right - left, 1), row_h - 4)
-                narrow.setdefault((span.kind, span.planned), []).append(r)
+        bounds = lane.span_range(x0, x1)
+        scale = scale_x(x0, x1, area)
+        if bounds is not None:
+            narrow, wide = self._narrow_spans(lane, scale, *bounds)
+            offset = bounds[0]
+            drawn = [
+                s for k, s in enumerate(lane.spans[bounds[0] : bounds[1]], offset) if k in wide
+            ]
+        else:  # spans not in order of start: each looked at here
+            narrow, drawn = {}, []
+            row_h = self.style.phase_row
+            for span in spans:
+                left, right = px(span.x0), px(span.x1)
+                if right - left < 6 and span.plan_x1 is None and not span.open_ended:
+                    r = QRectF(
+                        left, area.top() + span.row * row_h + 2, max(right - left, 1), row_h - 4
+                    )
+                    narrow.setdefault((span.kind, span.planned), []).append(r)
+                else:
+                    drawn.append(span)
+        rows: dict[int, tuple[list[float], list[float]]] | None = None
+        for span in drawn:
+            if (span.plan_x1 or span.x1) < x0 or span.x0 > x1:
                 continue
+            left = px(span.x0)
             r = self._span_box(span, area, px)
             colour = PHASE_COLOURS.get(span.kind, PHASE_COLOURS["other"])
             if span.planned:
@@ -1084,19 +1148,36 @@ class TimelinePainter:
                 p.drawPolygon(tri)
             label = span.label
             visible = r.intersected(area)
-            if visible.width() > fm.horizontalAdvance(label[:3]) + 6:
+            if visible.width() > self._width(fm, font, label[:3]) + 6:
                 p.setPen(TEXT)
                 text = fm.elidedText(label, Qt.TextElideMode.ElideRight, visible.width() - 6)
                 self._left_text(p, visible.adjusted(4, 0, -2, 0), text, fm, laid_out)
             else:  # too narrow (a plan started today): the label beside it, if it fits
-                row = ends[span.row]
-                high = min([x for x, _ in row if x > left + 0.5] + [area.right()])
-                low = max([e for x, e in row if e < left - 0.5] + [area.left()])
+                if rows is None:  # each row's spans' lefts and rights, in order
+                    rows = {}
+                    for other in spans:
+                        lefts, rights = rows.setdefault(other.row, ([], []))
+                        lefts.append(px(other.x0))
+                        rights.append(px(other.plan_x1 or other.x1))
+                    for lefts, rights in rows.values():
+                        lefts.sort()
+                        rights.sort()
+                lefts, rights = rows[span.row]
+                after = bisect.bisect_right(lefts, left + 0.5)
+                high = min(lefts[after], area.right()) if after < len(lefts) else area.right()
+                before = bisect.bisect_left(rights, left - 0.5)
+                low = max(rights[before - 1], area.left()) if before > 0 else area.left()
                 beside = outside_label(label, r, low, high, fm, span.open_ended)
                 if beside is not None:
                     p.setPen(self.ink.text)
                     self._left_text(p, beside[0], beside[1], fm, laid_out)
-        self._draw_narrow(p, narrow)
+        if bounds is not None:
+            p.save()
+            p.translate(area.left() - x0 * scale, area.top())
+            self._draw_narrow(p, narrow)
+            p.restore()
+        else:
+            self._draw_narrow(p, narrow)
 
     # ------------------------------------------------------------------ marks
 
