@@ -949,6 +949,8 @@ class TimelinePainter:
                 return []
             point_px, point_py = _chart_mapping(lane.series, area, x0, x1)
             i, j = lane.series.visible_slice(x0, x1)
+            if j - i > area.width() / 4:
+                return []  # too dense to point at one result (no hit box either)
             return [
                 QRectF(point_px(pt.x) - 5, point_py(pt.y) - 5, 10, 10)
                 for pt in lane.series.points[i:j]
@@ -1251,14 +1253,19 @@ class TimelinePainter:
         self, p: QPainter, lane: Lane, area: QRectF, x0: float, x1: float, px
     ) -> list[tuple[PlacedMark, QPointF, QColor]]:
         """A mark lane's marks where they are drawn, with their colours (kept)."""
-        fm = QFontMetricsF(p.font())
+        return self._placed_with_colours(lane, area, x0, x1, px, p.font())
+
+    def _placed_with_colours(  # type: ignore[no-untyped-def]
+        self, lane: Lane, area: QRectF, x0: float, x1: float, px, font: QFont
+    ) -> list[tuple[PlacedMark, QPointF, QColor]]:
+        fm = QFontMetricsF(font)
         return self._kept(  # type: ignore[no-any-return]
             lane,
             area,
             x0,
             x1,
             px,
-            p.font(),
+            font,
             "placed",
             lambda: [
                 (item, QPointF(item.cx, item.cy), _mark_colour(lane, item.mark))
@@ -1267,6 +1274,15 @@ class TimelinePainter:
                 )
             ],
         )
+
+    def marks_placed(
+        self, lane: Lane, area: QRectF, x0: float, x1: float, px, font: QFont
+    ) -> list[PlacedMark]:
+        """A mark lane's marks where :meth:`paint` puts them in ``area`` (the lane's part
+        of the plot) with ``font`` (:func:`label_font`): the placement the last paint
+        made, when it made one for the same range and size, for hit testing."""
+        placed = self._placed_with_colours(lane, area, x0, x1, px, font)
+        return [item for item, _, _ in placed]
 
     def _mark_radius(self, lane: Lane, area: QRectF, x0: float, x1: float) -> float:
         if lane.row_titles:
