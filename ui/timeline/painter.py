@@ -289,19 +289,40 @@ def place_marks(
         ]
     height = fm.height()
     lo, hi = area.left() + 1, area.right() - 1
-    # per row: (left, right, index of the owner in ``placed``, is a label)
-    taken: list[list[tuple[float, float, int, bool]]] = [[] for _ in range(rows)]
+    # per row, in order of left edge: the lefts, the rights, the index of the owner in
+    # ``placed`` and whether it is a label.  No label overlaps anything and every mark's
+    # box is as wide as every other's, so the rights are in order too: the neighbours of a
+    # place are found by bisection, not by a look at everything placed before.
+    lefts: list[list[float]] = [[] for _ in range(rows)]
+    rights: list[list[float]] = [[] for _ in range(rows)]
+    owners: list[list[tuple[int, bool]]] = [[] for _ in range(rows)]
     placed: list[PlacedMark] = []
+    widths: dict[str, float] = {}
+
+    def width_of(text: str) -> float:
+        found = widths.get(text)
+        if found is None:
+            found = widths[text] = fm.horizontalAdvance(text)
+        return found
 
     def free(row: int, left: float, right: float) -> bool:
-        return all(right + _GAP <= a or b + _GAP <= left for a, b, _, _ in taken[row])
+        k = bisect.bisect_left(lefts[row], right + _GAP)  # those that start before right
+        return k == 0 or rights[row][k - 1] + _GAP <= left
 
     def room(row: int, left: float, right: float) -> tuple[float, float]:
         """The widest free stretch of ``row`` to the right of ``right`` and to the left of
         ``left`` (a symbol's box), inside the area."""
-        ahead = min((a for a, _, _, _ in taken[row] if a >= right), default=hi + _GAP)
-        behind = max((b for _, b, _, _ in taken[row] if b <= left), default=lo - _GAP)
+        k = bisect.bisect_left(lefts[row], right)
+        ahead = lefts[row][k] if k < len(lefts[row]) else hi + _GAP
+        k = bisect.bisect_right(rights[row], left)
+        behind = rights[row][k - 1] if k > 0 else lo - _GAP
         return ahead - _GAP - (right + 3), (left - 3) - (behind + _GAP)
+
+    def take(row: int, left: float, right: float, index: int, is_label: bool) -> None:
+        k = bisect.bisect_right(lefts[row], left)
+        lefts[row].insert(k, left)
+        rights[row].insert(k, right)
+        owners[row].insert(k, (index, is_label))
 
     def label_box(cx: float, cy: float, width: float, side: str) -> QRectF:
         left = cx + size + 3 if side == "right" else cx - size - 3 - width
@@ -311,7 +332,7 @@ def place_marks(
         cx = px(mark.x)
         s_left, s_right = cx - size, cx + size
         text = mark.label
-        width = fm.horizontalAdvance(text) if text else 0.0
+        width = width_of(text) if text else 0.0
         open_rows = [r for r in range(rows) if free(r, s_left, s_right)]
         choice: tuple[int, str, str, float] | None = None  # row, side, text, width
         if text:
@@ -334,7 +355,7 @@ def place_marks(
                 )
                 short = shortened(text, fm, best[2])
                 if short:
-                    choice = (best[0], best[1], short, fm.horizontalAdvance(short))
+                    choice = (best[0], best[1], short, width_of(short))
         if choice is not None:
             row, side, shown, shown_w = choice
         elif open_rows:
@@ -345,7 +366,7 @@ def place_marks(
             def in_the_way(r: int, left: float, right: float) -> list[int]:
                 return [
                     i
-                    for a, b, i, is_label in taken[r]
+                    for a, b, (i, is_label) in zip(lefts[r], rights[r], owners[r], strict=True)
                     if is_label and not (right + _GAP <= a or b + _GAP <= left)
                 ]
 
@@ -353,15 +374,22 @@ def place_marks(
             dropped = set(in_the_way(row, s_left, s_right))
             for i in dropped:
                 placed[i] = replace(placed[i], label=False, text="", rect=None)
-            taken[row] = [t for t in taken[row] if not (t[3] and t[2] in dropped)]
+            kept = [
+                (a, b, o)
+                for a, b, o in zip(lefts[row], rights[row], owners[row], strict=True)
+                if not (o[1] and o[0] in dropped)
+            ]
+            lefts[row] = [a for a, _, _ in kept]
+            rights[row] = [b for _, b, _ in kept]
+            owners[row] = [o for _, _, o in kept]
             side, shown, shown_w = "", "", 0.0
         cy = area.top() + row * style.mark_row + size + 3
         index = len(placed)
-        taken[row].append((s_left, s_right, index, False))
+        take(row, s_left, s_right, index, False)
         rect = None
         if shown:
             rect = label_box(cx, cy, shown_w, side)
-            taken[row].append((rect.left(), rect.right(), index, True))
+            take(row, rect.left(), rect.right(), index, True)
         placed.append(PlacedMark(mark, cx, cy, bool(shown), shown, rect))
     return placed
 
