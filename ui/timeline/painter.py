@@ -651,7 +651,9 @@ def threshold_labels(
     taken: list[QRectF] = []
 
     i, j = series.visible_slice(x0, x1)
-    data_xs = sorted(px(pt.x) for pt in series.points[i:j])
+    # px of each visible point, in order (the days are), without a call per point
+    left, per_day = area.left() - x0 * scale_x(x0, x1, area), scale_x(x0, x1, area)
+    data_xs = [left + x * per_day for x in series.xs[i:j]]
     bounds = Box(area.left() + 1, area.top() + 1, area.width() - 2, area.height() - 2)
 
     def place(y: float, text: str) -> QRectF | None:
@@ -1061,7 +1063,9 @@ class TimelinePainter:
 
     def _draw_narrow(self, p: QPainter, narrow: dict[tuple[str, bool], list[QRectF]]) -> None:
         p.setPen(Qt.PenStyle.NoPen)
-        for (kind, planned), rects in narrow.items():
+        # in one order of looks, whichever span was placed first (where two touch, the
+        # same one is on top after a pan as in a new picture)
+        for (kind, planned), rects in sorted(narrow.items()):
             colour = PHASE_COLOURS.get(kind, PHASE_COLOURS["other"])
             p.setBrush(QBrush(colour, Qt.BrushStyle.BDiagPattern) if planned else colour)
             p.drawRects(rects)
@@ -1089,18 +1093,34 @@ class TimelinePainter:
             self._narrow_kept[key] = kept
         _, spans, narrow, wide, done = kept
         row_h = self.style.phase_row
-        todo = [(lo, min(done[0], hi)), (max(done[1], lo), hi)]
-        for a, b in todo:
+        # the spans not placed yet: before those placed, and after (a jump: the gap too)
+        for a, b, at_end in ((lo, done[0], False), (done[1], hi, True)):
+            batch: dict[tuple[str, bool], tuple[list[int], list[QRectF]]] = {}
             for k in range(a, b):
                 span = spans[k]
                 left, right = span.x0 * scale, span.x1 * scale
                 if right - left < 6 and span.plan_x1 is None and not span.open_ended:
                     r = QRectF(left, span.row * row_h + 2, max(right - left, 1), row_h - 4)
-                    narrow.setdefault((span.kind, span.planned), []).append(r)
+                    found = batch.setdefault((span.kind, span.planned), ([], []))
+                    found[0].append(k)
+                    found[1].append(r)
                 else:
                     bisect.insort(wide, k)
+            for look, (indices, rects) in batch.items():
+                had = narrow.get(look, ([], []))
+                if at_end:
+                    narrow[look] = (had[0] + indices, had[1] + rects)
+                else:
+                    narrow[look] = (indices + had[0], rects + had[1])
         done[0], done[1] = min(done[0], lo), max(done[1], hi)
-        return narrow, wide
+        # of each look, the spans lo … hi only (those placed before for another range
+        # are not drawn: a picture after a pan is the picture of a new painter)
+        shown: dict[tuple[str, bool], list[QRectF]] = {}
+        for look, (indices, rects) in narrow.items():
+            first, last = bisect.bisect_left(indices, lo), bisect.bisect_left(indices, hi)
+            if last > first:
+                shown[look] = rects[first:last]
+        return shown, wide
 
     def _row_ends(self, lane: Lane) -> dict[int, tuple[list[float], list[float]]]:
         """Each row's span starts and ends (days, in order), kept per lane: where a label
@@ -1243,6 +1263,8 @@ class TimelinePainter:
             # call; zooming in brings back shapes and labels.
             colour = OKABE_ITO["blue"] if lane.key == "milestones" else OKABE_ITO["purple"]
             top = area.top() + 3
+            per_day = scale_x(x0, x1, area)
+            at = px(0.0)  # px(x) is at + x * per_day: no call per mark
             ticks_ = self._kept(
                 lane,
                 area,
@@ -1253,7 +1275,7 @@ class TimelinePainter:
                 "ticks",
                 lambda: [
                     QRectF(c - 1, top, 2, self.style.mark_size * 2)
-                    for c in sorted({round(px(m.x)) for m in visible})
+                    for c in sorted({round(at + m.x * per_day) for m in visible})
                 ],
             )
             p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
