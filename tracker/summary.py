@@ -242,6 +242,9 @@ class Summary:
     footer: str = field(default_factory=lambda: tr(FOOTER_NOTE))
     # Set on a redacted summary: what else printed with it (the timeline) must pass through
     redaction: Redaction | None = field(default=None, repr=False, compare=False)
+    # The counts it was made from, as given (the printout's strip and charts draw them
+    # rather than read a long range's counts again)
+    source_counts: tuple[CountResult, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def title(self) -> str:
@@ -409,6 +412,7 @@ def build_summary(
         current=current_line(phases, today),
         nothing_new=nothing_new,
         counts_before_range=bool(latest_before),
+        source_counts=tuple(counts),
         contacts=[]
         if redact or not nothing_new
         else [ln.strip() for ln in child.team_contacts.splitlines() if ln.strip()],
