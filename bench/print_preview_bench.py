@@ -16,7 +16,9 @@ import time
 from pathlib import Path
 
 
-def run(record_path: Path, whole: bool = True, shot: Path | None = None) -> tuple[float, float, int]:
+def run(
+    record_path: Path, whole: bool = True, shot: Path | None = None
+) -> tuple[float, float, int]:
     """(seconds to the first page painted, longest heartbeat gap in ms until every page is
     laid out, pages) for the preview of ``record_path``'s whole treatment (or 3 months)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -65,7 +67,9 @@ def run(record_path: Path, whole: bool = True, shot: Path | None = None) -> tupl
                 heart.stop()
                 if shot is not None:
                     preview.resize(1024, 600)
-                    QTimer.singleShot(300, lambda: (preview.grab().save(str(shot)), preview.reject()))
+                    QTimer.singleShot(
+                        300, lambda: (preview.grab().save(str(shot)), preview.reject())
+                    )
                 else:
                     preview.reject()
 
