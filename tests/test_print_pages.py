@@ -4,7 +4,7 @@ laid out, the PDF has the pages laid out, and a cancel mid-way leaves no file.""
 
 from __future__ import annotations
 
-import time
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -159,12 +159,14 @@ def test_the_preview_shows_page_one_while_the_rest_is_laid_out(
 
     rec, child_id = demo
     step = pages_module.Flow.step
+    seen_first = threading.Event()
 
-    def slow(self: Any) -> bool:
-        time.sleep(0.03)
+    def held(self: Any) -> bool:  # once page 1 is laid out, the rest is slow till the test looks
+        if self.pages:
+            seen_first.wait(timeout=0.3)
         return step(self)
 
-    monkeypatch.setattr(pages_module.Flow, "step", slow)
+    monkeypatch.setattr(pages_module.Flow, "step", held)
     dialog = PrintSummaryDialog(RecordBridge(rec), interaction)
     qtbot.addWidget(dialog)
     dialog.start.setText(rec.child(child_id).birth_date.isoformat())
@@ -177,6 +179,7 @@ def test_the_preview_shows_page_one_while_the_rest_is_laid_out(
         seen["finished then"] = preview.finished
         seen["of"] = preview.of_pages.text()
         seen["count then"] = preview.count()
+        seen_first.set()
         qtbot.waitUntil(lambda: preview.finished, timeout=30000)
         seen["count"] = preview.count()
         seen["of after"] = preview.of_pages.text()
