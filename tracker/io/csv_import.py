@@ -73,6 +73,7 @@ from tracker.io.lab_values import (
 )
 from tracker.kinds import Changes
 from tracker.model import Child, CountResult, CountValue, OtherResult
+from tracker.progress import Progress, no_progress, part_of
 from tracker.store.backup import make_backup
 from tracker.store.backup_file import BEFORE_IMPORT
 from tracker.store.record import Record
@@ -89,6 +90,7 @@ _HEADER_LINES = 1000  # …within this many lines: 32 MB of blank lines is not s
 # is not a lab's file, and each bad row is kept with its reason (16 million one-byte rows
 # took 1.5 GB and 70 s before this limit).
 MAX_ROWS = 250_000
+_STEP = 1000  # rows read between two calls of a progress
 _DELIMITERS = (",", ";", "\t")
 _SHIFTED = N_(
     "{reason} (this row has more cells than the header: a name or value with the separator "
@@ -558,7 +560,11 @@ def _hours_text(hours: float) -> str:
 
 
 def read_csv(
-    data: bytes, *, dayfirst: bool | None = None, leave_out_bad_ranges: bool = False
+    data: bytes,
+    *,
+    dayfirst: bool | None = None,
+    leave_out_bad_ranges: bool = False,
+    progress: Progress = no_progress,
 ) -> ParsedFile:
     """Read a lab's CSV export (see the module docstring); never touches a record.
 
@@ -567,7 +573,8 @@ def read_csv(
     ``leave_out_bad_ranges``: a value whose printed range cannot be used (not possible in
     its unit, unreadable, or a reading that would need asking) is kept without the range,
     never flagged against it, and noted with its line and the reason; otherwise its row
-    is bad.
+    is bad.  ``progress`` hears how far the reading is (every :data:`_STEP` rows) and may
+    stop it (:class:`~tracker.progress.Cancelled`).
     """
     text, encoding = decode(data)
     text = text.lstrip("\ufeff")
@@ -592,7 +599,12 @@ def read_csv(
     header_line = 0
     count = 0
     overflow: set[int] = set()  # rows with empty cells past the header: maybe a stray comma
+    lines = text.count("\n") + 1  # the rows to read, about: the reading's 80 %, grouping 20 %
+    reading = part_of(progress, 0, 80, 100)
+    progress(0, 100)
     for index, (line, cells) in enumerate(_records(text, delimiter, start_line)):
+        if index % _STEP == 0:
+            reading(min(line, lines), lines)
         if index < layout.header_index:
             continue
         if index == layout.header_index:
@@ -632,8 +644,16 @@ def read_csv(
     if not needs:
         first_day = dayfirst if dayfirst is not None else order == "day-first"
         draws = _group(
-            rows, first_day, decimal_comma, problems, repeated, noted, leave_out_bad_ranges
+            rows,
+            first_day,
+            decimal_comma,
+            problems,
+            repeated,
+            noted,
+            leave_out_bad_ranges,
+            part_of(progress, 80, 20, 100),
         )
+    progress(100, 100)
     problems = [
         RowProblem(p.line, tr(_SHIFTED).format(reason=p.reason)) if p.line in overflow else p
         for p in problems
@@ -815,9 +835,20 @@ def _long_row(
     rows.append(row)
 
 
+# Every character ``hidden_character`` may name: the control characters (Unicode's Cc,
+# exactly U+0000–U+001F and U+007F–U+009F), the surrogates (Cs) and the text-direction
+# marks.  A row with none of them (nearly every row) is passed in one regular-expression
+# search instead of a look at each character of each cell.
+_MAYBE_HIDDEN = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
 def _hidden_cell(*cells: tuple[str, str, str]) -> str:
     """Why a row's texts cannot be kept: a cell (what, text, characters allowed) holds a
     character not shown that changes what is shown (tracker.text_checks); "" when none."""
+    if _MAYBE_HIDDEN.search("".join(text for _, text, _ in cells)) is None:
+        return ""
     for what, text, allowed in cells:
         hidden = hidden_character(text, allowed)
         if hidden is not None:
@@ -952,13 +983,16 @@ def _group(
     repeated: list[RowProblem],
     noted: list[RowProblem],
     leave_out_bad_ranges: bool = False,
+    progress: Progress = no_progress,
 ) -> tuple[Draw, ...]:
     when_cache: dict[tuple[str, str], tuple[dt.date, dt.time | None] | str] = {}
     by_draw: dict[_DrawKey, dict[str, list[DraftValue]]] = {}
     others_by_draw: dict[_DrawKey, dict[str, list[DraftOther]]] = {}
     sources: dict[_DrawKey, str] = {}
     children: dict[_DrawKey, str] = {}
-    for row in rows:
+    for i, row in enumerate(rows):
+        if i % _STEP == 0:
+            progress(i, len(rows))
         cache_key = (row.date_text, row.time_text)
         when = when_cache.get(cache_key)
         if when is None:
