@@ -725,6 +725,37 @@ def _cell(cells: Sequence[str], layout: _Layout, role: str) -> str:
     return text
 
 
+_NO_CELLS = dict.fromkeys(
+    (
+        "category",
+        "child",
+        "comment",
+        "date",
+        "flag",
+        "hours",
+        "loinc",
+        "range",
+        "second_test",
+        "source",
+        "status",
+        "test",
+        "time",
+        "unit",
+        "value",
+        "value_type",
+    ),
+    "",
+)  # every role a row's cells are read by
+
+
+def _by_role(cells: Sequence[str], layout: _Layout) -> dict[str, str]:
+    """The row's cell of each role (:func:`_cell`), "" for a role the file has no column of:
+    one pass over the columns the layout found, not a look-up per cell read."""
+    by = dict(_NO_CELLS)
+    by.update((role, _cell(cells, layout, role)) for role in layout.roles)
+    return by
+
+
 def _long_row(
     line: int,
     cells: list[str],
@@ -735,23 +766,24 @@ def _long_row(
     unknown: Counter[str],
     left_out: list[RowProblem],
 ) -> None:
-    test = _cell(cells, layout, "test") or _cell(cells, layout, "second_test")
-    value = _cell(cells, layout, "value")
-    unit = _cell(cells, layout, "unit")
+    by = _by_role(cells, layout)
+    test = by["test"] or by["second_test"]
+    value = by["value"]
+    unit = by["unit"]
     if not test:
         problems.append(RowProblem(line, tr("no test name in this row")))
         return
-    loinc = _cell(cells, layout, "loinc")
-    hours = _cell(cells, layout, "hours")
+    loinc = by["loinc"]
+    hours = by["hours"]
     hidden = _hidden_cell(
         ("test", test, ""),
         ("value", value, ""),
         ("unit", unit, ""),
-        ("range", _cell(cells, layout, "range"), ""),
-        ("flag", _cell(cells, layout, "flag"), ""),
-        ("comment", _cell(cells, layout, "comment"), "\t\n\r"),
-        ("lab", _cell(cells, layout, "source"), "\t\n\r"),
-        ("child", _cell(cells, layout, "child"), ""),
+        ("range", by["range"], ""),
+        ("flag", by["flag"], ""),
+        ("comment", by["comment"], "\t\n\r"),
+        ("lab", by["source"], "\t\n\r"),
+        ("child", by["child"], ""),
     )
     if hidden:
         problems.append(RowProblem(line, hidden))
@@ -780,7 +812,7 @@ def _long_row(
                 )
                 return
         a, hours = timed[0], hours or _hours_text(timed[1])
-    status = _cell(cells, layout, "status")
+    status = by["status"]
     for said in (value, status if not value else ""):  # the result, or the row's status
         if said and is_not_a_result(said):
             pending.append(
@@ -792,14 +824,14 @@ def _long_row(
             return
     row = _Row(
         line,
-        _cell(cells, layout, "date"),
-        _cell(cells, layout, "time"),
-        _cell(cells, layout, "source"),
-        _cell(cells, layout, "child"),
+        by["date"],
+        by["time"],
+        by["source"],
+        by["child"],
         [],
     )
-    flag_cell = _cell(cells, layout, "flag")
-    comment = _cell(cells, layout, "comment")
+    flag_cell = by["flag"]
+    comment = by["comment"]
     if a is None:  # a test the program does not know: kept as printed, no check of its own
         name = unknown_name(test, unit, loinc)
         if not value:
@@ -812,7 +844,7 @@ def _long_row(
             name=name,
             value_text=value,
             unit=unit,
-            range_text=_cell(cells, layout, "range"),
+            range_text=by["range"],
             lab_flag=flag_cell,
             lab_comment=comment,
         )
@@ -826,7 +858,7 @@ def _long_row(
             a,
             number,
             unit,
-            _cell(cells, layout, "range"),
+            by["range"],
             flag_cell or flag,
             comment,
             hours,
@@ -915,9 +947,10 @@ def _wide_row(
             others.append(DraftOther(line, other))
     if not values and not others:
         return  # nothing on this row
+    by = _by_role(cells, layout)
     hidden = _hidden_cell(
-        ("lab", _cell(cells, layout, "source"), "\t\n\r"),
-        ("child", _cell(cells, layout, "child"), ""),
+        ("lab", by["source"], "\t\n\r"),
+        ("child", by["child"], ""),
     )
     if hidden:
         problems.append(RowProblem(line, hidden))
@@ -925,10 +958,10 @@ def _wide_row(
     rows.append(
         _Row(
             line,
-            _cell(cells, layout, "date"),
-            _cell(cells, layout, "time"),
-            _cell(cells, layout, "source"),
-            _cell(cells, layout, "child"),
+            by["date"],
+            by["time"],
+            by["source"],
+            by["child"],
             values,
             others,
         )
@@ -990,6 +1023,26 @@ def _group(
     others_by_draw: dict[_DrawKey, dict[str, list[DraftOther]]] = {}
     sources: dict[_DrawKey, str] = {}
     children: dict[_DrawKey, str] = {}
+    # A file repeats the same cells (test, result, unit, range) many times: each is read
+    # once (parse_value is pure; a CountValue is frozen, so one serves every row).
+    read_values: dict[tuple[str, str, str, str], tuple[CountValue, bool] | ValueError] = {}
+
+    def value_of(
+        a: Analyte, value: str, unit: str, range_text: str
+    ) -> tuple[CountValue, bool] | ValueError:
+        """The value and whether it is very low, or why it cannot be read (BadRange when
+        only its range is the problem)."""
+        key = (a.code, value, unit, range_text)
+        read = read_values.get(key)
+        if read is None:
+            try:
+                cv = parse_value(a, value, unit, range_text, decimal_comma=decimal_comma)
+                read = (cv, analytes.very_low(cv.analyte, cv.normalised_value))
+            except ValueError as exc:
+                read = exc.with_traceback(None)
+            read_values[key] = read
+        return read
+
     for i, row in enumerate(rows):
         if i % _STEP == 0:
             progress(i, len(rows))
@@ -1006,30 +1059,32 @@ def _group(
             continue
         parsed: list[DraftValue] = []
         for c in row.values:
-            try:
-                cv = parse_value(c.analyte, c.value, c.unit, c.range, decimal_comma=decimal_comma)
-            except BadRange as exc:
+            read = value_of(c.analyte, c.value, c.unit, c.range)
+            if isinstance(read, BadRange):
                 if not leave_out_bad_ranges:
-                    problems.append(RowProblem(row.line, str(exc), bad_range=True))
+                    problems.append(RowProblem(row.line, str(read), bad_range=True))
                     continue
-                cv = parse_value(c.analyte, c.value, c.unit, "", decimal_comma=decimal_comma)
-                noted.append(
-                    RowProblem(
-                        row.line,
-                        tr("{exc}; imported without this range (not flagged)").format(exc=exc),
+                exc, read = read, value_of(c.analyte, c.value, c.unit, "")
+                if not isinstance(read, ValueError):
+                    noted.append(
+                        RowProblem(
+                            row.line,
+                            tr("{exc}; imported without this range (not flagged)").format(exc=exc),
+                        )
                     )
-                )
-            except ValueError as exc:
-                problems.append(RowProblem(row.line, str(exc)))
+            if isinstance(read, ValueError):
+                problems.append(RowProblem(row.line, str(read)))
                 continue
+            cv, very_low = read
             try:
                 hours = _hours(c)
             except ValueError as exc:
                 problems.append(RowProblem(row.line, str(exc)))
                 continue
-            cv = replace(cv, lab_flag=c.flag, lab_comment=c.comment, hours_after=hours)
+            if c.flag or c.comment or hours is not None:
+                cv = replace(cv, lab_flag=c.flag, lab_comment=c.comment, hours_after=hours)
             parsed.append(DraftValue(row.line, c.test, cv, c.flag))
-            if analytes.very_low(cv.analyte, cv.normalised_value):  # the lab printed it
+            if very_low:  # the lab printed it
                 noted.append(RowProblem(row.line, very_low_note(cv)))
         if not parsed and not row.others:
             continue

@@ -15,13 +15,15 @@ can add a row meanwhile).  The seal is worked out from each row as SQLite stored
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import operator
 import sqlite3
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from tracker.kinds import Kind, by_key
-from tracker.kinds.fields import Derived, Field, Rows
+from tracker.kinds.fields import Derived, Field, Rows, Text
 from tracker.progress import Progress, no_progress
 from tracker.store.checksums import PendingSeals, column_names
 
@@ -33,32 +35,55 @@ Columns = Callable[[Any], tuple[Any, ...]]
 def column_plan(kind: Kind[Any]) -> tuple[tuple[str, ...], Columns] | None:
     """The column names of ``kind``'s rows and a function giving an entry's values in
     that order: :meth:`Kind.columns` without a dict per field and entry (an import writes
-    tens of thousands).  None for a kind with a field of several columns (a group): its
-    rows go through :meth:`Kind.columns`."""
+    tens of thousands): the attributes are read in one ``attrgetter`` and only fields whose
+    ``to_db`` changes a value (a date, a choice) convert theirs.  None for a kind whose
+    fields are not all plain attributes of one column or none (a group of columns)."""
     if kind.key in _PLANS:
         return _PLANS[kind.key]
-    steps: list[tuple[str, Field]] = []
+    attributes = {f.name for f in dataclasses.fields(kind.model)}  # type: ignore[arg-type]
     attr = kind.parent_attribute
     names: list[str] = [kind.parent_column] if attr is not None else []
+    read: list[str] = [attr] if attr is not None else []
+    convert: list[Callable[[Any], Any] | None] = [None] if attr is not None else []
     plan: tuple[tuple[str, ...], Columns] | None = None
     for f in kind.fields:
         if isinstance(f, Rows | Derived):
             continue  # no column of their own
-        if type(f).columns is not Field.columns:
-            break  # a group of columns
+        if type(f).columns is not Field.columns or (f.column and f.name not in attributes):
+            break  # a group of columns, or a value Kind.columns finds missing
         if f.column:
-            steps.append((f.name, f))
             names.append(f.column)
+            read.append(f.name)
+            convert.append(_converter(f))
     else:
+        if len(read) >= 2 and len(set(names)) == len(names):
+            get = operator.attrgetter(*read)
+            if not any(convert):
 
-        def values(entry: Any) -> tuple[Any, ...]:
-            head = (getattr(entry, attr),) if attr is not None else ()
-            return (*head, *(f.to_db(getattr(entry, name, None)) for name, f in steps))
+                def values(entry: Any) -> tuple[Any, ...]:
+                    return cast(tuple[Any, ...], get(entry))
 
-        if len(set(names)) == len(names):  # (a column twice: the dict's way decides)
+            else:
+                steps = tuple(convert)
+
+                def values(entry: Any) -> tuple[Any, ...]:
+                    return tuple(
+                        v if c is None else c(v) for v, c in zip(get(entry), steps, strict=True)
+                    )
+
             plan = (tuple(names), values)
     _PLANS[kind.key] = plan
     return plan
+
+
+def _converter(f: Field) -> Callable[[Any], Any] | None:
+    """``f.to_db``, or None where it gives every value back as it is."""
+    if type(f).to_db is Field.to_db:
+        return None
+    if type(f) is Text and not f.strip:  # str(value): the same text for a text
+        to_db = f.to_db
+        return lambda v: v if type(v) is str else to_db(v)
+    return f.to_db
 
 
 _PLANS: dict[str, tuple[tuple[str, ...], Columns] | None] = {}
@@ -105,9 +130,9 @@ class NewRows:
             self._first[table] = row_id
         self._next[table] = row_id + 1
         values = (row_id, uid or str(uuid.uuid4()), self._now, self._now, *cols)
-        self._rows.setdefault((table, ("id", "uid", "created_at", "updated_at", *names)), []).append(
-            values
-        )
+        self._rows.setdefault(
+            (table, ("id", "uid", "created_at", "updated_at", *names)), []
+        ).append(values)
         return row_id
 
     @property
