@@ -76,7 +76,7 @@ def csv_text(first: dt.date, last: dt.date, rows: int, shape: str = "long") -> s
             lines.append(f"{day.isoformat()},{at},{','.join(cells)}")
         return "\n".join(lines) + "\n"
     lines = ["Date,Time,Test,Result,Unit,Reference range"]
-    for i, (day, at) in enumerate(_draws(first, last, -(-rows // len(TESTS)))):
+    for day, at in _draws(first, last, -(-rows // len(TESTS))):
         for name, unit, base, lab_range in TESTS:
             if len(lines) > rows:
                 break

@@ -18,8 +18,7 @@ from test_store import count_value, dump
 from tracker.kinds import by_key, kind_of
 from tracker.model import Child, CountValue
 from tracker.progress import Cancelled
-from tracker.store import Record
-from tracker.store import new_rows
+from tracker.store import Record, new_rows
 from tracker.store.new_rows import column_plan
 
 DAY = dt.date(2026, 3, 2)

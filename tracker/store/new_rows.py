@@ -57,23 +57,22 @@ def column_plan(kind: Kind[Any]) -> tuple[tuple[str, ...], Columns] | None:
             convert.append(_converter(f))
     else:
         if len(read) >= 2 and len(set(names)) == len(names):
-            get = operator.attrgetter(*read)
-            if not any(convert):
-
-                def values(entry: Any) -> tuple[Any, ...]:
-                    return cast(tuple[Any, ...], get(entry))
-
-            else:
-                steps = tuple(convert)
-
-                def values(entry: Any) -> tuple[Any, ...]:
-                    return tuple(
-                        v if c is None else c(v) for v, c in zip(get(entry), steps, strict=True)
-                    )
-
-            plan = (tuple(names), values)
+            plan = (tuple(names), _values_of(read, convert))
     _PLANS[kind.key] = plan
     return plan
+
+
+def _values_of(read: list[str], convert: list[Callable[[Any], Any] | None]) -> Columns:
+    """An entry's attributes ``read`` (two or more), each through its converter, if any."""
+    get = operator.attrgetter(*read)
+    if not any(convert):
+        return lambda entry: cast(tuple[Any, ...], get(entry))
+    steps = tuple(convert)
+
+    def values(entry: Any) -> tuple[Any, ...]:
+        return tuple(v if c is None else c(v) for v, c in zip(get(entry), steps, strict=True))
+
+    return values
 
 
 def _converter(f: Field) -> Callable[[Any], Any] | None:
