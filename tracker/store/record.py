@@ -242,6 +242,34 @@ class Record:
         conn.row_factory = sqlite3.Row
         return Record(self.path, conn, self._clock, read_only=True)
 
+    def writer(self) -> Record:
+        """A second connection that saves into this record, for one long save off the GUI
+        thread (an import's apply): the same file, clock and refusals (opened for reading
+        only, damaged, moved or replaced: this record's lock is checked, never released by
+        it).  The one-writer rule: the caller keeps every other save of this record from
+        starting while it works (an application-modal progress) and closes it; SQLite
+        also serialises its transaction with this connection's.  Readers of the record
+        see its save only once it is committed, whole.  Call it on the thread that uses it:
+        it waits for a check left for later (``open(check_later=True)``) to end."""
+        if self._check_done is not None:
+            self._check_done.wait()
+        if self.read_only:
+            conn = open_read_only(self.path, any_thread=True)
+            conn.row_factory = sqlite3.Row
+        else:
+            conn = configured(self.path, read_only=False)
+            try:
+                conn.execute("PRAGMA busy_timeout = 10000")  # off the GUI thread: it may wait
+                conn.execute("PRAGMA cache_size = -65536")  # a big import's pages, unspilled
+            except BaseException:
+                conn.close()
+                raise
+        twin = Record(self.path, conn, self._clock, read_only=self.read_only)
+        twin._only_readable = self._only_readable
+        twin._damage = self._damage
+        twin._lock = cast(RecordLock, _BorrowedLock(self._lock)) if self._lock else None
+        return twin
+
     @classmethod
     def _open_read_only(cls, path: Path, clock: Clock, why: OnlyReadable | None = None) -> Record:
         version = check_record_file(path, SCHEMA_VERSION)
@@ -1075,3 +1103,17 @@ def _date_shown(text: str) -> str:
         return date_text(dt.date.fromisoformat(text[:10]))
     except ValueError:
         return text
+
+
+class _BorrowedLock:
+    """A record's lock as a :meth:`Record.writer` holds it: it checks that the record is
+    still in place, and letting go of it is left to the record that took it."""
+
+    def __init__(self, lock: RecordLock) -> None:
+        self._lock = lock
+
+    def check_in_place(self, doing: str, *, done: bool = False) -> None:
+        self._lock.check_in_place(doing, done=done)
+
+    def release(self) -> None:
+        """The record that took the lock lets go of it, not this view."""
