@@ -147,3 +147,58 @@ def test_a_save_all_stopped_at_any_step_leaves_the_record_as_it_was(
     record.save_all(entries)  # and the record takes the same save afterwards
     assert len(record.counts(child.id)) == 250
     record.close()
+
+
+# ---------------------------------------------------------------------- Record.writer
+
+
+def test_a_writer_saves_into_the_record_and_leaves_its_lock_held(tmp_path: Path) -> None:
+    from tracker.store import RecordInUse
+
+    path = tmp_path / "r.sqlite"
+    rec = Record.open(path, create=True, clock=clock)
+    child, _ = rec.save(Child(name="Ada", birth_date=dt.date(2026, 1, 10), uid=uid("child")))
+    assert child.id is not None
+    writer = rec.writer()
+    writer.save_all([draw(child.id, 1)])
+    assert len(rec.counts(child.id)) == 1, "the record's own connection sees it"
+    writer.close()
+    with pytest.raises(RecordInUse):  # closing the writer let go of nothing
+        Record.open(path, clock=clock)
+    rec.save(draw(child.id, 2))  # and the record saves on
+    assert len(rec.counts(child.id)) == 2
+    assert rec.problems() == []
+    rec.close()
+
+
+def test_a_writer_sees_what_the_record_refuses(tmp_path: Path) -> None:
+    """Moved under the program, damaged, or open for reading only: the writer refuses the
+    save as the record would, and writes nothing."""
+    import os
+    import shutil
+
+    from tracker.store import CannotSave
+
+    path = tmp_path / "r.sqlite"
+    rec = Record.open(path, create=True, clock=clock)
+    child, _ = rec.save(Child(name="Ada", birth_date=dt.date(2026, 1, 10), uid=uid("child")))
+    assert child.id is not None
+    rec.checked("the file is damaged (a test)")  # as the check left for later says
+    writer = rec.writer()
+    with pytest.raises(CannotSave, match="damaged"):
+        writer.save_all([draw(child.id, 1)])
+    writer.close()
+    rec.checked(None)
+    os.replace(shutil.copy(path, tmp_path / "elsewhere.sqlite"), path)
+    writer = rec.writer()
+    with pytest.raises(CannotSave, match="moved or replaced"):
+        writer.save_all([draw(child.id, 1)])
+    writer.close()
+    rec.close()
+    with Record.open(path, read_only=True, clock=clock) as reading:
+        writer = reading.writer()
+        assert writer.read_only
+        with pytest.raises(CannotSave, match="read-only"):
+            writer.save_all([draw(child.id, 1)])
+        writer.close()
+        assert reading.counts(child.id) == []
