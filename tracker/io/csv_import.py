@@ -1582,7 +1582,7 @@ def apply_import(
 
     A plan with bad rows is refused with :class:`BadRowsNotConfirmed` unless
     ``skip_bad`` says the user agreed to import the rest without them.  ``progress``
-    hears of the backup (the first third) and the save; its Cancelled, up to the last
+    hears of the backup (the first 30 %) and the save; its Cancelled, up to the last
     call, leaves the record as it was (a backup made stays, as any backup).
     """
     if plan.problems and not skip_bad:
@@ -1594,8 +1594,8 @@ def apply_import(
             ).format(n=len(plan.bad_lines))
         )
     if plan.results and not backed_up:  # a verified backup first, or nothing is imported
-        make_backup(record, BEFORE_IMPORT, progress=part_of(progress, 0, 1, 3))
-    saving = part_of(progress, 1, 2, 3) if not backed_up else progress
+        make_backup(record, BEFORE_IMPORT, progress=part_of(progress, 0, 300, 1000))
+    saving = part_of(progress, 300, 700, 1000) if not backed_up else progress
     try:
         changes = record.save_all(plan.results, progress=saving) if plan.results else Changes()
     except KeyError:  # a blood count the plan completes was deleted since (rolled back)

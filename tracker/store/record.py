@@ -672,7 +672,7 @@ class Record:
         Each is checked like :meth:`save` before anything is written; the first that
         breaks a rule raises :class:`ValidationFailed` (keys prefixed with its position,
         ``"3:taken_date"``, each message naming the entry) and the record is unchanged.
-        ``progress`` hears of the checks (the first third) and the rows written; its
+        ``progress`` hears of the checks (the first quarter) and the rows written; its
         Cancelled, like any error, leaves the record unchanged.
         """
         if not entries:
@@ -681,7 +681,7 @@ class Record:
         # the entries checked so far, by child: a rule comparing entries (one log per due
         # dose) sees the others of the batch as well as the saved ones
         batch: dict[int | None, list[Any]] = {}
-        checking, writing = part_of(progress, 0, 1, 3), part_of(progress, 1, 2, 3)
+        checking, writing = part_of(progress, 0, 250, 1000), part_of(progress, 250, 750, 1000)
         for i, entry in enumerate(entries):
             if i % 500 == 0:
                 checking(i, len(entries))
