@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -202,3 +203,36 @@ def test_a_writer_sees_what_the_record_refuses(tmp_path: Path) -> None:
             writer.save_all([draw(child.id, 1)])
         writer.close()
         assert reading.counts(child.id) == []
+
+
+# ---------------------------------------------------------------------- counts_at
+
+
+def test_an_import_compares_with_the_draws_of_its_dates_through_the_index(
+    record: Record,
+) -> None:
+    """The record's blood counts at the file's dates are found through the index on
+    (child, date, time), not by reading every count the child has (years of them)."""
+    child = record.children()[0]
+    assert child.id is not None
+    record.save_all([draw(child.id, n) for n in range(1, 200)])
+    plans: list[str] = []
+    conn = record.connection
+    real = Record._q
+
+    def explained(self: Record, sql: str, params: Any = ()) -> Any:
+        if "count_result" in sql and sql.lstrip().upper().startswith("SELECT"):
+            plans.extend(str(r[-1]) for r in conn.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+        return real(self, sql, params)
+
+    wanted = [(dt.date(2026, 2, 3), None), (dt.date(2026, 2, 4), dt.time(8, 3))]
+    Record._q = explained  # type: ignore[method-assign]
+    try:
+        found = record.counts_at(child.id, wanted)
+    finally:
+        Record._q = real  # type: ignore[method-assign]
+    assert [(r.taken_date, r.taken_time) for r in found] == [(d, t) for d, t in wanted]
+    assert plans, "no query of the counts"
+    on_counts = [p for p in plans if "count_result" in p and "count_value" not in p]
+    assert on_counts and all("taken_date" in p and "=" in p for p in on_counts), plans
+    record.close()

@@ -876,18 +876,20 @@ class Record:
         or a date and None: no time), those of one draw by id: what an import compares
         its file with, without reading years of counts."""
         kind = kind_of(CountResult)
-        day, time = kind.field("taken_date"), kind.field("taken_time")
+        day = kind.field("taken_date")
         wanted = set(draws)
-        keys = sorted({f"{day.to_db(d)} {time.to_db(t) or ''}" for d, t in wanted})
+        # by date, through the index on (child, date, time): the counts of the file's days
+        # only, however many years the record holds; the times are picked here (the days
+        # in order, chunk after chunk: the kind's own order)
+        days = sorted({day.to_db(d) for d, _ in wanted})
         found: list[CountResult] = []
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
+        for start in range(0, len(days), 500):
+            chunk = days[start : start + 500]
             found.extend(
                 self.entries(
                     CountResult,
                     child_id,
-                    where="taken_date || ' ' || coalesce(taken_time, '') IN "
-                    f"({', '.join('?' for _ in chunk)})",
+                    where=f"taken_date IN ({', '.join('?' for _ in chunk)})",
                     params=chunk,
                 )
             )
