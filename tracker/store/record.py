@@ -876,24 +876,29 @@ class Record:
         or a date and None: no time), those of one draw by id: what an import compares
         its file with, without reading years of counts."""
         kind = kind_of(CountResult)
-        day = kind.field("taken_date")
-        wanted = set(draws)
+        if not self._has_table(kind):
+            return []
+        day, time = kind.field("taken_date"), kind.field("taken_time")
+        asked = set(draws)
+        wanted = {(day.to_db(d), time.to_db(t)) for d, t in asked}
         # by date, through the index on (child, date, time): the counts of the file's days
-        # only, however many years the record holds; the times are picked here (the days
-        # in order, chunk after chunk: the kind's own order)
-        days = sorted({day.to_db(d) for d, _ in wanted})
-        found: list[CountResult] = []
+        # only, however many years the record holds; only those at the file's times are
+        # built (the days in order, chunk after chunk: the kind's own order)
+        days = sorted({d for d, _ in wanted})
+        rows: list[sqlite3.Row] = []
         for start in range(0, len(days), 500):
             chunk = days[start : start + 500]
-            found.extend(
-                self.entries(
-                    CountResult,
-                    child_id,
-                    where=f"taken_date IN ({', '.join('?' for _ in chunk)})",
-                    params=chunk,
+            rows.extend(
+                r
+                for r in self._q(
+                    f"SELECT * FROM {kind.table} WHERE {kind.parent_column} = ? AND "
+                    f"taken_date IN ({', '.join('?' for _ in chunk)}) ORDER BY {kind.order_by}",
+                    [child_id, *chunk],
                 )
+                if (r["taken_date"], r["taken_time"]) in wanted
             )
-        return [r for r in found if (r.taken_date, r.taken_time) in wanted]
+        found = self._built(kind, rows)
+        return [r for r in found if (r.taken_date, r.taken_time) in asked]  # (seconds: not one)
 
     def recent_counts(self, child_id: int, limit: int = 30) -> list[CountResult]:
         """The ``limit`` newest blood counts, oldest first (for the header at a glance)."""
