@@ -355,7 +355,7 @@ def test_the_patient_child_and_its_results_are_one_transaction(
     entries = [{"resource": patient}, {"resource": hb}]
     path.write_text(json.dumps({"resourceType": "Bundle", "type": "document", "entry": entries}))
 
-    def dies(self: Record, entries: object) -> None:
+    def dies(self: Record, entries: object, *args: object, **kwargs: object) -> None:
         raise MemoryError("halfway")
 
     monkeypatch.setattr(Record, "save_all", dies)
