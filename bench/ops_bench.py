@@ -90,57 +90,61 @@ def main() -> None:
         ("restore_list", None, restore_list),
         ("restore", None, restore),
     ]
+
+    def measure(name: str, target: Path | None, act: Any) -> tuple[float, float]:
+        script.target = target
+        script.said.clear()
+        seen = {"gap": 0.0}
+        last = [0.0]
+
+        def beat() -> None:
+            now = time.perf_counter()
+            seen["gap"] = max(seen["gap"], now - last[0])
+            last[0] = now
+
+        heart = QTimer()
+        heart.setInterval(10)
+        heart.timeout.connect(beat)
+        loop = QEventLoop()
+        wait = QTimer()
+        wait.setInterval(1)
+
+        def go() -> None:
+            seen["t0"] = time.perf_counter()
+            act()
+            wait.start()
+
+        def done() -> None:
+            if name == "restore":
+                ended = any("restored" in t or "ERROR" in t for t in script.said)
+            else:
+                ended = target.exists() if target is not None else bool(script.said)
+            if window.jobs.is_idle() and ended:
+                seen["t1"] = time.perf_counter()
+                wait.stop()
+                loop.quit()
+
+        wait.timeout.connect(done)
+        last[0] = time.perf_counter()
+        heart.start()
+        QTimer.singleShot(30, go)
+        loop.exec()
+        heart.stop()
+        return seen["t1"] - seen["t0"], seen["gap"] * 1000
+
     found: dict[str, list[tuple[float, float]]] = {}
     for n in range(repeats):
         for name, file, act in commands:
-            target = work / f"{n}-{file}" if file else None
-            script.target = target
-            script.said.clear()
-            seen = {"gap": 0.0}
-            last = [0.0]
-
-            def beat() -> None:
-                now = time.perf_counter()
-                seen["gap"] = max(seen["gap"], now - last[0])
-                last[0] = now
-
-            heart = QTimer()
-            heart.setInterval(10)
-            heart.timeout.connect(beat)
-            loop = QEventLoop()
-
-            def go(act: Any = act) -> None:
-                seen["t0"] = time.perf_counter()
-                act()
-                wait.start()
-
-            def done(name: str = name, target: Path | None = target) -> None:
-                ended = any("restored" in t or "ERROR" in t for t in script.said) if name == "restore" else (
-                    target.exists() if target is not None else bool(script.said)
-                )
-                if window.jobs.is_idle() and ended:
-                    seen["t1"] = time.perf_counter()
-                    wait.stop()
-                    loop.quit()
-
-            wait = QTimer()
-            wait.setInterval(1)
-            wait.timeout.connect(done)
-            last[0] = time.perf_counter()
-            heart.start()
-            QTimer.singleShot(30, go)
-            loop.exec()
-            heart.stop()
-            took = seen["t1"] - seen["t0"]
-            found.setdefault(name, []).append((took, seen["gap"] * 1000))
-            print(f"{n} {name:16} {took:7.3f} s  gap {seen['gap'] * 1000:6.0f} ms  {script.said[:1]}")
+            took, gap = measure(name, work / f"{n}-{file}" if file else None, act)
+            found.setdefault(name, []).append((took, gap))
+            print(f"{n} {name:16} {took:7.3f} s  gap {gap:6.0f} ms  {script.said[:1]}")
     print()
     for name, runs in found.items():
         s = sorted(t for t, _ in runs)
         g = sorted(gap for _, gap in runs)
         print(
-            f"{name:16} s {s[0]:.3f}/{statistics.median(s):.3f}/{s[-1]:.3f}"
-            f"   gap ms {g[0]:.0f}/{statistics.median(g):.0f}/{g[-1]:.0f}"
+            f"{name:16} s {s[0]:.3f}/{statistics.median(s):.3f}/{s[-1]:.3f}   "
+            f"gap ms {g[0]:.0f}/{statistics.median(g):.0f}/{g[-1]:.0f}"
         )
     window.close()
     window.bridge.record.close()

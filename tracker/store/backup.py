@@ -617,9 +617,7 @@ def make_copy(
     reader = record.reader()
     try:
         with _copy_noted(record.path, target):
-            return _copy_to(
-                reader.connection, target, clock, "save a copy", off_computer, progress
-            )
+            return _copy_to(reader.connection, target, clock, "save a copy", off_computer, progress)
     finally:
         reader.close()
 
@@ -882,9 +880,7 @@ def restore(
         _check_restore_target(record_path)  # again, now that no other copy can change it
         _clear_abandoned(record_path.parent, record_path.name)
         if record_path.exists() or record_path.is_symlink():
-            safety, damaged = _set_current_aside(
-                record_path, clock, part_of(told, 30, 40, 100)
-            )
+            safety, damaged = _set_current_aside(record_path, clock, part_of(told, 30, 40, 100))
         known = [b.saves for b in list_backups(record_path, verify=False) if b.saves is not None]
         replaced_id, replaced_saves = (
             (safety.record_id, safety.saves) if safety is not None else _sealed_identity(damaged)

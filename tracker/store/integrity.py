@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -308,7 +309,7 @@ def changed_rows(
             )
             continue
         try:
-            with stoppable(conn, lambda at=done: progress(at, total)):
+            with stoppable(conn, functools.partial(progress, done, total)):
                 broken = list(checksums.broken_rows(conn, table, against))
         except sqlite3.DatabaseError as exc:
             found.append(
