@@ -613,7 +613,7 @@ def make_copy(
     typed = str(target)
     target = Path(target)
     clock = clock or record.clock
-    _check_copy_target(record.path, target, overwrite=overwrite, typed=typed)
+    check_copy_target(record.path, target, overwrite=overwrite, typed=typed)
     reader = record.reader()
     try:
         with _copy_noted(record.path, target):
@@ -655,7 +655,7 @@ def copy_record(record_path: Path, target: Path | str, clock: Clock = system_clo
         raise NotARecord(
             tr("There is no record file at {record_path}.").format(record_path=record_path)
         ) from None
-    _check_copy_target(record_path, target, typed=typed)
+    check_copy_target(record_path, target, typed=typed)
     conn = connect(record_path, read_only=True)
     try:
         with _copy_noted(record_path, target):
@@ -747,10 +747,11 @@ def clear_after_killed_copies(record_path: Path) -> list[Path]:
     return removed
 
 
-def _check_copy_target(
+def check_copy_target(
     record_path: Path, target: Path, *, overwrite: bool = False, typed: str = ""
 ) -> None:
-    """Refuse a target that is a folder, the record itself, missing its folder, an open
+    """(Before a copy: :func:`make_copy` asks it too, and a window asks it first, so that
+    a refusal is said at once.)  Refuse a target that is a folder, the record itself, missing its folder, an open
     record, or (unless ``overwrite``: the file dialog already asked) any existing file."""
     if target.is_dir() or typed.endswith(("/", os.sep)):
         raise CannotSave(
