@@ -270,29 +270,37 @@ class Safety:
         """Restore ``chosen`` off the GUI thread, keeping the one-writer rule.
 
         The record is closed here first (it lets go of its lock: the restore takes it
-        itself, so no other copy of the program can open the record meanwhile), and
-        nothing in this window can read or save it until the restore has ended: a
-        restore runs only when no other work does, refuses any that is asked for, and a
-        window-modal note (not cancellable: the record is being replaced) keeps the
-        family's hands off.  Then the record is opened again here: the backup put in
-        its place, or, after a failure, the record as it was."""
+        itself, so no other copy of the program can open the record meanwhile).  Until
+        the restore has ended the window reads the record as it was through a read-only
+        view of its own (``Record.reader()``: it cannot save), a window-modal note (not
+        cancellable: the record is being replaced) keeps the family's hands off, and any
+        other command is refused; a restore starts only when no other work runs.  Then
+        the record is opened again here: the backup put in its place, or, after a
+        failure, the record as it was."""
         record = self.bridge.record
         path, clock = record.path, record.clock
         why = record_jobs.refusal(record_jobs.jobs_of(self.parent), "restore", exclusive=True)
         if why is not None:
             self.interaction.error(self.parent, self.tr("Restore from a backup"), why)
             return None
+        try:
+            reading = record.reader()
+        except (RecordError, OSError) as exc:
+            self.interaction.error(self.parent, self.tr("Restore from a backup"), str(exc))
+            return None
         record.close()  # restore needs the record's lock
+        self.bridge.record = reading  # what the window shows meanwhile: it cannot save
         note = RestoringDialog(self.parent)
 
         def reopen() -> None:
             note.finish()
             try:
                 opened = Record.open(path, clock=clock)
-            except (RecordError, OSError) as exc:
+            except (RecordError, OSError) as exc:  # still shown, for reading only
                 self.interaction.error(self.parent, self.tr("Restore from a backup"), str(exc))
                 return
             self.bridge.replace_record(opened)
+            reading.close()
 
         def done(_result: object) -> None:
             reopen()
