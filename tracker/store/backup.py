@@ -750,9 +750,9 @@ def clear_after_killed_copies(record_path: Path) -> list[Path]:
 def check_copy_target(
     record_path: Path, target: Path, *, overwrite: bool = False, typed: str = ""
 ) -> None:
-    """(Before a copy: :func:`make_copy` asks it too, and a window asks it first, so that
-    a refusal is said at once.)  Refuse a target that is a folder, the record itself, missing its folder, an open
-    record, or (unless ``overwrite``: the file dialog already asked) any existing file."""
+    """Refuse a target that is a folder, the record itself, missing its folder, an open
+    record, or (unless ``overwrite``: the file dialog already asked) any existing file.
+    :func:`make_copy` asks it; a window asks it first too, so a refusal is said at once."""
     if target.is_dir() or typed.endswith(("/", os.sep)):
         raise CannotSave(
             tr(
