@@ -2,9 +2,13 @@
 how long each takes (from the menu command to its result shown) and the longest stall of
 the GUI thread meanwhile (the longest gap between ticks of a 10 ms heartbeat timer).
 
-``python bench/ops_bench.py RECORD [REPEATS]`` prints one line per command and repeat,
-then ``name min/median/max`` of seconds and of the longest gap in ms.  Offscreen; the
-questions are answered by a script (no dialog is shown).  Nothing here asserts."""
+``python bench/ops_bench.py RECORD [REPEATS]`` prints one line per command and repeat
+(with how many gaps were over 100 ms), then ``name min/median/max`` of seconds and of the
+longest gap in ms.  Two controls: ``idle`` (2 s of nothing: this machine's own floor; its
+first run is the window's first history load) and ``busy_thread`` (2 s of a plain Python
+loop on another thread: the floor of any work off the GUI thread, which shares the GIL).
+Offscreen; the questions are answered by a script (no dialog is shown).  Nothing here
+asserts."""
 
 from __future__ import annotations
 
@@ -80,7 +84,26 @@ def main() -> None:
         script.backup = True
         window.safety.restore()
 
+    idle_until = [0.0]
+
+    def idle() -> None:  # the floor on this machine: nothing runs but the heartbeat
+        idle_until[0] = time.perf_counter() + 2
+        script.said.append("idle")
+
+    def busy() -> None:  # the floor of any Python work off the GUI thread: the GIL shared
+        import threading
+
+        def spin() -> None:
+            end = time.perf_counter() + 2
+            while time.perf_counter() < end:
+                pass
+            script.said.append("busy")
+
+        threading.Thread(target=spin, daemon=True).start()
+
     commands: list[tuple[str, str | None, Any]] = [
+        ("idle", None, idle),
+        ("busy_thread", None, busy),
         ("check", None, lambda: window.safety.check()),
         ("save_copy", "copy.sqlite", window.save_copy),
         ("export_csv", "e.csv", window.export_csv),
@@ -96,9 +119,11 @@ def main() -> None:
         script.said.clear()
         seen = {"gap": 0.0}
         last = [0.0]
+        gaps: list[float] = []
 
         def beat() -> None:
             now = time.perf_counter()
+            gaps.append(now - last[0])
             seen["gap"] = max(seen["gap"], now - last[0])
             last[0] = now
 
@@ -107,7 +132,7 @@ def main() -> None:
         heart.timeout.connect(beat)
         loop = QEventLoop()
         wait = QTimer()
-        wait.setInterval(1)
+        wait.setInterval(50)  # a quicker poll would itself crowd the GUI thread
 
         def go() -> None:
             seen["t0"] = time.perf_counter()
@@ -119,6 +144,8 @@ def main() -> None:
                 ended = any("restored" in t or "ERROR" in t for t in script.said)
             else:
                 ended = target.exists() if target is not None else bool(script.said)
+            if name == "idle":
+                ended = time.perf_counter() >= idle_until[0]
             if window.jobs.is_idle() and ended:
                 seen["t1"] = time.perf_counter()
                 wait.stop()
@@ -130,14 +157,16 @@ def main() -> None:
         QTimer.singleShot(30, go)
         loop.exec()
         heart.stop()
-        return seen["t1"] - seen["t0"], seen["gap"] * 1000
+        over = sum(g > 0.1 for g in gaps)
+        return seen["t1"] - seen["t0"], seen["gap"] * 1000, over
 
     found: dict[str, list[tuple[float, float]]] = {}
     for n in range(repeats):
         for name, file, act in commands:
-            took, gap = measure(name, work / f"{n}-{file}" if file else None, act)
+            took, gap, over = measure(name, work / f"{n}-{file}" if file else None, act)
             found.setdefault(name, []).append((took, gap))
-            print(f"{n} {name:16} {took:7.3f} s  gap {gap:6.0f} ms  {script.said[:1]}")
+            said = script.said[0][:50] if script.said else ""
+            print(f"{n} {name:16} {took:7.3f} s  gap {gap:6.0f} ms  >100 ms: {over:3}  {said}")
     print()
     for name, runs in found.items():
         s = sorted(t for t, _ in runs)

@@ -16,6 +16,7 @@ is closing.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +29,24 @@ from ui.background import Job, Jobs
 from ui.interaction import Interaction
 
 Work = Callable[[Progress], Any]
+
+TELL_EVERY = 0.05
+"""Seconds between two progress reports sent to the GUI thread: each one it hears costs it
+the GIL (the worker holds it while it computes), so it hears a few a second, not
+thousands; Cancel is heard at the next report."""
+
+
+def seldom(progress: Progress, every: float = TELL_EVERY) -> Progress:
+    """``progress`` told at most once every ``every`` seconds (the first call always)."""
+    last = [float("-inf")]
+
+    def told(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= every:
+            last[0] = now
+            progress(done, total)
+
+    return told
 
 
 def jobs_of(parent: QWidget) -> Jobs:
@@ -105,7 +124,7 @@ def start(
 
     job = jobs.start(
         title,
-        work,
+        lambda progress: work(seldom(progress)),
         on_done=on_done,
         on_error=failed,
         on_cancelled=cancelled,
