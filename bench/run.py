@@ -217,10 +217,12 @@ def run_child(script: str, args: list[str], label: str) -> dict[str, object] | N
         shutil.rmtree(home, ignore_errors=True)
 
 
-def call_helper(
-    module: str, function: str, record: Path, *args: object
-) -> dict[str, object] | None:
-    """A helper's ``function(copy_of_record, *args)`` in a fresh process (``call_child``)."""
+MISSING = "missing"  # call_helper's answer when the helper is not there
+
+
+def call_helper(module: str, function: str, record: Path, *args: object) -> object:
+    """A helper's ``function(copy_of_record, *args)`` in a fresh process (``call_child``):
+    what it returned, None if it failed, MISSING if it is not there (both said)."""
     got = run_child(
         "call_child.py",
         [module, function, "{out}", str(record), *(json.dumps(a) for a in args)],
@@ -228,10 +230,15 @@ def call_helper(
     )
     if got is None:
         return None
-    if "missing" in got:
-        note(f"{module}.{function} is not there ({got['missing']}): n/a")
-        return None
-    result = got.get("result")
+    if MISSING in got:
+        note(f"{module}.{function} is not there ({got[MISSING]})")
+        return MISSING
+    return got.get("result")
+
+
+def call_measure(module: str, record: Path, *args: object) -> dict[str, object] | None:
+    """A helper's ``measure``: its figures by name, or None (not there or failed)."""
+    result = call_helper(module, "measure", record, *args)
     return result if isinstance(result, dict) else None
 
 
@@ -375,9 +382,8 @@ def measure_ops(figures: Figures, label: str, record: Path, runs: int) -> None:
 
 def measure_timeline(figures: Figures, label: str, record: Path, repeats: int) -> None:
     section = f"Timeline ({label} record)"
-    result = call_helper("timeline_paint", "measure_spread", record, repeats)
-    if result is None:
-        result = call_helper("timeline_paint", "measure", record, repeats)
+    spread = call_helper("timeline_paint", "measure_spread", record, repeats)
+    result = spread if isinstance(spread, dict) else call_measure("timeline_paint", record, repeats)
     got = gather([result])
     for zoom in ZOOMS:
         figures.add(
@@ -437,11 +443,36 @@ PRINT_FIGURES = {  # print_bench.measure's names → unit, goal
 }
 
 
-def measure_print(figures: Figures, label: str, record: Path, runs: int) -> None:
+# print_bench.one(record, what) → (seconds, peak MiB), for a print_bench without measure()
+PRINT_ONE = {
+    "summary3m": ("summary_3m_s",),
+    "summary": ("summary_all_s",),
+    "preview1": ("preview_first_page_s",),
+    "pdf": ("pdf_all_s", "pdf_all_peak_mib"),
+}
+
+
+def _print_once(record: Path, quick: bool) -> dict[str, object] | None:
+    result = call_helper("print_bench", "measure", record)
+    if result is not MISSING:
+        return result if isinstance(result, dict) else None
+    figures: dict[str, object] = {}
+    whats = ["summary3m"] if quick else list(PRINT_ONE)  # a whole preview takes long
+    for what in whats:  # each in a fresh process, as print_bench --all
+        names = PRINT_ONE[what]
+        got = call_helper("print_bench", "one", record, what)
+        if isinstance(got, list) and len(got) == 2:
+            figures.update(zip(names, got, strict=False))
+    return figures or None
+
+
+def measure_print(
+    figures: Figures, label: str, record: Path, runs: int, *, quick: bool = False
+) -> None:
     section = f"Printing ({label} record)"
     results = []
     for _ in range(runs):
-        result = call_helper("print_bench", "measure", record)
+        result = _print_once(record, quick)
         results.append(result)
         if result is None:
             break  # not there, or failed: once is enough to know
@@ -460,7 +491,7 @@ def measure_import(figures: Figures, label: str, record: Path, rows: int, runs: 
     section = f"Import ({label} record)"
     results = []
     for _ in range(runs):
-        result = call_helper("import_bench", "measure", record, rows)
+        result = call_measure("import_bench", record, rows)
         results.append(result)
         if result is None:
             break
@@ -572,7 +603,7 @@ def main(argv: list[str] | None = None) -> int:
     for label, record in records.items():
         measure_timeline(figures, label, record, paint_repeats)
     for label, record in records.items():
-        measure_print(figures, label, record, runs if label != "50y" else 1)
+        measure_print(figures, label, record, runs if label != "50y" else 1, quick=args.quick)
     measure_import(figures, import_label, records[import_label], import_rows, runs)
     scale_figures(figures, list(records))
 
