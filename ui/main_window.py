@@ -327,6 +327,7 @@ class MainWindow(QMainWindow):
         if self.isVisible():
             new.show()
             new.activateWindow()
+        new.timeline_view.load_in_background(new.jobs)  # as at the start: off the GUI thread
         new.show_safety_notes()
         new.keys_to_current_view()
         self.close()

@@ -69,8 +69,10 @@ class StartWork(QObject):
             self.record.checked(problem)  # an unforeseen error: not taken for damage
         return problem
 
-    def _history_shown(self) -> None:
-        self.window.history_shown.emit()
+    def _history_shown(self, shown: bool = True) -> None:
+        """``shown``: False when the history read stopped for good (the window closes)."""
+        if shown:
+            self.window.history_shown.emit()
         self._end("history")
 
     def _checked(self, problem: str | None) -> None:
