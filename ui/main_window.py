@@ -463,7 +463,7 @@ class MainWindow(QMainWindow):
             self.actions_[action_id].setEnabled(has_child)
         for action in self.add_actions.values():
             action.setEnabled(has_child)
-        several = len(self.bridge.record.children()) > 1
+        several = len(self.bridge.children()) > 1
         self.actions_[ActionId.SWITCH_CHILD].setEnabled(several)
 
     # ------------------------------------------------------------------ commands

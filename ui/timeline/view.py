@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import sqlite3
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
@@ -204,6 +206,9 @@ class TimelineView(QWidget):
         self._history_pending = False  # the history inputs hold only the recent months
         self._jobs: Jobs | None = None  # where the history is read (load_in_background)
         self._loading: Job | None = None  # the history being read and laid out
+        # The whole history being put on screen a few lanes at a time (_hand_over): the
+        # timeline, the steps left and the lanes already shown whole.
+        self._handing: tuple[layout.Timeline, list[list[str]], set[str]] | None = None
         # Raised by every lay-out: a history read begun before it is out of date.
         self._generation = 0
         self._stale = False  # changed while hidden: refreshed when next shown
@@ -265,6 +270,7 @@ class TimelineView(QWidget):
         long record opens fast.  ``changed``: the names of the inputs that changed since
         the timeline shown (tracker.timeline.build), read again with only the lanes drawn
         from them; None: everything."""
+        self._finish_hand_over()  # what follows is laid out over the whole history
         self._stale = False
         self._stale_inputs = frozenset()
         record = self.bridge.record
@@ -406,16 +412,17 @@ class TimelineView(QWidget):
         def work(progress: Progress) -> tuple[object, dict[str, Any], layout.Timeline]:
             """On the job's thread: the history read and laid out, nothing else touched."""
             progress(0, len(HISTORY) + 1)
-            reader = record.reader()
-            try:
-                history = {}
-                for done, name in enumerate(sorted(HISTORY), 1):
-                    history[name] = _read_whole(reader, name, child_id)
-                    progress(done, len(HISTORY) + 1)
-            finally:
-                reader.close()
-            arguments.update(history)
-            timeline = layout.build(**arguments, previous=previous, changed=HISTORY)
+            with _kept_objects():
+                reader = record.reader()
+                try:
+                    history = {}
+                    for done, name in enumerate(sorted(HISTORY), 1):
+                        history[name] = _read_whole(reader, name, child_id)
+                        progress(done, len(HISTORY) + 1)
+                finally:
+                    reader.close()
+                arguments.update(history)
+                timeline = layout.build(**arguments, previous=previous, changed=HISTORY)
             return generation, history, timeline
 
         self._loading = self._jobs.start(
@@ -452,7 +459,55 @@ class TimelineView(QWidget):
         self._history_pending = False
         self._generation += 1
         self.bridge.keep(CountResult, self.bridge.child_id, history["counts"], generation[1])
-        self._show_timeline(timeline, keep_range=True)
+        self._hand_over(timeline)
+
+    def _hand_over(self, whole: layout.Timeline) -> None:
+        """Show ``whole`` (the timeline with the whole history) a few lanes at a time, one
+        step per turn of the event loop: drawing a chart's whole series the first time is
+        the dearest part of a repaint (tens of ms on a long record each), so the window
+        answers between them.  Until the last step the other lanes show the recent months,
+        the same in the range on screen."""
+        shown = self.widget.timeline
+        new = [
+            lane.key
+            for lane in whole.lanes
+            if shown is None
+            or (inputs := layout.lane_inputs(lane.key)) is None
+            or HISTORY.intersection(inputs)
+        ]
+        steps = [[key for key in new if key not in analytes.BY_CODE]]
+        steps += [[key] for key in new if key in analytes.BY_CODE]
+        self._handing = (whole, [step for step in steps if step], set())
+        self._hand_over_step()
+
+    def _hand_over_step(self) -> None:
+        if self._handing is None:
+            return
+        whole, steps, given = self._handing
+        shown = self.widget.timeline
+        if self._closed():
+            self._handing = None
+            self.history_loaded.emit(False)
+            return
+        if len(steps) <= 1 or shown is None:
+            self._finish_hand_over()
+            return
+        given = given | set(steps[0])
+        self._handing = (whole, steps[1:], given)
+        now = {lane.key: lane for lane in shown.lanes}
+        lanes = [lane if lane.key in given else now.get(lane.key, lane) for lane in whole.lanes]
+        partial = layout.Timeline(lanes, whole.first, whole.last, whole.today, whole.phases)
+        self._show_timeline(partial, keep_range=True)
+        self.widget.repaint()  # now, not with the next step's
+        QTimer.singleShot(0, self, self._hand_over_step)
+
+    def _finish_hand_over(self) -> None:
+        """The whole history on screen (at once when a change needs it now)."""
+        if self._handing is None:
+            return
+        whole = self._handing[0]
+        self._handing = None
+        self._show_timeline(whole, keep_range=True)
         self.history_loaded.emit(True)
 
     def _history_stopped(self) -> None:
@@ -492,6 +547,23 @@ class TimelineView(QWidget):
             self.refresh(changed=self._stale_inputs)
         if self._history_pending and self._jobs is None:
             self._history_timer.start()
+
+
+@contextlib.contextmanager
+def _kept_objects() -> Iterator[None]:
+    """Around making objects that are kept (years of entries and their lay-out): Python's
+    cycle collector paused, then everything alive moved out of its sight (``gc.freeze``).
+    Each of its full passes walks every object with the GIL held, so the GUI thread stood
+    still 0.1–0.5 s at a time while a long history was read, and again after; what is
+    frozen is still freed when no longer referred to (only cycles among it are not)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if collecting:
+            gc.enable()
 
 
 def _read_whole(record: Record, name: str, child_id: int) -> list[Any]:
