@@ -69,12 +69,9 @@ def _screen_for_screenshot(size: tuple[int, int] | None, scale: float) -> None:
 
 
 def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+    from tracker import __version__
 
-    try:
-        return version(APP_NAME)
-    except PackageNotFoundError:
-        return "0.0"
+    return __version__
 
 
 def make_application(argv: list[str]):  # type: ignore[no-untyped-def]
@@ -250,10 +247,12 @@ def run_gui(args, clock: Clock = system_clock) -> int:  # type: ignore[no-untype
     window.show_safety_notes()
     from PySide6.QtCore import QTimer
 
-    from ui.start import StartWork
+    def begin() -> None:  # once the first frame is on its way (its imports too)
+        from ui.start import StartWork
 
-    start = StartWork(window, record, interaction)
-    QTimer.singleShot(0, start.begin)  # once the first frame is on its way
+        StartWork(window, record, interaction).begin()  # a child of the window: kept
+
+    QTimer.singleShot(0, begin)
     code = app.exec()
     bridge.record.close()
     return code
