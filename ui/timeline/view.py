@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 
 from tracker import analytes
 from tracker import timeline as layout
-from tracker.progress import Progress
 from tracker.display import chart_units
 from tracker.i18n import N_, tr
 from tracker.kinds import Changes
@@ -43,6 +42,7 @@ from tracker.model import (
     Temperature,
     Transfusion,
 )
+from tracker.progress import Progress
 from tracker.store import Record, RecordError
 from ui.background import Job, Jobs
 from ui.bridge import RecordBridge
