@@ -124,6 +124,9 @@ def test_a_count_saved_while_the_history_is_read_is_shown_and_kept(
     window.timeline_view.history_loaded.connect(shown.append)
     window.timeline_view.load_in_background(window.jobs)
     assert gate.read.wait(20)  # read, and held before it is handed over
+    indicator = window.jobs_indicator  # said quietly, with nothing for the family to stop
+    assert indicator.isVisibleTo(window) and "whole history" in indicator.label.text()
+    assert not indicator.cancel_button.isVisibleTo(window)
     today = bridge.record.today()
     older = history + dt.timedelta(days=10)  # before the recent months too
     bridge.save(_count(bridge.record, child, older, "80"))

@@ -835,6 +835,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closing = True  # no work is begun from here on
+        self.timeline_view.stop_loading()  # the history read: dropped, not waited for
         self.jobs.finish_all()  # nothing reads or copies the record once it closes
         self.settings.set_geometry_for(self.screen_key(), self.saveGeometry())
         self.settings.window_state = self.saveState()

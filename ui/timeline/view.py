@@ -6,6 +6,7 @@ import contextlib
 import datetime as dt
 import gc
 import sqlite3
+import threading
 from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
@@ -42,7 +43,7 @@ from tracker.model import (
     Temperature,
     Transfusion,
 )
-from tracker.progress import Progress
+from tracker.progress import Cancelled, Progress
 from tracker.store import Record, RecordError
 from ui.background import Job, Jobs
 from ui.bridge import RecordBridge
@@ -206,6 +207,7 @@ class TimelineView(QWidget):
         self._history_pending = False  # the history inputs hold only the recent months
         self._jobs: Jobs | None = None  # where the history is read (load_in_background)
         self._loading: Job | None = None  # the history being read and laid out
+        self._loading_stop = threading.Event()  # set: that read stops at its next step
         # The whole history being put on screen a few lanes at a time (_hand_over): the
         # timeline, the steps left and the lanes already shown whole.
         self._handing: tuple[layout.Timeline, list[list[str]], set[str]] | None = None
@@ -278,7 +280,7 @@ class TimelineView(QWidget):
         if child_id is None:  # no child (the last one was deleted): nothing to draw
             self._generation += 1
             self._history_pending = False
-            self._stop_loading()
+            self.stop_loading()
             self._inputs = {}
             empty = layout.build([], [], [], [], record.today(), lanes=self.shown_lanes())
             self.widget.set_timeline(empty, keep_range=False)
@@ -294,7 +296,7 @@ class TimelineView(QWidget):
                 self._history_timer.start()
         elif changed is None:
             self._history_pending = False  # everything is read whole below
-            self._stop_loading()
+            self.stop_loading()
         # While the whole history is still to come (being read off the GUI thread), a
         # change reads the history inputs it touches from the recent months only: the
         # read under way is done again with it, so nothing is lost or shown stale.
@@ -308,7 +310,7 @@ class TimelineView(QWidget):
         )
         self._show_timeline(timeline, keep_range)
         if self._loading is not None:
-            self._loading.cancel()  # out of date: read again once it has stopped
+            self.stop_loading()  # out of date: read again once it has stopped
 
     def _build_arguments(self, inputs: dict[str, Any]) -> dict[str, Any]:
         """tracker.timeline.build's arguments from ``inputs`` and the view's choices."""
@@ -409,8 +411,19 @@ class TimelineView(QWidget):
         arguments = self._build_arguments(inputs)
         previous = self.widget.timeline
 
-        def work(progress: Progress) -> tuple[object, dict[str, Any], layout.Timeline]:
+        # Stopped by the view (out of date, the window closing), not by the family: the job
+        # has no Cancel button, there is nothing the family would gain by stopping it.
+        stop = threading.Event()
+        self._loading_stop = stop
+
+        def work(job_progress: Progress) -> tuple[object, dict[str, Any], layout.Timeline]:
             """On the job's thread: the history read and laid out, nothing else touched."""
+
+            def progress(done: int, total: int) -> None:
+                if stop.is_set():
+                    raise Cancelled
+                job_progress(done, total)
+
             progress(0, len(HISTORY) + 1)
             with _kept_objects():
                 reader = record.reader()
@@ -431,7 +444,6 @@ class TimelineView(QWidget):
             on_done=self._history_read,
             on_error=self._history_failed,
             on_cancelled=self._history_stopped,
-            cancellable=True,
         )
 
     def _written(self) -> tuple[int, int, int | None]:
@@ -533,9 +545,9 @@ class TimelineView(QWidget):
         self._jobs = None
         self._history_timer.start()
 
-    def _stop_loading(self) -> None:
-        if self._loading is not None:
-            self._loading.cancel()
+    def stop_loading(self) -> None:
+        """Stop the history read under way at its next step (the window closing)."""
+        self._loading_stop.set()
 
     def _closed(self) -> bool:
         window = self.window()
