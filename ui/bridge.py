@@ -144,6 +144,16 @@ class RecordBridge(QObject):
             self._lists[key] = cached
         return list(cached)
 
+    def keep(self, model: type[E], child_id: int | None, entries: list[E], rows: int) -> None:
+        """Keep ``entries``, the whole list of ``model``'s kind of ``child_id`` read on
+        another connection (a history read off the GUI thread), as :meth:`entries` would
+        have read it, when the record was written no more since: ``rows``, the record
+        connection's count of rows written when the read began, is still the count."""
+        self._check_unannounced()
+        if rows < 0 or rows != self._written_rows:
+            return  # a save since: what was read may not hold it
+        self._lists[(kind_of(model).key, child_id)] = list(entries)
+
     def counts(self, child_id: int) -> list[CountResult]:
         """The child's blood counts, oldest first (:meth:`entries`)."""
         return self.entries(CountResult, child_id)

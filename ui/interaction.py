@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
-from tracker.io.csv_import import FileIdentity, ImportPlan, ParsedFile
-from tracker.store.backup_file import BackupInfo
-from ui.dialogs.import_preview import ImportPreviewDialog
-from ui.dialogs.restore import RestoreDialog
 from ui.plain import plain
 from ui.screen_fit import fit_when_shown
+
+if TYPE_CHECKING:  # the dialogs are imported when first asked for: not at the start
+    from tracker.io.csv_import import FileIdentity, ImportPlan, ParsedFile
+    from tracker.store.backup_file import BackupInfo
 
 
 def _box(
@@ -151,11 +152,15 @@ class Interaction:
     ) -> bool:
         """Show the import preview (``extra_lines`` under its summary); True when the family
         chose Import."""
+        from ui.dialogs.import_preview import ImportPreviewDialog
+
         dialog = ImportPreviewDialog(plan, path, parent, identity, extra_lines)
         return dialog.exec() == ImportPreviewDialog.DialogCode.Accepted
 
     def choose_backup(self, parent: QWidget | None, items: list[BackupInfo]) -> BackupInfo | None:
         """The backup the family picks in the restore list, or None."""
+        from ui.dialogs.restore import RestoreDialog
+
         dialog = RestoreDialog(items, parent)
         if dialog.exec() == RestoreDialog.DialogCode.Accepted:
             return dialog.chosen()

@@ -330,6 +330,7 @@ class MainWindow(QMainWindow):
         if self.isVisible():
             new.show()
             new.activateWindow()
+        new.timeline_view.load_in_background(new.jobs)  # as at the start: off the GUI thread
         new.show_safety_notes()
         new.keys_to_current_view()
         self.close()
@@ -465,7 +466,7 @@ class MainWindow(QMainWindow):
             self.actions_[action_id].setEnabled(has_child)
         for action in self.add_actions.values():
             action.setEnabled(has_child)
-        several = len(self.bridge.record.children()) > 1
+        several = len(self.bridge.children()) > 1
         self.actions_[ActionId.SWITCH_CHILD].setEnabled(several)
 
     # ------------------------------------------------------------------ commands
@@ -894,6 +895,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closing = True  # no work is begun from here on
+        self.timeline_view.stop_loading()  # the history read: dropped, not waited for
         self.jobs.finish_all()  # nothing reads or copies the record once it closes
         self.settings.set_geometry_for(self.screen_key(), self.saveGeometry())
         self.settings.window_state = self.saveState()

@@ -7,8 +7,10 @@ In order, each as a job of the window (``ui/background.py``), the status bar sho
    ``Record.open(check_later=True)``), on a connection of its own.  Until it ends every
    save waits for it; a damaged record refuses saves from then on and the family is told
    what to do (restore a backup).  Nothing is backed up or thinned from a damaged record.
-2. Today's backup, if it is due: decided on the GUI thread (``daily_backup_due``, which may
-   raise the save counter: a save, so on the thread that saves), then copied and verified
+2. Today's backup, if it is due, once the whole history is on screen (read beside the
+   check, a job of the timeline's: ``TimelineView.load_in_background``): decided on the
+   GUI thread (``daily_backup_due``, which may raise the save counter: a save, so on the
+   thread that saves), then copied and verified
    on the job's thread through a read-only connection (``make_daily_backup``).  A save the
    family makes meanwhile goes in between two steps of the copy, which then starts again,
    so the backup always holds one moment of the record; only the GUI thread ever writes.
@@ -39,6 +41,7 @@ class StartWork(QObject):
         self.interaction = interaction
         self._pending = {"check", "history"}
         self.backup: Any = None  # the backup made, if one was due
+        self._backup_waits = False  # checked, the backup to follow the history
 
     def begin(self) -> None:
         timeline = self.window.timeline_view
@@ -69,9 +72,12 @@ class StartWork(QObject):
             self.record.checked(problem)  # an unforeseen error: not taken for damage
         return problem
 
-    def _history_shown(self) -> None:
-        self.window.history_shown.emit()
+    def _history_shown(self, shown: bool = True) -> None:
+        """``shown``: False when the history read stopped for good (the window closes)."""
+        if shown:
+            self.window.history_shown.emit()
         self._end("history")
+        self._back_up()
 
     def _checked(self, problem: str | None) -> None:
         if problem is not None:
@@ -86,6 +92,16 @@ class StartWork(QObject):
             )
             self._end("check")
             return
+        self._backup_waits = True
+        if "history" not in self._pending:
+            self._back_up()
+
+    def _back_up(self) -> None:
+        """Once the check found nothing wrong and the history is on screen: the backup's
+        pure-Python work would share the GIL with the history's hand-over and slow it."""
+        if not self._backup_waits:
+            return
+        self._backup_waits = False
         if self.window.closing:
             self._end("check")
             return

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Collection, Sequence
+import gc
+import sqlite3
+import threading
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
@@ -20,7 +24,7 @@ from PySide6.QtWidgets import (
 from tracker import analytes
 from tracker import timeline as layout
 from tracker.display import chart_units
-from tracker.i18n import N_
+from tracker.i18n import N_, tr
 from tracker.kinds import Changes
 from tracker.model import (
     Appointment,
@@ -39,6 +43,9 @@ from tracker.model import (
     Temperature,
     Transfusion,
 )
+from tracker.progress import Cancelled, Progress
+from tracker.store import Record, RecordError
+from ui.background import Job, Jobs
 from ui.bridge import RecordBridge
 from ui.settings import Settings
 from ui.timeline.first_steps import FirstSteps
@@ -109,6 +116,10 @@ class TimelineView(QWidget):
 
     edit_requested = Signal(object)
     thresholds_requested = Signal()
+    history_loaded = Signal(bool)
+    """After :meth:`load_in_background`: True once the whole history is shown (at once
+    when the first picture already was the whole), False when its read stopped for good
+    (the window closing)."""
 
     def __init__(
         self,
@@ -193,7 +204,15 @@ class TimelineView(QWidget):
         # View ▸ Show values in: the charts' axes in the units the lists show
         bridge.display_changed.connect(self._display_changed)
         bridge.child_selected.connect(self._child_selected)
-        self._history_pending = False
+        self._history_pending = False  # the history inputs hold only the recent months
+        self._jobs: Jobs | None = None  # where the history is read (load_in_background)
+        self._loading: Job | None = None  # the history being read and laid out
+        self._loading_stop = threading.Event()  # set: that read stops at its next step
+        # The whole history being put on screen a few lanes at a time (_hand_over): the
+        # timeline, the steps left and the lanes already shown whole.
+        self._handing: tuple[layout.Timeline, list[list[str]], set[str]] | None = None
+        # Raised by every lay-out: a history read begun before it is out of date.
+        self._generation = 0
         self._stale = False  # changed while hidden: refreshed when next shown
         self._stale_inputs: frozenset[str] | None = frozenset()  # what changed (None: all)
         self._inputs: dict[str, Any] = {}  # what the timeline shown was laid out from
@@ -253,41 +272,57 @@ class TimelineView(QWidget):
         long record opens fast.  ``changed``: the names of the inputs that changed since
         the timeline shown (tracker.timeline.build), read again with only the lanes drawn
         from them; None: everything."""
+        self._finish_hand_over()  # what follows is laid out over the whole history
         self._stale = False
         self._stale_inputs = frozenset()
         record = self.bridge.record
         child_id = self.bridge.child_id
         if child_id is None:  # no child (the last one was deleted): nothing to draw
+            self._generation += 1
+            self._history_pending = False
+            self.stop_loading()
             self._inputs = {}
             empty = layout.build([], [], [], [], record.today(), lanes=self.shown_lanes())
             self.widget.set_timeline(empty, keep_range=False)
             self.first_steps.hide()
             self._fill_values()
             return
+        self._generation += 1  # a history read begun before this is out of date
         if recent_first or not self._inputs:
             changed = None
-        if changed is not None and self._history_pending:
-            changed = set(changed) | HISTORY  # the whole history, now it is read
-        since = record.today() - dt.timedelta(days=RECENT_DAYS) if recent_first else None
         if recent_first:
             self._history_pending = True
-            self._history_timer.start()
+            if self._jobs is None:  # else load_in_background was asked for: it reads
+                self._history_timer.start()
         elif changed is None:
-            self._history_pending = False
+            self._history_pending = False  # everything is read whole below
+            self.stop_loading()
+        # While the whole history is still to come (being read off the GUI thread), a
+        # change reads the history inputs it touches from the recent months only: the
+        # read under way is done again with it, so nothing is lost or shown stale.
+        since = record.today() - dt.timedelta(days=RECENT_DAYS) if self._history_pending else None
         for name in INPUT_MODELS if changed is None else set(changed) & set(INPUT_MODELS):
             self._inputs[name] = self._read(name, child_id, since)
-        if changed is not None and set(changed) >= HISTORY:
-            self._history_pending = False
+        timeline = layout.build(
+            **self._build_arguments(self._inputs),
+            previous=self.widget.timeline if changed is not None else None,
+            changed=changed,
+        )
+        self._show_timeline(timeline, keep_range)
+        if self._loading is not None:
+            self.stop_loading()  # out of date: read again once it has stopped
+
+    def _build_arguments(self, inputs: dict[str, Any]) -> dict[str, Any]:
+        """tracker.timeline.build's arguments from ``inputs`` and the view's choices."""
         thresholds = (
             None if self.threshold_action.isChecked() else dict.fromkeys(layout.CHART_ANALYTES)
         )
-        inputs = self._inputs
-        timeline = layout.build(
-            inputs["phases"],
-            inputs["milestones"],
-            inputs["visits"],
-            inputs["counts"],
-            record.today(),
+        return dict(
+            phases=inputs["phases"],
+            milestones=inputs["milestones"],
+            visits=inputs["visits"],
+            counts=inputs["counts"],
+            today=self.bridge.record.today(),
             thresholds=thresholds,
             team_thresholds=inputs["team_thresholds"],
             lanes=self.shown_lanes(),
@@ -302,9 +337,9 @@ class TimelineView(QWidget):
             appointments=inputs["appointments"],
             roadmaps=inputs["roadmaps"],
             display_units=chart_units(analytes.CODES, self.bridge.unit_preference),
-            previous=self.widget.timeline if changed is not None else None,
-            changed=changed,
         )
+
+    def _show_timeline(self, timeline: layout.Timeline, keep_range: bool) -> None:
         legend = layout.threshold_legend(timeline)
         if legend:  # what each line drawn marks, in its unit, with its source
             self.threshold_action.setToolTip(legend)
@@ -343,13 +378,208 @@ class TimelineView(QWidget):
         return self.bridge.entries(INPUT_MODELS[name], child_id)  # shared with the header
 
     def _load_history(self) -> None:
-        """The whole history, once the window shows (a hidden view waits until shown)."""
-        if self._history_pending and self.isVisible():
+        """The whole history on the GUI thread, once the view shows (a hidden view waits
+        until shown): a view no one asked to :meth:`load_in_background`."""
+        if self._history_pending and self._jobs is None and self.isVisible():
+            self._history_pending = False
             self.refresh(keep_range=True, changed=HISTORY)
+            self.history_loaded.emit(True)
+
+    # ------------------------------------------------------------------ the history
+
+    def load_in_background(self, jobs: Jobs) -> None:
+        """Read and lay out the whole history off the GUI thread (a job of ``jobs``, on a
+        read-only connection of its own), then show it in place of the recent months:
+        ``history_loaded`` once it shows.  A change saved meanwhile is shown at once (from
+        the recent months) and the history is read again with it: what arrives is never
+        older than what is on screen.  At once when there is nothing more to read."""
+        self._jobs = jobs
+        self._history_timer.stop()
+        if not self._history_pending:
+            self.history_loaded.emit(True)
+            return
+        if self._loading is None:
+            self._start_loading()
+
+    def _start_loading(self) -> None:
+        assert self._jobs is not None and self.bridge.child_id is not None
+        record, child_id = self.bridge.record, self.bridge.child_id
+        generation = self._written()
+        # the inputs the history is laid out with: the ones on screen (frozen entries, read
+        # again by no one), so the result is this picture with the whole history in it
+        inputs = dict(self._inputs)
+        arguments = self._build_arguments(inputs)
+        previous = self.widget.timeline
+
+        # Stopped by the view (out of date, the window closing), not by the family: the job
+        # has no Cancel button, there is nothing the family would gain by stopping it.
+        stop = threading.Event()
+        self._loading_stop = stop
+
+        def work(job_progress: Progress) -> tuple[object, dict[str, Any], layout.Timeline]:
+            """On the job's thread: the history read and laid out, nothing else touched."""
+
+            def progress(done: int, total: int) -> None:
+                if stop.is_set():
+                    raise Cancelled
+                job_progress(done, total)
+
+            progress(0, len(HISTORY) + 1)
+            with _kept_objects():
+                reader = record.reader()
+                try:
+                    history = {}
+                    for done, name in enumerate(sorted(HISTORY), 1):
+                        history[name] = _read_whole(reader, name, child_id)
+                        progress(done, len(HISTORY) + 1)
+                finally:
+                    reader.close()
+                arguments.update(history)
+                timeline = layout.build(**arguments, previous=previous, changed=HISTORY)
+            return generation, history, timeline
+
+        self._loading = self._jobs.start(
+            tr("Reading the whole history"),
+            work,
+            on_done=self._history_read,
+            on_error=self._history_failed,
+            on_cancelled=self._history_stopped,
+        )
+
+    def _written(self) -> tuple[int, int, int | None]:
+        """What the view showed and the record held when a history read began: the same
+        again when it ends, or the read is out of date."""
+        try:
+            rows = int(self.bridge.record.connection.total_changes)
+        except Exception:  # closed: nothing read can be trusted
+            rows = -1
+        return self._generation, rows, self.bridge.child_id
+
+    def _history_read(self, result: tuple[object, dict[str, Any], layout.Timeline]) -> None:
+        self._loading = None
+        generation, history, timeline = result
+        if self._closed():
+            self.history_loaded.emit(False)
+            return
+        if not self._history_pending:  # everything was read whole meanwhile
+            self.history_loaded.emit(True)
+            return
+        if generation != self._written() or generation[1] < 0:
+            self._start_loading()  # a change came in meanwhile: read again with it
+            return
+        self._inputs.update(history)
+        self._history_pending = False
+        self._generation += 1
+        self.bridge.keep(CountResult, self.bridge.child_id, history["counts"], generation[1])
+        self._hand_over(timeline)
+
+    def _hand_over(self, whole: layout.Timeline) -> None:
+        """Show ``whole`` (the timeline with the whole history) a few lanes at a time, one
+        step per turn of the event loop: drawing a chart's whole series the first time is
+        the dearest part of a repaint (tens of ms on a long record each), so the window
+        answers between them.  Until the last step the other lanes show the recent months,
+        the same in the range on screen."""
+        shown = self.widget.timeline
+        new = [
+            lane.key
+            for lane in whole.lanes
+            if shown is None
+            or (inputs := layout.lane_inputs(lane.key)) is None
+            or HISTORY.intersection(inputs)
+        ]
+        steps = [[key for key in new if key not in analytes.BY_CODE]]
+        steps += [[key] for key in new if key in analytes.BY_CODE]
+        self._handing = (whole, [step for step in steps if step], set())
+        self._hand_over_step()
+
+    def _hand_over_step(self) -> None:
+        if self._handing is None:
+            return
+        whole, steps, given = self._handing
+        shown = self.widget.timeline
+        if self._closed():
+            self._handing = None
+            self.history_loaded.emit(False)
+            return
+        if len(steps) <= 1 or shown is None:
+            self._finish_hand_over()
+            return
+        given = given | set(steps[0])
+        self._handing = (whole, steps[1:], given)
+        now = {lane.key: lane for lane in shown.lanes}
+        lanes = [lane if lane.key in given else now.get(lane.key, lane) for lane in whole.lanes]
+        partial = layout.Timeline(lanes, whole.first, whole.last, whole.today, whole.phases)
+        self._show_timeline(partial, keep_range=True)
+        self.widget.repaint()  # now, not with the next step's
+        QTimer.singleShot(0, self, self._hand_over_step)
+
+    def _finish_hand_over(self) -> None:
+        """The whole history on screen (at once when a change needs it now)."""
+        if self._handing is None:
+            return
+        whole = self._handing[0]
+        self._handing = None
+        self._show_timeline(whole, keep_range=True)
+        self.history_loaded.emit(True)
+
+    def _history_stopped(self) -> None:
+        """Cancelled: out of date (read again), or the window is closing (nothing)."""
+        self._loading = None
+        if self._closed():
+            self.history_loaded.emit(False)
+            return
+        if self._history_pending:
+            self._start_loading()
+        else:
+            self.history_loaded.emit(True)
+
+    def _history_failed(self, exc: BaseException) -> None:
+        """The read failed (the file went away, a lock held too long): the history is read
+        on the GUI thread instead, as without a job; a fault of the program's is raised."""
+        self._loading = None
+        if self._closed():
+            self.history_loaded.emit(False)
+            return
+        if not isinstance(exc, (RecordError, OSError, sqlite3.Error)):
+            raise exc
+        self._jobs = None
+        self._history_timer.start()
+
+    def stop_loading(self) -> None:
+        """Stop the history read under way at its next step (the window closing)."""
+        self._loading_stop.set()
+
+    def _closed(self) -> bool:
+        window = self.window()
+        return bool(getattr(window, "closing", False))
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self._stale:
             self.refresh(changed=self._stale_inputs)
-        if self._history_pending:
+        if self._history_pending and self._jobs is None:
             self._history_timer.start()
+
+
+@contextlib.contextmanager
+def _kept_objects() -> Iterator[None]:
+    """Around making objects that are kept (years of entries and their lay-out): Python's
+    cycle collector paused, then everything alive moved out of its sight (``gc.freeze``).
+    Each of its full passes walks every object with the GIL held, so the GUI thread stood
+    still 0.1–0.5 s at a time while a long history was read, and again after; what is
+    frozen is still freed when no longer referred to (only cycles among it are not)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if collecting:
+            gc.enable()
+
+
+def _read_whole(record: Record, name: str, child_id: int) -> list[Any]:
+    """One of the history inputs, the whole of it (on any thread, from ``record``)."""
+    if name == "counts":
+        return record.counts(child_id)
+    return record.entries(INPUT_MODELS[name], child_id)
