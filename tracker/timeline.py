@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -269,8 +270,59 @@ class Lane:
     def drawn_as_spans(self) -> bool:
         return self.key in SPAN_LANES
 
+    # what visible_spans found last: (the spans list, its length, x0, x1, the spans)
+    _visible: tuple[object, int, float, float, list[Span]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+    # the spans' starts (sorted) and the running furthest end, for bisection; None while
+    # the spans are not in order of start (then every span is looked at)
+    _span_index: tuple[object, int, list[float] | None, list[float]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    def span_range(self, x0: float, x1: float) -> tuple[int, int] | None:
+        """Indices [lo, hi) of ``spans`` outside which none reaches the days [x0, x1]
+        (some inside may not either); None while the spans are not in order of start."""
+        self.visible_spans(x0, x1)
+        index = self._span_index
+        assert index is not None
+        if index[2] is None:
+            return None
+        return bisect.bisect_left(index[3], x0), bisect.bisect_right(index[2], x1)
+
     def visible_spans(self, x0: float, x1: float) -> list[Span]:
-        return [s for s in self.spans if (s.plan_x1 or s.x1) >= x0 and s.x0 <= x1]
+        """The spans (or their planned rest) in the days [x0, x1], in their order: found
+        by bisection over the starts, and kept for the next call with the same days (a
+        paint asks several times)."""
+        spans = self.spans
+        last = self._visible
+        if (
+            last is not None
+            and last[0] is spans
+            and last[1] == len(spans)
+            and (last[2], last[3]) == (x0, x1)
+        ):
+            return last[4]
+        index = self._span_index
+        if index is None or index[0] is not spans or index[1] != len(spans):
+            starts = [s.x0 for s in spans]
+            reach: list[float] = []
+            furthest = -math.inf
+            for s in spans:
+                furthest = max(furthest, s.plan_x1 or s.x1)
+                reach.append(furthest)
+            ordered = all(a <= b for a, b in itertools.pairwise(starts))
+            index = self._span_index = (spans, len(spans), starts if ordered else None, reach)
+        starts_or_none, reach = index[2], index[3]
+        if starts_or_none is None:
+            found = [s for s in spans if (s.plan_x1 or s.x1) >= x0 and s.x0 <= x1]
+        else:
+            # before ``lo`` every span ends before x0; from ``hi`` on each starts after x1
+            lo = bisect.bisect_left(reach, x0)
+            hi = bisect.bisect_right(starts_or_none, x1)
+            found = [s for s in spans[lo:hi] if (s.plan_x1 or s.x1) >= x0]
+        self._visible = (spans, len(spans), x0, x1, found)
+        return found
 
     def visible_marks(self, x0: float, x1: float) -> list[Mark]:
         if len(self.mark_xs) != len(self.marks):
@@ -292,14 +344,34 @@ class Timeline:
 
     def day_of_phase(self, x: float) -> tuple[str, int] | None:
         """The phase running on day ``x`` and its day number (actual dates first)."""
-        d = date_of(x)
-        best: tuple[str, int] | None = None
-        for p in self.phases:
-            start, end = p.start, p.end
-            if start is None or d < start or (end is not None and d > end):
-                continue
-            best = (p.display_name, day_of_phase(start, d))
-        return best
+        return _day_of_phase(self.phases, date_of(x))
+
+    def days_of_phase(self, first: int, last: int) -> dict[int, tuple[str, int]]:
+        """:meth:`day_of_phase` of each day ``first`` … ``last`` (ordinals) that has one:
+        the phases running in those days are looked for once, not once a day."""
+        start_of, end_of = date_of(first), date_of(last)
+        running = [
+            p
+            for p in self.phases
+            if p.start is not None and p.start <= end_of and (p.end is None or p.end >= start_of)
+        ]
+        out: dict[int, tuple[str, int]] = {}
+        for day in range(first, last + 1):
+            found = _day_of_phase(running, date_of(day))
+            if found is not None:
+                out[day] = found
+        return out
+
+
+def _day_of_phase(phases: Sequence[Phase], d: dt.date) -> tuple[str, int] | None:
+    """The last of ``phases`` running on ``d`` and its day number in it."""
+    best: tuple[str, int] | None = None
+    for p in phases:
+        start, end = p.start, p.end
+        if start is None or d < start or (end is not None and d > end):
+            continue
+        best = (p.display_name, day_of_phase(start, d))
+    return best
 
 
 # ---------------------------------------------------------------------- lane packing
@@ -453,6 +525,45 @@ def thin(points: Sequence[Point], x0: float, x1: float, columns: int) -> list[Po
     if bucket:
         out.extend(_reduce(bucket))
     return out
+
+
+def thin_xy(
+    xs: Sequence[float], ys: Sequence[float], bucket: float
+) -> tuple[list[float], list[float]]:
+    """The points (``xs`` sorted) kept when each stretch of ``bucket`` days counted from
+    day 0 keeps at most four: its first, lowest, highest and last, in their order.  The
+    stretches do not move with the range shown, so one thinning serves every pan at a
+    zoom; a stretch no wider than a pixel column keeps every nadir and peak of it."""
+    out_x: list[float] = []
+    out_y: list[float] = []
+    n = len(xs)
+    if bucket <= 0 or n <= 4:
+        return list(xs), list(ys)
+    floor = math.floor
+    start = 0
+    while start < n:
+        key = floor(xs[start] / bucket)
+        limit = (key + 1) * bucket
+        stop = start + 1
+        lo = hi = start
+        low, high = ys[start], ys[start]
+        while stop < n and xs[stop] < limit:
+            y = ys[stop]
+            if y < low:
+                low, lo = y, stop
+            elif y > high:
+                high, hi = y, stop
+            stop += 1
+        last = stop - 1
+        if last - start < 4:
+            out_x.extend(xs[start:stop])
+            out_y.extend(ys[start:stop])
+        else:
+            for k in sorted({start, lo, hi, last}):
+                out_x.append(xs[k])
+                out_y.append(ys[k])
+        start = stop
+    return out_x, out_y
 
 
 def _reduce(bucket: list[Point]) -> list[Point]:

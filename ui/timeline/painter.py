@@ -11,9 +11,12 @@ nothing.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -42,6 +45,7 @@ from tracker.timeline import (
     Threshold,
     Timeline,
     thin,
+    thin_xy,
     ticks,
 )
 
@@ -285,19 +289,40 @@ def place_marks(
         ]
     height = fm.height()
     lo, hi = area.left() + 1, area.right() - 1
-    # per row: (left, right, index of the owner in ``placed``, is a label)
-    taken: list[list[tuple[float, float, int, bool]]] = [[] for _ in range(rows)]
+    # per row, in order of left edge: the lefts, the rights, the index of the owner in
+    # ``placed`` and whether it is a label.  No label overlaps anything and every mark's
+    # box is as wide as every other's, so the rights are in order too: the neighbours of a
+    # place are found by bisection, not by a look at everything placed before.
+    lefts: list[list[float]] = [[] for _ in range(rows)]
+    rights: list[list[float]] = [[] for _ in range(rows)]
+    owners: list[list[tuple[int, bool]]] = [[] for _ in range(rows)]
     placed: list[PlacedMark] = []
+    widths: dict[str, float] = {}
+
+    def width_of(text: str) -> float:
+        found = widths.get(text)
+        if found is None:
+            found = widths[text] = fm.horizontalAdvance(text)
+        return found
 
     def free(row: int, left: float, right: float) -> bool:
-        return all(right + _GAP <= a or b + _GAP <= left for a, b, _, _ in taken[row])
+        k = bisect.bisect_left(lefts[row], right + _GAP)  # those that start before right
+        return k == 0 or rights[row][k - 1] + _GAP <= left
 
     def room(row: int, left: float, right: float) -> tuple[float, float]:
         """The widest free stretch of ``row`` to the right of ``right`` and to the left of
         ``left`` (a symbol's box), inside the area."""
-        ahead = min((a for a, _, _, _ in taken[row] if a >= right), default=hi + _GAP)
-        behind = max((b for _, b, _, _ in taken[row] if b <= left), default=lo - _GAP)
+        k = bisect.bisect_left(lefts[row], right)
+        ahead = lefts[row][k] if k < len(lefts[row]) else hi + _GAP
+        k = bisect.bisect_right(rights[row], left)
+        behind = rights[row][k - 1] if k > 0 else lo - _GAP
         return ahead - _GAP - (right + 3), (left - 3) - (behind + _GAP)
+
+    def take(row: int, left: float, right: float, index: int, is_label: bool) -> None:
+        k = bisect.bisect_right(lefts[row], left)
+        lefts[row].insert(k, left)
+        rights[row].insert(k, right)
+        owners[row].insert(k, (index, is_label))
 
     def label_box(cx: float, cy: float, width: float, side: str) -> QRectF:
         left = cx + size + 3 if side == "right" else cx - size - 3 - width
@@ -307,7 +332,7 @@ def place_marks(
         cx = px(mark.x)
         s_left, s_right = cx - size, cx + size
         text = mark.label
-        width = fm.horizontalAdvance(text) if text else 0.0
+        width = width_of(text) if text else 0.0
         open_rows = [r for r in range(rows) if free(r, s_left, s_right)]
         choice: tuple[int, str, str, float] | None = None  # row, side, text, width
         if text:
@@ -330,7 +355,7 @@ def place_marks(
                 )
                 short = shortened(text, fm, best[2])
                 if short:
-                    choice = (best[0], best[1], short, fm.horizontalAdvance(short))
+                    choice = (best[0], best[1], short, width_of(short))
         if choice is not None:
             row, side, shown, shown_w = choice
         elif open_rows:
@@ -341,7 +366,7 @@ def place_marks(
             def in_the_way(r: int, left: float, right: float) -> list[int]:
                 return [
                     i
-                    for a, b, i, is_label in taken[r]
+                    for a, b, (i, is_label) in zip(lefts[r], rights[r], owners[r], strict=True)
                     if is_label and not (right + _GAP <= a or b + _GAP <= left)
                 ]
 
@@ -349,15 +374,22 @@ def place_marks(
             dropped = set(in_the_way(row, s_left, s_right))
             for i in dropped:
                 placed[i] = replace(placed[i], label=False, text="", rect=None)
-            taken[row] = [t for t in taken[row] if not (t[3] and t[2] in dropped)]
+            kept = [
+                (a, b, o)
+                for a, b, o in zip(lefts[row], rights[row], owners[row], strict=True)
+                if not (o[1] and o[0] in dropped)
+            ]
+            lefts[row] = [a for a, _, _ in kept]
+            rights[row] = [b for _, b, _ in kept]
+            owners[row] = [o for _, _, o in kept]
             side, shown, shown_w = "", "", 0.0
         cy = area.top() + row * style.mark_row + size + 3
         index = len(placed)
-        taken[row].append((s_left, s_right, index, False))
+        take(row, s_left, s_right, index, False)
         rect = None
         if shown:
             rect = label_box(cx, cy, shown_w, side)
-            taken[row].append((rect.left(), rect.right(), index, True))
+            take(row, rect.left(), rect.right(), index, True)
         placed.append(PlacedMark(mark, cx, cy, bool(shown), shown, rect))
     return placed
 
@@ -683,6 +715,47 @@ def _drawing_order(lane: Lane, placed: list[PlacedMark]) -> list[PlacedMark]:
     return sorted(placed, key=lambda item: item.mark.kind != "given")
 
 
+CHUNK = 256  # segments per kept piece of a chart's line (a pan draws only the pieces shown)
+
+
+class _Pieces:
+    """A chart's line (or its dots) in (day, value) units, cut into polygons of at most
+    :data:`CHUNK` segments that share their end points, in the order of days: drawing
+    the days [a, b] draws only the pieces that reach them (no copy of a whole history's
+    polygon per paint: PySide converts a ``QPolygonF.mid`` to a Python list and back)."""
+
+    def __init__(self, runs: list[tuple[list[float], list[float]]], least: int = 2) -> None:
+        self.starts: list[float] = []
+        self.ends: list[float] = []
+        self.polygons: list[QPolygonF] = []
+        self.size = 0
+        for xs, ys in runs:  # each run a line of its own: a gap is not joined
+            if len(xs) < least:
+                continue
+            step = CHUNK if least > 1 else CHUNK + 1
+            first = 0
+            while first < len(xs) - (least - 1):
+                last = min(first + step, len(xs) - 1)
+                self.polygons.append(
+                    QPolygonF(
+                        [
+                            QPointF(x, y)
+                            for x, y in zip(xs[first : last + 1], ys[first : last + 1], strict=True)
+                        ]
+                    )
+                )
+                self.starts.append(xs[first])
+                self.ends.append(xs[last])
+                self.size += last + 1 - first
+                first = last if least > 1 else last + 1
+
+    def shown(self, a: float, b: float) -> list[QPolygonF]:
+        """The pieces with a point in [a, b], or a segment across it."""
+        lo = bisect.bisect_left(self.ends, a)
+        hi = bisect.bisect_right(self.starts, b)
+        return self.polygons[lo:hi]
+
+
 class TimelinePainter:
     """Paints ``timeline`` for the days [x0, x1] into ``rect``; :meth:`paint_focus` draws
     the focus ring of one item over it (the screen keeps the picture of :meth:`paint` and
@@ -692,6 +765,9 @@ class TimelinePainter:
         self.style = style or Style()
         self.ink = LIGHT_INK  # the widget sets its palette's (:func:`ink_for`)
         self._polylines: dict[int, tuple[Series, QPolygonF, list[int]]] = {}
+        # (a series' id, what: "line" or "dots", bucket days or 0) → (the series, the runs
+        # of points it was made from, the pieces): :meth:`_pieces`
+        self._kept_pieces: dict[tuple[int, str, float], tuple[Series, object, _Pieces]] = {}
         self._labels: dict[
             tuple[object, ...], tuple[Series, list[tuple[Threshold, QRectF | None, str]]]
         ] = {}
@@ -708,6 +784,15 @@ class TimelinePainter:
         self.stamped = 0  # marks put down from a kept image (for tests)
         # labels laid out once: a font's key → text → layout (:meth:`_laid_out`)
         self._texts: dict[str, dict[str, QStaticText]] = {}
+        # (a span lane's id, scale, row height) → what _narrow_spans made of its spans
+        self._narrow_kept: dict[
+            tuple[object, ...], tuple[Lane, list[Span], Any, Any, list[int]]
+        ] = {}
+        self._widths: dict[str, dict[str, float]] = {}  # a font's key → text → its width
+        # the axis labels of the last paint: (timeline, what they depend on, the labels)
+        self._axis_kept: (
+            tuple[Timeline, tuple[object, ...], list[tuple[str, str, QRectF]]] | None
+        ) = None
         # a list to collect every label drawn, (what, text, box), for tests; None: not kept
         self.drawn_labels: list[tuple[str, str, QRectF]] | None = None
 
@@ -782,7 +867,19 @@ class TimelinePainter:
         """The axis's labels and their boxes (kind "major", "tick", "day" or "today"):
         the dates on the first line, the phase days ("D22") and "today" on the second, each
         inside the time area (shifted inward at an edge) and off the others; "today" keeps
-        its place and a phase day under it is left out (tracker.label_layout)."""
+        its place and a phase day under it is left out (tracker.label_layout).  Kept
+        for the same timeline, range, plot and font: :meth:`_today` asks again."""
+        key = (x0, x1, g.plot.getRect(), font.key(), self.style.show_day_of_phase, timeline.today)
+        kept = self._axis_kept
+        if kept is not None and kept[0] is timeline and kept[1] == key:
+            return kept[2]
+        out = self._make_axis_labels(g, x0, x1, px, timeline, font)
+        self._axis_kept = (timeline, key, out)
+        return out
+
+    def _make_axis_labels(
+        self, g: Geometry, x0: float, x1: float, px, timeline: Timeline, font: QFont
+    ) -> list[tuple[str, str, QRectF]]:
         fm = QFontMetricsF(font)
         bold = QFont(font)
         bold.setBold(True)
@@ -808,11 +905,7 @@ class TimelinePainter:
         days_visible = x1 - x0
         if self.style.show_day_of_phase and 0 < days_visible <= 45:
             step = 1 if days_visible <= 16 else 7
-            for day in range(int(x0), int(x1) + 1):
-                found = timeline.day_of_phase(day)
-                if found is None:
-                    continue
-                _name, n = found
+            for day, (_name, n) in timeline.days_of_phase(int(x0), int(x1)).items():
                 if step > 1 and n != 1 and n % step != 1:
                     continue
                 label = QCoreApplication.translate("TimelinePainter", "D{day}").format(day=n)
@@ -884,6 +977,8 @@ class TimelinePainter:
                 return []
             point_px, point_py = _chart_mapping(lane.series, area, x0, x1)
             i, j = lane.series.visible_slice(x0, x1)
+            if j - i > area.width() / 4:
+                return []  # too dense to point at one result (no hit box either)
             return [
                 QRectF(point_px(pt.x) - 5, point_py(pt.y) - 5, 10, 10)
                 for pt in lane.series.points[i:j]
@@ -977,23 +1072,81 @@ class TimelinePainter:
         least = 6 if span.open_ended else 2  # a plan started today is a mark, not a sliver
         return QRectF(left, area.top() + span.row * row_h + 2, max(right - left, least), row_h - 4)
 
-    def _wide_spans(self, p: QPainter, lane: Lane, area: QRectF, x0: float, x1: float, px) -> None:
-        fm = QFontMetricsF(p.font())
+    def _narrow_spans(
+        self, lane: Lane, scale: float, lo: int, hi: int
+    ) -> tuple[dict[tuple[str, bool], list[QRectF]], set[int]]:
+        """The spans ``lo`` … ``hi`` of ``lane`` too narrow at ``scale`` (pixels a day) for
+        a label or an outline, as rectangles in pixels from day 0 and the lane's top, by
+        look; and the indices of the others.  Kept per lane and scale, and grown as a pan
+        brings other spans in: a pan at one zoom places each span once."""
+        key = (id(lane), scale, self.style.phase_row)
+        kept = self._narrow_kept.get(key)
+        if kept is None or kept[0] is not lane or kept[1] is not lane.spans:
+            kept = (lane, lane.spans, {}, set(), [lo, lo])
+            if len(self._narrow_kept) > 48:
+                self._narrow_kept.clear()
+            self._narrow_kept[key] = kept
+        _, spans, narrow, wide, done = kept
         row_h = self.style.phase_row
+        todo = [(lo, min(done[0], hi)), (max(done[1], lo), hi)]
+        for a, b in todo:
+            for k in range(a, b):
+                span = spans[k]
+                left, right = span.x0 * scale, span.x1 * scale
+                if right - left < 6 and span.plan_x1 is None and not span.open_ended:
+                    r = QRectF(left, span.row * row_h + 2, max(right - left, 1), row_h - 4)
+                    narrow.setdefault((span.kind, span.planned), []).append(r)
+                else:
+                    wide.add(k)
+        done[0], done[1] = min(done[0], lo), max(done[1], hi)
+        return narrow, wide
+
+    def _width(self, fm: QFontMetricsF, font: QFont, text: str) -> float:
+        """``fm.horizontalAdvance(text)``, kept per font (a label measured once, not on
+        every pan and zoom step)."""
+        widths = self._widths.get(font.key())
+        if widths is None:
+            if len(self._widths) > 8:
+                self._widths.clear()
+            widths = self._widths[font.key()] = {}
+        found = widths.get(text)
+        if found is None:
+            if len(widths) > 8192:
+                widths.clear()
+            found = widths[text] = fm.horizontalAdvance(text)
+        return found
+
+    def _wide_spans(self, p: QPainter, lane: Lane, area: QRectF, x0: float, x1: float, px) -> None:
+        font = p.font()
+        fm = QFontMetricsF(font)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         spans = lane.visible_spans(x0, x1)
         laid_out = self._laid_out(p)
-        narrow: dict[tuple[str, bool], list[QRectF]] = {}
-        ends: dict[int, list[tuple[float, float]]] = {}  # each row's spans (left, right)
-        for span in spans:  # where a label beside a narrow span may go
-            ends.setdefault(span.row, []).append((px(span.x0), px(span.plan_x1 or span.x1)))
-        for span in spans:
-            left, right = px(span.x0), px(span.x1)
-            if right - left < 6 and span.plan_x1 is None and not span.open_ended:
-                # Too narrow for a label or an outline (years at a glance): batch by look.
-                r = QRectF(left, area.top() + span.row * row_h + 2, max(right - left, 1), row_h - 4)
-                narrow.setdefault((span.kind, span.planned), []).append(r)
+        bounds = lane.span_range(x0, x1)
+        scale = scale_x(x0, x1, area)
+        if bounds is not None:
+            narrow, wide = self._narrow_spans(lane, scale, *bounds)
+            offset = bounds[0]
+            drawn = [
+                s for k, s in enumerate(lane.spans[bounds[0] : bounds[1]], offset) if k in wide
+            ]
+        else:  # spans not in order of start: each looked at here
+            narrow, drawn = {}, []
+            row_h = self.style.phase_row
+            for span in spans:
+                left, right = px(span.x0), px(span.x1)
+                if right - left < 6 and span.plan_x1 is None and not span.open_ended:
+                    r = QRectF(
+                        left, area.top() + span.row * row_h + 2, max(right - left, 1), row_h - 4
+                    )
+                    narrow.setdefault((span.kind, span.planned), []).append(r)
+                else:
+                    drawn.append(span)
+        rows: dict[int, tuple[list[float], list[float]]] | None = None
+        for span in drawn:
+            if (span.plan_x1 or span.x1) < x0 or span.x0 > x1:
                 continue
+            left = px(span.x0)
             r = self._span_box(span, area, px)
             colour = PHASE_COLOURS.get(span.kind, PHASE_COLOURS["other"])
             if span.planned:
@@ -1025,19 +1178,36 @@ class TimelinePainter:
                 p.drawPolygon(tri)
             label = span.label
             visible = r.intersected(area)
-            if visible.width() > fm.horizontalAdvance(label[:3]) + 6:
+            if visible.width() > self._width(fm, font, label[:3]) + 6:
                 p.setPen(TEXT)
                 text = fm.elidedText(label, Qt.TextElideMode.ElideRight, visible.width() - 6)
                 self._left_text(p, visible.adjusted(4, 0, -2, 0), text, fm, laid_out)
             else:  # too narrow (a plan started today): the label beside it, if it fits
-                row = ends[span.row]
-                high = min([x for x, _ in row if x > left + 0.5] + [area.right()])
-                low = max([e for x, e in row if e < left - 0.5] + [area.left()])
+                if rows is None:  # each row's spans' lefts and rights, in order
+                    rows = {}
+                    for other in spans:
+                        lefts, rights = rows.setdefault(other.row, ([], []))
+                        lefts.append(px(other.x0))
+                        rights.append(px(other.plan_x1 or other.x1))
+                    for lefts, rights in rows.values():
+                        lefts.sort()
+                        rights.sort()
+                lefts, rights = rows[span.row]
+                after = bisect.bisect_right(lefts, left + 0.5)
+                high = min(lefts[after], area.right()) if after < len(lefts) else area.right()
+                before = bisect.bisect_left(rights, left - 0.5)
+                low = max(rights[before - 1], area.left()) if before > 0 else area.left()
                 beside = outside_label(label, r, low, high, fm, span.open_ended)
                 if beside is not None:
                     p.setPen(self.ink.text)
                     self._left_text(p, beside[0], beside[1], fm, laid_out)
-        self._draw_narrow(p, narrow)
+        if bounds is not None:
+            p.save()
+            p.translate(area.left() - x0 * scale, area.top())
+            self._draw_narrow(p, narrow)
+            p.restore()
+        else:
+            self._draw_narrow(p, narrow)
 
     # ------------------------------------------------------------------ marks
 
@@ -1111,14 +1281,19 @@ class TimelinePainter:
         self, p: QPainter, lane: Lane, area: QRectF, x0: float, x1: float, px
     ) -> list[tuple[PlacedMark, QPointF, QColor]]:
         """A mark lane's marks where they are drawn, with their colours (kept)."""
-        fm = QFontMetricsF(p.font())
+        return self._placed_with_colours(lane, area, x0, x1, px, p.font())
+
+    def _placed_with_colours(  # type: ignore[no-untyped-def]
+        self, lane: Lane, area: QRectF, x0: float, x1: float, px, font: QFont
+    ) -> list[tuple[PlacedMark, QPointF, QColor]]:
+        fm = QFontMetricsF(font)
         return self._kept(  # type: ignore[no-any-return]
             lane,
             area,
             x0,
             x1,
             px,
-            p.font(),
+            font,
             "placed",
             lambda: [
                 (item, QPointF(item.cx, item.cy), _mark_colour(lane, item.mark))
@@ -1127,6 +1302,15 @@ class TimelinePainter:
                 )
             ],
         )
+
+    def marks_placed(
+        self, lane: Lane, area: QRectF, x0: float, x1: float, px, font: QFont
+    ) -> list[PlacedMark]:
+        """A mark lane's marks where :meth:`paint` puts them in ``area`` (the lane's part
+        of the plot) with ``font`` (:func:`label_font`): the placement the last paint
+        made, when it made one for the same range and size, for hit testing."""
+        placed = self._placed_with_colours(lane, area, x0, x1, px, font)
+        return [item for item, _, _ in placed]
 
     def _mark_radius(self, lane: Lane, area: QRectF, x0: float, x1: float) -> float:
         if lane.row_titles:
@@ -1386,6 +1570,55 @@ class TimelinePainter:
         self._polylines[id(series)] = (series, polygon, breaks)
         return polygon, breaks
 
+    def _runs(self, series: Series, bucket: float) -> list[tuple[list[float], list[float]]]:
+        """The series' joined runs of (days, values), each thinned to ``bucket`` days
+        (:func:`~tracker.timeline.thin_xy`; 0: every point); a thinning is made from the
+        next finer one kept, not from every point again."""
+        key = (id(series), "runs", bucket)
+        cached = self._kept_pieces.get(key)
+        if cached is not None and cached[0] is series and cached[1] is series.points:
+            return cached[2]  # type: ignore[return-value]
+        if bucket == 0:
+            _, breaks = self._polyline(series)
+            xs = [pt.x for pt in series.points]
+            ys = [pt.y for pt in series.points]
+            bounds = [0, *breaks, len(xs)]
+            runs = [(xs[a:b], ys[a:b]) for a, b in itertools.pairwise(bounds)]
+        else:
+            finer = [
+                k[2]
+                for k, v in self._kept_pieces.items()
+                if k[0] == id(series)
+                and k[1] == "runs"
+                and 0 < k[2] < bucket
+                and v[0] is series
+                and v[1] is series.points
+            ]
+            source = self._runs(series, max(finer, default=0.0))
+            runs = [thin_xy(xs, ys, bucket) for xs, ys in source]
+        self._keep((id(series), "runs", bucket), series, runs)
+        return runs
+
+    def _keep(self, key: tuple[int, str, float], series: Series, made: object) -> None:
+        if len(self._kept_pieces) > 96:
+            self._kept_pieces.clear()
+        self._kept_pieces[key] = (series, series.points, made)  # type: ignore[assignment]
+
+    def _pieces(self, series: Series, what: str, bucket: float = 0.0) -> _Pieces:
+        """The series' line ("line", thinned to ``bucket`` days) or its lab dots ("dots":
+        the results that are not worked out) as :class:`_Pieces`, kept per series."""
+        key = (id(series), what, bucket)
+        cached = self._kept_pieces.get(key)
+        if cached is not None and cached[0] is series and cached[1] is series.points:
+            return cached[2]
+        if what == "dots":
+            lab = [pt for pt in series.points if not pt.calculated]
+            made = _Pieces([([pt.x for pt in lab], [pt.y for pt in lab])], least=1)
+        else:
+            made = _Pieces(self._runs(series, bucket))
+        self._keep(key, series, made)
+        return made
+
     def _threshold_labels(
         self,
         series: Series,
@@ -1492,24 +1725,36 @@ class TimelinePainter:
                     run = thin(series.points[start:stop], x0, x1, columns)
                     p.drawPolyline(QPolygonF([QPointF(px(pt.x), py(pt.y)) for pt in run]))
                 start = stop
-        else:
+        elif j > i:
+            # More points than a few per pixel column (years at a glance): each stretch of
+            # days no wider than a column keeps its first, lowest, highest and last point
+            # (tracker.timeline.thin_xy), so no nadir or peak is lost.
+            per_day = columns / max(x1 - x0, 1e-9)
+            bucket = 0.0
+            if j - i > 2 * columns:
+                bucket = 2.0 ** math.floor(math.log2(1 / per_day))
+            a, b = series.xs[i], series.xs[j - 1]
             p.setTransform(transform, True)
-            for stop in runs:
-                if stop - start > 1:
-                    whole = start == 0 and stop == polygon.size()
-                    p.drawPolyline(polygon if whole else polygon.mid(start, stop - start))
-                start = stop
+            for piece in self._pieces(series, "line", bucket).shown(a, b):
+                p.drawPolyline(piece)
         p.restore()
-        pts = series.points[i:j]
         p.setPen(QPen(colour, 1))
         p.setBrush(colour)
-        if not sparse and len(pts) < columns / 2:  # dense: small squares in one call
+        if not sparse and j - i < columns / 2:
+            # dense: small squares in one call a piece, through the same transform (a
+            # 3-pixel square pen's point: the pixels of a 2×2 box with its 1-pixel outline)
+            dot = QPen(colour, 3)
+            dot.setCosmetic(True)
+            dot.setCapStyle(Qt.PenCapStyle.SquareCap)
+            p.save()
             p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-            p.drawRects(
-                [QRectF(px(pt.x) - 1, py(pt.y) - 1, 2, 2) for pt in pts if not pt.calculated]
-            )
+            p.setPen(dot)
+            p.setTransform(transform, True)
+            for piece in self._pieces(series, "dots").shown(series.xs[i], series.xs[j - 1]):
+                p.drawPoints(piece)
+            p.restore()
         # denser still (points under 2 px apart): the line alone shows the shape
-        for point in pts if sparse else ():
+        for point in series.points[i:j] if sparse else ():
             c = QPointF(px(point.x), py(point.y))
             if point.calculated:  # a worked-out ANC: hollow square, never a lab dot
                 p.setBrush(self.ink.background)

@@ -22,13 +22,14 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from tracker.i18n import tr
 from tracker.i18n.formats import date_text
-from tracker.timeline import Ref, Timeline, preset_range
+from tracker.timeline import Lane, Ref, Timeline, preset_range
 from ui.plain import plain_tooltip
 from ui.timeline.painter import (
+    Geometry,
     TimelinePainter,
     ink_for,
+    is_thin,
     label_font,
-    placed_marks,
     required_height,
 )
 
@@ -79,6 +80,9 @@ class TimelineWidget(QWidget):
         self.x0 = 0.0
         self.x1 = 1.0
         self._hits: list[Hit] = []
+        self._lane_hit_lists: dict[str, list[Hit]] = {}  # a lane's key → its items' boxes
+        self._hits_of: Timeline | None = None  # the timeline those are of
+        self._geometry_of: tuple[tuple[object, ...], Geometry] | None = None
         self._focused: Ref | None = None
         self._own_name: str | None = None  # the accessible name while an item names it
         self._drag_from: QPointF | None = None
@@ -104,7 +108,7 @@ class TimelineWidget(QWidget):
         if first or not keep_range:
             self.apply_preset(self.opening_preset)
         self._fit_height()
-        self._hits = []
+        self._forget_hits()
         self.update()
 
     def _fit_height(self) -> None:
@@ -130,7 +134,7 @@ class TimelineWidget(QWidget):
         days = min(max(x1 - x0, MIN_DAYS), MAX_DAYS)
         centre = (x0 + x1) / 2
         self.x0, self.x1 = centre - days / 2, centre + days / 2
-        self._hits = []
+        self._forget_hits()
         self.update()
         self.range_changed.emit(self.x0, self.x1)
 
@@ -155,7 +159,7 @@ class TimelineWidget(QWidget):
         days = min(max((self.x1 - self.x0) / factor, MIN_DAYS), MAX_DAYS)
         self.x0 = anchor - frac * days
         self.x1 = self.x0 + days
-        self._hits = []
+        self._forget_hits()
         self.update()
         self.range_changed.emit(self.x0, self.x1)
 
@@ -191,9 +195,8 @@ class TimelineWidget(QWidget):
                 self._paint_static(p)
             if self.timeline is None:
                 return
-            focused = self.focused_item()
-            if focused is not None:
-                ref = focused.ref
+            if self._focused is not None:  # its ring where it is drawn (none where not)
+                ref = self._focused
                 self.painter.paint_focus(
                     p, QRectF(self.rect()), self.timeline, self.x0, self.x1, (ref.kind, ref.id)
                 )
@@ -264,14 +267,39 @@ class TimelineWidget(QWidget):
     # ------------------------------------------------------------------ hit testing
 
     def hit_items(self) -> list[Hit]:
-        """Everything drawn in the visible range, left to right, with its screen box."""
+        """Everything drawn in the visible range, left to right, with its screen box: made
+        when first asked for after a change (a Tab or arrow key), not on every zoom step."""
         if self._hits or self.timeline is None:
             return self._hits
+        hits = [h for lane in self.timeline.lanes for h in self._lane_hits(lane)]
+        hits.sort(key=lambda h: (h.rect.left(), h.rect.top()))
+        self._hits = hits
+        return hits
+
+    def _geometry(self):  # type: ignore[no-untyped-def]
+        """The lanes' boxes for the range and size shown (kept until either changes)."""
         from ui.timeline.painter import layout_lanes
 
-        geometry = layout_lanes(
-            self.timeline, QRectF(self.rect()), self.painter.style, self.x0, self.x1
-        )
+        assert self.timeline is not None
+        key = (self.timeline, self.x0, self.x1, self.width(), self.height())
+        if self._geometry_of is None or self._geometry_of[0] != key:
+            g = layout_lanes(
+                self.timeline, QRectF(self.rect()), self.painter.style, self.x0, self.x1
+            )
+            self._geometry_of = (key, g)
+        return self._geometry_of[1]
+
+    def _lane_hits(self, lane: Lane) -> list[Hit]:
+        """What ``lane`` draws in the visible range, with its screen boxes (kept per lane
+        until the range, the size or the timeline changes: a hover looks only at the
+        lane under the pointer)."""
+        if self._hits_of is not self.timeline:
+            self._lane_hit_lists = {}
+            self._hits_of = self.timeline
+        found = self._lane_hit_lists.get(lane.key)
+        if found is not None:
+            return found
+        geometry = self._geometry()
         plot = geometry.plot
         scale = plot.width() / max(self.x1 - self.x0, 1e-9)
 
@@ -280,60 +308,58 @@ class TimelineWidget(QWidget):
 
         hits: list[Hit] = []
         style = self.painter.style
-        # the marks where paint() draws them: the same layout, the same font
-        marks = placed_marks(
-            self.timeline,
-            QRectF(self.rect()),
-            self.x0,
-            self.x1,
-            style,
-            label_font(self.font(), style),
-        )
-        for lane in self.timeline.lanes:
-            area = geometry.lanes[lane.key]
-            if lane.drawn_as_spans:
-                for s in lane.visible_spans(self.x0, self.x1):
-                    r = QRectF(
-                        px(s.x0),
-                        area.top() + s.row * style.phase_row,
-                        max(px(s.x1) - px(s.x0), 4),
-                        style.phase_row,
-                    )
-                    hits.append(Hit(s.ref, s.tooltip, r))
-            elif lane.series is not None:
-                series = lane.series
-                inner = area.adjusted(0, 6, 0, -4)
-                y_min, y_max = series.scale(self.x0, self.x1)
-                span = y_max - y_min or 1.0
-                i, j = series.visible_slice(self.x0, self.x1)
-                if j - i > plot.width() / 4:
-                    continue  # too dense to point at one result; zoom in
+        area = geometry.lanes[lane.key]
+        if lane.drawn_as_spans:
+            for s in lane.visible_spans(self.x0, self.x1):
+                r = QRectF(
+                    px(s.x0),
+                    area.top() + s.row * style.phase_row,
+                    max(px(s.x1) - px(s.x0), 4),
+                    style.phase_row,
+                )
+                hits.append(Hit(s.ref, s.tooltip, r))
+        elif lane.series is not None:
+            series = lane.series
+            inner = area.adjusted(0, 6, 0, -4)
+            y_min, y_max = series.scale(self.x0, self.x1)
+            span = y_max - y_min or 1.0
+            i, j = series.visible_slice(self.x0, self.x1)
+            if j - i <= plot.width() / 4:  # else too dense to point at one result; zoom in
                 for pt in series.points[i:j]:
                     if not self.x0 <= pt.x <= self.x1:
                         continue
                     y = inner.bottom() - (pt.y - y_min) / span * inner.height()
                     hits.append(Hit(pt.ref, pt.tooltip, QRectF(px(pt.x) - 5, y - 5, 10, 10)))
-            else:
-                for item in marks.get(lane.key, ()):
-                    hits.append(
-                        Hit(
-                            item.mark.ref,
-                            item.mark.tooltip,
-                            QRectF(item.cx - 8, item.cy - 8, 16, 16),
-                        )
-                    )
-        hits.sort(key=lambda h: (h.rect.left(), h.rect.top()))
-        self._hits = hits
+        elif not is_thin(lane, self.x0, self.x1):
+            # the marks where paint() draws them: the same placement, kept by the painter
+            plot_area = QRectF(plot.left(), area.top(), plot.width(), area.height())
+            font = label_font(self.font(), style)
+            for item in self.painter.marks_placed(lane, plot_area, self.x0, self.x1, px, font):
+                hits.append(
+                    Hit(item.mark.ref, item.mark.tooltip, QRectF(item.cx - 8, item.cy - 8, 16, 16))
+                )
+        self._lane_hit_lists[lane.key] = hits
         return hits
 
+    def _forget_hits(self) -> None:
+        """The items' boxes are of another range or size: made again when next asked for."""
+        self._hits = []
+        self._lane_hit_lists = {}
+
     def hit_at(self, pos: QPointF) -> Hit | None:
-        best: Hit | None = None
-        for h in self.hit_items():
-            if h.rect.adjusted(-2, -2, 2, 2).contains(pos) and (
-                best is None or h.rect.width() < best.rect.width()
-            ):
-                best = h  # the smallest item under the pointer wins (a mark over a band)
-        return best
+        if self.timeline is None:
+            return None
+        geometry = self._geometry()
+        under: list[Hit] = []
+        for lane in self.timeline.lanes:
+            area = geometry.lanes.get(lane.key)
+            if area is None or not area.top() - 8 <= pos.y() <= area.bottom() + 8:
+                continue  # a box reaches at most 8 px past its lane (a mark's 16-px box)
+            under += [
+                h for h in self._lane_hits(lane) if h.rect.adjusted(-2, -2, 2, 2).contains(pos)
+            ]
+        # the smallest item under the pointer wins (a mark over a band), then the leftmost
+        return min(under, key=lambda h: (h.rect.width(), h.rect.left(), h.rect.top()), default=None)
 
     def focused_item(self) -> Hit | None:
         if self._focused is None:
@@ -427,7 +453,7 @@ class TimelineWidget(QWidget):
         return text
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        self._hits = []  # the items' boxes were of the size before
+        self._forget_hits()  # the items' boxes were of the size before
         super().resizeEvent(event)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
@@ -458,7 +484,7 @@ class TimelineWidget(QWidget):
             plot = self._plot()
             days = (self._drag_range[1] - self._drag_range[0]) * dx / max(plot.width(), 1)
             self.x0, self.x1 = self._drag_range[0] - days, self._drag_range[1] - days
-            self._hits = []
+            self._forget_hits()
             self.update()
             self.range_changed.emit(self.x0, self.x1)
         else:
