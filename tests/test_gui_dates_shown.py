@@ -113,7 +113,7 @@ def test_the_printed_summary_and_card_read_dates_in_spanish(demo: Record, spanis
 
     [child] = demo.children()
     assert child.id is not None
-    doc, _charts = build_document(make_summary(demo, SummaryRequest(child.id)), 600.0)
+    doc = build_document(make_summary(demo, SummaryRequest(child.id)), 600.0)
     text = doc.toPlainText()
     assert not ISO.findall(text), ISO.findall(text)[:10]
     assert SPANISH_DATE.search(text)

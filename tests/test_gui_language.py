@@ -186,7 +186,7 @@ def test_the_summary_is_printed_in_the_language(
     [child] = demo.children()
     assert child.id is not None
     with i18n.using(language):
-        doc, _charts = build_document(make_summary(demo, SummaryRequest(child.id)), 600.0)
+        doc = build_document(make_summary(demo, SummaryRequest(child.id)), 600.0)
     text = doc.toPlainText()
     for word in words:
         assert word in text, word

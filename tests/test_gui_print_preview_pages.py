@@ -61,7 +61,7 @@ def test_the_preview_lays_out_off_the_gui_thread_and_paints_only_the_pages_shown
     seen: dict[str, Any] = {}
 
     def look(preview: Any) -> None:
-        qtbot.waitUntil(lambda: preview.count() > 0, timeout=20000)
+        qtbot.waitUntil(lambda: preview.finished, timeout=20000)
         qtbot.waitUntil(lambda: bool(preview.painted), timeout=20000)
         qtbot.wait(100)
         seen["count"] = preview.count()

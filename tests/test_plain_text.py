@@ -235,7 +235,7 @@ def test_printed_summary_shows_typed_text_as_typed(qapp, typed, tmp_path) -> Non
 
     rec, child_id = typed
     request = SummaryRequest(child_id, start=dt.date(2026, 9, 1), end=TODAY)
-    doc, _handler = build_document(make_summary(rec, request), 700)
+    doc = build_document(make_summary(rec, request), 700)
     assert "<img" not in doc.toHtml()  # no picture anywhere in the document
     plain = doc.toPlainText()
     for part in PARTS:

@@ -308,8 +308,12 @@ def age_in_days(birth_date: dt.date, on_date: dt.date) -> int:
     return (on_date - birth_date).days
 
 
+@functools.lru_cache(maxsize=8192)
 def completed_months(birth_date: dt.date, on_date: dt.date) -> int:
-    """Completed calendar months from birth, as the header counts them (relativedelta)."""
+    """Completed calendar months from birth, as the header counts them (relativedelta).
+
+    Remembered: every count's every value asks it of each age band (130,000 times for a
+    ten-year summary, a relativedelta each), for a few thousand distinct days."""
     r = dates.age(birth_date, on_date)
     return r.years * 12 + r.months
 

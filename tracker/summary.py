@@ -8,6 +8,7 @@ pure and tested without Qt; the layout only places it on paper.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -241,6 +242,9 @@ class Summary:
     footer: str = field(default_factory=lambda: tr(FOOTER_NOTE))
     # Set on a redacted summary: what else printed with it (the timeline) must pass through
     redaction: Redaction | None = field(default=None, repr=False, compare=False)
+    # The counts it was made from, as given (the printout's strip and charts draw them
+    # rather than read a long range's counts again)
+    source_counts: tuple[CountResult, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def title(self) -> str:
@@ -408,6 +412,7 @@ def build_summary(
         current=current_line(phases, today),
         nothing_new=nothing_new,
         counts_before_range=bool(latest_before),
+        source_counts=tuple(counts),
         contacts=[]
         if redact or not nothing_new
         else [ln.strip() for ln in child.team_contacts.splitlines() if ln.strip()],
@@ -609,12 +614,20 @@ def _stays_and_transfusions(
         if s.place:
             parts.append(s.place)
         summary.stays.append(EventLine(s.from_date, " · ".join(parts)))
+    # each transfusion looks only at the counts of its window (the record's many years of
+    # counts, scanned once per transfusion, were a second of a whole-record summary)
+    by_date = sorted(counts, key=lambda r: r.taken_date)
+    days = [r.taken_date for r in by_date]
+    window = dt.timedelta(days=transfusion_kind.WINDOW_DAYS)
     for t in sorted(transfusions, key=lambda t: (t.date, t.time or dt.time(), t.id or 0)):
+        near = by_date[
+            bisect.bisect_left(days, t.date - window) : bisect.bisect_right(days, t.date + window)
+        ]
         parts = [
             transfusion_kind.product_name(t)
             + (f", {transfusion_kind.amount_shown(t)}" if t.amount_text else "")
         ]
-        linked = transfusion_kind.linked_counts(t, counts)
+        linked = transfusion_kind.linked_counts(t, near)
         if linked is not None:
             parts.append(transfusion_kind.jump_text(linked, units))
         if t.reason:

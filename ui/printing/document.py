@@ -1,10 +1,12 @@
-"""Lays a :class:`~tracker.summary.Summary` out as a QTextDocument with vector charts.
+"""Puts a :class:`~tracker.summary.Summary` into sections of markup and vector charts.
 
 Text is real text (selectable and searchable in the PDF).  The charts and the
 timeline strip are custom text objects drawn by the same painter as the screen,
-so they stay vector graphics on paper.  Sections are kept whole where they fit
-(a section is one table row, which the layout moves to the next page rather
-than cutting), and the counts table repeats its heading row on every page.
+so they stay vector graphics on paper.  Each section is a few parts: markup laid out
+whole (:class:`Block`), a table a page end may cut between its rows (:class:`Rows`,
+its heading rows repeated on every piece), a chart (:class:`Chart`).
+:mod:`ui.printing.pages` lays them out on pages, a small document at a time, keeping a
+section on one page where it fits.
 """
 
 from __future__ import annotations
@@ -17,13 +19,10 @@ from PySide6.QtGui import (
     QFont,
     QPainter,
     QPyTextObject,  # PySide's way to implement QTextObjectInterface
-    QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
     QTextFormat,
-    QTextFrame,
-    QTextFrameFormat,
 )
 
 from tracker.fever import AT_OR_ABOVE
@@ -86,7 +85,6 @@ class ChartObject(QPyTextObject):
         super().__init__(parent)
         self.charts = charts
         self.width = width
-        self.frames: list[QTextFrame] = []
         self.painter = TimelinePainter(PAPER_STYLE)
 
     def intrinsicSize(self, doc, pos: int, fmt: QTextFormat) -> QSizeF:  # type: ignore[no-untyped-def]
@@ -116,14 +114,6 @@ class ChartObject(QPyTextObject):
 H2 = "<p style='font-size:10.5pt; font-weight:600; margin-top:5px; margin-bottom:1px'>{}</p>"
 
 
-def _plain_frame() -> QTextFrameFormat:
-    fmt = QTextFrameFormat()
-    fmt.setMargin(0)
-    fmt.setPadding(0)
-    fmt.setBorder(0)
-    return fmt
-
-
 def _nb(text: str) -> str:
     """Keep a date or "3.1 K/µL ↓ L" on one line: non-breaking hyphens and spaces (Qt's
     table layout ignores nowrap, and a date broken into digits is unreadable)."""
@@ -132,6 +122,170 @@ def _nb(text: str) -> str:
 
 def _e(text: str) -> str:
     return html.escape(text, quote=False)
+
+
+TABLE = "<table class='grid' width='100%' cellspacing='0' cellpadding='2' border='0.5'>"
+PLAIN_TABLE = "<table width='100%' cellspacing='0' cellpadding='1'>"
+
+
+@dataclass(frozen=True)
+class Block:
+    """Markup laid out whole: never cut by a page end (unless taller than a page)."""
+
+    html: str
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A table that a page end may cut between its rows: ``above`` (its heading) goes with
+    the first piece only, ``head`` (its heading rows) is repeated on every piece."""
+
+    above: str
+    open: str
+    head: str
+    rows: tuple[str, ...]
+
+    def html(self, first: int, last: int) -> str:
+        above = self.above if first == 0 else ""
+        return f"{above}{self.open}{self.head}{''.join(self.rows[first:last])}</table>"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A heading, a chart drawn by :class:`ChartObject`, and its caption."""
+
+    title: str
+    spec: ChartSpec
+    caption: str = ""
+
+
+Part = Block | Rows | Chart
+
+
+@dataclass(frozen=True)
+class Section:
+    """What is kept on one page where it fits (``keep_together``); when it does not, its
+    parts flow over pages (a table cut between rows, its heading rows repeated)."""
+
+    parts: tuple[Part, ...]
+    keep_together: bool = True
+
+    @property
+    def rows(self) -> int:
+        return sum(len(p.rows) for p in self.parts if isinstance(p, Rows))
+
+
+def new_document(width: float) -> QTextDocument:
+    """An empty document with the summary's style, ``width`` units wide."""
+    doc = QTextDocument()
+    doc.setDefaultStyleSheet(BASE_CSS)
+    font = QFont("DejaVu Sans")
+    font.setPointSizeF(9)
+    doc.setDefaultFont(font)
+    doc.setDocumentMargin(0)
+    doc.setTextWidth(width)
+    return doc
+
+
+def part_document(pieces: list[tuple[Part, int, int]], width: float) -> QTextDocument:
+    """One document of ``pieces``: (part, first row, last row) each (the rows of a
+    :class:`Rows`; ignored for the others).  Its charts are drawn by a
+    :class:`ChartObject` the document owns."""
+    doc = new_document(width)
+    if len(pieces) == 1 and not isinstance(pieces[0][0], Chart):  # the common case
+        part, first, last = pieces[0]
+        doc.setHtml(part.html(first, last) if isinstance(part, Rows) else part.html)
+        return doc
+    specs: dict[int, ChartSpec] = {}
+    cursor = QTextCursor(doc)
+    for n, (part, first, last) in enumerate(pieces):
+        if n:
+            cursor.insertBlock()
+        if isinstance(part, Rows):
+            cursor.insertHtml(part.html(first, last))
+        elif isinstance(part, Block):
+            cursor.insertHtml(part.html)
+        else:
+            if not specs:
+                handler = ChartObject(specs, width, doc)
+                doc.documentLayout().registerHandler(CHART_OBJECT, handler)
+            key = len(specs) + 1
+            specs[key] = part.spec
+            cursor.insertHtml(H2.format(_e(part.title)))
+            cursor.insertBlock()
+            fmt = QTextCharFormat()
+            fmt.setObjectType(CHART_OBJECT)
+            fmt.setProperty(CHART_KEY, key)
+            cursor.insertText("\ufffc", fmt)
+            if part.caption:
+                cursor.insertBlock()
+                cursor.insertHtml(part.caption)
+    return doc
+
+
+def build_sections(
+    summary: Summary,
+    *,
+    strip: Timeline | None = None,
+    charts: Timeline | None = None,
+    sections: frozenset[str] = frozenset(
+        {"where", "medicines", "since", "counts", "charts", "cns", "temps", "questions"}
+    ),
+) -> list[Section]:
+    """The summary as sections in their printed order (the header first).
+
+    A redacted summary redacts the timelines drawn with it too (they are laid out from the
+    record): nothing on the page escapes its :class:`~tracker.redaction.Redaction`."""
+    if summary.redaction is not None:
+        strip = summary.redaction.apply(strip)
+        charts = summary.redaction.apply(charts)
+    x0, x1 = x_of(summary.start) - 0.25, x_of(summary.end) + 1.25  # the range, nothing more
+    out: list[Section] = []
+
+    def section(*parts: Part | str, keep_together: bool = True) -> None:
+        out.append(
+            Section(tuple(Block(p) if isinstance(p, str) else p for p in parts if p), keep_together)
+        )
+
+    section(_header(summary))
+    if "where" in sections:
+        section(_where(summary))
+        if summary.roadmap_next:
+            section(_roadmap_next(summary))
+    if "medicines" in sections and (summary.medicines or summary.medicine_changes):
+        section(_medicines(summary))
+    if "charts" in sections and strip is not None:
+        spec = ChartSpec(strip, x0, x1, 70.0)
+        section(Chart(tr("Timeline of the range"), spec, _strip_caption(strip)))
+    if "since" in sections:  # the doses given since the last visit go with the medicines
+        at_home = _medicines_at_home(summary) if "medicines" in sections else ""
+        section(*_since(summary), at_home)
+        if summary.stays or summary.transfusions:
+            section(*_hospital(summary))
+    if "counts" in sections and summary.counts:
+        section(*_counts(summary), keep_together=False)  # long: its heading rows repeat
+    if (
+        "charts" in sections
+        and charts is not None
+        and summary.counts
+        and not summary.counts_before_range
+    ):
+        caption = tr(
+            "Shaded band (a bar for a single report): the lab's printed range. {legend} "
+            "Hollow squares: ANC worked out from the differential."
+        ).format(legend=threshold_legend(charts))
+        spec = ChartSpec(charts, x0, x1, 140.0)
+        title = tr("ANC, hemoglobin and platelets")
+        section(Chart(title, spec, f"<p class='note'>{_e(caption)}</p>"))
+    if "where" in sections and summary.growth:  # far from the medicine list: the BSA is
+        section(_growth(summary))  # for information only
+    if "cns" in sections:
+        section(*_cns(summary))
+    if "temps" in sections and (summary.temperature_count or summary.symptoms):
+        section(*_temperatures(summary))  # only with something in the range: a full sheet
+    if "questions" in sections:
+        section(_questions(summary))
+    return out
 
 
 def build_document(
@@ -143,112 +297,15 @@ def build_document(
     sections: frozenset[str] = frozenset(
         {"where", "medicines", "since", "counts", "charts", "cns", "temps", "questions"}
     ),
-) -> tuple[QTextDocument, ChartObject]:
-    """The summary as a document ``width`` units wide (the text area of the page).
-
-    A redacted summary redacts the timelines drawn with it too (they are laid out from the
-    record): nothing on the page escapes its :class:`~tracker.redaction.Redaction`."""
-    if summary.redaction is not None:
-        strip = summary.redaction.apply(strip)
-        charts = summary.redaction.apply(charts)
-    doc = QTextDocument()
-    doc.setDefaultStyleSheet(BASE_CSS)
-    font = QFont("DejaVu Sans")
-    font.setPointSizeF(9)
-    doc.setDefaultFont(font)
-    doc.setDocumentMargin(0)
-    doc.setTextWidth(width)
-    specs: dict[int, ChartSpec] = {}
-    handler = ChartObject(specs, width, doc)
-    doc.documentLayout().registerHandler(CHART_OBJECT, handler)
-    cursor = QTextCursor(doc)
-    x0, x1 = x_of(summary.start) - 0.25, x_of(summary.end) + 1.25  # the range, nothing more
-
-    def chart(key: int, timeline: Timeline, height: float) -> None:
-        specs[key] = ChartSpec(timeline, x0, x1, height)
-        fmt = QTextCharFormat()
-        fmt.setObjectType(CHART_OBJECT)
-        fmt.setProperty(CHART_KEY, key)
-        cursor.insertText("\ufffc", fmt)
-
-    frames: list[QTextFrame] = []
-
-    def section(markup: str, keep_together: bool = True) -> None:
-        """Each section is a frame; :func:`keep_sections_whole` moves a frame that would be
-        cut by a page end to the next page, so a heading never stays behind alone."""
-        if not keep_together:
-            cursor.insertBlock()
-            cursor.insertHtml(markup)
-            return
-        frame = cursor.insertFrame(_plain_frame())
-        cursor.insertHtml(markup)
-        frames.append(frame)
-        after_frame()
-
-    def after_frame() -> None:
-        """Frames are separated by an empty paragraph: make it 2 units high, not a line."""
-        cursor.setPosition(doc.rootFrame().lastPosition())
-        spacer = QTextBlockFormat()
-        spacer.setLineHeight(2, QTextBlockFormat.LineHeightTypes.FixedHeight.value)
-        cursor.setBlockFormat(spacer)
-
-    def chart_section(
-        title: str, key: int, timeline: Timeline, height: float, caption: str = ""
-    ) -> None:
-        frame = cursor.insertFrame(_plain_frame())
-        cursor.insertHtml(H2.format(_e(title)))
-        cursor.insertBlock()
-        chart(key, timeline, height)
-        if caption:
-            cursor.insertBlock()
-            cursor.insertHtml(caption)
-        frames.append(frame)
-        after_frame()
-
-    cursor.insertHtml(_header(summary))
-    if "where" in sections:
-        section(_where(summary))
-        if summary.roadmap_next:
-            section(_roadmap_next(summary))
-    if "medicines" in sections and (summary.medicines or summary.medicine_changes):
-        section(_medicines(summary))
-    if "charts" in sections and strip is not None:
-        chart_section(tr("Timeline of the range"), 1, strip, 70.0, _strip_caption(strip))
-    if "since" in sections:  # the doses given since the last visit go with the medicines
-        at_home = _medicines_at_home(summary) if "medicines" in sections else ""
-        section(_since(summary) + at_home)
-        if summary.stays or summary.transfusions:
-            section(_hospital(summary))
-    if "counts" in sections and summary.counts:
-        section(_counts(summary), keep_together=False)  # long: its heading row repeats
-    if (
-        "charts" in sections
-        and charts is not None
-        and summary.counts
-        and not summary.counts_before_range
-    ):
-        caption = tr(
-            "Shaded band (a bar for a single report): the lab's printed range. {legend} "
-            "Hollow squares: ANC worked out from the differential."
-        ).format(legend=threshold_legend(charts))
-        chart_section(
-            tr("ANC, hemoglobin and platelets"),
-            2,
-            charts,
-            140.0,
-            f"<p class='note'>{_e(caption)}</p>",
-        )
-    if "where" in sections and summary.growth:  # far from the medicine list: the BSA is
-        section(_growth(summary))  # for information only
-    if "cns" in sections:
-        section(_cns(summary))
-    if "temps" in sections and (summary.temperature_count or summary.symptoms):
-        section(_temperatures(summary))  # only with something in the range: a full sheet
-    if "questions" in sections:
-        section(_questions(summary))
-    doc.setProperty("section_frames", len(frames))
-    handler.frames = frames
-    return doc, handler
+) -> QTextDocument:
+    """The whole summary as one document ``width`` units wide (its text, for a look at
+    what is printed; the pages are laid out a section at a time, :mod:`ui.printing.pages`)."""
+    pieces: list[tuple[Part, int, int]] = [
+        (part, 0, len(part.rows) if isinstance(part, Rows) else 0)
+        for s in build_sections(summary, strip=strip, charts=charts, sections=sections)
+        for part in s.parts
+    ]
+    return part_document(pieces, width)
 
 
 def _strip_caption(strip: Timeline) -> str:
@@ -280,21 +337,6 @@ _MARKS = {
     ("square", False): N_("hollow square {status}"),
 }
 """The dose marks of the timeline (tracker.timeline.DOSE_SHAPES) in words."""
-
-
-def keep_sections_whole(doc: QTextDocument, frames: list[QTextFrame], page_height: float) -> None:
-    """Give a page break before every section that a page end would cut (when the section
-    fits on one page at all).  ``doc`` must already have its page size."""
-    layout = doc.documentLayout()
-    for frame in frames:
-        rect = layout.frameBoundingRect(frame)
-        if rect.height() >= page_height:
-            continue
-        page_top = (rect.top() // page_height) * page_height
-        if rect.bottom() > page_top + page_height + 0.5:
-            fmt = frame.frameFormat()
-            fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
-            frame.setFrameFormat(fmt)
 
 
 def _header(s: Summary) -> str:
@@ -401,15 +443,16 @@ def _medicines(s: Summary) -> str:
     return markup
 
 
-def _since(s: Summary) -> str:
+def _since(s: Summary) -> list[Part | str]:
     lines = s.milestones + s.notes
     since = s.range_reason.startswith("since")
     if not lines:
-        return H2.format(_e(_since_title(s))) + "<p class='muted'>{}</p>".format(
-            _e(tr("No milestones or notes in this range."))
-        )
+        return [
+            H2.format(_e(_since_title(s)))
+            + "<p class='muted'>{}</p>".format(_e(tr("No milestones or notes in this range.")))
+        ]
     planned = " " + tr("(planned)")
-    rows = "".join(
+    rows = tuple(
         f"<tr><td width='16%'>{date_text(e.date)}</td><td>{_e(e.text)}"
         f"{_e(planned) if e.planned else ''}</td></tr>"
         for e in sorted(lines, key=lambda e: e.date)
@@ -419,9 +462,7 @@ def _since(s: Summary) -> str:
         if since
         else tr("In this period: milestones and notes")
     )
-    return (
-        H2.format(_e(title)) + f"<table width='100%' cellspacing='0' cellpadding='1'>{rows}</table>"
-    )
+    return [Rows(H2.format(_e(title)), PLAIN_TABLE, "", rows)]
 
 
 def _medicines_at_home(s: Summary) -> str:
@@ -442,19 +483,18 @@ def _medicines_at_home(s: Summary) -> str:
     return f"<p><b>{_e(title)}</b> <span class='note'>{_e(how)}</span><br>{lines}</p>"
 
 
-def _hospital(s: Summary) -> str:
+def _hospital(s: Summary) -> list[Part | str]:
     """Hospital stays (their nights in the range) and transfusions (with the counts before
     and after, linked from the record); only printed when the range has one."""
     parts = [H2.format(_e(tr("Hospital stays and transfusions")))]
     if s.stay_total:
         parts.append(f"<p><b>{_e(s.stay_total)}</b></p>")
-    rows = "".join(
+    rows = tuple(
         f"<tr><td width='14%'>{_e(label)}</td><td>{_e(e.text)}</td></tr>"
         for label, lines in ((tr("Stay"), s.stays), (tr("Transfusion"), s.transfusions))
         for e in lines
     )
-    parts.append(f"<table width='100%' cellspacing='0' cellpadding='1'>{rows}</table>")
-    return "".join(parts)
+    return [Rows("".join(parts), PLAIN_TABLE, "", rows)]
 
 
 def _since_title(s: Summary) -> str:
@@ -463,7 +503,7 @@ def _since_title(s: Summary) -> str:
     )
 
 
-def _counts(s: Summary) -> str:
+def _counts(s: Summary) -> list[Part | str]:
     # % of the width per analyte column (Qt's table layout breaks words in a column too
     # narrow, whatever the spaces): with many columns the date and time take less; the
     # date as the locale writes it ("20 sept 2026") needs a little more than ISO
@@ -520,16 +560,17 @@ def _counts(s: Summary) -> str:
         comments = "; ".join(f"{date_text(c.date)} {c.text}" for c in s.lab_comments)
         said = tr("Lab's comments (as printed): {comments}").format(comments=comments)
         notes += f"<p class='note'>{_e(said)}</p>"
-    notes += _lab_results(s) + _other_results(s)
-    return (
+    table = Rows(
+        "",
         "<table class='grid' width='100%' cellspacing='0' cellpadding='2' border='0.5'"
-        + (" style='font-size: 7.5pt'>" if small else ">")
-        + f"<thead><tr><td colspan='{span}' style='border: none; padding: 8px 0 3px 0;'>"
+        + (" style='font-size: 7.5pt'>" if small else ">"),
+        f"<thead><tr><td colspan='{span}' style='border: none; padding: 8px 0 3px 0;'>"
         f"<span style='font-size: 10.5pt; font-weight: 600;'>{_e(title)}</span></td></tr>"
         f"<tr><th{date_width}>{_e(tr('Date'))}</th><th{time_width}>{_e(tr('Time'))}</th>"
-        f"{head}</tr></thead>"
-        f"{''.join(body)}</table>{notes}"
+        f"{head}</tr></thead>",
+        tuple(body),
     )
+    return [table, notes, *_lab_results(s), *_other_results(s)]
 
 
 def _heads(*cells: tuple[str, str]) -> str:
@@ -547,11 +588,11 @@ def _subtitle(title: str, note: str) -> str:
     )
 
 
-def _lab_results(s: Summary) -> str:
+def _lab_results(s: Summary) -> list[Part]:
     """Chemistry and drug levels: flagged only against the lab's own range (none built in)."""
     if not s.lab_results:
-        return ""
-    rows = "".join(
+        return []
+    rows = tuple(
         f"<tr><td>{_nb(date_text(o.date))}</td><td>{_nb(o.time)}</td>"
         f"<td>{_e(o.test)}</td><td>{_e(' '.join(x for x in (o.value, o.flag) if x))}</td>"
         f"<td>{_e(o.range_text)}</td><td>{_e(o.lab_flag)}</td><td>{_e(o.note)}</td></tr>"
@@ -567,24 +608,21 @@ def _lab_results(s: Summary) -> str:
         ("7%", tr("Lab's flag")),
         ("22%", tr("Note")),
     )
-    return (
-        _subtitle(
-            tr("Chemistry and drug levels"),
-            tr(
-                "(flagged only against the lab's printed range; the program has none of its "
-                "own for these)"
-            ),
-        )
-        + "<table class='grid' width='100%' cellspacing='0' cellpadding='2' border='0.5'>"
-        f"<thead><tr>{heads}</tr></thead>{rows}</table>"
+    above = _subtitle(
+        tr("Chemistry and drug levels"),
+        tr(
+            "(flagged only against the lab's printed range; the program has none of its "
+            "own for these)"
+        ),
     )
+    return [Rows(above, TABLE, f"<thead><tr>{heads}</tr></thead>", rows)]
 
 
-def _other_results(s: Summary) -> str:
+def _other_results(s: Summary) -> list[Part]:
     """Tests the program does not know, as the lab printed them, with no check of its own."""
     if not s.other_results:
-        return ""
-    rows = "".join(
+        return []
+    rows = tuple(
         f"<tr><td>{_nb(date_text(o.date))}</td><td>{_nb(o.time)}</td>"
         f"<td>{_e(o.name)}</td><td>{_e(' '.join(x for x in (o.value, o.unit) if x))}</td>"
         f"<td>{_e(o.range_text)}</td><td>{_e(o.lab_flag)}</td><td>{_e(o.lab_comment)}</td></tr>"
@@ -599,21 +637,19 @@ def _other_results(s: Summary) -> str:
         ("", tr("Lab's flag")),
         ("", tr("Lab's comment")),
     )
-    return (
-        _subtitle(
-            tr("Other results"), tr("(as printed by the lab; no range check by this program)")
-        )
-        + "<table class='grid' width='100%' cellspacing='0' cellpadding='2' border='0.5'>"
-        f"<thead><tr>{heads}</tr></thead>{rows}</table>"
+    above = _subtitle(
+        tr("Other results"), tr("(as printed by the lab; no range check by this program)")
     )
+    return [Rows(above, TABLE, f"<thead><tr>{heads}</tr></thead>", rows)]
 
 
-def _cns(s: Summary) -> str:
+def _cns(s: Summary) -> list[Part | str]:
     totals = ", ".join(f"{drug} × {n}" for drug, n in s.it_totals.items()) or tr("none recorded")
-    parts = [H2.format(_e(tr("CNS prophylaxis (lumbar punctures)")))]
+    title = H2.format(_e(tr("CNS prophylaxis (lumbar punctures)")))
+    parts: list[Part | str] = []
     planned = " " + tr("(planned)")
     if s.lps:
-        rows = "".join(
+        rows = tuple(
             f"<tr><td>{date_text(lp.date)}{_e(planned) if lp.planned else ''}</td>"
             f"<td>{_e(lp.drugs)}</td><td>{_e(lp.status)}</td><td>{_e(lp.csf)}</td>"
             f"<td>{_e(lp.phase)}</td></tr>"
@@ -626,32 +662,31 @@ def _cns(s: Summary) -> str:
             ("", tr("CSF")),
             ("", tr("Phase")),
         )
-        parts.append(
-            "<table class='grid' width='100%' cellspacing='0' cellpadding='2' border='0.5'>"
-            f"<thead><tr>{heads}</tr></thead>{rows}</table>"
-        )
+        parts.append(Rows(title, TABLE, f"<thead><tr>{heads}</tr></thead>", rows))
+        after = ""
     else:
-        parts.append(f"<p class='muted'>{_e(tr('No lumbar punctures in this range.'))}</p>")
-    parts.append(f"<p>{_e(tr('Intrathecal doses so far: {totals}.').format(totals=totals))}</p>")
+        after = title + f"<p class='muted'>{_e(tr('No lumbar punctures in this range.'))}</p>"
+    after += f"<p>{_e(tr('Intrathecal doses so far: {totals}.').format(totals=totals))}</p>"
     if s.next_lp is not None:
         said = tr("Next planned: {date} — {what}").format(
             date=date_text(s.next_lp.date), what=s.next_lp.text
         )
-        parts.append(f"<p>{_e(said)}</p>")
-    return "".join(parts)
+        after += f"<p>{_e(said)}</p>"
+    return [*parts, after]
 
 
-def _temperatures(s: Summary) -> str:
+def _temperatures(s: Summary) -> list[Part | str]:
     """Temperatures and symptoms of the range: the team's fever rule as typed (none: the
     readings are only shown), the readings at or above its number or with something done,
     a line counting them all, and the symptoms."""
-    parts = [H2.format(_e(tr("Temperatures and symptoms")))]
+    above = H2.format(_e(tr("Temperatures and symptoms")))
     if s.fever_rule:
-        parts.append(f"<p>{_e(s.fever_rule)}</p>")
+        above += f"<p>{_e(s.fever_rule)}</p>"
     if s.temperatures_listed:
-        parts.append(f"<p class='note'>{_e(s.temperatures_listed)}</p>")
+        above += f"<p class='note'>{_e(s.temperatures_listed)}</p>"
+    parts: list[Part | str] = []
     if s.temperatures:
-        rows = "".join(
+        rows = tuple(
             # the date and the time each on one line: a narrow cell breaks "21:40" otherwise
             f"<tr><td>{'<br/>'.join(_nb(_e(part)) for part in t.when.split(' ', 1))}</td>"
             f"<td>{_nb(_e(t.reading))}"
@@ -666,14 +701,12 @@ def _temperatures(s: Summary) -> str:
             ("", tr("What was done")),
             ("", tr("Note")),
         )
-        parts.append(
-            "<table class='grid' width='100%' cellspacing='0' cellpadding='2' border='0.5'>"
-            f"<thead><tr>{heads}</tr></thead>{rows}</table>"
-        )
+        parts.append(Rows(above, TABLE, f"<thead><tr>{heads}</tr></thead>", rows))
+        above = ""
     if s.temperature_count:
-        parts.append(f"<p>{_e(s.temperature_count)}</p>")
+        above += f"<p>{_e(s.temperature_count)}</p>"
     if s.symptoms:
-        rows = "".join(
+        symptoms = tuple(
             f"<tr><td>{_nb(_e(x.dates))}</td><td>{_e(x.what)}</td><td>{_e(x.severity)}</td>"
             f"<td>{_e(x.grade)}</td><td>{_e(x.note)}</td></tr>"
             for x in s.symptoms
@@ -685,20 +718,19 @@ def _temperatures(s: Summary) -> str:
             ("", tr("Grade")),
             ("", tr("Note")),
         )
-        parts.append(
-            "<table class='grid' width='100%' cellspacing='0' cellpadding='2' border='0.5'>"
-            f"<thead><tr>{heads}</tr></thead>{rows}</table>"
-        )
-    return "".join(parts)
+        parts.append(Rows(above, TABLE, f"<thead><tr>{heads}</tr></thead>", symptoms))
+    elif above:
+        parts.append(above)
+    return parts
 
 
-def _questions(s: Summary) -> str:
+def _questions(s: Summary) -> Part | str:
     title = H2.format(_e(tr("Questions for the team")))
     if not s.questions:
         return title + f"<p class='muted'>{_e(tr('No open questions.'))}</p>"
-    items = "".join(
+    items = tuple(
         f"<tr><td width='4%'>☐</td><td>{_e(q.text)} <span class='muted'>"
         f"{_e(tr('(noted {date})').format(date=date_text(q.date)))}</span></td></tr>"
         for q in s.questions
     )
-    return title + f"<table width='100%' cellspacing='0' cellpadding='2'>{items}</table>"
+    return Rows(title, "<table width='100%' cellspacing='0' cellpadding='2'>", "", items)

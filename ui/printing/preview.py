@@ -105,10 +105,13 @@ class _Thread(QThread):
 class PagePainter:
     """The thread a preview's pages are laid out and painted on.
 
-    Qt's text layout keeps its fonts per thread, so the document is laid out, painted
-    and dropped on this one thread; the GUI thread asks for pages (:meth:`want`) and
-    hears of them through :meth:`news` (it polls).  Memory stays bounded: the document
-    once, and the few pictures the preview keeps."""
+    Qt's text layout keeps its fonts per thread, so the pages are laid out, painted and
+    dropped on this one thread.  It lays out a small step at a time
+    (:meth:`SummaryPages.step`) and, between steps, paints the pages the GUI thread asks
+    for (:meth:`want`) as soon as they are laid out: page 1 is on screen long before the
+    last is laid out.  The GUI thread hears of it all through :meth:`news` (it polls).
+    Memory stays bounded: the few documents the pages keep, and the pictures the preview
+    keeps."""
 
     def __init__(
         self,
@@ -120,7 +123,8 @@ class PagePainter:
         self._news: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
         self._lock = threading.Condition()
         self._wanted: list[tuple[int, int, int]] = []
-        self._stop = False
+        self._stop = False  # the preview is closed: the thread ends
+        self._halt = False  # Stop pressed: no more laying out (the pages laid out stay)
         # a QThread, not a Python thread: Qt drops its per-thread font cache while the
         # thread's event dispatcher still exists (no "QBasicTimer" warnings at its end)
         self._thread = _Thread(self._run)
@@ -146,6 +150,12 @@ class PagePainter:
             except queue.Empty:
                 return found
 
+    def halt(self) -> None:
+        """Stop laying out at the next step; the pages laid out can still be painted."""
+        with self._lock:
+            self._halt = True
+            self._lock.notify()
+
     def stop(self) -> None:
         with self._lock:
             self._stop = True
@@ -154,7 +164,7 @@ class PagePainter:
 
     # the thread's side
     def _progress(self, done: int, total: int) -> None:
-        if self._stop:
+        if self._stop or self._halt:
             raise Cancelled
         self._news.put(("progress", done, total))
 
@@ -162,21 +172,59 @@ class PagePainter:
         try:
             pages = self._lay_out(self._progress)
         except Cancelled:
-            self._news.put(("cancelled",))
+            self._news.put(("cancelled", 0))
             return
         except BaseException as exc:  # told to the GUI thread
             self._news.put(("error", exc))
             return
-        self._news.put(("laid out", pages.pages))
-        while True:
-            with self._lock:
-                while not self._wanted and not self._stop:
-                    self._lock.wait()
+        try:
+            self._serve(pages)
+        finally:
+            pages.drop()  # the documents go on the thread that made them
+            del pages
+
+    def _next(self, pages: SummaryPages, laying_out: bool) -> tuple[int, int, int] | None:
+        """A page asked for and laid out, or None when the next thing is a layout step;
+        waits while there is nothing to do.  Raises StopIteration once closed."""
+        with self._lock:
+            while True:
                 if self._stop:
-                    break
-                key = self._wanted.pop(0)
-            self._news.put(("page", key, self._paint(pages, key)))
-        del pages  # the document goes on the thread that made it
+                    raise StopIteration
+                for key in self._wanted:
+                    if key[0] < pages.pages:
+                        self._wanted.remove(key)
+                        return key
+                if laying_out and not self._halt:
+                    return None
+                self._lock.wait()
+
+    def _serve(self, pages: SummaryPages) -> None:
+        told = -1
+        laying_out = True
+        while True:
+            try:
+                key = self._next(pages, laying_out)
+            except StopIteration:
+                return
+            if key is not None:
+                self._news.put(("page", key, self._paint(pages, key), pages.done))
+                continue
+            try:
+                with self._in_language():
+                    more = pages.step()
+            except Cancelled:
+                laying_out = False
+                self._news.put(("cancelled", pages.pages))
+                continue
+            except BaseException as exc:  # told to the GUI thread
+                laying_out = False
+                self._news.put(("error", exc))
+                continue
+            if not more:
+                laying_out = False
+            if pages.pages != told or not more:
+                told = pages.pages
+                self._news.put(("pages", told, not more))
 
     def _paint(self, pages: SummaryPages, key: tuple[int, int, int]) -> QImage:
         page, width, height = key
@@ -216,7 +264,8 @@ class PagesPreview(QDialog):
         self.paper = paper
         self.zoom = 1.0
         self.painted: list[int] = []  # the pages painted, in order (tests look)
-        self.laid_out = 0  # pages, once laid out
+        self.laid_out = 0  # pages laid out so far
+        self.finished = False  # every page laid out (the footers say "of N")
         self._asked: set[tuple[int, int, int]] = set()
         self._pictures: OrderedDict[tuple[int, int, int], QImage] = OrderedDict()
         self._views: list[PageView] = []
@@ -326,11 +375,14 @@ class PagesPreview(QDialog):
             if what == "progress":
                 self.progress_bar.setRange(0, max(news[2], 1))
                 self.progress_bar.setValue(news[1])
-            elif what == "laid out":
-                self._laid_out(news[1])
+            elif what == "pages":
+                self._grew(news[1], news[2])
             elif what == "page":
-                key, image = news[1], news[2]
+                key, image, final = news[1], news[2], news[3]
                 self._asked.discard(key)
+                if self.finished and not final:  # its footer lacks the page count
+                    self._views[key[0]].update()
+                    continue
                 self._pictures[key] = image
                 while len(self._pictures) > KEPT:
                     self._pictures.popitem(last=False)
@@ -340,25 +392,39 @@ class PagesPreview(QDialog):
             elif what == "error":
                 self._failed(news[1])
             elif what == "cancelled":
-                self._stopped()
+                self._stopped(news[1])
 
     def _cancel(self) -> None:
         self.cancel_button.setEnabled(False)
-        self.worker._stop = True  # seen at the layout's next step
+        self.worker.halt()  # seen at the layout's next step
 
-    def _laid_out(self, count: int) -> None:
+    def _grew(self, count: int, done: bool) -> None:
+        """``count`` pages are laid out (``done``: all of them): their places in the
+        column, the page box's range; once done, the pictures painted before (their
+        footers without the page count) are painted again."""
+        first = self.laid_out == 0 and count > 0
         self.laid_out = count
-        self.status.setText(trn("{n} page", "{n} pages", count).format(n=count))
-        self.progress_bar.hide()
-        self.cancel_button.hide()
         self.page_box.setMaximum(max(count, 1))
-        self.of_pages.setText(self.tr("of {n}").format(n=count))
-        self._views = [PageView(self, i) for i in range(count)]
-        for view in self._views:
+        if done:
+            self.finished = True
+            self.status.setText(trn("{n} page", "{n} pages", count).format(n=count))
+            self.of_pages.setText(self.tr("of {n}").format(n=count))
+            self.progress_bar.hide()
+            self.cancel_button.hide()
+            self._pictures.clear()
+        else:
+            self.of_pages.setText(self.tr("of {n}…").format(n=count))
+        while len(self._views) < count:
+            view = PageView(self, len(self._views))
+            self._views.append(view)
             view.show()
-        self._set_enabled(True)
-        self._show_zoom()
+        if first:
+            self._set_enabled(True)
+            self._show_zoom()
         self._place()
+        if done:
+            for view in self._views:
+                view.update()
 
     def _failed(self, error: BaseException) -> None:
         self.progress_bar.hide()
@@ -366,10 +432,19 @@ class PagesPreview(QDialog):
         reason = getattr(error, "strerror", None) or str(error)
         self.status.setText(self.tr("Could not lay out the pages: {reason}").format(reason=reason))
 
-    def _stopped(self) -> None:
+    def _stopped(self, count: int) -> None:
         self.progress_bar.hide()
         self.cancel_button.hide()
-        self.status.setText(self.tr("Stopped: no pages to show."))
+        if count:
+            self.status.setText(
+                trn(
+                    "Stopped after {n} page: the rest is not laid out.",
+                    "Stopped after {n} pages: the rest is not laid out.",
+                    count,
+                ).format(n=count)
+            )
+        else:
+            self.status.setText(self.tr("Stopped: no pages to show."))
 
     def _set_enabled(self, on: bool) -> None:
         for w in (self.previous, self.next, self.page_box, self.zoom_in, self.zoom_out):

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QMarginsF, QRectF, Qt
 from PySide6.QtGui import (
-    QAbstractTextDocumentLayout,
     QColor,
     QFont,
     QPagedPaintDevice,
@@ -51,7 +51,8 @@ from tracker.progress import Progress, no_progress, part_of
 from tracker.store import Record, durable
 from tracker.store.targets import check_write_target
 from tracker.summary import Assess, Summary, build_summary, printed_range
-from ui.printing.document import build_document, keep_sections_whole
+from ui.printing.document import build_sections
+from ui.printing.pages import Flow
 
 DOC_DPI = 96.0  # QTextDocument lays out in these units (Qt's default logical dpi)
 FOOTER = 26.0  # height kept for the footer, in document units
@@ -176,12 +177,14 @@ def printed_strip(
     summary: Summary,
     units: dict[str, str] | None = None,
     sections: frozenset[str] = frozenset(SECTIONS),
+    counts: Sequence[CountResult] | None = None,
 ) -> layout.Timeline:
     """The timeline strip of the printed summary: phases, and the window timeline's lanes
     of milestones, lumbar punctures, weights, temperatures, medicines, doses, hospital
     stays and transfusions where the range has any (on paper an empty lane is wasted
     space), in the window's order.  The medicines and doses go with the "medicines"
-    section, the temperatures with "temps": a sheet printed without them has none."""
+    section, the temperatures with "temps": a sheet printed without them has none.
+    ``counts``: those of :func:`counts_around` if already read."""
     start, end = summary.start, summary.end
     milestones = record.entries(Milestone, child_id)
     visits = record.entries(CnsVisit, child_id)
@@ -217,7 +220,9 @@ def printed_strip(
         milestones,
         visits,
         # their counts' jumps
-        counts_around(record, child_id, start, end) if in_range["transfusions"] else [],
+        (counts_around(record, child_id, start, end) if counts is None else counts)
+        if in_range["transfusions"]
+        else [],
         summary.printed_on,
         lanes=lanes,
         display_units=units,
@@ -236,13 +241,16 @@ def printed_strip(
 
 
 class SummaryPages:
-    """The summary laid out on pages of one paper, painted a page at a time.
+    """The summary laid out on pages of one paper, a small document at a time
+    (:class:`~ui.printing.pages.Flow`), painted a page at a time.
 
-    Laying out is the long part (a whole record's counts are many pages); it may run on
-    a worker thread (QTextDocument and QPainter on a QImage, QPdfWriter or QPrinter are
-    usable there), after which :meth:`paint_page` draws any one page at any scale, so a
-    preview paints only the pages it shows.  Paint on the thread that laid it out: Qt
-    keeps the fonts of a layout per thread.  ``progress`` hears of each step."""
+    The constructor reads what the pages need from ``record`` (the timeline strip and
+    the charts); :meth:`step` then lays out a little (a section, or a page's rows of a
+    long table) and :attr:`pages` grows as pages are finished, so a preview shows page 1
+    long before the last is laid out.  It may all run on a worker thread (QTextDocument
+    and QPainter on a QImage, QPdfWriter or QPrinter are usable there).  Paint on the
+    thread that laid it out: Qt keeps the fonts of a layout per thread.  ``progress``
+    hears of each step and may cancel (raise Cancelled) there."""
 
     def __init__(
         self,
@@ -255,6 +263,7 @@ class SummaryPages:
     ) -> None:
         self.summary = summary
         self.dpi = dpi
+        self.progress = progress
         scale = dpi / DOC_DPI
         paint = (page or page_layout(request.paper)).paintRectPixels(int(dpi))
         self.width = paint.width() / scale
@@ -265,10 +274,11 @@ class SummaryPages:
             from tracker.display import display_unit
 
             units = {c: display_unit(c, request.units) for c in layout.CHART_ANALYTES}
-        progress(0, 4)
+        progress(0, 1)
         phases = record.entries(Phase, child_id)
-        counts = record.counts_between(child_id, summary.start, summary.end)
-        strip = printed_strip(record, child_id, summary, units, request.sections)
+        read = summary.source_counts  # the range's and a few days either side, read once
+        counts = [c for c in read if summary.start <= c.taken_date <= summary.end]
+        strip = printed_strip(record, child_id, summary, units, request.sections, read)
         charts = layout.build(
             phases,
             [],
@@ -279,30 +289,44 @@ class SummaryPages:
             team_thresholds=record.entries(TeamThreshold, child_id),
             lanes=layout.CHART_ANALYTES,
         )
-        progress(1, 4)
-        self.doc, self.handler = build_document(
-            summary, self.width, strip=strip, charts=charts, sections=request.sections
-        )
-        progress(2, 4)
-        self.doc.setPageSize(QSizeF(self.width, self.content_h))
-        keep_sections_whole(self.doc, self.handler.frames, self.content_h)
-        progress(3, 4)
-        self.pages = self.doc.pageCount()
-        progress(4, 4)
+        sections = build_sections(summary, strip=strip, charts=charts, sections=request.sections)
+        self.flow = Flow(sections, self.width, self.content_h)
+
+    @property
+    def pages(self) -> int:
+        """The pages laid out so far (all of them once :attr:`done`)."""
+        return len(self.flow.pages)
+
+    @property
+    def done(self) -> bool:
+        return self.flow.done
+
+    def step(self) -> bool:
+        """Lay out a little more; False once every page is laid out."""
+        more = self.flow.step()
+        self.progress(self.flow.work_done if more else self.flow.work_total, self.flow.work_total)
+        return more
+
+    def lay_out(self) -> int:
+        """Lay out every page; returns how many."""
+        while self.step():
+            pass
+        return self.pages
 
     def paint_page(self, painter: QPainter, page: int, scale: float) -> None:
         """Draw page ``page`` (0-based) with its footer; ``scale`` device pixels per
-        document unit (the page's paint rectangle at the painter's origin)."""
+        document unit (the page's paint rectangle at the painter's origin).  A page
+        painted before the last is laid out says only its own number."""
         painter.save()
         painter.scale(scale, scale)
-        painter.translate(0, -page * self.content_h)
-        clip = QRectF(0, page * self.content_h, self.width, self.content_h)
-        painter.setClipRect(clip)
-        context = QAbstractTextDocumentLayout.PaintContext()
-        context.clip = clip
-        self.doc.documentLayout().draw(painter, context)
+        self.flow.paint(painter, page)
         painter.restore()
-        _footer(painter, scale, self.width, self.content_h, page + 1, self.pages, self.summary)
+        total = self.pages if self.done else None
+        _footer(painter, scale, self.width, self.content_h, page + 1, total, self.summary)
+
+    def drop(self) -> None:
+        """Forget the laid-out documents (on the thread that made them)."""
+        self.flow.drop()
 
 
 def paint_summary(
@@ -313,26 +337,32 @@ def paint_summary(
     progress: Progress = no_progress,
 ) -> int:
     """Lay out and paint every page on ``device`` (already given its page layout);
-    ``progress`` hears of each page and may cancel (raise Cancelled) between pages.
+    ``progress`` hears of each step and page and may cancel (raise Cancelled) between
+    them.  The pages are laid out first ("page x of y" needs y), keeping only the first
+    pages' documents; the others are laid out again as they are painted.
 
     Returns the number of pages."""
     dpi = float(device.logicalDpiX())
     pages = SummaryPages(
-        record, request, summary, dpi, part_of(progress, 0, 10, 100), device.pageLayout()
+        record, request, summary, dpi, part_of(progress, 0, 50, 100), device.pageLayout()
     )
-    painter = QPainter()
-    if not painter.begin(device):
-        raise OSError(errno.EIO, tr("the pages could not be started"))
     try:
-        for page in range(pages.pages):
-            progress(10 + 90 * page // pages.pages, 100)
-            if page:
-                device.newPage()
-            pages.paint_page(painter, page, dpi / DOC_DPI)
+        pages.lay_out()
+        painter = QPainter()
+        if not painter.begin(device):
+            raise OSError(errno.EIO, tr("the pages could not be started"))
+        try:
+            for page in range(pages.pages):
+                progress(50 + 50 * page // pages.pages, 100)
+                if page:
+                    device.newPage()
+                pages.paint_page(painter, page, dpi / DOC_DPI)
+        finally:
+            ended = painter.end()
+        if not ended:
+            raise OSError(errno.EIO, tr("the pages could not be finished"))
     finally:
-        ended = painter.end()
-    if not ended:
-        raise OSError(errno.EIO, tr("the pages could not be finished"))
+        pages.drop()
     progress(100, 100)
     return pages.pages
 
@@ -343,7 +373,7 @@ def _footer(
     width: float,
     top: float,
     page: int,
-    pages: int,
+    pages: int | None,
     summary: Summary,
 ) -> None:
     painter.save()
@@ -362,7 +392,9 @@ def _footer(
     painter.drawText(
         rect,
         int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-        tr("Page {page} of {pages}").format(page=page, pages=pages),
+        tr("Page {page} of {pages}").format(page=page, pages=pages)
+        if pages is not None
+        else tr("Page {page}").format(page=page),
     )
     painter.restore()
 
