@@ -73,6 +73,7 @@ from tracker.io.lab_values import (
 )
 from tracker.kinds import Changes
 from tracker.model import Child, CountResult, CountValue, OtherResult
+from tracker.progress import Progress, no_progress, part_of
 from tracker.store.backup import make_backup
 from tracker.store.backup_file import BEFORE_IMPORT
 from tracker.store.record import Record
@@ -89,6 +90,7 @@ _HEADER_LINES = 1000  # …within this many lines: 32 MB of blank lines is not s
 # is not a lab's file, and each bad row is kept with its reason (16 million one-byte rows
 # took 1.5 GB and 70 s before this limit).
 MAX_ROWS = 250_000
+_STEP = 1000  # rows read between two calls of a progress
 _DELIMITERS = (",", ";", "\t")
 _SHIFTED = N_(
     "{reason} (this row has more cells than the header: a name or value with the separator "
@@ -558,7 +560,11 @@ def _hours_text(hours: float) -> str:
 
 
 def read_csv(
-    data: bytes, *, dayfirst: bool | None = None, leave_out_bad_ranges: bool = False
+    data: bytes,
+    *,
+    dayfirst: bool | None = None,
+    leave_out_bad_ranges: bool = False,
+    progress: Progress = no_progress,
 ) -> ParsedFile:
     """Read a lab's CSV export (see the module docstring); never touches a record.
 
@@ -567,7 +573,8 @@ def read_csv(
     ``leave_out_bad_ranges``: a value whose printed range cannot be used (not possible in
     its unit, unreadable, or a reading that would need asking) is kept without the range,
     never flagged against it, and noted with its line and the reason; otherwise its row
-    is bad.
+    is bad.  ``progress`` hears how far the reading is (every :data:`_STEP` rows) and may
+    stop it (:class:`~tracker.progress.Cancelled`).
     """
     text, encoding = decode(data)
     text = text.lstrip("\ufeff")
@@ -592,7 +599,12 @@ def read_csv(
     header_line = 0
     count = 0
     overflow: set[int] = set()  # rows with empty cells past the header: maybe a stray comma
+    lines = text.count("\n") + 1  # the rows to read, about: the reading's 80 %, grouping 20 %
+    reading = part_of(progress, 0, 80, 100)
+    progress(0, 100)
     for index, (line, cells) in enumerate(_records(text, delimiter, start_line)):
+        if index % _STEP == 0:
+            reading(min(line, lines), lines)
         if index < layout.header_index:
             continue
         if index == layout.header_index:
@@ -632,8 +644,16 @@ def read_csv(
     if not needs:
         first_day = dayfirst if dayfirst is not None else order == "day-first"
         draws = _group(
-            rows, first_day, decimal_comma, problems, repeated, noted, leave_out_bad_ranges
+            rows,
+            first_day,
+            decimal_comma,
+            problems,
+            repeated,
+            noted,
+            leave_out_bad_ranges,
+            part_of(progress, 80, 20, 100),
         )
+    progress(100, 100)
     problems = [
         RowProblem(p.line, tr(_SHIFTED).format(reason=p.reason)) if p.line in overflow else p
         for p in problems
@@ -705,6 +725,37 @@ def _cell(cells: Sequence[str], layout: _Layout, role: str) -> str:
     return text
 
 
+_NO_CELLS = dict.fromkeys(
+    (
+        "category",
+        "child",
+        "comment",
+        "date",
+        "flag",
+        "hours",
+        "loinc",
+        "range",
+        "second_test",
+        "source",
+        "status",
+        "test",
+        "time",
+        "unit",
+        "value",
+        "value_type",
+    ),
+    "",
+)  # every role a row's cells are read by
+
+
+def _by_role(cells: Sequence[str], layout: _Layout) -> dict[str, str]:
+    """The row's cell of each role (:func:`_cell`), "" for a role the file has no column of:
+    one pass over the columns the layout found, not a look-up per cell read."""
+    by = dict(_NO_CELLS)
+    by.update((role, _cell(cells, layout, role)) for role in layout.roles)
+    return by
+
+
 def _long_row(
     line: int,
     cells: list[str],
@@ -715,23 +766,24 @@ def _long_row(
     unknown: Counter[str],
     left_out: list[RowProblem],
 ) -> None:
-    test = _cell(cells, layout, "test") or _cell(cells, layout, "second_test")
-    value = _cell(cells, layout, "value")
-    unit = _cell(cells, layout, "unit")
+    by = _by_role(cells, layout)
+    test = by["test"] or by["second_test"]
+    value = by["value"]
+    unit = by["unit"]
     if not test:
         problems.append(RowProblem(line, tr("no test name in this row")))
         return
-    loinc = _cell(cells, layout, "loinc")
-    hours = _cell(cells, layout, "hours")
+    loinc = by["loinc"]
+    hours = by["hours"]
     hidden = _hidden_cell(
         ("test", test, ""),
         ("value", value, ""),
         ("unit", unit, ""),
-        ("range", _cell(cells, layout, "range"), ""),
-        ("flag", _cell(cells, layout, "flag"), ""),
-        ("comment", _cell(cells, layout, "comment"), "\t\n\r"),
-        ("lab", _cell(cells, layout, "source"), "\t\n\r"),
-        ("child", _cell(cells, layout, "child"), ""),
+        ("range", by["range"], ""),
+        ("flag", by["flag"], ""),
+        ("comment", by["comment"], "\t\n\r"),
+        ("lab", by["source"], "\t\n\r"),
+        ("child", by["child"], ""),
     )
     if hidden:
         problems.append(RowProblem(line, hidden))
@@ -760,7 +812,7 @@ def _long_row(
                 )
                 return
         a, hours = timed[0], hours or _hours_text(timed[1])
-    status = _cell(cells, layout, "status")
+    status = by["status"]
     for said in (value, status if not value else ""):  # the result, or the row's status
         if said and is_not_a_result(said):
             pending.append(
@@ -772,14 +824,14 @@ def _long_row(
             return
     row = _Row(
         line,
-        _cell(cells, layout, "date"),
-        _cell(cells, layout, "time"),
-        _cell(cells, layout, "source"),
-        _cell(cells, layout, "child"),
+        by["date"],
+        by["time"],
+        by["source"],
+        by["child"],
         [],
     )
-    flag_cell = _cell(cells, layout, "flag")
-    comment = _cell(cells, layout, "comment")
+    flag_cell = by["flag"]
+    comment = by["comment"]
     if a is None:  # a test the program does not know: kept as printed, no check of its own
         name = unknown_name(test, unit, loinc)
         if not value:
@@ -792,7 +844,7 @@ def _long_row(
             name=name,
             value_text=value,
             unit=unit,
-            range_text=_cell(cells, layout, "range"),
+            range_text=by["range"],
             lab_flag=flag_cell,
             lab_comment=comment,
         )
@@ -806,7 +858,7 @@ def _long_row(
             a,
             number,
             unit,
-            _cell(cells, layout, "range"),
+            by["range"],
             flag_cell or flag,
             comment,
             hours,
@@ -815,9 +867,20 @@ def _long_row(
     rows.append(row)
 
 
+# Every character ``hidden_character`` may name: the control characters (Unicode's Cc,
+# exactly U+0000–U+001F and U+007F–U+009F), the surrogates (Cs) and the text-direction
+# marks.  A row with none of them (nearly every row) is passed in one regular-expression
+# search instead of a look at each character of each cell.
+_MAYBE_HIDDEN = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
 def _hidden_cell(*cells: tuple[str, str, str]) -> str:
     """Why a row's texts cannot be kept: a cell (what, text, characters allowed) holds a
     character not shown that changes what is shown (tracker.text_checks); "" when none."""
+    if _MAYBE_HIDDEN.search("".join(text for _, text, _ in cells)) is None:
+        return ""
     for what, text, allowed in cells:
         hidden = hidden_character(text, allowed)
         if hidden is not None:
@@ -884,9 +947,10 @@ def _wide_row(
             others.append(DraftOther(line, other))
     if not values and not others:
         return  # nothing on this row
+    by = _by_role(cells, layout)
     hidden = _hidden_cell(
-        ("lab", _cell(cells, layout, "source"), "\t\n\r"),
-        ("child", _cell(cells, layout, "child"), ""),
+        ("lab", by["source"], "\t\n\r"),
+        ("child", by["child"], ""),
     )
     if hidden:
         problems.append(RowProblem(line, hidden))
@@ -894,10 +958,10 @@ def _wide_row(
     rows.append(
         _Row(
             line,
-            _cell(cells, layout, "date"),
-            _cell(cells, layout, "time"),
-            _cell(cells, layout, "source"),
-            _cell(cells, layout, "child"),
+            by["date"],
+            by["time"],
+            by["source"],
+            by["child"],
             values,
             others,
         )
@@ -952,13 +1016,36 @@ def _group(
     repeated: list[RowProblem],
     noted: list[RowProblem],
     leave_out_bad_ranges: bool = False,
+    progress: Progress = no_progress,
 ) -> tuple[Draw, ...]:
     when_cache: dict[tuple[str, str], tuple[dt.date, dt.time | None] | str] = {}
     by_draw: dict[_DrawKey, dict[str, list[DraftValue]]] = {}
     others_by_draw: dict[_DrawKey, dict[str, list[DraftOther]]] = {}
     sources: dict[_DrawKey, str] = {}
     children: dict[_DrawKey, str] = {}
-    for row in rows:
+    # A file repeats the same cells (test, result, unit, range) many times: each is read
+    # once (parse_value is pure; a CountValue is frozen, so one serves every row).
+    read_values: dict[tuple[str, str, str, str], tuple[CountValue, bool] | ValueError] = {}
+
+    def value_of(
+        a: Analyte, value: str, unit: str, range_text: str
+    ) -> tuple[CountValue, bool] | ValueError:
+        """The value and whether it is very low, or why it cannot be read (BadRange when
+        only its range is the problem)."""
+        key = (a.code, value, unit, range_text)
+        read = read_values.get(key)
+        if read is None:
+            try:
+                cv = parse_value(a, value, unit, range_text, decimal_comma=decimal_comma)
+                read = (cv, analytes.very_low(cv.analyte, cv.normalised_value))
+            except ValueError as exc:
+                read = exc.with_traceback(None)
+            read_values[key] = read
+        return read
+
+    for i, row in enumerate(rows):
+        if i % _STEP == 0:
+            progress(i, len(rows))
         cache_key = (row.date_text, row.time_text)
         when = when_cache.get(cache_key)
         if when is None:
@@ -972,30 +1059,32 @@ def _group(
             continue
         parsed: list[DraftValue] = []
         for c in row.values:
-            try:
-                cv = parse_value(c.analyte, c.value, c.unit, c.range, decimal_comma=decimal_comma)
-            except BadRange as exc:
+            read = value_of(c.analyte, c.value, c.unit, c.range)
+            if isinstance(read, BadRange):
                 if not leave_out_bad_ranges:
-                    problems.append(RowProblem(row.line, str(exc), bad_range=True))
+                    problems.append(RowProblem(row.line, str(read), bad_range=True))
                     continue
-                cv = parse_value(c.analyte, c.value, c.unit, "", decimal_comma=decimal_comma)
-                noted.append(
-                    RowProblem(
-                        row.line,
-                        tr("{exc}; imported without this range (not flagged)").format(exc=exc),
+                exc, read = read, value_of(c.analyte, c.value, c.unit, "")
+                if not isinstance(read, ValueError):
+                    noted.append(
+                        RowProblem(
+                            row.line,
+                            tr("{exc}; imported without this range (not flagged)").format(exc=exc),
+                        )
                     )
-                )
-            except ValueError as exc:
-                problems.append(RowProblem(row.line, str(exc)))
+            if isinstance(read, ValueError):
+                problems.append(RowProblem(row.line, str(read)))
                 continue
+            cv, very_low = read
             try:
                 hours = _hours(c)
             except ValueError as exc:
                 problems.append(RowProblem(row.line, str(exc)))
                 continue
-            cv = replace(cv, lab_flag=c.flag, lab_comment=c.comment, hours_after=hours)
+            if c.flag or c.comment or hours is not None:
+                cv = replace(cv, lab_flag=c.flag, lab_comment=c.comment, hours_after=hours)
             parsed.append(DraftValue(row.line, c.test, cv, c.flag))
-            if analytes.very_low(cv.analyte, cv.normalised_value):  # the lab printed it
+            if very_low:  # the lab printed it
                 noted.append(RowProblem(row.line, very_low_note(cv)))
         if not parsed and not row.others:
             continue

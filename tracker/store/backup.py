@@ -143,26 +143,41 @@ class RestoreResult:
 
 
 def make_backup(
-    record: Record, reason: str, clock: Clock | None = None, *, folder: Path | None = None
+    record: Record,
+    reason: str,
+    clock: Clock | None = None,
+    *,
+    folder: Path | None = None,
+    progress: Progress = no_progress,
 ) -> BackupInfo:
     """A verified backup of the open record in ``backups/`` (or ``folder``).
 
-    Raises CannotSave (disk full, folder not writable: nothing is left behind) or
-    RecordError (the copy did not verify).
+    Rows unchanged since the newest earlier backup in ``backups/`` (today's daily one),
+    if it still matches its manifest, are not re-verified (as for the daily backup), so
+    a backup before an import does not recompute years of seals.  Raises CannotSave
+    (disk full, folder not writable: nothing is left behind) or RecordError (the copy
+    did not verify).
     """
     record_id, saves = schema.record_identity(record.connection)
-    if saves is not None and folder is None:
-        _count_on_above(
-            record,
-            saves,
-            [
-                b
-                for b in list_backups(record.path, verify=False)
-                if record_id is None or b.record_id in (None, record_id)
-            ],
-        )
+    base: Path | None = None
+    if folder is None:
+        found = [
+            b
+            for b in list_backups(record.path, verify=False)
+            if record_id is None or b.record_id in (None, record_id)
+        ]
+        if saves is not None:
+            _count_on_above(record, saves, found)
+        with_manifest = [b for b in found if b.sha256 and b.record_format == schema.SCHEMA_VERSION]
+        base = with_manifest[0].path if with_manifest else None
     return backup_connection(
-        record.connection, record.path, reason, clock or record.clock, folder=folder
+        record.connection,
+        record.path,
+        reason,
+        clock or record.clock,
+        folder=folder,
+        base=base,
+        progress=progress,
     )
 
 

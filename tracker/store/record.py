@@ -39,6 +39,7 @@ from tracker.kinds import (
 )
 from tracker.kinds.kind import definite, sentence_start
 from tracker.model import Child, CountResult
+from tracker.progress import Progress, no_progress, part_of
 from tracker.store import checksums, durable, journal
 from tracker.store.backup_file import BEFORE_UPDATE, backup_connection
 from tracker.store.connection import (
@@ -637,12 +638,14 @@ class Record:
             deferred.append(saved)
         return saved, Changes.of(kind)
 
-    def save_all(self, entries: Sequence[Any]) -> Changes:
+    def save_all(self, entries: Sequence[Any], progress: Progress = no_progress) -> Changes:
         """Save many entries (an import) in ONE transaction: all of them or none.
 
         Each is checked like :meth:`save` before anything is written; the first that
         breaks a rule raises :class:`ValidationFailed` (keys prefixed with its position,
         ``"3:taken_date"``, each message naming the entry) and the record is unchanged.
+        ``progress`` hears of the checks (the first third) and the rows written; its
+        Cancelled, like any error, leaves the record unchanged.
         """
         if not entries:
             return Changes()
@@ -650,7 +653,10 @@ class Record:
         # the entries checked so far, by child: a rule comparing entries (one log per due
         # dose) sees the others of the batch as well as the saved ones
         batch: dict[int | None, list[Any]] = {}
+        checking, writing = part_of(progress, 0, 1, 3), part_of(progress, 1, 2, 3)
         for i, entry in enumerate(entries):
+            if i % 500 == 0:
+                checking(i, len(entries))
             kind = kind_of(entry)
             parent = getattr(entry, kind.parent_column) if kind.parent else None
             if (kind.key, parent) not in contexts:
@@ -674,7 +680,7 @@ class Record:
                     continue
                 new.write()  # the rows before it first: ids in the order of the entries
                 self._write_entry(conn, kind, entry, now, seals, saved=False)
-            new.write()
+            new.write(writing)
         return changed
 
     def _write_entry(
