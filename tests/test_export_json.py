@@ -864,7 +864,7 @@ def test_unserialisable_data_writes_nothing(
 ) -> None:
     target, before = _old_target(tmp_path)
 
-    def broken(record: Record, exported_at: dt.datetime) -> dict[str, Any]:
+    def broken(record: Record, exported_at: dt.datetime, *_progress: object) -> dict[str, Any]:
         return {"format": FORMAT, "value": float("nan")}
 
     monkeypatch.setattr(json_export, "export_record", broken)

@@ -34,6 +34,7 @@ def _export(qtbot, window, button: str) -> str:  # type: ignore[no-untyped-def]
         click(qtbot, wanted)
 
     drive_modal(window.actions_[ActionId.EXPORT_FHIR].trigger, answer)
+    qtbot.waitUntil(window.jobs.is_idle, timeout=20000)  # written off the GUI thread
     return seen["text"]
 
 

@@ -56,11 +56,12 @@ def test_save_as_pdf_suggests_the_record_s_day(qtbot, bridge, child, interaction
 
 
 def test_export_whole_record_is_stamped_by_the_record_s_clock(
-    window, interaction, tmp_path
+    qtbot, window, interaction, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
     target = tmp_path / "export.json"
     interaction.save_answers = [target]
     window.export_json()
+    qtbot.waitUntil(window.jobs.is_idle, timeout=20000)  # written off the GUI thread
     assert json.loads(target.read_text(encoding="utf-8"))["exported_at"] == AHEAD.isoformat()
 
 

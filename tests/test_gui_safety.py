@@ -46,7 +46,8 @@ def test_save_a_copy_is_checked_private_and_quiets_the_reminder(  # type: ignore
     window.show_safety_notes()
     assert window.reminder.isVisibleTo(window)  # never copied: a calm reminder
     assert "No copy of this record" in window.reminder.text.text()
-    window.save_copy()
+    window.save_copy()  # a job: the copy is made off the GUI thread
+    qtbot.waitUntil(lambda: bool(answers.infos), timeout=20000)
     copy = tmp_path / "usb" / "mila-copy.sqlite"
     assert copy.exists() and copy.stat().st_mode & 0o777 == 0o600
     assert "checked copy" in answers.infos[-1]
@@ -58,7 +59,9 @@ def test_save_a_copy_is_checked_private_and_quiets_the_reminder(  # type: ignore
 def test_check_says_the_record_is_whole(qtbot, window, record) -> None:  # type: ignore[no-untyped-def]
     answers = Answers()
     window.safety.interaction = answers
-    assert window.safety.check() == []
+    assert window.safety.check() is not None  # the job
+    qtbot.waitUntil(lambda: bool(answers.infos), timeout=20000)
+    assert window.safety.problems == []
     assert "whole" in answers.infos[-1]
 
 
@@ -72,7 +75,8 @@ def test_restore_puts_back_the_chosen_backup(qtbot, window, record, child) -> No
     answers = Answers()
     answers.confirm_answers = [True]
     window.safety.interaction = answers
-    assert window.safety.restore() is True
+    assert window.safety.restore() is not None  # the listing's job, then the restore's
+    qtbot.waitUntil(lambda: bool(answers.infos) and window.jobs.is_idle(), timeout=20000)
     assert rows(window.bridge.record.path, "SELECT * FROM count_result") == []
     assert "restored" in answers.infos[-1]
     assert window.bridge.undo_stack.count() == 0
@@ -82,7 +86,8 @@ def test_restore_puts_back_the_chosen_backup(qtbot, window, record, child) -> No
 def test_restore_with_no_backup_says_so(qtbot, window, record) -> None:  # type: ignore[no-untyped-def]
     answers = Answers()
     window.safety.interaction = answers
-    assert window.safety.restore() is False
+    window.safety.restore()
+    qtbot.waitUntil(lambda: bool(answers.infos), timeout=20000)
     assert "no backup" in answers.infos[-1]
 
 

@@ -177,6 +177,7 @@ def test_file_export_calendar_writes_the_series(
     interaction.save_answers.append(target)
     interaction.choose = lambda *args: 1  # leave the name out
     window.export_calendar()
+    qtbot.waitUntil(window.jobs.is_idle, timeout=20000)  # written off the GUI thread
     written = target.with_suffix(".ics")
     cal = Calendar.from_ical(written.read_bytes())
     [event] = [e for e in cal.walk("VEVENT") if "rrule" in e]

@@ -10,20 +10,25 @@ from PySide6.QtWidgets import QWidget
 
 from tracker.i18n import tr
 from tracker.io.fhir_export import describe, write_fhir
+from tracker.progress import Progress
 from tracker.store import RecordError
 from tracker.store.targets import check_write_target
+from ui import record_jobs
+from ui.background import Job
 from ui.bridge import RecordBridge
 from ui.interaction import Interaction
 
 
 def export_fhir(
     parent: QWidget, bridge: RecordBridge, interaction: Interaction, say: Callable[[str], None]
-) -> None:
-    """Ask whether to leave the name out, then where to write; ``say`` shows what was
-    written (the status bar).  A problem is shown plainly and nothing else changes."""
+) -> Job | None:
+    """Ask whether to leave the name out, then where to write, then write it off the GUI
+    thread (the job; None if not begun): ``say`` shows what was written (the status bar)
+    when it ends.  A problem is shown plainly and nothing else changes; Cancel leaves no
+    file."""
     child = bridge.current_child()
     if child is None:
-        return
+        return None
     title = tr("Export for a hospital system")
     redact = interaction.choose(
         parent,
@@ -37,18 +42,37 @@ def export_fhir(
         [tr("&With the name"), tr("&Leave the name out")],
     )
     if redact is None:
-        return
+        return None
     record = bridge.record
     suggested = Path.home() / f"{record.path.stem}-fhir.json"
     target = interaction.save_file(parent, title, suggested, tr("FHIR JSON files (*.json)"))
     if target is None:
-        return
+        return None
     if target.suffix == "":
         target = target.with_suffix(".json")
     try:
         check_write_target(target, record.path, replaces=(".json",))
-        counts = write_fhir(record, child, target, record.clock(), redact=redact == 1)
     except (RecordError, OSError) as exc:
         interaction.error(parent, title, str(exc))
-        return
-    say(tr("Exported {what} to {file}").format(what=describe(counts), file=target))
+        return None
+
+    def work(progress: Progress) -> dict[str, int]:
+        reader = record.reader()  # read-only, its own connection: usable on the job's thread
+        try:
+            return write_fhir(
+                reader, child, target, record.clock(), redact=redact == 1, progress=progress
+            )
+        finally:
+            reader.close()
+
+    return record_jobs.start(
+        parent,
+        interaction,
+        "export_fhir",
+        tr("Exporting for a hospital system"),
+        work,
+        on_done=lambda counts: say(
+            tr("Exported {what} to {file}").format(what=describe(counts), file=target)
+        ),
+        error_title=title,
+    )

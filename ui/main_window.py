@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -15,11 +16,13 @@ from tracker.display import PREFERENCE_LABELS, UnitPreference
 from tracker.i18n import LANGUAGES, tr, trn
 from tracker.kinds import Changes, child_kinds
 from tracker.model import Child
-from tracker.store import RecordError
+from tracker.progress import Progress
+from tracker.store import Record, RecordError
 from tracker.store.targets import check_write_target
 from tracker.timeline import Ref
+from ui import record_jobs
 from ui.actions import ActionId, Actions
-from ui.background import Jobs, JobsIndicator
+from ui.background import Job, Jobs, JobsIndicator
 from ui.bridge import RecordBridge
 from ui.dialog_focus import DialogFocus
 from ui.folders import default_record_path
@@ -615,8 +618,8 @@ class MainWindow(QMainWindow):
         ).format(name=child.name, listed=listed, undo=undo)
 
     def save_copy(self) -> None:
-        if self.safety.save_copy() is not None:
-            self.reminder.hide()
+        """File ▸ Save a copy…, off the GUI thread; the reminder goes once it is saved."""
+        self.safety.save_copy(on_saved=lambda _path: self.reminder.hide())
 
     def show_safety_notes(self) -> None:
         """After opening: a calm reminder to copy the record off the computer, and a note
@@ -698,17 +701,23 @@ class MainWindow(QMainWindow):
         if target.suffix == "":
             target = target.with_suffix(".csv")
 
-        def run() -> None:
-            check_write_target(target, self.bridge.record.path, replaces=(".csv",))
-            rows = write_csv(self.bridge.record, target)
-            self.statusBar().showMessage(
-                trn("Exported {n} value to {file}", "Exported {n} values to {file}", rows).format(
-                    n=rows, file=target
-                ),
-                8000,
-            )
+        def write(record: Record, progress: Progress) -> int:
+            return write_csv(record, target, progress=progress)
 
-        self._guard(run, self.tr("Export"))
+        def said(rows: int) -> str:
+            return trn(
+                "Exported {n} value to {file}", "Exported {n} values to {file}", rows
+            ).format(n=rows, file=target)
+
+        self._export(
+            "export_csv",
+            self.tr("Exporting blood counts"),
+            self.tr("Export"),
+            target,
+            (".csv",),
+            write,
+            said,
+        )
 
     def export_json(self) -> None:
         from tracker.io.json_export import write_json
@@ -723,12 +732,18 @@ class MainWindow(QMainWindow):
         if target.suffix == "":
             target = target.with_suffix(".json")
 
-        def run() -> None:
-            check_write_target(target, self.bridge.record.path, replaces=(".json",))
-            write_json(self.bridge.record, target, self.bridge.record.clock())
-            self.statusBar().showMessage(self.tr("Exported to {file}").format(file=target), 8000)
+        def write(record: Record, progress: Progress) -> None:
+            write_json(record, target, record.clock(), progress)
 
-        self._guard(run, self.tr("Export"))
+        self._export(
+            "export_json",
+            self.tr("Exporting the whole record"),
+            self.tr("Export"),
+            target,
+            (".json",),
+            write,
+            lambda _: self.tr("Exported to {file}").format(file=target),
+        )
 
     def export_calendar(self) -> None:
         """The child's appointments, planned LPs and phase starts as an .ics file
@@ -761,26 +776,32 @@ class MainWindow(QMainWindow):
         if target.suffix == "":
             target = target.with_suffix(".ics")
 
-        def run() -> None:
-            check_write_target(target, self.bridge.record.path, replaces=CALENDAR_ENDINGS)
-            record = self.bridge.record
-            n = write_calendar(
+        def write(record: Record, progress: Progress) -> int:
+            return write_calendar(
                 target,
                 entries_of(record, child),
                 record.today(),
                 record.clock(),
                 redact=redact == 1,
-            )
-            self.statusBar().showMessage(
-                trn(
-                    "Exported {n} calendar entry to {file}",
-                    "Exported {n} calendar entries to {file}",
-                    n,
-                ).format(n=n, file=target),
-                8000,
+                progress=progress,
             )
 
-        self._guard(run, self.tr("Export calendar"))
+        def said(n: int) -> str:
+            return trn(
+                "Exported {n} calendar entry to {file}",
+                "Exported {n} calendar entries to {file}",
+                n,
+            ).format(n=n, file=target)
+
+        self._export(
+            "export_calendar",
+            self.tr("Exporting the calendar"),
+            self.tr("Export calendar"),
+            target,
+            CALENDAR_ENDINGS,
+            write,
+            said,
+        )
 
     def export_fhir(self) -> None:
         """The current child's record as a FHIR R4 Bundle (docs/fhir.md)."""
@@ -795,6 +816,45 @@ class MainWindow(QMainWindow):
             fn()  # type: ignore[operator]
         except (RecordError, OSError) as exc:
             self.interaction.error(self, title, str(exc))
+
+    def _export(
+        self,
+        key: str,
+        title: str,
+        error_title: str,
+        target: Path,
+        replaces: tuple[str, ...],
+        write: Callable[[Record, Progress], Any],
+        said: Callable[[Any], str],
+    ) -> Job | None:
+        """Write an export to ``target`` off the GUI thread: the target is checked here
+        (a refusal is said at once), then ``write(reader, progress)`` runs as a job on a
+        read-only view of the record of its own (``Record.reader()``); when it ends the
+        status bar says ``said(result)``.  Cancel leaves no file (the file is written
+        whole at the end, atomically)."""
+        record = self.bridge.record
+        try:
+            check_write_target(target, record.path, replaces=replaces)
+        except (RecordError, OSError) as exc:
+            self.interaction.error(self, error_title, str(exc))
+            return None
+
+        def work(progress: Progress) -> Any:
+            reader = record.reader()
+            try:
+                return write(reader, progress)
+            finally:
+                reader.close()
+
+        return record_jobs.start(
+            self,
+            self.interaction,
+            key,
+            title,
+            work,
+            on_done=lambda result: record_jobs.say(self, said(result)),
+            error_title=error_title,
+        )
 
     def about(self) -> None:
         self.interaction.info(

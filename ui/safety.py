@@ -6,9 +6,10 @@ the family through :class:`~ui.interaction.Interaction` and shows the answers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -19,11 +20,16 @@ from PySide6.QtWidgets import (
 from tracker.demo import is_demo
 from tracker.i18n import tr
 from tracker.i18n.formats import date_time_text
+from tracker.progress import Progress
 from tracker.store import Record, RecordError
 from tracker.store import backup as backups
+from tracker.store.backup_file import BackupInfo
 from tracker.store.integrity import check_record
 from tracker.store.places import sync_folder_warning
+from ui import record_jobs
+from ui.background import Job
 from ui.bridge import RecordBridge
+from ui.dialogs.restore import RestoringDialog
 from ui.interaction import Interaction
 from ui.plain import plain_label
 
@@ -125,12 +131,17 @@ class Safety:
 
     def __init__(self, bridge: RecordBridge, interaction: Interaction, parent: QWidget) -> None:
         self.bridge, self.interaction, self.parent = bridge, interaction, parent
+        self.problems: list[str] | None = None  # what the last check found (None: none ended)
 
     tr = staticmethod(tr)  # self.tr(…): the catalogues' text, as in the Qt classes
 
     # ------------------------------------------------------------------ copies
 
-    def save_copy(self) -> Path | None:
+    def save_copy(self, on_saved: Callable[[Path], None] | None = None) -> Job | None:
+        """Ask where, then copy and check the record off the GUI thread (the job; None if
+        the family cancelled or it was refused).  When it ends the copy is noted in the
+        record (a save, on this thread), the family is told where it is, and
+        ``on_saved(path)`` runs.  Cancel (or closing the window) leaves no file."""
         record = self.bridge.record
         today = record.today().isoformat()
         suggested = Path.home() / self.tr("{name}-copy-{date}.sqlite").format(
@@ -146,25 +157,49 @@ class Safety:
             return None
         if target.suffix == "":
             target = target.with_suffix(".sqlite")
-        try:
-            # the file dialog has already asked before replacing an existing file
-            info = backups.save_copy(record, target, overwrite=target.exists())
+        # the file dialog has already asked before replacing an existing file
+        overwrite = target.exists()
+        try:  # a refusal at once (the copy asks again, on its own thread)
+            backups.check_copy_target(record.path, target, overwrite=overwrite)
         except (RecordError, OSError) as exc:
             self.interaction.error(self.parent, self.tr("Save a copy"), str(exc))
             return None
-        where = (
-            self.tr("off this computer")
-            if info.off_computer
-            else self.tr("on this computer (a copy elsewhere protects it better)")
-        )
-        self.interaction.info(
+
+        def work(progress: Progress) -> backups.CopyInfo:
+            return backups.make_copy(record, target, overwrite=overwrite, progress=progress)
+
+        def done(info: backups.CopyInfo) -> None:
+            if self.bridge.record is record:  # the record the copy was made of, still open
+                backups.note_copy(record, info)
+            where = (
+                self.tr("off this computer")
+                if info.off_computer
+                else self.tr("on this computer (a copy elsewhere protects it better)")
+            )
+            if on_saved is not None:
+                on_saved(info.path)
+            if self._closing():
+                return
+            self.interaction.info(
+                self.parent,
+                self.tr("Save a copy"),
+                self.tr("A checked copy of the record was saved to {path}, {where}.").format(
+                    path=info.path, where=where
+                ),
+            )
+
+        return record_jobs.start(
             self.parent,
-            self.tr("Save a copy"),
-            self.tr("A checked copy of the record was saved to {path}, {where}.").format(
-                path=info.path, where=where
-            ),
+            self.interaction,
+            "save_copy",
+            self.tr("Saving a copy"),
+            work,
+            on_done=done,
+            error_title=self.tr("Save a copy"),
         )
-        return info.path
+
+    def _closing(self) -> bool:
+        return bool(getattr(self.parent.window(), "closing", False))
 
     def days_since_copy(self) -> int | None:
         return backups.days_since_last_copy(self.bridge.record)
@@ -184,9 +219,28 @@ class Safety:
 
     # ------------------------------------------------------------------ restore
 
-    def restore(self) -> bool:
-        record = self.bridge.record
-        items = backups.list_backups(record.path)
+    def restore(self) -> Job | None:
+        """Look at the backups off the GUI thread (each one is verified), then let the
+        family choose one and restore it (:meth:`_restore`).  The listing's job, or None
+        if refused."""
+        path = self.bridge.record.path
+        return record_jobs.start(
+            self.parent,
+            self.interaction,
+            "restore",
+            self.tr("Looking at the backups"),
+            lambda progress: backups.list_backups(path, progress=progress),
+            on_done=self._listed,
+            error_title=self.tr("Restore from a backup"),
+        )
+
+    def _listed(self, items: list[BackupInfo]) -> None:
+        # after the listing's job has ended (it still counts as running until this returns)
+        QTimer.singleShot(0, self.parent, lambda: self._choose(items))
+
+    def _choose(self, items: list[BackupInfo]) -> None:
+        if self._closing():
+            return
         if not items:
             self.interaction.info(
                 self.parent,
@@ -196,10 +250,10 @@ class Safety:
                     "opened."
                 ),
             )
-            return False
+            return
         chosen = self.interaction.choose_backup(self.parent, items)
         if chosen is None:
-            return False
+            return
         sure = self.interaction.confirm(
             self.parent,
             self.tr("Restore this backup?"),
@@ -209,33 +263,104 @@ class Safety:
             ).format(when=date_time_text(chosen.created)),
             self.tr("&Restore"),
         )
-        if not sure:
-            return False
+        if sure:
+            self._restore(chosen)
+
+    def _restore(self, chosen: BackupInfo) -> Job | None:
+        """Restore ``chosen`` off the GUI thread, keeping the one-writer rule.
+
+        The record is closed here first (it lets go of its lock: the restore takes it
+        itself, so no other copy of the program can open the record meanwhile).  Until
+        the restore has ended the window reads the record as it was through a read-only
+        view of its own (``Record.reader()``: it cannot save), a window-modal note (not
+        cancellable: the record is being replaced) keeps the family's hands off, and any
+        other command is refused; a restore starts only when no other work runs.  Then
+        the record is opened again here: the backup put in its place, or, after a
+        failure, the record as it was."""
+        record = self.bridge.record
         path, clock = record.path, record.clock
-        record.close()  # restore needs the record's lock
+        why = record_jobs.refusal(record_jobs.jobs_of(self.parent), "restore", exclusive=True)
+        if why is not None:
+            self.interaction.error(self.parent, self.tr("Restore from a backup"), why)
+            return None
         try:
-            backups.restore(path, chosen.path, clock)
+            reading = record.reader()
         except (RecordError, OSError) as exc:
             self.interaction.error(self.parent, self.tr("Restore from a backup"), str(exc))
-            self.bridge.replace_record(Record.open(path, clock=clock))
-            return False
-        self.bridge.replace_record(Record.open(path, clock=clock))
-        self.interaction.info(
+            return None
+        record.close()  # restore needs the record's lock
+        self.bridge.record = reading  # what the window shows meanwhile: it cannot save
+        note = RestoringDialog(self.parent)
+
+        def reopen() -> None:
+            note.finish()
+            try:
+                opened = Record.open(path, clock=clock)
+            except (RecordError, OSError) as exc:  # still shown, for reading only
+                self.interaction.error(self.parent, self.tr("Restore from a backup"), str(exc))
+                return
+            self.bridge.replace_record(opened)
+            reading.close()
+
+        def done(_result: object) -> None:
+            reopen()
+            if self._closing():
+                return
+            self.interaction.info(
+                self.parent,
+                self.tr("Restore from a backup"),
+                self.tr("The record was restored from the backup made {when}.").format(
+                    when=date_time_text(chosen.created)
+                ),
+            )
+
+        job = record_jobs.start(
             self.parent,
-            self.tr("Restore from a backup"),
-            self.tr("The record was restored from the backup made {when}.").format(
-                when=date_time_text(chosen.created)
-            ),
+            self.interaction,
+            "restore",
+            self.tr("Restoring the backup"),
+            lambda progress: backups.restore(path, chosen.path, clock, progress),
+            on_done=done,
+            on_failed=lambda _exc: reopen(),
+            error_title=self.tr("Restore from a backup"),
+            cancellable=False,
+            exclusive=True,
         )
-        return True
+        if job is None:  # refused after all (the window is closing)
+            reopen()
+            return None
+        note.follow(job)
+        return job
 
     # ------------------------------------------------------------------ check
 
-    def check(self) -> list[str]:
-        try:
-            problems = [str(p) for p in check_record(self.bridge.record.path)]
-        except RecordError as exc:
-            problems = [str(exc)]
+    def check(self) -> Job | None:
+        """The full check of the record (structure, links, format, every entry's seal) off
+        the GUI thread, through a read-only connection of its own; what it found is said
+        when it ends.  The job, or None if refused."""
+        path = self.bridge.record.path
+
+        def work(progress: Progress) -> list[object]:
+            try:
+                return list(check_record(path, progress))
+            except RecordError as exc:  # not a record (any more): that is the finding
+                return [exc]
+
+        return record_jobs.start(
+            self.parent,
+            self.interaction,
+            "check",
+            self.tr("Checking the record"),
+            work,
+            on_done=self._checked,
+            error_title=self.tr("Check the record"),
+        )
+
+    def _checked(self, found: list[object]) -> None:
+        problems = [str(p) for p in found]
+        self.problems = problems
+        if self._closing():
+            return
         if problems:
             self.interaction.error(
                 self.parent,
@@ -255,7 +380,6 @@ class Safety:
                     "are as they should be."
                 ),
             )
-        return problems
 
     # ------------------------------------------------------------------ where the file lives
 

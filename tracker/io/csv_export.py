@@ -47,6 +47,7 @@ from tracker.analytes import format_number
 from tracker.display import converted_number
 from tracker.i18n import tr
 from tracker.model import Child, CountResult, CountValue
+from tracker.progress import Progress, no_progress, part_of
 from tracker.store import durable
 from tracker.store.record import Record
 
@@ -102,14 +103,29 @@ def lab_flag(v: CountValue) -> str:
     return found.kind.value  # the file's own word ("low" / "high"), whatever the language
 
 
-def rows(record: Record, child_id: int | None = None) -> Iterator[list[str]]:
-    """The table body, oldest draw first, values in catalogue order within a draw."""
-    for child in record.children():
+EVERY = 50
+"""Blood counts written between two calls of ``progress`` (a few milliseconds)."""
+
+
+def rows(
+    record: Record, child_id: int | None = None, progress: Progress = no_progress
+) -> Iterator[list[str]]:
+    """The table body, oldest draw first, values in catalogue order within a draw.
+
+    ``progress`` hears of the children read (reading a child's counts is one step) and
+    of the counts written, and may stop it (Cancelled)."""
+    children = [c for c in record.children() if child_id is None or c.id == child_id]
+    for n, child in enumerate(children):
         assert child.id is not None
-        if child_id is not None and child.id != child_id:
-            continue
-        for result in record.counts(child.id):
+        part = part_of(progress, 100 * n, 100, 100 * len(children))
+        part(0, 1)
+        results = record.counts(child.id)
+        part(1, 5)  # reading them: about a fifth of the time
+        for i, result in enumerate(results):
+            if i % EVERY == 0:
+                part(len(results) + 4 * i, 5 * len(results))
             yield from _result_rows(child, result)
+        part(1, 1)
 
 
 def _result_rows(child: Child, result: CountResult) -> Iterator[list[str]]:
@@ -155,20 +171,32 @@ def _result_rows(child: Child, result: CountResult) -> Iterator[list[str]]:
         yield [escape_cell(visible(c)) for c in cells]
 
 
-def csv_text(record: Record, child_id: int | None = None) -> tuple[str, int]:
-    """The whole CSV text and the number of value rows in it."""
+def csv_text(
+    record: Record, child_id: int | None = None, progress: Progress = no_progress
+) -> tuple[str, int]:
+    """The whole CSV text and the number of value rows in it (``progress``: see
+    :func:`rows`)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     n = 0
-    for row in rows(record, child_id):
+    for row in rows(record, child_id, progress):
         writer.writerow(row)
         n += 1
     return buffer.getvalue(), n
 
 
-def write_csv(record: Record, path: Path, *, child_id: int | None = None) -> int:
-    """Export the blood counts to ``path`` atomically (0600); returns the number of values."""
-    text, n = csv_text(record, child_id)
+def write_csv(
+    record: Record,
+    path: Path,
+    *,
+    child_id: int | None = None,
+    progress: Progress = no_progress,
+) -> int:
+    """Export the blood counts to ``path`` atomically (0600); returns the number of values.
+
+    ``progress`` (see :func:`rows`) may stop it before anything is written: then no file
+    is made and an existing one is unchanged."""
+    text, n = csv_text(record, child_id, progress)
     durable.write_atomically(Path(path), text.encode("utf-8"), tr("the export"))
     return n

@@ -50,6 +50,7 @@ from tracker.model import (
     Phase,
     Temperature,
 )
+from tracker.progress import Progress, no_progress, part_of
 from tracker.redaction import Redaction
 from tracker.store import durable
 from tracker.store.record import Record
@@ -87,6 +88,10 @@ def local_time(day: dt.date, at: dt.time | None, zone: dt.tzinfo | None) -> str:
     return wall.replace(tzinfo=zone).isoformat(timespec="seconds")
 
 
+EVERY = 50
+"""Blood counts (or Bundle entries written) between two calls of ``progress``."""
+
+
 class _Bundle:
     """The entries of one child's Bundle, in order."""
 
@@ -113,9 +118,12 @@ class _Bundle:
         assert self.child.id is not None
         return sorted(self.record.entries(model, self.child.id), key=by_key(key).sort_key)
 
-    def build(self) -> None:
+    def build(self, progress: Progress = no_progress) -> None:
+        """The entries, in order; ``progress`` hears of the blood counts (most of the work)
+        and of each kind after them, and may stop it (Cancelled)."""
         c = self.ctx
         child = self.child
+        progress(0, 100)
         c.patient = self.add(res.patient(child, resource_uuid(child.uid), redacted=self.redact))
         phases: list[Phase] = self.ordered("phase", Phase)
         care_plan = None
@@ -124,8 +132,13 @@ class _Bundle:
                 res.care_plan(child, phases, resource_uuid(child.uid, "careplan"), c)
             )
         draw: CountResult
-        for draw in self.ordered("count", CountResult):
+        draws = self.ordered("count", CountResult)
+        progress(20, 100)  # reading them: about a fifth of the time
+        for n, draw in enumerate(draws):
+            if n % EVERY == 0:
+                progress(20 + 60 * n // len(draws), 100)
             self._draw(draw)
+        progress(80, 100)
         for g in self.ordered("growth", Growth):
             for part, resource in res.growth(g, c):
                 resource["id"] = resource_uuid(g.uid, part)
@@ -138,12 +151,14 @@ class _Bundle:
             procedure = self.add(res.procedure(visit, resource_uuid(visit.uid), care_plan, c))
             for drug in sorted(visit.it_drugs, key=by_key("it_dose").sort_key):
                 self.add(meds.intrathecal(visit, drug, resource_uuid(drug.uid), procedure, c))
+        progress(90, 100)
         plans: dict[int | None, tuple[MedicinePlan, str]] = {}
         for plan in self.ordered("medicine_plan", MedicinePlan):
             plans[plan.id] = (plan, self.add(meds.medicine(plan, resource_uuid(plan.uid), c)))
         for dose in self.ordered("dose", DoseLog):
             plan_and_ref = plans.get(dose.plan_id) if dose.plan_id is not None else None
             self.add(meds.dose_given(dose, plan_and_ref, resource_uuid(dose.uid), c))
+        progress(100, 100)
 
     def _draw(self, draw: CountResult) -> None:
         c = self.ctx
@@ -171,15 +186,17 @@ def fhir_bundle(
     *,
     redact: bool = False,
     zone: dt.tzinfo | None = None,
+    progress: Progress = no_progress,
 ) -> JsonObject:
     """``child``'s record as a FHIR R4 collection Bundle (no child: a Bundle with no
     entries, the export of an empty record).  ``zone``: the time zone of the family's
-    wall-clock times (None: this computer's)."""
+    wall-clock times (None: this computer's).  ``progress`` hears of the work and may
+    stop it (Cancelled)."""
     entries: list[JsonObject] = []
     if child is not None:
         bundle = _Bundle(record, child, zone, redact)
         with i18n.using(i18n.SOURCE_LANGUAGE):  # HL7's English, whatever the window's
-            bundle.build()
+            bundle.build(progress)
         entries = bundle.entries
     return {
         "resourceType": "Bundle",
@@ -207,14 +224,21 @@ def _compact(item: Any) -> str:
     return json.dumps(item, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 
 
-def dumps(bundle: JsonObject) -> str:
+def dumps(bundle: JsonObject, progress: Progress = no_progress) -> str:
     """The file's text: compact JSON with one entry per line (fast to write, and a change
-    to one resource is a change to one line); UTF-8 characters as themselves, no NaN."""
+    to one resource is a change to one line); UTF-8 characters as themselves, no NaN.
+    ``progress`` hears of the entries written and may stop it (Cancelled)."""
     entries = bundle["entry"]
     if not entries:
         return _compact(bundle) + "\n"
     head = _compact({k: v for k, v in bundle.items() if k != "entry"})
-    lines = ",\n".join(_compact(e) for e in entries)
+    written: list[str] = []
+    for n, e in enumerate(entries):
+        if n % EVERY == 0:
+            progress(n, len(entries))
+        written.append(_compact(e))
+    progress(len(entries), len(entries))
+    lines = ",\n".join(written)
     return f'{head[:-1]},"entry":[\n{lines}\n]}}\n'
 
 
@@ -226,9 +250,15 @@ def write_fhir(
     *,
     redact: bool = False,
     zone: dt.tzinfo | None = None,
+    progress: Progress = no_progress,
 ) -> dict[str, int]:
     """Write ``child``'s Bundle to ``path`` atomically (0600; the old file kept on
-    failure); how many resources of each type it holds."""
-    bundle = fhir_bundle(record, child, exported_at, redact=redact, zone=zone)
-    durable.write_atomically(Path(path), dumps(bundle).encode("utf-8"), tr("the FHIR export"))
+    failure); how many resources of each type it holds.  ``progress`` hears of the work
+    and may stop it (Cancelled) before anything is written: then no file is made and an
+    existing one is unchanged."""
+    bundle = fhir_bundle(
+        record, child, exported_at, redact=redact, zone=zone, progress=part_of(progress, 0, 70, 100)
+    )
+    text = dumps(bundle, part_of(progress, 70, 28, 100))
+    durable.write_atomically(Path(path), text.encode("utf-8"), tr("the FHIR export"))
     return resource_types(bundle)

@@ -41,6 +41,7 @@ from tracker.model import (
     PlanItemEntry,
     Roadmap,
 )
+from tracker.progress import Progress, no_progress
 from tracker.redaction import Redaction
 from tracker.roadmap.child import plan_of, planned_from
 from tracker.roadmap.plan import Sureness, What
@@ -310,11 +311,17 @@ def write_calendar(
     stamp: dt.datetime,
     *,
     redact: bool = False,
+    progress: Progress = no_progress,
 ) -> int:
     """Write the calendar to ``path`` atomically (0600; the old file kept on failure); the
-    number of events written."""
+    number of events written.  ``progress`` hears of the steps and may stop it
+    (Cancelled) before anything is written: then no file is made."""
+    progress(0, 3)
     cal = build_calendar(entries, today, stamp, redact=redact)
-    durable.write_atomically(Path(path), cal.to_ical(), tr("the calendar"))
+    progress(1, 3)
+    data = cal.to_ical()
+    progress(2, 3)
+    durable.write_atomically(Path(path), data, tr("the calendar"))  # nothing stops it now
     return len(cal.walk("VEVENT"))
 
 

@@ -23,6 +23,7 @@ from typing import Any
 from tracker.i18n import tr
 from tracker.kinds import CHILD, Kind, all_kinds, by_key, child_kinds
 from tracker.kinds.fields import Choice, Group, Json, Rows, Text
+from tracker.progress import Progress, no_progress, part_of
 from tracker.store import durable
 from tracker.store.record import Record
 
@@ -44,11 +45,18 @@ VERSION = 6
 JsonObject = dict[str, Any]
 
 
-def export_record(record: Record, exported_at: dt.datetime) -> JsonObject:
+EVERY = 100
+"""Entries turned into JSON between two calls of ``progress`` (a few milliseconds)."""
+
+
+def export_record(
+    record: Record, exported_at: dt.datetime, progress: Progress = no_progress
+) -> JsonObject:
     """Everything in ``record`` as plain JSON-ready data (dicts, lists, str, float, bool, None).
 
     Driven by the kind registry (:mod:`tracker.kinds`): each child, then under it every
-    kind of entry that belongs to a child, in the registry's order."""
+    kind of entry that belongs to a child, in the registry's order.  ``progress`` hears of
+    the kinds done (and of the entries within one) and may stop it (Cancelled)."""
     uids: dict[tuple[str, int], str] = {}
 
     def uid_of(key: str, row_id: int | None) -> str | None:
@@ -71,16 +79,27 @@ def export_record(record: Record, exported_at: dt.datetime) -> JsonObject:
         return obj
 
     children: list[JsonObject] = []
-    for child in sorted(record.children(), key=CHILD.sort_key):
+    kinds = child_kinds()
+    family = sorted(record.children(), key=CHILD.sort_key)
+    steps = max(1, len(family) * len(kinds))
+    progress(0, 100 * steps)
+    for c, child in enumerate(family):
         assert child.id is not None
         obj = entry_json(CHILD, child)
-        for kind in child_kinds():
+        for k, kind in enumerate(kinds):
             assert kind.json is not None
+            part = part_of(progress, 100 * (c * len(kinds) + k), 100, 100 * steps)
             entries = record.entries(kind.model, child.id)
             if kind.has_id:
                 uids.update(((kind.key, e.id), e.uid) for e in entries)
             ordered = sorted(entries, key=kind.sort_key)  # the same on every computer
-            obj[kind.json] = [entry_json(kind, e) for e in ordered]
+            made: list[JsonObject] = []
+            for i, e in enumerate(ordered):
+                if i % EVERY == 0:
+                    part(len(ordered) + 2 * i, 3 * len(ordered))  # reading: about a third
+                made.append(entry_json(kind, e))
+            obj[kind.json] = made
+            part(1, 1)
         children.append(obj)
     return {
         "format": FORMAT,
@@ -112,12 +131,32 @@ def export_shape() -> dict[str, Any]:
     return shape
 
 
-def dumps(data: JsonObject) -> str:
-    """The exported text: UTF-8 characters as themselves, stable key order, no NaN."""
-    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+CHUNKS = 20_000
+"""Pieces of text the encoder makes between two calls of ``progress``."""
 
 
-def write_json(record: Record, path: Path, exported_at: dt.datetime) -> None:
-    """Export ``record`` to ``path``, replacing it atomically (0600; old file kept on failure)."""
-    payload = dumps(export_record(record, exported_at)).encode("utf-8")
+def dumps(data: JsonObject, progress: Progress = no_progress) -> str:
+    """The exported text: UTF-8 characters as themselves, stable key order, no NaN
+    (``json.dumps``'s text, made piece by piece so that ``progress`` may stop it)."""
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=2, allow_nan=False)
+    pieces: list[str] = []
+    for n, piece in enumerate(encoder.iterencode(data)):
+        if n % CHUNKS == 0:
+            progress(0, 0)  # how many pieces is not known ahead
+        pieces.append(piece)
+    pieces.append("\n")
+    return "".join(pieces)
+
+
+def write_json(
+    record: Record, path: Path, exported_at: dt.datetime, progress: Progress = no_progress
+) -> None:
+    """Export ``record`` to ``path``, replacing it atomically (0600; old file kept on failure).
+
+    ``progress`` hears of the work and may stop it (Cancelled) before anything is
+    written: then no file is made and an existing one is unchanged."""
+    data = export_record(record, exported_at, part_of(progress, 0, 60, 100))
+    text = dumps(data, lambda _d, _t: progress(60, 100))
+    progress(95, 100)
+    payload = text.encode("utf-8")
     durable.write_atomically(Path(path), payload, tr("the export"))

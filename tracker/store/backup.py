@@ -61,7 +61,7 @@ from typing import Any
 
 from tracker.clock import Clock, system_clock
 from tracker.i18n import tr
-from tracker.progress import Progress, no_progress
+from tracker.progress import Cancelled, Progress, no_progress, part_of
 from tracker.store import checksums, durable, schema
 from tracker.store.backup_file import (
     BACKUP_NAME,
@@ -191,7 +191,11 @@ def _count_on_above(record: Record, saves: int | None, found: Sequence[BackupInf
 
 
 def list_backups(
-    record_path: Path, *, folder: Path | None = None, verify: bool = True
+    record_path: Path,
+    *,
+    folder: Path | None = None,
+    verify: bool = True,
+    progress: Progress = no_progress,
 ) -> list[BackupInfo]:
     """The backups of ``record_path``, newest content first (``verified`` filled in if
     ``verify``).
@@ -200,25 +204,33 @@ def list_backups(
     stem is listed too, as unverifiable).  They are ordered by the save counter they hold,
     then by their name's date: every date comes from a clock that may have been wrong.
     The record's id is not asked for: a damaged record cannot say it, and a record started
-    again under the same name should still be offered its old backups.
+    again under the same name should still be offered its old backups.  ``progress`` hears
+    of the backups verified (the slow part: each one's fingerprint and structure) and may
+    stop the listing (Cancelled); safe on any thread (it only reads the backups).
     """
     record_path = Path(record_path)
     found: list[tuple[tuple[int, str, int], BackupInfo]] = []
     where = folder or backups_folder(record_path)
     if not where.is_dir():
         return []
-    for entry in where.iterdir():
+    listed: list[tuple[Path, re.Match[str], dict[str, Any] | None]] = []
+    for entry in sorted(where.iterdir()):
         m = BACKUP_NAME.match(entry.name)
         if not m or m["stem"] != record_path.stem or not entry.is_file():
             continue
         manifest = read_manifest(entry)
         if manifest is not None and manifest.get("record") not in (None, record_path.name):
             continue  # another record with the same stem (family.db beside family.sqlite)
+        listed.append((entry, m, manifest))
+    total = 100 * len(listed)
+    progress(0, total)
+    for n, (entry, m, manifest) in enumerate(listed):
         info = _info(entry, m, manifest)
         if verify:
-            problems = backup_problems(entry)
+            problems = backup_problems(entry, progress=part_of(progress, 100 * n, 100, total))
             info = replace(info, verified=not problems, problem=problems[0] if problems else None)
         found.append((_order(info.saves, m), info))
+        progress(100 * (n + 1), total)
     found.sort(key=lambda item: item[0], reverse=True)
     return [info for _, info in found]
 
@@ -576,6 +588,7 @@ def save_copy(
     clock: Clock | None = None,
     off_computer: bool | None = None,
     overwrite: bool = False,
+    progress: Progress = no_progress,
 ) -> CopyInfo:
     """File ▸ Save a copy…: a verified copy of the open record at ``target`` (replaced atomically
     when ``overwrite`` says the family agreed to replace an existing file).
@@ -583,27 +596,65 @@ def save_copy(
     ``off_computer`` says whether the copy leaves this computer (USB stick, network,
     cloud folder); None guesses from where ``target`` is.  The record remembers the
     copy (see :func:`last_copy`, :func:`days_since_last_copy`) unless it is read-only.
+    The two halves, :func:`make_copy` (any thread) and :func:`note_copy` (the record's
+    own thread: a save), in one go.
     """
+    info = make_copy(
+        record,
+        target,
+        clock=clock,
+        off_computer=off_computer,
+        overwrite=overwrite,
+        progress=progress,
+    )
+    note_copy(record, info)
+    return info
+
+
+def make_copy(
+    record: Record,
+    target: Path,
+    *,
+    clock: Clock | None = None,
+    off_computer: bool | None = None,
+    overwrite: bool = False,
+    progress: Progress = no_progress,
+) -> CopyInfo:
+    """The copy of :func:`save_copy`, safe on another thread: it reads the record through
+    a connection of its own (:meth:`Record.reader`; a save made meanwhile goes in between
+    two steps and the copy starts again, so it holds one moment of the record) and writes
+    only the copy.  ``progress`` hears of the copy and its check and may stop it
+    (Cancelled): then no file is left at ``target`` (an existing one is unchanged)."""
     typed = str(target)
     target = Path(target)
     clock = clock or record.clock
-    _check_copy_target(record.path, target, overwrite=overwrite, typed=typed)
-    with _copy_noted(record.path, target):
-        info = _copy_to(record.connection, target, clock, "save a copy", off_computer)
-    if not record.read_only:
-        note = {
-            "made_at": info.made_at.isoformat(),
-            "path": str(target),
-            "off_computer": info.off_computer,
-        }
-        try:
-            with record.batch(tr("note the copy in the record")):
-                record.set_meta(META_LAST_COPY, json.dumps(note, ensure_ascii=False))
-                if info.off_computer:
-                    record.set_meta(META_LAST_OFF_COMPUTER_COPY, info.made_at.isoformat())
-        except CannotSave:
-            pass  # the copy is made; only the reminder's date could not be noted
-    return info
+    check_copy_target(record.path, target, overwrite=overwrite, typed=typed)
+    reader = record.reader()
+    try:
+        with _copy_noted(record.path, target):
+            return _copy_to(reader.connection, target, clock, "save a copy", off_computer, progress)
+    finally:
+        reader.close()
+
+
+def note_copy(record: Record, info: CopyInfo) -> None:
+    """Remember in the record the copy :func:`make_copy` made (on the record's own thread:
+    it is a save); nothing for a read-only record, and a record that cannot save keeps
+    the copy without the note."""
+    if record.read_only:
+        return
+    note = {
+        "made_at": info.made_at.isoformat(),
+        "path": str(info.path),
+        "off_computer": info.off_computer,
+    }
+    try:
+        with record.batch(tr("note the copy in the record")):
+            record.set_meta(META_LAST_COPY, json.dumps(note, ensure_ascii=False))
+            if info.off_computer:
+                record.set_meta(META_LAST_OFF_COMPUTER_COPY, info.made_at.isoformat())
+    except CannotSave:
+        pass  # the copy is made; only the reminder's date could not be noted
 
 
 def copy_record(record_path: Path, target: Path | str, clock: Clock = system_clock) -> CopyInfo:
@@ -619,7 +670,7 @@ def copy_record(record_path: Path, target: Path | str, clock: Clock = system_clo
         raise NotARecord(
             tr("There is no record file at {record_path}.").format(record_path=record_path)
         ) from None
-    _check_copy_target(record_path, target, typed=typed)
+    check_copy_target(record_path, target, typed=typed)
     conn = connect(record_path, read_only=True)
     try:
         with _copy_noted(record_path, target):
@@ -629,12 +680,17 @@ def copy_record(record_path: Path, target: Path | str, clock: Clock = system_clo
 
 
 def _copy_to(
-    conn: sqlite3.Connection, target: Path, clock: Clock, doing: str, off: bool | None
+    conn: sqlite3.Connection,
+    target: Path,
+    clock: Clock,
+    doing: str,
+    off: bool | None,
+    progress: Progress = no_progress,
 ) -> CopyInfo:
     # What a copy killed earlier left in this folder (a whole record under a dot name):
     # only our own names, only files no running copy of the program holds.
     _clear_abandoned(target.parent)
-    with verified_temp(conn, target, doing) as (tmp, sha, size, _):
+    with verified_temp(conn, target, doing, progress=progress) as (tmp, sha, size, _):
         try:
             durable.replace(tmp, target)
         except OSError as exc:
@@ -706,11 +762,12 @@ def clear_after_killed_copies(record_path: Path) -> list[Path]:
     return removed
 
 
-def _check_copy_target(
+def check_copy_target(
     record_path: Path, target: Path, *, overwrite: bool = False, typed: str = ""
 ) -> None:
     """Refuse a target that is a folder, the record itself, missing its folder, an open
-    record, or (unless ``overwrite``: the file dialog already asked) any existing file."""
+    record, or (unless ``overwrite``: the file dialog already asked) any existing file.
+    :func:`make_copy` asks it; a window asks it first too, so a refusal is said at once."""
     if target.is_dir() or typed.endswith(("/", os.sep)):
         raise CannotSave(
             tr(
@@ -786,7 +843,12 @@ def days_since_last_copy(record: Record, clock: Clock | None = None) -> int | No
 # ---------------------------------------------------------------------- restore
 
 
-def restore(record_path: Path, backup_path: Path, clock: Clock = system_clock) -> RestoreResult:
+def restore(
+    record_path: Path,
+    backup_path: Path,
+    clock: Clock = system_clock,
+    progress: Progress = no_progress,
+) -> RestoreResult:
     """Replace the record at ``record_path`` with the backup at ``backup_path``, safely.
 
     The backup must verify (fingerprint if it has a manifest, structure, seals).
@@ -804,11 +866,19 @@ def restore(record_path: Path, backup_path: Path, clock: Clock = system_clock) -
     the id of the record it replaces (if that has one; else the backup's; else a new one)
     and its save counter is set above every backup of it and above the record it replaces,
     so that its next backups count as the newest content and are thinned with its own.
+
+    ``progress`` hears of it (safe on any thread: nothing here touches an open record).
+    It may stop the restore (Cancelled) only while the backup is being verified; once the
+    record's lock is taken the restore goes to its end (or fails, changing nothing) and
+    Cancel is no longer heard.
     """
     record_path, backup_path = Path(record_path), Path(backup_path)
     _check_restore_source(record_path, backup_path)
     _check_restore_target(record_path)
-    problems = backup_problems(backup_path, need_manifest=False)
+    progress(0, 100)
+    problems = backup_problems(
+        backup_path, need_manifest=False, progress=part_of(progress, 0, 25, 100)
+    )
     if problems:
         raise RecordError(
             tr(
@@ -816,15 +886,17 @@ def restore(record_path: Path, backup_path: Path, clock: Clock = system_clock) -
             ).format(backup_path=backup_path, reason=problems[0].rstrip("."))
         )
     sha, _ = file_digest(backup_path)
+    progress(30, 100)
     if not record_path.parent.is_dir():
         durable.private_folder(record_path.parent)
+    told = _unstoppable(progress)  # from here on the restore is not stopped half-way
     with RecordLock.acquire(record_path):
         safety: BackupInfo | None = None
         damaged: Path | None = None
         _check_restore_target(record_path)  # again, now that no other copy can change it
         _clear_abandoned(record_path.parent, record_path.name)
         if record_path.exists() or record_path.is_symlink():
-            safety, damaged = _set_current_aside(record_path, clock)
+            safety, damaged = _set_current_aside(record_path, clock, part_of(told, 30, 40, 100))
         known = [b.saves for b in list_backups(record_path, verify=False) if b.saves is not None]
         replaced_id, replaced_saves = (
             (safety.record_id, safety.saves) if safety is not None else _sealed_identity(damaged)
@@ -836,7 +908,14 @@ def restore(record_path: Path, backup_path: Path, clock: Clock = system_clock) -
                 extra = record_path.with_name(record_path.name + sibling)
                 if extra.exists():
                     durable.move_aside(extra, ".before-restore")
-            _place_copy(backup_path, record_path, sha, max(known, default=0), replaced_id)
+            _place_copy(
+                backup_path,
+                record_path,
+                sha,
+                max(known, default=0),
+                replaced_id,
+                part_of(told, 70, 30, 100),
+            )
         except BaseException:
             if damaged is not None and not record_path.exists():
                 # put it back where it was: nothing changed
@@ -847,7 +926,18 @@ def restore(record_path: Path, backup_path: Path, clock: Clock = system_clock) -
                     if moved.exists():
                         durable.rename_no_replace(moved, back)
             raise
+    told(100, 100)
     return RestoreResult(record_path, backup_path, safety, damaged)
+
+
+def _unstoppable(progress: Progress) -> Progress:
+    """``progress`` that is told how far the work is but can no longer stop it."""
+
+    def told(done: int, total: int) -> None:
+        with contextlib.suppress(Cancelled):
+            progress(done, total)
+
+    return told
 
 
 _COMPANIONS = ("-journal", "-wal", "-shm", ".lock")
@@ -904,14 +994,19 @@ def damaged_but_ours(path: Path) -> bool:
     return not head or has_our_mark(head)
 
 
-def _set_current_aside(record_path: Path, clock: Clock) -> tuple[BackupInfo | None, Path | None]:
+def _set_current_aside(
+    record_path: Path, clock: Clock, progress: Progress = no_progress
+) -> tuple[BackupInfo | None, Path | None]:
     """Back up the current record; if it is damaged, move it aside instead (never lost)."""
     try:
         check_record_file(record_path, schema.SCHEMA_VERSION)
         conn = connect(record_path)  # read-write: the first read rolls back an unfinished save
         try:
             quick_check(conn, record_path)
-            return backup_connection(conn, record_path, BEFORE_RESTORE, clock), None
+            return (
+                backup_connection(conn, record_path, BEFORE_RESTORE, clock, progress=progress),
+                None,
+            )
         finally:
             conn.close()
     except (TooNew, CannotSave, RecordInUse, RecordUnreadable, WrongLayout):
@@ -951,7 +1046,12 @@ def _sealed_identity(damaged: Path | None) -> tuple[str | None, int | None]:
 
 
 def _place_copy(
-    source: Path, target: Path, sha: str, saves_floor: int, record_id: str | None
+    source: Path,
+    target: Path,
+    sha: str,
+    saves_floor: int,
+    record_id: str | None,
+    progress: Progress = no_progress,
 ) -> None:
     doing = tr("restore the backup")
     stack = contextlib.ExitStack()
@@ -963,10 +1063,13 @@ def _place_copy(
         try:
             try:
                 h = hashlib.sha256()
+                size, done = max(1, source.stat().st_size), 0
                 with open(source, "rb") as src, open(tmp, "wb") as dst:
                     while chunk := src.read(CHUNK):
                         h.update(chunk)
                         dst.write(chunk)
+                        done += len(chunk)
+                        progress(min(done, size), 2 * size)  # the copy, then its check
                     dst.flush()
                     os.fsync(dst.fileno())
             except OSError as exc:

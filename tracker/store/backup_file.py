@@ -29,11 +29,11 @@ from typing import Any
 from tracker.clock import Clock
 from tracker.i18n import N_, tr
 from tracker.kinds import tables
-from tracker.progress import Progress, no_progress
+from tracker.progress import Progress, no_progress, part_of
 from tracker.store import durable, schema
 from tracker.store.errors import CannotSave, RecordError, translated
 from tracker.store.files import APPLICATION_ID, check_record_file
-from tracker.store.integrity import changed_rows, open_read_only
+from tracker.store.integrity import changed_rows, open_read_only, stoppable
 from tracker.store.schema import SEALED_SINCE
 from tracker.store.structure import first_finding
 
@@ -218,8 +218,10 @@ def verified_temp(
                     # marking it as ours).
                     dest.execute("PRAGMA synchronous = OFF")
 
+                    copy_part = part_of(progress, 0, 50, 100)  # the copy: the first half
+
                     def copied(_status: int, remaining: int, total: int) -> None:
-                        progress(total - remaining, 2 * total)  # the copy: the first half
+                        copy_part(total - remaining, total)
 
                     source.backup(dest, pages=COPY_PAGES, progress=copied)
                 finally:
@@ -228,7 +230,11 @@ def verified_temp(
                 durable.fsync_file(tmp)
             except OSError as exc:
                 raise copy_refused(doing, target, exc) from exc
-            problems, contents = inspect(tmp, base=base if trusted_base(base) else None)
+            problems, contents = inspect(
+                tmp,
+                base=base if trusted_base(base) else None,
+                progress=part_of(progress, 50, 50, 100),
+            )
             progress(1, 1)
             if problems:
                 raise RecordError(
@@ -322,14 +328,18 @@ def trusted_base(base: Path | None) -> bool:
 
 
 def inspect(
-    path: Path, *, seals: bool = True, base: Path | None = None
+    path: Path,
+    *,
+    seals: bool = True,
+    base: Path | None = None,
+    progress: Progress = no_progress,
 ) -> tuple[list[str], dict[str, Any]]:
     """Structure problems of a record copy at rest (read-only, immutable) and what it holds.
 
     With ``seals`` the contents include ``seals_ok``: False when a link is broken or some
     row's seal does not match (the slow part: about 10 µs a row).  ``base``: a backup
     already found trusted (:func:`trusted_base`); only rows that differ from its rows have
-    their seals recomputed.
+    their seals recomputed.  ``progress`` hears of it and may stop it (Cancelled).
     """
     try:
         conn = open_read_only(path, immutable=True)
@@ -340,7 +350,10 @@ def inspect(
             with translated(base, tr("check the copy")):
                 conn.execute("ATTACH DATABASE ? AS base", (_immutable_uri(base),))
         with translated(path, tr("check the copy")):
-            lines = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
+            progress(0, 100)
+            with stoppable(conn, lambda: progress(0, 100)):
+                lines = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
+            progress(20, 100)
             if lines != ["ok"]:
                 return [tr("SQLite's check says: {value}").format(value=first_finding(lines))], {}
             if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
@@ -353,8 +366,10 @@ def inspect(
                 ok = not conn.execute("PRAGMA foreign_key_check").fetchall()
                 against = "base" if base is not None else None
                 contents["seals_ok"] = ok and (
-                    version < SEALED_SINCE or not changed_rows(conn, against)
+                    version < SEALED_SINCE
+                    or not changed_rows(conn, against, progress=part_of(progress, 20, 80, 100))
                 )
+            progress(100, 100)
     except RecordError as exc:
         return [str(exc)], {}
     finally:
@@ -398,7 +413,9 @@ def read_manifest(path: Path) -> dict[str, Any] | None:
     return data
 
 
-def backup_problems(path: Path, *, need_manifest: bool = True) -> list[str]:
+def backup_problems(
+    path: Path, *, need_manifest: bool = True, progress: Progress = no_progress
+) -> list[str]:
     """Why the backup at ``path`` cannot be trusted, in plain words; empty if it verifies.
 
     Checks its fingerprint against the manifest (required unless ``need_manifest`` is
@@ -406,7 +423,7 @@ def backup_problems(path: Path, *, need_manifest: bool = True) -> list[str]:
     than this program, SQLite's full ``integrity_check``, and every row's seal (read from
     the manifest when the fingerprint matches: they were checked when the backup was
     made; recomputed otherwise).  Read-only: the file is never changed and nothing is
-    created beside it.
+    created beside it.  ``progress`` hears of the check and may stop it (Cancelled).
     """
     path = Path(path)
     try:
@@ -427,7 +444,10 @@ def backup_problems(path: Path, *, need_manifest: bool = True) -> list[str]:
         sha, size = file_digest(path)
         if sha != manifest.get("sha256") or size != manifest.get("size"):
             return [tr("it was changed after it was made (its SHA-256 fingerprint does not match)")]
-    problems, contents = inspect(path, seals=manifest is None)
+    progress(0, 100)
+    problems, contents = inspect(
+        path, seals=manifest is None, progress=part_of(progress, 10, 90, 100)
+    )
     if problems:
         return problems
     seals_ok = contents["seals_ok"] if manifest is None else manifest.get("seals_ok") is True

@@ -14,9 +14,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import re
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,7 @@ from tracker import analytes, range_units
 from tracker.i18n import tr
 from tracker.kinds import CHILD, all_kinds, by_key, by_table, children_of, tables
 from tracker.kinds.kind import definite, sentence_start
+from tracker.progress import Cancelled, Progress, no_progress, part_of
 from tracker.store import checksums, durable, schema
 from tracker.store.errors import NotARecord, RecordError, translated
 from tracker.store.files import APPLICATION_ID, check_record_file
@@ -63,10 +66,16 @@ def quick_check(conn: sqlite3.Connection, path: Path) -> None:
         )
 
 
-def find_problems(conn: sqlite3.Connection) -> list[Problem]:
-    """Everything wrong with the open record; an empty list means all is well."""
+def find_problems(conn: sqlite3.Connection, progress: Progress = no_progress) -> list[Problem]:
+    """Everything wrong with the open record; an empty list means all is well.
+
+    ``progress`` hears of it (:mod:`tracker.progress`): SQLite's structural check is one
+    step (about a tenth of the time), then every row's seal, then the rules."""
     found: list[Problem] = []
-    integrity = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
+    progress(0, 100)
+    with stoppable(conn, lambda: progress(0, 100)):
+        integrity = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
+    progress(10, 100)
     if integrity != ["ok"]:
         found.extend(Problem("structure", f"integrity: {line}") for line in integrity)
     for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check"):
@@ -94,12 +103,14 @@ def find_problems(conn: sqlite3.Connection) -> list[Problem]:
     if app != APPLICATION_ID:
         found.append(Problem("format", tr("the file's program mark is not Treatment Tracker's")))
     if version >= SEALED_SINCE:
-        found.extend(changed_rows(conn))
+        found.extend(changed_rows(conn, progress=part_of(progress, 10, 75, 100)))
+    progress(85, 100)
     if version == schema.SCHEMA_VERSION and schema_problem(conn, version) is None:
         found.extend(dated_before_birth(conn))  # the kinds' tables are as declared
         found.extend(links_across_children(conn))
         found.extend(shared_uids(conn))
         found.extend(ranges_in_another_unit(conn))
+    progress(100, 100)
     return found
 
 
@@ -224,11 +235,54 @@ def dated_before_birth(conn: sqlite3.Connection) -> list[Problem]:
     return found
 
 
-def changed_rows(conn: sqlite3.Connection, against: str | None = None) -> list[Problem]:
+PROGRESS_STEPS = 20_000
+"""SQLite steps between two looks at ``progress`` within one query (a few milliseconds)."""
+
+
+def _size(conn: sqlite3.Connection, table: str) -> int:
+    """How many rows ``table`` has, to weigh the progress (0 if it cannot be read: the
+    check itself then says so)."""
+    try:
+        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    except sqlite3.DatabaseError:
+        return 0
+
+
+@contextlib.contextmanager
+def stoppable(conn: sqlite3.Connection, look: Callable[[], None]) -> Iterator[None]:
+    """Within the block, ``look()`` (a progress call) is made every :data:`PROGRESS_STEPS`
+    steps of SQLite's work on ``conn``, so a long query hears Cancel: SQLite interrupts it
+    and :class:`~tracker.progress.Cancelled` is raised here (not the interruption)."""
+    stopped: list[Cancelled] = []
+
+    def handler() -> int:
+        try:
+            look()
+        except Cancelled as exc:
+            stopped.append(exc)
+            return 1  # SQLite stops the query
+        return 0
+
+    conn.set_progress_handler(handler, PROGRESS_STEPS)
+    try:
+        yield
+    except sqlite3.OperationalError:
+        if stopped:
+            raise stopped[0] from None
+        raise
+    finally:
+        conn.set_progress_handler(None, 0)
+
+
+def changed_rows(
+    conn: sqlite3.Connection, against: str | None = None, *, progress: Progress = no_progress
+) -> list[Problem]:
     """Rows whose seal does not match their content, each named in plain words.
 
     ``against``: an attached, verified copy; only rows that differ from its rows are
-    looked at (:func:`tracker.store.checksums.broken_rows`)."""
+    looked at (:func:`tracker.store.checksums.broken_rows`).  ``progress`` hears of the
+    rows looked at, table by table (weighed by their rows), and is looked at within a
+    table too (:func:`stoppable`): Cancel stops the check there."""
     found: list[Problem] = []
     existing = {
         str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
@@ -238,6 +292,9 @@ def changed_rows(conn: sqlite3.Connection, against: str | None = None) -> list[P
     if 1 <= version < schema.SCHEMA_VERSION:  # an older format: only the tables it had
         had = {table for table, *_ in expected_columns(version)}
         wanted = tuple(t for t in wanted if t in had)
+    sizes = {t: _size(conn, t) for t in wanted if t in existing}
+    total, done = sum(sizes.values()), 0
+    progress(0, total)
     for table in wanted:
         if table not in existing:
             found.append(
@@ -252,7 +309,8 @@ def changed_rows(conn: sqlite3.Connection, against: str | None = None) -> list[P
             )
             continue
         try:
-            broken = list(checksums.broken_rows(conn, table, against))
+            with stoppable(conn, functools.partial(progress, done, total)):
+                broken = list(checksums.broken_rows(conn, table, against))
         except sqlite3.DatabaseError as exc:
             found.append(
                 Problem(
@@ -264,6 +322,8 @@ def changed_rows(conn: sqlite3.Connection, against: str | None = None) -> list[P
                 )
             )
             continue
+        done += sizes[table]
+        progress(done, total)
         for row, had_seal in broken:
             what = describe_row(conn, table, row)
             where = f"(table {table}, row {row['id']})"
@@ -344,8 +404,10 @@ def open_read_only(
     return conn
 
 
-def check_record(path: Path) -> list[Problem]:
-    """The full check of the record file at ``path``, read-only (nothing is written).
+def check_record(path: Path, progress: Progress = no_progress) -> list[Problem]:
+    """The full check of the record file at ``path``, read-only (nothing is written),
+    through a connection of its own (so it may run on any thread; ``progress``: see
+    :func:`find_problems`).
 
     A file that is not a record at all raises NotARecord/TooNew like ``Record.open``.
     """
@@ -356,7 +418,7 @@ def check_record(path: Path) -> list[Problem]:
     conn = open_read_only(path)
     try:
         with translated(path, tr("check the record")):
-            return find_problems(conn)
+            return find_problems(conn, progress)
     except NotARecord as exc:
         return [Problem("structure", str(exc))]
     finally:

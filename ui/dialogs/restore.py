@@ -6,11 +6,13 @@ Shown by :meth:`ui.interaction.Interaction.choose_backup`; the restore itself is
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QProgressBar,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from tracker.i18n.formats import date_text, date_time_text
 from tracker.store.backup_file import BackupInfo
+from ui.background import Job
 from ui.plain import plain_tooltip
 from ui.screen_fit import fit_when_shown
 
@@ -99,3 +102,57 @@ class RestoreDialog(QDialog):
     def chosen(self) -> BackupInfo | None:
         rows = self.table.selectionModel().selectedRows()
         return self.items[rows[0].row()] if rows else None
+
+
+class RestoringDialog(QDialog):
+    """While a restore replaces the record: what is happening and how far, window-modal
+    (the record is closed meanwhile: nothing in the window may read or save it).  It
+    cannot be cancelled or closed until the restore has ended (:meth:`finish`)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Restoring the backup"))
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setWindowFlag(Qt.WindowType.WindowCloseButtonHint, False)
+        self._finished = False
+        text = QLabel(
+            self.tr(
+                "The backup is being put in place of the record; the record as it is now is "
+                "backed up first. This cannot be stopped once it has begun, and takes a few "
+                "seconds."
+            ),
+            self,
+        )
+        text.setWordWrap(True)
+        self.bar = QProgressBar(self)
+        self.bar.setRange(0, 0)
+        self.bar.setAccessibleName(self.tr("How far the restore has come"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        layout.addWidget(self.bar)
+        self.setMinimumWidth(420)
+
+    def follow(self, job: Job) -> None:
+        """Show how far ``job`` has come, from now until :meth:`finish`."""
+        job.progressed.connect(self._progressed)
+        self.show()
+
+    def _progressed(self, done: int, total: int) -> None:
+        if total > 0:
+            self.bar.setRange(0, total)
+            self.bar.setValue(min(done, total))
+
+    def finish(self) -> None:
+        self._finished = True
+        self.close()
+        self.deleteLater()
+
+    def reject(self) -> None:  # Escape: not while the record is being replaced
+        if self._finished:
+            super().reject()
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        if self._finished:
+            super().closeEvent(event)
+        else:
+            event.ignore()
