@@ -1,832 +1,629 @@
-"""Measure start-up and timeline painting on synthetic records; one run, this machine.
+"""What a family lives through, measured on 1-, 10- and 50-year records; one run, this machine.
 
-    python bench/run.py [--repeats N] [--paint-repeats M] [--reuse] [--profile-today FILE]
+    python bench/run.py [--quick] [--fresh] [--json FILE] [--out DIR] [--records 1,10,50]
 
-1. Writes 1-, 3- and 10-year records to ``bench/out/`` (``bench/make_record.py``), with
-   life at home (medicines and every dose, temperatures, symptoms, growth), and the same
-   10-year record without it (``--without-home``), for the comparison.
-2. Start-up: fresh processes, offscreen, interleaved (A B B A …), ``--repeats``
-   each.  The baseline is a bare ``QApplication`` + ``QMainWindow`` that is shown,
-   painted and grabbed exactly as ``--screenshot`` does; the program is the real
-   entry point, ``ui.app.main(["--db", FILE, "--screenshot", PNG, "--view",
-   "timeline"])``, which exits after its first painted window.  Both children print a
-   ``FIRST_PAINT`` mark (``CLOCK_MONOTONIC``) once that picture is saved: start-up is
-   spawn → mark (spawn → exit is reported too).  Peak memory is the child's own
-   ``ru_maxrss`` (``os.wait4``).  Each child gets a new, empty HOME and XDG folders.
-   "Cold" here means a new process each time; the OS file cache is warm (one
-   discarded warm-up run of each first).  The 1-year record is started too, for scale,
-   and the 10-year record without life at home: "home ×" is with / without, per round.
-3. Painting: the timeline of each record is laid out with ``tracker.timeline.build``
-   and painted by ``TimelinePainter`` into a 1920×1080 ``QImage`` (fill, paint,
-   end), every lane the timeline view shows by default, for the "3m" and "all" presets:
-   min / median / max of ``--paint-repeats`` after 3 warm-up rounds, records and presets
-   interleaved so drift hits all alike.  One picture of each is saved next to the records.
-   This is the cost of painting every lane once; it is what the screen pays when the
-   range or the size changes (a drag, a zoom), not on every repaint (``home_paint_ratio_*``).
-4. What the screen repaints: the real ``TimelineView`` (``ui/timeline/view.py``) of the
-   10-year records with and without life at home, shown at 1920×1080 offscreen with the
-   whole history, for "3m" and "all", after 3 warm-up repaints: ``widget.repaint()`` timed
-   (the paint event, in this process).  "kept" is a repaint with nothing changed but what
-   is drawn over the picture (the focus moving, a tooltip or a dialog gone; here nothing
-   is focused): the widget puts its finished picture back (``home_repaint_ratio_*``).
-   "moved" is a repaint after a pan of one pixel, always the same way (a drag), so the
-   picture is painted again and every mark lane's marks placed again: painting + putting
-   it on the screen (``home_moved_ratio_*``).  "zoomed" is the repaint after one zoom
-   step in from there (×1.25 at the centre, as Ctrl+wheel; ``home_zoomed_ratio_*``).
-   Min / median / max of ``--paint-repeats``, records and presets interleaved; ratios
-   are with home ÷ without, of the medians.
-5. The Today tab, in this process, on a copy of the 10-year record at noon of its last
-   day: choosing the tab, one dose tick (G on a due dose until the list shows it logged;
-   undone after) and moving to the day before and back, each from the event until the
-   events it queued (repaints included) are processed, in ms beside one frame at 60 Hz.
-   ``--profile-today FILE`` writes cProfile stats of those actions.
+Records: ``bench/make_record.py`` writes them once into ``bench/out/`` (``--out``), kept for
+later runs unless ``--fresh``.  Every figure is min / median / max of 3 runs (the value is
+the median); start-up is given as a ratio to a bare Qt window started in the same run.  The
+figures (docs/performance.md says what each one means and why its goal):
 
-Prints a table, and on the last line one JSON object (``startup_ratio``,
-``memory_ratio``, ``paint_ms_3mo_10y``, ``paint_ms_all_10y``, ``scale_ratio_3mo``,
-``home_startup_ratio``, ``home_paint_ratio_3mo``, ``home_repaint_ratio_3mo``,
-``home_moved_ratio_3mo``, ``today_tick_ms`` and more; a figure
-given as ``[min, median, max]`` is over the repeats).  Nothing here asserts: goals are
-reported, not enforced.  These machines are noisy: read ratios, not seconds.
+- start (``bench/start_path.py``, ``bench/start_child.py``): the real entry point
+  ``ui.app.main(["--db", COPY])`` in fresh processes, interleaved A B B A with a bare
+  QApplication + QMainWindow + QLabel: the first start of the day (today's backup due) and a
+  later start the same day; to the first painted frame and to the whole history on screen,
+  as ratios to the bare window's first frame; the longest gap between ticks of a 10 ms
+  heartbeat from the first frame to the end of the start's work; peak memory (``ru_maxrss``)
+  as a ratio to the bare window's;
+- tabs and operations (``bench/gui_ops.py``): the first switch to each tab, and Check, Save a
+  copy and Export CSV from their menu actions in the real window, with their longest stall;
+- timeline (``bench/timeline_paint.py``): repaint at 2 weeks … whole, one zoom step, the
+  same three series drawn by pyqtgraph (the ``bench`` extra) in the same process;
+- printing (``bench/print_bench.py``): the summary of 3 months and of everything, the print
+  preview's first page and the whole PDF;
+- import (``bench/import_bench.py``): 10,000 CSV rows into the 10-year record.
+
+A helper that is not there (or fails) gives "n/a" for its figures, said on stderr; the rest
+still run.  Prints a table with the goal beside each figure; ``--json FILE`` writes
+``{"figures": {name: {"value", "min", "max", "goal", "better", "unit"}}, …}``.  Nothing here
+asserts: goals are reported, not enforced.  ``--quick``: the 1-year record only, one run,
+small sizes (the smoke test, tests/test_bench_run.py).
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tracker.model import CnsVisit, Milestone, Phase
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+for _folder in (ROOT, HERE):
+    if str(_folder) not in sys.path:
+        sys.path.insert(0, str(_folder))
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+import start_path  # noqa: E402
+from make_record import DEFAULT_TODAY, make_record  # noqa: E402
 
-from make_record import DEFAULT_TODAY, Made, make_record  # noqa: E402
-
-YEARS = (1, 3, 10)
-# the records written: label → (years, with life at home)
-RECORDS: dict[str, tuple[int, bool]] = {
-    "1y": (1, True),
-    "3y": (3, True),
-    "10y": (10, True),
-    "10y-without-home": (10, False),
-}
-WIDTH, HEIGHT = 1920, 1080
-GOALS = {
-    "startup_ratio": 1.3,
-    "memory_ratio": 2.0,
-    "paint_ms_3mo_10y": 8.0,
-    "paint_ms_all_10y": 8.0,
-    "scale_ratio_3mo": 1.2,
-    "import_10k_s": 2.0,
-    "summary_3mo_s": 1.0,
-    "home_startup_ratio": 1.1,  # with life at home / without: no worse
-    "home_paint_ratio_3mo": 1.2,
-    "today_tick_ms": 1000 / 60,  # within one frame
-    "today_open_ms": 1000 / 60,
-}
-
-# Both children print "FIRST_PAINT <monotonic ns>" once their first painted window is
-# saved; CLOCK_MONOTONIC is system-wide on Linux, so the parent can subtract its own spawn
-# time.  The baseline mirrors ui.app._screenshot: resize, show, process events, grab, save.
-BARE = """
-import sys, time
-from PySide6.QtWidgets import QApplication, QMainWindow
-app = QApplication(sys.argv[:1])
-window = QMainWindow()
-window.resize(1280, 820)
-window.show()
-QApplication.processEvents()
-image = window.grab()
-window.close()
-ok = image.save(sys.argv[1], "PNG")
-print("FIRST_PAINT", time.monotonic_ns(), file=sys.stderr, flush=True)
-sys.exit(0 if ok else 1)
-"""
-# The real entry point; the only addition is the same mark after its --screenshot is saved
-# (ui.app._screenshot shows the main window, processes events, grabs it and saves it).
-PROGRAM = """
-import sys, time
-import ui.app
-_shot = ui.app._screenshot
-def _marked(*args):
-    code = _shot(*args)
-    print("FIRST_PAINT", time.monotonic_ns(), file=sys.stderr, flush=True)
-    return code
-ui.app._screenshot = _marked
-sys.exit(ui.app.main(sys.argv[1:]))
-"""
-
-
-# ---------------------------------------------------------------------- start-up
+OUT = HERE / "out"
+YEARS = (1, 10, 50)
+ZOOMS = ("2w", "3m", "1y", "2y", "5y", "all")
+REPAINT_MS = 8.0  # every zoom, 10 and 50 years
+FRAME_MS = 16.0  # one frame at 60 Hz
+STALL_MS = 100.0  # the window never stalls longer
+TODAY = DEFAULT_TODAY  # the records' last day, and "today" in every process that opens one
 
 
 @dataclass(frozen=True, slots=True)
-class Run:
-    first_paint_s: float  # spawn → first painted window saved
-    wall_s: float  # spawn → process gone (includes tear-down)
-    rss_mib: float  # peak resident memory of the child
+class Figure:
+    value: float | None  # the median, None: not measured ("n/a")
+    low: float | None
+    high: float | None
+    goal: float | None  # None: shown for reference, no goal of its own
+    better: str  # "lower" | "higher"
+    unit: str
+    section: str
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "value": self.value,
+            "min": self.low,
+            "max": self.high,
+            "goal": self.goal,
+            "better": self.better,
+            "unit": self.unit,
+        }
+
+    def verdict(self) -> str:
+        if self.value is None:
+            return "n/a"
+        if self.goal is None:
+            return ""
+        met = self.value <= self.goal if self.better == "lower" else self.value >= self.goal
+        return "met" if met else "MISSED"
 
 
-def _spawn(code: str, args: list[str], label: str) -> Run:
-    """Run ``python -c code args`` in a fresh, isolated home; wall time and peak RSS."""
+class Figures:
+    """The run's figures, in the order they are measured."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, Figure] = {}
+
+    def add(
+        self,
+        name: str,
+        values: Iterable[float] | float | None,
+        *,
+        unit: str,
+        goal: float | None = None,
+        better: str = "lower",
+        section: str,
+    ) -> None:
+        low = mid = high = None
+        if isinstance(values, (int, float)):
+            low = mid = high = float(values)
+        elif values is not None:
+            got = [float(v) for v in values if v is not None]
+            if got:
+                low, mid, high = min(got), statistics.median(got), max(got)
+        self.items[name] = Figure(mid, low, high, goal, better, unit, section)
+
+    def get(self, name: str) -> Figure | None:
+        return self.items.get(name)
+
+    def ratio(self, name: str, top: str, bottom: str, *, goal: float | None, section: str) -> None:
+        """``top`` ÷ ``bottom`` of two figures already added: the medians' ratio, between
+        the bounds min(top) ÷ max(bottom) and max(top) ÷ min(bottom)."""
+        a, b = self.items.get(top), self.items.get(bottom)
+
+        def divide(x: float | None, y: float | None) -> float | None:
+            return None if x is None or not y else x / y
+
+        if a is None or b is None or a.value is None:
+            self.items[name] = Figure(None, None, None, goal, "lower", "×", section)
+            return
+        self.items[name] = Figure(
+            divide(a.value, b.value),
+            divide(a.low, b.high),
+            divide(a.high, b.low),
+            goal,
+            "lower",
+            "×",
+            section,
+        )
+
+
+def note(text: str) -> None:
+    print(f"… {text}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------- records
+
+
+def ensure_record(years: int, out: Path, fresh: bool) -> Path:
+    """``out/record-<years>y.sqlite``, written if missing (or ``fresh``); written under a
+    temporary name and renamed, so a run stopped half-way never leaves half a record."""
+    path = out / f"record-{years}y.sqlite"
+    if fresh:
+        path.unlink(missing_ok=True)
+    if path.exists():
+        return path
+    out.mkdir(parents=True, exist_ok=True)
+    partial = out / f".record-{years}y.{os.getpid()}.partial"
+    partial.unlink(missing_ok=True)
+    made = make_record(years, partial, TODAY)
+    os.replace(partial, path)
+    note(f"wrote {path.name} in {made.seconds:.1f} s ({made.counts} counts)")
+    return path
+
+
+# ---------------------------------------------------------------------- children
+
+
+def _isolated_env(home: Path) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("XDG_", "QT_")) and key not in ("HOME", "PYTHONPATH")
+    }
+    env.update(
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / "config"),
+        XDG_DATA_HOME=str(home / "data"),
+        XDG_CACHE_HOME=str(home / "cache"),
+        XDG_STATE_HOME=str(home / "state"),
+        QT_QPA_PLATFORM="offscreen",
+        PYTHONPATH=str(ROOT),
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    return env
+
+
+def run_child(script: str, args: list[str], label: str) -> dict[str, object] | None:
+    """``python bench/<script> … OUT.json`` in a fresh home; its JSON, or None (said)."""
     home = Path(tempfile.mkdtemp(prefix="tt-bench-home-"))
     try:
-        runtime = home / "runtime"
-        runtime.mkdir(mode=0o700)
-        env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "HOME": str(home),
-            "XDG_CONFIG_HOME": str(home / "config"),
-            "XDG_DATA_HOME": str(home / "data"),
-            "XDG_CACHE_HOME": str(home / "cache"),
-            "XDG_RUNTIME_DIR": str(runtime),
-            "QT_QPA_PLATFORM": "offscreen",
-            "LANG": os.environ.get("LANG", "C.UTF-8"),
-        }
-        png = home / "first-paint.png"
-        err = home / "stderr.txt"
-        actions = [
-            (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
-            (os.POSIX_SPAWN_OPEN, 1, str(err), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
-            (os.POSIX_SPAWN_DUP2, 1, 2),
-        ]
-        argv = (
-            [sys.executable, "-c", code, str(png), *args]
-            if code is BARE
-            else [sys.executable, "-c", code, *args, "--screenshot", str(png)]
+        out = home / "out.json"
+        argv = [sys.executable, str(HERE / script), *[out if a == "{out}" else a for a in args]]
+        done = subprocess.run(
+            [str(a) for a in argv],
+            env=_isolated_env(home),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=3600,
+            check=False,
         )
-        os.chdir(ROOT)
-        started = time.monotonic_ns()
-        pid = os.posix_spawn(sys.executable, argv, env, file_actions=actions)
-        _, status, usage = os.wait4(pid, 0)
-        ended = time.monotonic_ns()
-        code_ = os.waitstatus_to_exitcode(status)
-        text = err.read_text(errors="replace")
-        marks = [line.split()[1] for line in text.splitlines() if line.startswith("FIRST_PAINT ")]
-        if code_ != 0 or not marks or not png.exists() or png.stat().st_size == 0:
-            raise RuntimeError(f"{label} failed (exit {code_}, no picture?):\n{text[-2000:]}")
-        return Run(
-            (int(marks[0]) - started) / 1e9, (ended - started) / 1e9, usage.ru_maxrss / 1024
-        )  # Linux: KiB
+        if done.returncode != 0 or not out.exists():
+            tail = "\n".join(done.stderr.strip().splitlines()[-12:])
+            note(f"{label} failed (exit {done.returncode}): n/a\n{tail}")
+            return None
+        result: dict[str, object] = json.loads(out.read_text(encoding="utf-8"))
+        return result
+    except subprocess.TimeoutExpired:
+        note(f"{label} took over an hour: n/a")
+        return None
     finally:
         shutil.rmtree(home, ignore_errors=True)
 
 
-def measure_startup(
-    records: dict[str, Path], repeats: int, progress: Callable[[str], None]
-) -> dict[str, list[Run]]:
-    from tracker import cli
-
-    view = ["--view", "timeline"] if "timeline" in getattr(cli, "GUI_VIEWS", ()) else []
-    subjects: dict[str, tuple[str, list[str]]] = {"bare": (BARE, [])}
-    for label in ("10y", "10y-without-home", "1y"):
-        subjects[f"program_{label}"] = (PROGRAM, ["--db", str(records[label]), *view])
-    runs: dict[str, list[Run]] = {name: [] for name in subjects}
-    for name, (code, args) in subjects.items():  # warm the file cache; not counted
-        _spawn(code, args, name)
-    names = list(subjects)
-    for i in range(repeats):
-        order = names if i % 2 == 0 else names[::-1]  # A B C, C B A, … cancels drift
-        for name in order:
-            code, args = subjects[name]
-            runs[name].append(_spawn(code, args, name))
-        progress(f"start-up repeat {i + 1}/{repeats}")
-    return runs
+MISSING = "missing"  # call_helper's answer when the helper is not there
 
 
-# ---------------------------------------------------------------------- painting
-
-
-def _spread(values: list[float]) -> tuple[float, float, float]:
-    """min, median, max"""
-    return min(values), statistics.median(values), max(values)
-
-
-@dataclass(slots=True)
-class PaintResult:
-    read_ms: float
-    build_ms: float
-    lanes: int
-    points: int
-    paint_ms: dict[str, float]  # median
-    paint_spread: dict[str, tuple[float, float, float]]  # min, median, max
-
-
-def measure_paint(
-    records: dict[str, Path],
-    today: dt.date,
-    repeats: int,
-    build_repeats: int,
-    pictures: Path | None,
-) -> dict[str, PaintResult]:
-    """Read and lay out every record, then time repaints in rounds over all records and
-    both presets (so drift hits every record alike), after 3 warm-up rounds."""
-    os.environ["QT_QPA_PLATFORM"] = "offscreen"  # painted into images; no display needed
-    from PySide6.QtCore import QRectF
-    from PySide6.QtGui import QColor, QImage, QPainter
-    from PySide6.QtWidgets import QApplication
-
-    from tracker import timeline as layout
-    from tracker.model import (
-        DoseLog,
-        FeverRule,
-        Growth,
-        MedicinePlan,
-        Stay,
-        Symptom,
-        Temperature,
-        Transfusion,
+def call_helper(module: str, function: str, record: Path, *args: object) -> object:
+    """A helper's ``function(copy_of_record, *args)`` in a fresh process (``call_child``):
+    what it returned, None if it failed, MISSING if it is not there (both said)."""
+    got = run_child(
+        "call_child.py",
+        [module, function, "{out}", str(record), *(json.dumps(a) for a in args)],
+        f"{module}.{function}({record.name})",
     )
-    from tracker.store import Record
-    from ui.timeline.painter import TimelinePainter
-    from ui.timeline.view import LANES
+    if got is None:
+        return None
+    if MISSING in got:
+        note(f"{module}.{function} is not there ({got[MISSING]})")
+        return MISSING
+    return got.get("result")
 
-    # widgets too: the Today tab is measured in this process next
-    _ = QApplication.instance() or QApplication([sys.argv[0]])
 
-    def clock() -> dt.datetime:
-        return dt.datetime.combine(today, dt.time(12, 0), tzinfo=dt.UTC)
+def call_measure(module: str, record: Path, *args: object) -> dict[str, object] | None:
+    """A helper's ``measure``: its figures by name, or None (not there or failed)."""
+    result = call_helper(module, "measure", record, *args)
+    return result if isinstance(result, dict) else None
 
-    timelines: dict[str, layout.Timeline] = {}
-    results: dict[str, PaintResult] = {}
-    for years, path in records.items():
-        record = Record.open(path, read_only=True, clock=clock)
-        try:
-            child_id = record.children()[0].id
-            assert child_id is not None
-            started = time.perf_counter()
-            data = (
-                record.entries(Phase, child_id),
-                record.entries(Milestone, child_id),
-                record.entries(CnsVisit, child_id),
-                record.counts(child_id),
-            )
-            home = {  # what the timeline view reads besides (ui/timeline/view.py)
-                "growth": record.entries(Growth, child_id),
-                "temperatures": record.entries(Temperature, child_id),
-                "fever_rules": record.entries(FeverRule, child_id),
-                "symptoms": record.entries(Symptom, child_id),
-                "medicine_plans": record.entries(MedicinePlan, child_id),
-                "doses": record.entries(DoseLog, child_id),
-                "transfusions": record.entries(Transfusion, child_id),
-                "stays": record.entries(Stay, child_id),
-            }
-            read_ms = (time.perf_counter() - started) * 1000
-        finally:
-            record.close()
-        builds = []
-        for _ in range(build_repeats):
-            started = time.perf_counter()
-            timeline = layout.build(*data, today, lanes=[key for key, _ in LANES], **home)
-            builds.append((time.perf_counter() - started) * 1000)
-        timelines[years] = timeline
-        points = sum(len(lane.series.points) for lane in timeline.lanes if lane.series)
-        results[years] = PaintResult(
-            read_ms, statistics.median(builds), len(timeline.lanes), points, {}, {}
+
+def samples(value: object) -> list[float] | None:
+    """A helper's figure as values: a number, a list of runs (or [min, median, max]), or a
+    dict with min/median/max."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return [float(value)]
+    if isinstance(value, (list, tuple)):
+        got = [float(v) for v in value if isinstance(v, (int, float))]
+        return got or None
+    if isinstance(value, dict):
+        keys = ("min", "median", "max") if "median" in value else ("value",)
+        numbers = [float(v) for k in keys if isinstance(v := value.get(k), (int, float))]
+        return numbers or None
+    return None
+
+
+def gather(runs: list[dict[str, object] | None]) -> dict[str, list[float]]:
+    """Per figure name, the values of every run that gave it."""
+    joined: dict[str, list[float]] = {}
+    for run in runs:
+        for name, value in (run or {}).items():
+            got = samples(value)
+            if got is not None:
+                joined.setdefault(name, []).extend(got)
+    return joined
+
+
+# ---------------------------------------------------------------------- the parts
+
+
+def measure_start(figures: Figures, label: str, record: Path, rounds: int, warm: bool) -> None:
+    section = f"Start ({label} record)"
+    try:
+        runs = start_path.measure(record, TODAY, rounds, warm_up=warm)
+    except start_path.StartFailed as exc:
+        note(f"start of the {label} record failed: n/a\n{exc}")
+        runs = {"bare": [], "first": [], "later": []}
+    bare = runs["bare"]
+
+    def around(n: int, what: str) -> float:
+        """The bare window's figure of round ``n``: the mean of the two either side."""
+        a, b = bare[2 * n], bare[2 * n + 1]
+        return float(getattr(a, what) + getattr(b, what)) / 2
+
+    for kind, title in (("first", "first start of the day"), ("later", "later start")):
+        starts = runs[kind]
+        frame = [s.first_frame_s / around(n, "first_frame_s") for n, s in enumerate(starts)]
+        history = [
+            max(s.history_s or 0.0, s.first_frame_s) / around(n, "first_frame_s")
+            for n, s in enumerate(starts)
+        ]
+        memory = [s.rss_mib / around(n, "rss_mib") for n, s in enumerate(starts)]
+        figures.add(
+            f"start_{kind}_frame_ratio_{label}",
+            frame or None,
+            unit="× bare",
+            goal=2.0,
+            section=section,
         )
+        figures.add(
+            f"start_{kind}_history_ratio_{label}", history or None, unit="× bare", section=section
+        )
+        figures.add(
+            f"start_{kind}_stall_ms_{label}",
+            [s.stall_ms for s in starts if s.stall_ms is not None] or None,
+            unit="ms",
+            goal=STALL_MS,
+            section=section,
+        )
+        figures.add(
+            f"start_{kind}_memory_ratio_{label}",
+            memory or None,
+            unit="× bare",
+            goal=2.0,
+            section=section,
+        )
+        figures.add(
+            f"start_{kind}_frame_s_{label}",
+            [s.first_frame_s for s in starts] or None,
+            unit="s",
+            section=section,
+        )
+        figures.add(
+            f"start_{kind}_done_s_{label}",
+            [s.done_s for s in starts if s.done_s is not None] or None,
+            unit="s",
+            section=section,
+        )
+        note(f"{title} of the {label} record: {len(starts)} runs")
+    figures.add(
+        f"bare_frame_s_{label}", [b.first_frame_s for b in bare] or None, unit="s", section=section
+    )
+    figures.add(
+        f"bare_memory_mib_{label}", [b.rss_mib for b in bare] or None, unit="MiB", section=section
+    )
+    figures.add(
+        f"start_first_memory_mib_{label}",
+        [s.rss_mib for s in runs["first"]] or None,
+        unit="MiB",
+        section=section,
+    )
 
-    painter = TimelinePainter()
-    image = QImage(WIDTH, HEIGHT, QImage.Format.Format_ARGB32_Premultiplied)
-    rect = QRectF(0, 0, WIDTH, HEIGHT)
-    white = QColor("white")
 
-    def paint_once(timeline: layout.Timeline, x0: float, x1: float) -> float:
-        started = time.perf_counter()
-        image.fill(white)
-        p = QPainter(image)
-        painter.paint(p, rect, timeline, x0, x1)
-        p.end()
-        return (time.perf_counter() - started) * 1000
-
-    cases = [
-        (years, kind, layout.preset_range(kind, timelines[years]))
-        for years in timelines
-        for kind in ("3m", "all")
-    ]
-    samples: dict[tuple[str, str], list[float]] = {(y, k): [] for y, k, _ in cases}
-    for round_ in range(3 + repeats):
-        for years, kind, (x0, x1) in cases:
-            ms = paint_once(timelines[years], x0, x1)
-            if round_ >= 3:
-                samples[(years, kind)].append(ms)
-    for (years, kind), values in samples.items():
-        results[years].paint_ms[kind] = statistics.median(values)
-        results[years].paint_spread[kind] = _spread(values)
-    if pictures is not None:
-        for years, kind, (x0, x1) in cases:
-            paint_once(timelines[years], x0, x1)
-            image.save(str(pictures / f"paint-{years}-{kind}.png"), "PNG")
-    return results
-
-
-# ---------------------------------------------------------------------- what the screen repaints
-
-
-@dataclass(slots=True)
-class RepaintResult:
-    kept: dict[str, tuple[float, float, float]]  # preset → min, median, max ms
-    moved: dict[str, tuple[float, float, float]]
-    zoomed: dict[str, tuple[float, float, float]]
-
-
-def measure_repaint(
-    records: dict[str, Path], today: dt.date, repeats: int
-) -> dict[str, RepaintResult]:
-    """The real timeline view of each record at 1920×1080: repaints with the finished
-    picture kept, and repaints after a one-pixel pan (the picture painted again)."""
-    os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
-
-    from tracker.store import Record
-    from ui.bridge import RecordBridge
-    from ui.settings import Settings
-    from ui.timeline.view import TimelineView
-
-    _ = QApplication.instance() or QApplication([sys.argv[0]])
-
-    def clock() -> dt.datetime:
-        return dt.datetime.combine(today, dt.time(12, 0), tzinfo=dt.UTC)
-
-    def ms(action: Callable[[], object]) -> float:
-        started = time.perf_counter()
-        action()
-        return (time.perf_counter() - started) * 1000
-
-    labels = ("10y", "10y-without-home")
-    opened: list[Record] = []
-    views: dict[str, TimelineView] = {}
-    kept: dict[tuple[str, str], list[float]] = {}
-    moved: dict[tuple[str, str], list[float]] = {}
-    zoomed: dict[tuple[str, str], list[float]] = {}
-    with tempfile.TemporaryDirectory(prefix="tt-bench-repaint-") as folder:
-        try:
-            for label in labels:
-                record = Record.open(records[label], read_only=True, clock=clock)
-                opened.append(record)
-                ini = str(Path(folder) / f"{label}.ini")
-                view = TimelineView(
-                    RecordBridge(record), Settings(QSettings(ini, QSettings.Format.IniFormat))
+def measure_ops(figures: Figures, label: str, record: Path, runs: int) -> None:
+    """Tabs and operations: ``runs`` fresh processes, each on a fresh copy of ``record``."""
+    section = f"Tabs and operations ({label} record)"
+    results = []
+    for n in range(runs):
+        with tempfile.TemporaryDirectory(prefix="tt-bench-ops-") as folder:
+            copy = Path(folder) / "record.sqlite"
+            shutil.copyfile(record, copy)
+            results.append(
+                run_child(
+                    "gui_ops.py",
+                    [str(copy), TODAY.isoformat(), "{out}", "--repeats", "1"],
+                    f"tabs and operations, run {n + 1}",
                 )
-                view.resize(WIDTH, HEIGHT)
-                view.show()
-                QApplication.processEvents()
-                view.refresh()  # the whole history, as a moment after start-up
-                QApplication.processEvents()
-                views[label] = view
-            for round_ in range(3 + repeats):
-                for label in labels:
-                    widget = views[label].widget
-                    for preset in ("3m", "all"):
-                        widget.apply_preset(preset)
-                        widget.repaint()  # the picture of this range
-                        painted = widget.pictures_painted
-                        kept_ms = ms(widget.repaint)
-                        widget.pan(1 / max(widget.width(), 1))  # one way, as a drag
-                        moved_ms = ms(widget.repaint)
-                        widget.zoom(1.25)  # one step of Ctrl+wheel, at the centre
-                        zoomed_ms = ms(widget.repaint)
-                        if widget.pictures_painted != painted + 2:
-                            raise RuntimeError("the timeline did not repaint as expected")
-                        if round_ >= 3:
-                            kept.setdefault((label, preset), []).append(kept_ms)
-                            moved.setdefault((label, preset), []).append(moved_ms)
-                            zoomed.setdefault((label, preset), []).append(zoomed_ms)
-        finally:
-            for view in views.values():
-                view.close()
-                view.deleteLater()
-            QApplication.processEvents()
-            for record in opened:
-                record.close()
-    return {
-        label: RepaintResult(
-            {p: _spread(kept[(label, p)]) for p in ("3m", "all")},
-            {p: _spread(moved[(label, p)]) for p in ("3m", "all")},
-            {p: _spread(zoomed[(label, p)]) for p in ("3m", "all")},
+            )
+    got = gather(results)
+    from tracker.cli import GUI_VIEWS as VIEW_NAMES  # the tabs (a failed run has no rows)
+
+    for name in VIEW_NAMES:
+        if name != "timeline":
+            key = f"tab_{name}_ms"
+            figures.add(f"{key}_{label}", got.get(key), unit="ms", goal=STALL_MS, section=section)
+    for op in ("check", "save_copy", "export_csv"):
+        figures.add(f"op_{op}_s_{label}", got.get(f"op_{op}_s"), unit="s", section=section)
+        figures.add(
+            f"op_{op}_stall_ms_{label}",
+            got.get(f"op_{op}_stall_ms"),
+            unit="ms",
+            goal=STALL_MS,
+            section=section,
         )
-        for label in labels
-    }
+    note(f"tabs and operations on the {label} record: {sum(r is not None for r in results)} runs")
 
 
-# ---------------------------------------------------------------------- the Today tab
+def measure_timeline(figures: Figures, label: str, record: Path, repeats: int) -> None:
+    section = f"Timeline ({label} record)"
+    spread = call_helper("timeline_paint", "measure_spread", record, repeats)
+    result = spread if isinstance(spread, dict) else call_measure("timeline_paint", record, repeats)
+    got = gather([result])
+    for zoom in ZOOMS:
+        figures.add(
+            f"repaint_{zoom}_ms_{label}",
+            got.get(f"repaint_{zoom}_ms"),
+            unit="ms",
+            goal=REPAINT_MS,
+            section=section,
+        )
+    for zoom in ZOOMS:
+        figures.add(
+            f"repaint_kept_{zoom}_ms_{label}",
+            got.get(f"repaint_kept_{zoom}_ms"),
+            unit="ms",
+            goal=REPAINT_MS,
+            section=section,
+        )
+    figures.add(
+        f"zoom_step_ms_{label}", got.get("zoom_step_ms"), unit="ms", goal=FRAME_MS, section=section
+    )
+    for zoom in (*ZOOMS, "moving"):
+        figures.add(
+            f"pyqtgraph_{zoom}_ms_{label}",
+            got.get(f"pyqtgraph_{zoom}_ms"),
+            unit="ms",
+            section=section,
+        )
+    # ÷ pyqtgraph: static (nothing changed) and while the range moves
+    for zoom in ZOOMS:
+        figures.ratio(
+            f"vs_pyqtgraph_{zoom}_{label}",
+            f"repaint_kept_{zoom}_ms_{label}",
+            f"pyqtgraph_{zoom}_ms_{label}",
+            goal=1.0,
+            section=section,
+        )
+    figures.add(
+        f"repaint_moving_ms_{label}", got.get("repaint_moving_ms"), unit="ms", section=section
+    )
+    figures.ratio(
+        f"vs_pyqtgraph_moving_{label}",
+        f"repaint_moving_ms_{label}",
+        f"pyqtgraph_moving_ms_{label}",
+        goal=1.0,
+        section=section,
+    )
+    note(f"timeline of the {label} record: {'measured' if result else 'n/a'}")
 
-FRAME_MS = 1000 / 60  # one frame at 60 Hz
+
+PRINT_FIGURES = {  # print_bench.measure's names → unit, goal
+    "summary_3m_s": ("s", 0.5),
+    "summary_all_s": ("s", None),
+    "preview_first_page_s": ("s", 1.0),
+    "preview_longest_stall_ms": ("ms", STALL_MS),
+    "pdf_all_s": ("s", 5.0),
+    "pdf_all_peak_mib": ("MiB", None),
+}
 
 
-@dataclass(slots=True)
-class TodayResult:
-    open_first_ms: float  # the tab chosen the first time (filled then)
-    open_ms: list[float]  # chosen again from the timeline
-    tick_ms: list[float]  # G on the due dose → the list shows it logged (undone after)
-    previous_ms: list[float]  # Alt+Left: the day before shown
-    next_ms: list[float]  # Alt+Right: back to today
+# print_bench.one(record, what) → (seconds, peak MiB), for a print_bench without measure()
+PRINT_ONE = {
+    "summary3m": ("summary_3m_s",),
+    "summary": ("summary_all_s",),
+    "preview1": ("preview_first_page_s",),
+    "pdf": ("pdf_all_s", "pdf_all_peak_mib"),
+}
 
 
-def measure_today(
-    record_path: Path, today: dt.date, repeats: int, profile: Path | None = None
-) -> TodayResult:
-    """In this process, offscreen: the main window on a COPY of the record (a tick writes),
-    clock at noon of ``today``.  Each action is timed from the event to the events it
-    queued (repaints included) being processed; ``profile`` writes cProfile stats of the
-    timed actions there."""
-    import cProfile
+def _print_once(record: Path, quick: bool) -> dict[str, object] | None:
+    result = call_helper("print_bench", "measure", record)
+    if result is not MISSING:
+        return result if isinstance(result, dict) else None
+    figures: dict[str, object] = {}
+    whats = ["summary3m"] if quick else list(PRINT_ONE)  # a whole preview takes long
+    for what in whats:  # each in a fresh process, as print_bench --all
+        names = PRINT_ONE[what]
+        got = call_helper("print_bench", "one", record, what)
+        if isinstance(got, list) and len(got) == 2:
+            figures.update(zip(names, got, strict=False))
+    return figures or None
 
-    os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from PySide6.QtCore import QSettings, Qt
-    from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
 
-    from tracker.store import Record
-    from ui.bridge import RecordBridge
-    from ui.interaction import Interaction
-    from ui.main_window import MainWindow
-    from ui.settings import Settings
+def measure_print(
+    figures: Figures, label: str, record: Path, runs: int, *, quick: bool = False
+) -> None:
+    section = f"Printing ({label} record)"
+    results = []
+    for _ in range(runs):
+        result = _print_once(record, quick)
+        results.append(result)
+        if result is None:
+            break  # not there, or failed: once is enough to know
+    got = gather(results)
+    for name, (unit, goal) in PRINT_FIGURES.items():
+        goal_here = goal if name != "pdf_all_s" or label == "10y" else None  # the goal's record
+        figures.add(f"{name}_{label}", got.get(name), unit=unit, goal=goal_here, section=section)
+    note(f"printing on the {label} record: {sum(r is not None for r in results)} runs")
 
-    app = QApplication.instance() or QApplication([sys.argv[0]])
 
-    def clock() -> dt.datetime:
-        return dt.datetime.combine(today, dt.time(12, 0), tzinfo=dt.UTC)
+def rows_label(rows: int) -> str:
+    return f"{rows // 1000}k" if rows % 1000 == 0 else str(rows)
 
-    profiler = cProfile.Profile() if profile is not None else None
 
-    def timed(action: Callable[[], object]) -> float:
-        QApplication.processEvents()
-        if profiler is not None:
-            profiler.enable()
-        started = time.perf_counter()
-        action()
-        QApplication.processEvents()
-        ms = (time.perf_counter() - started) * 1000
-        if profiler is not None:
-            profiler.disable()
-        return ms
-
-    with tempfile.TemporaryDirectory(prefix="tt-bench-today-") as folder:
-        copy = Path(folder) / "record.sqlite"
-        shutil.copyfile(record_path, copy)
-        record = Record.open(copy, clock=clock)
-        settings = Settings(QSettings(str(Path(folder) / "s.ini"), QSettings.Format.IniFormat))
-        window = MainWindow(RecordBridge(record), Interaction(), settings)
-        try:
-            window.resize(1280, 820)
-            window.show_view("timeline")
-            window.show()
-            QApplication.processEvents()
-            view = window.today_view
-            first = timed(lambda: window.show_view("today"))
-            result = TodayResult(first, [], [], [], [])
-            due = view.due_list
-            alt = Qt.KeyboardModifier.AltModifier
-            for _ in range(repeats):
-                window.show_view("timeline")
-                result.open_ms.append(timed(lambda: window.show_view("today")))
-                row = next(i for i, d in enumerate(view._due) if d.log is None)
-                due.setCurrentItem(due.topLevelItem(row))
-                result.tick_ms.append(timed(lambda: QTest.keyClick(due, Qt.Key.Key_G)))
-                logged = due.topLevelItem(row).text(3)
-                if not logged.startswith("Given"):
-                    raise RuntimeError(f"the tick did not show: {logged!r}")
-                window.bridge.undo_stack.undo()
-                result.previous_ms.append(timed(lambda: QTest.keyClick(due, Qt.Key.Key_Left, alt)))
-                if view.day != today - dt.timedelta(days=1):
-                    raise RuntimeError(f"Alt+Left showed {view.day}")
-                result.next_ms.append(timed(lambda: QTest.keyClick(due, Qt.Key.Key_Right, alt)))
-                if view.day != today:
-                    raise RuntimeError(f"Alt+Right showed {view.day}")
-        finally:
-            window.close()
-            window.deleteLater()
-            QApplication.processEvents()
-            record.close()
-    if profiler is not None and profile is not None:
-        profiler.dump_stats(str(profile))
-    del app
-    return result
+def measure_import(figures: Figures, label: str, record: Path, rows: int, runs: int) -> None:
+    section = f"Import ({label} record)"
+    results = []
+    for _ in range(runs):
+        result = call_measure("import_bench", record, rows)
+        results.append(result)
+        if result is None:
+            break
+    got = gather(results)
+    goal = {10_000: 1.0, 100_000: 10.0}.get(rows)
+    tag = rows_label(rows)
+    figures.add(f"import_{tag}_s_{label}", got.get("total"), unit="s", goal=goal, section=section)
+    for part in ("parse", "plan", "apply"):
+        figures.add(f"import_{tag}_{part}_s_{label}", got.get(part), unit="s", section=section)
+    for name, values in got.items():  # anything more it measures (a stall, say)
+        if name not in ("total", "parse", "plan", "apply"):
+            is_stall = "stall" in name
+            figures.add(
+                f"import_{tag}_{name}_{label}",
+                values,
+                unit="ms" if name.endswith("_ms") else "s",
+                goal=STALL_MS if is_stall else None,
+                section=section,
+            )
+    note(f"import of {rows} rows into the {label} record: {sum(r is not None for r in results)}")
 
 
 # ---------------------------------------------------------------------- report
 
 
-def _verdict(key: str, value: float) -> str:
-    return "met" if value <= GOALS[key] else "MISSED"
+def _number(value: float | None, unit: str) -> str:
+    if value is None:
+        return "n/a"
+    if unit.startswith("×"):
+        return f"{value:.2f}"
+    if unit == "ms":
+        return f"{value:.1f}"
+    if unit == "MiB":
+        return f"{value:.0f}"
+    return f"{value:.3f}"
 
 
-def measure_import_10k(today: dt.date, repeats: int = 3) -> list[float]:
-    """Seconds to read, plan and apply a 10,000-row lab CSV into a fresh record, each run."""
-    import random
-
-    from tracker.forms import child_from_form
-    from tracker.io.csv_import import apply_import, plan_import, read_csv
-    from tracker.store import Record
-
-    rng = random.Random(10_000)
-    tests = (
-        ("WBC", "K/uL", 1.0, 12.0),
-        ("ANC", "K/uL", 0.1, 8.0),
-        ("Hgb", "g/dL", 7.0, 13.0),
-        ("Platelets", "K/uL", 15.0, 400.0),
-        ("Hematocrit", "%", 22.0, 40.0),
-    )
-    lines = ["Date,Time,Test,Result,Unit,Reference range"]
-    day = today - dt.timedelta(days=2100)
-    while len(lines) < 10_001:
-        day += dt.timedelta(days=1)
-        for name, unit, low, high in tests:
+def table(figures: Figures) -> str:
+    lines: list[str] = []
+    section = None
+    width = max((len(n) for n in figures.items), default=10)
+    for name, f in figures.items.items():
+        if f.section != section:
+            section = f.section
+            lines.append("")
+            lines.append(f"## {section}")
             lines.append(
-                f"{day.isoformat()},08:{rng.randint(0, 59):02d},{name},"
-                f"{rng.uniform(low, high):.1f},{unit},"
+                f"{'figure':<{width}}  {'min':>8} {'median':>8} {'max':>8}  "
+                f"{'unit':<7} {'goal':>8}  verdict"
             )
-            if len(lines) == 10_001:
-                break
-    data = ("\n".join(lines) + "\n").encode()
-    times = []
-    for _ in range(repeats):
-        with tempfile.TemporaryDirectory() as folder:
-            record = Record.open(
-                Path(folder) / "r.sqlite",
-                create=True,
-                clock=lambda: dt.datetime.combine(today, dt.time(12)),
-            )
-            child, _ = record.save(
-                child_from_form(
-                    {"name": "Bench", "birth_date": (today - dt.timedelta(days=2500)).isoformat()},
-                    today=today,
-                )
-            )
-            started = time.perf_counter()
-            plan = plan_import(read_csv(data), record, child)
-            apply_import(plan, record)
-            times.append(time.perf_counter() - started)
-            assert plan.values_added == 10_000, plan.values_added
-            record.close()
-    return times
+        goal = (
+            "—"
+            if f.goal is None
+            else ("≤ " if f.better == "lower" else "≥ ") + _number(f.goal, f.unit)
+        )
+        lines.append(
+            f"{name:<{width}}  {_number(f.low, f.unit):>8} {_number(f.value, f.unit):>8} "
+            f"{_number(f.high, f.unit):>8}  {f.unit:<7} {goal:>8}  {f.verdict()}"
+        )
+    return "\n".join(lines).lstrip("\n")
 
 
-def measure_summary_3mo(record_path: Path, today: dt.date, repeats: int = 3) -> float:
-    """Median seconds to lay out and write a 3-month summary PDF of a record."""
-    from tracker.store import Record
-    from ui.printing.render import SummaryRequest, write_pdf
-
-    times = []
-    with Record.open(record_path, read_only=True) as record:
-        child = record.children()[0]
-        assert child.id is not None
-        for _ in range(repeats):
-            with tempfile.TemporaryDirectory() as folder:
-                started = time.perf_counter()
-                write_pdf(
-                    record,
-                    SummaryRequest(child.id, start=today - dt.timedelta(days=91), end=today),
-                    Path(folder) / "s.pdf",
-                )
-                times.append(time.perf_counter() - started)
-    return statistics.median(times)
+def scale_figures(figures: Figures, labels: list[str]) -> None:
+    """The same at 50 years as at 1: the 50-year ratio ÷ the 1-year ratio."""
+    if "1y" not in labels or "50y" not in labels:
+        return
+    for kind in ("first", "later"):
+        figures.ratio(
+            f"start_{kind}_frame_50y_vs_1y",
+            f"start_{kind}_frame_ratio_50y",
+            f"start_{kind}_frame_ratio_1y",
+            goal=1.15,
+            section="Start: growth with the record",
+        )
+    figures.ratio(
+        "summary_3m_50y_vs_1y",
+        "summary_3m_s_50y",
+        "summary_3m_s_1y",
+        goal=1.15,
+        section="Start: growth with the record",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=7, help="start-up runs of each (≥5)")
-    parser.add_argument("--paint-repeats", type=int, default=15, help="repaints timed (≥15)")
-    parser.add_argument(
-        "--reuse",
-        action="store_true",
-        help="keep records already in bench/out instead of writing them anew",
-    )
-    parser.add_argument(
-        "--profile-today", type=Path, help="write cProfile stats of the Today actions here"
-    )
+    parser.add_argument("--quick", action="store_true", help="1-year record, one run, small")
+    parser.add_argument("--fresh", action="store_true", help="write the records again")
+    parser.add_argument("--json", type=Path, help="write the figures here as JSON")
+    parser.add_argument("--out", type=Path, default=OUT, help="where the records are kept")
+    parser.add_argument("--records", help="years of the records, e.g. 10,50 (default 1,10,50)")
     args = parser.parse_args(argv)
-    repeats = max(args.repeats, 5)
-    paint_repeats = max(args.paint_repeats, 15)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-    def progress(text: str) -> None:
-        print(f"… {text}", file=sys.stderr, flush=True)
+    years = [1] if args.quick else list(YEARS)
+    if args.records:
+        years = [int(y) for y in re.split(r"[,\s]+", args.records.strip()) if y]
+    runs = 1 if args.quick else 3
+    paint_repeats = 2 if args.quick else 20
+    import_rows = 500 if args.quick else 10_000
+    import_label = f"{years[0]}y" if args.quick or 10 not in years else "10y"
+    ops_label = import_label
 
-    OUT.mkdir(parents=True, exist_ok=True)
-    if not args.reuse:  # only what this script writes: records, their backups, pictures
-        for old in (*OUT.glob("record-*y*.sqlite"), *OUT.glob("paint-*.png")):
-            old.unlink()
-    today = DEFAULT_TODAY
-    records: dict[str, Path] = {}
-    made: dict[str, Made | None] = {}
-    for label, (years, home) in RECORDS.items():
-        path = OUT / f"record-{label}.sqlite"
-        records[label] = path
-        if args.reuse and path.exists():
-            made[label] = None
-            continue
-        path.unlink(missing_ok=True)
-        made[label] = make_record(years, path, today, home=home)
-        progress(f"wrote {path.name} in {made[label].seconds:.1f} s")  # type: ignore[union-attr]
+    started = time.monotonic()
+    records = {f"{y}y": ensure_record(y, args.out, args.fresh) for y in years}
+    figures = Figures()
+    for label, record in records.items():
+        measure_start(figures, label, record, runs, warm=not args.quick)
+    measure_ops(figures, ops_label, records[ops_label], runs)
+    for label, record in records.items():
+        measure_timeline(figures, label, record, paint_repeats)
+    for label, record in records.items():
+        measure_print(figures, label, record, runs if label != "50y" else 1, quick=args.quick)
+    measure_import(figures, import_label, records[import_label], import_rows, runs)
+    scale_figures(figures, list(records))
 
-    runs = measure_startup(records, repeats, progress)
-    paints = measure_paint(records, today, paint_repeats, 5, OUT)
-    progress("painted the timelines")
-    repaints = measure_repaint(records, today, paint_repeats)
-    progress("repainted the timeline view")
-    today_tab = measure_today(records["10y"], today, paint_repeats, args.profile_today)
-    progress("ticked doses on the Today tab")
-    import_10k_runs = measure_import_10k(today)
-    import_10k_s = statistics.median(import_10k_runs)
-    progress(f"imported 10,000 CSV rows in {import_10k_s:.2f} s")
-    summary_3mo_s = measure_summary_3mo(records["10y"], today)
-    progress(f"printed a 3-month summary in {summary_3mo_s:.2f} s")
-
-    def median(name: str, what: str) -> float:
-        return statistics.median(getattr(r, what) for r in runs[name])
-
-    def spread(values: list[float], digits: int = 3) -> list[float]:
-        return [round(v, digits) for v in _spread(values)]
-
-    def per_round(name: str, other: str, what: str) -> list[float]:
-        """name / other, round by round (the runs of one round are side by side)."""
-        return [
-            getattr(a, what) / getattr(b, what)
-            for a, b in zip(runs[name], runs[other], strict=True)
-        ]
-
-    bare_s, bare_mib = median("bare", "first_paint_s"), median("bare", "rss_mib")
-    prog_s, prog_mib = median("program_10y", "first_paint_s"), median("program_10y", "rss_mib")
-    without = "program_10y-without-home"
-    home_startup = per_round("program_10y", without, "first_paint_s")
-    home_memory = per_round("program_10y", without, "rss_mib")
-    p10, p10n, p1 = paints["10y"], paints["10y-without-home"], paints["1y"]
-    r10, r10n = repaints["10y"], repaints["10y-without-home"]
-
-    def repaint_ratio(what: str, preset: str) -> float:
-        return round(getattr(r10, what)[preset][1] / getattr(r10n, what)[preset][1], 3)
-
-    result: dict[str, object] = {
-        "startup_ratio": round(prog_s / bare_s, 3),
-        "memory_ratio": round(prog_mib / bare_mib, 3),
-        "paint_ms_3mo_10y": round(p10.paint_ms["3m"], 3),
-        "paint_ms_all_10y": round(p10.paint_ms["all"], 3),
-        "scale_ratio_3mo": round(p10.paint_ms["3m"] / p1.paint_ms["3m"], 3),
-        "import_10k_s": round(import_10k_s, 3),
-        "import_10k_s_spread": spread(import_10k_runs),
-        "summary_3mo_s": round(summary_3mo_s, 3),
-        "home_startup_ratio": round(statistics.median(home_startup), 3),
-        "home_paint_ratio_3mo": round(p10.paint_ms["3m"] / p10n.paint_ms["3m"], 3),
-        "today_tick_ms": round(statistics.median(today_tab.tick_ms), 2),
-        "today_open_ms": round(statistics.median(today_tab.open_ms), 2),
-        "home_startup_ratios": spread(home_startup),
-        "home_memory_ratios": spread(home_memory),
-        "home_paint_ratio_all": round(p10.paint_ms["all"] / p10n.paint_ms["all"], 3),
-        "home_repaint_ratio_3mo": repaint_ratio("kept", "3m"),
-        "home_repaint_ratio_all": repaint_ratio("kept", "all"),
-        "home_moved_ratio_3mo": repaint_ratio("moved", "3m"),
-        "home_moved_ratio_all": repaint_ratio("moved", "all"),
-        "home_zoomed_ratio_3mo": repaint_ratio("zoomed", "3m"),
-        "home_zoomed_ratio_all": repaint_ratio("zoomed", "all"),
-        "startup_ratio_without_home": round(median(without, "first_paint_s") / bare_s, 3),
-        "memory_ratio_without_home": round(median(without, "rss_mib") / bare_mib, 3),
-        "today_open_first_ms": round(today_tab.open_first_ms, 2),
-        "today_open_ms_spread": spread(today_tab.open_ms, 2),
-        "today_tick_ms_spread": spread(today_tab.tick_ms, 2),
-        "today_previous_day_ms": spread(today_tab.previous_ms, 2),
-        "today_next_day_ms": spread(today_tab.next_ms, 2),
-        "frame_ms": round(FRAME_MS, 2),
-        "startup_ratio_1y": round(median("program_1y", "first_paint_s") / bare_s, 3),
-        "process_ratio": round(median("program_10y", "wall_s") / median("bare", "wall_s"), 3),
-        "rss_mib_bare": round(bare_mib, 1),
-        "memory_ratio_1y": round(median("program_1y", "rss_mib") / bare_mib, 3),
-    }
-    for name in runs:
-        result[f"startup_s_{name}_spread"] = spread([r.first_paint_s for r in runs[name]], 4)
-        result[f"rss_mib_{name}_spread"] = spread([r.rss_mib for r in runs[name]], 1)
-    for label in RECORDS:
-        pr = paints[label]
-        result[f"read_ms_{label}"] = round(pr.read_ms, 2)
-        result[f"build_ms_{label}"] = round(pr.build_ms, 2)
-        result[f"paint_ms_3mo_{label}_spread"] = spread(list(pr.paint_spread["3m"]))
-        result[f"paint_ms_all_{label}_spread"] = spread(list(pr.paint_spread["all"]))
-    for label, rr in repaints.items():
-        for preset, name in (("3m", "3mo"), ("all", "all")):
-            result[f"repaint_ms_{name}_{label}_spread"] = spread(list(rr.kept[preset]))
-            result[f"moved_ms_{name}_{label}_spread"] = spread(list(rr.moved[preset]))
-            result[f"zoomed_ms_{name}_{label}_spread"] = spread(list(rr.zoomed[preset]))
-    result["goals"] = GOALS
-    result["goals_met"] = {
-        key: result[key] <= goal  # type: ignore[operator]
-        for key, goal in GOALS.items()
-    }
-    result["repeats"] = {"startup": repeats, "paint": paint_repeats, "today": paint_repeats}
-    try:
-        from PySide6 import __version__ as pyside_version
-    except ImportError:  # pragma: no cover
-        pyside_version = "?"
-    result["machine"] = {
-        "python": platform.python_version(),
-        "pyside6": pyside_version,
-        "cpus": os.cpu_count(),
-        "platform": platform.platform(),
-    }
-
-    def mmm(values: tuple[float, ...] | list[float], fmt: str = ".2f") -> str:
-        lo, mid, hi = _spread(list(values))
-        return f"{lo:{fmt}} / {mid:{fmt}} / {hi:{fmt}}"
-
-    lines = [
-        f"treatment-tracker benchmark · Python {platform.python_version()} · PySide6 "
-        f"{pyside_version} · {os.cpu_count()} CPUs · {platform.machine()}",
-        "",
-        "Records (bench/out, synthetic, today = " + today.isoformat() + ")",
-        f"  {'record':>17} {'counts':>7} {'values':>7} {'LPs':>5} {'phases':>7} "
-        f"{'milestones':>10} {'doses':>6} {'temps':>6} {'stays':>6} {'written in':>10}",
-    ]
-    for label in RECORDS:
-        m = made[label]
-        if m is None:
-            lines.append(f"  {label:>17}  (reused {records[label].name})")
-        else:
-            lines.append(
-                f"  {label:>17} {m.counts:>7} {m.values:>7} {m.cns:>5} {m.phases:>7} "
-                f"{m.milestones:>10} {m.home.get('dose', 0):>6} "
-                f"{m.home.get('temperature', 0):>6} {m.home.get('stay', 0):>6} "
-                f"{m.seconds:>9.1f}s"
-            )
-    lines += [
-        "",
-        f"Start-up (fresh processes, offscreen, interleaved, {repeats} each): spawn → first "
-        "painted window saved, min / median / max; × bare of the medians",
-        f"  {'':34} {'first paint s':>22} {'× bare':>7} {'peak RSS MiB':>22} {'× bare':>7}",
-    ]
-    for name, label in (
-        ("bare", "bare QMainWindow"),
-        ("program_10y", "program, 10-year record"),
-        (without, "program, 10 years without home"),
-        ("program_1y", "program, 1-year record"),
-    ):
-        s, mib = median(name, "first_paint_s"), median(name, "rss_mib")
-        lines.append(
-            f"  {label:34} {mmm([r.first_paint_s for r in runs[name]], '.3f'):>22} "
-            f"{s / bare_s:7.2f} {mmm([r.rss_mib for r in runs[name]], '.1f'):>22} "
-            f"{mib / bare_mib:7.2f}"
-        )
-    lines += [
-        f"  with home / without, round by round: first paint {mmm(home_startup, '.3f')}, "
-        f"peak RSS {mmm(home_memory, '.3f')} (min / median / max)",
-        "",
-        f"Timeline, {WIDTH}×{HEIGHT} QImage, every lane: read, layout (median of 5), repaint "
-        f"(min / median / max of {paint_repeats}, after 3 warm-up rounds; interleaved)",
-        f"  {'record':>17} {'read ms':>8} {'build ms':>9} {'points':>7} {'paint 3 mo ms':>22} "
-        f"{'paint all ms':>22}",
-    ]
-    for label in RECORDS:
-        pr = paints[label]
-        lines.append(
-            f"  {label:>17} {pr.read_ms:8.1f} {pr.build_ms:9.1f} {pr.points:7} "
-            f"{mmm(pr.paint_spread['3m']):>22} {mmm(pr.paint_spread['all']):>22}"
-        )
-    lines += [
-        f"  with home / without (medians): 3 mo {p10.paint_ms['3m'] / p10n.paint_ms['3m']:.3f}, "
-        f"all {p10.paint_ms['all'] / p10n.paint_ms['all']:.3f}",
-        "",
-        f"Timeline view as the screen repaints it, {WIDTH}×{HEIGHT}, whole history: "
-        f"widget.repaint() min / median / max ms of {paint_repeats} after 3 warm-up rounds",
-        f"  {'record':>17} {'kept 3 mo':>22} {'kept all':>22} {'moved 3 mo':>22} {'moved all':>22}",
-    ]
-    for label, rr in repaints.items():
-        lines.append(
-            f"  {label:>17} {mmm(rr.kept['3m']):>22} {mmm(rr.kept['all']):>22} "
-            f"{mmm(rr.moved['3m']):>22} {mmm(rr.moved['all']):>22}"
-        )
-    lines += [
-        "  kept: the finished picture put back (nothing focused); moved: after a "
-        "one-pixel pan, the picture painted again",
-        f"  with home / without (medians): kept 3 mo {result['home_repaint_ratio_3mo']}, "
-        f"all {result['home_repaint_ratio_all']}; moved 3 mo "
-        f"{result['home_moved_ratio_3mo']}, all {result['home_moved_ratio_all']}; zoomed 3 mo "
-        f"{result['home_zoomed_ratio_3mo']}, all {result['home_zoomed_ratio_all']}",
-        "",
-        f"Today tab, 10-year record (in process, offscreen, {paint_repeats} each; one frame at "
-        f"60 Hz = {FRAME_MS:.1f} ms): min / median / max ms",
-        f"  {'choose the tab (first time)':34} {today_tab.open_first_ms:>22.2f}",
-        f"  {'choose the tab again':34} {mmm(today_tab.open_ms):>22}",
-        f"  {'tick a due dose (G)':34} {mmm(today_tab.tick_ms):>22}",
-        f"  {'the day before (Alt+Left)':34} {mmm(today_tab.previous_ms):>22}",
-        f"  {'back to today (Alt+Right)':34} {mmm(today_tab.next_ms):>22}",
-    ]
-    lines += ["", "Goals"]
-    for key, goal in GOALS.items():
-        value = float(result[key])  # type: ignore[arg-type]
-        lines.append(f"  {key:20} {value:10.3f}  goal ≤ {goal:<6.4g} {_verdict(key, value)}")
-    print("\n".join(lines))
-    print(json.dumps(result, separators=(",", ":")))
+    print(table(figures))
+    seconds = time.monotonic() - started
+    print(f"\n{len(figures.items)} figures in {seconds:.0f} s; runs each: {runs}", flush=True)
+    if args.json:
+        document = {
+            "figures": {name: f.as_json() for name, f in figures.items.items()},
+            "runs": runs,
+            "today": TODAY.isoformat(),
+            "records": {label: str(path) for label, path in records.items()},
+            "machine": {
+                "python": platform.python_version(),
+                "system": platform.platform(),
+                "cpus": os.cpu_count(),
+            },
+            "seconds": round(seconds, 1),
+        }
+        args.json.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
     return 0
 
 
