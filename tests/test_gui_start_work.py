@@ -132,3 +132,46 @@ def test_no_backup_is_begun_once_the_window_closes(qtbot, started, opened, monke
     started.close()
     _run(qtbot, started, opened)
     assert list_backups(opened.path) == []
+
+
+def test_the_start_work_begins_once_the_window_is_painted(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Work begun before the first paint shares the GIL with it (ui.app)."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QLabel, QMainWindow
+
+    from ui.app import _after_first_frame
+
+    window = QMainWindow()
+    window.setCentralWidget(QLabel("Mila"))
+    qtbot.addWidget(window)
+    paints: list[int] = []
+    begun: list[int] = []
+
+    class Paints(QObject):
+        def eventFilter(self, _watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                paints.append(len(begun))
+            return False
+
+    spy = Paints(window)
+    window.installEventFilter(spy)
+    _after_first_frame(window, lambda: begun.append(len(paints)), at_the_latest_ms=20000)
+    qtbot.wait(50)
+    assert begun == []  # not shown, not painted: not begun
+    window.show()
+    qtbot.waitUntil(lambda: begun != [], timeout=20000)
+    assert begun[0] >= 1 and paints[0] == 0  # after a whole first paint
+
+
+def test_the_start_work_begins_anyway_when_the_window_is_never_painted(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QMainWindow
+
+    from ui.app import _after_first_frame
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    begun: list[bool] = []
+    _after_first_frame(window, lambda: begun.append(True), at_the_latest_ms=30)
+    qtbot.waitUntil(lambda: begun == [True], timeout=5000)
+    qtbot.wait(60)
+    assert begun == [True]  # once

@@ -245,17 +245,42 @@ def run_gui(args, clock: Clock = system_clock) -> int:  # type: ignore[no-untype
         return code
     window.show()
     window.show_safety_notes()
-    from PySide6.QtCore import QTimer
 
-    def begin() -> None:  # once the first frame is on its way (its imports too)
+    def begin() -> None:  # its imports too: after the first frame
         from ui.start import StartWork
 
         StartWork(window, record, interaction).begin()  # a child of the window: kept
 
-    QTimer.singleShot(0, begin)
+    _after_first_frame(window, begin)
     code = app.exec()
     bridge.record.close()
     return code
+
+
+def _after_first_frame(window, then, at_the_latest_ms: int = 1000) -> None:  # type: ignore[no-untyped-def]
+    """Call ``then`` once ``window`` has been painted the first time (or after
+    ``at_the_latest_ms``, a window never painted): work begun earlier, on any thread,
+    shares the GIL with that first paint and slows it."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class FirstPaint(QObject):
+        def __init__(self) -> None:
+            super().__init__(window)
+            self.called = False
+            QTimer.singleShot(at_the_latest_ms, self, self.call)
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and not self.called:
+                QTimer.singleShot(0, self, self.call)  # once this paint has ended
+            return False
+
+        def call(self) -> None:
+            if not self.called:
+                self.called = True
+                window.removeEventFilter(self)
+                then()
+
+    window.installEventFilter(FirstPaint())
 
 
 def should_start_over(path: Path, *, chosen: bool, interaction) -> bool:  # type: ignore[no-untyped-def]
