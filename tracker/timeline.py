@@ -2,8 +2,8 @@
 
 Time is measured in days as floats (``x = date.toordinal() + time/24h``), so the
 Qt side maps x linearly to pixels.  Everything here is pure and tested headless:
-lane packing, visible-range selection by bisection, axis ticks from dateutil's
-``rrule``, and min/max thinning of dense series so painting cost follows the
+lane packing, visible-range selection by bisection, axis ticks on calendar dates
+(as ``rrule`` gives them), and min/max thinning of dense series so painting cost follows the
 screen width, not the length of the history.
 """
 
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from dateutil.rrule import DAILY, MO, MONTHLY, WEEKLY, YEARLY, rrule
+from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY
 
 from tracker import analytes, fever, labels, medicines, range_units, ranges, schedule
 from tracker.analytes import format_number
@@ -206,6 +206,9 @@ class Threshold:
     source: str = ""  # where the number comes from (the team, or a named reference)
 
 
+_BLOCK = 64  # points per block of Series.highest
+
+
 @dataclass(slots=True)
 class Series:
     analyte: str
@@ -219,11 +222,49 @@ class Series:
     gap_days: float  # points further apart than this are not joined
     xs: list[float] = field(default_factory=list)
     ys: list[float] = field(default_factory=list)
+    # the highest value of each block of _BLOCK points (for the highest of any range)
+    _block_max: list[float] = field(default_factory=list, init=False, repr=False, compare=False)
+    # the last scale found: (x0, x1, what it was found from, the scale)
+    _scaled: tuple[float, float, tuple[object, ...], tuple[float, float]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    def highest(self, i: int, j: int) -> float:
+        """The highest value of the points [i, j) (j > i): per block of points, not per
+        point, so a pan over a lifetime of results looks at a few hundred numbers."""
+        if len(self.ys) != len(self.points):
+            self.ys = [p.y for p in self.points]
+        ys = self.ys
+        if len(self._block_max) != (len(ys) + _BLOCK - 1) // _BLOCK:
+            self._block_max = [max(ys[k : k + _BLOCK]) for k in range(0, len(ys), _BLOCK)]
+        first, last = -(-i // _BLOCK), j // _BLOCK  # whole blocks first … last - 1
+        if first >= last:
+            return max(ys[i:j])
+        parts = self._block_max[first:last]
+        if i < first * _BLOCK:
+            parts.append(max(ys[i : first * _BLOCK]))
+        if last * _BLOCK < j:
+            parts.append(max(ys[last * _BLOCK : j]))
+        return max(parts)
 
     def scale(self, x0: float, x1: float) -> tuple[float, float]:
         """The y range for the days [x0, x1]: 0 to a round number above what is visible
         (points, the lab's range bands, the threshold lines), so a nadir of 0.3 is not
-        flattened by a diagnosis WBC of 300 months earlier."""
+        flattened by a diagnosis WBC of 300 months earlier.  The last one found is kept
+        (a paint asks for it several times)."""
+        of = (self.points, len(self.points), self.thresholds, self.bands, self.y_min, self.y_max)
+        kept = self._scaled
+        if (
+            kept is not None
+            and (kept[0], kept[1]) == (x0, x1)
+            and all(a is b or a == b for a, b in zip(kept[2], of, strict=True))
+        ):
+            return kept[3]
+        found = self._scale(x0, x1)
+        self._scaled = (x0, x1, of, found)
+        return found
+
+    def _scale(self, x0: float, x1: float) -> tuple[float, float]:
         i, j = self.visible_slice(x0, x1)
         # visible_slice keeps one neighbour each side (for lines to the edge): skip them
         if i < j and self.xs[i] < x0:
@@ -232,9 +273,7 @@ class Series:
             j -= 1
         if i >= j:
             return self.y_min, self.y_max
-        if len(self.ys) != len(self.points):
-            self.ys = [p.y for p in self.points]
-        ys = [max(self.ys[i:j])]
+        ys = [self.highest(i, j)]
         ys += [t.y for t in self.thresholds]
         ys += [b.high for b in self.bands if b.high is not None and b.x1 >= x0 and b.x0 <= x1]
         top = max(ys)
@@ -430,31 +469,23 @@ def ticks(x0: float, x1: float, width_px: float, min_px: float = 56.0) -> list[T
 
     The step is the finest of day / 2 days / week / 2 weeks / month / quarter /
     half-year / year / 2 / 5 years whose ticks are at least ``min_px`` apart.
-    Dates come from ``rrule`` on calendar dates (no clock time), so month ends,
+    Dates are calendar dates (no clock time; as ``rrule`` gives them), so month ends,
     leap days and daylight-saving changes never shift a tick.  Major ticks mark
     a new month (for day/week steps) or a new year (for month steps).
     """
     if x1 <= x0 or width_px <= 0:
         return []
     px_per_day = width_px / (x1 - x0)
-    unit, freq, interval = next(
+    unit, _freq, interval = next(
         (step for step in _STEPS if _STEP_DAYS[step[0]] * step[2] * px_per_day >= min_px),
         _STEPS[-1],
     )
     start = date_of(x0)
     end = date_of(x1)
     anchor = _anchor(start, unit, interval)
-    rule = rrule(
-        freq,  # type: ignore[arg-type]  # one of the rrule frequency constants
-        interval=interval,
-        dtstart=_dtm(anchor),
-        until=_dtm(end),
-        byweekday=MO if unit == "week" else None,
-    )
     out: list[Tick] = []
     previous: dt.date | None = None
-    for moment in rule:
-        d = moment.date()
+    for d in _tick_dates(anchor, end, unit, interval):
         if d < start:
             continue  # the first visible tick names its month or year
         out.append(
@@ -464,8 +495,24 @@ def ticks(x0: float, x1: float, width_px: float, min_px: float = 56.0) -> list[T
     return out
 
 
-def _dtm(d: dt.date) -> dt.datetime:
-    return dt.datetime(d.year, d.month, d.day)
+def _tick_dates(anchor: dt.date, end: dt.date, unit: str, interval: int) -> Iterable[dt.date]:
+    """Every ``interval`` days, weeks (from a Monday), months or years (from the 1st)
+    from ``anchor`` up to ``end``: the dates ``rrule`` gives, at a fraction of its cost
+    (the axis is laid out again on every pan step)."""
+    if unit in ("day", "week"):
+        step = interval * (7 if unit == "week" else 1)
+        first, last = anchor.toordinal(), end.toordinal()
+        for ordinal in range(first, last + 1, step):
+            yield dt.date.fromordinal(ordinal)
+        return
+    months = interval * (12 if unit == "year" else 1)
+    index = anchor.year * 12 + anchor.month - 1
+    while True:
+        d = dt.date(index // 12, index % 12 + 1, 1)
+        if d > end:
+            return
+        yield d
+        index += months
 
 
 def _anchor(start: dt.date, unit: str, interval: int) -> dt.date:

@@ -651,7 +651,9 @@ def threshold_labels(
     taken: list[QRectF] = []
 
     i, j = series.visible_slice(x0, x1)
-    data_xs = sorted(px(pt.x) for pt in series.points[i:j])
+    # px of each visible point, in order (the days are), without a call per point
+    left, per_day = area.left() - x0 * scale_x(x0, x1, area), scale_x(x0, x1, area)
+    data_xs = [left + x * per_day for x in series.xs[i:j]]
     bounds = Box(area.left() + 1, area.top() + 1, area.width() - 2, area.height() - 2)
 
     def place(y: float, text: str) -> QRectF | None:
@@ -789,6 +791,7 @@ class TimelinePainter:
             tuple[object, ...], tuple[Lane, list[Span], Any, Any, list[int]]
         ] = {}
         self._widths: dict[str, dict[str, float]] = {}  # a font's key → text → its width
+        self._rows_kept: dict[int, tuple[Lane, list[Span], Any]] = {}  # :meth:`_row_ends`
         # the axis labels of the last paint: (timeline, what they depend on, the labels)
         self._axis_kept: (
             tuple[Timeline, tuple[object, ...], list[tuple[str, str, QRectF]]] | None
@@ -1060,7 +1063,9 @@ class TimelinePainter:
 
     def _draw_narrow(self, p: QPainter, narrow: dict[tuple[str, bool], list[QRectF]]) -> None:
         p.setPen(Qt.PenStyle.NoPen)
-        for (kind, planned), rects in narrow.items():
+        # in one order of looks, whichever span was placed first (where two touch, the
+        # same one is on top after a pan as in a new picture)
+        for (kind, planned), rects in sorted(narrow.items()):
             colour = PHASE_COLOURS.get(kind, PHASE_COLOURS["other"])
             p.setBrush(QBrush(colour, Qt.BrushStyle.BDiagPattern) if planned else colour)
             p.drawRects(rects)
@@ -1074,7 +1079,7 @@ class TimelinePainter:
 
     def _narrow_spans(
         self, lane: Lane, scale: float, lo: int, hi: int
-    ) -> tuple[dict[tuple[str, bool], list[QRectF]], set[int]]:
+    ) -> tuple[dict[tuple[str, bool], list[QRectF]], list[int]]:
         """The spans ``lo`` … ``hi`` of ``lane`` too narrow at ``scale`` (pixels a day) for
         a label or an outline, as rectangles in pixels from day 0 and the lane's top, by
         look; and the indices of the others.  Kept per lane and scale, and grown as a pan
@@ -1082,24 +1087,59 @@ class TimelinePainter:
         key = (id(lane), scale, self.style.phase_row)
         kept = self._narrow_kept.get(key)
         if kept is None or kept[0] is not lane or kept[1] is not lane.spans:
-            kept = (lane, lane.spans, {}, set(), [lo, lo])
+            kept = (lane, lane.spans, {}, [], [lo, lo])
             if len(self._narrow_kept) > 48:
                 self._narrow_kept.clear()
             self._narrow_kept[key] = kept
         _, spans, narrow, wide, done = kept
         row_h = self.style.phase_row
-        todo = [(lo, min(done[0], hi)), (max(done[1], lo), hi)]
-        for a, b in todo:
+        # the spans not placed yet: before those placed, and after (a jump: the gap too)
+        for a, b, at_end in ((lo, done[0], False), (done[1], hi, True)):
+            batch: dict[tuple[str, bool], tuple[list[int], list[QRectF]]] = {}
             for k in range(a, b):
                 span = spans[k]
                 left, right = span.x0 * scale, span.x1 * scale
                 if right - left < 6 and span.plan_x1 is None and not span.open_ended:
                     r = QRectF(left, span.row * row_h + 2, max(right - left, 1), row_h - 4)
-                    narrow.setdefault((span.kind, span.planned), []).append(r)
+                    found = batch.setdefault((span.kind, span.planned), ([], []))
+                    found[0].append(k)
+                    found[1].append(r)
                 else:
-                    wide.add(k)
+                    bisect.insort(wide, k)
+            for look, (indices, rects) in batch.items():
+                had = narrow.get(look, ([], []))
+                if at_end:
+                    narrow[look] = (had[0] + indices, had[1] + rects)
+                else:
+                    narrow[look] = (indices + had[0], rects + had[1])
         done[0], done[1] = min(done[0], lo), max(done[1], hi)
-        return narrow, wide
+        # of each look, the spans lo … hi only (those placed before for another range
+        # are not drawn: a picture after a pan is the picture of a new painter)
+        shown: dict[tuple[str, bool], list[QRectF]] = {}
+        for look, (indices, rects) in narrow.items():
+            first, last = bisect.bisect_left(indices, lo), bisect.bisect_left(indices, hi)
+            if last > first:
+                shown[look] = rects[first:last]
+        return shown, wide
+
+    def _row_ends(self, lane: Lane) -> dict[int, tuple[list[float], list[float]]]:
+        """Each row's span starts and ends (days, in order), kept per lane: where a label
+        beside a narrow span may go is found by bisection."""
+        kept = self._rows_kept.get(id(lane))
+        if kept is not None and kept[0] is lane and kept[1] is lane.spans:
+            return kept[2]  # type: ignore[no-any-return]
+        rows: dict[int, tuple[list[float], list[float]]] = {}
+        for span in lane.spans:
+            starts, ends = rows.setdefault(span.row, ([], []))
+            starts.append(span.x0)
+            ends.append(span.plan_x1 or span.x1)
+        for starts, ends in rows.values():
+            starts.sort()
+            ends.sort()
+        if len(self._rows_kept) > 32:
+            self._rows_kept.clear()
+        self._rows_kept[id(lane)] = (lane, lane.spans, rows)
+        return rows
 
     def _width(self, fm: QFontMetricsF, font: QFont, text: str) -> float:
         """``fm.horizontalAdvance(text)``, kept per font (a label measured once, not on
@@ -1126,10 +1166,8 @@ class TimelinePainter:
         scale = scale_x(x0, x1, area)
         if bounds is not None:
             narrow, wide = self._narrow_spans(lane, scale, *bounds)
-            offset = bounds[0]
-            drawn = [
-                s for k, s in enumerate(lane.spans[bounds[0] : bounds[1]], offset) if k in wide
-            ]
+            first, last = bisect.bisect_left(wide, bounds[0]), bisect.bisect_left(wide, bounds[1])
+            drawn = [lane.spans[k] for k in wide[first:last]]
         else:  # spans not in order of start: each looked at here
             narrow, drawn = {}, []
             row_h = self.style.phase_row
@@ -1142,11 +1180,9 @@ class TimelinePainter:
                     narrow.setdefault((span.kind, span.planned), []).append(r)
                 else:
                     drawn.append(span)
-        rows: dict[int, tuple[list[float], list[float]]] | None = None
         for span in drawn:
             if (span.plan_x1 or span.x1) < x0 or span.x0 > x1:
                 continue
-            left = px(span.x0)
             r = self._span_box(span, area, px)
             colour = PHASE_COLOURS.get(span.kind, PHASE_COLOURS["other"])
             if span.planned:
@@ -1183,20 +1219,15 @@ class TimelinePainter:
                 text = fm.elidedText(label, Qt.TextElideMode.ElideRight, visible.width() - 6)
                 self._left_text(p, visible.adjusted(4, 0, -2, 0), text, fm, laid_out)
             else:  # too narrow (a plan started today): the label beside it, if it fits
-                if rows is None:  # each row's spans' lefts and rights, in order
-                    rows = {}
-                    for other in spans:
-                        lefts, rights = rows.setdefault(other.row, ([], []))
-                        lefts.append(px(other.x0))
-                        rights.append(px(other.plan_x1 or other.x1))
-                    for lefts, rights in rows.values():
-                        lefts.sort()
-                        rights.sort()
-                lefts, rights = rows[span.row]
-                after = bisect.bisect_right(lefts, left + 0.5)
-                high = min(lefts[after], area.right()) if after < len(lefts) else area.right()
-                before = bisect.bisect_left(rights, left - 0.5)
-                low = max(rights[before - 1], area.left()) if before > 0 else area.left()
+                # the next span of its row starting after it, the last one ending before
+                starts, ends = self._row_ends(lane)[span.row]
+                half = 0.5 / scale  # half a pixel, in days
+                after = bisect.bisect_right(starts, span.x0 + half)
+                high = area.right()
+                if after < len(starts):
+                    high = min(px(starts[after]), high)
+                before = bisect.bisect_left(ends, span.x0 - half)
+                low = max(px(ends[before - 1]), area.left()) if before > 0 else area.left()
                 beside = outside_label(label, r, low, high, fm, span.open_ended)
                 if beside is not None:
                     p.setPen(self.ink.text)
@@ -1232,6 +1263,8 @@ class TimelinePainter:
             # call; zooming in brings back shapes and labels.
             colour = OKABE_ITO["blue"] if lane.key == "milestones" else OKABE_ITO["purple"]
             top = area.top() + 3
+            per_day = scale_x(x0, x1, area)
+            at = px(0.0)  # px(x) is at + x * per_day: no call per mark
             ticks_ = self._kept(
                 lane,
                 area,
@@ -1242,7 +1275,7 @@ class TimelinePainter:
                 "ticks",
                 lambda: [
                     QRectF(c - 1, top, 2, self.style.mark_size * 2)
-                    for c in sorted({round(px(m.x)) for m in visible})
+                    for c in sorted({round(at + m.x * per_day) for m in visible})
                 ],
             )
             p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
