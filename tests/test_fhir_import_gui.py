@@ -286,7 +286,7 @@ def test_reading_and_planning_run_off_the_gui_thread_and_saving_waits(  # type: 
     qtbot, window, record, tmp_path, monkeypatch
 ) -> None:
     """attack14 finding 17: a 10,000-Observation file froze the window ~4 s: read and plan
-    in the CSV import's worker thread; the save under the wait cursor."""
+    in the CSV import's worker thread; the save too (issue 16), under the wait cursor."""
     import threading
 
     from PySide6.QtCore import Qt
@@ -305,10 +305,21 @@ def test_reading_and_planning_run_off_the_gui_thread_and_saving_waits(  # type: 
         threads["plan"] = threading.current_thread() is threading.main_thread()
         return real_plan(*args, **kwargs)
 
+    saving, looked = threading.Event(), threading.Event()
+
     def apply(*args, **kwargs):  # type: ignore[no-untyped-def]
+        threads["save"] = threading.current_thread() is threading.main_thread()
+        saving.set()
+        looked.wait(5)  # until the GUI thread has looked at the cursor
+        return real_apply(*args, **kwargs)
+
+    def look() -> None:  # on the GUI thread, while the save runs
+        if not saving.is_set():
+            QTimer.singleShot(5, look)
+            return
         cursor = QGuiApplication.overrideCursor()
         threads["wait cursor"] = cursor is not None and cursor.shape() == Qt.CursorShape.WaitCursor
-        return real_apply(*args, **kwargs)
+        looked.set()
 
     monkeypatch.setattr(module, "read_fhir", read)
     monkeypatch.setattr(module, "plan_fhir", plan)
@@ -326,8 +337,9 @@ def test_reading_and_planning_run_off_the_gui_thread_and_saving_waits(  # type: 
         dialog.import_button.click()
 
     answers._answer = consent  # type: ignore[method-assign]
+    QTimer.singleShot(0, look)
     assert module.FhirImporter(window.bridge, answers, window).run() is not None
-    assert threads == {"read": False, "plan": False, "wait cursor": True}
+    assert threads == {"read": False, "plan": False, "save": False, "wait cursor": True}
     assert QGuiApplication.overrideCursor() is None, "the cursor is given back"
     assert len(rows(record.path, "SELECT * FROM count_value")) == 2
     kind, _title, info = answers.asked[-1]

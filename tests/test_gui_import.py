@@ -463,14 +463,15 @@ def test_lab_rows_of_several_patients_are_warned_about_once_in_the_preview(  # t
     assert sum("different patients" in text for text in labels) == 1, "said once"
 
 
-def test_the_csv_reads_off_the_gui_thread_and_saves_under_the_wait_cursor(  # type: ignore[no-untyped-def]
+def test_the_csv_reads_and_saves_off_the_gui_thread_under_the_wait_cursor(  # type: ignore[no-untyped-def]
     qtbot, window, record, tmp_path, monkeypatch
 ) -> None:
     """The same worker and save note as the FHIR import (attack14 finding 17): the save
-    showed no wait cursor; the bad rows it skipped are listed in the message after it."""
+    showed no wait cursor; the bad rows it skipped are listed in the message after it.
+    The save runs off the GUI thread too (issue 16), the wait cursor shown meanwhile."""
     import threading
 
-    from PySide6.QtCore import Qt
+    from PySide6.QtCore import Qt, QTimer
     from PySide6.QtGui import QGuiApplication
 
     import ui.dialogs.import_csv as module
@@ -482,18 +483,34 @@ def test_the_csv_reads_off_the_gui_thread_and_saves_under_the_wait_cursor(  # ty
         seen["planned on the GUI thread"] = threading.current_thread() is threading.main_thread()
         return real_plan(*args, **kwargs)
 
+    saving, saved = threading.Event(), threading.Event()
+
     def apply(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen["saved on the GUI thread"] = threading.current_thread() is threading.main_thread()
+        saving.set()
+        saved.wait(5)  # until the GUI thread has looked at the cursor
+        return real_apply(*args, **kwargs)
+
+    def look() -> None:  # on the GUI thread, while the save runs
+        if not saving.is_set():
+            QTimer.singleShot(5, look)
+            return
         cursor = QGuiApplication.overrideCursor()
         seen["wait cursor"] = cursor is not None and cursor.shape() == Qt.CursorShape.WaitCursor
-        return real_apply(*args, **kwargs)
+        saved.set()
 
     monkeypatch.setattr(module, "plan_import", plan)
     monkeypatch.setattr(module, "apply_import", apply)
     path = tmp_path / "bad.csv"
     path.write_text("Date,Test,Result,Unit\n2026-11-02,WBC,2.1,K/uL\n2026-11-03,Hgb,150,g/dL\n")
     answers = ImportAnswers()
+    QTimer.singleShot(0, look)
     assert module.CsvImporter(window.bridge, answers, window).run(path) is not None
-    assert seen == {"planned on the GUI thread": False, "wait cursor": True}
+    assert seen == {
+        "planned on the GUI thread": False,
+        "saved on the GUI thread": False,
+        "wait cursor": True,
+    }
     assert QGuiApplication.overrideCursor() is None
     info = answers.infos[-1]
     assert "Skipped: 1 bad row (listed below)." in info and "line 3: Hemoglobin" in info, info

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -146,4 +147,92 @@ def test_a_save_all_stopped_at_any_step_leaves_the_record_as_it_was(
     assert record.problems() == []
     record.save_all(entries)  # and the record takes the same save afterwards
     assert len(record.counts(child.id)) == 250
+    record.close()
+
+
+# ---------------------------------------------------------------------- Record.writer
+
+
+def test_a_writer_saves_into_the_record_and_leaves_its_lock_held(tmp_path: Path) -> None:
+    from tracker.store import RecordInUse
+
+    path = tmp_path / "r.sqlite"
+    rec = Record.open(path, create=True, clock=clock)
+    child, _ = rec.save(Child(name="Ada", birth_date=dt.date(2026, 1, 10), uid=uid("child")))
+    assert child.id is not None
+    writer = rec.writer()
+    writer.save_all([draw(child.id, 1)])
+    assert len(rec.counts(child.id)) == 1, "the record's own connection sees it"
+    writer.close()
+    with pytest.raises(RecordInUse):  # closing the writer let go of nothing
+        Record.open(path, clock=clock)
+    rec.save(draw(child.id, 2))  # and the record saves on
+    assert len(rec.counts(child.id)) == 2
+    assert rec.problems() == []
+    rec.close()
+
+
+def test_a_writer_sees_what_the_record_refuses(tmp_path: Path) -> None:
+    """Moved under the program, damaged, or open for reading only: the writer refuses the
+    save as the record would, and writes nothing."""
+    import os
+    import shutil
+
+    from tracker.store import CannotSave
+
+    path = tmp_path / "r.sqlite"
+    rec = Record.open(path, create=True, clock=clock)
+    child, _ = rec.save(Child(name="Ada", birth_date=dt.date(2026, 1, 10), uid=uid("child")))
+    assert child.id is not None
+    rec.checked("the file is damaged (a test)")  # as the check left for later says
+    writer = rec.writer()
+    with pytest.raises(CannotSave, match="damaged"):
+        writer.save_all([draw(child.id, 1)])
+    writer.close()
+    rec.checked(None)
+    os.replace(shutil.copy(path, tmp_path / "elsewhere.sqlite"), path)
+    writer = rec.writer()
+    with pytest.raises(CannotSave, match="moved or replaced"):
+        writer.save_all([draw(child.id, 1)])
+    writer.close()
+    rec.close()
+    with Record.open(path, read_only=True, clock=clock) as reading:
+        writer = reading.writer()
+        assert writer.read_only
+        with pytest.raises(CannotSave, match="read-only"):
+            writer.save_all([draw(child.id, 1)])
+        writer.close()
+        assert reading.counts(child.id) == []
+
+
+# ---------------------------------------------------------------------- counts_at
+
+
+def test_an_import_compares_with_the_draws_of_its_dates_through_the_index(
+    record: Record,
+) -> None:
+    """The record's blood counts at the file's dates are found through the index on
+    (child, date, time), not by reading every count the child has (years of them)."""
+    child = record.children()[0]
+    assert child.id is not None
+    record.save_all([draw(child.id, n) for n in range(1, 200)])
+    plans: list[str] = []
+    conn = record.connection
+    real = Record._q
+
+    def explained(self: Record, sql: str, params: Any = ()) -> Any:
+        if "count_result" in sql and sql.lstrip().upper().startswith("SELECT"):
+            plans.extend(str(r[-1]) for r in conn.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+        return real(self, sql, params)
+
+    wanted = [(dt.date(2026, 2, 3), None), (dt.date(2026, 2, 4), dt.time(8, 3))]
+    Record._q = explained  # type: ignore[method-assign]
+    try:
+        found = record.counts_at(child.id, wanted)
+    finally:
+        Record._q = real  # type: ignore[method-assign]
+    assert [(r.taken_date, r.taken_time) for r in found] == [(d, t) for d, t in wanted]
+    assert plans, "no query of the counts"
+    on_counts = [p for p in plans if "count_result" in p and "count_value" not in p]
+    assert on_counts and all("taken_date" in p and "=" in p for p in on_counts), plans
     record.close()

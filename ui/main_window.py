@@ -681,12 +681,12 @@ class MainWindow(QMainWindow):
     def import_csv(self) -> None:
         from ui.dialogs.import_csv import CsvImporter
 
-        CsvImporter(self.bridge, self.interaction, self).run()
+        CsvImporter(self.bridge, self.interaction, self, self.jobs).run()
 
     def import_fhir(self) -> None:
         from ui.dialogs.import_fhir import FhirImporter
 
-        FhirImporter(self.bridge, self.interaction, self).run()
+        FhirImporter(self.bridge, self.interaction, self, self.jobs).run()
 
     def export_csv(self) -> None:
         from tracker.io.csv_export import write_csv

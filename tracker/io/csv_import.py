@@ -1064,12 +1064,14 @@ def _group(
                 if not leave_out_bad_ranges:
                     problems.append(RowProblem(row.line, str(read), bad_range=True))
                     continue
-                exc, read = read, value_of(c.analyte, c.value, c.unit, "")
+                bad_range, read = read, value_of(c.analyte, c.value, c.unit, "")
                 if not isinstance(read, ValueError):
                     noted.append(
                         RowProblem(
                             row.line,
-                            tr("{exc}; imported without this range (not flagged)").format(exc=exc),
+                            tr("{exc}; imported without this range (not flagged)").format(
+                                exc=bad_range
+                            ),
                         )
                     )
             if isinstance(read, ValueError):
@@ -1568,13 +1570,20 @@ class ImportReport:
 
 
 def apply_import(
-    plan: ImportPlan, record: Record, *, skip_bad: bool = False, backed_up: bool = False
+    plan: ImportPlan,
+    record: Record,
+    *,
+    skip_bad: bool = False,
+    backed_up: bool = False,
+    progress: Progress = no_progress,
 ) -> ImportReport:
     """Write the plan in one transaction (all or nothing), after a backup of the record
     (``backed_up``: the caller made it, just before its own larger transaction).
 
     A plan with bad rows is refused with :class:`BadRowsNotConfirmed` unless
-    ``skip_bad`` says the user agreed to import the rest without them.
+    ``skip_bad`` says the user agreed to import the rest without them.  ``progress``
+    hears of the backup (the first 30 %) and the save; its Cancelled, up to the last
+    call, leaves the record as it was (a backup made stays, as any backup).
     """
     if plan.problems and not skip_bad:
         raise BadRowsNotConfirmed(
@@ -1585,9 +1594,10 @@ def apply_import(
             ).format(n=len(plan.bad_lines))
         )
     if plan.results and not backed_up:  # a verified backup first, or nothing is imported
-        make_backup(record, BEFORE_IMPORT)
+        make_backup(record, BEFORE_IMPORT, progress=part_of(progress, 0, 300, 1000))
+    saving = part_of(progress, 300, 700, 1000) if not backed_up else progress
     try:
-        changes = record.save_all(plan.results) if plan.results else Changes()
+        changes = record.save_all(plan.results, progress=saving) if plan.results else Changes()
     except KeyError:  # a blood count the plan completes was deleted since (rolled back)
         raise PlanOutdated(
             tr(

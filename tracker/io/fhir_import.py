@@ -88,6 +88,7 @@ from tracker.io.lab_values import (
     unknown_name,
 )
 from tracker.model import Child, CountResult, CountValue, OtherResult
+from tracker.progress import Progress, no_progress
 from tracker.store.backup import make_backup
 from tracker.store.backup_file import BEFORE_IMPORT
 from tracker.store.record import Record
@@ -685,6 +686,8 @@ def apply_with_new_child(
     return saved, fplan, report
 
 
-def apply_fhir(fplan: FhirPlan, record: Record, *, skip_bad: bool = False) -> ImportReport:
+def apply_fhir(
+    fplan: FhirPlan, record: Record, *, skip_bad: bool = False, progress: Progress = no_progress
+) -> ImportReport:
     """``csv_import.apply_import``: a backup, then every entry in one transaction."""
-    return apply_import(fplan.plan, record, skip_bad=skip_bad)
+    return apply_import(fplan.plan, record, skip_bad=skip_bad, progress=progress)

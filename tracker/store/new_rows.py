@@ -20,7 +20,7 @@ import operator
 import sqlite3
 import uuid
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from tracker.kinds import Kind, by_key
 from tracker.kinds.fields import Derived, Field, Rows, Text
@@ -40,7 +40,7 @@ def column_plan(kind: Kind[Any]) -> tuple[tuple[str, ...], Columns] | None:
     fields are not all plain attributes of one column or none (a group of columns)."""
     if kind.key in _PLANS:
         return _PLANS[kind.key]
-    attributes = {f.name for f in dataclasses.fields(kind.model)}  # type: ignore[arg-type]
+    attributes = {f.name for f in dataclasses.fields(kind.model)}
     attr = kind.parent_attribute
     names: list[str] = [kind.parent_column] if attr is not None else []
     read: list[str] = [attr] if attr is not None else []
@@ -66,7 +66,7 @@ def _values_of(read: list[str], convert: list[Callable[[Any], Any] | None]) -> C
     """An entry's attributes ``read`` (two or more), each through its converter, if any."""
     get = operator.attrgetter(*read)
     if not any(convert):
-        return lambda entry: cast(tuple[Any, ...], get(entry))
+        return get
     steps = tuple(convert)
 
     def values(entry: Any) -> tuple[Any, ...]:

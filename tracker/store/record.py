@@ -242,6 +242,34 @@ class Record:
         conn.row_factory = sqlite3.Row
         return Record(self.path, conn, self._clock, read_only=True)
 
+    def writer(self) -> Record:
+        """A second connection that saves into this record, for one long save off the GUI
+        thread (an import's apply): the same file, clock and refusals (opened for reading
+        only, damaged, moved or replaced: this record's lock is checked, never released by
+        it).  The one-writer rule: the caller keeps every other save of this record from
+        starting while it works (an application-modal progress) and closes it; SQLite
+        also serialises its transaction with this connection's.  Readers of the record
+        see its save only once it is committed, whole.  Call it on the thread that uses it:
+        it waits for a check left for later (``open(check_later=True)``) to end."""
+        if self._check_done is not None:
+            self._check_done.wait()
+        if self.read_only:
+            conn = open_read_only(self.path, any_thread=True)
+            conn.row_factory = sqlite3.Row
+        else:
+            conn = configured(self.path, read_only=False)
+            try:
+                conn.execute("PRAGMA busy_timeout = 10000")  # off the GUI thread: it may wait
+                conn.execute("PRAGMA cache_size = -65536")  # a big import's pages, unspilled
+            except BaseException:
+                conn.close()
+                raise
+        twin = Record(self.path, conn, self._clock, read_only=self.read_only)
+        twin._only_readable = self._only_readable
+        twin._damage = self._damage
+        twin._lock = cast(RecordLock, _BorrowedLock(self._lock)) if self._lock else None
+        return twin
+
     @classmethod
     def _open_read_only(cls, path: Path, clock: Clock, why: OnlyReadable | None = None) -> Record:
         version = check_record_file(path, SCHEMA_VERSION)
@@ -644,7 +672,7 @@ class Record:
         Each is checked like :meth:`save` before anything is written; the first that
         breaks a rule raises :class:`ValidationFailed` (keys prefixed with its position,
         ``"3:taken_date"``, each message naming the entry) and the record is unchanged.
-        ``progress`` hears of the checks (the first third) and the rows written; its
+        ``progress`` hears of the checks (the first quarter) and the rows written; its
         Cancelled, like any error, leaves the record unchanged.
         """
         if not entries:
@@ -653,7 +681,7 @@ class Record:
         # the entries checked so far, by child: a rule comparing entries (one log per due
         # dose) sees the others of the batch as well as the saved ones
         batch: dict[int | None, list[Any]] = {}
-        checking, writing = part_of(progress, 0, 1, 3), part_of(progress, 1, 2, 3)
+        checking, writing = part_of(progress, 0, 250, 1000), part_of(progress, 250, 750, 1000)
         for i, entry in enumerate(entries):
             if i % 500 == 0:
                 checking(i, len(entries))
@@ -848,22 +876,29 @@ class Record:
         or a date and None: no time), those of one draw by id: what an import compares
         its file with, without reading years of counts."""
         kind = kind_of(CountResult)
+        if not self._has_table(kind):
+            return []
         day, time = kind.field("taken_date"), kind.field("taken_time")
-        wanted = set(draws)
-        keys = sorted({f"{day.to_db(d)} {time.to_db(t) or ''}" for d, t in wanted})
-        found: list[CountResult] = []
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            found.extend(
-                self.entries(
-                    CountResult,
-                    child_id,
-                    where="taken_date || ' ' || coalesce(taken_time, '') IN "
-                    f"({', '.join('?' for _ in chunk)})",
-                    params=chunk,
+        asked = set(draws)
+        wanted = {(day.to_db(d), time.to_db(t)) for d, t in asked}
+        # by date, through the index on (child, date, time): the counts of the file's days
+        # only, however many years the record holds; only those at the file's times are
+        # built (the days in order, chunk after chunk: the kind's own order)
+        days = sorted({d for d, _ in wanted})
+        rows: list[sqlite3.Row] = []
+        for start in range(0, len(days), 500):
+            chunk = days[start : start + 500]
+            rows.extend(
+                r
+                for r in self._q(
+                    f"SELECT * FROM {kind.table} WHERE {kind.parent_column} = ? AND "
+                    f"taken_date IN ({', '.join('?' for _ in chunk)}) ORDER BY {kind.order_by}",
+                    [child_id, *chunk],
                 )
+                if (r["taken_date"], r["taken_time"]) in wanted
             )
-        return [r for r in found if (r.taken_date, r.taken_time) in wanted]
+        found = self._built(kind, rows)
+        return [r for r in found if (r.taken_date, r.taken_time) in asked]  # (seconds: not one)
 
     def recent_counts(self, child_id: int, limit: int = 30) -> list[CountResult]:
         """The ``limit`` newest blood counts, oldest first (for the header at a glance)."""
@@ -1075,3 +1110,17 @@ def _date_shown(text: str) -> str:
         return date_text(dt.date.fromisoformat(text[:10]))
     except ValueError:
         return text
+
+
+class _BorrowedLock:
+    """A record's lock as a :meth:`Record.writer` holds it: it checks that the record is
+    still in place, and letting go of it is left to the record that took it."""
+
+    def __init__(self, lock: RecordLock) -> None:
+        self._lock = lock
+
+    def check_in_place(self, doing: str, *, done: bool = False) -> None:
+        self._lock.check_in_place(doing, done=done)
+
+    def release(self) -> None:
+        """The record that took the lock lets go of it, not this view."""

@@ -3,21 +3,31 @@ them, show the CSV import's preview (with the vital signs and what is left out),
 
 Nothing is written before the family confirms in the preview; the Patient in the file is
 compared with the child there (a warning above everything when it is someone else).
-Reading and planning run off the GUI thread behind the CSV import's progress dialog (with
-Cancel); saving shows the same progress note and wait cursor as the CSV import's.
+Reading and planning, then saving, run off the GUI thread behind the CSV import's progress
+dialogs (``ui.dialogs.import_csv``: the plan through a reader of the record's own, the save
+through :meth:`Record.writer`, Cancel rolling it back).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import QWidget
 
 from tracker.io.csv_import import BadRowsNotConfirmed, ImportReport, PlanOutdated
 from tracker.io.fhir_import import FhirPlan, apply_fhir, plan_fhir, read_fhir, summary_of
+from tracker.progress import Progress
 from tracker.store import RecordError
+from ui.background import Jobs
 from ui.bridge import RecordBridge
-from ui.dialogs.import_csv import CANCELLED, read_in_background, saving, saving_text
+from ui.dialogs.import_csv import (
+    CANCELLED,
+    cancelled_text,
+    read_in_background,
+    save_in_background,
+    saving_text,
+)
 from ui.dialogs.import_preview import finished_text
 from ui.interaction import Interaction
 
@@ -25,8 +35,15 @@ from ui.interaction import Interaction
 class FhirImporter:
     """The whole flow, with the questions going through ``interaction`` (tests replace it)."""
 
-    def __init__(self, bridge: RecordBridge, interaction: Interaction, parent: QWidget) -> None:
+    def __init__(
+        self,
+        bridge: RecordBridge,
+        interaction: Interaction,
+        parent: QWidget,
+        jobs: Jobs | None = None,
+    ) -> None:
         self.bridge, self.interaction, self.parent = bridge, interaction, parent
+        self.jobs = jobs
 
     def title(self) -> str:
         return self.parent.tr("Import lab results (FHIR)")
@@ -63,10 +80,19 @@ class FhirImporter:
                 return None
         record = self.bridge.record
         source = self.parent.tr("imported from {file}").format(file=path.name)
+
+        def plan(fhir: Any, _progress: Progress) -> FhirPlan:
+            reader = record.reader()  # a connection of its own, on the job's thread
+            try:
+                return plan_fhir(fhir, reader, child, source=source)
+            finally:
+                reader.close()
+
         outcome = read_in_background(  # kind and size first (read_import_file): a FIFO or a
             self.parent,  # huge file is refused
             self.parent.tr("Reading the FHIR file…"),
-            [lambda _: read_fhir(path), lambda fhir: plan_fhir(fhir, record, child, source=source)],
+            [lambda _, _progress: read_fhir(path), plan],
+            jobs=self.jobs,
         )
         if outcome is CANCELLED:
             return None
@@ -80,10 +106,20 @@ class FhirImporter:
         ):
             return None
         try:
-            with saving(self.parent, saving_text(self.parent, fplan.plan)):
-                report = apply_fhir(fplan, record, skip_bad=bool(fplan.plan.problems))
+            report = save_in_background(
+                self.parent,
+                saving_text(self.parent, fplan.plan),
+                record,
+                lambda writer, progress: apply_fhir(
+                    fplan, writer, skip_bad=bool(fplan.plan.problems), progress=progress
+                ),
+                jobs=self.jobs,
+            )
         except (BadRowsNotConfirmed, PlanOutdated, RecordError) as exc:
             self.interaction.error(self.parent, self.title(), str(exc))
+            return None
+        if report is None:
+            self.interaction.info(self.parent, self.title(), cancelled_text(self.parent))
             return None
         self.bridge.changed_outside(report.changes)
         self.interaction.info(
