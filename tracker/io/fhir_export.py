@@ -32,6 +32,7 @@ import functools
 import json
 import re
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -228,18 +229,40 @@ def dumps(bundle: JsonObject, progress: Progress = no_progress) -> str:
     """The file's text: compact JSON with one entry per line (fast to write, and a change
     to one resource is a change to one line); UTF-8 characters as themselves, no NaN.
     ``progress`` hears of the entries written and may stop it (Cancelled)."""
+    return "".join(_pieces(bundle, progress))
+
+
+def _pieces(bundle: JsonObject, progress: Progress, *, spend: bool = False) -> Iterator[str]:
+    """:func:`dumps`'s text in pieces, one entry's line at a time.  ``spend``: each entry
+    is let go once written (freeing a whole Bundle at once held the program still)."""
     entries = bundle["entry"]
     if not entries:
-        return _compact(bundle) + "\n"
+        yield _compact(bundle) + "\n"
+        return
     head = _compact({k: v for k, v in bundle.items() if k != "entry"})
-    written: list[str] = []
-    for n, e in enumerate(entries):
+    yield f'{head[:-1]},"entry":[\n'
+    for n in range(len(entries)):
         if n % EVERY == 0:
             progress(n, len(entries))
-        written.append(_compact(e))
+        yield (",\n" if n else "") + _compact(entries[n])
+        if spend:
+            entries[n] = None
     progress(len(entries), len(entries))
-    lines = ",\n".join(written)
-    return f'{head[:-1]},"entry":[\n{lines}\n]}}\n'
+    yield "\n]}\n"
+
+
+def _encoded(pieces: Iterator[str], batch: int = 500) -> bytes:
+    """``pieces`` as UTF-8, encoded a batch at a time (one 20 MB string, joined and then
+    encoded, held the GIL for a tenth of a second each)."""
+    chunks: list[bytes] = []
+    waiting: list[str] = []
+    for piece in pieces:
+        waiting.append(piece)
+        if len(waiting) >= batch:
+            chunks.append("".join(waiting).encode("utf-8"))
+            waiting.clear()
+    chunks.append("".join(waiting).encode("utf-8"))
+    return b"".join(chunks)
 
 
 def write_fhir(
@@ -259,6 +282,7 @@ def write_fhir(
     bundle = fhir_bundle(
         record, child, exported_at, redact=redact, zone=zone, progress=part_of(progress, 0, 70, 100)
     )
-    text = dumps(bundle, part_of(progress, 70, 28, 100))
-    durable.write_atomically(Path(path), text.encode("utf-8"), tr("the FHIR export"))
-    return resource_types(bundle)
+    counts = resource_types(bundle)
+    payload = _encoded(_pieces(bundle, part_of(progress, 70, 28, 100), spend=True))
+    durable.write_atomically(Path(path), payload, tr("the FHIR export"))
+    return counts

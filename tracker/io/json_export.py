@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -138,14 +139,21 @@ CHUNKS = 20_000
 def dumps(data: JsonObject, progress: Progress = no_progress) -> str:
     """The exported text: UTF-8 characters as themselves, stable key order, no NaN
     (``json.dumps``'s text, made piece by piece so that ``progress`` may stop it)."""
+    return "".join(_pieces(data, progress))
+
+
+def _pieces(data: JsonObject, progress: Progress) -> Iterator[str]:
+    """:func:`dumps`'s text, :data:`CHUNKS` of the encoder's pieces at a time."""
     encoder = json.JSONEncoder(ensure_ascii=False, indent=2, allow_nan=False)
-    pieces: list[str] = []
-    for n, piece in enumerate(encoder.iterencode(data)):
-        if n % CHUNKS == 0:
+    waiting: list[str] = []
+    for piece in encoder.iterencode(data):
+        waiting.append(piece)
+        if len(waiting) >= CHUNKS:
             progress(0, 0)  # how many pieces is not known ahead
-        pieces.append(piece)
-    pieces.append("\n")
-    return "".join(pieces)
+            yield "".join(waiting)
+            waiting.clear()
+    waiting.append("\n")
+    yield "".join(waiting)
 
 
 def write_json(
@@ -156,7 +164,9 @@ def write_json(
     ``progress`` hears of the work and may stop it (Cancelled) before anything is
     written: then no file is made and an existing one is unchanged."""
     data = export_record(record, exported_at, part_of(progress, 0, 60, 100))
-    text = dumps(data, lambda _d, _t: progress(60, 100))
+    # encoded a piece at a time: one whole text, joined and encoded, held the GIL long
+    payload = b"".join(
+        piece.encode("utf-8") for piece in _pieces(data, lambda _d, _t: progress(60, 100))
+    )
     progress(95, 100)
-    payload = text.encode("utf-8")
     durable.write_atomically(Path(path), payload, tr("the export"))
