@@ -66,6 +66,19 @@ class _GuiReads:
             return found
 
         monkeypatch.setattr(Record, "entries", spy)
+        # and the most counts a lay-out of the timeline took on the GUI thread
+        import ui.timeline.view
+
+        self.laid_out = 0
+        build = ui.timeline.view.layout.build
+
+        def build_spy(*args: Any, **kwargs: Any) -> Any:
+            if threading.get_ident() == self.gui:
+                counts = kwargs.get("counts", args[3] if len(args) > 3 else ())
+                self.laid_out = max(self.laid_out, len(counts))
+            return build(*args, **kwargs)
+
+        monkeypatch.setattr(ui.timeline.view.layout, "build", build_spy)
 
 
 def test_opening_the_count_form_reads_only_what_it_needs(
@@ -131,7 +144,9 @@ def test_a_saved_count_shows_at_once_without_the_history_read_on_the_gui_thread(
     after = bridge.counts(child_id)
     assert after[:-1] == before_counts and after[-1] == saved
     assert reads.built < 10
-    _loaded(qtbot, window)  # the whole history laid out again off the GUI thread
+    # laid out at once from the months on screen only; the whole history off the GUI thread
+    assert 0 < reads.laid_out < MANY // 2
+    _loaded(qtbot, window)
     assert _plt_days(window) == [*before_days, today.toordinal()]
     assert reads.built < 10
     assert bridge.counts(child_id) == after
@@ -145,7 +160,7 @@ def test_a_saved_count_shows_at_once_without_the_history_read_on_the_gui_thread(
     assert bridge.counts(child_id) == after
     _loaded(qtbot, window)
     assert _plt_days(window) == [*before_days, today.toordinal()]
-    assert reads.built < 10
+    assert reads.built < 10 and reads.laid_out < MANY // 2
     # and what is kept is what the record holds
     assert bridge.counts(child_id) == long_record.counts(child_id)
 
