@@ -172,6 +172,13 @@ class RecordBridge(QObject):
             return  # a save since: what was read may not hold it
         self._lists[(kind_of(model).key, child_id)] = list(entries)
 
+    def kept(self, model: type[E], child_id: int | None) -> list[E] | None:
+        """The whole list of ``model``'s kind of ``child_id`` when it is kept (a new list),
+        else None: nothing is read."""
+        self._check_unannounced()
+        cached = self._lists.get((kind_of(model).key, child_id))
+        return None if cached is None else list(cached)
+
     def counts(self, child_id: int) -> list[CountResult]:
         """The child's blood counts, oldest first (:meth:`entries`)."""
         return self.entries(CountResult, child_id)
