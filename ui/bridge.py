@@ -364,7 +364,9 @@ class RecordBridge(QObject):
 
             text = text or tr("{what} added").format(what=bare(kind.describe(saved)))
             self.undo_stack.push(
-                _Applied(text, undo_add, redo_add, notify, self.refused.emit, added, self._step_moved)
+                _Applied(
+                    text, undo_add, redo_add, notify, self.refused.emit, added, self._step_moved
+                )
             )
         else:
             text = text or tr("{what} changed").format(what=bare(kind.describe(before)))
