@@ -347,6 +347,7 @@ class RecordBridge(QObject):
 
         def notify(step: Changes, written: Written) -> None:  # the kept lists take it in
             self._emit(step, written, one)
+
         if before is None:
             holder: dict[str, Deleted] = {}
 
