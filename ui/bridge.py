@@ -6,11 +6,14 @@ one step on the undo stack.
 
 Lists several screens show (the header and the timeline both show the phases) are read
 once through :meth:`RecordBridge.entries` and kept until a change of their kind: the
-``changed`` signal drops them, before any view hears of it.
+``changed`` signal drops them, before any view hears of it.  A long list (years of blood
+counts) takes the one entry a step saved or deleted in, in place, instead of being read
+again (:data:`IN_PLACE`).
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -27,6 +30,21 @@ from tracker.store import Deleted, Record, RecordError
 E = TypeVar("E")
 # the one entry a change wrote: (before, after); None before when added, after when deleted
 Written = tuple[Any, Any] | None
+# The one entry (its model and id) a step saved, deleted or put back, with its own rows
+# (a count's values): what the kept lists of its kind take in place (RecordBridge.forget).
+Entry = tuple[type[Any], int] | None
+
+
+def _count_order(count: CountResult) -> tuple[Any, ...]:
+    """A count's place in ``record.entries``' order (its kind's ``order_by``: the date,
+    the time as stored, or '' when none, then the id)."""
+    time = count.taken_time.strftime("%H:%M") if count.taken_time is not None else ""
+    return (count.taken_date, time, count.id)
+
+
+# The kinds whose kept lists take a saved or deleted entry in, in place, rather than being
+# read again (years of them: issue 16), with their order in Python.
+IN_PLACE: dict[type[Any], Callable[[Any], tuple[Any, ...]]] = {CountResult: _count_order}
 
 
 class _Applied(QUndoCommand):
@@ -154,6 +172,13 @@ class RecordBridge(QObject):
             return  # a save since: what was read may not hold it
         self._lists[(kind_of(model).key, child_id)] = list(entries)
 
+    def kept(self, model: type[E], child_id: int | None) -> list[E] | None:
+        """The whole list of ``model``'s kind of ``child_id`` when it is kept (a new list),
+        else None: nothing is read."""
+        self._check_unannounced()
+        cached = self._lists.get((kind_of(model).key, child_id))
+        return None if cached is None else list(cached)
+
     def counts(self, child_id: int) -> list[CountResult]:
         """The child's blood counts, oldest first (:meth:`entries`)."""
         return self.entries(CountResult, child_id)
@@ -178,16 +203,49 @@ class RecordBridge(QObject):
             self._children = self.record.children()
         return list(self._children)
 
-    def forget(self, changes: Changes) -> None:
+    def forget(self, changes: Changes, entry: Entry = None) -> None:
         """Drop the lists ``changes`` touched (all of them when a child changed): the next
-        :meth:`entries` reads them again."""
+        :meth:`entries` reads them again.  ``entry``: the one entry the change wrote (or
+        deleted) with its own rows, and nothing else of its kind: a kept list of a kind of
+        :data:`IN_PLACE` takes it in (or lets it go) instead, from one row read again."""
         self._written_rows = self._rows_written()  # every write so far is told of
         if changes.everything or Child in changes:
             self._lists.clear()
             self._children = None
             return
-        for key in [key for key in self._lists if changes.touches(key[0])]:
+        kept = self._take_in(changes, entry)
+        for key in [key for key in self._lists if changes.touches(key[0]) and key[0] != kept]:
             del self._lists[key]
+
+    def _take_in(self, changes: Changes, entry: Entry) -> str | None:
+        """Put ``entry`` as the record now holds it in the kept lists of its kind (out of
+        them when deleted), in their order; the kind's key, or None when its lists are
+        to be dropped (the change wrote other entries of it too, or not only its kind)."""
+        if entry is None or changes.display or entry[0] not in IN_PLACE:
+            return None
+        model, row_id = entry
+        key = kind_of(model).key
+        if changes.kinds != {key}:
+            return None
+        lists = [k for k in self._lists if k[0] == key]
+        if not lists:
+            return key  # nothing kept: nothing to do
+        try:
+            now: Any = self.record.entry(model, row_id)
+        except KeyError:
+            now = None  # deleted
+        except Exception:  # not readable now: read the lists again when next asked
+            return None
+        order = IN_PLACE[model]
+        for k in lists:
+            kept = self._lists[k]
+            # from the end: what is saved is most often the newest
+            at = next((i for i in range(len(kept) - 1, -1, -1) if kept[i].id == row_id), None)
+            if at is not None:
+                del kept[at]
+            if now is not None and (k[1] is None or k[1] == getattr(now, "child_id", None)):
+                kept.insert(bisect.bisect_right(kept, order(now), key=order), now)
+        return key
 
     def _rows_written(self) -> int:
         try:
@@ -238,8 +296,8 @@ class RecordBridge(QObject):
             self._child_id = child_id
             self.child_selected.emit(child_id)
 
-    def _emit(self, changes: Changes, written: Written = None) -> None:
-        self.forget(changes)  # before the child is looked for, and before any view reads
+    def _emit(self, changes: Changes, written: Written = None, entry: Entry = None) -> None:
+        self.forget(changes, entry)  # before the child is looked for, and before any view reads
         if Child in changes and self.current_child() is None:
             children = self.children()
             self._child_id = children[0].id if children else None
@@ -285,6 +343,11 @@ class RecordBridge(QObject):
         saved, changes = self.record.save(entry)
         if before is not None and not changes.any:
             return saved  # an edit that changed nothing: no undo step
+        one: Entry = (model, saved.id)  # type: ignore[attr-defined]
+
+        def notify(step: Changes, written: Written) -> None:  # the kept lists take it in
+            self._emit(step, written, one)
+
         if before is None:
             holder: dict[str, Deleted] = {}
 
@@ -303,7 +366,7 @@ class RecordBridge(QObject):
             text = text or tr("{what} added").format(what=bare(kind.describe(saved)))
             self.undo_stack.push(
                 _Applied(
-                    text, undo_add, redo_add, self._emit, self.refused.emit, added, self._step_moved
+                    text, undo_add, redo_add, notify, self.refused.emit, added, self._step_moved
                 )
             )
         else:
@@ -313,7 +376,7 @@ class RecordBridge(QObject):
                     text,
                     lambda: self.record.save(before)[1],
                     lambda: self.record.save(saved)[1],
-                    self._emit,
+                    notify,
                     self.refused.emit,
                     lambda: (before, saved),
                     self._step_moved,
@@ -323,7 +386,7 @@ class RecordBridge(QObject):
             self.forget(changes)  # the new child is in the list the views read
             self._child_id = saved.id
             self.child_selected.emit(saved.id)
-        self._emit(changes, (before, saved))
+        self._emit(changes, (before, saved), one)
         return saved
 
     def save_edit_and_new(
@@ -423,7 +486,10 @@ class RecordBridge(QObject):
             state["deleted"] = self.record.delete(model, row_id)
             return state["deleted"].changes
 
+        def notify(step: Changes, written: Written) -> None:  # the kept lists let it go
+            self._emit(step, written, (model, row_id))
+
         self.undo_stack.push(
-            _Applied(text, undo, redo, self._emit, self.refused.emit, moved=self._step_moved)
+            _Applied(text, undo, redo, notify, self.refused.emit, moved=self._step_moved)
         )
-        self._emit(state["deleted"].changes)
+        self._emit(state["deleted"].changes, None, (model, row_id))

@@ -1066,6 +1066,22 @@ class Record:
         )
         return found[0] if found else None
 
+    def latest_units(self, child_id: int) -> dict[str, str]:
+        """The unit of each analyte as stored in the child's newest blood count holding
+        it (what a new count starts with), without building every count: the analytes
+        the record holds (one pass over that column, in SQLite), then one look-up each
+        through the index of the child's counts, newest first."""
+        kind = kind_of(CountResult)
+        if not self._has_table(kind):
+            return {}
+        newest = (  # i18n: not shown
+            "SELECT a.analyte, (SELECT v.unit FROM count_result r JOIN count_value v "
+            "ON v.result_id = r.id AND v.analyte = a.analyte WHERE r.child_id = ? "
+            "ORDER BY r.taken_date DESC, r.taken_time DESC, r.id DESC LIMIT 1) "
+            "FROM (SELECT DISTINCT analyte FROM count_value) AS a"
+        )
+        return {str(a): str(u) for a, u in self._q(newest, (child_id,)) if u is not None}
+
 
 def _with_batch(context: Context, batch: list[Any]) -> Context:
     """``context`` whose entries also hold those of ``batch`` (checked, not yet saved).

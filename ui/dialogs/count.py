@@ -502,12 +502,15 @@ class CountDialog(FormDialog):
 
 def _count_dialog(e: Editing, result: CountResult | None, parent: QWidget | None) -> CountDialog:
     """A new count starts with the units and the lab of the latest counts."""
-    latest = e.bridge.counts(e.child.id) if e.child.id is not None else []
     units: dict[str, str] = {}
-    for r in latest:  # oldest → newest so the newest unit wins
-        for v in r.values:  # in the program's spelling ("K/uL" from an import: ×10³/µL)
-            units[v.analyte] = unit_spelling(v.analyte, v.unit)
-    source = latest[-1].source if latest else ""
+    source = ""
+    if e.child.id is not None:  # the newest unit of each analyte and the newest count's
+        # lab: a few indexed rows, not every count of years of them (issue 16)
+        stored = e.bridge.record.latest_units(e.child.id)
+        # in the program's spelling ("K/uL" from an import: ×10³/µL)
+        units = {code: unit_spelling(code, unit) for code, unit in stored.items()}
+        newest = e.bridge.recent_counts(e.child.id, 1)
+        source = newest[-1].source if newest else ""
     return CountDialog(result, e.child, e.today, parent, default_units=units, default_source=source)
 
 

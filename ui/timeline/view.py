@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
 import gc
@@ -205,9 +206,11 @@ class TimelineView(QWidget):
         bridge.display_changed.connect(self._display_changed)
         bridge.child_selected.connect(self._child_selected)
         self._history_pending = False  # the history inputs hold only the recent months
+        self._partial: set[str] = set()  # the history inputs read only from a date on
         self._jobs: Jobs | None = None  # where the history is read (load_in_background)
         self._loading: Job | None = None  # the history being read and laid out
         self._loading_stop = threading.Event()  # set: that read stops at its next step
+        self._told = False  # history_loaded sent (since load_in_background was asked)
         # The whole history being put on screen a few lanes at a time (_hand_over): the
         # timeline, the steps left and the lanes already shown whole.
         self._handing: tuple[layout.Timeline, list[list[str]], set[str]] | None = None
@@ -290,6 +293,11 @@ class TimelineView(QWidget):
         self._generation += 1  # a history read begun before this is out of date
         if recent_first or not self._inputs:
             changed = None
+        if changed is not None and self._jobs is not None and HISTORY.intersection(changed):
+            # A change of the history (a count saved, or undone): what is on screen is laid
+            # out now, the whole history again by a job (a long record took seconds on the
+            # GUI thread).  Ends as the first picture's history does (_history_read).
+            self._history_pending = True
         if recent_first:
             self._history_pending = True
             if self._jobs is None:  # else load_in_background was asked for: it reads
@@ -300,9 +308,13 @@ class TimelineView(QWidget):
         # While the whole history is still to come (being read off the GUI thread), a
         # change reads the history inputs it touches from the recent months only: the
         # read under way is done again with it, so nothing is lost or shown stale.
-        since = record.today() - dt.timedelta(days=RECENT_DAYS) if self._history_pending else None
+        since = self._since() if self._history_pending else None
         for name in INPUT_MODELS if changed is None else set(changed) & set(INPUT_MODELS):
             self._inputs[name] = self._read(name, child_id, since)
+            if since is not None and name in HISTORY:
+                self._partial.add(name)
+            else:
+                self._partial.discard(name)
         timeline = layout.build(
             **self._build_arguments(self._inputs),
             previous=self.widget.timeline if changed is not None else None,
@@ -311,6 +323,17 @@ class TimelineView(QWidget):
         self._show_timeline(timeline, keep_range)
         if self._loading is not None:
             self.stop_loading()  # out of date: read again once it has stopped
+        elif self._history_pending and self._jobs is not None and not recent_first:
+            self._start_loading()  # the whole history again, with the change
+
+    def _since(self) -> dt.date:
+        """The first day the history inputs are read from while the whole is to come: the
+        recent months, and every day on screen (a change shows no less than before it)."""
+        since = self.bridge.record.today() - dt.timedelta(days=RECENT_DAYS)
+        if self.widget.timeline is not None:
+            with contextlib.suppress(ValueError, OverflowError):
+                since = min(since, layout.date_of(max(1.0, self.widget.visible_range()[0])))
+        return since
 
     def _build_arguments(self, inputs: dict[str, Any]) -> dict[str, Any]:
         """tracker.timeline.build's arguments from ``inputs`` and the view's choices."""
@@ -368,9 +391,12 @@ class TimelineView(QWidget):
         """One of build()'s inputs from the record; the history ones from ``since`` on."""
         record = self.bridge.record
         if name == "counts":
-            if since is not None:
+            if since is None:
+                return self.bridge.counts(child_id)
+            kept = self.bridge.kept(CountResult, child_id)  # no read: its last part
+            if kept is None:
                 return record.counts(child_id, since=since)
-            return self.bridge.counts(child_id)
+            return kept[bisect.bisect_left(kept, since, key=lambda c: c.taken_date) :]
         if name == "temperatures" and since is not None:
             return record.entries_since(Temperature, child_id, "date", since)
         if name == "doses" and since is not None:
@@ -383,9 +409,16 @@ class TimelineView(QWidget):
         if self._history_pending and self._jobs is None and self.isVisible():
             self._history_pending = False
             self.refresh(keep_range=True, changed=HISTORY)
-            self.history_loaded.emit(True)
+            self._tell(True)
 
     # ------------------------------------------------------------------ the history
+
+    def _tell(self, shown: bool) -> None:
+        """``history_loaded`` once per :meth:`load_in_background` (the history laid out again
+        after a change is not news to the window's start)."""
+        if not self._told:
+            self._told = True
+            self.history_loaded.emit(shown)
 
     def load_in_background(self, jobs: Jobs) -> None:
         """Read and lay out the whole history off the GUI thread (a job of ``jobs``, on a
@@ -394,9 +427,10 @@ class TimelineView(QWidget):
         the recent months) and the history is read again with it: what arrives is never
         older than what is on screen.  At once when there is nothing more to read."""
         self._jobs = jobs
+        self._told = False
         self._history_timer.stop()
         if not self._history_pending:
-            self.history_loaded.emit(True)
+            self._tell(True)
             return
         if self._loading is None:
             self._start_loading()
@@ -410,6 +444,15 @@ class TimelineView(QWidget):
         inputs = dict(self._inputs)
         arguments = self._build_arguments(inputs)
         previous = self.widget.timeline
+        # what is already whole here is not read again: the history inputs not read from a
+        # date on, and the counts the bridge keeps (a save after the history arrived)
+        whole: dict[str, list[Any]] = {
+            name: list(inputs[name]) for name in HISTORY - self._partial if name in inputs
+        }
+        if "counts" in self._partial:
+            kept = self.bridge.kept(CountResult, child_id)
+            if kept is not None:
+                whole["counts"] = kept
 
         # Stopped by the view (out of date, the window closing), not by the family: the job
         # has no Cancel button, there is nothing the family would gain by stopping it.
@@ -430,7 +473,7 @@ class TimelineView(QWidget):
                 try:
                     history = {}
                     for done, name in enumerate(sorted(HISTORY), 1):
-                        history[name] = _read_whole(reader, name, child_id)
+                        history[name] = whole.get(name) or _read_whole(reader, name, child_id)
                         progress(done, len(HISTORY) + 1)
                 finally:
                     reader.close()
@@ -459,15 +502,16 @@ class TimelineView(QWidget):
         self._loading = None
         generation, history, timeline = result
         if self._closed():
-            self.history_loaded.emit(False)
+            self._tell(False)
             return
         if not self._history_pending:  # everything was read whole meanwhile
-            self.history_loaded.emit(True)
+            self._tell(True)
             return
         if generation != self._written() or generation[1] < 0:
             self._start_loading()  # a change came in meanwhile: read again with it
             return
         self._inputs.update(history)
+        self._partial.clear()
         self._history_pending = False
         self._generation += 1
         self.bridge.keep(CountResult, self.bridge.child_id, history["counts"], generation[1])
@@ -499,7 +543,7 @@ class TimelineView(QWidget):
         shown = self.widget.timeline
         if self._closed():
             self._handing = None
-            self.history_loaded.emit(False)
+            self._tell(False)
             return
         if len(steps) <= 1 or shown is None:
             self._finish_hand_over()
@@ -520,25 +564,25 @@ class TimelineView(QWidget):
         whole = self._handing[0]
         self._handing = None
         self._show_timeline(whole, keep_range=True)
-        self.history_loaded.emit(True)
+        self._tell(True)
 
     def _history_stopped(self) -> None:
         """Cancelled: out of date (read again), or the window is closing (nothing)."""
         self._loading = None
         if self._closed():
-            self.history_loaded.emit(False)
+            self._tell(False)
             return
         if self._history_pending:
             self._start_loading()
         else:
-            self.history_loaded.emit(True)
+            self._tell(True)
 
     def _history_failed(self, exc: BaseException) -> None:
         """The read failed (the file went away, a lock held too long): the history is read
         on the GUI thread instead, as without a job; a fault of the program's is raised."""
         self._loading = None
         if self._closed():
-            self.history_loaded.emit(False)
+            self._tell(False)
             return
         if not isinstance(exc, (RecordError, OSError, sqlite3.Error)):
             raise exc
