@@ -71,7 +71,7 @@ def test_the_failure_is_a_lasting_note_not_a_passing_message(failed) -> None:  #
 
 
 def test_try_again_makes_the_backup_and_the_note_goes(qtbot, failed, opened) -> None:  # type: ignore[no-untyped-def]
-    window, start, calls = failed
+    _window, start, calls = failed
     assert list_backups(opened.path) == []
     start.failed_note.retry_button.click()
     qtbot.waitUntil(lambda: start.backup is not None, timeout=20000)

@@ -74,8 +74,13 @@ def test_closing_during_todays_backup_stops_it_hides_the_window_and_leaves_nothi
     seen = _visible_while_waiting(monkeypatch, window)
     start = StartWork(window, opened, interaction)
     start.begin()
-    qtbot.waitUntil(lambda: copying.is_set() and any(
-        j.title == "Making today's backup" for j in window.jobs.running), timeout=20000)
+    qtbot.waitUntil(
+        lambda: (
+            copying.is_set()
+            and any(j.title == "Making today's backup" for j in window.jobs.running)
+        ),
+        timeout=20000,
+    )
     backup_job = next(j for j in window.jobs.running if j.title == "Making today's backup")
     assert backup_job.cancellable
     window.close()
@@ -115,8 +120,15 @@ def test_closing_during_work_that_writes_waits_for_it_hidden_and_nothing_is_lost
 
     results: list[str] = []
     job = record_jobs.start(
-        window, interaction, "restore", "Restoring", write,
-        on_done=results.append, error_title="Restore", cancellable=False, exclusive=True,
+        window,
+        interaction,
+        "restore",
+        "Restoring",
+        write,
+        on_done=results.append,
+        error_title="Restore",
+        cancellable=False,
+        exclusive=True,
     )
     assert job is not None
     writing.wait(5)
@@ -140,7 +152,12 @@ def test_the_history_read_and_exports_are_cancelled_on_close(
         progress(1, 1)
 
     job = record_jobs.start(
-        window, interaction, "export", "Exporting", export, on_done=lambda _r: None,
+        window,
+        interaction,
+        "export",
+        "Exporting",
+        export,
+        on_done=lambda _r: None,
         error_title="Export",
     )
     assert job is not None and job.cancellable
