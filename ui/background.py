@@ -12,8 +12,10 @@ writes whole (``durable.replacing``), and the open record's connection only whil
 caller keeps the family from saving (a window-modal progress) — the one-writer rule.
 
 :class:`Jobs` is the window's list of running jobs (``idle`` when the last one ends;
-:meth:`Jobs.finish_all` before the record closes); :class:`JobsIndicator` is its quiet
-mark in the status bar: what is running, how far, and Cancel where that makes sense.
+:meth:`Jobs.finish_all` before the record closes: the cancellable stopped, the rest
+waited for, the window already hidden); :class:`JobsIndicator` is its quiet mark in the
+status bar: what is running, how far, and Cancel where that makes sense.  A job may ask
+for Python's cycle collector to wait while it runs (``pause_collector``).
 """
 
 from __future__ import annotations
@@ -271,9 +273,10 @@ class Jobs(QObject):
                 job.cancel()
 
     def must_finish(self) -> list[Job]:
-        """The running jobs closing waits for: those that cannot be cancelled (a restore
-        replacing the record, the record's structural check, whose outcome the record
-        keeps)."""
+        """The running jobs closing waits for whole: those that cannot be cancelled — a
+        restore replacing the record (``Safety.restore``), the start's structural check of
+        the record (its outcome is the record's), and the history read, which its view
+        stops itself (``TimelineView.stop_loading``) at its next step."""
         return [job for job in self._running if not job.cancellable]
 
     def finish_all(self, timeout: float | None = None) -> bool:
