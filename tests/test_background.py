@@ -131,3 +131,55 @@ def test_part_of_maps_a_part_onto_the_whole():
 
 def test_cancelled_is_an_exception_the_work_can_let_through():
     assert issubclass(Cancelled, Exception)
+
+
+def test_the_collector_is_paused_while_a_job_that_asks_runs_and_resumed_after(qtbot):
+    import gc
+
+    assert gc.isenabled()
+    jobs = Jobs()
+    release = threading.Event()
+    seen: list[bool] = []
+    first = jobs.start("Exporting", lambda _p: release.wait(5), pause_collector=True)
+    seen.append(gc.isenabled())
+    second = jobs.start("Checking", lambda _p: release.wait(5), pause_collector=True)
+    release.set()
+    first.wait(5)
+    seen.append(gc.isenabled())  # the second still runs
+    second.wait(5)
+    qtbot.waitUntil(jobs.is_idle, timeout=5000)
+    assert seen == [False, False]
+    assert gc.isenabled()
+
+
+def test_a_job_that_does_not_ask_leaves_the_collector_running(qtbot):
+    import gc
+
+    jobs = Jobs()
+    release = threading.Event()
+    job = jobs.start("Reading", lambda _p: release.wait(5))
+    assert gc.isenabled()
+    release.set()
+    job.wait(5)
+
+
+def test_key_and_exclusive_are_the_jobs_own(qtbot):
+    jobs = Jobs()
+    job = jobs.start("Restoring", lambda _p: 1, key="restore", exclusive=True)
+    other = jobs.start("Reading", lambda _p: 2)
+    assert (job.key, job.exclusive) == ("restore", True)
+    assert (other.key, other.exclusive) == (None, False)
+    job.wait(5)
+    other.wait(5)
+
+
+def test_cancel_all_cancels_only_what_can_be_cancelled(qtbot):
+    jobs = Jobs()
+    release = threading.Event()
+    export = jobs.start("Exporting", lambda _p: release.wait(5), cancellable=True)
+    restore = jobs.start("Restoring", lambda _p: release.wait(5))
+    jobs.cancel_all()
+    assert export.cancelled and not restore.cancelled
+    assert [j.title for j in jobs.must_finish()] == ["Restoring"]
+    release.set()
+    assert jobs.finish_all(timeout=5)

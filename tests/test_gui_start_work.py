@@ -122,9 +122,10 @@ def test_a_backup_that_cannot_be_made_is_said_in_the_status_bar(
         raise OSError("No space left on device")
 
     monkeypatch.setattr(ui.start, "make_daily_backup", full)
-    _run(qtbot, started, opened)
-    assert "backup could not be made" in started.statusBar().currentMessage()
-    assert "No space left on device" in started.statusBar().currentMessage()
+    start = _run(qtbot, started, opened)
+    assert start.failed_note is not None and start.failed_note.isVisible()
+    assert "backup could not be made" in start.failed_note.text.text()
+    assert "No space left on device" in start.failed_note.text.text()
     opened.save(Child(name="Bea", birth_date=dt.date(2026, 2, 1)))  # the record goes on
 
 

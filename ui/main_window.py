@@ -896,7 +896,11 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.closing = True  # no work is begun from here on
         self.timeline_view.stop_loading()  # the history read: dropped, not waited for
-        self.jobs.finish_all()  # nothing reads or copies the record once it closes
+        self.jobs.cancel_all()  # today's backup, copies, exports: stopped, nothing left
+        self.hide()  # gone at once, never a frozen window while work ends
+        # Nothing reads or copies the record once it closes: waited for are only the
+        # cancelled (until their next step) and what must end whole (Jobs.must_finish).
+        self.jobs.finish_all()
         self.settings.set_geometry_for(self.screen_key(), self.saveGeometry())
         self.settings.window_state = self.saveState()
         self.settings.sync()

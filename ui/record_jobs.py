@@ -16,7 +16,6 @@ is closing.
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Callable
 from typing import Any
@@ -35,27 +34,6 @@ TELL_EVERY = 0.05
 """Seconds between two progress reports sent to the GUI thread: each one it hears costs it
 the GIL (the worker holds it while it computes), so it hears a few a second, not
 thousands; Cancel is heard at the next report."""
-
-
-_collector = {"paused": 0, "was_on": False}
-
-
-def pause_collector() -> None:
-    """Python's cycle collector waits while record work runs: a full collection walks every
-    object of the program (the window's and the work's) holding the GIL, and the GUI
-    thread stood still for it (0.2–0.6 s, several times, during an export of 10 years).
-    Memory is freed as ever (reference counts); only cycles wait until the work ends."""
-    if _collector["paused"] == 0:
-        _collector["was_on"] = gc.isenabled()
-        gc.disable()
-    _collector["paused"] += 1
-
-
-def resume_collector() -> None:
-    """The last record work ended: the collector runs again (if it ran before)."""
-    _collector["paused"] = max(0, _collector["paused"] - 1)
-    if _collector["paused"] == 0 and _collector["was_on"]:
-        gc.enable()
 
 
 def seldom(progress: Progress, every: float = TELL_EVERY) -> Progress:
@@ -90,9 +68,9 @@ def refusal(jobs: Jobs, key: str, *, exclusive: bool = False) -> str | None:
     """Why the command ``key`` cannot start now (None: it can)."""
     running = jobs.running
     for job in running:
-        if getattr(job, "exclusive", False):
+        if job.exclusive:
             return tr("{work} is under way; try again when it has ended.").format(work=job.title)
-        if getattr(job, "key", None) == key:
+        if job.key == key:
             return tr("{work} is already under way; its result is shown when it ends.").format(
                 work=job.title
             )
@@ -144,16 +122,16 @@ def start(
             on_cancelled()
         say(parent, tr("{work}: stopped; nothing was written.").format(work=title))
 
-    pause_collector()
-    job = jobs.start(
+    # The cycle collector waits while it runs (ui.background): a full collection held
+    # the GUI thread 0.2–0.6 s, several times, during an export of 10 years.
+    return jobs.start(
         title,
         lambda progress: work(seldom(progress)),
         on_done=on_done,
         on_error=failed,
         on_cancelled=cancelled,
         cancellable=cancellable,
+        key=key,
+        exclusive=exclusive,
+        pause_collector=True,
     )
-    job.ended.connect(resume_collector)
-    job.key = key  # type: ignore[attr-defined]
-    job.exclusive = exclusive  # type: ignore[attr-defined]
-    return job

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QPushButton,
+    QSizePolicy,
     QWidget,
 )
 
@@ -124,6 +125,44 @@ class PlaceNote(QFrame):
 
     def setText(self, text: str) -> None:
         self.text.setText(text)
+
+
+class BackupFailedNote(QFrame):
+    """A lasting note in the status bar that today's automatic backup could not be made,
+    with "Try again"; it stays until a backup is made (the calm strip's look).
+
+    Signals:
+        try_again(): the family chose "Try again".
+    """
+
+    try_again = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("backup_failed_note")
+        self.setStyleSheet(
+            "#backup_failed_note, #backup_failed_note QLabel { background: #fff8e1;"
+            " color: #202124; }"
+            "#backup_failed_note { border: 1px solid #f0d58a; border-radius: 4px; }"
+        )
+        self.text = plain_label("", self)  # the problem may name a file or folder
+        # narrow windows: the label gives up width (the tooltip keeps the whole text)
+        self.text.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.text.setMinimumWidth(120)
+        self.retry_button = QPushButton(self.tr("Try again"), self)
+        self.retry_button.setAccessibleName(self.tr("Try today's backup again"))
+        self.retry_button.clicked.connect(self.try_again)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 2, 4, 2)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(self.retry_button)
+        self.hide()
+
+    def show_problem(self, text: str) -> None:
+        self.text.setText("⚠ " + text)
+        self.setToolTip(text)  # the whole of it, when the bar is narrow
+        self.text.setAccessibleName(text)
+        self.show()
 
 
 class Safety:

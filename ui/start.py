@@ -29,6 +29,7 @@ from tracker.i18n import tr
 from tracker.store import Record, RecordError
 from tracker.store.backup import daily_backup_due, make_daily_backup
 from ui.interaction import Interaction
+from ui.safety import BackupFailedNote
 
 
 class StartWork(QObject):
@@ -42,6 +43,7 @@ class StartWork(QObject):
         self._pending = {"check", "history"}
         self.backup: Any = None  # the backup made, if one was due
         self._backup_waits = False  # checked, the backup to follow the history
+        self.failed_note: BackupFailedNote | None = None  # shown while the backup failed
 
     def begin(self) -> None:
         timeline = self.window.timeline_view
@@ -118,6 +120,8 @@ class StartWork(QObject):
             lambda progress: make_daily_backup(self.record, due, progress=progress),
             on_done=self._backed_up,
             on_error=self._backup_failed,
+            on_cancelled=self._backup_stopped,
+            cancellable=True,  # closing stops it (nothing left); the next start makes it
         )
 
     def _check_failed(self, exc: BaseException) -> None:
@@ -126,17 +130,36 @@ class StartWork(QObject):
 
     def _backed_up(self, info: Any) -> None:
         self.backup = info
+        if self.failed_note is not None:
+            self.failed_note.hide()
+        self._end("check")
+
+    def _backup_stopped(self) -> None:
+        """Cancel or the window closing: nothing was left; it is still due next start."""
         self._end("check")
 
     def _backup_failed(self, exc: BaseException) -> None:
-        """A failure is said plainly and the program goes on: the record is intact."""
+        """A failure is said plainly and the program goes on: the record is intact.  It
+        stays said (a note in the status bar, with Try again) until a backup is made."""
         self._end("check")
         if not isinstance(exc, (RecordError, OSError)):
             raise exc
-        self.window.statusBar().showMessage(
-            tr("Today's automatic backup could not be made: {problem}").format(problem=exc),
-            15000,
+        if self.window.closing:
+            return
+        if self.failed_note is None:
+            self.failed_note = BackupFailedNote(self.window)
+            self.failed_note.try_again.connect(self.try_again)
+            self.window.statusBar().addPermanentWidget(self.failed_note, 1)
+        self.failed_note.show_problem(
+            tr("Today's automatic backup could not be made: {problem}").format(problem=exc)
         )
+
+    def try_again(self) -> None:
+        """The note's "Try again": today's backup, decided and made again as a job."""
+        if self.failed_note is not None:
+            self.failed_note.hide()
+        self._backup_waits = True
+        self._back_up()
 
     def _end(self, part: str) -> None:
         if part not in self._pending:

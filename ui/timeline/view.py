@@ -487,6 +487,7 @@ class TimelineView(QWidget):
             on_done=self._history_read,
             on_error=self._history_failed,
             on_cancelled=self._history_stopped,
+            pause_collector=True,
         )
 
     def _written(self) -> tuple[int, int, int | None]:
@@ -607,19 +608,16 @@ class TimelineView(QWidget):
 
 @contextlib.contextmanager
 def _kept_objects() -> Iterator[None]:
-    """Around making objects that are kept (years of entries and their lay-out): Python's
-    cycle collector paused, then everything alive moved out of its sight (``gc.freeze``).
-    Each of its full passes walks every object with the GIL held, so the GUI thread stood
+    """Around making objects that are kept (years of entries and their lay-out): then
+    everything alive is moved out of the cycle collector's sight (``gc.freeze``).  The
+    collector itself is paused meanwhile by the job (``pause_collector``, ui.background):
+    each of its full passes walks every object with the GIL held, so the GUI thread stood
     still 0.1–0.5 s at a time while a long history was read, and again after; what is
     frozen is still freed when no longer referred to (only cycles among it are not)."""
-    collecting = gc.isenabled()
-    gc.disable()
     try:
         yield
     finally:
         gc.freeze()
-        if collecting:
-            gc.enable()
 
 
 def _read_whole(record: Record, name: str, child_id: int) -> list[Any]:
