@@ -183,3 +183,27 @@ def test_cancel_all_cancels_only_what_can_be_cancelled(qtbot):
     assert [j.title for j in jobs.must_finish()] == ["Restoring"]
     release.set()
     assert jobs.finish_all(timeout=5)
+
+
+def test_the_indicators_cancel_button_keeps_its_own_width_on_a_wide_window(qtbot):
+    """At 1920 pixels the status bar gives the indicator room to spare: the room goes to
+    nothing, not to a Cancel button stretched across half the screen."""
+    from PySide6.QtWidgets import QMainWindow
+
+    jobs = Jobs()
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    indicator = JobsIndicator(jobs)
+    window.statusBar().addPermanentWidget(indicator)
+    window.resize(1920, 1080)
+    window.show()
+    release = threading.Event()
+    jobs.start("Saving a copy", lambda progress: release.wait(5), cancellable=True)
+    qtbot.waitUntil(indicator.isVisible, timeout=5000)
+    qtbot.waitUntil(lambda: indicator.cancel_button.width() > 0, timeout=5000)
+    try:
+        hint = indicator.cancel_button.sizeHint().width()
+        assert indicator.cancel_button.width() <= hint + 2
+    finally:
+        release.set()
+        qtbot.waitUntil(jobs.is_idle, timeout=5000)

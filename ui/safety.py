@@ -30,7 +30,6 @@ from tracker.store.places import sync_folder_warning
 from ui import record_jobs
 from ui.background import Job
 from ui.bridge import RecordBridge
-from ui.dialogs.restore import RestoringDialog
 from ui.interaction import Interaction
 from ui.plain import plain_label
 
@@ -329,6 +328,8 @@ class Safety:
             return None
         record.close()  # restore needs the record's lock
         self.bridge.record = reading  # what the window shows meanwhile: it cannot save
+        from ui.dialogs.restore import RestoringDialog  # only when restoring: not for the first picture
+
         note = RestoringDialog(self.parent)
 
         def reopen() -> None:
