@@ -190,3 +190,31 @@ def test_an_edited_count_moves_in_the_kept_list_and_back(
     assert reads.built < 3 * MANY + 10
     _loaded(qtbot, window)
     assert len(_plt_days(window)) == MANY
+
+
+def test_an_import_shows_the_recent_months_at_once_and_the_history_from_a_job(
+    qtbot, long_record, bridge, child, interaction, settings, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Something written outside the undo stack (an import, a restore: "everything
+    changed") is read again like the start: the months on screen on the GUI thread, the
+    whole history by a job (read whole there it stood the window still for seconds)."""
+    from tracker.kinds import ALL_CHANGED
+
+    window = _window(qtbot, bridge, interaction, settings)
+    window.timeline_view.load_in_background(window.jobs)
+    _loaded(qtbot, window)
+    child_id = bridge.child_id
+    before_days = _plt_days(window)
+    old_day = long_record.today() - dt.timedelta(days=MANY - 5)  # long before what is shown
+    imported = _count(long_record, child, old_day, [ValueInput("plt", "90", "×10⁹/L")])
+    long_record.save_all([imported])  # as an import writes: outside the undo stack
+    reads = _GuiReads(monkeypatch)
+
+    bridge.changed_outside(ALL_CHANGED)
+    assert reads.built < MANY  # the recent months only, on the GUI thread
+    assert 0 < reads.laid_out < MANY
+    _loaded(qtbot, window)
+    assert reads.elsewhere >= MANY  # the whole history read by the job
+    assert _plt_days(window) == sorted([old_day.toordinal(), *before_days])
+    assert reads.built < MANY
+    assert bridge.counts(child_id) == long_record.counts(child_id)

@@ -293,12 +293,18 @@ class TimelineView(QWidget):
         self._generation += 1  # a history read begun before this is out of date
         if recent_first or not self._inputs:
             changed = None
+        # Everything again (an import, a restore, another child) while the history is read
+        # off the GUI thread: the recent months now, the whole history by a job, as at start
+        # (read whole here it stood the window still for seconds on a long record).
+        again = (
+            changed is None and not recent_first and self._jobs is not None and bool(self._inputs)
+        )
         if changed is not None and self._jobs is not None and HISTORY.intersection(changed):
             # A change of the history (a count saved, or undone): what is on screen is laid
             # out now, the whole history again by a job (a long record took seconds on the
             # GUI thread).  Ends as the first picture's history does (_history_read).
             self._history_pending = True
-        if recent_first:
+        if recent_first or again:
             self._history_pending = True
             if self._jobs is None:  # else load_in_background was asked for: it reads
                 self._history_timer.start()
