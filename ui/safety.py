@@ -328,7 +328,7 @@ class Safety:
             return None
         record.close()  # restore needs the record's lock
         self.bridge.record = reading  # what the window shows meanwhile: it cannot save
-        from ui.dialogs.restore import RestoringDialog  # only when restoring: not for the first picture
+        from ui.dialogs.restore import RestoringDialog  # not for the first picture
 
         note = RestoringDialog(self.parent)
 
