@@ -53,6 +53,7 @@ from tracker.store.connection import (
 from tracker.store.errors import (
     CannotSave,
     NotARecord,
+    RecordDamaged,
     RecordError,
     ValidationFailed,
     translated,
@@ -217,8 +218,10 @@ class Record:
 
     def checked(self, problem: str | None) -> None:
         """The check left for later has ended (``problem`` None: the file is whole).
-        Saves that waited go on; a damaged record refuses every save from now on."""
-        self._damage = problem
+        Saves that waited go on; a damaged record refuses every save from now on (damage
+        a read met already stays, whatever the check found)."""
+        if problem is not None or self._damage is None:
+            self._damage = problem
         if self._check_done is not None:
             self._check_done.set()
 
@@ -472,8 +475,13 @@ class Record:
                     raise ValidationFailed(errors)
 
     def _q(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        with translated(self.path, tr("read the record")):
-            return self._conn.execute(sql, params).fetchall()
+        try:
+            with translated(self.path, tr("read the record")):
+                return self._conn.execute(sql, params).fetchall()
+        except RecordDamaged as exc:  # found by a read: damaged, whatever the check says
+            if self._damage is None:
+                self._damage = str(exc)
+            raise
 
     def updated_times(self, model: type[Any]) -> dict[str, dt.datetime]:
         """When each entry (or row) of ``model``'s kind was last saved, by its uid (UTC):
