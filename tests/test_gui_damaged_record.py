@@ -144,3 +144,32 @@ def _damaged_again(path: Path) -> None:
     """The record at ``path`` (with its backup beside it) given COUNTS counts, then damaged."""
     path.unlink()
     _damaged(path)
+
+
+def test_the_crash_hook_says_damage_as_damage_once(
+    qapp, tmp_path, damaged, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Damage met by a read no view caught: the damage message (once), not "Something went
+    wrong"; SQLite's words go to the crash log only."""
+    import sys
+
+    import ui.app
+    from ui.interaction import Interaction
+
+    said: list[tuple[str, str]] = []
+    monkeypatch.setattr(Interaction, "error", lambda _self, _p, title, text: said.append((title, text)))
+    monkeypatch.setattr(ui.app, "_offscreen", lambda: False)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # put back afterwards
+    ui.app.install_crash_hook(tmp_path / "logs")
+    record = Record.open(damaged, clock=fixed_clock, check_later=True)
+    try:
+        for _ in range(2):
+            try:
+                record.entries(CountResult, 1)
+            except RecordDamaged as exc:
+                sys.excepthook(type(exc), exc, exc.__traceback__)
+    finally:
+        record.close()
+    assert len(said) == 1 and "damaged" in said[0][0]
+    assert "Something went wrong" not in said[0][0] and "malformed" not in said[0][1]
+    assert "malformed" in (tmp_path / "logs" / "crash.log").read_text(encoding="utf-8")

@@ -128,6 +128,15 @@ def install_crash_hook(log_dir: Path, clock: Clock = system_clock) -> None:
 
         from ui.interaction import Interaction
 
+        from tracker.store import RecordDamaged
+
+        if isinstance(exc, RecordDamaged) and exc.path is not None:
+            # damage met by a read no view caught: the one damage message, not a crash
+            if QApplication.instance() is not None and not _offscreen():
+                from ui.damage import tell_damage
+
+                tell_damage(Interaction(), None, exc.path)
+            return
         if QApplication.instance() is not None and not _offscreen():
             Interaction().error(
                 None,

@@ -64,7 +64,8 @@ def unreadable_text(record_path: Path) -> str:
 
 
 class DamageNotice:
-    """Says the damage message once, however many reads or checks find the damage."""
+    """Says the damage message once, however many reads or checks find the damage (for
+    one window; :func:`tell_damage` for the crash hook's, once for the program)."""
 
     def __init__(self, interaction: Interaction) -> None:
         self.interaction = interaction
@@ -74,4 +75,16 @@ class DamageNotice:
         if self.told:
             return
         self.told = True
+        _told.add(record_path)
         self.interaction.error(parent, tr("The record is damaged"), damage_text(record_path))
+
+
+_told: set[Path] = set()  # the record files the damage message was said for
+
+
+def tell_damage(interaction: Interaction, parent: QWidget | None, record_path: Path) -> None:
+    """Say the damage message for ``record_path``, once in the program's life."""
+    if record_path in _told:
+        return
+    _told.add(record_path)
+    interaction.error(parent, tr("The record is damaged"), damage_text(record_path))

@@ -44,7 +44,12 @@ class WrongLayout(NotARecord):
 
 class RecordDamaged(NotARecord):
     """A read (or save) met damage inside the record file (SQLite: "database disk image is
-    malformed", SQLITE_CORRUPT / SQLITE_NOTADB): the file is kept as it is."""
+    malformed", SQLITE_CORRUPT / SQLITE_NOTADB): the file is kept as it is.  ``path``: the
+    record file."""
+
+    def __init__(self, message: str, path: Path | str | None = None) -> None:
+        super().__init__(message)
+        self.path = Path(path) if path is not None else None
 
 
 class RecordUnreadable(RecordError):
@@ -125,7 +130,8 @@ def environment_error(exc: sqlite3.Error, path: Path | str, doing: str) -> Recor
         return RecordDamaged(
             tr(
                 "Could not {doing}: the record file {path} is damaged. Restore it from a backup."
-            ).format(doing=doing, path=path)
+            ).format(doing=doing, path=path),
+            path,
         )
     if primary == SQLITE_CANTOPEN:
         return CannotSave(
