@@ -146,9 +146,7 @@ def _damaged_again(path: Path) -> None:
     _damaged(path)
 
 
-def test_the_crash_hook_says_damage_as_damage_once(
-    qapp, tmp_path, damaged, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+def test_the_crash_hook_says_damage_as_damage_once(qapp, tmp_path, damaged, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Damage met by a read no view caught: the damage message (once), not "Something went
     wrong"; SQLite's words go to the crash log only."""
     import sys
@@ -157,7 +155,9 @@ def test_the_crash_hook_says_damage_as_damage_once(
     from ui.interaction import Interaction
 
     said: list[tuple[str, str]] = []
-    monkeypatch.setattr(Interaction, "error", lambda _self, _p, title, text: said.append((title, text)))
+    monkeypatch.setattr(
+        Interaction, "error", lambda _self, _p, title, text: said.append((title, text))
+    )
     monkeypatch.setattr(ui.app, "_offscreen", lambda: False)
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # put back afterwards
     ui.app.install_crash_hook(tmp_path / "logs")

@@ -126,9 +126,8 @@ def install_crash_hook(log_dir: Path, clock: Clock = system_clock) -> None:
         print(text, file=sys.stderr)
         from PySide6.QtWidgets import QApplication
 
-        from ui.interaction import Interaction
-
         from tracker.store import RecordDamaged
+        from ui.interaction import Interaction
 
         if isinstance(exc, RecordDamaged) and exc.path is not None:
             # damage met by a read no view caught: the one damage message, not a crash
