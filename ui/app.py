@@ -126,8 +126,16 @@ def install_crash_hook(log_dir: Path, clock: Clock = system_clock) -> None:
         print(text, file=sys.stderr)
         from PySide6.QtWidgets import QApplication
 
+        from tracker.store import RecordDamaged
         from ui.interaction import Interaction
 
+        if isinstance(exc, RecordDamaged) and exc.path is not None:
+            # damage met by a read no view caught: the one damage message, not a crash
+            if QApplication.instance() is not None and not _offscreen():
+                from ui.damage import tell_damage
+
+                tell_damage(Interaction(), None, exc.path)
+            return
         if QApplication.instance() is not None and not _offscreen():
             Interaction().error(
                 None,

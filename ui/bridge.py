@@ -25,7 +25,7 @@ from tracker.i18n import tr
 from tracker.kinds import ALL_CHANGED, Changes, kind_of
 from tracker.kinds.kind import bare
 from tracker.model import Child, CountResult, Phase
-from tracker.store import Deleted, Record, RecordError
+from tracker.store import Deleted, Record, RecordDamaged, RecordError
 
 E = TypeVar("E")
 # the one entry a change wrote: (before, after); None before when added, after when deleted
@@ -111,6 +111,7 @@ class RecordBridge(QObject):
     refused = Signal(str, str)
     child_selected = Signal(int)
     display_changed = Signal()
+    damaged = Signal()  # a read met damage in the record file (ui/damage.py says so once)
 
     def __init__(self, record: Record, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -136,6 +137,9 @@ class RecordBridge(QObject):
         # undone" / "not redone" (refused: the step left the stack); set before its index
         # changes, so that the window can say what happened.
         self.last_move = ""
+        # The kinds (keys) whose last read met damage in the file: shown as unreadable, not
+        # as "nothing yet"; a read that succeeds again takes its kind out.
+        self.unreadable: set[str] = set()
         children = self.children()
         if children:
             self._child_id = children[0].id
@@ -158,9 +162,25 @@ class RecordBridge(QObject):
         key = (kind_of(model).key, child_id)
         cached = self._lists.get(key)
         if cached is None:
-            cached = self.record.entries(model, child_id)
+            try:
+                cached = self.record.entries(model, child_id)
+            except RecordDamaged:
+                self.met_damage(key[0])
+                return []
+            self.unreadable.discard(key[0])
             self._lists[key] = cached
         return list(cached)
+
+    def met_damage(self, kind_key: str) -> None:
+        """A read of ``kind_key``'s entries met damage in the record file (the record now
+        refuses saves): the views show that part as unreadable, and the window says so
+        once (``damaged``), instead of a crash."""
+        self.unreadable.add(kind_key)
+        self.damaged.emit()
+
+    def read_failed(self, *kind_keys: str) -> bool:
+        """Whether the last read of any of ``kind_keys`` met damage in the record file."""
+        return any(key in self.unreadable for key in kind_keys)
 
     def keep(self, model: type[E], child_id: int | None, entries: list[E], rows: int) -> None:
         """Keep ``entries``, the whole list of ``model``'s kind of ``child_id`` read on
@@ -190,7 +210,11 @@ class RecordBridge(QObject):
         cached = self._lists.get((kind_of(CountResult).key, child_id))
         if cached is not None:
             return cached[-limit:] if limit > 0 else []
-        return self.record.recent_counts(child_id, limit)
+        try:
+            return self.record.recent_counts(child_id, limit)
+        except RecordDamaged:
+            self.met_damage(kind_of(CountResult).key)
+            return []
 
     def phases(self, child_id: int) -> list[Phase]:
         """The child's phases, in the record's order (:meth:`entries`)."""
@@ -200,7 +224,12 @@ class RecordBridge(QObject):
         """The children in the record, read once and kept until a child changes."""
         self._check_unannounced()
         if self._children is None:
-            self._children = self.record.children()
+            try:
+                self._children = self.record.children()
+            except RecordDamaged:
+                self.met_damage(kind_of(Child).key)
+                return []
+            self.unreadable.discard(kind_of(Child).key)
         return list(self._children)
 
     def forget(self, changes: Changes, entry: Entry = None) -> None:

@@ -23,11 +23,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 
 from tracker.i18n import tr
 from tracker.store import Record, RecordError
 from tracker.store.backup import daily_backup_due, make_daily_backup
+from ui.damage import DamageNotice
 from ui.interaction import Interaction
 from ui.safety import BackupFailedNote
 
@@ -44,6 +45,10 @@ class StartWork(QObject):
         self.backup: Any = None  # the backup made, if one was due
         self._backup_waits = False  # checked, the backup to follow the history
         self.failed_note: BackupFailedNote | None = None  # shown while the backup failed
+        self.notice = DamageNotice(interaction)  # the damage is said once, by whoever finds it
+        bridge = getattr(window, "bridge", None)
+        if bridge is not None and hasattr(bridge, "damaged"):  # after the read, not inside it
+            bridge.damaged.connect(self._read_damaged, Qt.ConnectionType.QueuedConnection)
 
     def begin(self) -> None:
         timeline = self.window.timeline_view
@@ -61,6 +66,8 @@ class StartWork(QObject):
             )
         else:
             self._checked(self.record.damage)
+        if getattr(getattr(self.window, "bridge", None), "unreadable", None):
+            self._read_damaged()  # a read before the start met it (the window's first tab)
 
     def _check(self, _progress: object) -> str | None:
         """On the job's thread.  The record hears the outcome here, not on the GUI thread:
@@ -81,17 +88,17 @@ class StartWork(QObject):
         self._end("history")
         self._back_up()
 
+    def _read_damaged(self) -> None:
+        """A read met damage in the record file (``RecordBridge.damaged``)."""
+        if not self.window.closing:
+            self.notice.tell(self.window, self.record.path)
+
     def _checked(self, problem: str | None) -> None:
+        if problem is None:
+            problem = self.record.damage  # a read met damage the check did not
         if problem is not None:
-            self.interaction.error(
-                self.window,
-                tr("The record is damaged"),
-                tr(
-                    "{problem}\n\nIt can be read, but changes cannot be saved into it. "
-                    "Use File ▸ Restore from backup… to put a backup in its place (the "
-                    "damaged file is kept beside it)."
-                ).format(problem=problem),
-            )
+            # SQLite's words (``problem``) stay out of it: the one plain message, once
+            self.notice.tell(self.window, self.record.path)
             self._end("check")
             return
         self._backup_waits = True

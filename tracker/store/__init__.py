@@ -4,6 +4,7 @@ from tracker.clock import system_clock
 from tracker.store.errors import (
     CannotSave,
     NotARecord,
+    RecordDamaged,
     RecordError,
     RecordInUse,
     TooNew,
@@ -20,6 +21,7 @@ __all__ = [
     "Deleted",
     "NotARecord",
     "Record",
+    "RecordDamaged",
     "RecordError",
     "RecordInUse",
     "TooNew",

@@ -42,6 +42,16 @@ class WrongLayout(NotARecord):
     tool made or changed it): refused as it is, never moved aside or replaced."""
 
 
+class RecordDamaged(NotARecord):
+    """A read (or save) met damage inside the record file (SQLite: "database disk image is
+    malformed", SQLITE_CORRUPT / SQLITE_NOTADB): the file is kept as it is.  ``path``: the
+    record file."""
+
+    def __init__(self, message: str, path: Path | str | None = None) -> None:
+        super().__init__(message)
+        self.path = Path(path) if path is not None else None
+
+
 class RecordUnreadable(RecordError):
     """The file cannot be read for lack of permission: not damage; nothing is to be moved."""
 
@@ -117,10 +127,11 @@ def environment_error(exc: sqlite3.Error, path: Path | str, doing: str) -> Recor
             ).format(doing=doing, path=path)
         )
     if primary in (SQLITE_CORRUPT, SQLITE_NOTADB):
-        return NotARecord(
+        return RecordDamaged(
             tr(
                 "Could not {doing}: the record file {path} is damaged. Restore it from a backup."
-            ).format(doing=doing, path=path)
+            ).format(doing=doing, path=path),
+            path,
         )
     if primary == SQLITE_CANTOPEN:
         return CannotSave(

@@ -53,6 +53,7 @@ from tracker.store.connection import (
 from tracker.store.errors import (
     CannotSave,
     NotARecord,
+    RecordDamaged,
     RecordError,
     ValidationFailed,
     translated,
@@ -117,6 +118,7 @@ class Record:
         # the structural check left for later (open(check_later=True)): set when it ends
         self._check_done: threading.Event | None = None
         self._damage: str | None = None  # what that check found, in plain words
+        self._read_damage: str | None = None  # damage a read of this connection met
 
     # ------------------------------------------------------------------ opening
 
@@ -229,8 +231,9 @@ class Record:
 
     @property
     def damage(self) -> str | None:
-        """What the check left for later found wrong with the file (None: nothing)."""
-        return self._damage
+        """What the check left for later, or a read, found wrong with the file (None:
+        nothing)."""
+        return self._damage if self._damage is not None else self._read_damage
 
     def reader(self) -> Record:
         """A second, read-only view of this record's file for reading off the GUI thread
@@ -266,7 +269,7 @@ class Record:
                 raise
         twin = Record(self.path, conn, self._clock, read_only=self.read_only)
         twin._only_readable = self._only_readable
-        twin._damage = self._damage
+        twin._damage = self.damage
         twin._lock = cast(RecordLock, _BorrowedLock(self._lock)) if self._lock else None
         return twin
 
@@ -415,12 +418,12 @@ class Record:
             raise CannotSave(self._only_readable.refusal(doing))
         if self._check_done is not None:
             self._check_done.wait()  # at most the check's length, in the first seconds
-        if self._damage is not None:
+        if self.damage is not None:  # (what SQLite found is not the family's to read)
             raise CannotSave(
                 tr(
-                    "Could not {doing}: the record is damaged, so it takes no more "
-                    "changes. {problem}"
-                ).format(doing=doing, problem=self._damage)
+                    "Could not {doing}: the record file is damaged, so it takes no more "
+                    "changes; it has not been changed."
+                ).format(doing=doing)
             )
         if self._lock is not None:
             self._lock.check_in_place(doing)
@@ -472,8 +475,13 @@ class Record:
                     raise ValidationFailed(errors)
 
     def _q(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        with translated(self.path, tr("read the record")):
-            return self._conn.execute(sql, params).fetchall()
+        try:
+            with translated(self.path, tr("read the record")):
+                return self._conn.execute(sql, params).fetchall()
+        except RecordDamaged as exc:  # found by a read: damaged, whatever the check says
+            if self._read_damage is None:
+                self._read_damage = str(exc)
+            raise
 
     def updated_times(self, model: type[Any]) -> dict[str, dt.datetime]:
         """When each entry (or row) of ``model``'s kind was last saved, by its uid (UTC):

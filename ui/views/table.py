@@ -39,8 +39,10 @@ from PySide6.QtWidgets import (
 from tracker.i18n import N_, tr
 from tracker.kinds import Changes, by_key
 from tracker.kinds.fields import Link
+from tracker.store import RecordDamaged
 from ui.bridge import RecordBridge
 from ui.contrast import hint_style
+from ui.damage import unreadable_text
 from ui.kind_ui import KindUi
 from ui.models.tables import RecordTableModel
 
@@ -260,7 +262,13 @@ class RecordTable(QWidget):
             kind = self.ui.kind
             if self.ui.recent_days is not None and kind.dates:
                 since = record.today() - dt.timedelta(days=self.ui.recent_days)
-                items = record.entries_since(kind.model, child_id, kind.dates[0].field, since)
+                try:
+                    items = record.entries_since(kind.model, child_id, kind.dates[0].field, since)
+                except RecordDamaged:
+                    items = []
+                    self.bridge.met_damage(self.ui.key)
+                else:
+                    self.bridge.unreadable.discard(self.ui.key)
             else:
                 items = self.bridge.entries(kind.model, child_id)
             related = {
@@ -359,6 +367,11 @@ class RecordTable(QWidget):
         self.edit_button.setEnabled(has)
         self.delete_button.setEnabled(has)
         empty = self.model.rowCount() == 0
+        if empty:  # nothing recorded yet, or a read that met damage in the file
+            damaged = self.bridge.read_failed(self.ui.key, *self.ui.reads)
+            self.empty.setText(
+                unreadable_text(self.bridge.record.path) if damaged else tr(self.ui.empty)
+            )
         self.empty.setVisible(empty)
 
     def _edit(self) -> None:

@@ -38,10 +38,10 @@ from PySide6.QtWidgets import (
 from tracker import adherence
 from tracker.i18n import N_, trn
 from tracker.i18n.formats import time_text
-from tracker.kinds import Changes
+from tracker.kinds import Changes, kind_of
 from tracker.kinds.dose import ASK_AFTER_VOMITING, DOSE_STATUS, WITH_GIVEN_TIME, plan_dose_text
 from tracker.model import DoseLog, DoseStatus, MedicinePlan
-from tracker.store import ValidationFailed
+from tracker.store import RecordDamaged, ValidationFailed
 from ui.bridge import RecordBridge
 from ui.contrast import hint_style
 from ui.dialogs.dose import RECENT_DAYS, dose_dialog
@@ -540,7 +540,13 @@ class TodayView(RecordView):
             self.facts.hide()
             return
         first = today - dt.timedelta(days=FACT_DAYS - 1)
-        self._fact_doses = self.bridge.record.entries_since(DoseLog, child_id, "due_date", first)
+        try:
+            doses = self.bridge.record.entries_since(DoseLog, child_id, "due_date", first)
+        except RecordDamaged:  # not "nothing given": the window says the file is damaged
+            self.bridge.met_damage(kind_of(DoseLog).key)
+            self.facts.hide()
+            return
+        self._fact_doses = doses
         self._show_facts(plans, self._fact_doses, first, today)
 
     def _show_facts(
